@@ -1,0 +1,32 @@
+#include "diag.h"
+
+#include <stdlib.h>
+
+#include "rules.h"
+
+void diag_free(Diagnostic *d) {
+    free(d->filename);
+    free(d->message);
+    free(d->help);
+    for (int i = 0; i < d->nframe; i++) free(d->frame_lines[i]);
+    free(d->frame_lines);
+}
+
+void diag_list_free(DiagList *list) {
+    for (size_t i = 0; i < list->len; i++) diag_free(&list->items[i]);
+    array_free(list);
+}
+
+static int compare(const void *pa, const void *pb) {
+    const Diagnostic *a = pa, *b = pb;
+    int c = strcmp(a->filename, b->filename);
+    if (c) return c;
+    if (a->cell != b->cell) return a->cell < b->cell ? -1 : 1;
+    if (a->row != b->row) return a->row < b->row ? -1 : 1;
+    if (a->col != b->col) return a->col < b->col ? -1 : 1;
+    return strcmp(a->rule->code, b->rule->code);
+}
+
+void diag_sort(DiagList *list) {
+    if (list->len > 1) qsort(list->items, list->len, sizeof *list->items, compare);
+}

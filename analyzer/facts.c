@@ -1,0 +1,570 @@
+/* The abstract interpreter: statements in order over an environment name -> fact.
+ * Branches join, loop bodies run twice so accumulators settle, functions of the file are
+ * interpreted at their call sites with the arguments' facts (depth-bounded). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "facts_internal.h"
+
+static void exec_block(Interp *in, TSNode block);
+static void exec_stmt(Interp *in, TSNode stmt);
+
+/* ---------- environment ---------- */
+
+static Binding *env_find(Env *env, const char *name, size_t len) {
+    for (size_t i = env->len; i-- > 0;)
+        if (env->items[i].len == len && memcmp(env->items[i].name, name, len) == 0)
+            return &env->items[i];
+    return NULL;
+}
+
+static void env_set(Interp *in, const char *name, size_t len, Fact f) {
+    Binding *b = env_find(&in->frame->env, name, len);
+    if (b) b->fact = f;
+    else array_push(&in->frame->env, ((Binding){name, len, f}));
+}
+
+static Env env_copy(const Env *env) {
+    Env c = {0};
+    array_reserve(&c, env->len);
+    if (env->len) memcpy(c.items, env->items, env->len * sizeof *env->items);
+    c.len = env->len;
+    return c;
+}
+
+/* into := join(into, other); names missing on one side join with bottom. */
+static void env_join(Interp *in, Env *into, Env *other) {
+    for (size_t i = 0; i < into->len; i++) {
+        Binding *o = env_find(other, into->items[i].name, into->items[i].len);
+        into->items[i].fact = fact_join(in->arena, into->items[i].fact, o ? o->fact : fact_bottom());
+    }
+    for (size_t i = 0; i < other->len; i++)
+        if (!env_find(into, other->items[i].name, other->items[i].len)) array_push(into, other->items[i]);
+}
+
+/* ---------- helpers ---------- */
+
+bool interp_text_eq(Interp *in, TSNode n, const char *s) { return parse_text_eq(in->src, n, s); }
+
+bool interp_int_literal(Interp *in, TSNode n, long *value) {
+    n = parse_unparen(n);
+    if (parse_is(n, "unary_operator")) {
+        TSNode op = parse_field(n, "operator"), arg = parse_field(n, "argument");
+        long v;
+        if (!interp_text_eq(in, op, "-") || !interp_int_literal(in, arg, &v)) return false;
+        *value = -v;
+        return true;
+    }
+    if (!parse_is(n, "integer")) return false;
+    size_t len;
+    const char *t = parse_text(in->src, n, &len);
+    char buf[24];
+    if (len == 0 || len >= sizeof buf) return false;
+    memcpy(buf, t, len);
+    buf[len] = '\0';
+    char *end;
+    *value = strtol(buf, &end, 0);
+    return *end == '\0';
+}
+
+void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fact b,
+                 AxisKind axis) {
+    /* Loop bodies run twice and functions may be analysed in several contexts: keep one
+     * event per (kind, node, what flowed in). */
+    for (size_t i = 0; i < in->facts->events.len; i++) {
+        FactEvent *e = &in->facts->events.items[i];
+        if (e->kind == kind && e->op == op && ts_node_eq(e->node, node) && e->in.kinds == a.kinds &&
+            e->in.flags == a.flags && e->in2.kinds == b.kinds && e->in2.flags == b.flags &&
+            e->axis == axis)
+            return;
+    }
+    array_push(&in->facts->events, ((FactEvent){kind, op, axis, node, a, b}));
+}
+
+/* ---------- names ---------- */
+
+static const char *const BUILTINS[] = {
+    "sum",    "len",      "range", "enumerate", "zip",  "float", "int",   "max",
+    "min",    "sorted",   "list",  "tuple",     "abs",  "round", "print", "reversed",
+    "map",    "isinstance", "str", "dict",      "set",  "any",   "all",   "iter",
+    "next",   "super",    "type",  "getattr",   "open", "bool",  NULL};
+
+Fact interp_lookup(Interp *in, TSNode ident) {
+    size_t len;
+    const char *name = parse_text(in->src, ident, &len);
+    Binding *b = env_find(&in->frame->env, name, len);
+    if (!b && in->frame != in->module) b = env_find(&in->module->env, name, len);
+    if (b) return b->fact;
+    for (size_t i = 0; i < in->funcs.len; i++) {
+        FuncInfo *fi = &in->funcs.items[i];
+        if (fi->len == len && memcmp(fi->name, name, len) == 0) {
+            Fact f = fact_object(FO_FUNC, 0, ident);
+            f.def = fi->def;
+            return f;
+        }
+    }
+    for (const char *const *bi = BUILTINS; *bi; bi++)
+        if (strlen(*bi) == len && memcmp(*bi, name, len) == 0) {
+            char *q = arena_alloc(in->arena, len + 10);
+            memcpy(q, "builtins.", 9);
+            memcpy(q + 9, name, len);
+            return fact_module(q);
+        }
+    return calls_name_heuristic(ident, name, len);
+}
+
+/* self.model, batch["logits"]: a value stored under that exact text earlier. */
+Fact interp_lookup_key(Interp *in, TSNode n, bool *found) {
+    size_t len;
+    const char *name = parse_text(in->src, n, &len);
+    Binding *b = env_find(&in->frame->env, name, len);
+    if (!b && in->frame != in->module) b = env_find(&in->module->env, name, len);
+    *found = b != NULL;
+    return b ? b->fact : fact_unknown();
+}
+
+/* ---------- assignment ---------- */
+
+/* Element i of n when unpacking a value into a tuple of targets. */
+static Fact unpack_elem(Fact f, int i, int n) {
+    if (f.obj == FO_TUPLE && f.nelems == n) return f.elems[i];
+    if (f.obj == FO_OUTPUT) {
+        /* Hugging Face tuple outputs: (loss, logits, ...) with labels=, else (logits, ...). */
+        int logits_at = (f.flags & FF_LABELS) ? 1 : 0;
+        if (i == logits_at) {
+            Fact r = fact_of(FK_RAW, f.flags & FF_SEQ2SEQ, f.origin);
+            fact_set_axes(&r, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
+            return r;
+        }
+        if (i == 0 && logits_at == 1) return fact_of(FK_LOSS, 0, f.origin);
+    }
+    (void)n;
+    return fact_unknown();
+}
+
+void interp_bind(Interp *in, TSNode target, Fact f) {
+    target = parse_unparen(target);
+    const char *type = ts_node_type(target);
+    if (!strcmp(type, "identifier") || !strcmp(type, "attribute") || !strcmp(type, "subscript")) {
+        size_t len;
+        const char *name = parse_text(in->src, target, &len);
+        /* Nothing known of the value: the name it is stored under is the only evidence. */
+        if (!f.bottom && !f.kinds && f.obj == FO_NONE && f.ndim < 0 && !parse_is(target, "subscript")) {
+            TSNode leaf = parse_is(target, "attribute") ? parse_field(target, "attribute") : target;
+            size_t llen;
+            const char *lname = parse_text(in->src, leaf, &llen);
+            unsigned loop = f.flags & (FF_LOOPVAR | FF_STEPVAR);
+            f = calls_name_heuristic(leaf, lname, llen);
+            f.flags |= loop;
+        }
+        env_set(in, name, len, f);
+        return;
+    }
+    if (!strcmp(type, "pattern_list") || !strcmp(type, "tuple_pattern") ||
+        !strcmp(type, "list_pattern") || !strcmp(type, "tuple") || !strcmp(type, "list") ||
+        !strcmp(type, "expression_list")) {
+        int n = (int)ts_node_named_child_count(target);
+        for (int i = 0; i < n; i++)
+            interp_bind(in, ts_node_named_child(target, (uint32_t)i), unpack_elem(f, i, n));
+    }
+}
+
+/* Applies `target op= rhs`. Inside a loop, adding one position's value (FF_STEPVAR) to an
+ * accumulator is an aggregation across positions; multiplying it is a product. */
+static Fact accumulate(Interp *in, TSNode stmt, Fact cur, const char *op, Fact rhs) {
+    bool per_step = in->frame->loop_depth > 0 && (rhs.flags & FF_STEPVAR) && fact_is_tensorish(&rhs);
+    if (per_step && (!strcmp(op, "+=") || !strcmp(op, "-="))) {
+        interp_emit(in, EV_AGGREGATE, AGG_ACCUMULATE, stmt, rhs, fact_unknown(), AX_UNK);
+        Fact r = rhs;
+        r.flags = (r.flags | FF_AGGREGATED) & ~(FF_STEPVAR | FF_LOOPVAR);
+        r.ndim = 0;
+        if (cur.kinds & FK_SCORES) r.kinds |= cur.kinds & FK_SCORES;
+        return r;
+    }
+    if (per_step && !strcmp(op, "*=")) {
+        interp_emit(in, EV_PRODUCT, AGG_ACCUMULATE, stmt, rhs, fact_unknown(), AX_UNK);
+        Fact r = rhs;
+        r.flags = (r.flags | FF_AGGREGATED) & ~(FF_STEPVAR | FF_LOOPVAR);
+        r.ndim = 0;
+        return r;
+    }
+    if (cur.kinds & FK_SCORES || !(rhs.kinds & FK_SCORES)) {
+        cur.flags |= rhs.flags & (FF_MASKED | FF_LOOPVAR);
+        return cur;
+    }
+    return rhs;
+}
+
+static bool is_list_fact(const Fact *f) {
+    return f->ndim >= 1 && (f->ax[0] == AX_STEP || f->ax[0] == AX_ITEM);
+}
+
+static void exec_augassign(Interp *in, TSNode stmt) {
+    TSNode left = parse_field(stmt, "left"), right = parse_field(stmt, "right");
+    size_t oplen;
+    const char *optext = parse_text(in->src, parse_field(stmt, "operator"), &oplen);
+    char op[4] = {0};
+    memcpy(op, optext, oplen < 3 ? oplen : 3);
+    Fact rhs = interp_eval(in, right);
+    Fact cur = interp_eval(in, left);
+    if (is_list_fact(&cur) && is_list_fact(&rhs)) { /* lst += [x]: extending a list */
+        interp_bind(in, left, fact_join(in->arena, cur, rhs));
+        return;
+    }
+    interp_bind(in, left, accumulate(in, stmt, cur, op, rhs));
+}
+
+static void exec_assign(Interp *in, TSNode stmt) {
+    TSNode left = parse_field(stmt, "left"), right = parse_field(stmt, "right");
+    if (ts_node_is_null(right)) return; /* a bare annotation */
+    if (parse_is(right, "assignment")) { /* a = b = value */
+        exec_assign(in, right);
+        interp_bind(in, left, interp_eval(in, parse_field(right, "left")));
+        return;
+    }
+    /* total = total + x is total += x */
+    TSNode r = parse_unparen(right);
+    if (parse_is(r, "binary_operator") && parse_is(left, "identifier")) {
+        TSNode a = parse_unparen(parse_field(r, "left")), b = parse_unparen(parse_field(r, "right"));
+        size_t lt_len;
+        const char *lt = parse_text(in->src, left, &lt_len);
+        char tmp[64];
+        if (lt_len < sizeof tmp) {
+            memcpy(tmp, lt, lt_len);
+            tmp[lt_len] = '\0';
+            TSNode other = ts_node_is_null(a) ? a : (parse_text_eq(in->src, a, tmp) ? b : a);
+            bool self_ref = parse_text_eq(in->src, a, tmp) || parse_text_eq(in->src, b, tmp);
+            TSNode opn = parse_field(r, "operator");
+            bool add = parse_text_eq(in->src, opn, "+"), mul = parse_text_eq(in->src, opn, "*");
+            if (self_ref && (add || mul)) {
+                Fact cur = interp_eval(in, left), rhs = interp_eval(in, other);
+                interp_bind(in, left, accumulate(in, stmt, cur, add ? "+=" : "*=", rhs));
+                return;
+            }
+        }
+    }
+    interp_bind(in, left, interp_eval(in, right));
+}
+
+/* ---------- imports ---------- */
+
+static const char *dotted(Interp *in, TSNode n) {
+    size_t len;
+    const char *t = parse_text(in->src, n, &len);
+    /* Dotted names may contain whitespace around dots in odd code; drop it. */
+    char *q = arena_alloc(in->arena, len + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++)
+        if (t[i] != ' ' && t[i] != '\t' && t[i] != '\\' && t[i] != '\n' && t[i] != '\r') q[k++] = t[i];
+    return q;
+}
+
+static void exec_import(Interp *in, TSNode stmt, bool from) {
+    const char *base = NULL;
+    if (from) {
+        TSNode mod = parse_field(stmt, "module_name");
+        if (ts_node_is_null(mod) || parse_is(mod, "relative_import")) base = NULL;
+        else base = dotted(in, mod);
+    }
+    uint32_t n = ts_node_named_child_count(stmt);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode c = ts_node_named_child(stmt, i);
+        const char *field = ts_node_field_name_for_named_child(stmt, i);
+        if (!field || strcmp(field, "name") != 0) continue;
+        TSNode name = c, alias = {0};
+        if (parse_is(c, "aliased_import")) {
+            name = parse_field(c, "name");
+            alias = parse_field(c, "alias");
+        }
+        const char *q = dotted(in, name);
+        if (from) {
+            const char *b = base ? base : "";
+            char *full = arena_alloc(in->arena, strlen(b) + strlen(q) + 2);
+            sprintf(full, "%s%s%s", b, *b ? "." : "", q);
+            q = full;
+        }
+        size_t blen;
+        const char *bind;
+        if (!ts_node_is_null(alias)) {
+            bind = parse_text(in->src, alias, &blen);
+        } else if (from) {
+            bind = parse_text(in->src, name, &blen);
+        } else { /* import torch.nn.functional binds `torch` */
+            bind = parse_text(in->src, name, &blen);
+            const char *dot = memchr(bind, '.', blen);
+            if (dot) {
+                blen = (size_t)(dot - bind);
+                q = arena_strndup(in->arena, q, strcspn(q, "."));
+            }
+        }
+        env_set(in, bind, blen, fact_module(q));
+    }
+}
+
+/* ---------- control flow ---------- */
+
+static void exec_branches(Interp *in, TSNode stmt) {
+    interp_eval(in, parse_field(stmt, "condition"));
+    Env before = env_copy(&in->frame->env);
+    exec_block(in, parse_field(stmt, "consequence"));
+    Env result = in->frame->env;
+    bool has_else = false;
+    uint32_t n = ts_node_named_child_count(stmt);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode alt = ts_node_named_child(stmt, i);
+        TSNode body;
+        if (parse_is(alt, "elif_clause")) {
+            interp_eval(in, parse_field(alt, "condition"));
+            body = parse_field(alt, "consequence");
+        } else if (parse_is(alt, "else_clause")) {
+            body = parse_field(alt, "body");
+            has_else = true;
+        } else {
+            continue;
+        }
+        in->frame->env = env_copy(&before);
+        exec_block(in, body);
+        env_join(in, &result, &in->frame->env);
+        array_free(&in->frame->env);
+    }
+    if (!has_else) env_join(in, &result, &before);
+    array_free(&before);
+    in->frame->env = result;
+}
+
+/* Runs a loop body twice from the join of the entry state and the previous pass, so that
+ * values carried around the loop (accumulators, appended lists) settle. */
+static void exec_loop(Interp *in, TSNode target, Fact elem, TSNode body) {
+    Env entry = env_copy(&in->frame->env);
+    in->frame->loop_depth++;
+    for (int pass = 0; pass < 2; pass++) {
+        if (!ts_node_is_null(target)) interp_bind(in, target, elem);
+        exec_block(in, body);
+        env_join(in, &in->frame->env, &entry);
+    }
+    in->frame->loop_depth--;
+    array_free(&entry);
+}
+
+static void exec_for(Interp *in, TSNode stmt) {
+    Fact iterable = interp_eval(in, parse_field(stmt, "right"));
+    exec_loop(in, parse_field(stmt, "left"), calls_iterate(in, iterable), parse_field(stmt, "body"));
+    TSNode alt = parse_field(stmt, "alternative");
+    if (!ts_node_is_null(alt)) exec_block(in, parse_field(alt, "body"));
+}
+
+static void exec_with(Interp *in, TSNode stmt) {
+    uint32_t n = ts_node_named_child_count(stmt);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode clause = ts_node_named_child(stmt, i);
+        if (!parse_is(clause, "with_clause")) continue;
+        uint32_t m = ts_node_named_child_count(clause);
+        for (uint32_t j = 0; j < m; j++) {
+            TSNode item = ts_node_named_child(clause, j);
+            TSNode value = parse_field(item, "value");
+            if (parse_is(value, "as_pattern")) {
+                Fact f = interp_eval(in, ts_node_named_child(value, 0));
+                TSNode alias = parse_field(value, "alias");
+                if (!ts_node_is_null(alias)) interp_bind(in, ts_node_named_child(alias, 0), f);
+            } else {
+                interp_eval(in, value);
+            }
+        }
+    }
+    exec_block(in, parse_field(stmt, "body"));
+}
+
+static void exec_block(Interp *in, TSNode block) {
+    if (ts_node_is_null(block)) return;
+    uint32_t n = ts_node_named_child_count(block);
+    for (uint32_t i = 0; i < n; i++) exec_stmt(in, ts_node_named_child(block, i));
+}
+
+static void exec_stmt(Interp *in, TSNode s) {
+    const char *type = ts_node_type(s);
+    if (!strcmp(type, "expression_statement")) {
+        uint32_t n = ts_node_named_child_count(s);
+        for (uint32_t i = 0; i < n; i++) {
+            TSNode c = ts_node_named_child(s, i);
+            if (parse_is(c, "assignment")) exec_assign(in, c);
+            else if (parse_is(c, "augmented_assignment")) exec_augassign(in, c);
+            else interp_eval(in, c);
+        }
+    } else if (!strcmp(type, "if_statement")) {
+        exec_branches(in, s);
+    } else if (!strcmp(type, "for_statement")) {
+        exec_for(in, s);
+    } else if (!strcmp(type, "while_statement")) {
+        interp_eval(in, parse_field(s, "condition"));
+        exec_loop(in, (TSNode){0}, fact_unknown(), parse_field(s, "body"));
+    } else if (!strcmp(type, "with_statement")) {
+        exec_with(in, s);
+    } else if (!strcmp(type, "try_statement")) {
+        uint32_t n = ts_node_named_child_count(s);
+        exec_block(in, parse_field(s, "body"));
+        for (uint32_t i = 0; i < n; i++) {
+            TSNode c = ts_node_named_child(s, i);
+            if (parse_is(c, "block")) continue;
+            uint32_t m = ts_node_named_child_count(c);
+            for (uint32_t j = 0; j < m; j++)
+                if (parse_is(ts_node_named_child(c, j), "block")) exec_block(in, ts_node_named_child(c, j));
+        }
+    } else if (!strcmp(type, "function_definition")) {
+        size_t len;
+        const char *name = parse_text(in->src, parse_field(s, "name"), &len);
+        Fact f = fact_object(FO_FUNC, 0, s);
+        f.def = s;
+        env_set(in, name, len, f);
+    } else if (!strcmp(type, "decorated_definition")) {
+        exec_stmt(in, parse_field(s, "definition"));
+    } else if (!strcmp(type, "return_statement")) {
+        Fact f = ts_node_named_child_count(s) ? interp_eval(in, ts_node_named_child(s, 0)) : fact_unknown();
+        in->frame->ret = fact_join(in->arena, in->frame->ret, f);
+    } else if (!strcmp(type, "import_statement")) {
+        exec_import(in, s, false);
+    } else if (!strcmp(type, "import_from_statement")) {
+        exec_import(in, s, true);
+    } else if (!strcmp(type, "block")) {
+        exec_block(in, s);
+    }
+    /* class bodies run as functions of their own (see facts_analyze); the rest (pass, raise,
+     * global, ...) does not change what values hold. */
+}
+
+/* ---------- functions ---------- */
+
+/* The callee's parameters, bound to the facts of the call's arguments (evaluated in the
+ * caller's frame). Without a call, parameters are known only by their names. */
+static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Fact *self_fact) {
+    Env env = {0};
+    Fact pos[16];
+    int npos = 0;
+    if (self_fact) pos[npos++] = *self_fact;
+    uint32_t na = ts_node_is_null(call_args) ? 0 : ts_node_named_child_count(call_args);
+    for (uint32_t i = 0; i < na && npos < 16; i++) {
+        TSNode a = ts_node_named_child(call_args, i);
+        if (parse_is(a, "keyword_argument") || parse_is(a, "comment")) continue;
+        if (parse_is(a, "list_splat") || parse_is(a, "dictionary_splat")) break;
+        pos[npos++] = interp_eval(in, a);
+    }
+    TSNode params = parse_field(def, "parameters");
+    uint32_t n = ts_node_named_child_count(params);
+    int k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode p = ts_node_named_child(params, i);
+        TSNode name = p, dflt = {0};
+        const char *type = ts_node_type(p);
+        if (!strcmp(type, "default_parameter") || !strcmp(type, "typed_default_parameter")) {
+            name = parse_field(p, "name");
+            dflt = parse_field(p, "value");
+        } else if (!strcmp(type, "typed_parameter")) {
+            name = ts_node_named_child(p, 0);
+        } else if (strcmp(type, "identifier") != 0) {
+            continue; /* *args, **kwargs, / and * separators */
+        }
+        if (!parse_is(name, "identifier")) continue;
+        size_t len;
+        const char *pname = parse_text(in->src, name, &len);
+        Fact f = fact_bottom();
+        for (uint32_t j = 0; j < na; j++) {
+            TSNode a = ts_node_named_child(call_args, j);
+            if (!parse_is(a, "keyword_argument")) continue;
+            size_t kl;
+            const char *kt = parse_text(in->src, parse_field(a, "name"), &kl);
+            if (kl == len && !memcmp(kt, pname, len)) f = interp_eval(in, parse_field(a, "value"));
+        }
+        if (f.bottom && k < npos) f = pos[k];
+        k++;
+        if (f.bottom)
+            f = ts_node_is_null(dflt) ? calls_name_heuristic(name, pname, len) : interp_eval(in, dflt);
+        array_push(&env, ((Binding){pname, len, f}));
+    }
+    return env;
+}
+
+static Fact run_function(Interp *in, TSNode def, TSNode call_args, const Fact *self_fact) {
+    Frame frame = {.env = bind_params(in, def, call_args, self_fact), .ret = fact_bottom()};
+    Frame *caller = in->frame;
+    in->frame = &frame;
+    exec_block(in, parse_field(def, "body"));
+    in->frame = caller;
+    array_free(&frame.env);
+    return frame.ret.bottom ? fact_unknown() : frame.ret;
+}
+
+Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Fact *self_fact) {
+    if (in->call_depth >= FACTS_MAX_CALL_DEPTH) return fact_unknown();
+    for (int i = 0; i < in->call_depth; i++)
+        if (ts_node_eq(in->call_stack[i], def)) return fact_unknown(); /* recursion */
+    in->call_stack[in->call_depth++] = def;
+    for (size_t i = 0; i < in->funcs.len; i++)
+        if (ts_node_eq(in->funcs.items[i].def, def)) in->funcs.items[i].analysed = true;
+    Fact r = run_function(in, def, call_args, self_fact);
+    in->call_depth--;
+    return r;
+}
+
+/* Functions defined anywhere in the file, and whether some call names them. */
+static void collect_functions(Interp *in, TSNode n, int depth) {
+    if (depth > FACTS_MAX_EXPR_DEPTH) return;
+    if (parse_is(n, "function_definition")) {
+        FuncInfo fi = {0};
+        fi.name = parse_text(in->src, parse_field(n, "name"), &fi.len);
+        fi.def = n;
+        array_push(&in->funcs, fi);
+    }
+    uint32_t c = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < c; i++) collect_functions(in, ts_node_named_child(n, i), depth + 1);
+}
+
+static void mark_called(Interp *in, TSNode n, int depth) {
+    if (depth > FACTS_MAX_EXPR_DEPTH) return;
+    if (parse_is(n, "call")) {
+        TSNode fn = parse_field(n, "function");
+        if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
+        if (parse_is(fn, "identifier")) {
+            size_t len;
+            const char *name = parse_text(in->src, fn, &len);
+            for (size_t i = 0; i < in->funcs.len; i++)
+                if (in->funcs.items[i].len == len && !memcmp(in->funcs.items[i].name, name, len))
+                    in->funcs.items[i].called = true;
+        }
+    }
+    uint32_t c = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < c; i++) mark_called(in, ts_node_named_child(n, i), depth + 1);
+}
+
+void facts_analyze(Facts *facts, const Parsed *parsed) {
+    memset(facts, 0, sizeof *facts);
+    facts->src = parsed->src;
+    Frame module = {.ret = fact_bottom()};
+    Interp in = {.facts = facts, .src = parsed->src, .arena = &facts->arena, .module = &module,
+                 .frame = &module};
+    collect_functions(&in, parsed->root, 0);
+    mark_called(&in, parsed->root, 0);
+    exec_block(&in, parsed->root);
+    /* Functions no code in this file calls (library code, methods called from elsewhere) are
+     * analysed once with parameters known only by name; then any function still not reached
+     * (called only from code that never ran) the same way. */
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < in.funcs.len; i++) {
+            FuncInfo *fi = &in.funcs.items[i];
+            if (fi->analysed || (round == 0 && fi->called)) continue;
+            interp_call_user(&in, fi->def, (TSNode){0}, NULL);
+        }
+    array_free(&module.env);
+    array_free(&in.funcs);
+}
+
+void facts_free(Facts *facts) {
+    array_free(&facts->events);
+    arena_free(&facts->arena);
+}
+
+int facts_origin_row(const Facts *facts, const Fact *f) {
+    (void)facts;
+    if (ts_node_is_null(f->origin)) return 0;
+    return (int)ts_node_start_point(f->origin).row + 1;
+}
+
+bool facts_axis_known(const Fact *f, int axis) { return fact_axis(f, axis) != AX_UNK; }

@@ -1,0 +1,142 @@
+/* facts: a small abstract interpreter that tells what each expression of a Python file holds
+ * (raw logits, log-probs, probs, token ids, ...), along which axes, and what was done to it.
+ * It records the operations that rules care about as events; rules read only events. */
+#ifndef LOGITLINT_FACTS_H
+#define LOGITLINT_FACTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parse.h"
+#include "util.h"
+
+/* What a value may hold (a set: branches join by union). 0 means nothing known. */
+enum {
+    FK_RAW = 1 << 0,     /* unnormalised logits */
+    FK_LOGPROB = 1 << 1, /* log-probabilities (log_softmax, x - logsumexp(x), -NLL) */
+    FK_PROB = 1 << 2,    /* probabilities (softmax) */
+    FK_IDS = 1 << 3,     /* token ids */
+    FK_MASK = 1 << 4,    /* attention / loss mask */
+    FK_LOSS = 1 << 5,    /* a loss: NLL / cross entropy */
+    FK_INDEX = 1 << 6,   /* an integer position or loop index */
+    FK_LOGZ = 1 << 7,    /* a log-normaliser: logsumexp over the vocabulary */
+    FK_MAXV = 1 << 8,    /* a max over the vocabulary (used to stabilise) */
+    FK_NUM = 1 << 9,     /* some other number or tensor */
+};
+#define FK_SCORES (FK_RAW | FK_LOGPROB | FK_PROB)
+
+/* What was done to a value. Flags in FF_MUST_FLAGS hold only if they hold on every path. */
+enum {
+    FF_SELECTED = 1 << 0,   /* reduced at chosen token ids: the vocabulary axis is gone */
+    FF_AGGREGATED = 1 << 1, /* reduced across positions */
+    FF_SHIFTED = 1 << 2,    /* causal shift applied (logits[:, :-1] or ids[:, 1:]) */
+    FF_MASKED = 1 << 3,     /* multiplied by / filled with a mask, or boolean-indexed */
+    FF_PADDED = 1 << 4,     /* comes from a padded batch */
+    FF_STEPWISE = 1 << 5,   /* per-generation-step values from generate(): already aligned */
+    FF_WEAK = 1 << 6,       /* kind known from a name only */
+    FF_SOFTMAX = 1 << 7,    /* probabilities made by a softmax of logits */
+    FF_EXP = 1 << 8,        /* exp() of unnormalised values */
+    FF_LOOPVAR = 1 << 9,    /* bound by (or derived from) the variable of the enclosing loop */
+    FF_STEPVAR = 1 << 10,   /* one position's value, the position varying with the loop */
+    FF_SLICED = 1 << 11,    /* positions restricted by a slice (e.g. the continuation) */
+    FF_SEQ2SEQ = 1 << 12,   /* decoder logits of an encoder-decoder model: no shift needed */
+    FF_LABELS = 1 << 13,    /* model output of a call with labels= (it computed a loss) */
+    FF_GENERATE = 1 << 14,  /* output of generate() */
+    FF_PERTOKEN = 1 << 15,  /* loss with reduction="none": one value per token */
+    FF_STABLE = 1 << 16,    /* max subtracted before exp() */
+    FF_SUMEXP = 1 << 17,    /* a sum of exp(): log of it is a logsumexp */
+};
+#define FF_MUST_FLAGS (FF_SHIFTED | FF_MASKED | FF_SLICED | FF_STABLE)
+
+/* What kind of object a value is, beyond tensors. */
+typedef enum {
+    FO_NONE = 0,
+    FO_MODULE,    /* a module or a function of one: qual = "torch.nn.functional.log_softmax" */
+    FO_FUNC,      /* a function defined in this file: def_node */
+    FO_MODEL,     /* a language model */
+    FO_OUTPUT,    /* a model call's output object */
+    FO_TOKENIZER, /* a tokenizer */
+    FO_ENCODING,  /* a tokenizer's output (input_ids, attention_mask) */
+    FO_TUPLE,     /* a tuple / list literal with known elements */
+    FO_CALLABLE,  /* an nn.Module-like object with a transfer: nn.LogSoftmax(dim=-1), ... */
+} FactObject;
+
+/* Axis kinds, for tensors whose layout is known. */
+typedef enum {
+    AX_UNK = 0,
+    AX_BATCH,
+    AX_POS,   /* sequence positions of a tensor */
+    AX_VOCAB, /* the vocabulary */
+    AX_ONE,   /* a size-1 axis (unsqueeze, keepdim gather) */
+    AX_STEP,  /* a Python list built one position at a time */
+    AX_ITEM,  /* a Python list of other things (candidates, batches) */
+} AxisKind;
+
+enum { FACT_MAX_DIMS = 6 };
+
+typedef struct Fact Fact;
+struct Fact {
+    uint16_t kinds;
+    uint32_t flags;
+    uint8_t obj;      /* FactObject */
+    int8_t ndim;      /* -1: unknown */
+    uint8_t ax[FACT_MAX_DIMS];
+    uint8_t ax_last;  /* when ndim is unknown: the kind of the last axis */
+    bool bottom;      /* no value on this path (unassigned): the identity of join */
+    int8_t op;        /* FO_CALLABLE: the transfer it applies (facts_calls.c) */
+    int8_t op_dim;    /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
+    TSNode origin;    /* where the value's kind was established (for messages) */
+    const char *qual; /* FO_MODULE: dotted name */
+    TSNode def;       /* FO_FUNC: the function_definition */
+    Fact *elems;      /* FO_TUPLE */
+    int nelems;
+};
+
+enum { FACT_NO_DIM = 127 };
+
+/* Events: the operations rules look at. */
+typedef enum {
+    EV_AGGREGATE, /* values reduced across positions: sum/mean/accumulate (op says which) */
+    EV_PRODUCT,   /* values multiplied across positions */
+    EV_LOG,       /* log() of a value */
+    EV_NORMALIZE, /* softmax / log_softmax over an axis (axis = its kind) */
+    EV_SELECT,    /* a score tensor indexed at token ids (in = scores, in2 = ids) */
+    EV_LOSS,      /* cross_entropy / nll_loss call (in = input, op says which) */
+    EV_RANK,      /* argmax/argmin/sorted/max/min/comparison over values (in) */
+    EV_DIVIDE,    /* in / in2 */
+} EventKind;
+
+typedef enum {
+    AGG_SUM,
+    AGG_MEAN,
+    AGG_ACCUMULATE, /* += inside a loop over positions */
+    AGG_CUMSUM,
+    LOSS_CROSS_ENTROPY,
+    LOSS_NLL,
+    NORM_SOFTMAX,
+    NORM_LOG_SOFTMAX,
+} EventOp;
+
+typedef struct FactEvent {
+    EventKind kind;
+    EventOp op;
+    AxisKind axis; /* EV_NORMALIZE: the axis normalised over */
+    TSNode node;   /* where it happens (the call, subscript or statement) */
+    Fact in, in2;
+} FactEvent;
+
+typedef struct Facts {
+    const Source *src;
+    Arena arena;
+    Array(FactEvent) events;
+} Facts;
+
+/* Interpret the whole file; fills facts->events. */
+void facts_analyze(Facts *facts, const Parsed *parsed);
+void facts_free(Facts *facts);
+
+/* The 1-based row of a fact's origin, 0 if unknown. */
+int facts_origin_row(const Facts *facts, const Fact *f);
+bool facts_axis_known(const Fact *f, int axis);
+
+#endif

@@ -1,0 +1,471 @@
+/* Expressions: what each expression holds, given the facts of its parts. Calls and attributes
+ * are in facts_calls.c. */
+#include "facts_internal.h"
+
+/* ---------- subscripts ---------- */
+
+typedef enum { IX_INT, IX_SLICE, IX_NONE, IX_ELLIPSIS, IX_TENSOR, IX_STRING } IndexKind;
+
+typedef struct Index {
+    IndexKind kind;
+    TSNode node;
+    Fact fact; /* IX_TENSOR / IX_INT: what the index holds */
+    long value;
+    bool has_value;
+} Index;
+
+static Index classify_index(Interp *in, TSNode n) {
+    Index ix = {.node = n};
+    n = parse_unparen(n);
+    const char *type = ts_node_type(n);
+    if (!strcmp(type, "slice")) {
+        ix.kind = IX_SLICE;
+        /* Evaluate parts for their effects on facts (events) but keep only the shape. */
+        return ix;
+    }
+    if (!strcmp(type, "none")) {
+        ix.kind = IX_NONE;
+        return ix;
+    }
+    if (!strcmp(type, "ellipsis")) {
+        ix.kind = IX_ELLIPSIS;
+        return ix;
+    }
+    if (!strcmp(type, "string") || !strcmp(type, "concatenated_string")) {
+        ix.kind = IX_STRING;
+        return ix;
+    }
+    if (interp_int_literal(in, n, &ix.value)) {
+        ix.kind = IX_INT;
+        ix.has_value = true;
+        ix.fact = fact_of(FK_INDEX, 0, n);
+        ix.fact.ndim = 0;
+        return ix;
+    }
+    ix.fact = interp_eval(in, n);
+    /* A scalar index (loop variable, len(x) - 1, a token id read from a list) removes an axis
+     * like an integer; a tensor or list index is advanced indexing. */
+    bool scalar = ix.fact.ndim == 0 || (ix.fact.ndim < 0 && !(ix.fact.kinds & (FK_IDS | FK_MASK)) &&
+                                        ix.fact.obj != FO_TUPLE) ||
+                  (ix.fact.ndim < 0 && (ix.fact.flags & FF_LOOPVAR));
+    if (ix.fact.obj == FO_TUPLE) scalar = false;
+    ix.kind = scalar ? IX_INT : IX_TENSOR;
+    return ix;
+}
+
+/* The slice's text-level shape: [:-1] drops the last position, [1:] the first. */
+static void slice_bounds(Interp *in, TSNode slice, bool *drops_last, bool *drops_first, bool *partial) {
+    *drops_last = *drops_first = *partial = false;
+    TSNode parts[3];
+    memset(parts, 0, sizeof parts);
+    int k = 0;
+    uint32_t n = ts_node_child_count(slice);
+    bool pending = false;
+    for (uint32_t i = 0; i < n && k < 3; i++) {
+        TSNode c = ts_node_child(slice, i);
+        if (!ts_node_is_named(c)) { /* ':' */
+            k += 1;
+            pending = false;
+            continue;
+        }
+        if (!pending) parts[k] = c;
+        pending = true;
+    }
+    long v;
+    if (!ts_node_is_null(parts[0])) {
+        *partial = true;
+        if (interp_int_literal(in, parts[0], &v) && v == 1) *drops_first = true;
+        interp_eval(in, parts[0]);
+    }
+    if (!ts_node_is_null(parts[1])) {
+        *partial = true;
+        if (interp_int_literal(in, parts[1], &v) && v == -1) *drops_last = true;
+        interp_eval(in, parts[1]);
+    }
+}
+
+static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
+    if (nix != 1) return fact_unknown();
+    if (value.obj == FO_TUPLE && ix[0].kind == IX_INT && ix[0].has_value) {
+        long i = ix[0].value < 0 ? ix[0].value + value.nelems : ix[0].value;
+        return i >= 0 && i < value.nelems ? value.elems[i] : fact_unknown();
+    }
+    if (value.obj == FO_TUPLE && ix[0].kind == IX_SLICE) return value;
+    if (value.obj == FO_OUTPUT && ix[0].kind == IX_INT && ix[0].has_value) {
+        /* out[0] is the logits, or the loss when labels were passed (then out[1] is). */
+        long logits_at = (value.flags & FF_LABELS) ? 1 : 0;
+        if (value.flags & FF_GENERATE) return fact_of(FK_IDS, 0, ix[0].node);
+        if (ix[0].value == logits_at) {
+            Fact r = fact_of(FK_RAW, value.flags & FF_SEQ2SEQ, ix[0].node);
+            fact_set_axes(&r, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
+            return r;
+        }
+        if (ix[0].value == 0) return fact_of(FK_LOSS, 0, ix[0].node);
+        return fact_unknown();
+    }
+    if (ix[0].kind == IX_STRING) {
+        /* d["logits"], enc["input_ids"], out["loss"]: the key names what is stored. */
+        TSNode s = parse_unparen(ix[0].node);
+        TSNode content = {0};
+        for (uint32_t i = 0; i < ts_node_named_child_count(s); i++)
+            if (parse_is(ts_node_named_child(s, i), "string_content")) content = ts_node_named_child(s, i);
+        if (ts_node_is_null(content)) return fact_unknown();
+        size_t len;
+        const char *key = parse_text(in->src, content, &len);
+        return calls_attribute(in, value, ix[0].node, key, len);
+    }
+    return fact_unknown();
+}
+
+/* Indexing a tensor: which axes go, which stay, and whether token ids select from scores. */
+static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix) {
+    Fact r = value;
+    bool scores = (value.kinds & FK_SCORES) != 0;
+    bool selected = false, adv_positions = false;
+    Fact ids_fact = fact_unknown();
+    for (int i = 0; i < nix; i++) r.flags |= ix[i].fact.flags & (FF_LOOPVAR | FF_STEPVAR);
+    bool loop_indexed = (r.flags & (FF_LOOPVAR | FF_STEPVAR)) != 0;
+
+    int ell = -1, consumed = 0;
+    for (int i = 0; i < nix; i++) {
+        if (ix[i].kind == IX_ELLIPSIS) ell = i;
+        else if (ix[i].kind != IX_NONE) consumed++;
+    }
+    bool known = value.ndim >= 0;
+    AxisKind in_axes[FACT_MAX_DIMS] = {0};
+    int in_ndim = value.ndim;
+    for (int i = 0; known && i < in_ndim; i++) in_axes[i] = (AxisKind)value.ax[i];
+    AxisKind out_axes[FACT_MAX_DIMS * 2];
+    int out_n = 0, cursor = 0;
+    bool overflow = false;
+    for (int i = 0; i < nix; i++) {
+        Index *x = &ix[i];
+        if (x->kind == IX_ELLIPSIS) {
+            int skip = known ? in_ndim - consumed : 0;
+            for (int k = 0; k < skip && cursor < in_ndim; k++) out_axes[out_n++] = in_axes[cursor++];
+            continue;
+        }
+        if (x->kind == IX_NONE) {
+            out_axes[out_n++] = AX_ONE;
+            continue;
+        }
+        /* The axis this index applies to; with unknown rank, only the last index of a
+         * subscript that ends at the vocabulary (or follows an ellipsis) can be placed. */
+        AxisKind axis = AX_UNK;
+        if (known) {
+            if (cursor >= in_ndim) overflow = true;
+            else axis = in_axes[cursor];
+        } else if (i == nix - 1 && (ell >= 0 || nix >= 2)) {
+            axis = (AxisKind)value.ax_last;
+        } else if (nix == 1 && value.ax_last == AX_VOCAB && !x->has_value &&
+                   ((x->fact.kinds & FK_IDS) || (!x->fact.kinds && (x->fact.flags & FF_LOOPVAR)))) {
+            /* logits[tok] with tok a token (not a position counter): one vocabulary entry */
+            axis = AX_VOCAB;
+        }
+        cursor++;
+        if (x->kind == IX_SLICE) {
+            bool drops_last, drops_first, partial;
+            slice_bounds(in, parse_unparen(x->node), &drops_last, &drops_first, &partial);
+            bool positions = axis == AX_POS || (!known && (axis == AX_UNK));
+            if (positions && drops_last && (value.kinds & FK_SCORES)) r.flags |= FF_SHIFTED;
+            if (positions && drops_first && (value.kinds & FK_IDS)) r.flags |= FF_SHIFTED;
+            if (positions && partial && !drops_last && !drops_first) r.flags |= FF_SLICED;
+            out_axes[out_n++] = axis;
+            continue;
+        }
+        if (x->kind == IX_INT) {
+            if (axis == AX_VOCAB || (!known && i == nix - 1 && nix >= 3 && scores)) selected = true;
+            if (axis == AX_VOCAB && (x->fact.kinds & FK_IDS)) ids_fact = x->fact;
+            continue; /* the axis is gone */
+        }
+        if (x->kind == IX_TENSOR) {
+            Fact f = x->fact;
+            if (f.kinds & FK_MASK) { /* boolean mask: the masked positions, flattened */
+                r.flags |= FF_MASKED;
+                out_axes[out_n++] = AX_POS;
+                if (known && f.ndim > 1) cursor += f.ndim - 1;
+                continue;
+            }
+            if ((f.kinds & FK_IDS) && scores && (axis == AX_VOCAB || axis == AX_UNK)) {
+                selected = true;
+                ids_fact = f;
+                if (f.ndim != 0) adv_positions = true;
+                continue;
+            }
+            if (f.kinds & FK_INDEX) { /* arange / range over positions */
+                adv_positions = true;
+                continue;
+            }
+            if (scores && axis == AX_VOCAB) { /* logits[..., choice_ids] */
+                selected = true;
+                ids_fact = f;
+                continue;
+            }
+            out_axes[out_n++] = axis;
+            continue;
+        }
+        out_axes[out_n++] = axis; /* string key on a tensor: keep */
+    }
+    if (known && !overflow) {
+        while (cursor < in_ndim) out_axes[out_n++] = in_axes[cursor++];
+        if (adv_positions && out_n < FACT_MAX_DIMS) {
+            /* advanced indices over positions and vocabulary leave one position axis */
+            int at = 0;
+            while (at < out_n && out_axes[at] == AX_BATCH) at++;
+            for (int k = out_n; k > at; k--) out_axes[k] = out_axes[k - 1];
+            out_axes[at] = AX_POS;
+            out_n++;
+        }
+        fact_set_axes(&r, out_n <= FACT_MAX_DIMS ? out_n : FACT_MAX_DIMS + 1, out_axes);
+    } else {
+        r.ndim = -1;
+        r.ax_last = selected ? (adv_positions ? AX_POS : AX_UNK) : value.ax_last;
+        if (nix == 1 && ix[0].kind == IX_INT) r.ax_last = value.ax_last;
+        /* x[..., 0] after a keepdim gather: what is left of selected scores is positions */
+        if (ix[nix - 1].kind == IX_INT && value.ax_last == AX_ONE && (nix == 1 || ell >= 0))
+            r.ax_last = (value.flags & FF_SELECTED) ? AX_POS : AX_UNK;
+    }
+    if (selected && scores) {
+        r.flags |= FF_SELECTED;
+        if (loop_indexed) r.flags |= FF_STEPVAR;
+        interp_emit(in, EV_SELECT, 0, node, value, ids_fact, AX_UNK);
+    } else if (loop_indexed && (value.kinds & (FK_SCORES | FK_IDS))) {
+        /* one position of a sequence, chosen by the loop */
+        bool removed_pos = false;
+        for (int i = 0; i < nix; i++)
+            if (ix[i].kind == IX_INT && (ix[i].fact.flags & FF_LOOPVAR)) removed_pos = true;
+        if (removed_pos) r.flags |= FF_LOOPVAR;
+    }
+    if (value.kinds & FK_IDS && loop_indexed) r.flags |= FF_LOOPVAR;
+    return r;
+}
+
+static Fact eval_subscript(Interp *in, TSNode node) {
+    Fact value = interp_eval(in, parse_field(node, "value"));
+    Index ix[FACT_MAX_DIMS + 2];
+    int nix = 0;
+    uint32_t n = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < n; i++) {
+        const char *field = ts_node_field_name_for_named_child(node, i);
+        if (!field || strcmp(field, "subscript") != 0) continue;
+        if (nix == FACT_MAX_DIMS + 2) return fact_unknown();
+        ix[nix++] = classify_index(in, ts_node_named_child(node, i));
+    }
+    if (value.obj != FO_NONE) return index_object(in, value, ix, nix);
+    if (nix == 1 && ix[0].kind == IX_STRING) return index_object(in, value, ix, nix);
+    if (!value.kinds) return fact_unknown();
+    return index_tensor(in, node, value, ix, nix);
+}
+
+/* ---------- operators ---------- */
+
+static Fact eval_binop(Interp *in, TSNode node) {
+    Fact l = interp_eval(in, parse_field(node, "left"));
+    Fact r = interp_eval(in, parse_field(node, "right"));
+    TSNode opn = parse_field(node, "operator");
+    size_t oplen;
+    const char *op = parse_text(in->src, opn, &oplen);
+    char c = oplen == 1 ? op[0] : 0;
+    unsigned loop = (l.flags | r.flags) & (FF_LOOPVAR | FF_STEPVAR);
+
+    if (c == '/') interp_emit(in, EV_DIVIDE, 0, node, l, r, AX_UNK);
+    if (c == '-' && (l.kinds & FK_RAW) && (r.kinds & FK_LOGZ)) {
+        /* x - logsumexp(x): log_softmax by hand */
+        Fact f = l;
+        f.kinds = (uint16_t)((l.kinds & ~FK_RAW) | FK_LOGPROB);
+        return f;
+    }
+    if (c == '+' && ((l.kinds | r.kinds) & FK_LOGZ)) { /* m + log(sum(exp(x - m))) */
+        Fact f = (l.kinds & FK_LOGZ) ? l : r;
+        f.kinds = FK_LOGZ;
+        return f;
+    }
+    if (c == '-' && (r.kinds & FK_MAXV) && (l.kinds & FK_SCORES)) {
+        Fact f = l;
+        f.flags |= FF_STABLE;
+        return f;
+    }
+    if (c == '/' && (l.flags & FF_EXP) && (r.flags & FF_EXP)) {
+        /* exp(x) / sum(exp(x)): softmax by hand */
+        Fact f = l;
+        f.kinds = FK_PROB;
+        f.flags = (l.flags & ~FF_EXP) | FF_SOFTMAX;
+        return f;
+    }
+    bool lscores = (l.kinds & (FK_SCORES | FK_LOSS)) != 0, rscores = (r.kinds & (FK_SCORES | FK_LOSS)) != 0;
+    if (c == '*' && (l.kinds & FK_MASK) && rscores) {
+        r.flags |= FF_MASKED | loop;
+        return r;
+    }
+    if (c == '*' && (r.kinds & FK_MASK) && lscores) {
+        l.flags |= FF_MASKED | loop;
+        return l;
+    }
+    if (lscores && rscores) {
+        Fact f = fact_join(in->arena, l, r);
+        f.flags |= loop;
+        return f;
+    }
+    if (lscores) {
+        l.flags |= loop;
+        return l;
+    }
+    if (rscores && c != '/') {
+        r.flags |= loop;
+        return r;
+    }
+    if ((l.kinds | r.kinds) & FK_INDEX) {
+        Fact f = fact_of(FK_INDEX, loop, node);
+        f.ndim = (l.ndim == 0 || r.ndim == 0) ? 0 : -1;
+        return f;
+    }
+    if (l.kinds & (FK_IDS | FK_MASK)) {
+        l.flags |= loop;
+        return l;
+    }
+    Fact f = fact_of(l.kinds || r.kinds ? FK_NUM : 0, loop, node);
+    return f;
+}
+
+static Fact eval_unary(Interp *in, TSNode node) {
+    Fact f = interp_eval(in, parse_field(node, "argument"));
+    if (parse_text_eq(in->src, parse_field(node, "operator"), "-") && (f.kinds & FK_LOSS) &&
+        (f.flags & FF_PERTOKEN)) {
+        /* -cross_entropy(..., reduction="none"): per-token log-probabilities */
+        f.kinds = FK_LOGPROB;
+        f.flags = (f.flags & ~FF_PERTOKEN) | FF_SELECTED;
+    }
+    return f;
+}
+
+/* ---------- collections ---------- */
+
+/* A list of values: one axis more in front, STEP when each element is one position's value. */
+static Fact list_of(Fact elem, TSNode node) {
+    if (elem.bottom) { /* [] : an empty list, typed by what is appended later */
+        Fact empty = fact_unknown();
+        fact_set_axes(&empty, 1, (AxisKind[]){AX_ITEM});
+        return empty;
+    }
+    if (elem.obj != FO_NONE) return elem;
+    Fact r = elem;
+    r.flags &= ~(FF_STEPVAR | FF_LOOPVAR);
+    if (ts_node_is_null(r.origin)) r.origin = node;
+    fact_insert_axis(&r, 0, (elem.flags & FF_STEPVAR) ? AX_STEP : AX_ITEM);
+    if (elem.ndim < 0) {
+        r.ndim = -1;
+        if (elem.flags & FF_STEPVAR && !(elem.flags & FF_AGGREGATED)) r.ax_last = AX_STEP;
+    }
+    return r;
+}
+
+static Fact eval_sequence(Interp *in, TSNode node) {
+    uint32_t n = ts_node_named_child_count(node);
+    Fact joined = fact_bottom();
+    Fact *elems = arena_alloc(in->arena, sizeof(Fact) * (n ? n : 1));
+    int k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode c = ts_node_named_child(node, i);
+        if (parse_is(c, "comment")) continue;
+        elems[k] = interp_eval(in, c);
+        joined = fact_join(in->arena, joined, elems[k]);
+        k++;
+    }
+    if (parse_is(node, "tuple") || parse_is(node, "expression_list")) {
+        Fact t = fact_object(FO_TUPLE, 0, node);
+        t.elems = elems;
+        t.nelems = k;
+        return t;
+    }
+    Fact r = list_of(joined, node);
+    return r;
+}
+
+/* [body for x in it if cond]: bind like a for loop, in a scope of its own. */
+static Fact eval_comprehension(Interp *in, TSNode node) {
+    Env saved = {0};
+    array_reserve(&saved, in->frame->env.len);
+    memcpy(saved.items, in->frame->env.items, in->frame->env.len * sizeof *saved.items);
+    saved.len = in->frame->env.len;
+    TSNode body = parse_field(node, "body");
+    uint32_t n = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode c = ts_node_named_child(node, i);
+        if (parse_is(c, "for_in_clause")) {
+            Fact it = interp_eval(in, parse_field(c, "right"));
+            Fact elem = calls_iterate(in, it);
+            TSNode left = parse_field(c, "left");
+            interp_bind(in, left, elem);
+        } else if (parse_is(c, "if_clause")) {
+            interp_eval(in, ts_node_named_child(c, 0));
+        }
+    }
+    Fact elem = ts_node_is_null(body) ? fact_unknown() : interp_eval(in, body);
+    array_free(&in->frame->env);
+    in->frame->env = saved;
+    if (parse_is(node, "dictionary_comprehension")) return fact_unknown();
+    return list_of(elem, node);
+}
+
+/* ---------- dispatch ---------- */
+
+Fact interp_eval(Interp *in, TSNode n) {
+    if (ts_node_is_null(n)) return fact_unknown();
+    if (in->expr_depth >= FACTS_MAX_EXPR_DEPTH) return fact_unknown();
+    in->expr_depth++;
+    Fact r = fact_unknown();
+    const char *type = ts_node_type(n);
+    if (!strcmp(type, "identifier")) {
+        r = interp_lookup(in, n);
+    } else if (!strcmp(type, "attribute")) {
+        bool found;
+        r = interp_lookup_key(in, n, &found);
+        if (!found) {
+            Fact obj = interp_eval(in, parse_field(n, "object"));
+            size_t len;
+            const char *attr = parse_text(in->src, parse_field(n, "attribute"), &len);
+            r = calls_attribute(in, obj, n, attr, len);
+        }
+    } else if (!strcmp(type, "subscript")) {
+        bool found;
+        r = interp_lookup_key(in, n, &found);
+        if (!found) r = eval_subscript(in, n);
+    } else if (!strcmp(type, "call")) {
+        r = calls_eval(in, n);
+    } else if (!strcmp(type, "binary_operator")) {
+        r = eval_binop(in, n);
+    } else if (!strcmp(type, "unary_operator")) {
+        r = eval_unary(in, n);
+    } else if (!strcmp(type, "parenthesized_expression") || !strcmp(type, "await") ||
+               !strcmp(type, "keyword_argument")) {
+        uint32_t c = ts_node_named_child_count(n);
+        r = c ? interp_eval(in, ts_node_named_child(n, c - 1)) : fact_unknown();
+    } else if (!strcmp(type, "conditional_expression")) {
+        interp_eval(in, ts_node_named_child(n, 1));
+        r = fact_join(in->arena, interp_eval(in, ts_node_named_child(n, 0)),
+                      interp_eval(in, ts_node_named_child(n, 2)));
+    } else if (!strcmp(type, "boolean_operator")) {
+        r = fact_join(in->arena, interp_eval(in, parse_field(n, "left")),
+                      interp_eval(in, parse_field(n, "right")));
+    } else if (!strcmp(type, "comparison_operator")) {
+        Fact joined = fact_bottom();
+        uint32_t c = ts_node_named_child_count(n);
+        for (uint32_t i = 0; i < c; i++)
+            joined = fact_join(in->arena, joined, interp_eval(in, ts_node_named_child(n, i)));
+        if (!joined.bottom) interp_emit(in, EV_RANK, 0, n, joined, fact_unknown(), AX_UNK);
+    } else if (!strcmp(type, "list") || !strcmp(type, "tuple") || !strcmp(type, "set") ||
+               !strcmp(type, "expression_list")) {
+        r = eval_sequence(in, n);
+    } else if (!strcmp(type, "list_comprehension") || !strcmp(type, "generator_expression") ||
+               !strcmp(type, "set_comprehension") || !strcmp(type, "dictionary_comprehension")) {
+        r = eval_comprehension(in, n);
+    } else if (!strcmp(type, "integer") || !strcmp(type, "float")) {
+        r = fact_of(FK_NUM, 0, n);
+        r.ndim = 0;
+    } else if (!strcmp(type, "named_expression")) {
+        r = interp_eval(in, parse_field(n, "value"));
+        interp_bind(in, parse_field(n, "name"), r);
+    }
+    in->expr_depth--;
+    return r;
+}

@@ -1,0 +1,144 @@
+/* Operations on facts: construction, join, axis bookkeeping. */
+#include "facts_internal.h"
+
+Fact fact_unknown(void) {
+    Fact f;
+    memset(&f, 0, sizeof f);
+    f.ndim = -1;
+    f.op_dim = FACT_NO_DIM;
+    return f;
+}
+
+Fact fact_bottom(void) {
+    Fact f = fact_unknown();
+    f.bottom = true;
+    return f;
+}
+
+Fact fact_of(unsigned kinds, unsigned flags, TSNode origin) {
+    Fact f = fact_unknown();
+    f.kinds = (uint16_t)kinds;
+    f.flags = flags;
+    f.origin = origin;
+    return f;
+}
+
+Fact fact_module(const char *qual) {
+    Fact f = fact_unknown();
+    f.obj = FO_MODULE;
+    f.qual = qual;
+    return f;
+}
+
+Fact fact_object(FactObject obj, unsigned flags, TSNode origin) {
+    Fact f = fact_of(0, flags, origin);
+    f.obj = (uint8_t)obj;
+    return f;
+}
+
+void fact_set_axes(Fact *f, int ndim, const AxisKind *axes) {
+    f->ndim = (int8_t)(ndim > FACT_MAX_DIMS ? -1 : ndim);
+    for (int i = 0; i < ndim && i < FACT_MAX_DIMS; i++) f->ax[i] = (uint8_t)axes[i];
+    f->ax_last = ndim > 0 && ndim <= FACT_MAX_DIMS ? (uint8_t)axes[ndim - 1] : AX_UNK;
+}
+
+static bool same_axes(const Fact *a, const Fact *b) {
+    if (a->ndim != b->ndim) return false;
+    for (int i = 0; i < a->ndim; i++)
+        if (a->ax[i] != b->ax[i]) return false;
+    return true;
+}
+
+Fact fact_join(Arena *arena, Fact a, Fact b) {
+    if (a.bottom) return b;
+    if (b.bottom) return a;
+    Fact r = a;
+    r.kinds = a.kinds | b.kinds;
+    r.flags = ((a.flags | b.flags) & ~FF_MUST_FLAGS) | (a.flags & b.flags & FF_MUST_FLAGS);
+    if (!ts_node_is_null(b.origin) && ts_node_is_null(a.origin)) r.origin = b.origin;
+    if (!same_axes(&a, &b)) {
+        r.ndim = -1;
+        r.ax_last = a.ax_last == b.ax_last ? a.ax_last : AX_UNK;
+    }
+    if (a.obj != b.obj) {
+        /* An object on one path and a plain value on the other: keep the object. */
+        if (a.obj == FO_NONE && !a.kinds) {
+            uint16_t kinds = r.kinds;
+            uint32_t flags = r.flags;
+            r = b;
+            r.kinds = kinds;
+            r.flags = flags;
+        } else if (!(b.obj == FO_NONE && !b.kinds)) r.obj = FO_NONE;
+    } else if (a.obj == FO_MODULE && a.qual && b.qual && strcmp(a.qual, b.qual) != 0) {
+        r.obj = FO_NONE;
+    } else if (a.obj == FO_FUNC && !ts_node_eq(a.def, b.def)) {
+        r.obj = FO_NONE;
+    } else if (a.obj == FO_TUPLE) {
+        if (a.nelems != b.nelems) {
+            r.obj = FO_NONE;
+        } else {
+            r.elems = arena_alloc(arena, sizeof(Fact) * (size_t)a.nelems);
+            for (int i = 0; i < a.nelems; i++) r.elems[i] = fact_join(arena, a.elems[i], b.elems[i]);
+        }
+    }
+    return r;
+}
+
+static int norm_dim(const Fact *f, int dim) {
+    if (f->ndim < 0) return -1;
+    if (dim < 0) dim += f->ndim;
+    return dim >= 0 && dim < f->ndim ? dim : -1;
+}
+
+AxisKind fact_axis(const Fact *f, int dim) {
+    if (f->ndim < 0) return dim == -1 ? (AxisKind)f->ax_last : AX_UNK;
+    int d = norm_dim(f, dim);
+    return d < 0 ? AX_UNK : (AxisKind)f->ax[d];
+}
+
+int fact_find_axis(const Fact *f, AxisKind kind) {
+    for (int i = 0; i < f->ndim; i++)
+        if (f->ax[i] == kind) return i;
+    return -1;
+}
+
+void fact_remove_axis(Fact *f, int dim) {
+    if (f->ndim < 0) {
+        if (dim == -1) f->ax_last = AX_UNK;
+        return;
+    }
+    int d = norm_dim(f, dim);
+    if (d < 0) return;
+    for (int i = d; i + 1 < f->ndim; i++) f->ax[i] = f->ax[i + 1];
+    f->ndim--;
+    f->ax_last = f->ndim > 0 ? f->ax[f->ndim - 1] : AX_UNK;
+}
+
+void fact_insert_axis(Fact *f, int dim, AxisKind kind) {
+    if (f->ndim < 0 || f->ndim >= FACT_MAX_DIMS) {
+        if (dim == -1) f->ax_last = (uint8_t)kind;
+        f->ndim = -1;
+        return;
+    }
+    int d = dim < 0 ? dim + f->ndim + 1 : dim;
+    if (d < 0 || d > f->ndim) return;
+    for (int i = f->ndim; i > d; i--) f->ax[i] = f->ax[i - 1];
+    f->ax[d] = (uint8_t)kind;
+    f->ndim++;
+    f->ax_last = f->ax[f->ndim - 1];
+}
+
+void fact_replace_axis(Fact *f, int dim, AxisKind kind) {
+    if (f->ndim < 0) {
+        if (dim == -1) f->ax_last = (uint8_t)kind;
+        return;
+    }
+    int d = norm_dim(f, dim);
+    if (d < 0) return;
+    f->ax[d] = (uint8_t)kind;
+    f->ax_last = f->ax[f->ndim - 1];
+}
+
+bool fact_is_tensorish(const Fact *f) { return f->obj == FO_NONE && f->kinds != 0; }
+
+unsigned fact_inherited_flags(const Fact *f) { return f->flags & ~(FF_GENERATE | FF_LABELS); }

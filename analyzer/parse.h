@@ -1,0 +1,36 @@
+/* parse: Python source -> tree-sitter syntax tree, and small helpers to read nodes. */
+#ifndef LOGITLINT_PARSE_H
+#define LOGITLINT_PARSE_H
+
+#include <stdbool.h>
+#include <string.h>
+#include <tree_sitter/api.h>
+
+#include "source.h"
+
+typedef struct Parsed {
+    TSTree *tree;
+    TSNode root;
+    const Source *src;
+    bool has_error; /* tree-sitter recovered from a syntax error somewhere */
+} Parsed;
+
+typedef enum { PARSE_OK = 0, PARSE_ERR } ParseStatus;
+
+ParseStatus parse_python(Parsed *out, const Source *src);
+void parse_free(Parsed *p);
+
+/* First syntax error or missing node, for the warning (byte offset). */
+bool parse_first_error(const Parsed *p, size_t *byte);
+
+static inline bool parse_is(TSNode n, const char *type) {
+    return !ts_node_is_null(n) && strcmp(ts_node_type(n), type) == 0;
+}
+/* Does the node's source text equal s? */
+bool parse_text_eq(const Source *src, TSNode n, const char *s);
+const char *parse_text(const Source *src, TSNode n, size_t *len);
+TSNode parse_field(TSNode n, const char *field);
+/* The node with parentheses stripped. */
+TSNode parse_unparen(TSNode n);
+
+#endif

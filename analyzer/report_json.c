@@ -1,0 +1,34 @@
+/* The JSON format: ruff's field names, plus our own (help, counterexample). */
+#include <jansson.h>
+
+#include "report.h"
+#include "rules.h"
+
+static json_t *location(int row, int col) { return json_pack("{s:i, s:i}", "row", row, "column", col); }
+
+static json_t *diag_json(const Diagnostic *d) {
+    json_t *o = json_object();
+    json_object_set_new(o, "code", json_string(d->rule->code));
+    json_object_set_new(o, "name", json_string(d->rule->name));
+    json_object_set_new(o, "message", json_string(d->message));
+    json_object_set_new(o, "help", d->help ? json_string(d->help) : json_null());
+    json_object_set_new(o, "filename", json_string(d->filename));
+    json_object_set_new(o, "location", location(d->row, d->col));
+    json_object_set_new(o, "end_location", location(d->end_row, d->end_col));
+    json_object_set_new(o, "cell", d->cell ? json_integer(d->cell) : json_null());
+    json_object_set_new(o, "noqa_row", json_integer(d->row));
+    json_object_set_new(o, "url", json_null());
+    json_object_set_new(o, "fix", json_null());
+    json_object_set_new(o, "recipe", d->recipe ? json_string(d->recipe) : json_null());
+    json_object_set_new(o, "counterexample", d->cex ? verify_result_to_json(d->cex) : json_null());
+    return o;
+}
+
+int report_json(FILE *out, const DiagList *diags) {
+    json_t *arr = json_array();
+    for (size_t i = 0; i < diags->len; i++) json_array_append_new(arr, diag_json(&diags->items[i]));
+    int rc = json_dumpf(arr, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+    json_decref(arr);
+    fputc('\n', out);
+    return rc != 0 || ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,74 @@
+/* The text formats: `full` (code frame, help, counterexample) and `concise` (one line each). */
+#include <stdlib.h>
+
+#include "explain.h"
+#include "report.h"
+#include "rules.h"
+
+#define BOLD(o) ((o)->color ? "\033[1m" : "")
+#define RED(o) ((o)->color ? "\033[1;31m" : "")
+#define CYAN(o) ((o)->color ? "\033[36m" : "")
+#define BLUE(o) ((o)->color ? "\033[1;34m" : "")
+#define RESET(o) ((o)->color ? "\033[0m" : "")
+
+static void header(FILE *out, const Diagnostic *d, const ReportOptions *o) {
+    fprintf(out, "%s%s%s", BOLD(o), d->filename, RESET(o));
+    if (d->cell) fprintf(out, ":cell %d", d->cell);
+    fprintf(out, ":%d:%d: %s%s%s %s\n", d->row, d->col, RED(o), d->rule->code, RESET(o), d->message);
+}
+
+/* The underline keeps the line's tabs so it lines up under any tab width; every other
+ * character (code point) becomes one column. */
+static void underline(FILE *out, const char *line, int from, int to) {
+    int c = 1;
+    for (const unsigned char *p = (const unsigned char *)line; *p && c < from; p++) {
+        if ((*p & 0xC0) == 0x80) continue;
+        fputc(*p == '\t' ? '\t' : ' ', out);
+        c++;
+    }
+    for (int i = from; i < to || i == from; i++) fputc('^', out);
+}
+
+static void frame(FILE *out, const Diagnostic *d, const ReportOptions *o) {
+    int last = d->row + d->nframe - 1;
+    int width = snprintf(NULL, 0, "%d", last);
+    fprintf(out, "%s%*s |%s\n", BLUE(o), width, "", RESET(o));
+    for (int i = 0; i < d->nframe; i++) {
+        int row = d->row + i;
+        fprintf(out, "%s%*d |%s %s\n", BLUE(o), width, row, RESET(o), d->frame_lines[i]);
+        if (d->nframe == 1) {
+            fprintf(out, "%s%*s |%s ", BLUE(o), width, "", RESET(o));
+            fputs(RED(o), out);
+            underline(out, d->frame_lines[0], d->col, d->end_row == d->row ? d->end_col : d->col + 1);
+            fprintf(out, " %s%s\n", d->rule->code, RESET(o));
+        }
+    }
+    if (d->nframe > 1)
+        fprintf(out, "%s%*s |%s %s^ %s (lines %d-%d)%s\n", BLUE(o), width, "", RESET(o), RED(o),
+                d->rule->code, d->row, d->end_row, RESET(o));
+    fprintf(out, "%s%*s |%s\n", BLUE(o), width, "", RESET(o));
+    if (d->help) fprintf(out, "%s%*s = %shelp%s: %s\n", BLUE(o), width, "", BOLD(o), RESET(o), d->help);
+}
+
+int report_text(FILE *out, const DiagList *diags, const ReportOptions *o) {
+    for (size_t i = 0; i < diags->len; i++) {
+        const Diagnostic *d = &diags->items[i];
+        header(out, d, o);
+        if (o->format == REPORT_CONCISE) continue;
+        frame(out, d, o);
+        if (d->cex) {
+            fprintf(out, "\n");
+            verify_print_compact(out, d->cex, "  ", o->color);
+        }
+        if (o->explain) {
+            fprintf(out, "\n");
+            explain_print(out, d->rule->code, d->cex);
+        }
+        fprintf(out, "\n");
+    }
+    if (diags->len)
+        fprintf(out, "Found %zu error%s.\n", diags->len, diags->len == 1 ? "" : "s");
+    else if (o->format != REPORT_CONCISE)
+        fprintf(out, "All checks passed!\n");
+    return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,35 @@
+/* source: the bytes of one file being analysed, and its line map. */
+#ifndef LOGITLINT_SOURCE_H
+#define LOGITLINT_SOURCE_H
+
+#include <stddef.h>
+
+typedef struct Source {
+    char *path;   /* as shown to the user */
+    char *buf;    /* owned allocation, NUL-terminated */
+    const char *text; /* buf past a UTF-8 BOM; all byte offsets are relative to this */
+    size_t len;
+    size_t *line_starts; /* byte offset where each line begins */
+    size_t nlines;
+} Source;
+
+typedef enum {
+    SOURCE_OK = 0,
+    SOURCE_ERR_OPEN,   /* errno-based message in err */
+    SOURCE_ERR_READ,
+    SOURCE_ERR_BINARY, /* contains NUL bytes: not Python source */
+} SourceStatus;
+
+SourceStatus source_load_file(Source *src, const char *path, char *err, size_t errlen);
+SourceStatus source_load_stream(Source *src, void *file, const char *display_path, char *err,
+                                size_t errlen);
+/* Takes ownership of buf (malloc'd, len bytes, need not be NUL-terminated). */
+SourceStatus source_from_buffer(Source *src, const char *display_path, char *buf, size_t len);
+void source_free(Source *src);
+
+/* 1-based row, and 1-based column counted in Unicode code points (as ruff does). */
+void source_position(const Source *src, size_t byte, int *row, int *col);
+/* The text of 1-based line `row`, without its line terminator. */
+const char *source_line(const Source *src, int row, size_t *len);
+
+#endif

@@ -1,0 +1,40 @@
+/* util: growable arrays, an arena allocator and checked allocation, used everywhere. */
+#ifndef LOGITLINT_UTIL_H
+#define LOGITLINT_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+/* Allocation failure is not recoverable for a linter; these abort with a message. */
+void *util_xmalloc(size_t n);
+void *util_xcalloc(size_t n, size_t size);
+void *util_xrealloc(void *p, size_t n);
+char *util_xstrdup(const char *s);
+char *util_xstrndup(const char *s, size_t n);
+char *util_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Array(T): a growable array of T. */
+#define Array(T)                                                                                   \
+    struct {                                                                                       \
+        T *items;                                                                                  \
+        size_t len, cap;                                                                           \
+    }
+#define array_reserve(a, n)                                                                        \
+    util_array_grow((void **)&(a)->items, &(a)->cap, (n), sizeof(*(a)->items))
+#define array_push(a, v) (array_reserve((a), (a)->len + 1), (a)->items[(a)->len++] = (v))
+#define array_free(a) (free((a)->items), (a)->items = NULL, (a)->len = (a)->cap = 0)
+void util_array_grow(void **items, size_t *cap, size_t need, size_t elem);
+
+/* Arena: many small allocations freed together (one per analysed file). */
+typedef struct ArenaBlock ArenaBlock;
+typedef struct Arena {
+    ArenaBlock *head;
+} Arena;
+void *arena_alloc(Arena *a, size_t n); /* zeroed */
+char *arena_strndup(Arena *a, const char *s, size_t n);
+void arena_free(Arena *a);
+
+bool util_has_prefix(const char *s, const char *prefix);
+
+#endif

@@ -1,0 +1,67 @@
+/* The rule registry: adding a rule is its file plus one line here. ORDER: by code. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "rules.h"
+
+extern const Rule rule_LL101;
+
+const Rule *const rules_registry[] = {
+    &rule_LL101,
+};
+const size_t rules_count = sizeof rules_registry / sizeof *rules_registry;
+
+const Rule *rules_find(const char *code) {
+    for (size_t i = 0; i < rules_count; i++)
+        if (!strcmp(rules_registry[i]->code, code)) return rules_registry[i];
+    return NULL;
+}
+
+bool rules_match(const Rule *rule, const char *selector) {
+    if (!strcmp(selector, "ALL")) return true;
+    return util_has_prefix(rule->code, selector);
+}
+
+static char *copy_line(const Source *src, int row) {
+    size_t len;
+    const char *line = source_line(src, row, &len);
+    return util_xstrndup(line, len);
+}
+
+void rules_emit(RuleContext *ctx, TSNode node, const char *recipe, const char *help,
+                const char *fmt, ...) {
+    Diagnostic d = {0};
+    source_position(ctx->src, ts_node_start_byte(node), &d.row, &d.col);
+    source_position(ctx->src, ts_node_end_byte(node), &d.end_row, &d.end_col);
+    /* One finding per rule and place, however many paths reach it. */
+    for (size_t i = 0; i < ctx->out->len; i++) {
+        Diagnostic *o = &ctx->out->items[i];
+        if (o->rule == ctx->rule && o->row == d.row && o->col == d.col && !strcmp(o->filename, ctx->src->path))
+            return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    d.message = util_xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(d.message, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    d.rule = ctx->rule;
+    d.filename = util_xstrdup(ctx->src->path);
+    d.help = help ? util_xstrdup(help) : NULL;
+    d.recipe = recipe;
+    int last = d.end_row - d.row + 1 > DIAG_FRAME_MAX ? d.row + DIAG_FRAME_MAX - 1 : d.end_row;
+    d.nframe = last - d.row + 1;
+    d.frame_lines = util_xmalloc(sizeof(char *) * (size_t)d.nframe);
+    for (int r = d.row; r <= last; r++) d.frame_lines[r - d.row] = copy_line(ctx->src, r);
+    array_push(ctx->out, d);
+}
+
+void rules_print_doc(FILE *out, const Rule *r) {
+    fprintf(out, "# %s (%s)\n\n%s\n\n", r->name, r->code, r->summary);
+    fprintf(out, "## What it does\n%s\n\n## Why is this bad?\n%s\n\n", r->what, r->why);
+    fprintf(out, "## Example\n```python\n%s```\n\n## Use instead\n```python\n%s```\n", r->example,
+            r->instead);
+}
