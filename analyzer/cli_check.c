@@ -8,6 +8,7 @@
 #include "discover.h"
 #include "lint.h"
 #include "report.h"
+#include "run.h"
 #include "verify.h"
 
 static const char CHECK_USAGE[] =
@@ -111,34 +112,6 @@ static int parse_options(int argc, char **argv, CheckOptions *o) {
     return 0;
 }
 
-/* Loads, lints and warns for one file. Returns false when the file could not be read. */
-static bool check_one(const char *path, const CheckOptions *o, DiagList *out) {
-    Source src;
-    char err[512];
-    SourceStatus st;
-    if (!strcmp(path, "-"))
-        st = source_load_stream(&src, stdin, o->stdin_filename ? o->stdin_filename : "-", err, sizeof err);
-    else
-        st = source_load_file(&src, path, err, sizeof err);
-    if (st != SOURCE_OK) {
-        fprintf(stderr, "logitlint: %s\n", err);
-        source_free(&src);
-        return false;
-    }
-    LintResult r;
-    lint_source(&src, o->enabled, out, &r);
-    if (r.parse_failed) {
-        fprintf(stderr, "logitlint: %s: could not be parsed\n", src.path);
-        source_free(&src);
-        return false;
-    }
-    if (r.syntax_error)
-        fprintf(stderr, "warning: %s:%d:%d: syntax error; the rest of the file was still analysed\n",
-                src.path, r.error_row, r.error_col);
-    source_free(&src);
-    return true;
-}
-
 /* One counterexample per recipe per run, shared by the findings that name it. */
 typedef struct CexCache {
     const char *recipe;
@@ -176,8 +149,8 @@ int cli_check(int argc, char **argv) {
         else if (discover_paths(o.paths.items[i], &files, stderr) > 0) failed = true;
     }
     DiagList diags = {0};
-    for (size_t i = 0; i < files.len; i++)
-        if (!check_one(files.items[i], &o, &diags)) failed = true;
+    RunOptions run = {.enabled = o.enabled, .stdin_filename = o.stdin_filename};
+    if (run_files(&files, &run, &diags) > 0) failed = true;
     diag_sort(&diags);
     CexCacheList cache = {0};
     if (!o.no_verify) attach_counterexamples(&diags, &cache);

@@ -1,4 +1,4 @@
-/* Fixture-driven rule tests. Each tests/fixtures/<CODE>/*.py marks every line that must be
+/* Fixture-driven rule tests. Each file tests/fixtures/<CODE>/NAME.py marks every line that must be
  * flagged with `# expect: <CODE>`; any other finding of that rule is a false positive.
  * fire_*.py files must expect at least one finding, trap_*.py files none. */
 #define _DEFAULT_SOURCE
