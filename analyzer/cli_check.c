@@ -1,10 +1,14 @@
-/* `logitlint check`: options, file discovery, linting, verification, reporting. */
+/* `logitlint check`: options, configuration, file discovery, linting, verification, reporting. */
+#define _DEFAULT_SOURCE /* realpath */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include "discover.h"
 #include "lint.h"
 #include "report.h"
@@ -14,47 +18,91 @@
 static const char CHECK_USAGE[] =
     "Usage: logitlint check [OPTIONS] [PATH ...]\n"
     "\n"
-    "Analyse Python files. Directories are searched recursively for *.py files (hidden\n"
-    "directories, __pycache__, node_modules and virtualenvs are skipped); files named\n"
-    "explicitly are always analysed; `-` reads standard input.\n"
+    "Analyse Python files and Jupyter notebooks. Directories are searched recursively for *.py\n"
+    "and *.ipynb files, skipping what .gitignore, .git/info/exclude and .ignore exclude, hidden\n"
+    "directories, __pycache__, node_modules and virtualenvs; files named explicitly are always\n"
+    "analysed (unless --force-exclude); `-` reads standard input.\n"
+    "\n"
+    "Configuration: [tool.logitlint] in pyproject.toml, or logitlint.toml / .logitlint.toml,\n"
+    "the nearest one above each file. Options given here override it.\n"
     "\n"
     "Options:\n"
-    "  --output-format FORMAT  full (default), concise or json\n"
+    "  --output-format FORMAT  full (default), concise, json, json-lines, sarif, github,\n"
+    "                          gitlab or junit (also: LOGITLINT_OUTPUT_FORMAT)\n"
+    "  --output-file PATH      Write the report to PATH instead of standard output\n"
+    "  --statistics            Print the number of findings per rule instead of the findings\n"
     "  --select CODES          Only these rules (comma-separated codes or prefixes: LL101, LL1)\n"
+    "  --extend-select CODES   These rules as well\n"
     "  --ignore CODES          Not these rules\n"
+    "  --config PATH           Use this configuration file (no search)\n"
+    "  --isolated              Ignore every configuration file\n"
+    "  --exclude PATTERNS      Skip paths matching these globs (replaces the default list)\n"
+    "  --extend-exclude PATTERNS  Skip these as well\n"
+    "  --force-exclude         Apply the exclusions to paths named on the command line too\n"
+    "  --respect-gitignore, --no-respect-gitignore\n"
+    "                          Honour .gitignore, .git/info/exclude and .ignore (default: yes)\n"
     "  --no-verify             Do not compute counterexamples\n"
+    "  --threads N             Worker threads (default: one per core); output order is the same\n"
+    "  --no-prefilter          Parse every file, even one that none of the rules can fire on\n"
     "  --explain               Print the reviewer's explanation under each finding\n"
     "  --exit-zero             Exit 0 even when there are findings\n"
     "  --stdin-filename NAME   The name to report for standard input\n"
     "  -h, --help              Print this help\n"
     "\n"
-    "Exit status: 0 no findings, 1 findings, 2 usage error or a path that could not be read.\n";
+    "Exit status: 0 no findings, 1 findings, 2 usage error, invalid configuration or a path\n"
+    "that could not be read.\n";
+
+typedef Array(char *) StrList;
 
 typedef struct CheckOptions {
     ReportOptions report;
-    bool enabled[64];
+    const char *format; /* --output-format, NULL: not given */
+    const char *output_file;
+    const char *select; /* the last --select */
+    StrList extend_select, ignore, exclude, extend_exclude;
+    bool has_exclude;
+    const char *config;
+    bool isolated, force_exclude;
+    int respect_gitignore; /* -1: not given */
     bool no_verify, exit_zero;
+    bool no_prefilter;
+    int threads; /* 0: one per core */
     const char *stdin_filename;
     PathList paths;
 } CheckOptions;
 
-/* Applies a comma-separated selector list; false (with a message) on an unknown selector. */
+/* Applies a selector list (comma-separated, or the elements of `list`); false (with a message)
+ * on an unknown selector. */
+static bool apply_selector(const char *sel, bool *enabled, bool value) {
+    bool matched = false;
+    for (size_t i = 0; i < rules_count; i++)
+        if (rules_match(rules_registry[i], sel)) enabled[i] = value, matched = true;
+    return matched;
+}
+
 static bool apply_selectors(const char *list, bool *enabled, bool value, bool reset) {
     if (reset)
-        for (size_t i = 0; i < rules_count; i++) enabled[i] = false;
+        for (size_t i = 0; i < rules_count; i++)
+            enabled[i] = false;
     char *copy = util_xstrdup(list);
     bool ok = true;
     for (char *tok = strtok(copy, ", "); tok; tok = strtok(NULL, ", ")) {
-        bool matched = false;
-        for (size_t i = 0; i < rules_count; i++)
-            if (rules_match(rules_registry[i], tok)) enabled[i] = value, matched = true;
-        if (!matched) {
-            fprintf(stderr, "logitlint: unknown rule selector '%s' (see `logitlint rule --all`)\n", tok);
+        if (!apply_selector(tok, enabled, value)) {
+            fprintf(stderr, "logitlint: unknown rule selector '%s' (see `logitlint rule --all`)\n",
+                    tok);
             ok = false;
         }
     }
     free(copy);
     return ok;
+}
+
+static void apply_config_list(const ConfigList *l, bool *enabled, bool value, bool reset) {
+    if (reset)
+        for (size_t i = 0; i < rules_count; i++)
+            enabled[i] = false;
+    for (size_t i = 0; i < l->len; i++)
+        apply_selector(l->items[i], enabled, value);
 }
 
 /* --name value or --name=value */
@@ -70,11 +118,23 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
     return argv[++*i];
 }
 
+/* Checks a selector list given on the command line without applying it. */
+static bool valid_selectors(const char *v) {
+    bool scratch[64];
+    return *v && apply_selectors(v, scratch, true, false);
+}
+
+/* Comma-separated patterns appended to a list. */
+static void split_into(StrList *l, const char *v) {
+    char *copy = util_xstrdup(v);
+    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
+        array_push(l, util_xstrdup(tok));
+    free(copy);
+}
+
 static int parse_options(int argc, char **argv, CheckOptions *o) {
     memset(o, 0, sizeof *o);
-    for (size_t i = 0; i < rules_count; i++) o->enabled[i] = true;
-    const char *env_color = getenv("NO_COLOR");
-    o->report.color = isatty(STDOUT_FILENO) && !(env_color && *env_color);
+    o->respect_gitignore = -1;
     bool only_paths = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
@@ -86,17 +146,59 @@ static int parse_options(int argc, char **argv, CheckOptions *o) {
             fputs(CHECK_USAGE, stdout);
             return -1;
         } else if ((v = option_value(argc, argv, &i, "--output-format"))) {
-            if (!report_parse_format(v, &o->report.format)) {
-                fprintf(stderr, "logitlint: unknown output format '%s' (full, concise, json)\n", v);
+            ReportFormat f;
+            if (!report_parse_format(v, &f)) {
+                fprintf(stderr, "logitlint: unknown output format '%s' (%s)\n", v,
+                        report_format_names);
                 return 2;
             }
+            o->format = v;
+        } else if ((v = option_value(argc, argv, &i, "--output-file"))) {
+            if (!*v) return 2;
+            o->output_file = v;
         } else if ((v = option_value(argc, argv, &i, "--select"))) {
-            if (!*v || !apply_selectors(v, o->enabled, true, true)) return 2;
+            if (!valid_selectors(v)) return 2;
+            o->select = v;
+        } else if ((v = option_value(argc, argv, &i, "--extend-select"))) {
+            if (!valid_selectors(v)) return 2;
+            array_push(&o->extend_select, util_xstrdup(v));
         } else if ((v = option_value(argc, argv, &i, "--ignore"))) {
-            if (!*v || !apply_selectors(v, o->enabled, false, false)) return 2;
+            if (!valid_selectors(v)) return 2;
+            array_push(&o->ignore, util_xstrdup(v));
+        } else if ((v = option_value(argc, argv, &i, "--config"))) {
+            if (!*v) return 2;
+            o->config = v;
+        } else if ((v = option_value(argc, argv, &i, "--exclude"))) {
+            if (!*v) return 2;
+            o->has_exclude = true;
+            split_into(&o->exclude, v);
+        } else if ((v = option_value(argc, argv, &i, "--extend-exclude"))) {
+            if (!*v) return 2;
+            split_into(&o->extend_exclude, v);
         } else if ((v = option_value(argc, argv, &i, "--stdin-filename"))) {
             if (!*v) return 2;
             o->stdin_filename = v;
+        } else if ((v = option_value(argc, argv, &i, "--threads"))) {
+            if (!*v) return 2;
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*end || n < 1 || n > 256) {
+                fprintf(stderr, "logitlint: --threads needs a number from 1 to 256, not '%s'\n", v);
+                return 2;
+            }
+            o->threads = (int)n;
+        } else if (!strcmp(a, "--no-prefilter")) {
+            o->no_prefilter = true;
+        } else if (!strcmp(a, "--isolated")) {
+            o->isolated = true;
+        } else if (!strcmp(a, "--force-exclude")) {
+            o->force_exclude = true;
+        } else if (!strcmp(a, "--respect-gitignore")) {
+            o->respect_gitignore = 1;
+        } else if (!strcmp(a, "--no-respect-gitignore")) {
+            o->respect_gitignore = 0;
+        } else if (!strcmp(a, "--statistics")) {
+            o->report.statistics = true;
         } else if (!strcmp(a, "--no-verify")) {
             o->no_verify = true;
         } else if (!strcmp(a, "--explain")) {
@@ -108,9 +210,162 @@ static int parse_options(int argc, char **argv, CheckOptions *o) {
             return 2;
         }
     }
+    if (o->config && o->isolated) {
+        fprintf(stderr, "logitlint: --config and --isolated cannot be used together\n");
+        return 2;
+    }
     if (o->paths.len == 0) array_push(&o->paths, util_xstrdup("."));
     return 0;
 }
+
+/* ---- configuration per file ------------------------------------------------------------ */
+
+typedef struct Settings {
+    const CheckOptions *o;
+    Config explicit_cfg; /* --config */
+    bool has_explicit;
+    ConfigResolver *resolver;
+    char *cwd;
+    bool config_error; /* reported; the run stops with exit 2 */
+    char *last_dir;    /* the previous lookup: a walk asks for one directory many times */
+    const Config *last_cfg;
+} Settings;
+
+static char *parent_dir(const char *abs) {
+    char *d = util_xstrdup(abs);
+    char *slash = strrchr(d, '/');
+    if (slash) *(slash == d ? slash + 1 : slash) = '\0';
+    return d;
+}
+
+/* The configuration in force for absolute directory `dir` (NULL: none). */
+static const Config *settings_config(Settings *s, const char *dir) {
+    if (s->o->isolated) return NULL;
+    if (s->has_explicit) return &s->explicit_cfg;
+    if (s->last_dir && !strcmp(s->last_dir, dir)) return s->last_cfg;
+    bool error;
+    char err[600];
+    const Config *c = config_resolve(s->resolver, dir, &error, err, sizeof err);
+    if (error && !s->config_error) fprintf(stderr, "logitlint: %s\n", err);
+    if (error) s->config_error = true;
+    free(s->last_dir);
+    s->last_dir = util_xstrdup(dir);
+    s->last_cfg = c;
+    return c;
+}
+
+/* `abs` relative to the configuration's directory (or the working directory). */
+static const char *relative_to(const char *abs, const char *dir) {
+    size_t n = strlen(dir);
+    if (n == 1 && dir[0] == '/') return abs + 1;
+    if (!strncmp(abs, dir, n) && abs[n] == '/') return abs + n + 1;
+    if (!strncmp(abs, dir, n) && !abs[n]) return "";
+    return abs[0] == '/' ? abs + 1 : abs;
+}
+
+static bool match_list(const StrList *l, const char *rel) {
+    ConfigList cl = {l->items, l->len, l->cap};
+    return config_patterns_match(&cl, rel);
+}
+
+/* Slash-less patterns see only the last component of a walked path (its parents were checked
+ * on the way down); an explicit path is checked in full. */
+static bool excluded(const ConfigList *l, const char *rel, bool whole) {
+    if (whole) return config_patterns_match(l, rel);
+    const char *base = strrchr(rel, '/');
+    base = base ? base + 1 : rel;
+    for (size_t i = 0; i < l->len; i++) {
+        ConfigList one = {&l->items[i], 1, 1};
+        if (config_patterns_match(&one, strchr(l->items[i], '/') ? rel : base)) return true;
+    }
+    return false;
+}
+
+static bool settings_skip(void *ctx, const char *abs, bool is_dir, bool gitignored,
+                          bool explicit_path) {
+    Settings *s = ctx;
+    char *dir = parent_dir(abs);
+    const Config *c = settings_config(s, dir);
+    free(dir);
+    bool respect = s->o->respect_gitignore >= 0    ? s->o->respect_gitignore
+                   : c && c->has_respect_gitignore ? c->respect_gitignore
+                                                   : true;
+    if (gitignored && respect) return true;
+    const char *rel = relative_to(abs, c ? c->dir : s->cwd);
+    if (!*rel) return false;
+    const char *cli_rel = relative_to(abs, s->cwd);
+    if (s->o->has_exclude) {
+        if (match_list(&s->o->exclude, cli_rel)) return true;
+    } else if (c && c->has_exclude) {
+        if (excluded(&c->exclude, rel, explicit_path)) return true;
+    } else {
+        ConfigList defaults = {(char **)discover_default_excludes, 0, 0};
+        while (discover_default_excludes[defaults.len])
+            defaults.len++;
+        /* A directory named on the command line is never skipped by the built-in list. */
+        if (is_dir && !explicit_path && excluded(&defaults, rel, false)) return true;
+    }
+    if (c && excluded(&c->extend_exclude, rel, explicit_path)) return true;
+    if (s->o->extend_exclude.len && match_list(&s->o->extend_exclude, cli_rel)) return true;
+    return false;
+}
+
+/* The rules enabled for one file: configuration, then the command line, then per-file-ignores. */
+static void settings_enabled(Settings *s, const char *path, bool *enabled) {
+    for (size_t i = 0; i < rules_count; i++)
+        enabled[i] = true;
+    char *abs = NULL;
+    if (strcmp(path, "-")) abs = realpath(path, NULL);
+    if (!abs) {
+        const char *name = strcmp(path, "-")      ? path
+                           : s->o->stdin_filename ? s->o->stdin_filename
+                                                  : "-";
+        abs = name[0] == '/' ? util_xstrdup(name) : util_xasprintf("%s/%s", s->cwd, name);
+    }
+    char *dir = parent_dir(abs);
+    const Config *c = settings_config(s, dir);
+    free(dir);
+    if (c) {
+        if (c->has_select) apply_config_list(&c->select, enabled, true, true);
+        apply_config_list(&c->extend_select, enabled, true, false);
+        apply_config_list(&c->ignore, enabled, false, false);
+    }
+    if (s->o->select) apply_selectors(s->o->select, enabled, true, true);
+    for (size_t i = 0; i < s->o->extend_select.len; i++)
+        apply_selectors(s->o->extend_select.items[i], enabled, true, false);
+    for (size_t i = 0; i < s->o->ignore.len; i++)
+        apply_selectors(s->o->ignore.items[i], enabled, false, false);
+    if (c) {
+        const char *rel = relative_to(abs, c->dir);
+        for (size_t i = 0; i < c->per_file_ignores.len; i++) {
+            const ConfigPerFile *pf = &c->per_file_ignores.items[i];
+            char *g = pf->glob;
+            ConfigList one = {&g, 1, 1};
+            if (excluded(&one, rel, false)) apply_config_list(&pf->codes, enabled, false, false);
+        }
+    }
+    free(abs);
+}
+
+/* The project root for repository-relative paths: the enclosing git work tree, or the working
+ * directory. */
+static char *project_root(const char *cwd) {
+    char *d = util_xstrdup(cwd);
+    for (;;) {
+        char *git = util_xasprintf("%s/.git", strcmp(d, "/") ? d : "");
+        struct stat st;
+        bool found = stat(git, &st) == 0;
+        free(git);
+        if (found) return d;
+        char *slash = strrchr(d, '/');
+        if (!slash || slash == d) break;
+        *slash = '\0';
+    }
+    free(d);
+    return util_xstrdup(cwd);
+}
+
+/* ---- counterexamples ---------------------------------------------------------------------- */
 
 /* One counterexample per recipe per run, shared by the findings that name it. */
 typedef struct CexCache {
@@ -135,32 +390,127 @@ static void attach_counterexamples(DiagList *diags, CexCacheList *cache) {
     }
 }
 
+static void free_list(StrList *l) {
+    for (size_t i = 0; i < l->len; i++)
+        free(l->items[i]);
+    array_free(l);
+}
+
+static void free_options(CheckOptions *o) {
+    free_list(&o->extend_select);
+    free_list(&o->ignore);
+    free_list(&o->exclude);
+    free_list(&o->extend_exclude);
+    discover_free(&o->paths);
+}
+
+/* Output format: --output-format, then LOGITLINT_OUTPUT_FORMAT, then the configuration (the one
+ * given with --config, or the nearest to the working directory), then `full`. */
+static bool choose_format(Settings *s, const CheckOptions *o, ReportFormat *f) {
+    *f = REPORT_FULL;
+    if (o->format) return report_parse_format(o->format, f);
+    const char *env = getenv("LOGITLINT_OUTPUT_FORMAT");
+    if (env && *env) {
+        if (report_parse_format(env, f)) return true;
+        fprintf(stderr, "logitlint: LOGITLINT_OUTPUT_FORMAT: unknown output format '%s' (%s)\n",
+                env, report_format_names);
+        return false;
+    }
+    const Config *c = settings_config(s, s->cwd);
+    if (c && c->output_format) report_parse_format(c->output_format, f);
+    return !s->config_error;
+}
+
 int cli_check(int argc, char **argv) {
     CheckOptions o;
     int rc = parse_options(argc, argv, &o);
     if (rc != 0) {
-        discover_free(&o.paths);
+        free_options(&o);
         return rc < 0 ? 0 : rc;
     }
-    bool failed = false;
+    Settings s = {.o = &o, .resolver = config_resolver_new()};
+    s.cwd = realpath(".", NULL);
+    if (!s.cwd) s.cwd = util_xstrdup("/");
+    char *root = project_root(s.cwd);
+    FILE *out = stdout;
     PathList files = {0};
-    for (size_t i = 0; i < o.paths.len; i++) {
-        if (!strcmp(o.paths.items[i], "-")) array_push(&files, util_xstrdup("-"));
-        else if (discover_paths(o.paths.items[i], &files, stderr) > 0) failed = true;
-    }
     DiagList diags = {0};
-    RunOptions run = {.enabled = o.enabled, .stdin_filename = o.stdin_filename};
-    if (run_files(&files, &run, &diags) > 0) failed = true;
-    diag_sort(&diags);
     CexCacheList cache = {0};
+    bool failed = false;
+    rc = 2;
+    if (o.config) {
+        char err[600];
+        if (config_load(&s.explicit_cfg, o.config, true, err, sizeof err) != CONFIG_OK) {
+            fprintf(stderr, "logitlint: %s\n", err);
+            goto done;
+        }
+        s.has_explicit = true;
+    }
+    if (!choose_format(&s, &o, &o.report.format)) goto done;
+    DiscoverFilter filter = {settings_skip, &s, o.force_exclude};
+    for (size_t i = 0; i < o.paths.len && !s.config_error; i++) {
+        if (!strcmp(o.paths.items[i], "-"))
+            array_push(&files, util_xstrdup("-"));
+        else if (discover_paths_filtered(o.paths.items[i], &filter, &files, stderr) > 0)
+            failed = true;
+    }
+    /* Files sharing a rule selection run together (usually all of them). */
+    size_t n = files.len;
+    bool(*enabled)[64] = util_xcalloc(n ? n : 1, sizeof *enabled);
+    for (size_t i = 0; i < n && !s.config_error; i++)
+        settings_enabled(&s, files.items[i], enabled[i]);
+    if (s.config_error) {
+        free(enabled);
+        goto done;
+    }
+    bool *grouped = util_xcalloc(n ? n : 1, 1);
+    for (size_t i = 0; i < n; i++) {
+        if (grouped[i]) continue;
+        PathList group = {0};
+        for (size_t k = i; k < n; k++)
+            if (!grouped[k] && !memcmp(enabled[k], enabled[i], sizeof enabled[i])) {
+                grouped[k] = true;
+                array_push(&group, files.items[k]);
+            }
+        RunOptions run = {.enabled = enabled[i],
+                          .stdin_filename = o.stdin_filename,
+                          .threads = o.threads,
+                          .no_prefilter = o.no_prefilter};
+        if (run_files(&group, &run, &diags) > 0) failed = true;
+        array_free(&group);
+    }
+    free(grouped);
+    free(enabled);
+    diag_sort(&diags);
     if (!o.no_verify) attach_counterexamples(&diags, &cache);
-    int wrc = report_write(stdout, &diags, &o.report);
+    if (o.output_file && !(out = fopen(o.output_file, "w"))) {
+        fprintf(stderr, "logitlint: %s: cannot write: %s\n", o.output_file, strerror(errno));
+        out = stdout;
+        goto done;
+    }
+    const char *env_color = getenv("NO_COLOR");
+    o.report.color = out == stdout && isatty(STDOUT_FILENO) && !(env_color && *env_color);
+    o.report.root = root;
+    errno = 0;
+    int wrc = report_write(out, &diags, &o.report);
+    /* The reader went away (`logitlint check . | head -1`; main ignores SIGPIPE): nothing to
+     * say about it, and the exit status still tells whether there were findings. */
+    if (wrc != 0 && errno == EPIPE) wrc = 0;
+    if (out != stdout && fclose(out) != 0) wrc = -1;
+    out = stdout;
+    if (wrc != 0) fprintf(stderr, "logitlint: could not write the report\n");
     rc = failed || wrc != 0 ? 2 : (diags.len && !o.exit_zero ? 1 : 0);
+done:
     for (size_t k = 0; k < cache.len; k++)
         if (cache.items[k].result) verify_result_free(cache.items[k].result);
     array_free(&cache);
     diag_list_free(&diags);
     discover_free(&files);
-    discover_free(&o.paths);
+    if (s.has_explicit) config_free(&s.explicit_cfg);
+    config_resolver_free(s.resolver);
+    free(s.last_dir);
+    free(s.cwd);
+    free(root);
+    free_options(&o);
     return rc;
 }

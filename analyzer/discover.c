@@ -7,16 +7,30 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Directories that never hold the project's own code (ruff's defaults, abridged). */
-static const char *const SKIP_DIRS[] = {"__pycache__", "node_modules", "venv", "site-packages",
-                                        "__pypackages__", "_build", "buck-out", "dist", NULL};
+#include "ignore.h"
 
-static bool skip_dir(const char *dir, const char *name) {
-    if (name[0] == '.') return true; /* .git, .venv, .tox, hidden directories */
-    for (const char *const *s = SKIP_DIRS; *s; s++)
-        if (!strcmp(name, *s)) return true;
-    /* a virtualenv under any name */
-    char *cfg = util_xasprintf("%s/%s/pyvenv.cfg", dir, name);
+/* Directories that never hold the project's own code (ruff's defaults, abridged); `.*` is
+ * every hidden directory (.git, .venv, .tox). NULL-ended. */
+const char *const discover_default_excludes[] = {".*", "__pycache__", "node_modules", "venv",
+                                                 "site-packages", "__pypackages__", "_build",
+                                                 "buck-out", "dist", NULL};
+
+static const char *base_name(const char *path) {
+    const char *b = strrchr(path, '/');
+    return b && b[1] ? b + 1 : path;
+}
+
+bool discover_default_skip(const char *path, bool is_dir, bool gitignored) {
+    if (gitignored) return true;
+    if (!is_dir) return false;
+    for (const char *const *s = discover_default_excludes; *s; s++)
+        if (ignore_glob(*s, base_name(path))) return true;
+    return false;
+}
+
+/* A virtualenv under any name is skipped whatever the configuration says. */
+static bool is_venv(const char *dir) {
+    char *cfg = util_xasprintf("%s/pyvenv.cfg", dir);
     struct stat st;
     bool venv = stat(cfg, &st) == 0;
     free(cfg);
@@ -25,7 +39,20 @@ static bool skip_dir(const char *dir, const char *name) {
 
 static bool is_python(const char *name) {
     size_t n = strlen(name);
-    return n > 3 && !strcmp(name + n - 3, ".py");
+    return (n > 3 && !strcmp(name + n - 3, ".py")) || (n > 6 && !strcmp(name + n - 6, ".ipynb"));
+}
+
+static bool skip(const DiscoverFilter *f, const char *path, bool is_dir, bool gitignored,
+                 bool explicit_path) {
+    if (f && f->skip) return f->skip(f->ctx, path, is_dir, gitignored, explicit_path);
+    return discover_default_skip(path, is_dir, gitignored);
+}
+
+/* Absolute form of a path for matching ignore files and patterns (symbolic links are not
+ * resolved below the starting directory). */
+static char *absolute(const char *path) {
+    char *r = realpath(path, NULL);
+    return r ? r : util_xstrdup(path);
 }
 
 static int compare_names(const void *a, const void *b) {
@@ -37,7 +64,8 @@ static char *join(const char *dir, const char *name) {
     return n && dir[n - 1] == '/' ? util_xasprintf("%s%s", dir, name) : util_xasprintf("%s/%s", dir, name);
 }
 
-static int walk(const char *dir, PathList *files, FILE *errors) {
+static int walk(const char *dir, const char *abs, IgnoreStack *ig, const DiscoverFilter *filter,
+                PathList *files, FILE *errors) {
     DIR *d = opendir(dir);
     if (!d) {
         fprintf(errors, "logitlint: %s: %s\n", dir, strerror(errno));
@@ -61,18 +89,36 @@ static int walk(const char *dir, PathList *files, FILE *errors) {
             free(path);
             continue;
         }
-        if (S_ISLNK(st.st_mode) && (stat(path, &st) != 0 || S_ISDIR(st.st_mode))) {
+        if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) {
+            /* A dangling link named like a source file: it cannot be read, say so. */
+            if (is_python(names.items[i])) {
+                fprintf(errors, "logitlint: %s: %s\n", path, strerror(errno));
+                problems++;
+            }
             free(path);
             continue;
         }
-        if (S_ISDIR(st.st_mode)) {
-            if (!skip_dir(dir, names.items[i])) problems += walk(path, files, errors);
+        if (S_ISLNK(st.st_mode) && S_ISDIR(st.st_mode)) {
             free(path);
-        } else if (S_ISREG(st.st_mode) && is_python(names.items[i])) {
+            continue;
+        }
+        char *abs_path = join(abs, names.items[i]);
+        bool is_dir = S_ISDIR(st.st_mode);
+        bool gitignored = ignore_stack_match(ig, abs_path, is_dir);
+        if (is_dir) {
+            if (!skip(filter, abs_path, true, gitignored, false) && !is_venv(path)) {
+                int pushed = ignore_stack_push(ig, abs_path);
+                problems += walk(path, abs_path, ig, filter, files, errors);
+                ignore_stack_pop(ig, pushed);
+            }
+            free(path);
+        } else if (S_ISREG(st.st_mode) && is_python(names.items[i]) &&
+                   !skip(filter, abs_path, false, gitignored, false)) {
             array_push(files, path);
         } else {
             free(path); /* FIFOs, devices, sockets, other files */
         }
+        free(abs_path);
         free(names.items[i]);
     }
     array_free(&names);
@@ -80,18 +126,53 @@ static int walk(const char *dir, PathList *files, FILE *errors) {
 }
 
 int discover_paths(const char *path, PathList *files, FILE *errors) {
+    return discover_paths_filtered(path, NULL, files, errors);
+}
+
+int discover_paths_filtered(const char *path, const DiscoverFilter *filter, PathList *files,
+                            FILE *errors) {
     struct stat st;
     if (stat(path, &st) != 0) {
         fprintf(errors, "logitlint: %s: %s\n", path, strerror(errno));
         return 1;
     }
-    if (S_ISDIR(st.st_mode)) return walk(path, files, errors);
-    if (!S_ISREG(st.st_mode)) {
+    char *abs = absolute(path);
+    int problems = 0;
+    if (S_ISDIR(st.st_mode)) {
+        /* A directory named explicitly is walked even if it is excluded, like a file, unless
+         * --force-exclude says otherwise. */
+        IgnoreStack ig;
+        ignore_stack_init(&ig, abs);
+        bool gitignored = strcmp(abs, "/") && ignore_stack_match(&ig, abs, true);
+        if (!(filter && filter->force_exclude && skip(filter, abs, true, gitignored, true)))
+            problems = walk(path, abs, &ig, filter, files, errors);
+        ignore_stack_free(&ig);
+    } else if (!S_ISREG(st.st_mode)) {
         fprintf(errors, "logitlint: %s: not a regular file, skipped\n", path);
-        return 0;
+    } else {
+        bool keep = true; /* explicit files are linted unless --force-exclude */
+        if (filter && filter->force_exclude) {
+            char *dir = util_xstrdup(abs);
+            char *slash = strrchr(dir, '/');
+            if (slash) *(slash == dir ? slash + 1 : slash) = '\0';
+            IgnoreStack ig;
+            ignore_stack_init(&ig, dir);
+            /* Inside an ignored directory counts as ignored, as for git. */
+            bool gitignored = ignore_stack_match(&ig, abs, false);
+            for (char *p = strchr(dir + 1, '/'); !gitignored; p = strchr(p + 1, '/')) {
+                if (p) *p = '\0';
+                gitignored = ignore_stack_match(&ig, dir, true);
+                if (!p) break;
+                *p = '/';
+            }
+            keep = !skip(filter, abs, false, gitignored, true);
+            ignore_stack_free(&ig);
+            free(dir);
+        }
+        if (keep) array_push(files, util_xstrdup(path));
     }
-    array_push(files, util_xstrdup(path)); /* explicit files are always linted */
-    return 0;
+    free(abs);
+    return problems;
 }
 
 void discover_free(PathList *files) {

@@ -2,16 +2,31 @@
 #ifndef LOGITLINT_DISCOVER_H
 #define LOGITLINT_DISCOVER_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "util.h"
 
 typedef Array(char *) PathList;
 
-/* Appends the Python files under `path` (the path itself if it is a file) to `files`, sorted.
- * Problems (a missing path, an unreadable directory) are printed to `errors`, one line each;
- * returns the number of problems. */
+/* Decides whether a walk skips a path. `gitignored`: an ignore file in force (.gitignore,
+ * .git/info/exclude, .ignore) matches it. `explicit`: the path was named on the command line. */
+typedef struct DiscoverFilter {
+    bool (*skip)(void *ctx, const char *path, bool is_dir, bool gitignored, bool explicit_path);
+    void *ctx;
+    bool force_exclude; /* apply skip() to explicitly named files too */
+} DiscoverFilter;
+
+/* Appends the Python files and notebooks (*.py, *.ipynb) under `path` (the path itself if it is
+ * a file) to `files`, sorted. Problems (a missing path, an unreadable directory) are printed to
+ * `errors`, one line each; returns the number of problems. `filter` may be NULL: then
+ * hidden directories, the built-in skip list and ignored paths are skipped. */
 int discover_paths(const char *path, PathList *files, FILE *errors);
+int discover_paths_filtered(const char *path, const DiscoverFilter *filter, PathList *files,
+                            FILE *errors);
+/* The directories a walk skips by default (ruff's defaults, abridged), and the default skip. */
+extern const char *const discover_default_excludes[];
+bool discover_default_skip(const char *path, bool is_dir, bool gitignored);
 void discover_free(PathList *files);
 
 #endif

@@ -69,16 +69,21 @@ bool interp_int_literal(Interp *in, TSNode n, long *value) {
 
 void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fact b,
                  AxisKind axis) {
+    /* Where scores meet tokens: how their positions line up (facts_align.c). A gather along
+     * positions or the batch pairs no tokens with scores. */
+    int delta = FACT_NO_ALIGN;
+    if ((kind == EV_SELECT && axis != AX_POS && axis != AX_STEP && axis != AX_BATCH) || kind == EV_LOSS)
+        delta = align_delta(&a, &b);
     /* Loop bodies run twice and functions may be analysed in several contexts: keep one
      * event per (kind, node, what flowed in). */
     for (size_t i = 0; i < in->facts->events.len; i++) {
         FactEvent *e = &in->facts->events.items[i];
         if (e->kind == kind && e->op == op && ts_node_eq(e->node, node) && e->in.kinds == a.kinds &&
             e->in.flags == a.flags && e->in2.kinds == b.kinds && e->in2.flags == b.flags &&
-            e->axis == axis)
+            e->axis == axis && e->delta == delta)
             return;
     }
-    array_push(&in->facts->events, ((FactEvent){kind, op, axis, node, a, b}));
+    array_push(&in->facts->events, ((FactEvent){kind, op, axis, node, a, b, delta}));
 }
 
 /* ---------- names ---------- */
@@ -126,20 +131,26 @@ Fact interp_lookup_key(Interp *in, TSNode n, bool *found) {
 /* ---------- assignment ---------- */
 
 /* Element i of n when unpacking a value into a tuple of targets. */
-static Fact unpack_elem(Fact f, int i, int n) {
+static Fact unpack_elem_of(Fact f, int i, int n);
+
+static Fact unpack_elem(Fact f, int i, int n) { return calls_output_part(f, unpack_elem_of(f, i, n)); }
+
+static Fact unpack_elem_of(Fact f, int i, int n) {
     if (f.obj == FO_TUPLE && f.nelems == n) return f.elems[i];
     if (f.obj == FO_OUTPUT) {
         /* Hugging Face tuple outputs: (loss, logits, ...) with labels=, else (logits, ...). */
         int logits_at = (f.flags & FF_LABELS) ? 1 : 0;
         if (i == logits_at) {
-            Fact r = fact_of(FK_RAW, f.flags & FF_SEQ2SEQ, f.origin);
+            Fact r = fact_of(FK_RAW, f.flags & (FF_SEQ2SEQ | FF_WEAK), f.origin);
             fact_set_axes(&r, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
             return r;
         }
-        if (i == 0 && logits_at == 1) return fact_of(FK_LOSS, 0, f.origin);
+        if (i == 0 && logits_at == 1) return fact_of(FK_LOSS, f.flags & FF_LOSS_FLAGS, f.origin);
     }
     (void)n;
-    return fact_unknown();
+    Fact u = fact_unknown();
+    u.flags = f.flags & (FF_OPAQUE | FF_LOOPVAR | FF_STEPVAR);
+    return u;
 }
 
 void interp_bind(Interp *in, TSNode target, Fact f) {
@@ -149,15 +160,48 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         size_t len;
         const char *name = parse_text(in->src, target, &len);
         /* Nothing known of the value: the name it is stored under is the only evidence. */
-        if (!f.bottom && !f.kinds && f.obj == FO_NONE && f.ndim < 0 && !parse_is(target, "subscript")) {
+        if (!f.bottom && !f.kinds && f.obj == FO_NONE && f.ndim < 0 && !(f.flags & FF_OPAQUE) &&
+            !parse_is(target, "subscript")) {
             TSNode leaf = parse_is(target, "attribute") ? parse_field(target, "attribute") : target;
             size_t llen;
             const char *lname = parse_text(in->src, leaf, &llen);
-            unsigned loop = f.flags & (FF_LOOPVAR | FF_STEPVAR);
+            unsigned loop = f.flags & (FF_LOOPVAR | FF_STEPVAR | FF_JOINED | FF_PADDED);
+            FactPos head = f.head, tail = f.tail; /* positions outlive the name (facts_align.c) */
             f = calls_name_heuristic(leaf, lname, llen);
+            /* `logits = head(h) + bias`: two unknowns added are text joined only when no
+             * name says they are scores */
+            if ((f.kinds & FK_SCORES) && !head.sym && !tail.sym) loop &= ~FF_JOINED;
             f.flags |= loop;
+            if (head.sym || tail.sym) f.head = head, f.tail = tail;
         }
+        /* Token ids (or a value of unknown kind) of unknown alignment are a sequence of their
+         * own from here (facts_align.c). */
+        if (f.obj == FO_NONE && (!f.kinds || (f.kinds & (FK_IDS | FK_MASK))) && f.ndim != 0 && !f.bottom &&
+            !align_known(&f) && !parse_is(target, "subscript"))
+            align_fresh(&f, target);
         env_set(in, name, len, f);
+        /* labels[:, :-1] = ids[:, 1:]: positions of the target now hold other positions' values */
+        if (parse_is(target, "subscript") && f.ndim != 0 && (f.kinds || align_known(&f))) {
+            TSNode base = parse_field(target, "value");
+            bool found;
+            Fact b = parse_is(base, "identifier") || parse_is(base, "attribute") ? interp_lookup_key(in, base, &found)
+                                                                                  : fact_unknown();
+            if (found && align_known(&b)) {
+                align_clear(&b);
+                size_t blen;
+                const char *bname = parse_text(in->src, base, &blen);
+                env_set(in, bname, blen, b);
+            }
+        }
+        /* self.model = ..., self.norm = nn.Softmax(dim=-1): the object the class's other
+         * methods see (objects known from data flow only; tensors stay in their method). */
+        if (in->frame != in->module && parse_is(target, "attribute") && !(f.flags & FF_WEAK) &&
+            (f.obj == FO_MODEL || f.obj == FO_CALLABLE || f.obj == FO_TOKENIZER) &&
+            interp_text_eq(in, parse_field(target, "object"), "self")) {
+            Binding *b = env_find(&in->module->env, name, len);
+            if (b) b->fact = f;
+            else array_push(&in->module->env, ((Binding){name, len, f}));
+        }
         return;
     }
     if (!strcmp(type, "pattern_list") || !strcmp(type, "tuple_pattern") ||
@@ -188,6 +232,11 @@ static Fact accumulate(Interp *in, TSNode stmt, Fact cur, const char *op, Fact r
         r.ndim = 0;
         return r;
     }
+    if (!strcmp(op, "-=") && (rhs.kinds & (FK_MAXV | FK_LOGZ)) && cur.obj == FO_NONE) {
+        cur.flags |= FF_STABLE; /* x -= x.max(): exp() of it cannot overflow */
+        if (!cur.kinds) cur.kinds = FK_NUM;
+        return cur;
+    }
     if (cur.kinds & FK_SCORES || !(rhs.kinds & FK_SCORES)) {
         cur.flags |= rhs.flags & (FF_MASKED | FF_LOOPVAR);
         return cur;
@@ -207,6 +256,7 @@ static void exec_augassign(Interp *in, TSNode stmt) {
     memcpy(op, optext, oplen < 3 ? oplen : 3);
     Fact rhs = interp_eval(in, right);
     Fact cur = interp_eval(in, left);
+    if (!strcmp(op, "/=")) interp_emit(in, EV_DIVIDE, 0, stmt, cur, rhs, AX_UNK);
     if (is_list_fact(&cur) && is_list_fact(&rhs)) { /* lst += [x]: extending a list */
         interp_bind(in, left, fact_join(in->arena, cur, rhs));
         return;
@@ -243,7 +293,9 @@ static void exec_assign(Interp *in, TSNode stmt) {
             }
         }
     }
-    interp_bind(in, left, interp_eval(in, right));
+    Fact value = interp_eval(in, right);
+    interp_bind(in, left, value);
+    labels_item_assigned(in, left, value); /* labels[:, :n] = -100, losses[c] = loss */
 }
 
 /* ---------- imports ---------- */
@@ -313,8 +365,8 @@ static void exec_branches(Interp *in, TSNode stmt) {
     for (uint32_t i = 0; i < n; i++) {
         TSNode alt = ts_node_named_child(stmt, i);
         TSNode body;
-        if (parse_is(alt, "elif_clause")) {
-            interp_eval(in, parse_field(alt, "condition"));
+        bool elif = parse_is(alt, "elif_clause");
+        if (elif) {
             body = parse_field(alt, "consequence");
         } else if (parse_is(alt, "else_clause")) {
             body = parse_field(alt, "body");
@@ -322,7 +374,10 @@ static void exec_branches(Interp *in, TSNode stmt) {
         } else {
             continue;
         }
+        /* The frame's env must not alias `result` while anything is evaluated: a
+         * comprehension in the condition replaces (frees) the frame's env. */
         in->frame->env = env_copy(&before);
+        if (elif) interp_eval(in, parse_field(alt, "condition"));
         exec_block(in, body);
         env_join(in, &result, &in->frame->env);
         array_free(&in->frame->env);
@@ -374,10 +429,20 @@ static void exec_with(Interp *in, TSNode stmt) {
     exec_block(in, parse_field(stmt, "body"));
 }
 
+/* Nesting is bounded here (every compound statement runs its body through a block), and each
+ * statement spends a step of the file's budget (bounds.h). */
 static void exec_block(Interp *in, TSNode block) {
     if (ts_node_is_null(block)) return;
-    uint32_t n = ts_node_named_child_count(block);
-    for (uint32_t i = 0; i < n; i++) exec_stmt(in, ts_node_named_child(block, i));
+    if (in->block_depth >= BOUND_MAX_NESTING) {
+        bounds_hit(in->budget, BOUND_DEPTH);
+        return;
+    }
+    in->block_depth++;
+    ParseKids k;
+    parse_kids_begin(&k, block);
+    for (TSNode s; parse_kids_next(&k, &s) && bounds_spend(in->budget);) exec_stmt(in, s);
+    parse_kids_end(&k);
+    in->block_depth--;
 }
 
 static void exec_stmt(Interp *in, TSNode s) {
@@ -505,51 +570,75 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Fact *self
 }
 
 /* Functions defined anywhere in the file, and whether some call names them. */
-static void collect_functions(Interp *in, TSNode n, int depth) {
-    if (depth > FACTS_MAX_EXPR_DEPTH) return;
+/* One walk of the tree: the functions defined anywhere in the file, and the names that calls
+ * use (a bare name or an attribute's last part). Two separate walks were a tenth of the
+ * analysis of a file. */
+typedef Array(TSNode) NodeList;
+
+static void collect_functions(Interp *in, TSNode n, int depth, NodeList *callees) {
+    if (depth > BOUND_MAX_TREE_DEPTH) { /* the first walk of the tree: it bounds its depth */
+        bounds_hit(in->budget, BOUND_DEPTH);
+        return;
+    }
     if (parse_is(n, "function_definition")) {
         FuncInfo fi = {0};
         fi.name = parse_text(in->src, parse_field(n, "name"), &fi.len);
         fi.def = n;
         array_push(&in->funcs, fi);
-    }
-    uint32_t c = ts_node_named_child_count(n);
-    for (uint32_t i = 0; i < c; i++) collect_functions(in, ts_node_named_child(n, i), depth + 1);
-}
-
-static void mark_called(Interp *in, TSNode n, int depth) {
-    if (depth > FACTS_MAX_EXPR_DEPTH) return;
-    if (parse_is(n, "call")) {
+    } else if (parse_is(n, "call")) {
         TSNode fn = parse_field(n, "function");
         if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
-        if (parse_is(fn, "identifier")) {
-            size_t len;
-            const char *name = parse_text(in->src, fn, &len);
-            for (size_t i = 0; i < in->funcs.len; i++)
-                if (in->funcs.items[i].len == len && !memcmp(in->funcs.items[i].name, name, len))
-                    in->funcs.items[i].called = true;
-        }
+        if (parse_is(fn, "identifier")) array_push(callees, fn);
     }
-    uint32_t c = ts_node_named_child_count(n);
-    for (uint32_t i = 0; i < c; i++) mark_called(in, ts_node_named_child(n, i), depth + 1);
+    ParseKids k;
+    parse_kids_begin(&k, n);
+    for (TSNode c; parse_kids_next(&k, &c) && in->budget->hit == BOUND_NONE;)
+        collect_functions(in, c, depth + 1, callees);
+    parse_kids_end(&k);
+}
+
+/* Marks the functions some call of this file names. */
+static void mark_called(Interp *in, TSNode root) {
+    NodeList callees = {0};
+    collect_functions(in, root, 0, &callees);
+    for (size_t k = 0; k < callees.len && in->funcs.len; k++) {
+        size_t len;
+        const char *name = parse_text(in->src, callees.items[k], &len);
+        for (size_t i = 0; i < in->funcs.len; i++)
+            if (in->funcs.items[i].len == len && !memcmp(in->funcs.items[i].name, name, len))
+                in->funcs.items[i].called = true;
+    }
+    array_free(&callees);
 }
 
 void facts_analyze(Facts *facts, const Parsed *parsed) {
+    Budget budget;
+    bounds_init(&budget, BOUND_MAX_STEPS, 0);
+    facts_analyze_within(facts, parsed, &budget);
+}
+
+void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
     memset(facts, 0, sizeof *facts);
     facts->src = parsed->src;
     Frame module = {.ret = fact_bottom()};
     Interp in = {.facts = facts, .src = parsed->src, .arena = &facts->arena, .module = &module,
-                 .frame = &module};
-    collect_functions(&in, parsed->root, 0);
-    mark_called(&in, parsed->root, 0);
+                 .frame = &module, .budget = budget};
+    mark_called(&in, parsed->root);
     exec_block(&in, parsed->root);
+    /* Constructors first: the objects they store on self (a model, an nn.Softmax) are what
+     * the other methods see (interp_bind). `super().__init__()` does not call them. */
+    for (size_t i = 0; i < in.funcs.len; i++) {
+        FuncInfo *fi = &in.funcs.items[i];
+        if (!fi->analysed && !budget->hit && fi->len == 8 && !memcmp(fi->name, "__init__", 8))
+            interp_call_user(&in, fi->def, (TSNode){0}, NULL);
+    }
     /* Functions no code in this file calls (library code, methods called from elsewhere) are
      * analysed once with parameters known only by name; then any function still not reached
      * (called only from code that never ran) the same way. */
     for (int round = 0; round < 2; round++)
         for (size_t i = 0; i < in.funcs.len; i++) {
             FuncInfo *fi = &in.funcs.items[i];
-            if (fi->analysed || (round == 0 && fi->called)) continue;
+            if (fi->analysed || (round == 0 && fi->called) || budget->hit) continue;
             interp_call_user(&in, fi->def, (TSNode){0}, NULL);
         }
     array_free(&module.env);
@@ -562,9 +651,13 @@ void facts_free(Facts *facts) {
 }
 
 int facts_origin_row(const Facts *facts, const Fact *f) {
-    (void)facts;
     if (ts_node_is_null(f->origin)) return 0;
-    return (int)ts_node_start_point(f->origin).row + 1;
+    int row = (int)ts_node_start_point(f->origin).row + 1;
+    /* Notebooks: the row within its cell, as the findings are reported. */
+    const Source *src = facts->src;
+    if (src && src->line_cell && row >= 1 && (size_t)row <= src->nlines)
+        row = src->line_cell_row[row - 1];
+    return row;
 }
 
 bool facts_axis_known(const Fact *f, int axis) { return fact_axis(f, axis) != AX_UNK; }

@@ -45,8 +45,39 @@ enum {
     FF_PERTOKEN = 1 << 15,  /* loss with reduction="none": one value per token */
     FF_STABLE = 1 << 16,    /* max subtracted before exp() */
     FF_SUMEXP = 1 << 17,    /* a sum of exp(): log of it is a logsumexp */
+    FF_NOTLM = 1 << 18,     /* a model (or its output) whose head is no LM: logits are [batch, classes] */
+    FF_BEAM = 1 << 20,      /* generate() output of a beam search: its scores are log-probs */
+    FF_OPAQUE = 1 << 19,    /* returned by code we cannot see that was handed scores: unknown,
+                               and its name is no evidence (it may well hold log-probs) */
 };
+/* LL105/LL106 (facts_align.c). High bits, so that flags added above do not collide. */
+enum {
+    FF_JOINED = 1 << 27, /* positions of two sequences joined (prompt + continuation, ctx + cont) */
+    FF_TOKENS_IN = 1 << 28, /* a model output computed from token ids: used as a tensor, its logits */
+    FF_MLM = 1 << 29,       /* a masked (bidirectional) LM: its logits at t are about token t */
+};
+/* LL107 (facts_labels.c): where a Hugging Face loss's labels come from, and what was done to
+ * the mean it returns. Bits 22-24, between the two blocks above. */
+enum {
+    FF_FULLLABELS = 1 << 22, /* model output / its loss: labels= the unmasked input ids (no -100) */
+    FF_COUNT = 1 << 23,  /* a number: the length of an unshifted token sequence (len(ids), ids.size(-1));
+                            a loss: its mean multiplied by such a length */
+    FF_SCALED = 1 << 24, /* a loss: its mean multiplied by a non-constant (a count: now a sum) */
+    FF_TRAINED = 1 << 25, /* a loss: backpropagated (loss.backward()), a training objective */
+};
+/* What a model output passes on to its loss. */
+#define FF_LOSS_FLAGS (FF_LABELS | FF_FULLLABELS | FF_JOINED)
 #define FF_MUST_FLAGS (FF_SHIFTED | FF_MASKED | FF_SLICED | FF_STABLE)
+
+/* A symbolic position along a sequence: sym + c, where sym names an unknown base (the start
+ * or end of one sequence, or such a base plus an index expression); sym 0: nothing known.
+ * Two positions compare only when their syms are equal. See facts_align.c. */
+typedef struct FactPos {
+    uint32_t sym;
+    int32_t c;
+    bool end; /* counted from a sequence's end (x[-n:], the tail, generate() scores) */
+} FactPos;
+enum { FACT_NO_ALIGN = 127 };
 
 /* What kind of object a value is, beyond tensors. */
 typedef enum {
@@ -90,6 +121,10 @@ struct Fact {
     TSNode def;       /* FO_FUNC: the function_definition */
     Fact *elems;      /* FO_TUPLE */
     int nelems;
+    /* Alignment of the position axis (facts_align.c): the position of the first and the last
+     * element (for scores: of the token they predict); equal when one position was indexed.
+     * For an FK_INDEX scalar, head is its symbolic value. */
+    FactPos head, tail;
 };
 
 enum { FACT_NO_DIM = 127 };
@@ -123,6 +158,9 @@ typedef struct FactEvent {
     AxisKind axis; /* EV_NORMALIZE: the axis normalised over */
     TSNode node;   /* where it happens (the call, subscript or statement) */
     Fact in, in2;
+    /* EV_SELECT / EV_LOSS: position of the scores' target minus position of the tokens
+     * (0 aligned, +1 no causal shift, -1 shifted twice); FACT_NO_ALIGN when unknown. */
+    int delta;
 } FactEvent;
 
 typedef struct Facts {
@@ -133,6 +171,10 @@ typedef struct Facts {
 
 /* Interpret the whole file; fills facts->events. */
 void facts_analyze(Facts *facts, const Parsed *parsed);
+struct Budget;
+/* The same within a budget (bounds.h): stops early, with budget->hit set, when the file nests
+ * too deeply or the interpretation takes too many steps or too long. */
+void facts_analyze_within(Facts *facts, const Parsed *parsed, struct Budget *budget);
 void facts_free(Facts *facts);
 
 /* The 1-based row of a fact's origin, 0 if unknown. */

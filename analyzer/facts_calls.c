@@ -40,7 +40,8 @@ static void read_args(Interp *in, TSNode arglist, Args *a) {
             a->kw_name[a->nkw] = parse_field(c, "name");
             a->kw_val[a->nkw] = parse_field(c, "value");
             a->kwf[a->nkw] = interp_eval(in, a->kw_val[a->nkw]);
-            in->call_loopvar |= a->kwf[a->nkw].flags & FF_LOOPVAR;
+            in->call_loopvar |= a->kwf[a->nkw].flags & (FF_LOOPVAR | FF_STEPVAR);
+            if (a->kwf[a->nkw].kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
             a->nkw++;
         } else if (parse_is(c, "dictionary_splat")) {
             a->splat = interp_eval(in, ts_node_named_child(c, 0));
@@ -50,7 +51,8 @@ static void read_args(Interp *in, TSNode arglist, Args *a) {
         } else if (a->npos < MAX_ARGS) {
             a->pos[a->npos] = c;
             a->posf[a->npos] = interp_eval(in, parse_is(c, "list_splat") ? ts_node_named_child(c, 0) : c);
-            in->call_loopvar |= a->posf[a->npos].flags & FF_LOOPVAR;
+            in->call_loopvar |= a->posf[a->npos].flags & (FF_LOOPVAR | FF_STEPVAR);
+            if (a->posf[a->npos].kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
             a->npos++;
         }
     }
@@ -156,6 +158,9 @@ typedef enum {
     OP_ZIP,
     OP_SORTED,
     OP_APPEND,
+    OP_SIZE,
+    OP_ROLL,
+    OP_PAD_TENSOR,
 } Op;
 
 typedef struct Transfer {
@@ -233,6 +238,9 @@ static const Transfer TENSOR_OPS[] = {
     {"asarray", OP_PASS, -1, -1},
     {"stop_gradient", OP_PASS, -1, -1},
     {"nan_to_num", OP_PASS, -1, -1},
+    {"clamp", OP_PASS, -1, -1},
+    {"clamp_min", OP_PASS, -1, -1},
+    {"clip", OP_PASS, -1, -1},
     {"abs", OP_PASS, -1, -1},
     {"neg", OP_PASS, -1, -1},
     {"item", OP_ITEM, -1, -1},
@@ -244,6 +252,7 @@ static const Transfer TENSOR_OPS[] = {
     {"where", OP_WHERE, -1, -1},
     {"masked_fill", OP_MASKED_FILL, -1, -1},
     {"masked_fill_", OP_MASKED_FILL, -1, -1},
+    {"masked_select", OP_MASKED_FILL, -1, -1},
     {"mul", OP_MUL, -1, -1},
     {"multiply", OP_MUL, -1, -1},
     {"ne", OP_COMPARE, -1, -1},
@@ -253,6 +262,8 @@ static const Transfer TENSOR_OPS[] = {
     {"cross_entropy", OP_CROSS_ENTROPY, -1, -1},
     {"softmax_cross_entropy_with_integer_labels", OP_CROSS_ENTROPY, -1, -1},
     {"sparse_softmax_cross_entropy_with_logits", OP_CROSS_ENTROPY, -1, -1},
+    {"softmax_cross_entropy", OP_CROSS_ENTROPY, -1, -1},
+    {"softmax_cross_entropy_with_logits", OP_CROSS_ENTROPY, -1, -1},
     {"nll_loss", OP_NLL_LOSS, -1, -1},
     {"CrossEntropyLoss", OP_CROSS_ENTROPY_CLASS, -1, -1},
     {"NLLLoss", OP_NLL_LOSS_CLASS, -1, -1},
@@ -262,6 +273,10 @@ static const Transfer TENSOR_OPS[] = {
     {"logsigmoid", OP_LOGSIGMOID, -1, -1},
     {"log_sigmoid", OP_LOGSIGMOID, -1, -1},
     {"arange", OP_ARANGE, -1, -1},
+    {"size", OP_SIZE, 0, -1},
+    {"numel", OP_SIZE, -1, -1},
+    {"roll", OP_ROLL, -1, -1},
+    {"pad_sequence", OP_PAD_TENSOR, -1, -1},
     {NULL, OP_NONE, 0, 0}};
 
 /* Python builtins and objects of other libraries. */
@@ -351,6 +366,7 @@ static Fact reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op
         if (x.flags & FF_EXP) r.flags |= FF_EXP; /* sum(exp(x)): a softmax denominator */
     }
     if (op == OP_CUMSUM) return r;
+    r.flags &= ~FF_SOFTMAX; /* a sum or mean of distributions is no softmax output */
     if (x.flags & FF_EXP) r.flags |= FF_SUMEXP;
     if (all) {
         r.ndim = 0;
@@ -383,8 +399,8 @@ static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
         return x.kinds ? x : fact_unknown();
     }
     if (dim == FACT_NO_DIM) dim = -1;
-    r.flags |= FF_SELECTED | (ids.flags & (FF_SHIFTED & 0));
-    if (ids.flags & (FF_LOOPVAR | FF_STEPVAR)) r.flags |= FF_STEPVAR;
+    r.flags |= FF_SELECTED | (ids.flags & (FF_PADDED | FF_JOINED));
+    if (ids.flags & FF_STEPVAR) r.flags |= FF_STEPVAR;
     if (x.ndim >= 0) fact_replace_axis(&r, dim, AX_ONE);
     else r.ax_last = AX_ONE;
     interp_emit(in, EV_SELECT, 0, node, x, ids, fact_axis(&x, dim));
@@ -464,12 +480,28 @@ static Fact stack_or_cat(Interp *in, Fact list, int dim, bool cat) {
 }
 
 static Fact model_output(Interp *in, Fact model, const Args *a, TSNode node) {
-    unsigned flags = model.flags & FF_SEQ2SEQ;
+    /* FF_WEAK: a model known by its name only; what its output holds by position is weak too */
+    unsigned flags = model.flags & (FF_SEQ2SEQ | FF_NOTLM | FF_WEAK);
     int k = kw_index(in, a, "labels");
     if (k >= 0 && !parse_is(parse_unparen(a->kw_val[k]), "none")) flags |= FF_LABELS;
     if (kw_index(in, a, "decoder_input_ids") >= 0) flags |= FF_SEQ2SEQ;
     if (a->has_splat && (a->splat.flags & FF_LABELS)) flags |= FF_LABELS;
-    return fact_object(FO_OUTPUT, flags, node);
+    if (a->has_splat && (a->splat.flags & FF_FULLLABELS)) /* enc["labels"] = enc["input_ids"] */
+        flags |= FF_FULLLABELS | (a->splat.flags & FF_JOINED);
+    if (k >= 0 && (flags & FF_LABELS))
+        flags |= labels_model_flags(in, a->kwf[k], a->kw_val[k], arg_node(in, a, "input_ids", NULL, 0));
+    Fact out = fact_object(FO_OUTPUT, flags, node);
+    /* The logits at position t predict the input's token t + 1 (facts_align.c); a padded or
+     * joined input makes padded or joined logits. */
+    int ki = kw_index(in, a, "input_ids");
+    Fact input = ki >= 0 ? a->kwf[ki] : a->npos >= 1 ? a->posf[0] : a->has_splat ? a->splat : fact_unknown();
+    out.flags |= input.flags & (FF_PADDED | FF_JOINED);
+    if (((input.kinds & FK_IDS) && !(input.flags & FF_WEAK)) || input.obj == FO_ENCODING) out.flags |= FF_TOKENS_IN;
+    if (!((out.flags | model.flags) & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM))) {
+        out.head = align_shift(input.head, 1);
+        out.tail = align_shift(input.tail, 1);
+    }
+    return out;
 }
 
 static bool looks_like_model_call(Interp *in, const Args *a) {
@@ -486,14 +518,66 @@ static Fact from_pretrained(const char *qual, TSNode node) {
     if (strstr(qual, "Seq2Seq") || strstr(qual, "T5") || strstr(qual, "Bart") ||
         strstr(qual, "EncoderDecoder") || strstr(qual, "MT5") || strstr(qual, "Pegasus"))
         flags |= FF_SEQ2SEQ;
+    if (strstr(qual, "MaskedLM")) flags |= FF_MLM;
+    /* Classification / QA heads: their logits are over classes or spans, not the vocabulary. */
+    if (strstr(qual, "Classification") || strstr(qual, "MultipleChoice") || strstr(qual, "QuestionAnswering") ||
+        strstr(qual, "ForRegression"))
+        flags |= FF_NOTLM;
     return fact_object(FO_MODEL, flags, node);
+}
+
+/* The texts a tokenizer is called with are a batch: a list of several (a literal, a
+ * comprehension, a list built in a loop), or a value named like one (texts, prompts, batch).
+ * One string (a literal, an f-string, text + text, [text], a name such as `text`) is not. */
+static bool icontains(const char *s, size_t len, const char *lit);
+
+static bool texts_batch(Interp *in, const Args *a) {
+    int k = kw_index(in, a, "text");
+    TSNode n = k >= 0 ? a->kw_val[k] : a->npos >= 1 ? a->pos[0] : (TSNode){0};
+    Fact f = k >= 0 ? a->kwf[k] : a->npos >= 1 ? a->posf[0] : fact_unknown();
+    if (ts_node_is_null(n)) return false;
+    n = parse_unparen(n);
+    if (parse_is(n, "list") || parse_is(n, "tuple")) return ts_node_named_child_count(n) >= 2;
+    if (parse_is(n, "list_comprehension") || parse_is(n, "generator_expression")) return true;
+    if (f.obj == FO_NONE && f.ndim >= 1 && (f.ax[0] == AX_ITEM || f.ax[0] == AX_STEP)) return true;
+    if (parse_is(n, "attribute")) n = parse_field(n, "attribute");
+    if (parse_is(n, "subscript")) n = parse_field(n, "value");
+    if (parse_is(n, "attribute")) n = parse_field(n, "attribute");
+    if (!parse_is(n, "identifier")) return false;
+    size_t len;
+    const char *name = parse_text(in->src, n, &len);
+    bool plural = len >= 2 && (name[len - 1] == 's' || name[len - 1] == 'S') && name[len - 2] != 's';
+    return plural || icontains(name, len, "batch") || icontains(name, len, "list");
 }
 
 static Fact encoding(Interp *in, const Args *a, TSNode node) {
     unsigned flags = 0;
     if (kw_truthy(in, a, "padding")) flags |= FF_PADDED;
+    /* padding=True pads only a batch of several texts; padding to max_length pads one too */
+    if ((flags & FF_PADDED) && !kw_string_is(in, a, "padding", "max_length") && !texts_batch(in, a))
+        flags &= ~FF_PADDED;
+    /* text of several parts, or a text pair: the ids hold both */
+    if ((a->npos >= 1 && (a->posf[0].flags & FF_JOINED)) || a->npos >= 2 || kw_index(in, a, "text_pair") >= 0)
+        flags |= FF_JOINED;
     Fact f = fact_object(FO_ENCODING, flags, node);
+    align_fresh(&f, node);
     return f;
+}
+
+/* An element of a sequence iterated along its positions in step with a counter (enumerate,
+ * zip): its position is the sequence's head plus the counter. */
+static void iter_position(Fact *e, const Fact *seq, uint32_t counter) {
+    bool positions = seq->ndim >= 1 && (seq->ax[0] == AX_POS || seq->ax[0] == AX_STEP);
+    if (!positions || !seq->head.sym || !counter) return;
+    e->head = e->tail = (FactPos){align_sym(seq->head.sym, counter), seq->head.c, seq->head.end};
+}
+
+/* generate(num_beams=k): a beam search when k may exceed 1 (a literal 1 says it does not). */
+static unsigned beam_search(Interp *in, const Args *a) {
+    TSNode n = arg_node(in, a, "num_beams", NULL, -1);
+    long k;
+    if (ts_node_is_null(n) || (interp_int_literal(in, n, &k) && k <= 1)) return 0;
+    return FF_BEAM;
 }
 
 static Fact iter_of(Interp *in, Fact *elems, int n, TSNode node) {
@@ -514,10 +598,43 @@ static Fact apply_loss(Interp *in, TSNode node, Fact input, Fact target, bool nl
         r.ax_last = target.ax_last;
     }
     if (per_token) r.flags |= target.flags & (FF_SHIFTED | FF_PADDED);
+    /* per-token losses at -100 / masked targets are 0: masked; padded or joined scores or
+     * targets leave their positions in the losses */
+    if (per_token) r.flags |= (target.flags & (FF_MASKED | FF_JOINED)) | (input.flags & (FF_PADDED | FF_JOINED));
     return r;
 }
 
+/* min(xs, key=lambda c: score(c)), sorted(xs, key=scores.get): the key's values are ranked. */
+static void rank_key(Interp *in, const Args *a, TSNode node) {
+    int k = kw_index(in, a, "key");
+    if (k < 0) return;
+    TSNode key = parse_unparen(a->kw_val[k]);
+    Fact v = fact_unknown();
+    if (parse_is(key, "lambda")) v = interp_eval(in, parse_field(key, "body"));
+    else if (parse_is(key, "attribute") && parse_text_eq(in->src, parse_field(key, "attribute"), "get"))
+        v = calls_iterate(in, interp_eval(in, parse_field(key, "object")));
+    if (v.kinds & (FK_SCORES | FK_LOSS | FK_NUM)) interp_emit(in, EV_RANK, 0, node, v, fact_unknown(), AX_UNK);
+}
+
 static bool reduction_none(Interp *in, const Args *a) { return kw_string_is(in, a, "reduction", "none"); }
+
+/* cat([ctx, cont], dim=-1) of token ids along their positions: the positions of both, the
+ * first one's head and the last one's tail (facts_align.c). */
+static void cat_positions(Interp *in, Fact *r, TSNode list, int dim) {
+    list = parse_unparen(list);
+    if (!parse_is(list, "list") && !parse_is(list, "tuple")) return;
+    uint32_t n = ts_node_named_child_count(list);
+    if (n < 2 || dim == FACT_NO_DIM) return;
+    Fact first = interp_eval(in, ts_node_named_child(list, 0));
+    Fact last = interp_eval(in, ts_node_named_child(list, n - 1));
+    Fact ids = (last.kinds & FK_IDS) ? last : first;
+    AxisKind k = fact_axis(&ids, dim);
+    if (!(k == AX_POS || k == AX_STEP || (ids.ndim < 0 && (dim == -1 || dim == 1))) || !(ids.kinds & FK_IDS)) return;
+    Fact c = align_concat(first, last); /* a first part of unknown alignment: head unknown */
+    r->head = c.head;
+    r->tail = c.tail;
+    r->flags |= c.flags & (FF_PADDED | FF_JOINED);
+}
 
 /* Applies a tensor transfer. x is the tensor (receiver of a method, or the first argument of
  * a library function); positions in `a` are shifted by `off` for the library form. */
@@ -549,8 +666,17 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
     }
     case OP_EXP: {
         Fact r = x;
-        if (x.kinds & FK_LOGPROB) r.kinds = (uint16_t)((x.kinds & ~FK_LOGPROB) | FK_PROB);
-        else if (x.kinds & FK_RAW) r.kinds = FK_NUM, r.flags |= FF_EXP;
+        if (x.kinds & FK_LOGPROB) {
+            r.kinds = (uint16_t)((x.kinds & ~FK_LOGPROB) | FK_PROB);
+            /* a sequence log-likelihood is unbounded below: its exp() may underflow to 0 */
+            if (x.flags & FF_AGGREGATED) r.flags |= FF_EXP;
+        } else if (x.kinds & FK_RAW) r.kinds = FK_NUM, r.flags |= FF_EXP;
+        else if (x.obj == FO_NONE && !(x.kinds & ~(FK_NUM | FK_MAXV))) {
+            /* exp of some number (a manual softmax's input): may overflow unless stabilised */
+            r.kinds = FK_NUM;
+            r.flags |= FF_EXP;
+            if (ts_node_is_null(r.origin)) r.origin = node;
+        }
         return r;
     }
     case OP_SUM:
@@ -562,8 +688,10 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         bool vocab = dim != FACT_NO_DIM && fact_axis(&x, dim) == AX_VOCAB;
         if (!vocab && (x.kinds & (FK_SCORES | FK_LOSS | FK_NUM)))
             interp_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
+        if (off == 1) rank_key(in, a, node);
         Fact r = x;
         if (vocab) r.kinds = FK_MAXV;
+        else if (x.obj == FO_NONE && !(x.kinds & (FK_IDS | FK_MASK | FK_INDEX | FK_LOSS))) r.kinds |= FK_MAXV;
         if (dim == FACT_NO_DIM) r.ndim = 0;
         else if (keepdim) fact_replace_axis(&r, dim, AX_ONE);
         else fact_remove_axis(&r, dim);
@@ -613,8 +741,11 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         x.ndim = 0;
         return x;
     case OP_STACK:
-    case OP_CAT:
-        return stack_or_cat(in, x, dim, t->op == OP_CAT);
+    case OP_CAT: {
+        Fact r = stack_or_cat(in, x, dim, t->op == OP_CAT);
+        if (t->op == OP_CAT && off == 1 && a->npos >= 1) cat_positions(in, &r, a->pos[0], dim);
+        return r;
+    }
     case OP_WHERE: {
         Fact cond = arg_fact(in, a, NULL, off - 1 + 0);
         Fact b = arg_fact(in, a, NULL, off + 1);
@@ -643,14 +774,21 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         }
         return fact_unknown();
     case OP_CROSS_ENTROPY:
-    case OP_NLL_LOSS:
-        return apply_loss(in, node, x, arg_fact(in, a, "target", off), t->op == OP_NLL_LOSS,
-                          reduction_none(in, a));
+    case OP_NLL_LOSS: {
+        /* F.cross_entropy(input=x, target=y), tf's (labels=y, logits=x) */
+        if (off == 1 && kw_index(in, a, "input") >= 0) x = arg_fact(in, a, "input", -1);
+        if (off == 1 && kw_index(in, a, "logits") >= 0) x = arg_fact(in, a, "logits", -1);
+        Fact y = arg_fact(in, a, "target", off);
+        if (y.bottom) y = arg_fact(in, a, "labels", off);
+        if (kw_index(in, a, "ignore_index") >= 0) y.flags |= FF_MASKED; /* ignore_index=pad_id */
+        return apply_loss(in, node, x, y, t->op == OP_NLL_LOSS, reduction_none(in, a));
+    }
     case OP_CROSS_ENTROPY_CLASS:
     case OP_NLL_LOSS_CLASS:
     case OP_LOG_SOFTMAX_CLASS:
     case OP_SOFTMAX_CLASS: {
         Fact c = fact_object(FO_CALLABLE, reduction_none(in, a) ? FF_PERTOKEN : 0, node);
+        if (kw_index(in, a, "ignore_index") >= 0) c.flags |= FF_MASKED;
         c.op = (int8_t)t->op;
         c.op_dim = (int8_t)arg_dim(in, a, 0);
         return c;
@@ -665,8 +803,36 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         r.kinds = FK_LOGPROB;
         return r;
     }
-    case OP_ARANGE:
-        return tensor(FK_INDEX, 0, node, 1, (AxisKind[]){AX_POS});
+    case OP_ARANGE: {
+        Fact r = tensor(FK_INDEX, 0, node, 1, (AxisKind[]){AX_POS});
+        r.head = align_node_pos(node, 'C');
+        return r;
+    }
+    case OP_ROLL: { /* roll(ids, -1, dims=1): element t is token t + 1; the last wraps */
+        TSNode sn = arg_node(in, a, "shifts", NULL, off);
+        long shift;
+        Fact r = x;
+        align_clear(&r);
+        if (!ts_node_is_null(sn) && interp_int_literal(in, sn, &shift)) {
+            TSNode dn = arg_node(in, a, "dims", NULL, off + 1);
+            long d = x.ndim == 1 ? 0 : 99;
+            if (!ts_node_is_null(dn) && !interp_int_literal(in, dn, &d)) d = 99;
+            AxisKind k = x.ndim == 1 && ts_node_is_null(dn) ? (AxisKind)x.ax[0] : fact_axis(&x, (int)d);
+            if (x.ndim < 0 && (x.kinds & (FK_IDS | FK_MASK)) && (d == -1 || d == 1)) k = AX_POS; /* [B, T] */
+            if (d != 99 && (k == AX_POS || k == AX_STEP)) r.head = align_shift(x.head, (int)-shift);
+        }
+        return r;
+    }
+    case OP_PAD_TENSOR: { /* pad_sequence(xs): a padded batch (F.pad / np.pad may pad by 0) */
+        Fact r = calls_iterate(in, off == 1 && a->npos >= 1 ? a->posf[0] : x);
+        if (r.obj != FO_NONE) return fact_unknown();
+        fact_insert_axis(&r, kw_truthy(in, a, "batch_first") ? 0 : 1, AX_BATCH);
+        r.flags = (r.flags & ~(FF_LOOPVAR | FF_STEPVAR)) | FF_PADDED;
+        r.tail = (FactPos){0, 0, false};
+        return r;
+    }
+    case OP_SIZE:
+        return labels_size(x, dim, !strcmp(t->name, "numel"), node);
     default:
         return fact_unknown();
     }
@@ -682,8 +848,11 @@ static Fact apply_callable(Interp *in, TSNode node, Fact c, const Args *a) {
         return normalize(in, node, x, c.op_dim, false);
     case OP_CROSS_ENTROPY_CLASS:
     case OP_NLL_LOSS_CLASS:
-        return apply_loss(in, node, x, a->npos > 1 ? a->posf[1] : fact_unknown(),
-                          c.op == OP_NLL_LOSS_CLASS, (c.flags & FF_PERTOKEN) != 0);
+    {
+        Fact y = a->npos > 1 ? a->posf[1] : fact_unknown();
+        y.flags |= c.flags & FF_MASKED; /* CrossEntropyLoss(ignore_index=pad_id) */
+        return apply_loss(in, node, x, y, c.op == OP_NLL_LOSS_CLASS, (c.flags & FF_PERTOKEN) != 0);
+    }
     default:
         return fact_unknown();
     }
@@ -696,46 +865,82 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
     case OP_FROM_PRETRAINED:
         return from_pretrained(qual ? qual : "", node);
     case OP_GENERATE: {
+        Fact g;
         if (!kw_truthy(in, a, "return_dict_in_generate"))
-            return tensor(FK_IDS, 0, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
-        return fact_object(FO_OUTPUT, FF_GENERATE | (recv.flags & FF_SEQ2SEQ), node);
+            g = tensor(FK_IDS, 0, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
+        else
+            g = fact_object(FO_OUTPUT, FF_GENERATE | (recv.flags & FF_SEQ2SEQ) | beam_search(in, a), node);
+        align_fresh(&g, node); /* the sequences; .scores end where they end (calls_attribute) */
+        return g;
     }
     case OP_TRANSITION_SCORES: {
-        bool normalized = kw_truthy(in, a, "normalize_logits");
-        if (!normalized && a->npos >= 3 && !parse_is(parse_unparen(a->pos[2]), "false")) normalized = true;
-        return tensor(normalized ? FK_LOGPROB : FK_RAW, FF_SELECTED | FF_STEPWISE, node, 2,
-                      (AxisKind[]){AX_BATCH, AX_POS});
+        /* compute_transition_scores(sequences, scores, beam_indices=None, normalize_logits=False):
+         * log-probs when normalised, or when the scores are a beam search's (already
+         * log-softmaxed; beam_indices says so) */
+        TSNode norm = arg_node(in, a, "normalize_logits", NULL, 3);
+        TSNode beam = arg_node(in, a, "beam_indices", NULL, 2);
+        bool normalized = !ts_node_is_null(norm) && !parse_is(parse_unparen(norm), "false");
+        bool beam_search = !ts_node_is_null(beam) && !parse_is(parse_unparen(beam), "none");
+        Fact scores = arg_fact(in, a, "scores", 1);
+        unsigned kinds = normalized || beam_search ? FK_LOGPROB : FK_RAW;
+        if (!normalized && !scores.bottom && (scores.kinds & FK_LOGPROB)) kinds = scores.kinds & FK_SCORES;
+        return tensor(kinds, FF_SELECTED | FF_STEPWISE, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
     }
-    case OP_ENCODE:
+    case OP_ENCODE: {
+        unsigned joined = a->npos >= 1 ? a->posf[0].flags & FF_JOINED : 0;
+        Fact ids;
         if (kw_string_is(in, a, "return_tensors", "pt") || kw_string_is(in, a, "return_tensors", "np"))
-            return tensor(FK_IDS, 0, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
-        if (!strcmp(t->name, "batch_encode_plus") || !strcmp(t->name, "encode_plus"))
+            ids = tensor(FK_IDS, joined, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
+        else if (!strcmp(t->name, "batch_encode_plus") || !strcmp(t->name, "encode_plus"))
             return encoding(in, a, node);
-        return tensor(FK_IDS, 0, node, 1, (AxisKind[]){AX_POS});
+        else
+            ids = tensor(FK_IDS, joined, node, 1, (AxisKind[]){AX_POS});
+        align_fresh(&ids, node);
+        return ids;
+    }
     case OP_PAD: {
+        /* np.pad / F.pad: an array padded (maybe by 0), not a tokenizer's batch */
+        if (qual && numeric_root(qual)) return a->npos ? a->posf[0] : fact_unknown();
         Fact e = fact_object(FO_ENCODING, FF_PADDED, node);
+        align_fresh(&e, node);
         return e;
     }
-    case OP_LEN: {
-        Fact f = fact_of(FK_INDEX, 0, node);
-        f.ndim = 0;
-        return f;
+    case OP_LEN: { /* len(ids): its length; len(list of candidates) is no token count */
+        Fact x = a->npos ? a->posf[0] : fact_unknown();
+        AxisKind k = x.ndim >= 1 ? (AxisKind)x.ax[0] : AX_UNK;
+        return labels_count(x, k == AX_ITEM || k == AX_STEP ? AX_ITEM : AX_POS, node);
     }
-    case OP_RANGE:
-        return tensor(FK_INDEX, 0, node, 1, (AxisKind[]){AX_POS});
+    case OP_RANGE: {
+        Fact r = tensor(FK_INDEX, 0, node, 1, (AxisKind[]){AX_POS});
+        r.head = align_node_pos(node, 'C'); /* its elements: a counter of their own */
+        return r;
+    }
     case OP_ENUMERATE: {
-        Fact e[2] = {fact_of(FK_INDEX, FF_LOOPVAR, node), calls_iterate(in, a->npos ? a->posf[0] : fact_unknown())};
+        Fact seq = a->npos ? a->posf[0] : fact_unknown();
+        Fact e[2] = {fact_of(FK_INDEX, FF_LOOPVAR, node), calls_iterate(in, seq)};
         e[0].ndim = 0;
+        /* the counter is the element's position in the sequence (facts_align.c) */
+        FactPos counter = align_node_pos(node, 'C');
+        long start = 0;
+        TSNode sn = arg_node(in, a, "start", NULL, 1);
+        if (!ts_node_is_null(sn) && !interp_int_literal(in, sn, &start)) counter.sym = 0;
+        e[0].head = align_shift(counter, (int)start);
+        iter_position(&e[1], &seq, counter.sym);
         return iter_of(in, e, 2, node);
     }
     case OP_ZIP: {
         Fact e[MAX_ARGS];
-        for (int i = 0; i < a->npos; i++) e[i] = calls_iterate(in, a->posf[i]);
+        uint32_t counter = align_node_pos(node, 'C').sym;
+        for (int i = 0; i < a->npos; i++) {
+            e[i] = calls_iterate(in, a->posf[i]);
+            iter_position(&e[i], &a->posf[i], counter);
+        }
         return iter_of(in, e, a->npos, node);
     }
     case OP_SORTED: {
         Fact x = a->npos ? a->posf[0] : fact_unknown();
         interp_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
+        rank_key(in, a, node);
         return x;
     }
     default:
@@ -795,7 +1000,8 @@ static Fact eval_call(Interp *in, TSNode call) {
             if (recv.obj == FO_FUNC) return interp_call_user(in, recv.def, parse_field(call, "arguments"), NULL);
         }
         recv = interp_eval(in, recv_node);
-        in->call_loopvar |= recv.flags & FF_LOOPVAR;
+        in->call_loopvar |= recv.flags & (FF_LOOPVAR | FF_STEPVAR);
+        if (recv.kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
         if (recv.obj == FO_MODULE) {
             read_args(in, parse_field(call, "arguments"), &a);
             size_t ql = strlen(recv.qual);
@@ -807,10 +1013,18 @@ static Fact eval_call(Interp *in, TSNode call) {
             size_t nlen;
             name = last_component(mod.qual, &nlen);
             const Transfer *t = numeric_root(mod.qual) ? find_transfer(TENSOR_OPS, name, nlen) : NULL;
-            if (t) return apply_tensor_op(in, call, t, a.npos ? a.posf[0] : fact_unknown(), &a, 1);
+            if (t) return apply_tensor_op(in, call, t, a.npos ? calls_output_tensor(a.posf[0]) : fact_unknown(), &a, 1);
             t = find_transfer(OTHER_OPS, name, nlen);
             if (t) return apply_other_op(in, call, t, recv, &a, mod.qual);
             return fact_unknown();
+        }
+        if (mlen == 8 && !memcmp(method, "backward", 8)) labels_backward(in, recv_node, recv);
+        if (labels_is_text_join(in, recv_node, method, mlen)) {
+            read_args(in, parse_field(call, "arguments"), &a);
+            Fact f = fact_unknown();
+            f.flags = FF_JOINED;
+            f.origin = call;
+            return f;
         }
         if (mlen == 6 && !memcmp(method, "append", 6)) {
             read_args(in, parse_field(call, "arguments"), &a);
@@ -830,12 +1044,17 @@ static Fact eval_call(Interp *in, TSNode call) {
             if (recv.obj == FO_MODEL && ((mlen == 7 && !memcmp(method, "forward", 7)) ||
                                          (mlen == 8 && !memcmp(method, "__call__", 8))))
                 return model_output(in, recv, &a, call);
+            /* model.to(device), model.eval(), model.half(): the same model */
+            const Transfer *p = find_transfer(TENSOR_OPS, method, mlen);
+            if (recv.obj == FO_MODEL && ((p && p->op == OP_PASS) || (mlen == 4 && !memcmp(method, "eval", 4))))
+                return recv;
         }
         if (recv.obj == FO_TOKENIZER) {
             const Transfer *t = find_transfer(OTHER_OPS, method, mlen);
             if (t) return apply_other_op(in, call, t, recv, &a, NULL);
             return fact_unknown();
         }
+        if (recv.obj == FO_OUTPUT && find_transfer(TENSOR_OPS, method, mlen)) recv = calls_output_tensor(recv);
         if (fact_is_tensorish(&recv) || recv.obj == FO_TUPLE) {
             const Transfer *t = find_transfer(TENSOR_OPS, method, mlen);
             if (t) return apply_tensor_op(in, call, t, recv, &a, 0);
@@ -853,6 +1072,16 @@ static Fact eval_call(Interp *in, TSNode call) {
         if (recv.obj == FO_NONE && !recv.kinds && looks_like_model_call(in, &a) &&
             mlen == 7 && !memcmp(method, "forward", 7))
             return model_output(in, fact_object(FO_MODEL, 0, call), &a, call);
+        /* self.model(ids), self._lm(x): an attribute named like a model, called as a bare name
+         * of that name would be */
+        if (recv.obj == FO_NONE && !recv.kinds && looks_like_model_call(in, &a) &&
+            calls_name_heuristic(call, method, mlen).obj == FO_MODEL)
+            return model_output(in, fact_object(FO_MODEL, calls_name_heuristic(call, method, mlen).flags & FF_NOTLM, call),
+                                &a, call);
+        if (recv.obj == FO_NONE && !recv.kinds) { /* x.exp(), x.max() of a value of unknown kind */
+            const Transfer *t = find_transfer(TENSOR_OPS, method, mlen);
+            if (t && (t->op == OP_EXP || t->op == OP_MAX)) return apply_tensor_op(in, call, t, recv, &a, 0);
+        }
         return fact_unknown();
     }
 
@@ -867,7 +1096,7 @@ static Fact eval_call(Interp *in, TSNode call) {
         size_t nlen;
         const char *name = last_component(f.qual, &nlen);
         const Transfer *t = numeric_root(f.qual) ? find_transfer(TENSOR_OPS, name, nlen) : NULL;
-        if (t) return apply_tensor_op(in, call, t, a.npos ? a.posf[0] : fact_unknown(), &a, 1);
+        if (t) return apply_tensor_op(in, call, t, a.npos ? calls_output_tensor(a.posf[0]) : fact_unknown(), &a, 1);
         t = find_transfer(OTHER_OPS, name, nlen);
         if (t) return apply_other_op(in, call, t, fact_unknown(), &a, f.qual);
         return fact_unknown();
@@ -887,16 +1116,62 @@ static Fact eval_call(Interp *in, TSNode call) {
 
 /* ---------- attributes ---------- */
 
-static Fact stepwise_scores(TSNode origin) {
-    /* generate(output_scores=True).scores: a tuple with one [batch, vocab] tensor per step */
-    return tensor(FK_RAW, FF_STEPWISE, origin, 3, (AxisKind[]){AX_STEP, AX_BATCH, AX_VOCAB});
+/* generate(output_scores=True).scores: a tuple with one [batch, vocab] tensor per step; a beam
+ * search's are log-softmaxed (processed log-probs), a greedy or sampling search's are logits. */
+static Fact stepwise_scores(TSNode origin, bool log_probs) {
+    return tensor(log_probs ? FK_LOGPROB : FK_RAW, FF_STEPWISE, origin, 3,
+                  (AxisKind[]){AX_STEP, AX_BATCH, AX_VOCAB});
 }
 
 static bool name_is(const char *s, size_t len, const char *lit) {
     return strlen(lit) == len && memcmp(s, lit, len) == 0;
 }
 
+/* What an output's or encoding's tensor knows of its positions (facts_align.c). */
+static Fact aligned_attr(Fact obj, Fact t, const char *attr, size_t len) {
+    if (t.obj != FO_NONE || !t.kinds) return t;
+    if (obj.obj == FO_OUTPUT && (obj.flags & FF_GENERATE)) {
+        /* .sequences: prompt + generated; .scores / .logits: one step per generated token,
+         * step s predicting it, so they end where the sequences end and start after the prompt */
+        if (!(len == 9 && !memcmp(attr, "sequences", 9))) {
+            t.head = (FactPos){align_sym(obj.head.sym, 'P'), 0, true}; /* the last n positions */
+            t.tail = obj.tail;
+            return t;
+        }
+    } else if (obj.obj == FO_OUTPUT) {
+        t.flags |= obj.flags & (FF_PADDED | FF_JOINED);
+    }
+    if (!(len == 4 && !memcmp(attr, "loss", 4))) {
+        t.head = obj.head;
+        t.tail = obj.tail;
+    }
+    return t;
+}
+
+static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len);
+
 Fact calls_attribute(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len) {
+    Fact r = calls_attribute_of(in, obj, attr_node, attr, len);
+    if (obj.obj == FO_OUTPUT || obj.obj == FO_ENCODING) r = aligned_attr(obj, r, attr, len);
+    return r;
+}
+
+/* A model output used as a tensor (mlx and many others return the logits themselves):
+ * its logits. */
+Fact calls_output_tensor(Fact out) {
+    if (out.obj != FO_OUTPUT || (out.flags & FF_GENERATE) || !(out.flags & FF_TOKENS_IN)) return out;
+    Fact logits = (out.flags & FF_NOTLM) ? fact_of(FK_RAW, 0, out.origin) : logits_3d(out.flags & FF_SEQ2SEQ, out.origin);
+    logits.flags |= out.flags & FF_WEAK; /* a model known by its name only: a convention, no proof */
+    return calls_output_part(out, logits);
+}
+
+Fact calls_output_part(Fact out, Fact part) {
+    if (out.obj != FO_OUTPUT) return part;
+    bool loss = part.kinds == FK_LOSS, seqs = (out.flags & FF_GENERATE) && part.kinds == FK_IDS;
+    return aligned_attr(out, part, loss ? "loss" : seqs ? "sequences" : "logits", loss ? 4 : seqs ? 9 : 6);
+}
+
+static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len) {
     switch ((FactObject)obj.obj) {
     case FO_MODULE: {
         size_t ql = strlen(obj.qual);
@@ -905,18 +1180,19 @@ Fact calls_attribute(Interp *in, Fact obj, TSNode attr_node, const char *attr, s
         return fact_module(q);
     }
     case FO_OUTPUT:
+        if (name_is(attr, len, "logits") && (obj.flags & FF_NOTLM)) return fact_of(FK_RAW, 0, attr_node);
         if (name_is(attr, len, "logits"))
-            return (obj.flags & FF_GENERATE) ? stepwise_scores(attr_node)
+            return (obj.flags & FF_GENERATE) ? stepwise_scores(attr_node, false)
                                              : logits_3d(obj.flags & FF_SEQ2SEQ, attr_node);
-        if (name_is(attr, len, "scores")) return stepwise_scores(attr_node);
-        if (name_is(attr, len, "loss")) return fact_of(FK_LOSS, obj.flags & FF_LABELS, attr_node);
+        if (name_is(attr, len, "scores")) return stepwise_scores(attr_node, (obj.flags & FF_BEAM) != 0);
+        if (name_is(attr, len, "loss")) return fact_of(FK_LOSS, obj.flags & FF_LOSS_FLAGS, attr_node);
         if (name_is(attr, len, "sequences"))
             return tensor(FK_IDS, 0, attr_node, 2, (AxisKind[]){AX_BATCH, AX_POS});
         if (name_is(attr, len, "values")) return obj;
         return fact_unknown();
     case FO_ENCODING:
         if (name_is(attr, len, "input_ids") || name_is(attr, len, "labels"))
-            return tensor(FK_IDS, obj.flags & FF_PADDED, attr_node, 2, (AxisKind[]){AX_BATCH, AX_POS});
+            return tensor(FK_IDS, obj.flags & (FF_PADDED | FF_JOINED), attr_node, 2, (AxisKind[]){AX_BATCH, AX_POS});
         if (name_is(attr, len, "attention_mask"))
             return tensor(FK_MASK, obj.flags & FF_PADDED, attr_node, 2, (AxisKind[]){AX_BATCH, AX_POS});
         return fact_unknown();
@@ -939,6 +1215,8 @@ Fact calls_attribute(Interp *in, Fact obj, TSNode attr_node, const char *attr, s
                 return obj;
             }
             if (name_is(attr, len, "data")) return obj;
+            if (name_is(attr, len, "shape")) return labels_shape(in, obj, attr_node);
+            if (name_is(attr, len, "values") && (obj.kinds & FK_MAXV)) return obj; /* x.max(dim).values */
             return fact_unknown();
         }
         break;
@@ -966,9 +1244,9 @@ Fact calls_iterate(Interp *in, Fact it) {
         return j.bottom ? fact_unknown() : j;
     }
     if (it.obj != FO_NONE) return it.obj == FO_MODEL ? it : fact_unknown();
-    if (!it.kinds) { /* an element of something unknown: at least it varies with the loop */
+    if (!it.kinds) { /* an element of some sequence we do not know: one step of it */
         Fact e = fact_unknown();
-        e.flags = FF_LOOPVAR;
+        e.flags = FF_LOOPVAR | FF_STEPVAR | (it.flags & (FF_OPAQUE | FF_JOINED)); /* texts of prompt + c */
         return e;
     }
     Fact e = it;
@@ -976,7 +1254,12 @@ Fact calls_iterate(Interp *in, Fact it) {
     if (it.ndim >= 1) fact_remove_axis(&e, 0);
     else e.ndim = -1;
     if (lead == AX_POS || lead == AX_STEP) e.flags |= FF_LOOPVAR | ((it.kinds & FK_SCORES) ? FF_STEPVAR : 0);
+    /* one position of it, which one unknown (enumerate / zip say: facts_align.c) */
+    if (!(it.kinds & FK_INDEX) && (lead == AX_POS || lead == AX_STEP || (lead == AX_UNK && (it.kinds & FK_IDS))))
+        align_clear(&e);
     if ((it.kinds & (FK_IDS | FK_INDEX)) && (lead == AX_POS || lead == AX_UNK)) e.flags |= FF_LOOPVAR;
+    /* a token of a sequence is one step of it; a counter from range() is not */
+    if ((it.kinds & FK_IDS) && (lead == AX_POS || lead == AX_UNK)) e.flags |= FF_STEPVAR;
     if (it.kinds & FK_INDEX) e.ndim = 0;
     return e;
 }
@@ -1030,11 +1313,18 @@ Fact calls_name_heuristic(TSNode origin, const char *name, size_t len) {
     } else if (ieq(name, len, "model") || ieq(name, len, "lm") || iends(name, len, "_model") ||
                iends(name, len, "_lm")) {
         f.obj = FO_MODEL;
+        /* a model named for a classification head: its logits are no [batch, seq, vocab] */
+        if (icontains(name, len, "reward") || (len >= 3 && ieq(name, 3, "nli")) || icontains(name, len, "_nli") ||
+            icontains(name, len, "classif") || icontains(name, len, "sentiment") || icontains(name, len, "toxic") ||
+            icontains(name, len, "entail") || icontains(name, len, "critic") || icontains(name, len, "value_") ||
+            icontains(name, len, "discrim"))
+            f.flags |= FF_NOTLM;
     } else if (ieq(name, len, "tokenizer") || iends(name, len, "_tokenizer")) {
         f.obj = FO_TOKENIZER;
     } else {
         weak = 0;
     }
-    f.flags = weak;
+    f.flags |= weak;
+    if (f.kinds & (FK_IDS | FK_MASK)) align_fresh(&f, origin); /* a sequence of its own */
     return f;
 }

@@ -90,17 +90,19 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
         long i = ix[0].value < 0 ? ix[0].value + value.nelems : ix[0].value;
         return i >= 0 && i < value.nelems ? value.elems[i] : fact_unknown();
     }
-    if (value.obj == FO_TUPLE && ix[0].kind == IX_SLICE) return value;
+    if ((value.obj == FO_TUPLE || value.obj == FO_OUTPUT) && ix[0].kind == IX_SLICE) return value;
     if (value.obj == FO_OUTPUT && ix[0].kind == IX_INT && ix[0].has_value) {
         /* out[0] is the logits, or the loss when labels were passed (then out[1] is). */
         long logits_at = (value.flags & FF_LABELS) ? 1 : 0;
         if (value.flags & FF_GENERATE) return fact_of(FK_IDS, 0, ix[0].node);
+        if (ix[0].value == logits_at && (value.flags & FF_NOTLM))
+            return fact_of(FK_RAW, value.flags & FF_WEAK, ix[0].node);
         if (ix[0].value == logits_at) {
-            Fact r = fact_of(FK_RAW, value.flags & FF_SEQ2SEQ, ix[0].node);
+            Fact r = fact_of(FK_RAW, value.flags & (FF_SEQ2SEQ | FF_WEAK), ix[0].node);
             fact_set_axes(&r, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
             return r;
         }
-        if (ix[0].value == 0) return fact_of(FK_LOSS, 0, ix[0].node);
+        if (ix[0].value == 0) return fact_of(FK_LOSS, value.flags & FF_LOSS_FLAGS, ix[0].node);
         return fact_unknown();
     }
     if (ix[0].kind == IX_STRING) {
@@ -117,6 +119,61 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
     return fact_unknown();
 }
 
+static bool full_slice(TSNode n) {
+    n = parse_unparen(n);
+    return parse_is(n, "slice") && ts_node_named_child_count(n) == 0;
+}
+
+/* What a subscript does to the alignment of the position axis (facts_align.c). With a known
+ * rank the index at the first position axis decides; with an unknown rank only token ids,
+ * masks and values of unknown kind are placed: x[p:q], or the last index after batch indices and full slices ([:, 1:],
+ * [0, t]). Anything else on an unknown axis forgets the alignment. */
+static void align_subscript(Interp *in, Fact *r, const Fact *value, Index *ix, int nix) {
+    if (!align_known(value)) return;
+    int pos_ix = -1;
+    if (value->ndim >= 0) {
+        int consumed = 0, cursor = 0;
+        for (int i = 0; i < nix; i++)
+            if (ix[i].kind != IX_NONE && ix[i].kind != IX_ELLIPSIS) consumed++;
+        for (int i = 0; i < nix && pos_ix < 0; i++) {
+            if (ix[i].kind == IX_NONE) continue;
+            if (ix[i].kind == IX_ELLIPSIS) {
+                cursor += value->ndim - consumed;
+                continue;
+            }
+            if (cursor < value->ndim && (value->ax[cursor] == AX_POS || value->ax[cursor] == AX_STEP)) pos_ix = i;
+            cursor++;
+        }
+        if (pos_ix < 0) return; /* batch rows, vocabulary entries: positions untouched */
+    } else {
+        if (value->kinds & ~(FK_IDS | FK_MASK)) {
+            align_clear(r);
+            return;
+        }
+        if (nix == 1) {
+            if (ix[0].kind == IX_SLICE) pos_ix = 0;
+            else if (ix[0].kind == IX_INT && ix[0].has_value && ix[0].value == 0) return; /* ids[0]: a row */
+        } else {
+            int last = nix - 1;
+            while (last >= 0 && (ix[last].kind == IX_NONE || ix[last].kind == IX_ELLIPSIS)) last--;
+            if (last < 0) return; /* x[..., None]: no position touched */
+            pos_ix = last;
+            for (int i = 0; i < last; i++)
+                if (!(ix[i].kind == IX_INT || ix[i].kind == IX_NONE || ix[i].kind == IX_ELLIPSIS ||
+                      (ix[i].kind == IX_SLICE && full_slice(ix[i].node))))
+                    pos_ix = -1;
+        }
+        if (pos_ix < 0) {
+            align_clear(r);
+            return;
+        }
+    }
+    Index *x = &ix[pos_ix];
+    if (x->kind == IX_SLICE) align_slice(in, r, value, parse_unparen(x->node));
+    else if (x->kind == IX_INT) align_index(in, r, value, x->node, &x->fact);
+    else align_clear(r);
+}
+
 /* Indexing a tensor: which axes go, which stay, and whether token ids select from scores. */
 static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix) {
     Fact r = value;
@@ -125,6 +182,11 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
     Fact ids_fact = fact_unknown();
     for (int i = 0; i < nix; i++) r.flags |= ix[i].fact.flags & (FF_LOOPVAR | FF_STEPVAR);
     bool loop_indexed = (r.flags & (FF_LOOPVAR | FF_STEPVAR)) != 0;
+    /* One step of a sequence: indexed by a step of some sequence (a token being iterated),
+     * or a loop counter on the position axis. A counter on the vocabulary axis (a loop over
+     * vocabulary chunks) is not a step. */
+    bool step_indexed = false;
+    for (int i = 0; i < nix; i++) step_indexed |= (ix[i].fact.flags & FF_STEPVAR) != 0;
 
     int ell = -1, consumed = 0;
     for (int i = 0; i < nix; i++) {
@@ -170,10 +232,14 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
             if (positions && drops_last && (value.kinds & FK_SCORES)) r.flags |= FF_SHIFTED;
             if (positions && drops_first && (value.kinds & FK_IDS)) r.flags |= FF_SHIFTED;
             if (positions && partial && !drops_last && !drops_first) r.flags |= FF_SLICED;
+            if (positions && align_slice_restricts(in, parse_unparen(x->node))) r.flags |= FF_SLICED;
             out_axes[out_n++] = axis;
             continue;
         }
         if (x->kind == IX_INT) {
+            if ((x->fact.flags & FF_LOOPVAR) && axis != AX_VOCAB &&
+                (axis == AX_POS || axis == AX_STEP || (!known && axis == AX_UNK)))
+                step_indexed = true;
             if (axis == AX_VOCAB || (!known && i == nix - 1 && nix >= 3 && scores)) selected = true;
             if (axis == AX_VOCAB && (x->fact.kinds & FK_IDS)) ids_fact = x->fact;
             continue; /* the axis is gone */
@@ -225,16 +291,21 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         if (ix[nix - 1].kind == IX_INT && value.ax_last == AX_ONE && (nix == 1 || ell >= 0))
             r.ax_last = (value.flags & FF_SELECTED) ? AX_POS : AX_UNK;
     }
+    align_subscript(in, &r, &value, ix, nix);
     if (selected && scores) {
-        r.flags |= FF_SELECTED;
-        if (loop_indexed) r.flags |= FF_STEPVAR;
-        interp_emit(in, EV_SELECT, 0, node, value, ids_fact, AX_UNK);
+        r.flags |= FF_SELECTED | (ids_fact.flags & (FF_PADDED | FF_JOINED));
+        if (step_indexed) r.flags |= FF_STEPVAR;
+        Fact sel = value; /* the scores, at the positions this subscript picked */
+        sel.head = r.head;
+        sel.tail = r.tail;
+        interp_emit(in, EV_SELECT, 0, node, sel, ids_fact, AX_UNK);
     } else if (loop_indexed && (value.kinds & (FK_SCORES | FK_IDS))) {
         /* one position of a sequence, chosen by the loop */
         bool removed_pos = false;
         for (int i = 0; i < nix; i++)
             if (ix[i].kind == IX_INT && (ix[i].fact.flags & FF_LOOPVAR)) removed_pos = true;
         if (removed_pos) r.flags |= FF_LOOPVAR;
+        if (step_indexed) r.flags |= FF_STEPVAR;
     }
     if (value.kinds & FK_IDS && loop_indexed) r.flags |= FF_LOOPVAR;
     return r;
@@ -251,9 +322,23 @@ static Fact eval_subscript(Interp *in, TSNode node) {
         if (nix == FACT_MAX_DIMS + 2) return fact_unknown();
         ix[nix++] = classify_index(in, ts_node_named_child(node, i));
     }
+    if (value.obj == FO_OUTPUT && nix == 1 && ix[0].kind == IX_INT)
+        return calls_output_part(value, index_object(in, value, ix, nix));
+    /* with labels= the output is (loss, logits, ...): out[:2] is a tuple to unpack */
+    bool tuple_slice = nix == 1 && ix[0].kind == IX_SLICE && (value.flags & FF_LABELS);
+    if (value.obj == FO_OUTPUT && !(nix == 1 && ix[0].kind == IX_STRING) && !tuple_slice)
+        value = calls_output_tensor(value); /* logits = model(x); logits[:, -1, :] */
     if (value.obj != FO_NONE) return index_object(in, value, ix, nix);
     if (nix == 1 && ix[0].kind == IX_STRING) return index_object(in, value, ix, nix);
-    if (!value.kinds) return fact_unknown();
+    if (!value.kinds) {
+        /* a sequence of unknown kind (padded inputs, a slice of a buffer) still has positions */
+        Fact r = fact_unknown();
+        if (value.obj != FO_NONE || !align_known(&value)) return r;
+        r.head = value.head;
+        r.tail = value.tail;
+        align_subscript(in, &r, &value, ix, nix);
+        return r;
+    }
     return index_tensor(in, node, value, ix, nix);
 }
 
@@ -269,6 +354,8 @@ static Fact eval_binop(Interp *in, TSNode node) {
     unsigned loop = (l.flags | r.flags) & (FF_LOOPVAR | FF_STEPVAR);
 
     if (c == '/') interp_emit(in, EV_DIVIDE, 0, node, l, r, AX_UNK);
+    if (c == '@' && ((l.kinds | r.kinds) & FK_SCORES)) /* a matrix product mixes: no longer a softmax */
+        return fact_of(FK_NUM, loop, node);
     if (c == '-' && (l.kinds & FK_RAW) && (r.kinds & FK_LOGZ)) {
         /* x - logsumexp(x): log_softmax by hand */
         Fact f = l;
@@ -280,17 +367,34 @@ static Fact eval_binop(Interp *in, TSNode node) {
         f.kinds = FK_LOGZ;
         return f;
     }
-    if (c == '-' && (r.kinds & FK_MAXV) && (l.kinds & FK_SCORES)) {
+    if (c == '-' && (r.kinds & (FK_MAXV | FK_LOGZ)) && l.obj == FO_NONE &&
+        ((l.kinds & FK_SCORES) || !(l.kinds & ~(FK_NUM | FK_MAXV)))) {
+        /* x - max(x) (or x - logsumexp(x)): exp() of it cannot overflow */
         Fact f = l;
+        if (!(f.kinds & FK_SCORES)) f.kinds = FK_NUM;
         f.flags |= FF_STABLE;
         return f;
     }
-    if (c == '/' && (l.flags & FF_EXP) && (r.flags & FF_EXP)) {
+    if (c == '+' && (l.flags & FF_EXP) && (r.flags & FF_EXP)) { /* exp(a) + exp(b): a sum of exps */
+        Fact f = fact_of(FK_NUM, FF_EXP | FF_SUMEXP | (l.flags & r.flags & FF_STABLE), node);
+        return f;
+    }
+    if (c == '*' && ((l.flags ^ r.flags) & FF_EXP) && !((l.kinds | r.kinds) & (FK_SCORES | FK_LOSS | FK_MASK))) {
+        Fact f = (l.flags & FF_EXP) ? l : r; /* w * exp(x): still as large as exp(x) */
+        f.flags |= loop;
+        return f;
+    }
+    if (c == '/' && (l.flags & FF_EXP) && (r.flags & FF_SUMEXP)) {
         /* exp(x) / sum(exp(x)): softmax by hand */
         Fact f = l;
         f.kinds = FK_PROB;
         f.flags = (l.flags & ~FF_EXP) | FF_SOFTMAX;
         return f;
+    }
+    Fact scaled;
+    if (c == '*' && labels_scale(node, l, r, &scaled)) { /* loss * n_tokens: a sum, not a mean */
+        scaled.flags |= loop;
+        return scaled;
     }
     bool lscores = (l.kinds & (FK_SCORES | FK_LOSS)) != 0, rscores = (r.kinds & (FK_SCORES | FK_LOSS)) != 0;
     if (c == '*' && (l.kinds & FK_MASK) && rscores) {
@@ -301,9 +405,17 @@ static Fact eval_binop(Interp *in, TSNode node) {
         l.flags |= FF_MASKED | loop;
         return l;
     }
+    /* token log-probs times a tensor of unknown kind (valid, weights): it may zero positions */
+    if (c == '*' && (lscores != rscores) && (lscores ? r : l).obj == FO_NONE && !(lscores ? r : l).kinds &&
+        (lscores ? r : l).ndim != 0 && ((lscores ? l : r).flags & FF_SELECTED)) {
+        Fact f = lscores ? l : r;
+        f.flags |= FF_MASKED | loop;
+        return f;
+    }
     if (lscores && rscores) {
         Fact f = fact_join(in->arena, l, r);
         f.flags |= loop;
+        if (c == '+' || c == '-') f.flags &= ~FF_SOFTMAX; /* a mixture of distributions */
         return f;
     }
     if (lscores) {
@@ -312,11 +424,27 @@ static Fact eval_binop(Interp *in, TSNode node) {
     }
     if (rscores && c != '/') {
         r.flags |= loop;
+        if (c == '-') r.flags &= ~FF_SOFTMAX; /* 1 - p: the complement is no softmax output */
         return r;
+    }
+    if (c == '+' && (l.kinds & FK_IDS) && (r.kinds & FK_IDS) && l.ndim != 0 && r.ndim != 0 &&
+        l.obj == FO_NONE && r.obj == FO_NONE) {
+        /* ctx_ids + cont_ids: one sequence of both (facts_align.c) */
+        Fact f = align_concat(l, r);
+        f.flags |= loop;
+        return f;
+    }
+    if (c == '*' && (l.kinds & FK_IDS) && parse_is(parse_unparen(parse_field(node, "left")), "list") &&
+        ts_node_named_child_count(parse_unparen(parse_field(node, "left"))) == 1) {
+        /* [pad_id] * n: a run of padding */
+        l.flags |= FF_PADDED | loop;
+        align_clear(&l);
+        return l;
     }
     if ((l.kinds | r.kinds) & FK_INDEX) {
         Fact f = fact_of(FK_INDEX, loop, node);
         f.ndim = (l.ndim == 0 || r.ndim == 0) ? 0 : -1;
+        if (c == '+' && (l.flags & r.flags & FF_COUNT)) f.flags |= FF_COUNT; /* len(a) + len(b) */
         return f;
     }
     if (l.kinds & (FK_IDS | FK_MASK)) {
@@ -324,6 +452,10 @@ static Fact eval_binop(Interp *in, TSNode node) {
         return l;
     }
     Fact f = fact_of(l.kinds || r.kinds ? FK_NUM : 0, loop, node);
+    if (c == '/' || c == '*') f.flags |= l.flags & FF_STABLE; /* (x - max(x)) / T */
+    /* text + text (prompt + candidate): nothing else adds two values of unknown kind that a
+     * tokenizer then reads */
+    if (c == '+' && !f.kinds && l.obj == FO_NONE && r.obj == FO_NONE) f.flags |= FF_JOINED;
     return f;
 }
 
@@ -364,13 +496,15 @@ static Fact eval_sequence(Interp *in, TSNode node) {
     Fact joined = fact_bottom();
     Fact *elems = arena_alloc(in->arena, sizeof(Fact) * (n ? n : 1));
     int k = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        TSNode c = ts_node_named_child(node, i);
+    ParseKids kids; /* a literal may have a million elements: O(1) per child */
+    parse_kids_begin(&kids, node);
+    for (TSNode c; parse_kids_next(&kids, &c) && (uint32_t)k < n;) {
         if (parse_is(c, "comment")) continue;
         elems[k] = interp_eval(in, c);
         joined = fact_join(in->arena, joined, elems[k]);
         k++;
     }
+    parse_kids_end(&kids);
     if (parse_is(node, "tuple") || parse_is(node, "expression_list")) {
         Fact t = fact_object(FO_TUPLE, 0, node);
         t.elems = elems;
@@ -385,7 +519,7 @@ static Fact eval_sequence(Interp *in, TSNode node) {
 static Fact eval_comprehension(Interp *in, TSNode node) {
     Env saved = {0};
     array_reserve(&saved, in->frame->env.len);
-    memcpy(saved.items, in->frame->env.items, in->frame->env.len * sizeof *saved.items);
+    if (in->frame->env.len) memcpy(saved.items, in->frame->env.items, in->frame->env.len * sizeof *saved.items);
     saved.len = in->frame->env.len;
     TSNode body = parse_field(node, "body");
     uint32_t n = ts_node_named_child_count(node);
@@ -410,8 +544,11 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
 /* ---------- dispatch ---------- */
 
 Fact interp_eval(Interp *in, TSNode n) {
-    if (ts_node_is_null(n)) return fact_unknown();
-    if (in->expr_depth >= FACTS_MAX_EXPR_DEPTH) return fact_unknown();
+    if (ts_node_is_null(n) || !bounds_spend(in->budget)) return fact_unknown();
+    if (in->expr_depth >= FACTS_MAX_EXPR_DEPTH) {
+        bounds_hit(in->budget, BOUND_DEPTH);
+        return fact_unknown();
+    }
     in->expr_depth++;
     Fact r = fact_unknown();
     const char *type = ts_node_type(n);
@@ -448,17 +585,34 @@ Fact interp_eval(Interp *in, TSNode n) {
         r = fact_join(in->arena, interp_eval(in, parse_field(n, "left")),
                       interp_eval(in, parse_field(n, "right")));
     } else if (!strcmp(type, "comparison_operator")) {
-        Fact joined = fact_bottom();
+        /* in: what any operand holds; in2: the kinds every operand holds (a loss compared
+         * with a loss ranks; a loss compared with a threshold does not) */
+        Fact joined = fact_bottom(), common = fact_bottom();
         uint32_t c = ts_node_named_child_count(n);
-        for (uint32_t i = 0; i < c; i++)
-            joined = fact_join(in->arena, joined, interp_eval(in, ts_node_named_child(n, i)));
-        if (!joined.bottom) interp_emit(in, EV_RANK, 0, n, joined, fact_unknown(), AX_UNK);
+        for (uint32_t i = 0; i < c; i++) {
+            Fact v = interp_eval(in, ts_node_named_child(n, i));
+            joined = fact_join(in->arena, joined, v);
+            uint16_t kinds = common.bottom ? v.kinds : common.kinds & v.kinds;
+            common = fact_join(in->arena, common, v);
+            common.kinds = kinds;
+            if ((v.kinds & (FK_IDS | FK_MASK | FK_INDEX)) && v.ndim != 0 && v.obj == FO_NONE && !r.kinds) {
+                /* labels != -100, ids == pad_id, arange(T) < lengths[:, None]: a mask over
+                 * positions */
+                r = v;
+                if (v.kinds & FK_INDEX) align_clear(&r); /* an index's head is its value */
+                r.kinds = FK_MASK;
+                r.flags &= ~(FF_MASKED | FF_WEAK);
+            }
+        }
+        if (!joined.bottom) interp_emit(in, EV_RANK, 0, n, joined, common, AX_UNK);
     } else if (!strcmp(type, "list") || !strcmp(type, "tuple") || !strcmp(type, "set") ||
                !strcmp(type, "expression_list")) {
         r = eval_sequence(in, n);
     } else if (!strcmp(type, "list_comprehension") || !strcmp(type, "generator_expression") ||
                !strcmp(type, "set_comprehension") || !strcmp(type, "dictionary_comprehension")) {
         r = eval_comprehension(in, n);
+    } else if (!strcmp(type, "string")) {
+        r = labels_string(in, n);
     } else if (!strcmp(type, "integer") || !strcmp(type, "float")) {
         r = fact_of(FK_NUM, 0, n);
         r.ndim = 0;

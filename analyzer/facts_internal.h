@@ -2,6 +2,7 @@
 #ifndef LOGITLINT_FACTS_INTERNAL_H
 #define LOGITLINT_FACTS_INTERNAL_H
 
+#include "bounds.h"
 #include "facts.h"
 
 /* ---- facts_value.c: operations on facts ---- */
@@ -22,6 +23,24 @@ void fact_replace_axis(Fact *f, int dim, AxisKind kind);
 bool fact_is_tensorish(const Fact *f);
 /* Flags a derived value inherits from an operand. */
 unsigned fact_inherited_flags(const Fact *f);
+
+/* ---- facts_align.c: alignment of position axes (head / tail positions) ---- */
+typedef struct Interp Interp;
+uint32_t align_sym(uint32_t base, uint32_t salt);
+void align_fresh(Fact *f, TSNode node);                  /* a new sequence starts here */
+void align_fresh_tag(Fact *f, TSNode node, uint32_t tag); /* another one at the same node */
+FactPos align_node_pos(TSNode node, uint32_t tag);
+FactPos align_shift(FactPos p, int c);
+void align_clear(Fact *f);
+bool align_known(const Fact *f);
+bool align_pos_eq(FactPos a, FactPos b);
+/* r := value indexed at one position (idx) / sliced (slice) along its position axis. */
+void align_index(Interp *in, Fact *r, const Fact *value, TSNode idx, const Fact *idx_fact);
+void align_slice(Interp *in, Fact *r, const Fact *value, TSNode slice);
+bool align_slice_restricts(Interp *in, TSNode slice);
+/* Scores' target position minus the tokens' position; FACT_NO_ALIGN when not comparable. */
+int align_delta(const Fact *scores, const Fact *ids);
+Fact align_concat(Fact a, Fact b);
 
 /* ---- facts.c: the interpreter ---- */
 typedef struct Binding {
@@ -57,6 +76,8 @@ typedef struct Interp {
     TSNode call_stack[FACTS_MAX_CALL_DEPTH];
     int call_depth;
     int expr_depth;
+    int block_depth;       /* nested blocks being executed, across calls (bounds.h) */
+    struct Budget *budget; /* steps, time and depth bounds of this file (bounds.h) */
     unsigned call_loopvar; /* FF_LOOPVAR of the arguments of the call being evaluated */
 } Interp;
 
@@ -74,8 +95,23 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Fact *self
 /* ---- facts_calls.c: what a call does to its arguments ---- */
 Fact calls_eval(Interp *in, TSNode call);
 Fact calls_attribute(Interp *in, Fact object, TSNode attr_node, const char *attr, size_t len);
+/* out[0], `loss, logits = out`: the part of a model output, with what the output knows of
+ * its positions. */
+Fact calls_output_part(Fact out, Fact part);
+Fact calls_output_tensor(Fact out); /* a model output used as a tensor: its logits */
 Fact calls_name_heuristic(TSNode origin, const char *name, size_t len);
 /* Elements produced by iterating a value (for loops, comprehensions). */
 Fact calls_iterate(Interp *in, Fact iterable);
+
+/* ---- facts_labels.c: labels provenance and token counts (LL107) ---- */
+Fact labels_string(Interp *in, TSNode string_node);
+bool labels_is_text_join(Interp *in, TSNode recv_node, const char *method, size_t len);
+unsigned labels_model_flags(Interp *in, Fact labels, TSNode labels_node, TSNode input_node);
+void labels_item_assigned(Interp *in, TSNode target, Fact value);
+void labels_backward(Interp *in, TSNode recv_node, Fact recv);
+Fact labels_count(Fact seq, AxisKind axis, TSNode node);
+Fact labels_shape(Interp *in, Fact x, TSNode node);
+Fact labels_size(Fact x, int dim, bool numel, TSNode node);
+bool labels_scale(TSNode node, Fact l, Fact r, Fact *out);
 
 #endif

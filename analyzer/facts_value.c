@@ -81,6 +81,9 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
             for (int i = 0; i < a.nelems; i++) r.elems[i] = fact_join(arena, a.elems[i], b.elems[i]);
         }
     }
+    /* A position is known after a join only when both paths agree on it (facts_align.c). */
+    if (!align_pos_eq(a.head, b.head)) r.head = (FactPos){0, 0, false};
+    if (!align_pos_eq(a.tail, b.tail)) r.tail = (FactPos){0, 0, false};
     return r;
 }
 

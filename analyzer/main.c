@@ -1,4 +1,5 @@
 /* logitlint: argument dispatch only; the subcommands live in cli_*.c, verify_cli.c, explain.c. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +25,9 @@ static const char USAGE[] =
     "Run `logitlint <COMMAND> --help` for a command's options.\n";
 
 int main(int argc, char **argv) {
+    /* Output to a closed pipe (`logitlint check . | head -1`) fails with EPIPE instead of
+     * killing the process: the commands then stop writing quietly and exit as they would have. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         fputs(USAGE, stderr);
         return 2;

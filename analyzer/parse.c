@@ -1,16 +1,47 @@
 #include "parse.h"
 
+#include "bounds.h"
+
+#include <pthread.h>
+
 const TSLanguage *tree_sitter_python(void);
 
-ParseStatus parse_python(Parsed *out, const Source *src) {
+typedef struct ParseInput {
+    const Source *src;
+    Budget *budget;
+} ParseInput;
+
+static const char *parse_read(void *payload, uint32_t byte, TSPoint pos, uint32_t *bytes_read) {
+    const Source *src = ((ParseInput *)payload)->src;
+    (void)pos;
+    if (byte >= src->len) {
+        *bytes_read = 0;
+        return "";
+    }
+    *bytes_read = (uint32_t)(src->len - byte);
+    return src->text + byte;
+}
+
+/* Called by tree-sitter now and then while it parses: true stops the parse. */
+static bool parse_progress(TSParseState *state) {
+    ParseInput *in = state->payload;
+    return in->budget && bounds_out_of_time(in->budget);
+}
+
+ParseStatus parse_python(Parsed *out, const Source *src) { return parse_python_within(out, src, NULL); }
+
+ParseStatus parse_python_within(Parsed *out, const Source *src, Budget *budget) {
     memset(out, 0, sizeof *out);
     TSParser *parser = ts_parser_new();
     if (!parser || !ts_parser_set_language(parser, tree_sitter_python())) {
         if (parser) ts_parser_delete(parser);
         return PARSE_ERR;
     }
-    /* tree-sitter takes a uint32_t length; larger inputs are refused upstream. */
-    out->tree = ts_parser_parse_string(parser, NULL, src->text, (uint32_t)src->len);
+    /* tree-sitter takes a uint32_t length; sources over BOUND_MAX_BYTES are never loaded. */
+    ParseInput input = {src, budget};
+    TSInput ts_input = {.payload = &input, .read = parse_read, .encoding = TSInputEncodingUTF8};
+    TSParseOptions options = {.payload = &input, .progress_callback = parse_progress};
+    out->tree = ts_parser_parse_with_options(parser, NULL, ts_input, options);
     ts_parser_delete(parser);
     if (!out->tree) return PARSE_ERR;
     out->root = ts_tree_root_node(out->tree);
@@ -24,29 +55,29 @@ void parse_free(Parsed *p) {
     memset(p, 0, sizeof *p);
 }
 
+/* Iterative, and a cursor steps from child to child in O(1): deep or wide trees cost no more
+ * than their size. */
 bool parse_first_error(const Parsed *p, size_t *byte) {
     if (!p->has_error) return false;
-    TSNode n = p->root;
+    TSTreeCursor cur = ts_tree_cursor_new(p->root);
     for (;;) {
-        if (ts_node_is_error(n) || ts_node_is_missing(n)) {
-            *byte = ts_node_start_byte(n);
-            return true;
-        }
+        TSNode n = ts_tree_cursor_current_node(&cur);
+        if (ts_node_is_error(n) || ts_node_is_missing(n)) break;
         bool descended = false;
-        uint32_t count = ts_node_child_count(n);
-        for (uint32_t i = 0; i < count; i++) {
-            TSNode c = ts_node_child(n, i);
-            if (ts_node_has_error(c)) {
-                n = c;
-                descended = true;
-                break;
-            }
+        if (ts_tree_cursor_goto_first_child(&cur)) {
+            do {
+                if (ts_node_has_error(ts_tree_cursor_current_node(&cur))) {
+                    descended = true;
+                    break;
+                }
+            } while (ts_tree_cursor_goto_next_sibling(&cur));
+            if (!descended) ts_tree_cursor_goto_parent(&cur);
         }
-        if (!descended) {
-            *byte = ts_node_start_byte(n);
-            return true;
-        }
+        if (!descended) break;
     }
+    *byte = ts_node_start_byte(ts_tree_cursor_current_node(&cur));
+    ts_tree_cursor_delete(&cur);
+    return true;
 }
 
 const char *parse_text(const Source *src, TSNode n, size_t *len) {
@@ -61,7 +92,41 @@ bool parse_text_eq(const Source *src, TSNode n, const char *s) {
     return strlen(s) == len && memcmp(t, s, len) == 0;
 }
 
+/* Python field ids by name. tree-sitter finds a field name by a linear scan of all of them with
+ * strncmp, and the facts layer asks for fields millions of times per run: an open-addressing
+ * table, filled once (pthread_once) and read-only after, so threads share it. */
+enum { FIELD_SLOTS = 256 };
+static struct {
+    const char *name;
+    TSFieldId id;
+} field_table[FIELD_SLOTS];
+static pthread_once_t field_once = PTHREAD_ONCE_INIT;
+
+static unsigned field_hash(const char *s) {
+    unsigned h = 2166136261u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static void field_table_init(void) {
+    const TSLanguage *lang = tree_sitter_python();
+    uint32_t count = ts_language_field_count(lang);
+    for (uint32_t id = 1; id <= count && id < FIELD_SLOTS / 2; id++) {
+        const char *name = ts_language_field_name_for_id(lang, (TSFieldId)id);
+        if (!name) continue;
+        unsigned k = field_hash(name) % FIELD_SLOTS;
+        while (field_table[k].name) k = (k + 1) % FIELD_SLOTS;
+        field_table[k].name = name;
+        field_table[k].id = (TSFieldId)id;
+    }
+}
+
 TSNode parse_field(TSNode n, const char *field) {
+    if (ts_node_is_null(n) || ts_node_language(n) != tree_sitter_python())
+        return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
+    pthread_once(&field_once, field_table_init);
+    for (unsigned k = field_hash(field) % FIELD_SLOTS; field_table[k].name; k = (k + 1) % FIELD_SLOTS)
+        if (!strcmp(field_table[k].name, field)) return ts_node_child_by_field_id(n, field_table[k].id);
     return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
 }
 
@@ -70,3 +135,22 @@ TSNode parse_unparen(TSNode n) {
         n = ts_node_named_child(n, 0);
     return n;
 }
+
+void parse_kids_begin(ParseKids *k, TSNode n) {
+    k->cursor = ts_tree_cursor_new(n);
+    k->more = ts_tree_cursor_goto_first_child(&k->cursor);
+}
+
+bool parse_kids_next(ParseKids *k, TSNode *child) {
+    while (k->more) {
+        TSNode c = ts_tree_cursor_current_node(&k->cursor);
+        k->more = ts_tree_cursor_goto_next_sibling(&k->cursor);
+        if (ts_node_is_named(c)) {
+            *child = c;
+            return true;
+        }
+    }
+    return false;
+}
+
+void parse_kids_end(ParseKids *k) { ts_tree_cursor_delete(&k->cursor); }

@@ -18,6 +18,10 @@ typedef struct Parsed {
 typedef enum { PARSE_OK = 0, PARSE_ERR } ParseStatus;
 
 ParseStatus parse_python(Parsed *out, const Source *src);
+struct Budget;
+/* Parses within budget's time limit (see bounds.h): PARSE_ERR with budget->hit == BOUND_TIME
+ * when the parser was stopped. */
+ParseStatus parse_python_within(Parsed *out, const Source *src, struct Budget *budget);
 void parse_free(Parsed *p);
 
 /* First syntax error or missing node, for the warning (byte offset). */
@@ -32,5 +36,20 @@ const char *parse_text(const Source *src, TSNode n, size_t *len);
 TSNode parse_field(TSNode n, const char *field);
 /* The node with parentheses stripped. */
 TSNode parse_unparen(TSNode n);
+
+/* The named children of a node, in order, in O(1) each. Loops over ts_node_named_child(n, i)
+ * are quadratic: tree-sitter walks the children before i on every call, which takes minutes
+ * on a list literal or a module with a hundred thousand elements. Use:
+ *     ParseKids k;
+ *     parse_kids_begin(&k, node);
+ *     for (TSNode c; parse_kids_next(&k, &c);) ...;
+ *     parse_kids_end(&k); */
+typedef struct ParseKids {
+    TSTreeCursor cursor;
+    bool more;
+} ParseKids;
+void parse_kids_begin(ParseKids *k, TSNode n);
+bool parse_kids_next(ParseKids *k, TSNode *child);
+void parse_kids_end(ParseKids *k);
 
 #endif

@@ -32,3 +32,15 @@ int report_json(FILE *out, const DiagList *diags) {
     fputc('\n', out);
     return rc != 0 || ferror(out) ? -1 : 0;
 }
+
+/* json-lines: one compact object per finding, one per line (for streaming consumers). */
+int report_json_lines(FILE *out, const DiagList *diags) {
+    int rc = 0;
+    for (size_t i = 0; i < diags->len && rc == 0; i++) {
+        json_t *o = diag_json(&diags->items[i]);
+        rc = json_dumpf(o, out, JSON_COMPACT | JSON_ENSURE_ASCII);
+        json_decref(o);
+        fputc('\n', out);
+    }
+    return rc != 0 || ferror(out) ? -1 : 0;
+}

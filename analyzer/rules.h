@@ -4,6 +4,7 @@
 
 #include "diag.h"
 #include "facts.h"
+#include "suppress.h"
 
 typedef struct RuleContext RuleContext;
 
@@ -16,9 +17,27 @@ typedef struct Rule {
     const char *why;
     const char *example;
     const char *instead;
-    /* Literal substrings without which the rule cannot fire (for the prefilter); NULL-ended. */
+    /* Literal substrings without which the rule cannot fire, for the prefilter (prefilter.c);
+     * NULL-ended. Groups are separated by "": the rule may fire only if, for EVERY group, at
+     * least one of its literals occurs in the file's text (ASCII case is ignored; comments and
+     * strings count). A NULL list, or one with no non-empty literal, never skips the file.
+     * A file where this does not hold is skipped WITHOUT parsing, so the author must guarantee:
+     *   whenever check() emits on some file, each group has a literal in that file's text.
+     * Derive them from the data flow the rule needs, not from the names in its fixtures: a
+     * literal must lie on EVERY path by which the facts layer can produce the event / fact the
+     * rule reads, including name heuristics (calls_name_heuristic), import aliases (the imported
+     * name is in the text), functions of the same file and model outputs read by position
+     * (`model(ids)[0]` holds logits without the word "logit" anywhere). A literal of an API
+     * name the facts layer matches by exact text (a transfer in facts_calls.c, an operator such
+     * as "+=") is safe; a variable name is not. When the facts layer gains a new way to make
+     * such a fact, the literals of every rule that reads it must grow too.
+     * tests/unit/test_prefilter.c checks that findings with and without the prefilter agree on
+     * every fixture and sample, also with local names that contain literals renamed. */
     const char *const *literals;
     void (*check)(RuleContext *ctx);
+    /* Runs after `# noqa` suppression and reads ctx->noqa (LL001); its findings can themselves
+     * be suppressed, but never mark a directive used. */
+    bool reads_suppressions;
 } Rule;
 
 struct RuleContext {
@@ -26,6 +45,7 @@ struct RuleContext {
     const Source *src;
     const Rule *rule;
     DiagList *out;
+    NoqaList *noqa; /* the file's suppression directives (set for rules that read them) */
 };
 
 /* Emits a finding at `node`. `recipe` names the verifier recipe (NULL: not verifiable). */

@@ -1,41 +1,176 @@
+/* The per-file loop. Files are handed out one at a time to a bounded pool of worker threads;
+ * each worker loads a file, asks the prefilter which rules could fire on it (none: the file is
+ * never parsed), lints it and frees everything but its findings. Results are committed in file
+ * order (findings to the caller's list, messages to stderr), so output never depends on
+ * scheduling; at most one file per worker is in memory at a time, plus findings.
+ *
+ * Everything a worker calls per file (source, parse, facts, rules, prefilter scan) keeps its
+ * state in the file's own structures: no static mutable state. */
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "run.h"
 
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lint.h"
+#include "notebook.h"
+#include "prefilter.h"
+#include "rules.h"
 
-/* Loads, lints and warns for one file. Returns false when the file could not be read. */
-static bool run_one(const char *path, const RunOptions *o, DiagList *out) {
+enum { RUN_MAX_THREADS = 256, RUN_STACK_SIZE = 16 * 1024 * 1024 };
+
+/* What one file produced, held until every earlier file has been committed. */
+typedef struct FileResult {
+    DiagList diags;
+    char *messages; /* stderr lines, NULL if none */
+    bool failed;
+    bool done;
+} FileResult;
+
+typedef struct RunState {
+    const PathList *files;
+    const RunOptions *opts;
+    const Prefilter *prefilter; /* NULL: --no-prefilter */
+    atomic_size_t next;         /* the next file to hand out */
+    pthread_mutex_t lock;       /* guards results, committed, out, failed */
+    FileResult *results;
+    size_t committed; /* files [0, committed) are in `out` and on stderr */
+    DiagList *out;
+    int failed;
+} RunState;
+
+static void note(FileResult *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(FileResult *r, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    size_t old = r->messages ? strlen(r->messages) : 0;
+    r->messages = util_xrealloc(r->messages, old + (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(r->messages + old, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+}
+
+/* Loads, prefilters, lints and warns for one file. */
+static void run_one(RunState *st, const char *path, FileResult *r) {
+    const RunOptions *o = st->opts;
     Source src;
     char err[512];
-    SourceStatus st;
+    SourceStatus status;
     if (!strcmp(path, "-"))
-        st = source_load_stream(&src, stdin, o->stdin_filename ? o->stdin_filename : "-", err, sizeof err);
+        status = source_load_stream(&src, stdin, o->stdin_filename ? o->stdin_filename : "-", err,
+                                    sizeof err);
     else
-        st = source_load_file(&src, path, err, sizeof err);
-    if (st != SOURCE_OK) {
-        fprintf(stderr, "logitlint: %s\n", err);
+        status = source_load_file(&src, path, err, sizeof err);
+    if (status == SOURCE_OK && notebook_is_path(src.path)) /* .ipynb: its code cells */
+        status = notebook_convert(&src, err, sizeof err);
+    if (status != SOURCE_OK) {
+        note(r, "logitlint: %s\n", err);
         source_free(&src);
-        return false;
+        r->failed = true;
+        return;
     }
-    LintResult r;
-    lint_source(&src, o->enabled, out, &r);
-    if (r.parse_failed) {
-        fprintf(stderr, "logitlint: %s: could not be parsed\n", src.path);
-        source_free(&src);
-        return false;
+    bool may[64];
+    const bool *enabled = o->enabled;
+    if (st->prefilter && rules_count <= sizeof may / sizeof *may) {
+        if (prefilter_scan(st->prefilter, src.text, src.len, may) == 0) {
+            source_free(&src); /* no enabled rule can fire here: not even parsed */
+            return;
+        }
+        enabled = may;
     }
-    if (r.syntax_error)
-        fprintf(stderr, "warning: %s:%d:%d: syntax error; the rest of the file was still analysed\n",
-                src.path, r.error_row, r.error_col);
+    LintResult lr;
+    lint_source(&src, enabled, &r->diags, &lr);
+    if (lr.parse_failed) {
+        note(r, "logitlint: %s: could not be parsed\n", src.path);
+        r->failed = true;
+    } else if (lr.bound != BOUND_NONE) { /* bounds.h: skipped, and the run exits 2 */
+        note(r, "logitlint: %s: skipped: %s\n", src.path, bounds_describe(lr.bound));
+        r->failed = true;
+    } else if (lr.syntax_error) {
+        char cell[32] = ""; /* notebooks: `nb.ipynb:cell 3:2:5` */
+        if (lr.error_cell) snprintf(cell, sizeof cell, ":cell %d", lr.error_cell);
+        note(r, "warning: %s%s:%d:%d: syntax error; the rest of the file was still analysed\n",
+             src.path, cell, lr.error_row, lr.error_col);
+    }
     source_free(&src);
-    return true;
+}
+
+/* Moves every finished file at the head of the queue to the output. Called with the lock. */
+static void commit_ready(RunState *st) {
+    while (st->committed < st->files->len && st->results[st->committed].done) {
+        FileResult *r = &st->results[st->committed++];
+        for (size_t k = 0; k < r->diags.len; k++)
+            array_push(st->out, r->diags.items[k]);
+        array_free(&r->diags);
+        if (r->messages) fputs(r->messages, stderr);
+        free(r->messages);
+        r->messages = NULL;
+        st->failed += r->failed;
+    }
+}
+
+static void *worker(void *arg) {
+    RunState *st = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&st->next, 1);
+        if (i >= st->files->len) break;
+        FileResult r = {0};
+        run_one(st, st->files->items[i], &r);
+        r.done = true;
+        pthread_mutex_lock(&st->lock);
+        st->results[i] = r;
+        commit_ready(st);
+        pthread_mutex_unlock(&st->lock);
+    }
+    return NULL;
+}
+
+int run_thread_count(int threads) {
+    if (threads > 0) return threads > RUN_MAX_THREADS ? RUN_MAX_THREADS : threads;
+    cpu_set_t set;
+    int n = 0;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) n = CPU_COUNT(&set);
+    if (n <= 0) n = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (n <= 0) n = 1;
+    return n > RUN_MAX_THREADS ? RUN_MAX_THREADS : n;
 }
 
 int run_files(const PathList *files, const RunOptions *opts, DiagList *out) {
-    int failed = 0;
-    for (size_t i = 0; i < files->len; i++)
-        if (!run_one(files->items[i], opts, out)) failed++;
-    return failed;
+    RunState st = {.files = files, .opts = opts, .out = out};
+    atomic_init(&st.next, 0);
+    pthread_mutex_init(&st.lock, NULL);
+    st.results = util_xcalloc(files->len ? files->len : 1, sizeof *st.results);
+    Prefilter *pf = opts->no_prefilter ? NULL : prefilter_new(opts->enabled);
+    st.prefilter = pf;
+
+    size_t nthreads = (size_t)run_thread_count(opts->threads);
+    if (nthreads > files->len) nthreads = files->len;
+    pthread_t tids[RUN_MAX_THREADS];
+    size_t started = 0;
+    if (nthreads > 1) {
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        /* The interpreter recurses over deeply nested code: give workers the stack the main
+         * thread usually has, not a smaller library default. */
+        pthread_attr_setstacksize(&attr, RUN_STACK_SIZE);
+        for (; started < nthreads; started++)
+            if (pthread_create(&tids[started], &attr, worker, &st) != 0) break;
+        pthread_attr_destroy(&attr);
+    }
+    if (started == 0) worker(&st); /* one thread, or none could be started: do it here */
+    for (size_t t = 0; t < started; t++)
+        pthread_join(tids[t], NULL);
+
+    pthread_mutex_destroy(&st.lock);
+    free(st.results);
+    prefilter_free(pf);
+    return st.failed;
 }

@@ -1,4 +1,5 @@
-/* run: analyse a list of files (load, lint, warn) and collect their findings. */
+/* run: analyse a list of files (load, prefilter, lint, warn) on a pool of worker threads and
+ * collect their findings. */
 #ifndef LOGITLINT_RUN_H
 #define LOGITLINT_RUN_H
 
@@ -10,10 +11,16 @@
 typedef struct RunOptions {
     const bool *enabled;        /* indexed like rules_registry */
     const char *stdin_filename; /* name reported for "-" */
+    int threads;                /* worker threads; 0: one per available core */
+    bool no_prefilter;          /* parse every file, even one no enabled rule can fire on */
 } RunOptions;
 
-/* Analyses every file ("-" is standard input), appending findings to out (unsorted).
- * Problems are reported on stderr, one line each; returns how many files failed. */
+/* Analyses every file ("-" is standard input), appending findings to out in file order (not
+ * yet sorted within a file: see diag_sort). Problems are reported on stderr, one line each, in
+ * file order whatever the thread count; returns how many files failed. */
 int run_files(const PathList *files, const RunOptions *opts, DiagList *out);
+
+/* The number of worker threads `threads` asks for (0: the cores this process may run on). */
+int run_thread_count(int threads);
 
 #endif

@@ -75,6 +75,8 @@ void source_free(Source *src) {
     free(src->path);
     free(src->buf);
     free(src->line_starts);
+    free(src->line_cell);
+    free(src->line_cell_row);
     memset(src, 0, sizeof *src);
 }
 

@@ -11,6 +11,9 @@ typedef struct Source {
     size_t len;
     size_t *line_starts; /* byte offset where each line begins */
     size_t nlines;
+    /* Notebooks (notebook.c): for each line, its 1-based cell and row within the cell; NULL for
+     * a plain file. */
+    int *line_cell, *line_cell_row;
 } Source;
 
 typedef enum {
@@ -18,6 +21,7 @@ typedef enum {
     SOURCE_ERR_OPEN,   /* errno-based message in err */
     SOURCE_ERR_READ,
     SOURCE_ERR_BINARY, /* contains NUL bytes: not Python source */
+    SOURCE_ERR_NOTEBOOK, /* a .ipynb file that is not a valid notebook (notebook.c) */
 } SourceStatus;
 
 SourceStatus source_load_file(Source *src, const char *path, char *err, size_t errlen);

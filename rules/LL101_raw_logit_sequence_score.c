@@ -25,7 +25,13 @@ static void check(RuleContext *ctx) {
     }
 }
 
-static const char *const literals[] = {"logit", "scores", NULL};
+/* Prefilter (rules.h). The rule reads only EV_AGGREGATE, which the facts layer emits for a
+ * transfer named sum / nansum / fsum / cumsum / mean / nanmean / average (facts_calls.c
+ * reduce, matched by exact name, so the name is in the text, if only in an import) and for an
+ * accumulator in a loop: `t += x`, `t -= x` or `t = t + x` (facts.c accumulate). The raw-logit
+ * side cannot narrow it soundly: logits come from `model(ids)[0]`, tuple unpacking of any
+ * model call, or names (`lm`, `*_model`), with no fixed word in the text. */
+static const char *const literals[] = {"sum", "mean", "average", "+", "-=", NULL};
 
 const Rule rule_LL101 = {
     .code = "LL101",

@@ -5,10 +5,30 @@
 
 #include "rules.h"
 
+extern const Rule rule_LL001;
 extern const Rule rule_LL101;
+extern const Rule rule_LL102;
+extern const Rule rule_LL103;
+extern const Rule rule_LL104;
+extern const Rule rule_LL105;
+extern const Rule rule_LL106;
+extern const Rule rule_LL107;
+extern const Rule rule_LL108;
+extern const Rule rule_LL109;
+extern const Rule rule_LL110;
 
 const Rule *const rules_registry[] = {
+    &rule_LL001,
     &rule_LL101,
+    &rule_LL102,
+    &rule_LL103,
+    &rule_LL104,
+    &rule_LL105,
+    &rule_LL106,
+    &rule_LL107,
+    &rule_LL108,
+    &rule_LL109,
+    &rule_LL110,
 };
 const size_t rules_count = sizeof rules_registry / sizeof *rules_registry;
 

@@ -1,0 +1,46 @@
+/* bounds: the per-file limits that keep a pathological input from hanging or crashing a run.
+ * A file that exceeds one is reported on stderr (naming the file and the bound) and skipped;
+ * the run goes on with the other files and exits 2 (README, "Bad inputs"). */
+#ifndef LOGITLINT_BOUNDS_H
+#define LOGITLINT_BOUNDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* ORDER BOUND: keep bounds_describe() in step. */
+typedef enum {
+    BOUND_NONE = 0,
+    BOUND_SIZE,  /* the file is larger than BOUND_MAX_BYTES */
+    BOUND_DEPTH, /* syntax nested deeper than the interpreter recurses */
+    BOUND_STEPS, /* the interpreter ran out of steps (loops x calls blow up) */
+    BOUND_TIME,  /* the file took longer than its time budget (parse + analysis) */
+} BoundKind;
+
+enum {
+    BOUND_MAX_BYTES = 64 << 20,  /* source files larger than this are not read */
+    BOUND_MAX_TREE_DEPTH = 1000, /* syntax-tree nesting, checked right after parsing */
+    BOUND_MAX_NESTING = 400,     /* statements / expressions the interpreter nests */
+    BOUND_MAX_STEPS = 20000000,  /* statements + expressions interpreted per file */
+    BOUND_TIME_SECONDS = 10,     /* CPU time per file (parse + analysis) */
+};
+
+typedef struct Budget {
+    long steps_left;
+    double deadline; /* bounds_now() seconds; 0: no time limit */
+    BoundKind hit;   /* the first bound exceeded, BOUND_NONE while within all of them */
+} Budget;
+
+/* The calling thread's CPU time, in seconds. */
+double bounds_now(void);
+/* A budget of max_steps steps and `seconds` of wall time from now (0: unlimited). */
+void bounds_init(Budget *b, long max_steps, double seconds);
+/* Spends one step; false once any bound has been exceeded (the caller stops its work). */
+bool bounds_spend(Budget *b);
+/* Has the time budget run out? Sets b->hit. Cheap enough for a parser progress callback. */
+bool bounds_out_of_time(Budget *b);
+/* Records that bound `kind` was exceeded (the first one wins). */
+void bounds_hit(Budget *b, BoundKind kind);
+/* "its syntax is nested deeper than 1000 levels", for "PATH: skipped: ..." */
+const char *bounds_describe(BoundKind kind);
+
+#endif

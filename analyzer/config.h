@@ -1,0 +1,51 @@
+/* config: `[tool.logitlint]` in pyproject.toml, or logitlint.toml / .logitlint.toml, parsed with
+ * the pinned tree-sitter TOML grammar; found by walking up from each analysed file (the nearest
+ * wins). Errors carry `file:line:col`. */
+#ifndef LOGITLINT_CONFIG_H
+#define LOGITLINT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+typedef Array(char *) ConfigList;
+
+typedef struct ConfigPerFile {
+    char *glob;
+    ConfigList codes;
+} ConfigPerFile;
+
+typedef struct Config {
+    char *path; /* the file read */
+    char *dir;  /* its absolute directory: patterns are relative to it */
+    bool has_select, has_exclude, has_respect_gitignore;
+    ConfigList select, extend_select, ignore, exclude, extend_exclude;
+    Array(ConfigPerFile) per_file_ignores;
+    bool respect_gitignore;
+    char *output_format; /* NULL: not set */
+} Config;
+
+typedef enum { CONFIG_OK, CONFIG_NONE, CONFIG_ERROR } ConfigStatus;
+
+/* Loads a configuration file. A pyproject.toml without [tool.logitlint] is CONFIG_NONE
+ * (unless `required`: --config names it). On CONFIG_ERROR, err holds `file:line:col: message`. */
+ConfigStatus config_load(Config *cfg, const char *path, bool required, char *err, size_t errlen);
+/* Same, from text (tests). `name` is shown in messages and decides pyproject semantics. */
+ConfigStatus config_parse(Config *cfg, const char *name, const char *text, size_t len,
+                          bool required, char *err, size_t errlen);
+void config_free(Config *cfg);
+
+/* The nearest configuration for files in absolute directory `dir`, cached per directory.
+ * NULL: none. Errors are reported once, through `error`. */
+typedef struct ConfigResolver ConfigResolver;
+ConfigResolver *config_resolver_new(void);
+const Config *config_resolve(ConfigResolver *r, const char *dir, bool *error, char *err,
+                             size_t errlen);
+void config_resolver_free(ConfigResolver *r);
+
+/* Does any pattern match the path relative to the configuration's directory (or, for a
+ * pattern without '/', any of its components)? */
+bool config_patterns_match(const ConfigList *patterns, const char *rel);
+
+#endif

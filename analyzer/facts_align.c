@@ -1,0 +1,267 @@
+/* Alignment of position axes: which token each position of a tensor stands for.
+ *
+ * A causal LM's logits at position t predict the token at t + 1. Whether code pairs the right
+ * scores with the right tokens is a question of offsets, not of the text of one idiom: inputs
+ * built from a truncated sequence ((ctx + cont)[:-1]), targets sliced from the same buffer one
+ * further (x = data[i:i+T]; y = data[i+1:i+1+T]), a loop pairing logits[:, t-1] with ids[:, t],
+ * tails taken from the end (logits[:, -n-1:-1] with ids[:, -n:]), generate() scores that are
+ * already aligned with the generated tokens. So every value with a position axis carries two
+ * symbolic positions (Fact.head, Fact.tail: the first and the last element's position, for
+ * scores the position of the token they predict), each a base symbol plus a constant:
+ *
+ * - a new sequence (a tokenizer call, a parameter, a name bound to ids of unknown origin) gets
+ *   fresh symbols for its start and its end;
+ * - a model call's logits are the input's positions + 1 (none for encoder-decoder and masked
+ *   LMs, whose logits at t are about token t); generate() scores end where the sequences end;
+ * - enumerate / zip / range give their elements a counter symbol, so x[i] and ids[i] of the
+ *   same loop compare;
+ * - x[s:e] moves the head to the position of s and the tail to the one before e; an index
+ *   removes the axis and leaves head = tail = its position. A literal index is a constant; a
+ *   negative one counts from the tail; any other expression adds a symbol made from its value
+ *   (a loop counter's own symbol) or its text, plus a trailing literal (t - 1 is t's, -1);
+ * - a + b (lists) and cat([a, b]) keep a's head and b's tail;
+ * - joins keep a position only when both sides agree.
+ *
+ * Where scores meet tokens (a gather, an index, a loss), the difference of the two positions,
+ * compared by head when both heads share a symbol, else by tail when a head is unknown or
+ * counted from an end (x[-n:], a + b, generate() scores), is the event's delta. Nothing is
+ * concluded otherwise: an unknown alignment never fires. */
+#include <stdint.h>
+
+#include "facts_internal.h"
+
+static uint32_t mix(uint32_t h, uint32_t v) {
+    for (int i = 0; i < 4; i++) {
+        h ^= (v >> (8 * i)) & 0xff;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+uint32_t align_sym(uint32_t base, uint32_t salt) {
+    if (!base) return 0;
+    uint32_t h = mix(mix(2166136261u, base), salt);
+    return h ? h : 1;
+}
+
+static uint32_t node_sym(TSNode n, uint32_t tag) {
+    uintptr_t id = (uintptr_t)n.id;
+    uint32_t h = mix(mix(2166136261u, (uint32_t)id), (uint32_t)((uint64_t)id >> 32));
+    h = mix(h, tag);
+    return h ? h : 1;
+}
+
+/* The text of an expression without whitespace, hashed. */
+static uint32_t text_sym(Interp *in, TSNode n) {
+    size_t len;
+    const char *t = parse_text(in->src, n, &len);
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) {
+        if (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r' || t[i] == '\\') continue;
+        h ^= (unsigned char)t[i];
+        h *= 16777619u;
+    }
+    return h ? h : 1;
+}
+
+void align_fresh(Fact *f, TSNode node) {
+    f->head = (FactPos){node_sym(node, 'S'), 0, false};
+    f->tail = (FactPos){node_sym(node, 'E'), 0, true};
+}
+
+void align_fresh_tag(Fact *f, TSNode node, uint32_t tag) {
+    f->head = (FactPos){node_sym(node, tag), 0, false};
+    f->tail = (FactPos){node_sym(node, tag + 1), 0, true};
+}
+
+FactPos align_node_pos(TSNode node, uint32_t tag) {
+    return (FactPos){node_sym(node, tag), 0, false};
+}
+
+FactPos align_shift(FactPos p, int c) {
+    if (!p.sym) return p;
+    p.c += c;
+    return p;
+}
+
+void align_clear(Fact *f) {
+    f->head = (FactPos){0, 0, false};
+    f->tail = (FactPos){0, 0, false};
+}
+
+bool align_known(const Fact *f) {
+    return f->head.sym || f->tail.sym;
+}
+
+bool align_pos_eq(FactPos a, FactPos b) {
+    return a.sym == b.sym && a.c == b.c;
+}
+
+/* An index expression as base + c, negative when it counts from the end. */
+typedef struct Term {
+    uint32_t base; /* 0: a plain constant */
+    long c;
+    bool neg;
+    bool ok;
+} Term;
+
+static Term term_of(Interp *in, TSNode n, const Fact *f, int depth) {
+    Term t = {0};
+    n = parse_unparen(n);
+    long v;
+    if (depth > 8) return t;
+    if (interp_int_literal(in, n, &v)) {
+        t.c = v;
+        t.neg = v < 0;
+        t.ok = true;
+        return t;
+    }
+    if (f && (f->kinds & FK_INDEX) && f->head.sym && f->ndim == 0) {
+        t.base = f->head.sym;
+        t.c = f->head.c;
+        t.ok = true;
+        return t;
+    }
+    if (parse_is(n, "binary_operator")) {
+        TSNode l = parse_field(n, "left"), r = parse_field(n, "right"),
+               op = parse_field(n, "operator");
+        bool plus = parse_text_eq(in->src, op, "+"), minus = parse_text_eq(in->src, op, "-");
+        if ((plus || minus) && interp_int_literal(in, r, &v)) {
+            Fact lf = interp_eval(in, l);
+            Term lt = term_of(in, l, &lf, depth + 1);
+            if (!lt.ok) return t;
+            lt.c += plus ? v : -v;
+            if (!lt.base) lt.neg = lt.c < 0;
+            return lt;
+        }
+        if (plus && interp_int_literal(in, l, &v)) {
+            Fact rf = interp_eval(in, r);
+            Term rt = term_of(in, r, &rf, depth + 1);
+            if (!rt.ok) return t;
+            rt.c += v;
+            if (!rt.base) rt.neg = rt.c < 0;
+            return rt;
+        }
+    }
+    if (parse_is(n, "unary_operator") && parse_text_eq(in->src, parse_field(n, "operator"), "-")) {
+        t.base = align_sym(text_sym(in, parse_field(n, "argument")), 'N');
+        t.neg = true;
+        t.ok = true;
+        return t;
+    }
+    t.base = text_sym(in, n);
+    t.ok = true;
+    return t;
+}
+
+/* The position of element `t` of a value with this head and tail. */
+static FactPos pos_of(const Fact *v, Term t) {
+    if (!t.ok) return (FactPos){0, 0, false};
+    if (!t.neg) {
+        if (!v->head.sym) return (FactPos){0, 0, false};
+        FactPos p = v->head;
+        if (t.base) p.sym = align_sym(p.sym, t.base);
+        p.c += (int32_t)t.c;
+        p.end = false; /* counted from the start now */
+        return p;
+    }
+    if (!v->tail.sym) return (FactPos){0, 0, false};
+    FactPos p = v->tail;
+    if (t.base) p.sym = align_sym(p.sym, t.base);
+    p.c += 1 + (int32_t)t.c;
+    p.end = true;
+    return p;
+}
+
+void align_index(Interp *in, Fact *r, const Fact *value, TSNode idx, const Fact *idx_fact) {
+    Term t = term_of(in, idx, idx_fact, 0);
+    FactPos p = pos_of(value, t);
+    r->head = r->tail = p;
+}
+
+/* x[s:e] (no step) on the position axis. */
+void align_slice(Interp *in, Fact *r, const Fact *value, TSNode slice) {
+    TSNode parts[3];
+    memset(parts, 0, sizeof parts);
+    int k = 0;
+    bool pending = false;
+    uint32_t n = ts_node_child_count(slice);
+    for (uint32_t i = 0; i < n && k < 3; i++) {
+        TSNode c = ts_node_child(slice, i);
+        if (!ts_node_is_named(c)) {
+            k++;
+            pending = false;
+            continue;
+        }
+        if (!pending && !parse_is(c, "comment")) parts[k] = c;
+        pending = true;
+    }
+    if (!ts_node_is_null(parts[2])) {
+        align_clear(r);
+        return;
+    }
+    FactPos head = value->head, tail = value->tail;
+    if (!ts_node_is_null(parts[0])) {
+        Fact f = interp_eval(in, parts[0]);
+        head = pos_of(value, term_of(in, parts[0], &f, 0));
+    }
+    if (!ts_node_is_null(parts[1])) {
+        Fact f = interp_eval(in, parts[1]);
+        tail = align_shift(pos_of(value, term_of(in, parts[1], &f, 0)), -1);
+    }
+    r->head = head;
+    r->tail = tail;
+}
+
+/* A slice that keeps only part of the positions beyond the causal shift: [ctx_len:],
+ * [-n:], [:n], [a:b]. ([:-1], [1:] and [1:-1] only shift.) */
+bool align_slice_restricts(Interp *in, TSNode slice) {
+    TSNode parts[3];
+    memset(parts, 0, sizeof parts);
+    int k = 0;
+    bool pending = false;
+    uint32_t n = ts_node_child_count(slice);
+    for (uint32_t i = 0; i < n && k < 3; i++) {
+        TSNode c = ts_node_child(slice, i);
+        if (!ts_node_is_named(c)) {
+            k++;
+            pending = false;
+            continue;
+        }
+        if (!pending && !parse_is(c, "comment")) parts[k] = c;
+        pending = true;
+    }
+    long v;
+    if (!ts_node_is_null(parts[0]) && !(interp_int_literal(in, parts[0], &v) && (v == 0 || v == 1)))
+        return true;
+    if (!ts_node_is_null(parts[1]) && !(interp_int_literal(in, parts[1], &v) && v == -1))
+        return true;
+    return false;
+}
+
+int align_delta(const Fact *scores, const Fact *ids) {
+    if ((scores->flags | ids->flags) & FF_SEQ2SEQ) return FACT_NO_ALIGN;
+    /* Heads first: a gather reads the scores' first positions when the index is shorter. Tails
+     * only when a head is unknown or counted from the end (x[-n:]): two heads counted from the
+     * start with different bases may still be equal, and then unequal tails mean nothing. */
+    const FactPos *sh = &scores->head, *ih = &ids->head;
+    long d;
+    if (sh->sym && sh->sym == ih->sym)
+        d = (long)sh->c - ih->c;
+    else if (scores->tail.sym && scores->tail.sym == ids->tail.sym &&
+             (!sh->sym || !ih->sym || sh->end || ih->end))
+        d = (long)scores->tail.c - ids->tail.c;
+    else
+        return FACT_NO_ALIGN;
+    return d >= -8 && d <= 8 ? (int)d : FACT_NO_ALIGN;
+}
+
+/* a + b, cat([a, b]) along positions: a's head, b's tail; the positions of both. */
+Fact align_concat(Fact a, Fact b) {
+    Fact r = a;
+    r.head = a.head;
+    r.head.end = true; /* the second part is known from the end: tails compare */
+    r.tail = b.tail;
+    r.flags |= (b.flags & (FF_PADDED | FF_JOINED)) | FF_JOINED;
+    return r;
+}

@@ -1,0 +1,179 @@
+/* Where a Hugging Face loss's labels come from, and what the code does with the mean it returns.
+ *
+ * `model(ids, labels=ids).loss` is the mean token NLL over every labelled position but the
+ * first (the model shifts the labels itself): over N - 1 tokens for N labels. Whether ranking
+ * candidates by it is right depends on the labels' provenance, so the interpreter records it:
+ *
+ * - text built from several parts (prompt + candidate, an f-string with a template around a
+ *   value, str.format / str.join, a tokenizer's text pair) is FF_JOINED, and so are the ids
+ *   a tokenizer makes of it;
+ * - labels that are unmasked token ids (the input ids themselves, not overwritten with -100)
+ *   make the output and its loss FF_FULLLABELS, plus FF_JOINED when those ids were joined:
+ *   then the mean runs over the prompt too;
+ * - an item assignment into token ids (labels[:, :n] = -100) masks them;
+ * - len(ids), ids.size(-1), ids.shape[1], ids.numel() of unshifted, unmasked ids are FF_COUNT:
+ *   N, not N - 1;
+ * - a loss times a non-constant is FF_SCALED (a sum, no longer a mean), and FF_COUNT when the
+ *   factor was such an N (the sum with the off-by-one);
+ * - loss.backward() makes it FF_TRAINED: a training objective, whatever it is compared with. */
+#include "facts_internal.h"
+
+/* A string literal: an f-string whose template adds text around a value, or joins several
+ * values, is text of several parts. */
+Fact labels_string(Interp *in, TSNode n) {
+    (void)in;
+    Fact f = fact_unknown();
+    f.origin = n;
+    int interps = 0, parts = 0;
+    uint32_t c = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < c; i++) {
+        TSNode k = ts_node_named_child(n, i);
+        if (parse_is(k, "interpolation"))
+            interps++;
+        else if (parse_is(k, "string_content") || parse_is(k, "escape_sequence"))
+            parts++;
+    }
+    if (interps >= 2 || (interps == 1 && parts >= 1)) f.flags |= FF_JOINED;
+    return f;
+}
+
+/* "...".format(a, b) and sep.join(parts): text of several parts. */
+bool labels_is_text_join(Interp *in, TSNode recv_node, const char *method, size_t len) {
+    (void)in;
+    if (!parse_is(parse_unparen(recv_node), "string")) return false;
+    return (len == 6 && !memcmp(method, "format", 6)) || (len == 4 && !memcmp(method, "join", 4));
+}
+
+static bool ids_unmasked(const Fact *f) {
+    return f->obj == FO_NONE && f->kinds == FK_IDS && !(f->flags & (FF_MASKED | FF_SHIFTED));
+}
+
+/* Flags of a model call's output from its labels= argument. The labels are the full input
+ * when they are strong, unmasked token ids, or the very expression passed as the input. */
+unsigned labels_model_flags(Interp *in, Fact labels, TSNode labels_node, TSNode input_node) {
+    if (!ids_unmasked(&labels)) return 0;
+    bool same = !ts_node_is_null(input_node) && !ts_node_is_null(labels_node);
+    if (same) {
+        size_t a, b;
+        const char *ta = parse_text(in->src, labels_node, &a),
+                   *tb = parse_text(in->src, input_node, &b);
+        same = a == b && !memcmp(ta, tb, a);
+    }
+    if ((labels.flags & FF_WEAK) && !same) return 0;
+    return FF_FULLLABELS | (labels.flags & FF_JOINED);
+}
+
+static bool mean_loss(const Fact *f);
+
+/* x[k] = v. Into token ids (labels[:, :n] = -100): the ids are no longer the plain input.
+ * enc["labels"] = ids on a tokenizer's output: model(**enc) computes a loss with those labels.
+ * A loss into a container of nothing else (losses[choice] = out.loss): the container holds
+ * losses, so min(losses, key=losses.get) ranks them. */
+void labels_item_assigned(Interp *in, TSNode target, Fact v) {
+    target = parse_unparen(target);
+    if (!parse_is(target, "subscript")) return;
+    TSNode container = parse_field(target, "value");
+    if (!parse_is(container, "identifier") && !parse_is(container, "attribute")) return;
+    bool found;
+    Fact f = interp_lookup_key(in, container, &found);
+    if (!found) return;
+    TSNode key = parse_field(target, "subscript");
+    if (f.obj == FO_ENCODING && parse_is(key, "string") && ts_node_named_child_count(target) == 2) {
+        size_t len;
+        const char *k = parse_text(in->src, key, &len);
+        if (len == 8 && (!memcmp(k, "\"labels\"", 8) || !memcmp(k, "'labels'", 8))) {
+            f.flags |= FF_LABELS | (ids_unmasked(&v) && !(v.flags & FF_WEAK) ? FF_FULLLABELS : 0);
+            interp_bind(in, container, f);
+        }
+        return;
+    }
+    if (f.obj != FO_NONE) return;
+    if (f.kinds & FK_IDS) {
+        f.flags |= FF_MASKED;
+        interp_bind(in, container, f);
+    } else if (mean_loss(&v) && (!f.kinds || f.kinds == FK_LOSS)) {
+        Fact c = v;
+        c.flags &= ~(FF_STEPVAR | FF_LOOPVAR);
+        fact_set_axes(&c, 1, (AxisKind[]){AX_ITEM});
+        interp_bind(in, container, f.kinds ? fact_join(in->arena, f, c) : c);
+    }
+}
+
+/* loss.backward(): the value is a training objective from here on. */
+void labels_backward(Interp *in, TSNode recv_node, Fact recv) {
+    if (recv.obj != FO_NONE || !(recv.kinds & FK_LOSS)) return;
+    if (!parse_is(recv_node, "identifier") && !parse_is(recv_node, "attribute")) return;
+    recv.flags |= FF_TRAINED;
+    interp_bind(in, recv_node, recv);
+}
+
+/* The length of a token sequence's position axis: N when the ids are unshifted and unmasked. */
+Fact labels_count(Fact seq, AxisKind axis, TSNode node) {
+    Fact f = fact_of(FK_INDEX, 0, node);
+    f.ndim = 0;
+    bool ids = seq.obj == FO_NONE && (seq.kinds & (FK_IDS | FK_MASK)) &&
+               !(seq.kinds & ~(FK_IDS | FK_MASK));
+    if (ids && (axis == AX_POS || axis == AX_UNK) &&
+        !(seq.flags & (FF_SHIFTED | FF_MASKED | FF_SLICED)))
+        f.flags |= FF_COUNT;
+    return f;
+}
+
+/* x.shape: one length per axis, counts where the axis holds positions. */
+Fact labels_shape(Interp *in, Fact x, TSNode node) {
+    if (x.obj != FO_NONE || !x.kinds || x.ndim < 1) {
+        Fact f = fact_of(FK_INDEX, 0, node);
+        return f;
+    }
+    Fact t = fact_object(FO_TUPLE, 0, node);
+    t.elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)x.ndim);
+    for (int i = 0; i < x.ndim; i++) {
+        AxisKind k = (AxisKind)x.ax[i];
+        t.elems[i] = labels_count(x, k == AX_POS ? AX_POS : AX_BATCH, node);
+    }
+    t.nelems = x.ndim;
+    return t;
+}
+
+/* x.size(d) / x.numel(): a count when d is (or may be) the position axis. */
+Fact labels_size(Fact x, int dim, bool numel, TSNode node) {
+    if (numel)
+        return labels_count(x, AX_POS, node); /* B * N labels: the mean is over B * (N - 1) */
+    if (dim == FACT_NO_DIM) {                 /* x.size(): the shape */
+        Fact f = fact_of(FK_INDEX, 0, node);
+        return f;
+    }
+    AxisKind k = fact_axis(&x, dim);
+    if (x.ndim < 0 && dim == -1 && k == AX_UNK) k = AX_POS;
+    return labels_count(x, k == AX_POS ? AX_POS : AX_BATCH, node);
+}
+
+static bool constant(TSNode n) {
+    n = parse_unparen(n);
+    if (parse_is(n, "unary_operator")) n = parse_unparen(parse_field(n, "argument"));
+    return parse_is(n, "integer") || parse_is(n, "float");
+}
+
+static bool mean_loss(const Fact *f) {
+    return f->obj == FO_NONE && (f->kinds & FK_LOSS) && !(f->kinds & FK_SCORES) &&
+           !(f->flags & FF_PERTOKEN);
+}
+
+/* loss * n (either order): a loss times a non-constant is no longer a mean. Returns false
+ * when neither side is a mean loss. */
+bool labels_scale(TSNode node, Fact l, Fact r, Fact *out) {
+    TSNode ln = parse_field(node, "left"), rn = parse_field(node, "right");
+    Fact loss, other;
+    TSNode other_node;
+    if (mean_loss(&l) && !mean_loss(&r))
+        loss = l, other = r, other_node = rn;
+    else if (mean_loss(&r) && !mean_loss(&l))
+        loss = r, other = l, other_node = ln;
+    else
+        return false;
+    if (constant(other_node)) return false;
+    loss.flags |= FF_SCALED;
+    if ((other.kinds & FK_INDEX) && (other.flags & FF_COUNT)) loss.flags |= FF_COUNT;
+    *out = loss;
+    return true;
+}

@@ -1,0 +1,40 @@
+/* suppress: `# noqa` comments and file-level `# logitlint: noqa` directives of one source, and
+ * the removal of the findings they suppress. Each directive remembers which of its codes
+ * suppressed something, so LL001 (unused-noqa) can report the rest without re-reading text. */
+#ifndef LOGITLINT_SUPPRESS_H
+#define LOGITLINT_SUPPRESS_H
+
+#include <stdbool.h>
+#include <tree_sitter/api.h>
+
+#include "diag.h"
+#include "parse.h"
+
+typedef struct NoqaCode {
+    char *code; /* as written: LL101, E501, ... */
+    bool used;  /* suppressed at least one finding */
+} NoqaCode;
+
+typedef struct NoqaDirective {
+    TSNode comment;  /* the comment node (valid while the parse tree lives) */
+    int row;         /* 1-based source row of the comment */
+    bool file_level; /* `# logitlint: noqa[: CODES]` on its own line */
+    bool blanket;    /* no codes: suppresses every finding it covers */
+    bool used;       /* blanket directive that suppressed something */
+    Array(NoqaCode) codes;
+} NoqaDirective;
+
+typedef Array(NoqaDirective) NoqaList;
+
+/* Collects the directives in the comments of a parsed file (strings never count). */
+void suppress_collect(NoqaList *out, const Parsed *p);
+/* Removes the findings diags[from..] that a directive covers (a line directive covers findings
+ * starting on its row; a file-level one every finding), marking the directives used. */
+void suppress_apply(NoqaList *list, DiagList *diags, size_t from);
+void suppress_free(NoqaList *list);
+
+/* Parses one comment's text; true when it holds a directive (fills d->blanket/codes/file_level
+ * except `comment` and `row`). `own_line`: nothing but whitespace precedes it on its line. */
+bool suppress_parse_comment(const char *text, size_t len, bool own_line, NoqaDirective *d);
+
+#endif

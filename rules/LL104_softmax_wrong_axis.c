@@ -1,0 +1,82 @@
+/* LL104 softmax-wrong-axis: softmax / log_softmax of LM logits over an axis that is not the
+ * vocabulary. */
+#include "rules.h"
+
+static const char *axis_name(AxisKind a) {
+    switch (a) {
+    case AX_BATCH:
+        return "the batch axis";
+    case AX_POS:
+        return "the position axis";
+    case AX_STEP:
+        return "the generation-step axis";
+    case AX_ITEM:
+        return "the candidate axis";
+    default:
+        return "an axis that is not the vocabulary";
+    }
+}
+
+static int vocab_axis(const Fact *f) {
+    for (int i = 0; i < f->ndim; i++)
+        if (f->ax[i] == AX_VOCAB) return i;
+    return -1;
+}
+
+/* Only when data flow knows the layout: the tensor has a vocabulary axis at a known place
+ * and the normalised axis is another known axis. An unknown rank or axis is never guessed. */
+static bool wrong_axis(const FactEvent *e) {
+    if (!(e->in.kinds & (FK_RAW | FK_LOGPROB)) || e->in.ndim < 2) return false;
+    if (vocab_axis(&e->in) < 0) return false;
+    return e->axis == AX_BATCH || e->axis == AX_POS || e->axis == AX_STEP || e->axis == AX_ITEM;
+}
+
+static void check(RuleContext *ctx) {
+    for (size_t i = 0; i < ctx->facts->events.len; i++) {
+        const FactEvent *e = &ctx->facts->events.items[i];
+        if (e->kind != EV_NORMALIZE || !wrong_axis(e)) continue;
+        bool positions = e->axis == AX_POS || e->axis == AX_STEP;
+        int vocab = vocab_axis(&e->in);
+        int row = facts_origin_row(ctx->facts, &e->in);
+        char where[48] = "";
+        if (row > 0) snprintf(where, sizeof where, " (logits from line %d)", row);
+        char help[96];
+        snprintf(help, sizeof help, "normalise over the vocabulary axis (dim=%d here)", vocab);
+        rules_emit(
+            ctx, e->node, positions ? "softmax-over-positions" : NULL, help,
+            "%s over %s of %d-D LM logits%s: each vocabulary entry is normalised against the "
+            "other %s, so the result is no distribution over next tokens",
+            e->op == NORM_LOG_SOFTMAX ? "log_softmax" : "softmax", axis_name(e->axis), e->in.ndim,
+            where,
+            positions             ? "positions"
+            : e->axis == AX_BATCH ? "batch rows"
+                                  : "entries");
+    }
+}
+
+static const char *const literals[] = {"softmax", "Softmax", NULL};
+
+const Rule rule_LL104 = {
+    .code = "LL104",
+    .name = "softmax-wrong-axis",
+    .summary = "softmax / log_softmax of LM logits over an axis that is not the vocabulary",
+    .what =
+        "Flags softmax and log_softmax (torch, F, numpy/scipy/jax, nn.Softmax modules) applied\n"
+        "to language-model logits whose layout is known from data flow, e.g. [batch, seq,\n"
+        "vocab] from a causal LM call, over the batch or position axis: dim=1 or dim=0 on\n"
+        "[B, T, V], dim=0 on one sequence's [T, V], and the same after transposes the\n"
+        "analysis tracks. When the layout is not known (a tensor of unknown rank, a\n"
+        "classifier's [batch, classes] logits, a similarity matrix) nothing is reported.",
+    .why = "Pr(y_t | x, y_<t) is a softmax over the vocabulary at one position. Normalising over\n"
+           "the positions instead makes each token's value depend on the logits of the same\n"
+           "token at the other positions: the values no longer sum to one over the vocabulary,\n"
+           "gathering the chosen tokens and summing gives no log-likelihood, and adding one more\n"
+           "position (a longer candidate) changes the scores of all the others. The ranking of\n"
+           "candidates can flip.",
+    .example = "logits = model(input_ids).logits          # [batch, seq, vocab]\n"
+               "logprobs = torch.log_softmax(logits, dim=1)\n",
+    .instead = "logits = model(input_ids).logits          # [batch, seq, vocab]\n"
+               "logprobs = torch.log_softmax(logits, dim=-1)\n",
+    .literals = literals,
+    .check = check,
+};

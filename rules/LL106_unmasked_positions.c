@@ -1,0 +1,76 @@
+/* LL106 unmasked-positions: padding positions inside a per-sequence sum or mean of token
+ * log-probs, or prompt positions inside a per-candidate mean. */
+#include "rules.h"
+
+/* Token log-probabilities (or per-token NLL) of chosen tokens, not yet reduced. */
+static bool token_logprobs(const Fact *f) {
+    if (f->obj != FO_NONE || (f->flags & FF_AGGREGATED)) return false;
+    if ((f->kinds & FK_LOSS) && (f->flags & FF_PERTOKEN)) return true;
+    return (f->kinds & FK_LOGPROB) && !(f->kinds & FK_RAW) && (f->flags & FF_SELECTED);
+}
+
+static void check(RuleContext *ctx) {
+    for (size_t i = 0; i < ctx->facts->events.len; i++) {
+        const FactEvent *e = &ctx->facts->events.items[i];
+        if (e->kind != EV_AGGREGATE || (e->op != AGG_SUM && e->op != AGG_MEAN)) continue;
+        const Fact *f = &e->in;
+        if (!token_logprobs(f) || (f->flags & (FF_MASKED | FF_SLICED))) continue;
+        bool mean = e->op == AGG_MEAN;
+        int row = facts_origin_row(ctx->facts, f);
+        char where[48] = "";
+        if (row > 0) snprintf(where, sizeof where, " (log-probs from line %d)", row);
+        if (f->flags & FF_PADDED) {
+            rules_emit(
+                ctx, e->node, mean ? NULL : "sum-with-padding",
+                "multiply the token log-probs by the (shifted) attention mask before the sum, "
+                "and divide by the mask's sum for a mean",
+                "token log-probs of a padded batch are %s across positions without a mask%s; "
+                "the pad positions add their own log-probs, so a sequence's score depends on "
+                "how much padding its batch gave it",
+                mean ? "averaged" : "summed", where);
+        } else if ((f->flags & FF_JOINED) && mean) {
+            rules_emit(
+                ctx, e->node, "mean-with-prompt",
+                "slice the continuation's positions (or mask the prompt) before averaging; "
+                "a plain sum over shared prompt tokens is ranking-neutral, a mean is not",
+                "token log-probs of prompt + continuation are averaged over all positions%s; "
+                "the prompt's tokens dilute each candidate's mean by a different share, so "
+                "candidates of different lengths can swap places",
+                where);
+        }
+    }
+}
+
+static const char *const literals[] = {NULL};
+
+const Rule rule_LL106 = {
+    .code = "LL106",
+    .name = "unmasked-positions",
+    .summary = "Padding or prompt positions inside a summed or averaged sequence log-prob",
+    .what =
+        "Flags a per-sequence sum or mean of token log-probabilities (or per-token NLL) over a\n"
+        "padded batch (a tokenizer called with padding=True / \"longest\" / \"max_length\",\n"
+        "tokenizer.pad, pad_sequence, lists padded by hand) with no mask on the summed\n"
+        "values, and a per-candidate mean over prompt + continuation positions. An\n"
+        "attention-mask multiply, masked_fill, torch.where, -100 / ignore_index labels,\n"
+        "boolean indexing or a continuation slice all count as masking.",
+    .why =
+        "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
+        "batch the pad positions have log-probabilities too (often large negative, sometimes\n"
+        "near zero); summing them in makes a sequence's score depend on the length of the\n"
+        "longest sequence in its batch, so results change with the batch size and the order of\n"
+        "the data. Prompt tokens shared by every candidate add the same constant to each plain\n"
+        "sum and cannot change the ranking, but inside a mean they weigh differently for each\n"
+        "candidate (k prompt tokens out of k + n): a short candidate's mean is dominated by the\n"
+        "prompt, a long one's by itself, and the ranking can flip.",
+    .example = "enc = tokenizer(texts, return_tensors=\"pt\", padding=True)\n"
+               "logprobs = model(**enc).logits[:, :-1].log_softmax(-1)\n"
+               "token_lp = logprobs.gather(-1, enc.input_ids[:, 1:, None]).squeeze(-1)\n"
+               "scores = token_lp.sum(-1)\n",
+    .instead = "enc = tokenizer(texts, return_tensors=\"pt\", padding=True)\n"
+               "logprobs = model(**enc).logits[:, :-1].log_softmax(-1)\n"
+               "token_lp = logprobs.gather(-1, enc.input_ids[:, 1:, None]).squeeze(-1)\n"
+               "scores = (token_lp * enc.attention_mask[:, 1:]).sum(-1)\n",
+    .literals = literals,
+    .check = check,
+};

@@ -1,0 +1,127 @@
+/* LL107 mean-loss-ranking: candidates ranked by a Hugging Face `outputs.loss` (a mean token
+ * NLL) whose labels cover the prompt too, or by that mean times the sequence length N when it
+ * averaged over N - 1 tokens. */
+#include <string.h>
+
+#include "rules.h"
+
+/* A comparison ranks values only with an ordering operator and no constant operand:
+ * `if loss < best_loss` picks a candidate, `if loss > 10` is a threshold, `loss is None` a
+ * test. Calls (argmin, sorted, min, ...) always rank. */
+static bool ranks(const Source *src, TSNode node) {
+    if (!parse_is(node, "comparison_operator")) return true;
+    bool ordering = false;
+    uint32_t n = ts_node_child_count(node);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode c = ts_node_child(node, i);
+        if (ts_node_is_named(c)) {
+            TSNode v = parse_unparen(c);
+            if (parse_is(v, "unary_operator")) v = parse_unparen(parse_field(v, "argument"));
+            if (parse_is(v, "integer") || parse_is(v, "float") || parse_is(v, "none") ||
+                parse_is(v, "string"))
+                return false;
+            continue;
+        }
+        size_t len;
+        const char *op = parse_text(src, c, &len);
+        if ((len == 1 && (*op == '<' || *op == '>')) ||
+            (len == 2 && (!memcmp(op, "<=", 2) || !memcmp(op, ">=", 2))))
+            ordering = true;
+    }
+    return ordering;
+}
+
+typedef enum { LOSS_OK, LOSS_MEAN_WITH_PROMPT, LOSS_TIMES_N } LossUse;
+
+static LossUse classify(const Fact *f) {
+    if (f->obj != FO_NONE || !(f->kinds & FK_LOSS) || (f->kinds & FK_SCORES)) return LOSS_OK;
+    if (!(f->flags & FF_LABELS) || !(f->flags & FF_FULLLABELS) ||
+        (f->flags & (FF_PERTOKEN | FF_TRAINED)))
+        return LOSS_OK;
+    if (f->flags & FF_COUNT) return LOSS_TIMES_N;
+    if ((f->flags & FF_JOINED) && !(f->flags & (FF_SCALED | FF_AGGREGATED)))
+        return LOSS_MEAN_WITH_PROMPT;
+    return LOSS_OK;
+}
+
+static void report(RuleContext *ctx, const FactEvent *e, const Fact *f, LossUse use) {
+    int row = facts_origin_row(ctx->facts, f);
+    char where[40] = "";
+    if (row > 0) snprintf(where, sizeof where, " (loss from line %d)", row);
+    if (use == LOSS_TIMES_N) {
+        rules_emit(ctx, e->node, NULL,
+                   "multiply by the number of predicted tokens, N - 1 (the model shifts the "
+                   "labels), or sum -log_softmax of the continuation tokens directly",
+                   "candidates ranked by outputs.loss times the sequence length N%s; the loss is "
+                   "a mean over N - 1 predicted tokens (labels are shifted inside the model), so "
+                   "this is the summed NLL times N / (N - 1), a factor that differs by length",
+                   where);
+        return;
+    }
+    rules_emit(
+        ctx, e->node, "mean-token-nll",
+        "set the prompt's labels to -100 and rank by the summed log-probability of the "
+        "candidate tokens (e.g. -loss * n_candidate_tokens)",
+        "candidates ranked by outputs.loss%s, a mean token NLL whose labels cover the prompt "
+        "as well as the candidate: the prompt's NLL is averaged in and each candidate's "
+        "length changes the weights, so this is not log Pr(candidate | prompt)",
+        where);
+}
+
+static void check(RuleContext *ctx) {
+    for (size_t i = 0; i < ctx->facts->events.len; i++) {
+        const FactEvent *e = &ctx->facts->events.items[i];
+        if (e->kind != EV_RANK || !ranks(ctx->src, e->node)) continue;
+        /* a comparison ranks losses only when every operand may be one */
+        if (parse_is(e->node, "comparison_operator") && !(e->in2.kinds & FK_LOSS)) continue;
+        /* sorted(zip(losses, candidates)): look into the tuples too */
+        const Fact *f = &e->in;
+        LossUse use = classify(f);
+        for (int k = 0; use == LOSS_OK && f->obj == FO_TUPLE && k < f->nelems; k++) {
+            use = classify(&f->elems[k]);
+            if (use != LOSS_OK) f = &f->elems[k];
+        }
+        if (use != LOSS_OK) report(ctx, e, f, use);
+    }
+}
+
+static const char *const literals[] = {"labels", NULL}; /* the labels= keyword */
+
+const Rule rule_LL107 = {
+    .code = "LL107",
+    .name = "mean-loss-ranking",
+    .summary = "Candidates ranked by a mean token NLL (HF outputs.loss) over prompt + completion",
+    .what = "Flags candidates ranked (argmin / argmax / sorted / min / max / a comparison) by a\n"
+            "Hugging Face `outputs.loss` when the model was called with labels that are the\n"
+            "unmasked input ids of prompt + candidate, and rankings by that loss multiplied by\n"
+            "the sequence length N as if it were the summed NLL. Not flagged: training losses,\n"
+            "perplexity that is only reported, labels with the prompt set to -100 (the mean then\n"
+            "covers the candidate alone: a deliberate length normalisation), and\n"
+            "`-loss * (n - 1)`, which is the summed log-likelihood.",
+    .why =
+        "`model(ids, labels=ids).loss` is the mean of -log Pr(ids[t] | ids[<t]) over t = 1..N-1:\n"
+        "the labels are shifted inside the model, and every position not set to -100 counts.\n"
+        "With labels covering the prompt, the mean mixes the prompt's NLL (the same for\n"
+        "every candidate) with the candidate's, weighted by lengths: a long candidate\n"
+        "dilutes the prompt's cost and a short one does not, so the ranking is neither\n"
+        "log Pr(candidate | prompt) nor its per-token mean, and it can flip against both:\n"
+        "after a one-token prompt [B], candidates [A, A] and [A] get mean losses 0.567 and\n"
+        "0.693, so [A, A] is picked, though log Pr is -1.006 for [A, A] and -0.693 for [A].\n"
+        "Multiplying the mean by N to recover a sum is off by one: the mean is over N - 1\n"
+        "tokens, so loss * N is the sum times N / (N - 1), larger for short candidates: a\n"
+        "2-token text with summed NLL 1.0 gets 2.0, an 11-token one with summed NLL 1.5 gets\n"
+        "1.65, and the less likely text wins.",
+    .example = "for cand in candidates:\n"
+               "    ids = tok(prompt + cand, return_tensors=\"pt\").input_ids\n"
+               "    losses.append(model(ids, labels=ids).loss.item())\n"
+               "best = candidates[int(np.argmin(losses))]\n",
+    .instead = "for cand in candidates:\n"
+               "    ids = tok(prompt + cand, return_tensors=\"pt\").input_ids\n"
+               "    labels = ids.clone()\n"
+               "    labels[:, :n_prompt] = -100  # score the candidate tokens only\n"
+               "    n_cand = ids.shape[1] - n_prompt\n"
+               "    scores.append(-model(ids, labels=labels).loss.item() * n_cand)\n"
+               "best = candidates[int(np.argmax(scores))]\n",
+    .literals = literals,
+    .check = check,
+};

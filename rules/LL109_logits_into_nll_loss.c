@@ -1,0 +1,57 @@
+/* LL109 logits-into-nll-loss: raw logits fed as the input of NLLLoss / F.nll_loss, which
+ * expects log-probabilities. */
+#include "rules.h"
+
+/* Raw logits on every path, established by data flow: a Hugging Face `.logits` / "logits"
+ * key, a from_pretrained model's output, generate() scores. A value that is log-probs on some
+ * path (a branch normalised it) is the author's choice on that path, not a certain bug; a
+ * parameter named `logits`, or element 0 of a model known only by its name (a custom module
+ * may end in log_softmax, as PyTorch's word_language_model does), is no proof. */
+static bool raw_input(const Fact *f) {
+    return f->obj == FO_NONE && (f->kinds & (FK_SCORES | FK_LOSS | FK_LOGZ)) == FK_RAW &&
+           !(f->flags & (FF_SELECTED | FF_AGGREGATED | FF_WEAK));
+}
+
+static void check(RuleContext *ctx) {
+    for (size_t i = 0; i < ctx->facts->events.len; i++) {
+        const FactEvent *e = &ctx->facts->events.items[i];
+        if (e->kind != EV_LOSS || e->op != LOSS_NLL || !raw_input(&e->in)) continue;
+        int row = facts_origin_row(ctx->facts, &e->in);
+        char where[40] = "";
+        if (row > 0) snprintf(where, sizeof where, " (logits from line %d)", row);
+        rules_emit(ctx, e->node, "logits-into-nll-loss",
+                   "apply log_softmax over the classes first, or use F.cross_entropy on the logits",
+                   "nll_loss fed raw logits%s; it only picks -x[y] and never normalises, so the "
+                   "\"loss\" is minus the chosen logit and shifts with each position's own "
+                   "normaliser log Z",
+                   where);
+    }
+}
+
+static const char *const literals[] = {"nll", NULL};
+
+const Rule rule_LL109 = {
+    .code = "LL109",
+    .name = "logits-into-nll-loss",
+    .summary = "Raw logits fed to NLLLoss / F.nll_loss (which expects log-probabilities)",
+    .what =
+        "Flags torch.nn.NLLLoss / F.nll_loss called on raw, unnormalised logits: a model's\n"
+        "`.logits` (or any value that no log_softmax reached on any path). Inputs that are\n"
+        "log-probabilities (log_softmax output, torch.log of probabilities, logits minus their\n"
+        "logsumexp) are fine, and so is a value that is log-probs on one branch.",
+    .why = "nll_loss(x, y) is just -x[y], averaged: it assumes x already holds log-probabilities.\n"
+           "On raw logits u it returns -u_t(y_t), ignoring each position's normaliser\n"
+           "log Z_t = logsumexp(u_t). Logits are defined only up to a per-position constant, so\n"
+           "the value is not a negative log-likelihood: it can be negative, it does not train\n"
+           "the model towards the right distribution (the gradient never pushes other classes\n"
+           "down), and ranking candidates by it flips: with step-1 logits A=10, B=9, C=0 and\n"
+           "step-2 logits 0,0,0 after A but 8,7,0 after B, nll_loss prefers [B, B] (mean -8 <\n"
+           "-5) while log Pr([A, A]|x) = -1.41 > log Pr([B, B]|x) = -2.63.",
+    .example = "logits = model(x).logits[:, :-1]\n"
+               "loss = F.nll_loss(logits.reshape(-1, logits.size(-1)), x[:, 1:].reshape(-1))\n",
+    .instead = "logits = model(x).logits[:, :-1]\n"
+               "logprobs = F.log_softmax(logits, dim=-1)\n"
+               "loss = F.nll_loss(logprobs.reshape(-1, logprobs.size(-1)), x[:, 1:].reshape(-1))\n",
+    .literals = literals,
+    .check = check,
+};

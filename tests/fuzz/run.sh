@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses (clang, ASan+UBSan) into build-fuzz/, seeds a corpus for each
+# from the fixtures, samples and the built-in verifier tables, and runs them.
+#
+#   tests/fuzz/run.sh [SECONDS] [HARNESS ...]   (default: 600 seconds each, every harness,
+#                                               two at a time)
+#
+# Corpora and crash artifacts go to build-fuzz/corpus/<harness>/ and build-fuzz/artifacts/.
+# A crash or hang found here becomes a regression case in tests/fuzz/regressions/<harness>/,
+# which tests/unit/test_bad_inputs.c replays on every `ctest` run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECONDS_EACH=${1:-600}
+shift || true
+BUILD=${LOGITLINT_FUZZ_BUILD:-build-fuzz}
+
+if [ -z "${LOGITLINT_FUZZ_NOBUILD:-}" ]; then # set it to rerun the harnesses already built
+  cmake -S . -B "$BUILD" -DCMAKE_C_COMPILER=clang -DLOGITLINT_FUZZ=ON -DLOGITLINT_TESTS=OFF \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$BUILD" -j2 -- --no-print-directory >/dev/null
+fi
+
+harnesses=("$@")
+if ((${#harnesses[@]} == 0)); then
+  for f in tests/fuzz/fuzz_*.c; do harnesses+=("$(basename "$f" .c)"); done
+fi
+
+seed() { # harness corpus-dir
+  local h=$1 dir=$2
+  mkdir -p "$dir"
+  case $h in
+    fuzz_lint)
+      # Extra seeds from outside the repository (e.g. a checkout of real evaluation code).
+      find tests/fixtures samples ${LOGITLINT_FUZZ_SEEDS:-} -name '*.py' -size -64k | head -3000 |
+        while read -r f; do cp "$f" "$dir/seed-$(echo "$f" | md5sum | cut -c1-12).py"; done ;;
+    fuzz_table)
+      for r in $("$BUILD/logitlint" verify --list-recipes | awk '{print $1}'); do
+        "$BUILD/logitlint" verify --table search --recipe "$r" --output-format json |
+          python3 -c 'import json,sys; json.dump(json.load(sys.stdin)["table"], sys.stdout)' \
+            >"$dir/search-$r.json" || true
+      done ;;
+    fuzz_config)
+      find tests samples -name '*.toml' | while read -r f; do
+        cp "$f" "$dir/seed-$(echo "$f" | md5sum | cut -c1-12).toml"; done
+      cat >"$dir/seed-pyproject.toml" <<'TOML'
+[project]
+name = "x"
+
+[tool.logitlint]
+select = ["LL1", "LL001"]
+extend-select = ["LL105"]
+ignore = ["LL107"]
+exclude = ["build/", "*.gen.py"]
+extend-exclude = ["third_party/**"]
+respect-gitignore = false
+output-format = "concise"
+
+[tool.logitlint.per-file-ignores]
+"tests/*.py" = ["LL101", "LL102"]
+"scripts/**/eval_*.py" = ["ALL"]
+TOML
+      printf 'select = ["ALL"]\nignore = ["LL110"]\n[per-file-ignores]\n"a/*" = ["LL1"]\n' \
+        >"$dir/seed-logitlint.toml" ;;
+    fuzz_notebook)
+      find tests samples -name '*.ipynb' | while read -r f; do
+        cp "$f" "$dir/seed-$(echo "$f" | md5sum | cut -c1-12).ipynb"; done
+      # Notebooks made from the Python fixtures: one code cell per blank-line-separated chunk.
+      find tests/fixtures samples -name '*.py' | head -300 | while read -r f; do
+        python3 - "$f" >"$dir/seed-$(echo "$f" | md5sum | cut -c1-12).ipynb" <<'PY'
+import json, sys
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+cells = [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+          "source": [l + "\n" for l in chunk.splitlines()]} for chunk in text.split("\n\n\n")]
+cells.insert(1, {"cell_type": "markdown", "metadata": {}, "source": ["# notes\n"]})
+cells.append({"cell_type": "code", "metadata": {}, "source": "%matplotlib inline\n!pip list\nx?\n"})
+json.dump({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, sys.stdout)
+PY
+      done ;;
+  esac
+  if [ -d "tests/fuzz/regressions/$h" ]; then cp -r tests/fuzz/regressions/"$h"/. "$dir"/; fi
+}
+
+mkdir -p "$BUILD/artifacts"
+run_one() {
+  local h=$1 corpus=$BUILD/corpus/$1 rc=0
+  seed "$h" "$corpus"
+  echo "fuzz: $h for ${SECONDS_EACH}s" >&2
+  # -timeout: an input that takes over 10 s is a hang; -rss_limit_mb: a runaway allocation.
+  # -fork=1 with -ignore_*: keep going after a finding, so one run reports them all.
+  "$BUILD/tests/fuzz/$h" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
+    -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+    -max_len=65536 -print_final_stats=1 -artifact_prefix="$BUILD/artifacts/$h-" \
+    "$corpus" >"$BUILD/artifacts/$h.log" 2>&1 || rc=$?
+  echo "fuzz: $h exit $rc: $(grep -E '^#[0-9]+: cov|DONE' "$BUILD/artifacts/$h.log" | tail -1)" >&2
+  return $rc
+}
+
+status=0
+pids=()
+for h in "${harnesses[@]}"; do
+  run_one "$h" &
+  pids+=($!)
+  if ((${#pids[@]} == 2)); then
+    wait "${pids[0]}" || status=1
+    pids=("${pids[1]}")
+  fi
+done
+for p in "${pids[@]}"; do wait "$p" || status=1; done
+exit $status
