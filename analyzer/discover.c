@@ -89,7 +89,8 @@ static int walk(const char *dir, const char *abs, IgnoreStack *ig, const Discove
             free(path);
             continue;
         }
-        if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) {
+        bool link = S_ISLNK(st.st_mode);
+        if (link && stat(path, &st) != 0) {
             /* A dangling link named like a source file: it cannot be read, say so. */
             if (is_python(names.items[i])) {
                 fprintf(errors, "logitlint: %s: %s\n", path, strerror(errno));
@@ -98,7 +99,7 @@ static int walk(const char *dir, const char *abs, IgnoreStack *ig, const Discove
             free(path);
             continue;
         }
-        if (S_ISLNK(st.st_mode) && S_ISDIR(st.st_mode)) {
+        if (link && S_ISDIR(st.st_mode)) {
             free(path);
             continue;
         }

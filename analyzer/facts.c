@@ -165,7 +165,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
             TSNode leaf = parse_is(target, "attribute") ? parse_field(target, "attribute") : target;
             size_t llen;
             const char *lname = parse_text(in->src, leaf, &llen);
-            unsigned loop = f.flags & (FF_LOOPVAR | FF_STEPVAR | FF_JOINED | FF_PADDED);
+            unsigned loop = f.flags & (FF_LOOPVAR | FF_STEPVAR | FF_JOINED | FF_PADDED | FF_PREFIX);
             FactPos head = f.head, tail = f.tail; /* positions outlive the name (facts_align.c) */
             f = calls_name_heuristic(leaf, lname, llen);
             /* `logits = head(h) + bias`: two unknowns added are text joined only when no
@@ -258,10 +258,41 @@ static void exec_augassign(Interp *in, TSNode stmt) {
     Fact cur = interp_eval(in, left);
     if (!strcmp(op, "/=")) interp_emit(in, EV_DIVIDE, 0, stmt, cur, rhs, AX_UNK);
     if (is_list_fact(&cur) && is_list_fact(&rhs)) { /* lst += [x]: extending a list */
-        interp_bind(in, left, fact_join(in->arena, cur, rhs));
+        Fact grown = fact_join(in->arena, cur, rhs);
+        if (in->frame->loop_depth > 0) grown.flags |= FF_PREFIX;
+        interp_bind(in, left, grown);
         return;
     }
     interp_bind(in, left, accumulate(in, stmt, cur, op, rhs));
+}
+
+/* The right operand of `seq = seq + other` adds elements rather than numbers. */
+static bool grows_sequence(Interp *in, TSNode other) {
+    if (parse_is(other, "list") || parse_is(other, "tuple")) return true;
+    Fact f = interp_eval(in, other);
+    return is_list_fact(&f);
+}
+
+/* ids = torch.cat([ids, tok], dim=-1) (or np.concatenate / hstack): the sequence grows by
+ * one step; in a loop, the autoregressive context. */
+static bool concatenates_onto(Interp *in, TSNode call, TSNode target) {
+    if (!parse_is(call, "call") || !parse_is(target, "identifier")) return false;
+    TSNode fn = parse_field(call, "function");
+    if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
+    if (!interp_text_eq(in, fn, "cat") && !interp_text_eq(in, fn, "concatenate") &&
+        !interp_text_eq(in, fn, "concat") && !interp_text_eq(in, fn, "hstack"))
+        return false;
+    TSNode args = parse_field(call, "arguments");
+    TSNode seqs = ts_node_named_child_count(args) ? parse_unparen(ts_node_named_child(args, 0)) : args;
+    if (!parse_is(seqs, "list") && !parse_is(seqs, "tuple")) return false;
+    size_t len;
+    const char *name = parse_text(in->src, target, &len);
+    for (uint32_t i = 0; i < ts_node_named_child_count(seqs); i++) {
+        size_t l2;
+        const char *t = parse_text(in->src, parse_unparen(ts_node_named_child(seqs, i)), &l2);
+        if (l2 == len && !memcmp(t, name, len)) return true;
+    }
+    return false;
 }
 
 static void exec_assign(Interp *in, TSNode stmt) {
@@ -286,6 +317,12 @@ static void exec_assign(Interp *in, TSNode stmt) {
             bool self_ref = parse_text_eq(in->src, a, tmp) || parse_text_eq(in->src, b, tmp);
             TSNode opn = parse_field(r, "operator");
             bool add = parse_text_eq(in->src, opn, "+"), mul = parse_text_eq(in->src, opn, "*");
+            if (self_ref && add && grows_sequence(in, other)) { /* ids = ids + [tok] */
+                Fact grown = fact_join(in->arena, interp_eval(in, left), interp_eval(in, other));
+                if (in->frame->loop_depth > 0) grown.flags |= FF_PREFIX;
+                interp_bind(in, left, grown);
+                return;
+            }
             if (self_ref && (add || mul)) {
                 Fact cur = interp_eval(in, left), rhs = interp_eval(in, other);
                 interp_bind(in, left, accumulate(in, stmt, cur, add ? "+=" : "*=", rhs));
@@ -294,6 +331,7 @@ static void exec_assign(Interp *in, TSNode stmt) {
         }
     }
     Fact value = interp_eval(in, right);
+    if (in->frame->loop_depth > 0 && concatenates_onto(in, r, left)) value.flags |= FF_PREFIX;
     interp_bind(in, left, value);
     labels_item_assigned(in, left, value); /* labels[:, :n] = -100, losses[c] = loss */
 }
@@ -511,6 +549,7 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Fact *sel
         if (parse_is(a, "keyword_argument") || parse_is(a, "comment")) continue;
         if (parse_is(a, "list_splat") || parse_is(a, "dictionary_splat")) break;
         pos[npos++] = interp_eval(in, a);
+        in->call_loopvar |= pos[npos - 1].flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);
     }
     TSNode params = parse_field(def, "parameters");
     uint32_t n = ts_node_named_child_count(params);
@@ -536,7 +575,10 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Fact *sel
             if (!parse_is(a, "keyword_argument")) continue;
             size_t kl;
             const char *kt = parse_text(in->src, parse_field(a, "name"), &kl);
-            if (kl == len && !memcmp(kt, pname, len)) f = interp_eval(in, parse_field(a, "value"));
+            if (kl == len && !memcmp(kt, pname, len)) {
+                f = interp_eval(in, parse_field(a, "value"));
+                in->call_loopvar |= f.flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);
+            }
         }
         if (f.bottom && k < npos) f = pos[k];
         k++;

@@ -46,6 +46,8 @@ enum {
     FF_STABLE = 1 << 16,    /* max subtracted before exp() */
     FF_SUMEXP = 1 << 17,    /* a sum of exp(): log of it is a logsumexp */
     FF_NOTLM = 1 << 18,     /* a model (or its output) whose head is no LM: logits are [batch, classes] */
+    FF_PREFIX = 1 << 21,    /* a context the loop cuts or grows along the iterated sequence: seq[:t],
+                               or ids = cat([ids, tok]) / ids.append(tok) (autoregressive steps) */
     FF_BEAM = 1 << 20,      /* generate() output of a beam search: its scores are log-probs */
     FF_OPAQUE = 1 << 19,    /* returned by code we cannot see that was handed scores: unknown,
                                and its name is no evidence (it may well hold log-probs) */

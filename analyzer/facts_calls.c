@@ -40,18 +40,19 @@ static void read_args(Interp *in, TSNode arglist, Args *a) {
             a->kw_name[a->nkw] = parse_field(c, "name");
             a->kw_val[a->nkw] = parse_field(c, "value");
             a->kwf[a->nkw] = interp_eval(in, a->kw_val[a->nkw]);
-            in->call_loopvar |= a->kwf[a->nkw].flags & (FF_LOOPVAR | FF_STEPVAR);
+            in->call_loopvar |= a->kwf[a->nkw].flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);
             if (a->kwf[a->nkw].kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
             a->nkw++;
         } else if (parse_is(c, "dictionary_splat")) {
             a->splat = interp_eval(in, ts_node_named_child(c, 0));
+            in->call_loopvar |= a->splat.flags & FF_PREFIX;
             a->has_splat = true;
         } else if (parse_is(c, "comment")) {
             continue;
         } else if (a->npos < MAX_ARGS) {
             a->pos[a->npos] = c;
             a->posf[a->npos] = interp_eval(in, parse_is(c, "list_splat") ? ts_node_named_child(c, 0) : c);
-            in->call_loopvar |= a->posf[a->npos].flags & (FF_LOOPVAR | FF_STEPVAR);
+            in->call_loopvar |= a->posf[a->npos].flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);
             if (a->posf[a->npos].kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
             a->npos++;
         }
@@ -400,7 +401,6 @@ static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
     }
     if (dim == FACT_NO_DIM) dim = -1;
     r.flags |= FF_SELECTED | (ids.flags & (FF_PADDED | FF_JOINED));
-    if (ids.flags & FF_STEPVAR) r.flags |= FF_STEPVAR;
     if (x.ndim >= 0) fact_replace_axis(&r, dim, AX_ONE);
     else r.ax_last = AX_ONE;
     interp_emit(in, EV_SELECT, 0, node, x, ids, fact_axis(&x, dim));
@@ -639,6 +639,7 @@ static void cat_positions(Interp *in, Fact *r, TSNode list, int dim) {
 /* Applies a tensor transfer. x is the tensor (receiver of a method, or the first argument of
  * a library function); positions in `a` are shifted by `off` for the library form. */
 static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, const Args *a, int off) {
+    in->call_transfer = true;
     int dim = t->dim_pos >= 0 ? arg_dim(in, a, t->dim_pos + off) : arg_dim(in, a, -1);
     bool keepdim = kw_truthy(in, a, "keepdim") || kw_truthy(in, a, "keepdims");
     switch (t->op) {
@@ -861,6 +862,7 @@ static Fact apply_callable(Interp *in, TSNode node, Fact c, const Args *a) {
 /* Builtins, tokenizers, models: calls that are not tensor arithmetic. */
 static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv, const Args *a,
                            const char *qual) {
+    in->call_transfer = true;
     switch (t->op) {
     case OP_FROM_PRETRAINED:
         return from_pretrained(qual ? qual : "", node);
@@ -966,6 +968,7 @@ static void append_to(Interp *in, TSNode receiver, Fact list, Fact x, bool exten
     bool was_list = list.ndim >= 1 && (list.ax[0] == AX_STEP || list.ax[0] == AX_ITEM);
     Fact r = (empty || !was_list) ? as_list : fact_join(in->arena, list, as_list);
     if (was_list && !empty && list.ax[0] != as_list.ax[0] && r.ndim >= 1) r.ax[0] = AX_STEP;
+    if (in->frame->loop_depth > 0) r.flags |= FF_PREFIX; /* a context the loop grows */
     interp_bind(in, receiver, r);
 }
 
@@ -975,11 +978,19 @@ static Fact eval_call(Interp *in, TSNode call);
  * them varies with the loop, so does the result (VOCAB.index(token) is token-dependent). */
 Fact calls_eval(Interp *in, TSNode call) {
     unsigned saved = in->call_loopvar;
+    bool saved_transfer = in->call_transfer;
     in->call_loopvar = 0;
+    in->call_transfer = false;
     Fact r = eval_call(in, call);
     unsigned derived = in->call_loopvar;
+    bool transfer = in->call_transfer;
     in->call_loopvar = saved;
-    if (!r.bottom && !r.kinds && r.obj == FO_NONE) r.flags |= derived;
+    in->call_transfer = saved_transfer;
+    if (!r.bottom && !r.kinds && r.obj == FO_NONE) r.flags |= derived & ~FF_PREFIX;
+    /* model(ids) with ids grown by the loop's token (or cut at the loop's position): the
+     * output of one autoregressive step */
+    if (!r.bottom && !transfer && (derived & FF_PREFIX) && (r.kinds || r.obj == FO_OUTPUT))
+        r.flags |= FF_STEPVAR;
     return r;
 }
 
@@ -1078,6 +1089,10 @@ static Fact eval_call(Interp *in, TSNode call) {
             calls_name_heuristic(call, method, mlen).obj == FO_MODEL)
             return model_output(in, fact_object(FO_MODEL, calls_name_heuristic(call, method, mlen).flags & FF_NOTLM, call),
                                 &a, call);
+        /* self.tokenizer(texts, padding=True): likewise, an encoding */
+        if (recv.obj == FO_NONE && !recv.kinds && a.npos + a.nkw >= 1 &&
+            calls_name_heuristic(call, method, mlen).obj == FO_TOKENIZER)
+            return encoding(in, &a, call);
         if (recv.obj == FO_NONE && !recv.kinds) { /* x.exp(), x.max() of a value of unknown kind */
             const Transfer *t = find_transfer(TENSOR_OPS, method, mlen);
             if (t && (t->op == OP_EXP || t->op == OP_MAX)) return apply_tensor_op(in, call, t, recv, &a, 0);
@@ -1130,6 +1145,7 @@ static bool name_is(const char *s, size_t len, const char *lit) {
 /* What an output's or encoding's tensor knows of its positions (facts_align.c). */
 static Fact aligned_attr(Fact obj, Fact t, const char *attr, size_t len) {
     if (t.obj != FO_NONE || !t.kinds) return t;
+    if (obj.obj == FO_OUTPUT) t.flags |= obj.flags & FF_STEPVAR; /* one step's output */
     if (obj.obj == FO_OUTPUT && (obj.flags & FF_GENERATE)) {
         /* .sequences: prompt + generated; .scores / .logits: one step per generated token,
          * step s predicting it, so they end where the sequences end and start after the prompt */
@@ -1246,7 +1262,7 @@ Fact calls_iterate(Interp *in, Fact it) {
     if (it.obj != FO_NONE) return it.obj == FO_MODEL ? it : fact_unknown();
     if (!it.kinds) { /* an element of some sequence we do not know: one step of it */
         Fact e = fact_unknown();
-        e.flags = FF_LOOPVAR | FF_STEPVAR | (it.flags & (FF_OPAQUE | FF_JOINED)); /* texts of prompt + c */
+        e.flags = FF_LOOPVAR | (it.flags & (FF_OPAQUE | FF_JOINED)); /* texts of prompt + c */
         return e;
     }
     Fact e = it;
@@ -1258,8 +1274,6 @@ Fact calls_iterate(Interp *in, Fact it) {
     if (!(it.kinds & FK_INDEX) && (lead == AX_POS || lead == AX_STEP || (lead == AX_UNK && (it.kinds & FK_IDS))))
         align_clear(&e);
     if ((it.kinds & (FK_IDS | FK_INDEX)) && (lead == AX_POS || lead == AX_UNK)) e.flags |= FF_LOOPVAR;
-    /* a token of a sequence is one step of it; a counter from range() is not */
-    if ((it.kinds & FK_IDS) && (lead == AX_POS || lead == AX_UNK)) e.flags |= FF_STEPVAR;
     if (it.kinds & FK_INDEX) e.ndim = 0;
     return e;
 }

@@ -180,13 +180,13 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
     bool scores = (value.kinds & FK_SCORES) != 0;
     bool selected = false, adv_positions = false;
     Fact ids_fact = fact_unknown();
-    for (int i = 0; i < nix; i++) r.flags |= ix[i].fact.flags & (FF_LOOPVAR | FF_STEPVAR);
+    for (int i = 0; i < nix; i++) r.flags |= ix[i].fact.flags & FF_LOOPVAR;
     bool loop_indexed = (r.flags & (FF_LOOPVAR | FF_STEPVAR)) != 0;
-    /* One step of a sequence: indexed by a step of some sequence (a token being iterated),
-     * or a loop counter on the position axis. A counter on the vocabulary axis (a loop over
-     * vocabulary chunks) is not a step. */
+    /* One step of a sequence: its position axis indexed by a value that moves with the loop.
+     * Which token is picked says nothing of the position (a label per example, a counter over
+     * vocabulary chunks); the scores must vary along positions themselves (rows of generate
+     * scores, the output of a step fed a growing context, or this position index). */
     bool step_indexed = false;
-    for (int i = 0; i < nix; i++) step_indexed |= (ix[i].fact.flags & FF_STEPVAR) != 0;
 
     int ell = -1, consumed = 0;
     for (int i = 0; i < nix; i++) {
@@ -237,7 +237,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
             continue;
         }
         if (x->kind == IX_INT) {
-            if ((x->fact.flags & FF_LOOPVAR) && axis != AX_VOCAB &&
+            if ((x->fact.flags & (FF_LOOPVAR | FF_STEPVAR)) && axis != AX_VOCAB &&
                 (axis == AX_POS || axis == AX_STEP || (!known && axis == AX_UNK)))
                 step_indexed = true;
             if (axis == AX_VOCAB || (!known && i == nix - 1 && nix >= 3 && scores)) selected = true;
@@ -311,6 +311,9 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
     return r;
 }
 
+static bool slice_moves_with_loop(Interp *in, TSNode slice);
+static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int nix);
+
 static Fact eval_subscript(Interp *in, TSNode node) {
     Fact value = interp_eval(in, parse_field(node, "value"));
     Index ix[FACT_MAX_DIMS + 2];
@@ -324,6 +327,23 @@ static Fact eval_subscript(Interp *in, TSNode node) {
     }
     if (value.obj == FO_OUTPUT && nix == 1 && ix[0].kind == IX_INT)
         return calls_output_part(value, index_object(in, value, ix, nix));
+    /* seq[:t] with t the loop's position: the context up to this step */
+    unsigned prefix = 0;
+    for (int i = 0; i < nix; i++)
+        if (ix[i].kind == IX_SLICE && slice_moves_with_loop(in, parse_unparen(ix[i].node))) prefix = FF_PREFIX;
+    Fact r = subscript_value(in, node, value, ix, nix);
+    r.flags |= prefix;
+    return r;
+}
+
+/* Does a bound of this slice vary with the enclosing loop? */
+static bool slice_moves_with_loop(Interp *in, TSNode slice) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(slice); i++)
+        if (interp_eval(in, ts_node_named_child(slice, i)).flags & FF_LOOPVAR) return true;
+    return false;
+}
+
+static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int nix) {
     /* with labels= the output is (loss, logits, ...): out[:2] is a tuple to unpack */
     bool tuple_slice = nix == 1 && ix[0].kind == IX_SLICE && (value.flags & FF_LABELS);
     if (value.obj == FO_OUTPUT && !(nix == 1 && ix[0].kind == IX_STRING) && !tuple_slice)

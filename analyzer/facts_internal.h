@@ -79,6 +79,7 @@ typedef struct Interp {
     int block_depth;       /* nested blocks being executed, across calls (bounds.h) */
     struct Budget *budget; /* steps, time and depth bounds of this file (bounds.h) */
     unsigned call_loopvar; /* FF_LOOPVAR of the arguments of the call being evaluated */
+    bool call_transfer;    /* the call being evaluated is a library transfer (table row) */
 } Interp;
 
 Fact interp_eval(Interp *in, TSNode expr);

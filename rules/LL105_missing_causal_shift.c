@@ -15,9 +15,8 @@ static void check(RuleContext *ctx) {
         if (e->delta == 1) {
             rules_emit(
                 ctx, e->node, "no-causal-shift",
-                "pair logits[:, :-1] with ids[:, 1:] (the logits at t predict token t + 1), or "
-                "pass "
-                "labels= and let the model shift",
+                "pair logits[:, :-1] with ids[:, 1:] (the logits at t predict token t + 1), "
+                "or pass labels= and let the model shift",
                 "%s at position t %s the token at position t%s; a causal LM's logits at t are "
                 "the distribution of token t + 1, so every token is scored under the next "
                 "one's distribution",
