@@ -16,12 +16,16 @@ typedef enum {
     BOUND_TIME,  /* the file took longer than its time budget (parse + analysis) */
 } BoundKind;
 
+/* Measured on 4,331 files of real evaluation code (lm-evaluation-harness, trl, peft, lighteval,
+ * helm, mlx-lm, fairseq, accelerate): the most any file needs is 91,656 steps and 0.1 s, and
+ * none reaches a depth bound; CPython itself refuses 200 nested brackets or 100 indentation
+ * levels. The bounds are far above that, and far below a hang or a stack overflow. */
 enum {
     BOUND_MAX_BYTES = 64 << 20,  /* source files larger than this are not read */
-    BOUND_MAX_TREE_DEPTH = 1000, /* syntax-tree nesting, checked right after parsing */
+    BOUND_MAX_TREE_DEPTH = 1000, /* syntax-tree nesting (the interpreter's first walk) */
     BOUND_MAX_NESTING = 400,     /* statements / expressions the interpreter nests */
-    BOUND_MAX_STEPS = 20000000,  /* statements + expressions interpreted per file */
-    BOUND_TIME_SECONDS = 10,     /* CPU time per file (parse + analysis) */
+    BOUND_MAX_STEPS = 2000000,   /* statements + expressions interpreted per file */
+    BOUND_TIME_SECONDS = 20,     /* CPU time per file (parse + analysis); x4 under sanitizers */
 };
 
 typedef struct Budget {

@@ -421,6 +421,17 @@ static bool choose_format(Settings *s, const CheckOptions *o, ReportFormat *f) {
     return !s->config_error;
 }
 
+/* README "Security": logitlint never writes to a file it analyses, even when told to. */
+static bool output_is_analysed(const char *out, const PathList *files) {
+    struct stat so, sf;
+    if (stat(out, &so) != 0) return false;
+    for (size_t i = 0; i < files->len; i++)
+        if (strcmp(files->items[i], "-") && stat(files->items[i], &sf) == 0 &&
+            sf.st_dev == so.st_dev && sf.st_ino == so.st_ino)
+            return true;
+    return false;
+}
+
 int cli_check(int argc, char **argv) {
     CheckOptions o;
     int rc = parse_options(argc, argv, &o);
@@ -483,6 +494,11 @@ int cli_check(int argc, char **argv) {
     free(enabled);
     diag_sort(&diags);
     if (!o.no_verify) attach_counterexamples(&diags, &cache);
+    if (o.output_file && output_is_analysed(o.output_file, &files)) {
+        fprintf(stderr, "logitlint: %s: is one of the analysed files, not overwritten\n",
+                o.output_file);
+        goto done;
+    }
     if (o.output_file && !(out = fopen(o.output_file, "w"))) {
         fprintf(stderr, "logitlint: %s: cannot write: %s\n", o.output_file, strerror(errno));
         out = stdout;

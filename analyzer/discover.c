@@ -87,6 +87,7 @@ static int walk(const char *dir, const char *abs, IgnoreStack *ig, const Discove
          * files are read through. */
         if (lstat(path, &st) != 0) {
             free(path);
+            free(names.items[i]);
             continue;
         }
         bool link = S_ISLNK(st.st_mode);
@@ -97,10 +98,12 @@ static int walk(const char *dir, const char *abs, IgnoreStack *ig, const Discove
                 problems++;
             }
             free(path);
+            free(names.items[i]);
             continue;
         }
         if (link && S_ISDIR(st.st_mode)) {
             free(path);
+            free(names.items[i]);
             continue;
         }
         char *abs_path = join(abs, names.items[i]);

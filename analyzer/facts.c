@@ -183,7 +183,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         /* labels[:, :-1] = ids[:, 1:]: positions of the target now hold other positions' values */
         if (parse_is(target, "subscript") && f.ndim != 0 && (f.kinds || align_known(&f))) {
             TSNode base = parse_field(target, "value");
-            bool found;
+            bool found = false;
             Fact b = parse_is(base, "identifier") || parse_is(base, "attribute") ? interp_lookup_key(in, base, &found)
                                                                                   : fact_unknown();
             if (found && align_known(&b)) {
@@ -702,4 +702,3 @@ int facts_origin_row(const Facts *facts, const Fact *f) {
     return row;
 }
 
-bool facts_axis_known(const Fact *f, int axis) { return fact_axis(f, axis) != AX_UNK; }

@@ -92,6 +92,8 @@ typedef enum {
     FO_ENCODING,  /* a tokenizer's output (input_ids, attention_mask) */
     FO_TUPLE,     /* a tuple / list literal with known elements */
     FO_CALLABLE,  /* an nn.Module-like object with a transfer: nn.LogSoftmax(dim=-1), ... */
+    FO_DISTRIBUTION, /* torch.distributions.Categorical: kinds/axes describe its .logits, which
+                        it normalises (log-probs, whatever it was built from) */
 } FactObject;
 
 /* Axis kinds, for tensors whose layout is known. */
@@ -181,6 +183,5 @@ void facts_free(Facts *facts);
 
 /* The 1-based row of a fact's origin, 0 if unknown. */
 int facts_origin_row(const Facts *facts, const Fact *f);
-bool facts_axis_known(const Fact *f, int axis);
 
 #endif

@@ -159,6 +159,7 @@ typedef enum {
     OP_ZIP,
     OP_SORTED,
     OP_APPEND,
+    OP_DISTRIBUTION,
     OP_SIZE,
     OP_ROLL,
     OP_PAD_TENSOR,
@@ -283,6 +284,8 @@ static const Transfer TENSOR_OPS[] = {
 /* Python builtins and objects of other libraries. */
 static const Transfer OTHER_OPS[] = {
     {"from_pretrained", OP_FROM_PRETRAINED, -1, -1},
+    {"Categorical", OP_DISTRIBUTION, -1, -1},
+    {"OneHotCategorical", OP_DISTRIBUTION, -1, -1},
     {"generate", OP_GENERATE, -1, -1},
     {"compute_transition_scores", OP_TRANSITION_SCORES, -1, -1},
     {"encode", OP_ENCODE, -1, -1},
@@ -866,6 +869,16 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
     switch (t->op) {
     case OP_FROM_PRETRAINED:
         return from_pretrained(qual ? qual : "", node);
+    case OP_DISTRIBUTION: { /* Categorical(probs=None, logits=None) */
+        Fact d = arg_fact(in, a, "logits", -1);
+        if (d.bottom) d = arg_fact(in, a, "probs", 0);
+        if (d.bottom || d.obj != FO_NONE) d = fact_unknown();
+        d.kinds = FK_LOGPROB;
+        d.flags &= ~(FF_SOFTMAX | FF_EXP | FF_WEAK);
+        d.obj = FO_DISTRIBUTION;
+        d.origin = node;
+        return d;
+    }
     case OP_GENERATE: {
         Fact g;
         if (!kw_truthy(in, a, "return_dict_in_generate"))
@@ -974,6 +987,20 @@ static void append_to(Interp *in, TSNode receiver, Fact list, Fact x, bool exten
 
 static Fact eval_call(Interp *in, TSNode call);
 
+/* A categorical distribution's log_prob(value): normalised log-probs at the given tokens. */
+static Fact distribution_method(TSNode call, Fact dist, const char *method, size_t len) {
+    Fact r = dist;
+    r.obj = FO_NONE;
+    r.origin = call;
+    if (len == 8 && !memcmp(method, "log_prob", 8)) {
+        r.flags |= FF_SELECTED;
+        fact_remove_axis(&r, -1);
+        return r;
+    }
+    if (len == 6 && !memcmp(method, "sample", 6)) return fact_of(FK_IDS, 0, call);
+    return fact_unknown();
+}
+
 /* A call we know nothing of still returns something derived from its arguments: if one of
  * them varies with the loop, so does the result (VOCAB.index(token) is token-dependent). */
 Fact calls_eval(Interp *in, TSNode call) {
@@ -1060,6 +1087,7 @@ static Fact eval_call(Interp *in, TSNode call) {
             if (recv.obj == FO_MODEL && ((p && p->op == OP_PASS) || (mlen == 4 && !memcmp(method, "eval", 4))))
                 return recv;
         }
+        if (recv.obj == FO_DISTRIBUTION) return distribution_method(call, recv, method, mlen);
         if (recv.obj == FO_TOKENIZER) {
             const Transfer *t = find_transfer(OTHER_OPS, method, mlen);
             if (t) return apply_other_op(in, call, t, recv, &a, NULL);
@@ -1219,6 +1247,14 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
             return f;
         }
         return fact_unknown();
+    case FO_DISTRIBUTION: {
+        Fact r = obj;
+        r.obj = FO_NONE;
+        r.origin = attr_node;
+        if (name_is(attr, len, "logits")) return r;
+        if (name_is(attr, len, "probs")) return r.kinds = FK_PROB, r;
+        return fact_unknown();
+    }
     case FO_TUPLE:
         if (name_is(attr, len, "values") && obj.nelems == 2) return obj.elems[0];
         if (name_is(attr, len, "indices") && obj.nelems == 2) return obj.elems[1];

@@ -136,12 +136,24 @@ TSNode parse_unparen(TSNode n) {
     return n;
 }
 
+enum { PARSE_KIDS_INDEXED = 8 };
+
 void parse_kids_begin(ParseKids *k, TSNode n) {
+    k->node = n;
+    k->next = 0;
+    k->count = ts_node_named_child_count(n);
+    k->indexed = k->count <= PARSE_KIDS_INDEXED;
+    if (k->indexed) return;
     k->cursor = ts_tree_cursor_new(n);
     k->more = ts_tree_cursor_goto_first_child(&k->cursor);
 }
 
 bool parse_kids_next(ParseKids *k, TSNode *child) {
+    if (k->indexed) {
+        if (k->next >= k->count) return false;
+        *child = ts_node_named_child(k->node, k->next++);
+        return true;
+    }
     while (k->more) {
         TSNode c = ts_tree_cursor_current_node(&k->cursor);
         k->more = ts_tree_cursor_goto_next_sibling(&k->cursor);
@@ -153,4 +165,6 @@ bool parse_kids_next(ParseKids *k, TSNode *child) {
     return false;
 }
 
-void parse_kids_end(ParseKids *k) { ts_tree_cursor_delete(&k->cursor); }
+void parse_kids_end(ParseKids *k) {
+    if (!k->indexed) ts_tree_cursor_delete(&k->cursor);
+}

@@ -47,6 +47,11 @@ TSNode parse_unparen(TSNode n);
 typedef struct ParseKids {
     TSTreeCursor cursor;
     bool more;
+    /* A node with few named children is indexed instead: a cursor costs an allocation and a
+     * walk through hidden nodes, more than re-walking a handful of children. */
+    TSNode node;
+    uint32_t next, count;
+    bool indexed;
 } ParseKids;
 void parse_kids_begin(ParseKids *k, TSNode n);
 bool parse_kids_next(ParseKids *k, TSNode *child);

@@ -6,13 +6,46 @@
 
 static json_t *location(int row, int col) { return json_pack("{s:i, s:i}", "row", row, "column", col); }
 
+/* A JSON string for text that may not be UTF-8 (a file name in Latin-1, bytes copied from a
+ * source file): jansson refuses invalid UTF-8, so each byte of an invalid sequence becomes
+ * U+FFFD and the field is never dropped. */
+static json_t *json_text(const char *s) {
+    json_t *j = json_string(s);
+    if (j) return j;
+    size_t n = strlen(s), k = 0;
+    char *clean = util_xmalloc(3 * n + 1);
+    for (size_t i = 0; i < n;) {
+        const unsigned char *p = (const unsigned char *)s + i;
+        size_t len = p[0] < 0x80 ? 1 : (p[0] >> 5) == 6 ? 2 : (p[0] >> 4) == 14 ? 3 : (p[0] >> 3) == 30 ? 4 : 0;
+        bool ok = len > 0 && i + len <= n;
+        for (size_t c = 1; ok && c < len; c++) ok = (p[c] & 0xC0) == 0x80;
+        char one[5] = {0};
+        memcpy(one, p, ok ? len : 0);
+        json_t *probe = ok && len > 1 ? json_string(one) : NULL; /* overlong, surrogates */
+        if (ok && (len == 1 || probe)) {
+            memcpy(clean + k, p, len);
+            k += len;
+            i += len;
+        } else {
+            memcpy(clean + k, "\xEF\xBF\xBD", 3);
+            k += 3;
+            i++;
+        }
+        json_decref(probe);
+    }
+    clean[k] = '\0';
+    j = json_string(clean);
+    free(clean);
+    return j;
+}
+
 static json_t *diag_json(const Diagnostic *d) {
     json_t *o = json_object();
     json_object_set_new(o, "code", json_string(d->rule->code));
     json_object_set_new(o, "name", json_string(d->rule->name));
-    json_object_set_new(o, "message", json_string(d->message));
-    json_object_set_new(o, "help", d->help ? json_string(d->help) : json_null());
-    json_object_set_new(o, "filename", json_string(d->filename));
+    json_object_set_new(o, "message", json_text(d->message));
+    json_object_set_new(o, "help", d->help ? json_text(d->help) : json_null());
+    json_object_set_new(o, "filename", json_text(d->filename));
     json_object_set_new(o, "location", location(d->row, d->col));
     json_object_set_new(o, "end_location", location(d->end_row, d->end_col));
     json_object_set_new(o, "cell", d->cell ? json_integer(d->cell) : json_null());

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "util.h"
 
 static void build_line_map(Source *src) {
@@ -45,7 +46,13 @@ SourceStatus source_load_stream(Source *src, void *file, const char *display_pat
         if (len == cap) buf = util_xrealloc(buf, cap *= 2);
         size_t got = fread(buf + len, 1, cap - len, f);
         len += got;
-        if (got == 0) break;
+        if (got == 0 || len > BOUND_MAX_BYTES) break;
+    }
+    if (len > BOUND_MAX_BYTES) { /* bounds.h: never parsed (tree-sitter's offsets are 32-bit) */
+        snprintf(err, errlen, "%s: skipped: %s", display_path, bounds_describe(BOUND_SIZE));
+        free(buf);
+        memset(src, 0, sizeof *src);
+        return SOURCE_ERR_READ;
     }
     if (ferror(f)) {
         snprintf(err, errlen, "%s: cannot read: %s", display_path, strerror(errno));

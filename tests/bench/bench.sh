@@ -39,7 +39,7 @@ if ! cmp -s "$here/package-lock.json" "$npm_dir/package-lock.json" 2>/dev/null; 
     rm -rf "$npm_dir"
     mkdir -p "$npm_dir"
     cp "$here/package.json" "$here/package-lock.json" "$npm_dir/"
-    (cd "$npm_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+    (cd "$npm_dir" && npm ci --prefer-offline --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 # The native binary the npm package ships (the JS shim would add node's start-up to each run).
 astgrep=$(ls "$npm_dir"/node_modules/@ast-grep/cli-*/ast-grep 2>/dev/null | head -n1 || true)
