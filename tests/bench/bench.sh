@@ -78,13 +78,14 @@ best_of() {
     shift 2
     local best="" best_rss="" best_cpu="" i w r u sy
     for ((i = 0; i < n; i++)); do
-        /usr/bin/time -f '%e %M %U %S' -o "$work/time.txt" "$@" >"$work/$name.out" 2>"$work/$name.err" || true
+        /usr/bin/time -f '%e %M %U %S' -o "$work/time.txt" "$@" >"$work/$name.try" 2>"$work/$name.err" || true
         # (a command that exits non-zero, as flake8 does with findings, adds a line before)
         read -r w r u sy < <(tail -n1 "$work/time.txt")
         if [ -z "$best" ] || awk -v a="$w" -v b="$best" 'BEGIN {exit !(a < b)}'; then
             best=$w
             best_rss=$r
             best_cpu=$(awk -v u="$u" -v s="$sy" 'BEGIN {printf "%.2f", u + s}')
+            mv "$work/$name.try" "$work/$name.out" # the output of the run reported
         fi
     done
     wall[$name]=$best
