@@ -182,20 +182,7 @@ void align_index(Interp *in, Fact *r, const Fact *value, TSNode idx, const Fact 
 /* x[s:e] (no step) on the position axis. */
 void align_slice(Interp *in, Fact *r, const Fact *value, TSNode slice) {
     TSNode parts[3];
-    memset(parts, 0, sizeof parts);
-    int k = 0;
-    bool pending = false;
-    uint32_t n = ts_node_child_count(slice);
-    for (uint32_t i = 0; i < n && k < 3; i++) {
-        TSNode c = ts_node_child(slice, i);
-        if (!ts_node_is_named(c)) {
-            k++;
-            pending = false;
-            continue;
-        }
-        if (!pending && !parse_is(c, "comment")) parts[k] = c;
-        pending = true;
-    }
+    parse_slice_parts(slice, parts);
     if (!ts_node_is_null(parts[2])) {
         align_clear(r);
         return;
@@ -217,20 +204,7 @@ void align_slice(Interp *in, Fact *r, const Fact *value, TSNode slice) {
  * [-n:], [:n], [a:b]. ([:-1], [1:] and [1:-1] only shift.) */
 bool align_slice_restricts(Interp *in, TSNode slice) {
     TSNode parts[3];
-    memset(parts, 0, sizeof parts);
-    int k = 0;
-    bool pending = false;
-    uint32_t n = ts_node_child_count(slice);
-    for (uint32_t i = 0; i < n && k < 3; i++) {
-        TSNode c = ts_node_child(slice, i);
-        if (!ts_node_is_named(c)) {
-            k++;
-            pending = false;
-            continue;
-        }
-        if (!pending && !parse_is(c, "comment")) parts[k] = c;
-        pending = true;
-    }
+    parse_slice_parts(slice, parts);
     long v;
     if (!ts_node_is_null(parts[0]) && !(interp_int_literal(in, parts[0], &v) && (v == 0 || v == 1)))
         return true;

@@ -57,20 +57,7 @@ static Index classify_index(Interp *in, TSNode n) {
 static void slice_bounds(Interp *in, TSNode slice, bool *drops_last, bool *drops_first, bool *partial) {
     *drops_last = *drops_first = *partial = false;
     TSNode parts[3];
-    memset(parts, 0, sizeof parts);
-    int k = 0;
-    uint32_t n = ts_node_child_count(slice);
-    bool pending = false;
-    for (uint32_t i = 0; i < n && k < 3; i++) {
-        TSNode c = ts_node_child(slice, i);
-        if (!ts_node_is_named(c)) { /* ':' */
-            k += 1;
-            pending = false;
-            continue;
-        }
-        if (!pending) parts[k] = c;
-        pending = true;
-    }
+    parse_slice_parts(slice, parts);
     long v;
     if (!ts_node_is_null(parts[0])) {
         *partial = true;

@@ -168,3 +168,20 @@ bool parse_kids_next(ParseKids *k, TSNode *child) {
 void parse_kids_end(ParseKids *k) {
     if (!k->indexed) ts_tree_cursor_delete(&k->cursor);
 }
+
+void parse_slice_parts(TSNode slice, TSNode parts[3]) {
+    memset(parts, 0, 3 * sizeof *parts);
+    int k = 0;
+    bool pending = false;
+    uint32_t n = ts_node_child_count(slice);
+    for (uint32_t i = 0; i < n && k < 3; i++) {
+        TSNode c = ts_node_child(slice, i);
+        if (!ts_node_is_named(c)) { /* ':' */
+            k++;
+            pending = false;
+            continue;
+        }
+        if (!pending && !parse_is(c, "comment")) parts[k] = c;
+        pending = true;
+    }
+}

@@ -34,6 +34,8 @@ static inline bool parse_is(TSNode n, const char *type) {
 bool parse_text_eq(const Source *src, TSNode n, const char *s);
 const char *parse_text(const Source *src, TSNode n, size_t *len);
 TSNode parse_field(TSNode n, const char *field);
+/* start, stop and step of a slice node (null nodes where absent). */
+void parse_slice_parts(TSNode slice, TSNode parts[3]);
 /* The node with parentheses stripped. */
 TSNode parse_unparen(TSNode n);
 
