@@ -100,13 +100,11 @@ Fact interp_lookup(Interp *in, TSNode ident) {
     Binding *b = env_find(&in->frame->env, name, len);
     if (!b && in->frame != in->module) b = env_find(&in->module->env, name, len);
     if (b) return b->fact;
-    for (size_t i = 0; i < in->funcs.len; i++) {
-        FuncInfo *fi = &in->funcs.items[i];
-        if (fi->len == len && memcmp(fi->name, name, len) == 0) {
-            Fact f = fact_object(FO_FUNC, 0, ident);
-            f.def = fi->def;
-            return f;
-        }
+    FuncInfo *fi = funcs_find(in, name, len);
+    if (fi) {
+        Fact f = fact_object(FO_FUNC, 0, ident);
+        f.def = fi->def;
+        return f;
     }
     for (const char *const *bi = BUILTINS; *bi; bi++)
         if (strlen(*bi) == len && memcmp(*bi, name, len) == 0) {
@@ -604,8 +602,8 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Fact *self
     for (int i = 0; i < in->call_depth; i++)
         if (ts_node_eq(in->call_stack[i], def)) return fact_unknown(); /* recursion */
     in->call_stack[in->call_depth++] = def;
-    for (size_t i = 0; i < in->funcs.len; i++)
-        if (ts_node_eq(in->funcs.items[i].def, def)) in->funcs.items[i].analysed = true;
+    FuncInfo *fi = funcs_of_def(in, def);
+    if (fi) fi->analysed = true;
     Fact r = run_function(in, def, call_args, self_fact);
     in->call_depth--;
     return r;
@@ -643,12 +641,11 @@ static void collect_functions(Interp *in, TSNode n, int depth, NodeList *callees
 static void mark_called(Interp *in, TSNode root) {
     NodeList callees = {0};
     collect_functions(in, root, 0, &callees);
+    funcs_index(in);
     for (size_t k = 0; k < callees.len && in->funcs.len; k++) {
         size_t len;
         const char *name = parse_text(in->src, callees.items[k], &len);
-        for (size_t i = 0; i < in->funcs.len; i++)
-            if (in->funcs.items[i].len == len && !memcmp(in->funcs.items[i].name, name, len))
-                in->funcs.items[i].called = true;
+        for (FuncInfo *fi = funcs_find(in, name, len); fi; fi = funcs_next(in, fi)) fi->called = true;
     }
     array_free(&callees);
 }
@@ -684,7 +681,7 @@ void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
             interp_call_user(&in, fi->def, (TSNode){0}, NULL);
         }
     array_free(&module.env);
-    array_free(&in.funcs);
+    funcs_free(&in);
 }
 
 void facts_free(Facts *facts) {

@@ -1102,11 +1102,8 @@ static Fact eval_call(Interp *in, TSNode call) {
         }
         /* obj.helper(...) where helper is a method of this file */
         if (recv.obj == FO_NONE || recv.obj == FO_OUTPUT) {
-            for (size_t i = 0; i < in->funcs.len; i++) {
-                FuncInfo *fi = &in->funcs.items[i];
-                if (fi->len == mlen && !memcmp(fi->name, method, mlen))
-                    return interp_call_user(in, fi->def, parse_field(call, "arguments"), &recv);
-            }
+            FuncInfo *fi = funcs_find(in, method, mlen);
+            if (fi) return interp_call_user(in, fi->def, parse_field(call, "arguments"), &recv);
         }
         if (recv.obj == FO_NONE && !recv.kinds && looks_like_model_call(in, &a) &&
             mlen == 7 && !memcmp(method, "forward", 7))

@@ -54,8 +54,9 @@ typedef struct FuncInfo {
     const char *name;
     size_t len;
     TSNode def;
-    bool called;   /* some call in this file names it: analysed at its call sites */
-    bool analysed; /* interpreted at least once */
+    bool called;       /* some call in this file names it: analysed at its call sites */
+    bool analysed;     /* interpreted at least once */
+    int32_t next_same; /* the next definition of the same name, -1 if none (facts_funcs.c) */
 } FuncInfo;
 
 typedef struct Frame {
@@ -73,6 +74,8 @@ typedef struct Interp {
     Frame *module;
     Frame *frame;
     Array(FuncInfo) funcs;
+    uint32_t *func_slots; /* hash index over funcs by name (facts_funcs.c) */
+    size_t func_nslots;
     TSNode call_stack[FACTS_MAX_CALL_DEPTH];
     int call_depth;
     int expr_depth;
@@ -92,6 +95,13 @@ bool interp_int_literal(Interp *in, TSNode n, long *value);
 bool interp_text_eq(Interp *in, TSNode n, const char *s);
 /* Calls a function of this file with argument facts; returns what its return holds. */
 Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Fact *self_fact);
+
+/* ---- facts_funcs.c: the file's functions by name ---- */
+void funcs_index(Interp *in);
+FuncInfo *funcs_find(Interp *in, const char *name, size_t len); /* first definition */
+FuncInfo *funcs_next(Interp *in, const FuncInfo *fi);          /* next of the same name */
+FuncInfo *funcs_of_def(Interp *in, TSNode def);
+void funcs_free(Interp *in);
 
 /* ---- facts_calls.c: what a call does to its arguments ---- */
 Fact calls_eval(Interp *in, TSNode call);
