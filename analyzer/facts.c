@@ -171,6 +171,20 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
             if ((f.kinds & FK_SCORES) && !head.sym && !tail.sym) loop &= ~FF_JOINED;
             f.flags |= loop;
             if (head.sym || tail.sym) f.head = head, f.tail = tail;
+        } else if (f.obj == FO_OUTPUT && !(f.flags & (FF_TOKENS_IN | FF_GENERATE)) &&
+                   !parse_is(target, "subscript")) {
+            /* `logits = model(x)` (mlx, custom modules): what the output holds as a tensor is
+             * not known from data flow; a name saying scores is evidence, as for an unknown. */
+            TSNode leaf = parse_is(target, "attribute") ? parse_field(target, "attribute") : target;
+            size_t llen;
+            const char *lname = parse_text(in->src, leaf, &llen);
+            Fact h = calls_name_heuristic(leaf, lname, llen);
+            if (h.kinds & FK_SCORES) {
+                h.flags |= f.flags & (FF_STEPVAR | FF_PADDED | FF_JOINED | FF_SEQ2SEQ);
+                h.head = f.head;
+                h.tail = f.tail;
+                f = h;
+            }
         }
         /* Token ids (or a value of unknown kind) of unknown alignment are a sequence of their
          * own from here (facts_align.c). */

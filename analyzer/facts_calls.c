@@ -397,6 +397,7 @@ static Fact normalize(Interp *in, TSNode node, Fact x, int dim, bool log) {
 }
 
 static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
+    if (dim == 2) fact_assume_lm_layout(&x, 3);
     Fact r = x;
     if (!(x.kinds & FK_SCORES)) {
         if (x.kinds & (FK_IDS | FK_MASK)) return x;

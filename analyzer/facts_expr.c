@@ -165,7 +165,10 @@ static void align_subscript(Interp *in, Fact *r, const Fact *value, Index *ix, i
 static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix) {
     Fact r = value;
     bool scores = (value.kinds & FK_SCORES) != 0;
-    bool selected = false, adv_positions = false;
+    /* Advanced indices: positions paired by an arange / range index make a position axis;
+     * token ids alone (logits[0, -1, label_ids]) make an axis over those tokens, at one
+     * position. */
+    bool selected = false, adv_positions = false, adv_tokens = false;
     Fact ids_fact = fact_unknown();
     for (int i = 0; i < nix; i++) r.flags |= ix[i].fact.flags & FF_LOOPVAR;
     bool loop_indexed = (r.flags & (FF_LOOPVAR | FF_STEPVAR)) != 0;
@@ -180,6 +183,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         if (ix[i].kind == IX_ELLIPSIS) ell = i;
         else if (ix[i].kind != IX_NONE) consumed++;
     }
+    if (ell < 0 && consumed == nix) fact_assume_lm_layout(&value, nix);
     bool known = value.ndim >= 0;
     AxisKind in_axes[FACT_MAX_DIMS] = {0};
     int in_ndim = value.ndim;
@@ -242,7 +246,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
             if ((f.kinds & FK_IDS) && scores && (axis == AX_VOCAB || axis == AX_UNK)) {
                 selected = true;
                 ids_fact = f;
-                if (f.ndim != 0) adv_positions = true;
+                if (f.ndim != 0) adv_tokens = true;
                 continue;
             }
             if (f.kinds & FK_INDEX) { /* arange / range over positions */
@@ -261,18 +265,18 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
     }
     if (known && !overflow) {
         while (cursor < in_ndim) out_axes[out_n++] = in_axes[cursor++];
-        if (adv_positions && out_n < FACT_MAX_DIMS) {
-            /* advanced indices over positions and vocabulary leave one position axis */
+        if ((adv_positions || adv_tokens) && out_n < FACT_MAX_DIMS) {
+            /* the advanced indices leave one axis, where the first of them stood */
             int at = 0;
             while (at < out_n && out_axes[at] == AX_BATCH) at++;
             for (int k = out_n; k > at; k--) out_axes[k] = out_axes[k - 1];
-            out_axes[at] = AX_POS;
+            out_axes[at] = adv_positions ? AX_POS : AX_ITEM;
             out_n++;
         }
         fact_set_axes(&r, out_n <= FACT_MAX_DIMS ? out_n : FACT_MAX_DIMS + 1, out_axes);
     } else {
         r.ndim = -1;
-        r.ax_last = selected ? (adv_positions ? AX_POS : AX_UNK) : value.ax_last;
+        r.ax_last = selected ? (adv_positions ? AX_POS : adv_tokens ? AX_ITEM : AX_UNK) : value.ax_last;
         if (nix == 1 && ix[0].kind == IX_INT) r.ax_last = value.ax_last;
         /* x[..., 0] after a keepdim gather: what is left of selected scores is positions */
         if (ix[nix - 1].kind == IX_INT && value.ax_last == AX_ONE && (nix == 1 || ell >= 0))

@@ -20,6 +20,9 @@ int fact_find_axis(const Fact *f, AxisKind kind);
 void fact_remove_axis(Fact *f, int dim);
 void fact_insert_axis(Fact *f, int dim, AxisKind kind);
 void fact_replace_axis(Fact *f, int dim, AxisKind kind);
+/* Scores of unknown rank used as 3-D (x[:, :-1, :], gather(dim=2)): LM logits are
+ * [batch, seq, vocab]. */
+void fact_assume_lm_layout(Fact *f, int ndim);
 bool fact_is_tensorish(const Fact *f);
 /* Flags a derived value inherits from an operand. */
 unsigned fact_inherited_flags(const Fact *f);

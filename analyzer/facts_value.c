@@ -145,3 +145,8 @@ void fact_replace_axis(Fact *f, int dim, AxisKind kind) {
 bool fact_is_tensorish(const Fact *f) { return f->obj == FO_NONE && f->kinds != 0; }
 
 unsigned fact_inherited_flags(const Fact *f) { return f->flags & ~(FF_GENERATE | FF_LABELS); }
+
+void fact_assume_lm_layout(Fact *f, int ndim) {
+    if (ndim != 3 || f->ndim >= 0 || !(f->kinds & FK_SCORES) || f->ax_last != AX_VOCAB) return;
+    fact_set_axes(f, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
+}
