@@ -8,12 +8,14 @@ void diag_free(Diagnostic *d) {
     free(d->filename);
     free(d->message);
     free(d->help);
-    for (int i = 0; i < d->nframe; i++) free(d->frame_lines[i]);
+    for (int i = 0; i < d->nframe; i++)
+        free(d->frame_lines[i]);
     free(d->frame_lines);
 }
 
 void diag_list_free(DiagList *list) {
-    for (size_t i = 0; i < list->len; i++) diag_free(&list->items[i]);
+    for (size_t i = 0; i < list->len; i++)
+        diag_free(&list->items[i]);
     array_free(list);
 }
 

@@ -11,9 +11,9 @@
 
 /* Directories that never hold the project's own code (ruff's defaults, abridged); `.*` is
  * every hidden directory (.git, .venv, .tox). NULL-ended. */
-const char *const discover_default_excludes[] = {".*", "__pycache__", "node_modules", "venv",
-                                                 "site-packages", "__pypackages__", "_build",
-                                                 "buck-out", "dist", NULL};
+const char *const discover_default_excludes[] = {
+    ".*",     "__pycache__", "node_modules", "venv", "site-packages", "__pypackages__",
+    "_build", "buck-out",    "dist",         NULL};
 
 static const char *base_name(const char *path) {
     const char *b = strrchr(path, '/');
@@ -61,7 +61,8 @@ static int compare_names(const void *a, const void *b) {
 
 static char *join(const char *dir, const char *name) {
     size_t n = strlen(dir);
-    return n && dir[n - 1] == '/' ? util_xasprintf("%s%s", dir, name) : util_xasprintf("%s/%s", dir, name);
+    return n && dir[n - 1] == '/' ? util_xasprintf("%s%s", dir, name)
+                                  : util_xasprintf("%s/%s", dir, name);
 }
 
 static int walk(const char *dir, const char *abs, IgnoreStack *ig, const DiscoverFilter *filter,
@@ -180,6 +181,7 @@ int discover_paths_filtered(const char *path, const DiscoverFilter *filter, Path
 }
 
 void discover_free(PathList *files) {
-    for (size_t i = 0; i < files->len; i++) free(files->items[i]);
+    for (size_t i = 0; i < files->len; i++)
+        free(files->items[i]);
     array_free(files);
 }

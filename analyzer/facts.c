@@ -20,8 +20,10 @@ static Binding *env_find(Env *env, const char *name, size_t len) {
 
 static void env_set(Interp *in, const char *name, size_t len, Fact f) {
     Binding *b = env_find(&in->frame->env, name, len);
-    if (b) b->fact = f;
-    else array_push(&in->frame->env, ((Binding){name, len, f}));
+    if (b)
+        b->fact = f;
+    else
+        array_push(&in->frame->env, ((Binding){name, len, f}));
 }
 
 static Env env_copy(const Env *env) {
@@ -36,15 +38,19 @@ static Env env_copy(const Env *env) {
 static void env_join(Interp *in, Env *into, Env *other) {
     for (size_t i = 0; i < into->len; i++) {
         Binding *o = env_find(other, into->items[i].name, into->items[i].len);
-        into->items[i].fact = fact_join(in->arena, into->items[i].fact, o ? o->fact : fact_bottom());
+        into->items[i].fact =
+            fact_join(in->arena, into->items[i].fact, o ? o->fact : fact_bottom());
     }
     for (size_t i = 0; i < other->len; i++)
-        if (!env_find(into, other->items[i].name, other->items[i].len)) array_push(into, other->items[i]);
+        if (!env_find(into, other->items[i].name, other->items[i].len))
+            array_push(into, other->items[i]);
 }
 
 /* ---------- helpers ---------- */
 
-bool interp_text_eq(Interp *in, TSNode n, const char *s) { return parse_text_eq(in->src, n, s); }
+bool interp_text_eq(Interp *in, TSNode n, const char *s) {
+    return parse_text_eq(in->src, n, s);
+}
 
 bool interp_int_literal(Interp *in, TSNode n, long *value) {
     n = parse_unparen(n);
@@ -72,7 +78,8 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
     /* Where scores meet tokens: how their positions line up (facts_align.c). A gather along
      * positions or the batch pairs no tokens with scores. */
     int delta = FACT_NO_ALIGN;
-    if ((kind == EV_SELECT && axis != AX_POS && axis != AX_STEP && axis != AX_BATCH) || kind == EV_LOSS)
+    if ((kind == EV_SELECT && axis != AX_POS && axis != AX_STEP && axis != AX_BATCH) ||
+        kind == EV_LOSS)
         delta = align_delta(&a, &b);
     /* Loop bodies run twice and functions may be analysed in several contexts: keep one
      * event per (kind, node, what flowed in). */
@@ -89,10 +96,10 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
 /* ---------- names ---------- */
 
 static const char *const BUILTINS[] = {
-    "sum",    "len",      "range", "enumerate", "zip",  "float", "int",   "max",
-    "min",    "sorted",   "list",  "tuple",     "abs",  "round", "print", "reversed",
-    "map",    "isinstance", "str", "dict",      "set",  "any",   "all",   "iter",
-    "next",   "super",    "type",  "getattr",   "open", "bool",  NULL};
+    "sum",  "len",        "range", "enumerate", "zip",  "float", "int",   "max",
+    "min",  "sorted",     "list",  "tuple",     "abs",  "round", "print", "reversed",
+    "map",  "isinstance", "str",   "dict",      "set",  "any",   "all",   "iter",
+    "next", "super",      "type",  "getattr",   "open", "bool",  NULL};
 
 Fact interp_lookup(Interp *in, TSNode ident) {
     size_t len;
@@ -131,7 +138,9 @@ Fact interp_lookup_key(Interp *in, TSNode n, bool *found) {
 /* Element i of n when unpacking a value into a tuple of targets. */
 static Fact unpack_elem_of(Fact f, int i, int n);
 
-static Fact unpack_elem(Fact f, int i, int n) { return calls_output_part(f, unpack_elem_of(f, i, n)); }
+static Fact unpack_elem(Fact f, int i, int n) {
+    return calls_output_part(f, unpack_elem_of(f, i, n));
+}
 
 static Fact unpack_elem_of(Fact f, int i, int n) {
     if (f.obj == FO_TUPLE && f.nelems == n) return f.elems[i];
@@ -188,16 +197,17 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         }
         /* Token ids (or a value of unknown kind) of unknown alignment are a sequence of their
          * own from here (facts_align.c). */
-        if (f.obj == FO_NONE && (!f.kinds || (f.kinds & (FK_IDS | FK_MASK))) && f.ndim != 0 && !f.bottom &&
-            !align_known(&f) && !parse_is(target, "subscript"))
+        if (f.obj == FO_NONE && (!f.kinds || (f.kinds & (FK_IDS | FK_MASK))) && f.ndim != 0 &&
+            !f.bottom && !align_known(&f) && !parse_is(target, "subscript"))
             align_fresh(&f, target);
         env_set(in, name, len, f);
         /* labels[:, :-1] = ids[:, 1:]: positions of the target now hold other positions' values */
         if (parse_is(target, "subscript") && f.ndim != 0 && (f.kinds || align_known(&f))) {
             TSNode base = parse_field(target, "value");
             bool found = false;
-            Fact b = parse_is(base, "identifier") || parse_is(base, "attribute") ? interp_lookup_key(in, base, &found)
-                                                                                  : fact_unknown();
+            Fact b = parse_is(base, "identifier") || parse_is(base, "attribute")
+                         ? interp_lookup_key(in, base, &found)
+                         : fact_unknown();
             if (found && align_known(&b)) {
                 align_clear(&b);
                 size_t blen;
@@ -211,8 +221,10 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
             (f.obj == FO_MODEL || f.obj == FO_CALLABLE || f.obj == FO_TOKENIZER) &&
             interp_text_eq(in, parse_field(target, "object"), "self")) {
             Binding *b = env_find(&in->module->env, name, len);
-            if (b) b->fact = f;
-            else array_push(&in->module->env, ((Binding){name, len, f}));
+            if (b)
+                b->fact = f;
+            else
+                array_push(&in->module->env, ((Binding){name, len, f}));
         }
         return;
     }
@@ -228,7 +240,8 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
 /* Applies `target op= rhs`. Inside a loop, adding one position's value (FF_STEPVAR) to an
  * accumulator is an aggregation across positions; multiplying it is a product. */
 static Fact accumulate(Interp *in, TSNode stmt, Fact cur, const char *op, Fact rhs) {
-    bool per_step = in->frame->loop_depth > 0 && (rhs.flags & FF_STEPVAR) && fact_is_tensorish(&rhs);
+    bool per_step =
+        in->frame->loop_depth > 0 && (rhs.flags & FF_STEPVAR) && fact_is_tensorish(&rhs);
     if (per_step && (!strcmp(op, "+=") || !strcmp(op, "-="))) {
         interp_emit(in, EV_AGGREGATE, AGG_ACCUMULATE, stmt, rhs, fact_unknown(), AX_UNK);
         Fact r = rhs;
@@ -295,7 +308,8 @@ static bool concatenates_onto(Interp *in, TSNode call, TSNode target) {
         !interp_text_eq(in, fn, "concat") && !interp_text_eq(in, fn, "hstack"))
         return false;
     TSNode args = parse_field(call, "arguments");
-    TSNode seqs = ts_node_named_child_count(args) ? parse_unparen(ts_node_named_child(args, 0)) : args;
+    TSNode seqs =
+        ts_node_named_child_count(args) ? parse_unparen(ts_node_named_child(args, 0)) : args;
     if (!parse_is(seqs, "list") && !parse_is(seqs, "tuple")) return false;
     size_t len;
     const char *name = parse_text(in->src, target, &len);
@@ -309,7 +323,7 @@ static bool concatenates_onto(Interp *in, TSNode call, TSNode target) {
 
 static void exec_assign(Interp *in, TSNode stmt) {
     TSNode left = parse_field(stmt, "left"), right = parse_field(stmt, "right");
-    if (ts_node_is_null(right)) return; /* a bare annotation */
+    if (ts_node_is_null(right)) return;  /* a bare annotation */
     if (parse_is(right, "assignment")) { /* a = b = value */
         exec_assign(in, right);
         interp_bind(in, left, interp_eval(in, parse_field(right, "left")));
@@ -318,7 +332,8 @@ static void exec_assign(Interp *in, TSNode stmt) {
     /* total = total + x is total += x */
     TSNode r = parse_unparen(right);
     if (parse_is(r, "binary_operator") && parse_is(left, "identifier")) {
-        TSNode a = parse_unparen(parse_field(r, "left")), b = parse_unparen(parse_field(r, "right"));
+        TSNode a = parse_unparen(parse_field(r, "left")),
+               b = parse_unparen(parse_field(r, "right"));
         size_t lt_len;
         const char *lt = parse_text(in->src, left, &lt_len);
         char tmp[64];
@@ -357,7 +372,8 @@ static const char *dotted(Interp *in, TSNode n) {
     char *q = arena_alloc(in->arena, len + 1);
     size_t k = 0;
     for (size_t i = 0; i < len; i++)
-        if (t[i] != ' ' && t[i] != '\t' && t[i] != '\\' && t[i] != '\n' && t[i] != '\r') q[k++] = t[i];
+        if (t[i] != ' ' && t[i] != '\t' && t[i] != '\\' && t[i] != '\n' && t[i] != '\r')
+            q[k++] = t[i];
     return q;
 }
 
@@ -365,8 +381,10 @@ static void exec_import(Interp *in, TSNode stmt, bool from) {
     const char *base = NULL;
     if (from) {
         TSNode mod = parse_field(stmt, "module_name");
-        if (ts_node_is_null(mod) || parse_is(mod, "relative_import")) base = NULL;
-        else base = dotted(in, mod);
+        if (ts_node_is_null(mod) || parse_is(mod, "relative_import"))
+            base = NULL;
+        else
+            base = dotted(in, mod);
     }
     uint32_t n = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < n; i++) {
@@ -453,7 +471,8 @@ static void exec_loop(Interp *in, TSNode target, Fact elem, TSNode body) {
 
 static void exec_for(Interp *in, TSNode stmt) {
     Fact iterable = interp_eval(in, parse_field(stmt, "right"));
-    exec_loop(in, parse_field(stmt, "left"), calls_iterate(in, iterable), parse_field(stmt, "body"));
+    exec_loop(in, parse_field(stmt, "left"), calls_iterate(in, iterable),
+              parse_field(stmt, "body"));
     TSNode alt = parse_field(stmt, "alternative");
     if (!ts_node_is_null(alt)) exec_block(in, parse_field(alt, "body"));
 }
@@ -490,7 +509,8 @@ static void exec_block(Interp *in, TSNode block) {
     in->block_depth++;
     ParseKids k;
     parse_kids_begin(&k, block);
-    for (TSNode s; parse_kids_next(&k, &s) && bounds_spend(in->budget);) exec_stmt(in, s);
+    for (TSNode s; parse_kids_next(&k, &s) && bounds_spend(in->budget);)
+        exec_stmt(in, s);
     parse_kids_end(&k);
     in->block_depth--;
 }
@@ -501,9 +521,12 @@ static void exec_stmt(Interp *in, TSNode s) {
         uint32_t n = ts_node_named_child_count(s);
         for (uint32_t i = 0; i < n; i++) {
             TSNode c = ts_node_named_child(s, i);
-            if (parse_is(c, "assignment")) exec_assign(in, c);
-            else if (parse_is(c, "augmented_assignment")) exec_augassign(in, c);
-            else interp_eval(in, c);
+            if (parse_is(c, "assignment"))
+                exec_assign(in, c);
+            else if (parse_is(c, "augmented_assignment"))
+                exec_augassign(in, c);
+            else
+                interp_eval(in, c);
         }
     } else if (!strcmp(type, "if_statement")) {
         exec_branches(in, s);
@@ -522,7 +545,8 @@ static void exec_stmt(Interp *in, TSNode s) {
             if (parse_is(c, "block")) continue;
             uint32_t m = ts_node_named_child_count(c);
             for (uint32_t j = 0; j < m; j++)
-                if (parse_is(ts_node_named_child(c, j), "block")) exec_block(in, ts_node_named_child(c, j));
+                if (parse_is(ts_node_named_child(c, j), "block"))
+                    exec_block(in, ts_node_named_child(c, j));
         }
     } else if (!strcmp(type, "function_definition")) {
         size_t len;
@@ -533,7 +557,8 @@ static void exec_stmt(Interp *in, TSNode s) {
     } else if (!strcmp(type, "decorated_definition")) {
         exec_stmt(in, parse_field(s, "definition"));
     } else if (!strcmp(type, "return_statement")) {
-        Fact f = ts_node_named_child_count(s) ? interp_eval(in, ts_node_named_child(s, 0)) : fact_unknown();
+        Fact f = ts_node_named_child_count(s) ? interp_eval(in, ts_node_named_child(s, 0))
+                                              : fact_unknown();
         in->frame->ret = fact_join(in->arena, in->frame->ret, f);
     } else if (!strcmp(type, "import_statement")) {
         exec_import(in, s, false);
@@ -595,7 +620,8 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Fact *sel
         if (f.bottom && k < npos) f = pos[k];
         k++;
         if (f.bottom)
-            f = ts_node_is_null(dflt) ? calls_name_heuristic(name, pname, len) : interp_eval(in, dflt);
+            f = ts_node_is_null(dflt) ? calls_name_heuristic(name, pname, len)
+                                      : interp_eval(in, dflt);
         array_push(&env, ((Binding){pname, len, f}));
     }
     return env;
@@ -659,7 +685,8 @@ static void mark_called(Interp *in, TSNode root) {
     for (size_t k = 0; k < callees.len && in->funcs.len; k++) {
         size_t len;
         const char *name = parse_text(in->src, callees.items[k], &len);
-        for (FuncInfo *fi = funcs_find(in, name, len); fi; fi = funcs_next(in, fi)) fi->called = true;
+        for (FuncInfo *fi = funcs_find(in, name, len); fi; fi = funcs_next(in, fi))
+            fi->called = true;
     }
     array_free(&callees);
 }
@@ -674,8 +701,12 @@ void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
     memset(facts, 0, sizeof *facts);
     facts->src = parsed->src;
     Frame module = {.ret = fact_bottom()};
-    Interp in = {.facts = facts, .src = parsed->src, .arena = &facts->arena, .module = &module,
-                 .frame = &module, .budget = budget};
+    Interp in = {.facts = facts,
+                 .src = parsed->src,
+                 .arena = &facts->arena,
+                 .module = &module,
+                 .frame = &module,
+                 .budget = budget};
     mark_called(&in, parsed->root);
     exec_block(&in, parsed->root);
     /* Constructors first: the objects they store on self (a model, an nn.Softmax) are what
@@ -712,4 +743,3 @@ int facts_origin_row(const Facts *facts, const Fact *f) {
         row = src->line_cell_row[row - 1];
     return row;
 }
-

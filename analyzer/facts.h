@@ -45,26 +45,28 @@ enum {
     FF_PERTOKEN = 1 << 15,  /* loss with reduction="none": one value per token */
     FF_STABLE = 1 << 16,    /* max subtracted before exp() */
     FF_SUMEXP = 1 << 17,    /* a sum of exp(): log of it is a logsumexp */
-    FF_NOTLM = 1 << 18,     /* a model (or its output) whose head is no LM: logits are [batch, classes] */
-    FF_PREFIX = 1 << 21,    /* a context the loop cuts or grows along the iterated sequence: seq[:t],
-                               or ids = cat([ids, tok]) / ids.append(tok) (autoregressive steps) */
-    FF_BEAM = 1 << 20,      /* generate() output of a beam search: its scores are log-probs */
-    FF_OPAQUE = 1 << 19,    /* returned by code we cannot see that was handed scores: unknown,
-                               and its name is no evidence (it may well hold log-probs) */
+    FF_NOTLM =
+        1 << 18, /* a model (or its output) whose head is no LM: logits are [batch, classes] */
+    FF_PREFIX = 1 << 21, /* a context the loop cuts or grows along the iterated sequence: seq[:t],
+                            or ids = cat([ids, tok]) / ids.append(tok) (autoregressive steps) */
+    FF_BEAM = 1 << 20,   /* generate() output of a beam search: its scores are log-probs */
+    FF_OPAQUE = 1 << 19, /* returned by code we cannot see that was handed scores: unknown,
+                            and its name is no evidence (it may well hold log-probs) */
 };
 /* LL105/LL106 (facts_align.c). High bits, so that flags added above do not collide. */
 enum {
     FF_JOINED = 1 << 27, /* positions of two sequences joined (prompt + continuation, ctx + cont) */
-    FF_TOKENS_IN = 1 << 28, /* a model output computed from token ids: used as a tensor, its logits */
-    FF_MLM = 1 << 29,       /* a masked (bidirectional) LM: its logits at t are about token t */
+    FF_TOKENS_IN =
+        1 << 28,      /* a model output computed from token ids: used as a tensor, its logits */
+    FF_MLM = 1 << 29, /* a masked (bidirectional) LM: its logits at t are about token t */
 };
 /* LL107 (facts_labels.c): where a Hugging Face loss's labels come from, and what was done to
  * the mean it returns. Bits 22-24, between the two blocks above. */
 enum {
     FF_FULLLABELS = 1 << 22, /* model output / its loss: labels= the unmasked input ids (no -100) */
-    FF_COUNT = 1 << 23,  /* a number: the length of an unshifted token sequence (len(ids), ids.size(-1));
-                            a loss: its mean multiplied by such a length */
-    FF_SCALED = 1 << 24, /* a loss: its mean multiplied by a non-constant (a count: now a sum) */
+    FF_COUNT = 1 << 23,      /* a number: the length of an unshifted token sequence (len(ids),
+                                ids.size(-1));      a loss: its mean multiplied by such a length */
+    FF_SCALED = 1 << 24,  /* a loss: its mean multiplied by a non-constant (a count: now a sum) */
     FF_TRAINED = 1 << 25, /* a loss: backpropagated (loss.backward()), a training objective */
 };
 /* What a model output passes on to its loss. */
@@ -84,14 +86,14 @@ enum { FACT_NO_ALIGN = 127 };
 /* What kind of object a value is, beyond tensors. */
 typedef enum {
     FO_NONE = 0,
-    FO_MODULE,    /* a module or a function of one: qual = "torch.nn.functional.log_softmax" */
-    FO_FUNC,      /* a function defined in this file: def_node */
-    FO_MODEL,     /* a language model */
-    FO_OUTPUT,    /* a model call's output object */
-    FO_TOKENIZER, /* a tokenizer */
-    FO_ENCODING,  /* a tokenizer's output (input_ids, attention_mask) */
-    FO_TUPLE,     /* a tuple / list literal with known elements */
-    FO_CALLABLE,  /* an nn.Module-like object with a transfer: nn.LogSoftmax(dim=-1), ... */
+    FO_MODULE,       /* a module or a function of one: qual = "torch.nn.functional.log_softmax" */
+    FO_FUNC,         /* a function defined in this file: def_node */
+    FO_MODEL,        /* a language model */
+    FO_OUTPUT,       /* a model call's output object */
+    FO_TOKENIZER,    /* a tokenizer */
+    FO_ENCODING,     /* a tokenizer's output (input_ids, attention_mask) */
+    FO_TUPLE,        /* a tuple / list literal with known elements */
+    FO_CALLABLE,     /* an nn.Module-like object with a transfer: nn.LogSoftmax(dim=-1), ... */
     FO_DISTRIBUTION, /* torch.distributions.Categorical: kinds/axes describe its .logits, which
                         it normalises (log-probs, whatever it was built from) */
 } FactObject;
@@ -113,8 +115,8 @@ typedef struct Fact Fact;
 struct Fact {
     uint16_t kinds;
     uint32_t flags;
-    uint8_t obj;      /* FactObject */
-    int8_t ndim;      /* -1: unknown */
+    uint8_t obj; /* FactObject */
+    int8_t ndim; /* -1: unknown */
     uint8_t ax[FACT_MAX_DIMS];
     uint8_t ax_last;  /* when ndim is unknown: the kind of the last axis */
     bool bottom;      /* no value on this path (unassigned): the identity of join */

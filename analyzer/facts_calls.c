@@ -51,7 +51,8 @@ static void read_args(Interp *in, TSNode arglist, Args *a) {
             continue;
         } else if (a->npos < MAX_ARGS) {
             a->pos[a->npos] = c;
-            a->posf[a->npos] = interp_eval(in, parse_is(c, "list_splat") ? ts_node_named_child(c, 0) : c);
+            a->posf[a->npos] =
+                interp_eval(in, parse_is(c, "list_splat") ? ts_node_named_child(c, 0) : c);
             in->call_loopvar |= a->posf[a->npos].flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);
             if (a->posf[a->npos].kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
             a->npos++;
@@ -85,7 +86,8 @@ static Fact arg_fact(Interp *in, const Args *a, const char *kw, int pos) {
 static int arg_dim(Interp *in, const Args *a, int pos) {
     TSNode n = arg_node(in, a, "dim", "axis", pos);
     long v;
-    if (ts_node_is_null(n) || !interp_int_literal(in, n, &v) || v < -64 || v > 64) return FACT_NO_DIM;
+    if (ts_node_is_null(n) || !interp_int_literal(in, n, &v) || v < -64 || v > 64)
+        return FACT_NO_DIM;
     return (int)v;
 }
 
@@ -282,26 +284,25 @@ static const Transfer TENSOR_OPS[] = {
     {NULL, OP_NONE, 0, 0}};
 
 /* Python builtins and objects of other libraries. */
-static const Transfer OTHER_OPS[] = {
-    {"from_pretrained", OP_FROM_PRETRAINED, -1, -1},
-    {"Categorical", OP_DISTRIBUTION, -1, -1},
-    {"OneHotCategorical", OP_DISTRIBUTION, -1, -1},
-    {"generate", OP_GENERATE, -1, -1},
-    {"compute_transition_scores", OP_TRANSITION_SCORES, -1, -1},
-    {"encode", OP_ENCODE, -1, -1},
-    {"batch_encode_plus", OP_ENCODE, -1, -1},
-    {"encode_plus", OP_ENCODE, -1, -1},
-    {"convert_tokens_to_ids", OP_ENCODE, -1, -1},
-    {"apply_chat_template", OP_ENCODE, -1, -1},
-    {"pad", OP_PAD, -1, -1},
-    {"len", OP_LEN, -1, -1},
-    {"range", OP_RANGE, -1, -1},
-    {"enumerate", OP_ENUMERATE, -1, -1},
-    {"zip", OP_ZIP, -1, -1},
-    {"sorted", OP_SORTED, -1, -1},
-    {"append", OP_APPEND, -1, -1},
-    {"extend", OP_APPEND, -1, -1},
-    {NULL, OP_NONE, 0, 0}};
+static const Transfer OTHER_OPS[] = {{"from_pretrained", OP_FROM_PRETRAINED, -1, -1},
+                                     {"Categorical", OP_DISTRIBUTION, -1, -1},
+                                     {"OneHotCategorical", OP_DISTRIBUTION, -1, -1},
+                                     {"generate", OP_GENERATE, -1, -1},
+                                     {"compute_transition_scores", OP_TRANSITION_SCORES, -1, -1},
+                                     {"encode", OP_ENCODE, -1, -1},
+                                     {"batch_encode_plus", OP_ENCODE, -1, -1},
+                                     {"encode_plus", OP_ENCODE, -1, -1},
+                                     {"convert_tokens_to_ids", OP_ENCODE, -1, -1},
+                                     {"apply_chat_template", OP_ENCODE, -1, -1},
+                                     {"pad", OP_PAD, -1, -1},
+                                     {"len", OP_LEN, -1, -1},
+                                     {"range", OP_RANGE, -1, -1},
+                                     {"enumerate", OP_ENUMERATE, -1, -1},
+                                     {"zip", OP_ZIP, -1, -1},
+                                     {"sorted", OP_SORTED, -1, -1},
+                                     {"append", OP_APPEND, -1, -1},
+                                     {"extend", OP_APPEND, -1, -1},
+                                     {NULL, OP_NONE, 0, 0}};
 
 static const Transfer *find_transfer(const Transfer *table, const char *name, size_t len) {
     for (const Transfer *t = table; t->name; t++)
@@ -311,8 +312,9 @@ static const Transfer *find_transfer(const Transfer *table, const char *name, si
 
 /* Libraries whose functions the tensor table describes. */
 static bool numeric_root(const char *qual) {
-    static const char *const roots[] = {"torch", "numpy", "jax", "scipy", "tensorflow", "math",
-                                        "mlx", "statistics", "builtins", "flax", "optax", NULL};
+    static const char *const roots[] = {"torch",      "numpy", "jax",   "scipy",
+                                        "tensorflow", "math",  "mlx",   "statistics",
+                                        "builtins",   "flax",  "optax", NULL};
     size_t n = strcspn(qual, ".");
     for (const char *const *r = roots; *r; r++)
         if (strlen(*r) == n && !memcmp(*r, qual, n)) return true;
@@ -354,13 +356,19 @@ static Fact reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op
     }
     bool positions = axis == AX_POS || axis == AX_STEP;
     /* Rank unknown: selected scores can only be reduced over what is left, the positions. */
-    if (!positions && axis == AX_UNK && x.ndim < 0 && (x.flags & FF_SELECTED) && !(x.flags & FF_AGGREGATED))
+    if (!positions && axis == AX_UNK && x.ndim < 0 && (x.flags & FF_SELECTED) &&
+        !(x.flags & FF_AGGREGATED))
         positions = true;
     Fact r = x;
     if (positions) {
-        if (op == OP_PROD) interp_emit(in, EV_PRODUCT, AGG_SUM, node, x, fact_unknown(), axis);
-        else interp_emit(in, EV_AGGREGATE, op == OP_MEAN ? AGG_MEAN : op == OP_CUMSUM ? AGG_CUMSUM : AGG_SUM,
-                         node, x, fact_unknown(), axis);
+        if (op == OP_PROD)
+            interp_emit(in, EV_PRODUCT, AGG_SUM, node, x, fact_unknown(), axis);
+        else
+            interp_emit(in, EV_AGGREGATE,
+                        op == OP_MEAN     ? AGG_MEAN
+                        : op == OP_CUMSUM ? AGG_CUMSUM
+                                          : AGG_SUM,
+                        node, x, fact_unknown(), axis);
         r.flags = (r.flags | FF_AGGREGATED) & ~(FF_STEPVAR | FF_LOOPVAR);
         if (op == OP_CUMSUM) return r;
     } else if (axis == AX_VOCAB) {
@@ -387,7 +395,8 @@ static Fact normalize(Interp *in, TSNode node, Fact x, int dim, bool log) {
     if (dim == FACT_NO_DIM) dim = -1; /* torch's implicit dim and jax/scipy default: last */
     AxisKind axis = fact_axis(&x, dim);
     if (x.kinds & (FK_SCORES | FK_NUM))
-        interp_emit(in, EV_NORMALIZE, log ? NORM_LOG_SOFTMAX : NORM_SOFTMAX, node, x, fact_unknown(), axis);
+        interp_emit(in, EV_NORMALIZE, log ? NORM_LOG_SOFTMAX : NORM_SOFTMAX, node, x,
+                    fact_unknown(), axis);
     Fact r = x;
     if (!x.kinds && x.obj == FO_NONE) r = fact_of(0, 0, node);
     r.kinds = log ? FK_LOGPROB : FK_PROB;
@@ -405,8 +414,10 @@ static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
     }
     if (dim == FACT_NO_DIM) dim = -1;
     r.flags |= FF_SELECTED | (ids.flags & (FF_PADDED | FF_JOINED));
-    if (x.ndim >= 0) fact_replace_axis(&r, dim, AX_ONE);
-    else r.ax_last = AX_ONE;
+    if (x.ndim >= 0)
+        fact_replace_axis(&r, dim, AX_ONE);
+    else
+        r.ax_last = AX_ONE;
     interp_emit(in, EV_SELECT, 0, node, x, ids, fact_axis(&x, dim));
     return r;
 }
@@ -460,7 +471,8 @@ static Fact transpose(Interp *in, Fact x, const Args *a, int first, bool permute
 static Fact stack_or_cat(Interp *in, Fact list, int dim, bool cat) {
     if (list.obj == FO_TUPLE) {
         Fact j = fact_bottom();
-        for (int i = 0; i < list.nelems; i++) j = fact_join(in->arena, j, list.elems[i]);
+        for (int i = 0; i < list.nelems; i++)
+            j = fact_join(in->arena, j, list.elems[i]);
         if (j.bottom) return fact_unknown();
         Fact r = j;
         fact_insert_axis(&r, 0, (j.flags & FF_STEPVAR) ? AX_STEP : AX_ITEM);
@@ -472,8 +484,10 @@ static Fact stack_or_cat(Interp *in, Fact list, int dim, bool cat) {
     Fact r = list;
     if (cat) {
         fact_remove_axis(&r, 0);
-        if (outer == AX_STEP && dim != FACT_NO_DIM) fact_replace_axis(&r, dim, AX_POS);
-        else if (outer == AX_STEP && r.ndim >= 0) fact_replace_axis(&r, 0, AX_POS);
+        if (outer == AX_STEP && dim != FACT_NO_DIM)
+            fact_replace_axis(&r, dim, AX_POS);
+        else if (outer == AX_STEP && r.ndim >= 0)
+            fact_replace_axis(&r, 0, AX_POS);
         return r;
     }
     if (dim != FACT_NO_DIM && dim != 0) {
@@ -493,14 +507,19 @@ static Fact model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     if (a->has_splat && (a->splat.flags & FF_FULLLABELS)) /* enc["labels"] = enc["input_ids"] */
         flags |= FF_FULLLABELS | (a->splat.flags & FF_JOINED);
     if (k >= 0 && (flags & FF_LABELS))
-        flags |= labels_model_flags(in, a->kwf[k], a->kw_val[k], arg_node(in, a, "input_ids", NULL, 0));
+        flags |=
+            labels_model_flags(in, a->kwf[k], a->kw_val[k], arg_node(in, a, "input_ids", NULL, 0));
     Fact out = fact_object(FO_OUTPUT, flags, node);
     /* The logits at position t predict the input's token t + 1 (facts_align.c); a padded or
      * joined input makes padded or joined logits. */
     int ki = kw_index(in, a, "input_ids");
-    Fact input = ki >= 0 ? a->kwf[ki] : a->npos >= 1 ? a->posf[0] : a->has_splat ? a->splat : fact_unknown();
+    Fact input = ki >= 0        ? a->kwf[ki]
+                 : a->npos >= 1 ? a->posf[0]
+                 : a->has_splat ? a->splat
+                                : fact_unknown();
     out.flags |= input.flags & (FF_PADDED | FF_JOINED);
-    if (((input.kinds & FK_IDS) && !(input.flags & FF_WEAK)) || input.obj == FO_ENCODING) out.flags |= FF_TOKENS_IN;
+    if (((input.kinds & FK_IDS) && !(input.flags & FF_WEAK)) || input.obj == FO_ENCODING)
+        out.flags |= FF_TOKENS_IN;
     if (!((out.flags | model.flags) & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM))) {
         out.head = align_shift(input.head, 1);
         out.tail = align_shift(input.tail, 1);
@@ -516,16 +535,18 @@ static bool looks_like_model_call(Interp *in, const Args *a) {
 }
 
 static Fact from_pretrained(const char *qual, TSNode node) {
-    if (strstr(qual, "Tokenizer") || strstr(qual, "Processor")) return fact_object(FO_TOKENIZER, 0, node);
-    if (!strstr(qual, "Model") && !strstr(qual, "For") && !strstr(qual, "LM")) return fact_unknown();
+    if (strstr(qual, "Tokenizer") || strstr(qual, "Processor"))
+        return fact_object(FO_TOKENIZER, 0, node);
+    if (!strstr(qual, "Model") && !strstr(qual, "For") && !strstr(qual, "LM"))
+        return fact_unknown();
     unsigned flags = 0;
     if (strstr(qual, "Seq2Seq") || strstr(qual, "T5") || strstr(qual, "Bart") ||
         strstr(qual, "EncoderDecoder") || strstr(qual, "MT5") || strstr(qual, "Pegasus"))
         flags |= FF_SEQ2SEQ;
     if (strstr(qual, "MaskedLM")) flags |= FF_MLM;
     /* Classification / QA heads: their logits are over classes or spans, not the vocabulary. */
-    if (strstr(qual, "Classification") || strstr(qual, "MultipleChoice") || strstr(qual, "QuestionAnswering") ||
-        strstr(qual, "ForRegression"))
+    if (strstr(qual, "Classification") || strstr(qual, "MultipleChoice") ||
+        strstr(qual, "QuestionAnswering") || strstr(qual, "ForRegression"))
         flags |= FF_NOTLM;
     return fact_object(FO_MODEL, flags, node);
 }
@@ -550,7 +571,8 @@ static bool texts_batch(Interp *in, const Args *a) {
     if (!parse_is(n, "identifier")) return false;
     size_t len;
     const char *name = parse_text(in->src, n, &len);
-    bool plural = len >= 2 && (name[len - 1] == 's' || name[len - 1] == 'S') && name[len - 2] != 's';
+    bool plural =
+        len >= 2 && (name[len - 1] == 's' || name[len - 1] == 'S') && name[len - 2] != 's';
     return plural || icontains(name, len, "batch") || icontains(name, len, "list");
 }
 
@@ -561,7 +583,8 @@ static Fact encoding(Interp *in, const Args *a, TSNode node) {
     if ((flags & FF_PADDED) && !kw_string_is(in, a, "padding", "max_length") && !texts_batch(in, a))
         flags &= ~FF_PADDED;
     /* text of several parts, or a text pair: the ids hold both */
-    if ((a->npos >= 1 && (a->posf[0].flags & FF_JOINED)) || a->npos >= 2 || kw_index(in, a, "text_pair") >= 0)
+    if ((a->npos >= 1 && (a->posf[0].flags & FF_JOINED)) || a->npos >= 2 ||
+        kw_index(in, a, "text_pair") >= 0)
         flags |= FF_JOINED;
     Fact f = fact_object(FO_ENCODING, flags, node);
     align_fresh(&f, node);
@@ -604,7 +627,9 @@ static Fact apply_loss(Interp *in, TSNode node, Fact input, Fact target, bool nl
     if (per_token) r.flags |= target.flags & (FF_SHIFTED | FF_PADDED);
     /* per-token losses at -100 / masked targets are 0: masked; padded or joined scores or
      * targets leave their positions in the losses */
-    if (per_token) r.flags |= (target.flags & (FF_MASKED | FF_JOINED)) | (input.flags & (FF_PADDED | FF_JOINED));
+    if (per_token)
+        r.flags |=
+            (target.flags & (FF_MASKED | FF_JOINED)) | (input.flags & (FF_PADDED | FF_JOINED));
     return r;
 }
 
@@ -614,13 +639,18 @@ static void rank_key(Interp *in, const Args *a, TSNode node) {
     if (k < 0) return;
     TSNode key = parse_unparen(a->kw_val[k]);
     Fact v = fact_unknown();
-    if (parse_is(key, "lambda")) v = interp_eval(in, parse_field(key, "body"));
-    else if (parse_is(key, "attribute") && parse_text_eq(in->src, parse_field(key, "attribute"), "get"))
+    if (parse_is(key, "lambda"))
+        v = interp_eval(in, parse_field(key, "body"));
+    else if (parse_is(key, "attribute") &&
+             parse_text_eq(in->src, parse_field(key, "attribute"), "get"))
         v = calls_iterate(in, interp_eval(in, parse_field(key, "object")));
-    if (v.kinds & (FK_SCORES | FK_LOSS | FK_NUM)) interp_emit(in, EV_RANK, 0, node, v, fact_unknown(), AX_UNK);
+    if (v.kinds & (FK_SCORES | FK_LOSS | FK_NUM))
+        interp_emit(in, EV_RANK, 0, node, v, fact_unknown(), AX_UNK);
 }
 
-static bool reduction_none(Interp *in, const Args *a) { return kw_string_is(in, a, "reduction", "none"); }
+static bool reduction_none(Interp *in, const Args *a) {
+    return kw_string_is(in, a, "reduction", "none");
+}
 
 /* cat([ctx, cont], dim=-1) of token ids along their positions: the positions of both, the
  * first one's head and the last one's tail (facts_align.c). */
@@ -633,7 +663,9 @@ static void cat_positions(Interp *in, Fact *r, TSNode list, int dim) {
     Fact last = interp_eval(in, ts_node_named_child(list, n - 1));
     Fact ids = (last.kinds & FK_IDS) ? last : first;
     AxisKind k = fact_axis(&ids, dim);
-    if (!(k == AX_POS || k == AX_STEP || (ids.ndim < 0 && (dim == -1 || dim == 1))) || !(ids.kinds & FK_IDS)) return;
+    if (!(k == AX_POS || k == AX_STEP || (ids.ndim < 0 && (dim == -1 || dim == 1))) ||
+        !(ids.kinds & FK_IDS))
+        return;
     Fact c = align_concat(first, last); /* a first part of unknown alignment: head unknown */
     r->head = c.head;
     r->tail = c.tail;
@@ -642,7 +674,8 @@ static void cat_positions(Interp *in, Fact *r, TSNode list, int dim) {
 
 /* Applies a tensor transfer. x is the tensor (receiver of a method, or the first argument of
  * a library function); positions in `a` are shifted by `off` for the library form. */
-static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, const Args *a, int off) {
+static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, const Args *a,
+                            int off) {
     in->call_transfer = true;
     int dim = t->dim_pos >= 0 ? arg_dim(in, a, t->dim_pos + off) : arg_dim(in, a, -1);
     bool keepdim = kw_truthy(in, a, "keepdim") || kw_truthy(in, a, "keepdims");
@@ -656,16 +689,22 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         bool vocab = fact_axis(&x, dim) == AX_VOCAB || (x.ndim < 0 && dim == -1);
         Fact r = x;
         r.kinds = vocab && (x.kinds & FK_RAW) ? FK_LOGZ : FK_NUM;
-        if (keepdim) fact_replace_axis(&r, dim, AX_ONE);
-        else fact_remove_axis(&r, dim);
+        if (keepdim)
+            fact_replace_axis(&r, dim, AX_ONE);
+        else
+            fact_remove_axis(&r, dim);
         return r;
     }
     case OP_LOG: {
-        if (x.kinds || x.obj == FO_NONE) interp_emit(in, EV_LOG, 0, node, x, fact_unknown(), AX_UNK);
+        if (x.kinds || x.obj == FO_NONE)
+            interp_emit(in, EV_LOG, 0, node, x, fact_unknown(), AX_UNK);
         Fact r = x;
-        if (x.kinds & FK_PROB) r.kinds = (uint16_t)((x.kinds & ~FK_PROB) | FK_LOGPROB);
-        else if (x.flags & FF_SUMEXP) r.kinds = FK_LOGZ; /* log(sum(exp(x))) */
-        else if (x.flags & FF_EXP) r.kinds = FK_RAW;
+        if (x.kinds & FK_PROB)
+            r.kinds = (uint16_t)((x.kinds & ~FK_PROB) | FK_LOGPROB);
+        else if (x.flags & FF_SUMEXP)
+            r.kinds = FK_LOGZ; /* log(sum(exp(x))) */
+        else if (x.flags & FF_EXP)
+            r.kinds = FK_RAW;
         r.flags &= ~(FF_EXP | FF_SUMEXP);
         return r;
     }
@@ -675,7 +714,8 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
             r.kinds = (uint16_t)((x.kinds & ~FK_LOGPROB) | FK_PROB);
             /* a sequence log-likelihood is unbounded below: its exp() may underflow to 0 */
             if (x.flags & FF_AGGREGATED) r.flags |= FF_EXP;
-        } else if (x.kinds & FK_RAW) r.kinds = FK_NUM, r.flags |= FF_EXP;
+        } else if (x.kinds & FK_RAW)
+            r.kinds = FK_NUM, r.flags |= FF_EXP;
         else if (x.obj == FO_NONE && !(x.kinds & ~(FK_NUM | FK_MAXV))) {
             /* exp of some number (a manual softmax's input): may overflow unless stabilised */
             r.kinds = FK_NUM;
@@ -695,11 +735,16 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
             interp_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
         if (off == 1) rank_key(in, a, node);
         Fact r = x;
-        if (vocab) r.kinds = FK_MAXV;
-        else if (x.obj == FO_NONE && !(x.kinds & (FK_IDS | FK_MASK | FK_INDEX | FK_LOSS))) r.kinds |= FK_MAXV;
-        if (dim == FACT_NO_DIM) r.ndim = 0;
-        else if (keepdim) fact_replace_axis(&r, dim, AX_ONE);
-        else fact_remove_axis(&r, dim);
+        if (vocab)
+            r.kinds = FK_MAXV;
+        else if (x.obj == FO_NONE && !(x.kinds & (FK_IDS | FK_MASK | FK_INDEX | FK_LOSS)))
+            r.kinds |= FK_MAXV;
+        if (dim == FACT_NO_DIM)
+            r.ndim = 0;
+        else if (keepdim)
+            fact_replace_axis(&r, dim, AX_ONE);
+        else
+            fact_remove_axis(&r, dim);
         return r;
     }
     case OP_ARGMAX: {
@@ -822,8 +867,10 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
             TSNode dn = arg_node(in, a, "dims", NULL, off + 1);
             long d = x.ndim == 1 ? 0 : 99;
             if (!ts_node_is_null(dn) && !interp_int_literal(in, dn, &d)) d = 99;
-            AxisKind k = x.ndim == 1 && ts_node_is_null(dn) ? (AxisKind)x.ax[0] : fact_axis(&x, (int)d);
-            if (x.ndim < 0 && (x.kinds & (FK_IDS | FK_MASK)) && (d == -1 || d == 1)) k = AX_POS; /* [B, T] */
+            AxisKind k =
+                x.ndim == 1 && ts_node_is_null(dn) ? (AxisKind)x.ax[0] : fact_axis(&x, (int)d);
+            if (x.ndim < 0 && (x.kinds & (FK_IDS | FK_MASK)) && (d == -1 || d == 1))
+                k = AX_POS; /* [B, T] */
             if (d != 99 && (k == AX_POS || k == AX_STEP)) r.head = align_shift(x.head, (int)-shift);
         }
         return r;
@@ -852,8 +899,7 @@ static Fact apply_callable(Interp *in, TSNode node, Fact c, const Args *a) {
     case OP_SOFTMAX_CLASS:
         return normalize(in, node, x, c.op_dim, false);
     case OP_CROSS_ENTROPY_CLASS:
-    case OP_NLL_LOSS_CLASS:
-    {
+    case OP_NLL_LOSS_CLASS: {
         Fact y = a->npos > 1 ? a->posf[1] : fact_unknown();
         y.flags |= c.flags & FF_MASKED; /* CrossEntropyLoss(ignore_index=pad_id) */
         return apply_loss(in, node, x, y, c.op == OP_NLL_LOSS_CLASS, (c.flags & FF_PERTOKEN) != 0);
@@ -885,7 +931,8 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
         if (!kw_truthy(in, a, "return_dict_in_generate"))
             g = tensor(FK_IDS, 0, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
         else
-            g = fact_object(FO_OUTPUT, FF_GENERATE | (recv.flags & FF_SEQ2SEQ) | beam_search(in, a), node);
+            g = fact_object(FO_OUTPUT, FF_GENERATE | (recv.flags & FF_SEQ2SEQ) | beam_search(in, a),
+                            node);
         align_fresh(&g, node); /* the sequences; .scores end where they end (calls_attribute) */
         return g;
     }
@@ -899,13 +946,15 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
         bool beam_search = !ts_node_is_null(beam) && !parse_is(parse_unparen(beam), "none");
         Fact scores = arg_fact(in, a, "scores", 1);
         unsigned kinds = normalized || beam_search ? FK_LOGPROB : FK_RAW;
-        if (!normalized && !scores.bottom && (scores.kinds & FK_LOGPROB)) kinds = scores.kinds & FK_SCORES;
+        if (!normalized && !scores.bottom && (scores.kinds & FK_LOGPROB))
+            kinds = scores.kinds & FK_SCORES;
         return tensor(kinds, FF_SELECTED | FF_STEPWISE, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
     }
     case OP_ENCODE: {
         unsigned joined = a->npos >= 1 ? a->posf[0].flags & FF_JOINED : 0;
         Fact ids;
-        if (kw_string_is(in, a, "return_tensors", "pt") || kw_string_is(in, a, "return_tensors", "np"))
+        if (kw_string_is(in, a, "return_tensors", "pt") ||
+            kw_string_is(in, a, "return_tensors", "np"))
             ids = tensor(FK_IDS, joined, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
         else if (!strcmp(t->name, "batch_encode_plus") || !strcmp(t->name, "encode_plus"))
             return encoding(in, a, node);
@@ -1036,7 +1085,8 @@ static Fact eval_call(Interp *in, TSNode call) {
             read_args(in, parse_field(call, "arguments"), &a);
             if (recv.obj == FO_CALLABLE) return apply_callable(in, call, recv, &a);
             if (recv.obj == FO_MODEL) return model_output(in, recv, &a, call);
-            if (recv.obj == FO_FUNC) return interp_call_user(in, recv.def, parse_field(call, "arguments"), NULL);
+            if (recv.obj == FO_FUNC)
+                return interp_call_user(in, recv.def, parse_field(call, "arguments"), NULL);
         }
         recv = interp_eval(in, recv_node);
         in->call_loopvar |= recv.flags & (FF_LOOPVAR | FF_STEPVAR);
@@ -1051,8 +1101,11 @@ static Fact eval_call(Interp *in, TSNode call) {
             const char *name;
             size_t nlen;
             name = last_component(mod.qual, &nlen);
-            const Transfer *t = numeric_root(mod.qual) ? find_transfer(TENSOR_OPS, name, nlen) : NULL;
-            if (t) return apply_tensor_op(in, call, t, a.npos ? calls_output_tensor(a.posf[0]) : fact_unknown(), &a, 1);
+            const Transfer *t =
+                numeric_root(mod.qual) ? find_transfer(TENSOR_OPS, name, nlen) : NULL;
+            if (t)
+                return apply_tensor_op(
+                    in, call, t, a.npos ? calls_output_tensor(a.posf[0]) : fact_unknown(), &a, 1);
             t = find_transfer(OTHER_OPS, name, nlen);
             if (t) return apply_other_op(in, call, t, recv, &a, mod.qual);
             return fact_unknown();
@@ -1085,7 +1138,8 @@ static Fact eval_call(Interp *in, TSNode call) {
                 return model_output(in, recv, &a, call);
             /* model.to(device), model.eval(), model.half(): the same model */
             const Transfer *p = find_transfer(TENSOR_OPS, method, mlen);
-            if (recv.obj == FO_MODEL && ((p && p->op == OP_PASS) || (mlen == 4 && !memcmp(method, "eval", 4))))
+            if (recv.obj == FO_MODEL &&
+                ((p && p->op == OP_PASS) || (mlen == 4 && !memcmp(method, "eval", 4))))
                 return recv;
         }
         if (recv.obj == FO_DISTRIBUTION) return distribution_method(call, recv, method, mlen);
@@ -1094,7 +1148,8 @@ static Fact eval_call(Interp *in, TSNode call) {
             if (t) return apply_other_op(in, call, t, recv, &a, NULL);
             return fact_unknown();
         }
-        if (recv.obj == FO_OUTPUT && find_transfer(TENSOR_OPS, method, mlen)) recv = calls_output_tensor(recv);
+        if (recv.obj == FO_OUTPUT && find_transfer(TENSOR_OPS, method, mlen))
+            recv = calls_output_tensor(recv);
         if (fact_is_tensorish(&recv) || recv.obj == FO_TUPLE) {
             const Transfer *t = find_transfer(TENSOR_OPS, method, mlen);
             if (t) return apply_tensor_op(in, call, t, recv, &a, 0);
@@ -1106,22 +1161,26 @@ static Fact eval_call(Interp *in, TSNode call) {
             FuncInfo *fi = funcs_find(in, method, mlen);
             if (fi) return interp_call_user(in, fi->def, parse_field(call, "arguments"), &recv);
         }
-        if (recv.obj == FO_NONE && !recv.kinds && looks_like_model_call(in, &a) &&
-            mlen == 7 && !memcmp(method, "forward", 7))
+        if (recv.obj == FO_NONE && !recv.kinds && looks_like_model_call(in, &a) && mlen == 7 &&
+            !memcmp(method, "forward", 7))
             return model_output(in, fact_object(FO_MODEL, 0, call), &a, call);
         /* self.model(ids), self._lm(x): an attribute named like a model, called as a bare name
          * of that name would be */
         if (recv.obj == FO_NONE && !recv.kinds && looks_like_model_call(in, &a) &&
             calls_name_heuristic(call, method, mlen).obj == FO_MODEL)
-            return model_output(in, fact_object(FO_MODEL, calls_name_heuristic(call, method, mlen).flags & FF_NOTLM, call),
-                                &a, call);
+            return model_output(
+                in,
+                fact_object(FO_MODEL, calls_name_heuristic(call, method, mlen).flags & FF_NOTLM,
+                            call),
+                &a, call);
         /* self.tokenizer(texts, padding=True): likewise, an encoding */
         if (recv.obj == FO_NONE && !recv.kinds && a.npos + a.nkw >= 1 &&
             calls_name_heuristic(call, method, mlen).obj == FO_TOKENIZER)
             return encoding(in, &a, call);
         if (recv.obj == FO_NONE && !recv.kinds) { /* x.exp(), x.max() of a value of unknown kind */
             const Transfer *t = find_transfer(TENSOR_OPS, method, mlen);
-            if (t && (t->op == OP_EXP || t->op == OP_MAX)) return apply_tensor_op(in, call, t, recv, &a, 0);
+            if (t && (t->op == OP_EXP || t->op == OP_MAX))
+                return apply_tensor_op(in, call, t, recv, &a, 0);
         }
         return fact_unknown();
     }
@@ -1137,7 +1196,9 @@ static Fact eval_call(Interp *in, TSNode call) {
         size_t nlen;
         const char *name = last_component(f.qual, &nlen);
         const Transfer *t = numeric_root(f.qual) ? find_transfer(TENSOR_OPS, name, nlen) : NULL;
-        if (t) return apply_tensor_op(in, call, t, a.npos ? calls_output_tensor(a.posf[0]) : fact_unknown(), &a, 1);
+        if (t)
+            return apply_tensor_op(in, call, t,
+                                   a.npos ? calls_output_tensor(a.posf[0]) : fact_unknown(), &a, 1);
         t = find_transfer(OTHER_OPS, name, nlen);
         if (t) return apply_other_op(in, call, t, fact_unknown(), &a, f.qual);
         return fact_unknown();
@@ -1151,7 +1212,8 @@ static Fact eval_call(Interp *in, TSNode call) {
     default:
         break;
     }
-    if (!f.kinds && looks_like_model_call(in, &a)) return model_output(in, fact_object(FO_MODEL, 0, call), &a, call);
+    if (!f.kinds && looks_like_model_call(in, &a))
+        return model_output(in, fact_object(FO_MODEL, 0, call), &a, call);
     return fact_unknown();
 }
 
@@ -1190,7 +1252,8 @@ static Fact aligned_attr(Fact obj, Fact t, const char *attr, size_t len) {
     return t;
 }
 
-static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len);
+static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const char *attr,
+                               size_t len);
 
 Fact calls_attribute(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len) {
     Fact r = calls_attribute_of(in, obj, attr_node, attr, len);
@@ -1201,19 +1264,29 @@ Fact calls_attribute(Interp *in, Fact obj, TSNode attr_node, const char *attr, s
 /* A model output used as a tensor (mlx and many others return the logits themselves):
  * its logits. */
 Fact calls_output_tensor(Fact out) {
-    if (out.obj != FO_OUTPUT || (out.flags & FF_GENERATE) || !(out.flags & FF_TOKENS_IN)) return out;
-    Fact logits = (out.flags & FF_NOTLM) ? fact_of(FK_RAW, 0, out.origin) : logits_3d(out.flags & FF_SEQ2SEQ, out.origin);
-    logits.flags |= out.flags & FF_WEAK; /* a model known by its name only: a convention, no proof */
+    if (out.obj != FO_OUTPUT || (out.flags & FF_GENERATE) || !(out.flags & FF_TOKENS_IN))
+        return out;
+    Fact logits = (out.flags & FF_NOTLM) ? fact_of(FK_RAW, 0, out.origin)
+                                         : logits_3d(out.flags & FF_SEQ2SEQ, out.origin);
+    logits.flags |=
+        out.flags & FF_WEAK; /* a model known by its name only: a convention, no proof */
     return calls_output_part(out, logits);
 }
 
 Fact calls_output_part(Fact out, Fact part) {
     if (out.obj != FO_OUTPUT) return part;
     bool loss = part.kinds == FK_LOSS, seqs = (out.flags & FF_GENERATE) && part.kinds == FK_IDS;
-    return aligned_attr(out, part, loss ? "loss" : seqs ? "sequences" : "logits", loss ? 4 : seqs ? 9 : 6);
+    return aligned_attr(out, part,
+                        loss   ? "loss"
+                        : seqs ? "sequences"
+                               : "logits",
+                        loss   ? 4
+                        : seqs ? 9
+                               : 6);
 }
 
-static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len) {
+static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const char *attr,
+                               size_t len) {
     switch ((FactObject)obj.obj) {
     case FO_MODULE: {
         size_t ql = strlen(obj.qual);
@@ -1222,21 +1295,26 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
         return fact_module(q);
     }
     case FO_OUTPUT:
-        if (name_is(attr, len, "logits") && (obj.flags & FF_NOTLM)) return fact_of(FK_RAW, 0, attr_node);
+        if (name_is(attr, len, "logits") && (obj.flags & FF_NOTLM))
+            return fact_of(FK_RAW, 0, attr_node);
         if (name_is(attr, len, "logits"))
             return (obj.flags & FF_GENERATE) ? stepwise_scores(attr_node, false)
                                              : logits_3d(obj.flags & FF_SEQ2SEQ, attr_node);
-        if (name_is(attr, len, "scores")) return stepwise_scores(attr_node, (obj.flags & FF_BEAM) != 0);
-        if (name_is(attr, len, "loss")) return fact_of(FK_LOSS, obj.flags & FF_LOSS_FLAGS, attr_node);
+        if (name_is(attr, len, "scores"))
+            return stepwise_scores(attr_node, (obj.flags & FF_BEAM) != 0);
+        if (name_is(attr, len, "loss"))
+            return fact_of(FK_LOSS, obj.flags & FF_LOSS_FLAGS, attr_node);
         if (name_is(attr, len, "sequences"))
             return tensor(FK_IDS, 0, attr_node, 2, (AxisKind[]){AX_BATCH, AX_POS});
         if (name_is(attr, len, "values")) return obj;
         return fact_unknown();
     case FO_ENCODING:
         if (name_is(attr, len, "input_ids") || name_is(attr, len, "labels"))
-            return tensor(FK_IDS, obj.flags & (FF_PADDED | FF_JOINED), attr_node, 2, (AxisKind[]){AX_BATCH, AX_POS});
+            return tensor(FK_IDS, obj.flags & (FF_PADDED | FF_JOINED), attr_node, 2,
+                          (AxisKind[]){AX_BATCH, AX_POS});
         if (name_is(attr, len, "attention_mask"))
-            return tensor(FK_MASK, obj.flags & FF_PADDED, attr_node, 2, (AxisKind[]){AX_BATCH, AX_POS});
+            return tensor(FK_MASK, obj.flags & FF_PADDED, attr_node, 2,
+                          (AxisKind[]){AX_BATCH, AX_POS});
         return fact_unknown();
     case FO_TOKENIZER:
         if (len > 9 && !memcmp(attr + len - 9, "_token_id", 9)) {
@@ -1266,7 +1344,8 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
             }
             if (name_is(attr, len, "data")) return obj;
             if (name_is(attr, len, "shape")) return labels_shape(in, obj, attr_node);
-            if (name_is(attr, len, "values") && (obj.kinds & FK_MAXV)) return obj; /* x.max(dim).values */
+            if (name_is(attr, len, "values") && (obj.kinds & FK_MAXV))
+                return obj; /* x.max(dim).values */
             return fact_unknown();
         }
         break;
@@ -1290,7 +1369,8 @@ Fact calls_iterate(Interp *in, Fact it) {
     }
     if (it.obj == FO_TUPLE) {
         Fact j = fact_bottom();
-        for (int i = 0; i < it.nelems; i++) j = fact_join(in->arena, j, it.elems[i]);
+        for (int i = 0; i < it.nelems; i++)
+            j = fact_join(in->arena, j, it.elems[i]);
         return j.bottom ? fact_unknown() : j;
     }
     if (it.obj != FO_NONE) return it.obj == FO_MODEL ? it : fact_unknown();
@@ -1301,13 +1381,18 @@ Fact calls_iterate(Interp *in, Fact it) {
     }
     Fact e = it;
     AxisKind lead = it.ndim >= 1 ? (AxisKind)it.ax[0] : AX_UNK;
-    if (it.ndim >= 1) fact_remove_axis(&e, 0);
-    else e.ndim = -1;
-    if (lead == AX_POS || lead == AX_STEP) e.flags |= FF_LOOPVAR | ((it.kinds & FK_SCORES) ? FF_STEPVAR : 0);
+    if (it.ndim >= 1)
+        fact_remove_axis(&e, 0);
+    else
+        e.ndim = -1;
+    if (lead == AX_POS || lead == AX_STEP)
+        e.flags |= FF_LOOPVAR | ((it.kinds & FK_SCORES) ? FF_STEPVAR : 0);
     /* one position of it, which one unknown (enumerate / zip say: facts_align.c) */
-    if (!(it.kinds & FK_INDEX) && (lead == AX_POS || lead == AX_STEP || (lead == AX_UNK && (it.kinds & FK_IDS))))
+    if (!(it.kinds & FK_INDEX) &&
+        (lead == AX_POS || lead == AX_STEP || (lead == AX_UNK && (it.kinds & FK_IDS))))
         align_clear(&e);
-    if ((it.kinds & (FK_IDS | FK_INDEX)) && (lead == AX_POS || lead == AX_UNK)) e.flags |= FF_LOOPVAR;
+    if ((it.kinds & (FK_IDS | FK_INDEX)) && (lead == AX_POS || lead == AX_UNK))
+        e.flags |= FF_LOOPVAR;
     if (it.kinds & FK_INDEX) e.ndim = 0;
     return e;
 }
@@ -1325,7 +1410,8 @@ static bool icontains(const char *s, size_t len, const char *lit) {
     size_t n = strlen(lit);
     for (size_t i = 0; i + n <= len; i++) {
         size_t k = 0;
-        while (k < n && tolower((unsigned char)s[i + k]) == lit[k]) k++;
+        while (k < n && tolower((unsigned char)s[i + k]) == lit[k])
+            k++;
         if (k == n) return true;
     }
     return false;
@@ -1341,10 +1427,10 @@ Fact calls_name_heuristic(TSNode origin, const char *name, size_t len) {
     Fact f = fact_unknown();
     f.origin = origin;
     unsigned weak = FF_WEAK;
-    if (icontains(name, len, "logprob") || icontains(name, len, "log_prob") || ieq(name, len, "logp") ||
-        ieq(name, len, "lprobs") || iends(name, len, "_logp") || icontains(name, len, "log_softmax") ||
-        icontains(name, len, "logsoftmax") || icontains(name, len, "loglik") ||
-        icontains(name, len, "log_lik")) {
+    if (icontains(name, len, "logprob") || icontains(name, len, "log_prob") ||
+        ieq(name, len, "logp") || ieq(name, len, "lprobs") || iends(name, len, "_logp") ||
+        icontains(name, len, "log_softmax") || icontains(name, len, "logsoftmax") ||
+        icontains(name, len, "loglik") || icontains(name, len, "log_lik")) {
         f.kinds = FK_LOGPROB;
     } else if (icontains(name, len, "logit")) {
         f.kinds = FK_RAW;
@@ -1353,19 +1439,22 @@ Fact calls_name_heuristic(TSNode origin, const char *name, size_t len) {
                ieq(name, len, "probabilities")) {
         f.kinds = FK_PROB;
     } else if (ieq(name, len, "input_ids") || ieq(name, len, "ids") || iends(name, len, "_ids") ||
-               ieq(name, len, "labels") || ieq(name, len, "tokens") || iends(name, len, "_tokens") ||
-               ieq(name, len, "toks") || iends(name, len, "_toks") || ieq(name, len, "target_ids")) {
+               ieq(name, len, "labels") || ieq(name, len, "tokens") ||
+               iends(name, len, "_tokens") || ieq(name, len, "toks") || iends(name, len, "_toks") ||
+               ieq(name, len, "target_ids")) {
         f.kinds = FK_IDS;
-    } else if (ieq(name, len, "attention_mask") || ieq(name, len, "mask") || iends(name, len, "_mask")) {
+    } else if (ieq(name, len, "attention_mask") || ieq(name, len, "mask") ||
+               iends(name, len, "_mask")) {
         f.kinds = FK_MASK;
     } else if (ieq(name, len, "model") || ieq(name, len, "lm") || iends(name, len, "_model") ||
                iends(name, len, "_lm")) {
         f.obj = FO_MODEL;
         /* a model named for a classification head: its logits are no [batch, seq, vocab] */
-        if (icontains(name, len, "reward") || (len >= 3 && ieq(name, 3, "nli")) || icontains(name, len, "_nli") ||
-            icontains(name, len, "classif") || icontains(name, len, "sentiment") || icontains(name, len, "toxic") ||
-            icontains(name, len, "entail") || icontains(name, len, "critic") || icontains(name, len, "value_") ||
-            icontains(name, len, "discrim"))
+        if (icontains(name, len, "reward") || (len >= 3 && ieq(name, 3, "nli")) ||
+            icontains(name, len, "_nli") || icontains(name, len, "classif") ||
+            icontains(name, len, "sentiment") || icontains(name, len, "toxic") ||
+            icontains(name, len, "entail") || icontains(name, len, "critic") ||
+            icontains(name, len, "value_") || icontains(name, len, "discrim"))
             f.flags |= FF_NOTLM;
     } else if (ieq(name, len, "tokenizer") || iends(name, len, "_tokenizer")) {
         f.obj = FO_TOKENIZER;

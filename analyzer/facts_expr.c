@@ -45,16 +45,18 @@ static Index classify_index(Interp *in, TSNode n) {
     ix.fact = interp_eval(in, n);
     /* A scalar index (loop variable, len(x) - 1, a token id read from a list) removes an axis
      * like an integer; a tensor or list index is advanced indexing. */
-    bool scalar = ix.fact.ndim == 0 || (ix.fact.ndim < 0 && !(ix.fact.kinds & (FK_IDS | FK_MASK)) &&
-                                        ix.fact.obj != FO_TUPLE) ||
-                  (ix.fact.ndim < 0 && (ix.fact.flags & FF_LOOPVAR));
+    bool scalar =
+        ix.fact.ndim == 0 ||
+        (ix.fact.ndim < 0 && !(ix.fact.kinds & (FK_IDS | FK_MASK)) && ix.fact.obj != FO_TUPLE) ||
+        (ix.fact.ndim < 0 && (ix.fact.flags & FF_LOOPVAR));
     if (ix.fact.obj == FO_TUPLE) scalar = false;
     ix.kind = scalar ? IX_INT : IX_TENSOR;
     return ix;
 }
 
 /* The slice's text-level shape: [:-1] drops the last position, [1:] the first. */
-static void slice_bounds(Interp *in, TSNode slice, bool *drops_last, bool *drops_first, bool *partial) {
+static void slice_bounds(Interp *in, TSNode slice, bool *drops_last, bool *drops_first,
+                         bool *partial) {
     *drops_last = *drops_first = *partial = false;
     TSNode parts[3];
     parse_slice_parts(slice, parts);
@@ -97,7 +99,8 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
         TSNode s = parse_unparen(ix[0].node);
         TSNode content = {0};
         for (uint32_t i = 0; i < ts_node_named_child_count(s); i++)
-            if (parse_is(ts_node_named_child(s, i), "string_content")) content = ts_node_named_child(s, i);
+            if (parse_is(ts_node_named_child(s, i), "string_content"))
+                content = ts_node_named_child(s, i);
         if (ts_node_is_null(content)) return fact_unknown();
         size_t len;
         const char *key = parse_text(in->src, content, &len);
@@ -113,8 +116,8 @@ static bool full_slice(TSNode n) {
 
 /* What a subscript does to the alignment of the position axis (facts_align.c). With a known
  * rank the index at the first position axis decides; with an unknown rank only token ids,
- * masks and values of unknown kind are placed: x[p:q], or the last index after batch indices and full slices ([:, 1:],
- * [0, t]). Anything else on an unknown axis forgets the alignment. */
+ * masks and values of unknown kind are placed: x[p:q], or the last index after batch indices and
+ * full slices ([:, 1:], [0, t]). Anything else on an unknown axis forgets the alignment. */
 static void align_subscript(Interp *in, Fact *r, const Fact *value, Index *ix, int nix) {
     if (!align_known(value)) return;
     int pos_ix = -1;
@@ -128,7 +131,9 @@ static void align_subscript(Interp *in, Fact *r, const Fact *value, Index *ix, i
                 cursor += value->ndim - consumed;
                 continue;
             }
-            if (cursor < value->ndim && (value->ax[cursor] == AX_POS || value->ax[cursor] == AX_STEP)) pos_ix = i;
+            if (cursor < value->ndim &&
+                (value->ax[cursor] == AX_POS || value->ax[cursor] == AX_STEP))
+                pos_ix = i;
             cursor++;
         }
         if (pos_ix < 0) return; /* batch rows, vocabulary entries: positions untouched */
@@ -138,11 +143,14 @@ static void align_subscript(Interp *in, Fact *r, const Fact *value, Index *ix, i
             return;
         }
         if (nix == 1) {
-            if (ix[0].kind == IX_SLICE) pos_ix = 0;
-            else if (ix[0].kind == IX_INT && ix[0].has_value && ix[0].value == 0) return; /* ids[0]: a row */
+            if (ix[0].kind == IX_SLICE)
+                pos_ix = 0;
+            else if (ix[0].kind == IX_INT && ix[0].has_value && ix[0].value == 0)
+                return; /* ids[0]: a row */
         } else {
             int last = nix - 1;
-            while (last >= 0 && (ix[last].kind == IX_NONE || ix[last].kind == IX_ELLIPSIS)) last--;
+            while (last >= 0 && (ix[last].kind == IX_NONE || ix[last].kind == IX_ELLIPSIS))
+                last--;
             if (last < 0) return; /* x[..., None]: no position touched */
             pos_ix = last;
             for (int i = 0; i < last; i++)
@@ -156,9 +164,12 @@ static void align_subscript(Interp *in, Fact *r, const Fact *value, Index *ix, i
         }
     }
     Index *x = &ix[pos_ix];
-    if (x->kind == IX_SLICE) align_slice(in, r, value, parse_unparen(x->node));
-    else if (x->kind == IX_INT) align_index(in, r, value, x->node, &x->fact);
-    else align_clear(r);
+    if (x->kind == IX_SLICE)
+        align_slice(in, r, value, parse_unparen(x->node));
+    else if (x->kind == IX_INT)
+        align_index(in, r, value, x->node, &x->fact);
+    else
+        align_clear(r);
 }
 
 /* Indexing a tensor: which axes go, which stay, and whether token ids select from scores. */
@@ -170,7 +181,8 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
      * position. */
     bool selected = false, adv_positions = false, adv_tokens = false;
     Fact ids_fact = fact_unknown();
-    for (int i = 0; i < nix; i++) r.flags |= ix[i].fact.flags & FF_LOOPVAR;
+    for (int i = 0; i < nix; i++)
+        r.flags |= ix[i].fact.flags & FF_LOOPVAR;
     bool loop_indexed = (r.flags & (FF_LOOPVAR | FF_STEPVAR)) != 0;
     /* One step of a sequence: its position axis indexed by a value that moves with the loop.
      * Which token is picked says nothing of the position (a label per example, a counter over
@@ -180,14 +192,17 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
 
     int ell = -1, consumed = 0;
     for (int i = 0; i < nix; i++) {
-        if (ix[i].kind == IX_ELLIPSIS) ell = i;
-        else if (ix[i].kind != IX_NONE) consumed++;
+        if (ix[i].kind == IX_ELLIPSIS)
+            ell = i;
+        else if (ix[i].kind != IX_NONE)
+            consumed++;
     }
     if (ell < 0 && consumed == nix) fact_assume_lm_layout(&value, nix);
     bool known = value.ndim >= 0;
     AxisKind in_axes[FACT_MAX_DIMS] = {0};
     int in_ndim = value.ndim;
-    for (int i = 0; known && i < in_ndim; i++) in_axes[i] = (AxisKind)value.ax[i];
+    for (int i = 0; known && i < in_ndim; i++)
+        in_axes[i] = (AxisKind)value.ax[i];
     AxisKind out_axes[FACT_MAX_DIMS * 2];
     int out_n = 0, cursor = 0;
     bool overflow = false;
@@ -195,7 +210,8 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         Index *x = &ix[i];
         if (x->kind == IX_ELLIPSIS) {
             int skip = known ? in_ndim - consumed : 0;
-            for (int k = 0; k < skip && cursor < in_ndim; k++) out_axes[out_n++] = in_axes[cursor++];
+            for (int k = 0; k < skip && cursor < in_ndim; k++)
+                out_axes[out_n++] = in_axes[cursor++];
             continue;
         }
         if (x->kind == IX_NONE) {
@@ -206,8 +222,10 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
          * subscript that ends at the vocabulary (or follows an ellipsis) can be placed. */
         AxisKind axis = AX_UNK;
         if (known) {
-            if (cursor >= in_ndim) overflow = true;
-            else axis = in_axes[cursor];
+            if (cursor >= in_ndim)
+                overflow = true;
+            else
+                axis = in_axes[cursor];
         } else if (i == nix - 1 && (ell >= 0 || nix >= 2)) {
             axis = (AxisKind)value.ax_last;
         } else if (nix == 1 && value.ax_last == AX_VOCAB && !x->has_value &&
@@ -223,7 +241,8 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
             if (positions && drops_last && (value.kinds & FK_SCORES)) r.flags |= FF_SHIFTED;
             if (positions && drops_first && (value.kinds & FK_IDS)) r.flags |= FF_SHIFTED;
             if (positions && partial && !drops_last && !drops_first) r.flags |= FF_SLICED;
-            if (positions && align_slice_restricts(in, parse_unparen(x->node))) r.flags |= FF_SLICED;
+            if (positions && align_slice_restricts(in, parse_unparen(x->node)))
+                r.flags |= FF_SLICED;
             out_axes[out_n++] = axis;
             continue;
         }
@@ -264,19 +283,25 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         out_axes[out_n++] = axis; /* string key on a tensor: keep */
     }
     if (known && !overflow) {
-        while (cursor < in_ndim) out_axes[out_n++] = in_axes[cursor++];
+        while (cursor < in_ndim)
+            out_axes[out_n++] = in_axes[cursor++];
         if ((adv_positions || adv_tokens) && out_n < FACT_MAX_DIMS) {
             /* the advanced indices leave one axis, where the first of them stood */
             int at = 0;
-            while (at < out_n && out_axes[at] == AX_BATCH) at++;
-            for (int k = out_n; k > at; k--) out_axes[k] = out_axes[k - 1];
+            while (at < out_n && out_axes[at] == AX_BATCH)
+                at++;
+            for (int k = out_n; k > at; k--)
+                out_axes[k] = out_axes[k - 1];
             out_axes[at] = adv_positions ? AX_POS : AX_ITEM;
             out_n++;
         }
         fact_set_axes(&r, out_n <= FACT_MAX_DIMS ? out_n : FACT_MAX_DIMS + 1, out_axes);
     } else {
         r.ndim = -1;
-        r.ax_last = selected ? (adv_positions ? AX_POS : adv_tokens ? AX_ITEM : AX_UNK) : value.ax_last;
+        r.ax_last = selected ? (adv_positions ? AX_POS
+                                : adv_tokens  ? AX_ITEM
+                                              : AX_UNK)
+                             : value.ax_last;
         if (nix == 1 && ix[0].kind == IX_INT) r.ax_last = value.ax_last;
         /* x[..., 0] after a keepdim gather: what is left of selected scores is positions */
         if (ix[nix - 1].kind == IX_INT && value.ax_last == AX_ONE && (nix == 1 || ell >= 0))
@@ -321,7 +346,8 @@ static Fact eval_subscript(Interp *in, TSNode node) {
     /* seq[:t] with t the loop's position: the context up to this step */
     unsigned prefix = 0;
     for (int i = 0; i < nix; i++)
-        if (ix[i].kind == IX_SLICE && slice_moves_with_loop(in, parse_unparen(ix[i].node))) prefix = FF_PREFIX;
+        if (ix[i].kind == IX_SLICE && slice_moves_with_loop(in, parse_unparen(ix[i].node)))
+            prefix = FF_PREFIX;
     Fact r = subscript_value(in, node, value, ix, nix);
     r.flags |= prefix;
     return r;
@@ -365,7 +391,8 @@ static Fact eval_binop(Interp *in, TSNode node) {
     unsigned loop = (l.flags | r.flags) & (FF_LOOPVAR | FF_STEPVAR);
 
     if (c == '/') interp_emit(in, EV_DIVIDE, 0, node, l, r, AX_UNK);
-    if (c == '@' && ((l.kinds | r.kinds) & FK_SCORES)) /* a matrix product mixes: no longer a softmax */
+    if (c == '@' &&
+        ((l.kinds | r.kinds) & FK_SCORES)) /* a matrix product mixes: no longer a softmax */
         return fact_of(FK_NUM, loop, node);
     if (c == '-' && (l.kinds & FK_RAW) && (r.kinds & FK_LOGZ)) {
         /* x - logsumexp(x): log_softmax by hand */
@@ -390,7 +417,8 @@ static Fact eval_binop(Interp *in, TSNode node) {
         Fact f = fact_of(FK_NUM, FF_EXP | FF_SUMEXP | (l.flags & r.flags & FF_STABLE), node);
         return f;
     }
-    if (c == '*' && ((l.flags ^ r.flags) & FF_EXP) && !((l.kinds | r.kinds) & (FK_SCORES | FK_LOSS | FK_MASK))) {
+    if (c == '*' && ((l.flags ^ r.flags) & FF_EXP) &&
+        !((l.kinds | r.kinds) & (FK_SCORES | FK_LOSS | FK_MASK))) {
         Fact f = (l.flags & FF_EXP) ? l : r; /* w * exp(x): still as large as exp(x) */
         f.flags |= loop;
         return f;
@@ -407,7 +435,8 @@ static Fact eval_binop(Interp *in, TSNode node) {
         scaled.flags |= loop;
         return scaled;
     }
-    bool lscores = (l.kinds & (FK_SCORES | FK_LOSS)) != 0, rscores = (r.kinds & (FK_SCORES | FK_LOSS)) != 0;
+    bool lscores = (l.kinds & (FK_SCORES | FK_LOSS)) != 0,
+         rscores = (r.kinds & (FK_SCORES | FK_LOSS)) != 0;
     if (c == '*' && (l.kinds & FK_MASK) && rscores) {
         r.flags |= FF_MASKED | loop;
         return r;
@@ -417,8 +446,9 @@ static Fact eval_binop(Interp *in, TSNode node) {
         return l;
     }
     /* token log-probs times a tensor of unknown kind (valid, weights): it may zero positions */
-    if (c == '*' && (lscores != rscores) && (lscores ? r : l).obj == FO_NONE && !(lscores ? r : l).kinds &&
-        (lscores ? r : l).ndim != 0 && ((lscores ? l : r).flags & FF_SELECTED)) {
+    if (c == '*' && (lscores != rscores) && (lscores ? r : l).obj == FO_NONE &&
+        !(lscores ? r : l).kinds && (lscores ? r : l).ndim != 0 &&
+        ((lscores ? l : r).flags & FF_SELECTED)) {
         Fact f = lscores ? l : r;
         f.flags |= FF_MASKED | loop;
         return f;
@@ -445,7 +475,8 @@ static Fact eval_binop(Interp *in, TSNode node) {
         f.flags |= loop;
         return f;
     }
-    if (c == '*' && (l.kinds & FK_IDS) && parse_is(parse_unparen(parse_field(node, "left")), "list") &&
+    if (c == '*' && (l.kinds & FK_IDS) &&
+        parse_is(parse_unparen(parse_field(node, "left")), "list") &&
         ts_node_named_child_count(parse_unparen(parse_field(node, "left"))) == 1) {
         /* [pad_id] * n: a run of padding */
         l.flags |= FF_PADDED | loop;
@@ -530,7 +561,8 @@ static Fact eval_sequence(Interp *in, TSNode node) {
 static Fact eval_comprehension(Interp *in, TSNode node) {
     Env saved = {0};
     array_reserve(&saved, in->frame->env.len);
-    if (in->frame->env.len) memcpy(saved.items, in->frame->env.items, in->frame->env.len * sizeof *saved.items);
+    if (in->frame->env.len)
+        memcpy(saved.items, in->frame->env.items, in->frame->env.len * sizeof *saved.items);
     saved.len = in->frame->env.len;
     TSNode body = parse_field(node, "body");
     uint32_t n = ts_node_named_child_count(node);
@@ -606,7 +638,8 @@ Fact interp_eval(Interp *in, TSNode n) {
             uint16_t kinds = common.bottom ? v.kinds : common.kinds & v.kinds;
             common = fact_join(in->arena, common, v);
             common.kinds = kinds;
-            if ((v.kinds & (FK_IDS | FK_MASK | FK_INDEX)) && v.ndim != 0 && v.obj == FO_NONE && !r.kinds) {
+            if ((v.kinds & (FK_IDS | FK_MASK | FK_INDEX)) && v.ndim != 0 && v.obj == FO_NONE &&
+                !r.kinds) {
                 /* labels != -100, ids == pad_id, arange(T) < lengths[:, None]: a mask over
                  * positions */
                 r = v;

@@ -30,7 +30,7 @@ unsigned fact_inherited_flags(const Fact *f);
 /* ---- facts_align.c: alignment of position axes (head / tail positions) ---- */
 typedef struct Interp Interp;
 uint32_t align_sym(uint32_t base, uint32_t salt);
-void align_fresh(Fact *f, TSNode node);                  /* a new sequence starts here */
+void align_fresh(Fact *f, TSNode node);                   /* a new sequence starts here */
 void align_fresh_tag(Fact *f, TSNode node, uint32_t tag); /* another one at the same node */
 FactPos align_node_pos(TSNode node, uint32_t tag);
 FactPos align_shift(FactPos p, int c);
@@ -102,7 +102,7 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Fact *self
 /* ---- facts_funcs.c: the file's functions by name ---- */
 void funcs_index(Interp *in);
 FuncInfo *funcs_find(Interp *in, const char *name, size_t len); /* first definition */
-FuncInfo *funcs_next(Interp *in, const FuncInfo *fi);          /* next of the same name */
+FuncInfo *funcs_next(Interp *in, const FuncInfo *fi);           /* next of the same name */
 FuncInfo *funcs_of_def(Interp *in, TSNode def);
 void funcs_free(Interp *in);
 

@@ -38,7 +38,8 @@ Fact fact_object(FactObject obj, unsigned flags, TSNode origin) {
 
 void fact_set_axes(Fact *f, int ndim, const AxisKind *axes) {
     f->ndim = (int8_t)(ndim > FACT_MAX_DIMS ? -1 : ndim);
-    for (int i = 0; i < ndim && i < FACT_MAX_DIMS; i++) f->ax[i] = (uint8_t)axes[i];
+    for (int i = 0; i < ndim && i < FACT_MAX_DIMS; i++)
+        f->ax[i] = (uint8_t)axes[i];
     f->ax_last = ndim > 0 && ndim <= FACT_MAX_DIMS ? (uint8_t)axes[ndim - 1] : AX_UNK;
 }
 
@@ -68,7 +69,8 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
             r = b;
             r.kinds = kinds;
             r.flags = flags;
-        } else if (!(b.obj == FO_NONE && !b.kinds)) r.obj = FO_NONE;
+        } else if (!(b.obj == FO_NONE && !b.kinds))
+            r.obj = FO_NONE;
     } else if (a.obj == FO_MODULE && a.qual && b.qual && strcmp(a.qual, b.qual) != 0) {
         r.obj = FO_NONE;
     } else if (a.obj == FO_FUNC && !ts_node_eq(a.def, b.def)) {
@@ -78,7 +80,8 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
             r.obj = FO_NONE;
         } else {
             r.elems = arena_alloc(arena, sizeof(Fact) * (size_t)a.nelems);
-            for (int i = 0; i < a.nelems; i++) r.elems[i] = fact_join(arena, a.elems[i], b.elems[i]);
+            for (int i = 0; i < a.nelems; i++)
+                r.elems[i] = fact_join(arena, a.elems[i], b.elems[i]);
         }
     }
     /* A position is known after a join only when both paths agree on it (facts_align.c). */
@@ -112,7 +115,8 @@ void fact_remove_axis(Fact *f, int dim) {
     }
     int d = norm_dim(f, dim);
     if (d < 0) return;
-    for (int i = d; i + 1 < f->ndim; i++) f->ax[i] = f->ax[i + 1];
+    for (int i = d; i + 1 < f->ndim; i++)
+        f->ax[i] = f->ax[i + 1];
     f->ndim--;
     f->ax_last = f->ndim > 0 ? f->ax[f->ndim - 1] : AX_UNK;
 }
@@ -125,7 +129,8 @@ void fact_insert_axis(Fact *f, int dim, AxisKind kind) {
     }
     int d = dim < 0 ? dim + f->ndim + 1 : dim;
     if (d < 0 || d > f->ndim) return;
-    for (int i = f->ndim; i > d; i--) f->ax[i] = f->ax[i - 1];
+    for (int i = f->ndim; i > d; i--)
+        f->ax[i] = f->ax[i - 1];
     f->ax[d] = (uint8_t)kind;
     f->ndim++;
     f->ax_last = f->ax[f->ndim - 1];
@@ -142,9 +147,13 @@ void fact_replace_axis(Fact *f, int dim, AxisKind kind) {
     f->ax_last = f->ax[f->ndim - 1];
 }
 
-bool fact_is_tensorish(const Fact *f) { return f->obj == FO_NONE && f->kinds != 0; }
+bool fact_is_tensorish(const Fact *f) {
+    return f->obj == FO_NONE && f->kinds != 0;
+}
 
-unsigned fact_inherited_flags(const Fact *f) { return f->flags & ~(FF_GENERATE | FF_LABELS); }
+unsigned fact_inherited_flags(const Fact *f) {
+    return f->flags & ~(FF_GENERATE | FF_LABELS);
+}
 
 void fact_assume_lm_layout(Fact *f, int ndim) {
     if (ndim != 3 || f->ndim >= 0 || !(f->kinds & FK_SCORES) || f->ax_last != AX_VOCAB) return;

@@ -74,8 +74,8 @@ void lint_source_within(const Source *src, const bool *enabled, DiagList *out, L
     size_t first = found.len;
     for (size_t i = 0; i < rules_count; i++) {
         if (!enabled[i] || !rules_registry[i]->reads_suppressions) continue;
-        RuleContext ctx = {.facts = &facts, .src = src, .rule = rules_registry[i], .out = &found,
-                           .noqa = &noqa};
+        RuleContext ctx = {
+            .facts = &facts, .src = src, .rule = rules_registry[i], .out = &found, .noqa = &noqa};
         rules_registry[i]->check(&ctx);
     }
     /* The judges' findings obey `# noqa` too, without making a directive count as used. */
@@ -87,7 +87,8 @@ void lint_source_within(const Source *src, const bool *enabled, DiagList *out, L
     for (size_t i = 0; i < found.len; i++) {
         Diagnostic *d = &found.items[i];
         size_t r = 0;
-        while (r < rules_count && rules_registry[r] != d->rule) r++;
+        while (r < rules_count && rules_registry[r] != d->rule)
+            r++;
         if (r == rules_count || !enabled[r]) {
             diag_free(d);
             continue;

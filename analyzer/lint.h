@@ -10,11 +10,11 @@
 #include "source.h"
 
 typedef struct LintResult {
-    bool parse_failed;   /* tree-sitter gave no tree at all */
-    bool syntax_error;   /* recovered from a syntax error; error_row/col say where */
+    bool parse_failed; /* tree-sitter gave no tree at all */
+    bool syntax_error; /* recovered from a syntax error; error_row/col say where */
     int error_row, error_col;
-    int error_cell; /* notebooks: the cell of the error (error_row is then its row in the cell) */
-    BoundKind bound;     /* a per-file bound was exceeded: the file was skipped, no findings */
+    int error_cell;  /* notebooks: the cell of the error (error_row is then its row in the cell) */
+    BoundKind bound; /* a per-file bound was exceeded: the file was skipped, no findings */
 } LintResult;
 
 /* Runs the rules enabled[i] (indexed like rules_registry) over src; appends to out. */

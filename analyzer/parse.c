@@ -28,7 +28,9 @@ static bool parse_progress(TSParseState *state) {
     return in->budget && bounds_out_of_time(in->budget);
 }
 
-ParseStatus parse_python(Parsed *out, const Source *src) { return parse_python_within(out, src, NULL); }
+ParseStatus parse_python(Parsed *out, const Source *src) {
+    return parse_python_within(out, src, NULL);
+}
 
 ParseStatus parse_python_within(Parsed *out, const Source *src, Budget *budget) {
     memset(out, 0, sizeof *out);
@@ -104,7 +106,8 @@ static pthread_once_t field_once = PTHREAD_ONCE_INIT;
 
 static unsigned field_hash(const char *s) {
     unsigned h = 2166136261u;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
     return h;
 }
 
@@ -115,7 +118,8 @@ static void field_table_init(void) {
         const char *name = ts_language_field_name_for_id(lang, (TSFieldId)id);
         if (!name) continue;
         unsigned k = field_hash(name) % FIELD_SLOTS;
-        while (field_table[k].name) k = (k + 1) % FIELD_SLOTS;
+        while (field_table[k].name)
+            k = (k + 1) % FIELD_SLOTS;
         field_table[k].name = name;
         field_table[k].id = (TSFieldId)id;
     }
@@ -125,8 +129,10 @@ TSNode parse_field(TSNode n, const char *field) {
     if (ts_node_is_null(n) || ts_node_language(n) != tree_sitter_python())
         return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
     pthread_once(&field_once, field_table_init);
-    for (unsigned k = field_hash(field) % FIELD_SLOTS; field_table[k].name; k = (k + 1) % FIELD_SLOTS)
-        if (!strcmp(field_table[k].name, field)) return ts_node_child_by_field_id(n, field_table[k].id);
+    for (unsigned k = field_hash(field) % FIELD_SLOTS; field_table[k].name;
+         k = (k + 1) % FIELD_SLOTS)
+        if (!strcmp(field_table[k].name, field))
+            return ts_node_child_by_field_id(n, field_table[k].id);
     return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
 }
 

@@ -23,8 +23,9 @@ static void gh_escape(FILE *out, const char *s, bool property) {
     }
 }
 
-/* `::error title=logitlint (LL101),file=F (repository-relative),line=L,col=C,endLine=L2,endColumn=C2::message`.
- * GitHub rejects col/endColumn on an annotation spanning several lines: they are left out. */
+/* `::error title=logitlint (LL101),file=F
+ * (repository-relative),line=L,col=C,endLine=L2,endColumn=C2::message`. GitHub rejects
+ * col/endColumn on an annotation spanning several lines: they are left out. */
 int report_github(FILE *out, const DiagList *diags, const ReportOptions *opts) {
     for (size_t i = 0; i < diags->len; i++) {
         const Diagnostic *d = &diags->items[i];

@@ -4,7 +4,9 @@
 #include "report.h"
 #include "rules.h"
 
-static json_t *location(int row, int col) { return json_pack("{s:i, s:i}", "row", row, "column", col); }
+static json_t *location(int row, int col) {
+    return json_pack("{s:i, s:i}", "row", row, "column", col);
+}
 
 /* A JSON string for text that may not be UTF-8 (a file name in Latin-1, bytes copied from a
  * source file): jansson refuses invalid UTF-8, so each byte of an invalid sequence becomes
@@ -16,9 +18,14 @@ static json_t *json_text(const char *s) {
     char *clean = util_xmalloc(3 * n + 1);
     for (size_t i = 0; i < n;) {
         const unsigned char *p = (const unsigned char *)s + i;
-        size_t len = p[0] < 0x80 ? 1 : (p[0] >> 5) == 6 ? 2 : (p[0] >> 4) == 14 ? 3 : (p[0] >> 3) == 30 ? 4 : 0;
+        size_t len = p[0] < 0x80         ? 1
+                     : (p[0] >> 5) == 6  ? 2
+                     : (p[0] >> 4) == 14 ? 3
+                     : (p[0] >> 3) == 30 ? 4
+                                         : 0;
         bool ok = len > 0 && i + len <= n;
-        for (size_t c = 1; ok && c < len; c++) ok = (p[c] & 0xC0) == 0x80;
+        for (size_t c = 1; ok && c < len; c++)
+            ok = (p[c] & 0xC0) == 0x80;
         char one[5] = {0};
         memcpy(one, p, ok ? len : 0);
         json_t *probe = ok && len > 1 ? json_string(one) : NULL; /* overlong, surrogates */
@@ -59,7 +66,8 @@ static json_t *diag_json(const Diagnostic *d) {
 
 int report_json(FILE *out, const DiagList *diags) {
     json_t *arr = json_array();
-    for (size_t i = 0; i < diags->len; i++) json_array_append_new(arr, diag_json(&diags->items[i]));
+    for (size_t i = 0; i < diags->len; i++)
+        json_array_append_new(arr, diag_json(&diags->items[i]));
     int rc = json_dumpf(arr, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
     json_decref(arr);
     fputc('\n', out);

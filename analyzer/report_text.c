@@ -14,7 +14,8 @@
 static void header(FILE *out, const Diagnostic *d, const ReportOptions *o) {
     fprintf(out, "%s%s%s", BOLD(o), d->filename, RESET(o));
     if (d->cell) fprintf(out, ":cell %d", d->cell);
-    fprintf(out, ":%d:%d: %s%s%s %s\n", d->row, d->col, RED(o), d->rule->code, RESET(o), d->message);
+    fprintf(out, ":%d:%d: %s%s%s %s\n", d->row, d->col, RED(o), d->rule->code, RESET(o),
+            d->message);
 }
 
 /* The underline keeps the line's tabs so it lines up under any tab width; every other
@@ -26,7 +27,8 @@ static void underline(FILE *out, const char *line, int from, int to) {
         fputc(*p == '\t' ? '\t' : ' ', out);
         c++;
     }
-    for (int i = from; i < to || i == from; i++) fputc('^', out);
+    for (int i = from; i < to || i == from; i++)
+        fputc('^', out);
 }
 
 static void frame(FILE *out, const Diagnostic *d, const ReportOptions *o) {
@@ -39,7 +41,8 @@ static void frame(FILE *out, const Diagnostic *d, const ReportOptions *o) {
         if (d->nframe == 1) {
             fprintf(out, "%s%*s |%s ", BLUE(o), width, "", RESET(o));
             fputs(RED(o), out);
-            underline(out, d->frame_lines[0], d->col, d->end_row == d->row ? d->end_col : d->col + 1);
+            underline(out, d->frame_lines[0], d->col,
+                      d->end_row == d->row ? d->end_col : d->col + 1);
             fprintf(out, " %s%s\n", d->rule->code, RESET(o));
         }
     }
@@ -47,7 +50,8 @@ static void frame(FILE *out, const Diagnostic *d, const ReportOptions *o) {
         fprintf(out, "%s%*s |%s %s^ %s (lines %d-%d)%s\n", BLUE(o), width, "", RESET(o), RED(o),
                 d->rule->code, d->row, d->end_row, RESET(o));
     fprintf(out, "%s%*s |%s\n", BLUE(o), width, "", RESET(o));
-    if (d->help) fprintf(out, "%s%*s = %shelp%s: %s\n", BLUE(o), width, "", BOLD(o), RESET(o), d->help);
+    if (d->help)
+        fprintf(out, "%s%*s = %shelp%s: %s\n", BLUE(o), width, "", BOLD(o), RESET(o), d->help);
 }
 
 int report_text(FILE *out, const DiagList *diags, const ReportOptions *o) {

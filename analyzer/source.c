@@ -92,8 +92,10 @@ void source_position(const Source *src, size_t byte, int *row, int *col) {
     size_t lo = 0, hi = src->nlines; /* last line start <= byte */
     while (hi - lo > 1) {
         size_t mid = (lo + hi) / 2;
-        if (src->line_starts[mid] <= byte) lo = mid;
-        else hi = mid;
+        if (src->line_starts[mid] <= byte)
+            lo = mid;
+        else
+            hi = mid;
     }
     int c = 1;
     for (size_t i = src->line_starts[lo]; i < byte; i++)

@@ -5,8 +5,8 @@
 #include <stddef.h>
 
 typedef struct Source {
-    char *path;   /* as shown to the user */
-    char *buf;    /* owned allocation, NUL-terminated */
+    char *path;       /* as shown to the user */
+    char *buf;        /* owned allocation, NUL-terminated */
     const char *text; /* buf past a UTF-8 BOM; all byte offsets are relative to this */
     size_t len;
     size_t *line_starts; /* byte offset where each line begins */
@@ -18,9 +18,9 @@ typedef struct Source {
 
 typedef enum {
     SOURCE_OK = 0,
-    SOURCE_ERR_OPEN,   /* errno-based message in err */
+    SOURCE_ERR_OPEN, /* errno-based message in err */
     SOURCE_ERR_READ,
-    SOURCE_ERR_BINARY, /* contains NUL bytes: not Python source */
+    SOURCE_ERR_BINARY,   /* contains NUL bytes: not Python source */
     SOURCE_ERR_NOTEBOOK, /* a .ipynb file that is not a valid notebook (notebook.c) */
 } SourceStatus;
 

@@ -13,10 +13,18 @@ static void *check_alloc(void *p) {
     return p;
 }
 
-void *util_xmalloc(size_t n) { return check_alloc(malloc(n ? n : 1)); }
-void *util_xcalloc(size_t n, size_t size) { return check_alloc(calloc(n ? n : 1, size ? size : 1)); }
-void *util_xrealloc(void *p, size_t n) { return check_alloc(realloc(p, n ? n : 1)); }
-char *util_xstrdup(const char *s) { return util_xstrndup(s, strlen(s)); }
+void *util_xmalloc(size_t n) {
+    return check_alloc(malloc(n ? n : 1));
+}
+void *util_xcalloc(size_t n, size_t size) {
+    return check_alloc(calloc(n ? n : 1, size ? size : 1));
+}
+void *util_xrealloc(void *p, size_t n) {
+    return check_alloc(realloc(p, n ? n : 1));
+}
+char *util_xstrdup(const char *s) {
+    return util_xstrndup(s, strlen(s));
+}
 
 char *util_xstrndup(const char *s, size_t n) {
     char *d = util_xmalloc(n + 1);
@@ -40,7 +48,8 @@ char *util_xasprintf(const char *fmt, ...) {
 void util_array_grow(void **items, size_t *cap, size_t need, size_t elem) {
     if (need <= *cap) return;
     size_t cap2 = *cap ? *cap * 2 : 8;
-    while (cap2 < need) cap2 *= 2;
+    while (cap2 < need)
+        cap2 *= 2;
     if (cap2 > SIZE_MAX / elem) check_alloc(NULL);
     *items = util_xrealloc(*items, cap2 * elem);
     *cap = cap2;

@@ -5,7 +5,8 @@
 /* Raw logits only: a value that may also be log-probs (a branch normalised it) is the
  * author's choice on that path, not a certain bug. */
 static bool raw_selected(const Fact *f) {
-    return (f->kinds & FK_SCORES) == FK_RAW && (f->flags & FF_SELECTED) && !(f->flags & FF_AGGREGATED);
+    return (f->kinds & FK_SCORES) == FK_RAW && (f->flags & FF_SELECTED) &&
+           !(f->flags & FF_AGGREGATED);
 }
 
 static void check(RuleContext *ctx) {
@@ -16,12 +17,16 @@ static void check(RuleContext *ctx) {
         int row = facts_origin_row(ctx->facts, &e->in);
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (logits from line %d)", row);
-        rules_emit(ctx, e->node, mean ? "mean-raw-logits" : "sum-raw-logits",
-                   "take log_softmax over the vocabulary first, then select the chosen tokens and sum "
-                   "the log-probabilities",
-                   "raw logits of the chosen tokens are %s across positions%s; each step has its own "
-                   "normaliser log Z_t, so this is not log Pr(y|x) and can rank candidates wrongly",
-                   mean ? "averaged" : e->op == AGG_ACCUMULATE ? "accumulated" : "summed", where);
+        rules_emit(
+            ctx, e->node, mean ? "mean-raw-logits" : "sum-raw-logits",
+            "take log_softmax over the vocabulary first, then select the chosen tokens and sum "
+            "the log-probabilities",
+            "raw logits of the chosen tokens are %s across positions%s; each step has its own "
+            "normaliser log Z_t, so this is not log Pr(y|x) and can rank candidates wrongly",
+            mean                      ? "averaged"
+            : e->op == AGG_ACCUMULATE ? "accumulated"
+                                      : "summed",
+            where);
     }
 }
 
@@ -36,18 +41,20 @@ static const char *const literals[] = {"sum", "mean", "average", "+", "-=", NULL
 const Rule rule_LL101 = {
     .code = "LL101",
     .name = "raw-logit-sequence-score",
-    .summary = "Raw logits of chosen tokens summed or averaged across positions to score a sequence",
+    .summary =
+        "Raw logits of chosen tokens summed or averaged across positions to score a sequence",
     .what = "Flags code that selects the raw (pre-softmax) logits of the chosen tokens and sums,\n"
             "averages or accumulates them across positions to score or rank whole sequences.",
-    .why = "log Pr(y|x) = sum over t of log Pr(y_t | x, y_<t), and each term is\n"
-           "u_t(y_t) - logsumexp(u_t): every step has its own normaliser log Z_t. Softmax is\n"
-           "monotonic within one step, so comparing logits at one position is fine, but logits are\n"
-           "defined only up to a per-step constant. Summing raw logits adds sum_t log Z_t, which\n"
-           "differs between candidates, so the ranking can flip: with step-1 logits A=10, B=9, C=0\n"
-           "and step-2 logits all 0 after A but A=8, B=7, C=0 after B, [B, B] scores 16 > 10 by\n"
-           "logits while log Pr([A, A]|x) = -1.411907 > log Pr([B, B]|x) = -2.626802.\n"
-           "Models are trained to minimise negative log-likelihood; the log-probability is the\n"
-           "quantity that composes across steps, raw logits are not.",
+    .why =
+        "log Pr(y|x) = sum over t of log Pr(y_t | x, y_<t), and each term is\n"
+        "u_t(y_t) - logsumexp(u_t): every step has its own normaliser log Z_t. Softmax is\n"
+        "monotonic within one step, so comparing logits at one position is fine, but logits are\n"
+        "defined only up to a per-step constant. Summing raw logits adds sum_t log Z_t, which\n"
+        "differs between candidates, so the ranking can flip: with step-1 logits A=10, B=9, C=0\n"
+        "and step-2 logits all 0 after A but A=8, B=7, C=0 after B, [B, B] scores 16 > 10 by\n"
+        "logits while log Pr([A, A]|x) = -1.411907 > log Pr([B, B]|x) = -2.626802.\n"
+        "Models are trained to minimise negative log-likelihood; the log-probability is the\n"
+        "quantity that composes across steps, raw logits are not.",
     .example = "logits = model(input_ids).logits[:, :-1]\n"
                "targets = input_ids[:, 1:]\n"
                "score = logits.gather(-1, targets.unsqueeze(-1)).squeeze(-1).sum(-1)\n",

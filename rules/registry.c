@@ -18,17 +18,8 @@ extern const Rule rule_LL109;
 extern const Rule rule_LL110;
 
 const Rule *const rules_registry[] = {
-    &rule_LL001,
-    &rule_LL101,
-    &rule_LL102,
-    &rule_LL103,
-    &rule_LL104,
-    &rule_LL105,
-    &rule_LL106,
-    &rule_LL107,
-    &rule_LL108,
-    &rule_LL109,
-    &rule_LL110,
+    &rule_LL001, &rule_LL101, &rule_LL102, &rule_LL103, &rule_LL104, &rule_LL105,
+    &rule_LL106, &rule_LL107, &rule_LL108, &rule_LL109, &rule_LL110,
 };
 const size_t rules_count = sizeof rules_registry / sizeof *rules_registry;
 
@@ -57,7 +48,8 @@ void rules_emit(RuleContext *ctx, TSNode node, const char *recipe, const char *h
     /* One finding per rule and place, however many paths reach it. */
     for (size_t i = 0; i < ctx->out->len; i++) {
         Diagnostic *o = &ctx->out->items[i];
-        if (o->rule == ctx->rule && o->row == d.row && o->col == d.col && !strcmp(o->filename, ctx->src->path))
+        if (o->rule == ctx->rule && o->row == d.row && o->col == d.col &&
+            !strcmp(o->filename, ctx->src->path))
             return;
     }
     va_list ap;
@@ -75,7 +67,8 @@ void rules_emit(RuleContext *ctx, TSNode node, const char *recipe, const char *h
     int last = d.end_row - d.row + 1 > DIAG_FRAME_MAX ? d.row + DIAG_FRAME_MAX - 1 : d.end_row;
     d.nframe = last - d.row + 1;
     d.frame_lines = util_xmalloc(sizeof(char *) * (size_t)d.nframe);
-    for (int r = d.row; r <= last; r++) d.frame_lines[r - d.row] = copy_line(ctx->src, r);
+    for (int r = d.row; r <= last; r++)
+        d.frame_lines[r - d.row] = copy_line(ctx->src, r);
     array_push(ctx->out, d);
 }
 

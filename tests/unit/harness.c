@@ -41,10 +41,12 @@ CliRun harness_run(const char *const *argv, const char *input, const char *cwd) 
         close(err[0]);
         if (cwd && chdir(cwd) != 0) _exit(127);
         int n = 0;
-        while (argv[n]) n++;
+        while (argv[n])
+            n++;
         char **args = calloc((size_t)n + 2, sizeof *args);
         args[0] = (char *)LOGITLINT_BIN;
-        for (int i = 0; i < n; i++) args[i + 1] = (char *)argv[i];
+        for (int i = 0; i < n; i++)
+            args[i + 1] = (char *)argv[i];
         execv(LOGITLINT_BIN, args);
         _exit(127);
     }

@@ -8,10 +8,11 @@ static const char BUGGY[] = "def score(model, ids):\n"
                             "    logits = model(ids).logits[:, :-1]\n"
                             "    chosen = logits.gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1)\n"
                             "    return chosen.sum(-1)\n";
-static const char CLEAN[] = "import torch\n"
-                            "def score(model, ids):\n"
-                            "    lp = torch.log_softmax(model(ids).logits[:, :-1], -1)\n"
-                            "    return lp.gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1).sum(-1)\n";
+static const char CLEAN[] =
+    "import torch\n"
+    "def score(model, ids):\n"
+    "    lp = torch.log_softmax(model(ids).logits[:, :-1], -1)\n"
+    "    return lp.gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1).sum(-1)\n";
 
 #define RUN(input, ...) harness_run((const char *const[]){__VA_ARGS__, NULL}, input, NULL)
 
@@ -56,8 +57,10 @@ START_TEST(json_has_ruff_field_names_and_counterexample) {
     ck_assert_str_eq(json_string_value(json_object_get(d, "name")), "raw-logit-sequence-score");
     ck_assert_str_eq(json_string_value(json_object_get(d, "filename")), "e.py");
     ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(d, "location"), "row")), 4);
-    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(d, "location"), "column")), 12);
-    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(d, "end_location"), "column")), 26);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(d, "location"), "column")),
+                     12);
+    ck_assert_int_eq(
+        json_integer_value(json_object_get(json_object_get(d, "end_location"), "column")), 26);
     ck_assert(json_is_null(json_object_get(d, "cell")));
     ck_assert(json_object_get(d, "url") != NULL);
     ck_assert(json_is_string(json_object_get(d, "message")));
@@ -84,7 +87,8 @@ START_TEST(select_and_ignore) {
 END_TEST
 
 START_TEST(missing_path_exits_2_and_names_it_but_other_files_are_checked) {
-    CliRun r = RUN(NULL, "check", "--no-verify", "/nonexistent/eval.py", SAMPLES_DIR "/abc_case/sum_logits.py");
+    CliRun r = RUN(NULL, "check", "--no-verify", "/nonexistent/eval.py",
+                   SAMPLES_DIR "/abc_case/sum_logits.py");
     ck_assert_int_eq(r.status, 2);
     ck_assert_ptr_nonnull(strstr(r.err, "/nonexistent/eval.py"));
     ck_assert_ptr_nonnull(strstr(r.out, "sum_logits.py:27:9: LL101"));

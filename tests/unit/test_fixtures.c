@@ -48,7 +48,8 @@ static int check_fixture(const char *dir, const char *name, const char *code, ch
         if (want != (got > 0)) {
             char *prev = *report;
             *report = util_xasprintf("%s\n  %s:%d: %s", prev, path, row,
-                                     want ? "expected a finding, got none" : "unexpected finding (false positive)");
+                                     want ? "expected a finding, got none"
+                                          : "unexpected finding (false positive)");
             free(prev);
             problems++;
         }
@@ -58,7 +59,8 @@ static int check_fixture(const char *dir, const char *name, const char *code, ch
     if ((fire && expected == 0) || (trap && expected > 0) || (!fire && !trap)) {
         char *prev = *report;
         *report = util_xasprintf("%s\n  %s: fixtures are named fire_*.py (with expect markers) or "
-                                 "trap_*.py (without)", prev, path);
+                                 "trap_*.py (without)",
+                                 prev, path);
         free(prev);
         problems++;
     }
@@ -87,8 +89,9 @@ START_TEST(every_rule_fixture_matches) {
             problems += check_fixture(dir, e->d_name, code, &report, &expected);
         }
         closedir(dh);
-        ck_assert_msg(fires >= 8 && traps >= 8, "rule %s needs at least 8 fire_ and 8 trap_ fixtures (has %d, %d)",
-                      code, fires, traps);
+        ck_assert_msg(fires >= 8 && traps >= 8,
+                      "rule %s needs at least 8 fire_ and 8 trap_ fixtures (has %d, %d)", code,
+                      fires, traps);
         free(dir);
     }
     ck_assert_msg(problems == 0, "%d fixture mismatch(es):%s", problems, report);
