@@ -79,7 +79,7 @@ static int walk(const char *dir, const char *abs, IgnoreStack *ig, const Discove
         array_push(&names, util_xstrdup(e->d_name));
     }
     closedir(d);
-    qsort(names.items, names.len, sizeof(char *), compare_names);
+    if (names.len > 1) qsort(names.items, names.len, sizeof(char *), compare_names);
     int problems = 0;
     for (size_t i = 0; i < names.len; i++) {
         char *path = join(dir, names.items[i]);

@@ -1,6 +1,9 @@
 /* The check / rule commands as a user runs them: exit codes, output shapes, messages. */
+#define _DEFAULT_SOURCE /* mkdtemp */
 #include <jansson.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -120,6 +123,22 @@ START_TEST(directories_are_walked_and_samples_flag_every_buggy_script) {
 }
 END_TEST
 
+START_TEST(empty_directories_are_clean) {
+    char root[] = "/tmp/logitlint-empty-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(root));
+    char *sub = util_xasprintf("%s/empty", root);
+    ck_assert_int_eq(mkdir(sub, 0755), 0);
+    CliRun r = RUN(NULL, "check", root);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "All checks passed!"));
+    ck_assert_str_eq(r.err, "");
+    harness_run_free(&r);
+    rmdir(sub);
+    rmdir(root);
+    free(sub);
+}
+END_TEST
+
 START_TEST(seed_case_counterexample_numbers) {
     CliRun r = RUN(NULL, "check", SAMPLES_DIR "/abc_case/sum_logits.py");
     ck_assert_int_eq(r.status, 1);
@@ -188,6 +207,7 @@ int main(void) {
     tcase_add_test(tc, missing_path_exits_2_and_names_it_but_other_files_are_checked);
     tcase_add_test(tc, syntax_error_warns_and_still_analyses);
     tcase_add_test(tc, directories_are_walked_and_samples_flag_every_buggy_script);
+    tcase_add_test(tc, empty_directories_are_clean);
     tcase_add_test(tc, seed_case_counterexample_numbers);
     tcase_add_test(tc, usage_errors_exit_2);
     tcase_add_test(tc, rule_docs);
