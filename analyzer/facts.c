@@ -160,6 +160,14 @@ static Fact unpack_elem_of(Fact f, int i, int n) {
     return u;
 }
 
+/* What the name a value is stored under says it holds: `x` or the attribute of `self.x`. */
+static Fact name_evidence(Interp *in, TSNode target) {
+    TSNode leaf = parse_is(target, "attribute") ? parse_field(target, "attribute") : target;
+    size_t len;
+    const char *name = parse_text(in->src, leaf, &len);
+    return calls_name_heuristic(leaf, name, len);
+}
+
 void interp_bind(Interp *in, TSNode target, Fact f) {
     target = parse_unparen(target);
     const char *type = ts_node_type(target);
@@ -169,12 +177,9 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         /* Nothing known of the value: the name it is stored under is the only evidence. */
         if (!f.bottom && !f.kinds && f.obj == FO_NONE && f.ndim < 0 && !(f.flags & FF_OPAQUE) &&
             !parse_is(target, "subscript")) {
-            TSNode leaf = parse_is(target, "attribute") ? parse_field(target, "attribute") : target;
-            size_t llen;
-            const char *lname = parse_text(in->src, leaf, &llen);
             unsigned loop = f.flags & (FF_LOOPVAR | FF_STEPVAR | FF_JOINED | FF_PADDED | FF_PREFIX);
             FactPos head = f.head, tail = f.tail; /* positions outlive the name (facts_align.c) */
-            f = calls_name_heuristic(leaf, lname, llen);
+            f = name_evidence(in, target);
             /* `logits = head(h) + bias`: two unknowns added are text joined only when no
              * name says they are scores */
             if ((f.kinds & FK_SCORES) && !head.sym && !tail.sym) loop &= ~FF_JOINED;
@@ -184,10 +189,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
                    !parse_is(target, "subscript")) {
             /* `logits = model(x)` (mlx, custom modules): what the output holds as a tensor is
              * not known from data flow; a name saying scores is evidence, as for an unknown. */
-            TSNode leaf = parse_is(target, "attribute") ? parse_field(target, "attribute") : target;
-            size_t llen;
-            const char *lname = parse_text(in->src, leaf, &llen);
-            Fact h = calls_name_heuristic(leaf, lname, llen);
+            Fact h = name_evidence(in, target);
             if (h.kinds & FK_SCORES) {
                 h.flags |= f.flags & (FF_STEPVAR | FF_PADDED | FF_JOINED | FF_SEQ2SEQ);
                 h.head = f.head;
