@@ -306,7 +306,8 @@ static const Transfer OTHER_OPS[] = {{"from_pretrained", OP_FROM_PRETRAINED, -1,
 
 static const Transfer *find_transfer(const Transfer *table, const char *name, size_t len) {
     for (const Transfer *t = table; t->name; t++)
-        if (strlen(t->name) == len && memcmp(t->name, name, len) == 0) return t;
+        if (len && t->name[0] == name[0] && strncmp(t->name, name, len) == 0 && !t->name[len])
+            return t;
     return NULL;
 }
 

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rules.h"
 
@@ -90,16 +91,22 @@ static void add_comment(TSNode c, const Parsed *p, NoqaList *out) {
     }
 }
 
-/* Every comment node, in order; a cursor walk, so nesting depth costs no stack. */
 /* Every directive spells `noqa` (in any case): most files have none, and then their tree need
- * not be walked at all (a walk costs a tenth of the analysis of a file or more). */
+ * not be walked at all (a walk costs a tenth of the analysis of a file or more). The scan jumps
+ * from q to q with memchr, a rare letter, instead of testing every byte. */
+static bool noqa_around(const Source *src, const char *q) {
+    return q - src->text >= 2 && word_at(q - 2, src->text + src->len, "noqa");
+}
+
 static bool mentions_noqa(const Source *src) {
-    for (size_t i = 0; i + 4 <= src->len; i++)
-        if ((src->text[i] | 0x20) == 'n' && word_at(src->text + i, src->text + src->len, "noqa"))
-            return true;
+    const char *end = src->text + src->len;
+    for (int upper = 0; upper < 2; upper++)
+        for (const char *q = src->text; (q = memchr(q, upper ? 'Q' : 'q', (size_t)(end - q))); q++)
+            if (noqa_around(src, q)) return true;
     return false;
 }
 
+/* Every comment node, in order; a cursor walk, so nesting depth costs no stack. */
 void suppress_collect(NoqaList *out, const Parsed *p) {
     memset(out, 0, sizeof *out);
     if (!mentions_noqa(p->src)) return;
