@@ -52,6 +52,12 @@ bool interp_text_eq(Interp *in, TSNode n, const char *s) {
     return parse_text_eq(in->src, n, s);
 }
 
+static bool interp_text_len_eq(Interp *in, TSNode n, const char *s, size_t len) {
+    size_t tlen;
+    const char *t = parse_text(in->src, n, &tlen);
+    return tlen == len && !memcmp(t, s, len);
+}
+
 bool interp_int_literal(Interp *in, TSNode n, long *value) {
     n = parse_unparen(n);
     if (parse_is(n, "unary_operator")) {
@@ -575,13 +581,16 @@ static void exec_stmt(Interp *in, TSNode s) {
 
 /* ---------- functions ---------- */
 
-/* The callee's parameters, bound to the facts of the call's arguments (evaluated in the
- * caller's frame). Without a call, parameters are known only by their names. */
-static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Fact *self_fact) {
-    Env env = {0};
-    Fact pos[16];
+/* The facts of the positional arguments before any *xs / **kw, after self. */
+static int positional_facts(Interp *in, TSNode call_args, const Args *given, const Fact *self_fact,
+                            Fact pos[16]) {
     int npos = 0;
     if (self_fact) pos[npos++] = *self_fact;
+    if (given) {
+        for (int i = 0; i < given->nplain && npos < 16; i++)
+            pos[npos++] = given->posf[i];
+        return npos;
+    }
     uint32_t na = ts_node_is_null(call_args) ? 0 : ts_node_named_child_count(call_args);
     for (uint32_t i = 0; i < na && npos < 16; i++) {
         TSNode a = ts_node_named_child(call_args, i);
@@ -590,6 +599,40 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Fact *sel
         pos[npos++] = interp_eval(in, a);
         in->call_loopvar |= pos[npos - 1].flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);
     }
+    return npos;
+}
+
+/* The fact of the keyword argument name=..., bottom when there is none. */
+static Fact keyword_fact(Interp *in, TSNode call_args, const Args *given, const char *name,
+                         size_t len) {
+    Fact f = fact_bottom();
+    if (given) {
+        for (int j = 0; j < given->nkw; j++)
+            if (interp_text_len_eq(in, given->kw_name[j], name, len)) f = given->kwf[j];
+        return f;
+    }
+    uint32_t na = ts_node_is_null(call_args) ? 0 : ts_node_named_child_count(call_args);
+    for (uint32_t j = 0; j < na; j++) {
+        TSNode a = ts_node_named_child(call_args, j);
+        if (!parse_is(a, "keyword_argument")) continue;
+        if (interp_text_len_eq(in, parse_field(a, "name"), name, len)) {
+            f = interp_eval(in, parse_field(a, "value"));
+            in->call_loopvar |= f.flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);
+        }
+    }
+    return f;
+}
+
+/* The callee's parameters, bound to the facts of the call's arguments (evaluated in the
+ * caller's frame). Without a call, parameters are known only by their names. Arguments the
+ * caller has already evaluated (read_args) are given: evaluated again here, inside the callee's
+ * call depth, nested calls of this file's methods were cut off at FACTS_MAX_CALL_DEPTH. */
+static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *given,
+                       const Fact *self_fact) {
+    Env env = {0};
+    if (given && given->overflow) given = NULL;
+    Fact pos[16];
+    int npos = positional_facts(in, call_args, given, self_fact, pos);
     TSNode params = parse_field(def, "parameters");
     uint32_t n = ts_node_named_child_count(params);
     int k = 0;
@@ -608,17 +651,7 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Fact *sel
         if (!parse_is(name, "identifier")) continue;
         size_t len;
         const char *pname = parse_text(in->src, name, &len);
-        Fact f = fact_bottom();
-        for (uint32_t j = 0; j < na; j++) {
-            TSNode a = ts_node_named_child(call_args, j);
-            if (!parse_is(a, "keyword_argument")) continue;
-            size_t kl;
-            const char *kt = parse_text(in->src, parse_field(a, "name"), &kl);
-            if (kl == len && !memcmp(kt, pname, len)) {
-                f = interp_eval(in, parse_field(a, "value"));
-                in->call_loopvar |= f.flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);
-            }
-        }
+        Fact f = keyword_fact(in, call_args, given, pname, len);
         if (f.bottom && k < npos) f = pos[k];
         k++;
         if (f.bottom)
@@ -629,8 +662,9 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Fact *sel
     return env;
 }
 
-static Fact run_function(Interp *in, TSNode def, TSNode call_args, const Fact *self_fact) {
-    Frame frame = {.env = bind_params(in, def, call_args, self_fact), .ret = fact_bottom()};
+static Fact run_function(Interp *in, TSNode def, TSNode call_args, const Args *args,
+                         const Fact *self_fact) {
+    Frame frame = {.env = bind_params(in, def, call_args, args, self_fact), .ret = fact_bottom()};
     Frame *caller = in->frame;
     in->frame = &frame;
     exec_block(in, parse_field(def, "body"));
@@ -639,14 +673,15 @@ static Fact run_function(Interp *in, TSNode def, TSNode call_args, const Fact *s
     return frame.ret.bottom ? fact_unknown() : frame.ret;
 }
 
-Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Fact *self_fact) {
+Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args,
+                      const Fact *self_fact) {
     if (in->call_depth >= FACTS_MAX_CALL_DEPTH) return fact_unknown();
     for (int i = 0; i < in->call_depth; i++)
         if (ts_node_eq(in->call_stack[i], def)) return fact_unknown(); /* recursion */
     in->call_stack[in->call_depth++] = def;
     FuncInfo *fi = funcs_of_def(in, def);
     if (fi) fi->analysed = true;
-    Fact r = run_function(in, def, call_args, self_fact);
+    Fact r = run_function(in, def, call_args, args, self_fact);
     in->call_depth--;
     return r;
 }
@@ -716,7 +751,7 @@ void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
     for (size_t i = 0; i < in.funcs.len; i++) {
         FuncInfo *fi = &in.funcs.items[i];
         if (!fi->analysed && !budget->hit && fi->len == 8 && !memcmp(fi->name, "__init__", 8))
-            interp_call_user(&in, fi->def, (TSNode){0}, NULL);
+            interp_call_user(&in, fi->def, (TSNode){0}, NULL, NULL);
     }
     /* Functions no code in this file calls (library code, methods called from elsewhere) are
      * analysed once with parameters known only by name; then any function still not reached
@@ -725,7 +760,7 @@ void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
         for (size_t i = 0; i < in.funcs.len; i++) {
             FuncInfo *fi = &in.funcs.items[i];
             if (fi->analysed || (round == 0 && fi->called) || budget->hit) continue;
-            interp_call_user(&in, fi->def, (TSNode){0}, NULL);
+            interp_call_user(&in, fi->def, (TSNode){0}, NULL, NULL);
         }
     array_free(&module.env);
     funcs_free(&in);

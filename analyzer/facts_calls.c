@@ -7,20 +7,6 @@
 
 /* ---------- arguments ---------- */
 
-enum { MAX_ARGS = 16 };
-
-typedef struct Args {
-    TSNode node;
-    TSNode pos[MAX_ARGS];
-    Fact posf[MAX_ARGS];
-    int npos;
-    TSNode kw_name[MAX_ARGS], kw_val[MAX_ARGS];
-    Fact kwf[MAX_ARGS];
-    int nkw;
-    Fact splat; /* **inputs */
-    bool has_splat;
-} Args;
-
 static void read_args(Interp *in, TSNode arglist, Args *a) {
     memset(a, 0, sizeof *a);
     a->node = arglist;
@@ -29,14 +15,17 @@ static void read_args(Interp *in, TSNode arglist, Args *a) {
     if (parse_is(arglist, "generator_expression")) { /* sum(x for x in xs) */
         a->pos[0] = arglist;
         a->posf[0] = interp_eval(in, arglist);
-        a->npos = 1;
+        a->npos = a->nplain = 1;
         return;
     }
     uint32_t n = ts_node_named_child_count(arglist);
     for (uint32_t i = 0; i < n; i++) {
         TSNode c = ts_node_named_child(arglist, i);
         if (parse_is(c, "keyword_argument")) {
-            if (a->nkw == MAX_ARGS) continue;
+            if (a->nkw == MAX_ARGS) {
+                a->overflow = true;
+                continue;
+            }
             a->kw_name[a->nkw] = parse_field(c, "name");
             a->kw_val[a->nkw] = parse_field(c, "value");
             a->kwf[a->nkw] = interp_eval(in, a->kw_val[a->nkw]);
@@ -44,18 +33,23 @@ static void read_args(Interp *in, TSNode arglist, Args *a) {
             if (a->kwf[a->nkw].kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
             a->nkw++;
         } else if (parse_is(c, "dictionary_splat")) {
+            a->splatted = true;
             a->splat = interp_eval(in, ts_node_named_child(c, 0));
             in->call_loopvar |= a->splat.flags & FF_PREFIX;
             a->has_splat = true;
         } else if (parse_is(c, "comment")) {
             continue;
         } else if (a->npos < MAX_ARGS) {
+            if (parse_is(c, "list_splat")) a->splatted = true;
+            if (!a->splatted) a->nplain++;
             a->pos[a->npos] = c;
             a->posf[a->npos] =
                 interp_eval(in, parse_is(c, "list_splat") ? ts_node_named_child(c, 0) : c);
             in->call_loopvar |= a->posf[a->npos].flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);
             if (a->posf[a->npos].kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
             a->npos++;
+        } else {
+            a->overflow = true;
         }
     }
 }
@@ -1087,7 +1081,7 @@ static Fact eval_call(Interp *in, TSNode call) {
             if (recv.obj == FO_CALLABLE) return apply_callable(in, call, recv, &a);
             if (recv.obj == FO_MODEL) return model_output(in, recv, &a, call);
             if (recv.obj == FO_FUNC)
-                return interp_call_user(in, recv.def, parse_field(call, "arguments"), NULL);
+                return interp_call_user(in, recv.def, parse_field(call, "arguments"), &a, NULL);
         }
         recv = interp_eval(in, recv_node);
         in->call_loopvar |= recv.flags & (FF_LOOPVAR | FF_STEPVAR);
@@ -1160,7 +1154,7 @@ static Fact eval_call(Interp *in, TSNode call) {
         /* obj.helper(...) where helper is a method of this file */
         if (recv.obj == FO_NONE || recv.obj == FO_OUTPUT) {
             FuncInfo *fi = funcs_find(in, method, mlen);
-            if (fi) return interp_call_user(in, fi->def, parse_field(call, "arguments"), &recv);
+            if (fi) return interp_call_user(in, fi->def, parse_field(call, "arguments"), &a, &recv);
         }
         if (recv.obj == FO_NONE && !recv.kinds && looks_like_model_call(in, &a) && mlen == 7 &&
             !memcmp(method, "forward", 7))
@@ -1189,7 +1183,7 @@ static Fact eval_call(Interp *in, TSNode call) {
     Fact f = interp_eval(in, fn);
     if (f.obj == FO_FUNC) {
         /* Arguments are evaluated by the callee's parameter binding. */
-        return interp_call_user(in, f.def, parse_field(call, "arguments"), NULL);
+        return interp_call_user(in, f.def, parse_field(call, "arguments"), NULL, NULL);
     }
     read_args(in, parse_field(call, "arguments"), &a);
     switch ((FactObject)f.obj) {

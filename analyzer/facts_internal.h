@@ -88,6 +88,23 @@ typedef struct Interp {
     bool call_transfer;    /* the call being evaluated is a library transfer (table row) */
 } Interp;
 
+/* The arguments of a call, evaluated once in the caller (facts_calls.c read_args). */
+enum { MAX_ARGS = 16 };
+typedef struct Args {
+    TSNode node;
+    TSNode pos[MAX_ARGS];
+    Fact posf[MAX_ARGS];
+    int npos;
+    int nplain; /* positional arguments before the first *xs or **kw */
+    TSNode kw_name[MAX_ARGS], kw_val[MAX_ARGS];
+    Fact kwf[MAX_ARGS];
+    int nkw;
+    Fact splat; /* **inputs */
+    bool has_splat;
+    bool splatted; /* some *xs or **kw */
+    bool overflow; /* more than MAX_ARGS positional or keyword arguments: some not read */
+} Args;
+
 Fact interp_eval(Interp *in, TSNode expr);
 Fact interp_lookup(Interp *in, TSNode ident);
 Fact interp_lookup_key(Interp *in, TSNode n, bool *found);
@@ -96,8 +113,10 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
                  AxisKind axis);
 bool interp_int_literal(Interp *in, TSNode n, long *value);
 bool interp_text_eq(Interp *in, TSNode n, const char *s);
-/* Calls a function of this file with argument facts; returns what its return holds. */
-Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Fact *self_fact);
+/* Calls a function of this file with the arguments of call_args (evaluated here unless given,
+ * already evaluated, in args); returns what its return holds. */
+Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args,
+                      const Fact *self_fact);
 
 /* ---- facts_funcs.c: the file's functions by name ---- */
 void funcs_index(Interp *in);
