@@ -270,11 +270,30 @@ static Fact accumulate(Interp *in, TSNode stmt, Fact cur, const char *op, Fact r
         if (!cur.kinds) cur.kinds = FK_NUM;
         return cur;
     }
+    /* x *= mask (or x = x * mask): the masked positions are zero, as for x * mask */
+    if (!strcmp(op, "*=") && (cur.kinds & (FK_SCORES | FK_LOSS)) &&
+        ((rhs.kinds & FK_MASK) ||
+         (!rhs.kinds && rhs.obj == FO_NONE && rhs.ndim != 0 && (cur.flags & FF_SELECTED))))
+        cur.flags |= FF_MASKED;
     if (cur.kinds & FK_SCORES || !(rhs.kinds & FK_SCORES)) {
         cur.flags |= rhs.flags & (FF_MASKED | FF_LOOPVAR);
         return cur;
     }
     return rhs;
+}
+
+/* x[mask == 0] = 0.0, x[~m.bool()] = 0: the scores at the masked positions are overwritten. */
+static void mask_item_assigned(Interp *in, TSNode target) {
+    target = parse_unparen(target);
+    if (!parse_is(target, "subscript") || ts_node_named_child_count(target) != 2) return;
+    TSNode container = parse_field(target, "value");
+    if (!parse_is(container, "identifier") && !parse_is(container, "attribute")) return;
+    bool found;
+    Fact f = interp_lookup_key(in, container, &found);
+    if (!found || !(f.kinds & (FK_SCORES | FK_LOSS))) return;
+    if (!(interp_eval(in, parse_field(target, "subscript")).kinds & FK_MASK)) return;
+    f.flags |= FF_MASKED;
+    interp_bind(in, container, f);
 }
 
 static bool is_list_fact(const Fact *f) {
@@ -369,6 +388,7 @@ static void exec_assign(Interp *in, TSNode stmt) {
     if (in->frame->loop_depth > 0 && concatenates_onto(in, r, left)) value.flags |= FF_PREFIX;
     interp_bind(in, left, value);
     labels_item_assigned(in, left, value); /* labels[:, :n] = -100, losses[c] = loss */
+    mask_item_assigned(in, left);
 }
 
 /* ---------- imports ---------- */
@@ -574,9 +594,13 @@ static void exec_stmt(Interp *in, TSNode s) {
         exec_import(in, s, true);
     } else if (!strcmp(type, "block")) {
         exec_block(in, s);
+    } else if (!strcmp(type, "assert_statement") || !strcmp(type, "raise_statement")) {
+        uint32_t n = ts_node_named_child_count(s); /* their expressions may score or log */
+        for (uint32_t i = 0; i < n; i++)
+            interp_eval(in, ts_node_named_child(s, i));
     }
-    /* class bodies run as functions of their own (see facts_analyze); the rest (pass, raise,
-     * global, ...) does not change what values hold. */
+    /* class bodies run as functions of their own (see facts_analyze); the rest (pass, global,
+     * ...) does not change what values hold. */
 }
 
 /* ---------- functions ---------- */

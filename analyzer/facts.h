@@ -96,6 +96,8 @@ typedef enum {
     FO_CALLABLE,     /* an nn.Module-like object with a transfer: nn.LogSoftmax(dim=-1), ... */
     FO_DISTRIBUTION, /* torch.distributions.Categorical: kinds/axes describe its .logits, which
                         it normalises (log-probs, whatever it was built from) */
+    FO_DICT,         /* a dict literal: elems are its values, keys their string keys (NULL:
+                        a key that is no string literal) */
 } FactObject;
 
 /* Axis kinds, for tensors whose layout is known. */
@@ -118,14 +120,15 @@ struct Fact {
     uint8_t obj; /* FactObject */
     int8_t ndim; /* -1: unknown */
     uint8_t ax[FACT_MAX_DIMS];
-    uint8_t ax_last;  /* when ndim is unknown: the kind of the last axis */
-    bool bottom;      /* no value on this path (unassigned): the identity of join */
-    int8_t op;        /* FO_CALLABLE: the transfer it applies (facts_calls.c) */
-    int8_t op_dim;    /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
-    TSNode origin;    /* where the value's kind was established (for messages) */
-    const char *qual; /* FO_MODULE: dotted name */
-    TSNode def;       /* FO_FUNC: the function_definition */
-    Fact *elems;      /* FO_TUPLE */
+    uint8_t ax_last;   /* when ndim is unknown: the kind of the last axis */
+    bool bottom;       /* no value on this path (unassigned): the identity of join */
+    int8_t op;         /* FO_CALLABLE: the transfer it applies (facts_calls.c) */
+    int8_t op_dim;     /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
+    TSNode origin;     /* where the value's kind was established (for messages) */
+    const char *qual;  /* FO_MODULE: dotted name */
+    TSNode def;        /* FO_FUNC: the function_definition */
+    Fact *elems;       /* FO_TUPLE, FO_DICT */
+    const char **keys; /* FO_DICT */
     int nelems;
     /* Alignment of the position axis (facts_align.c): the position of the first and the last
      * element (for scores: of the token they predict); equal when one position was indexed.

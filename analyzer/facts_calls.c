@@ -175,9 +175,11 @@ static const Transfer TENSOR_OPS[] = {
     {"softmax", OP_SOFTMAX, 0, -1},
     {"logsumexp", OP_LOGSUMEXP, 0, -1},
     {"log", OP_LOG, -1, -1},
+    {"log_", OP_LOG, -1, -1},
     {"log2", OP_LOG, -1, -1},
     {"log10", OP_LOG, -1, -1},
     {"exp", OP_EXP, -1, -1},
+    {"exp_", OP_EXP, -1, -1},
     {"sum", OP_SUM, 0, -1},
     {"nansum", OP_SUM, 0, -1},
     {"fsum", OP_SUM, -1, -1},
@@ -423,12 +425,27 @@ static Fact squeeze(Fact x, int dim) {
             x.ax_last = (x.flags & FF_SELECTED) ? AX_POS : AX_UNK;
         return x;
     }
+    /* squeeze(d) is a no-op unless axis d has size 1, so squeezing a batch or position axis
+     * says it has one element: logits.squeeze(0) of one sequence is [T, V]. */
     if (dim != FACT_NO_DIM) {
-        if (fact_axis(&x, dim) == AX_ONE) fact_remove_axis(&x, dim);
+        AxisKind ax = fact_axis(&x, dim);
+        if (ax != AX_VOCAB && ax != AX_ITEM && ax != AX_STEP && dim >= -x.ndim && dim < x.ndim)
+            fact_remove_axis(&x, dim);
         return x;
     }
-    for (int i = x.ndim - 1; i >= 0; i--)
-        if (x.ax[i] == AX_ONE) fact_remove_axis(&x, i);
+    bool batch = false;
+    for (int i = x.ndim - 1; i >= 0; i--) {
+        if (x.ax[i] == AX_ONE)
+            fact_remove_axis(&x, i);
+        else if (x.ax[i] == AX_BATCH)
+            batch = true;
+    }
+    /* squeeze() of [B, T, V]: [T, V] when the batch holds one sequence, which only the data
+     * says; the last axis is known either way */
+    if (batch) {
+        x.ax_last = (uint8_t)x.ax[x.ndim - 1];
+        x.ndim = -1;
+    }
     return x;
 }
 
@@ -1147,7 +1164,14 @@ static Fact eval_call(Interp *in, TSNode call) {
             recv = calls_output_tensor(recv);
         if (fact_is_tensorish(&recv) || recv.obj == FO_TUPLE) {
             const Transfer *t = find_transfer(TENSOR_OPS, method, mlen);
-            if (t) return apply_tensor_op(in, call, t, recv, &a, 0);
+            if (t) {
+                Fact r = apply_tensor_op(in, call, t, recv, &a, 0);
+                /* x.masked_fill_(m, 0), x.log_(): torch's in-place form changes x itself */
+                if (method[mlen - 1] == '_' &&
+                    (parse_is(recv_node, "identifier") || parse_is(recv_node, "attribute")))
+                    interp_bind(in, recv_node, r);
+                return r;
+            }
             if (mlen == 6 && !memcmp(method, "values", 6)) return recv;
             return fact_unknown();
         }

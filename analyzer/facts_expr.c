@@ -73,6 +73,19 @@ static void slice_bounds(Interp *in, TSNode slice, bool *drops_last, bool *drops
     }
 }
 
+/* The text of a plain string literal ("logits", 'probs'), NULL for anything else. */
+static const char *string_key(Interp *in, TSNode node, size_t *len) {
+    TSNode s = parse_unparen(node), content = {0};
+    if (!parse_is(s, "string")) return NULL;
+    for (uint32_t i = 0; i < ts_node_named_child_count(s); i++) {
+        TSNode c = ts_node_named_child(s, i);
+        if (parse_is(c, "interpolation")) return NULL;
+        if (parse_is(c, "string_content")) content = c;
+    }
+    if (ts_node_is_null(content)) return NULL;
+    return parse_text(in->src, content, len);
+}
+
 static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
     if (nix != 1) return fact_unknown();
     if (value.obj == FO_TUPLE && ix[0].kind == IX_INT && ix[0].has_value) {
@@ -95,15 +108,17 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
         return fact_unknown();
     }
     if (ix[0].kind == IX_STRING) {
-        /* d["logits"], enc["input_ids"], out["loss"]: the key names what is stored. */
-        TSNode s = parse_unparen(ix[0].node);
-        TSNode content = {0};
-        for (uint32_t i = 0; i < ts_node_named_child_count(s); i++)
-            if (parse_is(ts_node_named_child(s, i), "string_content"))
-                content = ts_node_named_child(s, i);
-        if (ts_node_is_null(content)) return fact_unknown();
         size_t len;
-        const char *key = parse_text(in->src, content, &len);
+        const char *key = string_key(in, ix[0].node, &len);
+        if (!key) return fact_unknown();
+        if (value.obj == FO_DICT) { /* what the literal stored under that key */
+            for (int i = 0; i < value.nelems; i++)
+                if (value.keys[i] && strlen(value.keys[i]) == len &&
+                    !memcmp(value.keys[i], key, len))
+                    return value.elems[i];
+            return fact_unknown();
+        }
+        /* d["logits"], enc["input_ids"], out["loss"]: the key names what is stored. */
         return calls_attribute(in, value, ix[0].node, key, len);
     }
     return fact_unknown();
@@ -189,6 +204,9 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
      * vocabulary chunks); the scores must vary along positions themselves (rows of generate
      * scores, the output of a step fed a growing context, or this position index). */
     bool step_indexed = false;
+    /* logits[:, eos_id]: one fixed token's scores at every position kept are no chosen tokens
+     * (the tokens of a sequence vary with the position). */
+    bool fixed_token = false, positions_kept = false;
 
     int ell = -1, consumed = 0;
     for (int i = 0; i < nix; i++) {
@@ -238,6 +256,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
             bool drops_last, drops_first, partial;
             slice_bounds(in, parse_unparen(x->node), &drops_last, &drops_first, &partial);
             bool positions = axis == AX_POS || (!known && (axis == AX_UNK));
+            if (positions) positions_kept = true;
             if (positions && drops_last && (value.kinds & FK_SCORES)) r.flags |= FF_SHIFTED;
             if (positions && drops_first && (value.kinds & FK_IDS)) r.flags |= FF_SHIFTED;
             if (positions && partial && !drops_last && !drops_first) r.flags |= FF_SLICED;
@@ -250,7 +269,11 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
             if ((x->fact.flags & (FF_LOOPVAR | FF_STEPVAR)) && axis != AX_VOCAB &&
                 (axis == AX_POS || axis == AX_STEP || (!known && axis == AX_UNK)))
                 step_indexed = true;
-            if (axis == AX_VOCAB || (!known && i == nix - 1 && nix >= 3 && scores)) selected = true;
+            if (axis == AX_VOCAB || (!known && i == nix - 1 && nix >= 3 && scores)) {
+                selected = true;
+                fixed_token =
+                    !(x->fact.kinds & FK_IDS) && !(x->fact.flags & (FF_LOOPVAR | FF_STEPVAR));
+            }
             if (axis == AX_VOCAB && (x->fact.kinds & FK_IDS)) ids_fact = x->fact;
             continue; /* the axis is gone */
         }
@@ -283,6 +306,8 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         out_axes[out_n++] = axis; /* string key on a tensor: keep */
     }
     if (known && !overflow) {
+        for (int k = cursor; k < in_ndim; k++)
+            if (in_axes[k] == AX_POS) positions_kept = true;
         while (cursor < in_ndim)
             out_axes[out_n++] = in_axes[cursor++];
         if ((adv_positions || adv_tokens) && out_n < FACT_MAX_DIMS) {
@@ -307,6 +332,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         if (ix[nix - 1].kind == IX_INT && value.ax_last == AX_ONE && (nix == 1 || ell >= 0))
             r.ax_last = (value.flags & FF_SELECTED) ? AX_POS : AX_UNK;
     }
+    if (fixed_token && positions_kept && !adv_positions) selected = false;
     align_subscript(in, &r, &value, ix, nix);
     if (selected && scores) {
         r.flags |= FF_SELECTED | (ids_fact.flags & (FF_PADDED | FF_JOINED));
@@ -557,6 +583,63 @@ static Fact eval_sequence(Interp *in, TSNode node) {
     return r;
 }
 
+/* {"probs": p, "loss": l}: its values by key, so that d["probs"] is what was stored, whatever
+ * the key's name suggests. */
+static Fact eval_dict(Interp *in, TSNode node) {
+    uint32_t n = ts_node_named_child_count(node);
+    Fact d = fact_object(FO_DICT, 0, node);
+    d.elems = arena_alloc(in->arena, sizeof(Fact) * (n ? n : 1));
+    d.keys = arena_alloc(in->arena, sizeof(char *) * (n ? n : 1));
+    bool informative = false;
+    ParseKids kids; /* a literal may have a million entries: O(1) per child */
+    parse_kids_begin(&kids, node);
+    for (TSNode c; parse_kids_next(&kids, &c);) {
+        if (!parse_is(c, "pair")) { /* **other: entries we cannot name */
+            if (!parse_is(c, "comment")) interp_eval(in, c);
+            continue;
+        }
+        TSNode key = parse_field(c, "key");
+        size_t len;
+        const char *text = string_key(in, key, &len);
+        if (!text) interp_eval(in, key);
+        char *copy = NULL;
+        if (text) {
+            copy = arena_alloc(in->arena, len + 1);
+            memcpy(copy, text, len);
+            copy[len] = '\0';
+        }
+        d.keys[d.nelems] = copy;
+        d.elems[d.nelems] = interp_eval(in, parse_field(c, "value"));
+        const Fact *v = &d.elems[d.nelems++];
+        if ((v->kinds & ~FK_NUM) || v->obj != FO_NONE) informative = true;
+    }
+    parse_kids_end(&kids);
+    /* A dict of plain data (a config, a table of numbers, {} to fill) stays unknown, so that
+     * the name it is stored under is evidence, as for any value nothing is known of. */
+    return informative ? d : fact_unknown();
+}
+
+/* lambda x: body, in a scope of its own where the parameters are known only by their names (as
+ * for a function no code of the file calls: interp_bind takes a name as the only evidence). */
+static Fact eval_lambda(Interp *in, TSNode node) {
+    Env saved = {0};
+    array_reserve(&saved, in->frame->env.len);
+    if (in->frame->env.len)
+        memcpy(saved.items, in->frame->env.items, in->frame->env.len * sizeof *saved.items);
+    saved.len = in->frame->env.len;
+    TSNode params = parse_field(node, "parameters");
+    uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode p = ts_node_named_child(params, i);
+        TSNode name = parse_is(p, "default_parameter") ? parse_field(p, "name") : p;
+        if (parse_is(name, "identifier")) interp_bind(in, name, fact_unknown());
+    }
+    interp_eval(in, parse_field(node, "body"));
+    array_free(&in->frame->env);
+    in->frame->env = saved;
+    return fact_unknown();
+}
+
 /* [body for x in it if cond]: bind like a for loop, in a scope of its own. */
 static Fact eval_comprehension(Interp *in, TSNode node) {
     Env saved = {0};
@@ -663,6 +746,18 @@ Fact interp_eval(Interp *in, TSNode n) {
     } else if (!strcmp(type, "named_expression")) {
         r = interp_eval(in, parse_field(n, "value"));
         interp_bind(in, parse_field(n, "name"), r);
+    } else if (!strcmp(type, "dictionary")) {
+        r = eval_dict(in, n);
+    } else if (!strcmp(type, "pair")) { /* a dict comprehension's body */
+        interp_eval(in, parse_field(n, "key"));
+        r = interp_eval(in, parse_field(n, "value"));
+    } else if (!strcmp(type, "lambda")) {
+        r = eval_lambda(in, n);
+    } else if (!strcmp(type, "yield") || !strcmp(type, "not_operator") ||
+               !strcmp(type, "list_splat") || !strcmp(type, "dictionary_splat")) {
+        uint32_t c = ts_node_named_child_count(n); /* what they hold is not tracked */
+        for (uint32_t i = 0; i < c; i++)
+            interp_eval(in, ts_node_named_child(n, i));
     }
     in->expr_depth--;
     return r;

@@ -50,6 +50,14 @@ static bool same_axes(const Fact *a, const Fact *b) {
     return true;
 }
 
+/* Two dicts (or tuples: no keys) with the same keys in the same order. */
+static bool same_keys(const Fact *a, const Fact *b) {
+    if (!a->keys || !b->keys) return a->keys == b->keys;
+    for (int i = 0; i < a->nelems; i++)
+        if (!a->keys[i] || !b->keys[i] || strcmp(a->keys[i], b->keys[i]) != 0) return false;
+    return true;
+}
+
 Fact fact_join(Arena *arena, Fact a, Fact b) {
     if (a.bottom) return b;
     if (b.bottom) return a;
@@ -75,8 +83,8 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
         r.obj = FO_NONE;
     } else if (a.obj == FO_FUNC && !ts_node_eq(a.def, b.def)) {
         r.obj = FO_NONE;
-    } else if (a.obj == FO_TUPLE) {
-        if (a.nelems != b.nelems) {
+    } else if (a.obj == FO_TUPLE || a.obj == FO_DICT) {
+        if (a.nelems != b.nelems || !same_keys(&a, &b)) {
             r.obj = FO_NONE;
         } else {
             r.elems = arena_alloc(arena, sizeof(Fact) * (size_t)a.nelems);
