@@ -174,6 +174,24 @@ static Fact name_evidence(Interp *in, TSNode target) {
     return calls_name_heuristic(leaf, name, len);
 }
 
+/* A value nothing is known of (no kind, no object, no shape, not opaque): a name it is stored
+ * under, or a parameter it is passed to, may say what it holds. */
+static bool knows_nothing(const Fact *f) {
+    return !f->bottom && !f->kinds && f->obj == FO_NONE && f->ndim < 0 && !(f->flags & FF_OPAQUE);
+}
+
+/* The name's evidence for such a value, keeping what its flow said of loops and positions. */
+static Fact named_value(Fact named, const Fact *value) {
+    unsigned loop = value->flags & (FF_LOOPVAR | FF_STEPVAR | FF_JOINED | FF_PADDED | FF_PREFIX);
+    FactPos head = value->head, tail = value->tail; /* positions outlive the name (facts_align.c) */
+    /* `logits = head(h) + bias`: two unknowns added are text joined only when no name says
+     * they are scores */
+    if ((named.kinds & FK_SCORES) && !head.sym && !tail.sym) loop &= ~FF_JOINED;
+    named.flags |= loop;
+    if (head.sym || tail.sym) named.head = head, named.tail = tail;
+    return named;
+}
+
 void interp_bind(Interp *in, TSNode target, Fact f) {
     target = parse_unparen(target);
     const char *type = ts_node_type(target);
@@ -181,16 +199,8 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         size_t len;
         const char *name = parse_text(in->src, target, &len);
         /* Nothing known of the value: the name it is stored under is the only evidence. */
-        if (!f.bottom && !f.kinds && f.obj == FO_NONE && f.ndim < 0 && !(f.flags & FF_OPAQUE) &&
-            !parse_is(target, "subscript")) {
-            unsigned loop = f.flags & (FF_LOOPVAR | FF_STEPVAR | FF_JOINED | FF_PADDED | FF_PREFIX);
-            FactPos head = f.head, tail = f.tail; /* positions outlive the name (facts_align.c) */
-            f = name_evidence(in, target);
-            /* `logits = head(h) + bias`: two unknowns added are text joined only when no
-             * name says they are scores */
-            if ((f.kinds & FK_SCORES) && !head.sym && !tail.sym) loop &= ~FF_JOINED;
-            f.flags |= loop;
-            if (head.sym || tail.sym) f.head = head, f.tail = tail;
+        if (knows_nothing(&f) && !parse_is(target, "subscript")) {
+            f = named_value(name_evidence(in, target), &f);
         } else if (f.obj == FO_OUTPUT && !(f.flags & (FF_TOKENS_IN | FF_GENERATE)) &&
                    !parse_is(target, "subscript")) {
             /* `logits = model(x)` (mlx, custom modules): what the output holds as a tensor is
@@ -681,6 +691,8 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
         if (f.bottom)
             f = ts_node_is_null(dflt) ? calls_name_heuristic(name, pname, len)
                                       : interp_eval(in, dflt);
+        else if (knows_nothing(&f)) /* run(model, batch): the parameter's name is evidence */
+            f = named_value(calls_name_heuristic(name, pname, len), &f);
         array_push(&env, ((Binding){pname, len, f}));
     }
     return env;
