@@ -174,12 +174,6 @@ static Fact name_evidence(Interp *in, TSNode target) {
     return calls_name_heuristic(leaf, name, len);
 }
 
-/* A value nothing is known of (no kind, no object, no shape, not opaque): a name it is stored
- * under, or a parameter it is passed to, may say what it holds. */
-static bool knows_nothing(const Fact *f) {
-    return !f->bottom && !f->kinds && f->obj == FO_NONE && f->ndim < 0 && !(f->flags & FF_OPAQUE);
-}
-
 /* The name's evidence for such a value, keeping what its flow said of loops and positions. */
 static Fact named_value(Fact named, const Fact *value) {
     unsigned loop = value->flags & (FF_LOOPVAR | FF_STEPVAR | FF_JOINED | FF_PADDED | FF_PREFIX);
@@ -199,7 +193,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         size_t len;
         const char *name = parse_text(in->src, target, &len);
         /* Nothing known of the value: the name it is stored under is the only evidence. */
-        if (knows_nothing(&f) && !parse_is(target, "subscript")) {
+        if (fact_knows_nothing(&f) && !parse_is(target, "subscript")) {
             f = named_value(name_evidence(in, target), &f);
         } else if (f.obj == FO_OUTPUT && !(f.flags & (FF_TOKENS_IN | FF_GENERATE)) &&
                    !parse_is(target, "subscript")) {
@@ -691,7 +685,7 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
         if (f.bottom)
             f = ts_node_is_null(dflt) ? calls_name_heuristic(name, pname, len)
                                       : interp_eval(in, dflt);
-        else if (knows_nothing(&f)) /* run(model, batch): the parameter's name is evidence */
+        else if (fact_knows_nothing(&f)) /* run(model, batch): the parameter's name is evidence */
             f = named_value(calls_name_heuristic(name, pname, len), &f);
         array_push(&env, ((Binding){pname, len, f}));
     }

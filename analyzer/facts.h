@@ -59,6 +59,9 @@ enum {
     FF_TOKENS_IN =
         1 << 28,      /* a model output computed from token ids: used as a tensor, its logits */
     FF_MLM = 1 << 29, /* a masked (bidirectional) LM: its logits at t are about token t */
+    FF_UNTYPED_IN = 1 << 26, /* output of a model known by its name only, fed no token ids
+                                (pixels, audio, data nothing is known of): its logits have no
+                                known layout */
 };
 /* LL107 (facts_labels.c): where a Hugging Face loss's labels come from, and what was done to
  * the mean it returns. Bits 22-24, between the two blocks above. */

@@ -529,14 +529,34 @@ static Fact model_output(Interp *in, Fact model, const Args *a, TSNode node) {
                  : a->npos >= 1 ? a->posf[0]
                  : a->has_splat ? a->splat
                                 : fact_unknown();
+    if (ki >= 0 && fact_knows_nothing(&input) && parse_is(a->kw_val[ki], "identifier")) {
+        /* model(input_ids=x): whatever x is called, it holds token ids from here */
+        Fact ids = fact_of(FK_IDS, input.flags, a->kw_val[ki]);
+        align_fresh(&ids, a->kw_val[ki]);
+        interp_bind(in, a->kw_val[ki], ids);
+        input = ids;
+    }
     out.flags |= input.flags & (FF_PADDED | FF_JOINED);
     if (((input.kinds & FK_IDS) && !(input.flags & FF_WEAK)) || input.obj == FO_ENCODING)
         out.flags |= FF_TOKENS_IN;
+    else if (!(input.kinds & FK_IDS) && (model.flags & FF_WEAK))
+        out.flags |= FF_UNTYPED_IN;
     if (!((out.flags | model.flags) & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM))) {
         out.head = align_shift(input.head, 1);
         out.tail = align_shift(input.tail, 1);
     }
     return out;
+}
+
+/* tok(prompt + answer, return_tensors="pt"): text with return_tensors goes to a tokenizer,
+ * whatever the object is called (an image processor takes return_tensors too, but no text). */
+static bool called_like_tokenizer(Interp *in, const Args *a) {
+    if (a->npos < 1 || kw_index(in, a, "return_tensors") < 0) return false;
+    TSNode text = parse_unparen(a->pos[0]);
+    if (parse_is(text, "list") && ts_node_named_child_count(text) == 1)
+        text = parse_unparen(ts_node_named_child(text, 0));
+    return parse_is(text, "string") || parse_is(text, "concatenated_string") ||
+           (a->posf[0].flags & FF_JOINED);
 }
 
 static bool looks_like_model_call(Interp *in, const Args *a) {
@@ -1192,9 +1212,11 @@ static Fact eval_call(Interp *in, TSNode call) {
                 fact_object(FO_MODEL, calls_name_heuristic(call, method, mlen).flags & FF_NOTLM,
                             call),
                 &a, call);
-        /* self.tokenizer(texts, padding=True): likewise, an encoding */
+        /* self.tokenizer(texts, padding=True), self.tok(text, return_tensors="pt"): likewise,
+         * an encoding */
         if (recv.obj == FO_NONE && !recv.kinds && a.npos + a.nkw >= 1 &&
-            calls_name_heuristic(call, method, mlen).obj == FO_TOKENIZER)
+            (calls_name_heuristic(call, method, mlen).obj == FO_TOKENIZER ||
+             called_like_tokenizer(in, &a)))
             return encoding(in, &a, call);
         if (recv.obj == FO_NONE && !recv.kinds) { /* x.exp(), x.max() of a value of unknown kind */
             const Transfer *t = find_transfer(TENSOR_OPS, method, mlen);
@@ -1230,6 +1252,10 @@ static Fact eval_call(Interp *in, TSNode call) {
         return encoding(in, &a, call);
     default:
         break;
+    }
+    if (!f.kinds && f.obj == FO_NONE && called_like_tokenizer(in, &a)) {
+        if (parse_is(fn, "identifier")) interp_bind(in, fn, fact_object(FO_TOKENIZER, 0, fn));
+        return encoding(in, &a, call);
     }
     if (!f.kinds && looks_like_model_call(in, &a))
         return model_output(in, fact_object(FO_MODEL, 0, call), &a, call);
@@ -1316,9 +1342,15 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
     case FO_OUTPUT:
         if (name_is(attr, len, "logits") && (obj.flags & FF_NOTLM))
             return fact_of(FK_RAW, 0, attr_node);
-        if (name_is(attr, len, "logits"))
-            return (obj.flags & FF_GENERATE) ? stepwise_scores(attr_node, false)
-                                             : logits_3d(obj.flags & FF_SEQ2SEQ, attr_node);
+        if (name_is(attr, len, "logits") && (obj.flags & FF_GENERATE))
+            return stepwise_scores(attr_node, false);
+        if (name_is(attr, len, "logits") && (obj.flags & FF_UNTYPED_IN)) {
+            /* logits, but of a layout only a language model's token input would tell */
+            Fact r = fact_of(FK_RAW, obj.flags & FF_SEQ2SEQ, attr_node);
+            r.ax_last = AX_VOCAB;
+            return r;
+        }
+        if (name_is(attr, len, "logits")) return logits_3d(obj.flags & FF_SEQ2SEQ, attr_node);
         if (name_is(attr, len, "scores"))
             return stepwise_scores(attr_node, (obj.flags & FF_BEAM) != 0);
         if (name_is(attr, len, "loss"))

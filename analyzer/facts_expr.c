@@ -271,8 +271,8 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
                 step_indexed = true;
             if (axis == AX_VOCAB || (!known && i == nix - 1 && nix >= 3 && scores)) {
                 selected = true;
-                fixed_token =
-                    !(x->fact.kinds & FK_IDS) && !(x->fact.flags & (FF_LOOPVAR | FF_STEPVAR));
+                fixed_token = (!(x->fact.kinds & FK_IDS) || x->fact.ndim == 0) &&
+                              !(x->fact.flags & (FF_LOOPVAR | FF_STEPVAR));
             }
             if (axis == AX_VOCAB && (x->fact.kinds & FK_IDS)) ids_fact = x->fact;
             continue; /* the axis is gone */

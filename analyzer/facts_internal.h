@@ -11,6 +11,9 @@ Fact fact_bottom(void);
 Fact fact_of(unsigned kinds, unsigned flags, TSNode origin);
 Fact fact_module(const char *qual);
 Fact fact_object(FactObject obj, unsigned flags, TSNode origin);
+/* A value nothing is known of (no kind, no object, no shape, not opaque): a name it is stored
+ * under, a parameter it is passed to, or how it is used may say what it holds. */
+bool fact_knows_nothing(const Fact *f);
 void fact_set_axes(Fact *f, int ndim, const AxisKind *axes);
 Fact fact_join(Arena *arena, Fact a, Fact b);
 /* The kind of axis `dim` (negative counts from the end); AX_UNK when not known. */

@@ -50,6 +50,10 @@ static bool same_axes(const Fact *a, const Fact *b) {
     return true;
 }
 
+bool fact_knows_nothing(const Fact *f) {
+    return !f->bottom && !f->kinds && f->obj == FO_NONE && f->ndim < 0 && !(f->flags & FF_OPAQUE);
+}
+
 /* Two dicts (or tuples: no keys) with the same keys in the same order. */
 static bool same_keys(const Fact *a, const Fact *b) {
     if (!a->keys || !b->keys) return a->keys == b->keys;

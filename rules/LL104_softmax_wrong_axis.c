@@ -66,7 +66,8 @@ const Rule rule_LL104 = {
         "vocab] from a causal LM call, over the batch or position axis: dim=1 or dim=0 on\n"
         "[B, T, V], dim=0 on one sequence's [T, V], and the same after transposes the\n"
         "analysis tracks. When the layout is not known (a tensor of unknown rank, a\n"
-        "classifier's [batch, classes] logits, a similarity matrix) nothing is reported.",
+        "classifier's [batch, classes] logits, a similarity matrix, the logits of a model\n"
+        "known only by its name and fed no token ids, e.g. pixels) nothing is reported.",
     .why = "Pr(y_t | x, y_<t) is a softmax over the vocabulary at one position. Normalising over\n"
            "the positions instead makes each token's value depend on the logits of the same\n"
            "token at the other positions: the values no longer sum to one over the vocabulary,\n"
