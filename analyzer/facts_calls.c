@@ -159,6 +159,7 @@ typedef enum {
     OP_SIZE,
     OP_ROLL,
     OP_PAD_TENSOR,
+    OP_DIV,
 } Op;
 
 typedef struct Transfer {
@@ -254,7 +255,12 @@ static const Transfer TENSOR_OPS[] = {
     {"masked_fill_", OP_MASKED_FILL, -1, -1},
     {"masked_select", OP_MASKED_FILL, -1, -1},
     {"mul", OP_MUL, -1, -1},
+    {"mul_", OP_MUL, -1, -1},
     {"multiply", OP_MUL, -1, -1},
+    {"div", OP_DIV, -1, -1},
+    {"div_", OP_DIV, -1, -1},
+    {"divide", OP_DIV, -1, -1},
+    {"true_divide", OP_DIV, -1, -1},
     {"ne", OP_COMPARE, -1, -1},
     {"eq", OP_COMPARE, -1, -1},
     {"not_equal", OP_COMPARE, -1, -1},
@@ -849,6 +855,8 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         if (o.kinds & FK_MASK) x.flags |= FF_MASKED;
         return x;
     }
+    case OP_DIV: /* x.div(y), torch.div(x, y), np.divide(x, y): x / y */
+        return interp_binop(in, node, '/', x, arg_fact(in, a, NULL, off));
     case OP_COMPARE:
         if (x.kinds & (FK_IDS | FK_MASK)) {
             x.kinds = FK_MASK;
@@ -1204,14 +1212,14 @@ static Fact eval_call(Interp *in, TSNode call) {
             !memcmp(method, "forward", 7))
             return model_output(in, fact_object(FO_MODEL, 0, call), &a, call);
         /* self.model(ids), self._lm(x): an attribute named like a model, called as a bare name
-         * of that name would be */
-        if (recv.obj == FO_NONE && !recv.kinds && looks_like_model_call(in, &a) &&
-            calls_name_heuristic(call, method, mlen).obj == FO_MODEL)
-            return model_output(
-                in,
-                fact_object(FO_MODEL, calls_name_heuristic(call, method, mlen).flags & FF_NOTLM,
-                            call),
-                &a, call);
+         * of that name would be (known only by its name unless fed token ids) */
+        if (recv.obj == FO_NONE && !recv.kinds && a.npos + a.nkw + a.has_splat >= 1 &&
+            calls_name_heuristic(call, method, mlen).obj == FO_MODEL) {
+            Fact named = calls_name_heuristic(call, method, mlen);
+            unsigned weak = looks_like_model_call(in, &a) ? 0 : FF_WEAK;
+            return model_output(in, fact_object(FO_MODEL, (named.flags & FF_NOTLM) | weak, call),
+                                &a, call);
+        }
         /* self.tokenizer(texts, padding=True), self.tok(text, return_tensors="pt"): likewise,
          * an encoding */
         if (recv.obj == FO_NONE && !recv.kinds && a.npos + a.nkw >= 1 &&

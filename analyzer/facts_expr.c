@@ -410,10 +410,12 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
 static Fact eval_binop(Interp *in, TSNode node) {
     Fact l = interp_eval(in, parse_field(node, "left"));
     Fact r = interp_eval(in, parse_field(node, "right"));
-    TSNode opn = parse_field(node, "operator");
     size_t oplen;
-    const char *op = parse_text(in->src, opn, &oplen);
-    char c = oplen == 1 ? op[0] : 0;
+    const char *op = parse_text(in->src, parse_field(node, "operator"), &oplen);
+    return interp_binop(in, node, oplen == 1 ? op[0] : 0, l, r);
+}
+
+Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     unsigned loop = (l.flags | r.flags) & (FF_LOOPVAR | FF_STEPVAR);
 
     if (c == '/') interp_emit(in, EV_DIVIDE, 0, node, l, r, AX_UNK);
@@ -506,6 +508,12 @@ static Fact eval_binop(Interp *in, TSNode node) {
         ts_node_named_child_count(parse_unparen(parse_field(node, "left"))) == 1) {
         /* [pad_id] * n: a run of padding */
         l.flags |= FF_PADDED | loop;
+        align_clear(&l);
+        return l;
+    }
+    if ((c == '+' || c == '-') && (l.kinds & FK_INDEX) && l.ndim >= 1 && !(r.kinds & FK_INDEX)) {
+        /* arange(n) + start - 1: the same positions, moved by an offset */
+        l.flags |= loop;
         align_clear(&l);
         return l;
     }

@@ -109,6 +109,9 @@ typedef struct Args {
 } Args;
 
 Fact interp_eval(Interp *in, TSNode expr);
+/* l op r for a one-character operator (0: another one), at node (a binary operator, or a
+ * call such as torch.div(l, r)). */
+Fact interp_binop(Interp *in, TSNode node, char op, Fact l, Fact r);
 Fact interp_lookup(Interp *in, TSNode ident);
 Fact interp_lookup_key(Interp *in, TSNode n, bool *found);
 void interp_bind(Interp *in, TSNode target, Fact f);
