@@ -511,7 +511,8 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         align_clear(&l);
         return l;
     }
-    if ((c == '+' || c == '-') && (l.kinds & FK_INDEX) && l.ndim >= 1 && !(r.kinds & FK_INDEX)) {
+    if ((c == '+' || c == '-') && (l.kinds & FK_INDEX) && l.ndim >= 1 &&
+        (!(r.kinds & FK_INDEX) || r.ndim <= 0)) {
         /* arange(n) + start - 1: the same positions, moved by an offset */
         l.flags |= loop;
         align_clear(&l);
