@@ -1062,6 +1062,8 @@ static void append_to(Interp *in, TSNode receiver, Fact list, Fact x, bool exten
         elem = calls_iterate(in, x);
     }
     Fact as_list = elem;
+    if (elem.obj == FO_TUPLE || elem.obj == FO_DICT) /* a list of such tuples or records */
+        as_list.op = -1;
     if (elem.obj == FO_NONE && !elem.bottom) {
         as_list.flags &= ~(FF_STEPVAR | FF_LOOPVAR);
         fact_insert_axis(&as_list, 0, (elem.flags & FF_STEPVAR) ? AX_STEP : AX_ITEM);
@@ -1069,7 +1071,10 @@ static void append_to(Interp *in, TSNode receiver, Fact list, Fact x, bool exten
     }
     bool empty = list.ndim == 1 && list.ax[0] == AX_ITEM && !list.kinds;
     bool was_list = list.ndim >= 1 && (list.ax[0] == AX_STEP || list.ax[0] == AX_ITEM);
-    Fact r = (empty || !was_list) ? as_list : fact_join(in->arena, list, as_list);
+    bool same_records = list.obj == as_list.obj && list.op == -1 && as_list.op == -1;
+    Fact r = same_records           ? fact_join(in->arena, list, as_list)
+             : (empty || !was_list) ? as_list
+                                    : fact_join(in->arena, list, as_list);
     if (was_list && !empty && list.ax[0] != as_list.ax[0] && r.ndim >= 1) r.ax[0] = AX_STEP;
     if (in->frame->loop_depth > 0) r.flags |= FF_PREFIX; /* a context the loop grows */
     interp_bind(in, receiver, r);
@@ -1421,7 +1426,7 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
 
 Fact calls_iterate(Interp *in, Fact it) {
     (void)in;
-    if (it.obj == FO_TUPLE && it.op == -1) {
+    if ((it.obj == FO_TUPLE || it.obj == FO_DICT) && it.op == -1) {
         Fact t = it;
         t.op = 0;
         return t;

@@ -556,6 +556,11 @@ static Fact list_of(Fact elem, TSNode node) {
         fact_set_axes(&empty, 1, (AxisKind[]){AX_ITEM});
         return empty;
     }
+    if (elem.obj == FO_TUPLE || elem.obj == FO_DICT) { /* iterating it yields these records */
+        Fact r = elem;
+        r.op = -1;
+        return r;
+    }
     if (elem.obj != FO_NONE) return elem;
     Fact r = elem;
     r.flags &= ~(FF_STEPVAR | FF_LOOPVAR);
