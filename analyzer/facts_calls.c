@@ -160,6 +160,7 @@ typedef enum {
     OP_ROLL,
     OP_PAD_TENSOR,
     OP_DIV,
+    OP_CUMPROD,
 } Op;
 
 typedef struct Transfer {
@@ -190,6 +191,7 @@ static const Transfer TENSOR_OPS[] = {
     {"prod", OP_PROD, 0, -1},
     {"product", OP_PROD, 0, -1},
     {"cumsum", OP_CUMSUM, 0, -1},
+    {"cumprod", OP_CUMPROD, 0, -1},
     {"max", OP_MAX, 0, -1},
     {"amax", OP_MAX, 0, -1},
     {"min", OP_MAX, 0, -1},
@@ -364,7 +366,7 @@ static Fact reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op
         positions = true;
     Fact r = x;
     if (positions) {
-        if (op == OP_PROD)
+        if (op == OP_PROD || op == OP_CUMPROD) /* cumprod(p)[..., -1]: the whole product */
             interp_emit(in, EV_PRODUCT, AGG_SUM, node, x, fact_unknown(), axis);
         else
             interp_emit(in, EV_AGGREGATE,
@@ -373,14 +375,14 @@ static Fact reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op
                                           : AGG_SUM,
                         node, x, fact_unknown(), axis);
         r.flags = (r.flags | FF_AGGREGATED) & ~(FF_STEPVAR | FF_LOOPVAR);
-        if (op == OP_CUMSUM) return r;
+        if (op == OP_CUMSUM || op == OP_CUMPROD) return r;
     } else if (axis == AX_VOCAB) {
         /* a reduction over the vocabulary is no sequence score */
         r.kinds = (x.kinds & FK_SCORES) ? FK_NUM : x.kinds;
         r.flags &= ~(FF_SOFTMAX | FF_EXP);
         if (x.flags & FF_EXP) r.flags |= FF_EXP; /* sum(exp(x)): a softmax denominator */
     }
-    if (op == OP_CUMSUM) return r;
+    if (op == OP_CUMSUM || op == OP_CUMPROD) return r;
     r.flags &= ~FF_SOFTMAX; /* a sum or mean of distributions is no softmax output */
     if (x.flags & FF_EXP) r.flags |= FF_SUMEXP;
     if (all) {
@@ -766,6 +768,7 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
     case OP_MEAN:
     case OP_PROD:
     case OP_CUMSUM:
+    case OP_CUMPROD:
         return reduce(in, node, x, dim, keepdim, t->op);
     case OP_MAX: {
         bool vocab = dim != FACT_NO_DIM && fact_axis(&x, dim) == AX_VOCAB;
