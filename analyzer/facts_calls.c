@@ -457,6 +457,21 @@ static Fact squeeze(Fact x, int dim) {
     return x;
 }
 
+/* x.view(-1, V) / x.reshape(-1, x.size(-1)) / x.flatten(0, 1) of [B, T, V] scores: the
+ * batch and position axes merged into rows, the vocabulary kept last. */
+static bool merges_rows(Interp *in, Fact x, const Args *a, int first, bool flatten) {
+    if (x.ndim != 3 || x.ax[0] != AX_BATCH || x.ax[1] != AX_POS || x.ax[2] != AX_VOCAB)
+        return false;
+    long d0, d1;
+    if (a->npos - first != 2 || !interp_int_literal(in, a->pos[first], &d0)) return false;
+    if (flatten) return d0 == 0 && interp_int_literal(in, a->pos[first + 1], &d1) && d1 == 1;
+    if (d0 != -1) return false;
+    /* the kept size: x.size(-1), x.shape[-1], or a name (the vocabulary size) */
+    TSNode v = parse_unparen(a->pos[first + 1]);
+    return parse_is(v, "identifier") || parse_is(v, "call") || parse_is(v, "subscript") ||
+           parse_is(v, "attribute");
+}
+
 static Fact transpose(Interp *in, Fact x, const Args *a, int first, bool permute) {
     if (x.ndim < 0) return x;
     long d[FACT_MAX_DIMS];
@@ -819,9 +834,12 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         if (dim != FACT_NO_DIM) fact_insert_axis(&x, dim, AX_ONE);
         return x;
     case OP_RESHAPE: {
-        AxisKind last = (AxisKind)x.ax_last;
+        AxisKind last = x.ndim >= 1 ? (AxisKind)x.ax[x.ndim - 1] : (AxisKind)x.ax_last;
+        bool rows = merges_rows(in, x, a, off, !strcmp(t->name, "flatten"));
         x.ndim = -1;
         x.ax_last = a->npos - off >= 2 ? last : AX_UNK;
+        /* logits.view(-1, V), flatten(0, 1): every position of every sequence as a row */
+        if (rows) fact_set_axes(&x, 2, (AxisKind[]){AX_POS, AX_VOCAB});
         return x;
     }
     case OP_TRANSPOSE:
