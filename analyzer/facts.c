@@ -269,11 +269,9 @@ static Fact accumulate(Interp *in, TSNode stmt, Fact cur, const char *op, Fact r
         r.ndim = 0;
         return r;
     }
-    if (!strcmp(op, "-=") && (rhs.kinds & (FK_MAXV | FK_LOGZ)) && cur.obj == FO_NONE) {
-        cur.flags |= FF_STABLE; /* x -= x.max(): exp() of it cannot overflow */
-        if (!cur.kinds) cur.kinds = FK_NUM;
-        return cur;
-    }
+    /* x -= x.max(): exp() of it cannot overflow; x -= logsumexp(x): log-probs */
+    if (!strcmp(op, "-=") && (rhs.kinds & (FK_MAXV | FK_LOGZ)) && cur.obj == FO_NONE)
+        return interp_binop(in, stmt, '-', cur, rhs);
     /* x *= mask (or x = x * mask): the masked positions are zero, as for x * mask */
     if (!strcmp(op, "*=") && (cur.kinds & (FK_SCORES | FK_LOSS)) &&
         ((rhs.kinds & FK_MASK) ||
@@ -661,8 +659,8 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
     if (given && given->overflow) given = NULL;
     Fact pos[16];
     int npos = positional_facts(in, call_args, given, self_fact, pos);
-    TSNode params = parse_field(def, "parameters");
-    uint32_t n = ts_node_named_child_count(params);
+    TSNode params = parse_field(def, "parameters"); /* absent: `lambda: x` */
+    uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
     int k = 0;
     for (uint32_t i = 0; i < n; i++) {
         TSNode p = ts_node_named_child(params, i);
@@ -697,7 +695,10 @@ static Fact run_function(Interp *in, TSNode def, TSNode call_args, const Args *a
     Frame frame = {.env = bind_params(in, def, call_args, args, self_fact), .ret = fact_bottom()};
     Frame *caller = in->frame;
     in->frame = &frame;
-    exec_block(in, parse_field(def, "body"));
+    if (parse_is(def, "lambda")) /* its body is the expression it returns */
+        frame.ret = interp_eval(in, parse_field(def, "body"));
+    else
+        exec_block(in, parse_field(def, "body"));
     in->frame = caller;
     array_free(&frame.env);
     return frame.ret.bottom ? fact_unknown() : frame.ret;

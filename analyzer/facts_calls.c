@@ -160,6 +160,7 @@ typedef enum {
     OP_ROLL,
     OP_PAD_TENSOR,
     OP_DIV,
+    OP_SUB,
     OP_CUMPROD,
 } Op;
 
@@ -259,6 +260,9 @@ static const Transfer TENSOR_OPS[] = {
     {"mul", OP_MUL, -1, -1},
     {"mul_", OP_MUL, -1, -1},
     {"multiply", OP_MUL, -1, -1},
+    {"sub", OP_SUB, -1, -1},
+    {"sub_", OP_SUB, -1, -1},
+    {"subtract", OP_SUB, -1, -1},
     {"div", OP_DIV, -1, -1},
     {"div_", OP_DIV, -1, -1},
     {"divide", OP_DIV, -1, -1},
@@ -347,6 +351,41 @@ static Fact logits_3d(unsigned flags, TSNode origin) {
 
 /* Values reduced over `dim` (FACT_NO_DIM: all of them). Across positions that is an
  * aggregation (or a product): the event rules look for. */
+/* Numbers written in the code: 2.0, -1, [0, 1, 2], np.linspace(-1, 0, 10), np.array([...]). */
+static bool literal_numbers(Interp *in, TSNode n, int depth) {
+    static const char *const makers[] = {"linspace", "logspace", "arange", "array",
+                                         "asarray",  "tensor",   NULL};
+    n = parse_unparen(n);
+    if (depth > 8 || ts_node_is_null(n)) return false;
+    if (parse_is(n, "integer") || parse_is(n, "float")) return true;
+    int bounded = INT32_MAX; /* how many leading arguments bound the values */
+    if (parse_is(n, "unary_operator"))
+        return literal_numbers(in, parse_field(n, "argument"), depth + 1);
+    if (parse_is(n, "call")) {
+        TSNode fn = parse_field(n, "function");
+        TSNode name = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
+        bool maker = false;
+        for (const char *const *m = makers; *m && !maker; m++)
+            maker = parse_text_eq(in->src, name, *m);
+        if (!maker) return false;
+        /* linspace(start, stop, num): the values lie between the first two, whatever num is */
+        if (parse_text_eq(in->src, name, "linspace") || parse_text_eq(in->src, name, "logspace"))
+            bounded = 2;
+        n = parse_field(n, "arguments");
+    } else if (!parse_is(n, "list") && !parse_is(n, "tuple")) {
+        return false;
+    }
+    uint32_t k = ts_node_named_child_count(n);
+    int seen = 0;
+    for (uint32_t i = 0; i < k && seen < bounded; i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (parse_is(c, "keyword_argument") || parse_is(c, "comment")) continue;
+        if (!literal_numbers(in, c, depth + 1)) return false;
+        seen++;
+    }
+    return seen > 0;
+}
+
 static Fact reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op) {
     if (!x.kinds || x.obj != FO_NONE) return fact_unknown();
     AxisKind axis;
@@ -771,8 +810,10 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
             if (x.flags & FF_AGGREGATED) r.flags |= FF_EXP;
         } else if (x.kinds & FK_RAW)
             r.kinds = FK_NUM, r.flags |= FF_EXP;
-        else if (x.obj == FO_NONE && !(x.kinds & ~(FK_NUM | FK_MAXV))) {
-            /* exp of some number (a manual softmax's input): may overflow unless stabilised */
+        else if (x.obj == FO_NONE && !(x.kinds & ~(FK_NUM | FK_MAXV)) &&
+                 !(off == 1 && a->npos >= 1 && literal_numbers(in, a->pos[0], 0))) {
+            /* exp of some number (a manual softmax's input): may overflow unless stabilised;
+             * np.exp(np.linspace(-1, 0, 10)) of numbers written in the code cannot */
             r.kinds = FK_NUM;
             r.flags |= FF_EXP;
             if (ts_node_is_null(r.origin)) r.origin = node;
@@ -878,6 +919,8 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
     }
     case OP_DIV: /* x.div(y), torch.div(x, y), np.divide(x, y): x / y */
         return interp_binop(in, node, '/', x, arg_fact(in, a, NULL, off));
+    case OP_SUB: /* x.sub_(logsumexp(x)): x - y */
+        return interp_binop(in, node, '-', x, arg_fact(in, a, NULL, off));
     case OP_COMPARE:
         if (x.kinds & (FK_IDS | FK_MASK)) {
             x.kinds = FK_MASK;
@@ -1102,6 +1145,7 @@ static void append_to(Interp *in, TSNode receiver, Fact list, Fact x, bool exten
 }
 
 static Fact eval_call(Interp *in, TSNode call);
+static unsigned head_named(const char *name, size_t len);
 
 /* A categorical distribution's log_prob(value): normalised log-probs at the given tokens. */
 static Fact distribution_method(TSNode call, Fact dist, const char *method, size_t len) {
@@ -1291,8 +1335,12 @@ static Fact eval_call(Interp *in, TSNode call) {
         if (parse_is(fn, "identifier")) interp_bind(in, fn, fact_object(FO_TOKENIZER, 0, fn));
         return encoding(in, &a, call);
     }
-    if (!f.kinds && looks_like_model_call(in, &a))
-        return model_output(in, fact_object(FO_MODEL, 0, call), &a, call);
+    if (!f.kinds && looks_like_model_call(in, &a)) { /* classifier(**enc), mlm(input_ids=x) */
+        size_t nlen;
+        const char *name = parse_text(in->src, fn, &nlen);
+        unsigned head = parse_is(fn, "identifier") ? head_named(name, nlen) : 0;
+        return model_output(in, fact_object(FO_MODEL, head, call), &a, call);
+    }
     return fact_unknown();
 }
 
@@ -1507,6 +1555,22 @@ static bool iends(const char *s, size_t len, const char *lit) {
     return len >= n && ieq(s + len - n, n, lit);
 }
 
+/* A model (or callee) named for a head that is no causal LM's: a classifier's logits are no
+ * [batch, seq, vocab], a masked LM's logits at t are about token t. */
+static unsigned head_named(const char *name, size_t len) {
+    if (icontains(name, len, "reward") || (len >= 3 && ieq(name, 3, "nli")) ||
+        icontains(name, len, "_nli") || icontains(name, len, "classif") ||
+        icontains(name, len, "sentiment") || icontains(name, len, "toxic") ||
+        icontains(name, len, "entail") || icontains(name, len, "critic") ||
+        icontains(name, len, "value_") || icontains(name, len, "discrim") ||
+        ieq(name, len, "clf") || iends(name, len, "_clf"))
+        return FF_NOTLM;
+    if (icontains(name, len, "mlm") || icontains(name, len, "bert") ||
+        icontains(name, len, "masked_lm"))
+        return FF_MLM;
+    return 0;
+}
+
 /* What a value named like this probably holds, when nothing else is known. Weak evidence. */
 Fact calls_name_heuristic(TSNode origin, const char *name, size_t len) {
     Fact f = fact_unknown();
@@ -1535,12 +1599,7 @@ Fact calls_name_heuristic(TSNode origin, const char *name, size_t len) {
                iends(name, len, "_lm")) {
         f.obj = FO_MODEL;
         /* a model named for a classification head: its logits are no [batch, seq, vocab] */
-        if (icontains(name, len, "reward") || (len >= 3 && ieq(name, 3, "nli")) ||
-            icontains(name, len, "_nli") || icontains(name, len, "classif") ||
-            icontains(name, len, "sentiment") || icontains(name, len, "toxic") ||
-            icontains(name, len, "entail") || icontains(name, len, "critic") ||
-            icontains(name, len, "value_") || icontains(name, len, "discrim"))
-            f.flags |= FF_NOTLM;
+        f.flags |= head_named(name, len);
     } else if (ieq(name, len, "tokenizer") || iends(name, len, "_tokenizer")) {
         f.obj = FO_TOKENIZER;
     } else {

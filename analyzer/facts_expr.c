@@ -280,7 +280,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         if (x->kind == IX_TENSOR) {
             Fact f = x->fact;
             if (f.kinds & FK_MASK) { /* boolean mask: the masked positions, flattened */
-                r.flags |= FF_MASKED;
+                r.flags = (r.flags | FF_MASKED) & ~FF_PADDED; /* ids[mask]: the pads are gone */
                 out_axes[out_n++] = AX_POS;
                 if (known && f.ndim > 1) cursor += f.ndim - 1;
                 continue;
@@ -633,8 +633,10 @@ static Fact eval_dict(Interp *in, TSNode node) {
     return informative ? d : fact_unknown();
 }
 
-/* lambda x: body, in a scope of its own where the parameters are known only by their names (as
- * for a function no code of the file calls: interp_bind takes a name as the only evidence). */
+/* lambda x: body, first in a scope of its own where nothing is known of the parameters, not even
+ * from their names: a lambda is mostly called where the analysis does not pass its arguments
+ * (sorted(key=...), map), so there only what its body does itself (log of a softmax, exp / sum
+ * of exp) is found. Its value is a function: called by a name, it runs with the arguments. */
 static Fact eval_lambda(Interp *in, TSNode node) {
     Env saved = {0};
     array_reserve(&saved, in->frame->env.len);
@@ -646,12 +648,17 @@ static Fact eval_lambda(Interp *in, TSNode node) {
     for (uint32_t i = 0; i < n; i++) {
         TSNode p = ts_node_named_child(params, i);
         TSNode name = parse_is(p, "default_parameter") ? parse_field(p, "name") : p;
-        if (parse_is(name, "identifier")) interp_bind(in, name, fact_unknown());
+        Fact opaque = fact_unknown(); /* called with who knows what: its name is no evidence */
+        opaque.flags |= FF_OPAQUE;
+        if (parse_is(name, "identifier")) interp_bind(in, name, opaque);
     }
     interp_eval(in, parse_field(node, "body"));
     array_free(&in->frame->env);
     in->frame->env = saved;
-    return fact_unknown();
+    /* called later by a name it is bound to, it runs like a function with its arguments */
+    Fact f = fact_object(FO_FUNC, 0, node);
+    f.def = node;
+    return f;
 }
 
 /* [body for x in it if cond]: bind like a for loop, in a scope of its own. */

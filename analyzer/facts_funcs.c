@@ -55,8 +55,10 @@ FuncInfo *funcs_next(Interp *in, const FuncInfo *fi) {
 }
 
 FuncInfo *funcs_of_def(Interp *in, TSNode def) {
+    TSNode name_node = parse_field(def, "name");
+    if (ts_node_is_null(name_node)) return NULL; /* a lambda */
     size_t len;
-    const char *name = parse_text(in->src, parse_field(def, "name"), &len);
+    const char *name = parse_text(in->src, name_node, &len);
     for (FuncInfo *fi = funcs_find(in, name, len); fi; fi = funcs_next(in, fi))
         if (ts_node_eq(fi->def, def)) return fi;
     return NULL;

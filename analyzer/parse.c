@@ -87,6 +87,10 @@ bool parse_first_error(const Parsed *p, size_t *byte) {
 }
 
 const char *parse_text(const Source *src, TSNode n, size_t *len) {
+    if (ts_node_is_null(n)) { /* an absent field: no text (tree-sitter would crash on it) */
+        *len = 0;
+        return src->text;
+    }
     uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
     *len = b - a;
     return src->text + a;
