@@ -571,6 +571,13 @@ static Fact stack_or_cat(Interp *in, Fact list, int dim, bool cat) {
     return r;
 }
 
+/* What a dict literal holds under a string key (unknown when it has no such key). */
+static Fact dict_value(const Fact *d, const char *key) {
+    for (int i = 0; d->obj == FO_DICT && i < d->nelems; i++)
+        if (d->keys[i] && !strcmp(d->keys[i], key)) return d->elems[i];
+    return fact_unknown();
+}
+
 static Fact model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     /* FF_WEAK: a model known by its name only; what its output holds by position is weak too */
     unsigned flags = model.flags & (FF_SEQ2SEQ | FF_NOTLM | FF_WEAK);
@@ -591,6 +598,8 @@ static Fact model_output(Interp *in, Fact model, const Args *a, TSNode node) {
                  : a->npos >= 1 ? a->posf[0]
                  : a->has_splat ? a->splat
                                 : fact_unknown();
+    if (ki < 0 && a->npos == 0 && a->has_splat && a->splat.obj == FO_DICT) /* **{"input_ids": x} */
+        input = dict_value(&a->splat, "input_ids");
     if (ki >= 0 && fact_knows_nothing(&input) && parse_is(a->kw_val[ki], "identifier")) {
         /* model(input_ids=x): whatever x is called, it holds token ids from here */
         Fact ids = fact_of(FK_IDS, input.flags, a->kw_val[ki]);
@@ -1239,6 +1248,11 @@ static Fact eval_call(Interp *in, TSNode call) {
             return fact_unknown();
         }
         read_args(in, parse_field(call, "arguments"), &a);
+        /* tokenizer(...).to("cuda"): the same batch, padding and all */
+        if (recv.obj == FO_ENCODING &&
+            ((mlen == 2 && !memcmp(method, "to", 2)) || (mlen == 4 && !memcmp(method, "cuda", 4)) ||
+             (mlen == 3 && !memcmp(method, "cpu", 3))))
+            return recv;
         if (recv.obj == FO_MODEL || (recv.obj == FO_NONE && !recv.kinds)) {
             const Transfer *t = find_transfer(OTHER_OPS, method, mlen);
             if (t && (t->op == OP_GENERATE || t->op == OP_TRANSITION_SCORES))
