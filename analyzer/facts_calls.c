@@ -162,6 +162,7 @@ typedef enum {
     OP_DIV,
     OP_SUB,
     OP_CUMPROD,
+    OP_FOLD,
 } Op;
 
 typedef struct Transfer {
@@ -293,6 +294,7 @@ static const Transfer TENSOR_OPS[] = {
 
 /* Python builtins and objects of other libraries. */
 static const Transfer OTHER_OPS[] = {{"from_pretrained", OP_FROM_PRETRAINED, -1, -1},
+                                     {"reduce", OP_FOLD, -1, -1},
                                      {"Categorical", OP_DISTRIBUTION, -1, -1},
                                      {"OneHotCategorical", OP_DISTRIBUTION, -1, -1},
                                      {"generate", OP_GENERATE, -1, -1},
@@ -1023,12 +1025,31 @@ static Fact apply_callable(Interp *in, TSNode node, Fact c, const Args *a) {
 }
 
 /* Builtins, tokenizers, models: calls that are not tensor arithmetic. */
+/* The operator a fold applies: operator.mul / operator.add, or lambda a, b: a * b (a + b). */
+static char fold_operator(Interp *in, TSNode fn, Fact f) {
+    if (f.obj == FO_MODULE && f.qual) {
+        if (!strcmp(f.qual, "operator.mul") || !strcmp(f.qual, "operator.imul")) return '*';
+        if (!strcmp(f.qual, "operator.add") || !strcmp(f.qual, "operator.iadd")) return '+';
+        return 0;
+    }
+    TSNode body = parse_is(fn, "lambda") ? parse_unparen(parse_field(fn, "body")) : (TSNode){0};
+    if (!parse_is(body, "binary_operator")) return 0;
+    TSNode op = parse_field(body, "operator");
+    return parse_text_eq(in->src, op, "*") ? '*' : parse_text_eq(in->src, op, "+") ? '+' : 0;
+}
+
 static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv, const Args *a,
                            const char *qual) {
     in->call_transfer = true;
     switch (t->op) {
     case OP_FROM_PRETRAINED:
         return from_pretrained(qual ? qual : "", node);
+    case OP_FOLD: { /* functools.reduce(operator.mul, ps) is math.prod(ps); add, sum(xs) */
+        if (!qual || strcmp(qual, "functools.reduce") != 0 || a->npos < 2) return fact_unknown();
+        char op = fold_operator(in, a->pos[0], a->posf[0]);
+        if (!op) return fact_unknown();
+        return reduce(in, node, a->posf[1], FACT_NO_DIM, false, op == '*' ? OP_PROD : OP_SUM);
+    }
     case OP_DISTRIBUTION: { /* Categorical(probs=None, logits=None) */
         Fact d = arg_fact(in, a, "logits", -1);
         if (d.bottom) d = arg_fact(in, a, "probs", 0);

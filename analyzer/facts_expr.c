@@ -329,7 +329,11 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
                              : value.ax_last;
         if (nix == 1 && ix[0].kind == IX_INT) r.ax_last = value.ax_last;
         /* x[..., 0] after a keepdim gather: what is left of selected scores is positions */
-        if (ix[nix - 1].kind == IX_INT && value.ax_last == AX_ONE && (nix == 1 || ell >= 0))
+        bool lead_full = true; /* x[:, 0], x[:, :, 0]: only the last axis is indexed */
+        for (int i = 0; i < nix - 1; i++)
+            if (!(ix[i].kind == IX_SLICE && full_slice(ix[i].node))) lead_full = false;
+        if (ix[nix - 1].kind == IX_INT && value.ax_last == AX_ONE &&
+            (nix == 1 || ell >= 0 || lead_full))
             r.ax_last = (value.flags & FF_SELECTED) ? AX_POS : AX_UNK;
     }
     if (fixed_token && positions_kept && !adv_positions) selected = false;

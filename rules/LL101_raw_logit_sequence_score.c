@@ -36,7 +36,7 @@ static void check(RuleContext *ctx) {
  * accumulator in a loop: `t += x`, `t -= x` or `t = t + x` (facts.c accumulate). The raw-logit
  * side cannot narrow it soundly: logits come from `model(ids)[0]`, tuple unpacking of any
  * model call, or names (`lm`, `*_model`), with no fixed word in the text. */
-static const char *const literals[] = {"sum", "mean", "average", "+", "-=", NULL};
+static const char *const literals[] = {"sum", "mean", "average", "+", "-=", "add", NULL};
 
 const Rule rule_LL101 = {
     .code = "LL101",

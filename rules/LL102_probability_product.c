@@ -29,7 +29,7 @@ static void check(RuleContext *ctx) {
     }
 }
 
-static const char *const literals[] = {"prod", "*", NULL};
+static const char *const literals[] = {"prod", "*", "mul", NULL}; /* operator.mul */
 
 const Rule rule_LL102 = {
     .code = "LL102",
