@@ -589,6 +589,13 @@ static Fact model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     if (a->has_splat && (a->splat.flags & FF_LABELS)) flags |= FF_LABELS;
     if (a->has_splat && (a->splat.flags & FF_FULLLABELS)) /* enc["labels"] = enc["input_ids"] */
         flags |= FF_FULLLABELS | (a->splat.flags & FF_JOINED);
+    if (k < 0 && a->has_splat && a->splat.obj == FO_DICT) { /* **{"input_ids": x, "labels": y} */
+        Fact labels = dict_value(&a->splat, "labels"), ids = dict_value(&a->splat, "input_ids");
+        if (labels.kinds) {
+            bool same = !ts_node_is_null(labels.origin) && ts_node_eq(labels.origin, ids.origin);
+            flags |= FF_LABELS | labels_flags(labels, same);
+        }
+    }
     if (k >= 0 && (flags & FF_LABELS))
         flags |=
             labels_model_flags(in, a->kwf[k], a->kw_val[k], arg_node(in, a, "input_ids", NULL, 0));

@@ -146,6 +146,9 @@ Fact calls_iterate(Interp *in, Fact iterable);
 Fact labels_string(Interp *in, TSNode string_node);
 bool labels_is_text_join(Interp *in, TSNode recv_node, const char *method, size_t len);
 unsigned labels_model_flags(Interp *in, Fact labels, TSNode labels_node, TSNode input_node);
+/* The same for labels known only as a fact (a dict's "labels"), given whether they are the very
+ * value passed as the input ids. */
+unsigned labels_flags(Fact labels, bool same_as_input);
 void labels_item_assigned(Interp *in, TSNode target, Fact value);
 void labels_backward(Interp *in, TSNode recv_node, Fact recv);
 Fact labels_count(Fact seq, AxisKind axis, TSNode node);

@@ -51,7 +51,6 @@ static bool ids_unmasked(const Fact *f) {
 /* Flags of a model call's output from its labels= argument. The labels are the full input
  * when they are strong, unmasked token ids, or the very expression passed as the input. */
 unsigned labels_model_flags(Interp *in, Fact labels, TSNode labels_node, TSNode input_node) {
-    if (!ids_unmasked(&labels)) return 0;
     bool same = !ts_node_is_null(input_node) && !ts_node_is_null(labels_node);
     if (same) {
         size_t a, b;
@@ -59,7 +58,12 @@ unsigned labels_model_flags(Interp *in, Fact labels, TSNode labels_node, TSNode 
                    *tb = parse_text(in->src, input_node, &b);
         same = a == b && !memcmp(ta, tb, a);
     }
-    if ((labels.flags & FF_WEAK) && !same) return 0;
+    return labels_flags(labels, same);
+}
+
+unsigned labels_flags(Fact labels, bool same_as_input) {
+    if (!ids_unmasked(&labels)) return 0;
+    if ((labels.flags & FF_WEAK) && !same_as_input) return 0;
     return FF_FULLLABELS | (labels.flags & FF_JOINED);
 }
 
