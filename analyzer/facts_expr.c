@@ -420,6 +420,8 @@ static Fact eval_binop(Interp *in, TSNode node) {
 }
 
 Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
+    l = calls_output_tensor(l); /* logits = model(tokens) (mlx): the output is the logits */
+    r = calls_output_tensor(r);
     unsigned loop = (l.flags | r.flags) & (FF_LOOPVAR | FF_STEPVAR);
 
     if (c == '/') interp_emit(in, EV_DIVIDE, 0, node, l, r, AX_UNK);
