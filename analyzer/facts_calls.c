@@ -474,11 +474,12 @@ static Fact squeeze(Fact x, int dim) {
             x.ax_last = (x.flags & FF_SELECTED) ? AX_POS : AX_UNK;
         return x;
     }
-    /* squeeze(d) is a no-op unless axis d has size 1, so squeezing a batch or position axis
-     * says it has one element: logits.squeeze(0) of one sequence is [T, V]. */
+    /* squeeze(d) is a no-op unless axis d has size 1. A batch axis squeezed is a batch of one
+     * (logits.squeeze(0) of one sequence is [T, V]); positions are squeezed defensively too
+     * (labels.squeeze(-1)), so only a slice of one ([:, -1:]) makes them go. */
     if (dim != FACT_NO_DIM) {
         AxisKind ax = fact_axis(&x, dim);
-        if (ax != AX_VOCAB && ax != AX_ITEM && ax != AX_STEP && dim >= -x.ndim && dim < x.ndim)
+        if ((ax == AX_ONE || ax == AX_BATCH) && dim >= -x.ndim && dim < x.ndim)
             fact_remove_axis(&x, dim);
         return x;
     }

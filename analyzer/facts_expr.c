@@ -187,6 +187,17 @@ static void align_subscript(Interp *in, Fact *r, const Fact *value, Index *ix, i
         align_clear(r);
 }
 
+/* x[:, -1:], x[:, 3:4]: a slice one element wide keeps an axis of size 1. */
+static bool one_wide(Interp *in, TSNode slice) {
+    if (!parse_is(slice, "slice")) return false;
+    TSNode parts[3];
+    parse_slice_parts(slice, parts);
+    long a, b;
+    if (!ts_node_is_null(parts[2]) || !interp_int_literal(in, parts[0], &a)) return false;
+    if (ts_node_is_null(parts[1])) return a == -1;
+    return interp_int_literal(in, parts[1], &b) && b == a + 1 && (a >= 0 || b < 0);
+}
+
 /* Indexing a tensor: which axes go, which stay, and whether token ids select from scores. */
 static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix) {
     Fact r = value;
@@ -262,7 +273,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
             if (positions && partial && !drops_last && !drops_first) r.flags |= FF_SLICED;
             if (positions && align_slice_restricts(in, parse_unparen(x->node)))
                 r.flags |= FF_SLICED;
-            out_axes[out_n++] = axis;
+            out_axes[out_n++] = one_wide(in, parse_unparen(x->node)) ? AX_ONE : axis;
             continue;
         }
         if (x->kind == IX_INT) {
@@ -667,6 +678,22 @@ static Fact eval_lambda(Interp *in, TSNode node) {
     return f;
 }
 
+/* {k: v.to(device) for k, v in enc.items()}: the tokenizer's batch again, padding and all. */
+static Fact encoding_remade(Interp *in, TSNode comprehension) {
+    TSNode clause = {0};
+    for (uint32_t i = 0; i < ts_node_named_child_count(comprehension); i++)
+        if (parse_is(ts_node_named_child(comprehension, i), "for_in_clause"))
+            clause = ts_node_named_child(comprehension, i);
+    if (ts_node_is_null(clause)) return fact_unknown();
+    TSNode it = parse_unparen(parse_field(clause, "right"));
+    TSNode fn = parse_field(it, "function");
+    if (!parse_is(it, "call") || !parse_is(fn, "attribute") ||
+        !interp_text_eq(in, parse_field(fn, "attribute"), "items"))
+        return fact_unknown();
+    Fact src = interp_eval(in, parse_field(fn, "object"));
+    return src.obj == FO_ENCODING ? src : fact_unknown();
+}
+
 /* [body for x in it if cond]: bind like a for loop, in a scope of its own. */
 static Fact eval_comprehension(Interp *in, TSNode node) {
     Env saved = {0};
@@ -690,7 +717,7 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
     Fact elem = ts_node_is_null(body) ? fact_unknown() : interp_eval(in, body);
     array_free(&in->frame->env);
     in->frame->env = saved;
-    if (parse_is(node, "dictionary_comprehension")) return fact_unknown();
+    if (parse_is(node, "dictionary_comprehension")) return encoding_remade(in, node);
     return list_of(elem, node);
 }
 
