@@ -117,6 +117,7 @@ typedef enum {
     OP_PROD,
     OP_CUMSUM,
     OP_MAX,
+    OP_MIN, /* like max, but x - min(x) does not bound exp() from above */
     OP_ARGMAX,
     OP_TOPK,
     OP_SORT,
@@ -196,8 +197,14 @@ static const Transfer TENSOR_OPS[] = {
     {"cumprod", OP_CUMPROD, 0, -1},
     {"max", OP_MAX, 0, -1},
     {"amax", OP_MAX, 0, -1},
-    {"min", OP_MAX, 0, -1},
-    {"amin", OP_MAX, 0, -1},
+    {"min", OP_MIN, 0, -1},
+    {"amin", OP_MIN, 0, -1},
+    {"nanmax", OP_MAX, 0, -1},
+    {"reduce_max", OP_MAX, 0, -1},
+    {"reduce_sum", OP_SUM, 0, -1},
+    {"reduce_mean", OP_MEAN, 0, -1},
+    {"reduce_prod", OP_PROD, 0, -1},
+    {"reduce_logsumexp", OP_LOGSUMEXP, 0, -1},
     {"argmax", OP_ARGMAX, 0, -1},
     {"argmin", OP_ARGMAX, 0, -1},
     {"topk", OP_TOPK, 1, -1},
@@ -586,7 +593,9 @@ static Fact model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     unsigned flags = model.flags & (FF_SEQ2SEQ | FF_NOTLM | FF_WEAK);
     int k = kw_index(in, a, "labels");
     if (k >= 0 && !parse_is(parse_unparen(a->kw_val[k]), "none")) flags |= FF_LABELS;
-    if (kw_index(in, a, "decoder_input_ids") >= 0) flags |= FF_SEQ2SEQ;
+    /* decoder inputs, or a speech encoder's features (Whisper): the logits are the decoder's */
+    if (kw_index(in, a, "decoder_input_ids") >= 0 || kw_index(in, a, "input_features") >= 0)
+        flags |= FF_SEQ2SEQ;
     if (a->has_splat && (a->splat.flags & FF_LABELS)) flags |= FF_LABELS;
     if (a->has_splat && (a->splat.flags & FF_FULLLABELS)) /* enc["labels"] = enc["input_ids"] */
         flags |= FF_FULLLABELS | (a->splat.flags & FF_JOINED);
@@ -641,7 +650,9 @@ static bool called_like_tokenizer(Interp *in, const Args *a) {
 }
 
 static bool looks_like_model_call(Interp *in, const Args *a) {
-    if (kw_index(in, a, "input_ids") >= 0 || kw_index(in, a, "inputs_embeds") >= 0) return true;
+    if (kw_index(in, a, "input_ids") >= 0 || kw_index(in, a, "inputs_embeds") >= 0 ||
+        kw_index(in, a, "input_features") >= 0)
+        return true;
     if (a->has_splat && a->splat.obj == FO_ENCODING) return true;
     return a->npos >= 1 && (a->posf[0].kinds & FK_IDS) && a->posf[0].ndim != 0 &&
            !(a->posf[0].flags & FF_WEAK);
@@ -799,9 +810,12 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         return normalize(in, node, x, dim, false);
     case OP_LOGSUMEXP: {
         if (dim == FACT_NO_DIM) dim = -1;
-        bool vocab = fact_axis(&x, dim) == AX_VOCAB || (x.ndim < 0 && dim == -1);
+        /* of a tensor of unknown rank, any axis but one counted from the end may be the
+         * vocabulary (axis=1 of a [T, V] row): x - logsumexp(x) may be log-probs */
+        bool vocab = fact_axis(&x, dim) == AX_VOCAB || (x.ndim < 0 && (dim == -1 || dim >= 0));
         Fact r = x;
-        r.kinds = vocab && (x.kinds & FK_RAW) ? FK_LOGZ : FK_NUM;
+        /* exp(x - logsumexp(x)) <= 1 whatever x holds: it bounds exp() like a max does */
+        r.kinds = vocab ? FK_LOGZ : FK_NUM;
         if (keepdim)
             fact_replace_axis(&r, dim, AX_ONE);
         else
@@ -845,13 +859,16 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
     case OP_CUMSUM:
     case OP_CUMPROD:
         return reduce(in, node, x, dim, keepdim, t->op);
+    case OP_MIN:
     case OP_MAX: {
         bool vocab = dim != FACT_NO_DIM && fact_axis(&x, dim) == AX_VOCAB;
         if (!vocab && (x.kinds & (FK_SCORES | FK_LOSS | FK_NUM)))
             interp_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
         if (off == 1) rank_key(in, a, node);
         Fact r = x;
-        if (vocab)
+        if (t->op == OP_MIN) /* a minimum: x - min(x) >= 0, exp() of it is unbounded */
+            r.kinds = vocab ? FK_NUM : (uint16_t)(r.kinds & ~FK_MAXV);
+        else if (vocab)
             r.kinds = FK_MAXV;
         else if (x.obj == FO_NONE && !(x.kinds & (FK_IDS | FK_MASK | FK_INDEX | FK_LOSS)))
             r.kinds |= FK_MAXV;
@@ -1053,6 +1070,16 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
     case OP_FROM_PRETRAINED:
         return from_pretrained(qual ? qual : "", node);
     case OP_FOLD: { /* functools.reduce(operator.mul, ps) is math.prod(ps); add, sum(xs) */
+        /* np.multiply.reduce(x, axis) is np.prod(x, axis); add: sum, maximum: max */
+        static const char *const ufuncs[][2] = {
+            {"multiply.reduce", "prod"}, {"add.reduce", "sum"}, {"maximum.reduce", "max"}};
+        for (size_t u = 0; qual && numeric_root(qual) && u < 3; u++) {
+            size_t ql = strlen(qual), ul = strlen(ufuncs[u][0]);
+            if (ql > ul && qual[ql - ul - 1] == '.' && !strcmp(qual + ql - ul, ufuncs[u][0]))
+                return apply_tensor_op(
+                    in, node, find_transfer(TENSOR_OPS, ufuncs[u][1], strlen(ufuncs[u][1])),
+                    a->npos ? a->posf[0] : fact_unknown(), a, 1);
+        }
         if (!qual || strcmp(qual, "functools.reduce") != 0 || a->npos < 2) return fact_unknown();
         char op = fold_operator(in, a->pos[0], a->posf[0]);
         if (!op) return fact_unknown();
@@ -1073,7 +1100,10 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
         if (!kw_truthy(in, a, "return_dict_in_generate"))
             g = tensor(FK_IDS, 0, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
         else
-            g = fact_object(FO_OUTPUT, FF_GENERATE | (recv.flags & FF_SEQ2SEQ) | beam_search(in, a),
+            /* renormalize_logits=True log-softmaxes the scores, as a beam search does */
+            g = fact_object(FO_OUTPUT,
+                            FF_GENERATE | (recv.flags & FF_SEQ2SEQ) | beam_search(in, a) |
+                                (kw_truthy(in, a, "renormalize_logits") ? FF_BEAM : 0),
                             node);
         align_fresh(&g, node); /* the sequences; .scores end where they end (calls_attribute) */
         return g;
@@ -1107,7 +1137,11 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
     }
     case OP_PAD: {
         /* np.pad / F.pad: an array padded (maybe by 0), not a tokenizer's batch */
-        if (qual && numeric_root(qual)) return a->npos ? a->posf[0] : fact_unknown();
+        if (qual && numeric_root(qual)) { /* padded at the front, its positions move */
+            Fact r = a->npos ? a->posf[0] : fact_unknown();
+            align_clear(&r);
+            return r;
+        }
         Fact e = fact_object(FO_ENCODING, FF_PADDED, node);
         align_fresh(&e, node);
         return e;
@@ -1321,9 +1355,12 @@ static Fact eval_call(Interp *in, TSNode call) {
             FuncInfo *fi = funcs_find(in, method, mlen);
             if (fi) return interp_call_user(in, fi->def, parse_field(call, "arguments"), &a, &recv);
         }
-        if (recv.obj == FO_NONE && !recv.kinds && looks_like_model_call(in, &a) && mlen == 7 &&
-            !memcmp(method, "forward", 7))
-            return model_output(in, fact_object(FO_MODEL, 0, call), &a, call);
+        if (recv.obj == FO_NONE && !recv.kinds && looks_like_model_call(in, &a) &&
+            ((mlen == 7 && !memcmp(method, "forward", 7)) || kw_index(in, &a, "input_ids") >= 0 ||
+             kw_index(in, &a, "input_features") >= 0))
+            /* self.student(input_ids=x): whatever the attribute is called */
+            return model_output(in, fact_object(FO_MODEL, head_named(method, mlen), call), &a,
+                                call);
         /* self.model(ids), self._lm(x): an attribute named like a model, called as a bare name
          * of that name would be (known only by its name unless fed token ids) */
         if (recv.obj == FO_NONE && !recv.kinds && a.npos + a.nkw + a.has_splat >= 1 &&
@@ -1341,7 +1378,7 @@ static Fact eval_call(Interp *in, TSNode call) {
             return encoding(in, &a, call);
         if (recv.obj == FO_NONE && !recv.kinds) { /* x.exp(), x.max() of a value of unknown kind */
             const Transfer *t = find_transfer(TENSOR_OPS, method, mlen);
-            if (t && (t->op == OP_EXP || t->op == OP_MAX))
+            if (t && (t->op == OP_EXP || t->op == OP_MAX || t->op == OP_MIN))
                 return apply_tensor_op(in, call, t, recv, &a, 0);
         }
         return fact_unknown();
@@ -1643,7 +1680,8 @@ Fact calls_name_heuristic(TSNode origin, const char *name, size_t len) {
         f.obj = FO_MODEL;
         /* a model named for a classification head: its logits are no [batch, seq, vocab] */
         f.flags |= head_named(name, len);
-    } else if (ieq(name, len, "tokenizer") || iends(name, len, "_tokenizer")) {
+    } else if (ieq(name, len, "tokenizer") || iends(name, len, "_tokenizer") ||
+               ieq(name, len, "tok") || ieq(name, len, "tk") || iends(name, len, "_tok")) {
         f.obj = FO_TOKENIZER;
     } else {
         weak = 0;

@@ -498,6 +498,13 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         f.flags |= FF_MASKED | loop;
         return f;
     }
+    if (c == '/' && lscores && rscores) { /* p / q: a ratio of probabilities is none */
+        Fact f = fact_of(FK_NUM, loop, node);
+        f.ndim = l.ndim;
+        memcpy(f.ax, l.ax, sizeof f.ax);
+        f.ax_last = l.ax_last;
+        return f;
+    }
     if (lscores && rscores) {
         Fact f = fact_join(in->arena, l, r);
         f.flags |= loop;

@@ -14,8 +14,20 @@ static void check(RuleContext *ctx) {
         const FactEvent *e = &ctx->facts->events.items[i];
         if (e->kind != EV_AGGREGATE || (e->op != AGG_SUM && e->op != AGG_MEAN)) continue;
         const Fact *f = &e->in;
-        if (!token_logprobs(f) || (f->flags & (FF_MASKED | FF_SLICED))) continue;
         bool mean = e->op == AGG_MEAN;
+        if (mean && token_logprobs(f) && (f->kinds & FK_LOGPROB) && (f->flags & FF_PADDED) &&
+            (f->flags & FF_MASKED) && !(f->flags & FF_SLICED)) {
+            /* (lp * mask).mean(-1): the pads are zero, but still counted in the divisor */
+            rules_emit(ctx, e->node, NULL,
+                       "divide the masked sum by the mask's sum: (lp * mask).sum(-1) / "
+                       "mask.sum(-1)",
+                       "token log-probs of a padded batch are masked and then averaged over "
+                       "every position, pads included: each sequence's mean is divided by the "
+                       "batch's padded length, so it depends on how much padding its batch gave "
+                       "it");
+            continue;
+        }
+        if (!token_logprobs(f) || (f->flags & (FF_MASKED | FF_SLICED))) continue;
         int row = facts_origin_row(ctx->facts, f);
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (log-probs from line %d)", row);
