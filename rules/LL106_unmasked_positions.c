@@ -65,7 +65,8 @@ const Rule rule_LL106 = {
         "tokenizer.pad, pad_sequence, lists padded by hand) with no mask on the summed\n"
         "values, and a per-candidate mean over prompt + continuation positions. An\n"
         "attention-mask multiply, masked_fill, torch.where, -100 / ignore_index labels,\n"
-        "boolean indexing or a continuation slice all count as masking.",
+        "boolean indexing or a continuation slice all count as masking; a masked mean\n"
+        "that still divides by the padded length ((lp * mask).mean(-1)) is flagged too.",
     .why =
         "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
         "batch the pad positions have log-probabilities too (often large negative, sometimes\n"
