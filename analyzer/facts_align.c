@@ -74,6 +74,12 @@ void align_fresh_tag(Fact *f, TSNode node, uint32_t tag) {
     f->tail = (FactPos){node_sym(node, tag + 1), 0, true};
 }
 
+void align_fresh_text(Interp *in, Fact *f, TSNode expr) {
+    uint32_t t = text_sym(in, expr);
+    f->head = (FactPos){align_sym(t, 'S'), 0, false};
+    f->tail = (FactPos){align_sym(t, 'E'), 0, true};
+}
+
 FactPos align_node_pos(TSNode node, uint32_t tag) {
     return (FactPos){node_sym(node, tag), 0, false};
 }

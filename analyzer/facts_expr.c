@@ -407,7 +407,13 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
     if (value.obj == FO_OUTPUT && !(nix == 1 && ix[0].kind == IX_STRING) && !tuple_slice)
         value = calls_output_tensor(value); /* logits = model(x); logits[:, -1, :] */
     if (value.obj != FO_NONE) return index_object(in, value, ix, nix);
-    if (nix == 1 && ix[0].kind == IX_STRING) return index_object(in, value, ix, nix);
+    if (nix == 1 && ix[0].kind == IX_STRING) {
+        Fact r = index_object(in, value, ix, nix);
+        /* batch["input_ids"] of a batch nothing is known of: the same ids each time it is read */
+        if (fact_knows_nothing(&value) && (r.kinds & (FK_IDS | FK_MASK)) && r.obj == FO_NONE)
+            align_fresh_text(in, &r, node);
+        return r;
+    }
     if (!value.kinds) {
         /* a sequence of unknown kind (padded inputs, a slice of a buffer) still has positions */
         Fact r = fact_unknown();
@@ -749,6 +755,8 @@ Fact interp_eval(Interp *in, TSNode n) {
             size_t len;
             const char *attr = parse_text(in->src, parse_field(n, "attribute"), &len);
             r = calls_attribute(in, obj, n, attr, len);
+            if (fact_knows_nothing(&obj) && (r.kinds & (FK_IDS | FK_MASK)) && r.obj == FO_NONE)
+                align_fresh_text(in, &r, n); /* b.input_ids read twice: one sequence */
         }
     } else if (!strcmp(type, "subscript")) {
         bool found;
