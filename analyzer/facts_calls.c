@@ -409,9 +409,9 @@ static Fact reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op
     }
     bool positions = axis == AX_POS || axis == AX_STEP;
     /* Rank unknown: selected scores can only be reduced over what is left, the positions. */
-    if (!positions && axis == AX_UNK && x.ndim < 0 && (x.flags & FF_SELECTED) &&
-        !(x.flags & FF_AGGREGATED))
-        positions = true;
+    if (!positions && (axis == AX_UNK || (all && axis == AX_ONE)) && x.ndim < 0 &&
+        (x.flags & FF_SELECTED) && !(x.flags & FF_AGGREGATED))
+        positions = true; /* a keepdim gather's [..., T, 1] summed whole: over positions */
     Fact r = x;
     if (positions) {
         if (op == OP_PROD || op == OP_CUMPROD) /* cumprod(p)[..., -1]: the whole product */
