@@ -397,6 +397,9 @@ static bool literal_numbers(Interp *in, TSNode n, int depth) {
 
 static Fact reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op) {
     if (!x.kinds || x.obj != FO_NONE) return fact_unknown();
+    /* attention_mask.sum(): how many tokens, as len(ids) counts them (facts_labels.c) */
+    if (x.kinds == FK_MASK && op == OP_SUM && (dim == FACT_NO_DIM || fact_axis(&x, dim) == AX_POS))
+        return labels_count(x, AX_POS, node);
     AxisKind axis;
     bool all = dim == FACT_NO_DIM;
     if (all) {
