@@ -358,8 +358,6 @@ static Fact logits_3d(unsigned flags, TSNode origin) {
     return tensor(FK_RAW, flags, origin, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
 }
 
-/* Values reduced over `dim` (FACT_NO_DIM: all of them). Across positions that is an
- * aggregation (or a product): the event rules look for. */
 /* Numbers written in the code: 2.0, -1, [0, 1, 2], np.linspace(-1, 0, 10), np.array([...]). */
 static bool literal_numbers(Interp *in, TSNode n, int depth) {
     static const char *const makers[] = {"linspace", "logspace", "arange", "array",
@@ -395,6 +393,8 @@ static bool literal_numbers(Interp *in, TSNode n, int depth) {
     return seen > 0;
 }
 
+/* Values reduced over `dim` (FACT_NO_DIM: all of them). Across positions that is an
+ * aggregation (or a product): the event rules look for. */
 static Fact reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op) {
     if (!x.kinds || x.obj != FO_NONE) return fact_unknown();
     /* attention_mask.sum(): how many tokens, as len(ids) counts them (facts_labels.c) */
@@ -1052,7 +1052,6 @@ static Fact apply_callable(Interp *in, TSNode node, Fact c, const Args *a) {
     }
 }
 
-/* Builtins, tokenizers, models: calls that are not tensor arithmetic. */
 /* The operator a fold applies: operator.mul / operator.add, or lambda a, b: a * b (a + b). */
 static char fold_operator(Interp *in, TSNode fn, Fact f) {
     if (f.obj == FO_MODULE && f.qual) {
@@ -1066,6 +1065,7 @@ static char fold_operator(Interp *in, TSNode fn, Fact f) {
     return parse_text_eq(in->src, op, "*") ? '*' : parse_text_eq(in->src, op, "+") ? '+' : 0;
 }
 
+/* Builtins, tokenizers, models: calls that are not tensor arithmetic. */
 static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv, const Args *a,
                            const char *qual) {
     in->call_transfer = true;
