@@ -150,12 +150,18 @@ static Fact unpack_elem(Fact f, int i, int n) {
 
 static Fact unpack_elem_of(Fact f, int i, int n) {
     if (f.obj == FO_TUPLE && f.nelems == n) return f.elems[i];
+    /* values, indices = torch.max(x, dim=-1): the values are the maximum */
+    if (f.obj == FO_NONE && (f.kinds & FK_MAXV) && n == 2)
+        return i == 0 ? f : fact_of(FK_INDEX, f.flags & (FF_LOOPVAR | FF_STEPVAR), f.origin);
     if (f.obj == FO_OUTPUT) {
         /* Hugging Face tuple outputs: (loss, logits, ...) with labels=, else (logits, ...). */
         int logits_at = (f.flags & FF_LABELS) ? 1 : 0;
         if (i == logits_at) {
             Fact r = fact_of(FK_RAW, f.flags & (FF_SEQ2SEQ | FF_WEAK), f.origin);
-            fact_set_axes(&r, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
+            if (f.flags & FF_UNTYPED_IN) /* a name-only model fed no token ids */
+                r.ax_last = AX_VOCAB;
+            else
+                fact_set_axes(&r, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
             return r;
         }
         if (i == 0 && logits_at == 1) return fact_of(FK_LOSS, f.flags & FF_LOSS_FLAGS, f.origin);

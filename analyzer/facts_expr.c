@@ -101,7 +101,10 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
             return fact_of(FK_RAW, value.flags & FF_WEAK, ix[0].node);
         if (ix[0].value == logits_at) {
             Fact r = fact_of(FK_RAW, value.flags & (FF_SEQ2SEQ | FF_WEAK), ix[0].node);
-            fact_set_axes(&r, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
+            if (value.flags & FF_UNTYPED_IN) /* a name-only model fed no token ids: any layout */
+                r.ax_last = AX_VOCAB;
+            else
+                fact_set_axes(&r, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
             return r;
         }
         if (ix[0].value == 0) return fact_of(FK_LOSS, value.flags & FF_LOSS_FLAGS, ix[0].node);
@@ -504,6 +507,8 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         f.flags |= FF_MASKED | loop;
         return f;
     }
+    if (c == '-' && (l.kinds & FK_LOSS) && (r.kinds & FK_LOSS)) /* a change in loss: no loss */
+        return fact_of(FK_NUM, loop, node);
     if (c == '/' && lscores && rscores) { /* p / q: a ratio of probabilities is none */
         Fact f = fact_of(FK_NUM, loop, node);
         f.ndim = l.ndim;
