@@ -74,8 +74,9 @@ void align_fresh_tag(Fact *f, TSNode node, uint32_t tag) {
     f->tail = (FactPos){node_sym(node, tag + 1), 0, true};
 }
 
-void align_fresh_text(Interp *in, Fact *f, TSNode expr) {
+void align_fresh_text(Interp *in, Fact *f, TSNode expr, TSNode binding) {
     uint32_t t = text_sym(in, expr);
+    if (!ts_node_is_null(binding)) t = mix(t, node_sym(binding, 'B'));
     f->head = (FactPos){align_sym(t, 'S'), 0, false};
     f->tail = (FactPos){align_sym(t, 'E'), 0, true};
 }

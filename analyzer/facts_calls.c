@@ -474,6 +474,10 @@ static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
         fact_replace_axis(&r, dim, AX_ONE);
     else
         r.ax_last = AX_ONE;
+    /* gather(logits[:, -1], 1, ids): entries of one step's distribution at the tokens seen so
+     * far (a repetition penalty), no token paired with a position */
+    if (x.ndim >= 0 && fact_find_axis(&x, AX_POS) < 0 && fact_find_axis(&x, AX_STEP) < 0)
+        align_clear(&ids);
     interp_emit(in, EV_SELECT, 0, node, x, ids, fact_axis(&x, dim));
     return r;
 }
@@ -609,7 +613,9 @@ static Fact model_output(Interp *in, Fact model, const Args *a, TSNode node) {
             flags |= FF_LABELS | labels_flags(labels, same);
         }
     }
-    if (k >= 0 && (flags & FF_LABELS))
+    /* an encoder-decoder's labels are the target alone: its loss covers no prompt, and it is a
+     * mean over all N label tokens (the decoder input is the labels shifted right) */
+    if (k >= 0 && (flags & FF_LABELS) && !(flags & FF_SEQ2SEQ))
         flags |=
             labels_model_flags(in, a->kwf[k], a->kw_val[k], arg_node(in, a, "input_ids", NULL, 0));
     Fact out = fact_object(FO_OUTPUT, flags, node);
@@ -620,6 +626,8 @@ static Fact model_output(Interp *in, Fact model, const Args *a, TSNode node) {
                  : a->npos >= 1 ? a->posf[0]
                  : a->has_splat ? a->splat
                                 : fact_unknown();
+    /* tok(queries, passages): a text pair goes to a cross-encoder or an NLI head */
+    if (input.obj == FO_ENCODING && (input.flags & FF_NOTLM)) out.flags |= FF_NOTLM;
     if (ki < 0 && a->npos == 0 && a->has_splat && a->splat.obj == FO_DICT) /* **{"input_ids": x} */
         input = dict_value(&a->splat, "input_ids");
     if (ki >= 0 && fact_knows_nothing(&input) && parse_is(a->kw_val[ki], "identifier")) {
@@ -634,6 +642,13 @@ static Fact model_output(Interp *in, Fact model, const Args *a, TSNode node) {
         out.flags |= FF_TOKENS_IN;
     else if (!(input.kinds & FK_IDS) && (model.flags & FF_WEAK))
         out.flags |= FF_UNTYPED_IN;
+    /* pixels too: a VQA classifier's [batch, answers] or a VLM's [batch, seq, vocab] */
+    if (kw_index(in, a, "pixel_values") >= 0)
+        out.flags = (out.flags & ~FF_TOKENS_IN) | FF_UNTYPED_IN;
+    /* labels of another sequence than the input: an encoder-decoder's target, no prompt in it */
+    if (k >= 0 && (out.flags & FF_FULLLABELS) && a->kwf[k].head.sym && input.head.sym &&
+        a->kwf[k].head.sym != input.head.sym)
+        out.flags &= ~FF_FULLLABELS;
     if (!((out.flags | model.flags) & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM))) {
         out.head = align_shift(input.head, 1);
         out.tail = align_shift(input.tail, 1);
@@ -713,6 +728,9 @@ static Fact encoding(Interp *in, const Args *a, TSNode node) {
     if ((a->npos >= 1 && (a->posf[0].flags & FF_JOINED)) || a->npos >= 2 ||
         kw_index(in, a, "text_pair") >= 0)
         flags |= FF_JOINED;
+    /* a text pair (queries, passages): input for a cross-encoder or an NLI head, whose logits
+     * are over classes */
+    if (a->npos >= 2 || kw_index(in, a, "text_pair") >= 0) flags |= FF_NOTLM;
     Fact f = fact_object(FO_ENCODING, flags, node);
     align_fresh(&f, node);
     return f;
@@ -1646,7 +1664,10 @@ static unsigned head_named(const char *name, size_t len) {
         icontains(name, len, "sentiment") || icontains(name, len, "toxic") ||
         icontains(name, len, "entail") || icontains(name, len, "critic") ||
         icontains(name, len, "value_") || icontains(name, len, "discrim") ||
-        ieq(name, len, "clf") || iends(name, len, "_clf"))
+        ieq(name, len, "clf") || iends(name, len, "_clf") || icontains(name, len, "rank") ||
+        icontains(name, len, "cross_enc") || icontains(name, len, "scorer") ||
+        icontains(name, len, "vqa") || ieq(name, len, "rm") || iends(name, len, "_rm") ||
+        icontains(name, len, "cls_") || iends(name, len, "_cls"))
         return FF_NOTLM;
     if (icontains(name, len, "mlm") || icontains(name, len, "bert") ||
         icontains(name, len, "masked_lm"))

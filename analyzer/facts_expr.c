@@ -414,7 +414,7 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
         Fact r = index_object(in, value, ix, nix);
         /* batch["input_ids"] of a batch nothing is known of: the same ids each time it is read */
         if (fact_knows_nothing(&value) && (r.kinds & (FK_IDS | FK_MASK)) && r.obj == FO_NONE)
-            align_fresh_text(in, &r, node);
+            align_fresh_text(in, &r, node, value.origin);
         return r;
     }
     if (!value.kinds) {
@@ -708,6 +708,18 @@ static Fact encoding_remade(Interp *in, TSNode comprehension) {
     if (!parse_is(it, "call") || !parse_is(fn, "attribute") ||
         !interp_text_eq(in, parse_field(fn, "attribute"), "items"))
         return fact_unknown();
+    /* the values moved (v.to(d), v.cuda()) or kept (v), not sliced or changed */
+    TSNode value = parse_unparen(parse_field(parse_field(comprehension, "body"), "value"));
+    if (parse_is(value, "call")) {
+        TSNode f = parse_field(value, "function");
+        TSNode m = parse_field(f, "attribute");
+        if (!parse_is(f, "attribute") ||
+            !(interp_text_eq(in, m, "to") || interp_text_eq(in, m, "cuda") ||
+              interp_text_eq(in, m, "cpu")))
+            return fact_unknown();
+    } else if (!parse_is(value, "identifier")) {
+        return fact_unknown();
+    }
     Fact src = interp_eval(in, parse_field(fn, "object"));
     return src.obj == FO_ENCODING ? src : fact_unknown();
 }
@@ -761,7 +773,7 @@ Fact interp_eval(Interp *in, TSNode n) {
             const char *attr = parse_text(in->src, parse_field(n, "attribute"), &len);
             r = calls_attribute(in, obj, n, attr, len);
             if (fact_knows_nothing(&obj) && (r.kinds & (FK_IDS | FK_MASK)) && r.obj == FO_NONE)
-                align_fresh_text(in, &r, n); /* b.input_ids read twice: one sequence */
+                align_fresh_text(in, &r, n, obj.origin); /* b.input_ids read twice: one */
         }
     } else if (!strcmp(type, "subscript")) {
         bool found;

@@ -35,8 +35,9 @@ typedef struct Interp Interp;
 uint32_t align_sym(uint32_t base, uint32_t salt);
 void align_fresh(Fact *f, TSNode node);                   /* a new sequence starts here */
 void align_fresh_tag(Fact *f, TSNode node, uint32_t tag); /* another one at the same node */
-/* A sequence of its own named by an expression's text: batch["input_ids"] read twice is one. */
-void align_fresh_text(Interp *in, Fact *f, TSNode expr);
+/* A sequence of its own named by an expression's text and the binding of its container (the
+ * node its fact comes from): batch["input_ids"] read twice is one, unless batch was rebound. */
+void align_fresh_text(Interp *in, Fact *f, TSNode expr, TSNode binding);
 FactPos align_node_pos(TSNode node, uint32_t tag);
 FactPos align_shift(FactPos p, int c);
 void align_clear(Fact *f);
