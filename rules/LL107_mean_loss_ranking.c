@@ -96,8 +96,9 @@ const Rule rule_LL107 = {
             "unmasked input ids of prompt + candidate, and rankings by that loss multiplied by\n"
             "the sequence length N as if it were the summed NLL. Not flagged: training losses,\n"
             "perplexity that is only reported, labels with the prompt set to -100 (the mean then\n"
-            "covers the candidate alone: a deliberate length normalisation), and\n"
-            "`-loss * (n - 1)`, which is the summed log-likelihood.",
+            "covers the candidate alone: a deliberate length normalisation),\n"
+            "`-loss * (n - 1)`, which is the summed log-likelihood, and an encoder-decoder's\n"
+            "loss (labels that are another sequence than the input: the target alone).",
     .why =
         "`model(ids, labels=ids).loss` is the mean of -log Pr(ids[t] | ids[<t]) over t = 1..N-1:\n"
         "the labels are shifted inside the model, and every position not set to -100 counts.\n"
