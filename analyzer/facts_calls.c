@@ -718,6 +718,8 @@ static bool texts_batch(Interp *in, const Args *a) {
     return plural || icontains(name, len, "batch") || icontains(name, len, "list");
 }
 
+enum { ENCODING_ONE_TEXT = 1 }; /* Fact.op of an FO_ENCODING: its ids are lists, not tensors */
+
 static Fact encoding(Interp *in, const Args *a, TSNode node) {
     unsigned flags = 0;
     if (kw_truthy(in, a, "padding")) flags |= FF_PADDED;
@@ -732,6 +734,8 @@ static Fact encoding(Interp *in, const Args *a, TSNode node) {
      * are over classes */
     if (a->npos >= 2 || kw_index(in, a, "text_pair") >= 0) flags |= FF_NOTLM;
     Fact f = fact_object(FO_ENCODING, flags, node);
+    /* tok(text).input_ids with no return_tensors: one text's ids, a plain list [T] */
+    f.op = kw_index(in, a, "return_tensors") < 0 && !texts_batch(in, a) ? ENCODING_ONE_TEXT : 0;
     align_fresh(&f, node);
     return f;
 }
@@ -1542,14 +1546,16 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
             return tensor(FK_IDS, 0, attr_node, 2, (AxisKind[]){AX_BATCH, AX_POS});
         if (name_is(attr, len, "values")) return obj;
         return fact_unknown();
-    case FO_ENCODING:
+    case FO_ENCODING: {
+        bool one = obj.op == ENCODING_ONE_TEXT;
+        AxisKind axes[2] = {one ? AX_POS : AX_BATCH, AX_POS};
         if (name_is(attr, len, "input_ids") || name_is(attr, len, "labels"))
-            return tensor(FK_IDS, obj.flags & (FF_PADDED | FF_JOINED), attr_node, 2,
-                          (AxisKind[]){AX_BATCH, AX_POS});
+            return tensor(FK_IDS, obj.flags & (FF_PADDED | FF_JOINED), attr_node, one ? 1 : 2,
+                          axes);
         if (name_is(attr, len, "attention_mask"))
-            return tensor(FK_MASK, obj.flags & FF_PADDED, attr_node, 2,
-                          (AxisKind[]){AX_BATCH, AX_POS});
+            return tensor(FK_MASK, obj.flags & FF_PADDED, attr_node, one ? 1 : 2, axes);
         return fact_unknown();
+    }
     case FO_TOKENIZER:
         if (len > 9 && !memcmp(attr + len - 9, "_token_id", 9)) {
             Fact f = fact_of(FK_IDS, 0, attr_node);
