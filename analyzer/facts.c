@@ -551,6 +551,28 @@ static void exec_block(Interp *in, TSNode block) {
     in->block_depth--;
 }
 
+/* while t < T: ...; t += 1 — t moves with the loop as a for loop's variable does. */
+static void mark_counters(Interp *in, TSNode body) {
+    ParseKids k;
+    parse_kids_begin(&k, body);
+    for (TSNode st; parse_kids_next(&k, &st);) {
+        TSNode aug = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
+        if (!parse_is(aug, "augmented_assignment")) continue;
+        TSNode left = parse_field(aug, "left"), op = parse_field(aug, "operator");
+        long step;
+        if (!parse_is(left, "identifier") ||
+            !interp_int_literal(in, parse_field(aug, "right"), &step) ||
+            !(interp_text_eq(in, op, "+=") || interp_text_eq(in, op, "-=")))
+            continue;
+        bool found;
+        Fact f = interp_lookup_key(in, left, &found);
+        if (!found) continue;
+        f.flags |= FF_LOOPVAR;
+        interp_bind(in, left, f);
+    }
+    parse_kids_end(&k);
+}
+
 static void exec_stmt(Interp *in, TSNode s) {
     const char *type = ts_node_type(s);
     if (!strcmp(type, "expression_statement")) {
@@ -570,6 +592,7 @@ static void exec_stmt(Interp *in, TSNode s) {
         exec_for(in, s);
     } else if (!strcmp(type, "while_statement")) {
         interp_eval(in, parse_field(s, "condition"));
+        mark_counters(in, parse_field(s, "body"));
         exec_loop(in, (TSNode){0}, fact_unknown(), parse_field(s, "body"));
     } else if (!strcmp(type, "with_statement")) {
         exec_with(in, s);

@@ -164,6 +164,7 @@ typedef enum {
     OP_SUB,
     OP_CUMPROD,
     OP_FOLD,
+    OP_CHAT_TEMPLATE,
 } Op;
 
 typedef struct Transfer {
@@ -307,6 +308,7 @@ static const Transfer OTHER_OPS[] = {{"from_pretrained", OP_FROM_PRETRAINED, -1,
                                      {"generate", OP_GENERATE, -1, -1},
                                      {"compute_transition_scores", OP_TRANSITION_SCORES, -1, -1},
                                      {"encode", OP_ENCODE, -1, -1},
+                                     {"apply_chat_template", OP_CHAT_TEMPLATE, -1, -1},
                                      {"batch_encode_plus", OP_ENCODE, -1, -1},
                                      {"encode_plus", OP_ENCODE, -1, -1},
                                      {"convert_tokens_to_ids", OP_ENCODE, -1, -1},
@@ -1146,6 +1148,15 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
         if (!normalized && !scores.bottom && (scores.kinds & FK_LOGPROB))
             kinds = scores.kinds & FK_SCORES;
         return tensor(kinds, FF_SELECTED | FF_STEPWISE, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
+    }
+    case OP_CHAT_TEMPLATE: { /* the turns of a chat (a prompt and its answer) as one text */
+        if (kw_index(in, a, "tokenize") >= 0 && !kw_truthy(in, a, "tokenize"))
+            return fact_unknown(); /* tokenize=False: a string */
+        Fact ids = kw_index(in, a, "return_tensors") >= 0
+                       ? tensor(FK_IDS, FF_JOINED, node, 2, (AxisKind[]){AX_BATCH, AX_POS})
+                       : tensor(FK_IDS, FF_JOINED, node, 1, (AxisKind[]){AX_POS});
+        align_fresh(&ids, node);
+        return ids;
     }
     case OP_ENCODE: {
         unsigned joined = a->npos >= 1 ? a->posf[0].flags & FF_JOINED : 0;

@@ -565,6 +565,7 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     }
     Fact f = fact_of(l.kinds || r.kinds ? FK_NUM : 0, loop, node);
     if (c == '/' || c == '*') f.flags |= l.flags & FF_STABLE; /* (x - max(x)) / T */
+    if (c == '/') f.flags |= l.flags & FF_EXP; /* exp(x) / exp(x).max(): already inf */
     /* text + text (prompt + candidate): nothing else adds two values of unknown kind that a
      * tokenizer then reads */
     if (c == '+' && !f.kinds && l.obj == FO_NONE && r.obj == FO_NONE) f.flags |= FF_JOINED;
