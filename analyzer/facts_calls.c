@@ -165,6 +165,8 @@ typedef enum {
     OP_CUMPROD,
     OP_FOLD,
     OP_CHAT_TEMPLATE,
+    OP_PARTIAL,
+    OP_SEQUENTIAL,
 } Op;
 
 typedef struct Transfer {
@@ -303,6 +305,8 @@ static const Transfer TENSOR_OPS[] = {
 /* Python builtins and objects of other libraries. */
 static const Transfer OTHER_OPS[] = {{"from_pretrained", OP_FROM_PRETRAINED, -1, -1},
                                      {"reduce", OP_FOLD, -1, -1},
+                                     {"partial", OP_PARTIAL, -1, -1},
+                                     {"Sequential", OP_SEQUENTIAL, -1, -1},
                                      {"Categorical", OP_DISTRIBUTION, -1, -1},
                                      {"OneHotCategorical", OP_DISTRIBUTION, -1, -1},
                                      {"generate", OP_GENERATE, -1, -1},
@@ -1096,6 +1100,15 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
     switch (t->op) {
     case OP_FROM_PRETRAINED:
         return from_pretrained(qual ? qual : "", node);
+    case OP_PARTIAL: { /* functools.partial(F.nll_loss, reduction="sum"): F.nll_loss itself */
+        Fact f = a->npos ? a->posf[0] : fact_unknown();
+        bool callable = f.obj == FO_MODULE || f.obj == FO_CALLABLE || f.obj == FO_FUNC;
+        return qual && !strcmp(qual, "functools.partial") && callable ? f : fact_unknown();
+    }
+    case OP_SEQUENTIAL: { /* nn.Sequential(..., nn.Softmax(-1)): what its last module does */
+        Fact last = a->npos ? a->posf[a->npos - 1] : fact_unknown();
+        return last.obj == FO_CALLABLE && !a->splatted ? last : fact_unknown();
+    }
     case OP_FOLD: { /* functools.reduce(operator.mul, ps) is math.prod(ps); add, sum(xs) */
         /* np.multiply.reduce(x, axis) is np.prod(x, axis); add: sum, maximum: max */
         static const char *const ufuncs[][2] = {
