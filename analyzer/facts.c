@@ -613,6 +613,12 @@ static void exec_stmt(Interp *in, TSNode s) {
         Fact f = fact_object(FO_FUNC, 0, s);
         f.def = s;
         env_set(in, name, len, f);
+    } else if (!strcmp(type, "class_definition")) {
+        size_t len;
+        const char *name = parse_text(in->src, parse_field(s, "name"), &len);
+        Fact f = fact_object(FO_CLASS, 0, s);
+        f.def = s;
+        env_set(in, name, len, f);
     } else if (!strcmp(type, "decorated_definition")) {
         exec_stmt(in, parse_field(s, "definition"));
     } else if (!strcmp(type, "return_statement")) {
@@ -632,6 +638,36 @@ static void exec_stmt(Interp *in, TSNode s) {
     }
     /* class bodies run as functions of their own (see facts_analyze); the rest (pass, global,
      * ...) does not change what values hold. */
+}
+
+/* ---------- classes ---------- */
+
+static TSNode method_in(Interp *in, TSNode cls, const char *name, size_t len, int depth) {
+    TSNode body = parse_field(cls, "body");
+    ParseKids k;
+    parse_kids_begin(&k, body);
+    TSNode found = {0};
+    for (TSNode st; parse_kids_next(&k, &st) && ts_node_is_null(found);) {
+        TSNode def = parse_is(st, "decorated_definition") ? parse_field(st, "definition") : st;
+        if (parse_is(def, "function_definition") &&
+            interp_text_len_eq(in, parse_field(def, "name"), name, len))
+            found = def;
+    }
+    parse_kids_end(&k);
+    TSNode bases = parse_field(cls, "superclasses");
+    uint32_t n = ts_node_is_null(bases) ? 0 : ts_node_named_child_count(bases);
+    for (uint32_t i = 0; i < n && ts_node_is_null(found) && depth < 8; i++) {
+        TSNode base = ts_node_named_child(bases, i);
+        if (!parse_is(base, "identifier")) continue;
+        Fact b = interp_lookup(in, base);
+        if (b.obj == FO_CLASS && !ts_node_eq(b.def, cls))
+            found = method_in(in, b.def, name, len, depth + 1);
+    }
+    return found;
+}
+
+TSNode interp_find_method(Interp *in, TSNode cls, const char *name, size_t len) {
+    return method_in(in, cls, name, len, 0);
 }
 
 /* ---------- functions ---------- */
@@ -719,8 +755,22 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
     return env;
 }
 
+bool interp_is_static(Interp *in, TSNode def) {
+    FuncInfo *fi = funcs_of_def(in, def);
+    return fi && fi->is_static;
+}
+
 static Fact run_function(Interp *in, TSNode def, TSNode call_args, const Args *args,
                          const Fact *self_fact) {
+    /* a method analysed on its own: self is an object of its class (self(x) runs forward) */
+    Fact self_obj;
+    FuncInfo *fi = self_fact ? NULL : funcs_of_def(in, def);
+    TSNode cls = fi && !fi->is_static ? fi->cls : (TSNode){0};
+    if (!ts_node_is_null(cls)) {
+        self_obj = fact_object(FO_INSTANCE, 0, def);
+        self_obj.def = cls;
+        self_fact = &self_obj;
+    }
     Frame frame = {.env = bind_params(in, def, call_args, args, self_fact), .ret = fact_bottom()};
     Frame *caller = in->frame;
     in->frame = &frame;
@@ -739,6 +789,7 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
     for (int i = 0; i < in->call_depth; i++)
         if (ts_node_eq(in->call_stack[i], def)) return fact_unknown(); /* recursion */
     in->call_stack[in->call_depth++] = def;
+    if (self_fact && interp_is_static(in, def)) self_fact = NULL; /* obj.static_helper(x) */
     FuncInfo *fi = funcs_of_def(in, def);
     if (fi) fi->analysed = true;
     Fact r = run_function(in, def, call_args, args, self_fact);
@@ -752,32 +803,55 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
  * analysis of a file. */
 typedef Array(TSNode) NodeList;
 
-static void collect_functions(Interp *in, TSNode n, int depth, NodeList *callees) {
+/* @staticmethod among a decorated definition's decorators. */
+static bool static_decorated(Interp *in, TSNode decorated) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(decorated); i++) {
+        TSNode d = ts_node_named_child(decorated, i);
+        size_t len;
+        const char *t = parse_text(in->src, d, &len);
+        if (parse_is(d, "decorator") && len >= 13 && !memcmp(t + len - 12, "staticmethod", 12))
+            return true;
+    }
+    return false;
+}
+
+/* cls: the class whose body n is in (a method's class), is_static: n is a @staticmethod's. */
+static void collect_functions(Interp *in, TSNode n, int depth, NodeList *callees, TSNode cls,
+                              bool is_static) {
     if (depth > BOUND_MAX_TREE_DEPTH) { /* the first walk of the tree: it bounds its depth */
         bounds_hit(in->budget, BOUND_DEPTH);
         return;
     }
+    TSNode inner_cls = {0};
+    bool inner_static = false;
     if (parse_is(n, "function_definition")) {
         FuncInfo fi = {0};
         fi.name = parse_text(in->src, parse_field(n, "name"), &fi.len);
         fi.def = n;
+        fi.cls = cls;
+        fi.is_static = is_static;
         array_push(&in->funcs, fi);
     } else if (parse_is(n, "call")) {
         TSNode fn = parse_field(n, "function");
         if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
         if (parse_is(fn, "identifier")) array_push(callees, fn);
+    } else if (parse_is(n, "class_definition")) {
+        inner_cls = n;
+    } else if (parse_is(n, "block") || parse_is(n, "decorated_definition")) {
+        inner_cls = cls; /* a class body, or a decorated method in it */
+        inner_static = parse_is(n, "decorated_definition") && static_decorated(in, n);
     }
     ParseKids k;
     parse_kids_begin(&k, n);
     for (TSNode c; parse_kids_next(&k, &c) && in->budget->hit == BOUND_NONE;)
-        collect_functions(in, c, depth + 1, callees);
+        collect_functions(in, c, depth + 1, callees, inner_cls, inner_static);
     parse_kids_end(&k);
 }
 
 /* Marks the functions some call of this file names. */
 static void mark_called(Interp *in, TSNode root) {
     NodeList callees = {0};
-    collect_functions(in, root, 0, &callees);
+    collect_functions(in, root, 0, &callees, (TSNode){0}, false);
     funcs_index(in);
     for (size_t k = 0; k < callees.len && in->funcs.len; k++) {
         size_t len;

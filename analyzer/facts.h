@@ -101,6 +101,8 @@ typedef enum {
                         it normalises (log-probs, whatever it was built from) */
     FO_DICT,         /* a dict literal: elems are its values, keys their string keys (NULL:
                         a key that is no string literal) */
+    FO_CLASS,        /* a class of this file: def is its class_definition */
+    FO_INSTANCE,     /* an object of such a class (def: the class): calling it runs forward */
 } FactObject;
 
 /* Axis kinds, for tensors whose layout is known. */

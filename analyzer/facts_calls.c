@@ -1302,6 +1302,54 @@ Fact calls_eval(Interp *in, TSNode call) {
     return r;
 }
 
+/* An object of a class of this file, with the fields a dataclass-like constructor call gives
+ * it: keywords by name, positional arguments in the order the class annotates its fields. */
+static Fact instance_fields(Interp *in, TSNode cls, const Args *a, TSNode call) {
+    Fact obj = fact_object(FO_INSTANCE, 0, call);
+    obj.def = cls;
+    int n = a->nkw + a->nplain;
+    obj.elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)(n ? n : 1));
+    obj.keys = arena_alloc(in->arena, sizeof(char *) * (size_t)(n ? n : 1));
+    for (int i = 0; i < a->nkw; i++) {
+        size_t len;
+        const char *name = parse_text(in->src, a->kw_name[i], &len);
+        char *key = arena_alloc(in->arena, len + 1);
+        memcpy(key, name, len);
+        key[len] = '\0';
+        obj.keys[obj.nelems] = key;
+        obj.elems[obj.nelems++] = a->kwf[i];
+    }
+    ParseKids k; /* `logits: torch.Tensor` fields, in order */
+    parse_kids_begin(&k, parse_field(cls, "body"));
+    int field = 0;
+    for (TSNode st; parse_kids_next(&k, &st) && field < a->nplain;) {
+        TSNode as = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
+        TSNode left = parse_field(as, "left");
+        if (!parse_is(as, "assignment") || ts_node_is_null(parse_field(as, "type")) ||
+            !parse_is(left, "identifier"))
+            continue;
+        size_t len;
+        const char *name = parse_text(in->src, left, &len);
+        char *key = arena_alloc(in->arena, len + 1);
+        memcpy(key, name, len);
+        key[len] = '\0';
+        obj.keys[obj.nelems] = key;
+        obj.elems[obj.nelems++] = a->posf[field++];
+    }
+    parse_kids_end(&k);
+    return obj;
+}
+
+/* obj(x) runs the class's forward (or __call__), obj.m(x) its method m, with self = obj. */
+static Fact call_instance(Interp *in, TSNode call, Fact obj, const char *method, size_t len,
+                          const Args *a) {
+    TSNode m = interp_find_method(in, obj.def, method, len);
+    if (ts_node_is_null(m) && len == 7 && !memcmp(method, "forward", 7))
+        m = interp_find_method(in, obj.def, "__call__", 8);
+    if (ts_node_is_null(m)) return fact_unknown();
+    return interp_call_user(in, m, parse_field(call, "arguments"), a, &obj);
+}
+
 static Fact eval_call(Interp *in, TSNode call) {
     TSNode fn = parse_field(call, "function");
     Args a;
@@ -1399,6 +1447,11 @@ static Fact eval_call(Interp *in, TSNode call) {
             if (mlen == 6 && !memcmp(method, "values", 6)) return recv;
             return fact_unknown();
         }
+        if (recv.obj == FO_INSTANCE) {
+            if (!ts_node_is_null(interp_find_method(in, recv.def, method, mlen)))
+                return call_instance(in, call, recv, method, mlen, &a);
+            recv = fact_unknown(); /* self.lm(x), set where we cannot see: as for any object */
+        }
         /* obj.helper(...) where helper is a method of this file */
         if (recv.obj == FO_NONE || recv.obj == FO_OUTPUT) {
             FuncInfo *fi = funcs_find(in, method, mlen);
@@ -1439,6 +1492,12 @@ static Fact eval_call(Interp *in, TSNode call) {
         return interp_call_user(in, f.def, parse_field(call, "arguments"), NULL, NULL);
     }
     read_args(in, parse_field(call, "arguments"), &a);
+    if (f.obj == FO_CLASS) { /* Scorer(lm): an object of that class, built by its __init__ */
+        Fact obj = instance_fields(in, f.def, &a, call);
+        call_instance(in, call, obj, "__init__", 8, &a);
+        return obj;
+    }
+    if (f.obj == FO_INSTANCE) return call_instance(in, call, f, "forward", 7, &a);
     switch ((FactObject)f.obj) {
     case FO_MODULE: {
         size_t nlen;
@@ -1613,6 +1672,11 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
             return fact_unknown();
         }
         break;
+    case FO_INSTANCE: /* Holder(logits=x).logits: the field it was built with */
+        for (int i = 0; i < obj.nelems; i++)
+            if (obj.keys[i] && strlen(obj.keys[i]) == len && !memcmp(obj.keys[i], attr, len))
+                return obj.elems[i];
+        break; /* set elsewhere (by its methods): the name is the evidence left */
     default:
         return fact_unknown();
     }

@@ -509,6 +509,17 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     }
     if (c == '-' && (l.kinds & FK_LOSS) && (r.kinds & FK_LOSS)) /* a change in loss: no loss */
         return fact_of(FK_NUM, loop, node);
+    /* log p - log q (a log-ratio, as in KL or DPO) and p * log q (an entropy term) are no
+     * log-probabilities of a sequence's tokens */
+    if ((c == '-' && l.kinds == FK_LOGPROB && r.kinds == FK_LOGPROB) ||
+        (c == '*' && (((l.kinds & FK_PROB) && (r.kinds & FK_LOGPROB)) ||
+                      ((l.kinds & FK_LOGPROB) && (r.kinds & FK_PROB))))) {
+        Fact f = fact_of(FK_NUM, loop, node);
+        f.ndim = l.ndim;
+        memcpy(f.ax, l.ax, sizeof f.ax);
+        f.ax_last = l.ax_last;
+        return f;
+    }
     if (c == '/' && lscores && rscores) { /* p / q: a ratio of probabilities is none */
         Fact f = fact_of(FK_NUM, loop, node);
         f.ndim = l.ndim;

@@ -63,6 +63,8 @@ typedef struct FuncInfo {
     const char *name;
     size_t len;
     TSNode def;
+    TSNode cls;        /* the class it is a method of (null: none) */
+    bool is_static;    /* @staticmethod: no self */
     bool called;       /* some call in this file names it: analysed at its call sites */
     bool analysed;     /* interpreted at least once */
     int32_t next_same; /* the next definition of the same name, -1 if none (facts_funcs.c) */
@@ -122,6 +124,11 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
                  AxisKind axis);
 bool interp_int_literal(Interp *in, TSNode n, long *value);
 bool interp_text_eq(Interp *in, TSNode n, const char *s);
+/* Is this method a @staticmethod (no self: its first parameter is its first argument)? */
+bool interp_is_static(Interp *in, TSNode def);
+/* The method of that name of a class of this file (or of its bases in this file); null if
+ * none. */
+TSNode interp_find_method(Interp *in, TSNode cls, const char *name, size_t len);
 /* Calls a function of this file with the arguments of call_args (evaluated here unless given,
  * already evaluated, in args); returns what its return holds. */
 Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args,

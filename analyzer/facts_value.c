@@ -85,9 +85,10 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
             r.obj = FO_NONE;
     } else if (a.obj == FO_MODULE && a.qual && b.qual && strcmp(a.qual, b.qual) != 0) {
         r.obj = FO_NONE;
-    } else if (a.obj == FO_FUNC && !ts_node_eq(a.def, b.def)) {
+    } else if ((a.obj == FO_FUNC || a.obj == FO_CLASS || a.obj == FO_INSTANCE) &&
+               !ts_node_eq(a.def, b.def)) {
         r.obj = FO_NONE;
-    } else if (a.obj == FO_TUPLE || a.obj == FO_DICT) {
+    } else if (a.obj == FO_TUPLE || a.obj == FO_DICT || a.obj == FO_INSTANCE) {
         if (a.nelems != b.nelems || !same_keys(&a, &b)) {
             r.obj = FO_NONE;
         } else {
