@@ -192,6 +192,35 @@ static Fact named_value(Fact named, const Fact *value) {
     return named;
 }
 
+/* obj.field = value on an object of a class of this file: the object holds the new value. */
+static void set_field(Interp *in, TSNode target, Fact value) {
+    TSNode object = parse_field(target, "object");
+    if (!parse_is(object, "identifier")) return;
+    size_t olen, alen;
+    const char *oname = parse_text(in->src, object, &olen);
+    Binding *b = env_find(&in->frame->env, oname, olen);
+    if (!b || b->fact.obj != FO_INSTANCE) return;
+    const char *attr = parse_text(in->src, parse_field(target, "attribute"), &alen);
+    Fact obj = b->fact;
+    Fact *elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)(obj.nelems + 1));
+    const char **keys = arena_alloc(in->arena, sizeof(char *) * (size_t)(obj.nelems + 1));
+    int n = 0;
+    for (int i = 0; i < obj.nelems; i++)
+        if (!obj.keys[i] || strlen(obj.keys[i]) != alen || memcmp(obj.keys[i], attr, alen)) {
+            elems[n] = obj.elems[i];
+            keys[n++] = obj.keys[i];
+        }
+    char *key = arena_alloc(in->arena, alen + 1);
+    memcpy(key, attr, alen);
+    key[alen] = '\0';
+    elems[n] = value;
+    keys[n++] = key;
+    obj.elems = elems;
+    obj.keys = keys;
+    obj.nelems = n;
+    b->fact = obj;
+}
+
 void interp_bind(Interp *in, TSNode target, Fact f) {
     target = parse_unparen(target);
     const char *type = ts_node_type(target);
@@ -244,6 +273,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
             else
                 array_push(&in->module->env, ((Binding){name, len, f}));
         }
+        if (parse_is(target, "attribute")) set_field(in, target, f); /* b.logits = ... */
         return;
     }
     if (!strcmp(type, "pattern_list") || !strcmp(type, "tuple_pattern") ||
@@ -778,6 +808,9 @@ static Fact run_function(Interp *in, TSNode def, TSNode call_args, const Args *a
         frame.ret = interp_eval(in, parse_field(def, "body"));
     else
         exec_block(in, parse_field(def, "body"));
+    /* the object as this method left it: __init__ and __post_init__ build it */
+    Binding *me = self_fact ? env_find(&frame.env, "self", 4) : NULL;
+    in->built_self = me && me->fact.obj == FO_INSTANCE ? me->fact : fact_unknown();
     in->frame = caller;
     array_free(&frame.env);
     return frame.ret.bottom ? fact_unknown() : frame.ret;

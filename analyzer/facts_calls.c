@@ -1302,8 +1302,28 @@ Fact calls_eval(Interp *in, TSNode call) {
     return r;
 }
 
+/* Does the class's text assign self.<name> anywhere (__init__, __post_init__, a method that
+ * normalises it)? Then the constructor's argument is not what the field holds. A text search:
+ * it may see assignments that are none, which only drops a field. */
+static bool assigns_field(Interp *in, TSNode cls, const char *name, size_t len) {
+    size_t tlen;
+    const char *t = parse_text(in->src, cls, &tlen), *end = t + tlen;
+    for (const char *p = t; (p = memchr(p, 's', (size_t)(end - p))); p++) {
+        if ((size_t)(end - p) < 5 + len + 1 || memcmp(p, "self.", 5) || memcmp(p + 5, name, len))
+            continue;
+        const char *q = p + 5 + len;
+        if (isalnum((unsigned char)*q) || *q == '_') continue;
+        while (q < end && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q + 1 < end && q[0] == '=' && q[1] != '=') return true;
+        if (q + 2 < end && strchr("+-*/", q[0]) && q[1] == '=') return true;
+    }
+    return false;
+}
+
 /* An object of a class of this file, with the fields a dataclass-like constructor call gives
- * it: keywords by name, positional arguments in the order the class annotates its fields. */
+ * it: keywords by name, positional arguments in the order the class annotates its fields (a
+ * field the class assigns itself is left out). */
 static Fact instance_fields(Interp *in, TSNode cls, const Args *a, TSNode call) {
     Fact obj = fact_object(FO_INSTANCE, 0, call);
     obj.def = cls;
@@ -1313,6 +1333,7 @@ static Fact instance_fields(Interp *in, TSNode cls, const Args *a, TSNode call) 
     for (int i = 0; i < a->nkw; i++) {
         size_t len;
         const char *name = parse_text(in->src, a->kw_name[i], &len);
+        if (assigns_field(in, cls, name, len)) continue;
         char *key = arena_alloc(in->arena, len + 1);
         memcpy(key, name, len);
         key[len] = '\0';
@@ -1330,11 +1351,13 @@ static Fact instance_fields(Interp *in, TSNode cls, const Args *a, TSNode call) 
             continue;
         size_t len;
         const char *name = parse_text(in->src, left, &len);
+        Fact value = a->posf[field++];
+        if (assigns_field(in, cls, name, len)) continue;
         char *key = arena_alloc(in->arena, len + 1);
         memcpy(key, name, len);
         key[len] = '\0';
         obj.keys[obj.nelems] = key;
-        obj.elems[obj.nelems++] = a->posf[field++];
+        obj.elems[obj.nelems++] = value;
     }
     parse_kids_end(&k);
     return obj;
@@ -1494,7 +1517,12 @@ static Fact eval_call(Interp *in, TSNode call) {
     read_args(in, parse_field(call, "arguments"), &a);
     if (f.obj == FO_CLASS) { /* Scorer(lm): an object of that class, built by its __init__ */
         Fact obj = instance_fields(in, f.def, &a, call);
-        call_instance(in, call, obj, "__init__", 8, &a);
+        static const char *const builders[] = {"__init__", "__post_init__"};
+        for (int i = 0; i < 2; i++) {
+            in->built_self = fact_unknown();
+            call_instance(in, call, obj, builders[i], strlen(builders[i]), i == 0 ? &a : NULL);
+            if (in->built_self.obj == FO_INSTANCE) obj = in->built_self;
+        }
         return obj;
     }
     if (f.obj == FO_INSTANCE) return call_instance(in, call, f, "forward", 7, &a);

@@ -94,6 +94,7 @@ typedef struct Interp {
     struct Budget *budget; /* steps, time and depth bounds of this file (bounds.h) */
     unsigned call_loopvar; /* FF_LOOPVAR of the arguments of the call being evaluated */
     bool call_transfer;    /* the call being evaluated is a library transfer (table row) */
+    Fact built_self;       /* self as the last method run with one left it (its fields) */
 } Interp;
 
 /* The arguments of a call, evaluated once in the caller (facts_calls.c read_args). */
