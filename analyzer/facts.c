@@ -265,7 +265,8 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         /* self.model = ..., self.norm = nn.Softmax(dim=-1): the object the class's other
          * methods see (objects known from data flow only; tensors stay in their method). */
         if (in->frame != in->module && parse_is(target, "attribute") && !(f.flags & FF_WEAK) &&
-            (f.obj == FO_MODEL || f.obj == FO_CALLABLE || f.obj == FO_TOKENIZER) &&
+            (f.obj == FO_MODEL || f.obj == FO_CALLABLE || f.obj == FO_TOKENIZER ||
+             f.obj == FO_INSTANCE) &&
             interp_text_eq(in, parse_field(target, "object"), "self")) {
             Binding *b = env_find(&in->module->env, name, len);
             if (b)

@@ -1247,8 +1247,8 @@ static void append_to(Interp *in, TSNode receiver, Fact list, Fact x, bool exten
         elem = calls_iterate(in, x);
     }
     Fact as_list = elem;
-    if (elem.obj == FO_TUPLE || elem.obj == FO_DICT) /* a list of such tuples or records */
-        as_list.op = -1;
+    if (elem.obj == FO_TUPLE || elem.obj == FO_DICT || elem.obj == FO_INSTANCE)
+        as_list.op = -1; /* a list of such tuples, records or objects */
     if (elem.obj == FO_NONE && !elem.bottom) {
         as_list.flags &= ~(FF_STEPVAR | FF_LOOPVAR);
         fact_insert_axis(&as_list, 0, (elem.flags & FF_STEPVAR) ? AX_STEP : AX_ITEM);
@@ -1387,6 +1387,8 @@ static Fact eval_call(Interp *in, TSNode call) {
             read_args(in, parse_field(call, "arguments"), &a);
             if (recv.obj == FO_CALLABLE) return apply_callable(in, call, recv, &a);
             if (recv.obj == FO_MODEL) return model_output(in, recv, &a, call);
+            if (recv.obj == FO_INSTANCE) /* self.scorer = Scorer(m) ... self.scorer(x) */
+                return call_instance(in, call, recv, "forward", 7, &a);
             if (recv.obj == FO_FUNC)
                 return interp_call_user(in, recv.def, parse_field(call, "arguments"), &a, NULL);
         }
@@ -1718,7 +1720,7 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
 
 Fact calls_iterate(Interp *in, Fact it) {
     (void)in;
-    if ((it.obj == FO_TUPLE || it.obj == FO_DICT) && it.op == -1) {
+    if ((it.obj == FO_TUPLE || it.obj == FO_DICT || it.obj == FO_INSTANCE) && it.op == -1) {
         Fact t = it;
         t.op = 0;
         return t;

@@ -88,6 +88,10 @@ static const char *string_key(Interp *in, TSNode node, size_t *len) {
 
 static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
     if (nix != 1) return fact_unknown();
+    if (value.op == -1 && value.obj != FO_CALLABLE && ix[0].kind == IX_INT) {
+        value.op = 0; /* records[0]: one of the list's records */
+        return value;
+    }
     if (value.obj == FO_TUPLE && ix[0].kind == IX_INT && ix[0].has_value) {
         long i = ix[0].value < 0 ? ix[0].value + value.nelems : ix[0].value;
         return i >= 0 && i < value.nelems ? value.elems[i] : fact_unknown();
@@ -603,7 +607,8 @@ static Fact list_of(Fact elem, TSNode node) {
         fact_set_axes(&empty, 1, (AxisKind[]){AX_ITEM});
         return empty;
     }
-    if (elem.obj == FO_TUPLE || elem.obj == FO_DICT) { /* iterating it yields these records */
+    if (elem.obj == FO_TUPLE || elem.obj == FO_DICT || elem.obj == FO_INSTANCE) {
+        /* iterating it yields these records (or objects) */
         Fact r = elem;
         r.op = -1;
         return r;
