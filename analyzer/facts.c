@@ -34,6 +34,15 @@ static Env env_copy(const Env *env) {
     return c;
 }
 
+Env interp_scope_begin(Interp *in) {
+    return env_copy(&in->frame->env);
+}
+
+void interp_scope_end(Interp *in, Env saved) {
+    array_free(&in->frame->env);
+    in->frame->env = saved;
+}
+
 /* into := join(into, other); names missing on one side join with bottom. */
 static void env_join(Interp *in, Env *into, Env *other) {
     for (size_t i = 0; i < into->len; i++) {
@@ -206,15 +215,12 @@ static void set_field(Interp *in, TSNode target, Fact value) {
     const char **keys = arena_alloc(in->arena, sizeof(char *) * (size_t)(obj.nelems + 1));
     int n = 0;
     for (int i = 0; i < obj.nelems; i++)
-        if (!obj.keys[i] || strlen(obj.keys[i]) != alen || memcmp(obj.keys[i], attr, alen)) {
+        if (!fact_key_is(obj.keys[i], attr, alen)) {
             elems[n] = obj.elems[i];
             keys[n++] = obj.keys[i];
         }
-    char *key = arena_alloc(in->arena, alen + 1);
-    memcpy(key, attr, alen);
-    key[alen] = '\0';
     elems[n] = value;
-    keys[n++] = key;
+    keys[n++] = arena_strndup(in->arena, attr, alen);
     obj.elems = elems;
     obj.keys = keys;
     obj.nelems = n;
@@ -786,17 +792,11 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
     return env;
 }
 
-bool interp_is_static(Interp *in, TSNode def) {
-    FuncInfo *fi = funcs_of_def(in, def);
-    return fi && fi->is_static;
-}
-
-static Fact run_function(Interp *in, TSNode def, TSNode call_args, const Args *args,
-                         const Fact *self_fact) {
+static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call_args,
+                         const Args *args, const Fact *self_fact) {
     /* a method analysed on its own: self is an object of its class (self(x) runs forward) */
     Fact self_obj;
-    FuncInfo *fi = self_fact ? NULL : funcs_of_def(in, def);
-    TSNode cls = fi && !fi->is_static ? fi->cls : (TSNode){0};
+    TSNode cls = !self_fact && fi && !fi->is_static ? fi->cls : (TSNode){0};
     if (!ts_node_is_null(cls)) {
         self_obj = fact_object(FO_INSTANCE, 0, def);
         self_obj.def = cls;
@@ -823,10 +823,10 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
     for (int i = 0; i < in->call_depth; i++)
         if (ts_node_eq(in->call_stack[i], def)) return fact_unknown(); /* recursion */
     in->call_stack[in->call_depth++] = def;
-    if (self_fact && interp_is_static(in, def)) self_fact = NULL; /* obj.static_helper(x) */
     FuncInfo *fi = funcs_of_def(in, def);
+    if (self_fact && fi && fi->is_static) self_fact = NULL; /* obj.static_helper(x) */
     if (fi) fi->analysed = true;
-    Fact r = run_function(in, def, call_args, args, self_fact);
+    Fact r = run_function(in, def, fi, call_args, args, self_fact);
     in->call_depth--;
     return r;
 }

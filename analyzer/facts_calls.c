@@ -596,9 +596,8 @@ static Fact stack_or_cat(Interp *in, Fact list, int dim, bool cat) {
 
 /* What a dict literal holds under a string key (unknown when it has no such key). */
 static Fact dict_value(const Fact *d, const char *key) {
-    for (int i = 0; d->obj == FO_DICT && i < d->nelems; i++)
-        if (d->keys[i] && !strcmp(d->keys[i], key)) return d->elems[i];
-    return fact_unknown();
+    const Fact *v = d->obj == FO_DICT ? fact_field(d, key, strlen(key)) : NULL;
+    return v ? *v : fact_unknown();
 }
 
 static Fact model_output(Interp *in, Fact model, const Args *a, TSNode node) {
@@ -1334,10 +1333,7 @@ static Fact instance_fields(Interp *in, TSNode cls, const Args *a, TSNode call) 
         size_t len;
         const char *name = parse_text(in->src, a->kw_name[i], &len);
         if (assigns_field(in, cls, name, len)) continue;
-        char *key = arena_alloc(in->arena, len + 1);
-        memcpy(key, name, len);
-        key[len] = '\0';
-        obj.keys[obj.nelems] = key;
+        obj.keys[obj.nelems] = arena_strndup(in->arena, name, len);
         obj.elems[obj.nelems++] = a->kwf[i];
     }
     ParseKids k; /* `logits: torch.Tensor` fields, in order */
@@ -1353,10 +1349,7 @@ static Fact instance_fields(Interp *in, TSNode cls, const Args *a, TSNode call) 
         const char *name = parse_text(in->src, left, &len);
         Fact value = a->posf[field++];
         if (assigns_field(in, cls, name, len)) continue;
-        char *key = arena_alloc(in->arena, len + 1);
-        memcpy(key, name, len);
-        key[len] = '\0';
-        obj.keys[obj.nelems] = key;
+        obj.keys[obj.nelems] = arena_strndup(in->arena, name, len);
         obj.elems[obj.nelems++] = value;
     }
     parse_kids_end(&k);
@@ -1702,11 +1695,11 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
             return fact_unknown();
         }
         break;
-    case FO_INSTANCE: /* Holder(logits=x).logits: the field it was built with */
-        for (int i = 0; i < obj.nelems; i++)
-            if (obj.keys[i] && strlen(obj.keys[i]) == len && !memcmp(obj.keys[i], attr, len))
-                return obj.elems[i];
+    case FO_INSTANCE: { /* Holder(logits=x).logits: the field it was built with */
+        const Fact *v = fact_field(&obj, attr, len);
+        if (v) return *v;
         break; /* set elsewhere (by its methods): the name is the evidence left */
+    }
     default:
         return fact_unknown();
     }

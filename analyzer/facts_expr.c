@@ -119,11 +119,8 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
         const char *key = string_key(in, ix[0].node, &len);
         if (!key) return fact_unknown();
         if (value.obj == FO_DICT) { /* what the literal stored under that key */
-            for (int i = 0; i < value.nelems; i++)
-                if (value.keys[i] && strlen(value.keys[i]) == len &&
-                    !memcmp(value.keys[i], key, len))
-                    return value.elems[i];
-            return fact_unknown();
+            const Fact *v = fact_field(&value, key, len);
+            return v ? *v : fact_unknown();
         }
         /* d["logits"], enc["input_ids"], out["loss"]: the key names what is stored. */
         return calls_attribute(in, value, ix[0].node, key, len);
@@ -668,13 +665,7 @@ static Fact eval_dict(Interp *in, TSNode node) {
         size_t len;
         const char *text = string_key(in, key, &len);
         if (!text) interp_eval(in, key);
-        char *copy = NULL;
-        if (text) {
-            copy = arena_alloc(in->arena, len + 1);
-            memcpy(copy, text, len);
-            copy[len] = '\0';
-        }
-        d.keys[d.nelems] = copy;
+        d.keys[d.nelems] = text ? arena_strndup(in->arena, text, len) : NULL;
         d.elems[d.nelems] = interp_eval(in, parse_field(c, "value"));
         const Fact *v = &d.elems[d.nelems++];
         if ((v->kinds & ~FK_NUM) || v->obj != FO_NONE) informative = true;
@@ -690,11 +681,7 @@ static Fact eval_dict(Interp *in, TSNode node) {
  * (sorted(key=...), map), so there only what its body does itself (log of a softmax, exp / sum
  * of exp) is found. Its value is a function: called by a name, it runs with the arguments. */
 static Fact eval_lambda(Interp *in, TSNode node) {
-    Env saved = {0};
-    array_reserve(&saved, in->frame->env.len);
-    if (in->frame->env.len)
-        memcpy(saved.items, in->frame->env.items, in->frame->env.len * sizeof *saved.items);
-    saved.len = in->frame->env.len;
+    Env saved = interp_scope_begin(in);
     TSNode params = parse_field(node, "parameters");
     uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
     for (uint32_t i = 0; i < n; i++) {
@@ -705,8 +692,7 @@ static Fact eval_lambda(Interp *in, TSNode node) {
         if (parse_is(name, "identifier")) interp_bind(in, name, opaque);
     }
     interp_eval(in, parse_field(node, "body"));
-    array_free(&in->frame->env);
-    in->frame->env = saved;
+    interp_scope_end(in, saved);
     /* called later by a name it is bound to, it runs like a function with its arguments */
     Fact f = fact_object(FO_FUNC, 0, node);
     f.def = node;
@@ -743,11 +729,7 @@ static Fact encoding_remade(Interp *in, TSNode comprehension) {
 
 /* [body for x in it if cond]: bind like a for loop, in a scope of its own. */
 static Fact eval_comprehension(Interp *in, TSNode node) {
-    Env saved = {0};
-    array_reserve(&saved, in->frame->env.len);
-    if (in->frame->env.len)
-        memcpy(saved.items, in->frame->env.items, in->frame->env.len * sizeof *saved.items);
-    saved.len = in->frame->env.len;
+    Env saved = interp_scope_begin(in);
     TSNode body = parse_field(node, "body");
     uint32_t n = ts_node_named_child_count(node);
     for (uint32_t i = 0; i < n; i++) {
@@ -762,8 +744,7 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
         }
     }
     Fact elem = ts_node_is_null(body) ? fact_unknown() : interp_eval(in, body);
-    array_free(&in->frame->env);
-    in->frame->env = saved;
+    interp_scope_end(in, saved);
     if (parse_is(node, "dictionary_comprehension")) return encoding_remade(in, node);
     return list_of(elem, node);
 }

@@ -14,6 +14,11 @@ Fact fact_object(FactObject obj, unsigned flags, TSNode origin);
 /* A value nothing is known of (no kind, no object, no shape, not opaque): a name it is stored
  * under, a parameter it is passed to, or how it is used may say what it holds. */
 bool fact_knows_nothing(const Fact *f);
+/* Is key (a dict's or an object's field name, NUL-terminated or NULL) the name s[0..len)? */
+bool fact_key_is(const char *key, const char *s, size_t len);
+/* The value a dict literal or an object of this file's classes holds under that name; NULL
+ * when it holds none. */
+const Fact *fact_field(const Fact *f, const char *name, size_t len);
 void fact_set_axes(Fact *f, int ndim, const AxisKind *axes);
 Fact fact_join(Arena *arena, Fact a, Fact b);
 /* The kind of axis `dim` (negative counts from the end); AX_UNK when not known. */
@@ -115,6 +120,9 @@ typedef struct Args {
 } Args;
 
 Fact interp_eval(Interp *in, TSNode expr);
+/* A scope of its own (a comprehension, a lambda): names bound in it are gone at its end. */
+Env interp_scope_begin(Interp *in);
+void interp_scope_end(Interp *in, Env saved);
 /* l op r for a one-character operator (0: another one), at node (a binary operator, or a
  * call such as torch.div(l, r)). */
 Fact interp_binop(Interp *in, TSNode node, char op, Fact l, Fact r);
@@ -125,8 +133,6 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
                  AxisKind axis);
 bool interp_int_literal(Interp *in, TSNode n, long *value);
 bool interp_text_eq(Interp *in, TSNode n, const char *s);
-/* Is this method a @staticmethod (no self: its first parameter is its first argument)? */
-bool interp_is_static(Interp *in, TSNode def);
 /* The method of that name of a class of this file (or of its bases in this file); null if
  * none. */
 TSNode interp_find_method(Interp *in, TSNode cls, const char *name, size_t len);

@@ -54,6 +54,17 @@ bool fact_knows_nothing(const Fact *f) {
     return !f->bottom && !f->kinds && f->obj == FO_NONE && f->ndim < 0 && !(f->flags & FF_OPAQUE);
 }
 
+bool fact_key_is(const char *key, const char *s, size_t len) {
+    return key && strlen(key) == len && !memcmp(key, s, len);
+}
+
+const Fact *fact_field(const Fact *f, const char *name, size_t len) {
+    if (f->obj != FO_DICT && f->obj != FO_INSTANCE) return NULL;
+    for (int i = 0; i < f->nelems; i++)
+        if (fact_key_is(f->keys[i], name, len)) return &f->elems[i];
+    return NULL;
+}
+
 /* Two dicts (or tuples: no keys) with the same keys in the same order. */
 static bool same_keys(const Fact *a, const Fact *b) {
     if (!a->keys || !b->keys) return a->keys == b->keys;
