@@ -1267,6 +1267,11 @@ static void append_to(Interp *in, TSNode receiver, Fact list, Fact x, bool exten
 static Fact eval_call(Interp *in, TSNode call);
 static unsigned head_named(const char *name, size_t len);
 
+bool calls_moves_device(const char *method, size_t len) {
+    return (len == 2 && !memcmp(method, "to", 2)) || (len == 4 && !memcmp(method, "cuda", 4)) ||
+           (len == 3 && !memcmp(method, "cpu", 3));
+}
+
 /* A categorical distribution's log_prob(value): normalised log-probs at the given tokens. */
 static Fact distribution_method(TSNode call, Fact dist, const char *method, size_t len) {
     Fact r = dist;
@@ -1427,10 +1432,7 @@ static Fact eval_call(Interp *in, TSNode call) {
         }
         read_args(in, parse_field(call, "arguments"), &a);
         /* tokenizer(...).to("cuda"): the same batch, padding and all */
-        if (recv.obj == FO_ENCODING &&
-            ((mlen == 2 && !memcmp(method, "to", 2)) || (mlen == 4 && !memcmp(method, "cuda", 4)) ||
-             (mlen == 3 && !memcmp(method, "cpu", 3))))
-            return recv;
+        if (recv.obj == FO_ENCODING && calls_moves_device(method, mlen)) return recv;
         if (recv.obj == FO_MODEL || (recv.obj == FO_NONE && !recv.kinds)) {
             const Transfer *t = find_transfer(OTHER_OPS, method, mlen);
             if (t && (t->op == OP_GENERATE || t->op == OP_TRANSITION_SCORES))

@@ -715,11 +715,9 @@ static Fact encoding_remade(Interp *in, TSNode comprehension) {
     TSNode value = parse_unparen(parse_field(parse_field(comprehension, "body"), "value"));
     if (parse_is(value, "call")) {
         TSNode f = parse_field(value, "function");
-        TSNode m = parse_field(f, "attribute");
-        if (!parse_is(f, "attribute") ||
-            !(interp_text_eq(in, m, "to") || interp_text_eq(in, m, "cuda") ||
-              interp_text_eq(in, m, "cpu")))
-            return fact_unknown();
+        size_t mlen;
+        const char *m = parse_text(in->src, parse_field(f, "attribute"), &mlen);
+        if (!parse_is(f, "attribute") || !calls_moves_device(m, mlen)) return fact_unknown();
     } else if (!parse_is(value, "identifier")) {
         return fact_unknown();
     }
