@@ -8,8 +8,9 @@
 #include "report.h"
 #include "rules.h"
 
+/* Empty unless the build names a published homepage: then rules and the tool link to it. */
 #ifndef LOGITLINT_HOMEPAGE
-#define LOGITLINT_HOMEPAGE "https://github.com/logitlint/logitlint"
+#define LOGITLINT_HOMEPAGE ""
 #endif
 
 static json_t *text(const char *s) {
@@ -36,16 +37,19 @@ static json_t *rule_json(const Rule *r) {
     char *markdown = util_xasprintf("%s\n\n## Why is this bad?\n%s\n\n## Example\n```python\n%s```"
                                     "\n\n## Use instead\n```python\n%s```",
                                     r->what, r->why, r->example, r->instead);
-    char *uri = util_xasprintf("%s/blob/main/README.md#rules", LOGITLINT_HOMEPAGE);
-    json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:{s:s, s:s}, s:s, s:{s:s}, s:{s:[s], s:s}}", "id",
-                          r->code, "name", r->name, "shortDescription", text(r->summary),
-                          "fullDescription", text(full), "help", "text", help, "markdown", markdown,
-                          "helpUri", uri, "defaultConfiguration", "level", "error", "properties",
-                          "tags", "correctness", "precision", "high");
+    json_t *o =
+        json_pack("{s:s, s:s, s:o, s:o, s:{s:s, s:s}, s:{s:s}, s:{s:[s], s:s}}", "id", r->code,
+                  "name", r->name, "shortDescription", text(r->summary), "fullDescription",
+                  text(full), "help", "text", help, "markdown", markdown, "defaultConfiguration",
+                  "level", "error", "properties", "tags", "correctness", "precision", "high");
+    if (*LOGITLINT_HOMEPAGE) {
+        char *uri = util_xasprintf("%s/blob/main/README.md#rules", LOGITLINT_HOMEPAGE);
+        json_object_set_new(o, "helpUri", json_string(uri));
+        free(uri);
+    }
     free(full);
     free(help);
     free(markdown);
-    free(uri);
     return o;
 }
 
@@ -97,13 +101,15 @@ int report_sarif(FILE *out, const DiagList *diags, const ReportOptions *opts) {
     char *root = uri_encode(opts->root ? opts->root : "/");
     size_t rl = strlen(root);
     char *root_uri = util_xasprintf("file://%s%s", root, rl && root[rl - 1] == '/' ? "" : "/");
-    json_t *log =
-        json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:s, s:o}}, s:{s:{s:s}}, s:s, s:o}]}",
-                  "$schema", "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0",
-                  "runs", "tool", "driver", "name", "logitlint", "version", LOGITLINT_VERSION,
-                  "semanticVersion", LOGITLINT_VERSION, "informationUri", LOGITLINT_HOMEPAGE,
-                  "rules", rules, "originalUriBaseIds", "%SRCROOT%", "uri", root_uri, "columnKind",
-                  "unicodeCodePoints", "results", results);
+    json_t *driver =
+        json_pack("{s:s, s:s, s:s, s:o}", "name", "logitlint", "version", LOGITLINT_VERSION,
+                  "semanticVersion", LOGITLINT_VERSION, "rules", rules);
+    if (driver && *LOGITLINT_HOMEPAGE)
+        json_object_set_new(driver, "informationUri", json_string(LOGITLINT_HOMEPAGE));
+    json_t *log = json_pack("{s:s, s:s, s:[{s:{s:o}, s:{s:{s:s}}, s:s, s:o}]}", "$schema",
+                            "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0",
+                            "runs", "tool", "driver", driver, "originalUriBaseIds", "%SRCROOT%",
+                            "uri", root_uri, "columnKind", "unicodeCodePoints", "results", results);
     free(root);
     free(root_uri);
     int rc = log ? json_dumpf(log, out, JSON_INDENT(2) | JSON_ENSURE_ASCII) : -1;
