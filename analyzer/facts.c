@@ -268,15 +268,17 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
                 env_set(in, bname, blen, b);
             }
         }
-        /* self.model = ..., self.norm = nn.Softmax(dim=-1): the object the class's other
-         * methods see (objects known from data flow only; tensors stay in their method). */
+        /* self.model = ..., self.norm = nn.Softmax(dim=-1), self.dim = 1: the object or
+         * integer the class's other methods see (objects known from data flow only; tensors
+         * stay in their method). Integers set twice keep only a value both agree on. */
+        bool is_const = f.obj == FO_NONE && (f.flags & FF_CONST);
         if (in->frame != in->module && parse_is(target, "attribute") && !(f.flags & FF_WEAK) &&
             (f.obj == FO_MODEL || f.obj == FO_CALLABLE || f.obj == FO_TOKENIZER ||
-             f.obj == FO_INSTANCE) &&
+             f.obj == FO_INSTANCE || is_const) &&
             interp_text_eq(in, parse_field(target, "object"), "self")) {
             Binding *b = env_find(&in->module->env, name, len);
             if (b)
-                b->fact = f;
+                b->fact = is_const ? fact_join(in->arena, b->fact, f) : f;
             else
                 array_push(&in->module->env, ((Binding){name, len, f}));
         }

@@ -62,6 +62,8 @@ enum {
     FF_UNTYPED_IN = 1 << 26, /* output of a model known by its name only, fed no token ids
                                 (pixels, audio, data nothing is known of): its logits have no
                                 known layout */
+    FF_CONST = 1 << 30,      /* an integer known on every path: its value is Fact.num (a dim
+                                held in a variable, a default argument or a field) */
 };
 /* LL107 (facts_labels.c): where a Hugging Face loss's labels come from, and what was done to
  * the mean it returns. Bits 22-24, between the two blocks above. */
@@ -129,6 +131,7 @@ struct Fact {
     bool bottom;       /* no value on this path (unassigned): the identity of join */
     int8_t op;         /* FO_CALLABLE: the transfer it applies (facts_calls.c) */
     int8_t op_dim;     /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
+    int16_t num;       /* FF_CONST: the integer */
     TSNode origin;     /* where the value's kind was established (for messages) */
     const char *qual;  /* FO_MODULE: dotted name */
     TSNode def;        /* FO_FUNC: the function_definition */

@@ -76,13 +76,18 @@ static Fact arg_fact(Interp *in, const Args *a, const char *kw, int pos) {
     return fact_bottom();
 }
 
-/* dim=-1, axis=1, or a positional literal; FACT_NO_DIM when absent or not a literal. */
+/* dim=-1, axis=1, or a positional one: a literal, or an integer the code holds on every path
+ * (dim=dim with a default, a constant, self.dim); FACT_NO_DIM when absent or not known. */
 static int arg_dim(Interp *in, const Args *a, int pos) {
     TSNode n = arg_node(in, a, "dim", "axis", pos);
+    if (ts_node_is_null(n)) return FACT_NO_DIM;
     long v;
-    if (ts_node_is_null(n) || !interp_int_literal(in, n, &v) || v < -64 || v > 64)
-        return FACT_NO_DIM;
-    return (int)v;
+    if (!interp_int_literal(in, n, &v)) {
+        Fact f = arg_fact(in, a, kw_index(in, a, "dim") >= 0 ? "dim" : "axis", pos);
+        if (!(f.flags & FF_CONST) || f.bottom) return FACT_NO_DIM;
+        v = f.num;
+    }
+    return v < -64 || v > 64 ? FACT_NO_DIM : (int)v;
 }
 
 /* A keyword argument whose value is truthy (True, "longest", a non-zero literal). */
@@ -1570,6 +1575,32 @@ static bool name_is(const char *s, size_t len, const char *lit) {
     return strlen(lit) == len && memcmp(s, lit, len) == 0;
 }
 
+/* `NAME = 1` in the body of a class of the file: the integer Cls.NAME and obj.NAME read (a dim
+ * kept as a class constant). Other class-level values are not tracked. */
+static bool class_int(Interp *in, TSNode cls, const char *name, size_t len, Fact *out) {
+    TSNode body = parse_field(cls, "body");
+    uint32_t n = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+    bool found = false;
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode st = ts_node_named_child(body, i);
+        TSNode as = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
+        if (!parse_is(as, "assignment")) continue;
+        TSNode left = parse_field(as, "left"), right = parse_field(as, "right");
+        size_t l;
+        const char *t = parse_text(in->src, left, &l);
+        long v;
+        if (!parse_is(left, "identifier") || l != len || memcmp(t, name, len) != 0) continue;
+        found = !ts_node_is_null(right) && interp_int_literal(in, right, &v) && v >= INT16_MIN &&
+                v <= INT16_MAX; /* the last assignment counts */
+        if (found) {
+            *out = fact_of(FK_NUM, FF_CONST, right);
+            out->ndim = 0;
+            out->num = (int16_t)v;
+        }
+    }
+    return found;
+}
+
 /* What an output's or encoding's tensor knows of its positions (facts_align.c). */
 static Fact aligned_attr(Fact obj, Fact t, const char *attr, size_t len) {
     if (t.obj != FO_NONE || !t.kinds) return t;
@@ -1700,7 +1731,13 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
     case FO_INSTANCE: { /* Holder(logits=x).logits: the field it was built with */
         const Fact *v = fact_field(&obj, attr, len);
         if (v) return *v;
+        Fact k;
+        if (class_int(in, obj.def, attr, len, &k)) return k;
         break; /* set elsewhere (by its methods): the name is the evidence left */
+    }
+    case FO_CLASS: { /* Config.VOCAB_DIM */
+        Fact k;
+        return class_int(in, obj.def, attr, len, &k) ? k : fact_unknown();
     }
     default:
         return fact_unknown();

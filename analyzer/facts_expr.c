@@ -586,13 +586,34 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
 
 static Fact eval_unary(Interp *in, TSNode node) {
     Fact f = interp_eval(in, parse_field(node, "argument"));
-    if (parse_text_eq(in->src, parse_field(node, "operator"), "-") && (f.kinds & FK_LOSS) &&
-        (f.flags & FF_PERTOKEN)) {
+    bool minus = parse_text_eq(in->src, parse_field(node, "operator"), "-");
+    if (f.flags & FF_CONST) { /* -1; ~x and +x of a known integer are not tracked */
+        if (minus && f.num != INT16_MIN)
+            f.num = (int16_t)-f.num;
+        else
+            f.flags &= ~FF_CONST;
+    }
+    if (minus && (f.kinds & FK_LOSS) && (f.flags & FF_PERTOKEN)) {
         /* -cross_entropy(..., reduction="none"): per-token log-probabilities */
         f.kinds = FK_LOGPROB;
         f.flags = (f.flags & ~FF_PERTOKEN) | FF_SELECTED;
     }
     return f;
+}
+
+/* self.dim where self (or another object of a class of the file) has the field: what that
+ * object was built with wins over what any method stored on some self (interp_bind). */
+static bool instance_field(Interp *in, TSNode attribute, Fact *out) {
+    TSNode object = parse_field(attribute, "object");
+    if (!parse_is(object, "identifier")) return false;
+    bool found;
+    Fact obj = interp_lookup_key(in, object, &found);
+    if (obj.obj != FO_INSTANCE) return false;
+    size_t len;
+    const char *attr = parse_text(in->src, parse_field(attribute, "attribute"), &len);
+    const Fact *field = fact_field(&obj, attr, len);
+    if (field) *out = *field;
+    return field != NULL;
 }
 
 /* ---------- collections ---------- */
@@ -762,8 +783,9 @@ Fact interp_eval(Interp *in, TSNode n) {
         r = interp_lookup(in, n);
     } else if (!strcmp(type, "attribute")) {
         bool found;
-        r = interp_lookup_key(in, n, &found);
-        if (!found) {
+        bool field = instance_field(in, n, &r);
+        if (!field) r = interp_lookup_key(in, n, &found);
+        if (!field && !found) {
             Fact obj = interp_eval(in, parse_field(n, "object"));
             size_t len;
             const char *attr = parse_text(in->src, parse_field(n, "attribute"), &len);
@@ -825,6 +847,11 @@ Fact interp_eval(Interp *in, TSNode n) {
     } else if (!strcmp(type, "integer") || !strcmp(type, "float")) {
         r = fact_of(FK_NUM, 0, n);
         r.ndim = 0;
+        long v;
+        if (interp_int_literal(in, n, &v) && v >= INT16_MIN && v <= INT16_MAX) {
+            r.flags |= FF_CONST;
+            r.num = (int16_t)v;
+        }
     } else if (!strcmp(type, "named_expression")) {
         r = interp_eval(in, parse_field(n, "value"));
         interp_bind(in, parse_field(n, "name"), r);
