@@ -236,6 +236,11 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         /* Nothing known of the value: the name it is stored under is the only evidence. */
         if (fact_knows_nothing(&f) && !parse_is(target, "subscript")) {
             f = named_value(name_evidence(in, target), &f);
+        } else if (!f.kinds && f.obj == FO_NONE && !f.bottom && !(f.flags & FF_OPAQUE) &&
+                   !parse_is(target, "subscript")) {
+            /* ids = pad_sequence(seqs): the layout is known, the name says token ids or mask */
+            Fact h = name_evidence(in, target);
+            if (h.kinds & (FK_IDS | FK_MASK)) f.kinds = h.kinds;
         } else if (f.obj == FO_OUTPUT && !(f.flags & (FF_TOKENS_IN | FF_GENERATE)) &&
                    !parse_is(target, "subscript")) {
             /* `logits = model(x)` (mlx, custom modules): what the output holds as a tensor is

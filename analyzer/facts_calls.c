@@ -172,6 +172,8 @@ typedef enum {
     OP_CHAT_TEMPLATE,
     OP_PARTIAL,
     OP_SEQUENTIAL,
+    OP_COLLATOR,
+    OP_DATALOADER,
 } Op;
 
 typedef struct Transfer {
@@ -323,6 +325,11 @@ static const Transfer OTHER_OPS[] = {{"from_pretrained", OP_FROM_PRETRAINED, -1,
                                      {"convert_tokens_to_ids", OP_ENCODE, -1, -1},
                                      {"apply_chat_template", OP_ENCODE, -1, -1},
                                      {"pad", OP_PAD, -1, -1},
+                                     {"DataCollatorWithPadding", OP_COLLATOR, -1, -1},
+                                     {"DataCollatorForLanguageModeling", OP_COLLATOR, -1, -1},
+                                     {"DataCollatorForSeq2Seq", OP_COLLATOR, -1, -1},
+                                     {"DataCollatorForCompletionOnlyLM", OP_COLLATOR, -1, -1},
+                                     {"DataLoader", OP_DATALOADER, -1, -1},
                                      {"len", OP_LEN, -1, -1},
                                      {"range", OP_RANGE, -1, -1},
                                      {"enumerate", OP_ENUMERATE, -1, -1},
@@ -968,8 +975,8 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         return r;
     }
     case OP_WHERE: {
-        Fact cond = arg_fact(in, a, NULL, off - 1 + 0);
-        Fact b = arg_fact(in, a, NULL, off + 1);
+        Fact cond = arg_fact(in, a, "condition", 0); /* x.where(cond, other) */
+        Fact b = arg_fact(in, a, "other", 1);
         Fact r = x.bottom ? b : fact_join(in->arena, x, b.bottom ? fact_bottom() : b);
         if (off == 1) { /* torch.where(cond, a, b) */
             cond = a->npos > 0 ? a->posf[0] : fact_unknown();
@@ -1053,8 +1060,16 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
     case OP_PAD_TENSOR: { /* pad_sequence(xs): a padded batch (F.pad / np.pad may pad by 0) */
         Fact r = calls_iterate(in, off == 1 && a->npos >= 1 ? a->posf[0] : x);
         if (r.obj != FO_NONE) return fact_unknown();
+        /* what it pads is each element's first axis: a sequence's positions */
+        if (r.ndim < 0)
+            fact_set_axes(&r, r.ax_last == AX_UNK ? 1 : 2, (AxisKind[]){AX_POS, r.ax_last});
+        else if (r.ndim >= 1 && r.ax[0] == AX_UNK)
+            r.ax[0] = AX_POS;
         fact_insert_axis(&r, kw_truthy(in, a, "batch_first") ? 0 : 1, AX_BATCH);
-        r.flags = (r.flags & ~(FF_LOOPVAR | FF_STEPVAR)) | FF_PADDED;
+        /* padding_value=-100: labels whose pads the loss ignores */
+        Fact fill = arg_fact(in, a, "padding_value", -1);
+        bool ignored = (fill.flags & FF_CONST) && fill.num < 0;
+        r.flags = (r.flags & ~(FF_LOOPVAR | FF_STEPVAR)) | (ignored ? FF_MASKED : FF_PADDED);
         r.tail = (FactPos){0, 0, false};
         return r;
     }
@@ -1065,6 +1080,14 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
     }
 }
 
+/* A tokenizer's padded batch (tokenizer.pad, a data collator): input_ids, attention_mask. A
+ * collator's (labels_masked) also has labels, -100 at the pads. */
+static Fact padded_batch(TSNode node, bool labels_masked) {
+    Fact e = fact_object(FO_ENCODING, FF_PADDED | (labels_masked ? FF_MASKED : 0), node);
+    align_fresh(&e, node);
+    return e;
+}
+
 /* A FO_CALLABLE applied to its arguments: nn.LogSoftmax(dim=-1)(x), nn.CrossEntropyLoss()(x, y). */
 static Fact apply_callable(Interp *in, TSNode node, Fact c, const Args *a) {
     Fact x = a->npos > 0 ? a->posf[0] : fact_unknown();
@@ -1073,6 +1096,8 @@ static Fact apply_callable(Interp *in, TSNode node, Fact c, const Args *a) {
         return normalize(in, node, x, c.op_dim, true);
     case OP_SOFTMAX_CLASS:
         return normalize(in, node, x, c.op_dim, false);
+    case OP_COLLATOR:
+        return padded_batch(node, true);
     case OP_CROSS_ENTROPY_CLASS:
     case OP_NLL_LOSS_CLASS: {
         Fact y = a->npos > 1 ? a->posf[1] : fact_unknown();
@@ -1095,6 +1120,22 @@ static char fold_operator(Interp *in, TSNode fn, Fact f) {
     if (!parse_is(body, "binary_operator")) return 0;
     TSNode op = parse_field(body, "operator");
     return parse_text_eq(in->src, op, "*") ? '*' : parse_text_eq(in->src, op, "+") ? '+' : 0;
+}
+
+/* A pad width (F.pad's pad, np.pad's pad_width) with an amount that is no literal. */
+static bool pad_width_varies(Interp *in, TSNode width) {
+    width = parse_unparen(width);
+    if (ts_node_is_null(width)) return false;
+    if (!parse_is(width, "tuple") && !parse_is(width, "list")) return !parse_is(width, "integer");
+    uint32_t n = ts_node_named_child_count(width);
+    for (uint32_t i = 0; i < n; i++) {
+        long v;
+        TSNode e = ts_node_named_child(width, i);
+        if (parse_is(e, "tuple") || parse_is(e, "list") ? pad_width_varies(in, e)
+                                                        : !interp_int_literal(in, e, &v))
+            return true;
+    }
+    return false;
 }
 
 /* Builtins, tokenizers, models: calls that are not tensor arithmetic. */
@@ -1193,11 +1234,39 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
         if (qual && numeric_root(qual)) { /* padded at the front, its positions move */
             Fact r = a->npos ? a->posf[0] : fact_unknown();
             align_clear(&r);
+            /* F.pad(s, (0, L - len(s))): padded to a length it did not have, a batch's pads;
+             * a literal width ((1, 0)) only moves positions */
+            if (pad_width_varies(in, arg_node(in, a, "pad", "pad_width", 1))) r.flags |= FF_PADDED;
             return r;
         }
-        Fact e = fact_object(FO_ENCODING, FF_PADDED, node);
-        align_fresh(&e, node);
-        return e;
+        return padded_batch(node, false);
+    }
+    case OP_COLLATOR: { /* DataCollatorWithPadding(tok): calling it pads, as tokenizer.pad */
+        /* DataCollatorForLanguageModeling masks tokens for a masked LM unless mlm=False */
+        int mlm = kw_index(in, a, "mlm");
+        if (!strcmp(t->name, "DataCollatorForLanguageModeling") &&
+            (mlm < 0 || !parse_is(parse_unparen(a->kw_val[mlm]), "false")))
+            return fact_unknown();
+        Fact c = fact_object(FO_CALLABLE, 0, node);
+        c.op = OP_COLLATOR;
+        return c;
+    }
+    case OP_DATALOADER: { /* DataLoader(ds, collate_fn=f): iterating it yields what f returns */
+        Fact f = arg_fact(in, a, "collate_fn", -1);
+        Fact batch = fact_unknown();
+        if (f.obj == FO_CALLABLE && f.op == OP_COLLATOR)
+            batch = padded_batch(node, true);
+        else if (f.obj == FO_FUNC) { /* it is called with a list of the dataset's items */
+            Args items = {.npos = 1, .nplain = 1};
+            items.posf[0] = fact_unknown();
+            fact_set_axes(&items.posf[0], 1, (AxisKind[]){AX_ITEM});
+            batch = interp_call_user(in, f.def, (TSNode){0}, &items, NULL);
+        }
+        bool records = batch.obj == FO_ENCODING || batch.obj == FO_TUPLE || batch.obj == FO_DICT ||
+                       batch.obj == FO_INSTANCE;
+        if (!records) return fact_unknown();
+        batch.op = -1;
+        return batch;
     }
     case OP_LEN: { /* len(ids): its length; len(list of candidates) is no token count */
         Fact x = a->npos ? a->posf[0] : fact_unknown();
@@ -1688,9 +1757,12 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
     case FO_ENCODING: {
         bool one = obj.op == ENCODING_ONE_TEXT;
         AxisKind axes[2] = {one ? AX_POS : AX_BATCH, AX_POS};
-        if (name_is(attr, len, "input_ids") || name_is(attr, len, "labels"))
+        if (name_is(attr, len, "input_ids"))
             return tensor(FK_IDS, obj.flags & (FF_PADDED | FF_JOINED), attr_node, one ? 1 : 2,
                           axes);
+        if (name_is(attr, len, "labels")) /* a collator's labels are -100 at the pads */
+            return tensor(FK_IDS, obj.flags & (FF_PADDED | FF_JOINED | FF_MASKED), attr_node,
+                          one ? 1 : 2, axes);
         if (name_is(attr, len, "attention_mask"))
             return tensor(FK_MASK, obj.flags & FF_PADDED, attr_node, one ? 1 : 2, axes);
         return fact_unknown();
@@ -1752,7 +1824,9 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
 
 Fact calls_iterate(Interp *in, Fact it) {
     (void)in;
-    if ((it.obj == FO_TUPLE || it.obj == FO_DICT || it.obj == FO_INSTANCE) && it.op == -1) {
+    if ((it.obj == FO_TUPLE || it.obj == FO_DICT || it.obj == FO_INSTANCE ||
+         it.obj == FO_ENCODING) &&
+        it.op == -1) {
         Fact t = it;
         t.op = 0;
         return t;

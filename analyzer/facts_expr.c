@@ -432,11 +432,43 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
 
 /* ---------- operators ---------- */
 
+/* [pad_id] * (n - len(x)) or [0] * k: a run of pads as long as some length (a literal count
+ * and negative fills such as -100, which mask labels, are not). */
+static bool pad_run(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    if (!parse_is(n, "binary_operator") || !parse_text_eq(in->src, parse_field(n, "operator"), "*"))
+        return false;
+    TSNode list = parse_unparen(parse_field(n, "left")), count = parse_field(n, "right");
+    if (!parse_is(list, "list")) {
+        TSNode t = list;
+        list = parse_unparen(count);
+        count = t;
+    }
+    long v;
+    if (!parse_is(list, "list") || ts_node_named_child_count(list) != 1 ||
+        interp_int_literal(in, count, &v))
+        return false;
+    TSNode fill = ts_node_named_child(list, 0);
+    if (interp_int_literal(in, fill, &v)) return v >= 0;
+    if (!parse_is(fill, "identifier") && !parse_is(fill, "attribute")) return false;
+    Fact f = interp_eval(in, fill); /* a name: reading it again has no effect */
+    return (f.kinds & FK_IDS) || ((f.flags & FF_CONST) && f.num >= 0);
+}
+
 static Fact eval_binop(Interp *in, TSNode node) {
-    Fact l = interp_eval(in, parse_field(node, "left"));
-    Fact r = interp_eval(in, parse_field(node, "right"));
+    TSNode left = parse_field(node, "left"), right = parse_field(node, "right");
+    Fact l = interp_eval(in, left);
+    Fact r = interp_eval(in, right);
     size_t oplen;
     const char *op = parse_text(in->src, parse_field(node, "operator"), &oplen);
+    if (oplen == 1 && op[0] == '+' && (pad_run(in, left) || pad_run(in, right))) {
+        /* ids + [pad_id] * (max_len - len(ids)): the sequence, padded to a batch's length */
+        Fact seq = pad_run(in, left) ? r : l;
+        if (seq.obj != FO_NONE) return interp_binop(in, node, '+', l, r);
+        seq.flags |= FF_PADDED;
+        align_clear(&seq);
+        return seq;
+    }
     return interp_binop(in, node, oplen == 1 ? op[0] : 0, l, r);
 }
 
