@@ -1038,6 +1038,17 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
     case OP_ARANGE: {
         Fact r = tensor(FK_INDEX, 0, node, 1, (AxisKind[]){AX_POS});
         r.head = align_node_pos(node, 'C');
+        /* its first element, when known: arange(n) starts at 0 (an index from there picks
+         * positions as x[s:] does, facts_align.c) */
+        int n = a->npos - off + 1; /* torch.arange(...) has off 1, x.arange never occurs */
+        Fact start = n >= 2 ? a->posf[off - 1] : fact_unknown();
+        if (n == 1 && kw_index(in, a, "start") < 0) {
+            r.flags |= FF_CONST;
+            r.num = 0;
+        } else if (n >= 2 && (start.flags & FF_CONST)) {
+            r.flags |= FF_CONST;
+            r.num = start.num;
+        }
         return r;
     }
     case OP_ROLL: { /* roll(ids, -1, dims=1): element t is token t + 1; the last wraps */

@@ -162,6 +162,7 @@ static void align_subscript(Interp *in, Fact *r, const Fact *value, Index *ix, i
             return;
         }
         if (nix == 1) {
+            if (ix[0].kind == IX_NONE || ix[0].kind == IX_ELLIPSIS) return; /* ids[None] */
             if (ix[0].kind == IX_SLICE)
                 pos_ix = 0;
             else if (ix[0].kind == IX_INT && ix[0].has_value && ix[0].value == 0)
@@ -183,12 +184,17 @@ static void align_subscript(Interp *in, Fact *r, const Fact *value, Index *ix, i
         }
     }
     Index *x = &ix[pos_ix];
-    if (x->kind == IX_SLICE)
+    if (x->kind == IX_SLICE) {
         align_slice(in, r, value, parse_unparen(x->node));
-    else if (x->kind == IX_INT)
+    } else if (x->kind == IX_INT) {
         align_index(in, r, value, x->node, &x->fact);
-    else
+    } else if ((x->fact.kinds & FK_INDEX) && (x->fact.flags & FF_CONST) && x->fact.num >= 0) {
+        /* x[arange(n) + s]: the positions from s on, as x[s:] (where they end is not known) */
+        r->head = align_shift(value->head, x->fact.num);
+        r->tail = (FactPos){0, 0, false};
+    } else {
         align_clear(r);
+    }
 }
 
 /* x[:, -1:], x[:, 3:4]: a slice one element wide keeps an axis of size 1. */
@@ -595,6 +601,10 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         /* arange(n) + start - 1: the same positions, moved by an offset */
         l.flags |= loop;
         align_clear(&l);
+        if ((l.flags & r.flags & FF_CONST) && r.ndim == 0) /* its first element moves too */
+            l.num = (int16_t)(c == '+' ? l.num + r.num : l.num - r.num);
+        else
+            l.flags &= ~FF_CONST;
         return l;
     }
     if ((l.kinds | r.kinds) & FK_INDEX) {
