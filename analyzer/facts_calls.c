@@ -174,6 +174,7 @@ typedef enum {
     OP_SEQUENTIAL,
     OP_COLLATOR,
     OP_DATALOADER,
+    OP_LOGADDEXP,
 } Op;
 
 typedef struct Transfer {
@@ -200,6 +201,7 @@ static const Transfer TENSOR_OPS[] = {
     {"fsum", OP_SUM, -1, -1},
     {"mean", OP_MEAN, 0, -1},
     {"nanmean", OP_MEAN, 0, -1},
+    {"logaddexp", OP_LOGADDEXP, -1, -1},
     {"average", OP_MEAN, 0, -1},
     {"prod", OP_PROD, 0, -1},
     {"product", OP_PROD, 0, -1},
@@ -721,6 +723,14 @@ static bool texts_batch(Interp *in, const Args *a) {
     Fact f = k >= 0 ? a->kwf[k] : a->npos >= 1 ? a->posf[0] : fact_unknown();
     if (ts_node_is_null(n)) return false;
     n = parse_unparen(n);
+    while (parse_is(n, "call")) { /* list(texts), tuple(texts), sorted(texts): still the texts */
+        TSNode fn = parse_field(n, "function"), args = parse_field(n, "arguments");
+        if (!(interp_text_eq(in, fn, "list") || interp_text_eq(in, fn, "tuple") ||
+              interp_text_eq(in, fn, "sorted")) ||
+            ts_node_is_null(args) || ts_node_named_child_count(args) != 1)
+            break;
+        n = parse_unparen(ts_node_named_child(args, 0));
+    }
     if (parse_is(n, "list") || parse_is(n, "tuple")) return ts_node_named_child_count(n) >= 2;
     if (parse_is(n, "list_comprehension") || parse_is(n, "generator_expression")) return true;
     if (f.obj == FO_NONE && f.ndim >= 1 && (f.ax[0] == AX_ITEM || f.ax[0] == AX_STEP)) return true;
@@ -895,12 +905,25 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         }
         return r;
     }
-    case OP_SUM:
     case OP_MEAN:
+        /* x.masked_fill(~keep, nan).nanmean(): the masked positions are skipped, not counted */
+        if (t->name[0] == 'n' && (x.flags & FF_MASKED)) x.flags &= ~FF_PADDED;
+        return reduce(in, node, x, dim, keepdim, t->op);
+    case OP_SUM:
     case OP_PROD:
     case OP_CUMSUM:
     case OP_CUMPROD:
         return reduce(in, node, x, dim, keepdim, t->op);
+    case OP_LOGADDEXP: { /* log(exp(a) + exp(b)) */
+        Fact b = arg_fact(in, a, "other", off);
+        if (off == 1) x = a->npos >= 1 ? a->posf[0] : fact_unknown();
+        Fact r = (b.kinds & FK_LOGZ) && !(x.kinds & FK_LOGZ) ? b : x;
+        if ((x.kinds | b.kinds) & FK_LOGZ) /* of two chunks' normalisers: the whole one */
+            r.kinds = FK_LOGZ;
+        else if (x.kinds != FK_LOGPROB || b.kinds != FK_LOGPROB) /* log-probs of a union stay */
+            r = fact_of(FK_NUM, 0, node);
+        return r;
+    }
     case OP_MIN:
     case OP_MAX: {
         bool vocab = dim != FACT_NO_DIM && fact_axis(&x, dim) == AX_VOCAB;
@@ -1357,6 +1380,17 @@ bool calls_moves_device(const char *method, size_t len) {
            (len == 3 && !memcmp(method, "cpu", 3));
 }
 
+static bool name_is(const char *s, size_t len, const char *lit) {
+    return strlen(lit) == len && memcmp(s, lit, len) == 0;
+}
+
+/* model.to(device), model.eval(), model.half(): nn.Module methods that return the module. */
+static bool returns_module(const char *method, size_t len) {
+    const Transfer *p = find_transfer(TENSOR_OPS, method, len);
+    return (p && p->op == OP_PASS) || name_is(method, len, "eval") ||
+           name_is(method, len, "train") || name_is(method, len, "requires_grad_");
+}
+
 /* A categorical distribution's log_prob(value): normalised log-probs at the given tokens. */
 static Fact distribution_method(TSNode call, Fact dist, const char *method, size_t len) {
     Fact r = dist;
@@ -1525,11 +1559,7 @@ static Fact eval_call(Interp *in, TSNode call) {
             if (recv.obj == FO_MODEL && ((mlen == 7 && !memcmp(method, "forward", 7)) ||
                                          (mlen == 8 && !memcmp(method, "__call__", 8))))
                 return model_output(in, recv, &a, call);
-            /* model.to(device), model.eval(), model.half(): the same model */
-            const Transfer *p = find_transfer(TENSOR_OPS, method, mlen);
-            if (recv.obj == FO_MODEL &&
-                ((p && p->op == OP_PASS) || (mlen == 4 && !memcmp(method, "eval", 4))))
-                return recv;
+            if (recv.obj == FO_MODEL && returns_module(method, mlen)) return recv;
         }
         if (recv.obj == FO_DISTRIBUTION) return distribution_method(call, recv, method, mlen);
         if (recv.obj == FO_TOKENIZER) {
@@ -1555,6 +1585,7 @@ static Fact eval_call(Interp *in, TSNode call) {
         if (recv.obj == FO_INSTANCE) {
             if (!ts_node_is_null(interp_find_method(in, recv.def, method, mlen)))
                 return call_instance(in, call, recv, method, mlen, &a);
+            if (returns_module(method, mlen)) return recv; /* Wrapper(lm).eval() */
             recv = fact_unknown(); /* self.lm(x), set where we cannot see: as for any object */
         }
         /* obj.helper(...) where helper is a method of this file */
@@ -1649,10 +1680,6 @@ static Fact eval_call(Interp *in, TSNode call) {
 static Fact stepwise_scores(TSNode origin, bool log_probs) {
     return tensor(log_probs ? FK_LOGPROB : FK_RAW, FF_STEPWISE, origin, 3,
                   (AxisKind[]){AX_STEP, AX_BATCH, AX_VOCAB});
-}
-
-static bool name_is(const char *s, size_t len, const char *lit) {
-    return strlen(lit) == len && memcmp(s, lit, len) == 0;
 }
 
 /* `NAME = 1` in the body of a class of the file: the integer Cls.NAME and obj.NAME read (a dim
@@ -1808,7 +1835,10 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
             if (name_is(attr, len, "shape")) return labels_shape(in, obj, attr_node);
             if (name_is(attr, len, "values") && (obj.kinds & FK_MAXV))
                 return obj; /* x.max(dim).values */
-            return fact_unknown();
+            /* kinds from a name only (an API's top_logprobs): its items' fields are no tensor
+             * attributes, their own names are the evidence */
+            if (!(obj.flags & FF_WEAK)) return fact_unknown();
+            break;
         }
         break;
     case FO_INSTANCE: { /* Holder(logits=x).logits: the field it was built with */

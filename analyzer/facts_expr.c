@@ -493,6 +493,13 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         f.kinds = (uint16_t)((l.kinds & ~FK_RAW) | FK_LOGPROB);
         return f;
     }
+    if (c == '-' && (l.kinds & FK_LOGZ) && (r.kinds & FK_RAW) && (r.flags & FF_SELECTED)) {
+        /* logsumexp(x) - x[y]: the per-token NLL (Megatron's cross entropy) */
+        Fact f = r;
+        f.kinds = FK_LOSS;
+        f.flags |= FF_PERTOKEN;
+        return f;
+    }
     if (c == '+' && ((l.kinds | r.kinds) & FK_LOGZ)) { /* m + log(sum(exp(x - m))) */
         Fact f = (l.kinds & FK_LOGZ) ? l : r;
         f.kinds = FK_LOGZ;
