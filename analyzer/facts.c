@@ -88,6 +88,16 @@ bool interp_int_literal(Interp *in, TSNode n, long *value) {
     return *end == '\0';
 }
 
+uint16_t interp_last_event(Interp *in) {
+    size_t n = in->facts->events.len;
+    return n <= UINT16_MAX ? (uint16_t)n : 0;
+}
+
+void interp_cancel_aggregate(Interp *in, const Fact *sum) {
+    if (sum->agg_event && sum->agg_event <= in->facts->events.len)
+        in->facts->events.items[sum->agg_event - 1].cancelled = true;
+}
+
 void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fact b,
                  AxisKind axis) {
     /* Where scores meet tokens: how their positions line up (facts_align.c). A gather along
@@ -105,7 +115,7 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
             e->axis == axis && e->delta == delta)
             return;
     }
-    array_push(&in->facts->events, ((FactEvent){kind, op, axis, node, a, b, delta}));
+    array_push(&in->facts->events, ((FactEvent){kind, op, axis, node, a, b, delta, false}));
 }
 
 /* ---------- names ---------- */

@@ -127,16 +127,17 @@ struct Fact {
     uint8_t obj; /* FactObject */
     int8_t ndim; /* -1: unknown */
     uint8_t ax[FACT_MAX_DIMS];
-    uint8_t ax_last;   /* when ndim is unknown: the kind of the last axis */
-    bool bottom;       /* no value on this path (unassigned): the identity of join */
-    int8_t op;         /* FO_CALLABLE: the transfer it applies (facts_calls.c) */
-    int8_t op_dim;     /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
-    int16_t num;       /* FF_CONST: the integer */
-    TSNode origin;     /* where the value's kind was established (for messages) */
-    const char *qual;  /* FO_MODULE: dotted name */
-    TSNode def;        /* FO_FUNC: the function_definition */
-    Fact *elems;       /* FO_TUPLE, FO_DICT */
-    const char **keys; /* FO_DICT */
+    uint8_t ax_last;    /* when ndim is unknown: the kind of the last axis */
+    bool bottom;        /* no value on this path (unassigned): the identity of join */
+    int8_t op;          /* FO_CALLABLE: the transfer it applies (facts_calls.c) */
+    int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
+    int16_t num;        /* FF_CONST: the integer */
+    uint16_t agg_event; /* 1 + the index of the EV_AGGREGATE whose sum this is (0: none) */
+    TSNode origin;      /* where the value's kind was established (for messages) */
+    const char *qual;   /* FO_MODULE: dotted name */
+    TSNode def;         /* FO_FUNC: the function_definition */
+    Fact *elems;        /* FO_TUPLE, FO_DICT */
+    const char **keys;  /* FO_DICT */
     int nelems;
     /* Alignment of the position axis (facts_align.c): the position of the first and the last
      * element (for scores: of the token they predict); equal when one position was indexed.
@@ -178,6 +179,9 @@ typedef struct FactEvent {
     /* EV_SELECT / EV_LOSS: position of the scores' target minus position of the tokens
      * (0 aligned, +1 no causal shift, -1 shifted twice); FACT_NO_ALIGN when unknown. */
     int delta;
+    /* EV_AGGREGATE: what the code did next with the sum makes it no score of raw logits
+     * (sum(x[y]) - sum(logsumexp(x)) normalises it; sum(...).backward() only takes gradients) */
+    bool cancelled;
 } FactEvent;
 
 typedef struct Facts {

@@ -445,6 +445,7 @@ static Fact reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op
                         : op == OP_CUMSUM ? AGG_CUMSUM
                                           : AGG_SUM,
                         node, x, fact_unknown(), axis);
+        if (op != OP_PROD && op != OP_CUMPROD) r.agg_event = interp_last_event(in);
         r.flags = (r.flags | FF_AGGREGATED) & ~(FF_STEPVAR | FF_LOOPVAR);
         if (op == OP_CUMSUM || op == OP_CUMPROD) return r;
     } else if (axis == AX_VOCAB) {
@@ -1531,7 +1532,10 @@ static Fact eval_call(Interp *in, TSNode call) {
             if (t) return apply_other_op(in, call, t, recv, &a, mod.qual);
             return fact_unknown();
         }
-        if (mlen == 8 && !memcmp(method, "backward", 8)) labels_backward(in, recv_node, recv);
+        if (mlen == 8 && !memcmp(method, "backward", 8)) {
+            labels_backward(in, recv_node, recv);
+            interp_cancel_aggregate(in, &recv); /* a sum taken for its gradient is no score */
+        }
         if (labels_is_text_join(in, recv_node, method, mlen)) {
             read_args(in, parse_field(call, "arguments"), &a);
             Fact f = fact_unknown();

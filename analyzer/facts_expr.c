@@ -488,7 +488,8 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         ((l.kinds | r.kinds) & FK_SCORES)) /* a matrix product mixes: no longer a softmax */
         return fact_of(FK_NUM, loop, node);
     if (c == '-' && (l.kinds & FK_RAW) && (r.kinds & FK_LOGZ)) {
-        /* x - logsumexp(x): log_softmax by hand */
+        /* x - logsumexp(x): log_softmax by hand; sum(x[y]) - sum(logsumexp(x)) the same sum */
+        if ((l.flags & r.flags & FF_AGGREGATED)) interp_cancel_aggregate(in, &l);
         Fact f = l;
         f.kinds = (uint16_t)((l.kinds & ~FK_RAW) | FK_LOGPROB);
         return f;
@@ -537,11 +538,12 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     }
     bool lscores = (l.kinds & (FK_SCORES | FK_LOSS)) != 0,
          rscores = (r.kinds & (FK_SCORES | FK_LOSS)) != 0;
-    if (c == '*' && (l.kinds & FK_MASK) && rscores) {
+    /* a mask multiplies scores, losses and normalisers alike: (lse * mask).sum(-1) */
+    if (c == '*' && (l.kinds & FK_MASK) && (rscores || (r.kinds & FK_LOGZ))) {
         r.flags |= FF_MASKED | loop;
         return r;
     }
-    if (c == '*' && (r.kinds & FK_MASK) && lscores) {
+    if (c == '*' && (r.kinds & FK_MASK) && (lscores || (l.kinds & FK_LOGZ))) {
         l.flags |= FF_MASKED | loop;
         return l;
     }

@@ -132,6 +132,10 @@ void interp_bind(Interp *in, TSNode target, Fact f);
 void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fact b,
                  AxisKind axis);
 bool interp_int_literal(Interp *in, TSNode n, long *value);
+/* Fact.agg_event of the event just emitted (0 when there are too many to number). */
+uint16_t interp_last_event(Interp *in);
+/* Marks the aggregate a value is the sum of as no score (FactEvent.cancelled). */
+void interp_cancel_aggregate(Interp *in, const Fact *sum);
 bool interp_text_eq(Interp *in, TSNode n, const char *s);
 /* The method of that name of a class of this file (or of its bases in this file); null if
  * none. */

@@ -80,6 +80,7 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     r.kinds = a.kinds | b.kinds;
     r.flags = ((a.flags | b.flags) & ~FF_MUST_FLAGS) | (a.flags & b.flags & FF_MUST_FLAGS);
     if (!(a.flags & b.flags & FF_CONST) || a.num != b.num) r.flags &= ~FF_CONST;
+    if (a.agg_event != b.agg_event) r.agg_event = 0;
     if (!ts_node_is_null(b.origin) && ts_node_is_null(a.origin)) r.origin = b.origin;
     if (!same_axes(&a, &b)) {
         r.ndim = -1;

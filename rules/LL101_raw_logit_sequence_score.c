@@ -12,7 +12,7 @@ static bool raw_selected(const Fact *f) {
 static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
         const FactEvent *e = &ctx->facts->events.items[i];
-        if (e->kind != EV_AGGREGATE || !raw_selected(&e->in)) continue;
+        if (e->kind != EV_AGGREGATE || e->cancelled || !raw_selected(&e->in)) continue;
         bool mean = e->op == AGG_MEAN;
         int row = facts_origin_row(ctx->facts, &e->in);
         char where[48] = "";
