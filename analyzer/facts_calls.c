@@ -175,6 +175,7 @@ typedef enum {
     OP_COLLATOR,
     OP_DATALOADER,
     OP_LOGADDEXP,
+    OP_EINSUM,
 } Op;
 
 typedef struct Transfer {
@@ -235,6 +236,7 @@ static const Transfer TENSOR_OPS[] = {
     {"ravel", OP_RESHAPE, -1, -1},
     {"transpose", OP_TRANSPOSE, -1, -1},
     {"permute", OP_TRANSPOSE, -1, -1},
+    {"einsum", OP_EINSUM, -1, -1},
     {"swapaxes", OP_TRANSPOSE, -1, -1},
     {"movedim", OP_TRANSPOSE, -1, -1},
     {"to", OP_PASS, -1, -1},
@@ -547,6 +549,43 @@ static bool merges_rows(Interp *in, Fact x, const Args *a, int first, bool flatt
     TSNode v = parse_unparen(a->pos[first + 1]);
     return parse_is(v, "identifier") || parse_is(v, "call") || parse_is(v, "subscript") ||
            parse_is(v, "attribute");
+}
+
+/* einsum("btv->bvt", x): one operand whose axes the equation only reorders (no ellipsis, no
+ * axis summed away); anything else is not followed. */
+static Fact einsum(Interp *in, const Args *a) {
+    if (a->npos != 2) return fact_unknown();
+    Fact x = calls_output_tensor(a->posf[1]);
+    size_t len;
+    const char *t = parse_text(in->src, parse_unparen(a->pos[0]), &len);
+    char from[FACT_MAX_DIMS + 1], to[FACT_MAX_DIMS + 1];
+    int nf = 0, nt = 0;
+    bool arrow = false;
+    if (len < 2 || (t[0] != '"' && t[0] != '\'') || t[len - 1] != t[0] || x.ndim < 1)
+        return fact_unknown();
+    for (size_t i = 1; i + 1 < len; i++) {
+        char c = t[i];
+        if (c == ' ') continue;
+        if (c == '-' && i + 2 < len && t[i + 1] == '>' && !arrow) {
+            arrow = true;
+            i++;
+        } else if (!isalpha((unsigned char)c) || (arrow ? nt : nf) >= FACT_MAX_DIMS) {
+            return fact_unknown(); /* ",", "...": several operands or an ellipsis */
+        } else if (arrow) {
+            to[nt++] = c;
+        } else {
+            from[nf++] = c;
+        }
+    }
+    if (!arrow || nf != x.ndim || nt != nf) return fact_unknown();
+    Fact r = x;
+    for (int i = 0; i < nt; i++) {
+        const char *at = memchr(from, to[i], (size_t)nf);
+        if (!at || memchr(to, to[i], (size_t)i)) return fact_unknown();
+        r.ax[i] = x.ax[at - from];
+    }
+    r.ax_last = r.ax[nt - 1];
+    return r;
 }
 
 static Fact transpose(Interp *in, Fact x, const Args *a, int first, bool permute) {
@@ -987,6 +1026,8 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
     }
     case OP_TRANSPOSE:
         return transpose(in, x, a, off, !strcmp(t->name, "permute"));
+    case OP_EINSUM:
+        return off == 1 ? einsum(in, a) : fact_unknown();
     case OP_PASS:
         return x;
     case OP_ITEM:
@@ -1831,8 +1872,20 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
     case FO_NONE:
         if (obj.kinds) {
             if (name_is(attr, len, "T") || name_is(attr, len, "mT")) {
-                obj.ndim = -1;
-                obj.ax_last = AX_UNK;
+                /* .T reverses every axis, .mT swaps the last two */
+                bool all = name_is(attr, len, "T");
+                if (obj.ndim >= 2) {
+                    int lo = all ? 0 : obj.ndim - 2;
+                    for (int i = lo, j = obj.ndim - 1; i < j; i++, j--) {
+                        uint8_t t = obj.ax[i];
+                        obj.ax[i] = obj.ax[j];
+                        obj.ax[j] = t;
+                    }
+                    obj.ax_last = obj.ax[obj.ndim - 1];
+                } else if (obj.ndim != 1) {
+                    obj.ndim = -1;
+                    obj.ax_last = AX_UNK;
+                }
                 return obj;
             }
             if (name_is(attr, len, "data")) return obj;
