@@ -857,8 +857,9 @@ static void rank_key(Interp *in, const Args *a, TSNode node) {
     Fact v = fact_unknown();
     if (parse_is(key, "lambda"))
         v = interp_eval(in, parse_field(key, "body"));
-    else if (parse_is(key, "attribute") &&
-             parse_text_eq(in->src, parse_field(key, "attribute"), "get"))
+    else if (parse_is(key, "attribute") && /* key=scores.get, key=losses.__getitem__ */
+             (parse_text_eq(in->src, parse_field(key, "attribute"), "get") ||
+              parse_text_eq(in->src, parse_field(key, "attribute"), "__getitem__")))
         v = calls_iterate(in, interp_eval(in, parse_field(key, "object")));
     if (v.kinds & (FK_SCORES | FK_LOSS | FK_NUM))
         interp_emit(in, EV_RANK, 0, node, v, fact_unknown(), AX_UNK);

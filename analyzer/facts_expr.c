@@ -815,7 +815,12 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
     }
     Fact elem = ts_node_is_null(body) ? fact_unknown() : interp_eval(in, body);
     interp_scope_end(in, saved);
-    if (parse_is(node, "dictionary_comprehension")) return encoding_remade(in, node);
+    if (parse_is(node, "dictionary_comprehension")) {
+        /* {k: v.to(d) for k, v in enc.items()} is the encoding; any other, its values keyed
+         * by the iteration's items, as a dict filled in a loop is */
+        Fact enc = encoding_remade(in, node);
+        if (enc.obj == FO_ENCODING || elem.obj != FO_NONE || !elem.kinds) return enc;
+    }
     return list_of(elem, node);
 }
 
