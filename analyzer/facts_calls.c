@@ -176,6 +176,8 @@ typedef enum {
     OP_DATALOADER,
     OP_LOGADDEXP,
     OP_EINSUM,
+    OP_TIKTOKEN,
+    OP_FULL,
 } Op;
 
 typedef struct Transfer {
@@ -237,6 +239,7 @@ static const Transfer TENSOR_OPS[] = {
     {"transpose", OP_TRANSPOSE, -1, -1},
     {"permute", OP_TRANSPOSE, -1, -1},
     {"einsum", OP_EINSUM, -1, -1},
+    {"full", OP_FULL, -1, -1},
     {"swapaxes", OP_TRANSPOSE, -1, -1},
     {"movedim", OP_TRANSPOSE, -1, -1},
     {"to", OP_PASS, -1, -1},
@@ -334,6 +337,8 @@ static const Transfer OTHER_OPS[] = {{"from_pretrained", OP_FROM_PRETRAINED, -1,
                                      {"DataCollatorForSeq2Seq", OP_COLLATOR, -1, -1},
                                      {"DataCollatorForCompletionOnlyLM", OP_COLLATOR, -1, -1},
                                      {"DataLoader", OP_DATALOADER, -1, -1},
+                                     {"get_encoding", OP_TIKTOKEN, -1, -1},
+                                     {"encoding_for_model", OP_TIKTOKEN, -1, -1},
                                      {"len", OP_LEN, -1, -1},
                                      {"range", OP_RANGE, -1, -1},
                                      {"enumerate", OP_ENUMERATE, -1, -1},
@@ -549,6 +554,25 @@ static bool merges_rows(Interp *in, Fact x, const Args *a, int first, bool flatt
     TSNode v = parse_unparen(a->pos[first + 1]);
     return parse_is(v, "identifier") || parse_is(v, "call") || parse_is(v, "subscript") ||
            parse_is(v, "attribute");
+}
+
+/* torch.full((B, L), pad_id): a batch buffer of pads that rows of their own length are copied
+ * into; filled with -100, labels the loss ignores there. A column ((B, 1): a BOS column) or a
+ * fill that is no token id is not followed. */
+static Fact filled_batch(Interp *in, const Args *a, TSNode node) {
+    TSNode shape = a->npos >= 1 ? parse_unparen(a->pos[0]) : (TSNode){0};
+    Fact fill = arg_fact(in, a, "fill_value", 1);
+    long last;
+    if (!(parse_is(shape, "tuple") || parse_is(shape, "list")) ||
+        ts_node_named_child_count(shape) != 2 ||
+        (interp_int_literal(in, ts_node_named_child(shape, 1), &last) && last == 1))
+        return fact_unknown();
+    bool ignored = (fill.flags & FF_CONST) && fill.num < 0;
+    if (!ignored && !(fill.kinds & FK_IDS)) return fact_unknown();
+    Fact r =
+        tensor(FK_IDS, ignored ? FF_MASKED : FF_PADDED, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
+    align_fresh(&r, node);
+    return r;
 }
 
 /* einsum("btv->bvt", x): one operand whose axes the equation only reorders (no ellipsis, no
@@ -1029,6 +1053,8 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         return transpose(in, x, a, off, !strcmp(t->name, "permute"));
     case OP_EINSUM:
         return off == 1 ? einsum(in, a) : fact_unknown();
+    case OP_FULL:
+        return off == 1 ? filled_batch(in, a, node) : fact_unknown();
     case OP_PASS:
         return x;
     case OP_ITEM:
@@ -1318,6 +1344,9 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
         }
         return padded_batch(node, false);
     }
+    case OP_TIKTOKEN: /* tiktoken.get_encoding("gpt2"): encode() gives token ids */
+        return qual && !strncmp(qual, "tiktoken.", 9) ? fact_object(FO_TOKENIZER, 0, node)
+                                                      : fact_unknown();
     case OP_COLLATOR: { /* DataCollatorWithPadding(tok): calling it pads, as tokenizer.pad */
         /* DataCollatorForLanguageModeling masks tokens for a masked LM unless mlm=False */
         int mlm = kw_index(in, a, "mlm");
@@ -1353,6 +1382,12 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
     case OP_RANGE: {
         Fact r = tensor(FK_INDEX, 0, node, 1, (AxisKind[]){AX_POS});
         r.head = align_node_pos(node, 'C'); /* its elements: a counter of their own */
+        /* range(ctx_len - 1, end): positions restricted as x[ctx_len - 1:end] restricts them
+         * (0 and 1 only start at the first token, or after the causal shift) */
+        long start;
+        if (a->npos >= 2 &&
+            !(interp_int_literal(in, a->pos[0], &start) && start >= 0 && start <= 1))
+            r.flags |= FF_SLICED;
         return r;
     }
     case OP_ENUMERATE: {
@@ -2025,6 +2060,10 @@ Fact calls_name_heuristic(TSNode origin, const char *name, size_t len) {
                iends(name, len, "_tokens") || ieq(name, len, "toks") || iends(name, len, "_toks") ||
                ieq(name, len, "target_ids")) {
         f.kinds = FK_IDS;
+    } else if (iends(name, len, "_token_id") || ieq(name, len, "pad_id") ||
+               ieq(name, len, "eos_id") || ieq(name, len, "bos_id")) {
+        f.kinds = FK_IDS; /* one special token's id */
+        f.ndim = 0;
     } else if (ieq(name, len, "attention_mask") || ieq(name, len, "mask") ||
                iends(name, len, "_mask")) {
         f.kinds = FK_MASK;
@@ -2040,6 +2079,7 @@ Fact calls_name_heuristic(TSNode origin, const char *name, size_t len) {
         weak = 0;
     }
     f.flags |= weak;
-    if (f.kinds & (FK_IDS | FK_MASK)) align_fresh(&f, origin); /* a sequence of its own */
+    if ((f.kinds & (FK_IDS | FK_MASK)) && f.ndim != 0)
+        align_fresh(&f, origin); /* a sequence of its own */
     return f;
 }

@@ -288,8 +288,11 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         }
         if (x->kind == IX_INT) {
             if ((x->fact.flags & (FF_LOOPVAR | FF_STEPVAR)) && axis != AX_VOCAB &&
-                (axis == AX_POS || axis == AX_STEP || (!known && axis == AX_UNK)))
+                (axis == AX_POS || axis == AX_STEP || (!known && axis == AX_UNK))) {
                 step_indexed = true;
+                /* for t in range(ctx_len, end): x[:, t] visits only the positions kept */
+                if (x->fact.flags & FF_SLICED) r.flags |= FF_SLICED;
+            }
             if (axis == AX_VOCAB || (!known && i == nix - 1 && nix >= 3 && scores)) {
                 selected = true;
                 fixed_token = (!(x->fact.kinds & FK_IDS) || x->fact.ndim == 0) &&

@@ -78,7 +78,13 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     if (b.bottom) return a;
     Fact r = a;
     r.kinds = a.kinds | b.kinds;
-    r.flags = ((a.flags | b.flags) & ~FF_MUST_FLAGS) | (a.flags & b.flags & FF_MUST_FLAGS);
+    /* A path where the value is nothing yet (lst = [] before the loop that appends to it)
+     * says nothing of what was done to what the other path holds. */
+    bool a_empty = !a.kinds && a.obj == FO_NONE, b_empty = !b.kinds && b.obj == FO_NONE;
+    unsigned must = a_empty && !b_empty   ? b.flags
+                    : b_empty && !a_empty ? a.flags
+                                          : a.flags & b.flags;
+    r.flags = ((a.flags | b.flags) & ~FF_MUST_FLAGS) | (must & FF_MUST_FLAGS);
     if (!(a.flags & b.flags & FF_CONST) || a.num != b.num) r.flags &= ~FF_CONST;
     if (a.agg_event != b.agg_event) r.agg_event = 0;
     if (!ts_node_is_null(b.origin) && ts_node_is_null(a.origin)) r.origin = b.origin;
