@@ -211,26 +211,33 @@ static Fact named_value(Fact named, const Fact *value) {
     return named;
 }
 
-/* obj.field = value on an object of a class of this file: the object holds the new value. */
+/* obj.field = value on an object of a class of this file, d["key"] = value on a dict: the
+ * object (or dict) holds the new value under that name. */
 static void set_field(Interp *in, TSNode target, Fact value) {
-    TSNode object = parse_field(target, "object");
+    bool attr = parse_is(target, "attribute");
+    TSNode object = parse_field(target, attr ? "object" : "value");
     if (!parse_is(object, "identifier")) return;
     size_t olen, alen;
     const char *oname = parse_text(in->src, object, &olen);
     Binding *b = env_find(&in->frame->env, oname, olen);
-    if (!b || b->fact.obj != FO_INSTANCE) return;
-    const char *attr = parse_text(in->src, parse_field(target, "attribute"), &alen);
+    const char *key = attr ? parse_text(in->src, parse_field(target, "attribute"), &alen)
+                           : interp_string_key(in, parse_field(target, "subscript"), &alen);
+    if (!b || !key || (!attr && ts_node_named_child_count(target) != 2)) return; /* d["a", 1] */
     Fact obj = b->fact;
+    /* rec = {} (a dict literal of plain data), then rec["ts"] = ...: a dict from here on */
+    if (!attr && fact_knows_nothing(&obj) && parse_is(obj.origin, "dictionary"))
+        obj = fact_object(FO_DICT, 0, object);
+    if (obj.obj != (attr ? FO_INSTANCE : FO_DICT)) return;
     Fact *elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)(obj.nelems + 1));
     const char **keys = arena_alloc(in->arena, sizeof(char *) * (size_t)(obj.nelems + 1));
     int n = 0;
     for (int i = 0; i < obj.nelems; i++)
-        if (!fact_key_is(obj.keys[i], attr, alen)) {
+        if (!fact_key_is(obj.keys[i], key, alen)) {
             elems[n] = obj.elems[i];
             keys[n++] = obj.keys[i];
         }
     elems[n] = value;
-    keys[n++] = arena_strndup(in->arena, attr, alen);
+    keys[n++] = arena_strndup(in->arena, key, alen);
     obj.elems = elems;
     obj.keys = keys;
     obj.nelems = n;
@@ -245,7 +252,8 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         const char *name = parse_text(in->src, target, &len);
         /* Nothing known of the value: the name it is stored under is the only evidence. */
         if (fact_knows_nothing(&f) && !parse_is(target, "subscript")) {
-            f = named_value(name_evidence(in, target), &f);
+            Fact named = named_value(name_evidence(in, target), &f);
+            if (!fact_knows_nothing(&named)) f = named; /* else where it was made stays */
         } else if (!f.kinds && f.obj == FO_NONE && !f.bottom && !(f.flags & FF_OPAQUE) &&
                    !parse_is(target, "subscript")) {
             /* ids = pad_sequence(seqs): the layout is known, the name says token ids or mask */
@@ -297,7 +305,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
             else
                 array_push(&in->module->env, ((Binding){name, len, f}));
         }
-        if (parse_is(target, "attribute")) set_field(in, target, f); /* b.logits = ... */
+        set_field(in, target, f); /* b.logits = ..., rec["ts"] = ... */
         return;
     }
     if (!strcmp(type, "pattern_list") || !strcmp(type, "tuple_pattern") ||

@@ -879,11 +879,18 @@ static void rank_key(Interp *in, const Args *a, TSNode node) {
     if (k < 0) return;
     TSNode key = parse_unparen(a->kw_val[k]);
     Fact v = fact_unknown();
-    if (parse_is(key, "lambda"))
+    if (parse_is(key, "lambda")) { /* key=lambda s: s.total: s is an element of what is ranked */
+        Env saved = interp_scope_begin(in);
+        TSNode params = parse_field(key, "parameters");
+        TSNode p = ts_node_is_null(params) ? params : ts_node_named_child(params, 0);
+        if (a->npos >= 1 && !ts_node_is_null(p) && parse_is(p, "identifier") &&
+            ts_node_named_child_count(params) == 1)
+            interp_bind(in, p, calls_iterate(in, a->posf[0]));
         v = interp_eval(in, parse_field(key, "body"));
-    else if (parse_is(key, "attribute") && /* key=scores.get, key=losses.__getitem__ */
-             (parse_text_eq(in->src, parse_field(key, "attribute"), "get") ||
-              parse_text_eq(in->src, parse_field(key, "attribute"), "__getitem__")))
+        interp_scope_end(in, saved);
+    } else if (parse_is(key, "attribute") && /* key=scores.get, key=losses.__getitem__ */
+               (parse_text_eq(in->src, parse_field(key, "attribute"), "get") ||
+                parse_text_eq(in->src, parse_field(key, "attribute"), "__getitem__")))
         v = calls_iterate(in, interp_eval(in, parse_field(key, "object")));
     if (v.kinds & (FK_SCORES | FK_LOSS | FK_NUM))
         interp_emit(in, EV_RANK, 0, node, v, fact_unknown(), AX_UNK);
@@ -1763,6 +1770,20 @@ static Fact stepwise_scores(TSNode origin, bool log_probs) {
                   (AxisKind[]){AX_STEP, AX_BATCH, AX_VOCAB});
 }
 
+/* A method decorated @property (or @cached_property): reading the attribute calls it. */
+static bool is_property(Interp *in, TSNode def) {
+    TSNode decorated = ts_node_is_null(def) ? def : ts_node_parent(def);
+    if (ts_node_is_null(decorated) || !parse_is(decorated, "decorated_definition")) return false;
+    for (uint32_t i = 0; i < ts_node_named_child_count(decorated); i++) {
+        TSNode d = ts_node_named_child(decorated, i);
+        size_t len;
+        const char *t = parse_text(in->src, d, &len);
+        if (parse_is(d, "decorator") && len >= 9 && !memcmp(t + len - 8, "property", 8))
+            return true;
+    }
+    return false;
+}
+
 /* `NAME = 1` in the body of a class of the file: the integer Cls.NAME and obj.NAME read (a dim
  * kept as a class constant). Other class-level values are not tracked. */
 static bool class_int(Interp *in, TSNode cls, const char *name, size_t len, Fact *out) {
@@ -1939,6 +1960,9 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
         if (v) return *v;
         Fact k;
         if (class_int(in, obj.def, attr, len, &k)) return k;
+        TSNode m = interp_find_method(in, obj.def, attr, len);
+        if (is_property(in, m)) /* sample.total: the @property method runs on the object */
+            return interp_call_user(in, m, (TSNode){0}, NULL, &obj);
         break; /* set elsewhere (by its methods): the name is the evidence left */
     }
     case FO_CLASS: { /* Config.VOCAB_DIM */

@@ -74,7 +74,7 @@ static void slice_bounds(Interp *in, TSNode slice, bool *drops_last, bool *drops
 }
 
 /* The text of a plain string literal ("logits", 'probs'), NULL for anything else. */
-static const char *string_key(Interp *in, TSNode node, size_t *len) {
+const char *interp_string_key(Interp *in, TSNode node, size_t *len) {
     TSNode s = parse_unparen(node), content = {0};
     if (!parse_is(s, "string")) return NULL;
     for (uint32_t i = 0; i < ts_node_named_child_count(s); i++) {
@@ -116,7 +116,7 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
     }
     if (ix[0].kind == IX_STRING) {
         size_t len;
-        const char *key = string_key(in, ix[0].node, &len);
+        const char *key = interp_string_key(in, ix[0].node, &len);
         if (!key) return fact_unknown();
         if (value.obj == FO_DICT) { /* what the literal stored under that key */
             const Fact *v = fact_field(&value, key, len);
@@ -738,7 +738,7 @@ static Fact eval_dict(Interp *in, TSNode node) {
         }
         TSNode key = parse_field(c, "key");
         size_t len;
-        const char *text = string_key(in, key, &len);
+        const char *text = interp_string_key(in, key, &len);
         if (!text) interp_eval(in, key);
         d.keys[d.nelems] = text ? arena_strndup(in->arena, text, len) : NULL;
         d.elems[d.nelems] = interp_eval(in, parse_field(c, "value"));
@@ -748,7 +748,10 @@ static Fact eval_dict(Interp *in, TSNode node) {
     parse_kids_end(&kids);
     /* A dict of plain data (a config, a table of numbers, {} to fill) stays unknown, so that
      * the name it is stored under is evidence, as for any value nothing is known of. */
-    return informative ? d : fact_unknown();
+    if (informative) return d;
+    Fact plain = fact_unknown();
+    plain.origin = node; /* {} to fill with d["key"] = ... (set_field) */
+    return plain;
 }
 
 /* lambda x: body, first in a scope of its own where nothing is known of the parameters, not even

@@ -137,6 +137,8 @@ uint16_t interp_last_event(Interp *in);
 /* Marks the aggregate a value is the sum of as no score (FactEvent.cancelled). */
 void interp_cancel_aggregate(Interp *in, const Fact *sum);
 bool interp_text_eq(Interp *in, TSNode n, const char *s);
+/* The text of a plain string literal ("logits", 'probs'), NULL for anything else. */
+const char *interp_string_key(Interp *in, TSNode node, size_t *len);
 /* The method of that name of a class of this file (or of its bases in this file); null if
  * none. */
 TSNode interp_find_method(Interp *in, TSNode cls, const char *name, size_t len);

@@ -66,6 +66,31 @@ const Fact *fact_field(const Fact *f, const char *name, size_t len) {
 }
 
 /* Two dicts (or tuples: no keys) with the same keys in the same order. */
+/* A dict or an object whose fields differ between two paths (a field set inside a loop, a
+ * key added in a branch): every field either path has, a field one path lacks being nothing
+ * yet on that path. Keys that are no string literal cannot be matched: the value is lost. */
+static Fact join_fields(Arena *arena, Fact r, const Fact *a, const Fact *b) {
+    for (int i = 0; i < a->nelems; i++)
+        if (!a->keys || !a->keys[i]) return r.obj = FO_NONE, r;
+    for (int i = 0; i < b->nelems; i++)
+        if (!b->keys || !b->keys[i]) return r.obj = FO_NONE, r;
+    int cap = a->nelems + b->nelems;
+    r.elems = arena_alloc(arena, sizeof(Fact) * (size_t)(cap ? cap : 1));
+    r.keys = arena_alloc(arena, sizeof(char *) * (size_t)(cap ? cap : 1));
+    r.nelems = 0;
+    for (int i = 0; i < a->nelems; i++) {
+        const Fact *other = fact_field(b, a->keys[i], strlen(a->keys[i]));
+        r.keys[r.nelems] = a->keys[i];
+        r.elems[r.nelems++] = other ? fact_join(arena, a->elems[i], *other) : a->elems[i];
+    }
+    for (int i = 0; i < b->nelems; i++)
+        if (!fact_field(a, b->keys[i], strlen(b->keys[i]))) {
+            r.keys[r.nelems] = b->keys[i];
+            r.elems[r.nelems++] = b->elems[i];
+        }
+    return r;
+}
+
 static bool same_keys(const Fact *a, const Fact *b) {
     if (!a->keys || !b->keys) return a->keys == b->keys;
     for (int i = 0; i < a->nelems; i++)
@@ -107,6 +132,9 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     } else if ((a.obj == FO_FUNC || a.obj == FO_CLASS || a.obj == FO_INSTANCE) &&
                !ts_node_eq(a.def, b.def)) {
         r.obj = FO_NONE;
+    } else if ((a.obj == FO_DICT || a.obj == FO_INSTANCE) &&
+               (a.nelems != b.nelems || !same_keys(&a, &b))) {
+        r = join_fields(arena, r, &a, &b);
     } else if (a.obj == FO_TUPLE || a.obj == FO_DICT || a.obj == FO_INSTANCE) {
         if (a.nelems != b.nelems || !same_keys(&a, &b)) {
             r.obj = FO_NONE;
