@@ -207,6 +207,13 @@ void align_slice(Interp *in, Fact *r, const Fact *value, TSNode slice) {
     r->tail = tail;
 }
 
+/* x.narrow(dim, start, n) on the position axis: as x[start:start + n], the tail not followed. */
+void align_from(Interp *in, Fact *r, const Fact *value, TSNode start) {
+    Fact f = interp_eval(in, start);
+    r->head = pos_of(value, term_of(in, start, &f, 0));
+    r->tail = (FactPos){0, 0, false};
+}
+
 /* A slice that keeps only part of the positions beyond the causal shift: [ctx_len:],
  * [-n:], [:n], [a:b]. ([:-1], [1:] and [1:-1] only shift.) */
 bool align_slice_restricts(Interp *in, TSNode slice) {

@@ -178,6 +178,7 @@ typedef enum {
     OP_EINSUM,
     OP_TIKTOKEN,
     OP_FULL,
+    OP_NARROW,
 } Op;
 
 typedef struct Transfer {
@@ -239,6 +240,7 @@ static const Transfer TENSOR_OPS[] = {
     {"transpose", OP_TRANSPOSE, -1, -1},
     {"permute", OP_TRANSPOSE, -1, -1},
     {"einsum", OP_EINSUM, -1, -1},
+    {"narrow", OP_NARROW, 0, -1},
     {"full", OP_FULL, -1, -1},
     {"swapaxes", OP_TRANSPOSE, -1, -1},
     {"movedim", OP_TRANSPOSE, -1, -1},
@@ -503,8 +505,12 @@ static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
     else
         r.ax_last = AX_ONE;
     /* gather(logits[:, -1], 1, ids): entries of one step's distribution at the tokens seen so
-     * far (a repetition penalty), no token paired with a position */
-    if (x.ndim >= 0 && fact_find_axis(&x, AX_POS) < 0 && fact_find_axis(&x, AX_STEP) < 0)
+     * far, or at the last one (a repetition penalty), no token paired with a position; the
+     * token of the position a loop visits (lp[:, k].gather(-1, ids[:, k, None])) is paired */
+    bool one_position = fact_find_axis(&ids, AX_POS) < 0 && (ids.flags & FF_LOOPVAR) &&
+                        (ids.ndim >= 0 || (ids.head.sym && align_pos_eq(ids.head, ids.tail)));
+    if (x.ndim >= 0 && fact_find_axis(&x, AX_POS) < 0 && fact_find_axis(&x, AX_STEP) < 0 &&
+        !one_position)
         align_clear(&ids);
     interp_emit(in, EV_SELECT, 0, node, x, ids, fact_axis(&x, dim));
     return r;
@@ -732,7 +738,10 @@ static Fact model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     if (k >= 0 && (out.flags & FF_FULLLABELS) && a->kwf[k].head.sym && input.head.sym &&
         a->kwf[k].head.sym != input.head.sym)
         out.flags &= ~FF_FULLLABELS;
-    if (!((out.flags | model.flags) & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM))) {
+    /* ids with positions overwritten by the code (masked[:, i] = mask_id, masked_fill) may be
+     * a masked LM's input, whose logits at t are about token t: no alignment is claimed */
+    bool overwritten = (input.kinds & FK_IDS) && (input.flags & FF_MASKED);
+    if (!((out.flags | model.flags) & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM)) && !overwritten) {
         out.head = align_shift(input.head, 1);
         out.tail = align_shift(input.tail, 1);
     }
@@ -1062,6 +1071,20 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         return off == 1 ? einsum(in, a) : fact_unknown();
     case OP_FULL:
         return off == 1 ? filled_batch(in, a, node) : fact_unknown();
+    case OP_NARROW: { /* x.narrow(dim, start, length): x[..., start:start + length] */
+        TSNode sn = arg_node(in, a, "start", NULL, off + 1);
+        AxisKind k = fact_axis(&x, dim);
+        if (x.ndim < 0 && (x.kinds & (FK_IDS | FK_MASK)) && (dim == -1 || dim == 1)) k = AX_POS;
+        Fact r = x;
+        if ((k == AX_POS || k == AX_STEP) && !ts_node_is_null(sn)) {
+            align_from(in, &r, &x, sn);
+            long v;
+            if (!(interp_int_literal(in, sn, &v) && v >= 0 && v <= 1)) r.flags |= FF_SLICED;
+        } else if (k != AX_BATCH && k != AX_VOCAB) {
+            align_clear(&r);
+        }
+        return r;
+    }
     case OP_PASS:
         return x;
     case OP_ITEM:
