@@ -89,8 +89,7 @@ bool interp_int_literal(Interp *in, TSNode n, long *value) {
 }
 
 uint16_t interp_last_event(Interp *in) {
-    size_t n = in->facts->events.len;
-    return n <= UINT16_MAX ? (uint16_t)n : 0;
+    return in->last_event;
 }
 
 void interp_cancel_aggregate(Interp *in, const Fact *sum) {
@@ -112,10 +111,14 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
         FactEvent *e = &in->facts->events.items[i];
         if (e->kind == kind && e->op == op && ts_node_eq(e->node, node) && e->in.kinds == a.kinds &&
             e->in.flags == a.flags && e->in2.kinds == b.kinds && e->in2.flags == b.flags &&
-            e->axis == axis && e->delta == delta)
+            e->axis == axis && e->delta == delta) {
+            in->last_event = i + 1 <= UINT16_MAX ? (uint16_t)(i + 1) : 0;
             return;
+        }
     }
     array_push(&in->facts->events, ((FactEvent){kind, op, axis, node, a, b, delta, false}));
+    size_t n = in->facts->events.len;
+    in->last_event = n <= UINT16_MAX ? (uint16_t)n : 0;
 }
 
 /* ---------- names ---------- */

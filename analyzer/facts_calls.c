@@ -1680,6 +1680,10 @@ static Fact eval_call(Interp *in, TSNode call) {
         }
         if (recv.obj == FO_OUTPUT && find_transfer(TENSOR_OPS, method, mlen))
             recv = calls_output_tensor(recv);
+        /* d.get(k, default) on a dict known by its values ({tok: lp for ...}; no tensor has a
+         * get method): one of the values */
+        if (name_is(method, mlen, "get") && recv.obj == FO_NONE && recv.kinds)
+            return calls_iterate(in, recv);
         if (fact_is_tensorish(&recv) || recv.obj == FO_TUPLE) {
             const Transfer *t = find_transfer(TENSOR_OPS, method, mlen);
             if (t) {

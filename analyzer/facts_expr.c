@@ -595,8 +595,15 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     }
     if (c == '+' && (l.kinds & FK_IDS) && (r.kinds & FK_IDS) && l.ndim != 0 && r.ndim != 0 &&
         l.obj == FO_NONE && r.obj == FO_NONE) {
-        /* ctx_ids + cont_ids: one sequence of both (facts_align.c) */
+        /* ctx_ids + cont_ids: one sequence of both (facts_align.c); [bos_id] + ids is the
+         * sequence's positions too, not a list of items */
         Fact f = align_concat(l, r);
+        const Fact *seq = l.ndim >= 1 && l.ax[0] == AX_POS ? &l : &r;
+        if (seq->ndim >= 1 && seq->ax[0] == AX_POS) {
+            f.ndim = seq->ndim;
+            memcpy(f.ax, seq->ax, sizeof f.ax);
+            f.ax_last = seq->ax_last;
+        }
         f.flags |= loop;
         return f;
     }

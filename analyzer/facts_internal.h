@@ -100,6 +100,7 @@ typedef struct Interp {
     struct Budget *budget; /* steps, time and depth bounds of this file (bounds.h) */
     unsigned call_loopvar; /* FF_LOOPVAR of the arguments of the call being evaluated */
     bool call_transfer;    /* the call being evaluated is a library transfer (table row) */
+    uint16_t last_event;   /* 1 + the index of the event last emitted (or matched), 0: none */
     Fact built_self;       /* self as the last method run with one left it (its fields) */
 } Interp;
 
@@ -133,7 +134,8 @@ void interp_bind(Interp *in, TSNode target, Fact f);
 void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fact b,
                  AxisKind axis);
 bool interp_int_literal(Interp *in, TSNode n, long *value);
-/* Fact.agg_event of the event just emitted (0 when there are too many to number). */
+/* Fact.agg_event of the event just emitted, or of the equal one it matched (0 when there are
+ * too many to number). */
 uint16_t interp_last_event(Interp *in);
 /* Marks the aggregate a value is the sum of as no score (FactEvent.cancelled). */
 void interp_cancel_aggregate(Interp *in, const Fact *sum);
