@@ -258,8 +258,10 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
             Fact named = named_value(name_evidence(in, target), &f);
             if (!fact_knows_nothing(&named)) f = named; /* else where it was made stays */
         } else if (!f.kinds && f.obj == FO_NONE && !f.bottom && !(f.flags & FF_OPAQUE) &&
+                   f.ndim >= 1 && f.ax[0] != AX_ITEM && f.ax[0] != AX_STEP &&
                    !parse_is(target, "subscript")) {
-            /* ids = pad_sequence(seqs): the layout is known, the name says token ids or mask */
+            /* ids = pad_sequence(seqs): a tensor's layout is known, the name says token ids or
+             * mask (a Python list, toks = [], is typed by what is appended) */
             Fact h = name_evidence(in, target);
             if (h.kinds & (FK_IDS | FK_MASK)) f.kinds = h.kinds;
         } else if (f.obj == FO_OUTPUT && !(f.flags & (FF_TOKENS_IN | FF_GENERATE)) &&
@@ -830,7 +832,9 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
         self_obj.def = cls;
         self_fact = &self_obj;
     }
-    Frame frame = {.env = bind_params(in, def, call_args, args, self_fact), .ret = fact_bottom()};
+    Frame frame = {.env = bind_params(in, def, call_args, args, self_fact),
+                   .ret = fact_bottom(),
+                   .yielded = fact_bottom()};
     Frame *caller = in->frame;
     in->frame = &frame;
     if (parse_is(def, "lambda")) /* its body is the expression it returns */
@@ -842,6 +846,8 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
     in->built_self = me && me->fact.obj == FO_INSTANCE ? me->fact : fact_unknown();
     in->frame = caller;
     array_free(&frame.env);
+    /* a generator: what iterating it gives, as for a list of what it yields */
+    if (!frame.yielded.bottom) return interp_list_of(frame.yielded, def);
     return frame.ret.bottom ? fact_unknown() : frame.ret;
 }
 
@@ -933,7 +939,7 @@ void facts_analyze(Facts *facts, const Parsed *parsed) {
 void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
     memset(facts, 0, sizeof *facts);
     facts->src = parsed->src;
-    Frame module = {.ret = fact_bottom()};
+    Frame module = {.ret = fact_bottom(), .yielded = fact_bottom()};
     Interp in = {.facts = facts,
                  .src = parsed->src,
                  .arena = &facts->arena,

@@ -104,7 +104,9 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
         if (ix[0].value == logits_at && (value.flags & FF_NOTLM))
             return fact_of(FK_RAW, value.flags & FF_WEAK, ix[0].node);
         if (ix[0].value == logits_at) {
-            Fact r = fact_of(FK_RAW, value.flags & (FF_SEQ2SEQ | FF_WEAK), ix[0].node);
+            /* fed token ids, out[0] is the logits as surely as out.logits is */
+            unsigned weak = (value.flags & FF_TOKENS_IN) ? 0 : (value.flags & FF_WEAK);
+            Fact r = fact_of(FK_RAW, (value.flags & FF_SEQ2SEQ) | weak, ix[0].node);
             if (value.flags & FF_UNTYPED_IN) /* a name-only model fed no token ids: any layout */
                 r.ax_last = AX_VOCAB;
             else
@@ -680,7 +682,7 @@ static bool instance_field(Interp *in, TSNode attribute, Fact *out) {
 /* ---------- collections ---------- */
 
 /* A list of values: one axis more in front, STEP when each element is one position's value. */
-static Fact list_of(Fact elem, TSNode node) {
+Fact interp_list_of(Fact elem, TSNode node) {
     if (elem.bottom) { /* [] : an empty list, typed by what is appended later */
         Fact empty = fact_unknown();
         fact_set_axes(&empty, 1, (AxisKind[]){AX_ITEM});
@@ -724,7 +726,7 @@ static Fact eval_sequence(Interp *in, TSNode node) {
         t.nelems = k;
         return t;
     }
-    Fact r = list_of(joined, node);
+    Fact r = interp_list_of(joined, node);
     return r;
 }
 
@@ -834,7 +836,7 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
         Fact enc = encoding_remade(in, node);
         if (enc.obj == FO_ENCODING || elem.obj != FO_NONE || !elem.kinds) return enc;
     }
-    return list_of(elem, node);
+    return interp_list_of(elem, node);
 }
 
 /* ---------- dispatch ---------- */
@@ -931,8 +933,15 @@ Fact interp_eval(Interp *in, TSNode n) {
         r = interp_eval(in, parse_field(n, "value"));
     } else if (!strcmp(type, "lambda")) {
         r = eval_lambda(in, n);
-    } else if (!strcmp(type, "yield") || !strcmp(type, "not_operator") ||
-               !strcmp(type, "list_splat") || !strcmp(type, "dictionary_splat")) {
+    } else if (!strcmp(type, "yield")) { /* yield x, yield from xs: what the generator gives */
+        uint32_t c = ts_node_named_child_count(n);
+        Fact v = c ? interp_eval(in, ts_node_named_child(n, 0)) : fact_unknown();
+        if (c && ts_node_child_count(n) > 1 && parse_text_eq(in->src, ts_node_child(n, 1), "from"))
+            v = calls_iterate(in, v);
+        if (in->frame != in->module)
+            in->frame->yielded = fact_join(in->arena, in->frame->yielded, v);
+    } else if (!strcmp(type, "not_operator") || !strcmp(type, "list_splat") ||
+               !strcmp(type, "dictionary_splat")) {
         uint32_t c = ts_node_named_child_count(n); /* what they hold is not tracked */
         for (uint32_t i = 0; i < c; i++)
             interp_eval(in, ts_node_named_child(n, i));

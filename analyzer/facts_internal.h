@@ -79,6 +79,7 @@ typedef struct FuncInfo {
 typedef struct Frame {
     Env env;
     Fact ret;
+    Fact yielded; /* a generator's: what it yields, joined (bottom: it yields nothing) */
     int loop_depth;
 } Frame;
 
@@ -122,6 +123,8 @@ typedef struct Args {
 } Args;
 
 Fact interp_eval(Interp *in, TSNode expr);
+/* A list of such elements: one axis more in front (facts_expr.c). */
+Fact interp_list_of(Fact elem, TSNode node);
 /* A scope of its own (a comprehension, a lambda): names bound in it are gone at its end. */
 Env interp_scope_begin(Interp *in);
 void interp_scope_end(Interp *in, Env saved);
