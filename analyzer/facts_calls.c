@@ -179,6 +179,9 @@ typedef enum {
     OP_TIKTOKEN,
     OP_FULL,
     OP_NARROW,
+    OP_KERAS_CE,
+    OP_KERAS_CE_CLASS,
+    OP_LLAMA_CPP,
 } Op;
 
 typedef struct Transfer {
@@ -303,6 +306,10 @@ static const Transfer TENSOR_OPS[] = {
     {"sparse_softmax_cross_entropy_with_logits", OP_CROSS_ENTROPY, -1, -1},
     {"softmax_cross_entropy", OP_CROSS_ENTROPY, -1, -1},
     {"softmax_cross_entropy_with_logits", OP_CROSS_ENTROPY, -1, -1},
+    {"sparse_categorical_crossentropy", OP_KERAS_CE, -1, -1},
+    {"categorical_crossentropy", OP_KERAS_CE, -1, -1},
+    {"SparseCategoricalCrossentropy", OP_KERAS_CE_CLASS, -1, -1},
+    {"CategoricalCrossentropy", OP_KERAS_CE_CLASS, -1, -1},
     {"nll_loss", OP_NLL_LOSS, -1, -1},
     {"CrossEntropyLoss", OP_CROSS_ENTROPY_CLASS, -1, -1},
     {"NLLLoss", OP_NLL_LOSS_CLASS, -1, -1},
@@ -340,6 +347,7 @@ static const Transfer OTHER_OPS[] = {{"from_pretrained", OP_FROM_PRETRAINED, -1,
                                      {"DataCollatorForCompletionOnlyLM", OP_COLLATOR, -1, -1},
                                      {"DataLoader", OP_DATALOADER, -1, -1},
                                      {"get_encoding", OP_TIKTOKEN, -1, -1},
+                                     {"Llama", OP_LLAMA_CPP, -1, -1},
                                      {"encoding_for_model", OP_TIKTOKEN, -1, -1},
                                      {"len", OP_LEN, -1, -1},
                                      {"range", OP_RANGE, -1, -1},
@@ -1071,6 +1079,15 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         return off == 1 ? einsum(in, a) : fact_unknown();
     case OP_FULL:
         return off == 1 ? filled_batch(in, a, node) : fact_unknown();
+    case OP_KERAS_CE: /* keras: (y_true, y_pred), logits only with from_logits=True */
+        if (off != 1 || a->npos < 2 || !kw_truthy(in, a, "from_logits")) return fact_unknown();
+        return apply_loss(in, node, a->posf[1], a->posf[0], false, true);
+    case OP_KERAS_CE_CLASS: {
+        if (!kw_truthy(in, a, "from_logits")) return fact_unknown();
+        Fact c = fact_object(FO_CALLABLE, 0, node);
+        c.op = OP_KERAS_CE_CLASS;
+        return c;
+    }
     case OP_NARROW: { /* x.narrow(dim, start, length): x[..., start:start + length] */
         TSNode sn = arg_node(in, a, "start", NULL, off + 1);
         AxisKind k = fact_axis(&x, dim);
@@ -1231,6 +1248,9 @@ static Fact apply_callable(Interp *in, TSNode node, Fact c, const Args *a) {
         return normalize(in, node, x, c.op_dim, false);
     case OP_COLLATOR:
         return padded_batch(node, true);
+    case OP_KERAS_CE_CLASS: /* SparseCategoricalCrossentropy(from_logits=True)(y, logits) */
+        return a->npos >= 2 ? apply_loss(in, node, a->posf[1], a->posf[0], false, false)
+                            : fact_unknown();
     case OP_CROSS_ENTROPY_CLASS:
     case OP_NLL_LOSS_CLASS: {
         Fact y = a->npos > 1 ? a->posf[1] : fact_unknown();
@@ -1374,6 +1394,9 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
         }
         return padded_batch(node, false);
     }
+    case OP_LLAMA_CPP: /* llama_cpp.Llama(...): a model; llm.scores holds its logits rows */
+        return qual && !strncmp(qual, "llama_cpp.", 10) ? fact_object(FO_MODEL, 0, node)
+                                                        : fact_unknown();
     case OP_TIKTOKEN: /* tiktoken.get_encoding("gpt2"): encode() gives token ids */
         return qual && !strncmp(qual, "tiktoken.", 9) ? fact_object(FO_TOKENIZER, 0, node)
                                                       : fact_unknown();
@@ -1410,6 +1433,9 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
         return labels_count(x, k == AX_ITEM || k == AX_STEP ? AX_ITEM : AX_POS, node);
     }
     case OP_RANGE: {
+        if (qual && numeric_root(qual) && strncmp(qual, "builtins.", 9) != 0) /* tf.range */
+            return apply_tensor_op(in, node, find_transfer(TENSOR_OPS, "arange", 6), fact_unknown(),
+                                   a, 1);
         Fact r = tensor(FK_INDEX, 0, node, 1, (AxisKind[]){AX_POS});
         r.head = align_node_pos(node, 'C'); /* its elements: a counter of their own */
         /* range(ctx_len - 1, end): positions restricted as x[ctx_len - 1:end] restricts them
@@ -1895,6 +1921,13 @@ Fact calls_output_part(Fact out, Fact part) {
 static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const char *attr,
                                size_t len) {
     switch ((FactObject)obj.obj) {
+    case FO_MODEL: /* llama.cpp's llm.scores: the raw logits of every position evaluated */
+        if (name_is(attr, len, "scores")) {
+            Fact r = fact_of(FK_RAW, 0, attr_node);
+            fact_set_axes(&r, 2, (AxisKind[]){AX_POS, AX_VOCAB});
+            return r;
+        }
+        return fact_unknown();
     case FO_MODULE: {
         size_t ql = strlen(obj.qual);
         char *q = arena_alloc(in->arena, ql + len + 2);
