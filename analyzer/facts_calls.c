@@ -1103,6 +1103,22 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         return r;
     }
     case OP_PASS:
+        /* torch.tensor([ctx_enc + cont_enc]): a join of two unknowns is text, unless it is made
+         * a tensor: then two lists of token ids */
+        if (off == 1 && x.obj == FO_NONE && !x.kinds && (x.flags & FF_JOINED) &&
+            (!strcmp(t->name, "tensor") || !strcmp(t->name, "as_tensor") ||
+             !strcmp(t->name, "array") || !strcmp(t->name, "asarray"))) {
+            bool row = parse_is(parse_unparen(a->pos[0]), "list");
+            Fact ids = row ? tensor(FK_IDS, FF_JOINED, node, 2, (AxisKind[]){AX_BATCH, AX_POS})
+                           : tensor(FK_IDS, FF_JOINED, node, 1, (AxisKind[]){AX_POS});
+            if (align_known(&x)) {
+                ids.head = x.head;
+                ids.tail = x.tail;
+            } else {
+                align_fresh(&ids, node);
+            }
+            return ids;
+        }
         return x;
     case OP_ITEM:
         x.ndim = 0;
@@ -1897,8 +1913,11 @@ Fact calls_attribute(Interp *in, Fact obj, TSNode attr_node, const char *attr, s
 /* A model output used as a tensor (mlx and many others return the logits themselves):
  * its logits. */
 Fact calls_output_tensor(Fact out) {
-    if (out.obj != FO_OUTPUT || (out.flags & FF_GENERATE) || !(out.flags & FF_TOKENS_IN))
-        return out;
+    return out.flags & FF_TOKENS_IN ? calls_output_logits(out) : out;
+}
+
+Fact calls_output_logits(Fact out) {
+    if (out.obj != FO_OUTPUT || (out.flags & FF_GENERATE)) return out;
     Fact logits = (out.flags & FF_NOTLM) ? fact_of(FK_RAW, 0, out.origin)
                                          : logits_3d(out.flags & FF_SEQ2SEQ, out.origin);
     logits.flags |=

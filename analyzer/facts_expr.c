@@ -399,6 +399,8 @@ static Fact eval_subscript(Interp *in, TSNode node) {
     }
     if (value.obj == FO_OUTPUT && nix == 1 && ix[0].kind == IX_INT)
         return calls_output_part(value, index_object(in, value, ix, nix));
+    /* model(x)[0, :-1]: no tuple takes several indices, the output is the logits (mlx) */
+    if (value.obj == FO_OUTPUT && nix >= 2) value = calls_output_logits(value);
     /* seq[:t] with t the loop's position: the context up to this step */
     unsigned prefix = 0;
     for (int i = 0; i < nix; i++)

@@ -167,6 +167,7 @@ Fact calls_attribute(Interp *in, Fact object, TSNode attr_node, const char *attr
  * its positions. */
 Fact calls_output_part(Fact out, Fact part);
 Fact calls_output_tensor(Fact out); /* a model output used as a tensor: its logits */
+Fact calls_output_logits(Fact out); /* the same, whatever the model was fed */
 Fact calls_name_heuristic(TSNode origin, const char *name, size_t len);
 /* x.to(device), x.cuda(), x.cpu(): the same values elsewhere. */
 bool calls_moves_device(const char *method, size_t len);
