@@ -1745,10 +1745,13 @@ static Fact eval_call(Interp *in, TSNode call) {
             if (returns_module(method, mlen)) return recv; /* Wrapper(lm).eval() */
             recv = fact_unknown(); /* self.lm(x), set where we cannot see: as for any object */
         }
-        /* obj.helper(...) where helper is a method of this file */
-        if (recv.obj == FO_NONE || recv.obj == FO_OUTPUT) {
+        /* obj.helper(...) where helper is a method of this file; lm.loglikelihood(...) on an
+         * object that is a model by its name only may be an instance of the file's LM class */
+        bool named_model = recv.obj == FO_MODEL && (recv.flags & FF_WEAK);
+        if (recv.obj == FO_NONE || recv.obj == FO_OUTPUT || named_model) {
             FuncInfo *fi = funcs_find(in, method, mlen);
-            if (fi) return interp_call_user(in, fi->def, parse_field(call, "arguments"), &a, &recv);
+            Fact self = named_model ? fact_unknown() : recv;
+            if (fi) return interp_call_user(in, fi->def, parse_field(call, "arguments"), &a, &self);
         }
         if (recv.obj == FO_NONE && !recv.kinds && looks_like_model_call(in, &a) &&
             ((mlen == 7 && !memcmp(method, "forward", 7)) || kw_index(in, &a, "input_ids") >= 0 ||
