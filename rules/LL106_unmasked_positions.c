@@ -62,11 +62,14 @@ const Rule rule_LL106 = {
     .what =
         "Flags a per-sequence sum or mean of token log-probabilities (or per-token NLL) over a\n"
         "padded batch (a tokenizer called with padding=True / \"longest\" / \"max_length\",\n"
-        "tokenizer.pad, pad_sequence, lists padded by hand) with no mask on the summed\n"
-        "values, and a per-candidate mean over prompt + continuation positions. An\n"
-        "attention-mask multiply, masked_fill, torch.where, -100 / ignore_index labels,\n"
-        "boolean indexing or a continuation slice all count as masking; a masked mean\n"
-        "that still divides by the padded length ((lp * mask).mean(-1)) is flagged too.",
+        "tokenizer.pad, a data collator or a DataLoader collate_fn that pads, pad_sequence,\n"
+        "F.pad / np.pad to a varying width, torch.full((B, L), pad_id), lists padded by hand)\n"
+        "with no mask on the summed values, and a per-candidate mean over prompt +\n"
+        "continuation positions. An attention-mask multiply, masked_fill, torch.where,\n"
+        "-100 / ignore_index labels, boolean indexing, nanmean over NaN-filled pads or a\n"
+        "continuation slice (or a loop over its positions only) all count as masking; a\n"
+        "masked mean that still divides by the padded length ((lp * mask).mean(-1)) is\n"
+        "flagged too.",
     .why =
         "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
         "batch the pad positions have log-probabilities too (often large negative, sometimes\n"

@@ -34,11 +34,11 @@ const Rule rule_LL108 = {
     .summary = "Probabilities (a softmax output) fed to CrossEntropyLoss / F.cross_entropy",
     .what =
         "Flags a cross-entropy loss (torch.nn.CrossEntropyLoss, F.cross_entropy, optax's and\n"
-        "TensorFlow's softmax cross-entropy) whose input holds probabilities: the output of a\n"
-        "softmax (or sigmoid, or exp of log-probabilities) rather than logits. Only the input is\n"
-        "checked: soft targets that are probabilities (label smoothing, distillation) are\n"
-        "correct. log_softmax output is not flagged either: log_softmax(log_softmax(u)) equals\n"
-        "log_softmax(u), so that loss is right.",
+        "TensorFlow's softmax cross-entropy, Keras losses with from_logits=True) whose input\n"
+        "holds probabilities: the output of a softmax (or sigmoid, or exp of log-probabilities)\n"
+        "rather than logits. Only the input is checked: soft targets that are probabilities\n"
+        "(label smoothing, distillation) are correct. log_softmax output is not flagged either:\n"
+        "log_softmax(log_softmax(u)) equals log_softmax(u), so that loss is right.",
     .why =
         "F.cross_entropy(x, y) is -log_softmax(x)[y]: it normalises its input itself. Given\n"
         "p = softmax(u), it computes -log(exp(p_y) / sum_k exp(p_k)). Every p_k lies in [0, 1],\n"
