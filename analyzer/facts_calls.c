@@ -76,6 +76,22 @@ static Fact arg_fact(Interp *in, const Args *a, const char *kw, int pos) {
     return fact_bottom();
 }
 
+static bool class_int(Interp *in, TSNode cls, const char *name, size_t len, Fact *out);
+
+/* self.DIM where the class (not the object) holds DIM = 1: read only where a dim is wanted,
+ * so that attribute reads do not each scan the class. */
+static Fact class_constant(Interp *in, TSNode n, Fact f) {
+    n = parse_unparen(n);
+    TSNode object = parse_field(n, "object");
+    if (!parse_is(n, "attribute") || !parse_is(object, "identifier")) return f;
+    Fact obj = interp_lookup(in, object);
+    if (obj.obj != FO_INSTANCE) return f;
+    size_t len;
+    const char *attr = parse_text(in->src, parse_field(n, "attribute"), &len);
+    Fact k;
+    return class_int(in, obj.def, attr, len, &k) ? k : f;
+}
+
 /* dim=-1, axis=1, or a positional one: a literal, or an integer the code holds on every path
  * (dim=dim with a default, a constant, self.dim); FACT_NO_DIM when absent or not known. */
 static int arg_dim(Interp *in, const Args *a, int pos) {
@@ -84,6 +100,7 @@ static int arg_dim(Interp *in, const Args *a, int pos) {
     long v;
     if (!interp_int_literal(in, n, &v)) {
         Fact f = arg_fact(in, a, kw_index(in, a, "dim") >= 0 ? "dim" : "axis", pos);
+        if (!(f.flags & FF_CONST) && !f.bottom) f = class_constant(in, n, f);
         if (!(f.flags & FF_CONST) || f.bottom) return FACT_NO_DIM;
         v = f.num;
     }
@@ -1015,6 +1032,11 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
     }
     case OP_MIN:
     case OP_MAX: {
+        if (x.obj == FO_TUPLE && x.op == -1) { /* min of (loss, choice) records: by the loss */
+            interp_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
+            x.op = 0;
+            return x;
+        }
         bool vocab = dim != FACT_NO_DIM && fact_axis(&x, dim) == AX_VOCAB;
         if (!vocab && (x.kinds & (FK_SCORES | FK_LOSS | FK_NUM)))
             interp_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
@@ -2040,11 +2062,11 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
     case FO_INSTANCE: { /* Holder(logits=x).logits: the field it was built with */
         const Fact *v = fact_field(&obj, attr, len);
         if (v) return *v;
-        Fact k;
-        if (class_int(in, obj.def, attr, len, &k)) return k;
-        TSNode m = interp_find_method(in, obj.def, attr, len);
-        if (is_property(in, m)) /* sample.total: the @property method runs on the object */
-            return interp_call_user(in, m, (TSNode){0}, NULL, &obj);
+        /* sample.total: a @property method runs on the object (looked for only when some
+         * function of the file has that name: most attributes are no method) */
+        TSNode m =
+            funcs_find(in, attr, len) ? interp_find_method(in, obj.def, attr, len) : (TSNode){0};
+        if (is_property(in, m)) return interp_call_user(in, m, (TSNode){0}, NULL, &obj);
         break; /* set elsewhere (by its methods): the name is the evidence left */
     }
     case FO_CLASS: { /* Config.VOCAB_DIM */
