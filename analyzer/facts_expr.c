@@ -474,9 +474,11 @@ static Fact eval_binop(Interp *in, TSNode node) {
     Fact r = interp_eval(in, right);
     size_t oplen;
     const char *op = parse_text(in->src, parse_field(node, "operator"), &oplen);
-    if (oplen == 1 && op[0] == '+' && (pad_run(in, left) || pad_run(in, right))) {
+    bool plus = oplen == 1 && op[0] == '+';
+    bool pad_left = plus && pad_run(in, left), pad_right = plus && !pad_left && pad_run(in, right);
+    if (pad_left || pad_right) {
         /* ids + [pad_id] * (max_len - len(ids)): the sequence, padded to a batch's length */
-        Fact seq = pad_run(in, left) ? r : l;
+        Fact seq = pad_left ? r : l;
         if (seq.obj != FO_NONE) return interp_binop(in, node, '+', l, r);
         seq.flags |= FF_PADDED;
         align_clear(&seq);

@@ -65,7 +65,6 @@ const Fact *fact_field(const Fact *f, const char *name, size_t len) {
     return NULL;
 }
 
-/* Two dicts (or tuples: no keys) with the same keys in the same order. */
 /* A dict or an object whose fields differ between two paths (a field set inside a loop, a
  * key added in a branch): every field either path has, a field one path lacks being nothing
  * yet on that path. Keys that are no string literal cannot be matched: the value is lost. */
@@ -91,6 +90,7 @@ static Fact join_fields(Arena *arena, Fact r, const Fact *a, const Fact *b) {
     return r;
 }
 
+/* Two dicts (or tuples: no keys) with the same keys in the same order. */
 static bool same_keys(const Fact *a, const Fact *b) {
     if (!a->keys || !b->keys) return a->keys == b->keys;
     for (int i = 0; i < a->nelems; i++)
