@@ -2079,6 +2079,12 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
     /* An object we know nothing of: its attribute's name is the only evidence. */
     Fact f = calls_name_heuristic(attr_node, attr, len);
     if (name_is(attr, len, "logits")) f.flags &= ~FF_WEAK; /* the HF convention: out.logits */
+    if (name_is(attr, len, "token_logprobs")) {
+        /* the OpenAI completions API's choice.logprobs.token_logprobs: the log-prob of each
+         * chosen token, one per position (an API's contract, as .logits is HF's) */
+        f = fact_of(FK_LOGPROB, FF_SELECTED, attr_node);
+        fact_set_axes(&f, 1, (AxisKind[]){AX_STEP});
+    }
     return f;
 }
 

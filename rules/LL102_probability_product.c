@@ -38,15 +38,15 @@ const Rule rule_LL102 = {
     .what = "Flags code that multiplies the probabilities of the chosen tokens across positions\n"
             "(torch.prod / np.prod / math.prod over the positions, or `score *= p` in a loop over\n"
             "positions) to score a whole sequence. The probabilities may come from a softmax\n"
-            "gathered at the token ids or from exp() of per-token log-probabilities.",
+            "gathered at the token ids or from exp() of per-token log-probabilities (an API's\n"
+            "token_logprobs included).",
     .why = "Pr(y|x) is the product of the per-step probabilities, but each factor is below 1,\n"
            "so the product shrinks geometrically with the length: float32 underflows to 0.0\n"
            "below about 1.4e-45 (50 tokens at p = 0.1 give 1e-50), float64 below 4.9e-324.\n"
            "Once two candidates both underflow they tie at 0.0 and the ranking is arbitrary,\n"
            "while their summed log-probabilities (-115.1 for 50 such tokens, -138.2 for 60)\n"
-           "still tell them apart. Summing log-probabilities is exact where the product is not, "
-           "and it is the\n"
-           "quantity the model was trained on.",
+           "still tell them apart. Summing log-probabilities is exact where the product is not,\n"
+           "and it is the quantity the model was trained on.",
     .example = "probs = torch.softmax(model(ids).logits[:, :-1], dim=-1)\n"
                "chosen = probs.gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1)\n"
                "score = torch.prod(chosen, dim=-1)\n",
