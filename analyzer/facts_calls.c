@@ -703,6 +703,8 @@ static Fact stack_or_cat(Interp *in, Fact list, int dim, bool cat) {
     return r;
 }
 
+enum { MODEL_CAUSAL = 1 }; /* Fact.op of an FO_MODEL: its class says it is a causal LM */
+
 /* What a dict literal holds under a string key (unknown when it has no such key). */
 static Fact dict_value(const Fact *d, const char *key) {
     const Fact *v = d->obj == FO_DICT ? fact_field(d, key, strlen(key)) : NULL;
@@ -766,9 +768,21 @@ static Fact model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     /* ids with positions overwritten by the code (masked[:, i] = mask_id, masked_fill) may be
      * a masked LM's input, whose logits at t are about token t: no alignment is claimed */
     bool overwritten = (input.kinds & FK_IDS) && (input.flags & FF_MASKED);
-    if (!((out.flags | model.flags) & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM)) && !overwritten) {
+    bool causal = !((out.flags | model.flags) & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM));
+    if (causal && !overwritten) {
         out.head = align_shift(input.head, 1);
         out.tail = align_shift(input.tail, 1);
+    }
+    /* A causal LM known from its class (from_pretrained) given labels=y: Hugging Face's contract
+     * says y lines up with input_ids (the model shifts them itself), so y is the input's positions
+     * from here on, when nothing related the two before. */
+    if (k >= 0 && causal && model.obj == FO_MODEL && model.op == MODEL_CAUSAL && input.head.sym &&
+        a->kwf[k].head.sym && a->kwf[k].head.sym != input.head.sym &&
+        parse_is(a->kw_val[k], "identifier")) {
+        Fact labels = a->kwf[k];
+        labels.head = input.head;
+        labels.tail = input.tail;
+        interp_bind(in, a->kw_val[k], labels);
     }
     return out;
 }
@@ -803,11 +817,14 @@ static Fact from_pretrained(const char *qual, TSNode node) {
         strstr(qual, "EncoderDecoder") || strstr(qual, "MT5") || strstr(qual, "Pegasus"))
         flags |= FF_SEQ2SEQ;
     if (strstr(qual, "MaskedLM")) flags |= FF_MLM;
+    bool causal = strstr(qual, "CausalLM") || strstr(qual, "LMHeadModel");
     /* Classification / QA heads: their logits are over classes or spans, not the vocabulary. */
     if (strstr(qual, "Classification") || strstr(qual, "MultipleChoice") ||
         strstr(qual, "QuestionAnswering") || strstr(qual, "ForRegression"))
         flags |= FF_NOTLM;
-    return fact_object(FO_MODEL, flags, node);
+    Fact m = fact_object(FO_MODEL, flags, node);
+    if (causal && !(flags & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM))) m.op = MODEL_CAUSAL;
+    return m;
 }
 
 /* The texts a tokenizer is called with are a batch: a list of several (a literal, a
