@@ -1746,7 +1746,12 @@ static Fact eval_call(Interp *in, TSNode call) {
         if (recv.obj == FO_ENCODING && calls_moves_device(method, mlen)) return recv;
         if (recv.obj == FO_MODEL || (recv.obj == FO_NONE && !recv.kinds)) {
             const Transfer *t = find_transfer(OTHER_OPS, method, mlen);
-            if (t && (t->op == OP_GENERATE || t->op == OP_TRANSITION_SCORES))
+            /* an object we know nothing of generates as Hugging Face's do when it is given
+             * token ids; llm.generate(prompts, params) (vLLM) returns request outputs */
+            bool fed_ids =
+                recv.obj == FO_MODEL || kw_index(in, &a, "input_ids") >= 0 || a.has_splat ||
+                (a.npos >= 1 && ((a.posf[0].kinds & FK_IDS) || a.posf[0].obj == FO_ENCODING));
+            if (t && ((t->op == OP_GENERATE && fed_ids) || t->op == OP_TRANSITION_SCORES))
                 return apply_other_op(in, call, t, recv, &a, NULL);
             if (recv.obj == FO_MODEL && ((mlen == 7 && !memcmp(method, "forward", 7)) ||
                                          (mlen == 8 && !memcmp(method, "__call__", 8))))
@@ -2093,8 +2098,10 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
     default:
         return fact_unknown();
     }
-    /* An object we know nothing of: its attribute's name is the only evidence. */
+    /* An object we know nothing of: its attribute's name is the only evidence (one loop
+     * step's object has one step's attributes). */
     Fact f = calls_name_heuristic(attr_node, attr, len);
+    if (obj.obj == FO_NONE) f.flags |= obj.flags & (FF_LOOPVAR | FF_STEPVAR);
     if (name_is(attr, len, "logits")) f.flags &= ~FF_WEAK; /* the HF convention: out.logits */
     if (name_is(attr, len, "token_logprobs")) {
         /* the OpenAI completions API's choice.logprobs.token_logprobs: the log-prob of each
@@ -2122,7 +2129,12 @@ Fact calls_iterate(Interp *in, Fact it) {
             j = fact_join(in->arena, j, it.elems[i]);
         return j.bottom ? fact_unknown() : j;
     }
-    if (it.obj != FO_NONE) return it.obj == FO_MODEL ? it : fact_unknown();
+    if (it.obj == FO_MODEL) return it;
+    if (it.obj != FO_NONE) { /* for o in llm.generate(prompts): one step's object, unknown */
+        Fact e = fact_unknown();
+        e.flags = FF_LOOPVAR;
+        return e;
+    }
     if (!it.kinds) { /* an element of some sequence we do not know: one step of it */
         Fact e = fact_unknown();
         e.flags = FF_LOOPVAR | (it.flags & (FF_OPAQUE | FF_JOINED)); /* texts of prompt + c */
