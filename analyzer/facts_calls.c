@@ -2116,11 +2116,17 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
 
 Fact calls_iterate(Interp *in, Fact it) {
     (void)in;
-    if ((it.obj == FO_TUPLE || it.obj == FO_DICT || it.obj == FO_INSTANCE ||
-         it.obj == FO_ENCODING) &&
-        it.op == -1) {
+    if ((it.obj == FO_TUPLE || it.obj == FO_DICT || it.obj == FO_INSTANCE) && it.op == -1) {
         Fact t = it;
         t.op = 0;
+        return t;
+    }
+    /* [tok(c) for c in cands] is kept as one of its encodings (interp_list_of), a loader's
+     * batches as one batch: either way iterating gives an encoding (its keys are iterated
+     * through enc.items(), not here) */
+    if (it.obj == FO_ENCODING) {
+        Fact t = it;
+        if (t.op == -1) t.op = 0;
         return t;
     }
     if (it.obj == FO_TUPLE) {
