@@ -199,6 +199,9 @@ typedef enum {
     OP_KERAS_CE,
     OP_KERAS_CE_CLASS,
     OP_LLAMA_CPP,
+    OP_COSINE,
+    OP_MAP,
+    OP_LIST,
 } Op;
 
 typedef struct Transfer {
@@ -261,6 +264,8 @@ static const Transfer TENSOR_OPS[] = {
     {"permute", OP_TRANSPOSE, -1, -1},
     {"einsum", OP_EINSUM, -1, -1},
     {"narrow", OP_NARROW, 0, -1},
+    {"cosine_similarity", OP_COSINE, -1, -1},
+    {"cos_sim", OP_COSINE, -1, -1},
     {"full", OP_FULL, -1, -1},
     {"swapaxes", OP_TRANSPOSE, -1, -1},
     {"movedim", OP_TRANSPOSE, -1, -1},
@@ -370,6 +375,9 @@ static const Transfer OTHER_OPS[] = {{"from_pretrained", OP_FROM_PRETRAINED, -1,
                                      {"range", OP_RANGE, -1, -1},
                                      {"enumerate", OP_ENUMERATE, -1, -1},
                                      {"zip", OP_ZIP, -1, -1},
+                                     {"map", OP_MAP, -1, -1},
+                                     {"list", OP_LIST, -1, -1},
+                                     {"tuple", OP_LIST, -1, -1},
                                      {"sorted", OP_SORTED, -1, -1},
                                      {"append", OP_APPEND, -1, -1},
                                      {"extend", OP_APPEND, -1, -1},
@@ -1016,6 +1024,9 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
             r.kinds = (uint16_t)((x.kinds & ~FK_LOGPROB) | FK_PROB);
             /* a sequence log-likelihood is unbounded below: its exp() may underflow to 0 */
             if (x.flags & FF_AGGREGATED) r.flags |= FF_EXP;
+            /* log_softmax(u).exp() is softmax(u), with its underflow (LL103) */
+            else if (!(x.flags & FF_WEAK) && x.kinds == FK_LOGPROB)
+                r.flags |= FF_SOFTMAX;
         } else if (x.kinds & FK_RAW)
             r.kinds = FK_NUM, r.flags |= FF_EXP;
         else if (x.obj == FO_NONE && !(x.kinds & ~(FK_NUM | FK_MAXV)) &&
@@ -1127,6 +1138,8 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         c.op = OP_KERAS_CE_CLASS;
         return c;
     }
+    case OP_COSINE: /* in [-1, 1]: exp(cos / T) of it cannot overflow, as after a max */
+        return fact_of(FK_NUM, FF_STABLE, node);
     case OP_NARROW: { /* x.narrow(dim, start, length): x[..., start:start + length] */
         TSNode sn = arg_node(in, a, "start", NULL, off + 1);
         AxisKind k = fact_axis(&x, dim);
@@ -1514,6 +1527,23 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
         iter_position(&e[1], &seq, counter.sym);
         return iter_of(in, e, 2, node);
     }
+    case OP_LIST: /* list(xs), tuple(xs): the same elements */
+        return a->npos == 1 && !a->splatted ? a->posf[0] : fact_unknown();
+    case OP_MAP: { /* map(math.exp, xs), map(f, xs): f applied to an element, for each */
+        if (a->npos != 2) return fact_unknown();
+        Fact f = a->posf[0], e = calls_iterate(in, a->posf[1]), r = fact_unknown();
+        Args one = {.npos = 1, .nplain = 1};
+        one.posf[0] = e;
+        size_t nlen;
+        const char *name = f.obj == FO_MODULE ? last_component(f.qual, &nlen) : NULL;
+        const Transfer *t =
+            name && numeric_root(f.qual) ? find_transfer(TENSOR_OPS, name, nlen) : NULL;
+        if (t)
+            r = apply_tensor_op(in, node, t, e, &one, 1);
+        else if (f.obj == FO_FUNC)
+            r = interp_call_user(in, f.def, (TSNode){0}, &one, NULL);
+        return r.kinds || r.flags ? interp_list_of(r, node) : fact_unknown();
+    }
     case OP_ZIP: {
         Fact e[MAX_ARGS];
         uint32_t counter = align_node_pos(node, 'C').sym;
@@ -1578,6 +1608,13 @@ static bool returns_module(const char *method, size_t len) {
     const Transfer *p = find_transfer(TENSOR_OPS, method, len);
     return (p && p->op == OP_PASS) || name_is(method, len, "eval") ||
            name_is(method, len, "train") || name_is(method, len, "requires_grad_");
+}
+
+/* A library function's tensor argument: softmax(model(x), -1) normalises the output's logits
+ * whatever the model was fed; other functions see them only when it was fed token ids. */
+static Fact output_operand(const Transfer *t, Fact arg) {
+    bool normaliser = t->op == OP_SOFTMAX || t->op == OP_LOG_SOFTMAX;
+    return normaliser ? calls_output_logits(arg) : calls_output_tensor(arg);
 }
 
 /* A categorical distribution's log_prob(value): normalised log-probs at the given tokens. */
@@ -1715,7 +1752,7 @@ static Fact eval_call(Interp *in, TSNode call) {
                 numeric_root(mod.qual) ? find_transfer(TENSOR_OPS, name, nlen) : NULL;
             if (t)
                 return apply_tensor_op(
-                    in, call, t, a.npos ? calls_output_tensor(a.posf[0]) : fact_unknown(), &a, 1);
+                    in, call, t, a.npos ? output_operand(t, a.posf[0]) : fact_unknown(), &a, 1);
             t = find_transfer(OTHER_OPS, name, nlen);
             if (t) return apply_other_op(in, call, t, recv, &a, mod.qual);
             return fact_unknown();
@@ -1770,7 +1807,10 @@ static Fact eval_call(Interp *in, TSNode call) {
          * get method): one of the values */
         if (name_is(method, mlen, "get") && recv.obj == FO_NONE && recv.kinds)
             return calls_iterate(in, recv);
-        if (fact_is_tensorish(&recv) || recv.obj == FO_TUPLE) {
+        /* h.softmax(-1), (h @ W).log_softmax(-1): whatever h is, only a tensor has these */
+        bool normalises = name_is(method, mlen, "softmax") || name_is(method, mlen, "log_softmax");
+        if (fact_is_tensorish(&recv) || recv.obj == FO_TUPLE ||
+            (normalises && recv.obj == FO_NONE)) {
             const Transfer *t = find_transfer(TENSOR_OPS, method, mlen);
             if (t) {
                 Fact r = apply_tensor_op(in, call, t, recv, &a, 0);
@@ -1850,7 +1890,7 @@ static Fact eval_call(Interp *in, TSNode call) {
         const Transfer *t = numeric_root(f.qual) ? find_transfer(TENSOR_OPS, name, nlen) : NULL;
         if (t)
             return apply_tensor_op(in, call, t,
-                                   a.npos ? calls_output_tensor(a.posf[0]) : fact_unknown(), &a, 1);
+                                   a.npos ? output_operand(t, a.posf[0]) : fact_unknown(), &a, 1);
         t = find_transfer(OTHER_OPS, name, nlen);
         if (t) return apply_other_op(in, call, t, fact_unknown(), &a, f.qual);
         return fact_unknown();
@@ -1967,6 +2007,10 @@ Fact calls_output_logits(Fact out) {
     if (out.obj != FO_OUTPUT || (out.flags & FF_GENERATE)) return out;
     Fact logits = (out.flags & FF_NOTLM) ? fact_of(FK_RAW, 0, out.origin)
                                          : logits_3d(out.flags & FF_SEQ2SEQ, out.origin);
+    if (out.flags & FF_UNTYPED_IN) { /* fed no token ids: a layout nothing tells */
+        logits.ndim = -1;
+        logits.ax_last = AX_VOCAB;
+    }
     logits.flags |=
         out.flags & FF_WEAK; /* a model known by its name only: a convention, no proof */
     return calls_output_part(out, logits);
@@ -2019,6 +2063,8 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
         if (name_is(attr, len, "sequences"))
             return tensor(FK_IDS, 0, attr_node, 2, (AxisKind[]){AX_BATCH, AX_POS});
         if (name_is(attr, len, "values")) return obj;
+        if (len > 7 && !memcmp(attr + len - 7, "_logits", 7)) /* router_logits, start_logits */
+            return fact_of(FK_RAW, 0, attr_node);             /* raw, over experts or spans */
         return fact_unknown();
     case FO_ENCODING: {
         bool one = obj.op == ENCODING_ONE_TEXT;

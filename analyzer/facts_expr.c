@@ -821,10 +821,12 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
     Env saved = interp_scope_begin(in);
     TSNode body = parse_field(node, "body");
     uint32_t n = ts_node_named_child_count(node);
+    bool one_row = true; /* every clause iterates an axis of size 1 (x[None]): one element */
     for (uint32_t i = 0; i < n; i++) {
         TSNode c = ts_node_named_child(node, i);
         if (parse_is(c, "for_in_clause")) {
             Fact it = interp_eval(in, parse_field(c, "right"));
+            one_row &= it.ndim >= 1 && it.ax[0] == AX_ONE;
             Fact elem = calls_iterate(in, it);
             TSNode left = parse_field(c, "left");
             interp_bind(in, left, elem);
@@ -840,6 +842,8 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
         Fact enc = encoding_remade(in, node);
         if (enc.obj == FO_ENCODING || elem.obj != FO_NONE || !elem.kinds) return enc;
     }
+    /* [np.pad(x, (0, maxlen - len(x))) for x in batch] over a batch of one pads nothing */
+    if (one_row) elem.flags &= ~FF_PADDED;
     return interp_list_of(elem, node);
 }
 
