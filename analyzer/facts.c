@@ -358,21 +358,51 @@ static Fact accumulate(Interp *in, TSNode stmt, Fact cur, const char *op, Fact r
 }
 
 /* x[mask == 0] = 0.0, x[~m.bool()] = 0: the scores at the masked positions are overwritten. */
-static void mask_item_assigned(Interp *in, TSNode target) {
+/* Zero written over part of a score tensor: x[mask == 0] = 0 (a mask's positions), or
+ * x[i, n:] = 0.0 (a row's tail, in a loop over the rows): those positions no longer count. */
+static bool zeroes_positions(Interp *in, TSNode target, TSNode value) {
+    value = parse_unparen(value);
+    size_t len;
+    const char *t = parse_text(in->src, value, &len);
+    bool zero = (parse_is(value, "integer") || parse_is(value, "float")) && strspn(t, "0.") == len;
+    uint32_t n = ts_node_named_child_count(target);
+    for (uint32_t i = 1; zero && i < n; i++)
+        if (parse_is(ts_node_named_child(target, i), "slice")) return true;
+    return false;
+}
+
+static void mask_item_assigned(Interp *in, TSNode target, TSNode value) {
     target = parse_unparen(target);
-    if (!parse_is(target, "subscript") || ts_node_named_child_count(target) != 2) return;
+    if (!parse_is(target, "subscript")) return;
     TSNode container = parse_field(target, "value");
     if (!parse_is(container, "identifier") && !parse_is(container, "attribute")) return;
     bool found;
     Fact f = interp_lookup_key(in, container, &found);
     if (!found || !(f.kinds & (FK_SCORES | FK_LOSS))) return;
-    if (!(interp_eval(in, parse_field(target, "subscript")).kinds & FK_MASK)) return;
+    bool by_mask = ts_node_named_child_count(target) == 2 &&
+                   (interp_eval(in, parse_field(target, "subscript")).kinds & FK_MASK);
+    if (!by_mask && !zeroes_positions(in, target, value)) return;
     f.flags |= FF_MASKED;
     interp_bind(in, container, f);
 }
 
 static bool is_list_fact(const Fact *f) {
     return f->ndim >= 1 && (f->ax[0] == AX_STEP || f->ax[0] == AX_ITEM);
+}
+
+/* logits[i] = logits[i].log_softmax(-1), logits[:] = ...: log-probs written into raw logits
+ * make them (maybe, for the rows written) log-probs. */
+static void normalised_item_assigned(Interp *in, TSNode target, Fact value) {
+    target = parse_unparen(target);
+    if (!parse_is(target, "subscript") || !(value.kinds & FK_LOGPROB) || (value.kinds & FK_RAW))
+        return;
+    TSNode container = parse_field(target, "value");
+    if (!parse_is(container, "identifier") && !parse_is(container, "attribute")) return;
+    bool found;
+    Fact f = interp_lookup_key(in, container, &found);
+    if (!found || !(f.kinds & FK_RAW)) return;
+    f.kinds |= FK_LOGPROB;
+    interp_bind(in, container, f);
 }
 
 static void exec_augassign(Interp *in, TSNode stmt) {
@@ -390,7 +420,9 @@ static void exec_augassign(Interp *in, TSNode stmt) {
         interp_bind(in, left, grown);
         return;
     }
-    interp_bind(in, left, accumulate(in, stmt, cur, op, rhs));
+    Fact now = accumulate(in, stmt, cur, op, rhs);
+    interp_bind(in, left, now);
+    normalised_item_assigned(in, left, now); /* logits[i] -= logsumexp(logits[i]) */
 }
 
 /* The right operand of `seq = seq + other` adds elements rather than numbers. */
@@ -463,7 +495,8 @@ static void exec_assign(Interp *in, TSNode stmt) {
     if (in->frame->loop_depth > 0 && concatenates_onto(in, r, left)) value.flags |= FF_PREFIX;
     interp_bind(in, left, value);
     labels_item_assigned(in, left, value); /* labels[:, :n] = -100, losses[c] = loss */
-    mask_item_assigned(in, left);
+    mask_item_assigned(in, left, right);
+    normalised_item_assigned(in, left, value);
 }
 
 /* ---------- imports ---------- */

@@ -445,6 +445,17 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
 
 /* ---------- operators ---------- */
 
+/* [v] * n with v a literal integer: a run of v (its value in *fill). */
+static bool repeat_run(Interp *in, TSNode n, long *fill) {
+    n = parse_unparen(n);
+    if (!parse_is(n, "binary_operator") || !parse_text_eq(in->src, parse_field(n, "operator"), "*"))
+        return false;
+    TSNode list = parse_unparen(parse_field(n, "left"));
+    if (!parse_is(list, "list")) list = parse_unparen(parse_field(n, "right"));
+    return parse_is(list, "list") && ts_node_named_child_count(list) == 1 &&
+           interp_int_literal(in, ts_node_named_child(list, 0), fill);
+}
+
 /* [pad_id] * (n - len(x)) or [0] * k: a run of pads as long as some length (a literal count
  * and negative fills such as -100, which mask labels, are not). */
 static bool pad_run(Interp *in, TSNode n) {
@@ -475,6 +486,13 @@ static Fact eval_binop(Interp *in, TSNode node) {
     size_t oplen;
     const char *op = parse_text(in->src, parse_field(node, "operator"), &oplen);
     bool plus = oplen == 1 && op[0] == '+';
+    long fl, fr;
+    if (plus && repeat_run(in, left, &fl) && repeat_run(in, right, &fr) && fl + fr == 1 &&
+        fl * fr == 0) { /* [1] * len(e) + [0] * (L - len(e)): an attention mask by hand */
+        Fact m = fact_of(FK_MASK, FF_PADDED, node);
+        fact_set_axes(&m, 1, (AxisKind[]){AX_POS});
+        return m;
+    }
     bool pad_left = plus && pad_run(in, left), pad_right = plus && !pad_left && pad_run(in, right);
     if (pad_left || pad_right) {
         /* ids + [pad_id] * (max_len - len(ids)): the sequence, padded to a batch's length */
@@ -547,6 +565,9 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     }
     bool lscores = (l.kinds & (FK_SCORES | FK_LOSS)) != 0,
          rscores = (r.kinds & (FK_SCORES | FK_LOSS)) != 0;
+    /* 1 - is_pad: the complement of a mask is a mask */
+    if (c == '-' && (r.kinds & FK_MASK) && !(l.kinds & ~FK_NUM) && l.ndim == 0 && l.obj == FO_NONE)
+        return r;
     /* a mask multiplies scores, losses and normalisers alike: (lse * mask).sum(-1) */
     if (c == '*' && (l.kinds & FK_MASK) && (rscores || (r.kinds & FK_LOGZ))) {
         r.flags |= FF_MASKED | loop;
@@ -613,10 +634,12 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         f.flags |= loop;
         return f;
     }
+    long times;
     if (c == '*' && (l.kinds & FK_IDS) &&
         parse_is(parse_unparen(parse_field(node, "left")), "list") &&
-        ts_node_named_child_count(parse_unparen(parse_field(node, "left"))) == 1) {
-        /* [pad_id] * n: a run of padding */
+        ts_node_named_child_count(parse_unparen(parse_field(node, "left"))) == 1 &&
+        !interp_int_literal(in, parse_field(node, "right"), &times)) {
+        /* [pad_id] * n: a run of padding ([sep_id] * 2 is two separators) */
         l.flags |= FF_PADDED | loop;
         align_clear(&l);
         return l;
