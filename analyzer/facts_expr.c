@@ -199,6 +199,19 @@ static void align_subscript(Interp *in, Fact *r, const Fact *value, Index *ix, i
     }
 }
 
+/* x[k:] with k counted from the start: every position from k to the end. */
+static bool to_the_end(Interp *in, TSNode slice) {
+    TSNode parts[3];
+    parse_slice_parts(slice, parts);
+    if (ts_node_is_null(parts[0]) || !ts_node_is_null(parts[1]) || !ts_node_is_null(parts[2]))
+        return false;
+    TSNode start = parse_unparen(parts[0]);
+    long v;
+    if (interp_int_literal(in, start, &v)) return v >= 0;
+    return !(parse_is(start, "unary_operator") &&
+             parse_text_eq(in->src, parse_field(start, "operator"), "-"));
+}
+
 /* x[:, -1:], x[:, 3:4]: a slice one element wide keeps an axis of size 1. */
 static bool one_wide(Interp *in, TSNode slice) {
     if (!parse_is(slice, "slice")) return false;
@@ -282,8 +295,13 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
             if (positions) positions_kept = true;
             if (positions && drops_last && (value.kinds & FK_SCORES)) r.flags |= FF_SHIFTED;
             if (positions && drops_first && (value.kinds & FK_IDS)) r.flags |= FF_SHIFTED;
-            if (positions && partial && !drops_last && !drops_first) r.flags |= FF_SLICED;
-            if (positions && align_slice_restricts(in, parse_unparen(x->node)))
+            /* a slice keeps only some positions; but x[:, k:] of a padded batch still runs to
+             * the end of every row, past the pads of the shorter ones (x[:, -n:] counts from
+             * the end: a left-padded batch's continuations) */
+            bool restricts = (partial && !drops_last && !drops_first) ||
+                             align_slice_restricts(in, parse_unparen(x->node));
+            if (positions && restricts &&
+                !((value.flags & FF_PADDED) && to_the_end(in, parse_unparen(x->node))))
                 r.flags |= FF_SLICED;
             out_axes[out_n++] = one_wide(in, parse_unparen(x->node)) ? AX_ONE : axis;
             continue;

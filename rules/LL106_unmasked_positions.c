@@ -67,7 +67,8 @@ const Rule rule_LL106 = {
         "with no mask on the summed values, and a per-candidate mean over prompt +\n"
         "continuation positions. An attention-mask multiply, masked_fill, torch.where,\n"
         "-100 / ignore_index labels, boolean indexing, nanmean over NaN-filled pads or a\n"
-        "continuation slice (or a loop over its positions only) all count as masking; a\n"
+        "continuation slice (or a loop over its positions only) all count as masking, except\n"
+        "a slice x[:, k:] of a padded batch, which still runs past each short row's pads; a\n"
         "masked mean that still divides by the padded length ((lp * mask).mean(-1)) is\n"
         "flagged too.",
     .why =
