@@ -228,7 +228,6 @@ bool align_slice_restricts(Interp *in, TSNode slice) {
 }
 
 int align_delta(const Fact *scores, const Fact *ids) {
-    if ((scores->flags | ids->flags) & FF_SEQ2SEQ) return FACT_NO_ALIGN;
     /* Heads first: a gather reads the scores' first positions when the index is shorter. Tails
      * only when a head is unknown or counted from the end (x[-n:]): two heads counted from the
      * start with different bases may still be equal, and then unequal tails mean nothing. */

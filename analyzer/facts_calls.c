@@ -781,6 +781,15 @@ static Fact model_output(Interp *in, Fact model, const Args *a, TSNode node) {
         out.head = align_shift(input.head, 1);
         out.tail = align_shift(input.tail, 1);
     }
+    /* an encoder-decoder's decoder logits at t predict labels[t] (its decoder input is the
+     * labels shifted right), or decoder_input_ids[t + 1] */
+    int kd = kw_index(in, a, "decoder_input_ids");
+    if ((out.flags & FF_SEQ2SEQ) && !(out.flags & FF_NOTLM) && (k >= 0 || kd >= 0)) {
+        Fact target = k >= 0 ? a->kwf[k] : a->kwf[kd];
+        int by = k >= 0 ? 0 : 1;
+        out.head = align_shift(target.head, by);
+        out.tail = align_shift(target.tail, by);
+    }
     /* A causal LM known from its class (from_pretrained) given labels=y: Hugging Face's contract
      * says y lines up with input_ids (the model shifts them itself), so y is the input's positions
      * from here on, when nothing related the two before. */

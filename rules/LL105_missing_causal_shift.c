@@ -7,12 +7,22 @@ static void check(RuleContext *ctx) {
         const FactEvent *e = &ctx->facts->events.items[i];
         if (e->kind != EV_SELECT && e->kind != EV_LOSS) continue;
         if (e->delta == FACT_NO_ALIGN || e->delta == 0) continue;
-        if (!(e->in.kinds & FK_SCORES) || ((e->in.flags | e->in2.flags) & FF_SEQ2SEQ)) continue;
+        if (!(e->in.kinds & FK_SCORES)) continue;
+        bool seq2seq = ((e->in.flags | e->in2.flags) & FF_SEQ2SEQ) != 0;
+        if (seq2seq && e->delta != -1) continue;
         bool loss = e->kind == EV_LOSS;
         int row = facts_origin_row(ctx->facts, &e->in);
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (scores from line %d)", row);
-        if (e->delta == 1) {
+        if (seq2seq) {
+            rules_emit(ctx, e->node, NULL,
+                       "pair an encoder-decoder's logits[:, t] with labels[:, t], without a shift",
+                       "an encoder-decoder's decoder logits shifted against their labels%s: the "
+                       "decoder input is already the labels shifted right, so the logits at t "
+                       "predict labels[t], and shifting them pairs each position with the next "
+                       "label",
+                       where);
+        } else if (e->delta == 1) {
             rules_emit(
                 ctx, e->node, "no-causal-shift",
                 "pair logits[:, :-1] with ids[:, 1:] (the logits at t predict token t + 1), "
@@ -55,7 +65,8 @@ const Rule rule_LL105 = {
         "positions through slices ([:, :-1], [:, 1:], [:, -n:], x[i:i+T] / y[i+1:i+1+T]),\n"
         "loop indices (logits[:, t-1] with ids[:, t]), inputs truncated before the call\n"
         "((ctx + cont)[:-1]) and torch.roll; it stays silent where it cannot tell. It also flags\n"
-        "generate() scores shifted against the generated tokens (they are already aligned).",
+        "generate() scores shifted against the generated tokens, and an encoder-decoder's\n"
+        "decoder logits shifted against its labels (both are already aligned).",
     .why = "log Pr(y|x) = sum over t of log Pr(y_t | x, y_<t). A causal LM's output at position t\n"
            "is the distribution of the *next* token, t + 1. Gathering the logits at t at token t\n"
            "scores each token under a distribution that has already seen it: the model copies its\n"
