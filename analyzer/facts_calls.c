@@ -1256,8 +1256,8 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         r.head = align_node_pos(node, 'C');
         /* its first element, when known: arange(n) starts at 0 (an index from there picks
          * positions as x[s:] does, facts_align.c) */
-        int n = a->npos - off + 1; /* torch.arange(...) has off 1, x.arange never occurs */
-        Fact start = n >= 2 ? a->posf[off - 1] : fact_unknown();
+        int n = a->npos; /* torch.arange(end) or (start, end[, step]); no receiver among them */
+        Fact start = n >= 2 ? a->posf[0] : fact_unknown();
         if (n == 1 && kw_index(in, a, "start") < 0) {
             r.flags |= FF_CONST;
             r.num = 0;
