@@ -1411,13 +1411,24 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
         return d;
     }
     case OP_GENERATE: {
+        /* several sequences (a padded batch of prompts, num_return_sequences > 1) end at
+         * different steps: the finished ones are padded up to the longest */
+        unsigned padded = a->has_splat ? a->splat.flags & FF_PADDED : 0;
+        for (int i = 0; i < a->npos; i++)
+            padded |= a->posf[i].flags & FF_PADDED;
+        int ki = kw_index(in, a, "input_ids");
+        if (ki >= 0) padded |= a->kwf[ki].flags & FF_PADDED;
+        TSNode nrs = arg_node(in, a, "num_return_sequences", NULL, -1);
+        long k;
+        if (!ts_node_is_null(nrs) && !(interp_int_literal(in, nrs, &k) && k <= 1))
+            padded = FF_PADDED;
         Fact g;
         if (!kw_truthy(in, a, "return_dict_in_generate"))
-            g = tensor(FK_IDS, 0, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
+            g = tensor(FK_IDS, padded, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
         else
             /* renormalize_logits=True log-softmaxes the scores, as a beam search does */
             g = fact_object(FO_OUTPUT,
-                            FF_GENERATE | (recv.flags & FF_SEQ2SEQ) | beam_search(in, a) |
+                            FF_GENERATE | padded | (recv.flags & FF_SEQ2SEQ) | beam_search(in, a) |
                                 (kw_truthy(in, a, "renormalize_logits") ? FF_BEAM : 0),
                             node);
         align_fresh(&g, node); /* the sequences; .scores end where they end (calls_attribute) */
@@ -2070,7 +2081,8 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
         if (name_is(attr, len, "loss"))
             return fact_of(FK_LOSS, obj.flags & FF_LOSS_FLAGS, attr_node);
         if (name_is(attr, len, "sequences"))
-            return tensor(FK_IDS, 0, attr_node, 2, (AxisKind[]){AX_BATCH, AX_POS});
+            return tensor(FK_IDS, obj.flags & FF_PADDED, attr_node, 2,
+                          (AxisKind[]){AX_BATCH, AX_POS});
         if (name_is(attr, len, "values")) return obj;
         if (len > 7 && !memcmp(attr + len - 7, "_logits", 7)) /* router_logits, start_logits */
             return fact_of(FK_RAW, 0, attr_node);             /* raw, over experts or spans */

@@ -199,17 +199,26 @@ static void align_subscript(Interp *in, Fact *r, const Fact *value, Index *ix, i
     }
 }
 
-/* x[k:] with k counted from the start: every position from k to the end. */
+/* -n, -n - 1, -3: an index counted from the end (its leftmost term is negative). */
+static bool from_the_end(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    long v;
+    if (interp_int_literal(in, n, &v)) return v < 0;
+    if (parse_is(n, "unary_operator"))
+        return parse_text_eq(in->src, parse_field(n, "operator"), "-");
+    if (parse_is(n, "binary_operator")) return from_the_end(in, parse_field(n, "left"));
+    return false;
+}
+
+/* x[k:] (or x[k:-1], the causal shift) with k counted from the start: every position from k
+ * to the end. */
 static bool to_the_end(Interp *in, TSNode slice) {
     TSNode parts[3];
     parse_slice_parts(slice, parts);
-    if (ts_node_is_null(parts[0]) || !ts_node_is_null(parts[1]) || !ts_node_is_null(parts[2]))
-        return false;
-    TSNode start = parse_unparen(parts[0]);
     long v;
-    if (interp_int_literal(in, start, &v)) return v >= 0;
-    return !(parse_is(start, "unary_operator") &&
-             parse_text_eq(in->src, parse_field(start, "operator"), "-"));
+    bool open_end = ts_node_is_null(parts[1]) || (interp_int_literal(in, parts[1], &v) && v == -1);
+    if (ts_node_is_null(parts[0]) || !open_end || !ts_node_is_null(parts[2])) return false;
+    return !from_the_end(in, parts[0]);
 }
 
 /* x[:, -1:], x[:, 3:4]: a slice one element wide keeps an axis of size 1. */
@@ -297,12 +306,12 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
             if (positions && drops_first && (value.kinds & FK_IDS)) r.flags |= FF_SHIFTED;
             /* a slice keeps only some positions; but x[:, k:] of a padded batch still runs to
              * the end of every row, past the pads of the shorter ones (x[:, -n:] counts from
-             * the end: a left-padded batch's continuations) */
+             * the end: a left-padded batch's continuations; x[i, a_i:] is cut per row) */
             bool restricts = (partial && !drops_last && !drops_first) ||
                              align_slice_restricts(in, parse_unparen(x->node));
-            if (positions && restricts &&
-                !((value.flags & FF_PADDED) && to_the_end(in, parse_unparen(x->node))))
-                r.flags |= FF_SLICED;
+            bool past_pads = (value.flags & FF_PADDED) && !loop_indexed &&
+                             to_the_end(in, parse_unparen(x->node));
+            if (positions && restricts && !past_pads) r.flags |= FF_SLICED;
             out_axes[out_n++] = one_wide(in, parse_unparen(x->node)) ? AX_ONE : axis;
             continue;
         }
