@@ -88,10 +88,6 @@ bool interp_int_literal(Interp *in, TSNode n, long *value) {
     return *end == '\0';
 }
 
-uint16_t interp_last_event(Interp *in) {
-    return in->last_event;
-}
-
 void interp_cancel_aggregate(Interp *in, const Fact *sum) {
     if (sum->agg_event && sum->agg_event <= in->facts->events.len)
         in->facts->events.items[sum->agg_event - 1].cancelled = true;
@@ -358,6 +354,16 @@ static Fact accumulate(Interp *in, TSNode stmt, Fact cur, const char *op, Fact r
 }
 
 /* x[mask == 0] = 0.0, x[~m.bool()] = 0: the scores at the masked positions are overwritten. */
+bool interp_item_container(Interp *in, TSNode target, TSNode *container, Fact *fact) {
+    target = parse_unparen(target);
+    if (!parse_is(target, "subscript")) return false;
+    *container = parse_field(target, "value");
+    if (!parse_is(*container, "identifier") && !parse_is(*container, "attribute")) return false;
+    bool found;
+    *fact = interp_lookup_key(in, *container, &found);
+    return found;
+}
+
 /* Zero written over part of a score tensor: x[mask == 0] = 0 (a mask's positions), or
  * x[i, n:] = 0.0 (a row's tail, in a loop over the rows): those positions no longer count. */
 static bool zeroes_positions(Interp *in, TSNode target, TSNode value) {
@@ -372,13 +378,11 @@ static bool zeroes_positions(Interp *in, TSNode target, TSNode value) {
 }
 
 static void mask_item_assigned(Interp *in, TSNode target, TSNode value) {
+    TSNode container;
+    Fact f;
+    if (!interp_item_container(in, target, &container, &f) || !(f.kinds & (FK_SCORES | FK_LOSS)))
+        return;
     target = parse_unparen(target);
-    if (!parse_is(target, "subscript")) return;
-    TSNode container = parse_field(target, "value");
-    if (!parse_is(container, "identifier") && !parse_is(container, "attribute")) return;
-    bool found;
-    Fact f = interp_lookup_key(in, container, &found);
-    if (!found || !(f.kinds & (FK_SCORES | FK_LOSS))) return;
     bool by_mask = ts_node_named_child_count(target) == 2 &&
                    (interp_eval(in, parse_field(target, "subscript")).kinds & FK_MASK);
     if (!by_mask && !zeroes_positions(in, target, value)) return;
@@ -393,14 +397,11 @@ static bool is_list_fact(const Fact *f) {
 /* logits[i] = logits[i].log_softmax(-1), logits[:] = ...: log-probs written into raw logits
  * make them (maybe, for the rows written) log-probs. */
 static void normalised_item_assigned(Interp *in, TSNode target, Fact value) {
-    target = parse_unparen(target);
-    if (!parse_is(target, "subscript") || !(value.kinds & FK_LOGPROB) || (value.kinds & FK_RAW))
+    TSNode container;
+    Fact f;
+    if (!(value.kinds & FK_LOGPROB) || (value.kinds & FK_RAW) ||
+        !interp_item_container(in, target, &container, &f) || !(f.kinds & FK_RAW))
         return;
-    TSNode container = parse_field(target, "value");
-    if (!parse_is(container, "identifier") && !parse_is(container, "attribute")) return;
-    bool found;
-    Fact f = interp_lookup_key(in, container, &found);
-    if (!found || !(f.kinds & FK_RAW)) return;
     f.kinds |= FK_LOGPROB;
     interp_bind(in, container, f);
 }
@@ -707,16 +708,10 @@ static void exec_stmt(Interp *in, TSNode s) {
                 if (parse_is(ts_node_named_child(c, j), "block"))
                     exec_block(in, ts_node_named_child(c, j));
         }
-    } else if (!strcmp(type, "function_definition")) {
-        size_t len;
+    } else if (!strcmp(type, "function_definition") || !strcmp(type, "class_definition")) {
+        size_t len; /* def f / class C: the name holds the function or the class */
         const char *name = parse_text(in->src, parse_field(s, "name"), &len);
-        Fact f = fact_object(FO_FUNC, 0, s);
-        f.def = s;
-        env_set(in, name, len, f);
-    } else if (!strcmp(type, "class_definition")) {
-        size_t len;
-        const char *name = parse_text(in->src, parse_field(s, "name"), &len);
-        Fact f = fact_object(FO_CLASS, 0, s);
+        Fact f = fact_object(type[0] == 'c' ? FO_CLASS : FO_FUNC, 0, s);
         f.def = s;
         env_set(in, name, len, f);
     } else if (!strcmp(type, "decorated_definition")) {
@@ -904,14 +899,13 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
  * analysis of a file. */
 typedef Array(TSNode) NodeList;
 
-/* @staticmethod among a decorated definition's decorators. */
-static bool static_decorated(Interp *in, TSNode decorated) {
+bool interp_decorated_with(Interp *in, TSNode decorated, const char *name) {
+    size_t n = strlen(name);
     for (uint32_t i = 0; i < ts_node_named_child_count(decorated); i++) {
         TSNode d = ts_node_named_child(decorated, i);
         size_t len;
         const char *t = parse_text(in->src, d, &len);
-        if (parse_is(d, "decorator") && len >= 13 && !memcmp(t + len - 12, "staticmethod", 12))
-            return true;
+        if (parse_is(d, "decorator") && len > n && !memcmp(t + len - n, name, n)) return true;
     }
     return false;
 }
@@ -940,7 +934,8 @@ static void collect_functions(Interp *in, TSNode n, int depth, NodeList *callees
         inner_cls = n;
     } else if (parse_is(n, "block") || parse_is(n, "decorated_definition")) {
         inner_cls = cls; /* a class body, or a decorated method in it */
-        inner_static = parse_is(n, "decorated_definition") && static_decorated(in, n);
+        inner_static =
+            parse_is(n, "decorated_definition") && interp_decorated_with(in, n, "staticmethod");
     }
     ParseKids k;
     parse_kids_begin(&k, n);

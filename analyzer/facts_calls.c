@@ -487,7 +487,7 @@ static Fact reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op
                         : op == OP_CUMSUM ? AGG_CUMSUM
                                           : AGG_SUM,
                         node, x, fact_unknown(), axis);
-        if (op != OP_PROD && op != OP_CUMPROD) r.agg_event = interp_last_event(in);
+        if (op != OP_PROD && op != OP_CUMPROD) r.agg_event = in->last_event;
         r.flags = (r.flags | FF_AGGREGATED) & ~(FF_STEPVAR | FF_LOOPVAR);
         if (op == OP_CUMSUM || op == OP_CUMPROD) return r;
     } else if (axis == AX_VOCAB) {
@@ -1949,15 +1949,8 @@ static Fact stepwise_scores(TSNode origin, bool log_probs) {
 /* A method decorated @property (or @cached_property): reading the attribute calls it. */
 static bool is_property(Interp *in, TSNode def) {
     TSNode decorated = ts_node_is_null(def) ? def : ts_node_parent(def);
-    if (ts_node_is_null(decorated) || !parse_is(decorated, "decorated_definition")) return false;
-    for (uint32_t i = 0; i < ts_node_named_child_count(decorated); i++) {
-        TSNode d = ts_node_named_child(decorated, i);
-        size_t len;
-        const char *t = parse_text(in->src, d, &len);
-        if (parse_is(d, "decorator") && len >= 9 && !memcmp(t + len - 8, "property", 8))
-            return true;
-    }
-    return false;
+    return !ts_node_is_null(decorated) && parse_is(decorated, "decorated_definition") &&
+           interp_decorated_with(in, decorated, "property");
 }
 
 /* `NAME = 1` in the body of a class of the file: the integer Cls.NAME and obj.NAME read (a dim

@@ -472,34 +472,34 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
 
 /* ---------- operators ---------- */
 
-/* [v] * n with v a literal integer: a run of v (its value in *fill). */
-static bool repeat_run(Interp *in, TSNode n, long *fill) {
+/* [fill] * count (or count * [fill]): a list of one value repeated. */
+static bool list_repeat(Interp *in, TSNode n, TSNode *fill, TSNode *count) {
     n = parse_unparen(n);
     if (!parse_is(n, "binary_operator") || !parse_text_eq(in->src, parse_field(n, "operator"), "*"))
         return false;
     TSNode list = parse_unparen(parse_field(n, "left"));
-    if (!parse_is(list, "list")) list = parse_unparen(parse_field(n, "right"));
-    return parse_is(list, "list") && ts_node_named_child_count(list) == 1 &&
-           interp_int_literal(in, ts_node_named_child(list, 0), fill);
+    *count = parse_field(n, "right");
+    if (!parse_is(list, "list")) {
+        list = parse_unparen(*count);
+        *count = parse_field(n, "left");
+    }
+    if (!parse_is(list, "list") || ts_node_named_child_count(list) != 1) return false;
+    *fill = ts_node_named_child(list, 0);
+    return true;
+}
+
+/* [v] * n with v a literal integer: a run of v (its value in *value). */
+static bool repeat_run(Interp *in, TSNode n, long *value) {
+    TSNode fill, count;
+    return list_repeat(in, n, &fill, &count) && interp_int_literal(in, fill, value);
 }
 
 /* [pad_id] * (n - len(x)) or [0] * k: a run of pads as long as some length (a literal count
  * and negative fills such as -100, which mask labels, are not). */
 static bool pad_run(Interp *in, TSNode n) {
-    n = parse_unparen(n);
-    if (!parse_is(n, "binary_operator") || !parse_text_eq(in->src, parse_field(n, "operator"), "*"))
-        return false;
-    TSNode list = parse_unparen(parse_field(n, "left")), count = parse_field(n, "right");
-    if (!parse_is(list, "list")) {
-        TSNode t = list;
-        list = parse_unparen(count);
-        count = t;
-    }
+    TSNode fill, count;
     long v;
-    if (!parse_is(list, "list") || ts_node_named_child_count(list) != 1 ||
-        interp_int_literal(in, count, &v))
-        return false;
-    TSNode fill = ts_node_named_child(list, 0);
+    if (!list_repeat(in, n, &fill, &count) || interp_int_literal(in, count, &v)) return false;
     if (interp_int_literal(in, fill, &v)) return v >= 0;
     if (!parse_is(fill, "identifier") && !parse_is(fill, "attribute")) return false;
     Fact f = interp_eval(in, fill); /* a name: reading it again has no effect */

@@ -101,7 +101,8 @@ typedef struct Interp {
     struct Budget *budget; /* steps, time and depth bounds of this file (bounds.h) */
     unsigned call_loopvar; /* FF_LOOPVAR of the arguments of the call being evaluated */
     bool call_transfer;    /* the call being evaluated is a library transfer (table row) */
-    uint16_t last_event;   /* 1 + the index of the event last emitted (or matched), 0: none */
+    uint16_t last_event;   /* 1 + the index of the event last emitted, or of the equal one it
+                              matched (Fact.agg_event); 0: none or too many to number */
     Fact built_self;       /* self as the last method run with one left it (its fields) */
 } Interp;
 
@@ -137,9 +138,12 @@ void interp_bind(Interp *in, TSNode target, Fact f);
 void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fact b,
                  AxisKind axis);
 bool interp_int_literal(Interp *in, TSNode n, long *value);
-/* Fact.agg_event of the event just emitted, or of the equal one it matched (0 when there are
- * too many to number). */
-uint16_t interp_last_event(Interp *in);
+/* A decorator of this decorated definition whose text ends with name (@staticmethod,
+ * @functools.cached_property). */
+bool interp_decorated_with(Interp *in, TSNode decorated, const char *name);
+/* x[k] = v: the container x (a name or an attribute) and what it holds; false when x is
+ * something else or not bound. */
+bool interp_item_container(Interp *in, TSNode target, TSNode *container, Fact *fact);
 /* Marks the aggregate a value is the sum of as no score (FactEvent.cancelled). */
 void interp_cancel_aggregate(Interp *in, const Fact *sum);
 bool interp_text_eq(Interp *in, TSNode n, const char *s);

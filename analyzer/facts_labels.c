@@ -74,13 +74,10 @@ static bool mean_loss(const Fact *f);
  * A loss into a container of nothing else (losses[choice] = out.loss): the container holds
  * losses, so min(losses, key=losses.get) ranks them. */
 void labels_item_assigned(Interp *in, TSNode target, Fact v) {
+    TSNode container;
+    Fact f;
+    if (!interp_item_container(in, target, &container, &f)) return;
     target = parse_unparen(target);
-    if (!parse_is(target, "subscript")) return;
-    TSNode container = parse_field(target, "value");
-    if (!parse_is(container, "identifier") && !parse_is(container, "attribute")) return;
-    bool found;
-    Fact f = interp_lookup_key(in, container, &found);
-    if (!found) return;
     TSNode key = parse_field(target, "subscript");
     if (f.obj == FO_ENCODING && parse_is(key, "string") && ts_node_named_child_count(target) == 2) {
         size_t len;
