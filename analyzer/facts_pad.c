@@ -110,6 +110,10 @@ static void store(Fact *f, PadVal v) {
 
 void pad_join(Fact *r, const Fact *a, const Fact *b) {
     PadVal x = of_fact(a), y = of_fact(b);
+    /* a buffer of pads before and after rows were copied into it (in a loop): the copies say
+     * where its pads are */
+    if (a->fill && a->fill == b->fill && x.what == PW_IDS && y.what == PW_IDS)
+        x.pad = y.pad = x.pad | y.pad;
     store(r, memcmp(&x, &y, sizeof x) ? val(PW_NONE, 0, 0, 0) : x);
     r->fill = a->fill == b->fill ? a->fill : 0;
     r->fill_end = a->fill_end == b->fill_end ? a->fill_end : 0;
@@ -563,13 +567,15 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     PadVal argv[4];
     for (int i = 0; i < a.npos; i++)
         argv[i] = take(in, a.pos[i]);
-    regions_call(in, n, name, len, r);
+    regions_call(in, n, name, len, r); /* a buffer of pads (its side comes with its rows) */
+    if (r->fill && r->pad_what == PW_IDS) return of_fact(r);
     if (user_call(in, fn)) return of_fact(r);
     if (r->obj == FO_TOKENIZER) {
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
         return side ? val(PW_TOKENIZER, side, 0, 0) : val(PW_NONE, 0, 0, 0);
     }
     if (r->obj == FO_ENCODING) {
+        if (recv.what == PW_ENCODING) return recv; /* enc.to(device) */
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
         if (!side) side = tokenizer_side(in, fn, recv);
         return side && (r->flags & FF_PADDED) ? val(PW_ENCODING, side, 0, 0) : val(PW_NONE, 0, 0, 0);

@@ -81,7 +81,7 @@ void regions_call(Interp *in, TSNode call, const char *name, size_t len, Fact *r
         r->fill_end = 0;
         /* a batch of pads that rows are copied into (facts_calls.c): which side they pad on
          * comes with the copies (regions_assigned) */
-        if ((r->flags & FF_PADDED) && !r->pad_what) r->pad_what = PW_IDS, r->pad_nd = 2;
+        if (r->flags & FF_PADDED) r->pad = 0, r->pad_what = PW_IDS, r->pad_nd = 2, r->pad_c = 0;
     } else if (name_is(name, len, "CrossEntropyLoss") || name_is(name, len, "NLLLoss")) {
         TSNode ignore = kwarg(in, call, "ignore_index");
         r->fill = ts_node_is_null(ignore) ? default_ignore() : regions_key(in, ignore);
