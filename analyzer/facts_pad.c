@@ -331,14 +331,23 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
     size_t klen;
     const char *key = interp_string_key(in, ix[0], &klen);
     long lit;
+    bool index_only = false;
     switch ((PadWhat)v.what) {
     case PW_ENCODING:
         if (key && name_eq(key, klen, "input_ids")) return val(PW_IDS, v.pad, 2, 0);
         if (key && name_eq(key, klen, "attention_mask")) return val(PW_REALMASK, v.pad, 2, 0);
         return val(PW_NONE, 0, 0, 0);
-    case PW_OUTPUT: /* out[0]: the logits (or a bare model's hidden states), unless a loss */
-        if (v.nd && int_lit(in, ix[0], &lit) && lit == 0 && !(r->kinds & FK_LOSS))
-            return val(PW_VALUES, v.pad, v.nd == 2 ? 0 : 3, 0);
+    case PW_OUTPUT:
+        /* out[:, k]: an output used as a tensor, its logits (a value model's values); a
+         * classifier's are [batch, classes], so only an index of positions reads positions */
+        if (v.nd && nix >= 2) {
+            index_only = v.nd != 3;
+            v = val(PW_VALUES, v.pad, v.nd == 3 ? 3 : 0, 0);
+            break;
+        }
+        /* out[0]: the logits (or a bare model's hidden states), unless a loss */
+        if (v.nd == 3 && int_lit(in, ix[0], &lit) && lit == 0 && !(r->kinds & FK_LOSS))
+            return val(PW_VALUES, v.pad, 3, 0);
         return val(PW_NONE, 0, 0, 0);
     case PW_LAYERS:
         return parse_is(parse_unparen(ix[0]), "slice") ? v : val(PW_VALUES, v.pad, 3, 0);
@@ -360,6 +369,8 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
     if (nix <= at || (!row && !all_rows(in, ix[0], ixv[0]))) return val(PW_NONE, 0, 0, 0);
     TSNode pos = parse_unparen(ix[at]);
     if (parse_is(pos, "ellipsis")) return val(PW_NONE, 0, 0, 0);
+    if (index_only && ixv[at].what != PW_COUNT && ixv[at].what != PW_FIRSTPAD)
+        return val(PW_NONE, 0, 0, 0);
     if (parse_is(pos, "slice")) {
         TSNode parts[3];
         parse_slice_parts(pos, parts);
