@@ -227,8 +227,8 @@ static bool pad_id_name(Interp *in, TSNode n) {
     n = parse_unparen(n);
     if (parse_is(n, "attribute")) n = parse_field(n, "attribute");
     if (!parse_is(n, "identifier")) return false;
-    static const char *const names[] = {"pad_token_id", "pad_id", "pad_idx", "pad_token_idx",
-                                        "padding_idx", "pad_index", NULL};
+    static const char *const names[] = {"pad_token_id", "pad_id",    "pad_idx", "pad_token_idx",
+                                        "padding_idx",  "pad_index", NULL};
     size_t len;
     const char *s = parse_text(in->src, n, &len);
     return name_in(s, len, names);
@@ -513,6 +513,17 @@ static uint8_t tokenizer_side(Interp *in, TSNode fn, PadVal recv) {
     return found && t.pad_what == PW_TOKENIZER ? t.pad : 0;
 }
 
+/* The side of a tokenizer handed to the call (a collator's or a DataLoader's collate_fn). */
+static uint8_t tokenizer_arg(Interp *in, const CallArgs *a, const PadVal *argv) {
+    for (int i = 0; i < a->npos; i++)
+        if (argv[i].what == PW_TOKENIZER) return argv[i].pad;
+    for (int i = 0; i < a->nkw; i++) {
+        PadVal v = take(in, a->kw_val[i]);
+        if (v.what == PW_TOKENIZER) return v.pad;
+    }
+    return 0;
+}
+
 /* A model's input: input_ids=, the first argument, or **batch. */
 static PadVal model_input(Interp *in, const CallArgs *a, PadVal *argv) {
     TSNode ids = kw(in, a, "input_ids");
@@ -523,13 +534,12 @@ static PadVal model_input(Interp *in, const CallArgs *a, PadVal *argv) {
 }
 
 static const char *const CARRIERS[] = {
-    "to",         "float", "double",  "half",     "bfloat16", "long",     "int",
-    "cpu",        "cuda",  "detach",  "clone",    "contiguous", "type",   "type_as",
-    "tensor",     "as_tensor", "LongTensor", "IntTensor", "from_numpy", "numpy", "array",
-    "asarray",    "stack", "items",   NULL};
-static const char *const INDEX_CARRIERS[] = {"unsqueeze", "view", "reshape", "expand",
-                                             "expand_as", "repeat", "flatten", "squeeze",
-                                             NULL};
+    "to",      "float",     "double",     "half",      "bfloat16",   "long",  "int",
+    "cpu",     "cuda",      "detach",     "clone",     "contiguous", "type",  "type_as",
+    "tensor",  "as_tensor", "LongTensor", "IntTensor", "from_numpy", "numpy", "array",
+    "asarray", "stack",     "items",      NULL};
+static const char *const INDEX_CARRIERS[] = {
+    "unsqueeze", "view", "reshape", "expand", "expand_as", "repeat", "flatten", "squeeze", NULL};
 
 /* What method `name` of x (first = 0), or library function `name` of x given first (first =
  * 1), makes of it; a gather along the positions is a read. */
@@ -543,7 +553,8 @@ static PadVal tensor_op(Interp *in, TSNode node, const char *name, size_t len, P
         (a->npos <= first || (dim_arg(in, a, first, &d) && (d == -1 || d == 2))))
         return val(PW_VALUES, x.pad, 2, 0);
     if ((x.what == PW_REALMASK || x.what == PW_PADMASK) && name_eq(name, len, "bool")) return x;
-    if (x.what == PW_REALMASK && (name_eq(name, len, "sum") || name_eq(name, len, "count_nonzero")) &&
+    if (x.what == PW_REALMASK &&
+        (name_eq(name, len, "sum") || name_eq(name, len, "count_nonzero")) &&
         dim_arg(in, a, first, &d) && along_positions(x, d))
         return val(PW_COUNT, x.pad, 0, 0);
     if (x.what == PW_PADMASK && name_eq(name, len, "argmax") && dim_arg(in, a, first, &d) &&
@@ -559,7 +570,9 @@ static PadVal tensor_op(Interp *in, TSNode node, const char *name, size_t len, P
         (gather || name_eq(name, len, "take_along_dim"))) {
         int ipos = gather ? first + 1 : first;
         TSNode ixn = kw(in, a, "index");
-        PadVal ix = !ts_node_is_null(ixn) ? take(in, ixn) : ipos < a->npos ? argv[ipos] : val(0, 0, 0, 0);
+        PadVal ix = !ts_node_is_null(ixn) ? take(in, ixn)
+                    : ipos < a->npos      ? argv[ipos]
+                                          : val(0, 0, 0, 0);
         bool dim_ok = gather ? dim_arg(in, a, first, &d) : dim_arg(in, a, first + 1, &d);
         if (dim_ok && (d == 1 || (d == -1 && x.nd == 2)))
             emit_read(in, node, r, verdict(in, (TSNode){0}, ix, x.pad));
@@ -589,7 +602,14 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         if (recv.what == PW_ENCODING) return recv; /* enc.to(device) */
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
         if (!side) side = tokenizer_side(in, fn, recv);
-        return side && (r->flags & FF_PADDED) ? val(PW_ENCODING, side, 0, 0) : val(PW_NONE, 0, 0, 0);
+        if (!side) side = tokenizer_arg(in, &a, argv); /* DataLoader(ds, collate_fn=...) */
+        return side && (r->flags & FF_PADDED) ? val(PW_ENCODING, side, 0, 0)
+                                              : val(PW_NONE, 0, 0, 0);
+    }
+    if (r->obj == FO_CALLABLE && !strncmp(name, "DataCollator", len < 12 ? len : 12)) {
+        /* DataCollatorWithPadding(tokenizer): it pads as the tokenizer does */
+        uint8_t side = tokenizer_arg(in, &a, argv);
+        return side ? val(PW_TOKENIZER, side, 0, 0) : val(PW_NONE, 0, 0, 0);
     }
     if (name_eq(name, len, "generate")) {
         PadVal input = model_input(in, &a, argv);
@@ -608,7 +628,8 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     if (name_eq(name, len, "pad_sequence")) {
         long bf;
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
-        if (!int_lit(in, kw(in, &a, "batch_first"), &bf) && !text_is(in, kw(in, &a, "batch_first"), "True"))
+        if (!int_lit(in, kw(in, &a, "batch_first"), &bf) &&
+            !text_is(in, kw(in, &a, "batch_first"), "True"))
             return val(PW_NONE, 0, 0, 0);
         uint8_t w = (r->kinds & FK_MASK) ? PW_REALMASK : PW_IDS;
         return val(w, side ? side : PAD_END, 2, 0);
@@ -651,7 +672,7 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
         v = take(in, ts_node_named_child(n, ts_node_named_child_count(n) - 1));
     else if (!strcmp(type, "unary_operator") && text_is(in, parse_field(n, "operator"), "~")) {
         PadVal m = take(in, parse_field(n, "argument"));
-        v = m.what == PW_REALMASK   ? val(PW_PADMASK, m.pad, m.nd, 0)
+        v = m.what == PW_REALMASK  ? val(PW_PADMASK, m.pad, m.nd, 0)
             : m.what == PW_PADMASK ? val(PW_REALMASK, m.pad, m.nd, 0)
                                    : val(PW_NONE, 0, 0, 0);
     } else if (!strcmp(type, "list_comprehension") || !strcmp(type, "generator_expression"))
@@ -659,7 +680,8 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
     else if (!strcmp(type, "dictionary_comprehension") && r->obj == FO_ENCODING) {
         /* {k: v.to(dev) for k, v in enc.items()}: the same batch */
         TSNode clause = ts_node_named_child(n, 1);
-        v = parse_is(clause, "for_in_clause") ? take(in, parse_field(clause, "right")) : val(0, 0, 0, 0);
+        v = parse_is(clause, "for_in_clause") ? take(in, parse_field(clause, "right"))
+                                              : val(0, 0, 0, 0);
     } else
         v = of_fact(r);
     store(r, v);

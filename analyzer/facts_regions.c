@@ -192,7 +192,8 @@ static bool loss_call(Interp *in, TSNode call, TSNode *target, uint32_t *ignore)
     TSNode fn = parse_field(call, "function");
     TSNode last = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
     if (!parse_is(last, "identifier")) return false;
-    bool fn_form = interp_text_eq(in, last, "cross_entropy") || interp_text_eq(in, last, "nll_loss");
+    bool fn_form =
+        interp_text_eq(in, last, "cross_entropy") || interp_text_eq(in, last, "nll_loss");
     if (fn_form) {
         TSNode ig = kwarg(in, call, "ignore_index");
         *ignore = ts_node_is_null(ig) ? default_ignore() : regions_key(in, ig);
@@ -297,7 +298,8 @@ static uint32_t loop_variable(Interp *in, TSNode stmt, TSNode body, uint32_t *st
     uint32_t var = 0;
     for (TSNode st; parse_kids_next(&k, &st);) {
         TSNode aug = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
-        if (!parse_is(aug, "augmented_assignment") || !parse_is(parse_field(aug, "left"), "identifier") ||
+        if (!parse_is(aug, "augmented_assignment") ||
+            !parse_is(parse_field(aug, "left"), "identifier") ||
             !interp_text_eq(in, parse_field(aug, "operator"), "+="))
             continue;
         const char *t = parse_text(in->src, parse_field(aug, "left"), &len);
@@ -321,7 +323,8 @@ void regions_loop(Interp *in, TSNode body) {
         Fact buf = interp_lookup_key(in, container, &found);
         if (!found || !buf.fill || buf.fill != r->lo.base) continue; /* the fill is not ignored */
         /* filled before the loop: all of it, or the prefix the loop runs over */
-        if (buf.fill_cov == REG_FULL || (buf.fill_cov == REG_PREFIX && stop && buf.fill_end == stop))
+        if (buf.fill_cov == REG_FULL ||
+            (buf.fill_cov == REG_PREFIX && stop && buf.fill_end == stop))
             continue;
         bool before = false, after = false;
         for (size_t j = 0; j < acc.len; j++) {
