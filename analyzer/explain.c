@@ -547,6 +547,21 @@ static void explain_shift(FILE *out, const VerifyResult *res, ExplainStrs *s) {
 
 /* ---- LL106 ---- */
 
+/* The first candidate the recipe padded (-1: none), its pad positions and their log-probs. */
+static int first_padded(const VerifyResult *res, int *npad, double *padsum) {
+    *npad = 0;
+    *padsum = 0;
+    for (int i = 0; i < res->n; i++) {
+        for (int j = 0; j < res->cands[i].n_steps; j++)
+            if (res->cands[i].steps[j].role == VERIFY_ROLE_PAD) {
+                ++*npad;
+                *padsum += res->cands[i].steps[j].log_prob;
+            }
+        if (*npad) return i;
+    }
+    return -1;
+}
+
 static int baseline_pick(const VerifyResult *res) {
     const VerifyRecipe *b =
         res->recipe->baseline ? verify_recipe_find(res->recipe->baseline) : NULL;
@@ -562,15 +577,9 @@ static void explain_unmasked(FILE *out, const VerifyResult *res, ExplainStrs *s)
     int p = res->script_rank[0], c = res->correct_rank[0];
     fprintf(out, "Why:\n");
     if (res->recipe->mask == VERIFY_MASK_WITH_PADDING) {
-        int who = -1, npad = 0;
-        double padsum = 0;
-        for (int i = 0; i < res->n && who < 0; i++)
-            for (int j = 0; j < res->cands[i].n_steps; j++)
-                if (res->cands[i].steps[j].role == VERIFY_ROLE_PAD) {
-                    who = i;
-                    npad++;
-                    padsum += res->cands[i].steps[j].log_prob;
-                }
+        int npad;
+        double padsum;
+        int who = first_padded(res, &npad, &padsum);
         para(out, "", "",
              "log Pr(y|x) sums over the candidate's own tokens. In a right-padded batch, the "
              "shorter candidates get pad positions; without the attention mask (or labels = -100) "
@@ -719,15 +728,9 @@ static void explain_unstable(FILE *out, const VerifyResult *res, ExplainStrs *s)
 
 static void explain_pad_read(FILE *out, const VerifyResult *res, ExplainStrs *s) {
     const VerifyTable *t = res->table;
-    int p = res->script_rank[0], c = res->correct_rank[0], who = -1, npad = 0;
-    double padsum = 0;
-    for (int i = 0; i < res->n && who < 0; i++)
-        for (int j = 0; j < res->cands[i].n_steps; j++)
-            if (res->cands[i].steps[j].role == VERIFY_ROLE_PAD) {
-                who = i;
-                npad++;
-                padsum += res->cands[i].steps[j].log_prob;
-            }
+    int p = res->script_rank[0], c = res->correct_rank[0], npad;
+    double padsum;
+    int who = first_padded(res, &npad, &padsum);
     fprintf(out, "Why:\n");
     para(out, "", "",
          "A value head scores a sequence by its output at one position, the last real token. "
