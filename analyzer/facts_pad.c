@@ -93,7 +93,8 @@ void pad_free(Interp *in) {
 
 /* ---------- values ---------- */
 
-static PadVal val(uint8_t what, uint8_t pad, int nd, int c) {
+static PadVal val(uint8_t what, uint8_t pad, int nd, long c) {
+    c = c < -100 ? -100 : c > 100 ? 100 : c; /* an offset that far is as good as any */
     return (PadVal){pad, what, (int8_t)nd, (int8_t)c};
 }
 
@@ -452,10 +453,15 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
     TSNode op = parse_field(n, "operator");
     long k, e;
     bool plus = text_is(in, op, "+"), minus = text_is(in, op, "-");
-    if ((plus || minus) && (a.what == PW_COUNT || a.what == PW_FIRSTPAD) && int_lit(in, rn, &k))
+    /* count - 1, 1 + first_pad: the index moves (offsets clamped: no overflow) */
+    if ((plus || minus) && (a.what == PW_COUNT || a.what == PW_FIRSTPAD) && int_lit(in, rn, &k)) {
+        k = k < -1000 ? -1000 : k > 1000 ? 1000 : k;
         return val(a.what, a.pad, a.nd, a.c + (plus ? k : -k));
-    if (plus && (b.what == PW_COUNT || b.what == PW_FIRSTPAD) && int_lit(in, ln, &k))
+    }
+    if (plus && (b.what == PW_COUNT || b.what == PW_FIRSTPAD) && int_lit(in, ln, &k)) {
+        k = k < -1000 ? -1000 : k > 1000 ? 1000 : k;
         return val(b.what, b.pad, b.nd, b.c + k);
+    }
     if (text_is(in, op, "%") && (a.what == PW_COUNT || a.what == PW_FIRSTPAD)) return a;
     if (minus && int_lit(in, ln, &k) && k == 1 && (b.what == PW_REALMASK || b.what == PW_PADMASK))
         return val(b.what == PW_REALMASK ? PW_PADMASK : PW_REALMASK, b.pad, b.nd, 0);
@@ -606,7 +612,7 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         return side && (r->flags & FF_PADDED) ? val(PW_ENCODING, side, 0, 0)
                                               : val(PW_NONE, 0, 0, 0);
     }
-    if (r->obj == FO_CALLABLE && !strncmp(name, "DataCollator", len < 12 ? len : 12)) {
+    if (r->obj == FO_CALLABLE && len >= 12 && !memcmp(name, "DataCollator", 12)) {
         /* DataCollatorWithPadding(tokenizer): it pads as the tokenizer does */
         uint8_t side = tokenizer_arg(in, &a, argv);
         return side ? val(PW_TOKENIZER, side, 0, 0) : val(PW_NONE, 0, 0, 0);
