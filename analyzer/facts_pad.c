@@ -237,9 +237,28 @@ static bool pad_id_name(Interp *in, TSNode n) {
 
 /* ---------- reads at positions (the sink) ---------- */
 
+/* Does the text contain the word (ASCII case ignored, blanks skipped in the text)? */
+static bool text_has(const char *t, size_t len, const char *w) {
+    size_t wl = strlen(w);
+    for (size_t i = 0; i < len; i++) {
+        size_t j = 0, k = i;
+        while (j < wl && k < len) {
+            if (t[k] == ' ' || t[k] == '\t' || t[k] == '\n') {
+                k++;
+                continue;
+            }
+            if (tolower((unsigned char)t[k]) != w[j]) break;
+            j++, k++;
+        }
+        if (j == wl) return true;
+    }
+    return false;
+}
+
 /* Inside a branch that tests the padding (`if tokenizer.padding_side == "left":`,
  * `if attention_mask[:, -1].all():`): the code handles both sides; no claim is made. */
 static bool guarded(Interp *in, TSNode n) {
+    static const char *const tests[] = {"pad", "left", "right", "[:,-1]", "[:,0]", NULL};
     for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
         if (parse_is(p, "function_definition") || parse_is(p, "class_definition")) break;
         TSNode cond = {0};
@@ -248,23 +267,13 @@ static bool guarded(Interp *in, TSNode n) {
             cond = parse_field(p, "condition");
         else if (parse_is(p, "conditional_expression"))
             cond = ts_node_named_child(p, 1);
-        else if (parse_is(p, "else_clause")) {
-            TSNode owner = ts_node_parent(p);
-            if (parse_is(owner, "if_statement")) cond = parse_field(owner, "condition");
-        }
+        else if (parse_is(p, "else_clause") && parse_is(ts_node_parent(p), "if_statement"))
+            cond = parse_field(ts_node_parent(p), "condition");
         if (ts_node_is_null(cond)) continue;
         size_t len;
         const char *t = parse_text(in->src, cond, &len);
-        static const char *const words[] = {"pad", "left", "right", "mask", NULL};
-        for (const char *const *w = words; *w; w++) {
-            size_t wl = strlen(*w);
-            for (size_t i = 0; i + wl <= len; i++) {
-                size_t j = 0;
-                while (j < wl && tolower((unsigned char)t[i + j]) == (*w)[j])
-                    j++;
-                if (j == wl) return true;
-            }
-        }
+        for (const char *const *w = tests; *w; w++)
+            if (text_has(t, len, *w)) return true;
     }
     return false;
 }
