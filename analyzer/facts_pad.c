@@ -216,10 +216,9 @@ static bool dim_arg(Interp *in, const CallArgs *a, int pos, long *d) {
     return int_lit(in, n, d);
 }
 
-/* Is dim the position axis of a [batch, seq] (or, rank unknown, dim 1) value? */
+/* Is dim the position axis of a mask of ids ([batch, seq], or one row [seq])? It is the last. */
 static bool along_positions(PadVal v, long d) {
-    if (v.pad & PAD_ROW) return d == 0 || (d == -1 && v.nd == 1);
-    return d == 1 || (d == -1 && v.nd == 2);
+    return d == -1 || d == ((v.pad & PAD_ROW) ? 0 : 1);
 }
 
 /* An identifier or attribute named as the pad id is by convention (an argument pad_id), or
@@ -300,7 +299,7 @@ static int verdict(Interp *in, TSNode pos, PadVal ix, uint8_t pad) {
         if (pad & PAD_START) return PADREAD_COUNT_LEFT;
         if ((pad & PAD_END) && ix.c >= 0) return PADREAD_PAST_COUNT;
     }
-    if (ix.what == PW_FIRSTPAD && ix.c >= 0 && (pad & (PAD_START | PAD_END)))
+    if (ix.what == PW_FIRSTPAD && ix.c >= 0) /* a pad on either side */
         return PADREAD_FIRST_PAD;
     return -1;
 }
@@ -640,6 +639,12 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         return val(PW_NONE, 0, 0, 0);
     }
     if (name_eq(name, len, "arange") || name_eq(name, len, "range")) return val(PW_ROWS, 0, 0, 0);
+    if (name_eq(name, len, "where") && a.npos == 3) {
+        /* torch.where(has_pad, first_pad, last): some rows take each index */
+        for (int i = 1; i < 3; i++)
+            if (argv[i].what == PW_FIRSTPAD && argv[i].c >= 0) return argv[i];
+        return val(PW_NONE, 0, 0, 0);
+    }
     if (name_eq(name, len, "pad_sequence")) {
         long bf;
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
@@ -660,7 +665,7 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         PadVal x = argv[0];
         /* self.v_head(hidden): a head the code does not show, applied to every position of
          * [batch, seq, hidden], keeps the positions */
-        if (x.what == PW_VALUES && x.nd == 3 && a.npos == 1 && !a.nkw && fact_knows_nothing(r) &&
+        if (x.what == PW_VALUES && x.nd == 3 && a.npos == 1 && !a.nkw && !r->kinds && !r->obj &&
             (parse_is(fn, "identifier") || parse_is(fn, "attribute")))
             return x;
         return tensor_op(in, n, name, len, x, &a, 1, argv, r);
@@ -699,6 +704,11 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
                                               : val(0, 0, 0, 0);
     } else
         v = of_fact(r);
+    /* token ids whose padding nothing in the code shows: a batch of unknown side (only reads
+     * that are pads on either side are claimed) */
+    if (!v.what && (!strcmp(type, "identifier") || !strcmp(type, "attribute")) &&
+        r->kinds == FK_IDS && r->obj == FO_NONE && r->ndim != 0 && r->ndim != 1)
+        v = val(PW_IDS, 0, r->ndim == 2 ? 2 : 0, 0);
     store(r, v);
     if (v.what)
         memo_put(in, n.id, v);

@@ -68,8 +68,10 @@ const Rule rule_LL111 = {
         "padding_side=\"left\"), F.pad / np.pad widths, lists padded by hand, rows copied into a\n"
         "torch.full buffer, and generate() output (its finished sequences are padded at the\n"
         "end). When the side is unknown - a tokenizer whose padding_side the code never sets -\n"
-        "nothing is flagged, and neither is a read inside a branch that tests the padding side\n"
-        "or the mask.",
+        "a read that is right under one side and wrong under the other is not flagged; only the\n"
+        "first pad's own index is, as it is a pad on either side. A read inside a branch that\n"
+        "tests the padding (its condition names the padding side or reads the mask at an end)\n"
+        "is not flagged either.",
     .why =
         "A reward model, a value head or a decoder classifier scores a sequence by its output at\n"
         "one position, the last real token. In a padded batch the shorter rows have pads where\n"
