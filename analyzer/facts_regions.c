@@ -177,10 +177,11 @@ void regions_assigned(Interp *in, TSNode target, TSNode container) {
 
 typedef struct Access {
     bool write;
-    uint32_t buf; /* key of the container's text */
-    TSNode node;  /* the subscript */
-    TSNode call;  /* a read: the loss call */
-    Pos lo, hi;   /* positions covered: [lo, hi] (a write) or the read's last position (hi) */
+    uint32_t buf;    /* key of the container's text */
+    TSNode node;     /* the subscript */
+    TSNode call;     /* a read: the loss call */
+    uint32_t ignore; /* a read: the key of the target value the loss ignores */
+    Pos lo, hi;      /* positions covered: [lo, hi] (a write) or the read's last position (hi) */
     bool open_lo, open_hi;
 } Access;
 
@@ -259,7 +260,7 @@ static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
             } else {
                 a.hi = pos_of(in, pos);
             }
-            a.lo.base = ignore; /* a read keeps the ignored value's key here */
+            a.ignore = ignore;
             if (a.buf && a.hi.base) array_push(acc, a);
         }
     }
@@ -321,7 +322,7 @@ void regions_loop(Interp *in, TSNode body) {
         TSNode container = parse_field(r->node, "value");
         bool found;
         Fact buf = interp_lookup_key(in, container, &found);
-        if (!found || !buf.fill || buf.fill != r->lo.base) continue; /* the fill is not ignored */
+        if (!found || !buf.fill || buf.fill != r->ignore) continue; /* the fill is not ignored */
         /* filled before the loop: all of it, or the prefix the loop runs over */
         if (buf.fill_cov == REG_FULL ||
             (buf.fill_cov == REG_PREFIX && stop && buf.fill_end == stop))
