@@ -42,7 +42,10 @@ static void check(RuleContext *ctx) {
         default:
             continue;
         }
-        rules_emit(ctx, e->node, "value-at-pad", HELP, "%s", what);
+        /* The verifier pads on the right: a read at the first pad (the last position of a
+         * row one shorter than the longest) is its counterexample; left padding is not. */
+        bool right = e->op != PADREAD_START && e->op != PADREAD_COUNT_LEFT;
+        rules_emit(ctx, e->node, right ? "value-at-pad" : NULL, HELP, "%s", what);
     }
 }
 
