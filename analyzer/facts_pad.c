@@ -628,13 +628,16 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     if (name_eq(name, len, "generate")) {
         PadVal input = model_input(in, &a, argv);
         if (!(r->flags & FF_PADDED)) return val(PW_NONE, 0, 0, 0);
-        /* the prompts as they were padded, then the finished sequences padded at the end */
-        uint8_t pad = PAD_END | (input.pad & PAD_START);
+        /* the prompts as they were padded (a decoder-only model continues them), then the
+         * finished sequences padded at the end */
+        uint8_t pad = PAD_END | ((r->flags & FF_SEQ2SEQ) ? 0 : input.pad & PAD_START);
         return r->obj == FO_OUTPUT ? val(PW_OUTPUT, pad, 0, 0) : val(PW_IDS, pad, 2, 0);
     }
     if (r->obj == FO_OUTPUT) {
+        /* an encoder-decoder's logits are over the decoder's positions, not the input's */
         PadVal input = model_input(in, &a, argv);
-        if (input.what == PW_ENCODING || (input.what == PW_IDS && !(input.pad & PAD_ROW)))
+        if ((input.what == PW_ENCODING || (input.what == PW_IDS && !(input.pad & PAD_ROW))) &&
+            !(r->flags & FF_SEQ2SEQ))
             return val(PW_OUTPUT, input.pad, (r->flags & FF_NOTLM) ? 2 : 3, 0);
         return val(PW_NONE, 0, 0, 0);
     }
