@@ -404,7 +404,7 @@ static PadVal attribute_val(Interp *in, TSNode n, Fact *r) {
     PadVal o = take(in, object);
     size_t len;
     const char *attr = parse_text(in->src, parse_field(n, "attribute"), &len);
-    if (pad_id_name(in, n) && !parse_is(object, "identifier")) return val(PW_PADID, 0, 0, 0);
+    if (pad_id_name(in, n)) return val(PW_PADID, 0, 0, 0); /* tokenizer.pad_token_id */
     if (!o.what) return of_fact(r); /* read from a binding, or nothing known */
     if (o.what == PW_ENCODING) {
         if (name_eq(attr, len, "input_ids")) return val(PW_IDS, o.pad, 2, 0);
