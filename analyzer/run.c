@@ -58,6 +58,28 @@ static void note(FileResult *r, const char *fmt, ...) {
     va_end(ap);
 }
 
+/* Lints src, or reads what linting it gave from the cache; a result that is complete (no
+ * bound, no parse failure) is stored for the next run. */
+static void lint_cached(const RunOptions *o, const Source *src, bool from_stdin,
+                        const bool *enabled, DiagList *out, LintResult *lr) {
+    bool cached = o->cache && !from_stdin;
+    Hash128 key = cached ? cache_key(o->cache, o->settings, src) : (Hash128){0, 0};
+    CachedFile entry = {0};
+    if (cached && cache_load(o->cache, key, src->path, &entry)) {
+        for (size_t k = 0; k < entry.diags.len; k++)
+            array_push(out, entry.diags.items[k]);
+        array_free(&entry.diags);
+        *lr = entry.result;
+        return;
+    }
+    size_t first = out->len;
+    lint_source(src, enabled, out, lr);
+    if (!cached || lr->parse_failed || lr->bound != BOUND_NONE) return;
+    entry.result = *lr;
+    entry.diags = (DiagList){out->items + first, out->len - first, out->len - first};
+    cache_store(o->cache, key, &entry);
+}
+
 /* Loads, prefilters, lints and warns for one file. */
 static void run_one(RunState *st, const char *path, FileResult *r) {
     const RunOptions *o = st->opts;
@@ -87,7 +109,7 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
         enabled = may;
     }
     LintResult lr;
-    lint_source(&src, enabled, &r->diags, &lr);
+    lint_cached(o, &src, !strcmp(path, "-"), enabled, &r->diags, &lr);
     if (lr.parse_failed) {
         note(r, "logitlint: %s: could not be parsed\n", src.path);
         r->failed = true;
