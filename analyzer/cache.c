@@ -34,7 +34,8 @@ struct Cache {
 static bool mkdir_parents(const char *dir) {
     if (!*dir) return errno = ENOENT, false;
     char *p = util_xstrdup(dir);
-    for (char *s = p + 1;; s++) {
+    bool parents = mkdir(p, 0777) != 0 && errno == ENOENT; /* usually it exists: one call */
+    for (char *s = p + 1; parents; s++) {
         if (*s != '/' && *s) continue;
         char c = *s;
         *s = '\0';

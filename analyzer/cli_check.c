@@ -412,24 +412,32 @@ static Hash128 options_digest(const Cache *cache, const CheckOptions *o) {
     return cache_settings_end(&h);
 }
 
-/* The digest of everything linting one file depends on besides its text: the options, the rules
- * enabled for it and the whole text of the configuration in force (a key added to the
- * configuration later is covered without being listed here). */
-static Hash128 file_settings_digest(const Cache *cache, Hash128 options, const Config *c,
-                                    const bool *enabled) {
+/* The digest of the whole text of a configuration file (NULL: none): a key added to the
+ * configuration later is covered without being listed here. */
+static Hash128 config_digest(const Cache *cache, const Config *c) {
     HashState h;
     cache_settings_begin(cache, &h);
-    hash_update_field(&h, &options, sizeof options);
-    hash_update_field(&h, enabled, rules_count * sizeof *enabled);
     Source text;
     char err[512];
     if (c && source_load_file(&text, c->path, err, sizeof err) == SOURCE_OK) {
         hash_update_field(&h, c->path, strlen(c->path));
         hash_update_field(&h, text.text, text.len);
-    } else if (c) { /* changed since it was read: such an entry is never found again */
+        source_free(&text);
+    } else if (c) { /* gone since it was read: such an entry is never found again */
         hash_update_field(&h, err, strlen(err));
     }
-    if (c) source_free(&text);
+    return cache_settings_end(&h);
+}
+
+/* The digest of everything linting one file depends on besides its text: the options, the
+ * configuration in force and the rules enabled for it. */
+static Hash128 file_settings_digest(const Cache *cache, Hash128 options, Hash128 config,
+                                    const bool *enabled) {
+    HashState h;
+    cache_settings_begin(cache, &h);
+    hash_update_field(&h, &options, sizeof options);
+    hash_update_field(&h, &config, sizeof config);
+    hash_update_field(&h, enabled, rules_count * sizeof *enabled);
     return cache_settings_end(&h);
 }
 
@@ -559,12 +567,14 @@ int cli_check(int argc, char **argv) {
     size_t n = files.len;
     for (size_t i = 0; i < n && !cache && !s.config_error; i++)
         if (strcmp(files.items[i], "-")) cache = open_cache(&s, &o, root);
-    Hash128 options = cache ? options_digest(cache, &o) : (Hash128){0, 0};
+    Hash128 options = cache ? options_digest(cache, &o) : (Hash128){0, 0}, config = {0, 0};
     Hash128 *digest = util_xcalloc(n ? n : 1, sizeof *digest);
     bool(*enabled)[64] = util_xcalloc(n ? n : 1, sizeof *enabled);
+    const Config *last = NULL; /* the configuration whose digest `config` is */
     for (size_t i = 0; i < n && !s.config_error; i++) {
         const Config *c = settings_enabled(&s, files.items[i], enabled[i]);
-        if (cache) digest[i] = file_settings_digest(cache, options, c, enabled[i]);
+        if (cache && (i == 0 || c != last)) config = config_digest(cache, c), last = c;
+        if (cache) digest[i] = file_settings_digest(cache, options, config, enabled[i]);
     }
     if (s.config_error) {
         free(enabled);

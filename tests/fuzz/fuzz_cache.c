@@ -19,7 +19,7 @@ static void report_all(CachedFile *f) {
     static FILE *sink;
     if (!sink) sink = fopen("/dev/null", "w");
     for (size_t i = 0; i < f->diags.len; i++)
-        f->diags.items[i].filename = strdup("dir/x.py");
+        f->diags.items[i].filename = util_xstrdup("dir/x.py");
     for (int format = 0; format <= REPORT_JUNIT; format++) {
         ReportOptions o = {.format = (ReportFormat)format, .root = "/dir", .explain = true};
         report_write(sink, &f->diags, &o);
