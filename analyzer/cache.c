@@ -121,10 +121,10 @@ Cache *cache_open(const char *dir, char *err, size_t errlen) {
                               "#\thttps://bford.info/cachedir/\n";
     Cache *c = util_xcalloc(1, sizeof *c);
     c->entries = util_xasprintf("%s/entries", dir);
+    /* The .gitignore and the tag go only into a directory made here: `--cache-dir .` must not
+     * make git ignore a project. */
     struct stat st;
-    char *probe = util_xasprintf("%s/CACHEDIR.TAG", dir);
-    bool fresh = stat(probe, &st) != 0;
-    free(probe);
+    bool fresh = stat(dir, &st) != 0;
     bool ok = mkdir_parents(c->entries) &&
               (!fresh || (write_atomic(dir, ".gitignore", gitignore, sizeof gitignore - 1, false) &&
                           write_atomic(dir, "CACHEDIR.TAG", tag, sizeof tag - 1, false)));

@@ -31,8 +31,9 @@ typedef struct CachedFile {
     LintResult result; /* only the syntax-error fields are stored */
 } CachedFile;
 
-/* Opens the cache directory, creating it (and its parents), a `.gitignore` that ignores it, a
- * CACHEDIR.TAG and the secret as needed. NULL, with a message in err, if it cannot be used. */
+/* Opens the cache directory, creating it (and its parents) with a `.gitignore` that ignores it
+ * and a CACHEDIR.TAG, and the secret as needed. NULL, with a message in err, if it cannot be
+ * used. */
 Cache *cache_open(const char *dir, char *err, size_t errlen);
 void cache_close(Cache *c);
 

@@ -244,6 +244,7 @@ typedef struct Settings {
     bool config_error; /* reported; the run stops with exit 2 */
     char *last_dir;    /* the previous lookup: a walk asks for one directory many times */
     const Config *last_cfg;
+    char *real_dir_of, *real_dir; /* the previous directory given to realpath, and its result */
 } Settings;
 
 static char *parent_dir(const char *abs) {
@@ -325,13 +326,31 @@ static bool settings_skip(void *ctx, const char *abs, bool is_dir, bool gitignor
     return false;
 }
 
+/* realpath(path), remembering the real path of its directory: glibc resolves every component
+ * with a system call, and a walk asks for many files of one directory in a row. A file that is
+ * itself a symbolic link is resolved in full. */
+static char *settings_realpath(Settings *s, const char *path) {
+    const char *slash = strrchr(path, '/');
+    struct stat st;
+    if (!slash || lstat(path, &st) != 0 || S_ISLNK(st.st_mode)) return realpath(path, NULL);
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    if (!s->real_dir_of || strlen(s->real_dir_of) != n || strncmp(s->real_dir_of, path, n)) {
+        free(s->real_dir_of);
+        free(s->real_dir);
+        s->real_dir_of = util_xstrndup(path, n);
+        s->real_dir = realpath(s->real_dir_of, NULL);
+    }
+    if (!s->real_dir) return NULL;
+    return util_xasprintf("%s/%s", strcmp(s->real_dir, "/") ? s->real_dir : "", slash + 1);
+}
+
 /* The rules enabled for one file: configuration, then the command line, then per-file-ignores.
  * Returns the configuration in force for it (NULL: none). */
 static const Config *settings_enabled(Settings *s, const char *path, bool *enabled) {
     for (size_t i = 0; i < rules_count; i++)
         enabled[i] = true;
     char *abs = NULL;
-    if (strcmp(path, "-")) abs = realpath(path, NULL);
+    if (strcmp(path, "-")) abs = settings_realpath(s, path);
     if (!abs) {
         const char *name = strcmp(path, "-")      ? path
                            : s->o->stdin_filename ? s->o->stdin_filename
@@ -637,6 +656,8 @@ done:
     if (s.has_explicit) config_free(&s.explicit_cfg);
     config_resolver_free(s.resolver);
     free(s.last_dir);
+    free(s.real_dir_of);
+    free(s.real_dir);
     free(s.cwd);
     free(root);
     free_options(&o);

@@ -41,6 +41,7 @@ void hash_init(HashState *h, const uint8_t key[16], int out128) {
 
 void hash_update(HashState *h, const void *data, size_t n) {
     const uint8_t *p = data;
+    if (n == 0) return; /* (data may then be NULL, which memcpy must not see) */
     h->total += n;
     if (h->ntail) {
         size_t take = 8 - h->ntail < n ? 8 - h->ntail : n;

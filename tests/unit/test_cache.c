@@ -376,6 +376,17 @@ START_TEST(the_cache_directory) {
     ck_assert(is_file(sub, "from-cli/CACHEDIR.TAG", "Signature"));
     harness_run_free(&r);
 
+    /* An existing directory is used as it is: no .gitignore that could hide a project. */
+    char *existing = util_xasprintf("%s/existing", proj);
+    mkdir(existing, 0755);
+    const char *in_existing[] = {"check", "--cache-dir", "existing", "a.py", NULL};
+    r = harness_run(in_existing, NULL, proj);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_int_eq(count_entries(existing), 1);
+    ck_assert(!is_file(existing, ".gitignore", "") && !is_file(existing, "CACHEDIR.TAG", ""));
+    harness_run_free(&r);
+    free(existing);
+
     /* A directory that cannot be made: a warning, and the same findings without a cache. */
     const char *bad[] = {"check", "--cache-dir", "a.py/cache", "a.py", NULL};
     r = harness_run(bad, NULL, proj);
