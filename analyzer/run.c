@@ -86,7 +86,8 @@ static void lint_cached(RunState *st, const Source *src, bool from_stdin, DiagLi
     lint_source(src, enabled, out, lr);
     if (!cached || lr->parse_failed || lr->bound != BOUND_NONE) return;
     entry.result = *lr;
-    entry.diags = (DiagList){out->items + first, out->len - first, out->len - first};
+    size_t found = out->len - first; /* (no findings at all: out->items is NULL) */
+    entry.diags = (DiagList){found ? out->items + first : NULL, found, found};
     cache_store(o->cache, key, &entry);
 }
 
