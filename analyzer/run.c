@@ -58,6 +58,39 @@ static void note(FileResult *r, const char *fmt, ...) {
     va_end(ap);
 }
 
+/* What linting src gives: its entry in the cache, asked first (a warm run skips even the
+ * prefilter's scan); else nothing if the prefilter says no enabled rule can fire (the file is not
+ * even parsed); else lint_source's findings, stored for the next run when the result is complete
+ * (no bound, no parse failure). */
+static void lint_cached(RunState *st, const Source *src, bool from_stdin, DiagList *out,
+                        LintResult *lr) {
+    const RunOptions *o = st->opts;
+    memset(lr, 0, sizeof *lr);
+    bool cached = o->cache && !from_stdin;
+    Hash128 key = cached ? cache_key(o->cache, o->settings, src) : (Hash128){0, 0};
+    CachedFile entry = {0};
+    if (cached && cache_load(o->cache, key, src->path, &entry)) {
+        for (size_t k = 0; k < entry.diags.len; k++)
+            array_push(out, entry.diags.items[k]);
+        array_free(&entry.diags);
+        *lr = entry.result;
+        return;
+    }
+    bool may[64];
+    const bool *enabled = o->enabled;
+    if (st->prefilter && rules_count <= sizeof may / sizeof *may) {
+        if (prefilter_scan(st->prefilter, src->text, src->len, may) == 0) return;
+        enabled = may;
+    }
+    size_t first = out->len;
+    lint_source(src, enabled, out, lr);
+    if (!cached || lr->parse_failed || lr->bound != BOUND_NONE) return;
+    entry.result = *lr;
+    size_t found = out->len - first; /* (no findings at all: out->items is NULL) */
+    entry.diags = (DiagList){found ? out->items + first : NULL, found, found};
+    cache_store(o->cache, key, &entry);
+}
+
 /* Loads, prefilters, lints and warns for one file. */
 static void run_one(RunState *st, const char *path, FileResult *r) {
     const RunOptions *o = st->opts;
@@ -77,17 +110,8 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
         r->failed = true;
         return;
     }
-    bool may[64];
-    const bool *enabled = o->enabled;
-    if (st->prefilter && rules_count <= sizeof may / sizeof *may) {
-        if (prefilter_scan(st->prefilter, src.text, src.len, may) == 0) {
-            source_free(&src); /* no enabled rule can fire here: not even parsed */
-            return;
-        }
-        enabled = may;
-    }
     LintResult lr;
-    lint_source(&src, enabled, &r->diags, &lr);
+    lint_cached(st, &src, !strcmp(path, "-"), &r->diags, &lr);
     if (lr.parse_failed) {
         note(r, "logitlint: %s: could not be parsed\n", src.path);
         r->failed = true;
