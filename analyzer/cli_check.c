@@ -11,6 +11,7 @@
 #include "config.h"
 #include "discover.h"
 #include "lint.h"
+#include "problem.h"
 #include "report.h"
 #include "run.h"
 #include "verify.h"
@@ -229,6 +230,7 @@ typedef struct Settings {
     bool config_error; /* reported; the run stops with exit 2 */
     char *last_dir;    /* the previous lookup: a walk asks for one directory many times */
     const Config *last_cfg;
+    DiagList problems; /* paths that could not be read, found while discovering */
 } Settings;
 
 static char *parent_dir(const char *abs) {
@@ -308,6 +310,10 @@ static bool settings_skip(void *ctx, const char *abs, bool is_dir, bool gitignor
     if (c && excluded(&c->extend_exclude, rel, explicit_path)) return true;
     if (s->o->extend_exclude.len && match_list(&s->o->extend_exclude, cli_rel)) return true;
     return false;
+}
+
+static void settings_problem(void *ctx, const char *path, const char *message) {
+    problem_add(&((Settings *)ctx)->problems, path, message);
 }
 
 /* The rules enabled for one file: configuration, then the command line, then per-file-ignores. */
@@ -458,7 +464,7 @@ int cli_check(int argc, char **argv) {
         s.has_explicit = true;
     }
     if (!choose_format(&s, &o, &o.report.format)) goto done;
-    DiscoverFilter filter = {settings_skip, &s, o.force_exclude};
+    DiscoverFilter filter = {settings_skip, &s, o.force_exclude, settings_problem};
     for (size_t i = 0; i < o.paths.len && !s.config_error; i++) {
         if (!strcmp(o.paths.items[i], "-"))
             array_push(&files, util_xstrdup("-"));
@@ -492,6 +498,11 @@ int cli_check(int argc, char **argv) {
     }
     free(grouped);
     free(enabled);
+    for (size_t i = 0; i < s.problems.len; i++)
+        array_push(&diags, s.problems.items[i]);
+    s.problems.len = 0;
+    if (!files.len && !diags.len) fprintf(stderr, "warning: No Python files found under the given path(s)\n");
+    o.report.no_files = !files.len;
     diag_sort(&diags);
     if (!o.no_verify) attach_counterexamples(&diags, &cache);
     if (o.output_file && output_is_analysed(o.output_file, &files)) {
@@ -521,6 +532,7 @@ done:
         if (cache.items[k].result) verify_result_free(cache.items[k].result);
     array_free(&cache);
     diag_list_free(&diags);
+    diag_list_free(&s.problems);
     discover_free(&files);
     if (s.has_explicit) config_free(&s.explicit_cfg);
     config_resolver_free(s.resolver);

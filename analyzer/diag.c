@@ -1,8 +1,7 @@
 #include "diag.h"
 
 #include <stdlib.h>
-
-#include "rules.h"
+#include <string.h>
 
 void diag_free(Diagnostic *d) {
     free(d->filename);
@@ -26,9 +25,20 @@ static int compare(const void *pa, const void *pb) {
     if (a->cell != b->cell) return a->cell < b->cell ? -1 : 1;
     if (a->row != b->row) return a->row < b->row ? -1 : 1;
     if (a->col != b->col) return a->col < b->col ? -1 : 1;
-    return strcmp(a->rule->code, b->rule->code);
+    return strcmp(a->code, b->code);
 }
 
 void diag_sort(DiagList *list) {
     if (list->len > 1) qsort(list->items, list->len, sizeof *list->items, compare);
+}
+
+bool diag_is_problem(const Diagnostic *d) {
+    return !strcmp(d->code, DIAG_PROBLEM_CODE);
+}
+
+size_t diag_count_problems(const DiagList *list) {
+    size_t n = 0;
+    for (size_t i = 0; i < list->len; i++)
+        n += diag_is_problem(&list->items[i]);
+    return n;
 }

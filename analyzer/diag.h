@@ -8,7 +8,8 @@
 struct Rule;
 
 typedef struct Diagnostic {
-    const struct Rule *rule;
+    const struct Rule *rule; /* rules.h; NULL never */
+    const char *code;        /* rule->code, for code that needs no more of the rule */
     char *filename;
     char *message;
     char *help;              /* the fix, one line */
@@ -23,11 +24,18 @@ typedef struct Diagnostic {
 
 enum { DIAG_FRAME_MAX = 6 };
 
+/* The code of a file that could not be read or analysed (problem.h). */
+#define DIAG_PROBLEM_CODE "E902"
+
 typedef Array(Diagnostic) DiagList;
 
 void diag_free(Diagnostic *d);
 void diag_list_free(DiagList *list);
 /* By filename, cell, row, column, code: output order never depends on thread scheduling. */
 void diag_sort(DiagList *list);
+/* Is it a file that could not be read or analysed rather than a finding? */
+bool diag_is_problem(const Diagnostic *d);
+/* How many of the diagnostics are such problems. */
+size_t diag_count_problems(const DiagList *list);
 
 #endif

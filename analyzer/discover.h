@@ -15,6 +15,8 @@ typedef struct DiscoverFilter {
     bool (*skip)(void *ctx, const char *path, bool is_dir, bool gitignored, bool explicit_path);
     void *ctx;
     bool force_exclude; /* apply skip() to explicitly named files too */
+    /* Told of every problem as well as `errors` (NULL: not told). */
+    void (*problem)(void *ctx, const char *path, const char *message);
 } DiscoverFilter;
 
 /* Appends the Python files and notebooks (*.py, *.ipynb) under `path` (the path itself if it is

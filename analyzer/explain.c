@@ -176,7 +176,7 @@ static void counterexample(FILE *out, const VerifyResult *res, ExplainStrs *s) {
     const VerifyTable *t = res->table;
     const VerifyRecipe *r = res->recipe;
     para(out, "", "  ", "Counterexample (recipe %s, table %s%s):", r->name, t->label,
-         t->origin == VERIFY_ORIGIN_BUILTIN  ? ", the A/B/C case from DESIGN.md"
+         t->origin == VERIFY_ORIGIN_BUILTIN  ? ", the built-in A/B/C case"
          : t->origin == VERIFY_ORIGIN_SEARCH ? ", found by seeded search and shrunk"
                                              : "");
     if (t->n_vocab <= 10) {

@@ -2,7 +2,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 
-#include "report.h"
+#include "report_writers.h"
 #include "rules.h"
 
 /* Workflow-command escaping: data escapes % CR LF; properties also : and ,. */
@@ -69,7 +69,7 @@ int report_gitlab(FILE *out, const DiagList *diags, const ReportOptions *opts) {
         json_t *issue =
             json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:{s:s, s:{s:i, s:i}}}", "type", "issue",
                       "description", desc, "check_name", d->rule->code, "fingerprint", fp,
-                      "severity", "major", "categories", "Bug Risk", "location", "path", rel,
+                      "severity", diag_is_problem(d) ? "critical" : "major", "categories", "Bug Risk", "location", "path", rel,
                       "lines", "begin", d->row, "end", d->end_row);
         if (d->cell) json_object_set_new(issue, "cell", json_integer(d->cell));
         json_array_append_new(arr, issue);
@@ -108,8 +108,9 @@ static void xml_escape(FILE *out, const char *s) {
 int report_junit(FILE *out, const DiagList *diags, const ReportOptions *opts) {
     (void)opts;
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-    fprintf(out, "<testsuites name=\"logitlint\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n",
-            diags->len ? diags->len : 1, diags->len);
+    size_t problems = diag_count_problems(diags);
+    fprintf(out, "<testsuites name=\"logitlint\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
+            diags->len ? diags->len : 1, diags->len - problems, problems);
     if (!diags->len) {
         fputs("  <testsuite name=\"logitlint\" tests=\"1\" failures=\"0\" errors=\"0\">\n"
               "    <testcase name=\"No errors found\" classname=\"logitlint\"/>\n"
@@ -120,17 +121,23 @@ int report_junit(FILE *out, const DiagList *diags, const ReportOptions *opts) {
         size_t j = i;
         while (j < diags->len && !strcmp(diags->items[j].filename, diags->items[i].filename))
             j++;
+        size_t suite_problems = 0;
+        for (size_t k = i; k < j; k++)
+            suite_problems += diag_is_problem(&diags->items[k]);
         fputs("  <testsuite name=\"", out);
         xml_escape(out, diags->items[i].filename);
-        fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", j - i, j - i);
+        fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", j - i,
+                j - i - suite_problems, suite_problems);
         for (; i < j; i++) {
             const Diagnostic *d = &diags->items[i];
             fprintf(out, "    <testcase name=\"org.logitlint.%s\" classname=\"", d->rule->code);
             xml_escape(out, d->filename);
             fprintf(out, "\" file=\"");
             xml_escape(out, d->filename);
-            fprintf(out, "\" line=\"%d\" column=\"%d\">\n      <failure message=\"", d->row,
-                    d->col);
+            /* A file that could not be analysed is an error of the run, not a failed check. */
+            const char *element = diag_is_problem(d) ? "error" : "failure";
+            fprintf(out, "\" line=\"%d\" column=\"%d\">\n      <%s message=\"", d->row, d->col,
+                    element);
             xml_escape(out, d->message);
             fputs("\">", out);
             char *where =
@@ -139,7 +146,7 @@ int report_junit(FILE *out, const DiagList *diags, const ReportOptions *opts) {
             xml_escape(out, where);
             xml_escape(out, d->message);
             free(where);
-            fputs("</failure>\n    </testcase>\n", out);
+            fprintf(out, "</%s>\n    </testcase>\n", element);
         }
         fputs("  </testsuite>\n", out);
     }

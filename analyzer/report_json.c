@@ -1,7 +1,7 @@
 /* The JSON format: ruff's field names, plus our own (help, counterexample). */
 #include <jansson.h>
 
-#include "report.h"
+#include "report_writers.h"
 #include "rules.h"
 
 static json_t *location(int row, int col) {

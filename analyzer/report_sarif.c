@@ -5,7 +5,8 @@
 #include <jansson.h>
 #include <stdlib.h>
 
-#include "report.h"
+#include "problem.h"
+#include "report_writers.h"
 #include "rules.h"
 
 /* Empty unless the build names a published homepage: then rules and the tool link to it. */
@@ -55,7 +56,7 @@ static json_t *rule_json(const Rule *r) {
 
 static json_t *result_json(const DiagList *diags, size_t i, const ReportOptions *opts) {
     const Diagnostic *d = &diags->items[i];
-    size_t index = 0;
+    size_t index = 0; /* tool.driver.rules: the registry, then the problem code */
     while (index < rules_count && rules_registry[index] != d->rule)
         index++;
     char *rel = report_relative_path(d->filename, opts->root);
@@ -95,6 +96,7 @@ int report_sarif(FILE *out, const DiagList *diags, const ReportOptions *opts) {
     json_t *rules = json_array();
     for (size_t i = 0; i < rules_count; i++)
         json_array_append_new(rules, rule_json(rules_registry[i]));
+    json_array_append_new(rules, rule_json(&problem_rule));
     json_t *results = json_array();
     for (size_t i = 0; i < diags->len; i++)
         json_array_append_new(results, result_json(diags, i, opts));

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "explain.h"
-#include "report.h"
+#include "report_writers.h"
 #include "rules.h"
 
 #define BOLD(o) ((o)->color ? "\033[1m" : "")
@@ -59,20 +59,17 @@ int report_text(FILE *out, const DiagList *diags, const ReportOptions *o) {
         const Diagnostic *d = &diags->items[i];
         header(out, d, o);
         if (o->format == REPORT_CONCISE) continue;
-        frame(out, d, o);
+        if (d->nframe) frame(out, d, o);
         if (d->cex) {
             fprintf(out, "\n");
             verify_print_compact(out, d->cex, "  ", o->color);
         }
-        if (o->explain) {
+        if (o->explain && !diag_is_problem(d)) {
             fprintf(out, "\n");
             explain_print(out, d->rule->code, d->cex);
         }
         fprintf(out, "\n");
     }
-    if (diags->len)
-        fprintf(out, "Found %zu error%s.\n", diags->len, diags->len == 1 ? "" : "s");
-    else if (o->format != REPORT_CONCISE)
-        fprintf(out, "All checks passed!\n");
+    report_summary(out, diags, o);
     return ferror(out) ? -1 : 0;
 }

@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
-
 /* Case-insensitive match of `word` at p (bounded by end). */
 static bool word_at(const char *p, const char *end, const char *word) {
     for (; *word; word++, p++)
@@ -130,7 +128,7 @@ static bool covers(NoqaDirective *d, const Diagnostic *f) {
     if (!d->file_level && d->row != f->row) return false;
     if (d->blanket) return d->used = true;
     for (size_t i = 0; i < d->codes.len; i++)
-        if (!strcmp(d->codes.items[i].code, f->rule->code)) return d->codes.items[i].used = true;
+        if (!strcmp(d->codes.items[i].code, f->code)) return d->codes.items[i].used = true;
     return false;
 }
 

@@ -61,6 +61,7 @@ void rules_emit(RuleContext *ctx, TSNode node, const char *recipe, const char *h
     vsnprintf(d.message, (size_t)n + 1, fmt, ap);
     va_end(ap);
     d.rule = ctx->rule;
+    d.code = ctx->rule->code;
     d.filename = util_xstrdup(ctx->src->path);
     d.help = help ? util_xstrdup(help) : NULL;
     d.recipe = recipe;
