@@ -47,6 +47,8 @@ static const char CHECK_USAGE[] =
     "  --no-prefilter          Parse every file, even one that none of the rules can fire on\n"
     "  --explain               Print the reviewer's explanation under each finding\n"
     "  --exit-zero             Exit 0 even when there are findings\n"
+    "  -q, --quiet             Print the findings without the summary or warnings\n"
+    "  -s, --silent            Print nothing (the exit status still tells)\n"
     "  --stdin-filename NAME   The name to report for standard input\n"
     "  -h, --help              Print this help\n"
     "\n"
@@ -66,6 +68,7 @@ typedef struct CheckOptions {
     bool isolated, force_exclude;
     int respect_gitignore; /* -1: not given */
     bool no_verify, exit_zero;
+    bool silent; /* -s: no report on standard output, no warnings */
     bool no_prefilter;
     int threads; /* 0: one per core */
     const char *stdin_filename;
@@ -206,6 +209,10 @@ static int parse_options(int argc, char **argv, CheckOptions *o) {
             o->report.explain = true;
         } else if (!strcmp(a, "--exit-zero")) {
             o->exit_zero = true;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet") || !strcmp(a, "-s") ||
+                   !strcmp(a, "--silent")) {
+            o->report.quiet = true;
+            o->silent |= a[1] == 's' || a[2] == 's';
         } else {
             fprintf(stderr, "logitlint: unknown option '%s' (see `logitlint check --help`)\n", a);
             return 2;
@@ -492,7 +499,8 @@ int cli_check(int argc, char **argv) {
         RunOptions run = {.enabled = enabled[i],
                           .stdin_filename = o.stdin_filename,
                           .threads = o.threads,
-                          .no_prefilter = o.no_prefilter};
+                          .no_prefilter = o.no_prefilter,
+                          .quiet = o.report.quiet};
         if (run_files(&group, &run, &diags) > 0) failed = true;
         array_free(&group);
     }
@@ -501,7 +509,7 @@ int cli_check(int argc, char **argv) {
     for (size_t i = 0; i < s.problems.len; i++)
         array_push(&diags, s.problems.items[i]);
     s.problems.len = 0;
-    if (!files.len && !diags.len) fprintf(stderr, "warning: No Python files found under the given path(s)\n");
+    if (!files.len && !diags.len && !o.report.quiet) fprintf(stderr, "warning: No Python files found under the given path(s)\n");
     o.report.no_files = !files.len;
     diag_sort(&diags);
     if (!o.no_verify) attach_counterexamples(&diags, &cache);
@@ -519,7 +527,7 @@ int cli_check(int argc, char **argv) {
     o.report.color = out == stdout && isatty(STDOUT_FILENO) && !(env_color && *env_color);
     o.report.root = root;
     errno = 0;
-    int wrc = report_write(out, &diags, &o.report);
+    int wrc = o.silent && out == stdout ? 0 : report_write(out, &diags, &o.report);
     /* The reader went away (`logitlint check . | head -1`; main ignores SIGPIPE): nothing to
      * say about it, and the exit status still tells whether there were findings. */
     if (wrc != 0 && errno == EPIPE) wrc = 0;

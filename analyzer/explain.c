@@ -2,6 +2,7 @@
  * around the numbers of the rule's counterexample. The prose is wrapped at 78
  * columns so it pastes cleanly into a review. */
 #include "explain.h"
+#include "rules.h"
 
 #include <ctype.h>
 #include <float.h>
@@ -834,8 +835,20 @@ int explain_main(int argc, char **argv) {
         return 2;
     }
     const ExplainRule *rule = explain_find(code);
+    char upper[16] = "";
+    for (size_t i = 0; !rule && code[i] && i + 1 < sizeof upper; i++)
+        upper[i] = (char)toupper((unsigned char)code[i]);
+    const Rule *plain = rule ? NULL : rules_find(upper);
+    if (plain) { /* a rule with no ranking to flip (LL001): its documentation says it all */
+        printf("%s %s has no counterexample to explain; its documentation:\n\n", plain->code,
+               plain->name);
+        rules_print_doc(stdout, plain);
+        return 0;
+    }
     if (!rule) {
-        fprintf(stderr, "logitlint explain: unknown rule code \"%s\" (known: LL101-LL110)\n", code);
+        fprintf(stderr,
+                "logitlint explain: unknown rule code \"%s\" (see `logitlint rule --all`)\n",
+                code);
         return 2;
     }
     const VerifyRecipe *r =

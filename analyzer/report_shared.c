@@ -98,6 +98,7 @@ char *report_fingerprint(const DiagList *diags, size_t index, const char *path) 
 
 /* Never "All checks passed!" when a file could not be analysed or none was found. */
 void report_summary(FILE *out, const DiagList *diags, const ReportOptions *opts) {
+    if (opts->quiet) return;
     size_t problems = diag_count_problems(diags);
     if (diags->len)
         fprintf(out, "Found %zu error%s.\n", diags->len, diags->len == 1 ? "" : "s");

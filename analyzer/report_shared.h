@@ -28,6 +28,7 @@ typedef struct ReportOptions {
     bool statistics;  /* a count per code instead of the findings */
     const char *root; /* absolute project root: SARIF, GitLab and JUnit paths are relative to it */
     bool no_files;    /* no file was found to analyse */
+    bool quiet;       /* -q: the findings without the summary lines */
 } ReportOptions;
 
 /* The path as the user's repository knows it: relative to opts->root when under it. */

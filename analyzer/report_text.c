@@ -54,20 +54,39 @@ static void frame(FILE *out, const Diagnostic *d, const ReportOptions *o) {
         fprintf(out, "%s%*s = %shelp%s: %s\n", BLUE(o), width, "", BOLD(o), RESET(o), d->help);
 }
 
+/* The counterexample of a recipe is the same under every finding that names it: it is printed
+ * in full once, then referred to. With --explain the explanation holds the table, so the
+ * compact block is left out; an explanation, too, is printed once per rule and table. */
+static void counterexample(FILE *out, const DiagList *diags, size_t i, const ReportOptions *o) {
+    const Diagnostic *d = &diags->items[i];
+    size_t first = 0;
+    while (first < i && !(diags->items[first].cex == d->cex &&
+                          (!o->explain || diags->items[first].rule == d->rule)))
+        first++;
+    if (first < i) {
+        const Diagnostic *f = &diags->items[first];
+        fprintf(out, "\n  counterexample: as for %s", f->filename);
+        if (f->cell) fprintf(out, ":cell %d", f->cell);
+        fprintf(out, ":%d:%d above (recipe %s)\n", f->row, f->col, d->recipe);
+        return;
+    }
+    if (o->explain && explain_known(d->rule->code)) {
+        fprintf(out, "\n");
+        explain_print(out, d->rule->code, d->cex);
+        return;
+    }
+    if (!d->cex) return;
+    fprintf(out, "\n");
+    verify_print_compact(out, d->cex, "  ", o->color);
+}
+
 int report_text(FILE *out, const DiagList *diags, const ReportOptions *o) {
     for (size_t i = 0; i < diags->len; i++) {
         const Diagnostic *d = &diags->items[i];
         header(out, d, o);
         if (o->format == REPORT_CONCISE) continue;
         if (d->nframe) frame(out, d, o);
-        if (d->cex) {
-            fprintf(out, "\n");
-            verify_print_compact(out, d->cex, "  ", o->color);
-        }
-        if (o->explain && !diag_is_problem(d)) {
-            fprintf(out, "\n");
-            explain_print(out, d->rule->code, d->cex);
-        }
+        if (d->cex || (o->explain && d->recipe)) counterexample(out, diags, i, o);
         fprintf(out, "\n");
     }
     report_summary(out, diags, o);

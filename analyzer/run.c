@@ -103,7 +103,7 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
         problem_add(&r->diags, src.path, why);
         free(why);
         r->failed = true;
-    } else if (lr.syntax_error) {
+    } else if (lr.syntax_error && !o->quiet) {
         char cell[32] = ""; /* notebooks: `nb.ipynb:cell 3:2:5` */
         if (lr.error_cell) snprintf(cell, sizeof cell, ":cell %d", lr.error_cell);
         note(r, "warning: %s%s:%d:%d: syntax error; the rest of the file was still analysed\n",
