@@ -62,15 +62,23 @@ static json_t *result_json(const DiagList *diags, size_t i, const ReportOptions 
     char *rel = report_relative_path(d->filename, opts->root);
     char *uri = uri_encode(rel);
     char *cex = report_counterexample_text(d);
-    char *msg = util_xasprintf("%s%s%s%s%s", d->message, d->help ? "\nhelp: " : "",
+    char *where = d->cell ? util_xasprintf("cell %d:%d:%d: ", d->cell, d->row, d->col)
+                          : util_xstrdup("");
+    char *msg = util_xasprintf("%s%s%s%s%s%s", where, d->message, d->help ? "\nhelp: " : "",
                                d->help ? d->help : "", *cex ? "\n\n" : "", cex);
     char *fp = report_fingerprint(diags, i, rel);
     /* endColumn is exclusive in both SARIF and our diagnostics; a region never ends before
      * it starts. */
     int end_col = d->end_row == d->row && d->end_col <= d->col ? d->col + 1 : d->end_col;
-    json_t *region = json_pack("{s:i, s:i, s:i, s:i}", "startLine", d->row, "startColumn", d->col,
-                               "endLine", d->end_row, "endColumn", end_col);
-    if (d->nframe) json_object_set_new(region, "snippet", text(d->frame_lines[0]));
+    int row, end_row;
+    json_t *region;
+    if (report_file_lines(d, &row, &end_row)) {
+        region = json_pack("{s:i, s:i, s:i, s:i}", "startLine", row, "startColumn", d->col,
+                           "endLine", end_row, "endColumn", end_col);
+        if (d->nframe) json_object_set_new(region, "snippet", text(d->frame_lines[0]));
+    } else { /* a notebook: the .ipynb lines, whole (see report_file_lines) */
+        region = json_pack("{s:i, s:i}", "startLine", row, "endLine", end_row);
+    }
     json_t *props = json_object();
     if (d->recipe) json_object_set_new(props, "recipe", json_string(d->recipe));
     if (d->cex) json_object_set_new(props, "counterexample", verify_result_to_json(d->cex));
@@ -87,6 +95,7 @@ static json_t *result_json(const DiagList *diags, size_t i, const ReportOptions 
     free(rel);
     free(uri);
     free(cex);
+    free(where);
     free(msg);
     free(fp);
     return r;

@@ -107,3 +107,10 @@ void report_summary(FILE *out, const DiagList *diags, const ReportOptions *opts)
     if (diags->len || opts->format == REPORT_CONCISE) return;
     fputs(opts->no_files ? "No Python files found.\n" : "All checks passed!\n", out);
 }
+
+bool report_file_lines(const Diagnostic *d, int *row, int *end_row) {
+    bool notebook = d->cell && d->file_row;
+    *row = notebook ? d->file_row : d->row;
+    *end_row = notebook ? d->file_end_row : d->end_row;
+    return !notebook;
+}

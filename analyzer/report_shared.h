@@ -39,6 +39,10 @@ char *report_counterexample_text(const Diagnostic *d);
  * ordinal of that same triple in the file (survives lines moving up or down). */
 char *report_fingerprint(const DiagList *diags, size_t index, const char *path);
 
+/* Where a finding is in the file itself, for the CI formats: a notebook finding's row is in its
+ * cell, so these give the lines of the .ipynb file that hold it (columns are then unknown:
+ * the JSON string escapes its text). Returns whether the columns apply. */
+bool report_file_lines(const Diagnostic *d, int *row, int *end_row);
 /* The text formats' last lines: how many errors, how many files could not be analysed, or that
  * all checks passed. */
 void report_summary(FILE *out, const DiagList *diags, const ReportOptions *opts);
