@@ -9,11 +9,14 @@
 
 #include "ignore.h"
 
-/* Directories that never hold the project's own code (ruff's defaults, abridged); `.*` is
- * every hidden directory (.git, .venv, .tox). NULL-ended. */
+/* Directories that never hold the project's own code: ruff's default `exclude` list, where
+ * `.*` (every hidden directory) stands for its .bzr, .direnv, .eggs, .git, .git-rewrite, .hg,
+ * .ipynb_checkpoints, .mypy_cache, .nox, .pants.d, .pyenv, .pytest_cache, .pytype,
+ * .ruff_cache, .svn, .tox, .venv and .vscode; plus __pycache__. The README lists them.
+ * NULL-ended. */
 const char *const discover_default_excludes[] = {
-    ".*",     "__pycache__", "node_modules", "venv", "site-packages", "__pypackages__",
-    "_build", "buck-out",    "dist",         NULL};
+    ".*",    "__pycache__", "__pypackages__", "_build",        "buck-out", "build",
+    "dist",  "node_modules", "site-packages", "venv",          NULL};
 
 static const char *base_name(const char *path) {
     const char *b = strrchr(path, '/');
