@@ -11,6 +11,7 @@
 #include "config.h"
 #include "discover.h"
 #include "lint.h"
+#include "noqa_add.h"
 #include "problem.h"
 #include "report.h"
 #include "run.h"
@@ -48,6 +49,10 @@ static const char CHECK_USAGE[] =
     "  --no-prefilter          Parse every file, even one that none of the rules can fire on\n"
     "  --explain               Print the reviewer's explanation under each finding\n"
     "  --exit-zero             Exit 0 even when there are findings\n"
+    "  --add-noqa              Add `# noqa: CODE` on the line of every finding, and stop\n"
+    "  --show-files            List the files that would be analysed, and stop\n"
+    "  --show-settings         Print the settings in force for the first file, and where they\n"
+    "                          come from, and stop\n"
     "  -q, --quiet             Print the findings without the summary or warnings\n"
     "  -s, --silent            Print nothing (the exit status still tells)\n"
     "  --stdin-filename NAME   The name to report for standard input\n"
@@ -70,6 +75,7 @@ typedef struct CheckOptions {
     int respect_gitignore; /* -1: not given */
     bool no_verify, exit_zero;
     bool silent; /* -s: no report on standard output, no warnings */
+    bool show_files, show_settings, add_noqa;
     bool no_prefilter;
     int threads; /* 0: one per core */
     const char *stdin_filename;
@@ -210,6 +216,10 @@ static int parse_options(int argc, char **argv, CheckOptions *o) {
             o->report.explain = true;
         } else if (!strcmp(a, "--exit-zero")) {
             o->exit_zero = true;
+        } else if (!strcmp(a, "--add-noqa")) {
+            o->add_noqa = true;
+        } else if (!strcmp(a, "--show-files") || !strcmp(a, "--show-settings")) {
+            *(a[7] == 'f' ? &o->show_files : &o->show_settings) = true;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet") || !strcmp(a, "-s") ||
                    !strcmp(a, "--silent")) {
             o->report.quiet = true;
@@ -324,8 +334,9 @@ static void settings_problem(void *ctx, const char *path, const char *message) {
     problem_add(&((Settings *)ctx)->problems, path, message);
 }
 
-/* The rules enabled for one file: configuration, then the command line, then per-file-ignores. */
-static void settings_enabled(Settings *s, const char *path, bool *enabled) {
+/* The rules enabled for one file: configuration, then the command line, then per-file-ignores.
+ * Returns the configuration used (NULL: none). */
+static const Config *settings_enabled(Settings *s, const char *path, bool *enabled) {
     for (size_t i = 0; i < rules_count; i++)
         enabled[i] = true;
     char *abs = NULL;
@@ -359,6 +370,69 @@ static void settings_enabled(Settings *s, const char *path, bool *enabled) {
         }
     }
     free(abs);
+    return c;
+}
+
+/* ---- --show-files, --show-settings --------------------------------------------------------- */
+
+static void print_toml_list(const char *key, char *const *items, size_t n) {
+    printf("%s = [", key);
+    for (size_t i = 0; i < n; i++)
+        printf("%s\"%s\"", i ? ", " : "", items[i]);
+    printf("]\n");
+}
+
+/* What `check` would use for `path`: the configuration file it came from, and every setting
+ * after the command line is applied, as TOML. */
+static void show_settings(Settings *s, const char *path, const bool *enabled, const Config *c,
+                          ReportFormat format) {
+    const CheckOptions *o = s->o;
+    printf("Resolved settings for: %s\n", path);
+    if (o->isolated)
+        printf("Settings path: (none: --isolated)\n");
+    else if (!c)
+        printf("Settings path: (none: built-in defaults)\n");
+    else if (c->path[0] == '/')
+        printf("Settings path: %s\n", c->path);
+    else /* found by the search: name it absolutely, in its directory */
+        printf("Settings path: %s/%s\n", strcmp(c->dir, "/") ? c->dir : "",
+               strrchr(c->path, '/') ? strrchr(c->path, '/') + 1 : c->path);
+    printf("\n");
+    StrList codes = {0};
+    for (size_t i = 0; i < rules_count; i++)
+        if (enabled[i]) array_push(&codes, (char *)rules_registry[i]->code);
+    print_toml_list("select", codes.items, codes.len);
+    array_free(&codes);
+    printf("output-format = \"%s\"\n", report_format_name(format));
+    bool respect = o->respect_gitignore >= 0    ? o->respect_gitignore
+                   : c && c->has_respect_gitignore ? c->respect_gitignore
+                                                   : true;
+    printf("respect-gitignore = %s\n", respect ? "true" : "false");
+    printf("force-exclude = %s\n", o->force_exclude ? "true" : "false");
+    if (o->has_exclude) {
+        print_toml_list("exclude", o->exclude.items, o->exclude.len);
+    } else if (c && c->has_exclude) {
+        print_toml_list("exclude", c->exclude.items, c->exclude.len);
+    } else {
+        size_t n = 0;
+        while (discover_default_excludes[n])
+            n++;
+        print_toml_list("exclude", (char *const *)discover_default_excludes, n);
+    }
+    StrList extend = {0};
+    for (size_t i = 0; c && i < c->extend_exclude.len; i++)
+        array_push(&extend, c->extend_exclude.items[i]);
+    for (size_t i = 0; i < o->extend_exclude.len; i++)
+        array_push(&extend, o->extend_exclude.items[i]);
+    print_toml_list("extend-exclude", extend.items, extend.len);
+    array_free(&extend);
+    printf("\n[per-file-ignores]\n");
+    for (size_t i = 0; c && i < c->per_file_ignores.len; i++) {
+        char *key = util_xasprintf("\"%s\"", c->per_file_ignores.items[i].glob);
+        print_toml_list(key, c->per_file_ignores.items[i].codes.items,
+                        c->per_file_ignores.items[i].codes.len);
+        free(key);
+    }
 }
 
 /* The project root for repository-relative paths: the enclosing git work tree, or the working
@@ -435,6 +509,24 @@ static bool choose_format(Settings *s, const CheckOptions *o, ReportFormat *f) {
     return !s->config_error;
 }
 
+/* --add-noqa: each file's findings (sorted by file) get their directives. Returns the exit
+ * status: 0, or 2 when a file could not be rewritten or was not analysed. */
+static int add_noqa(const DiagList *diags, bool failed) {
+    int total = 0, rc = failed ? 2 : 0;
+    for (size_t i = 0, j; i < diags->len; i = j) {
+        for (j = i; j < diags->len && !strcmp(diags->items[j].filename, diags->items[i].filename);)
+            j++;
+        if (!strcmp(diags->items[i].filename, "-") || diag_is_problem(&diags->items[i])) continue;
+        char err[600];
+        int n = noqa_add_file(diags->items[i].filename, &diags->items[i], j - i, stderr, err,
+                              sizeof err);
+        if (n < 0) fprintf(stderr, "logitlint: %s\n", err), rc = 2;
+        total += n > 0 ? n : 0;
+    }
+    fprintf(stderr, "Added %d noqa directive%s.\n", total, total == 1 ? "" : "s");
+    return rc;
+}
+
 /* README "Security": logitlint never writes to a file it analyses, even when told to. */
 static bool output_is_analysed(const char *out, const PathList *files) {
     struct stat so, sf;
@@ -482,9 +574,18 @@ int cli_check(int argc, char **argv) {
     /* Files sharing a rule selection run together (usually all of them). */
     size_t n = files.len;
     bool(*enabled)[64] = util_xcalloc(n ? n : 1, sizeof *enabled);
-    for (size_t i = 0; i < n && !s.config_error; i++)
-        settings_enabled(&s, files.items[i], enabled[i]);
-    if (s.config_error) {
+    const Config *first_cfg = NULL;
+    for (size_t i = 0; i < n && !s.config_error; i++) {
+        const Config *c = settings_enabled(&s, files.items[i], enabled[i]);
+        if (i == 0) first_cfg = c;
+    }
+    if (s.config_error || o.show_files || o.show_settings) {
+        for (size_t i = 0; o.show_files && !s.config_error && i < n; i++)
+            printf("%s\n", files.items[i]);
+        if (o.show_settings && n && !s.config_error)
+            show_settings(&s, files.items[0], enabled[0], first_cfg, o.report.format);
+        if (!n && !s.config_error) fprintf(stderr, "warning: No Python files found under the given path(s)\n");
+        rc = s.config_error || failed ? 2 : 0;
         free(enabled);
         goto done;
     }
@@ -513,6 +614,10 @@ int cli_check(int argc, char **argv) {
     if (!files.len && !diags.len && !o.report.quiet) fprintf(stderr, "warning: No Python files found under the given path(s)\n");
     o.report.no_files = !files.len;
     diag_sort(&diags);
+    if (o.add_noqa) {
+        rc = add_noqa(&diags, failed);
+        goto done;
+    }
     if (!o.no_verify) attach_counterexamples(&diags, &cache);
     if (o.output_file && output_is_analysed(o.output_file, &files)) {
         fprintf(stderr, "logitlint: %s: is one of the analysed files, not overwritten\n",

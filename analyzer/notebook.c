@@ -130,10 +130,11 @@ static char *cell_text(json_t *source, bool *ok) {
  * goes to the line of the JSON string that holds its source line. jansson gives no positions,
  * so the (already validated) text is scanned once more for cells[i].source. */
 typedef Array(int) IntList;
-typedef Array(IntList) IntLists;
+typedef Array(NotebookSpan) SpanList;
+typedef Array(SpanList) SpanLists;
 
 typedef struct JsonScan {
-    const char *p, *end;
+    const char *start, *p, *end;
     int line; /* 1-based line of p */
 } JsonScan;
 
@@ -161,16 +162,19 @@ static bool scan_key_is(JsonScan *s, const char *key) {
     return (size_t)(to - from) == strlen(key) && !memcmp(from, key, (size_t)(to - from));
 }
 
-/* Skips one value; `lines`, when given and the value is an array (or a string), gets the line
- * of each element (or of the string). */
-static void scan_value(JsonScan *s, IntList *lines) {
+/* Skips one value; `spans`, when given and the value is an array of strings (or a string), gets
+ * each string's line and raw text. */
+static void scan_value(JsonScan *s, SpanList *spans) {
     scan_space(s);
     if (s->p >= s->end) return;
     const char *from, *to;
     char open = *s->p;
     if (open == '"') {
-        if (lines) array_push(lines, s->line);
+        int line = s->line;
         scan_string(s, &from, &to);
+        if (spans)
+            array_push(spans, ((NotebookSpan){line, (size_t)(from - s->start),
+                                              (size_t)(to - s->start)}));
     } else if (open == '[' || open == '{') {
         s->p++;
         for (;;) {
@@ -185,8 +189,7 @@ static void scan_value(JsonScan *s, IntList *lines) {
                 continue;
             }
             if (open == '{') scan_key_is(s, "");
-            if (open == '[' && lines) array_push(lines, s->line);
-            scan_value(s, NULL);
+            scan_value(s, open == '[' ? spans : NULL);
         }
     } else {
         while (s->p < s->end && !strchr(",]} \t\r\n", *s->p))
@@ -195,8 +198,8 @@ static void scan_value(JsonScan *s, IntList *lines) {
 }
 
 /* For each cell (in order), the lines of its "source" elements. */
-static void scan_cell_sources(const char *text, size_t len, IntLists *cells) {
-    JsonScan s = {text, text + len, 1};
+static void scan_cell_sources(const char *text, size_t len, SpanLists *cells) {
+    JsonScan s = {text, text, text + len, 1};
     scan_space(&s);
     if (s.p >= s.end || *s.p++ != '{') return;
     while (scan_space(&s), s.p < s.end && *s.p != '}') {
@@ -215,7 +218,7 @@ static void scan_cell_sources(const char *text, size_t len, IntLists *cells) {
                 s.p++;
                 continue;
             }
-            IntList lines = {0};
+            SpanList lines = {0};
             if (*s.p == '{') {
                 s.p++;
                 while (scan_space(&s), s.p < s.end && *s.p != '}') {
@@ -241,15 +244,15 @@ static void scan_cell_sources(const char *text, size_t len, IntLists *cells) {
 }
 
 /* The .ipynb line of each row of a code cell: the line of the element its first byte is in. */
-static void push_file_rows(IntList *out, json_t *source, const IntList *elem_lines, size_t rows) {
+static void push_file_rows(IntList *out, json_t *source, const SpanList *elem_lines, size_t rows) {
     size_t before = out->len;
-    int last = elem_lines->len ? elem_lines->items[0] : 1;
+    int last = elem_lines->len ? elem_lines->items[0].line : 1;
     if (json_is_array(source)) {
         bool at_start = true;
         size_t k;
         json_t *part;
         json_array_foreach(source, k, part) {
-            if (k < elem_lines->len) last = elem_lines->items[k];
+            if (k < elem_lines->len) last = elem_lines->items[k].line;
             const char *t = json_string_value(part);
             for (size_t j = 0, n = json_string_length(part); j < n; j++) {
                 if (at_start) array_push(out, last);
@@ -281,9 +284,9 @@ SourceStatus notebook_convert(Source *src, char *err, size_t errlen) {
     size_t cap = 4096, len = 0;
     char *buf = util_xmalloc(cap);
     IntList cell_of = {0}, row_of = {0}, file_row_of = {0};
-    IntLists source_lines = {0};
+    SpanLists source_lines = {0};
     scan_cell_sources(src->text, src->len, &source_lines);
-    static const IntList NO_LINES = {0};
+    static const SpanList NO_LINES = {0};
     SourceStatus st = SOURCE_OK;
     size_t index;
     json_t *cell;
@@ -351,4 +354,17 @@ SourceStatus notebook_convert(Source *src, char *err, size_t errlen) {
     source_free(src);
     *src = py;
     return SOURCE_OK;
+}
+
+void notebook_source_spans(const char *json, size_t len, int cell, NotebookSpans *out) {
+    memset(out, 0, sizeof *out);
+    SpanLists cells = {0};
+    scan_cell_sources(json, len, &cells);
+    for (size_t i = 0; i < cells.len; i++) {
+        if ((int)i + 1 == cell)
+            *out = (NotebookSpans){cells.items[i].items, cells.items[i].len, cells.items[i].cap};
+        else
+            array_free(&cells.items[i]);
+    }
+    array_free(&cells);
 }

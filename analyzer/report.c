@@ -18,6 +18,10 @@ bool report_parse_format(const char *name, ReportFormat *format) {
     return false;
 }
 
+const char *report_format_name(ReportFormat format) {
+    return FORMATS[format];
+}
+
 int report_write(FILE *out, const DiagList *diags, const ReportOptions *opts) {
     int rc;
     if (opts->statistics)

@@ -14,5 +14,6 @@ extern const char report_format_names[];
 /* Returns 0, or -1 when writing failed (e.g. a closed pipe). */
 int report_write(FILE *out, const DiagList *diags, const ReportOptions *opts);
 bool report_parse_format(const char *name, ReportFormat *format);
+const char *report_format_name(ReportFormat format);
 
 #endif
