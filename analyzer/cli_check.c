@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "config.h"
 #include "discover.h"
+#include "fix_run.h"
 #include "lint.h"
 #include "noqa_add.h"
 #include "problem.h"
@@ -49,6 +50,13 @@ static const char CHECK_USAGE[] =
     "  --no-prefilter          Parse every file, even one that none of the rules can fire on\n"
     "  --explain               Print the reviewer's explanation under each finding\n"
     "  --exit-zero             Exit 0 even when there are findings\n"
+    "  --fix                   Apply the safe fixes (the files are analysed again: a fix that\n"
+    "                          leaves its finding or adds one is rolled back)\n"
+    "  --unsafe-fixes          Apply the unsafe fixes too (with --fix or --diff)\n"
+    "  --diff                  Print the fixes as a unified diff instead of writing them (exit 1\n"
+    "                          when there is one)\n"
+    "  --show-fixes            List the fixes applied by --fix\n"
+    "  --exit-non-zero-on-fix  Exit 1 when --fix fixed something, even if nothing remains\n"
     "  --add-noqa              Add `# noqa: CODE` on the line of every finding, and stop\n"
     "  --show-files            List the files that would be analysed, and stop\n"
     "  --show-settings         Print the settings in force for the first file, and where they\n"
@@ -76,6 +84,7 @@ typedef struct CheckOptions {
     bool no_verify, exit_zero;
     bool silent; /* -s: no report on standard output, no warnings */
     bool show_files, show_settings, add_noqa;
+    bool fix, unsafe_fixes, diff, show_fixes, exit_non_zero_on_fix;
     bool no_prefilter;
     int threads; /* 0: one per core */
     const char *stdin_filename;
@@ -216,6 +225,13 @@ static int parse_options(int argc, char **argv, CheckOptions *o) {
             o->report.explain = true;
         } else if (!strcmp(a, "--exit-zero")) {
             o->exit_zero = true;
+        } else if (!strcmp(a, "--fix") || !strcmp(a, "--no-fix")) {
+            o->fix = a[2] == 'f';
+        } else if (!strcmp(a, "--unsafe-fixes") || !strcmp(a, "--no-unsafe-fixes")) {
+            o->unsafe_fixes = a[2] == 'u';
+        } else if (!strcmp(a, "--diff") || !strcmp(a, "--show-fixes") ||
+                   !strcmp(a, "--exit-non-zero-on-fix")) {
+            *(a[2] == 'd' ? &o->diff : a[2] == 's' ? &o->show_fixes : &o->exit_non_zero_on_fix) = true;
         } else if (!strcmp(a, "--add-noqa")) {
             o->add_noqa = true;
         } else if (!strcmp(a, "--show-files") || !strcmp(a, "--show-settings")) {
@@ -249,6 +265,8 @@ typedef struct Settings {
     char *last_dir;    /* the previous lookup: a walk asks for one directory many times */
     const Config *last_cfg;
     DiagList problems; /* paths that could not be read, found while discovering */
+    const PathList *files;
+    bool (*enabled)[64]; /* per file: the rules in force */
 } Settings;
 
 static char *parent_dir(const char *abs) {
@@ -509,6 +527,47 @@ static bool choose_format(Settings *s, const CheckOptions *o, ReportFormat *f) {
     return !s->config_error;
 }
 
+/* The configuration's fixable / unfixable for the file (default: every rule is fixable). */
+static bool settings_fixable(void *ctx, const char *path, const char *code) {
+    Settings *s = ctx;
+    char *abs = realpath(path, NULL);
+    char *dir = parent_dir(abs ? abs : path);
+    const Config *c = settings_config(s, dir);
+    free(dir);
+    free(abs);
+    if (!c) return true;
+    const Rule *r = rules_find(code);
+    bool yes = !c->has_fixable;
+    for (size_t i = 0; r && i < c->fixable.len; i++)
+        yes |= rules_match(r, c->fixable.items[i]);
+    for (size_t i = 0; r && i < c->unfixable.len; i++)
+        yes &= !rules_match(r, c->unfixable.items[i]);
+    return yes;
+}
+
+static const bool *settings_rules_of(void *ctx, const char *path) {
+    Settings *s = ctx;
+    for (size_t i = 0; i < s->files->len; i++)
+        if (!strcmp(s->files->items[i], path)) return s->enabled[i];
+    return s->enabled[0];
+}
+
+/* --fix / --diff: applies or shows the fixes; the fixed findings move to `fixed`. Returns
+ * whether a file could not be fixed. With --diff, says on stderr how many would be fixed. */
+static bool run_fixes(Settings *s, DiagList *diags, DiagList *fixed) {
+    const CheckOptions *o = s->o;
+    FixRunOptions fo = {.write = !o->diff,
+                        .unsafe = o->unsafe_fixes,
+                        .diff_out = stdout,
+                        .fixable = settings_fixable,
+                        .enabled = settings_rules_of,
+                        .ctx = s};
+    int failed = fix_run(diags, &fo, fixed);
+    if (o->diff)
+        fprintf(stderr, "Would fix %zu error%s.\n", fixed->len, fixed->len == 1 ? "" : "s");
+    return failed > 0;
+}
+
 /* --add-noqa: each file's findings (sorted by file) get their directives. Returns the exit
  * status: 0, or 2 when a file could not be rewritten or was not analysed. */
 static int add_noqa(const DiagList *diags, bool failed) {
@@ -551,7 +610,7 @@ int cli_check(int argc, char **argv) {
     char *root = project_root(s.cwd);
     FILE *out = stdout;
     PathList files = {0};
-    DiagList diags = {0};
+    DiagList diags = {0}, fixed = {0};
     CexCacheList cache = {0};
     bool failed = false;
     rc = 2;
@@ -573,7 +632,8 @@ int cli_check(int argc, char **argv) {
     }
     /* Files sharing a rule selection run together (usually all of them). */
     size_t n = files.len;
-    bool(*enabled)[64] = util_xcalloc(n ? n : 1, sizeof *enabled);
+    bool(*enabled)[64] = s.enabled = util_xcalloc(n ? n : 1, sizeof *enabled);
+    s.files = &files;
     const Config *first_cfg = NULL;
     for (size_t i = 0; i < n && !s.config_error; i++) {
         const Config *c = settings_enabled(&s, files.items[i], enabled[i]);
@@ -586,7 +646,6 @@ int cli_check(int argc, char **argv) {
             show_settings(&s, files.items[0], enabled[0], first_cfg, o.report.format);
         if (!n && !s.config_error) fprintf(stderr, "warning: No Python files found under the given path(s)\n");
         rc = s.config_error || failed ? 2 : 0;
-        free(enabled);
         goto done;
     }
     bool *grouped = util_xcalloc(n ? n : 1, 1);
@@ -607,7 +666,6 @@ int cli_check(int argc, char **argv) {
         array_free(&group);
     }
     free(grouped);
-    free(enabled);
     for (size_t i = 0; i < s.problems.len; i++)
         array_push(&diags, s.problems.items[i]);
     s.problems.len = 0;
@@ -618,6 +676,13 @@ int cli_check(int argc, char **argv) {
         rc = add_noqa(&diags, failed);
         goto done;
     }
+    if ((o.fix || o.diff) && run_fixes(&s, &diags, &fixed)) failed = true;
+    if (o.diff) {
+        rc = failed ? 2 : fixed.len ? 1 : 0;
+        goto done;
+    }
+    if (o.fix) o.report.fixed = &fixed;
+    o.report.show_fixes = o.show_fixes;
     if (!o.no_verify) attach_counterexamples(&diags, &cache);
     if (o.output_file && output_is_analysed(o.output_file, &files)) {
         fprintf(stderr, "logitlint: %s: is one of the analysed files, not overwritten\n",
@@ -641,12 +706,15 @@ int cli_check(int argc, char **argv) {
     out = stdout;
     if (wrc != 0) fprintf(stderr, "logitlint: could not write the report\n");
     rc = failed || wrc != 0 ? 2 : (diags.len && !o.exit_zero ? 1 : 0);
+    if (rc == 0 && fixed.len && o.exit_non_zero_on_fix) rc = 1;
 done:
     for (size_t k = 0; k < cache.len; k++)
         if (cache.items[k].result) verify_result_free(cache.items[k].result);
     array_free(&cache);
     diag_list_free(&diags);
     diag_list_free(&s.problems);
+    diag_list_free(&fixed);
+    free(s.enabled);
     discover_free(&files);
     if (s.has_explicit) config_free(&s.explicit_cfg);
     config_resolver_free(s.resolver);

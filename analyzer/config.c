@@ -35,6 +35,8 @@ static const char *const KEYS[] = {"select",
                                    "extend-exclude",
                                    "respect-gitignore",
                                    "output-format",
+                                   "fixable",
+                                   "unfixable",
                                    NULL};
 
 static bool fail(Ctx *c, TSNode n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -186,6 +188,13 @@ static bool per_file(Ctx *c, TSNode key_node, const char *glob, TSNode value) {
                         &c->cfg->per_file_ignores.items[c->cfg->per_file_ignores.len - 1].codes);
 }
 
+/* fixable / unfixable: rule selectors, as select (which rules --fix may apply fixes of). */
+static bool fix_setting(Ctx *c, const char *k, TSNode value) {
+    bool fixable = !strcmp(k, "fixable");
+    if (fixable) c->cfg->has_fixable = true;
+    return string_array(c, value, k, true, fixable ? &c->cfg->fixable : &c->cfg->unfixable);
+}
+
 /* One setting: `path` is the key relative to the configuration's root. */
 static bool setting(Ctx *c, ConfigList *path, TSNode key_node, TSNode value) {
     const char *k = path->items[0];
@@ -220,11 +229,13 @@ static bool setting(Ctx *c, ConfigList *path, TSNode key_node, TSNode value) {
         }
         fail(c, key_node,
              "unknown key '%s' in %s (expected one of: select, extend-select, ignore, "
-             "per-file-ignores, exclude, extend-exclude, respect-gitignore, output-format)",
+             "per-file-ignores, exclude, extend-exclude, respect-gitignore, output-format, "
+             "fixable, unfixable)",
              dotted, c->pyproject ? "[tool.logitlint]" : "the configuration");
         free(dotted);
         return false;
     }
+    if (!strcmp(k, "fixable") || !strcmp(k, "unfixable")) return fix_setting(c, k, value);
     if (!strcmp(k, "select"))
         return cfg->has_select = true, string_array(c, value, k, true, &cfg->select);
     if (!strcmp(k, "extend-select")) return string_array(c, value, k, true, &cfg->extend_select);
@@ -425,6 +436,8 @@ void config_free(Config *cfg) {
     }
     array_free(&cfg->per_file_ignores);
     free(cfg->output_format);
+    list_free(&cfg->fixable);
+    list_free(&cfg->unfixable);
     memset(cfg, 0, sizeof *cfg);
 }
 

@@ -24,6 +24,8 @@ typedef struct Config {
     Array(ConfigPerFile) per_file_ignores;
     bool respect_gitignore;
     char *output_format; /* NULL: not set */
+    bool has_fixable;
+    ConfigList fixable, unfixable; /* rules whose fixes --fix may / may not apply */
 } Config;
 
 typedef enum { CONFIG_OK, CONFIG_NONE, CONFIG_ERROR } ConfigStatus;

@@ -3,7 +3,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+void diag_fix_free(DiagFix *fix) {
+    if (!fix) return;
+    free(fix->message);
+    fix_edits_free(&fix->edits);
+    for (size_t i = 0; i < fix->shown.len; i++)
+        free(fix->shown.items[i].content);
+    array_free(&fix->shown);
+    free(fix->diff);
+    free(fix);
+}
+
 void diag_free(Diagnostic *d) {
+    diag_fix_free(d->fix);
     free(d->filename);
     free(d->message);
     free(d->help);

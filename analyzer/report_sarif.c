@@ -54,6 +54,22 @@ static json_t *rule_json(const Rule *r) {
     return o;
 }
 
+/* SARIF `fixes`: the edits as replacements in the file (not for a notebook, whose regions in
+ * the .ipynb are not the cell's). */
+static json_t *fixes_json(const Diagnostic *d, const char *uri) {
+    json_t *replacements = json_array();
+    for (size_t i = 0; i < d->fix->shown.len; i++) {
+        const DiagEdit *e = &d->fix->shown.items[i];
+        json_t *region = json_pack("{s:i, s:i, s:i, s:i}", "startLine", e->row, "startColumn",
+                                   e->col, "endLine", e->end_row, "endColumn", e->end_col);
+        json_array_append_new(replacements, json_pack("{s:o, s:{s:s}}", "deletedRegion", region,
+                                                      "insertedContent", "text", e->content));
+    }
+    return json_pack("[{s:o, s:[{s:{s:s, s:s}, s:o}]}]", "description", text(d->fix->message),
+                     "artifactChanges", "artifactLocation", "uri", uri, "uriBaseId", "%SRCROOT%",
+                     "replacements", replacements);
+}
+
 static json_t *result_json(const DiagList *diags, size_t i, const ReportOptions *opts) {
     const Diagnostic *d = &diags->items[i];
     size_t index = 0; /* tool.driver.rules: the registry, then the problem code */
@@ -88,6 +104,7 @@ static json_t *result_json(const DiagList *diags, size_t i, const ReportOptions 
                   d->rule->code, "ruleIndex", (int)index, "level", "error", "message", text(msg),
                   "locations", "physicalLocation", "artifactLocation", "uri", uri, "uriBaseId",
                   "%SRCROOT%", "region", region, "partialFingerprints", "logitlint/v1", fp);
+    if (d->fix && !d->cell) json_object_set_new(r, "fixes", fixes_json(d, uri));
     if (json_object_size(props))
         json_object_set_new(r, "properties", props);
     else

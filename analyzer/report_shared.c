@@ -96,15 +96,39 @@ char *report_fingerprint(const DiagList *diags, size_t index, const char *path) 
 }
 
 
+/* --show-fixes, as ruff: per file, how many findings of each code were fixed. */
+static void report_fixes(FILE *out, const DiagList *fixed) {
+    fprintf(out, "Fixed %zu error%s:\n", fixed->len, fixed->len == 1 ? "" : "s");
+    for (size_t i = 0; i < fixed->len; i++) {
+        const Diagnostic *d = &fixed->items[i];
+        if (!i || strcmp(fixed->items[i - 1].filename, d->filename))
+            fprintf(out, "- %s:\n", d->filename);
+        bool counted = false;
+        size_t n = 0;
+        for (size_t k = 0; k < fixed->len; k++)
+            if (!strcmp(fixed->items[k].filename, d->filename) && fixed->items[k].rule == d->rule) {
+                counted |= k < i;
+                n++;
+            }
+        if (!counted) fprintf(out, "    %zu \u00d7 %s (%s)\n", n, d->code, d->rule->name);
+    }
+    fputs("\n", out);
+}
+
 /* Never "All checks passed!" when a file could not be analysed or none was found. */
 void report_summary(FILE *out, const DiagList *diags, const ReportOptions *opts) {
     if (opts->quiet) return;
-    size_t problems = diag_count_problems(diags);
-    if (diags->len)
+    size_t problems = diag_count_problems(diags), fixed = opts->fixed ? opts->fixed->len : 0;
+    if (fixed && opts->show_fixes) report_fixes(out, opts->fixed);
+    size_t total = diags->len + fixed;
+    if (opts->fixed && total)
+        fprintf(out, "Found %zu error%s (%zu fixed, %zu remaining).\n", total,
+                total == 1 ? "" : "s", fixed, diags->len);
+    else if (diags->len)
         fprintf(out, "Found %zu error%s.\n", diags->len, diags->len == 1 ? "" : "s");
     if (problems)
         fprintf(out, "%zu file%s could not be analysed.\n", problems, problems == 1 ? "" : "s");
-    if (diags->len || opts->format == REPORT_CONCISE) return;
+    if (total || opts->format == REPORT_CONCISE) return;
     fputs(opts->no_files ? "No Python files found.\n" : "All checks passed!\n", out);
 }
 

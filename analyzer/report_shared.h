@@ -29,6 +29,8 @@ typedef struct ReportOptions {
     const char *root; /* absolute project root: SARIF, GitLab and JUnit paths are relative to it */
     bool no_files;    /* no file was found to analyse */
     bool quiet;       /* -q: the findings without the summary lines */
+    const DiagList *fixed; /* --fix: the findings fixed (NULL: not fixing) */
+    bool show_fixes;       /* --show-fixes: list them */
 } ReportOptions;
 
 /* The path as the user's repository knows it: relative to opts->root when under it. */

@@ -31,6 +31,20 @@ static void underline(FILE *out, const char *line, int from, int to) {
         fputc('^', out);
 }
 
+/* `help: MESSAGE (safe fix)` and the lines it changes, as a diff. */
+static void fix_lines(FILE *out, const DiagFix *f, int width, const ReportOptions *o) {
+    fprintf(out, "%s%*s = %shelp%s: %s (%s fix%s)\n", BLUE(o), width, "", BOLD(o), RESET(o),
+            f->message, f->applicability == FIX_SAFE ? "safe" : "unsafe",
+            f->applicability == FIX_SAFE ? ": --fix" : ": --unsafe-fixes");
+    for (const char *p = f->diff; *p;) {
+        const char *nl = strchr(p, '\n');
+        int n = nl ? (int)(nl - p) : (int)strlen(p);
+        fprintf(out, "%s%*s %s%.*s%s\n", BLUE(o), width, "", p[0] == '-' ? RED(o) : CYAN(o), n,
+                p, RESET(o));
+        p += n + (nl != NULL);
+    }
+}
+
 static void frame(FILE *out, const Diagnostic *d, const ReportOptions *o) {
     int last = d->row + d->nframe - 1;
     int width = snprintf(NULL, 0, "%d", last);
@@ -52,6 +66,7 @@ static void frame(FILE *out, const Diagnostic *d, const ReportOptions *o) {
     fprintf(out, "%s%*s |%s\n", BLUE(o), width, "", RESET(o));
     if (d->help)
         fprintf(out, "%s%*s = %shelp%s: %s\n", BLUE(o), width, "", BOLD(o), RESET(o), d->help);
+    if (d->fix) fix_lines(out, d->fix, width, o);
 }
 
 /* The counterexample of a recipe is the same under every finding that names it: it is printed

@@ -78,4 +78,5 @@ void rules_print_doc(FILE *out, const Rule *r) {
     fprintf(out, "## What it does\n%s\n\n## Why is this bad?\n%s\n\n", r->what, r->why);
     fprintf(out, "## Example\n```python\n%s```\n\n## Use instead\n```python\n%s```\n", r->example,
             r->instead);
+    if (r->fix) fprintf(out, "\n## Fix\n%s", r->fix);
 }
