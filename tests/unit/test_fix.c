@@ -42,10 +42,10 @@ static char *read_rel(const char *dir, const char *rel) {
 
 START_TEST(diff_shows_and_writes_nothing) {
     char *dir = tmp_dir();
-    tmp_write(dir, "fx.py", FX);
-    CliRun r = RUN_IN(dir, "check", "--diff", "fx.py");
+    tmp_write(dir, "eval.py", FX);
+    CliRun r = RUN_IN(dir, "check", "--diff", "eval.py");
     ck_assert_int_eq(r.status, 1);
-    ck_assert_str_eq(r.out, "--- fx.py\n+++ fx.py\n"
+    ck_assert_str_eq(r.out, "--- eval.py\n+++ eval.py\n"
                             "@@ -3,7 +3,7 @@\n"
                             " \n \n"
                             " def score(logits, y):\n"
@@ -57,7 +57,7 @@ START_TEST(diff_shows_and_writes_nothing) {
                             "     return lp, lq, loss\n");
     ck_assert_str_eq(r.err, "Would fix 2 errors.\n");
     harness_run_free(&r);
-    char *text = read_rel(dir, "fx.py");
+    char *text = read_rel(dir, "eval.py");
     ck_assert_str_eq(text, FX);
     free(text);
     /* Nothing to fix: no diff, exit 0. */
@@ -72,28 +72,28 @@ END_TEST
 
 START_TEST(fix_applies_safe_fixes_and_unsafe_ones_only_when_asked) {
     char *dir = tmp_dir();
-    tmp_write(dir, "fx.py", FX);
-    CliRun r = RUN_IN(dir, "check", "--fix", "--show-fixes", "--no-verify", "fx.py");
+    tmp_write(dir, "eval.py", FX);
+    CliRun r = RUN_IN(dir, "check", "--fix", "--show-fixes", "--no-verify", "eval.py");
     ck_assert_int_eq(r.status, 1); /* the unsafe one remains */
-    ck_assert_msg(strstr(r.out, "fx.py:8:12: LL108"), "%s", r.out);
-    ck_assert_msg(strstr(r.out, "Fixed 2 errors:\n- fx.py:\n    2 \u00d7 LL103 (log-of-softmax)\n"),
+    ck_assert_msg(strstr(r.out, "eval.py:8:12: LL108"), "%s", r.out);
+    ck_assert_msg(strstr(r.out, "Fixed 2 errors:\n- eval.py:\n    2 \u00d7 LL103 (log-of-softmax)\n"),
                   "%s", r.out);
     ck_assert_msg(strstr(r.out, "Found 3 errors (2 fixed, 1 remaining).\n"), "%s", r.out);
     harness_run_free(&r);
-    char *text = read_rel(dir, "fx.py");
+    char *text = read_rel(dir, "eval.py");
     ck_assert_str_eq(text, FX_SAFE);
     free(text);
-    r = RUN_IN(dir, "check", "--fix", "--unsafe-fixes", "--no-verify", "fx.py");
+    r = RUN_IN(dir, "check", "--fix", "--unsafe-fixes", "--no-verify", "eval.py");
     ck_assert_int_eq(r.status, 0);
     ck_assert_str_eq(r.out, "Found 1 error (1 fixed, 0 remaining).\n");
     harness_run_free(&r);
-    text = read_rel(dir, "fx.py");
+    text = read_rel(dir, "eval.py");
     ck_assert_msg(strstr(text, "    loss = F.cross_entropy(logits, y)\n"), "%s", text);
     free(text);
     /* --exit-non-zero-on-fix: fixed everything, still 1. */
-    tmp_write(dir, "fx.py", FX);
+    tmp_write(dir, "eval.py", FX);
     r = RUN_IN(dir, "check", "--fix", "--unsafe-fixes", "--exit-non-zero-on-fix", "--no-verify",
-               "fx.py");
+               "eval.py");
     ck_assert_int_eq(r.status, 1);
     harness_run_free(&r);
     tmp_remove(dir);
@@ -102,20 +102,20 @@ END_TEST
 
 START_TEST(fixable_and_unfixable_keys) {
     char *dir = tmp_dir();
-    tmp_write(dir, "fx.py", FX);
+    tmp_write(dir, "eval.py", FX);
     tmp_write(dir, "logitlint.toml", "unfixable = [\"LL103\"]\n");
-    CliRun r = RUN_IN(dir, "check", "--diff", "--unsafe-fixes", "fx.py");
+    CliRun r = RUN_IN(dir, "check", "--diff", "--unsafe-fixes", "eval.py");
     ck_assert_int_eq(r.status, 1);
     ck_assert_msg(strstr(r.out, "+    loss = F.cross_entropy(logits, y)\n") &&
                       !strstr(r.out, "log_softmax"),
                   "%s", r.out);
     harness_run_free(&r);
     tmp_write(dir, "logitlint.toml", "fixable = [\"LL1\"]\nunfixable = [\"LL108\"]\n");
-    r = RUN_IN(dir, "check", "--diff", "--unsafe-fixes", "fx.py");
+    r = RUN_IN(dir, "check", "--diff", "--unsafe-fixes", "eval.py");
     ck_assert_msg(strstr(r.out, "log_softmax") && !strstr(r.out, "+    loss"), "%s", r.out);
     harness_run_free(&r);
     tmp_write(dir, "logitlint.toml", "fixable = [\"LL9\"]\n");
-    r = RUN_IN(dir, "check", "--diff", "fx.py");
+    r = RUN_IN(dir, "check", "--diff", "eval.py");
     ck_assert_int_eq(r.status, 2);
     ck_assert_msg(strstr(r.err, "LL9"), "%s", r.err);
     harness_run_free(&r);
@@ -125,8 +125,8 @@ END_TEST
 
 START_TEST(reports_carry_the_fix) {
     char *dir = tmp_dir();
-    tmp_write(dir, "fx.py", FX);
-    CliRun r = RUN_IN(dir, "check", "--no-verify", "--output-format", "json", "fx.py");
+    tmp_write(dir, "eval.py", FX);
+    CliRun r = RUN_IN(dir, "check", "--no-verify", "--output-format", "json", "eval.py");
     json_t *arr = json_loads(r.out, 0, NULL);
     ck_assert_int_eq((int)json_array_size(arr), 3);
     json_t *fix = json_object_get(json_array_get(arr, 0), "fix");
@@ -147,7 +147,7 @@ START_TEST(reports_carry_the_fix) {
     json_decref(arr);
     harness_run_free(&r);
 
-    r = RUN_IN(dir, "check", "--no-verify", "fx.py");
+    r = RUN_IN(dir, "check", "--no-verify", "eval.py");
     ck_assert_msg(strstr(r.out, "  = help: Replace the log of softmax with log_softmax (safe fix: "
                                 "--fix)\n"
                                 "  -    lp = torch.log(torch.softmax(logits, dim=-1))  # comment "
@@ -156,7 +156,7 @@ START_TEST(reports_carry_the_fix) {
                   "%s", r.out);
     harness_run_free(&r);
 
-    r = RUN_IN(dir, "check", "--no-verify", "--output-format", "sarif", "fx.py");
+    r = RUN_IN(dir, "check", "--no-verify", "--output-format", "sarif", "eval.py");
     json_t *log = json_loads(r.out, 0, NULL);
     json_t *res = json_array_get(
         json_object_get(json_array_get(json_object_get(log, "runs"), 0), "results"), 0);
