@@ -296,6 +296,28 @@ START_TEST(rollback_when_reanalysis_disagrees) {
 }
 END_TEST
 
+START_TEST(nll_loss_on_logits_becomes_cross_entropy) {
+    char *dir = tmp_dir();
+    tmp_write(dir, "nl.py", "import torch.nn.functional as F\n"
+                            "def loss(model, x):\n"
+                            "    logits = model(x).logits[:, :-1]\n"
+                            "    return F.nll_loss(logits.reshape(-1, logits.size(-1)), "
+                            "x[:, 1:].reshape(-1), ignore_index=0)\n");
+    CliRun r = RUN_IN(dir, "check", "--fix", "--no-verify", "nl.py");
+    ck_assert_int_eq(r.status, 1); /* unsafe: not without --unsafe-fixes */
+    harness_run_free(&r);
+    r = RUN_IN(dir, "check", "--fix", "--unsafe-fixes", "--no-verify", "nl.py");
+    ck_assert_int_eq(r.status, 0);
+    harness_run_free(&r);
+    char *text = read_rel(dir, "nl.py");
+    ck_assert_msg(strstr(text, "    return F.cross_entropy(logits.reshape(-1, logits.size(-1)), "
+                               "x[:, 1:].reshape(-1), ignore_index=0)\n"),
+                  "%s", text);
+    free(text);
+    tmp_remove(dir);
+}
+END_TEST
+
 START_TEST(rule_docs_state_the_applicability) {
     const char *argv[] = {"rule", "LL103", NULL};
     CliRun r = harness_run(argv, NULL, NULL);
@@ -318,6 +340,7 @@ int main(void) {
     tcase_add_test(tc, fix_in_a_notebook);
     tcase_add_test(tc, overlapping_fixes_take_one_pass_each);
     tcase_add_test(tc, rollback_when_reanalysis_disagrees);
+    tcase_add_test(tc, nll_loss_on_logits_becomes_cross_entropy);
     tcase_add_test(tc, rule_docs_state_the_applicability);
     suite_add_tcase(s, tc);
     return harness_main(s);
