@@ -1,9 +1,7 @@
 #include "noqa_add.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "fix_apply.h"
 #include "notebook.h"
@@ -15,36 +13,6 @@ static int analysed_row(const Source *src, const Diagnostic *d) {
     if (!src->line_cell) return d->row;
     for (size_t i = 0; i < src->nlines; i++)
         if (src->line_cell[i] == d->cell && src->line_cell_row[i] == d->row) return (int)i + 1;
-    return 0;
-}
-
-/* In an existing `# noqa: A, B` comment [p, end): the byte after its last code (0: none). */
-static size_t codes_end(const char *p, const char *end) {
-    for (const char *h = p; h + 5 <= end; h++) {
-        if (*h != '#') continue;
-        const char *q = h + 1;
-        while (q < end && (*q == ' ' || *q == '\t'))
-            q++;
-        if (end - q < 4 || strncasecmp(q, "noqa", 4)) continue;
-        q += 4;
-        while (q < end && (*q == ' ' || *q == '\t'))
-            q++;
-        if (q >= end || *q != ':') return 0;
-        const char *last = NULL;
-        for (q++;;) {
-            while (q < end && (*q == ' ' || *q == '\t' || *q == ','))
-                q++;
-            const char *s = q;
-            while (q < end && isupper((unsigned char)*q))
-                q++;
-            const char *digits = q;
-            while (q < end && isdigit((unsigned char)*q))
-                q++;
-            if (digits == s || q == digits) break;
-            last = q;
-        }
-        return last ? (size_t)(last - p) : 0;
-    }
     return 0;
 }
 
@@ -65,11 +33,11 @@ static bool line_edit(const Parsed *p, int row, const char *codes, FixEdit *e) {
         NoqaDirective d;
         bool directive = suppress_parse_comment(text, len, false, &d);
         bool blanket = directive && d.blanket;
+        size_t after = directive ? d.codes_end : 0;
         for (size_t i = 0; i < d.codes.len && directive; i++)
             free(d.codes.items[i].code);
         if (directive) array_free(&d.codes);
         if (blanket) return false; /* it already covers every code */
-        size_t after = directive ? codes_end(text, text + len) : 0;
         if (after) {
             e->start = e->end = start + after;
             e->content = util_xasprintf(", %s", codes);
