@@ -444,6 +444,12 @@ static void show_settings(Settings *s, const char *path, const bool *enabled, co
         array_push(&extend, o->extend_exclude.items[i]);
     print_toml_list("extend-exclude", extend.items, extend.len);
     array_free(&extend);
+    static char *const all[] = {"ALL"};
+    if (c && c->has_fixable)
+        print_toml_list("fixable", c->fixable.items, c->fixable.len);
+    else
+        print_toml_list("fixable", all, 1);
+    print_toml_list("unfixable", c ? c->unfixable.items : NULL, c ? c->unfixable.len : 0);
     printf("\n[per-file-ignores]\n");
     for (size_t i = 0; c && i < c->per_file_ignores.len; i++) {
         char *key = util_xasprintf("\"%s\"", c->per_file_ignores.items[i].glob);

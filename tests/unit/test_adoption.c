@@ -140,6 +140,7 @@ START_TEST(show_settings_names_the_file_and_the_rules) {
                                 "\"LL106\", \"LL108\", \"LL109\"]\n"),
                   "%s", r.out);
     ck_assert_msg(strstr(r.out, "output-format = \"concise\"\n"), "%s", r.out);
+    ck_assert_msg(strstr(r.out, "fixable = [\"ALL\"]\nunfixable = []\n"), "%s", r.out);
     ck_assert_msg(strstr(r.out, "\"a.py\" = [\"LL101\"]\n"), "%s", r.out);
     harness_run_free(&r);
     r = RUN_IN(dir, "check", "--show-settings", "--isolated", "a.py");
