@@ -66,8 +66,9 @@ static const char CHECK_USAGE[] =
     "  --stdin-filename NAME   The name to report for standard input\n"
     "  -h, --help              Print this help\n"
     "\n"
-    "Exit status: 0 no findings, 1 findings, 2 usage error, invalid configuration or a path\n"
-    "that could not be read.\n";
+    "Exit status: 0 no findings, 1 findings (--diff: a diff), 2 usage error, invalid\n"
+    "configuration, a path that could not be read or a file that could not be analysed (each\n"
+    "also reported as E902), or fixes rolled back.\n";
 
 typedef Array(char *) StrList;
 

@@ -72,7 +72,7 @@ static void attach_fix(RuleContext *ctx, TSNode log_call) {
                                       : strlen(log_name) == log_len &&
                                             !strncmp(log_text, log_name, log_len);
         /* torch's tensor method x.softmax(d) has its x.log_softmax(d) */
-        bool torch_method = method_sm && LOG_FAMILIES[i][1][0] == 't';
+        bool torch_method = method_sm && !strncmp(LOG_FAMILIES[i][1], "torch.", 6);
         ok = log_matches && (torch_method || prefix_in(sm_prefix, prefix_len, LOG_FAMILIES[i][1]));
     }
     if (!ok) return;
