@@ -59,8 +59,10 @@ static void attach_fix(RuleContext *ctx, TSNode log_call) {
     TSNode log_fn = parse_field(log_call, "function");
     size_t log_len, sm_start = ts_node_start_byte(sm), name_start = ts_node_start_byte(name);
     const char *log_text = parse_text(src, log_fn, &log_len);
+    TSNode log_name = parse_field(log_fn, "attribute");
     bool method_log = parse_is(log_fn, "attribute") &&
-                      ts_node_start_byte(parse_field(log_fn, "object")) == sm_start;
+                      ts_node_start_byte(parse_field(log_fn, "object")) == sm_start &&
+                      (parse_text_eq(src, log_name, "log") || parse_text_eq(src, log_name, "log_"));
     TSNode receiver = parse_field(parse_field(sm, "function"), "object");
     bool method_sm = !ts_node_is_null(receiver) && !fix_names_import(src, receiver);
     const char *sm_prefix = src->text + sm_start;

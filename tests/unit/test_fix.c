@@ -318,6 +318,28 @@ START_TEST(nll_loss_on_logits_becomes_cross_entropy) {
 }
 END_TEST
 
+/* No fix where the log is not the natural log, or the library's log_softmax is not known. */
+START_TEST(no_fix_without_a_known_log_softmax) {
+    char *dir = tmp_dir();
+    tmp_write(dir, "nofix.py", "import mlx.core as mx\n"
+                               "import numpy as np\n"
+                               "from scipy.special import softmax\n"
+                               "def f(x):\n"
+                               "    a = mx.log(mx.softmax(x, axis=-1))\n"
+                               "    b = x.softmax(-1).log2()\n"
+                               "    c = np.log(softmax(x, axis=-1))\n"
+                               "    return a, b, c\n");
+    CliRun r = RUN_IN(dir, "check", "--no-verify", "--output-format", "json", "nofix.py");
+    json_t *arr = json_loads(r.out, 0, NULL);
+    ck_assert_int_eq((int)json_array_size(arr), 3);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert(json_is_null(json_object_get(json_array_get(arr, i), "fix")));
+    json_decref(arr);
+    harness_run_free(&r);
+    tmp_remove(dir);
+}
+END_TEST
+
 START_TEST(rule_docs_state_the_applicability) {
     const char *argv[] = {"rule", "LL103", NULL};
     CliRun r = harness_run(argv, NULL, NULL);
@@ -341,6 +363,7 @@ int main(void) {
     tcase_add_test(tc, overlapping_fixes_take_one_pass_each);
     tcase_add_test(tc, rollback_when_reanalysis_disagrees);
     tcase_add_test(tc, nll_loss_on_logits_becomes_cross_entropy);
+    tcase_add_test(tc, no_fix_without_a_known_log_softmax);
     tcase_add_test(tc, rule_docs_state_the_applicability);
     suite_add_tcase(s, tc);
     return harness_main(s);
