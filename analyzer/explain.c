@@ -2,7 +2,6 @@
  * around the numbers of the rule's counterexample. The prose is wrapped at 78
  * columns so it pastes cleanly into a review. */
 #include "explain.h"
-#include "rules.h"
 
 #include <ctype.h>
 #include <float.h>
@@ -10,6 +9,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "rules.h"
 
 #define EXPLAIN_WIDTH 78
 
