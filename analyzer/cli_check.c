@@ -232,7 +232,9 @@ static int parse_options(int argc, char **argv, CheckOptions *o) {
             o->unsafe_fixes = a[2] == 'u';
         } else if (!strcmp(a, "--diff") || !strcmp(a, "--show-fixes") ||
                    !strcmp(a, "--exit-non-zero-on-fix")) {
-            *(a[2] == 'd' ? &o->diff : a[2] == 's' ? &o->show_fixes : &o->exit_non_zero_on_fix) = true;
+            *(a[2] == 'd'   ? &o->diff
+              : a[2] == 's' ? &o->show_fixes
+                            : &o->exit_non_zero_on_fix) = true;
         } else if (!strcmp(a, "--add-noqa")) {
             o->add_noqa = true;
         } else if (!strcmp(a, "--show-files") || !strcmp(a, "--show-settings")) {
@@ -423,7 +425,7 @@ static void show_settings(Settings *s, const char *path, const bool *enabled, co
     print_toml_list("select", codes.items, codes.len);
     array_free(&codes);
     printf("output-format = \"%s\"\n", report_format_name(format));
-    bool respect = o->respect_gitignore >= 0    ? o->respect_gitignore
+    bool respect = o->respect_gitignore >= 0       ? o->respect_gitignore
                    : c && c->has_respect_gitignore ? c->respect_gitignore
                                                    : true;
     printf("respect-gitignore = %s\n", respect ? "true" : "false");
@@ -651,7 +653,8 @@ int cli_check(int argc, char **argv) {
             printf("%s\n", files.items[i]);
         if (o.show_settings && n && !s.config_error)
             show_settings(&s, files.items[0], enabled[0], first_cfg, o.report.format);
-        if (!n && !s.config_error) fprintf(stderr, "warning: No Python files found under the given path(s)\n");
+        if (!n && !s.config_error)
+            fprintf(stderr, "warning: No Python files found under the given path(s)\n");
         rc = s.config_error || failed ? 2 : 0;
         goto done;
     }
@@ -676,7 +679,8 @@ int cli_check(int argc, char **argv) {
     for (size_t i = 0; i < s.problems.len; i++)
         array_push(&diags, s.problems.items[i]);
     s.problems.len = 0;
-    if (!files.len && !diags.len && !o.report.quiet) fprintf(stderr, "warning: No Python files found under the given path(s)\n");
+    if (!files.len && !diags.len && !o.report.quiet)
+        fprintf(stderr, "warning: No Python files found under the given path(s)\n");
     o.report.no_files = !files.len;
     diag_sort(&diags);
     if (o.add_noqa) {

@@ -28,8 +28,8 @@ static const Rule *find_code(const char *arg) {
 
 static json_t *rule_json(const Rule *r) {
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", r->code, "name", r->name,
-                     "summary", r->summary, "what", r->what, "why", r->why, "example",
-                     r->example, "instead", r->instead);
+                     "summary", r->summary, "what", r->what, "why", r->why, "example", r->example,
+                     "instead", r->instead);
 }
 
 static int print_json(json_t *j) {
@@ -59,8 +59,10 @@ int cli_rule(int argc, char **argv) {
     }
     bool json = !strcmp(format, "json");
     if (!target || (!json && strcmp(format, "text"))) {
-        if (target) fprintf(stderr, "logitlint: unknown output format '%s' (text, json)\n", format);
-        else fputs(RULE_USAGE, stderr);
+        if (target)
+            fprintf(stderr, "logitlint: unknown output format '%s' (text, json)\n", format);
+        else
+            fputs(RULE_USAGE, stderr);
         return 2;
     }
     if (!strcmp(target, "--all")) {

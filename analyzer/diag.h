@@ -22,10 +22,10 @@ typedef struct DiagEdit {
 /* How to fix one finding (fix.h builds it). */
 typedef struct DiagFix {
     FixApplicability applicability;
-    char *message;        /* one line: what the fix does */
-    FixEditList edits;    /* to apply: byte offsets in the analysed text, sorted */
+    char *message;         /* one line: what the fix does */
+    FixEditList edits;     /* to apply: byte offsets in the analysed text, sorted */
     Array(DiagEdit) shown; /* the same edits, for reports */
-    char *diff;           /* the lines it changes, "-old" then "+new", for the full format */
+    char *diff;            /* the lines it changes, "-old" then "+new", for the full format */
 } DiagFix;
 
 typedef struct Diagnostic {

@@ -15,8 +15,8 @@
  * .ruff_cache, .svn, .tox, .venv and .vscode; plus __pycache__. The README lists them.
  * NULL-ended. */
 const char *const discover_default_excludes[] = {
-    ".*",    "__pycache__", "__pypackages__", "_build",        "buck-out", "build",
-    "dist",  "node_modules", "site-packages", "venv",          NULL};
+    ".*",   "__pycache__",  "__pypackages__", "_build", "buck-out", "build",
+    "dist", "node_modules", "site-packages",  "venv",   NULL};
 
 static const char *base_name(const char *path) {
     const char *b = strrchr(path, '/');

@@ -848,8 +848,7 @@ int explain_main(int argc, char **argv) {
     }
     if (!rule) {
         fprintf(stderr,
-                "logitlint explain: unknown rule code \"%s\" (see `logitlint rule --all`)\n",
-                code);
+                "logitlint explain: unknown rule code \"%s\" (see `logitlint rule --all`)\n", code);
         return 2;
     }
     const VerifyRecipe *r =

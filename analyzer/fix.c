@@ -76,8 +76,8 @@ void fix_attach(RuleContext *ctx, TSNode finding, FixApplicability applicability
     f->applicability = applicability;
     f->message = util_xstrdup(message);
     for (size_t i = 0; i < n; i++)
-        array_push(&f->edits, ((FixEdit){edits[i].start, edits[i].end,
-                                         util_xstrdup(edits[i].content)}));
+        array_push(&f->edits,
+                   ((FixEdit){edits[i].start, edits[i].end, util_xstrdup(edits[i].content)}));
     qsort(f->edits.items, f->edits.len, sizeof *f->edits.items, by_start);
     for (size_t i = 0; i < f->edits.len; i++) {
         DiagEdit e = {util_xstrdup(f->edits.items[i].content), 0, 0, 0, 0};

@@ -44,8 +44,8 @@ static size_t escape_size(const char *raw, size_t i, size_t to, size_t *raw_len)
         *raw_len = 2;
         return 1;
     }
-    unsigned cp = (unsigned)strtoul((char[5]){raw[i + 2], raw[i + 3], raw[i + 4], raw[i + 5], 0},
-                                    NULL, 16);
+    unsigned cp =
+        (unsigned)strtoul((char[5]){raw[i + 2], raw[i + 3], raw[i + 4], raw[i + 5], 0}, NULL, 16);
     *raw_len = 6;
     if (cp >= 0xD800 && cp < 0xDC00 && i + 12 <= to && raw[i + 6] == '\\' && raw[i + 7] == 'u') {
         *raw_len = 12; /* a surrogate pair: one code point of four bytes */

@@ -22,8 +22,8 @@ static bool line_edit(const Parsed *p, int row, const char *codes, FixEdit *e) {
     size_t ls = src->line_starts[row - 1], le = ls;
     while (le < src->len && src->text[le] != '\n')
         le++;
-    while (le > ls && (src->text[le - 1] == '\r' || src->text[le - 1] == ' ' ||
-                       src->text[le - 1] == '\t'))
+    while (le > ls &&
+           (src->text[le - 1] == '\r' || src->text[le - 1] == ' ' || src->text[le - 1] == '\t'))
         le--;
     if (le == ls || src->text[le - 1] == '\\') return false;
     TSNode n = ts_node_named_descendant_for_byte_range(p->root, (uint32_t)le - 1, (uint32_t)le);
@@ -95,17 +95,22 @@ int noqa_add_file(const char *path, const Diagnostic *diags, size_t n, FILE *war
         if (line_edit(&parsed, row, codes, &e))
             array_push(&edits, e);
         else if (warnings && d->cell)
-            fprintf(warnings, "warning: %s:cell %d:%d: no noqa directive added for %s (the line "
-                    "ends inside a string or with a backslash)\n", path, d->cell, d->row, codes);
+            fprintf(warnings,
+                    "warning: %s:cell %d:%d: no noqa directive added for %s (the line "
+                    "ends inside a string or with a backslash)\n",
+                    path, d->cell, d->row, codes);
         else if (warnings)
-            fprintf(warnings, "warning: %s:%d: no noqa directive added for %s (the line ends "
-                    "inside a string or with a backslash)\n", path, d->row, codes);
+            fprintf(warnings,
+                    "warning: %s:%d: no noqa directive added for %s (the line ends "
+                    "inside a string or with a backslash)\n",
+                    path, d->row, codes);
         free(codes);
     }
     if (edits.len > 1) qsort(edits.items, edits.len, sizeof *edits.items, by_start);
     int added = (int)edits.len;
     size_t out_len;
-    char *out = edits.len ? fix_apply_text(&src, raw, raw_len, &edits, &out_len, err, errlen) : NULL;
+    char *out =
+        edits.len ? fix_apply_text(&src, raw, raw_len, &edits, &out_len, err, errlen) : NULL;
     if (edits.len && (!out || fix_write_file(path, out, out_len, err, errlen) != 0)) added = -1;
     free(out);
     fix_edits_free(&edits);

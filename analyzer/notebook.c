@@ -173,8 +173,8 @@ static void scan_value(JsonScan *s, SpanList *spans) {
         int line = s->line;
         scan_string(s, &from, &to);
         if (spans)
-            array_push(spans, ((NotebookSpan){line, (size_t)(from - s->start),
-                                              (size_t)(to - s->start)}));
+            array_push(spans,
+                       ((NotebookSpan){line, (size_t)(from - s->start), (size_t)(to - s->start)}));
     } else if (open == '[' || open == '{') {
         s->p++;
         for (;;) {

@@ -20,10 +20,13 @@ const Rule problem_rule = {
 
 void problem_add(DiagList *out, const char *path, const char *message) {
     size_t n = strlen(path);
-    if (!strncmp(message, path, n) && message[n] == ':')
-        message += n + 1 + (message[n + 1] == ' ');
-    Diagnostic d = {.rule = &problem_rule, .code = problem_rule.code, .row = 1, .col = 1,
-                    .end_row = 1, .end_col = 1};
+    if (!strncmp(message, path, n) && message[n] == ':') message += n + 1 + (message[n + 1] == ' ');
+    Diagnostic d = {.rule = &problem_rule,
+                    .code = problem_rule.code,
+                    .row = 1,
+                    .col = 1,
+                    .end_row = 1,
+                    .end_col = 1};
     d.filename = util_xstrdup(path);
     d.message = util_xstrdup(message);
     array_push(out, d);

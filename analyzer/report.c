@@ -53,4 +53,3 @@ int report_write(FILE *out, const DiagList *diags, const ReportOptions *opts) {
     if (fflush(out) != 0) rc = -1;
     return rc;
 }
-

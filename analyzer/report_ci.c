@@ -44,8 +44,8 @@ int report_github(FILE *out, const DiagList *diags, const ReportOptions *opts) {
         if (cols) fprintf(out, ",endColumn=%d", d->end_col > d->col ? d->end_col : d->col + 1);
         fputs("::", out);
         char *cex = report_counterexample_text(d);
-        char *cell = d->cell ? util_xasprintf("cell %d:%d:%d: ", d->cell, d->row, d->col)
-                             : util_xstrdup("");
+        char *cell =
+            d->cell ? util_xasprintf("cell %d:%d:%d: ", d->cell, d->row, d->col) : util_xstrdup("");
         char *msg = util_xasprintf("%s%s %s%s%s%s%s", cell, d->rule->code, d->message,
                                    d->help ? "\nhelp: " : "", d->help ? d->help : "",
                                    *cex ? "\n\n" : "", cex);
@@ -75,8 +75,8 @@ int report_gitlab(FILE *out, const DiagList *diags, const ReportOptions *opts) {
         json_t *issue =
             json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:{s:s, s:{s:i, s:i}}}", "type", "issue",
                       "description", desc, "check_name", d->rule->code, "fingerprint", fp,
-                      "severity", diag_is_problem(d) ? "critical" : "major", "categories", "Bug Risk", "location", "path", rel,
-                      "lines", "begin", row, "end", end_row);
+                      "severity", diag_is_problem(d) ? "critical" : "major", "categories",
+                      "Bug Risk", "location", "path", rel, "lines", "begin", row, "end", end_row);
         if (d->cell) json_object_set_new(issue, "cell", json_integer(d->cell));
         json_array_append_new(arr, issue);
         free(rel);

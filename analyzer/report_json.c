@@ -53,8 +53,8 @@ static json_t *fix_json(const DiagFix *f) {
     for (size_t i = 0; i < f->shown.len; i++) {
         const DiagEdit *e = &f->shown.items[i];
         json_array_append_new(edits, json_pack("{s:o, s:o, s:o}", "content", json_text(e->content),
-                                               "location", location(e->row, e->col),
-                                               "end_location", location(e->end_row, e->end_col)));
+                                               "location", location(e->row, e->col), "end_location",
+                                               location(e->end_row, e->end_col)));
     }
     return json_pack("{s:s, s:o, s:o}", "applicability",
                      f->applicability == FIX_SAFE ? "safe" : "unsafe", "message",

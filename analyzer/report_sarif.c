@@ -78,8 +78,8 @@ static json_t *result_json(const DiagList *diags, size_t i, const ReportOptions 
     char *rel = report_relative_path(d->filename, opts->root);
     char *uri = uri_encode(rel);
     char *cex = report_counterexample_text(d);
-    char *where = d->cell ? util_xasprintf("cell %d:%d:%d: ", d->cell, d->row, d->col)
-                          : util_xstrdup("");
+    char *where =
+        d->cell ? util_xasprintf("cell %d:%d:%d: ", d->cell, d->row, d->col) : util_xstrdup("");
     char *msg = util_xasprintf("%s%s%s%s%s%s", where, d->message, d->help ? "\nhelp: " : "",
                                d->help ? d->help : "", *cex ? "\n\n" : "", cex);
     char *fp = report_fingerprint(diags, i, rel);

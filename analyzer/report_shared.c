@@ -95,7 +95,6 @@ char *report_fingerprint(const DiagList *diags, size_t index, const char *path) 
     return util_xasprintf("%016llx:%d", (unsigned long long)key, ordinal + 1);
 }
 
-
 /* --show-fixes, as ruff: per file, how many findings of each code were fixed. */
 static void report_fixes(FILE *out, const DiagList *fixed) {
     fprintf(out, "Fixed %zu error%s:\n", fixed->len, fixed->len == 1 ? "" : "s");

@@ -33,8 +33,8 @@ int report_statistics(FILE *out, const DiagList *diags, const ReportOptions *opt
     for (size_t k = 0; k < counts.len; k++) {
         const Rule *rule = counts.items[k].rule;
         if (json)
-            fprintf(out, "%s\n  {\"code\": \"%s\", \"name\": \"%s\", \"count\": %zu}",
-                    k ? "," : "", rule->code, rule->name, counts.items[k].count);
+            fprintf(out, "%s\n  {\"code\": \"%s\", \"name\": \"%s\", \"count\": %zu}", k ? "," : "",
+                    rule->code, rule->name, counts.items[k].count);
         else
             fprintf(out, "%5zu\t%s\t%s\n", counts.items[k].count, rule->code, rule->name);
     }

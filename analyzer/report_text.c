@@ -39,8 +39,8 @@ static void fix_lines(FILE *out, const DiagFix *f, int width, const ReportOption
     for (const char *p = f->diff; *p;) {
         const char *nl = strchr(p, '\n');
         int n = nl ? (int)(nl - p) : (int)strlen(p);
-        fprintf(out, "%s%*s %s%.*s%s\n", BLUE(o), width, "", p[0] == '-' ? RED(o) : CYAN(o), n,
-                p, RESET(o));
+        fprintf(out, "%s%*s %s%.*s%s\n", BLUE(o), width, "", p[0] == '-' ? RED(o) : CYAN(o), n, p,
+                RESET(o));
         p += n + (nl != NULL);
     }
 }

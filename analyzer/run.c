@@ -74,9 +74,7 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
         status = notebook_convert(&src, err, sizeof err);
     if (status != SOURCE_OK) {
         note(r, "logitlint: %s\n", err);
-        const char *shown = strcmp(path, "-")        ? path
-                            : o->stdin_filename ? o->stdin_filename
-                                                : "-";
+        const char *shown = strcmp(path, "-") ? path : o->stdin_filename ? o->stdin_filename : "-";
         problem_add(&r->diags, shown, err);
         source_free(&src);
         r->failed = true;

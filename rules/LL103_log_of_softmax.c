@@ -70,9 +70,9 @@ static void attach_fix(RuleContext *ctx, TSNode log_call) {
     bool ok = false;
     for (size_t i = 0; i < sizeof LOG_FAMILIES / sizeof *LOG_FAMILIES && !ok; i++) {
         const char *log_name = LOG_FAMILIES[i][0];
-        bool log_matches = method_log ? !strcmp(log_name, ".log")
-                                      : strlen(log_name) == log_len &&
-                                            !strncmp(log_text, log_name, log_len);
+        bool log_matches =
+            method_log ? !strcmp(log_name, ".log")
+                       : strlen(log_name) == log_len && !strncmp(log_text, log_name, log_len);
         /* torch's tensor method x.softmax(d) has its x.log_softmax(d) */
         bool torch_method = method_sm && !strncmp(LOG_FAMILIES[i][1], "torch.", 6);
         ok = log_matches && (torch_method || prefix_in(sm_prefix, prefix_len, LOG_FAMILIES[i][1]));

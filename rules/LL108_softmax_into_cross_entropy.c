@@ -29,8 +29,8 @@ static void attach_fix(RuleContext *ctx, TSNode loss_call) {
         size_t n;
         const char *prefix = parse_text(src, fn, &n);
         static const char *const TORCH[] = {"torch.softmax", "F.softmax",
-                                            "torch.nn.functional.softmax",
-                                            "nn.functional.softmax", NULL};
+                                            "torch.nn.functional.softmax", "nn.functional.softmax",
+                                            NULL};
         bool torch = false;
         for (const char *const *t = TORCH; *t; t++)
             torch |= strlen(*t) == n && !strncmp(prefix, *t, n);

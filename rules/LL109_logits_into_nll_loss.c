@@ -26,8 +26,7 @@ static void attach_fix(RuleContext *ctx, TSNode call) {
         !parse_text_eq(ctx->src, module, "nn.functional"))
         return;
     FixEdit e = {ts_node_start_byte(name), ts_node_end_byte(name), "cross_entropy"};
-    fix_attach(ctx, call, FIX_UNSAFE, "Use cross_entropy, which applies log_softmax first", &e,
-               1);
+    fix_attach(ctx, call, FIX_UNSAFE, "Use cross_entropy, which applies log_softmax first", &e, 1);
 }
 
 static void check(RuleContext *ctx) {
@@ -71,11 +70,12 @@ const Rule rule_LL109 = {
     .instead = "logits = model(x).logits[:, :-1]\n"
                "logprobs = F.log_softmax(logits, dim=-1)\n"
                "loss = F.nll_loss(logprobs.reshape(-1, logprobs.size(-1)), x[:, 1:].reshape(-1))\n",
-    .fix = "Unsafe: F.nll_loss(...) (or torch.nn.functional.nll_loss) called on the logits\n"
-           "becomes F.cross_entropy(...) with the same arguments, which is\n"
-           "nll_loss(log_softmax(input, 1), ...) with the same parameters in the same order. Every\n"
-           "loss value changes (that is the bug), and so does whatever was trained or ranked\n"
-           "with it. An NLLLoss object is not fixed: it may serve log-probabilities elsewhere.\n",
+    .fix =
+        "Unsafe: F.nll_loss(...) (or torch.nn.functional.nll_loss) called on the logits\n"
+        "becomes F.cross_entropy(...) with the same arguments, which is\n"
+        "nll_loss(log_softmax(input, 1), ...) with the same parameters in the same order. Every\n"
+        "loss value changes (that is the bug), and so does whatever was trained or ranked\n"
+        "with it. An NLLLoss object is not fixed: it may serve log-probabilities elsewhere.\n",
     .literals = literals,
     .check = check,
 };

@@ -6,12 +6,11 @@
 
 #define RUN_IN(dir, ...) harness_run((const char *const[]){__VA_ARGS__, NULL}, NULL, dir)
 
-static const char TWO_FINDINGS[] =
-    "import torch\n"
-    "def f(x):\n"
-    "    p = torch.log(torch.softmax(x, -1))  # keep: a comment\n"
-    "    q = torch.log(torch.softmax(x, -1))  # noqa: E501\n"
-    "    return p, q\n";
+static const char TWO_FINDINGS[] = "import torch\n"
+                                   "def f(x):\n"
+                                   "    p = torch.log(torch.softmax(x, -1))  # keep: a comment\n"
+                                   "    q = torch.log(torch.softmax(x, -1))  # noqa: E501\n"
+                                   "    return p, q\n";
 
 static const char NOTEBOOK[] =
     "{\n"
@@ -50,11 +49,12 @@ START_TEST(add_noqa_adds_and_extends_directives) {
     ck_assert_msg(strstr(r.err, "Added 2 noqa directives."), "%s", r.err);
     harness_run_free(&r);
     char *text = read_rel(dir, "c.py");
-    ck_assert_str_eq(text, "import torch\n"
-                           "def f(x):\n"
-                           "    p = torch.log(torch.softmax(x, -1))  # keep: a comment  # noqa: LL103\n"
-                           "    q = torch.log(torch.softmax(x, -1))  # noqa: E501, LL103\n"
-                           "    return p, q\n");
+    ck_assert_str_eq(text,
+                     "import torch\n"
+                     "def f(x):\n"
+                     "    p = torch.log(torch.softmax(x, -1))  # keep: a comment  # noqa: LL103\n"
+                     "    q = torch.log(torch.softmax(x, -1))  # noqa: E501, LL103\n"
+                     "    return p, q\n");
     free(text);
     /* Now clean, and a second run adds nothing. */
     r = RUN_IN(dir, "check", "--no-verify", ".");
@@ -127,14 +127,15 @@ END_TEST
 
 START_TEST(show_settings_names_the_file_and_the_rules) {
     char *dir = tmp_dir();
-    tmp_write(dir, "pyproject.toml", "[tool.logitlint]\nignore = [\"LL107\"]\n"
-                                     "output-format = \"concise\"\n"
-                                     "[tool.logitlint.per-file-ignores]\n\"a.py\" = [\"LL101\"]\n");
+    tmp_write(dir, "pyproject.toml",
+              "[tool.logitlint]\nignore = [\"LL107\"]\n"
+              "output-format = \"concise\"\n"
+              "[tool.logitlint.per-file-ignores]\n\"a.py\" = [\"LL101\"]\n");
     tmp_write(dir, "a.py", "x = 1\n");
     CliRun r = RUN_IN(dir, "check", "--show-settings", "--ignore", "LL110", "a.py");
     ck_assert_int_eq(r.status, 0);
-    char *head = util_xasprintf("Resolved settings for: a.py\nSettings path: %s/pyproject.toml\n",
-                                dir);
+    char *head =
+        util_xasprintf("Resolved settings for: a.py\nSettings path: %s/pyproject.toml\n", dir);
     ck_assert_msg(!strncmp(r.out, head, strlen(head)), "%s", r.out);
     ck_assert_msg(strstr(r.out, "select = [\"LL001\", \"LL102\", \"LL103\", \"LL104\", \"LL105\", "
                                 "\"LL106\", \"LL108\", \"LL109\"]\n"),

@@ -124,10 +124,11 @@ END_TEST
 
 START_TEST(numbers_have_no_padding_zeros) {
     char *dir = tmp_dir();
-    tmp_write(dir, "t.json",
-              "{\"vocab\": [\"A\", \"B\", \"C\"], \"contexts\": [{\"prefix\": [], \"logits\": [2.1, 9, "
-              "0]}, {\"prefix\": [\"A\"], \"logits\": [0, 0, 0]}, {\"prefix\": [\"B\"], \"logits\": "
-              "[8, 7.5, 0]}], \"candidates\": [[\"A\", \"A\"], [\"B\", \"B\"]]}");
+    tmp_write(
+        dir, "t.json",
+        "{\"vocab\": [\"A\", \"B\", \"C\"], \"contexts\": [{\"prefix\": [], \"logits\": [2.1, 9, "
+        "0]}, {\"prefix\": [\"A\"], \"logits\": [0, 0, 0]}, {\"prefix\": [\"B\"], \"logits\": "
+        "[8, 7.5, 0]}], \"candidates\": [[\"A\", \"A\"], [\"B\", \"B\"]]}");
     char *table = util_xasprintf("%s/t.json", dir);
     CliRun r = RUN("verify", "--table", table);
     ck_assert_int_eq(r.status, 0);

@@ -76,8 +76,9 @@ START_TEST(fix_applies_safe_fixes_and_unsafe_ones_only_when_asked) {
     CliRun r = RUN_IN(dir, "check", "--fix", "--show-fixes", "--no-verify", "eval.py");
     ck_assert_int_eq(r.status, 1); /* the unsafe one remains */
     ck_assert_msg(strstr(r.out, "eval.py:8:12: LL108"), "%s", r.out);
-    ck_assert_msg(strstr(r.out, "Fixed 2 errors:\n- eval.py:\n    2 \u00d7 LL103 (log-of-softmax)\n"),
-                  "%s", r.out);
+    ck_assert_msg(
+        strstr(r.out, "Fixed 2 errors:\n- eval.py:\n    2 \u00d7 LL103 (log-of-softmax)\n"), "%s",
+        r.out);
     ck_assert_msg(strstr(r.out, "Found 3 errors (2 fixed, 1 remaining).\n"), "%s", r.out);
     harness_run_free(&r);
     char *text = read_rel(dir, "eval.py");
@@ -209,10 +210,11 @@ END_TEST
 /* Overlapping fixes: the outer one is applied, the inner one waits for the next run. */
 START_TEST(overlapping_fixes_take_one_pass_each) {
     char *dir = tmp_dir();
-    tmp_write(dir, "n.py", "import torch\n"
-                           "def f(x):\n"
-                           "    return torch.log(torch.softmax(torch.log(torch.softmax(x, -1)), "
-                           "-1))\n");
+    tmp_write(dir, "n.py",
+              "import torch\n"
+              "def f(x):\n"
+              "    return torch.log(torch.softmax(torch.log(torch.softmax(x, -1)), "
+              "-1))\n");
     CliRun r = RUN_IN(dir, "check", "--fix", "--no-verify", "--output-format", "concise", "n.py");
     ck_assert_int_eq(r.status, 1);
     ck_assert_msg(strstr(r.out, "n.py:3:30: LL103") &&
@@ -298,11 +300,12 @@ END_TEST
 
 START_TEST(nll_loss_on_logits_becomes_cross_entropy) {
     char *dir = tmp_dir();
-    tmp_write(dir, "nl.py", "import torch.nn.functional as F\n"
-                            "def loss(model, x):\n"
-                            "    logits = model(x).logits[:, :-1]\n"
-                            "    return F.nll_loss(logits.reshape(-1, logits.size(-1)), "
-                            "x[:, 1:].reshape(-1), ignore_index=0)\n");
+    tmp_write(dir, "nl.py",
+              "import torch.nn.functional as F\n"
+              "def loss(model, x):\n"
+              "    logits = model(x).logits[:, :-1]\n"
+              "    return F.nll_loss(logits.reshape(-1, logits.size(-1)), "
+              "x[:, 1:].reshape(-1), ignore_index=0)\n");
     CliRun r = RUN_IN(dir, "check", "--fix", "--no-verify", "nl.py");
     ck_assert_int_eq(r.status, 1); /* unsafe: not without --unsafe-fixes */
     harness_run_free(&r);
@@ -321,14 +324,15 @@ END_TEST
 /* No fix where the log is not the natural log, or the library's log_softmax is not known. */
 START_TEST(no_fix_without_a_known_log_softmax) {
     char *dir = tmp_dir();
-    tmp_write(dir, "nofix.py", "import mlx.core as mx\n"
-                               "import numpy as np\n"
-                               "from scipy.special import softmax\n"
-                               "def f(x):\n"
-                               "    a = mx.log(mx.softmax(x, axis=-1))\n"
-                               "    b = x.softmax(-1).log2()\n"
-                               "    c = np.log(softmax(x, axis=-1))\n"
-                               "    return a, b, c\n");
+    tmp_write(dir, "nofix.py",
+              "import mlx.core as mx\n"
+              "import numpy as np\n"
+              "from scipy.special import softmax\n"
+              "def f(x):\n"
+              "    a = mx.log(mx.softmax(x, axis=-1))\n"
+              "    b = x.softmax(-1).log2()\n"
+              "    c = np.log(softmax(x, axis=-1))\n"
+              "    return a, b, c\n");
     CliRun r = RUN_IN(dir, "check", "--no-verify", "--output-format", "json", "nofix.py");
     json_t *arr = json_loads(r.out, 0, NULL);
     ck_assert_int_eq((int)json_array_size(arr), 3);

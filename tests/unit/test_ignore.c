@@ -125,10 +125,10 @@ END_TEST
  * the list. */
 START_TEST(ruffs_default_excludes) {
     char *dir = tmp_dir();
-    const char *skipped[] = {"build/lib/a.py", "_build/a.py",       "buck-out/a.py",
-                             "__pypackages__/3.11/lib/a.py", ".eggs/x/a.py", "dist/a.py",
-                             "node_modules/a.py", "site-packages/a.py", "venv/a.py",
-                             ".tox/py/a.py",   "__pycache__/a.py",  NULL};
+    const char *skipped[] = {
+        "build/lib/a.py", "_build/a.py",  "buck-out/a.py",     "__pypackages__/3.11/lib/a.py",
+        ".eggs/x/a.py",   "dist/a.py",    "node_modules/a.py", "site-packages/a.py",
+        "venv/a.py",      ".tox/py/a.py", "__pycache__/a.py",  NULL};
     tmp_write(dir, "src/a.py", BUGGY_PY);
     for (const char *const *k = skipped; *k; k++)
         tmp_write(dir, *k, BUGGY_PY);
@@ -138,13 +138,13 @@ START_TEST(ruffs_default_excludes) {
     ck_assert_msg(strstr(r.out, "src/a.py:5:9: LL101") && strstr(r.out, "Found 1 error."), "%s",
                   r.out);
     harness_run_free(&r);
-    const char *named[] = {"check", "--no-verify", "--output-format", "concise", "build/lib/a.py",
-                           NULL};
+    const char *named[] = {"check",   "--no-verify",    "--output-format",
+                           "concise", "build/lib/a.py", NULL};
     r = harness_run(named, NULL, dir);
     ck_assert_msg(strstr(r.out, "build/lib/a.py:5:9: LL101"), "%s", r.out);
     harness_run_free(&r);
-    const char *replaced[] = {"check",     "--no-verify", "--output-format", "concise",
-                              "--exclude", "src",         ".",               NULL};
+    const char *replaced[] = {
+        "check", "--no-verify", "--output-format", "concise", "--exclude", "src", ".", NULL};
     r = harness_run(replaced, NULL, dir);
     ck_assert_msg(strstr(r.out, "build/lib/a.py:5:9: LL101") && !strstr(r.out, "src/a.py"), "%s",
                   r.out);

@@ -50,7 +50,8 @@ START_TEST(ci_formats_point_at_the_ipynb_line) {
 
     r = check(dir, "gitlab");
     json_t *issues = json_loads(r.out, 0, NULL);
-    json_t *lines = json_object_get(json_object_get(json_array_get(issues, 0), "location"), "lines");
+    json_t *lines =
+        json_object_get(json_object_get(json_array_get(issues, 0), "location"), "lines");
     ck_assert_int_eq(json_integer_value(json_object_get(lines, "begin")), 18);
     ck_assert_int_eq(json_integer_value(json_object_get(lines, "end")), 18);
     json_decref(issues);
@@ -58,18 +59,17 @@ START_TEST(ci_formats_point_at_the_ipynb_line) {
 
     r = check(dir, "sarif");
     json_t *log = json_loads(r.out, 0, NULL);
-    json_t *res = json_array_get(json_object_get(json_array_get(json_object_get(log, "runs"), 0),
-                                                 "results"),
-                                 0);
-    json_t *loc = json_object_get(json_array_get(json_object_get(res, "locations"), 0),
-                                  "physicalLocation");
+    json_t *res = json_array_get(
+        json_object_get(json_array_get(json_object_get(log, "runs"), 0), "results"), 0);
+    json_t *loc =
+        json_object_get(json_array_get(json_object_get(res, "locations"), 0), "physicalLocation");
     json_t *region = json_object_get(loc, "region");
     ck_assert_int_eq(json_integer_value(json_object_get(region, "startLine")), 18);
     ck_assert_ptr_null(json_object_get(region, "startColumn"));
-    ck_assert_msg(!strncmp(json_string_value(json_object_get(json_object_get(res, "message"),
-                                                             "text")),
-                           "cell 2:5:9: ", 12),
-                  "%s", r.out);
+    ck_assert_msg(
+        !strncmp(json_string_value(json_object_get(json_object_get(res, "message"), "text")),
+                 "cell 2:5:9: ", 12),
+        "%s", r.out);
     json_decref(log);
     harness_run_free(&r);
 
@@ -88,13 +88,14 @@ END_TEST
 /* A cell whose source is one string: every row is on that string's line. */
 START_TEST(a_source_string_is_one_line) {
     char *dir = tmp_dir();
-    tmp_write(dir, "nb.ipynb",
-              "{\"nbformat\": 4, \"metadata\": {},\n"
-              "\"cells\": [\n"
-              "{\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": [],\n"
-              "\"source\": \"def score(model, ids):\\n    logits = model(ids).logits\\n    total = 0\\n"
-              "    for t in range(ids.shape[1] - 1):\\n        total += logits[0, t, ids[0, t + "
-              "1]]\\n    return total\\n\"}]}\n");
+    tmp_write(
+        dir, "nb.ipynb",
+        "{\"nbformat\": 4, \"metadata\": {},\n"
+        "\"cells\": [\n"
+        "{\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": [],\n"
+        "\"source\": \"def score(model, ids):\\n    logits = model(ids).logits\\n    total = 0\\n"
+        "    for t in range(ids.shape[1] - 1):\\n        total += logits[0, t, ids[0, t + "
+        "1]]\\n    return total\\n\"}]}\n");
     CliRun r = check(dir, "github");
     ck_assert_int_eq(r.status, 1);
     ck_assert_msg(strstr(r.out, "line=4,endLine=4::cell 1:5:9: LL101"), "%s", r.out);

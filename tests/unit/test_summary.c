@@ -9,7 +9,7 @@
 
 /* `logitlint check --no-verify --output-format FORMAT missing.py buggy.py` in dir. */
 static CliRun check_format(const char *dir, const char *format) {
-    const char *argv[] = {"check", "--no-verify", "--output-format", format, "missing.py",
+    const char *argv[] = {"check",    "--no-verify", "--output-format", format, "missing.py",
                           "buggy.py", NULL};
     return harness_run(argv, NULL, dir);
 }
@@ -34,7 +34,8 @@ START_TEST(a_missing_file_is_e902_in_every_format) {
         ck_assert_msg(r.status == 2, "%s: exit %d", cases[i].format, r.status);
         ck_assert_msg(strstr(r.out, cases[i].expect), "%s: no '%s' in:\n%s", cases[i].format,
                       cases[i].expect, r.out);
-        ck_assert_msg(strstr(r.out, "LL101"), "%s: the other file's finding is lost", cases[i].format);
+        ck_assert_msg(strstr(r.out, "LL101"), "%s: the other file's finding is lost",
+                      cases[i].format);
         ck_assert_str_eq(r.err, "logitlint: missing.py: No such file or directory\n");
         harness_run_free(&r);
     }
