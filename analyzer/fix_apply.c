@@ -89,6 +89,42 @@ static int cell_of(const Source *src, size_t pos, size_t *cell_start) {
     return cell;
 }
 
+/* Does the raw JSON text [from, to) of a cell's source strings decode to exactly `want` (n
+ * bytes)? An edit may only replace code as it is in the notebook, not a magic or shell line the
+ * analysis neutralised. Replacing a range that spans two strings merges them into one, which
+ * is still a valid notebook. */
+static bool decodes_to(const char *raw, size_t from, size_t to, const char *want, size_t n) {
+    size_t k = 0;
+    for (size_t i = from; i < to;) {
+        if (raw[i] == '"') { /* the end of one source string: the text goes on in the next */
+            const char *next = memchr(raw + i + 1, '"', to - i - 1);
+            if (!next) return false;
+            i = (size_t)(next - raw) + 1;
+            continue;
+        }
+        if (raw[i] != '\\') {
+            if (k >= n || want[k++] != raw[i++]) return false;
+            continue;
+        }
+        size_t rl, dl = escape_size(raw, i, to, &rl);
+        if (dl == 1 && rl == 2) { /* a one-character escape */
+            static const char from_esc[] = "nt\"\\/bfr", to_byte[] = "\n\t\"\\/\b\f\r";
+            const char *e = strchr(from_esc, raw[i + 1]);
+            if (!e || k >= n || want[k++] != to_byte[e - from_esc]) return false;
+        } else if (dl == 1) { /* \u00XX */
+            unsigned cp = (unsigned)strtoul((char[5]){raw[i + 2], raw[i + 3], raw[i + 4],
+                                                      raw[i + 5], 0},
+                                            NULL, 16);
+            if (k >= n || (unsigned char)want[k++] != cp) return false;
+        } else {
+            k += dl; /* a multi-byte character: never part of a neutralised IPython syntax */
+            if (k > n) return false;
+        }
+        i += rl;
+    }
+    return k == n;
+}
+
 static char *apply_notebook(const Source *src, const char *raw, size_t raw_len,
                             const FixEditList *edits, size_t *out_len, char *err, size_t errlen) {
     Bytes b = {0};
@@ -102,7 +138,8 @@ static char *apply_notebook(const Source *src, const char *raw, size_t raw_len,
         notebook_source_spans(raw, raw_len, cell, &spans);
         size_t from, to;
         bool ok = cell == end_cell && raw_offset(raw, &spans, e->start - cs, &from) &&
-                  raw_offset(raw, &spans, e->end - cs, &to) && from >= copied && to >= from;
+                  raw_offset(raw, &spans, e->end - cs, &to) && from >= copied && to >= from &&
+                  decodes_to(raw, from, to, src->text + e->start, e->end - e->start);
         array_free(&spans);
         if (!ok) {
             snprintf(err, errlen, "%s: an edit in cell %d cannot be placed in the notebook",

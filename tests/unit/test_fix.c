@@ -9,6 +9,7 @@
 #include "fix_run.h"
 #include "harness.h"
 #include "lint.h"
+#include "notebook.h"
 #include "rules.h"
 
 #define RUN_IN(dir, ...) harness_run((const char *const[]){__VA_ARGS__, NULL}, NULL, dir)
@@ -207,6 +208,35 @@ START_TEST(fix_in_a_notebook) {
 }
 END_TEST
 
+/* An edit over a magic line (neutralised for the analysis) cannot be placed; one over code can,
+ * also across two source strings (they merge into one). */
+START_TEST(edits_never_replace_a_magic) {
+    const char *json = "{\"cells\": [{\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": [],\n"
+                       " \"source\": [\"%time\\n\", \"x = (1 +\\n\", \"  2)\\n\"]}],\n"
+                       " \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}\n";
+    Source src;
+    char err[300];
+    ck_assert_int_eq(source_from_buffer(&src, "m.ipynb", util_xstrdup(json), strlen(json)),
+                     SOURCE_OK);
+    ck_assert_int_eq(notebook_convert(&src, err, sizeof err), SOURCE_OK);
+    ck_assert(!strncmp(src.text, "#time\nx = (1 +\n  2)\n", src.len));
+    FixEditList edits = {0};
+    array_push(&edits, ((FixEdit){0, 5, util_xstrdup("y = 0")}));
+    size_t n;
+    char *out = fix_apply_text(&src, json, strlen(json), &edits, &n, err, sizeof err);
+    ck_assert_ptr_null(out);
+    ck_assert_msg(strstr(err, "cannot be placed"), "%s", err);
+    fix_edits_free(&edits);
+    array_push(&edits, ((FixEdit){10, 19, util_xstrdup("3")})); /* (1 +\n  2) */
+    out = fix_apply_text(&src, json, strlen(json), &edits, &n, err, sizeof err);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_msg(strstr(out, "[\"%time\\n\", \"x = 3\\n\"]"), "%s", out);
+    free(out);
+    fix_edits_free(&edits);
+    source_free(&src);
+}
+END_TEST
+
 /* Overlapping fixes: the outer one is applied, the inner one waits for the next run. */
 START_TEST(overlapping_fixes_take_one_pass_each) {
     char *dir = tmp_dir();
@@ -364,6 +394,7 @@ int main(void) {
     tcase_add_test(tc, fixable_and_unfixable_keys);
     tcase_add_test(tc, reports_carry_the_fix);
     tcase_add_test(tc, fix_in_a_notebook);
+    tcase_add_test(tc, edits_never_replace_a_magic);
     tcase_add_test(tc, overlapping_fixes_take_one_pass_each);
     tcase_add_test(tc, rollback_when_reanalysis_disagrees);
     tcase_add_test(tc, nll_loss_on_logits_becomes_cross_entropy);
