@@ -14,6 +14,7 @@ typedef struct Source {
     /* Notebooks (notebook.c): for each line, its 1-based cell and row within the cell; NULL for
      * a plain file. */
     int *line_cell, *line_cell_row;
+    int *line_file_row; /* notebooks: the line of the .ipynb file that holds each line */
 } Source;
 
 typedef enum {
