@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdio.h>
 
+#include "contracts.h"
 #include "facts_internal.h"
 
 /* ---------- arguments ---------- */
@@ -123,289 +124,6 @@ static bool kw_string_is(Interp *in, const Args *a, const char *name, const char
     snprintf(q1, sizeof q1, "\"%s\"", value);
     snprintf(q2, sizeof q2, "'%s'", value);
     return interp_text_eq(in, a->kw_val[k], q1) || interp_text_eq(in, a->kw_val[k], q2);
-}
-
-/* ---------- the transfer table ---------- */
-
-typedef enum {
-    OP_NONE,
-    OP_LOG_SOFTMAX,
-    OP_SOFTMAX,
-    OP_LOGSUMEXP,
-    OP_LOG,
-    OP_EXP,
-    OP_SUM,
-    OP_MEAN,
-    OP_PROD,
-    OP_CUMSUM,
-    OP_MAX,
-    OP_MIN, /* like max, but x - min(x) does not bound exp() from above */
-    OP_ARGMAX,
-    OP_TOPK,
-    OP_SORT,
-    OP_GATHER,
-    OP_TAKE_ALONG,
-    OP_INDEX_SELECT,
-    OP_SQUEEZE,
-    OP_UNSQUEEZE,
-    OP_RESHAPE,
-    OP_TRANSPOSE,
-    OP_PASS,
-    OP_ITEM,
-    OP_STACK,
-    OP_CAT,
-    OP_WHERE,
-    OP_MASKED_FILL,
-    OP_MUL,
-    OP_COMPARE,
-    OP_CROSS_ENTROPY,
-    OP_NLL_LOSS,
-    OP_CROSS_ENTROPY_CLASS,
-    OP_NLL_LOSS_CLASS,
-    OP_LOG_SOFTMAX_CLASS,
-    OP_SOFTMAX_CLASS,
-    OP_SIGMOID,
-    OP_LOGSIGMOID,
-    OP_ARANGE,
-    OP_FROM_PRETRAINED,
-    OP_GENERATE,
-    OP_TRANSITION_SCORES,
-    OP_ENCODE,
-    OP_PAD,
-    OP_LEN,
-    OP_RANGE,
-    OP_ENUMERATE,
-    OP_ZIP,
-    OP_SORTED,
-    OP_APPEND,
-    OP_DISTRIBUTION,
-    OP_SIZE,
-    OP_ROLL,
-    OP_PAD_TENSOR,
-    OP_DIV,
-    OP_SUB,
-    OP_CUMPROD,
-    OP_FOLD,
-    OP_CHAT_TEMPLATE,
-    OP_PARTIAL,
-    OP_SEQUENTIAL,
-    OP_COLLATOR,
-    OP_DATALOADER,
-    OP_LOGADDEXP,
-    OP_EINSUM,
-    OP_TIKTOKEN,
-    OP_FULL,
-    OP_NARROW,
-    OP_KERAS_CE,
-    OP_KERAS_CE_CLASS,
-    OP_LLAMA_CPP,
-    OP_COSINE,
-    OP_MAP,
-    OP_LIST,
-} Op;
-
-typedef struct Transfer {
-    const char *name;
-    Op op;
-    int8_t dim_pos; /* positional index of dim/axis in the method form, -1 if none */
-    int8_t idx_pos; /* positional index of the index tensor in the method form */
-} Transfer;
-
-/* Names shared by tensor methods and library functions; a library function takes the tensor
- * as its first argument, so its positions are one further. */
-static const Transfer TENSOR_OPS[] = {
-    {"log_softmax", OP_LOG_SOFTMAX, 0, -1},
-    {"softmax", OP_SOFTMAX, 0, -1},
-    {"logsumexp", OP_LOGSUMEXP, 0, -1},
-    {"log", OP_LOG, -1, -1},
-    {"log_", OP_LOG, -1, -1},
-    {"log2", OP_LOG, -1, -1},
-    {"log10", OP_LOG, -1, -1},
-    {"exp", OP_EXP, -1, -1},
-    {"exp_", OP_EXP, -1, -1},
-    {"sum", OP_SUM, 0, -1},
-    {"nansum", OP_SUM, 0, -1},
-    {"fsum", OP_SUM, -1, -1},
-    {"mean", OP_MEAN, 0, -1},
-    {"nanmean", OP_MEAN, 0, -1},
-    {"logaddexp", OP_LOGADDEXP, -1, -1},
-    {"average", OP_MEAN, 0, -1},
-    {"prod", OP_PROD, 0, -1},
-    {"product", OP_PROD, 0, -1},
-    {"cumsum", OP_CUMSUM, 0, -1},
-    {"cumprod", OP_CUMPROD, 0, -1},
-    {"max", OP_MAX, 0, -1},
-    {"amax", OP_MAX, 0, -1},
-    {"min", OP_MIN, 0, -1},
-    {"amin", OP_MIN, 0, -1},
-    {"nanmax", OP_MAX, 0, -1},
-    {"reduce_max", OP_MAX, 0, -1},
-    {"reduce_sum", OP_SUM, 0, -1},
-    {"reduce_mean", OP_MEAN, 0, -1},
-    {"reduce_prod", OP_PROD, 0, -1},
-    {"reduce_logsumexp", OP_LOGSUMEXP, 0, -1},
-    {"argmax", OP_ARGMAX, 0, -1},
-    {"argmin", OP_ARGMAX, 0, -1},
-    {"topk", OP_TOPK, 1, -1},
-    {"sort", OP_SORT, 0, -1},
-    {"argsort", OP_SORT, 0, -1},
-    {"gather", OP_GATHER, 0, 1},
-    {"take_along_dim", OP_TAKE_ALONG, 1, 0},
-    {"take_along_axis", OP_TAKE_ALONG, 1, 0},
-    {"index_select", OP_INDEX_SELECT, 0, 1},
-    {"squeeze", OP_SQUEEZE, 0, -1},
-    {"unsqueeze", OP_UNSQUEEZE, 0, -1},
-    {"expand_dims", OP_UNSQUEEZE, 0, -1},
-    {"view", OP_RESHAPE, -1, -1},
-    {"reshape", OP_RESHAPE, -1, -1},
-    {"flatten", OP_RESHAPE, -1, -1},
-    {"ravel", OP_RESHAPE, -1, -1},
-    {"transpose", OP_TRANSPOSE, -1, -1},
-    {"permute", OP_TRANSPOSE, -1, -1},
-    {"einsum", OP_EINSUM, -1, -1},
-    {"narrow", OP_NARROW, 0, -1},
-    {"cosine_similarity", OP_COSINE, -1, -1},
-    {"cos_sim", OP_COSINE, -1, -1},
-    {"full", OP_FULL, -1, -1},
-    {"swapaxes", OP_TRANSPOSE, -1, -1},
-    {"movedim", OP_TRANSPOSE, -1, -1},
-    {"to", OP_PASS, -1, -1},
-    {"float", OP_PASS, -1, -1},
-    {"double", OP_PASS, -1, -1},
-    {"half", OP_PASS, -1, -1},
-    {"bfloat16", OP_PASS, -1, -1},
-    {"float32", OP_PASS, -1, -1},
-    {"float64", OP_PASS, -1, -1},
-    {"cpu", OP_PASS, -1, -1},
-    {"cuda", OP_PASS, -1, -1},
-    {"detach", OP_PASS, -1, -1},
-    {"clone", OP_PASS, -1, -1},
-    {"copy", OP_PASS, -1, -1},
-    {"contiguous", OP_PASS, -1, -1},
-    {"numpy", OP_PASS, -1, -1},
-    {"tolist", OP_PASS, -1, -1},
-    {"type_as", OP_PASS, -1, -1},
-    {"astype", OP_PASS, -1, -1},
-    {"type", OP_PASS, -1, -1},
-    {"tensor", OP_PASS, -1, -1},
-    {"as_tensor", OP_PASS, -1, -1},
-    {"from_numpy", OP_PASS, -1, -1},
-    {"array", OP_PASS, -1, -1},
-    {"asarray", OP_PASS, -1, -1},
-    {"stop_gradient", OP_PASS, -1, -1},
-    {"nan_to_num", OP_PASS, -1, -1},
-    {"clamp", OP_PASS, -1, -1},
-    {"clamp_min", OP_PASS, -1, -1},
-    {"clip", OP_PASS, -1, -1},
-    {"abs", OP_PASS, -1, -1},
-    {"neg", OP_PASS, -1, -1},
-    {"item", OP_ITEM, -1, -1},
-    {"stack", OP_STACK, 0, -1},
-    {"vstack", OP_STACK, -1, -1},
-    {"cat", OP_CAT, 0, -1},
-    {"concat", OP_CAT, 0, -1},
-    {"concatenate", OP_CAT, 0, -1},
-    {"where", OP_WHERE, -1, -1},
-    {"masked_fill", OP_MASKED_FILL, -1, -1},
-    {"masked_fill_", OP_MASKED_FILL, -1, -1},
-    {"masked_select", OP_MASKED_FILL, -1, -1},
-    {"mul", OP_MUL, -1, -1},
-    {"mul_", OP_MUL, -1, -1},
-    {"multiply", OP_MUL, -1, -1},
-    {"sub", OP_SUB, -1, -1},
-    {"sub_", OP_SUB, -1, -1},
-    {"subtract", OP_SUB, -1, -1},
-    {"div", OP_DIV, -1, -1},
-    {"div_", OP_DIV, -1, -1},
-    {"divide", OP_DIV, -1, -1},
-    {"true_divide", OP_DIV, -1, -1},
-    {"ne", OP_COMPARE, -1, -1},
-    {"eq", OP_COMPARE, -1, -1},
-    {"not_equal", OP_COMPARE, -1, -1},
-    {"bool", OP_COMPARE, -1, -1},
-    {"cross_entropy", OP_CROSS_ENTROPY, -1, -1},
-    {"softmax_cross_entropy_with_integer_labels", OP_CROSS_ENTROPY, -1, -1},
-    {"sparse_softmax_cross_entropy_with_logits", OP_CROSS_ENTROPY, -1, -1},
-    {"softmax_cross_entropy", OP_CROSS_ENTROPY, -1, -1},
-    {"softmax_cross_entropy_with_logits", OP_CROSS_ENTROPY, -1, -1},
-    {"sparse_categorical_crossentropy", OP_KERAS_CE, -1, -1},
-    {"categorical_crossentropy", OP_KERAS_CE, -1, -1},
-    {"SparseCategoricalCrossentropy", OP_KERAS_CE_CLASS, -1, -1},
-    {"CategoricalCrossentropy", OP_KERAS_CE_CLASS, -1, -1},
-    {"nll_loss", OP_NLL_LOSS, -1, -1},
-    {"CrossEntropyLoss", OP_CROSS_ENTROPY_CLASS, -1, -1},
-    {"NLLLoss", OP_NLL_LOSS_CLASS, -1, -1},
-    {"LogSoftmax", OP_LOG_SOFTMAX_CLASS, -1, -1},
-    {"Softmax", OP_SOFTMAX_CLASS, -1, -1},
-    {"sigmoid", OP_SIGMOID, -1, -1},
-    {"logsigmoid", OP_LOGSIGMOID, -1, -1},
-    {"log_sigmoid", OP_LOGSIGMOID, -1, -1},
-    {"arange", OP_ARANGE, -1, -1},
-    {"size", OP_SIZE, 0, -1},
-    {"numel", OP_SIZE, -1, -1},
-    {"roll", OP_ROLL, -1, -1},
-    {"pad_sequence", OP_PAD_TENSOR, -1, -1},
-    {NULL, OP_NONE, 0, 0}};
-
-/* Python builtins and objects of other libraries. */
-static const Transfer OTHER_OPS[] = {{"from_pretrained", OP_FROM_PRETRAINED, -1, -1},
-                                     {"reduce", OP_FOLD, -1, -1},
-                                     {"partial", OP_PARTIAL, -1, -1},
-                                     {"Sequential", OP_SEQUENTIAL, -1, -1},
-                                     {"Categorical", OP_DISTRIBUTION, -1, -1},
-                                     {"OneHotCategorical", OP_DISTRIBUTION, -1, -1},
-                                     {"generate", OP_GENERATE, -1, -1},
-                                     {"compute_transition_scores", OP_TRANSITION_SCORES, -1, -1},
-                                     {"encode", OP_ENCODE, -1, -1},
-                                     {"apply_chat_template", OP_CHAT_TEMPLATE, -1, -1},
-                                     {"batch_encode_plus", OP_ENCODE, -1, -1},
-                                     {"encode_plus", OP_ENCODE, -1, -1},
-                                     {"convert_tokens_to_ids", OP_ENCODE, -1, -1},
-                                     {"apply_chat_template", OP_ENCODE, -1, -1},
-                                     {"pad", OP_PAD, -1, -1},
-                                     {"DataCollatorWithPadding", OP_COLLATOR, -1, -1},
-                                     {"DataCollatorForLanguageModeling", OP_COLLATOR, -1, -1},
-                                     {"DataCollatorForSeq2Seq", OP_COLLATOR, -1, -1},
-                                     {"DataCollatorForCompletionOnlyLM", OP_COLLATOR, -1, -1},
-                                     {"DataLoader", OP_DATALOADER, -1, -1},
-                                     {"get_encoding", OP_TIKTOKEN, -1, -1},
-                                     {"Llama", OP_LLAMA_CPP, -1, -1},
-                                     {"encoding_for_model", OP_TIKTOKEN, -1, -1},
-                                     {"len", OP_LEN, -1, -1},
-                                     {"range", OP_RANGE, -1, -1},
-                                     {"enumerate", OP_ENUMERATE, -1, -1},
-                                     {"zip", OP_ZIP, -1, -1},
-                                     {"map", OP_MAP, -1, -1},
-                                     {"list", OP_LIST, -1, -1},
-                                     {"tuple", OP_LIST, -1, -1},
-                                     {"sorted", OP_SORTED, -1, -1},
-                                     {"append", OP_APPEND, -1, -1},
-                                     {"extend", OP_APPEND, -1, -1},
-                                     {NULL, OP_NONE, 0, 0}};
-
-static const Transfer *find_transfer(const Transfer *table, const char *name, size_t len) {
-    for (const Transfer *t = table; t->name; t++)
-        if (len && t->name[0] == name[0] && strncmp(t->name, name, len) == 0 && !t->name[len])
-            return t;
-    return NULL;
-}
-
-/* Libraries whose functions the tensor table describes. */
-static bool numeric_root(const char *qual) {
-    static const char *const roots[] = {"torch",      "numpy", "jax",   "scipy",
-                                        "tensorflow", "math",  "mlx",   "statistics",
-                                        "builtins",   "flax",  "optax", NULL};
-    size_t n = strcspn(qual, ".");
-    for (const char *const *r = roots; *r; r++)
-        if (strlen(*r) == n && !memcmp(*r, qual, n)) return true;
-    return false;
-}
-
-static const char *last_component(const char *qual, size_t *len) {
-    const char *dot = strrchr(qual, '.');
-    const char *name = dot ? dot + 1 : qual;
-    *len = strlen(name);
-    return name;
 }
 
 /* ---------- transfers ---------- */
@@ -990,12 +708,14 @@ static void cat_positions(Interp *in, Fact *r, TSNode list, int dim) {
 
 /* Applies a tensor transfer. x is the tensor (receiver of a method, or the first argument of
  * a library function); positions in `a` are shifted by `off` for the library form. */
-static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, const Args *a,
+static bool pad_width_varies(Interp *in, TSNode width);
+
+static Fact apply_tensor_op(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
                             int off) {
     in->call_transfer = true;
     int dim = t->dim_pos >= 0 ? arg_dim(in, a, t->dim_pos + off) : arg_dim(in, a, -1);
     bool keepdim = kw_truthy(in, a, "keepdim") || kw_truthy(in, a, "keepdims");
-    switch (t->op) {
+    switch ((Op)t->op) {
     case OP_LOG_SOFTMAX:
         return normalize(in, node, x, dim, true);
     case OP_SOFTMAX:
@@ -1048,15 +768,16 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         }
         return r;
     }
-    case OP_MEAN:
+    case OP_NANMEAN:
         /* x.masked_fill(~keep, nan).nanmean(): the masked positions are skipped, not counted */
-        if (t->name[0] == 'n' && (x.flags & FF_MASKED)) x.flags &= ~FF_PADDED;
-        return reduce(in, node, x, dim, keepdim, t->op);
+        if (x.flags & FF_MASKED) x.flags &= ~FF_PADDED;
+        return reduce(in, node, x, dim, keepdim, OP_MEAN);
+    case OP_MEAN:
     case OP_SUM:
     case OP_PROD:
     case OP_CUMSUM:
     case OP_CUMPROD:
-        return reduce(in, node, x, dim, keepdim, t->op);
+        return reduce(in, node, x, dim, keepdim, (Op)t->op);
     case OP_LOGADDEXP: { /* log(exp(a) + exp(b)) */
         Fact b = arg_fact(in, a, "other", off);
         if (off == 1) x = a->npos >= 1 ? a->posf[0] : fact_unknown();
@@ -1101,7 +822,6 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         if (dim == FACT_NO_DIM) r.ndim = 0;
         return r;
     }
-    case OP_TOPK:
     case OP_SORT: {
         Fact e[2] = {x, fact_of(FK_IDS, 0, node)};
         if (fact_axis(&x, dim == FACT_NO_DIM ? -1 : dim) != AX_VOCAB) {
@@ -1114,18 +834,17 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         r.nelems = 2;
         return r;
     }
-    case OP_GATHER:
-    case OP_TAKE_ALONG:
-    case OP_INDEX_SELECT:
+    case OP_SELECT:
         return select_at(in, node, x, dim, arg_fact(in, a, "index", t->idx_pos + off));
     case OP_SQUEEZE:
         return squeeze(x, dim);
     case OP_UNSQUEEZE:
         if (dim != FACT_NO_DIM) fact_insert_axis(&x, dim, AX_ONE);
         return x;
-    case OP_RESHAPE: {
+    case OP_RESHAPE:
+    case OP_FLATTEN: {
         AxisKind last = x.ndim >= 1 ? (AxisKind)x.ax[x.ndim - 1] : (AxisKind)x.ax_last;
-        bool rows = merges_rows(in, x, a, off, !strcmp(t->name, "flatten"));
+        bool rows = merges_rows(in, x, a, off, t->op == OP_FLATTEN);
         x.ndim = -1;
         x.ax_last = a->npos - off >= 2 ? last : AX_UNK;
         /* logits.view(-1, V), flatten(0, 1): every position of every sequence as a row */
@@ -1133,7 +852,8 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         return x;
     }
     case OP_TRANSPOSE:
-        return transpose(in, x, a, off, !strcmp(t->name, "permute"));
+    case OP_PERMUTE:
+        return transpose(in, x, a, off, t->op == OP_PERMUTE);
     case OP_EINSUM:
         return off == 1 ? einsum(in, a) : fact_unknown();
     case OP_FULL:
@@ -1163,12 +883,10 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         }
         return r;
     }
-    case OP_PASS:
+    case OP_TO_TENSOR:
         /* torch.tensor([ctx_enc + cont_enc]): a join of two unknowns is text, unless it is made
          * a tensor: then two lists of token ids */
-        if (off == 1 && x.obj == FO_NONE && !x.kinds && (x.flags & FF_JOINED) &&
-            (!strcmp(t->name, "tensor") || !strcmp(t->name, "as_tensor") ||
-             !strcmp(t->name, "array") || !strcmp(t->name, "asarray"))) {
+        if (off == 1 && x.obj == FO_NONE && !x.kinds && (x.flags & FF_JOINED)) {
             bool row = parse_is(parse_unparen(a->pos[0]), "list");
             Fact ids = row ? tensor(FK_IDS, FF_JOINED, node, 2, (AxisKind[]){AX_BATCH, AX_POS})
                            : tensor(FK_IDS, FF_JOINED, node, 1, (AxisKind[]){AX_POS});
@@ -1180,6 +898,8 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
             }
             return ids;
         }
+        return x;
+    case OP_PASS:
         return x;
     case OP_ITEM:
         x.ndim = 0;
@@ -1284,7 +1004,7 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         }
         return r;
     }
-    case OP_PAD_TENSOR: { /* pad_sequence(xs): a padded batch (F.pad / np.pad may pad by 0) */
+    case OP_PAD_SEQUENCE: { /* pad_sequence(xs): a padded batch (F.pad / np.pad may pad by 0) */
         Fact r = calls_iterate(in, off == 1 && a->npos >= 1 ? a->posf[0] : x);
         if (r.obj != FO_NONE) return fact_unknown();
         /* what it pads is each element's first axis: a sequence's positions */
@@ -1301,7 +1021,16 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         return r;
     }
     case OP_SIZE:
-        return labels_size(x, dim, !strcmp(t->name, "numel"), node);
+    case OP_NUMEL:
+        return labels_size(x, dim, t->op == OP_NUMEL, node);
+    case OP_PAD_ARRAY: { /* np.pad / F.pad: an array padded (maybe by 0), not a tokenizer's batch */
+        Fact r = a->npos ? a->posf[0] : fact_unknown();
+        align_clear(&r); /* padded at the front, its positions move */
+        /* F.pad(s, (0, L - len(s))): padded to a length it did not have, a batch's pads;
+         * a literal width ((1, 0)) only moves positions */
+        if (pad_width_varies(in, arg_node(in, a, "pad", "pad_width", 1))) r.flags |= FF_PADDED;
+        return r;
+    }
     default:
         return fact_unknown();
     }
@@ -1369,33 +1098,35 @@ static bool pad_width_varies(Interp *in, TSNode width) {
 }
 
 /* Builtins, tokenizers, models: calls that are not tensor arithmetic. */
-static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv, const Args *a,
+static Fact apply_other_op(Interp *in, TSNode node, const Contract *t, Fact recv, const Args *a,
                            const char *qual) {
     in->call_transfer = true;
-    switch (t->op) {
+    switch ((Op)t->op) {
     case OP_FROM_PRETRAINED:
         return from_pretrained(qual ? qual : "", node);
     case OP_PARTIAL: { /* functools.partial(F.nll_loss, reduction="sum"): F.nll_loss itself */
         Fact f = a->npos ? a->posf[0] : fact_unknown();
         bool callable = f.obj == FO_MODULE || f.obj == FO_CALLABLE || f.obj == FO_FUNC;
-        return qual && !strcmp(qual, "functools.partial") && callable ? f : fact_unknown();
+        return callable ? f : fact_unknown();
     }
     case OP_SEQUENTIAL: { /* nn.Sequential(..., nn.Softmax(-1)): what its last module does */
         Fact last = a->npos ? a->posf[a->npos - 1] : fact_unknown();
         return last.obj == FO_CALLABLE && !a->splatted ? last : fact_unknown();
     }
-    case OP_FOLD: { /* functools.reduce(operator.mul, ps) is math.prod(ps); add, sum(xs) */
-        /* np.multiply.reduce(x, axis) is np.prod(x, axis); add: sum, maximum: max */
-        static const char *const ufuncs[][2] = {
-            {"multiply.reduce", "prod"}, {"add.reduce", "sum"}, {"maximum.reduce", "max"}};
-        for (size_t u = 0; qual && numeric_root(qual) && u < 3; u++) {
-            size_t ql = strlen(qual), ul = strlen(ufuncs[u][0]);
-            if (ql > ul && qual[ql - ul - 1] == '.' && !strcmp(qual + ql - ul, ufuncs[u][0]))
-                return apply_tensor_op(
-                    in, node, find_transfer(TENSOR_OPS, ufuncs[u][1], strlen(ufuncs[u][1])),
-                    a->npos ? a->posf[0] : fact_unknown(), a, 1);
+    case OP_UFUNC_REDUCE: { /* np.multiply.reduce(x, axis) is np.prod(x, axis) */
+        static const Contract ufuncs[] = {{"multiply.reduce", 0, FORM_FUNC, OP_PROD, 0, -1},
+                                          {"add.reduce", 0, FORM_FUNC, OP_SUM, 0, -1},
+                                          {"maximum.reduce", 0, FORM_FUNC, OP_MAX, 0, -1}};
+        for (size_t u = 0; u < sizeof ufuncs / sizeof *ufuncs; u++) {
+            size_t ql = strlen(qual), ul = strlen(ufuncs[u].name);
+            if (ql > ul && qual[ql - ul - 1] == '.' && !strcmp(qual + ql - ul, ufuncs[u].name))
+                return apply_tensor_op(in, node, &ufuncs[u], a->npos ? a->posf[0] : fact_unknown(),
+                                       a, 1);
         }
-        if (!qual || strcmp(qual, "functools.reduce") != 0 || a->npos < 2) return fact_unknown();
+        return fact_unknown();
+    }
+    case OP_FOLD: { /* functools.reduce(operator.mul, ps) is math.prod(ps); add, sum(xs) */
+        if (a->npos < 2) return fact_unknown();
         char op = fold_operator(in, a->pos[0], a->posf[0]);
         if (!op) return fact_unknown();
         return reduce(in, node, a->posf[1], FACT_NO_DIM, false, op == '*' ? OP_PROD : OP_SUM);
@@ -1457,41 +1188,31 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
         align_fresh(&ids, node);
         return ids;
     }
-    case OP_ENCODE: {
+    case OP_ENCODE:
+    case OP_ENCODE_PLUS: {
         unsigned joined = a->npos >= 1 ? a->posf[0].flags & FF_JOINED : 0;
         Fact ids;
         if (kw_string_is(in, a, "return_tensors", "pt") ||
             kw_string_is(in, a, "return_tensors", "np"))
             ids = tensor(FK_IDS, joined, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
-        else if (!strcmp(t->name, "batch_encode_plus") || !strcmp(t->name, "encode_plus"))
+        else if (t->op == OP_ENCODE_PLUS)
             return encoding(in, a, node);
         else
             ids = tensor(FK_IDS, joined, node, 1, (AxisKind[]){AX_POS});
         align_fresh(&ids, node);
         return ids;
     }
-    case OP_PAD: {
-        /* np.pad / F.pad: an array padded (maybe by 0), not a tokenizer's batch */
-        if (qual && numeric_root(qual)) { /* padded at the front, its positions move */
-            Fact r = a->npos ? a->posf[0] : fact_unknown();
-            align_clear(&r);
-            /* F.pad(s, (0, L - len(s))): padded to a length it did not have, a batch's pads;
-             * a literal width ((1, 0)) only moves positions */
-            if (pad_width_varies(in, arg_node(in, a, "pad", "pad_width", 1))) r.flags |= FF_PADDED;
-            return r;
-        }
+    case OP_PAD_BATCH:
         return padded_batch(node, false);
-    }
-    case OP_LLAMA_CPP: /* llama_cpp.Llama(...): a model; llm.scores holds its logits rows */
-        return qual && !strncmp(qual, "llama_cpp.", 10) ? fact_object(FO_MODEL, 0, node)
-                                                        : fact_unknown();
-    case OP_TIKTOKEN: /* tiktoken.get_encoding("gpt2"): encode() gives token ids */
-        return qual && !strncmp(qual, "tiktoken.", 9) ? fact_object(FO_TOKENIZER, 0, node)
-                                                      : fact_unknown();
-    case OP_COLLATOR: { /* DataCollatorWithPadding(tok): calling it pads, as tokenizer.pad */
+    case OP_MODEL: /* llama_cpp.Llama(...): a model; llm.scores holds its logits rows */
+        return fact_object(FO_MODEL, 0, node);
+    case OP_TOKENIZER: /* tiktoken.get_encoding("gpt2"): encode() gives token ids */
+        return fact_object(FO_TOKENIZER, 0, node);
+    case OP_COLLATOR:
+    case OP_MLM_COLLATOR: { /* DataCollatorWithPadding(tok): calling it pads, as tokenizer.pad */
         /* DataCollatorForLanguageModeling masks tokens for a masked LM unless mlm=False */
         int mlm = kw_index(in, a, "mlm");
-        if (!strcmp(t->name, "DataCollatorForLanguageModeling") &&
+        if (t->op == OP_MLM_COLLATOR &&
             (mlm < 0 || !parse_is(parse_unparen(a->kw_val[mlm]), "false")))
             return fact_unknown();
         Fact c = fact_object(FO_CALLABLE, 0, node);
@@ -1521,9 +1242,6 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
         return labels_count(x, k == AX_ITEM || k == AX_STEP ? AX_ITEM : AX_POS, node);
     }
     case OP_RANGE: {
-        if (qual && numeric_root(qual) && strncmp(qual, "builtins.", 9) != 0) /* tf.range */
-            return apply_tensor_op(in, node, find_transfer(TENSOR_OPS, "arange", 6), fact_unknown(),
-                                   a, 1);
         Fact r = tensor(FK_INDEX, 0, node, 1, (AxisKind[]){AX_POS});
         r.head = align_node_pos(node, 'C'); /* its elements: a counter of their own */
         /* range(ctx_len - 1, end): positions restricted as x[ctx_len - 1:end] restricts them
@@ -1554,11 +1272,8 @@ static Fact apply_other_op(Interp *in, TSNode node, const Transfer *t, Fact recv
         Fact f = a->posf[0], e = calls_iterate(in, a->posf[1]), r = fact_unknown();
         Args one = {.npos = 1, .nplain = 1};
         one.posf[0] = e;
-        size_t nlen;
-        const char *name = f.obj == FO_MODULE ? last_component(f.qual, &nlen) : NULL;
-        const Transfer *t =
-            name && numeric_root(f.qual) ? find_transfer(TENSOR_OPS, name, nlen) : NULL;
-        if (t)
+        const Contract *t = f.obj == FO_MODULE ? contracts_func(f.qual) : NULL;
+        if (t && contracts_is_array_op(t->op))
             r = apply_tensor_op(in, node, t, e, &one, 1);
         else if (f.obj == FO_FUNC)
             r = interp_call_user(in, f.def, (TSNode){0}, &one, NULL);
@@ -1625,14 +1340,12 @@ static bool name_is(const char *s, size_t len, const char *lit) {
 
 /* model.to(device), model.eval(), model.half(): nn.Module methods that return the module. */
 static bool returns_module(const char *method, size_t len) {
-    const Transfer *p = find_transfer(TENSOR_OPS, method, len);
-    return (p && p->op == OP_PASS) || name_is(method, len, "eval") ||
-           name_is(method, len, "train") || name_is(method, len, "requires_grad_");
+    return contracts_method(FORM_MODULE, method, len) != NULL;
 }
 
 /* A library function's tensor argument: softmax(model(x), -1) normalises the output's logits
  * whatever the model was fed; other functions see them only when it was fed token ids. */
-static Fact output_operand(const Transfer *t, Fact arg) {
+static Fact output_operand(const Contract *t, Fact arg) {
     bool normaliser = t->op == OP_SOFTMAX || t->op == OP_LOG_SOFTMAX;
     return normaliser ? calls_output_logits(arg) : calls_output_tensor(arg);
 }
@@ -1736,6 +1449,16 @@ static Fact call_instance(Interp *in, TSNode call, Fact obj, const char *method,
     return interp_call_user(in, m, parse_field(call, "arguments"), a, &obj);
 }
 
+/* lib.name(...): the contract of the qualified name, if any. */
+static Fact call_library(Interp *in, TSNode call, const char *qual, Fact recv, const Args *a) {
+    const Contract *t = contracts_func(qual);
+    if (t && contracts_is_array_op(t->op))
+        return apply_tensor_op(in, call, t,
+                               a->npos ? output_operand(t, a->posf[0]) : fact_unknown(), a, 1);
+    if (t) return apply_other_op(in, call, t, recv, a, qual);
+    return fact_unknown();
+}
+
 static Fact eval_call(Interp *in, TSNode call) {
     TSNode fn = parse_field(call, "function");
     Args a;
@@ -1763,19 +1486,7 @@ static Fact eval_call(Interp *in, TSNode call) {
             size_t ql = strlen(recv.qual);
             char *qual = arena_alloc(in->arena, ql + mlen + 2);
             sprintf(qual, "%s.%.*s", recv.qual, (int)mlen, method);
-            Fact mod = fact_module(qual);
-            /* fall through to the module call below */
-            const char *name;
-            size_t nlen;
-            name = last_component(mod.qual, &nlen);
-            const Transfer *t =
-                numeric_root(mod.qual) ? find_transfer(TENSOR_OPS, name, nlen) : NULL;
-            if (t)
-                return apply_tensor_op(
-                    in, call, t, a.npos ? output_operand(t, a.posf[0]) : fact_unknown(), &a, 1);
-            t = find_transfer(OTHER_OPS, name, nlen);
-            if (t) return apply_other_op(in, call, t, recv, &a, mod.qual);
-            return fact_unknown();
+            return call_library(in, call, qual, recv, &a);
         }
         if (mlen == 8 && !memcmp(method, "backward", 8)) {
             labels_backward(in, recv_node, recv);
@@ -1788,21 +1499,18 @@ static Fact eval_call(Interp *in, TSNode call) {
             f.origin = call;
             return f;
         }
-        if (mlen == 6 && !memcmp(method, "append", 6)) {
+        const Contract *list_op = contracts_method(FORM_ANY_RECV, method, mlen);
+        if (list_op) { /* lst.append(x), lst.extend(xs) */
             read_args(in, parse_field(call, "arguments"), &a);
-            append_to(in, recv_node, recv, a.npos ? a.posf[0] : fact_unknown(), false);
-            return fact_unknown();
-        }
-        if (mlen == 6 && !memcmp(method, "extend", 6)) {
-            read_args(in, parse_field(call, "arguments"), &a);
-            append_to(in, recv_node, recv, a.npos ? a.posf[0] : fact_unknown(), true);
+            append_to(in, recv_node, recv, a.npos ? a.posf[0] : fact_unknown(),
+                      list_op->op == OP_EXTEND);
             return fact_unknown();
         }
         read_args(in, parse_field(call, "arguments"), &a);
         /* tokenizer(...).to("cuda"): the same batch, padding and all */
         if (recv.obj == FO_ENCODING && calls_moves_device(method, mlen)) return recv;
         if (recv.obj == FO_MODEL || (recv.obj == FO_NONE && !recv.kinds)) {
-            const Transfer *t = find_transfer(OTHER_OPS, method, mlen);
+            const Contract *t = contracts_method(FORM_MODEL, method, mlen);
             /* an object we know nothing of generates as Hugging Face's do when it is given
              * token ids; llm.generate(prompts, params) (vLLM) returns request outputs */
             bool fed_ids =
@@ -1817,11 +1525,11 @@ static Fact eval_call(Interp *in, TSNode call) {
         }
         if (recv.obj == FO_DISTRIBUTION) return distribution_method(call, recv, method, mlen);
         if (recv.obj == FO_TOKENIZER) {
-            const Transfer *t = find_transfer(OTHER_OPS, method, mlen);
+            const Contract *t = contracts_method(FORM_TOKENIZER, method, mlen);
             if (t) return apply_other_op(in, call, t, recv, &a, NULL);
             return fact_unknown();
         }
-        if (recv.obj == FO_OUTPUT && find_transfer(TENSOR_OPS, method, mlen))
+        if (recv.obj == FO_OUTPUT && contracts_method(FORM_TENSOR, method, mlen))
             recv = calls_output_tensor(recv);
         /* d.get(k, default) on a dict known by its values ({tok: lp for ...}; no tensor has a
          * get method): one of the values */
@@ -1831,7 +1539,7 @@ static Fact eval_call(Interp *in, TSNode call) {
         bool normalises = name_is(method, mlen, "softmax") || name_is(method, mlen, "log_softmax");
         if (fact_is_tensorish(&recv) || recv.obj == FO_TUPLE ||
             (normalises && recv.obj == FO_NONE)) {
-            const Transfer *t = find_transfer(TENSOR_OPS, method, mlen);
+            const Contract *t = contracts_method(FORM_TENSOR, method, mlen);
             if (t) {
                 Fact r = apply_tensor_op(in, call, t, recv, &a, 0);
                 /* x.masked_fill_(m, 0), x.log_(): torch's in-place form changes x itself */
@@ -1879,9 +1587,8 @@ static Fact eval_call(Interp *in, TSNode call) {
              called_like_tokenizer(in, &a)))
             return encoding(in, &a, call);
         if (recv.obj == FO_NONE && !recv.kinds) { /* x.exp(), x.max() of a value of unknown kind */
-            const Transfer *t = find_transfer(TENSOR_OPS, method, mlen);
-            if (t && (t->op == OP_EXP || t->op == OP_MAX || t->op == OP_MIN))
-                return apply_tensor_op(in, call, t, recv, &a, 0);
+            const Contract *t = contracts_method(FORM_UNKNOWN, method, mlen);
+            if (t) return apply_tensor_op(in, call, t, recv, &a, 0);
         }
         return fact_unknown();
     }
@@ -1904,17 +1611,8 @@ static Fact eval_call(Interp *in, TSNode call) {
     }
     if (f.obj == FO_INSTANCE) return call_instance(in, call, f, "forward", 7, &a);
     switch ((FactObject)f.obj) {
-    case FO_MODULE: {
-        size_t nlen;
-        const char *name = last_component(f.qual, &nlen);
-        const Transfer *t = numeric_root(f.qual) ? find_transfer(TENSOR_OPS, name, nlen) : NULL;
-        if (t)
-            return apply_tensor_op(in, call, t,
-                                   a.npos ? output_operand(t, a.posf[0]) : fact_unknown(), &a, 1);
-        t = find_transfer(OTHER_OPS, name, nlen);
-        if (t) return apply_other_op(in, call, t, fact_unknown(), &a, f.qual);
-        return fact_unknown();
-    }
+    case FO_MODULE:
+        return call_library(in, call, f.qual, fact_unknown(), &a);
     case FO_CALLABLE:
         return apply_callable(in, call, f, &a);
     case FO_MODEL:
