@@ -3,8 +3,9 @@
  * it belongs to (the root of that qualified name), the forms it is called in (a library
  * function, a tensor's method, a model's or a tokenizer's method, ...), the op it performs and
  * where its dim/axis and index arguments sit. Rows are grouped by library in contracts_*.c;
- * what an op does to facts is its transfer (facts_xfer_*.c). Adding a library function with
- * an existing op is one row; a new op is one enum value here and one case in a transfer. */
+ * what an op does to facts is its transfer (facts_array.c, facts_hf.c, facts_builtins.c). Adding a
+ * library function with an existing op is one row; a new op is one enum value here and one case in
+ * a transfer. */
 #ifndef LOGITLINT_CONTRACTS_H
 #define LOGITLINT_CONTRACTS_H
 
@@ -13,8 +14,9 @@
 #include <stdint.h>
 
 /* What a callee does. Array ops (up to OP_ARRAY_LAST) take a tensor and are applied by
- * xfer_array (facts_xfer_array.c); the others by xfer_object (facts_xfer_object.c).
- * ORDER OP: keep the array ops first; contracts_op_name (contracts.c) lists every value. */
+ * array_apply (facts_array.c), Hugging Face's (up to OP_HF_LAST) by hf_apply (facts_hf.c), the
+ * others by builtins_apply (facts_builtins.c). ORDER OP: keep the three families apart;
+ * contracts_op_name (contracts.c) lists every value. */
 typedef enum {
     OP_NONE,                /* no contract (never in a row) */
     OP_LOG_SOFTMAX,         /* log-probabilities over dim (default: the last axis) */
@@ -72,12 +74,8 @@ typedef enum {
     OP_SOFTMAX_CLASS,       /* nn.Softmax(dim): a callable applying OP_SOFTMAX */
     OP_KERAS_CE_CLASS,      /* keras loss object (from_logits=True): applies OP_KERAS_CE */
     OP_ARRAY_LAST = OP_KERAS_CE_CLASS,
-    OP_UFUNC_REDUCE,      /* np.multiply.reduce / add.reduce / maximum.reduce: prod/sum/max */
+    /* Hugging Face ops, applied by hf_apply (facts_hf.c) */
     OP_FROM_PRETRAINED,   /* Auto*.from_pretrained: a model or tokenizer, by its class name */
-    OP_FOLD,              /* functools.reduce(operator.mul / add, xs): a product / sum */
-    OP_PARTIAL,           /* functools.partial(f, ...): f itself */
-    OP_SEQUENTIAL,        /* nn.Sequential(..., m): what its last module does */
-    OP_DISTRIBUTION,      /* Categorical(logits= / probs=): normalised log-probs */
     OP_GENERATE,          /* model.generate(...): token ids, or an output with scores */
     OP_TRANSITION_SCORES, /* compute_transition_scores: per-step scores of chosen tokens */
     OP_ENCODE,            /* tokenizer.encode(text): token ids of one text */
@@ -87,18 +85,25 @@ typedef enum {
     OP_COLLATOR,          /* DataCollatorWithPadding(...): a callable padding a batch */
     OP_MLM_COLLATOR,      /* DataCollatorForLanguageModeling: a collator when mlm=False */
     OP_DATALOADER,        /* DataLoader(ds, collate_fn=f): iterating yields f's batches */
-    OP_TOKENIZER,         /* tiktoken.get_encoding(...): a tokenizer */
-    OP_MODEL,             /* llama_cpp.Llama(...): a model (llm.scores: its logits) */
-    OP_LEN,               /* len(x): its length (of token ids: a token count) */
-    OP_RANGE,             /* range(...): integer positions, a counter of their own */
-    OP_ENUMERATE,         /* enumerate(xs): (counter, element) pairs */
-    OP_ZIP,               /* zip(xs, ys): tuples of elements in step */
-    OP_MAP,               /* map(f, xs): f of each element */
-    OP_LIST,              /* list(xs) / tuple(xs): the same elements */
-    OP_SORTED,            /* sorted(xs, key=...): a ranking of the values (or keys) */
-    OP_APPEND,            /* lst.append(x): the list may now hold x */
-    OP_EXTEND,            /* lst.extend(xs): the list may now hold xs' elements */
-    OP_RETURNS_SELF,      /* module.eval() / .train(): the receiver itself */
+    OP_HF_LAST = OP_DATALOADER,
+    /* Python builtins and other objects, applied by builtins_apply (facts_builtins.c) */
+    OP_UFUNC_REDUCE, /* np.multiply.reduce / add.reduce / maximum.reduce: prod/sum/max */
+    OP_FOLD,         /* functools.reduce(operator.mul / add, xs): a product / sum */
+    OP_PARTIAL,      /* functools.partial(f, ...): f itself */
+    OP_SEQUENTIAL,   /* nn.Sequential(..., m): what its last module does */
+    OP_DISTRIBUTION, /* Categorical(logits= / probs=): normalised log-probs */
+    OP_TOKENIZER,    /* tiktoken.get_encoding(...): a tokenizer */
+    OP_MODEL,        /* llama_cpp.Llama(...): a model (llm.scores: its logits) */
+    OP_LEN,          /* len(x): its length (of token ids: a token count) */
+    OP_RANGE,        /* range(...): integer positions, a counter of their own */
+    OP_ENUMERATE,    /* enumerate(xs): (counter, element) pairs */
+    OP_ZIP,          /* zip(xs, ys): tuples of elements in step */
+    OP_MAP,          /* map(f, xs): f of each element */
+    OP_LIST,         /* list(xs) / tuple(xs): the same elements */
+    OP_SORTED,       /* sorted(xs, key=...): a ranking of the values (or keys) */
+    OP_APPEND,       /* lst.append(x): the list may now hold x */
+    OP_EXTEND,       /* lst.extend(xs): the list may now hold xs' elements */
+    OP_RETURNS_SELF, /* module.eval() / .train(): the receiver itself */
     OP_COUNT
 } Op;
 
@@ -120,7 +125,7 @@ enum {
     LIB_TIKTOKEN = 1u << 13,
     /* Any root, the library unknown (a bare name): used only when no row of the callee's own
      * library has the name. Say in the row's comment why the name is enough. */
-    LIB_ANY = 1u << 31,
+    LIB_ANY = 1u << 30,
 };
 
 /* The forms a row is called in. */
@@ -160,6 +165,9 @@ const Contract *contracts_func(const char *qual);
 const Contract *contracts_method(unsigned forms, const char *name, size_t len);
 static inline bool contracts_is_array_op(unsigned op) {
     return op > OP_NONE && op <= OP_ARRAY_LAST;
+}
+static inline bool contracts_is_hf_op(unsigned op) {
+    return op > OP_ARRAY_LAST && op <= OP_HF_LAST;
 }
 /* The name of an op (its enum name without OP_), for tests and diagnostics. */
 const char *contracts_op_name(unsigned op);

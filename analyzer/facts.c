@@ -144,7 +144,7 @@ Fact interp_lookup(Interp *in, TSNode ident) {
             memcpy(q + 9, name, len);
             return fact_module(q);
         }
-    return calls_name_heuristic(ident, name, len);
+    return names_evidence(ident, name, len);
 }
 
 /* self.model, batch["logits"]: a value stored under that exact text earlier. */
@@ -163,7 +163,7 @@ Fact interp_lookup_key(Interp *in, TSNode n, bool *found) {
 static Fact unpack_elem_of(Fact f, int i, int n);
 
 static Fact unpack_elem(Fact f, int i, int n) {
-    return calls_output_part(f, unpack_elem_of(f, i, n));
+    return hf_output_part(f, unpack_elem_of(f, i, n));
 }
 
 static Fact unpack_elem_of(Fact f, int i, int n) {
@@ -195,7 +195,7 @@ static Fact name_evidence(Interp *in, TSNode target) {
     TSNode leaf = parse_is(target, "attribute") ? parse_field(target, "attribute") : target;
     size_t len;
     const char *name = parse_text(in->src, leaf, &len);
-    return calls_name_heuristic(leaf, name, len);
+    return names_evidence(leaf, name, len);
 }
 
 /* The name's evidence for such a value, keeping what its flow said of loops and positions. */
@@ -608,7 +608,7 @@ static void exec_loop(Interp *in, TSNode target, Fact elem, TSNode body) {
 
 static void exec_for(Interp *in, TSNode stmt) {
     Fact iterable = interp_eval(in, parse_field(stmt, "right"));
-    exec_loop(in, parse_field(stmt, "left"), calls_iterate(in, iterable),
+    exec_loop(in, parse_field(stmt, "left"), builtins_iterate(in, iterable),
               parse_field(stmt, "body"));
     TSNode alt = parse_field(stmt, "alternative");
     if (!ts_node_is_null(alt)) exec_block(in, parse_field(alt, "body"));
@@ -841,10 +841,10 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
         if (f.bottom && k < npos) f = pos[k];
         k++;
         if (f.bottom)
-            f = ts_node_is_null(dflt) ? calls_name_heuristic(name, pname, len)
+            f = ts_node_is_null(dflt) ? names_evidence(name, pname, len)
                                       : interp_eval(in, dflt);
         else if (fact_knows_nothing(&f)) /* run(model, batch): the parameter's name is evidence */
-            f = named_value(calls_name_heuristic(name, pname, len), &f);
+            f = named_value(names_evidence(name, pname, len), &f);
         array_push(&env, ((Binding){pname, len, f}));
     }
     return env;

@@ -125,7 +125,7 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
             return v ? *v : fact_unknown();
         }
         /* d["logits"], enc["input_ids"], out["loss"]: the key names what is stored. */
-        return calls_attribute(in, value, ix[0].node, key, len);
+        return attr_get(in, value, ix[0].node, key, len);
     }
     return fact_unknown();
 }
@@ -425,9 +425,9 @@ static Fact eval_subscript(Interp *in, TSNode node) {
         ix[nix++] = classify_index(in, ts_node_named_child(node, i));
     }
     if (value.obj == FO_OUTPUT && nix == 1 && ix[0].kind == IX_INT)
-        return calls_output_part(value, index_object(in, value, ix, nix));
+        return hf_output_part(value, index_object(in, value, ix, nix));
     /* model(x)[0, :-1]: no tuple takes several indices, the output is the logits (mlx) */
-    if (value.obj == FO_OUTPUT && nix >= 2) value = calls_output_logits(value);
+    if (value.obj == FO_OUTPUT && nix >= 2) value = hf_output_logits(value);
     /* seq[:t] with t the loop's position: the context up to this step */
     unsigned prefix = 0;
     for (int i = 0; i < nix; i++)
@@ -449,7 +449,7 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
     /* with labels= the output is (loss, logits, ...): out[:2] is a tuple to unpack */
     bool tuple_slice = nix == 1 && ix[0].kind == IX_SLICE && (value.flags & FF_LABELS);
     if (value.obj == FO_OUTPUT && !(nix == 1 && ix[0].kind == IX_STRING) && !tuple_slice)
-        value = calls_output_tensor(value); /* logits = model(x); logits[:, -1, :] */
+        value = hf_output_tensor(value); /* logits = model(x); logits[:, -1, :] */
     if (value.obj != FO_NONE) return index_object(in, value, ix, nix);
     if (nix == 1 && ix[0].kind == IX_STRING) {
         Fact r = index_object(in, value, ix, nix);
@@ -533,8 +533,8 @@ static Fact eval_binop(Interp *in, TSNode node) {
 }
 
 Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
-    l = calls_output_tensor(l); /* logits = model(tokens) (mlx): the output is the logits */
-    r = calls_output_tensor(r);
+    l = hf_output_tensor(l); /* logits = model(tokens) (mlx): the output is the logits */
+    r = hf_output_tensor(r);
     unsigned loop = (l.flags | r.flags) & (FF_LOOPVAR | FF_STEPVAR);
 
     if (c == '/') interp_emit(in, EV_DIVIDE, 0, node, l, r, AX_UNK);
@@ -877,7 +877,7 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
         if (parse_is(c, "for_in_clause")) {
             Fact it = interp_eval(in, parse_field(c, "right"));
             one_row &= it.ndim >= 1 && it.ax[0] == AX_ONE;
-            Fact elem = calls_iterate(in, it);
+            Fact elem = builtins_iterate(in, it);
             TSNode left = parse_field(c, "left");
             interp_bind(in, left, elem);
         } else if (parse_is(c, "if_clause")) {
@@ -918,7 +918,7 @@ Fact interp_eval(Interp *in, TSNode n) {
             Fact obj = interp_eval(in, parse_field(n, "object"));
             size_t len;
             const char *attr = parse_text(in->src, parse_field(n, "attribute"), &len);
-            r = calls_attribute(in, obj, n, attr, len);
+            r = attr_get(in, obj, n, attr, len);
             if (fact_knows_nothing(&obj) && (r.kinds & (FK_IDS | FK_MASK)) && r.obj == FO_NONE)
                 align_fresh_text(in, &r, n, obj.origin); /* b.input_ids read twice: one */
         }
@@ -995,7 +995,7 @@ Fact interp_eval(Interp *in, TSNode n) {
         uint32_t c = ts_node_named_child_count(n);
         Fact v = c ? interp_eval(in, ts_node_named_child(n, 0)) : fact_unknown();
         if (c && ts_node_child_count(n) > 1 && parse_text_eq(in->src, ts_node_child(n, 1), "from"))
-            v = calls_iterate(in, v);
+            v = builtins_iterate(in, v);
         if (in->frame != in->module)
             in->frame->yielded = fact_join(in->arena, in->frame->yielded, v);
     } else if (!strcmp(type, "not_operator") || !strcmp(type, "list_splat") ||

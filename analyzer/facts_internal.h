@@ -11,6 +11,8 @@ Fact fact_bottom(void);
 Fact fact_of(unsigned kinds, unsigned flags, TSNode origin);
 Fact fact_module(const char *qual);
 Fact fact_object(FactObject obj, unsigned flags, TSNode origin);
+/* A tensor of these kinds and flags with ndim axes of these kinds (ndim -1: unknown). */
+Fact fact_tensor(unsigned kinds, unsigned flags, TSNode origin, int ndim, const AxisKind *axes);
 /* A value nothing is known of (no kind, no object, no shape, not opaque): a name it is stored
  * under, a parameter it is passed to, or how it is used may say what it holds. */
 bool fact_knows_nothing(const Fact *f);
@@ -164,19 +166,21 @@ FuncInfo *funcs_next(Interp *in, const FuncInfo *fi);           /* next of the s
 FuncInfo *funcs_of_def(Interp *in, TSNode def);
 void funcs_free(Interp *in);
 
-/* ---- facts_calls.c: what a call does to its arguments ---- */
+/* ---- what calls, attributes and iteration do (facts_call.c, facts_attr.c, facts_hf.c,
+ * facts_builtins.c, facts_names.c; the rest of that side is in facts_xfer.h) ---- */
 Fact calls_eval(Interp *in, TSNode call);
-Fact calls_attribute(Interp *in, Fact object, TSNode attr_node, const char *attr, size_t len);
-/* out[0], `loss, logits = out`: the part of a model output, with what the output knows of
- * its positions. */
-Fact calls_output_part(Fact out, Fact part);
-Fact calls_output_tensor(Fact out); /* a model output used as a tensor: its logits */
-Fact calls_output_logits(Fact out); /* the same, whatever the model was fed */
-Fact calls_name_heuristic(TSNode origin, const char *name, size_t len);
 /* x.to(device), x.cuda(), x.cpu(): the same values elsewhere. */
 bool calls_moves_device(const char *method, size_t len);
+Fact attr_get(Interp *in, Fact object, TSNode attr_node, const char *attr, size_t len);
+/* out[0], `loss, logits = out`: the part of a model output, with what the output knows of
+ * its positions. */
+Fact hf_output_part(Fact out, Fact part);
+Fact hf_output_tensor(Fact out); /* a model output used as a tensor: its logits */
+Fact hf_output_logits(Fact out); /* the same, whatever the model was fed */
+/* What a value named like this probably holds, when nothing else is known. Weak evidence. */
+Fact names_evidence(TSNode origin, const char *name, size_t len);
 /* Elements produced by iterating a value (for loops, comprehensions). */
-Fact calls_iterate(Interp *in, Fact iterable);
+Fact builtins_iterate(Interp *in, Fact iterable);
 
 /* ---- facts_labels.c: labels provenance and token counts (LL107) ---- */
 Fact labels_string(Interp *in, TSNode string_node);
