@@ -375,10 +375,9 @@ static bool pad_width_varies(Interp *in, TSNode width) {
     return false;
 }
 
-Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off) {
-    in->call_transfer = true;
-    int dim = t->dim_pos >= 0 ? args_dim(in, a, t->dim_pos + off) : args_dim(in, a, -1);
-    bool keepdim = args_truthy(in, a, "keepdim") || args_truthy(in, a, "keepdims");
+/* normalising, exponentials and logarithms: what kind of scores the values are */
+static Fact array_scores(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off,
+                         int dim, bool keepdim) {
     switch ((Op)t->op) {
     case OP_LOG_SOFTMAX:
         return normalize(in, node, x, dim, true);
@@ -432,16 +431,6 @@ Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args 
         }
         return r;
     }
-    case OP_NANMEAN:
-        /* x.masked_fill(~keep, nan).nanmean(): the masked positions are skipped, not counted */
-        if (x.flags & FF_MASKED) x.flags &= ~FF_PADDED;
-        return array_reduce(in, node, x, dim, keepdim, OP_MEAN);
-    case OP_MEAN:
-    case OP_SUM:
-    case OP_PROD:
-    case OP_CUMSUM:
-    case OP_CUMPROD:
-        return array_reduce(in, node, x, dim, keepdim, (Op)t->op);
     case OP_LOGADDEXP: { /* log(exp(a) + exp(b)) */
         Fact b = args_fact(in, a, "other", off);
         if (off == 1) x = a->npos >= 1 ? a->posf[0] : fact_unknown();
@@ -452,6 +441,37 @@ Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args 
             r = fact_of(FK_NUM, 0, node);
         return r;
     }
+    case OP_COSINE: /* in [-1, 1]: exp(cos / T) of it cannot overflow, as after a max */
+        return fact_of(FK_NUM, FF_STABLE, node);
+    case OP_SIGMOID: {
+        Fact r = x;
+        r.kinds = FK_PROB;
+        return r;
+    }
+    case OP_LOGSIGMOID: {
+        Fact r = x;
+        r.kinds = FK_LOGPROB;
+        return r;
+    }
+    default:
+        return fact_unknown();
+    }
+}
+
+/* reductions and selections: across positions the events rules look for */
+static Fact array_reductions(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
+                             int off, int dim, bool keepdim) {
+    switch ((Op)t->op) {
+    case OP_NANMEAN:
+        /* x.masked_fill(~keep, nan).nanmean(): the masked positions are skipped, not counted */
+        if (x.flags & FF_MASKED) x.flags &= ~FF_PADDED;
+        return array_reduce(in, node, x, dim, keepdim, OP_MEAN);
+    case OP_MEAN:
+    case OP_SUM:
+    case OP_PROD:
+    case OP_CUMSUM:
+    case OP_CUMPROD:
+        return array_reduce(in, node, x, dim, keepdim, (Op)t->op);
     case OP_MIN:
     case OP_MAX: {
         if (x.obj == FO_TUPLE && x.op == -1) { /* min of (loss, choice) records: by the loss */
@@ -500,6 +520,15 @@ Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args 
     }
     case OP_SELECT:
         return select_at(in, node, x, dim, args_fact(in, a, "index", t->idx_pos + off));
+    default:
+        return fact_unknown();
+    }
+}
+
+/* layout: which axis is which after a reshape, transpose, slice or join */
+static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off,
+                         int dim) {
+    switch ((Op)t->op) {
     case OP_SQUEEZE:
         return squeeze(x, dim);
     case OP_UNSQUEEZE:
@@ -520,19 +549,6 @@ Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args 
         return transpose(in, x, a, off, t->op == OP_PERMUTE);
     case OP_EINSUM:
         return off == 1 ? einsum(in, a) : fact_unknown();
-    case OP_FULL:
-        return off == 1 ? filled_batch(in, a, node) : fact_unknown();
-    case OP_KERAS_CE: /* keras: (y_true, y_pred), logits only with from_logits=True */
-        if (off != 1 || a->npos < 2 || !args_truthy(in, a, "from_logits")) return fact_unknown();
-        return apply_loss(in, node, a->posf[1], a->posf[0], false, true);
-    case OP_KERAS_CE_CLASS: {
-        if (!args_truthy(in, a, "from_logits")) return fact_unknown();
-        Fact c = fact_object(FO_CALLABLE, 0, node);
-        c.op = OP_KERAS_CE_CLASS;
-        return c;
-    }
-    case OP_COSINE: /* in [-1, 1]: exp(cos / T) of it cannot overflow, as after a max */
-        return fact_of(FK_NUM, FF_STABLE, node);
     case OP_NARROW: { /* x.narrow(dim, start, length): x[..., start:start + length] */
         TSNode sn = args_node(in, a, "start", NULL, off + 1);
         AxisKind k = fact_axis(&x, dim);
@@ -547,6 +563,46 @@ Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args 
         }
         return r;
     }
+    case OP_ITEM:
+        x.ndim = 0;
+        return x;
+    case OP_STACK:
+    case OP_CAT: {
+        Fact r = stack_or_cat(in, x, dim, t->op == OP_CAT);
+        if (t->op == OP_CAT && off == 1 && a->npos >= 1) cat_positions(in, &r, a->pos[0], dim);
+        return r;
+    }
+    case OP_ROLL: { /* roll(ids, -1, dims=1): element t is token t + 1; the last wraps */
+        TSNode sn = args_node(in, a, "shifts", NULL, off);
+        long shift;
+        Fact r = x;
+        align_clear(&r);
+        if (!ts_node_is_null(sn) && interp_int_literal(in, sn, &shift)) {
+            TSNode dn = args_node(in, a, "dims", NULL, off + 1);
+            long d = x.ndim == 1 ? 0 : 99;
+            if (!ts_node_is_null(dn) && !interp_int_literal(in, dn, &d)) d = 99;
+            AxisKind k =
+                x.ndim == 1 && ts_node_is_null(dn) ? (AxisKind)x.ax[0] : fact_axis(&x, (int)d);
+            if (x.ndim < 0 && (x.kinds & (FK_IDS | FK_MASK)) && (d == -1 || d == 1))
+                k = AX_POS; /* [B, T] */
+            if (d != 99 && (k == AX_POS || k == AX_STEP)) r.head = align_shift(x.head, (int)-shift);
+        }
+        return r;
+    }
+    case OP_SIZE:
+    case OP_NUMEL:
+        return labels_size(x, dim, t->op == OP_NUMEL, node);
+    default:
+        return fact_unknown();
+    }
+}
+
+/* values made, combined or masked */
+static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
+                         int off) {
+    switch ((Op)t->op) {
+    case OP_FULL:
+        return off == 1 ? filled_batch(in, a, node) : fact_unknown();
     case OP_TO_TENSOR:
         /* torch.tensor([ctx_enc + cont_enc]): a join of two unknowns is text, unless it is made
          * a tensor: then two lists of token ids */
@@ -565,15 +621,6 @@ Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args 
         return x;
     case OP_PASS:
         return x;
-    case OP_ITEM:
-        x.ndim = 0;
-        return x;
-    case OP_STACK:
-    case OP_CAT: {
-        Fact r = stack_or_cat(in, x, dim, t->op == OP_CAT);
-        if (t->op == OP_CAT && off == 1 && a->npos >= 1) cat_positions(in, &r, a->pos[0], dim);
-        return r;
-    }
     case OP_WHERE: {
         Fact cond = args_fact(in, a, "condition", 0); /* x.where(cond, other) */
         Fact b = args_fact(in, a, "other", 1);
@@ -605,6 +652,64 @@ Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args 
             return x;
         }
         return fact_unknown();
+    case OP_ARANGE: {
+        Fact r = fact_tensor(FK_INDEX, 0, node, 1, (AxisKind[]){AX_POS});
+        r.head = align_node_pos(node, 'C');
+        /* its first element, when known: arange(n) starts at 0 (an index from there picks
+         * positions as x[s:] does, facts_align.c) */
+        int n = a->npos; /* torch.arange(end) or (start, end[, step]); no receiver among them */
+        Fact start = n >= 2 ? a->posf[0] : fact_unknown();
+        if (n == 1 && args_kw(in, a, "start") < 0) {
+            r.flags |= FF_CONST;
+            r.num = 0;
+        } else if (n >= 2 && (start.flags & FF_CONST)) {
+            r.flags |= FF_CONST;
+            r.num = start.num;
+        }
+        return r;
+    }
+    case OP_PAD_SEQUENCE: { /* pad_sequence(xs): a padded batch (F.pad / np.pad may pad by 0) */
+        Fact r = builtins_iterate(in, off == 1 && a->npos >= 1 ? a->posf[0] : x);
+        if (r.obj != FO_NONE) return fact_unknown();
+        /* what it pads is each element's first axis: a sequence's positions */
+        if (r.ndim < 0)
+            fact_set_axes(&r, r.ax_last == AX_UNK ? 1 : 2, (AxisKind[]){AX_POS, r.ax_last});
+        else if (r.ndim >= 1 && r.ax[0] == AX_UNK)
+            r.ax[0] = AX_POS;
+        fact_insert_axis(&r, args_truthy(in, a, "batch_first") ? 0 : 1, AX_BATCH);
+        /* padding_value=-100: labels whose pads the loss ignores */
+        Fact fill = args_fact(in, a, "padding_value", -1);
+        bool ignored = (fill.flags & FF_CONST) && fill.num < 0;
+        r.flags = (r.flags & ~(FF_LOOPVAR | FF_STEPVAR)) | (ignored ? FF_MASKED : FF_PADDED);
+        r.tail = (FactPos){0, 0, false};
+        return r;
+    }
+    case OP_PAD_ARRAY: { /* np.pad / F.pad: an array padded (maybe by 0), not a tokenizer's batch */
+        Fact r = a->npos ? a->posf[0] : fact_unknown();
+        align_clear(&r); /* padded at the front, its positions move */
+        /* F.pad(s, (0, L - len(s))): padded to a length it did not have, a batch's pads;
+         * a literal width ((1, 0)) only moves positions */
+        if (pad_width_varies(in, args_node(in, a, "pad", "pad_width", 1))) r.flags |= FF_PADDED;
+        return r;
+    }
+    default:
+        return fact_unknown();
+    }
+}
+
+/* losses, and the loss and normalising modules that apply them */
+static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
+                         int off) {
+    switch ((Op)t->op) {
+    case OP_KERAS_CE: /* keras: (y_true, y_pred), logits only with from_logits=True */
+        if (off != 1 || a->npos < 2 || !args_truthy(in, a, "from_logits")) return fact_unknown();
+        return apply_loss(in, node, a->posf[1], a->posf[0], false, true);
+    case OP_KERAS_CE_CLASS: {
+        if (!args_truthy(in, a, "from_logits")) return fact_unknown();
+        Fact c = fact_object(FO_CALLABLE, 0, node);
+        c.op = OP_KERAS_CE_CLASS;
+        return c;
+    }
     case OP_CROSS_ENTROPY:
     case OP_NLL_LOSS: {
         /* F.cross_entropy(input=x, target=y), tf's (labels=y, logits=x) */
@@ -625,76 +730,75 @@ Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args 
         c.op_dim = (int8_t)args_dim(in, a, 0);
         return c;
     }
-    case OP_SIGMOID: {
-        Fact r = x;
-        r.kinds = FK_PROB;
-        return r;
+    default:
+        return fact_unknown();
     }
-    case OP_LOGSIGMOID: {
-        Fact r = x;
-        r.kinds = FK_LOGPROB;
-        return r;
-    }
-    case OP_ARANGE: {
-        Fact r = fact_tensor(FK_INDEX, 0, node, 1, (AxisKind[]){AX_POS});
-        r.head = align_node_pos(node, 'C');
-        /* its first element, when known: arange(n) starts at 0 (an index from there picks
-         * positions as x[s:] does, facts_align.c) */
-        int n = a->npos; /* torch.arange(end) or (start, end[, step]); no receiver among them */
-        Fact start = n >= 2 ? a->posf[0] : fact_unknown();
-        if (n == 1 && args_kw(in, a, "start") < 0) {
-            r.flags |= FF_CONST;
-            r.num = 0;
-        } else if (n >= 2 && (start.flags & FF_CONST)) {
-            r.flags |= FF_CONST;
-            r.num = start.num;
-        }
-        return r;
-    }
-    case OP_ROLL: { /* roll(ids, -1, dims=1): element t is token t + 1; the last wraps */
-        TSNode sn = args_node(in, a, "shifts", NULL, off);
-        long shift;
-        Fact r = x;
-        align_clear(&r);
-        if (!ts_node_is_null(sn) && interp_int_literal(in, sn, &shift)) {
-            TSNode dn = args_node(in, a, "dims", NULL, off + 1);
-            long d = x.ndim == 1 ? 0 : 99;
-            if (!ts_node_is_null(dn) && !interp_int_literal(in, dn, &d)) d = 99;
-            AxisKind k =
-                x.ndim == 1 && ts_node_is_null(dn) ? (AxisKind)x.ax[0] : fact_axis(&x, (int)d);
-            if (x.ndim < 0 && (x.kinds & (FK_IDS | FK_MASK)) && (d == -1 || d == 1))
-                k = AX_POS; /* [B, T] */
-            if (d != 99 && (k == AX_POS || k == AX_STEP)) r.head = align_shift(x.head, (int)-shift);
-        }
-        return r;
-    }
-    case OP_PAD_SEQUENCE: { /* pad_sequence(xs): a padded batch (F.pad / np.pad may pad by 0) */
-        Fact r = builtins_iterate(in, off == 1 && a->npos >= 1 ? a->posf[0] : x);
-        if (r.obj != FO_NONE) return fact_unknown();
-        /* what it pads is each element's first axis: a sequence's positions */
-        if (r.ndim < 0)
-            fact_set_axes(&r, r.ax_last == AX_UNK ? 1 : 2, (AxisKind[]){AX_POS, r.ax_last});
-        else if (r.ndim >= 1 && r.ax[0] == AX_UNK)
-            r.ax[0] = AX_POS;
-        fact_insert_axis(&r, args_truthy(in, a, "batch_first") ? 0 : 1, AX_BATCH);
-        /* padding_value=-100: labels whose pads the loss ignores */
-        Fact fill = args_fact(in, a, "padding_value", -1);
-        bool ignored = (fill.flags & FF_CONST) && fill.num < 0;
-        r.flags = (r.flags & ~(FF_LOOPVAR | FF_STEPVAR)) | (ignored ? FF_MASKED : FF_PADDED);
-        r.tail = (FactPos){0, 0, false};
-        return r;
-    }
+}
+
+Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off) {
+    in->call_transfer = true;
+    int dim = t->dim_pos >= 0 ? args_dim(in, a, t->dim_pos + off) : args_dim(in, a, -1);
+    bool keepdim = args_truthy(in, a, "keepdim") || args_truthy(in, a, "keepdims");
+    switch ((Op)t->op) {
+    case OP_LOG_SOFTMAX:
+    case OP_SOFTMAX:
+    case OP_LOGSUMEXP:
+    case OP_LOG:
+    case OP_EXP:
+    case OP_LOGADDEXP:
+    case OP_COSINE:
+    case OP_SIGMOID:
+    case OP_LOGSIGMOID:
+        return array_scores(in, node, t, x, a, off, dim, keepdim);
+    case OP_NANMEAN:
+    case OP_MEAN:
+    case OP_SUM:
+    case OP_PROD:
+    case OP_CUMSUM:
+    case OP_CUMPROD:
+    case OP_MIN:
+    case OP_MAX:
+    case OP_ARGMAX:
+    case OP_SORT:
+    case OP_SELECT:
+        return array_reductions(in, node, t, x, a, off, dim, keepdim);
+    case OP_SQUEEZE:
+    case OP_UNSQUEEZE:
+    case OP_RESHAPE:
+    case OP_FLATTEN:
+    case OP_TRANSPOSE:
+    case OP_PERMUTE:
+    case OP_EINSUM:
+    case OP_NARROW:
+    case OP_ITEM:
+    case OP_STACK:
+    case OP_CAT:
+    case OP_ROLL:
     case OP_SIZE:
     case OP_NUMEL:
-        return labels_size(x, dim, t->op == OP_NUMEL, node);
-    case OP_PAD_ARRAY: { /* np.pad / F.pad: an array padded (maybe by 0), not a tokenizer's batch */
-        Fact r = a->npos ? a->posf[0] : fact_unknown();
-        align_clear(&r); /* padded at the front, its positions move */
-        /* F.pad(s, (0, L - len(s))): padded to a length it did not have, a batch's pads;
-         * a literal width ((1, 0)) only moves positions */
-        if (pad_width_varies(in, args_node(in, a, "pad", "pad_width", 1))) r.flags |= FF_PADDED;
-        return r;
-    }
+        return array_layout(in, node, t, x, a, off, dim);
+    case OP_FULL:
+    case OP_TO_TENSOR:
+    case OP_PASS:
+    case OP_WHERE:
+    case OP_MASKED_FILL:
+    case OP_MUL:
+    case OP_DIV:
+    case OP_SUB:
+    case OP_COMPARE:
+    case OP_ARANGE:
+    case OP_PAD_SEQUENCE:
+    case OP_PAD_ARRAY:
+        return array_values(in, node, t, x, a, off);
+    case OP_KERAS_CE:
+    case OP_KERAS_CE_CLASS:
+    case OP_CROSS_ENTROPY:
+    case OP_NLL_LOSS:
+    case OP_CROSS_ENTROPY_CLASS:
+    case OP_NLL_LOSS_CLASS:
+    case OP_LOG_SOFTMAX_CLASS:
+    case OP_SOFTMAX_CLASS:
+        return array_losses(in, node, t, x, a, off);
     default:
         return fact_unknown();
     }

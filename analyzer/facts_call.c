@@ -129,140 +129,149 @@ static Fact call_library(Interp *in, TSNode call, const char *qual, Fact recv, c
     return fact_unknown();
 }
 
+/* recv.method(...) where recv is no module: by the receiver's kind. */
+static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, const char *method,
+                        size_t mlen) {
+    Args a;
+    args_read(in, parse_field(call, "arguments"), &a);
+    /* tokenizer(...).to("cuda"): the same batch, padding and all */
+    if (recv.obj == FO_ENCODING && calls_moves_device(method, mlen)) return recv;
+    if (recv.obj == FO_MODEL || (recv.obj == FO_NONE && !recv.kinds)) {
+        const Contract *t = contracts_method(FORM_MODEL, method, mlen);
+        /* an object we know nothing of generates as Hugging Face's do when it is given
+         * token ids; llm.generate(prompts, params) (vLLM) returns request outputs */
+        bool fed_ids =
+            recv.obj == FO_MODEL || args_kw(in, &a, "input_ids") >= 0 || a.has_splat ||
+            (a.npos >= 1 && ((a.posf[0].kinds & FK_IDS) || a.posf[0].obj == FO_ENCODING));
+        if (t && ((t->op == OP_GENERATE && fed_ids) || t->op == OP_TRANSITION_SCORES))
+            return hf_apply(in, call, t, recv, &a, NULL);
+        if (recv.obj == FO_MODEL && ((mlen == 7 && !memcmp(method, "forward", 7)) ||
+                                     (mlen == 8 && !memcmp(method, "__call__", 8))))
+            return hf_model_output(in, recv, &a, call);
+        if (recv.obj == FO_MODEL && returns_module(method, mlen)) return recv;
+    }
+    if (recv.obj == FO_DISTRIBUTION) return distribution_method(call, recv, method, mlen);
+    if (recv.obj == FO_TOKENIZER) {
+        const Contract *t = contracts_method(FORM_TOKENIZER, method, mlen);
+        if (t) return hf_apply(in, call, t, recv, &a, NULL);
+        return fact_unknown();
+    }
+    if (recv.obj == FO_OUTPUT && contracts_method(FORM_TENSOR, method, mlen))
+        recv = hf_output_tensor(recv);
+    /* d.get(k, default) on a dict known by its values ({tok: lp for ...}; no tensor has a
+     * get method): one of the values */
+    if (names_is(method, mlen, "get") && recv.obj == FO_NONE && recv.kinds)
+        return builtins_iterate(in, recv);
+    /* h.softmax(-1), (h @ W).log_softmax(-1): whatever h is, only a tensor has these */
+    bool normalises = names_is(method, mlen, "softmax") || names_is(method, mlen, "log_softmax");
+    if (fact_is_tensorish(&recv) || recv.obj == FO_TUPLE || (normalises && recv.obj == FO_NONE)) {
+        const Contract *t = contracts_method(FORM_TENSOR, method, mlen);
+        if (t) {
+            Fact r = array_apply(in, call, t, recv, &a, 0);
+            /* x.masked_fill_(m, 0), x.log_(): torch's in-place form changes x itself */
+            if (method[mlen - 1] == '_' &&
+                (parse_is(recv_node, "identifier") || parse_is(recv_node, "attribute")))
+                interp_bind(in, recv_node, r);
+            return r;
+        }
+        if (mlen == 6 && !memcmp(method, "values", 6)) return recv;
+        return fact_unknown();
+    }
+    if (recv.obj == FO_INSTANCE) {
+        if (!ts_node_is_null(interp_find_method(in, recv.def, method, mlen)))
+            return call_instance(in, call, recv, method, mlen, &a);
+        if (returns_module(method, mlen)) return recv; /* Wrapper(lm).eval() */
+        recv = fact_unknown(); /* self.lm(x), set where we cannot see: as for any object */
+    }
+    /* obj.helper(...) where helper is a method of this file; lm.loglikelihood(...) on an
+     * object that is a model by its name only may be an instance of the file's LM class */
+    bool named_model = recv.obj == FO_MODEL && (recv.flags & FF_WEAK);
+    if (recv.obj == FO_NONE || recv.obj == FO_OUTPUT || named_model) {
+        FuncInfo *fi = funcs_find(in, method, mlen);
+        Fact self = named_model ? fact_unknown() : recv;
+        if (fi) return interp_call_user(in, fi->def, parse_field(call, "arguments"), &a, &self);
+    }
+    if (recv.obj == FO_NONE && !recv.kinds && hf_looks_like_model_call(in, &a) &&
+        ((mlen == 7 && !memcmp(method, "forward", 7)) || args_kw(in, &a, "input_ids") >= 0 ||
+         args_kw(in, &a, "input_features") >= 0))
+        /* self.student(input_ids=x): whatever the attribute is called */
+        return hf_model_output(in, fact_object(FO_MODEL, names_head(method, mlen), call), &a, call);
+    /* self.model(ids), self._lm(x): an attribute named like a model, called as a bare name
+     * of that name would be (known only by its name unless fed token ids) */
+    if (recv.obj == FO_NONE && !recv.kinds && a.npos + a.nkw + a.has_splat >= 1 &&
+        names_evidence(call, method, mlen).obj == FO_MODEL) {
+        Fact named = names_evidence(call, method, mlen);
+        unsigned weak = hf_looks_like_model_call(in, &a) ? 0 : FF_WEAK;
+        return hf_model_output(in, fact_object(FO_MODEL, (named.flags & FF_NOTLM) | weak, call), &a,
+                               call);
+    }
+    /* self.tokenizer(texts, padding=True), self.tok(text, return_tensors="pt"): likewise,
+     * an encoding */
+    if (recv.obj == FO_NONE && !recv.kinds && a.npos + a.nkw >= 1 &&
+        (names_evidence(call, method, mlen).obj == FO_TOKENIZER ||
+         hf_called_like_tokenizer(in, &a)))
+        return hf_encoding(in, &a, call);
+    if (recv.obj == FO_NONE && !recv.kinds) { /* x.exp(), x.max() of a value of unknown kind */
+        const Contract *t = contracts_method(FORM_UNKNOWN, method, mlen);
+        if (t) return array_apply(in, call, t, recv, &a, 0);
+    }
+    return fact_unknown();
+}
+
+/* x.method(...): a value stored under the callee's own text (self.fn = ...), a module's
+ * function, or a method of the receiver. */
+static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
+    Args a;
+    TSNode recv_node = parse_field(fn, "object");
+    size_t mlen;
+    const char *method = parse_text(in->src, parse_field(fn, "attribute"), &mlen);
+    Fact recv;
+    bool found;
+    recv = interp_lookup_key(in, fn, &found);
+    if (found && recv.obj != FO_MODULE) { /* self.fn = some_callable */
+        args_read(in, parse_field(call, "arguments"), &a);
+        if (recv.obj == FO_CALLABLE) return array_callable(in, call, recv, &a);
+        if (recv.obj == FO_MODEL) return hf_model_output(in, recv, &a, call);
+        if (recv.obj == FO_INSTANCE) /* self.scorer = Scorer(m) ... self.scorer(x) */
+            return call_instance(in, call, recv, "forward", 7, &a);
+        if (recv.obj == FO_FUNC)
+            return interp_call_user(in, recv.def, parse_field(call, "arguments"), &a, NULL);
+    }
+    recv = interp_eval(in, recv_node);
+    in->call_loopvar |= recv.flags & (FF_LOOPVAR | FF_STEPVAR);
+    if (recv.kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
+    if (recv.obj == FO_MODULE) {
+        args_read(in, parse_field(call, "arguments"), &a);
+        size_t ql = strlen(recv.qual);
+        char *qual = arena_alloc(in->arena, ql + mlen + 2);
+        sprintf(qual, "%s.%.*s", recv.qual, (int)mlen, method);
+        return call_library(in, call, qual, recv, &a);
+    }
+    if (mlen == 8 && !memcmp(method, "backward", 8)) {
+        labels_backward(in, recv_node, recv);
+        interp_cancel_aggregate(in, &recv); /* a sum taken for its gradient is no score */
+    }
+    if (labels_is_text_join(in, recv_node, method, mlen)) {
+        args_read(in, parse_field(call, "arguments"), &a);
+        Fact f = fact_unknown();
+        f.flags = FF_JOINED;
+        f.origin = call;
+        return f;
+    }
+    const Contract *list_op = contracts_method(FORM_ANY_RECV, method, mlen);
+    if (list_op) { /* lst.append(x), lst.extend(xs) */
+        args_read(in, parse_field(call, "arguments"), &a);
+        builtins_append(in, recv_node, recv, a.npos ? a.posf[0] : fact_unknown(),
+                        list_op->op == OP_EXTEND);
+        return fact_unknown();
+    }
+    return call_method(in, call, recv_node, recv, method, mlen);
+}
+
 static Fact eval_call(Interp *in, TSNode call) {
     TSNode fn = parse_field(call, "function");
     Args a;
-    if (parse_is(fn, "attribute")) {
-        TSNode recv_node = parse_field(fn, "object");
-        size_t mlen;
-        const char *method = parse_text(in->src, parse_field(fn, "attribute"), &mlen);
-        Fact recv;
-        bool found;
-        recv = interp_lookup_key(in, fn, &found);
-        if (found && recv.obj != FO_MODULE) { /* self.fn = some_callable */
-            args_read(in, parse_field(call, "arguments"), &a);
-            if (recv.obj == FO_CALLABLE) return array_callable(in, call, recv, &a);
-            if (recv.obj == FO_MODEL) return hf_model_output(in, recv, &a, call);
-            if (recv.obj == FO_INSTANCE) /* self.scorer = Scorer(m) ... self.scorer(x) */
-                return call_instance(in, call, recv, "forward", 7, &a);
-            if (recv.obj == FO_FUNC)
-                return interp_call_user(in, recv.def, parse_field(call, "arguments"), &a, NULL);
-        }
-        recv = interp_eval(in, recv_node);
-        in->call_loopvar |= recv.flags & (FF_LOOPVAR | FF_STEPVAR);
-        if (recv.kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
-        if (recv.obj == FO_MODULE) {
-            args_read(in, parse_field(call, "arguments"), &a);
-            size_t ql = strlen(recv.qual);
-            char *qual = arena_alloc(in->arena, ql + mlen + 2);
-            sprintf(qual, "%s.%.*s", recv.qual, (int)mlen, method);
-            return call_library(in, call, qual, recv, &a);
-        }
-        if (mlen == 8 && !memcmp(method, "backward", 8)) {
-            labels_backward(in, recv_node, recv);
-            interp_cancel_aggregate(in, &recv); /* a sum taken for its gradient is no score */
-        }
-        if (labels_is_text_join(in, recv_node, method, mlen)) {
-            args_read(in, parse_field(call, "arguments"), &a);
-            Fact f = fact_unknown();
-            f.flags = FF_JOINED;
-            f.origin = call;
-            return f;
-        }
-        const Contract *list_op = contracts_method(FORM_ANY_RECV, method, mlen);
-        if (list_op) { /* lst.append(x), lst.extend(xs) */
-            args_read(in, parse_field(call, "arguments"), &a);
-            builtins_append(in, recv_node, recv, a.npos ? a.posf[0] : fact_unknown(),
-                            list_op->op == OP_EXTEND);
-            return fact_unknown();
-        }
-        args_read(in, parse_field(call, "arguments"), &a);
-        /* tokenizer(...).to("cuda"): the same batch, padding and all */
-        if (recv.obj == FO_ENCODING && calls_moves_device(method, mlen)) return recv;
-        if (recv.obj == FO_MODEL || (recv.obj == FO_NONE && !recv.kinds)) {
-            const Contract *t = contracts_method(FORM_MODEL, method, mlen);
-            /* an object we know nothing of generates as Hugging Face's do when it is given
-             * token ids; llm.generate(prompts, params) (vLLM) returns request outputs */
-            bool fed_ids =
-                recv.obj == FO_MODEL || args_kw(in, &a, "input_ids") >= 0 || a.has_splat ||
-                (a.npos >= 1 && ((a.posf[0].kinds & FK_IDS) || a.posf[0].obj == FO_ENCODING));
-            if (t && ((t->op == OP_GENERATE && fed_ids) || t->op == OP_TRANSITION_SCORES))
-                return hf_apply(in, call, t, recv, &a, NULL);
-            if (recv.obj == FO_MODEL && ((mlen == 7 && !memcmp(method, "forward", 7)) ||
-                                         (mlen == 8 && !memcmp(method, "__call__", 8))))
-                return hf_model_output(in, recv, &a, call);
-            if (recv.obj == FO_MODEL && returns_module(method, mlen)) return recv;
-        }
-        if (recv.obj == FO_DISTRIBUTION) return distribution_method(call, recv, method, mlen);
-        if (recv.obj == FO_TOKENIZER) {
-            const Contract *t = contracts_method(FORM_TOKENIZER, method, mlen);
-            if (t) return hf_apply(in, call, t, recv, &a, NULL);
-            return fact_unknown();
-        }
-        if (recv.obj == FO_OUTPUT && contracts_method(FORM_TENSOR, method, mlen))
-            recv = hf_output_tensor(recv);
-        /* d.get(k, default) on a dict known by its values ({tok: lp for ...}; no tensor has a
-         * get method): one of the values */
-        if (names_is(method, mlen, "get") && recv.obj == FO_NONE && recv.kinds)
-            return builtins_iterate(in, recv);
-        /* h.softmax(-1), (h @ W).log_softmax(-1): whatever h is, only a tensor has these */
-        bool normalises =
-            names_is(method, mlen, "softmax") || names_is(method, mlen, "log_softmax");
-        if (fact_is_tensorish(&recv) || recv.obj == FO_TUPLE ||
-            (normalises && recv.obj == FO_NONE)) {
-            const Contract *t = contracts_method(FORM_TENSOR, method, mlen);
-            if (t) {
-                Fact r = array_apply(in, call, t, recv, &a, 0);
-                /* x.masked_fill_(m, 0), x.log_(): torch's in-place form changes x itself */
-                if (method[mlen - 1] == '_' &&
-                    (parse_is(recv_node, "identifier") || parse_is(recv_node, "attribute")))
-                    interp_bind(in, recv_node, r);
-                return r;
-            }
-            if (mlen == 6 && !memcmp(method, "values", 6)) return recv;
-            return fact_unknown();
-        }
-        if (recv.obj == FO_INSTANCE) {
-            if (!ts_node_is_null(interp_find_method(in, recv.def, method, mlen)))
-                return call_instance(in, call, recv, method, mlen, &a);
-            if (returns_module(method, mlen)) return recv; /* Wrapper(lm).eval() */
-            recv = fact_unknown(); /* self.lm(x), set where we cannot see: as for any object */
-        }
-        /* obj.helper(...) where helper is a method of this file; lm.loglikelihood(...) on an
-         * object that is a model by its name only may be an instance of the file's LM class */
-        bool named_model = recv.obj == FO_MODEL && (recv.flags & FF_WEAK);
-        if (recv.obj == FO_NONE || recv.obj == FO_OUTPUT || named_model) {
-            FuncInfo *fi = funcs_find(in, method, mlen);
-            Fact self = named_model ? fact_unknown() : recv;
-            if (fi) return interp_call_user(in, fi->def, parse_field(call, "arguments"), &a, &self);
-        }
-        if (recv.obj == FO_NONE && !recv.kinds && hf_looks_like_model_call(in, &a) &&
-            ((mlen == 7 && !memcmp(method, "forward", 7)) || args_kw(in, &a, "input_ids") >= 0 ||
-             args_kw(in, &a, "input_features") >= 0))
-            /* self.student(input_ids=x): whatever the attribute is called */
-            return hf_model_output(in, fact_object(FO_MODEL, names_head(method, mlen), call), &a,
-                                   call);
-        /* self.model(ids), self._lm(x): an attribute named like a model, called as a bare name
-         * of that name would be (known only by its name unless fed token ids) */
-        if (recv.obj == FO_NONE && !recv.kinds && a.npos + a.nkw + a.has_splat >= 1 &&
-            names_evidence(call, method, mlen).obj == FO_MODEL) {
-            Fact named = names_evidence(call, method, mlen);
-            unsigned weak = hf_looks_like_model_call(in, &a) ? 0 : FF_WEAK;
-            return hf_model_output(in, fact_object(FO_MODEL, (named.flags & FF_NOTLM) | weak, call),
-                                   &a, call);
-        }
-        /* self.tokenizer(texts, padding=True), self.tok(text, return_tensors="pt"): likewise,
-         * an encoding */
-        if (recv.obj == FO_NONE && !recv.kinds && a.npos + a.nkw >= 1 &&
-            (names_evidence(call, method, mlen).obj == FO_TOKENIZER ||
-             hf_called_like_tokenizer(in, &a)))
-            return hf_encoding(in, &a, call);
-        if (recv.obj == FO_NONE && !recv.kinds) { /* x.exp(), x.max() of a value of unknown kind */
-            const Contract *t = contracts_method(FORM_UNKNOWN, method, mlen);
-            if (t) return array_apply(in, call, t, recv, &a, 0);
-        }
-        return fact_unknown();
-    }
+    if (parse_is(fn, "attribute")) return eval_method_call(in, call, fn);
 
     Fact f = interp_eval(in, fn);
     if (f.obj == FO_FUNC) {

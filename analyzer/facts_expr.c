@@ -232,6 +232,51 @@ static bool one_wide(Interp *in, TSNode slice) {
     return interp_int_literal(in, parts[1], &b) && b == a + 1 && (a >= 0 || b < 0);
 }
 
+/* A slice along positions: the causal shift ([:, :-1] of scores, [:, 1:] of ids), or only some
+ * positions kept. */
+static void slice_positions(Interp *in, Fact *r, const Fact *value, TSNode slice, bool positions,
+                            bool loop_indexed) {
+    bool drops_last, drops_first, partial;
+    slice_bounds(in, slice, &drops_last, &drops_first, &partial); /* evaluates the bounds */
+    if (positions && drops_last && (value->kinds & FK_SCORES)) r->flags |= FF_SHIFTED;
+    if (positions && drops_first && (value->kinds & FK_IDS)) r->flags |= FF_SHIFTED;
+    /* a slice keeps only some positions; but x[:, k:] of a padded batch still runs to
+     * the end of every row, past the pads of the shorter ones (x[:, -n:] counts from
+     * the end: a left-padded batch's continuations; x[i, a_i:] is cut per row) */
+    bool restricts = (partial && !drops_last && !drops_first) || align_slice_restricts(in, slice);
+    bool past_pads = (value->flags & FF_PADDED) && !loop_indexed && to_the_end(in, slice);
+    if (positions && restricts && !past_pads) r->flags |= FF_SLICED;
+}
+
+/* The last axis left by a subscript of a value of unknown rank (r->ax_last set for the
+ * general case already). */
+static void unknown_rank_last(Fact *r, const Fact *value, const Index *ix, int nix, int ell) {
+    if (nix == 1 && ix[0].kind == IX_INT) r->ax_last = value->ax_last;
+    /* x[..., 0] after a keepdim gather: what is left of selected scores is positions */
+    bool lead_full = true; /* x[:, 0], x[:, :, 0]: only the last axis is indexed */
+    for (int i = 0; i < nix - 1; i++)
+        if (!(ix[i].kind == IX_SLICE && full_slice(ix[i].node))) lead_full = false;
+    if (ix[nix - 1].kind == IX_INT && value->ax_last == AX_ONE &&
+        (nix == 1 || ell >= 0 || lead_full))
+        r->ax_last = (value->flags & FF_SELECTED) ? AX_POS : AX_UNK;
+}
+
+/* r's axes: those a subscript left (out_axes, room for one more), and where advanced indices
+ * stood, the one axis they leave (positions paired by an arange, or tokens). */
+static void set_out_axes(Fact *r, AxisKind *out_axes, int out_n, bool adv_positions,
+                         bool adv_tokens) {
+    if ((adv_positions || adv_tokens) && out_n < FACT_MAX_DIMS) {
+        int at = 0; /* where the first of them stood: after the batch axes */
+        while (at < out_n && out_axes[at] == AX_BATCH)
+            at++;
+        for (int k = out_n; k > at; k--)
+            out_axes[k] = out_axes[k - 1];
+        out_axes[at] = adv_positions ? AX_POS : AX_ITEM;
+        out_n++;
+    }
+    fact_set_axes(r, out_n <= FACT_MAX_DIMS ? out_n : FACT_MAX_DIMS + 1, out_axes);
+}
+
 /* Indexing a tensor: which axes go, which stay, and whether token ids select from scores. */
 static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix) {
     Fact r = value;
@@ -298,20 +343,9 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         }
         cursor++;
         if (x->kind == IX_SLICE) {
-            bool drops_last, drops_first, partial;
-            slice_bounds(in, parse_unparen(x->node), &drops_last, &drops_first, &partial);
             bool positions = axis == AX_POS || (!known && (axis == AX_UNK));
             if (positions) positions_kept = true;
-            if (positions && drops_last && (value.kinds & FK_SCORES)) r.flags |= FF_SHIFTED;
-            if (positions && drops_first && (value.kinds & FK_IDS)) r.flags |= FF_SHIFTED;
-            /* a slice keeps only some positions; but x[:, k:] of a padded batch still runs to
-             * the end of every row, past the pads of the shorter ones (x[:, -n:] counts from
-             * the end: a left-padded batch's continuations; x[i, a_i:] is cut per row) */
-            bool restricts = (partial && !drops_last && !drops_first) ||
-                             align_slice_restricts(in, parse_unparen(x->node));
-            bool past_pads = (value.flags & FF_PADDED) && !loop_indexed &&
-                             to_the_end(in, parse_unparen(x->node));
-            if (positions && restricts && !past_pads) r.flags |= FF_SLICED;
+            slice_positions(in, &r, &value, parse_unparen(x->node), positions, loop_indexed);
             out_axes[out_n++] = one_wide(in, parse_unparen(x->node)) ? AX_ONE : axis;
             continue;
         }
@@ -363,31 +397,14 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
             if (in_axes[k] == AX_POS) positions_kept = true;
         while (cursor < in_ndim)
             out_axes[out_n++] = in_axes[cursor++];
-        if ((adv_positions || adv_tokens) && out_n < FACT_MAX_DIMS) {
-            /* the advanced indices leave one axis, where the first of them stood */
-            int at = 0;
-            while (at < out_n && out_axes[at] == AX_BATCH)
-                at++;
-            for (int k = out_n; k > at; k--)
-                out_axes[k] = out_axes[k - 1];
-            out_axes[at] = adv_positions ? AX_POS : AX_ITEM;
-            out_n++;
-        }
-        fact_set_axes(&r, out_n <= FACT_MAX_DIMS ? out_n : FACT_MAX_DIMS + 1, out_axes);
+        set_out_axes(&r, out_axes, out_n, adv_positions, adv_tokens);
     } else {
         r.ndim = -1;
         r.ax_last = selected ? (adv_positions ? AX_POS
                                 : adv_tokens  ? AX_ITEM
                                               : AX_UNK)
                              : value.ax_last;
-        if (nix == 1 && ix[0].kind == IX_INT) r.ax_last = value.ax_last;
-        /* x[..., 0] after a keepdim gather: what is left of selected scores is positions */
-        bool lead_full = true; /* x[:, 0], x[:, :, 0]: only the last axis is indexed */
-        for (int i = 0; i < nix - 1; i++)
-            if (!(ix[i].kind == IX_SLICE && full_slice(ix[i].node))) lead_full = false;
-        if (ix[nix - 1].kind == IX_INT && value.ax_last == AX_ONE &&
-            (nix == 1 || ell >= 0 || lead_full))
-            r.ax_last = (value.flags & FF_SELECTED) ? AX_POS : AX_UNK;
+        unknown_rank_last(&r, &value, ix, nix, ell);
     }
     if (fixed_token && positions_kept && !adv_positions) selected = false;
     align_subscript(in, &r, &value, ix, nix);
@@ -532,6 +549,63 @@ static Fact eval_binop(Interp *in, TSNode node) {
     return interp_binop(in, node, oplen == 1 ? op[0] : 0, l, r);
 }
 
+/* l op r where neither is scores, a loss or a normaliser: token ids joined or repeated,
+ * positions moved, other numbers. */
+static Fact binop_ids_and_numbers(Interp *in, TSNode node, char c, Fact l, Fact r, unsigned loop) {
+    if (c == '+' && (l.kinds & FK_IDS) && (r.kinds & FK_IDS) && l.ndim != 0 && r.ndim != 0 &&
+        l.obj == FO_NONE && r.obj == FO_NONE) {
+        /* ctx_ids + cont_ids: one sequence of both (facts_align.c); [bos_id] + ids is the
+         * sequence's positions too, not a list of items */
+        Fact f = align_concat(l, r);
+        const Fact *seq = l.ndim >= 1 && l.ax[0] == AX_POS ? &l : &r;
+        if (seq->ndim >= 1 && seq->ax[0] == AX_POS) {
+            f.ndim = seq->ndim;
+            memcpy(f.ax, seq->ax, sizeof f.ax);
+            f.ax_last = seq->ax_last;
+        }
+        f.flags |= loop;
+        return f;
+    }
+    long times;
+    if (c == '*' && (l.kinds & FK_IDS) &&
+        parse_is(parse_unparen(parse_field(node, "left")), "list") &&
+        ts_node_named_child_count(parse_unparen(parse_field(node, "left"))) == 1 &&
+        !interp_int_literal(in, parse_field(node, "right"), &times)) {
+        /* [pad_id] * n: a run of padding ([sep_id] * 2 is two separators) */
+        l.flags |= FF_PADDED | loop;
+        align_clear(&l);
+        return l;
+    }
+    if ((c == '+' || c == '-') && (l.kinds & FK_INDEX) && l.ndim >= 1 &&
+        (!(r.kinds & FK_INDEX) || r.ndim <= 0)) {
+        /* arange(n) + start - 1: the same positions, moved by an offset */
+        l.flags |= loop;
+        align_clear(&l);
+        if ((l.flags & r.flags & FF_CONST) && r.ndim == 0) /* its first element moves too */
+            l.num = (int16_t)(c == '+' ? l.num + r.num : l.num - r.num);
+        else
+            l.flags &= ~FF_CONST;
+        return l;
+    }
+    if ((l.kinds | r.kinds) & FK_INDEX) {
+        Fact f = fact_of(FK_INDEX, loop, node);
+        f.ndim = (l.ndim == 0 || r.ndim == 0) ? 0 : -1;
+        if (c == '+' && (l.flags & r.flags & FF_COUNT)) f.flags |= FF_COUNT; /* len(a) + len(b) */
+        return f;
+    }
+    if (l.kinds & (FK_IDS | FK_MASK)) {
+        l.flags |= loop;
+        return l;
+    }
+    Fact f = fact_of(l.kinds || r.kinds ? FK_NUM : 0, loop, node);
+    if (c == '/' || c == '*') f.flags |= l.flags & FF_STABLE; /* (x - max(x)) / T */
+    if (c == '/') f.flags |= l.flags & FF_EXP; /* exp(x) / exp(x).max(): already inf */
+    /* text + text (prompt + candidate): nothing else adds two values of unknown kind that a
+     * tokenizer then reads */
+    if (c == '+' && !f.kinds && l.obj == FO_NONE && r.obj == FO_NONE) f.flags |= FF_JOINED;
+    return f;
+}
+
 Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     l = hf_output_tensor(l); /* logits = model(tokens) (mlx): the output is the logits */
     r = hf_output_tensor(r);
@@ -647,58 +721,7 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         if (c == '-') r.flags &= ~FF_SOFTMAX; /* 1 - p: the complement is no softmax output */
         return r;
     }
-    if (c == '+' && (l.kinds & FK_IDS) && (r.kinds & FK_IDS) && l.ndim != 0 && r.ndim != 0 &&
-        l.obj == FO_NONE && r.obj == FO_NONE) {
-        /* ctx_ids + cont_ids: one sequence of both (facts_align.c); [bos_id] + ids is the
-         * sequence's positions too, not a list of items */
-        Fact f = align_concat(l, r);
-        const Fact *seq = l.ndim >= 1 && l.ax[0] == AX_POS ? &l : &r;
-        if (seq->ndim >= 1 && seq->ax[0] == AX_POS) {
-            f.ndim = seq->ndim;
-            memcpy(f.ax, seq->ax, sizeof f.ax);
-            f.ax_last = seq->ax_last;
-        }
-        f.flags |= loop;
-        return f;
-    }
-    long times;
-    if (c == '*' && (l.kinds & FK_IDS) &&
-        parse_is(parse_unparen(parse_field(node, "left")), "list") &&
-        ts_node_named_child_count(parse_unparen(parse_field(node, "left"))) == 1 &&
-        !interp_int_literal(in, parse_field(node, "right"), &times)) {
-        /* [pad_id] * n: a run of padding ([sep_id] * 2 is two separators) */
-        l.flags |= FF_PADDED | loop;
-        align_clear(&l);
-        return l;
-    }
-    if ((c == '+' || c == '-') && (l.kinds & FK_INDEX) && l.ndim >= 1 &&
-        (!(r.kinds & FK_INDEX) || r.ndim <= 0)) {
-        /* arange(n) + start - 1: the same positions, moved by an offset */
-        l.flags |= loop;
-        align_clear(&l);
-        if ((l.flags & r.flags & FF_CONST) && r.ndim == 0) /* its first element moves too */
-            l.num = (int16_t)(c == '+' ? l.num + r.num : l.num - r.num);
-        else
-            l.flags &= ~FF_CONST;
-        return l;
-    }
-    if ((l.kinds | r.kinds) & FK_INDEX) {
-        Fact f = fact_of(FK_INDEX, loop, node);
-        f.ndim = (l.ndim == 0 || r.ndim == 0) ? 0 : -1;
-        if (c == '+' && (l.flags & r.flags & FF_COUNT)) f.flags |= FF_COUNT; /* len(a) + len(b) */
-        return f;
-    }
-    if (l.kinds & (FK_IDS | FK_MASK)) {
-        l.flags |= loop;
-        return l;
-    }
-    Fact f = fact_of(l.kinds || r.kinds ? FK_NUM : 0, loop, node);
-    if (c == '/' || c == '*') f.flags |= l.flags & FF_STABLE; /* (x - max(x)) / T */
-    if (c == '/') f.flags |= l.flags & FF_EXP; /* exp(x) / exp(x).max(): already inf */
-    /* text + text (prompt + candidate): nothing else adds two values of unknown kind that a
-     * tokenizer then reads */
-    if (c == '+' && !f.kinds && l.obj == FO_NONE && r.obj == FO_NONE) f.flags |= FF_JOINED;
-    return f;
+    return binop_ids_and_numbers(in, node, c, l, r, loop);
 }
 
 static Fact eval_unary(Interp *in, TSNode node) {
