@@ -36,7 +36,9 @@ static void check(RuleContext *ctx) {
  * accumulator in a loop: `t += x`, `t -= x` or `t = t + x` (facts.c accumulate). The raw-logit
  * side cannot narrow it soundly: logits come from `model(ids)[0]`, tuple unpacking of any
  * model call, or names (`lm`, `*_model`), with no fixed word in the text. */
-static const char *const literals[] = {"sum", "mean", "average", "+", "-=", "add", NULL};
+/* sum / mean rows; += and -= accumulate; functools.reduce(operator.add), np.add.reduce */
+static const char *const literals[] = {"+", "-=", "add", NULL};
+static const uint8_t literal_ops[] = {OP_SUM, OP_MEAN, OP_NANMEAN, OP_CUMSUM, OP_COUNT};
 
 const Rule rule_LL101 = {
     .code = "LL101",
@@ -63,5 +65,6 @@ const Rule rule_LL101 = {
                "logprobs = torch.log_softmax(logits, dim=-1)\n"
                "score = logprobs.gather(-1, targets.unsqueeze(-1)).squeeze(-1).sum(-1)\n",
     .literals = literals,
+    .literal_ops = literal_ops,
     .check = check,
 };

@@ -52,7 +52,8 @@ static void check(RuleContext *ctx) {
     }
 }
 
-static const char *const literals[] = {"log", NULL};
+static const char *const literals[] = {NULL};
+static const uint8_t literal_ops[] = {OP_LOG, OP_COUNT};
 
 const Rule rule_LL103 = {
     .code = "LL103",
@@ -80,5 +81,6 @@ const Rule rule_LL103 = {
     .instead = "logprobs = torch.log_softmax(logits, dim=-1)\n"
                "score = logprobs.gather(-1, targets.unsqueeze(-1)).squeeze(-1).sum(-1)\n",
     .literals = literals,
+    .literal_ops = literal_ops,
     .check = check,
 };

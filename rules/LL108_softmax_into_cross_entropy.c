@@ -26,7 +26,12 @@ static void check(RuleContext *ctx) {
     }
 }
 
-static const char *const literals[] = {"cross", "", "softmax", "sigmoid", "exp", NULL};
+static const char *const literals[] = {"cross", NULL};
+/* the cross-entropy losses; what makes probabilities */
+static const uint8_t literal_ops[] = {OP_CROSS_ENTROPY,  OP_KERAS_CE, OP_CROSS_ENTROPY_CLASS,
+                                      OP_KERAS_CE_CLASS, OP_NONE,     OP_SOFTMAX,
+                                      OP_SOFTMAX_CLASS,  OP_SIGMOID,  OP_EXP,
+                                      OP_COUNT};
 
 const Rule rule_LL108 = {
     .code = "LL108",
@@ -53,5 +58,6 @@ const Rule rule_LL108 = {
     .instead = "logits = model(x).logits\n"
                "loss = F.cross_entropy(logits.view(-1, logits.size(-1)), y.view(-1))\n",
     .literals = literals,
+    .literal_ops = literal_ops,
     .check = check,
 };

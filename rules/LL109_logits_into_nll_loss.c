@@ -29,6 +29,7 @@ static void check(RuleContext *ctx) {
 }
 
 static const char *const literals[] = {"nll", NULL};
+static const uint8_t literal_ops[] = {OP_NLL_LOSS, OP_NLL_LOSS_CLASS, OP_COUNT};
 
 const Rule rule_LL109 = {
     .code = "LL109",
@@ -53,5 +54,6 @@ const Rule rule_LL109 = {
                "logprobs = F.log_softmax(logits, dim=-1)\n"
                "loss = F.nll_loss(logprobs.reshape(-1, logprobs.size(-1)), x[:, 1:].reshape(-1))\n",
     .literals = literals,
+    .literal_ops = literal_ops,
     .check = check,
 };
