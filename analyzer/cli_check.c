@@ -311,7 +311,9 @@ static bool settings_skip(void *ctx, const char *abs, bool is_dir, bool gitignor
 }
 
 /* The rules enabled for one file: configuration, then the command line, then per-file-ignores. */
-static void settings_enabled(Settings *s, const char *path, bool *enabled) {
+/* Also sets *contracts to the file's declared library contracts (NULL: none). */
+static void settings_enabled(Settings *s, const char *path, bool *enabled,
+                             const UserContracts **contracts) {
     for (size_t i = 0; i < rules_count; i++)
         enabled[i] = true;
     char *abs = NULL;
@@ -325,6 +327,7 @@ static void settings_enabled(Settings *s, const char *path, bool *enabled) {
     char *dir = parent_dir(abs);
     const Config *c = settings_config(s, dir);
     free(dir);
+    *contracts = c && c->contracts.len ? &c->contracts : NULL;
     if (c) {
         if (c->has_select) apply_config_list(&c->select, enabled, true, true);
         apply_config_list(&c->extend_select, enabled, true, false);
@@ -468,10 +471,12 @@ int cli_check(int argc, char **argv) {
     /* Files sharing a rule selection run together (usually all of them). */
     size_t n = files.len;
     bool(*enabled)[64] = util_xcalloc(n ? n : 1, sizeof *enabled);
+    const UserContracts **contracts = util_xcalloc(n ? n : 1, sizeof *contracts);
     for (size_t i = 0; i < n && !s.config_error; i++)
-        settings_enabled(&s, files.items[i], enabled[i]);
+        settings_enabled(&s, files.items[i], enabled[i], &contracts[i]);
     if (s.config_error) {
         free(enabled);
+        free(contracts);
         goto done;
     }
     bool *grouped = util_xcalloc(n ? n : 1, 1);
@@ -479,19 +484,22 @@ int cli_check(int argc, char **argv) {
         if (grouped[i]) continue;
         PathList group = {0};
         for (size_t k = i; k < n; k++)
-            if (!grouped[k] && !memcmp(enabled[k], enabled[i], sizeof enabled[i])) {
+            if (!grouped[k] && !memcmp(enabled[k], enabled[i], sizeof enabled[i]) &&
+                contracts[k] == contracts[i]) {
                 grouped[k] = true;
                 array_push(&group, files.items[k]);
             }
         RunOptions run = {.enabled = enabled[i],
                           .stdin_filename = o.stdin_filename,
                           .threads = o.threads,
-                          .no_prefilter = o.no_prefilter};
+                          .no_prefilter = o.no_prefilter,
+                          .contracts = contracts[i]};
         if (run_files(&group, &run, &diags) > 0) failed = true;
         array_free(&group);
     }
     free(grouped);
     free(enabled);
+    free(contracts);
     diag_sort(&diags);
     if (!o.no_verify) attach_counterexamples(&diags, &cache);
     if (o.output_file && output_is_analysed(o.output_file, &files)) {

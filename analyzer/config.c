@@ -1,5 +1,6 @@
 #define _DEFAULT_SOURCE /* realpath */
 #include "config.h"
+#include "config_contracts.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -208,6 +209,9 @@ static bool setting(Ctx *c, ConfigList *path, TSNode key_node, TSNode value) {
         }
         return true;
     }
+    if (!strcmp(k, "contracts")) /* user-declared library contracts (config_contracts.c) */
+        return config_contracts_setting(cfg, c->src, path->items, path->len, key_node, value,
+                                        c->err, c->errlen);
     bool known = false;
     for (const char *const *s = KEYS; *s; s++)
         known |= !strcmp(*s, k);
@@ -220,7 +224,8 @@ static bool setting(Ctx *c, ConfigList *path, TSNode key_node, TSNode value) {
         }
         fail(c, key_node,
              "unknown key '%s' in %s (expected one of: select, extend-select, ignore, "
-             "per-file-ignores, exclude, extend-exclude, respect-gitignore, output-format)",
+             "per-file-ignores, exclude, extend-exclude, respect-gitignore, output-format, "
+             "contracts)",
              dotted, c->pyproject ? "[tool.logitlint]" : "the configuration");
         free(dotted);
         return false;
@@ -330,7 +335,9 @@ static bool document(Ctx *c, TSNode root) {
                 ok = fail(c, key, "an array of tables is not a logitlint setting");
             if (ours && c->pyproject) c->found = true;
             if (ours && !c->pyproject && header.len > 0) {
-                bool known = !strcmp(header.items[0], "per-file-ignores") && header.len == 1;
+                bool known = (!strcmp(header.items[0], "per-file-ignores") ||
+                              !strcmp(header.items[0], "contracts")) &&
+                             header.len == 1;
                 if (!known)
                     ok = fail(c, key, "unknown table [%s] in the configuration%s", header.items[0],
                               !strcmp(header.items[0], "tool")
@@ -339,7 +346,8 @@ static bool document(Ctx *c, TSNode root) {
                                   : "");
             }
             if (ours && c->pyproject && header.len > 2 &&
-                !(header.len == 3 && !strcmp(header.items[2], "per-file-ignores")))
+                !(header.len == 3 && (!strcmp(header.items[2], "per-file-ignores") ||
+                                      !strcmp(header.items[2], "contracts"))))
                 ok = fail(c, key, "unknown table [tool.logitlint.%s]", header.items[2]);
             for (uint32_t k = 0; ok && k < ts_node_named_child_count(n); k++) {
                 TSNode p = ts_node_named_child(n, k);
@@ -425,6 +433,7 @@ void config_free(Config *cfg) {
     }
     array_free(&cfg->per_file_ignores);
     free(cfg->output_format);
+    contracts_user_free(&cfg->contracts);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -539,4 +548,13 @@ void config_resolver_free(ConfigResolver *r) {
     }
     array_free(&r->dirs);
     free(r);
+}
+
+/* For config_contracts.c. */
+char *config_unquote(const Source *src, TSNode n) {
+    return unquote(src, n);
+}
+
+void config_key_segments(const Source *src, TSNode key, ConfigList *out) {
+    key_segments(src, key, out);
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "contracts.h"
 #include "util.h"
 
 typedef Array(char *) ConfigList;
@@ -23,7 +24,8 @@ typedef struct Config {
     ConfigList select, extend_select, ignore, exclude, extend_exclude;
     Array(ConfigPerFile) per_file_ignores;
     bool respect_gitignore;
-    char *output_format; /* NULL: not set */
+    char *output_format;    /* NULL: not set */
+    UserContracts contracts; /* [tool.logitlint.contracts] (config_contracts.c) */
 } Config;
 
 typedef enum { CONFIG_OK, CONFIG_NONE, CONFIG_ERROR } ConfigStatus;

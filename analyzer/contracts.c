@@ -1,6 +1,7 @@
 /* Looking up the contract tables (contracts_*.c) by qualified name or method name. */
 #include "contracts.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 const Contract *const contracts_tables[] = {
@@ -151,4 +152,44 @@ const char *contracts_op_name(unsigned op) {
 #undef N
     };
     return op < OP_COUNT && names[op] ? names[op] : NULL;
+}
+
+/* ---------- user-declared contracts ---------- */
+
+const char *const contracts_return_names[RET_COUNT] = {
+    NULL,        "logits", "logprobs", "probs",     "nll",
+    "token-ids", "mask",   "model",    "tokenizer", "identity"};
+const char *const contracts_axis_names[CAX_COUNT] = {NULL, "batch", "pos", "vocab"};
+
+/* key equals qual with every "()" of qual dropped. */
+static bool same_callee(const char *key, const char *qual) {
+    for (;; key++, qual++) {
+        while (qual[0] == '(' && qual[1] == ')')
+            qual += 2;
+        if (*key != *qual) return false;
+        if (!*key) return true;
+    }
+}
+
+const UserContract *contracts_user_find(const UserContracts *u, const char *qual) {
+    for (size_t i = 0; u && i < u->len; i++)
+        if (same_callee(u->items[i].qual, qual)) return &u->items[i];
+    return NULL;
+}
+
+bool contracts_user_class(const UserContracts *u, const char *qual) {
+    size_t n = strlen(qual);
+    for (size_t i = 0; u && i < u->len; i++) {
+        const char *k = u->items[i].qual;
+        if (!strncmp(k, qual, n) && k[n] == '.' && !strchr(k + n + 1, '.')) return true;
+    }
+    return false;
+}
+
+void contracts_user_free(UserContracts *u) {
+    for (size_t i = 0; i < u->len; i++)
+        free(u->items[i].qual);
+    free(u->items);
+    u->items = NULL;
+    u->len = u->cap = 0;
 }

@@ -149,6 +149,50 @@ typedef struct Contract {
     int8_t idx_pos;   /* positional index of the index tensor in the method form, -1 if none */
 } Contract;
 
+/* ---- user-declared contracts ([tool.logitlint.contracts], config_contracts.c) ---- */
+
+/* What a declared callee returns. ORDER RET: contracts_return_names. */
+typedef enum {
+    RET_NONE,
+    RET_LOGITS,    /* raw, unnormalised logits */
+    RET_LOGPROBS,  /* log-probabilities */
+    RET_PROBS,     /* probabilities */
+    RET_NLL,       /* per-token negative log-likelihood (a loss, one value per token) */
+    RET_IDS,       /* token ids */
+    RET_MASK,      /* an attention / loss mask */
+    RET_MODEL,     /* a language model: calling it gives an output with .logits */
+    RET_TOKENIZER, /* a tokenizer: calling it gives an encoding */
+    RET_IDENTITY,  /* its first argument, unchanged (unwrap_model, a device move) */
+    RET_COUNT
+} ContractReturn;
+/* The spelling of each in the configuration, indexed by ContractReturn (RET_NONE: NULL). */
+extern const char *const contracts_return_names[RET_COUNT];
+
+/* Axes a declaration may name. */
+typedef enum { CAX_NONE, CAX_BATCH, CAX_POS, CAX_VOCAB, CAX_COUNT } ContractAxis;
+extern const char *const contracts_axis_names[CAX_COUNT];
+enum { CONTRACT_MAX_AXES = 6 };
+
+typedef struct UserContract {
+    char *qual;      /* the callee as the file's imports resolve it: mypkg.lm.score; a method
+                        of a library class: mypkg.Scorer.forward (or __call__) */
+    uint8_t returns; /* ContractReturn */
+    int8_t naxes;    /* -1: not declared */
+    uint8_t axes[CONTRACT_MAX_AXES]; /* ContractAxis */
+} UserContract;
+
+typedef struct UserContracts {
+    UserContract *items;
+    size_t len, cap;
+} UserContracts;
+
+/* The declaration of qual; an object of a library class is named by the class followed by
+ * "()" (mypkg.Scorer().forward finds mypkg.Scorer.forward). NULL: none. */
+const UserContract *contracts_user_find(const UserContracts *u, const char *qual);
+/* Does some declaration name a method of the class qual (a key qual.method)? */
+bool contracts_user_class(const UserContracts *u, const char *qual);
+void contracts_user_free(UserContracts *u);
+
 /* The library tables (contracts_*.c), each ended by a row with a NULL name. */
 extern const Contract contracts_array[], contracts_torch[], contracts_numpy[],
     contracts_tensorflow[], contracts_jax[], contracts_hf[], contracts_python[],

@@ -965,6 +965,11 @@ void facts_analyze(Facts *facts, const Parsed *parsed) {
 }
 
 void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
+    facts_analyze_declared(facts, parsed, budget, NULL);
+}
+
+void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
+                            const UserContracts *contracts) {
     memset(facts, 0, sizeof *facts);
     facts->src = parsed->src;
     Frame module = {.ret = fact_bottom(), .yielded = fact_bottom()};
@@ -973,7 +978,8 @@ void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
                  .arena = &facts->arena,
                  .module = &module,
                  .frame = &module,
-                 .budget = budget};
+                 .budget = budget,
+                 .user = contracts};
     mark_called(&in, parsed->root);
     exec_block(&in, parsed->root);
     /* Constructors first: the objects they store on self (a model, an nn.Softmax) are what

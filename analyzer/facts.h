@@ -196,6 +196,10 @@ struct Budget;
 /* The same within a budget (bounds.h): stops early, with budget->hit set, when the file nests
  * too deeply or the interpretation takes too many steps or too long. */
 void facts_analyze_within(Facts *facts, const Parsed *parsed, struct Budget *budget);
+/* The same with library contracts the configuration declares (NULL: none; contracts.h). */
+struct UserContracts;
+void facts_analyze_declared(Facts *facts, const Parsed *parsed, struct Budget *budget,
+                            const struct UserContracts *contracts);
 void facts_free(Facts *facts);
 
 /* The 1-based row of a fact's origin, 0 if unknown. */

@@ -118,8 +118,61 @@ static Fact call_instance(Interp *in, TSNode call, Fact obj, const char *method,
     return interp_call_user(in, m, parse_field(call, "arguments"), a, &obj);
 }
 
-/* lib.name(...): the contract of the qualified name, if any. */
+/* A callee the configuration declares (contracts.h): what it returns, strong evidence. */
+static Fact call_declared(Interp *in, TSNode call, const UserContract *u, const Args *a) {
+    static const uint16_t kinds[RET_COUNT] = {
+        [RET_LOGITS] = FK_RAW, [RET_LOGPROBS] = FK_LOGPROB, [RET_PROBS] = FK_PROB,
+        [RET_NLL] = FK_LOSS,   [RET_IDS] = FK_IDS,          [RET_MASK] = FK_MASK};
+    static const AxisKind axes[CAX_COUNT] = {
+        [CAX_BATCH] = AX_BATCH, [CAX_POS] = AX_POS, [CAX_VOCAB] = AX_VOCAB};
+    in->call_transfer = true;
+    if (u->returns == RET_MODEL) return fact_object(FO_MODEL, 0, call);
+    if (u->returns == RET_TOKENIZER) return fact_object(FO_TOKENIZER, 0, call);
+    if (u->returns == RET_IDENTITY) return a->npos ? a->posf[0] : fact_unknown();
+    Fact f = fact_of(kinds[u->returns], u->returns == RET_NLL ? FF_PERTOKEN : 0, call);
+    if (u->naxes >= 0) {
+        AxisKind ax[CONTRACT_MAX_AXES];
+        bool vocab = false;
+        for (int i = 0; i < u->naxes; i++)
+            vocab |= (ax[i] = axes[u->axes[i]]) == AX_VOCAB;
+        fact_set_axes(&f, u->naxes, ax);
+        if ((f.kinds & FK_SCORES) && !vocab) f.flags |= FF_SELECTED; /* of the chosen tokens */
+    } else if (f.kinds == FK_RAW) {
+        f.ax_last = AX_VOCAB; /* logits of unknown layout: over the vocabulary */
+    }
+    if (f.kinds & (FK_IDS | FK_MASK)) align_fresh(&f, call);
+    return f;
+}
+
+/* An object built by a library class whose methods the configuration declares (mypkg.Scorer):
+ * named by the class followed by "()", so that its methods are Class().method. Called, it runs
+ * its __call__ (forward). */
+static Fact call_declared_object(Interp *in, TSNode call, const char *qual, const Args *a) {
+    size_t n = strlen(qual);
+    if (n >= 2 && !strcmp(qual + n - 2, "()")) {
+        static const char *const calls[] = {"__call__", "forward"};
+        for (int i = 0; i < 2; i++) {
+            char *m = arena_alloc(in->arena, n + strlen(calls[i]) + 2);
+            sprintf(m, "%s.%s", qual, calls[i]);
+            const UserContract *u = contracts_user_find(in->user, m);
+            if (u) return call_declared(in, call, u, a);
+        }
+        return fact_unknown();
+    }
+    if (strstr(qual, "()")) return fact_unknown(); /* an undeclared method of such an object */
+    char *obj = arena_alloc(in->arena, n + 3);
+    sprintf(obj, "%s()", qual);
+    return fact_module(obj);
+}
+
+/* lib.name(...): the contract of the qualified name, declared or built in, if any. */
 static Fact call_library(Interp *in, TSNode call, const char *qual, Fact recv, const Args *a) {
+    if (in->user) {
+        const UserContract *u = contracts_user_find(in->user, qual);
+        if (u) return call_declared(in, call, u, a);
+        if (strstr(qual, "()") || contracts_user_class(in->user, qual))
+            return call_declared_object(in, call, qual, a);
+    }
     const Contract *t = contracts_func(qual);
     if (t && contracts_is_array_op(t->op))
         return array_apply(in, call, t, a->npos ? output_operand(t, a->posf[0]) : fact_unknown(), a,
@@ -228,6 +281,10 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
     Fact recv;
     bool found;
     recv = interp_lookup_key(in, fn, &found);
+    if (found && recv.obj == FO_MODULE && strstr(recv.qual, "()")) { /* self.scorer(x) */
+        args_read(in, parse_field(call, "arguments"), &a);
+        return call_library(in, call, recv.qual, recv, &a);
+    }
     if (found && recv.obj != FO_MODULE) { /* self.fn = some_callable */
         args_read(in, parse_field(call, "arguments"), &a);
         if (recv.obj == FO_CALLABLE) return array_callable(in, call, recv, &a);

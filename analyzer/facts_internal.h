@@ -3,6 +3,7 @@
 #define LOGITLINT_FACTS_INTERNAL_H
 
 #include "bounds.h"
+#include "contracts.h"
 #include "facts.h"
 
 /* ---- facts_value.c: operations on facts ---- */
@@ -106,6 +107,7 @@ typedef struct Interp {
     uint16_t last_event;   /* 1 + the index of the event last emitted, or of the equal one it
                               matched (Fact.agg_event); 0: none or too many to number */
     Fact built_self;       /* self as the last method run with one left it (its fields) */
+    const UserContracts *user; /* library contracts the configuration declares (or NULL) */
 } Interp;
 
 /* The arguments of a call, evaluated once in the caller (facts_calls.c read_args). */

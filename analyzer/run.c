@@ -87,7 +87,7 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
         enabled = may;
     }
     LintResult lr;
-    lint_source(&src, enabled, &r->diags, &lr);
+    lint_source_declared(&src, enabled, o->contracts, &r->diags, &lr);
     if (lr.parse_failed) {
         note(r, "logitlint: %s: could not be parsed\n", src.path);
         r->failed = true;

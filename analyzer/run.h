@@ -13,6 +13,7 @@ typedef struct RunOptions {
     const char *stdin_filename; /* name reported for "-" */
     int threads;                /* worker threads; 0: one per available core */
     bool no_prefilter;          /* parse every file, even one no enabled rule can fire on */
+    const struct UserContracts *contracts; /* declared library contracts (NULL: none) */
 } RunOptions;
 
 /* Analyses every file ("-" is standard input), appending findings to out in file order (not
