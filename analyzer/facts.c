@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "facts_internal.h"
+#include "facts_syms.h"
 
 static void exec_block(Interp *in, TSNode block);
 static void exec_stmt(Interp *in, TSNode stmt);
@@ -675,8 +676,8 @@ static void mark_counters(Interp *in, TSNode body) {
 }
 
 static void exec_stmt(Interp *in, TSNode s) {
-    const char *type = ts_node_type(s);
-    if (!strcmp(type, "expression_statement")) {
+    switch (syms_kind(s)) {
+    case SYM_EXPRESSION_STATEMENT: {
         uint32_t n = ts_node_named_child_count(s);
         for (uint32_t i = 0; i < n; i++) {
             TSNode c = ts_node_named_child(s, i);
@@ -687,17 +688,23 @@ static void exec_stmt(Interp *in, TSNode s) {
             else
                 interp_eval(in, c);
         }
-    } else if (!strcmp(type, "if_statement")) {
+        break;
+    }
+    case SYM_IF_STATEMENT:
         exec_branches(in, s);
-    } else if (!strcmp(type, "for_statement")) {
+        break;
+    case SYM_FOR_STATEMENT:
         exec_for(in, s);
-    } else if (!strcmp(type, "while_statement")) {
+        break;
+    case SYM_WHILE_STATEMENT:
         interp_eval(in, parse_field(s, "condition"));
         mark_counters(in, parse_field(s, "body"));
         exec_loop(in, (TSNode){0}, fact_unknown(), parse_field(s, "body"));
-    } else if (!strcmp(type, "with_statement")) {
+        break;
+    case SYM_WITH_STATEMENT:
         exec_with(in, s);
-    } else if (!strcmp(type, "try_statement")) {
+        break;
+    case SYM_TRY_STATEMENT: {
         uint32_t n = ts_node_named_child_count(s);
         exec_block(in, parse_field(s, "body"));
         for (uint32_t i = 0; i < n; i++) {
@@ -708,28 +715,44 @@ static void exec_stmt(Interp *in, TSNode s) {
                 if (parse_is(ts_node_named_child(c, j), "block"))
                     exec_block(in, ts_node_named_child(c, j));
         }
-    } else if (!strcmp(type, "function_definition") || !strcmp(type, "class_definition")) {
+        break;
+    }
+    case SYM_FUNCTION_DEFINITION:
+    case SYM_CLASS_DEFINITION: {
         size_t len; /* def f / class C: the name holds the function or the class */
         const char *name = parse_text(in->src, parse_field(s, "name"), &len);
-        Fact f = fact_object(type[0] == 'c' ? FO_CLASS : FO_FUNC, 0, s);
+        Fact f = fact_object(syms_kind(s) == SYM_CLASS_DEFINITION ? FO_CLASS : FO_FUNC, 0, s);
         f.def = s;
         env_set(in, name, len, f);
-    } else if (!strcmp(type, "decorated_definition")) {
+        break;
+    }
+    case SYM_DECORATED_DEFINITION:
         exec_stmt(in, parse_field(s, "definition"));
-    } else if (!strcmp(type, "return_statement")) {
+        break;
+    case SYM_RETURN_STATEMENT: {
         Fact f = ts_node_named_child_count(s) ? interp_eval(in, ts_node_named_child(s, 0))
                                               : fact_unknown();
         in->frame->ret = fact_join(in->arena, in->frame->ret, f);
-    } else if (!strcmp(type, "import_statement")) {
+        break;
+    }
+    case SYM_IMPORT_STATEMENT:
         exec_import(in, s, false);
-    } else if (!strcmp(type, "import_from_statement")) {
+        break;
+    case SYM_IMPORT_FROM_STATEMENT:
         exec_import(in, s, true);
-    } else if (!strcmp(type, "block")) {
+        break;
+    case SYM_BLOCK:
         exec_block(in, s);
-    } else if (!strcmp(type, "assert_statement") || !strcmp(type, "raise_statement")) {
+        break;
+    case SYM_ASSERT_STATEMENT:
+    case SYM_RAISE_STATEMENT: {
         uint32_t n = ts_node_named_child_count(s); /* their expressions may score or log */
         for (uint32_t i = 0; i < n; i++)
             interp_eval(in, ts_node_named_child(s, i));
+        break;
+    }
+    default:
+        break;
     }
     /* class bodies run as functions of their own (see facts_analyze); the rest (pass, global,
      * ...) does not change what values hold. */
@@ -841,8 +864,7 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
         if (f.bottom && k < npos) f = pos[k];
         k++;
         if (f.bottom)
-            f = ts_node_is_null(dflt) ? names_evidence(name, pname, len)
-                                      : interp_eval(in, dflt);
+            f = ts_node_is_null(dflt) ? names_evidence(name, pname, len) : interp_eval(in, dflt);
         else if (fact_knows_nothing(&f)) /* run(model, batch): the parameter's name is evidence */
             f = named_value(names_evidence(name, pname, len), &f);
         array_push(&env, ((Binding){pname, len, f}));

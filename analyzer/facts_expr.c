@@ -1,6 +1,7 @@
 /* Expressions: what each expression holds, given the facts of its parts. Calls and attributes
  * are in facts_calls.c. */
 #include "facts_internal.h"
+#include "facts_syms.h"
 
 /* ---------- subscripts ---------- */
 
@@ -930,10 +931,11 @@ Fact interp_eval(Interp *in, TSNode n) {
     }
     in->expr_depth++;
     Fact r = fact_unknown();
-    const char *type = ts_node_type(n);
-    if (!strcmp(type, "identifier")) {
+    switch (syms_kind(n)) {
+    case SYM_IDENTIFIER:
         r = interp_lookup(in, n);
-    } else if (!strcmp(type, "attribute")) {
+        break;
+    case SYM_ATTRIBUTE: {
         bool found;
         bool field = instance_field(in, n, &r);
         if (!field) r = interp_lookup_key(in, n, &found);
@@ -945,28 +947,40 @@ Fact interp_eval(Interp *in, TSNode n) {
             if (fact_knows_nothing(&obj) && (r.kinds & (FK_IDS | FK_MASK)) && r.obj == FO_NONE)
                 align_fresh_text(in, &r, n, obj.origin); /* b.input_ids read twice: one */
         }
-    } else if (!strcmp(type, "subscript")) {
+        break;
+    }
+    case SYM_SUBSCRIPT: {
         bool found;
         r = interp_lookup_key(in, n, &found);
         if (!found) r = eval_subscript(in, n);
-    } else if (!strcmp(type, "call")) {
+        break;
+    }
+    case SYM_CALL:
         r = calls_eval(in, n);
-    } else if (!strcmp(type, "binary_operator")) {
+        break;
+    case SYM_BINARY_OPERATOR:
         r = eval_binop(in, n);
-    } else if (!strcmp(type, "unary_operator")) {
+        break;
+    case SYM_UNARY_OPERATOR:
         r = eval_unary(in, n);
-    } else if (!strcmp(type, "parenthesized_expression") || !strcmp(type, "await") ||
-               !strcmp(type, "keyword_argument")) {
+        break;
+    case SYM_PARENTHESIZED_EXPRESSION:
+    case SYM_AWAIT:
+    case SYM_KEYWORD_ARGUMENT: {
         uint32_t c = ts_node_named_child_count(n);
         r = c ? interp_eval(in, ts_node_named_child(n, c - 1)) : fact_unknown();
-    } else if (!strcmp(type, "conditional_expression")) {
+        break;
+    }
+    case SYM_CONDITIONAL_EXPRESSION:
         interp_eval(in, ts_node_named_child(n, 1));
         r = fact_join(in->arena, interp_eval(in, ts_node_named_child(n, 0)),
                       interp_eval(in, ts_node_named_child(n, 2)));
-    } else if (!strcmp(type, "boolean_operator")) {
+        break;
+    case SYM_BOOLEAN_OPERATOR:
         r = fact_join(in->arena, interp_eval(in, parse_field(n, "left")),
                       interp_eval(in, parse_field(n, "right")));
-    } else if (!strcmp(type, "comparison_operator")) {
+        break;
+    case SYM_COMPARISON_OPERATOR: {
         /* in: what any operand holds; in2: the kinds every operand holds (a loss compared
          * with a loss ranks; a loss compared with a threshold does not) */
         Fact joined = fact_bottom(), common = fact_bottom();
@@ -988,15 +1002,25 @@ Fact interp_eval(Interp *in, TSNode n) {
             }
         }
         if (!joined.bottom) interp_emit(in, EV_RANK, 0, n, joined, common, AX_UNK);
-    } else if (!strcmp(type, "list") || !strcmp(type, "tuple") || !strcmp(type, "set") ||
-               !strcmp(type, "expression_list")) {
+        break;
+    }
+    case SYM_LIST:
+    case SYM_TUPLE:
+    case SYM_SET:
+    case SYM_EXPRESSION_LIST:
         r = eval_sequence(in, n);
-    } else if (!strcmp(type, "list_comprehension") || !strcmp(type, "generator_expression") ||
-               !strcmp(type, "set_comprehension") || !strcmp(type, "dictionary_comprehension")) {
+        break;
+    case SYM_LIST_COMPREHENSION:
+    case SYM_GENERATOR_EXPRESSION:
+    case SYM_SET_COMPREHENSION:
+    case SYM_DICTIONARY_COMPREHENSION:
         r = eval_comprehension(in, n);
-    } else if (!strcmp(type, "string")) {
+        break;
+    case SYM_STRING:
         r = labels_string(in, n);
-    } else if (!strcmp(type, "integer") || !strcmp(type, "float")) {
+        break;
+    case SYM_INTEGER:
+    case SYM_FLOAT: {
         r = fact_of(FK_NUM, 0, n);
         r.ndim = 0;
         long v;
@@ -1004,28 +1028,43 @@ Fact interp_eval(Interp *in, TSNode n) {
             r.flags |= FF_CONST;
             r.num = (int16_t)v;
         }
-    } else if (!strcmp(type, "named_expression")) {
+        break;
+    }
+    case SYM_NAMED_EXPRESSION:
         r = interp_eval(in, parse_field(n, "value"));
         interp_bind(in, parse_field(n, "name"), r);
-    } else if (!strcmp(type, "dictionary")) {
+        break;
+    case SYM_DICTIONARY:
         r = eval_dict(in, n);
-    } else if (!strcmp(type, "pair")) { /* a dict comprehension's body */
+        break;
+    case SYM_PAIR:
+        /* a dict comprehension's body */
         interp_eval(in, parse_field(n, "key"));
         r = interp_eval(in, parse_field(n, "value"));
-    } else if (!strcmp(type, "lambda")) {
+        break;
+    case SYM_LAMBDA:
         r = eval_lambda(in, n);
-    } else if (!strcmp(type, "yield")) { /* yield x, yield from xs: what the generator gives */
+        break;
+    case SYM_YIELD: {
+        /* yield x, yield from xs: what the generator gives */
         uint32_t c = ts_node_named_child_count(n);
         Fact v = c ? interp_eval(in, ts_node_named_child(n, 0)) : fact_unknown();
         if (c && ts_node_child_count(n) > 1 && parse_text_eq(in->src, ts_node_child(n, 1), "from"))
             v = builtins_iterate(in, v);
         if (in->frame != in->module)
             in->frame->yielded = fact_join(in->arena, in->frame->yielded, v);
-    } else if (!strcmp(type, "not_operator") || !strcmp(type, "list_splat") ||
-               !strcmp(type, "dictionary_splat")) {
+        break;
+    }
+    case SYM_NOT_OPERATOR:
+    case SYM_LIST_SPLAT:
+    case SYM_DICTIONARY_SPLAT: {
         uint32_t c = ts_node_named_child_count(n); /* what they hold is not tracked */
         for (uint32_t i = 0; i < c; i++)
             interp_eval(in, ts_node_named_child(n, i));
+        break;
+    }
+    default:
+        break;
     }
     in->expr_depth--;
     return r;
