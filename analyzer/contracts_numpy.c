@@ -4,6 +4,7 @@
 const Contract contracts_numpy[] = {
     {"average", LIB_NUMPY | LIB_JAX, FORM_ARRAY, OP_MEAN, 0, -1},
     {"product", LIB_NUMPY, FORM_ARRAY, OP_PROD, 0, -1},
+    {"nanprod", LIB_NUMPY | LIB_JAX, FORM_ARRAY, OP_PROD, 0, -1},
     {"nanmax", LIB_NUMPY | LIB_JAX, FORM_ARRAY | FORM_UNKNOWN, OP_MAX, 0, -1},
     {"take_along_axis", LIB_NUMPY | LIB_JAX | LIB_MLX, FORM_ARRAY, OP_SELECT, 1, 0},
     {"expand_dims", LIB_NUMPY | LIB_JAX | LIB_MLX | LIB_TF, FORM_ARRAY, OP_UNSQUEEZE, 0, -1},

@@ -474,9 +474,9 @@ static Fact array_reductions(Interp *in, TSNode node, const Contract *t, Fact x,
         return array_reduce(in, node, x, dim, keepdim, (Op)t->op);
     case OP_MIN:
     case OP_MAX: {
-        if (x.obj == FO_TUPLE && x.op == -1) { /* min of (loss, choice) records: by the loss */
+        if (x.obj == FO_TUPLE && x.records) { /* min of (loss, choice) records: by the loss */
             interp_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
-            x.op = 0;
+            x.records = false;
             return x;
         }
         bool vocab = dim != FACT_NO_DIM && fact_axis(&x, dim) == AX_VOCAB;
@@ -726,7 +726,7 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
     case OP_SOFTMAX_CLASS: {
         Fact c = fact_object(FO_CALLABLE, reduction_none(in, a) ? FF_PERTOKEN : 0, node);
         if (args_kw(in, a, "ignore_index") >= 0) c.flags |= FF_MASKED;
-        c.op = (int8_t)t->op;
+        c.op = t->op;
         c.op_dim = (int8_t)args_dim(in, a, 0);
         return c;
     }

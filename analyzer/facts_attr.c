@@ -50,7 +50,7 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
             return fact_of(FK_RAW, 0, attr_node);             /* raw, over experts or spans */
         return fact_unknown();
     case FO_ENCODING: {
-        bool one = obj.op == ENCODING_ONE_TEXT;
+        bool one = obj.one_text;
         AxisKind axes[2] = {one ? AX_POS : AX_BATCH, AX_POS};
         if (names_is(attr, len, "input_ids"))
             return fact_tensor(FK_IDS, obj.flags & (FF_PADDED | FF_JOINED), attr_node, one ? 1 : 2,

@@ -16,7 +16,7 @@ static Fact iter_of(Interp *in, Fact *elems, int n, TSNode node) {
     f.elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)(n ? n : 1));
     memcpy(f.elems, elems, sizeof(Fact) * (size_t)n);
     f.nelems = n;
-    f.op = -1; /* iterating it yields these tuples (zip, enumerate) */
+    f.records = true; /* iterating it yields these tuples (zip, enumerate) */
     return f;
 }
 
@@ -151,7 +151,7 @@ void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend
     }
     Fact as_list = elem;
     if (elem.obj == FO_TUPLE || elem.obj == FO_DICT || elem.obj == FO_INSTANCE)
-        as_list.op = -1; /* a list of such tuples, records or objects */
+        as_list.records = true; /* a list of such tuples, records or objects */
     if (elem.obj == FO_NONE && !elem.bottom) {
         as_list.flags &= ~(FF_STEPVAR | FF_LOOPVAR);
         fact_insert_axis(&as_list, 0, (elem.flags & FF_STEPVAR) ? AX_STEP : AX_ITEM);
@@ -159,7 +159,7 @@ void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend
     }
     bool empty = list.ndim == 1 && list.ax[0] == AX_ITEM && !list.kinds;
     bool was_list = list.ndim >= 1 && (list.ax[0] == AX_STEP || list.ax[0] == AX_ITEM);
-    bool same_records = list.obj == as_list.obj && list.op == -1 && as_list.op == -1;
+    bool same_records = list.obj == as_list.obj && list.records && as_list.records;
     Fact r = same_records           ? fact_join(in->arena, list, as_list)
              : (empty || !was_list) ? as_list
                                     : fact_join(in->arena, list, as_list);
@@ -170,9 +170,9 @@ void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend
 
 Fact builtins_iterate(Interp *in, Fact it) {
     (void)in;
-    if ((it.obj == FO_TUPLE || it.obj == FO_DICT || it.obj == FO_INSTANCE) && it.op == -1) {
+    if ((it.obj == FO_TUPLE || it.obj == FO_DICT || it.obj == FO_INSTANCE) && it.records) {
         Fact t = it;
-        t.op = 0;
+        t.records = false;
         return t;
     }
     /* [tok(c) for c in cands] is kept as one of its encodings (interp_list_of), a loader's
@@ -180,7 +180,7 @@ Fact builtins_iterate(Interp *in, Fact it) {
      * through enc.items(), not here) */
     if (it.obj == FO_ENCODING) {
         Fact t = it;
-        if (t.op == -1) t.op = 0;
+        t.records = false;
         return t;
     }
     if (it.obj == FO_TUPLE) {

@@ -1,5 +1,5 @@
-/* Expressions: what each expression holds, given the facts of its parts. Calls and attributes
- * are in facts_calls.c. */
+/* Expressions: what each expression holds, given the facts of its parts. Calls are dispatched
+ * in facts_call.c, attributes read in facts_attr.c. */
 #include "facts_internal.h"
 #include "facts_syms.h"
 
@@ -89,8 +89,8 @@ const char *interp_string_key(Interp *in, TSNode node, size_t *len) {
 
 static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
     if (nix != 1) return fact_unknown();
-    if (value.op == -1 && value.obj != FO_CALLABLE && ix[0].kind == IX_INT) {
-        value.op = 0; /* records[0]: one of the list's records */
+    if (value.records && value.obj != FO_CALLABLE && ix[0].kind == IX_INT) {
+        value.records = false; /* records[0]: one of the list's records */
         return value;
     }
     if (value.obj == FO_TUPLE && ix[0].kind == IX_INT && ix[0].has_value) {
@@ -769,7 +769,7 @@ Fact interp_list_of(Fact elem, TSNode node) {
     if (elem.obj == FO_TUPLE || elem.obj == FO_DICT || elem.obj == FO_INSTANCE) {
         /* iterating it yields these records (or objects) */
         Fact r = elem;
-        r.op = -1;
+        r.records = true;
         return r;
     }
     if (elem.obj != FO_NONE) return elem;

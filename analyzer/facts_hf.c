@@ -86,7 +86,7 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     /* A causal LM known from its class (from_pretrained) given labels=y: Hugging Face's contract
      * says y lines up with input_ids (the model shifts them itself), so y is the input's positions
      * from here on, when nothing related the two before. */
-    if (k >= 0 && causal && model.obj == FO_MODEL && model.op == MODEL_CAUSAL && input.head.sym &&
+    if (k >= 0 && causal && model.obj == FO_MODEL && model.causal && input.head.sym &&
         a->kwf[k].head.sym && a->kwf[k].head.sym != input.head.sym &&
         parse_is(a->kw_val[k], "identifier")) {
         Fact labels = a->kwf[k];
@@ -133,7 +133,7 @@ static Fact from_pretrained(const char *qual, TSNode node) {
         strstr(qual, "QuestionAnswering") || strstr(qual, "ForRegression"))
         flags |= FF_NOTLM;
     Fact m = fact_object(FO_MODEL, flags, node);
-    if (causal && !(flags & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM))) m.op = MODEL_CAUSAL;
+    if (causal && !(flags & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM))) m.causal = true;
     return m;
 }
 
@@ -181,7 +181,7 @@ Fact hf_encoding(Interp *in, const Args *a, TSNode node) {
     if (a->npos >= 2 || args_kw(in, a, "text_pair") >= 0) flags |= FF_NOTLM;
     Fact f = fact_object(FO_ENCODING, flags, node);
     /* tok(text).input_ids with no return_tensors: one text's ids, a plain list [T] */
-    f.op = args_kw(in, a, "return_tensors") < 0 && !texts_batch(in, a) ? ENCODING_ONE_TEXT : 0;
+    f.one_text = args_kw(in, a, "return_tensors") < 0 && !texts_batch(in, a);
     align_fresh(&f, node);
     return f;
 }
@@ -358,7 +358,7 @@ Fact hf_apply(Interp *in, TSNode node, const Contract *t, Fact recv, const Args 
         bool records = batch.obj == FO_ENCODING || batch.obj == FO_TUPLE || batch.obj == FO_DICT ||
                        batch.obj == FO_INSTANCE;
         if (!records) return fact_unknown();
-        batch.op = -1;
+        batch.records = true;
         return batch;
     }
     default:

@@ -110,7 +110,7 @@ typedef struct Interp {
     const UserContracts *user; /* library contracts the configuration declares (or NULL) */
 } Interp;
 
-/* The arguments of a call, evaluated once in the caller (facts_calls.c read_args). */
+/* The arguments of a call, evaluated once in the caller (facts_args.c args_read). */
 enum { MAX_ARGS = 16 };
 typedef struct Args {
     TSNode node;

@@ -37,8 +37,6 @@ Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op)
 void array_rank_key(Interp *in, const Args *a, TSNode node);
 
 /* ---- facts_hf.c: Hugging Face models, outputs, tokenizers and encodings ---- */
-enum { MODEL_CAUSAL = 1 };      /* Fact.op of an FO_MODEL: its class says it is a causal LM */
-enum { ENCODING_ONE_TEXT = 1 }; /* Fact.op of an FO_ENCODING: its ids are lists, not tensors */
 Fact hf_apply(Interp *in, TSNode node, const Contract *t, Fact recv, const Args *a,
               const char *qual);
 Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node);

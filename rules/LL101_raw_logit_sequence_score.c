@@ -31,8 +31,8 @@ static void check(RuleContext *ctx) {
 }
 
 /* Prefilter (rules.h). The rule reads only EV_AGGREGATE, which the facts layer emits for a
- * transfer named sum / nansum / fsum / cumsum / mean / nanmean / average (facts_calls.c
- * reduce, matched by exact name, so the name is in the text, if only in an import) and for an
+ * contract row whose op is a sum or mean (literal_ops: the rows' names, matched by exact name,
+ * so the name is in the text, if only in an import; facts_array.c reduce) and for an
  * accumulator in a loop: `t += x`, `t -= x` or `t = t + x` (facts.c accumulate). The raw-logit
  * side cannot narrow it soundly: logits come from `model(ids)[0]`, tuple unpacking of any
  * model call, or names (`lm`, `*_model`), with no fixed word in the text. */
