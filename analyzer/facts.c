@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "facts_internal.h"
+#include "facts_interp.h"
 #include "facts_syms.h"
 
 static void exec_block(Interp *in, TSNode block);
@@ -609,7 +609,7 @@ static void exec_loop(Interp *in, TSNode target, Fact elem, TSNode body) {
 
 static void exec_for(Interp *in, TSNode stmt) {
     Fact iterable = interp_eval(in, parse_field(stmt, "right"));
-    exec_loop(in, parse_field(stmt, "left"), builtins_iterate(in, iterable),
+    exec_loop(in, parse_field(stmt, "left"), iter_element(in, iterable),
               parse_field(stmt, "body"));
     TSNode alt = parse_field(stmt, "alternative");
     if (!ts_node_is_null(alt)) exec_block(in, parse_field(alt, "body"));
@@ -980,6 +980,23 @@ static void mark_called(Interp *in, TSNode root) {
     array_free(&callees);
 }
 
+const InterpServices interp_services = {
+    .eval = interp_eval,
+    .emit = interp_emit,
+    .bind = interp_bind,
+    .int_literal = interp_int_literal,
+    .text_eq = interp_text_eq,
+    .lookup = interp_lookup,
+    .binop = interp_binop,
+    .list_of = interp_list_of,
+    .scope_begin = interp_scope_begin,
+    .scope_end = interp_scope_end,
+    .call_user = interp_call_user,
+    .find_method = interp_find_method,
+    .decorated_with = interp_decorated_with,
+    .item_container = interp_item_container,
+};
+
 void facts_analyze(Facts *facts, const Parsed *parsed) {
     Budget budget;
     bounds_init(&budget, BOUND_MAX_STEPS, 0);
@@ -1001,7 +1018,8 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
                  .module = &module,
                  .frame = &module,
                  .budget = budget,
-                 .user = contracts};
+                 .user = contracts,
+                 .svc = &interp_services};
     mark_called(&in, parsed->root);
     exec_block(&in, parsed->root);
     /* Constructors first: the objects they store on self (a model, an nn.Softmax) are what

@@ -10,7 +10,7 @@ void args_read(Interp *in, TSNode arglist, Args *a) {
     if (ts_node_is_null(arglist)) return;
     if (parse_is(arglist, "generator_expression")) { /* sum(x for x in xs) */
         a->pos[0] = arglist;
-        a->posf[0] = interp_eval(in, arglist);
+        a->posf[0] = svc_eval(in, arglist);
         a->npos = a->nplain = 1;
         return;
     }
@@ -24,13 +24,13 @@ void args_read(Interp *in, TSNode arglist, Args *a) {
             }
             a->kw_name[a->nkw] = parse_field(c, "name");
             a->kw_val[a->nkw] = parse_field(c, "value");
-            a->kwf[a->nkw] = interp_eval(in, a->kw_val[a->nkw]);
+            a->kwf[a->nkw] = svc_eval(in, a->kw_val[a->nkw]);
             in->call_loopvar |= a->kwf[a->nkw].flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);
             if (a->kwf[a->nkw].kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
             a->nkw++;
         } else if (parse_is(c, "dictionary_splat")) {
             a->splatted = true;
-            a->splat = interp_eval(in, ts_node_named_child(c, 0));
+            a->splat = svc_eval(in, ts_node_named_child(c, 0));
             in->call_loopvar |= a->splat.flags & FF_PREFIX;
             a->has_splat = true;
         } else if (parse_is(c, "comment")) {
@@ -40,7 +40,7 @@ void args_read(Interp *in, TSNode arglist, Args *a) {
             if (!a->splatted) a->nplain++;
             a->pos[a->npos] = c;
             a->posf[a->npos] =
-                interp_eval(in, parse_is(c, "list_splat") ? ts_node_named_child(c, 0) : c);
+                svc_eval(in, parse_is(c, "list_splat") ? ts_node_named_child(c, 0) : c);
             in->call_loopvar |= a->posf[a->npos].flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);
             if (a->posf[a->npos].kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
             a->npos++;
@@ -87,7 +87,7 @@ bool args_class_int(Interp *in, TSNode cls, const char *name, size_t len, Fact *
         const char *t = parse_text(in->src, left, &l);
         long v;
         if (!parse_is(left, "identifier") || l != len || memcmp(t, name, len) != 0) continue;
-        found = !ts_node_is_null(right) && interp_int_literal(in, right, &v) && v >= INT16_MIN &&
+        found = !ts_node_is_null(right) && svc_int_literal(in, right, &v) && v >= INT16_MIN &&
                 v <= INT16_MAX; /* the last assignment counts */
         if (found) {
             *out = fact_of(FK_NUM, FF_CONST, right);
@@ -104,7 +104,7 @@ static Fact class_constant(Interp *in, TSNode n, Fact f) {
     n = parse_unparen(n);
     TSNode object = parse_field(n, "object");
     if (!parse_is(n, "attribute") || !parse_is(object, "identifier")) return f;
-    Fact obj = interp_lookup(in, object);
+    Fact obj = svc_lookup(in, object);
     if (obj.obj != FO_INSTANCE) return f;
     size_t len;
     const char *attr = parse_text(in->src, parse_field(n, "attribute"), &len);
@@ -118,7 +118,7 @@ int args_dim(Interp *in, const Args *a, int pos) {
     TSNode n = args_node(in, a, "dim", "axis", pos);
     if (ts_node_is_null(n)) return FACT_NO_DIM;
     long v;
-    if (!interp_int_literal(in, n, &v)) {
+    if (!svc_int_literal(in, n, &v)) {
         Fact f = args_fact(in, a, args_kw(in, a, "dim") >= 0 ? "dim" : "axis", pos);
         if (!(f.flags & FF_CONST) && !f.bottom) f = class_constant(in, n, f);
         if (!(f.flags & FF_CONST) || f.bottom) return FACT_NO_DIM;
@@ -132,8 +132,8 @@ bool args_truthy(Interp *in, const Args *a, const char *name) {
     int k = args_kw(in, a, name);
     if (k < 0) return false;
     TSNode v = parse_unparen(a->kw_val[k]);
-    return !(parse_is(v, "false") || parse_is(v, "none") || interp_text_eq(in, v, "0") ||
-             interp_text_eq(in, v, "\"do_not_pad\"") || interp_text_eq(in, v, "'do_not_pad'"));
+    return !(parse_is(v, "false") || parse_is(v, "none") || svc_text_eq(in, v, "0") ||
+             svc_text_eq(in, v, "\"do_not_pad\"") || svc_text_eq(in, v, "'do_not_pad'"));
 }
 
 bool args_string_is(Interp *in, const Args *a, const char *name, const char *value) {
@@ -142,5 +142,5 @@ bool args_string_is(Interp *in, const Args *a, const char *name, const char *val
     char q1[64], q2[64];
     snprintf(q1, sizeof q1, "\"%s\"", value);
     snprintf(q2, sizeof q2, "'%s'", value);
-    return interp_text_eq(in, a->kw_val[k], q1) || interp_text_eq(in, a->kw_val[k], q2);
+    return svc_text_eq(in, a->kw_val[k], q1) || svc_text_eq(in, a->kw_val[k], q2);
 }

@@ -64,13 +64,13 @@ Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op)
     Fact r = x;
     if (positions) {
         if (op == OP_PROD || op == OP_CUMPROD) /* cumprod(p)[..., -1]: the whole product */
-            interp_emit(in, EV_PRODUCT, AGG_SUM, node, x, fact_unknown(), axis);
+            svc_emit(in, EV_PRODUCT, AGG_SUM, node, x, fact_unknown(), axis);
         else
-            interp_emit(in, EV_AGGREGATE,
-                        op == OP_MEAN     ? AGG_MEAN
-                        : op == OP_CUMSUM ? AGG_CUMSUM
-                                          : AGG_SUM,
-                        node, x, fact_unknown(), axis);
+            svc_emit(in, EV_AGGREGATE,
+                     op == OP_MEAN     ? AGG_MEAN
+                     : op == OP_CUMSUM ? AGG_CUMSUM
+                                       : AGG_SUM,
+                     node, x, fact_unknown(), axis);
         if (op != OP_PROD && op != OP_CUMPROD) r.agg_event = in->last_event;
         r.flags = (r.flags | FF_AGGREGATED) & ~(FF_STEPVAR | FF_LOOPVAR);
         if (op == OP_CUMSUM || op == OP_CUMPROD) return r;
@@ -98,8 +98,8 @@ static Fact normalize(Interp *in, TSNode node, Fact x, int dim, bool log) {
     if (dim == FACT_NO_DIM) dim = -1; /* torch's implicit dim and jax/scipy default: last */
     AxisKind axis = fact_axis(&x, dim);
     if (x.kinds & (FK_SCORES | FK_NUM))
-        interp_emit(in, EV_NORMALIZE, log ? NORM_LOG_SOFTMAX : NORM_SOFTMAX, node, x,
-                    fact_unknown(), axis);
+        svc_emit(in, EV_NORMALIZE, log ? NORM_LOG_SOFTMAX : NORM_SOFTMAX, node, x, fact_unknown(),
+                 axis);
     Fact r = x;
     if (!x.kinds && x.obj == FO_NONE) r = fact_of(0, 0, node);
     r.kinds = log ? FK_LOGPROB : FK_PROB;
@@ -129,7 +129,7 @@ static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
     if (x.ndim >= 0 && fact_find_axis(&x, AX_POS) < 0 && fact_find_axis(&x, AX_STEP) < 0 &&
         !one_position)
         align_clear(&ids);
-    interp_emit(in, EV_SELECT, 0, node, x, ids, fact_axis(&x, dim));
+    svc_emit(in, EV_SELECT, 0, node, x, ids, fact_axis(&x, dim));
     return r;
 }
 
@@ -170,8 +170,8 @@ static bool merges_rows(Interp *in, Fact x, const Args *a, int first, bool flatt
     if (x.ndim != 3 || x.ax[0] != AX_BATCH || x.ax[1] != AX_POS || x.ax[2] != AX_VOCAB)
         return false;
     long d0, d1;
-    if (a->npos - first != 2 || !interp_int_literal(in, a->pos[first], &d0)) return false;
-    if (flatten) return d0 == 0 && interp_int_literal(in, a->pos[first + 1], &d1) && d1 == 1;
+    if (a->npos - first != 2 || !svc_int_literal(in, a->pos[first], &d0)) return false;
+    if (flatten) return d0 == 0 && svc_int_literal(in, a->pos[first + 1], &d1) && d1 == 1;
     if (d0 != -1) return false;
     /* the kept size: x.size(-1), x.shape[-1], or a name (the vocabulary size) */
     TSNode v = parse_unparen(a->pos[first + 1]);
@@ -188,7 +188,7 @@ static Fact filled_batch(Interp *in, const Args *a, TSNode node) {
     long last;
     if (!(parse_is(shape, "tuple") || parse_is(shape, "list")) ||
         ts_node_named_child_count(shape) != 2 ||
-        (interp_int_literal(in, ts_node_named_child(shape, 1), &last) && last == 1))
+        (svc_int_literal(in, ts_node_named_child(shape, 1), &last) && last == 1))
         return fact_unknown();
     bool ignored = (fill.flags & FF_CONST) && fill.num < 0;
     if (!ignored && !(fill.kinds & FK_IDS)) return fact_unknown();
@@ -240,7 +240,7 @@ static Fact transpose(Interp *in, Fact x, const Args *a, int first, bool permute
     long d[FACT_MAX_DIMS];
     int n = 0;
     for (int i = first; i < a->npos && n < FACT_MAX_DIMS; i++) {
-        if (!interp_int_literal(in, a->pos[i], &d[n])) return (x.ndim = -1, x.ax_last = AX_UNK, x);
+        if (!svc_int_literal(in, a->pos[i], &d[n])) return (x.ndim = -1, x.ax_last = AX_UNK, x);
         n++;
     }
     Fact r = x;
@@ -296,7 +296,7 @@ static Fact stack_or_cat(Interp *in, Fact list, int dim, bool cat) {
 }
 
 static Fact apply_loss(Interp *in, TSNode node, Fact input, Fact target, bool nll, bool per_token) {
-    interp_emit(in, EV_LOSS, nll ? LOSS_NLL : LOSS_CROSS_ENTROPY, node, input, target, AX_UNK);
+    svc_emit(in, EV_LOSS, nll ? LOSS_NLL : LOSS_CROSS_ENTROPY, node, input, target, AX_UNK);
     Fact r = fact_of(FK_LOSS, per_token ? FF_PERTOKEN : 0, node);
     if (per_token) { /* one loss per target token: the target's layout */
         r.ndim = target.ndim;
@@ -319,20 +319,20 @@ void array_rank_key(Interp *in, const Args *a, TSNode node) {
     TSNode key = parse_unparen(a->kw_val[k]);
     Fact v = fact_unknown();
     if (parse_is(key, "lambda")) { /* key=lambda s: s.total: s is an element of what is ranked */
-        Env saved = interp_scope_begin(in);
+        Env saved = svc_scope_begin(in);
         TSNode params = parse_field(key, "parameters");
         TSNode p = ts_node_is_null(params) ? params : ts_node_named_child(params, 0);
         if (a->npos >= 1 && !ts_node_is_null(p) && parse_is(p, "identifier") &&
             ts_node_named_child_count(params) == 1)
-            interp_bind(in, p, builtins_iterate(in, a->posf[0]));
-        v = interp_eval(in, parse_field(key, "body"));
-        interp_scope_end(in, saved);
+            svc_bind(in, p, iter_element(in, a->posf[0]));
+        v = svc_eval(in, parse_field(key, "body"));
+        svc_scope_end(in, saved);
     } else if (parse_is(key, "attribute") && /* key=scores.get, key=losses.__getitem__ */
                (parse_text_eq(in->src, parse_field(key, "attribute"), "get") ||
                 parse_text_eq(in->src, parse_field(key, "attribute"), "__getitem__")))
-        v = builtins_iterate(in, interp_eval(in, parse_field(key, "object")));
+        v = iter_element(in, svc_eval(in, parse_field(key, "object")));
     if (v.kinds & (FK_SCORES | FK_LOSS | FK_NUM))
-        interp_emit(in, EV_RANK, 0, node, v, fact_unknown(), AX_UNK);
+        svc_emit(in, EV_RANK, 0, node, v, fact_unknown(), AX_UNK);
 }
 
 static bool reduction_none(Interp *in, const Args *a) {
@@ -346,8 +346,8 @@ static void cat_positions(Interp *in, Fact *r, TSNode list, int dim) {
     if (!parse_is(list, "list") && !parse_is(list, "tuple")) return;
     uint32_t n = ts_node_named_child_count(list);
     if (n < 2 || dim == FACT_NO_DIM) return;
-    Fact first = interp_eval(in, ts_node_named_child(list, 0));
-    Fact last = interp_eval(in, ts_node_named_child(list, n - 1));
+    Fact first = svc_eval(in, ts_node_named_child(list, 0));
+    Fact last = svc_eval(in, ts_node_named_child(list, n - 1));
     Fact ids = (last.kinds & FK_IDS) ? last : first;
     AxisKind k = fact_axis(&ids, dim);
     if (!(k == AX_POS || k == AX_STEP || (ids.ndim < 0 && (dim == -1 || dim == 1))) ||
@@ -369,7 +369,7 @@ static bool pad_width_varies(Interp *in, TSNode width) {
         long v;
         TSNode e = ts_node_named_child(width, i);
         if (parse_is(e, "tuple") || parse_is(e, "list") ? pad_width_varies(in, e)
-                                                        : !interp_int_literal(in, e, &v))
+                                                        : !svc_int_literal(in, e, &v))
             return true;
     }
     return false;
@@ -398,8 +398,7 @@ static Fact array_scores(Interp *in, TSNode node, const Contract *t, Fact x, con
         return r;
     }
     case OP_LOG: {
-        if (x.kinds || x.obj == FO_NONE)
-            interp_emit(in, EV_LOG, 0, node, x, fact_unknown(), AX_UNK);
+        if (x.kinds || x.obj == FO_NONE) svc_emit(in, EV_LOG, 0, node, x, fact_unknown(), AX_UNK);
         Fact r = x;
         if (x.kinds & FK_PROB)
             r.kinds = (uint16_t)((x.kinds & ~FK_PROB) | FK_LOGPROB);
@@ -475,13 +474,13 @@ static Fact array_reductions(Interp *in, TSNode node, const Contract *t, Fact x,
     case OP_MIN:
     case OP_MAX: {
         if (x.obj == FO_TUPLE && x.records) { /* min of (loss, choice) records: by the loss */
-            interp_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
+            svc_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
             x.records = false;
             return x;
         }
         bool vocab = dim != FACT_NO_DIM && fact_axis(&x, dim) == AX_VOCAB;
         if (!vocab && (x.kinds & (FK_SCORES | FK_LOSS | FK_NUM)))
-            interp_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
+            svc_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
         if (off == 1) array_rank_key(in, a, node);
         Fact r = x;
         if (t->op == OP_MIN) /* a minimum: x - min(x) >= 0, exp() of it is unbounded */
@@ -501,7 +500,7 @@ static Fact array_reductions(Interp *in, TSNode node, const Contract *t, Fact x,
     case OP_ARGMAX: {
         bool vocab = dim != FACT_NO_DIM && fact_axis(&x, dim) == AX_VOCAB;
         if (!vocab && (x.kinds & (FK_SCORES | FK_LOSS | FK_NUM)))
-            interp_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
+            svc_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
         Fact r = fact_of(vocab ? FK_IDS : FK_INDEX, 0, node);
         if (dim == FACT_NO_DIM) r.ndim = 0;
         return r;
@@ -510,7 +509,7 @@ static Fact array_reductions(Interp *in, TSNode node, const Contract *t, Fact x,
         Fact e[2] = {x, fact_of(FK_IDS, 0, node)};
         if (fact_axis(&x, dim == FACT_NO_DIM ? -1 : dim) != AX_VOCAB) {
             e[1] = fact_of(FK_INDEX, 0, node);
-            interp_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
+            svc_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
         }
         Fact r = fact_object(FO_TUPLE, 0, node);
         r.elems = arena_alloc(in->arena, sizeof e);
@@ -557,7 +556,7 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
         if ((k == AX_POS || k == AX_STEP) && !ts_node_is_null(sn)) {
             align_from(in, &r, &x, sn);
             long v;
-            if (!(interp_int_literal(in, sn, &v) && v >= 0 && v <= 1)) r.flags |= FF_SLICED;
+            if (!(svc_int_literal(in, sn, &v) && v >= 0 && v <= 1)) r.flags |= FF_SLICED;
         } else if (k != AX_BATCH && k != AX_VOCAB) {
             align_clear(&r);
         }
@@ -577,10 +576,10 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
         long shift;
         Fact r = x;
         align_clear(&r);
-        if (!ts_node_is_null(sn) && interp_int_literal(in, sn, &shift)) {
+        if (!ts_node_is_null(sn) && svc_int_literal(in, sn, &shift)) {
             TSNode dn = args_node(in, a, "dims", NULL, off + 1);
             long d = x.ndim == 1 ? 0 : 99;
-            if (!ts_node_is_null(dn) && !interp_int_literal(in, dn, &d)) d = 99;
+            if (!ts_node_is_null(dn) && !svc_int_literal(in, dn, &d)) d = 99;
             AxisKind k =
                 x.ndim == 1 && ts_node_is_null(dn) ? (AxisKind)x.ax[0] : fact_axis(&x, (int)d);
             if (x.ndim < 0 && (x.kinds & (FK_IDS | FK_MASK)) && (d == -1 || d == 1))
@@ -643,9 +642,9 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
         return x;
     }
     case OP_DIV: /* x.div(y), torch.div(x, y), np.divide(x, y): x / y */
-        return interp_binop(in, node, '/', x, args_fact(in, a, NULL, off));
+        return svc_binop(in, node, '/', x, args_fact(in, a, NULL, off));
     case OP_SUB: /* x.sub_(logsumexp(x)): x - y */
-        return interp_binop(in, node, '-', x, args_fact(in, a, NULL, off));
+        return svc_binop(in, node, '-', x, args_fact(in, a, NULL, off));
     case OP_COMPARE:
         if (x.kinds & (FK_IDS | FK_MASK)) {
             x.kinds = FK_MASK;
@@ -669,7 +668,7 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
         return r;
     }
     case OP_PAD_SEQUENCE: { /* pad_sequence(xs): a padded batch (F.pad / np.pad may pad by 0) */
-        Fact r = builtins_iterate(in, off == 1 && a->npos >= 1 ? a->posf[0] : x);
+        Fact r = iter_element(in, off == 1 && a->npos >= 1 ? a->posf[0] : x);
         if (r.obj != FO_NONE) return fact_unknown();
         /* what it pads is each element's first axis: a sequence's positions */
         if (r.ndim < 0)

@@ -8,7 +8,7 @@
 static bool is_property(Interp *in, TSNode def) {
     TSNode decorated = ts_node_is_null(def) ? def : ts_node_parent(def);
     return !ts_node_is_null(decorated) && parse_is(decorated, "decorated_definition") &&
-           interp_decorated_with(in, decorated, "property");
+           svc_decorated_with(in, decorated, "property");
 }
 
 static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len) {
@@ -116,8 +116,8 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
         /* sample.total: a @property method runs on the object (looked for only when some
          * function of the file has that name: most attributes are no method) */
         TSNode m =
-            funcs_find(in, attr, len) ? interp_find_method(in, obj.def, attr, len) : (TSNode){0};
-        if (is_property(in, m)) return interp_call_user(in, m, (TSNode){0}, NULL, &obj);
+            funcs_find(in, attr, len) ? svc_find_method(in, obj.def, attr, len) : (TSNode){0};
+        if (is_property(in, m)) return svc_call_user(in, m, (TSNode){0}, NULL, &obj);
         break; /* set elsewhere (by its methods): the name is the evidence left */
     }
     case FO_CLASS: { /* Config.VOCAB_DIM */

@@ -89,20 +89,19 @@ Fact builtins_apply(Interp *in, TSNode node, const Contract *t, const Args *a, c
         /* range(ctx_len - 1, end): positions restricted as x[ctx_len - 1:end] restricts them
          * (0 and 1 only start at the first token, or after the causal shift) */
         long start;
-        if (a->npos >= 2 &&
-            !(interp_int_literal(in, a->pos[0], &start) && start >= 0 && start <= 1))
+        if (a->npos >= 2 && !(svc_int_literal(in, a->pos[0], &start) && start >= 0 && start <= 1))
             r.flags |= FF_SLICED;
         return r;
     }
     case OP_ENUMERATE: {
         Fact seq = a->npos ? a->posf[0] : fact_unknown();
-        Fact e[2] = {fact_of(FK_INDEX, FF_LOOPVAR, node), builtins_iterate(in, seq)};
+        Fact e[2] = {fact_of(FK_INDEX, FF_LOOPVAR, node), iter_element(in, seq)};
         e[0].ndim = 0;
         /* the counter is the element's position in the sequence (facts_align.c) */
         FactPos counter = align_node_pos(node, 'C');
         long start = 0;
         TSNode sn = args_node(in, a, "start", NULL, 1);
-        if (!ts_node_is_null(sn) && !interp_int_literal(in, sn, &start)) counter.sym = 0;
+        if (!ts_node_is_null(sn) && !svc_int_literal(in, sn, &start)) counter.sym = 0;
         e[0].head = align_shift(counter, (int)start);
         iter_position(&e[1], &seq, counter.sym);
         return iter_of(in, e, 2, node);
@@ -111,28 +110,28 @@ Fact builtins_apply(Interp *in, TSNode node, const Contract *t, const Args *a, c
         return a->npos == 1 && !a->splatted ? a->posf[0] : fact_unknown();
     case OP_MAP: { /* map(math.exp, xs), map(f, xs): f applied to an element, for each */
         if (a->npos != 2) return fact_unknown();
-        Fact f = a->posf[0], e = builtins_iterate(in, a->posf[1]), r = fact_unknown();
+        Fact f = a->posf[0], e = iter_element(in, a->posf[1]), r = fact_unknown();
         Args one = {.npos = 1, .nplain = 1};
         one.posf[0] = e;
         const Contract *t = f.obj == FO_MODULE ? contracts_func(f.qual) : NULL;
         if (t && contracts_is_array_op(t->op))
             r = array_apply(in, node, t, e, &one, 1);
         else if (f.obj == FO_FUNC)
-            r = interp_call_user(in, f.def, (TSNode){0}, &one, NULL);
-        return r.kinds || r.flags ? interp_list_of(r, node) : fact_unknown();
+            r = svc_call_user(in, f.def, (TSNode){0}, &one, NULL);
+        return r.kinds || r.flags ? svc_list_of(in, r, node) : fact_unknown();
     }
     case OP_ZIP: {
         Fact e[MAX_ARGS];
         uint32_t counter = align_node_pos(node, 'C').sym;
         for (int i = 0; i < a->npos; i++) {
-            e[i] = builtins_iterate(in, a->posf[i]);
+            e[i] = iter_element(in, a->posf[i]);
             iter_position(&e[i], &a->posf[i], counter);
         }
         return iter_of(in, e, a->npos, node);
     }
     case OP_SORTED: {
         Fact x = a->npos ? a->posf[0] : fact_unknown();
-        interp_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
+        svc_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
         array_rank_key(in, a, node);
         return x;
     }
@@ -147,7 +146,7 @@ void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend
     if (!parse_is(receiver, "identifier") && !parse_is(receiver, "attribute")) return;
     Fact elem = x;
     if (extend) {
-        elem = builtins_iterate(in, x);
+        elem = iter_element(in, x);
     }
     Fact as_list = elem;
     if (elem.obj == FO_TUPLE || elem.obj == FO_DICT || elem.obj == FO_INSTANCE)
@@ -165,55 +164,6 @@ void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend
                                     : fact_join(in->arena, list, as_list);
     if (was_list && !empty && list.ax[0] != as_list.ax[0] && r.ndim >= 1) r.ax[0] = AX_STEP;
     if (in->frame->loop_depth > 0) r.flags |= FF_PREFIX; /* a context the loop grows */
-    interp_bind(in, receiver, r);
+    svc_bind(in, receiver, r);
 }
 
-Fact builtins_iterate(Interp *in, Fact it) {
-    (void)in;
-    if ((it.obj == FO_TUPLE || it.obj == FO_DICT || it.obj == FO_INSTANCE) && it.records) {
-        Fact t = it;
-        t.records = false;
-        return t;
-    }
-    /* [tok(c) for c in cands] is kept as one of its encodings (interp_list_of), a loader's
-     * batches as one batch: either way iterating gives an encoding (its keys are iterated
-     * through enc.items(), not here) */
-    if (it.obj == FO_ENCODING) {
-        Fact t = it;
-        t.records = false;
-        return t;
-    }
-    if (it.obj == FO_TUPLE) {
-        Fact j = fact_bottom();
-        for (int i = 0; i < it.nelems; i++)
-            j = fact_join(in->arena, j, it.elems[i]);
-        return j.bottom ? fact_unknown() : j;
-    }
-    if (it.obj == FO_MODEL) return it;
-    if (it.obj != FO_NONE) { /* for o in llm.generate(prompts): one step's object, unknown */
-        Fact e = fact_unknown();
-        e.flags = FF_LOOPVAR;
-        return e;
-    }
-    if (!it.kinds) { /* an element of some sequence we do not know: one step of it */
-        Fact e = fact_unknown();
-        e.flags = FF_LOOPVAR | (it.flags & (FF_OPAQUE | FF_JOINED)); /* texts of prompt + c */
-        return e;
-    }
-    Fact e = it;
-    AxisKind lead = it.ndim >= 1 ? (AxisKind)it.ax[0] : AX_UNK;
-    if (it.ndim >= 1)
-        fact_remove_axis(&e, 0);
-    else
-        e.ndim = -1;
-    if (lead == AX_POS || lead == AX_STEP)
-        e.flags |= FF_LOOPVAR | ((it.kinds & FK_SCORES) ? FF_STEPVAR : 0);
-    /* one position of it, which one unknown (enumerate / zip say: facts_align.c) */
-    if (!(it.kinds & FK_INDEX) &&
-        (lead == AX_POS || lead == AX_STEP || (lead == AX_UNK && (it.kinds & FK_IDS))))
-        align_clear(&e);
-    if ((it.kinds & (FK_IDS | FK_INDEX)) && (lead == AX_POS || lead == AX_UNK))
-        e.flags |= FF_LOOPVAR;
-    if (it.kinds & FK_INDEX) e.ndim = 0;
-    return e;
-}

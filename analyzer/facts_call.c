@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdio.h>
 
+#include "facts_interp.h"
 #include "facts_xfer.h"
 
 /* model.to(device), model.eval(), model.half(): nn.Module methods that return the module. */
@@ -214,7 +215,7 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
     /* d.get(k, default) on a dict known by its values ({tok: lp for ...}; no tensor has a
      * get method): one of the values */
     if (names_is(method, mlen, "get") && recv.obj == FO_NONE && recv.kinds)
-        return builtins_iterate(in, recv);
+        return iter_element(in, recv);
     /* h.softmax(-1), (h @ W).log_softmax(-1): whatever h is, only a tensor has these */
     bool normalises = names_is(method, mlen, "softmax") || names_is(method, mlen, "log_softmax");
     if (fact_is_tensorish(&recv) || recv.obj == FO_TUPLE || (normalises && recv.obj == FO_NONE)) {

@@ -1,6 +1,6 @@
 /* Expressions: what each expression holds, given the facts of its parts. Calls are dispatched
  * in facts_call.c, attributes read in facts_attr.c. */
-#include "facts_internal.h"
+#include "facts_interp.h"
 #include "facts_syms.h"
 
 /* ---------- subscripts ---------- */
@@ -901,7 +901,7 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
         if (parse_is(c, "for_in_clause")) {
             Fact it = interp_eval(in, parse_field(c, "right"));
             one_row &= it.ndim >= 1 && it.ax[0] == AX_ONE;
-            Fact elem = builtins_iterate(in, it);
+            Fact elem = iter_element(in, it);
             TSNode left = parse_field(c, "left");
             interp_bind(in, left, elem);
         } else if (parse_is(c, "if_clause")) {
@@ -1050,7 +1050,7 @@ Fact interp_eval(Interp *in, TSNode n) {
         uint32_t c = ts_node_named_child_count(n);
         Fact v = c ? interp_eval(in, ts_node_named_child(n, 0)) : fact_unknown();
         if (c && ts_node_child_count(n) > 1 && parse_text_eq(in->src, ts_node_child(n, 1), "from"))
-            v = builtins_iterate(in, v);
+            v = iter_element(in, v);
         if (in->frame != in->module)
             in->frame->yielded = fact_join(in->arena, in->frame->yielded, v);
         break;

@@ -51,7 +51,7 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
         /* model(input_ids=x): whatever x is called, it holds token ids from here */
         Fact ids = fact_of(FK_IDS, input.flags, a->kw_val[ki]);
         align_fresh(&ids, a->kw_val[ki]);
-        interp_bind(in, a->kw_val[ki], ids);
+        svc_bind(in, a->kw_val[ki], ids);
         input = ids;
     }
     out.flags |= input.flags & (FF_PADDED | FF_JOINED);
@@ -92,7 +92,7 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
         Fact labels = a->kwf[k];
         labels.head = input.head;
         labels.tail = input.tail;
-        interp_bind(in, a->kw_val[k], labels);
+        svc_bind(in, a->kw_val[k], labels);
     }
     return out;
 }
@@ -145,8 +145,8 @@ static bool texts_batch(Interp *in, const Args *a) {
     n = parse_unparen(n);
     while (parse_is(n, "call")) { /* list(texts), tuple(texts), sorted(texts): still the texts */
         TSNode fn = parse_field(n, "function"), args = parse_field(n, "arguments");
-        if (!(interp_text_eq(in, fn, "list") || interp_text_eq(in, fn, "tuple") ||
-              interp_text_eq(in, fn, "sorted")) ||
+        if (!(svc_text_eq(in, fn, "list") || svc_text_eq(in, fn, "tuple") ||
+              svc_text_eq(in, fn, "sorted")) ||
             ts_node_is_null(args) || ts_node_named_child_count(args) != 1)
             break;
         n = parse_unparen(ts_node_named_child(args, 0));
@@ -190,7 +190,7 @@ Fact hf_encoding(Interp *in, const Args *a, TSNode node) {
 static unsigned beam_search(Interp *in, const Args *a) {
     TSNode n = args_node(in, a, "num_beams", NULL, -1);
     long k;
-    if (ts_node_is_null(n) || (interp_int_literal(in, n, &k) && k <= 1)) return 0;
+    if (ts_node_is_null(n) || (svc_int_literal(in, n, &k) && k <= 1)) return 0;
     return FF_BEAM;
 }
 
@@ -279,8 +279,7 @@ Fact hf_apply(Interp *in, TSNode node, const Contract *t, Fact recv, const Args 
         if (ki >= 0) padded |= a->kwf[ki].flags & FF_PADDED;
         TSNode nrs = args_node(in, a, "num_return_sequences", NULL, -1);
         long k;
-        if (!ts_node_is_null(nrs) && !(interp_int_literal(in, nrs, &k) && k <= 1))
-            padded = FF_PADDED;
+        if (!ts_node_is_null(nrs) && !(svc_int_literal(in, nrs, &k) && k <= 1)) padded = FF_PADDED;
         Fact g;
         if (!args_truthy(in, a, "return_dict_in_generate"))
             g = fact_tensor(FK_IDS, padded, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
@@ -353,7 +352,7 @@ Fact hf_apply(Interp *in, TSNode node, const Contract *t, Fact recv, const Args 
             Args items = {.npos = 1, .nplain = 1};
             items.posf[0] = fact_unknown();
             fact_set_axes(&items.posf[0], 1, (AxisKind[]){AX_ITEM});
-            batch = interp_call_user(in, f.def, (TSNode){0}, &items, NULL);
+            batch = svc_call_user(in, f.def, (TSNode){0}, &items, NULL);
         }
         bool records = batch.obj == FO_ENCODING || batch.obj == FO_TUPLE || batch.obj == FO_DICT ||
                        batch.obj == FO_INSTANCE;

@@ -7,6 +7,7 @@
 
 #include "contracts.h"
 #include "facts_internal.h"
+#include "facts_svc.h"
 
 /* ---- facts_args.c: a call's arguments ---- */
 void args_read(Interp *in, TSNode arglist, Args *a);
