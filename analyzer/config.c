@@ -40,15 +40,20 @@ static const char *const KEYS[] = {"select",
 
 static bool fail(Ctx *c, TSNode n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static bool fail(Ctx *c, TSNode n, const char *fmt, ...) {
-    int row, col;
-    source_position(c->src, ts_node_start_byte(n), &row, &col);
-    char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    config_error_at(c->src, n, c->err, c->errlen, fmt, ap);
     va_end(ap);
-    snprintf(c->err, c->errlen, "%s:%d:%d: %s", c->src->path, row, col, msg);
     return false;
+}
+
+void config_error_at(const Source *src, TSNode n, char *err, size_t errlen, const char *fmt,
+                     va_list ap) {
+    int row, col;
+    source_position(src, ts_node_start_byte(n), &row, &col);
+    char msg[400];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    snprintf(err, errlen, "%s:%d:%d: %s", src->path, row, col, msg);
 }
 
 static void put_utf8(char **o, unsigned long cp) {

@@ -4,6 +4,7 @@
 #ifndef LOGITLINT_CONFIG_CONTRACTS_H
 #define LOGITLINT_CONFIG_CONTRACTS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -16,7 +17,9 @@
 bool config_contracts_setting(Config *cfg, const Source *src, char *const *path, size_t npath,
                               TSNode key, TSNode value, char *err, size_t errlen);
 
-/* config.c's TOML helpers. */
+/* config.c's helpers: `file:line:col: message` at node n into err; TOML strings and keys. */
+void config_error_at(const Source *src, TSNode n, char *err, size_t errlen, const char *fmt,
+                     va_list ap);
 char *config_unquote(const Source *src, TSNode n);
 void config_key_segments(const Source *src, TSNode key, ConfigList *out);
 
