@@ -834,7 +834,7 @@ static Fact keyword_fact(Interp *in, TSNode call_args, const Args *given, const 
 
 /* The callee's parameters, bound to the facts of the call's arguments (evaluated in the
  * caller's frame). Without a call, parameters are known only by their names. Arguments the
- * caller has already evaluated (read_args) are given: evaluated again here, inside the callee's
+ * caller has already evaluated (args_read) are given: evaluated again here, inside the callee's
  * call depth, nested calls of this file's methods were cut off at FACTS_MAX_CALL_DEPTH. */
 static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *given,
                        const Fact *self_fact) {

@@ -127,12 +127,13 @@ struct Fact {
     uint8_t obj; /* FactObject */
     int8_t ndim; /* -1: unknown */
     uint8_t ax[FACT_MAX_DIMS];
-    uint8_t ax_last;    /* when ndim is unknown: the kind of the last axis */
-    bool bottom;        /* no value on this path (unassigned): the identity of join */
-    bool records;       /* FO_TUPLE / FO_DICT / FO_INSTANCE / FO_ENCODING: a list of such
+    uint8_t ax_last; /* when ndim is unknown: the kind of the last axis */
+    /* One byte of flags (a Fact is copied by value everywhere: keep it small). */
+    bool bottom : 1;    /* no value on this path (unassigned): the identity of join */
+    bool records : 1;   /* FO_TUPLE / FO_DICT / FO_INSTANCE / FO_ENCODING: a list of such
                            values (iterating it, or [0], gives one) */
-    bool causal;        /* FO_MODEL: its class says it is a causal LM */
-    bool one_text;      /* FO_ENCODING: of one text, its ids are a list [T], not a batch */
+    bool causal : 1;    /* FO_MODEL: its class says it is a causal LM */
+    bool one_text : 1;  /* FO_ENCODING: of one text, its ids are a list [T], not a batch */
     uint8_t op;         /* FO_CALLABLE: the op it applies (contracts.h) */
     int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
     int16_t num;        /* FF_CONST: the integer */

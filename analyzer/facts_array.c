@@ -45,7 +45,7 @@ Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op)
     if (!x.kinds || x.obj != FO_NONE) return fact_unknown();
     /* attention_mask.sum(): how many tokens, as len(ids) counts them (facts_labels.c) */
     if (x.kinds == FK_MASK && op == OP_SUM && (dim == FACT_NO_DIM || fact_axis(&x, dim) == AX_POS))
-        return labels_count(x, AX_POS, node);
+        return lengths_of(x, AX_POS, node);
     AxisKind axis;
     bool all = dim == FACT_NO_DIM;
     if (all) {
@@ -590,7 +590,7 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
     }
     case OP_SIZE:
     case OP_NUMEL:
-        return labels_size(x, dim, t->op == OP_NUMEL, node);
+        return lengths_size(x, dim, t->op == OP_NUMEL, node);
     default:
         return fact_unknown();
     }

@@ -101,7 +101,7 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
                 return obj;
             }
             if (names_is(attr, len, "data")) return obj;
-            if (names_is(attr, len, "shape")) return labels_shape(in, obj, attr_node);
+            if (names_is(attr, len, "shape")) return lengths_shape(in, obj, attr_node);
             if (names_is(attr, len, "values") && (obj.kinds & FK_MAXV))
                 return obj; /* x.max(dim).values */
             /* kinds from a name only (an API's top_logprobs): its items' fields are no tensor

@@ -81,7 +81,7 @@ Fact builtins_apply(Interp *in, TSNode node, const Contract *t, const Args *a, c
     case OP_LEN: { /* len(ids): its length; len(list of candidates) is no token count */
         Fact x = a->npos ? a->posf[0] : fact_unknown();
         AxisKind k = x.ndim >= 1 ? (AxisKind)x.ax[0] : AX_UNK;
-        return labels_count(x, k == AX_ITEM || k == AX_STEP ? AX_ITEM : AX_POS, node);
+        return lengths_of(x, k == AX_ITEM || k == AX_STEP ? AX_ITEM : AX_POS, node);
     }
     case OP_RANGE: {
         Fact r = fact_tensor(FK_INDEX, 0, node, 1, (AxisKind[]){AX_POS});

@@ -289,7 +289,7 @@ Fact hf_apply(Interp *in, TSNode node, const Contract *t, Fact recv, const Args 
                             FF_GENERATE | padded | (recv.flags & FF_SEQ2SEQ) | beam_search(in, a) |
                                 (args_truthy(in, a, "renormalize_logits") ? FF_BEAM : 0),
                             node);
-        align_fresh(&g, node); /* the sequences; .scores end where they end (calls_attribute) */
+        align_fresh(&g, node); /* the sequences; .scores end where they end (attr_get) */
         return g;
     }
     case OP_TRANSITION_SCORES: {

@@ -184,9 +184,6 @@ unsigned labels_model_flags(Interp *in, Fact labels, TSNode labels_node, TSNode 
 unsigned labels_flags(Fact labels, bool same_as_input);
 void labels_item_assigned(Interp *in, TSNode target, Fact value);
 void labels_backward(Interp *in, TSNode recv_node, Fact recv);
-Fact labels_count(Fact seq, AxisKind axis, TSNode node);
-Fact labels_shape(Interp *in, Fact x, TSNode node);
-Fact labels_size(Fact x, int dim, bool numel, TSNode node);
 bool labels_scale(TSNode node, Fact l, Fact r, Fact *out);
 
 #endif

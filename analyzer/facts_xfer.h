@@ -56,6 +56,12 @@ Fact builtins_apply(Interp *in, TSNode node, const Contract *t, const Args *a, c
 /* lst.append(x) / lst.extend(xs): the list now may hold x (xs' elements). */
 void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend);
 
+/* ---- facts_lengths.c: lengths, and token counts (FF_COUNT) ---- */
+/* The length of seq along an axis of that kind: a token count N of unshifted, unmasked ids. */
+Fact lengths_of(Fact seq, AxisKind axis, TSNode node);
+Fact lengths_shape(Interp *in, Fact x, TSNode node);         /* x.shape */
+Fact lengths_size(Fact x, int dim, bool numel, TSNode node); /* x.size(d), x.numel() */
+
 /* ---- facts_names.c: what names say ---- */
 /* A model (or callee) named for a head that is no causal LM's: FF_NOTLM, FF_MLM or 0. */
 unsigned names_head(const char *name, size_t len);
