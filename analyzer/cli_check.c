@@ -389,6 +389,11 @@ static void settings_problem(void *ctx, const char *path, const char *message) {
     problem_add(&((Settings *)ctx)->problems, path, message);
 }
 
+/* The library contracts a configuration declares (NULL: none). */
+static const UserContracts *file_contracts(const Config *c) {
+    return c && c->contracts.len ? &c->contracts : NULL;
+}
+
 /* The rules enabled for one file: configuration, then the command line, then per-file-ignores.
  * Returns the configuration used (NULL: none). */
 static const Config *settings_enabled(Settings *s, const char *path, bool *enabled) {
@@ -739,6 +744,7 @@ int cli_check(int argc, char **argv) {
     CexCacheList cex = {0};
     Cache *cache = NULL;
     Hash128 *digest = NULL;
+    const Config **cfg_of = NULL; /* per file: the configuration in force (NULL: none) */
     bool failed = false;
     rc = 2;
     if (o.config) {
@@ -761,7 +767,7 @@ int cli_check(int argc, char **argv) {
      * of them. */
     size_t n = files.len;
     bool(*enabled)[64] = s.enabled = util_xcalloc(n ? n : 1, sizeof *enabled);
-    const Config **cfg_of = util_xcalloc(n ? n : 1, sizeof *cfg_of);
+    cfg_of = util_xcalloc(n ? n : 1, sizeof *cfg_of);
     s.files = &files;
     for (size_t i = 0; i < n && !s.config_error; i++)
         cfg_of[i] = settings_enabled(&s, files.items[i], enabled[i]);
@@ -773,7 +779,6 @@ int cli_check(int argc, char **argv) {
         if (!n && !s.config_error)
             fprintf(stderr, "warning: No Python files found under the given path(s)\n");
         rc = s.config_error || failed ? 2 : 0;
-        free(cfg_of);
         goto done;
     }
     for (size_t i = 0; i < n && !cache; i++)
@@ -784,14 +789,14 @@ int cli_check(int argc, char **argv) {
         if (i == 0 || cfg_of[i] != cfg_of[i - 1]) config = config_digest(cache, cfg_of[i]);
         digest[i] = file_settings_digest(cache, options, config, enabled[i]);
     }
-    free(cfg_of);
     bool *grouped = util_xcalloc(n ? n : 1, 1);
     for (size_t i = 0; i < n; i++) {
         if (grouped[i]) continue;
         PathList group = {0};
         for (size_t k = i; k < n; k++)
             if (!grouped[k] && !memcmp(enabled[k], enabled[i], sizeof enabled[i]) &&
-                !memcmp(&digest[k], &digest[i], sizeof *digest)) {
+                !memcmp(&digest[k], &digest[i], sizeof *digest) &&
+                file_contracts(cfg_of[k]) == file_contracts(cfg_of[i])) {
                 grouped[k] = true;
                 array_push(&group, files.items[k]);
             }
@@ -801,7 +806,8 @@ int cli_check(int argc, char **argv) {
                           .no_prefilter = o.no_prefilter,
                           .quiet = o.report.quiet,
                           .cache = cache,
-                          .settings = digest[i]};
+                          .settings = digest[i],
+                          .contracts = file_contracts(cfg_of[i])};
         if (run_files(&group, &run, &diags) > 0) failed = true;
         array_free(&group);
     }
@@ -858,6 +864,7 @@ done:
     diag_list_free(&fixed);
     free(s.enabled);
     free(digest);
+    free(cfg_of);
     discover_free(&files);
     if (s.has_explicit) config_free(&s.explicit_cfg);
     config_resolver_free(s.resolver);

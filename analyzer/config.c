@@ -1,5 +1,6 @@
 #define _DEFAULT_SOURCE /* realpath */
 #include "config.h"
+#include "config_contracts.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -42,15 +43,20 @@ static const char *const KEYS[] = {"select",
 
 static bool fail(Ctx *c, TSNode n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static bool fail(Ctx *c, TSNode n, const char *fmt, ...) {
-    int row, col;
-    source_position(c->src, ts_node_start_byte(n), &row, &col);
-    char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    config_error_at(c->src, n, c->err, c->errlen, fmt, ap);
     va_end(ap);
-    snprintf(c->err, c->errlen, "%s:%d:%d: %s", c->src->path, row, col, msg);
     return false;
+}
+
+void config_error_at(const Source *src, TSNode n, char *err, size_t errlen, const char *fmt,
+                     va_list ap) {
+    int row, col;
+    source_position(src, ts_node_start_byte(n), &row, &col);
+    char msg[400];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    snprintf(err, errlen, "%s:%d:%d: %s", src->path, row, col, msg);
 }
 
 static void put_utf8(char **o, unsigned long cp) {
@@ -230,6 +236,9 @@ static bool setting(Ctx *c, ConfigList *path, TSNode key_node, TSNode value) {
         }
         return true;
     }
+    if (!strcmp(k, "contracts")) /* user-declared library contracts (config_contracts.c) */
+        return config_contracts_setting(cfg, c->src, path->items, path->len, key_node, value,
+                                        c->err, c->errlen);
     bool known = false;
     for (const char *const *s = KEYS; *s; s++)
         known |= !strcmp(*s, k);
@@ -243,7 +252,7 @@ static bool setting(Ctx *c, ConfigList *path, TSNode key_node, TSNode value) {
         fail(c, key_node,
              "unknown key '%s' in %s (expected one of: select, extend-select, ignore, "
              "per-file-ignores, exclude, extend-exclude, respect-gitignore, output-format, "
-             "cache-dir, fixable, unfixable)",
+             "cache-dir, fixable, unfixable, contracts)",
              dotted, c->pyproject ? "[tool.logitlint]" : "the configuration");
         free(dotted);
         return false;
@@ -355,7 +364,9 @@ static bool document(Ctx *c, TSNode root) {
                 ok = fail(c, key, "an array of tables is not a logitlint setting");
             if (ours && c->pyproject) c->found = true;
             if (ours && !c->pyproject && header.len > 0) {
-                bool known = !strcmp(header.items[0], "per-file-ignores") && header.len == 1;
+                bool known = (!strcmp(header.items[0], "per-file-ignores") ||
+                              !strcmp(header.items[0], "contracts")) &&
+                             header.len == 1;
                 if (!known)
                     ok = fail(c, key, "unknown table [%s] in the configuration%s", header.items[0],
                               !strcmp(header.items[0], "tool")
@@ -364,7 +375,8 @@ static bool document(Ctx *c, TSNode root) {
                                   : "");
             }
             if (ours && c->pyproject && header.len > 2 &&
-                !(header.len == 3 && !strcmp(header.items[2], "per-file-ignores")))
+                !(header.len == 3 && (!strcmp(header.items[2], "per-file-ignores") ||
+                                      !strcmp(header.items[2], "contracts"))))
                 ok = fail(c, key, "unknown table [tool.logitlint.%s]", header.items[2]);
             for (uint32_t k = 0; ok && k < ts_node_named_child_count(n); k++) {
                 TSNode p = ts_node_named_child(n, k);
@@ -453,6 +465,7 @@ void config_free(Config *cfg) {
     free(cfg->cache_dir);
     list_free(&cfg->fixable);
     list_free(&cfg->unfixable);
+    contracts_user_free(&cfg->contracts);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -567,4 +580,13 @@ void config_resolver_free(ConfigResolver *r) {
     }
     array_free(&r->dirs);
     free(r);
+}
+
+/* For config_contracts.c. */
+char *config_unquote(const Source *src, TSNode n) {
+    return unquote(src, n);
+}
+
+void config_key_segments(const Source *src, TSNode key, ConfigList *out) {
+    key_segments(src, key, out);
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "contracts.h"
 #include "util.h"
 
 typedef Array(char *) ConfigList;
@@ -27,6 +28,7 @@ typedef struct Config {
     char *cache_dir;     /* NULL: not set; relative to dir unless absolute */
     bool has_fixable;
     ConfigList fixable, unfixable; /* rules whose fixes --fix may / may not apply */
+    UserContracts contracts; /* [tool.logitlint.contracts] (config_contracts.c) */
 } Config;
 
 typedef enum { CONFIG_OK, CONFIG_NONE, CONFIG_ERROR } ConfigStatus;

@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "facts_internal.h"
+#include "facts_interp.h"
+#include "facts_syms.h"
 
 static void exec_block(Interp *in, TSNode block);
 static void exec_stmt(Interp *in, TSNode stmt);
@@ -144,7 +145,7 @@ Fact interp_lookup(Interp *in, TSNode ident) {
             memcpy(q + 9, name, len);
             return fact_module(q);
         }
-    return calls_name_heuristic(ident, name, len);
+    return names_evidence(ident, name, len);
 }
 
 /* self.model, batch["logits"]: a value stored under that exact text earlier. */
@@ -171,7 +172,7 @@ Fact *interp_binding(Interp *in, TSNode n) {
 static Fact unpack_elem_of(Fact f, int i, int n);
 
 static Fact unpack_elem(Fact f, int i, int n) {
-    Fact e = calls_output_part(f, unpack_elem_of(f, i, n));
+    Fact e = hf_output_part(f, unpack_elem_of(f, i, n));
     pad_unpack(&e, &f, i, n); /* LL111 (facts_pad.c) */
     return e;
 }
@@ -205,7 +206,7 @@ static Fact name_evidence(Interp *in, TSNode target) {
     TSNode leaf = parse_is(target, "attribute") ? parse_field(target, "attribute") : target;
     size_t len;
     const char *name = parse_text(in->src, leaf, &len);
-    return calls_name_heuristic(leaf, name, len);
+    return names_evidence(leaf, name, len);
 }
 
 /* The name's evidence for such a value, keeping what its flow said of loops and positions. */
@@ -622,7 +623,7 @@ static void exec_loop(Interp *in, TSNode target, Fact elem, TSNode body) {
 
 static void exec_for(Interp *in, TSNode stmt) {
     Fact iterable = interp_eval(in, parse_field(stmt, "right"));
-    exec_loop(in, parse_field(stmt, "left"), calls_iterate(in, iterable),
+    exec_loop(in, parse_field(stmt, "left"), iter_element(in, iterable),
               parse_field(stmt, "body"));
     TSNode alt = parse_field(stmt, "alternative");
     if (!ts_node_is_null(alt)) exec_block(in, parse_field(alt, "body"));
@@ -689,8 +690,8 @@ static void mark_counters(Interp *in, TSNode body) {
 }
 
 static void exec_stmt(Interp *in, TSNode s) {
-    const char *type = ts_node_type(s);
-    if (!strcmp(type, "expression_statement")) {
+    switch (syms_kind(s)) {
+    case SYM_EXPRESSION_STATEMENT: {
         uint32_t n = ts_node_named_child_count(s);
         for (uint32_t i = 0; i < n; i++) {
             TSNode c = ts_node_named_child(s, i);
@@ -701,17 +702,23 @@ static void exec_stmt(Interp *in, TSNode s) {
             else
                 interp_eval(in, c);
         }
-    } else if (!strcmp(type, "if_statement")) {
+        break;
+    }
+    case SYM_IF_STATEMENT:
         exec_branches(in, s);
-    } else if (!strcmp(type, "for_statement")) {
+        break;
+    case SYM_FOR_STATEMENT:
         exec_for(in, s);
-    } else if (!strcmp(type, "while_statement")) {
+        break;
+    case SYM_WHILE_STATEMENT:
         interp_eval(in, parse_field(s, "condition"));
         mark_counters(in, parse_field(s, "body"));
         exec_loop(in, (TSNode){0}, fact_unknown(), parse_field(s, "body"));
-    } else if (!strcmp(type, "with_statement")) {
+        break;
+    case SYM_WITH_STATEMENT:
         exec_with(in, s);
-    } else if (!strcmp(type, "try_statement")) {
+        break;
+    case SYM_TRY_STATEMENT: {
         uint32_t n = ts_node_named_child_count(s);
         exec_block(in, parse_field(s, "body"));
         for (uint32_t i = 0; i < n; i++) {
@@ -722,28 +729,44 @@ static void exec_stmt(Interp *in, TSNode s) {
                 if (parse_is(ts_node_named_child(c, j), "block"))
                     exec_block(in, ts_node_named_child(c, j));
         }
-    } else if (!strcmp(type, "function_definition") || !strcmp(type, "class_definition")) {
+        break;
+    }
+    case SYM_FUNCTION_DEFINITION:
+    case SYM_CLASS_DEFINITION: {
         size_t len; /* def f / class C: the name holds the function or the class */
         const char *name = parse_text(in->src, parse_field(s, "name"), &len);
-        Fact f = fact_object(type[0] == 'c' ? FO_CLASS : FO_FUNC, 0, s);
+        Fact f = fact_object(syms_kind(s) == SYM_CLASS_DEFINITION ? FO_CLASS : FO_FUNC, 0, s);
         f.def = s;
         env_set(in, name, len, f);
-    } else if (!strcmp(type, "decorated_definition")) {
+        break;
+    }
+    case SYM_DECORATED_DEFINITION:
         exec_stmt(in, parse_field(s, "definition"));
-    } else if (!strcmp(type, "return_statement")) {
+        break;
+    case SYM_RETURN_STATEMENT: {
         Fact f = ts_node_named_child_count(s) ? interp_eval(in, ts_node_named_child(s, 0))
                                               : fact_unknown();
         in->frame->ret = fact_join(in->arena, in->frame->ret, f);
-    } else if (!strcmp(type, "import_statement")) {
+        break;
+    }
+    case SYM_IMPORT_STATEMENT:
         exec_import(in, s, false);
-    } else if (!strcmp(type, "import_from_statement")) {
+        break;
+    case SYM_IMPORT_FROM_STATEMENT:
         exec_import(in, s, true);
-    } else if (!strcmp(type, "block")) {
+        break;
+    case SYM_BLOCK:
         exec_block(in, s);
-    } else if (!strcmp(type, "assert_statement") || !strcmp(type, "raise_statement")) {
+        break;
+    case SYM_ASSERT_STATEMENT:
+    case SYM_RAISE_STATEMENT: {
         uint32_t n = ts_node_named_child_count(s); /* their expressions may score or log */
         for (uint32_t i = 0; i < n; i++)
             interp_eval(in, ts_node_named_child(s, i));
+        break;
+    }
+    default:
+        break;
     }
     /* class bodies run as functions of their own (see facts_analyze); the rest (pass, global,
      * ...) does not change what values hold. */
@@ -825,7 +848,7 @@ static Fact keyword_fact(Interp *in, TSNode call_args, const Args *given, const 
 
 /* The callee's parameters, bound to the facts of the call's arguments (evaluated in the
  * caller's frame). Without a call, parameters are known only by their names. Arguments the
- * caller has already evaluated (read_args) are given: evaluated again here, inside the callee's
+ * caller has already evaluated (args_read) are given: evaluated again here, inside the callee's
  * call depth, nested calls of this file's methods were cut off at FACTS_MAX_CALL_DEPTH. */
 static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *given,
                        const Fact *self_fact) {
@@ -855,10 +878,9 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
         if (f.bottom && k < npos) f = pos[k];
         k++;
         if (f.bottom)
-            f = ts_node_is_null(dflt) ? calls_name_heuristic(name, pname, len)
-                                      : interp_eval(in, dflt);
+            f = ts_node_is_null(dflt) ? names_evidence(name, pname, len) : interp_eval(in, dflt);
         else if (fact_knows_nothing(&f)) /* run(model, batch): the parameter's name is evidence */
-            f = named_value(calls_name_heuristic(name, pname, len), &f);
+            f = named_value(names_evidence(name, pname, len), &f);
         array_push(&env, ((Binding){pname, len, f}));
     }
     return env;
@@ -972,6 +994,26 @@ static void mark_called(Interp *in, TSNode root) {
     array_free(&callees);
 }
 
+const InterpServices interp_services = {
+    .eval = interp_eval,
+    .emit = interp_emit,
+    .bind = interp_bind,
+    .int_literal = interp_int_literal,
+    .text_eq = interp_text_eq,
+    .lookup = interp_lookup,
+    .binop = interp_binop,
+    .list_of = interp_list_of,
+    .scope_begin = interp_scope_begin,
+    .scope_end = interp_scope_end,
+    .call_user = interp_call_user,
+    .find_method = interp_find_method,
+    .decorated_with = interp_decorated_with,
+    .item_container = interp_item_container,
+    .lookup_key = interp_lookup_key,
+    .string_key = interp_string_key,
+    .binding = interp_binding,
+};
+
 void facts_analyze(Facts *facts, const Parsed *parsed) {
     Budget budget;
     bounds_init(&budget, BOUND_MAX_STEPS, 0);
@@ -979,6 +1021,11 @@ void facts_analyze(Facts *facts, const Parsed *parsed) {
 }
 
 void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
+    facts_analyze_declared(facts, parsed, budget, NULL);
+}
+
+void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
+                            const UserContracts *contracts) {
     memset(facts, 0, sizeof *facts);
     facts->src = parsed->src;
     Frame module = {.ret = fact_bottom(), .yielded = fact_bottom()};
@@ -987,7 +1034,9 @@ void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
                  .arena = &facts->arena,
                  .module = &module,
                  .frame = &module,
-                 .budget = budget};
+                 .budget = budget,
+                 .user = contracts,
+                 .svc = &interp_services};
     mark_called(&in, parsed->root);
     exec_block(&in, parsed->root);
     /* Constructors first: the objects they store on self (a model, an nn.Softmax) are what

@@ -127,9 +127,14 @@ struct Fact {
     uint8_t obj; /* FactObject */
     int8_t ndim; /* -1: unknown */
     uint8_t ax[FACT_MAX_DIMS];
-    uint8_t ax_last;    /* when ndim is unknown: the kind of the last axis */
-    bool bottom;        /* no value on this path (unassigned): the identity of join */
-    int8_t op;          /* FO_CALLABLE: the transfer it applies (facts_calls.c) */
+    uint8_t ax_last; /* when ndim is unknown: the kind of the last axis */
+    /* One byte of flags (a Fact is copied by value everywhere: keep it small). */
+    bool bottom : 1;    /* no value on this path (unassigned): the identity of join */
+    bool records : 1;   /* FO_TUPLE / FO_DICT / FO_INSTANCE / FO_ENCODING: a list of such
+                           values (iterating it, or [0], gives one) */
+    bool causal : 1;    /* FO_MODEL: its class says it is a causal LM */
+    bool one_text : 1;  /* FO_ENCODING: of one text, its ids are a list [T], not a batch */
+    uint8_t op;         /* FO_CALLABLE: the op it applies (contracts.h) */
     int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
     int16_t num;        /* FF_CONST: the integer */
     uint16_t agg_event; /* 1 + the index of the EV_AGGREGATE whose sum this is (0: none) */
@@ -217,6 +222,10 @@ struct Budget;
 /* The same within a budget (bounds.h): stops early, with budget->hit set, when the file nests
  * too deeply or the interpretation takes too many steps or too long. */
 void facts_analyze_within(Facts *facts, const Parsed *parsed, struct Budget *budget);
+/* The same with library contracts the configuration declares (NULL: none; contracts.h). */
+struct UserContracts;
+void facts_analyze_declared(Facts *facts, const Parsed *parsed, struct Budget *budget,
+                            const struct UserContracts *contracts);
 void facts_free(Facts *facts);
 
 /* The 1-based row of a fact's origin, 0 if unknown. */

@@ -28,7 +28,7 @@
  * concluded otherwise: an unknown alignment never fires. */
 #include <stdint.h>
 
-#include "facts_internal.h"
+#include "facts_svc.h"
 
 static uint32_t mix(uint32_t h, uint32_t v) {
     for (int i = 0; i < 4; i++) {
@@ -117,7 +117,7 @@ static Term term_of(Interp *in, TSNode n, const Fact *f, int depth) {
     n = parse_unparen(n);
     long v;
     if (depth > 8) return t;
-    if (interp_int_literal(in, n, &v)) {
+    if (svc_int_literal(in, n, &v)) {
         t.c = v;
         t.neg = v < 0;
         t.ok = true;
@@ -133,16 +133,16 @@ static Term term_of(Interp *in, TSNode n, const Fact *f, int depth) {
         TSNode l = parse_field(n, "left"), r = parse_field(n, "right"),
                op = parse_field(n, "operator");
         bool plus = parse_text_eq(in->src, op, "+"), minus = parse_text_eq(in->src, op, "-");
-        if ((plus || minus) && interp_int_literal(in, r, &v)) {
-            Fact lf = interp_eval(in, l);
+        if ((plus || minus) && svc_int_literal(in, r, &v)) {
+            Fact lf = svc_eval(in, l);
             Term lt = term_of(in, l, &lf, depth + 1);
             if (!lt.ok) return t;
             lt.c += plus ? v : -v;
             if (!lt.base) lt.neg = lt.c < 0;
             return lt;
         }
-        if (plus && interp_int_literal(in, l, &v)) {
-            Fact rf = interp_eval(in, r);
+        if (plus && svc_int_literal(in, l, &v)) {
+            Fact rf = svc_eval(in, r);
             Term rt = term_of(in, r, &rf, depth + 1);
             if (!rt.ok) return t;
             rt.c += v;
@@ -196,11 +196,11 @@ void align_slice(Interp *in, Fact *r, const Fact *value, TSNode slice) {
     }
     FactPos head = value->head, tail = value->tail;
     if (!ts_node_is_null(parts[0])) {
-        Fact f = interp_eval(in, parts[0]);
+        Fact f = svc_eval(in, parts[0]);
         head = pos_of(value, term_of(in, parts[0], &f, 0));
     }
     if (!ts_node_is_null(parts[1])) {
-        Fact f = interp_eval(in, parts[1]);
+        Fact f = svc_eval(in, parts[1]);
         tail = align_shift(pos_of(value, term_of(in, parts[1], &f, 0)), -1);
     }
     r->head = head;
@@ -209,7 +209,7 @@ void align_slice(Interp *in, Fact *r, const Fact *value, TSNode slice) {
 
 /* x.narrow(dim, start, n) on the position axis: as x[start:start + n], the tail not followed. */
 void align_from(Interp *in, Fact *r, const Fact *value, TSNode start) {
-    Fact f = interp_eval(in, start);
+    Fact f = svc_eval(in, start);
     r->head = pos_of(value, term_of(in, start, &f, 0));
     r->tail = (FactPos){0, 0, false};
 }
@@ -220,10 +220,9 @@ bool align_slice_restricts(Interp *in, TSNode slice) {
     TSNode parts[3];
     parse_slice_parts(slice, parts);
     long v;
-    if (!ts_node_is_null(parts[0]) && !(interp_int_literal(in, parts[0], &v) && (v == 0 || v == 1)))
+    if (!ts_node_is_null(parts[0]) && !(svc_int_literal(in, parts[0], &v) && (v == 0 || v == 1)))
         return true;
-    if (!ts_node_is_null(parts[1]) && !(interp_int_literal(in, parts[1], &v) && v == -1))
-        return true;
+    if (!ts_node_is_null(parts[1]) && !(svc_int_literal(in, parts[1], &v) && v == -1)) return true;
     return false;
 }
 

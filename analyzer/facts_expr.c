@@ -1,6 +1,7 @@
-/* Expressions: what each expression holds, given the facts of its parts. Calls and attributes
- * are in facts_calls.c. */
-#include "facts_internal.h"
+/* Expressions: what each expression holds, given the facts of its parts. Calls are dispatched
+ * in facts_call.c, attributes read in facts_attr.c. */
+#include "facts_interp.h"
+#include "facts_syms.h"
 
 /* ---------- subscripts ---------- */
 
@@ -88,8 +89,8 @@ const char *interp_string_key(Interp *in, TSNode node, size_t *len) {
 
 static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
     if (nix != 1) return fact_unknown();
-    if (value.op == -1 && value.obj != FO_CALLABLE && ix[0].kind == IX_INT) {
-        value.op = 0; /* records[0]: one of the list's records */
+    if (value.records && value.obj != FO_CALLABLE && ix[0].kind == IX_INT) {
+        value.records = false; /* records[0]: one of the list's records */
         return value;
     }
     if (value.obj == FO_TUPLE && ix[0].kind == IX_INT && ix[0].has_value) {
@@ -125,7 +126,7 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
             return v ? *v : fact_unknown();
         }
         /* d["logits"], enc["input_ids"], out["loss"]: the key names what is stored. */
-        return calls_attribute(in, value, ix[0].node, key, len);
+        return attr_get(in, value, ix[0].node, key, len);
     }
     return fact_unknown();
 }
@@ -232,6 +233,51 @@ static bool one_wide(Interp *in, TSNode slice) {
     return interp_int_literal(in, parts[1], &b) && b == a + 1 && (a >= 0 || b < 0);
 }
 
+/* A slice along positions: the causal shift ([:, :-1] of scores, [:, 1:] of ids), or only some
+ * positions kept. */
+static void slice_positions(Interp *in, Fact *r, const Fact *value, TSNode slice, bool positions,
+                            bool loop_indexed) {
+    bool drops_last, drops_first, partial;
+    slice_bounds(in, slice, &drops_last, &drops_first, &partial); /* evaluates the bounds */
+    if (positions && drops_last && (value->kinds & FK_SCORES)) r->flags |= FF_SHIFTED;
+    if (positions && drops_first && (value->kinds & FK_IDS)) r->flags |= FF_SHIFTED;
+    /* a slice keeps only some positions; but x[:, k:] of a padded batch still runs to
+     * the end of every row, past the pads of the shorter ones (x[:, -n:] counts from
+     * the end: a left-padded batch's continuations; x[i, a_i:] is cut per row) */
+    bool restricts = (partial && !drops_last && !drops_first) || align_slice_restricts(in, slice);
+    bool past_pads = (value->flags & FF_PADDED) && !loop_indexed && to_the_end(in, slice);
+    if (positions && restricts && !past_pads) r->flags |= FF_SLICED;
+}
+
+/* The last axis left by a subscript of a value of unknown rank (r->ax_last set for the
+ * general case already). */
+static void unknown_rank_last(Fact *r, const Fact *value, const Index *ix, int nix, int ell) {
+    if (nix == 1 && ix[0].kind == IX_INT) r->ax_last = value->ax_last;
+    /* x[..., 0] after a keepdim gather: what is left of selected scores is positions */
+    bool lead_full = true; /* x[:, 0], x[:, :, 0]: only the last axis is indexed */
+    for (int i = 0; i < nix - 1; i++)
+        if (!(ix[i].kind == IX_SLICE && full_slice(ix[i].node))) lead_full = false;
+    if (ix[nix - 1].kind == IX_INT && value->ax_last == AX_ONE &&
+        (nix == 1 || ell >= 0 || lead_full))
+        r->ax_last = (value->flags & FF_SELECTED) ? AX_POS : AX_UNK;
+}
+
+/* r's axes: those a subscript left (out_axes, room for one more), and where advanced indices
+ * stood, the one axis they leave (positions paired by an arange, or tokens). */
+static void set_out_axes(Fact *r, AxisKind *out_axes, int out_n, bool adv_positions,
+                         bool adv_tokens) {
+    if ((adv_positions || adv_tokens) && out_n < FACT_MAX_DIMS) {
+        int at = 0; /* where the first of them stood: after the batch axes */
+        while (at < out_n && out_axes[at] == AX_BATCH)
+            at++;
+        for (int k = out_n; k > at; k--)
+            out_axes[k] = out_axes[k - 1];
+        out_axes[at] = adv_positions ? AX_POS : AX_ITEM;
+        out_n++;
+    }
+    fact_set_axes(r, out_n <= FACT_MAX_DIMS ? out_n : FACT_MAX_DIMS + 1, out_axes);
+}
+
 /* Indexing a tensor: which axes go, which stay, and whether token ids select from scores. */
 static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix) {
     Fact r = value;
@@ -298,20 +344,9 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         }
         cursor++;
         if (x->kind == IX_SLICE) {
-            bool drops_last, drops_first, partial;
-            slice_bounds(in, parse_unparen(x->node), &drops_last, &drops_first, &partial);
             bool positions = axis == AX_POS || (!known && (axis == AX_UNK));
             if (positions) positions_kept = true;
-            if (positions && drops_last && (value.kinds & FK_SCORES)) r.flags |= FF_SHIFTED;
-            if (positions && drops_first && (value.kinds & FK_IDS)) r.flags |= FF_SHIFTED;
-            /* a slice keeps only some positions; but x[:, k:] of a padded batch still runs to
-             * the end of every row, past the pads of the shorter ones (x[:, -n:] counts from
-             * the end: a left-padded batch's continuations; x[i, a_i:] is cut per row) */
-            bool restricts = (partial && !drops_last && !drops_first) ||
-                             align_slice_restricts(in, parse_unparen(x->node));
-            bool past_pads = (value.flags & FF_PADDED) && !loop_indexed &&
-                             to_the_end(in, parse_unparen(x->node));
-            if (positions && restricts && !past_pads) r.flags |= FF_SLICED;
+            slice_positions(in, &r, &value, parse_unparen(x->node), positions, loop_indexed);
             out_axes[out_n++] = one_wide(in, parse_unparen(x->node)) ? AX_ONE : axis;
             continue;
         }
@@ -363,31 +398,14 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
             if (in_axes[k] == AX_POS) positions_kept = true;
         while (cursor < in_ndim)
             out_axes[out_n++] = in_axes[cursor++];
-        if ((adv_positions || adv_tokens) && out_n < FACT_MAX_DIMS) {
-            /* the advanced indices leave one axis, where the first of them stood */
-            int at = 0;
-            while (at < out_n && out_axes[at] == AX_BATCH)
-                at++;
-            for (int k = out_n; k > at; k--)
-                out_axes[k] = out_axes[k - 1];
-            out_axes[at] = adv_positions ? AX_POS : AX_ITEM;
-            out_n++;
-        }
-        fact_set_axes(&r, out_n <= FACT_MAX_DIMS ? out_n : FACT_MAX_DIMS + 1, out_axes);
+        set_out_axes(&r, out_axes, out_n, adv_positions, adv_tokens);
     } else {
         r.ndim = -1;
         r.ax_last = selected ? (adv_positions ? AX_POS
                                 : adv_tokens  ? AX_ITEM
                                               : AX_UNK)
                              : value.ax_last;
-        if (nix == 1 && ix[0].kind == IX_INT) r.ax_last = value.ax_last;
-        /* x[..., 0] after a keepdim gather: what is left of selected scores is positions */
-        bool lead_full = true; /* x[:, 0], x[:, :, 0]: only the last axis is indexed */
-        for (int i = 0; i < nix - 1; i++)
-            if (!(ix[i].kind == IX_SLICE && full_slice(ix[i].node))) lead_full = false;
-        if (ix[nix - 1].kind == IX_INT && value.ax_last == AX_ONE &&
-            (nix == 1 || ell >= 0 || lead_full))
-            r.ax_last = (value.flags & FF_SELECTED) ? AX_POS : AX_UNK;
+        unknown_rank_last(&r, &value, ix, nix, ell);
     }
     if (fixed_token && positions_kept && !adv_positions) selected = false;
     align_subscript(in, &r, &value, ix, nix);
@@ -425,9 +443,9 @@ static Fact eval_subscript(Interp *in, TSNode node) {
         ix[nix++] = classify_index(in, ts_node_named_child(node, i));
     }
     if (value.obj == FO_OUTPUT && nix == 1 && ix[0].kind == IX_INT)
-        return calls_output_part(value, index_object(in, value, ix, nix));
+        return hf_output_part(value, index_object(in, value, ix, nix));
     /* model(x)[0, :-1]: no tuple takes several indices, the output is the logits (mlx) */
-    if (value.obj == FO_OUTPUT && nix >= 2) value = calls_output_logits(value);
+    if (value.obj == FO_OUTPUT && nix >= 2) value = hf_output_logits(value);
     /* seq[:t] with t the loop's position: the context up to this step */
     unsigned prefix = 0;
     for (int i = 0; i < nix; i++)
@@ -449,7 +467,7 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
     /* with labels= the output is (loss, logits, ...): out[:2] is a tuple to unpack */
     bool tuple_slice = nix == 1 && ix[0].kind == IX_SLICE && (value.flags & FF_LABELS);
     if (value.obj == FO_OUTPUT && !(nix == 1 && ix[0].kind == IX_STRING) && !tuple_slice)
-        value = calls_output_tensor(value); /* logits = model(x); logits[:, -1, :] */
+        value = hf_output_tensor(value); /* logits = model(x); logits[:, -1, :] */
     if (value.obj != FO_NONE) return index_object(in, value, ix, nix);
     if (nix == 1 && ix[0].kind == IX_STRING) {
         Fact r = index_object(in, value, ix, nix);
@@ -532,9 +550,66 @@ static Fact eval_binop(Interp *in, TSNode node) {
     return interp_binop(in, node, oplen == 1 ? op[0] : 0, l, r);
 }
 
+/* l op r where neither is scores, a loss or a normaliser: token ids joined or repeated,
+ * positions moved, other numbers. */
+static Fact binop_ids_and_numbers(Interp *in, TSNode node, char c, Fact l, Fact r, unsigned loop) {
+    if (c == '+' && (l.kinds & FK_IDS) && (r.kinds & FK_IDS) && l.ndim != 0 && r.ndim != 0 &&
+        l.obj == FO_NONE && r.obj == FO_NONE) {
+        /* ctx_ids + cont_ids: one sequence of both (facts_align.c); [bos_id] + ids is the
+         * sequence's positions too, not a list of items */
+        Fact f = align_concat(l, r);
+        const Fact *seq = l.ndim >= 1 && l.ax[0] == AX_POS ? &l : &r;
+        if (seq->ndim >= 1 && seq->ax[0] == AX_POS) {
+            f.ndim = seq->ndim;
+            memcpy(f.ax, seq->ax, sizeof f.ax);
+            f.ax_last = seq->ax_last;
+        }
+        f.flags |= loop;
+        return f;
+    }
+    long times;
+    if (c == '*' && (l.kinds & FK_IDS) &&
+        parse_is(parse_unparen(parse_field(node, "left")), "list") &&
+        ts_node_named_child_count(parse_unparen(parse_field(node, "left"))) == 1 &&
+        !interp_int_literal(in, parse_field(node, "right"), &times)) {
+        /* [pad_id] * n: a run of padding ([sep_id] * 2 is two separators) */
+        l.flags |= FF_PADDED | loop;
+        align_clear(&l);
+        return l;
+    }
+    if ((c == '+' || c == '-') && (l.kinds & FK_INDEX) && l.ndim >= 1 &&
+        (!(r.kinds & FK_INDEX) || r.ndim <= 0)) {
+        /* arange(n) + start - 1: the same positions, moved by an offset */
+        l.flags |= loop;
+        align_clear(&l);
+        if ((l.flags & r.flags & FF_CONST) && r.ndim == 0) /* its first element moves too */
+            l.num = (int16_t)(c == '+' ? l.num + r.num : l.num - r.num);
+        else
+            l.flags &= ~FF_CONST;
+        return l;
+    }
+    if ((l.kinds | r.kinds) & FK_INDEX) {
+        Fact f = fact_of(FK_INDEX, loop, node);
+        f.ndim = (l.ndim == 0 || r.ndim == 0) ? 0 : -1;
+        if (c == '+' && (l.flags & r.flags & FF_COUNT)) f.flags |= FF_COUNT; /* len(a) + len(b) */
+        return f;
+    }
+    if (l.kinds & (FK_IDS | FK_MASK)) {
+        l.flags |= loop;
+        return l;
+    }
+    Fact f = fact_of(l.kinds || r.kinds ? FK_NUM : 0, loop, node);
+    if (c == '/' || c == '*') f.flags |= l.flags & FF_STABLE; /* (x - max(x)) / T */
+    if (c == '/') f.flags |= l.flags & FF_EXP; /* exp(x) / exp(x).max(): already inf */
+    /* text + text (prompt + candidate): nothing else adds two values of unknown kind that a
+     * tokenizer then reads */
+    if (c == '+' && !f.kinds && l.obj == FO_NONE && r.obj == FO_NONE) f.flags |= FF_JOINED;
+    return f;
+}
+
 Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
-    l = calls_output_tensor(l); /* logits = model(tokens) (mlx): the output is the logits */
-    r = calls_output_tensor(r);
+    l = hf_output_tensor(l); /* logits = model(tokens) (mlx): the output is the logits */
+    r = hf_output_tensor(r);
     unsigned loop = (l.flags | r.flags) & (FF_LOOPVAR | FF_STEPVAR);
 
     if (c == '/') interp_emit(in, EV_DIVIDE, 0, node, l, r, AX_UNK);
@@ -647,58 +722,7 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         if (c == '-') r.flags &= ~FF_SOFTMAX; /* 1 - p: the complement is no softmax output */
         return r;
     }
-    if (c == '+' && (l.kinds & FK_IDS) && (r.kinds & FK_IDS) && l.ndim != 0 && r.ndim != 0 &&
-        l.obj == FO_NONE && r.obj == FO_NONE) {
-        /* ctx_ids + cont_ids: one sequence of both (facts_align.c); [bos_id] + ids is the
-         * sequence's positions too, not a list of items */
-        Fact f = align_concat(l, r);
-        const Fact *seq = l.ndim >= 1 && l.ax[0] == AX_POS ? &l : &r;
-        if (seq->ndim >= 1 && seq->ax[0] == AX_POS) {
-            f.ndim = seq->ndim;
-            memcpy(f.ax, seq->ax, sizeof f.ax);
-            f.ax_last = seq->ax_last;
-        }
-        f.flags |= loop;
-        return f;
-    }
-    long times;
-    if (c == '*' && (l.kinds & FK_IDS) &&
-        parse_is(parse_unparen(parse_field(node, "left")), "list") &&
-        ts_node_named_child_count(parse_unparen(parse_field(node, "left"))) == 1 &&
-        !interp_int_literal(in, parse_field(node, "right"), &times)) {
-        /* [pad_id] * n: a run of padding ([sep_id] * 2 is two separators) */
-        l.flags |= FF_PADDED | loop;
-        align_clear(&l);
-        return l;
-    }
-    if ((c == '+' || c == '-') && (l.kinds & FK_INDEX) && l.ndim >= 1 &&
-        (!(r.kinds & FK_INDEX) || r.ndim <= 0)) {
-        /* arange(n) + start - 1: the same positions, moved by an offset */
-        l.flags |= loop;
-        align_clear(&l);
-        if ((l.flags & r.flags & FF_CONST) && r.ndim == 0) /* its first element moves too */
-            l.num = (int16_t)(c == '+' ? l.num + r.num : l.num - r.num);
-        else
-            l.flags &= ~FF_CONST;
-        return l;
-    }
-    if ((l.kinds | r.kinds) & FK_INDEX) {
-        Fact f = fact_of(FK_INDEX, loop, node);
-        f.ndim = (l.ndim == 0 || r.ndim == 0) ? 0 : -1;
-        if (c == '+' && (l.flags & r.flags & FF_COUNT)) f.flags |= FF_COUNT; /* len(a) + len(b) */
-        return f;
-    }
-    if (l.kinds & (FK_IDS | FK_MASK)) {
-        l.flags |= loop;
-        return l;
-    }
-    Fact f = fact_of(l.kinds || r.kinds ? FK_NUM : 0, loop, node);
-    if (c == '/' || c == '*') f.flags |= l.flags & FF_STABLE; /* (x - max(x)) / T */
-    if (c == '/') f.flags |= l.flags & FF_EXP; /* exp(x) / exp(x).max(): already inf */
-    /* text + text (prompt + candidate): nothing else adds two values of unknown kind that a
-     * tokenizer then reads */
-    if (c == '+' && !f.kinds && l.obj == FO_NONE && r.obj == FO_NONE) f.flags |= FF_JOINED;
-    return f;
+    return binop_ids_and_numbers(in, node, c, l, r, loop);
 }
 
 static Fact eval_unary(Interp *in, TSNode node) {
@@ -745,7 +769,7 @@ Fact interp_list_of(Fact elem, TSNode node) {
     if (elem.obj == FO_TUPLE || elem.obj == FO_DICT || elem.obj == FO_INSTANCE) {
         /* iterating it yields these records (or objects) */
         Fact r = elem;
-        r.op = -1;
+        r.records = true;
         return r;
     }
     if (elem.obj != FO_NONE) return elem;
@@ -877,7 +901,7 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
         if (parse_is(c, "for_in_clause")) {
             Fact it = interp_eval(in, parse_field(c, "right"));
             one_row &= it.ndim >= 1 && it.ax[0] == AX_ONE;
-            Fact elem = calls_iterate(in, it);
+            Fact elem = iter_element(in, it);
             TSNode left = parse_field(c, "left");
             interp_bind(in, left, elem);
         } else if (parse_is(c, "if_clause")) {
@@ -907,10 +931,11 @@ Fact interp_eval(Interp *in, TSNode n) {
     }
     in->expr_depth++;
     Fact r = fact_unknown();
-    const char *type = ts_node_type(n);
-    if (!strcmp(type, "identifier")) {
+    switch (syms_kind(n)) {
+    case SYM_IDENTIFIER:
         r = interp_lookup(in, n);
-    } else if (!strcmp(type, "attribute")) {
+        break;
+    case SYM_ATTRIBUTE: {
         bool found;
         bool field = instance_field(in, n, &r);
         if (!field) r = interp_lookup_key(in, n, &found);
@@ -918,32 +943,44 @@ Fact interp_eval(Interp *in, TSNode n) {
             Fact obj = interp_eval(in, parse_field(n, "object"));
             size_t len;
             const char *attr = parse_text(in->src, parse_field(n, "attribute"), &len);
-            r = calls_attribute(in, obj, n, attr, len);
+            r = attr_get(in, obj, n, attr, len);
             if (fact_knows_nothing(&obj) && (r.kinds & (FK_IDS | FK_MASK)) && r.obj == FO_NONE)
                 align_fresh_text(in, &r, n, obj.origin); /* b.input_ids read twice: one */
         }
-    } else if (!strcmp(type, "subscript")) {
+        break;
+    }
+    case SYM_SUBSCRIPT: {
         bool found;
         r = interp_lookup_key(in, n, &found);
         if (!found) r = eval_subscript(in, n);
-    } else if (!strcmp(type, "call")) {
+        break;
+    }
+    case SYM_CALL:
         r = calls_eval(in, n);
-    } else if (!strcmp(type, "binary_operator")) {
+        break;
+    case SYM_BINARY_OPERATOR:
         r = eval_binop(in, n);
-    } else if (!strcmp(type, "unary_operator")) {
+        break;
+    case SYM_UNARY_OPERATOR:
         r = eval_unary(in, n);
-    } else if (!strcmp(type, "parenthesized_expression") || !strcmp(type, "await") ||
-               !strcmp(type, "keyword_argument")) {
+        break;
+    case SYM_PARENTHESIZED_EXPRESSION:
+    case SYM_AWAIT:
+    case SYM_KEYWORD_ARGUMENT: {
         uint32_t c = ts_node_named_child_count(n);
         r = c ? interp_eval(in, ts_node_named_child(n, c - 1)) : fact_unknown();
-    } else if (!strcmp(type, "conditional_expression")) {
+        break;
+    }
+    case SYM_CONDITIONAL_EXPRESSION:
         interp_eval(in, ts_node_named_child(n, 1));
         r = fact_join(in->arena, interp_eval(in, ts_node_named_child(n, 0)),
                       interp_eval(in, ts_node_named_child(n, 2)));
-    } else if (!strcmp(type, "boolean_operator")) {
+        break;
+    case SYM_BOOLEAN_OPERATOR:
         r = fact_join(in->arena, interp_eval(in, parse_field(n, "left")),
                       interp_eval(in, parse_field(n, "right")));
-    } else if (!strcmp(type, "comparison_operator")) {
+        break;
+    case SYM_COMPARISON_OPERATOR: {
         /* in: what any operand holds; in2: the kinds every operand holds (a loss compared
          * with a loss ranks; a loss compared with a threshold does not) */
         Fact joined = fact_bottom(), common = fact_bottom();
@@ -965,15 +1002,25 @@ Fact interp_eval(Interp *in, TSNode n) {
             }
         }
         if (!joined.bottom) interp_emit(in, EV_RANK, 0, n, joined, common, AX_UNK);
-    } else if (!strcmp(type, "list") || !strcmp(type, "tuple") || !strcmp(type, "set") ||
-               !strcmp(type, "expression_list")) {
+        break;
+    }
+    case SYM_LIST:
+    case SYM_TUPLE:
+    case SYM_SET:
+    case SYM_EXPRESSION_LIST:
         r = eval_sequence(in, n);
-    } else if (!strcmp(type, "list_comprehension") || !strcmp(type, "generator_expression") ||
-               !strcmp(type, "set_comprehension") || !strcmp(type, "dictionary_comprehension")) {
+        break;
+    case SYM_LIST_COMPREHENSION:
+    case SYM_GENERATOR_EXPRESSION:
+    case SYM_SET_COMPREHENSION:
+    case SYM_DICTIONARY_COMPREHENSION:
         r = eval_comprehension(in, n);
-    } else if (!strcmp(type, "string")) {
+        break;
+    case SYM_STRING:
         r = labels_string(in, n);
-    } else if (!strcmp(type, "integer") || !strcmp(type, "float")) {
+        break;
+    case SYM_INTEGER:
+    case SYM_FLOAT: {
         r = fact_of(FK_NUM, 0, n);
         r.ndim = 0;
         long v;
@@ -981,28 +1028,43 @@ Fact interp_eval(Interp *in, TSNode n) {
             r.flags |= FF_CONST;
             r.num = (int16_t)v;
         }
-    } else if (!strcmp(type, "named_expression")) {
+        break;
+    }
+    case SYM_NAMED_EXPRESSION:
         r = interp_eval(in, parse_field(n, "value"));
         interp_bind(in, parse_field(n, "name"), r);
-    } else if (!strcmp(type, "dictionary")) {
+        break;
+    case SYM_DICTIONARY:
         r = eval_dict(in, n);
-    } else if (!strcmp(type, "pair")) { /* a dict comprehension's body */
+        break;
+    case SYM_PAIR:
+        /* a dict comprehension's body */
         interp_eval(in, parse_field(n, "key"));
         r = interp_eval(in, parse_field(n, "value"));
-    } else if (!strcmp(type, "lambda")) {
+        break;
+    case SYM_LAMBDA:
         r = eval_lambda(in, n);
-    } else if (!strcmp(type, "yield")) { /* yield x, yield from xs: what the generator gives */
+        break;
+    case SYM_YIELD: {
+        /* yield x, yield from xs: what the generator gives */
         uint32_t c = ts_node_named_child_count(n);
         Fact v = c ? interp_eval(in, ts_node_named_child(n, 0)) : fact_unknown();
         if (c && ts_node_child_count(n) > 1 && parse_text_eq(in->src, ts_node_child(n, 1), "from"))
-            v = calls_iterate(in, v);
+            v = iter_element(in, v);
         if (in->frame != in->module)
             in->frame->yielded = fact_join(in->arena, in->frame->yielded, v);
-    } else if (!strcmp(type, "not_operator") || !strcmp(type, "list_splat") ||
-               !strcmp(type, "dictionary_splat")) {
+        break;
+    }
+    case SYM_NOT_OPERATOR:
+    case SYM_LIST_SPLAT:
+    case SYM_DICTIONARY_SPLAT: {
         uint32_t c = ts_node_named_child_count(n); /* what they hold is not tracked */
         for (uint32_t i = 0; i < c; i++)
             interp_eval(in, ts_node_named_child(n, i));
+        break;
+    }
+    default:
+        break;
     }
     pad_expr(in, n, &r); /* LL111 (facts_pad.c): the padding domain of this expression */
     in->expr_depth--;

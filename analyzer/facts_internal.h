@@ -3,6 +3,7 @@
 #define LOGITLINT_FACTS_INTERNAL_H
 
 #include "bounds.h"
+#include "contracts.h"
 #include "facts.h"
 
 /* ---- facts_value.c: operations on facts ---- */
@@ -11,6 +12,8 @@ Fact fact_bottom(void);
 Fact fact_of(unsigned kinds, unsigned flags, TSNode origin);
 Fact fact_module(const char *qual);
 Fact fact_object(FactObject obj, unsigned flags, TSNode origin);
+/* A tensor of these kinds and flags with ndim axes of these kinds (ndim -1: unknown). */
+Fact fact_tensor(unsigned kinds, unsigned flags, TSNode origin, int ndim, const AxisKind *axes);
 /* A value nothing is known of (no kind, no object, no shape, not opaque): a name it is stored
  * under, a parameter it is passed to, or how it is used may say what it holds. */
 bool fact_knows_nothing(const Fact *f);
@@ -57,7 +60,7 @@ bool align_slice_restricts(Interp *in, TSNode slice);
 int align_delta(const Fact *scores, const Fact *ids);
 Fact align_concat(Fact a, Fact b);
 
-/* ---- facts.c: the interpreter ---- */
+/* ---- the interpreter's state (facts.c; its functions: facts_interp.h) ---- */
 typedef struct Binding {
     const char *name;
     size_t len;
@@ -97,17 +100,19 @@ typedef struct Interp {
     TSNode call_stack[FACTS_MAX_CALL_DEPTH];
     int call_depth;
     int expr_depth;
-    int block_depth;       /* nested blocks being executed, across calls (bounds.h) */
-    struct Budget *budget; /* steps, time and depth bounds of this file (bounds.h) */
-    unsigned call_loopvar; /* FF_LOOPVAR of the arguments of the call being evaluated */
-    bool call_transfer;    /* the call being evaluated is a library transfer (table row) */
-    uint16_t last_event;   /* 1 + the index of the event last emitted, or of the equal one it
-                              matched (Fact.agg_event); 0: none or too many to number */
-    Fact built_self;       /* self as the last method run with one left it (its fields) */
+    int block_depth;           /* nested blocks being executed, across calls (bounds.h) */
+    struct Budget *budget;     /* steps, time and depth bounds of this file (bounds.h) */
+    unsigned call_loopvar;     /* FF_LOOPVAR of the arguments of the call being evaluated */
+    bool call_transfer;        /* the call being evaluated is a library transfer (table row) */
+    uint16_t last_event;       /* 1 + the index of the event last emitted, or of the equal one it
+                                  matched (Fact.agg_event); 0: none or too many to number */
+    Fact built_self;           /* self as the last method run with one left it (its fields) */
+    const UserContracts *user; /* library contracts the configuration declares (or NULL) */
+    const struct InterpServices *svc; /* facts_svc.h */
     struct PadMemo *pad_memo; /* appended: facts_pad.c's record of subexpressions (LL111) */
 } Interp;
 
-/* The arguments of a call, evaluated once in the caller (facts_calls.c read_args). */
+/* The arguments of a call, evaluated once in the caller (facts_args.c args_read). */
 enum { MAX_ARGS = 16 };
 typedef struct Args {
     TSNode node;
@@ -124,41 +129,32 @@ typedef struct Args {
     bool overflow; /* more than MAX_ARGS positional or keyword arguments: some not read */
 } Args;
 
-Fact interp_eval(Interp *in, TSNode expr);
-/* A list of such elements: one axis more in front (facts_expr.c). */
-Fact interp_list_of(Fact elem, TSNode node);
-/* A scope of its own (a comprehension, a lambda): names bound in it are gone at its end. */
-Env interp_scope_begin(Interp *in);
-void interp_scope_end(Interp *in, Env saved);
-/* l op r for a one-character operator (0: another one), at node (a binary operator, or a
- * call such as torch.div(l, r)). */
-Fact interp_binop(Interp *in, TSNode node, char op, Fact l, Fact r);
-Fact interp_lookup(Interp *in, TSNode ident);
-Fact interp_lookup_key(Interp *in, TSNode n, bool *found);
-/* The fact bound to that text in this frame or the module, to change in place; NULL if none. */
-Fact *interp_binding(Interp *in, TSNode n);
-void interp_bind(Interp *in, TSNode target, Fact f);
-void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fact b,
+/* The interpreter's services to the rest of the facts layer, the only way transfer code
+ * (facts_args.c, facts_array.c, facts_hf.c, facts_builtins.c, facts_attr.c, facts_labels.c,
+ * facts_align.c) reaches it: through this table, as Lua's libraries reach its core through
+ * the lua_ API, so that the interpreter's own files (facts.c, facts_expr.c, facts_call.c) are
+ * the only circle. svc_* (facts_svc.h) calls them; facts_interp.h declares what they are. */
+typedef struct InterpServices {
+    Fact (*eval)(Interp *in, TSNode expr);
+    void (*emit)(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fact b,
                  AxisKind axis);
-bool interp_int_literal(Interp *in, TSNode n, long *value);
-/* A decorator of this decorated definition whose text ends with name (@staticmethod,
- * @functools.cached_property). */
-bool interp_decorated_with(Interp *in, TSNode decorated, const char *name);
-/* x[k] = v: the container x (a name or an attribute) and what it holds; false when x is
- * something else or not bound. */
-bool interp_item_container(Interp *in, TSNode target, TSNode *container, Fact *fact);
-/* Marks the aggregate a value is the sum of as no score (FactEvent.cancelled). */
-void interp_cancel_aggregate(Interp *in, const Fact *sum);
-bool interp_text_eq(Interp *in, TSNode n, const char *s);
-/* The text of a plain string literal ("logits", 'probs'), NULL for anything else. */
-const char *interp_string_key(Interp *in, TSNode node, size_t *len);
-/* The method of that name of a class of this file (or of its bases in this file); null if
- * none. */
-TSNode interp_find_method(Interp *in, TSNode cls, const char *name, size_t len);
-/* Calls a function of this file with the arguments of call_args (evaluated here unless given,
- * already evaluated, in args); returns what its return holds. */
-Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args,
+    void (*bind)(Interp *in, TSNode target, Fact f);
+    bool (*int_literal)(Interp *in, TSNode n, long *value);
+    bool (*text_eq)(Interp *in, TSNode n, const char *s);
+    Fact (*lookup)(Interp *in, TSNode ident);
+    Fact (*binop)(Interp *in, TSNode node, char op, Fact l, Fact r);
+    Fact (*list_of)(Fact elem, TSNode node);
+    Env (*scope_begin)(Interp *in);
+    void (*scope_end)(Interp *in, Env saved);
+    Fact (*call_user)(Interp *in, TSNode def, TSNode call_args, const Args *args,
                       const Fact *self_fact);
+    TSNode (*find_method)(Interp *in, TSNode cls, const char *name, size_t len);
+    bool (*decorated_with)(Interp *in, TSNode decorated, const char *name);
+    bool (*item_container)(Interp *in, TSNode target, TSNode *container, Fact *fact);
+    Fact (*lookup_key)(Interp *in, TSNode n, bool *found);
+    const char *(*string_key)(Interp *in, TSNode node, size_t *len);
+    Fact *(*binding)(Interp *in, TSNode n);
+} InterpServices;
 
 /* ---- facts_funcs.c: the file's functions by name ---- */
 void funcs_index(Interp *in);
@@ -167,19 +163,21 @@ FuncInfo *funcs_next(Interp *in, const FuncInfo *fi);           /* next of the s
 FuncInfo *funcs_of_def(Interp *in, TSNode def);
 void funcs_free(Interp *in);
 
-/* ---- facts_calls.c: what a call does to its arguments ---- */
+/* ---- what calls, attributes and iteration do (facts_call.c, facts_attr.c, facts_hf.c,
+ * facts_names.c, facts_iter.c; the rest of that side is in facts_xfer.h) ---- */
 Fact calls_eval(Interp *in, TSNode call);
-Fact calls_attribute(Interp *in, Fact object, TSNode attr_node, const char *attr, size_t len);
-/* out[0], `loss, logits = out`: the part of a model output, with what the output knows of
- * its positions. */
-Fact calls_output_part(Fact out, Fact part);
-Fact calls_output_tensor(Fact out); /* a model output used as a tensor: its logits */
-Fact calls_output_logits(Fact out); /* the same, whatever the model was fed */
-Fact calls_name_heuristic(TSNode origin, const char *name, size_t len);
 /* x.to(device), x.cuda(), x.cpu(): the same values elsewhere. */
 bool calls_moves_device(const char *method, size_t len);
+Fact attr_get(Interp *in, Fact object, TSNode attr_node, const char *attr, size_t len);
+/* out[0], `loss, logits = out`: the part of a model output, with what the output knows of
+ * its positions. */
+Fact hf_output_part(Fact out, Fact part);
+Fact hf_output_tensor(Fact out); /* a model output used as a tensor: its logits */
+Fact hf_output_logits(Fact out); /* the same, whatever the model was fed */
+/* What a value named like this probably holds, when nothing else is known. Weak evidence. */
+Fact names_evidence(TSNode origin, const char *name, size_t len);
 /* Elements produced by iterating a value (for loops, comprehensions). */
-Fact calls_iterate(Interp *in, Fact iterable);
+Fact iter_element(Interp *in, Fact iterable);
 
 /* ---- facts_labels.c: labels provenance and token counts (LL107) ---- */
 Fact labels_string(Interp *in, TSNode string_node);
@@ -190,9 +188,6 @@ unsigned labels_model_flags(Interp *in, Fact labels, TSNode labels_node, TSNode 
 unsigned labels_flags(Fact labels, bool same_as_input);
 void labels_item_assigned(Interp *in, TSNode target, Fact value);
 void labels_backward(Interp *in, TSNode recv_node, Fact recv);
-Fact labels_count(Fact seq, AxisKind axis, TSNode node);
-Fact labels_shape(Interp *in, Fact x, TSNode node);
-Fact labels_size(Fact x, int dim, bool numel, TSNode node);
 bool labels_scale(TSNode node, Fact l, Fact r, Fact *out);
 
 /* ---- facts_pad.c: padding sides and position indices (LL111) ---- */

@@ -12,11 +12,11 @@
  *   then the mean runs over the prompt too;
  * - an item assignment into token ids (labels[:, :n] = -100) masks them;
  * - len(ids), ids.size(-1), ids.shape[1], ids.numel() of unshifted, unmasked ids are FF_COUNT:
- *   N, not N - 1;
+ *   N, not N - 1 (facts_lengths.c);
  * - a loss times a non-constant is FF_SCALED (a sum, no longer a mean), and FF_COUNT when the
  *   factor was such an N (the sum with the off-by-one);
  * - loss.backward() makes it FF_TRAINED: a training objective, whatever it is compared with. */
-#include "facts_internal.h"
+#include "facts_svc.h"
 
 /* A string literal: an f-string whose template adds text around a value, or joins several
  * values, is text of several parts. */
@@ -76,7 +76,7 @@ static bool mean_loss(const Fact *f);
 void labels_item_assigned(Interp *in, TSNode target, Fact v) {
     TSNode container;
     Fact f;
-    if (!interp_item_container(in, target, &container, &f)) return;
+    if (!svc_item_container(in, target, &container, &f)) return;
     target = parse_unparen(target);
     TSNode key = parse_field(target, "subscript");
     if (f.obj == FO_ENCODING && parse_is(key, "string") && ts_node_named_child_count(target) == 2) {
@@ -84,19 +84,19 @@ void labels_item_assigned(Interp *in, TSNode target, Fact v) {
         const char *k = parse_text(in->src, key, &len);
         if (len == 8 && (!memcmp(k, "\"labels\"", 8) || !memcmp(k, "'labels'", 8))) {
             f.flags |= FF_LABELS | (ids_unmasked(&v) && !(v.flags & FF_WEAK) ? FF_FULLLABELS : 0);
-            interp_bind(in, container, f);
+            svc_bind(in, container, f);
         }
         return;
     }
     if (f.obj != FO_NONE) return;
     if (f.kinds & FK_IDS) {
         f.flags |= FF_MASKED;
-        interp_bind(in, container, f);
+        svc_bind(in, container, f);
     } else if (mean_loss(&v) && (!f.kinds || f.kinds == FK_LOSS)) {
         Fact c = v;
         c.flags &= ~(FF_STEPVAR | FF_LOOPVAR);
         fact_set_axes(&c, 1, (AxisKind[]){AX_ITEM});
-        interp_bind(in, container, f.kinds ? fact_join(in->arena, f, c) : c);
+        svc_bind(in, container, f.kinds ? fact_join(in->arena, f, c) : c);
     }
 }
 
@@ -105,48 +105,7 @@ void labels_backward(Interp *in, TSNode recv_node, Fact recv) {
     if (recv.obj != FO_NONE || !(recv.kinds & FK_LOSS)) return;
     if (!parse_is(recv_node, "identifier") && !parse_is(recv_node, "attribute")) return;
     recv.flags |= FF_TRAINED;
-    interp_bind(in, recv_node, recv);
-}
-
-/* The length of a token sequence's position axis: N when the ids are unshifted and unmasked. */
-Fact labels_count(Fact seq, AxisKind axis, TSNode node) {
-    Fact f = fact_of(FK_INDEX, 0, node);
-    f.ndim = 0;
-    bool ids = seq.obj == FO_NONE && (seq.kinds & (FK_IDS | FK_MASK)) &&
-               !(seq.kinds & ~(FK_IDS | FK_MASK));
-    if (ids && (axis == AX_POS || axis == AX_UNK) &&
-        !(seq.flags & (FF_SHIFTED | FF_MASKED | FF_SLICED)))
-        f.flags |= FF_COUNT;
-    return f;
-}
-
-/* x.shape: one length per axis, counts where the axis holds positions. */
-Fact labels_shape(Interp *in, Fact x, TSNode node) {
-    if (x.obj != FO_NONE || !x.kinds || x.ndim < 1) {
-        Fact f = fact_of(FK_INDEX, 0, node);
-        return f;
-    }
-    Fact t = fact_object(FO_TUPLE, 0, node);
-    t.elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)x.ndim);
-    for (int i = 0; i < x.ndim; i++) {
-        AxisKind k = (AxisKind)x.ax[i];
-        t.elems[i] = labels_count(x, k == AX_POS ? AX_POS : AX_BATCH, node);
-    }
-    t.nelems = x.ndim;
-    return t;
-}
-
-/* x.size(d) / x.numel(): a count when d is (or may be) the position axis. */
-Fact labels_size(Fact x, int dim, bool numel, TSNode node) {
-    if (numel)
-        return labels_count(x, AX_POS, node); /* B * N labels: the mean is over B * (N - 1) */
-    if (dim == FACT_NO_DIM) {                 /* x.size(): the shape */
-        Fact f = fact_of(FK_INDEX, 0, node);
-        return f;
-    }
-    AxisKind k = fact_axis(&x, dim);
-    if (x.ndim < 0 && dim == -1 && k == AX_UNK) k = AX_POS;
-    return labels_count(x, k == AX_POS ? AX_POS : AX_BATCH, node);
+    svc_bind(in, recv_node, recv);
 }
 
 static bool constant(TSNode n) {

@@ -7,7 +7,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 
-#include "facts_internal.h"
+#include "facts_svc.h"
 
 enum { PAD_ROW = 4 }; /* Fact.pad: one row of the batch, its positions on axis 0 */
 
@@ -142,17 +142,17 @@ void pad_unpack(Fact *elem, const Fact *f, int i, int n) {
 /* ---------- small syntax helpers ---------- */
 
 static bool text_is(Interp *in, TSNode n, const char *s) {
-    return !ts_node_is_null(n) && interp_text_eq(in, n, s);
+    return !ts_node_is_null(n) && svc_text_eq(in, n, s);
 }
 
 static bool int_lit(Interp *in, TSNode n, long *v) {
-    return !ts_node_is_null(n) && interp_int_literal(in, n, v);
+    return !ts_node_is_null(n) && svc_int_literal(in, n, v);
 }
 
 /* "left" / "right" as a string literal: the side's bit, 0 for anything else. */
 static uint8_t side_literal(Interp *in, TSNode n) {
     size_t len;
-    const char *s = ts_node_is_null(n) ? NULL : interp_string_key(in, n, &len);
+    const char *s = ts_node_is_null(n) ? NULL : svc_string_key(in, n, &len);
     if (s && len == 4 && !memcmp(s, "left", 4)) return PAD_START;
     if (s && len == 5 && !memcmp(s, "right", 5)) return PAD_END;
     return 0;
@@ -306,7 +306,7 @@ static int verdict(Interp *in, TSNode pos, PadVal ix, uint8_t pad) {
 
 static void emit_read(Interp *in, TSNode node, Fact *r, int v) {
     if (v < 0 || guarded(in, node)) return;
-    interp_emit(in, EV_PAD_READ, (EventOp)v, node, *r, fact_unknown(), AX_UNK);
+    svc_emit(in, EV_PAD_READ, (EventOp)v, node, *r, fact_unknown(), AX_UNK);
 }
 
 /* An index over every row of the batch: `:`, torch.arange(B), range(B), a loop variable. */
@@ -318,7 +318,7 @@ static bool all_rows(Interp *in, TSNode n, PadVal v) {
         return ts_node_is_null(parts[0]) && ts_node_is_null(parts[1]);
     }
     if (v.what == PW_ROWS) return true;
-    if (parse_is(n, "identifier")) return (interp_lookup(in, n).flags & FF_LOOPVAR) != 0;
+    if (parse_is(n, "identifier")) return (svc_lookup(in, n).flags & FF_LOOPVAR) != 0;
     return false;
 }
 
@@ -338,7 +338,7 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
     }
     if (!v.what || !nix) return of_fact(r); /* stored under this text, or nothing known */
     size_t klen;
-    const char *key = interp_string_key(in, ix[0], &klen);
+    const char *key = svc_string_key(in, ix[0], &klen);
     long lit;
     bool index_only = false;
     switch ((PadWhat)v.what) {
@@ -514,7 +514,7 @@ static bool user_call(Interp *in, TSNode fn) {
     if (parse_is(fn, "attribute") && len && funcs_find(in, name, len)) return true;
     if (!parse_is(fn, "identifier") && !parse_is(fn, "attribute")) return false;
     bool found = true;
-    Fact f = parse_is(fn, "identifier") ? interp_lookup(in, fn) : interp_lookup_key(in, fn, &found);
+    Fact f = parse_is(fn, "identifier") ? svc_lookup(in, fn) : svc_lookup_key(in, fn, &found);
     return found && (f.obj == FO_FUNC || f.obj == FO_CLASS || f.obj == FO_INSTANCE);
 }
 
@@ -523,7 +523,7 @@ static uint8_t tokenizer_side(Interp *in, TSNode fn, PadVal recv) {
     if (recv.what == PW_TOKENIZER) return recv.pad;
     if (!parse_is(fn, "identifier") && !parse_is(fn, "attribute")) return 0;
     bool found;
-    Fact t = interp_lookup_key(in, fn, &found);
+    Fact t = svc_lookup_key(in, fn, &found);
     return found && t.pad_what == PW_TOKENIZER ? t.pad : 0;
 }
 
@@ -730,14 +730,14 @@ void pad_assigned(Interp *in, TSNode target, TSNode value) {
         TSNode object = parse_field(target, "object");
         if (!parse_is(object, "identifier") && !parse_is(object, "attribute")) return;
         bool found;
-        Fact t = interp_lookup_key(in, object, &found);
+        Fact t = svc_lookup_key(in, object, &found);
         if (!found) t = fact_unknown(), t.origin = object;
         store(&t, side ? val(PW_TOKENIZER, side, 0, 0) : val(PW_NONE, 0, 0, 0));
-        interp_bind(in, object, t);
+        svc_bind(in, object, t);
         return;
     }
     TSNode container;
     Fact buf;
-    if (interp_item_container(in, target, &container, &buf) && (buf.fill || buf.pad_what == PW_IDS))
+    if (svc_item_container(in, target, &container, &buf) && (buf.fill || buf.pad_what == PW_IDS))
         regions_assigned(in, parse_unparen(target), container);
 }

@@ -6,7 +6,7 @@
  * log-prob is 0 whatever it is. */
 #include <stdio.h>
 
-#include "facts_internal.h"
+#include "facts_svc.h"
 
 /* FNV-1a of the text without blanks; never 0. */
 static uint32_t text_key(const char *s, size_t len) {
@@ -22,10 +22,10 @@ uint32_t regions_key(Interp *in, TSNode n) {
     n = parse_unparen(n);
     long v;
     char buf[24];
-    bool known = interp_int_literal(in, n, &v);
+    bool known = svc_int_literal(in, n, &v);
     if (!known && (parse_is(n, "identifier") || parse_is(n, "attribute"))) {
         bool found;
-        Fact f = interp_lookup_key(in, n, &found);
+        Fact f = svc_lookup_key(in, n, &found);
         if (found && (f.flags & FF_CONST)) known = true, v = f.num;
     }
     if (known) {
@@ -46,7 +46,7 @@ static TSNode kwarg(Interp *in, TSNode call, const char *name) {
     uint32_t n = parse_is(args, "argument_list") ? ts_node_named_child_count(args) : 0;
     for (uint32_t i = 0; i < n; i++) {
         TSNode c = ts_node_named_child(args, i);
-        if (parse_is(c, "keyword_argument") && interp_text_eq(in, parse_field(c, "name"), name))
+        if (parse_is(c, "keyword_argument") && svc_text_eq(in, parse_field(c, "name"), name))
             return parse_field(c, "value");
     }
     return (TSNode){0};
@@ -106,13 +106,13 @@ static Pos pos_of(Interp *in, TSNode n) {
     }
     if (!parse_is(n, "binary_operator")) return p;
     TSNode op = parse_field(n, "operator");
-    bool plus = interp_text_eq(in, op, "+"), minus = interp_text_eq(in, op, "-");
+    bool plus = svc_text_eq(in, op, "+"), minus = svc_text_eq(in, op, "-");
     long k;
     TSNode l = parse_field(n, "left"), r = parse_field(n, "right");
-    if ((plus || minus) && interp_int_literal(in, r, &k)) {
+    if ((plus || minus) && svc_int_literal(in, r, &k)) {
         p = pos_of(in, l);
         p.c += plus ? k : -k;
-    } else if (plus && interp_int_literal(in, l, &k)) {
+    } else if (plus && svc_int_literal(in, l, &k)) {
         p = pos_of(in, r);
         p.c += k;
     }
@@ -140,7 +140,7 @@ static bool full_slice(TSNode n) {
 /* ---------- writes before the loop ---------- */
 
 void regions_assigned(Interp *in, TSNode target, TSNode container) {
-    Fact *bound = interp_binding(in, container);
+    Fact *bound = svc_binding(in, container);
     if (!bound) return;
     Fact buf = *bound;
     uint32_t n = ts_node_named_child_count(target);
@@ -163,7 +163,7 @@ void regions_assigned(Interp *in, TSNode target, TSNode container) {
         } else if (!ts_node_is_null(parts[0]) && ts_node_is_null(parts[1]) && one_row) {
             long v; /* buf[k, -len(t):] = t: the row at the end, pads before it */
             if (buf.fill_cov < REG_PREFIX) buf.fill_cov = REG_PREFIX;
-            if (buf.pad_what == PW_IDS && !(interp_int_literal(in, parts[0], &v) && v >= 0))
+            if (buf.pad_what == PW_IDS && !(svc_int_literal(in, parts[0], &v) && v >= 0))
                 buf.pad |= PAD_START;
         }
     }
@@ -194,13 +194,13 @@ static bool loss_call(Interp *in, TSNode call, TSNode *target, uint32_t *ignore)
     TSNode last = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
     if (!parse_is(last, "identifier")) return false;
     bool fn_form =
-        interp_text_eq(in, last, "cross_entropy") || interp_text_eq(in, last, "nll_loss");
+        svc_text_eq(in, last, "cross_entropy") || svc_text_eq(in, last, "nll_loss");
     if (fn_form) {
         TSNode ig = kwarg(in, call, "ignore_index");
         *ignore = ts_node_is_null(ig) ? default_ignore() : regions_key(in, ig);
     } else {
         bool found;
-        Fact f = interp_lookup_key(in, fn, &found);
+        Fact f = svc_lookup_key(in, fn, &found);
         if (!found || f.obj != FO_CALLABLE || !f.fill) return false;
         *ignore = f.fill;
     }
@@ -286,7 +286,7 @@ static uint32_t loop_variable(Interp *in, TSNode stmt, TSNode body, uint32_t *st
     if (parse_is(stmt, "for_statement")) {
         TSNode v = parse_field(stmt, "left"), it = parse_unparen(parse_field(stmt, "right"));
         if (!parse_is(v, "identifier")) return 0;
-        if (parse_is(it, "call") && interp_text_eq(in, parse_field(it, "function"), "range")) {
+        if (parse_is(it, "call") && svc_text_eq(in, parse_field(it, "function"), "range")) {
             TSNode b = posarg(it, 1);
             if (ts_node_is_null(b)) b = posarg(it, 0);
             if (!ts_node_is_null(b)) *stop = regions_key(in, b);
@@ -301,7 +301,7 @@ static uint32_t loop_variable(Interp *in, TSNode stmt, TSNode body, uint32_t *st
         TSNode aug = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
         if (!parse_is(aug, "augmented_assignment") ||
             !parse_is(parse_field(aug, "left"), "identifier") ||
-            !interp_text_eq(in, parse_field(aug, "operator"), "+="))
+            !svc_text_eq(in, parse_field(aug, "operator"), "+="))
             continue;
         const char *t = parse_text(in->src, parse_field(aug, "left"), &len);
         var = text_key(t, len);
@@ -321,7 +321,7 @@ void regions_loop(Interp *in, TSNode body) {
         if (r->write || r->hi.base != var) continue;
         TSNode container = parse_field(r->node, "value");
         bool found;
-        Fact buf = interp_lookup_key(in, container, &found);
+        Fact buf = svc_lookup_key(in, container, &found);
         if (!found || !buf.fill || buf.fill != r->ignore) continue; /* the fill is not ignored */
         /* filled before the loop: all of it, or the prefix the loop runs over */
         if (buf.fill_cov == REG_FULL ||
@@ -337,7 +337,7 @@ void regions_loop(Interp *in, TSNode body) {
                 after = true;
         }
         if (!before && after)
-            interp_emit(in, EV_TARGET_UNWRITTEN, 0, r->node, buf, fact_unknown(), AX_UNK);
+            svc_emit(in, EV_TARGET_UNWRITTEN, 0, r->node, buf, fact_unknown(), AX_UNK);
     }
     array_free(&acc);
 }

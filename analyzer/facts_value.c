@@ -220,3 +220,9 @@ void fact_assume_lm_layout(Fact *f, int ndim) {
     if (ndim != 3 || f->ndim >= 0 || !(f->kinds & FK_SCORES) || f->ax_last != AX_VOCAB) return;
     fact_set_axes(f, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
 }
+
+Fact fact_tensor(unsigned kinds, unsigned flags, TSNode origin, int ndim, const AxisKind *axes) {
+    Fact f = fact_of(kinds, flags, origin);
+    if (ndim >= 0) fact_set_axes(&f, ndim, axes);
+    return f;
+}

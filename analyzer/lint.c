@@ -24,16 +24,30 @@ static void lint_map_cells(const Source *src, Diagnostic *d) {
     d->row = src->line_cell_row[d->row - 1];
 }
 
+static void lint_run(const Source *src, const bool *enabled, const struct UserContracts *contracts,
+                     DiagList *out, LintResult *result, Budget *budget);
+
 void lint_source(const Source *src, const bool *enabled, DiagList *out, LintResult *result) {
+    lint_source_declared(src, enabled, NULL, out, result);
+}
+
+void lint_source_declared(const Source *src, const bool *enabled,
+                          const struct UserContracts *contracts, DiagList *out,
+                          LintResult *result) {
     Budget budget;
     bounds_init(&budget, BOUND_MAX_STEPS, BOUND_TIME_SECONDS);
-    lint_source_within(src, enabled, out, result, &budget);
+    lint_run(src, enabled, contracts, out, result, &budget);
 }
 
 /* A file that exceeds a bound gets no findings at all: what the interpreter saw before it
  * stopped is a partial picture, and rules reading it could both miss and invent findings. */
 void lint_source_within(const Source *src, const bool *enabled, DiagList *out, LintResult *result,
                         Budget *budget) {
+    lint_run(src, enabled, NULL, out, result, budget);
+}
+
+static void lint_run(const Source *src, const bool *enabled, const struct UserContracts *contracts,
+                     DiagList *out, LintResult *result, Budget *budget) {
     memset(result, 0, sizeof *result);
     /* Estimated from the size before parsing (bounds.h): a file whose parse could exceed the
      * memory budget is never parsed. */
@@ -58,7 +72,7 @@ void lint_source_within(const Source *src, const bool *enabled, DiagList *out, L
         }
     }
     Facts facts;
-    facts_analyze_within(&facts, &parsed, budget);
+    facts_analyze_declared(&facts, &parsed, budget, contracts);
     if (budget->hit != BOUND_NONE) {
         result->bound = budget->hit;
         facts_free(&facts);

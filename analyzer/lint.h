@@ -19,6 +19,11 @@ typedef struct LintResult {
 
 /* Runs the rules enabled[i] (indexed like rules_registry) over src; appends to out. */
 void lint_source(const Source *src, const bool *enabled, DiagList *out, LintResult *result);
+/* The same with the configuration's declared library contracts (NULL: none). */
+struct UserContracts;
+void lint_source_declared(const Source *src, const bool *enabled,
+                          const struct UserContracts *contracts, DiagList *out,
+                          LintResult *result);
 /* The same within a budget (bounds.h); lint_source uses BOUND_MAX_STEPS and BOUND_TIME_SECONDS. */
 void lint_source_within(const Source *src, const bool *enabled, DiagList *out, LintResult *result,
                         Budget *budget);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contracts.h"
 #include "rules.h"
 
 /* Rules with more groups than this in all are not filtered (they may always fire). */
@@ -126,11 +127,44 @@ static int count_groups(const char *const *lits) {
     return groups;
 }
 
+typedef Array(const char *) Literals;
+
+/* The names of the contract rows whose op is one of ops[0..n) (a group of Rule.literal_ops). */
+static void add_row_names(Literals *out, const uint8_t *ops, size_t n) {
+    for (const Contract *const *t = contracts_tables; *t; t++)
+        for (const Contract *c = *t; c->name; c++)
+            if (memchr(ops, c->op, n)) array_push(out, c->name);
+}
+
+/* A rule's literals, each group joined by the names of the rows whose ops the rule lists for
+ * it (Rule.literal_ops): a library function added as a row is never skipped. NULL-ended; the
+ * caller frees the array (not the strings, which are the rule's and the table's). */
+const char **prefilter_rule_literals(const Rule *rule) {
+    Literals out = {0};
+    const char *const *lit = rule->literals;
+    const uint8_t *ops = rule->literal_ops;
+    for (bool first = true; (lit && *lit) || (ops && *ops != OP_COUNT); first = false) {
+        if (!first) array_push(&out, "");
+        for (; lit && *lit && **lit; lit++)
+            array_push(&out, *lit);
+        if (lit && *lit) lit++; /* the "" after this group */
+        size_t n = 0;
+        while (ops && ops[n] != OP_NONE && ops[n] != OP_COUNT)
+            n++;
+        if (n) add_row_names(&out, ops, n);
+        if (ops) ops += n + (ops[n] == OP_NONE);
+    }
+    array_push(&out, NULL);
+    return out.items;
+}
+
 Prefilter *prefilter_new(const bool *enabled) {
-    const char *const **lists = util_xcalloc(rules_count ? rules_count : 1, sizeof *lists);
+    const char ***lists = util_xcalloc(rules_count ? rules_count : 1, sizeof *lists);
     for (size_t i = 0; i < rules_count; i++)
-        lists[i] = rules_registry[i]->literals;
-    Prefilter *pf = prefilter_compile(lists, enabled, rules_count);
+        lists[i] = prefilter_rule_literals(rules_registry[i]);
+    Prefilter *pf = prefilter_compile((const char *const *const *)lists, enabled, rules_count);
+    for (size_t i = 0; i < rules_count; i++)
+        free(lists[i]);
     free(lists);
     return pf;
 }

@@ -2,6 +2,7 @@
 #ifndef LOGITLINT_RULES_H
 #define LOGITLINT_RULES_H
 
+#include "contracts.h"
 #include "diag.h"
 #include "facts.h"
 #include "suppress.h"
@@ -27,15 +28,20 @@ typedef struct Rule {
      *   whenever check() emits on some file, each group has a literal in that file's text.
      * Derive them from the data flow the rule needs, not from the names in its fixtures: a
      * literal must lie on EVERY path by which the facts layer can produce the event / fact the
-     * rule reads, including name heuristics (calls_name_heuristic), import aliases (the imported
+     * rule reads, including name evidence (names_evidence), import aliases (the imported
      * name is in the text), functions of the same file and model outputs read by position
-     * (`model(ids)[0]` holds logits without the word "logit" anywhere). A literal of an API
-     * name the facts layer matches by exact text (a transfer in facts_calls.c, an operator such
-     * as "+=") is safe; a variable name is not. When the facts layer gains a new way to make
-     * such a fact, the literals of every rule that reads it must grow too.
+     * (`model(ids)[0]` holds logits without the word "logit" anywhere). Library functions are
+     * not listed here but through literal_ops: the names of the contract rows with those ops
+     * join the group, so a row added to the table is never skipped. Operators (such as "+=")
+     * and other paths stay literals; a variable name is never one. When the facts layer gains
+     * a new way to make such a fact, the literals of every rule that reads it must grow too.
      * tests/unit/test_prefilter.c checks that findings with and without the prefilter agree on
      * every fixture and sample, also with local names that contain literals renamed. */
     const char *const *literals;
+    /* Contract ops (contracts.h) whose rows' names are literals of the rule too, group by group
+     * like literals: the ops of one group, OP_NONE, the next group's, ..., ended by OP_COUNT;
+     * NULL: none. */
+    const uint8_t *literal_ops;
     void (*check)(RuleContext *ctx);
     /* Runs after `# noqa` suppression and reads ctx->noqa (LL001); its findings can themselves
      * be suppressed, but never mark a directive used. */

@@ -79,12 +79,13 @@ static void lint_cached(RunState *st, const Source *src, bool from_stdin, DiagLi
     }
     bool may[64];
     const bool *enabled = o->enabled;
-    if (st->prefilter && rules_count <= sizeof may / sizeof *may) {
+    /* A declared contract can make scores out of a name no rule's literals cover. */
+    if (st->prefilter && !o->contracts && rules_count <= sizeof may / sizeof *may) {
         if (prefilter_scan(st->prefilter, src->text, src->len, may) == 0) return;
         enabled = may;
     }
     size_t first = out->len;
-    lint_source(src, enabled, out, lr);
+    lint_source_declared(src, enabled, o->contracts, out, lr);
     if (!cached || lr->parse_failed || lr->bound != BOUND_NONE) return;
     entry.result = *lr;
     size_t found = out->len - first; /* (no findings at all: out->items is NULL) */

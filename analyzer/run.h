@@ -17,6 +17,7 @@ typedef struct RunOptions {
     const Cache *cache;         /* NULL: no result cache (standard input is never cached) */
     Hash128 settings;           /* the cache's digest of the settings these files share */
     bool quiet;                 /* no warnings (errors are still reported) */
+    const struct UserContracts *contracts; /* declared library contracts (NULL: none) */
 } RunOptions;
 
 /* Analyses every file ("-" is standard input), appending findings to out in file order (not

@@ -31,12 +31,14 @@ static void check(RuleContext *ctx) {
 }
 
 /* Prefilter (rules.h). The rule reads only EV_AGGREGATE, which the facts layer emits for a
- * transfer named sum / nansum / fsum / cumsum / mean / nanmean / average (facts_calls.c
- * reduce, matched by exact name, so the name is in the text, if only in an import) and for an
+ * contract row whose op is a sum or mean (literal_ops: the rows' names, matched by exact name,
+ * so the name is in the text, if only in an import; facts_array.c reduce) and for an
  * accumulator in a loop: `t += x`, `t -= x` or `t = t + x` (facts.c accumulate). The raw-logit
  * side cannot narrow it soundly: logits come from `model(ids)[0]`, tuple unpacking of any
  * model call, or names (`lm`, `*_model`), with no fixed word in the text. */
-static const char *const literals[] = {"sum", "mean", "average", "+", "-=", "add", NULL};
+/* sum / mean rows; += and -= accumulate; functools.reduce(operator.add), np.add.reduce */
+static const char *const literals[] = {"+", "-=", "add", NULL};
+static const uint8_t literal_ops[] = {OP_SUM, OP_MEAN, OP_NANMEAN, OP_CUMSUM, OP_COUNT};
 
 const Rule rule_LL101 = {
     .code = "LL101",
@@ -63,5 +65,6 @@ const Rule rule_LL101 = {
                "logprobs = torch.log_softmax(logits, dim=-1)\n"
                "score = logprobs.gather(-1, targets.unsqueeze(-1)).squeeze(-1).sum(-1)\n",
     .literals = literals,
+    .literal_ops = literal_ops,
     .check = check,
 };

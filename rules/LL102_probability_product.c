@@ -29,7 +29,8 @@ static void check(RuleContext *ctx) {
     }
 }
 
-static const char *const literals[] = {"prod", "*", "mul", NULL}; /* operator.mul */
+static const char *const literals[] = {"*", "mul", NULL}; /* *=, operator.mul */
+static const uint8_t literal_ops[] = {OP_PROD, OP_CUMPROD, OP_COUNT};
 
 const Rule rule_LL102 = {
     .code = "LL102",
@@ -54,5 +55,6 @@ const Rule rule_LL102 = {
                "chosen = logprobs.gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1)\n"
                "score = chosen.sum(dim=-1)  # log Pr(y|x); exp() it only to display\n",
     .literals = literals,
+    .literal_ops = literal_ops,
     .check = check,
 };

@@ -111,7 +111,8 @@ static void check(RuleContext *ctx) {
     }
 }
 
-static const char *const literals[] = {"log", NULL};
+static const char *const literals[] = {NULL};
+static const uint8_t literal_ops[] = {OP_LOG, OP_COUNT};
 
 const Rule rule_LL103 = {
     .code = "LL103",
@@ -148,5 +149,6 @@ const Rule rule_LL103 = {
            "fix would change values above log(eps) too), and a softmax kept in a variable (it may\n"
            "be used elsewhere).\n",
     .literals = literals,
+    .literal_ops = literal_ops,
     .check = check,
 };

@@ -54,7 +54,9 @@ static void check(RuleContext *ctx) {
     }
 }
 
-static const char *const literals[] = {"softmax", "Softmax", NULL};
+static const char *const literals[] = {NULL};
+static const uint8_t literal_ops[] = {OP_LOG_SOFTMAX, OP_SOFTMAX, OP_LOG_SOFTMAX_CLASS,
+                                      OP_SOFTMAX_CLASS, OP_COUNT};
 
 const Rule rule_LL104 = {
     .code = "LL104",
@@ -79,5 +81,6 @@ const Rule rule_LL104 = {
     .instead = "logits = model(input_ids).logits          # [batch, seq, vocab]\n"
                "logprobs = torch.log_softmax(logits, dim=-1)\n",
     .literals = literals,
+    .literal_ops = literal_ops,
     .check = check,
 };

@@ -65,7 +65,12 @@ static void check(RuleContext *ctx) {
     }
 }
 
-static const char *const literals[] = {"cross", "", "softmax", "sigmoid", "exp", NULL};
+static const char *const literals[] = {"cross", NULL};
+/* the cross-entropy losses; what makes probabilities */
+static const uint8_t literal_ops[] = {OP_CROSS_ENTROPY,  OP_KERAS_CE, OP_CROSS_ENTROPY_CLASS,
+                                      OP_KERAS_CE_CLASS, OP_NONE,     OP_SOFTMAX,
+                                      OP_SOFTMAX_CLASS,  OP_SIGMOID,  OP_EXP,
+                                      OP_COUNT};
 
 const Rule rule_LL108 = {
     .code = "LL108",
@@ -97,5 +102,6 @@ const Rule rule_LL108 = {
            "a model trained or a ranking made with it does: review it before relying on it.\n"
            "Probabilities kept in a variable are not fixed (they may be used elsewhere).\n",
     .literals = literals,
+    .literal_ops = literal_ops,
     .check = check,
 };

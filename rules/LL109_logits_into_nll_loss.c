@@ -47,6 +47,7 @@ static void check(RuleContext *ctx) {
 }
 
 static const char *const literals[] = {"nll", NULL};
+static const uint8_t literal_ops[] = {OP_NLL_LOSS, OP_NLL_LOSS_CLASS, OP_COUNT};
 
 const Rule rule_LL109 = {
     .code = "LL109",
@@ -77,5 +78,6 @@ const Rule rule_LL109 = {
         "loss value changes (that is the bug), and so does whatever was trained or ranked\n"
         "with it. An NLLLoss object is not fixed: it may serve log-probabilities elsewhere.\n",
     .literals = literals,
+    .literal_ops = literal_ops,
     .check = check,
 };

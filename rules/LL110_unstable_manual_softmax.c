@@ -33,7 +33,8 @@ static void check(RuleContext *ctx) {
     }
 }
 
-static const char *const literals[] = {"exp", NULL};
+static const char *const literals[] = {NULL};
+static const uint8_t literal_ops[] = {OP_EXP, OP_COUNT};
 
 const Rule rule_LL110 = {
     .code = "LL110",
@@ -61,5 +62,6 @@ const Rule rule_LL110 = {
                "    return e / np.sum(e, axis=-1, keepdims=True)\n"
                "# or scipy.special.softmax(x, axis=-1)\n",
     .literals = literals,
+    .literal_ops = literal_ops,
     .check = check,
 };

@@ -24,8 +24,8 @@ import os
 import re
 import sys
 
-# What the facts layer makes scores, losses, exp() values or noqa directives from (facts_calls.c:
-# its transfer table and calls_name_heuristic), as identifier tests, so that the bound is not
+# What the facts layer makes scores, losses, exp() values or noqa directives from (the contract
+# table, analyzer/contracts_*.c, and names_evidence), as identifier tests, so that the bound is not
 # lowered by words that merely contain a literal ("problem", "expand", "helm").
 CONTAINS = ("logit", "logprob", "log_prob", "softmax", "loglik", "log_lik", "model", "score",
             "generate", "categorical", "nll", "cross_entropy", "crossentropy", "sigmoid", "loss")

@@ -1,0 +1,195 @@
+/* Looking up the contract tables (contracts_*.c) by qualified name or method name. */
+#include "contracts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const Contract *const contracts_tables[] = {
+    contracts_array,      contracts_torch,   contracts_numpy,
+    contracts_tensorflow, contracts_jax,     contracts_hf,
+    contracts_python,     contracts_serving, NULL};
+const char *const contracts_table_names[] = {"array", "torch",  "numpy",   "tensorflow", "jax",
+                                             "hf",    "python", "serving", NULL};
+
+static const struct {
+    const char *root;
+    uint32_t lib;
+} ROOTS[] = {
+    {"torch", LIB_TORCH},
+    {"numpy", LIB_NUMPY},
+    {"scipy", LIB_SCIPY},
+    {"jax", LIB_JAX},
+    {"flax", LIB_FLAX},
+    {"optax", LIB_OPTAX},
+    {"mlx", LIB_MLX},
+    {"tensorflow", LIB_TF},
+    {"math", LIB_MATH},
+    {"statistics", LIB_STATISTICS},
+    {"builtins", LIB_BUILTINS},
+    {"functools", LIB_FUNCTOOLS},
+    {"llama_cpp", LIB_LLAMA_CPP},
+    {"tiktoken", LIB_TIKTOKEN},
+};
+
+uint32_t contracts_lib_of(const char *qual) {
+    size_t n = strcspn(qual, ".");
+    for (size_t i = 0; i < sizeof ROOTS / sizeof *ROOTS; i++)
+        if (strlen(ROOTS[i].root) == n && !memcmp(ROOTS[i].root, qual, n)) return ROOTS[i].lib;
+    return 0;
+}
+
+static bool name_eq(const Contract *c, const char *name, size_t len) {
+    return len && c->name[0] == name[0] && strncmp(c->name, name, len) == 0 && !c->name[len];
+}
+
+/* The first row of that name in one of the forms whose libraries include lib (LIB_ANY: a row
+ * for any library). */
+static const Contract *find(unsigned forms, uint32_t lib, const char *name, size_t len) {
+    for (const Contract *const *t = contracts_tables; *t; t++)
+        for (const Contract *c = *t; c->name; c++)
+            if ((c->forms & forms) && (!lib || (c->libs & lib)) && name_eq(c, name, len)) return c;
+    return NULL;
+}
+
+const Contract *contracts_func(const char *qual) {
+    const char *dot = strrchr(qual, '.');
+    const char *name = dot ? dot + 1 : qual;
+    size_t len = strlen(name);
+    uint32_t lib = contracts_lib_of(qual);
+    const Contract *c = lib ? find(FORM_FUNC, lib, name, len) : NULL;
+    return c ? c : find(FORM_FUNC, LIB_ANY, name, len);
+}
+
+const Contract *contracts_method(unsigned forms, const char *name, size_t len) {
+    return find(forms, 0, name, len);
+}
+
+const char *contracts_op_name(unsigned op) {
+    static const char *const names[OP_COUNT] = {
+#define N(x) [OP_##x] = #x
+        N(NONE),
+        N(LOG_SOFTMAX),
+        N(SOFTMAX),
+        N(LOGSUMEXP),
+        N(LOG),
+        N(EXP),
+        N(SUM),
+        N(MEAN),
+        N(NANMEAN),
+        N(PROD),
+        N(CUMSUM),
+        N(CUMPROD),
+        N(MAX),
+        N(MIN),
+        N(ARGMAX),
+        N(SORT),
+        N(SELECT),
+        N(SQUEEZE),
+        N(UNSQUEEZE),
+        N(RESHAPE),
+        N(FLATTEN),
+        N(TRANSPOSE),
+        N(PERMUTE),
+        N(PASS),
+        N(TO_TENSOR),
+        N(ITEM),
+        N(STACK),
+        N(CAT),
+        N(WHERE),
+        N(MASKED_FILL),
+        N(MUL),
+        N(DIV),
+        N(SUB),
+        N(COMPARE),
+        N(LOGADDEXP),
+        N(EINSUM),
+        N(FULL),
+        N(NARROW),
+        N(ROLL),
+        N(ARANGE),
+        N(SIZE),
+        N(NUMEL),
+        N(PAD_SEQUENCE),
+        N(PAD_ARRAY),
+        N(COSINE),
+        N(SIGMOID),
+        N(LOGSIGMOID),
+        N(CROSS_ENTROPY),
+        N(NLL_LOSS),
+        N(KERAS_CE),
+        N(CROSS_ENTROPY_CLASS),
+        N(NLL_LOSS_CLASS),
+        N(LOG_SOFTMAX_CLASS),
+        N(SOFTMAX_CLASS),
+        N(KERAS_CE_CLASS),
+        N(UFUNC_REDUCE),
+        N(FROM_PRETRAINED),
+        N(FOLD),
+        N(PARTIAL),
+        N(SEQUENTIAL),
+        N(DISTRIBUTION),
+        N(GENERATE),
+        N(TRANSITION_SCORES),
+        N(ENCODE),
+        N(ENCODE_PLUS),
+        N(CHAT_TEMPLATE),
+        N(PAD_BATCH),
+        N(COLLATOR),
+        N(MLM_COLLATOR),
+        N(DATALOADER),
+        N(TOKENIZER),
+        N(MODEL),
+        N(LEN),
+        N(RANGE),
+        N(ENUMERATE),
+        N(ZIP),
+        N(MAP),
+        N(LIST),
+        N(SORTED),
+        N(APPEND),
+        N(EXTEND),
+        N(RETURNS_SELF),
+#undef N
+    };
+    return op < OP_COUNT && names[op] ? names[op] : NULL;
+}
+
+/* ---------- user-declared contracts ---------- */
+
+const char *const contracts_return_names[RET_COUNT] = {
+    NULL,        "logits", "logprobs", "probs",     "nll",
+    "token-ids", "mask",   "model",    "tokenizer", "identity"};
+const char *const contracts_axis_names[CAX_COUNT] = {NULL, "batch", "pos", "vocab"};
+
+/* key equals qual with every "()" of qual dropped. */
+static bool same_callee(const char *key, const char *qual) {
+    for (;; key++, qual++) {
+        while (qual[0] == '(' && qual[1] == ')')
+            qual += 2;
+        if (*key != *qual) return false;
+        if (!*key) return true;
+    }
+}
+
+const UserContract *contracts_user_find(const UserContracts *u, const char *qual) {
+    for (size_t i = 0; u && i < u->len; i++)
+        if (same_callee(u->items[i].qual, qual)) return &u->items[i];
+    return NULL;
+}
+
+bool contracts_user_class(const UserContracts *u, const char *qual) {
+    size_t n = strlen(qual);
+    for (size_t i = 0; u && i < u->len; i++) {
+        const char *k = u->items[i].qual;
+        if (!strncmp(k, qual, n) && k[n] == '.' && !strchr(k + n + 1, '.')) return true;
+    }
+    return false;
+}
+
+void contracts_user_free(UserContracts *u) {
+    for (size_t i = 0; i < u->len; i++)
+        free(u->items[i].qual);
+    free(u->items);
+    u->items = NULL;
+    u->len = u->cap = 0;
+}

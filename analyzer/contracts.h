@@ -1,0 +1,219 @@
+/* contracts: what logitlint knows of library functions, as data. One row per callee: its name
+ * (the last component of the qualified name the file's imports resolve it to), the libraries
+ * it belongs to (the root of that qualified name), the forms it is called in (a library
+ * function, a tensor's method, a model's or a tokenizer's method, ...), the op it performs and
+ * where its dim/axis and index arguments sit. Rows are grouped by library in contracts_*.c;
+ * what an op does to facts is its transfer (facts_array.c, facts_hf.c, facts_builtins.c). Adding a
+ * library function with an existing op is one row; a new op is one enum value here and one case in
+ * a transfer. */
+#ifndef LOGITLINT_CONTRACTS_H
+#define LOGITLINT_CONTRACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a callee does. Array ops (up to OP_ARRAY_LAST) take a tensor and are applied by
+ * array_apply (facts_array.c), Hugging Face's (up to OP_HF_LAST) by hf_apply (facts_hf.c), the
+ * others by builtins_apply (facts_builtins.c). ORDER OP: keep the three families apart;
+ * contracts_op_name (contracts.c) lists every value. */
+typedef enum {
+    OP_NONE,                /* no contract (never in a row) */
+    OP_LOG_SOFTMAX,         /* log-probabilities over dim (default: the last axis) */
+    OP_SOFTMAX,             /* probabilities over dim (default: the last axis) */
+    OP_LOGSUMEXP,           /* log-normaliser over dim: x - logsumexp(x) is log-probs */
+    OP_LOG,                 /* natural (or base 2, 10) logarithm; emits EV_LOG */
+    OP_EXP,                 /* exponential: log-probs -> probs, logits -> unbounded numbers */
+    OP_SUM,                 /* sum over dim (all); across positions emits EV_AGGREGATE */
+    OP_MEAN,                /* mean over dim (all); across positions emits EV_AGGREGATE */
+    OP_NANMEAN,             /* mean skipping NaN: positions filled with nan are not counted */
+    OP_PROD,                /* product over dim (all); across positions emits EV_PRODUCT */
+    OP_CUMSUM,              /* running sum; along positions its last entry is a sum */
+    OP_CUMPROD,             /* running product; along positions its last entry is a product */
+    OP_MAX,                 /* maximum: over the vocabulary a stabiliser, else a ranking */
+    OP_MIN,                 /* like max, but x - min(x) does not bound exp() from above */
+    OP_ARGMAX,              /* argmax/argmin: token ids over the vocabulary, else a ranking */
+    OP_SORT,                /* (values, indices): sort, argsort, topk; ranks unless vocab */
+    OP_SELECT,              /* gather/take_along/index_select at idx_pos; emits EV_SELECT */
+    OP_SQUEEZE,             /* drops size-1 axes (a batch of one) */
+    OP_UNSQUEEZE,           /* inserts a size-1 axis at dim */
+    OP_RESHAPE,             /* view/reshape: layout lost, [-1, V] merges batch and positions */
+    OP_FLATTEN,             /* flatten(start, end): flatten(0, 1) merges batch and positions */
+    OP_TRANSPOSE,           /* swaps two axes (or .T of a matrix) */
+    OP_PERMUTE,             /* reorders every axis */
+    OP_PASS,                /* the same values (dtype, device, copy, clamp): facts unchanged */
+    OP_TO_TENSOR,           /* the same values made a tensor: a joined list becomes token ids */
+    OP_ITEM,                /* a Python scalar of a one-element tensor */
+    OP_STACK,               /* a list's elements stacked along a new axis */
+    OP_CAT,                 /* tensors joined along an existing axis (positions: a join) */
+    OP_WHERE,               /* where(cond, a, b): either; a mask condition masks */
+    OP_MASKED_FILL,         /* masked_fill/masked_select: masked values */
+    OP_MUL,                 /* product with another tensor (a mask masks) */
+    OP_DIV,                 /* x / y (as the operator) */
+    OP_SUB,                 /* x - y (as the operator) */
+    OP_COMPARE,             /* ne/eq/bool of ids or masks: a mask */
+    OP_LOGADDEXP,           /* log(exp(a) + exp(b)): of two normalisers, the whole one */
+    OP_EINSUM,              /* einsum of one operand that only reorders its axes */
+    OP_FULL,                /* full((B, L), fill): a padded batch buffer of pads or -100 */
+    OP_NARROW,              /* narrow(dim, start, length): a slice */
+    OP_ROLL,                /* roll(shifts, dims): positions move by shifts */
+    OP_ARANGE,              /* arange/range of a tensor library: integer positions */
+    OP_SIZE,                /* size(dim) / np.size: a length, of positions a token count */
+    OP_NUMEL,               /* numel: how many elements (a token count when 1-D) */
+    OP_PAD_SEQUENCE,        /* pad_sequence(xs): a padded batch (padding_value -100: masked) */
+    OP_PAD_ARRAY,           /* F.pad / np.pad: padded by a varying width, a batch's pads */
+    OP_COSINE,              /* cosine similarity: in [-1, 1], exp() of it cannot overflow */
+    OP_SIGMOID,             /* probabilities (of a binary event) */
+    OP_LOGSIGMOID,          /* log-probabilities (of a binary event) */
+    OP_CROSS_ENTROPY,       /* cross-entropy of logits and targets; emits EV_LOSS */
+    OP_NLL_LOSS,            /* NLL of log-probs and targets; emits EV_LOSS */
+    OP_KERAS_CE,            /* keras (y_true, y_pred) cross-entropy; from_logits=True only */
+    OP_CROSS_ENTROPY_CLASS, /* nn.CrossEntropyLoss(...): a callable applying OP_CROSS_ENTROPY */
+    OP_NLL_LOSS_CLASS,      /* nn.NLLLoss(...): a callable applying OP_NLL_LOSS */
+    OP_LOG_SOFTMAX_CLASS,   /* nn.LogSoftmax(dim): a callable applying OP_LOG_SOFTMAX */
+    OP_SOFTMAX_CLASS,       /* nn.Softmax(dim): a callable applying OP_SOFTMAX */
+    OP_KERAS_CE_CLASS,      /* keras loss object (from_logits=True): applies OP_KERAS_CE */
+    OP_ARRAY_LAST = OP_KERAS_CE_CLASS,
+    /* Hugging Face ops, applied by hf_apply (facts_hf.c) */
+    OP_FROM_PRETRAINED,   /* Auto*.from_pretrained: a model or tokenizer, by its class name */
+    OP_GENERATE,          /* model.generate(...): token ids, or an output with scores */
+    OP_TRANSITION_SCORES, /* compute_transition_scores: per-step scores of chosen tokens */
+    OP_ENCODE,            /* tokenizer.encode(text): token ids of one text */
+    OP_ENCODE_PLUS,       /* encode_plus / batch_encode_plus: an encoding (ids, mask) */
+    OP_CHAT_TEMPLATE,     /* apply_chat_template: ids of the turns joined (tokenize=True) */
+    OP_PAD_BATCH,         /* tokenizer.pad(...): a padded encoding */
+    OP_COLLATOR,          /* DataCollatorWithPadding(...): a callable padding a batch */
+    OP_MLM_COLLATOR,      /* DataCollatorForLanguageModeling: a collator when mlm=False */
+    OP_DATALOADER,        /* DataLoader(ds, collate_fn=f): iterating yields f's batches */
+    OP_HF_LAST = OP_DATALOADER,
+    /* Python builtins and other objects, applied by builtins_apply (facts_builtins.c) */
+    OP_UFUNC_REDUCE, /* np.multiply.reduce / add.reduce / maximum.reduce: prod/sum/max */
+    OP_FOLD,         /* functools.reduce(operator.mul / add, xs): a product / sum */
+    OP_PARTIAL,      /* functools.partial(f, ...): f itself */
+    OP_SEQUENTIAL,   /* nn.Sequential(..., m): what its last module does */
+    OP_DISTRIBUTION, /* Categorical(logits= / probs=): normalised log-probs */
+    OP_TOKENIZER,    /* tiktoken.get_encoding(...): a tokenizer */
+    OP_MODEL,        /* llama_cpp.Llama(...): a model (llm.scores: its logits) */
+    OP_LEN,          /* len(x): its length (of token ids: a token count) */
+    OP_RANGE,        /* range(...): integer positions, a counter of their own */
+    OP_ENUMERATE,    /* enumerate(xs): (counter, element) pairs */
+    OP_ZIP,          /* zip(xs, ys): tuples of elements in step */
+    OP_MAP,          /* map(f, xs): f of each element */
+    OP_LIST,         /* list(xs) / tuple(xs): the same elements */
+    OP_SORTED,       /* sorted(xs, key=...): a ranking of the values (or keys) */
+    OP_APPEND,       /* lst.append(x): the list may now hold x */
+    OP_EXTEND,       /* lst.extend(xs): the list may now hold xs' elements */
+    OP_RETURNS_SELF, /* module.eval() / .train(): the receiver itself */
+    OP_COUNT
+} Op;
+
+/* Libraries: the root of a callee's qualified name (torch.nn.functional.softmax: torch). */
+enum {
+    LIB_TORCH = 1u << 0,
+    LIB_NUMPY = 1u << 1,
+    LIB_SCIPY = 1u << 2,
+    LIB_JAX = 1u << 3,
+    LIB_FLAX = 1u << 4,
+    LIB_OPTAX = 1u << 5,
+    LIB_MLX = 1u << 6,
+    LIB_TF = 1u << 7, /* tensorflow, tf.keras */
+    LIB_MATH = 1u << 8,
+    LIB_STATISTICS = 1u << 9,
+    LIB_BUILTINS = 1u << 10,
+    LIB_FUNCTOOLS = 1u << 11,
+    LIB_LLAMA_CPP = 1u << 12,
+    LIB_TIKTOKEN = 1u << 13,
+    /* Any root, the library unknown (a bare name): used only when no row of the callee's own
+     * library has the name. Say in the row's comment why the name is enough. */
+    LIB_ANY = 1u << 30,
+};
+
+/* The forms a row is called in. */
+enum {
+    FORM_FUNC = 1 << 0,      /* lib.name(x, ...), from a library in libs (x: first argument) */
+    FORM_TENSOR = 1 << 1,    /* x.name(...) on a tensor (or a model output used as one) */
+    FORM_UNKNOWN = 1 << 2,   /* x.name(...) on a value nothing is known of: a bare name */
+    FORM_MODEL = 1 << 3,     /* model.name(...) (or an unknown object's) */
+    FORM_TOKENIZER = 1 << 4, /* tokenizer.name(...) */
+    FORM_MODULE = 1 << 5,    /* module.name(...) returning the module (an nn.Module's .to()) */
+    FORM_ANY_RECV = 1 << 6,  /* x.name(...) whatever x is (a list's append) */
+};
+#define FORM_ARRAY (FORM_FUNC | FORM_TENSOR)
+
+typedef struct Contract {
+    const char *name; /* the last component of the qualified name, or the method */
+    uint32_t libs;    /* LIB_*: where the FORM_FUNC form belongs */
+    uint8_t forms;    /* FORM_* */
+    uint8_t op;       /* Op */
+    int8_t dim_pos;   /* positional index of dim/axis in the method form, -1 if none */
+    int8_t idx_pos;   /* positional index of the index tensor in the method form, -1 if none */
+} Contract;
+
+/* ---- user-declared contracts ([tool.logitlint.contracts], config_contracts.c) ---- */
+
+/* What a declared callee returns. ORDER RET: contracts_return_names. */
+typedef enum {
+    RET_NONE,
+    RET_LOGITS,    /* raw, unnormalised logits */
+    RET_LOGPROBS,  /* log-probabilities */
+    RET_PROBS,     /* probabilities */
+    RET_NLL,       /* per-token negative log-likelihood (a loss, one value per token) */
+    RET_IDS,       /* token ids */
+    RET_MASK,      /* an attention / loss mask */
+    RET_MODEL,     /* a language model: calling it gives an output with .logits */
+    RET_TOKENIZER, /* a tokenizer: calling it gives an encoding */
+    RET_IDENTITY,  /* its first argument, unchanged (unwrap_model, a device move) */
+    RET_COUNT
+} ContractReturn;
+/* The spelling of each in the configuration, indexed by ContractReturn (RET_NONE: NULL). */
+extern const char *const contracts_return_names[RET_COUNT];
+
+/* Axes a declaration may name. */
+typedef enum { CAX_NONE, CAX_BATCH, CAX_POS, CAX_VOCAB, CAX_COUNT } ContractAxis;
+extern const char *const contracts_axis_names[CAX_COUNT];
+enum { CONTRACT_MAX_AXES = 6 };
+
+typedef struct UserContract {
+    char *qual;      /* the callee as the file's imports resolve it: mypkg.lm.score; a method
+                        of a library class: mypkg.Scorer.forward (or __call__) */
+    uint8_t returns; /* ContractReturn */
+    int8_t naxes;    /* -1: not declared */
+    uint8_t axes[CONTRACT_MAX_AXES]; /* ContractAxis */
+} UserContract;
+
+typedef struct UserContracts {
+    UserContract *items;
+    size_t len, cap;
+} UserContracts;
+
+/* The declaration of qual; an object of a library class is named by the class followed by
+ * "()" (mypkg.Scorer().forward finds mypkg.Scorer.forward). NULL: none. */
+const UserContract *contracts_user_find(const UserContracts *u, const char *qual);
+/* Does some declaration name a method of the class qual (a key qual.method)? */
+bool contracts_user_class(const UserContracts *u, const char *qual);
+void contracts_user_free(UserContracts *u);
+
+/* The library tables (contracts_*.c), each ended by a row with a NULL name. */
+extern const Contract contracts_array[], contracts_torch[], contracts_numpy[],
+    contracts_tensorflow[], contracts_jax[], contracts_hf[], contracts_python[],
+    contracts_serving[];
+/* Every table, NULL-ended, and its library's name (for tests and messages). */
+extern const Contract *const contracts_tables[];
+extern const char *const contracts_table_names[];
+
+/* The LIB_* bit of a qualified name's root (0: a library no row names). */
+uint32_t contracts_lib_of(const char *qual);
+/* The row for a call of the library function qual (the file's imports resolved). */
+const Contract *contracts_func(const char *qual);
+/* The row for a method call in one of the forms (FORM_*). */
+const Contract *contracts_method(unsigned forms, const char *name, size_t len);
+static inline bool contracts_is_array_op(unsigned op) {
+    return op > OP_NONE && op <= OP_ARRAY_LAST;
+}
+static inline bool contracts_is_hf_op(unsigned op) {
+    return op > OP_ARRAY_LAST && op <= OP_HF_LAST;
+}
+/* The name of an op (its enum name without OP_), for tests and diagnostics. */
+const char *contracts_op_name(unsigned op);
+
+#endif

@@ -1,0 +1,17 @@
+/* tensorflow and tf.keras. */
+#include "contracts.h"
+
+const Contract contracts_tensorflow[] = {
+    {"reduce_max", LIB_TF, FORM_ARRAY | FORM_UNKNOWN, OP_MAX, 0, -1},
+    {"reduce_sum", LIB_TF, FORM_ARRAY, OP_SUM, 0, -1},
+    {"reduce_mean", LIB_TF, FORM_ARRAY, OP_MEAN, 0, -1},
+    {"reduce_prod", LIB_TF, FORM_ARRAY, OP_PROD, 0, -1},
+    {"reduce_logsumexp", LIB_TF, FORM_ARRAY, OP_LOGSUMEXP, 0, -1},
+    {"stop_gradient", LIB_TF | LIB_JAX | LIB_MLX, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
+    {"sparse_softmax_cross_entropy_with_logits", LIB_TF, FORM_ARRAY, OP_CROSS_ENTROPY, -1, -1},
+    {"softmax_cross_entropy_with_logits", LIB_TF, FORM_ARRAY, OP_CROSS_ENTROPY, -1, -1},
+    {"sparse_categorical_crossentropy", LIB_TF, FORM_ARRAY, OP_KERAS_CE, -1, -1},
+    {"categorical_crossentropy", LIB_TF, FORM_ARRAY, OP_KERAS_CE, -1, -1},
+    {"SparseCategoricalCrossentropy", LIB_TF, FORM_ARRAY, OP_KERAS_CE_CLASS, -1, -1},
+    {"CategoricalCrossentropy", LIB_TF, FORM_ARRAY, OP_KERAS_CE_CLASS, -1, -1},
+    {NULL, 0, 0, OP_NONE, 0, 0}};

@@ -1,0 +1,85 @@
+/* torch: tensor methods, torch.nn (functional and module classes), torch.distributions,
+ * torch.utils.data. */
+#include "contracts.h"
+
+/* Tensor methods that return the same values (dtype, device, a copy); on an nn.Module the
+ * module itself. */
+#define SAME (FORM_TENSOR | FORM_MODULE)
+
+const Contract contracts_torch[] = {
+    /* in-place forms: x.log_() changes x itself (facts_call.c rebinds the receiver) */
+    {"log_", LIB_TORCH, FORM_ARRAY, OP_LOG, -1, -1},
+    {"exp_", LIB_TORCH, FORM_ARRAY | FORM_UNKNOWN, OP_EXP, -1, -1},
+    {"mul_", 0, FORM_TENSOR, OP_MUL, -1, -1},
+    {"sub_", 0, FORM_TENSOR, OP_SUB, -1, -1},
+    {"div_", 0, FORM_TENSOR, OP_DIV, -1, -1},
+    {"masked_fill_", 0, FORM_TENSOR, OP_MASKED_FILL, -1, -1},
+    /* selection at token ids: gather(x, dim, index) / x.gather(dim, index) */
+    {"gather", LIB_TORCH | LIB_TF, FORM_ARRAY, OP_SELECT, 0, 1},
+    {"take_along_dim", LIB_TORCH, FORM_ARRAY, OP_SELECT, 1, 0},
+    {"index_select", LIB_TORCH, FORM_ARRAY, OP_SELECT, 0, 1},
+    /* layout */
+    {"unsqueeze", LIB_TORCH, FORM_ARRAY, OP_UNSQUEEZE, 0, -1},
+    {"view", 0, FORM_TENSOR, OP_RESHAPE, -1, -1},
+    {"permute", LIB_TORCH, FORM_ARRAY, OP_PERMUTE, -1, -1},
+    {"movedim", LIB_TORCH, FORM_ARRAY, OP_TRANSPOSE, -1, -1},
+    {"narrow", LIB_TORCH, FORM_ARRAY, OP_NARROW, 0, -1},
+    {"cat", LIB_TORCH, FORM_ARRAY, OP_CAT, 0, -1},
+    {"vstack", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY, OP_STACK, -1, -1},
+    {"item", 0, FORM_TENSOR, OP_ITEM, -1, -1},
+    {"size", LIB_NUMPY | LIB_JAX | LIB_TF, FORM_ARRAY, OP_SIZE, 0, -1},
+    {"numel", LIB_TORCH, FORM_ARRAY, OP_NUMEL, -1, -1},
+    /* the same values */
+    {"to", 0, SAME, OP_PASS, -1, -1},
+    {"float", LIB_BUILTINS, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
+    {"double", 0, SAME, OP_PASS, -1, -1},
+    {"half", 0, SAME, OP_PASS, -1, -1},
+    {"bfloat16", 0, SAME, OP_PASS, -1, -1},
+    {"cpu", 0, SAME, OP_PASS, -1, -1},
+    {"cuda", 0, SAME, OP_PASS, -1, -1},
+    {"type", LIB_BUILTINS, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
+    {"type_as", 0, SAME, OP_PASS, -1, -1},
+    {"detach", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
+    {"clone", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
+    {"contiguous", 0, SAME, OP_PASS, -1, -1},
+    {"numpy", 0, SAME, OP_PASS, -1, -1},
+    {"tolist", 0, SAME, OP_PASS, -1, -1},
+    {"clamp", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
+    {"clamp_min", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
+    {"neg", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
+    {"tensor", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_TO_TENSOR, -1, -1},
+    {"as_tensor", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_TO_TENSOR, -1, -1},
+    {"from_numpy", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
+    /* nn.Module methods that return the module */
+    {"eval", 0, FORM_MODULE, OP_RETURNS_SELF, -1, -1},
+    {"train", 0, FORM_MODULE, OP_RETURNS_SELF, -1, -1},
+    {"requires_grad_", 0, FORM_MODULE, OP_RETURNS_SELF, -1, -1},
+    /* arithmetic */
+    {"masked_fill", LIB_TORCH, FORM_ARRAY, OP_MASKED_FILL, -1, -1},
+    {"masked_select", LIB_TORCH, FORM_ARRAY, OP_MASKED_FILL, -1, -1},
+    {"mul", LIB_TORCH, FORM_ARRAY, OP_MUL, -1, -1},
+    {"sub", LIB_TORCH, FORM_ARRAY, OP_SUB, -1, -1},
+    {"div", LIB_TORCH, FORM_ARRAY, OP_DIV, -1, -1},
+    {"ne", LIB_TORCH, FORM_ARRAY, OP_COMPARE, -1, -1},
+    {"eq", LIB_TORCH, FORM_ARRAY, OP_COMPARE, -1, -1},
+    {"bool", LIB_BUILTINS, FORM_ARRAY, OP_COMPARE, -1, -1},
+    {"cosine_similarity", LIB_TORCH, FORM_ARRAY, OP_COSINE, -1, -1},
+    {"logsigmoid", LIB_TORCH, FORM_ARRAY, OP_LOGSIGMOID, -1, -1},
+    {"pad_sequence", LIB_TORCH, FORM_ARRAY, OP_PAD_SEQUENCE, -1, -1},
+    /* losses and normalising modules */
+    {"cross_entropy", LIB_TORCH | LIB_MLX, FORM_ARRAY, OP_CROSS_ENTROPY, -1, -1},
+    {"nll_loss", LIB_TORCH, FORM_ARRAY, OP_NLL_LOSS, -1, -1},
+    {"CrossEntropyLoss", LIB_TORCH, FORM_ARRAY, OP_CROSS_ENTROPY_CLASS, -1, -1},
+    {"NLLLoss", LIB_TORCH, FORM_ARRAY, OP_NLL_LOSS_CLASS, -1, -1},
+    {"LogSoftmax", LIB_TORCH, FORM_ARRAY, OP_LOG_SOFTMAX_CLASS, -1, -1},
+    {"Softmax", LIB_TORCH, FORM_ARRAY, OP_SOFTMAX_CLASS, -1, -1},
+    {"Sequential", LIB_TORCH | LIB_TF, FORM_FUNC, OP_SEQUENTIAL, -1, -1},
+    /* torch.distributions; pyro, numpyro, tfp and distrax name theirs the same, with the
+     * same meaning: a bare name */
+    {"Categorical", LIB_ANY, FORM_FUNC, OP_DISTRIBUTION, -1, -1},
+    {"OneHotCategorical", LIB_ANY, FORM_FUNC, OP_DISTRIBUTION, -1, -1},
+    /* torch.utils.data, and loaders of other libraries (accelerate) named alike */
+    {"DataLoader", LIB_ANY, FORM_FUNC, OP_DATALOADER, -1, -1},
+    /* torch.range (deprecated), tf.range: arange */
+    {"range", LIB_TORCH | LIB_TF, FORM_FUNC, OP_ARANGE, -1, -1},
+    {NULL, 0, 0, OP_NONE, 0, 0}};

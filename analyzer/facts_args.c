@@ -1,0 +1,146 @@
+/* A call's arguments, read once in the caller: by position or keyword, dims, flags. */
+#include <stdio.h>
+
+#include "facts_xfer.h"
+
+void args_read(Interp *in, TSNode arglist, Args *a) {
+    memset(a, 0, sizeof *a);
+    a->node = arglist;
+    a->splat = fact_unknown();
+    if (ts_node_is_null(arglist)) return;
+    if (parse_is(arglist, "generator_expression")) { /* sum(x for x in xs) */
+        a->pos[0] = arglist;
+        a->posf[0] = svc_eval(in, arglist);
+        a->npos = a->nplain = 1;
+        return;
+    }
+    uint32_t n = ts_node_named_child_count(arglist);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode c = ts_node_named_child(arglist, i);
+        if (parse_is(c, "keyword_argument")) {
+            if (a->nkw == MAX_ARGS) {
+                a->overflow = true;
+                continue;
+            }
+            a->kw_name[a->nkw] = parse_field(c, "name");
+            a->kw_val[a->nkw] = parse_field(c, "value");
+            a->kwf[a->nkw] = svc_eval(in, a->kw_val[a->nkw]);
+            in->call_loopvar |= a->kwf[a->nkw].flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);
+            if (a->kwf[a->nkw].kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
+            a->nkw++;
+        } else if (parse_is(c, "dictionary_splat")) {
+            a->splatted = true;
+            a->splat = svc_eval(in, ts_node_named_child(c, 0));
+            in->call_loopvar |= a->splat.flags & FF_PREFIX;
+            a->has_splat = true;
+        } else if (parse_is(c, "comment")) {
+            continue;
+        } else if (a->npos < MAX_ARGS) {
+            if (parse_is(c, "list_splat")) a->splatted = true;
+            if (!a->splatted) a->nplain++;
+            a->pos[a->npos] = c;
+            a->posf[a->npos] =
+                svc_eval(in, parse_is(c, "list_splat") ? ts_node_named_child(c, 0) : c);
+            in->call_loopvar |= a->posf[a->npos].flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);
+            if (a->posf[a->npos].kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
+            a->npos++;
+        } else {
+            a->overflow = true;
+        }
+    }
+}
+
+int args_kw(Interp *in, const Args *a, const char *name) {
+    for (int i = 0; i < a->nkw; i++)
+        if (parse_text_eq(in->src, a->kw_name[i], name)) return i;
+    return -1;
+}
+
+/* The node of an argument given by keyword or at a position; null when absent. */
+TSNode args_node(Interp *in, const Args *a, const char *kw, const char *kw2, int pos) {
+    int k = kw ? args_kw(in, a, kw) : -1;
+    if (k < 0 && kw2) k = args_kw(in, a, kw2);
+    if (k >= 0) return a->kw_val[k];
+    if (pos >= 0 && pos < a->npos) return a->pos[pos];
+    return (TSNode){0};
+}
+
+Fact args_fact(Interp *in, const Args *a, const char *kw, int pos) {
+    int k = kw ? args_kw(in, a, kw) : -1;
+    if (k >= 0) return a->kwf[k];
+    if (pos >= 0 && pos < a->npos) return a->posf[pos];
+    return fact_bottom();
+}
+
+/* `NAME = 1` in the body of a class of the file: the integer Cls.NAME and obj.NAME read (a dim
+ * kept as a class constant). Other class-level values are not tracked. */
+bool args_class_int(Interp *in, TSNode cls, const char *name, size_t len, Fact *out) {
+    TSNode body = parse_field(cls, "body");
+    uint32_t n = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+    bool found = false;
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode st = ts_node_named_child(body, i);
+        TSNode as = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
+        if (!parse_is(as, "assignment")) continue;
+        TSNode left = parse_field(as, "left"), right = parse_field(as, "right");
+        size_t l;
+        const char *t = parse_text(in->src, left, &l);
+        long v;
+        if (!parse_is(left, "identifier") || l != len || memcmp(t, name, len) != 0) continue;
+        found = !ts_node_is_null(right) && svc_int_literal(in, right, &v) && v >= INT16_MIN &&
+                v <= INT16_MAX; /* the last assignment counts */
+        if (found) {
+            *out = fact_of(FK_NUM, FF_CONST, right);
+            out->ndim = 0;
+            out->num = (int16_t)v;
+        }
+    }
+    return found;
+}
+
+/* self.DIM where the class (not the object) holds DIM = 1: read only where a dim is wanted,
+ * so that attribute reads do not each scan the class. */
+static Fact class_constant(Interp *in, TSNode n, Fact f) {
+    n = parse_unparen(n);
+    TSNode object = parse_field(n, "object");
+    if (!parse_is(n, "attribute") || !parse_is(object, "identifier")) return f;
+    Fact obj = svc_lookup(in, object);
+    if (obj.obj != FO_INSTANCE) return f;
+    size_t len;
+    const char *attr = parse_text(in->src, parse_field(n, "attribute"), &len);
+    Fact k;
+    return args_class_int(in, obj.def, attr, len, &k) ? k : f;
+}
+
+/* dim=-1, axis=1, or a positional one: a literal, or an integer the code holds on every path
+ * (dim=dim with a default, a constant, self.dim); FACT_NO_DIM when absent or not known. */
+int args_dim(Interp *in, const Args *a, int pos) {
+    TSNode n = args_node(in, a, "dim", "axis", pos);
+    if (ts_node_is_null(n)) return FACT_NO_DIM;
+    long v;
+    if (!svc_int_literal(in, n, &v)) {
+        Fact f = args_fact(in, a, args_kw(in, a, "dim") >= 0 ? "dim" : "axis", pos);
+        if (!(f.flags & FF_CONST) && !f.bottom) f = class_constant(in, n, f);
+        if (!(f.flags & FF_CONST) || f.bottom) return FACT_NO_DIM;
+        v = f.num;
+    }
+    return v < -64 || v > 64 ? FACT_NO_DIM : (int)v;
+}
+
+/* A keyword argument whose value is truthy (True, "longest", a non-zero literal). */
+bool args_truthy(Interp *in, const Args *a, const char *name) {
+    int k = args_kw(in, a, name);
+    if (k < 0) return false;
+    TSNode v = parse_unparen(a->kw_val[k]);
+    return !(parse_is(v, "false") || parse_is(v, "none") || svc_text_eq(in, v, "0") ||
+             svc_text_eq(in, v, "\"do_not_pad\"") || svc_text_eq(in, v, "'do_not_pad'"));
+}
+
+bool args_string_is(Interp *in, const Args *a, const char *name, const char *value) {
+    int k = args_kw(in, a, name);
+    if (k < 0) return false;
+    char q1[64], q2[64];
+    snprintf(q1, sizeof q1, "\"%s\"", value);
+    snprintf(q2, sizeof q2, "'%s'", value);
+    return svc_text_eq(in, a->kw_val[k], q1) || svc_text_eq(in, a->kw_val[k], q2);
+}

@@ -1,0 +1,828 @@
+/* Array ops: what the transfers of the array library rows (contracts_array.c and the others'
+ * array rows) do to a tensor's facts: normalising, reducing, selecting, reshaping, losses. */
+#include <ctype.h>
+
+#include "facts_xfer.h"
+
+/* Numbers written in the code: 2.0, -1, [0, 1, 2], np.linspace(-1, 0, 10), np.array([...]). */
+static bool literal_numbers(Interp *in, TSNode n, int depth) {
+    static const char *const makers[] = {"linspace", "logspace", "arange", "array",
+                                         "asarray",  "tensor",   NULL};
+    n = parse_unparen(n);
+    if (depth > 8 || ts_node_is_null(n)) return false;
+    if (parse_is(n, "integer") || parse_is(n, "float")) return true;
+    int bounded = INT32_MAX; /* how many leading arguments bound the values */
+    if (parse_is(n, "unary_operator"))
+        return literal_numbers(in, parse_field(n, "argument"), depth + 1);
+    if (parse_is(n, "call")) {
+        TSNode fn = parse_field(n, "function");
+        TSNode name = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
+        bool maker = false;
+        for (const char *const *m = makers; *m && !maker; m++)
+            maker = parse_text_eq(in->src, name, *m);
+        if (!maker) return false;
+        /* linspace(start, stop, num): the values lie between the first two, whatever num is */
+        if (parse_text_eq(in->src, name, "linspace") || parse_text_eq(in->src, name, "logspace"))
+            bounded = 2;
+        n = parse_field(n, "arguments");
+    } else if (!parse_is(n, "list") && !parse_is(n, "tuple")) {
+        return false;
+    }
+    uint32_t k = ts_node_named_child_count(n);
+    int seen = 0;
+    for (uint32_t i = 0; i < k && seen < bounded; i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (parse_is(c, "keyword_argument") || parse_is(c, "comment")) continue;
+        if (!literal_numbers(in, c, depth + 1)) return false;
+        seen++;
+    }
+    return seen > 0;
+}
+
+/* Values reduced over `dim` (FACT_NO_DIM: all of them). Across positions that is an
+ * aggregation (or a product): the event rules look for. */
+Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op) {
+    if (!x.kinds || x.obj != FO_NONE) return fact_unknown();
+    /* attention_mask.sum(): how many tokens, as len(ids) counts them (facts_labels.c) */
+    if (x.kinds == FK_MASK && op == OP_SUM && (dim == FACT_NO_DIM || fact_axis(&x, dim) == AX_POS))
+        return lengths_of(x, AX_POS, node);
+    AxisKind axis;
+    bool all = dim == FACT_NO_DIM;
+    if (all) {
+        int p = fact_find_axis(&x, AX_POS);
+        if (p < 0) p = fact_find_axis(&x, AX_STEP);
+        axis = p >= 0 ? (AxisKind)x.ax[p] : (x.ndim < 0 ? (AxisKind)x.ax_last : AX_UNK);
+        if (x.ndim == 0) axis = AX_UNK;
+    } else {
+        axis = fact_axis(&x, dim);
+    }
+    bool positions = axis == AX_POS || axis == AX_STEP;
+    /* Rank unknown: selected scores can only be reduced over what is left, the positions. */
+    if (!positions && (axis == AX_UNK || (all && axis == AX_ONE)) && x.ndim < 0 &&
+        (x.flags & FF_SELECTED) && !(x.flags & FF_AGGREGATED))
+        positions = true; /* a keepdim gather's [..., T, 1] summed whole: over positions */
+    Fact r = x;
+    if (positions) {
+        if (op == OP_PROD || op == OP_CUMPROD) /* cumprod(p)[..., -1]: the whole product */
+            svc_emit(in, EV_PRODUCT, AGG_SUM, node, x, fact_unknown(), axis);
+        else
+            svc_emit(in, EV_AGGREGATE,
+                     op == OP_MEAN     ? AGG_MEAN
+                     : op == OP_CUMSUM ? AGG_CUMSUM
+                                       : AGG_SUM,
+                     node, x, fact_unknown(), axis);
+        if (op != OP_PROD && op != OP_CUMPROD) r.agg_event = in->last_event;
+        r.flags = (r.flags | FF_AGGREGATED) & ~(FF_STEPVAR | FF_LOOPVAR);
+        if (op == OP_CUMSUM || op == OP_CUMPROD) return r;
+    } else if (axis == AX_VOCAB) {
+        /* a reduction over the vocabulary is no sequence score */
+        r.kinds = (x.kinds & FK_SCORES) ? FK_NUM : x.kinds;
+        r.flags &= ~(FF_SOFTMAX | FF_EXP);
+        if (x.flags & FF_EXP) r.flags |= FF_EXP; /* sum(exp(x)): a softmax denominator */
+    }
+    if (op == OP_CUMSUM || op == OP_CUMPROD) return r;
+    r.flags &= ~FF_SOFTMAX; /* a sum or mean of distributions is no softmax output */
+    if (x.flags & FF_EXP) r.flags |= FF_SUMEXP;
+    if (all) {
+        r.ndim = 0;
+        r.ax_last = AX_UNK;
+    } else if (keepdim) {
+        fact_replace_axis(&r, dim, AX_ONE);
+    } else {
+        fact_remove_axis(&r, dim);
+    }
+    return r;
+}
+
+static Fact normalize(Interp *in, TSNode node, Fact x, int dim, bool log) {
+    if (dim == FACT_NO_DIM) dim = -1; /* torch's implicit dim and jax/scipy default: last */
+    AxisKind axis = fact_axis(&x, dim);
+    if (x.kinds & (FK_SCORES | FK_NUM))
+        svc_emit(in, EV_NORMALIZE, log ? NORM_LOG_SOFTMAX : NORM_SOFTMAX, node, x, fact_unknown(),
+                 axis);
+    Fact r = x;
+    if (!x.kinds && x.obj == FO_NONE) r = fact_of(0, 0, node);
+    r.kinds = log ? FK_LOGPROB : FK_PROB;
+    r.flags = (x.flags & ~(FF_SOFTMAX | FF_EXP | FF_WEAK | FF_STABLE)) | (log ? 0 : FF_SOFTMAX);
+    r.origin = node;
+    return r;
+}
+
+static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
+    if (dim == 2) fact_assume_lm_layout(&x, 3);
+    Fact r = x;
+    if (!(x.kinds & FK_SCORES)) {
+        if (x.kinds & (FK_IDS | FK_MASK)) return x;
+        return x.kinds ? x : fact_unknown();
+    }
+    if (dim == FACT_NO_DIM) dim = -1;
+    r.flags |= FF_SELECTED | (ids.flags & (FF_PADDED | FF_JOINED));
+    if (x.ndim >= 0)
+        fact_replace_axis(&r, dim, AX_ONE);
+    else
+        r.ax_last = AX_ONE;
+    /* gather(logits[:, -1], 1, ids): entries of one step's distribution at the tokens seen so
+     * far, or at the last one (a repetition penalty), no token paired with a position; the
+     * token of the position a loop visits (lp[:, k].gather(-1, ids[:, k, None])) is paired */
+    bool one_position = fact_find_axis(&ids, AX_POS) < 0 && (ids.flags & FF_LOOPVAR) &&
+                        (ids.ndim >= 0 || (ids.head.sym && align_pos_eq(ids.head, ids.tail)));
+    if (x.ndim >= 0 && fact_find_axis(&x, AX_POS) < 0 && fact_find_axis(&x, AX_STEP) < 0 &&
+        !one_position)
+        align_clear(&ids);
+    svc_emit(in, EV_SELECT, 0, node, x, ids, fact_axis(&x, dim));
+    return r;
+}
+
+static Fact squeeze(Fact x, int dim) {
+    if (x.ndim < 0) {
+        if (x.ax_last == AX_ONE && (dim == -1 || dim == FACT_NO_DIM))
+            x.ax_last = (x.flags & FF_SELECTED) ? AX_POS : AX_UNK;
+        return x;
+    }
+    /* squeeze(d) is a no-op unless axis d has size 1. A batch axis squeezed is a batch of one
+     * (logits.squeeze(0) of one sequence is [T, V]); positions are squeezed defensively too
+     * (labels.squeeze(-1)), so only a slice of one ([:, -1:]) makes them go. */
+    if (dim != FACT_NO_DIM) {
+        AxisKind ax = fact_axis(&x, dim);
+        if ((ax == AX_ONE || ax == AX_BATCH) && dim >= -x.ndim && dim < x.ndim)
+            fact_remove_axis(&x, dim);
+        return x;
+    }
+    bool batch = false;
+    for (int i = x.ndim - 1; i >= 0; i--) {
+        if (x.ax[i] == AX_ONE)
+            fact_remove_axis(&x, i);
+        else if (x.ax[i] == AX_BATCH)
+            batch = true;
+    }
+    /* squeeze() of [B, T, V]: [T, V] when the batch holds one sequence, which only the data
+     * says; the last axis is known either way */
+    if (batch) {
+        x.ax_last = (uint8_t)x.ax[x.ndim - 1];
+        x.ndim = -1;
+    }
+    return x;
+}
+
+/* x.view(-1, V) / x.reshape(-1, x.size(-1)) / x.flatten(0, 1) of [B, T, V] scores: the
+ * batch and position axes merged into rows, the vocabulary kept last. */
+static bool merges_rows(Interp *in, Fact x, const Args *a, int first, bool flatten) {
+    if (x.ndim != 3 || x.ax[0] != AX_BATCH || x.ax[1] != AX_POS || x.ax[2] != AX_VOCAB)
+        return false;
+    long d0, d1;
+    if (a->npos - first != 2 || !svc_int_literal(in, a->pos[first], &d0)) return false;
+    if (flatten) return d0 == 0 && svc_int_literal(in, a->pos[first + 1], &d1) && d1 == 1;
+    if (d0 != -1) return false;
+    /* the kept size: x.size(-1), x.shape[-1], or a name (the vocabulary size) */
+    TSNode v = parse_unparen(a->pos[first + 1]);
+    return parse_is(v, "identifier") || parse_is(v, "call") || parse_is(v, "subscript") ||
+           parse_is(v, "attribute");
+}
+
+/* torch.full((B, L), pad_id): a batch buffer of pads that rows of their own length are copied
+ * into; filled with -100, labels the loss ignores there. A column ((B, 1): a BOS column) or a
+ * fill that is no token id is not followed. */
+static Fact filled_batch(Interp *in, const Args *a, TSNode node) {
+    TSNode shape = a->npos >= 1 ? parse_unparen(a->pos[0]) : (TSNode){0};
+    Fact fill = args_fact(in, a, "fill_value", 1);
+    long last;
+    if (!(parse_is(shape, "tuple") || parse_is(shape, "list")) ||
+        ts_node_named_child_count(shape) != 2 ||
+        (svc_int_literal(in, ts_node_named_child(shape, 1), &last) && last == 1))
+        return fact_unknown();
+    bool ignored = (fill.flags & FF_CONST) && fill.num < 0;
+    if (!ignored && !(fill.kinds & FK_IDS)) return fact_unknown();
+    Fact r = fact_tensor(FK_IDS, ignored ? FF_MASKED : FF_PADDED, node, 2,
+                         (AxisKind[]){AX_BATCH, AX_POS});
+    align_fresh(&r, node);
+    return r;
+}
+
+/* einsum("btv->bvt", x): one operand whose axes the equation only reorders (no ellipsis, no
+ * axis summed away); anything else is not followed. */
+static Fact einsum(Interp *in, const Args *a) {
+    if (a->npos != 2) return fact_unknown();
+    Fact x = hf_output_tensor(a->posf[1]);
+    size_t len;
+    const char *t = parse_text(in->src, parse_unparen(a->pos[0]), &len);
+    char from[FACT_MAX_DIMS + 1], to[FACT_MAX_DIMS + 1];
+    int nf = 0, nt = 0;
+    bool arrow = false;
+    if (len < 2 || (t[0] != '"' && t[0] != '\'') || t[len - 1] != t[0] || x.ndim < 1)
+        return fact_unknown();
+    for (size_t i = 1; i + 1 < len; i++) {
+        char c = t[i];
+        if (c == ' ') continue;
+        if (c == '-' && i + 2 < len && t[i + 1] == '>' && !arrow) {
+            arrow = true;
+            i++;
+        } else if (!isalpha((unsigned char)c) || (arrow ? nt : nf) >= FACT_MAX_DIMS) {
+            return fact_unknown(); /* ",", "...": several operands or an ellipsis */
+        } else if (arrow) {
+            to[nt++] = c;
+        } else {
+            from[nf++] = c;
+        }
+    }
+    if (!arrow || nf != x.ndim || nt != nf) return fact_unknown();
+    Fact r = x;
+    for (int i = 0; i < nt; i++) {
+        const char *at = memchr(from, to[i], (size_t)nf);
+        if (!at || memchr(to, to[i], (size_t)i)) return fact_unknown();
+        r.ax[i] = x.ax[at - from];
+    }
+    r.ax_last = r.ax[nt - 1];
+    return r;
+}
+
+static Fact transpose(Interp *in, Fact x, const Args *a, int first, bool permute) {
+    if (x.ndim < 0) return x;
+    long d[FACT_MAX_DIMS];
+    int n = 0;
+    for (int i = first; i < a->npos && n < FACT_MAX_DIMS; i++) {
+        if (!svc_int_literal(in, a->pos[i], &d[n])) return (x.ndim = -1, x.ax_last = AX_UNK, x);
+        n++;
+    }
+    Fact r = x;
+    if (permute && n == x.ndim) {
+        for (int i = 0; i < n; i++) {
+            long k = d[i] < 0 ? d[i] + x.ndim : d[i];
+            if (k < 0 || k >= x.ndim) return fact_unknown();
+            r.ax[i] = x.ax[k];
+        }
+    } else if (n == 2) {
+        long i = d[0] < 0 ? d[0] + x.ndim : d[0], j = d[1] < 0 ? d[1] + x.ndim : d[1];
+        if (i < 0 || j < 0 || i >= x.ndim || j >= x.ndim) return fact_unknown();
+        r.ax[i] = x.ax[j];
+        r.ax[j] = x.ax[i];
+    } else if (n == 0 && x.ndim == 2) { /* .T */
+        r.ax[0] = x.ax[1];
+        r.ax[1] = x.ax[0];
+    } else {
+        r.ndim = -1;
+    }
+    r.ax_last = r.ndim > 0 ? r.ax[r.ndim - 1] : AX_UNK;
+    return r;
+}
+
+/* torch.stack(list) makes the list axis a tensor axis; torch.cat joins along an existing one. */
+static Fact stack_or_cat(Interp *in, Fact list, int dim, bool cat) {
+    if (list.obj == FO_TUPLE) {
+        Fact j = fact_bottom();
+        for (int i = 0; i < list.nelems; i++)
+            j = fact_join(in->arena, j, list.elems[i]);
+        if (j.bottom) return fact_unknown();
+        Fact r = j;
+        fact_insert_axis(&r, 0, (j.flags & FF_STEPVAR) ? AX_STEP : AX_ITEM);
+        r.flags &= ~(FF_STEPVAR | FF_LOOPVAR);
+        list = r;
+    }
+    if (list.obj != FO_NONE || list.ndim < 1) return list;
+    AxisKind outer = (AxisKind)list.ax[0];
+    Fact r = list;
+    if (cat) {
+        fact_remove_axis(&r, 0);
+        if (outer == AX_STEP && dim != FACT_NO_DIM)
+            fact_replace_axis(&r, dim, AX_POS);
+        else if (outer == AX_STEP && r.ndim >= 0)
+            fact_replace_axis(&r, 0, AX_POS);
+        return r;
+    }
+    if (dim != FACT_NO_DIM && dim != 0) {
+        fact_remove_axis(&r, 0);
+        fact_insert_axis(&r, dim, outer);
+    }
+    return r;
+}
+
+static Fact apply_loss(Interp *in, TSNode node, Fact input, Fact target, bool nll, bool per_token) {
+    svc_emit(in, EV_LOSS, nll ? LOSS_NLL : LOSS_CROSS_ENTROPY, node, input, target, AX_UNK);
+    Fact r = fact_of(FK_LOSS, per_token ? FF_PERTOKEN : 0, node);
+    if (per_token) { /* one loss per target token: the target's layout */
+        r.ndim = target.ndim;
+        memcpy(r.ax, target.ax, sizeof r.ax);
+        r.ax_last = target.ax_last;
+    }
+    if (per_token) r.flags |= target.flags & (FF_SHIFTED | FF_PADDED);
+    /* per-token losses at -100 / masked targets are 0: masked; padded or joined scores or
+     * targets leave their positions in the losses */
+    if (per_token)
+        r.flags |=
+            (target.flags & (FF_MASKED | FF_JOINED)) | (input.flags & (FF_PADDED | FF_JOINED));
+    return r;
+}
+
+/* min(xs, key=lambda c: score(c)), sorted(xs, key=scores.get): the key's values are ranked. */
+void array_rank_key(Interp *in, const Args *a, TSNode node) {
+    int k = args_kw(in, a, "key");
+    if (k < 0) return;
+    TSNode key = parse_unparen(a->kw_val[k]);
+    Fact v = fact_unknown();
+    if (parse_is(key, "lambda")) { /* key=lambda s: s.total: s is an element of what is ranked */
+        Env saved = svc_scope_begin(in);
+        TSNode params = parse_field(key, "parameters");
+        TSNode p = ts_node_is_null(params) ? params : ts_node_named_child(params, 0);
+        if (a->npos >= 1 && !ts_node_is_null(p) && parse_is(p, "identifier") &&
+            ts_node_named_child_count(params) == 1)
+            svc_bind(in, p, iter_element(in, a->posf[0]));
+        v = svc_eval(in, parse_field(key, "body"));
+        svc_scope_end(in, saved);
+    } else if (parse_is(key, "attribute") && /* key=scores.get, key=losses.__getitem__ */
+               (parse_text_eq(in->src, parse_field(key, "attribute"), "get") ||
+                parse_text_eq(in->src, parse_field(key, "attribute"), "__getitem__")))
+        v = iter_element(in, svc_eval(in, parse_field(key, "object")));
+    if (v.kinds & (FK_SCORES | FK_LOSS | FK_NUM))
+        svc_emit(in, EV_RANK, 0, node, v, fact_unknown(), AX_UNK);
+}
+
+static bool reduction_none(Interp *in, const Args *a) {
+    return args_string_is(in, a, "reduction", "none");
+}
+
+/* cat([ctx, cont], dim=-1) of token ids along their positions: the positions of both, the
+ * first one's head and the last one's tail (facts_align.c). */
+static void cat_positions(Interp *in, Fact *r, TSNode list, int dim) {
+    list = parse_unparen(list);
+    if (!parse_is(list, "list") && !parse_is(list, "tuple")) return;
+    uint32_t n = ts_node_named_child_count(list);
+    if (n < 2 || dim == FACT_NO_DIM) return;
+    Fact first = svc_eval(in, ts_node_named_child(list, 0));
+    Fact last = svc_eval(in, ts_node_named_child(list, n - 1));
+    Fact ids = (last.kinds & FK_IDS) ? last : first;
+    AxisKind k = fact_axis(&ids, dim);
+    if (!(k == AX_POS || k == AX_STEP || (ids.ndim < 0 && (dim == -1 || dim == 1))) ||
+        !(ids.kinds & FK_IDS))
+        return;
+    Fact c = align_concat(first, last); /* a first part of unknown alignment: head unknown */
+    r->head = c.head;
+    r->tail = c.tail;
+    r->flags |= c.flags & (FF_PADDED | FF_JOINED);
+}
+
+/* A pad width (F.pad's pad, np.pad's pad_width) with an amount that is no literal. */
+static bool pad_width_varies(Interp *in, TSNode width) {
+    width = parse_unparen(width);
+    if (ts_node_is_null(width)) return false;
+    if (!parse_is(width, "tuple") && !parse_is(width, "list")) return !parse_is(width, "integer");
+    uint32_t n = ts_node_named_child_count(width);
+    for (uint32_t i = 0; i < n; i++) {
+        long v;
+        TSNode e = ts_node_named_child(width, i);
+        if (parse_is(e, "tuple") || parse_is(e, "list") ? pad_width_varies(in, e)
+                                                        : !svc_int_literal(in, e, &v))
+            return true;
+    }
+    return false;
+}
+
+/* normalising, exponentials and logarithms: what kind of scores the values are */
+static Fact array_scores(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off,
+                         int dim, bool keepdim) {
+    switch ((Op)t->op) {
+    case OP_LOG_SOFTMAX:
+        return normalize(in, node, x, dim, true);
+    case OP_SOFTMAX:
+        return normalize(in, node, x, dim, false);
+    case OP_LOGSUMEXP: {
+        if (dim == FACT_NO_DIM) dim = -1;
+        /* of a tensor of unknown rank, any axis but one counted from the end may be the
+         * vocabulary (axis=1 of a [T, V] row): x - logsumexp(x) may be log-probs */
+        bool vocab = fact_axis(&x, dim) == AX_VOCAB || (x.ndim < 0 && (dim == -1 || dim >= 0));
+        Fact r = x;
+        /* exp(x - logsumexp(x)) <= 1 whatever x holds: it bounds exp() like a max does */
+        r.kinds = vocab ? FK_LOGZ : FK_NUM;
+        if (keepdim)
+            fact_replace_axis(&r, dim, AX_ONE);
+        else
+            fact_remove_axis(&r, dim);
+        return r;
+    }
+    case OP_LOG: {
+        if (x.kinds || x.obj == FO_NONE) svc_emit(in, EV_LOG, 0, node, x, fact_unknown(), AX_UNK);
+        Fact r = x;
+        if (x.kinds & FK_PROB)
+            r.kinds = (uint16_t)((x.kinds & ~FK_PROB) | FK_LOGPROB);
+        else if (x.flags & FF_SUMEXP)
+            r.kinds = FK_LOGZ; /* log(sum(exp(x))) */
+        else if (x.flags & FF_EXP)
+            r.kinds = FK_RAW;
+        r.flags &= ~(FF_EXP | FF_SUMEXP);
+        return r;
+    }
+    case OP_EXP: {
+        Fact r = x;
+        if (x.kinds & FK_LOGPROB) {
+            r.kinds = (uint16_t)((x.kinds & ~FK_LOGPROB) | FK_PROB);
+            /* a sequence log-likelihood is unbounded below: its exp() may underflow to 0 */
+            if (x.flags & FF_AGGREGATED) r.flags |= FF_EXP;
+            /* log_softmax(u).exp() is softmax(u), with its underflow (LL103) */
+            else if (!(x.flags & FF_WEAK) && x.kinds == FK_LOGPROB)
+                r.flags |= FF_SOFTMAX;
+        } else if (x.kinds & FK_RAW)
+            r.kinds = FK_NUM, r.flags |= FF_EXP;
+        else if (x.obj == FO_NONE && !(x.kinds & ~(FK_NUM | FK_MAXV)) &&
+                 !(off == 1 && a->npos >= 1 && literal_numbers(in, a->pos[0], 0))) {
+            /* exp of some number (a manual softmax's input): may overflow unless stabilised;
+             * np.exp(np.linspace(-1, 0, 10)) of numbers written in the code cannot */
+            r.kinds = FK_NUM;
+            r.flags |= FF_EXP;
+            if (ts_node_is_null(r.origin)) r.origin = node;
+        }
+        return r;
+    }
+    case OP_LOGADDEXP: { /* log(exp(a) + exp(b)) */
+        Fact b = args_fact(in, a, "other", off);
+        if (off == 1) x = a->npos >= 1 ? a->posf[0] : fact_unknown();
+        Fact r = (b.kinds & FK_LOGZ) && !(x.kinds & FK_LOGZ) ? b : x;
+        if ((x.kinds | b.kinds) & FK_LOGZ) /* of two chunks' normalisers: the whole one */
+            r.kinds = FK_LOGZ;
+        else if (x.kinds != FK_LOGPROB || b.kinds != FK_LOGPROB) /* log-probs of a union stay */
+            r = fact_of(FK_NUM, 0, node);
+        return r;
+    }
+    case OP_COSINE: /* in [-1, 1]: exp(cos / T) of it cannot overflow, as after a max */
+        return fact_of(FK_NUM, FF_STABLE, node);
+    case OP_SIGMOID: {
+        Fact r = x;
+        r.kinds = FK_PROB;
+        return r;
+    }
+    case OP_LOGSIGMOID: {
+        Fact r = x;
+        r.kinds = FK_LOGPROB;
+        return r;
+    }
+    default:
+        return fact_unknown();
+    }
+}
+
+/* reductions and selections: across positions the events rules look for */
+static Fact array_reductions(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
+                             int off, int dim, bool keepdim) {
+    switch ((Op)t->op) {
+    case OP_NANMEAN:
+        /* x.masked_fill(~keep, nan).nanmean(): the masked positions are skipped, not counted */
+        if (x.flags & FF_MASKED) x.flags &= ~FF_PADDED;
+        return array_reduce(in, node, x, dim, keepdim, OP_MEAN);
+    case OP_MEAN:
+    case OP_SUM:
+    case OP_PROD:
+    case OP_CUMSUM:
+    case OP_CUMPROD:
+        return array_reduce(in, node, x, dim, keepdim, (Op)t->op);
+    case OP_MIN:
+    case OP_MAX: {
+        if (x.obj == FO_TUPLE && x.records) { /* min of (loss, choice) records: by the loss */
+            svc_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
+            x.records = false;
+            return x;
+        }
+        bool vocab = dim != FACT_NO_DIM && fact_axis(&x, dim) == AX_VOCAB;
+        if (!vocab && (x.kinds & (FK_SCORES | FK_LOSS | FK_NUM)))
+            svc_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
+        if (off == 1) array_rank_key(in, a, node);
+        Fact r = x;
+        if (t->op == OP_MIN) /* a minimum: x - min(x) >= 0, exp() of it is unbounded */
+            r.kinds = vocab ? FK_NUM : (uint16_t)(r.kinds & ~FK_MAXV);
+        else if (vocab)
+            r.kinds = FK_MAXV;
+        else if (x.obj == FO_NONE && !(x.kinds & (FK_IDS | FK_MASK | FK_INDEX | FK_LOSS)))
+            r.kinds |= FK_MAXV;
+        if (dim == FACT_NO_DIM)
+            r.ndim = 0;
+        else if (keepdim)
+            fact_replace_axis(&r, dim, AX_ONE);
+        else
+            fact_remove_axis(&r, dim);
+        return r;
+    }
+    case OP_ARGMAX: {
+        bool vocab = dim != FACT_NO_DIM && fact_axis(&x, dim) == AX_VOCAB;
+        if (!vocab && (x.kinds & (FK_SCORES | FK_LOSS | FK_NUM)))
+            svc_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
+        Fact r = fact_of(vocab ? FK_IDS : FK_INDEX, 0, node);
+        if (dim == FACT_NO_DIM) r.ndim = 0;
+        return r;
+    }
+    case OP_SORT: {
+        Fact e[2] = {x, fact_of(FK_IDS, 0, node)};
+        if (fact_axis(&x, dim == FACT_NO_DIM ? -1 : dim) != AX_VOCAB) {
+            e[1] = fact_of(FK_INDEX, 0, node);
+            svc_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
+        }
+        Fact r = fact_object(FO_TUPLE, 0, node);
+        r.elems = arena_alloc(in->arena, sizeof e);
+        memcpy(r.elems, e, sizeof e);
+        r.nelems = 2;
+        return r;
+    }
+    case OP_SELECT:
+        return select_at(in, node, x, dim, args_fact(in, a, "index", t->idx_pos + off));
+    default:
+        return fact_unknown();
+    }
+}
+
+/* layout: which axis is which after a reshape, transpose, slice or join */
+static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off,
+                         int dim) {
+    switch ((Op)t->op) {
+    case OP_SQUEEZE:
+        return squeeze(x, dim);
+    case OP_UNSQUEEZE:
+        if (dim != FACT_NO_DIM) fact_insert_axis(&x, dim, AX_ONE);
+        return x;
+    case OP_RESHAPE:
+    case OP_FLATTEN: {
+        AxisKind last = x.ndim >= 1 ? (AxisKind)x.ax[x.ndim - 1] : (AxisKind)x.ax_last;
+        bool rows = merges_rows(in, x, a, off, t->op == OP_FLATTEN);
+        x.ndim = -1;
+        x.ax_last = a->npos - off >= 2 ? last : AX_UNK;
+        /* logits.view(-1, V), flatten(0, 1): every position of every sequence as a row */
+        if (rows) fact_set_axes(&x, 2, (AxisKind[]){AX_POS, AX_VOCAB});
+        return x;
+    }
+    case OP_TRANSPOSE:
+    case OP_PERMUTE:
+        return transpose(in, x, a, off, t->op == OP_PERMUTE);
+    case OP_EINSUM:
+        return off == 1 ? einsum(in, a) : fact_unknown();
+    case OP_NARROW: { /* x.narrow(dim, start, length): x[..., start:start + length] */
+        TSNode sn = args_node(in, a, "start", NULL, off + 1);
+        AxisKind k = fact_axis(&x, dim);
+        if (x.ndim < 0 && (x.kinds & (FK_IDS | FK_MASK)) && (dim == -1 || dim == 1)) k = AX_POS;
+        Fact r = x;
+        if ((k == AX_POS || k == AX_STEP) && !ts_node_is_null(sn)) {
+            align_from(in, &r, &x, sn);
+            long v;
+            if (!(svc_int_literal(in, sn, &v) && v >= 0 && v <= 1)) r.flags |= FF_SLICED;
+        } else if (k != AX_BATCH && k != AX_VOCAB) {
+            align_clear(&r);
+        }
+        return r;
+    }
+    case OP_ITEM:
+        x.ndim = 0;
+        return x;
+    case OP_STACK:
+    case OP_CAT: {
+        Fact r = stack_or_cat(in, x, dim, t->op == OP_CAT);
+        if (t->op == OP_CAT && off == 1 && a->npos >= 1) cat_positions(in, &r, a->pos[0], dim);
+        return r;
+    }
+    case OP_ROLL: { /* roll(ids, -1, dims=1): element t is token t + 1; the last wraps */
+        TSNode sn = args_node(in, a, "shifts", NULL, off);
+        long shift;
+        Fact r = x;
+        align_clear(&r);
+        if (!ts_node_is_null(sn) && svc_int_literal(in, sn, &shift)) {
+            TSNode dn = args_node(in, a, "dims", NULL, off + 1);
+            long d = x.ndim == 1 ? 0 : 99;
+            if (!ts_node_is_null(dn) && !svc_int_literal(in, dn, &d)) d = 99;
+            AxisKind k =
+                x.ndim == 1 && ts_node_is_null(dn) ? (AxisKind)x.ax[0] : fact_axis(&x, (int)d);
+            if (x.ndim < 0 && (x.kinds & (FK_IDS | FK_MASK)) && (d == -1 || d == 1))
+                k = AX_POS; /* [B, T] */
+            if (d != 99 && (k == AX_POS || k == AX_STEP)) r.head = align_shift(x.head, (int)-shift);
+        }
+        return r;
+    }
+    case OP_SIZE:
+    case OP_NUMEL:
+        return lengths_size(x, dim, t->op == OP_NUMEL, node);
+    default:
+        return fact_unknown();
+    }
+}
+
+/* values made, combined or masked */
+static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
+                         int off) {
+    switch ((Op)t->op) {
+    case OP_FULL:
+        return off == 1 ? filled_batch(in, a, node) : fact_unknown();
+    case OP_TO_TENSOR:
+        /* torch.tensor([ctx_enc + cont_enc]): a join of two unknowns is text, unless it is made
+         * a tensor: then two lists of token ids */
+        if (off == 1 && x.obj == FO_NONE && !x.kinds && (x.flags & FF_JOINED)) {
+            bool row = parse_is(parse_unparen(a->pos[0]), "list");
+            Fact ids = row ? fact_tensor(FK_IDS, FF_JOINED, node, 2, (AxisKind[]){AX_BATCH, AX_POS})
+                           : fact_tensor(FK_IDS, FF_JOINED, node, 1, (AxisKind[]){AX_POS});
+            if (align_known(&x)) {
+                ids.head = x.head;
+                ids.tail = x.tail;
+            } else {
+                align_fresh(&ids, node);
+            }
+            return ids;
+        }
+        return x;
+    case OP_PASS:
+        return x;
+    case OP_WHERE: {
+        Fact cond = args_fact(in, a, "condition", 0); /* x.where(cond, other) */
+        Fact b = args_fact(in, a, "other", 1);
+        Fact r = x.bottom ? b : fact_join(in->arena, x, b.bottom ? fact_bottom() : b);
+        if (off == 1) { /* torch.where(cond, a, b) */
+            cond = a->npos > 0 ? a->posf[0] : fact_unknown();
+            r = fact_join(in->arena, a->npos > 1 ? a->posf[1] : fact_bottom(),
+                          a->npos > 2 ? a->posf[2] : fact_bottom());
+            if (r.bottom) r = fact_unknown();
+        }
+        if (cond.kinds & FK_MASK) r.flags |= FF_MASKED;
+        return r;
+    }
+    case OP_MASKED_FILL:
+        x.flags |= FF_MASKED;
+        return x;
+    case OP_MUL: {
+        Fact o = args_fact(in, a, NULL, off);
+        if (o.kinds & FK_MASK) x.flags |= FF_MASKED;
+        return x;
+    }
+    case OP_DIV: /* x.div(y), torch.div(x, y), np.divide(x, y): x / y */
+        return svc_binop(in, node, '/', x, args_fact(in, a, NULL, off));
+    case OP_SUB: /* x.sub_(logsumexp(x)): x - y */
+        return svc_binop(in, node, '-', x, args_fact(in, a, NULL, off));
+    case OP_COMPARE:
+        if (x.kinds & (FK_IDS | FK_MASK)) {
+            x.kinds = FK_MASK;
+            return x;
+        }
+        return fact_unknown();
+    case OP_ARANGE: {
+        Fact r = fact_tensor(FK_INDEX, 0, node, 1, (AxisKind[]){AX_POS});
+        r.head = align_node_pos(node, 'C');
+        /* its first element, when known: arange(n) starts at 0 (an index from there picks
+         * positions as x[s:] does, facts_align.c) */
+        int n = a->npos; /* torch.arange(end) or (start, end[, step]); no receiver among them */
+        Fact start = n >= 2 ? a->posf[0] : fact_unknown();
+        if (n == 1 && args_kw(in, a, "start") < 0) {
+            r.flags |= FF_CONST;
+            r.num = 0;
+        } else if (n >= 2 && (start.flags & FF_CONST)) {
+            r.flags |= FF_CONST;
+            r.num = start.num;
+        }
+        return r;
+    }
+    case OP_PAD_SEQUENCE: { /* pad_sequence(xs): a padded batch (F.pad / np.pad may pad by 0) */
+        Fact r = iter_element(in, off == 1 && a->npos >= 1 ? a->posf[0] : x);
+        if (r.obj != FO_NONE) return fact_unknown();
+        /* what it pads is each element's first axis: a sequence's positions */
+        if (r.ndim < 0)
+            fact_set_axes(&r, r.ax_last == AX_UNK ? 1 : 2, (AxisKind[]){AX_POS, r.ax_last});
+        else if (r.ndim >= 1 && r.ax[0] == AX_UNK)
+            r.ax[0] = AX_POS;
+        fact_insert_axis(&r, args_truthy(in, a, "batch_first") ? 0 : 1, AX_BATCH);
+        /* padding_value=-100: labels whose pads the loss ignores */
+        Fact fill = args_fact(in, a, "padding_value", -1);
+        bool ignored = (fill.flags & FF_CONST) && fill.num < 0;
+        r.flags = (r.flags & ~(FF_LOOPVAR | FF_STEPVAR)) | (ignored ? FF_MASKED : FF_PADDED);
+        r.tail = (FactPos){0, 0, false};
+        return r;
+    }
+    case OP_PAD_ARRAY: { /* np.pad / F.pad: an array padded (maybe by 0), not a tokenizer's batch */
+        Fact r = a->npos ? a->posf[0] : fact_unknown();
+        align_clear(&r); /* padded at the front, its positions move */
+        /* F.pad(s, (0, L - len(s))): padded to a length it did not have, a batch's pads;
+         * a literal width ((1, 0)) only moves positions */
+        if (pad_width_varies(in, args_node(in, a, "pad", "pad_width", 1))) r.flags |= FF_PADDED;
+        return r;
+    }
+    default:
+        return fact_unknown();
+    }
+}
+
+/* losses, and the loss and normalising modules that apply them */
+static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
+                         int off) {
+    switch ((Op)t->op) {
+    case OP_KERAS_CE: /* keras: (y_true, y_pred), logits only with from_logits=True */
+        if (off != 1 || a->npos < 2 || !args_truthy(in, a, "from_logits")) return fact_unknown();
+        return apply_loss(in, node, a->posf[1], a->posf[0], false, true);
+    case OP_KERAS_CE_CLASS: {
+        if (!args_truthy(in, a, "from_logits")) return fact_unknown();
+        Fact c = fact_object(FO_CALLABLE, 0, node);
+        c.op = OP_KERAS_CE_CLASS;
+        return c;
+    }
+    case OP_CROSS_ENTROPY:
+    case OP_NLL_LOSS: {
+        /* F.cross_entropy(input=x, target=y), tf's (labels=y, logits=x) */
+        if (off == 1 && args_kw(in, a, "input") >= 0) x = args_fact(in, a, "input", -1);
+        if (off == 1 && args_kw(in, a, "logits") >= 0) x = args_fact(in, a, "logits", -1);
+        Fact y = args_fact(in, a, "target", off);
+        if (y.bottom) y = args_fact(in, a, "labels", off);
+        if (args_kw(in, a, "ignore_index") >= 0) y.flags |= FF_MASKED; /* ignore_index=pad_id */
+        return apply_loss(in, node, x, y, t->op == OP_NLL_LOSS, reduction_none(in, a));
+    }
+    case OP_CROSS_ENTROPY_CLASS:
+    case OP_NLL_LOSS_CLASS:
+    case OP_LOG_SOFTMAX_CLASS:
+    case OP_SOFTMAX_CLASS: {
+        Fact c = fact_object(FO_CALLABLE, reduction_none(in, a) ? FF_PERTOKEN : 0, node);
+        if (args_kw(in, a, "ignore_index") >= 0) c.flags |= FF_MASKED;
+        c.op = t->op;
+        c.op_dim = (int8_t)args_dim(in, a, 0);
+        return c;
+    }
+    default:
+        return fact_unknown();
+    }
+}
+
+Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off) {
+    in->call_transfer = true;
+    int dim = t->dim_pos >= 0 ? args_dim(in, a, t->dim_pos + off) : args_dim(in, a, -1);
+    bool keepdim = args_truthy(in, a, "keepdim") || args_truthy(in, a, "keepdims");
+    switch ((Op)t->op) {
+    case OP_LOG_SOFTMAX:
+    case OP_SOFTMAX:
+    case OP_LOGSUMEXP:
+    case OP_LOG:
+    case OP_EXP:
+    case OP_LOGADDEXP:
+    case OP_COSINE:
+    case OP_SIGMOID:
+    case OP_LOGSIGMOID:
+        return array_scores(in, node, t, x, a, off, dim, keepdim);
+    case OP_NANMEAN:
+    case OP_MEAN:
+    case OP_SUM:
+    case OP_PROD:
+    case OP_CUMSUM:
+    case OP_CUMPROD:
+    case OP_MIN:
+    case OP_MAX:
+    case OP_ARGMAX:
+    case OP_SORT:
+    case OP_SELECT:
+        return array_reductions(in, node, t, x, a, off, dim, keepdim);
+    case OP_SQUEEZE:
+    case OP_UNSQUEEZE:
+    case OP_RESHAPE:
+    case OP_FLATTEN:
+    case OP_TRANSPOSE:
+    case OP_PERMUTE:
+    case OP_EINSUM:
+    case OP_NARROW:
+    case OP_ITEM:
+    case OP_STACK:
+    case OP_CAT:
+    case OP_ROLL:
+    case OP_SIZE:
+    case OP_NUMEL:
+        return array_layout(in, node, t, x, a, off, dim);
+    case OP_FULL:
+    case OP_TO_TENSOR:
+    case OP_PASS:
+    case OP_WHERE:
+    case OP_MASKED_FILL:
+    case OP_MUL:
+    case OP_DIV:
+    case OP_SUB:
+    case OP_COMPARE:
+    case OP_ARANGE:
+    case OP_PAD_SEQUENCE:
+    case OP_PAD_ARRAY:
+        return array_values(in, node, t, x, a, off);
+    case OP_KERAS_CE:
+    case OP_KERAS_CE_CLASS:
+    case OP_CROSS_ENTROPY:
+    case OP_NLL_LOSS:
+    case OP_CROSS_ENTROPY_CLASS:
+    case OP_NLL_LOSS_CLASS:
+    case OP_LOG_SOFTMAX_CLASS:
+    case OP_SOFTMAX_CLASS:
+        return array_losses(in, node, t, x, a, off);
+    default:
+        return fact_unknown();
+    }
+}
+
+/* A FO_CALLABLE applied to its arguments: nn.LogSoftmax(dim=-1)(x), nn.CrossEntropyLoss()(x, y). */
+Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
+    Fact x = a->npos > 0 ? a->posf[0] : fact_unknown();
+    switch ((Op)c.op) {
+    case OP_LOG_SOFTMAX_CLASS:
+        return normalize(in, node, x, c.op_dim, true);
+    case OP_SOFTMAX_CLASS:
+        return normalize(in, node, x, c.op_dim, false);
+    case OP_COLLATOR:
+        return hf_padded_batch(node, true);
+    case OP_KERAS_CE_CLASS: /* SparseCategoricalCrossentropy(from_logits=True)(y, logits) */
+        return a->npos >= 2 ? apply_loss(in, node, a->posf[1], a->posf[0], false, false)
+                            : fact_unknown();
+    case OP_CROSS_ENTROPY_CLASS:
+    case OP_NLL_LOSS_CLASS: {
+        Fact y = a->npos > 1 ? a->posf[1] : fact_unknown();
+        y.flags |= c.flags & FF_MASKED; /* CrossEntropyLoss(ignore_index=pad_id) */
+        return apply_loss(in, node, x, y, c.op == OP_NLL_LOSS_CLASS, (c.flags & FF_PERTOKEN) != 0);
+    }
+    default:
+        return fact_unknown();
+    }
+}

@@ -1,0 +1,169 @@
+/* Python builtins (len, range, enumerate, zip, map, sorted, list methods), functools, iteration,
+ * and the small object ops of other libraries (distributions, nn.Sequential, llama.cpp, tiktoken).
+ */
+#include "facts_xfer.h"
+
+/* An element of a sequence iterated along its positions in step with a counter (enumerate,
+ * zip): its position is the sequence's head plus the counter. */
+static void iter_position(Fact *e, const Fact *seq, uint32_t counter) {
+    bool positions = seq->ndim >= 1 && (seq->ax[0] == AX_POS || seq->ax[0] == AX_STEP);
+    if (!positions || !seq->head.sym || !counter) return;
+    e->head = e->tail = (FactPos){align_sym(seq->head.sym, counter), seq->head.c, seq->head.end};
+}
+
+static Fact iter_of(Interp *in, Fact *elems, int n, TSNode node) {
+    Fact f = fact_object(FO_TUPLE, 0, node);
+    f.elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)(n ? n : 1));
+    memcpy(f.elems, elems, sizeof(Fact) * (size_t)n);
+    f.nelems = n;
+    f.records = true; /* iterating it yields these tuples (zip, enumerate) */
+    return f;
+}
+
+/* The operator a fold applies: operator.mul / operator.add, or lambda a, b: a * b (a + b). */
+static char fold_operator(Interp *in, TSNode fn, Fact f) {
+    if (f.obj == FO_MODULE && f.qual) {
+        if (!strcmp(f.qual, "operator.mul") || !strcmp(f.qual, "operator.imul")) return '*';
+        if (!strcmp(f.qual, "operator.add") || !strcmp(f.qual, "operator.iadd")) return '+';
+        return 0;
+    }
+    TSNode body = parse_is(fn, "lambda") ? parse_unparen(parse_field(fn, "body")) : (TSNode){0};
+    if (!parse_is(body, "binary_operator")) return 0;
+    TSNode op = parse_field(body, "operator");
+    return parse_text_eq(in->src, op, "*") ? '*' : parse_text_eq(in->src, op, "+") ? '+' : 0;
+}
+
+/* Builtins, tokenizers, models: calls that are not tensor arithmetic. */
+Fact builtins_apply(Interp *in, TSNode node, const Contract *t, const Args *a, const char *qual) {
+    in->call_transfer = true;
+    switch ((Op)t->op) {
+    case OP_PARTIAL: { /* functools.partial(F.nll_loss, reduction="sum"): F.nll_loss itself */
+        Fact f = a->npos ? a->posf[0] : fact_unknown();
+        bool callable = f.obj == FO_MODULE || f.obj == FO_CALLABLE || f.obj == FO_FUNC;
+        return callable ? f : fact_unknown();
+    }
+    case OP_SEQUENTIAL: { /* nn.Sequential(..., nn.Softmax(-1)): what its last module does */
+        Fact last = a->npos ? a->posf[a->npos - 1] : fact_unknown();
+        return last.obj == FO_CALLABLE && !a->splatted ? last : fact_unknown();
+    }
+    case OP_UFUNC_REDUCE: { /* np.multiply.reduce(x, axis) is np.prod(x, axis) */
+        static const Contract ufuncs[] = {{"multiply.reduce", 0, FORM_FUNC, OP_PROD, 0, -1},
+                                          {"add.reduce", 0, FORM_FUNC, OP_SUM, 0, -1},
+                                          {"maximum.reduce", 0, FORM_FUNC, OP_MAX, 0, -1}};
+        for (size_t u = 0; u < sizeof ufuncs / sizeof *ufuncs; u++) {
+            size_t ql = strlen(qual), ul = strlen(ufuncs[u].name);
+            if (ql > ul && qual[ql - ul - 1] == '.' && !strcmp(qual + ql - ul, ufuncs[u].name))
+                return array_apply(in, node, &ufuncs[u], a->npos ? a->posf[0] : fact_unknown(), a,
+                                   1);
+        }
+        return fact_unknown();
+    }
+    case OP_FOLD: { /* functools.reduce(operator.mul, ps) is math.prod(ps); add, sum(xs) */
+        if (a->npos < 2) return fact_unknown();
+        char op = fold_operator(in, a->pos[0], a->posf[0]);
+        if (!op) return fact_unknown();
+        return array_reduce(in, node, a->posf[1], FACT_NO_DIM, false, op == '*' ? OP_PROD : OP_SUM);
+    }
+    case OP_DISTRIBUTION: { /* Categorical(probs=None, logits=None) */
+        Fact d = args_fact(in, a, "logits", -1);
+        if (d.bottom) d = args_fact(in, a, "probs", 0);
+        if (d.bottom || d.obj != FO_NONE) d = fact_unknown();
+        d.kinds = FK_LOGPROB;
+        d.flags &= ~(FF_SOFTMAX | FF_EXP | FF_WEAK);
+        d.obj = FO_DISTRIBUTION;
+        d.origin = node;
+        return d;
+    }
+    case OP_MODEL: /* llama_cpp.Llama(...): a model; llm.scores holds its logits rows */
+        return fact_object(FO_MODEL, 0, node);
+    case OP_TOKENIZER: /* tiktoken.get_encoding("gpt2"): encode() gives token ids */
+        return fact_object(FO_TOKENIZER, 0, node);
+    case OP_LEN: { /* len(ids): its length; len(list of candidates) is no token count */
+        Fact x = a->npos ? a->posf[0] : fact_unknown();
+        AxisKind k = x.ndim >= 1 ? (AxisKind)x.ax[0] : AX_UNK;
+        return lengths_of(x, k == AX_ITEM || k == AX_STEP ? AX_ITEM : AX_POS, node);
+    }
+    case OP_RANGE: {
+        Fact r = fact_tensor(FK_INDEX, 0, node, 1, (AxisKind[]){AX_POS});
+        r.head = align_node_pos(node, 'C'); /* its elements: a counter of their own */
+        /* range(ctx_len - 1, end): positions restricted as x[ctx_len - 1:end] restricts them
+         * (0 and 1 only start at the first token, or after the causal shift) */
+        long start;
+        if (a->npos >= 2 && !(svc_int_literal(in, a->pos[0], &start) && start >= 0 && start <= 1))
+            r.flags |= FF_SLICED;
+        return r;
+    }
+    case OP_ENUMERATE: {
+        Fact seq = a->npos ? a->posf[0] : fact_unknown();
+        Fact e[2] = {fact_of(FK_INDEX, FF_LOOPVAR, node), iter_element(in, seq)};
+        e[0].ndim = 0;
+        /* the counter is the element's position in the sequence (facts_align.c) */
+        FactPos counter = align_node_pos(node, 'C');
+        long start = 0;
+        TSNode sn = args_node(in, a, "start", NULL, 1);
+        if (!ts_node_is_null(sn) && !svc_int_literal(in, sn, &start)) counter.sym = 0;
+        e[0].head = align_shift(counter, (int)start);
+        iter_position(&e[1], &seq, counter.sym);
+        return iter_of(in, e, 2, node);
+    }
+    case OP_LIST: /* list(xs), tuple(xs): the same elements */
+        return a->npos == 1 && !a->splatted ? a->posf[0] : fact_unknown();
+    case OP_MAP: { /* map(math.exp, xs), map(f, xs): f applied to an element, for each */
+        if (a->npos != 2) return fact_unknown();
+        Fact f = a->posf[0], e = iter_element(in, a->posf[1]), r = fact_unknown();
+        Args one = {.npos = 1, .nplain = 1};
+        one.posf[0] = e;
+        const Contract *t = f.obj == FO_MODULE ? contracts_func(f.qual) : NULL;
+        if (t && contracts_is_array_op(t->op))
+            r = array_apply(in, node, t, e, &one, 1);
+        else if (f.obj == FO_FUNC)
+            r = svc_call_user(in, f.def, (TSNode){0}, &one, NULL);
+        return r.kinds || r.flags ? svc_list_of(in, r, node) : fact_unknown();
+    }
+    case OP_ZIP: {
+        Fact e[MAX_ARGS];
+        uint32_t counter = align_node_pos(node, 'C').sym;
+        for (int i = 0; i < a->npos; i++) {
+            e[i] = iter_element(in, a->posf[i]);
+            iter_position(&e[i], &a->posf[i], counter);
+        }
+        return iter_of(in, e, a->npos, node);
+    }
+    case OP_SORTED: {
+        Fact x = a->npos ? a->posf[0] : fact_unknown();
+        svc_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
+        array_rank_key(in, a, node);
+        return x;
+    }
+    default:
+        return fact_unknown();
+    }
+}
+
+/* lst.append(x): the list now may hold x; appending one position's value per loop pass
+ * builds a list over positions. */
+void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend) {
+    if (!parse_is(receiver, "identifier") && !parse_is(receiver, "attribute")) return;
+    Fact elem = x;
+    if (extend) {
+        elem = iter_element(in, x);
+    }
+    Fact as_list = elem;
+    if (elem.obj == FO_TUPLE || elem.obj == FO_DICT || elem.obj == FO_INSTANCE)
+        as_list.records = true; /* a list of such tuples, records or objects */
+    if (elem.obj == FO_NONE && !elem.bottom) {
+        as_list.flags &= ~(FF_STEPVAR | FF_LOOPVAR);
+        fact_insert_axis(&as_list, 0, (elem.flags & FF_STEPVAR) ? AX_STEP : AX_ITEM);
+        if (elem.ndim < 0 && (elem.flags & FF_STEPVAR)) as_list.ax_last = elem.ax_last;
+    }
+    bool empty = list.ndim == 1 && list.ax[0] == AX_ITEM && !list.kinds;
+    bool was_list = list.ndim >= 1 && (list.ax[0] == AX_STEP || list.ax[0] == AX_ITEM);
+    bool same_records = list.obj == as_list.obj && list.records && as_list.records;
+    Fact r = same_records           ? fact_join(in->arena, list, as_list)
+             : (empty || !was_list) ? as_list
+                                    : fact_join(in->arena, list, as_list);
+    if (was_list && !empty && list.ax[0] != as_list.ax[0] && r.ndim >= 1) r.ax[0] = AX_STEP;
+    if (in->frame->loop_depth > 0) r.flags |= FF_PREFIX; /* a context the loop grows */
+    svc_bind(in, receiver, r);
+}
+

@@ -1,0 +1,379 @@
+/* Call dispatch: a call's callee resolved (a library function through the contract table, a
+ * method by its receiver's kind, a function or class of this file, a model, a tokenizer). */
+#include <ctype.h>
+#include <stdio.h>
+
+#include "facts_interp.h"
+#include "facts_xfer.h"
+
+/* model.to(device), model.eval(), model.half(): nn.Module methods that return the module. */
+static bool returns_module(const char *method, size_t len) {
+    return contracts_method(FORM_MODULE, method, len) != NULL;
+}
+
+/* A library function's tensor argument: softmax(model(x), -1) normalises the output's logits
+ * whatever the model was fed; other functions see them only when it was fed token ids. */
+static Fact output_operand(const Contract *t, Fact arg) {
+    bool normaliser = t->op == OP_SOFTMAX || t->op == OP_LOG_SOFTMAX;
+    return normaliser ? hf_output_logits(arg) : hf_output_tensor(arg);
+}
+
+/* A categorical distribution's log_prob(value): normalised log-probs at the given tokens. */
+static Fact distribution_method(TSNode call, Fact dist, const char *method, size_t len) {
+    Fact r = dist;
+    r.obj = FO_NONE;
+    r.origin = call;
+    if (len == 8 && !memcmp(method, "log_prob", 8)) {
+        r.flags |= FF_SELECTED;
+        fact_remove_axis(&r, -1);
+        return r;
+    }
+    if (len == 6 && !memcmp(method, "sample", 6)) return fact_of(FK_IDS, 0, call);
+    return fact_unknown();
+}
+
+/* A call we know nothing of still returns something derived from its arguments: if one of
+ * them varies with the loop, so does the result (VOCAB.index(token) is token-dependent). */
+static Fact eval_call(Interp *in, TSNode call);
+
+Fact calls_eval(Interp *in, TSNode call) {
+    unsigned saved = in->call_loopvar;
+    bool saved_transfer = in->call_transfer;
+    in->call_loopvar = 0;
+    in->call_transfer = false;
+    Fact r = eval_call(in, call);
+    unsigned derived = in->call_loopvar;
+    bool transfer = in->call_transfer;
+    in->call_loopvar = saved;
+    in->call_transfer = saved_transfer;
+    if (!r.bottom && !r.kinds && r.obj == FO_NONE) r.flags |= derived & ~FF_PREFIX;
+    /* model(ids) with ids grown by the loop's token (or cut at the loop's position): the
+     * output of one autoregressive step */
+    if (!r.bottom && !transfer && (derived & FF_PREFIX) && (r.kinds || r.obj == FO_OUTPUT))
+        r.flags |= FF_STEPVAR;
+    return r;
+}
+
+/* Does the class's text assign self.<name> anywhere (__init__, __post_init__, a method that
+ * normalises it)? Then the constructor's argument is not what the field holds. A text search:
+ * it may see assignments that are none, which only drops a field. */
+static bool assigns_field(Interp *in, TSNode cls, const char *name, size_t len) {
+    size_t tlen;
+    const char *t = parse_text(in->src, cls, &tlen), *end = t + tlen;
+    for (const char *p = t; (p = memchr(p, 's', (size_t)(end - p))); p++) {
+        if ((size_t)(end - p) < 5 + len + 1 || memcmp(p, "self.", 5) || memcmp(p + 5, name, len))
+            continue;
+        const char *q = p + 5 + len;
+        if (isalnum((unsigned char)*q) || *q == '_') continue;
+        while (q < end && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q + 1 < end && q[0] == '=' && q[1] != '=') return true;
+        if (q + 2 < end && strchr("+-*/", q[0]) && q[1] == '=') return true;
+    }
+    return false;
+}
+
+/* An object of a class of this file, with the fields a dataclass-like constructor call gives
+ * it: keywords by name, positional arguments in the order the class annotates its fields (a
+ * field the class assigns itself is left out). */
+static Fact instance_fields(Interp *in, TSNode cls, const Args *a, TSNode call) {
+    Fact obj = fact_object(FO_INSTANCE, 0, call);
+    obj.def = cls;
+    int n = a->nkw + a->nplain;
+    obj.elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)(n ? n : 1));
+    obj.keys = arena_alloc(in->arena, sizeof(char *) * (size_t)(n ? n : 1));
+    for (int i = 0; i < a->nkw; i++) {
+        size_t len;
+        const char *name = parse_text(in->src, a->kw_name[i], &len);
+        if (assigns_field(in, cls, name, len)) continue;
+        obj.keys[obj.nelems] = arena_strndup(in->arena, name, len);
+        obj.elems[obj.nelems++] = a->kwf[i];
+    }
+    ParseKids k; /* `logits: torch.Tensor` fields, in order */
+    parse_kids_begin(&k, parse_field(cls, "body"));
+    int field = 0;
+    for (TSNode st; parse_kids_next(&k, &st) && field < a->nplain;) {
+        TSNode as = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
+        TSNode left = parse_field(as, "left");
+        if (!parse_is(as, "assignment") || ts_node_is_null(parse_field(as, "type")) ||
+            !parse_is(left, "identifier"))
+            continue;
+        size_t len;
+        const char *name = parse_text(in->src, left, &len);
+        Fact value = a->posf[field++];
+        if (assigns_field(in, cls, name, len)) continue;
+        obj.keys[obj.nelems] = arena_strndup(in->arena, name, len);
+        obj.elems[obj.nelems++] = value;
+    }
+    parse_kids_end(&k);
+    return obj;
+}
+
+/* obj(x) runs the class's forward (or __call__), obj.m(x) its method m, with self = obj. */
+static Fact call_instance(Interp *in, TSNode call, Fact obj, const char *method, size_t len,
+                          const Args *a) {
+    TSNode m = interp_find_method(in, obj.def, method, len);
+    if (ts_node_is_null(m) && len == 7 && !memcmp(method, "forward", 7))
+        m = interp_find_method(in, obj.def, "__call__", 8);
+    if (ts_node_is_null(m)) return fact_unknown();
+    return interp_call_user(in, m, parse_field(call, "arguments"), a, &obj);
+}
+
+/* A callee the configuration declares (contracts.h): what it returns, strong evidence. */
+static Fact call_declared(Interp *in, TSNode call, const UserContract *u, const Args *a) {
+    static const uint16_t kinds[RET_COUNT] = {
+        [RET_LOGITS] = FK_RAW, [RET_LOGPROBS] = FK_LOGPROB, [RET_PROBS] = FK_PROB,
+        [RET_NLL] = FK_LOSS,   [RET_IDS] = FK_IDS,          [RET_MASK] = FK_MASK};
+    static const AxisKind axes[CAX_COUNT] = {
+        [CAX_BATCH] = AX_BATCH, [CAX_POS] = AX_POS, [CAX_VOCAB] = AX_VOCAB};
+    in->call_transfer = true;
+    if (u->returns == RET_MODEL) return fact_object(FO_MODEL, 0, call);
+    if (u->returns == RET_TOKENIZER) return fact_object(FO_TOKENIZER, 0, call);
+    if (u->returns == RET_IDENTITY) return a->npos ? a->posf[0] : fact_unknown();
+    Fact f = fact_of(kinds[u->returns], u->returns == RET_NLL ? FF_PERTOKEN : 0, call);
+    if (u->naxes >= 0) {
+        AxisKind ax[CONTRACT_MAX_AXES];
+        bool vocab = false;
+        for (int i = 0; i < u->naxes; i++)
+            vocab |= (ax[i] = axes[u->axes[i]]) == AX_VOCAB;
+        fact_set_axes(&f, u->naxes, ax);
+        if ((f.kinds & FK_SCORES) && !vocab) f.flags |= FF_SELECTED; /* of the chosen tokens */
+    } else if (f.kinds == FK_RAW) {
+        f.ax_last = AX_VOCAB; /* logits of unknown layout: over the vocabulary */
+    }
+    if (f.kinds & (FK_IDS | FK_MASK)) align_fresh(&f, call);
+    return f;
+}
+
+/* An object built by a library class whose methods the configuration declares (mypkg.Scorer):
+ * named by the class followed by "()", so that its methods are Class().method. Called, it runs
+ * its __call__ (forward). */
+static Fact call_declared_object(Interp *in, TSNode call, const char *qual, const Args *a) {
+    size_t n = strlen(qual);
+    if (n >= 2 && !strcmp(qual + n - 2, "()")) {
+        static const char *const calls[] = {"__call__", "forward"};
+        for (int i = 0; i < 2; i++) {
+            char *m = arena_alloc(in->arena, n + strlen(calls[i]) + 2);
+            sprintf(m, "%s.%s", qual, calls[i]);
+            const UserContract *u = contracts_user_find(in->user, m);
+            if (u) return call_declared(in, call, u, a);
+        }
+        return fact_unknown();
+    }
+    if (strstr(qual, "()")) return fact_unknown(); /* an undeclared method of such an object */
+    char *obj = arena_alloc(in->arena, n + 3);
+    sprintf(obj, "%s()", qual);
+    return fact_module(obj);
+}
+
+/* lib.name(...): the contract of the qualified name, declared or built in, if any. */
+static Fact call_library(Interp *in, TSNode call, const char *qual, Fact recv, const Args *a) {
+    if (in->user) {
+        const UserContract *u = contracts_user_find(in->user, qual);
+        if (u) return call_declared(in, call, u, a);
+        if (strstr(qual, "()") || contracts_user_class(in->user, qual))
+            return call_declared_object(in, call, qual, a);
+    }
+    const Contract *t = contracts_func(qual);
+    if (t && contracts_is_array_op(t->op))
+        return array_apply(in, call, t, a->npos ? output_operand(t, a->posf[0]) : fact_unknown(), a,
+                           1);
+    if (t && contracts_is_hf_op(t->op)) return hf_apply(in, call, t, recv, a, qual);
+    if (t) return builtins_apply(in, call, t, a, qual);
+    return fact_unknown();
+}
+
+/* recv.method(...) where recv is no module: by the receiver's kind. */
+static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, const char *method,
+                        size_t mlen) {
+    Args a;
+    args_read(in, parse_field(call, "arguments"), &a);
+    /* tokenizer(...).to("cuda"): the same batch, padding and all */
+    if (recv.obj == FO_ENCODING && calls_moves_device(method, mlen)) return recv;
+    if (recv.obj == FO_MODEL || (recv.obj == FO_NONE && !recv.kinds)) {
+        const Contract *t = contracts_method(FORM_MODEL, method, mlen);
+        /* an object we know nothing of generates as Hugging Face's do when it is given
+         * token ids; llm.generate(prompts, params) (vLLM) returns request outputs */
+        bool fed_ids =
+            recv.obj == FO_MODEL || args_kw(in, &a, "input_ids") >= 0 || a.has_splat ||
+            (a.npos >= 1 && ((a.posf[0].kinds & FK_IDS) || a.posf[0].obj == FO_ENCODING));
+        if (t && ((t->op == OP_GENERATE && fed_ids) || t->op == OP_TRANSITION_SCORES))
+            return hf_apply(in, call, t, recv, &a, NULL);
+        if (recv.obj == FO_MODEL && ((mlen == 7 && !memcmp(method, "forward", 7)) ||
+                                     (mlen == 8 && !memcmp(method, "__call__", 8))))
+            return hf_model_output(in, recv, &a, call);
+        if (recv.obj == FO_MODEL && returns_module(method, mlen)) return recv;
+    }
+    if (recv.obj == FO_DISTRIBUTION) return distribution_method(call, recv, method, mlen);
+    if (recv.obj == FO_TOKENIZER) {
+        const Contract *t = contracts_method(FORM_TOKENIZER, method, mlen);
+        if (t) return hf_apply(in, call, t, recv, &a, NULL);
+        return fact_unknown();
+    }
+    if (recv.obj == FO_OUTPUT && contracts_method(FORM_TENSOR, method, mlen))
+        recv = hf_output_tensor(recv);
+    /* d.get(k, default) on a dict known by its values ({tok: lp for ...}; no tensor has a
+     * get method): one of the values */
+    if (names_is(method, mlen, "get") && recv.obj == FO_NONE && recv.kinds)
+        return iter_element(in, recv);
+    /* h.softmax(-1), (h @ W).log_softmax(-1): whatever h is, only a tensor has these */
+    bool normalises = names_is(method, mlen, "softmax") || names_is(method, mlen, "log_softmax");
+    if (fact_is_tensorish(&recv) || recv.obj == FO_TUPLE || (normalises && recv.obj == FO_NONE)) {
+        const Contract *t = contracts_method(FORM_TENSOR, method, mlen);
+        if (t) {
+            Fact r = array_apply(in, call, t, recv, &a, 0);
+            /* x.masked_fill_(m, 0), x.log_(): torch's in-place form changes x itself */
+            if (method[mlen - 1] == '_' &&
+                (parse_is(recv_node, "identifier") || parse_is(recv_node, "attribute")))
+                interp_bind(in, recv_node, r);
+            return r;
+        }
+        if (mlen == 6 && !memcmp(method, "values", 6)) return recv;
+        return fact_unknown();
+    }
+    if (recv.obj == FO_INSTANCE) {
+        if (!ts_node_is_null(interp_find_method(in, recv.def, method, mlen)))
+            return call_instance(in, call, recv, method, mlen, &a);
+        if (returns_module(method, mlen)) return recv; /* Wrapper(lm).eval() */
+        recv = fact_unknown(); /* self.lm(x), set where we cannot see: as for any object */
+    }
+    /* obj.helper(...) where helper is a method of this file; lm.loglikelihood(...) on an
+     * object that is a model by its name only may be an instance of the file's LM class */
+    bool named_model = recv.obj == FO_MODEL && (recv.flags & FF_WEAK);
+    if (recv.obj == FO_NONE || recv.obj == FO_OUTPUT || named_model) {
+        FuncInfo *fi = funcs_find(in, method, mlen);
+        Fact self = named_model ? fact_unknown() : recv;
+        if (fi) return interp_call_user(in, fi->def, parse_field(call, "arguments"), &a, &self);
+    }
+    if (recv.obj == FO_NONE && !recv.kinds && hf_looks_like_model_call(in, &a) &&
+        ((mlen == 7 && !memcmp(method, "forward", 7)) || args_kw(in, &a, "input_ids") >= 0 ||
+         args_kw(in, &a, "input_features") >= 0))
+        /* self.student(input_ids=x): whatever the attribute is called */
+        return hf_model_output(in, fact_object(FO_MODEL, names_head(method, mlen), call), &a, call);
+    /* self.model(ids), self._lm(x): an attribute named like a model, called as a bare name
+     * of that name would be (known only by its name unless fed token ids) */
+    if (recv.obj == FO_NONE && !recv.kinds && a.npos + a.nkw + a.has_splat >= 1 &&
+        names_evidence(call, method, mlen).obj == FO_MODEL) {
+        Fact named = names_evidence(call, method, mlen);
+        unsigned weak = hf_looks_like_model_call(in, &a) ? 0 : FF_WEAK;
+        return hf_model_output(in, fact_object(FO_MODEL, (named.flags & FF_NOTLM) | weak, call), &a,
+                               call);
+    }
+    /* self.tokenizer(texts, padding=True), self.tok(text, return_tensors="pt"): likewise,
+     * an encoding */
+    if (recv.obj == FO_NONE && !recv.kinds && a.npos + a.nkw >= 1 &&
+        (names_evidence(call, method, mlen).obj == FO_TOKENIZER ||
+         hf_called_like_tokenizer(in, &a)))
+        return hf_encoding(in, &a, call);
+    if (recv.obj == FO_NONE && !recv.kinds) { /* x.exp(), x.max() of a value of unknown kind */
+        const Contract *t = contracts_method(FORM_UNKNOWN, method, mlen);
+        if (t) return array_apply(in, call, t, recv, &a, 0);
+    }
+    return fact_unknown();
+}
+
+/* x.method(...): a value stored under the callee's own text (self.fn = ...), a module's
+ * function, or a method of the receiver. */
+static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
+    Args a;
+    TSNode recv_node = parse_field(fn, "object");
+    size_t mlen;
+    const char *method = parse_text(in->src, parse_field(fn, "attribute"), &mlen);
+    Fact recv;
+    bool found;
+    recv = interp_lookup_key(in, fn, &found);
+    if (found && recv.obj == FO_MODULE && strstr(recv.qual, "()")) { /* self.scorer(x) */
+        args_read(in, parse_field(call, "arguments"), &a);
+        return call_library(in, call, recv.qual, recv, &a);
+    }
+    if (found && recv.obj != FO_MODULE) { /* self.fn = some_callable */
+        args_read(in, parse_field(call, "arguments"), &a);
+        if (recv.obj == FO_CALLABLE) return array_callable(in, call, recv, &a);
+        if (recv.obj == FO_MODEL) return hf_model_output(in, recv, &a, call);
+        if (recv.obj == FO_INSTANCE) /* self.scorer = Scorer(m) ... self.scorer(x) */
+            return call_instance(in, call, recv, "forward", 7, &a);
+        if (recv.obj == FO_FUNC)
+            return interp_call_user(in, recv.def, parse_field(call, "arguments"), &a, NULL);
+    }
+    recv = interp_eval(in, recv_node);
+    in->call_loopvar |= recv.flags & (FF_LOOPVAR | FF_STEPVAR);
+    if (recv.kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
+    if (recv.obj == FO_MODULE) {
+        args_read(in, parse_field(call, "arguments"), &a);
+        size_t ql = strlen(recv.qual);
+        char *qual = arena_alloc(in->arena, ql + mlen + 2);
+        sprintf(qual, "%s.%.*s", recv.qual, (int)mlen, method);
+        return call_library(in, call, qual, recv, &a);
+    }
+    if (mlen == 8 && !memcmp(method, "backward", 8)) {
+        labels_backward(in, recv_node, recv);
+        interp_cancel_aggregate(in, &recv); /* a sum taken for its gradient is no score */
+    }
+    if (labels_is_text_join(in, recv_node, method, mlen)) {
+        args_read(in, parse_field(call, "arguments"), &a);
+        Fact f = fact_unknown();
+        f.flags = FF_JOINED;
+        f.origin = call;
+        return f;
+    }
+    const Contract *list_op = contracts_method(FORM_ANY_RECV, method, mlen);
+    if (list_op) { /* lst.append(x), lst.extend(xs) */
+        args_read(in, parse_field(call, "arguments"), &a);
+        builtins_append(in, recv_node, recv, a.npos ? a.posf[0] : fact_unknown(),
+                        list_op->op == OP_EXTEND);
+        return fact_unknown();
+    }
+    return call_method(in, call, recv_node, recv, method, mlen);
+}
+
+static Fact eval_call(Interp *in, TSNode call) {
+    TSNode fn = parse_field(call, "function");
+    Args a;
+    if (parse_is(fn, "attribute")) return eval_method_call(in, call, fn);
+
+    Fact f = interp_eval(in, fn);
+    if (f.obj == FO_FUNC) {
+        /* Arguments are evaluated by the callee's parameter binding. */
+        return interp_call_user(in, f.def, parse_field(call, "arguments"), NULL, NULL);
+    }
+    args_read(in, parse_field(call, "arguments"), &a);
+    if (f.obj == FO_CLASS) { /* Scorer(lm): an object of that class, built by its __init__ */
+        Fact obj = instance_fields(in, f.def, &a, call);
+        static const char *const builders[] = {"__init__", "__post_init__"};
+        for (int i = 0; i < 2; i++) {
+            in->built_self = fact_unknown();
+            call_instance(in, call, obj, builders[i], strlen(builders[i]), i == 0 ? &a : NULL);
+            if (in->built_self.obj == FO_INSTANCE) obj = in->built_self;
+        }
+        return obj;
+    }
+    if (f.obj == FO_INSTANCE) return call_instance(in, call, f, "forward", 7, &a);
+    switch ((FactObject)f.obj) {
+    case FO_MODULE:
+        return call_library(in, call, f.qual, fact_unknown(), &a);
+    case FO_CALLABLE:
+        return array_callable(in, call, f, &a);
+    case FO_MODEL:
+        return hf_model_output(in, f, &a, call);
+    case FO_TOKENIZER:
+        return hf_encoding(in, &a, call);
+    default:
+        break;
+    }
+    if (!f.kinds && f.obj == FO_NONE && hf_called_like_tokenizer(in, &a)) {
+        if (parse_is(fn, "identifier")) interp_bind(in, fn, fact_object(FO_TOKENIZER, 0, fn));
+        return hf_encoding(in, &a, call);
+    }
+    if (!f.kinds && hf_looks_like_model_call(in, &a)) { /* classifier(**enc), mlm(input_ids=x) */
+        size_t nlen;
+        const char *name = parse_text(in->src, fn, &nlen);
+        unsigned head = parse_is(fn, "identifier") ? names_head(name, nlen) : 0;
+        return hf_model_output(in, fact_object(FO_MODEL, head, call), &a, call);
+    }
+    return fact_unknown();
+}
+
+bool calls_moves_device(const char *method, size_t len) {
+    return (len == 2 && !memcmp(method, "to", 2)) || (len == 4 && !memcmp(method, "cuda", 4)) ||
+           (len == 3 && !memcmp(method, "cpu", 3));
+}

@@ -1,0 +1,366 @@
+/* Hugging Face: model calls and their outputs, from_pretrained, generate, tokenizers and their
+ * encodings, collators and loaders. */
+#include "facts_xfer.h"
+
+Fact hf_logits_3d(unsigned flags, TSNode origin) {
+    return fact_tensor(FK_RAW, flags, origin, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
+}
+
+/* What a dict literal holds under a string key (unknown when it has no such key). */
+static Fact dict_value(const Fact *d, const char *key) {
+    const Fact *v = d->obj == FO_DICT ? fact_field(d, key, strlen(key)) : NULL;
+    return v ? *v : fact_unknown();
+}
+
+Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
+    /* FF_WEAK: a model known by its name only; what its output holds by position is weak too */
+    unsigned flags = model.flags & (FF_SEQ2SEQ | FF_NOTLM | FF_WEAK);
+    int k = args_kw(in, a, "labels");
+    if (k >= 0 && !parse_is(parse_unparen(a->kw_val[k]), "none")) flags |= FF_LABELS;
+    /* decoder inputs, or a speech encoder's features (Whisper): the logits are the decoder's */
+    if (args_kw(in, a, "decoder_input_ids") >= 0 || args_kw(in, a, "input_features") >= 0)
+        flags |= FF_SEQ2SEQ;
+    if (a->has_splat && (a->splat.flags & FF_LABELS)) flags |= FF_LABELS;
+    if (a->has_splat && (a->splat.flags & FF_FULLLABELS)) /* enc["labels"] = enc["input_ids"] */
+        flags |= FF_FULLLABELS | (a->splat.flags & FF_JOINED);
+    if (k < 0 && a->has_splat && a->splat.obj == FO_DICT) { /* **{"input_ids": x, "labels": y} */
+        Fact labels = dict_value(&a->splat, "labels"), ids = dict_value(&a->splat, "input_ids");
+        if (labels.kinds) {
+            bool same = !ts_node_is_null(labels.origin) && ts_node_eq(labels.origin, ids.origin);
+            flags |= FF_LABELS | labels_flags(labels, same);
+        }
+    }
+    /* an encoder-decoder's labels are the target alone: its loss covers no prompt, and it is a
+     * mean over all N label tokens (the decoder input is the labels shifted right) */
+    if (k >= 0 && (flags & FF_LABELS) && !(flags & FF_SEQ2SEQ))
+        flags |=
+            labels_model_flags(in, a->kwf[k], a->kw_val[k], args_node(in, a, "input_ids", NULL, 0));
+    Fact out = fact_object(FO_OUTPUT, flags, node);
+    /* The logits at position t predict the input's token t + 1 (facts_align.c); a padded or
+     * joined input makes padded or joined logits. */
+    int ki = args_kw(in, a, "input_ids");
+    Fact input = ki >= 0        ? a->kwf[ki]
+                 : a->npos >= 1 ? a->posf[0]
+                 : a->has_splat ? a->splat
+                                : fact_unknown();
+    /* tok(queries, passages): a text pair goes to a cross-encoder or an NLI head */
+    if (input.obj == FO_ENCODING && (input.flags & FF_NOTLM)) out.flags |= FF_NOTLM;
+    if (ki < 0 && a->npos == 0 && a->has_splat && a->splat.obj == FO_DICT) /* **{"input_ids": x} */
+        input = dict_value(&a->splat, "input_ids");
+    if (ki >= 0 && fact_knows_nothing(&input) && parse_is(a->kw_val[ki], "identifier")) {
+        /* model(input_ids=x): whatever x is called, it holds token ids from here */
+        Fact ids = fact_of(FK_IDS, input.flags, a->kw_val[ki]);
+        align_fresh(&ids, a->kw_val[ki]);
+        svc_bind(in, a->kw_val[ki], ids);
+        input = ids;
+    }
+    out.flags |= input.flags & (FF_PADDED | FF_JOINED);
+    if (((input.kinds & FK_IDS) && !(input.flags & FF_WEAK)) || input.obj == FO_ENCODING)
+        out.flags |= FF_TOKENS_IN;
+    else if (!(input.kinds & FK_IDS) && (model.flags & FF_WEAK))
+        out.flags |= FF_UNTYPED_IN;
+    /* pixels too: a VQA classifier's [batch, answers] or a VLM's [batch, seq, vocab] */
+    if (args_kw(in, a, "pixel_values") >= 0)
+        out.flags = (out.flags & ~FF_TOKENS_IN) | FF_UNTYPED_IN;
+    /* labels of another sequence than the input: an encoder-decoder's target, no prompt in it */
+    if (k >= 0 && (out.flags & FF_FULLLABELS) && a->kwf[k].head.sym && input.head.sym &&
+        a->kwf[k].head.sym != input.head.sym)
+        out.flags &= ~FF_FULLLABELS;
+    /* ids with positions overwritten by the code (masked[:, i] = mask_id, masked_fill) may be
+     * a masked LM's input, whose logits at t are about token t: no alignment is claimed */
+    bool overwritten = (input.kinds & FK_IDS) && (input.flags & FF_MASKED);
+    bool causal = !((out.flags | model.flags) & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM));
+    if (causal && !overwritten) {
+        out.head = align_shift(input.head, 1);
+        out.tail = align_shift(input.tail, 1);
+    }
+    /* an encoder-decoder's decoder logits at t predict labels[t] (its decoder input is the
+     * labels shifted right), or decoder_input_ids[t + 1] */
+    int kd = args_kw(in, a, "decoder_input_ids");
+    if ((out.flags & FF_SEQ2SEQ) && !(out.flags & FF_NOTLM) && (k >= 0 || kd >= 0)) {
+        Fact target = k >= 0 ? a->kwf[k] : a->kwf[kd];
+        int by = k >= 0 ? 0 : 1;
+        out.head = align_shift(target.head, by);
+        out.tail = align_shift(target.tail, by);
+    }
+    /* A causal LM known from its class (from_pretrained) given labels=y: Hugging Face's contract
+     * says y lines up with input_ids (the model shifts them itself), so y is the input's positions
+     * from here on, when nothing related the two before. */
+    if (k >= 0 && causal && model.obj == FO_MODEL && model.causal && input.head.sym &&
+        a->kwf[k].head.sym && a->kwf[k].head.sym != input.head.sym &&
+        parse_is(a->kw_val[k], "identifier")) {
+        Fact labels = a->kwf[k];
+        labels.head = input.head;
+        labels.tail = input.tail;
+        svc_bind(in, a->kw_val[k], labels);
+    }
+    return out;
+}
+
+/* tok(prompt + answer, return_tensors="pt"): text with return_tensors goes to a tokenizer,
+ * whatever the object is called (an image processor takes return_tensors too, but no text). */
+bool hf_called_like_tokenizer(Interp *in, const Args *a) {
+    if (a->npos < 1 || args_kw(in, a, "return_tensors") < 0) return false;
+    TSNode text = parse_unparen(a->pos[0]);
+    if (parse_is(text, "list") && ts_node_named_child_count(text) == 1)
+        text = parse_unparen(ts_node_named_child(text, 0));
+    return parse_is(text, "string") || parse_is(text, "concatenated_string") ||
+           (a->posf[0].flags & FF_JOINED);
+}
+
+bool hf_looks_like_model_call(Interp *in, const Args *a) {
+    if (args_kw(in, a, "input_ids") >= 0 || args_kw(in, a, "inputs_embeds") >= 0 ||
+        args_kw(in, a, "input_features") >= 0)
+        return true;
+    if (a->has_splat && a->splat.obj == FO_ENCODING) return true;
+    return a->npos >= 1 && (a->posf[0].kinds & FK_IDS) && a->posf[0].ndim != 0 &&
+           !(a->posf[0].flags & FF_WEAK);
+}
+
+static Fact from_pretrained(const char *qual, TSNode node) {
+    if (strstr(qual, "Tokenizer") || strstr(qual, "Processor"))
+        return fact_object(FO_TOKENIZER, 0, node);
+    if (!strstr(qual, "Model") && !strstr(qual, "For") && !strstr(qual, "LM"))
+        return fact_unknown();
+    unsigned flags = 0;
+    if (strstr(qual, "Seq2Seq") || strstr(qual, "T5") || strstr(qual, "Bart") ||
+        strstr(qual, "EncoderDecoder") || strstr(qual, "MT5") || strstr(qual, "Pegasus"))
+        flags |= FF_SEQ2SEQ;
+    if (strstr(qual, "MaskedLM")) flags |= FF_MLM;
+    bool causal = strstr(qual, "CausalLM") || strstr(qual, "LMHeadModel");
+    /* Classification / QA heads: their logits are over classes or spans, not the vocabulary. */
+    if (strstr(qual, "Classification") || strstr(qual, "MultipleChoice") ||
+        strstr(qual, "QuestionAnswering") || strstr(qual, "ForRegression"))
+        flags |= FF_NOTLM;
+    Fact m = fact_object(FO_MODEL, flags, node);
+    if (causal && !(flags & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM))) m.causal = true;
+    return m;
+}
+
+static bool texts_batch(Interp *in, const Args *a) {
+    int k = args_kw(in, a, "text");
+    TSNode n = k >= 0 ? a->kw_val[k] : a->npos >= 1 ? a->pos[0] : (TSNode){0};
+    Fact f = k >= 0 ? a->kwf[k] : a->npos >= 1 ? a->posf[0] : fact_unknown();
+    if (ts_node_is_null(n)) return false;
+    n = parse_unparen(n);
+    while (parse_is(n, "call")) { /* list(texts), tuple(texts), sorted(texts): still the texts */
+        TSNode fn = parse_field(n, "function"), args = parse_field(n, "arguments");
+        if (!(svc_text_eq(in, fn, "list") || svc_text_eq(in, fn, "tuple") ||
+              svc_text_eq(in, fn, "sorted")) ||
+            ts_node_is_null(args) || ts_node_named_child_count(args) != 1)
+            break;
+        n = parse_unparen(ts_node_named_child(args, 0));
+    }
+    if (parse_is(n, "list") || parse_is(n, "tuple")) return ts_node_named_child_count(n) >= 2;
+    if (parse_is(n, "list_comprehension") || parse_is(n, "generator_expression")) return true;
+    if (f.obj == FO_NONE && f.ndim >= 1 && (f.ax[0] == AX_ITEM || f.ax[0] == AX_STEP)) return true;
+    if (parse_is(n, "attribute")) n = parse_field(n, "attribute");
+    if (parse_is(n, "subscript")) n = parse_field(n, "value");
+    if (parse_is(n, "attribute")) n = parse_field(n, "attribute");
+    if (!parse_is(n, "identifier")) return false;
+    size_t len;
+    const char *name = parse_text(in->src, n, &len);
+    bool plural =
+        len >= 2 && (name[len - 1] == 's' || name[len - 1] == 'S') && name[len - 2] != 's';
+    return plural || names_icontains(name, len, "batch") || names_icontains(name, len, "list");
+}
+
+Fact hf_encoding(Interp *in, const Args *a, TSNode node) {
+    unsigned flags = 0;
+    if (args_truthy(in, a, "padding")) flags |= FF_PADDED;
+    /* padding=True pads only a batch of several texts; padding to max_length pads one too */
+    if ((flags & FF_PADDED) && !args_string_is(in, a, "padding", "max_length") &&
+        !texts_batch(in, a))
+        flags &= ~FF_PADDED;
+    /* text of several parts, or a text pair: the ids hold both */
+    if ((a->npos >= 1 && (a->posf[0].flags & FF_JOINED)) || a->npos >= 2 ||
+        args_kw(in, a, "text_pair") >= 0)
+        flags |= FF_JOINED;
+    /* a text pair (queries, passages): input for a cross-encoder or an NLI head, whose logits
+     * are over classes */
+    if (a->npos >= 2 || args_kw(in, a, "text_pair") >= 0) flags |= FF_NOTLM;
+    Fact f = fact_object(FO_ENCODING, flags, node);
+    /* tok(text).input_ids with no return_tensors: one text's ids, a plain list [T] */
+    f.one_text = args_kw(in, a, "return_tensors") < 0 && !texts_batch(in, a);
+    align_fresh(&f, node);
+    return f;
+}
+
+/* generate(num_beams=k): a beam search when k may exceed 1 (a literal 1 says it does not). */
+static unsigned beam_search(Interp *in, const Args *a) {
+    TSNode n = args_node(in, a, "num_beams", NULL, -1);
+    long k;
+    if (ts_node_is_null(n) || (svc_int_literal(in, n, &k) && k <= 1)) return 0;
+    return FF_BEAM;
+}
+
+/* A tokenizer's padded batch (tokenizer.pad, a data collator): input_ids, attention_mask. A
+ * collator's (labels_masked) also has labels, -100 at the pads. */
+Fact hf_padded_batch(TSNode node, bool labels_masked) {
+    Fact e = fact_object(FO_ENCODING, FF_PADDED | (labels_masked ? FF_MASKED : 0), node);
+    align_fresh(&e, node);
+    return e;
+}
+
+/* generate(output_scores=True).scores: a tuple with one [batch, vocab] tensor per step; a beam
+ * search's are log-softmaxed (processed log-probs), a greedy or sampling search's are logits. */
+Fact hf_stepwise_scores(TSNode origin, bool log_probs) {
+    return fact_tensor(log_probs ? FK_LOGPROB : FK_RAW, FF_STEPWISE, origin, 3,
+                       (AxisKind[]){AX_STEP, AX_BATCH, AX_VOCAB});
+}
+
+/* What an output's or encoding's tensor knows of its positions (facts_align.c). */
+Fact hf_aligned_attr(Fact obj, Fact t, const char *attr, size_t len) {
+    if (t.obj != FO_NONE || !t.kinds) return t;
+    if (obj.obj == FO_OUTPUT) t.flags |= obj.flags & FF_STEPVAR; /* one step's output */
+    if (obj.obj == FO_OUTPUT && (obj.flags & FF_GENERATE)) {
+        /* .sequences: prompt + generated; .scores / .logits: one step per generated token,
+         * step s predicting it, so they end where the sequences end and start after the prompt */
+        if (!(len == 9 && !memcmp(attr, "sequences", 9))) {
+            t.head = (FactPos){align_sym(obj.head.sym, 'P'), 0, true}; /* the last n positions */
+            t.tail = obj.tail;
+            return t;
+        }
+    } else if (obj.obj == FO_OUTPUT) {
+        t.flags |= obj.flags & (FF_PADDED | FF_JOINED);
+    }
+    if (!(len == 4 && !memcmp(attr, "loss", 4))) {
+        t.head = obj.head;
+        t.tail = obj.tail;
+    }
+    return t;
+}
+
+/* A model output used as a tensor (mlx and many others return the logits themselves):
+ * its logits. */
+Fact hf_output_tensor(Fact out) {
+    return out.flags & FF_TOKENS_IN ? hf_output_logits(out) : out;
+}
+
+Fact hf_output_logits(Fact out) {
+    if (out.obj != FO_OUTPUT || (out.flags & FF_GENERATE)) return out;
+    Fact logits = (out.flags & FF_NOTLM) ? fact_of(FK_RAW, 0, out.origin)
+                                         : hf_logits_3d(out.flags & FF_SEQ2SEQ, out.origin);
+    if (out.flags & FF_UNTYPED_IN) { /* fed no token ids: a layout nothing tells */
+        logits.ndim = -1;
+        logits.ax_last = AX_VOCAB;
+    }
+    logits.flags |=
+        out.flags & FF_WEAK; /* a model known by its name only: a convention, no proof */
+    return hf_output_part(out, logits);
+}
+
+Fact hf_output_part(Fact out, Fact part) {
+    if (out.obj != FO_OUTPUT) return part;
+    bool loss = part.kinds == FK_LOSS, seqs = (out.flags & FF_GENERATE) && part.kinds == FK_IDS;
+    return hf_aligned_attr(out, part,
+                           loss   ? "loss"
+                           : seqs ? "sequences"
+                                  : "logits",
+                           loss   ? 4
+                           : seqs ? 9
+                                  : 6);
+}
+
+/* Hugging Face's calls: loading, generation, tokenizers, collators and loaders. */
+Fact hf_apply(Interp *in, TSNode node, const Contract *t, Fact recv, const Args *a,
+              const char *qual) {
+    in->call_transfer = true;
+    switch ((Op)t->op) {
+    case OP_FROM_PRETRAINED:
+        return from_pretrained(qual ? qual : "", node);
+    case OP_GENERATE: {
+        /* several sequences (a padded batch of prompts, num_return_sequences > 1) end at
+         * different steps: the finished ones are padded up to the longest */
+        unsigned padded = a->has_splat ? a->splat.flags & FF_PADDED : 0;
+        for (int i = 0; i < a->npos; i++)
+            padded |= a->posf[i].flags & FF_PADDED;
+        int ki = args_kw(in, a, "input_ids");
+        if (ki >= 0) padded |= a->kwf[ki].flags & FF_PADDED;
+        TSNode nrs = args_node(in, a, "num_return_sequences", NULL, -1);
+        long k;
+        if (!ts_node_is_null(nrs) && !(svc_int_literal(in, nrs, &k) && k <= 1)) padded = FF_PADDED;
+        Fact g;
+        if (!args_truthy(in, a, "return_dict_in_generate"))
+            g = fact_tensor(FK_IDS, padded, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
+        else
+            /* renormalize_logits=True log-softmaxes the scores, as a beam search does */
+            g = fact_object(FO_OUTPUT,
+                            FF_GENERATE | padded | (recv.flags & FF_SEQ2SEQ) | beam_search(in, a) |
+                                (args_truthy(in, a, "renormalize_logits") ? FF_BEAM : 0),
+                            node);
+        align_fresh(&g, node); /* the sequences; .scores end where they end (attr_get) */
+        return g;
+    }
+    case OP_TRANSITION_SCORES: {
+        /* compute_transition_scores(sequences, scores, beam_indices=None, normalize_logits=False):
+         * log-probs when normalised, or when the scores are a beam search's (already
+         * log-softmaxed; beam_indices says so) */
+        TSNode norm = args_node(in, a, "normalize_logits", NULL, 3);
+        TSNode beam = args_node(in, a, "beam_indices", NULL, 2);
+        bool normalized = !ts_node_is_null(norm) && !parse_is(parse_unparen(norm), "false");
+        bool beam_search = !ts_node_is_null(beam) && !parse_is(parse_unparen(beam), "none");
+        Fact scores = args_fact(in, a, "scores", 1);
+        unsigned kinds = normalized || beam_search ? FK_LOGPROB : FK_RAW;
+        if (!normalized && !scores.bottom && (scores.kinds & FK_LOGPROB))
+            kinds = scores.kinds & FK_SCORES;
+        return fact_tensor(kinds, FF_SELECTED | FF_STEPWISE, node, 2,
+                           (AxisKind[]){AX_BATCH, AX_POS});
+    }
+    case OP_CHAT_TEMPLATE: { /* the turns of a chat (a prompt and its answer) as one text */
+        if (args_kw(in, a, "tokenize") >= 0 && !args_truthy(in, a, "tokenize"))
+            return fact_unknown(); /* tokenize=False: a string */
+        Fact ids = args_kw(in, a, "return_tensors") >= 0
+                       ? fact_tensor(FK_IDS, FF_JOINED, node, 2, (AxisKind[]){AX_BATCH, AX_POS})
+                       : fact_tensor(FK_IDS, FF_JOINED, node, 1, (AxisKind[]){AX_POS});
+        align_fresh(&ids, node);
+        return ids;
+    }
+    case OP_ENCODE:
+    case OP_ENCODE_PLUS: {
+        unsigned joined = a->npos >= 1 ? a->posf[0].flags & FF_JOINED : 0;
+        Fact ids;
+        if (args_string_is(in, a, "return_tensors", "pt") ||
+            args_string_is(in, a, "return_tensors", "np"))
+            ids = fact_tensor(FK_IDS, joined, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
+        else if (t->op == OP_ENCODE_PLUS)
+            return hf_encoding(in, a, node);
+        else
+            ids = fact_tensor(FK_IDS, joined, node, 1, (AxisKind[]){AX_POS});
+        align_fresh(&ids, node);
+        return ids;
+    }
+    case OP_PAD_BATCH:
+        return hf_padded_batch(node, false);
+    case OP_COLLATOR:
+    case OP_MLM_COLLATOR: { /* DataCollatorWithPadding(tok): calling it pads, as tokenizer.pad */
+        /* DataCollatorForLanguageModeling masks tokens for a masked LM unless mlm=False */
+        int mlm = args_kw(in, a, "mlm");
+        if (t->op == OP_MLM_COLLATOR &&
+            (mlm < 0 || !parse_is(parse_unparen(a->kw_val[mlm]), "false")))
+            return fact_unknown();
+        Fact c = fact_object(FO_CALLABLE, 0, node);
+        c.op = OP_COLLATOR;
+        return c;
+    }
+    case OP_DATALOADER: { /* DataLoader(ds, collate_fn=f): iterating it yields what f returns */
+        Fact f = args_fact(in, a, "collate_fn", -1);
+        Fact batch = fact_unknown();
+        if (f.obj == FO_CALLABLE && f.op == OP_COLLATOR)
+            batch = hf_padded_batch(node, true);
+        else if (f.obj == FO_FUNC) { /* it is called with a list of the dataset's items */
+            Args items = {.npos = 1, .nplain = 1};
+            items.posf[0] = fact_unknown();
+            fact_set_axes(&items.posf[0], 1, (AxisKind[]){AX_ITEM});
+            batch = svc_call_user(in, f.def, (TSNode){0}, &items, NULL);
+        }
+        bool records = batch.obj == FO_ENCODING || batch.obj == FO_TUPLE || batch.obj == FO_DICT ||
+                       batch.obj == FO_INSTANCE;
+        if (!records) return fact_unknown();
+        batch.records = true;
+        return batch;
+    }
+    default:
+        return fact_unknown();
+    }
+}

@@ -1,0 +1,53 @@
+/* Iteration: the element a for loop, a comprehension or a builtin (zip, enumerate, map, sorted's
+ * key) gets from what it iterates. */
+#include "facts_internal.h"
+
+Fact iter_element(Interp *in, Fact it) {
+    (void)in;
+    if ((it.obj == FO_TUPLE || it.obj == FO_DICT || it.obj == FO_INSTANCE) && it.records) {
+        Fact t = it;
+        t.records = false;
+        return t;
+    }
+    /* [tok(c) for c in cands] is kept as one of its encodings (interp_list_of), a loader's
+     * batches as one batch: either way iterating gives an encoding (its keys are iterated
+     * through enc.items(), not here) */
+    if (it.obj == FO_ENCODING) {
+        Fact t = it;
+        t.records = false;
+        return t;
+    }
+    if (it.obj == FO_TUPLE) {
+        Fact j = fact_bottom();
+        for (int i = 0; i < it.nelems; i++)
+            j = fact_join(in->arena, j, it.elems[i]);
+        return j.bottom ? fact_unknown() : j;
+    }
+    if (it.obj == FO_MODEL) return it;
+    if (it.obj != FO_NONE) { /* for o in llm.generate(prompts): one step's object, unknown */
+        Fact e = fact_unknown();
+        e.flags = FF_LOOPVAR;
+        return e;
+    }
+    if (!it.kinds) { /* an element of some sequence we do not know: one step of it */
+        Fact e = fact_unknown();
+        e.flags = FF_LOOPVAR | (it.flags & (FF_OPAQUE | FF_JOINED)); /* texts of prompt + c */
+        return e;
+    }
+    Fact e = it;
+    AxisKind lead = it.ndim >= 1 ? (AxisKind)it.ax[0] : AX_UNK;
+    if (it.ndim >= 1)
+        fact_remove_axis(&e, 0);
+    else
+        e.ndim = -1;
+    if (lead == AX_POS || lead == AX_STEP)
+        e.flags |= FF_LOOPVAR | ((it.kinds & FK_SCORES) ? FF_STEPVAR : 0);
+    /* one position of it, which one unknown (enumerate / zip say: facts_align.c) */
+    if (!(it.kinds & FK_INDEX) &&
+        (lead == AX_POS || lead == AX_STEP || (lead == AX_UNK && (it.kinds & FK_IDS))))
+        align_clear(&e);
+    if ((it.kinds & (FK_IDS | FK_INDEX)) && (lead == AX_POS || lead == AX_UNK))
+        e.flags |= FF_LOOPVAR;
+    if (it.kinds & FK_INDEX) e.ndim = 0;
+    return e;
+}

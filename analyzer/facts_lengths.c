@@ -1,0 +1,44 @@
+/* Lengths: len(x), x.shape, x.size(d), x.numel(), mask.sum(): integers, and FF_COUNT where
+ * they count an unshifted, unmasked token sequence's positions (N, where a Hugging Face loss
+ * averages over N - 1: facts_labels.c). */
+#include "facts_xfer.h"
+
+/* The length of a token sequence's position axis: N when the ids are unshifted and unmasked. */
+Fact lengths_of(Fact seq, AxisKind axis, TSNode node) {
+    Fact f = fact_of(FK_INDEX, 0, node);
+    f.ndim = 0;
+    bool ids = seq.obj == FO_NONE && (seq.kinds & (FK_IDS | FK_MASK)) &&
+               !(seq.kinds & ~(FK_IDS | FK_MASK));
+    if (ids && (axis == AX_POS || axis == AX_UNK) &&
+        !(seq.flags & (FF_SHIFTED | FF_MASKED | FF_SLICED)))
+        f.flags |= FF_COUNT;
+    return f;
+}
+
+/* x.shape: one length per axis, counts where the axis holds positions. */
+Fact lengths_shape(Interp *in, Fact x, TSNode node) {
+    if (x.obj != FO_NONE || !x.kinds || x.ndim < 1) {
+        Fact f = fact_of(FK_INDEX, 0, node);
+        return f;
+    }
+    Fact t = fact_object(FO_TUPLE, 0, node);
+    t.elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)x.ndim);
+    for (int i = 0; i < x.ndim; i++) {
+        AxisKind k = (AxisKind)x.ax[i];
+        t.elems[i] = lengths_of(x, k == AX_POS ? AX_POS : AX_BATCH, node);
+    }
+    t.nelems = x.ndim;
+    return t;
+}
+
+/* x.size(d) / x.numel(): a count when d is (or may be) the position axis. */
+Fact lengths_size(Fact x, int dim, bool numel, TSNode node) {
+    if (numel) return lengths_of(x, AX_POS, node); /* B * N labels: the mean is over B * (N - 1) */
+    if (dim == FACT_NO_DIM) {                      /* x.size(): the shape */
+        Fact f = fact_of(FK_INDEX, 0, node);
+        return f;
+    }
+    AxisKind k = fact_axis(&x, dim);
+    if (x.ndim < 0 && dim == -1 && k == AX_UNK) k = AX_POS;
+    return lengths_of(x, k == AX_POS ? AX_POS : AX_BATCH, node);
+}

@@ -1,0 +1,91 @@
+/* Name evidence: what a value named like logits, ids or model probably holds (weak). */
+#include <ctype.h>
+
+#include "facts_xfer.h"
+
+static bool ieq(const char *s, size_t len, const char *lit) {
+    if (strlen(lit) != len) return false;
+    for (size_t i = 0; i < len; i++)
+        if (tolower((unsigned char)s[i]) != lit[i]) return false;
+    return true;
+}
+
+bool names_icontains(const char *s, size_t len, const char *lit) {
+    size_t n = strlen(lit);
+    for (size_t i = 0; i + n <= len; i++) {
+        size_t k = 0;
+        while (k < n && tolower((unsigned char)s[i + k]) == lit[k])
+            k++;
+        if (k == n) return true;
+    }
+    return false;
+}
+
+static bool iends(const char *s, size_t len, const char *lit) {
+    size_t n = strlen(lit);
+    return len >= n && ieq(s + len - n, n, lit);
+}
+
+/* A model (or callee) named for a head that is no causal LM's: a classifier's logits are no
+ * [batch, seq, vocab], a masked LM's logits at t are about token t. */
+unsigned names_head(const char *name, size_t len) {
+    if (names_icontains(name, len, "reward") || (len >= 3 && ieq(name, 3, "nli")) ||
+        names_icontains(name, len, "_nli") || names_icontains(name, len, "classif") ||
+        names_icontains(name, len, "sentiment") || names_icontains(name, len, "toxic") ||
+        names_icontains(name, len, "entail") || names_icontains(name, len, "critic") ||
+        names_icontains(name, len, "value_") || names_icontains(name, len, "discrim") ||
+        ieq(name, len, "clf") || iends(name, len, "_clf") || names_icontains(name, len, "rank") ||
+        names_icontains(name, len, "cross_enc") || names_icontains(name, len, "scorer") ||
+        names_icontains(name, len, "vqa") || ieq(name, len, "rm") || iends(name, len, "_rm") ||
+        names_icontains(name, len, "cls_") || iends(name, len, "_cls"))
+        return FF_NOTLM;
+    if (names_icontains(name, len, "mlm") || names_icontains(name, len, "bert") ||
+        names_icontains(name, len, "masked_lm"))
+        return FF_MLM;
+    return 0;
+}
+
+/* What a value named like this probably holds, when nothing else is known. Weak evidence. */
+Fact names_evidence(TSNode origin, const char *name, size_t len) {
+    Fact f = fact_unknown();
+    f.origin = origin;
+    unsigned weak = FF_WEAK;
+    if (names_icontains(name, len, "logprob") || names_icontains(name, len, "log_prob") ||
+        ieq(name, len, "logp") || ieq(name, len, "lprobs") || iends(name, len, "_logp") ||
+        names_icontains(name, len, "log_softmax") || names_icontains(name, len, "logsoftmax") ||
+        names_icontains(name, len, "loglik") || names_icontains(name, len, "log_lik")) {
+        f.kinds = FK_LOGPROB;
+    } else if (names_icontains(name, len, "logit")) {
+        f.kinds = FK_RAW;
+        f.ax_last = AX_VOCAB;
+    } else if (ieq(name, len, "probs") || ieq(name, len, "prob") || iends(name, len, "_probs") ||
+               ieq(name, len, "probabilities")) {
+        f.kinds = FK_PROB;
+    } else if (ieq(name, len, "input_ids") || ieq(name, len, "ids") || iends(name, len, "_ids") ||
+               ieq(name, len, "labels") || ieq(name, len, "tokens") ||
+               iends(name, len, "_tokens") || ieq(name, len, "toks") || iends(name, len, "_toks") ||
+               ieq(name, len, "target_ids")) {
+        f.kinds = FK_IDS;
+    } else if (iends(name, len, "_token_id") || ieq(name, len, "pad_id") ||
+               ieq(name, len, "eos_id") || ieq(name, len, "bos_id")) {
+        f.kinds = FK_IDS; /* one special token's id */
+        f.ndim = 0;
+    } else if (ieq(name, len, "attention_mask") || ieq(name, len, "mask") ||
+               iends(name, len, "_mask")) {
+        f.kinds = FK_MASK;
+    } else if (ieq(name, len, "model") || ieq(name, len, "lm") || iends(name, len, "_model") ||
+               iends(name, len, "_lm")) {
+        f.obj = FO_MODEL;
+        /* a model named for a classification head: its logits are no [batch, seq, vocab] */
+        f.flags |= names_head(name, len);
+    } else if (ieq(name, len, "tokenizer") || iends(name, len, "_tokenizer") ||
+               ieq(name, len, "tok") || ieq(name, len, "tk") || iends(name, len, "_tok")) {
+        f.obj = FO_TOKENIZER;
+    } else {
+        weak = 0;
+    }
+    f.flags |= weak;
+    if ((f.kinds & (FK_IDS | FK_MASK)) && f.ndim != 0)
+        align_fresh(&f, origin); /* a sequence of its own */
+    return f;
+}

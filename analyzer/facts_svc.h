@@ -1,0 +1,72 @@
+/* The interpreter's services (facts_internal.h InterpServices), for transfer code. */
+#ifndef LOGITLINT_FACTS_SVC_H
+#define LOGITLINT_FACTS_SVC_H
+
+#include "facts_internal.h"
+
+/* What an expression holds (evaluating it: its calls run, its events are emitted). */
+static inline Fact svc_eval(Interp *in, TSNode n) {
+    return in->svc->eval(in, n);
+}
+/* Records an event for the rules (kept once per kind, node and what flowed in). */
+static inline void svc_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fact b,
+                            AxisKind axis) {
+    in->svc->emit(in, kind, op, node, a, b, axis);
+}
+/* target = f (a name, an attribute, an item, or a pattern to unpack). */
+static inline void svc_bind(Interp *in, TSNode target, Fact f) {
+    in->svc->bind(in, target, f);
+}
+/* An integer literal (-1, 2) at n. */
+static inline bool svc_int_literal(Interp *in, TSNode n, long *value) {
+    return in->svc->int_literal(in, n, value);
+}
+static inline bool svc_text_eq(Interp *in, TSNode n, const char *s) {
+    return in->svc->text_eq(in, n, s);
+}
+static inline Fact svc_lookup(Interp *in, TSNode ident) {
+    return in->svc->lookup(in, ident);
+}
+/* l op r for a one-character operator, at node. */
+static inline Fact svc_binop(Interp *in, TSNode node, char op, Fact l, Fact r) {
+    return in->svc->binop(in, node, op, l, r);
+}
+/* A list of such elements: one axis more in front. */
+static inline Fact svc_list_of(Interp *in, Fact elem, TSNode node) {
+    return in->svc->list_of(elem, node);
+}
+/* A scope of its own (a lambda): names bound in it are gone at its end. */
+static inline Env svc_scope_begin(Interp *in) {
+    return in->svc->scope_begin(in);
+}
+static inline void svc_scope_end(Interp *in, Env saved) {
+    in->svc->scope_end(in, saved);
+}
+/* Calls a function of this file (interp_call_user). */
+static inline Fact svc_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args,
+                                 const Fact *self_fact) {
+    return in->svc->call_user(in, def, call_args, args, self_fact);
+}
+static inline TSNode svc_find_method(Interp *in, TSNode cls, const char *name, size_t len) {
+    return in->svc->find_method(in, cls, name, len);
+}
+static inline bool svc_decorated_with(Interp *in, TSNode decorated, const char *name) {
+    return in->svc->decorated_with(in, decorated, name);
+}
+static inline bool svc_item_container(Interp *in, TSNode target, TSNode *container, Fact *fact) {
+    return in->svc->item_container(in, target, container, fact);
+}
+/* The fact bound to the text of n (a name, `self.x`, `obj["k"]`); *found says whether any is. */
+static inline Fact svc_lookup_key(Interp *in, TSNode n, bool *found) {
+    return in->svc->lookup_key(in, n, found);
+}
+/* The text of a plain string literal ("logits", 'probs'), NULL for anything else. */
+static inline const char *svc_string_key(Interp *in, TSNode node, size_t *len) {
+    return in->svc->string_key(in, node, len);
+}
+/* The fact bound to that text in this frame or the module, to change in place; NULL if none. */
+static inline Fact *svc_binding(Interp *in, TSNode n) {
+    return in->svc->binding(in, n);
+}
+
+#endif

@@ -1,0 +1,73 @@
+/* The transfer side of the facts layer: reading a call's arguments (facts_args.c), the
+ * transfers of the contract table's ops (facts_array.c, facts_hf.c, facts_builtins.c), the
+ * attributes of known objects (facts_attr.c) and name evidence (facts_names.c). Transfers reach
+ * the interpreter only through the interp_* services of facts_internal.h. */
+#ifndef LOGITLINT_FACTS_XFER_H
+#define LOGITLINT_FACTS_XFER_H
+
+#include "contracts.h"
+#include "facts_internal.h"
+#include "facts_svc.h"
+
+/* ---- facts_args.c: a call's arguments ---- */
+void args_read(Interp *in, TSNode arglist, Args *a);
+/* The index of keyword argument `name`, -1 if absent. */
+int args_kw(Interp *in, const Args *a, const char *name);
+/* The node of an argument given by keyword (kw, else kw2) or at a position; null if absent. */
+TSNode args_node(Interp *in, const Args *a, const char *kw, const char *kw2, int pos);
+/* The fact of an argument given by keyword or at a position; bottom if absent. */
+Fact args_fact(Interp *in, const Args *a, const char *kw, int pos);
+/* dim=-1, axis=1, or the positional one: an integer known on every path; FACT_NO_DIM if not. */
+int args_dim(Interp *in, const Args *a, int pos);
+/* A keyword argument whose value is truthy (True, "longest", a non-zero literal). */
+bool args_truthy(Interp *in, const Args *a, const char *name);
+/* A keyword argument that is the string literal value. */
+bool args_string_is(Interp *in, const Args *a, const char *name, const char *value);
+/* `NAME = 1` in the body of a class of the file: the integer Cls.NAME / obj.NAME. */
+bool args_class_int(Interp *in, TSNode cls, const char *name, size_t len, Fact *out);
+
+/* ---- facts_array.c: array ops (contracts_is_array_op) ---- */
+/* Applies t to the tensor x: a method's receiver (off 0), or a library function's first
+ * argument (off 1: the row's argument positions are one further). */
+Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off);
+/* A FO_CALLABLE applied to its arguments: nn.LogSoftmax(dim=-1)(x), nn.CrossEntropyLoss()(x, y). */
+Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a);
+/* Values reduced over dim (FACT_NO_DIM: all); across positions an aggregation or product. */
+Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op);
+/* min(xs, key=lambda c: score(c)), sorted(xs, key=scores.get): the key's values are ranked. */
+void array_rank_key(Interp *in, const Args *a, TSNode node);
+
+/* ---- facts_hf.c: Hugging Face models, outputs, tokenizers and encodings ---- */
+Fact hf_apply(Interp *in, TSNode node, const Contract *t, Fact recv, const Args *a,
+              const char *qual);
+Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node);
+Fact hf_encoding(Interp *in, const Args *a, TSNode node);
+Fact hf_padded_batch(TSNode node, bool labels_masked);
+/* tok(prompt + answer, return_tensors="pt"): text with return_tensors goes to a tokenizer. */
+bool hf_called_like_tokenizer(Interp *in, const Args *a);
+bool hf_looks_like_model_call(Interp *in, const Args *a);
+Fact hf_logits_3d(unsigned flags, TSNode origin);
+Fact hf_stepwise_scores(TSNode origin, bool log_probs);
+/* What an output's or encoding's tensor attribute knows of its positions. */
+Fact hf_aligned_attr(Fact obj, Fact t, const char *attr, size_t len);
+
+/* ---- facts_builtins.c: Python builtins, functools and other objects' ops ---- */
+Fact builtins_apply(Interp *in, TSNode node, const Contract *t, const Args *a, const char *qual);
+/* lst.append(x) / lst.extend(xs): the list now may hold x (xs' elements). */
+void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend);
+
+/* ---- facts_lengths.c: lengths, and token counts (FF_COUNT) ---- */
+/* The length of seq along an axis of that kind: a token count N of unshifted, unmasked ids. */
+Fact lengths_of(Fact seq, AxisKind axis, TSNode node);
+Fact lengths_shape(Interp *in, Fact x, TSNode node);         /* x.shape */
+Fact lengths_size(Fact x, int dim, bool numel, TSNode node); /* x.size(d), x.numel() */
+
+/* ---- facts_names.c: what names say ---- */
+/* A model (or callee) named for a head that is no causal LM's: FF_NOTLM, FF_MLM or 0. */
+unsigned names_head(const char *name, size_t len);
+bool names_icontains(const char *s, size_t len, const char *lit);
+static inline bool names_is(const char *s, size_t len, const char *lit) {
+    return strlen(lit) == len && memcmp(s, lit, len) == 0;
+}
+
+#endif

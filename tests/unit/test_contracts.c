@@ -1,0 +1,168 @@
+/* The contract table's invariants: rows are unambiguous within a library and form, every row can
+ * be reached and applied in the forms it names, every op has a meaning and a row, qualified names
+ * resolve through the library root, and the prefilter's literals include every row whose op makes
+ * the event a rule reads. */
+#include <stdio.h>
+#include <string.h>
+
+#include "contracts.h"
+#include "harness.h"
+#include "prefilter.h"
+#include "rules.h"
+
+#define FOR_ROWS(t, c)                                                                             \
+    for (const Contract *const *t = contracts_tables; *t; t++)                                     \
+        for (const Contract *c = *t; c->name; c++)
+
+START_TEST(rows_are_unique_within_a_library_and_form) {
+    FOR_ROWS(t, a) {
+        FOR_ROWS(u, b) {
+            if (a >= b || strcmp(a->name, b->name) != 0) continue;
+            /* the same name twice: only as library functions of disjoint libraries */
+            unsigned shared = a->forms & b->forms;
+            bool clash = (shared & ~FORM_FUNC) || ((shared & FORM_FUNC) && (a->libs & b->libs));
+            ck_assert_msg(!clash, "two rows %s (tables %s and %s) share a form and library",
+                          a->name, contracts_table_names[t - contracts_tables],
+                          contracts_table_names[u - contracts_tables]);
+        }
+    }
+}
+END_TEST
+
+/* Each form is dispatched to ops of one family only (facts_call.c): a row naming another is
+ * dead. */
+static bool form_applies(unsigned form, unsigned op) {
+    switch (form) {
+    case FORM_FUNC:
+        return op != OP_APPEND && op != OP_EXTEND && op != OP_RETURNS_SELF;
+    case FORM_TENSOR:
+    case FORM_UNKNOWN:
+        return contracts_is_array_op(op);
+    case FORM_MODEL:
+        return op == OP_GENERATE || op == OP_TRANSITION_SCORES;
+    case FORM_TOKENIZER:
+        return contracts_is_hf_op(op);
+    case FORM_MODULE:
+        return op == OP_PASS || op == OP_TO_TENSOR || op == OP_RETURNS_SELF;
+    case FORM_ANY_RECV:
+        return op == OP_APPEND || op == OP_EXTEND;
+    default:
+        return false;
+    }
+}
+
+START_TEST(every_row_is_reachable_in_its_forms) {
+    FOR_ROWS(t, c) {
+        ck_assert_msg(c->forms, "row %s has no form", c->name);
+        ck_assert_msg(c->op > OP_NONE && c->op < OP_COUNT, "row %s: no op", c->name);
+        ck_assert_msg(!(c->forms & FORM_FUNC) || c->libs, "row %s: a function of no library",
+                      c->name);
+        ck_assert_msg((c->forms & FORM_FUNC) || !c->libs, "row %s: libraries but no function",
+                      c->name);
+        for (unsigned f = 1; f <= FORM_ANY_RECV; f <<= 1)
+            ck_assert_msg(!(c->forms & f) || form_applies(f, c->op),
+                          "row %s: op %s is never applied in form %#x", c->name,
+                          contracts_op_name(c->op), f);
+        /* the lookup finds this very row in each of its forms */
+        for (unsigned f = FORM_TENSOR; f <= FORM_ANY_RECV; f <<= 1)
+            if (c->forms & f) ck_assert_ptr_eq(contracts_method(f, c->name, strlen(c->name)), c);
+    }
+}
+END_TEST
+
+START_TEST(every_op_has_a_meaning_and_a_row) {
+    for (unsigned op = OP_NONE + 1; op < OP_COUNT; op++) {
+        ck_assert_msg(contracts_op_name(op) != NULL, "op %u has no name", op);
+        bool used = false;
+        FOR_ROWS(t, c) used |= c->op == op;
+        ck_assert_msg(used, "op %s is in no row", contracts_op_name(op));
+        int families = contracts_is_array_op(op) + contracts_is_hf_op(op);
+        ck_assert_int_le(families, 1);
+    }
+    ck_assert_ptr_null(contracts_op_name(OP_COUNT));
+}
+END_TEST
+
+static unsigned op_of(const char *qual) {
+    const Contract *c = contracts_func(qual);
+    return c ? c->op : OP_NONE;
+}
+
+START_TEST(qualified_names_resolve_through_the_library) {
+    ck_assert_uint_eq(op_of("torch.nn.functional.log_softmax"), OP_LOG_SOFTMAX);
+    ck_assert_uint_eq(op_of("scipy.special.logsumexp"), OP_LOGSUMEXP);
+    ck_assert_uint_eq(op_of("math.fsum"), OP_SUM);
+    ck_assert_uint_eq(op_of("statistics.mean"), OP_MEAN);
+    ck_assert_uint_eq(op_of("torch.range"), OP_ARANGE); /* a tensor library's range */
+    ck_assert_uint_eq(op_of("builtins.range"), OP_RANGE);
+    ck_assert_uint_eq(op_of("numpy.multiply.reduce"), OP_UFUNC_REDUCE);
+    ck_assert_uint_eq(op_of("functools.reduce"), OP_FOLD);
+    ck_assert_uint_eq(op_of("torch.nn.functional.pad"), OP_PAD_ARRAY);
+    ck_assert_uint_eq(op_of("transformers.AutoTokenizer.pad"), OP_PAD_BATCH);
+    ck_assert_uint_eq(op_of("transformers.AutoModel.from_pretrained"), OP_FROM_PRETRAINED);
+    ck_assert_uint_eq(op_of("llama_cpp.Llama"), OP_MODEL);
+    /* the name alone is not enough where the row names its library */
+    ck_assert_uint_eq(op_of("mylib.partial"), OP_NONE);
+    ck_assert_uint_eq(op_of("mylib.Llama"), OP_NONE);
+    ck_assert_uint_eq(op_of("mylib.log_softmax"), OP_NONE);
+    ck_assert_uint_eq(op_of("math.softmax"), OP_NONE);
+    ck_assert_uint_eq(contracts_lib_of("tensorflow.nn"), LIB_TF);
+    ck_assert_uint_eq(contracts_lib_of("torchvision.ops"), 0);
+    /* methods by the receiver's kind */
+    ck_assert_uint_eq(contracts_method(FORM_TENSOR, "view", 4)->op, OP_RESHAPE);
+    ck_assert_ptr_null(contracts_method(FORM_TENSOR, "generate", 8));
+    ck_assert_uint_eq(contracts_method(FORM_MODEL, "generate", 8)->op, OP_GENERATE);
+    ck_assert_uint_eq(contracts_method(FORM_MODULE, "eval", 4)->op, OP_RETURNS_SELF);
+    ck_assert_ptr_null(contracts_method(FORM_TOKENIZER, "range", 5));
+}
+END_TEST
+
+static bool has(const char **lits, const char *s) {
+    for (const char **l = lits; *l; l++)
+        if (!strcmp(*l, s)) return true;
+    return false;
+}
+
+/* Each rule's literal groups hold its own literals and the names of every row whose op it
+ * lists: a library function added as a row can never make the prefilter skip a file. */
+START_TEST(prefilter_literals_come_from_the_rows) {
+    for (size_t i = 0; i < rules_count; i++) {
+        const Rule *r = rules_registry[i];
+        const char **lits = prefilter_rule_literals(r);
+        for (const char *const *l = r->literals; l && *l; l++)
+            ck_assert_msg(has(lits, *l), "%s lost its literal %s", r->code, *l);
+        for (const uint8_t *op = r->literal_ops; op && *op != OP_COUNT; op++) {
+            if (*op == OP_NONE) continue;
+            bool rows = false;
+            FOR_ROWS(t, c) {
+                if (c->op != *op) continue;
+                rows = true;
+                ck_assert_msg(has(lits, c->name), "%s: row %s not a literal", r->code, c->name);
+            }
+            ck_assert_msg(rows, "%s lists op %s, which no row has", r->code,
+                          contracts_op_name(*op));
+        }
+        free(lits);
+    }
+    /* LL108's groups stay two: a cross-entropy and something that makes probabilities */
+    const char **lits = prefilter_rule_literals(rules_find("LL108"));
+    int groups = 1;
+    for (const char **l = lits; *l; l++)
+        groups += !**l;
+    ck_assert_int_eq(groups, 2);
+    ck_assert(has(lits, "CrossEntropyLoss") && has(lits, "sigmoid"));
+    free(lits);
+}
+END_TEST
+
+int main(void) {
+    Suite *s = suite_create("contracts");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, rows_are_unique_within_a_library_and_form);
+    tcase_add_test(tc, every_row_is_reachable_in_its_forms);
+    tcase_add_test(tc, every_op_has_a_meaning_and_a_row);
+    tcase_add_test(tc, qualified_names_resolve_through_the_library);
+    tcase_add_test(tc, prefilter_literals_come_from_the_rows);
+    suite_add_tcase(s, tc);
+    return harness_main(s);
+}
