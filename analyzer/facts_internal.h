@@ -57,13 +57,123 @@ bool align_slice_restricts(Interp *in, TSNode slice);
 int align_delta(const Fact *scores, const Fact *ids);
 Fact align_concat(Fact a, Fact b);
 
-/* ---- facts.c: the interpreter ---- */
+/* ---- facts_env.c: environments (name -> fact) with an undo trail, the event index ---- */
 typedef struct Binding {
     const char *name;
     size_t len;
     Fact fact;
+    uint32_t hash;
+    uint32_t version; /* Interp.clock when its fact (or whether it is bound) last changed */
+    bool bound;       /* false: a placeholder for a name read while unbound */
 } Binding;
-typedef Array(Binding) Env;
+typedef struct EnvUndo { /* what env_set replaced */
+    uint32_t index, version;
+    bool was_bound;
+    Fact old;
+} EnvUndo;
+typedef struct Env {
+    Array(Binding) items;
+    uint32_t *slots; /* open addressing over items: index + 1, 0 empty */
+    size_t nslots;
+    Array(EnvUndo) trail; /* recorded while some mark is active */
+    int marks;
+    uint32_t *stamps; /* scratch of env_changed_since, one per binding */
+    size_t stamps_cap;
+} Env;
+typedef size_t EnvMark;
+/* A binding changed since a mark, and what it held at the mark. */
+typedef struct EnvChange {
+    uint32_t index;
+    bool was_bound;
+    Fact old;
+} EnvChange;
+typedef Array(EnvChange) EnvChanges;
+/* An access to the module's environment from inside a call (what a memoised call read). */
+typedef struct ModuleAccess {
+    uint32_t index, version; /* the binding, and its version when read */
+    bool write;
+} ModuleAccess;
+
+uint32_t env_hash(const char *s, size_t len);
+bool env_same_fact(const Fact *a, const Fact *b);
+/* The bound binding of that name, NULL if none. */
+Binding *env_find(Interp *in, Env *env, const char *name, size_t len);
+/* Binds (or rebinds) a name; a value equal to the one bound changes nothing. */
+void env_set(Interp *in, Env *env, const char *name, size_t len, Fact f);
+void env_free(Env *env);
+/* Marks the trail: every change from here on can be listed and undone, until released. */
+EnvMark env_mark(Env *env);
+void env_undo(Interp *in, Env *env, EnvMark mark);
+void env_release(Env *env, EnvMark mark);
+/* A scratch array of one stamp per binding, and a stamp no entry holds yet. */
+uint32_t *env_stamps(Interp *in, Env *env, uint32_t *stamp);
+/* The bindings changed since the mark, each once, with what they held at the mark. */
+void env_changed_since(Interp *in, Env *env, EnvMark mark, EnvChanges *out);
+/* Branches and loops join what changed on each path, nothing else (facts_env.c). */
+typedef struct IndexMap { /* binding index -> int32 */
+    uint32_t *keys;       /* index + 1, 0 empty */
+    int32_t *vals;
+    size_t len, cap;
+} IndexMap;
+typedef struct PathJoin {
+    uint32_t index;
+    int upto; /* the last path joined into it */
+    bool bound;
+    Fact fact;
+} PathJoin;
+typedef struct EnvPaths { /* the paths of a branch statement */
+    EnvMark mark;
+    int npaths;
+    Array(PathJoin) acc;
+    IndexMap map;
+    EnvChanges changes;
+} EnvPaths;
+void env_paths_begin(Env *env, EnvPaths *p);
+/* The state now ends one path: joined with the others', then back to the state at the mark. */
+void env_paths_add(Interp *in, Env *env, EnvPaths *p);
+/* The environment := the join of the paths (and of the state at the mark: unchanged_path). */
+void env_paths_end(Interp *in, Env *env, EnvPaths *p, bool unchanged_path);
+typedef struct EnvLoop { /* a loop running until its entry state settles */
+    EnvMark mark;
+    Array(PathJoin) vars; /* the state each changed name starts the next pass with */
+    IndexMap map;
+    EnvChanges changes;
+} EnvLoop;
+void env_loop_begin(Env *env, EnvLoop *l);
+/* After a pass: each changed name := join(its value now, its value at the entry) (widen: that
+ * joined into its value at the start of the pass, kept only if it adds kinds or flags, so that
+ * the loop settles); true when that differs from the state the pass started with. */
+bool env_loop_settle(Interp *in, Env *env, EnvLoop *l, bool widen);
+void env_loop_end(Env *env, EnvLoop *l);
+/* The index of the event equal to *e (kind, op, node, what flowed in), adding it if new. */
+size_t env_add_event(Interp *in, const FactEvent *e);
+void env_free_events(Interp *in);
+
+/* ---- facts_summary.c: calls of the file's functions, memoised ---- */
+typedef struct CallSummary CallSummary;
+typedef struct SummaryTable {
+    Array(CallSummary) items;
+    uint32_t *slots; /* hash over the functions: the index + 1 of its latest summary */
+    size_t nslots, used;
+} SummaryTable;
+typedef struct SummaryRun { /* a call being run, to be summarised */
+    Fact *params;
+    int nparams;
+    bool has_self;
+    int deepest;
+    bool cut;
+    size_t calls_from, module_from;
+    unsigned loopvar;
+    bool transfer;
+} SummaryRun;
+/* A summary of this function for these parameters that still holds here: applied (its effects
+ * on the module replayed), its result in *result. */
+bool summary_reuse(Interp *in, TSNode def, const Env *params, bool has_self, Fact *result);
+void summary_begin(Interp *in, SummaryRun *run, const Env *params, bool has_self);
+void summary_end(Interp *in, SummaryRun *run, TSNode def, Fact result);
+void summary_free(Interp *in);
+
+/* ---- facts.c: the interpreter ---- */
 
 typedef struct FuncInfo {
     const char *name;
@@ -97,13 +207,24 @@ typedef struct Interp {
     TSNode call_stack[FACTS_MAX_CALL_DEPTH];
     int call_depth;
     int expr_depth;
-    int block_depth;       /* nested blocks being executed, across calls (bounds.h) */
-    struct Budget *budget; /* steps, time and depth bounds of this file (bounds.h) */
-    unsigned call_loopvar; /* FF_LOOPVAR of the arguments of the call being evaluated */
-    bool call_transfer;    /* the call being evaluated is a library transfer (table row) */
-    uint16_t last_event;   /* 1 + the index of the event last emitted, or of the equal one it
-                              matched (Fact.agg_event); 0: none or too many to number */
-    Fact built_self;       /* self as the last method run with one left it (its fields) */
+    int block_depth;              /* nested blocks being executed, across calls (bounds.h) */
+    struct Budget *budget;        /* steps, time and depth bounds of this file (bounds.h) */
+    unsigned call_loopvar;        /* FF_LOOPVAR of the arguments of the call being evaluated */
+    bool call_transfer;           /* the call being evaluated is a library transfer (table row) */
+    uint16_t last_event;          /* 1 + the index of the event last emitted, or of the equal one it
+                                     matched (Fact.agg_event); 0: none or too many to number */
+    Fact built_self;              /* self as the last method run with one left it (its fields) */
+    uint32_t clock;               /* counts changes to any environment (Binding.version) */
+    uint32_t stamp;               /* scratch generation of env_changed_since */
+    unsigned long module_changes; /* changes to the module's environment */
+    Array(ModuleAccess) module_log; /* accesses to the module's values inside calls */
+    uint32_t *ev_slots;             /* hash index over facts->events (facts_env.c) */
+    size_t ev_nslots;
+    /* facts_summary.c */
+    SummaryTable summaries;
+    Array(TSNode) call_log; /* the functions calls entered, while some call runs */
+    int deepest;            /* the deepest call depth a call was attempted at, in this run */
+    bool cut;               /* a call was refused (too deep, recursive) in this run */
 } Interp;
 
 /* The arguments of a call, evaluated once in the caller (facts_calls.c read_args). */
@@ -127,8 +248,8 @@ Fact interp_eval(Interp *in, TSNode expr);
 /* A list of such elements: one axis more in front (facts_expr.c). */
 Fact interp_list_of(Fact elem, TSNode node);
 /* A scope of its own (a comprehension, a lambda): names bound in it are gone at its end. */
-Env interp_scope_begin(Interp *in);
-void interp_scope_end(Interp *in, Env saved);
+EnvMark interp_scope_begin(Interp *in);
+void interp_scope_end(Interp *in, EnvMark saved);
 /* l op r for a one-character operator (0: another one), at node (a binary operator, or a
  * call such as torch.div(l, r)). */
 Fact interp_binop(Interp *in, TSNode node, char op, Fact l, Fact r);
