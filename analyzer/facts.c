@@ -22,7 +22,7 @@ EnvMark interp_scope_begin(Interp *in) {
 
 void interp_scope_end(Interp *in, EnvMark saved) {
     env_undo(in, &in->frame->env, saved);
-    env_release(&in->frame->env, saved);
+    env_release(&in->frame->env);
 }
 
 /* ---------- helpers ---------- */

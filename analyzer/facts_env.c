@@ -138,8 +138,7 @@ void env_undo(Interp *in, Env *env, EnvMark mark) {
     }
 }
 
-void env_release(Env *env, EnvMark mark) {
-    (void)mark;
+void env_release(Env *env) {
     if (--env->marks == 0) env->trail.len = 0; /* nothing left to undo to */
 }
 
@@ -320,7 +319,7 @@ void env_paths_end(Interp *in, Env *env, EnvPaths *p, bool unchanged_path) {
         acc = join_repeated(in, acc, before, p->npaths - 1 - j->upto);
         if (acc.bound) env_set(in, env, b->name, b->len, acc.fact);
     }
-    env_release(env, p->mark);
+    env_release(env);
     array_free(&p->acc);
     array_free(&p->changes);
     index_map_free(&p->map);
@@ -374,7 +373,7 @@ bool env_loop_settle(Interp *in, Env *env, EnvLoop *l, bool widen) {
 }
 
 void env_loop_end(Env *env, EnvLoop *l) {
-    env_release(env, l->mark);
+    env_release(env);
     array_free(&l->vars);
     array_free(&l->changes);
     index_map_free(&l->map);

@@ -104,7 +104,7 @@ void env_free(Env *env);
 /* Marks the trail: every change from here on can be listed and undone, until released. */
 EnvMark env_mark(Env *env);
 void env_undo(Interp *in, Env *env, EnvMark mark);
-void env_release(Env *env, EnvMark mark);
+void env_release(Env *env);
 /* A scratch array of one stamp per binding, and a stamp no entry holds yet. */
 uint32_t *env_stamps(Interp *in, Env *env, uint32_t *stamp);
 /* The bindings changed since the mark, each once, with what they held at the mark. */

@@ -36,7 +36,6 @@ struct CallSummary {
     int nparams;
     int depth;        /* call depth it ran at */
     int reach;        /* how much deeper its nested calls went */
-    bool cut;         /* some nested call was cut (too deep, or recursive) */
     bool exact_stack; /* a nested call was cut (or too many to list): only under this stack */
     TSNode stack[FACTS_MAX_CALL_DEPTH];
     TSNode *called; /* the functions its nested calls entered */
@@ -135,7 +134,7 @@ static Fact apply(Interp *in, const CallSummary *s) {
         array_push(&in->call_log, s->called[i]);
     int depth = in->call_depth - 1;
     if (depth + s->reach > in->deepest) in->deepest = depth + s->reach;
-    in->cut |= s->cut;
+    in->cut |= s->exact_stack; /* callers further out hold only under the same stack too */
     in->built_self = s->built_self;
     in->last_event = s->last_event;
     return s->result;
@@ -175,24 +174,59 @@ void summary_begin(Interp *in, SummaryRun *run, const Env *params, bool has_self
  * it saw), and the final value of those it wrote. */
 static void module_effects(Interp *in, const SummaryRun *run, CallSummary *s) {
     Env *module = &in->module->env;
-    size_t n = in->module_log.len - run->module_from;
-    s->reads = arena_alloc(in->arena, (n ? n : 1) * sizeof *s->reads);
-    s->writes = arena_alloc(in->arena, (n ? n : 1) * sizeof *s->writes);
-    uint32_t stamp, *stamps = env_stamps(in, module, &stamp);
-    for (size_t i = run->module_from; i < in->module_log.len; i++) {
-        const ModuleAccess *a = &in->module_log.items[i];
+    const ModuleAccess *log = in->module_log.items + run->module_from;
+    size_t n = in->module_log.len - run->module_from, nreads = 0, nwrites = 0;
+    uint32_t read_stamp, *stamps = env_stamps(in, module, &read_stamp);
+    for (size_t i = 0; i < n; i++) { /* the first access of each binding: is it a read? */
         in->budget->work++;
-        if (stamps[a->index] == stamp) continue;
-        stamps[a->index] = stamp;
-        if (!a->write) s->reads[s->nreads++] = (ModuleRead){a->index, a->version};
+        if (stamps[log[i].index] == read_stamp) continue;
+        stamps[log[i].index] = read_stamp;
+        nreads += !log[i].write;
     }
-    stamps = env_stamps(in, module, &stamp);
-    for (size_t i = run->module_from; i < in->module_log.len; i++) {
-        const ModuleAccess *a = &in->module_log.items[i];
-        if (!a->write || stamps[a->index] == stamp) continue;
-        stamps[a->index] = stamp;
-        s->writes[s->nwrites++] = (ModuleWrite){a->index, module->items.items[a->index].fact};
+    uint32_t write_stamp;
+    stamps = env_stamps(in, module, &write_stamp);
+    for (size_t i = 0; i < n; i++)
+        if (log[i].write && stamps[log[i].index] != write_stamp) {
+            stamps[log[i].index] = write_stamp;
+            nwrites++;
+        }
+    s->reads = arena_alloc(in->arena, (nreads ? nreads : 1) * sizeof *s->reads);
+    s->writes = arena_alloc(in->arena, (nwrites ? nwrites : 1) * sizeof *s->writes);
+    stamps = env_stamps(in, module, &read_stamp);
+    for (size_t i = 0; i < n; i++) {
+        if (stamps[log[i].index] == read_stamp) continue;
+        stamps[log[i].index] = read_stamp;
+        if (!log[i].write) s->reads[s->nreads++] = (ModuleRead){log[i].index, log[i].version};
     }
+    stamps = env_stamps(in, module, &write_stamp);
+    for (size_t i = 0; i < n; i++)
+        if (log[i].write && stamps[log[i].index] != write_stamp) {
+            stamps[log[i].index] = write_stamp;
+            s->writes[s->nwrites++] =
+                (ModuleWrite){log[i].index, module->items.items[log[i].index].fact};
+        }
+}
+
+/* The functions the run's nested calls entered, each once; false when there are more than
+ * SUMMARY_MAX_CALLED (the summary then holds only under the same stack). */
+static bool called_functions(Interp *in, const SummaryRun *run, CallSummary *s) {
+    const TSNode *log = in->call_log.items + run->calls_from;
+    size_t n = in->call_log.len - run->calls_from;
+    TSNode unique[SUMMARY_MAX_CALLED];
+    int nunique = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool seen = false;
+        for (int j = 0; j < nunique && !seen; j++)
+            seen = ts_node_eq(unique[j], log[i]);
+        in->budget->work += (unsigned)nunique;
+        if (seen) continue;
+        if (nunique == SUMMARY_MAX_CALLED) return false;
+        unique[nunique++] = log[i];
+    }
+    s->ncalled = nunique;
+    s->called = arena_alloc(in->arena, (size_t)(nunique ? nunique : 1) * sizeof *s->called);
+    memcpy(s->called, unique, (size_t)nunique * sizeof *s->called);
+    return true;
 }
 
 void summary_end(Interp *in, SummaryRun *run, TSNode def, Fact result) {
@@ -220,14 +254,9 @@ void summary_end(Interp *in, SummaryRun *run, TSNode def, Fact result) {
     free(run->params);
     s.depth = depth;
     s.reach = reach;
-    s.cut = cut;
-    size_t ncalled = in->call_log.len - run->calls_from;
-    s.exact_stack = cut || ncalled > SUMMARY_MAX_CALLED;
+    s.exact_stack = !called_functions(in, run, &s) || cut;
     for (int i = 0; i < depth; i++)
         s.stack[i] = in->call_stack[i];
-    s.ncalled = (int)ncalled;
-    s.called = arena_alloc(in->arena, (ncalled ? ncalled : 1) * sizeof *s.called);
-    memcpy(s.called, in->call_log.items + run->calls_from, ncalled * sizeof *s.called);
     module_effects(in, run, &s);
     s.result = result;
     s.built_self = in->built_self;
