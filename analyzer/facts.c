@@ -562,6 +562,7 @@ static bool same_bits(const Fact *a, const Fact *b) {
 }
 
 static void exec_loop(Interp *in, TSNode target, Fact elem, TSNode body) {
+    if (env_loop_unchanged(in, body, &elem)) return;
     Env *env = &in->frame->env;
     EnvLoop loop;
     env_loop_begin(env, &loop);
@@ -583,10 +584,15 @@ static void exec_loop(Interp *in, TSNode target, Fact elem, TSNode body) {
             changed |= !env_same_fact(&ret, &in->frame->ret);
             changed |= !env_same_fact(&yielded, &in->frame->yielded);
         }
-        if (!changed) break;
+        if (!changed) {
+            /* settled where no pass was widened: run again from here, it would repeat its
+             * last pass */
+            if (!widen) env_loop_settled(in, body, &elem);
+            break;
+        }
     }
     in->frame->loop_depth--;
-    env_loop_end(env, &loop);
+    env_loop_end(in, env, &loop);
 }
 
 static void exec_for(Interp *in, TSNode stmt) {
@@ -845,7 +851,8 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
     }
     Frame frame = {.env = bind_params(in, def, call_args, args, self_fact),
                    .ret = fact_bottom(),
-                   .yielded = fact_bottom()};
+                   .yielded = fact_bottom(),
+                   .serial = ++in->frames};
     Fact r;
     if (summary_reuse(in, def, &frame.env, self_fact != NULL, &r)) {
         env_free(&frame.env);
@@ -998,6 +1005,7 @@ void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
         }
     env_free(&module.env);
     env_free_events(&in);
+    env_free_loops(&in);
     summary_free(&in);
     funcs_free(&in);
 }

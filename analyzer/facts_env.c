@@ -1,11 +1,13 @@
 /* The interpreter's environments (name -> fact) and its index of events.
  *
- * An environment is a hash table over its bindings with an undo trail. A branch, a loop or a
- * comprehension marks the trail; what the block changed is read back from the trail and undone
- * to the mark, so entering, joining and leaving a block costs what the block changed, not the
- * size of the environment (a module of 100k lines, or of thousands of functions, stays linear).
- * Every binding carries the clock value of its last change (Binding.version), so that a
- * memoised call can tell whether the module values it read are still the ones it saw. */
+ * An environment is a hash table over its bindings with an undo trail. A block marks the trail
+ * and reads back what it changed: a comprehension's scope is undone at its end, each path of a
+ * branch is joined with the others and undone, a loop pass is joined with the loop's entry. So
+ * entering, joining and leaving a block costs what the block changed, not the size of the
+ * environment (a module of 100k lines, or of thousands of functions, stays linear). Every
+ * change advances a clock; a binding keeps the clock value of its last change (its version),
+ * so that a memoised call can tell whether the module values it read are still the ones it
+ * saw, and a loop entered again whether anything changed since it settled. */
 #include <stdlib.h>
 
 #include "facts_internal.h"
@@ -15,6 +17,16 @@ uint32_t env_hash(const char *s, size_t len) {
     for (size_t i = 0; i < len; i++)
         h = (h ^ (unsigned char)s[i]) * 16777619u;
     return h;
+}
+
+/* Node ids are aligned pointers: their low bits, which a table's mask keeps, must be mixed with
+ * the high ones (murmur3's finaliser). */
+uint32_t env_hash_node(TSNode n) {
+    uint64_t x = (uint64_t)(uintptr_t)n.id;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return (uint32_t)x;
 }
 
 /* ---------- equality of facts ---------- */
@@ -128,6 +140,7 @@ EnvMark env_mark(Env *env) {
 }
 
 void env_undo(Interp *in, Env *env, EnvMark mark) {
+    if (env->trail.len > mark) in->clock++; /* the state changed (back): settled loops see it */
     while (env->trail.len > mark) {
         EnvUndo *u = &env->trail.items[--env->trail.len];
         Binding *b = &env->items.items[u->index];
@@ -362,8 +375,7 @@ bool env_loop_settle(Interp *in, Env *env, EnvLoop *l, bool widen) {
         v->bound = next.bound;
         v->fact = next.fact;
     }
-    /* Back to the entry, then the joined state: one change per name on the trail. */
-    env_undo(in, env, l->mark);
+    /* The joined state (a name whose join is what it holds now changes nothing). */
     for (size_t i = 0; i < l->vars.len; i++) {
         const PathJoin *v = &l->vars.items[i];
         const Binding *b = &env->items.items[v->index];
@@ -372,9 +384,82 @@ bool env_loop_settle(Interp *in, Env *env, EnvLoop *l, bool widen) {
     return changed;
 }
 
-void env_loop_end(Env *env, EnvLoop *l) {
+/* Keeps the first change of each binding since the mark (what it held at the mark): all an
+ * undo to an earlier mark needs, so that the trail of an outer block grows with the names its
+ * loops changed, not with their passes. */
+static void compact_trail(Interp *in, Env *env, EnvMark mark) {
+    uint32_t stamp, *stamps = env_stamps(in, env, &stamp);
+    size_t kept = mark;
+    for (size_t i = mark; i < env->trail.len; i++) {
+        EnvUndo *u = &env->trail.items[i];
+        in->budget->work++;
+        if (stamps[u->index] == stamp) continue;
+        stamps[u->index] = stamp;
+        env->trail.items[kept++] = *u;
+    }
+    env->trail.len = kept;
+}
+
+void env_loop_end(Interp *in, Env *env, EnvLoop *l) {
+    if (env->marks > 1) compact_trail(in, env, l->mark);
     env_release(env);
     array_free(&l->vars);
     array_free(&l->changes);
     index_map_free(&l->map);
+}
+
+/* ---------- loops that settled ---------- */
+
+struct SettledLoop {
+    TSNode body;
+    uint32_t frame, clock; /* the frame it ran in, Interp.clock when it ended */
+    Fact elem, ret, yielded;
+    uint16_t last_event;
+};
+
+/* The record of this loop body, or the empty slot for one. */
+static struct SettledLoop *settled_slot(Interp *in, TSNode body) {
+    if ((in->settled_used + 1) * 2 > in->settled_nslots) {
+        size_t n = in->settled_nslots ? in->settled_nslots * 2 : 64;
+        struct SettledLoop *slots = util_xcalloc(n, sizeof *slots);
+        for (size_t i = 0; i < in->settled_nslots; i++) {
+            if (ts_node_is_null(in->settled[i].body)) continue;
+            size_t s = env_hash_node(in->settled[i].body) & (n - 1);
+            while (!ts_node_is_null(slots[s].body))
+                s = (s + 1) & (n - 1);
+            slots[s] = in->settled[i];
+        }
+        free(in->settled);
+        in->settled = slots;
+        in->settled_nslots = n;
+    }
+    size_t mask = in->settled_nslots - 1;
+    for (size_t s = env_hash_node(body) & mask;; s = (s + 1) & mask) {
+        in->budget->work++;
+        if (ts_node_is_null(in->settled[s].body) || ts_node_eq(in->settled[s].body, body))
+            return &in->settled[s];
+    }
+}
+
+bool env_loop_unchanged(Interp *in, TSNode body, const Fact *elem) {
+    const struct SettledLoop *s = settled_slot(in, body);
+    if (ts_node_is_null(s->body) || s->frame != in->frame->serial || s->clock != in->clock ||
+        !env_same_fact(&s->elem, elem) || !env_same_fact(&s->ret, &in->frame->ret) ||
+        !env_same_fact(&s->yielded, &in->frame->yielded))
+        return false;
+    in->last_event = s->last_event;
+    return true;
+}
+
+void env_loop_settled(Interp *in, TSNode body, const Fact *elem) {
+    struct SettledLoop *s = settled_slot(in, body);
+    if (ts_node_is_null(s->body)) in->settled_used++;
+    *s = (struct SettledLoop){body,           in->frame->serial,  in->clock,     *elem,
+                              in->frame->ret, in->frame->yielded, in->last_event};
+}
+
+void env_free_loops(Interp *in) {
+    free(in->settled);
+    in->settled = NULL;
+    in->settled_nslots = in->settled_used = 0;
 }

@@ -95,6 +95,7 @@ typedef struct ModuleAccess {
 } ModuleAccess;
 
 uint32_t env_hash(const char *s, size_t len);
+uint32_t env_hash_node(TSNode n);
 bool env_same_fact(const Fact *a, const Fact *b);
 /* The bound binding of that name, NULL if none. */
 Binding *env_find(Interp *in, Env *env, const char *name, size_t len);
@@ -144,7 +145,13 @@ void env_loop_begin(Env *env, EnvLoop *l);
  * joined into its value at the start of the pass, kept only if it adds kinds or flags, so that
  * the loop settles); true when that differs from the state the pass started with. */
 bool env_loop_settle(Interp *in, Env *env, EnvLoop *l, bool widen);
-void env_loop_end(Env *env, EnvLoop *l);
+void env_loop_end(Interp *in, Env *env, EnvLoop *l);
+/* Loops entered again (the inner loop on an outer loop's next pass): one that settled, entered
+ * with nothing changed anywhere since it ended (Interp.clock) and the same element, would run
+ * its last pass again and end where it ended; it is skipped. */
+bool env_loop_unchanged(Interp *in, TSNode body, const Fact *elem);
+void env_loop_settled(Interp *in, TSNode body, const Fact *elem);
+void env_free_loops(Interp *in);
 /* The index of the event equal to *e (kind, op, node, what flowed in), adding it if new. */
 size_t env_add_event(Interp *in, const FactEvent *e);
 void env_free_events(Interp *in);
@@ -191,6 +198,7 @@ typedef struct Frame {
     Fact ret;
     Fact yielded; /* a generator's: what it yields, joined (bottom: it yields nothing) */
     int loop_depth;
+    uint32_t serial; /* tells frames apart (a call's frame may reuse an earlier one's address) */
 } Frame;
 
 enum { FACTS_MAX_CALL_DEPTH = 4, FACTS_MAX_EXPR_DEPTH = 400 };
@@ -207,19 +215,24 @@ typedef struct Interp {
     TSNode call_stack[FACTS_MAX_CALL_DEPTH];
     int call_depth;
     int expr_depth;
-    int block_depth;              /* nested blocks being executed, across calls (bounds.h) */
-    struct Budget *budget;        /* steps, time and depth bounds of this file (bounds.h) */
-    unsigned call_loopvar;        /* FF_LOOPVAR of the arguments of the call being evaluated */
-    bool call_transfer;           /* the call being evaluated is a library transfer (table row) */
-    uint16_t last_event;          /* 1 + the index of the event last emitted, or of the equal one it
-                                     matched (Fact.agg_event); 0: none or too many to number */
-    Fact built_self;              /* self as the last method run with one left it (its fields) */
-    uint32_t clock;               /* counts changes to any environment (Binding.version) */
-    uint32_t stamp;               /* scratch generation of env_changed_since */
-    unsigned long module_changes; /* changes to the module's environment */
+    int block_depth;       /* nested blocks being executed, across calls (bounds.h) */
+    struct Budget *budget; /* steps, time and depth bounds of this file (bounds.h) */
+    unsigned call_loopvar; /* FF_LOOPVAR of the arguments of the call being evaluated */
+    bool call_transfer;    /* the call being evaluated is a library transfer (table row) */
+    uint16_t last_event;   /* 1 + the index of the event last emitted, or of the equal one it
+                              matched (Fact.agg_event); 0: none or too many to number */
+    Fact built_self;       /* self as the last method run with one left it (its fields) */
+
+    /* facts_env.c */
+    uint32_t clock;                 /* counts changes of state (Binding.version, settled loops) */
+    uint32_t stamp;                 /* scratch generation of env_stamps */
+    uint32_t frames;                /* frames made (Frame.serial) */
+    unsigned long module_changes;   /* changes to the module's environment */
     Array(ModuleAccess) module_log; /* accesses to the module's values inside calls */
-    uint32_t *ev_slots;             /* hash index over facts->events (facts_env.c) */
+    uint32_t *ev_slots;             /* hash index over facts->events */
     size_t ev_nslots;
+    struct SettledLoop *settled; /* hash over loop bodies: how each last settled */
+    size_t settled_nslots, settled_used;
     /* facts_summary.c */
     SummaryTable summaries;
     Array(TSNode) call_log; /* the functions calls entered, while some call runs */

@@ -50,11 +50,6 @@ struct CallSummary {
 
 /* ---------- the table: def -> its summaries ---------- */
 
-static uint32_t def_hash(TSNode def) {
-    uintptr_t id = (uintptr_t)def.id;
-    return (uint32_t)(id ^ (id >> 32)) * 2654435761u;
-}
-
 /* The slot holding def's first summary (index + 1, 0: none yet). */
 static uint32_t *table_slot(Interp *in, TSNode def) {
     SummaryTable *t = &in->summaries;
@@ -63,7 +58,7 @@ static uint32_t *table_slot(Interp *in, TSNode def) {
         uint32_t *slots = util_xcalloc(n, sizeof *slots);
         for (size_t i = 0; i < t->nslots; i++) {
             if (!t->slots[i]) continue;
-            size_t s = def_hash(t->items.items[t->slots[i] - 1].def) & (n - 1);
+            size_t s = env_hash_node(t->items.items[t->slots[i] - 1].def) & (n - 1);
             while (slots[s])
                 s = (s + 1) & (n - 1);
             slots[s] = t->slots[i];
@@ -73,7 +68,7 @@ static uint32_t *table_slot(Interp *in, TSNode def) {
         t->nslots = n;
     }
     size_t mask = t->nslots - 1;
-    for (size_t s = def_hash(def) & mask;; s = (s + 1) & mask) {
+    for (size_t s = env_hash_node(def) & mask;; s = (s + 1) & mask) {
         in->budget->work++;
         if (!t->slots[s] || ts_node_eq(t->items.items[t->slots[s] - 1].def, def))
             return &t->slots[s];
