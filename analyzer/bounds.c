@@ -29,6 +29,7 @@ void bounds_init(Budget *b, long max_steps, double seconds) {
     b->steps_left = max_steps;
     b->deadline = seconds > 0 ? bounds_now() + seconds : 0;
     b->hit = BOUND_NONE;
+    b->work = 0;
 }
 
 void bounds_hit(Budget *b, BoundKind kind) {
@@ -44,6 +45,7 @@ bool bounds_out_of_time(Budget *b) {
  * is overshot by a few milliseconds at most, and reading the clock costs nothing measurable. */
 bool bounds_spend(Budget *b) {
     if (b->hit != BOUND_NONE) return false;
+    b->work++;
     if (--b->steps_left < 0) {
         b->hit = BOUND_STEPS;
         return false;
@@ -63,7 +65,7 @@ const char *bounds_describe(BoundKind kind) {
                "levels of nested statements or expressions)";
     case BOUND_STEPS:
         return "its analysis exceeded the per-file budget of 2,000,000 interpretation steps "
-               "(deeply nested loops and calls)";
+               "(statements and expressions interpreted)";
     case BOUND_TIME:
         return "its analysis exceeded the per-file time budget of 20 seconds of CPU time";
     case BOUND_MEMORY:

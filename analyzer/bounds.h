@@ -12,7 +12,7 @@ typedef enum {
     BOUND_NONE = 0,
     BOUND_SIZE,  /* the file is larger than BOUND_MAX_BYTES */
     BOUND_DEPTH, /* syntax nested deeper than the interpreter recurses */
-    BOUND_STEPS, /* the interpreter ran out of steps (loops x calls blow up) */
+    BOUND_STEPS, /* the interpreter ran out of steps (a file of about a million statements) */
     BOUND_TIME,  /* the file took longer than its time budget (parse + analysis) */
     BOUND_MEMORY, /* its parse could need more than the per-file memory budget */
 } BoundKind;
@@ -45,6 +45,9 @@ typedef struct Budget {
     long steps_left;
     double deadline; /* bounds_now() seconds; 0: no time limit */
     BoundKind hit;   /* the first bound exceeded, BOUND_NONE while within all of them */
+    /* Work done: steps, plus the probes, changes and joins of the analysis's tables. Tests
+     * check that it grows linearly with a file's size, whatever the file's shape. */
+    unsigned long long work;
 } Budget;
 
 /* The calling thread's CPU time, in seconds. */

@@ -1,6 +1,7 @@
-/* The abstract interpreter: statements in order over an environment name -> fact.
- * Branches join, loop bodies run twice so accumulators settle, functions of the file are
- * interpreted at their call sites with the arguments' facts (depth-bounded). */
+/* The abstract interpreter: statements in order over an environment name -> fact
+ * (facts_env.c). Branches join, loop bodies run until their entry state settles, functions of
+ * the file are interpreted at their call sites with the arguments' facts (depth-bounded,
+ * memoised by facts_summary.c). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,50 +11,19 @@
 static void exec_block(Interp *in, TSNode block);
 static void exec_stmt(Interp *in, TSNode stmt);
 
-/* ---------- environment ---------- */
+/* ---------- scopes ---------- */
 
-static Binding *env_find(Env *env, const char *name, size_t len) {
-    for (size_t i = env->len; i-- > 0;)
-        if (env->items[i].len == len && memcmp(env->items[i].name, name, len) == 0)
-            return &env->items[i];
-    return NULL;
+static void bind_name(Interp *in, const char *name, size_t len, Fact f) {
+    env_set(in, &in->frame->env, name, len, f);
 }
 
-static void env_set(Interp *in, const char *name, size_t len, Fact f) {
-    Binding *b = env_find(&in->frame->env, name, len);
-    if (b)
-        b->fact = f;
-    else
-        array_push(&in->frame->env, ((Binding){name, len, f}));
+EnvMark interp_scope_begin(Interp *in) {
+    return env_mark(&in->frame->env);
 }
 
-static Env env_copy(const Env *env) {
-    Env c = {0};
-    array_reserve(&c, env->len);
-    if (env->len) memcpy(c.items, env->items, env->len * sizeof *env->items);
-    c.len = env->len;
-    return c;
-}
-
-Env interp_scope_begin(Interp *in) {
-    return env_copy(&in->frame->env);
-}
-
-void interp_scope_end(Interp *in, Env saved) {
-    array_free(&in->frame->env);
-    in->frame->env = saved;
-}
-
-/* into := join(into, other); names missing on one side join with bottom. */
-static void env_join(Interp *in, Env *into, Env *other) {
-    for (size_t i = 0; i < into->len; i++) {
-        Binding *o = env_find(other, into->items[i].name, into->items[i].len);
-        into->items[i].fact =
-            fact_join(in->arena, into->items[i].fact, o ? o->fact : fact_bottom());
-    }
-    for (size_t i = 0; i < other->len; i++)
-        if (!env_find(into, other->items[i].name, other->items[i].len))
-            array_push(into, other->items[i]);
+void interp_scope_end(Interp *in, EnvMark saved) {
+    env_undo(in, &in->frame->env, saved);
+    env_release(&in->frame->env);
 }
 
 /* ---------- helpers ---------- */
@@ -102,20 +72,11 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
     if ((kind == EV_SELECT && axis != AX_POS && axis != AX_STEP && axis != AX_BATCH) ||
         kind == EV_LOSS)
         delta = align_delta(&a, &b);
-    /* Loop bodies run twice and functions may be analysed in several contexts: keep one
-     * event per (kind, node, what flowed in). */
-    for (size_t i = 0; i < in->facts->events.len; i++) {
-        FactEvent *e = &in->facts->events.items[i];
-        if (e->kind == kind && e->op == op && ts_node_eq(e->node, node) && e->in.kinds == a.kinds &&
-            e->in.flags == a.flags && e->in2.kinds == b.kinds && e->in2.flags == b.flags &&
-            e->axis == axis && e->delta == delta) {
-            in->last_event = i + 1 <= UINT16_MAX ? (uint16_t)(i + 1) : 0;
-            return;
-        }
-    }
-    array_push(&in->facts->events, ((FactEvent){kind, op, axis, node, a, b, delta, false}));
-    size_t n = in->facts->events.len;
-    in->last_event = n <= UINT16_MAX ? (uint16_t)n : 0;
+    /* Loop bodies run until they settle and functions may be analysed in several contexts:
+     * keep one event per (kind, node, what flowed in). */
+    FactEvent e = {kind, op, axis, node, a, b, delta, false};
+    size_t i = env_add_event(in, &e);
+    in->last_event = i + 1 <= UINT16_MAX ? (uint16_t)(i + 1) : 0;
 }
 
 /* ---------- names ---------- */
@@ -129,8 +90,8 @@ static const char *const BUILTINS[] = {
 Fact interp_lookup(Interp *in, TSNode ident) {
     size_t len;
     const char *name = parse_text(in->src, ident, &len);
-    Binding *b = env_find(&in->frame->env, name, len);
-    if (!b && in->frame != in->module) b = env_find(&in->module->env, name, len);
+    Binding *b = env_find(in, &in->frame->env, name, len);
+    if (!b && in->frame != in->module) b = env_find(in, &in->module->env, name, len);
     if (b) return b->fact;
     FuncInfo *fi = funcs_find(in, name, len);
     if (fi) {
@@ -152,18 +113,22 @@ Fact interp_lookup(Interp *in, TSNode ident) {
 Fact interp_lookup_key(Interp *in, TSNode n, bool *found) {
     size_t len;
     const char *name = parse_text(in->src, n, &len);
-    Binding *b = env_find(&in->frame->env, name, len);
-    if (!b && in->frame != in->module) b = env_find(&in->module->env, name, len);
+    Binding *b = env_find(in, &in->frame->env, name, len);
+    if (!b && in->frame != in->module) b = env_find(in, &in->module->env, name, len);
     *found = b != NULL;
     return b ? b->fact : fact_unknown();
 }
 
-Fact *interp_binding(Interp *in, TSNode n) {
+bool interp_rebind(Interp *in, TSNode n, Fact f) {
     size_t len;
     const char *name = parse_text(in->src, n, &len);
-    Binding *b = env_find(&in->frame->env, name, len);
-    if (!b && in->frame != in->module) b = env_find(&in->module->env, name, len);
-    return b ? &b->fact : NULL;
+    Env *env = &in->frame->env;
+    if (!env_find(in, env, name, len)) {
+        if (in->frame == in->module || !env_find(in, &in->module->env, name, len)) return false;
+        env = &in->module->env;
+    }
+    env_set(in, env, name, len, f); /* through env_set: settled loops and summaries see it */
+    return true;
 }
 
 /* ---------- assignment ---------- */
@@ -230,7 +195,7 @@ static void set_field(Interp *in, TSNode target, Fact value) {
     if (!parse_is(object, "identifier")) return;
     size_t olen, alen;
     const char *oname = parse_text(in->src, object, &olen);
-    Binding *b = env_find(&in->frame->env, oname, olen);
+    Binding *b = env_find(in, &in->frame->env, oname, olen);
     const char *key = attr ? parse_text(in->src, parse_field(target, "attribute"), &alen)
                            : interp_string_key(in, parse_field(target, "subscript"), &alen);
     if (!b || !key || (!attr && ts_node_named_child_count(target) != 2)) return; /* d["a", 1] */
@@ -252,7 +217,7 @@ static void set_field(Interp *in, TSNode target, Fact value) {
     obj.elems = elems;
     obj.keys = keys;
     obj.nelems = n;
-    b->fact = obj;
+    bind_name(in, oname, olen, obj);
 }
 
 void interp_bind(Interp *in, TSNode target, Fact f) {
@@ -290,7 +255,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         if (f.obj == FO_NONE && (!f.kinds || (f.kinds & (FK_IDS | FK_MASK))) && f.ndim != 0 &&
             !f.bottom && !align_known(&f) && !parse_is(target, "subscript"))
             align_fresh(&f, target);
-        env_set(in, name, len, f);
+        bind_name(in, name, len, f);
         /* labels[:, :-1] = ids[:, 1:]: positions of the target now hold other positions' values */
         if (parse_is(target, "subscript") && f.ndim != 0 && (f.kinds || align_known(&f))) {
             TSNode base = parse_field(target, "value");
@@ -302,7 +267,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
                 align_clear(&b);
                 size_t blen;
                 const char *bname = parse_text(in->src, base, &blen);
-                env_set(in, bname, blen, b);
+                bind_name(in, bname, blen, b);
             }
         }
         /* self.model = ..., self.norm = nn.Softmax(dim=-1), self.dim = 1: the object or
@@ -313,11 +278,9 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
             (f.obj == FO_MODEL || f.obj == FO_CALLABLE || f.obj == FO_TOKENIZER ||
              f.obj == FO_INSTANCE || is_const) &&
             interp_text_eq(in, parse_field(target, "object"), "self")) {
-            Binding *b = env_find(&in->module->env, name, len);
-            if (b)
-                b->fact = is_const ? fact_join(in->arena, b->fact, f) : f;
-            else
-                array_push(&in->module->env, ((Binding){name, len, f}));
+            Binding *b = env_find(in, &in->module->env, name, len);
+            env_set(in, &in->module->env, name, len,
+                    b && is_const ? fact_join(in->arena, b->fact, f) : f);
         }
         set_field(in, target, f); /* b.logits = ..., rec["ts"] = ... */
         return;
@@ -568,17 +531,21 @@ static void exec_import(Interp *in, TSNode stmt, bool from) {
                 q = arena_strndup(in->arena, q, strcspn(q, "."));
             }
         }
-        env_set(in, bind, blen, fact_module(q));
+        bind_name(in, bind, blen, fact_module(q));
     }
 }
 
 /* ---------- control flow ---------- */
 
+/* Each path runs from the state before the statement; the names a path changed are joined,
+ * the others are left alone (facts_env.c). */
 static void exec_branches(Interp *in, TSNode stmt) {
     interp_eval(in, parse_field(stmt, "condition"));
-    Env before = env_copy(&in->frame->env);
+    Env *env = &in->frame->env;
+    EnvPaths paths;
+    env_paths_begin(env, &paths);
     exec_block(in, parse_field(stmt, "consequence"));
-    Env result = in->frame->env;
+    env_paths_add(in, env, &paths);
     bool has_else = false;
     uint32_t n = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < n; i++) {
@@ -593,32 +560,58 @@ static void exec_branches(Interp *in, TSNode stmt) {
         } else {
             continue;
         }
-        /* The frame's env must not alias `result` while anything is evaluated: a
-         * comprehension in the condition replaces (frees) the frame's env. */
-        in->frame->env = env_copy(&before);
         if (elif) interp_eval(in, parse_field(alt, "condition"));
         exec_block(in, body);
-        env_join(in, &result, &in->frame->env);
-        array_free(&in->frame->env);
+        env_paths_add(in, env, &paths);
     }
-    if (!has_else) env_join(in, &result, &before);
-    array_free(&before);
-    in->frame->env = result;
+    env_paths_end(in, env, &paths, !has_else);
 }
 
-/* Runs a loop body twice from the join of the entry state and the previous pass, so that
- * values carried around the loop (accumulators, appended lists) settle. */
+/* A loop body runs from the join of the entry state and the previous pass until that state
+ * settles, so that values carried around the loop (accumulators, appended lists) reach what
+ * any number of iterations gives. A body whose entry state comes back unchanged runs once. One
+ * still changing after LOOP_WIDEN_AFTER passes is widened: from then on only new kinds or flags
+ * count as a change (facts_env.c), of which there are finitely many; LOOP_MAX_PASSES bounds the
+ * rest (the join of objects is not monotone). */
+enum { LOOP_WIDEN_AFTER = 2, LOOP_MAX_PASSES = 6 };
+
+static bool same_bits(const Fact *a, const Fact *b) {
+    return a->kinds == b->kinds && a->flags == b->flags;
+}
+
 static void exec_loop(Interp *in, TSNode target, Fact elem, TSNode body) {
     regions_loop(in, body); /* LL112 (facts_regions.c): reads before writes in the body */
-    Env entry = env_copy(&in->frame->env);
+    if (env_loop_unchanged(in, body, &elem)) return;
+    Env *env = &in->frame->env;
+    EnvLoop loop;
+    env_loop_begin(env, &loop);
     in->frame->loop_depth++;
-    for (int pass = 0; pass < 2; pass++) {
+    for (int pass = 0; pass < LOOP_MAX_PASSES && !in->budget->hit; pass++) {
+        /* what else a pass can change: the module's values (self.x = ... in a method), what
+         * the function returns or yields */
+        unsigned long module_before = in->module_changes;
+        Fact ret = in->frame->ret, yielded = in->frame->yielded;
         if (!ts_node_is_null(target)) interp_bind(in, target, elem);
         exec_block(in, body);
-        env_join(in, &in->frame->env, &entry);
+        bool widen = pass >= LOOP_WIDEN_AFTER;
+        bool changed = env_loop_settle(in, env, &loop, widen);
+        if (widen) {
+            changed |= !same_bits(&ret, &in->frame->ret);
+            changed |= !same_bits(&yielded, &in->frame->yielded);
+        } else {
+            changed |= in->frame != in->module && in->module_changes != module_before;
+            changed |= !env_same_fact(&ret, &in->frame->ret);
+            changed |= !env_same_fact(&yielded, &in->frame->yielded);
+        }
+        if (!changed) {
+            /* settled where no pass was widened: run again from here, it would repeat its
+             * last pass */
+            if (!widen) env_loop_settled(in, body, &elem);
+            break;
+        }
     }
     in->frame->loop_depth--;
-    array_free(&entry);
+    env_loop_end(in, env, &loop);
 }
 
 static void exec_for(Interp *in, TSNode stmt) {
@@ -737,7 +730,7 @@ static void exec_stmt(Interp *in, TSNode s) {
         const char *name = parse_text(in->src, parse_field(s, "name"), &len);
         Fact f = fact_object(syms_kind(s) == SYM_CLASS_DEFINITION ? FO_CLASS : FO_FUNC, 0, s);
         f.def = s;
-        env_set(in, name, len, f);
+        bind_name(in, name, len, f);
         break;
     }
     case SYM_DECORATED_DEFINITION:
@@ -881,7 +874,7 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
             f = ts_node_is_null(dflt) ? names_evidence(name, pname, len) : interp_eval(in, dflt);
         else if (fact_knows_nothing(&f)) /* run(model, batch): the parameter's name is evidence */
             f = named_value(names_evidence(name, pname, len), &f);
-        array_push(&env, ((Binding){pname, len, f}));
+        env_set(in, &env, pname, len, f);
     }
     return env;
 }
@@ -898,7 +891,15 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
     }
     Frame frame = {.env = bind_params(in, def, call_args, args, self_fact),
                    .ret = fact_bottom(),
-                   .yielded = fact_bottom()};
+                   .yielded = fact_bottom(),
+                   .serial = ++in->frames};
+    Fact r;
+    if (summary_reuse(in, def, &frame.env, self_fact != NULL, &r)) {
+        env_free(&frame.env);
+        return r;
+    }
+    SummaryRun run;
+    summary_begin(in, &run, &frame.env, self_fact != NULL);
     Frame *caller = in->frame;
     in->frame = &frame;
     if (parse_is(def, "lambda")) /* its body is the expression it returns */
@@ -906,26 +907,40 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
     else
         exec_block(in, parse_field(def, "body"));
     /* the object as this method left it: __init__ and __post_init__ build it */
-    Binding *me = self_fact ? env_find(&frame.env, "self", 4) : NULL;
+    Binding *me = self_fact ? env_find(in, &frame.env, "self", 4) : NULL;
     in->built_self = me && me->fact.obj == FO_INSTANCE ? me->fact : fact_unknown();
     in->frame = caller;
-    array_free(&frame.env);
+    env_free(&frame.env);
     /* a generator: what iterating it gives, as for a list of what it yields */
-    if (!frame.yielded.bottom) return interp_list_of(frame.yielded, def);
-    return frame.ret.bottom ? fact_unknown() : frame.ret;
+    if (!frame.yielded.bottom)
+        r = interp_list_of(frame.yielded, def);
+    else
+        r = frame.ret.bottom ? fact_unknown() : frame.ret;
+    summary_end(in, &run, def, r);
+    return r;
 }
 
 Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args,
                       const Fact *self_fact) {
-    if (in->call_depth >= FACTS_MAX_CALL_DEPTH) return fact_unknown();
-    for (int i = 0; i < in->call_depth; i++)
-        if (ts_node_eq(in->call_stack[i], def)) return fact_unknown(); /* recursion */
+    /* what a summary of the calls running depends on (facts_summary.c) */
+    if (in->call_depth > 0) array_push(&in->call_log, def);
+    if (in->call_depth > in->deepest) in->deepest = in->call_depth;
+    bool refused = in->call_depth >= FACTS_MAX_CALL_DEPTH;
+    for (int i = 0; i < in->call_depth && !refused; i++)
+        refused = ts_node_eq(in->call_stack[i], def); /* recursion */
+    if (refused) {
+        in->cut = true;
+        return fact_unknown();
+    }
     in->call_stack[in->call_depth++] = def;
     FuncInfo *fi = funcs_of_def(in, def);
     if (self_fact && fi && fi->is_static) self_fact = NULL; /* obj.static_helper(x) */
     if (fi) fi->analysed = true;
     Fact r = run_function(in, def, fi, call_args, args, self_fact);
-    in->call_depth--;
+    if (--in->call_depth == 0) { /* no call runs: nothing to record for one */
+        in->call_log.len = 0;
+        in->module_log.len = 0;
+    }
     return r;
 }
 
@@ -1011,7 +1026,7 @@ const InterpServices interp_services = {
     .item_container = interp_item_container,
     .lookup_key = interp_lookup_key,
     .string_key = interp_string_key,
-    .binding = interp_binding,
+    .rebind = interp_rebind,
 };
 
 void facts_analyze(Facts *facts, const Parsed *parsed) {
@@ -1055,7 +1070,10 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
             if (fi->analysed || (round == 0 && fi->called) || budget->hit) continue;
             interp_call_user(&in, fi->def, (TSNode){0}, NULL, NULL);
         }
-    array_free(&module.env);
+    env_free(&module.env);
+    env_free_events(&in);
+    env_free_loops(&in);
+    summary_free(&in);
     funcs_free(&in);
     pad_free(&in);
 }

@@ -319,7 +319,7 @@ void array_rank_key(Interp *in, const Args *a, TSNode node) {
     TSNode key = parse_unparen(a->kw_val[k]);
     Fact v = fact_unknown();
     if (parse_is(key, "lambda")) { /* key=lambda s: s.total: s is an element of what is ranked */
-        Env saved = svc_scope_begin(in);
+        EnvMark saved = svc_scope_begin(in);
         TSNode params = parse_field(key, "parameters");
         TSNode p = ts_node_is_null(params) ? params : ts_node_named_child(params, 0);
         if (a->npos >= 1 && !ts_node_is_null(p) && parse_is(p, "identifier") &&

@@ -846,7 +846,7 @@ static Fact eval_dict(Interp *in, TSNode node) {
  * (sorted(key=...), map), so there only what its body does itself (log of a softmax, exp / sum
  * of exp) is found. Its value is a function: called by a name, it runs with the arguments. */
 static Fact eval_lambda(Interp *in, TSNode node) {
-    Env saved = interp_scope_begin(in);
+    EnvMark saved = interp_scope_begin(in);
     TSNode params = parse_field(node, "parameters");
     uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
     for (uint32_t i = 0; i < n; i++) {
@@ -892,7 +892,7 @@ static Fact encoding_remade(Interp *in, TSNode comprehension) {
 
 /* [body for x in it if cond]: bind like a for loop, in a scope of its own. */
 static Fact eval_comprehension(Interp *in, TSNode node) {
-    Env saved = interp_scope_begin(in);
+    EnvMark saved = interp_scope_begin(in);
     TSNode body = parse_field(node, "body");
     uint32_t n = ts_node_named_child_count(node);
     bool one_row = true; /* every clause iterates an axis of size 1 (x[None]): one element */

@@ -5,13 +5,6 @@
 
 #include "facts_internal.h"
 
-static uint32_t hash_name(const char *s, size_t len) {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
 void funcs_index(Interp *in) {
     size_t n = 16;
     while (n < in->funcs.len * 2)
@@ -21,7 +14,7 @@ void funcs_index(Interp *in) {
     for (size_t i = 0; i < in->funcs.len; i++) {
         FuncInfo *fi = &in->funcs.items[i];
         fi->next_same = -1;
-        size_t s = hash_name(fi->name, fi->len) & (n - 1);
+        size_t s = env_hash(fi->name, fi->len) & (n - 1);
         for (;; s = (s + 1) & (n - 1)) {
             uint32_t slot = in->func_slots[s];
             if (!slot) {
@@ -42,7 +35,7 @@ void funcs_index(Interp *in) {
 FuncInfo *funcs_find(Interp *in, const char *name, size_t len) {
     if (!in->func_nslots) return NULL;
     size_t mask = in->func_nslots - 1;
-    for (size_t s = hash_name(name, len) & mask;; s = (s + 1) & mask) {
+    for (size_t s = env_hash(name, len) & mask;; s = (s + 1) & mask) {
         uint32_t slot = in->func_slots[s];
         if (!slot) return NULL;
         FuncInfo *fi = &in->funcs.items[slot - 1];

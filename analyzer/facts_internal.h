@@ -60,13 +60,131 @@ bool align_slice_restricts(Interp *in, TSNode slice);
 int align_delta(const Fact *scores, const Fact *ids);
 Fact align_concat(Fact a, Fact b);
 
-/* ---- the interpreter's state (facts.c; its functions: facts_interp.h) ---- */
+/* ---- facts_env.c: environments (name -> fact) with an undo trail, the event index; the
+ * interpreter's state (facts.c; its functions: facts_interp.h) ---- */
 typedef struct Binding {
     const char *name;
     size_t len;
     Fact fact;
+    uint32_t hash;
+    uint32_t version; /* Interp.clock when its fact (or whether it is bound) last changed */
+    bool bound;       /* false: a placeholder for a name read while unbound */
 } Binding;
-typedef Array(Binding) Env;
+typedef struct EnvUndo { /* what env_set replaced */
+    uint32_t index, version;
+    bool was_bound;
+    Fact old;
+} EnvUndo;
+typedef struct Env {
+    Array(Binding) items;
+    uint32_t *slots; /* open addressing over items: index + 1, 0 empty */
+    size_t nslots;
+    Array(EnvUndo) trail; /* recorded while some mark is active */
+    int marks;
+    uint32_t *stamps; /* scratch of env_changed_since, one per binding */
+    size_t stamps_cap;
+} Env;
+typedef size_t EnvMark;
+/* A binding changed since a mark, and what it held at the mark. */
+typedef struct EnvChange {
+    uint32_t index;
+    bool was_bound;
+    Fact old;
+} EnvChange;
+typedef Array(EnvChange) EnvChanges;
+/* An access to the module's environment from inside a call (what a memoised call read). */
+typedef struct ModuleAccess {
+    uint32_t index, version; /* the binding, and its version when read */
+    bool write;
+} ModuleAccess;
+
+uint32_t env_hash(const char *s, size_t len);
+uint32_t env_hash_node(TSNode n);
+bool env_same_fact(const Fact *a, const Fact *b);
+/* The bound binding of that name, NULL if none. */
+Binding *env_find(Interp *in, Env *env, const char *name, size_t len);
+/* Binds (or rebinds) a name; a value equal to the one bound changes nothing. */
+void env_set(Interp *in, Env *env, const char *name, size_t len, Fact f);
+void env_free(Env *env);
+/* Marks the trail: every change from here on can be listed and undone, until released. */
+EnvMark env_mark(Env *env);
+void env_undo(Interp *in, Env *env, EnvMark mark);
+void env_release(Env *env);
+/* A scratch array of one stamp per binding, and a stamp no entry holds yet. */
+uint32_t *env_stamps(Interp *in, Env *env, uint32_t *stamp);
+/* The bindings changed since the mark, each once, with what they held at the mark. */
+void env_changed_since(Interp *in, Env *env, EnvMark mark, EnvChanges *out);
+/* Branches and loops join what changed on each path, nothing else (facts_env.c). */
+typedef struct IndexMap { /* binding index -> int32 */
+    uint32_t *keys;       /* index + 1, 0 empty */
+    int32_t *vals;
+    size_t len, cap;
+} IndexMap;
+typedef struct PathJoin {
+    uint32_t index;
+    int upto; /* the last path joined into it */
+    bool bound;
+    Fact fact;
+} PathJoin;
+typedef struct EnvPaths { /* the paths of a branch statement */
+    EnvMark mark;
+    int npaths;
+    Array(PathJoin) acc;
+    IndexMap map;
+    EnvChanges changes;
+} EnvPaths;
+void env_paths_begin(Env *env, EnvPaths *p);
+/* The state now ends one path: joined with the others', then back to the state at the mark. */
+void env_paths_add(Interp *in, Env *env, EnvPaths *p);
+/* The environment := the join of the paths (and of the state at the mark: unchanged_path). */
+void env_paths_end(Interp *in, Env *env, EnvPaths *p, bool unchanged_path);
+typedef struct EnvLoop { /* a loop running until its entry state settles */
+    EnvMark mark;
+    Array(PathJoin) vars; /* the state each changed name starts the next pass with */
+    IndexMap map;
+    EnvChanges changes;
+} EnvLoop;
+void env_loop_begin(Env *env, EnvLoop *l);
+/* After a pass: each changed name := join(its value now, its value at the entry) (widen: that
+ * joined into its value at the start of the pass, kept only if it adds kinds or flags, so that
+ * the loop settles); true when that differs from the state the pass started with. */
+bool env_loop_settle(Interp *in, Env *env, EnvLoop *l, bool widen);
+void env_loop_end(Interp *in, Env *env, EnvLoop *l);
+/* Loops entered again (the inner loop on an outer loop's next pass): one that settled, entered
+ * with nothing changed anywhere since it ended (Interp.clock) and the same element, would run
+ * its last pass again and end where it ended; it is skipped. */
+bool env_loop_unchanged(Interp *in, TSNode body, const Fact *elem);
+void env_loop_settled(Interp *in, TSNode body, const Fact *elem);
+void env_free_loops(Interp *in);
+/* The index of the event equal to *e (kind, op, node, what flowed in), adding it if new. */
+size_t env_add_event(Interp *in, const FactEvent *e);
+void env_free_events(Interp *in);
+
+/* ---- facts_summary.c: calls of the file's functions, memoised ---- */
+typedef struct CallSummary CallSummary;
+typedef struct SummaryTable {
+    Array(CallSummary) items;
+    uint32_t *slots; /* hash over the functions: the index + 1 of its latest summary */
+    size_t nslots, used;
+} SummaryTable;
+typedef struct SummaryRun { /* a call being run, to be summarised */
+    Fact *params;
+    int nparams;
+    bool has_self;
+    int deepest;
+    bool cut;
+    size_t calls_from, module_from;
+    unsigned loopvar;
+    bool transfer;
+} SummaryRun;
+/* A summary of this function for these parameters that still holds here: applied (its effects
+ * on the module replayed), its result in *result. */
+bool summary_reuse(Interp *in, TSNode def, const Env *params, bool has_self, Fact *result);
+void summary_begin(Interp *in, SummaryRun *run, const Env *params, bool has_self);
+void summary_end(Interp *in, SummaryRun *run, TSNode def, Fact result);
+void summary_free(Interp *in);
+
+/* ---- facts.c: the interpreter ---- */
 
 typedef struct FuncInfo {
     const char *name;
@@ -84,6 +202,7 @@ typedef struct Frame {
     Fact ret;
     Fact yielded; /* a generator's: what it yields, joined (bottom: it yields nothing) */
     int loop_depth;
+    uint32_t serial; /* tells frames apart (a call's frame may reuse an earlier one's address) */
 } Frame;
 
 enum { FACTS_MAX_CALL_DEPTH = 4, FACTS_MAX_EXPR_DEPTH = 400 };
@@ -110,6 +229,22 @@ typedef struct Interp {
     const UserContracts *user; /* library contracts the configuration declares (or NULL) */
     const struct InterpServices *svc; /* facts_svc.h */
     struct PadMemo *pad_memo; /* appended: facts_pad.c's record of subexpressions (LL111) */
+
+    /* facts_env.c */
+    uint32_t clock;                 /* counts changes of state (Binding.version, settled loops) */
+    uint32_t stamp;                 /* scratch generation of env_stamps */
+    uint32_t frames;                /* frames made (Frame.serial) */
+    unsigned long module_changes;   /* changes to the module's environment */
+    Array(ModuleAccess) module_log; /* accesses to the module's values inside calls */
+    uint32_t *ev_slots;             /* hash index over facts->events */
+    size_t ev_nslots;
+    struct SettledLoop *settled; /* hash over loop bodies: how each last settled */
+    size_t settled_nslots, settled_used;
+    /* facts_summary.c */
+    SummaryTable summaries;
+    Array(TSNode) call_log; /* the functions calls entered, while some call runs */
+    int deepest;            /* the deepest call depth a call was attempted at, in this run */
+    bool cut;               /* a call was refused (too deep, recursive) in this run */
 } Interp;
 
 /* The arguments of a call, evaluated once in the caller (facts_args.c args_read). */
@@ -144,8 +279,8 @@ typedef struct InterpServices {
     Fact (*lookup)(Interp *in, TSNode ident);
     Fact (*binop)(Interp *in, TSNode node, char op, Fact l, Fact r);
     Fact (*list_of)(Fact elem, TSNode node);
-    Env (*scope_begin)(Interp *in);
-    void (*scope_end)(Interp *in, Env saved);
+    EnvMark (*scope_begin)(Interp *in);
+    void (*scope_end)(Interp *in, EnvMark saved);
     Fact (*call_user)(Interp *in, TSNode def, TSNode call_args, const Args *args,
                       const Fact *self_fact);
     TSNode (*find_method)(Interp *in, TSNode cls, const char *name, size_t len);
@@ -153,7 +288,7 @@ typedef struct InterpServices {
     bool (*item_container)(Interp *in, TSNode target, TSNode *container, Fact *fact);
     Fact (*lookup_key)(Interp *in, TSNode n, bool *found);
     const char *(*string_key)(Interp *in, TSNode node, size_t *len);
-    Fact *(*binding)(Interp *in, TSNode n);
+    bool (*rebind)(Interp *in, TSNode n, Fact f);
 } InterpServices;
 
 /* ---- facts_funcs.c: the file's functions by name ---- */

@@ -10,15 +10,15 @@ Fact interp_eval(Interp *in, TSNode expr);
 /* A list of such elements: one axis more in front (facts_expr.c). */
 Fact interp_list_of(Fact elem, TSNode node);
 /* A scope of its own (a comprehension, a lambda): names bound in it are gone at its end. */
-Env interp_scope_begin(Interp *in);
-void interp_scope_end(Interp *in, Env saved);
+EnvMark interp_scope_begin(Interp *in);
+void interp_scope_end(Interp *in, EnvMark saved);
 /* l op r for a one-character operator (0: another one), at node (a binary operator, or a
  * call such as torch.div(l, r)). */
 Fact interp_binop(Interp *in, TSNode node, char op, Fact l, Fact r);
 Fact interp_lookup(Interp *in, TSNode ident);
 Fact interp_lookup_key(Interp *in, TSNode n, bool *found);
-/* The fact bound to that text in this frame or the module, to change in place; NULL if none. */
-Fact *interp_binding(Interp *in, TSNode n);
+/* Rebinds the text of n where it is bound (this frame or the module); false if it is not. */
+bool interp_rebind(Interp *in, TSNode n, Fact f);
 void interp_bind(Interp *in, TSNode target, Fact f);
 void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fact b,
                  AxisKind axis);

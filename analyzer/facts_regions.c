@@ -140,9 +140,9 @@ static bool full_slice(TSNode n) {
 /* ---------- writes before the loop ---------- */
 
 void regions_assigned(Interp *in, TSNode target, TSNode container) {
-    Fact *bound = svc_binding(in, container);
-    if (!bound) return;
-    Fact buf = *bound;
+    bool found;
+    Fact buf = svc_lookup_key(in, container, &found);
+    if (!found) return;
     uint32_t n = ts_node_named_child_count(target);
     bool whole = true;
     for (uint32_t i = 1; i < n; i++)
@@ -167,10 +167,8 @@ void regions_assigned(Interp *in, TSNode target, TSNode container) {
                 buf.pad |= PAD_START;
         }
     }
-    /* only this domain changes: rebinding would make the main facts see a new value */
-    bound->pad = buf.pad;
-    bound->fill_cov = buf.fill_cov;
-    bound->fill_end = buf.fill_end;
+    /* only this domain changes (pad, fill_cov, fill_end): the rest is the value bound */
+    svc_rebind(in, container, buf);
 }
 
 /* ---------- the loop body in program order ---------- */

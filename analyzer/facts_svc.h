@@ -36,10 +36,10 @@ static inline Fact svc_list_of(Interp *in, Fact elem, TSNode node) {
     return in->svc->list_of(elem, node);
 }
 /* A scope of its own (a lambda): names bound in it are gone at its end. */
-static inline Env svc_scope_begin(Interp *in) {
+static inline EnvMark svc_scope_begin(Interp *in) {
     return in->svc->scope_begin(in);
 }
-static inline void svc_scope_end(Interp *in, Env saved) {
+static inline void svc_scope_end(Interp *in, EnvMark saved) {
     in->svc->scope_end(in, saved);
 }
 /* Calls a function of this file (interp_call_user). */
@@ -64,9 +64,9 @@ static inline Fact svc_lookup_key(Interp *in, TSNode n, bool *found) {
 static inline const char *svc_string_key(Interp *in, TSNode node, size_t *len) {
     return in->svc->string_key(in, node, len);
 }
-/* The fact bound to that text in this frame or the module, to change in place; NULL if none. */
-static inline Fact *svc_binding(Interp *in, TSNode n) {
-    return in->svc->binding(in, n);
+/* Rebinds the text of n where it is bound (this frame or the module); false if it is not. */
+static inline bool svc_rebind(Interp *in, TSNode n, Fact f) {
+    return in->svc->rebind(in, n, f);
 }
 
 #endif

@@ -426,9 +426,9 @@ START_TEST(closed_pipe_exits_quietly) {
 }
 END_TEST
 
-/* Nested loops blow up the interpretation (bodies run twice: 2^60 here): the per-file bounds
- * stop it, the file is reported and skipped, the next file is analysed. */
-START_TEST(pathological_loops_are_bounded_and_skipped) {
+/* Loops nested 60 deep (bodies that ran twice at each level cost 2^60 passes): each body now
+ * runs until its state settles, and the file is analysed like any other. */
+START_TEST(deeply_nested_loops_are_analysed) {
     size_t cap = 1 << 16, len = 0;
     char *text = util_xmalloc(cap);
     len += (size_t)sprintf(text, "logits = model(ids).logits\ntotal = 0\n");
@@ -436,16 +436,40 @@ START_TEST(pathological_loops_are_bounded_and_skipped) {
         len += (size_t)sprintf(text + len, "%*sfor t%d in range(n):\n", 4 * i, "", i);
     len += (size_t)sprintf(text + len, "%*stotal += logits[0, t0, ids[t0]]\n", 240, "");
     char *dir = dir_with("loops.py", text, len);
-    double t0 = wall_now();
     CliRun r = check_in(dir, "loops.py", "buggy.py", NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, "");
+    ck_assert_msg(contains(r.out, "loops.py:63:241: LL101 "), "%s", r.out);
+    ck_assert_msg(contains(r.out, LL101_AT_5_9), "%s", r.out);
+    harness_run_free(&r);
+    free(text);
+    tmp_remove(dir);
+}
+END_TEST
+
+/* A file that needs more interpretation steps than the budget is reported and skipped; the
+ * next file is analysed. Here a function of 1,000 statements is called from 2,500 places, each
+ * with a model output of its own: a function is analysed at each call with what its arguments
+ * hold, 2.5 million statements in all. */
+START_TEST(a_file_over_the_step_budget_is_skipped) {
+    size_t len = 0;
+    char *text = util_xmalloc(1 << 20);
+    len += (size_t)sprintf(text, "def f(x):\n");
+    for (int i = 0; i < 1000; i++)
+        len += (size_t)sprintf(text + len, "    y = x.sum(-1)\n");
+    for (int i = 0; i < 2500; i++)
+        len += (size_t)sprintf(text + len, "f(model(ids%d).logits)\n", i);
+    char *dir = dir_with("calls.py", text, len);
+    double t0 = wall_now();
+    CliRun r = check_in(dir, "calls.py", "buggy.py", NULL);
     double took = wall_now() - t0;
     ck_assert_int_eq(r.status, 2);
     /* the step bound, or on a slow machine (sanitizers) the time bound */
     ck_assert_msg(
-        !strcmp(r.err,
-                "logitlint: loops.py: skipped: its analysis exceeded the per-file "
-                "budget of 2,000,000 interpretation steps (deeply nested loops and calls)\n") ||
-            !strcmp(r.err, "logitlint: loops.py: skipped: its analysis exceeded the per-file "
+        !strcmp(r.err, "logitlint: calls.py: skipped: its analysis exceeded the per-file "
+                       "budget of 2,000,000 interpretation steps (statements and expressions "
+                       "interpreted)\n") ||
+            !strcmp(r.err, "logitlint: calls.py: skipped: its analysis exceeded the per-file "
                            "time budget of 20 seconds of CPU time\n"),
         "%s", r.err);
     ck_assert_msg(contains(r.out, LL101_AT_5_9), "%s", r.out);
@@ -655,7 +679,8 @@ int main(void) {
     tcase_add_test(tc, fifo_and_device_are_skipped);
     tcase_add_test(tc, path_with_spaces_and_non_ascii);
     tcase_add_test(tc, closed_pipe_exits_quietly);
-    tcase_add_test(tc, pathological_loops_are_bounded_and_skipped);
+    tcase_add_test(tc, deeply_nested_loops_are_analysed);
+    tcase_add_test(tc, a_file_over_the_step_budget_is_skipped);
     tcase_add_test(tc, report_never_overwrites_an_analysed_file);
     tcase_add_test(tc, each_bound_is_reported_by_kind);
     tcase_add_test(tc, parse_kids_matches_named_child);
