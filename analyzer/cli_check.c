@@ -367,26 +367,32 @@ static char *project_root(const char *cwd) {
 
 /* ---- counterexamples ---------------------------------------------------------------------- */
 
-/* One counterexample per recipe per run, shared by the findings that name it. */
+/* A recipe's counterexample is searched once per run; each finding then gets its own copy,
+ * labelled with why the script's own code could not be run for it. NULL recipe: a copy. */
 typedef struct CexCache {
-    const char *recipe;
+    const VerifyRecipe *recipe;
     VerifyResult *result;
 } CexCache;
 typedef Array(CexCache) CexCacheList;
 
+static VerifyResult *recipe_counterexample(const VerifyRecipe *r, CexCacheList *cache) {
+    for (size_t k = 0; k < cache->len; k++)
+        if (cache->items[k].recipe == r) return cache->items[k].result;
+    array_push(cache, ((CexCache){r, verify_counterexample(r)}));
+    return cache->items[cache->len - 1].result;
+}
+
 static void attach_counterexamples(DiagList *diags, CexCacheList *cache) {
     for (size_t i = 0; i < diags->len; i++) {
         Diagnostic *d = &diags->items[i];
-        if (!d->recipe) continue;
-        CexCache *hit = NULL;
-        for (size_t k = 0; k < cache->len; k++)
-            if (!strcmp(cache->items[k].recipe, d->recipe)) hit = &cache->items[k];
-        if (!hit) {
-            const VerifyRecipe *r = verify_recipe_find(d->recipe);
-            array_push(cache, ((CexCache){d->recipe, r ? verify_counterexample(r) : NULL}));
-            hit = &cache->items[cache->len - 1];
-        }
-        d->cex = hit->result;
+        const VerifyRecipe *r = verify_recipe_at_precision(verify_recipe_find(d->recipe), false);
+        if (!r) continue;
+        VerifyResult *own = verify_result_rescore(recipe_counterexample(r, cache));
+        if (!own) continue;
+        snprintf(own->fallback, sizeof own->fallback,
+                 "the script's own scoring code is not run for this finding yet");
+        array_push(cache, ((CexCache){NULL, own}));
+        d->cex = own;
     }
 }
 

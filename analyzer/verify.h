@@ -229,6 +229,17 @@ struct VerifyResult {
     bool flipped;      /* script_rank[0] != correct_rank[0] */
     VerifyHarm harm;
     long search_tries; /* tables tried by the search (0 unless searched) */
+    /* Who produced the scores. by_script: the script's own code, run by the concrete
+     * interpreter (verify_exec.c) on the table; entry names the function run. Otherwise a
+     * recipe of the finding's shape: output says "a scorer of this shape", never "the
+     * script", and `fallback` says in one line why the script's code was not run. */
+    bool by_script;
+    char fallback[200];
+    char entry[96];       /* by_script: the function's name */
+    int entry_line;       /* by_script: the line of its def */
+    char score_label[96]; /* by_script: what its scores are ("value returned by score") */
+    bool lower_is_better; /* by_script: the script takes the smallest (a loss) */
+    const char *dtype;    /* by_script: the dtype its scores were computed in ("float32") */
 };
 
 /* Scores every candidate of t with r and with log Pr(y|x). The result
@@ -250,6 +261,18 @@ double verify_score_logsumexp(const double *u, int n);
  * smallest integer logits. *out is NULL if the budget ran out. */
 VerifyStatus verify_search(const VerifyRecipe *r, uint64_t seed, VerifyResult **out);
 uint64_t verify_search_seed(const VerifyRecipe *r); /* derived from the recipe's name */
+
+/* The recipe a finding's counterexample uses when the script's floating-point precision is
+ * known (`known_float32`) or not: a float32 recipe's NaN/-inf/underflow is claimed only for
+ * float32 code; otherwise its float64 sibling, whose harm holds in any narrower dtype too. */
+const VerifyRecipe *verify_recipe_at_precision(const VerifyRecipe *r, bool known_float32);
+/* A copy of a result scored again on the same (borrowed) table, for per-finding labels. */
+VerifyResult *verify_result_rescore(const VerifyResult *res);
+/* Who picks in a result's prose: "the script" or "a scorer of this shape" (capitalised when
+ * `cap`); its score label and order. */
+const char *verify_result_actor(const VerifyResult *res, bool cap);
+const char *verify_result_score_label(const VerifyResult *res);
+bool verify_result_lower_is_better(const VerifyResult *res);
 
 /* Rendering helpers shared with explain.c. */
 void verify_print_num(double v, char *buf, size_t n);             /* 10, -1.411907, -inf, 1.4e-45 */
