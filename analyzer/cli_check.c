@@ -382,15 +382,19 @@ static VerifyResult *recipe_counterexample(const VerifyRecipe *r, CexCacheList *
     return cache->items[cache->len - 1].result;
 }
 
+/* The script's own code under the finding when it runs; otherwise the recipe's counterexample,
+ * labelled with why the script's code was not run. */
 static void attach_counterexamples(DiagList *diags, CexCacheList *cache) {
     for (size_t i = 0; i < diags->len; i++) {
         Diagnostic *d = &diags->items[i];
         const VerifyRecipe *r = verify_recipe_at_precision(verify_recipe_find(d->recipe), false);
         if (!r) continue;
-        VerifyResult *own = verify_result_rescore(recipe_counterexample(r, cache));
+        const VerifyResult *shape = recipe_counterexample(r, cache);
+        char why[200];
+        VerifyResult *own = verify_exec_finding(&d->site, r, shape, why, sizeof why);
+        if (!own && (own = verify_result_rescore(shape)))
+            snprintf(own->fallback, sizeof own->fallback, "%s", why);
         if (!own) continue;
-        snprintf(own->fallback, sizeof own->fallback,
-                 "the script's own scoring code is not run for this finding yet");
         array_push(cache, ((CexCache){NULL, own}));
         d->cex = own;
     }

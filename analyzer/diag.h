@@ -17,6 +17,7 @@ typedef struct Diagnostic {
     int cell;                /* 1-based notebook cell, 0 for a .py file */
     const char *recipe;      /* verifier recipe name, NULL if not verifiable */
     const VerifyResult *cex; /* counterexample, borrowed from the check run (NULL: none) */
+    VerifySite site;         /* the analysed text and the flagged bytes, for the verifier */
     char **frame_lines;      /* source lines row..end_row (at most DIAG_FRAME_MAX) */
     int nframe;
 } Diagnostic;

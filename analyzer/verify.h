@@ -25,6 +25,28 @@ typedef struct VerifyTable VerifyTable;
 
 /* ---- The API the rest of logitlint uses ---------------------------------- */
 
+/* The analysed text a finding came from, shared (reference counted) by the findings of one
+ * file, so that the verifier can run the code under a finding (verify_exec.c). */
+typedef struct VerifySource VerifySource;
+typedef struct VerifySite {
+    VerifySource *src; /* NULL: none */
+    uint32_t start, end; /* the flagged node's bytes */
+} VerifySite;
+VerifySource *verify_source_new(const char *path, const char *text, size_t len, const void *key);
+const void *verify_source_key(const VerifySource *s); /* the key it was made with */
+VerifySource *verify_source_ref(VerifySource *s);
+void verify_source_unref(VerifySource *s);
+/* The counterexample computed by the script's own code under the site (origin "script"): its
+ * enclosing function run on the toy LM for each candidate of the tables tried (the built-in
+ * abc, then `recipe_cex`'s table, then seeded random ones), the first that flips kept. NULL
+ * with `why` set (one line) when the code could not be run; the caller falls back to the
+ * recipe. */
+VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r,
+                                  const VerifyResult *recipe_cex, char *why, size_t why_len);
+/* The same for one function of a file, on one table (`logitlint verify --file --line`). */
+VerifyResult *verify_exec_on_table(const char *path, int line, const VerifyRecipe *r,
+                                   const VerifyTable *t, char *why, size_t why_len);
+
 const VerifyRecipe *verify_recipe_find(const char *name); /* NULL if unknown */
 const char *verify_recipe_name(const VerifyRecipe *r);
 /* The counterexample for a recipe: the built-in `abc` table if it shows the
@@ -240,6 +262,10 @@ struct VerifyResult {
     char score_label[96]; /* by_script: what its scores are ("value returned by score") */
     bool lower_is_better; /* by_script: the script takes the smallest (a loss) */
     const char *dtype;    /* by_script: the dtype its scores were computed in ("float32") */
+    /* by_script: a fact worth a reviewer's attention, "" if none: no table tried made the
+     * script's ranking depart from log Pr(y|x), or its flagged line never ran. */
+    char note[240];
+    int runs; /* by_script: calls of the entry made to find this table */
 };
 
 /* Scores every candidate of t with r and with log Pr(y|x). The result
@@ -253,6 +279,8 @@ VerifyStatus verify_score_check(const VerifyTable *t, const VerifyRecipe *r, Ver
  * possible). Returns the number written to *out (malloc'd), -1 on OOM. */
 int verify_score_prefixes(const VerifyTable *t, const VerifyRecipe *r, VerifySeq **out);
 void verify_result_take_table(VerifyResult *res, VerifyTable *t);
+/* Ranks both orders again and classifies the harm, after the scores were set. */
+void verify_score_rerank(VerifyResult *res);
 /* Numerically stable log(sum(exp(u))); -inf entries are masked tokens. */
 double verify_score_logsumexp(const double *u, int n);
 
@@ -261,6 +289,9 @@ double verify_score_logsumexp(const double *u, int n);
  * smallest integer logits. *out is NULL if the budget ran out. */
 VerifyStatus verify_search(const VerifyRecipe *r, uint64_t seed, VerifyResult **out);
 uint64_t verify_search_seed(const VerifyRecipe *r); /* derived from the recipe's name */
+/* The i-th random table of the shape r needs (candidates, prompt, pad, every row), unshrunk:
+ * the tables a script's own scoring is tried on. NULL on OOM. */
+VerifyTable *verify_search_random(const VerifyRecipe *r, uint64_t seed, int i);
 
 /* The recipe a finding's counterexample uses when the script's floating-point precision is
  * known (`known_float32`) or not: a float32 recipe's NaN/-inf/underflow is claimed only for

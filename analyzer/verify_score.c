@@ -404,6 +404,13 @@ void verify_result_free(VerifyResult *res) {
     free(res);
 }
 
+void verify_score_rerank(VerifyResult *res) {
+    score_rank(res, res->script_rank, score_script_before);
+    score_rank(res, res->correct_rank, score_correct_before);
+    res->flipped = res->script_rank[0] != res->correct_rank[0];
+    res->harm = score_harm(res);
+}
+
 void verify_result_take_table(VerifyResult *res, VerifyTable *t) {
     res->table = t;
     res->owned_table = t;
@@ -496,10 +503,7 @@ VerifyStatus verify_score(const VerifyTable *t, const VerifyRecipe *r, VerifyRes
         if (r->transform == VERIFY_TERM_LOG_PROB_AXIS0) score_axis0(t, cs, tmp);
         cs->score = score_aggregate(r, cs);
     }
-    score_rank(res, res->script_rank, score_script_before);
-    score_rank(res, res->correct_rank, score_correct_before);
-    res->flipped = res->script_rank[0] != res->correct_rank[0];
-    res->harm = score_harm(res);
+    verify_score_rerank(res);
 done:
     free(s);
     free(rows);

@@ -1,0 +1,332 @@
+/* verify_exec: the counterexample of a finding computed by the script's own code. The finding's
+ * enclosing function is the entry; each parameter is bound by how the code first uses it (a
+ * callee given ids is the toy LM, one given text the toy tokenizer, an int the prompt length,
+ * a tensor the prompt + candidate ids, text the prompt or the candidate); every candidate of a
+ * table is one call. log Pr(y|x) comes from verify_score() on the same table, never from the
+ * script. Tables are tried in order (abc, the recipe's counterexample, seeded random ones) and
+ * the first on which the script's ranking departs from log Pr(y|x) is kept. */
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bounds.h"
+#include "exec.h"
+
+/* Per finding: tables tried after abc and the recipe's, and the CPU time all runs may take. */
+enum { EXEC_RANDOM_TABLES = 24 };
+#define EXEC_SECONDS_PER_FINDING 0.5
+
+struct VerifySource {
+    atomic_int refs;
+    const void *key;
+    Source src;
+    Parsed parsed;
+    bool parse_tried, parse_ok;
+};
+
+VerifySource *verify_source_new(const char *path, const char *text, size_t len, const void *key) {
+    VerifySource *s = calloc(1, sizeof *s);
+    char *buf = malloc(len + 1);
+    if (!s || !buf) {
+        free(s);
+        free(buf);
+        return NULL;
+    }
+    memcpy(buf, text, len);
+    if (source_from_buffer(&s->src, path, buf, len) != SOURCE_OK) {
+        source_free(&s->src);
+        free(s);
+        return NULL;
+    }
+    atomic_init(&s->refs, 1);
+    s->key = key;
+    return s;
+}
+
+const void *verify_source_key(const VerifySource *s) {
+    return s->key;
+}
+
+VerifySource *verify_source_ref(VerifySource *s) {
+    if (s) atomic_fetch_add(&s->refs, 1);
+    return s;
+}
+
+void verify_source_unref(VerifySource *s) {
+    if (!s || atomic_fetch_sub(&s->refs, 1) != 1) return;
+    if (s->parse_ok) parse_free(&s->parsed);
+    source_free(&s->src);
+    free(s);
+}
+
+static bool source_parse(VerifySource *s) {
+    if (!s->parse_tried) {
+        s->parse_tried = true;
+        s->parse_ok = parse_python(&s->parsed, &s->src) == PARSE_OK;
+    }
+    return s->parse_ok;
+}
+
+/* ---- the entry ---- */
+
+typedef struct {
+    VerifySource *vs;
+    TSNode def;
+    uint32_t mark_start, mark_end;
+    ExecPlan plan;
+    char name[64];
+    int line;
+    double deadline;
+    int runs;
+    bool reached;
+} ExecEntry;
+
+static bool entry_find(ExecEntry *e, char *why, size_t n) {
+    TSNode node = ts_node_descendant_for_byte_range(e->vs->parsed.root, e->mark_start, e->mark_end);
+    TSNode def = node;
+    while (!ts_node_is_null(def) && !parse_is(def, "function_definition"))
+        def = ts_node_parent(def);
+    if (ts_node_is_null(def)) {
+        snprintf(why, n, "the finding is in module-level code, not in a function to run");
+        return false;
+    }
+    TSNode up = ts_node_parent(def);
+    if (parse_is(up, "decorated_definition")) up = ts_node_parent(up);
+    if (parse_is(up, "block") && parse_is(ts_node_parent(up), "class_definition")) {
+        size_t len;
+        const char *cls = parse_text(&e->vs->src, parse_field(ts_node_parent(up), "name"), &len);
+        snprintf(why, n, "the finding is in a method of class %.*s (methods are not run yet)", (int)len, cls);
+        return false;
+    }
+    e->def = def;
+    size_t len;
+    const char *name = parse_text(&e->vs->src, parse_field(def, "name"), &len);
+    snprintf(e->name, sizeof e->name, "%.*s", (int)(len < 60 ? len : 60), name);
+    e->line = (int)ts_node_start_point(def).row + 1;
+    /* the parameters the caller must supply; those with defaults keep them */
+    TSNode params = parse_field(def, "parameters");
+    for (uint32_t i = 0; i < ts_node_named_child_count(params); i++) {
+        TSNode p = ts_node_named_child(params, i);
+        if (!parse_is(p, "identifier") && !parse_is(p, "typed_parameter")) continue;
+        if (e->plan.nparams == EXEC_MAX_PARAMS) {
+            snprintf(why, n, "%s() has more than %d parameters", e->name, EXEC_MAX_PARAMS);
+            return false;
+        }
+        TSNode id = parse_is(p, "identifier") ? p : ts_node_named_child(p, 0);
+        const char *s = parse_text(&e->vs->src, id, &len);
+        snprintf(e->plan.names[e->plan.nparams++], sizeof e->plan.names[0], "%.*s", (int)(len < 30 ? len : 30), s);
+    }
+    return true;
+}
+
+/* The one number a call returned: a number, a one-element tensor, or the first of a tuple
+ * (score, extra). */
+static bool entry_score(ExecValue *v, double *out, const char **dtype) {
+    for (int depth = 0; v && depth < 4; depth++) {
+        if (exec_is_number(v)) {
+            *out = exec_number(v);
+            *dtype = "python float";
+            return true;
+        }
+        if (v->kind == XV_TENSOR && v->t->n == 1 && exec_dtype_is_float(v->t->dtype)) {
+            *out = v->t->data[0];
+            *dtype = exec_dtype_name(v->t->dtype);
+            return true;
+        }
+        if ((v->kind == XV_TUPLE) && v->seq.n >= 1) {
+            v = v->seq.items[0];
+            continue;
+        }
+        return false;
+    }
+    return false;
+}
+
+/* One call of the entry on candidate `ci` of t. */
+static bool entry_run(ExecEntry *e, VerifyTable *t, int ci, double *score, const char **dtype, char *why,
+                      size_t n) {
+    ExecRun r;
+    exec_run_init(&r, &e->vs->src, e->vs->parsed.root, t, ci, &e->plan, e->deadline);
+    r.mark_start = e->mark_start;
+    r.mark_end = e->mark_end;
+    e->runs++;
+    bool ok = exec_module_defs(&r);
+    ExecValue *args[EXEC_MAX_PARAMS];
+    for (int i = 0; ok && i < e->plan.nparams; i++) {
+        args[i] = exec_new(&r, XV_PENDING);
+        if (!args[i]) ok = false;
+        else args[i]->pending.param = i;
+    }
+    ExecValue *ret = ok ? exec_call_entry(&r, e->def, args, e->plan.nparams) : NULL;
+    ok = ret != NULL && !r.failed;
+    if (ok && !entry_score(ret, score, dtype)) {
+        snprintf(why, n, "%s() returns a %s, not one score per candidate", e->name, exec_kind_name(ret));
+        ok = false;
+    } else if (!ok) {
+        snprintf(why, n, "%s", r.why[0] ? r.why : "the run failed");
+    }
+    e->reached |= r.reached;
+    exec_run_free(&r);
+    return ok;
+}
+
+/* Every candidate of t scored by the script; the reference from verify_score(). */
+static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, VerifyTable *t, char *why, size_t n) {
+    double *scores = malloc((size_t)(t->n_candidates ? t->n_candidates : 1) * sizeof *scores);
+    const char *dtype = "python float";
+    if (!scores) return NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        bool ok = true;
+        for (int ci = 0; ci < t->n_candidates && ok; ci++)
+            ok = entry_run(e, t, ci, &scores[ci], &dtype, why, n);
+        if (!ok) {
+            free(scores);
+            return NULL;
+        }
+        /* One text parameter is the prompt and the candidate in one text: run again. */
+        int texts = 0, at = -1;
+        for (int i = 0; i < e->plan.nparams; i++)
+            if (e->plan.role[i] == XP_PROMPT || e->plan.role[i] == XP_CONT) texts++, at = i;
+        if (texts != 1) break;
+        e->plan.role[at] = XP_TEXT;
+        e->plan.n_text = 0;
+    }
+    /* the rows log Pr(y|x) needs, made as the LM makes them */
+    const VerifyRecipe *ref = verify_recipe_find("sum-log-probs");
+    VerifySeq *pre;
+    int np = verify_score_prefixes(t, ref, &pre);
+    for (int i = 0; i < np; i++) {
+        if (exec_stand_row(t, pre[i].tokens, pre[i].len) < 0) np = -1;
+        free(pre[i].tokens);
+    }
+    if (np > 0) free(pre);
+    VerifyResult *res = NULL;
+    if (np < 0 || verify_score(t, ref, &res, NULL) != VERIFY_OK) {
+        snprintf(why, n, "out of memory scoring log Pr(y|x)");
+        free(scores);
+        return NULL;
+    }
+    res->recipe = recipe;
+    res->by_script = true;
+    snprintf(res->entry, sizeof res->entry, "%s", e->name);
+    res->entry_line = e->line;
+    snprintf(res->score_label, sizeof res->score_label, "%s() returns", e->name);
+    res->lower_is_better = recipe->lower_is_better;
+    res->dtype = dtype;
+    for (int ci = 0; ci < res->n; ci++) {
+        res->cands[ci].score = scores[ci];
+        for (int k = 0; k < res->cands[ci].n_steps; k++)
+            res->cands[ci].steps[k].in_recipe = false;
+    }
+    free(scores);
+    verify_score_rerank(res);
+    return res;
+}
+
+static bool shows_harm(const VerifyResult *res) {
+    if (res->harm == VERIFY_HARM_NONE) return false;
+    if (res->harm != VERIFY_HARM_FLIP) return true;
+    double best = res->cands[res->correct_rank[0]].log_prob;
+    double pick = res->cands[res->script_rank[0]].log_prob;
+    return best - pick >= 1e-3; /* no flip by rounding alone */
+}
+
+/* The tables to try, in order; NULL past the end (or on OOM). */
+static VerifyTable *entry_candidate_table(const VerifyRecipe *r, const VerifyResult *recipe_cex, int i) {
+    if (i == 0) return verify_table_builtin("abc");
+    if (i == 1) return recipe_cex && recipe_cex->table->origin != VERIFY_ORIGIN_BUILTIN
+                           ? verify_table_copy(recipe_cex->table)
+                           : verify_search_random(r, verify_search_seed(r), 0);
+    if (i - 2 >= EXEC_RANDOM_TABLES) return NULL;
+    return verify_search_random(r, verify_search_seed(r), i - 1);
+}
+
+static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex, char *why,
+                                  size_t n) {
+    VerifyResult *first = NULL;
+    int tried = 0;
+    for (int i = 0;; i++) {
+        if (i >= 2 && bounds_now() > e->deadline) break;
+        VerifyTable *t = entry_candidate_table(r, recipe_cex, i);
+        if (!t) break;
+        VerifyResult *res = entry_table(e, r, t, why, n);
+        tried++;
+        if (!res) {
+            verify_table_free(t);
+            verify_result_free(first);
+            return NULL;
+        }
+        verify_result_take_table(res, t);
+        if (shows_harm(res)) {
+            verify_result_free(first);
+            res->runs = e->runs;
+            return res;
+        }
+        if (!first) first = res;
+        else verify_result_free(res);
+    }
+    if (first) {
+        first->runs = e->runs;
+        snprintf(first->note, sizeof first->note,
+                 e->reached ? "on all %d tables tried the script's own numbers rank as log Pr(y|x) does: "
+                              "a candidate false positive to study"
+                            : "the flagged code never ran on the %d tables tried: a candidate false "
+                              "positive to study",
+                 tried);
+    }
+    return first;
+}
+
+VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r, const VerifyResult *recipe_cex,
+                                  char *why, size_t why_len) {
+    if (!site || !site->src) {
+        snprintf(why, why_len, "no source text for this finding");
+        return NULL;
+    }
+    if (!source_parse(site->src)) {
+        snprintf(why, why_len, "the file could not be parsed again");
+        return NULL;
+    }
+    ExecEntry e = {.vs = site->src, .mark_start = site->start, .mark_end = site->end};
+    e.deadline = bounds_now() + EXEC_SECONDS_PER_FINDING;
+    if (!entry_find(&e, why, why_len)) return NULL;
+    return entry_search(&e, r, recipe_cex, why, why_len);
+}
+
+VerifyResult *verify_exec_on_table(const char *path, int line, const VerifyRecipe *r, const VerifyTable *t,
+                                   char *why, size_t why_len) {
+    Source src;
+    char err[512];
+    if (source_load_file(&src, path, err, sizeof err) != SOURCE_OK) {
+        snprintf(why, why_len, "%s", err);
+        return NULL;
+    }
+    if (line < 1 || (size_t)line > src.nlines) {
+        snprintf(why, why_len, "%s: line %d is outside the file (%zu lines)", path, line, src.nlines);
+        source_free(&src);
+        return NULL;
+    }
+    VerifySource *vs = verify_source_new(path, src.text, src.len, NULL);
+    size_t at = src.line_starts[line - 1];
+    source_free(&src);
+    if (!vs || !source_parse(vs)) {
+        snprintf(why, why_len, "%s: could not be parsed", path);
+        verify_source_unref(vs);
+        return NULL;
+    }
+    /* the first non-blank byte of the line marks it */
+    while (at < vs->src.len && (vs->src.text[at] == ' ' || vs->src.text[at] == '\t'))
+        at++;
+    ExecEntry e = {.vs = vs, .mark_start = (uint32_t)at, .mark_end = (uint32_t)at + 1};
+    e.deadline = bounds_now() + 10 * EXEC_SECONDS_PER_FINDING;
+    VerifyResult *res = NULL;
+    VerifyTable *copy = entry_find(&e, why, why_len) ? verify_table_copy(t) : NULL;
+    if (copy && !(res = entry_table(&e, r, copy, why, why_len))) verify_table_free(copy);
+    if (res) {
+        verify_result_take_table(res, copy);
+        res->runs = e.runs;
+    }
+    verify_source_unref(vs);
+    return res;
+}
