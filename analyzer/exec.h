@@ -131,6 +131,12 @@ typedef enum {
     XP_CONT,       /* the candidate's text ("A A") */
     XP_TEXT,       /* prompt and candidate in one text ("x A A") */
     XP_DEVICE,
+    XP_CANDS,      /* every candidate's text, a list: the entry ranks or picks among them */
+    XP_LOGITS,     /* the LM's logits for the ids, [1, L, V] */
+    XP_BATCH,      /* a tokenizer's encoding of the ids: input_ids, attention_mask */
+    XP_OUTPUT,     /* the LM's output for the ids (.logits) */
+    XP_PROMPT_IDS, /* the ids before the candidate, a list */
+    XP_CONT_IDS,   /* the candidate's ids, a list */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -140,6 +146,12 @@ typedef struct ExecPlan {
     ExecParamRole role[EXEC_MAX_PARAMS];
     char names[EXEC_MAX_PARAMS][32];
     int n_text; /* parameters decided to be text, in order of decision */
+    int n_lists; /* parameters decided to be id lists, in order of decision */
+    /* A use that leaves a choice (a tensor could be ids or logits) takes alternative alt[i]
+     * of n_alts[i]; the driver tries the next combination when a run fails. unbatched: ids
+     * and logits without the batch dimension ([L], [L, V]). */
+    int alt[EXEC_MAX_PARAMS], n_alts[EXEC_MAX_PARAMS];
+    bool unbatched;
 } ExecPlan;
 
 /* One run: the state of the interpreter while the entry is called on one candidate. */

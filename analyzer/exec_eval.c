@@ -229,7 +229,10 @@ static ExecValue *binop_numbers(ExecRun *r, const char *op, ExecValue *a, ExecVa
 }
 
 static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other) {
-    const char *use = other->kind == XV_TENSOR ? "tensor" : other->kind == XV_STR ? "str" : "int";
+    const char *use = other->kind == XV_TENSOR                                ? "tensor"
+                      : other->kind == XV_STR                                 ? "str"
+                      : other->kind == XV_PENDING || other->kind == XV_LIST ? "list"
+                                                                              : "int";
     return exec_stand_resolve(r, p, use, other);
 }
 
@@ -512,7 +515,11 @@ static ExecValue *seq_index(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at)
 ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at);
 ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at) {
     if (!v || !idx) return NULL;
-    if (v->kind == XV_PENDING && !(v = exec_stand_resolve(r, v, "tensor", idx))) return NULL;
+    if (v->kind == XV_PENDING) {
+        char use[72] = "tensor";
+        if (idx->kind == XV_STR) snprintf(use, sizeof use, "key:%.*s", idx->str.n < 60 ? idx->str.n : 60, idx->str.s);
+        if (!(v = exec_stand_resolve(r, v, use, idx))) return NULL;
+    }
     switch (v->kind) {
     case XV_TENSOR:
         return exec_tensor_index(r, v->t, idx);
@@ -749,7 +756,11 @@ ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int narg
     case XV_TOKENIZER:
         return exec_stand_call(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
     case XV_PENDING: {
-        ExecValue *v = exec_stand_resolve(r, fn, "call", nargs ? args[0] : NULL);
+        bool text = false; /* a tokenizer's keywords */
+        for (int k = 0; k < nkw; k++)
+            text |= !strcmp(kw_names[k], "return_tensors") || !strcmp(kw_names[k], "padding") ||
+                    !strcmp(kw_names[k], "truncation") || !strcmp(kw_names[k], "add_special_tokens");
+        ExecValue *v = exec_stand_resolve(r, fn, text ? "call-text" : "call", nargs ? args[0] : NULL);
         return v ? exec_call_value(r, v, args, nargs, kw_names, kw_vals, nkw, at) : NULL;
     }
     default:

@@ -414,12 +414,19 @@ ExecValue *exec_stand_pretrained(ExecRun *r, const char *qual, const char **kw_n
 
 /* ---- parameters bound by use ---- */
 
-static ExecParamRole stand_role_for(ExecRun *r, const char *use, ExecValue *arg) {
+/* The roles a use allows, most likely first. */
+static int stand_roles_for(ExecRun *r, const char *use, ExecValue *arg, ExecParamRole *opts) {
     if (!strcmp(use, "call")) {
         bool text = arg && (arg->kind == XV_STR ||
                             ((arg->kind == XV_LIST || arg->kind == XV_TUPLE) && arg->seq.n &&
                              arg->seq.items[0]->kind == XV_STR));
-        return text ? XP_TOKENIZER : XP_MODEL;
+        opts[0] = text ? XP_TOKENIZER : XP_MODEL;
+        opts[1] = text ? XP_MODEL : XP_TOKENIZER;
+        return arg && arg->kind == XV_PENDING ? 2 : 1;
+    }
+    if (!strcmp(use, "call-text")) { /* called with a tokenizer's keywords */
+        opts[0] = XP_TOKENIZER;
+        return 1;
     }
     if (!strncmp(use, "attr:", 5)) {
         const char *n = use + 5;
@@ -427,16 +434,75 @@ static ExecParamRole stand_role_for(ExecRun *r, const char *use, ExecValue *arg)
                                           "bos_token_id", "pad_token", "eos_token", "padding_side",
                                           "convert_tokens_to_ids", "apply_chat_template", "vocab_size"};
         static const char *const model[] = {"generate", "forward", "config", "eval", "lm_head"};
+        static const char *const scores[] = {"gather", "softmax", "log_softmax", "exp", "log", "logsumexp",
+                                             "argmax", "max", "topk", "float", "double", "sigmoid"};
         for (size_t i = 0; i < sizeof tok / sizeof *tok; i++)
-            if (!strcmp(n, tok[i])) return XP_TOKENIZER;
+            if (!strcmp(n, tok[i])) return opts[0] = XP_TOKENIZER, 1;
         for (size_t i = 0; i < sizeof model / sizeof *model; i++)
-            if (!strcmp(n, model[i])) return XP_MODEL;
-        return XP_IDS; /* shape, size, gather, to, ...: a tensor's */
+            if (!strcmp(n, model[i])) return opts[0] = XP_MODEL, 1;
+        if (!strcmp(n, "logits")) return opts[0] = XP_OUTPUT, 1;
+        if (!strcmp(n, "input_ids") || !strcmp(n, "attention_mask")) return opts[0] = XP_BATCH, 1;
+        for (size_t i = 0; i < sizeof scores / sizeof *scores; i++)
+            if (!strcmp(n, scores[i])) return opts[0] = XP_LOGITS, opts[1] = XP_IDS, 2;
+        opts[0] = XP_IDS;
+        opts[1] = XP_LOGITS;
+        return 2;
     }
-    if (!strcmp(use, "int")) return XP_PROMPT_LEN;
-    if (!strcmp(use, "tensor")) return XP_IDS;
-    if (!strcmp(use, "str")) return r->plan->n_text == 0 ? XP_PROMPT : XP_CONT;
-    return XP_UNDECIDED;
+    if (!strcmp(use, "key:logits")) return opts[0] = XP_OUTPUT, 1;
+    if (!strncmp(use, "key:", 4)) return opts[0] = XP_BATCH, 1;
+    if (!strcmp(use, "int")) return opts[0] = XP_PROMPT_LEN, 1;
+    if (!strcmp(use, "tensor")) return opts[0] = XP_IDS, opts[1] = XP_LOGITS, 2;
+    if (!strcmp(use, "list")) return opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS, 1;
+    if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
+    if (!strcmp(use, "iter") || !strcmp(use, "len")) {
+        opts[0] = XP_CANDS;
+        opts[1] = XP_CONT_IDS;
+        opts[2] = XP_IDS;
+        return 3;
+    }
+    return 0;
+}
+
+/* The prompt + candidate ids: [1, L], or [L] unbatched. */
+static ExecValue *stand_ids(ExecRun *r) {
+    const VerifyTable *t = r->table;
+    const VerifySeq *c = &t->candidates[r->cand];
+    int len = 1 + t->prompt.len + c->len, shape[2] = {1, len};
+    ExecTensor *ids = r->plan->unbatched ? exec_tensor_new(r, XD_INT64, 1, &len, false)
+                                         : exec_tensor_new(r, XD_INT64, 2, shape, false);
+    if (!ids) return NULL;
+    ids->data[0] = x_id(r);
+    for (int k = 0; k < t->prompt.len; k++)
+        ids->data[1 + k] = t->prompt.tokens[k];
+    for (int k = 0; k < c->len; k++)
+        ids->data[1 + t->prompt.len + k] = c->tokens[k];
+    return exec_tensor_value(r, ids);
+}
+
+/* The LM's logits, output or encoding for the candidate's ids. */
+static ExecValue *stand_derived(ExecRun *r, ExecParamRole role) {
+    ExecValue *idv = stand_ids(r);
+    if (!idv) return NULL;
+    ExecTensor *ids = r->plan->unbatched ? exec_tensor_unsqueeze(r, idv->t, 0) : idv->t;
+    if (!ids) return NULL;
+    if (role == XP_BATCH) {
+        ExecValue *enc = exec_object(r, "encoding");
+        ExecTensor *mask = exec_tensor_cast(r, ids, XD_INT64);
+        for (int k = 0; mask && k < mask->n; k++)
+            mask->data[k] = 1;
+        if (!enc || !mask || !exec_dict_set_str(r, &enc->obj.fields, "input_ids", idv) ||
+            !exec_dict_set_str(r, &enc->obj.fields, "attention_mask",
+                               exec_tensor_value(r, r->plan->unbatched ? exec_tensor_squeeze(r, mask, 0) : mask)))
+            return NULL;
+        return enc;
+    }
+    ExecTensor *logits = lm_logits(r, ids, NULL, r->root);
+    if (!logits) return NULL;
+    if (role == XP_LOGITS)
+        return exec_tensor_value(r, r->plan->unbatched ? exec_tensor_squeeze(r, logits, 0) : logits);
+    ExecValue *out = exec_object(r, "output");
+    if (!out || !exec_dict_set_str(r, &out->obj.fields, "logits", exec_tensor_value(r, logits))) return NULL;
+    return out;
 }
 
 static ExecValue *stand_text(ExecRun *r, bool prompt, bool cont) {
@@ -462,17 +528,8 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         return model_new(r);
     case XP_TOKENIZER:
         return tok_new(r);
-    case XP_IDS: {
-        int len = 1 + t->prompt.len + c->len, shape[2] = {1, len};
-        ExecTensor *ids = exec_tensor_new(r, XD_INT64, 2, shape, false);
-        if (!ids) return NULL;
-        ids->data[0] = x_id(r);
-        for (int k = 0; k < t->prompt.len; k++)
-            ids->data[1 + k] = t->prompt.tokens[k];
-        for (int k = 0; k < c->len; k++)
-            ids->data[1 + t->prompt.len + k] = c->tokens[k];
-        return exec_tensor_value(r, ids);
-    }
+    case XP_IDS:
+        return stand_ids(r);
     case XP_PROMPT_LEN:
         return exec_int(r, 1 + t->prompt.len);
     case XP_PROMPT:
@@ -483,6 +540,31 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         return stand_text(r, true, true);
     case XP_DEVICE:
         return exec_str(r, "cpu", 3);
+    case XP_CANDS: {
+        ExecValue *l = exec_new(r, XV_LIST);
+        int keep = r->cand;
+        for (int k = 0; l && k < t->n_candidates; k++) {
+            r->cand = k;
+            if (!exec_seq_push(r, &l->seq, stand_text(r, false, true))) l = NULL;
+        }
+        r->cand = keep;
+        return l;
+    }
+    case XP_LOGITS:
+    case XP_BATCH:
+    case XP_OUTPUT:
+        return stand_derived(r, r->plan->role[i]);
+    case XP_PROMPT_IDS:
+    case XP_CONT_IDS: {
+        ExecValue *l = exec_new(r, XV_LIST);
+        bool prompt = r->plan->role[i] == XP_PROMPT_IDS;
+        if (l && prompt && !exec_seq_push(r, &l->seq, exec_int(r, x_id(r)))) return NULL;
+        for (int k = 0; l && prompt && k < t->prompt.len; k++)
+            if (!exec_seq_push(r, &l->seq, exec_int(r, t->prompt.tokens[k]))) return NULL;
+        for (int k = 0; l && !prompt && k < c->len; k++)
+            if (!exec_seq_push(r, &l->seq, exec_int(r, c->tokens[k]))) return NULL;
+        return l;
+    }
     case XP_UNDECIDED:
         break;
     }
@@ -491,12 +573,16 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
 
 ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecValue *arg) {
     int i = p->pending.param;
-    if (r->plan->role[i] == XP_UNDECIDED) {
-        ExecParamRole role = stand_role_for(r, use, arg);
-        if (role == XP_UNDECIDED)
-            return exec_fail(r, "cannot tell what parameter %s is from its use (%s)", r->plan->names[i], use);
-        r->plan->role[i] = role;
-        if (role == XP_PROMPT || role == XP_CONT) r->plan->n_text++;
+    ExecPlan *pl = r->plan;
+    if (pl->role[i] == XP_UNDECIDED) {
+        ExecParamRole opts[4];
+        int n = stand_roles_for(r, use, arg, opts);
+        if (n == 0) return exec_fail(r, "cannot tell what parameter %s is from its use (%s)", pl->names[i], use);
+        pl->n_alts[i] = n;
+        ExecParamRole role = opts[pl->alt[i] < n ? pl->alt[i] : n - 1];
+        pl->role[i] = role;
+        if (role == XP_PROMPT || role == XP_CONT) pl->n_text++;
+        if (role == XP_PROMPT_IDS || role == XP_CONT_IDS) pl->n_lists++;
     }
     ExecValue *v = exec_stand_param(r, i);
     if (!v) return NULL;

@@ -80,6 +80,7 @@ typedef struct {
     double deadline;
     int runs;
     bool reached;
+    bool bound_plan; /* a binding ran: keep it for every table */
 } ExecEntry;
 
 static bool entry_find(ExecEntry *e, char *why, size_t n) {
@@ -120,11 +121,11 @@ static bool entry_find(ExecEntry *e, char *why, size_t n) {
     return true;
 }
 
-/* The one number a call returned: a number, a one-element tensor, or the first of a tuple
- * (score, extra). */
+/* The one number a call returned: a number, a one-element float tensor, or the first of a
+ * tuple (score, extra). */
 static bool entry_score(ExecValue *v, double *out, const char **dtype) {
     for (int depth = 0; v && depth < 4; depth++) {
-        if (exec_is_number(v)) {
+        if (exec_is_number(v) && v->kind != XV_BOOL) {
             *out = exec_number(v);
             *dtype = "python float";
             return true;
@@ -134,7 +135,7 @@ static bool entry_score(ExecValue *v, double *out, const char **dtype) {
             *dtype = exec_dtype_name(v->t->dtype);
             return true;
         }
-        if ((v->kind == XV_TUPLE) && v->seq.n >= 1) {
+        if (v->kind == XV_TUPLE && v->seq.n >= 1) {
             v = v->seq.items[0];
             continue;
         }
@@ -143,9 +144,45 @@ static bool entry_score(ExecValue *v, double *out, const char **dtype) {
     return false;
 }
 
-/* One call of the entry on candidate `ci` of t. */
-static bool entry_run(ExecEntry *e, VerifyTable *t, int ci, double *score, const char **dtype, char *why,
-                      size_t n) {
+/* What an entry given every candidate returned: one score each (a list, a tuple or a tensor
+ * of n numbers), or its pick (a candidate's text or index: 1 for it, 0 for the others). */
+static bool entry_batch(const ExecRun *r, ExecValue *v, double *scores, int n, const char **dtype, bool *pick) {
+    *pick = false;
+    if (v->kind == XV_TENSOR && v->t->n == n && exec_dtype_is_float(v->t->dtype)) {
+        memcpy(scores, v->t->data, (size_t)n * sizeof *scores);
+        *dtype = exec_dtype_name(v->t->dtype);
+        return true;
+    }
+    if ((v->kind == XV_LIST || v->kind == XV_TUPLE) && v->seq.n == n) {
+        for (int i = 0; i < n; i++)
+            if (!entry_score(v->seq.items[i], &scores[i], dtype)) return false;
+        return true;
+    }
+    int64_t k = -1;
+    if (v->kind == XV_STR) {
+        for (int i = 0; i < n && k < 0; i++) {
+            const VerifySeq *c = &r->table->candidates[i];
+            char buf[1024];
+            int m = 0;
+            for (int j = 0; j < c->len && m < 900; j++)
+                m += snprintf(buf + m, sizeof buf - (size_t)m, "%s%s", j ? " " : "", r->table->vocab[c->tokens[j]]);
+            if (m == v->str.n && !memcmp(buf, v->str.s, (size_t)m)) k = i;
+        }
+    } else if (v->kind == XV_INT) {
+        k = v->i;
+    }
+    if (k < 0 || k >= n) return false;
+    for (int i = 0; i < n; i++)
+        scores[i] = i == k;
+    *pick = true;
+    *dtype = "pick";
+    return true;
+}
+
+/* One call of the entry on candidate `ci` of t: -1 failed (why set), 0 one score (scores[ci]),
+ * 1 every candidate's (the entry was given them all). */
+static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const char **dtype, bool *pick,
+                     char *why, size_t n) {
     ExecRun r;
     exec_run_init(&r, &e->vs->src, e->vs->parsed.root, t, ci, &e->plan, e->deadline);
     r.mark_start = e->mark_start;
@@ -160,37 +197,81 @@ static bool entry_run(ExecEntry *e, VerifyTable *t, int ci, double *score, const
     }
     ExecValue *ret = ok ? exec_call_entry(&r, e->def, args, e->plan.nparams) : NULL;
     ok = ret != NULL && !r.failed;
-    if (ok && !entry_score(ret, score, dtype)) {
-        snprintf(why, n, "%s() returns a %s, not one score per candidate", e->name, exec_kind_name(ret));
-        ok = false;
-    } else if (!ok) {
+    bool batch = false;
+    for (int i = 0; i < e->plan.nparams; i++)
+        batch |= e->plan.role[i] == XP_CANDS;
+    int rc = -1;
+    if (ok && batch && entry_batch(&r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;
+    else if (ok && !batch && entry_score(ret, &scores[ci], dtype)) rc = 0;
+    else if (ok)
+        snprintf(why, n, "%s() returns a %s, not %s", e->name, exec_kind_name(ret),
+                 batch ? "a score for each candidate or its pick" : "one score per candidate");
+    else
         snprintf(why, n, "%s", r.why[0] ? r.why : "the run failed");
-    }
     e->reached |= r.reached;
     exec_run_free(&r);
-    return ok;
+    return rc;
 }
 
-/* Every candidate of t scored by the script; the reference from verify_score(). */
-static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, VerifyTable *t, char *why, size_t n) {
-    double *scores = malloc((size_t)(t->n_candidates ? t->n_candidates : 1) * sizeof *scores);
-    const char *dtype = "python float";
-    if (!scores) return NULL;
-    for (int pass = 0; pass < 2; pass++) {
-        bool ok = true;
-        for (int ci = 0; ci < t->n_candidates && ok; ci++)
-            ok = entry_run(e, t, ci, &scores[ci], &dtype, why, n);
-        if (!ok) {
-            free(scores);
-            return NULL;
+/* The next binding to try after a failed run: the next alternative of a parameter whose use
+ * left a choice (odometer order), then the same without the batch dimension. */
+static bool entry_plan_next(ExecPlan *p) {
+    bool advanced = false;
+    for (int i = 0; i < p->nparams && !advanced; i++) {
+        if (p->n_alts[i] <= 1) continue;
+        if (p->alt[i] + 1 < p->n_alts[i]) {
+            p->alt[i]++;
+            advanced = true;
+        } else {
+            p->alt[i] = 0;
         }
+    }
+    if (!advanced && !p->unbatched) {
+        p->unbatched = true;
+        advanced = true;
+    }
+    for (int i = 0; i < p->nparams; i++)
+        p->role[i] = XP_UNDECIDED;
+    p->n_text = p->n_lists = 0;
+    return advanced;
+}
+
+/* Scores every candidate of t; -1 failed. The first binding that runs is kept for the rest. */
+static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, char *why,
+                        size_t n) {
+    for (int pass = 0; pass < 2; pass++) {
+        int rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
+        char first[200];
+        snprintf(first, sizeof first, "%s", why);
+        for (int tries = 0; rc < 0 && !e->bound_plan && tries < 24 && entry_plan_next(&e->plan); tries++)
+            rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
+        if (rc < 0) {
+            snprintf(why, n, "%s", first);
+            return -1;
+        }
+        e->bound_plan = true;
+        for (int ci = 1; rc == 0 && ci < t->n_candidates; ci++)
+            if (entry_run(e, t, ci, scores, dtype, pick, why, n) < 0) return -1;
         /* One text parameter is the prompt and the candidate in one text: run again. */
         int texts = 0, at = -1;
         for (int i = 0; i < e->plan.nparams; i++)
             if (e->plan.role[i] == XP_PROMPT || e->plan.role[i] == XP_CONT) texts++, at = i;
-        if (texts != 1) break;
+        if (texts != 1 || pass) return 0;
         e->plan.role[at] = XP_TEXT;
         e->plan.n_text = 0;
+    }
+    return 0;
+}
+
+/* Every candidate of t scored by the script; the reference from verify_score(). */
+static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, VerifyTable *t, char *why, size_t n) {
+    double *scores = calloc((size_t)(t->n_candidates ? t->n_candidates : 1), sizeof *scores);
+    const char *dtype = "python float";
+    bool pick = false;
+    if (!scores) return NULL;
+    if (entry_scores(e, t, scores, &dtype, &pick, why, n) < 0) {
+        free(scores);
+        return NULL;
     }
     /* the rows log Pr(y|x) needs, made as the LM makes them */
     const VerifyRecipe *ref = verify_recipe_find("sum-log-probs");
@@ -211,8 +292,11 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
     res->by_script = true;
     snprintf(res->entry, sizeof res->entry, "%s", e->name);
     res->entry_line = e->line;
-    snprintf(res->score_label, sizeof res->score_label, "%s() returns", e->name);
-    res->lower_is_better = recipe->lower_is_better;
+    if (pick)
+        snprintf(res->score_label, sizeof res->score_label, "1 if %s() picks it", e->name);
+    else
+        snprintf(res->score_label, sizeof res->score_label, "%s() returns", e->name);
+    res->lower_is_better = !pick && recipe->lower_is_better;
     res->dtype = dtype;
     for (int ci = 0; ci < res->n; ci++) {
         res->cands[ci].score = scores[ci];
