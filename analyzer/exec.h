@@ -19,6 +19,10 @@
 #include "util.h"
 #include "verify.h"
 
+/* The token every word outside a table's vocabulary becomes (the prompt "x", template words);
+ * verify_exec.c adds it to the tables it runs a script on. */
+#define EXEC_OTHER_TOKEN "<other>"
+
 /* Bounds of one run (one call of the entry function on one candidate). */
 enum {
     EXEC_MAX_STEPS = 100000,

@@ -777,6 +777,7 @@ static bool is_dunder(const char *s) {
 
 ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
     if (!v) return NULL;
+    if (v->kind == XV_OBJECT && !strcmp(v->obj.type, "super")) return exec_method(r, name, v);
     if (is_dunder(name)) return exec_fail_at(r, at, "dunder attribute %s", name);
     switch (v->kind) {
     case XV_PENDING: {

@@ -2,8 +2,9 @@
  * split; a table token maps to its id, any other run of words to one id "x", the unscored
  * start) and a toy causal LM whose logits at position t are the table's row for the table
  * tokens up to t (rows the table lacks are made deterministically and added, so the reported
- * table holds every row a run used). The column of "x" is -inf: it is never predicted, so
- * every log Z is the table's. Entry parameters are bound by how the code first uses them. */
+ * table holds every row a run used). "x" is EXEC_OTHER_TOKEN, a token of the table like the
+ * others (it can be predicted, so template words have a finite probability), but the rows are
+ * looked up by the table tokens alone: the words of a prompt template condition nothing. Entry parameters are bound by how the code first uses them. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,8 +26,9 @@ static bool stand_ignorable(const char *kw) {
     return false;
 }
 
+/* The id of EXEC_OTHER_TOKEN, the last token of every table a run uses. */
 static int x_id(ExecRun *r) {
-    return r->table->n_vocab;
+    return r->table->n_vocab - 1;
 }
 
 /* ---- the tokenizer ---- */
@@ -258,7 +260,7 @@ static ExecTensor *as_ids(ExecRun *r, ExecValue *v, TSNode at) {
 }
 
 static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNode at) {
-    int B = ids->shape[0], L = ids->shape[1], V = x_id(r) + 1;
+    int B = ids->shape[0], L = ids->shape[1], V = r->table->n_vocab;
     int shape[3] = {B, L, V};
     ExecTensor *out = exec_tensor_new(r, r->lm_dtype, 3, shape, false);
     int *prefix = exec_alloc(r, (size_t)(L + 1) * sizeof *prefix);
@@ -272,13 +274,12 @@ static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNo
                 return NULL;
             }
             bool real = !mask || mask->data[(size_t)b * L + t] != 0;
-            if (real && id < V - 1) prefix[n++] = (int)id;
+            if (real && id != x_id(r)) prefix[n++] = (int)id;
             const double *row = stand_row(r, prefix, n);
             if (!row) return NULL;
             double *dst = out->data + ((size_t)b * L + t) * V;
-            for (int k = 0; k < V - 1; k++)
+            for (int k = 0; k < V; k++)
                 dst[k] = exec_round(r->lm_dtype, row[k]);
-            dst[V - 1] = -INFINITY;
         }
     }
     return out;

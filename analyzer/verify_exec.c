@@ -73,6 +73,9 @@ static bool source_parse(VerifySource *s) {
 typedef struct {
     VerifySource *vs;
     TSNode def;
+    TSNode cls;  /* the class of a method entry (null: a function) */
+    int n_init;  /* plan parameters that go to the class's __init__ */
+    char method[64], cls_name[64];
     uint32_t mark_start, mark_end;
     ExecPlan plan;
     char name[64];
@@ -83,42 +86,114 @@ typedef struct {
     bool bound_plan; /* a binding ran: keep it for every table */
 } ExecEntry;
 
-static bool entry_find(ExecEntry *e, char *why, size_t n) {
-    TSNode node = ts_node_descendant_for_byte_range(e->vs->parsed.root, e->mark_start, e->mark_end);
-    TSNode def = node;
-    while (!ts_node_is_null(def) && !parse_is(def, "function_definition"))
-        def = ts_node_parent(def);
-    if (ts_node_is_null(def)) {
-        snprintf(why, n, "the finding is in module-level code, not in a function to run");
-        return false;
-    }
+/* The function a node is in (null: module level). */
+static TSNode enclosing_def(TSNode n) {
+    while (!ts_node_is_null(n) && !parse_is(n, "function_definition"))
+        n = ts_node_parent(n);
+    return n;
+}
+
+/* The class a def is a method of (null: none). */
+static TSNode method_class(TSNode def) {
     TSNode up = ts_node_parent(def);
     if (parse_is(up, "decorated_definition")) up = ts_node_parent(up);
-    if (parse_is(up, "block") && parse_is(ts_node_parent(up), "class_definition")) {
-        size_t len;
-        const char *cls = parse_text(&e->vs->src, parse_field(ts_node_parent(up), "name"), &len);
-        snprintf(why, n, "the finding is in a method of class %.*s (methods are not run yet)", (int)len, cls);
-        return false;
+    return parse_is(up, "block") && parse_is(ts_node_parent(up), "class_definition") ? ts_node_parent(up)
+                                                                                   : (TSNode){0};
+}
+
+static bool is_static(const Source *src, TSNode def) {
+    TSNode up = ts_node_parent(def);
+    for (uint32_t k = 0; parse_is(up, "decorated_definition") && k < ts_node_named_child_count(up); k++) {
+        TSNode d = ts_node_named_child(up, k);
+        if (parse_is(d, "decorator") && parse_text_eq(src, ts_node_named_child(d, 0), "staticmethod")) return true;
     }
-    e->def = def;
-    size_t len;
-    const char *name = parse_text(&e->vs->src, parse_field(def, "name"), &len);
-    snprintf(e->name, sizeof e->name, "%.*s", (int)(len < 60 ? len : 60), name);
-    e->line = (int)ts_node_start_point(def).row + 1;
-    /* the parameters the caller must supply; those with defaults keep them */
+    return false;
+}
+
+/* Appends the parameters a caller must supply (those with defaults keep them); `skip` leading
+ * ones (self) are left out. */
+static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n) {
     TSNode params = parse_field(def, "parameters");
     for (uint32_t i = 0; i < ts_node_named_child_count(params); i++) {
         TSNode p = ts_node_named_child(params, i);
         if (!parse_is(p, "identifier") && !parse_is(p, "typed_parameter")) continue;
+        if (skip > 0) {
+            skip--;
+            continue;
+        }
         if (e->plan.nparams == EXEC_MAX_PARAMS) {
             snprintf(why, n, "%s() has more than %d parameters", e->name, EXEC_MAX_PARAMS);
             return false;
         }
+        size_t len;
         TSNode id = parse_is(p, "identifier") ? p : ts_node_named_child(p, 0);
         const char *s = parse_text(&e->vs->src, id, &len);
         snprintf(e->plan.names[e->plan.nparams++], sizeof e->plan.names[0], "%.*s", (int)(len < 30 ? len : 30), s);
     }
     return true;
+}
+
+/* Makes def the entry: a function, or a method run on an object its class's __init__ builds
+ * (the __init__ parameters are bound by use like the method's). */
+static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
+    memset(&e->plan, 0, sizeof e->plan);
+    e->bound_plan = false;
+    e->def = def;
+    e->cls = method_class(def);
+    e->n_init = 0;
+    size_t len;
+    const char *name = parse_text(&e->vs->src, parse_field(def, "name"), &len);
+    snprintf(e->method, sizeof e->method, "%.*s", (int)(len < 60 ? len : 60), name);
+    e->line = (int)ts_node_start_point(def).row + 1;
+    if (ts_node_is_null(e->cls)) {
+        snprintf(e->name, sizeof e->name, "%s", e->method);
+        return entry_params(e, def, 0, why, n);
+    }
+    size_t clen;
+    const char *cls = parse_text(&e->vs->src, parse_field(e->cls, "name"), &clen);
+    snprintf(e->cls_name, sizeof e->cls_name, "%.*s", (int)(clen < 60 ? clen : 60), cls);
+    snprintf(e->name, sizeof e->name, "%.*s.%.*s", (int)(clen < 28 ? clen : 28), cls, (int)(len < 28 ? len : 28), name);
+    TSNode body = parse_field(e->cls, "body");
+    for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+        TSNode d = ts_node_named_child(body, i);
+        if (parse_is(d, "decorated_definition")) d = parse_field(d, "definition");
+        if (parse_is(d, "function_definition") && parse_text_eq(&e->vs->src, parse_field(d, "name"), "__init__")) {
+            if (!entry_params(e, d, 1, why, n)) return false;
+            break;
+        }
+    }
+    e->n_init = e->plan.nparams;
+    return entry_params(e, def, is_static(&e->vs->src, def) ? 0 : 1, why, n);
+}
+
+/* Functions of the file that call the entry by name: the next entries to try. */
+static int entry_callers(ExecEntry *e, TSNode def, TSNode *out, int max) {
+    size_t len;
+    const char *name = parse_text(&e->vs->src, parse_field(def, "name"), &len);
+    int n = 0;
+    TSTreeCursor c = ts_tree_cursor_new(e->vs->parsed.root);
+    for (bool more = true; more && n < max;) {
+        TSNode node = ts_tree_cursor_current_node(&c);
+        if (parse_is(node, "call")) {
+            TSNode f = parse_field(node, "function");
+            if (parse_is(f, "attribute")) f = parse_field(f, "attribute");
+            size_t fl;
+            const char *fs = parse_is(f, "identifier") ? parse_text(&e->vs->src, f, &fl) : NULL;
+            TSNode caller = enclosing_def(node);
+            bool dup = ts_node_is_null(caller) || ts_node_eq(caller, def);
+            for (int k = 0; k < n && !dup; k++)
+                dup = ts_node_eq(out[k], caller);
+            if (fs && fl == len && !memcmp(fs, name, len) && !dup) out[n++] = caller;
+        }
+        if (ts_tree_cursor_goto_first_child(&c)) continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c)) {
+                more = false;
+                break;
+            }
+    }
+    ts_tree_cursor_delete(&c);
+    return n;
 }
 
 /* The one number a call returned: a number, a one-element float tensor, or the first of a
@@ -195,7 +270,16 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         if (!args[i]) ok = false;
         else args[i]->pending.param = i;
     }
-    ExecValue *ret = ok ? exec_call_entry(&r, e->def, args, e->plan.nparams) : NULL;
+    ExecValue *ret = NULL;
+    if (ok && ts_node_is_null(e->cls)) {
+        ret = exec_call_entry(&r, e->def, args, e->plan.nparams);
+    } else if (ok) { /* build the object, then call the method on it */
+        ExecValue *cls = exec_env_get(r.globals, e->cls_name, (int)strlen(e->cls_name));
+        ExecValue *obj = cls ? exec_call_value(&r, cls, args, e->n_init, NULL, NULL, 0, e->cls)
+                             : exec_fail(&r, "class %s is not defined at module level", e->cls_name);
+        ExecValue *m = obj ? exec_getattr(&r, obj, e->method, e->def) : NULL;
+        ret = m ? exec_call_value(&r, m, args + e->n_init, e->plan.nparams - e->n_init, NULL, NULL, 0, e->def) : NULL;
+    }
     ok = ret != NULL && !r.failed;
     bool batch = false;
     for (int i = 0; i < e->plan.nparams; i++)
@@ -316,6 +400,43 @@ static bool shows_harm(const VerifyResult *res) {
     return best - pick >= 1e-3; /* no flip by rounding alone */
 }
 
+/* t with EXEC_OTHER_TOKEN added (logit 0 in every row); t is consumed. NULL on OOM. */
+static VerifyTable *with_other_token(VerifyTable *t) {
+    if (!t || verify_table_token(t, EXEC_OTHER_TOKEN) >= 0) return t;
+    const char **names = malloc((size_t)(t->n_vocab + 1) * sizeof *names);
+    double *u = malloc((size_t)(t->n_vocab + 1) * sizeof *u);
+    VerifyTable *o = NULL;
+    if (names && u) {
+        for (int k = 0; k < t->n_vocab; k++)
+            names[k] = t->vocab[k];
+        names[t->n_vocab] = EXEC_OTHER_TOKEN;
+        o = verify_table_new(t->label, t->origin, t->n_vocab + 1, names);
+    }
+    bool ok = o != NULL;
+    for (int c = 0; ok && c < t->n_contexts; c++) {
+        memcpy(u, t->contexts[c].logits, (size_t)t->n_vocab * sizeof *u);
+        u[t->n_vocab] = 0;
+        ok = verify_table_add_context(o, t->contexts[c].prefix.tokens, t->contexts[c].prefix.len, u) >= 0;
+    }
+    for (int c = 0; ok && c < t->n_candidates; c++)
+        ok = verify_table_add_candidate(o, t->candidates[c].tokens, t->candidates[c].len) >= 0;
+    if (ok && t->prompt.len) {
+        o->prompt.tokens = malloc((size_t)t->prompt.len * sizeof(int));
+        ok = o->prompt.tokens != NULL;
+        if (ok) memcpy(o->prompt.tokens, t->prompt.tokens, (size_t)t->prompt.len * sizeof(int));
+        o->prompt.len = ok ? t->prompt.len : 0;
+    }
+    if (ok) {
+        o->pad = t->pad;
+        o->seed = t->seed;
+    }
+    free(names);
+    free(u);
+    verify_table_free(t);
+    if (!ok) verify_table_free(o);
+    return ok ? o : NULL;
+}
+
 /* The tables to try, in order; NULL past the end (or on OOM). */
 static VerifyTable *entry_candidate_table(const VerifyRecipe *r, const VerifyResult *recipe_cex, int i) {
     if (i == 0) return verify_table_builtin("abc");
@@ -332,14 +453,15 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
     int tried = 0;
     for (int i = 0;; i++) {
         if (i >= 2 && bounds_now() > e->deadline) break;
-        VerifyTable *t = entry_candidate_table(r, recipe_cex, i);
+        VerifyTable *t = with_other_token(entry_candidate_table(r, recipe_cex, i));
         if (!t) break;
         VerifyResult *res = entry_table(e, r, t, why, n);
         tried++;
         if (!res) {
             verify_table_free(t);
-            verify_result_free(first);
-            return NULL;
+            if (!first) return NULL;
+            tried--; /* the tables before this one ran: report on them */
+            break;
         }
         verify_result_take_table(res, t);
         if (shows_harm(res)) {
@@ -362,6 +484,12 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
     return first;
 }
 
+/* Failures a caller of the entry may avoid: what a parameter is, what the entry returns. */
+static bool caller_may_help(const char *why) {
+    return strstr(why, "cannot tell what parameter") || strstr(why, "returns a") || strstr(why, "missing argument") ||
+           strstr(why, "a key the") || strstr(why, "cannot become a tensor") || strstr(why, "operator ");
+}
+
 VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r, const VerifyResult *recipe_cex,
                                   char *why, size_t why_len) {
     if (!site || !site->src) {
@@ -374,8 +502,62 @@ VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r,
     }
     ExecEntry e = {.vs = site->src, .mark_start = site->start, .mark_end = site->end};
     e.deadline = bounds_now() + EXEC_SECONDS_PER_FINDING;
-    if (!entry_find(&e, why, why_len)) return NULL;
-    return entry_search(&e, r, recipe_cex, why, why_len);
+    TSNode node = ts_node_descendant_for_byte_range(site->src->parsed.root, site->start, site->end);
+    TSNode def = enclosing_def(node);
+    if (ts_node_is_null(def)) {
+        snprintf(why, why_len, "the finding is in module-level code, not in a function to run");
+        return NULL;
+    }
+    /* the enclosing function, then its callers in the file, breadth first */
+    enum { MAX_ENTRIES = 6 };
+    TSNode queue[MAX_ENTRIES] = {def};
+    int nq = 1;
+    char first[200] = "";
+    for (int i = 0; i < nq; i++) {
+        char w[200] = "";
+        VerifyResult *res = entry_set(&e, queue[i], w, sizeof w) ? entry_search(&e, r, recipe_cex, w, sizeof w) : NULL;
+        if (res) return res;
+        if (!first[0]) snprintf(first, sizeof first, "%s", w);
+        if (!caller_may_help(w) || bounds_now() > e.deadline) break;
+        nq += entry_callers(&e, queue[i], queue + nq, MAX_ENTRIES - nq);
+    }
+    snprintf(why, why_len, "%s", first);
+    return NULL;
+}
+
+VerifyResult *verify_exec_source(const char *label, const char *text, size_t len, int line,
+                                 const VerifyRecipe *r, const VerifyTable *t, double seconds, char *why,
+                                 size_t why_len) {
+    VerifySource *vs = verify_source_new(label, text, len, NULL);
+    if (!vs || !source_parse(vs)) {
+        snprintf(why, why_len, "%s: could not be parsed", label);
+        verify_source_unref(vs);
+        return NULL;
+    }
+    if (line < 1 || (size_t)line > vs->src.nlines) {
+        snprintf(why, why_len, "%s: line %d is outside the file (%zu lines)", label, line, vs->src.nlines);
+        verify_source_unref(vs);
+        return NULL;
+    }
+    /* the first non-blank byte of the line marks it */
+    size_t at = vs->src.line_starts[line - 1];
+    while (at < vs->src.len && (vs->src.text[at] == ' ' || vs->src.text[at] == '\t'))
+        at++;
+    ExecEntry e = {.vs = vs, .mark_start = (uint32_t)at, .mark_end = (uint32_t)at + 1};
+    e.deadline = bounds_now() + seconds;
+    TSNode def = enclosing_def(ts_node_descendant_for_byte_range(vs->parsed.root, e.mark_start, e.mark_end));
+    if (ts_node_is_null(def)) snprintf(why, why_len, "%s:%d: not inside a function", label, line);
+    VerifyTable *copy =
+        !ts_node_is_null(def) && entry_set(&e, def, why, why_len) ? with_other_token(verify_table_copy(t)) : NULL;
+    VerifyResult *res = copy ? entry_table(&e, r, copy, why, why_len) : NULL;
+    if (res) {
+        verify_result_take_table(res, copy);
+        res->runs = e.runs;
+    } else {
+        verify_table_free(copy);
+    }
+    verify_source_unref(vs);
+    return res;
 }
 
 VerifyResult *verify_exec_on_table(const char *path, int line, const VerifyRecipe *r, const VerifyTable *t,
@@ -386,31 +568,8 @@ VerifyResult *verify_exec_on_table(const char *path, int line, const VerifyRecip
         snprintf(why, why_len, "%s", err);
         return NULL;
     }
-    if (line < 1 || (size_t)line > src.nlines) {
-        snprintf(why, why_len, "%s: line %d is outside the file (%zu lines)", path, line, src.nlines);
-        source_free(&src);
-        return NULL;
-    }
-    VerifySource *vs = verify_source_new(path, src.text, src.len, NULL);
-    size_t at = src.line_starts[line - 1];
+    VerifyResult *res =
+        verify_exec_source(path, src.text, src.len, line, r, t, 10 * EXEC_SECONDS_PER_FINDING, why, why_len);
     source_free(&src);
-    if (!vs || !source_parse(vs)) {
-        snprintf(why, why_len, "%s: could not be parsed", path);
-        verify_source_unref(vs);
-        return NULL;
-    }
-    /* the first non-blank byte of the line marks it */
-    while (at < vs->src.len && (vs->src.text[at] == ' ' || vs->src.text[at] == '\t'))
-        at++;
-    ExecEntry e = {.vs = vs, .mark_start = (uint32_t)at, .mark_end = (uint32_t)at + 1};
-    e.deadline = bounds_now() + 10 * EXEC_SECONDS_PER_FINDING;
-    VerifyResult *res = NULL;
-    VerifyTable *copy = entry_find(&e, why, why_len) ? verify_table_copy(t) : NULL;
-    if (copy && !(res = entry_table(&e, r, copy, why, why_len))) verify_table_free(copy);
-    if (res) {
-        verify_result_take_table(res, copy);
-        res->runs = e.runs;
-    }
-    verify_source_unref(vs);
     return res;
 }

@@ -288,6 +288,10 @@ static void print_compact_head(FILE *out, const VerifyResult *res, const char *i
                 res->recipe->name, t->label, print_table_source(t));
     if (!res->by_script && res->fallback[0])
         fprintf(out, "%s  not the script's own numbers: %s\n", indent, res->fallback);
+    if (res->by_script && t->vocab_index && verify_table_token(t, "<other>") >= 0)
+        fprintf(out, "%s  (<other> is every word outside the table's tokens, the prompt x included)\n",
+                indent);
+    if (res->note[0]) fprintf(out, "%s  note: %s\n", indent, res->note);
 }
 
 void verify_print_compact(FILE *out, const VerifyResult *res, const char *indent, bool color) {
@@ -439,7 +443,8 @@ void verify_print_full(FILE *out, const VerifyResult *res) {
     fprintf(out, "verdict: %s (harm: %s): %s\n", res->flipped ? "FLIPPED" : "not flipped",
             verify_harm_name(res->harm), v ? v : "");
     free(v);
-    if (t->origin == VERIFY_ORIGIN_BUILTIN && r->harm != VERIFY_HARM_NONE &&
+    if (res->note[0]) fprintf(out, "note: %s\n", res->note);
+    if (!res->by_script && t->origin == VERIFY_ORIGIN_BUILTIN && r->harm != VERIFY_HARM_NONE &&
         !(res->flipped && res->harm == r->harm))
         fprintf(out,
                 "hint: the %s table does not show this recipe's harm; "
@@ -592,6 +597,8 @@ json_t *verify_result_to_json(const VerifyResult *res) {
                             json_pack("{s:s,s:i}", "function", res->entry, "line", res->entry_line));
     if (o && !res->by_script && res->fallback[0])
         json_object_set_new(o, "fallback", json_string(res->fallback));
+    if (o && res->note[0]) json_object_set_new(o, "note", json_string(res->note));
+    if (o && res->by_script) json_object_set_new(o, "runs", json_integer(res->runs));
     free(verdict);
     if (o && json_is_null(json_object_get(o, "table"))) {
         char why[160];
