@@ -1287,9 +1287,9 @@ static ExecFlow exec_augmented(ExecRun *r, ExecEnv *env, TSNode a) {
 
 static ExecFlow exec_stmt(ExecRun *r, ExecEnv *env, TSNode s, ExecValue **ret) {
     if (!exec_step(r)) return FLOW_FAIL;
+    /* a simple statement holding the flagged node runs it (a compound one may not) */
     if (ts_node_start_byte(s) <= r->mark_start && r->mark_end <= ts_node_end_byte(s) &&
-        !parse_is(s, "if_statement") && !parse_is(s, "for_statement") && !parse_is(s, "while_statement") &&
-        !parse_is(s, "with_statement") && !parse_is(s, "try_statement"))
+        (parse_is(s, "expression_statement") || parse_is(s, "return_statement")))
         r->reached = true;
     const char *t = ts_node_type(s);
     if (!strcmp(t, "expression_statement")) {

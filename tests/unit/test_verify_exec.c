@@ -217,6 +217,44 @@ START_TEST(verify_file_line_runs_the_function_on_a_table) {
 }
 END_TEST
 
+/* ---- security and bounds: the run ends, with its reason in one line ---- */
+
+static const struct {
+    int line;
+    const char *reason;
+} hostile[] = {{6, "forbidden call open at line 6"},
+               {10, "forbidden call eval at line 10"},
+               {14, "unsupported call os.system at line 14"},
+               {18, "dunder attribute __class__ at line 18"},
+               {23, "bound: more than 100000 interpreter steps"},
+               {28, "bound: a list of more than"}};
+
+START_TEST(hostile_code_ends_the_run) {
+    char path[512], line[16];
+    snprintf(path, sizeof path, "%s/exec/hostile.py", TEST_DATA_DIR);
+    snprintf(line, sizeof line, "%d", hostile[_i].line);
+    const char *argv[] = {"verify", "--file", path, "--line", line, NULL};
+    TvRun r = tv_run(verify_main, argv);
+    ck_assert_int_eq(r.rc, 2);
+    tv_assert_contains(r.err, hostile[_i].reason);
+    ck_assert_ptr_eq(strchr(r.err, '\n'), r.err + strlen(r.err) - 1); /* one line */
+    tv_free(&r);
+}
+END_TEST
+
+/* A finding whose flagged branch the run never takes is kept, with that fact. */
+START_TEST(unreached_flagged_code_is_reported_not_dropped) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/exec/unreached_branch.py", TEST_DATA_DIR);
+    json_t *o = check_json(path);
+    json_t *cex = first_cex(o);
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "harm")), "none");
+    tv_assert_contains(json_string_value(json_object_get(cex, "note")), "the flagged code never ran");
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec");
     TCase *tc = tcase_create("labels");
@@ -227,6 +265,8 @@ static Suite *suite(void) {
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, script_score_is_what_the_script_computes, 0, (int)(sizeof quirks / sizeof *quirks));
     tcase_add_test(tc, verify_file_line_runs_the_function_on_a_table);
+    tcase_add_loop_test(tc, hostile_code_ends_the_run, 0, (int)(sizeof hostile / sizeof *hostile));
+    tcase_add_test(tc, unreached_flagged_code_is_reported_not_dropped);
     suite_add_tcase(s, tc);
     return s;
 }
