@@ -136,6 +136,7 @@ typedef enum {
     XP_TEXT,       /* prompt and candidate in one text ("x A A") */
     XP_DEVICE,
     XP_CANDS,      /* every candidate's text, a list: the entry ranks or picks among them */
+    XP_TEXTS,      /* every candidate's prompt + candidate text, a list (a batch to pad) */
     XP_LOGITS,     /* the LM's logits for the ids, [1, L, V] */
     XP_BATCH,      /* a tokenizer's encoding of the ids: input_ids, attention_mask */
     XP_OUTPUT,     /* the LM's output for the ids (.logits) */
@@ -156,6 +157,9 @@ typedef struct ExecPlan {
      * and logits without the batch dimension ([L], [L, V]). */
     int alt[EXEC_MAX_PARAMS], n_alts[EXEC_MAX_PARAMS];
     bool unbatched;
+    /* ids, an encoding, logits or an output hold every candidate, right-padded into one batch
+     * (tried when one candidate at a time shows nothing: padding bugs need a batch). */
+    bool all_candidates;
 } ExecPlan;
 
 /* One run: the state of the interpreter while the entry is called on one candidate. */

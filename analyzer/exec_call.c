@@ -662,6 +662,21 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
     if (!strcmp(q, "torch.no_grad") || !strcmp(q, "torch.inference_mode") || !strcmp(q, "torch.autocast") ||
         !strcmp(q, "torch.cuda.amp.autocast") || !strcmp(q, "torch.amp.autocast") || !strcmp(q, "contextlib.nullcontext"))
         return lib_context(r, a);
+    static const char *const modules[][2] = {{"torch.nn.LogSoftmax", "torch.nn.functional.log_softmax"},
+                                             {"torch.nn.Softmax", "torch.nn.functional.softmax"},
+                                             {"torch.nn.CrossEntropyLoss", "torch.nn.functional.cross_entropy"},
+                                             {"torch.nn.NLLLoss", "torch.nn.functional.nll_loss"}};
+    for (size_t i = 0; i < sizeof modules / sizeof *modules; i++)
+        if (!strcmp(q, modules[i][0])) { /* a module: the function, its keywords kept for the call */
+            ExecValue *m = exec_object(r, "nn_module");
+            if (!m || !exec_dict_set_str(r, &m->obj.fields, " fn", exec_lib(r, modules[i][1]))) return NULL;
+            if (a->npos == 1 && !exec_dict_set_str(r, &m->obj.fields, "dim", a->pos[0])) return NULL;
+            for (int k = 0; k < a->nkw; k++) {
+                a->used |= 1u << k;
+                if (!exec_dict_set_str(r, &m->obj.fields, a->kw[k], a->kwv[k])) return NULL;
+            }
+            return m;
+        }
     const char *last = strrchr(q, '.');
     if (last && !strcmp(last, ".from_pretrained")) {
         a->used = ~0u;

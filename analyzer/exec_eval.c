@@ -744,6 +744,17 @@ ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int narg
     case XV_CLASS:
         return instantiate(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
     case XV_OBJECT: {
+        if (!fn->obj.cls && !strcmp(fn->obj.type, "nn_module")) { /* nn.LogSoftmax(dim=-1)(x) */
+            const char *names[CALL_MAX_ARGS];
+            ExecValue *vals[CALL_MAX_ARGS];
+            int n = 0;
+            for (int k = 0; k < nkw && n < CALL_MAX_ARGS; k++, n++)
+                names[n] = kw_names[k], vals[n] = kw_vals[k];
+            for (int k = 0; k < fn->obj.fields.n && n < CALL_MAX_ARGS; k++)
+                if (fn->obj.fields.keys[k]->str.s[0] != ' ')
+                    names[n] = fn->obj.fields.keys[k]->str.s, vals[n++] = fn->obj.fields.vals[k];
+            return exec_call_lib(r, exec_dict_get_str(&fn->obj.fields, " fn"), args, nargs, names, vals, n, at);
+        }
         ExecValue *m = fn->obj.cls ? find_class_attr(fn->obj.cls, "__call__") : NULL;
         if (!m && fn->obj.cls) m = find_class_attr(fn->obj.cls, "forward");
         if (!m) return exec_fail_at(r, at, "calling a %s", fn->obj.type);

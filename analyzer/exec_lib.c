@@ -88,6 +88,19 @@ static ExecValue *lib_loss(ExecRun *r, ExecArgs *a, bool cross_entropy, bool num
         y = exec_tensor_unsqueeze(r, y, 0);
         if (!x || !y) return NULL;
     }
+    int out_shape[2] = {0, 0};
+    bool nd = x->ndim == 3 && y->ndim == 2; /* [N, C, T] with [N, T]: classes on dim 1 */
+    if (nd) {
+        if (y->shape[0] != x->shape[0] || y->shape[1] != x->shape[2])
+            return exec_fail_at(r, a->at, "%s: targets of a shape other than the input's", a->name);
+        out_shape[0] = y->shape[0];
+        out_shape[1] = y->shape[1];
+        int flat[2] = {x->shape[0] * x->shape[2], x->shape[1]};
+        ExecTensor *xt = exec_tensor_transpose(r, x, 1, 2);
+        x = xt ? exec_tensor_reshape(r, xt, 2, flat) : NULL;
+        y = x ? exec_tensor_reshape(r, y, 1, flat) : NULL;
+        if (!x || !y) return NULL;
+    }
     if (x->ndim != 2 || y->ndim != 1 || y->shape[0] != x->shape[0])
         return exec_fail_at(r, a->at, "%s on inputs of %d and targets of %d dimensions", a->name, x->ndim, y->ndim);
     ExecTensor *lp = cross_entropy ? exec_tensor_softmax(r, x, 1, true) : x;
@@ -107,7 +120,7 @@ static ExecValue *lib_loss(ExecRun *r, ExecArgs *a, bool cross_entropy, bool num
         sum += per->data[i];
         count++;
     }
-    if (!strcmp(reduction, "none")) return tv(r, per);
+    if (!strcmp(reduction, "none")) return tv(r, nd ? exec_tensor_reshape(r, per, 2, out_shape) : per);
     ExecTensor *out = exec_tensor_new(r, per->dtype, 0, NULL, x->numpy);
     if (!out) return NULL;
     if (!strcmp(reduction, "sum")) out->data[0] = exec_round(out->dtype, sum);
@@ -127,7 +140,8 @@ static ExecValue *k_reduce(ExecRun *r, const char *fn, ExecTensor *t, ExecArgs *
         if (d < 0 || !(t = exec_tensor_cast(r, t, (ExecDtype)d))) return r->failed ? NULL : exec_fail_at(r, a->at, "dtype");
     }
     bool is_max = !strcmp(fn, "max") || !strcmp(fn, "min");
-    if (is_max && !t->numpy && dim != INT32_MIN) { /* torch: (values, indices) */
+    bool numpy_style = t->numpy || exec_arg(a, -1, "axis") || exec_arg(a, -1, "keepdims");
+    if (is_max && !numpy_style && dim != INT32_MIN) { /* torch: (values, indices) */
         ExecTensor *vals = exec_tensor_reduce(r, fn, t, dim, keep);
         ExecTensor *idx = exec_tensor_reduce(r, fn[1] == 'a' ? "argmax" : "argmin", t, dim, keep);
         ExecValue *o = exec_object(r, "return_types");

@@ -454,6 +454,7 @@ static int stand_roles_for(ExecRun *r, const char *use, ExecValue *arg, ExecPara
     if (!strcmp(use, "int")) return opts[0] = XP_PROMPT_LEN, 1;
     if (!strcmp(use, "tensor")) return opts[0] = XP_IDS, opts[1] = XP_LOGITS, 2;
     if (!strcmp(use, "list")) return opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS, 1;
+    if (!strcmp(use, "str") && r->plan->all_candidates) return opts[0] = XP_TEXTS, 1;
     if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
     if (!strcmp(use, "iter") || !strcmp(use, "len")) {
         opts[0] = XP_CANDS;
@@ -464,43 +465,63 @@ static int stand_roles_for(ExecRun *r, const char *use, ExecValue *arg, ExecPara
     return 0;
 }
 
-/* The prompt + candidate ids: [1, L], or [L] unbatched. */
-static ExecValue *stand_ids(ExecRun *r) {
+/* The prompt + candidate ids: [1, L], or [L] unbatched; with plan->all_candidates every
+ * candidate's, right-padded with the pad token (the table's, else the tokenizer's end of
+ * text) into [n, Lmax]. `mask` (may be NULL) gets the attention mask of the same shape. */
+static ExecValue *stand_ids_masked(ExecRun *r, ExecTensor **mask) {
     const VerifyTable *t = r->table;
-    const VerifySeq *c = &t->candidates[r->cand];
-    int len = 1 + t->prompt.len + c->len, shape[2] = {1, len};
-    ExecTensor *ids = r->plan->unbatched ? exec_tensor_new(r, XD_INT64, 1, &len, false)
-                                         : exec_tensor_new(r, XD_INT64, 2, shape, false);
-    if (!ids) return NULL;
-    ids->data[0] = x_id(r);
-    for (int k = 0; k < t->prompt.len; k++)
-        ids->data[1 + k] = t->prompt.tokens[k];
-    for (int k = 0; k < c->len; k++)
-        ids->data[1 + t->prompt.len + k] = c->tokens[k];
+    bool all = r->plan->all_candidates;
+    int first = all ? 0 : r->cand, last = all ? t->n_candidates - 1 : r->cand, width = 0;
+    for (int ci = first; ci <= last; ci++)
+        if (1 + t->prompt.len + t->candidates[ci].len > width) width = 1 + t->prompt.len + t->candidates[ci].len;
+    int shape[2] = {last - first + 1, width};
+    bool flat = r->plan->unbatched && !all;
+    ExecTensor *ids = flat ? exec_tensor_new(r, XD_INT64, 1, &width, false) : exec_tensor_new(r, XD_INT64, 2, shape, false);
+    ExecTensor *m = ids ? exec_tensor_cast(r, ids, XD_INT64) : NULL;
+    if (!ids || !m) return NULL;
+    int pad = t->pad >= 0 ? t->pad : x_id(r);
+    for (int ci = first; ci <= last; ci++) {
+        const VerifySeq *c = &t->candidates[ci];
+        double *row = ids->data + (size_t)(ci - first) * width, *mrow = m->data + (size_t)(ci - first) * width;
+        int n = 0;
+        row[n++] = x_id(r);
+        for (int k = 0; k < t->prompt.len; k++)
+            row[n++] = t->prompt.tokens[k];
+        for (int k = 0; k < c->len; k++)
+            row[n++] = c->tokens[k];
+        for (int k = 0; k < width; k++) {
+            mrow[k] = k < n;
+            if (k >= n) row[k] = pad;
+        }
+    }
+    if (mask) *mask = m;
     return exec_tensor_value(r, ids);
+}
+
+static ExecValue *stand_ids(ExecRun *r) {
+    return stand_ids_masked(r, NULL);
 }
 
 /* The LM's logits, output or encoding for the candidate's ids. */
 static ExecValue *stand_derived(ExecRun *r, ExecParamRole role) {
-    ExecValue *idv = stand_ids(r);
+    ExecTensor *mask = NULL;
+    ExecValue *idv = stand_ids_masked(r, &mask);
     if (!idv) return NULL;
-    ExecTensor *ids = r->plan->unbatched ? exec_tensor_unsqueeze(r, idv->t, 0) : idv->t;
+    bool flat = idv->t->ndim == 1;
+    ExecTensor *ids = flat ? exec_tensor_unsqueeze(r, idv->t, 0) : idv->t;
     if (!ids) return NULL;
+    if (flat) mask = exec_tensor_unsqueeze(r, mask, 0);
     if (role == XP_BATCH) {
         ExecValue *enc = exec_object(r, "encoding");
-        ExecTensor *mask = exec_tensor_cast(r, ids, XD_INT64);
-        for (int k = 0; mask && k < mask->n; k++)
-            mask->data[k] = 1;
         if (!enc || !mask || !exec_dict_set_str(r, &enc->obj.fields, "input_ids", idv) ||
             !exec_dict_set_str(r, &enc->obj.fields, "attention_mask",
-                               exec_tensor_value(r, r->plan->unbatched ? exec_tensor_squeeze(r, mask, 0) : mask)))
+                               exec_tensor_value(r, flat ? exec_tensor_squeeze(r, mask, 0) : mask)))
             return NULL;
         return enc;
     }
-    ExecTensor *logits = lm_logits(r, ids, NULL, r->root);
+    ExecTensor *logits = lm_logits(r, ids, mask, r->root);
     if (!logits) return NULL;
-    if (role == XP_LOGITS)
-        return exec_tensor_value(r, r->plan->unbatched ? exec_tensor_squeeze(r, logits, 0) : logits);
+    if (role == XP_LOGITS) return exec_tensor_value(r, flat ? exec_tensor_squeeze(r, logits, 0) : logits);
     ExecValue *out = exec_object(r, "output");
     if (!out || !exec_dict_set_str(r, &out->obj.fields, "logits", exec_tensor_value(r, logits))) return NULL;
     return out;
@@ -541,12 +562,14 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         return stand_text(r, true, true);
     case XP_DEVICE:
         return exec_str(r, "cpu", 3);
-    case XP_CANDS: {
+    case XP_CANDS:
+    case XP_TEXTS: {
         ExecValue *l = exec_new(r, XV_LIST);
         int keep = r->cand;
         for (int k = 0; l && k < t->n_candidates; k++) {
             r->cand = k;
-            if (!exec_seq_push(r, &l->seq, stand_text(r, false, true))) l = NULL;
+            /* with the prompt: a chooser that adds it again gets "x x A A", one <other> */
+            if (!exec_seq_push(r, &l->seq, stand_text(r, true, true))) l = NULL;
         }
         r->cand = keep;
         return l;
