@@ -78,6 +78,7 @@ typedef struct {
 typedef struct {
     ExecValue **keys, **vals;
     int n, cap;
+    ExecValue *factory; /* a defaultdict's default_factory (NULL: a plain dict) */
 } ExecDict;
 
 struct ExecValue {

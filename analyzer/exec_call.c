@@ -118,7 +118,9 @@ static ExecValue *b_len(ExecRun *r, ExecArgs *a) {
         return exec_int(r, v->t->shape[0]);
     case XV_OBJECT:
         if (!v->obj.cls) return exec_int(r, v->obj.fields.n);
-        /* fall through */
+        return exec_fail_at(r, a->at, "len() of a %s", exec_kind_name(v));
+    case XV_TOKENIZER: /* its vocabulary size */
+        return exec_int(r, r->table->n_vocab);
     default:
         return exec_fail_at(r, a->at, "len() of a %s", exec_kind_name(v));
     }
@@ -682,6 +684,11 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
         a->used = ~0u;
         return exec_stand_pretrained(r, q, a->kw, a->kwv, a->nkw);
     }
+    if (!strcmp(q, "collections.defaultdict")) {
+        ExecValue *d = exec_new(r, XV_DICT);
+        if (d) d->dict.factory = exec_arg(a, 0, "default_factory");
+        return d;
+    }
     if (!strcmp(q, "functools.reduce")) {
         ExecValue *f = exec_arg(a, 0, NULL), *it = exec_iterate(r, exec_arg(a, 1, NULL), a->at);
         if (!it) return NULL;
@@ -732,6 +739,7 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
         case XV_MODEL:
         case XV_TOKENIZER:
             v = exec_stand_method(r, self, m, &a);
+            a.used = ~0u; /* the stand-ins check their own keywords */
             break;
         case XV_LIST:
         case XV_TUPLE:

@@ -14,7 +14,8 @@ static bool exec_bind(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v);
 
 /* ---- literals ---- */
 
-static ExecValue *eval_integer(ExecRun *r, TSNode n) {
+/* An integer or float literal, underscores dropped. */
+static ExecValue *eval_number(ExecRun *r, TSNode n, bool is_float) {
     int len;
     const char *s = exec_text(r, n, &len);
     char buf[64];
@@ -24,23 +25,12 @@ static ExecValue *eval_integer(ExecRun *r, TSNode n) {
     buf[k] = 0;
     if (k && (buf[k - 1] == 'j' || buf[k - 1] == 'J')) return exec_fail_at(r, n, "complex number");
     char *end;
+    if (is_float) {
+        double v = strtod(buf, &end);
+        return *end ? exec_fail_at(r, n, "float literal %s", buf) : exec_float(r, v);
+    }
     long long v = strtoll(buf, &end, 0);
-    if (*end) return exec_fail_at(r, n, "integer literal %s", buf);
-    return exec_int(r, v);
-}
-
-static ExecValue *eval_float(ExecRun *r, TSNode n) {
-    int len;
-    const char *s = exec_text(r, n, &len);
-    char buf[64];
-    int k = 0;
-    for (int i = 0; i < len && k < 63; i++)
-        if (s[i] != '_') buf[k++] = s[i];
-    buf[k] = 0;
-    char *end;
-    double v = strtod(buf, &end);
-    if (*end) return exec_fail_at(r, n, "float literal %s", buf);
-    return exec_float(r, v);
+    return *end ? exec_fail_at(r, n, "integer literal %s", buf) : exec_int(r, v);
 }
 
 typedef struct {
@@ -322,6 +312,8 @@ static ExecValue *eval_comparison(ExecRun *r, ExecEnv *env, TSNode n) {
         if (!v) return NULL;
         if (left) {
             ExecValue *res;
+            if (!strcmp(op, "not in")) strcpy(op, "notin");
+            if (!strcmp(op, "is not")) strcpy(op, "isnot");
             if (!strcmp(op, "in") || !strcmp(op, "notin")) {
                 res = exec_contains(r, left, v, n);
                 if (res && op[0] == 'n') res = exec_bool(!res->b);
@@ -530,7 +522,11 @@ ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at) {
         return seq_index(r, v, idx, at);
     case XV_DICT: {
         ExecValue *x = exec_dict_get(&v->dict, idx);
-        if (!x) return exec_fail_at(r, at, "a key the dict does not hold");
+        if (!x && v->dict.factory && v->dict.factory->kind != XV_NONE) { /* defaultdict */
+            x = exec_call_value(r, v->dict.factory, NULL, 0, NULL, NULL, 0, at);
+            if (x && !exec_dict_set(r, &v->dict, idx, x)) return NULL;
+        }
+        if (!x) return r->failed ? NULL : exec_fail_at(r, at, "a key the dict does not hold");
         return x;
     }
     case XV_OBJECT: {
@@ -909,9 +905,9 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
         if (!v) v = exec_builtin_name(r, s, len);
         if (!v && !r->failed) exec_fail_at(r, n, "name %.*s is not defined", len, s);
     } else if (!strcmp(t, "integer")) {
-        v = eval_integer(r, n);
+        v = eval_number(r, n, false);
     } else if (!strcmp(t, "float")) {
-        v = eval_float(r, n);
+        v = eval_number(r, n, true);
     } else if (!strcmp(t, "string")) {
         v = eval_string(r, env, n);
     } else if (!strcmp(t, "concatenated_string")) {

@@ -107,11 +107,8 @@ static bool ix_plan(ExecRun *r, ExecTensor *a, ExecValue *index, IxPlan *p) {
         n = index->seq.n;
     }
     int used = 0;
-    bool ellipsis = false;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         used += ix_consumes(items[i]);
-        ellipsis |= ix_is_ellipsis(items[i]);
-    }
     if (used > a->ndim) return exec_fail(r, "too many indices for a tensor of dimension %d",
                                          a->ndim) != NULL;
     memset(p, 0, sizeof *p);

@@ -20,7 +20,8 @@ static bool stand_ignorable(const char *kw) {
                                      "skip_special_tokens", "clean_up_tokenization_spaces",
                                      "torch_dtype", "device_map", "trust_remote_code", "revision",
                                      "low_cpu_mem_usage", "cache_dir", "use_fast", "padding_side",
-                                     "position_ids"};
+                                     "position_ids", "params", "train", "deterministic",
+                                     "dropout_rng"};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         if (!strcmp(kw, ok[i])) return true;
     return false;
@@ -197,6 +198,10 @@ static ExecValue *tok_method(ExecRun *r, const char *m, ExecArgs *a) {
         ExecValue *ids = tok_ids(r, t);
         return ids && ids->seq.n == 1 ? ids->seq.items[0] : exec_fail_at(r, a->at, "convert_tokens_to_ids() of several words");
     }
+    if (!strcmp(m, "add_special_tokens")) { /* nothing the toy tokenizer maps changes */
+        a->used = ~0u;
+        return exec_int(r, 0);
+    }
     return exec_fail_at(r, a->at, "unsupported call tokenizer.%s", m);
 }
 
@@ -371,6 +376,7 @@ ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
         return self;
     }
     if (!strcmp(m, "forward") || !strcmp(m, "__call__")) return lm_call(r, a);
+    if (!strcmp(m, "resize_token_embeddings")) return exec_none();
     return exec_fail_at(r, a->at, "unsupported call model.%s", m);
 }
 
