@@ -19,10 +19,6 @@
 #include "util.h"
 #include "verify.h"
 
-/* The token every word outside a table's vocabulary becomes (the prompt "x", template words);
- * verify_exec.c adds it to the tables it runs a script on. */
-#define EXEC_OTHER_TOKEN "<other>"
-
 /* Bounds of one run (one call of the entry function on one candidate). */
 enum {
     EXEC_MAX_STEPS = 100000,
@@ -183,6 +179,7 @@ typedef struct ExecRun {
     bool lm_float64; /* from_pretrained(torch_dtype=torch.float64) */
     ExecDtype lm_dtype;
     int rows_added;
+    int const_depth;               /* module constants being evaluated (one reads another) */
     uint32_t mark_start, mark_end; /* the flagged node: `reached` once it is evaluated */
     bool reached;
 } ExecRun;

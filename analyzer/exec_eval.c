@@ -10,6 +10,7 @@
 typedef enum { FLOW_NEXT, FLOW_RETURN, FLOW_BREAK, FLOW_CONTINUE, FLOW_FAIL } ExecFlow;
 
 static ExecFlow exec_block(ExecRun *r, ExecEnv *env, TSNode block, ExecValue **ret);
+static ExecValue *module_constant(ExecRun *r, const char *name, int len);
 static bool exec_bind(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v);
 
 /* ---- literals ---- */
@@ -888,6 +889,28 @@ static ExecValue *eval_unary(ExecRun *r, ExecEnv *env, TSNode n) {
     return exec_fail_at(r, n, "unary %c on a %s", op[0], exec_kind_name(v));
 }
 
+/* A module-level `NAME = value` (the last one in the file), evaluated when the code first
+ * reads NAME: module constants the scoring needs, without running the script's top level. */
+static ExecValue *module_constant(ExecRun *r, const char *name, int len) {
+    TSNode found = {0};
+    ParseKids k;
+    parse_kids_begin(&k, r->root);
+    for (TSNode st; parse_kids_next(&k, &st);) {
+        TSNode a = ts_node_named_child(st, 0);
+        if (!parse_is(st, "expression_statement") || !parse_is(a, "assignment")) continue;
+        TSNode left = parse_field(a, "left");
+        int l;
+        const char *t = parse_is(left, "identifier") ? exec_text(r, left, &l) : NULL;
+        if (t && l == len && !memcmp(t, name, (size_t)len) && !ts_node_is_null(parse_field(a, "right"))) found = a;
+    }
+    parse_kids_end(&k);
+    if (ts_node_is_null(found) || r->const_depth >= 8) return NULL;
+    r->const_depth++;
+    ExecValue *v = exec_eval(r, r->globals, parse_field(found, "right"));
+    r->const_depth--;
+    return v && exec_env_set(r, r->globals, name, len, v) ? v : NULL;
+}
+
 ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
     if (ts_node_is_null(n)) return exec_fail(r, "a missing expression");
     if (!exec_step(r)) return NULL;
@@ -903,6 +926,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
         const char *s = exec_text(r, n, &len);
         v = exec_env_get(env, s, len);
         if (!v) v = exec_builtin_name(r, s, len);
+        if (!v && !r->failed) v = module_constant(r, s, len);
         if (!v && !r->failed) exec_fail_at(r, n, "name %.*s is not defined", len, s);
     } else if (!strcmp(t, "integer")) {
         v = eval_number(r, n, false);
@@ -1360,9 +1384,9 @@ static ExecFlow exec_block(ExecRun *r, ExecEnv *env, TSNode block, ExecValue **r
     return f;
 }
 
-/* The module's definitions, imports and constants. A top-level statement that fails is
- * skipped (the names it binds stay undefined), as is any statement that does more than bind:
- * the script's own top-level work never runs. */
+/* The module's definitions and imports. A top-level statement that fails is skipped (the names
+ * it binds stay undefined); constants are evaluated when first read (module_constant), and the
+ * script's own top-level work never runs. */
 bool exec_module_defs(ExecRun *r) {
     ParseKids k;
     parse_kids_begin(&k, r->root);
@@ -1370,8 +1394,7 @@ bool exec_module_defs(ExecRun *r) {
         const char *t = ts_node_type(s);
         bool binds = !strcmp(t, "function_definition") || !strcmp(t, "decorated_definition") ||
                      !strcmp(t, "class_definition") || !strcmp(t, "import_statement") ||
-                     !strcmp(t, "import_from_statement") ||
-                     (!strcmp(t, "expression_statement") && parse_is(ts_node_named_child(s, 0), "assignment"));
+                     !strcmp(t, "import_from_statement");
         if (!binds) continue;
         ExecValue *ret = NULL;
         exec_stmt(r, r->globals, s, &ret);

@@ -2,9 +2,9 @@
  * split; a table token maps to its id, any other run of words to one id "x", the unscored
  * start) and a toy causal LM whose logits at position t are the table's row for the table
  * tokens up to t (rows the table lacks are made deterministically and added, so the reported
- * table holds every row a run used). "x" is EXEC_OTHER_TOKEN, a token of the table like the
- * others (it can be predicted, so template words have a finite probability), but the rows are
- * looked up by the table tokens alone: the words of a prompt template condition nothing. Entry parameters are bound by how the code first uses them. */
+ * table holds every row a run used). The start "x" has the id after the table's tokens and a
+ * logit of -inf (it is never predicted, so every log Z is the table's); words outside the
+ * table after the start are dropped, so a prompt template's words take no positions. Entry parameters are bound by how the code first uses them. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,9 +27,9 @@ static bool stand_ignorable(const char *kw) {
     return false;
 }
 
-/* The id of EXEC_OTHER_TOKEN, the last token of every table a run uses. */
+/* The id of "x", the unscored start: one past the table's tokens. */
 static int x_id(ExecRun *r) {
-    return r->table->n_vocab - 1;
+    return r->table->n_vocab;
 }
 
 /* ---- the tokenizer ---- */
@@ -51,13 +51,13 @@ static ExecValue *tok_new(ExecRun *r) {
     return t;
 }
 
-/* The ids of a text: table tokens by name, each run of other words as one "x". */
+/* The ids of a text: table tokens by name; words outside the table are "x" at the start and
+ * dropped after it (template words condition nothing and are never scored). */
 static ExecValue *tok_ids(ExecRun *r, ExecValue *text) {
     ExecValue *l = exec_new(r, XV_LIST);
     if (!l) return NULL;
     const char *s = text->str.s;
     int n = text->str.n, i = 0;
-    bool last_x = false;
     while (i < n) {
         while (i < n && strchr(" \t\n\r", s[i]))
             i++;
@@ -69,11 +69,10 @@ static ExecValue *tok_ids(ExecRun *r, ExecValue *text) {
         for (int k = 0; k < r->table->n_vocab && id < 0; k++)
             if ((int)strlen(r->table->vocab[k]) == j - i && !memcmp(r->table->vocab[k], s + i, (size_t)(j - i)))
                 id = k;
-        if (id < 0 && last_x) {
+        if (id < 0 && l->seq.n > 0) {
             i = j;
             continue;
         }
-        last_x = id < 0;
         if (!exec_seq_push(r, &l->seq, exec_int(r, id < 0 ? x_id(r) : id))) return NULL;
         i = j;
     }
@@ -265,7 +264,7 @@ static ExecTensor *as_ids(ExecRun *r, ExecValue *v, TSNode at) {
 }
 
 static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNode at) {
-    int B = ids->shape[0], L = ids->shape[1], V = r->table->n_vocab;
+    int B = ids->shape[0], L = ids->shape[1], V = x_id(r) + 1;
     int shape[3] = {B, L, V};
     ExecTensor *out = exec_tensor_new(r, r->lm_dtype, 3, shape, false);
     int *prefix = exec_alloc(r, (size_t)(L + 1) * sizeof *prefix);
@@ -283,8 +282,9 @@ static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNo
             const double *row = stand_row(r, prefix, n);
             if (!row) return NULL;
             double *dst = out->data + ((size_t)b * L + t) * V;
-            for (int k = 0; k < V; k++)
+            for (int k = 0; k < V - 1; k++)
                 dst[k] = exec_round(r->lm_dtype, row[k]);
+            dst[V - 1] = -INFINITY;
         }
     }
     return out;
@@ -574,7 +574,7 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         int keep = r->cand;
         for (int k = 0; l && k < t->n_candidates; k++) {
             r->cand = k;
-            /* with the prompt: a chooser that adds it again gets "x x A A", one <other> */
+            /* with the prompt: a chooser that adds it again gets "x x A A", one x */
             if (!exec_seq_push(r, &l->seq, stand_text(r, true, true))) l = NULL;
         }
         r->cand = keep;

@@ -14,7 +14,7 @@
 #include "exec.h"
 
 /* Per finding: tables tried after abc and the recipe's, and the CPU time all runs may take. */
-enum { EXEC_RANDOM_TABLES = 24 };
+enum { EXEC_RANDOM_TABLES = 24, EXEC_MAX_SOURCE = 1 << 20 };
 #define EXEC_SECONDS_PER_FINDING 0.5
 
 struct VerifySource {
@@ -405,43 +405,6 @@ static bool shows_harm(const VerifyResult *res) {
     return best - pick >= 1e-3; /* no flip by rounding alone */
 }
 
-/* t with EXEC_OTHER_TOKEN added (logit 0 in every row); t is consumed. NULL on OOM. */
-static VerifyTable *with_other_token(VerifyTable *t) {
-    if (!t || verify_table_token(t, EXEC_OTHER_TOKEN) >= 0) return t;
-    const char **names = malloc((size_t)(t->n_vocab + 1) * sizeof *names);
-    double *u = malloc((size_t)(t->n_vocab + 1) * sizeof *u);
-    VerifyTable *o = NULL;
-    if (names && u) {
-        for (int k = 0; k < t->n_vocab; k++)
-            names[k] = t->vocab[k];
-        names[t->n_vocab] = EXEC_OTHER_TOKEN;
-        o = verify_table_new(t->label, t->origin, t->n_vocab + 1, names);
-    }
-    bool ok = o != NULL;
-    for (int c = 0; ok && c < t->n_contexts; c++) {
-        memcpy(u, t->contexts[c].logits, (size_t)t->n_vocab * sizeof *u);
-        u[t->n_vocab] = 0;
-        ok = verify_table_add_context(o, t->contexts[c].prefix.tokens, t->contexts[c].prefix.len, u) >= 0;
-    }
-    for (int c = 0; ok && c < t->n_candidates; c++)
-        ok = verify_table_add_candidate(o, t->candidates[c].tokens, t->candidates[c].len) >= 0;
-    if (ok && t->prompt.len) {
-        o->prompt.tokens = malloc((size_t)t->prompt.len * sizeof(int));
-        ok = o->prompt.tokens != NULL;
-        if (ok) memcpy(o->prompt.tokens, t->prompt.tokens, (size_t)t->prompt.len * sizeof(int));
-        o->prompt.len = ok ? t->prompt.len : 0;
-    }
-    if (ok) {
-        o->pad = t->pad;
-        o->seed = t->seed;
-    }
-    free(names);
-    free(u);
-    verify_table_free(t);
-    if (!ok) verify_table_free(o);
-    return ok ? o : NULL;
-}
-
 /* The tables to try, in order; NULL past the end (or on OOM). */
 static VerifyTable *entry_candidate_table(const VerifyRecipe *r, const VerifyResult *recipe_cex, int i) {
     if (i == 0) return verify_table_builtin("abc");
@@ -466,9 +429,13 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
     int tried = 0;
     for (int i = 0;; i++) {
         if (i >= 2 && bounds_now() > e->deadline) break;
-        VerifyTable *t = with_other_token(entry_candidate_table(r, recipe_cex, i));
+        VerifyTable *t = entry_candidate_table(r, recipe_cex, i);
         if (!t) break;
+        bool reached_before = e->reached;
+        e->reached = false;
         VerifyResult *res = entry_table(e, r, t, why, n);
+        bool reached_here = e->reached;
+        e->reached |= reached_before;
         tried++;
         if (!res) {
             verify_table_free(t);
@@ -479,7 +446,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
             break; /* the tables before this one ran: report on them */
         }
         verify_result_take_table(res, t);
-        if (shows_harm(res)) {
+        if (shows_harm(res) && reached_here) { /* the flagged code ran in this harm */
             verify_result_free(first);
             res->runs = e->runs;
             return res;
@@ -529,6 +496,10 @@ VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r,
                                   char *why, size_t why_len) {
     if (!site || !site->src) {
         snprintf(why, why_len, "no source text for this finding");
+        return NULL;
+    }
+    if (site->src->src.len > EXEC_MAX_SOURCE) { /* parsing it again would cost more than the rest */
+        snprintf(why, why_len, "the file is larger than %d MiB: its code is not run", EXEC_MAX_SOURCE >> 20);
         return NULL;
     }
     if (!source_parse(site->src)) {
@@ -583,7 +554,7 @@ VerifyResult *verify_exec_source(const char *label, const char *text, size_t len
     TSNode def = enclosing_def(ts_node_descendant_for_byte_range(vs->parsed.root, e.mark_start, e.mark_end));
     if (ts_node_is_null(def)) snprintf(why, why_len, "%s:%d: not inside a function", label, line);
     VerifyTable *copy =
-        !ts_node_is_null(def) && entry_set(&e, def, why, why_len) ? with_other_token(verify_table_copy(t)) : NULL;
+        !ts_node_is_null(def) && entry_set(&e, def, why, why_len) ? verify_table_copy(t) : NULL;
     VerifyResult *res = copy ? entry_table(&e, r, copy, why, why_len) : NULL;
     if (res) {
         verify_result_take_table(res, copy);

@@ -288,9 +288,6 @@ static void print_compact_head(FILE *out, const VerifyResult *res, const char *i
                 res->recipe->name, t->label, print_table_source(t));
     if (!res->by_script && res->fallback[0])
         fprintf(out, "%s  not the script's own numbers: %s\n", indent, res->fallback);
-    if (res->by_script && t->vocab_index && verify_table_token(t, "<other>") >= 0)
-        fprintf(out, "%s  (<other> is every word outside the table's tokens, the prompt x included)\n",
-                indent);
     if (res->note[0]) fprintf(out, "%s  note: %s\n", indent, res->note);
 }
 
