@@ -218,6 +218,8 @@ bool exec_equal(ExecValue *a, ExecValue *b);
 bool exec_is_number(ExecValue *v);     /* bool, int, float */
 double exec_number(ExecValue *v);      /* of a number */
 bool exec_as_int(ExecValue *v, int64_t *out); /* int, bool, or a one-element integer tensor */
+/* A double as an int64, false when it is not finite or outside int64's range. */
+bool exec_double_to_int(double v, int64_t *out);
 const char *exec_kind_name(ExecValue *v);
 /* str(v) as Python prints it, for f-strings, str() and joins. */
 ExecValue *exec_to_str(ExecRun *r, ExecValue *v);

@@ -96,8 +96,10 @@ static ExecValue *b_range(ExecRun *r, ExecArgs *a) {
     }
     if (v[2] == 0) return exec_fail_at(r, a->at, "range() step of 0");
     ExecValue *l = new_list(r, XV_LIST);
-    for (int64_t i = v[0]; l && (v[2] > 0 ? i < v[1] : i > v[1]); i += v[2])
+    for (int64_t i = v[0]; l && (v[2] > 0 ? i < v[1] : i > v[1]);) {
         if (!exec_seq_push(r, &l->seq, exec_int(r, i))) return NULL;
+        if (__builtin_add_overflow(i, v[2], &i)) break;
+    }
     return l;
 }
 
@@ -336,14 +338,15 @@ static ExecValue *b_convert(ExecRun *r, const char *name, ExecArgs *a) {
         while (*end == ' ' || *end == '\n')
             end++;
         if (*end || end == buf) return exec_fail_at(r, a->at, "%s() of the string '%s'", name, buf);
-        return !strcmp(name, "int") ? exec_int(r, (int64_t)v) : exec_float(r, v);
+        int64_t k;
+        if (strcmp(name, "int")) return exec_float(r, v);
+        return exec_double_to_int(trunc(v), &k) ? exec_int(r, k) : exec_fail_at(r, a->at, "int() of '%s'", buf);
     }
     if (!exec_is_number(x)) return exec_fail_at(r, a->at, "%s() of a %s", name, exec_kind_name(x));
     double v = exec_number(x);
-    if (!strcmp(name, "int")) {
-        if (!isfinite(v)) return exec_fail_at(r, a->at, "int() of %g", v);
-        return exec_int(r, (int64_t)trunc(v));
-    }
+    int64_t k;
+    if (!strcmp(name, "int"))
+        return exec_double_to_int(trunc(v), &k) ? exec_int(r, k) : exec_fail_at(r, a->at, "int() of %g", v);
     return exec_float(r, v);
 }
 
@@ -412,7 +415,9 @@ static ExecValue *call_builtin(ExecRun *r, const char *name, ExecArgs *a) {
         ExecValue *x = exec_arg(a, 0, NULL);
         if (x && x->kind == XV_TENSOR) return exec_tensor_value(r, exec_tensor_unary(r, "abs", x->t));
         if (!exec_is_number(x)) return exec_fail_at(r, a->at, "abs() of a %s", exec_kind_name(x));
-        return x->kind == XV_FLOAT ? exec_float(r, fabs(x->f)) : exec_int(r, llabs((long long)exec_number(x)));
+        if (x->kind == XV_FLOAT) return exec_float(r, fabs(x->f));
+        int64_t k = x->kind == XV_INT ? x->i : x->b;
+        return k == INT64_MIN ? exec_fail_at(r, a->at, "abs() beyond 64 bits") : exec_int(r, k < 0 ? -k : k);
     }
     if (!strcmp(name, "round")) {
         ExecValue *x = exec_arg(a, 0, NULL);
@@ -421,7 +426,9 @@ static ExecValue *call_builtin(ExecRun *r, const char *name, ExecArgs *a) {
         if (!exec_is_number(x) || !exec_arg_int(r, a, 1, "ndigits", INT64_MIN, &nd))
             return r->failed ? NULL : exec_fail_at(r, a->at, "round() of a %s", exec_kind_name(x));
         double v = exec_number(x);
-        if (nd == INT64_MIN) return exec_int(r, (int64_t)nearbyint(v));
+        int64_t k;
+        if (nd == INT64_MIN)
+            return exec_double_to_int(nearbyint(v), &k) ? exec_int(r, k) : exec_fail_at(r, a->at, "round() beyond 64 bits");
         double p = pow(10, (double)nd);
         return exec_float(r, nearbyint(v * p) / p);
     }

@@ -153,7 +153,7 @@ static ExecValue *binop_seq(ExecRun *r, const char *op, ExecValue *a, ExecValue 
         if (k < 0) k = 0;
         int unit = s->kind == XV_STR ? s->str.n : (s->kind == XV_LIST || s->kind == XV_TUPLE) ? s->seq.n : -1;
         if (unit < 0) return exec_fail_at(r, at, "%s * int", exec_kind_name(s));
-        if ((int64_t)unit * k > EXEC_MAX_ELEMS) return exec_fail(r, "bound: a repeated sequence too long");
+        if (unit && k > EXEC_MAX_ELEMS / unit) return exec_fail(r, "bound: a repeated sequence too long");
         if (s->kind == XV_STR) {
             StrBuf sb = {0};
             for (int64_t i = 0; i < k; i++)
@@ -173,28 +173,39 @@ static ExecValue *binop_seq(ExecRun *r, const char *op, ExecValue *a, ExecValue 
 static ExecValue *binop_numbers(ExecRun *r, const char *op, ExecValue *a, ExecValue *b, TSNode at) {
     bool ints = a->kind != XV_FLOAT && b->kind != XV_FLOAT;
     if (ints && strchr("+-*%", op[0]) && !(op[0] == '*' && op[1] == '*') && op[1] != '/') {
-        int64_t x = a->kind == XV_INT ? a->i : a->b, y = b->kind == XV_INT ? b->i : b->b;
+        int64_t x = a->kind == XV_INT ? a->i : a->b, y = b->kind == XV_INT ? b->i : b->b, z;
+        bool over = false;
         switch (op[0]) {
         case '+':
-            return exec_int(r, x + y);
+            over = __builtin_add_overflow(x, y, &z);
+            break;
         case '-':
-            return exec_int(r, x - y);
+            over = __builtin_sub_overflow(x, y, &z);
+            break;
         case '*':
-            return exec_int(r, x * y);
-        case '%':
+            over = __builtin_mul_overflow(x, y, &z);
+            break;
+        default: /* % */
             if (y == 0) return exec_fail_at(r, at, "integer modulo by zero");
-            return exec_int(r, ((x % y) + y) % y);
+            if (y == -1) return exec_int(r, 0);
+            z = x % y;
+            if (z != 0 && ((z < 0) != (y < 0))) z += y;
         }
+        if (over) return exec_fail_at(r, at, "an integer beyond 64 bits");
+        return exec_int(r, z);
     }
     double x = exec_number(a), y = exec_number(b);
+    int64_t k;
     if (op[0] == '/' && op[1] == '/') {
         if (y == 0) return exec_fail_at(r, at, "division by zero");
-        return ints ? exec_int(r, (int64_t)floor(x / y)) : exec_float(r, floor(x / y));
+        if (!ints) return exec_float(r, floor(x / y));
+        return exec_double_to_int(floor(x / y), &k) ? exec_int(r, k) : exec_fail_at(r, at, "an integer beyond 64 bits");
     }
     if (op[0] == '/' && y == 0) return exec_fail_at(r, at, "division by zero");
     if (op[0] == '*' && op[1] == '*') {
         double p = pow(x, y);
-        return ints && y >= 0 ? exec_int(r, (int64_t)p) : exec_float(r, p);
+        if (!ints || y < 0) return exec_float(r, p);
+        return exec_double_to_int(p, &k) ? exec_int(r, k) : exec_fail_at(r, at, "an integer beyond 64 bits");
     }
     switch (op[0]) {
     case '+':
@@ -464,7 +475,7 @@ static ExecValue *seq_index(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at)
         int64_t start = 0, stop = len, step = 1;
         if (idx->slice.step && idx->slice.step->kind != XV_NONE && !exec_as_int(idx->slice.step, &step))
             return exec_fail_at(r, at, "a slice step that is not an int");
-        if (step == 0) return exec_fail_at(r, at, "a slice step of 0");
+        if (step == 0 || step == INT64_MIN) return exec_fail_at(r, at, "a slice step of %lld", (long long)step);
         bool hs = idx->slice.start && idx->slice.start->kind != XV_NONE;
         bool he = idx->slice.stop && idx->slice.stop->kind != XV_NONE;
         if ((hs && !exec_as_int(idx->slice.start, &start)) || (he && !exec_as_int(idx->slice.stop, &stop)))
@@ -486,15 +497,18 @@ static ExecValue *seq_index(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at)
             if (start >= len) start = len - 1;
             if (stop < -1) stop = -1;
         }
+        /* the count first: start + k * step never leaves [-1, len] */
+        int64_t count = step > 0 ? (stop > start ? (stop - start - 1) / step + 1 : 0)
+                                 : (start > stop ? (start - stop - 1) / -step + 1 : 0);
         if (v->kind == XV_STR) {
             StrBuf b = {0};
-            for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step)
-                if (!sb_add(r, &b, v->str.s + i, 1)) return NULL;
+            for (int64_t k = 0; k < count; k++)
+                if (!sb_add(r, &b, v->str.s + start + k * step, 1)) return NULL;
             return exec_str(r, b.s ? b.s : "", b.n);
         }
         ExecValue *out = exec_new(r, v->kind);
-        for (int64_t i = start; out && (step > 0 ? i < stop : i > stop); i += step)
-            if (!exec_seq_push(r, &out->seq, v->seq.items[i])) return NULL;
+        for (int64_t k = 0; out && k < count; k++)
+            if (!exec_seq_push(r, &out->seq, v->seq.items[start + k * step])) return NULL;
         return out;
     }
     int64_t k;
@@ -883,9 +897,11 @@ static ExecValue *eval_unary(ExecRun *r, ExecEnv *env, TSNode n) {
     if (v->kind == XV_PENDING && !(v = exec_stand_resolve(r, v, "int", NULL))) return NULL;
     if (op[0] == '+') return v;
     if (v->kind == XV_TENSOR) return exec_tensor_value(r, exec_tensor_unary(r, op[0] == '-' ? "neg" : "not", v->t));
+    int64_t k = v->kind == XV_INT ? v->i : v->kind == XV_BOOL ? v->b : 0;
+    if (op[0] == '-' && v->kind == XV_FLOAT) return exec_float(r, -v->f);
     if (op[0] == '-' && exec_is_number(v))
-        return v->kind == XV_FLOAT ? exec_float(r, -v->f) : exec_int(r, -(int64_t)exec_number(v));
-    if (op[0] == '~' && (v->kind == XV_INT || v->kind == XV_BOOL)) return exec_int(r, ~(int64_t)exec_number(v));
+        return k == INT64_MIN ? exec_fail_at(r, n, "an integer beyond 64 bits") : exec_int(r, -k);
+    if (op[0] == '~' && (v->kind == XV_INT || v->kind == XV_BOOL)) return exec_int(r, ~k);
     return exec_fail_at(r, n, "unary %c on a %s", op[0], exec_kind_name(v));
 }
 

@@ -49,7 +49,7 @@ static bool ix_slice(ExecRun *r, ExecValue *s, int size, IxItem *it) {
     if (start < 0) start = 0;
     if (stop > size) stop = size;
     if (start > size) start = size;
-    int len = stop > start ? (int)((stop - start + step - 1) / step) : 0;
+    int len = stop > start ? (int)((stop - start - 1) / step + 1) : 0;
     it->kind = IX_SLICE;
     it->start = (int)start;
     it->step = (int)step;

@@ -323,7 +323,9 @@ static ExecValue *lib_math(ExecRun *r, const char *fn, ExecArgs *a) {
     } else if (!strcmp(fn, "isinf") || !strcmp(fn, "isnan") || !strcmp(fn, "isfinite")) {
         return exec_bool(fn[2] == 'i' ? isinf(v) : fn[2] == 'n' ? isnan(v) : isfinite(v));
     } else if (!strcmp(fn, "floor") || !strcmp(fn, "ceil")) {
-        return exec_int(r, (int64_t)(fn[0] == 'f' ? floor(v) : ceil(v)));
+        int64_t k;
+        if (!exec_double_to_int(fn[0] == 'f' ? floor(v) : ceil(v), &k)) return exec_fail_at(r, a->at, "math.%s beyond 64 bits", fn);
+        return exec_int(r, k);
     } else if (!strcmp(fn, "fabs")) {
         y = fabs(v);
     } else {
@@ -355,7 +357,11 @@ static ExecValue *lib_create(ExecRun *r, const char *fn, ExecArgs *a, bool numpy
         for (int i = 0; n > 1 && i < n && i < 3; i++)
             if (!exec_arg_int(r, a, i, NULL, 0, &v[i])) return NULL;
         if (v[2] <= 0) return exec_fail_at(r, a->at, "arange() with a step of %lld", (long long)v[2]);
-        int len = v[1] > v[0] ? (int)((v[1] - v[0] + v[2] - 1) / v[2]) : 0;
+        for (int i = 0; i < 2; i++)
+            if (v[i] > (1LL << 40) || v[i] < -(1LL << 40)) return exec_fail_at(r, a->at, "arange() bound beyond 2^40");
+        int64_t count = v[1] > v[0] ? (v[1] - v[0] - 1) / v[2] + 1 : 0;
+        if (count > EXEC_MAX_ELEMS) return exec_fail(r, "bound: a tensor of more than %d elements", EXEC_MAX_ELEMS);
+        int len = (int)count;
         ExecTensor *t = exec_tensor_new(r, dt >= 0 ? (ExecDtype)dt : XD_INT64, 1, &len, numpy);
         for (int i = 0; t && i < len; i++)
             t->data[i] = (double)(v[0] + i * v[2]);

@@ -38,8 +38,8 @@ double exec_round(ExecDtype d, double v) {
     switch (d) {
     case XD_BOOL:
         return v != 0;
-    case XD_INT64:
-        return isfinite(v) ? trunc(v) : 0;
+    case XD_INT64: /* kept inside int64's range: every later cast to an integer is defined */
+        return !isfinite(v) ? 0 : v >= 0x1p63 ? 0x1p63 - 1024 : v < -0x1p63 ? -0x1p63 : trunc(v);
     case XD_BF16:
         return round_to(v, 7, -126, 127);
     case XD_F16:

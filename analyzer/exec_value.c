@@ -271,6 +271,12 @@ double exec_number(ExecValue *v) {
     return v->kind == XV_BOOL ? (double)v->b : v->kind == XV_INT ? (double)v->i : v->f;
 }
 
+bool exec_double_to_int(double v, int64_t *out) {
+    if (!(v >= -0x1p63 && v < 0x1p63)) return false;
+    *out = (int64_t)v;
+    return true;
+}
+
 bool exec_as_int(ExecValue *v, int64_t *out) {
     if (!v) return false;
     if (v->kind == XV_INT || v->kind == XV_BOOL) {

@@ -802,7 +802,18 @@ void explain_print(FILE *out, const char *code, const VerifyResult *res) {
     para(out, "", "", "%s", rule->headline);
     fputc('\n', out);
     counterexample(out, res, &s);
-    rule->why(out, res, &s);
+    /* The why is told step by step on a recipe's terms: under the script's own numbers, on
+     * the recipe's counterexample, said to be that. */
+    if (res->by_script && !own) {
+        own = verify_counterexample(verify_recipe_at_precision(res->recipe, false));
+        if (own) {
+            para(out, "", "", "Why, step by step, on the counterexample of a scorer of this shape (recipe %s):",
+                 own->recipe->name);
+            counterexample(out, own, &s);
+            res = own;
+        }
+    }
+    if (!res->by_script) rule->why(out, res, &s);
     strs_free(&s);
     verify_result_free(own);
 }
