@@ -384,7 +384,7 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
     if (pick)
         snprintf(res->score_label, sizeof res->score_label, "1 if %s() picks it", e->name);
     else
-        snprintf(res->score_label, sizeof res->score_label, "%s() returns", e->name);
+        snprintf(res->score_label, sizeof res->score_label, "%s() value", e->name);
     res->lower_is_better = !pick && recipe->lower_is_better;
     res->dtype = dtype;
     for (int ci = 0; ci < res->n; ci++) {

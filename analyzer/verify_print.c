@@ -418,7 +418,11 @@ static void print_ranking(FILE *out, const VerifyResult *res, const int *rank, b
 void verify_print_full(FILE *out, const VerifyResult *res) {
     const VerifyRecipe *r = res->recipe;
     const VerifyTable *t = res->table;
-    fprintf(out, "recipe: %s%s%s: %s\n", r->name, *r->rule ? " " : "", r->rule, r->summary);
+    if (res->by_script)
+        fprintf(out, "script: the script's own %s() (line %d), %d runs; scores in %s\n", res->entry,
+                res->entry_line, res->runs, res->dtype);
+    else
+        fprintf(out, "recipe: %s%s%s: %s\n", r->name, *r->rule ? " " : "", r->rule, r->summary);
     fprintf(out, "table:  %s (%s", t->label, print_table_source(t));
     if (t->origin == VERIFY_ORIGIN_SEARCH)
         fprintf(out, "; seed 0x%016llx, %ld tables tried", (unsigned long long)t->seed,

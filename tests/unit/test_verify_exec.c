@@ -255,6 +255,22 @@ START_TEST(unreached_flagged_code_is_reported_not_dropped) {
 }
 END_TEST
 
+/* `check --explain` under the script's own numbers: the counterexample is the script's, the
+ * step-by-step why is a recipe's, and says so. */
+START_TEST(explain_under_a_script_result_names_both) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/exec/quirk_bonus.py", TEST_DATA_DIR);
+    const char *argv[] = {"check", "--isolated", "--explain", path, NULL};
+    TvRun r = tv_run(cli_check, argv);
+    ck_assert_int_eq(r.rc, 1);
+    tv_assert_contains(r.out, "Counterexample (the script's own score() of line 5");
+    tv_assert_contains(r.out, "the script's score() value is 11 vs 17");
+    tv_assert_contains(r.out, "Why, step by step, on the counterexample of a scorer of this shape");
+    tv_assert_contains(r.out, "(recipe sum-raw-logits):");
+    tv_free(&r);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec");
     TCase *tc = tcase_create("labels");
@@ -267,6 +283,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, verify_file_line_runs_the_function_on_a_table);
     tcase_add_loop_test(tc, hostile_code_ends_the_run, 0, (int)(sizeof hostile / sizeof *hostile));
     tcase_add_test(tc, unreached_flagged_code_is_reported_not_dropped);
+    tcase_add_test(tc, explain_under_a_script_result_names_both);
     suite_add_tcase(s, tc);
     return s;
 }
