@@ -221,6 +221,12 @@ bool exec_as_int(ExecValue *v, int64_t *out); /* int, bool, or a one-element int
 /* A double as an int64, false when it is not finite or outside int64's range. */
 bool exec_double_to_int(double v, int64_t *out);
 const char *exec_kind_name(ExecValue *v);
+/* A string growing in the run's arena (NUL-terminated); false (run failed) past the bound. */
+typedef struct {
+    char *s;
+    int n, cap;
+} ExecBuf;
+bool exec_buf_add(ExecRun *r, ExecBuf *b, const char *s, int n);
 /* str(v) as Python prints it, for f-strings, str() and joins. */
 ExecValue *exec_to_str(ExecRun *r, ExecValue *v);
 

@@ -34,38 +34,16 @@ static ExecValue *eval_number(ExecRun *r, TSNode n, bool is_float) {
     return *end ? exec_fail_at(r, n, "integer literal %s", buf) : exec_int(r, v);
 }
 
-typedef struct {
-    char *s;
-    int n, cap;
-} StrBuf;
-
-static bool sb_add(ExecRun *r, StrBuf *b, const char *s, int n) {
-    if (b->n + n + 1 > b->cap) {
-        int cap = b->cap ? b->cap * 2 : 64;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        if (cap > EXEC_MAX_ELEMS * 2) return exec_fail(r, "bound: a string too long") != NULL;
-        char *ns = exec_alloc(r, (size_t)cap);
-        if (!ns) return false;
-        if (b->n) memcpy(ns, b->s, (size_t)b->n);
-        b->s = ns;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, (size_t)n);
-    b->n += n;
-    return true;
-}
-
-static bool sb_escape(ExecRun *r, StrBuf *b, const char *s, int n) {
+static bool sb_escape(ExecRun *r, ExecBuf *b, const char *s, int n) {
     char c = n >= 2 ? s[1] : 0;
     const char *map = c == 'n' ? "\n" : c == 't' ? "\t" : c == '\\' ? "\\" : c == '\'' ? "'"
                       : c == '"' ? "\"" : c == 'r' ? "\r" : c == '0' ? "" : NULL;
-    if (!map) return sb_add(r, b, s, n); /* kept as written */
-    return sb_add(r, b, map, (int)strlen(map));
+    if (!map) return exec_buf_add(r, b, s, n); /* kept as written */
+    return exec_buf_add(r, b, map, (int)strlen(map));
 }
 
 /* An f-string replacement field: {expr}, {expr:.3f}, {expr!r}. */
-static bool eval_interpolation(ExecRun *r, ExecEnv *env, TSNode n, StrBuf *b) {
+static bool eval_interpolation(ExecRun *r, ExecEnv *env, TSNode n, ExecBuf *b) {
     TSNode e = parse_field(n, "expression");
     if (ts_node_is_null(e)) e = ts_node_named_child(n, 0);
     ExecValue *v = exec_eval(r, env, e);
@@ -85,15 +63,15 @@ static bool eval_interpolation(ExecRun *r, ExecEnv *env, TSNode n, StrBuf *b) {
                 snprintf(out, sizeof out, fmt, (int)exec_number(v));
             else
                 snprintf(out, sizeof out, fmt, exec_number(v) * (pct ? 100 : 1));
-            return sb_add(r, b, out, (int)strlen(out)) && (!pct || sb_add(r, b, "%", 1));
+            return exec_buf_add(r, b, out, (int)strlen(out)) && (!pct || exec_buf_add(r, b, "%", 1));
         }
     }
     ExecValue *s = exec_to_str(r, v);
-    return s && sb_add(r, b, s->str.s, s->str.n);
+    return s && exec_buf_add(r, b, s->str.s, s->str.n);
 }
 
 static ExecValue *eval_string(ExecRun *r, ExecEnv *env, TSNode n) {
-    StrBuf b = {0};
+    ExecBuf b = {0};
     int len;
     const char *pre = exec_text(r, n, &len);
     bool raw = false, bytes = false;
@@ -115,13 +93,13 @@ static ExecValue *eval_string(ExecRun *r, ExecEnv *env, TSNode n) {
                 TSNode e = ts_node_named_child(c, k);
                 int el;
                 const char *es = exec_text(r, e, &el);
-                ok = sb_add(r, &b, r->src->text + at, (int)(ts_node_start_byte(e) - at));
-                if (ok) ok = raw ? sb_add(r, &b, es, el) : sb_escape(r, &b, es, el);
+                ok = exec_buf_add(r, &b, r->src->text + at, (int)(ts_node_start_byte(e) - at));
+                if (ok) ok = raw ? exec_buf_add(r, &b, es, el) : sb_escape(r, &b, es, el);
                 at = ts_node_end_byte(e);
             }
-            if (ok) ok = sb_add(r, &b, r->src->text + at, (int)(ts_node_end_byte(c) - at));
+            if (ok) ok = exec_buf_add(r, &b, r->src->text + at, (int)(ts_node_end_byte(c) - at));
         } else if (!strcmp(t, "escape_sequence")) {
-            ok = raw ? sb_add(r, &b, cs, cl) : sb_escape(r, &b, cs, cl);
+            ok = raw ? exec_buf_add(r, &b, cs, cl) : sb_escape(r, &b, cs, cl);
         } else if (!strcmp(t, "interpolation")) {
             ok = eval_interpolation(r, env, c, &b);
         }
@@ -142,8 +120,8 @@ static ExecValue *binop_seq(ExecRun *r, const char *op, ExecValue *a, ExecValue 
         return v;
     }
     if (op[0] == '+' && a->kind == XV_STR && b->kind == XV_STR) {
-        StrBuf sb = {0};
-        if (!sb_add(r, &sb, a->str.s, a->str.n) || !sb_add(r, &sb, b->str.s, b->str.n))
+        ExecBuf sb = {0};
+        if (!exec_buf_add(r, &sb, a->str.s, a->str.n) || !exec_buf_add(r, &sb, b->str.s, b->str.n))
             return NULL;
         return exec_str(r, sb.s ? sb.s : "", sb.n);
     }
@@ -155,9 +133,9 @@ static ExecValue *binop_seq(ExecRun *r, const char *op, ExecValue *a, ExecValue 
         if (unit < 0) return exec_fail_at(r, at, "%s * int", exec_kind_name(s));
         if (unit && k > EXEC_MAX_ELEMS / unit) return exec_fail(r, "bound: a repeated sequence too long");
         if (s->kind == XV_STR) {
-            StrBuf sb = {0};
+            ExecBuf sb = {0};
             for (int64_t i = 0; i < k; i++)
-                if (!sb_add(r, &sb, s->str.s, s->str.n)) return NULL;
+                if (!exec_buf_add(r, &sb, s->str.s, s->str.n)) return NULL;
             return exec_str(r, sb.s ? sb.s : "", sb.n);
         }
         ExecValue *v = exec_new(r, s->kind);
@@ -501,9 +479,9 @@ static ExecValue *seq_index(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at)
         int64_t count = step > 0 ? (stop > start ? (stop - start - 1) / step + 1 : 0)
                                  : (start > stop ? (start - stop - 1) / -step + 1 : 0);
         if (v->kind == XV_STR) {
-            StrBuf b = {0};
+            ExecBuf b = {0};
             for (int64_t k = 0; k < count; k++)
-                if (!sb_add(r, &b, v->str.s + start + k * step, 1)) return NULL;
+                if (!exec_buf_add(r, &b, v->str.s + start + k * step, 1)) return NULL;
             return exec_str(r, b.s ? b.s : "", b.n);
         }
         ExecValue *out = exec_new(r, v->kind);
@@ -951,11 +929,11 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
     } else if (!strcmp(t, "string")) {
         v = eval_string(r, env, n);
     } else if (!strcmp(t, "concatenated_string")) {
-        StrBuf b = {0};
+        ExecBuf b = {0};
         bool ok = true;
         for (uint32_t i = 0; ok && i < ts_node_named_child_count(n); i++) {
             ExecValue *p = eval_string(r, env, ts_node_named_child(n, i));
-            ok = p && sb_add(r, &b, p->str.s, p->str.n);
+            ok = p && exec_buf_add(r, &b, p->str.s, p->str.n);
         }
         v = ok ? exec_str(r, b.s ? b.s : "", b.n) : NULL;
     } else if (!strcmp(t, "true") || !strcmp(t, "false")) {

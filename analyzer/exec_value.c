@@ -353,13 +353,7 @@ const char *exec_kind_name(ExecValue *v) {
     return v && (size_t)v->kind < sizeof names / sizeof *names ? names[v->kind] : "?";
 }
 
-/* Appends s to a growing buffer in the arena. */
-typedef struct {
-    char *s;
-    int n, cap;
-} ExecBuf;
-
-static bool buf_add(ExecRun *r, ExecBuf *b, const char *s, int n) {
+bool exec_buf_add(ExecRun *r, ExecBuf *b, const char *s, int n) {
     if (b->n + n + 1 > b->cap) {
         int cap = b->cap ? b->cap : 32;
         while (cap < b->n + n + 1)
@@ -384,38 +378,38 @@ static bool buf_value(ExecRun *r, ExecBuf *b, ExecValue *v, bool repr) {
     char num[64];
     switch (v->kind) {
     case XV_NONE:
-        return buf_add(r, b, "None", 4);
+        return exec_buf_add(r, b, "None", 4);
     case XV_BOOL:
-        return buf_add(r, b, v->b ? "True" : "False", v->b ? 4 : 5);
+        return exec_buf_add(r, b, v->b ? "True" : "False", v->b ? 4 : 5);
     case XV_INT:
         snprintf(num, sizeof num, "%" PRId64, v->i);
-        return buf_add(r, b, num, (int)strlen(num));
+        return exec_buf_add(r, b, num, (int)strlen(num));
     case XV_FLOAT:
         snprintf(num, sizeof num, "%.17g", v->f);
         if (!strpbrk(num, ".eni")) strcat(num, ".0");
-        return buf_add(r, b, num, (int)strlen(num));
+        return exec_buf_add(r, b, num, (int)strlen(num));
     case XV_STR:
-        if (repr && !buf_add(r, b, "'", 1)) return false;
-        if (!buf_add(r, b, v->str.s, v->str.n)) return false;
-        return !repr || buf_add(r, b, "'", 1);
+        if (repr && !exec_buf_add(r, b, "'", 1)) return false;
+        if (!exec_buf_add(r, b, v->str.s, v->str.n)) return false;
+        return !repr || exec_buf_add(r, b, "'", 1);
     case XV_LIST:
     case XV_TUPLE: {
         bool list = v->kind == XV_LIST;
-        if (!buf_add(r, b, list ? "[" : "(", 1)) return false;
+        if (!exec_buf_add(r, b, list ? "[" : "(", 1)) return false;
         for (int i = 0; i < v->seq.n; i++)
-            if ((i && !buf_add(r, b, ", ", 2)) || !buf_value(r, b, v->seq.items[i], true))
+            if ((i && !exec_buf_add(r, b, ", ", 2)) || !buf_value(r, b, v->seq.items[i], true))
                 return false;
-        return buf_add(r, b, list ? "]" : ")", 1);
+        return exec_buf_add(r, b, list ? "]" : ")", 1);
     }
     case XV_TENSOR:
         if (v->t->n == 1) {
             snprintf(num, sizeof num, "tensor(%.6g)", v->t->data[0]);
-            return buf_add(r, b, num, (int)strlen(num));
+            return exec_buf_add(r, b, num, (int)strlen(num));
         }
-        return buf_add(r, b, "tensor(...)", 11);
+        return exec_buf_add(r, b, "tensor(...)", 11);
     default:
         snprintf(num, sizeof num, "<%s>", exec_kind_name(v));
-        return buf_add(r, b, num, (int)strlen(num));
+        return exec_buf_add(r, b, num, (int)strlen(num));
     }
 }
 
