@@ -20,7 +20,7 @@
 #include "rules.h"
 #include "verify.h"
 
-static const char MAGIC[8] = "LLCACHE2"; /* the last character is the format's version */
+static const char MAGIC[8] = "LLCACHE3"; /* the last character is the format's version */
 enum { NO_STRING = 0xffffffffu, SECRET_BYTES = 16, ENTRY_MAX = 64 << 20 };
 
 struct Cache {
@@ -296,6 +296,7 @@ uint8_t *cache_encode(const uint8_t secret[16], Hash128 key, const CachedFile *f
         for (int k = 0; k < d->nframe; k++)
             put_str(&b, d->frame_lines[k]);
         put_fix(&b, d->fix);
+        put_u32(&b, d->site.start), put_u32(&b, d->site.end); /* the verifier's (verify.h) */
     }
     uint32_t payload = (uint32_t)(b.len - payload_len_at - 4);
     for (int k = 0; k < 4; k++)
@@ -413,7 +414,11 @@ static bool get_diag(Reader *r, Diagnostic *d) {
     d->nframe = (int)nframe;
     for (int k = 0; k < d->nframe && r->ok; k++)
         d->frame_lines[k] = get_str(r, false);
-    return get_fix(r, d);
+    if (!get_fix(r, d)) return false;
+    /* The flagged bytes; run.c gives a finding with a recipe the file's text, as rules_emit. */
+    d->site.start = get_u32(r), d->site.end = get_u32(r);
+    if (d->site.end < d->site.start) r->ok = false;
+    return r->ok;
 }
 
 bool cache_decode(const uint8_t secret[16], const Hash128 *expect, const uint8_t *buf, size_t n,

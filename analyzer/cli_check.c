@@ -602,26 +602,36 @@ static Cache *open_cache(Settings *s, const CheckOptions *o, const char *root) {
 
 /* ---- counterexamples ---------------------------------------------------------------------- */
 
-/* One counterexample per recipe per run, shared by the findings that name it. */
+/* A recipe's counterexample is searched once per run; each finding then gets its own copy,
+ * labelled with why the script's own code could not be run for it. NULL recipe: a copy. */
 typedef struct CexCache {
-    const char *recipe;
+    const VerifyRecipe *recipe;
     VerifyResult *result;
 } CexCache;
 typedef Array(CexCache) CexCacheList;
 
+static VerifyResult *recipe_counterexample(const VerifyRecipe *r, CexCacheList *cache) {
+    for (size_t k = 0; k < cache->len; k++)
+        if (cache->items[k].recipe == r) return cache->items[k].result;
+    array_push(cache, ((CexCache){r, verify_counterexample(r)}));
+    return cache->items[cache->len - 1].result;
+}
+
+/* The script's own code under the finding when it runs; otherwise the recipe's counterexample,
+ * labelled with why the script's code was not run. */
 static void attach_counterexamples(DiagList *diags, CexCacheList *cache) {
     for (size_t i = 0; i < diags->len; i++) {
         Diagnostic *d = &diags->items[i];
-        if (!d->recipe) continue;
-        CexCache *hit = NULL;
-        for (size_t k = 0; k < cache->len; k++)
-            if (!strcmp(cache->items[k].recipe, d->recipe)) hit = &cache->items[k];
-        if (!hit) {
-            const VerifyRecipe *r = verify_recipe_find(d->recipe);
-            array_push(cache, ((CexCache){d->recipe, r ? verify_counterexample(r) : NULL}));
-            hit = &cache->items[cache->len - 1];
-        }
-        d->cex = hit->result;
+        const VerifyRecipe *r = verify_recipe_at_precision(verify_recipe_find(d->recipe), false);
+        if (!r) continue;
+        const VerifyResult *shape = recipe_counterexample(r, cache);
+        char why[200];
+        VerifyResult *own = verify_exec_finding(&d->site, r, shape, why, sizeof why);
+        if (!own && (own = verify_result_rescore(shape)))
+            snprintf(own->fallback, sizeof own->fallback, "%s", why);
+        if (!own) continue;
+        array_push(cache, ((CexCache){NULL, own}));
+        d->cex = own;
     }
 }
 

@@ -22,6 +22,7 @@ void diag_free(Diagnostic *d) {
     for (int i = 0; i < d->nframe; i++)
         free(d->frame_lines[i]);
     free(d->frame_lines);
+    verify_source_unref(d->site.src);
 }
 
 void diag_list_free(DiagList *list) {

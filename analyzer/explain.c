@@ -177,7 +177,14 @@ static char *logprob_expr(const VerifyResult *res, int ci) {
 static void counterexample(FILE *out, const VerifyResult *res, ExplainStrs *s) {
     const VerifyTable *t = res->table;
     const VerifyRecipe *r = res->recipe;
-    para(out, "", "  ", "Counterexample (recipe %s, table %s%s):", r->name, t->label,
+    const char *label = verify_result_score_label(res);
+    if (res->by_script)
+        para(out, "", "  ", "Counterexample (the script's own %s() of line %d, run on table %s):",
+             res->entry, res->entry_line, t->label);
+    else
+        para(out, "", "  ",
+             "Counterexample (recipe %s, what a scorer of this shape computes; table %s%s):",
+             r->name, t->label,
          t->origin == VERIFY_ORIGIN_BUILTIN  ? ", the built-in A/B/C case"
          : t->origin == VERIFY_ORIGIN_SEARCH ? ", found by seeded search and shrunk"
                                              : "");
@@ -190,7 +197,7 @@ static void counterexample(FILE *out, const VerifyResult *res, ExplainStrs *s) {
              vocab);
     }
     verify_print_table(out, t, "  ", true);
-    int wc = (int)strlen("candidate"), ws = (int)strlen(r->score_label);
+    int wc = (int)strlen("candidate"), ws = (int)strlen(label);
     char **se = calloc((size_t)res->n, sizeof *se), **le = calloc((size_t)res->n, sizeof *le);
     if (!se || !le) {
         free(se);
@@ -215,9 +222,9 @@ static void counterexample(FILE *out, const VerifyResult *res, ExplainStrs *s) {
             free(se[i]);
             free(le[i]);
         }
-        ws = (int)strlen(r->score_label);
+        ws = (int)strlen(label);
     }
-    fprintf(out, "\n  %-*s  %-*s  %s\n", wc, "candidate", ws, r->score_label, "log Pr(y|x)");
+    fprintf(out, "\n  %-*s  %-*s  %s\n", wc, "candidate", ws, label, "log Pr(y|x)");
     for (int i = 0; i < res->n; i++) {
         fprintf(out, "  %-*s  %-*s  %s\n", wc, cand(s, res, i), ws, se[i] ? se[i] : "?",
                 le[i] ? le[i] : "?");
@@ -230,18 +237,19 @@ static void counterexample(FILE *out, const VerifyResult *res, ExplainStrs *s) {
     fputc('\n', out);
     if (p != c && res->harm == VERIFY_HARM_FLIP)
         para(out, "", "",
-             "%s vs %s: the script's %s is %s vs %s%s, so it picks %s; log Pr(y|x) is %s vs %s, "
+             "%s vs %s: %s %s is %s vs %s%s, so it picks %s; log Pr(y|x) is %s vs %s, "
              "so the correct objective picks %s.",
-             cand(s, res, c), cand(s, res, p), r->score_label, num(res->cands[c].score).s,
-             num(res->cands[p].score).s, r->lower_is_better ? " (lowest wins)" : "",
+             cand(s, res, c), cand(s, res, p),
+             res->by_script ? "the script's" : "such a scorer's", label, num(res->cands[c].score).s,
+             num(res->cands[p].score).s, verify_result_lower_is_better(res) ? " (lowest wins)" : "",
              cand(s, res, p), num(res->cands[c].log_prob).s, num(res->cands[p].log_prob).s,
              cand(s, res, c));
     else if (p != c)
-        para(out, "", "", "The correct objective picks %s; the script picks %s.", cand(s, res, c),
-             cand(s, res, p));
+        para(out, "", "", "The correct objective picks %s; %s picks %s.", cand(s, res, c),
+             verify_result_actor(res, false), cand(s, res, p));
     else
-        para(out, "", "", "Here the script and the correct objective both pick %s.",
-             cand(s, res, c));
+        para(out, "", "", "Here %s and the correct objective both pick %s.",
+             verify_result_actor(res, false), cand(s, res, c));
     char *v = verify_print_verdict(res);
     if (v && res->harm != VERIFY_HARM_FLIP && res->harm != VERIFY_HARM_NONE)
         para(out, "", "", "In numbers: %s.", v);
@@ -402,7 +410,7 @@ static void explain_product(FILE *out, const VerifyResult *res, ExplainStrs *s) 
          "the probabilities is the same quantity mathematically, but not in floating point. Each "
          "factor above is a representable %s number, yet the products for %s (log Pr %s) and %s "
          "(log Pr %s) fall below the smallest positive %s, %s (about e^%s), and round to 0. Both "
-         "candidates then score 0: the ranking is lost, and the script's argmax keeps the first "
+         "candidates then score 0: the ranking is lost, and such a scorer's argmax keeps the first "
          "candidate, %s, while log Pr(y|x) ranks %s first.",
          f32 ? "float32" : "float64", cand(s, res, p), num(res->cands[p].log_prob).s,
          cand(s, res, c), num(res->cands[c].log_prob).s, f32 ? "float32" : "float64", num(tiny).s,
@@ -461,7 +469,7 @@ static void explain_log_of_softmax(FILE *out, const VerifyResult *res, ExplainSt
              "In context (%s), token %s has logit %s against a maximum of %s. log_softmax gives "
              "%s - %s = %s, a finite log-probability. softmax first forms the probability "
              "exp(%s) = %s, which is below the smallest positive float32 (%s, about e^-103.28), "
-             "so it rounds to 0, and log(0) = -inf. The script's score for %s becomes -inf "
+             "so it rounds to 0, and log(0) = -inf. Such a scorer's score for %s becomes -inf "
              "although its log Pr(y|x) is %s; one such token decides the whole comparison.",
              ctxname(s, res, st->ctx), t->vocab[st->token], num(st->logit).s,
              num(ctx_max(t, st->ctx)).s, num(st->logit).s, num(st->log_z).s, num(st->log_prob).s,
@@ -507,7 +515,7 @@ static void explain_axis(FILE *out, const VerifyResult *res, ExplainStrs *s) {
             k += (size_t)snprintf(col + k, sizeof col - k, "%s%s", i ? ", " : "",
                                   num(t->contexts[cc->steps[i].recipe_ctx].logits[st->token]).s);
         para(out, "", "",
-             "\nFor %s at step %d (token %s), the script takes %s's logits across the positions "
+             "\nFor %s at step %d (token %s), a scorer of this shape takes %s's logits across the positions "
              "(%s) and gets %s - logsumexp(%s) = %s; the next-token log-probability is %s - %s "
              "= %s.",
              cand(s, res, c), best + 1, t->vocab[st->token], t->vocab[st->token], col,
@@ -536,8 +544,8 @@ static void explain_shift(FILE *out, const VerifyResult *res, ExplainStrs *s) {
     if (cc->n_steps) {
         const VerifyStep *st = &cc->steps[0];
         para(out, "", "",
-             "\nFor %s, step 1 (token %s) should be scored under context (%s): log Pr = %s. The "
-             "script scores it under (%s), the context that already contains %s: %s.",
+             "\nFor %s, step 1 (token %s) should be scored under context (%s): log Pr = %s. Such a "
+             "scorer scores it under (%s), the context that already contains %s: %s.",
              cand(s, res, c), t->vocab[st->token], ctxname(s, res, st->ctx), num(st->log_prob).s,
              ctxname(s, res, st->recipe_ctx), t->vocab[st->token], num(st->term).s);
     }
@@ -590,7 +598,7 @@ static void explain_unmasked(FILE *out, const VerifyResult *res, ExplainStrs *s)
         if (who >= 0)
             para(out, "", "",
                  "\n%s is padded with %d %s position%s whose log-probabilit%s add %s to its "
-                 "score: %s instead of its log Pr(y|x) %s. The script picks %s; log Pr(y|x) picks "
+                 "score: %s instead of its log Pr(y|x) %s. A scorer of this shape picks %s; log Pr(y|x) picks "
                  "%s.",
                  cand(s, res, who), npad, t->pad >= 0 ? t->vocab[t->pad] : "pad",
                  npad == 1 ? "" : "s", npad == 1 ? "y" : "ies", num(padsum).s,
@@ -619,7 +627,7 @@ static void explain_unmasked(FILE *out, const VerifyResult *res, ExplainStrs *s)
          plen, plen == 1 ? "" : "s", num(psum).s);
     if (b >= 0)
         para(out, "", "",
-             "\nWith the prompt the script picks %s; averaging over the continuation alone would "
+             "\nWith the prompt a scorer of this shape picks %s; averaging over the continuation alone would "
              "pick %s%s, and log Pr(y|x) picks %s.",
              cand(s, res, p), cand(s, res, b), b == c ? " (the correct choice)" : "",
              cand(s, res, c));
@@ -641,7 +649,7 @@ static void explain_mean_loss(FILE *out, const VerifyResult *res, ExplainStrs *s
          "candidate's average, and dividing by the length rewards continuations whose extra "
          "tokens are likely even when the sequence as a whole is less likely.");
     para(out, "", "",
-         "\nHere %s has the lowest loss, %s (against %s for %s), so the script picks it; but its "
+         "\nHere %s has the lowest loss, %s (against %s for %s), so a scorer of this shape picks it; but its "
          "log Pr(y|x) is %s, and %s's is %s.",
          cand(s, res, p), num(res->cands[p].score).s, num(res->cands[c].score).s, cand(s, res, c),
          num(res->cands[p].log_prob).s, cand(s, res, c), num(res->cands[c].log_prob).s);
@@ -680,8 +688,8 @@ static void explain_double_softmax(FILE *out, const VerifyResult *res, ExplainSt
          num(lo).s, num(hi).s, t->n_vocab);
     if (st)
         para(out, "", "",
-             "\nIn %s, token %s in context (%s) has log-probability %s (loss %s), but the "
-             "script's loss term is %s. The script picks %s (loss %s vs %s); log Pr(y|x) picks "
+             "\nIn %s, token %s in context (%s) has log-probability %s (loss %s), but "
+             "such a scorer's loss term is %s. A scorer of this shape picks %s (loss %s vs %s); log Pr(y|x) picks "
              "%s (%s vs %s).",
              cand(s, res, who), t->vocab[st->token], ctxname(s, res, st->ctx), num(st->log_prob).s,
              num(-st->log_prob).s, num(st->term).s, cand(s, res, p), num(res->cands[p].score).s,
@@ -711,7 +719,7 @@ static void explain_unstable(FILE *out, const VerifyResult *res, ExplainStrs *s)
         para(out, "", "",
              "\nIn context (%s) the largest logit is %s: exp(%s) = inf in float32, so the "
              "normaliser is inf. Token %s (logit %s) gets exp(%s) / inf = %s, and the log of "
-             "that is %s, where its true log-probability is %s. The script's score for %s is "
+             "that is %s, where its true log-probability is %s. Such a scorer's score for %s is "
              "%s; argmax treats NaN as the largest value, so the ranking is garbage.",
              ctxname(s, res, st->ctx), num(m).s, num(m).s, t->vocab[st->token], num(st->logit).s,
              num(st->logit).s, overflows ? "inf / inf = NaN" : "0", num(st->term).s,
@@ -785,7 +793,7 @@ typedef struct {
     void (*why)(FILE *, const VerifyResult *, ExplainStrs *);
 } ExplainRule;
 
-/* ORDER RULES: codes as in DESIGN.md's rule catalog. */
+/* ORDER RULES: codes in ascending order, as in rules/registry.c. */
 static const ExplainRule explain_rules[] = {
     {"LL101", "raw-logit-sequence-score",
      "Summing (or averaging) the raw logits of the chosen tokens does not rank sequences by "
@@ -867,7 +875,18 @@ void explain_print(FILE *out, const char *code, const VerifyResult *res) {
     para(out, "", "", "%s", rule->headline);
     fputc('\n', out);
     counterexample(out, res, &s);
-    rule->why(out, res, &s);
+    /* The why is told step by step on a recipe's terms: under the script's own numbers, on
+     * the recipe's counterexample, said to be that. */
+    if (res->by_script && !own) {
+        own = verify_counterexample(verify_recipe_at_precision(res->recipe, false));
+        if (own) {
+            para(out, "", "", "Why, step by step, on the counterexample of a scorer of this shape (recipe %s):",
+                 own->recipe->name);
+            counterexample(out, own, &s);
+            res = own;
+        }
+    }
+    if (!res->by_script) rule->why(out, res, &s);
     strs_free(&s);
     verify_result_free(own);
 }

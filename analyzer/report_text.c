@@ -1,5 +1,7 @@
 /* The text formats: `full` (code frame, help, counterexample) and `concise` (one line each). */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <stdlib.h>
+#include <string.h>
 
 #include "explain.h"
 #include "report_writers.h"
@@ -69,20 +71,38 @@ static void frame(FILE *out, const Diagnostic *d, const ReportOptions *o) {
     if (d->fix) fix_lines(out, d->fix, width, o);
 }
 
-/* The counterexample of a recipe is the same under every finding that names it: it is printed
- * in full once, then referred to. With --explain the explanation holds the table, so the
- * compact block is left out; an explanation, too, is printed once per rule and table. */
-static void counterexample(FILE *out, const DiagList *diags, size_t i, const ReportOptions *o) {
+/* A counterexample's compact block as text (NULL: none), to tell identical ones apart. */
+static char *compact_text(const VerifyResult *cex) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = cex ? open_memstream(&text, &len) : NULL;
+    if (!m) return NULL;
+    verify_print_compact(m, cex, "  ", false);
+    fclose(m);
+    return text;
+}
+
+/* An identical counterexample (the same recipe's, or the same numbers from two copies of a
+ * scorer) is printed in full once, then referred to. With --explain the explanation holds the
+ * table, so the compact block is left out; an explanation, too, is printed once per rule and
+ * table. `texts` holds each finding's compact block (compact_text). */
+static void counterexample(FILE *out, const DiagList *diags, char *const *texts, size_t i,
+                           const ReportOptions *o) {
     const Diagnostic *d = &diags->items[i];
     size_t first = 0;
-    while (first < i && !(diags->items[first].cex == d->cex &&
-                          (!o->explain || diags->items[first].rule == d->rule)))
+    while (first < i &&
+           !((diags->items[first].cex == d->cex ||
+              (texts[first] && texts[i] && !strcmp(texts[first], texts[i]))) &&
+             (!o->explain || diags->items[first].rule == d->rule)))
         first++;
     if (first < i) {
         const Diagnostic *f = &diags->items[first];
         fprintf(out, "\n  counterexample: as for %s", f->filename);
         if (f->cell) fprintf(out, ":cell %d", f->cell);
-        fprintf(out, ":%d:%d above (recipe %s)\n", f->row, f->col, d->recipe);
+        if (d->cex && d->cex->by_script)
+            fprintf(out, ":%d:%d above (the same numbers)\n", f->row, f->col);
+        else
+            fprintf(out, ":%d:%d above (recipe %s)\n", f->row, f->col, d->recipe);
         return;
     }
     if (o->explain && explain_known(d->rule->code)) {
@@ -96,14 +116,20 @@ static void counterexample(FILE *out, const DiagList *diags, size_t i, const Rep
 }
 
 int report_text(FILE *out, const DiagList *diags, const ReportOptions *o) {
+    char **texts = util_xcalloc(diags->len ? diags->len : 1, sizeof *texts);
+    for (size_t i = 0; o->format != REPORT_CONCISE && i < diags->len; i++)
+        texts[i] = compact_text(diags->items[i].cex);
     for (size_t i = 0; i < diags->len; i++) {
         const Diagnostic *d = &diags->items[i];
         header(out, d, o);
         if (o->format == REPORT_CONCISE) continue;
         if (d->nframe) frame(out, d, o);
-        if (d->cex || (o->explain && d->recipe)) counterexample(out, diags, i, o);
+        if (d->cex || (o->explain && d->recipe)) counterexample(out, diags, texts, i, o);
         fprintf(out, "\n");
     }
+    for (size_t i = 0; i < diags->len; i++)
+        free(texts[i]);
+    free(texts);
     report_summary(out, diags, o);
     return ferror(out) ? -1 : 0;
 }

@@ -71,8 +71,16 @@ static void lint_cached(RunState *st, const Source *src, bool from_stdin, DiagLi
     Hash128 key = cached ? cache_key(o->cache, o->settings, src) : (Hash128){0, 0};
     CachedFile entry = {0};
     if (cached && cache_load(o->cache, key, src->path, &entry)) {
-        for (size_t k = 0; k < entry.diags.len; k++)
-            array_push(out, entry.diags.items[k]);
+        VerifySource *text = NULL; /* what rules_emit gives a finding with a recipe */
+        for (size_t k = 0; k < entry.diags.len; k++) {
+            Diagnostic *d = &entry.diags.items[k];
+            if (d->recipe && d->site.end <= src->len) {
+                if (!text) text = verify_source_new(src->path, src->text, src->len, src);
+                if (text) d->site.src = verify_source_ref(text);
+            }
+            array_push(out, *d);
+        }
+        verify_source_unref(text);
         array_free(&entry.diags);
         *lr = entry.result;
         return;

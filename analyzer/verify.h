@@ -25,6 +25,32 @@ typedef struct VerifyTable VerifyTable;
 
 /* ---- The API the rest of logitlint uses ---------------------------------- */
 
+/* The analysed text a finding came from, shared (reference counted) by the findings of one
+ * file, so that the verifier can run the code under a finding (verify_exec.c). */
+typedef struct VerifySource VerifySource;
+typedef struct VerifySite {
+    VerifySource *src; /* NULL: none */
+    uint32_t start, end; /* the flagged node's bytes */
+} VerifySite;
+VerifySource *verify_source_new(const char *path, const char *text, size_t len, const void *key);
+const void *verify_source_key(const VerifySource *s); /* the key it was made with */
+VerifySource *verify_source_ref(VerifySource *s);
+void verify_source_unref(VerifySource *s);
+/* The counterexample computed by the script's own code under the site (origin "script"): its
+ * enclosing function run on the toy LM for each candidate of the tables tried (the built-in
+ * abc, then `recipe_cex`'s table, then seeded random ones), the first that flips kept. NULL
+ * with `why` set (one line) when the code could not be run; the caller falls back to the
+ * recipe. */
+VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r,
+                                  const VerifyResult *recipe_cex, char *why, size_t why_len);
+/* The same for the function around `line` of a text, on one table, within `seconds`. */
+VerifyResult *verify_exec_source(const char *label, const char *text, size_t len, int line,
+                                 const VerifyRecipe *r, const VerifyTable *t, double seconds, char *why,
+                                 size_t why_len);
+/* The same for one function of a file, on one table (`logitlint verify --file --line`). */
+VerifyResult *verify_exec_on_table(const char *path, int line, const VerifyRecipe *r,
+                                   const VerifyTable *t, char *why, size_t why_len);
+
 const VerifyRecipe *verify_recipe_find(const char *name); /* NULL if unknown */
 const char *verify_recipe_name(const VerifyRecipe *r);
 /* The counterexample for a recipe: the built-in `abc` table if it shows the
@@ -230,6 +256,21 @@ struct VerifyResult {
     bool flipped;      /* script_rank[0] != correct_rank[0] */
     VerifyHarm harm;
     long search_tries; /* tables tried by the search (0 unless searched) */
+    /* Who produced the scores. by_script: the script's own code, run by the concrete
+     * interpreter (verify_exec.c) on the table; entry names the function run. Otherwise a
+     * recipe of the finding's shape: output says "a scorer of this shape", never "the
+     * script", and `fallback` says in one line why the script's code was not run. */
+    bool by_script;
+    char fallback[200];
+    char entry[96];       /* by_script: the function's name */
+    int entry_line;       /* by_script: the line of its def */
+    char score_label[96]; /* by_script: what its scores are ("value returned by score") */
+    bool lower_is_better; /* by_script: the script takes the smallest (a loss) */
+    const char *dtype;    /* by_script: the dtype its scores were computed in ("float32") */
+    /* by_script: a fact worth a reviewer's attention, "" if none: no table tried made the
+     * script's ranking depart from log Pr(y|x), or its flagged line never ran. */
+    char note[240];
+    int runs; /* by_script: calls of the entry made to find this table */
 };
 
 /* Scores every candidate of t with r and with log Pr(y|x). The result
@@ -243,6 +284,8 @@ VerifyStatus verify_score_check(const VerifyTable *t, const VerifyRecipe *r, Ver
  * possible). Returns the number written to *out (malloc'd), -1 on OOM. */
 int verify_score_prefixes(const VerifyTable *t, const VerifyRecipe *r, VerifySeq **out);
 void verify_result_take_table(VerifyResult *res, VerifyTable *t);
+/* Ranks both orders again and classifies the harm, after the scores were set. */
+void verify_score_rerank(VerifyResult *res);
 /* Numerically stable log(sum(exp(u))); -inf entries are masked tokens. */
 double verify_score_logsumexp(const double *u, int n);
 
@@ -251,6 +294,21 @@ double verify_score_logsumexp(const double *u, int n);
  * smallest integer logits. *out is NULL if the budget ran out. */
 VerifyStatus verify_search(const VerifyRecipe *r, uint64_t seed, VerifyResult **out);
 uint64_t verify_search_seed(const VerifyRecipe *r); /* derived from the recipe's name */
+/* The i-th random table of the shape r needs (candidates, prompt, pad, every row), unshrunk:
+ * the tables a script's own scoring is tried on. NULL on OOM. */
+VerifyTable *verify_search_random(const VerifyRecipe *r, uint64_t seed, int i);
+
+/* The recipe a finding's counterexample uses when the script's floating-point precision is
+ * known (`known_float32`) or not: a float32 recipe's NaN/-inf/underflow is claimed only for
+ * float32 code; otherwise its float64 sibling, whose harm holds in any narrower dtype too. */
+const VerifyRecipe *verify_recipe_at_precision(const VerifyRecipe *r, bool known_float32);
+/* A copy of a result scored again on the same (borrowed) table, for per-finding labels. */
+VerifyResult *verify_result_rescore(const VerifyResult *res);
+/* Who picks in a result's prose: "the script" or "a scorer of this shape" (capitalised when
+ * `cap`); its score label and order. */
+const char *verify_result_actor(const VerifyResult *res, bool cap);
+const char *verify_result_score_label(const VerifyResult *res);
+bool verify_result_lower_is_better(const VerifyResult *res);
 
 /* Rendering helpers shared with explain.c. */
 void verify_print_num(double v, char *buf, size_t n);             /* 10, -1.411907, -inf, 1.4e-45 */

@@ -10,6 +10,7 @@ static const char cli_usage[] =
     "Usage: logitlint verify [--table abc|search|FILE] [--recipe NAME]\n"
     "                        [--candidates \"A A\" \"B B\" ...] [--output-format text|json]\n"
     "                        [--validate] [--list-recipes] [--help]\n"
+    "       logitlint verify --file SCRIPT.py --line N [--table abc|FILE] [--candidates ...]\n"
     "\n"
     "Runs a scoring recipe on a toy autoregressive table and compares its ranking of the\n"
     "candidates with the correct objective log Pr(y|x) = sum_t log_softmax(u_t)[y_t].\n"
@@ -28,11 +29,15 @@ static const char cli_usage[] =
     "  --output-format   text (default) or json (the `counterexample` object)\n"
     "  --validate        only load and check the table and candidates, then say so\n"
     "  --list-recipes    list the recipes with a one-line description\n"
+    "  --file, --line    run the script's own function around line N instead of a recipe, on\n"
+    "                    a toy LM built from the table (rows it lacks are made and shown);\n"
+    "                    --recipe then only says whether lower scores win\n"
     "\n"
     "Exit status: 0 whatever the verdict, 2 on bad arguments or a bad table.\n";
 
 typedef struct {
-    const char *table, *recipe, *format;
+    const char *table, *recipe, *format, *file;
+    int line;
     const char **cands;
     int n_cands;
     bool list, validate, help;
@@ -71,6 +76,17 @@ static bool cli_parse(int argc, char **argv, CliArgs *a) {
             a->validate = true;
         } else if (cli_is(s, "--table")) {
             a->table = cli_value(argc, argv, &i, "--table", &bad);
+        } else if (cli_is(s, "--file")) {
+            a->file = cli_value(argc, argv, &i, "--file", &bad);
+        } else if (cli_is(s, "--line")) {
+            const char *v = cli_value(argc, argv, &i, "--line", &bad);
+            char *end = NULL;
+            long n = v ? strtol(v, &end, 10) : 0;
+            if (!bad && (!*v || *end || n < 1 || n > 10000000)) {
+                fprintf(stderr, "logitlint verify: --line needs a line number, not \"%s\"\n", v);
+                bad = true;
+            }
+            a->line = (int)n;
         } else if (cli_is(s, "--recipe")) {
             a->recipe = cli_value(argc, argv, &i, "--recipe", &bad);
         } else if (cli_is(s, "--output-format")) {
@@ -100,6 +116,15 @@ static bool cli_parse(int argc, char **argv, CliArgs *a) {
             bad = true;
         }
     }
+    if (!bad && (a->file != NULL) != (a->line > 0)) {
+        fprintf(stderr, "logitlint verify: --file and --line go together\n");
+        bad = true;
+    }
+    if (!bad && a->file && strcmp(a->table, "search") == 0) {
+        fprintf(stderr, "logitlint verify: --file runs the script on one table: give --table abc or "
+                        "a table file (`logitlint check` searches tables itself)\n");
+        bad = true;
+    }
     return !bad;
 }
 
@@ -118,6 +143,21 @@ static int cli_print_result(const VerifyResult *res, bool json) {
         verify_print_full(stdout, res);
     }
     return 0;
+}
+
+/* --file/--line: the script's own function on the table. */
+static int cli_run_script(const CliArgs *a, const VerifyRecipe *r, VerifyTable *t, bool json) {
+    char why[200] = "";
+    VerifyResult *res = verify_exec_on_table(a->file, a->line, r, t, why, sizeof why);
+    verify_table_free(t);
+    if (!res) {
+        fprintf(stderr, "logitlint verify: %s:%d: the script's own code could not be run: %s\n", a->file,
+                a->line, why);
+        return 2;
+    }
+    int rc = cli_print_result(res, json);
+    verify_result_free(res);
+    return rc;
 }
 
 int verify_main(int argc, char **argv) {
@@ -174,6 +214,7 @@ int verify_main(int argc, char **argv) {
         st = verify_table_load_file(a.table, &t, &err);
     }
     if (st == VERIFY_OK && a.n_cands) st = verify_table_set_candidates(t, a.cands, a.n_cands, &err);
+    if (st == VERIFY_OK && a.file) return cli_run_script(&a, r, t, json);
     /* A built-in table may lack a context a recipe needs (abc has none after
      * [A, A] for no-causal-shift): point at the table made for the recipe. */
     bool hint = false;

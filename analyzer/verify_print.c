@@ -165,8 +165,11 @@ static int print_first_nonfinite(const VerifyResult *res, bool want_nan) {
     return -1;
 }
 
+/* Who picks: the script only when its own code produced the scores; a recipe's numbers are
+ * what "a scorer of this shape" computes. */
 char *verify_print_verdict(const VerifyResult *res) {
-    const VerifyRecipe *r = res->recipe;
+    const char *who = verify_result_actor(res, false), *label = verify_result_score_label(res);
+    const char *whose = res->by_script ? "the script's" : "such a scorer's";
     int p = res->script_rank[0], c = res->correct_rank[0];
     char *sp = print_cand(res, p), *sc = print_cand(res, c);
     PrintBuf b = {0};
@@ -174,14 +177,14 @@ char *verify_print_verdict(const VerifyResult *res) {
     const char *tail = res->flipped ? "the ranking flips" : "the pick happens to agree";
     switch (res->harm) {
     case VERIFY_HARM_NONE:
-        print_bf(&b, "the script (%s) and log Pr(y|x) both pick %s: no harm on this table",
-                 r->score_label, sp);
+        print_bf(&b, "%s (%s) and log Pr(y|x) both pick %s: no harm on this table", who, label,
+                 sp);
         break;
     case VERIFY_HARM_FLIP:
         print_bf(&b,
-                 "the script picks %s (%s %s vs %s for %s), but log Pr(y|x) picks %s (%s vs %s): "
+                 "%s picks %s (%s %s vs %s for %s), but log Pr(y|x) picks %s (%s vs %s): "
                  "the ranking flips",
-                 sp, r->score_label, print_num(res->cands[p].score).s,
+                 who, sp, label, print_num(res->cands[p].score).s,
                  print_num(res->cands[c].score).s, sc, sc, print_num(res->cands[c].log_prob).s,
                  print_num(res->cands[p].log_prob).s);
         break;
@@ -189,9 +192,9 @@ char *verify_print_verdict(const VerifyResult *res) {
         int q = print_tied_with(res, p);
         if (q < 0) q = p;
         char *sq = print_cand(res, q);
-        print_bf(&b, "the script's %s is %s for both %s and %s%s, so it cannot rank them and ",
-                 r->score_label, print_num(res->cands[p].score).s, sp, sq ? sq : "?",
-                 r->transform == VERIFY_TERM_IGNORED ? " (every term ignored)"
+        print_bf(&b, "%s %s is %s for both %s and %s%s, so it cannot rank them and ", whose,
+                 label, print_num(res->cands[p].score).s, sp, sq ? sq : "?",
+                 res->recipe->transform == VERIFY_TERM_IGNORED ? " (every term ignored)"
                  : res->cands[p].score == 0          ? " (underflow to 0)"
                                                      : "");
         print_bf(&b, "keeps the first: it picks %s; log Pr(y|x) picks %s (%s vs %s): %s", sp, sc,
@@ -206,7 +209,7 @@ char *verify_print_verdict(const VerifyResult *res) {
         int q = print_first_nonfinite(res, nan);
         if (q < 0) q = p;
         char *sq = print_cand(res, q);
-        print_bf(&b, "the script scores %s %s although log Pr(y|x) is %s; ", sq ? sq : "?",
+        print_bf(&b, "%s scores %s %s although log Pr(y|x) is %s; ", who, sq ? sq : "?",
                  print_num(res->cands[q].score).s, print_num(res->cands[q].log_prob).s);
         if (nan)
             print_bf(&b, "argmax returns the first NaN, so it picks %s; ", sp);
@@ -281,17 +284,34 @@ void verify_print_table(FILE *out, const VerifyTable *t, const char *indent, boo
 
 /* ---- the compact block under a finding ---- */
 
+/* The first lines of a counterexample: whose numbers they are and, for a recipe, why the
+ * script's own code was not run. */
+static void print_compact_head(FILE *out, const VerifyResult *res, const char *indent,
+                               bool color) {
+    const VerifyTable *t = res->table;
+    const char *bold = color ? PRINT_BOLD : "", *reset = color ? PRINT_RESET : "";
+    if (res->by_script)
+        fprintf(out, "%s%scounterexample%s: the script's own %s() (line %d) run on table %s (%s)\n",
+                indent, bold, reset, res->entry, res->entry_line, t->label,
+                print_table_source(t));
+    else
+        fprintf(out, "%s%scounterexample%s: recipe %s on table %s (%s)\n", indent, bold, reset,
+                res->recipe->name, t->label, print_table_source(t));
+    if (!res->by_script && res->fallback[0])
+        fprintf(out, "%s  not the script's own numbers: %s\n", indent, res->fallback);
+    if (res->note[0]) fprintf(out, "%s  note: %s\n", indent, res->note);
+}
+
 void verify_print_compact(FILE *out, const VerifyResult *res, const char *indent, bool color) {
     if (!res) return;
     const VerifyRecipe *r = res->recipe;
     const VerifyTable *t = res->table;
-    const char *bold = color ? PRINT_BOLD : "", *reset = color ? PRINT_RESET : "";
-    fprintf(out, "%s%scounterexample%s: recipe %s on table %s (%s)\n", indent, bold, reset, r->name,
-            t->label, print_table_source(t));
+    const char *label = verify_result_score_label(res);
+    print_compact_head(out, res, indent, color);
     PrintBuf sub = {0};
     print_bf(&sub, "%s  ", indent);
     if (!sub.oom) verify_print_table(out, t, sub.s, true);
-    int wc = (int)strlen("candidate"), ws = (int)strlen(r->score_label),
+    int wc = (int)strlen("candidate"), ws = (int)strlen(label),
         wl = (int)strlen("log Pr(y|x)");
     char **names = calloc((size_t)res->n, sizeof *names);
     if (!names || sub.oom) {
@@ -307,12 +327,12 @@ void verify_print_compact(FILE *out, const VerifyResult *res, const char *indent
         k = (int)strlen(print_num(res->cands[i].log_prob).s);
         if (k > wl) wl = k;
     }
-    fprintf(out, "%s%-*s  %-*s  %-*s\n", sub.s, wc, "candidate", ws, r->score_label, wl,
+    fprintf(out, "%s%-*s  %-*s  %-*s\n", sub.s, wc, "candidate", ws, label, wl,
             "log Pr(y|x)");
     for (int i = 0; i < res->n; i++) {
         bool sp = i == res->script_rank[0], cp = i == res->correct_rank[0];
         const char *mark = sp && cp ? "  <- both pick"
-                           : sp     ? "  <- script picks"
+                           : sp     ? (res->by_script ? "  <- script picks" : "  <- recipe picks")
                            : cp     ? "  <- log Pr(y|x) picks"
                                     : "";
         const char *col = !color || (!sp && !cp) ? ""
@@ -329,7 +349,7 @@ void verify_print_compact(FILE *out, const VerifyResult *res, const char *indent
     const char *vc = !color ? "" : res->harm == VERIFY_HARM_NONE ? PRINT_GREEN : PRINT_RED;
     fprintf(out, "%s%s%s%s\n", sub.s, vc, v ? v : "", *vc ? PRINT_RESET : "");
     free(v);
-    if (t->origin != VERIFY_ORIGIN_FILE)
+    if (t->origin != VERIFY_ORIGIN_FILE && !res->by_script)
         fprintf(out, "%sreproduce: logitlint verify --recipe %s --table %s\n", sub.s, r->name,
                 t->origin == VERIFY_ORIGIN_BUILTIN ? t->label : "search");
     free(sub.s);
@@ -347,9 +367,10 @@ static void print_candidate_steps(FILE *out, const VerifyResult *res, int ci) {
     bool roles = t->prompt.len > 0 || res->recipe->mask == VERIFY_MASK_WITH_PADDING;
     bool shifted = res->recipe->shift == VERIFY_SHIFT_NONE;
     enum { NCOL = 9 };
-    static const char *const head[NCOL] = {"pos",      "role",         "context",
-                                           "token",    "logit",        "log Z",
-                                           "log-prob", "scored under", "script term"};
+    const char *const head[NCOL] = {"pos",      "role",         "context",
+                                    "token",    "logit",        "log Z",
+                                    "log-prob", "scored under", res->by_script ? "script term"
+                                                                               : "recipe term"};
     bool show[NCOL] = {true, roles, true, true, true, true, true, shifted, true};
     int n = cs->n_steps;
     char **cell = calloc((size_t)(n ? n : 1) * NCOL, sizeof *cell);
@@ -392,7 +413,7 @@ static void print_candidate_steps(FILE *out, const VerifyResult *res, int ci) {
     }
     free(cell);
     fprintf(out, "  log Pr(y|x) = %s   sum of log Z = %s   %s = %s\n", print_num(cs->log_prob).s,
-            print_num(cs->sum_log_z).s, res->recipe->score_label, print_num(cs->score).s);
+            print_num(cs->sum_log_z).s, verify_result_score_label(res), print_num(cs->score).s);
 }
 
 static void print_ranking(FILE *out, const VerifyResult *res, const int *rank, bool script) {
@@ -408,7 +429,11 @@ static void print_ranking(FILE *out, const VerifyResult *res, const int *rank, b
 void verify_print_full(FILE *out, const VerifyResult *res) {
     const VerifyRecipe *r = res->recipe;
     const VerifyTable *t = res->table;
-    fprintf(out, "recipe: %s%s%s: %s\n", r->name, *r->rule ? " " : "", r->rule, r->summary);
+    if (res->by_script)
+        fprintf(out, "script: the script's own %s() (line %d), %d runs; scores in %s\n", res->entry,
+                res->entry_line, res->runs, res->dtype);
+    else
+        fprintf(out, "recipe: %s%s%s: %s\n", r->name, *r->rule ? " " : "", r->rule, r->summary);
     fprintf(out, "table:  %s (%s", t->label, print_table_source(t));
     if (t->origin == VERIFY_ORIGIN_SEARCH)
         fprintf(out, "; seed 0x%016llx, %ld tables tried", (unsigned long long)t->seed,
@@ -421,8 +446,8 @@ void verify_print_full(FILE *out, const VerifyResult *res) {
         free(s);
         print_candidate_steps(out, res, i);
     }
-    fprintf(out, "\nscript ranking (%s, %s is better): ", r->score_label,
-            r->lower_is_better ? "lower" : "higher");
+    fprintf(out, "\n%s ranking (%s, %s is better): ", res->by_script ? "script" : "recipe",
+            verify_result_score_label(res), verify_result_lower_is_better(res) ? "lower" : "higher");
     print_ranking(out, res, res->script_rank, true);
     fprintf(out, "correct ranking (log Pr(y|x), higher is better): ");
     print_ranking(out, res, res->correct_rank, false);
@@ -430,7 +455,8 @@ void verify_print_full(FILE *out, const VerifyResult *res) {
     fprintf(out, "verdict: %s (harm: %s): %s\n", res->flipped ? "FLIPPED" : "not flipped",
             verify_harm_name(res->harm), v ? v : "");
     free(v);
-    if (t->origin == VERIFY_ORIGIN_BUILTIN && r->harm != VERIFY_HARM_NONE &&
+    if (res->note[0]) fprintf(out, "note: %s\n", res->note);
+    if (!res->by_script && t->origin == VERIFY_ORIGIN_BUILTIN && r->harm != VERIFY_HARM_NONE &&
         !(res->flipped && res->harm == r->harm))
         fprintf(out,
                 "hint: the %s table does not show this recipe's harm; "
@@ -510,8 +536,16 @@ static json_t *print_json_table(const VerifyTable *t) {
     return o;
 }
 
+/* A key named for who computed the value: "script_score" only for the script's own numbers,
+ * "recipe_score" for a recipe's. */
+static const char *print_json_key(const VerifyResult *res, const char *fmt, char *buf, size_t n) {
+    snprintf(buf, n, fmt, res->by_script ? "script" : "recipe");
+    return buf;
+}
+
 static json_t *print_json_candidate(const VerifyResult *res, int ci) {
     const VerifyTable *t = res->table;
+    char k1[32], k2[32];
     const VerifyCandidate *cs = &res->cands[ci];
     json_t *steps = json_array(), *log_z = json_array();
     for (int i = 0; steps && log_z && i < cs->n_steps; i++) {
@@ -525,17 +559,19 @@ static json_t *print_json_candidate(const VerifyResult *res, int ci) {
                               "prefix", print_json_seq(t, &t->contexts[s->ctx].prefix), "token",
                               t->vocab[s->token], "logit", print_json_num(s->logit), "log_z",
                               print_json_num(s->log_z), "log_prob", print_json_num(s->log_prob),
-                              "in_script", s->in_recipe);
+                              print_json_key(res, "in_%s", k1, sizeof k1), s->in_recipe);
         if (o && s->in_recipe) {
-            json_object_set_new(o, "script_term", print_json_num(s->term));
+            json_object_set_new(o, print_json_key(res, "%s_term", k1, sizeof k1),
+                                print_json_num(s->term));
             if (s->recipe_ctx != s->ctx)
-                json_object_set_new(o, "script_prefix",
+                json_object_set_new(o, print_json_key(res, "%s_prefix", k2, sizeof k2),
                                     print_json_seq(t, &t->contexts[s->recipe_ctx].prefix));
         }
         json_array_append_new(steps, o);
     }
     return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "tokens", print_json_seq(t, &t->candidates[ci]),
-                     "script_score", print_json_num(cs->score), "log_prob",
+                     print_json_key(res, "%s_score", k1, sizeof k1), print_json_num(cs->score),
+                     "log_prob",
                      print_json_num(cs->log_prob), "sum_log_z", print_json_num(cs->sum_log_z),
                      "log_z", log_z, "steps", steps);
 }
@@ -548,21 +584,33 @@ json_t *verify_result_to_json(const VerifyResult *res) {
     for (int i = 0; cands && i < res->n; i++)
         json_array_append_new(cands, print_json_candidate(res, i));
     char *verdict = verify_print_verdict(res);
-    json_t *o = json_pack("{s:s,s:s?,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:s,s:s?}",
-                          "recipe", r->name, "rule", *r->rule ? r->rule : NULL, "recipe_summary",
-                          r->summary, "score_label", r->score_label, "score_order",
-                          r->lower_is_better ? "lower-is-better" : "higher-is-better", "precision",
-                          r->precision == VERIFY_FLOAT32 ? "float32" : "float64", "table_name",
-                          t->label, "table_origin",
-                          t->origin == VERIFY_ORIGIN_BUILTIN  ? "builtin"
-                          : t->origin == VERIFY_ORIGIN_SEARCH ? "search"
-                                                              : "file",
-                          "table", print_json_table(t), "candidates", cands, "script_ranking",
-                          print_json_ints(res->script_rank, res->n), "correct_ranking",
-                          print_json_ints(res->correct_rank, res->n), "script_pick",
-                          print_json_seq(t, &t->candidates[res->script_rank[0]]), "correct_pick",
-                          print_json_seq(t, &t->candidates[res->correct_rank[0]]), "flipped",
-                          res->flipped, "harm", verify_harm_name(res->harm), "verdict", verdict);
+    char k_rank[32], k_pick[32];
+    const char *precision = res->by_script                      ? res->dtype
+                            : r->precision == VERIFY_FLOAT32 ? "float32"
+                                                             : "float64";
+    json_t *o = json_pack(
+        "{s:s,s:s,s:s?,s:s,s:s,s:s,s:s?,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:s,s:s?}", "origin",
+        res->by_script ? "script" : "recipe", "recipe", r->name, "rule", *r->rule ? r->rule : NULL,
+        "recipe_summary", r->summary, "score_label", verify_result_score_label(res), "score_order",
+        verify_result_lower_is_better(res) ? "lower-is-better" : "higher-is-better", "precision",
+        precision, "table_name", t->label, "table_origin",
+        t->origin == VERIFY_ORIGIN_BUILTIN  ? "builtin"
+        : t->origin == VERIFY_ORIGIN_SEARCH ? "search"
+                                            : "file",
+        "table", print_json_table(t), "candidates", cands,
+        print_json_key(res, "%s_ranking", k_rank, sizeof k_rank),
+        print_json_ints(res->script_rank, res->n), "correct_ranking",
+        print_json_ints(res->correct_rank, res->n), print_json_key(res, "%s_pick", k_pick, sizeof k_pick),
+        print_json_seq(t, &t->candidates[res->script_rank[0]]), "correct_pick",
+        print_json_seq(t, &t->candidates[res->correct_rank[0]]), "flipped", res->flipped, "harm",
+        verify_harm_name(res->harm), "verdict", verdict);
+    if (o && res->by_script)
+        json_object_set_new(o, "entry",
+                            json_pack("{s:s,s:i}", "function", res->entry, "line", res->entry_line));
+    if (o && !res->by_script && res->fallback[0])
+        json_object_set_new(o, "fallback", json_string(res->fallback));
+    if (o && res->note[0]) json_object_set_new(o, "note", json_string(res->note));
+    if (o && res->by_script) json_object_set_new(o, "runs", json_integer(res->runs));
     free(verdict);
     if (o && json_is_null(json_object_get(o, "table"))) {
         char why[160];

@@ -28,6 +28,12 @@ static const VerifyRecipe recipe_catalog[] = {
      "log(softmax(u)) in two float32 steps, summed: softmax underflows to 0 and log gives -inf",
      "sum of log(softmax) (float32)", VERIFY_TERM_LOG_OF_PROB, VERIFY_AGG_SUM, VERIFY_SHIFT_CAUSAL,
      VERIFY_MASK_CONTINUATION, VERIFY_FLOAT32, false, VERIFY_HARM_INFINITE, 1, NULL},
+    {"log-of-softmax-f64", "LL103",
+     "log(softmax(u)) in two float64 steps, summed: softmax underflows to 0 once a logit is "
+     "~745 below the max, and log gives -inf (so in any narrower dtype too)",
+     "sum of log(softmax) (float64)", VERIFY_TERM_LOG_OF_PROB, VERIFY_AGG_SUM,
+     VERIFY_SHIFT_CAUSAL, VERIFY_MASK_CONTINUATION, VERIFY_FLOAT64, false, VERIFY_HARM_INFINITE,
+     1, NULL},
     {"softmax-over-positions", "LL104",
      "log_softmax over the position axis instead of the vocabulary, gathered and summed",
      "sum of log_softmax over positions", VERIFY_TERM_LOG_PROB_AXIS0, VERIFY_AGG_SUM,
@@ -80,6 +86,12 @@ static const VerifyRecipe recipe_catalog[] = {
      "(ignore_index): every term is 0, so every continuation scores 0",
      "sum of ignored-target log-probs", VERIFY_TERM_IGNORED, VERIFY_AGG_SUM, VERIFY_SHIFT_CAUSAL,
      VERIFY_MASK_CONTINUATION, VERIFY_FLOAT64, false, VERIFY_HARM_TIE, 1, NULL},
+    {"unstable-softmax-f64", "LL110",
+     "log(exp(u) / sum(exp(u))) in float64 without subtracting the max: exp overflows above "
+     "~709.8, inf/inf = NaN (so in any narrower dtype too)",
+     "sum of log(exp/sum exp) (float64)", VERIFY_TERM_UNSTABLE_LOG_PROB, VERIFY_AGG_SUM,
+     VERIFY_SHIFT_CAUSAL, VERIFY_MASK_CONTINUATION, VERIFY_FLOAT64, false, VERIFY_HARM_NAN, 1,
+     NULL},
     {"mean-log-probs", "",
      "mean log-prob over the continuation (length-normalised; not log Pr(y|x), but the "
      "baseline for recipes that average)",
@@ -110,6 +122,21 @@ const VerifyRecipe *verify_recipe_for_rule(const char *code) {
     for (int i = 0; i < verify_recipe_count(); i++)
         if (strcmp(recipe_catalog[i].rule, code) == 0) return &recipe_catalog[i];
     return NULL;
+}
+
+/* The float64 sibling computes the same terms, aggregate, shift and mask. A float64
+ * counterexample's overflow or underflow happens in float32, float16 and bfloat16 as well
+ * (their range is narrower), so it is the honest claim when the script's dtype is unknown. */
+const VerifyRecipe *verify_recipe_at_precision(const VerifyRecipe *r, bool known_float32) {
+    if (!r || r->precision != VERIFY_FLOAT32 || known_float32) return r;
+    for (int i = 0; i < verify_recipe_count(); i++) {
+        const VerifyRecipe *q = &recipe_catalog[i];
+        if (q->precision == VERIFY_FLOAT64 && q->transform == r->transform &&
+            q->aggregate == r->aggregate && q->shift == r->shift && q->mask == r->mask &&
+            !strcmp(q->rule, r->rule))
+            return q;
+    }
+    return r;
 }
 
 const char *verify_recipe_name(const VerifyRecipe *r) {

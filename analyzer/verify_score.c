@@ -356,7 +356,7 @@ static double score_aggregate(const VerifyRecipe *r, const VerifyCandidate *cs) 
 static bool score_script_before(const VerifyResult *res, int a, int b) {
     double x = res->cands[a].score, y = res->cands[b].score;
     if (isnan(x) || isnan(y)) return isnan(x) && (!isnan(y) || a < b);
-    if (x != y) return res->recipe->lower_is_better ? x < y : x > y;
+    if (x != y) return verify_result_lower_is_better(res) ? x < y : x > y;
     return a < b;
 }
 
@@ -406,6 +406,13 @@ void verify_result_free(VerifyResult *res) {
     free(res);
 }
 
+void verify_score_rerank(VerifyResult *res) {
+    score_rank(res, res->script_rank, score_script_before);
+    score_rank(res, res->correct_rank, score_correct_before);
+    res->flipped = res->script_rank[0] != res->correct_rank[0];
+    res->harm = score_harm(res);
+}
+
 void verify_result_take_table(VerifyResult *res, VerifyTable *t) {
     res->table = t;
     res->owned_table = t;
@@ -413,6 +420,27 @@ void verify_result_take_table(VerifyResult *res, VerifyTable *t) {
 
 bool verify_result_flipped(const VerifyResult *res) {
     return res && res->flipped;
+}
+
+const char *verify_result_actor(const VerifyResult *res, bool cap) {
+    if (res->by_script) return cap ? "The script" : "the script";
+    return cap ? "A scorer of this shape" : "a scorer of this shape";
+}
+
+const char *verify_result_score_label(const VerifyResult *res) {
+    return res->by_script ? res->score_label : res->recipe->score_label;
+}
+
+bool verify_result_lower_is_better(const VerifyResult *res) {
+    return res->by_script ? res->lower_is_better : res->recipe->lower_is_better;
+}
+
+VerifyResult *verify_result_rescore(const VerifyResult *res) {
+    VerifyResult *copy = NULL;
+    if (!res || res->by_script || verify_score(res->table, res->recipe, &copy, NULL) != VERIFY_OK)
+        return NULL;
+    copy->search_tries = res->search_tries;
+    return copy;
 }
 
 VerifyStatus verify_score(const VerifyTable *t, const VerifyRecipe *r, VerifyResult **out,
@@ -477,10 +505,7 @@ VerifyStatus verify_score(const VerifyTable *t, const VerifyRecipe *r, VerifyRes
         if (r->transform == VERIFY_TERM_LOG_PROB_AXIS0) score_axis0(t, cs, tmp);
         cs->score = score_aggregate(r, cs);
     }
-    score_rank(res, res->script_rank, score_script_before);
-    score_rank(res, res->correct_rank, score_correct_before);
-    res->flipped = res->script_rank[0] != res->correct_rank[0];
-    res->harm = score_harm(res);
+    verify_score_rerank(res);
 done:
     free(s);
     free(rows);

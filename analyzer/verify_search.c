@@ -117,6 +117,16 @@ oom:
     return NULL;
 }
 
+VerifyTable *verify_search_random(const VerifyRecipe *r, uint64_t seed, int i) {
+    static const int mags[] = {3, 10, 30};
+    SearchRng g = {seed + (uint64_t)i * 0x9E3779B97F4A7C15ull};
+    int steps = r->min_steps + i % 3;
+    if (steps > SEARCH_MAX_STEPS) steps = SEARCH_MAX_STEPS;
+    VerifyTable *t = search_random_table(r, &g, steps, 2 + i % 3, mags[(i / 3) % 3]);
+    if (t) t->seed = seed + (uint64_t)i;
+    return t;
+}
+
 /* Does this result show the recipe's harm plainly? Flipped, with the
  * recipe's kind of harm, the correct pick clearly ahead; for a product, every
  * factor representable (nonzero), so the zero comes from multiplying across

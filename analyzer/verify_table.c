@@ -301,8 +301,7 @@ bool verify_table_retain(VerifyTable *t, const bool *keep) {
 }
 
 /* ---- the built-in table ----
- * `abc` is the case logitlint was born from (DESIGN.md, "The case it was born
- * from"): summing raw logits picks [B, B], log Pr(y|x) picks [A, A]. */
+ * `abc` is the case logitlint was born from: summing raw logits picks [B, B], log Pr(y|x) picks [A, A]. */
 
 VerifyTable *verify_table_builtin(const char *name) {
     if (strcmp(name, "abc") != 0) return NULL;

@@ -67,6 +67,14 @@ void rules_emit(RuleContext *ctx, TSNode node, const char *recipe, const char *h
     d.filename = util_xstrdup(ctx->src->path);
     d.help = help ? util_xstrdup(help) : NULL;
     d.recipe = recipe;
+    if (recipe) { /* the verifier runs the code under the finding: one copy of the text per file */
+        for (size_t i = 0; i < ctx->out->len && !d.site.src; i++)
+            if (ctx->out->items[i].site.src && verify_source_key(ctx->out->items[i].site.src) == ctx->src)
+                d.site.src = verify_source_ref(ctx->out->items[i].site.src);
+        if (!d.site.src) d.site.src = verify_source_new(ctx->src->path, ctx->src->text, ctx->src->len, ctx->src);
+        d.site.start = ts_node_start_byte(node);
+        d.site.end = ts_node_end_byte(node);
+    }
     int last = d.end_row - d.row + 1 > DIAG_FRAME_MAX ? d.row + DIAG_FRAME_MAX - 1 : d.end_row;
     d.nframe = last - d.row + 1;
     d.frame_lines = util_xmalloc(sizeof(char *) * (size_t)d.nframe);

@@ -43,6 +43,9 @@ seed() { # harness corpus-dir
           python3 -c 'import json,sys; json.dump(json.load(sys.stdin)["table"], sys.stdout)' \
             >"$dir/search-$r.json" || true
       done ;;
+    fuzz_exec)
+      find tests/fixtures tests/data/exec samples -name '*.py' -size -64k | while read -r f; do
+        cp "$f" "$dir/seed-$(echo "$f" | md5sum | cut -c1-12).py"; done ;;
     fuzz_config)
       find tests samples -name '*.toml' | while read -r f; do
         cp "$f" "$dir/seed-$(echo "$f" | md5sum | cut -c1-12).toml"; done

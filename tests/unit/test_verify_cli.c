@@ -17,7 +17,7 @@ START_TEST(default_run_prints_steps_totals_and_verdict) {
     /* totals and both rankings */
     tv_assert_contains(r.out, "log Pr(y|x) = -1.411907");
     tv_assert_contains(r.out, "sum of raw logits = 16");
-    tv_assert_contains(r.out, "script ranking (sum of raw logits, higher is better): 1. [B, B] 16");
+    tv_assert_contains(r.out, "recipe ranking (sum of raw logits, higher is better): 1. [B, B] 16");
     tv_assert_contains(r.out,
                        "correct ranking (log Pr(y|x), higher is better): 1. [A, A] -1.411907");
     tv_assert_contains(r.out, "verdict: FLIPPED (harm: ranking-flip)");
@@ -64,20 +64,26 @@ START_TEST(json_output_is_the_counterexample_object) {
     ck_assert_str_eq(json_string_value(json_object_get(o, "harm")), "ranking-flip");
     json_t *c0 = json_array_get(json_object_get(o, "candidates"), 0);
     json_t *c1 = json_array_get(json_object_get(o, "candidates"), 1);
-    ck_assert_double_eq(json_number_value(json_object_get(c0, "script_score")), 10);
-    ck_assert_double_eq(json_number_value(json_object_get(c1, "script_score")), 16);
+    /* A recipe's numbers are never labelled as the script's. */
+    ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "recipe");
+    ck_assert_ptr_null(json_object_get(c0, "script_score"));
+    ck_assert_ptr_null(json_object_get(o, "script_ranking"));
+    ck_assert_ptr_null(json_object_get(o, "script_pick"));
+    tv_assert_lacks(r.out, "the script picks");
+    ck_assert_double_eq(json_number_value(json_object_get(c0, "recipe_score")), 10);
+    ck_assert_double_eq(json_number_value(json_object_get(c1, "recipe_score")), 16);
     ck_assert_double_eq_tol(json_number_value(json_object_get(c0, "log_prob")), -1.411907, 1e-6);
     ck_assert_double_eq_tol(json_number_value(json_object_get(c1, "log_prob")), -2.626802, 1e-6);
     json_t *lz = json_object_get(c1, "log_z");
     ck_assert_int_eq(json_array_size(lz), 2);
     ck_assert_double_eq_tol(json_number_value(json_array_get(lz, 0)), 10.313295, 1e-6);
     ck_assert_double_eq_tol(json_number_value(json_array_get(lz, 1)), 8.313507, 1e-6);
-    ck_assert_int_eq(json_integer_value(json_array_get(json_object_get(o, "script_ranking"), 0)),
+    ck_assert_int_eq(json_integer_value(json_array_get(json_object_get(o, "recipe_ranking"), 0)),
                      1);
     ck_assert_int_eq(json_integer_value(json_array_get(json_object_get(o, "correct_ranking"), 0)),
                      0);
     ck_assert_str_eq(json_string_value(json_array_get(json_object_get(o, "correct_pick"), 0)), "A");
-    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(o, "script_pick"), 0)), "B");
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(o, "recipe_pick"), 0)), "B");
     ck_assert(json_is_object(json_object_get(o, "table")));
     json_decref(o);
     tv_free(&r);
@@ -88,7 +94,7 @@ START_TEST(json_spells_non_finite_scores_as_strings) {
     VerifyResult *res = verify_counterexample(verify_recipe_find("unstable-softmax"));
     json_t *o = verify_result_to_json(res);
     json_t *c = json_array_get(json_object_get(o, "candidates"), (size_t)res->script_rank[0]);
-    ck_assert_str_eq(json_string_value(json_object_get(c, "script_score")), "nan");
+    ck_assert_str_eq(json_string_value(json_object_get(c, "recipe_score")), "nan");
     ck_assert_str_eq(json_string_value(json_object_get(o, "harm")), "nan");
     ck_assert(json_is_object(json_object_get(o, "search")));
     char *s = json_dumps(o, 0);
@@ -227,7 +233,9 @@ START_TEST(compact_block_for_abc) {
     tv_assert_contains(s, "counterexample: recipe sum-raw-logits on table abc");
     tv_assert_contains(s, "x, B      8  7  0   8.313507");
     tv_assert_contains(s, "[A, A]     10                 -1.411907    <- log Pr(y|x) picks");
-    tv_assert_contains(s, "[B, B]     16                 -2.626802    <- script picks");
+    tv_assert_contains(s, "[B, B]     16                 -2.626802    <- recipe picks");
+    tv_assert_contains(s, "a scorer of this shape picks [B, B]");
+    tv_assert_lacks(s, "script picks");
     tv_assert_contains(s, "the ranking flips");
     tv_assert_contains(s, "reproduce: logitlint verify --recipe sum-raw-logits --table abc");
     tv_assert_lacks(s, "\033[");
@@ -248,8 +256,9 @@ START_TEST(compact_block_for_each_recipe) {
     tv_assert_contains(s, r->score_label);
     tv_assert_contains(s, "log Pr(y|x)");
     if (res->flipped) {
-        tv_assert_contains(s, "<- script picks");
+        tv_assert_contains(s, "<- recipe picks");
         tv_assert_contains(s, "<- log Pr(y|x) picks");
+        tv_assert_lacks(s, "script picks");
     } else {
         tv_assert_contains(s, "<- both pick");
     }

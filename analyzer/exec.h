@@ -1,0 +1,333 @@
+/* exec: a concrete interpreter for the subset of Python and array code that scoring functions
+ * use, run on a toy language model built from a verifier table. It walks the tree-sitter tree
+ * over a C value model: no Python, no FFI, no I/O. Imports only bind names; open/exec/eval,
+ * getattr on computed names, dunder access and any call it does not know end the run, as does
+ * exceeding a bound (steps, elements, memory, call depth, time). The reason is one line.
+ *
+ * Files: exec_value.c (values, the run's arena and bounds), exec_tensor.c (tensor kernels with
+ * shapes, broadcasting, dtypes and per-operation rounding), exec_eval.c (statements and
+ * expressions), exec_call.c (builtins, library functions and methods), exec_stand.c (the toy
+ * tokenizer and causal LM, and parameters bound by how the code uses them). verify_exec.c runs
+ * a finding's function with it. */
+#ifndef LOGITLINT_EXEC_H
+#define LOGITLINT_EXEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parse.h"
+#include "util.h"
+#include "verify.h"
+
+/* Bounds of one run (one call of the entry function on one candidate). */
+enum {
+    EXEC_MAX_STEPS = 100000,
+    EXEC_MAX_ELEMS = 1 << 16,    /* elements of one tensor, list or string */
+    EXEC_MAX_BYTES = 4 << 20,    /* memory allocated by a run */
+    EXEC_MAX_DEPTH = 32,         /* Python call depth */
+    EXEC_MAX_NEST = 200,         /* nested expressions and blocks */
+    EXEC_MAX_DIMS = 6,
+};
+
+typedef enum {
+    XV_NONE,
+    XV_BOOL,
+    XV_INT,
+    XV_FLOAT,
+    XV_STR,
+    XV_LIST,
+    XV_TUPLE,
+    XV_DICT,
+    XV_TENSOR,
+    XV_SLICE,
+    XV_FUNC,    /* a def or lambda of the file: fn */
+    XV_LIB,     /* a module or a function of one, by qualified name: "torch.log_softmax" */
+    XV_METHOD,  /* a method bound to its receiver: name + self */
+    XV_CLASS,   /* a class of the file */
+    XV_OBJECT,  /* an object: an instance of a class of the file, or a library object (a model
+                   output, a tokenizer's encoding) with named fields */
+    XV_MODEL,   /* the toy causal LM */
+    XV_TOKENIZER,
+    XV_PENDING, /* a parameter of the entry whose role its first use decides */
+} ExecKind;
+
+/* ORDER DTYPE: exec_dtype_name() and the promotion in exec_tensor.c. */
+typedef enum { XD_BOOL, XD_INT64, XD_BF16, XD_F16, XD_F32, XD_F64 } ExecDtype;
+
+typedef struct ExecTensor {
+    ExecDtype dtype;
+    bool numpy; /* a NumPy array (method and default-dtype semantics differ) */
+    int ndim;
+    int shape[EXEC_MAX_DIMS];
+    int n;
+    double *data; /* row-major, each value already rounded to dtype */
+} ExecTensor;
+
+typedef struct ExecValue ExecValue;
+typedef struct ExecEnv ExecEnv;
+
+typedef struct {
+    ExecValue **items;
+    int n, cap;
+} ExecSeq;
+
+typedef struct {
+    ExecValue **keys, **vals;
+    int n, cap;
+    ExecValue *factory; /* a defaultdict's default_factory (NULL: a plain dict) */
+} ExecDict;
+
+struct ExecValue {
+    ExecKind kind;
+    union {
+        bool b;
+        int64_t i;
+        double f;
+        struct {
+            const char *s;
+            int n;
+        } str;
+        ExecSeq seq;    /* XV_LIST, XV_TUPLE */
+        ExecDict dict;  /* XV_DICT */
+        ExecTensor *t;  /* XV_TENSOR */
+        struct {
+            ExecValue *start, *stop, *step; /* NULL: absent */
+        } slice;
+        struct {
+            TSNode def; /* function_definition or lambda */
+            ExecEnv *closure;
+            ExecValue *self; /* a method's receiver, NULL otherwise */
+            bool is_static;  /* @staticmethod: never bound to a receiver */
+        } fn;
+        struct {
+            const char *qual; /* XV_LIB: "torch.nn.functional.log_softmax" */
+        } lib;
+        struct {
+            const char *name;
+            ExecValue *self;
+        } method;
+        struct {
+            TSNode def;
+            ExecDict attrs; /* class-level names */
+        } cls;
+        struct {
+            const char *type; /* "output", "encoding", "no_grad", or the class's name */
+            ExecValue *cls;   /* XV_CLASS of an instance; NULL for a library object */
+            ExecDict fields;
+        } obj;
+        struct {
+            int param; /* index into the run's parameter plan */
+        } pending;
+    };
+};
+
+/* How a parameter of the entry is bound (decided by its first use, kept across runs). */
+typedef enum {
+    XP_UNDECIDED,
+    XP_MODEL,
+    XP_TOKENIZER,
+    XP_IDS,        /* prompt + candidate token ids, [1, L] int64 */
+    XP_PROMPT_LEN, /* the number of ids before the candidate */
+    XP_PROMPT,     /* the prompt text ("x") */
+    XP_CONT,       /* the candidate's text ("A A") */
+    XP_TEXT,       /* prompt and candidate in one text ("x A A") */
+    XP_DEVICE,
+    XP_CANDS,      /* every candidate's text, a list: the entry ranks or picks among them */
+    XP_TEXTS,      /* every candidate's prompt + candidate text, a list (a batch to pad) */
+    XP_LOGITS,     /* the LM's logits for the ids, [1, L, V] */
+    XP_BATCH,      /* a tokenizer's encoding of the ids: input_ids, attention_mask */
+    XP_OUTPUT,     /* the LM's output for the ids (.logits) */
+    XP_PROMPT_IDS, /* the ids before the candidate, a list */
+    XP_CONT_IDS,   /* the candidate's ids, a list */
+} ExecParamRole;
+
+enum { EXEC_MAX_PARAMS = 16 };
+
+typedef struct ExecPlan {
+    int nparams;
+    ExecParamRole role[EXEC_MAX_PARAMS];
+    char names[EXEC_MAX_PARAMS][32];
+    int n_text; /* parameters decided to be text, in order of decision */
+    int n_lists; /* parameters decided to be id lists, in order of decision */
+    /* A use that leaves a choice (a tensor could be ids or logits) takes alternative alt[i]
+     * of n_alts[i]; the driver tries the next combination when a run fails. unbatched: ids
+     * and logits without the batch dimension ([L], [L, V]). */
+    int alt[EXEC_MAX_PARAMS], n_alts[EXEC_MAX_PARAMS];
+    bool unbatched;
+    /* ids, an encoding, logits or an output hold every candidate, right-padded into one batch
+     * (tried when one candidate at a time shows nothing: padding bugs need a batch). */
+    bool all_candidates;
+} ExecPlan;
+
+/* One run: the state of the interpreter while the entry is called on one candidate. */
+typedef struct ExecRun {
+    const Source *src;
+    TSNode root;
+    Arena arena;
+    size_t bytes;
+    long steps;
+    int depth, nest;
+    double deadline;
+    bool failed;
+    char why[200];
+    ExecEnv *globals;
+    /* The toy model: the table (rows are added to it when a run needs one it lacks), the
+     * candidate being scored, and the plan that binds the entry's parameters. */
+    VerifyTable *table;
+    int cand;
+    ExecPlan *plan;
+    bool lm_float64; /* from_pretrained(torch_dtype=torch.float64) */
+    ExecDtype lm_dtype;
+    int rows_added;
+    int const_depth;               /* module constants being evaluated (one reads another) */
+    uint32_t mark_start, mark_end; /* the flagged node: `reached` once it is evaluated */
+    bool reached;
+} ExecRun;
+
+/* ---- exec_value.c ---- */
+void exec_run_init(ExecRun *r, const Source *src, TSNode root, VerifyTable *table, int cand,
+                   ExecPlan *plan, double deadline);
+void exec_run_free(ExecRun *r);
+/* Ends the run with a one-line reason (the first one wins); returns NULL for `return
+ * exec_fail(...)` in functions returning a value. */
+ExecValue *exec_fail(ExecRun *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+ExecValue *exec_fail_at(ExecRun *r, TSNode n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+bool exec_step(ExecRun *r); /* false once a bound is exceeded */
+void *exec_alloc(ExecRun *r, size_t n); /* zeroed; NULL (run failed) past the memory bound */
+int exec_line(ExecRun *r, TSNode n);
+const char *exec_text(ExecRun *r, TSNode n, int *len);
+bool exec_text_is(ExecRun *r, TSNode n, const char *s);
+
+ExecValue *exec_none(void);
+ExecValue *exec_bool(bool b);
+ExecValue *exec_int(ExecRun *r, int64_t i);
+ExecValue *exec_float(ExecRun *r, double f);
+ExecValue *exec_str(ExecRun *r, const char *s, int n);
+ExecValue *exec_new(ExecRun *r, ExecKind kind);
+ExecValue *exec_lib(ExecRun *r, const char *qual);
+ExecValue *exec_method(ExecRun *r, const char *name, ExecValue *self);
+ExecValue *exec_object(ExecRun *r, const char *type);
+bool exec_seq_push(ExecRun *r, ExecSeq *s, ExecValue *v);
+ExecValue *exec_dict_get(ExecDict *d, ExecValue *key);
+ExecValue *exec_dict_get_str(ExecDict *d, const char *key);
+bool exec_dict_set(ExecRun *r, ExecDict *d, ExecValue *key, ExecValue *v);
+bool exec_dict_set_str(ExecRun *r, ExecDict *d, const char *key, ExecValue *v);
+bool exec_truthy(ExecRun *r, ExecValue *v, bool *out);
+bool exec_equal(ExecValue *a, ExecValue *b);
+bool exec_is_number(ExecValue *v);     /* bool, int, float */
+double exec_number(ExecValue *v);      /* of a number */
+bool exec_as_int(ExecValue *v, int64_t *out); /* int, bool, or a one-element integer tensor */
+/* A double as an int64, false when it is not finite or outside int64's range. */
+bool exec_double_to_int(double v, int64_t *out);
+const char *exec_kind_name(ExecValue *v);
+/* A string growing in the run's arena (NUL-terminated); false (run failed) past the bound. */
+typedef struct {
+    char *s;
+    int n, cap;
+} ExecBuf;
+bool exec_buf_add(ExecRun *r, ExecBuf *b, const char *s, int n);
+/* str(v) as Python prints it, for f-strings, str() and joins. */
+ExecValue *exec_to_str(ExecRun *r, ExecValue *v);
+
+/* Environments: a name -> value map with a parent scope. */
+ExecEnv *exec_env_new(ExecRun *r, ExecEnv *parent);
+ExecValue *exec_env_get(ExecEnv *e, const char *name, int len);
+bool exec_env_set(ExecRun *r, ExecEnv *e, const char *name, int len, ExecValue *v);
+
+/* ---- exec_tensor.c ---- */
+const char *exec_dtype_name(ExecDtype d);
+double exec_round(ExecDtype d, double v);
+bool exec_dtype_is_float(ExecDtype d);
+ExecTensor *exec_tensor_new(ExecRun *r, ExecDtype d, int ndim, const int *shape, bool numpy);
+ExecValue *exec_tensor_value(ExecRun *r, ExecTensor *t);
+/* A tensor from a number, a nested list of numbers or a tensor; dtype -1: inferred. */
+ExecTensor *exec_tensor_from(ExecRun *r, ExecValue *v, int dtype, bool numpy);
+/* Elementwise binary operator: + - * / // % ** < <= > >= == != & |, broadcasting, with
+ * torch's / NumPy's type promotion (a Python scalar does not widen a tensor's float dtype). */
+ExecValue *exec_tensor_binop(ExecRun *r, const char *op, ExecValue *a, ExecValue *b);
+ExecValue *exec_tensor_where(ExecRun *r, ExecValue *c, ExecValue *x, ExecValue *y);
+/* Elementwise unary function by name: neg exp log log2 log1p expm1 abs sqrt sigmoid not. */
+ExecTensor *exec_tensor_unary(ExecRun *r, const char *fn, ExecTensor *a);
+/* Reductions over dim (INT32_MIN: all), keepdim: sum mean prod max min argmax argmin
+ * logsumexp any all. */
+ExecTensor *exec_tensor_reduce(ExecRun *r, const char *fn, ExecTensor *a, int dim, bool keepdim);
+ExecTensor *exec_tensor_softmax(ExecRun *r, ExecTensor *a, int dim, bool log);
+ExecTensor *exec_tensor_cumulative(ExecRun *r, ExecTensor *a, int dim, bool product);
+ExecTensor *exec_tensor_gather(ExecRun *r, ExecTensor *a, int dim, ExecTensor *idx);
+ExecTensor *exec_tensor_reshape(ExecRun *r, ExecTensor *a, int ndim, const int *shape);
+ExecTensor *exec_tensor_unsqueeze(ExecRun *r, ExecTensor *a, int dim);
+ExecTensor *exec_tensor_squeeze(ExecRun *r, ExecTensor *a, int dim); /* INT32_MIN: all */
+ExecTensor *exec_tensor_cat(ExecRun *r, ExecTensor **parts, int n, int dim, bool stack);
+ExecTensor *exec_tensor_cast(ExecRun *r, ExecTensor *a, ExecDtype d);
+ExecTensor *exec_tensor_transpose(ExecRun *r, ExecTensor *a, int d0, int d1);
+/* x[index]: ints, slices, None, Ellipsis, integer tensors / lists (advanced, broadcast
+ * together), boolean masks. */
+ExecValue *exec_tensor_index(ExecRun *r, ExecTensor *a, ExecValue *index);
+bool exec_tensor_assign(ExecRun *r, ExecTensor *a, ExecValue *index, ExecValue *v);
+/* tolist(): nested lists of Python numbers; item(): the one element. */
+ExecValue *exec_tensor_tolist(ExecRun *r, ExecTensor *a);
+ExecValue *exec_tensor_item(ExecRun *r, ExecTensor *a);
+bool exec_norm_dim(ExecRun *r, int ndim, int64_t dim, int *out);
+
+/* ---- exec_eval.c ---- */
+/* Runs the module's top level for its definitions and constants (no other statement). */
+bool exec_module_defs(ExecRun *r);
+ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n);
+/* Calls a callable with evaluated arguments (kw_names[i] for keyword arguments). */
+ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
+                           const char **kw_names, ExecValue **kw_vals, int nkw, TSNode at);
+ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at);
+ExecValue *exec_iterate(ExecRun *r, ExecValue *v, TSNode at); /* a list of the elements */
+
+/* ---- exec_call.c ---- */
+/* The arguments of a library call, read by position or keyword; a keyword no handler read
+ * ends the run (an ignored `reduction="sum"` would compute something else). */
+typedef struct ExecArgs {
+    ExecValue **pos;
+    int npos;
+    const char **kw;
+    ExecValue **kwv;
+    int nkw;
+    uint32_t used; /* bit k: keyword k was read */
+    TSNode at;
+    const char *name; /* the function or method, for messages */
+} ExecArgs;
+ExecValue *exec_arg(ExecArgs *a, int i, const char *kw); /* NULL: not given */
+bool exec_arg_int(ExecRun *r, ExecArgs *a, int i, const char *kw, int64_t dflt, int64_t *out);
+bool exec_arg_bool(ExecRun *r, ExecArgs *a, int i, const char *kw, bool dflt, bool *out);
+/* torch / NumPy / math functions and tensor methods (exec_lib.c); `fn` is the name without
+ * its module ("log_softmax"), family 't' torch, 'n' NumPy, 'm' math; NULL with r->failed
+ * unset: no such function. */
+ExecValue *exec_lib_function(ExecRun *r, char family, const char *fn, ExecArgs *a);
+ExecValue *exec_lib_tensor_method(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a);
+/* The tensor of a value (a tensor, a number or a nested list); NULL (run failed) otherwise. */
+ExecTensor *exec_lib_tensor(ExecRun *r, ExecValue *v, bool numpy);
+/* A dtype value (torch.float32, np.float64, "float32", float): -1 if none. */
+int exec_lib_dtype(ExecValue *v);
+
+/* A call of a library function or method (fn is XV_LIB or XV_METHOD), or NULL with the run
+ * failed ("unsupported call re.sub at line 14"). */
+ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
+                         const char **kw_names, ExecValue **kw_vals, int nkw, TSNode at);
+ExecValue *exec_builtin_name(ExecRun *r, const char *name, int len); /* NULL: no builtin */
+
+/* ---- exec_stand.c ---- */
+/* The entry's parameter `p` (XV_PENDING) as its use decides: `use` is "call", "attr:NAME",
+ * "int", "tensor", "str". NULL (run failed) when the use does not tell. */
+ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecValue *arg);
+ExecValue *exec_stand_param(ExecRun *r, int i); /* the value of a decided parameter */
+ExecValue *exec_stand_call(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
+                           const char **kw_names, ExecValue **kw_vals, int nkw, TSNode at);
+ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at);
+ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArgs *a);
+/* Adds the deterministic row of a prefix to t unless it has one; its index, -1 on OOM. */
+int exec_stand_row(VerifyTable *t, const int *prefix, int n);
+/* Calls the entry def with the given arguments (parameters without one take defaults). */
+ExecValue *exec_call_entry(ExecRun *r, TSNode def, ExecValue **args, int nargs);
+ExecValue *exec_binop(ExecRun *r, const char *op, ExecValue *a, ExecValue *b, TSNode at);
+/* from_pretrained(...) of a model or tokenizer class. */
+ExecValue *exec_stand_pretrained(ExecRun *r, const char *qual, const char **kw_names,
+                                 ExecValue **kw_vals, int nkw);
+
+#endif

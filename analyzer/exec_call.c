@@ -1,0 +1,783 @@
+/* exec_call: library calls of the concrete interpreter: Python's builtins (an allow-list),
+ * methods of str / list / dict, and the dispatch of module functions (torch, NumPy, math,
+ * transformers' from_pretrained) and tensor methods to exec_lib.c. Anything else ends the run
+ * with "unsupported call NAME at line N"; open/exec/eval/getattr and friends end it as
+ * forbidden. print, logging and progress bars are no-ops. */
+#include <ctype.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "exec.h"
+
+
+/* ---- arguments ---- */
+
+ExecValue *exec_arg(ExecArgs *a, int i, const char *kw) {
+    if (i >= 0 && i < a->npos) return a->pos[i];
+    for (int k = 0; kw && k < a->nkw; k++)
+        if (!strcmp(a->kw[k], kw)) {
+            if (k < 32) a->used |= 1u << k;
+            return a->kwv[k];
+        }
+    return NULL;
+}
+
+bool exec_arg_int(ExecRun *r, ExecArgs *a, int i, const char *kw, int64_t dflt, int64_t *out) {
+    ExecValue *v = exec_arg(a, i, kw);
+    if (!v || v->kind == XV_NONE) {
+        *out = dflt;
+        return true;
+    }
+    if (v->kind == XV_PENDING && !(v = exec_stand_resolve(r, v, "int", NULL))) return false;
+    if (!exec_as_int(v, out)) {
+        exec_fail_at(r, a->at, "%s: argument %s is a %s, not an int", a->name, kw ? kw : "?",
+                     exec_kind_name(v));
+        return false;
+    }
+    return true;
+}
+
+bool exec_arg_bool(ExecRun *r, ExecArgs *a, int i, const char *kw, bool dflt, bool *out) {
+    ExecValue *v = exec_arg(a, i, kw);
+    if (!v) {
+        *out = dflt;
+        return true;
+    }
+    return exec_truthy(r, v, out);
+}
+
+/* ---- builtins ---- */
+
+static const char *const builtin_names[] = {
+    "len",   "range",    "enumerate", "zip",   "map",    "filter",   "max",   "min",
+    "sum",   "sorted",   "reversed",  "list",  "tuple",  "dict",     "set",   "int",
+    "float", "str",      "bool",      "abs",   "round",  "print",    "isinstance",
+    "any",   "all",      "iter",      "next",  "divmod", "pow",      "hasattr",
+    /* forbidden: calling one ends the run */
+    "open",  "exec",     "eval",      "compile", "__import__", "getattr", "setattr", "delattr",
+    "globals", "locals", "vars",      "input", "breakpoint", "exit",   "quit",  "help",
+    "memoryview", "type", "object",   "super", "id",     "hash",     "callable", "format",
+    "repr",  "chr",      "ord",       "bytes", "bytearray", "frozenset", "slice", "property",
+    "staticmethod", "classmethod"};
+
+static bool builtin_forbidden(const char *name) {
+    static const char *const bad[] = {"open",  "exec",   "eval",  "compile", "__import__",
+                                      "getattr", "setattr", "delattr", "globals", "locals",
+                                      "vars",  "input",  "breakpoint", "exit", "quit", "help",
+                                      "memoryview", "type", "object", "id", "hash"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (!strcmp(bad[i], name)) return true;
+    return false;
+}
+
+ExecValue *exec_builtin_name(ExecRun *r, const char *name, int len) {
+    for (size_t i = 0; i < sizeof builtin_names / sizeof *builtin_names; i++)
+        if ((int)strlen(builtin_names[i]) == len && !memcmp(builtin_names[i], name, (size_t)len)) {
+            char q[64];
+            snprintf(q, sizeof q, "builtins.%s", builtin_names[i]);
+            ExecValue *s = exec_str(r, q, (int)strlen(q));
+            return s ? exec_lib(r, s->str.s) : NULL;
+        }
+    return NULL;
+}
+
+static ExecValue *new_list(ExecRun *r, ExecKind k) {
+    return exec_new(r, k);
+}
+
+static ExecValue *b_range(ExecRun *r, ExecArgs *a) {
+    int64_t v[3] = {0, 0, 1};
+    if (a->npos == 1) {
+        if (!exec_arg_int(r, a, 0, NULL, 0, &v[1])) return NULL;
+    } else {
+        for (int i = 0; i < a->npos && i < 3; i++)
+            if (!exec_arg_int(r, a, i, NULL, 0, &v[i])) return NULL;
+    }
+    if (v[2] == 0) return exec_fail_at(r, a->at, "range() step of 0");
+    ExecValue *l = new_list(r, XV_LIST);
+    for (int64_t i = v[0]; l && (v[2] > 0 ? i < v[1] : i > v[1]);) {
+        if (!exec_seq_push(r, &l->seq, exec_int(r, i))) return NULL;
+        if (__builtin_add_overflow(i, v[2], &i)) break;
+    }
+    return l;
+}
+
+static ExecValue *b_len(ExecRun *r, ExecArgs *a) {
+    ExecValue *v = exec_arg(a, 0, NULL);
+    if (v && v->kind == XV_PENDING) v = exec_stand_resolve(r, v, "len", NULL);
+    if (!v) return NULL;
+    switch (v->kind) {
+    case XV_STR:
+        return exec_int(r, v->str.n);
+    case XV_LIST:
+    case XV_TUPLE:
+        return exec_int(r, v->seq.n);
+    case XV_DICT:
+        return exec_int(r, v->dict.n);
+    case XV_TENSOR:
+        if (v->t->ndim == 0) return exec_fail_at(r, a->at, "len() of a 0-d tensor");
+        return exec_int(r, v->t->shape[0]);
+    case XV_OBJECT:
+        if (!v->obj.cls) return exec_int(r, v->obj.fields.n);
+        return exec_fail_at(r, a->at, "len() of a %s", exec_kind_name(v));
+    case XV_TOKENIZER: /* its vocabulary size */
+        return exec_int(r, r->table->n_vocab);
+    default:
+        return exec_fail_at(r, a->at, "len() of a %s", exec_kind_name(v));
+    }
+}
+
+/* Calls a key= / map function on one element. */
+static ExecValue *call1(ExecRun *r, ExecValue *fn, ExecValue *x, TSNode at) {
+    return exec_call_value(r, fn, &x, 1, NULL, NULL, 0, at);
+}
+
+static ExecValue *b_zip(ExecRun *r, ExecArgs *a) {
+    ExecValue *its[8];
+    int n = a->npos < 8 ? a->npos : 8, m = INT32_MAX;
+    for (int i = 0; i < n; i++) {
+        if (!(its[i] = exec_iterate(r, a->pos[i], a->at))) return NULL;
+        if (its[i]->seq.n < m) m = its[i]->seq.n;
+    }
+    ExecValue *l = new_list(r, XV_LIST);
+    for (int k = 0; l && n && k < m; k++) {
+        ExecValue *t = new_list(r, XV_TUPLE);
+        for (int i = 0; t && i < n; i++)
+            if (!exec_seq_push(r, &t->seq, its[i]->seq.items[k])) return NULL;
+        if (!exec_seq_push(r, &l->seq, t)) return NULL;
+    }
+    return l;
+}
+
+static ExecValue *b_enumerate(ExecRun *r, ExecArgs *a) {
+    ExecValue *it = exec_iterate(r, exec_arg(a, 0, "iterable"), a->at);
+    int64_t start;
+    if (!it || !exec_arg_int(r, a, 1, "start", 0, &start)) return NULL;
+    ExecValue *l = new_list(r, XV_LIST);
+    for (int k = 0; l && k < it->seq.n; k++) {
+        ExecValue *t = new_list(r, XV_TUPLE);
+        if (!t || !exec_seq_push(r, &t->seq, exec_int(r, start + k)) ||
+            !exec_seq_push(r, &t->seq, it->seq.items[k]) || !exec_seq_push(r, &l->seq, t))
+            return NULL;
+    }
+    return l;
+}
+
+static ExecValue *b_map(ExecRun *r, ExecArgs *a, bool filter) {
+    ExecValue *fn = exec_arg(a, 0, NULL);
+    if (a->npos > 2 && !filter) { /* map(f, xs, ys) */
+        ExecArgs z = *a;
+        z.pos++;
+        z.npos--;
+        ExecValue *pairs = b_zip(r, &z);
+        ExecValue *l = new_list(r, XV_LIST);
+        for (int k = 0; pairs && l && k < pairs->seq.n; k++) {
+            ExecValue *t = pairs->seq.items[k];
+            if (!exec_seq_push(r, &l->seq, exec_call_value(r, fn, t->seq.items, t->seq.n, NULL, NULL, 0, a->at)))
+                return NULL;
+        }
+        return pairs ? l : NULL;
+    }
+    ExecValue *it = exec_iterate(r, exec_arg(a, 1, NULL), a->at);
+    ExecValue *l = new_list(r, XV_LIST);
+    for (int k = 0; it && l && k < it->seq.n; k++) {
+        ExecValue *x = it->seq.items[k];
+        ExecValue *y = fn->kind == XV_NONE ? x : call1(r, fn, x, a->at);
+        if (!y) return NULL;
+        bool keep = true;
+        if (filter && !exec_truthy(r, y, &keep)) return NULL;
+        if (keep && !exec_seq_push(r, &l->seq, filter ? x : y)) return NULL;
+    }
+    return it ? l : NULL;
+}
+
+/* Python's < on two values (numbers, strings, tuples, one-element tensors). */
+static bool less_than(ExecRun *r, ExecValue *x, ExecValue *y, TSNode at, bool *out) {
+    ExecValue *c = exec_binop(r, "<", x, y, at);
+    return c && exec_truthy(r, c, out);
+}
+
+static ExecValue *b_sorted(ExecRun *r, ExecArgs *a) {
+    ExecValue *it = exec_iterate(r, exec_arg(a, 0, "iterable"), a->at);
+    ExecValue *key = exec_arg(a, -1, "key");
+    bool rev;
+    if (!it || !exec_arg_bool(r, a, -1, "reverse", false, &rev)) return NULL;
+    int n = it->seq.n;
+    ExecValue **items = exec_alloc(r, (size_t)(n ? n : 1) * sizeof *items);
+    ExecValue **keys = exec_alloc(r, (size_t)(n ? n : 1) * sizeof *keys);
+    if (!items || !keys) return NULL;
+    for (int i = 0; i < n; i++) {
+        items[i] = it->seq.items[i];
+        keys[i] = key && key->kind != XV_NONE ? call1(r, key, items[i], a->at) : items[i];
+        if (!keys[i]) return NULL;
+    }
+    /* stable insertion sort; reverse keeps stability as Python's does */
+    for (int i = 1; i < n; i++) {
+        ExecValue *ki = keys[i], *vi = items[i];
+        int j = i;
+        while (j > 0) {
+            bool lt;
+            if (!(rev ? less_than(r, keys[j - 1], ki, a->at, &lt) : less_than(r, ki, keys[j - 1], a->at, &lt)))
+                return NULL;
+            if (!lt) break;
+            keys[j] = keys[j - 1];
+            items[j] = items[j - 1];
+            j--;
+        }
+        keys[j] = ki;
+        items[j] = vi;
+    }
+    ExecValue *l = new_list(r, XV_LIST);
+    for (int i = 0; l && i < n; i++)
+        if (!exec_seq_push(r, &l->seq, items[i])) return NULL;
+    return l;
+}
+
+/* max / min over an iterable or the arguments, with key=; the first best wins. */
+static ExecValue *b_extreme(ExecRun *r, ExecArgs *a, bool want_max) {
+    ExecValue *it;
+    if (a->npos == 1) {
+        ExecValue *x = a->pos[0];
+        if (x->kind == XV_TENSOR) return exec_tensor_item(r, exec_tensor_reduce(r, want_max ? "max" : "min", x->t, INT32_MIN, false));
+        it = exec_iterate(r, x, a->at);
+    } else {
+        it = new_list(r, XV_TUPLE);
+        for (int i = 0; it && i < a->npos; i++)
+            if (!exec_seq_push(r, &it->seq, a->pos[i])) return NULL;
+    }
+    ExecValue *key = exec_arg(a, -1, "key");
+    ExecValue *dflt = exec_arg(a, -1, "default");
+    if (!it) return NULL;
+    if (it->seq.n == 0) return dflt ? dflt : exec_fail_at(r, a->at, "%s() of an empty sequence", want_max ? "max" : "min");
+    ExecValue *best = it->seq.items[0];
+    ExecValue *bk = key ? call1(r, key, best, a->at) : best;
+    for (int i = 1; bk && i < it->seq.n; i++) {
+        ExecValue *x = it->seq.items[i];
+        ExecValue *k = key ? call1(r, key, x, a->at) : x;
+        bool better;
+        if (!k || !(want_max ? less_than(r, bk, k, a->at, &better) : less_than(r, k, bk, a->at, &better)))
+            return NULL;
+        if (better) {
+            best = x;
+            bk = k;
+        }
+    }
+    return bk ? best : NULL;
+}
+
+static ExecValue *b_sum(ExecRun *r, ExecArgs *a) {
+    ExecValue *x = exec_arg(a, 0, NULL);
+    if (x && x->kind == XV_TENSOR) { /* sum(t) adds the rows along dimension 0 */
+        if (x->t->ndim == 0) return exec_fail_at(r, a->at, "sum() of a 0-d tensor");
+        return exec_tensor_value(r, exec_tensor_reduce(r, "sum", x->t, 0, false));
+    }
+    ExecValue *it = exec_iterate(r, x, a->at);
+    ExecValue *acc = exec_arg(a, 1, "start");
+    if (!acc) acc = exec_int(r, 0);
+    for (int i = 0; it && acc && i < it->seq.n; i++)
+        acc = exec_binop(r, "+", acc, it->seq.items[i], a->at);
+    return it ? acc : NULL;
+}
+
+static ExecValue *b_convert(ExecRun *r, const char *name, ExecArgs *a) {
+    ExecValue *x = exec_arg(a, 0, NULL);
+    if (!strcmp(name, "list") || !strcmp(name, "tuple") || !strcmp(name, "set")) {
+        ExecValue *l = new_list(r, name[0] == 't' ? XV_TUPLE : XV_LIST);
+        ExecValue *it = x ? exec_iterate(r, x, a->at) : l;
+        for (int i = 0; x && it && l && i < it->seq.n; i++)
+            if (!exec_seq_push(r, &l->seq, it->seq.items[i])) return NULL;
+        if (name[0] == 's' && x) /* a set of this subset: distinct elements, first seen first */
+            for (int i = 0; l && i < l->seq.n; i++)
+                for (int j = i + 1; j < l->seq.n; j++)
+                    if (exec_equal(l->seq.items[i], l->seq.items[j]))
+                        l->seq.items[j--] = l->seq.items[--l->seq.n];
+        return it ? l : NULL;
+    }
+    if (!strcmp(name, "dict")) {
+        ExecValue *d = exec_new(r, XV_DICT);
+        if (x) {
+            if (x->kind == XV_DICT) {
+                for (int i = 0; d && i < x->dict.n; i++)
+                    if (!exec_dict_set(r, &d->dict, x->dict.keys[i], x->dict.vals[i])) return NULL;
+            } else {
+                ExecValue *it = exec_iterate(r, x, a->at);
+                for (int i = 0; it && d && i < it->seq.n; i++) {
+                    ExecValue *p = exec_iterate(r, it->seq.items[i], a->at);
+                    if (!p || p->seq.n != 2 || !exec_dict_set(r, &d->dict, p->seq.items[0], p->seq.items[1]))
+                        return r->failed ? NULL : exec_fail_at(r, a->at, "dict() of non-pairs");
+                }
+                if (!it) return NULL;
+            }
+        }
+        for (int k = 0; d && k < a->nkw; k++) {
+            a->used |= 1u << k;
+            if (!exec_dict_set_str(r, &d->dict, a->kw[k], a->kwv[k])) return NULL;
+        }
+        return d;
+    }
+    if (!x) return !strcmp(name, "str") ? exec_str(r, "", 0) : !strcmp(name, "bool") ? exec_bool(false)
+                   : !strcmp(name, "float") ? exec_float(r, 0) : exec_int(r, 0);
+    if (x->kind == XV_PENDING && !(x = exec_stand_resolve(r, x, !strcmp(name, "str") ? "str" : "int", NULL)))
+        return NULL;
+    if (x->kind == XV_TENSOR) {
+        if (x->t->n != 1) return exec_fail_at(r, a->at, "%s() of a tensor of %d elements", name, x->t->n);
+        x = exec_tensor_item(r, x->t);
+        if (!x) return NULL;
+    }
+    if (!strcmp(name, "str")) return exec_to_str(r, x);
+    if (!strcmp(name, "bool")) {
+        bool b;
+        return exec_truthy(r, x, &b) ? exec_bool(b) : NULL;
+    }
+    if (x->kind == XV_STR) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.*s", x->str.n < 63 ? x->str.n : 63, x->str.s);
+        char *end;
+        double v = strtod(buf, &end);
+        while (*end == ' ' || *end == '\n')
+            end++;
+        if (*end || end == buf) return exec_fail_at(r, a->at, "%s() of the string '%s'", name, buf);
+        int64_t k;
+        if (strcmp(name, "int")) return exec_float(r, v);
+        return exec_double_to_int(trunc(v), &k) ? exec_int(r, k) : exec_fail_at(r, a->at, "int() of '%s'", buf);
+    }
+    if (!exec_is_number(x)) return exec_fail_at(r, a->at, "%s() of a %s", name, exec_kind_name(x));
+    double v = exec_number(x);
+    int64_t k;
+    if (!strcmp(name, "int"))
+        return exec_double_to_int(trunc(v), &k) ? exec_int(r, k) : exec_fail_at(r, a->at, "int() of %g", v);
+    return exec_float(r, v);
+}
+
+static ExecValue *b_isinstance(ExecRun *r, ExecArgs *a) {
+    ExecValue *x = exec_arg(a, 0, NULL), *t = exec_arg(a, 1, NULL);
+    if (!x || !t) return exec_fail_at(r, a->at, "isinstance() needs two arguments");
+    if (t->kind == XV_TUPLE) {
+        for (int i = 0; i < t->seq.n; i++) {
+            ExecValue *pos[2] = {x, t->seq.items[i]};
+            ExecArgs sub = {pos, 2, NULL, NULL, 0, 0, a->at, "isinstance"};
+            ExecValue *b = b_isinstance(r, &sub);
+            if (!b || b->b) return b;
+        }
+        return exec_bool(false);
+    }
+    if (t->kind == XV_CLASS) return exec_bool(x->kind == XV_OBJECT && x->obj.cls == t);
+    if (t->kind != XV_LIB) return exec_fail_at(r, a->at, "isinstance() against a %s", exec_kind_name(t));
+    const char *q = t->lib.qual;
+    if (!strcmp(q, "builtins.int")) return exec_bool(x->kind == XV_INT || x->kind == XV_BOOL);
+    if (!strcmp(q, "builtins.float")) return exec_bool(x->kind == XV_FLOAT);
+    if (!strcmp(q, "builtins.str")) return exec_bool(x->kind == XV_STR);
+    if (!strcmp(q, "builtins.list")) return exec_bool(x->kind == XV_LIST);
+    if (!strcmp(q, "builtins.tuple")) return exec_bool(x->kind == XV_TUPLE);
+    if (!strcmp(q, "builtins.dict")) return exec_bool(x->kind == XV_DICT);
+    if (!strcmp(q, "builtins.bool")) return exec_bool(x->kind == XV_BOOL);
+    if (!strcmp(q, "torch.Tensor")) return exec_bool(x->kind == XV_TENSOR && !x->t->numpy);
+    if (!strcmp(q, "numpy.ndarray")) return exec_bool(x->kind == XV_TENSOR && x->t->numpy);
+    return exec_fail_at(r, a->at, "isinstance() against %s", q);
+}
+
+static ExecValue *b_any_all(ExecRun *r, ExecArgs *a, bool any) {
+    ExecValue *it = exec_iterate(r, exec_arg(a, 0, NULL), a->at);
+    for (int i = 0; it && i < it->seq.n; i++) {
+        bool b;
+        if (!exec_truthy(r, it->seq.items[i], &b)) return NULL;
+        if (b == any) return exec_bool(any);
+    }
+    return it ? exec_bool(!any) : NULL;
+}
+
+static ExecValue *call_builtin(ExecRun *r, const char *name, ExecArgs *a) {
+    if (builtin_forbidden(name)) return exec_fail_at(r, a->at, "forbidden call %s", name);
+    if (!strcmp(name, "super")) return exec_object(r, "super");
+    if (!strcmp(name, "print")) {
+        a->used = ~0u;
+        return exec_none();
+    }
+    if (!strcmp(name, "len")) return b_len(r, a);
+    if (!strcmp(name, "range")) return b_range(r, a);
+    if (!strcmp(name, "enumerate")) return b_enumerate(r, a);
+    if (!strcmp(name, "zip")) return b_zip(r, a);
+    if (!strcmp(name, "map") || !strcmp(name, "filter")) return b_map(r, a, name[0] == 'f');
+    if (!strcmp(name, "sorted")) return b_sorted(r, a);
+    if (!strcmp(name, "reversed")) {
+        ExecValue *it = exec_iterate(r, exec_arg(a, 0, NULL), a->at), *l = new_list(r, XV_LIST);
+        for (int i = it ? it->seq.n - 1 : -1; l && i >= 0; i--)
+            if (!exec_seq_push(r, &l->seq, it->seq.items[i])) return NULL;
+        return it ? l : NULL;
+    }
+    if (!strcmp(name, "max") || !strcmp(name, "min")) return b_extreme(r, a, name[1] == 'a');
+    if (!strcmp(name, "sum")) return b_sum(r, a);
+    if (!strcmp(name, "isinstance")) return b_isinstance(r, a);
+    if (!strcmp(name, "any") || !strcmp(name, "all")) return b_any_all(r, a, name[1] == 'n');
+    if (!strcmp(name, "iter")) return exec_iterate(r, exec_arg(a, 0, NULL), a->at);
+    if (!strcmp(name, "abs")) {
+        ExecValue *x = exec_arg(a, 0, NULL);
+        if (x && x->kind == XV_TENSOR) return exec_tensor_value(r, exec_tensor_unary(r, "abs", x->t));
+        if (!exec_is_number(x)) return exec_fail_at(r, a->at, "abs() of a %s", exec_kind_name(x));
+        if (x->kind == XV_FLOAT) return exec_float(r, fabs(x->f));
+        int64_t k = x->kind == XV_INT ? x->i : x->b;
+        return k == INT64_MIN ? exec_fail_at(r, a->at, "abs() beyond 64 bits") : exec_int(r, k < 0 ? -k : k);
+    }
+    if (!strcmp(name, "round")) {
+        ExecValue *x = exec_arg(a, 0, NULL);
+        int64_t nd;
+        if (x && x->kind == XV_TENSOR) x = exec_tensor_item(r, x->t);
+        if (!exec_is_number(x) || !exec_arg_int(r, a, 1, "ndigits", INT64_MIN, &nd))
+            return r->failed ? NULL : exec_fail_at(r, a->at, "round() of a %s", exec_kind_name(x));
+        double v = exec_number(x);
+        int64_t k;
+        if (nd == INT64_MIN)
+            return exec_double_to_int(nearbyint(v), &k) ? exec_int(r, k) : exec_fail_at(r, a->at, "round() beyond 64 bits");
+        double p = pow(10, (double)nd);
+        return exec_float(r, nearbyint(v * p) / p);
+    }
+    if (!strcmp(name, "pow")) return exec_binop(r, "**", exec_arg(a, 0, NULL), exec_arg(a, 1, NULL), a->at);
+    if (!strcmp(name, "next")) {
+        ExecValue *it = exec_iterate(r, exec_arg(a, 0, NULL), a->at);
+        if (!it) return NULL;
+        if (it->seq.n == 0) return exec_arg(a, 1, NULL) ? exec_arg(a, 1, NULL) : exec_fail_at(r, a->at, "next() of an empty iterator");
+        return it->seq.items[0];
+    }
+    if (!strcmp(name, "list") || !strcmp(name, "tuple") || !strcmp(name, "set") || !strcmp(name, "dict") ||
+        !strcmp(name, "int") || !strcmp(name, "float") || !strcmp(name, "str") || !strcmp(name, "bool"))
+        return b_convert(r, name, a);
+    return exec_fail_at(r, a->at, "unsupported call %s", name);
+}
+
+/* ---- methods of Python values ---- */
+
+static ExecValue *str_method(ExecRun *r, ExecValue *s, const char *m, ExecArgs *a) {
+    if (!strcmp(m, "strip") || !strcmp(m, "lstrip") || !strcmp(m, "rstrip")) {
+        int i = 0, j = s->str.n;
+        if (m[0] != 'r')
+            while (i < j && strchr(" \t\n\r", s->str.s[i]))
+                i++;
+        if (m[0] != 'l')
+            while (j > i && strchr(" \t\n\r", s->str.s[j - 1]))
+                j--;
+        return exec_str(r, s->str.s + i, j - i);
+    }
+    if (!strcmp(m, "lower") || !strcmp(m, "upper")) {
+        ExecValue *o = exec_str(r, s->str.s, s->str.n);
+        for (int i = 0; o && i < o->str.n; i++)
+            ((char *)o->str.s)[i] = (char)(m[0] == 'l' ? tolower((unsigned char)o->str.s[i])
+                                                       : toupper((unsigned char)o->str.s[i]));
+        return o;
+    }
+    if (!strcmp(m, "split")) {
+        ExecValue *sep = exec_arg(a, 0, "sep");
+        ExecValue *l = new_list(r, XV_LIST);
+        int i = 0, n = s->str.n;
+        if (!sep || sep->kind == XV_NONE) {
+            while (l && i < n) {
+                while (i < n && strchr(" \t\n\r", s->str.s[i]))
+                    i++;
+                int j = i;
+                while (j < n && !strchr(" \t\n\r", s->str.s[j]))
+                    j++;
+                if (j > i && !exec_seq_push(r, &l->seq, exec_str(r, s->str.s + i, j - i))) return NULL;
+                i = j;
+            }
+            return l;
+        }
+        if (sep->kind != XV_STR || sep->str.n == 0) return exec_fail_at(r, a->at, "split() separator");
+        int start = 0;
+        for (i = 0; l && i + sep->str.n <= n;) {
+            if (!memcmp(s->str.s + i, sep->str.s, (size_t)sep->str.n)) {
+                if (!exec_seq_push(r, &l->seq, exec_str(r, s->str.s + start, i - start))) return NULL;
+                i += sep->str.n;
+                start = i;
+            } else {
+                i++;
+            }
+        }
+        return l && exec_seq_push(r, &l->seq, exec_str(r, s->str.s + start, n - start)) ? l : NULL;
+    }
+    if (!strcmp(m, "join")) {
+        ExecValue *it = exec_iterate(r, exec_arg(a, 0, NULL), a->at);
+        if (!it) return NULL;
+        ExecValue *acc = exec_str(r, "", 0);
+        for (int i = 0; acc && i < it->seq.n; i++) {
+            if (it->seq.items[i]->kind != XV_STR) return exec_fail_at(r, a->at, "join() of a %s", exec_kind_name(it->seq.items[i]));
+            if (i) acc = exec_binop(r, "+", acc, s, a->at);
+            if (acc) acc = exec_binop(r, "+", acc, it->seq.items[i], a->at);
+        }
+        return acc;
+    }
+    if (!strcmp(m, "replace")) {
+        ExecValue *from = exec_arg(a, 0, NULL), *to = exec_arg(a, 1, NULL);
+        if (!from || !to || from->kind != XV_STR || to->kind != XV_STR || from->str.n == 0)
+            return exec_fail_at(r, a->at, "replace() arguments");
+        ExecValue *acc = exec_str(r, "", 0);
+        int start = 0;
+        for (int i = 0; acc && i + from->str.n <= s->str.n;) {
+            if (!memcmp(s->str.s + i, from->str.s, (size_t)from->str.n)) {
+                acc = exec_binop(r, "+", acc, exec_str(r, s->str.s + start, i - start), a->at);
+                if (acc) acc = exec_binop(r, "+", acc, to, a->at);
+                i += from->str.n;
+                start = i;
+            } else {
+                i++;
+            }
+        }
+        return acc ? exec_binop(r, "+", acc, exec_str(r, s->str.s + start, s->str.n - start), a->at) : NULL;
+    }
+    if (!strcmp(m, "startswith") || !strcmp(m, "endswith")) {
+        ExecValue *p = exec_arg(a, 0, NULL);
+        if (!p || p->kind != XV_STR) return exec_fail_at(r, a->at, "%s() argument", m);
+        if (p->str.n > s->str.n) return exec_bool(false);
+        int off = m[0] == 's' ? 0 : s->str.n - p->str.n;
+        return exec_bool(!memcmp(s->str.s + off, p->str.s, (size_t)p->str.n));
+    }
+    if (!strcmp(m, "format")) return exec_fail_at(r, a->at, "str.format()");
+    return exec_fail_at(r, a->at, "unsupported call str.%s", m);
+}
+
+static ExecValue *list_method(ExecRun *r, ExecValue *l, const char *m, ExecArgs *a) {
+    if (!strcmp(m, "append")) return exec_seq_push(r, &l->seq, exec_arg(a, 0, NULL)) ? exec_none() : NULL;
+    if (!strcmp(m, "extend")) {
+        ExecValue *it = exec_iterate(r, exec_arg(a, 0, NULL), a->at);
+        for (int i = 0; it && i < it->seq.n; i++)
+            if (!exec_seq_push(r, &l->seq, it->seq.items[i])) return NULL;
+        return it ? exec_none() : NULL;
+    }
+    if (!strcmp(m, "index")) {
+        ExecValue *x = exec_arg(a, 0, NULL);
+        for (int i = 0; x && i < l->seq.n; i++)
+            if (exec_equal(l->seq.items[i], x)) return exec_int(r, i);
+        return exec_fail_at(r, a->at, "list.index() of a missing value");
+    }
+    if (!strcmp(m, "count")) {
+        ExecValue *x = exec_arg(a, 0, NULL);
+        int c = 0;
+        for (int i = 0; x && i < l->seq.n; i++)
+            c += exec_equal(l->seq.items[i], x);
+        return exec_int(r, c);
+    }
+    if (!strcmp(m, "pop") && l->kind == XV_LIST) {
+        int64_t k;
+        if (!exec_arg_int(r, a, 0, NULL, -1, &k)) return NULL;
+        if (k < 0) k += l->seq.n;
+        if (k < 0 || k >= l->seq.n) return exec_fail_at(r, a->at, "pop() index out of range");
+        ExecValue *x = l->seq.items[k];
+        memmove(l->seq.items + k, l->seq.items + k + 1, (size_t)(l->seq.n - k - 1) * sizeof *l->seq.items);
+        l->seq.n--;
+        return x;
+    }
+    if (!strcmp(m, "copy")) return b_convert(r, "list", &(ExecArgs){&l, 1, NULL, NULL, 0, 0, a->at, "copy"});
+    return exec_fail_at(r, a->at, "unsupported call list.%s", m);
+}
+
+static ExecValue *dict_method(ExecRun *r, ExecValue *d, const char *m, ExecArgs *a) {
+    if (!strcmp(m, "get")) {
+        ExecValue *k = exec_arg(a, 0, NULL);
+        ExecValue *v = k ? exec_dict_get(&d->dict, k) : NULL;
+        if (v) return v;
+        ExecValue *dflt = exec_arg(a, 1, NULL);
+        return dflt ? dflt : exec_none();
+    }
+    if (!strcmp(m, "items") || !strcmp(m, "keys") || !strcmp(m, "values")) {
+        ExecValue *l = new_list(r, XV_LIST);
+        for (int i = 0; l && i < d->dict.n; i++) {
+            ExecValue *x;
+            if (m[0] == 'i') {
+                x = new_list(r, XV_TUPLE);
+                if (!x || !exec_seq_push(r, &x->seq, d->dict.keys[i]) || !exec_seq_push(r, &x->seq, d->dict.vals[i]))
+                    return NULL;
+            } else {
+                x = m[0] == 'k' ? d->dict.keys[i] : d->dict.vals[i];
+            }
+            if (!exec_seq_push(r, &l->seq, x)) return NULL;
+        }
+        return l;
+    }
+    if (!strcmp(m, "setdefault")) {
+        ExecValue *k = exec_arg(a, 0, NULL), *v = k ? exec_dict_get(&d->dict, k) : NULL;
+        if (v) return v;
+        v = exec_arg(a, 1, NULL);
+        if (!v) v = exec_none();
+        return exec_dict_set(r, &d->dict, k, v) ? v : NULL;
+    }
+    if (!strcmp(m, "pop")) {
+        ExecValue *k = exec_arg(a, 0, NULL);
+        for (int i = 0; k && i < d->dict.n; i++)
+            if (exec_equal(d->dict.keys[i], k)) {
+                ExecValue *v = d->dict.vals[i];
+                d->dict.keys[i] = d->dict.keys[d->dict.n - 1];
+                d->dict.vals[i] = d->dict.vals[--d->dict.n];
+                return v;
+            }
+        ExecValue *dflt = exec_arg(a, 1, NULL);
+        return dflt ? dflt : exec_fail_at(r, a->at, "dict.pop() of a missing key");
+    }
+    if (!strcmp(m, "update")) {
+        ExecValue *o = exec_arg(a, 0, NULL);
+        for (int i = 0; o && o->kind == XV_DICT && i < o->dict.n; i++)
+            if (!exec_dict_set(r, &d->dict, o->dict.keys[i], o->dict.vals[i])) return NULL;
+        return exec_none();
+    }
+    return exec_fail_at(r, a->at, "unsupported call dict.%s", m);
+}
+
+/* ---- dispatch ---- */
+
+/* The family and bare name of a qualified library name, or 0. */
+static char lib_family(const char *q, const char **fn) {
+    static const struct {
+        const char *prefix;
+        char family;
+    } map[] = {{"torch.nn.functional.", 't'}, {"torch.special.", 't'}, {"torch.", 't'},
+               {"jax.numpy.", 'n'},           {"jax.nn.", 'n'},      {"scipy.special.", 'n'},
+               {"numpy.", 'n'},               {"math.", 'm'},        {"builtins.", 'b'}};
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++) {
+        size_t n = strlen(map[i].prefix);
+        if (!strncmp(q, map[i].prefix, n) && !strchr(q + n, '.')) {
+            *fn = q + n;
+            return map[i].family;
+        }
+    }
+    *fn = q;
+    return 0;
+}
+
+/* No-op library calls: printing, logging, progress bars, seeding, warnings. */
+static bool lib_is_noop(const char *q) {
+    static const char *const pre[] = {"logging.", "warnings.", "tqdm.", "torch.manual_seed",
+                                       "numpy.random.seed", "random.seed", "torch.set_grad_enabled",
+                                       "transformers.set_seed", "torch.cuda.empty_cache"};
+    for (size_t i = 0; i < sizeof pre / sizeof *pre; i++)
+        if (!strncmp(q, pre[i], strlen(pre[i]))) return true;
+    return false;
+}
+
+static ExecValue *lib_context(ExecRun *r, ExecArgs *a) {
+    a->used = ~0u;
+    return exec_object(r, "context");
+}
+
+static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
+    const char *fn;
+    char fam = lib_family(q, &fn);
+    if (fam == 'b') return call_builtin(r, fn, a);
+    if (!strcmp(q, "tqdm") || !strcmp(q, "tqdm.tqdm") || !strcmp(q, "tqdm.auto.tqdm")) {
+        a->used = ~0u;
+        return exec_arg(a, 0, NULL) ? exec_arg(a, 0, NULL) : exec_none();
+    }
+    if (lib_is_noop(q)) {
+        a->used = ~0u;
+        return exec_object(r, "logger");
+    }
+    if (!strcmp(q, "torch.no_grad") || !strcmp(q, "torch.inference_mode") || !strcmp(q, "torch.autocast") ||
+        !strcmp(q, "torch.cuda.amp.autocast") || !strcmp(q, "torch.amp.autocast") || !strcmp(q, "contextlib.nullcontext"))
+        return lib_context(r, a);
+    static const char *const modules[][2] = {{"torch.nn.LogSoftmax", "torch.nn.functional.log_softmax"},
+                                             {"torch.nn.Softmax", "torch.nn.functional.softmax"},
+                                             {"torch.nn.CrossEntropyLoss", "torch.nn.functional.cross_entropy"},
+                                             {"torch.nn.NLLLoss", "torch.nn.functional.nll_loss"}};
+    for (size_t i = 0; i < sizeof modules / sizeof *modules; i++)
+        if (!strcmp(q, modules[i][0])) { /* a module: the function, its keywords kept for the call */
+            ExecValue *m = exec_object(r, "nn_module");
+            if (!m || !exec_dict_set_str(r, &m->obj.fields, " fn", exec_lib(r, modules[i][1]))) return NULL;
+            if (a->npos == 1 && !exec_dict_set_str(r, &m->obj.fields, "dim", a->pos[0])) return NULL;
+            for (int k = 0; k < a->nkw; k++) {
+                a->used |= 1u << k;
+                if (!exec_dict_set_str(r, &m->obj.fields, a->kw[k], a->kwv[k])) return NULL;
+            }
+            return m;
+        }
+    const char *last = strrchr(q, '.');
+    if (last && !strcmp(last, ".from_pretrained")) {
+        a->used = ~0u;
+        return exec_stand_pretrained(r, q, a->kw, a->kwv, a->nkw);
+    }
+    if (!strcmp(q, "collections.defaultdict")) {
+        ExecValue *d = exec_new(r, XV_DICT);
+        if (d) d->dict.factory = exec_arg(a, 0, "default_factory");
+        return d;
+    }
+    if (!strcmp(q, "functools.reduce")) {
+        ExecValue *f = exec_arg(a, 0, NULL), *it = exec_iterate(r, exec_arg(a, 1, NULL), a->at);
+        if (!it) return NULL;
+        ExecValue *acc = exec_arg(a, 2, NULL);
+        int i = 0;
+        if (!acc) {
+            if (!it->seq.n) return exec_fail_at(r, a->at, "reduce() of an empty sequence");
+            acc = it->seq.items[i++];
+        }
+        for (; acc && i < it->seq.n; i++) {
+            ExecValue *two[2] = {acc, it->seq.items[i]};
+            acc = exec_call_value(r, f, two, 2, NULL, NULL, 0, a->at);
+        }
+        return acc;
+    }
+    if (!strncmp(q, "operator.", 9) && a->npos == 2) {
+        static const char *const ops[][2] = {{"add", "+"}, {"mul", "*"}, {"sub", "-"}, {"truediv", "/"}};
+        for (size_t i = 0; i < 4; i++)
+            if (!strcmp(q + 9, ops[i][0])) return exec_binop(r, ops[i][1], a->pos[0], a->pos[1], a->at);
+    }
+    if (fam) {
+        ExecValue *v = exec_lib_function(r, fam, fn, a);
+        if (v || r->failed) return v;
+    }
+    return exec_fail_at(r, a->at, "unsupported call %s", q);
+}
+
+ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs, const char **kw_names,
+                         ExecValue **kw_vals, int nkw, TSNode at) {
+    ExecArgs a = {args, nargs, kw_names, kw_vals, nkw, 0, at, ""};
+    ExecValue *v;
+    if (fn->kind == XV_LIB) {
+        a.name = fn->lib.qual;
+        v = call_lib_qual(r, fn->lib.qual, &a);
+    } else {
+        ExecValue *self = fn->method.self;
+        const char *m = fn->method.name;
+        a.name = m;
+        if (self->kind == XV_PENDING && !(self = exec_stand_resolve(r, self, "tensor", NULL))) return NULL;
+        switch (self->kind) {
+        case XV_TENSOR:
+            v = exec_lib_tensor_method(r, self->t, m, &a);
+            if (!v && !r->failed) v = exec_fail_at(r, at, "unsupported call tensor.%s", m);
+            break;
+        case XV_STR:
+            v = str_method(r, self, m, &a);
+            break;
+        case XV_MODEL:
+        case XV_TOKENIZER:
+            v = exec_stand_method(r, self, m, &a);
+            a.used = ~0u; /* the stand-ins check their own keywords */
+            break;
+        case XV_LIST:
+        case XV_TUPLE:
+            v = list_method(r, self, m, &a);
+            break;
+        case XV_DICT:
+            v = dict_method(r, self, m, &a);
+            break;
+        case XV_OBJECT:
+            if (!strcmp(self->obj.type, "super") && !strcmp(m, "__init__")) {
+                a.used = ~0u; /* a library base class's constructor: nothing of it is used */
+                v = exec_none();
+            } else if (!strcmp(self->obj.type, "logger")) {
+                a.used = ~0u;
+                v = self;
+            } else if (!strcmp(m, "to") || !strcmp(m, "cpu") || !strcmp(m, "cuda")) {
+                a.used = ~0u;
+                v = self; /* an encoding or output moved to a device: the same values */
+            } else if (!strcmp(m, "get") || !strcmp(m, "keys") || !strcmp(m, "items") || !strcmp(m, "values")) {
+                ExecValue d = {.kind = XV_DICT, .dict = self->obj.fields};
+                v = dict_method(r, &d, m, &a);
+            } else {
+                v = exec_fail_at(r, at, "unsupported call %s.%s", self->obj.type, m);
+            }
+            break;
+        default:
+            v = exec_fail_at(r, at, "unsupported call %s.%s", exec_kind_name(self), m);
+        }
+    }
+    if (!v) return NULL;
+    for (int k = 0; k < nkw && k < 32; k++)
+        if (!(a.used & (1u << k))) return exec_fail_at(r, at, "unsupported keyword %s= of %s", kw_names[k], a.name);
+    return v;
+}

@@ -1,0 +1,580 @@
+/* exec_lib: torch, NumPy (and jax.numpy, scipy.special) and math functions, and tensor
+ * methods, for the concrete interpreter. Function and method forms share one kernel each; a
+ * name not listed here returns NULL and the caller ends the run as an unsupported call. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "exec.h"
+
+
+int exec_lib_dtype(ExecValue *v) {
+    if (!v) return -1;
+    const char *q = v->kind == XV_LIB ? v->lib.qual : v->kind == XV_STR ? v->str.s : NULL;
+    if (!q) return -1;
+    const char *dot = strrchr(q, '.');
+    const char *n = dot ? dot + 1 : q;
+    static const struct {
+        const char *name;
+        ExecDtype d;
+    } map[] = {{"float32", XD_F32}, {"float", XD_F32},   {"float64", XD_F64}, {"double", XD_F64},
+               {"float16", XD_F16}, {"half", XD_F16},     {"bfloat16", XD_BF16}, {"int64", XD_INT64},
+               {"long", XD_INT64},  {"int32", XD_INT64},  {"int", XD_INT64},  {"bool", XD_BOOL},
+               {"bool_", XD_BOOL}};
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (!strcmp(n, map[i].name)) {
+            /* Python's float is float64 in NumPy */
+            if (!strcmp(q, "builtins.float")) return XD_F64;
+            return map[i].d;
+        }
+    return -1;
+}
+
+ExecTensor *exec_lib_tensor(ExecRun *r, ExecValue *v, bool numpy) {
+    if (!v) {
+        exec_fail(r, "a missing tensor argument");
+        return NULL;
+    }
+    if (v->kind == XV_PENDING && !(v = exec_stand_resolve(r, v, "tensor", NULL))) return NULL;
+    if (v->kind == XV_TENSOR) return v->t;
+    return exec_tensor_from(r, v, -1, numpy);
+}
+
+static ExecValue *tv(ExecRun *r, ExecTensor *t) {
+    return t ? exec_tensor_value(r, t) : NULL;
+}
+
+/* The dim / axis argument: INT32_MIN when absent (reduce over everything). */
+static bool arg_dim(ExecRun *r, ExecArgs *a, int i, ExecTensor *t, int *out) {
+    ExecValue *v = exec_arg(a, i, "dim");
+    if (!v) v = exec_arg(a, -1, "axis");
+    if (!v || v->kind == XV_NONE) {
+        *out = INT32_MIN;
+        return true;
+    }
+    int64_t d;
+    if (!exec_as_int(v, &d)) {
+        exec_fail_at(r, a->at, "%s over a %s of dimensions", a->name, exec_kind_name(v));
+        return false;
+    }
+    return exec_norm_dim(r, t->ndim, d, out);
+}
+
+static bool arg_keepdim(ExecRun *r, ExecArgs *a, int i, bool *out) {
+    ExecValue *v = exec_arg(a, i, "keepdim");
+    if (!v) v = exec_arg(a, -1, "keepdims");
+    if (!v) {
+        *out = false;
+        return true;
+    }
+    return exec_truthy(r, v, out);
+}
+
+/* ---- losses ---- */
+
+/* cross_entropy / nll_loss over [N, C] (or [C]) inputs and [N] targets: log_softmax first for
+ * cross_entropy; ignore_index (-100) rows count neither in the sum nor in the mean's count. */
+static ExecValue *lib_loss(ExecRun *r, ExecArgs *a, bool cross_entropy, bool numpy) {
+    ExecTensor *x = exec_lib_tensor(r, exec_arg(a, 0, "input"), numpy);
+    ExecTensor *y = x ? exec_lib_tensor(r, exec_arg(a, 1, "target"), numpy) : NULL;
+    int64_t ignore;
+    if (!y || !exec_arg_int(r, a, -1, "ignore_index", -100, &ignore)) return NULL;
+    ExecValue *red = exec_arg(a, -1, "reduction");
+    const char *reduction = red && red->kind == XV_STR ? red->str.s : "mean";
+    if (exec_arg(a, -1, "weight") || exec_arg(a, -1, "label_smoothing"))
+        return exec_fail_at(r, a->at, "%s with weight or label_smoothing", a->name);
+    if (x->ndim == 1 && y->ndim == 0) {
+        x = exec_tensor_unsqueeze(r, x, 0);
+        y = exec_tensor_unsqueeze(r, y, 0);
+        if (!x || !y) return NULL;
+    }
+    int out_shape[2] = {0, 0};
+    bool nd = x->ndim == 3 && y->ndim == 2; /* [N, C, T] with [N, T]: classes on dim 1 */
+    if (nd) {
+        if (y->shape[0] != x->shape[0] || y->shape[1] != x->shape[2])
+            return exec_fail_at(r, a->at, "%s: targets of a shape other than the input's", a->name);
+        out_shape[0] = y->shape[0];
+        out_shape[1] = y->shape[1];
+        int flat[2] = {x->shape[0] * x->shape[2], x->shape[1]};
+        ExecTensor *xt = exec_tensor_transpose(r, x, 1, 2);
+        x = xt ? exec_tensor_reshape(r, xt, 2, flat) : NULL;
+        y = x ? exec_tensor_reshape(r, y, 1, flat) : NULL;
+        if (!x || !y) return NULL;
+    }
+    if (x->ndim != 2 || y->ndim != 1 || y->shape[0] != x->shape[0])
+        return exec_fail_at(r, a->at, "%s on inputs of %d and targets of %d dimensions", a->name, x->ndim, y->ndim);
+    ExecTensor *lp = cross_entropy ? exec_tensor_softmax(r, x, 1, true) : x;
+    int shape[1] = {x->shape[0]};
+    ExecTensor *per = lp ? exec_tensor_new(r, lp->dtype, 1, shape, x->numpy) : NULL;
+    if (!per) return NULL;
+    double sum = 0;
+    int count = 0, c = x->shape[1];
+    for (int i = 0; i < x->shape[0]; i++) {
+        long t = (long)y->data[i];
+        if (t == ignore) {
+            per->data[i] = 0;
+            continue;
+        }
+        if (t < 0 || t >= c) return exec_fail_at(r, a->at, "%s: target %ld out of range", a->name, t);
+        per->data[i] = exec_round(per->dtype, -lp->data[(size_t)i * c + t]);
+        sum += per->data[i];
+        count++;
+    }
+    if (!strcmp(reduction, "none")) return tv(r, nd ? exec_tensor_reshape(r, per, 2, out_shape) : per);
+    ExecTensor *out = exec_tensor_new(r, per->dtype, 0, NULL, x->numpy);
+    if (!out) return NULL;
+    if (!strcmp(reduction, "sum")) out->data[0] = exec_round(out->dtype, sum);
+    else if (!strcmp(reduction, "mean")) out->data[0] = exec_round(out->dtype, exec_round(out->dtype, sum) / count);
+    else return exec_fail_at(r, a->at, "%s reduction=%s", a->name, reduction);
+    return tv(r, out);
+}
+
+/* ---- shared kernels (function and method forms) ---- */
+
+static ExecValue *k_reduce(ExecRun *r, const char *fn, ExecTensor *t, ExecArgs *a, int dim_pos, bool method) {
+    int dim;
+    bool keep;
+    if (!arg_dim(r, a, dim_pos, t, &dim) || !arg_keepdim(r, a, dim_pos + 1, &keep)) return NULL;
+    if (exec_arg(a, -1, "dtype")) {
+        int d = exec_lib_dtype(exec_arg(a, -1, "dtype"));
+        if (d < 0 || !(t = exec_tensor_cast(r, t, (ExecDtype)d))) return r->failed ? NULL : exec_fail_at(r, a->at, "dtype");
+    }
+    bool is_max = !strcmp(fn, "max") || !strcmp(fn, "min");
+    bool numpy_style = t->numpy || exec_arg(a, -1, "axis") || exec_arg(a, -1, "keepdims");
+    if (is_max && !numpy_style && dim != INT32_MIN) { /* torch: (values, indices) */
+        ExecTensor *vals = exec_tensor_reduce(r, fn, t, dim, keep);
+        ExecTensor *idx = exec_tensor_reduce(r, fn[1] == 'a' ? "argmax" : "argmin", t, dim, keep);
+        ExecValue *o = exec_object(r, "return_types");
+        if (!vals || !idx || !o || !exec_dict_set_str(r, &o->obj.fields, "values", tv(r, vals)) ||
+            !exec_dict_set_str(r, &o->obj.fields, "indices", tv(r, idx)))
+            return NULL;
+        return o;
+    }
+    if (!strcmp(fn, "amax")) fn = "max";
+    if (!strcmp(fn, "amin")) fn = "min";
+    (void)method;
+    return tv(r, exec_tensor_reduce(r, fn, t, dim, keep));
+}
+
+static ExecValue *k_softmax(ExecRun *r, ExecTensor *t, ExecArgs *a, int dim_pos, bool log_) {
+    int dim;
+    if (!arg_dim(r, a, dim_pos, t, &dim)) return NULL;
+    if (dim == INT32_MIN) {
+        if (!t->numpy) return exec_fail_at(r, a->at, "%s without dim", a->name);
+        /* scipy.special.softmax without axis normalises over everything */
+        ExecTensor *flat = exec_tensor_reshape(r, t, 1, &t->n);
+        ExecTensor *s = flat ? exec_tensor_softmax(r, flat, 0, log_) : NULL;
+        return s ? tv(r, exec_tensor_reshape(r, s, t->ndim, t->shape)) : NULL;
+    }
+    ExecValue *dt = exec_arg(a, -1, "dtype");
+    if (dt) {
+        int d = exec_lib_dtype(dt);
+        if (d < 0 || !(t = exec_tensor_cast(r, t, (ExecDtype)d))) return r->failed ? NULL : exec_fail_at(r, a->at, "dtype");
+    }
+    return tv(r, exec_tensor_softmax(r, t, dim, log_));
+}
+
+static ExecValue *k_gather(ExecRun *r, ExecTensor *t, ExecValue *dimv, ExecValue *idxv, ExecArgs *a) {
+    int64_t d;
+    int dim;
+    ExecTensor *idx = exec_lib_tensor(r, idxv, t->numpy);
+    if (!idx) return NULL;
+    if (!exec_as_int(dimv, &d)) return exec_fail_at(r, a->at, "%s: dim is not an int", a->name);
+    if (!exec_norm_dim(r, t->ndim, d, &dim)) return NULL;
+    return tv(r, exec_tensor_gather(r, t, dim, idx));
+}
+
+static bool shape_args(ExecRun *r, ExecArgs *a, int from, int *ndim, int *shape) {
+    ExecValue *first = exec_arg(a, from, "shape");
+    if (!first) first = exec_arg(a, -1, "size");
+    ExecValue **items = a->pos + from;
+    int n = a->npos - from;
+    if (first && (first->kind == XV_TUPLE || first->kind == XV_LIST)) {
+        items = first->seq.items;
+        n = first->seq.n;
+    } else if (first && a->npos <= from) {
+        items = &first;
+        n = 1;
+    }
+    if (n > EXEC_MAX_DIMS) return exec_fail_at(r, a->at, "a shape of %d dimensions", n) != NULL;
+    for (int i = 0; i < n; i++) {
+        int64_t v;
+        if (!exec_as_int(items[i], &v)) return exec_fail_at(r, a->at, "a shape entry that is not an int") != NULL;
+        shape[i] = (int)v;
+    }
+    *ndim = n;
+    return true;
+}
+
+static ExecValue *k_cat(ExecRun *r, ExecArgs *a, bool stack, bool numpy) {
+    ExecValue *it = exec_iterate(r, exec_arg(a, 0, "tensors"), a->at);
+    if (!it) return NULL;
+    if (!exec_arg(a, -1, "tensors") && !exec_arg(a, 0, NULL)) it = exec_iterate(r, exec_arg(a, -1, "arrays"), a->at);
+    ExecTensor **parts = exec_alloc(r, (size_t)(it->seq.n ? it->seq.n : 1) * sizeof *parts);
+    if (!parts) return NULL;
+    for (int i = 0; i < it->seq.n; i++)
+        if (!(parts[i] = exec_lib_tensor(r, it->seq.items[i], numpy))) return NULL;
+    int64_t dim = 0;
+    ExecValue *dv = exec_arg(a, 1, "dim");
+    if (!dv) dv = exec_arg(a, -1, "axis");
+    if (dv && !exec_as_int(dv, &dim)) return exec_fail_at(r, a->at, "%s: dim is not an int", a->name);
+    return tv(r, exec_tensor_cat(r, parts, it->seq.n, (int)dim, stack));
+}
+
+static ExecValue *k_topk(ExecRun *r, ExecTensor *t, ExecArgs *a, int k_pos) {
+    int64_t k, d;
+    if (!exec_arg_int(r, a, k_pos, "k", 1, &k) || !exec_arg_int(r, a, k_pos + 1, "dim", -1, &d)) return NULL;
+    int dim;
+    if (!exec_norm_dim(r, t->ndim, d, &dim)) return NULL;
+    if (t->ndim != 1 && dim != t->ndim - 1) return exec_fail_at(r, a->at, "topk over a dimension other than the last");
+    int len = t->shape[dim];
+    if (k < 0 || k > len) return exec_fail_at(r, a->at, "topk of %lld from %d", (long long)k, len);
+    int shape[EXEC_MAX_DIMS];
+    memcpy(shape, t->shape, sizeof shape);
+    shape[dim] = (int)k;
+    ExecTensor *vals = exec_tensor_new(r, t->dtype, t->ndim, shape, t->numpy);
+    ExecTensor *idx = exec_tensor_new(r, XD_INT64, t->ndim, shape, t->numpy);
+    if (!vals || !idx) return NULL;
+    int rows = t->n / (len ? len : 1);
+    for (int row = 0; row < rows; row++) {
+        const double *x = t->data + (size_t)row * len;
+        for (int j = 0; j < k; j++) { /* selection: the j-th largest, first index on ties */
+            int best = -1;
+            for (int i = 0; i < len; i++) {
+                bool taken = false;
+                for (int q = 0; q < j; q++)
+                    taken |= (int)idx->data[(size_t)row * k + q] == i;
+                if (!taken && (best < 0 || x[i] > x[best])) best = i;
+            }
+            vals->data[(size_t)row * k + j] = x[best];
+            idx->data[(size_t)row * k + j] = best;
+        }
+    }
+    ExecValue *o = exec_object(r, "return_types");
+    if (!o || !exec_dict_set_str(r, &o->obj.fields, "values", tv(r, vals)) ||
+        !exec_dict_set_str(r, &o->obj.fields, "indices", tv(r, idx)))
+        return NULL;
+    return o;
+}
+
+static const char *const elementwise[] = {"exp",   "log",   "log2",  "log10", "log1p",   "expm1",
+                                          "abs",   "sqrt",  "sigmoid", "isnan", "isinf", "isfinite",
+                                          "floor", "round", "neg"};
+
+static bool is_elementwise(const char *fn) {
+    for (size_t i = 0; i < sizeof elementwise / sizeof *elementwise; i++)
+        if (!strcmp(fn, elementwise[i])) return true;
+    return false;
+}
+
+static const char *const reductions[] = {"sum", "mean", "prod", "max",  "min",  "amax", "amin",
+                                         "argmax", "argmin", "logsumexp", "any", "all", "nansum"};
+
+static const char *as_reduction(const char *fn) {
+    if (!strcmp(fn, "nansum")) return NULL; /* NaN skipping is not modelled */
+    for (size_t i = 0; i < sizeof reductions / sizeof *reductions; i++)
+        if (!strcmp(fn, reductions[i])) return reductions[i];
+    return NULL;
+}
+
+static ExecValue *k_clamp(ExecRun *r, ExecTensor *t, ExecArgs *a, int lo_pos) {
+    ExecValue *lo = exec_arg(a, lo_pos, "min"), *hi = exec_arg(a, lo_pos + 1, "max");
+    if (!lo) lo = exec_arg(a, -1, "a_min");
+    if (!hi) hi = exec_arg(a, -1, "a_max");
+    ExecValue *x = tv(r, t);
+    if (x && lo && lo->kind != XV_NONE) x = exec_binop(r, "M", x, lo, a->at);
+    if (x && hi && hi->kind != XV_NONE) x = exec_binop(r, "m", x, hi, a->at);
+    return x;
+}
+
+static ExecValue *k_where(ExecRun *r, ExecArgs *a, bool numpy) {
+    ExecValue *c = exec_arg(a, 0, "condition"), *x = exec_arg(a, 1, "input"), *y = exec_arg(a, 2, "other");
+    if (!c || !x || !y) return exec_fail_at(r, a->at, "where() without three arguments");
+    (void)numpy;
+    return exec_tensor_where(r, c, x, y);
+}
+
+/* ---- math: Python floats ---- */
+
+static ExecValue *lib_math(ExecRun *r, const char *fn, ExecArgs *a) {
+    if (!strcmp(fn, "fsum") || !strcmp(fn, "prod")) {
+        ExecValue *it = exec_iterate(r, exec_arg(a, 0, NULL), a->at);
+        if (!it) return NULL;
+        ExecValue *acc = fn[0] == 'f' ? exec_float(r, 0) : exec_int(r, 1);
+        for (int i = 0; acc && i < it->seq.n; i++)
+            acc = exec_binop(r, fn[0] == 'f' ? "+" : "*", acc, it->seq.items[i], a->at);
+        return acc;
+    }
+    ExecValue *x = exec_arg(a, 0, "x");
+    if (x && x->kind == XV_TENSOR && x->t->n == 1) x = exec_tensor_item(r, x->t);
+    if (!exec_is_number(x)) return r->failed ? NULL : exec_fail_at(r, a->at, "math.%s of a %s", fn, exec_kind_name(x));
+    double v = exec_number(x), y;
+    if (!strcmp(fn, "exp")) {
+        y = exp(v);
+        if (isinf(y)) return exec_fail_at(r, a->at, "OverflowError in math.exp");
+    } else if (!strcmp(fn, "log")) {
+        if (v <= 0) return exec_fail_at(r, a->at, "ValueError: math domain error in math.log");
+        ExecValue *base = exec_arg(a, 1, "base");
+        y = base && exec_is_number(base) ? log(v) / log(exec_number(base)) : log(v);
+    } else if (!strcmp(fn, "log2") || !strcmp(fn, "log10") || !strcmp(fn, "log1p") || !strcmp(fn, "sqrt")) {
+        if (fn[1] == 'q' ? v < 0 : fn[3] == '1' && fn[4] == 'p' ? v <= -1 : v <= 0)
+            return exec_fail_at(r, a->at, "ValueError: math domain error in math.%s", fn);
+        y = !strcmp(fn, "log2") ? log2(v) : !strcmp(fn, "log10") ? log10(v) : !strcmp(fn, "log1p") ? log1p(v) : sqrt(v);
+    } else if (!strcmp(fn, "isinf") || !strcmp(fn, "isnan") || !strcmp(fn, "isfinite")) {
+        return exec_bool(fn[2] == 'i' ? isinf(v) : fn[2] == 'n' ? isnan(v) : isfinite(v));
+    } else if (!strcmp(fn, "floor") || !strcmp(fn, "ceil")) {
+        int64_t k;
+        if (!exec_double_to_int(fn[0] == 'f' ? floor(v) : ceil(v), &k)) return exec_fail_at(r, a->at, "math.%s beyond 64 bits", fn);
+        return exec_int(r, k);
+    } else if (!strcmp(fn, "fabs")) {
+        y = fabs(v);
+    } else {
+        return NULL;
+    }
+    return exec_float(r, y);
+}
+
+/* ---- module functions ---- */
+
+static ExecValue *lib_create(ExecRun *r, const char *fn, ExecArgs *a, bool numpy) {
+    int dt = exec_lib_dtype(exec_arg(a, -1, "dtype"));
+    (void)exec_arg(a, -1, "device");
+    (void)exec_arg(a, -1, "requires_grad");
+    if (!strcmp(fn, "tensor") || !strcmp(fn, "as_tensor") || !strcmp(fn, "array") || !strcmp(fn, "asarray") ||
+        !strcmp(fn, "from_numpy") || !strcmp(fn, "LongTensor") || !strcmp(fn, "FloatTensor")) {
+        if (!strcmp(fn, "LongTensor")) dt = XD_INT64;
+        if (!strcmp(fn, "FloatTensor")) dt = XD_F32;
+        ExecValue *x = exec_arg(a, 0, "data");
+        if (x && x->kind == XV_PENDING && !(x = exec_stand_resolve(r, x, "tensor", NULL))) return NULL;
+        ExecTensor *t = x ? exec_tensor_from(r, x, dt, numpy && strcmp(fn, "from_numpy")) : NULL;
+        if (t && strcmp(fn, "from_numpy")) t->numpy = numpy;
+        return t ? tv(r, t) : (r->failed ? NULL : exec_fail_at(r, a->at, "%s() without data", fn));
+    }
+    if (!strcmp(fn, "arange")) {
+        int64_t v[3] = {0, 0, 1};
+        int n = a->npos;
+        if (n == 1 && !exec_arg_int(r, a, 0, NULL, 0, &v[1])) return NULL;
+        for (int i = 0; n > 1 && i < n && i < 3; i++)
+            if (!exec_arg_int(r, a, i, NULL, 0, &v[i])) return NULL;
+        if (v[2] <= 0) return exec_fail_at(r, a->at, "arange() with a step of %lld", (long long)v[2]);
+        for (int i = 0; i < 2; i++)
+            if (v[i] > (1LL << 40) || v[i] < -(1LL << 40)) return exec_fail_at(r, a->at, "arange() bound beyond 2^40");
+        int64_t count = v[1] > v[0] ? (v[1] - v[0] - 1) / v[2] + 1 : 0;
+        if (count > EXEC_MAX_ELEMS) return exec_fail(r, "bound: a tensor of more than %d elements", EXEC_MAX_ELEMS);
+        int len = (int)count;
+        ExecTensor *t = exec_tensor_new(r, dt >= 0 ? (ExecDtype)dt : XD_INT64, 1, &len, numpy);
+        for (int i = 0; t && i < len; i++)
+            t->data[i] = (double)(v[0] + i * v[2]);
+        return tv(r, t);
+    }
+    bool like = strstr(fn, "_like") != NULL;
+    int ndim, shape[EXEC_MAX_DIMS];
+    ExecTensor *proto = NULL;
+    if (like) {
+        if (!(proto = exec_lib_tensor(r, exec_arg(a, 0, "input"), numpy))) return NULL;
+        ndim = proto->ndim;
+        memcpy(shape, proto->shape, sizeof shape);
+        if (dt < 0) dt = (int)proto->dtype;
+    } else if (!strcmp(fn, "full")) {
+        ExecArgs sub = *a;
+        sub.npos = a->npos > 1 ? 1 : a->npos;
+        if (!shape_args(r, &sub, 0, &ndim, shape)) return NULL;
+    } else if (!shape_args(r, a, 0, &ndim, shape)) {
+        return NULL;
+    }
+    double fill = 0;
+    if (!strncmp(fn, "ones", 4)) fill = 1;
+    if (!strncmp(fn, "full", 4)) {
+        ExecValue *fv = exec_arg(a, 1, "fill_value");
+        if (!exec_is_number(fv)) return exec_fail_at(r, a->at, "%s() fill value", fn);
+        fill = exec_number(fv);
+        if (dt < 0 && !like) dt = fv->kind == XV_FLOAT ? (numpy ? XD_F64 : XD_F32) : fv->kind == XV_BOOL ? XD_BOOL : XD_INT64;
+    }
+    if (dt < 0) dt = numpy ? XD_F64 : XD_F32;
+    ExecTensor *t = exec_tensor_new(r, (ExecDtype)dt, ndim, shape, proto ? proto->numpy : numpy);
+    for (int i = 0; t && i < t->n; i++)
+        t->data[i] = exec_round((ExecDtype)dt, fill);
+    return tv(r, t);
+}
+
+static bool is_create(const char *fn) {
+    static const char *const names[] = {"tensor", "as_tensor", "array", "asarray", "from_numpy", "LongTensor",
+                                        "FloatTensor", "arange", "zeros", "ones", "full", "empty",
+                                        "zeros_like", "ones_like", "full_like", "empty_like"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(fn, names[i])) return true;
+    return false;
+}
+
+ExecValue *exec_lib_function(ExecRun *r, char family, const char *fn, ExecArgs *a) {
+    bool numpy = family == 'n';
+    if (family == 'm') return lib_math(r, fn, a);
+    if (!strcmp(fn, "inf")) return exec_float(r, INFINITY);
+    if (is_create(fn)) return lib_create(r, fn, a, numpy);
+    if (!strcmp(fn, "cat") || !strcmp(fn, "concatenate") || !strcmp(fn, "concat")) return k_cat(r, a, false, numpy);
+    if (!strcmp(fn, "stack")) return k_cat(r, a, true, numpy);
+    if (!strcmp(fn, "cross_entropy") || !strcmp(fn, "nll_loss")) return lib_loss(r, a, fn[0] == 'c', numpy);
+    if (!strcmp(fn, "where")) return k_where(r, a, numpy);
+    if (!strcmp(fn, "maximum") || !strcmp(fn, "minimum"))
+        return exec_binop(r, fn[1] == 'a' ? "M" : "m", exec_arg(a, 0, NULL), exec_arg(a, 1, NULL), a->at);
+    static const struct {
+        const char *fn, *op;
+    } binops[] = {{"add", "+"}, {"subtract", "-"}, {"sub", "-"}, {"multiply", "*"}, {"mul", "*"},
+                  {"divide", "/"}, {"div", "/"}, {"true_divide", "/"}, {"power", "**"}, {"pow", "**"}};
+    for (size_t i = 0; i < sizeof binops / sizeof *binops; i++)
+        if (!strcmp(fn, binops[i].fn) && a->npos == 2) return exec_binop(r, binops[i].op, a->pos[0], a->pos[1], a->at);
+    /* the rest take a tensor first */
+    ExecValue *x0 = exec_arg(a, 0, "input");
+    if (!x0) x0 = exec_arg(a, -1, "x");
+    if (!x0) x0 = exec_arg(a, -1, "a");
+    ExecTensor *t = exec_lib_tensor(r, x0, numpy);
+    if (!t) return NULL;
+    ExecArgs rest = *a; /* the arguments after the tensor, as a method sees them */
+    if (a->npos > 0) {
+        rest.pos++;
+        rest.npos--;
+    }
+    if (!strcmp(fn, "take_along_dim") || !strcmp(fn, "take_along_axis")) {
+        ExecValue *dim = exec_arg(a, 2, fn[11] == 'd' ? "dim" : "axis");
+        ExecValue *idx = exec_arg(a, 1, "indices");
+        if (!dim) return exec_fail_at(r, a->at, "%s without a dim", fn);
+        return k_gather(r, t, dim, idx, a);
+    }
+    ExecValue *v = exec_lib_tensor_method(r, t, fn, &rest);
+    a->used |= rest.used;
+    return v;
+}
+
+/* ---- tensor methods ---- */
+
+static ExecValue *m_shape_ops(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a) {
+    if (!strcmp(fn, "view") || !strcmp(fn, "reshape")) {
+        int nd, shape[EXEC_MAX_DIMS];
+        if (!shape_args(r, a, 0, &nd, shape)) return NULL;
+        return tv(r, exec_tensor_reshape(r, t, nd, shape));
+    }
+    if (!strcmp(fn, "flatten") || !strcmp(fn, "ravel")) return tv(r, exec_tensor_reshape(r, t, 1, &t->n));
+    if (!strcmp(fn, "unsqueeze") || !strcmp(fn, "expand_dims")) {
+        int64_t d;
+        if (!exec_arg_int(r, a, 0, fn[0] == 'u' ? "dim" : "axis", 0, &d)) return NULL;
+        return tv(r, exec_tensor_unsqueeze(r, t, (int)d));
+    }
+    if (!strcmp(fn, "squeeze")) {
+        int64_t d;
+        ExecValue *dv = exec_arg(a, 0, "dim");
+        if (!dv) dv = exec_arg(a, -1, "axis");
+        if (!dv || dv->kind == XV_NONE) return tv(r, exec_tensor_squeeze(r, t, INT32_MIN));
+        if (!exec_as_int(dv, &d)) return exec_fail_at(r, a->at, "squeeze() dim");
+        return tv(r, exec_tensor_squeeze(r, t, (int)d));
+    }
+    if (!strcmp(fn, "t") && t->ndim <= 2) return tv(r, t->ndim == 2 ? exec_tensor_transpose(r, t, 0, 1) : t);
+    if (!strcmp(fn, "transpose") || !strcmp(fn, "swapaxes")) {
+        int64_t d0, d1;
+        int a0, a1;
+        if (!exec_arg_int(r, a, 0, "dim0", 0, &d0) || !exec_arg_int(r, a, 1, "dim1", 1, &d1)) return NULL;
+        if (!exec_norm_dim(r, t->ndim, d0, &a0) || !exec_norm_dim(r, t->ndim, d1, &a1)) return NULL;
+        return tv(r, exec_tensor_transpose(r, t, a0, a1));
+    }
+    return NULL;
+}
+
+static ExecValue *m_convert(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a) {
+    static const struct {
+        const char *fn;
+        ExecDtype d;
+    } casts[] = {{"float", XD_F32}, {"double", XD_F64}, {"half", XD_F16}, {"bfloat16", XD_BF16},
+                 {"long", XD_INT64}, {"int", XD_INT64}, {"bool", XD_BOOL}};
+    for (size_t i = 0; i < sizeof casts / sizeof *casts; i++)
+        if (!strcmp(fn, casts[i].fn)) return tv(r, exec_tensor_cast(r, t, casts[i].d));
+    if (!strcmp(fn, "to") || !strcmp(fn, "astype") || !strcmp(fn, "type") || !strcmp(fn, "type_as")) {
+        ExecValue *d = exec_arg(a, 0, "dtype");
+        (void)exec_arg(a, -1, "device");
+        (void)exec_arg(a, -1, "non_blocking");
+        if (!strcmp(fn, "type_as") && d && d->kind == XV_TENSOR) return tv(r, exec_tensor_cast(r, t, d->t->dtype));
+        int dt = exec_lib_dtype(d);
+        if (dt < 0 && exec_arg(a, 1, NULL)) dt = exec_lib_dtype(exec_arg(a, 1, NULL)); /* .to(device, dtype) */
+        if (dt < 0) { /* a device: the same values */
+            if (d && d->kind != XV_STR && d->kind != XV_LIB && d->kind != XV_PENDING && d->kind != XV_NONE)
+                return exec_fail_at(r, a->at, "%s(%s)", fn, exec_kind_name(d));
+            return tv(r, t);
+        }
+        return tv(r, exec_tensor_cast(r, t, (ExecDtype)dt));
+    }
+    if (!strcmp(fn, "cpu") || !strcmp(fn, "cuda") || !strcmp(fn, "detach") || !strcmp(fn, "contiguous") ||
+        !strcmp(fn, "clone") || !strcmp(fn, "copy") || !strcmp(fn, "requires_grad_")) {
+        a->used = ~0u;
+        if (!strcmp(fn, "clone") || !strcmp(fn, "copy")) return tv(r, exec_tensor_cast(r, t, t->dtype));
+        return tv(r, t);
+    }
+    if (!strcmp(fn, "numpy")) {
+        ExecTensor *n = exec_tensor_cast(r, t, t->dtype);
+        if (n) n->numpy = true;
+        return tv(r, n);
+    }
+    if (!strcmp(fn, "item")) return exec_tensor_item(r, t);
+    if (!strcmp(fn, "tolist")) return exec_tensor_tolist(r, t);
+    if (!strcmp(fn, "size") && !t->numpy) {
+        ExecValue *d = exec_arg(a, 0, "dim");
+        if (d) {
+            int64_t k;
+            int dim;
+            if (!exec_as_int(d, &k) || !exec_norm_dim(r, t->ndim, k, &dim)) return r->failed ? NULL : exec_fail_at(r, a->at, "size() dim");
+            return exec_int(r, t->shape[dim]);
+        }
+        ExecValue *s = exec_new(r, XV_TUPLE);
+        for (int i = 0; s && i < t->ndim; i++)
+            if (!exec_seq_push(r, &s->seq, exec_int(r, t->shape[i]))) return NULL;
+        return s;
+    }
+    if (!strcmp(fn, "dim")) return exec_int(r, t->ndim);
+    if (!strcmp(fn, "numel") || (!strcmp(fn, "size") && t->numpy)) return exec_int(r, t->n);
+    return NULL;
+}
+
+ExecValue *exec_lib_tensor_method(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a) {
+    const char *red = as_reduction(fn);
+    if (red) return k_reduce(r, red, t, a, 0, true);
+    if (is_elementwise(fn)) return tv(r, exec_tensor_unary(r, fn, t));
+    if (!strcmp(fn, "softmax") || !strcmp(fn, "log_softmax")) return k_softmax(r, t, a, 0, fn[0] == 'l');
+    if (!strcmp(fn, "gather")) return k_gather(r, t, exec_arg(a, 0, "dim"), exec_arg(a, 1, "index"), a);
+    if (!strcmp(fn, "cumsum") || !strcmp(fn, "cumprod")) {
+        int dim;
+        if (!arg_dim(r, a, 0, t, &dim)) return NULL;
+        if (dim == INT32_MIN) {
+            ExecTensor *flat = exec_tensor_reshape(r, t, 1, &t->n);
+            return flat ? tv(r, exec_tensor_cumulative(r, flat, 0, fn[3] == 'p')) : NULL;
+        }
+        return tv(r, exec_tensor_cumulative(r, t, dim, fn[3] == 'p'));
+    }
+    if (!strcmp(fn, "topk")) return k_topk(r, t, a, 0);
+    if (!strcmp(fn, "clamp") || !strcmp(fn, "clip") || !strcmp(fn, "clamp_min") || !strcmp(fn, "clamp_max")) {
+        if (!strcmp(fn, "clamp_max")) {
+            ExecValue *hi = exec_arg(a, 0, "max");
+            return hi ? exec_binop(r, "m", tv(r, t), hi, a->at) : exec_fail_at(r, a->at, "clamp_max()");
+        }
+        return k_clamp(r, t, a, 0);
+    }
+    if (!strcmp(fn, "masked_fill") || !strcmp(fn, "masked_fill_")) {
+        ExecTensor *m = exec_lib_tensor(r, exec_arg(a, 0, "mask"), t->numpy);
+        ExecValue *fill = exec_arg(a, 1, "value");
+        if (!m || !exec_is_number(fill)) return r->failed ? NULL : exec_fail_at(r, a->at, "masked_fill() value");
+        ExecValue *out = exec_tensor_where(r, tv(r, m), exec_float(r, exec_number(fill)), tv(r, t));
+        if (out && out->kind == XV_TENSOR) out = tv(r, exec_tensor_cast(r, out->t, t->dtype));
+        if (out && fn[11] == '_' && out->t->n == t->n) memcpy(t->data, out->t->data, (size_t)t->n * sizeof *t->data);
+        return out;
+    }
+    static const struct {
+        const char *fn, *op;
+    } binops[] = {{"add", "+"}, {"sub", "-"}, {"mul", "*"}, {"div", "/"}, {"eq", "=="}, {"ne", "!="},
+                  {"lt", "<"}, {"gt", ">"}, {"le", "<="}, {"ge", ">="}, {"pow", "**"}, {"__and__", "&"},
+                  {"logical_and", "&"}, {"logical_or", "|"}};
+    for (size_t i = 0; i < sizeof binops / sizeof *binops; i++)
+        if (!strcmp(fn, binops[i].fn)) {
+            ExecValue *o = exec_arg(a, 0, "other");
+            return o ? exec_binop(r, binops[i].op, tv(r, t), o, a->at) : exec_fail_at(r, a->at, "%s() without an operand", fn);
+        }
+    if (!strcmp(fn, "logical_not")) return tv(r, exec_tensor_unary(r, "not", t));
+    ExecValue *v = m_shape_ops(r, t, fn, a);
+    if (v || r->failed) return v;
+    return m_convert(r, t, fn, a);
+}

@@ -1,0 +1,621 @@
+/* exec_stand: the stand-ins a scoring function runs against. A toy tokenizer (whitespace
+ * split; a table token maps to its id, any other run of words to one id "x", the unscored
+ * start) and a toy causal LM whose logits at position t are the table's row for the table
+ * tokens up to t (rows the table lacks are made deterministically and added, so the reported
+ * table holds every row a run used). The start "x" has the id after the table's tokens and a
+ * logit of -inf (it is never predicted, so every log Z is the table's); words outside the
+ * table after the start are dropped, so a prompt template's words take no positions. Entry parameters are bound by how the code first uses them. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "exec.h"
+
+/* Parameters of the model call and the tokenizer that change nothing a score depends on. */
+static bool stand_ignorable(const char *kw) {
+    static const char *const ok[] = {"use_cache", "output_hidden_states", "output_attentions",
+                                     "return_dict", "past_key_values", "token_type_ids",
+                                     "truncation", "max_length", "add_special_tokens",
+                                     "return_attention_mask", "return_token_type_ids",
+                                     "skip_special_tokens", "clean_up_tokenization_spaces",
+                                     "torch_dtype", "device_map", "trust_remote_code", "revision",
+                                     "low_cpu_mem_usage", "cache_dir", "use_fast", "padding_side",
+                                     "position_ids", "params", "train", "deterministic",
+                                     "dropout_rng"};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+        if (!strcmp(kw, ok[i])) return true;
+    return false;
+}
+
+/* The id of "x", the unscored start: one past the table's tokens. */
+static int x_id(ExecRun *r) {
+    return r->table->n_vocab;
+}
+
+/* ---- the tokenizer ---- */
+
+static ExecValue *tok_new(ExecRun *r) {
+    ExecValue *t = exec_new(r, XV_TOKENIZER);
+    if (!t) return NULL;
+    t->obj.type = "tokenizer";
+    /* The end-of-text token: the table's pad token if it has one, else "x" (never predicted).
+     * There is no pad token unless the table has one: `pad_token = eos_token` sets it. */
+    ExecValue *pad = r->table->pad >= 0 ? exec_int(r, r->table->pad) : exec_none();
+    ExecValue *eos = exec_int(r, r->table->pad >= 0 ? r->table->pad : x_id(r));
+    if (!exec_dict_set_str(r, &t->obj.fields, "pad_token_id", pad) ||
+        !exec_dict_set_str(r, &t->obj.fields, "eos_token_id", eos) ||
+        !exec_dict_set_str(r, &t->obj.fields, "bos_token_id", exec_none()) ||
+        !exec_dict_set_str(r, &t->obj.fields, "padding_side", exec_str(r, "right", 5)) ||
+        !exec_dict_set_str(r, &t->obj.fields, "vocab_size", exec_int(r, x_id(r) + 1)))
+        return NULL;
+    return t;
+}
+
+/* The ids of a text: table tokens by name; words outside the table are "x" at the start and
+ * dropped after it (template words condition nothing and are never scored). */
+static ExecValue *tok_ids(ExecRun *r, ExecValue *text) {
+    ExecValue *l = exec_new(r, XV_LIST);
+    if (!l) return NULL;
+    const char *s = text->str.s;
+    int n = text->str.n, i = 0;
+    while (i < n) {
+        while (i < n && strchr(" \t\n\r", s[i]))
+            i++;
+        int j = i;
+        while (j < n && !strchr(" \t\n\r", s[j]))
+            j++;
+        if (j == i) break;
+        int id = -1;
+        for (int k = 0; k < r->table->n_vocab && id < 0; k++)
+            if ((int)strlen(r->table->vocab[k]) == j - i && !memcmp(r->table->vocab[k], s + i, (size_t)(j - i)))
+                id = k;
+        if (id < 0 && l->seq.n > 0) {
+            i = j;
+            continue;
+        }
+        if (!exec_seq_push(r, &l->seq, exec_int(r, id < 0 ? x_id(r) : id))) return NULL;
+        i = j;
+    }
+    return l;
+}
+
+static ExecValue *tok_field(ExecValue *tok, const char *name) {
+    return exec_dict_get_str(&tok->obj.fields, name);
+}
+
+/* tokenizer(text or texts, return_tensors=, padding=): an encoding with input_ids and
+ * attention_mask, lists or [B, L] tensors. Padding without a pad token is HF's error. */
+static ExecValue *tok_call(ExecRun *r, ExecValue *tok, ExecArgs *a) {
+    ExecValue *text = exec_arg(a, 0, "text");
+    ExecValue *rt = exec_arg(a, -1, "return_tensors");
+    ExecValue *padding = exec_arg(a, -1, "padding");
+    if (!text) return exec_fail_at(r, a->at, "tokenizer() without text");
+    if (text->kind == XV_PENDING && !(text = exec_stand_resolve(r, text, "str", NULL))) return NULL;
+    bool batch = text->kind == XV_LIST || text->kind == XV_TUPLE;
+    ExecValue *texts = batch ? text : NULL;
+    if (!batch) {
+        texts = exec_new(r, XV_LIST);
+        if (!texts || !exec_seq_push(r, &texts->seq, text)) return NULL;
+    }
+    ExecValue *rows = exec_new(r, XV_LIST);
+    int maxlen = 0;
+    for (int i = 0; rows && i < texts->seq.n; i++) {
+        ExecValue *t = texts->seq.items[i];
+        if (t->kind == XV_PENDING && !(t = exec_stand_resolve(r, t, "str", NULL))) return NULL;
+        if (t->kind != XV_STR) return exec_fail_at(r, a->at, "tokenizer() of a %s", exec_kind_name(t));
+        ExecValue *ids = tok_ids(r, t);
+        if (!exec_seq_push(r, &rows->seq, ids)) return NULL;
+        if (ids->seq.n > maxlen) maxlen = ids->seq.n;
+    }
+    bool pad = false;
+    if (padding && !exec_truthy(r, padding, &pad)) return NULL;
+    bool tensors = rt && rt->kind == XV_STR;
+    bool need_pad = false;
+    for (int i = 0; i < rows->seq.n; i++)
+        need_pad |= rows->seq.items[i]->seq.n != maxlen;
+    if ((pad && need_pad) || (tensors && need_pad)) {
+        ExecValue *pid = tok_field(tok, "pad_token_id");
+        if (!pad || !pid || pid->kind != XV_INT)
+            return exec_fail_at(r, a->at, pad ? "the tokenizer pads but has no pad token (HF raises)"
+                                              : "tensors of texts of different lengths without padding (HF raises)");
+    }
+    ExecValue *side = tok_field(tok, "padding_side");
+    bool left = side && side->kind == XV_STR && side->str.n == 4 && !memcmp(side->str.s, "left", 4);
+    ExecValue *ids_rows = exec_new(r, XV_LIST), *mask_rows = exec_new(r, XV_LIST);
+    for (int i = 0; ids_rows && mask_rows && i < rows->seq.n; i++) {
+        ExecValue *row = rows->seq.items[i];
+        ExecValue *ids = exec_new(r, XV_LIST), *mask = exec_new(r, XV_LIST);
+        int n = row->seq.n, width = pad ? maxlen : n;
+        ExecValue *pid = tok_field(tok, "pad_token_id");
+        for (int k = 0; ids && mask && k < width; k++) {
+            int src = left ? k - (width - n) : k;
+            bool real = src >= 0 && src < n;
+            if (!exec_seq_push(r, &ids->seq, real ? row->seq.items[src] : pid) ||
+                !exec_seq_push(r, &mask->seq, exec_int(r, real)))
+                return NULL;
+        }
+        if (!exec_seq_push(r, &ids_rows->seq, ids) || !exec_seq_push(r, &mask_rows->seq, mask)) return NULL;
+    }
+    ExecValue *enc = exec_object(r, "encoding");
+    if (!enc || !ids_rows || !mask_rows) return NULL;
+    ExecValue *iv = batch ? ids_rows : ids_rows->seq.items[0], *mv = batch ? mask_rows : mask_rows->seq.items[0];
+    if (tensors) {
+        bool numpy = rt->str.n == 2 && !memcmp(rt->str.s, "np", 2);
+        ExecTensor *it = exec_tensor_from(r, ids_rows, XD_INT64, numpy);
+        ExecTensor *mt = exec_tensor_from(r, mask_rows, XD_INT64, numpy);
+        if (!it || !mt) return NULL;
+        iv = exec_tensor_value(r, it);
+        mv = exec_tensor_value(r, mt);
+    }
+    if (!exec_dict_set_str(r, &enc->obj.fields, "input_ids", iv) ||
+        !exec_dict_set_str(r, &enc->obj.fields, "attention_mask", mv))
+        return NULL;
+    for (int k = 0; k < a->nkw; k++)
+        if (strcmp(a->kw[k], "text") && strcmp(a->kw[k], "return_tensors") && strcmp(a->kw[k], "padding") &&
+            !stand_ignorable(a->kw[k]))
+            return exec_fail_at(r, a->at, "unsupported keyword %s= of the tokenizer", a->kw[k]);
+    return enc;
+}
+
+static ExecValue *tok_decode(ExecRun *r, ExecValue *ids, TSNode at) {
+    if (ids->kind == XV_TENSOR) ids = exec_tensor_tolist(r, ids->t);
+    ExecValue *it = exec_iterate(r, ids, at);
+    ExecValue *s = exec_str(r, "", 0);
+    for (int i = 0; it && s && i < it->seq.n; i++) {
+        int64_t id;
+        if (!exec_as_int(it->seq.items[i], &id)) return exec_fail_at(r, at, "decode() of a non-id");
+        const char *w = id >= 0 && id < r->table->n_vocab ? r->table->vocab[id] : "x";
+        s = exec_binop(r, "+", s, exec_str(r, i ? " " : "", i ? 1 : 0), at);
+        if (s) s = exec_binop(r, "+", s, exec_str(r, w, (int)strlen(w)), at);
+    }
+    return it ? s : NULL;
+}
+
+static ExecValue *tok_method(ExecRun *r, const char *m, ExecArgs *a) {
+    if (!strcmp(m, "encode")) {
+        ExecValue *text = exec_arg(a, 0, "text");
+        if (text && text->kind == XV_PENDING && !(text = exec_stand_resolve(r, text, "str", NULL))) return NULL;
+        if (!text || text->kind != XV_STR) return exec_fail_at(r, a->at, "encode() of a %s", exec_kind_name(text));
+        ExecValue *ids = tok_ids(r, text);
+        ExecValue *rt = exec_arg(a, -1, "return_tensors");
+        for (int k = 0; k < a->nkw; k++)
+            if (strcmp(a->kw[k], "text") && strcmp(a->kw[k], "return_tensors") && !stand_ignorable(a->kw[k]))
+                return exec_fail_at(r, a->at, "unsupported keyword %s= of encode()", a->kw[k]);
+        if (!ids || !rt || rt->kind != XV_STR) return ids;
+        ExecValue *outer = exec_new(r, XV_LIST);
+        if (!outer || !exec_seq_push(r, &outer->seq, ids)) return NULL;
+        return exec_tensor_value(r, exec_tensor_from(r, outer, XD_INT64, rt->str.n == 2 && !memcmp(rt->str.s, "np", 2)));
+    }
+    if (!strcmp(m, "decode")) {
+        ExecValue *ids = exec_arg(a, 0, "token_ids");
+        (void)exec_arg(a, -1, "skip_special_tokens");
+        return ids ? tok_decode(r, ids, a->at) : exec_fail_at(r, a->at, "decode() without ids");
+    }
+    if (!strcmp(m, "convert_tokens_to_ids")) {
+        ExecValue *t = exec_arg(a, 0, "tokens");
+        if (!t || t->kind != XV_STR) return exec_fail_at(r, a->at, "convert_tokens_to_ids() of a non-string");
+        ExecValue *ids = tok_ids(r, t);
+        return ids && ids->seq.n == 1 ? ids->seq.items[0] : exec_fail_at(r, a->at, "convert_tokens_to_ids() of several words");
+    }
+    if (!strcmp(m, "add_special_tokens")) { /* nothing the toy tokenizer maps changes */
+        a->used = ~0u;
+        return exec_int(r, 0);
+    }
+    return exec_fail_at(r, a->at, "unsupported call tokenizer.%s", m);
+}
+
+/* ---- the causal LM ---- */
+
+static uint64_t stand_hash(const int *p, int n) {
+    uint64_t h = 1469598103934665603ull;
+    for (int i = 0; i < n; i++) {
+        h ^= (uint64_t)(p[i] + 1);
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* The row for a prefix of table tokens: the table's, or a new one (integers in [-4, 4] from a
+ * hash of the prefix: the same row on every run) added to the table. */
+int exec_stand_row(VerifyTable *t, const int *prefix, int n) {
+    int c = verify_table_find_context(t, prefix, n);
+    if (c >= 0) return c;
+    double *u = malloc((size_t)t->n_vocab * sizeof *u);
+    if (!u) return -1;
+    uint64_t h = stand_hash(prefix, n);
+    for (int k = 0; k < t->n_vocab; k++) {
+        h ^= h >> 29;
+        h *= 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 32;
+        u[k] = (double)((int)(h % 9) - 4);
+    }
+    c = verify_table_add_context(t, prefix, n, u);
+    free(u);
+    return c;
+}
+
+static const double *stand_row(ExecRun *r, const int *prefix, int n) {
+    if (verify_table_find_context(r->table, prefix, n) < 0) {
+        if (r->table->n_contexts >= 4096) {
+            exec_fail(r, "bound: the run needs more than 4096 table rows");
+            return NULL;
+        }
+        r->rows_added++;
+    }
+    int c = exec_stand_row(r->table, prefix, n);
+    if (c < 0) {
+        exec_fail(r, "out of memory adding a table row");
+        return NULL;
+    }
+    return r->table->contexts[c].logits;
+}
+
+static ExecTensor *as_ids(ExecRun *r, ExecValue *v, TSNode at) {
+    if (!v) return NULL;
+    if (v->kind == XV_PENDING && !(v = exec_stand_resolve(r, v, "tensor", NULL))) return NULL;
+    ExecTensor *t = v->kind == XV_TENSOR ? v->t : exec_tensor_from(r, v, XD_INT64, false);
+    if (!t) return NULL;
+    if (t->ndim == 1) t = exec_tensor_unsqueeze(r, t, 0);
+    if (!t || t->ndim != 2 || exec_dtype_is_float(t->dtype)) {
+        exec_fail_at(r, at, "the model called with ids that are not a [batch, length] integer tensor");
+        return NULL;
+    }
+    return t;
+}
+
+static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNode at) {
+    int B = ids->shape[0], L = ids->shape[1], V = x_id(r) + 1;
+    int shape[3] = {B, L, V};
+    ExecTensor *out = exec_tensor_new(r, r->lm_dtype, 3, shape, false);
+    int *prefix = exec_alloc(r, (size_t)(L + 1) * sizeof *prefix);
+    if (!out || !prefix) return NULL;
+    for (int b = 0; b < B; b++) {
+        int n = 0;
+        for (int t = 0; t < L; t++) {
+            long id = (long)ids->data[(size_t)b * L + t];
+            if (id < 0 || id >= V) {
+                exec_fail_at(r, at, "the model called with token id %ld outside its vocabulary", id);
+                return NULL;
+            }
+            bool real = !mask || mask->data[(size_t)b * L + t] != 0;
+            if (real && id != x_id(r)) prefix[n++] = (int)id;
+            const double *row = stand_row(r, prefix, n);
+            if (!row) return NULL;
+            double *dst = out->data + ((size_t)b * L + t) * V;
+            for (int k = 0; k < V - 1; k++)
+                dst[k] = exec_round(r->lm_dtype, row[k]);
+            dst[V - 1] = -INFINITY;
+        }
+    }
+    return out;
+}
+
+/* Hugging Face's loss for labels=: logits[:, :-1] against labels[:, 1:], -100 ignored, the
+ * mean of the token NLLs, in the logits' dtype. */
+static ExecValue *lm_loss(ExecRun *r, ExecTensor *logits, ExecTensor *labels, TSNode at) {
+    int B = logits->shape[0], L = logits->shape[1], V = logits->shape[2];
+    if (labels->ndim == 1) labels = exec_tensor_unsqueeze(r, labels, 0);
+    if (!labels || labels->ndim != 2 || labels->shape[0] != B || labels->shape[1] != L)
+        return exec_fail_at(r, at, "labels= of a shape other than the ids'");
+    double sum = 0;
+    int count = 0;
+    for (int b = 0; b < B; b++)
+        for (int t = 0; t + 1 < L; t++) {
+            long y = (long)labels->data[(size_t)b * L + t + 1];
+            if (y == -100) continue;
+            if (y < 0 || y >= V) return exec_fail_at(r, at, "a label %ld outside the vocabulary", y);
+            const double *u = logits->data + ((size_t)b * L + t) * V;
+            double m = -INFINITY, s = 0;
+            for (int k = 0; k < V; k++)
+                if (u[k] > m) m = u[k];
+            for (int k = 0; k < V; k++)
+                s += exp(u[k] - m);
+            sum += exec_round(logits->dtype, -(u[y] - m - log(s)));
+            count++;
+        }
+    ExecTensor *out = exec_tensor_new(r, logits->dtype, 0, NULL, false);
+    if (!out) return NULL;
+    out->data[0] = exec_round(logits->dtype, count ? exec_round(logits->dtype, sum) / count : NAN);
+    return exec_tensor_value(r, out);
+}
+
+static ExecValue *lm_call(ExecRun *r, ExecArgs *a) {
+    ExecValue *idv = exec_arg(a, 0, "input_ids");
+    if (!idv) return exec_fail_at(r, a->at, "the model called without input_ids");
+    ExecTensor *ids = as_ids(r, idv, a->at);
+    ExecValue *mv = exec_arg(a, 1, "attention_mask");
+    ExecTensor *mask = mv && mv->kind != XV_NONE ? as_ids(r, mv, a->at) : NULL;
+    if (!ids || (mv && mv->kind != XV_NONE && !mask)) return NULL;
+    if (mask && (mask->shape[0] != ids->shape[0] || mask->shape[1] != ids->shape[1]))
+        return exec_fail_at(r, a->at, "an attention mask of a shape other than the ids'");
+    ExecValue *lv = exec_arg(a, -1, "labels");
+    bool return_dict = true;
+    if (!exec_arg_bool(r, a, -1, "return_dict", true, &return_dict)) return NULL;
+    for (int k = 0; k < a->nkw; k++)
+        if (strcmp(a->kw[k], "input_ids") && strcmp(a->kw[k], "attention_mask") && strcmp(a->kw[k], "labels") &&
+            !stand_ignorable(a->kw[k]))
+            return exec_fail_at(r, a->at, "unsupported keyword %s= of the model call", a->kw[k]);
+    ExecTensor *logits = lm_logits(r, ids, mask, a->at);
+    if (!logits) return NULL;
+    ExecValue *out = exec_object(r, "output");
+    if (!out) return NULL;
+    if (lv && lv->kind != XV_NONE) {
+        ExecTensor *labels = as_ids(r, lv, a->at);
+        ExecValue *loss = labels ? lm_loss(r, logits, labels, a->at) : NULL;
+        if (!loss || !exec_dict_set_str(r, &out->obj.fields, "loss", loss)) return NULL;
+    }
+    if (!exec_dict_set_str(r, &out->obj.fields, "logits", exec_tensor_value(r, logits))) return NULL;
+    if (!return_dict) { /* a tuple, HF's order */
+        ExecValue *t = exec_new(r, XV_TUPLE);
+        for (int i = 0; t && i < out->obj.fields.n; i++)
+            if (!exec_seq_push(r, &t->seq, out->obj.fields.vals[i])) return NULL;
+        return t;
+    }
+    return out;
+}
+
+static ExecValue *model_new(ExecRun *r) {
+    ExecValue *m = exec_new(r, XV_MODEL);
+    if (m) m->obj.type = "model";
+    return m;
+}
+
+ExecValue *exec_stand_call(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs, const char **kw_names,
+                           ExecValue **kw_vals, int nkw, TSNode at) {
+    ExecArgs a = {args, nargs, kw_names, kw_vals, nkw, 0, at, fn->kind == XV_MODEL ? "model" : "tokenizer"};
+    return fn->kind == XV_MODEL ? lm_call(r, &a) : tok_call(r, fn, &a);
+}
+
+/* A method of the model or tokenizer, bound: called through exec_call_lib as XV_METHOD. */
+ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArgs *a) {
+    if (self->kind == XV_TOKENIZER) return tok_method(r, m, a);
+    if (!strcmp(m, "eval") || !strcmp(m, "to") || !strcmp(m, "cuda") || !strcmp(m, "cpu") ||
+        !strcmp(m, "half") || !strcmp(m, "float") || !strcmp(m, "requires_grad_")) {
+        a->used = ~0u;
+        if (!strcmp(m, "half")) r->lm_dtype = XD_F16;
+        return self;
+    }
+    if (!strcmp(m, "forward") || !strcmp(m, "__call__")) return lm_call(r, a);
+    if (!strcmp(m, "resize_token_embeddings")) return exec_none();
+    return exec_fail_at(r, a->at, "unsupported call model.%s", m);
+}
+
+ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
+    ExecValue *f = exec_dict_get_str(&v->obj.fields, name);
+    if (f) return f;
+    if (v->kind == XV_MODEL) {
+        if (!strcmp(name, "device")) return exec_str(r, "cpu", 3);
+        if (!strcmp(name, "dtype")) {
+            char q[32];
+            snprintf(q, sizeof q, "torch.%s", exec_dtype_name(r->lm_dtype));
+            ExecValue *s = exec_str(r, q, (int)strlen(q));
+            return s ? exec_lib(r, s->str.s) : NULL;
+        }
+        if (!strcmp(name, "config")) {
+            ExecValue *c = exec_object(r, "config");
+            if (!c || !exec_dict_set_str(r, &c->obj.fields, "vocab_size", exec_int(r, x_id(r) + 1))) return NULL;
+            return c;
+        }
+        if (!strcmp(name, "generate")) return exec_fail_at(r, at, "unsupported call model.generate");
+    }
+    if (v->kind == XV_TOKENIZER && (!strcmp(name, "pad_token") || !strcmp(name, "eos_token")))
+        return exec_none();
+    return exec_method(r, name, v);
+}
+
+/* ---- from_pretrained ---- */
+
+ExecValue *exec_stand_pretrained(ExecRun *r, const char *qual, const char **kw_names, ExecValue **kw_vals,
+                                 int nkw) {
+    if (strstr(qual, "Tokenizer") || strstr(qual, "Processor")) return tok_new(r);
+    if (strstr(qual, "SequenceClassification") || strstr(qual, "MaskedLM") || strstr(qual, "Seq2Seq") ||
+        strstr(qual, "Encoder") || strstr(qual, "Vision"))
+        return exec_fail(r, "%s is not a causal LM", qual);
+    for (int k = 0; k < nkw; k++)
+        if (!strcmp(kw_names[k], "torch_dtype") || !strcmp(kw_names[k], "dtype")) {
+            int d = exec_lib_dtype(kw_vals[k]);
+            if (d >= XD_BF16) r->lm_dtype = (ExecDtype)d;
+        }
+    return model_new(r);
+}
+
+/* ---- parameters bound by use ---- */
+
+/* The roles a use allows, most likely first. */
+static int stand_roles_for(ExecRun *r, const char *use, ExecValue *arg, ExecParamRole *opts) {
+    if (!strcmp(use, "call")) {
+        bool text = arg && (arg->kind == XV_STR ||
+                            ((arg->kind == XV_LIST || arg->kind == XV_TUPLE) && arg->seq.n &&
+                             arg->seq.items[0]->kind == XV_STR));
+        opts[0] = text ? XP_TOKENIZER : XP_MODEL;
+        opts[1] = text ? XP_MODEL : XP_TOKENIZER;
+        return arg && arg->kind == XV_PENDING ? 2 : 1;
+    }
+    if (!strcmp(use, "call-text")) { /* called with a tokenizer's keywords */
+        opts[0] = XP_TOKENIZER;
+        return 1;
+    }
+    if (!strncmp(use, "attr:", 5)) {
+        const char *n = use + 5;
+        static const char *const tok[] = {"encode", "decode", "batch_decode", "pad_token_id", "eos_token_id",
+                                          "bos_token_id", "pad_token", "eos_token", "padding_side",
+                                          "convert_tokens_to_ids", "apply_chat_template", "vocab_size"};
+        static const char *const model[] = {"generate", "forward", "config", "eval", "lm_head"};
+        static const char *const scores[] = {"gather", "softmax", "log_softmax", "exp", "log", "logsumexp",
+                                             "argmax", "max", "topk", "float", "double", "sigmoid"};
+        for (size_t i = 0; i < sizeof tok / sizeof *tok; i++)
+            if (!strcmp(n, tok[i])) return opts[0] = XP_TOKENIZER, 1;
+        for (size_t i = 0; i < sizeof model / sizeof *model; i++)
+            if (!strcmp(n, model[i])) return opts[0] = XP_MODEL, 1;
+        if (!strcmp(n, "logits")) return opts[0] = XP_OUTPUT, 1;
+        if (!strcmp(n, "input_ids") || !strcmp(n, "attention_mask")) return opts[0] = XP_BATCH, 1;
+        for (size_t i = 0; i < sizeof scores / sizeof *scores; i++)
+            if (!strcmp(n, scores[i])) return opts[0] = XP_LOGITS, opts[1] = XP_IDS, 2;
+        opts[0] = XP_IDS;
+        opts[1] = XP_LOGITS;
+        return 2;
+    }
+    if (!strcmp(use, "key:logits")) return opts[0] = XP_OUTPUT, 1;
+    if (!strncmp(use, "key:", 4)) return opts[0] = XP_BATCH, 1;
+    if (!strcmp(use, "int")) return opts[0] = XP_PROMPT_LEN, 1;
+    if (!strcmp(use, "tensor")) return opts[0] = XP_IDS, opts[1] = XP_LOGITS, 2;
+    if (!strcmp(use, "list")) return opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS, 1;
+    if (!strcmp(use, "str") && r->plan->all_candidates) return opts[0] = XP_TEXTS, 1;
+    if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
+    if (!strcmp(use, "iter") || !strcmp(use, "len")) {
+        opts[0] = XP_CANDS;
+        opts[1] = XP_CONT_IDS;
+        opts[2] = XP_IDS;
+        return 3;
+    }
+    return 0;
+}
+
+/* The prompt + candidate ids: [1, L], or [L] unbatched; with plan->all_candidates every
+ * candidate's, right-padded with the pad token (the table's, else the tokenizer's end of
+ * text) into [n, Lmax]. `mask` (may be NULL) gets the attention mask of the same shape. */
+static ExecValue *stand_ids_masked(ExecRun *r, ExecTensor **mask) {
+    const VerifyTable *t = r->table;
+    bool all = r->plan->all_candidates;
+    int first = all ? 0 : r->cand, last = all ? t->n_candidates - 1 : r->cand, width = 0;
+    for (int ci = first; ci <= last; ci++)
+        if (1 + t->prompt.len + t->candidates[ci].len > width) width = 1 + t->prompt.len + t->candidates[ci].len;
+    int shape[2] = {last - first + 1, width};
+    bool flat = r->plan->unbatched && !all;
+    ExecTensor *ids = flat ? exec_tensor_new(r, XD_INT64, 1, &width, false) : exec_tensor_new(r, XD_INT64, 2, shape, false);
+    ExecTensor *m = ids ? exec_tensor_cast(r, ids, XD_INT64) : NULL;
+    if (!ids || !m) return NULL;
+    int pad = t->pad >= 0 ? t->pad : x_id(r);
+    for (int ci = first; ci <= last; ci++) {
+        const VerifySeq *c = &t->candidates[ci];
+        double *row = ids->data + (size_t)(ci - first) * width, *mrow = m->data + (size_t)(ci - first) * width;
+        int n = 0;
+        row[n++] = x_id(r);
+        for (int k = 0; k < t->prompt.len; k++)
+            row[n++] = t->prompt.tokens[k];
+        for (int k = 0; k < c->len; k++)
+            row[n++] = c->tokens[k];
+        for (int k = 0; k < width; k++) {
+            mrow[k] = k < n;
+            if (k >= n) row[k] = pad;
+        }
+    }
+    if (mask) *mask = m;
+    return exec_tensor_value(r, ids);
+}
+
+static ExecValue *stand_ids(ExecRun *r) {
+    return stand_ids_masked(r, NULL);
+}
+
+/* The LM's logits, output or encoding for the candidate's ids. */
+static ExecValue *stand_derived(ExecRun *r, ExecParamRole role) {
+    ExecTensor *mask = NULL;
+    ExecValue *idv = stand_ids_masked(r, &mask);
+    if (!idv) return NULL;
+    bool flat = idv->t->ndim == 1;
+    ExecTensor *ids = flat ? exec_tensor_unsqueeze(r, idv->t, 0) : idv->t;
+    if (!ids) return NULL;
+    if (flat) mask = exec_tensor_unsqueeze(r, mask, 0);
+    if (role == XP_BATCH) {
+        ExecValue *enc = exec_object(r, "encoding");
+        if (!enc || !mask || !exec_dict_set_str(r, &enc->obj.fields, "input_ids", idv) ||
+            !exec_dict_set_str(r, &enc->obj.fields, "attention_mask",
+                               exec_tensor_value(r, flat ? exec_tensor_squeeze(r, mask, 0) : mask)))
+            return NULL;
+        return enc;
+    }
+    ExecTensor *logits = lm_logits(r, ids, mask, r->root);
+    if (!logits) return NULL;
+    if (role == XP_LOGITS) return exec_tensor_value(r, flat ? exec_tensor_squeeze(r, logits, 0) : logits);
+    ExecValue *out = exec_object(r, "output");
+    if (!out || !exec_dict_set_str(r, &out->obj.fields, "logits", exec_tensor_value(r, logits))) return NULL;
+    return out;
+}
+
+static ExecValue *stand_text(ExecRun *r, bool prompt, bool cont) {
+    const VerifyTable *t = r->table;
+    const VerifySeq *c = &t->candidates[r->cand];
+    char buf[4096];
+    int n = 0;
+    if (prompt) {
+        n += snprintf(buf + n, sizeof buf - (size_t)n, "x");
+        for (int i = 0; i < t->prompt.len && n < (int)sizeof buf - 64; i++)
+            n += snprintf(buf + n, sizeof buf - (size_t)n, " %s", t->vocab[t->prompt.tokens[i]]);
+    }
+    for (int i = 0; cont && i < c->len && n < (int)sizeof buf - 64; i++)
+        n += snprintf(buf + n, sizeof buf - (size_t)n, "%s%s", n ? " " : "", t->vocab[c->tokens[i]]);
+    return exec_str(r, buf, n);
+}
+
+ExecValue *exec_stand_param(ExecRun *r, int i) {
+    const VerifyTable *t = r->table;
+    const VerifySeq *c = &t->candidates[r->cand];
+    switch (r->plan->role[i]) {
+    case XP_MODEL:
+        return model_new(r);
+    case XP_TOKENIZER:
+        return tok_new(r);
+    case XP_IDS:
+        return stand_ids(r);
+    case XP_PROMPT_LEN:
+        return exec_int(r, 1 + t->prompt.len);
+    case XP_PROMPT:
+        return stand_text(r, true, false);
+    case XP_CONT:
+        return stand_text(r, false, true);
+    case XP_TEXT:
+        return stand_text(r, true, true);
+    case XP_DEVICE:
+        return exec_str(r, "cpu", 3);
+    case XP_CANDS:
+    case XP_TEXTS: {
+        ExecValue *l = exec_new(r, XV_LIST);
+        int keep = r->cand;
+        for (int k = 0; l && k < t->n_candidates; k++) {
+            r->cand = k;
+            /* with the prompt: a chooser that adds it again gets "x x A A", one x */
+            if (!exec_seq_push(r, &l->seq, stand_text(r, true, true))) l = NULL;
+        }
+        r->cand = keep;
+        return l;
+    }
+    case XP_LOGITS:
+    case XP_BATCH:
+    case XP_OUTPUT:
+        return stand_derived(r, r->plan->role[i]);
+    case XP_PROMPT_IDS:
+    case XP_CONT_IDS: {
+        ExecValue *l = exec_new(r, XV_LIST);
+        bool prompt = r->plan->role[i] == XP_PROMPT_IDS;
+        if (l && prompt && !exec_seq_push(r, &l->seq, exec_int(r, x_id(r)))) return NULL;
+        for (int k = 0; l && prompt && k < t->prompt.len; k++)
+            if (!exec_seq_push(r, &l->seq, exec_int(r, t->prompt.tokens[k]))) return NULL;
+        for (int k = 0; l && !prompt && k < c->len; k++)
+            if (!exec_seq_push(r, &l->seq, exec_int(r, c->tokens[k]))) return NULL;
+        return l;
+    }
+    case XP_UNDECIDED:
+        break;
+    }
+    return exec_fail(r, "parameter %s is never used in a way that says what it is", r->plan->names[i]);
+}
+
+ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecValue *arg) {
+    int i = p->pending.param;
+    ExecPlan *pl = r->plan;
+    if (pl->role[i] == XP_UNDECIDED) {
+        ExecParamRole opts[4];
+        int n = stand_roles_for(r, use, arg, opts);
+        if (n == 0) return exec_fail(r, "cannot tell what parameter %s is from its use (%s)", pl->names[i], use);
+        pl->n_alts[i] = n;
+        ExecParamRole role = opts[pl->alt[i] < n ? pl->alt[i] : n - 1];
+        pl->role[i] = role;
+        if (role == XP_PROMPT || role == XP_CONT) pl->n_text++;
+        if (role == XP_PROMPT_IDS || role == XP_CONT_IDS) pl->n_lists++;
+    }
+    ExecValue *v = exec_stand_param(r, i);
+    if (!v) return NULL;
+    *p = *v; /* every name bound to the parameter now holds the value */
+    return p;
+}

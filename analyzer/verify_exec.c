@@ -1,0 +1,581 @@
+/* verify_exec: the counterexample of a finding computed by the script's own code. The finding's
+ * enclosing function is the entry; each parameter is bound by how the code first uses it (a
+ * callee given ids is the toy LM, one given text the toy tokenizer, an int the prompt length,
+ * a tensor the prompt + candidate ids, text the prompt or the candidate); every candidate of a
+ * table is one call. log Pr(y|x) comes from verify_score() on the same table, never from the
+ * script. Tables are tried in order (abc, the recipe's counterexample, seeded random ones) and
+ * the first on which the script's ranking departs from log Pr(y|x) is kept. */
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bounds.h"
+#include "exec.h"
+
+/* Per finding: tables tried after abc and the recipe's, and the CPU time all runs may take. */
+enum { EXEC_RANDOM_TABLES = 24, EXEC_MAX_SOURCE = 1 << 20 };
+#define EXEC_SECONDS_PER_FINDING 0.5
+
+struct VerifySource {
+    atomic_int refs;
+    const void *key;
+    Source src;
+    Parsed parsed;
+    bool parse_tried, parse_ok;
+};
+
+VerifySource *verify_source_new(const char *path, const char *text, size_t len, const void *key) {
+    VerifySource *s = calloc(1, sizeof *s);
+    char *buf = malloc(len + 1);
+    if (!s || !buf) {
+        free(s);
+        free(buf);
+        return NULL;
+    }
+    memcpy(buf, text, len);
+    if (source_from_buffer(&s->src, path, buf, len) != SOURCE_OK) {
+        source_free(&s->src);
+        free(s);
+        return NULL;
+    }
+    atomic_init(&s->refs, 1);
+    s->key = key;
+    return s;
+}
+
+const void *verify_source_key(const VerifySource *s) {
+    return s->key;
+}
+
+VerifySource *verify_source_ref(VerifySource *s) {
+    if (s) atomic_fetch_add(&s->refs, 1);
+    return s;
+}
+
+void verify_source_unref(VerifySource *s) {
+    if (!s || atomic_fetch_sub(&s->refs, 1) != 1) return;
+    if (s->parse_ok) parse_free(&s->parsed);
+    source_free(&s->src);
+    free(s);
+}
+
+static bool source_parse(VerifySource *s) {
+    if (!s->parse_tried) {
+        s->parse_tried = true;
+        s->parse_ok = parse_python(&s->parsed, &s->src) == PARSE_OK;
+    }
+    return s->parse_ok;
+}
+
+/* ---- the entry ---- */
+
+typedef struct {
+    VerifySource *vs;
+    TSNode def;
+    TSNode cls;  /* the class of a method entry (null: a function) */
+    int n_init;  /* plan parameters that go to the class's __init__ */
+    char method[64], cls_name[64];
+    uint32_t mark_start, mark_end;
+    ExecPlan plan;
+    char name[64];
+    int line;
+    double deadline;
+    int runs;
+    bool reached;
+    bool bound_plan; /* a binding ran: keep it for every table */
+} ExecEntry;
+
+/* The function a node is in (null: module level). */
+static TSNode enclosing_def(TSNode n) {
+    while (!ts_node_is_null(n) && !parse_is(n, "function_definition"))
+        n = ts_node_parent(n);
+    return n;
+}
+
+/* The class a def is a method of (null: none). */
+static TSNode method_class(TSNode def) {
+    TSNode up = ts_node_parent(def);
+    if (parse_is(up, "decorated_definition")) up = ts_node_parent(up);
+    return parse_is(up, "block") && parse_is(ts_node_parent(up), "class_definition") ? ts_node_parent(up)
+                                                                                   : (TSNode){0};
+}
+
+static bool is_static(const Source *src, TSNode def) {
+    TSNode up = ts_node_parent(def);
+    for (uint32_t k = 0; parse_is(up, "decorated_definition") && k < ts_node_named_child_count(up); k++) {
+        TSNode d = ts_node_named_child(up, k);
+        if (parse_is(d, "decorator") && parse_text_eq(src, ts_node_named_child(d, 0), "staticmethod")) return true;
+    }
+    return false;
+}
+
+/* Appends the parameters a caller must supply (those with defaults keep them); `skip` leading
+ * ones (self) are left out. */
+static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n) {
+    TSNode params = parse_field(def, "parameters");
+    for (uint32_t i = 0; i < ts_node_named_child_count(params); i++) {
+        TSNode p = ts_node_named_child(params, i);
+        if (!parse_is(p, "identifier") && !parse_is(p, "typed_parameter")) continue;
+        if (skip > 0) {
+            skip--;
+            continue;
+        }
+        if (e->plan.nparams == EXEC_MAX_PARAMS) {
+            snprintf(why, n, "%s() has more than %d parameters", e->name, EXEC_MAX_PARAMS);
+            return false;
+        }
+        size_t len;
+        TSNode id = parse_is(p, "identifier") ? p : ts_node_named_child(p, 0);
+        const char *s = parse_text(&e->vs->src, id, &len);
+        snprintf(e->plan.names[e->plan.nparams++], sizeof e->plan.names[0], "%.*s", (int)(len < 30 ? len : 30), s);
+    }
+    return true;
+}
+
+/* Makes def the entry: a function, or a method run on an object its class's __init__ builds
+ * (the __init__ parameters are bound by use like the method's). */
+static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
+    memset(&e->plan, 0, sizeof e->plan);
+    e->bound_plan = false;
+    e->def = def;
+    e->cls = method_class(def);
+    e->n_init = 0;
+    size_t len;
+    const char *name = parse_text(&e->vs->src, parse_field(def, "name"), &len);
+    snprintf(e->method, sizeof e->method, "%.*s", (int)(len < 60 ? len : 60), name);
+    e->line = (int)ts_node_start_point(def).row + 1;
+    if (ts_node_is_null(e->cls)) {
+        snprintf(e->name, sizeof e->name, "%s", e->method);
+        return entry_params(e, def, 0, why, n);
+    }
+    size_t clen;
+    const char *cls = parse_text(&e->vs->src, parse_field(e->cls, "name"), &clen);
+    snprintf(e->cls_name, sizeof e->cls_name, "%.*s", (int)(clen < 60 ? clen : 60), cls);
+    snprintf(e->name, sizeof e->name, "%.*s.%.*s", (int)(clen < 28 ? clen : 28), cls, (int)(len < 28 ? len : 28), name);
+    TSNode body = parse_field(e->cls, "body");
+    for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+        TSNode d = ts_node_named_child(body, i);
+        if (parse_is(d, "decorated_definition")) d = parse_field(d, "definition");
+        if (parse_is(d, "function_definition") && parse_text_eq(&e->vs->src, parse_field(d, "name"), "__init__")) {
+            if (!entry_params(e, d, 1, why, n)) return false;
+            break;
+        }
+    }
+    e->n_init = e->plan.nparams;
+    return entry_params(e, def, is_static(&e->vs->src, def) ? 0 : 1, why, n);
+}
+
+/* Functions of the file that call the entry by name: the next entries to try. */
+static int entry_callers(ExecEntry *e, TSNode def, TSNode *out, int max) {
+    size_t len;
+    const char *name = parse_text(&e->vs->src, parse_field(def, "name"), &len);
+    int n = 0;
+    TSTreeCursor c = ts_tree_cursor_new(e->vs->parsed.root);
+    for (bool more = true; more && n < max;) {
+        TSNode node = ts_tree_cursor_current_node(&c);
+        if (parse_is(node, "call")) {
+            TSNode f = parse_field(node, "function");
+            if (parse_is(f, "attribute")) f = parse_field(f, "attribute");
+            size_t fl;
+            const char *fs = parse_is(f, "identifier") ? parse_text(&e->vs->src, f, &fl) : NULL;
+            TSNode caller = enclosing_def(node);
+            bool dup = ts_node_is_null(caller) || ts_node_eq(caller, def);
+            for (int k = 0; k < n && !dup; k++)
+                dup = ts_node_eq(out[k], caller);
+            if (fs && fl == len && !memcmp(fs, name, len) && !dup) out[n++] = caller;
+        }
+        if (ts_tree_cursor_goto_first_child(&c)) continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c)) {
+                more = false;
+                break;
+            }
+    }
+    ts_tree_cursor_delete(&c);
+    return n;
+}
+
+/* The one number a call returned: a number, a one-element float tensor, or the first of a
+ * tuple (score, extra). */
+static bool entry_score(ExecValue *v, double *out, const char **dtype) {
+    for (int depth = 0; v && depth < 4; depth++) {
+        if (exec_is_number(v) && v->kind != XV_BOOL) {
+            *out = exec_number(v);
+            *dtype = "python float";
+            return true;
+        }
+        if (v->kind == XV_TENSOR && v->t->n == 1 && exec_dtype_is_float(v->t->dtype)) {
+            *out = v->t->data[0];
+            *dtype = exec_dtype_name(v->t->dtype);
+            return true;
+        }
+        if (v->kind == XV_TUPLE && v->seq.n >= 1) {
+            v = v->seq.items[0];
+            continue;
+        }
+        return false;
+    }
+    return false;
+}
+
+/* What an entry given every candidate returned: one score each (a list, a tuple or a tensor
+ * of n numbers), or its pick (a candidate's text or index: 1 for it, 0 for the others). */
+static bool entry_batch(const ExecRun *r, ExecValue *v, double *scores, int n, const char **dtype, bool *pick) {
+    *pick = false;
+    if (v->kind == XV_TENSOR && v->t->n == n && exec_dtype_is_float(v->t->dtype)) {
+        memcpy(scores, v->t->data, (size_t)n * sizeof *scores);
+        *dtype = exec_dtype_name(v->t->dtype);
+        return true;
+    }
+    if ((v->kind == XV_LIST || v->kind == XV_TUPLE) && v->seq.n == n) {
+        for (int i = 0; i < n; i++)
+            if (!entry_score(v->seq.items[i], &scores[i], dtype)) return false;
+        return true;
+    }
+    int64_t k = -1;
+    if (v->kind == XV_STR) { /* the candidate's text, with or without the prompt */
+        for (int i = 0; i < n && k < 0; i++) {
+            const VerifySeq *c = &r->table->candidates[i];
+            char buf[1024];
+            int m = 0, skip = 0;
+            for (int j = 0; j < r->table->prompt.len && m < 400; j++)
+                m += snprintf(buf + m, sizeof buf - (size_t)m, "%s ", r->table->vocab[r->table->prompt.tokens[j]]);
+            skip = m;
+            for (int j = 0; j < c->len && m < 900; j++)
+                m += snprintf(buf + m, sizeof buf - (size_t)m, "%s%s", j ? " " : "", r->table->vocab[c->tokens[j]]);
+            bool bare = m - skip == v->str.n && !memcmp(buf + skip, v->str.s, (size_t)(m - skip));
+            bool full = v->str.n == m + 2 && !memcmp(v->str.s, "x ", 2) && !memcmp(v->str.s + 2, buf, (size_t)m);
+            if (bare || full) k = i;
+        }
+    } else if (v->kind == XV_INT) {
+        k = v->i;
+    }
+    if (k < 0 || k >= n) return false;
+    for (int i = 0; i < n; i++)
+        scores[i] = i == k;
+    *pick = true;
+    *dtype = "pick";
+    return true;
+}
+
+/* One call of the entry on candidate `ci` of t: -1 failed (why set), 0 one score (scores[ci]),
+ * 1 every candidate's (the entry was given them all). */
+static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const char **dtype, bool *pick,
+                     char *why, size_t n) {
+    ExecRun r;
+    exec_run_init(&r, &e->vs->src, e->vs->parsed.root, t, ci, &e->plan, e->deadline);
+    r.mark_start = e->mark_start;
+    r.mark_end = e->mark_end;
+    e->runs++;
+    bool ok = exec_module_defs(&r);
+    ExecValue *args[EXEC_MAX_PARAMS];
+    for (int i = 0; ok && i < e->plan.nparams; i++) {
+        args[i] = exec_new(&r, XV_PENDING);
+        if (!args[i]) ok = false;
+        else args[i]->pending.param = i;
+    }
+    ExecValue *ret = NULL;
+    if (ok && ts_node_is_null(e->cls)) {
+        ret = exec_call_entry(&r, e->def, args, e->plan.nparams);
+    } else if (ok) { /* build the object, then call the method on it */
+        ExecValue *cls = exec_env_get(r.globals, e->cls_name, (int)strlen(e->cls_name));
+        ExecValue *obj = cls ? exec_call_value(&r, cls, args, e->n_init, NULL, NULL, 0, e->cls)
+                             : exec_fail(&r, "class %s is not defined at module level", e->cls_name);
+        ExecValue *m = obj ? exec_getattr(&r, obj, e->method, e->def) : NULL;
+        ret = m ? exec_call_value(&r, m, args + e->n_init, e->plan.nparams - e->n_init, NULL, NULL, 0, e->def) : NULL;
+    }
+    ok = ret != NULL && !r.failed;
+    bool batch = e->plan.all_candidates;
+    for (int i = 0; i < e->plan.nparams; i++)
+        batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_TEXTS;
+    int rc = -1;
+    if (ok && batch && entry_batch(&r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;
+    else if (ok && !batch && entry_score(ret, &scores[ci], dtype)) rc = 0;
+    else if (ok)
+        snprintf(why, n, "%s() returns a %s, not %s", e->name, exec_kind_name(ret),
+                 batch ? "a score for each candidate or its pick" : "one score per candidate");
+    else
+        snprintf(why, n, "%s", r.why[0] ? r.why : "the run failed");
+    e->reached |= r.reached;
+    exec_run_free(&r);
+    return rc;
+}
+
+/* The next binding to try after a failed run: the next alternative of a parameter whose use
+ * left a choice (odometer order), then the same without the batch dimension. */
+static bool entry_plan_next(ExecPlan *p) {
+    bool advanced = false;
+    for (int i = 0; i < p->nparams && !advanced; i++) {
+        if (p->n_alts[i] <= 1) continue;
+        if (p->alt[i] + 1 < p->n_alts[i]) {
+            p->alt[i]++;
+            advanced = true;
+        } else {
+            p->alt[i] = 0;
+        }
+    }
+    if (!advanced && !p->unbatched) {
+        p->unbatched = true;
+        advanced = true;
+    }
+    for (int i = 0; i < p->nparams; i++)
+        p->role[i] = XP_UNDECIDED;
+    p->n_text = p->n_lists = 0;
+    return advanced;
+}
+
+/* Scores every candidate of t; -1 failed. The first binding that runs is kept for the rest. */
+static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, char *why,
+                        size_t n) {
+    for (int pass = 0; pass < 2; pass++) {
+        int rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
+        char first[200];
+        snprintf(first, sizeof first, "%s", why);
+        for (int tries = 0; rc < 0 && !e->bound_plan && tries < 24 && entry_plan_next(&e->plan); tries++)
+            rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
+        if (rc < 0) {
+            snprintf(why, n, "%s", first);
+            return -1;
+        }
+        e->bound_plan = true;
+        for (int ci = 1; rc == 0 && ci < t->n_candidates; ci++)
+            if (entry_run(e, t, ci, scores, dtype, pick, why, n) < 0) return -1;
+        /* One text parameter is the prompt and the candidate in one text: run again. */
+        int texts = 0, at = -1;
+        for (int i = 0; i < e->plan.nparams; i++)
+            if (e->plan.role[i] == XP_PROMPT || e->plan.role[i] == XP_CONT) texts++, at = i;
+        if (texts != 1 || pass) return 0;
+        e->plan.role[at] = XP_TEXT;
+        e->plan.n_text = 0;
+    }
+    return 0;
+}
+
+/* Every candidate of t scored by the script; the reference from verify_score(). */
+static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, VerifyTable *t, char *why, size_t n) {
+    double *scores = calloc((size_t)(t->n_candidates ? t->n_candidates : 1), sizeof *scores);
+    const char *dtype = "python float";
+    bool pick = false;
+    if (!scores) return NULL;
+    if (entry_scores(e, t, scores, &dtype, &pick, why, n) < 0) {
+        free(scores);
+        return NULL;
+    }
+    /* the rows log Pr(y|x) needs, made as the LM makes them */
+    const VerifyRecipe *ref = verify_recipe_find("sum-log-probs");
+    VerifySeq *pre;
+    int np = verify_score_prefixes(t, ref, &pre);
+    for (int i = 0; i < np; i++) {
+        if (exec_stand_row(t, pre[i].tokens, pre[i].len) < 0) np = -1;
+        free(pre[i].tokens);
+    }
+    if (np > 0) free(pre);
+    VerifyResult *res = NULL;
+    if (np < 0 || verify_score(t, ref, &res, NULL) != VERIFY_OK) {
+        snprintf(why, n, "out of memory scoring log Pr(y|x)");
+        free(scores);
+        return NULL;
+    }
+    res->recipe = recipe;
+    res->by_script = true;
+    snprintf(res->entry, sizeof res->entry, "%s", e->name);
+    res->entry_line = e->line;
+    if (pick)
+        snprintf(res->score_label, sizeof res->score_label, "1 if %s() picks it", e->name);
+    else
+        snprintf(res->score_label, sizeof res->score_label, "%s() value", e->name);
+    res->lower_is_better = !pick && recipe->lower_is_better;
+    res->dtype = dtype;
+    for (int ci = 0; ci < res->n; ci++) {
+        res->cands[ci].score = scores[ci];
+        for (int k = 0; k < res->cands[ci].n_steps; k++)
+            res->cands[ci].steps[k].in_recipe = false;
+    }
+    free(scores);
+    verify_score_rerank(res);
+    return res;
+}
+
+static bool shows_harm(const VerifyResult *res) {
+    if (res->harm == VERIFY_HARM_NONE) return false;
+    if (res->harm != VERIFY_HARM_FLIP) return true;
+    double best = res->cands[res->correct_rank[0]].log_prob;
+    double pick = res->cands[res->script_rank[0]].log_prob;
+    return best - pick >= 1e-3; /* no flip by rounding alone */
+}
+
+/* The tables to try, in order; NULL past the end (or on OOM). */
+static VerifyTable *entry_candidate_table(const VerifyRecipe *r, const VerifyResult *recipe_cex, int i) {
+    if (i == 0) return verify_table_builtin("abc");
+    if (i == 1) return recipe_cex && recipe_cex->table->origin != VERIFY_ORIGIN_BUILTIN
+                           ? verify_table_copy(recipe_cex->table)
+                           : verify_search_random(r, verify_search_seed(r), 0);
+    if (i - 2 >= EXEC_RANDOM_TABLES) return NULL;
+    return verify_search_random(r, verify_search_seed(r), i - 1);
+}
+
+static bool entry_uses_tensors(const ExecPlan *p) {
+    for (int i = 0; i < p->nparams; i++)
+        if (p->role[i] == XP_IDS || p->role[i] == XP_BATCH || p->role[i] == XP_LOGITS || p->role[i] == XP_OUTPUT ||
+            p->role[i] == XP_PROMPT || p->role[i] == XP_CONT || p->role[i] == XP_TEXT)
+            return true;
+    return false;
+}
+
+static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex, char *why,
+                                  size_t n) {
+    VerifyResult *first = NULL;
+    int tried = 0;
+    for (int i = 0;; i++) {
+        if (i >= 2 && bounds_now() > e->deadline) break;
+        VerifyTable *t = entry_candidate_table(r, recipe_cex, i);
+        if (!t) break;
+        bool reached_before = e->reached;
+        e->reached = false;
+        VerifyResult *res = entry_table(e, r, t, why, n);
+        bool reached_here = e->reached;
+        e->reached |= reached_before;
+        tried++;
+        if (!res) {
+            verify_table_free(t);
+            tried--;
+            /* a batch needs a pad token only some tables have: try the others */
+            if (e->plan.all_candidates && strstr(why, "pad")) continue;
+            if (!first) return NULL;
+            break; /* the tables before this one ran: report on them */
+        }
+        verify_result_take_table(res, t);
+        if (shows_harm(res) && reached_here) { /* the flagged code ran in this harm */
+            verify_result_free(first);
+            res->runs = e->runs;
+            return res;
+        }
+        if (!first) first = res;
+        else verify_result_free(res);
+    }
+    if (first && !e->plan.all_candidates && entry_uses_tensors(&e->plan) && bounds_now() < e->deadline) {
+        /* one candidate at a time showed nothing: the same code on a padded batch of them all */
+        ExecPlan keep = e->plan;
+        bool kept_bound = e->bound_plan;
+        memset(e->plan.role, 0, sizeof e->plan.role);
+        memset(e->plan.alt, 0, sizeof e->plan.alt);
+        e->plan.n_text = e->plan.n_lists = 0;
+        e->plan.unbatched = false;
+        e->plan.all_candidates = true;
+        e->bound_plan = false;
+        char w[200];
+        VerifyResult *res = entry_search(e, r, recipe_cex, w, sizeof w);
+        if (res && shows_harm(res)) {
+            verify_result_free(first);
+            return res;
+        }
+        verify_result_free(res);
+        e->plan = keep;
+        e->bound_plan = kept_bound;
+    }
+    if (first) {
+        first->runs = e->runs;
+        snprintf(first->note, sizeof first->note,
+                 e->reached ? "on all %d tables tried the script's own numbers rank as log Pr(y|x) does: "
+                              "a candidate false positive to study"
+                            : "the flagged code never ran on the %d tables tried: a candidate false "
+                              "positive to study",
+                 tried);
+    }
+    return first;
+}
+
+/* Failures a caller of the entry may avoid: what a parameter is, what the entry returns. */
+static bool caller_may_help(const char *why) {
+    return strstr(why, "cannot tell what parameter") || strstr(why, "returns a") || strstr(why, "missing argument") ||
+           strstr(why, "a key the") || strstr(why, "cannot become a tensor") || strstr(why, "operator ");
+}
+
+VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r, const VerifyResult *recipe_cex,
+                                  char *why, size_t why_len) {
+    if (!site || !site->src) {
+        snprintf(why, why_len, "no source text for this finding");
+        return NULL;
+    }
+    if (site->src->src.len > EXEC_MAX_SOURCE) { /* parsing it again would cost more than the rest */
+        snprintf(why, why_len, "the file is larger than %d MiB: its code is not run", EXEC_MAX_SOURCE >> 20);
+        return NULL;
+    }
+    if (!source_parse(site->src)) {
+        snprintf(why, why_len, "the file could not be parsed again");
+        return NULL;
+    }
+    ExecEntry e = {.vs = site->src, .mark_start = site->start, .mark_end = site->end};
+    e.deadline = bounds_now() + EXEC_SECONDS_PER_FINDING;
+    TSNode node = ts_node_descendant_for_byte_range(site->src->parsed.root, site->start, site->end);
+    TSNode def = enclosing_def(node);
+    if (ts_node_is_null(def)) {
+        snprintf(why, why_len, "the finding is in module-level code, not in a function to run");
+        return NULL;
+    }
+    /* the enclosing function, then its callers in the file, breadth first */
+    enum { MAX_ENTRIES = 6 };
+    TSNode queue[MAX_ENTRIES] = {def};
+    int nq = 1;
+    char first[200] = "";
+    for (int i = 0; i < nq; i++) {
+        char w[200] = "";
+        VerifyResult *res = entry_set(&e, queue[i], w, sizeof w) ? entry_search(&e, r, recipe_cex, w, sizeof w) : NULL;
+        if (res) return res;
+        if (!first[0]) snprintf(first, sizeof first, "%s", w);
+        if (!caller_may_help(w) || bounds_now() > e.deadline) break;
+        nq += entry_callers(&e, queue[i], queue + nq, MAX_ENTRIES - nq);
+    }
+    snprintf(why, why_len, "%s", first);
+    return NULL;
+}
+
+VerifyResult *verify_exec_source(const char *label, const char *text, size_t len, int line,
+                                 const VerifyRecipe *r, const VerifyTable *t, double seconds, char *why,
+                                 size_t why_len) {
+    VerifySource *vs = verify_source_new(label, text, len, NULL);
+    if (!vs || !source_parse(vs)) {
+        snprintf(why, why_len, "%s: could not be parsed", label);
+        verify_source_unref(vs);
+        return NULL;
+    }
+    if (line < 1 || (size_t)line > vs->src.nlines) {
+        snprintf(why, why_len, "%s: line %d is outside the file (%zu lines)", label, line, vs->src.nlines);
+        verify_source_unref(vs);
+        return NULL;
+    }
+    /* the first non-blank byte of the line marks it */
+    size_t at = vs->src.line_starts[line - 1];
+    while (at < vs->src.len && (vs->src.text[at] == ' ' || vs->src.text[at] == '\t'))
+        at++;
+    ExecEntry e = {.vs = vs, .mark_start = (uint32_t)at, .mark_end = (uint32_t)at + 1};
+    e.deadline = bounds_now() + seconds;
+    TSNode def = enclosing_def(ts_node_descendant_for_byte_range(vs->parsed.root, e.mark_start, e.mark_end));
+    if (ts_node_is_null(def)) snprintf(why, why_len, "%s:%d: not inside a function", label, line);
+    VerifyTable *copy =
+        !ts_node_is_null(def) && entry_set(&e, def, why, why_len) ? verify_table_copy(t) : NULL;
+    VerifyResult *res = copy ? entry_table(&e, r, copy, why, why_len) : NULL;
+    if (res) {
+        verify_result_take_table(res, copy);
+        res->runs = e.runs;
+    } else {
+        verify_table_free(copy);
+    }
+    verify_source_unref(vs);
+    return res;
+}
+
+VerifyResult *verify_exec_on_table(const char *path, int line, const VerifyRecipe *r, const VerifyTable *t,
+                                   char *why, size_t why_len) {
+    Source src;
+    char err[512];
+    if (source_load_file(&src, path, err, sizeof err) != SOURCE_OK) {
+        snprintf(why, why_len, "%s", err);
+        return NULL;
+    }
+    VerifyResult *res =
+        verify_exec_source(path, src.text, src.len, line, r, t, 10 * EXEC_SECONDS_PER_FINDING, why, why_len);
+    source_free(&src);
+    return res;
+}

@@ -1,0 +1,293 @@
+/* The verifier's counterexamples under findings: who produced the numbers (origin), why the
+ * script's own code was not run (fallback), and that no harm is claimed in a precision the
+ * script does not compute in. */
+#define _DEFAULT_SOURCE /* mkstemp */
+#include <jansson.h>
+
+#include "cli.h"
+#include "test_verify_util.h"
+
+/* `logitlint check --output-format json FILE`, parsed. */
+static json_t *check_json(const char *path) {
+    const char *argv[] = {"check", "--output-format", "json", "--isolated", path, NULL};
+    TvRun r = tv_run(cli_check, argv);
+    json_error_t e;
+    json_t *o = json_loads(r.out, 0, &e);
+    ck_assert_msg(o != NULL, "not JSON (%s): %s", e.text, r.out);
+    tv_free(&r);
+    return o;
+}
+
+static json_t *first_cex(json_t *findings) {
+    json_t *f = json_array_get(findings, 0);
+    ck_assert_ptr_nonnull(f);
+    json_t *c = json_object_get(f, "counterexample");
+    ck_assert(json_is_object(c));
+    return c;
+}
+
+/* Every key naming a number "script_..." is absent from a recipe's counterexample. */
+static void assert_no_script_keys(json_t *cex) {
+    ck_assert_ptr_null(json_object_get(cex, "script_ranking"));
+    ck_assert_ptr_null(json_object_get(cex, "script_pick"));
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        ck_assert_ptr_null(json_object_get(c, "script_score"));
+        ck_assert_ptr_nonnull(json_object_get(c, "recipe_score"));
+    }
+    const char *v = json_string_value(json_object_get(cex, "verdict"));
+    ck_assert_ptr_nonnull(v);
+    tv_assert_lacks(v, "the script");
+}
+
+/* NumPy computes in float64: the counterexample must not show a float32-only NaN. */
+START_TEST(numpy_softmax_is_not_claimed_in_float32) {
+    json_t *o = check_json(FIXTURES_DIR "/LL110/fire_numpy_variable.py");
+    json_t *cex = first_cex(o);
+    const char *origin = json_string_value(json_object_get(cex, "origin"));
+    ck_assert_ptr_nonnull(origin);
+    if (!strcmp(origin, "recipe")) {
+        ck_assert_str_eq(json_string_value(json_object_get(cex, "precision")), "float64");
+        ck_assert_str_eq(json_string_value(json_object_get(cex, "recipe")),
+                         "unstable-softmax-f64");
+        const char *why = json_string_value(json_object_get(cex, "fallback"));
+        ck_assert_ptr_nonnull(why);
+        ck_assert_ptr_null(strchr(why, '\n'));
+        assert_no_script_keys(cex);
+    }
+    json_decref(o);
+}
+END_TEST
+
+/* The precision mapping itself: float32 recipes fall back to their float64 siblings. */
+START_TEST(float32_recipes_have_float64_siblings) {
+    for (int i = 0; i < verify_recipe_count(); i++) {
+        const VerifyRecipe *r = verify_recipe_at(i);
+        const VerifyRecipe *q = verify_recipe_at_precision(r, false);
+        ck_assert_int_eq(q->precision, VERIFY_FLOAT64);
+        ck_assert_int_eq(q->transform, r->transform);
+        ck_assert_int_eq(q->aggregate, r->aggregate);
+        ck_assert_ptr_eq(verify_recipe_at_precision(r, true), r);
+    }
+}
+END_TEST
+
+/* ---- the script's own numbers, recomputed from the JSON alone ---- */
+
+/* The logits of the context whose prefix is `toks[0..n)` in the JSON table; fails the test if
+ * the table lacks it (every row a run used must be reported). */
+static json_t *row_of(json_t *table, json_t *toks, size_t n) {
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(table, "contexts"), i, c) {
+        json_t *p = json_object_get(c, "prefix");
+        if (json_array_size(p) != n) continue;
+        bool same = true;
+        for (size_t k = 0; k < n && same; k++)
+            same = !strcmp(json_string_value(json_array_get(p, k)), json_string_value(json_array_get(toks, k)));
+        if (same) return json_object_get(c, "logits");
+    }
+    ck_abort_msg("the reported table lacks a row the script needs");
+    return NULL;
+}
+
+static int vocab_index(json_t *table, const char *tok) {
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(table, "vocab"), i, v) if (!strcmp(json_string_value(v), tok)) return (int)i;
+    ck_abort_msg("token %s not in the vocabulary", tok);
+    return -1;
+}
+
+static double logit_at(json_t *u, int k) {
+    json_t *x = json_array_get(u, (size_t)k);
+    return json_is_string(x) ? -INFINITY : json_number_value(x);
+}
+
+static double lse(json_t *u) {
+    double m = -INFINITY, s = 0;
+    for (size_t k = 0; k < json_array_size(u); k++)
+        if (logit_at(u, (int)k) > m) m = logit_at(u, (int)k);
+    for (size_t k = 0; k < json_array_size(u); k++)
+        s += exp(logit_at(u, (int)k) - m);
+    return m + log(s);
+}
+
+typedef enum { Q_BONUS, Q_TEMPERATURE, Q_MEAN, Q_NOSHIFT } Quirk;
+
+/* What each quirk script computes, written out here independently of the interpreter. */
+static double expected_score(Quirk q, json_t *table, json_t *toks) {
+    size_t n = json_array_size(toks);
+    double acc = 0;
+    float acc32 = 0;
+    for (size_t k = 0; k < n; k++) {
+        int y = vocab_index(table, json_string_value(json_array_get(toks, k)));
+        json_t *u = row_of(table, toks, q == Q_NOSHIFT ? k + 1 : k);
+        double v = logit_at(u, y);
+        if (q == Q_TEMPERATURE) acc32 = (float)(acc32 + (float)((float)v / 0.7f));
+        else if (q == Q_NOSHIFT) acc += v - lse(u);
+        else acc += v;
+    }
+    if (q == Q_BONUS) return acc + 0.5 * (double)n;
+    if (q == Q_TEMPERATURE) return acc32;
+    if (q == Q_MEAN) return acc / (double)n;
+    return acc;
+}
+
+static double log_pr(json_t *table, json_t *toks) {
+    double acc = 0;
+    for (size_t k = 0; k < json_array_size(toks); k++) {
+        json_t *u = row_of(table, toks, k);
+        acc += logit_at(u, vocab_index(table, json_string_value(json_array_get(toks, k)))) - lse(u);
+    }
+    return acc;
+}
+
+static size_t argmax(const double *v, size_t n) {
+    size_t b = 0;
+    for (size_t i = 1; i < n; i++)
+        if (v[i] > v[b]) b = i;
+    return b;
+}
+
+static const struct {
+    const char *file;
+    Quirk quirk;
+} quirks[] = {{"quirk_bonus.py", Q_BONUS},
+              {"quirk_temperature.py", Q_TEMPERATURE},
+              {"quirk_mean.py", Q_MEAN},
+              {"quirk_noshift.py", Q_NOSHIFT}};
+
+START_TEST(script_score_is_what_the_script_computes) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/exec/%s", TEST_DATA_DIR, quirks[_i].file);
+    json_t *o = check_json(path);
+    json_t *cex = first_cex(o);
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_ptr_null(json_object_get(cex, "fallback"));
+    json_t *entry = json_object_get(cex, "entry");
+    ck_assert_str_eq(json_string_value(json_object_get(entry, "function")), "score");
+    json_t *table = json_object_get(cex, "table");
+    json_t *cands = json_object_get(cex, "candidates");
+    size_t n = json_array_size(cands);
+    ck_assert_int_ge(n, 2);
+    double want[16], lp[16];
+    for (size_t i = 0; i < n && i < 16; i++) {
+        json_t *c = json_array_get(cands, i);
+        json_t *toks = json_object_get(c, "tokens");
+        want[i] = expected_score(quirks[_i].quirk, table, toks);
+        lp[i] = log_pr(table, toks);
+        double got = json_number_value(json_object_get(c, "script_score"));
+        ck_assert_msg(fabs(got - want[i]) <= 1e-5 * fmax(1, fabs(want[i])), "%s: candidate %zu: script_score %g, recomputed %g",
+                      quirks[_i].file, i, got, want[i]);
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "log_prob")), lp[i], 1e-9);
+    }
+    /* the picks: the script's is its own argmax, the correct one log Pr's, and they differ */
+    json_t *sp = json_object_get(cex, "script_pick"), *cp = json_object_get(cex, "correct_pick");
+    ck_assert(json_equal(sp, json_object_get(json_array_get(cands, argmax(want, n)), "tokens")));
+    ck_assert(json_equal(cp, json_object_get(json_array_get(cands, argmax(lp, n)), "tokens")));
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    ck_assert(!json_equal(sp, cp));
+    tv_assert_contains(json_string_value(json_object_get(cex, "verdict")), "the script picks");
+    json_decref(o);
+}
+END_TEST
+
+/* `logitlint verify --file --line` runs the same function on a user table. */
+START_TEST(verify_file_line_runs_the_function_on_a_table) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/exec/quirk_bonus.py", TEST_DATA_DIR);
+    const char *argv[] = {"verify", "--file", path, "--line", "8", "--output-format", "json", NULL};
+    TvRun r = tv_run(verify_main, argv);
+    ck_assert_int_eq(r.rc, 0);
+    json_error_t e;
+    json_t *o = json_loads(r.out, 0, &e);
+    ck_assert_ptr_nonnull(o);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
+    json_t *c1 = json_array_get(json_object_get(o, "candidates"), 1);
+    ck_assert_double_eq_tol(json_number_value(json_object_get(c1, "script_score")), 9 + 7 + 1.0, 1e-9);
+    json_decref(o);
+    tv_free(&r);
+    const char *bad[] = {"verify", "--file", path, "--line", "1", NULL};
+    r = tv_run(verify_main, bad);
+    ck_assert_int_eq(r.rc, 2);
+    tv_assert_contains(r.err, "not inside a function");
+    tv_free(&r);
+}
+END_TEST
+
+/* ---- security and bounds: the run ends, with its reason in one line ---- */
+
+static const struct {
+    int line;
+    const char *reason;
+} hostile[] = {{6, "forbidden call open at line 6"},
+               {10, "forbidden call eval at line 10"},
+               {14, "unsupported call os.system at line 14"},
+               {18, "dunder attribute __class__ at line 18"},
+               {23, "bound: more than 100000 interpreter steps"},
+               {28, "bound: a list of more than"}};
+
+START_TEST(hostile_code_ends_the_run) {
+    char path[512], line[16];
+    snprintf(path, sizeof path, "%s/exec/hostile.py", TEST_DATA_DIR);
+    snprintf(line, sizeof line, "%d", hostile[_i].line);
+    const char *argv[] = {"verify", "--file", path, "--line", line, NULL};
+    TvRun r = tv_run(verify_main, argv);
+    ck_assert_int_eq(r.rc, 2);
+    tv_assert_contains(r.err, hostile[_i].reason);
+    ck_assert_ptr_eq(strchr(r.err, '\n'), r.err + strlen(r.err) - 1); /* one line */
+    tv_free(&r);
+}
+END_TEST
+
+/* A finding whose flagged branch the run never takes is kept, with that fact. */
+START_TEST(unreached_flagged_code_is_reported_not_dropped) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/exec/unreached_branch.py", TEST_DATA_DIR);
+    json_t *o = check_json(path);
+    json_t *cex = first_cex(o);
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "harm")), "none");
+    tv_assert_contains(json_string_value(json_object_get(cex, "note")), "the flagged code never ran");
+    json_decref(o);
+}
+END_TEST
+
+/* `check --explain` under the script's own numbers: the counterexample is the script's, the
+ * step-by-step why is a recipe's, and says so. */
+START_TEST(explain_under_a_script_result_names_both) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/exec/quirk_bonus.py", TEST_DATA_DIR);
+    const char *argv[] = {"check", "--isolated", "--explain", path, NULL};
+    TvRun r = tv_run(cli_check, argv);
+    ck_assert_int_eq(r.rc, 1);
+    tv_assert_contains(r.out, "Counterexample (the script's own score() of line 5");
+    tv_assert_contains(r.out, "the script's score() value is 11 vs 17");
+    tv_assert_contains(r.out, "Why, step by step, on the counterexample of a scorer of this shape");
+    tv_assert_contains(r.out, "(recipe sum-raw-logits):");
+    tv_free(&r);
+}
+END_TEST
+
+static Suite *suite(void) {
+    Suite *s = suite_create("verify_exec");
+    TCase *tc = tcase_create("labels");
+    tcase_add_test(tc, numpy_softmax_is_not_claimed_in_float32);
+    tcase_add_test(tc, float32_recipes_have_float64_siblings);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("script");
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, script_score_is_what_the_script_computes, 0, (int)(sizeof quirks / sizeof *quirks));
+    tcase_add_test(tc, verify_file_line_runs_the_function_on_a_table);
+    tcase_add_loop_test(tc, hostile_code_ends_the_run, 0, (int)(sizeof hostile / sizeof *hostile));
+    tcase_add_test(tc, unreached_flagged_code_is_reported_not_dropped);
+    tcase_add_test(tc, explain_under_a_script_result_names_both);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void) {
+    return tv_run_suite(suite());
+}
