@@ -1203,12 +1203,16 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
         if (cond.kinds & FK_MASK) r.flags |= FF_MASKED;
         return r;
     }
-    case OP_MASKED_FILL:
-        x.flags |= FF_MASKED;
+    case OP_MASKED_FILL: { /* x.masked_fill(mask, value): judged by its value (facts_mask.c) */
+        int v = kw_index(in, a, "value");
+        TSNode value = v >= 0 ? a->kw_val[v] : off + 1 < a->npos ? a->pos[off + 1] : (TSNode){0};
+        Fact m = arg_fact(in, a, "mask", off);
+        if (mask_fill(in, &x, &m, value)) x.flags |= FF_MASKED;
         return x;
+    }
     case OP_MUL: {
         Fact o = arg_fact(in, a, NULL, off);
-        if (o.kinds & FK_MASK) x.flags |= FF_MASKED;
+        if ((o.kinds & FK_MASK) && mask_multiply(in, &x, &o)) x.flags |= FF_MASKED;
         return x;
     }
     case OP_DIV: /* x.div(y), torch.div(x, y), np.divide(x, y): x / y */
