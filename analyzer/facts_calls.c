@@ -1212,7 +1212,7 @@ static Fact apply_tensor_op(Interp *in, TSNode node, const Transfer *t, Fact x, 
     }
     case OP_MUL: {
         Fact o = arg_fact(in, a, NULL, off);
-        if ((o.kinds & FK_MASK) && mask_multiply(in, &x, &o)) x.flags |= FF_MASKED;
+        if ((o.kinds & FK_MASK) && mask_multiply(&x, &o)) x.flags |= FF_MASKED;
         return x;
     }
     case OP_DIV: /* x.div(y), torch.div(x, y), np.divide(x, y): x / y */

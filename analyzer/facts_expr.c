@@ -598,11 +598,11 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         return r;
     /* a mask multiplies scores, losses and normalisers alike: (lse * mask).sum(-1) */
     if (c == '*' && (l.kinds & FK_MASK) && (rscores || (r.kinds & FK_LOGZ))) {
-        r.flags |= (mask_multiply(in, &r, &l) ? FF_MASKED : 0) | loop; /* facts_mask.c */
+        r.flags |= (mask_multiply(&r, &l) ? FF_MASKED : 0) | loop; /* facts_mask.c */
         return r;
     }
     if (c == '*' && (r.kinds & FK_MASK) && (lscores || (l.kinds & FK_LOGZ))) {
-        l.flags |= (mask_multiply(in, &l, &r) ? FF_MASKED : 0) | loop;
+        l.flags |= (mask_multiply(&l, &r) ? FF_MASKED : 0) | loop;
         return l;
     }
     /* token log-probs times a tensor of unknown kind (valid, weights): it may zero positions */
@@ -610,7 +610,7 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         !(lscores ? r : l).kinds && (lscores ? r : l).ndim != 0 &&
         ((lscores ? l : r).flags & FF_SELECTED)) {
         Fact f = lscores ? l : r;
-        f.flags |= (mask_multiply(in, &f, lscores ? &r : &l) ? FF_MASKED : 0) | loop;
+        f.flags |= (mask_multiply(&f, lscores ? &r : &l) ? FF_MASKED : 0) | loop;
         return f;
     }
     if (c == '-' && (l.kinds & FK_LOSS) && (r.kinds & FK_LOSS)) /* a change in loss: no loss */

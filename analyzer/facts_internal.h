@@ -235,7 +235,7 @@ void pad_free(Interp *in);
 /* ---- facts_mask.c: what a mask applied to token scores covers (LL106) ---- */
 /* scores * mask: true when the product excludes what the mask says; else records the flaw in
  * scores->mask_flaw and the caller leaves the scores unmasked. */
-bool mask_multiply(Interp *in, Fact *scores, const Fact *mask);
+bool mask_multiply(Fact *scores, const Fact *mask);
 /* scores.masked_fill(mask, value): true unless value is a constant that is not neutral for a
  * sum, or 0 written over the real tokens. */
 bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value);

@@ -1,5 +1,5 @@
 /* facts_mask: a mask counts as masking token scores only when what it covers excludes the
- * pads. Three ways a mask is present and still lets pads in, for LL106:
+ * pads. Four ways a mask is present and still lets pads (or other positions) in, for LL106:
  *
  * - its positions lag the scores': scores of the tokens each position predicts (t + 1) times
  *   attention_mask[:, :-1] (about token t) count each row's first pad and, on the right, drop
@@ -30,8 +30,7 @@ static bool token_scores(const Fact *f) {
     return (f->kinds & FK_LOGPROB) && !(f->kinds & FK_RAW) && (f->flags & FF_SELECTED);
 }
 
-bool mask_multiply(Interp *in, Fact *scores, const Fact *mask) {
-    (void)in;
+bool mask_multiply(Fact *scores, const Fact *mask) {
     if (!token_scores(scores)) return true;
     if (mask->pad_what == PW_PADMASK || mask->pad_what == PW_DROPMASK) {
         scores->mask_flaw = MFLAW_INVERTED; /* lp * (labels == -100): only what is dropped */
@@ -39,14 +38,14 @@ bool mask_multiply(Interp *in, Fact *scores, const Fact *mask) {
     }
     if (!(scores->flags & FF_PADDED)) return true;
     /* a batch padded on the left only: both masks are right there (see above) */
-    bool left_only = mask->pad == PAD_START || (scores->pad_what == PW_SIDED && scores->pad == PAD_START);
-    if (left_only) return true;
-    /* the scores' head is the token they predict; a mask's is the token it is about */
-    int d = (mask->kinds & FK_MASK) ? align_delta(scores, mask) : FACT_NO_ALIGN;
+    if (mask->pad == PAD_START || (scores->pad_what == PW_SIDED && scores->pad == PAD_START))
+        return true;
     if (mask->pad_what == PW_TAILMASK) {
         scores->mask_flaw = MFLAW_TAIL;
         return false;
     }
+    /* the scores' head is the token they predict; a mask's is the token it is about */
+    int d = (mask->kinds & FK_MASK) ? align_delta(scores, mask) : FACT_NO_ALIGN;
     if (d != FACT_NO_ALIGN && d > 0) {
         scores->mask_flaw = MFLAW_LAGS;
         return false;
@@ -90,8 +89,7 @@ static bool constant_of(Interp *in, TSNode n, double *v) {
 
 bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value) {
     double v;
-    if (ts_node_is_null(value) || !token_scores(scores) || !constant_of(in, value, &v))
-        return true;
+    if (ts_node_is_null(value) || !token_scores(scores) || !constant_of(in, value, &v)) return true;
     if (v == 0 && (mask->pad_what == PW_REALMASK || mask->pad_what == PW_KEEPMASK)) {
         scores->mask_flaw = MFLAW_INVERTED; /* lp.masked_fill(labels != -100, 0): the kept go */
         return false;
