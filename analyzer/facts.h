@@ -158,6 +158,19 @@ struct Fact {
     int8_t pad_nd, pad_c;
     uint32_t fill, fill_end;
     uint8_t fill_cov;
+    /* facts_mask.c: why a mask applied to token scores does not exclude the pads (MFLAW_*) */
+    uint8_t mask_flaw;
+};
+
+/* Fact.mask_flaw: a mask was applied, but what it covers leaves pads (or other positions) in. */
+enum {
+    MFLAW_NONE = 0,
+    MFLAW_LAGS,     /* the mask's positions lag the scores' (attention_mask[:, :-1] against
+                       scores of tokens 1..T-1): each row's first pad is counted */
+    MFLAW_FILL,     /* the masked positions were filled with a constant that is not 0 */
+    MFLAW_INVERTED, /* the mask keeps what it should drop (lp * (labels == -100)) */
+    MFLAW_TAIL,     /* the mask runs from a start to each row's end (positions >= k,
+                       m[i, k:] = 1): the pads after a short row are inside it */
 };
 
 enum { FACT_NO_DIM = 127 };

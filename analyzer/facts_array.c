@@ -633,12 +633,16 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
         if (cond.kinds & FK_MASK) r.flags |= FF_MASKED;
         return r;
     }
-    case OP_MASKED_FILL:
-        x.flags |= FF_MASKED;
+    case OP_MASKED_FILL: { /* x.masked_fill(mask, value): judged by its value (facts_mask.c) */
+        int v = args_kw(in, a, "value");
+        TSNode value = v >= 0 ? a->kw_val[v] : off + 1 < a->npos ? a->pos[off + 1] : (TSNode){0};
+        Fact m = args_fact(in, a, "mask", off);
+        if (mask_fill(in, &x, &m, value)) x.flags |= FF_MASKED;
         return x;
+    }
     case OP_MUL: {
         Fact o = args_fact(in, a, NULL, off);
-        if (o.kinds & FK_MASK) x.flags |= FF_MASKED;
+        if ((o.kinds & FK_MASK) && mask_multiply(&x, &o)) x.flags |= FF_MASKED;
         return x;
     }
     case OP_DIV: /* x.div(y), torch.div(x, y), np.divide(x, y): x / y */

@@ -610,6 +610,7 @@ static Fact binop_ids_and_numbers(Interp *in, TSNode node, char c, Fact l, Fact 
 Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     l = hf_output_tensor(l); /* logits = model(tokens) (mlx): the output is the logits */
     r = hf_output_tensor(r);
+    mask_combine(c, &l, &r); /* facts_mask.c */
     unsigned loop = (l.flags | r.flags) & (FF_LOOPVAR | FF_STEPVAR);
 
     if (c == '/') interp_emit(in, EV_DIVIDE, 0, node, l, r, AX_UNK);
@@ -672,11 +673,11 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         return r;
     /* a mask multiplies scores, losses and normalisers alike: (lse * mask).sum(-1) */
     if (c == '*' && (l.kinds & FK_MASK) && (rscores || (r.kinds & FK_LOGZ))) {
-        r.flags |= FF_MASKED | loop;
+        r.flags |= (mask_multiply(&r, &l) ? FF_MASKED : 0) | loop; /* facts_mask.c */
         return r;
     }
     if (c == '*' && (r.kinds & FK_MASK) && (lscores || (l.kinds & FK_LOGZ))) {
-        l.flags |= FF_MASKED | loop;
+        l.flags |= (mask_multiply(&l, &r) ? FF_MASKED : 0) | loop;
         return l;
     }
     /* token log-probs times a tensor of unknown kind (valid, weights): it may zero positions */
@@ -684,7 +685,7 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         !(lscores ? r : l).kinds && (lscores ? r : l).ndim != 0 &&
         ((lscores ? l : r).flags & FF_SELECTED)) {
         Fact f = lscores ? l : r;
-        f.flags |= FF_MASKED | loop;
+        f.flags |= (mask_multiply(&f, lscores ? &r : &l) ? FF_MASKED : 0) | loop;
         return f;
     }
     if (c == '-' && (l.kinds & FK_LOSS) && (r.kinds & FK_LOSS)) /* a change in loss: no loss */

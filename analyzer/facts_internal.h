@@ -341,6 +341,15 @@ typedef enum {
     PW_FIRSTPAD,  /* a position index: the first pad of each row, + pad_c */
     PW_PADID,     /* the pad token id */
     PW_ROWS,      /* an index over every row (torch.arange(B)) */
+    /* Appended for LL106 (facts_mask.c): */
+    PW_MASKPART, /* some positions of a real-token mask (mask[:, 1:]): its side, no counts */
+    PW_TAILMASK, /* 1 from a start to each row's end (arange(T) >= k, m[i, k:] = 1): the pads
+                    at the end of a row are inside */
+    PW_ZEROS,    /* a buffer of zeros (torch.zeros((B, T))): a mask the code is about to write */
+    PW_KEEPMASK, /* labels != -100: 1 at the targets a loss keeps (a negative sentinel) */
+    PW_DROPMASK, /* labels == -100: 1 at the targets it ignores */
+    PW_SIDED,    /* per-position scores of a batch padded on a known side, no longer fit for
+                    reads (logits[:, :-1], their log_softmax, the chosen tokens' log-probs) */
 } PadWhat;
 /* After interp_eval(n) computed *r: what n holds in the padding domain, and reads at pads. */
 void pad_expr(Interp *in, TSNode n, Fact *r);
@@ -352,6 +361,16 @@ void pad_carry(Fact *to, const Fact *from);
 /* Element i of n unpacked from f (a model output's tuple). */
 void pad_unpack(Fact *elem, const Fact *f, int i, int n);
 void pad_free(Interp *in);
+
+/* ---- facts_mask.c: what a mask applied to token scores covers (LL106) ---- */
+/* scores * mask: true when the product excludes what the mask says; else records the flaw in
+ * scores->mask_flaw and the caller leaves the scores unmasked. */
+bool mask_multiply(Fact *scores, const Fact *mask);
+/* scores.masked_fill(mask, value): true unless value is a constant that is not neutral for a
+ * sum, or 0 written over the real tokens. */
+bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value);
+/* m1 * m2, m1 & m2 of two masks: their positions, when they differ, are those of neither. */
+void mask_combine(char op, Fact *l, Fact *r);
 
 /* ---- facts_regions.c: what a buffer holds by region and program order (LL112) ---- */
 enum { REG_NONE = 0, REG_PREFIX = 1, REG_FULL = 2 }; /* Fact.fill_cov */

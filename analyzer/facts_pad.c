@@ -109,16 +109,34 @@ static void store(Fact *f, PadVal v) {
     f->pad_c = v.c;
 }
 
+/* Position-wise operations on a batch's scores: they keep the side it is padded on. */
+static const char *const SIDE_KEEPERS[] = {
+    "log_softmax", "softmax", "gather",    "take_along_dim", "take_along_axis", "squeeze",
+    "unsqueeze",   "log",     "exp",       "astype",         "float",           "to",
+    "detach",      "cpu",     "contiguous", NULL};
+
+/* Scores of a padded batch whose positions no read follows any more: only the side is kept
+ * (facts_mask.c asks it; a batch padded on the left only has its pads before each row). */
+static PadVal sided(PadVal v) {
+    if (!v.pad || (v.pad & PAD_ROW) || (v.what != PW_VALUES && v.what != PW_SIDED))
+        return val(PW_NONE, 0, 0, 0);
+    return val(PW_SIDED, v.pad, 0, 0);
+}
+
 void pad_join(Fact *r, const Fact *a, const Fact *b) {
     PadVal x = of_fact(a), y = of_fact(b);
     /* a buffer of pads before and after rows were copied into it (in a loop): the copies say
      * where its pads are */
     if (a->fill && a->fill == b->fill && x.what == PW_IDS && y.what == PW_IDS)
         x.pad = y.pad = x.pad | y.pad;
+    /* zeros before a loop, a tail of ones written in it: the rows not written have no tail */
+    if ((x.what == PW_ZEROS && y.what == PW_TAILMASK) || (x.what == PW_TAILMASK && y.what == PW_ZEROS))
+        x = y = val(PW_TAILMASK, 0, 0, 0);
     store(r, memcmp(&x, &y, sizeof x) ? val(PW_NONE, 0, 0, 0) : x);
     r->fill = a->fill == b->fill ? a->fill : 0;
     r->fill_end = a->fill_end == b->fill_end ? a->fill_end : 0;
     r->fill_cov = a->fill_cov > b->fill_cov ? a->fill_cov : b->fill_cov;
+    r->mask_flaw = a->mask_flaw ? a->mask_flaw : b->mask_flaw; /* a flawed path stays flawed */
 }
 
 void pad_carry(Fact *to, const Fact *from) {
@@ -127,6 +145,7 @@ void pad_carry(Fact *to, const Fact *from) {
     to->fill = from->fill;
     to->fill_end = from->fill_end;
     to->fill_cov = from->fill_cov;
+    if (!to->mask_flaw) to->mask_flaw = from->mask_flaw;
 }
 
 /* The tuple a model of trl's value-head kind returns, (lm_logits, loss, value): the logits
@@ -364,6 +383,15 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
     case PW_FIRSTPAD:
     case PW_ROWS:
         return v; /* idx[:, None], lengths[i]: the same index */
+    case PW_REALMASK:
+    case PW_MASKPART:
+        /* mask[:, 1:]: some positions of the mask, padded on the same side (facts_mask.c) */
+        return !(v.pad & PAD_ROW) && nix == 2 && parse_is(parse_unparen(ix[1]), "slice") &&
+                       all_rows(in, ix[0], ixv[0])
+                   ? val(PW_MASKPART, v.pad, v.nd, 0)
+                   : val(PW_NONE, 0, 0, 0);
+    case PW_TAILMASK:
+        return v; /* positions[None, :] */
     case PW_VALUES:
         break;
     default:
@@ -393,7 +421,7 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
         /* values[:, k:]: the rows' ends are still where they were */
         if (ts_node_is_null(parts[1]) && (v.pad & PAD_END) && nix == at + 1)
             return val(PW_VALUES, (v.pad & PAD_ROW) | PAD_END, v.nd, 0);
-        return val(PW_NONE, 0, 0, 0);
+        return sided(v);
     }
     emit_read(in, n, r, verdict(in, pos, ixv[at], v.pad));
     return val(PW_NONE, 0, 0, 0);
@@ -419,11 +447,31 @@ static PadVal attribute_val(Interp *in, TSNode n, Fact *r) {
     return val(PW_NONE, 0, 0, 0);
 }
 
+/* ~m, 1 - m, logical_not(m): the other mask of each pair; nothing for anything else. */
+static PadVal negated(PadVal m) {
+    static const uint8_t pairs[][2] = {{PW_REALMASK, PW_PADMASK}, {PW_KEEPMASK, PW_DROPMASK}};
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
+        for (int j = 0; j < 2; j++)
+            if (m.what == pairs[i][j]) return val(pairs[i][1 - j], m.pad, m.nd, 0);
+    return val(PW_NONE, 0, 0, 0);
+}
+
+/* A negative integer constant (-100, IGNORE_INDEX = -100): no token id, a label sentinel. */
+static bool sentinel(Interp *in, TSNode n) {
+    long v;
+    if (int_lit(in, n, &v)) return v < 0;
+    if (!parse_is(parse_unparen(n), "identifier")) return false;
+    Fact f = svc_lookup(in, parse_unparen(n));
+    return (f.flags & FF_CONST) && f.num < 0;
+}
+
 /* ids == pad_id, mask == 0, ids.ne(pad_id): a mask of the pads or of the real tokens. */
 static PadVal compare_val(Interp *in, PadVal a, TSNode bn, PadVal b, bool eq) {
     long lit;
     if (a.what == PW_IDS && (b.what == PW_PADID || pad_id_name(in, bn)))
         return val(eq ? PW_PADMASK : PW_REALMASK, a.pad, a.nd, 0);
+    if (a.what == PW_IDS && sentinel(in, bn)) /* labels != -100 (facts_mask.c) */
+        return val(eq ? PW_DROPMASK : PW_KEEPMASK, a.pad, a.nd, 0);
     if ((a.what == PW_REALMASK || a.what == PW_PADMASK) && int_lit(in, bn, &lit) &&
         (lit == 0 || lit == 1)) {
         bool same = (lit == 1) == eq; /* mask == 1, mask != 0: the same mask */
@@ -438,6 +486,10 @@ static PadVal comparison_val(Interp *in, TSNode n) {
     TSNode l = ts_node_named_child(n, 0), rn = ts_node_named_child(n, 1);
     PadVal a = take(in, l), b = take(in, rn);
     TSNode op = ts_node_child(n, 1);
+    /* positions >= k, k <= positions: from k to the end of every row */
+    if ((a.what == PW_ROWS && (text_is(in, op, ">=") || text_is(in, op, ">"))) ||
+        (b.what == PW_ROWS && (text_is(in, op, "<=") || text_is(in, op, "<"))))
+        return val(PW_TAILMASK, 0, 0, 0);
     bool eq = text_is(in, op, "=="), ne = text_is(in, op, "!=") || text_is(in, op, ">");
     if (!eq && !ne) return val(PW_NONE, 0, 0, 0);
     PadVal m = compare_val(in, a, rn, b, eq);
@@ -471,8 +523,7 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
         return val(b.what, b.pad, b.nd, b.c + k);
     }
     if (text_is(in, op, "%") && (a.what == PW_COUNT || a.what == PW_FIRSTPAD)) return a;
-    if (minus && int_lit(in, ln, &k) && k == 1 && (b.what == PW_REALMASK || b.what == PW_PADMASK))
-        return val(b.what == PW_REALMASK ? PW_PADMASK : PW_REALMASK, b.pad, b.nd, 0);
+    if (minus && int_lit(in, ln, &k) && k == 1 && negated(b).what) return negated(b);
     /* ids + [pad_id] * (n - len(ids)), [1] * len(ids) + [0] * (n - len(ids)): one row padded by
      * hand, on the side of the run of pads (the main facts decided it pads) */
     if (plus && (r->flags & FF_PADDED)) {
@@ -561,12 +612,13 @@ static PadVal tensor_op(Interp *in, TSNode node, const char *name, size_t len, P
                         const CallArgs *a, int first, PadVal *argv, Fact *r) {
     long d;
     bool index = x.what == PW_COUNT || x.what == PW_FIRSTPAD || x.what == PW_ROWS;
-    if (name_in(name, len, CARRIERS)) return x;
+    if (name_in(name, len, CARRIERS) || (x.what == PW_TAILMASK && name_eq(name, len, "astype")))
+        return x;
     if (index && name_in(name, len, INDEX_CARRIERS)) return x;
     if (x.what == PW_VALUES && name_eq(name, len, "squeeze") && x.nd == 3 &&
         (a->npos <= first || (dim_arg(in, a, first, &d) && (d == -1 || d == 2))))
         return val(PW_VALUES, x.pad, 2, 0);
-    if ((x.what == PW_REALMASK || x.what == PW_PADMASK) && name_eq(name, len, "bool")) return x;
+    if (negated(x).what && name_eq(name, len, "bool")) return x;
     if (x.what == PW_REALMASK &&
         (name_eq(name, len, "sum") || name_eq(name, len, "count_nonzero")) &&
         dim_arg(in, a, first, &d) && along_positions(x, d))
@@ -576,8 +628,7 @@ static PadVal tensor_op(Interp *in, TSNode node, const char *name, size_t len, P
         return val(PW_FIRSTPAD, x.pad, 0, 0);
     if ((name_eq(name, len, "eq") || name_eq(name, len, "ne")) && first < a->npos)
         return compare_val(in, x, a->pos[first], argv[first], name[0] == 'e');
-    if ((x.what == PW_REALMASK || x.what == PW_PADMASK) && name_eq(name, len, "logical_not"))
-        return val(x.what == PW_REALMASK ? PW_PADMASK : PW_REALMASK, x.pad, x.nd, 0);
+    if (name_eq(name, len, "logical_not")) return negated(x);
     /* values.gather(1, idx), torch.gather(values, 1, idx), take_along_dim(values, idx, 1) */
     bool gather = name_eq(name, len, "gather");
     if (x.what == PW_VALUES && !(x.pad & PAD_ROW) &&
@@ -590,8 +641,10 @@ static PadVal tensor_op(Interp *in, TSNode node, const char *name, size_t len, P
         bool dim_ok = gather ? dim_arg(in, a, first, &d) : dim_arg(in, a, first + 1, &d);
         if (dim_ok && (d == 1 || (d == -1 && x.nd == 2)))
             emit_read(in, node, r, verdict(in, (TSNode){0}, ix, x.pad));
-        return val(PW_NONE, 0, 0, 0);
+        return sided(x);
     }
+    if ((x.what == PW_VALUES || x.what == PW_SIDED) && name_in(name, len, SIDE_KEEPERS))
+        return sided(x);
     return val(PW_NONE, 0, 0, 0);
 }
 
@@ -642,6 +695,8 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         return val(PW_NONE, 0, 0, 0);
     }
     if (name_eq(name, len, "arange") || name_eq(name, len, "range")) return val(PW_ROWS, 0, 0, 0);
+    if ((name_eq(name, len, "zeros") || name_eq(name, len, "zeros_like")) && !r->obj)
+        return val(PW_ZEROS, 0, 0, 0);
     if (name_eq(name, len, "where") && a.npos == 3) {
         /* torch.where(has_pad, first_pad, last): some rows take each index */
         for (int i = 1; i < 3; i++)
@@ -694,10 +749,7 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
     else if (!strcmp(type, "parenthesized_expression"))
         v = take(in, ts_node_named_child(n, ts_node_named_child_count(n) - 1));
     else if (!strcmp(type, "unary_operator") && text_is(in, parse_field(n, "operator"), "~")) {
-        PadVal m = take(in, parse_field(n, "argument"));
-        v = m.what == PW_REALMASK  ? val(PW_PADMASK, m.pad, m.nd, 0)
-            : m.what == PW_PADMASK ? val(PW_REALMASK, m.pad, m.nd, 0)
-                                   : val(PW_NONE, 0, 0, 0);
+        v = negated(take(in, parse_field(n, "argument")));
     } else if (!strcmp(type, "list_comprehension") || !strcmp(type, "generator_expression"))
         v = rows_to_batch(take(in, parse_field(n, "body")));
     else if (!strcmp(type, "dictionary_comprehension") && r->obj == FO_ENCODING) {
@@ -721,6 +773,20 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
 
 /* ---------- statements ---------- */
 
+/* target = value is m[i, k:] = 1 (or m[:, k:] = 1.0, True): ones from k to the rows' end. */
+static bool ones_to_end(Interp *in, TSNode target, TSNode value) {
+    value = parse_unparen(value);
+    long one;
+    bool is_one = (int_lit(in, value, &one) && one == 1) || text_is(in, value, "1.0") ||
+                  text_is(in, value, "True");
+    uint32_t n = ts_node_named_child_count(target);
+    if (!is_one || n != 3) return false; /* value, row, positions */
+    TSNode pos = parse_unparen(ts_node_named_child(target, 2)), parts[3];
+    if (!parse_is(pos, "slice")) return false;
+    parse_slice_parts(pos, parts);
+    return !ts_node_is_null(parts[0]) && ts_node_is_null(parts[1]) && ts_node_is_null(parts[2]);
+}
+
 void pad_assigned(Interp *in, TSNode target, TSNode value) {
     target = parse_unparen(target);
     if (parse_is(target, "attribute") &&
@@ -738,6 +804,11 @@ void pad_assigned(Interp *in, TSNode target, TSNode value) {
     }
     TSNode container;
     Fact buf;
-    if (svc_item_container(in, target, &container, &buf) && (buf.fill || buf.pad_what == PW_IDS))
-        regions_assigned(in, parse_unparen(target), container);
+    if (!svc_item_container(in, target, &container, &buf)) return;
+    if (buf.fill || buf.pad_what == PW_IDS) regions_assigned(in, parse_unparen(target), container);
+    if (buf.pad_what == PW_ZEROS || buf.pad_what == PW_TAILMASK) {
+        /* m[i, k:] = 1 into zeros: a tail mask; any other write makes a mask of its own */
+        store(&buf, val(ones_to_end(in, target, value) ? PW_TAILMASK : PW_NONE, 0, 0, 0));
+        svc_bind(in, container, buf);
+    }
 }

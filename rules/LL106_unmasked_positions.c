@@ -9,6 +9,43 @@ static bool token_logprobs(const Fact *f) {
     return (f->kinds & FK_LOGPROB) && !(f->kinds & FK_RAW) && (f->flags & FF_SELECTED);
 }
 
+/* A mask was applied but covers the wrong positions (facts_mask.c). */
+static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
+                      const char *where) {
+    const char *agg = mean ? "averaged" : "summed";
+    if (flaw == MFLAW_LAGS)
+        rules_emit(ctx, e->node, mean ? NULL : "sum-with-padding",
+                   "take the mask at the positions of the tokens scored: attention_mask[:, 1:] "
+                   "with scores of input_ids[:, 1:]",
+                   "token log-probs of a padded batch are %s under a mask one position behind "
+                   "them%s: the scores are about tokens 1..T-1 and the mask about tokens "
+                   "0..T-2, so each row's first pad is counted and the score depends on the "
+                   "padding",
+                   agg, where);
+    else if (flaw == MFLAW_INVERTED)
+        rules_emit(ctx, e->node, NULL,
+                   "invert the mask: keep the real targets (labels != -100, attention_mask == 1) "
+                   "and drop the rest",
+                   "token log-probs are %s under an inverted mask%s: it keeps the positions it "
+                   "should drop (ignored labels or pads) and removes the tokens scored",
+                   agg, where);
+    else if (flaw == MFLAW_TAIL)
+        rules_emit(ctx, e->node, mean ? NULL : "sum-with-padding",
+                   "bound the mask by each row's length too (positions < lengths, or multiply "
+                   "by the shifted attention mask)",
+                   "token log-probs of a padded batch are %s under a mask that runs from a "
+                   "start position to the end of every row%s: it removes the prompt, not the "
+                   "pads after a shorter row, so a row's score depends on the padding",
+                   agg, where);
+    else /* no recipe fills masked positions with a constant: no counterexample */
+        rules_emit(ctx, e->node, NULL,
+                   "fill the masked positions with 0 before a sum (masked_fill(~mask, 0.0))",
+                   "token log-probs are %s after masked_fill wrote a non-zero constant over the "
+                   "masked positions%s: each masked position adds that constant, and rows have "
+                   "different numbers of them, so the ranking follows the mask's size",
+                   agg, where);
+}
+
 static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
         const FactEvent *e = &ctx->facts->events.items[i];
@@ -31,6 +68,10 @@ static void check(RuleContext *ctx) {
         int row = facts_origin_row(ctx->facts, f);
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (log-probs from line %d)", row);
+        if (f->mask_flaw) {
+            emit_flaw(ctx, e, f->mask_flaw, mean, where);
+            continue;
+        }
         if (f->flags & FF_PADDED) {
             rules_emit(
                 ctx, e->node, mean ? NULL : "sum-with-padding",
@@ -71,7 +112,12 @@ const Rule rule_LL106 = {
         "over its positions only) all count as masking, except a slice x[:, k:] (or\n"
         "x[:, k:-1]) of a whole padded batch, which still runs past each short row's pads. A\n"
         "masked mean that still divides by the padded length ((lp * mask).mean(-1)) is\n"
-        "flagged too.",
+        "flagged too. A mask is judged by what it covers: one position behind the scores\n"
+        "(attention_mask[:, :-1] against scores of input_ids[:, 1:]) unless the batch is padded\n"
+        "on the left only, a mask running from a start to every row's end (arange(T) >= k,\n"
+        "m[i, k:] = 1 in a zero buffer) unless padded on the left only, an inverted mask\n"
+        "(lp * (labels == -100), masked_fill(labels != -100, 0)), and masked_fill with a\n"
+        "non-zero constant before a sum or mean do not count as masking.",
     .why =
         "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
         "batch the pad positions have log-probabilities too (often large negative, sometimes\n"

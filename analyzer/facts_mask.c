@@ -1,0 +1,108 @@
+/* facts_mask: a mask counts as masking token scores only when what it covers excludes the
+ * pads. Four ways a mask is present and still lets pads (or other positions) in, for LL106:
+ *
+ * - its positions lag the scores': scores of the tokens each position predicts (t + 1) times
+ *   attention_mask[:, :-1] (about token t) count each row's first pad and, on the right, drop
+ *   nothing (on the left the same mask is right: it drops the prediction of the first token
+ *   from a pad, so a batch padded on the left only is no flaw);
+ * - it runs from a start to each row's end (arange(T) >= k, m[i, k:] = 1 in a zero buffer):
+ *   it removes a prompt, not the pads after a short row (facts_pad.c tells such masks);
+ * - masked_fill writes a constant that is not 0 into the positions it masks: a sum then adds
+ *   that constant once per masked position, a different number of times per row;
+ * - its polarity is inverted: scores times a mask of the pads or of the ignored labels
+ *   (labels == -100), or a fill of 0 over the real tokens, keeps what should go.
+ *
+ * A tail mask is right on a batch padded on the left only (the continuations end every row),
+ * and so is a mask one position behind (it drops the first token's prediction from a pad).
+ *
+ * Scores of unknown alignment or of an unknown fill keep counting as masked: nothing is
+ * concluded from what is not known. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "facts_svc.h"
+
+/* Token log-probs (or per-token NLL) of chosen tokens, one per position, not yet reduced. */
+static bool token_scores(const Fact *f) {
+    if (f->obj != FO_NONE || (f->flags & FF_AGGREGATED)) return false;
+    if ((f->kinds & FK_LOSS) && (f->flags & FF_PERTOKEN)) return true;
+    return (f->kinds & FK_LOGPROB) && !(f->kinds & FK_RAW) && (f->flags & FF_SELECTED);
+}
+
+bool mask_multiply(Fact *scores, const Fact *mask) {
+    if (!token_scores(scores)) return true;
+    if (mask->pad_what == PW_PADMASK || mask->pad_what == PW_DROPMASK) {
+        scores->mask_flaw = MFLAW_INVERTED; /* lp * (labels == -100): only what is dropped */
+        return false;
+    }
+    if (!(scores->flags & FF_PADDED)) return true;
+    /* a batch padded on the left only: both masks are right there (see above) */
+    if (mask->pad == PAD_START || (scores->pad_what == PW_SIDED && scores->pad == PAD_START))
+        return true;
+    if (mask->pad_what == PW_TAILMASK) {
+        scores->mask_flaw = MFLAW_TAIL;
+        return false;
+    }
+    /* the scores' head is the token they predict; a mask's is the token it is about */
+    int d = (mask->kinds & FK_MASK) ? align_delta(scores, mask) : FACT_NO_ALIGN;
+    if (d != FACT_NO_ALIGN && d > 0) {
+        scores->mask_flaw = MFLAW_LAGS;
+        return false;
+    }
+    return true;
+}
+
+/* A number written in the code (or held on every path): 0, -100, 1.0, IGNORE_INDEX. */
+static bool constant_of(Interp *in, TSNode n, double *v) {
+    n = parse_unparen(n);
+    long i;
+    if (svc_int_literal(in, n, &i)) {
+        *v = (double)i;
+        return true;
+    }
+    bool neg = false;
+    if (parse_is(n, "unary_operator") && parse_text_eq(in->src, parse_field(n, "operator"), "-")) {
+        neg = true;
+        n = parse_unparen(parse_field(n, "argument"));
+    }
+    if (parse_is(n, "float")) {
+        size_t len;
+        const char *t = parse_text(in->src, n, &len);
+        char buf[32];
+        if (!len || len >= sizeof buf) return false;
+        memcpy(buf, t, len);
+        buf[len] = '\0';
+        errno = 0;
+        char *end;
+        double d = strtod(buf, &end);
+        if (*end || errno || !isfinite(d)) return false;
+        *v = neg ? -d : d;
+        return true;
+    }
+    if (neg || !parse_is(n, "identifier")) return false;
+    Fact f = svc_eval(in, n);
+    if (!(f.flags & FF_CONST)) return false;
+    *v = f.num;
+    return true;
+}
+
+bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value) {
+    double v;
+    if (ts_node_is_null(value) || !token_scores(scores) || !constant_of(in, value, &v)) return true;
+    if (v == 0 && (mask->pad_what == PW_REALMASK || mask->pad_what == PW_KEEPMASK)) {
+        scores->mask_flaw = MFLAW_INVERTED; /* lp.masked_fill(labels != -100, 0): the kept go */
+        return false;
+    }
+    if (v == 0) return true;
+    scores->mask_flaw = MFLAW_FILL;
+    return false;
+}
+
+void mask_combine(char op, Fact *l, Fact *r) {
+    if ((op != '*' && op != '&') || !(l->kinds & FK_MASK) || !(r->kinds & FK_MASK)) return;
+    if (align_pos_eq(l->head, r->head) && align_pos_eq(l->tail, r->tail)) return;
+    /* attn[:, :-1] * attn[:, 1:]: real where both are, aligned with either's scores */
+    align_clear(l);
+    align_clear(r);
+}
