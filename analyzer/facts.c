@@ -97,6 +97,11 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
                  AxisKind axis) {
     /* Where scores meet tokens: how their positions line up (facts_align.c). A gather along
      * positions or the batch pairs no tokens with scores. */
+    TSNode site = {0};
+    if (in->mod && !in->alone) { /* another file's code, run for a call of this one */
+        if (ts_node_is_null(in->site)) return;
+        site = in->site;
+    }
     int delta = FACT_NO_ALIGN;
     if ((kind == EV_SELECT && axis != AX_POS && axis != AX_STEP && axis != AX_BATCH) ||
         kind == EV_LOSS)
@@ -107,12 +112,12 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
         FactEvent *e = &in->facts->events.items[i];
         if (e->kind == kind && e->op == op && ts_node_eq(e->node, node) && e->in.kinds == a.kinds &&
             e->in.flags == a.flags && e->in2.kinds == b.kinds && e->in2.flags == b.flags &&
-            e->axis == axis && e->delta == delta) {
+            e->axis == axis && e->delta == delta && ts_node_eq(e->site, site)) {
             in->last_event = i + 1 <= UINT16_MAX ? (uint16_t)(i + 1) : 0;
             return;
         }
     }
-    array_push(&in->facts->events, ((FactEvent){kind, op, axis, node, a, b, delta, false}));
+    array_push(&in->facts->events, ((FactEvent){kind, op, axis, node, a, b, delta, false, site}));
     size_t n = in->facts->events.len;
     in->last_event = n <= UINT16_MAX ? (uint16_t)n : 0;
 }
@@ -556,6 +561,7 @@ static void exec_import(Interp *in, TSNode stmt, bool from) {
         }
         env_set(in, bind, blen, fact_module(q));
     }
+    project_import(in, stmt); /* what modules of the analysed project give those names */
 }
 
 /* ---------- control flow ---------- */
@@ -762,7 +768,11 @@ static TSNode method_in(Interp *in, TSNode cls, const char *name, size_t len, in
 }
 
 TSNode interp_find_method(Interp *in, TSNode cls, const char *name, size_t len) {
-    return method_in(in, cls, name, len, 0);
+    ProjectCtx module; /* its bases are names of its module */
+    project_enter(in, cls, (TSNode){0}, &module);
+    TSNode m = method_in(in, cls, name, len, 0);
+    project_leave(in, &module);
+    return m;
 }
 
 /* ---------- functions ---------- */
@@ -842,7 +852,7 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
         k++;
         if (f.bottom)
             f = ts_node_is_null(dflt) ? calls_name_heuristic(name, pname, len)
-                                      : interp_eval(in, dflt);
+                                      : project_eval_in(in, def, dflt);
         else if (fact_knows_nothing(&f)) /* run(model, batch): the parameter's name is evidence */
             f = named_value(calls_name_heuristic(name, pname, len), &f);
         array_push(&env, ((Binding){pname, len, f}));
@@ -864,6 +874,8 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
                    .ret = fact_bottom(),
                    .yielded = fact_bottom()};
     Frame *caller = in->frame;
+    ProjectCtx module;
+    project_enter(in, def, call_args, &module); /* its names are its module's */
     in->frame = &frame;
     if (parse_is(def, "lambda")) /* its body is the expression it returns */
         frame.ret = interp_eval(in, parse_field(def, "body"));
@@ -873,6 +885,7 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
     Binding *me = self_fact ? env_find(&frame.env, "self", 4) : NULL;
     in->built_self = me && me->fact.obj == FO_INSTANCE ? me->fact : fact_unknown();
     in->frame = caller;
+    project_leave(in, &module);
     array_free(&frame.env);
     /* a generator: what iterating it gives, as for a list of what it yields */
     if (!frame.yielded.bottom) return interp_list_of(frame.yielded, def);
@@ -884,8 +897,9 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
     if (in->call_depth >= FACTS_MAX_CALL_DEPTH) return fact_unknown();
     for (int i = 0; i < in->call_depth; i++)
         if (ts_node_eq(in->call_stack[i], def)) return fact_unknown(); /* recursion */
+    if (!project_before_call(in, def)) return fact_unknown();
     in->call_stack[in->call_depth++] = def;
-    FuncInfo *fi = funcs_of_def(in, def);
+    FuncInfo *fi = project_func_of(in, def);
     if (self_fact && fi && fi->is_static) self_fact = NULL; /* obj.static_helper(x) */
     if (fi) fi->analysed = true;
     Fact r = run_function(in, def, fi, call_args, args, self_fact);
@@ -958,6 +972,14 @@ static void mark_called(Interp *in, TSNode root) {
     array_free(&callees);
 }
 
+void interp_index_module(Interp *in, TSNode root) {
+    mark_called(in, root);
+}
+
+void interp_exec_stmt(Interp *in, TSNode stmt) {
+    exec_stmt(in, stmt);
+}
+
 void facts_analyze(Facts *facts, const Parsed *parsed) {
     Budget budget;
     bounds_init(&budget, BOUND_MAX_STEPS, 0);
@@ -973,7 +995,9 @@ void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
                  .arena = &facts->arena,
                  .module = &module,
                  .frame = &module,
-                 .budget = budget};
+                 .budget = budget,
+                 .home_budget = budget,
+                 .project = parsed->src->peers ? parsed->src->peers->project : NULL};
     mark_called(&in, parsed->root);
     exec_block(&in, parsed->root);
     /* Constructors first: the objects they store on self (a model, an nn.Softmax) are what
@@ -998,11 +1022,13 @@ void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
 
 void facts_free(Facts *facts) {
     array_free(&facts->events);
+    array_free(&facts->alone);
     arena_free(&facts->arena);
 }
 
 int facts_origin_row(const Facts *facts, const Fact *f) {
     if (ts_node_is_null(f->origin)) return 0;
+    if (source_of(facts->src, f->origin.tree) != facts->src) return 0; /* another file's */
     int row = (int)ts_node_start_point(f->origin).row + 1;
     /* Notebooks: the row within its cell, as the findings are reported. */
     const Source *src = facts->src;

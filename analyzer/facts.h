@@ -182,12 +182,20 @@ typedef struct FactEvent {
     /* EV_AGGREGATE: what the code did next with the sum makes it no score of raw logits
      * (sum(x[y]) - sum(logsumexp(x)) normalises it; sum(...).backward() only takes gradients) */
     bool cancelled;
+    /* A call of this file whose callee, in another file of the project (project.c), did this
+     * at node; null: node is in this file. */
+    TSNode site;
 } FactEvent;
+
+typedef Array(FactEvent) FactEventList;
 
 typedef struct Facts {
     const Source *src;
     Arena arena;
-    Array(FactEvent) events;
+    FactEventList events;
+    /* The functions of other files this file calls, analysed alone (parameters known by their
+     * names, as their own file's analysis sees them): what they show without this file. */
+    FactEventList alone;
 } Facts;
 
 /* Interpret the whole file; fills facts->events. */

@@ -1739,7 +1739,7 @@ static Fact call_instance(Interp *in, TSNode call, Fact obj, const char *method,
 static Fact eval_call(Interp *in, TSNode call) {
     TSNode fn = parse_field(call, "function");
     Args a;
-    if (parse_is(fn, "attribute")) {
+    if (parse_is(fn, "attribute") && !project_names_member(in, fn)) { /* utils.f(x): below */
         TSNode recv_node = parse_field(fn, "object");
         size_t mlen;
         const char *method = parse_text(in->src, parse_field(fn, "attribute"), &mlen);
@@ -2005,6 +2005,7 @@ static Fact calls_attribute_of(Interp *in, Fact obj, TSNode attr_node, const cha
                                size_t len);
 
 Fact calls_attribute(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len) {
+    if (project_is_module(&obj)) return project_member(in, obj, attr, len);
     Fact r = calls_attribute_of(in, obj, attr_node, attr, len);
     if (obj.obj == FO_OUTPUT || obj.obj == FO_ENCODING) r = aligned_attr(obj, r, attr, len);
     return r;

@@ -76,6 +76,8 @@ typedef struct FuncInfo {
     int32_t next_same; /* the next definition of the same name, -1 if none (facts_funcs.c) */
 } FuncInfo;
 
+typedef Array(FuncInfo) FuncList;
+
 typedef struct Frame {
     Env env;
     Fact ret;
@@ -91,9 +93,15 @@ typedef struct Interp {
     Arena *arena;
     Frame *module;
     Frame *frame;
-    Array(FuncInfo) funcs;
+    FuncList funcs;       /* of the module being executed (module, funcs, slots swap together) */
     uint32_t *func_slots; /* hash index over funcs by name (facts_funcs.c) */
     size_t func_nslots;
+    /* Whole-project analysis (project.c): NULL when this file is analysed alone. */
+    struct ProjectFile *project;
+    struct ProjectModule *mod; /* the other file whose code runs now; NULL: this file */
+    TSNode site;               /* the call of this file that entered it */
+    bool alone;                /* running another file's function as its file sees it */
+    struct Budget *home_budget; /* this file's own budget while in->budget is the others' */
     TSNode call_stack[FACTS_MAX_CALL_DEPTH];
     int call_depth;
     int expr_depth;
@@ -156,6 +164,43 @@ TSNode interp_find_method(Interp *in, TSNode cls, const char *name, size_t len);
  * already evaluated, in args); returns what its return holds. */
 Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args,
                       const Fact *self_fact);
+
+/* Executes one statement (another file's top level, project.c). */
+void interp_exec_stmt(Interp *in, TSNode stmt);
+/* Indexes the functions of the module being executed (its root node). */
+void interp_index_module(Interp *in, TSNode root);
+
+/* ---- project.c: the other files of the analysed project ---- */
+/* The module state project_enter saves and project_leave restores. */
+typedef struct ProjectCtx {
+    struct ProjectModule *mod;
+    Frame *module, *frame;
+    FuncList funcs;
+    uint32_t *func_slots;
+    size_t func_nslots;
+    TSNode site;
+    struct Budget *budget;
+    bool switched;
+} ProjectCtx;
+/* Makes the module that holds node (a def, a class) the one whose names are looked up; a
+ * call's arguments (call_args) entering another file from this one become its site. */
+void project_enter(Interp *in, TSNode node, TSNode call_args, ProjectCtx *saved);
+void project_leave(Interp *in, ProjectCtx *saved);
+/* Before def is called: false when the others' budget is spent (treat the call as opaque);
+ * the first call into another file's function from this file also analyses it alone. */
+bool project_before_call(Interp *in, TSNode def);
+/* The FuncInfo of a def of any module of the project. */
+FuncInfo *project_func_of(Interp *in, TSNode def);
+/* After an import statement bound its names as modules: those that name a module of the
+ * project, or what one defines, are bound to that (the others keep their binding). */
+void project_import(Interp *in, TSNode stmt);
+/* A module of the project (FO_MODULE with def = its root), and a name it holds. */
+bool project_is_module(const Fact *f);
+Fact project_member(Interp *in, Fact module, const char *name, size_t len);
+/* mod.name (an attribute node) where mod is a module of the project. */
+bool project_names_member(Interp *in, TSNode attribute);
+/* Evaluates expr (a default value) in the module of def. */
+Fact project_eval_in(Interp *in, TSNode def, TSNode expr);
 
 /* ---- facts_funcs.c: the file's functions by name ---- */
 void funcs_index(Interp *in);

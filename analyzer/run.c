@@ -21,6 +21,7 @@
 #include "lint.h"
 #include "notebook.h"
 #include "prefilter.h"
+#include "project.h"
 #include "rules.h"
 
 enum { RUN_MAX_THREADS = 256, RUN_STACK_SIZE = 16 * 1024 * 1024 };
@@ -77,11 +78,16 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
         r->failed = true;
         return;
     }
+    /* Modules of the project it imports are read with it (project.h); their text may hold
+     * what the prefilter looks for, so a file that imports is not filtered. */
+    ProjectFile *project = strcmp(path, "-") ? project_file_new(path, &src) : NULL;
     bool may[64];
     const bool *enabled = o->enabled;
-    if (st->prefilter && rules_count <= sizeof may / sizeof *may) {
+    if (st->prefilter && rules_count <= sizeof may / sizeof *may &&
+        !(project && memmem(src.text, src.len, "import", 6))) {
         if (prefilter_scan(st->prefilter, src.text, src.len, may) == 0) {
             source_free(&src); /* no enabled rule can fire here: not even parsed */
+            project_file_free(project);
             return;
         }
         enabled = may;
@@ -101,6 +107,7 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
              src.path, cell, lr.error_row, lr.error_col);
     }
     source_free(&src);
+    project_file_free(project);
 }
 
 /* Moves every finished file at the head of the queue to the output. Called with the lock. */

@@ -43,13 +43,14 @@ static char *copy_line(const Source *src, int row) {
 void rules_emit(RuleContext *ctx, TSNode node, const char *recipe, const char *help,
                 const char *fmt, ...) {
     Diagnostic d = {0};
-    source_position(ctx->src, ts_node_start_byte(node), &d.row, &d.col);
-    source_position(ctx->src, ts_node_end_byte(node), &d.end_row, &d.end_col);
+    const Source *src = source_of(ctx->src, node.tree); /* another file's code (lint_sites.c) */
+    source_position(src, ts_node_start_byte(node), &d.row, &d.col);
+    source_position(src, ts_node_end_byte(node), &d.end_row, &d.end_col);
     /* One finding per rule and place, however many paths reach it. */
     for (size_t i = 0; i < ctx->out->len; i++) {
         Diagnostic *o = &ctx->out->items[i];
         if (o->rule == ctx->rule && o->row == d.row && o->col == d.col &&
-            !strcmp(o->filename, ctx->src->path))
+            !strcmp(o->filename, src->path))
             return;
     }
     va_list ap;
@@ -61,14 +62,14 @@ void rules_emit(RuleContext *ctx, TSNode node, const char *recipe, const char *h
     vsnprintf(d.message, (size_t)n + 1, fmt, ap);
     va_end(ap);
     d.rule = ctx->rule;
-    d.filename = util_xstrdup(ctx->src->path);
+    d.filename = util_xstrdup(src->path);
     d.help = help ? util_xstrdup(help) : NULL;
     d.recipe = recipe;
     int last = d.end_row - d.row + 1 > DIAG_FRAME_MAX ? d.row + DIAG_FRAME_MAX - 1 : d.end_row;
     d.nframe = last - d.row + 1;
     d.frame_lines = util_xmalloc(sizeof(char *) * (size_t)d.nframe);
     for (int r = d.row; r <= last; r++)
-        d.frame_lines[r - d.row] = copy_line(ctx->src, r);
+        d.frame_lines[r - d.row] = copy_line(src, r);
     array_push(ctx->out, d);
 }
 
