@@ -566,34 +566,50 @@ static void exec_import(Interp *in, TSNode stmt, bool from) {
 
 /* ---------- control flow ---------- */
 
+/* Branches that can be taken run from the state before the statement, and join; a condition
+ * the facts decide (facts_paths.c) leaves out the branches that cannot be taken. */
 static void exec_branches(Interp *in, TSNode stmt) {
-    interp_eval(in, parse_field(stmt, "condition"));
+    TSNode cond = parse_field(stmt, "condition");
+    interp_eval(in, cond);
+    int truth = paths_truth(in, cond);
     Env before = env_copy(&in->frame->env);
-    exec_block(in, parse_field(stmt, "consequence"));
-    Env result = in->frame->env;
-    bool has_else = false;
+    Env result = {0};
+    bool taken = truth != 0, decided = truth == 1;
+    if (taken) {
+        exec_block(in, parse_field(stmt, "consequence"));
+        result = in->frame->env;
+    } else {
+        array_free(&in->frame->env);
+    }
     uint32_t n = ts_node_named_child_count(stmt);
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = 0; i < n && !decided; i++) {
         TSNode alt = ts_node_named_child(stmt, i);
-        TSNode body;
         bool elif = parse_is(alt, "elif_clause");
-        if (elif) {
-            body = parse_field(alt, "consequence");
-        } else if (parse_is(alt, "else_clause")) {
-            body = parse_field(alt, "body");
-            has_else = true;
-        } else {
-            continue;
-        }
+        if (!elif && !parse_is(alt, "else_clause")) continue;
         /* The frame's env must not alias `result` while anything is evaluated: a
          * comprehension in the condition replaces (frees) the frame's env. */
         in->frame->env = env_copy(&before);
-        if (elif) interp_eval(in, parse_field(alt, "condition"));
-        exec_block(in, body);
-        env_join(in, &result, &in->frame->env);
-        array_free(&in->frame->env);
+        int t = 1;
+        if (elif) {
+            interp_eval(in, parse_field(alt, "condition"));
+            t = paths_truth(in, parse_field(alt, "condition"));
+        }
+        if (t != 0) exec_block(in, parse_field(alt, elif ? "consequence" : "body"));
+        if (t != 0 && taken) {
+            env_join(in, &result, &in->frame->env);
+            array_free(&in->frame->env);
+        } else if (t != 0) {
+            result = in->frame->env;
+            taken = true;
+        } else {
+            array_free(&in->frame->env);
+        }
+        decided = t == 1; /* an else, or an elif that holds: nothing after it runs */
     }
-    if (!has_else) env_join(in, &result, &before);
+    if (!decided && taken) /* no branch may run: the state before joins */
+        env_join(in, &result, &before);
+    else if (!taken)
+        result = env_copy(&before);
     array_free(&before);
     in->frame->env = result;
 }
@@ -872,7 +888,8 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
     }
     Frame frame = {.env = bind_params(in, def, call_args, args, self_fact),
                    .ret = fact_bottom(),
-                   .yielded = fact_bottom()};
+                   .yielded = fact_bottom(),
+                   .called = !ts_node_is_null(call_args) || args};
     Frame *caller = in->frame;
     ProjectCtx module;
     project_enter(in, def, call_args, &module); /* its names are its module's */

@@ -74,6 +74,8 @@ enum {
     FF_SCALED = 1 << 24,  /* a loss: its mean multiplied by a non-constant (a count: now a sum) */
     FF_TRAINED = 1 << 25, /* a loss: backpropagated (loss.backward()), a training objective */
 };
+/* The value may be None (the literal None flowed here on some path; facts_paths.c). */
+#define FF_NONE (1u << 31)
 /* What a model output passes on to its loss. */
 #define FF_LOSS_FLAGS (FF_LABELS | FF_FULLLABELS | FF_JOINED)
 #define FF_MUST_FLAGS (FF_SHIFTED | FF_MASKED | FF_SLICED | FF_STABLE)

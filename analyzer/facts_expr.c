@@ -938,8 +938,9 @@ Fact interp_eval(Interp *in, TSNode n) {
         r = c ? interp_eval(in, ts_node_named_child(n, c - 1)) : fact_unknown();
     } else if (!strcmp(type, "conditional_expression")) {
         interp_eval(in, ts_node_named_child(n, 1));
-        r = fact_join(in->arena, interp_eval(in, ts_node_named_child(n, 0)),
-                      interp_eval(in, ts_node_named_child(n, 2)));
+        int truth = paths_truth(in, ts_node_named_child(n, 1)); /* only what can be taken */
+        r = fact_join(in->arena, truth ? interp_eval(in, ts_node_named_child(n, 0)) : fact_bottom(),
+                      truth != 1 ? interp_eval(in, ts_node_named_child(n, 2)) : fact_bottom());
     } else if (!strcmp(type, "boolean_operator")) {
         r = fact_join(in->arena, interp_eval(in, parse_field(n, "left")),
                       interp_eval(in, parse_field(n, "right")));
@@ -973,6 +974,13 @@ Fact interp_eval(Interp *in, TSNode n) {
         r = eval_comprehension(in, n);
     } else if (!strcmp(type, "string")) {
         r = labels_string(in, n);
+    } else if (!strcmp(type, "none")) {
+        r.ndim = 0;
+        r.flags |= FF_NONE;
+    } else if (!strcmp(type, "true") || !strcmp(type, "false")) {
+        r = fact_of(FK_NUM, FF_CONST, n);
+        r.ndim = 0;
+        r.num = type[0] == 't';
     } else if (!strcmp(type, "integer") || !strcmp(type, "float")) {
         r = fact_of(FK_NUM, 0, n);
         r.ndim = 0;

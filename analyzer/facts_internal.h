@@ -83,6 +83,7 @@ typedef struct Frame {
     Fact ret;
     Fact yielded; /* a generator's: what it yields, joined (bottom: it yields nothing) */
     int loop_depth;
+    bool called; /* run for a call (its arguments known), not analysed on its own */
 } Frame;
 
 enum { FACTS_MAX_CALL_DEPTH = 4, FACTS_MAX_EXPR_DEPTH = 400 };
@@ -201,6 +202,10 @@ Fact project_member(Interp *in, Fact module, const char *name, size_t len);
 bool project_names_member(Interp *in, TSNode attribute);
 /* Evaluates expr (a default value) in the module of def. */
 Fact project_eval_in(Interp *in, TSNode def, TSNode expr);
+
+/* ---- facts_paths.c: feasible paths ---- */
+/* 1 when the condition holds on every path, 0 when on none, -1 when the facts do not say. */
+int paths_truth(Interp *in, TSNode cond);
 
 /* ---- facts_funcs.c: the file's functions by name ---- */
 void funcs_index(Interp *in);
