@@ -1733,7 +1733,10 @@ static Fact call_instance(Interp *in, TSNode call, Fact obj, const char *method,
     if (ts_node_is_null(m) && len == 7 && !memcmp(method, "forward", 7))
         m = interp_find_method(in, obj.def, "__call__", 8);
     if (ts_node_is_null(m)) return fact_unknown();
-    return interp_call_user(in, m, parse_field(call, "arguments"), a, &obj);
+    in->built_self = fact_unknown();
+    Fact r = interp_call_user(in, m, parse_field(call, "arguments"), a, &obj);
+    project_state_written(in, call); /* runner.run(x) set runner.cache */
+    return r;
 }
 
 static Fact eval_call(Interp *in, TSNode call) {

@@ -200,6 +200,9 @@ bool project_is_module(const Fact *f);
 Fact project_member(Interp *in, Fact module, const char *name, size_t len);
 /* mod.name (an attribute node) where mod is a module of the project. */
 bool project_names_member(Interp *in, TSNode attribute);
+/* After obj.method(...) ran (call): the fields it wrote on self are obj's from here on, for
+ * the methods that read them next (self.eval_logits written by one method, read by another). */
+void project_state_written(Interp *in, TSNode call);
 /* Evaluates expr (a default value) in the module of def. */
 Fact project_eval_in(Interp *in, TSNode def, TSNode expr);
 

@@ -523,3 +523,17 @@ void project_import(Interp *in, TSNode stmt) {
     else
         import_from(in, stmt);
 }
+
+/* ---------- object state ---------- */
+
+void project_state_written(Interp *in, TSNode call) {
+    TSNode fn = parse_field(call, "function");
+    if (!parse_is(fn, "attribute") || in->built_self.obj != FO_INSTANCE) return;
+    TSNode object = parse_field(fn, "object");
+    if (!parse_is(object, "identifier") && !parse_is(object, "attribute")) return;
+    bool found;
+    Fact before = interp_lookup_key(in, object, &found);
+    /* the same object, with what the method left in its fields */
+    if (found && before.obj == FO_INSTANCE && ts_node_eq(before.def, in->built_self.def))
+        interp_bind(in, object, in->built_self);
+}
