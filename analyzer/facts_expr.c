@@ -322,7 +322,12 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
                 /* for t in range(ctx_len, end): x[:, t] visits only the positions kept */
                 if (x->fact.flags & FF_SLICED) r.flags |= FF_SLICED;
             }
-            if (axis == AX_VOCAB || (!known && i == nix - 1 && nix >= 3 && scores)) {
+            /* where only a name says the last axis is the vocabulary, a value of unknown kind
+             * there (reward_logits[arange(B), lengths]) may as well be a position */
+            bool named_vocab = !known && (value.flags & FF_WEAK) && !(x->fact.kinds & FK_IDS) &&
+                               !(x->fact.flags & (FF_LOOPVAR | FF_STEPVAR));
+            if ((axis == AX_VOCAB && !named_vocab) ||
+                (!known && i == nix - 1 && nix >= 3 && scores)) {
                 selected = true;
                 fixed_token = (!(x->fact.kinds & FK_IDS) || x->fact.ndim == 0) &&
                               !(x->fact.flags & (FF_LOOPVAR | FF_STEPVAR));
@@ -348,7 +353,9 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
                 adv_positions = true;
                 continue;
             }
-            if (scores && axis == AX_VOCAB) { /* logits[..., choice_ids] */
+            /* logits[..., choice_ids]; where only a name says the last axis is the vocabulary
+             * (reward_logits[arange(B), lengths]), only token ids pick tokens */
+            if (scores && axis == AX_VOCAB && (known || !(value.flags & FF_WEAK))) {
                 selected = true;
                 ids_fact = f;
                 continue;
