@@ -989,10 +989,6 @@ static void mark_called(Interp *in, TSNode root) {
     array_free(&callees);
 }
 
-void interp_index_module(Interp *in, TSNode root) {
-    mark_called(in, root);
-}
-
 void interp_exec_stmt(Interp *in, TSNode stmt) {
     exec_stmt(in, stmt);
 }

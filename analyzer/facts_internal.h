@@ -168,8 +168,6 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
 
 /* Executes one statement (another file's top level, project.c). */
 void interp_exec_stmt(Interp *in, TSNode stmt);
-/* Indexes the functions of the module being executed (its root node). */
-void interp_index_module(Interp *in, TSNode root);
 
 /* ---- project.c: the other files of the analysed project ---- */
 /* The module state project_enter saves and project_leave restores. */

@@ -12,10 +12,11 @@
 #include "facts_internal.h"
 
 typedef struct ProjectModule {
-    char *path; /* as shown: joined onto the analysed file's directory */
-    char *real; /* its canonical path: one module per file */
-    Source src;
-    Parsed parsed;
+    const char *path;  /* as shown (relative to the working directory) */
+    char *real;        /* its canonical path: one module per file */
+    const Source *src; /* the run's (project_cache.c) */
+    TSTree *tree;      /* this analysis's copy */
+    TSNode root;
     Frame frame; /* its top-level names */
     FuncList funcs;
     uint32_t *func_slots;
@@ -24,6 +25,7 @@ typedef struct ProjectModule {
 
 struct ProjectFile {
     char *path, *real; /* the analysed file */
+    ProjectCache *cache, *own_cache;
     Array(ProjectModule *) modules;
     Array(const char *) paths; /* project_file_imports */
     Array(TSNode) alone_done;  /* functions already analysed alone (project_before_call) */
@@ -40,14 +42,23 @@ struct ProjectFile {
 /* Libraries the facts layer models by their names: a directory of the project that happens to
  * be called so (a vendored copy) must not replace what the table knows of them. */
 static const char *const LIBRARIES[] = {
-    "torch",    "numpy",        "jax",      "flax",        "optax",      "scipy",
-    "sklearn",  "tensorflow",   "keras",    "keras_nlp",   "mlx",        "math",
-    "transformers", "vllm",     "openai",   "onnxruntime", "accelerate", "datasets",
-    "peft",     "trl",          "lightning", "pytorch_lightning", "deepspeed", "statistics",
-    "functools", "itertools",   "collections", "typing",   "dataclasses", NULL};
+    "torch", "numpy", "jax", "flax", "optax", "scipy", "sklearn", "tensorflow", "keras",
+    "keras_nlp", "mlx", "math", "transformers", "vllm", "openai", "onnxruntime", "accelerate",
+    "datasets", "peft", "trl", "lightning", "pytorch_lightning", "deepspeed", "statistics",
+    /* and, for speed only, the standard library's and common packages' names */
+    "functools", "itertools", "collections", "typing", "dataclasses", "os", "sys", "re", "json",
+    "time", "gc", "abc", "pathlib", "contextlib", "argparse", "logging", "random", "copy",
+    "warnings", "inspect", "textwrap", "enum", "io", "subprocess", "shutil", "tempfile", "glob",
+    "string", "datetime", "pickle", "hashlib", "threading", "multiprocessing", "concurrent",
+    "asyncio", "unittest", "importlib", "types", "operator", "heapq", "bisect", "uuid", "csv",
+    "gzip", "zipfile", "socket", "signal", "traceback", "pprint", "platform", "struct", "base64",
+    "queue", "weakref", "codecs", "fnmatch", "errno", "ctypes", "__future__", "pandas",
+    "packaging", "tqdm", "yaml", "requests", "wandb", "tokenizers", "sentencepiece", "einops",
+    "safetensors", "huggingface_hub", "pytest", "rich", "omegaconf", "hydra", "tiktoken", NULL};
 
-ProjectFile *project_file_new(const char *path, Source *src) {
+ProjectFile *project_file_new(const char *path, Source *src, ProjectCache *cache) {
     ProjectFile *pf = util_xcalloc(1, sizeof *pf);
+    pf->cache = cache ? cache : (pf->own_cache = project_cache_new());
     pf->path = util_xstrdup(path);
     pf->real = realpath(path, NULL);
     pf->peers.project = pf;
@@ -63,9 +74,7 @@ void project_file_free(ProjectFile *pf) {
         array_free(&m->frame.env);
         free(m->func_slots);
         array_free(&m->funcs);
-        parse_free(&m->parsed);
-        source_free(&m->src);
-        free(m->path);
+        ts_tree_delete(m->tree);
         free(m->real);
         free(m);
     }
@@ -76,6 +85,7 @@ void project_file_free(ProjectFile *pf) {
     free(pf->peers.srcs);
     free(pf->path);
     free(pf->real);
+    project_cache_free(pf->own_cache);
     free(pf);
 }
 
@@ -86,7 +96,7 @@ size_t project_file_imports(const ProjectFile *pf, const char *const **paths) {
 
 static ProjectModule *module_of_tree(ProjectFile *pf, const void *tree) {
     for (size_t i = 0; i < pf->modules.len; i++)
-        if (pf->modules.items[i]->parsed.tree == tree) return pf->modules.items[i];
+        if (pf->modules.items[i]->tree == tree) return pf->modules.items[i];
     return NULL;
 }
 
@@ -219,64 +229,108 @@ static bool is_file(const char *path) {
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static bool is_dir(const char *path) {
+/* path itself if something is there (a repository's .git: a directory, or a file in a
+ * worktree), else NULL. */
+static char *exists(const char *path) {
     struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    return stat(path, &st) == 0 ? util_xstrdup(path) : NULL;
 }
 
-/* dir/a/b.py or dir/a/b/__init__.py for the dotted name a.b (empty: dir/__init__.py). */
-static char *module_file(const char *dir, const char *dotted) {
-    char *rel = util_xstrdup(dotted);
-    for (char *p = rel; *p; p++)
-        if (*p == '.') *p = '/';
-    char *base = *rel ? path_join(dir, rel) : util_xstrdup(dir);
-    free(rel);
+static char *canonical(const char *path) {
+    return realpath(path, NULL);
+}
+
+/* base.py, else base/__init__.py (base ending in '/': only the latter). */
+static char *find_module(const char *base) {
+    size_t n = strlen(base);
     char *cand = util_xasprintf("%s.py", base);
-    if (!*dotted || !is_file(cand)) {
+    if (base[n - 1] == '/' || !is_file(cand)) {
         free(cand);
-        cand = util_xasprintf("%s/__init__.py", base);
+        cand = util_xasprintf("%.*s/__init__.py", (int)(base[n - 1] == '/' ? n - 1 : n), base);
         if (!is_file(cand)) {
             free(cand);
             cand = NULL;
         }
     }
-    free(base);
     return cand;
+}
+
+/* dir/a/b.py or dir/a/b/__init__.py for the dotted name a.b (empty: dir/__init__.py). */
+static char *module_file(ProjectCache *cache, const char *dir, const char *dotted) {
+    char *rel = util_xstrdup(dotted);
+    for (char *p = rel; *p; p++)
+        if (*p == '.') *p = '/';
+    char *base = *rel ? path_join(dir, rel) : util_xasprintf("%s/", dir);
+    free(rel);
+    char *found = project_cache_find(cache, base, find_module);
+    free(base);
+    return found;
 }
 
 static void exec_top_level(Interp *in, TSNode root);
 
+static void index_def(Interp *in, TSNode st, TSNode cls) {
+    TSNode def = parse_is(st, "decorated_definition") ? parse_field(st, "definition") : st;
+    if (!parse_is(def, "function_definition")) return;
+    FuncInfo fi = {.def = def, .cls = cls};
+    fi.name = parse_text(in->src, parse_field(def, "name"), &fi.len);
+    fi.is_static = !ts_node_is_null(cls) && parse_is(st, "decorated_definition") &&
+                   interp_decorated_with(in, st, "staticmethod");
+    array_push(&in->funcs, fi);
+}
+
+/* The module's functions and the methods of its classes, by name: what other files call.
+ * (Unlike the analysed file's, functions nested in others are not indexed: no walk of the
+ * whole tree for every file that imports the module.) */
+static void index_module(Interp *in, TSNode root) {
+    ParseKids k;
+    parse_kids_begin(&k, root);
+    for (TSNode st; parse_kids_next(&k, &st);) {
+        TSNode def = parse_is(st, "decorated_definition") ? parse_field(st, "definition") : st;
+        if (parse_is(def, "class_definition")) {
+            ParseKids m;
+            parse_kids_begin(&m, parse_field(def, "body"));
+            for (TSNode member; parse_kids_next(&m, &member);)
+                index_def(in, member, def);
+            parse_kids_end(&m);
+        } else {
+            index_def(in, st, (TSNode){0});
+        }
+    }
+    parse_kids_end(&k);
+    funcs_index(in);
+}
+
 static ProjectModule *load(Interp *in, char *path) {
     ProjectFile *pf = in->project;
-    char *real = realpath(path, NULL);
+    char *real = project_cache_find(pf->cache, path, canonical);
+    free(path);
     if (!real || (pf->real && !strcmp(real, pf->real))) { /* the analysed file itself */
         free(real);
-        free(path);
         return NULL;
     }
     for (size_t i = 0; i < pf->modules.len; i++)
         if (!strcmp(pf->modules.items[i]->real, real)) {
             free(real);
-            free(path);
             return pf->modules.items[i];
         }
-    ProjectModule *m = util_xcalloc(1, sizeof *m);
-    m->path = path;
-    m->real = real;
-    char err[256];
+    const Source *src = NULL;
+    TSTree *tree = NULL;
     bool ok = pf->modules.len < PROJECT_MAX_MODULES &&
-              source_load_file(&m->src, path, err, sizeof err) == SOURCE_OK &&
-              m->src.len <= PROJECT_MAX_MODULE_BYTES && pf->bytes + m->src.len <= PROJECT_MAX_BYTES &&
-              parse_python(&m->parsed, &m->src) == PARSE_OK;
+              project_cache_get(pf->cache, real, &src, &tree) &&
+              pf->bytes + src->len <= PROJECT_MAX_BYTES;
     if (!ok) {
-        parse_free(&m->parsed);
-        source_free(&m->src);
-        free(m->path);
-        free(m->real);
-        free(m);
+        if (tree) ts_tree_delete(tree);
+        free(real);
         return NULL;
     }
-    pf->bytes += m->src.len;
+    ProjectModule *m = util_xcalloc(1, sizeof *m);
+    m->real = real;
+    m->src = src;
+    m->path = src->path;
+    m->tree = tree;
+    m->root = ts_tree_root_node(tree);
+    pf->bytes += src->len;
     m->frame = (Frame){.ret = fact_bottom(), .yielded = fact_bottom()};
     array_push(&pf->modules, m);
     array_push(&pf->paths, m->path);
@@ -286,9 +340,9 @@ static ProjectModule *load(Interp *in, char *path) {
         peers->trees = util_xrealloc(peers->trees, peers->cap * sizeof *peers->trees);
         peers->srcs = util_xrealloc(peers->srcs, peers->cap * sizeof *peers->srcs);
     }
-    peers->trees[peers->len] = m->parsed.tree;
-    peers->srcs[peers->len++] = &m->src;
-    exec_top_level(in, m->parsed.root);
+    peers->trees[peers->len] = tree;
+    peers->srcs[peers->len++] = src;
+    exec_top_level(in, m->root);
     return m;
 }
 
@@ -299,7 +353,7 @@ static void exec_top_level(Interp *in, TSNode root) {
     project_enter(in, root, (TSNode){0}, &module);
     TSNode site = in->site;
     in->site = (TSNode){0}; /* nothing it does is a call of the analysed file's */
-    interp_index_module(in, root);
+    index_module(in, root);
     ParseKids k;
     parse_kids_begin(&k, root);
     for (TSNode st; parse_kids_next(&k, &st) && !in->budget->hit;) {
@@ -339,13 +393,14 @@ static ProjectModule *resolve(Interp *in, int level, const char *dotted) {
             free(dir);
             dir = up;
         }
-        found = module_file(dir, dotted);
+        found = module_file(in->project->cache, dir, dotted);
     } else if (*dotted && !is_library(dotted)) {
         for (int i = 0; i < PROJECT_MAX_ANCESTORS && !found; i++) {
-            found = module_file(dir, dotted);
-            char *git = path_join(dir, ".git");
-            bool root = is_dir(git) || is_file(git) || !strcmp(dir, "/");
+            found = module_file(in->project->cache, dir, dotted);
+            char *git = path_join(dir, ".git"), *there = project_cache_find(in->project->cache, git, exists);
+            bool root = there || !strcmp(dir, "/");
             free(git);
+            free(there);
             if (root) break;
             char *up = path_up(dir);
             free(dir);
@@ -360,7 +415,7 @@ static ProjectModule *resolve(Interp *in, int level, const char *dotted) {
 
 static Fact module_fact(ProjectModule *m, const char *qual) {
     Fact f = fact_module(qual);
-    f.def = m->parsed.root;
+    f.def = m->root;
     return f;
 }
 
@@ -394,7 +449,7 @@ static bool member_of(Interp *in, ProjectModule *m, const char *qual, const char
     const char *leaf = strrchr(m->path, '/');
     if (strcmp(leaf ? leaf + 1 : m->path, "__init__.py") != 0) return false;
     char *dir = path_dir(m->path), *sub = util_xstrndup(name, len);
-    char *file = module_file(dir, sub);
+    char *file = module_file(in->project->cache, dir, sub);
     free(dir);
     free(sub);
     ProjectModule *s = file ? load(in, file) : NULL;

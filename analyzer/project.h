@@ -10,11 +10,14 @@
 #ifndef LOGITLINT_PROJECT_H
 #define LOGITLINT_PROJECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <tree_sitter/api.h>
 
 #include "source.h"
 
 typedef struct ProjectFile ProjectFile;
+typedef struct ProjectCache ProjectCache;
 
 /* Bounds on what one file's analysis reads of the rest of its project. */
 enum {
@@ -23,11 +26,21 @@ enum {
     PROJECT_MAX_BYTES = 16 << 20,
     PROJECT_MAX_STEPS = 1000000, /* interpreter steps spent in other files' code */
     PROJECT_MAX_ANCESTORS = 8,   /* directories above a file searched for absolute imports */
+    PROJECT_CACHE_BYTES = 256 << 20, /* source kept parsed for the whole run */
 };
 
+/* project_cache.c: the modules read in one run, shared by its threads (thread-safe). */
+ProjectCache *project_cache_new(void);
+void project_cache_free(ProjectCache *c);
+/* The module whose canonical path is real: its source (owned by the cache) and a copy of its
+ * syntax tree for the caller (ts_tree_delete it); false when it cannot be read or parsed. */
+bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TSTree **tree);
+/* find(key), computed once per run for each key (a copy the caller frees; NULL: none). */
+char *project_cache_find(ProjectCache *c, const char *key, char *(*find)(const char *key));
+
 /* For the file at path (as given on the command line), whose source is src: src->peers then
- * names the project's files the analysis reads. */
-ProjectFile *project_file_new(const char *path, Source *src);
+ * names the project's files the analysis reads, from cache. */
+ProjectFile *project_file_new(const char *path, Source *src, ProjectCache *cache);
 void project_file_free(ProjectFile *pf);
 /* The files of the project this file's analysis read (their paths as shown), in the order
  * they were first imported: what a result cache must key on besides the file itself. */

@@ -38,6 +38,7 @@ typedef struct RunState {
     const PathList *files;
     const RunOptions *opts;
     const Prefilter *prefilter; /* NULL: --no-prefilter */
+    ProjectCache *cache;        /* the project's modules read so far (project.h) */
     atomic_size_t next;         /* the next file to hand out */
     pthread_mutex_t lock;       /* guards results, committed, out, failed */
     FileResult *results;
@@ -80,7 +81,7 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
     }
     /* Modules of the project it imports are read with it (project.h); their text may hold
      * what the prefilter looks for, so a file that imports is not filtered. */
-    ProjectFile *project = strcmp(path, "-") ? project_file_new(path, &src) : NULL;
+    ProjectFile *project = strcmp(path, "-") ? project_file_new(path, &src, st->cache) : NULL;
     bool may[64];
     const bool *enabled = o->enabled;
     if (st->prefilter && rules_count <= sizeof may / sizeof *may &&
@@ -157,6 +158,7 @@ int run_files(const PathList *files, const RunOptions *opts, DiagList *out) {
     st.results = util_xcalloc(files->len ? files->len : 1, sizeof *st.results);
     Prefilter *pf = opts->no_prefilter ? NULL : prefilter_new(opts->enabled);
     st.prefilter = pf;
+    st.cache = project_cache_new();
 
     size_t nthreads = (size_t)run_thread_count(opts->threads);
     if (nthreads > files->len) nthreads = files->len;
@@ -179,5 +181,6 @@ int run_files(const PathList *files, const RunOptions *opts, DiagList *out) {
     pthread_mutex_destroy(&st.lock);
     free(st.results);
     prefilter_free(pf);
+    project_cache_free(st.cache);
     return st.failed;
 }

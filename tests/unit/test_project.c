@@ -153,7 +153,7 @@ START_TEST(lists_the_project_files_it_read) {
     Source src;
     char err[256];
     ck_assert_int_eq(source_load_file(&src, path, err, sizeof err), SOURCE_OK);
-    ProjectFile *pf = project_file_new(path, &src);
+    ProjectFile *pf = project_file_new(path, &src, NULL);
     bool enabled[64] = {0};
     for (size_t i = 0; i < rules_count; i++)
         enabled[i] = true;
