@@ -163,8 +163,10 @@ START_TEST(lists_the_project_files_it_read) {
     const char *const *paths;
     size_t n = project_file_imports(pf, &paths);
     ck_assert_uint_eq(n, 2);
-    ck_assert_str_eq(paths[0], PROJECT_DIR "/fire_reexport_package/pkg/__init__.py");
-    ck_assert_str_eq(paths[1], PROJECT_DIR "/fire_reexport_package/pkg/impl.py");
+    /* shown relative to the working directory (when below it) */
+    const char *init = "fire_reexport_package/pkg/__init__.py", *impl = "fire_reexport_package/pkg/impl.py";
+    ck_assert_str_eq(paths[0] + strlen(paths[0]) - strlen(init), init);
+    ck_assert_str_eq(paths[1] + strlen(paths[1]) - strlen(impl), impl);
     ck_assert_uint_eq(out.len, 1);
     diag_list_free(&out);
     source_free(&src);
