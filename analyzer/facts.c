@@ -256,7 +256,8 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         const char *name = parse_text(in->src, target, &len);
         /* Nothing known of the value: the name it is stored under is the only evidence. */
         if (fact_knows_nothing(&f) && !parse_is(target, "subscript")) {
-            Fact named = named_value(name_evidence(in, target), &f);
+            Fact named = uses_evidence(in, target, &f); /* normalised where it is used */
+            if (fact_knows_nothing(&named)) named = named_value(name_evidence(in, target), &f);
             if (!fact_knows_nothing(&named)) f = named; /* else where it was made stays */
         } else if (!f.kinds && f.obj == FO_NONE && !f.bottom && !(f.flags & FF_OPAQUE) &&
                    f.ndim >= 1 && f.ax[0] != AX_ITEM && f.ax[0] != AX_STEP &&
@@ -1031,6 +1032,7 @@ void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
         }
     array_free(&module.env);
     funcs_free(&in);
+    uses_free(&in);
 }
 
 void facts_free(Facts *facts) {

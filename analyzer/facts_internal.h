@@ -113,6 +113,7 @@ typedef struct Interp {
     uint16_t last_event;   /* 1 + the index of the event last emitted, or of the equal one it
                               matched (Fact.agg_event); 0: none or too many to number */
     Fact built_self;       /* self as the last method run with one left it (its fields) */
+    struct FactsUses *uses; /* names each scope normalises (facts_use.c) */
 } Interp;
 
 /* The arguments of a call, evaluated once in the caller (facts_calls.c read_args). */
@@ -203,6 +204,12 @@ bool project_names_member(Interp *in, TSNode attribute);
 void project_state_written(Interp *in, TSNode call);
 /* Evaluates expr (a default value) in the module of def. */
 Fact project_eval_in(Interp *in, TSNode def, TSNode expr);
+
+/* ---- facts_use.c: evidence from use ---- */
+/* Raw logits over a vocabulary when the scope of target (a name bound to value, a value nothing
+ * is known of) normalises that name over its last axis; else a fact that knows nothing. */
+Fact uses_evidence(Interp *in, TSNode target, const Fact *value);
+void uses_free(Interp *in);
 
 /* ---- facts_paths.c: feasible paths ---- */
 /* 1 when the condition holds on every path, 0 when on none, -1 when the facts do not say. */
