@@ -16,6 +16,7 @@ typedef struct ProjectModule {
     char *real;        /* its canonical path: one module per file */
     const Source *src; /* the run's (project_cache.c) */
     TSTree *tree;      /* this analysis's copy */
+    Source *owned;     /* src, when the run's cache was full */
     TSNode root;
     Frame frame; /* its top-level names */
     FuncList funcs;
@@ -75,6 +76,8 @@ void project_file_free(ProjectFile *pf) {
         free(m->func_slots);
         array_free(&m->funcs);
         ts_tree_delete(m->tree);
+        if (m->owned) source_free(m->owned);
+        free(m->owned);
         free(m->real);
         free(m);
     }
@@ -316,15 +319,19 @@ static ProjectModule *load(Interp *in, char *path) {
         }
     const Source *src = NULL;
     TSTree *tree = NULL;
+    Source *owned = NULL;
     bool ok = pf->modules.len < PROJECT_MAX_MODULES &&
-              project_cache_get(pf->cache, real, &src, &tree) &&
+              project_cache_get(pf->cache, real, &src, &tree, &owned) &&
               pf->bytes + src->len <= PROJECT_MAX_BYTES;
     if (!ok) {
         if (tree) ts_tree_delete(tree);
+        if (owned) source_free(owned);
+        free(owned);
         free(real);
         return NULL;
     }
     ProjectModule *m = util_xcalloc(1, sizeof *m);
+    m->owned = owned;
     m->real = real;
     m->src = src;
     m->path = src->path;

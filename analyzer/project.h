@@ -26,15 +26,17 @@ enum {
     PROJECT_MAX_BYTES = 16 << 20,
     PROJECT_MAX_STEPS = 1000000, /* interpreter steps spent in other files' code */
     PROJECT_MAX_ANCESTORS = 8,   /* directories above a file searched for absolute imports */
-    PROJECT_CACHE_BYTES = 256 << 20, /* source kept parsed for the whole run */
+    PROJECT_CACHE_BYTES = 32 << 20, /* source kept parsed for the whole run */
 };
 
 /* project_cache.c: the modules read in one run, shared by its threads (thread-safe). */
 ProjectCache *project_cache_new(void);
 void project_cache_free(ProjectCache *c);
-/* The module whose canonical path is real: its source (owned by the cache) and a copy of its
- * syntax tree for the caller (ts_tree_delete it); false when it cannot be read or parsed. */
-bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TSTree **tree);
+/* The module whose canonical path is real: its source and a syntax tree for the caller
+ * (ts_tree_delete it); false when it cannot be read or parsed. The source is the cache's, or,
+ * once the cache is full, *owned (the caller's to source_free and free). */
+bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TSTree **tree,
+                       Source **owned);
 /* find(key), computed once per run for each key (a copy the caller frees; NULL: none). */
 char *project_cache_find(ProjectCache *c, const char *key, char *(*find)(const char *key));
 

@@ -16,7 +16,8 @@ typedef struct CacheEntry {
     char *real;
     Source src; /* src.path: the module as shown */
     Parsed parsed;
-    bool ok; /* read and parsed within the bounds */
+    bool cached; /* kept here (else each analysis reads its own: the cache is full) */
+    bool ok;     /* read and parsed within the bounds (not yet known when not cached) */
 } CacheEntry;
 
 typedef struct FoundSlot {
@@ -66,38 +67,53 @@ static char *shown_path(const ProjectCache *c, const char *real) {
     return util_xstrdup(real);
 }
 
-static CacheEntry *read_entry(ProjectCache *c, const char *real) {
-    CacheEntry *e = util_xcalloc(1, sizeof *e);
-    e->real = util_xstrdup(real);
-    char err[256], *shown = shown_path(c, real);
-    e->ok = c->bytes < PROJECT_CACHE_BYTES &&
-            source_load_file(&e->src, real, err, sizeof err) == SOURCE_OK &&
-            e->src.len <= PROJECT_MAX_MODULE_BYTES && parse_python(&e->parsed, &e->src) == PARSE_OK;
-    if (e->ok) {
-        free(e->src.path);
-        e->src.path = shown;
-        c->bytes += e->src.len;
-    } else {
-        free(shown);
+/* Reads and parses the module at real into src / parsed; false when it cannot be (or is too
+ * large to be) analysed. */
+static bool read_module(const ProjectCache *c, const char *real, Source *src, Parsed *parsed) {
+    char err[256];
+    bool ok = source_load_file(src, real, err, sizeof err) == SOURCE_OK &&
+              src->len <= PROJECT_MAX_MODULE_BYTES && parse_python(parsed, src) == PARSE_OK;
+    if (ok) {
+        free(src->path);
+        src->path = shown_path(c, real);
     }
-    return e;
+    return ok;
 }
 
-bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TSTree **tree) {
+/* Modules past the cache's size are read again by each analysis that imports them, into
+ * memory it owns: the same text and tree, so the results are the same either way. */
+bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TSTree **tree,
+                       Source **owned) {
+    *owned = NULL;
     pthread_mutex_lock(&c->lock);
     CacheEntry *e = NULL;
     for (size_t i = 0; i < c->entries.len && !e; i++)
         if (!strcmp(c->entries.items[i]->real, real)) e = c->entries.items[i];
     if (!e) {
-        e = read_entry(c, real);
+        e = util_xcalloc(1, sizeof *e);
+        e->real = util_xstrdup(real);
+        e->cached = c->bytes < PROJECT_CACHE_BYTES;
+        e->ok = e->cached ? read_module(c, real, &e->src, &e->parsed) : true;
+        if (e->cached && e->ok) c->bytes += e->src.len;
         array_push(&c->entries, e);
     }
-    if (e->ok) {
+    bool ok = e->ok, cached = e->cached;
+    if (ok && cached) {
         *src = &e->src;
         *tree = ts_tree_copy(e->parsed.tree);
     }
     pthread_mutex_unlock(&c->lock);
-    return e->ok;
+    if (!ok || cached) return ok;
+    Source *own = util_xcalloc(1, sizeof *own);
+    Parsed parsed;
+    if (!read_module(c, real, own, &parsed)) {
+        source_free(own);
+        free(own);
+        return false;
+    }
+    *src = *owned = own;
+    *tree = parsed.tree;
+    return true;
 }
 
 /* ---------- where module names lead ---------- */
