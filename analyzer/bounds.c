@@ -66,6 +66,9 @@ const char *bounds_describe(BoundKind kind) {
                "(deeply nested loops and calls)";
     case BOUND_TIME:
         return "its analysis exceeded the per-file time budget of 20 seconds of CPU time";
+    case BOUND_MEMORY:
+        return "larger than 2.5 MiB of Python source: its parse could exceed the per-file memory "
+               "budget of 1 GiB";
     }
     return "exceeded a bound";
 }

@@ -46,6 +46,9 @@ static const char CHECK_USAGE[] =
     "  --no-prefilter          Parse every file, even one that none of the rules can fire on\n"
     "  --explain               Print the reviewer's explanation under each finding\n"
     "  --exit-zero             Exit 0 even when there are findings\n"
+    "  --no-cache              Analyse every file, neither reading nor writing the result cache\n"
+    "  --cache-dir DIR         The result cache's directory (default: .logitlint_cache in the\n"
+    "                          project root; also LOGITLINT_CACHE_DIR, `cache-dir` in config)\n"
     "  --stdin-filename NAME   The name to report for standard input\n"
     "  -h, --help              Print this help\n"
     "\n"
@@ -69,6 +72,11 @@ typedef struct CheckOptions {
     int threads; /* 0: one per core */
     const char *stdin_filename;
     PathList paths;
+    bool no_cache;
+    const char *cache_dir;
+    int argc; /* the arguments, for the cache's digest of the settings */
+    char **argv;
+    bool *is_path; /* argv[i] is a path to analyse */
 } CheckOptions;
 
 /* Applies a selector list (comma-separated, or the elements of `list`); false (with a message)
@@ -135,11 +143,18 @@ static void split_into(StrList *l, const char *v) {
 static int parse_options(int argc, char **argv, CheckOptions *o) {
     memset(o, 0, sizeof *o);
     o->respect_gitignore = -1;
+    o->argc = argc, o->argv = argv, o->is_path = util_xcalloc((size_t)argc + 1, sizeof(bool));
     bool only_paths = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         if (only_paths || a[0] != '-' || !strcmp(a, "-")) {
             array_push(&o->paths, util_xstrdup(a));
+            o->is_path[i] = true;
+        } else if (!strcmp(a, "--no-cache")) {
+            o->no_cache = true;
+        } else if ((v = option_value(argc, argv, &i, "--cache-dir"))) {
+            if (!*v) return 2;
+            o->cache_dir = v;
         } else if (!strcmp(a, "--")) {
             only_paths = true;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -229,6 +244,7 @@ typedef struct Settings {
     bool config_error; /* reported; the run stops with exit 2 */
     char *last_dir;    /* the previous lookup: a walk asks for one directory many times */
     const Config *last_cfg;
+    char *real_dir_of, *real_dir; /* the previous directory given to realpath, and its result */
 } Settings;
 
 static char *parent_dir(const char *abs) {
@@ -310,12 +326,31 @@ static bool settings_skip(void *ctx, const char *abs, bool is_dir, bool gitignor
     return false;
 }
 
-/* The rules enabled for one file: configuration, then the command line, then per-file-ignores. */
-static void settings_enabled(Settings *s, const char *path, bool *enabled) {
+/* realpath(path), remembering the real path of its directory: glibc resolves every component
+ * with a system call, and a walk asks for many files of one directory in a row. A file that is
+ * itself a symbolic link is resolved in full. */
+static char *settings_realpath(Settings *s, const char *path) {
+    const char *slash = strrchr(path, '/');
+    struct stat st;
+    if (!slash || lstat(path, &st) != 0 || S_ISLNK(st.st_mode)) return realpath(path, NULL);
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    if (!s->real_dir_of || strlen(s->real_dir_of) != n || strncmp(s->real_dir_of, path, n)) {
+        free(s->real_dir_of);
+        free(s->real_dir);
+        s->real_dir_of = util_xstrndup(path, n);
+        s->real_dir = realpath(s->real_dir_of, NULL);
+    }
+    if (!s->real_dir) return NULL;
+    return util_xasprintf("%s/%s", strcmp(s->real_dir, "/") ? s->real_dir : "", slash + 1);
+}
+
+/* The rules enabled for one file: configuration, then the command line, then per-file-ignores.
+ * Returns the configuration in force for it (NULL: none). */
+static const Config *settings_enabled(Settings *s, const char *path, bool *enabled) {
     for (size_t i = 0; i < rules_count; i++)
         enabled[i] = true;
     char *abs = NULL;
-    if (strcmp(path, "-")) abs = realpath(path, NULL);
+    if (strcmp(path, "-")) abs = settings_realpath(s, path);
     if (!abs) {
         const char *name = strcmp(path, "-")      ? path
                            : s->o->stdin_filename ? s->o->stdin_filename
@@ -345,6 +380,7 @@ static void settings_enabled(Settings *s, const char *path, bool *enabled) {
         }
     }
     free(abs);
+    return c;
 }
 
 /* The project root for repository-relative paths: the enclosing git work tree, or the working
@@ -363,6 +399,84 @@ static char *project_root(const char *cwd) {
     }
     free(d);
     return util_xstrdup(cwd);
+}
+
+/* ---- the result cache ---------------------------------------------------------------------- */
+
+/* Options that change only how findings are shown, never which: left out of the cache's digest of
+ * the settings, so a warm run in another format reuses the entries (counterexamples are not
+ * cached: see cache.h). Every other option is in it, so one added later is covered unlisted. */
+static const struct {
+    const char *name;
+    bool takes_value;
+} DISPLAY_OPTIONS[] = {{"--output-format", true}, {"--output-file", true}, {"--statistics", false},
+                       {"--explain", false},      {"--exit-zero", false},  {"--no-verify", false},
+                       {"--threads", true},       {"--cache-dir", true},   {NULL, false}};
+
+/* The digest of the options given, but the paths and the display options. */
+static Hash128 options_digest(const Cache *cache, const CheckOptions *o) {
+    HashState h;
+    cache_settings_begin(cache, &h);
+    for (int i = 1; i < o->argc; i++) {
+        const char *a = o->argv[i];
+        bool display = false;
+        for (size_t k = 0; DISPLAY_OPTIONS[k].name && !display; k++) {
+            size_t n = strlen(DISPLAY_OPTIONS[k].name);
+            if (strncmp(a, DISPLAY_OPTIONS[k].name, n) || (a[n] && a[n] != '=')) continue;
+            display = true;
+            if (!a[n] && DISPLAY_OPTIONS[k].takes_value) i++;
+        }
+        if (!display && !o->is_path[i]) hash_update_field(&h, a, strlen(a));
+    }
+    return cache_settings_end(&h);
+}
+
+/* The digest of the whole text of a configuration file (NULL: none): a key added to the
+ * configuration later is covered without being listed here. */
+static Hash128 config_digest(const Cache *cache, const Config *c) {
+    HashState h;
+    cache_settings_begin(cache, &h);
+    Source text;
+    char err[512];
+    if (c && source_load_file(&text, c->path, err, sizeof err) == SOURCE_OK) {
+        hash_update_field(&h, c->path, strlen(c->path));
+        hash_update_field(&h, text.text, text.len);
+        source_free(&text);
+    } else if (c) { /* gone since it was read: such an entry is never found again */
+        hash_update_field(&h, err, strlen(err));
+    }
+    return cache_settings_end(&h);
+}
+
+/* The digest of everything linting one file depends on besides its text: the options, the
+ * configuration in force and the rules enabled for it. */
+static Hash128 file_settings_digest(const Cache *cache, Hash128 options, Hash128 config,
+                                    const bool *enabled) {
+    HashState h;
+    cache_settings_begin(cache, &h);
+    hash_update_field(&h, &options, sizeof options);
+    hash_update_field(&h, &config, sizeof config);
+    hash_update_field(&h, enabled, rules_count * sizeof *enabled);
+    return cache_settings_end(&h);
+}
+
+/* --no-cache: none; else --cache-dir, LOGITLINT_CACHE_DIR, `cache-dir` in the configuration
+ * nearest to the working directory, or .logitlint_cache in the project root. A directory that
+ * cannot be used is a warning: the run does the same work without it. */
+static Cache *open_cache(Settings *s, const CheckOptions *o, const char *root) {
+    if (o->no_cache) return NULL;
+    const char *env = getenv("LOGITLINT_CACHE_DIR");
+    const Config *c = settings_config(s, s->cwd);
+    char *dir = o->cache_dir    ? util_xstrdup(o->cache_dir)
+                : env && *env   ? util_xstrdup(env)
+                : c && c->cache_dir && c->cache_dir[0] == '/' ? util_xstrdup(c->cache_dir)
+                : c && c->cache_dir ? util_xasprintf("%s/%s", c->dir, c->cache_dir)
+                                    : util_xasprintf("%s/.logitlint_cache", root);
+    char err[700];
+    Cache *cache = cache_open(dir, err, sizeof err);
+    if (!cache) fprintf(stderr, "warning: %s; running without the result cache\n", err);
+    free(dir);
+    return cache;
 }
 
 /* ---- counterexamples ---------------------------------------------------------------------- */
@@ -402,6 +516,7 @@ static void free_options(CheckOptions *o) {
     free_list(&o->exclude);
     free_list(&o->extend_exclude);
     discover_free(&o->paths);
+    free(o->is_path);
 }
 
 /* Output format: --output-format, then LOGITLINT_OUTPUT_FORMAT, then the configuration (the one
@@ -446,7 +561,8 @@ int cli_check(int argc, char **argv) {
     FILE *out = stdout;
     PathList files = {0};
     DiagList diags = {0};
-    CexCacheList cache = {0};
+    CexCacheList cex = {0};
+    Cache *cache = NULL;
     bool failed = false;
     rc = 2;
     if (o.config) {
@@ -465,13 +581,23 @@ int cli_check(int argc, char **argv) {
         else if (discover_paths_filtered(o.paths.items[i], &filter, &files, stderr) > 0)
             failed = true;
     }
-    /* Files sharing a rule selection run together (usually all of them). */
+    /* Files sharing a rule selection (and a cache digest of settings) run together: usually all
+     * of them. */
     size_t n = files.len;
+    for (size_t i = 0; i < n && !cache && !s.config_error; i++)
+        if (strcmp(files.items[i], "-")) cache = open_cache(&s, &o, root);
+    Hash128 options = cache ? options_digest(cache, &o) : (Hash128){0, 0}, config = {0, 0};
+    Hash128 *digest = util_xcalloc(n ? n : 1, sizeof *digest);
     bool(*enabled)[64] = util_xcalloc(n ? n : 1, sizeof *enabled);
-    for (size_t i = 0; i < n && !s.config_error; i++)
-        settings_enabled(&s, files.items[i], enabled[i]);
+    const Config *last = NULL; /* the configuration whose digest `config` is */
+    for (size_t i = 0; i < n && !s.config_error; i++) {
+        const Config *c = settings_enabled(&s, files.items[i], enabled[i]);
+        if (cache && (i == 0 || c != last)) config = config_digest(cache, c), last = c;
+        if (cache) digest[i] = file_settings_digest(cache, options, config, enabled[i]);
+    }
     if (s.config_error) {
         free(enabled);
+        free(digest);
         goto done;
     }
     bool *grouped = util_xcalloc(n ? n : 1, 1);
@@ -479,21 +605,25 @@ int cli_check(int argc, char **argv) {
         if (grouped[i]) continue;
         PathList group = {0};
         for (size_t k = i; k < n; k++)
-            if (!grouped[k] && !memcmp(enabled[k], enabled[i], sizeof enabled[i])) {
+            if (!grouped[k] && !memcmp(enabled[k], enabled[i], sizeof enabled[i]) &&
+                !memcmp(&digest[k], &digest[i], sizeof *digest)) {
                 grouped[k] = true;
                 array_push(&group, files.items[k]);
             }
         RunOptions run = {.enabled = enabled[i],
                           .stdin_filename = o.stdin_filename,
                           .threads = o.threads,
-                          .no_prefilter = o.no_prefilter};
+                          .no_prefilter = o.no_prefilter,
+                          .cache = cache,
+                          .settings = digest[i]};
         if (run_files(&group, &run, &diags) > 0) failed = true;
         array_free(&group);
     }
     free(grouped);
     free(enabled);
+    free(digest);
     diag_sort(&diags);
-    if (!o.no_verify) attach_counterexamples(&diags, &cache);
+    if (!o.no_verify) attach_counterexamples(&diags, &cex);
     if (o.output_file && output_is_analysed(o.output_file, &files)) {
         fprintf(stderr, "logitlint: %s: is one of the analysed files, not overwritten\n",
                 o.output_file);
@@ -517,14 +647,17 @@ int cli_check(int argc, char **argv) {
     if (wrc != 0) fprintf(stderr, "logitlint: could not write the report\n");
     rc = failed || wrc != 0 ? 2 : (diags.len && !o.exit_zero ? 1 : 0);
 done:
-    for (size_t k = 0; k < cache.len; k++)
-        if (cache.items[k].result) verify_result_free(cache.items[k].result);
-    array_free(&cache);
+    for (size_t k = 0; k < cex.len; k++)
+        if (cex.items[k].result) verify_result_free(cex.items[k].result);
+    array_free(&cex);
+    cache_close(cache);
     diag_list_free(&diags);
     discover_free(&files);
     if (s.has_explicit) config_free(&s.explicit_cfg);
     config_resolver_free(s.resolver);
     free(s.last_dir);
+    free(s.real_dir_of);
+    free(s.real_dir);
     free(s.cwd);
     free(root);
     free_options(&o);

@@ -35,6 +35,7 @@ static const char *const KEYS[] = {"select",
                                    "extend-exclude",
                                    "respect-gitignore",
                                    "output-format",
+                                   "cache-dir",
                                    NULL};
 
 static bool fail(Ctx *c, TSNode n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -186,6 +187,18 @@ static bool per_file(Ctx *c, TSNode key_node, const char *glob, TSNode value) {
                         &c->cfg->per_file_ignores.items[c->cfg->per_file_ignores.len - 1].codes);
 }
 
+/* cache-dir: a directory, relative to the configuration's directory (cli_check.c resolves it). */
+static bool cache_dir(Ctx *c, TSNode value) {
+    char *dir = parse_is(value, "string") ? unquote(c->src, value) : NULL;
+    if (!dir || !*dir) {
+        free(dir);
+        return fail(c, value, "'cache-dir' must be a non-empty string naming a directory");
+    }
+    free(c->cfg->cache_dir);
+    c->cfg->cache_dir = dir;
+    return true;
+}
+
 /* One setting: `path` is the key relative to the configuration's root. */
 static bool setting(Ctx *c, ConfigList *path, TSNode key_node, TSNode value) {
     const char *k = path->items[0];
@@ -220,7 +233,8 @@ static bool setting(Ctx *c, ConfigList *path, TSNode key_node, TSNode value) {
         }
         fail(c, key_node,
              "unknown key '%s' in %s (expected one of: select, extend-select, ignore, "
-             "per-file-ignores, exclude, extend-exclude, respect-gitignore, output-format)",
+             "per-file-ignores, exclude, extend-exclude, respect-gitignore, output-format, "
+             "cache-dir)",
              dotted, c->pyproject ? "[tool.logitlint]" : "the configuration");
         free(dotted);
         return false;
@@ -239,6 +253,7 @@ static bool setting(Ctx *c, ConfigList *path, TSNode key_node, TSNode value) {
         cfg->respect_gitignore = parse_text_eq(c->src, value, "true");
         return true;
     }
+    if (!strcmp(k, "cache-dir")) return cache_dir(c, value);
     /* output-format */
     if (!parse_is(value, "string")) return fail(c, value, "'output-format' must be a string");
     char *f = unquote(c->src, value);
@@ -425,6 +440,7 @@ void config_free(Config *cfg) {
     }
     array_free(&cfg->per_file_ignores);
     free(cfg->output_format);
+    free(cfg->cache_dir);
     memset(cfg, 0, sizeof *cfg);
 }
 

@@ -24,6 +24,7 @@ typedef struct Config {
     Array(ConfigPerFile) per_file_ignores;
     bool respect_gitignore;
     char *output_format; /* NULL: not set */
+    char *cache_dir;     /* NULL: not set; relative to dir unless absolute */
 } Config;
 
 typedef enum { CONFIG_OK, CONFIG_NONE, CONFIG_ERROR } ConfigStatus;

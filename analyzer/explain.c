@@ -1,4 +1,4 @@
-/* explain: the reviewer's explanation of each rule, LL101-LL110, written
+/* explain: the reviewer's explanation of each rule, LL101-LL112, written
  * around the numbers of the rule's counterexample. The prose is wrapped at 78
  * columns so it pastes cleanly into a review. */
 #include "explain.h"
@@ -547,6 +547,21 @@ static void explain_shift(FILE *out, const VerifyResult *res, ExplainStrs *s) {
 
 /* ---- LL106 ---- */
 
+/* The first candidate the recipe padded (-1: none), its pad positions and their log-probs. */
+static int first_padded(const VerifyResult *res, int *npad, double *padsum) {
+    *npad = 0;
+    *padsum = 0;
+    for (int i = 0; i < res->n; i++) {
+        for (int j = 0; j < res->cands[i].n_steps; j++)
+            if (res->cands[i].steps[j].role == VERIFY_ROLE_PAD) {
+                ++*npad;
+                *padsum += res->cands[i].steps[j].log_prob;
+            }
+        if (*npad) return i;
+    }
+    return -1;
+}
+
 static int baseline_pick(const VerifyResult *res) {
     const VerifyRecipe *b =
         res->recipe->baseline ? verify_recipe_find(res->recipe->baseline) : NULL;
@@ -562,15 +577,9 @@ static void explain_unmasked(FILE *out, const VerifyResult *res, ExplainStrs *s)
     int p = res->script_rank[0], c = res->correct_rank[0];
     fprintf(out, "Why:\n");
     if (res->recipe->mask == VERIFY_MASK_WITH_PADDING) {
-        int who = -1, npad = 0;
-        double padsum = 0;
-        for (int i = 0; i < res->n && who < 0; i++)
-            for (int j = 0; j < res->cands[i].n_steps; j++)
-                if (res->cands[i].steps[j].role == VERIFY_ROLE_PAD) {
-                    who = i;
-                    npad++;
-                    padsum += res->cands[i].steps[j].log_prob;
-                }
+        int npad;
+        double padsum;
+        int who = first_padded(res, &npad, &padsum);
         para(out, "", "",
              "log Pr(y|x) sums over the candidate's own tokens. In a right-padded batch, the "
              "shorter candidates get pad positions; without the attention mask (or labels = -100) "
@@ -715,6 +724,58 @@ static void explain_unstable(FILE *out, const VerifyResult *res, ExplainStrs *s)
          "u.max(-1, keepdim=True) before exp; for log-probs use log_softmax directly.");
 }
 
+/* ---- LL111 / LL112 ---- */
+
+static void explain_pad_read(FILE *out, const VerifyResult *res, ExplainStrs *s) {
+    const VerifyTable *t = res->table;
+    int p = res->script_rank[0], c = res->correct_rank[0], npad;
+    double padsum;
+    int who = first_padded(res, &npad, &padsum);
+    fprintf(out, "Why:\n");
+    para(out, "", "",
+         "A value head scores a sequence by its output at one position, the last real token. "
+         "Take a perfect head: its output at position t is log Pr(y_1..y_t | x), the "
+         "likelihood of the prefix so far, so read at the last real token it is log Pr(y|x). "
+         "In a right-padded batch the shorter candidates have pads where the longest has "
+         "tokens, and [:, -1] reads them after their pads.");
+    if (who >= 0)
+        para(out, "", "",
+             "\n%s is padded with %d %s position%s: at the last position the head has also "
+             "seen the pad%s, which move%s its output by %s, to %s instead of %s. The script "
+             "picks %s; log Pr(y|x) picks %s.",
+             cand(s, res, who), npad, t->pad >= 0 ? t->vocab[t->pad] : "pad",
+             npad == 1 ? "" : "s", npad == 1 ? "" : "s", npad == 1 ? "s" : "", num(padsum).s,
+             num(res->cands[who].score).s, num(res->cands[who].log_prob).s, cand(s, res, p),
+             cand(s, res, c));
+    para(out, "", "",
+         "\nA real head's output at a pad is whatever it learned there; it depends on how many "
+         "pads the batch gave the row, so the same text scores differently in another batch.");
+    fputc('\n', out);
+    para(out, "Fix: ", "     ",
+         "read each row's last real token: index attention_mask.sum(-1) - 1 under right "
+         "padding, [:, -1] under left padding, or the argmax of the mask's cumulative sum "
+         "(right under both).");
+}
+
+static void explain_ignored_target(FILE *out, const VerifyResult *res, ExplainStrs *s) {
+    int p = res->script_rank[0], c = res->correct_rank[0];
+    fprintf(out, "Why:\n");
+    para(out, "", "",
+         "The loop computes the sampled token's log-prob as -cross_entropy(logits, "
+         "tokens[:, cur_pos], ignore_index=pad_id) before it writes the sampled token into "
+         "tokens[:, cur_pos]. The buffer was filled with pad_id, so the target is still pad_id, "
+         "which the loss ignores: it returns 0 for that position, whatever token follows.");
+    para(out, "", "",
+         "\nEvery term is 0, so every candidate scores %s: the script cannot rank them and "
+         "keeps the first, %s; log Pr(y|x) picks %s (%s).",
+         num(res->cands[p].score).s, cand(s, res, p), cand(s, res, c),
+         num(res->cands[c].log_prob).s);
+    fputc('\n', out);
+    para(out, "Fix: ", "     ",
+         "write the sampled token into the buffer first, then compute the loss with that "
+         "position as its target.");
+}
+
 /* ---- the rule table ---- */
 
 typedef struct {
@@ -758,6 +819,14 @@ static const ExplainRule explain_rules[] = {
     {"LL110", "unstable-manual-softmax",
      "exp(x) / sum(exp(x)) without subtracting the max overflows: inf / inf = NaN.",
      explain_unstable},
+    {"LL111", "score-at-padded-position",
+     "A per-sequence value read at a position that is padding for some rows: a short "
+     "sequence is scored by the head's output at a pad.",
+     explain_pad_read},
+    {"LL112", "target-read-before-write",
+     "A loss target read from a buffer position before the loop writes it: the ignored fill "
+     "makes every token's log-prob 0.",
+     explain_ignored_target},
 };
 
 static const ExplainRule *explain_find(const char *code) {
@@ -778,7 +847,7 @@ bool explain_known(const char *code) {
 void explain_print(FILE *out, const char *code, const VerifyResult *res) {
     const ExplainRule *rule = explain_find(code);
     if (!rule) {
-        fprintf(out, "%s: no explanation (known rules: LL101-LL110)\n", code ? code : "(null)");
+        fprintf(out, "%s: no explanation (known rules: LL101-LL112)\n", code ? code : "(null)");
         return;
     }
     VerifyResult *own = NULL;
@@ -804,7 +873,7 @@ void explain_print(FILE *out, const char *code, const VerifyResult *res) {
 static const char explain_usage[] =
     "Usage: logitlint explain CODE [--recipe NAME]\n"
     "\n"
-    "Prints the reviewer's explanation of a rule (LL101-LL110) with the numbers of its\n"
+    "Prints the reviewer's explanation of a rule (LL101-LL112) with the numbers of its\n"
     "counterexample, ready to paste into a review. --recipe picks another recipe's\n"
     "counterexample (see logitlint verify --list-recipes); by default the rule's first.\n";
 
@@ -835,7 +904,7 @@ int explain_main(int argc, char **argv) {
     }
     const ExplainRule *rule = explain_find(code);
     if (!rule) {
-        fprintf(stderr, "logitlint explain: unknown rule code \"%s\" (known: LL101-LL110)\n", code);
+        fprintf(stderr, "logitlint explain: unknown rule code \"%s\" (known: LL101-LL112)\n", code);
         return 2;
     }
     const VerifyRecipe *r =

@@ -162,13 +162,23 @@ Fact interp_lookup_key(Interp *in, TSNode n, bool *found) {
     return b ? b->fact : fact_unknown();
 }
 
+Fact *interp_binding(Interp *in, TSNode n) {
+    size_t len;
+    const char *name = parse_text(in->src, n, &len);
+    Binding *b = env_find(&in->frame->env, name, len);
+    if (!b && in->frame != in->module) b = env_find(&in->module->env, name, len);
+    return b ? &b->fact : NULL;
+}
+
 /* ---------- assignment ---------- */
 
 /* Element i of n when unpacking a value into a tuple of targets. */
 static Fact unpack_elem_of(Fact f, int i, int n);
 
 static Fact unpack_elem(Fact f, int i, int n) {
-    return calls_output_part(f, unpack_elem_of(f, i, n));
+    Fact e = calls_output_part(f, unpack_elem_of(f, i, n));
+    pad_unpack(&e, &f, i, n); /* LL111 (facts_pad.c) */
+    return e;
 }
 
 static Fact unpack_elem_of(Fact f, int i, int n) {
@@ -212,6 +222,7 @@ static Fact named_value(Fact named, const Fact *value) {
     if ((named.kinds & FK_SCORES) && !head.sym && !tail.sym) loop &= ~FF_JOINED;
     named.flags |= loop;
     if (head.sym || tail.sym) named.head = head, named.tail = tail;
+    pad_carry(&named, value); /* LL111/LL112 (facts_pad.c) */
     return named;
 }
 
@@ -275,6 +286,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
                 h.flags |= f.flags & (FF_STEPVAR | FF_PADDED | FF_JOINED | FF_SEQ2SEQ);
                 h.head = f.head;
                 h.tail = f.tail;
+                pad_carry(&h, &f); /* LL111 (facts_pad.c) */
                 f = h;
             }
         }
@@ -502,6 +514,7 @@ static void exec_assign(Interp *in, TSNode stmt) {
     if (in->frame->loop_depth > 0 && concatenates_onto(in, r, left)) value.flags |= FF_PREFIX;
     interp_bind(in, left, value);
     labels_item_assigned(in, left, value); /* labels[:, :n] = -100, losses[c] = loss */
+    pad_assigned(in, left, right);         /* LL111/LL112 (facts_pad.c) */
     mask_item_assigned(in, left, right);
     normalised_item_assigned(in, left, value);
 }
@@ -618,6 +631,7 @@ static void exec_branches(Interp *in, TSNode stmt) {
 /* Runs a loop body twice from the join of the entry state and the previous pass, so that
  * values carried around the loop (accumulators, appended lists) settle. */
 static void exec_loop(Interp *in, TSNode target, Fact elem, TSNode body) {
+    regions_loop(in, body); /* LL112 (facts_regions.c): reads before writes in the body */
     Env entry = env_copy(&in->frame->env);
     in->frame->loop_depth++;
     for (int pass = 0; pass < 2; pass++) {
@@ -1033,6 +1047,7 @@ void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
     array_free(&module.env);
     funcs_free(&in);
     uses_free(&in);
+    pad_free(&in);
 }
 
 void facts_free(Facts *facts) {

@@ -145,6 +145,16 @@ struct Fact {
      * element (for scores: of the token they predict); equal when one position was indexed.
      * For an FK_INDEX scalar, head is its symbolic value. */
     FactPos head, tail;
+    /* Appended for LL111 (facts_pad.c) and LL112 (facts_regions.c). pad: where a padded batch's
+     * pads may sit (PAD_START / PAD_END bits, 0 unknown); pad_what: what the value is in that
+     * batch (PadWhat); pad_nd: its rank when known (0 unknown); pad_c: the offset added to a
+     * position index. fill: a buffer's fill value, or the target value a loss module ignores
+     * (a key of its text, 0 none); fill_cov: which positions of the buffer were written
+     * (REG_*), fill_end: the key of the end of the prefix written (REG_PREFIX). */
+    uint8_t pad, pad_what;
+    int8_t pad_nd, pad_c;
+    uint32_t fill, fill_end;
+    uint8_t fill_cov;
 };
 
 enum { FACT_NO_DIM = 127 };
@@ -159,6 +169,11 @@ typedef enum {
     EV_LOSS,      /* cross_entropy / nll_loss call (in = input, op says which) */
     EV_RANK,      /* argmax/argmin/sorted/max/min/comparison over values (in) */
     EV_DIVIDE,    /* in / in2 */
+    /* Appended: */
+    EV_PAD_READ,         /* LL111: a per-sequence value read at a position that is a pad for some
+                            row (op: a PADREAD_* verdict, in: the value) */
+    EV_TARGET_UNWRITTEN, /* LL112: a loss target read from a buffer position that still holds
+                            the ignored fill (in: the buffer) */
 } EventKind;
 
 typedef enum {
@@ -170,6 +185,12 @@ typedef enum {
     LOSS_NLL,
     NORM_SOFTMAX,
     NORM_LOG_SOFTMAX,
+    /* Appended: EV_PAD_READ verdicts (facts_pad.c) */
+    PADREAD_END,        /* [:, -1] of a batch with pads at the end of rows */
+    PADREAD_START,      /* [:, 0] of a batch with pads at the start of rows */
+    PADREAD_COUNT_LEFT, /* a count of real tokens (minus one) used under left padding */
+    PADREAD_PAST_COUNT, /* the count of real tokens itself under right padding: the first pad */
+    PADREAD_FIRST_PAD,  /* the index of the first pad itself */
 } EventOp;
 
 typedef struct FactEvent {

@@ -1019,6 +1019,7 @@ Fact interp_eval(Interp *in, TSNode n) {
         for (uint32_t i = 0; i < c; i++)
             interp_eval(in, ts_node_named_child(n, i));
     }
+    pad_expr(in, n, &r); /* LL111 (facts_pad.c): the padding domain of this expression */
     in->expr_depth--;
     return r;
 }

@@ -114,6 +114,7 @@ typedef struct Interp {
                               matched (Fact.agg_event); 0: none or too many to number */
     Fact built_self;       /* self as the last method run with one left it (its fields) */
     struct FactsUses *uses; /* names each scope normalises (facts_use.c) */
+    struct PadMemo *pad_memo; /* appended: facts_pad.c's record of subexpressions (LL111) */
 } Interp;
 
 /* The arguments of a call, evaluated once in the caller (facts_calls.c read_args). */
@@ -144,6 +145,8 @@ void interp_scope_end(Interp *in, Env saved);
 Fact interp_binop(Interp *in, TSNode node, char op, Fact l, Fact r);
 Fact interp_lookup(Interp *in, TSNode ident);
 Fact interp_lookup_key(Interp *in, TSNode n, bool *found);
+/* The fact bound to that text in this frame or the module, to change in place; NULL if none. */
+Fact *interp_binding(Interp *in, TSNode n);
 void interp_bind(Interp *in, TSNode target, Fact f);
 void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fact b,
                  AxisKind axis);
@@ -249,5 +252,44 @@ Fact labels_count(Fact seq, AxisKind axis, TSNode node);
 Fact labels_shape(Interp *in, Fact x, TSNode node);
 Fact labels_size(Fact x, int dim, bool numel, TSNode node);
 bool labels_scale(TSNode node, Fact l, Fact r, Fact *out);
+
+/* ---- facts_pad.c: padding sides and position indices (LL111) ---- */
+enum { PAD_START = 1, PAD_END = 2 }; /* Fact.pad: pads may sit at the start / end of rows */
+typedef enum {
+    PW_NONE,
+    PW_TOKENIZER, /* a tokenizer; pad: the side it pads on */
+    PW_ENCODING,  /* a tokenizer's padded output */
+    PW_OUTPUT,    /* a model's output for a padded batch */
+    PW_LAYERS,    /* a tuple of per-layer [batch, seq, hidden] tensors (hidden_states) */
+    PW_IDS,       /* token ids [batch, seq] (pad_nd 1: one row, positions on axis 0) */
+    PW_REALMASK,  /* 1 at real tokens (attention_mask, ids != pad_id) */
+    PW_PADMASK,   /* 1 at pads (ids == pad_id, mask == 0) */
+    PW_VALUES,    /* per-position values: logits, hidden states, a head's output */
+    PW_COUNT,     /* a position index: the number of real tokens of each row, + pad_c */
+    PW_FIRSTPAD,  /* a position index: the first pad of each row, + pad_c */
+    PW_PADID,     /* the pad token id */
+    PW_ROWS,      /* an index over every row (torch.arange(B)) */
+} PadWhat;
+/* After interp_eval(n) computed *r: what n holds in the padding domain, and reads at pads. */
+void pad_expr(Interp *in, TSNode n, Fact *r);
+/* target = value: tokenizer.padding_side = "left"; rows copied into a pad-filled buffer. */
+void pad_assigned(Interp *in, TSNode target, TSNode value);
+/* The padding domain of a join / of a value stored under a name that made its own fact. */
+void pad_join(Fact *r, const Fact *a, const Fact *b);
+void pad_carry(Fact *to, const Fact *from);
+/* Element i of n unpacked from f (a model output's tuple). */
+void pad_unpack(Fact *elem, const Fact *f, int i, int n);
+void pad_free(Interp *in);
+
+/* ---- facts_regions.c: what a buffer holds by region and program order (LL112) ---- */
+enum { REG_NONE = 0, REG_PREFIX = 1, REG_FULL = 2 }; /* Fact.fill_cov */
+/* A buffer made by torch.full & co., or a loss module's ignored value (from pad_expr). */
+void regions_call(Interp *in, TSNode call, const char *name, size_t len, Fact *r);
+/* buf[...] = v before a loop: which positions now hold something else than the fill. */
+void regions_assigned(Interp *in, TSNode target, TSNode container);
+/* At a loop's entry: loss targets its body reads before writing them. */
+void regions_loop(Interp *in, TSNode body);
+/* The key of a value's text (an int known on every path: of its decimal form). */
+uint32_t regions_key(Interp *in, TSNode n);
 
 #endif

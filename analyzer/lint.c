@@ -32,6 +32,12 @@ void lint_source(const Source *src, const bool *enabled, DiagList *out, LintResu
 void lint_source_within(const Source *src, const bool *enabled, DiagList *out, LintResult *result,
                         Budget *budget) {
     memset(result, 0, sizeof *result);
+    /* Estimated from the size before parsing (bounds.h): a file whose parse could exceed the
+     * memory budget is never parsed. */
+    if (src->len > BOUND_MAX_SOURCE) {
+        result->bound = BOUND_MEMORY;
+        return;
+    }
     Parsed parsed;
     if (parse_python_within(&parsed, src, budget) != PARSE_OK) {
         result->bound = budget->hit;

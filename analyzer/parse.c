@@ -38,9 +38,12 @@ ParseStatus parse_python(Parsed *out, const Source *src) {
 
 ParseStatus parse_python_within(Parsed *out, const Source *src, Budget *budget) {
     memset(out, 0, sizeof *out);
+    tsarena_enter(&out->arena);
     TSParser *parser = ts_parser_new();
     if (!parser || !ts_parser_set_language(parser, tree_sitter_python())) {
         if (parser) ts_parser_delete(parser);
+        tsarena_leave();
+        tsarena_free(&out->arena);
         return PARSE_ERR;
     }
     /* tree-sitter takes a uint32_t length; sources over BOUND_MAX_BYTES are never loaded. */
@@ -49,7 +52,11 @@ ParseStatus parse_python_within(Parsed *out, const Source *src, Budget *budget) 
     TSParseOptions options = {.payload = &input, .progress_callback = parse_progress};
     out->tree = ts_parser_parse_with_options(parser, NULL, ts_input, options);
     ts_parser_delete(parser);
-    if (!out->tree) return PARSE_ERR;
+    tsarena_leave();
+    if (!out->tree) {
+        tsarena_free(&out->arena);
+        return PARSE_ERR;
+    }
     out->root = ts_tree_root_node(out->tree);
     out->src = src;
     out->has_error = ts_node_has_error(out->root);
@@ -57,7 +64,7 @@ ParseStatus parse_python_within(Parsed *out, const Source *src, Budget *budget) 
 }
 
 void parse_free(Parsed *p) {
-    if (p->tree) ts_tree_delete(p->tree);
+    tsarena_free(&p->arena); /* the tree with it: no node-by-node release */
     memset(p, 0, sizeof *p);
 }
 

@@ -7,9 +7,11 @@
 #include <tree_sitter/api.h>
 
 #include "source.h"
+#include "tsarena.h"
 
 typedef struct Parsed {
-    TSTree *tree;
+    TSTree *tree; /* in `arena`: freed with it */
+    TsArena arena;
     TSNode root;
     const Source *src;
     bool has_error; /* tree-sitter recovered from a syntax error somewhere */

@@ -16,7 +16,7 @@ typedef struct ProjectModule {
     char *real;        /* its canonical path: one module per file */
     const Source *src; /* the run's (project_cache.c) */
     TSTree *tree;      /* this analysis's copy */
-    Source *owned;     /* src, when the run's cache was full */
+    ProjectRead *owned; /* src and tree, when the run's cache was full */
     TSNode root;
     Frame frame; /* its top-level names */
     FuncList funcs;
@@ -75,9 +75,8 @@ void project_file_free(ProjectFile *pf) {
         array_free(&m->frame.env);
         free(m->func_slots);
         array_free(&m->funcs);
-        ts_tree_delete(m->tree);
-        if (m->owned) source_free(m->owned);
-        free(m->owned);
+        if (!m->owned) ts_tree_delete(m->tree); /* this analysis's copy of the cache's */
+        project_read_free(m->owned);
         free(m->real);
         free(m);
     }
@@ -319,14 +318,13 @@ static ProjectModule *load(Interp *in, char *path) {
         }
     const Source *src = NULL;
     TSTree *tree = NULL;
-    Source *owned = NULL;
+    ProjectRead *owned = NULL;
     bool ok = pf->modules.len < PROJECT_MAX_MODULES &&
               project_cache_get(pf->cache, real, &src, &tree, &owned) &&
               pf->bytes + src->len <= PROJECT_MAX_BYTES;
     if (!ok) {
-        if (tree) ts_tree_delete(tree);
-        if (owned) source_free(owned);
-        free(owned);
+        if (tree && !owned) ts_tree_delete(tree);
+        project_read_free(owned);
         free(real);
         return NULL;
     }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <tree_sitter/api.h>
 
+#include "parse.h"
 #include "source.h"
 
 typedef struct ProjectFile ProjectFile;
@@ -32,11 +33,17 @@ enum {
 /* project_cache.c: the modules read in one run, shared by its threads (thread-safe). */
 ProjectCache *project_cache_new(void);
 void project_cache_free(ProjectCache *c);
-/* The module whose canonical path is real: its source and a syntax tree for the caller
- * (ts_tree_delete it); false when it cannot be read or parsed. The source is the cache's, or,
- * once the cache is full, *owned (the caller's to source_free and free). */
+/* A module read for one analysis only (the run's cache was full): the caller frees it. */
+typedef struct ProjectRead {
+    Source src;
+    Parsed parsed;
+} ProjectRead;
+void project_read_free(ProjectRead *r);
+/* The module whose canonical path is real: its source and a syntax tree; false when it cannot
+ * be read or parsed. Either the cache's source and a copy of its tree (the caller's to
+ * ts_tree_delete), or, once the cache is full, *owned, which holds both. */
 bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TSTree **tree,
-                       Source **owned);
+                       ProjectRead **owned);
 /* find(key), computed once per run for each key (a copy the caller frees; NULL: none). */
 char *project_cache_find(ProjectCache *c, const char *key, char *(*find)(const char *key));
 

@@ -82,8 +82,15 @@ static bool read_module(const ProjectCache *c, const char *real, Source *src, Pa
 
 /* Modules past the cache's size are read again by each analysis that imports them, into
  * memory it owns: the same text and tree, so the results are the same either way. */
+void project_read_free(ProjectRead *r) {
+    if (!r) return;
+    parse_free(&r->parsed); /* the tree with its arena */
+    source_free(&r->src);
+    free(r);
+}
+
 bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TSTree **tree,
-                       Source **owned) {
+                       ProjectRead **owned) {
     *owned = NULL;
     pthread_mutex_lock(&c->lock);
     CacheEntry *e = NULL;
@@ -104,15 +111,14 @@ bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TS
     }
     pthread_mutex_unlock(&c->lock);
     if (!ok || cached) return ok;
-    Source *own = util_xcalloc(1, sizeof *own);
-    Parsed parsed;
-    if (!read_module(c, real, own, &parsed)) {
-        source_free(own);
-        free(own);
+    ProjectRead *own = util_xcalloc(1, sizeof *own);
+    if (!read_module(c, real, &own->src, &own->parsed)) {
+        project_read_free(own);
         return false;
     }
-    *src = *owned = own;
-    *tree = parsed.tree;
+    *owned = own;
+    *src = &own->src;
+    *tree = own->parsed.tree;
     return true;
 }
 

@@ -38,7 +38,7 @@ typedef struct RunState {
     const PathList *files;
     const RunOptions *opts;
     const Prefilter *prefilter; /* NULL: --no-prefilter */
-    ProjectCache *cache;        /* the project's modules read so far (project.h) */
+    ProjectCache *modules;      /* the project's modules read so far (project.h) */
     atomic_size_t next;         /* the next file to hand out */
     pthread_mutex_t lock;       /* guards results, committed, out, failed */
     FileResult *results;
@@ -60,6 +60,45 @@ static void note(FileResult *r, const char *fmt, ...) {
     va_end(ap);
 }
 
+/* What linting src gives: its entry in the cache, asked first (a warm run skips even the
+ * prefilter's scan); else nothing if the prefilter says no enabled rule can fire (the file is not
+ * even parsed); else lint_source's findings, stored for the next run when the result is complete
+ * (no bound, no parse failure). */
+static void lint_cached(RunState *st, const Source *src, const ProjectFile *project,
+                        DiagList *out, LintResult *lr) {
+    const RunOptions *o = st->opts;
+    memset(lr, 0, sizeof *lr);
+    bool cached = o->cache && project; /* not standard input */
+    Hash128 key = cached ? cache_key(o->cache, o->settings, src) : (Hash128){0, 0};
+    CachedFile entry = {0};
+    if (cached && cache_load(o->cache, key, src->path, &entry)) {
+        for (size_t k = 0; k < entry.diags.len; k++)
+            array_push(out, entry.diags.items[k]);
+        array_free(&entry.diags);
+        *lr = entry.result;
+        return;
+    }
+    /* the text of the modules it imports may hold what the prefilter looks for: a file that
+     * imports is not filtered */
+    bool may[64];
+    const bool *enabled = o->enabled;
+    if (st->prefilter && rules_count <= sizeof may / sizeof *may &&
+        !(project && memmem(src->text, src->len, "import", 6))) {
+        if (prefilter_scan(st->prefilter, src->text, src->len, may) == 0) return;
+        enabled = may;
+    }
+    size_t first = out->len;
+    lint_source(src, enabled, out, lr);
+    if (!cached || lr->parse_failed || lr->bound != BOUND_NONE) return;
+    /* findings that depend on other files' text are not stored under this file's key */
+    const char *const *read;
+    if (project_file_imports(project, &read) > 0) return;
+    entry.result = *lr;
+    size_t found = out->len - first; /* (no findings at all: out->items is NULL) */
+    entry.diags = (DiagList){found ? out->items + first : NULL, found, found};
+    cache_store(o->cache, key, &entry);
+}
+
 /* Loads, prefilters, lints and warns for one file. */
 static void run_one(RunState *st, const char *path, FileResult *r) {
     const RunOptions *o = st->opts;
@@ -79,22 +118,10 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
         r->failed = true;
         return;
     }
-    /* Modules of the project it imports are read with it (project.h); their text may hold
-     * what the prefilter looks for, so a file that imports is not filtered. */
-    ProjectFile *project = strcmp(path, "-") ? project_file_new(path, &src, st->cache) : NULL;
-    bool may[64];
-    const bool *enabled = o->enabled;
-    if (st->prefilter && rules_count <= sizeof may / sizeof *may &&
-        !(project && memmem(src.text, src.len, "import", 6))) {
-        if (prefilter_scan(st->prefilter, src.text, src.len, may) == 0) {
-            source_free(&src); /* no enabled rule can fire here: not even parsed */
-            project_file_free(project);
-            return;
-        }
-        enabled = may;
-    }
+    /* Modules of the project it imports are read with it (project.h). */
+    ProjectFile *project = strcmp(path, "-") ? project_file_new(path, &src, st->modules) : NULL;
     LintResult lr;
-    lint_source(&src, enabled, &r->diags, &lr);
+    lint_cached(st, &src, project, &r->diags, &lr);
     if (lr.parse_failed) {
         note(r, "logitlint: %s: could not be parsed\n", src.path);
         r->failed = true;
@@ -158,7 +185,7 @@ int run_files(const PathList *files, const RunOptions *opts, DiagList *out) {
     st.results = util_xcalloc(files->len ? files->len : 1, sizeof *st.results);
     Prefilter *pf = opts->no_prefilter ? NULL : prefilter_new(opts->enabled);
     st.prefilter = pf;
-    st.cache = project_cache_new();
+    st.modules = project_cache_new();
 
     size_t nthreads = (size_t)run_thread_count(opts->threads);
     if (nthreads > files->len) nthreads = files->len;
@@ -181,6 +208,6 @@ int run_files(const PathList *files, const RunOptions *opts, DiagList *out) {
     pthread_mutex_destroy(&st.lock);
     free(st.results);
     prefilter_free(pf);
-    project_cache_free(st.cache);
+    project_cache_free(st.modules);
     return st.failed;
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "cache.h"
 #include "diag.h"
 #include "discover.h"
 
@@ -13,6 +14,8 @@ typedef struct RunOptions {
     const char *stdin_filename; /* name reported for "-" */
     int threads;                /* worker threads; 0: one per available core */
     bool no_prefilter;          /* parse every file, even one no enabled rule can fire on */
+    const Cache *cache;         /* NULL: no result cache (standard input is never cached) */
+    Hash128 settings;           /* the cache's digest of the settings these files share */
 } RunOptions;
 
 /* Analyses every file ("-" is standard input), appending findings to out in file order (not

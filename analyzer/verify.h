@@ -156,7 +156,8 @@ typedef enum {
     VERIFY_TERM_NLL,              /* -log_softmax(u_t)[y_t] */
     VERIFY_TERM_CE_OF_PROB,       /* cross_entropy(softmax(u_t), y_t) */
     VERIFY_TERM_NEG_RAW,          /* nll_loss(u_t, y_t) = -u_t(y_t) */
-    VERIFY_TERM_UNSTABLE_LOG_PROB /* log(exp(u_t[y_t]) / sum exp(u_t)), no max shift */
+    VERIFY_TERM_UNSTABLE_LOG_PROB, /* log(exp(u_t[y_t]) / sum exp(u_t)), no max shift */
+    VERIFY_TERM_IGNORED /* the target is the loss's ignore_index: the term is 0 (LL112) */
 } VerifyTransform;
 typedef enum { VERIFY_AGG_SUM, VERIFY_AGG_MEAN, VERIFY_AGG_PRODUCT } VerifyAggregate;
 typedef enum {

@@ -182,7 +182,9 @@ char *verify_print_verdict(const VerifyResult *res) {
         char *sq = print_cand(res, q);
         print_bf(&b, "the script's %s is %s for both %s and %s%s, so it cannot rank them and ",
                  r->score_label, print_num(res->cands[p].score).s, sp, sq ? sq : "?",
-                 res->cands[p].score == 0 ? " (underflow to 0)" : "");
+                 r->transform == VERIFY_TERM_IGNORED ? " (every term ignored)"
+                 : res->cands[p].score == 0          ? " (underflow to 0)"
+                                                     : "");
         print_bf(&b, "keeps the first: it picks %s; log Pr(y|x) picks %s (%s vs %s): %s", sp, sc,
                  print_num(res->cands[c].log_prob).s,
                  print_num(res->cands[c == p ? q : p].log_prob).s, tail);

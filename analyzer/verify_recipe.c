@@ -65,6 +65,21 @@ static const VerifyRecipe recipe_catalog[] = {
      "sum of log(exp/sum exp) (float32)", VERIFY_TERM_UNSTABLE_LOG_PROB, VERIFY_AGG_SUM,
      VERIFY_SHIFT_CAUSAL, VERIFY_MASK_CONTINUATION, VERIFY_FLOAT32, false, VERIFY_HARM_NAN, 1,
      NULL},
+    /* LL111: a head whose output at position t is the log-likelihood of the prefix up to t (a
+     * perfect value head) read at the batch's last position: a shorter candidate is scored at
+     * its pads, as the head sees them. */
+    {"value-at-pad", "LL111",
+     "a per-position value head (the prefix's log-likelihood) read at the last position of a "
+     "right-padded batch: a shorter candidate is scored after its pads",
+     "value at the last padded position", VERIFY_TERM_LOG_PROB, VERIFY_AGG_SUM,
+     VERIFY_SHIFT_CAUSAL, VERIFY_MASK_WITH_PADDING, VERIFY_FLOAT64, false, VERIFY_HARM_FLIP, 1,
+     NULL},
+    /* LL112: the target still holds the fill the loss ignores: every term is 0. */
+    {"ignored-target", "LL112",
+     "each token's log-prob computed against a target that still holds the ignored fill "
+     "(ignore_index): every term is 0, so every continuation scores 0",
+     "sum of ignored-target log-probs", VERIFY_TERM_IGNORED, VERIFY_AGG_SUM, VERIFY_SHIFT_CAUSAL,
+     VERIFY_MASK_CONTINUATION, VERIFY_FLOAT64, false, VERIFY_HARM_TIE, 1, NULL},
     {"mean-log-probs", "",
      "mean log-prob over the continuation (length-normalised; not log Pr(y|x), but the "
      "baseline for recipes that average)",

@@ -305,6 +305,8 @@ static double score_term(const VerifyRecipe *r, const double *u, int n, int y, d
         return f32 ? (double)logf(score_f32_unstable(u, n, y)) : log(score_f64_unstable(u, n, y));
     case VERIFY_TERM_CE_OF_PROB:
         return score_ce_of_prob(u, n, y, tmp);
+    case VERIFY_TERM_IGNORED:
+        return 0.0;
     }
     return NAN;
 }

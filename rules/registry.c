@@ -16,10 +16,12 @@ extern const Rule rule_LL107;
 extern const Rule rule_LL108;
 extern const Rule rule_LL109;
 extern const Rule rule_LL110;
+extern const Rule rule_LL111;
+extern const Rule rule_LL112;
 
 const Rule *const rules_registry[] = {
-    &rule_LL001, &rule_LL101, &rule_LL102, &rule_LL103, &rule_LL104, &rule_LL105,
-    &rule_LL106, &rule_LL107, &rule_LL108, &rule_LL109, &rule_LL110,
+    &rule_LL001, &rule_LL101, &rule_LL102, &rule_LL103, &rule_LL104, &rule_LL105, &rule_LL106,
+    &rule_LL107, &rule_LL108, &rule_LL109, &rule_LL110, &rule_LL111, &rule_LL112,
 };
 const size_t rules_count = sizeof rules_registry / sizeof *rules_registry;
 

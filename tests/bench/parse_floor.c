@@ -66,7 +66,7 @@ int main(int argc, char **argv) {
     if (pf) printf("%zu %zu %zu %zu %.3f\n", files.len, bytes, pass_files, pass_bytes, secs);
     for (size_t r = 0; pf && r < rules_count && r < 64; r++)
         printf("%s %zu %zu\n", rules_registry[r]->code, rule_files[r], rule_bytes[r]);
-    if (!pf) printf("%zu %zu %.3f %zu\n", files.len, bytes, secs, nodes);
+    if (!pf) printf("%zu %zu %.6f %zu\n", files.len, bytes, secs, nodes);
     prefilter_free(pf);
     discover_free(&files);
     return 0;

@@ -25,13 +25,17 @@ if ((${#harnesses[@]} == 0)); then
   for f in tests/fuzz/fuzz_*.c; do harnesses+=("$(basename "$f" .c)"); done
 fi
 
+# The first N lines of a stream, reading it to the end: `head` would exit early and kill the
+# writer with SIGPIPE, which pipefail turns into a failure of the whole seeding.
+first() { awk -v n="$1" 'NR <= n'; }
+
 seed() { # harness corpus-dir
   local h=$1 dir=$2
   mkdir -p "$dir"
   case $h in
     fuzz_lint)
       # Extra seeds from outside the repository (e.g. a checkout of real evaluation code).
-      find tests/fixtures samples ${LOGITLINT_FUZZ_SEEDS:-} -name '*.py' -size -64k | head -3000 |
+      find tests/fixtures samples ${LOGITLINT_FUZZ_SEEDS:-} -name '*.py' -size -64k | first 3000 |
         while read -r f; do cp "$f" "$dir/seed-$(echo "$f" | md5sum | cut -c1-12).py"; done ;;
     fuzz_table)
       for r in $("$BUILD/logitlint" verify --list-recipes | awk '{print $1}'); do
@@ -65,7 +69,7 @@ TOML
       find tests samples -name '*.ipynb' | while read -r f; do
         cp "$f" "$dir/seed-$(echo "$f" | md5sum | cut -c1-12).ipynb"; done
       # Notebooks made from the Python fixtures: one code cell per blank-line-separated chunk.
-      find tests/fixtures samples -name '*.py' | head -300 | while read -r f; do
+      find tests/fixtures samples -name '*.py' | first 300 | while read -r f; do
         python3 - "$f" >"$dir/seed-$(echo "$f" | md5sum | cut -c1-12).ipynb" <<'PY'
 import json, sys
 text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
@@ -76,6 +80,13 @@ cells.append({"cell_type": "code", "metadata": {}, "source": "%matplotlib inline
 json.dump({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, sys.stdout)
 PY
       done ;;
+    fuzz_cache)
+      # Real entries, written under the harness's secret (FUZZ_SECRET in fuzz_cache.c).
+      local cache=$BUILD/cache-seed
+      rm -rf "$cache" && mkdir -p "$cache"
+      printf 'logitlint-fuzz!\0' >"$cache/secret"
+      "$BUILD/logitlint" check --exit-zero --cache-dir "$cache" tests/fixtures samples >/dev/null 2>&1 || true
+      cp "$cache"/entries/* "$dir"/ ;;
   esac
   if [ -d "tests/fuzz/regressions/$h" ]; then cp -r tests/fuzz/regressions/"$h"/. "$dir"/; fi
 }

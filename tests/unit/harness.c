@@ -28,6 +28,11 @@ static void buf_add(Buf *b, const char *s, size_t n) {
 }
 
 CliRun harness_run(const char *const *argv, const char *input, const char *cwd) {
+    return harness_run_bin(LOGITLINT_BIN, argv, input, cwd);
+}
+
+CliRun harness_run_bin(const char *bin, const char *const *argv, const char *input,
+                       const char *cwd) {
     int in[2], out[2], err[2];
     ck_assert(pipe(in) == 0 && pipe(out) == 0 && pipe(err) == 0);
     pid_t pid = fork();
@@ -44,10 +49,10 @@ CliRun harness_run(const char *const *argv, const char *input, const char *cwd) 
         while (argv[n])
             n++;
         char **args = calloc((size_t)n + 2, sizeof *args);
-        args[0] = (char *)LOGITLINT_BIN;
+        args[0] = (char *)bin;
         for (int i = 0; i < n; i++)
             args[i + 1] = (char *)argv[i];
-        execv(LOGITLINT_BIN, args);
+        execv(bin, args);
         _exit(127);
     }
     close(in[0]);

@@ -16,6 +16,9 @@ typedef struct CliRun {
 /* Runs the logitlint binary with argv (NULL-terminated, without the program name), feeding
  * `input` on stdin (NULL: empty), in directory `cwd` (NULL: current). */
 CliRun harness_run(const char *const *argv, const char *input, const char *cwd);
+/* The same with another copy of the binary. */
+CliRun harness_run_bin(const char *bin, const char *const *argv, const char *input,
+                       const char *cwd);
 void harness_run_free(CliRun *r);
 
 /* Lints Python text with the rules selected by `select` (NULL: all). */

@@ -170,16 +170,21 @@ static double wall_now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* 10 MB: the finding, then a data table of 10 MB over 200,000 lines. */
-START_TEST(ten_megabyte_file_is_analysed) {
-    size_t cap = 11 << 20, len = 0;
+/* The input bound (bounds.h, 2.5 MiB: the largest source whose parse fits the memory budget):
+ * the finding, then a data table over 50,000 lines up to the bound, is analysed; one byte
+ * more and the file is skipped before it is parsed. */
+START_TEST(file_at_the_input_bound_is_analysed) {
+    size_t cap = BOUND_MAX_SOURCE + 4096, len = 0;
     char *text = util_xmalloc(cap);
     len += (size_t)sprintf(text, "%sTABLE = [\n", BUGGY_PY);
-    while (len < (10u << 20))
+    while (len < BOUND_MAX_SOURCE - 200)
         len += (size_t)sprintf(text + len,
                                "    (\"token %zu\", %zu, 0.%zu, [1, 2, 3], {\"k\": None}),\n", len,
                                len % 97, len % 1000);
     len += (size_t)sprintf(text + len, "]\n");
+    memset(text + len, '#', BOUND_MAX_SOURCE - len); /* a comment up to the bound */
+    len = BOUND_MAX_SOURCE;
+    text[len - 1] = '\n';
     char *dir = dir_with("big.py", text, len);
     double t0 = wall_now();
     CliRun r = check_in(dir, "big.py", NULL, NULL);
@@ -187,8 +192,22 @@ START_TEST(ten_megabyte_file_is_analysed) {
     ck_assert_int_eq(r.status, 1);
     ck_assert_msg(contains(r.out, "big.py:5:9: LL101 "), "%s", r.out);
     ck_assert_str_eq(r.err, "");
-    ck_assert_msg(took < 120, "a 10 MB file took %.1f s", took);
+    ck_assert_msg(took < 120, "a 2.5 MiB file took %.1f s", took);
     harness_run_free(&r);
+    tmp_write(dir, "over.py", "");
+    char *over = util_xasprintf("%s/over.py", dir);
+    FILE *f = fopen(over, "wb");
+    text[len - 1] = '#';
+    fwrite(text, 1, len, f);
+    fputs("\n", f);
+    fclose(f);
+    r = check_in(dir, "over.py", NULL, NULL);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_str_eq(r.err, "logitlint: over.py: skipped: larger than 2.5 MiB of Python source: "
+                            "its parse could exceed the per-file memory budget of 1 GiB\n");
+    harness_run_free(&r);
+    free(over);
     free(text);
     tmp_remove(dir);
 }
@@ -488,7 +507,7 @@ START_TEST(each_bound_is_reported_by_kind) {
     /* A tiny time budget on a file that needs much more. */
     char *big = util_xmalloc(8 << 20);
     len = 0;
-    for (int i = 0; len < (6u << 20); i++)
+    for (int i = 0; len < (2u << 20); i++)
         len += (size_t)sprintf(big + len, "x%d = [%d, y, z]\n", i, i);
     ck_assert_int_eq(lint_within(big, 1L << 40, 0.001, &n).bound, BOUND_TIME);
     free(big);
@@ -623,7 +642,7 @@ int main(void) {
     tcase_add_test(tc, bom_is_not_a_column);
     tcase_add_test(tc, crlf_line_endings);
     tcase_add_test(tc, tabs_and_non_ascii_before_a_finding);
-    tcase_add_test(tc, ten_megabyte_file_is_analysed);
+    tcase_add_test(tc, file_at_the_input_bound_is_analysed);
     tcase_add_test(tc, one_megabyte_single_line);
     tcase_add_test(tc, five_thousand_nested_parentheses_skip_the_file_only);
     tcase_add_test(tc, syntax_error_mid_file_warns_and_the_rest_is_analysed);

@@ -35,8 +35,8 @@ static char *explain_text(const char *code) {
     return s;
 }
 
-static const char *const codes[] = {"LL101", "LL102", "LL103", "LL104", "LL105",
-                                    "LL106", "LL107", "LL108", "LL109", "LL110"};
+static const char *const codes[] = {"LL101", "LL102", "LL103", "LL104", "LL105", "LL106",
+                                    "LL107", "LL108", "LL109", "LL110", "LL111", "LL112"};
 
 START_TEST(ll101_says_the_design_numbers) {
     char *s = explain_text("LL101");
@@ -133,6 +133,21 @@ START_TEST(ll106_covers_prompt_and_padding) {
 }
 END_TEST
 
+START_TEST(ll111_and_ll112_explain_their_counterexamples) {
+    char *s = explain_text("LL111");
+    tv_assert_contains(s, "LL111 score-at-padded-position");
+    tv_assert_contains(s, "is padded with 1 <pad> position");
+    tv_assert_contains(s, "so it picks [B, A]; log Pr(y|x) is -1.098612 vs -1.960607, so the "
+                          "correct objective picks [B]");
+    free(s);
+    s = explain_text("LL112");
+    tv_assert_contains(s, "LL112 target-read-before-write");
+    tv_assert_contains(s, "Every term is 0, so every candidate scores 0");
+    tv_assert_contains(s, "(every term ignored)");
+    free(s);
+}
+END_TEST
+
 START_TEST(codes_are_case_insensitive) {
     char *a = explain_text("ll105"), *b = explain_text("LL105");
     ck_assert_str_eq(a, b);
@@ -147,7 +162,7 @@ START_TEST(unknown_code_exits_two) {
     ck_assert_int_eq(r.rc, 2);
     ck_assert_str_eq(r.out, "");
     ck_assert_str_eq(r.err,
-                     "logitlint explain: unknown rule code \"LL999\" (known: LL101-LL110)\n");
+                     "logitlint explain: unknown rule code \"LL999\" (known: LL101-LL112)\n");
     tv_free(&r);
     const char *none[] = {"explain", NULL};
     r = tv_run(explain_main, none);
@@ -196,6 +211,7 @@ static Suite *suite(void) {
                         (int)(sizeof codes / sizeof *codes));
     tcase_add_test(tc, numeric_rules_name_the_float_limits);
     tcase_add_test(tc, ll106_covers_prompt_and_padding);
+    tcase_add_test(tc, ll111_and_ll112_explain_their_counterexamples);
     tcase_add_test(tc, codes_are_case_insensitive);
     tcase_add_test(tc, unknown_code_exits_two);
     tcase_add_test(tc, explain_print_follows_the_given_result);

@@ -17,12 +17,14 @@ static const char *const rule_recipes[] = {"sum-raw-logits",
                                            "mean-token-nll",
                                            "softmax-into-cross-entropy",
                                            "logits-into-nll-loss",
-                                           "unstable-softmax"};
+                                           "unstable-softmax",
+                                           "value-at-pad",
+                                           "ignored-target"};
 #define N_RULE_RECIPES (int)(sizeof rule_recipes / sizeof *rule_recipes)
 
 START_TEST(every_rule_has_a_recipe) {
-    static const char *const codes[] = {"LL101", "LL102", "LL103", "LL104", "LL105",
-                                        "LL106", "LL107", "LL108", "LL109", "LL110"};
+    static const char *const codes[] = {"LL101", "LL102", "LL103", "LL104", "LL105", "LL106",
+                                        "LL107", "LL108", "LL109", "LL110", "LL111", "LL112"};
     for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
         ck_assert_msg(verify_recipe_for_rule(codes[i]) != NULL, "%s has no recipe", codes[i]);
     for (int i = 0; i < N_RULE_RECIPES; i++) {

@@ -1,0 +1,396 @@
+/* The result cache: the directory, its entries and their format (see cache.h).
+ *
+ * An entry, little-endian:  "LLCACHE1" | u16 n, the version string | the 16-byte key |
+ * u32 n, the payload | the 16-byte MAC of all that precedes it.
+ * The payload: u8 syntax error, i32 row, col, cell | u32 findings, each: code, message, help?,
+ * i32 row, col, end_row, end_col, cell, recipe?, u32 frame lines, each a string.
+ * A string is u32 length + bytes (no NUL); an optional one has length 0xffffffff when absent. */
+#define _GNU_SOURCE /* getrandom, mkstemp */
+#include "cache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rules.h"
+#include "verify.h"
+
+static const char MAGIC[8] = "LLCACHE1"; /* the last character is the format's version */
+enum { NO_STRING = 0xffffffffu, SECRET_BYTES = 16, ENTRY_MAX = 64 << 20 };
+
+struct Cache {
+    char *entries; /* the directory of entries */
+    uint8_t secret[SECRET_BYTES];
+    Hash128 build; /* this logitlint: its version and executable */
+};
+
+/* ---- the directory ----------------------------------------------------------------------- */
+
+static bool mkdir_parents(const char *dir) {
+    if (!*dir) return errno = ENOENT, false;
+    char *p = util_xstrdup(dir);
+    bool parents = mkdir(p, 0777) != 0 && errno == ENOENT; /* usually it exists: one call */
+    for (char *s = p + 1; parents; s++) {
+        if (*s != '/' && *s) continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            free(p);
+            return false;
+        }
+        if (!(*s = c)) break;
+    }
+    free(p);
+    struct stat st;
+    if (stat(dir, &st) != 0) return false;
+    if (!S_ISDIR(st.st_mode)) errno = ENOTDIR;
+    return S_ISDIR(st.st_mode);
+}
+
+/* Writes dir/name atomically: a temporary file renamed (replace) or linked (only if absent)
+ * into place. mkstemp makes it private; everything but the secret is made readable. */
+static bool write_atomic(const char *dir, const char *name, const void *data, size_t len,
+                         bool replace) {
+    char *tmp = util_xasprintf("%s/.tmp-XXXXXX", dir);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        free(tmp);
+        return false;
+    }
+    bool ok = write(fd, data, len) == (ssize_t)len &&
+              (!strcmp(name, "secret") || fchmod(fd, 0644) == 0);
+    ok = close(fd) == 0 && ok;
+    char *path = util_xasprintf("%s/%s", dir, name);
+    if (ok && replace) ok = rename(tmp, path) == 0;
+    if (ok && !replace) ok = link(tmp, path) == 0 || errno == EEXIST;
+    if (!ok || !replace) unlink(tmp);
+    free(path);
+    free(tmp);
+    return ok;
+}
+
+/* Reads at most max bytes of a file; NULL if it cannot be read or is larger. */
+static uint8_t *read_small(const char *path, size_t max, size_t *len) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    uint8_t *buf = NULL;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size <= max) {
+        buf = util_xmalloc((size_t)st.st_size + 1);
+        *len = 0;
+        ssize_t n;
+        while (*len < (size_t)st.st_size &&
+               (n = read(fd, buf + *len, (size_t)st.st_size - *len)) > 0)
+            *len += (size_t)n;
+        if (*len != (size_t)st.st_size) free(buf), buf = NULL;
+    }
+    close(fd);
+    return buf;
+}
+
+/* The directory's secret: read, or made and published once (concurrent runs agree on the first
+ * one linked into place; a damaged one is replaced, which invalidates every entry). */
+static bool load_secret(const char *dir, uint8_t secret[SECRET_BYTES]) {
+    char *path = util_xasprintf("%s/secret", dir);
+    bool ok = false;
+    for (int attempt = 0; attempt < 3 && !ok; attempt++) {
+        size_t len = 0;
+        uint8_t *buf = read_small(path, SECRET_BYTES, &len);
+        bool damaged = buf || access(path, F_OK) == 0;
+        if (buf && len == SECRET_BYTES) memcpy(secret, buf, SECRET_BYTES), ok = true;
+        free(buf);
+        if (ok) break;
+        uint8_t fresh[SECRET_BYTES];
+        if (getrandom(fresh, sizeof fresh, 0) != (ssize_t)sizeof fresh) break;
+        if (!write_atomic(dir, "secret", fresh, sizeof fresh, damaged)) break;
+    }
+    free(path);
+    return ok;
+}
+
+Cache *cache_open(const char *dir, char *err, size_t errlen) {
+    static const char gitignore[] = "# Created by logitlint: the cache ignores itself.\n*\n";
+    static const char tag[] = "Signature: 8a477f597d28d172789f06886806bc55\n"
+                              "# This file is a cache directory tag created by logitlint.\n"
+                              "# For information about cache directory tags, see:\n"
+                              "#\thttps://bford.info/cachedir/\n";
+    Cache *c = util_xcalloc(1, sizeof *c);
+    c->entries = util_xasprintf("%s/entries", dir);
+    /* The .gitignore and the tag go only into a directory made here: `--cache-dir .` must not
+     * make git ignore a project. */
+    struct stat st;
+    bool fresh = stat(dir, &st) != 0;
+    bool ok = mkdir_parents(c->entries) &&
+              (!fresh || (write_atomic(dir, ".gitignore", gitignore, sizeof gitignore - 1, false) &&
+                          write_atomic(dir, "CACHEDIR.TAG", tag, sizeof tag - 1, false)));
+    int why = ok ? 0 : errno;
+    errno = 0;
+    if (ok && !(ok = load_secret(dir, c->secret))) why = errno ? errno : EIO;
+    if (!ok) {
+        snprintf(err, errlen, "%s: cannot be used as a cache directory: %s", dir, strerror(why));
+        cache_close(c);
+        return NULL;
+    }
+    /* The build: a rebuilt logitlint (same version, other code) must not read what an older one
+     * wrote. The executable's identity stands for its code: reading it would cost more than a
+     * small file's whole analysis. */
+    HashState h;
+    hash_init(&h, c->secret, 1);
+    hash_update_field(&h, LOGITLINT_VERSION, strlen(LOGITLINT_VERSION));
+    if (stat("/proc/self/exe", &st) == 0) {
+        long long id[5] = {(long long)st.st_dev, (long long)st.st_ino, (long long)st.st_size,
+                           (long long)st.st_mtim.tv_sec, (long long)st.st_mtim.tv_nsec};
+        hash_update_field(&h, id, sizeof id);
+    }
+    c->build = hash_final(&h);
+    return c;
+}
+
+void cache_close(Cache *c) {
+    if (!c) return;
+    free(c->entries);
+    free(c);
+}
+
+void cache_settings_begin(const Cache *c, HashState *h) {
+    hash_init(h, c->secret, 1);
+}
+
+Hash128 cache_settings_end(HashState *h) {
+    return hash_final(h);
+}
+
+Hash128 cache_key(const Cache *c, Hash128 settings, const Source *src) {
+    HashState h;
+    hash_init(&h, c->secret, 1);
+    hash_update_field(&h, &c->build, sizeof c->build);
+    hash_update_field(&h, &settings, sizeof settings);
+    hash_update_field(&h, src->text, src->len);
+    size_t cells = src->line_cell ? src->nlines * sizeof(int) : 0;
+    hash_update_field(&h, src->line_cell, cells);
+    hash_update_field(&h, src->line_cell_row, cells);
+    return hash_final(&h);
+}
+
+static char *entry_path(const Cache *c, Hash128 key) {
+    char hex[33];
+    hash_hex(key, hex);
+    return util_xasprintf("%s/%s", c->entries, hex);
+}
+
+bool cache_load(const Cache *c, Hash128 key, const char *path, CachedFile *out) {
+    char *file = entry_path(c, key);
+    size_t len = 0;
+    uint8_t *buf = read_small(file, ENTRY_MAX, &len);
+    free(file);
+    bool ok = buf && cache_decode(c->secret, &key, buf, len, out);
+    free(buf);
+    for (size_t i = 0; ok && i < out->diags.len; i++)
+        out->diags.items[i].filename = util_xstrdup(path);
+    return ok;
+}
+
+void cache_store(const Cache *c, Hash128 key, const CachedFile *f) {
+    size_t len;
+    uint8_t *buf = cache_encode(c->secret, key, f, &len);
+    char hex[33];
+    hash_hex(key, hex);
+    write_atomic(c->entries, hex, buf, len, true);
+    free(buf);
+}
+
+void cache_file_free(CachedFile *f) {
+    diag_list_free(&f->diags);
+    memset(f, 0, sizeof *f);
+}
+
+/* ---- the entry format ---------------------------------------------------------------------- */
+
+typedef Array(uint8_t) Bytes;
+
+static void put(Bytes *b, const void *p, size_t n) {
+    array_reserve(b, b->len + n);
+    memcpy(b->items + b->len, p, n);
+    b->len += n;
+}
+
+static void put_u32(Bytes *b, uint32_t v) {
+    uint8_t le[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    put(b, le, sizeof le);
+}
+
+static void put_str(Bytes *b, const char *s) {
+    if (!s) {
+        put_u32(b, NO_STRING);
+        return;
+    }
+    put_u32(b, (uint32_t)strlen(s));
+    put(b, s, strlen(s));
+}
+
+static void put_hash(Bytes *b, Hash128 v) {
+    put_u32(b, (uint32_t)v.lo), put_u32(b, (uint32_t)(v.lo >> 32));
+    put_u32(b, (uint32_t)v.hi), put_u32(b, (uint32_t)(v.hi >> 32));
+}
+
+Hash128 cache_mac(const uint8_t secret[16], const uint8_t *buf, size_t n) {
+    HashState h;
+    hash_init(&h, secret, 1);
+    hash_update(&h, "entry", 5); /* never equal to a key computed over the same bytes */
+    hash_update(&h, buf, n >= 16 ? n - 16 : 0);
+    return hash_final(&h);
+}
+
+uint8_t *cache_encode(const uint8_t secret[16], Hash128 key, const CachedFile *f, size_t *len) {
+    Bytes b = {0};
+    put(&b, MAGIC, sizeof MAGIC);
+    uint16_t vlen = (uint16_t)strlen(LOGITLINT_VERSION);
+    put(&b, (uint8_t[]){(uint8_t)vlen, (uint8_t)(vlen >> 8)}, 2);
+    put(&b, LOGITLINT_VERSION, vlen);
+    put_hash(&b, key);
+    size_t payload_len_at = b.len;
+    put_u32(&b, 0);
+    const LintResult *r = &f->result;
+    put(&b, (uint8_t[]){r->syntax_error}, 1);
+    put_u32(&b, (uint32_t)r->error_row), put_u32(&b, (uint32_t)r->error_col);
+    put_u32(&b, (uint32_t)r->error_cell);
+    put_u32(&b, (uint32_t)f->diags.len);
+    for (size_t i = 0; i < f->diags.len; i++) {
+        const Diagnostic *d = &f->diags.items[i];
+        put_str(&b, d->rule->code);
+        put_str(&b, d->message);
+        put_str(&b, d->help);
+        int pos[5] = {d->row, d->col, d->end_row, d->end_col, d->cell};
+        for (int k = 0; k < 5; k++)
+            put_u32(&b, (uint32_t)pos[k]);
+        put_str(&b, d->recipe);
+        put_u32(&b, (uint32_t)d->nframe);
+        for (int k = 0; k < d->nframe; k++)
+            put_str(&b, d->frame_lines[k]);
+    }
+    uint32_t payload = (uint32_t)(b.len - payload_len_at - 4);
+    for (int k = 0; k < 4; k++)
+        b.items[payload_len_at + (size_t)k] = (uint8_t)(payload >> (8 * k));
+    put_hash(&b, (Hash128){0, 0});
+    Hash128 mac = cache_mac(secret, b.items, b.len);
+    b.len -= 16;
+    put_hash(&b, mac);
+    *len = b.len;
+    return b.items;
+}
+
+/* A bounds-checked reader: every get fails (and keeps failing) past the end. */
+typedef struct Reader {
+    const uint8_t *p, *end;
+    bool ok;
+} Reader;
+
+static const uint8_t *get(Reader *r, size_t n) {
+    if (!r->ok || (size_t)(r->end - r->p) < n) {
+        r->ok = false;
+        return NULL;
+    }
+    const uint8_t *at = r->p;
+    r->p += n;
+    return at;
+}
+
+static uint32_t get_u32(Reader *r) {
+    const uint8_t *p = get(r, 4);
+    return p ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24
+             : 0;
+}
+
+static int get_int(Reader *r) {
+    uint32_t v = get_u32(r);
+    if (v > 0x7fffffffu) r->ok = false;
+    return (int)(v & 0x7fffffffu);
+}
+
+static Hash128 get_hash(Reader *r) {
+    uint64_t w[4];
+    for (int k = 0; k < 4; k++)
+        w[k] = get_u32(r);
+    return (Hash128){w[0] | w[1] << 32, w[2] | w[3] << 32};
+}
+
+/* A string without NUL bytes (they would cut it short when printed); NULL if absent or bad. */
+static char *get_str(Reader *r, bool optional) {
+    uint32_t n = get_u32(r);
+    if (n == NO_STRING && optional) return NULL;
+    const uint8_t *p = get(r, n);
+    if (!p || memchr(p, '\0', n)) {
+        r->ok = false;
+        return NULL;
+    }
+    return util_xstrndup((const char *)p, n);
+}
+
+static bool get_diag(Reader *r, Diagnostic *d) {
+    char *code = get_str(r, false);
+    d->rule = code ? rules_find(code) : NULL;
+    free(code);
+    d->message = get_str(r, false);
+    d->help = get_str(r, true);
+    int *pos[5] = {&d->row, &d->col, &d->end_row, &d->end_col, &d->cell};
+    for (int k = 0; k < 5; k++)
+        *pos[k] = get_int(r);
+    char *recipe = get_str(r, true);
+    const VerifyRecipe *known = recipe ? verify_recipe_find(recipe) : NULL;
+    d->recipe = known ? verify_recipe_name(known) : NULL;
+    bool recipe_ok = !recipe || known;
+    free(recipe);
+    uint32_t nframe = get_u32(r);
+    /* What rules_emit guarantees and the reporters rely on. */
+    bool shape_ok = d->rule && d->message && recipe_ok && d->row >= 1 && d->col >= 1 &&
+                    d->end_row >= d->row && nframe >= 1 && nframe <= DIAG_FRAME_MAX;
+    if (!r->ok || !shape_ok) return r->ok = false;
+    d->frame_lines = util_xcalloc(nframe, sizeof *d->frame_lines);
+    d->nframe = (int)nframe;
+    for (int k = 0; k < d->nframe && r->ok; k++)
+        d->frame_lines[k] = get_str(r, false);
+    return r->ok;
+}
+
+bool cache_decode(const uint8_t secret[16], const Hash128 *expect, const uint8_t *buf, size_t n,
+                  CachedFile *out) {
+    memset(out, 0, sizeof *out);
+    Reader r = {buf, buf + (n >= 16 ? n - 16 : 0), n >= 16};
+    const uint8_t *magic = get(&r, sizeof MAGIC);
+    if (!magic || memcmp(magic, MAGIC, sizeof MAGIC)) return false;
+    Reader mac_at = {r.end, buf + n, true};
+    Hash128 mac = get_hash(&mac_at), want = cache_mac(secret, buf, n);
+    if (mac.lo != want.lo || mac.hi != want.hi) return false;
+    const uint8_t *vlen = get(&r, 2);
+    size_t version_len = vlen ? (size_t)(vlen[0] | vlen[1] << 8) : 0;
+    const uint8_t *version = get(&r, version_len);
+    if (!version || version_len != strlen(LOGITLINT_VERSION) ||
+        memcmp(version, LOGITLINT_VERSION, version_len))
+        return false;
+    Hash128 key = get_hash(&r);
+    if (expect && (key.lo != expect->lo || key.hi != expect->hi)) return false;
+    uint32_t payload = get_u32(&r);
+    if (!r.ok || payload != (size_t)(r.end - r.p)) return false;
+    const uint8_t *syntax = get(&r, 1);
+    out->result.syntax_error = syntax && *syntax == 1;
+    out->result.error_row = get_int(&r);
+    out->result.error_col = get_int(&r);
+    out->result.error_cell = get_int(&r);
+    uint32_t count = get_u32(&r);
+    if (!syntax || *syntax > 1 || count > (size_t)(r.end - r.p) / 40) r.ok = false;
+    for (uint32_t i = 0; i < count && r.ok; i++) {
+        Diagnostic d = {0};
+        get_diag(&r, &d);
+        array_push(&out->diags, d);
+    }
+    if (!r.ok || r.p != r.end) {
+        cache_file_free(out);
+        return false;
+    }
+    return true;
+}

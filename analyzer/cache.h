@@ -1,0 +1,63 @@
+/* cache: per-file results kept between runs (as ruff's), so a run over mostly unchanged files
+ * analyses only what changed.
+ *
+ * An entry holds what linting one file produced: its findings (without the file's name, which
+ * the reader supplies) and its syntax-error warning. Its name is a key over everything the
+ * findings depend on: logitlint's build, the resolved settings for the file (cache_settings_*)
+ * and the exact text and cell map the analysis reads. Counterexamples are not stored: they are
+ * a deterministic function of a finding's recipe and are recomputed each run, so a warm run
+ * prints exactly what a cold one does. A file that failed (unreadable, skipped by a bound) is
+ * never stored.
+ *
+ * The directory holds a random secret; the key and a MAC over each entry are SipHash under it
+ * (hash.h). An entry that is truncated, corrupt, of another format or build, or under another
+ * key is ignored and rebuilt, never trusted. Entries are written to a temporary file and
+ * renamed into place, so concurrent runs sharing a directory see whole entries or none. */
+#ifndef LOGITLINT_CACHE_H
+#define LOGITLINT_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "hash.h"
+#include "lint.h"
+
+typedef struct Cache Cache;
+
+/* What an entry holds. diags[i].filename is NULL in a decoded entry until the reader sets it. */
+typedef struct CachedFile {
+    DiagList diags;
+    LintResult result; /* only the syntax-error fields are stored */
+} CachedFile;
+
+/* Opens the cache directory, creating it (and its parents) with a `.gitignore` that ignores it
+ * and a CACHEDIR.TAG, and the secret as needed. NULL, with a message in err, if it cannot be
+ * used. */
+Cache *cache_open(const char *dir, char *err, size_t errlen);
+void cache_close(Cache *c);
+
+/* The settings digest: begin, feed every setting the findings may depend on with
+ * hash_update_field, end. */
+void cache_settings_begin(const Cache *c, HashState *h);
+Hash128 cache_settings_end(HashState *h);
+
+/* The key of one file's entry under settings digest `settings`. */
+Hash128 cache_key(const Cache *c, Hash128 settings, const Source *src);
+/* The entry for key (true), its findings' filename set to `path`; false if there is none or it
+ * is not valid. */
+bool cache_load(const Cache *c, Hash128 key, const char *path, CachedFile *out);
+/* Stores f under key; best effort (a failure leaves no entry, and nothing is reported). */
+void cache_store(const Cache *c, Hash128 key, const CachedFile *f);
+void cache_file_free(CachedFile *f);
+
+/* The entry format, for cache_load / cache_store and the fuzz harness. encode returns a
+ * malloc'd buffer of *len bytes. decode accepts only an entry written by this build under
+ * `secret`, for key *expect (NULL: any key). */
+uint8_t *cache_encode(const uint8_t secret[16], Hash128 key, const CachedFile *f, size_t *len);
+bool cache_decode(const uint8_t secret[16], const Hash128 *expect, const uint8_t *buf, size_t n,
+                  CachedFile *out);
+/* The MAC cache_decode expects over the first n - 16 bytes of an entry of n bytes. */
+Hash128 cache_mac(const uint8_t secret[16], const uint8_t *buf, size_t n);
+
+#endif

@@ -1,0 +1,743 @@
+/* facts_pad: where a padded batch's pads sit (the start or the end of its rows) and which
+ * position a per-sequence read picks, for LL111. It shadows the main interpretation:
+ * pad_expr runs after each expression and says what the value is in a padded batch
+ * (Fact.pad, pad_what, pad_nd, pad_c). A parent reads what its children were found to hold
+ * from a memo keyed by node and drops those records, so a record it reads is always from the
+ * evaluation in progress. Values flow through names, calls and joins inside the Fact. */
+#include <ctype.h>
+#include <stdlib.h>
+
+#include "facts_internal.h"
+
+enum { PAD_ROW = 4 }; /* Fact.pad: one row of the batch, its positions on axis 0 */
+
+typedef struct PadVal {
+    uint8_t pad, what;
+    int8_t nd, c;
+} PadVal;
+
+/* ---------- the memo: node -> what it held ---------- */
+
+typedef struct PadRec {
+    const void *id;
+    PadVal v;
+    uint8_t state; /* 0 empty, 1 live, 2 deleted */
+} PadRec;
+
+struct PadMemo {
+    PadRec *slots;
+    size_t cap, taken; /* taken: live + deleted */
+};
+
+static size_t memo_hash(const void *id, size_t cap) {
+    uintptr_t h = (uintptr_t)id;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 7) & (cap - 1);
+}
+
+static PadRec *memo_find(struct PadMemo *m, const void *id) {
+    if (!m || !m->cap) return NULL;
+    for (size_t i = memo_hash(id, m->cap);; i = (i + 1) & (m->cap - 1)) {
+        PadRec *s = &m->slots[i];
+        if (s->state == 0) return NULL;
+        if (s->state == 1 && s->id == id) return s;
+    }
+}
+
+static void memo_put(Interp *in, const void *id, PadVal v) {
+    if (!in->pad_memo) in->pad_memo = util_xcalloc(1, sizeof *in->pad_memo);
+    struct PadMemo *m = in->pad_memo;
+    PadRec *old = memo_find(m, id);
+    if (old) {
+        old->v = v;
+        return;
+    }
+    if ((m->taken + 1) * 2 > m->cap) { /* grow (and drop the deleted) */
+        PadRec *slots = m->slots;
+        size_t cap = m->cap;
+        m->cap = cap ? cap * 2 : 64;
+        m->slots = util_xcalloc(m->cap, sizeof *m->slots);
+        m->taken = 0;
+        for (size_t i = 0; i < cap; i++)
+            if (slots[i].state == 1) memo_put(in, slots[i].id, slots[i].v);
+        free(slots);
+    }
+    size_t i = memo_hash(id, m->cap);
+    while (m->slots[i].state == 1)
+        i = (i + 1) & (m->cap - 1);
+    if (m->slots[i].state == 0) m->taken++;
+    m->slots[i] = (PadRec){id, v, 1};
+}
+
+/* What a child was found to hold; the record is dropped (read once, by its parent). */
+static PadVal take(Interp *in, TSNode n) {
+    PadVal none = {0};
+    if (ts_node_is_null(n)) return none;
+    PadRec *s = memo_find(in->pad_memo, n.id);
+    if (!s) {
+        TSNode inner = parse_unparen(n);
+        if (!ts_node_eq(inner, n)) s = memo_find(in->pad_memo, inner.id);
+    }
+    if (!s) return none;
+    s->state = 2;
+    return s->v;
+}
+
+void pad_free(Interp *in) {
+    if (!in->pad_memo) return;
+    free(in->pad_memo->slots);
+    free(in->pad_memo);
+    in->pad_memo = NULL;
+}
+
+/* ---------- values ---------- */
+
+static PadVal val(uint8_t what, uint8_t pad, int nd, long c) {
+    c = c < -100 ? -100 : c > 100 ? 100 : c; /* an offset that far is as good as any */
+    return (PadVal){pad, what, (int8_t)nd, (int8_t)c};
+}
+
+static PadVal of_fact(const Fact *f) {
+    return val(f->pad_what, f->pad, f->pad_nd, f->pad_c);
+}
+
+static void store(Fact *f, PadVal v) {
+    f->pad = v.pad;
+    f->pad_what = v.what;
+    f->pad_nd = v.nd;
+    f->pad_c = v.c;
+}
+
+void pad_join(Fact *r, const Fact *a, const Fact *b) {
+    PadVal x = of_fact(a), y = of_fact(b);
+    /* a buffer of pads before and after rows were copied into it (in a loop): the copies say
+     * where its pads are */
+    if (a->fill && a->fill == b->fill && x.what == PW_IDS && y.what == PW_IDS)
+        x.pad = y.pad = x.pad | y.pad;
+    store(r, memcmp(&x, &y, sizeof x) ? val(PW_NONE, 0, 0, 0) : x);
+    r->fill = a->fill == b->fill ? a->fill : 0;
+    r->fill_end = a->fill_end == b->fill_end ? a->fill_end : 0;
+    r->fill_cov = a->fill_cov > b->fill_cov ? a->fill_cov : b->fill_cov;
+}
+
+void pad_carry(Fact *to, const Fact *from) {
+    if (to->pad_what || to->fill) return;
+    store(to, of_fact(from));
+    to->fill = from->fill;
+    to->fill_end = from->fill_end;
+    to->fill_cov = from->fill_cov;
+}
+
+/* The tuple a model of trl's value-head kind returns, (lm_logits, loss, value): the logits
+ * (or the hidden states of a bare model) first, the value head's [batch, seq] last. */
+void pad_unpack(Fact *elem, const Fact *f, int i, int n) {
+    if (f->pad_what != PW_OUTPUT || f->pad_nd == 0) return;
+    if (i == 0 && f->pad_nd == 3)
+        store(elem, val(PW_VALUES, f->pad, 3, 0));
+    else if (n == 3 && i == 2)
+        store(elem, val(PW_VALUES, f->pad, 2, 0));
+}
+
+/* ---------- small syntax helpers ---------- */
+
+static bool text_is(Interp *in, TSNode n, const char *s) {
+    return !ts_node_is_null(n) && interp_text_eq(in, n, s);
+}
+
+static bool int_lit(Interp *in, TSNode n, long *v) {
+    return !ts_node_is_null(n) && interp_int_literal(in, n, v);
+}
+
+/* "left" / "right" as a string literal: the side's bit, 0 for anything else. */
+static uint8_t side_literal(Interp *in, TSNode n) {
+    size_t len;
+    const char *s = ts_node_is_null(n) ? NULL : interp_string_key(in, n, &len);
+    if (s && len == 4 && !memcmp(s, "left", 4)) return PAD_START;
+    if (s && len == 5 && !memcmp(s, "right", 5)) return PAD_END;
+    return 0;
+}
+
+/* The last component of a call's function: `pad` of F.pad, `tok` of tok. */
+static const char *callee_name(Interp *in, TSNode fn, size_t *len) {
+    if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
+    if (!parse_is(fn, "identifier")) return *len = 0, "";
+    return parse_text(in->src, fn, len);
+}
+
+static bool name_eq(const char *s, size_t len, const char *lit) {
+    return strlen(lit) == len && !memcmp(s, lit, len);
+}
+
+static bool name_in(const char *s, size_t len, const char *const *list) {
+    for (; *list; list++)
+        if (name_eq(s, len, *list)) return true;
+    return false;
+}
+
+typedef struct CallArgs {
+    TSNode pos[4];
+    int npos;
+    TSNode kw_name[8], kw_val[8];
+    int nkw;
+    TSNode splat;
+} CallArgs;
+
+static void call_args(TSNode call, CallArgs *a) {
+    memset(a, 0, sizeof *a);
+    TSNode list = parse_field(call, "arguments");
+    if (!parse_is(list, "argument_list")) return;
+    ParseKids k;
+    parse_kids_begin(&k, list);
+    for (TSNode c; parse_kids_next(&k, &c);) {
+        if (parse_is(c, "keyword_argument") && a->nkw < 8) {
+            a->kw_name[a->nkw] = parse_field(c, "name");
+            a->kw_val[a->nkw++] = parse_field(c, "value");
+        } else if (parse_is(c, "dictionary_splat")) {
+            a->splat = ts_node_named_child(c, 0);
+        } else if (!parse_is(c, "comment") && !parse_is(c, "list_splat") && a->npos < 4) {
+            a->pos[a->npos++] = c;
+        }
+    }
+    parse_kids_end(&k);
+}
+
+static TSNode kw(Interp *in, const CallArgs *a, const char *name) {
+    for (int i = 0; i < a->nkw; i++)
+        if (text_is(in, a->kw_name[i], name)) return a->kw_val[i];
+    return (TSNode){0};
+}
+
+/* A dim argument (dim=d, axis=d, or at position pos) as a literal; false when absent. */
+static bool dim_arg(Interp *in, const CallArgs *a, int pos, long *d) {
+    TSNode n = kw(in, a, "dim");
+    if (ts_node_is_null(n)) n = kw(in, a, "axis");
+    if (ts_node_is_null(n) && pos < a->npos) n = a->pos[pos];
+    return int_lit(in, n, d);
+}
+
+/* Is dim the position axis of a mask of ids ([batch, seq], or one row [seq])? It is the last. */
+static bool along_positions(PadVal v, long d) {
+    return d == -1 || d == ((v.pad & PAD_ROW) ? 0 : 1);
+}
+
+/* An identifier or attribute named as the pad id is by convention (an argument pad_id), or
+ * an attribute of a tokenizer or config that holds it (tokenizer.pad_token_id). */
+static bool pad_id_name(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    if (parse_is(n, "attribute")) n = parse_field(n, "attribute");
+    if (!parse_is(n, "identifier")) return false;
+    static const char *const names[] = {"pad_token_id", "pad_id",    "pad_idx", "pad_token_idx",
+                                        "padding_idx",  "pad_index", NULL};
+    size_t len;
+    const char *s = parse_text(in->src, n, &len);
+    return name_in(s, len, names);
+}
+
+/* ---------- reads at positions (the sink) ---------- */
+
+/* Does the text contain the word (ASCII case ignored, blanks skipped in the text)? */
+static bool text_has(const char *t, size_t len, const char *w) {
+    size_t wl = strlen(w);
+    for (size_t i = 0; i < len; i++) {
+        size_t j = 0, k = i;
+        while (j < wl && k < len) {
+            if (t[k] == ' ' || t[k] == '\t' || t[k] == '\n') {
+                k++;
+                continue;
+            }
+            if (tolower((unsigned char)t[k]) != w[j]) break;
+            j++, k++;
+        }
+        if (j == wl) return true;
+    }
+    return false;
+}
+
+/* Inside a branch that tests the padding (`if tokenizer.padding_side == "left":`,
+ * `if attention_mask[:, -1].all():`): the code handles both sides; no claim is made. */
+static bool guarded(Interp *in, TSNode n) {
+    static const char *const tests[] = {"pad", "left", "right", "[:,-1]", "[:,0]", NULL};
+    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+        if (parse_is(p, "function_definition") || parse_is(p, "class_definition")) break;
+        TSNode cond = {0};
+        if (parse_is(p, "if_statement") || parse_is(p, "elif_clause") ||
+            parse_is(p, "while_statement"))
+            cond = parse_field(p, "condition");
+        else if (parse_is(p, "conditional_expression"))
+            cond = ts_node_named_child(p, 1);
+        else if (parse_is(p, "else_clause") && parse_is(ts_node_parent(p), "if_statement"))
+            cond = parse_field(ts_node_parent(p), "condition");
+        if (ts_node_is_null(cond)) continue;
+        size_t len;
+        const char *t = parse_text(in->src, cond, &len);
+        for (const char *const *w = tests; *w; w++)
+            if (text_has(t, len, *w)) return true;
+    }
+    return false;
+}
+
+/* Where a read at index pos (a node, with what it was found to hold) lands in a batch whose
+ * pads sit at `pad`: a PADREAD_* verdict, or -1 when it lands on a real token (or nothing is
+ * known). */
+static int verdict(Interp *in, TSNode pos, PadVal ix, uint8_t pad) {
+    long v;
+    TSNode p = parse_unparen(pos);
+    if (parse_is(p, "slice")) { /* x[:, -1:]: the last position, kept as an axis */
+        TSNode parts[3];
+        parse_slice_parts(p, parts);
+        if (int_lit(in, parts[0], &v) && v < 0 && ts_node_is_null(parts[1]))
+            return (pad & PAD_END) ? PADREAD_END : -1;
+        return -1;
+    }
+    if (int_lit(in, p, &v)) {
+        if (v < 0) return (pad & PAD_END) ? PADREAD_END : -1;
+        if (v == 0) return (pad & PAD_START) ? PADREAD_START : -1;
+        return -1;
+    }
+    if (ix.what == PW_COUNT) {
+        if (pad & PAD_START) return PADREAD_COUNT_LEFT;
+        if ((pad & PAD_END) && ix.c >= 0) return PADREAD_PAST_COUNT;
+    }
+    if (ix.what == PW_FIRSTPAD && ix.c >= 0) /* a pad on either side */
+        return PADREAD_FIRST_PAD;
+    return -1;
+}
+
+static void emit_read(Interp *in, TSNode node, Fact *r, int v) {
+    if (v < 0 || guarded(in, node)) return;
+    interp_emit(in, EV_PAD_READ, (EventOp)v, node, *r, fact_unknown(), AX_UNK);
+}
+
+/* An index over every row of the batch: `:`, torch.arange(B), range(B), a loop variable. */
+static bool all_rows(Interp *in, TSNode n, PadVal v) {
+    n = parse_unparen(n);
+    if (parse_is(n, "slice")) {
+        TSNode parts[3];
+        parse_slice_parts(n, parts);
+        return ts_node_is_null(parts[0]) && ts_node_is_null(parts[1]);
+    }
+    if (v.what == PW_ROWS) return true;
+    if (parse_is(n, "identifier")) return (interp_lookup(in, n).flags & FF_LOOPVAR) != 0;
+    return false;
+}
+
+/* ---------- expressions ---------- */
+
+static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
+    TSNode value = parse_field(n, "value");
+    PadVal v = take(in, value);
+    TSNode ix[4];
+    PadVal ixv[4];
+    int nix = 0;
+    for (uint32_t i = 1; i < ts_node_named_child_count(n) && nix < 4; i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (parse_is(c, "comment")) continue;
+        ix[nix] = c;
+        ixv[nix++] = take(in, parse_unparen(c));
+    }
+    if (!v.what || !nix) return of_fact(r); /* stored under this text, or nothing known */
+    size_t klen;
+    const char *key = interp_string_key(in, ix[0], &klen);
+    long lit;
+    bool index_only = false;
+    switch ((PadWhat)v.what) {
+    case PW_ENCODING:
+        if (key && name_eq(key, klen, "input_ids")) return val(PW_IDS, v.pad, 2, 0);
+        if (key && name_eq(key, klen, "attention_mask")) return val(PW_REALMASK, v.pad, 2, 0);
+        return val(PW_NONE, 0, 0, 0);
+    case PW_OUTPUT:
+        /* out[:, k]: an output used as a tensor, its logits (a value model's values); a
+         * classifier's are [batch, classes], so only an index of positions reads positions */
+        if (v.nd && nix >= 2) {
+            index_only = v.nd != 3;
+            v = val(PW_VALUES, v.pad, v.nd == 3 ? 3 : 0, 0);
+            break;
+        }
+        /* out[0]: the logits (or a bare model's hidden states), unless a loss */
+        if (v.nd == 3 && int_lit(in, ix[0], &lit) && lit == 0 && !(r->kinds & FK_LOSS))
+            return val(PW_VALUES, v.pad, 3, 0);
+        return val(PW_NONE, 0, 0, 0);
+    case PW_LAYERS:
+        return parse_is(parse_unparen(ix[0]), "slice") ? v : val(PW_VALUES, v.pad, 3, 0);
+    case PW_COUNT:
+    case PW_FIRSTPAD:
+    case PW_ROWS:
+        return v; /* idx[:, None], lengths[i]: the same index */
+    case PW_VALUES:
+        break;
+    default:
+        return val(PW_NONE, 0, 0, 0);
+    }
+    if (v.nd == 0 && v.pad == 0) return val(PW_NONE, 0, 0, 0);
+    bool row = v.pad & PAD_ROW;
+    if (!row && nix == 1 && !parse_is(parse_unparen(ix[0]), "slice") &&
+        !parse_is(parse_unparen(ix[0]), "ellipsis")) /* values[i]: one row */
+        return val(PW_VALUES, v.pad | PAD_ROW, v.nd ? v.nd - 1 : 0, 0);
+    int at = row ? 0 : 1;
+    if (nix <= at || (!row && !all_rows(in, ix[0], ixv[0]))) return val(PW_NONE, 0, 0, 0);
+    TSNode pos = parse_unparen(ix[at]);
+    if (parse_is(pos, "ellipsis")) return val(PW_NONE, 0, 0, 0);
+    if (index_only && ixv[at].what != PW_COUNT && ixv[at].what != PW_FIRSTPAD)
+        return val(PW_NONE, 0, 0, 0);
+    if (parse_is(pos, "slice")) {
+        TSNode parts[3];
+        parse_slice_parts(pos, parts);
+        emit_read(in, n, r, verdict(in, pos, ixv[at], v.pad));
+        if (ts_node_is_null(parts[0]) && ts_node_is_null(parts[1])) {
+            /* values[:, :, 0]: a channel of every position */
+            if (nix == at + 2 && v.nd == 3 && !parse_is(parse_unparen(ix[at + 1]), "slice"))
+                return val(PW_VALUES, v.pad, 2, 0);
+            return nix == at + 1 ? v : val(PW_NONE, 0, 0, 0);
+        }
+        /* values[:, k:]: the rows' ends are still where they were */
+        if (ts_node_is_null(parts[1]) && (v.pad & PAD_END) && nix == at + 1)
+            return val(PW_VALUES, (v.pad & PAD_ROW) | PAD_END, v.nd, 0);
+        return val(PW_NONE, 0, 0, 0);
+    }
+    emit_read(in, n, r, verdict(in, pos, ixv[at], v.pad));
+    return val(PW_NONE, 0, 0, 0);
+}
+
+static PadVal attribute_val(Interp *in, TSNode n, Fact *r) {
+    TSNode object = parse_field(n, "object");
+    PadVal o = take(in, object);
+    size_t len;
+    const char *attr = parse_text(in->src, parse_field(n, "attribute"), &len);
+    if (pad_id_name(in, n)) return val(PW_PADID, 0, 0, 0); /* tokenizer.pad_token_id */
+    if (!o.what) return of_fact(r); /* read from a binding, or nothing known */
+    if (o.what == PW_ENCODING) {
+        if (name_eq(attr, len, "input_ids")) return val(PW_IDS, o.pad, 2, 0);
+        if (name_eq(attr, len, "attention_mask")) return val(PW_REALMASK, o.pad, 2, 0);
+    } else if (o.what == PW_OUTPUT && o.nd == 0) { /* generate(return_dict_in_generate=True) */
+        if (name_eq(attr, len, "sequences")) return val(PW_IDS, o.pad, 2, 0);
+    } else if (o.what == PW_OUTPUT) {
+        if (name_eq(attr, len, "logits") && o.nd == 3) return val(PW_VALUES, o.pad, 3, 0);
+        if (name_eq(attr, len, "last_hidden_state")) return val(PW_VALUES, o.pad, 3, 0);
+        if (name_eq(attr, len, "hidden_states")) return val(PW_LAYERS, o.pad, 0, 0);
+    }
+    return val(PW_NONE, 0, 0, 0);
+}
+
+/* ids == pad_id, mask == 0, ids.ne(pad_id): a mask of the pads or of the real tokens. */
+static PadVal compare_val(Interp *in, PadVal a, TSNode bn, PadVal b, bool eq) {
+    long lit;
+    if (a.what == PW_IDS && (b.what == PW_PADID || pad_id_name(in, bn)))
+        return val(eq ? PW_PADMASK : PW_REALMASK, a.pad, a.nd, 0);
+    if ((a.what == PW_REALMASK || a.what == PW_PADMASK) && int_lit(in, bn, &lit) &&
+        (lit == 0 || lit == 1)) {
+        bool same = (lit == 1) == eq; /* mask == 1, mask != 0: the same mask */
+        uint8_t w = same ? a.what : a.what == PW_REALMASK ? PW_PADMASK : PW_REALMASK;
+        return val(w, a.pad, a.nd, 0);
+    }
+    return val(PW_NONE, 0, 0, 0);
+}
+
+static PadVal comparison_val(Interp *in, TSNode n) {
+    if (ts_node_named_child_count(n) != 2) return val(PW_NONE, 0, 0, 0);
+    TSNode l = ts_node_named_child(n, 0), rn = ts_node_named_child(n, 1);
+    PadVal a = take(in, l), b = take(in, rn);
+    TSNode op = ts_node_child(n, 1);
+    bool eq = text_is(in, op, "=="), ne = text_is(in, op, "!=") || text_is(in, op, ">");
+    if (!eq && !ne) return val(PW_NONE, 0, 0, 0);
+    PadVal m = compare_val(in, a, rn, b, eq);
+    return m.what ? m : compare_val(in, b, l, a, eq);
+}
+
+/* [pad] * n: a run of one element repeated a number of times the code computes. */
+static bool run_of(Interp *in, TSNode n, long *elem) {
+    n = parse_unparen(n);
+    if (!parse_is(n, "binary_operator") || !text_is(in, parse_field(n, "operator"), "*"))
+        return false;
+    TSNode l = parse_unparen(parse_field(n, "left"));
+    if (!parse_is(l, "list") || ts_node_named_child_count(l) != 1) return false;
+    if (!int_lit(in, ts_node_named_child(l, 0), elem)) *elem = -1;
+    return true;
+}
+
+static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
+    TSNode ln = parse_field(n, "left"), rn = parse_field(n, "right");
+    PadVal a = take(in, ln), b = take(in, rn);
+    TSNode op = parse_field(n, "operator");
+    long k, e;
+    bool plus = text_is(in, op, "+"), minus = text_is(in, op, "-");
+    /* count - 1, 1 + first_pad: the index moves (offsets clamped: no overflow) */
+    if ((plus || minus) && (a.what == PW_COUNT || a.what == PW_FIRSTPAD) && int_lit(in, rn, &k)) {
+        k = k < -1000 ? -1000 : k > 1000 ? 1000 : k;
+        return val(a.what, a.pad, a.nd, a.c + (plus ? k : -k));
+    }
+    if (plus && (b.what == PW_COUNT || b.what == PW_FIRSTPAD) && int_lit(in, ln, &k)) {
+        k = k < -1000 ? -1000 : k > 1000 ? 1000 : k;
+        return val(b.what, b.pad, b.nd, b.c + k);
+    }
+    if (text_is(in, op, "%") && (a.what == PW_COUNT || a.what == PW_FIRSTPAD)) return a;
+    if (minus && int_lit(in, ln, &k) && k == 1 && (b.what == PW_REALMASK || b.what == PW_PADMASK))
+        return val(b.what == PW_REALMASK ? PW_PADMASK : PW_REALMASK, b.pad, b.nd, 0);
+    /* ids + [pad_id] * (n - len(ids)), [1] * len(ids) + [0] * (n - len(ids)): one row padded by
+     * hand, on the side of the run of pads (the main facts decided it pads) */
+    if (plus && (r->flags & FF_PADDED)) {
+        bool lrun = run_of(in, ln, &e), rrun = run_of(in, rn, &k);
+        if (r->kinds & FK_MASK) {
+            if (lrun && rrun && e == 1) return val(PW_REALMASK, PAD_END | PAD_ROW, 1, 0);
+            if (lrun && rrun && k == 1) return val(PW_REALMASK, PAD_START | PAD_ROW, 1, 0);
+        } else if (lrun != rrun) {
+            return val(PW_IDS, (lrun ? PAD_START : PAD_END) | PAD_ROW, 1, 0);
+        }
+    }
+    return val(PW_NONE, 0, 0, 0);
+}
+
+/* [row for ...] / torch.stack of rows: a batch of them. */
+static PadVal rows_to_batch(PadVal e) {
+    if (!(e.pad & PAD_ROW) || (e.what != PW_IDS && e.what != PW_REALMASK)) return e;
+    return val(e.what, e.pad & ~PAD_ROW, 2, 0);
+}
+
+/* ---------- calls ---------- */
+
+/* F.pad(row, (0, n)) / np.pad(row, (0, n)): pads after (or before) the row's tokens. */
+static uint8_t pad_width_side(Interp *in, TSNode width) {
+    width = parse_unparen(width);
+    if (!(parse_is(width, "tuple") || parse_is(width, "list")) ||
+        ts_node_named_child_count(width) != 2)
+        return 0;
+    long a, b;
+    bool az = int_lit(in, ts_node_named_child(width, 0), &a) && a == 0;
+    bool bz = int_lit(in, ts_node_named_child(width, 1), &b) && b == 0;
+    return az && !bz ? PAD_END : bz && !az ? PAD_START : 0;
+}
+
+/* Calls the main interpretation ran in this file's code: what they return is their own. */
+static bool user_call(Interp *in, TSNode fn) {
+    size_t len;
+    const char *name = callee_name(in, fn, &len);
+    if (parse_is(fn, "attribute") && len && funcs_find(in, name, len)) return true;
+    if (!parse_is(fn, "identifier") && !parse_is(fn, "attribute")) return false;
+    bool found = true;
+    Fact f = parse_is(fn, "identifier") ? interp_lookup(in, fn) : interp_lookup_key(in, fn, &found);
+    return found && (f.obj == FO_FUNC || f.obj == FO_CLASS || f.obj == FO_INSTANCE);
+}
+
+/* The side a tokenizer pads on, from the object called (tok(...), tok.pad(...)). */
+static uint8_t tokenizer_side(Interp *in, TSNode fn, PadVal recv) {
+    if (recv.what == PW_TOKENIZER) return recv.pad;
+    if (!parse_is(fn, "identifier") && !parse_is(fn, "attribute")) return 0;
+    bool found;
+    Fact t = interp_lookup_key(in, fn, &found);
+    return found && t.pad_what == PW_TOKENIZER ? t.pad : 0;
+}
+
+/* The side of a tokenizer handed to the call (a collator's or a DataLoader's collate_fn). */
+static uint8_t tokenizer_arg(Interp *in, const CallArgs *a, const PadVal *argv) {
+    for (int i = 0; i < a->npos; i++)
+        if (argv[i].what == PW_TOKENIZER) return argv[i].pad;
+    for (int i = 0; i < a->nkw; i++) {
+        PadVal v = take(in, a->kw_val[i]);
+        if (v.what == PW_TOKENIZER) return v.pad;
+    }
+    return 0;
+}
+
+/* A model's input: input_ids=, the first argument, or **batch. */
+static PadVal model_input(Interp *in, const CallArgs *a, PadVal *argv) {
+    TSNode ids = kw(in, a, "input_ids");
+    if (!ts_node_is_null(ids)) return take(in, ids);
+    if (a->npos) return argv[0];
+    if (!ts_node_is_null(a->splat)) return take(in, a->splat);
+    return take(in, kw(in, a, "attention_mask"));
+}
+
+static const char *const CARRIERS[] = {
+    "to",      "float",     "double",     "half",      "bfloat16",   "long",  "int",
+    "cpu",     "cuda",      "detach",     "clone",     "contiguous", "type",  "type_as",
+    "tensor",  "as_tensor", "LongTensor", "IntTensor", "from_numpy", "numpy", "array",
+    "asarray", "stack",     "items",      NULL};
+static const char *const INDEX_CARRIERS[] = {
+    "unsqueeze", "view", "reshape", "expand", "expand_as", "repeat", "flatten", "squeeze", NULL};
+
+/* What method `name` of x (first = 0), or library function `name` of x given first (first =
+ * 1), makes of it; a gather along the positions is a read. */
+static PadVal tensor_op(Interp *in, TSNode node, const char *name, size_t len, PadVal x,
+                        const CallArgs *a, int first, PadVal *argv, Fact *r) {
+    long d;
+    bool index = x.what == PW_COUNT || x.what == PW_FIRSTPAD || x.what == PW_ROWS;
+    if (name_in(name, len, CARRIERS)) return x;
+    if (index && name_in(name, len, INDEX_CARRIERS)) return x;
+    if (x.what == PW_VALUES && name_eq(name, len, "squeeze") && x.nd == 3 &&
+        (a->npos <= first || (dim_arg(in, a, first, &d) && (d == -1 || d == 2))))
+        return val(PW_VALUES, x.pad, 2, 0);
+    if ((x.what == PW_REALMASK || x.what == PW_PADMASK) && name_eq(name, len, "bool")) return x;
+    if (x.what == PW_REALMASK &&
+        (name_eq(name, len, "sum") || name_eq(name, len, "count_nonzero")) &&
+        dim_arg(in, a, first, &d) && along_positions(x, d))
+        return val(PW_COUNT, x.pad, 0, 0);
+    if (x.what == PW_PADMASK && name_eq(name, len, "argmax") && dim_arg(in, a, first, &d) &&
+        along_positions(x, d))
+        return val(PW_FIRSTPAD, x.pad, 0, 0);
+    if ((name_eq(name, len, "eq") || name_eq(name, len, "ne")) && first < a->npos)
+        return compare_val(in, x, a->pos[first], argv[first], name[0] == 'e');
+    if ((x.what == PW_REALMASK || x.what == PW_PADMASK) && name_eq(name, len, "logical_not"))
+        return val(x.what == PW_REALMASK ? PW_PADMASK : PW_REALMASK, x.pad, x.nd, 0);
+    /* values.gather(1, idx), torch.gather(values, 1, idx), take_along_dim(values, idx, 1) */
+    bool gather = name_eq(name, len, "gather");
+    if (x.what == PW_VALUES && !(x.pad & PAD_ROW) &&
+        (gather || name_eq(name, len, "take_along_dim"))) {
+        int ipos = gather ? first + 1 : first;
+        TSNode ixn = kw(in, a, "index");
+        PadVal ix = !ts_node_is_null(ixn) ? take(in, ixn)
+                    : ipos < a->npos      ? argv[ipos]
+                                          : val(0, 0, 0, 0);
+        bool dim_ok = gather ? dim_arg(in, a, first, &d) : dim_arg(in, a, first + 1, &d);
+        if (dim_ok && (d == 1 || (d == -1 && x.nd == 2)))
+            emit_read(in, node, r, verdict(in, (TSNode){0}, ix, x.pad));
+        return val(PW_NONE, 0, 0, 0);
+    }
+    return val(PW_NONE, 0, 0, 0);
+}
+
+static PadVal call_val(Interp *in, TSNode n, Fact *r) {
+    TSNode fn = parse_field(n, "function");
+    size_t len;
+    const char *name = callee_name(in, fn, &len);
+    PadVal recv = parse_is(fn, "attribute") ? take(in, parse_field(fn, "object")) : val(0, 0, 0, 0);
+    CallArgs a;
+    call_args(n, &a);
+    PadVal argv[4];
+    for (int i = 0; i < a.npos; i++)
+        argv[i] = take(in, a.pos[i]);
+    regions_call(in, n, name, len, r); /* a buffer of pads (its side comes with its rows) */
+    if (r->fill && r->pad_what == PW_IDS) return of_fact(r);
+    if (user_call(in, fn)) return of_fact(r);
+    if (r->obj == FO_TOKENIZER) {
+        uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
+        return side ? val(PW_TOKENIZER, side, 0, 0) : val(PW_NONE, 0, 0, 0);
+    }
+    if (r->obj == FO_ENCODING) {
+        if (recv.what == PW_ENCODING) return recv; /* enc.to(device) */
+        uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
+        if (!side) side = tokenizer_side(in, fn, recv);
+        if (!side) side = tokenizer_arg(in, &a, argv); /* DataLoader(ds, collate_fn=...) */
+        return side && (r->flags & FF_PADDED) ? val(PW_ENCODING, side, 0, 0)
+                                              : val(PW_NONE, 0, 0, 0);
+    }
+    if (r->obj == FO_CALLABLE && len >= 12 && !memcmp(name, "DataCollator", 12)) {
+        /* DataCollatorWithPadding(tokenizer): it pads as the tokenizer does */
+        uint8_t side = tokenizer_arg(in, &a, argv);
+        return side ? val(PW_TOKENIZER, side, 0, 0) : val(PW_NONE, 0, 0, 0);
+    }
+    if (name_eq(name, len, "generate")) {
+        PadVal input = model_input(in, &a, argv);
+        if (!(r->flags & FF_PADDED)) return val(PW_NONE, 0, 0, 0);
+        /* the prompts as they were padded (a decoder-only model continues them), then the
+         * finished sequences padded at the end */
+        uint8_t pad = PAD_END | ((r->flags & FF_SEQ2SEQ) ? 0 : input.pad & PAD_START);
+        return r->obj == FO_OUTPUT ? val(PW_OUTPUT, pad, 0, 0) : val(PW_IDS, pad, 2, 0);
+    }
+    if (r->obj == FO_OUTPUT) {
+        /* an encoder-decoder's logits are over the decoder's positions, not the input's */
+        PadVal input = model_input(in, &a, argv);
+        if ((input.what == PW_ENCODING || (input.what == PW_IDS && !(input.pad & PAD_ROW))) &&
+            !(r->flags & FF_SEQ2SEQ))
+            return val(PW_OUTPUT, input.pad, (r->flags & FF_NOTLM) ? 2 : 3, 0);
+        return val(PW_NONE, 0, 0, 0);
+    }
+    if (name_eq(name, len, "arange") || name_eq(name, len, "range")) return val(PW_ROWS, 0, 0, 0);
+    if (name_eq(name, len, "where") && a.npos == 3) {
+        /* torch.where(has_pad, first_pad, last): some rows take each index */
+        for (int i = 1; i < 3; i++)
+            if (argv[i].what == PW_FIRSTPAD && argv[i].c >= 0) return argv[i];
+        return val(PW_NONE, 0, 0, 0);
+    }
+    if (name_eq(name, len, "pad_sequence")) {
+        long bf;
+        uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
+        if (!int_lit(in, kw(in, &a, "batch_first"), &bf) &&
+            !text_is(in, kw(in, &a, "batch_first"), "True"))
+            return val(PW_NONE, 0, 0, 0);
+        uint8_t w = (r->kinds & FK_MASK) ? PW_REALMASK : PW_IDS;
+        return val(w, side ? side : PAD_END, 2, 0);
+    }
+    if (name_eq(name, len, "pad") && a.npos >= 2) {
+        uint8_t side = pad_width_side(in, a.pos[1]);
+        if (!side || (r->kinds & FK_SCORES)) return val(PW_NONE, 0, 0, 0);
+        return val((r->kinds & FK_MASK) ? PW_REALMASK : PW_IDS, side | PAD_ROW, 1, 0);
+    }
+    /* a method of the value, or a library function of its first argument */
+    if (recv.what) return tensor_op(in, n, name, len, recv, &a, 0, argv, r);
+    if (a.npos && argv[0].what) {
+        PadVal x = argv[0];
+        /* self.v_head(hidden): a head the code does not show, applied to every position of
+         * [batch, seq, hidden], keeps the positions */
+        if (x.what == PW_VALUES && x.nd == 3 && a.npos == 1 && !a.nkw && !r->kinds && !r->obj &&
+            (parse_is(fn, "identifier") || parse_is(fn, "attribute")))
+            return x;
+        return tensor_op(in, n, name, len, x, &a, 1, argv, r);
+    }
+    return val(PW_NONE, 0, 0, 0);
+}
+
+/* ---------- the hook ---------- */
+
+void pad_expr(Interp *in, TSNode n, Fact *r) {
+    const char *type = ts_node_type(n);
+    PadVal v;
+    if (!strcmp(type, "call"))
+        v = call_val(in, n, r);
+    else if (!strcmp(type, "subscript"))
+        v = subscript_val(in, n, r);
+    else if (!strcmp(type, "attribute"))
+        v = attribute_val(in, n, r);
+    else if (!strcmp(type, "comparison_operator"))
+        v = comparison_val(in, n);
+    else if (!strcmp(type, "binary_operator"))
+        v = binop_val(in, n, r);
+    else if (!strcmp(type, "parenthesized_expression"))
+        v = take(in, ts_node_named_child(n, ts_node_named_child_count(n) - 1));
+    else if (!strcmp(type, "unary_operator") && text_is(in, parse_field(n, "operator"), "~")) {
+        PadVal m = take(in, parse_field(n, "argument"));
+        v = m.what == PW_REALMASK  ? val(PW_PADMASK, m.pad, m.nd, 0)
+            : m.what == PW_PADMASK ? val(PW_REALMASK, m.pad, m.nd, 0)
+                                   : val(PW_NONE, 0, 0, 0);
+    } else if (!strcmp(type, "list_comprehension") || !strcmp(type, "generator_expression"))
+        v = rows_to_batch(take(in, parse_field(n, "body")));
+    else if (!strcmp(type, "dictionary_comprehension") && r->obj == FO_ENCODING) {
+        /* {k: v.to(dev) for k, v in enc.items()}: the same batch */
+        TSNode clause = ts_node_named_child(n, 1);
+        v = parse_is(clause, "for_in_clause") ? take(in, parse_field(clause, "right"))
+                                              : val(0, 0, 0, 0);
+    } else
+        v = of_fact(r);
+    /* token ids whose padding nothing in the code shows: a batch of unknown side (only reads
+     * that are pads on either side are claimed) */
+    if (!v.what && (!strcmp(type, "identifier") || !strcmp(type, "attribute")) &&
+        r->kinds == FK_IDS && r->obj == FO_NONE && r->ndim != 0 && r->ndim != 1)
+        v = val(PW_IDS, 0, r->ndim == 2 ? 2 : 0, 0);
+    store(r, v);
+    if (v.what)
+        memo_put(in, n.id, v);
+    else if (in->pad_memo)
+        take(in, n); /* no stale record of an earlier evaluation */
+}
+
+/* ---------- statements ---------- */
+
+void pad_assigned(Interp *in, TSNode target, TSNode value) {
+    target = parse_unparen(target);
+    if (parse_is(target, "attribute") &&
+        text_is(in, parse_field(target, "attribute"), "padding_side")) {
+        /* tokenizer.padding_side = "left": the side its batches are padded on from here */
+        uint8_t side = side_literal(in, value);
+        TSNode object = parse_field(target, "object");
+        if (!parse_is(object, "identifier") && !parse_is(object, "attribute")) return;
+        bool found;
+        Fact t = interp_lookup_key(in, object, &found);
+        if (!found) t = fact_unknown(), t.origin = object;
+        store(&t, side ? val(PW_TOKENIZER, side, 0, 0) : val(PW_NONE, 0, 0, 0));
+        interp_bind(in, object, t);
+        return;
+    }
+    TSNode container;
+    Fact buf;
+    if (interp_item_container(in, target, &container, &buf) && (buf.fill || buf.pad_what == PW_IDS))
+        regions_assigned(in, parse_unparen(target), container);
+}

@@ -1,0 +1,343 @@
+/* facts_regions: what a buffer holds by region and by program order, for LL112. A buffer made
+ * by torch.full(shape, fill) holds the fill until written; writes before a loop fill a prefix
+ * (the prompts) or all of it (Fact.fill_cov). At a loop's entry the body is read in program
+ * order: a loss whose target is read at the loop's position before the body writes that
+ * position reads the fill, and when the loss ignores the fill (ignore_index) the token's
+ * log-prob is 0 whatever it is. */
+#include <stdio.h>
+
+#include "facts_internal.h"
+
+/* FNV-1a of the text without blanks; never 0. */
+static uint32_t text_key(const char *s, size_t len) {
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\\') continue;
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    }
+    return h ? h : 1;
+}
+
+uint32_t regions_key(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    long v;
+    char buf[24];
+    bool known = interp_int_literal(in, n, &v);
+    if (!known && (parse_is(n, "identifier") || parse_is(n, "attribute"))) {
+        bool found;
+        Fact f = interp_lookup_key(in, n, &found);
+        if (found && (f.flags & FF_CONST)) known = true, v = f.num;
+    }
+    if (known) {
+        int len = snprintf(buf, sizeof buf, "%ld", v);
+        return text_key(buf, (size_t)len);
+    }
+    size_t len;
+    const char *t = parse_text(in->src, n, &len);
+    return text_key(t, len);
+}
+
+static bool name_is(const char *s, size_t len, const char *lit) {
+    return strlen(lit) == len && !memcmp(s, lit, len);
+}
+
+static TSNode kwarg(Interp *in, TSNode call, const char *name) {
+    TSNode args = parse_field(call, "arguments");
+    uint32_t n = parse_is(args, "argument_list") ? ts_node_named_child_count(args) : 0;
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode c = ts_node_named_child(args, i);
+        if (parse_is(c, "keyword_argument") && interp_text_eq(in, parse_field(c, "name"), name))
+            return parse_field(c, "value");
+    }
+    return (TSNode){0};
+}
+
+static TSNode posarg(TSNode call, int k) {
+    TSNode args = parse_field(call, "arguments");
+    uint32_t n = parse_is(args, "argument_list") ? ts_node_named_child_count(args) : 0;
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode c = ts_node_named_child(args, i);
+        if (parse_is(c, "keyword_argument") || parse_is(c, "comment")) continue;
+        if (parse_is(c, "list_splat") || parse_is(c, "dictionary_splat")) break;
+        if (k-- == 0) return c;
+    }
+    return (TSNode){0};
+}
+
+/* cross_entropy's and nll_loss's default ignore_index, -100. */
+static uint32_t default_ignore(void) {
+    return text_key("-100", 4);
+}
+
+void regions_call(Interp *in, TSNode call, const char *name, size_t len, Fact *r) {
+    if (name_is(name, len, "full") || name_is(name, len, "full_like") ||
+        name_is(name, len, "new_full")) {
+        /* torch.full(size, fill), torch.full_like(x, fill), x.new_full(size, fill) */
+        TSNode fill = kwarg(in, call, "fill_value");
+        if (ts_node_is_null(fill)) fill = posarg(call, 1);
+        if (ts_node_is_null(fill)) return;
+        r->fill = regions_key(in, fill);
+        r->fill_cov = REG_NONE;
+        r->fill_end = 0;
+        /* a batch of pads that rows are copied into (facts_calls.c): which side they pad on
+         * comes with the copies (regions_assigned) */
+        if (r->flags & FF_PADDED) r->pad = 0, r->pad_what = PW_IDS, r->pad_nd = 2, r->pad_c = 0;
+    } else if (name_is(name, len, "CrossEntropyLoss") || name_is(name, len, "NLLLoss")) {
+        TSNode ignore = kwarg(in, call, "ignore_index");
+        r->fill = ts_node_is_null(ignore) ? default_ignore() : regions_key(in, ignore);
+    }
+}
+
+/* ---------- positions: a loop variable plus a constant ---------- */
+
+typedef struct Pos {
+    uint32_t base; /* key of the variable's text; 0: not such a position */
+    long c;
+} Pos;
+
+static Pos pos_of(Interp *in, TSNode n) {
+    Pos p = {0, 0};
+    n = parse_unparen(n);
+    if (parse_is(n, "identifier")) {
+        size_t len;
+        const char *t = parse_text(in->src, n, &len);
+        p.base = text_key(t, len);
+        return p;
+    }
+    if (!parse_is(n, "binary_operator")) return p;
+    TSNode op = parse_field(n, "operator");
+    bool plus = interp_text_eq(in, op, "+"), minus = interp_text_eq(in, op, "-");
+    long k;
+    TSNode l = parse_field(n, "left"), r = parse_field(n, "right");
+    if ((plus || minus) && interp_int_literal(in, r, &k)) {
+        p = pos_of(in, l);
+        p.c += plus ? k : -k;
+    } else if (plus && interp_int_literal(in, l, &k)) {
+        p = pos_of(in, r);
+        p.c += k;
+    }
+    return p;
+}
+
+/* The index of a subscript along the positions: its last entry. */
+static TSNode position_index(TSNode sub) {
+    uint32_t n = ts_node_named_child_count(sub);
+    TSNode last = {0};
+    for (uint32_t i = 1; i < n; i++)
+        if (!parse_is(ts_node_named_child(sub, i), "comment")) last = ts_node_named_child(sub, i);
+    return parse_unparen(last);
+}
+
+static bool full_slice(TSNode n) {
+    n = parse_unparen(n);
+    if (parse_is(n, "ellipsis")) return true;
+    if (!parse_is(n, "slice")) return false;
+    TSNode parts[3];
+    parse_slice_parts(n, parts);
+    return ts_node_is_null(parts[0]) && ts_node_is_null(parts[1]);
+}
+
+/* ---------- writes before the loop ---------- */
+
+void regions_assigned(Interp *in, TSNode target, TSNode container) {
+    Fact *bound = interp_binding(in, container);
+    if (!bound) return;
+    Fact buf = *bound;
+    uint32_t n = ts_node_named_child_count(target);
+    bool whole = true;
+    for (uint32_t i = 1; i < n; i++)
+        if (!full_slice(ts_node_named_child(target, i))) whole = false;
+    TSNode pos = position_index(target);
+    TSNode first = n >= 3 ? parse_unparen(ts_node_named_child(target, 1)) : (TSNode){0};
+    bool one_row = !ts_node_is_null(first) && !parse_is(first, "slice");
+    if (whole) {
+        buf.fill_cov = REG_FULL;
+    } else if (parse_is(pos, "slice")) {
+        TSNode parts[3];
+        parse_slice_parts(pos, parts);
+        if (ts_node_is_null(parts[0]) && !ts_node_is_null(parts[1])) {
+            /* buf[k, :len(t)] = t: a row copied to the start, pads after it */
+            if (buf.fill_cov < REG_PREFIX) buf.fill_cov = REG_PREFIX;
+            buf.fill_end = one_row ? 0 : regions_key(in, parts[1]);
+            if (one_row && buf.pad_what == PW_IDS) buf.pad |= PAD_END;
+        } else if (!ts_node_is_null(parts[0]) && ts_node_is_null(parts[1]) && one_row) {
+            long v; /* buf[k, -len(t):] = t: the row at the end, pads before it */
+            if (buf.fill_cov < REG_PREFIX) buf.fill_cov = REG_PREFIX;
+            if (buf.pad_what == PW_IDS && !(interp_int_literal(in, parts[0], &v) && v >= 0))
+                buf.pad |= PAD_START;
+        }
+    }
+    /* only this domain changes: rebinding would make the main facts see a new value */
+    bound->pad = buf.pad;
+    bound->fill_cov = buf.fill_cov;
+    bound->fill_end = buf.fill_end;
+}
+
+/* ---------- the loop body in program order ---------- */
+
+typedef struct Access {
+    bool write;
+    uint32_t buf;    /* key of the container's text */
+    TSNode node;     /* the subscript */
+    TSNode call;     /* a read: the loss call */
+    uint32_t ignore; /* a read: the key of the target value the loss ignores */
+    Pos lo, hi;      /* positions covered: [lo, hi] (a write) or the read's last position (hi) */
+    bool open_lo, open_hi;
+} Access;
+
+typedef Array(Access) Accesses;
+
+/* The loss a call computes with a target: F.cross_entropy(x, y), nll_loss(x, y, ...), or a
+ * CrossEntropyLoss object of this file; *ignore: the key of the target value it ignores. */
+static bool loss_call(Interp *in, TSNode call, TSNode *target, uint32_t *ignore) {
+    TSNode fn = parse_field(call, "function");
+    TSNode last = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
+    if (!parse_is(last, "identifier")) return false;
+    bool fn_form =
+        interp_text_eq(in, last, "cross_entropy") || interp_text_eq(in, last, "nll_loss");
+    if (fn_form) {
+        TSNode ig = kwarg(in, call, "ignore_index");
+        *ignore = ts_node_is_null(ig) ? default_ignore() : regions_key(in, ig);
+    } else {
+        bool found;
+        Fact f = interp_lookup_key(in, fn, &found);
+        if (!found || f.obj != FO_CALLABLE || !f.fill) return false;
+        *ignore = f.fill;
+    }
+    *target = kwarg(in, call, "target");
+    if (ts_node_is_null(*target)) *target = posarg(call, 1);
+    *target = parse_unparen(*target);
+    return parse_is(*target, "subscript");
+}
+
+static uint32_t container_key(Interp *in, TSNode sub) {
+    TSNode c = parse_field(sub, "value");
+    if (!parse_is(c, "identifier") && !parse_is(c, "attribute")) return 0;
+    size_t len;
+    const char *t = parse_text(in->src, c, &len);
+    return text_key(t, len);
+}
+
+static void add_write(Interp *in, Accesses *acc, TSNode target) {
+    target = parse_unparen(target);
+    if (!parse_is(target, "subscript")) return;
+    Access a = {.write = true, .buf = container_key(in, target), .node = target};
+    TSNode pos = position_index(target);
+    if (parse_is(pos, "slice")) {
+        TSNode parts[3];
+        parse_slice_parts(pos, parts);
+        a.open_lo = ts_node_is_null(parts[0]);
+        a.open_hi = ts_node_is_null(parts[1]);
+        if (!a.open_lo) a.lo = pos_of(in, parts[0]);
+        if (!a.open_hi) a.hi = pos_of(in, parts[1]), a.hi.c -= 1;
+    } else {
+        a.lo = a.hi = pos_of(in, pos);
+    }
+    if (a.buf) array_push(acc, a);
+}
+
+static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
+    if (ts_node_is_null(n) || depth > 200) return;
+    const char *type = ts_node_type(n);
+    if (!strcmp(type, "function_definition") || !strcmp(type, "class_definition") ||
+        !strcmp(type, "lambda"))
+        return;
+    if (!strcmp(type, "assignment") || !strcmp(type, "augmented_assignment")) {
+        collect(in, parse_field(n, "right"), acc, depth + 1); /* the value is read first */
+        add_write(in, acc, parse_field(n, "left"));
+        return;
+    }
+    if (!strcmp(type, "call")) {
+        TSNode target;
+        uint32_t ignore;
+        if (loss_call(in, n, &target, &ignore)) {
+            TSNode pos = position_index(target);
+            Access a = {.buf = container_key(in, target), .node = target, .call = n};
+            if (parse_is(pos, "slice")) {
+                TSNode parts[3];
+                parse_slice_parts(pos, parts);
+                if (!ts_node_is_null(parts[1])) a.hi = pos_of(in, parts[1]), a.hi.c -= 1;
+            } else {
+                a.hi = pos_of(in, pos);
+            }
+            a.ignore = ignore;
+            if (a.buf && a.hi.base) array_push(acc, a);
+        }
+    }
+    ParseKids k;
+    parse_kids_begin(&k, n);
+    for (TSNode c; parse_kids_next(&k, &c);)
+        collect(in, c, acc, depth + 1);
+    parse_kids_end(&k);
+}
+
+static bool covers(const Access *w, Pos p) {
+    if (w->open_lo && w->open_hi) return true;
+    if (!w->open_lo && (w->lo.base != p.base || w->lo.c > p.c)) return false;
+    if (!w->open_hi && (w->hi.base != p.base || w->hi.c < p.c)) return false;
+    return true;
+}
+
+/* The loop's variable (for v in ..., or a `v += k` counter of a while loop) and, for
+ * range(a, b), the key of b. */
+static uint32_t loop_variable(Interp *in, TSNode stmt, TSNode body, uint32_t *stop) {
+    *stop = 0;
+    size_t len;
+    if (parse_is(stmt, "for_statement")) {
+        TSNode v = parse_field(stmt, "left"), it = parse_unparen(parse_field(stmt, "right"));
+        if (!parse_is(v, "identifier")) return 0;
+        if (parse_is(it, "call") && interp_text_eq(in, parse_field(it, "function"), "range")) {
+            TSNode b = posarg(it, 1);
+            if (ts_node_is_null(b)) b = posarg(it, 0);
+            if (!ts_node_is_null(b)) *stop = regions_key(in, b);
+        }
+        const char *t = parse_text(in->src, v, &len);
+        return text_key(t, len);
+    }
+    ParseKids k;
+    parse_kids_begin(&k, body);
+    uint32_t var = 0;
+    for (TSNode st; parse_kids_next(&k, &st);) {
+        TSNode aug = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
+        if (!parse_is(aug, "augmented_assignment") ||
+            !parse_is(parse_field(aug, "left"), "identifier") ||
+            !interp_text_eq(in, parse_field(aug, "operator"), "+="))
+            continue;
+        const char *t = parse_text(in->src, parse_field(aug, "left"), &len);
+        var = text_key(t, len);
+    }
+    parse_kids_end(&k);
+    return var;
+}
+
+void regions_loop(Interp *in, TSNode body) {
+    TSNode stmt = ts_node_parent(body);
+    uint32_t stop, var = loop_variable(in, stmt, body, &stop);
+    if (!var) return;
+    Accesses acc = {0};
+    collect(in, body, &acc, 0);
+    for (size_t i = 0; i < acc.len; i++) {
+        const Access *r = &acc.items[i];
+        if (r->write || r->hi.base != var) continue;
+        TSNode container = parse_field(r->node, "value");
+        bool found;
+        Fact buf = interp_lookup_key(in, container, &found);
+        if (!found || !buf.fill || buf.fill != r->ignore) continue; /* the fill is not ignored */
+        /* filled before the loop: all of it, or the prefix the loop runs over */
+        if (buf.fill_cov == REG_FULL ||
+            (buf.fill_cov == REG_PREFIX && stop && buf.fill_end == stop))
+            continue;
+        bool before = false, after = false;
+        for (size_t j = 0; j < acc.len; j++) {
+            const Access *w = &acc.items[j];
+            if (!w->write || w->buf != r->buf || !covers(w, r->hi)) continue;
+            if (j < i)
+                before = true;
+            else
+                after = true;
+        }
+        if (!before && after)
+            interp_emit(in, EV_TARGET_UNWRITTEN, 0, r->node, buf, fact_unknown(), AX_UNK);
+    }
+    array_free(&acc);
+}

@@ -1,0 +1,55 @@
+/* libFuzzer harness: read an arbitrary buffer as a result-cache entry. Each input is read as
+ * it is (almost always refused: its MAC is wrong) and again with a valid MAC stamped over its
+ * last 16 bytes, so the payload reader is reached. An entry that is accepted must encode back
+ * to the same bytes, and every reporter must print its findings. Seeds: entries that
+ * tests/fuzz/run.sh makes by running logitlint with a cache directory holding FUZZ_SECRET. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache.h"
+#include "report.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const uint8_t FUZZ_SECRET[16] = "logitlint-fuzz!";
+
+static void report_all(CachedFile *f) {
+    static FILE *sink;
+    if (!sink) sink = fopen("/dev/null", "w");
+    for (size_t i = 0; i < f->diags.len; i++)
+        f->diags.items[i].filename = util_xstrdup("dir/x.py");
+    for (int format = 0; format <= REPORT_JUNIT; format++) {
+        ReportOptions o = {.format = (ReportFormat)format, .root = "/dir", .explain = true};
+        report_write(sink, &f->diags, &o);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    CachedFile f;
+    if (cache_decode(FUZZ_SECRET, NULL, data, size, &f)) cache_file_free(&f);
+    if (size < 16) return 0;
+    uint8_t *stamped = malloc(size);
+    memcpy(stamped, data, size);
+    Hash128 mac = cache_mac(FUZZ_SECRET, stamped, size);
+    for (int k = 0; k < 8; k++) {
+        stamped[size - 16 + (size_t)k] = (uint8_t)(mac.lo >> (8 * k));
+        stamped[size - 8 + (size_t)k] = (uint8_t)(mac.hi >> (8 * k));
+    }
+    if (cache_decode(FUZZ_SECRET, NULL, stamped, size, &f)) {
+        size_t at = 8 + 2 + strlen(LOGITLINT_VERSION), len;
+        Hash128 key = {0, 0};
+        for (int k = 0; k < 8; k++) {
+            key.lo |= (uint64_t)stamped[at + (size_t)k] << (8 * k);
+            key.hi |= (uint64_t)stamped[at + 8 + (size_t)k] << (8 * k);
+        }
+        uint8_t *again = cache_encode(FUZZ_SECRET, key, &f, &len);
+        if (len != size || memcmp(again, stamped, size)) abort(); /* not the bytes it read */
+        free(again);
+        report_all(&f);
+        cache_file_free(&f);
+    }
+    free(stamped);
+    return 0;
+}

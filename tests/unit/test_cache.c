@@ -1,0 +1,520 @@
+/* The result cache (README "Caching"): a warm run prints exactly what a cold run printed, in
+ * every output format, counterexamples included; a change of content, configuration or build is
+ * never answered from the cache; a corrupt or foreign entry is ignored and rebuilt; a file that
+ * was skipped is never remembered as clean; concurrent runs share a directory safely. */
+#include "tempdir.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+
+#include "cache.h"
+#include "harness.h"
+#include "rules.h"
+
+/* A project with a finding in a .py file, in a notebook cell, in a file with a syntax error
+ * (a warning on stderr), and a clean file; every run also reads the fixtures and samples. */
+static char *make_project(void) {
+    char *dir = tmp_dir();
+    tmp_write(dir, "a.py", BUGGY_PY);
+    tmp_write(dir, "b.py", CLEAN_PY);
+    tmp_write(dir, "broken.py", "def broken(:\n    pass\n\n\ndef f(model, ids):\n"
+                                "    logits = model(ids).logits\n    total = 0\n"
+                                "    for t in range(ids.shape[1] - 1):\n"
+                                "        total += logits[0, t, ids[0, t + 1]]\n"
+                                "    return total\n");
+    tmp_write(dir, "nb.ipynb",
+              "{\"cells\": [{\"cell_type\": \"markdown\", \"metadata\": {}, \"source\": [\"# x\"]},"
+              " {\"cell_type\": \"code\", \"metadata\": {}, \"execution_count\": null,"
+              " \"outputs\": [], \"source\": [\"def score(model, ids):\\n\","
+              " \"    logits = model(ids).logits\\n\", \"    total = 0\\n\","
+              " \"    for t in range(ids.shape[1] - 1):\\n\","
+              " \"        total += logits[0, t, ids[0, t + 1]]\\n\", \"    return total\\n\"]}],"
+              " \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}");
+    return dir;
+}
+
+/* `check` over the project, the fixtures and the samples: with cache directory `cache` (NULL:
+ * --no-cache), in `format`, with up to two extra arguments. */
+static CliRun check_with(const char *bin, const char *proj, const char *cache, const char *format,
+                         const char *extra1, const char *extra2) {
+    const char *argv[16];
+    int n = 0;
+    argv[n++] = "check";
+    argv[n++] = "--output-format";
+    argv[n++] = format;
+    if (cache) argv[n++] = "--cache-dir", argv[n++] = cache;
+    if (!cache) argv[n++] = "--no-cache";
+    if (extra1) argv[n++] = extra1;
+    if (extra2) argv[n++] = extra2;
+    argv[n++] = ".";
+    argv[n++] = FIXTURES_DIR;
+    argv[n++] = SAMPLES_DIR;
+    argv[n] = NULL;
+    return harness_run_bin(bin, argv, NULL, proj);
+}
+
+static CliRun check(const char *proj, const char *cache, const char *format) {
+    return check_with(LOGITLINT_BIN, proj, cache, format, NULL, NULL);
+}
+
+static bool same_run(const CliRun *a, const CliRun *b) {
+    return a->status == b->status && !strcmp(a->out, b->out) && !strcmp(a->err, b->err);
+}
+
+#define ck_assert_same(a, b, what)                                                                 \
+    ck_assert_msg(same_run(&(a), &(b)), "%s: status %d vs %d\n--- out\n%.900s\n--- vs\n%.900s" \
+                  "\n--- err\n%.400s\n--- vs\n%.400s", what, (a).status, (b).status, (a).out,  \
+                  (b).out, (a).err, (b).err)
+
+/* The entries of a cache directory, as "name inode" lines (a rewritten entry gets a new inode). */
+static char *entries(const char *cache) {
+    char *dir = util_xasprintf("%s/entries", cache);
+    DIR *d = opendir(dir);
+    char *list = util_xstrdup("");
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (e->d_name[0] == '.') continue;
+        char *prev = list;
+        list = util_xasprintf("%s%s %lu\n", prev, e->d_name, (unsigned long)e->d_ino);
+        free(prev);
+    }
+    if (d) closedir(d);
+    free(dir);
+    return list;
+}
+
+static int count_lines(const char *s) {
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static int count_entries(const char *cache) {
+    char *list = entries(cache);
+    int n = count_lines(list);
+    free(list);
+    return n;
+}
+
+/* A whole file, NUL bytes included. */
+static char *read_bytes(const char *path, size_t *len) {
+    int fd = open(path, O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    struct stat st;
+    ck_assert_int_eq(fstat(fd, &st), 0);
+    char *buf = util_xmalloc((size_t)st.st_size + 1);
+    ck_assert_int_eq(read(fd, buf, (size_t)st.st_size), st.st_size);
+    close(fd);
+    *len = (size_t)st.st_size;
+    return buf;
+}
+
+static const char *const FORMATS[] = {"full",   "concise", "json",   "json-lines",
+                                      "sarif",  "github",  "gitlab", "junit"};
+
+START_TEST(warm_run_prints_what_the_cold_run_printed) {
+    char *proj = make_project();
+    char *cache = util_xasprintf("%s/cache-%s", proj, FORMATS[_i]);
+    CliRun ref = check(proj, NULL, FORMATS[_i]);
+    ck_assert_int_eq(ref.status, 1);
+    ck_assert_ptr_nonnull(strstr(ref.err, "broken.py:1:12: syntax error"));
+    if (!strcmp(FORMATS[_i], "full")) ck_assert_ptr_nonnull(strstr(ref.out, "counterexample:"));
+    CliRun cold = check(proj, cache, FORMATS[_i]);
+    ck_assert_same(cold, ref, "cold");
+    char *after_cold = entries(cache);
+    ck_assert_int_gt(count_lines(after_cold), 100);
+    CliRun warm = check(proj, cache, FORMATS[_i]);
+    ck_assert_same(warm, ref, "warm");
+    /* Nothing was rewritten: every file was answered from the cache. */
+    char *after_warm = entries(cache);
+    ck_assert_str_eq(after_warm, after_cold);
+    harness_run_free(&ref), harness_run_free(&cold), harness_run_free(&warm);
+    free(after_cold), free(after_warm), free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
+/* Options that change only the display share the entries, and still print what a cold run
+ * does: counterexamples are recomputed from each finding's recipe. */
+START_TEST(display_options_reuse_the_entries) {
+    static const char *const EXTRA[][2] = {{"--no-verify", NULL},
+                                           {"--explain", NULL},
+                                           {"--statistics", NULL},
+                                           {"--exit-zero", "--threads=1"}};
+    char *proj = make_project();
+    char *cache = util_xasprintf("%s/c", proj);
+    CliRun first = check(proj, cache, "json");
+    char *filled = entries(cache);
+    for (size_t i = 0; i < sizeof EXTRA / sizeof *EXTRA; i++) {
+        CliRun ref = check_with(LOGITLINT_BIN, proj, NULL, "full", EXTRA[i][0], EXTRA[i][1]);
+        CliRun warm = check_with(LOGITLINT_BIN, proj, cache, "full", EXTRA[i][0], EXTRA[i][1]);
+        ck_assert_same(warm, ref, EXTRA[i][0]);
+        char *now = entries(cache);
+        ck_assert_str_eq(now, filled);
+        free(now);
+        harness_run_free(&ref), harness_run_free(&warm);
+    }
+    harness_run_free(&first);
+    free(filled), free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
+START_TEST(changed_content_is_analysed_again) {
+    char *proj = make_project();
+    char *cache = util_xasprintf("%s/c", proj);
+    CliRun before = check(proj, cache, "concise");
+    ck_assert_ptr_nonnull(strstr(before.out, "a.py:5:9: LL101"));
+    tmp_write(proj, "a.py", CLEAN_PY); /* same size class, other content */
+    tmp_write(proj, "b.py", BUGGY_PY);
+    CliRun ref = check(proj, NULL, "concise");
+    CliRun warm = check(proj, cache, "concise");
+    ck_assert_same(warm, ref, "after the edit");
+    ck_assert_ptr_null(strstr(warm.out, "a.py:5:9: LL101"));
+    ck_assert_ptr_nonnull(strstr(warm.out, "b.py:5:9: LL101"));
+    harness_run_free(&before), harness_run_free(&ref), harness_run_free(&warm);
+    free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
+/* The configuration's whole text is in the key, and so is every option but the display ones. */
+START_TEST(changed_configuration_is_analysed_again) {
+    char *proj = make_project();
+    char *cache = util_xasprintf("%s/c", proj);
+    CliRun before = check(proj, cache, "concise");
+    int n_before = count_entries(cache);
+    tmp_write(proj, "logitlint.toml", "ignore = [\"LL101\"]\n");
+    CliRun ref = check(proj, NULL, "concise"), warm = check(proj, cache, "concise");
+    ck_assert_same(warm, ref, "ignore LL101");
+    ck_assert_ptr_null(strstr(warm.out, "a.py:5:9: LL101"));
+    /* A change that no setting reads today still invalidates (a key added later is covered). */
+    int n_ignore = count_entries(cache);
+    tmp_write(proj, "logitlint.toml", "ignore = [\"LL101\"]  # a comment\n");
+    CliRun again = check(proj, cache, "concise");
+    ck_assert_same(again, ref, "comment");
+    ck_assert_int_gt(count_entries(cache), n_ignore);
+    /* Options on the command line. */
+    CliRun sel_ref = check_with(LOGITLINT_BIN, proj, NULL, "concise", "--select", "LL1");
+    CliRun sel = check_with(LOGITLINT_BIN, proj, cache, "concise", "--select", "LL1");
+    ck_assert_same(sel, sel_ref, "--select");
+    CliRun iso_ref = check_with(LOGITLINT_BIN, proj, NULL, "concise", "--isolated", NULL);
+    CliRun iso = check_with(LOGITLINT_BIN, proj, cache, "concise", "--isolated", NULL);
+    ck_assert_same(iso, iso_ref, "--isolated");
+    ck_assert_int_gt(n_ignore, n_before);
+    harness_run_free(&before), harness_run_free(&ref), harness_run_free(&warm);
+    harness_run_free(&again), harness_run_free(&sel_ref), harness_run_free(&sel);
+    harness_run_free(&iso), harness_run_free(&iso_ref);
+    free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
+static void copy_file(const char *from, const char *to) {
+    int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    ck_assert(in >= 0 && out >= 0);
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(in, buf, sizeof buf)) > 0)
+        ck_assert_int_eq(write(out, buf, (size_t)n), n);
+    close(in);
+    ck_assert_int_eq(close(out), 0);
+}
+
+/* Another build of logitlint (here: another copy of the executable) never reads the entries an
+ * earlier one wrote. */
+START_TEST(another_build_does_not_read_the_entries) {
+    char *proj = make_project();
+    char *cache = util_xasprintf("%s/c", proj), *bin = util_xasprintf("%s/logitlint-copy", proj);
+    copy_file(LOGITLINT_BIN, bin);
+    CliRun ref = check(proj, NULL, "json");
+    CliRun cold = check(proj, cache, "json");
+    int n = count_entries(cache);
+    CliRun other = check_with(bin, proj, cache, "json", NULL, NULL);
+    ck_assert_same(other, ref, "copy");
+    ck_assert_int_eq(count_entries(cache), 2 * n);
+    harness_run_free(&ref), harness_run_free(&cold), harness_run_free(&other);
+    free(cache), free(bin);
+    tmp_remove(proj);
+}
+END_TEST
+
+/* Overwrites every entry with a damaged or foreign one, by kind. */
+static void damage_entries(const char *cache, int kind) {
+    char *dir = util_xasprintf("%s/entries", cache);
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    char *foreign = NULL; /* the previous entry's bytes: a valid entry under another key */
+    size_t foreign_len = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.') continue;
+        char *path = util_xasprintf("%s/%s", dir, e->d_name);
+        size_t len;
+        char *bytes = read_bytes(path, &len);
+        FILE *f = fopen(path, "wb");
+        ck_assert_ptr_nonnull(f);
+        if (kind == 0) fwrite(bytes, 1, len / 2, f);                        /* truncated */
+        if (kind == 1) bytes[len / 2] ^= 0x10, fwrite(bytes, 1, len, f);    /* a bit flipped */
+        if (kind == 2 && foreign) fwrite(foreign, 1, foreign_len, f); /* another file's entry */
+        if (kind == 3) fputs("LLCACHE1 not an entry", f);
+        fclose(f);
+        free(foreign);
+        foreign = bytes, foreign_len = len;
+        free(path);
+    }
+    free(foreign);
+    closedir(d);
+    free(dir);
+}
+
+START_TEST(a_damaged_entry_is_rebuilt_not_trusted) {
+    char *proj = make_project();
+    char *cache = util_xasprintf("%s/c", proj);
+    CliRun ref = check(proj, NULL, "json");
+    CliRun cold = check(proj, cache, "json");
+    damage_entries(cache, _i);
+    CliRun damaged = check(proj, cache, "json");
+    ck_assert_same(damaged, ref, "damaged entries");
+    /* Rebuilt: the next run reads every entry and rewrites none. */
+    char *rebuilt = entries(cache);
+    CliRun warm = check(proj, cache, "json");
+    ck_assert_same(warm, ref, "rebuilt entries");
+    char *now = entries(cache);
+    ck_assert_str_eq(now, rebuilt);
+    harness_run_free(&ref), harness_run_free(&cold), harness_run_free(&damaged);
+    harness_run_free(&warm);
+    free(rebuilt), free(now), free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
+START_TEST(a_damaged_secret_is_replaced) {
+    char *proj = make_project();
+    char *cache = util_xasprintf("%s/c", proj), *secret = util_xasprintf("%s/secret", cache);
+    CliRun ref = check(proj, NULL, "concise"), cold = check(proj, cache, "concise");
+    tmp_write(cache, "secret", "short");
+    CliRun after = check(proj, cache, "concise");
+    ck_assert_same(after, ref, "new secret");
+    struct stat st;
+    ck_assert_int_eq(stat(secret, &st), 0);
+    ck_assert_int_eq(st.st_size, 16);
+    harness_run_free(&ref), harness_run_free(&cold), harness_run_free(&after);
+    free(cache), free(secret);
+    tmp_remove(proj);
+}
+END_TEST
+
+/* A file skipped for a bound reports it again on the warm run (exit 2), never as clean. */
+START_TEST(a_skipped_file_is_never_cached) {
+    char *proj = make_project();
+    char *cache = util_xasprintf("%s/c", proj);
+    char deep[12010];
+    memcpy(deep, "x = ", 4);
+    memset(deep + 4, '(', 6000);
+    memset(deep + 6004, ')', 6000);
+    strcpy(deep + 12004, "\n");
+    tmp_write(proj, "deep.py", deep);
+    CliRun ref = check(proj, NULL, "concise");
+    ck_assert_int_eq(ref.status, 2);
+    ck_assert_ptr_nonnull(strstr(ref.err, "deep.py: skipped: "));
+    CliRun cold = check(proj, cache, "concise"), warm = check(proj, cache, "concise");
+    ck_assert_same(cold, ref, "cold");
+    ck_assert_same(warm, ref, "warm");
+    harness_run_free(&ref), harness_run_free(&cold), harness_run_free(&warm);
+    free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
+static bool is_file(const char *dir, const char *name, const char *starts) {
+    char *path = util_xasprintf("%s/%s", dir, name);
+    char *text = tmp_read(path);
+    bool ok = text && !strncmp(text, starts, strlen(starts));
+    free(text), free(path);
+    return ok;
+}
+
+/* Where the cache lives: .logitlint_cache in the project root (ignored by git, tagged), or
+ * --cache-dir, LOGITLINT_CACHE_DIR, `cache-dir` in the configuration; --no-cache writes none. */
+START_TEST(the_cache_directory) {
+    char *proj = make_project();
+    char *dflt = util_xasprintf("%s/.logitlint_cache", proj);
+    const char *none[] = {"check", "--no-cache", "a.py", NULL};
+    CliRun r = harness_run(none, NULL, proj);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_int_ne(access(dflt, F_OK), 0);
+    harness_run_free(&r);
+    const char *plain[] = {"check", "a.py", NULL};
+    r = harness_run(plain, NULL, proj);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, "");
+    ck_assert(is_file(dflt, ".gitignore", "# Created by logitlint"));
+    char *ignore = util_xasprintf("%s/.gitignore", dflt), *text = tmp_read(ignore);
+    ck_assert_ptr_nonnull(strstr(text, "\n*\n"));
+    free(ignore), free(text);
+    ck_assert(is_file(dflt, "CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55"));
+    ck_assert_int_eq(count_entries(dflt), 1);
+    harness_run_free(&r);
+
+    setenv("LOGITLINT_CACHE_DIR", "from-env", 1);
+    r = harness_run(plain, NULL, proj);
+    unsetenv("LOGITLINT_CACHE_DIR");
+    ck_assert(is_file(proj, "from-env/CACHEDIR.TAG", "Signature"));
+    harness_run_free(&r);
+
+    tmp_write(proj, "sub/pyproject.toml", "[tool.logitlint]\ncache-dir = \"../from-config\"\n");
+    tmp_write(proj, "sub/s.py", BUGGY_PY);
+    char *sub = util_xasprintf("%s/sub", proj);
+    const char *in_sub[] = {"check", "s.py", NULL};
+    r = harness_run(in_sub, NULL, sub);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert(is_file(proj, "from-config/CACHEDIR.TAG", "Signature"));
+    harness_run_free(&r);
+    const char *cli[] = {"check", "--cache-dir", "from-cli", "s.py", NULL};
+    r = harness_run(cli, NULL, sub);
+    ck_assert(is_file(sub, "from-cli/CACHEDIR.TAG", "Signature"));
+    harness_run_free(&r);
+
+    /* An existing directory is used as it is: no .gitignore that could hide a project. */
+    char *existing = util_xasprintf("%s/existing", proj);
+    mkdir(existing, 0755);
+    const char *in_existing[] = {"check", "--cache-dir", "existing", "a.py", NULL};
+    r = harness_run(in_existing, NULL, proj);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_int_eq(count_entries(existing), 1);
+    ck_assert(!is_file(existing, ".gitignore", "") && !is_file(existing, "CACHEDIR.TAG", ""));
+    harness_run_free(&r);
+    free(existing);
+
+    /* A directory that cannot be made: a warning, and the same findings without a cache. */
+    const char *bad[] = {"check", "--cache-dir", "a.py/cache", "a.py", NULL};
+    r = harness_run(bad, NULL, proj);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_ptr_nonnull(strstr(r.out, "a.py:5:9: LL101"));
+    ck_assert_str_eq(r.err, "warning: a.py/cache: cannot be used as a cache directory: Not a "
+                            "directory; running without the result cache\n");
+    harness_run_free(&r);
+    const char *bad_cfg[] = {"check", "--config", "c.toml", "a.py", NULL};
+    tmp_write(proj, "c.toml", "cache-dir = \"\"\n");
+    r = harness_run(bad_cfg, NULL, proj);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "'cache-dir' must be a non-empty string"));
+    harness_run_free(&r);
+    free(dflt), free(sub);
+    tmp_remove(proj);
+}
+END_TEST
+
+/* Four runs at once on one fresh cache directory all print what a run without it prints. */
+START_TEST(concurrent_runs_share_a_directory) {
+    char *proj = make_project();
+    char *cache = util_xasprintf("%s/c", proj);
+    CliRun ref = check(proj, NULL, "json");
+    pid_t kids[4];
+    for (int k = 0; k < 4; k++) {
+        kids[k] = fork();
+        ck_assert_int_ge(kids[k], 0);
+        if (kids[k] == 0) {
+            CliRun r = check(proj, cache, "json");
+            _exit(same_run(&r, &ref) ? 0 : 1);
+        }
+    }
+    for (int k = 0; k < 4; k++) {
+        int st;
+        ck_assert_int_eq(waitpid(kids[k], &st, 0), kids[k]);
+        ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "run %d differed", k);
+    }
+    CliRun warm = check(proj, cache, "json");
+    ck_assert_same(warm, ref, "after the concurrent runs");
+    harness_run_free(&ref), harness_run_free(&warm);
+    free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
+/* The entry format itself: a round trip keeps every field; any truncation, any flipped byte,
+ * another secret or another key is refused. */
+START_TEST(entries_round_trip_and_refuse_any_damage) {
+    DiagList d = harness_lint(BUGGY_PY, NULL);
+    ck_assert_int_ge(d.len, 1);
+    CachedFile f = {.diags = d, .result = {.syntax_error = true, .error_row = 3, .error_col = 7}};
+    uint8_t secret[16], other[16];
+    memcpy(secret, "0123456789abcdef", 16);
+    memcpy(other, "0123456789abcdeF", 16);
+    Hash128 key = {42, 7}, wrong = {42, 8};
+    size_t len;
+    uint8_t *buf = cache_encode(secret, key, &f, &len);
+    CachedFile back;
+    ck_assert(cache_decode(secret, &key, buf, len, &back));
+    ck_assert_int_eq(back.diags.len, d.len);
+    ck_assert(back.result.syntax_error && back.result.error_row == 3 && back.result.error_col == 7);
+    for (size_t i = 0; i < d.len; i++) {
+        Diagnostic *a = &d.items[i], *b = &back.diags.items[i];
+        ck_assert_ptr_eq(a->rule, b->rule);
+        ck_assert_str_eq(a->message, b->message);
+        ck_assert(a->recipe ? b->recipe && !strcmp(a->recipe, b->recipe) : !b->recipe);
+        ck_assert(a->row == b->row && a->col == b->col && a->end_row == b->end_row &&
+                  a->end_col == b->end_col && a->nframe == b->nframe);
+        ck_assert_str_eq(a->frame_lines[0], b->frame_lines[0]);
+    }
+    cache_file_free(&back);
+    for (size_t cut = 0; cut < len; cut++)
+        ck_assert_msg(!cache_decode(secret, &key, buf, cut, &back), "truncated at %zu", cut);
+    for (size_t at = 0; at < len; at++) {
+        buf[at] ^= 1;
+        ck_assert_msg(!cache_decode(secret, &key, buf, len, &back), "byte %zu flipped", at);
+        buf[at] ^= 1;
+    }
+    ck_assert(!cache_decode(other, &key, buf, len, &back));
+    ck_assert(!cache_decode(secret, &wrong, buf, len, &back));
+    free(buf);
+    diag_list_free(&d);
+}
+END_TEST
+
+/* SipHash-2-4's published test vectors (64- and 128-bit outputs), fed in pieces too. */
+START_TEST(siphash_test_vectors) {
+    uint8_t key[16], msg[15];
+    for (int i = 0; i < 16; i++)
+        key[i] = (uint8_t)i;
+    for (int i = 0; i < 15; i++)
+        msg[i] = (uint8_t)i;
+    HashState h;
+    hash_init(&h, key, 0);
+    hash_update(&h, msg, 15);
+    ck_assert_uint_eq(hash_final(&h).lo, 0xa129ca6149be45e5ULL);
+    hash_init(&h, key, 0);
+    hash_update(&h, msg, 3), hash_update(&h, msg + 3, 9), hash_update(&h, msg + 12, 3);
+    ck_assert_uint_eq(hash_final(&h).lo, 0xa129ca6149be45e5ULL);
+    hash_init(&h, key, 1); /* the empty message: a3817f04ba25a8e6 6df67214c7550293 */
+    Hash128 v = hash_final(&h);
+    ck_assert_uint_eq(v.lo, 0xe6a825ba047f81a3ULL);
+    ck_assert_uint_eq(v.hi, 0x930255c71472f66dULL);
+}
+END_TEST
+
+static Suite *suite(void) {
+    Suite *s = suite_create("cache");
+    TCase *t = tcase_create("cache");
+    tcase_set_timeout(t, 600);
+    tcase_add_loop_test(t, warm_run_prints_what_the_cold_run_printed, 0,
+                        (int)(sizeof FORMATS / sizeof *FORMATS));
+    tcase_add_test(t, display_options_reuse_the_entries);
+    tcase_add_test(t, changed_content_is_analysed_again);
+    tcase_add_test(t, changed_configuration_is_analysed_again);
+    tcase_add_test(t, another_build_does_not_read_the_entries);
+    tcase_add_loop_test(t, a_damaged_entry_is_rebuilt_not_trusted, 0, 4);
+    tcase_add_test(t, a_damaged_secret_is_replaced);
+    tcase_add_test(t, a_skipped_file_is_never_cached);
+    tcase_add_test(t, the_cache_directory);
+    tcase_add_test(t, concurrent_runs_share_a_directory);
+    tcase_add_test(t, entries_round_trip_and_refuse_any_damage);
+    tcase_add_test(t, siphash_test_vectors);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void) {
+    return harness_main(suite());
+}
