@@ -1853,9 +1853,12 @@ static Fact eval_call(Interp *in, TSNode call) {
             return fact_unknown();
         }
         if (recv.obj == FO_INSTANCE) {
-            if (!ts_node_is_null(interp_find_method(in, recv.def, method, mlen)))
-                return call_instance(in, call, recv, method, mlen, &a);
-            if (returns_module(method, mlen)) return recv; /* Wrapper(lm).eval() */
+            if (!ts_node_is_null(interp_find_method(in, recv.def, method, mlen))) {
+                Fact r = call_instance(in, call, recv, method, mlen, &a);
+                if (!project_told_nothing(in, &recv, &r)) return r;
+            } else if (returns_module(method, mlen)) {
+                return recv; /* Wrapper(lm).eval() */
+            }
             recv = fact_unknown(); /* self.lm(x), set where we cannot see: as for any object */
         }
         /* obj.helper(...) where helper is a method of this file; lm.loglikelihood(...) on an

@@ -205,6 +205,10 @@ bool project_names_member(Interp *in, TSNode attribute);
 /* After obj.method(...) ran (call): the fields it wrote on self are obj's from here on, for
  * the methods that read them next (self.eval_logits written by one method, read by another). */
 void project_state_written(Interp *in, TSNode call);
+/* obj.m(x) on an object of another file's class gave r: true when r says nothing, so that the
+ * call is judged as for an object nothing is known of (self.model.forward(tokens) of a
+ * Transformer whose forward returns a layer's output: called with token ids, a model call). */
+bool project_told_nothing(Interp *in, const Fact *obj, const Fact *r);
 /* Evaluates expr (a default value) in the module of def. */
 Fact project_eval_in(Interp *in, TSNode def, TSNode expr);
 

@@ -597,3 +597,7 @@ void project_state_written(Interp *in, TSNode call) {
     if (found && before.obj == FO_INSTANCE && ts_node_eq(before.def, in->built_self.def))
         interp_bind(in, object, in->built_self);
 }
+
+bool project_told_nothing(Interp *in, const Fact *obj, const Fact *r) {
+    return in->project && module_of_tree(in->project, obj->def.tree) && fact_knows_nothing(r);
+}
