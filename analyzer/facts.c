@@ -521,7 +521,7 @@ static void exec_assign(Interp *in, TSNode stmt) {
 
 /* ---------- imports ---------- */
 
-static const char *dotted(Interp *in, TSNode n) {
+const char *interp_dotted(Interp *in, TSNode n) {
     size_t len;
     const char *t = parse_text(in->src, n, &len);
     /* Dotted names may contain whitespace around dots in odd code; drop it. */
@@ -540,7 +540,7 @@ static void exec_import(Interp *in, TSNode stmt, bool from) {
         if (ts_node_is_null(mod) || parse_is(mod, "relative_import"))
             base = NULL;
         else
-            base = dotted(in, mod);
+            base = interp_dotted(in, mod);
     }
     uint32_t n = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < n; i++) {
@@ -552,7 +552,7 @@ static void exec_import(Interp *in, TSNode stmt, bool from) {
             name = parse_field(c, "name");
             alias = parse_field(c, "alias");
         }
-        const char *q = dotted(in, name);
+        const char *q = interp_dotted(in, name);
         if (from) {
             const char *b = base ? base : "";
             char *full = arena_alloc(in->arena, strlen(b) + strlen(q) + 2);

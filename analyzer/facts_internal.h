@@ -170,6 +170,8 @@ TSNode interp_find_method(Interp *in, TSNode cls, const char *name, size_t len);
 Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args,
                       const Fact *self_fact);
 
+/* A dotted name's text without the blanks odd code puts around its dots (in the arena). */
+const char *interp_dotted(Interp *in, TSNode n);
 /* Executes one statement (another file's top level, project.c). */
 void interp_exec_stmt(Interp *in, TSNode stmt);
 

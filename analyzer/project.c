@@ -104,6 +104,13 @@ static ProjectModule *module_of_tree(ProjectFile *pf, const void *tree) {
 
 /* ---------- entering and leaving another module ---------- */
 
+/* The module running now keeps the function index built while it ran. */
+static void keep_funcs(Interp *in) {
+    in->mod->funcs = in->funcs;
+    in->mod->func_slots = in->func_slots;
+    in->mod->func_nslots = in->func_nslots;
+}
+
 void project_enter(Interp *in, TSNode node, TSNode call_args, ProjectCtx *saved) {
     saved->switched = false;
     if (!in->project || ts_node_is_null(node)) return;
@@ -112,10 +119,8 @@ void project_enter(Interp *in, TSNode node, TSNode call_args, ProjectCtx *saved)
     if (m == in->mod) return;
     *saved = (ProjectCtx){in->mod,      in->module,      in->frame, in->funcs, in->func_slots,
                           in->func_nslots, in->site,     in->budget, true};
-    if (in->mod) { /* its functions were indexed while it ran */
-        in->mod->funcs = in->funcs;
-        in->mod->func_slots = in->func_slots;
-        in->mod->func_nslots = in->func_nslots;
+    if (in->mod) {
+        keep_funcs(in);
     } else {
         pf->home_module = in->module;
         pf->home_funcs = in->funcs;
@@ -143,11 +148,7 @@ void project_enter(Interp *in, TSNode node, TSNode call_args, ProjectCtx *saved)
 
 void project_leave(Interp *in, ProjectCtx *saved) {
     if (!saved->switched) return;
-    if (in->mod) {
-        in->mod->funcs = in->funcs;
-        in->mod->func_slots = in->func_slots;
-        in->mod->func_nslots = in->func_nslots;
-    }
+    if (in->mod) keep_funcs(in);
     in->mod = saved->mod;
     in->module = saved->module;
     in->frame = saved->frame;
@@ -476,17 +477,6 @@ Fact project_member(Interp *in, Fact module, const char *name, size_t len) {
 
 /* ---------- import statements ---------- */
 
-static char *text_of(Interp *in, TSNode n) {
-    size_t len;
-    const char *t = parse_text(in->src, n, &len);
-    char *s = arena_alloc(in->arena, len + 1);
-    size_t k = 0;
-    for (size_t i = 0; i < len; i++)
-        if (t[i] != ' ' && t[i] != '\t' && t[i] != '\\' && t[i] != '\n' && t[i] != '\r')
-            s[k++] = t[i];
-    return s;
-}
-
 static void bind_name(Interp *in, const char *name, size_t len, Fact f) {
     Env *env = &in->frame->env;
     for (size_t i = env->len; i-- > 0;)
@@ -519,7 +509,7 @@ static void import_names(Interp *in, TSNode stmt) {
             alias = parse_field(c, "alias");
             c = parse_field(c, "name");
         }
-        char *dotted = text_of(in, c);
+        const char *dotted = interp_dotted(in, c);
         if (!ts_node_is_null(alias)) { /* import a.b as m: m is a.b */
             ProjectModule *m = resolve(in, 0, dotted);
             if (m) bind_import(in, alias, module_fact(m, dotted));
@@ -542,10 +532,10 @@ static void import_from(Interp *in, TSNode stmt) {
             if (parse_is(c, "import_prefix"))
                 level = (int)(ts_node_end_byte(c) - ts_node_start_byte(c));
             else if (parse_is(c, "dotted_name"))
-                dotted = text_of(in, c);
+                dotted = interp_dotted(in, c);
         }
     } else if (parse_is(mod, "dotted_name")) {
-        dotted = text_of(in, mod);
+        dotted = interp_dotted(in, mod);
     } else {
         return;
     }
