@@ -20,7 +20,7 @@
 #include "rules.h"
 #include "verify.h"
 
-static const char MAGIC[8] = "LLCACHE1"; /* the last character is the format's version */
+static const char MAGIC[8] = "LLCACHE2"; /* the last character is the format's version */
 enum { NO_STRING = 0xffffffffu, SECRET_BYTES = 16, ENTRY_MAX = 64 << 20 };
 
 struct Cache {
@@ -238,6 +238,28 @@ static void put_hash(Bytes *b, Hash128 v) {
     put_u32(b, (uint32_t)v.hi), put_u32(b, (uint32_t)(v.hi >> 32));
 }
 
+/* A finding's fix (fix.h): a presence byte, then every field the fixers and reporters read. */
+static void put_fix(Bytes *b, const DiagFix *f) {
+    put(b, (uint8_t[]){f != NULL}, 1);
+    if (!f) return;
+    put_u32(b, (uint32_t)f->applicability);
+    put_str(b, f->message);
+    put_u32(b, (uint32_t)f->edits.len);
+    for (size_t i = 0; i < f->edits.len; i++) {
+        put_u32(b, (uint32_t)f->edits.items[i].start), put_u32(b, (uint32_t)f->edits.items[i].end);
+        put_str(b, f->edits.items[i].content);
+    }
+    put_u32(b, (uint32_t)f->shown.len);
+    for (size_t i = 0; i < f->shown.len; i++) {
+        const DiagEdit *e = &f->shown.items[i];
+        put_str(b, e->content);
+        int pos[4] = {e->row, e->col, e->end_row, e->end_col};
+        for (int k = 0; k < 4; k++)
+            put_u32(b, (uint32_t)pos[k]);
+    }
+    put_str(b, f->diff);
+}
+
 Hash128 cache_mac(const uint8_t secret[16], const uint8_t *buf, size_t n) {
     HashState h;
     hash_init(&h, secret, 1);
@@ -265,13 +287,15 @@ uint8_t *cache_encode(const uint8_t secret[16], Hash128 key, const CachedFile *f
         put_str(&b, d->rule->code);
         put_str(&b, d->message);
         put_str(&b, d->help);
-        int pos[5] = {d->row, d->col, d->end_row, d->end_col, d->cell};
-        for (int k = 0; k < 5; k++)
+        int pos[7] = {d->row, d->col, d->end_row, d->end_col, d->cell, d->file_row,
+                      d->file_end_row};
+        for (int k = 0; k < 7; k++)
             put_u32(&b, (uint32_t)pos[k]);
         put_str(&b, d->recipe);
         put_u32(&b, (uint32_t)d->nframe);
         for (int k = 0; k < d->nframe; k++)
             put_str(&b, d->frame_lines[k]);
+        put_fix(&b, d->fix);
     }
     uint32_t payload = (uint32_t)(b.len - payload_len_at - 4);
     for (int k = 0; k < 4; k++)
@@ -331,14 +355,49 @@ static char *get_str(Reader *r, bool optional) {
     return util_xstrndup((const char *)p, n);
 }
 
+/* The fix put_fix wrote; false (r->ok cleared) when it is not one a rule could have made. */
+static bool get_fix(Reader *r, Diagnostic *d) {
+    const uint8_t *present = get(r, 1);
+    if (!present || *present > 1) return r->ok = false;
+    if (!*present) return true;
+    DiagFix *f = d->fix = util_xcalloc(1, sizeof *f);
+    uint32_t applicability = get_u32(r);
+    if (applicability > FIX_UNSAFE) r->ok = false;
+    f->applicability = (FixApplicability)applicability;
+    f->message = get_str(r, false);
+    uint32_t nedits = get_u32(r);
+    if (nedits > (size_t)(r->end - r->p) / 12) r->ok = false;
+    for (uint32_t i = 0; i < nedits && r->ok; i++) {
+        FixEdit e = {get_u32(r), 0, NULL};
+        e.end = get_u32(r);
+        e.content = get_str(r, false);
+        if (e.end < e.start || (f->edits.len && e.start < f->edits.items[f->edits.len - 1].end))
+            r->ok = false; /* fix_apply needs them sorted and apart */
+        array_push(&f->edits, e);
+    }
+    uint32_t nshown = get_u32(r);
+    if (nshown > (size_t)(r->end - r->p) / 20) r->ok = false;
+    for (uint32_t i = 0; i < nshown && r->ok; i++) {
+        DiagEdit e = {get_str(r, false), 0, 0, 0, 0};
+        int *pos[4] = {&e.row, &e.col, &e.end_row, &e.end_col};
+        for (int k = 0; k < 4; k++)
+            *pos[k] = get_int(r);
+        array_push(&f->shown, e);
+    }
+    f->diff = get_str(r, true);
+    return r->ok = r->ok && f->message;
+}
+
 static bool get_diag(Reader *r, Diagnostic *d) {
     char *code = get_str(r, false);
     d->rule = code ? rules_find(code) : NULL;
+    d->code = d->rule ? d->rule->code : NULL;
     free(code);
     d->message = get_str(r, false);
     d->help = get_str(r, true);
-    int *pos[5] = {&d->row, &d->col, &d->end_row, &d->end_col, &d->cell};
-    for (int k = 0; k < 5; k++)
+    int *pos[7] = {&d->row, &d->col, &d->end_row, &d->end_col, &d->cell, &d->file_row,
+                   &d->file_end_row};
+    for (int k = 0; k < 7; k++)
         *pos[k] = get_int(r);
     char *recipe = get_str(r, true);
     const VerifyRecipe *known = recipe ? verify_recipe_find(recipe) : NULL;
@@ -354,7 +413,7 @@ static bool get_diag(Reader *r, Diagnostic *d) {
     d->nframe = (int)nframe;
     for (int k = 0; k < d->nframe && r->ok; k++)
         d->frame_lines[k] = get_str(r, false);
-    return r->ok;
+    return get_fix(r, d);
 }
 
 bool cache_decode(const uint8_t secret[16], const Hash128 *expect, const uint8_t *buf, size_t n,

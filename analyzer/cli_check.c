@@ -10,7 +10,10 @@
 #include "cli.h"
 #include "config.h"
 #include "discover.h"
+#include "fix_run.h"
 #include "lint.h"
+#include "noqa_add.h"
+#include "problem.h"
 #include "report.h"
 #include "run.h"
 #include "verify.h"
@@ -20,8 +23,9 @@ static const char CHECK_USAGE[] =
     "\n"
     "Analyse Python files and Jupyter notebooks. Directories are searched recursively for *.py\n"
     "and *.ipynb files, skipping what .gitignore, .git/info/exclude and .ignore exclude, hidden\n"
-    "directories, __pycache__, node_modules and virtualenvs; files named explicitly are always\n"
-    "analysed (unless --force-exclude); `-` reads standard input.\n"
+    "directories, virtualenvs and (as ruff) __pycache__, __pypackages__, _build, buck-out, build,\n"
+    "dist, node_modules, site-packages and venv; files named explicitly are always analysed\n"
+    "(unless --force-exclude); `-` reads standard input.\n"
     "\n"
     "Configuration: [tool.logitlint] in pyproject.toml, or logitlint.toml / .logitlint.toml,\n"
     "the nearest one above each file. Options given here override it.\n"
@@ -49,11 +53,25 @@ static const char CHECK_USAGE[] =
     "  --no-cache              Analyse every file, neither reading nor writing the result cache\n"
     "  --cache-dir DIR         The result cache's directory (default: .logitlint_cache in the\n"
     "                          project root; also LOGITLINT_CACHE_DIR, `cache-dir` in config)\n"
+    "  --fix                   Apply the safe fixes (the files are analysed again: a fix that\n"
+    "                          leaves its finding or adds one is rolled back)\n"
+    "  --unsafe-fixes          Apply the unsafe fixes too (with --fix or --diff)\n"
+    "  --diff                  Print the fixes as a unified diff instead of writing them (exit 1\n"
+    "                          when there is one)\n"
+    "  --show-fixes            List the fixes applied by --fix\n"
+    "  --exit-non-zero-on-fix  Exit 1 when --fix fixed something, even if nothing remains\n"
+    "  --add-noqa              Add `# noqa: CODE` on the line of every finding, and stop\n"
+    "  --show-files            List the files that would be analysed, and stop\n"
+    "  --show-settings         Print the settings in force for the first file, and where they\n"
+    "                          come from, and stop\n"
+    "  -q, --quiet             Print the findings without the summary or warnings\n"
+    "  -s, --silent            Print nothing (the exit status still tells)\n"
     "  --stdin-filename NAME   The name to report for standard input\n"
     "  -h, --help              Print this help\n"
     "\n"
-    "Exit status: 0 no findings, 1 findings, 2 usage error, invalid configuration or a path\n"
-    "that could not be read.\n";
+    "Exit status: 0 no findings, 1 findings (--diff: a diff), 2 usage error, invalid\n"
+    "configuration, a path that could not be read or a file that could not be analysed (each\n"
+    "also reported as E902), or fixes rolled back.\n";
 
 typedef Array(char *) StrList;
 
@@ -68,6 +86,9 @@ typedef struct CheckOptions {
     bool isolated, force_exclude;
     int respect_gitignore; /* -1: not given */
     bool no_verify, exit_zero;
+    bool silent; /* -s: no report on standard output, no warnings */
+    bool show_files, show_settings, add_noqa;
+    bool fix, unsafe_fixes, diff, show_fixes, exit_non_zero_on_fix;
     bool no_prefilter;
     int threads; /* 0: one per core */
     const char *stdin_filename;
@@ -220,6 +241,23 @@ static int parse_options(int argc, char **argv, CheckOptions *o) {
             o->report.explain = true;
         } else if (!strcmp(a, "--exit-zero")) {
             o->exit_zero = true;
+        } else if (!strcmp(a, "--fix") || !strcmp(a, "--no-fix")) {
+            o->fix = a[2] == 'f';
+        } else if (!strcmp(a, "--unsafe-fixes") || !strcmp(a, "--no-unsafe-fixes")) {
+            o->unsafe_fixes = a[2] == 'u';
+        } else if (!strcmp(a, "--diff") || !strcmp(a, "--show-fixes") ||
+                   !strcmp(a, "--exit-non-zero-on-fix")) {
+            *(a[2] == 'd'   ? &o->diff
+              : a[2] == 's' ? &o->show_fixes
+                            : &o->exit_non_zero_on_fix) = true;
+        } else if (!strcmp(a, "--add-noqa")) {
+            o->add_noqa = true;
+        } else if (!strcmp(a, "--show-files") || !strcmp(a, "--show-settings")) {
+            *(a[7] == 'f' ? &o->show_files : &o->show_settings) = true;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet") || !strcmp(a, "-s") ||
+                   !strcmp(a, "--silent")) {
+            o->report.quiet = true;
+            o->silent |= a[1] == 's' || a[2] == 's';
         } else {
             fprintf(stderr, "logitlint: unknown option '%s' (see `logitlint check --help`)\n", a);
             return 2;
@@ -245,6 +283,9 @@ typedef struct Settings {
     char *last_dir;    /* the previous lookup: a walk asks for one directory many times */
     const Config *last_cfg;
     char *real_dir_of, *real_dir; /* the previous directory given to realpath, and its result */
+    DiagList problems; /* paths that could not be read, found while discovering */
+    const PathList *files;
+    bool (*enabled)[64]; /* per file: the rules in force */
 } Settings;
 
 static char *parent_dir(const char *abs) {
@@ -344,8 +385,12 @@ static char *settings_realpath(Settings *s, const char *path) {
     return util_xasprintf("%s/%s", strcmp(s->real_dir, "/") ? s->real_dir : "", slash + 1);
 }
 
+static void settings_problem(void *ctx, const char *path, const char *message) {
+    problem_add(&((Settings *)ctx)->problems, path, message);
+}
+
 /* The rules enabled for one file: configuration, then the command line, then per-file-ignores.
- * Returns the configuration in force for it (NULL: none). */
+ * Returns the configuration used (NULL: none). */
 static const Config *settings_enabled(Settings *s, const char *path, bool *enabled) {
     for (size_t i = 0; i < rules_count; i++)
         enabled[i] = true;
@@ -383,6 +428,74 @@ static const Config *settings_enabled(Settings *s, const char *path, bool *enabl
     return c;
 }
 
+/* ---- --show-files, --show-settings --------------------------------------------------------- */
+
+static void print_toml_list(const char *key, char *const *items, size_t n) {
+    printf("%s = [", key);
+    for (size_t i = 0; i < n; i++)
+        printf("%s\"%s\"", i ? ", " : "", items[i]);
+    printf("]\n");
+}
+
+/* What `check` would use for `path`: the configuration file it came from, and every setting
+ * after the command line is applied, as TOML. */
+static void show_settings(Settings *s, const char *path, const bool *enabled, const Config *c,
+                          ReportFormat format) {
+    const CheckOptions *o = s->o;
+    printf("Resolved settings for: %s\n", path);
+    if (o->isolated)
+        printf("Settings path: (none: --isolated)\n");
+    else if (!c)
+        printf("Settings path: (none: built-in defaults)\n");
+    else if (c->path[0] == '/')
+        printf("Settings path: %s\n", c->path);
+    else /* found by the search: name it absolutely, in its directory */
+        printf("Settings path: %s/%s\n", strcmp(c->dir, "/") ? c->dir : "",
+               strrchr(c->path, '/') ? strrchr(c->path, '/') + 1 : c->path);
+    printf("\n");
+    StrList codes = {0};
+    for (size_t i = 0; i < rules_count; i++)
+        if (enabled[i]) array_push(&codes, (char *)rules_registry[i]->code);
+    print_toml_list("select", codes.items, codes.len);
+    array_free(&codes);
+    printf("output-format = \"%s\"\n", report_format_name(format));
+    bool respect = o->respect_gitignore >= 0       ? o->respect_gitignore
+                   : c && c->has_respect_gitignore ? c->respect_gitignore
+                                                   : true;
+    printf("respect-gitignore = %s\n", respect ? "true" : "false");
+    printf("force-exclude = %s\n", o->force_exclude ? "true" : "false");
+    if (o->has_exclude) {
+        print_toml_list("exclude", o->exclude.items, o->exclude.len);
+    } else if (c && c->has_exclude) {
+        print_toml_list("exclude", c->exclude.items, c->exclude.len);
+    } else {
+        size_t n = 0;
+        while (discover_default_excludes[n])
+            n++;
+        print_toml_list("exclude", (char *const *)discover_default_excludes, n);
+    }
+    StrList extend = {0};
+    for (size_t i = 0; c && i < c->extend_exclude.len; i++)
+        array_push(&extend, c->extend_exclude.items[i]);
+    for (size_t i = 0; i < o->extend_exclude.len; i++)
+        array_push(&extend, o->extend_exclude.items[i]);
+    print_toml_list("extend-exclude", extend.items, extend.len);
+    array_free(&extend);
+    static char *const all[] = {"ALL"};
+    if (c && c->has_fixable)
+        print_toml_list("fixable", c->fixable.items, c->fixable.len);
+    else
+        print_toml_list("fixable", all, 1);
+    print_toml_list("unfixable", c ? c->unfixable.items : NULL, c ? c->unfixable.len : 0);
+    printf("\n[per-file-ignores]\n");
+    for (size_t i = 0; c && i < c->per_file_ignores.len; i++) {
+        char *key = util_xasprintf("\"%s\"", c->per_file_ignores.items[i].glob);
+        print_toml_list(key, c->per_file_ignores.items[i].codes.items,
+                        c->per_file_ignores.items[i].codes.len);
+        free(key);
+    }
+}
+
 /* The project root for repository-relative paths: the enclosing git work tree, or the working
  * directory. */
 static char *project_root(const char *cwd) {
@@ -411,7 +524,10 @@ static const struct {
     bool takes_value;
 } DISPLAY_OPTIONS[] = {{"--output-format", true}, {"--output-file", true}, {"--statistics", false},
                        {"--explain", false},      {"--exit-zero", false},  {"--no-verify", false},
-                       {"--threads", true},       {"--cache-dir", true},   {NULL, false}};
+                       {"--threads", true},       {"--cache-dir", true},   {"-q", false},
+                       {"--quiet", false},        {"-s", false},           {"--silent", false},
+                       {"--show-fixes", false},   {"--exit-non-zero-on-fix", false},
+                       {NULL, false}};
 
 /* The digest of the options given, but the paths and the display options. */
 static Hash128 options_digest(const Cache *cache, const CheckOptions *o) {
@@ -536,6 +652,65 @@ static bool choose_format(Settings *s, const CheckOptions *o, ReportFormat *f) {
     return !s->config_error;
 }
 
+/* The configuration's fixable / unfixable for the file (default: every rule is fixable). */
+static bool settings_fixable(void *ctx, const char *path, const char *code) {
+    Settings *s = ctx;
+    char *abs = realpath(path, NULL);
+    char *dir = parent_dir(abs ? abs : path);
+    const Config *c = settings_config(s, dir);
+    free(dir);
+    free(abs);
+    if (!c) return true;
+    const Rule *r = rules_find(code);
+    bool yes = !c->has_fixable;
+    for (size_t i = 0; r && i < c->fixable.len; i++)
+        yes |= rules_match(r, c->fixable.items[i]);
+    for (size_t i = 0; r && i < c->unfixable.len; i++)
+        yes &= !rules_match(r, c->unfixable.items[i]);
+    return yes;
+}
+
+static const bool *settings_rules_of(void *ctx, const char *path) {
+    Settings *s = ctx;
+    for (size_t i = 0; i < s->files->len; i++)
+        if (!strcmp(s->files->items[i], path)) return s->enabled[i];
+    return s->enabled[0];
+}
+
+/* --fix / --diff: applies or shows the fixes; the fixed findings move to `fixed`. Returns
+ * whether a file could not be fixed. With --diff, says on stderr how many would be fixed. */
+static bool run_fixes(Settings *s, DiagList *diags, DiagList *fixed) {
+    const CheckOptions *o = s->o;
+    FixRunOptions fo = {.write = !o->diff,
+                        .unsafe = o->unsafe_fixes,
+                        .diff_out = stdout,
+                        .fixable = settings_fixable,
+                        .enabled = settings_rules_of,
+                        .ctx = s};
+    int failed = fix_run(diags, &fo, fixed);
+    if (o->diff)
+        fprintf(stderr, "Would fix %zu error%s.\n", fixed->len, fixed->len == 1 ? "" : "s");
+    return failed > 0;
+}
+
+/* --add-noqa: each file's findings (sorted by file) get their directives. Returns the exit
+ * status: 0, or 2 when a file could not be rewritten or was not analysed. */
+static int add_noqa(const DiagList *diags, bool failed) {
+    int total = 0, rc = failed ? 2 : 0;
+    for (size_t i = 0, j; i < diags->len; i = j) {
+        for (j = i; j < diags->len && !strcmp(diags->items[j].filename, diags->items[i].filename);)
+            j++;
+        if (!strcmp(diags->items[i].filename, "-") || diag_is_problem(&diags->items[i])) continue;
+        char err[600];
+        int n = noqa_add_file(diags->items[i].filename, &diags->items[i], j - i, stderr, err,
+                              sizeof err);
+        if (n < 0) fprintf(stderr, "logitlint: %s\n", err), rc = 2;
+        total += n > 0 ? n : 0;
+    }
+    fprintf(stderr, "Added %d noqa directive%s.\n", total, total == 1 ? "" : "s");
+    return rc;
+}
+
 /* README "Security": logitlint never writes to a file it analyses, even when told to. */
 static bool output_is_analysed(const char *out, const PathList *files) {
     struct stat so, sf;
@@ -560,9 +735,10 @@ int cli_check(int argc, char **argv) {
     char *root = project_root(s.cwd);
     FILE *out = stdout;
     PathList files = {0};
-    DiagList diags = {0};
+    DiagList diags = {0}, fixed = {0};
     CexCacheList cex = {0};
     Cache *cache = NULL;
+    Hash128 *digest = NULL;
     bool failed = false;
     rc = 2;
     if (o.config) {
@@ -574,7 +750,7 @@ int cli_check(int argc, char **argv) {
         s.has_explicit = true;
     }
     if (!choose_format(&s, &o, &o.report.format)) goto done;
-    DiscoverFilter filter = {settings_skip, &s, o.force_exclude};
+    DiscoverFilter filter = {settings_skip, &s, o.force_exclude, settings_problem};
     for (size_t i = 0; i < o.paths.len && !s.config_error; i++) {
         if (!strcmp(o.paths.items[i], "-"))
             array_push(&files, util_xstrdup("-"));
@@ -584,22 +760,31 @@ int cli_check(int argc, char **argv) {
     /* Files sharing a rule selection (and a cache digest of settings) run together: usually all
      * of them. */
     size_t n = files.len;
-    for (size_t i = 0; i < n && !cache && !s.config_error; i++)
-        if (strcmp(files.items[i], "-")) cache = open_cache(&s, &o, root);
-    Hash128 options = cache ? options_digest(cache, &o) : (Hash128){0, 0}, config = {0, 0};
-    Hash128 *digest = util_xcalloc(n ? n : 1, sizeof *digest);
-    bool(*enabled)[64] = util_xcalloc(n ? n : 1, sizeof *enabled);
-    const Config *last = NULL; /* the configuration whose digest `config` is */
-    for (size_t i = 0; i < n && !s.config_error; i++) {
-        const Config *c = settings_enabled(&s, files.items[i], enabled[i]);
-        if (cache && (i == 0 || c != last)) config = config_digest(cache, c), last = c;
-        if (cache) digest[i] = file_settings_digest(cache, options, config, enabled[i]);
-    }
-    if (s.config_error) {
-        free(enabled);
-        free(digest);
+    bool(*enabled)[64] = s.enabled = util_xcalloc(n ? n : 1, sizeof *enabled);
+    const Config **cfg_of = util_xcalloc(n ? n : 1, sizeof *cfg_of);
+    s.files = &files;
+    for (size_t i = 0; i < n && !s.config_error; i++)
+        cfg_of[i] = settings_enabled(&s, files.items[i], enabled[i]);
+    if (s.config_error || o.show_files || o.show_settings) {
+        for (size_t i = 0; o.show_files && !s.config_error && i < n; i++)
+            printf("%s\n", files.items[i]);
+        if (o.show_settings && n && !s.config_error)
+            show_settings(&s, files.items[0], enabled[0], cfg_of[0], o.report.format);
+        if (!n && !s.config_error)
+            fprintf(stderr, "warning: No Python files found under the given path(s)\n");
+        rc = s.config_error || failed ? 2 : 0;
+        free(cfg_of);
         goto done;
     }
+    for (size_t i = 0; i < n && !cache; i++)
+        if (strcmp(files.items[i], "-")) cache = open_cache(&s, &o, root);
+    Hash128 options = cache ? options_digest(cache, &o) : (Hash128){0, 0}, config = {0, 0};
+    digest = util_xcalloc(n ? n : 1, sizeof *digest);
+    for (size_t i = 0; i < n && cache; i++) {
+        if (i == 0 || cfg_of[i] != cfg_of[i - 1]) config = config_digest(cache, cfg_of[i]);
+        digest[i] = file_settings_digest(cache, options, config, enabled[i]);
+    }
+    free(cfg_of);
     bool *grouped = util_xcalloc(n ? n : 1, 1);
     for (size_t i = 0; i < n; i++) {
         if (grouped[i]) continue;
@@ -614,15 +799,31 @@ int cli_check(int argc, char **argv) {
                           .stdin_filename = o.stdin_filename,
                           .threads = o.threads,
                           .no_prefilter = o.no_prefilter,
+                          .quiet = o.report.quiet,
                           .cache = cache,
                           .settings = digest[i]};
         if (run_files(&group, &run, &diags) > 0) failed = true;
         array_free(&group);
     }
     free(grouped);
-    free(enabled);
-    free(digest);
+    for (size_t i = 0; i < s.problems.len; i++)
+        array_push(&diags, s.problems.items[i]);
+    s.problems.len = 0;
+    if (!files.len && !diags.len && !o.report.quiet)
+        fprintf(stderr, "warning: No Python files found under the given path(s)\n");
+    o.report.no_files = !files.len;
     diag_sort(&diags);
+    if (o.add_noqa) {
+        rc = add_noqa(&diags, failed);
+        goto done;
+    }
+    if ((o.fix || o.diff) && run_fixes(&s, &diags, &fixed)) failed = true;
+    if (o.diff) {
+        rc = failed ? 2 : fixed.len ? 1 : 0;
+        goto done;
+    }
+    if (o.fix) o.report.fixed = &fixed;
+    o.report.show_fixes = o.show_fixes;
     if (!o.no_verify) attach_counterexamples(&diags, &cex);
     if (o.output_file && output_is_analysed(o.output_file, &files)) {
         fprintf(stderr, "logitlint: %s: is one of the analysed files, not overwritten\n",
@@ -638,7 +839,7 @@ int cli_check(int argc, char **argv) {
     o.report.color = out == stdout && isatty(STDOUT_FILENO) && !(env_color && *env_color);
     o.report.root = root;
     errno = 0;
-    int wrc = report_write(out, &diags, &o.report);
+    int wrc = o.silent && out == stdout ? 0 : report_write(out, &diags, &o.report);
     /* The reader went away (`logitlint check . | head -1`; main ignores SIGPIPE): nothing to
      * say about it, and the exit status still tells whether there were findings. */
     if (wrc != 0 && errno == EPIPE) wrc = 0;
@@ -646,12 +847,17 @@ int cli_check(int argc, char **argv) {
     out = stdout;
     if (wrc != 0) fprintf(stderr, "logitlint: could not write the report\n");
     rc = failed || wrc != 0 ? 2 : (diags.len && !o.exit_zero ? 1 : 0);
+    if (rc == 0 && fixed.len && o.exit_non_zero_on_fix) rc = 1;
 done:
     for (size_t k = 0; k < cex.len; k++)
         if (cex.items[k].result) verify_result_free(cex.items[k].result);
     array_free(&cex);
     cache_close(cache);
     diag_list_free(&diags);
+    diag_list_free(&s.problems);
+    diag_list_free(&fixed);
+    free(s.enabled);
+    free(digest);
     discover_free(&files);
     if (s.has_explicit) config_free(&s.explicit_cfg);
     config_resolver_free(s.resolver);

@@ -36,6 +36,8 @@ static const char *const KEYS[] = {"select",
                                    "respect-gitignore",
                                    "output-format",
                                    "cache-dir",
+                                   "fixable",
+                                   "unfixable",
                                    NULL};
 
 static bool fail(Ctx *c, TSNode n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -199,6 +201,13 @@ static bool cache_dir(Ctx *c, TSNode value) {
     return true;
 }
 
+/* fixable / unfixable: rule selectors, as select (which rules --fix may apply fixes of). */
+static bool fix_setting(Ctx *c, const char *k, TSNode value) {
+    bool fixable = !strcmp(k, "fixable");
+    if (fixable) c->cfg->has_fixable = true;
+    return string_array(c, value, k, true, fixable ? &c->cfg->fixable : &c->cfg->unfixable);
+}
+
 /* One setting: `path` is the key relative to the configuration's root. */
 static bool setting(Ctx *c, ConfigList *path, TSNode key_node, TSNode value) {
     const char *k = path->items[0];
@@ -234,11 +243,12 @@ static bool setting(Ctx *c, ConfigList *path, TSNode key_node, TSNode value) {
         fail(c, key_node,
              "unknown key '%s' in %s (expected one of: select, extend-select, ignore, "
              "per-file-ignores, exclude, extend-exclude, respect-gitignore, output-format, "
-             "cache-dir)",
+             "cache-dir, fixable, unfixable)",
              dotted, c->pyproject ? "[tool.logitlint]" : "the configuration");
         free(dotted);
         return false;
     }
+    if (!strcmp(k, "fixable") || !strcmp(k, "unfixable")) return fix_setting(c, k, value);
     if (!strcmp(k, "select"))
         return cfg->has_select = true, string_array(c, value, k, true, &cfg->select);
     if (!strcmp(k, "extend-select")) return string_array(c, value, k, true, &cfg->extend_select);
@@ -441,6 +451,8 @@ void config_free(Config *cfg) {
     array_free(&cfg->per_file_ignores);
     free(cfg->output_format);
     free(cfg->cache_dir);
+    list_free(&cfg->fixable);
+    list_free(&cfg->unfixable);
     memset(cfg, 0, sizeof *cfg);
 }
 

@@ -25,6 +25,8 @@ typedef struct Config {
     bool respect_gitignore;
     char *output_format; /* NULL: not set */
     char *cache_dir;     /* NULL: not set; relative to dir unless absolute */
+    bool has_fixable;
+    ConfigList fixable, unfixable; /* rules whose fixes --fix may / may not apply */
 } Config;
 
 typedef enum { CONFIG_OK, CONFIG_NONE, CONFIG_ERROR } ConfigStatus;

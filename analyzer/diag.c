@@ -1,10 +1,21 @@
 #include "diag.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-#include "rules.h"
+void diag_fix_free(DiagFix *fix) {
+    if (!fix) return;
+    free(fix->message);
+    fix_edits_free(&fix->edits);
+    for (size_t i = 0; i < fix->shown.len; i++)
+        free(fix->shown.items[i].content);
+    array_free(&fix->shown);
+    free(fix->diff);
+    free(fix);
+}
 
 void diag_free(Diagnostic *d) {
+    diag_fix_free(d->fix);
     free(d->filename);
     free(d->message);
     free(d->help);
@@ -26,9 +37,20 @@ static int compare(const void *pa, const void *pb) {
     if (a->cell != b->cell) return a->cell < b->cell ? -1 : 1;
     if (a->row != b->row) return a->row < b->row ? -1 : 1;
     if (a->col != b->col) return a->col < b->col ? -1 : 1;
-    return strcmp(a->rule->code, b->rule->code);
+    return strcmp(a->code, b->code);
 }
 
 void diag_sort(DiagList *list) {
     if (list->len > 1) qsort(list->items, list->len, sizeof *list->items, compare);
+}
+
+bool diag_is_problem(const Diagnostic *d) {
+    return !strcmp(d->code, DIAG_PROBLEM_CODE);
+}
+
+size_t diag_count_problems(const DiagList *list) {
+    size_t n = 0;
+    for (size_t i = 0; i < list->len; i++)
+        n += diag_is_problem(&list->items[i]);
+    return n;
 }

@@ -2,32 +2,64 @@
 #ifndef LOGITLINT_DIAG_H
 #define LOGITLINT_DIAG_H
 
+#include "fix_apply.h"
 #include "util.h"
 #include "verify.h"
 
 struct Rule;
 
+/* ruff's applicability: a safe fix keeps every value the program relies on (up to rounding,
+ * where the original was not already wrong); an unsafe one changes results on purpose and is
+ * applied only with --unsafe-fixes. */
+typedef enum { FIX_SAFE, FIX_UNSAFE } FixApplicability;
+
+/* An edit as reports show it: 1-based positions (a notebook's in its cell, like the finding). */
+typedef struct DiagEdit {
+    char *content;
+    int row, col, end_row, end_col;
+} DiagEdit;
+
+/* How to fix one finding (fix.h builds it). */
+typedef struct DiagFix {
+    FixApplicability applicability;
+    char *message;         /* one line: what the fix does */
+    FixEditList edits;     /* to apply: byte offsets in the analysed text, sorted */
+    Array(DiagEdit) shown; /* the same edits, for reports */
+    char *diff;            /* the lines it changes, "-old" then "+new", for the full format */
+} DiagFix;
+
 typedef struct Diagnostic {
-    const struct Rule *rule;
+    const struct Rule *rule; /* rules.h; never NULL */
+    const char *code;        /* rule->code, for code that needs no more of the rule */
     char *filename;
     char *message;
     char *help;              /* the fix, one line */
     int row, col;            /* 1-based start */
     int end_row, end_col;    /* 1-based, exclusive end column */
     int cell;                /* 1-based notebook cell, 0 for a .py file */
+    int file_row, file_end_row; /* notebooks: the .ipynb lines that hold row and end_row */
     const char *recipe;      /* verifier recipe name, NULL if not verifiable */
     const VerifyResult *cex; /* counterexample, borrowed from the check run (NULL: none) */
     char **frame_lines;      /* source lines row..end_row (at most DIAG_FRAME_MAX) */
+    DiagFix *fix;            /* NULL: no fix */
     int nframe;
 } Diagnostic;
 
 enum { DIAG_FRAME_MAX = 6 };
 
+/* The code of a file that could not be read or analysed (problem.h). */
+#define DIAG_PROBLEM_CODE "E902"
+
 typedef Array(Diagnostic) DiagList;
 
 void diag_free(Diagnostic *d);
+void diag_fix_free(DiagFix *fix);
 void diag_list_free(DiagList *list);
 /* By filename, cell, row, column, code: output order never depends on thread scheduling. */
 void diag_sort(DiagList *list);
+/* Is it a file that could not be read or analysed rather than a finding? */
+bool diag_is_problem(const Diagnostic *d);
+/* How many of the diagnostics are such problems. */
+size_t diag_count_problems(const DiagList *list);
 
 #endif

@@ -9,11 +9,14 @@
 
 #include "ignore.h"
 
-/* Directories that never hold the project's own code (ruff's defaults, abridged); `.*` is
- * every hidden directory (.git, .venv, .tox). NULL-ended. */
+/* Directories that never hold the project's own code: ruff's default `exclude` list, where
+ * `.*` (every hidden directory) stands for its .bzr, .direnv, .eggs, .git, .git-rewrite, .hg,
+ * .ipynb_checkpoints, .mypy_cache, .nox, .pants.d, .pyenv, .pytest_cache, .pytype,
+ * .ruff_cache, .svn, .tox, .venv and .vscode; plus __pycache__. The README lists them.
+ * NULL-ended. */
 const char *const discover_default_excludes[] = {
-    ".*",     "__pycache__", "node_modules", "venv", "site-packages", "__pypackages__",
-    "_build", "buck-out",    "dist",         NULL};
+    ".*",   "__pycache__",  "__pypackages__", "_build", "buck-out", "build",
+    "dist", "node_modules", "site-packages",  "venv",   NULL};
 
 static const char *base_name(const char *path) {
     const char *b = strrchr(path, '/');
@@ -40,6 +43,11 @@ static bool is_venv(const char *dir) {
 static bool is_python(const char *name) {
     size_t n = strlen(name);
     return (n > 3 && !strcmp(name + n - 3, ".py")) || (n > 6 && !strcmp(name + n - 6, ".ipynb"));
+}
+
+static void problem(FILE *errors, const DiscoverFilter *f, const char *path, const char *msg) {
+    if (errors) fprintf(errors, "logitlint: %s: %s\n", path, msg);
+    if (f && f->problem) f->problem(f->ctx, path, msg);
 }
 
 static bool skip(const DiscoverFilter *f, const char *path, bool is_dir, bool gitignored,
@@ -69,7 +77,7 @@ static int walk(const char *dir, const char *abs, IgnoreStack *ig, const Discove
                 PathList *files, FILE *errors) {
     DIR *d = opendir(dir);
     if (!d) {
-        fprintf(errors, "logitlint: %s: %s\n", dir, strerror(errno));
+        problem(errors, filter, dir, strerror(errno));
         return 1;
     }
     PathList names = {0};
@@ -95,7 +103,7 @@ static int walk(const char *dir, const char *abs, IgnoreStack *ig, const Discove
         if (link && stat(path, &st) != 0) {
             /* A dangling link named like a source file: it cannot be read, say so. */
             if (is_python(names.items[i])) {
-                fprintf(errors, "logitlint: %s: %s\n", path, strerror(errno));
+                problem(errors, filter, path, strerror(errno));
                 problems++;
             }
             free(path);
@@ -138,7 +146,7 @@ int discover_paths_filtered(const char *path, const DiscoverFilter *filter, Path
                             FILE *errors) {
     struct stat st;
     if (stat(path, &st) != 0) {
-        fprintf(errors, "logitlint: %s: %s\n", path, strerror(errno));
+        problem(errors, filter, path, strerror(errno));
         return 1;
     }
     char *abs = absolute(path);
@@ -153,7 +161,8 @@ int discover_paths_filtered(const char *path, const DiscoverFilter *filter, Path
             problems = walk(path, abs, &ig, filter, files, errors);
         ignore_stack_free(&ig);
     } else if (!S_ISREG(st.st_mode)) {
-        fprintf(errors, "logitlint: %s: not a regular file, skipped\n", path);
+        problem(errors, filter, path, "not a regular file, skipped");
+        problems = 1;
     } else {
         bool keep = true; /* explicit files are linted unless --force-exclude */
         if (filter && filter->force_exclude) {

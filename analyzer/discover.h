@@ -15,6 +15,8 @@ typedef struct DiscoverFilter {
     bool (*skip)(void *ctx, const char *path, bool is_dir, bool gitignored, bool explicit_path);
     void *ctx;
     bool force_exclude; /* apply skip() to explicitly named files too */
+    /* Told of every problem as well as `errors` (NULL: not told). */
+    void (*problem)(void *ctx, const char *path, const char *message);
 } DiscoverFilter;
 
 /* Appends the Python files and notebooks (*.py, *.ipynb) under `path` (the path itself if it is
@@ -24,7 +26,7 @@ typedef struct DiscoverFilter {
 int discover_paths(const char *path, PathList *files, FILE *errors);
 int discover_paths_filtered(const char *path, const DiscoverFilter *filter, PathList *files,
                             FILE *errors);
-/* The directories a walk skips by default (ruff's defaults, abridged), and the default skip. */
+/* The directories a walk skips by default (ruff's defaults), and the default skip. */
 extern const char *const discover_default_excludes[];
 bool discover_default_skip(const char *path, bool is_dir, bool gitignored);
 void discover_free(PathList *files);

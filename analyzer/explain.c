@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules.h"
+
 #define EXPLAIN_WIDTH 78
 
 /* ---- text helpers ---- */
@@ -176,7 +178,7 @@ static void counterexample(FILE *out, const VerifyResult *res, ExplainStrs *s) {
     const VerifyTable *t = res->table;
     const VerifyRecipe *r = res->recipe;
     para(out, "", "  ", "Counterexample (recipe %s, table %s%s):", r->name, t->label,
-         t->origin == VERIFY_ORIGIN_BUILTIN  ? ", the A/B/C case from DESIGN.md"
+         t->origin == VERIFY_ORIGIN_BUILTIN  ? ", the built-in A/B/C case"
          : t->origin == VERIFY_ORIGIN_SEARCH ? ", found by seeded search and shrunk"
                                              : "");
     if (t->n_vocab <= 10) {
@@ -903,8 +905,19 @@ int explain_main(int argc, char **argv) {
         return 2;
     }
     const ExplainRule *rule = explain_find(code);
+    char upper[16] = "";
+    for (size_t i = 0; !rule && code[i] && i + 1 < sizeof upper; i++)
+        upper[i] = (char)toupper((unsigned char)code[i]);
+    const Rule *plain = rule ? NULL : rules_find(upper);
+    if (plain) { /* a rule with no ranking to flip (LL001): its documentation says it all */
+        printf("%s %s has no counterexample to explain; its documentation:\n\n", plain->code,
+               plain->name);
+        rules_print_doc(stdout, plain);
+        return 0;
+    }
     if (!rule) {
-        fprintf(stderr, "logitlint explain: unknown rule code \"%s\" (known: LL101-LL112)\n", code);
+        fprintf(stderr,
+                "logitlint explain: unknown rule code \"%s\" (see `logitlint rule --all`)\n", code);
         return 2;
     }
     const VerifyRecipe *r =

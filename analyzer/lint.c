@@ -12,6 +12,10 @@ static void lint_map_cells(const Source *src, Diagnostic *d) {
     bool same = d->end_row >= 1 && (size_t)d->end_row <= src->nlines &&
                 src->line_cell[d->end_row - 1] == cell;
     d->cell = cell;
+    if (src->line_file_row) {
+        d->file_row = src->line_file_row[d->row - 1];
+        d->file_end_row = same ? src->line_file_row[d->end_row - 1] : d->file_row;
+    }
     if (same) {
         d->end_row = src->line_cell_row[d->end_row - 1];
     } else {

@@ -17,6 +17,7 @@ static const char USAGE[] =
     "  rule CODE|--all    Show a rule's documentation, or list every rule\n"
     "  verify             Run the numeric verifier on a counterexample table\n"
     "  explain CODE       Explain a rule's finding with its counterexample, for a review\n"
+    "  help COMMAND       Print a command's help\n"
     "\n"
     "Options:\n"
     "  -h, --help         Print this help\n"
@@ -33,6 +34,11 @@ int main(int argc, char **argv) {
         return 2;
     }
     const char *cmd = argv[1];
+    if (!strcmp(cmd, "help") && argc == 3 && strcmp(argv[2], "help")) {
+        /* `logitlint help check` is `logitlint check --help`. */
+        char *sub[] = {argv[0], argv[2], "--help", NULL};
+        return main(3, sub);
+    }
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         fputs(USAGE, stdout);
         return 0;

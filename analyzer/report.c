@@ -1,12 +1,9 @@
-#define _DEFAULT_SOURCE /* realpath, open_memstream */
+/* report: the output formats by name, and the dispatch to their writers. */
 #include "report.h"
 
-#include <limits.h>
-#include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "report_writers.h"
 
 static const char *const FORMATS[] = {"full",  "concise", "json",   "json-lines",
                                       "sarif", "github",  "gitlab", "junit"};
@@ -19,6 +16,10 @@ bool report_parse_format(const char *name, ReportFormat *format) {
             return true;
         }
     return false;
+}
+
+const char *report_format_name(ReportFormat format) {
+    return FORMATS[format];
 }
 
 int report_write(FILE *out, const DiagList *diags, const ReportOptions *opts) {
@@ -51,123 +52,4 @@ int report_write(FILE *out, const DiagList *diags, const ReportOptions *opts) {
         }
     if (fflush(out) != 0) rc = -1;
     return rc;
-}
-
-char *report_relative_path(const char *path, const char *root) {
-    if (!strcmp(path, "-")) return util_xstrdup(path);
-    char *abs = NULL;
-    if (path[0] == '/')
-        abs = util_xstrdup(path);
-    else {
-        char *cwd = realpath(".", NULL);
-        abs = cwd ? util_xasprintf("%s/%s", cwd, path) : util_xstrdup(path);
-        free(cwd);
-    }
-    /* Lexically normalise "./" and "x/../" so the path compares with root. */
-    char *norm = util_xmalloc(strlen(abs) + 2);
-    size_t n = 0;
-    for (const char *p = abs; *p;) {
-        while (*p == '/')
-            p++;
-        const char *e = strchr(p, '/');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len == 0) break;
-        if (len == 1 && p[0] == '.') {
-        } else if (len == 2 && p[0] == '.' && p[1] == '.') {
-            while (n > 0 && norm[n - 1] != '/')
-                n--;
-            if (n > 0) n--;
-        } else {
-            norm[n++] = '/';
-            memcpy(norm + n, p, len);
-            n += len;
-        }
-        p += len;
-    }
-    norm[n] = '\0';
-    free(abs);
-    size_t rl = root ? strlen(root) : 0;
-    if (rl && !strncmp(norm, root, rl) && norm[rl] == '/') {
-        char *rel = util_xstrdup(norm + rl + 1);
-        free(norm);
-        return rel;
-    }
-    if (rl == 1 && root[0] == '/') {
-        char *rel = util_xstrdup(norm + 1);
-        free(norm);
-        return rel;
-    }
-    free(norm);
-    return util_xstrdup(path);
-}
-
-char *report_counterexample_text(const Diagnostic *d) {
-    if (!d->cex) return util_xstrdup("");
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    if (!m) return util_xstrdup("");
-    verify_print_compact(m, d->cex, "", false);
-    fclose(m);
-    while (len && buf[len - 1] == '\n')
-        buf[--len] = '\0';
-    return buf;
-}
-
-static uint64_t fnv1a(uint64_t h, const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
-static uint64_t line_key(const Diagnostic *d, const char *path) {
-    uint64_t h = 1469598103934665603ull;
-    h = fnv1a(h, d->rule->code, strlen(d->rule->code) + 1);
-    h = fnv1a(h, path, strlen(path) + 1);
-    const char *line = d->nframe ? d->frame_lines[0] : "";
-    for (const char *p = line; *p; p++) /* whitespace-insensitive */
-        if (*p != ' ' && *p != '\t' && *p != '\r') h = fnv1a(h, p, 1);
-    return h;
-}
-
-char *report_fingerprint(const DiagList *diags, size_t index, const char *path) {
-    const Diagnostic *d = &diags->items[index];
-    uint64_t key = line_key(d, path);
-    int ordinal = 0;
-    for (size_t i = 0; i < index; i++)
-        if (!strcmp(diags->items[i].filename, d->filename) &&
-            line_key(&diags->items[i], path) == key)
-            ordinal++;
-    return util_xasprintf("%016llx:%d", (unsigned long long)key, ordinal + 1);
-}
-
-/* --statistics: one line per code, most frequent first (JSON formats: an array). */
-int report_statistics(FILE *out, const DiagList *diags, const ReportOptions *opts) {
-    size_t counts[256] = {0};
-    size_t n = rules_count < 256 ? rules_count : 256;
-    for (size_t i = 0; i < diags->len; i++)
-        for (size_t r = 0; r < n; r++)
-            if (rules_registry[r] == diags->items[i].rule) counts[r]++;
-    bool json = opts->format == REPORT_JSON || opts->format == REPORT_JSON_LINES;
-    if (json) fputs("[", out);
-    bool first = true;
-    for (;;) {
-        size_t best = SIZE_MAX;
-        for (size_t r = 0; r < n; r++)
-            if (counts[r] && (best == SIZE_MAX || counts[r] > counts[best])) best = r;
-        if (best == SIZE_MAX) break;
-        const Rule *rule = rules_registry[best];
-        if (json)
-            fprintf(out, "%s\n  {\"code\": \"%s\", \"name\": \"%s\", \"count\": %zu}",
-                    first ? "" : ",", rule->code, rule->name, counts[best]);
-        else
-            fprintf(out, "%5zu\t%s\t%s\n", counts[best], rule->code, rule->name);
-        counts[best] = 0;
-        first = false;
-    }
-    if (json)
-        fputs(first ? "]\n" : "\n]\n", out);
-    else if (diags->len)
-        fprintf(out, "Found %zu error%s.\n", diags->len, diags->len == 1 ? "" : "s");
-    return ferror(out) ? -1 : 0;
 }

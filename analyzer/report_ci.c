@@ -2,7 +2,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 
-#include "report.h"
+#include "report_writers.h"
 #include "rules.h"
 
 /* Workflow-command escaping: data escapes % CR LF; properties also : and ,. */
@@ -36,14 +36,16 @@ int report_github(FILE *out, const DiagList *diags, const ReportOptions *opts) {
         char *rel = report_relative_path(d->filename, opts->root);
         gh_escape(out, rel, true);
         free(rel);
-        fprintf(out, ",line=%d", d->row);
-        if (d->end_row == d->row) fprintf(out, ",col=%d", d->col);
-        fprintf(out, ",endLine=%d", d->end_row);
-        if (d->end_row == d->row)
-            fprintf(out, ",endColumn=%d", d->end_col > d->col ? d->end_col : d->col + 1);
+        int row, end_row;
+        bool cols = report_file_lines(d, &row, &end_row) && d->end_row == d->row;
+        fprintf(out, ",line=%d", row);
+        if (cols) fprintf(out, ",col=%d", d->col);
+        fprintf(out, ",endLine=%d", end_row);
+        if (cols) fprintf(out, ",endColumn=%d", d->end_col > d->col ? d->end_col : d->col + 1);
         fputs("::", out);
         char *cex = report_counterexample_text(d);
-        char *cell = d->cell ? util_xasprintf("cell %d: ", d->cell) : util_xstrdup("");
+        char *cell =
+            d->cell ? util_xasprintf("cell %d:%d:%d: ", d->cell, d->row, d->col) : util_xstrdup("");
         char *msg = util_xasprintf("%s%s %s%s%s%s%s", cell, d->rule->code, d->message,
                                    d->help ? "\nhelp: " : "", d->help ? d->help : "",
                                    *cex ? "\n\n" : "", cex);
@@ -65,12 +67,16 @@ int report_gitlab(FILE *out, const DiagList *diags, const ReportOptions *opts) {
         const Diagnostic *d = &diags->items[i];
         char *rel = report_relative_path(d->filename, opts->root);
         char *fp = report_fingerprint(diags, i, rel);
-        char *desc = util_xasprintf("%s: %s", d->rule->code, d->message);
+        char *desc = d->cell ? util_xasprintf("%s: cell %d:%d:%d: %s", d->rule->code, d->cell,
+                                              d->row, d->col, d->message)
+                             : util_xasprintf("%s: %s", d->rule->code, d->message);
+        int row, end_row;
+        report_file_lines(d, &row, &end_row);
         json_t *issue =
             json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:{s:s, s:{s:i, s:i}}}", "type", "issue",
                       "description", desc, "check_name", d->rule->code, "fingerprint", fp,
-                      "severity", "major", "categories", "Bug Risk", "location", "path", rel,
-                      "lines", "begin", d->row, "end", d->end_row);
+                      "severity", diag_is_problem(d) ? "critical" : "major", "categories",
+                      "Bug Risk", "location", "path", rel, "lines", "begin", row, "end", end_row);
         if (d->cell) json_object_set_new(issue, "cell", json_integer(d->cell));
         json_array_append_new(arr, issue);
         free(rel);
@@ -108,8 +114,9 @@ static void xml_escape(FILE *out, const char *s) {
 int report_junit(FILE *out, const DiagList *diags, const ReportOptions *opts) {
     (void)opts;
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-    fprintf(out, "<testsuites name=\"logitlint\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n",
-            diags->len ? diags->len : 1, diags->len);
+    size_t problems = diag_count_problems(diags);
+    fprintf(out, "<testsuites name=\"logitlint\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
+            diags->len ? diags->len : 1, diags->len - problems, problems);
     if (!diags->len) {
         fputs("  <testsuite name=\"logitlint\" tests=\"1\" failures=\"0\" errors=\"0\">\n"
               "    <testcase name=\"No errors found\" classname=\"logitlint\"/>\n"
@@ -120,17 +127,25 @@ int report_junit(FILE *out, const DiagList *diags, const ReportOptions *opts) {
         size_t j = i;
         while (j < diags->len && !strcmp(diags->items[j].filename, diags->items[i].filename))
             j++;
+        size_t suite_problems = 0;
+        for (size_t k = i; k < j; k++)
+            suite_problems += diag_is_problem(&diags->items[k]);
         fputs("  <testsuite name=\"", out);
         xml_escape(out, diags->items[i].filename);
-        fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", j - i, j - i);
+        fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", j - i,
+                j - i - suite_problems, suite_problems);
         for (; i < j; i++) {
             const Diagnostic *d = &diags->items[i];
             fprintf(out, "    <testcase name=\"org.logitlint.%s\" classname=\"", d->rule->code);
             xml_escape(out, d->filename);
             fprintf(out, "\" file=\"");
             xml_escape(out, d->filename);
-            fprintf(out, "\" line=\"%d\" column=\"%d\">\n      <failure message=\"", d->row,
-                    d->col);
+            /* A file that could not be analysed is an error of the run, not a failed check. */
+            const char *element = diag_is_problem(d) ? "error" : "failure";
+            int row, end_row;
+            bool cols = report_file_lines(d, &row, &end_row);
+            fprintf(out, "\" line=\"%d\" column=\"%d\">\n      <%s message=\"", row,
+                    cols ? d->col : 1, element);
             xml_escape(out, d->message);
             fputs("\">", out);
             char *where =
@@ -139,7 +154,7 @@ int report_junit(FILE *out, const DiagList *diags, const ReportOptions *opts) {
             xml_escape(out, where);
             xml_escape(out, d->message);
             free(where);
-            fputs("</failure>\n    </testcase>\n", out);
+            fprintf(out, "</%s>\n    </testcase>\n", element);
         }
         fputs("  </testsuite>\n", out);
     }

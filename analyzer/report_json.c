@@ -1,7 +1,7 @@
 /* The JSON format: ruff's field names, plus our own (help, counterexample). */
 #include <jansson.h>
 
-#include "report.h"
+#include "report_writers.h"
 #include "rules.h"
 
 static json_t *location(int row, int col) {
@@ -46,6 +46,21 @@ static json_t *json_text(const char *s) {
     return j;
 }
 
+/* ruff's `fix`: applicability, message and edits (content, location, end_location). */
+static json_t *fix_json(const DiagFix *f) {
+    if (!f) return json_null();
+    json_t *edits = json_array();
+    for (size_t i = 0; i < f->shown.len; i++) {
+        const DiagEdit *e = &f->shown.items[i];
+        json_array_append_new(edits, json_pack("{s:o, s:o, s:o}", "content", json_text(e->content),
+                                               "location", location(e->row, e->col), "end_location",
+                                               location(e->end_row, e->end_col)));
+    }
+    return json_pack("{s:s, s:o, s:o}", "applicability",
+                     f->applicability == FIX_SAFE ? "safe" : "unsafe", "message",
+                     json_text(f->message), "edits", edits);
+}
+
 static json_t *diag_json(const Diagnostic *d) {
     json_t *o = json_object();
     json_object_set_new(o, "code", json_string(d->rule->code));
@@ -58,7 +73,7 @@ static json_t *diag_json(const Diagnostic *d) {
     json_object_set_new(o, "cell", d->cell ? json_integer(d->cell) : json_null());
     json_object_set_new(o, "noqa_row", json_integer(d->row));
     json_object_set_new(o, "url", json_null());
-    json_object_set_new(o, "fix", json_null());
+    json_object_set_new(o, "fix", fix_json(d->fix));
     json_object_set_new(o, "recipe", d->recipe ? json_string(d->recipe) : json_null());
     json_object_set_new(o, "counterexample", d->cex ? verify_result_to_json(d->cex) : json_null());
     return o;

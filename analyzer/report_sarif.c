@@ -5,7 +5,8 @@
 #include <jansson.h>
 #include <stdlib.h>
 
-#include "report.h"
+#include "problem.h"
+#include "report_writers.h"
 #include "rules.h"
 
 /* Empty unless the build names a published homepage: then rules and the tool link to it. */
@@ -53,23 +54,47 @@ static json_t *rule_json(const Rule *r) {
     return o;
 }
 
+/* SARIF `fixes`: the edits as replacements in the file (not for a notebook, whose regions in
+ * the .ipynb are not the cell's). */
+static json_t *fixes_json(const Diagnostic *d, const char *uri) {
+    json_t *replacements = json_array();
+    for (size_t i = 0; i < d->fix->shown.len; i++) {
+        const DiagEdit *e = &d->fix->shown.items[i];
+        json_t *region = json_pack("{s:i, s:i, s:i, s:i}", "startLine", e->row, "startColumn",
+                                   e->col, "endLine", e->end_row, "endColumn", e->end_col);
+        json_array_append_new(replacements, json_pack("{s:o, s:{s:s}}", "deletedRegion", region,
+                                                      "insertedContent", "text", e->content));
+    }
+    return json_pack("[{s:o, s:[{s:{s:s, s:s}, s:o}]}]", "description", text(d->fix->message),
+                     "artifactChanges", "artifactLocation", "uri", uri, "uriBaseId", "%SRCROOT%",
+                     "replacements", replacements);
+}
+
 static json_t *result_json(const DiagList *diags, size_t i, const ReportOptions *opts) {
     const Diagnostic *d = &diags->items[i];
-    size_t index = 0;
+    size_t index = 0; /* tool.driver.rules: the registry, then the problem code */
     while (index < rules_count && rules_registry[index] != d->rule)
         index++;
     char *rel = report_relative_path(d->filename, opts->root);
     char *uri = uri_encode(rel);
     char *cex = report_counterexample_text(d);
-    char *msg = util_xasprintf("%s%s%s%s%s", d->message, d->help ? "\nhelp: " : "",
+    char *where =
+        d->cell ? util_xasprintf("cell %d:%d:%d: ", d->cell, d->row, d->col) : util_xstrdup("");
+    char *msg = util_xasprintf("%s%s%s%s%s%s", where, d->message, d->help ? "\nhelp: " : "",
                                d->help ? d->help : "", *cex ? "\n\n" : "", cex);
     char *fp = report_fingerprint(diags, i, rel);
     /* endColumn is exclusive in both SARIF and our diagnostics; a region never ends before
      * it starts. */
     int end_col = d->end_row == d->row && d->end_col <= d->col ? d->col + 1 : d->end_col;
-    json_t *region = json_pack("{s:i, s:i, s:i, s:i}", "startLine", d->row, "startColumn", d->col,
-                               "endLine", d->end_row, "endColumn", end_col);
-    if (d->nframe) json_object_set_new(region, "snippet", text(d->frame_lines[0]));
+    int row, end_row;
+    json_t *region;
+    if (report_file_lines(d, &row, &end_row)) {
+        region = json_pack("{s:i, s:i, s:i, s:i}", "startLine", row, "startColumn", d->col,
+                           "endLine", end_row, "endColumn", end_col);
+        if (d->nframe) json_object_set_new(region, "snippet", text(d->frame_lines[0]));
+    } else { /* a notebook: the .ipynb lines, whole (see report_file_lines) */
+        region = json_pack("{s:i, s:i}", "startLine", row, "endLine", end_row);
+    }
     json_t *props = json_object();
     if (d->recipe) json_object_set_new(props, "recipe", json_string(d->recipe));
     if (d->cex) json_object_set_new(props, "counterexample", verify_result_to_json(d->cex));
@@ -79,6 +104,7 @@ static json_t *result_json(const DiagList *diags, size_t i, const ReportOptions 
                   d->rule->code, "ruleIndex", (int)index, "level", "error", "message", text(msg),
                   "locations", "physicalLocation", "artifactLocation", "uri", uri, "uriBaseId",
                   "%SRCROOT%", "region", region, "partialFingerprints", "logitlint/v1", fp);
+    if (d->fix && !d->cell) json_object_set_new(r, "fixes", fixes_json(d, uri));
     if (json_object_size(props))
         json_object_set_new(r, "properties", props);
     else
@@ -86,6 +112,7 @@ static json_t *result_json(const DiagList *diags, size_t i, const ReportOptions 
     free(rel);
     free(uri);
     free(cex);
+    free(where);
     free(msg);
     free(fp);
     return r;
@@ -95,6 +122,7 @@ int report_sarif(FILE *out, const DiagList *diags, const ReportOptions *opts) {
     json_t *rules = json_array();
     for (size_t i = 0; i < rules_count; i++)
         json_array_append_new(rules, rule_json(rules_registry[i]));
+    json_array_append_new(rules, rule_json(&problem_rule));
     json_t *results = json_array();
     for (size_t i = 0; i < diags->len; i++)
         json_array_append_new(results, result_json(diags, i, opts));

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "explain.h"
-#include "report.h"
+#include "report_writers.h"
 #include "rules.h"
 
 #define BOLD(o) ((o)->color ? "\033[1m" : "")
@@ -31,6 +31,20 @@ static void underline(FILE *out, const char *line, int from, int to) {
         fputc('^', out);
 }
 
+/* `help: MESSAGE (safe fix)` and the lines it changes, as a diff. */
+static void fix_lines(FILE *out, const DiagFix *f, int width, const ReportOptions *o) {
+    fprintf(out, "%s%*s = %shelp%s: %s (%s fix%s)\n", BLUE(o), width, "", BOLD(o), RESET(o),
+            f->message, f->applicability == FIX_SAFE ? "safe" : "unsafe",
+            f->applicability == FIX_SAFE ? ": --fix" : ": --unsafe-fixes");
+    for (const char *p = f->diff; *p;) {
+        const char *nl = strchr(p, '\n');
+        int n = nl ? (int)(nl - p) : (int)strlen(p);
+        fprintf(out, "%s%*s %s%.*s%s\n", BLUE(o), width, "", p[0] == '-' ? RED(o) : CYAN(o), n, p,
+                RESET(o));
+        p += n + (nl != NULL);
+    }
+}
+
 static void frame(FILE *out, const Diagnostic *d, const ReportOptions *o) {
     int last = d->row + d->nframe - 1;
     int width = snprintf(NULL, 0, "%d", last);
@@ -52,6 +66,33 @@ static void frame(FILE *out, const Diagnostic *d, const ReportOptions *o) {
     fprintf(out, "%s%*s |%s\n", BLUE(o), width, "", RESET(o));
     if (d->help)
         fprintf(out, "%s%*s = %shelp%s: %s\n", BLUE(o), width, "", BOLD(o), RESET(o), d->help);
+    if (d->fix) fix_lines(out, d->fix, width, o);
+}
+
+/* The counterexample of a recipe is the same under every finding that names it: it is printed
+ * in full once, then referred to. With --explain the explanation holds the table, so the
+ * compact block is left out; an explanation, too, is printed once per rule and table. */
+static void counterexample(FILE *out, const DiagList *diags, size_t i, const ReportOptions *o) {
+    const Diagnostic *d = &diags->items[i];
+    size_t first = 0;
+    while (first < i && !(diags->items[first].cex == d->cex &&
+                          (!o->explain || diags->items[first].rule == d->rule)))
+        first++;
+    if (first < i) {
+        const Diagnostic *f = &diags->items[first];
+        fprintf(out, "\n  counterexample: as for %s", f->filename);
+        if (f->cell) fprintf(out, ":cell %d", f->cell);
+        fprintf(out, ":%d:%d above (recipe %s)\n", f->row, f->col, d->recipe);
+        return;
+    }
+    if (o->explain && explain_known(d->rule->code)) {
+        fprintf(out, "\n");
+        explain_print(out, d->rule->code, d->cex);
+        return;
+    }
+    if (!d->cex) return;
+    fprintf(out, "\n");
+    verify_print_compact(out, d->cex, "  ", o->color);
 }
 
 int report_text(FILE *out, const DiagList *diags, const ReportOptions *o) {
@@ -59,20 +100,10 @@ int report_text(FILE *out, const DiagList *diags, const ReportOptions *o) {
         const Diagnostic *d = &diags->items[i];
         header(out, d, o);
         if (o->format == REPORT_CONCISE) continue;
-        frame(out, d, o);
-        if (d->cex) {
-            fprintf(out, "\n");
-            verify_print_compact(out, d->cex, "  ", o->color);
-        }
-        if (o->explain) {
-            fprintf(out, "\n");
-            explain_print(out, d->rule->code, d->cex);
-        }
+        if (d->nframe) frame(out, d, o);
+        if (d->cex || (o->explain && d->recipe)) counterexample(out, diags, i, o);
         fprintf(out, "\n");
     }
-    if (diags->len)
-        fprintf(out, "Found %zu error%s.\n", diags->len, diags->len == 1 ? "" : "s");
-    else if (o->format != REPORT_CONCISE)
-        fprintf(out, "All checks passed!\n");
+    report_summary(out, diags, o);
     return ferror(out) ? -1 : 0;
 }

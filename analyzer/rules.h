@@ -17,6 +17,8 @@ typedef struct Rule {
     const char *why;
     const char *example;
     const char *instead;
+    /* Its fix, if it has one: what it does and why it is safe or unsafe (NULL: no fix). */
+    const char *fix;
     /* Literal substrings without which the rule cannot fire, for the prefilter (prefilter.c);
      * NULL-ended. Groups are separated by "": the rule may fire only if, for EVERY group, at
      * least one of its literals occurs in the file's text (ASCII case is ignored; comments and

@@ -21,6 +21,7 @@
 #include "lint.h"
 #include "notebook.h"
 #include "prefilter.h"
+#include "problem.h"
 #include "project.h"
 #include "rules.h"
 
@@ -114,6 +115,8 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
         status = notebook_convert(&src, err, sizeof err);
     if (status != SOURCE_OK) {
         note(r, "logitlint: %s\n", err);
+        const char *shown = strcmp(path, "-") ? path : o->stdin_filename ? o->stdin_filename : "-";
+        problem_add(&r->diags, shown, err);
         source_free(&src);
         r->failed = true;
         return;
@@ -124,11 +127,15 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
     lint_cached(st, &src, project, &r->diags, &lr);
     if (lr.parse_failed) {
         note(r, "logitlint: %s: could not be parsed\n", src.path);
+        problem_add(&r->diags, src.path, "could not be parsed");
         r->failed = true;
     } else if (lr.bound != BOUND_NONE) { /* bounds.h: skipped, and the run exits 2 */
         note(r, "logitlint: %s: skipped: %s\n", src.path, bounds_describe(lr.bound));
+        char *why = util_xasprintf("skipped: %s", bounds_describe(lr.bound));
+        problem_add(&r->diags, src.path, why);
+        free(why);
         r->failed = true;
-    } else if (lr.syntax_error) {
+    } else if (lr.syntax_error && !o->quiet) {
         char cell[32] = ""; /* notebooks: `nb.ipynb:cell 3:2:5` */
         if (lr.error_cell) snprintf(cell, sizeof cell, ":cell %d", lr.error_cell);
         note(r, "warning: %s%s:%d:%d: syntax error; the rest of the file was still analysed\n",

@@ -16,6 +16,7 @@ typedef struct RunOptions {
     bool no_prefilter;          /* parse every file, even one no enabled rule can fire on */
     const Cache *cache;         /* NULL: no result cache (standard input is never cached) */
     Hash128 settings;           /* the cache's digest of the settings these files share */
+    bool quiet;                 /* no warnings (errors are still reported) */
 } RunOptions;
 
 /* Analyses every file ("-" is standard input), appending findings to out in file order (not

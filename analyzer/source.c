@@ -84,6 +84,7 @@ void source_free(Source *src) {
     free(src->line_starts);
     free(src->line_cell);
     free(src->line_cell_row);
+    free(src->line_file_row);
     memset(src, 0, sizeof *src);
 }
 

@@ -25,6 +25,7 @@ struct Source {
     /* Notebooks (notebook.c): for each line, its 1-based cell and row within the cell; NULL for
      * a plain file. */
     int *line_cell, *line_cell_row;
+    int *line_file_row; /* notebooks: the line of the .ipynb file that holds each line */
     /* The other files of the project this file's analysis reads (owned by its ProjectFile,
      * project.h); NULL: none. A node's text is read from the source its tree came from. */
     SourcePeers *peers;

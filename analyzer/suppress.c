@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
-
 /* Case-insensitive match of `word` at p (bounded by end). */
 static bool word_at(const char *p, const char *end, const char *word) {
     for (; *word; word++, p++)
@@ -21,7 +19,7 @@ static const char *skip_space(const char *p, const char *end) {
 
 /* After `noqa`: an optional `:` and a list of codes ([A-Z]+[0-9]+) separated by commas or
  * spaces, as flake8 and ruff read it. `# noqa:` with no valid code is a blanket noqa. */
-static void parse_codes(const char *p, const char *end, NoqaDirective *d) {
+static void parse_codes(const char *text, const char *p, const char *end, NoqaDirective *d) {
     p = skip_space(p, end);
     d->blanket = true;
     if (p >= end || *p != ':') return;
@@ -38,6 +36,7 @@ static void parse_codes(const char *p, const char *end, NoqaDirective *d) {
         if (digits == s || p == digits || (p < end && isalnum((unsigned char)*p))) break;
         NoqaCode c = {util_xstrndup(s, (size_t)(p - s)), false};
         array_push(&d->codes, c);
+        d->codes_end = (size_t)(p - text);
     }
     d->blanket = d->codes.len == 0;
 }
@@ -52,7 +51,7 @@ bool suppress_parse_comment(const char *text, size_t len, bool own_line, NoqaDir
             p = skip_space(p + 10, end);
             if (word_at(p, end, "noqa") && (p + 4 == end || strchr(": \t#", p[4]))) {
                 d->file_level = true;
-                parse_codes(p + 4, end, d);
+                parse_codes(text, p + 4, end, d);
                 return true;
             }
         }
@@ -66,7 +65,7 @@ bool suppress_parse_comment(const char *text, size_t len, bool own_line, NoqaDir
         /* `# noqa` ends there, or goes on with `:`, a space or another comment; `# noqa-ish`
          * and `# noqaxyz` are prose. */
         if (p + 4 < end && !strchr(": \t#", p[4])) continue;
-        parse_codes(p + 4, end, d);
+        parse_codes(text, p + 4, end, d);
         return true;
     }
     return false;
@@ -130,7 +129,7 @@ static bool covers(NoqaDirective *d, const Diagnostic *f) {
     if (!d->file_level && d->row != f->row) return false;
     if (d->blanket) return d->used = true;
     for (size_t i = 0; i < d->codes.len; i++)
-        if (!strcmp(d->codes.items[i].code, f->rule->code)) return d->codes.items[i].used = true;
+        if (!strcmp(d->codes.items[i].code, f->code)) return d->codes.items[i].used = true;
     return false;
 }
 

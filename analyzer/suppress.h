@@ -21,6 +21,7 @@ typedef struct NoqaDirective {
     bool file_level; /* `# logitlint: noqa[: CODES]` on its own line */
     bool blanket;    /* no codes: suppresses every finding it covers */
     bool used;       /* blanket directive that suppressed something */
+    size_t codes_end; /* offset in the comment's text just past its last code (0: no code) */
     Array(NoqaCode) codes;
 } NoqaDirective;
 

@@ -16,7 +16,7 @@ static const char cli_usage[] =
     "Prints, per candidate and step, the logit, the step's log-normaliser log Z and the\n"
     "log-prob, both totals, both rankings and the verdict.\n"
     "\n"
-    "  --table abc       the built-in A/B/C table from DESIGN.md (default)\n"
+    "  --table abc       the built-in A/B/C table (default)\n"
     "  --table search    the counterexample `logitlint check` shows for the recipe: abc if\n"
     "                    it shows the harm, else a table found by seeded search and shrunk\n"
     "  --table FILE      a JSON table: {\"vocab\": [...], \"contexts\": [{\"prefix\": [...],\n"

@@ -64,7 +64,7 @@ static char *print_bf_take(PrintBuf *b) {
 
 /* ---- numbers, sequences, contexts ---- */
 
-/* Integers print as integers (the DESIGN.md table says "10 + 0 = 10"), tiny
+/* Integers print as integers (the A/B/C case reads "10 + 0 = 10"), tiny
  * probabilities in exponent form so an underflow to 0 is visible as "0". */
 void verify_print_num(double v, char *buf, size_t n) {
     if (isnan(v))
@@ -79,6 +79,15 @@ void verify_print_num(double v, char *buf, size_t n) {
         snprintf(buf, n, "%.6e", v);
     else
         snprintf(buf, n, "%.6f", v);
+    /* Six decimals, without the zeros that say nothing: 2.1, not 2.100000 (1e-05 likewise). */
+    char *point = strchr(buf, '.');
+    if (!point) return;
+    char *exp = strchr(point, 'e'), *end = exp ? exp : point + strlen(point);
+    char *cut = end;
+    while (cut > point + 1 && cut[-1] == '0')
+        cut--;
+    if (cut == point + 1) cut = point;
+    memmove(cut, end, strlen(end) + 1);
 }
 
 typedef struct {
@@ -129,7 +138,7 @@ static char *print_cand(const VerifyResult *res, int i) {
 static const char *print_table_source(const VerifyTable *t) {
     switch (t->origin) {
     case VERIFY_ORIGIN_BUILTIN:
-        return "built-in table from DESIGN.md";
+        return "built-in A/B/C table";
     case VERIFY_ORIGIN_SEARCH:
         return "found by seeded search, then shrunk";
     case VERIFY_ORIGIN_FILE:

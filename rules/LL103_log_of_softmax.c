@@ -1,4 +1,5 @@
 /* LL103 log-of-softmax: log() of a softmax output, log-probabilities computed in two steps. */
+#include "fix.h"
 #include "rules.h"
 
 /* The expression a log call is applied to: the receiver of `p.log()`, else the first
@@ -26,6 +27,63 @@ static bool eps_added(const Source *src, TSNode call) {
            parse_text_eq(src, name, "clip");
 }
 
+/* The fix: `log(M.softmax(x, d))` and `M.softmax(x, d).log()`, written as one expression, become
+ * `M.log_softmax(x, d)` (same arguments: every library below has both with one signature).
+ * Only where the log and the softmax come from one library whose log_softmax is known: torch
+ * (also as a tensor method), scipy.special, jax.nn, tf.nn. */
+static const char *const LOG_FAMILIES[][2] = {
+    {"torch.log", "torch.|F.|torch.nn.functional.|nn.functional.|functional."},
+    {".log", "torch.|F.|torch.nn.functional.|nn.functional.|functional."},
+    {"np.log", "scipy.special.|special."},
+    {"numpy.log", "scipy.special.|special."},
+    {"jnp.log", "jax.nn.|jnn."},
+    {"jax.numpy.log", "jax.nn.|jnn."},
+    {"tf.math.log", "tf.nn."},
+};
+
+static bool prefix_in(const char *prefix, size_t n, const char *list) {
+    for (const char *p = list; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && !strncmp(p, prefix, n)) return true;
+        p += len + (bar != NULL);
+    }
+    return false;
+}
+
+static void attach_fix(RuleContext *ctx, TSNode log_call) {
+    const Source *src = ctx->src;
+    TSNode sm = parse_unparen(log_operand(log_call));
+    TSNode name = fix_callee_name(sm);
+    if (ts_node_is_null(name) || !parse_text_eq(src, name, "softmax")) return;
+    TSNode log_fn = parse_field(log_call, "function");
+    size_t log_len, sm_start = ts_node_start_byte(sm), name_start = ts_node_start_byte(name);
+    const char *log_text = parse_text(src, log_fn, &log_len);
+    TSNode log_name = parse_field(log_fn, "attribute");
+    bool method_log = parse_is(log_fn, "attribute") &&
+                      ts_node_start_byte(parse_field(log_fn, "object")) == sm_start &&
+                      (parse_text_eq(src, log_name, "log") || parse_text_eq(src, log_name, "log_"));
+    TSNode receiver = parse_field(parse_field(sm, "function"), "object");
+    bool method_sm = !ts_node_is_null(receiver) && !fix_names_import(src, receiver);
+    const char *sm_prefix = src->text + sm_start;
+    size_t prefix_len = name_start - sm_start;
+    bool ok = false;
+    for (size_t i = 0; i < sizeof LOG_FAMILIES / sizeof *LOG_FAMILIES && !ok; i++) {
+        const char *log_name = LOG_FAMILIES[i][0];
+        bool log_matches =
+            method_log ? !strcmp(log_name, ".log")
+                       : strlen(log_name) == log_len && !strncmp(log_text, log_name, log_len);
+        /* torch's tensor method x.softmax(d) has its x.log_softmax(d) */
+        bool torch_method = method_sm && !strncmp(LOG_FAMILIES[i][1], "torch.", 6);
+        ok = log_matches && (torch_method || prefix_in(sm_prefix, prefix_len, LOG_FAMILIES[i][1]));
+    }
+    if (!ok) return;
+    char *text = fix_node_text_with(src, sm, name_start, ts_node_end_byte(name), "log_softmax");
+    FixEdit e = {ts_node_start_byte(log_call), ts_node_end_byte(log_call), text};
+    fix_attach(ctx, log_call, FIX_SAFE, "Replace the log of softmax with log_softmax", &e, 1);
+    free(text);
+}
+
 static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
         const FactEvent *e = &ctx->facts->events.items[i];
@@ -49,6 +107,7 @@ static void check(RuleContext *ctx) {
             "maximum logit and log(0) = -inf, while log_softmax computes x - logsumexp(x) "
             "exactly",
             where);
+        attach_fix(ctx, e->node);
     }
 }
 
@@ -79,6 +138,15 @@ const Rule rule_LL103 = {
                "score = logprobs.gather(-1, targets.unsqueeze(-1)).squeeze(-1).sum(-1)\n",
     .instead = "logprobs = torch.log_softmax(logits, dim=-1)\n"
                "score = logprobs.gather(-1, targets.unsqueeze(-1)).squeeze(-1).sum(-1)\n",
+    .fix = "Safe, for the log and the softmax written as one expression in one library\n"
+           "(torch.log(torch.softmax(x, d)), F.softmax(x, d).log(), x.softmax(d).log(),\n"
+           "np.log(scipy.special.softmax(x, axis=a)), jnp.log(jax.nn.softmax(x)),\n"
+           "tf.math.log(tf.nn.softmax(x))): the whole expression becomes the same call of\n"
+           "log_softmax, with the same arguments. The values are the same up to rounding, except\n"
+           "where the softmax underflowed and the log gave -inf: there log_softmax gives the\n"
+           "finite log-probability, which is the bug being fixed. Not fixed: the eps forms (the\n"
+           "fix would change values above log(eps) too), and a softmax kept in a variable (it may\n"
+           "be used elsewhere).\n",
     .literals = literals,
     .check = check,
 };

@@ -1,5 +1,6 @@
 /* LL108 softmax-into-cross-entropy: probabilities (a softmax output) fed as the input of a
  * cross-entropy loss, which applies log_softmax itself. */
+#include "fix.h"
 #include "rules.h"
 
 /* Probabilities on every path, established by data flow (softmax, sigmoid, exp of
@@ -8,6 +9,43 @@
 static bool probs_input(const Fact *f) {
     return f->obj == FO_NONE && (f->kinds & (FK_SCORES | FK_LOSS)) == FK_PROB &&
            !(f->flags & FF_WEAK);
+}
+
+/* The fix: a softmax written as the loss's input argument is dropped, `F.cross_entropy(
+ * torch.softmax(u, -1), y)` -> `F.cross_entropy(u, y)`, `crit(u.softmax(-1), y)` -> `crit(u, y)`.
+ * torch's softmax only (function or tensor method), whose input is its first argument or its
+ * receiver. */
+static void attach_fix(RuleContext *ctx, TSNode loss_call) {
+    const Source *src = ctx->src;
+    TSNode args = parse_field(loss_call, "arguments");
+    if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0) return;
+    TSNode arg = ts_node_named_child(args, 0), sm = parse_unparen(arg);
+    TSNode name = fix_callee_name(sm);
+    if (ts_node_is_null(name) || !parse_text_eq(src, name, "softmax")) return;
+    TSNode fn = parse_field(sm, "function"), receiver = parse_field(fn, "object"), input;
+    if (!ts_node_is_null(receiver) && !fix_names_import(src, receiver)) {
+        input = receiver; /* u.softmax(d) */
+    } else {
+        size_t n;
+        const char *prefix = parse_text(src, fn, &n);
+        static const char *const TORCH[] = {"torch.softmax", "F.softmax",
+                                            "torch.nn.functional.softmax", "nn.functional.softmax",
+                                            NULL};
+        bool torch = false;
+        for (const char *const *t = TORCH; *t; t++)
+            torch |= strlen(*t) == n && !strncmp(prefix, *t, n);
+        TSNode sm_args = parse_field(sm, "arguments");
+        if (!torch || ts_node_named_child_count(sm_args) == 0) return;
+        input = ts_node_named_child(sm_args, 0);
+        if (parse_is(input, "keyword_argument")) return;
+    }
+    size_t len;
+    const char *text = parse_text(src, input, &len);
+    char *content = util_xstrndup(text, len);
+    FixEdit e = {ts_node_start_byte(arg), ts_node_end_byte(arg), content};
+    fix_attach(ctx, loss_call, FIX_UNSAFE, "Pass the logits to the loss instead of their softmax",
+               &e, 1);
+    free(content);
 }
 
 static void check(RuleContext *ctx) {
@@ -23,6 +61,7 @@ static void check(RuleContext *ctx) {
                    "computes -log softmax(softmax(u))[y], squashing the loss towards log(V) and "
                    "flattening its gradient",
                    where);
+        attach_fix(ctx, e->node);
     }
 }
 
@@ -52,6 +91,11 @@ const Rule rule_LL108 = {
                "loss = F.cross_entropy(probs.view(-1, probs.size(-1)), y.view(-1))\n",
     .instead = "logits = model(x).logits\n"
                "loss = F.cross_entropy(logits.view(-1, logits.size(-1)), y.view(-1))\n",
+    .fix = "Unsafe: when the loss's input argument is itself a torch softmax\n"
+           "(F.cross_entropy(torch.softmax(u, -1), y), crit(u.softmax(-1), y)), the softmax is\n"
+           "dropped and u passed. Every loss value changes (that is the bug), and so does what\n"
+           "a model trained or a ranking made with it does: review it before relying on it.\n"
+           "Probabilities kept in a variable are not fixed (they may be used elsewhere).\n",
     .literals = literals,
     .check = check,
 };

@@ -1,5 +1,6 @@
 /* LL109 logits-into-nll-loss: raw logits fed as the input of NLLLoss / F.nll_loss, which
  * expects log-probabilities. */
+#include "fix.h"
 #include "rules.h"
 
 /* Raw logits on every path, established by data flow: a Hugging Face `.logits` / "logits"
@@ -10,6 +11,22 @@
 static bool raw_input(const Fact *f) {
     return f->obj == FO_NONE && (f->kinds & (FK_SCORES | FK_LOSS | FK_LOGZ)) == FK_RAW &&
            !(f->flags & (FF_SELECTED | FF_AGGREGATED | FF_WEAK));
+}
+
+/* The fix: torch's functional nll_loss called directly becomes cross_entropy, which is
+ * nll_loss(log_softmax(input, 1), ...) with the same parameters in the same order (weight,
+ * size_average, ignore_index, reduce, reduction). An NLLLoss object is left alone: it may be
+ * called on log-probabilities elsewhere. */
+static void attach_fix(RuleContext *ctx, TSNode call) {
+    TSNode fn = parse_field(call, "function"), name = fix_callee_name(call);
+    if (!parse_is(fn, "attribute") || !parse_text_eq(ctx->src, name, "nll_loss")) return;
+    TSNode module = parse_field(fn, "object");
+    if (!parse_text_eq(ctx->src, module, "F") &&
+        !parse_text_eq(ctx->src, module, "torch.nn.functional") &&
+        !parse_text_eq(ctx->src, module, "nn.functional"))
+        return;
+    FixEdit e = {ts_node_start_byte(name), ts_node_end_byte(name), "cross_entropy"};
+    fix_attach(ctx, call, FIX_UNSAFE, "Use cross_entropy, which applies log_softmax first", &e, 1);
 }
 
 static void check(RuleContext *ctx) {
@@ -25,6 +42,7 @@ static void check(RuleContext *ctx) {
                    "\"loss\" is minus the chosen logit and shifts with each position's own "
                    "normaliser log Z",
                    where);
+        attach_fix(ctx, e->node);
     }
 }
 
@@ -52,6 +70,12 @@ const Rule rule_LL109 = {
     .instead = "logits = model(x).logits[:, :-1]\n"
                "logprobs = F.log_softmax(logits, dim=-1)\n"
                "loss = F.nll_loss(logprobs.reshape(-1, logprobs.size(-1)), x[:, 1:].reshape(-1))\n",
+    .fix =
+        "Unsafe: F.nll_loss(...) (or torch.nn.functional.nll_loss) called on the logits\n"
+        "becomes F.cross_entropy(...) with the same arguments, which is\n"
+        "nll_loss(log_softmax(input, 1), ...) with the same parameters in the same order. Every\n"
+        "loss value changes (that is the bug), and so does whatever was trained or ranked\n"
+        "with it. An NLLLoss object is not fixed: it may serve log-probabilities elsewhere.\n",
     .literals = literals,
     .check = check,
 };

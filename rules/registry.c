@@ -64,6 +64,7 @@ void rules_emit(RuleContext *ctx, TSNode node, const char *recipe, const char *h
     vsnprintf(d.message, (size_t)n + 1, fmt, ap);
     va_end(ap);
     d.rule = ctx->rule;
+    d.code = ctx->rule->code;
     d.filename = util_xstrdup(src->path);
     d.help = help ? util_xstrdup(help) : NULL;
     d.recipe = recipe;
@@ -80,4 +81,5 @@ void rules_print_doc(FILE *out, const Rule *r) {
     fprintf(out, "## What it does\n%s\n\n## Why is this bad?\n%s\n\n", r->what, r->why);
     fprintf(out, "## Example\n```python\n%s```\n\n## Use instead\n```python\n%s```\n", r->example,
             r->instead);
+    if (r->fix) fprintf(out, "\n## Fix\n%s", r->fix);
 }

@@ -28,7 +28,7 @@ if validate "$tmp/broken.sarif" 2>/dev/null; then
   exit 1
 fi
 
-# Findings with counterexamples, a clean run, a notebook, a finding spanning lines.
+# Findings with counterexamples, a clean run, a notebook, a finding spanning lines, fixes.
 mkdir -p "$tmp/repo/.git" "$tmp/repo/nb"
 printf 'import torch\n\n\ndef f(x):\n    return torch.log_softmax(x, -1)\n' >"$tmp/repo/clean.py"
 printf 'def score(model, ids):\n    logits = model(ids).logits\n    total = 0\n    for t in range(ids.shape[1] - 1):\n        total += logits[0, t,\n                        ids[0, t + 1]]\n    return total\n' >"$tmp/repo/multi line.py"
@@ -39,6 +39,13 @@ cat >"$tmp/repo/nb/eval.ipynb" <<'NB'
              "    for t in range(ids.shape[1] - 1):\n", "        total += logits[0, t, ids[0, t + 1]]\n", "    return total\n"]}],
  "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 NB
+# Fixes (SARIF `fixes`), and a file that could not be analysed (E902, exit 2).
+printf 'import torch\nimport torch.nn.functional as F\n\n\ndef f(x, y):\n    return torch.log(torch.softmax(x, -1)), F.cross_entropy(torch.softmax(x, -1), y)\n' >"$tmp/repo/fix.py"
+status=0
+(cd "$tmp/repo" && "$bin" check --output-format sarif fix.py missing.py >"$tmp/problems.sarif") || status=$?
+[ "$status" = 2 ] || { echo "FAIL: check with a missing file exited $status" >&2; exit 1; }
+grep -q '"fixes"' "$tmp/problems.sarif" && grep -q '"ruleId": "E902"' "$tmp/problems.sarif" ||
+  { echo "FAIL: no fixes or no E902 in the SARIF" >&2; exit 1; }
 status=0
 (cd "$root" && "$bin" check --output-format sarif samples >"$tmp/samples.sarif") || status=$?
 [ "$status" = 1 ] || { echo "FAIL: check samples exited $status" >&2; exit 1; }
@@ -47,7 +54,7 @@ grep -q '"counterexample"' "$tmp/samples.sarif" || { echo "FAIL: no counterexamp
 status=0
 (cd "$tmp/repo" && "$bin" check --output-format sarif . >"$tmp/repo.sarif") || status=$?
 [ "$status" = 1 ] || { echo "FAIL: check repo exited $status" >&2; exit 1; }
-for f in good samples clean repo; do
+for f in good samples clean repo problems; do
   validate "$tmp/$f.sarif" || { echo "FAIL: $f.sarif does not validate" >&2; exit 1; }
   echo "ok: $f.sarif validates"
 done

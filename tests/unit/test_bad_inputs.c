@@ -335,16 +335,19 @@ START_TEST(directory_symlink_loop_terminates) {
 END_TEST
 
 /* A FIFO would block a reader forever; devices are not source files. Named explicitly: one line
- * says it is skipped (exit status unchanged); found by the walk: silently not a source file. */
+ * says it is skipped, the report lists it as E902 and the run exits 2 (it was not checked);
+ * found by the walk: silently not a source file. */
 START_TEST(fifo_and_device_are_skipped) {
     char *dir = dir_with(NULL, NULL, 0);
     char *fifo = util_xasprintf("%s/pipe.py", dir);
     ck_assert_int_eq(mkfifo(fifo, 0644), 0);
     CliRun r = check_in(dir, "pipe.py", "/dev/null", "buggy.py");
-    ck_assert_int_eq(r.status, 1);
+    ck_assert_int_eq(r.status, 2);
     ck_assert_str_eq(r.err, "logitlint: pipe.py: not a regular file, skipped\n"
                             "logitlint: /dev/null: not a regular file, skipped\n");
     ck_assert_msg(contains(r.out, LL101_AT_5_9), "%s", r.out);
+    ck_assert_msg(contains(r.out, "pipe.py:1:1: E902 not a regular file, skipped"), "%s", r.out);
+    ck_assert_msg(contains(r.out, "/dev/null:1:1: E902 not a regular file, skipped"), "%s", r.out);
     harness_run_free(&r);
     r = check_in(dir, ".", NULL, NULL);
     ck_assert_int_eq(r.status, 1);

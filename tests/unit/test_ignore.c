@@ -63,11 +63,11 @@ static char *check_concise(const char *dir, const char *extra, const char *path)
 START_TEST(discovery_respects_ignore_files) {
     char *dir = tmp_dir();
     tmp_write(dir, ".git/info/exclude", "excluded_by_info.py\n");
-    tmp_write(dir, ".gitignore", "build/\n/logs\ndata/**\n!data/keep/\n!data/keep/**\n*.gen.py\n");
+    tmp_write(dir, ".gitignore", "out/\n/logs\ndata/**\n!data/keep/\n!data/keep/**\n*.gen.py\n");
     tmp_write(dir, "src/.gitignore", "!kept.gen.py\nlocal.py\n");
     tmp_write(dir, ".ignore", "scratch/\n");
     const char *files[] = {"a.py",
-                           "build/x/b.py",
+                           "out/x/b.py",
                            "logs/d.py",
                            "src/logs/ok.py",
                            "data/raw/e.py",
@@ -93,14 +93,14 @@ START_TEST(discovery_respects_ignore_files) {
         ck_assert_msg(!strstr(out, *k), "%s not skipped:\n%s", *k, out);
     free(out);
     /* Explicit paths are linted; --force-exclude applies the ignore files to them. */
-    out = check_concise(dir, NULL, "build/x/b.py");
-    ck_assert_msg(strstr(out, "build/x/b.py:5:9: LL101"), "got: %s", out);
+    out = check_concise(dir, NULL, "out/x/b.py");
+    ck_assert_msg(strstr(out, "out/x/b.py:5:9: LL101"), "got: %s", out);
     free(out);
-    out = check_concise(dir, "--force-exclude", "build/x/b.py");
+    out = check_concise(dir, "--force-exclude", "out/x/b.py");
     ck_assert_str_eq(out, "");
     free(out);
     out = check_concise(dir, "--no-respect-gitignore", ".");
-    ck_assert_msg(strstr(out, "./build/x/b.py:") && strstr(out, "./scratch/s.py:"), "got: %s", out);
+    ck_assert_msg(strstr(out, "./out/x/b.py:") && strstr(out, "./scratch/s.py:"), "got: %s", out);
     free(out);
     tmp_remove(dir);
 }
@@ -120,6 +120,39 @@ START_TEST(gitignore_needs_a_work_tree) {
 }
 END_TEST
 
+/* ruff's default exclude list: build copies and tool caches are never walked into (so a build
+ * copy gives no duplicate findings); a file named in one is still analysed; --exclude replaces
+ * the list. */
+START_TEST(ruffs_default_excludes) {
+    char *dir = tmp_dir();
+    const char *skipped[] = {
+        "build/lib/a.py", "_build/a.py",  "buck-out/a.py",     "__pypackages__/3.11/lib/a.py",
+        ".eggs/x/a.py",   "dist/a.py",    "node_modules/a.py", "site-packages/a.py",
+        "venv/a.py",      ".tox/py/a.py", "__pycache__/a.py",  NULL};
+    tmp_write(dir, "src/a.py", BUGGY_PY);
+    for (const char *const *k = skipped; *k; k++)
+        tmp_write(dir, *k, BUGGY_PY);
+    const char *argv[] = {"check", "--no-verify", "--output-format", "concise", ".", NULL};
+    CliRun r = harness_run(argv, NULL, dir);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strstr(r.out, "src/a.py:5:9: LL101") && strstr(r.out, "Found 1 error."), "%s",
+                  r.out);
+    harness_run_free(&r);
+    const char *named[] = {"check",   "--no-verify",    "--output-format",
+                           "concise", "build/lib/a.py", NULL};
+    r = harness_run(named, NULL, dir);
+    ck_assert_msg(strstr(r.out, "build/lib/a.py:5:9: LL101"), "%s", r.out);
+    harness_run_free(&r);
+    const char *replaced[] = {
+        "check", "--no-verify", "--output-format", "concise", "--exclude", "src", ".", NULL};
+    r = harness_run(replaced, NULL, dir);
+    ck_assert_msg(strstr(r.out, "build/lib/a.py:5:9: LL101") && !strstr(r.out, "src/a.py"), "%s",
+                  r.out);
+    harness_run_free(&r);
+    tmp_remove(dir);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("ignore");
     TCase *tc = tcase_create("ignore");
@@ -128,6 +161,7 @@ int main(void) {
     tcase_add_test(tc, gitignore_rules);
     tcase_add_test(tc, discovery_respects_ignore_files);
     tcase_add_test(tc, gitignore_needs_a_work_tree);
+    tcase_add_test(tc, ruffs_default_excludes);
     suite_add_tcase(s, tc);
     return harness_main(s);
 }

@@ -1,0 +1,22 @@
+/* fix: what a rule attaches to its finding to fix it. A fix is a list of edits to the analysed
+ * text, made only from the finding's own syntax (nothing outside the flagged expression, so a
+ * notebook's magics and outputs are never touched), with its applicability (diag.h). */
+#ifndef LOGITLINT_FIX_H
+#define LOGITLINT_FIX_H
+
+#include "rules.h"
+
+/* Attaches a fix to the finding ctx->rule emitted at `finding` (none emitted there: nothing
+ * happens). The edits (any order, not overlapping) are copied. */
+void fix_attach(RuleContext *ctx, TSNode finding, FixApplicability applicability,
+                const char *message, const FixEdit *edits, size_t n);
+/* The text of node n with [from, to) of the source replaced by `with` (from/to inside n). */
+char *fix_node_text_with(const Source *src, TSNode n, size_t from, size_t to, const char *with);
+/* The last name of a call's callee: `softmax` in torch.softmax(x) or x.softmax(). Null: none. */
+TSNode fix_callee_name(TSNode call);
+
+/* Is n a name bound by an import of the file (a module or an alias: `torch`, `F`, `mx`)? Used
+ * to tell a tensor method x.softmax(d) from a module function mx.softmax(x). */
+bool fix_names_import(const Source *src, TSNode n);
+
+#endif
