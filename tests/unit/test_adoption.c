@@ -138,7 +138,7 @@ START_TEST(show_settings_names_the_file_and_the_rules) {
         util_xasprintf("Resolved settings for: a.py\nSettings path: %s/pyproject.toml\n", dir);
     ck_assert_msg(!strncmp(r.out, head, strlen(head)), "%s", r.out);
     ck_assert_msg(strstr(r.out, "select = [\"LL001\", \"LL102\", \"LL103\", \"LL104\", \"LL105\", "
-                                "\"LL106\", \"LL108\", \"LL109\"]\n"),
+                                "\"LL106\", \"LL108\", \"LL109\", \"LL111\", \"LL112\"]\n"),
                   "%s", r.out);
     ck_assert_msg(strstr(r.out, "output-format = \"concise\"\n"), "%s", r.out);
     ck_assert_msg(strstr(r.out, "fixable = [\"ALL\"]\nunfixable = []\n"), "%s", r.out);
