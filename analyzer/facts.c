@@ -68,13 +68,18 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
                  AxisKind axis) {
     /* Where scores meet tokens: how their positions line up (facts_align.c). A gather along
      * positions or the batch pairs no tokens with scores. */
+    TSNode site = {0};
+    if (in->mod && !in->alone) { /* another file's code, run for a call of this one */
+        if (ts_node_is_null(in->site)) return;
+        site = in->site;
+    }
     int delta = FACT_NO_ALIGN;
     if ((kind == EV_SELECT && axis != AX_POS && axis != AX_STEP && axis != AX_BATCH) ||
         kind == EV_LOSS)
         delta = align_delta(&a, &b);
     /* Loop bodies run until they settle and functions may be analysed in several contexts:
      * keep one event per (kind, node, what flowed in). */
-    FactEvent e = {kind, op, axis, node, a, b, delta, false};
+    FactEvent e = {kind, op, axis, node, a, b, delta, false, site};
     size_t i = env_add_event(in, &e);
     in->last_event = i + 1 <= UINT16_MAX ? (uint16_t)(i + 1) : 0;
 }
@@ -228,7 +233,8 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         const char *name = parse_text(in->src, target, &len);
         /* Nothing known of the value: the name it is stored under is the only evidence. */
         if (fact_knows_nothing(&f) && !parse_is(target, "subscript")) {
-            Fact named = named_value(name_evidence(in, target), &f);
+            Fact named = uses_evidence(in, target, &f); /* normalised where it is used */
+            if (fact_knows_nothing(&named)) named = named_value(name_evidence(in, target), &f);
             if (!fact_knows_nothing(&named)) f = named; /* else where it was made stays */
         } else if (!f.kinds && f.obj == FO_NONE && !f.bottom && !(f.flags & FF_OPAQUE) &&
                    f.ndim >= 1 && f.ax[0] != AX_ITEM && f.ax[0] != AX_STEP &&
@@ -479,7 +485,7 @@ static void exec_assign(Interp *in, TSNode stmt) {
 
 /* ---------- imports ---------- */
 
-static const char *dotted(Interp *in, TSNode n) {
+const char *interp_dotted(Interp *in, TSNode n) {
     size_t len;
     const char *t = parse_text(in->src, n, &len);
     /* Dotted names may contain whitespace around dots in odd code; drop it. */
@@ -498,7 +504,7 @@ static void exec_import(Interp *in, TSNode stmt, bool from) {
         if (ts_node_is_null(mod) || parse_is(mod, "relative_import"))
             base = NULL;
         else
-            base = dotted(in, mod);
+            base = interp_dotted(in, mod);
     }
     uint32_t n = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < n; i++) {
@@ -510,7 +516,7 @@ static void exec_import(Interp *in, TSNode stmt, bool from) {
             name = parse_field(c, "name");
             alias = parse_field(c, "alias");
         }
-        const char *q = dotted(in, name);
+        const char *q = interp_dotted(in, name);
         if (from) {
             const char *b = base ? base : "";
             char *full = arena_alloc(in->arena, strlen(b) + strlen(q) + 2);
@@ -533,38 +539,43 @@ static void exec_import(Interp *in, TSNode stmt, bool from) {
         }
         bind_name(in, bind, blen, fact_module(q));
     }
+    project_import(in, stmt); /* what modules of the analysed project give those names */
 }
 
 /* ---------- control flow ---------- */
 
-/* Each path runs from the state before the statement; the names a path changed are joined,
- * the others are left alone (facts_env.c). */
+/* Branches that can be taken run from the state before the statement; the names a path
+ * changed are joined, the others are left alone (facts_env.c). A condition the facts decide
+ * (facts_paths.c) leaves out the branches that cannot be taken. */
 static void exec_branches(Interp *in, TSNode stmt) {
-    interp_eval(in, parse_field(stmt, "condition"));
+    TSNode cond = parse_field(stmt, "condition");
+    interp_eval(in, cond);
+    int truth = paths_truth(in, cond);
     Env *env = &in->frame->env;
     EnvPaths paths;
     env_paths_begin(env, &paths);
-    exec_block(in, parse_field(stmt, "consequence"));
-    env_paths_add(in, env, &paths);
-    bool has_else = false;
-    uint32_t n = ts_node_named_child_count(stmt);
-    for (uint32_t i = 0; i < n; i++) {
-        TSNode alt = ts_node_named_child(stmt, i);
-        TSNode body;
-        bool elif = parse_is(alt, "elif_clause");
-        if (elif) {
-            body = parse_field(alt, "consequence");
-        } else if (parse_is(alt, "else_clause")) {
-            body = parse_field(alt, "body");
-            has_else = true;
-        } else {
-            continue;
-        }
-        if (elif) interp_eval(in, parse_field(alt, "condition"));
-        exec_block(in, body);
+    bool decided = truth == 1; /* a branch surely taken: none after it runs */
+    if (truth != 0) {
+        exec_block(in, parse_field(stmt, "consequence"));
         env_paths_add(in, env, &paths);
     }
-    env_paths_end(in, env, &paths, !has_else);
+    uint32_t n = ts_node_named_child_count(stmt);
+    for (uint32_t i = 0; i < n && !decided; i++) {
+        TSNode alt = ts_node_named_child(stmt, i);
+        bool elif = parse_is(alt, "elif_clause");
+        if (!elif && !parse_is(alt, "else_clause")) continue;
+        int t = 1;
+        if (elif) {
+            interp_eval(in, parse_field(alt, "condition"));
+            t = paths_truth(in, parse_field(alt, "condition"));
+        }
+        if (t != 0) {
+            exec_block(in, parse_field(alt, elif ? "consequence" : "body"));
+            env_paths_add(in, env, &paths);
+        }
+        decided = t == 1;
+    }
+    env_paths_end(in, env, &paths, !decided); /* no branch may run: the state before joins */
 }
 
 /* A loop body runs from the join of the entry state and the previous pass until that state
@@ -792,7 +803,11 @@ static TSNode method_in(Interp *in, TSNode cls, const char *name, size_t len, in
 }
 
 TSNode interp_find_method(Interp *in, TSNode cls, const char *name, size_t len) {
-    return method_in(in, cls, name, len, 0);
+    ProjectCtx module; /* its bases are names of its module */
+    project_enter(in, cls, (TSNode){0}, &module);
+    TSNode m = method_in(in, cls, name, len, 0);
+    project_leave(in, &module);
+    return m;
 }
 
 /* ---------- functions ---------- */
@@ -871,7 +886,8 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
         if (f.bottom && k < npos) f = pos[k];
         k++;
         if (f.bottom)
-            f = ts_node_is_null(dflt) ? names_evidence(name, pname, len) : interp_eval(in, dflt);
+            f = ts_node_is_null(dflt) ? names_evidence(name, pname, len)
+                                      : project_eval_in(in, def, dflt);
         else if (fact_knows_nothing(&f)) /* run(model, batch): the parameter's name is evidence */
             f = named_value(names_evidence(name, pname, len), &f);
         env_set(in, &env, pname, len, f);
@@ -892,15 +908,20 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
     Frame frame = {.env = bind_params(in, def, call_args, args, self_fact),
                    .ret = fact_bottom(),
                    .yielded = fact_bottom(),
-                   .serial = ++in->frames};
+                   .serial = ++in->frames,
+                   .called = !ts_node_is_null(call_args) || args};
+    /* summaries hold for this file's code run from this file's (facts_summary.c) */
+    bool memo = project_runs_home(in, def);
     Fact r;
-    if (summary_reuse(in, def, &frame.env, self_fact != NULL, &r)) {
+    if (memo && summary_reuse(in, def, &frame.env, self_fact != NULL, &r)) {
         env_free(&frame.env);
         return r;
     }
     SummaryRun run;
-    summary_begin(in, &run, &frame.env, self_fact != NULL);
+    if (memo) summary_begin(in, &run, &frame.env, self_fact != NULL);
     Frame *caller = in->frame;
+    ProjectCtx module;
+    project_enter(in, def, call_args, &module); /* its names are its module's */
     in->frame = &frame;
     if (parse_is(def, "lambda")) /* its body is the expression it returns */
         frame.ret = interp_eval(in, parse_field(def, "body"));
@@ -910,13 +931,14 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
     Binding *me = self_fact ? env_find(in, &frame.env, "self", 4) : NULL;
     in->built_self = me && me->fact.obj == FO_INSTANCE ? me->fact : fact_unknown();
     in->frame = caller;
+    project_leave(in, &module);
     env_free(&frame.env);
     /* a generator: what iterating it gives, as for a list of what it yields */
     if (!frame.yielded.bottom)
         r = interp_list_of(frame.yielded, def);
     else
         r = frame.ret.bottom ? fact_unknown() : frame.ret;
-    summary_end(in, &run, def, r);
+    if (memo) summary_end(in, &run, def, r);
     return r;
 }
 
@@ -932,8 +954,9 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
         in->cut = true;
         return fact_unknown();
     }
+    if (!project_before_call(in, def)) return fact_unknown();
     in->call_stack[in->call_depth++] = def;
-    FuncInfo *fi = funcs_of_def(in, def);
+    FuncInfo *fi = project_func_of(in, def);
     if (self_fact && fi && fi->is_static) self_fact = NULL; /* obj.static_helper(x) */
     if (fi) fi->analysed = true;
     Fact r = run_function(in, def, fi, call_args, args, self_fact);
@@ -1027,7 +1050,12 @@ const InterpServices interp_services = {
     .lookup_key = interp_lookup_key,
     .string_key = interp_string_key,
     .rebind = interp_rebind,
+    .exec_stmt = interp_exec_stmt,
 };
+
+void interp_exec_stmt(Interp *in, TSNode stmt) {
+    exec_stmt(in, stmt);
+}
 
 void facts_analyze(Facts *facts, const Parsed *parsed) {
     Budget budget;
@@ -1051,7 +1079,9 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
                  .frame = &module,
                  .budget = budget,
                  .user = contracts,
-                 .svc = &interp_services};
+                 .svc = &interp_services,
+                 .home_budget = budget,
+                 .project = parsed->src->peers ? parsed->src->peers->project : NULL};
     mark_called(&in, parsed->root);
     exec_block(&in, parsed->root);
     /* Constructors first: the objects they store on self (a model, an nn.Softmax) are what
@@ -1075,16 +1105,19 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
     env_free_loops(&in);
     summary_free(&in);
     funcs_free(&in);
+    uses_free(&in);
     pad_free(&in);
 }
 
 void facts_free(Facts *facts) {
     array_free(&facts->events);
+    array_free(&facts->alone);
     arena_free(&facts->arena);
 }
 
 int facts_origin_row(const Facts *facts, const Fact *f) {
     if (ts_node_is_null(f->origin)) return 0;
+    if (source_of(facts->src, f->origin.tree) != facts->src) return 0; /* another file's */
     int row = (int)ts_node_start_point(f->origin).row + 1;
     /* Notebooks: the row within its cell, as the findings are reported. */
     const Source *src = facts->src;

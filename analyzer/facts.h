@@ -74,6 +74,8 @@ enum {
     FF_SCALED = 1 << 24,  /* a loss: its mean multiplied by a non-constant (a count: now a sum) */
     FF_TRAINED = 1 << 25, /* a loss: backpropagated (loss.backward()), a training objective */
 };
+/* The value may be None (the literal None flowed here on some path; facts_paths.c). */
+#define FF_NONE (1u << 31)
 /* What a model output passes on to its loss. */
 #define FF_LOSS_FLAGS (FF_LABELS | FF_FULLLABELS | FF_JOINED)
 #define FF_MUST_FLAGS (FF_SHIFTED | FF_MASKED | FF_SLICED | FF_STABLE)
@@ -221,12 +223,20 @@ typedef struct FactEvent {
     /* EV_AGGREGATE: what the code did next with the sum makes it no score of raw logits
      * (sum(x[y]) - sum(logsumexp(x)) normalises it; sum(...).backward() only takes gradients) */
     bool cancelled;
+    /* A call of this file whose callee, in another file of the project (project.c), did this
+     * at node; null: node is in this file. */
+    TSNode site;
 } FactEvent;
+
+typedef Array(FactEvent) FactEventList;
 
 typedef struct Facts {
     const Source *src;
     Arena arena;
-    Array(FactEvent) events;
+    FactEventList events;
+    /* The functions of other files this file calls, analysed alone (parameters known by their
+     * names, as their own file's analysis sees them): what they show without this file. */
+    FactEventList alone;
 } Facts;
 
 /* Interpret the whole file; fills facts->events. */

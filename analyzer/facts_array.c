@@ -130,6 +130,12 @@ static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
         !one_position)
         align_clear(&ids);
     svc_emit(in, EV_SELECT, 0, node, x, ids, fact_axis(&x, dim));
+    /* gather(row, 2, tokens) with one row of a padded batch and tokens that are not the
+     * batch's (one sequence's own): the output has the index's shape, the row's first
+     * len(tokens) positions, which a (right-)padded row holds its own tokens at */
+    if ((x.flags & FF_PADDED) && !(ids.flags & (FF_PADDED | FF_WEAK)) && !(ids.kinds & ~FK_IDS) &&
+        x.ndim >= 0 && fact_find_axis(&x, AX_BATCH) < 0 && fact_find_axis(&ids, AX_BATCH) < 0)
+        r.flags &= ~FF_PADDED;
     return r;
 }
 

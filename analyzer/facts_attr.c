@@ -142,6 +142,7 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
 }
 
 Fact attr_get(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len) {
+    if (project_is_module(&obj)) return project_member(in, obj, attr, len);
     Fact r = attr_of(in, obj, attr_node, attr, len);
     if (obj.obj == FO_OUTPUT || obj.obj == FO_ENCODING) r = hf_aligned_attr(obj, r, attr, len);
     return r;

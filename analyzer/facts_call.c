@@ -116,7 +116,10 @@ static Fact call_instance(Interp *in, TSNode call, Fact obj, const char *method,
     if (ts_node_is_null(m) && len == 7 && !memcmp(method, "forward", 7))
         m = interp_find_method(in, obj.def, "__call__", 8);
     if (ts_node_is_null(m)) return fact_unknown();
-    return interp_call_user(in, m, parse_field(call, "arguments"), a, &obj);
+    in->built_self = fact_unknown();
+    Fact r = interp_call_user(in, m, parse_field(call, "arguments"), a, &obj);
+    project_state_written(in, call); /* runner.run(x) set runner.cache */
+    return r;
 }
 
 /* A callee the configuration declares (contracts.h): what it returns, strong evidence. */
@@ -232,9 +235,12 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
         return fact_unknown();
     }
     if (recv.obj == FO_INSTANCE) {
-        if (!ts_node_is_null(interp_find_method(in, recv.def, method, mlen)))
-            return call_instance(in, call, recv, method, mlen, &a);
-        if (returns_module(method, mlen)) return recv; /* Wrapper(lm).eval() */
+        if (!ts_node_is_null(interp_find_method(in, recv.def, method, mlen))) {
+            Fact r = call_instance(in, call, recv, method, mlen, &a);
+            if (!project_told_nothing(in, &recv, &r)) return r;
+        } else if (returns_module(method, mlen)) {
+            return recv; /* Wrapper(lm).eval() */
+        }
         recv = fact_unknown(); /* self.lm(x), set where we cannot see: as for any object */
     }
     /* obj.helper(...) where helper is a method of this file; lm.loglikelihood(...) on an
@@ -329,7 +335,8 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
 static Fact eval_call(Interp *in, TSNode call) {
     TSNode fn = parse_field(call, "function");
     Args a;
-    if (parse_is(fn, "attribute")) return eval_method_call(in, call, fn);
+    if (parse_is(fn, "attribute") && !project_names_member(in, fn)) /* utils.f(x): below */
+        return eval_method_call(in, call, fn);
 
     Fact f = interp_eval(in, fn);
     if (f.obj == FO_FUNC) {

@@ -200,7 +200,7 @@ static bool same_event(const FactEvent *a, const FactEvent *b) {
     return a->kind == b->kind && a->op == b->op && ts_node_eq(a->node, b->node) &&
            a->in.kinds == b->in.kinds && a->in.flags == b->in.flags &&
            a->in2.kinds == b->in2.kinds && a->in2.flags == b->in2.flags && a->axis == b->axis &&
-           a->delta == b->delta;
+           a->delta == b->delta && ts_node_eq(a->site, b->site);
 }
 
 static void events_rehash(Interp *in) {
@@ -231,6 +231,9 @@ size_t env_add_event(Interp *in, const FactEvent *e) {
 }
 
 void env_free_events(Interp *in) {
+    free(in->alone_slots);
+    in->alone_slots = NULL;
+    in->alone_nslots = 0;
     free(in->ev_slots);
     in->ev_slots = NULL;
     in->ev_nslots = 0;

@@ -357,7 +357,12 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
                 /* for t in range(ctx_len, end): x[:, t] visits only the positions kept */
                 if (x->fact.flags & FF_SLICED) r.flags |= FF_SLICED;
             }
-            if (axis == AX_VOCAB || (!known && i == nix - 1 && nix >= 3 && scores)) {
+            /* where only a name says the last axis is the vocabulary, a value of unknown kind
+             * there (reward_logits[arange(B), lengths]) may as well be a position */
+            bool named_vocab = !known && (value.flags & FF_WEAK) && !(x->fact.kinds & FK_IDS) &&
+                               !(x->fact.flags & (FF_LOOPVAR | FF_STEPVAR));
+            if ((axis == AX_VOCAB && !named_vocab) ||
+                (!known && i == nix - 1 && nix >= 3 && scores)) {
                 selected = true;
                 fixed_token = (!(x->fact.kinds & FK_IDS) || x->fact.ndim == 0) &&
                               !(x->fact.flags & (FF_LOOPVAR | FF_STEPVAR));
@@ -383,7 +388,9 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
                 adv_positions = true;
                 continue;
             }
-            if (scores && axis == AX_VOCAB) { /* logits[..., choice_ids] */
+            /* logits[..., choice_ids]; where only a name says the last axis is the vocabulary
+             * (reward_logits[arange(B), lengths]), only token ids pick tokens */
+            if (scores && axis == AX_VOCAB && (known || !(value.flags & FF_WEAK))) {
                 selected = true;
                 ids_fact = f;
                 continue;
@@ -974,9 +981,12 @@ Fact interp_eval(Interp *in, TSNode n) {
     }
     case SYM_CONDITIONAL_EXPRESSION:
         interp_eval(in, ts_node_named_child(n, 1));
-        r = fact_join(in->arena, interp_eval(in, ts_node_named_child(n, 0)),
-                      interp_eval(in, ts_node_named_child(n, 2)));
+    {
+        int truth = paths_truth(in, ts_node_named_child(n, 1)); /* only what can be taken */
+        r = fact_join(in->arena, truth ? interp_eval(in, ts_node_named_child(n, 0)) : fact_bottom(),
+                      truth != 1 ? interp_eval(in, ts_node_named_child(n, 2)) : fact_bottom());
         break;
+    }
     case SYM_BOOLEAN_OPERATOR:
         r = fact_join(in->arena, interp_eval(in, parse_field(n, "left")),
                       interp_eval(in, parse_field(n, "right")));
@@ -1019,6 +1029,16 @@ Fact interp_eval(Interp *in, TSNode n) {
         break;
     case SYM_STRING:
         r = labels_string(in, n);
+        break;
+    case SYM_NONE:
+        r.ndim = 0;
+        r.flags |= FF_NONE;
+        break;
+    case SYM_TRUE:
+    case SYM_FALSE:
+        r = fact_of(FK_NUM, FF_CONST, n);
+        r.ndim = 0;
+        r.num = syms_kind(n) == SYM_TRUE;
         break;
     case SYM_INTEGER:
     case SYM_FLOAT: {

@@ -176,6 +176,7 @@ typedef struct SummaryRun { /* a call being run, to be summarised */
     size_t calls_from, module_from;
     unsigned loopvar;
     bool transfer;
+    bool left_home; /* Interp.left_home when the run began */
 } SummaryRun;
 /* A summary of this function for these parameters that still holds here: applied (its effects
  * on the module replayed), its result in *result. */
@@ -197,12 +198,15 @@ typedef struct FuncInfo {
     int32_t next_same; /* the next definition of the same name, -1 if none (facts_funcs.c) */
 } FuncInfo;
 
+typedef Array(FuncInfo) FuncList;
+
 typedef struct Frame {
     Env env;
     Fact ret;
     Fact yielded; /* a generator's: what it yields, joined (bottom: it yields nothing) */
     int loop_depth;
     uint32_t serial; /* tells frames apart (a call's frame may reuse an earlier one's address) */
+    bool called; /* run for a call (its arguments known), not analysed on its own */
 } Frame;
 
 enum { FACTS_MAX_CALL_DEPTH = 4, FACTS_MAX_EXPR_DEPTH = 400 };
@@ -213,9 +217,15 @@ typedef struct Interp {
     Arena *arena;
     Frame *module;
     Frame *frame;
-    Array(FuncInfo) funcs;
+    FuncList funcs;       /* of the module being executed (module, funcs, slots swap together) */
     uint32_t *func_slots; /* hash index over funcs by name (facts_funcs.c) */
     size_t func_nslots;
+    /* Whole-project analysis (project.c): NULL when this file is analysed alone. */
+    struct ProjectFile *project;
+    struct ProjectModule *mod; /* the other file whose code runs now; NULL: this file */
+    TSNode site;               /* the call of this file that entered it */
+    bool alone;                /* running another file's function as its file sees it */
+    struct Budget *home_budget; /* this file's own budget while in->budget is the others' */
     TSNode call_stack[FACTS_MAX_CALL_DEPTH];
     int call_depth;
     int expr_depth;
@@ -228,6 +238,9 @@ typedef struct Interp {
     Fact built_self;           /* self as the last method run with one left it (its fields) */
     const UserContracts *user; /* library contracts the configuration declares (or NULL) */
     const struct InterpServices *svc; /* facts_svc.h */
+    struct FactsUses *uses; /* names each scope normalises (facts_use.c) */
+    bool left_home; /* another file's code ran (project.c): a summary of this run would record
+                       accesses to that module's environment as if they were this one's */
     struct PadMemo *pad_memo; /* appended: facts_pad.c's record of subexpressions (LL111) */
 
     /* facts_env.c */
@@ -238,6 +251,8 @@ typedef struct Interp {
     Array(ModuleAccess) module_log; /* accesses to the module's values inside calls */
     uint32_t *ev_slots;             /* hash index over facts->events */
     size_t ev_nslots;
+    uint32_t *alone_slots; /* the same over facts->alone (swapped with it, project.c) */
+    size_t alone_nslots;
     struct SettledLoop *settled; /* hash over loop bodies: how each last settled */
     size_t settled_nslots, settled_used;
     /* facts_summary.c */
@@ -289,7 +304,62 @@ typedef struct InterpServices {
     Fact (*lookup_key)(Interp *in, TSNode n, bool *found);
     const char *(*string_key)(Interp *in, TSNode node, size_t *len);
     bool (*rebind)(Interp *in, TSNode n, Fact f);
+    void (*exec_stmt)(Interp *in, TSNode stmt);
 } InterpServices;
+
+/* A dotted name's text without the blanks odd code puts around its dots (in the arena). */
+const char *interp_dotted(Interp *in, TSNode n);
+
+/* ---- project.c: the other files of the analysed project ---- */
+/* The module state project_enter saves and project_leave restores. */
+typedef struct ProjectCtx {
+    struct ProjectModule *mod;
+    Frame *module, *frame;
+    FuncList funcs;
+    uint32_t *func_slots;
+    size_t func_nslots;
+    TSNode site;
+    struct Budget *budget;
+    bool switched;
+} ProjectCtx;
+/* Makes the module that holds node (a def, a class) the one whose names are looked up; a
+ * call's arguments (call_args) entering another file from this one become its site. */
+void project_enter(Interp *in, TSNode node, TSNode call_args, ProjectCtx *saved);
+void project_leave(Interp *in, ProjectCtx *saved);
+/* Before def is called: false when the others' budget is spent (treat the call as opaque);
+ * the first call into another file's function from this file also analyses it alone. */
+bool project_before_call(Interp *in, TSNode def);
+/* The FuncInfo of a def of any module of the project. */
+FuncInfo *project_func_of(Interp *in, TSNode def);
+/* After an import statement bound its names as modules: those that name a module of the
+ * project, or what one defines, are bound to that (the others keep their binding). */
+void project_import(Interp *in, TSNode stmt);
+/* A module of the project (FO_MODULE with def = its root), and a name it holds. */
+bool project_is_module(const Fact *f);
+/* Does def belong to the analysed file, and does the code running now (facts_summary.c)? */
+bool project_runs_home(const Interp *in, TSNode def);
+Fact project_member(Interp *in, Fact module, const char *name, size_t len);
+/* mod.name (an attribute node) where mod is a module of the project. */
+bool project_names_member(Interp *in, TSNode attribute);
+/* After obj.method(...) ran (call): the fields it wrote on self are obj's from here on, for
+ * the methods that read them next (self.eval_logits written by one method, read by another). */
+void project_state_written(Interp *in, TSNode call);
+/* obj.m(x) on an object of another file's class gave r: true when r says nothing, so that the
+ * call is judged as for an object nothing is known of (self.model.forward(tokens) of a
+ * Transformer whose forward returns a layer's output: called with token ids, a model call). */
+bool project_told_nothing(Interp *in, const Fact *obj, const Fact *r);
+/* Evaluates expr (a default value) in the module of def. */
+Fact project_eval_in(Interp *in, TSNode def, TSNode expr);
+
+/* ---- facts_use.c: evidence from use ---- */
+/* Raw logits over a vocabulary when the scope of target (a name bound to value, a value nothing
+ * is known of) normalises that name over its last axis; else a fact that knows nothing. */
+Fact uses_evidence(Interp *in, TSNode target, const Fact *value);
+void uses_free(Interp *in);
+
+/* ---- facts_paths.c: feasible paths ---- */
+/* 1 when the condition holds on every path, 0 when on none, -1 when the facts do not say. */
+int paths_truth(Interp *in, TSNode cond);
 
 /* ---- facts_funcs.c: the file's functions by name ---- */
 void funcs_index(Interp *in);

@@ -17,6 +17,8 @@ void interp_scope_end(Interp *in, EnvMark saved);
 Fact interp_binop(Interp *in, TSNode node, char op, Fact l, Fact r);
 Fact interp_lookup(Interp *in, TSNode ident);
 Fact interp_lookup_key(Interp *in, TSNode n, bool *found);
+/* Executes one statement (another file's top level, project.c). */
+void interp_exec_stmt(Interp *in, TSNode stmt);
 /* Rebinds the text of n where it is bound (this frame or the module); false if it is not. */
 bool interp_rebind(Interp *in, TSNode n, Fact f);
 void interp_bind(Interp *in, TSNode target, Fact f);

@@ -156,6 +156,8 @@ void summary_begin(Interp *in, SummaryRun *run, const Env *params, bool has_self
         run->params[i] = params->items.items[i].fact;
     run->has_self = has_self;
     run->deepest = in->deepest;
+    run->left_home = in->left_home;
+    in->left_home = false;
     run->cut = in->cut;
     run->calls_from = in->call_log.len;
     run->module_from = in->module_log.len;
@@ -233,12 +235,14 @@ void summary_end(Interp *in, SummaryRun *run, TSNode def, Fact result) {
     in->cut = run->cut || cut;
     /* a run stopped by the budget, or that changed state the caller keeps (it never does:
      * nested calls restore it), is not summarised */
+    bool left_home = in->left_home;
+    in->left_home = run->left_home || left_home;
     uint32_t *slot = table_slot(in, def);
     int count = 0;
     for (int32_t i = (int32_t)*slot - 1; i >= 0; i = in->summaries.items.items[i].next)
         count++;
     if (in->budget->hit || in->call_loopvar != run->loopvar || in->call_transfer != run->transfer ||
-        count >= SUMMARIES_PER_FUNCTION) {
+        count >= SUMMARIES_PER_FUNCTION || left_home) {
         free(run->params);
         return;
     }

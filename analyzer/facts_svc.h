@@ -68,5 +68,9 @@ static inline const char *svc_string_key(Interp *in, TSNode node, size_t *len) {
 static inline bool svc_rebind(Interp *in, TSNode n, Fact f) {
     return in->svc->rebind(in, n, f);
 }
+/* Runs one statement (project.c: another module's top level). */
+static inline void svc_exec_stmt(Interp *in, TSNode stmt) {
+    in->svc->exec_stmt(in, stmt);
+}
 
 #endif

@@ -45,6 +45,9 @@
     X(STRING, "string")                                                                            \
     X(INTEGER, "integer")                                                                          \
     X(FLOAT, "float")                                                                              \
+    X(NONE, "none")                                                                                \
+    X(TRUE, "true")                                                                                \
+    X(FALSE, "false")                                                                              \
     X(NAMED_EXPRESSION, "named_expression")                                                        \
     X(DICTIONARY, "dictionary")                                                                    \
     X(PAIR, "pair")                                                                                \

@@ -1,6 +1,7 @@
 #include "lint.h"
 
 #include "facts.h"
+#include "lint_sites.h"
 #include "parse.h"
 #include "suppress.h"
 
@@ -87,11 +88,10 @@ static void lint_run(const Source *src, const bool *enabled, const struct UserCo
     for (size_t i = 0; i < rules_count; i++)
         if (enabled[i] && rules_registry[i]->reads_suppressions) audit = true;
     DiagList found = {0};
-    for (size_t i = 0; i < rules_count; i++) {
-        if ((!enabled[i] && !audit) || rules_registry[i]->reads_suppressions) continue;
-        RuleContext ctx = {.facts = &facts, .src = src, .rule = rules_registry[i], .out = &found};
-        rules_registry[i]->check(&ctx);
-    }
+    bool run[64] = {0};
+    for (size_t i = 0; i < rules_count && i < 64; i++)
+        run[i] = (enabled[i] || audit) && !rules_registry[i]->reads_suppressions;
+    sites_check(&facts, src, run, &found); /* and what other files' code did for its calls */
     NoqaList noqa;
     suppress_collect(&noqa, &parsed);
     suppress_apply(&noqa, &found, 0);

@@ -98,6 +98,7 @@ const char *parse_text(const Source *src, TSNode n, size_t *len) {
         *len = 0;
         return src->text;
     }
+    src = source_of(src, n.tree); /* a node of another file of the project */
     uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
     *len = b - a;
     return src->text + a;

@@ -22,6 +22,7 @@
 #include "notebook.h"
 #include "prefilter.h"
 #include "problem.h"
+#include "project.h"
 #include "rules.h"
 
 enum { RUN_MAX_THREADS = 256, RUN_STACK_SIZE = 16 * 1024 * 1024 };
@@ -38,6 +39,7 @@ typedef struct RunState {
     const PathList *files;
     const RunOptions *opts;
     const Prefilter *prefilter; /* NULL: --no-prefilter */
+    ProjectCache *modules;      /* the project's modules read so far (project.h) */
     atomic_size_t next;         /* the next file to hand out */
     pthread_mutex_t lock;       /* guards results, committed, out, failed */
     FileResult *results;
@@ -63,11 +65,11 @@ static void note(FileResult *r, const char *fmt, ...) {
  * prefilter's scan); else nothing if the prefilter says no enabled rule can fire (the file is not
  * even parsed); else lint_source's findings, stored for the next run when the result is complete
  * (no bound, no parse failure). */
-static void lint_cached(RunState *st, const Source *src, bool from_stdin, DiagList *out,
-                        LintResult *lr) {
+static void lint_cached(RunState *st, const Source *src, const ProjectFile *project,
+                        DiagList *out, LintResult *lr) {
     const RunOptions *o = st->opts;
     memset(lr, 0, sizeof *lr);
-    bool cached = o->cache && !from_stdin;
+    bool cached = o->cache && project; /* not standard input */
     Hash128 key = cached ? cache_key(o->cache, o->settings, src) : (Hash128){0, 0};
     CachedFile entry = {0};
     if (cached && cache_load(o->cache, key, src->path, &entry)) {
@@ -85,16 +87,23 @@ static void lint_cached(RunState *st, const Source *src, bool from_stdin, DiagLi
         *lr = entry.result;
         return;
     }
+    /* the text of the modules it imports may hold what the prefilter looks for: a file that
+     * imports is not filtered */
     bool may[64];
     const bool *enabled = o->enabled;
-    /* A declared contract can make scores out of a name no rule's literals cover. */
-    if (st->prefilter && !o->contracts && rules_count <= sizeof may / sizeof *may) {
+    /* A declared contract can make scores out of a name no rule's literals cover; an import
+     * of the project can bring in code whose literals this file lacks. */
+    if (st->prefilter && !o->contracts && rules_count <= sizeof may / sizeof *may &&
+        !(project && memmem(src->text, src->len, "import", 6))) {
         if (prefilter_scan(st->prefilter, src->text, src->len, may) == 0) return;
         enabled = may;
     }
     size_t first = out->len;
     lint_source_declared(src, enabled, o->contracts, out, lr);
     if (!cached || lr->parse_failed || lr->bound != BOUND_NONE) return;
+    /* findings that depend on other files' text are not stored under this file's key */
+    const char *const *read;
+    if (project_file_imports(project, &read) > 0) return;
     entry.result = *lr;
     size_t found = out->len - first; /* (no findings at all: out->items is NULL) */
     entry.diags = (DiagList){found ? out->items + first : NULL, found, found};
@@ -122,8 +131,10 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
         r->failed = true;
         return;
     }
+    /* Modules of the project it imports are read with it (project.h). */
+    ProjectFile *project = strcmp(path, "-") ? project_file_new(path, &src, st->modules) : NULL;
     LintResult lr;
-    lint_cached(st, &src, !strcmp(path, "-"), &r->diags, &lr);
+    lint_cached(st, &src, project, &r->diags, &lr);
     if (lr.parse_failed) {
         note(r, "logitlint: %s: could not be parsed\n", src.path);
         problem_add(&r->diags, src.path, "could not be parsed");
@@ -141,6 +152,7 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
              src.path, cell, lr.error_row, lr.error_col);
     }
     source_free(&src);
+    project_file_free(project);
 }
 
 /* Moves every finished file at the head of the queue to the output. Called with the lock. */
@@ -190,6 +202,7 @@ int run_files(const PathList *files, const RunOptions *opts, DiagList *out) {
     st.results = util_xcalloc(files->len ? files->len : 1, sizeof *st.results);
     Prefilter *pf = opts->no_prefilter ? NULL : prefilter_new(opts->enabled);
     st.prefilter = pf;
+    st.modules = project_cache_new();
 
     size_t nthreads = (size_t)run_thread_count(opts->threads);
     if (nthreads > files->len) nthreads = files->len;
@@ -212,5 +225,6 @@ int run_files(const PathList *files, const RunOptions *opts, DiagList *out) {
     pthread_mutex_destroy(&st.lock);
     free(st.results);
     prefilter_free(pf);
+    project_cache_free(st.modules);
     return st.failed;
 }

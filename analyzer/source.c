@@ -88,6 +88,13 @@ void source_free(Source *src) {
     memset(src, 0, sizeof *src);
 }
 
+const Source *source_of(const Source *src, const void *tree) {
+    if (!src->peers) return src;
+    for (size_t i = 0; i < src->peers->len; i++)
+        if (src->peers->trees[i] == tree) return src->peers->srcs[i];
+    return src;
+}
+
 void source_position(const Source *src, size_t byte, int *row, int *col) {
     if (byte > src->len) byte = src->len;
     size_t lo = 0, hi = src->nlines; /* last line start <= byte */

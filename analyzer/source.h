@@ -4,7 +4,18 @@
 
 #include <stddef.h>
 
-typedef struct Source {
+typedef struct Source Source;
+
+/* Whole-project analysis (project.c): the sources of the other files whose syntax trees one
+ * file's analysis reads, by tree. */
+typedef struct SourcePeers {
+    struct ProjectFile *project; /* the analysis that reads them */
+    const void **trees;
+    const Source **srcs;
+    size_t len, cap;
+} SourcePeers;
+
+struct Source {
     char *path;       /* as shown to the user */
     char *buf;        /* owned allocation, NUL-terminated */
     const char *text; /* buf past a UTF-8 BOM; all byte offsets are relative to this */
@@ -15,7 +26,10 @@ typedef struct Source {
      * a plain file. */
     int *line_cell, *line_cell_row;
     int *line_file_row; /* notebooks: the line of the .ipynb file that holds each line */
-} Source;
+    /* The other files of the project this file's analysis reads (owned by its ProjectFile,
+     * project.h); NULL: none. A node's text is read from the source its tree came from. */
+    SourcePeers *peers;
+};
 
 typedef enum {
     SOURCE_OK = 0,
@@ -31,6 +45,9 @@ SourceStatus source_load_stream(Source *src, void *file, const char *display_pat
 /* Takes ownership of buf (malloc'd, len bytes, need not be NUL-terminated). */
 SourceStatus source_from_buffer(Source *src, const char *display_path, char *buf, size_t len);
 void source_free(Source *src);
+
+/* The source a syntax tree was parsed from: src itself or one of its peers. */
+const Source *source_of(const Source *src, const void *tree);
 
 /* 1-based row, and 1-based column counted in Unicode code points (as ruff does). */
 void source_position(const Source *src, size_t byte, int *row, int *col);

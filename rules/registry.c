@@ -45,13 +45,14 @@ static char *copy_line(const Source *src, int row) {
 void rules_emit(RuleContext *ctx, TSNode node, const char *recipe, const char *help,
                 const char *fmt, ...) {
     Diagnostic d = {0};
-    source_position(ctx->src, ts_node_start_byte(node), &d.row, &d.col);
-    source_position(ctx->src, ts_node_end_byte(node), &d.end_row, &d.end_col);
+    const Source *src = source_of(ctx->src, node.tree); /* another file's code (lint_sites.c) */
+    source_position(src, ts_node_start_byte(node), &d.row, &d.col);
+    source_position(src, ts_node_end_byte(node), &d.end_row, &d.end_col);
     /* One finding per rule and place, however many paths reach it. */
     for (size_t i = 0; i < ctx->out->len; i++) {
         Diagnostic *o = &ctx->out->items[i];
         if (o->rule == ctx->rule && o->row == d.row && o->col == d.col &&
-            !strcmp(o->filename, ctx->src->path))
+            !strcmp(o->filename, src->path))
             return;
     }
     va_list ap;
@@ -64,7 +65,7 @@ void rules_emit(RuleContext *ctx, TSNode node, const char *recipe, const char *h
     va_end(ap);
     d.rule = ctx->rule;
     d.code = ctx->rule->code;
-    d.filename = util_xstrdup(ctx->src->path);
+    d.filename = util_xstrdup(src->path);
     d.help = help ? util_xstrdup(help) : NULL;
     d.recipe = recipe;
     if (recipe) { /* the verifier runs the code under the finding: one copy of the text per file */
@@ -79,7 +80,7 @@ void rules_emit(RuleContext *ctx, TSNode node, const char *recipe, const char *h
     d.nframe = last - d.row + 1;
     d.frame_lines = util_xmalloc(sizeof(char *) * (size_t)d.nframe);
     for (int r = d.row; r <= last; r++)
-        d.frame_lines[r - d.row] = copy_line(ctx->src, r);
+        d.frame_lines[r - d.row] = copy_line(src, r);
     array_push(ctx->out, d);
 }
 

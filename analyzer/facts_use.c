@@ -1,0 +1,212 @@
+/* Evidence from use. A value from a source the analysis cannot see (an ONNX session's run, a C
+ * extension, an array loaded from disk) says nothing by itself, and its name is no evidence;
+ * but code that normalises it over its last axis (softmax / log_softmax with dim or axis -1)
+ * treats it as raw logits over a vocabulary. Such a value is bound as raw logits from the
+ * start, so that what else the code does with it (selected and summed without normalising) is
+ * judged as for logits of a model call.
+ *
+ * The uses are found by one walk of the scope (the enclosing function, or the module) the
+ * first time a value nothing is known of is bound in it; the names normalised there are kept
+ * per scope for the rest of the file's analysis. */
+#include <stdlib.h>
+
+#include "facts_svc.h"
+
+typedef Array(const char *) NameList; /* NUL-terminated, in the arena */
+
+typedef struct UseScope {
+    TSNode scope;
+    NameList normalised; /* softmax(x, -1): raw logits */
+    NameList sum_to_one; /* allclose(exp(x).sum(-1), 1): log-probs */
+} UseScope;
+
+struct FactsUses {
+    Array(UseScope) scopes;
+};
+
+static bool name_is(const char *s, size_t len, const char *lit) {
+    return strlen(lit) == len && !memcmp(s, lit, len);
+}
+
+/* dim=-1 / axis=-1, or -1 as the positional argument at pos. */
+static bool last_axis(Interp *in, TSNode args, int pos) {
+    uint32_t n = ts_node_named_child_count(args);
+    int k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode a = ts_node_named_child(args, i);
+        TSNode v = a;
+        if (parse_is(a, "keyword_argument")) {
+            TSNode name = parse_field(a, "name");
+            if (!svc_text_eq(in, name, "dim") && !svc_text_eq(in, name, "axis")) continue;
+            v = parse_field(a, "value");
+        } else if (parse_is(a, "comment")) {
+            continue;
+        } else if (k++ != pos) {
+            continue;
+        }
+        long d;
+        return svc_int_literal(in, v, &d) && d == -1;
+    }
+    return false;
+}
+
+/* The name at the root of x, x[:, -1], x[0].y: what a normalising call is given. */
+static TSNode root_name(TSNode n) {
+    for (;;) {
+        n = parse_unparen(n);
+        if (parse_is(n, "subscript"))
+            n = parse_field(n, "value");
+        else
+            break;
+    }
+    return parse_is(n, "identifier") ? n : (TSNode){0};
+}
+
+static bool listed(Interp *in, const NameList *names, TSNode name) {
+    size_t len;
+    const char *t = parse_text(in->src, name, &len);
+    for (size_t i = 0; i < names->len; i++)
+        if (strlen(names->items[i]) == len && !memcmp(names->items[i], t, len)) return true;
+    return false;
+}
+
+static void note_name(Interp *in, NameList *names, TSNode name) {
+    if (ts_node_is_null(name) || listed(in, names, name)) return;
+    size_t len;
+    const char *t = parse_text(in->src, name, &len);
+    array_push(names, arena_strndup(in->arena, t, len));
+}
+
+static bool called(Interp *in, TSNode call, const char *name) {
+    TSNode fn = parse_field(call, "function");
+    if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
+    return parse_is(call, "call") && svc_text_eq(in, fn, name);
+}
+
+static TSNode first_arg(TSNode call) {
+    TSNode args = parse_field(call, "arguments");
+    return parse_is(args, "argument_list") && ts_node_named_child_count(args)
+               ? ts_node_named_child(args, 0)
+               : (TSNode){0};
+}
+
+/* exp(x).sum(-1), x.exp().sum(axis=-1), np.sum(np.exp(x), axis=-1): the x, else null. */
+static TSNode exp_summed(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    if (!called(in, n, "sum")) return (TSNode){0};
+    TSNode fn = parse_field(n, "function"), args = parse_field(n, "arguments");
+    TSNode e = parse_is(fn, "attribute") ? parse_field(fn, "object") : (TSNode){0};
+    bool method = called(in, parse_unparen(e), "exp") || called(in, parse_unparen(e), "exp_");
+    if (method ? !last_axis(in, args, 0) : !last_axis(in, args, 1)) return (TSNode){0};
+    if (!method) e = first_arg(n);
+    e = parse_unparen(e);
+    if (!called(in, e, "exp")) return (TSNode){0};
+    TSNode efn = parse_field(e, "function");
+    bool emethod = parse_is(efn, "attribute") && !ts_node_is_null(root_name(parse_field(efn, "object"))) &&
+                   svc_lookup(in, root_name(parse_field(efn, "object"))).obj != FO_MODULE;
+    return root_name(emethod ? parse_field(efn, "object") : first_arg(e));
+}
+
+/* 1, 1.0, ones(...), ones_like(...): what a distribution sums to. */
+static bool is_one(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    if (parse_is(n, "integer") || parse_is(n, "float")) {
+        size_t len;
+        const char *t = parse_text(in->src, n, &len);
+        return (len == 1 && *t == '1') || (len >= 2 && !memcmp(t, "1.", 2) && strspn(t + 2, "0") == len - 2);
+    }
+    return called(in, n, "ones") || called(in, n, "ones_like");
+}
+
+/* allclose(exp(x).sum(-1), 1), isclose(...), assert_allclose(...): x holds log-probs. */
+static void scan_sum_to_one(Interp *in, UseScope *s, TSNode call) {
+    if (!called(in, call, "allclose") && !called(in, call, "isclose") &&
+        !called(in, call, "assert_allclose") && !called(in, call, "assert_close"))
+        return;
+    TSNode args = parse_field(call, "arguments");
+    if (!parse_is(args, "argument_list") || ts_node_named_child_count(args) < 2) return;
+    TSNode a = ts_node_named_child(args, 0), b = ts_node_named_child(args, 1);
+    TSNode x = is_one(in, b) ? exp_summed(in, a) : is_one(in, a) ? exp_summed(in, b) : (TSNode){0};
+    note_name(in, &s->sum_to_one, x);
+}
+
+/* softmax(x, -1), F.log_softmax(x, dim=-1), x.softmax(-1), x.log_softmax(dim=-1). */
+static void scan_call(Interp *in, UseScope *s, TSNode call) {
+    TSNode fn = parse_field(call, "function"), args = parse_field(call, "arguments");
+    if (!parse_is(args, "argument_list")) return;
+    TSNode leaf = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
+    size_t len;
+    const char *name = parse_text(in->src, leaf, &len);
+    if (!name_is(name, len, "softmax") && !name_is(name, len, "log_softmax")) return;
+    /* a method of the value (x.softmax(-1)), or a function of a module given it first */
+    TSNode recv = parse_is(fn, "attribute") ? parse_field(fn, "object") : (TSNode){0};
+    bool method = !ts_node_is_null(recv) && !ts_node_is_null(root_name(recv)) &&
+                  svc_lookup(in, root_name(recv)).obj != FO_MODULE;
+    if (method) {
+        if (last_axis(in, args, 0)) note_name(in, &s->normalised, root_name(recv));
+        return;
+    }
+    if (ts_node_named_child_count(args) >= 1 && last_axis(in, args, 1))
+        note_name(in, &s->normalised, root_name(ts_node_named_child(args, 0)));
+}
+
+/* The uses in one scope: nested functions, classes and lambdas are scopes of their own. */
+static void scan(Interp *in, UseScope *s, TSNode n, int depth) {
+    if (depth > BOUND_MAX_NESTING) return;
+    if (depth > 0 && (parse_is(n, "function_definition") || parse_is(n, "class_definition") ||
+                      parse_is(n, "lambda")))
+        return;
+    if (parse_is(n, "call")) {
+        scan_call(in, s, n);
+        scan_sum_to_one(in, s, n);
+    }
+    ParseKids k;
+    parse_kids_begin(&k, n);
+    for (TSNode c; parse_kids_next(&k, &c);)
+        scan(in, s, c, depth + 1);
+    parse_kids_end(&k);
+}
+
+static TSNode scope_of(TSNode n) {
+    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p))
+        if (parse_is(p, "function_definition") || parse_is(p, "module")) return p;
+    return (TSNode){0};
+}
+
+/* What target's scope does with the name: 1 normalises it, 2 finds it sums to one after
+ * exp(), 0 neither or both. */
+static int use_of(Interp *in, TSNode target) {
+    if (!parse_is(target, "identifier")) return 0;
+    TSNode scope = scope_of(target);
+    if (ts_node_is_null(scope)) return 0;
+    if (!in->uses) in->uses = arena_alloc(in->arena, sizeof *in->uses);
+    UseScope *s = NULL;
+    for (size_t i = 0; i < in->uses->scopes.len && !s; i++)
+        if (ts_node_eq(in->uses->scopes.items[i].scope, scope)) s = &in->uses->scopes.items[i];
+    if (!s) {
+        array_push(&in->uses->scopes, ((UseScope){.scope = scope}));
+        s = &in->uses->scopes.items[in->uses->scopes.len - 1];
+        scan(in, s, scope, 0);
+    }
+    bool raw = listed(in, &s->normalised, target), lp = listed(in, &s->sum_to_one, target);
+    return raw == lp ? 0 : raw ? 1 : 2;
+}
+
+Fact uses_evidence(Interp *in, TSNode target, const Fact *value) {
+    int use = use_of(in, target);
+    if (!use) return fact_unknown();
+    Fact f = fact_of(use == 1 ? FK_RAW : FK_LOGPROB, value->flags & (FF_LOOPVAR | FF_STEPVAR), target);
+    f.ax_last = AX_VOCAB;
+    f.head = value->head;
+    f.tail = value->tail;
+    return f;
+}
+
+void uses_free(Interp *in) {
+    if (!in->uses) return;
+    for (size_t i = 0; i < in->uses->scopes.len; i++) {
+        array_free(&in->uses->scopes.items[i].normalised);
+        array_free(&in->uses->scopes.items[i].sum_to_one);
+    }
+    array_free(&in->uses->scopes);
+}

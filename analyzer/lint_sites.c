@@ -1,0 +1,83 @@
+/* Findings in other files' code. The interpreter runs another file's function at this file's
+ * call sites with this file's arguments; what it does there is recorded at the call (the
+ * event's site). The rules run over each site's events on their own, and over the events of
+ * those functions analysed alone (as their own file sees them): a finding that the callee's
+ * code shows alone is its own file's to report; one that appears only with this call's
+ * arguments is reported at the call, naming the place in the callee. */
+#include "lint_sites.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static void run_rules(const Facts *view, const Source *src, const bool *run, DiagList *out) {
+    for (size_t i = 0; i < rules_count; i++) {
+        if (!run[i]) continue;
+        RuleContext ctx = {.facts = view, .src = src, .rule = rules_registry[i], .out = out};
+        rules_registry[i]->check(&ctx);
+    }
+}
+
+static bool same_place(const DiagList *list, const Diagnostic *d) {
+    for (size_t i = 0; i < list->len; i++) {
+        const Diagnostic *o = &list->items[i];
+        if (o->rule == d->rule && o->row == d->row && o->col == d->col &&
+            !strcmp(o->filename, d->filename))
+            return true;
+    }
+    return false;
+}
+
+/* Re-emits a finding made in the callee's code at the call of this file. */
+static void report_at_site(const Facts *facts, const Source *src, TSNode site, Diagnostic *d,
+                           DiagList *out) {
+    size_t flen;
+    const char *fn = parse_text(src, parse_field(site, "function"), &flen);
+    RuleContext ctx = {.facts = facts, .src = src, .rule = d->rule, .out = out};
+    rules_emit(&ctx, site, d->recipe, d->help, "%s (in `%.*s`, at %s:%d:%d, with the arguments of this call)",
+               d->message, (int)flen, fn, d->filename, d->row, d->col);
+}
+
+void sites_check(const Facts *facts, const Source *src, const bool *run, DiagList *out) {
+    Facts view = *facts;
+    FactEventList own = {0}, at = {0};
+    bool others = false;
+    for (size_t i = 0; i < facts->events.len; i++) {
+        const FactEvent *e = &facts->events.items[i];
+        if (!ts_node_is_null(e->site))
+            others = true;
+        else if (source_of(src, e->node.tree) == src)
+            array_push(&own, *e);
+    }
+    view.events = own;
+    run_rules(&view, src, run, out);
+    array_free(&own);
+    if (!others) return;
+    DiagList alone = {0};
+    view.events = facts->alone;
+    run_rules(&view, src, run, &alone);
+    for (size_t i = 0; i < facts->events.len; i++) {
+        TSNode site = facts->events.items[i].site;
+        bool first = !ts_node_is_null(site);
+        for (size_t j = 0; j < i && first; j++)
+            if (ts_node_eq(facts->events.items[j].site, site)) first = false;
+        if (!first) continue; /* each site once, in the order they were reached */
+        /* what reaches another file's code by its name only (a tensor of random numbers
+         * called logits in a test) is no evidence there */
+        at.len = 0;
+        for (size_t j = i; j < facts->events.len; j++)
+            if (ts_node_eq(facts->events.items[j].site, site) &&
+                !(facts->events.items[j].in.flags & FF_WEAK))
+                array_push(&at, facts->events.items[j]);
+        DiagList there = {0};
+        view.events = at;
+        run_rules(&view, src, run, &there);
+        for (size_t k = 0; k < there.len; k++) {
+            if (!same_place(&alone, &there.items[k]))
+                report_at_site(facts, src, site, &there.items[k], out);
+            diag_free(&there.items[k]);
+        }
+        array_free(&there);
+    }
+    array_free(&at);
+    diag_list_free(&alone);
+}

@@ -1,0 +1,602 @@
+/* The project index of one file's analysis: the modules of the project it imports, loaded on
+ * demand, and the hooks by which the interpreter resolves an imported name to another file's
+ * function, class or constant and runs its code (see project.h). */
+#define _GNU_SOURCE /* realpath */
+#include "project.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "facts_svc.h"
+
+typedef struct ProjectModule {
+    const char *path;  /* as shown (relative to the working directory) */
+    char *real;        /* its canonical path: one module per file */
+    const Source *src; /* the run's (project_cache.c) */
+    TSTree *tree;      /* this analysis's copy */
+    ProjectRead *owned; /* src and tree, when the run's cache was full */
+    TSNode root;
+    Frame frame; /* its top-level names */
+    FuncList funcs;
+    uint32_t *func_slots;
+    size_t func_nslots;
+} ProjectModule;
+
+struct ProjectFile {
+    char *path, *real; /* the analysed file */
+    ProjectCache *cache, *own_cache;
+    Array(ProjectModule *) modules;
+    Array(const char *) paths; /* project_file_imports */
+    Array(TSNode) alone_done;  /* functions already analysed alone (project_before_call) */
+    SourcePeers peers;
+    size_t bytes;
+    Budget budget; /* the steps other files' code may take */
+    /* This file's own module state, while another module's is in the interpreter. */
+    Frame *home_module;
+    FuncList home_funcs;
+    uint32_t *home_slots;
+    size_t home_nslots;
+};
+
+/* Libraries the facts layer models by their names: a directory of the project that happens to
+ * be called so (a vendored copy) must not replace what the table knows of them. */
+static const char *const LIBRARIES[] = {
+    "torch", "numpy", "jax", "flax", "optax", "scipy", "sklearn", "tensorflow", "keras",
+    "keras_nlp", "mlx", "math", "transformers", "vllm", "openai", "onnxruntime", "accelerate",
+    "datasets", "peft", "trl", "lightning", "pytorch_lightning", "deepspeed", "statistics",
+    /* and, for speed only, the standard library's and common packages' names */
+    "functools", "itertools", "collections", "typing", "dataclasses", "os", "sys", "re", "json",
+    "time", "gc", "abc", "pathlib", "contextlib", "argparse", "logging", "random", "copy",
+    "warnings", "inspect", "textwrap", "enum", "io", "subprocess", "shutil", "tempfile", "glob",
+    "string", "datetime", "pickle", "hashlib", "threading", "multiprocessing", "concurrent",
+    "asyncio", "unittest", "importlib", "types", "operator", "heapq", "bisect", "uuid", "csv",
+    "gzip", "zipfile", "socket", "signal", "traceback", "pprint", "platform", "struct", "base64",
+    "queue", "weakref", "codecs", "fnmatch", "errno", "ctypes", "__future__", "pandas",
+    "packaging", "tqdm", "yaml", "requests", "wandb", "tokenizers", "sentencepiece", "einops",
+    "safetensors", "huggingface_hub", "pytest", "rich", "omegaconf", "hydra", "tiktoken", NULL};
+
+ProjectFile *project_file_new(const char *path, Source *src, ProjectCache *cache) {
+    ProjectFile *pf = util_xcalloc(1, sizeof *pf);
+    pf->cache = cache ? cache : (pf->own_cache = project_cache_new());
+    pf->path = util_xstrdup(path);
+    pf->real = realpath(path, NULL);
+    pf->peers.project = pf;
+    bounds_init(&pf->budget, PROJECT_MAX_STEPS, 0);
+    src->peers = &pf->peers;
+    return pf;
+}
+
+void project_file_free(ProjectFile *pf) {
+    if (!pf) return;
+    for (size_t i = 0; i < pf->modules.len; i++) {
+        ProjectModule *m = pf->modules.items[i];
+        env_free(&m->frame.env);
+        free(m->func_slots);
+        array_free(&m->funcs);
+        if (!m->owned) ts_tree_delete(m->tree); /* this analysis's copy of the cache's */
+        project_read_free(m->owned);
+        free(m->real);
+        free(m);
+    }
+    array_free(&pf->modules);
+    array_free(&pf->paths);
+    array_free(&pf->alone_done);
+    free(pf->peers.trees);
+    free(pf->peers.srcs);
+    free(pf->path);
+    free(pf->real);
+    project_cache_free(pf->own_cache);
+    free(pf);
+}
+
+size_t project_file_imports(const ProjectFile *pf, const char *const **paths) {
+    *paths = pf->paths.items;
+    return pf->paths.len;
+}
+
+static ProjectModule *module_of_tree(ProjectFile *pf, const void *tree) {
+    for (size_t i = 0; i < pf->modules.len; i++)
+        if (pf->modules.items[i]->tree == tree) return pf->modules.items[i];
+    return NULL;
+}
+
+/* ---------- entering and leaving another module ---------- */
+
+/* The module running now keeps the function index built while it ran. */
+static void keep_funcs(Interp *in) {
+    in->mod->funcs = in->funcs;
+    in->mod->func_slots = in->func_slots;
+    in->mod->func_nslots = in->func_nslots;
+}
+
+bool project_runs_home(const Interp *in, TSNode def) {
+    return !in->mod && (!in->project || !module_of_tree(in->project, def.tree));
+}
+
+void project_enter(Interp *in, TSNode node, TSNode call_args, ProjectCtx *saved) {
+    saved->switched = false;
+    if (!in->project || ts_node_is_null(node)) return;
+    ProjectFile *pf = in->project;
+    ProjectModule *m = module_of_tree(pf, node.tree);
+    if (m == in->mod) return;
+    *saved = (ProjectCtx){in->mod,      in->module,      in->frame, in->funcs, in->func_slots,
+                          in->func_nslots, in->site,     in->budget, true};
+    if (in->mod) {
+        keep_funcs(in);
+    } else {
+        pf->home_module = in->module;
+        pf->home_funcs = in->funcs;
+        pf->home_slots = in->func_slots;
+        pf->home_nslots = in->func_nslots;
+        /* a call of this file into another: what happens there is reported here */
+        in->site = ts_node_is_null(call_args) ? (TSNode){0} : ts_node_parent(call_args);
+    }
+    in->mod = m;
+    if (m) in->left_home = true; /* facts_summary.c: no summary of what runs around this */
+    if (m) {
+        in->module = &m->frame;
+        in->funcs = m->funcs;
+        in->func_slots = m->func_slots;
+        in->func_nslots = m->func_nslots;
+        in->budget = &pf->budget;
+    } else {
+        in->module = pf->home_module;
+        in->funcs = pf->home_funcs;
+        in->func_slots = pf->home_slots;
+        in->func_nslots = pf->home_nslots;
+        in->budget = in->home_budget;
+    }
+    in->frame = in->module;
+}
+
+void project_leave(Interp *in, ProjectCtx *saved) {
+    if (!saved->switched) return;
+    if (in->mod) keep_funcs(in);
+    in->mod = saved->mod;
+    in->module = saved->module;
+    in->frame = saved->frame;
+    in->funcs = saved->funcs;
+    in->func_slots = saved->func_slots;
+    in->func_nslots = saved->func_nslots;
+    in->site = saved->site;
+    in->budget = saved->budget;
+}
+
+FuncInfo *project_func_of(Interp *in, TSNode def) {
+    ProjectCtx module;
+    project_enter(in, def, (TSNode){0}, &module);
+    FuncInfo *fi = funcs_of_def(in, def);
+    project_leave(in, &module);
+    return fi;
+}
+
+Fact project_eval_in(Interp *in, TSNode def, TSNode expr) {
+    ProjectCtx module;
+    project_enter(in, def, (TSNode){0}, &module);
+    Fact f = svc_eval(in, expr);
+    project_leave(in, &module);
+    return f;
+}
+
+/* A function of another file is first analysed as its own file sees it (parameters known by
+ * their names); its events there go to facts->alone, so that a finding in its code is reported
+ * at this file's call only when this file's arguments make it (lint_sites.c). */
+bool project_before_call(Interp *in, TSNode def) {
+    if (!in->project) return true;
+    ProjectFile *pf = in->project;
+    if (!module_of_tree(pf, def.tree)) return true;
+    if (pf->budget.hit) return false;
+    if (in->mod || in->alone) return true;
+    for (size_t i = 0; i < pf->alone_done.len; i++)
+        if (ts_node_eq(pf->alone_done.items[i], def)) return true;
+    array_push(&pf->alone_done, def);
+    FactEventList events = in->facts->events;
+    in->facts->events = in->facts->alone;
+    uint32_t *slots = in->ev_slots; /* the event index goes with its list (facts_env.c) */
+    size_t nslots = in->ev_nslots;
+    in->ev_slots = in->alone_slots, in->ev_nslots = in->alone_nslots;
+    uint16_t last = in->last_event;
+    Fact built = in->built_self;
+    in->alone = true;
+    svc_call_user(in, def, (TSNode){0}, NULL, NULL);
+    in->alone = false;
+    in->facts->alone = in->facts->events;
+    in->facts->events = events;
+    in->alone_slots = in->ev_slots, in->alone_nslots = in->ev_nslots;
+    in->ev_slots = slots, in->ev_nslots = nslots;
+    in->last_event = last;
+    in->built_self = built;
+    return !pf->budget.hit;
+}
+
+/* ---------- finding and loading modules ---------- */
+
+static char *path_join(const char *dir, const char *name) {
+    if (!*dir || !strcmp(dir, ".")) return util_xstrdup(name);
+    return util_xasprintf("%s/%s", dir, name);
+}
+
+/* The directory of a path, as text ("." for a bare name). */
+static char *path_dir(const char *path) {
+    const char *slash = strrchr(path, '/');
+    if (!slash) return util_xstrdup(".");
+    if (slash == path) return util_xstrdup("/");
+    return util_xstrndup(path, (size_t)(slash - path));
+}
+
+/* The directory above dir, as text: "a/b" -> "a", "a" -> ".", "." -> "..", ".." -> "../..". */
+static char *path_up(const char *dir) {
+    const char *last = strrchr(dir, '/');
+    const char *leaf = last ? last + 1 : dir;
+    if (!strcmp(leaf, ".") || !strcmp(leaf, ".."))
+        return !strcmp(dir, ".") ? util_xstrdup("..") : util_xasprintf("%s/..", dir);
+    if (!last) return util_xstrdup(".");
+    if (last == dir) return util_xstrdup("/");
+    return util_xstrndup(dir, (size_t)(last - dir));
+}
+
+static bool is_file(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* path itself if something is there (a repository's .git: a directory, or a file in a
+ * worktree), else NULL. */
+static char *exists(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? util_xstrdup(path) : NULL;
+}
+
+static char *canonical(const char *path) {
+    return realpath(path, NULL);
+}
+
+/* base.py, else base/__init__.py (base ending in '/': only the latter). */
+static char *find_module(const char *base) {
+    size_t n = strlen(base);
+    char *cand = util_xasprintf("%s.py", base);
+    if (base[n - 1] == '/' || !is_file(cand)) {
+        free(cand);
+        cand = util_xasprintf("%.*s/__init__.py", (int)(base[n - 1] == '/' ? n - 1 : n), base);
+        if (!is_file(cand)) {
+            free(cand);
+            cand = NULL;
+        }
+    }
+    return cand;
+}
+
+/* dir/a/b.py or dir/a/b/__init__.py for the dotted name a.b (empty: dir/__init__.py). */
+static char *module_file(ProjectCache *cache, const char *dir, const char *dotted) {
+    char *rel = util_xstrdup(dotted);
+    for (char *p = rel; *p; p++)
+        if (*p == '.') *p = '/';
+    char *base = *rel ? path_join(dir, rel) : util_xasprintf("%s/", dir);
+    free(rel);
+    char *found = project_cache_find(cache, base, find_module);
+    free(base);
+    return found;
+}
+
+static void exec_top_level(Interp *in, TSNode root);
+
+static void index_def(Interp *in, TSNode st, TSNode cls) {
+    TSNode def = parse_is(st, "decorated_definition") ? parse_field(st, "definition") : st;
+    if (!parse_is(def, "function_definition")) return;
+    FuncInfo fi = {.def = def, .cls = cls};
+    fi.name = parse_text(in->src, parse_field(def, "name"), &fi.len);
+    fi.is_static = !ts_node_is_null(cls) && parse_is(st, "decorated_definition") &&
+                   svc_decorated_with(in, st, "staticmethod");
+    array_push(&in->funcs, fi);
+}
+
+/* The module's functions and the methods of its classes, by name: what other files call.
+ * (Unlike the analysed file's, functions nested in others are not indexed: no walk of the
+ * whole tree for every file that imports the module.) */
+static void index_module(Interp *in, TSNode root) {
+    ParseKids k;
+    parse_kids_begin(&k, root);
+    for (TSNode st; parse_kids_next(&k, &st);) {
+        TSNode def = parse_is(st, "decorated_definition") ? parse_field(st, "definition") : st;
+        if (parse_is(def, "class_definition")) {
+            ParseKids m;
+            parse_kids_begin(&m, parse_field(def, "body"));
+            for (TSNode member; parse_kids_next(&m, &member);)
+                index_def(in, member, def);
+            parse_kids_end(&m);
+        } else {
+            index_def(in, st, (TSNode){0});
+        }
+    }
+    parse_kids_end(&k);
+    funcs_index(in);
+}
+
+static ProjectModule *load(Interp *in, char *path) {
+    ProjectFile *pf = in->project;
+    char *real = project_cache_find(pf->cache, path, canonical);
+    free(path);
+    if (!real || (pf->real && !strcmp(real, pf->real))) { /* the analysed file itself */
+        free(real);
+        return NULL;
+    }
+    for (size_t i = 0; i < pf->modules.len; i++)
+        if (!strcmp(pf->modules.items[i]->real, real)) {
+            free(real);
+            return pf->modules.items[i];
+        }
+    const Source *src = NULL;
+    TSTree *tree = NULL;
+    ProjectRead *owned = NULL;
+    bool ok = pf->modules.len < PROJECT_MAX_MODULES &&
+              project_cache_get(pf->cache, real, &src, &tree, &owned) &&
+              pf->bytes + src->len <= PROJECT_MAX_BYTES;
+    if (!ok) {
+        if (tree && !owned) ts_tree_delete(tree);
+        project_read_free(owned);
+        free(real);
+        return NULL;
+    }
+    ProjectModule *m = util_xcalloc(1, sizeof *m);
+    m->owned = owned;
+    m->real = real;
+    m->src = src;
+    m->path = src->path;
+    m->tree = tree;
+    m->root = ts_tree_root_node(tree);
+    pf->bytes += src->len;
+    m->frame = (Frame){.ret = fact_bottom(), .yielded = fact_bottom()};
+    array_push(&pf->modules, m);
+    array_push(&pf->paths, m->path);
+    SourcePeers *peers = &pf->peers;
+    if (peers->len == peers->cap) {
+        peers->cap = peers->cap ? peers->cap * 2 : 8;
+        peers->trees = util_xrealloc(peers->trees, peers->cap * sizeof *peers->trees);
+        peers->srcs = util_xrealloc(peers->srcs, peers->cap * sizeof *peers->srcs);
+    }
+    peers->trees[peers->len] = tree;
+    peers->srcs[peers->len++] = src;
+    exec_top_level(in, m->root);
+    return m;
+}
+
+/* What a module defines when it is imported: its imports, functions, classes and assignments.
+ * Scripts' top-level code (a main guard, loops) is not run: it defines nothing others import. */
+static void exec_top_level(Interp *in, TSNode root) {
+    ProjectCtx module;
+    project_enter(in, root, (TSNode){0}, &module);
+    TSNode site = in->site;
+    in->site = (TSNode){0}; /* nothing it does is a call of the analysed file's */
+    index_module(in, root);
+    ParseKids k;
+    parse_kids_begin(&k, root);
+    for (TSNode st; parse_kids_next(&k, &st) && !in->budget->hit;) {
+        TSNode first = ts_node_named_child_count(st) ? ts_node_named_child(st, 0) : st;
+        if (parse_is(st, "import_statement") || parse_is(st, "import_from_statement") ||
+            parse_is(st, "function_definition") || parse_is(st, "class_definition") ||
+            parse_is(st, "decorated_definition") || parse_is(st, "try_statement") ||
+            (parse_is(st, "expression_statement") && parse_is(first, "assignment")))
+            svc_exec_stmt(in, st);
+    }
+    parse_kids_end(&k);
+    in->site = site;
+    project_leave(in, &module);
+}
+
+/* The path of the module executing now (the analysed file, or one of the project's). */
+static const char *current_path(Interp *in) {
+    return in->mod ? in->mod->path : in->project->path;
+}
+
+static bool is_library(const char *dotted) {
+    size_t n = strcspn(dotted, ".");
+    for (const char *const *l = LIBRARIES; *l; l++)
+        if (strlen(*l) == n && !memcmp(*l, dotted, n)) return true;
+    return false;
+}
+
+/* The module `level` dots and dotted name a.b name, seen from the module executing now:
+ * relative to its package, or absolute from its directory or one above it (the nearest
+ * first, up to the repository's root). NULL: not a module of the project. */
+static ProjectModule *resolve(Interp *in, int level, const char *dotted) {
+    char *dir = path_dir(current_path(in));
+    char *found = NULL;
+    if (level > 0) {
+        for (int i = 1; i < level; i++) {
+            char *up = path_up(dir);
+            free(dir);
+            dir = up;
+        }
+        found = module_file(in->project->cache, dir, dotted);
+    } else if (*dotted && !is_library(dotted)) {
+        for (int i = 0; i < PROJECT_MAX_ANCESTORS && !found; i++) {
+            found = module_file(in->project->cache, dir, dotted);
+            char *git = path_join(dir, ".git"), *there = project_cache_find(in->project->cache, git, exists);
+            bool root = there || !strcmp(dir, "/");
+            free(git);
+            free(there);
+            if (root) break;
+            char *up = path_up(dir);
+            free(dir);
+            dir = up;
+        }
+    }
+    free(dir);
+    return found ? load(in, found) : NULL;
+}
+
+/* ---------- names of modules ---------- */
+
+static Fact module_fact(ProjectModule *m, const char *qual) {
+    Fact f = fact_module(qual);
+    f.def = m->root;
+    return f;
+}
+
+bool project_is_module(const Fact *f) {
+    return f->obj == FO_MODULE && !ts_node_is_null(f->def);
+}
+
+bool project_names_member(Interp *in, TSNode attribute) {
+    if (!in->project) return false;
+    TSNode object = parse_field(attribute, "object");
+    if (!parse_is(object, "identifier") && !parse_is(object, "attribute")) return false;
+    Fact o = svc_eval(in, object);
+    return project_is_module(&o);
+}
+
+/* Read without the environment's access log: a summary never covers code that reads another
+ * module (Interp.left_home, set by the caller). */
+static Binding *module_binding(ProjectModule *m, const char *name, size_t len) {
+    Binding *items = m->frame.env.items.items;
+    for (size_t i = m->frame.env.items.len; i-- > 0;)
+        if (items[i].bound && items[i].len == len && !memcmp(items[i].name, name, len))
+            return &items[i];
+    return NULL;
+}
+
+/* A name the module holds, or its submodule of that name (a package's). */
+static bool member_of(Interp *in, ProjectModule *m, const char *qual, const char *name,
+                      size_t len, Fact *out) {
+    in->left_home = true; /* read another module's names (module_binding) */
+    Binding *b = module_binding(m, name, len);
+    if (b) {
+        *out = b->fact;
+        return true;
+    }
+    const char *leaf = strrchr(m->path, '/');
+    if (strcmp(leaf ? leaf + 1 : m->path, "__init__.py") != 0) return false;
+    char *dir = path_dir(m->path), *sub = util_xstrndup(name, len);
+    char *file = module_file(in->project->cache, dir, sub);
+    free(dir);
+    free(sub);
+    ProjectModule *s = file ? load(in, file) : NULL;
+    if (!s) return false;
+    char *q = arena_alloc(in->arena, strlen(qual) + len + 2);
+    sprintf(q, "%s.%.*s", qual, (int)len, name);
+    *out = module_fact(s, q);
+    return true;
+}
+
+Fact project_member(Interp *in, Fact module, const char *name, size_t len) {
+    ProjectModule *m = in->project ? module_of_tree(in->project, module.def.tree) : NULL;
+    Fact f;
+    if (m && member_of(in, m, module.qual, name, len, &f)) return f;
+    char *q = arena_alloc(in->arena, strlen(module.qual) + len + 2);
+    sprintf(q, "%s.%.*s", module.qual, (int)len, name); /* as for any module */
+    return fact_module(q);
+}
+
+/* ---------- import statements ---------- */
+
+static void bind_name(Interp *in, const char *name, size_t len, Fact f) {
+    env_set(in, &in->frame->env, name, len, f);
+}
+
+/* Binds the name (an identifier or a dotted name's first part) to what the project says it
+ * holds: objects of code and integer constants; any other value keeps the binding imports
+ * always gave it (its own name is the evidence there, as here). */
+static void bind_import(Interp *in, TSNode name, Fact f) {
+    bool code = f.obj == FO_FUNC || f.obj == FO_CLASS || f.obj == FO_INSTANCE ||
+                project_is_module(&f) || (f.obj == FO_NONE && (f.flags & FF_CONST));
+    size_t len;
+    const char *text = parse_text(in->src, name, &len);
+    len = strcspn(text, ". \t\\") < len ? strcspn(text, ". \t\\") : len;
+    if (code) bind_name(in, text, len, f);
+}
+
+static void import_names(Interp *in, TSNode stmt) {
+    uint32_t n = ts_node_named_child_count(stmt);
+    for (uint32_t i = 0; i < n; i++) {
+        const char *field = ts_node_field_name_for_named_child(stmt, i);
+        if (!field || strcmp(field, "name") != 0) continue;
+        TSNode c = ts_node_named_child(stmt, i), alias = {0};
+        if (parse_is(c, "aliased_import")) {
+            alias = parse_field(c, "alias");
+            c = parse_field(c, "name");
+        }
+        const char *dotted = interp_dotted(in, c);
+        if (!ts_node_is_null(alias)) { /* import a.b as m: m is a.b */
+            ProjectModule *m = resolve(in, 0, dotted);
+            if (m) bind_import(in, alias, module_fact(m, dotted));
+            continue;
+        }
+        size_t top = strcspn(dotted, "."); /* import a.b: binds a */
+        char *first = arena_strndup(in->arena, dotted, top);
+        ProjectModule *m = resolve(in, 0, first);
+        if (m) bind_import(in, c, module_fact(m, first));
+    }
+}
+
+static void import_from(Interp *in, TSNode stmt) {
+    TSNode mod = parse_field(stmt, "module_name");
+    int level = 0;
+    const char *dotted = "";
+    if (parse_is(mod, "relative_import")) {
+        for (uint32_t i = 0; i < ts_node_named_child_count(mod); i++) {
+            TSNode c = ts_node_named_child(mod, i);
+            if (parse_is(c, "import_prefix"))
+                level = (int)(ts_node_end_byte(c) - ts_node_start_byte(c));
+            else if (parse_is(c, "dotted_name"))
+                dotted = interp_dotted(in, c);
+        }
+    } else if (parse_is(mod, "dotted_name")) {
+        dotted = interp_dotted(in, mod);
+    } else {
+        return;
+    }
+    ProjectModule *m = resolve(in, level, dotted);
+    if (!m) return;
+    const char *qual = dotted;
+    uint32_t n = ts_node_named_child_count(stmt);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode c = ts_node_named_child(stmt, i), alias = {0};
+        if (parse_is(c, "wildcard_import")) { /* from m import *: its public names */
+            in->left_home = true; /* read another module's names (module_binding) */
+            for (size_t j = 0; j < m->frame.env.items.len; j++) {
+                Binding b = m->frame.env.items.items[j];
+                if (b.bound && b.len && b.name[0] != '_') bind_name(in, b.name, b.len, b.fact);
+            }
+            continue;
+        }
+        const char *field = ts_node_field_name_for_named_child(stmt, i);
+        if (!field || strcmp(field, "name") != 0) continue;
+        if (parse_is(c, "aliased_import")) {
+            alias = parse_field(c, "alias");
+            c = parse_field(c, "name");
+        }
+        size_t len;
+        const char *name = parse_text(in->src, c, &len);
+        Fact f;
+        if (member_of(in, m, qual, name, len, &f))
+            bind_import(in, ts_node_is_null(alias) ? c : alias, f);
+    }
+}
+
+void project_import(Interp *in, TSNode stmt) {
+    if (!in->project) return;
+    if (parse_is(stmt, "import_statement"))
+        import_names(in, stmt);
+    else
+        import_from(in, stmt);
+}
+
+/* ---------- object state ---------- */
+
+void project_state_written(Interp *in, TSNode call) {
+    TSNode fn = parse_field(call, "function");
+    if (!parse_is(fn, "attribute") || in->built_self.obj != FO_INSTANCE) return;
+    TSNode object = parse_field(fn, "object");
+    if (!parse_is(object, "identifier") && !parse_is(object, "attribute")) return;
+    bool found;
+    Fact before = svc_lookup_key(in, object, &found);
+    /* the same object, with what the method left in its fields */
+    if (found && before.obj == FO_INSTANCE && ts_node_eq(before.def, in->built_self.def))
+        svc_bind(in, object, in->built_self);
+}
+
+bool project_told_nothing(Interp *in, const Fact *obj, const Fact *r) {
+    return in->project && module_of_tree(in->project, obj->def.tree) && fact_knows_nothing(r);
+}

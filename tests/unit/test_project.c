@@ -1,0 +1,187 @@
+/* Whole-project analysis: packages under tests/fixtures/project, each analysed as a user runs
+ * the CLI on its directory. Every line marked `# expect: CODE` must be reported with that code,
+ * any other finding is a false positive; fire_* packages expect findings, trap_* none. Also:
+ * the output does not depend on the thread count, files passed alone report only themselves,
+ * and the analysis lists the project files it read. */
+#define _DEFAULT_SOURCE
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "harness.h"
+#include "lint.h"
+#include "project.h"
+
+#define PROJECT_DIR FIXTURES_DIR "/project"
+#define RUN(...) harness_run((const char *const[]){__VA_ARGS__, NULL}, NULL, NULL)
+
+typedef struct Mark {
+    char *path; /* as the CLI prints it: the package directory joined with the file's path */
+    int row;
+    char code[8];
+    bool seen;
+} Mark;
+typedef Array(Mark) MarkList;
+
+static void collect_marks(const char *dir, MarkList *marks) {
+    DIR *dh = opendir(dir);
+    ck_assert_msg(dh != NULL, "cannot open %s", dir);
+    struct dirent *e;
+    while ((e = readdir(dh))) {
+        if (e->d_name[0] == '.') continue;
+        char *path = util_xasprintf("%s/%s", dir, e->d_name);
+        struct stat st;
+        ck_assert_int_eq(stat(path, &st), 0);
+        size_t n = strlen(e->d_name);
+        if (S_ISDIR(st.st_mode)) {
+            collect_marks(path, marks);
+        } else if (n > 3 && !strcmp(e->d_name + n - 3, ".py")) {
+            FILE *f = fopen(path, "r");
+            char line[1024];
+            for (int row = 1; fgets(line, sizeof line, f); row++) {
+                char *m = strstr(line, "# expect: ");
+                if (!m) continue;
+                Mark mk = {.path = util_xstrdup(path), .row = row};
+                sscanf(m + 10, "%7s", mk.code);
+                array_push(marks, mk);
+            }
+            fclose(f);
+        }
+        free(path);
+    }
+    closedir(dh);
+}
+
+/* Checks one package; appends every mismatch to report. */
+static int check_package(const char *name, char **report) {
+    char *dir = util_xasprintf("%s/%s", PROJECT_DIR, name);
+    MarkList marks = {0};
+    collect_marks(dir, &marks);
+    CliRun r = RUN("check", "--isolated", "--no-verify", "--output-format", "concise", dir);
+    int problems = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char path[1024], code[8];
+        int row, col;
+        if (sscanf(line, "%1023[^:]:%d:%d: %7s", path, &row, &col, code) != 4) continue;
+        bool expected = false;
+        for (size_t i = 0; i < marks.len; i++)
+            if (!strcmp(marks.items[i].path, path) && marks.items[i].row == row &&
+                !strcmp(marks.items[i].code, code))
+                expected = marks.items[i].seen = true;
+        if (!expected) {
+            char *prev = *report;
+            *report = util_xasprintf("%s\n  unexpected finding: %s", prev, line);
+            free(prev);
+            problems++;
+        }
+    }
+    for (size_t i = 0; i < marks.len; i++) {
+        if (!marks.items[i].seen) {
+            char *prev = *report;
+            *report = util_xasprintf("%s\n  %s:%d: expected %s, got none", prev,
+                                     marks.items[i].path, marks.items[i].row, marks.items[i].code);
+            free(prev);
+            problems++;
+        }
+        free(marks.items[i].path);
+    }
+    bool fire = !strncmp(name, "fire_", 5);
+    if (fire != (marks.len > 0) || (!fire && strncmp(name, "trap_", 5) != 0)) {
+        char *prev = *report;
+        *report = util_xasprintf("%s\n  %s: fire_* packages mark findings, trap_* none", prev, dir);
+        free(prev);
+        problems++;
+    }
+    array_free(&marks);
+    harness_run_free(&r);
+    free(dir);
+    return problems;
+}
+
+START_TEST(every_package_matches_its_marks) {
+    DIR *dh = opendir(PROJECT_DIR);
+    ck_assert_ptr_nonnull(dh);
+    char *report = util_xstrdup("");
+    int problems = 0, fires = 0, traps = 0;
+    struct dirent *e;
+    while ((e = readdir(dh))) {
+        if (e->d_name[0] == '.') continue;
+        fires += !strncmp(e->d_name, "fire_", 5);
+        traps += !strncmp(e->d_name, "trap_", 5);
+        problems += check_package(e->d_name, &report);
+    }
+    closedir(dh);
+    ck_assert_msg(fires >= 8 && traps >= 4, "too few packages (%d fire, %d trap)", fires, traps);
+    ck_assert_msg(problems == 0, "%d mismatch(es):%s", problems, report);
+    free(report);
+}
+END_TEST
+
+START_TEST(output_is_the_same_for_any_thread_count) {
+    CliRun one = RUN("check", "--isolated", "--no-verify", "--threads", "1", "--output-format",
+                     "json", PROJECT_DIR);
+    CliRun many = RUN("check", "--isolated", "--no-verify", "--threads", "7", "--output-format",
+                      "json", PROJECT_DIR);
+    ck_assert_int_eq(one.status, 1);
+    ck_assert_int_eq(many.status, 1);
+    ck_assert_str_eq(one.out, many.out);
+    harness_run_free(&one);
+    harness_run_free(&many);
+}
+END_TEST
+
+/* pre-commit passes the changed files: what they import is read, not reported. */
+START_TEST(imported_files_are_read_not_reported) {
+    CliRun r = RUN("check", "--isolated", "--no-verify", "--output-format", "concise",
+                   PROJECT_DIR "/fire_callee_own_finding_not_repeated/main.py");
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_null(strstr(r.out, "softmax.py"));
+    harness_run_free(&r);
+    r = RUN("check", "--isolated", "--no-verify", "--output-format", "concise",
+            PROJECT_DIR "/fire_helper_pairs_unshifted/score.py");
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_ptr_nonnull(strstr(r.out, "score.py:10:17: LL105"));
+    ck_assert_ptr_nonnull(strstr(r.out, "utils.py:7:12"));
+    harness_run_free(&r);
+}
+END_TEST
+
+START_TEST(lists_the_project_files_it_read) {
+    const char *path = PROJECT_DIR "/fire_reexport_package/main.py";
+    Source src;
+    char err[256];
+    ck_assert_int_eq(source_load_file(&src, path, err, sizeof err), SOURCE_OK);
+    ProjectFile *pf = project_file_new(path, &src, NULL);
+    bool enabled[64] = {0};
+    for (size_t i = 0; i < rules_count; i++)
+        enabled[i] = true;
+    DiagList out = {0};
+    LintResult lr;
+    lint_source(&src, enabled, &out, &lr);
+    const char *const *paths;
+    size_t n = project_file_imports(pf, &paths);
+    ck_assert_uint_eq(n, 2);
+    /* shown relative to the working directory (when below it) */
+    const char *init = "fire_reexport_package/pkg/__init__.py", *impl = "fire_reexport_package/pkg/impl.py";
+    ck_assert_str_eq(paths[0] + strlen(paths[0]) - strlen(init), init);
+    ck_assert_str_eq(paths[1] + strlen(paths[1]) - strlen(impl), impl);
+    ck_assert_uint_eq(out.len, 1);
+    diag_list_free(&out);
+    source_free(&src);
+    project_file_free(pf);
+}
+END_TEST
+
+int main(void) {
+    Suite *s = suite_create("project");
+    TCase *tc = tcase_create("packages");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, every_package_matches_its_marks);
+    tcase_add_test(tc, output_is_the_same_for_any_thread_count);
+    tcase_add_test(tc, imported_files_are_read_not_reported);
+    tcase_add_test(tc, lists_the_project_files_it_read);
+    suite_add_tcase(s, tc);
+    return harness_main(s);
+}
