@@ -931,6 +931,31 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
 
 /* ---------- dispatch ---------- */
 
+/* None, True/False and numbers: values a condition can be decided on (facts_paths.c); an
+ * integer that fits is known on every path (FF_CONST). `r` is the unknown to start from. */
+static Fact eval_constant(Interp *in, TSNode n, Fact r) {
+    SymKind k = syms_kind(n);
+    if (k == SYM_NONE) {
+        r.ndim = 0;
+        r.flags |= FF_NONE;
+        return r;
+    }
+    if (k == SYM_TRUE || k == SYM_FALSE) {
+        r = fact_of(FK_NUM, FF_CONST, n);
+        r.ndim = 0;
+        r.num = k == SYM_TRUE;
+        return r;
+    }
+    r = fact_of(FK_NUM, 0, n);
+    r.ndim = 0;
+    long v;
+    if (interp_int_literal(in, n, &v) && v >= INT16_MIN && v <= INT16_MAX) {
+        r.flags |= FF_CONST;
+        r.num = (int16_t)v;
+    }
+    return r;
+}
+
 Fact interp_eval(Interp *in, TSNode n) {
     if (ts_node_is_null(n) || !bounds_spend(in->budget)) return fact_unknown();
     if (in->expr_depth >= FACTS_MAX_EXPR_DEPTH) {
@@ -979,12 +1004,12 @@ Fact interp_eval(Interp *in, TSNode n) {
         r = c ? interp_eval(in, ts_node_named_child(n, c - 1)) : fact_unknown();
         break;
     }
-    case SYM_CONDITIONAL_EXPRESSION:
+    case SYM_CONDITIONAL_EXPRESSION: {
         interp_eval(in, ts_node_named_child(n, 1));
-    {
         int truth = paths_truth(in, ts_node_named_child(n, 1)); /* only what can be taken */
-        r = fact_join(in->arena, truth ? interp_eval(in, ts_node_named_child(n, 0)) : fact_bottom(),
-                      truth != 1 ? interp_eval(in, ts_node_named_child(n, 2)) : fact_bottom());
+        Fact yes = truth ? interp_eval(in, ts_node_named_child(n, 0)) : fact_bottom();
+        Fact no = truth != 1 ? interp_eval(in, ts_node_named_child(n, 2)) : fact_bottom();
+        r = fact_join(in->arena, yes, no);
         break;
     }
     case SYM_BOOLEAN_OPERATOR:
@@ -1031,26 +1056,12 @@ Fact interp_eval(Interp *in, TSNode n) {
         r = labels_string(in, n);
         break;
     case SYM_NONE:
-        r.ndim = 0;
-        r.flags |= FF_NONE;
-        break;
     case SYM_TRUE:
     case SYM_FALSE:
-        r = fact_of(FK_NUM, FF_CONST, n);
-        r.ndim = 0;
-        r.num = syms_kind(n) == SYM_TRUE;
-        break;
     case SYM_INTEGER:
-    case SYM_FLOAT: {
-        r = fact_of(FK_NUM, 0, n);
-        r.ndim = 0;
-        long v;
-        if (interp_int_literal(in, n, &v) && v >= INT16_MIN && v <= INT16_MAX) {
-            r.flags |= FF_CONST;
-            r.num = (int16_t)v;
-        }
+    case SYM_FLOAT:
+        r = eval_constant(in, n, r);
         break;
-    }
     case SYM_NAMED_EXPRESSION:
         r = interp_eval(in, parse_field(n, "value"));
         interp_bind(in, parse_field(n, "name"), r);
