@@ -47,6 +47,14 @@ static inline char *tmp_read(const char *path) {
     return buf;
 }
 
+/* The text of dir/rel (NULL if it cannot be read). */
+static inline char *tmp_read_rel(const char *dir, const char *rel) {
+    char *path = util_xasprintf("%s/%s", dir, rel);
+    char *text = tmp_read(path);
+    free(path);
+    return text;
+}
+
 static inline int tmp_rm_one(const char *p, const struct stat *s, int flag, struct FTW *f) {
     (void)s, (void)flag, (void)f;
     return remove(p);

@@ -34,13 +34,6 @@ static const char NOTEBOOK[] =
     " \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5\n"
     "}\n";
 
-static char *read_rel(const char *dir, const char *rel) {
-    char *path = util_xasprintf("%s/%s", dir, rel);
-    char *text = tmp_read(path);
-    free(path);
-    return text;
-}
-
 START_TEST(add_noqa_adds_and_extends_directives) {
     char *dir = tmp_dir();
     tmp_write(dir, "c.py", TWO_FINDINGS);
@@ -48,7 +41,7 @@ START_TEST(add_noqa_adds_and_extends_directives) {
     ck_assert_int_eq(r.status, 0);
     ck_assert_msg(strstr(r.err, "Added 2 noqa directives."), "%s", r.err);
     harness_run_free(&r);
-    char *text = read_rel(dir, "c.py");
+    char *text = tmp_read_rel(dir, "c.py");
     ck_assert_str_eq(text,
                      "import torch\n"
                      "def f(x):\n"
@@ -74,7 +67,7 @@ START_TEST(add_noqa_in_a_notebook) {
     CliRun r = RUN_IN(dir, "check", "--add-noqa", "nb.ipynb");
     ck_assert_int_eq(r.status, 0);
     harness_run_free(&r);
-    char *text = read_rel(dir, "nb.ipynb");
+    char *text = tmp_read_rel(dir, "nb.ipynb");
     const char *line = "    \"        total += logits[0, t, ids[0, t + 1]]  # noqa: LL101\\n\",\n";
     ck_assert_msg(strstr(text, line), "%s", text);
     /* Everything else is byte for byte the same. */
@@ -103,7 +96,7 @@ START_TEST(add_noqa_never_writes_into_a_string) {
     ck_assert_msg(strstr(r.err, "warning: s.py:3: no noqa directive added for LL103"), "%s", r.err);
     ck_assert_msg(strstr(r.err, "Added 0 noqa directives."), "%s", r.err);
     harness_run_free(&r);
-    char *text = read_rel(dir, "s.py");
+    char *text = tmp_read_rel(dir, "s.py");
     ck_assert_str_eq(text, src);
     free(text);
     tmp_remove(dir);

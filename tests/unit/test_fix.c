@@ -34,13 +34,6 @@ static const char FX_SAFE[] = "import torch\n"
                               "    loss = F.cross_entropy(torch.softmax(logits, -1), y)\n"
                               "    return lp, lq, loss\n";
 
-static char *read_rel(const char *dir, const char *rel) {
-    char *path = util_xasprintf("%s/%s", dir, rel);
-    char *text = tmp_read(path);
-    free(path);
-    return text;
-}
-
 START_TEST(diff_shows_and_writes_nothing) {
     char *dir = tmp_dir();
     tmp_write(dir, "eval.py", FX);
@@ -58,7 +51,7 @@ START_TEST(diff_shows_and_writes_nothing) {
                             "     return lp, lq, loss\n");
     ck_assert_str_eq(r.err, "Would fix 2 errors.\n");
     harness_run_free(&r);
-    char *text = read_rel(dir, "eval.py");
+    char *text = tmp_read_rel(dir, "eval.py");
     ck_assert_str_eq(text, FX);
     free(text);
     /* Nothing to fix: no diff, exit 0. */
@@ -82,14 +75,14 @@ START_TEST(fix_applies_safe_fixes_and_unsafe_ones_only_when_asked) {
         r.out);
     ck_assert_msg(strstr(r.out, "Found 3 errors (2 fixed, 1 remaining).\n"), "%s", r.out);
     harness_run_free(&r);
-    char *text = read_rel(dir, "eval.py");
+    char *text = tmp_read_rel(dir, "eval.py");
     ck_assert_str_eq(text, FX_SAFE);
     free(text);
     r = RUN_IN(dir, "check", "--fix", "--unsafe-fixes", "--no-verify", "eval.py");
     ck_assert_int_eq(r.status, 0);
     ck_assert_str_eq(r.out, "Found 1 error (1 fixed, 0 remaining).\n");
     harness_run_free(&r);
-    text = read_rel(dir, "eval.py");
+    text = tmp_read_rel(dir, "eval.py");
     ck_assert_msg(strstr(text, "    loss = F.cross_entropy(logits, y)\n"), "%s", text);
     free(text);
     /* --exit-non-zero-on-fix: fixed everything, still 1. */
@@ -195,7 +188,7 @@ START_TEST(fix_in_a_notebook) {
     CliRun r = RUN_IN(dir, "check", "--fix", "--no-verify", "nb.ipynb");
     ck_assert_int_eq(r.status, 0);
     harness_run_free(&r);
-    char *after = read_rel(dir, "nb.ipynb");
+    char *after = tmp_read_rel(dir, "nb.ipynb");
     const char *old_line = "    \"    return torch.log(torch.softmax(x, -1)), \\\"\\u00e9\\\"\"\n";
     const char *new_line = "    \"    return torch.log_softmax(x, -1), \\\"\\u00e9\\\"\"\n";
     const char *at = strstr(before, old_line);
@@ -254,7 +247,7 @@ START_TEST(overlapping_fixes_take_one_pass_each) {
     r = RUN_IN(dir, "check", "--fix", "--no-verify", "n.py");
     ck_assert_int_eq(r.status, 0);
     harness_run_free(&r);
-    char *text = read_rel(dir, "n.py");
+    char *text = tmp_read_rel(dir, "n.py");
     ck_assert_str_eq(text, "import torch\ndef f(x):\n"
                            "    return torch.log_softmax(torch.log_softmax(x, -1), -1)\n");
     free(text);
@@ -342,7 +335,7 @@ START_TEST(nll_loss_on_logits_becomes_cross_entropy) {
     r = RUN_IN(dir, "check", "--fix", "--unsafe-fixes", "--no-verify", "nl.py");
     ck_assert_int_eq(r.status, 0);
     harness_run_free(&r);
-    char *text = read_rel(dir, "nl.py");
+    char *text = tmp_read_rel(dir, "nl.py");
     ck_assert_msg(strstr(text, "    return F.cross_entropy(logits.reshape(-1, logits.size(-1)), "
                                "x[:, 1:].reshape(-1), ignore_index=0)\n"),
                   "%s", text);
