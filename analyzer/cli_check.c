@@ -761,6 +761,7 @@ int cli_check(int argc, char **argv) {
         char err[600];
         if (config_load(&s.explicit_cfg, o.config, true, err, sizeof err) != CONFIG_OK) {
             fprintf(stderr, "logitlint: %s\n", err);
+            config_free(&s.explicit_cfg); /* what was read before the error */
             goto done;
         }
         s.has_explicit = true;
