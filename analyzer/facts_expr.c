@@ -278,6 +278,20 @@ static void set_out_axes(Fact *r, AxisKind *out_axes, int out_n, bool adv_positi
     fact_set_axes(r, out_n <= FACT_MAX_DIMS ? out_n : FACT_MAX_DIMS + 1, out_axes);
 }
 
+/* How many axes of the value a subscript's indices take (None adds one, ... stands for the
+ * rest), and where its ellipsis is (-1: none). */
+static int axes_consumed(const Index *ix, int nix, int *ell) {
+    int consumed = 0;
+    *ell = -1;
+    for (int i = 0; i < nix; i++) {
+        if (ix[i].kind == IX_ELLIPSIS)
+            *ell = i;
+        else if (ix[i].kind != IX_NONE)
+            consumed++;
+    }
+    return consumed;
+}
+
 /* Indexing a tensor: which axes go, which stay, and whether token ids select from scores. */
 static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix) {
     Fact r = value;
@@ -299,13 +313,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
      * (the tokens of a sequence vary with the position). */
     bool fixed_token = false, positions_kept = false;
 
-    int ell = -1, consumed = 0;
-    for (int i = 0; i < nix; i++) {
-        if (ix[i].kind == IX_ELLIPSIS)
-            ell = i;
-        else if (ix[i].kind != IX_NONE)
-            consumed++;
-    }
+    int ell, consumed = axes_consumed(ix, nix, &ell);
     if (ell < 0 && consumed == nix) fact_assume_lm_layout(&value, nix);
     bool known = value.ndim >= 0;
     AxisKind in_axes[FACT_MAX_DIMS] = {0};
