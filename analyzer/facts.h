@@ -191,7 +191,8 @@ typedef enum {
     EV_PAD_READ,         /* LL111: a per-sequence value read at a position that is a pad for some
                             row (op: a PADREAD_* verdict, in: the value) */
     EV_TARGET_UNWRITTEN, /* LL112: a loss target read from a buffer position that still holds
-                            the ignored fill (in: the buffer) */
+                            the ignored fill (in: the buffer; in2.origin: the later write's
+                            subscript) */
 } EventKind;
 
 typedef enum {

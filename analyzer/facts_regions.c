@@ -325,17 +325,18 @@ void regions_loop(Interp *in, TSNode body) {
         if (buf.fill_cov == REG_FULL ||
             (buf.fill_cov == REG_PREFIX && stop && buf.fill_end == stop))
             continue;
-        bool before = false, after = false;
+        bool before = false;
+        Fact later = fact_unknown(); /* origin: the first write after the read */
         for (size_t j = 0; j < acc.len; j++) {
             const Access *w = &acc.items[j];
             if (!w->write || w->buf != r->buf || !covers(w, r->hi)) continue;
             if (j < i)
                 before = true;
-            else
-                after = true;
+            else if (ts_node_is_null(later.origin))
+                later.origin = w->node;
         }
-        if (!before && after)
-            svc_emit(in, EV_TARGET_UNWRITTEN, 0, r->node, buf, fact_unknown(), AX_UNK);
+        if (!before && !ts_node_is_null(later.origin))
+            svc_emit(in, EV_TARGET_UNWRITTEN, 0, r->node, buf, later, AX_UNK);
     }
     array_free(&acc);
 }

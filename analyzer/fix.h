@@ -1,6 +1,7 @@
 /* fix: what a rule attaches to its finding to fix it. A fix is a list of edits to the analysed
- * text, made only from the finding's own syntax (nothing outside the flagged expression, so a
- * notebook's magics and outputs are never touched), with its applicability (diag.h). */
+ * text, made only from the finding's own syntax (the flagged expression, or whole statements of
+ * the block holding it, so a notebook's magics and outputs are never touched), with its
+ * applicability (diag.h). */
 #ifndef LOGITLINT_FIX_H
 #define LOGITLINT_FIX_H
 

@@ -1,7 +1,134 @@
 /* LL112 target-read-before-write: a loss target read from a buffer position that still holds
  * the ignored fill value, because the loop body writes that position only later
  * (facts_regions.c). */
+#include "fix.h"
 #include "rules.h"
+
+#include <stdlib.h>
+
+/* ---------- the fix: move the statement that reads below the statement that writes ---------- */
+
+typedef Array(TSNode) Nodes;
+
+/* The child of `block` that holds n; null if n is not inside it. */
+static TSNode statement_in(TSNode block, TSNode n) {
+    for (TSNode p = n; !ts_node_is_null(p); p = ts_node_parent(p))
+        if (ts_node_eq(ts_node_parent(p), block)) return p;
+    return (TSNode){0};
+}
+
+/* The object an assignment target writes: `a` for a, a[i] and a.b, `self.buf` for self.buf[i]. */
+static void written_objects(TSNode target, Nodes *out) {
+    if (parse_is(target, "subscript")) {
+        array_push(out, parse_field(target, "value"));
+    } else if (parse_is(target, "attribute")) {
+        array_push(out, parse_field(target, "object"));
+    } else if (parse_is(target, "identifier")) {
+        array_push(out, target);
+    } else { /* a, b = ...; (a, b) = ...; [a, *b] = ... */
+        for (uint32_t i = 0; i < ts_node_named_child_count(target); i++)
+            written_objects(ts_node_named_child(target, i), out);
+    }
+}
+
+/* What statement n writes (assignment, augmented assignment, for / with / walrus targets) and
+ * whether it leaves the loop's straight line (break, continue, return, raise, yield). */
+static bool scan_statement(TSNode n, Nodes *writes) {
+    if (parse_is(n, "function_definition") || parse_is(n, "class_definition") ||
+        parse_is(n, "lambda"))
+        return true; /* their bodies run later */
+    if (parse_is(n, "break_statement") || parse_is(n, "continue_statement") ||
+        parse_is(n, "return_statement") || parse_is(n, "raise_statement") || parse_is(n, "yield"))
+        return false;
+    if (parse_is(n, "assignment") || parse_is(n, "augmented_assignment") ||
+        parse_is(n, "for_statement") || parse_is(n, "for_in_clause"))
+        written_objects(parse_field(n, "left"), writes);
+    else if (parse_is(n, "named_expression"))
+        written_objects(parse_field(n, "name"), writes);
+    else if (parse_is(n, "as_pattern_target"))
+        written_objects(ts_node_named_child(n, 0), writes);
+    bool straight = true;
+    for (uint32_t i = 0; straight && i < ts_node_named_child_count(n); i++)
+        straight = scan_statement(ts_node_named_child(n, i), writes);
+    return straight;
+}
+
+/* Does n mention the name or attribute chain `obj` (as a whole name, not a field of it)? */
+static bool mentions(const Source *src, TSNode n, TSNode obj) {
+    if ((parse_is(n, "identifier") || parse_is(n, "attribute")) &&
+        ts_node_end_byte(n) - ts_node_start_byte(n) == ts_node_end_byte(obj) - ts_node_start_byte(obj) &&
+        !memcmp(src->text + ts_node_start_byte(n), src->text + ts_node_start_byte(obj),
+                ts_node_end_byte(obj) - ts_node_start_byte(obj)))
+        return true;
+    if (parse_is(n, "attribute")) return mentions(src, parse_field(n, "object"), obj);
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        if (mentions(src, ts_node_named_child(n, i), obj)) return true;
+    return false;
+}
+
+static bool mentions_any(const Source *src, TSNode n, const Nodes *objs, TSNode except) {
+    for (size_t i = 0; i < objs->len; i++)
+        if ((ts_node_is_null(except) || !mentions(src, except, objs->items[i])) &&
+            mentions(src, n, objs->items[i]))
+            return true;
+    return false;
+}
+
+/* Where the line on which n ends ends (its newline, or the end of the text); SIZE_MAX when
+ * something other than spaces or a comment follows n on that line. */
+static size_t line_end(const Source *src, TSNode n) {
+    size_t at = ts_node_end_byte(n);
+    while (at < src->len && (src->text[at] == ' ' || src->text[at] == '\t' || src->text[at] == '\r'))
+        at++;
+    if (at < src->len && src->text[at] == '#')
+        while (at < src->len && src->text[at] != '\n')
+            at++;
+    return at == src->len || src->text[at] == '\n' ? at : SIZE_MAX;
+}
+
+/* Moving the reading statement below the writing one (both in one block, in that order) changes
+ * nothing else when the statements from the read to the write write nothing the read mentions
+ * (but the buffer), mention nothing the read writes, and run straight through. */
+static void attach_fix(RuleContext *ctx, const FactEvent *e) {
+    const Source *src = ctx->src;
+    TSNode write = e->in2.origin, read_stmt = {0}, write_stmt = {0};
+    if (!ts_node_is_null(e->site) || ts_node_is_null(write)) return;
+    for (TSNode b = ts_node_parent(e->node); !ts_node_is_null(b); b = ts_node_parent(b)) {
+        if (!parse_is(b, "block")) continue;
+        write_stmt = statement_in(b, write);
+        if (ts_node_is_null(write_stmt)) continue;
+        read_stmt = statement_in(b, e->node);
+        break;
+    }
+    if (ts_node_is_null(read_stmt) || ts_node_start_byte(read_stmt) >= ts_node_start_byte(write_stmt))
+        return;
+    int row, col;
+    source_position(src, ts_node_start_byte(read_stmt), &row, &col);
+    size_t from = src->line_starts[row - 1], to = line_end(src, read_stmt),
+           insert = line_end(src, write_stmt);
+    for (size_t i = from; i < ts_node_start_byte(read_stmt); i++)
+        if (src->text[i] != ' ' && src->text[i] != '\t') return; /* shares its line */
+    if (to >= src->len || insert == SIZE_MAX) return;
+    Nodes read_writes = {0}, between = {0};
+    bool ok = scan_statement(read_stmt, &read_writes);
+    TSNode buffer = parse_field(e->node, "value");
+    for (TSNode t = ts_node_next_named_sibling(read_stmt); ok && !ts_node_is_null(t);
+         t = ts_node_next_named_sibling(t)) {
+        between.len = 0;
+        ok = scan_statement(t, &between) && !mentions_any(src, read_stmt, &between, buffer) &&
+             !mentions_any(src, t, &read_writes, (TSNode){0});
+        if (ts_node_eq(t, write_stmt)) break;
+    }
+    array_free(&read_writes);
+    array_free(&between);
+    if (!ok) return;
+    /* Its lines go at the end of the write's line, before the newline: in a notebook that is
+     * still the write's cell when the write ends it. */
+    char *moved = util_xasprintf("\n%.*s", (int)(to - from), src->text + from);
+    FixEdit edits[] = {{from, to + 1, ""}, {insert, insert, moved}};
+    fix_attach(ctx, e->node, FIX_UNSAFE, "Move the loss below the write of its target", edits, 2);
+    free(moved);
+}
 
 static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
@@ -17,6 +144,7 @@ static void check(RuleContext *ctx) {
                    "ignores (ignore_index), so every generated token's log-prob reads 0 whatever "
                    "the token is",
                    where);
+        attach_fix(ctx, e);
     }
 }
 
@@ -57,6 +185,12 @@ const Rule rule_LL112 = {
                "    lp[:, cur_pos] = -F.cross_entropy(logits[:, -1], tokens[:, cur_pos],\n"
                "                                      reduction=\"none\", ignore_index=pad_id)\n"
                "    prev_pos = cur_pos\n",
+    .fix = "Unsafe: moves the statement that computes the loss (in the loop body, or the block\n"
+           "holding both) below the statement that writes its target, so the loss reads the\n"
+           "written token. Offered only when the statements in between write nothing the loss\n"
+           "reads (but the buffer), read nothing it writes, and run straight through (no break,\n"
+           "continue, return or raise). Unsafe because it changes what the loss computes, and\n"
+           "calls in between may have effects the analysis cannot see.\n",
     .literals = literals,
     .check = check,
 };

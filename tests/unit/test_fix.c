@@ -367,15 +367,91 @@ START_TEST(no_fix_without_a_known_log_softmax) {
 }
 END_TEST
 
+/* LL112: the loss moves below the write of its target, and only when nothing in between
+ * changes what it reads or reads what it writes. */
+static const char GEN[] = "import torch\n"
+                          "import torch.nn.functional as F\n"
+                          "def gen(model, tokens, start, total, pad_id, lp):\n"
+                          "    for pos in range(start, total):\n"
+                          "        logits = model(tokens[:, :pos])[:, -1]\n"
+                          "        lp[:, pos] = -F.cross_entropy(logits, tokens[:, pos],\n"
+                          "                                      ignore_index=pad_id)  # keep\n"
+                          "        nxt = logits.argmax(-1)\n"
+                          "        %s\n"
+                          "        tokens[:, pos] = nxt\n"
+                          "    return lp\n"
+                          "def run(model, n, total, pad_id):\n"
+                          "    tokens = torch.full((n, total), pad_id)\n"
+                          "    return gen(model, tokens, 1, total, pad_id, torch.zeros(n, total))\n";
+
+START_TEST(target_read_moves_below_its_write) {
+    char *dir = tmp_dir();
+    char *text = util_xasprintf(GEN, "nxt = nxt.long()");
+    tmp_write(dir, "g.py", text);
+    CliRun r = RUN_IN(dir, "check", "--fix", "--unsafe-fixes", "--no-verify", "g.py");
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.out, "Found 1 error (1 fixed, 0 remaining).\n");
+    harness_run_free(&r);
+    char *now = tmp_read_rel(dir, "g.py");
+    ck_assert_msg(strstr(now, "        nxt = nxt.long()\n"
+                              "        tokens[:, pos] = nxt\n"
+                              "        lp[:, pos] = -F.cross_entropy(logits, tokens[:, pos],\n"
+                              "                                      ignore_index=pad_id)  # keep\n"
+                              "    return lp\n"),
+                  "%s", now);
+    free(now);
+    free(text);
+    /* In a notebook whose cell ends with the write, the loss stays in that cell. */
+    tmp_write(dir, "g.ipynb",
+              "{\"cells\": [{\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": [], "
+              "\"execution_count\": null, \"source\": [\"import torch\\n\", "
+              "\"import torch.nn.functional as F\\n\", \"tokens = torch.full((2, 9), 0)\\n\", "
+              "\"for pos in range(1, 9):\\n\", \"    logits = m(tokens[:, :pos])[:, -1]\\n\", "
+              "\"    lp[:, pos] = F.cross_entropy(logits, tokens[:, pos], ignore_index=0)\\n\", "
+              "\"    tokens[:, pos] = logits.argmax(-1)\"]}, {\"cell_type\": \"code\", "
+              "\"metadata\": {}, \"outputs\": [], \"execution_count\": null, \"source\": "
+              "[\"%time x = 1\"]}], \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}\n");
+    r = RUN_IN(dir, "check", "--fix", "--unsafe-fixes", "--no-verify", "g.ipynb");
+    ck_assert_int_eq(r.status, 0);
+    harness_run_free(&r);
+    now = tmp_read_rel(dir, "g.ipynb");
+    ck_assert_msg(strstr(now, "\"    tokens[:, pos] = logits.argmax(-1)\\n    lp[:, pos] = "
+                              "F.cross_entropy(logits, tokens[:, pos], ignore_index=0)\"]") &&
+                      strstr(now, "\"%time x = 1\""),
+                  "%s", now);
+    free(now);
+    /* In between: the logits the loss reads are rebound, the buffer it writes is read, or the
+     * loop may break. No fix. */
+    const char *hazards[] = {"logits = logits.float()", "print(lp.sum())",
+                             "if nxt.eq(0).all(): break"};
+    for (size_t i = 0; i < 3; i++) {
+        text = util_xasprintf(GEN, hazards[i]);
+        tmp_write(dir, "g.py", text);
+        r = RUN_IN(dir, "check", "--no-verify", "--output-format", "json", "g.py");
+        json_t *arr = json_loads(r.out, 0, NULL);
+        ck_assert_int_eq((int)json_array_size(arr), 1);
+        ck_assert_msg(json_is_null(json_object_get(json_array_get(arr, 0), "fix")), "%s: %s",
+                      hazards[i], r.out);
+        json_decref(arr);
+        harness_run_free(&r);
+        free(text);
+    }
+    tmp_remove(dir);
+}
+END_TEST
+
 START_TEST(rule_docs_state_the_applicability) {
     const char *argv[] = {"rule", "LL103", NULL};
     CliRun r = harness_run(argv, NULL, NULL);
     ck_assert_msg(strstr(r.out, "## Fix\nSafe, "), "%s", r.out);
     harness_run_free(&r);
-    const char *argv2[] = {"rule", "LL108", NULL};
-    r = harness_run(argv2, NULL, NULL);
-    ck_assert_msg(strstr(r.out, "## Fix\nUnsafe: "), "%s", r.out);
-    harness_run_free(&r);
+    const char *unsafe[] = {"LL108", "LL112"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *argv2[] = {"rule", unsafe[i], NULL};
+        r = harness_run(argv2, NULL, NULL);
+        ck_assert_msg(strstr(r.out, "## Fix\nUnsafe: "), "%s", r.out);
+        harness_run_free(&r);
+    }
 }
 END_TEST
 
@@ -392,6 +468,7 @@ int main(void) {
     tcase_add_test(tc, rollback_when_reanalysis_disagrees);
     tcase_add_test(tc, nll_loss_on_logits_becomes_cross_entropy);
     tcase_add_test(tc, no_fix_without_a_known_log_softmax);
+    tcase_add_test(tc, target_read_moves_below_its_write);
     tcase_add_test(tc, rule_docs_state_the_applicability);
     suite_add_tcase(s, tc);
     return harness_main(s);
