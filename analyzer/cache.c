@@ -20,7 +20,7 @@
 #include "rules.h"
 #include "verify.h"
 
-static const char MAGIC[8] = "LLCACHE3"; /* the last character is the format's version */
+static const char MAGIC[8] = "LLCACHE4"; /* the last character is the format's version */
 enum { NO_STRING = 0xffffffffu, SECRET_BYTES = 16, ENTRY_MAX = 64 << 20 };
 
 struct Cache {
@@ -204,8 +204,13 @@ void cache_store(const Cache *c, Hash128 key, const CachedFile *f) {
     free(buf);
 }
 
+const uint8_t *cache_text_key(const Cache *c) {
+    return c->secret;
+}
+
 void cache_file_free(CachedFile *f) {
     diag_list_free(&f->diags);
+    project_asks_free(&f->asks);
     memset(f, 0, sizeof *f);
 }
 
@@ -297,6 +302,14 @@ uint8_t *cache_encode(const uint8_t secret[16], Hash128 key, const CachedFile *f
             put_str(&b, d->frame_lines[k]);
         put_fix(&b, d->fix);
         put_u32(&b, d->site.start), put_u32(&b, d->site.end); /* the verifier's (verify.h) */
+    }
+    put_u32(&b, (uint32_t)f->asks.len);
+    for (size_t i = 0; i < f->asks.len; i++) {
+        const ProjectAsk *a = &f->asks.items[i];
+        put_u32(&b, a->kind);
+        put_str(&b, a->question);
+        put_str(&b, a->answer);
+        put_hash(&b, a->text);
     }
     uint32_t payload = (uint32_t)(b.len - payload_len_at - 4);
     for (int k = 0; k < 4; k++)
@@ -451,6 +464,16 @@ bool cache_decode(const uint8_t secret[16], const Hash128 *expect, const uint8_t
         Diagnostic d = {0};
         get_diag(&r, &d);
         array_push(&out->diags, d);
+    }
+    uint32_t asks = get_u32(&r);
+    if (asks > (size_t)(r.end - r.p) / 28) r.ok = false; /* kind, two lengths, a hash */
+    for (uint32_t i = 0; i < asks && r.ok; i++) {
+        ProjectAsk a = {get_u32(&r), NULL, NULL, {0, 0}};
+        a.question = get_str(&r, false);
+        a.answer = get_str(&r, true);
+        a.text = get_hash(&r);
+        if (a.kind >= PROJECT_ASK_KINDS) r.ok = false;
+        array_push(&out->asks, a);
     }
     if (!r.ok || r.p != r.end) {
         cache_file_free(out);

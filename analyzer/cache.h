@@ -4,7 +4,9 @@
  * An entry holds what linting one file produced: its findings (without the file's name, which
  * the reader supplies) and its syntax-error warning. Its name is a key over everything the
  * findings depend on: logitlint's build, the resolved settings for the file (cache_settings_*)
- * and the exact text and cell map the analysis reads. Counterexamples are not stored: they are
+ * and the exact text and cell map the analysis reads. What the analysis read of other files of
+ * the project (project.h) is in the entry: each question it asked of the file system and the
+ * answer, each text's hash; the reader uses the entry only while they all hold. Counterexamples are not stored: they are
  * a deterministic function of a finding's recipe and are recomputed each run, so a warm run
  * prints exactly what a cold one does. A file that failed (unreadable, skipped by a bound) is
  * never stored.
@@ -22,6 +24,7 @@
 #include "diag.h"
 #include "hash.h"
 #include "lint.h"
+#include "project.h"
 
 typedef struct Cache Cache;
 
@@ -29,7 +32,11 @@ typedef struct Cache Cache;
 typedef struct CachedFile {
     DiagList diags;
     LintResult result; /* only the syntax-error fields are stored */
+    ProjectAsks asks;  /* what the analysis read of the rest of the project */
 } CachedFile;
+
+/* The key under which the project's texts read are hashed (16 bytes, secret). */
+const uint8_t *cache_text_key(const Cache *c);
 
 /* Opens the cache directory, creating it (and its parents) with a `.gitignore` that ignores it
  * and a CACHEDIR.TAG, and the secret as needed. NULL, with a message in err, if it cannot be

@@ -28,7 +28,7 @@ struct ProjectFile {
     char *path, *real; /* the analysed file */
     ProjectCache *cache, *own_cache;
     Array(ProjectModule *) modules;
-    Array(const char *) paths; /* project_file_imports */
+    ProjectAsks asks; /* project_file_asks */
     Array(TSNode) alone_done;  /* functions already analysed alone (project_before_call) */
     SourcePeers peers;
     size_t bytes;
@@ -59,7 +59,7 @@ static const char *const LIBRARIES[] = {
 
 ProjectFile *project_file_new(const char *path, Source *src, ProjectCache *cache) {
     ProjectFile *pf = util_xcalloc(1, sizeof *pf);
-    pf->cache = cache ? cache : (pf->own_cache = project_cache_new());
+    pf->cache = cache ? cache : (pf->own_cache = project_cache_new(NULL));
     pf->path = util_xstrdup(path);
     pf->real = realpath(path, NULL);
     pf->peers.project = pf;
@@ -81,7 +81,7 @@ void project_file_free(ProjectFile *pf) {
         free(m);
     }
     array_free(&pf->modules);
-    array_free(&pf->paths);
+    project_asks_free(&pf->asks);
     array_free(&pf->alone_done);
     free(pf->peers.trees);
     free(pf->peers.srcs);
@@ -91,9 +91,29 @@ void project_file_free(ProjectFile *pf) {
     free(pf);
 }
 
-size_t project_file_imports(const ProjectFile *pf, const char *const **paths) {
-    *paths = pf->paths.items;
-    return pf->paths.len;
+static int by_question(const void *a, const void *b) {
+    const ProjectAsk *x = a, *y = b;
+    if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
+    return strcmp(x->question, y->question);
+}
+
+const ProjectAsks *project_file_asks(ProjectFile *pf) {
+    ProjectAsks *a = &pf->asks;
+    if (a->len && a->items[a->len - 1].kind != PROJECT_ASK_SELF) /* not yet added */
+        array_push(a, ((ProjectAsk){PROJECT_ASK_SELF, util_xstrdup(pf->path),
+                                    pf->real ? util_xstrdup(pf->real) : NULL, {0, 0}}));
+    qsort(a->items, a->len, sizeof *a->items, by_question);
+    size_t kept = 0;
+    for (size_t i = 0; i < a->len; i++) {
+        if (kept && !by_question(&a->items[kept - 1], &a->items[i])) {
+            free(a->items[i].question);
+            free(a->items[i].answer);
+        } else {
+            a->items[kept++] = a->items[i];
+        }
+    }
+    a->len = kept;
+    return a;
 }
 
 static ProjectModule *module_of_tree(ProjectFile *pf, const void *tree) {
@@ -253,6 +273,52 @@ static char *canonical(const char *path) {
     return realpath(path, NULL);
 }
 
+static char *find_module(const char *base);
+static char *(*const ANSWER[])(const char *) = {
+    [PROJECT_ASK_MODULE] = find_module,
+    [PROJECT_ASK_REALPATH] = canonical,
+    [PROJECT_ASK_EXISTS] = exists,
+};
+
+/* The answer to a question of the file system, through the run's cache, noted for the result
+ * cache (a copy the caller frees; NULL: nothing there). */
+static char *ask(ProjectFile *pf, ProjectAskKind kind, const char *question) {
+    char *answer = project_cache_find(pf->cache, question, ANSWER[kind]);
+    array_push(&pf->asks, ((ProjectAsk){kind, util_xstrdup(question),
+                                        answer ? util_xstrdup(answer) : NULL, {0, 0}}));
+    return answer;
+}
+
+static bool same_answer(const char *a, const char *b) {
+    return a && b ? !strcmp(a, b) : a == b;
+}
+
+bool project_asks_hold(ProjectCache *c, const ProjectAsk *asks, size_t n, const char *path) {
+    bool hold = true;
+    for (size_t i = 0; hold && i < n; i++) {
+        const ProjectAsk *a = &asks[i];
+        if (a->kind == PROJECT_ASK_SELF) {
+            char *real = strcmp(a->question, path) ? NULL : realpath(path, NULL);
+            hold = real && same_answer(real, a->answer);
+            free(real);
+        } else if (a->kind == PROJECT_ASK_READ) {
+            ProjectAsk now;
+            project_cache_read_again(c, a->question, &now);
+            hold = same_answer(now.answer, a->answer) && now.text.lo == a->text.lo &&
+                   now.text.hi == a->text.hi;
+            free(now.question);
+            free(now.answer);
+        } else if (a->kind < PROJECT_ASK_KINDS) {
+            char *now = project_cache_find(c, a->question, ANSWER[a->kind]);
+            hold = same_answer(now, a->answer);
+            free(now);
+        } else {
+            hold = false;
+        }
+    }
+    return hold;
+}
+
 /* base.py, else base/__init__.py (base ending in '/': only the latter). */
 static char *find_module(const char *base) {
     size_t n = strlen(base);
@@ -269,13 +335,13 @@ static char *find_module(const char *base) {
 }
 
 /* dir/a/b.py or dir/a/b/__init__.py for the dotted name a.b (empty: dir/__init__.py). */
-static char *module_file(ProjectCache *cache, const char *dir, const char *dotted) {
+static char *module_file(ProjectFile *pf, const char *dir, const char *dotted) {
     char *rel = util_xstrdup(dotted);
     for (char *p = rel; *p; p++)
         if (*p == '.') *p = '/';
     char *base = *rel ? path_join(dir, rel) : util_xasprintf("%s/", dir);
     free(rel);
-    char *found = project_cache_find(cache, base, find_module);
+    char *found = ask(pf, PROJECT_ASK_MODULE, base);
     free(base);
     return found;
 }
@@ -316,7 +382,7 @@ static void index_module(Interp *in, TSNode root) {
 
 static ProjectModule *load(Interp *in, char *path) {
     ProjectFile *pf = in->project;
-    char *real = project_cache_find(pf->cache, path, canonical);
+    char *real = ask(pf, PROJECT_ASK_REALPATH, path);
     free(path);
     if (!real || (pf->real && !strcmp(real, pf->real))) { /* the analysed file itself */
         free(real);
@@ -330,9 +396,11 @@ static ProjectModule *load(Interp *in, char *path) {
     const Source *src = NULL;
     TSTree *tree = NULL;
     ProjectRead *owned = NULL;
+    ProjectAsk read = {0};
     bool ok = pf->modules.len < PROJECT_MAX_MODULES &&
-              project_cache_get(pf->cache, real, &src, &tree, &owned) &&
+              project_cache_get(pf->cache, real, &src, &tree, &owned, &read) &&
               pf->bytes + src->len <= PROJECT_MAX_BYTES;
+    if (read.question) array_push(&pf->asks, read);
     if (!ok) {
         if (tree && !owned) ts_tree_delete(tree);
         project_read_free(owned);
@@ -349,7 +417,6 @@ static ProjectModule *load(Interp *in, char *path) {
     pf->bytes += src->len;
     m->frame = (Frame){.ret = fact_bottom(), .yielded = fact_bottom()};
     array_push(&pf->modules, m);
-    array_push(&pf->paths, m->path);
     SourcePeers *peers = &pf->peers;
     if (peers->len == peers->cap) {
         peers->cap = peers->cap ? peers->cap * 2 : 8;
@@ -409,11 +476,11 @@ static ProjectModule *resolve(Interp *in, int level, const char *dotted) {
             free(dir);
             dir = up;
         }
-        found = module_file(in->project->cache, dir, dotted);
+        found = module_file(in->project, dir, dotted);
     } else if (*dotted && !is_library(dotted)) {
         for (int i = 0; i < PROJECT_MAX_ANCESTORS && !found; i++) {
-            found = module_file(in->project->cache, dir, dotted);
-            char *git = path_join(dir, ".git"), *there = project_cache_find(in->project->cache, git, exists);
+            found = module_file(in->project, dir, dotted);
+            char *git = path_join(dir, ".git"), *there = ask(in->project, PROJECT_ASK_EXISTS, git);
             bool root = there || !strcmp(dir, "/");
             free(git);
             free(there);
@@ -469,7 +536,7 @@ static bool member_of(Interp *in, ProjectModule *m, const char *qual, const char
     const char *leaf = strrchr(m->path, '/');
     if (strcmp(leaf ? leaf + 1 : m->path, "__init__.py") != 0) return false;
     char *dir = path_dir(m->path), *sub = util_xstrndup(name, len);
-    char *file = module_file(in->project->cache, dir, sub);
+    char *file = module_file(in->project, dir, sub);
     free(dir);
     free(sub);
     ProjectModule *s = file ? load(in, file) : NULL;

@@ -14,8 +14,10 @@
 #include <stddef.h>
 #include <tree_sitter/api.h>
 
+#include "hash.h"
 #include "parse.h"
 #include "source.h"
+#include "util.h"
 
 typedef struct ProjectFile ProjectFile;
 typedef struct ProjectCache ProjectCache;
@@ -30,8 +32,33 @@ enum {
     PROJECT_CACHE_BYTES = 32 << 20, /* source kept parsed for the whole run */
 };
 
-/* project_cache.c: the modules read in one run, shared by its threads (thread-safe). */
-ProjectCache *project_cache_new(void);
+/* What one file's analysis asked of the file system about the rest of its project, with the
+ * answer it got: a result cache may reuse the file's findings only while every answer is the
+ * same (project_asks_hold). */
+typedef enum {
+    PROJECT_ASK_MODULE,   /* which file is module `question` (base.py, base/__init__.py)? */
+    PROJECT_ASK_REALPATH, /* the canonical path of `question` */
+    PROJECT_ASK_EXISTS,   /* is anything at `question` (a repository's .git)? */
+    PROJECT_ASK_READ,     /* the text of file `question`: answer its path as shown, text its hash */
+    PROJECT_ASK_SELF, /* the analysed file is `question` as given, `answer` canonical: the same
+                         text elsewhere imports other modules */
+    PROJECT_ASK_KINDS
+} ProjectAskKind;
+
+typedef struct ProjectAsk {
+    uint32_t kind;
+    char *question;
+    char *answer; /* NULL: nothing there (READ: it could not be read) */
+    Hash128 text;
+} ProjectAsk;
+
+typedef Array(ProjectAsk) ProjectAsks;
+void project_asks_free(ProjectAsks *asks);
+
+/* project_cache.c: the modules read in one run, shared by its threads (thread-safe). The
+ * hashes of the texts read are keyed with text_key (16 bytes; NULL: zeros), so that a text
+ * made to collide with another cannot be computed without it. */
+ProjectCache *project_cache_new(const uint8_t *text_key);
 void project_cache_free(ProjectCache *c);
 /* A module read for one analysis only (the run's cache was full): the caller frees it. */
 typedef struct ProjectRead {
@@ -41,9 +68,12 @@ typedef struct ProjectRead {
 void project_read_free(ProjectRead *r);
 /* The module whose canonical path is real: its source and a syntax tree; false when it cannot
  * be read or parsed. Either the cache's source and a copy of its tree (the caller's to
- * ts_tree_delete), or, once the cache is full, *owned, which holds both. */
+ * ts_tree_delete), or, once the cache is full, *owned, which holds both. *read says what was
+ * read (kind PROJECT_ASK_READ; the caller frees its strings). */
 bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TSTree **tree,
-                       ProjectRead **owned);
+                       ProjectRead **owned, ProjectAsk *read);
+/* The answer to a question of kind READ now (read once per run; not parsed). */
+void project_cache_read_again(ProjectCache *c, const char *real, ProjectAsk *read);
 /* find(key), computed once per run for each key (a copy the caller frees; NULL: none). */
 char *project_cache_find(ProjectCache *c, const char *key, char *(*find)(const char *key));
 
@@ -51,8 +81,12 @@ char *project_cache_find(ProjectCache *c, const char *key, char *(*find)(const c
  * names the project's files the analysis reads, from cache. */
 ProjectFile *project_file_new(const char *path, Source *src, ProjectCache *cache);
 void project_file_free(ProjectFile *pf);
-/* The files of the project this file's analysis read (their paths as shown), in the order
- * they were first imported: what a result cache must key on besides the file itself. */
-size_t project_file_imports(const ProjectFile *pf, const char *const **paths);
+/* What this file's analysis asked of the file system, each question once, sorted: what a
+ * result cache must check besides the file itself (none: the file imports nothing of the
+ * project). */
+const ProjectAsks *project_file_asks(ProjectFile *pf);
+/* Does every question still get the answer it got (asked through the run's cache c), for the
+ * file at path? */
+bool project_asks_hold(ProjectCache *c, const ProjectAsk *asks, size_t n, const char *path);
 
 #endif

@@ -18,6 +18,7 @@ typedef struct CacheEntry {
     Parsed parsed;
     bool cached; /* kept here (else each analysis reads its own: the cache is full) */
     bool ok;     /* read and parsed within the bounds (not yet known when not cached) */
+    ProjectAsk read; /* what reading it gave (when cached) */
 } CacheEntry;
 
 typedef struct FoundSlot {
@@ -31,13 +32,27 @@ struct ProjectCache {
     size_t nslots, nfound;
     char *cwd; /* the working directory, canonical */
     size_t bytes;
+    uint8_t text_key[16];
+    ProjectAsks reads_again; /* project_cache_read_again */
 };
 
-ProjectCache *project_cache_new(void) {
+ProjectCache *project_cache_new(const uint8_t *text_key) {
     ProjectCache *c = util_xcalloc(1, sizeof *c);
     pthread_mutex_init(&c->lock, NULL);
     c->cwd = realpath(".", NULL);
+    if (text_key) memcpy(c->text_key, text_key, sizeof c->text_key);
     return c;
+}
+
+static void ask_free(ProjectAsk *a) {
+    free(a->question);
+    free(a->answer);
+}
+
+void project_asks_free(ProjectAsks *asks) {
+    for (size_t i = 0; i < asks->len; i++)
+        ask_free(&asks->items[i]);
+    array_free(asks);
 }
 
 void project_cache_free(ProjectCache *c) {
@@ -46,10 +61,12 @@ void project_cache_free(ProjectCache *c) {
         CacheEntry *e = c->entries.items[i];
         parse_free(&e->parsed);
         source_free(&e->src);
+        ask_free(&e->read);
         free(e->real);
         free(e);
     }
     array_free(&c->entries);
+    project_asks_free(&c->reads_again);
     for (size_t i = 0; i < c->nslots; i++) {
         free(c->found[i].key);
         free(c->found[i].path);
@@ -67,17 +84,57 @@ static char *shown_path(const ProjectCache *c, const char *real) {
     return util_xstrdup(real);
 }
 
-/* Reads and parses the module at real into src / parsed; false when it cannot be (or is too
- * large to be) analysed. */
-static bool read_module(const ProjectCache *c, const char *real, Source *src, Parsed *parsed) {
+/* Reads the text at real into src; *read says what was read. */
+static bool read_text(const ProjectCache *c, const char *real, Source *src, ProjectAsk *read) {
     char err[256];
-    bool ok = source_load_file(src, real, err, sizeof err) == SOURCE_OK &&
-              src->len <= PROJECT_MAX_MODULE_BYTES && parse_python(parsed, src) == PARSE_OK;
+    bool ok = source_load_file(src, real, err, sizeof err) == SOURCE_OK;
+    *read = (ProjectAsk){PROJECT_ASK_READ, util_xstrdup(real), NULL, {0, 0}};
     if (ok) {
-        free(src->path);
-        src->path = shown_path(c, real);
+        read->answer = shown_path(c, real);
+        HashState h;
+        hash_init(&h, c->text_key, 1);
+        hash_update(&h, src->text, src->len);
+        read->text = hash_final(&h);
     }
     return ok;
+}
+
+/* Reads and parses the module at real into src / parsed; false when it cannot be (or is too
+ * large to be) analysed. */
+static bool read_module(const ProjectCache *c, const char *real, Source *src, Parsed *parsed,
+                        ProjectAsk *read) {
+    bool ok = read_text(c, real, src, read) && src->len <= PROJECT_MAX_MODULE_BYTES &&
+              parse_python(parsed, src) == PARSE_OK;
+    if (ok) {
+        free(src->path);
+        src->path = util_xstrdup(read->answer);
+    }
+    return ok;
+}
+
+static void ask_copy(ProjectAsk *to, const ProjectAsk *from) {
+    *to = *from;
+    to->question = util_xstrdup(from->question);
+    to->answer = from->answer ? util_xstrdup(from->answer) : NULL;
+}
+
+void project_cache_read_again(ProjectCache *c, const char *real, ProjectAsk *read) {
+    pthread_mutex_lock(&c->lock);
+    const ProjectAsk *known = NULL;
+    for (size_t i = 0; i < c->entries.len && !known; i++)
+        if (c->entries.items[i]->cached && !strcmp(c->entries.items[i]->real, real))
+            known = &c->entries.items[i]->read;
+    for (size_t i = 0; i < c->reads_again.len && !known; i++)
+        if (!strcmp(c->reads_again.items[i].question, real)) known = &c->reads_again.items[i];
+    if (!known) {
+        Source src;
+        ProjectAsk now;
+        if (read_text(c, real, &src, &now)) source_free(&src);
+        array_push(&c->reads_again, now);
+        known = &c->reads_again.items[c->reads_again.len - 1];
+    }
+    ask_copy(read, known);
+    pthread_mutex_unlock(&c->lock);
 }
 
 /* Modules past the cache's size are read again by each analysis that imports them, into
@@ -90,7 +147,7 @@ void project_read_free(ProjectRead *r) {
 }
 
 bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TSTree **tree,
-                       ProjectRead **owned) {
+                       ProjectRead **owned, ProjectAsk *read) {
     *owned = NULL;
     pthread_mutex_lock(&c->lock);
     CacheEntry *e = NULL;
@@ -100,11 +157,12 @@ bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TS
         e = util_xcalloc(1, sizeof *e);
         e->real = util_xstrdup(real);
         e->cached = c->bytes < PROJECT_CACHE_BYTES;
-        e->ok = e->cached ? read_module(c, real, &e->src, &e->parsed) : true;
+        e->ok = e->cached ? read_module(c, real, &e->src, &e->parsed, &e->read) : true;
         if (e->cached && e->ok) c->bytes += e->src.len;
         array_push(&c->entries, e);
     }
     bool ok = e->ok, cached = e->cached;
+    if (cached) ask_copy(read, &e->read);
     if (ok && cached) {
         *src = &e->src;
         *tree = ts_tree_copy(e->parsed.tree);
@@ -112,7 +170,7 @@ bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TS
     pthread_mutex_unlock(&c->lock);
     if (!ok || cached) return ok;
     ProjectRead *own = util_xcalloc(1, sizeof *own);
-    if (!read_module(c, real, &own->src, &own->parsed)) {
+    if (!read_module(c, real, &own->src, &own->parsed, read)) {
         project_read_free(own);
         return false;
     }

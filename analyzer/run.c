@@ -62,17 +62,18 @@ static void note(FileResult *r, const char *fmt, ...) {
 }
 
 /* What linting src gives: its entry in the cache, asked first (a warm run skips even the
- * prefilter's scan); else nothing if the prefilter says no enabled rule can fire (the file is not
- * even parsed); else lint_source's findings, stored for the next run when the result is complete
- * (no bound, no parse failure). */
-static void lint_cached(RunState *st, const Source *src, const ProjectFile *project,
-                        DiagList *out, LintResult *lr) {
+ * prefilter's scan) and used while what it read of the project is unchanged; else nothing if the
+ * prefilter says no enabled rule can fire (the file is not even parsed); else lint_source's
+ * findings, stored for the next run when the result is complete (no bound, no parse failure). */
+static void lint_cached(RunState *st, const Source *src, ProjectFile *project, DiagList *out,
+                        LintResult *lr) {
     const RunOptions *o = st->opts;
     memset(lr, 0, sizeof *lr);
     bool cached = o->cache && project; /* not standard input */
     Hash128 key = cached ? cache_key(o->cache, o->settings, src) : (Hash128){0, 0};
     CachedFile entry = {0};
-    if (cached && cache_load(o->cache, key, src->path, &entry)) {
+    if (cached && cache_load(o->cache, key, src->path, &entry) &&
+        project_asks_hold(st->modules, entry.asks.items, entry.asks.len, src->path)) {
         VerifySource *text = NULL; /* what rules_emit gives a finding with a recipe */
         for (size_t k = 0; k < entry.diags.len; k++) {
             Diagnostic *d = &entry.diags.items[k];
@@ -84,9 +85,11 @@ static void lint_cached(RunState *st, const Source *src, const ProjectFile *proj
         }
         verify_source_unref(text);
         array_free(&entry.diags);
+        project_asks_free(&entry.asks);
         *lr = entry.result;
         return;
     }
+    cache_file_free(&entry); /* none, or stale */
     /* the text of the modules it imports may hold what the prefilter looks for: a file that
      * imports is not filtered */
     bool may[64];
@@ -101,10 +104,8 @@ static void lint_cached(RunState *st, const Source *src, const ProjectFile *proj
     size_t first = out->len;
     lint_source_declared(src, enabled, o->contracts, out, lr);
     if (!cached || lr->parse_failed || lr->bound != BOUND_NONE) return;
-    /* findings that depend on other files' text are not stored under this file's key */
-    const char *const *read;
-    if (project_file_imports(project, &read) > 0) return;
     entry.result = *lr;
+    entry.asks = *project_file_asks(project); /* borrowed */
     size_t found = out->len - first; /* (no findings at all: out->items is NULL) */
     entry.diags = (DiagList){found ? out->items + first : NULL, found, found};
     cache_store(o->cache, key, &entry);
@@ -202,7 +203,7 @@ int run_files(const PathList *files, const RunOptions *opts, DiagList *out) {
     st.results = util_xcalloc(files->len ? files->len : 1, sizeof *st.results);
     Prefilter *pf = opts->no_prefilter ? NULL : prefilter_new(opts->enabled);
     st.prefilter = pf;
-    st.modules = project_cache_new();
+    st.modules = project_cache_new(opts->cache ? cache_text_key(opts->cache) : NULL);
 
     size_t nthreads = (size_t)run_thread_count(opts->threads);
     if (nthreads > files->len) nthreads = files->len;

@@ -179,6 +179,65 @@ START_TEST(changed_content_is_analysed_again) {
 }
 END_TEST
 
+/* A file whose findings come from another file of its project is cached with what it read:
+ * an edit of that file, or a module appearing where an import found none, is analysed again;
+ * an unchanged project is answered from the entries (none rewritten). */
+static CliRun check_project(const char *proj, const char *cache) {
+    const char *argv[] = {"check", "--output-format", "concise", cache ? "--cache-dir" : "--no-cache",
+                          cache, ".", NULL};
+    if (!cache) argv[4] = ".", argv[5] = NULL;
+    return harness_run_bin(LOGITLINT_BIN, argv, NULL, proj);
+}
+
+START_TEST(what_a_file_read_of_its_project_is_checked) {
+    static const char MAIN[] = "from %s import token_scores\n"
+                               "def score(model, ids):\n"
+                               "    logits = token_scores(model, ids)\n"
+                               "    total = 0\n"
+                               "    for t in range(ids.shape[1] - 1):\n"
+                               "        total += logits[0, t, ids[0, t + 1]]\n"
+                               "    return total\n";
+    static const char RAW[] = "def token_scores(model, ids):\n    return model(ids).logits\n";
+    static const char NORMED[] = "def token_scores(model, ids):\n"
+                                 "    return model(ids).logits.log_softmax(-1)\n";
+    char *proj = tmp_dir(), *cache = util_xasprintf("%s/c", proj);
+    char *main_now = util_xasprintf(MAIN, "helpers"), *main_late = util_xasprintf(MAIN, "late");
+    tmp_write(proj, "main.py", main_now);
+    tmp_write(proj, "main_late.py", main_late);
+    tmp_write(proj, "helpers.py", RAW);
+    CliRun cold = check_project(proj, cache);
+    ck_assert_msg(strstr(cold.out, "/main.py:6:") && strstr(cold.out, "/main_late.py:6:"), "%s",
+                  cold.out);
+    char *stored = entries(cache);
+    CliRun warm = check_project(proj, cache);
+    ck_assert_same(warm, cold, "unchanged");
+    char *again = entries(cache);
+    ck_assert_str_eq(again, stored); /* answered from the entries, none rewritten */
+    /* (an unknown function given the model is taken to return its logits) */
+    const char *steps[][2] = {{"helpers.py", NORMED}, {"helpers.py", RAW}, {"late.py", NORMED}};
+    for (size_t i = 0; i < 3; i++) {
+        tmp_write(proj, steps[i][0], steps[i][1]);
+        CliRun ref = check_project(proj, NULL), now = check_project(proj, cache);
+        ck_assert_same(now, ref, steps[i][0]);
+        ck_assert_int_eq(!!strstr(now.out, "/main.py:6:"), i != 0);
+        ck_assert_int_eq(!!strstr(now.out, "/main_late.py:6:"), i != 2);
+        harness_run_free(&ref), harness_run_free(&now);
+    }
+    harness_run_free(&cold), harness_run_free(&warm);
+    /* The same text in another package imports that package's modules: its own entry. */
+    tmp_write(proj, "b/main.py", main_now);
+    tmp_write(proj, "b/helpers.py", NORMED);
+    for (int run = 0; run < 2; run++) {
+        CliRun ref = check_project(proj, NULL), now = check_project(proj, cache);
+        ck_assert_same(now, ref, "a copy in another package");
+        ck_assert_ptr_null(strstr(now.out, "b/main.py"));
+        harness_run_free(&ref), harness_run_free(&now);
+    }
+    free(stored), free(again), free(main_now), free(main_late), free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
 /* The configuration's whole text is in the key, and so is every option but the display ones. */
 START_TEST(changed_configuration_is_analysed_again) {
     char *proj = make_project();
@@ -502,6 +561,7 @@ static Suite *suite(void) {
                         (int)(sizeof FORMATS / sizeof *FORMATS));
     tcase_add_test(t, display_options_reuse_the_entries);
     tcase_add_test(t, changed_content_is_analysed_again);
+    tcase_add_test(t, what_a_file_read_of_its_project_is_checked);
     tcase_add_test(t, changed_configuration_is_analysed_again);
     tcase_add_test(t, another_build_does_not_read_the_entries);
     tcase_add_loop_test(t, a_damaged_entry_is_rebuilt_not_trusted, 0, 4);
