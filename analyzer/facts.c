@@ -404,6 +404,7 @@ static void exec_augassign(Interp *in, TSNode stmt) {
         return;
     }
     Fact now = accumulate(in, stmt, cur, op, rhs);
+    pad_combined_in_place(&now, op);
     interp_bind(in, left, now);
     normalised_item_assigned(in, left, now); /* logits[i] -= logsumexp(logits[i]) */
 }
@@ -1107,6 +1108,7 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
     funcs_free(&in);
     uses_free(&in);
     pad_free(&in);
+    regions_free(&in);
 }
 
 void facts_free(Facts *facts) {

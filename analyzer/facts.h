@@ -210,6 +210,7 @@ typedef enum {
     PADREAD_COUNT_LEFT, /* a count of real tokens (minus one) used under left padding */
     PADREAD_PAST_COUNT, /* the count of real tokens itself under right padding: the first pad */
     PADREAD_FIRST_PAD,  /* the index of the first pad itself */
+    NORM_LOGSUMEXP,     /* EV_NORMALIZE: logsumexp(x) to subtract, a log_softmax by hand */
 } EventOp;
 
 typedef struct FactEvent {

@@ -86,6 +86,8 @@ Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op)
     if (all) {
         r.ndim = 0;
         r.ax_last = AX_UNK;
+        /* one number for all of them: no per-position score is left, whatever the axes were */
+        if ((x.flags & FF_SELECTED) && op != OP_CUMSUM) r.flags |= FF_AGGREGATED;
     } else if (keepdim) {
         fact_replace_axis(&r, dim, AX_ONE);
     } else {
@@ -393,7 +395,14 @@ static Fact array_scores(Interp *in, TSNode node, const Contract *t, Fact x, con
         if (dim == FACT_NO_DIM) dim = -1;
         /* of a tensor of unknown rank, any axis but one counted from the end may be the
          * vocabulary (axis=1 of a [T, V] row): x - logsumexp(x) may be log-probs */
-        bool vocab = fact_axis(&x, dim) == AX_VOCAB || (x.ndim < 0 && (dim == -1 || dim >= 0));
+        AxisKind axis = fact_axis(&x, dim);
+        bool vocab = axis == AX_VOCAB || (x.ndim < 0 && (dim == -1 || dim >= 0));
+        /* of token logits over another known axis: the normaliser of a log_softmax by hand
+         * over the wrong axis (LL104 says so; x minus it is then no raw score) */
+        if ((x.kinds & FK_RAW) && !vocab && axis != AX_UNK && fact_find_axis(&x, AX_VOCAB) >= 0) {
+            svc_emit(in, EV_NORMALIZE, NORM_LOGSUMEXP, node, x, fact_unknown(), axis);
+            vocab = true;
+        }
         Fact r = x;
         /* exp(x - logsumexp(x)) <= 1 whatever x holds: it bounds exp() like a max does */
         r.kinds = vocab ? FK_LOGZ : FK_NUM;

@@ -242,6 +242,7 @@ typedef struct Interp {
     bool left_home; /* another file's code ran (project.c): a summary of this run would record
                        accesses to that module's environment as if they were this one's */
     struct PadMemo *pad_memo; /* appended: facts_pad.c's record of subexpressions (LL111) */
+    struct NodeSet *written_reads; /* facts_regions.c: reads of what the iteration wrote */
 
     /* facts_env.c */
     uint32_t clock;                 /* counts changes of state (Binding.version, settled loops) */
@@ -425,6 +426,8 @@ typedef enum {
 void pad_expr(Interp *in, TSNode n, Fact *r);
 /* target = value: tokenizer.padding_side = "left"; rows copied into a pad-filled buffer. */
 void pad_assigned(Interp *in, TSNode target, TSNode value);
+/* m &= x, m *= x, m |= x (op: "&=", ...): the value m holds now. */
+void pad_combined_in_place(Fact *now, const char *op);
 /* The padding domain of a join / of a value stored under a name that made its own fact. */
 void pad_join(Fact *r, const Fact *a, const Fact *b);
 void pad_carry(Fact *to, const Fact *from);
@@ -448,8 +451,13 @@ enum { REG_NONE = 0, REG_PREFIX = 1, REG_FULL = 2 }; /* Fact.fill_cov */
 void regions_call(Interp *in, TSNode call, const char *name, size_t len, Fact *r);
 /* buf[...] = v before a loop: which positions now hold something else than the fill. */
 void regions_assigned(Interp *in, TSNode target, TSNode container);
-/* At a loop's entry: loss targets its body reads before writing them. */
+/* At a loop's entry: loss targets its body reads before writing them, and reads of positions
+ * it wrote before reading them. */
 void regions_loop(Interp *in, TSNode body);
+/* Is subscript n a read, in a loop body, of buffer positions the same iteration wrote before
+ * it with something else than the buffer's fill? (It holds no pad then.) */
+bool regions_written_read(const Interp *in, TSNode n);
+void regions_free(Interp *in);
 /* The key of a value's text (an int known on every path: of its decimal form). */
 uint32_t regions_key(Interp *in, TSNode n);
 

@@ -738,7 +738,11 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
     PadVal v;
     if (!strcmp(type, "call"))
         v = call_val(in, n, r);
-    else if (!strcmp(type, "subscript"))
+    else if (!strcmp(type, "subscript") && regions_written_read(in, n)) {
+        r->flags &= ~FF_PADDED; /* what the iteration wrote there (facts_regions.c) */
+        r->fill = 0;
+        v = val(PW_NONE, 0, 0, 0);
+    } else if (!strcmp(type, "subscript"))
         v = subscript_val(in, n, r);
     else if (!strcmp(type, "attribute"))
         v = attribute_val(in, n, r);
@@ -772,6 +776,15 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
 }
 
 /* ---------- statements ---------- */
+
+/* A mask combined in place with another value is no longer the mask it was, as m & x is not
+ * (binop_val): a tail mask &= the attention mask drops the pads too. Nothing is claimed of it. */
+void pad_combined_in_place(Fact *now, const char *op) {
+    static const uint8_t masks[] = {PW_REALMASK, PW_PADMASK,  PW_MASKPART, PW_TAILMASK,
+                                    PW_ZEROS,    PW_KEEPMASK, PW_DROPMASK};
+    if (strcmp(op, "&=") && strcmp(op, "*=") && strcmp(op, "|=")) return;
+    if (memchr(masks, now->pad_what, sizeof masks)) store(now, val(PW_NONE, 0, 0, 0));
+}
 
 /* target = value is m[i, k:] = 1 (or m[:, k:] = 1.0, True): ones from k to the rows' end. */
 static bool ones_to_end(Interp *in, TSNode target, TSNode value) {

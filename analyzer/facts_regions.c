@@ -3,7 +3,8 @@
  * (the prompts) or all of it (Fact.fill_cov). At a loop's entry the body is read in program
  * order: a loss whose target is read at the loop's position before the body writes that
  * position reads the fill, and when the loss ignores the fill (ignore_index) the token's
- * log-prob is 0 whatever it is. */
+ * log-prob is 0 whatever it is. A read of positions the body wrote before it (with something
+ * else than the fill) holds what was written: no pads (regions_written_read). */
 #include <stdio.h>
 
 #include "facts_svc.h"
@@ -177,10 +178,12 @@ typedef struct Access {
     bool write;
     uint32_t buf;    /* key of the container's text */
     TSNode node;     /* the subscript */
-    TSNode call;     /* a read: the loss call */
+    TSNode value;    /* a write: the value written */
+    TSNode call;     /* a loss's target read: the loss call */
     uint32_t ignore; /* a read: the key of the target value the loss ignores */
     Pos lo, hi;      /* positions covered: [lo, hi] (a write) or the read's last position (hi) */
     bool open_lo, open_hi;
+    bool all_rows; /* every other index is a whole axis (buf[:, t], not buf[k, t]) */
 } Access;
 
 typedef Array(Access) Accesses;
@@ -216,11 +219,15 @@ static uint32_t container_key(Interp *in, TSNode sub) {
     return text_key(t, len);
 }
 
-static void add_write(Interp *in, Accesses *acc, TSNode target) {
-    target = parse_unparen(target);
-    if (!parse_is(target, "subscript")) return;
-    Access a = {.write = true, .buf = container_key(in, target), .node = target};
+/* The positions a subscript covers along the buffer's positions axis. */
+static Access access_of(Interp *in, TSNode target, bool write) {
+    Access a = {.write = write, .buf = container_key(in, target), .node = target, .all_rows = true};
     TSNode pos = position_index(target);
+    for (uint32_t i = 1; i < ts_node_named_child_count(target); i++) {
+        TSNode ix = ts_node_named_child(target, i);
+        if (!ts_node_eq(parse_unparen(ix), pos) && !parse_is(ix, "comment") && !full_slice(ix))
+            a.all_rows = false;
+    }
     if (parse_is(pos, "slice")) {
         TSNode parts[3];
         parse_slice_parts(pos, parts);
@@ -231,6 +238,14 @@ static void add_write(Interp *in, Accesses *acc, TSNode target) {
     } else {
         a.lo = a.hi = pos_of(in, pos);
     }
+    return a;
+}
+
+static void add_write(Interp *in, Accesses *acc, TSNode target, TSNode value) {
+    target = parse_unparen(target);
+    if (!parse_is(target, "subscript")) return;
+    Access a = access_of(in, target, true);
+    a.value = value;
     if (a.buf) array_push(acc, a);
 }
 
@@ -242,8 +257,12 @@ static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
         return;
     if (!strcmp(type, "assignment") || !strcmp(type, "augmented_assignment")) {
         collect(in, parse_field(n, "right"), acc, depth + 1); /* the value is read first */
-        add_write(in, acc, parse_field(n, "left"));
+        add_write(in, acc, parse_field(n, "left"), parse_field(n, "right"));
         return;
+    }
+    if (!strcmp(type, "subscript")) {
+        Access a = access_of(in, n, false);
+        if (a.buf && a.hi.base && !a.open_hi) array_push(acc, a);
     }
     if (!strcmp(type, "call")) {
         TSNode target;
@@ -277,15 +296,17 @@ static bool covers(const Access *w, Pos p) {
 }
 
 /* The loop's variable (for v in ..., or a `v += k` counter of a while loop) and, for
- * range(a, b), the key of b. */
-static uint32_t loop_variable(Interp *in, TSNode stmt, TSNode body, uint32_t *stop) {
-    *stop = 0;
+ * range(a, b), the keys of a (of 0 for range(b)) and b. */
+static uint32_t loop_variable(Interp *in, TSNode stmt, TSNode body, uint32_t *start,
+                              uint32_t *stop) {
+    *start = *stop = 0;
     size_t len;
     if (parse_is(stmt, "for_statement")) {
         TSNode v = parse_field(stmt, "left"), it = parse_unparen(parse_field(stmt, "right"));
         if (!parse_is(v, "identifier")) return 0;
         if (parse_is(it, "call") && svc_text_eq(in, parse_field(it, "function"), "range")) {
             TSNode b = posarg(it, 1);
+            *start = ts_node_is_null(b) ? text_key("0", 1) : regions_key(in, posarg(it, 0));
             if (ts_node_is_null(b)) b = posarg(it, 0);
             if (!ts_node_is_null(b)) *stop = regions_key(in, b);
         }
@@ -308,15 +329,108 @@ static uint32_t loop_variable(Interp *in, TSNode stmt, TSNode body, uint32_t *st
     return var;
 }
 
+/* ---------- reads of what the iteration wrote ---------- */
+
+struct NodeSet {
+    const void **slots;
+    size_t cap, n;
+};
+
+static size_t slot_of(const void *id, size_t cap) {
+    uintptr_t h = (uintptr_t)id;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15u;
+    return (size_t)(h >> 7) & (cap - 1);
+}
+
+static void set_add(struct NodeSet *s, const void *id) {
+    if ((s->n + 1) * 2 > s->cap) {
+        struct NodeSet grown = {util_xcalloc(s->cap ? s->cap * 2 : 32, sizeof(void *)),
+                                s->cap ? s->cap * 2 : 32, 0};
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->slots[i]) set_add(&grown, s->slots[i]);
+        free(s->slots);
+        *s = grown;
+    }
+    size_t i = slot_of(id, s->cap);
+    while (s->slots[i] && s->slots[i] != id)
+        i = (i + 1) & (s->cap - 1);
+    if (!s->slots[i]) s->slots[i] = id, s->n++;
+}
+
+bool regions_written_read(const Interp *in, TSNode n) {
+    const struct NodeSet *s = in->written_reads;
+    if (!s || !s->n) return false;
+    size_t i = slot_of(n.id, s->cap);
+    while (s->slots[i]) {
+        if (s->slots[i] == n.id) return true;
+        i = (i + 1) & (s->cap - 1);
+    }
+    return false;
+}
+
+void regions_free(Interp *in) {
+    if (!in->written_reads) return;
+    free(in->written_reads->slots);
+    free(in->written_reads);
+    in->written_reads = NULL;
+}
+
+/* Does the value written mention the fill (torch.where(done, pad_id, tok), -100)? */
+static bool mentions_key(Interp *in, TSNode n, uint32_t key, int depth) {
+    if (ts_node_is_null(n) || depth > 50) return false;
+    if ((parse_is(n, "identifier") || parse_is(n, "attribute") || parse_is(n, "integer") ||
+         parse_is(n, "unary_operator")) &&
+        regions_key(in, n) == key)
+        return true;
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        if (mentions_key(in, ts_node_named_child(n, i), key, depth + 1)) return true;
+    return false;
+}
+
+static void written_read(Interp *in, TSNode read) {
+    if (!in->written_reads) in->written_reads = util_xcalloc(1, sizeof *in->written_reads);
+    set_add(in->written_reads, read.id);
+}
+
+/* Reads of a filled buffer that hold what the loop wrote, with a value that is not the fill:
+ * at the loop's positions, covered whole by an earlier write of the body; or everything
+ * before the loop's position (buf[:, :t]) when each iteration writes its position and what
+ * lies before the loop's first position was written before the loop. */
+static void mark_written_reads(Interp *in, const Accesses *acc, uint32_t var, uint32_t start) {
+    for (size_t i = 0; i < acc->len; i++) {
+        const Access *r = &acc->items[i];
+        bool prefix = r->open_lo && r->hi.base == var && r->hi.c == -1;
+        if (r->write || (!prefix && (r->hi.base != var || r->lo.base != var || r->open_lo)))
+            continue;
+        bool found;
+        Fact buf = svc_lookup_key(in, parse_field(r->node, "value"), &found);
+        if (!found || !buf.fill) continue;
+        if (prefix && !(buf.fill_cov == REG_FULL || (start && start == text_key("0", 1)) ||
+                        (buf.fill_cov == REG_PREFIX && start && buf.fill_end == start)))
+            continue;
+        for (size_t j = 0; j < acc->len && (prefix || j < i); j++) {
+            const Access *w = &acc->items[j];
+            Pos at = {var, 0};
+            if (!w->write || w->buf != r->buf || !w->all_rows ||
+                mentions_key(in, w->value, buf.fill, 0) ||
+                (prefix ? !covers(w, at) : !covers(w, r->lo) || !covers(w, r->hi)))
+                continue;
+            written_read(in, r->node);
+            break;
+        }
+    }
+}
+
 void regions_loop(Interp *in, TSNode body) {
     TSNode stmt = ts_node_parent(body);
-    uint32_t stop, var = loop_variable(in, stmt, body, &stop);
+    uint32_t start, stop, var = loop_variable(in, stmt, body, &start, &stop);
     if (!var) return;
     Accesses acc = {0};
     collect(in, body, &acc, 0);
     for (size_t i = 0; i < acc.len; i++) {
         const Access *r = &acc.items[i];
-        if (r->write || r->hi.base != var) continue;
+        if (r->write || ts_node_is_null(r->call) || r->hi.base != var) continue;
         TSNode container = parse_field(r->node, "value");
         bool found;
         Fact buf = svc_lookup_key(in, container, &found);
@@ -338,5 +452,6 @@ void regions_loop(Interp *in, TSNode body) {
         if (!before && !ts_node_is_null(later.origin))
             svc_emit(in, EV_TARGET_UNWRITTEN, 0, r->node, buf, later, AX_UNK);
     }
+    mark_written_reads(in, &acc, var, start);
     array_free(&acc);
 }

@@ -46,7 +46,10 @@ static void check(RuleContext *ctx) {
             ctx, e->node, positions ? "softmax-over-positions" : NULL, help,
             "%s over %s of %d-D LM logits%s: each vocabulary entry is normalised against the "
             "other %s, so the result is no distribution over next tokens",
-            e->op == NORM_LOG_SOFTMAX ? "log_softmax" : "softmax", axis_name(e->axis), e->in.ndim,
+            e->op == NORM_LOG_SOFTMAX ? "log_softmax"
+            : e->op == NORM_LOGSUMEXP ? "the logsumexp of a log_softmax by hand"
+                                      : "softmax",
+            axis_name(e->axis), e->in.ndim,
             where,
             positions             ? "positions"
             : e->axis == AX_BATCH ? "batch rows"
@@ -55,8 +58,8 @@ static void check(RuleContext *ctx) {
 }
 
 static const char *const literals[] = {NULL};
-static const uint8_t literal_ops[] = {OP_LOG_SOFTMAX, OP_SOFTMAX, OP_LOG_SOFTMAX_CLASS,
-                                      OP_SOFTMAX_CLASS, OP_COUNT};
+static const uint8_t literal_ops[] = {OP_LOG_SOFTMAX,   OP_SOFTMAX, OP_LOG_SOFTMAX_CLASS,
+                                      OP_SOFTMAX_CLASS, OP_LOGSUMEXP, OP_COUNT};
 
 const Rule rule_LL104 = {
     .code = "LL104",
