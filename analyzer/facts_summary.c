@@ -171,8 +171,8 @@ void summary_begin(Interp *in, SummaryRun *run, const Env *params, bool has_self
  * it saw), and the final value of those it wrote. */
 static void module_effects(Interp *in, const SummaryRun *run, CallSummary *s) {
     Env *module = &in->module->env;
-    const ModuleAccess *log = in->module_log.items + run->module_from;
     size_t n = in->module_log.len - run->module_from, nreads = 0, nwrites = 0;
+    const ModuleAccess *log = n ? in->module_log.items + run->module_from : NULL;
     uint32_t read_stamp, *stamps = env_stamps(in, module, &read_stamp);
     for (size_t i = 0; i < n; i++) { /* the first access of each binding: is it a read? */
         in->budget->work++;
@@ -207,8 +207,8 @@ static void module_effects(Interp *in, const SummaryRun *run, CallSummary *s) {
 /* The functions the run's nested calls entered, each once; false when there are more than
  * SUMMARY_MAX_CALLED (the summary then holds only under the same stack). */
 static bool called_functions(Interp *in, const SummaryRun *run, CallSummary *s) {
-    const TSNode *log = in->call_log.items + run->calls_from;
     size_t n = in->call_log.len - run->calls_from;
+    const TSNode *log = n ? in->call_log.items + run->calls_from : NULL; /* (NULL + 0 is UB) */
     TSNode unique[SUMMARY_MAX_CALLED];
     int nunique = 0;
     for (size_t i = 0; i < n; i++) {

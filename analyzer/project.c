@@ -102,7 +102,7 @@ const ProjectAsks *project_file_asks(ProjectFile *pf) {
     if (a->len && a->items[a->len - 1].kind != PROJECT_ASK_SELF) /* not yet added */
         array_push(a, ((ProjectAsk){PROJECT_ASK_SELF, util_xstrdup(pf->path),
                                     pf->real ? util_xstrdup(pf->real) : NULL, {0, 0}}));
-    qsort(a->items, a->len, sizeof *a->items, by_question);
+    if (a->len) qsort(a->items, a->len, sizeof *a->items, by_question);
     size_t kept = 0;
     for (size_t i = 0; i < a->len; i++) {
         if (kept && !by_question(&a->items[kept - 1], &a->items[i])) {
