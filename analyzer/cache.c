@@ -427,6 +427,13 @@ static bool get_diag(Reader *r, Diagnostic *d) {
     d->nframe = (int)nframe;
     for (int k = 0; k < d->nframe && r->ok; k++)
         d->frame_lines[k] = get_str(r, false);
+    if (!r->ok) return false;
+    /* columns inside the lines shown (the text format pads a caret out to them) */
+    int last = d->end_row - d->row;
+    if ((size_t)d->col - 1 > strlen(d->frame_lines[0]) ||
+        (last < d->nframe && (size_t)d->end_col - 1 > strlen(d->frame_lines[last])) ||
+        (last == 0 && d->end_col < d->col))
+        return r->ok = false;
     if (!get_fix(r, d)) return false;
     /* The flagged bytes; run.c gives a finding with a recipe the file's text, as rules_emit. */
     d->site.start = get_u32(r), d->site.end = get_u32(r);

@@ -528,6 +528,18 @@ START_TEST(entries_round_trip_and_refuse_any_damage) {
     ck_assert(!cache_decode(other, &key, buf, len, &back));
     ck_assert(!cache_decode(secret, &wrong, buf, len, &back));
     free(buf);
+    /* A column past the line shown is refused even under a valid MAC (the text format would
+     * pad its caret out to it: a fuzzed entry with col 2^31 printed for minutes). */
+    int cols[][2] = {{(int)strlen(d.items[0].frame_lines[0]) + 2, d.items[0].end_col},
+                     {d.items[0].col, 0x7fffffff}};
+    for (int k = 0; k < 2; k++) {
+        Diagnostic keep = d.items[0];
+        d.items[0].col = cols[k][0], d.items[0].end_col = cols[k][1];
+        buf = cache_encode(secret, key, &f, &len);
+        ck_assert_msg(!cache_decode(secret, &key, buf, len, &back), "column case %d", k);
+        free(buf);
+        d.items[0] = keep;
+    }
     diag_list_free(&d);
 }
 END_TEST
