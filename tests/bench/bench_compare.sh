@@ -34,6 +34,7 @@ corpus=${1:?usage: bench_compare.sh CORPUS_DIR [BASE_REV] [BUILD_DIR]}
 base_rev=${2:-HEAD~1}
 build=$(cd "${3:-$root/build}" && pwd)
 rounds=${ROUNDS:-7}
+tolerance=${TOLERANCE:-3} # percent: a wall-time ratio above 1 + TOLERANCE/100 is reported
 lat_runs=${LATENCY_RUNS:-10}
 
 die() { echo "bench_compare: $*" >&2; exit 2; }
@@ -44,6 +45,7 @@ base_sha=$(git -C "$root" rev-parse --verify --quiet "$base_rev^{commit}") ||
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/logitlint-bench-compare.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+cd "$work" # whatever a tool writes next to itself lands here
 
 # ---- the two binaries (copied, so that a rebuild during the run changes neither) ----
 cmake --build "$build" --target logitlint parse_floor -j"$(nproc)" >/dev/null
@@ -136,30 +138,32 @@ spread() { # "min-max" of a list
 rel_spread() { # KEY: the binary's own (max - min) / median, in %
     local m
     m=$(col "$1" 1 | median)
-    col "$1" 1 | sort -n | awk -v m="$m" 'NR == 1 {lo = $1} {hi = $1} END {printf "%.0f%%", m > 0 ? 100 * (hi - lo) / m : 0}'
+    col "$1" 1 | sort -n | awk -v m="$m" 'NR == 1 {lo = $1} {hi = $1} END {printf "%.0f%%", (m > 0 ? 100 * (hi - lo) / m : 0)}'
 }
-printf '%-10s %10s %10s %7s  %-11s %9s %9s %7s  %s\n' measure new base ratio "round ratios" \
-    "cpu new" "cpu base" ratio "own spread new/base"
+printf '%-8s %10s %10s %6s %-8s %-11s %8s %8s %6s  %s\n' measure new base ratio verdict \
+    "round ratios" "cpu new" "cpu base" ratio "own spread new/base"
 for m in nocache cold warm one; do
     unit=s
     [ "$m" = one ] && unit=ms
     wn=$(col "$m.new" 1 | median)
     wb=$(col "$m.base" 1 | median)
-    ratio=$(awk -v a="$wn" -v b="$wb" 'BEGIN {printf "%.3f", b > 0 ? a / b : 0}')
+    ratio=$(awk -v a="$wn" -v b="$wb" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')
     if [ "$m" = one ]; then
         cn=- cb=- cratio=-
     else
         cn=$(col "$m.new" 2 | median)
         cb=$(col "$m.base" 2 | median)
-        cratio=$(awk -v a="$cn" -v b="$cb" 'BEGIN {printf "%.3f", b > 0 ? a / b : 0}')
+        cratio=$(awk -v a="$cn" -v b="$cb" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')
     fi
-    printf '%-10s %9s%s %9s%s %7s  %-11s %9s %9s %7s  %s / %s\n' "$m" "$wn" "$unit" "$wb" "$unit" \
-        "$ratio" "$(pair_ratios "$m" 1 | spread)" "$cn" "$cb" "$cratio" "$(rel_spread "$m.new")" \
-        "$(rel_spread "$m.base")"
+    verdict=$(awk -v r="$ratio" -v t="$tolerance" 'BEGIN {print (r <= 1 + t / 100 ? "ok" : "SLOWER")}')
+    printf '%-8s %8s%-2s %8s%-2s %6s %-8s %-11s %8s %8s %6s  %s / %s\n' "$m" "$wn" "$unit" "$wb" \
+        "$unit" "$ratio" "$verdict" "$(pair_ratios "$m" 1 | spread)" "$cn" "$cb" "$cratio" \
+        "$(rel_spread "$m.new")" "$(rel_spread "$m.base")"
 done
 if cmp -s "$work/nocache.new.out" "$work/nocache.base.out"; then
     echo "findings: the same from both binaries ($(grep -c ': LL[0-9]' "$work/nocache.new.out" || true))"
 else
     echo "findings: DIFFER between the binaries (new $(grep -c ': LL[0-9]' "$work/nocache.new.out" || true), base $(grep -c ': LL[0-9]' "$work/nocache.base.out" || true))"
 fi
+echo "verdict: ok = the median wall-time ratio new / base is <= $(awk -v t="$tolerance" 'BEGIN {print 1 + t / 100}') (TOLERANCE=$tolerance%); round ratios wider than that say the machine was too noisy to tell"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
