@@ -30,6 +30,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=bench_lib.sh
+. "$here/bench_lib.sh"
 corpus=${1:?usage: bench_compare.sh CORPUS_DIR [BASE_REV] [BUILD_DIR]}
 base_rev=${2:-HEAD~1}
 build=$(cd "${3:-$root/build}" && pwd)
@@ -69,19 +71,10 @@ cp "$work/src/build/logitlint" "$work/base"
 # bench.sh's too (the first, sorted, of 190 to 210 lines that the prefilter lets through) ----
 one=$work/corpus
 mkdir -p "$one"
-(cd "$corpus" && find . \( -name '.?*' -o -name __pycache__ -o -name node_modules \
-    -o -name site-packages \) -prune -o -type f -name '*.py' -print0 |
-    tar --null -T - -cf -) | tar -xf - -C "$one"
+copy_py "$corpus" "$one"
 nfiles=$(find "$one" -type f -name '*.py' | wc -l)
 find "$one" -type f -exec cat {} + >/dev/null # warm the page cache
-latency_file=
-while IFS= read -r f; do
-    n=$(wc -l <"$f")
-    if ((n >= 190 && n <= 210)) && [ "$("$floor" --prefilter "$f" | awk 'NR == 1 {print $3}')" = 1 ]; then
-        latency_file=$f
-        break
-    fi
-done < <(find "$one" -type f -name '*.py' | sort)
+latency_file=$(latency_file_of "$floor" "$one")
 [ -n "$latency_file" ] || die "no file of 190 to 210 lines in the corpus that the prefilter passes"
 
 # ---- timing ----
