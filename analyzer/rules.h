@@ -1,4 +1,5 @@
-/* rules: the rule registry, and what a rule's check sees and may emit. */
+/* rules: the rule registry, and what a rule is: its check (what it sees and may emit), its
+ * documentation, its verifier recipes and its explanation, all in its rules/LLxxx_*.c. */
 #ifndef LOGITLINT_RULES_H
 #define LOGITLINT_RULES_H
 

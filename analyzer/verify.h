@@ -68,7 +68,7 @@ json_t *verify_result_to_json(const VerifyResult *res);
 /* `logitlint verify ...`; argv[0] == "verify". Returns the exit code. */
 int verify_main(int argc, char **argv);
 
-/* ---- Verifier internals, shared by verify_*.c, explain.c and the tests ---- */
+/* ---- Verifier internals: verify_*.c, explain.c, the rules' explanations, the tests ---- */
 
 /* Errors are values: a status, and a one-line message naming the input and
  * the offending entry, e.g. "t.json: contexts[2].logits: expected 3 numbers
