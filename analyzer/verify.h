@@ -201,7 +201,7 @@ typedef enum { VERIFY_FLOAT64, VERIFY_FLOAT32 } VerifyPrecision;
 
 struct VerifyRecipe {
     const char *name;
-    const char *rule;        /* "LL101" */
+    const char *rule;        /* the code of the rule that lists it ("LL101"; "": none) */
     const char *summary;     /* one line, for --list-recipes */
     const char *score_label; /* column header: "sum of raw logits" */
     VerifyTransform transform;

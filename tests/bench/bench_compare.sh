@@ -104,7 +104,8 @@ measure() { # BIN NAME
 
 echo "== logitlint: this tree vs $base_rev  ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
 echo "machine: $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "new:  $build/logitlint ($(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- 2>/dev/null || echo ', with uncommitted changes'))"
+dirty=$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null | head -n1)
+echo "new:  $build/logitlint ($(git -C "$root" rev-parse --short HEAD)${dirty:+, with uncommitted changes})"
 echo "base: $(git -C "$root" log -1 --format='%h %s' "$base_sha" | cut -c1-90)"
 echo "corpus: $nfiles files from $corpus; one file: ${latency_file#"$one"/} ($(wc -l <"$latency_file") lines)"
 echo "rounds: $rounds (each: no cache, cold, warm for both; then $lat_runs one-file runs each)"
