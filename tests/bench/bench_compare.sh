@@ -154,6 +154,29 @@ for m in nocache cold warm one; do
         "$unit" "$ratio" "$verdict" "$(pair_ratios "$m" 1 | spread)" "$cn" "$cb" "$cratio" \
         "$(rel_spread "$m.new")" "$(rel_spread "$m.base")"
 done
+if [ -n "${INSTRUCTIONS:-}" ]; then
+    command -v valgrind >/dev/null || die "INSTRUCTIONS=1 needs valgrind"
+    # irefs BIN ARGS...: the instructions one run executes (callgrind's total).
+    irefs() {
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+            awk '/Collected :/ {print $NF}'
+    }
+    declare -A ir
+    for b in new base; do
+        bin=$work/$b
+        ir[nocache.$b]=$(irefs "$bin" "${lint[@]}" --threads 1 --no-cache "$one")
+        rm -rf "$work/cache.$b"
+        ir[cold.$b]=$(irefs "$bin" "${lint[@]}" --threads 1 --cache-dir "$work/cache.$b" "$one")
+        ir[warm.$b]=$(irefs "$bin" "${lint[@]}" --threads 1 --cache-dir "$work/cache.$b" "$one")
+        ir[one.$b]=$(irefs "$bin" check --no-cache --isolated --exit-zero "$latency_file")
+    done
+    printf '%-8s %14s %14s %6s %s\n' instr new base ratio verdict
+    for m in nocache cold warm one; do
+        ratio=$(awk -v a="${ir[$m.new]}" -v b="${ir[$m.base]}" 'BEGIN {printf "%.4f", (b > 0 ? a / b : 0)}')
+        verdict=$(awk -v r="$ratio" -v t="$tolerance" 'BEGIN {print (r <= 1 + t / 100 ? "ok" : "SLOWER")}')
+        printf '%-8s %14s %14s %6s %s\n' "$m" "${ir[$m.new]}" "${ir[$m.base]}" "$ratio" "$verdict"
+    done
+fi
 if cmp -s "$work/nocache.new.out" "$work/nocache.base.out"; then
     echo "findings: the same from both binaries ($(grep -c ': LL[0-9]' "$work/nocache.new.out" || true))"
 else
