@@ -296,7 +296,7 @@ uint8_t *cache_encode(const uint8_t secret[16], Hash128 key, const CachedFile *f
                       d->file_end_row};
         for (int k = 0; k < 7; k++)
             put_u32(&b, (uint32_t)pos[k]);
-        put_str(&b, d->recipe);
+        put_str(&b, verify_recipe_name(d->recipe));
         put_u32(&b, (uint32_t)d->nframe);
         for (int k = 0; k < d->nframe; k++)
             put_str(&b, d->frame_lines[k]);
@@ -415,7 +415,7 @@ static bool get_diag(Reader *r, Diagnostic *d) {
         *pos[k] = get_int(r);
     char *recipe = get_str(r, true);
     const VerifyRecipe *known = recipe ? verify_recipe_find(recipe) : NULL;
-    d->recipe = known ? verify_recipe_name(known) : NULL;
+    d->recipe = known;
     bool recipe_ok = !recipe || known;
     free(recipe);
     uint32_t nframe = get_u32(r);

@@ -622,7 +622,7 @@ static VerifyResult *recipe_counterexample(const VerifyRecipe *r, CexCacheList *
 static void attach_counterexamples(DiagList *diags, CexCacheList *cache) {
     for (size_t i = 0; i < diags->len; i++) {
         Diagnostic *d = &diags->items[i];
-        const VerifyRecipe *r = verify_recipe_at_precision(verify_recipe_find(d->recipe), false);
+        const VerifyRecipe *r = verify_recipe_at_precision(d->recipe, false);
         if (!r) continue;
         const VerifyResult *shape = recipe_counterexample(r, cache);
         char why[200];

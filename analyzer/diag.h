@@ -38,7 +38,7 @@ typedef struct Diagnostic {
     int end_row, end_col;    /* 1-based, exclusive end column */
     int cell;                /* 1-based notebook cell, 0 for a .py file */
     int file_row, file_end_row; /* notebooks: the .ipynb lines that hold row and end_row */
-    const char *recipe;      /* verifier recipe name, NULL if not verifiable */
+    const VerifyRecipe *recipe; /* verifier recipe (its rule's), NULL if not verifiable */
     const VerifyResult *cex; /* counterexample, borrowed from the check run (NULL: none) */
     VerifySite site;         /* the analysed text and the flagged bytes, for the verifier */
     char **frame_lines;      /* source lines row..end_row (at most DIAG_FRAME_MAX) */

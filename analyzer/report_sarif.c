@@ -96,7 +96,7 @@ static json_t *result_json(const DiagList *diags, size_t i, const ReportOptions 
         region = json_pack("{s:i, s:i}", "startLine", row, "endLine", end_row);
     }
     json_t *props = json_object();
-    if (d->recipe) json_object_set_new(props, "recipe", json_string(d->recipe));
+    if (d->recipe) json_object_set_new(props, "recipe", json_string(d->recipe->name));
     if (d->cex) json_object_set_new(props, "counterexample", verify_result_to_json(d->cex));
     if (d->cell) json_object_set_new(props, "cell", json_integer(d->cell));
     json_t *r =

@@ -102,7 +102,7 @@ static void counterexample(FILE *out, const DiagList *diags, char *const *texts,
         if (d->cex && d->cex->by_script)
             fprintf(out, ":%d:%d above (the same numbers)\n", f->row, f->col);
         else
-            fprintf(out, ":%d:%d above (recipe %s)\n", f->row, f->col, d->recipe);
+            fprintf(out, ":%d:%d above (recipe %s)\n", f->row, f->col, d->recipe->name);
         return;
     }
     if (o->explain && explain_known(d->rule->code)) {

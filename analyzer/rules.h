@@ -1,11 +1,14 @@
-/* rules: the rule registry, and what a rule's check sees and may emit. */
+/* rules: the rule registry, and what a rule is: its check (what it sees and may emit), its
+ * documentation, its verifier recipes and its explanation, all in its rules/LLxxx_*.c. */
 #ifndef LOGITLINT_RULES_H
 #define LOGITLINT_RULES_H
 
 #include "contracts.h"
 #include "diag.h"
+#include "explain.h"
 #include "facts.h"
 #include "suppress.h"
+#include "verify.h"
 
 typedef struct RuleContext RuleContext;
 
@@ -43,6 +46,15 @@ typedef struct Rule {
      * NULL: none. */
     const uint8_t *literal_ops;
     void (*check)(RuleContext *ctx);
+    /* Its verifier recipes (verify.h), defined beside the check; NULL-ended, NULL: none. The
+     * first is the one `logitlint explain` shows; a float32 recipe is followed by its float64
+     * sibling (verify_recipe_at_precision). */
+    const VerifyRecipe *const *recipes;
+    /* Its reviewer's explanation (`logitlint explain`, check --explain): one headline, then
+     * the why, told on the numbers of a counterexample of one of its recipes (explain.h).
+     * NULL for a rule with no ranking to flip (its documentation says it all). */
+    const char *explain_headline;
+    ExplainWhy explain;
     /* Runs after `# noqa` suppression and reads ctx->noqa (LL001); its findings can themselves
      * be suppressed, but never mark a directive used. */
     bool reads_suppressions;
@@ -56,8 +68,8 @@ struct RuleContext {
     NoqaList *noqa; /* the file's suppression directives (set for rules that read them) */
 };
 
-/* Emits a finding at `node`. `recipe` names the verifier recipe (NULL: not verifiable). */
-void rules_emit(RuleContext *ctx, TSNode node, const char *recipe, const char *help,
+/* Emits a finding at `node`. `recipe` is one of the rule's recipes (NULL: not verifiable). */
+void rules_emit(RuleContext *ctx, TSNode node, const VerifyRecipe *recipe, const char *help,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 extern const Rule *const rules_registry[];

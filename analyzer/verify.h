@@ -1,13 +1,15 @@
 /* verify: the numeric verifier. Runs a scoring recipe on toy autoregressive
  * tables and shows where its ranking of candidates departs from log Pr(y|x).
  *
- * Rules only name a recipe: a finding carries `recipe` = a name listed by
- * `logitlint verify --list-recipes` (e.g. "sum-raw-logits"), and the check
- * command asks verify_counterexample() for that recipe's counterexample.
+ * A rule defines its recipes beside its check (rules/LL1xx_*.c, listed in its
+ * Rule), and a finding carries a pointer to one of them; the check command asks
+ * verify_counterexample() for that recipe's counterexample. The catalog
+ * (`logitlint verify --list-recipes`) is every rule's recipes in registry order,
+ * then the two below that belong to no rule.
  *
  * Files: verify_table.c (table model, built-in `abc`, loading and validating
  * table files), verify_json.c (the JSON reader for table files),
- * verify_recipe.c (the recipe catalog), verify_score.c (scoring, rankings,
+ * verify_recipe.c (the catalog, built from the rules), verify_score.c (scoring, rankings,
  * harm), verify_search.c (seeded search + shrink), verify_print.c (text and
  * JSON rendering), verify_cli.c (`logitlint verify`). */
 #ifndef LOGITLINT_VERIFY_H
@@ -66,7 +68,7 @@ json_t *verify_result_to_json(const VerifyResult *res);
 /* `logitlint verify ...`; argv[0] == "verify". Returns the exit code. */
 int verify_main(int argc, char **argv);
 
-/* ---- Verifier internals, shared by verify_*.c, explain.c and the tests ---- */
+/* ---- Verifier internals: verify_*.c, explain.c, the rules' explanations, the tests ---- */
 
 /* Errors are values: a status, and a one-line message naming the input and
  * the offending entry, e.g. "t.json: contexts[2].logits: expected 3 numbers
@@ -199,7 +201,7 @@ typedef enum { VERIFY_FLOAT64, VERIFY_FLOAT32 } VerifyPrecision;
 
 struct VerifyRecipe {
     const char *name;
-    const char *rule;        /* "LL101" */
+    const char *rule;        /* the code of the rule that lists it ("LL101"; "": none) */
     const char *summary;     /* one line, for --list-recipes */
     const char *score_label; /* column header: "sum of raw logits" */
     VerifyTransform transform;
@@ -214,8 +216,12 @@ struct VerifyRecipe {
      * not the correct objective itself (e.g. a mean over the continuation for
      * a mean that wrongly includes the prompt). A counterexample must not flip
      * under it, so the harm it shows is this defect's and no other's. */
-    const char *baseline;
+    const VerifyRecipe *baseline;
 };
+/* The two recipes of no rule: the baseline of the recipes that average, and the correct
+ * objective. */
+extern const VerifyRecipe verify_recipe_mean_log_probs;
+extern const VerifyRecipe verify_recipe_sum_log_probs;
 
 int verify_recipe_count(void);
 const VerifyRecipe *verify_recipe_at(int i);

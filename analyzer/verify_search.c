@@ -153,7 +153,7 @@ static int search_try(const VerifyTable *t, const VerifyRecipe *r) {
     if (st != VERIFY_OK) return 0;
     int ok = search_shows_harm(res, r);
     verify_result_free(res);
-    const VerifyRecipe *b = r->baseline ? verify_recipe_find(r->baseline) : NULL;
+    const VerifyRecipe *b = r->baseline;
     if (ok && b) {
         st = verify_score(t, b, &res, NULL);
         if (st == VERIFY_ENOMEM) return -1;

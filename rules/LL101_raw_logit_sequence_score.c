@@ -2,6 +2,39 @@
  * accumulated across positions to score a sequence. */
 #include "rules.h"
 
+/* ---- its verifier recipes (verify.h): what flagged code computes, for the counterexample ---- */
+
+static const VerifyRecipe sum_raw_logits = {
+    .name = "sum-raw-logits",
+    .rule = "LL101",
+    .summary = "sum of the raw logits of the chosen tokens across positions",
+    .score_label = "sum of raw logits",
+    .transform = VERIFY_TERM_RAW,
+    .aggregate = VERIFY_AGG_SUM,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_CONTINUATION,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = false,
+    .harm = VERIFY_HARM_FLIP,
+    .min_steps = 1,
+};
+static const VerifyRecipe mean_raw_logits = {
+    .name = "mean-raw-logits",
+    .rule = "LL101",
+    .summary = "mean of the raw logits of the chosen tokens across positions",
+    .score_label = "mean of raw logits",
+    .transform = VERIFY_TERM_RAW,
+    .aggregate = VERIFY_AGG_MEAN,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_CONTINUATION,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = false,
+    .harm = VERIFY_HARM_FLIP,
+    .min_steps = 1,
+    .baseline = &verify_recipe_mean_log_probs,
+};
+static const VerifyRecipe *const recipes[] = {&sum_raw_logits, &mean_raw_logits, NULL};
+
 /* Raw logits only: a value that may also be log-probs (a branch normalised it) is the
  * author's choice on that path, not a certain bug. */
 static bool raw_selected(const Fact *f) {
@@ -18,7 +51,7 @@ static void check(RuleContext *ctx) {
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (logits from line %d)", row);
         rules_emit(
-            ctx, e->node, mean ? "mean-raw-logits" : "sum-raw-logits",
+            ctx, e->node, mean ? &mean_raw_logits : &sum_raw_logits,
             "take log_softmax over the vocabulary first, then select the chosen tokens and sum "
             "the log-probabilities",
             "raw logits of the chosen tokens are %s across positions%s; each step has its own "
@@ -28,6 +61,138 @@ static void check(RuleContext *ctx) {
                                       : "summed",
             where);
     }
+}
+
+/* ---- its explanation (explain.h): the why, on the numbers of a counterexample ---- */
+
+/* The continuation contexts' normalisers, as "10.313295 at step 1,
+ * 1.098612 after A, 8.313507 after B". */
+static char *log_z_list(const VerifyResult *res) {
+    const VerifyTable *t = res->table;
+    bool *seen = calloc((size_t)(t->n_contexts ? t->n_contexts : 1), sizeof *seen);
+    size_t cap = 4096, k = 0;
+    char *s = malloc(cap);
+    if (!seen || !s) {
+        free(seen);
+        free(s);
+        return NULL;
+    }
+    s[0] = 0;
+    int shown = 0, more = 0;
+    for (int c = 0; c < t->n_contexts; c++)
+        for (int i = 0; i < res->n; i++)
+            for (int j = 0; j < res->cands[i].n_steps; j++) {
+                const VerifyStep *st = &res->cands[i].steps[j];
+                if (st->ctx != c || st->role != VERIFY_ROLE_CONTINUATION || seen[c]) continue;
+                seen[c] = true;
+                if (shown == 6) {
+                    more++;
+                    continue;
+                }
+                const VerifySeq *p = &t->contexts[c].prefix;
+                k += (size_t)snprintf(s + k, cap - k, "%s%s ", shown ? ", " : "",
+                                      explain_num(st->log_z).s);
+                if (p->len == t->prompt.len) {
+                    k += (size_t)snprintf(s + k, cap - k, "at step 1");
+                } else {
+                    k += (size_t)snprintf(s + k, cap - k, "after");
+                    for (int q = t->prompt.len; q < p->len && k < cap - 64; q++)
+                        k += (size_t)snprintf(s + k, cap - k, " %s", t->vocab[p->tokens[q]]);
+                }
+                shown++;
+            }
+    if (more) snprintf(s + k, cap - k, ", and %d more", more);
+    free(seen);
+    return s;
+}
+
+static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
+    int p = res->script_rank[0], c = res->correct_rank[0];
+    const VerifyTable *t = res->table;
+    const VerifyCandidate *cp = &res->cands[p], *cc = &res->cands[c];
+    fprintf(out, "Why:\n");
+    if (cc->n_steps >= 2 && cp->n_steps >= 2 && cc->steps[1].ctx != cp->steps[1].ctx)
+        explain_para(
+            out, "1. ", "   ",
+            "Autoregressive decomposition. log Pr(y|x) = sum over t of log Pr(y_t | x, y_<t), "
+            "and each term is a different conditional distribution: the second token of %s is "
+            "scored under the context (%s), the second token of %s under (%s).",
+            explain_cand(s, res, c), explain_context(s, res, cc->steps[1].ctx),
+            explain_cand(s, res, p), explain_context(s, res, cp->steps[1].ctx));
+    else
+        explain_para(
+            out, "1. ", "   ",
+            "Autoregressive decomposition. log Pr(y|x) = sum over t of log Pr(y_t | x, y_<t), "
+            "and each term is a different conditional distribution, with its own context.");
+    char within[256] = "";
+    if (cc->n_steps && cp->n_steps && cc->steps[0].ctx == cp->steps[0].ctx &&
+        cc->steps[0].token != cp->steps[0].token) {
+        const VerifyStep *a = &cc->steps[0], *b = &cp->steps[0];
+        bool a_first = a->logit > b->logit;
+        const VerifyStep *hi = a_first ? a : b, *lo = a_first ? b : a;
+        snprintf(within, sizeof within,
+                 " (at step 1, %s's logit %s beats %s's %s, and %s is the more likely token: "
+                 "%s vs %s)",
+                 t->vocab[hi->token], explain_num(hi->logit).s, t->vocab[lo->token],
+                 explain_num(lo->logit).s, t->vocab[hi->token], explain_num(hi->log_prob).s,
+                 explain_num(lo->log_prob).s);
+    }
+    char *lz = log_z_list(res);
+    bool mean = res->recipe->aggregate == VERIFY_AGG_MEAN;
+    bool neg = res->recipe->transform == VERIFY_TERM_NEG_RAW;
+    char ident[512];
+    int nc = 0, np = 0;
+    for (int i = 0; i < cc->n_steps; i++)
+        nc += cc->steps[i].in_recipe;
+    for (int i = 0; i < cp->n_steps; i++)
+        np += cp->steps[i].in_recipe;
+    double sc = neg ? -cc->score : cc->score, sp = neg ? -cp->score : cp->score;
+    if (mean)
+        snprintf(ident, sizeof ident, "%s: %s = (%s + %s) / %d; %s: %s = (%s + %s) / %d",
+                 explain_cand(s, res, c), explain_num(sc).s, explain_num(cc->log_prob).s,
+                 explain_num(cc->sum_log_z).s, nc, explain_cand(s, res, p), explain_num(sp).s,
+                 explain_num(cp->log_prob).s, explain_num(cp->sum_log_z).s, np);
+    else
+        snprintf(ident, sizeof ident, "%s: %s = %s + %s; %s: %s = %s + %s", explain_cand(s, res, c),
+                 explain_num(sc).s, explain_num(cc->log_prob).s, explain_num(cc->sum_log_z).s,
+                 explain_cand(s, res, p), explain_num(sp).s, explain_num(cp->log_prob).s,
+                 explain_num(cp->sum_log_z).s);
+    explain_para(
+        out, "2. ", "   ",
+        "Softmax turns one step's logits into probabilities: log Pr(y_t | x, y_<t) = u_t(y_t) - "
+        "log Z_t, with log Z_t = logsumexp(u_t). Softmax is monotonic within one step, so "
+        "comparing logits at the same step is fine%s; but each step has its own normaliser "
+        "log Z_t: %s. Logits are defined only up to a per-step constant: adding c to every "
+        "logit of one step leaves its probabilities unchanged but moves the %s of logits. The "
+        "%s of the chosen logits is log Pr(y|x) plus the sum of the log Z_t%s: %s. The "
+        "normalisers differ between candidates (%s vs %s), so they can reverse the ranking%s.",
+        within, lz ? lz : "?", mean ? "mean" : "sum", mean ? "mean" : "sum",
+        mean ? ", divided by the length" : "", ident, explain_num(cc->sum_log_z).s,
+        explain_num(cp->sum_log_z).s,
+        res->flipped ? ", and here they do" : "; on this table they happen not to");
+    free(lz);
+    explain_para(
+        out, "3. ", "   ",
+        "Training minimises the negative log-likelihood, -sum_t log Pr(y_t | x, y_<t), and "
+        "inference scores with the same quantity: the log-probability is what the model was "
+        "fitted to and what composes across steps by the chain rule. Raw logits are neither: "
+        "they are unnormalised, shift-invariant per step, and not comparable across contexts. "
+        "So sequence scores must sum log-probabilities, not logits.");
+    if (neg)
+        explain_para(
+            out, "", "",
+            "\nnll_loss(input, target) returns -input[target]: it expects log-probabilities "
+            "and does no normalisation itself, so fed raw logits it is minus the %s raw "
+            "logit, and ranking by the lowest loss is ranking by the highest raw logits.",
+            mean ? "mean" : "summed");
+    fputc('\n', out);
+    explain_para(out, "Fix: ", "     ", "%s",
+                 neg ? "pass log-probabilities: F.nll_loss(F.log_softmax(logits, -1), target), or "
+                       "F.cross_entropy(logits, target), which applies log_softmax itself; for "
+                       "ranking, sum per candidate (reduction='none', then .sum over the "
+                       "continuation) rather than averaging."
+                     : "score with log_softmax: logits[:, :-1].log_softmax(-1).gather(-1, "
+                       "ids[:, 1:, None]).squeeze(-1), summed over the continuation positions.");
 }
 
 /* Prefilter (rules.h). The rule reads only EV_AGGREGATE, which the facts layer emits for a
@@ -67,4 +232,9 @@ const Rule rule_LL101 = {
     .literals = literals,
     .literal_ops = literal_ops,
     .check = check,
+    .recipes = recipes,
+    .explain_headline =
+        "Summing (or averaging) the raw logits of the chosen tokens does not rank sequences by "
+        "probability.",
+    .explain = explain,
 };

@@ -2,6 +2,43 @@
  * positions into a sequence score. */
 #include "rules.h"
 
+#include <float.h>
+#include <math.h>
+
+/* ---- its verifier recipes (verify.h): what flagged code computes, for the counterexample ---- */
+
+static const VerifyRecipe product_probs = {
+    .name = "product-probs",
+    .rule = "LL102",
+    .summary = "product of per-token softmax probabilities in float32 (torch's default dtype); "
+               "underflows to 0.0",
+    .score_label = "product of probs (float32)",
+    .transform = VERIFY_TERM_PROB,
+    .aggregate = VERIFY_AGG_PRODUCT,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_CONTINUATION,
+    .precision = VERIFY_FLOAT32,
+    .lower_is_better = false,
+    .harm = VERIFY_HARM_TIE,
+    .min_steps = 2,
+};
+static const VerifyRecipe product_probs_f64 = {
+    .name = "product-probs-f64",
+    .rule = "LL102",
+    .summary =
+        "product of per-token softmax probabilities in float64; underflows to 0.0 below 4.9e-324",
+    .score_label = "product of probs (float64)",
+    .transform = VERIFY_TERM_PROB,
+    .aggregate = VERIFY_AGG_PRODUCT,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_CONTINUATION,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = false,
+    .harm = VERIFY_HARM_TIE,
+    .min_steps = 2,
+};
+static const VerifyRecipe *const recipes[] = {&product_probs, &product_probs_f64, NULL};
+
 /* Probabilities only, of the chosen tokens (softmax gathered at the ids, or exp of their
  * log-probs), known from data flow rather than from a variable's name. A product of something
  * that may also be log-probs on another path is not certainly this bug; a product of a whole
@@ -19,7 +56,7 @@ static void check(RuleContext *ctx) {
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (probabilities from line %d)", row);
         rules_emit(
-            ctx, e->node, "product-probs",
+            ctx, e->node, &product_probs,
             "sum the log-probabilities of the chosen tokens instead (log_softmax, gather, sum); "
             "exponentiate the sum only for display",
             "per-token probabilities are %s across positions%s; the product underflows to 0.0 for "
@@ -27,6 +64,59 @@ static void check(RuleContext *ctx) {
             "the summed log-probs still separate them",
             e->op == AGG_ACCUMULATE ? "multiplied into an accumulator" : "multiplied", where);
     }
+}
+
+/* ---- its explanation (explain.h): the why, on the numbers of a counterexample ---- */
+
+static int underflow_length(bool f32, double p) {
+    if (f32) {
+        float acc = 1.0f;
+        int n = 0;
+        while (acc > 0.0f && n < 100000) {
+            acc *= (float)p;
+            n++;
+        }
+        return n;
+    }
+    double acc = 1.0;
+    int n = 0;
+    while (acc > 0.0 && n < 100000) {
+        acc *= p;
+        n++;
+    }
+    return n;
+}
+
+static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
+    bool f32 = res->recipe->precision == VERIFY_FLOAT32;
+    int p = res->script_rank[0], c = res->correct_rank[0];
+    double tiny = f32 ? (double)FLT_TRUE_MIN : DBL_TRUE_MIN;
+    fprintf(out, "Why:\n");
+    explain_para(
+        out, "", "",
+        "log Pr(y|x) = sum_t log Pr(y_t | x, y_<t) is a sum of log-probabilities; the product of "
+        "the probabilities is the same quantity mathematically, but not in floating point. Each "
+        "factor above is a representable %s number, yet the products for %s (log Pr %s) and %s "
+        "(log Pr %s) fall below the smallest positive %s, %s (about e^%s), and round to 0. Both "
+        "candidates then score 0: the ranking is lost, and such a scorer's argmax keeps the first "
+        "candidate, %s, while log Pr(y|x) ranks %s first.",
+        f32 ? "float32" : "float64", explain_cand(s, res, p), explain_num(res->cands[p].log_prob).s,
+        explain_cand(s, res, c), explain_num(res->cands[c].log_prob).s, f32 ? "float32" : "float64",
+        explain_num(tiny).s, explain_num(log(tiny)).s, explain_cand(s, res, p),
+        explain_cand(s, res, c));
+    explain_para(
+        out, "", "",
+        "\nThe counterexample uses few, unlikely tokens to stay small; real candidates are long. "
+        "At a per-token probability of 0.2, a product of %d tokens is already 0 in float32 "
+        "and one of %d tokens in float64, while the sum of log-probabilities (%d x log 0.2 = "
+        "%s) is an ordinary number.",
+        underflow_length(true, 0.2), underflow_length(false, 0.2), underflow_length(false, 0.2),
+        explain_num(underflow_length(false, 0.2) * log(0.2)).s);
+    fputc('\n', out);
+    explain_para(out, "Fix: ", "     ",
+                 "add log-probabilities instead of multiplying probabilities: "
+                 "logits.log_softmax(-1).gather(-1, ids[..., None]).squeeze(-1).sum(-1); compare "
+                 "candidates by that sum (exponentiate only at the end, if at all).");
 }
 
 static const char *const literals[] = {"*", "mul", NULL}; /* *=, operator.mul */
@@ -57,4 +147,8 @@ const Rule rule_LL102 = {
     .literals = literals,
     .literal_ops = literal_ops,
     .check = check,
+    .recipes = recipes,
+    .explain_headline = "Multiplying per-token probabilities across positions underflows to 0; sum "
+                        "log-probabilities instead.",
+    .explain = explain,
 };

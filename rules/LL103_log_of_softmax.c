@@ -2,6 +2,44 @@
 #include "fix.h"
 #include "rules.h"
 
+#include <float.h>
+#include <math.h>
+
+/* ---- its verifier recipes (verify.h): what flagged code computes, for the counterexample ---- */
+
+static const VerifyRecipe log_of_softmax = {
+    .name = "log-of-softmax",
+    .rule = "LL103",
+    .summary =
+        "log(softmax(u)) in two float32 steps, summed: softmax underflows to 0 and log gives -inf",
+    .score_label = "sum of log(softmax) (float32)",
+    .transform = VERIFY_TERM_LOG_OF_PROB,
+    .aggregate = VERIFY_AGG_SUM,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_CONTINUATION,
+    .precision = VERIFY_FLOAT32,
+    .lower_is_better = false,
+    .harm = VERIFY_HARM_INFINITE,
+    .min_steps = 1,
+};
+static const VerifyRecipe log_of_softmax_f64 = {
+    .name = "log-of-softmax-f64",
+    .rule = "LL103",
+    .summary =
+        "log(softmax(u)) in two float64 steps, summed: softmax underflows to 0 once a logit is "
+        "~745 below the max, and log gives -inf (so in any narrower dtype too)",
+    .score_label = "sum of log(softmax) (float64)",
+    .transform = VERIFY_TERM_LOG_OF_PROB,
+    .aggregate = VERIFY_AGG_SUM,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_CONTINUATION,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = false,
+    .harm = VERIFY_HARM_INFINITE,
+    .min_steps = 1,
+};
+static const VerifyRecipe *const recipes[] = {&log_of_softmax, &log_of_softmax_f64, NULL};
+
 /* The expression a log call is applied to: the receiver of `p.log()`, else the first
  * argument of `torch.log(p)`. */
 static TSNode log_operand(TSNode call) {
@@ -102,13 +140,49 @@ static void check(RuleContext *ctx) {
             continue;
         }
         rules_emit(
-            ctx, e->node, "log-of-softmax", "use log_softmax over the same axis (one stable step)",
+            ctx, e->node, &log_of_softmax, "use log_softmax over the same axis (one stable step)",
             "log of softmax probabilities%s: softmax underflows to 0.0 for tokens far below the "
             "maximum logit and log(0) = -inf, while log_softmax computes x - logsumexp(x) "
             "exactly",
             where);
         attach_fix(ctx, e->node);
     }
+}
+
+/* ---- its explanation (explain.h): the why, on the numbers of a counterexample ---- */
+
+static bool step_neg_inf(const VerifyStep *s) {
+    return isinf(s->term) && s->term < 0 && isfinite(s->log_prob);
+}
+
+static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
+    const VerifyTable *t = res->table;
+    int who = 0;
+    const VerifyStep *st = explain_find_step(res, &who, step_neg_inf);
+    fprintf(out, "Why:\n");
+    if (st) {
+        explain_para(
+            out, "", "",
+            "In context (%s), token %s has logit %s against a maximum of %s. log_softmax gives "
+            "%s - %s = %s, a finite log-probability. softmax first forms the probability "
+            "exp(%s) = %s, which is below the smallest positive float32 (%s, about e^-103.28), "
+            "so it rounds to 0, and log(0) = -inf. Such a scorer's score for %s becomes -inf "
+            "although its log Pr(y|x) is %s; one such token decides the whole comparison.",
+            explain_context(s, res, st->ctx), t->vocab[st->token], explain_num(st->logit).s,
+            explain_num(explain_context_max(t, st->ctx)).s, explain_num(st->logit).s,
+            explain_num(st->log_z).s, explain_num(st->log_prob).s, explain_num(st->log_prob).s,
+            explain_num(exp(st->log_prob)).s, explain_num((double)FLT_TRUE_MIN).s,
+            explain_cand(s, res, who), explain_num(res->cands[who].log_prob).s);
+    }
+    explain_para(
+        out, "", "",
+        "\nlog_softmax(u) computes u - max(u) - log(sum(exp(u - max(u)))) and never forms the "
+        "tiny probability, so it is exact where log(softmax(u)) is -inf (or, short of "
+        "underflow, loses precision).");
+    fputc('\n', out);
+    explain_para(out, "Fix: ", "     ",
+                 "torch.log_softmax(logits, dim=-1) (or F.log_softmax, "
+                 "scipy.special.log_softmax) instead of torch.log(torch.softmax(logits, dim=-1)).");
 }
 
 static const char *const literals[] = {NULL};
@@ -151,4 +225,8 @@ const Rule rule_LL103 = {
     .literals = literals,
     .literal_ops = literal_ops,
     .check = check,
+    .recipes = recipes,
+    .explain_headline =
+        "log(softmax(x)) in two steps underflows to log(0) = -inf where log_softmax(x) is finite.",
+    .explain = explain,
 };

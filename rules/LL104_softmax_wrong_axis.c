@@ -2,6 +2,26 @@
  * vocabulary. */
 #include "rules.h"
 
+#include <math.h>
+
+/* ---- its verifier recipes (verify.h): what flagged code computes, for the counterexample ---- */
+
+static const VerifyRecipe softmax_over_positions = {
+    .name = "softmax-over-positions",
+    .rule = "LL104",
+    .summary = "log_softmax over the position axis instead of the vocabulary, gathered and summed",
+    .score_label = "sum of log_softmax over positions",
+    .transform = VERIFY_TERM_LOG_PROB_AXIS0,
+    .aggregate = VERIFY_AGG_SUM,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_CONTINUATION,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = false,
+    .harm = VERIFY_HARM_FLIP,
+    .min_steps = 2,
+};
+static const VerifyRecipe *const recipes[] = {&softmax_over_positions, NULL};
+
 static const char *axis_name(AxisKind a) {
     switch (a) {
     case AX_BATCH:
@@ -43,7 +63,7 @@ static void check(RuleContext *ctx) {
         char help[96];
         snprintf(help, sizeof help, "normalise over the vocabulary axis (dim=%d here)", vocab);
         rules_emit(
-            ctx, e->node, positions ? "softmax-over-positions" : NULL, help,
+            ctx, e->node, positions ? &softmax_over_positions : NULL, help,
             "%s over %s of %d-D LM logits%s: each vocabulary entry is normalised against the "
             "other %s, so the result is no distribution over next tokens",
             e->op == NORM_LOG_SOFTMAX ? "log_softmax"
@@ -55,6 +75,53 @@ static void check(RuleContext *ctx) {
             : e->axis == AX_BATCH ? "batch rows"
                                   : "entries");
     }
+}
+
+/* ---- its explanation (explain.h): the why, on the numbers of a counterexample ---- */
+
+static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
+    const VerifyTable *t = res->table;
+    int c = res->correct_rank[0];
+    const VerifyCandidate *cc = &res->cands[c];
+    int best = -1;
+    double gap = -1;
+    for (int i = 0; i < cc->n_steps; i++)
+        if (cc->steps[i].in_recipe && fabs(cc->steps[i].term - cc->steps[i].log_prob) > gap) {
+            gap = fabs(cc->steps[i].term - cc->steps[i].log_prob);
+            best = i;
+        }
+    fprintf(out, "Why:\n");
+    explain_para(
+        out, "", "",
+        "The logits of a causal LM have shape [batch, positions, vocabulary], and the "
+        "next-token distribution at a position is softmax over the vocabulary axis (dim=-1). "
+        "Normalising over the positions axis instead divides each token's logit by the same "
+        "token's logits at the other positions: the result is not a distribution over next "
+        "tokens, and a step's score depends on steps that come after it.");
+    if (best >= 0) {
+        const VerifyStep *st = &cc->steps[best];
+        char col[512];
+        size_t k = 0;
+        col[0] = 0;
+        for (int i = 0; i < cc->n_steps && k < sizeof col - 40; i++)
+            k += (size_t)snprintf(
+                col + k, sizeof col - k, "%s%s", i ? ", " : "",
+                explain_num(t->contexts[cc->steps[i].recipe_ctx].logits[st->token]).s);
+        explain_para(
+            out, "", "",
+            "\nFor %s at step %d (token %s), a scorer of this shape takes %s's logits across the "
+            "positions "
+            "(%s) and gets %s - logsumexp(%s) = %s; the next-token log-probability is %s - %s "
+            "= %s.",
+            explain_cand(s, res, c), best + 1, t->vocab[st->token], t->vocab[st->token], col,
+            explain_num(st->logit).s, col, explain_num(st->term).s, explain_num(st->logit).s,
+            explain_num(st->log_z).s, explain_num(st->log_prob).s);
+    }
+    fputc('\n', out);
+    explain_para(
+        out, "Fix: ", "     ",
+        "normalise over the vocabulary: logits.log_softmax(dim=-1) (or softmax(dim=-1)) on "
+        "[batch, positions, vocab] logits; dim=1 or dim=0 is the positions axis.");
 }
 
 static const char *const literals[] = {NULL};
@@ -86,4 +153,8 @@ const Rule rule_LL104 = {
     .literals = literals,
     .literal_ops = literal_ops,
     .check = check,
+    .recipes = recipes,
+    .explain_headline =
+        "softmax / log_softmax over an axis that is not the vocabulary axis of LM logits.",
+    .explain = explain,
 };

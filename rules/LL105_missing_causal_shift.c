@@ -2,6 +2,26 @@
  * position t (or shifted twice), decided by the alignment of positions (facts_align.c). */
 #include "rules.h"
 
+/* ---- its verifier recipes (verify.h): what flagged code computes, for the counterexample ---- */
+
+static const VerifyRecipe no_causal_shift = {
+    .name = "no-causal-shift",
+    .rule = "LL105",
+    .summary =
+        "log-probs at position t gathered at token t (no shift): each token scored under the "
+        "distribution of the next one",
+    .score_label = "sum of unshifted log-probs",
+    .transform = VERIFY_TERM_LOG_PROB,
+    .aggregate = VERIFY_AGG_SUM,
+    .shift = VERIFY_SHIFT_NONE,
+    .mask = VERIFY_MASK_CONTINUATION,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = false,
+    .harm = VERIFY_HARM_FLIP,
+    .min_steps = 1,
+};
+static const VerifyRecipe *const recipes[] = {&no_causal_shift, NULL};
+
 static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
         const FactEvent *e = &ctx->facts->events.items[i];
@@ -24,7 +44,7 @@ static void check(RuleContext *ctx) {
                        where);
         } else if (e->delta == 1) {
             rules_emit(
-                ctx, e->node, "no-causal-shift",
+                ctx, e->node, &no_causal_shift,
                 "pair logits[:, :-1] with ids[:, 1:] (the logits at t predict token t + 1), "
                 "or pass labels= and let the model shift",
                 "%s at position t %s the token at position t%s; a causal LM's logits at t are "
@@ -50,6 +70,36 @@ static void check(RuleContext *ctx) {
                 e->delta > 0 ? "-" : "+", e->delta > 0 ? e->delta : -e->delta, where);
         }
     }
+}
+
+/* ---- its explanation (explain.h): the why, on the numbers of a counterexample ---- */
+
+static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
+    const VerifyTable *t = res->table;
+    int c = res->correct_rank[0];
+    const VerifyCandidate *cc = &res->cands[c];
+    fprintf(out, "Why:\n");
+    explain_para(
+        out, "", "",
+        "A causal LM's logits at position t are its distribution for the token at position "
+        "t+1, given the tokens up to and including t. log Pr(y|x) pairs the logits at position "
+        "t-1 with the token at t (logits[:, :-1] with ids[:, 1:]). Without the shift each token "
+        "is scored under the distribution that predicts the token after it: the score asks how "
+        "likely the token is to follow itself.");
+    if (cc->n_steps) {
+        const VerifyStep *st = &cc->steps[0];
+        explain_para(
+            out, "", "",
+            "\nFor %s, step 1 (token %s) should be scored under context (%s): log Pr = %s. Such a "
+            "scorer scores it under (%s), the context that already contains %s: %s.",
+            explain_cand(s, res, c), t->vocab[st->token], explain_context(s, res, st->ctx),
+            explain_num(st->log_prob).s, explain_context(s, res, st->recipe_ctx),
+            t->vocab[st->token], explain_num(st->term).s);
+    }
+    fputc('\n', out);
+    explain_para(out, "Fix: ", "     ",
+                 "shift before gathering: logits[:, :-1].log_softmax(-1).gather(-1, ids[:, 1:, "
+                 "None]), so the logits at position t-1 score the token at t.");
 }
 
 static const char *const literals[] = {NULL};
@@ -83,4 +133,9 @@ const Rule rule_LL105 = {
                "score = logprobs.gather(-1, targets.unsqueeze(-1)).squeeze(-1).sum(-1)\n",
     .literals = literals,
     .check = check,
+    .recipes = recipes,
+    .explain_headline =
+        "Logits at position t paired with the token at position t: each token is scored under "
+        "the distribution of the next one.",
+    .explain = explain,
 };

@@ -2,6 +2,39 @@
  * log-probs, or prompt positions inside a per-candidate mean. */
 #include "rules.h"
 
+/* ---- its verifier recipes (verify.h): what flagged code computes, for the counterexample ---- */
+
+static const VerifyRecipe mean_with_prompt = {
+    .name = "mean-with-prompt",
+    .rule = "LL106",
+    .summary = "mean log-prob over prompt and continuation positions (prompt left unmasked)",
+    .score_label = "mean log-prob incl. prompt",
+    .transform = VERIFY_TERM_LOG_PROB,
+    .aggregate = VERIFY_AGG_MEAN,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_WITH_PROMPT,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = false,
+    .harm = VERIFY_HARM_FLIP,
+    .min_steps = 1,
+    .baseline = &verify_recipe_mean_log_probs,
+};
+static const VerifyRecipe sum_with_padding = {
+    .name = "sum-with-padding",
+    .rule = "LL106",
+    .summary = "sum of log-probs over a right-padded batch without the mask: pad positions count",
+    .score_label = "sum of log-probs incl. padding",
+    .transform = VERIFY_TERM_LOG_PROB,
+    .aggregate = VERIFY_AGG_SUM,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_WITH_PADDING,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = false,
+    .harm = VERIFY_HARM_FLIP,
+    .min_steps = 1,
+};
+static const VerifyRecipe *const recipes[] = {&mean_with_prompt, &sum_with_padding, NULL};
+
 /* Token log-probabilities (or per-token NLL) of chosen tokens, not yet reduced. */
 static bool token_logprobs(const Fact *f) {
     if (f->obj != FO_NONE || (f->flags & FF_AGGREGATED)) return false;
@@ -14,7 +47,7 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                       const char *where) {
     const char *agg = mean ? "averaged" : "summed";
     if (flaw == MFLAW_LAGS)
-        rules_emit(ctx, e->node, mean ? NULL : "sum-with-padding",
+        rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
                    "take the mask at the positions of the tokens scored: attention_mask[:, 1:] "
                    "with scores of input_ids[:, 1:]",
                    "token log-probs of a padded batch are %s under a mask one position behind "
@@ -30,7 +63,7 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "should drop (ignored labels or pads) and removes the tokens scored",
                    agg, where);
     else if (flaw == MFLAW_TAIL)
-        rules_emit(ctx, e->node, mean ? NULL : "sum-with-padding",
+        rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
                    "bound the mask by each row's length too (positions < lengths, or multiply "
                    "by the shifted attention mask)",
                    "token log-probs of a padded batch are %s under a mask that runs from a "
@@ -74,7 +107,7 @@ static void check(RuleContext *ctx) {
         }
         if (f->flags & FF_PADDED) {
             rules_emit(
-                ctx, e->node, mean ? NULL : "sum-with-padding",
+                ctx, e->node, mean ? NULL : &sum_with_padding,
                 "multiply the token log-probs by the (shifted) attention mask before the sum, "
                 "and divide by the mask's sum for a mean",
                 "token log-probs of a padded batch are %s across positions without a mask%s; "
@@ -83,7 +116,7 @@ static void check(RuleContext *ctx) {
                 mean ? "averaged" : "summed", where);
         } else if ((f->flags & FF_JOINED) && mean) {
             rules_emit(
-                ctx, e->node, "mean-with-prompt",
+                ctx, e->node, &mean_with_prompt,
                 "slice the continuation's positions (or mask the prompt) before averaging; "
                 "a plain sum over shared prompt tokens is ranking-neutral, a mean is not",
                 "token log-probs of prompt + continuation are averaged over all positions%s; "
@@ -92,6 +125,80 @@ static void check(RuleContext *ctx) {
                 where);
         }
     }
+}
+
+/* ---- its explanation (explain.h): the why, on the numbers of a counterexample ---- */
+
+/* The candidate the recipe's baseline (only its defect fixed) picks; -1: none. */
+static int baseline_pick(const VerifyResult *res) {
+    const VerifyRecipe *b = res->recipe->baseline;
+    VerifyResult *br = NULL;
+    if (!b || verify_score(res->table, b, &br, NULL) != VERIFY_OK) return -1;
+    int pick = br->script_rank[0];
+    verify_result_free(br);
+    return pick;
+}
+
+static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
+    const VerifyTable *t = res->table;
+    int p = res->script_rank[0], c = res->correct_rank[0];
+    fprintf(out, "Why:\n");
+    if (res->recipe->mask == VERIFY_MASK_WITH_PADDING) {
+        int npad;
+        double padsum;
+        int who = explain_first_padded(res, &npad, &padsum);
+        explain_para(
+            out, "", "",
+            "log Pr(y|x) sums over the candidate's own tokens. In a right-padded batch, the "
+            "shorter candidates get pad positions; without the attention mask (or labels = -100) "
+            "their log-probabilities enter the sum as if the pad tokens were part of the "
+            "candidate.");
+        if (who >= 0)
+            explain_para(
+                out, "", "",
+                "\n%s is padded with %d %s position%s whose log-probabilit%s add %s to its "
+                "score: %s instead of its log Pr(y|x) %s. A scorer of this shape picks %s; log "
+                "Pr(y|x) picks "
+                "%s.",
+                explain_cand(s, res, who), npad, t->pad >= 0 ? t->vocab[t->pad] : "pad",
+                npad == 1 ? "" : "s", npad == 1 ? "y" : "ies", explain_num(padsum).s,
+                explain_num(res->cands[who].score).s, explain_num(res->cands[who].log_prob).s,
+                explain_cand(s, res, p), explain_cand(s, res, c));
+        fputc('\n', out);
+        explain_para(
+            out, "Fix: ", "     ",
+            "multiply the per-token log-probs by the attention mask (shifted like the labels) "
+            "before summing, or set labels to -100 on padding.");
+        return;
+    }
+    int b = baseline_pick(res);
+    double psum = 0;
+    int plen = 0;
+    if (res->n && res->cands[0].n_steps)
+        for (int j = 0; j < res->cands[0].n_steps; j++)
+            if (res->cands[0].steps[j].role == VERIFY_ROLE_PROMPT) {
+                psum += res->cands[0].steps[j].log_prob;
+                plen++;
+            }
+    explain_para(
+        out, "", "",
+        "log Pr(y|x) conditions on the prompt; the prompt's own log-probabilities are not part "
+        "of it. Left unmasked inside a per-candidate mean they are not a harmless constant: the "
+        "prompt (%d token%s, log-prob %s) is averaged with continuations of different "
+        "lengths, so it pulls each candidate's mean by a different amount.",
+        plen, plen == 1 ? "" : "s", explain_num(psum).s);
+    if (b >= 0)
+        explain_para(out, "", "",
+                     "\nWith the prompt a scorer of this shape picks %s; averaging over the "
+                     "continuation alone would "
+                     "pick %s%s, and log Pr(y|x) picks %s.",
+                     explain_cand(s, res, p), explain_cand(s, res, b),
+                     b == c ? " (the correct choice)" : "", explain_cand(s, res, c));
+    fputc('\n', out);
+    explain_para(
+        out, "Fix: ", "     ",
+        "mask the prompt: labels = -100 (or a continuation mask) on prompt positions, then sum "
+        "the continuation's log-probs per candidate.");
 }
 
 static const char *const literals[] = {NULL};
@@ -137,4 +244,7 @@ const Rule rule_LL106 = {
                "scores = (token_lp * enc.attention_mask[:, 1:]).sum(-1)\n",
     .literals = literals,
     .check = check,
+    .recipes = recipes,
+    .explain_headline = "Padding or prompt positions inside a summed / averaged sequence log-prob.",
+    .explain = explain,
 };

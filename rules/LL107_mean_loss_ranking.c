@@ -5,6 +5,24 @@
 
 #include "rules.h"
 
+/* ---- its verifier recipes (verify.h): what flagged code computes, for the counterexample ---- */
+
+static const VerifyRecipe mean_token_nll = {
+    .name = "mean-token-nll",
+    .rule = "LL107",
+    .summary = "mean token NLL over prompt + continuation (HF outputs.loss), lowest loss picked",
+    .score_label = "mean NLL incl. prompt (loss)",
+    .transform = VERIFY_TERM_NLL,
+    .aggregate = VERIFY_AGG_MEAN,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_WITH_PROMPT,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = true,
+    .harm = VERIFY_HARM_FLIP,
+    .min_steps = 1,
+};
+static const VerifyRecipe *const recipes[] = {&mean_token_nll, NULL};
+
 /* A comparison ranks values only with an ordering operator and no constant operand:
  * `if loss < best_loss` picks a candidate, `if loss > 10` is a threshold, `loss is None` a
  * test. Calls (argmin, sorted, min, ...) always rank. */
@@ -59,7 +77,7 @@ static void report(RuleContext *ctx, const FactEvent *e, const Fact *f, LossUse 
         return;
     }
     rules_emit(
-        ctx, e->node, "mean-token-nll",
+        ctx, e->node, &mean_token_nll,
         "set the prompt's labels to -100 and rank by the summed log-probability of the "
         "candidate tokens (e.g. -loss * n_candidate_tokens)",
         "candidates ranked by outputs.loss%s, a mean token NLL whose labels cover the prompt "
@@ -83,6 +101,34 @@ static void check(RuleContext *ctx) {
         }
         if (use != LOSS_OK) report(ctx, e, f, use);
     }
+}
+
+/* ---- its explanation (explain.h): the why, on the numbers of a counterexample ---- */
+
+static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
+    int p = res->script_rank[0], c = res->correct_rank[0];
+    fprintf(out, "Why:\n");
+    explain_para(
+        out, "", "",
+        "A causal LM's outputs.loss is the mean negative log-likelihood over every labelled "
+        "position: prompt included, divided by the total length. Ranking candidates by it "
+        "(lowest first) is not ranking by log Pr(y|x): the prompt's tokens enter each "
+        "candidate's average, and dividing by the length rewards continuations whose extra "
+        "tokens are likely even when the sequence as a whole is less likely.");
+    explain_para(out, "", "",
+                 "\nHere %s has the lowest loss, %s (against %s for %s), so a scorer of this shape "
+                 "picks it; but its "
+                 "log Pr(y|x) is %s, and %s's is %s.",
+                 explain_cand(s, res, p), explain_num(res->cands[p].score).s,
+                 explain_num(res->cands[c].score).s, explain_cand(s, res, c),
+                 explain_num(res->cands[p].log_prob).s, explain_cand(s, res, c),
+                 explain_num(res->cands[c].log_prob).s);
+    fputc('\n', out);
+    explain_para(
+        out, "Fix: ", "     ",
+        "set labels to -100 on the prompt, take per-token losses with reduction='none', and "
+        "rank by minus their sum over the continuation (or multiply the masked mean by the "
+        "number of continuation tokens).");
 }
 
 static const char *const literals[] = {"labels", NULL}; /* the labels= keyword */
@@ -125,4 +171,9 @@ const Rule rule_LL107 = {
                "best = candidates[int(np.argmax(scores))]\n",
     .literals = literals,
     .check = check,
+    .recipes = recipes,
+    .explain_headline =
+        "Candidates ranked by a mean token NLL (such as HF outputs.loss) over prompt + "
+        "completion.",
+    .explain = explain,
 };

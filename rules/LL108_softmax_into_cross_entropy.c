@@ -3,6 +3,29 @@
 #include "fix.h"
 #include "rules.h"
 
+#include <math.h>
+
+/* ---- its verifier recipes (verify.h): what flagged code computes, for the counterexample ---- */
+
+static const VerifyRecipe softmax_into_cross_entropy = {
+    .name = "softmax-into-cross-entropy",
+    .rule = "LL108",
+    .summary =
+        "cross_entropy(softmax(u), y): log_softmax applied again to probabilities, lowest loss "
+        "picked",
+    .score_label = "cross_entropy of probs (loss)",
+    .transform = VERIFY_TERM_CE_OF_PROB,
+    .aggregate = VERIFY_AGG_MEAN,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_CONTINUATION,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = true,
+    .harm = VERIFY_HARM_FLIP,
+    .min_steps = 1,
+    .baseline = &verify_recipe_mean_log_probs,
+};
+static const VerifyRecipe *const recipes[] = {&softmax_into_cross_entropy, NULL};
+
 /* Probabilities on every path, established by data flow (softmax, sigmoid, exp of
  * log-probs), not by a name alone. A value that is logits or log-probs on some path is not
  * certainly wrong. Only the input matters: a soft target may be probabilities. */
@@ -55,7 +78,7 @@ static void check(RuleContext *ctx) {
         int row = facts_origin_row(ctx->facts, &e->in);
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (probabilities from line %d)", row);
-        rules_emit(ctx, e->node, "softmax-into-cross-entropy",
+        rules_emit(ctx, e->node, &softmax_into_cross_entropy,
                    "pass the logits themselves: cross_entropy applies log_softmax over the classes",
                    "cross-entropy loss fed probabilities%s; it applies log_softmax itself, so this "
                    "computes -log softmax(softmax(u))[y], squashing the loss towards log(V) and "
@@ -63,6 +86,51 @@ static void check(RuleContext *ctx) {
                    where);
         attach_fix(ctx, e->node);
     }
+}
+
+/* ---- its explanation (explain.h): the why, on the numbers of a counterexample ---- */
+
+static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
+    const VerifyTable *t = res->table;
+    int p = res->script_rank[0], c = res->correct_rank[0];
+    double hi = -log(exp(1.0) + t->n_vocab - 1.0) + 1.0, lo = -log(exp(1.0) + t->n_vocab - 1.0);
+    const VerifyStep *st = NULL;
+    int who = -1;
+    double gap = -1;
+    for (int i = 0; i < res->n; i++)
+        for (int j = 0; j < res->cands[i].n_steps; j++) {
+            const VerifyStep *x = &res->cands[i].steps[j];
+            if (fabs(-x->term - x->log_prob) > gap) {
+                gap = fabs(-x->term - x->log_prob);
+                st = x;
+                who = i;
+            }
+        }
+    fprintf(out, "Why:\n");
+    explain_para(
+        out, "", "",
+        "F.cross_entropy (and nn.CrossEntropyLoss) apply log_softmax to their input. Given "
+        "probabilities instead of logits, they compute log_softmax(softmax(u)): the "
+        "probabilities are treated as logits a second time. Because they lie in [0, 1], every "
+        "resulting log-prob is squeezed between %s and %s with a vocabulary of %d: the "
+        "distribution is flattened and the loss hardly depends on how confident the model is.",
+        explain_num(lo).s, explain_num(hi).s, t->n_vocab);
+    if (st)
+        explain_para(out, "", "",
+                     "\nIn %s, token %s in context (%s) has log-probability %s (loss %s), but "
+                     "such a scorer's loss term is %s. A scorer of this shape picks %s (loss %s vs "
+                     "%s); log Pr(y|x) picks "
+                     "%s (%s vs %s).",
+                     explain_cand(s, res, who), t->vocab[st->token],
+                     explain_context(s, res, st->ctx), explain_num(st->log_prob).s,
+                     explain_num(-st->log_prob).s, explain_num(st->term).s, explain_cand(s, res, p),
+                     explain_num(res->cands[p].score).s, explain_num(res->cands[c].score).s,
+                     explain_cand(s, res, c), explain_num(res->cands[c].log_prob).s,
+                     explain_num(res->cands[p].log_prob).s);
+    fputc('\n', out);
+    explain_para(out, "Fix: ", "     ",
+                 "pass the logits: F.cross_entropy(logits, target) (it normalises itself), or "
+                 "F.nll_loss(log_softmax(logits)); never softmax first.");
 }
 
 static const char *const literals[] = {"cross", NULL};
@@ -104,4 +172,8 @@ const Rule rule_LL108 = {
     .literals = literals,
     .literal_ops = literal_ops,
     .check = check,
+    .recipes = recipes,
+    .explain_headline =
+        "Probabilities fed to cross_entropy, which applies log_softmax itself: a double softmax.",
+    .explain = explain,
 };

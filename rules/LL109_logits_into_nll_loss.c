@@ -3,6 +3,25 @@
 #include "fix.h"
 #include "rules.h"
 
+/* ---- its verifier recipes (verify.h): what flagged code computes, for the counterexample ---- */
+
+static const VerifyRecipe logits_into_nll_loss = {
+    .name = "logits-into-nll-loss",
+    .rule = "LL109",
+    .summary = "nll_loss(u, y) on raw logits = minus the mean chosen logit, lowest loss picked",
+    .score_label = "nll_loss of logits (loss)",
+    .transform = VERIFY_TERM_NEG_RAW,
+    .aggregate = VERIFY_AGG_MEAN,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_CONTINUATION,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = true,
+    .harm = VERIFY_HARM_FLIP,
+    .min_steps = 1,
+    .baseline = &verify_recipe_mean_log_probs,
+};
+static const VerifyRecipe *const recipes[] = {&logits_into_nll_loss, NULL};
+
 /* Raw logits on every path, established by data flow: a Hugging Face `.logits` / "logits"
  * key, a from_pretrained model's output, generate() scores. A value that is log-probs on some
  * path (a branch normalised it) is the author's choice on that path, not a certain bug; a
@@ -36,7 +55,7 @@ static void check(RuleContext *ctx) {
         int row = facts_origin_row(ctx->facts, &e->in);
         char where[40] = "";
         if (row > 0) snprintf(where, sizeof where, " (logits from line %d)", row);
-        rules_emit(ctx, e->node, "logits-into-nll-loss",
+        rules_emit(ctx, e->node, &logits_into_nll_loss,
                    "apply log_softmax over the classes first, or use F.cross_entropy on the logits",
                    "nll_loss fed raw logits%s; it only picks -x[y] and never normalises, so the "
                    "\"loss\" is minus the chosen logit and shifts with each position's own "
@@ -44,6 +63,16 @@ static void check(RuleContext *ctx) {
                    where);
         attach_fix(ctx, e->node);
     }
+}
+
+/* ---- its explanation (explain.h) ---- */
+
+extern const Rule rule_LL101;
+
+/* nll_loss on raw logits is minus LL101's mean of raw logits: LL101 tells the why, and its
+ * recipe's transform (-u) makes it say nll_loss. */
+static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
+    rule_LL101.explain(out, res, s);
 }
 
 static const char *const literals[] = {"nll", NULL};
@@ -80,4 +109,9 @@ const Rule rule_LL109 = {
     .literals = literals,
     .literal_ops = literal_ops,
     .check = check,
+    .recipes = recipes,
+    .explain_headline =
+        "Raw logits fed to nll_loss, which expects log-probabilities: the loss is minus the raw "
+        "logit.",
+    .explain = explain,
 };

@@ -3,6 +3,29 @@
  * given the side the batch is padded on (facts_pad.c). */
 #include "rules.h"
 
+/* ---- its verifier recipes (verify.h): what flagged code computes, for the counterexample ---- */
+
+/* A head whose output at position t is the log-likelihood of the prefix up to t (a
+ * perfect value head) read at the batch's last position: a shorter candidate is scored at
+ * its pads, as the head sees them. */
+static const VerifyRecipe value_at_pad = {
+    .name = "value-at-pad",
+    .rule = "LL111",
+    .summary =
+        "a per-position value head (the prefix's log-likelihood) read at the last position of a "
+        "right-padded batch: a shorter candidate is scored after its pads",
+    .score_label = "value at the last padded position",
+    .transform = VERIFY_TERM_LOG_PROB,
+    .aggregate = VERIFY_AGG_SUM,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_WITH_PADDING,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = false,
+    .harm = VERIFY_HARM_FLIP,
+    .min_steps = 1,
+};
+static const VerifyRecipe *const recipes[] = {&value_at_pad, NULL};
+
 static const char HELP[] = "read each row's last real token: mask.sum(-1) - 1 under right padding, "
                            "[:, -1] under left padding (or argmax of the mask's cumulative sum, "
                            "right under both)";
@@ -45,8 +68,44 @@ static void check(RuleContext *ctx) {
         /* The verifier pads on the right: a read at the first pad (the last position of a
          * row one shorter than the longest) is its counterexample; left padding is not. */
         bool right = e->op != PADREAD_START && e->op != PADREAD_COUNT_LEFT;
-        rules_emit(ctx, e->node, right ? "value-at-pad" : NULL, HELP, "%s", what);
+        rules_emit(ctx, e->node, right ? &value_at_pad : NULL, HELP, "%s", what);
     }
+}
+
+/* ---- its explanation (explain.h): the why, on the numbers of a counterexample ---- */
+
+static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
+    const VerifyTable *t = res->table;
+    int p = res->script_rank[0], c = res->correct_rank[0], npad;
+    double padsum;
+    int who = explain_first_padded(res, &npad, &padsum);
+    fprintf(out, "Why:\n");
+    explain_para(
+        out, "", "",
+        "A value head scores a sequence by its output at one position, the last real token. "
+        "Take a perfect head: its output at position t is log Pr(y_1..y_t | x), the "
+        "likelihood of the prefix so far, so read at the last real token it is log Pr(y|x). "
+        "In a right-padded batch the shorter candidates have pads where the longest has "
+        "tokens, and [:, -1] reads them after their pads.");
+    if (who >= 0)
+        explain_para(
+            out, "", "",
+            "\n%s is padded with %d %s position%s: at the last position the head has also "
+            "seen the pad%s, which move%s its output by %s, to %s instead of %s. The script "
+            "picks %s; log Pr(y|x) picks %s.",
+            explain_cand(s, res, who), npad, t->pad >= 0 ? t->vocab[t->pad] : "pad",
+            npad == 1 ? "" : "s", npad == 1 ? "" : "s", npad == 1 ? "s" : "", explain_num(padsum).s,
+            explain_num(res->cands[who].score).s, explain_num(res->cands[who].log_prob).s,
+            explain_cand(s, res, p), explain_cand(s, res, c));
+    explain_para(
+        out, "", "",
+        "\nA real head's output at a pad is whatever it learned there; it depends on how many "
+        "pads the batch gave the row, so the same text scores differently in another batch.");
+    fputc('\n', out);
+    explain_para(out, "Fix: ", "     ",
+                 "read each row's last real token: index attention_mask.sum(-1) - 1 under right "
+                 "padding, [:, -1] under left padding, or the argmax of the mask's cumulative sum "
+                 "(right under both).");
 }
 
 /* Every padding side LL111 knows comes from text that holds one of these: "padding_side",
@@ -93,4 +152,9 @@ const Rule rule_LL111 = {
                "rewards = v_head(hidden).squeeze(-1)[torch.arange(len(texts)), last]\n",
     .literals = literals,
     .check = check,
+    .recipes = recipes,
+    .explain_headline =
+        "A per-sequence value read at a position that is padding for some rows: a short "
+        "sequence is scored by the head's output at a pad.",
+    .explain = explain,
 };

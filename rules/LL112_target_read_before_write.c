@@ -6,6 +6,26 @@
 
 #include <stdlib.h>
 
+/* ---- its verifier recipes (verify.h): what flagged code computes, for the counterexample ---- */
+
+/* The target still holds the fill the loss ignores: every term is 0. */
+static const VerifyRecipe ignored_target = {
+    .name = "ignored-target",
+    .rule = "LL112",
+    .summary = "each token's log-prob computed against a target that still holds the ignored fill "
+               "(ignore_index): every term is 0, so every continuation scores 0",
+    .score_label = "sum of ignored-target log-probs",
+    .transform = VERIFY_TERM_IGNORED,
+    .aggregate = VERIFY_AGG_SUM,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_CONTINUATION,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = false,
+    .harm = VERIFY_HARM_TIE,
+    .min_steps = 1,
+};
+static const VerifyRecipe *const recipes[] = {&ignored_target, NULL};
+
 /* ---------- the fix: move the statement that reads below the statement that writes ---------- */
 
 typedef Array(TSNode) Nodes;
@@ -137,7 +157,7 @@ static void check(RuleContext *ctx) {
         int row = facts_origin_row(ctx->facts, &e->in);
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (filled on line %d)", row);
-        rules_emit(ctx, e->node, "ignored-target",
+        rules_emit(ctx, e->node, &ignored_target,
                    "compute the loss after the write to this position (move the read below it)",
                    "the loss target is read at the loop's position before the loop writes that "
                    "position: the buffer still holds its fill value there%s, which the loss "
@@ -146,6 +166,28 @@ static void check(RuleContext *ctx) {
                    where);
         attach_fix(ctx, e);
     }
+}
+
+/* ---- its explanation (explain.h): the why, on the numbers of a counterexample ---- */
+
+static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
+    int p = res->script_rank[0], c = res->correct_rank[0];
+    fprintf(out, "Why:\n");
+    explain_para(
+        out, "", "",
+        "The loop computes the sampled token's log-prob as -cross_entropy(logits, "
+        "tokens[:, cur_pos], ignore_index=pad_id) before it writes the sampled token into "
+        "tokens[:, cur_pos]. The buffer was filled with pad_id, so the target is still pad_id, "
+        "which the loss ignores: it returns 0 for that position, whatever token follows.");
+    explain_para(out, "", "",
+                 "\nEvery term is 0, so every candidate scores %s: the script cannot rank them and "
+                 "keeps the first, %s; log Pr(y|x) picks %s (%s).",
+                 explain_num(res->cands[p].score).s, explain_cand(s, res, p),
+                 explain_cand(s, res, c), explain_num(res->cands[c].log_prob).s);
+    fputc('\n', out);
+    explain_para(out, "Fix: ", "     ",
+                 "write the sampled token into the buffer first, then compute the loss with that "
+                 "position as its target.");
 }
 
 /* The fill comes from torch.full / full_like / new_full ("full"); the loss is cross_entropy,
@@ -193,4 +235,9 @@ const Rule rule_LL112 = {
            "calls in between may have effects the analysis cannot see.\n",
     .literals = literals,
     .check = check,
+    .recipes = recipes,
+    .explain_headline =
+        "A loss target read from a buffer position before the loop writes it: the ignored fill "
+        "makes every token's log-prob 0.",
+    .explain = explain,
 };

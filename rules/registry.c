@@ -42,7 +42,7 @@ static char *copy_line(const Source *src, int row) {
     return util_xstrndup(line, len);
 }
 
-void rules_emit(RuleContext *ctx, TSNode node, const char *recipe, const char *help,
+void rules_emit(RuleContext *ctx, TSNode node, const VerifyRecipe *recipe, const char *help,
                 const char *fmt, ...) {
     Diagnostic d = {0};
     const Source *src = source_of(ctx->src, node.tree); /* another file's code (lint_sites.c) */

@@ -24,6 +24,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=bench_lib.sh
+. "$here/bench_lib.sh"
 corpus=${1:?usage: bench.sh CORPUS_DIR [BUILD_DIR]}
 build=$(cd "${2:-$root/build}" && pwd)
 runs=${RUNS:-3}
@@ -58,12 +60,7 @@ if ! command -v flake8 >/dev/null; then
 fi
 flake8=$(command -v flake8 || true)
 
-# ---- corpus: the files logitlint discovers (.py only: the other tools do not read notebooks) ----
-copy_py() { # SRC DEST
-    (cd "$1" && find . \( -name '.?*' -o -name __pycache__ -o -name node_modules \
-        -o -name site-packages \) -prune -o -type f -name '*.py' -print0 |
-        tar --null -T - -cf -) | tar -xf - -C "$2"
-}
+# ---- corpus: the files logitlint discovers (copy_py, bench_lib.sh) ----
 one=$work/corpus
 two=$work/corpus2
 rm -rf "$one" "$two"
@@ -137,14 +134,7 @@ before_each=
 
 # ---- single-file latency ----
 # The first file (sorted) of 190 to 210 lines that the prefilter lets through (it is parsed).
-latency_file=
-while IFS= read -r f; do
-    n=$(wc -l <"$f")
-    if ((n >= 190 && n <= 210)) && [ "$("$floor" --prefilter "$f" | awk 'NR == 1 {print $3}')" = 1 ]; then
-        latency_file=$f
-        break
-    fi
-done < <(find "$one" -type f -name '*.py' | sort)
+latency_file=$(latency_file_of "$floor" "$one")
 # median_ms CMD...: the median wall time of 30 runs, in milliseconds (bash's clock, so the
 # fork and exec of each command count the same for every command).
 median_ms() {

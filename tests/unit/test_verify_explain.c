@@ -6,6 +6,7 @@
 #include <ctype.h>
 
 #include "explain.h"
+#include "rules.h"
 
 /* The prose is wrapped for pasting; compare it with runs of blanks squashed. */
 static char *squash(const char *s) {
@@ -35,8 +36,19 @@ static char *explain_text(const char *code) {
     return s;
 }
 
-static const char *const codes[] = {"LL101", "LL102", "LL103", "LL104", "LL105", "LL106",
-                                    "LL107", "LL108", "LL109", "LL110", "LL111", "LL112"};
+/* The i-th rule with an explanation, in registry order (NULL past the last). */
+static const Rule *explained(int i) {
+    for (size_t k = 0; k < rules_count; k++)
+        if (rules_registry[k]->explain && i-- == 0) return rules_registry[k];
+    return NULL;
+}
+
+static int n_explained(void) {
+    int n = 0;
+    while (explained(n))
+        n++;
+    return n;
+}
 
 START_TEST(ll101_says_the_design_numbers) {
     char *s = explain_text("LL101");
@@ -66,7 +78,7 @@ START_TEST(ll101_says_the_design_numbers) {
 END_TEST
 
 START_TEST(lines_fit_a_review_comment) {
-    const char *argv[] = {"explain", codes[_i], NULL};
+    const char *argv[] = {"explain", explained(_i)->code, NULL};
     TvRun r = tv_run(explain_main, argv);
     for (char *line = r.out; *line;) {
         char *nl = strchr(line, '\n');
@@ -80,13 +92,16 @@ END_TEST
 
 /* Every rule explains itself around its own counterexample's numbers. */
 START_TEST(each_rule_uses_its_counterexample_numbers) {
-    const char *code = codes[_i];
+    const char *code = explained(_i)->code;
     ck_assert(explain_known(code));
     VerifyResult *res = verify_counterexample(verify_recipe_for_rule(code));
     char *s = explain_text(code);
     char head[64];
     snprintf(head, sizeof head, "%s ", code);
     ck_assert_msg(strncmp(s, head, strlen(head)) == 0, "%s", s);
+    char *headline = squash(explained(_i)->explain_headline);
+    tv_assert_contains(s, headline);
+    free(headline);
     tv_assert_contains(s, "Counterexample (recipe ");
     tv_assert_contains(s, verify_recipe_for_rule(code)->name);
     tv_assert_contains(s, "Why:");
@@ -178,6 +193,28 @@ START_TEST(unknown_code_exits_two) {
 }
 END_TEST
 
+/* The usage names the codes that have an explanation, as the registry has them. */
+START_TEST(usage_names_the_explained_codes) {
+    const char *argv[] = {"explain", "--help", NULL};
+    TvRun r = tv_run(explain_main, argv);
+    ck_assert_int_eq(r.rc, 0);
+    char range[32];
+    snprintf(range, sizeof range, "(%s-%s)", explained(0)->code,
+             explained(n_explained() - 1)->code);
+    tv_assert_contains(r.out, range);
+    tv_free(&r);
+    FILE *f = tmpfile();
+    explain_print(f, "LL001", NULL); /* a rule with no ranking to flip */
+    fseek(f, 0, SEEK_END);
+    char *text = tv_slurp(f);
+    char want[64];
+    snprintf(want, sizeof want, "LL001: no explanation (known rules: %s-%s)\n", explained(0)->code,
+             explained(n_explained() - 1)->code);
+    ck_assert_str_eq(text, want);
+    free(text);
+}
+END_TEST
+
 /* check --explain passes the finding's result: the text follows its table. */
 START_TEST(explain_print_follows_the_given_result) {
     VerifyTable *t = tv_parse("{\"vocab\": [\"P\", \"Q\"], \"contexts\": ["
@@ -206,14 +243,14 @@ static Suite *suite(void) {
     TCase *tc = tcase_create("explain");
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, ll101_says_the_design_numbers);
-    tcase_add_loop_test(tc, lines_fit_a_review_comment, 0, (int)(sizeof codes / sizeof *codes));
-    tcase_add_loop_test(tc, each_rule_uses_its_counterexample_numbers, 0,
-                        (int)(sizeof codes / sizeof *codes));
+    tcase_add_loop_test(tc, lines_fit_a_review_comment, 0, n_explained());
+    tcase_add_loop_test(tc, each_rule_uses_its_counterexample_numbers, 0, n_explained());
     tcase_add_test(tc, numeric_rules_name_the_float_limits);
     tcase_add_test(tc, ll106_covers_prompt_and_padding);
     tcase_add_test(tc, ll111_and_ll112_explain_their_counterexamples);
     tcase_add_test(tc, codes_are_case_insensitive);
     tcase_add_test(tc, unknown_code_exits_two);
+    tcase_add_test(tc, usage_names_the_explained_codes);
     tcase_add_test(tc, explain_print_follows_the_given_result);
     suite_add_tcase(s, tc);
     return s;
