@@ -11,6 +11,7 @@
 #include "config.h"
 #include "discover.h"
 #include "fix_run.h"
+#include "fix_verify.h"
 #include "lint.h"
 #include "noqa_add.h"
 #include "problem.h"
@@ -56,6 +57,11 @@ static const char CHECK_USAGE[] =
     "  --fix                   Apply the safe fixes (the files are analysed again: a fix that\n"
     "                          leaves its finding or adds one is rolled back)\n"
     "  --unsafe-fixes          Apply the unsafe fixes too (with --fix or --diff)\n"
+    "  --no-unsafe-fixes       Never apply them, nor hint at them in the summary\n"
+    "  --fixable CODES         Only these rules' fixes may be applied (replaces the\n"
+    "                          configuration's fixable and unfixable)\n"
+    "  --extend-fixable CODES  These rules' fixes may be applied as well\n"
+    "  --unfixable CODES       These rules' fixes are never applied\n"
     "  --diff                  Print the fixes as a unified diff instead of writing them (exit 1\n"
     "                          when there is one)\n"
     "  --show-fixes            List the fixes applied by --fix\n"
@@ -88,7 +94,10 @@ typedef struct CheckOptions {
     bool no_verify, exit_zero;
     bool silent; /* -s: no report on standard output, no warnings */
     bool show_files, show_settings, add_noqa;
-    bool fix, unsafe_fixes, diff, show_fixes, exit_non_zero_on_fix;
+    bool fix, diff, show_fixes, exit_non_zero_on_fix;
+    int unsafe_fixes; /* -1: not given (the summary hints at them), 0 --no-unsafe-fixes, 1 yes */
+    bool has_fixable;  /* --fixable given */
+    StrList fixable, extend_fixable, unfixable; /* selectors, one per element */
     bool no_prefilter;
     int threads; /* 0: one per core */
     const char *stdin_filename;
@@ -153,21 +162,41 @@ static bool valid_selectors(const char *v) {
     return *v && apply_selectors(v, scratch, true, false);
 }
 
-/* Comma-separated patterns appended to a list. */
-static void split_into(StrList *l, const char *v) {
+/* Comma-separated patterns (or with `seps` ", ", selectors) appended to a list. */
+static void split_into(StrList *l, const char *v, const char *seps) {
     char *copy = util_xstrdup(v);
-    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
+    for (char *tok = strtok(copy, seps); tok; tok = strtok(NULL, seps))
         array_push(l, util_xstrdup(tok));
     free(copy);
+}
+
+/* --fixable / --extend-fixable / --unfixable CODES: false (a usage error) on a bad selector. */
+static bool fix_option(int argc, char **argv, int *i, CheckOptions *o, bool *matched) {
+    const char *v;
+    StrList *into = NULL;
+    if ((v = option_value(argc, argv, i, "--fixable")))
+        into = &o->fixable, o->has_fixable = true;
+    else if ((v = option_value(argc, argv, i, "--extend-fixable")))
+        into = &o->extend_fixable;
+    else if ((v = option_value(argc, argv, i, "--unfixable")))
+        into = &o->unfixable;
+    *matched = into != NULL;
+    if (!into) return true;
+    if (!valid_selectors(v)) return false;
+    split_into(into, v, ", ");
+    return true;
 }
 
 static int parse_options(int argc, char **argv, CheckOptions *o) {
     memset(o, 0, sizeof *o);
     o->respect_gitignore = -1;
+    o->unsafe_fixes = -1;
     o->argc = argc, o->argv = argv, o->is_path = util_xcalloc((size_t)argc + 1, sizeof(bool));
-    bool only_paths = false;
+    bool only_paths = false, fix_opt;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
+        if (!only_paths && !fix_option(argc, argv, &i, o, &fix_opt)) return 2;
+        if (!only_paths && fix_opt) continue;
         if (only_paths || a[0] != '-' || !strcmp(a, "-")) {
             array_push(&o->paths, util_xstrdup(a));
             o->is_path[i] = true;
@@ -207,10 +236,10 @@ static int parse_options(int argc, char **argv, CheckOptions *o) {
         } else if ((v = option_value(argc, argv, &i, "--exclude"))) {
             if (!*v) return 2;
             o->has_exclude = true;
-            split_into(&o->exclude, v);
+            split_into(&o->exclude, v, ",");
         } else if ((v = option_value(argc, argv, &i, "--extend-exclude"))) {
             if (!*v) return 2;
-            split_into(&o->extend_exclude, v);
+            split_into(&o->extend_exclude, v, ",");
         } else if ((v = option_value(argc, argv, &i, "--stdin-filename"))) {
             if (!*v) return 2;
             o->stdin_filename = v;
@@ -442,6 +471,31 @@ static void print_toml_list(const char *key, char *const *items, size_t n) {
     printf("]\n");
 }
 
+/* fixable / unfixable / extend-fixable as --fix uses them: --fixable replaces the
+ * configuration's three (ruff's layering), the other two options add to them. */
+static void print_fix_settings(const CheckOptions *o, const Config *c) {
+    static char *const all[] = {"ALL"};
+    bool from_config = c && !o->has_fixable;
+    if (o->has_fixable)
+        print_toml_list("fixable", o->fixable.items, o->fixable.len);
+    else if (c && c->has_fixable)
+        print_toml_list("fixable", c->fixable.items, c->fixable.len);
+    else
+        print_toml_list("fixable", all, 1);
+    const StrList *cli[] = {&o->unfixable, &o->extend_fixable};
+    const char *keys[] = {"unfixable", "extend-fixable"};
+    for (int k = 0; k < 2; k++) {
+        const ConfigList *cfg = !from_config ? NULL : k ? &c->extend_fixable : &c->unfixable;
+        StrList all_of = {0};
+        for (size_t i = 0; cfg && i < cfg->len; i++)
+            array_push(&all_of, cfg->items[i]);
+        for (size_t i = 0; i < cli[k]->len; i++)
+            array_push(&all_of, cli[k]->items[i]);
+        print_toml_list(keys[k], all_of.items, all_of.len);
+        array_free(&all_of);
+    }
+}
+
 /* What `check` would use for `path`: the configuration file it came from, and every setting
  * after the command line is applied, as TOML. */
 static void show_settings(Settings *s, const char *path, const bool *enabled, const Config *c,
@@ -486,12 +540,7 @@ static void show_settings(Settings *s, const char *path, const bool *enabled, co
         array_push(&extend, o->extend_exclude.items[i]);
     print_toml_list("extend-exclude", extend.items, extend.len);
     array_free(&extend);
-    static char *const all[] = {"ALL"};
-    if (c && c->has_fixable)
-        print_toml_list("fixable", c->fixable.items, c->fixable.len);
-    else
-        print_toml_list("fixable", all, 1);
-    print_toml_list("unfixable", c ? c->unfixable.items : NULL, c ? c->unfixable.len : 0);
+    print_fix_settings(o, c);
     printf("\n[per-file-ignores]\n");
     for (size_t i = 0; c && i < c->per_file_ignores.len; i++) {
         char *key = util_xasprintf("\"%s\"", c->per_file_ignores.items[i].glob);
@@ -532,7 +581,9 @@ static const struct {
                        {"--threads", true},       {"--cache-dir", true},   {"-q", false},
                        {"--quiet", false},        {"-s", false},           {"--silent", false},
                        {"--show-fixes", false},   {"--exit-non-zero-on-fix", false},
-                       {NULL, false}};
+                       {"--fixable", true},       {"--extend-fixable", true},
+                       {"--unfixable", true},     {"--unsafe-fixes", false},
+                       {"--no-unsafe-fixes", false}, {NULL, false}};
 
 /* The digest of the options given, but the paths and the display options. */
 static Hash128 options_digest(const Cache *cache, const CheckOptions *o) {
@@ -618,10 +669,16 @@ static VerifyResult *recipe_counterexample(const VerifyRecipe *r, CexCacheList *
 }
 
 /* The script's own code under the finding when it runs; otherwise the recipe's counterexample,
- * labelled with why the script's code was not run. */
-static void attach_counterexamples(DiagList *diags, CexCacheList *cache) {
+ * labelled with why the script's code was not run. A finding that has one is skipped; with
+ * `fixing` (--fix / --diff, before the fixes are applied) so is one without a fix it applies.
+ * A fix is verified where the script's code ran (fix_verify.h). */
+static void attach_counterexamples(DiagList *diags, CexCacheList *cache,
+                                   const CheckOptions *fixing) {
     for (size_t i = 0; i < diags->len; i++) {
         Diagnostic *d = &diags->items[i];
+        if (d->cex) continue;
+        if (fixing && !(d->fix && (d->fix->applicability == FIX_SAFE || fixing->unsafe_fixes == 1)))
+            continue;
         const VerifyRecipe *r = verify_recipe_at_precision(verify_recipe_find(d->recipe), false);
         if (!r) continue;
         const VerifyResult *shape = recipe_counterexample(r, cache);
@@ -632,6 +689,7 @@ static void attach_counterexamples(DiagList *diags, CexCacheList *cache) {
         if (!own) continue;
         array_push(cache, ((CexCache){NULL, own}));
         d->cex = own;
+        fix_verify(d);
     }
 }
 
@@ -646,6 +704,9 @@ static void free_options(CheckOptions *o) {
     free_list(&o->ignore);
     free_list(&o->exclude);
     free_list(&o->extend_exclude);
+    free_list(&o->fixable);
+    free_list(&o->extend_fixable);
+    free_list(&o->unfixable);
     discover_free(&o->paths);
     free(o->is_path);
 }
@@ -667,22 +728,57 @@ static bool choose_format(Settings *s, const CheckOptions *o, ReportFormat *f) {
     return !s->config_error;
 }
 
-/* The configuration's fixable / unfixable for the file (default: every rule is fixable). */
+/* One layer of ruff's fix selection (the configuration's, then the command line's): the most
+ * specific selector of the layer matching the rule decides (unfixable wins a tie); none: the
+ * layer below decides, unless this one sets `fixable`, which replaces it. */
+static bool fix_layer(const Rule *r, bool below, bool has_fixable, const ConfigList *fixable,
+                      const ConfigList *extend, const ConfigList *unfixable) {
+    const ConfigList *lists[] = {fixable, extend, unfixable};
+    bool yes = has_fixable ? false : below;
+    size_t best = 0;
+    bool any = false;
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < lists[k]->len; i++) {
+            const char *sel = lists[k]->items[i];
+            size_t specificity = strcmp(sel, "ALL") ? strlen(sel) : 0;
+            if (!rules_match(r, sel) || (any && specificity < best)) continue;
+            yes = k < 2, best = specificity, any = true;
+        }
+    return yes;
+}
+
+static ConfigList as_config_list(const StrList *l) {
+    return (ConfigList){l->items, l->len, l->cap};
+}
+
+/* May --fix apply the fixes of rule `code` in this file? fixable / extend-fixable / unfixable of
+ * its configuration, then of the command line (default: every rule). */
 static bool settings_fixable(void *ctx, const char *path, const char *code) {
     Settings *s = ctx;
-    char *abs = realpath(path, NULL);
-    char *dir = parent_dir(abs ? abs : path);
+    const Rule *r = rules_find(code);
+    if (!r) return false;
+    char *abs = realpath(path, NULL); /* standard input (its --stdin-filename): none */
+    char *dir = abs ? parent_dir(abs) : util_xstrdup(s->cwd);
     const Config *c = settings_config(s, dir);
     free(dir);
     free(abs);
-    if (!c) return true;
-    const Rule *r = rules_find(code);
-    bool yes = !c->has_fixable;
-    for (size_t i = 0; r && i < c->fixable.len; i++)
-        yes |= rules_match(r, c->fixable.items[i]);
-    for (size_t i = 0; r && i < c->unfixable.len; i++)
-        yes &= !rules_match(r, c->unfixable.items[i]);
-    return yes;
+    bool yes = !c || fix_layer(r, true, c->has_fixable, &c->fixable, &c->extend_fixable,
+                               &c->unfixable);
+    ConfigList f = as_config_list(&s->o->fixable), e = as_config_list(&s->o->extend_fixable),
+               u = as_config_list(&s->o->unfixable);
+    return fix_layer(r, yes, s->o->has_fixable, &f, &e, &u);
+}
+
+/* ruff drops the fix of a rule that may not be fixed: it is neither applied, counted nor shown
+ * (JSON `fix`: null). */
+static void drop_unfixable(Settings *s, DiagList *diags) {
+    for (size_t i = 0; i < diags->len; i++) {
+        Diagnostic *d = &diags->items[i];
+        if (d->fix && !settings_fixable(s, d->filename, d->code)) {
+            diag_fix_free(d->fix);
+            d->fix = NULL;
+        }
+    }
 }
 
 static const bool *settings_rules_of(void *ctx, const char *path) {
@@ -697,9 +793,8 @@ static const bool *settings_rules_of(void *ctx, const char *path) {
 static bool run_fixes(Settings *s, DiagList *diags, DiagList *fixed) {
     const CheckOptions *o = s->o;
     FixRunOptions fo = {.write = !o->diff,
-                        .unsafe = o->unsafe_fixes,
+                        .unsafe = o->unsafe_fixes == 1,
                         .diff_out = stdout,
-                        .fixable = settings_fixable,
                         .enabled = settings_rules_of,
                         .ctx = s};
     int failed = fix_run(diags, &fo, fixed);
@@ -834,14 +929,18 @@ int cli_check(int argc, char **argv) {
         rc = add_noqa(&diags, failed);
         goto done;
     }
+    drop_unfixable(&s, &diags);
+    if ((o.fix || o.diff) && !o.no_verify) attach_counterexamples(&diags, &cex, &o);
     if ((o.fix || o.diff) && run_fixes(&s, &diags, &fixed)) failed = true;
     if (o.diff) {
         rc = failed ? 2 : fixed.len ? 1 : 0;
         goto done;
     }
+    drop_unfixable(&s, &diags); /* those of a fixed file's new text */
     if (o.fix) o.report.fixed = &fixed;
+    o.report.unsafe_fixes = o.unsafe_fixes;
     o.report.show_fixes = o.show_fixes;
-    if (!o.no_verify) attach_counterexamples(&diags, &cex);
+    if (!o.no_verify) attach_counterexamples(&diags, &cex, NULL);
     if (o.output_file && output_is_analysed(o.output_file, &files)) {
         fprintf(stderr, "logitlint: %s: is one of the analysed files, not overwritten\n",
                 o.output_file);

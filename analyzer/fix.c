@@ -102,6 +102,51 @@ TSNode fix_callee_name(TSNode call) {
     return parse_is(fn, "identifier") ? fn : (TSNode){0};
 }
 
+TSNode fix_call_arg(const Source *src, TSNode call, uint32_t pos, const char *kw) {
+    TSNode args = parse_field(call, "arguments");
+    uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args), at = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode a = ts_node_named_child(args, i);
+        if (parse_is(a, "list_splat") || parse_is(a, "dictionary_splat")) return (TSNode){0};
+        if (parse_is(a, "keyword_argument")) {
+            if (kw && parse_text_eq(src, parse_field(a, "name"), kw))
+                return parse_field(a, "value");
+        } else if (!parse_is(a, "comment") && at++ == pos) {
+            return a;
+        }
+    }
+    return (TSNode){0};
+}
+
+/* Occurrences of identifier `name` under n; the last `name = value` statement's value. */
+static int occurrences(const Source *src, TSNode n, TSNode name, TSNode *value) {
+    if (parse_is(n, "identifier")) {
+        size_t a, b;
+        const char *x = parse_text(src, n, &a), *y = parse_text(src, name, &b);
+        return a == b && !memcmp(x, y, a);
+    }
+    if (parse_is(n, "assignment")) {
+        TSNode left = parse_field(n, "left");
+        if (parse_is(left, "identifier") && occurrences(src, left, name, value))
+            *value = parse_field(n, "right");
+    }
+    int count = 0;
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        count += occurrences(src, ts_node_named_child(n, i), name, value);
+    return count;
+}
+
+TSNode fix_single_assignment(const Source *src, TSNode use) {
+    TSNode scope = use;
+    while (!ts_node_is_null(ts_node_parent(scope)) && !parse_is(scope, "function_definition"))
+        scope = ts_node_parent(scope);
+    TSNode value = {0};
+    if (occurrences(src, scope, use, &value) != 2 || ts_node_is_null(value) ||
+        ts_node_end_byte(value) > ts_node_start_byte(use))
+        return (TSNode){0};
+    return value;
+}
+
 /* The name an import binds: `import a.b` binds a, `import a as b` / `from m import a as b` b. */
 static bool binds(const Source *src, TSNode item, TSNode name) {
     TSNode bound = parse_is(item, "aliased_import") ? parse_field(item, "alias") : item;

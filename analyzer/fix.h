@@ -16,6 +16,14 @@ char *fix_node_text_with(const Source *src, TSNode n, size_t from, size_t to, co
 /* The last name of a call's callee: `softmax` in torch.softmax(x) or x.softmax(). Null: none. */
 TSNode fix_callee_name(TSNode call);
 
+/* A call's argument: the pos-th positional one, or the keyword one named kw (its value).
+ * Null: not given, or a *args / **kwargs could hold it. */
+TSNode fix_call_arg(const Source *src, TSNode call, uint32_t pos, const char *kw);
+/* The value a name was assigned where the name is used once only: the right side of the one
+ * `name = value` of the enclosing function (or module), when the name occurs nowhere else in
+ * it (no parameter, no other assignment or use). Null otherwise. */
+TSNode fix_single_assignment(const Source *src, TSNode use);
+
 /* Is n a name bound by an import of the file (a module or an alias: `torch`, `F`, `mx`)? Used
  * to tell a tensor method x.softmax(d) from a module function mx.softmax(x). */
 bool fix_names_import(const Source *src, TSNode n);

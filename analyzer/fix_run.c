@@ -9,8 +9,7 @@
 #include "rules.h"
 
 static bool allowed(const Diagnostic *d, const FixRunOptions *o) {
-    return d->fix && (d->fix->applicability == FIX_SAFE || o->unsafe) &&
-           (!o->fixable || o->fixable(o->ctx, d->filename, d->code));
+    return d->fix && (d->fix->applicability == FIX_SAFE || o->unsafe);
 }
 
 /* Edits of two fixes overlap (touching ends do not, unless both insert there). */
@@ -83,6 +82,19 @@ static const char *check_fixed(const char *path, const char *old, size_t old_len
     return "";
 }
 
+/* A fix is applied even when running the fixed code showed it still ranks candidates unlike
+ * log Pr(y|x) (another finding of the function may explain it), but never silently. */
+static void warn_misranked(const DiagList *diags, size_t from, size_t to, const bool *done) {
+    for (size_t i = from; i < to; i++) {
+        const Diagnostic *d = &diags->items[i];
+        if (!done[i] || d->fix->verified != FIX_MISRANKS) continue;
+        fprintf(stderr, "warning: %s", d->filename);
+        if (d->cell) fprintf(stderr, ":cell %d", d->cell);
+        fprintf(stderr, ":%d:%d: %s fix not verified: %s\n", d->row, d->col, d->code,
+                d->fix->verify_note);
+    }
+}
+
 /* One file: diags[from, to). Marks the fixed ones in `done`; when the file was rewritten, its
  * findings are those of the new text (`remaining`: positions move), and the old ones are marked
  * `stale`. false: rolled back or not written. */
@@ -140,11 +152,13 @@ static bool fix_file(DiagList *diags, size_t from, size_t to, const FixRunOption
                     why);
             ok = false;
         } else if (!o->write) {
+            warn_misranked(diags, from, to, done);
             fix_unified_diff(o->diff_out, path, raw, raw_len, now, now_len);
         } else if (fix_write_file(path, now, now_len, err, sizeof err) != 0) {
             fprintf(stderr, "logitlint: %s\n", err);
             ok = false;
         } else {
+            warn_misranked(diags, from, to, done);
             for (size_t i = from; i < to; i++)
                 stale[i] = !done[i];
             for (size_t i = 0; i < fresh.len; i++)

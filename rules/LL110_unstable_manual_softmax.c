@@ -1,4 +1,5 @@
 /* LL110 unstable-manual-softmax: exp(x) / sum(exp(x)) without subtracting the max first. */
+#include "fix.h"
 #include "rules.h"
 
 /* The numerator is exp() of unnormalised values (or of sequence log-likelihoods) and the
@@ -8,6 +9,133 @@
 static bool unstable_division(const FactEvent *e) {
     if (!(e->in.flags & FF_EXP) || !(e->in2.flags & FF_SUMEXP)) return false;
     return !((e->in.flags | e->in2.flags) & FF_STABLE);
+}
+
+/* x, evaluated again by the fix: names, attributes, subscripts, numbers and arithmetic only (no
+ * call, whose repetition could cost or change something). */
+static bool plain(TSNode x) {
+    static const char *const TYPES[] = {"identifier", "attribute", "subscript", "integer",
+                                        "float", "binary_operator", "unary_operator",
+                                        "parenthesized_expression", "slice", "ellipsis", NULL};
+    bool ok = false;
+    for (const char *const *t = TYPES; *t && !ok; t++)
+        ok = parse_is(x, *t);
+    for (uint32_t i = 0; ok && i < ts_node_named_child_count(x); i++)
+        ok = plain(ts_node_named_child(x, i));
+    return ok;
+}
+
+/* The library a module name stands for: 't' torch, 'n' NumPy or jax.numpy (same max and sum
+ * signatures); 0: another, or not a module. */
+static char module_family(const Source *src, TSNode obj) {
+    static const char *const NUMPY[] = {"np", "numpy", "jnp", "jax.numpy", NULL};
+    if (parse_text_eq(src, obj, "torch")) return 't';
+    for (const char *const *m = NUMPY; *m; m++)
+        if (parse_text_eq(src, obj, *m)) return 'n';
+    return 0;
+}
+
+/* The library of exp call e, and its x: torch.exp(x) and x.exp() 't', np.exp(x) 'n'. */
+static char exp_family(const Source *src, TSNode e, TSNode *x) {
+    TSNode name = fix_callee_name(e);
+    if (ts_node_is_null(name) || !parse_text_eq(src, name, "exp")) return 0;
+    TSNode obj = parse_field(parse_field(e, "function"), "object");
+    if (ts_node_is_null(obj)) return 0;
+    char family = module_family(src, obj);
+    *x = family ? fix_call_arg(src, e, 0, "input") : obj;
+    if (family) return ts_node_is_null(*x) ? 0 : family;
+    return ts_node_named_child_count(parse_field(e, "arguments")) ? 0 : 't';
+}
+
+/* The sum call's axis arguments are ones max takes alike: one axis (positional or axis= / dim=)
+ * with keepdims=True (so that the max broadcasts against x as the sum did), or none (the max
+ * of all). `first`: the index of its first axis argument among the positional ones. */
+static bool max_compatible(const Source *src, TSNode sum, uint32_t first, bool *has_axis) {
+    TSNode args = parse_field(sum, "arguments");
+    uint32_t positional = 0;
+    bool keep = false;
+    *has_axis = false;
+    for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+        TSNode a = ts_node_named_child(args, i);
+        if (parse_is(a, "comment")) continue;
+        if (!parse_is(a, "keyword_argument")) {
+            if (parse_is(a, "list_splat") || parse_is(a, "dictionary_splat")) return false;
+            if (positional++ > first) return false;
+            *has_axis |= positional > first;
+            continue;
+        }
+        TSNode k = parse_field(a, "name");
+        if (parse_text_eq(src, k, "axis") || parse_text_eq(src, k, "dim"))
+            *has_axis = true;
+        else if (parse_text_eq(src, k, "keepdims") || parse_text_eq(src, k, "keepdim"))
+            keep = parse_text_eq(src, parse_field(a, "value"), "True");
+        else
+            return false;
+    }
+    return !*has_axis || keep;
+}
+
+/* The text of call n with nodes a and b in it replaced by the given texts. */
+static char *with_two(const Source *src, TSNode n, TSNode a, const char *a_text, TSNode b,
+                      const char *b_text) {
+    if (ts_node_start_byte(a) > ts_node_start_byte(b)) {
+        TSNode t = a;
+        a = b, b = t;
+        const char *tt = a_text;
+        a_text = b_text, b_text = tt;
+    }
+    size_t s = ts_node_start_byte(n), a0 = ts_node_start_byte(a), a1 = ts_node_end_byte(a);
+    size_t b0 = ts_node_start_byte(b), b1 = ts_node_end_byte(b), e = ts_node_end_byte(n);
+    return util_xasprintf("%.*s%s%.*s%s%.*s", (int)(a0 - s), src->text + s, a_text,
+                          (int)(b0 - a1), src->text + a1, b_text, (int)(e - b1), src->text + b1);
+}
+
+/* The fix: exp(x) / sum(exp(x), axis) written as one expression subtracts the max of x over the
+ * same axis in both exps: np.exp(x - np.max(x, axis=-1, keepdims=True)) / np.sum(np.exp(x -
+ * ...), axis=-1, keepdims=True); torch's max over a dim is amax. */
+static void attach_fix(RuleContext *ctx, TSNode division) {
+    const Source *src = ctx->src;
+    if (!parse_is(division, "binary_operator")) return;
+    TSNode num = parse_unparen(parse_field(division, "left"));
+    TSNode sum = parse_unparen(parse_field(division, "right"));
+    TSNode sum_name = fix_callee_name(sum), x = {0}, x2 = {0};
+    if (ts_node_is_null(sum_name) || !parse_text_eq(src, sum_name, "sum")) return;
+    TSNode sum_obj = parse_field(parse_field(sum, "function"), "object");
+    if (ts_node_is_null(sum_obj)) return;
+    char sum_family = module_family(src, sum_obj);
+    bool sum_method = !sum_family;
+    TSNode den = parse_unparen(sum_method ? sum_obj : fix_call_arg(src, sum, 0, "input"));
+    char family = exp_family(src, num, &x);
+    size_t nlen, dlen, xlen;
+    const char *ntext = parse_text(src, num, &nlen), *dtext = parse_text(src, den, &dlen);
+    bool has_axis;
+    if (!family || ts_node_is_null(den) || exp_family(src, den, &x2) != family || nlen != dlen ||
+        memcmp(ntext, dtext, nlen) || !plain(x) ||
+        !max_compatible(src, sum, sum_method ? 0 : 1, &has_axis))
+        return;
+    if (sum_family && sum_family != family) return;
+    const char *xtext = parse_text(src, x, &xlen);
+    /* the max call: the sum call with its name and its summed operand replaced */
+    TSNode operand = sum_method ? sum_obj : den;
+    bool wrap = sum_method && !parse_is(x, "identifier") && !parse_is(x, "attribute") &&
+                !parse_is(x, "subscript") && !parse_is(x, "parenthesized_expression");
+    char *xref = util_xasprintf(wrap ? "(%.*s)" : "%.*s", (int)xlen, xtext);
+    char *max_call = with_two(src, sum, sum_name, family == 't' && has_axis ? "amax" : "max",
+                              operand, xref);
+    FixEdit edits[2];
+    TSNode exps[2] = {num, den};
+    for (int i = 0; i < 2; i++) {
+        TSNode xi = i ? x2 : x;
+        bool receiver = ts_node_start_byte(xi) == ts_node_start_byte(exps[i]);
+        char *shifted = util_xasprintf(receiver ? "(%.*s - %s)" : "%.*s - %s", (int)xlen, xtext,
+                                       max_call);
+        edits[i] = (FixEdit){ts_node_start_byte(xi), ts_node_end_byte(xi), shifted};
+    }
+    fix_attach(ctx, division, FIX_SAFE, "Subtract the max before exp()", edits, 2);
+    for (int i = 0; i < 2; i++)
+        free(edits[i].content);
+    free(max_call);
+    free(xref);
 }
 
 static void check(RuleContext *ctx) {
@@ -30,6 +158,7 @@ static void check(RuleContext *ctx) {
             "softmax by hand without subtracting the max: exp() overflows to inf above ~88.7 "
             "in float32 (~709.8 in float64), inf / inf = NaN; and when every value is below "
             "~-103 (float32) or ~-745 (float64) the sum underflows to 0 and 0 / 0 = NaN");
+        attach_fix(ctx, e->node);
     }
 }
 
@@ -61,6 +190,17 @@ const Rule rule_LL110 = {
                "    e = np.exp(x - np.max(x, axis=-1, keepdims=True))\n"
                "    return e / np.sum(e, axis=-1, keepdims=True)\n"
                "# or scipy.special.softmax(x, axis=-1)\n",
+    .fix = "Safe, for exp(x) / sum(exp(x)) written as one expression in NumPy, jax.numpy or torch\n"
+           "(np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True), torch.exp(x) /\n"
+           "torch.exp(x).sum(-1, keepdim=True), x.exp() / x.exp().sum()), where x is names,\n"
+           "subscripts and arithmetic (no call, which the fix would evaluate again): both exps\n"
+           "get the max of x over the axis the sum reduces subtracted, np.max / x.max for NumPy,\n"
+           "torch.amax / x.amax (x.max() over everything) for torch. Softmax is invariant to that\n"
+           "constant, so the values are the same up to rounding wherever the original was finite;\n"
+           "where it gave NaN (an exp overflowing to inf, or every exp underflowing to 0) they\n"
+           "are now the softmax. Not fixed: a sum over an axis without keepdims=True (the max\n"
+           "would not broadcast as the sum does), a sum with other arguments (dtype, out), the\n"
+           "exp kept in a variable, and pure Python (math.exp).\n",
     .literals = literals,
     .literal_ops = literal_ops,
     .check = check,
