@@ -182,6 +182,10 @@ static bool fix_option(int argc, char **argv, int *i, CheckOptions *o, bool *mat
         into = &o->unfixable;
     *matched = into != NULL;
     if (!into) return true;
+    const char *given = argv[*i]; /* "--fixable=" or "" (an empty value): not said yet */
+    if (!*v && (!*given || given[strlen(given) - 1] == '='))
+        fprintf(stderr, "logitlint: option %.*s needs a value\n",
+                (int)(*given ? strlen(given) - 1 : strlen(argv[*i - 1])), *given ? given : argv[*i - 1]);
     if (!valid_selectors(v)) return false;
     split_into(into, v, ", ");
     return true;

@@ -1,5 +1,6 @@
 #include "fix_verify.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,10 +56,11 @@ static int line_of(const char *text, size_t at) {
  * the best. false: it ranks as log Pr(y|x) does. */
 static bool misranked_pair(const VerifyResult *res, int *better, int *worse) {
     const VerifyCandidate *c = res->cands;
-    if (res->harm == VERIFY_HARM_NAN || res->harm == VERIFY_HARM_INFINITE) {
-        *better = res->correct_rank[0], *worse = res->script_rank[0];
-        return true;
-    }
+    for (int i = 0; i < res->n; i++)
+        if (!isfinite(c[i].score) && isfinite(c[i].log_prob)) { /* NaN or inf: never a rank */
+            *better = *worse = i;
+            return true;
+        }
     bool lower = verify_result_lower_is_better(res);
     bool pick = res->dtype && !strcmp(res->dtype, "pick");
     for (int i = 0; i < res->n; i++)
@@ -90,8 +92,15 @@ static int run_on(const Diagnostic *d, const Text *text, int line, const VerifyT
     if (wrong) {
         char *a = verify_print_seq(res->table, &res->table->candidates[better]);
         char *b = verify_print_seq(res->table, &res->table->candidates[worse]);
-        snprintf(note, n, "on %s the fixed %.90s() does not rank %.60s above %.60s as log Pr(y|x) does",
-                 which, res->entry, a, b);
+        char score[32];
+        verify_print_num(res->cands[better].score, score, sizeof score);
+        if (better == worse)
+            snprintf(note, n, "on %s the fixed %.90s() scores %.60s %s where log Pr(y|x) is finite",
+                     which, res->entry, a, score);
+        else
+            snprintf(note, n,
+                     "on %s the fixed %.90s() does not rank %.60s above %.60s as log Pr(y|x) does",
+                     which, res->entry, a, b);
         free(a);
         free(b);
     }

@@ -90,9 +90,27 @@ static char *with_two(const Source *src, TSNode n, TSNode a, const char *a_text,
                           (int)(b0 - a1), src->text + a1, b_text, (int)(e - b1), src->text + b1);
 }
 
+/* NumPy's max of x over the sum's axes: `M.max(x, <the sum's axis arguments>)`, M the exp's
+ * module (x may be a list, which has no .max method). */
+static char *numpy_max(const Source *src, TSNode exp, TSNode sum, bool sum_method,
+                       const char *xtext, size_t xlen) {
+    TSNode args = parse_field(sum, "arguments");
+    size_t from = 0, to = 0;
+    for (uint32_t i = sum_method ? 0 : 1; i < ts_node_named_child_count(args); i++) {
+        TSNode a = ts_node_named_child(args, i);
+        if (parse_is(a, "comment")) continue;
+        if (!from) from = ts_node_start_byte(a);
+        to = ts_node_end_byte(a);
+    }
+    size_t mlen;
+    const char *module = parse_text(src, parse_field(parse_field(exp, "function"), "object"), &mlen);
+    return util_xasprintf("%.*s.max(%.*s%s%.*s)", (int)mlen, module, (int)xlen, xtext,
+                          from ? ", " : "", (int)(to - from), src->text + from);
+}
+
 /* The fix: exp(x) / sum(exp(x), axis) written as one expression subtracts the max of x over the
  * same axis in both exps: np.exp(x - np.max(x, axis=-1, keepdims=True)) / np.sum(np.exp(x -
- * ...), axis=-1, keepdims=True); torch's max over a dim is amax. */
+ * ...), axis=-1, keepdims=True); torch's max over a dim is amax (x.amax(-1, keepdim=True)). */
 static void attach_fix(RuleContext *ctx, TSNode division) {
     const Source *src = ctx->src;
     if (!parse_is(division, "binary_operator")) return;
@@ -120,8 +138,9 @@ static void attach_fix(RuleContext *ctx, TSNode division) {
     bool wrap = sum_method && !parse_is(x, "identifier") && !parse_is(x, "attribute") &&
                 !parse_is(x, "subscript") && !parse_is(x, "parenthesized_expression");
     char *xref = util_xasprintf(wrap ? "(%.*s)" : "%.*s", (int)xlen, xtext);
-    char *max_call = with_two(src, sum, sum_name, family == 't' && has_axis ? "amax" : "max",
-                              operand, xref);
+    char *max_call = family == 't'
+                         ? with_two(src, sum, sum_name, has_axis ? "amax" : "max", operand, xref)
+                         : numpy_max(src, num, sum, sum_method, xtext, xlen);
     FixEdit edits[2];
     TSNode exps[2] = {num, den};
     for (int i = 0; i < 2; i++) {
