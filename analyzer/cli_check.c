@@ -96,7 +96,7 @@ typedef struct CheckOptions {
     bool show_files, show_settings, add_noqa;
     bool fix, diff, show_fixes, exit_non_zero_on_fix;
     int unsafe_fixes; /* -1: not given (the summary hints at them), 0 --no-unsafe-fixes, 1 yes */
-    bool has_fixable;  /* --fixable given */
+    bool has_fixable; /* --fixable given */
     StrList fixable, extend_fixable, unfixable; /* selectors, one per element */
     bool no_prefilter;
     int threads; /* 0: one per core */
@@ -172,22 +172,21 @@ static void split_into(StrList *l, const char *v, const char *seps) {
 
 /* --fixable / --extend-fixable / --unfixable CODES: false (a usage error) on a bad selector. */
 static bool fix_option(int argc, char **argv, int *i, CheckOptions *o, bool *matched) {
-    const char *v;
-    StrList *into = NULL;
-    if ((v = option_value(argc, argv, i, "--fixable")))
-        into = &o->fixable, o->has_fixable = true;
-    else if ((v = option_value(argc, argv, i, "--extend-fixable")))
-        into = &o->extend_fixable;
-    else if ((v = option_value(argc, argv, i, "--unfixable")))
-        into = &o->unfixable;
-    *matched = into != NULL;
-    if (!into) return true;
-    const char *given = argv[*i]; /* "--fixable=" or "" (an empty value): not said yet */
-    if (!*v && (!*given || given[strlen(given) - 1] == '='))
-        fprintf(stderr, "logitlint: option %.*s needs a value\n",
-                (int)(*given ? strlen(given) - 1 : strlen(argv[*i - 1])), *given ? given : argv[*i - 1]);
-    if (!valid_selectors(v)) return false;
-    split_into(into, v, ", ");
+    static const char *const NAMES[] = {"--fixable", "--extend-fixable", "--unfixable"};
+    StrList *lists[] = {&o->fixable, &o->extend_fixable, &o->unfixable};
+    *matched = false;
+    for (int k = 0; k < 3; k++) {
+        const char *v = option_value(argc, argv, i, NAMES[k]);
+        if (!v) continue;
+        *matched = true;
+        o->has_fixable |= k == 0;
+        /* `--fixable=` or an empty argument: option_value said nothing of it */
+        if (!*v && (!*argv[*i] || strchr(argv[*i], '=')))
+            fprintf(stderr, "logitlint: option %s needs a value\n", NAMES[k]);
+        if (!valid_selectors(v)) return false;
+        split_into(lists[k], v, ", ");
+        return true;
+    }
     return true;
 }
 
@@ -766,8 +765,8 @@ static bool settings_fixable(void *ctx, const char *path, const char *code) {
     const Config *c = settings_config(s, dir);
     free(dir);
     free(abs);
-    bool yes = !c || fix_layer(r, true, c->has_fixable, &c->fixable, &c->extend_fixable,
-                               &c->unfixable);
+    bool yes =
+        !c || fix_layer(r, true, c->has_fixable, &c->fixable, &c->extend_fixable, &c->unfixable);
     ConfigList f = as_config_list(&s->o->fixable), e = as_config_list(&s->o->extend_fixable),
                u = as_config_list(&s->o->unfixable);
     return fix_layer(r, yes, s->o->has_fixable, &f, &e, &u);

@@ -133,7 +133,7 @@ void fix_verify(Diagnostic *d) {
     f->verified = rc == 1 ? FIX_VERIFIED : rc == 0 ? FIX_MISRANKS : FIX_UNVERIFIED;
     if (rc == 1)
         snprintf(f->verify_note, sizeof f->verify_note,
-                 "the fixed %.90s() ranks candidates as log Pr(y|x) does on %d table%s", d->cex->entry,
-                 tables, tables == 1 ? "" : "s");
+                 "the fixed %.90s() ranks candidates as log Pr(y|x) does on %d table%s",
+                 d->cex->entry, tables, tables == 1 ? "" : "s");
     array_free(&now);
 }

@@ -58,8 +58,8 @@ static json_t *fix_json(const DiagFix *f) {
     }
     /* verified: the fixed code ranks as log Pr(y|x) does (true), does not (false), or could not
      * be run (null) */
-    json_t *verified = f->verified == FIX_UNVERIFIED ? json_null()
-                                                     : json_boolean(f->verified == FIX_VERIFIED);
+    json_t *verified =
+        f->verified == FIX_UNVERIFIED ? json_null() : json_boolean(f->verified == FIX_VERIFIED);
     return json_pack("{s:s, s:o, s:o, s:o}", "applicability",
                      f->applicability == FIX_SAFE ? "safe" : "unsafe", "message",
                      json_text(f->message), "edits", edits, "verified", verified);

@@ -37,8 +37,8 @@ static void underline(FILE *out, const char *line, int from, int to) {
 
 /* `help: MESSAGE (safe fix: --fix; verified: ...)` and the lines it changes, as a diff. */
 static void fix_lines(FILE *out, const DiagFix *f, int width, const ReportOptions *o) {
-    fprintf(out, "%s%*s = %shelp%s: %s (%s fix: %s%s%s)\n", BLUE(o), width, "", BOLD(o),
-            RESET(o), f->message, f->applicability == FIX_SAFE ? "safe" : "unsafe",
+    fprintf(out, "%s%*s = %shelp%s: %s (%s fix: %s%s%s)\n", BLUE(o), width, "", BOLD(o), RESET(o),
+            f->message, f->applicability == FIX_SAFE ? "safe" : "unsafe",
             f->applicability == FIX_SAFE ? "--fix" : "--unsafe-fixes",
             f->verified == FIX_VERIFIED   ? "; verified: "
             : f->verified == FIX_MISRANKS ? "; not verified: "

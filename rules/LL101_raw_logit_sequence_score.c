@@ -14,9 +14,9 @@ static bool raw_selected(const Fact *f) {
  * was taken from through steps that keep its values: (v), v[...], v.squeeze(...), v.float(),
  * or a variable assigned once and used only here. Null: none such. */
 static TSNode gather_under(const Source *src, TSNode n, int depth) {
-    static const char *const KEEP[] = {"squeeze", "unsqueeze", "float", "double", "to",
-                                       "contiguous", "view", "reshape", "flatten", "clone",
-                                       "detach", "cpu", NULL};
+    static const char *const KEEP[] = {"squeeze",    "unsqueeze", "float",   "double",  "to",
+                                       "contiguous", "view",      "reshape", "flatten", "clone",
+                                       "detach",     "cpu",       NULL};
     n = parse_unparen(n);
     if (depth > 4 || ts_node_is_null(n)) return (TSNode){0};
     if (parse_is(n, "identifier"))
@@ -131,15 +131,16 @@ const Rule rule_LL101 = {
                "targets = input_ids[:, 1:]\n"
                "logprobs = torch.log_softmax(logits, dim=-1)\n"
                "score = logprobs.gather(-1, targets.unsqueeze(-1)).squeeze(-1).sum(-1)\n",
-    .fix = "Unsafe: when the summed (or accumulated) values come from a torch gather of the\n"
-           "logits, written in the same expression or in a variable assigned once and used only\n"
-           "there, through steps that keep the values (squeeze, [..., 0], float, view): the gather\n"
-           "takes the tokens from log_softmax over the axis it selects along, of the same tensor\n"
-           "(x.gather(d, i) -> x.log_softmax(d).gather(d, i); torch.gather(x, d, i) ->\n"
-           "torch.gather(torch.log_softmax(x, d), d, i)). Every score changes (it becomes\n"
-           "log Pr(y|x)), and so do the rankings and thresholds built on it: review it. Not\n"
-           "fixed: a mean (a mean of log-probabilities is another, length-normalised objective:\n"
-           "the author's choice), logits indexed by position (x[0, t, tok]) and other libraries.\n",
+    .fix =
+        "Unsafe: when the summed (or accumulated) values come from a torch gather of the\n"
+        "logits, written in the same expression or in a variable assigned once and used only\n"
+        "there, through steps that keep the values (squeeze, [..., 0], float, view): the gather\n"
+        "takes the tokens from log_softmax over the axis it selects along, of the same tensor\n"
+        "(x.gather(d, i) -> x.log_softmax(d).gather(d, i); torch.gather(x, d, i) ->\n"
+        "torch.gather(torch.log_softmax(x, d), d, i)). Every score changes (it becomes\n"
+        "log Pr(y|x)), and so do the rankings and thresholds built on it: review it. Not\n"
+        "fixed: a mean (a mean of log-probabilities is another, length-normalised objective:\n"
+        "the author's choice), logits indexed by position (x[0, t, tok]) and other libraries.\n",
     .literals = literals,
     .literal_ops = literal_ops,
     .check = check,

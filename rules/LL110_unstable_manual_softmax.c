@@ -11,17 +11,32 @@ static bool unstable_division(const FactEvent *e) {
     return !((e->in.flags | e->in2.flags) & FF_STABLE);
 }
 
-/* x, evaluated again by the fix: names, attributes, subscripts, numbers and arithmetic only (no
- * call, whose repetition could cost or change something). */
-static bool plain(TSNode x) {
-    static const char *const TYPES[] = {"identifier", "attribute", "subscript", "integer",
-                                        "float", "binary_operator", "unary_operator",
-                                        "parenthesized_expression", "slice", "ellipsis", NULL};
+/* x, evaluated again by the fix: names, attributes, subscripts, numbers and arithmetic that
+ * binds at least as tightly as `-` (x - max must subtract from the whole of x); no call, whose
+ * repetition could cost or change something. */
+static bool plain(const Source *src, TSNode x) {
+    static const char *const TYPES[] = {"identifier",
+                                        "attribute",
+                                        "subscript",
+                                        "integer",
+                                        "float",
+                                        "binary_operator",
+                                        "unary_operator",
+                                        "parenthesized_expression",
+                                        "slice",
+                                        "ellipsis",
+                                        NULL};
+    static const char *const ARITHMETIC[] = {"+", "-", "*", "/", "//", "%", "@", "**", NULL};
     bool ok = false;
     for (const char *const *t = TYPES; *t && !ok; t++)
         ok = parse_is(x, *t);
+    if (ok && parse_is(x, "binary_operator")) {
+        ok = false;
+        for (const char *const *op = ARITHMETIC; *op && !ok; op++)
+            ok = parse_text_eq(src, parse_field(x, "operator"), *op);
+    }
     for (uint32_t i = 0; ok && i < ts_node_named_child_count(x); i++)
-        ok = plain(ts_node_named_child(x, i));
+        ok = plain(src, ts_node_named_child(x, i));
     return ok;
 }
 
@@ -86,8 +101,8 @@ static char *with_two(const Source *src, TSNode n, TSNode a, const char *a_text,
     }
     size_t s = ts_node_start_byte(n), a0 = ts_node_start_byte(a), a1 = ts_node_end_byte(a);
     size_t b0 = ts_node_start_byte(b), b1 = ts_node_end_byte(b), e = ts_node_end_byte(n);
-    return util_xasprintf("%.*s%s%.*s%s%.*s", (int)(a0 - s), src->text + s, a_text,
-                          (int)(b0 - a1), src->text + a1, b_text, (int)(e - b1), src->text + b1);
+    return util_xasprintf("%.*s%s%.*s%s%.*s", (int)(a0 - s), src->text + s, a_text, (int)(b0 - a1),
+                          src->text + a1, b_text, (int)(e - b1), src->text + b1);
 }
 
 /* NumPy's max of x over the sum's axes: `M.max(x, <the sum's axis arguments>)`, M the exp's
@@ -103,7 +118,8 @@ static char *numpy_max(const Source *src, TSNode exp, TSNode sum, bool sum_metho
         to = ts_node_end_byte(a);
     }
     size_t mlen;
-    const char *module = parse_text(src, parse_field(parse_field(exp, "function"), "object"), &mlen);
+    const char *module =
+        parse_text(src, parse_field(parse_field(exp, "function"), "object"), &mlen);
     return util_xasprintf("%.*s.max(%.*s%s%.*s)", (int)mlen, module, (int)xlen, xtext,
                           from ? ", " : "", (int)(to - from), src->text + from);
 }
@@ -128,7 +144,7 @@ static void attach_fix(RuleContext *ctx, TSNode division) {
     const char *ntext = parse_text(src, num, &nlen), *dtext = parse_text(src, den, &dlen);
     bool has_axis;
     if (!family || ts_node_is_null(den) || exp_family(src, den, &x2) != family || nlen != dlen ||
-        memcmp(ntext, dtext, nlen) || !plain(x) ||
+        memcmp(ntext, dtext, nlen) || !plain(src, x) ||
         !max_compatible(src, sum, sum_method ? 0 : 1, &has_axis))
         return;
     if (sum_family && sum_family != family) return;
@@ -146,8 +162,8 @@ static void attach_fix(RuleContext *ctx, TSNode division) {
     for (int i = 0; i < 2; i++) {
         TSNode xi = i ? x2 : x;
         bool receiver = ts_node_start_byte(xi) == ts_node_start_byte(exps[i]);
-        char *shifted = util_xasprintf(receiver ? "(%.*s - %s)" : "%.*s - %s", (int)xlen, xtext,
-                                       max_call);
+        char *shifted =
+            util_xasprintf(receiver ? "(%.*s - %s)" : "%.*s - %s", (int)xlen, xtext, max_call);
         edits[i] = (FixEdit){ts_node_start_byte(xi), ts_node_end_byte(xi), shifted};
     }
     fix_attach(ctx, division, FIX_SAFE, "Subtract the max before exp()", edits, 2);

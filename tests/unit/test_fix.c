@@ -73,7 +73,9 @@ START_TEST(fix_applies_safe_fixes_and_unsafe_ones_only_when_asked) {
     ck_assert_msg(
         strstr(r.out, "Fixed 2 errors:\n- eval.py:\n    2 \u00d7 LL103 (log-of-softmax)\n"), "%s",
         r.out);
-    ck_assert_msg(strstr(r.out, "Found 3 errors (2 fixed, 1 remaining).\n"), "%s", r.out);
+    ck_assert_msg(strstr(r.out, "Found 3 errors (2 fixed, 1 remaining).\nNo fixes available (1 "
+                                "hidden fix can be enabled with the `--unsafe-fixes` option).\n"),
+                  "%s", r.out);
     harness_run_free(&r);
     char *text = tmp_read_rel(dir, "eval.py");
     ck_assert_str_eq(text, FX_SAFE);

@@ -151,11 +151,13 @@ END_TEST
 
 START_TEST(ll110_fix_refused_where_it_could_change_values) {
     /* an axis without keepdims (the max would broadcast otherwise), another argument, a call
-     * inside exp (evaluated again), the exp kept in a variable, pure Python */
+     * inside exp (evaluated again), an operator `- max` would bind tighter than, the exp kept
+     * in a variable, two exps of different values, pure Python */
     const char *cases[] = {
         "    return np.exp(x) / np.sum(np.exp(x), axis=-1)\n",
         "    return np.exp(x) / np.sum(np.exp(x), dtype=np.float64)\n",
         "    return np.exp(g(x)) / np.sum(np.exp(g(x)))\n",
+        "    return np.exp(x | y) / np.sum(np.exp(x | y))\n",
         "    e = np.exp(x)\n    return e / e.sum(-1, keepdims=True)\n",
         "    return np.exp(x) / np.sum(np.exp(y))\n",
     };

@@ -109,12 +109,24 @@ START_TEST(unfixable_fix_is_not_shown) {
     }
     json_decref(arr);
     harness_run_free(&r);
+    /* README "Fixes" */
+    r = RUN_IN(dir, "check", "--diff", "--unsafe-fixes", "--unfixable", "LL103", "eval.py");
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.out, "--- eval.py\n+++ eval.py\n"
+                            "@@ -5,5 +5,5 @@\n"
+                            " def score(logits, y):\n"
+                            "     lp = torch.log(torch.softmax(logits, dim=-1))  # comment kept\n"
+                            "     lq = F.softmax(logits, -1).log()\n"
+                            "-    loss = F.cross_entropy(torch.softmax(logits, -1), y)\n"
+                            "+    loss = F.cross_entropy(logits, y)\n"
+                            "     return lp, lq, loss\n");
+    harness_run_free(&r);
     r = RUN_IN(dir, "check", "--no-verify", "--unfixable", "LL103", "eval.py");
     ck_assert_msg(!strstr(r.out, "log_softmax (safe fix") && strstr(r.out, "(unsafe fix"), "%s",
                   r.out);
     harness_run_free(&r);
-    r = RUN_IN(dir, "check", "--show-settings", "--unfixable", "LL108", "--extend-fixable",
-               "LL103", "eval.py");
+    r = RUN_IN(dir, "check", "--show-settings", "--unfixable", "LL108", "--extend-fixable", "LL103",
+               "eval.py");
     ck_assert_msg(strstr(r.out, "fixable = [\"ALL\"]\nunfixable = [\"LL108\"]\n"
                                 "extend-fixable = [\"LL103\"]\n"),
                   "%s", r.out);
