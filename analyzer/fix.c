@@ -11,6 +11,21 @@ static void text_add(Text *t, const char *s, size_t n) {
     t->items[t->len] = '\0';
 }
 
+char *fix_edits_apply(const char *text, size_t len, const FixEditList *edits, size_t *out_len) {
+    Text out = {0};
+    size_t copied = 0;
+    text_add(&out, "", 0);
+    for (size_t i = 0; i < edits->len; i++) {
+        const FixEdit *e = &edits->items[i];
+        text_add(&out, text + copied, e->start - copied);
+        text_add(&out, e->content, strlen(e->content));
+        copied = e->end;
+    }
+    text_add(&out, text + copied, len - copied);
+    *out_len = out.len;
+    return out.items;
+}
+
 /* A position as reports show it: a notebook's row counted in its cell. */
 static void shown_position(const Source *src, size_t byte, int *row, int *col) {
     source_position(src, byte, row, col);

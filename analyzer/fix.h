@@ -11,6 +11,9 @@
  * happens). The edits (any order, not overlapping) are copied. */
 void fix_attach(RuleContext *ctx, TSNode finding, FixApplicability applicability,
                 const char *message, const FixEdit *edits, size_t n);
+/* `text` (len bytes) with the edits (sorted by start, not overlapping) applied; malloc'd and
+ * NUL-terminated, its length in *out_len. */
+char *fix_edits_apply(const char *text, size_t len, const FixEditList *edits, size_t *out_len);
 /* The text of node n with [from, to) of the source replaced by `with` (from/to inside n). */
 char *fix_node_text_with(const Source *src, TSNode n, size_t from, size_t to, const char *with);
 /* The last name of a call's callee: `softmax` in torch.softmax(x) or x.softmax(). Null: none. */

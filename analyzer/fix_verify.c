@@ -5,36 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fix.h"
 #include "verify.h"
 
 /* Random tables tried after the counterexample's, and the time one table's runs may take. */
 enum { FIX_VERIFY_RANDOM = 4 };
 #define FIX_VERIFY_SECONDS 0.15
 
-typedef Array(char) Text;
-
-static void text_add(Text *t, const char *s, size_t n) {
-    array_reserve(t, t->len + n + 1);
-    memcpy(t->items + t->len, s, n);
-    t->len += n;
-    t->items[t->len] = '\0';
-}
-
-/* The analysed text with the edits applied; *at (a byte of the old text before or outside
- * every edit) becomes the same byte's offset in the new one. */
-static Text patched(const char *text, size_t len, const FixEditList *edits, size_t *at) {
-    Text out = {0};
-    size_t copied = 0, old_at = *at;
-    for (size_t i = 0; i < edits->len; i++) {
-        const FixEdit *e = &edits->items[i];
-        size_t n = strlen(e->content);
-        text_add(&out, text + copied, e->start - copied);
-        text_add(&out, e->content, n);
-        copied = e->end;
-        if (e->end <= old_at) *at = *at + n - (e->end - e->start);
-    }
-    text_add(&out, text + copied, len - copied);
-    return out;
+/* Where byte `at` of the text (outside every edit) is once the edits are applied. */
+static size_t moved(const FixEditList *edits, size_t at) {
+    size_t now = at;
+    for (size_t i = 0; i < edits->len && edits->items[i].end <= at; i++)
+        now = now + strlen(edits->items[i].content) - (edits->items[i].end - edits->items[i].start);
+    return now;
 }
 
 static size_t line_start(const char *text, size_t len, int line) {
@@ -78,11 +61,11 @@ static bool misranked_pair(const VerifyResult *res, int *better, int *worse) {
 
 /* Runs the fixed text's function on t: 1 ranks as log Pr(y|x), 0 does not (note says how),
  * -1 could not run (note says why). */
-static int run_on(const Diagnostic *d, const Text *text, int line, const VerifyTable *t,
+static int run_on(const Diagnostic *d, const char *text, size_t len, int line, const VerifyTable *t,
                   const char *which, char *note, size_t n) {
     char why[200];
-    VerifyResult *res = verify_exec_source(d->filename, text->items, text->len, line,
-                                           d->cex->recipe, t, FIX_VERIFY_SECONDS, why, sizeof why);
+    VerifyResult *res = verify_exec_source(d->filename, text, len, line, d->cex->recipe, t,
+                                           FIX_VERIFY_SECONDS, why, sizeof why);
     if (!res) {
         snprintf(note, n, "the fixed code could not be run on %s: %.200s", which, why);
         return -1;
@@ -113,18 +96,18 @@ void fix_verify(Diagnostic *d) {
     if (!f || !d->cex || !d->cex->by_script || !d->site.src) return;
     size_t len;
     const char *text = verify_source_text(d->site.src, &len);
-    size_t at = line_start(text, len, d->cex->entry_line);
-    Text now = patched(text, len, &f->edits, &at);
-    int line = line_of(now.items, at);
-    int rc = run_on(d, &now, line, d->cex->table, "the counterexample's table", f->verify_note,
-                    sizeof f->verify_note);
+    size_t now_len;
+    char *now = fix_edits_apply(text, len, &f->edits, &now_len);
+    int line = line_of(now, moved(&f->edits, line_start(text, len, d->cex->entry_line)));
+    int rc = run_on(d, now, now_len, line, d->cex->table, "the counterexample's table",
+                    f->verify_note, sizeof f->verify_note);
     int tables = rc == 1;
     const VerifyRecipe *r = d->cex->recipe;
     for (int i = 0; rc == 1 && i < FIX_VERIFY_RANDOM; i++) {
         VerifyTable *t = verify_search_random(r, verify_search_seed(r), i);
         char which[48], note[sizeof f->verify_note];
         snprintf(which, sizeof which, "random table %d", i + 1);
-        int on = t ? run_on(d, &now, line, t, which, note, sizeof note) : -1;
+        int on = t ? run_on(d, now, now_len, line, t, which, note, sizeof note) : -1;
         verify_table_free(t);
         if (on == 0) snprintf(f->verify_note, sizeof f->verify_note, "%s", note);
         rc = on == 0 ? 0 : rc;
@@ -135,5 +118,5 @@ void fix_verify(Diagnostic *d) {
         snprintf(f->verify_note, sizeof f->verify_note,
                  "the fixed %.90s() ranks candidates as log Pr(y|x) does on %d table%s",
                  d->cex->entry, tables, tables == 1 ? "" : "s");
-    array_free(&now);
+    free(now);
 }

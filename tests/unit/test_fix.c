@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "fix_example.h"
 #include "fix_run.h"
 #include "harness.h"
 #include "lint.h"
@@ -13,16 +14,6 @@
 #include "rules.h"
 
 #define RUN_IN(dir, ...) harness_run((const char *const[]){__VA_ARGS__, NULL}, NULL, dir)
-
-static const char FX[] = "import torch\n"
-                         "import torch.nn.functional as F\n"
-                         "\n"
-                         "\n"
-                         "def score(logits, y):\n"
-                         "    lp = torch.log(torch.softmax(logits, dim=-1))  # comment kept\n"
-                         "    lq = F.softmax(logits, -1).log()\n"
-                         "    loss = F.cross_entropy(torch.softmax(logits, -1), y)\n"
-                         "    return lp, lq, loss\n";
 
 static const char FX_SAFE[] = "import torch\n"
                               "import torch.nn.functional as F\n"

@@ -5,20 +5,10 @@
 
 #include <jansson.h>
 
+#include "fix_example.h"
 #include "harness.h"
 
 #define RUN_IN(dir, ...) harness_run((const char *const[]){__VA_ARGS__, NULL}, NULL, dir)
-
-/* README "Fixes": two safe fixes (LL103), one unsafe (LL108). */
-static const char FX[] = "import torch\n"
-                         "import torch.nn.functional as F\n"
-                         "\n"
-                         "\n"
-                         "def score(logits, y):\n"
-                         "    lp = torch.log(torch.softmax(logits, dim=-1))  # comment kept\n"
-                         "    lq = F.softmax(logits, -1).log()\n"
-                         "    loss = F.cross_entropy(torch.softmax(logits, -1), y)\n"
-                         "    return lp, lq, loss\n";
 
 static const char LL103_LINE[] = "+    lp = torch.log_softmax(logits, dim=-1)  # comment kept\n";
 static const char LL108_LINE[] = "+    loss = F.cross_entropy(logits, y)\n";
