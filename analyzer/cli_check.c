@@ -59,7 +59,7 @@ static const char CHECK_USAGE[] =
     "  --unsafe-fixes          Apply the unsafe fixes too (with --fix or --diff)\n"
     "  --no-unsafe-fixes       Never apply them, nor hint at them in the summary\n"
     "  --fixable CODES         Only these rules' fixes may be applied (replaces the\n"
-    "                          configuration's fixable and unfixable)\n"
+    "                          configuration's fixable, extend-fixable and unfixable)\n"
     "  --extend-fixable CODES  These rules' fixes may be applied as well\n"
     "  --unfixable CODES       These rules' fixes are never applied\n"
     "  --diff                  Print the fixes as a unified diff instead of writing them (exit 1\n"
@@ -756,8 +756,7 @@ static ConfigList as_config_list(const StrList *l) {
 
 /* May --fix apply the fixes of rule `code` in this file? fixable / extend-fixable / unfixable of
  * its configuration, then of the command line (default: every rule). */
-static bool settings_fixable(void *ctx, const char *path, const char *code) {
-    Settings *s = ctx;
+static bool settings_fixable(Settings *s, const char *path, const char *code) {
     const Rule *r = rules_find(code);
     if (!r) return false;
     char *abs = realpath(path, NULL); /* standard input (its --stdin-filename): none */

@@ -151,12 +151,12 @@ static int occurrences(const Source *src, TSNode n, TSNode name, TSNode *value) 
     return count;
 }
 
-TSNode fix_single_assignment(const Source *src, TSNode use) {
+TSNode fix_single_assignment(const Source *src, TSNode use, int uses) {
     TSNode scope = use;
     while (!ts_node_is_null(ts_node_parent(scope)) && !parse_is(scope, "function_definition"))
         scope = ts_node_parent(scope);
     TSNode value = {0};
-    if (occurrences(src, scope, use, &value) != 2 || ts_node_is_null(value) ||
+    if (occurrences(src, scope, use, &value) != uses + 1 || ts_node_is_null(value) ||
         ts_node_end_byte(value) > ts_node_start_byte(use))
         return (TSNode){0};
     return value;

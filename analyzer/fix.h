@@ -22,10 +22,11 @@ TSNode fix_callee_name(TSNode call);
 /* A call's argument: the pos-th positional one, or the keyword one named kw (its value).
  * Null: not given, or a *args / **kwargs could hold it. */
 TSNode fix_call_arg(const Source *src, TSNode call, uint32_t pos, const char *kw);
-/* The value a name was assigned where the name is used once only: the right side of the one
- * `name = value` of the enclosing function (or module), when the name occurs nowhere else in
- * it (no parameter, no other assignment or use). Null otherwise. */
-TSNode fix_single_assignment(const Source *src, TSNode use);
+/* The value a name was assigned where the name is used `uses` times only (`use` one of them):
+ * the right side of the one `name = value` of the enclosing function (or module), before
+ * `use`, when the name occurs nowhere else in it (no parameter, no other assignment or use).
+ * Null otherwise. */
+TSNode fix_single_assignment(const Source *src, TSNode use, int uses);
 
 /* Is n a name bound by an import of the file (a module or an alias: `torch`, `F`, `mx`)? Used
  * to tell a tensor method x.softmax(d) from a module function mx.softmax(x). */

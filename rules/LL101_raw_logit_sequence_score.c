@@ -20,7 +20,7 @@ static TSNode gather_under(const Source *src, TSNode n, int depth) {
     n = parse_unparen(n);
     if (depth > 4 || ts_node_is_null(n)) return (TSNode){0};
     if (parse_is(n, "identifier"))
-        return gather_under(src, fix_single_assignment(src, n), depth + 1);
+        return gather_under(src, fix_single_assignment(src, n, 1), depth + 1);
     if (parse_is(n, "subscript")) return gather_under(src, parse_field(n, "value"), depth + 1);
     TSNode name = fix_callee_name(n);
     if (ts_node_is_null(name)) return (TSNode){0};

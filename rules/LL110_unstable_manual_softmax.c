@@ -62,10 +62,22 @@ static char exp_family(const Source *src, TSNode e, TSNode *x) {
     return ts_node_named_child_count(parse_field(e, "arguments")) ? 0 : 't';
 }
 
+/* A constant axis argument: 1, -1, (0, 1), True. */
+static bool literal(TSNode v) {
+    if (parse_is(v, "integer") || parse_is(v, "true") || parse_is(v, "false")) return true;
+    if (parse_is(v, "unary_operator")) return literal(parse_field(v, "argument"));
+    if (!parse_is(v, "tuple")) return false;
+    for (uint32_t i = 0; i < ts_node_named_child_count(v); i++)
+        if (!literal(ts_node_named_child(v, i))) return false;
+    return true;
+}
+
 /* The sum call's axis arguments are ones max takes alike: one axis (positional or axis= / dim=)
  * with keepdims=True (so that the max broadcasts against x as the sum did), or none (the max
- * of all). `first`: the index of its first axis argument among the positional ones. */
-static bool max_compatible(const Source *src, TSNode sum, uint32_t first, bool *has_axis) {
+ * of all). `first`: the index of its first axis argument among the positional ones. `constant`:
+ * every argument is a literal (the max moves to where x was exponentiated). */
+static bool max_compatible(const Source *src, TSNode sum, uint32_t first, bool constant,
+                           bool *has_axis) {
     TSNode args = parse_field(sum, "arguments");
     uint32_t positional = 0;
     bool keep = false;
@@ -76,10 +88,12 @@ static bool max_compatible(const Source *src, TSNode sum, uint32_t first, bool *
         if (!parse_is(a, "keyword_argument")) {
             if (parse_is(a, "list_splat") || parse_is(a, "dictionary_splat")) return false;
             if (positional++ > first) return false;
+            if (positional > first && constant && !literal(a)) return false;
             *has_axis |= positional > first;
             continue;
         }
         TSNode k = parse_field(a, "name");
+        if (constant && !literal(parse_field(a, "value"))) return false;
         if (parse_text_eq(src, k, "axis") || parse_text_eq(src, k, "dim"))
             *has_axis = true;
         else if (parse_text_eq(src, k, "keepdims") || parse_text_eq(src, k, "keepdim"))
@@ -124,9 +138,11 @@ static char *numpy_max(const Source *src, TSNode exp, TSNode sum, bool sum_metho
                           from ? ", " : "", (int)(to - from), src->text + from);
 }
 
-/* The fix: exp(x) / sum(exp(x), axis) written as one expression subtracts the max of x over the
- * same axis in both exps: np.exp(x - np.max(x, axis=-1, keepdims=True)) / np.sum(np.exp(x -
- * ...), axis=-1, keepdims=True); torch's max over a dim is amax (x.amax(-1, keepdim=True)). */
+/* The fix: exp(x) / sum(exp(x), axis) subtracts the max of x over the same axis before exp:
+ * np.exp(x - np.max(x, axis=-1, keepdims=True)) / np.sum(np.exp(x - ...), axis=-1,
+ * keepdims=True); torch's max over a dim is amax (x.amax(-1, keepdim=True)). Written as one
+ * expression, both exps change; as `e = exp(x)` then `e / e.sum(...)` (e used nowhere else, the
+ * axis a constant), the assignment's. */
 static void attach_fix(RuleContext *ctx, TSNode division) {
     const Source *src = ctx->src;
     if (!parse_is(division, "binary_operator")) return;
@@ -139,15 +155,21 @@ static void attach_fix(RuleContext *ctx, TSNode division) {
     char sum_family = module_family(src, sum_obj);
     bool sum_method = !sum_family;
     TSNode den = parse_unparen(sum_method ? sum_obj : fix_call_arg(src, sum, 0, "input"));
-    char family = exp_family(src, num, &x);
     size_t nlen, dlen, xlen;
     const char *ntext = parse_text(src, num, &nlen), *dtext = parse_text(src, den, &dlen);
+    if (ts_node_is_null(den) || nlen != dlen || memcmp(ntext, dtext, nlen)) return;
+    TSNode exps[2] = {num, den};
+    int n_exps = 2;
+    if (parse_is(num, "identifier")) { /* e / e.sum(...): the exp is e's one assignment */
+        exps[0] = parse_unparen(fix_single_assignment(src, num, 2));
+        n_exps = 1;
+    }
+    char family = exp_family(src, exps[0], &x);
     bool has_axis;
-    if (!family || ts_node_is_null(den) || exp_family(src, den, &x2) != family || nlen != dlen ||
-        memcmp(ntext, dtext, nlen) || !plain(src, x) ||
-        !max_compatible(src, sum, sum_method ? 0 : 1, &has_axis))
+    if (!family || (n_exps == 2 && exp_family(src, den, &x2) != family) || !plain(src, x) ||
+        !max_compatible(src, sum, sum_method ? 0 : 1, n_exps == 1, &has_axis) ||
+        (sum_family && sum_family != family))
         return;
-    if (sum_family && sum_family != family) return;
     const char *xtext = parse_text(src, x, &xlen);
     /* the max call: the sum call with its name and its summed operand replaced */
     TSNode operand = sum_method ? sum_obj : den;
@@ -156,18 +178,17 @@ static void attach_fix(RuleContext *ctx, TSNode division) {
     char *xref = util_xasprintf(wrap ? "(%.*s)" : "%.*s", (int)xlen, xtext);
     char *max_call = family == 't'
                          ? with_two(src, sum, sum_name, has_axis ? "amax" : "max", operand, xref)
-                         : numpy_max(src, num, sum, sum_method, xtext, xlen);
+                         : numpy_max(src, exps[0], sum, sum_method, xtext, xlen);
     FixEdit edits[2];
-    TSNode exps[2] = {num, den};
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < n_exps; i++) {
         TSNode xi = i ? x2 : x;
         bool receiver = ts_node_start_byte(xi) == ts_node_start_byte(exps[i]);
         char *shifted =
             util_xasprintf(receiver ? "(%.*s - %s)" : "%.*s - %s", (int)xlen, xtext, max_call);
         edits[i] = (FixEdit){ts_node_start_byte(xi), ts_node_end_byte(xi), shifted};
     }
-    fix_attach(ctx, division, FIX_SAFE, "Subtract the max before exp()", edits, 2);
-    for (int i = 0; i < 2; i++)
+    fix_attach(ctx, division, FIX_SAFE, "Subtract the max before exp()", edits, (size_t)n_exps);
+    for (int i = 0; i < n_exps; i++)
         free(edits[i].content);
     free(max_call);
     free(xref);
@@ -225,17 +246,18 @@ const Rule rule_LL110 = {
                "    e = np.exp(x - np.max(x, axis=-1, keepdims=True))\n"
                "    return e / np.sum(e, axis=-1, keepdims=True)\n"
                "# or scipy.special.softmax(x, axis=-1)\n",
-    .fix = "Safe, for exp(x) / sum(exp(x)) written as one expression in NumPy, jax.numpy or torch\n"
-           "(np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True), torch.exp(x) /\n"
-           "torch.exp(x).sum(-1, keepdim=True), x.exp() / x.exp().sum()), where x is names,\n"
-           "subscripts and arithmetic (no call, which the fix would evaluate again): both exps\n"
-           "get the max of x over the axis the sum reduces subtracted, np.max / x.max for NumPy,\n"
-           "torch.amax / x.amax (x.max() over everything) for torch. Softmax is invariant to that\n"
-           "constant, so the values are the same up to rounding wherever the original was finite;\n"
-           "where it gave NaN (an exp overflowing to inf, or every exp underflowing to 0) they\n"
-           "are now the softmax. Not fixed: a sum over an axis without keepdims=True (the max\n"
-           "would not broadcast as the sum does), a sum with other arguments (dtype, out), the\n"
-           "exp kept in a variable, and pure Python (math.exp).\n",
+    .fix = "Safe, for exp(x) / sum(exp(x)) in NumPy, jax.numpy or torch, written as one\n"
+           "expression (np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True), torch.exp(x) /\n"
+           "torch.exp(x).sum(-1, keepdim=True), x.exp() / x.exp().sum()) or as e = np.exp(x)\n"
+           "then e / e.sum(...) with e used nowhere else and the axis a constant, where x is\n"
+           "names, subscripts and arithmetic (no call, which the fix would evaluate again): the\n"
+           "max of x over the axis the sum reduces is subtracted before exp(), np.max(x, ...)\n"
+           "for NumPy, x.amax(...) for torch (x.max() over everything). Softmax is invariant to\n"
+           "that constant, so the values are the same up to rounding wherever the original was\n"
+           "finite; where it gave NaN (an exp overflowing to inf, or every exp underflowing to\n"
+           "0) they are now the softmax. Not fixed: a sum over an axis without keepdims=True\n"
+           "(the max would not broadcast as the sum does), a sum with other arguments (dtype,\n"
+           "out), an in-place division, and pure Python (math.exp).\n",
     .literals = literals,
     .literal_ops = literal_ops,
     .check = check,

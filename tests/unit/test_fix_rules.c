@@ -138,6 +138,25 @@ START_TEST(ll110_subtracts_the_max) {
              "    return torch.exp(logits - logits.amax(dim=-1, keepdim=True)) / "
              "torch.exp(logits - logits.amax(dim=-1, keepdim=True)).sum(dim=-1, keepdim=True)\n",
              false);
+    /* the exp in a variable used only there: its assignment */
+    fixes_to("import torch\n"
+             "def probs(logits):\n"
+             "    e = logits.exp()  # keep\n"
+             "    return e / e.sum(-1, keepdim=True)\n",
+             "import torch\n"
+             "def probs(logits):\n"
+             "    e = (logits - logits.amax(-1, keepdim=True)).exp()  # keep\n"
+             "    return e / e.sum(-1, keepdim=True)\n",
+             false);
+    fixes_to("import numpy as np\n"
+             "def probs(scores):\n"
+             "    e = np.exp(scores)\n"
+             "    return e / np.sum(e)\n",
+             "import numpy as np\n"
+             "def probs(scores):\n"
+             "    e = np.exp(scores - np.max(scores))\n"
+             "    return e / np.sum(e)\n",
+             false);
     /* over every element: the max of all */
     fixes_to("import torch\n"
              "def probs(logits):\n"
@@ -152,13 +171,15 @@ END_TEST
 START_TEST(ll110_fix_refused_where_it_could_change_values) {
     /* an axis without keepdims (the max would broadcast otherwise), another argument, a call
      * inside exp (evaluated again), an operator `- max` would bind tighter than, the exp kept
-     * in a variable, two exps of different values, pure Python */
+     * in a variable used elsewhere too or summed over an axis that is not a constant, two exps
+     * of different values, pure Python */
     const char *cases[] = {
         "    return np.exp(x) / np.sum(np.exp(x), axis=-1)\n",
         "    return np.exp(x) / np.sum(np.exp(x), dtype=np.float64)\n",
         "    return np.exp(g(x)) / np.sum(np.exp(g(x)))\n",
         "    return np.exp(x | y) / np.sum(np.exp(x | y))\n",
-        "    e = np.exp(x)\n    return e / e.sum(-1, keepdims=True)\n",
+        "    e = np.exp(x)\n    print(e)\n    return e / e.sum(-1, keepdims=True)\n",
+        "    e = np.exp(x)\n    return e / e.sum(axis=y, keepdims=True)\n",
         "    return np.exp(x) / np.sum(np.exp(y))\n",
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
