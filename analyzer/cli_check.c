@@ -56,6 +56,7 @@ static const char CHECK_USAGE[] =
     "                          project root; also LOGITLINT_CACHE_DIR, `cache-dir` in config)\n"
     "  --fix                   Apply the safe fixes (the files are analysed again: a fix that\n"
     "                          leaves its finding or adds one is rolled back)\n"
+    "  --no-fix                Do not apply the fixes (undoes an earlier --fix)\n"
     "  --unsafe-fixes          Apply the unsafe fixes too (with --fix or --diff)\n"
     "  --no-unsafe-fixes       Never apply them, nor hint at them in the summary\n"
     "  --fixable CODES         Only these rules' fixes may be applied (replaces the\n"

@@ -54,6 +54,17 @@ START_TEST(fix_selection_options) {
                false);
     /* --no-unsafe-fixes after --unsafe-fixes: the last one counts. */
     diff_fixes("", OPTS("--no-unsafe-fixes"), true, false);
+    /* --no-fix after --fix: nothing is written. */
+    char *dir = tmp_dir();
+    tmp_write(dir, "eval.py", FX);
+    CliRun r = RUN_IN(dir, "check", "--fix", "--no-fix", "--no-verify", "eval.py");
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strstr(r.out, "Found 3 errors.\n"), "%s", r.out);
+    harness_run_free(&r);
+    char *text = tmp_read_rel(dir, "eval.py");
+    ck_assert_str_eq(text, FX);
+    free(text);
+    tmp_remove(dir);
 }
 END_TEST
 
