@@ -96,9 +96,9 @@ typedef struct CheckOptions {
     bool silent; /* -s: no report on standard output, no warnings */
     bool show_files, show_settings, add_noqa;
     bool fix, diff, show_fixes, exit_non_zero_on_fix;
-    int unsafe_fixes; /* -1: not given (the summary hints at them), 0 --no-unsafe-fixes, 1 yes */
-    bool has_fixable; /* --fixable given */
-    StrList fixable, extend_fixable, unfixable; /* selectors, one per element */
+    /* --fixable given; the selectors of --fixable, --extend-fixable and --unfixable */
+    bool has_fixable;
+    StrList fixable, extend_fixable, unfixable;
     bool no_prefilter;
     int threads; /* 0: one per core */
     const char *stdin_filename;
@@ -194,7 +194,7 @@ static bool fix_option(int argc, char **argv, int *i, CheckOptions *o, bool *mat
 static int parse_options(int argc, char **argv, CheckOptions *o) {
     memset(o, 0, sizeof *o);
     o->respect_gitignore = -1;
-    o->unsafe_fixes = -1;
+    o->report.unsafe_fixes = -1;
     o->argc = argc, o->argv = argv, o->is_path = util_xcalloc((size_t)argc + 1, sizeof(bool));
     bool only_paths = false, fix_opt;
     for (int i = 1; i < argc; i++) {
@@ -277,7 +277,7 @@ static int parse_options(int argc, char **argv, CheckOptions *o) {
         } else if (!strcmp(a, "--fix") || !strcmp(a, "--no-fix")) {
             o->fix = a[2] == 'f';
         } else if (!strcmp(a, "--unsafe-fixes") || !strcmp(a, "--no-unsafe-fixes")) {
-            o->unsafe_fixes = a[2] == 'u';
+            o->report.unsafe_fixes = a[2] == 'u';
         } else if (!strcmp(a, "--diff") || !strcmp(a, "--show-fixes") ||
                    !strcmp(a, "--exit-non-zero-on-fix")) {
             *(a[2] == 'd'   ? &o->diff
@@ -681,8 +681,9 @@ static void attach_counterexamples(DiagList *diags, CexCacheList *cache,
     for (size_t i = 0; i < diags->len; i++) {
         Diagnostic *d = &diags->items[i];
         if (d->cex) continue;
-        if (fixing && !(d->fix && (d->fix->applicability == FIX_SAFE || fixing->unsafe_fixes == 1)))
-            continue;
+        bool applied = d->fix && (d->fix->applicability == FIX_SAFE ||
+                                  (fixing && fixing->report.unsafe_fixes == 1));
+        if (fixing && !applied) continue;
         const VerifyRecipe *r = verify_recipe_at_precision(verify_recipe_find(d->recipe), false);
         if (!r) continue;
         const VerifyResult *shape = recipe_counterexample(r, cache);
@@ -796,7 +797,7 @@ static const bool *settings_rules_of(void *ctx, const char *path) {
 static bool run_fixes(Settings *s, DiagList *diags, DiagList *fixed) {
     const CheckOptions *o = s->o;
     FixRunOptions fo = {.write = !o->diff,
-                        .unsafe = o->unsafe_fixes == 1,
+                        .unsafe = o->report.unsafe_fixes == 1,
                         .diff_out = stdout,
                         .enabled = settings_rules_of,
                         .ctx = s};
@@ -804,6 +805,18 @@ static bool run_fixes(Settings *s, DiagList *diags, DiagList *fixed) {
     if (o->diff)
         fprintf(stderr, "Would fix %zu error%s.\n", fixed->len, fixed->len == 1 ? "" : "s");
     return failed > 0;
+}
+
+/* The fixes of rules that may not be fixed are dropped; with --fix / --diff, those it applies
+ * are verified (their counterexamples first), then applied or shown. Returns whether a file
+ * could not be fixed. */
+static bool fix_stage(Settings *s, DiagList *diags, DiagList *fixed, CexCacheList *cex) {
+    drop_unfixable(s, diags);
+    if (!s->o->fix && !s->o->diff) return false;
+    if (!s->o->no_verify) attach_counterexamples(diags, cex, s->o);
+    bool failed = run_fixes(s, diags, fixed);
+    drop_unfixable(s, diags); /* those of a fixed file's new text */
+    return failed;
 }
 
 /* --add-noqa: each file's findings (sorted by file) get their directives. Returns the exit
@@ -932,16 +945,12 @@ int cli_check(int argc, char **argv) {
         rc = add_noqa(&diags, failed);
         goto done;
     }
-    drop_unfixable(&s, &diags);
-    if ((o.fix || o.diff) && !o.no_verify) attach_counterexamples(&diags, &cex, &o);
-    if ((o.fix || o.diff) && run_fixes(&s, &diags, &fixed)) failed = true;
+    if (fix_stage(&s, &diags, &fixed, &cex)) failed = true;
     if (o.diff) {
         rc = failed ? 2 : fixed.len ? 1 : 0;
         goto done;
     }
-    drop_unfixable(&s, &diags); /* those of a fixed file's new text */
     if (o.fix) o.report.fixed = &fixed;
-    o.report.unsafe_fixes = o.unsafe_fixes;
     o.report.show_fixes = o.show_fixes;
     if (!o.no_verify) attach_counterexamples(&diags, &cex, NULL);
     if (o.output_file && output_is_analysed(o.output_file, &files)) {
