@@ -95,7 +95,7 @@ typedef struct CheckOptions {
     bool no_verify, exit_zero;
     bool silent; /* -s: no report on standard output, no warnings */
     bool show_files, show_settings, add_noqa;
-    bool fix, diff, show_fixes, exit_non_zero_on_fix;
+    bool fix, diff, exit_non_zero_on_fix; /* --show-fixes: report.show_fixes */
     /* --fixable given; the selectors of --fixable, --extend-fixable and --unfixable */
     bool has_fixable;
     StrList fixable, extend_fixable, unfixable;
@@ -281,7 +281,7 @@ static int parse_options(int argc, char **argv, CheckOptions *o) {
         } else if (!strcmp(a, "--diff") || !strcmp(a, "--show-fixes") ||
                    !strcmp(a, "--exit-non-zero-on-fix")) {
             *(a[2] == 'd'   ? &o->diff
-              : a[2] == 's' ? &o->show_fixes
+              : a[2] == 's' ? &o->report.show_fixes
                             : &o->exit_non_zero_on_fix) = true;
         } else if (!strcmp(a, "--add-noqa")) {
             o->add_noqa = true;
@@ -799,12 +799,20 @@ static bool run_fixes(Settings *s, DiagList *diags, DiagList *fixed) {
     FixRunOptions fo = {.write = !o->diff,
                         .unsafe = o->report.unsafe_fixes == 1,
                         .diff_out = stdout,
+                        .stdin_name = o->report.stdin_name,
                         .enabled = settings_rules_of,
                         .ctx = s};
     int failed = fix_run(diags, &fo, fixed);
     if (o->diff)
         fprintf(stderr, "Would fix %zu error%s.\n", fixed->len, fixed->len == 1 ? "" : "s");
     return failed > 0;
+}
+
+/* The name standard input's findings carry, when it is read (NULL: not read). */
+static const char *stdin_name(const PathList *files, const CheckOptions *o) {
+    for (size_t i = 0; i < files->len; i++)
+        if (!strcmp(files->items[i], "-")) return o->stdin_filename ? o->stdin_filename : "-";
+    return NULL;
 }
 
 /* The fixes of rules that may not be fixed are dropped; with --fix / --diff, those it applies
@@ -940,6 +948,7 @@ int cli_check(int argc, char **argv) {
     if (!files.len && !diags.len && !o.report.quiet)
         fprintf(stderr, "warning: No Python files found under the given path(s)\n");
     o.report.no_files = !files.len;
+    o.report.stdin_name = stdin_name(&files, &o);
     diag_sort(&diags);
     if (o.add_noqa) {
         rc = add_noqa(&diags, failed);
@@ -951,7 +960,6 @@ int cli_check(int argc, char **argv) {
         goto done;
     }
     if (o.fix) o.report.fixed = &fixed;
-    o.report.show_fixes = o.show_fixes;
     if (!o.no_verify) attach_counterexamples(&diags, &cex, NULL);
     if (o.output_file && output_is_analysed(o.output_file, &files)) {
         fprintf(stderr, "logitlint: %s: is one of the analysed files, not overwritten\n",

@@ -115,6 +115,7 @@ static void report_fixes(FILE *out, const DiagList *fixed) {
 }
 
 bool report_fix_applicable(const Diagnostic *d, const ReportOptions *opts) {
+    if (opts->stdin_name && !strcmp(d->filename, opts->stdin_name)) return false;
     return d->fix && (d->fix->applicability == FIX_SAFE || opts->unsafe_fixes == 1);
 }
 
@@ -124,9 +125,10 @@ static void report_fixables(FILE *out, const DiagList *diags, const ReportOption
     size_t applicable = 0, hidden = 0;
     for (size_t i = 0; i < diags->len; i++) {
         const Diagnostic *d = &diags->items[i];
+        bool from_stdin = opts->stdin_name && !strcmp(d->filename, opts->stdin_name);
         if (report_fix_applicable(d, opts))
             applicable++;
-        else if (d->fix && opts->unsafe_fixes < 0)
+        else if (d->fix && !from_stdin && opts->unsafe_fixes < 0)
             hidden++;
     }
     const char *es = hidden == 1 ? "" : "es";

@@ -433,6 +433,44 @@ START_TEST(target_read_moves_below_its_write) {
 }
 END_TEST
 
+/* Standard input is never fixed, and a file named like --stdin-filename is not mistaken for it:
+ * its text is not the one the findings came from. */
+START_TEST(stdin_is_never_fixed) {
+    char *dir = tmp_dir();
+    const char *on_disk = "x = 1\n# another file of the same name\n";
+    tmp_write(dir, "eval.py", on_disk);
+    const char *argv[] = {"check",   "--fix", "--no-verify", "-", "--stdin-filename",
+                          "eval.py", NULL};
+    CliRun r = harness_run(
+        argv, "import torch\ndef f(x):\n    return torch.log(torch.softmax(x, -1))\n", dir);
+    ck_assert_int_eq(r.status, 1);
+    /* nor marked as fixable */
+    ck_assert_msg(strstr(r.out, "eval.py:3:12: LL103 log of") &&
+                      strstr(r.out, "Found 1 error (0 fixed, 1 remaining).\n") &&
+                      !strstr(r.out, "fixable"),
+                  "%s", r.out);
+    harness_run_free(&r);
+    char *text = tmp_read_rel(dir, "eval.py");
+    ck_assert_str_eq(text, on_disk);
+    free(text);
+    /* The same file changed between the analysis and the fix: refused, not patched blindly. */
+    tmp_write(dir, "f.py", "import torch\ndef f(x):\n    return torch.log(torch.softmax(x, -1))\n");
+    char *path = util_xasprintf("%s/f.py", dir);
+    DiagList diags = lint_file(path), fixed = {0};
+    tmp_write(dir, "f.py", "y = 2\n");
+    FixRunOptions o = {.write = true, .enabled = all_rules};
+    ck_assert_int_eq(fix_run(&diags, &o, &fixed), 1);
+    ck_assert_int_eq((int)fixed.len, 0);
+    text = tmp_read(path);
+    ck_assert_str_eq(text, "y = 2\n");
+    free(text);
+    diag_list_free(&diags);
+    diag_list_free(&fixed);
+    free(path);
+    tmp_remove(dir);
+}
+END_TEST
+
 START_TEST(rule_docs_state_the_applicability) {
     const char *argv[] = {"rule", "LL103", NULL};
     CliRun r = harness_run(argv, NULL, NULL);
@@ -462,6 +500,7 @@ int main(void) {
     tcase_add_test(tc, nll_loss_on_logits_becomes_cross_entropy);
     tcase_add_test(tc, no_fix_without_a_known_log_softmax);
     tcase_add_test(tc, target_read_moves_below_its_write);
+    tcase_add_test(tc, stdin_is_never_fixed);
     tcase_add_test(tc, rule_docs_state_the_applicability);
     suite_add_tcase(s, tc);
     return harness_main(s);
