@@ -11,6 +11,7 @@
 #include "config.h"
 #include "discover.h"
 #include "fix_run.h"
+#include "fix_verify.h"
 #include "lint.h"
 #include "noqa_add.h"
 #include "problem.h"
@@ -55,7 +56,13 @@ static const char CHECK_USAGE[] =
     "                          project root; also LOGITLINT_CACHE_DIR, `cache-dir` in config)\n"
     "  --fix                   Apply the safe fixes (the files are analysed again: a fix that\n"
     "                          leaves its finding or adds one is rolled back)\n"
+    "  --no-fix                Do not apply the fixes (undoes an earlier --fix)\n"
     "  --unsafe-fixes          Apply the unsafe fixes too (with --fix or --diff)\n"
+    "  --no-unsafe-fixes       Never apply them, nor hint at them in the summary\n"
+    "  --fixable CODES         Only these rules' fixes may be applied (replaces the\n"
+    "                          configuration's fixable, extend-fixable and unfixable)\n"
+    "  --extend-fixable CODES  These rules' fixes may be applied as well\n"
+    "  --unfixable CODES       These rules' fixes are never applied\n"
     "  --diff                  Print the fixes as a unified diff instead of writing them (exit 1\n"
     "                          when there is one)\n"
     "  --show-fixes            List the fixes applied by --fix\n"
@@ -88,7 +95,10 @@ typedef struct CheckOptions {
     bool no_verify, exit_zero;
     bool silent; /* -s: no report on standard output, no warnings */
     bool show_files, show_settings, add_noqa;
-    bool fix, unsafe_fixes, diff, show_fixes, exit_non_zero_on_fix;
+    bool fix, diff, exit_non_zero_on_fix; /* --show-fixes: report.show_fixes */
+    /* --fixable given; the selectors of --fixable, --extend-fixable and --unfixable */
+    bool has_fixable;
+    StrList fixable, extend_fixable, unfixable;
     bool no_prefilter;
     int threads; /* 0: one per core */
     const char *stdin_filename;
@@ -153,21 +163,44 @@ static bool valid_selectors(const char *v) {
     return *v && apply_selectors(v, scratch, true, false);
 }
 
-/* Comma-separated patterns appended to a list. */
-static void split_into(StrList *l, const char *v) {
+/* Comma-separated patterns (or with `seps` ", ", selectors) appended to a list. */
+static void split_into(StrList *l, const char *v, const char *seps) {
     char *copy = util_xstrdup(v);
-    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
+    for (char *tok = strtok(copy, seps); tok; tok = strtok(NULL, seps))
         array_push(l, util_xstrdup(tok));
     free(copy);
+}
+
+/* --fixable / --extend-fixable / --unfixable CODES: false (a usage error) on a bad selector. */
+static bool fix_option(int argc, char **argv, int *i, CheckOptions *o, bool *matched) {
+    static const char *const NAMES[] = {"--fixable", "--extend-fixable", "--unfixable"};
+    StrList *lists[] = {&o->fixable, &o->extend_fixable, &o->unfixable};
+    *matched = false;
+    for (int k = 0; k < 3; k++) {
+        const char *v = option_value(argc, argv, i, NAMES[k]);
+        if (!v) continue;
+        *matched = true;
+        o->has_fixable |= k == 0;
+        /* `--fixable=` or an empty argument: option_value said nothing of it */
+        if (!*v && (!*argv[*i] || strchr(argv[*i], '=')))
+            fprintf(stderr, "logitlint: option %s needs a value\n", NAMES[k]);
+        if (!valid_selectors(v)) return false;
+        split_into(lists[k], v, ", ");
+        return true;
+    }
+    return true;
 }
 
 static int parse_options(int argc, char **argv, CheckOptions *o) {
     memset(o, 0, sizeof *o);
     o->respect_gitignore = -1;
+    o->report.unsafe_fixes = -1;
     o->argc = argc, o->argv = argv, o->is_path = util_xcalloc((size_t)argc + 1, sizeof(bool));
-    bool only_paths = false;
+    bool only_paths = false, fix_opt;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
+        if (!only_paths && !fix_option(argc, argv, &i, o, &fix_opt)) return 2;
+        if (!only_paths && fix_opt) continue;
         if (only_paths || a[0] != '-' || !strcmp(a, "-")) {
             array_push(&o->paths, util_xstrdup(a));
             o->is_path[i] = true;
@@ -207,10 +240,10 @@ static int parse_options(int argc, char **argv, CheckOptions *o) {
         } else if ((v = option_value(argc, argv, &i, "--exclude"))) {
             if (!*v) return 2;
             o->has_exclude = true;
-            split_into(&o->exclude, v);
+            split_into(&o->exclude, v, ",");
         } else if ((v = option_value(argc, argv, &i, "--extend-exclude"))) {
             if (!*v) return 2;
-            split_into(&o->extend_exclude, v);
+            split_into(&o->extend_exclude, v, ",");
         } else if ((v = option_value(argc, argv, &i, "--stdin-filename"))) {
             if (!*v) return 2;
             o->stdin_filename = v;
@@ -244,11 +277,11 @@ static int parse_options(int argc, char **argv, CheckOptions *o) {
         } else if (!strcmp(a, "--fix") || !strcmp(a, "--no-fix")) {
             o->fix = a[2] == 'f';
         } else if (!strcmp(a, "--unsafe-fixes") || !strcmp(a, "--no-unsafe-fixes")) {
-            o->unsafe_fixes = a[2] == 'u';
+            o->report.unsafe_fixes = a[2] == 'u';
         } else if (!strcmp(a, "--diff") || !strcmp(a, "--show-fixes") ||
                    !strcmp(a, "--exit-non-zero-on-fix")) {
             *(a[2] == 'd'   ? &o->diff
-              : a[2] == 's' ? &o->show_fixes
+              : a[2] == 's' ? &o->report.show_fixes
                             : &o->exit_non_zero_on_fix) = true;
         } else if (!strcmp(a, "--add-noqa")) {
             o->add_noqa = true;
@@ -442,6 +475,31 @@ static void print_toml_list(const char *key, char *const *items, size_t n) {
     printf("]\n");
 }
 
+/* fixable / unfixable / extend-fixable as --fix uses them: --fixable replaces the
+ * configuration's three (ruff's layering), the other two options add to them. */
+static void print_fix_settings(const CheckOptions *o, const Config *c) {
+    static char *const all[] = {"ALL"};
+    bool from_config = c && !o->has_fixable;
+    if (o->has_fixable)
+        print_toml_list("fixable", o->fixable.items, o->fixable.len);
+    else if (c && c->has_fixable)
+        print_toml_list("fixable", c->fixable.items, c->fixable.len);
+    else
+        print_toml_list("fixable", all, 1);
+    const StrList *cli[] = {&o->unfixable, &o->extend_fixable};
+    const char *keys[] = {"unfixable", "extend-fixable"};
+    for (int k = 0; k < 2; k++) {
+        const ConfigList *cfg = !from_config ? NULL : k ? &c->extend_fixable : &c->unfixable;
+        StrList all_of = {0};
+        for (size_t i = 0; cfg && i < cfg->len; i++)
+            array_push(&all_of, cfg->items[i]);
+        for (size_t i = 0; i < cli[k]->len; i++)
+            array_push(&all_of, cli[k]->items[i]);
+        print_toml_list(keys[k], all_of.items, all_of.len);
+        array_free(&all_of);
+    }
+}
+
 /* What `check` would use for `path`: the configuration file it came from, and every setting
  * after the command line is applied, as TOML. */
 static void show_settings(Settings *s, const char *path, const bool *enabled, const Config *c,
@@ -486,12 +544,7 @@ static void show_settings(Settings *s, const char *path, const bool *enabled, co
         array_push(&extend, o->extend_exclude.items[i]);
     print_toml_list("extend-exclude", extend.items, extend.len);
     array_free(&extend);
-    static char *const all[] = {"ALL"};
-    if (c && c->has_fixable)
-        print_toml_list("fixable", c->fixable.items, c->fixable.len);
-    else
-        print_toml_list("fixable", all, 1);
-    print_toml_list("unfixable", c ? c->unfixable.items : NULL, c ? c->unfixable.len : 0);
+    print_fix_settings(o, c);
     printf("\n[per-file-ignores]\n");
     for (size_t i = 0; c && i < c->per_file_ignores.len; i++) {
         char *key = util_xasprintf("\"%s\"", c->per_file_ignores.items[i].glob);
@@ -532,7 +585,9 @@ static const struct {
                        {"--threads", true},       {"--cache-dir", true},   {"-q", false},
                        {"--quiet", false},        {"-s", false},           {"--silent", false},
                        {"--show-fixes", false},   {"--exit-non-zero-on-fix", false},
-                       {NULL, false}};
+                       {"--fixable", true},       {"--extend-fixable", true},
+                       {"--unfixable", true},     {"--unsafe-fixes", false},
+                       {"--no-unsafe-fixes", false}, {NULL, false}};
 
 /* The digest of the options given, but the paths and the display options. */
 static Hash128 options_digest(const Cache *cache, const CheckOptions *o) {
@@ -618,10 +673,17 @@ static VerifyResult *recipe_counterexample(const VerifyRecipe *r, CexCacheList *
 }
 
 /* The script's own code under the finding when it runs; otherwise the recipe's counterexample,
- * labelled with why the script's code was not run. */
-static void attach_counterexamples(DiagList *diags, CexCacheList *cache) {
+ * labelled with why the script's code was not run. A finding that has one is skipped; with
+ * `fixing` (--fix / --diff, before the fixes are applied) so is one without a fix it applies.
+ * A fix is verified where the script's code ran (fix_verify.h). */
+static void attach_counterexamples(DiagList *diags, CexCacheList *cache,
+                                   const CheckOptions *fixing) {
     for (size_t i = 0; i < diags->len; i++) {
         Diagnostic *d = &diags->items[i];
+        if (d->cex) continue;
+        bool applied = d->fix && (d->fix->applicability == FIX_SAFE ||
+                                  (fixing && fixing->report.unsafe_fixes == 1));
+        if (fixing && !applied) continue;
         const VerifyRecipe *r = verify_recipe_at_precision(d->recipe, false);
         if (!r) continue;
         const VerifyResult *shape = recipe_counterexample(r, cache);
@@ -632,6 +694,7 @@ static void attach_counterexamples(DiagList *diags, CexCacheList *cache) {
         if (!own) continue;
         array_push(cache, ((CexCache){NULL, own}));
         d->cex = own;
+        fix_verify(d);
     }
 }
 
@@ -646,6 +709,9 @@ static void free_options(CheckOptions *o) {
     free_list(&o->ignore);
     free_list(&o->exclude);
     free_list(&o->extend_exclude);
+    free_list(&o->fixable);
+    free_list(&o->extend_fixable);
+    free_list(&o->unfixable);
     discover_free(&o->paths);
     free(o->is_path);
 }
@@ -667,22 +733,56 @@ static bool choose_format(Settings *s, const CheckOptions *o, ReportFormat *f) {
     return !s->config_error;
 }
 
-/* The configuration's fixable / unfixable for the file (default: every rule is fixable). */
-static bool settings_fixable(void *ctx, const char *path, const char *code) {
-    Settings *s = ctx;
-    char *abs = realpath(path, NULL);
-    char *dir = parent_dir(abs ? abs : path);
+/* One layer of ruff's fix selection (the configuration's, then the command line's): the most
+ * specific selector of the layer matching the rule decides (unfixable wins a tie); none: the
+ * layer below decides, unless this one sets `fixable`, which replaces it. */
+static bool fix_layer(const Rule *r, bool below, bool has_fixable, const ConfigList *fixable,
+                      const ConfigList *extend, const ConfigList *unfixable) {
+    const ConfigList *lists[] = {fixable, extend, unfixable};
+    bool yes = has_fixable ? false : below;
+    size_t best = 0;
+    bool any = false;
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < lists[k]->len; i++) {
+            const char *sel = lists[k]->items[i];
+            size_t specificity = strcmp(sel, "ALL") ? strlen(sel) : 0;
+            if (!rules_match(r, sel) || (any && specificity < best)) continue;
+            yes = k < 2, best = specificity, any = true;
+        }
+    return yes;
+}
+
+static ConfigList as_config_list(const StrList *l) {
+    return (ConfigList){l->items, l->len, l->cap};
+}
+
+/* May --fix apply the fixes of rule `code` in this file? fixable / extend-fixable / unfixable of
+ * its configuration, then of the command line (default: every rule). */
+static bool settings_fixable(Settings *s, const char *path, const char *code) {
+    const Rule *r = rules_find(code);
+    if (!r) return false;
+    char *abs = realpath(path, NULL); /* standard input (its --stdin-filename): none */
+    char *dir = abs ? parent_dir(abs) : util_xstrdup(s->cwd);
     const Config *c = settings_config(s, dir);
     free(dir);
     free(abs);
-    if (!c) return true;
-    const Rule *r = rules_find(code);
-    bool yes = !c->has_fixable;
-    for (size_t i = 0; r && i < c->fixable.len; i++)
-        yes |= rules_match(r, c->fixable.items[i]);
-    for (size_t i = 0; r && i < c->unfixable.len; i++)
-        yes &= !rules_match(r, c->unfixable.items[i]);
-    return yes;
+    bool yes =
+        !c || fix_layer(r, true, c->has_fixable, &c->fixable, &c->extend_fixable, &c->unfixable);
+    ConfigList f = as_config_list(&s->o->fixable), e = as_config_list(&s->o->extend_fixable),
+               u = as_config_list(&s->o->unfixable);
+    return fix_layer(r, yes, s->o->has_fixable, &f, &e, &u);
+}
+
+/* ruff drops the fix of a rule that may not be fixed: it is neither applied, counted nor shown
+ * (JSON `fix`: null). */
+static void drop_unfixable(Settings *s, DiagList *diags) {
+    for (size_t i = 0; i < diags->len; i++) {
+        Diagnostic *d = &diags->items[i];
+        if (d->fix && !settings_fixable(s, d->filename, d->code)) {
+            diag_fix_free(d->fix);
+            d->fix = NULL;
+        }
+    }
 }
 
 static const bool *settings_rules_of(void *ctx, const char *path) {
@@ -697,15 +797,34 @@ static const bool *settings_rules_of(void *ctx, const char *path) {
 static bool run_fixes(Settings *s, DiagList *diags, DiagList *fixed) {
     const CheckOptions *o = s->o;
     FixRunOptions fo = {.write = !o->diff,
-                        .unsafe = o->unsafe_fixes,
+                        .unsafe = o->report.unsafe_fixes == 1,
                         .diff_out = stdout,
-                        .fixable = settings_fixable,
+                        .stdin_name = o->report.stdin_name,
                         .enabled = settings_rules_of,
                         .ctx = s};
     int failed = fix_run(diags, &fo, fixed);
     if (o->diff)
         fprintf(stderr, "Would fix %zu error%s.\n", fixed->len, fixed->len == 1 ? "" : "s");
     return failed > 0;
+}
+
+/* The name standard input's findings carry, when it is read (NULL: not read). */
+static const char *stdin_name(const PathList *files, const CheckOptions *o) {
+    for (size_t i = 0; i < files->len; i++)
+        if (!strcmp(files->items[i], "-")) return o->stdin_filename ? o->stdin_filename : "-";
+    return NULL;
+}
+
+/* The fixes of rules that may not be fixed are dropped; with --fix / --diff, those it applies
+ * are verified (their counterexamples first), then applied or shown. Returns whether a file
+ * could not be fixed. */
+static bool fix_stage(Settings *s, DiagList *diags, DiagList *fixed, CexCacheList *cex) {
+    drop_unfixable(s, diags);
+    if (!s->o->fix && !s->o->diff) return false;
+    if (!s->o->no_verify) attach_counterexamples(diags, cex, s->o);
+    bool failed = run_fixes(s, diags, fixed);
+    drop_unfixable(s, diags); /* those of a fixed file's new text */
+    return failed;
 }
 
 /* --add-noqa: each file's findings (sorted by file) get their directives. Returns the exit
@@ -829,19 +948,19 @@ int cli_check(int argc, char **argv) {
     if (!files.len && !diags.len && !o.report.quiet)
         fprintf(stderr, "warning: No Python files found under the given path(s)\n");
     o.report.no_files = !files.len;
+    o.report.stdin_name = stdin_name(&files, &o);
     diag_sort(&diags);
     if (o.add_noqa) {
         rc = add_noqa(&diags, failed);
         goto done;
     }
-    if ((o.fix || o.diff) && run_fixes(&s, &diags, &fixed)) failed = true;
+    if (fix_stage(&s, &diags, &fixed, &cex)) failed = true;
     if (o.diff) {
         rc = failed ? 2 : fixed.len ? 1 : 0;
         goto done;
     }
     if (o.fix) o.report.fixed = &fixed;
-    o.report.show_fixes = o.show_fixes;
-    if (!o.no_verify) attach_counterexamples(&diags, &cex);
+    if (!o.no_verify) attach_counterexamples(&diags, &cex, NULL);
     if (o.output_file && output_is_analysed(o.output_file, &files)) {
         fprintf(stderr, "logitlint: %s: is one of the analysed files, not overwritten\n",
                 o.output_file);

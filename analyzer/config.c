@@ -38,6 +38,7 @@ static const char *const KEYS[] = {"select",
                                    "output-format",
                                    "cache-dir",
                                    "fixable",
+                                   "extend-fixable",
                                    "unfixable",
                                    NULL};
 
@@ -207,11 +208,15 @@ static bool cache_dir(Ctx *c, TSNode value) {
     return true;
 }
 
-/* fixable / unfixable: rule selectors, as select (which rules --fix may apply fixes of). */
+/* fixable / extend-fixable / unfixable: rule selectors, as select (which rules --fix may apply
+ * fixes of). */
 static bool fix_setting(Ctx *c, const char *k, TSNode value) {
     bool fixable = !strcmp(k, "fixable");
     if (fixable) c->cfg->has_fixable = true;
-    return string_array(c, value, k, true, fixable ? &c->cfg->fixable : &c->cfg->unfixable);
+    ConfigList *l = fixable                        ? &c->cfg->fixable
+                    : !strcmp(k, "extend-fixable") ? &c->cfg->extend_fixable
+                                                   : &c->cfg->unfixable;
+    return string_array(c, value, k, true, l);
 }
 
 /* One setting: `path` is the key relative to the configuration's root. */
@@ -252,12 +257,12 @@ static bool setting(Ctx *c, ConfigList *path, TSNode key_node, TSNode value) {
         fail(c, key_node,
              "unknown key '%s' in %s (expected one of: select, extend-select, ignore, "
              "per-file-ignores, exclude, extend-exclude, respect-gitignore, output-format, "
-             "cache-dir, fixable, unfixable, contracts)",
+             "cache-dir, fixable, extend-fixable, unfixable, contracts)",
              dotted, c->pyproject ? "[tool.logitlint]" : "the configuration");
         free(dotted);
         return false;
     }
-    if (!strcmp(k, "fixable") || !strcmp(k, "unfixable")) return fix_setting(c, k, value);
+    if (strstr(k, "fixable")) return fix_setting(c, k, value);
     if (!strcmp(k, "select"))
         return cfg->has_select = true, string_array(c, value, k, true, &cfg->select);
     if (!strcmp(k, "extend-select")) return string_array(c, value, k, true, &cfg->extend_select);
@@ -464,6 +469,7 @@ void config_free(Config *cfg) {
     free(cfg->output_format);
     free(cfg->cache_dir);
     list_free(&cfg->fixable);
+    list_free(&cfg->extend_fixable);
     list_free(&cfg->unfixable);
     contracts_user_free(&cfg->contracts);
     memset(cfg, 0, sizeof *cfg);

@@ -27,7 +27,8 @@ typedef struct Config {
     char *output_format; /* NULL: not set */
     char *cache_dir;     /* NULL: not set; relative to dir unless absolute */
     bool has_fixable;
-    ConfigList fixable, unfixable; /* rules whose fixes --fix may / may not apply */
+    /* rules whose fixes --fix may apply, may apply as well, may not apply */
+    ConfigList fixable, extend_fixable, unfixable;
     UserContracts contracts; /* [tool.logitlint.contracts] (config_contracts.c) */
 } Config;
 

@@ -13,6 +13,11 @@ struct Rule;
  * applied only with --unsafe-fixes. */
 typedef enum { FIX_SAFE, FIX_UNSAFE } FixApplicability;
 
+/* What running the patched code said of a fix (cli_check.c, fix_verify.c): not run (no
+ * counterexample by the script's own code, --no-verify, or it could not run), ranks candidates
+ * as log Pr(y|x) does on every table tried, or still ranks them otherwise on one. */
+typedef enum { FIX_UNVERIFIED, FIX_VERIFIED, FIX_MISRANKS } FixVerified;
+
 /* An edit as reports show it: 1-based positions (a notebook's in its cell, like the finding). */
 typedef struct DiagEdit {
     char *content;
@@ -26,6 +31,8 @@ typedef struct DiagFix {
     FixEditList edits;     /* to apply: byte offsets in the analysed text, sorted */
     Array(DiagEdit) shown; /* the same edits, for reports */
     char *diff;            /* the lines it changes, "-old" then "+new", for the full format */
+    FixVerified verified;
+    char verify_note[320]; /* verified or not: on which tables, in words */
 } DiagFix;
 
 typedef struct Diagnostic {

@@ -11,6 +11,21 @@ static void text_add(Text *t, const char *s, size_t n) {
     t->items[t->len] = '\0';
 }
 
+char *fix_edits_apply(const char *text, size_t len, const FixEditList *edits, size_t *out_len) {
+    Text out = {0};
+    size_t copied = 0;
+    text_add(&out, "", 0);
+    for (size_t i = 0; i < edits->len; i++) {
+        const FixEdit *e = &edits->items[i];
+        text_add(&out, text + copied, e->start - copied);
+        text_add(&out, e->content, strlen(e->content));
+        copied = e->end;
+    }
+    text_add(&out, text + copied, len - copied);
+    *out_len = out.len;
+    return out.items;
+}
+
 /* A position as reports show it: a notebook's row counted in its cell. */
 static void shown_position(const Source *src, size_t byte, int *row, int *col) {
     source_position(src, byte, row, col);
@@ -100,6 +115,51 @@ TSNode fix_callee_name(TSNode call) {
     TSNode fn = parse_field(call, "function");
     if (parse_is(fn, "attribute")) return parse_field(fn, "attribute");
     return parse_is(fn, "identifier") ? fn : (TSNode){0};
+}
+
+TSNode fix_call_arg(const Source *src, TSNode call, uint32_t pos, const char *kw) {
+    TSNode args = parse_field(call, "arguments");
+    uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args), at = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode a = ts_node_named_child(args, i);
+        if (parse_is(a, "list_splat") || parse_is(a, "dictionary_splat")) return (TSNode){0};
+        if (parse_is(a, "keyword_argument")) {
+            if (kw && parse_text_eq(src, parse_field(a, "name"), kw))
+                return parse_field(a, "value");
+        } else if (!parse_is(a, "comment") && at++ == pos) {
+            return a;
+        }
+    }
+    return (TSNode){0};
+}
+
+/* Occurrences of identifier `name` under n; the last `name = value` statement's value. */
+static int occurrences(const Source *src, TSNode n, TSNode name, TSNode *value) {
+    if (parse_is(n, "identifier")) {
+        size_t a, b;
+        const char *x = parse_text(src, n, &a), *y = parse_text(src, name, &b);
+        return a == b && !memcmp(x, y, a);
+    }
+    if (parse_is(n, "assignment")) {
+        TSNode left = parse_field(n, "left");
+        if (parse_is(left, "identifier") && occurrences(src, left, name, value))
+            *value = parse_field(n, "right");
+    }
+    int count = 0;
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        count += occurrences(src, ts_node_named_child(n, i), name, value);
+    return count;
+}
+
+TSNode fix_single_assignment(const Source *src, TSNode use, int uses) {
+    TSNode scope = use;
+    while (!ts_node_is_null(ts_node_parent(scope)) && !parse_is(scope, "function_definition"))
+        scope = ts_node_parent(scope);
+    TSNode value = {0};
+    if (occurrences(src, scope, use, &value) != uses + 1 || ts_node_is_null(value) ||
+        ts_node_end_byte(value) > ts_node_start_byte(use))
+        return (TSNode){0};
+    return value;
 }
 
 /* The name an import binds: `import a.b` binds a, `import a as b` / `from m import a as b` b. */

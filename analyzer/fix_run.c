@@ -9,8 +9,7 @@
 #include "rules.h"
 
 static bool allowed(const Diagnostic *d, const FixRunOptions *o) {
-    return d->fix && (d->fix->applicability == FIX_SAFE || o->unsafe) &&
-           (!o->fixable || o->fixable(o->ctx, d->filename, d->code));
+    return d->fix && (d->fix->applicability == FIX_SAFE || o->unsafe);
 }
 
 /* Edits of two fixes overlap (touching ends do not, unless both insert there). */
@@ -83,6 +82,33 @@ static const char *check_fixed(const char *path, const char *old, size_t old_len
     return "";
 }
 
+/* A fix is applied even when running the fixed code showed it still ranks candidates unlike
+ * log Pr(y|x) (another finding of the function may explain it), but never silently. */
+static void warn_misranked(const DiagList *diags, size_t from, size_t to, const bool *done) {
+    for (size_t i = from; i < to; i++) {
+        const Diagnostic *d = &diags->items[i];
+        if (!done[i] || d->fix->verified != FIX_MISRANKS) continue;
+        fprintf(stderr, "warning: %s", d->filename);
+        if (d->cell) fprintf(stderr, ":cell %d", d->cell);
+        fprintf(stderr, ":%d:%d: %s fix not verified: %s\n", d->row, d->col, d->code,
+                d->fix->verify_note);
+    }
+}
+
+/* Is the text read again not the one the findings came from? Their edits must lie inside it,
+ * and where a finding kept the analysed text (for the verifier), it must be the same. */
+static bool changed(const Source *src, const DiagList *diags, size_t from, size_t to) {
+    for (size_t i = from; i < to; i++) {
+        const Diagnostic *d = &diags->items[i];
+        for (size_t k = 0; d->fix && k < d->fix->edits.len; k++)
+            if (d->fix->edits.items[k].end > src->len) return true;
+        size_t len;
+        const char *text = d->site.src ? verify_source_text(d->site.src, &len) : NULL;
+        if (text && (len != src->len || memcmp(text, src->text, len))) return true;
+    }
+    return false;
+}
+
 /* One file: diags[from, to). Marks the fixed ones in `done`; when the file was rewritten, its
  * findings are those of the new text (`remaining`: positions move), and the old ones are marked
  * `stale`. false: rolled back or not written. */
@@ -96,10 +122,13 @@ static bool fix_file(DiagList *diags, size_t from, size_t to, const FixRunOption
     SourceStatus st = raw ? source_from_buffer(&src, path, util_xstrndup(raw, raw_len), raw_len)
                           : SOURCE_ERR_OPEN;
     if (st == SOURCE_OK && notebook_is_path(path)) st = notebook_convert(&src, err, sizeof err);
-    if (st != SOURCE_OK) {
+    const char *why = st != SOURCE_OK ? "it could not be read again"
+                      : changed(&src, diags, from, to) ? "it changed since it was analysed"
+                                                        : NULL;
+    if (why) {
         if (raw) source_free(&src);
         free(raw);
-        fprintf(stderr, "logitlint: %s: fixes not applied: it could not be read again\n", path);
+        fprintf(stderr, "logitlint: %s: fixes not applied: %s\n", path, why);
         return false;
     }
     /* Fixes in order of position (then code, as diags are sorted): ruff's order. */
@@ -140,11 +169,13 @@ static bool fix_file(DiagList *diags, size_t from, size_t to, const FixRunOption
                     why);
             ok = false;
         } else if (!o->write) {
+            warn_misranked(diags, from, to, done);
             fix_unified_diff(o->diff_out, path, raw, raw_len, now, now_len);
         } else if (fix_write_file(path, now, now_len, err, sizeof err) != 0) {
             fprintf(stderr, "logitlint: %s\n", err);
             ok = false;
         } else {
+            warn_misranked(diags, from, to, done);
             for (size_t i = from; i < to; i++)
                 stale[i] = !done[i];
             for (size_t i = 0; i < fresh.len; i++)
@@ -169,8 +200,9 @@ int fix_run(DiagList *diags, const FixRunOptions *o, DiagList *fixed) {
     for (size_t i = 0, j; i < diags->len; i = j) {
         for (j = i; j < diags->len && !strcmp(diags->items[j].filename, diags->items[i].filename);)
             j++;
-        if (strcmp(diags->items[i].filename, "-") &&
-            !fix_file(diags, i, j, o, done, stale, &remaining))
+        const char *name = diags->items[i].filename;
+        bool from_stdin = !strcmp(name, "-") || (o->stdin_name && !strcmp(name, o->stdin_name));
+        if (!from_stdin && !fix_file(diags, i, j, o, done, stale, &remaining))
             failed++;
     }
     size_t keep = 0;

@@ -15,8 +15,9 @@ typedef struct FixRunOptions {
     bool write;  /* --fix: rewrite the files; otherwise (--diff) print the diff to diff_out */
     bool unsafe; /* --unsafe-fixes: unsafe fixes too */
     FILE *diff_out;
-    /* The fixable / unfixable settings of the file's configuration for this code. */
-    bool (*fixable)(void *ctx, const char *path, const char *code);
+    /* The name standard input's findings carry (`-`, or --stdin-filename's) when it was read:
+     * never fixed, and never mistaken for the file of that name. NULL: not read. */
+    const char *stdin_name;
     /* The rules enabled for the file (indexed like rules_registry), for the re-analysis. */
     const bool *(*enabled)(void *ctx, const char *path);
     void *ctx;

@@ -56,9 +56,13 @@ static json_t *fix_json(const DiagFix *f) {
                                                "location", location(e->row, e->col), "end_location",
                                                location(e->end_row, e->end_col)));
     }
-    return json_pack("{s:s, s:o, s:o}", "applicability",
+    /* verified: the fixed code ranks as log Pr(y|x) does (true), does not (false), or could not
+     * be run (null) */
+    json_t *verified =
+        f->verified == FIX_UNVERIFIED ? json_null() : json_boolean(f->verified == FIX_VERIFIED);
+    return json_pack("{s:s, s:o, s:o, s:o}", "applicability",
                      f->applicability == FIX_SAFE ? "safe" : "unsafe", "message",
-                     json_text(f->message), "edits", edits);
+                     json_text(f->message), "edits", edits, "verified", verified);
 }
 
 static json_t *diag_json(const Diagnostic *d) {

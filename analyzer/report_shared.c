@@ -114,6 +114,38 @@ static void report_fixes(FILE *out, const DiagList *fixed) {
     fputs("\n", out);
 }
 
+bool report_fix_applicable(const Diagnostic *d, const ReportOptions *opts) {
+    if (opts->stdin_name && !strcmp(d->filename, opts->stdin_name)) return false;
+    return d->fix && (d->fix->applicability == FIX_SAFE || opts->unsafe_fixes == 1);
+}
+
+/* ruff's line on what --fix would do: `[*] N fixable with the `--fix` option`, and without
+ * --unsafe-fixes / --no-unsafe-fixes the unsafe fixes it leaves, as a hint. */
+static void report_fixables(FILE *out, const DiagList *diags, const ReportOptions *opts) {
+    size_t applicable = 0, hidden = 0;
+    for (size_t i = 0; i < diags->len; i++) {
+        const Diagnostic *d = &diags->items[i];
+        bool from_stdin = opts->stdin_name && !strcmp(d->filename, opts->stdin_name);
+        if (report_fix_applicable(d, opts))
+            applicable++;
+        else if (d->fix && !from_stdin && opts->unsafe_fixes < 0)
+            hidden++;
+    }
+    const char *es = hidden == 1 ? "" : "es";
+    if (applicable && hidden)
+        fprintf(out,
+                "[*] %zu fixable with the `--fix` option (%zu hidden fix%s can be enabled with the "
+                "`--unsafe-fixes` option).\n",
+                applicable, hidden, es);
+    else if (applicable)
+        fprintf(out, "[*] %zu fixable with the `--fix` option.\n", applicable);
+    else if (hidden)
+        fprintf(out,
+                "No fixes available (%zu hidden fix%s can be enabled with the `--unsafe-fixes` "
+                "option).\n",
+                hidden, es);
+}
+
 /* Never "All checks passed!" when a file could not be analysed or none was found. */
 void report_summary(FILE *out, const DiagList *diags, const ReportOptions *opts) {
     if (opts->quiet) return;
@@ -125,6 +157,7 @@ void report_summary(FILE *out, const DiagList *diags, const ReportOptions *opts)
                 total == 1 ? "" : "s", fixed, diags->len);
     else if (diags->len)
         fprintf(out, "Found %zu error%s.\n", diags->len, diags->len == 1 ? "" : "s");
+    report_fixables(out, diags, opts);
     if (problems)
         fprintf(out, "%zu file%s could not be analysed.\n", problems, problems == 1 ? "" : "s");
     if (total || opts->format == REPORT_CONCISE) return;

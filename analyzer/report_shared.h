@@ -31,6 +31,8 @@ typedef struct ReportOptions {
     bool quiet;       /* -q: the findings without the summary lines */
     const DiagList *fixed; /* --fix: the findings fixed (NULL: not fixing) */
     bool show_fixes;       /* --show-fixes: list them */
+    int unsafe_fixes; /* -1: not given (the summary hints at them), 0: --no-unsafe-fixes, 1: yes */
+    const char *stdin_name; /* the name standard input's findings carry (NULL: not read) */
 } ReportOptions;
 
 /* The path as the user's repository knows it: relative to opts->root when under it. */
@@ -45,6 +47,8 @@ char *report_fingerprint(const DiagList *diags, size_t index, const char *path);
  * cell, so these give the lines of the .ipynb file that hold it (columns are then unknown:
  * the JSON string escapes its text). Returns whether the columns apply. */
 bool report_file_lines(const Diagnostic *d, int *row, int *end_row);
+/* Would --fix apply the finding's fix (ruff's `[*]` marker)? Never standard input's. */
+bool report_fix_applicable(const Diagnostic *d, const ReportOptions *opts);
 /* The text formats' last lines: how many errors, how many files could not be analysed, or that
  * all checks passed. */
 void report_summary(FILE *out, const DiagList *diags, const ReportOptions *opts);

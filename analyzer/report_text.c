@@ -13,11 +13,13 @@
 #define BLUE(o) ((o)->color ? "\033[1;34m" : "")
 #define RESET(o) ((o)->color ? "\033[0m" : "")
 
+/* `path:row:col: CODE [*] message`: the marker when --fix would apply the finding's fix. */
 static void header(FILE *out, const Diagnostic *d, const ReportOptions *o) {
     fprintf(out, "%s%s%s", BOLD(o), d->filename, RESET(o));
     if (d->cell) fprintf(out, ":cell %d", d->cell);
-    fprintf(out, ":%d:%d: %s%s%s %s\n", d->row, d->col, RED(o), d->rule->code, RESET(o),
-            d->message);
+    fprintf(out, ":%d:%d: %s%s%s ", d->row, d->col, RED(o), d->rule->code, RESET(o));
+    if (report_fix_applicable(d, o)) fprintf(out, "[%s*%s] ", CYAN(o), RESET(o));
+    fprintf(out, "%s\n", d->message);
 }
 
 /* The underline keeps the line's tabs so it lines up under any tab width; every other
@@ -33,11 +35,15 @@ static void underline(FILE *out, const char *line, int from, int to) {
         fputc('^', out);
 }
 
-/* `help: MESSAGE (safe fix)` and the lines it changes, as a diff. */
+/* `help: MESSAGE (safe fix: --fix; verified: ...)` and the lines it changes, as a diff. */
 static void fix_lines(FILE *out, const DiagFix *f, int width, const ReportOptions *o) {
-    fprintf(out, "%s%*s = %shelp%s: %s (%s fix%s)\n", BLUE(o), width, "", BOLD(o), RESET(o),
+    fprintf(out, "%s%*s = %shelp%s: %s (%s fix: %s%s%s)\n", BLUE(o), width, "", BOLD(o), RESET(o),
             f->message, f->applicability == FIX_SAFE ? "safe" : "unsafe",
-            f->applicability == FIX_SAFE ? ": --fix" : ": --unsafe-fixes");
+            f->applicability == FIX_SAFE ? "--fix" : "--unsafe-fixes",
+            f->verified == FIX_VERIFIED   ? "; verified: "
+            : f->verified == FIX_MISRANKS ? "; not verified: "
+                                          : "",
+            f->verified == FIX_UNVERIFIED ? "" : f->verify_note);
     for (const char *p = f->diff; *p;) {
         const char *nl = strchr(p, '\n');
         int n = nl ? (int)(nl - p) : (int)strlen(p);

@@ -36,6 +36,7 @@ typedef struct VerifySite {
 } VerifySite;
 VerifySource *verify_source_new(const char *path, const char *text, size_t len, const void *key);
 const void *verify_source_key(const VerifySource *s); /* the key it was made with */
+const char *verify_source_text(const VerifySource *s, size_t *len); /* the analysed text */
 VerifySource *verify_source_ref(VerifySource *s);
 void verify_source_unref(VerifySource *s);
 /* The counterexample computed by the script's own code under the site (origin "script"): its

@@ -48,6 +48,11 @@ const void *verify_source_key(const VerifySource *s) {
     return s->key;
 }
 
+const char *verify_source_text(const VerifySource *s, size_t *len) {
+    *len = s->src.len;
+    return s->src.text;
+}
+
 VerifySource *verify_source_ref(VerifySource *s) {
     if (s) atomic_fetch_add(&s->refs, 1);
     return s;

@@ -1,5 +1,6 @@
 /* LL101 raw-logit-sequence-score: raw logits of the chosen tokens summed, averaged or
  * accumulated across positions to score a sequence. */
+#include "fix.h"
 #include "rules.h"
 
 /* ---- its verifier recipes (verify.h): what flagged code computes, for the counterexample ---- */
@@ -42,6 +43,71 @@ static bool raw_selected(const Fact *f) {
            !(f->flags & FF_AGGREGATED);
 }
 
+/* The gather (x.gather(d, i), torch.gather(x, d, i), torch.take_along_dim(x, i, d)) a value
+ * was taken from through steps that keep its values: (v), v[...], v.squeeze(...), v.float(),
+ * or a variable assigned once and used only here. Null: none such. */
+static TSNode gather_under(const Source *src, TSNode n, int depth) {
+    static const char *const KEEP[] = {"squeeze",    "unsqueeze", "float",   "double",  "to",
+                                       "contiguous", "view",      "reshape", "flatten", "clone",
+                                       "detach",     "cpu",       NULL};
+    n = parse_unparen(n);
+    if (depth > 4 || ts_node_is_null(n)) return (TSNode){0};
+    if (parse_is(n, "identifier"))
+        return gather_under(src, fix_single_assignment(src, n, 1), depth + 1);
+    if (parse_is(n, "subscript")) return gather_under(src, parse_field(n, "value"), depth + 1);
+    TSNode name = fix_callee_name(n);
+    if (ts_node_is_null(name)) return (TSNode){0};
+    if (parse_text_eq(src, name, "gather") || parse_text_eq(src, name, "take_along_dim")) return n;
+    TSNode fn = parse_field(n, "function"), receiver = parse_field(fn, "object");
+    if (ts_node_is_null(receiver) || fix_names_import(src, receiver)) return (TSNode){0};
+    for (const char *const *k = KEEP; *k; k++)
+        if (parse_text_eq(src, name, *k)) return gather_under(src, receiver, depth + 1);
+    return (TSNode){0};
+}
+
+/* What is summed: the receiver of v.sum(...), the first argument of torch.sum(v, ...), the right
+ * side of `total += v`. */
+static TSNode summed_value(const Source *src, TSNode node) {
+    if (parse_is(node, "augmented_assignment")) return parse_field(node, "right");
+    if (!parse_is(node, "call")) return (TSNode){0};
+    TSNode receiver = parse_field(parse_field(node, "function"), "object");
+    if (!ts_node_is_null(receiver) && !fix_names_import(src, receiver)) return receiver;
+    return fix_call_arg(src, node, 0, "input");
+}
+
+/* The fix: the chosen tokens are gathered from log_softmax over the axis the gather selects
+ * along, of the same tensor: `x.gather(d, i)` -> `x.log_softmax(d).gather(d, i)`,
+ * `torch.gather(x, d, i)` -> `torch.gather(torch.log_softmax(x, d), d, i)`. torch only (the
+ * method's signature is torch's; other libraries have no log_softmax beside their gather).
+ * A sum stays a sum: the sum of the log-probabilities is log Pr(y|x). A mean is not fixed:
+ * a mean of log-probabilities is another objective (length-normalised), the author's choice. */
+static void attach_fix(RuleContext *ctx, const FactEvent *e) {
+    const Source *src = ctx->src;
+    if (e->op == AGG_MEAN) return;
+    TSNode g = gather_under(src, summed_value(src, e->node), 0);
+    if (ts_node_is_null(g)) return;
+    bool tad = parse_text_eq(src, fix_callee_name(g), "take_along_dim");
+    TSNode fn = parse_field(g, "function"), receiver = parse_field(fn, "object");
+    bool method = !fix_names_import(src, receiver);
+    if (!method && !parse_text_eq(src, receiver, "torch")) return;
+    TSNode input = method ? receiver : fix_call_arg(src, g, 0, "input");
+    TSNode dim = fix_call_arg(src, g, (method ? 0 : 1) + (tad ? 1 : 0), "dim");
+    if (ts_node_is_null(input) || ts_node_is_null(dim)) return;
+    size_t ilen, dlen;
+    const char *itext = parse_text(src, input, &ilen), *dtext = parse_text(src, dim, &dlen);
+    FixEdit edit = {ts_node_end_byte(input), ts_node_end_byte(input), NULL};
+    if (method) {
+        edit.content = util_xasprintf(".log_softmax(%.*s)", (int)dlen, dtext);
+    } else {
+        edit.start = ts_node_start_byte(input);
+        edit.content =
+            util_xasprintf("torch.log_softmax(%.*s, %.*s)", (int)ilen, itext, (int)dlen, dtext);
+    }
+    fix_attach(ctx, e->node, FIX_UNSAFE,
+               "Gather the chosen tokens from log_softmax of the logits, not the logits", &edit, 1);
+    free(edit.content);
+}
+
 static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
         const FactEvent *e = &ctx->facts->events.items[i];
@@ -60,6 +126,7 @@ static void check(RuleContext *ctx) {
             : e->op == AGG_ACCUMULATE ? "accumulated"
                                       : "summed",
             where);
+        attach_fix(ctx, e);
     }
 }
 
@@ -229,6 +296,16 @@ const Rule rule_LL101 = {
                "targets = input_ids[:, 1:]\n"
                "logprobs = torch.log_softmax(logits, dim=-1)\n"
                "score = logprobs.gather(-1, targets.unsqueeze(-1)).squeeze(-1).sum(-1)\n",
+    .fix =
+        "Unsafe: when the summed (or accumulated) values come from a torch gather of the\n"
+        "logits, written in the same expression or in a variable assigned once and used only\n"
+        "there, through steps that keep the values (squeeze, [..., 0], float, view): the gather\n"
+        "takes the tokens from log_softmax over the axis it selects along, of the same tensor\n"
+        "(x.gather(d, i) -> x.log_softmax(d).gather(d, i); torch.gather(x, d, i) ->\n"
+        "torch.gather(torch.log_softmax(x, d), d, i)). Every score changes (it becomes\n"
+        "log Pr(y|x)), and so do the rankings and thresholds built on it: review it. Not\n"
+        "fixed: a mean (a mean of log-probabilities is another, length-normalised objective:\n"
+        "the author's choice), logits indexed by position (x[0, t, tok]) and other libraries.\n",
     .literals = literals,
     .literal_ops = literal_ops,
     .check = check,

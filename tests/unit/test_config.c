@@ -71,7 +71,7 @@ START_TEST(errors_have_positions) {
         {"pyproject.toml", "[tool.logitlint]\nselct = [\"LL101\"]\n",
          "pyproject.toml:2:1: unknown key 'selct' in [tool.logitlint] (expected one of: select, "
          "extend-select, ignore, per-file-ignores, exclude, extend-exclude, respect-gitignore, "
-         "output-format, cache-dir, fixable, unfixable, contracts)"},
+         "output-format, cache-dir, fixable, extend-fixable, unfixable, contracts)"},
         {"logitlint.toml", "select = [LL101]\n",
          "logitlint.toml:1:11: invalid TOML: unexpected 'LL101'"},
         {"logitlint.toml", "ignore = [\"LL101\"]\nignore = [\"LL1\"]\n",

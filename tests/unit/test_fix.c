@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "fix_example.h"
 #include "fix_run.h"
 #include "harness.h"
 #include "lint.h"
@@ -13,16 +14,6 @@
 #include "rules.h"
 
 #define RUN_IN(dir, ...) harness_run((const char *const[]){__VA_ARGS__, NULL}, NULL, dir)
-
-static const char FX[] = "import torch\n"
-                         "import torch.nn.functional as F\n"
-                         "\n"
-                         "\n"
-                         "def score(logits, y):\n"
-                         "    lp = torch.log(torch.softmax(logits, dim=-1))  # comment kept\n"
-                         "    lq = F.softmax(logits, -1).log()\n"
-                         "    loss = F.cross_entropy(torch.softmax(logits, -1), y)\n"
-                         "    return lp, lq, loss\n";
 
 static const char FX_SAFE[] = "import torch\n"
                               "import torch.nn.functional as F\n"
@@ -73,7 +64,9 @@ START_TEST(fix_applies_safe_fixes_and_unsafe_ones_only_when_asked) {
     ck_assert_msg(
         strstr(r.out, "Fixed 2 errors:\n- eval.py:\n    2 \u00d7 LL103 (log-of-softmax)\n"), "%s",
         r.out);
-    ck_assert_msg(strstr(r.out, "Found 3 errors (2 fixed, 1 remaining).\n"), "%s", r.out);
+    ck_assert_msg(strstr(r.out, "Found 3 errors (2 fixed, 1 remaining).\nNo fixes available (1 "
+                                "hidden fix can be enabled with the `--unsafe-fixes` option).\n"),
+                  "%s", r.out);
     harness_run_free(&r);
     char *text = tmp_read_rel(dir, "eval.py");
     ck_assert_str_eq(text, FX_SAFE);
@@ -440,6 +433,44 @@ START_TEST(target_read_moves_below_its_write) {
 }
 END_TEST
 
+/* Standard input is never fixed, and a file named like --stdin-filename is not mistaken for it:
+ * its text is not the one the findings came from. */
+START_TEST(stdin_is_never_fixed) {
+    char *dir = tmp_dir();
+    const char *on_disk = "x = 1\n# another file of the same name\n";
+    tmp_write(dir, "eval.py", on_disk);
+    const char *argv[] = {"check",   "--fix", "--no-verify", "-", "--stdin-filename",
+                          "eval.py", NULL};
+    CliRun r = harness_run(
+        argv, "import torch\ndef f(x):\n    return torch.log(torch.softmax(x, -1))\n", dir);
+    ck_assert_int_eq(r.status, 1);
+    /* nor marked as fixable */
+    ck_assert_msg(strstr(r.out, "eval.py:3:12: LL103 log of") &&
+                      strstr(r.out, "Found 1 error (0 fixed, 1 remaining).\n") &&
+                      !strstr(r.out, "fixable"),
+                  "%s", r.out);
+    harness_run_free(&r);
+    char *text = tmp_read_rel(dir, "eval.py");
+    ck_assert_str_eq(text, on_disk);
+    free(text);
+    /* The same file changed between the analysis and the fix: refused, not patched blindly. */
+    tmp_write(dir, "f.py", "import torch\ndef f(x):\n    return torch.log(torch.softmax(x, -1))\n");
+    char *path = util_xasprintf("%s/f.py", dir);
+    DiagList diags = lint_file(path), fixed = {0};
+    tmp_write(dir, "f.py", "y = 2\n");
+    FixRunOptions o = {.write = true, .enabled = all_rules};
+    ck_assert_int_eq(fix_run(&diags, &o, &fixed), 1);
+    ck_assert_int_eq((int)fixed.len, 0);
+    text = tmp_read(path);
+    ck_assert_str_eq(text, "y = 2\n");
+    free(text);
+    diag_list_free(&diags);
+    diag_list_free(&fixed);
+    free(path);
+    tmp_remove(dir);
+}
+END_TEST
+
 START_TEST(rule_docs_state_the_applicability) {
     const char *argv[] = {"rule", "LL103", NULL};
     CliRun r = harness_run(argv, NULL, NULL);
@@ -469,6 +500,7 @@ int main(void) {
     tcase_add_test(tc, nll_loss_on_logits_becomes_cross_entropy);
     tcase_add_test(tc, no_fix_without_a_known_log_softmax);
     tcase_add_test(tc, target_read_moves_below_its_write);
+    tcase_add_test(tc, stdin_is_never_fixed);
     tcase_add_test(tc, rule_docs_state_the_applicability);
     suite_add_tcase(s, tc);
     return harness_main(s);
