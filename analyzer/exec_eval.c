@@ -531,6 +531,9 @@ ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at) {
         }
         /* a model output read by position: HF's tuple order, the fields that are set */
         int64_t k;
+        ExecValue *logits = !strcmp(v->obj.type, "output") ? exec_dict_get_str(&v->obj.fields, "logits") : NULL;
+        if (!exec_as_int(idx, &k) && logits) /* sliced as a tensor: a model that returns its logits */
+            return exec_subscript(r, logits, idx, at);
         if (!exec_as_int(idx, &k)) return exec_fail_at(r, at, "indexing a %s", v->obj.type);
         if (k < 0) k += v->obj.fields.n;
         if (k < 0 || k >= v->obj.fields.n) return exec_fail_at(r, at, "index %lld of a %s", (long long)k, v->obj.type);
@@ -1040,7 +1043,8 @@ static bool exec_bind(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v) {
         if (is_dunder(name->str.s)) return exec_fail_at(r, target, "dunder attribute %s", name->str.s) != NULL;
         if (o->kind == XV_TOKENIZER && !strcmp(name->str.s, "pad_token")) { /* pad = eos */
             ExecValue *eos = exec_dict_get_str(&o->obj.fields, "eos_token_id");
-            return exec_dict_set_str(r, &o->obj.fields, "pad_token_id", eos ? eos : exec_none());
+            return exec_dict_set_str(r, &o->obj.fields, "pad_token", v) &&
+                   exec_dict_set_str(r, &o->obj.fields, "pad_token_id", eos && v->kind != XV_NONE ? eos : exec_none());
         }
         if (o->kind == XV_MODEL || o->kind == XV_TOKENIZER) return exec_dict_set(r, &o->obj.fields, name, v);
         if (o->kind != XV_OBJECT) return exec_fail_at(r, target, "setting an attribute of a %s", exec_kind_name(o)) != NULL;

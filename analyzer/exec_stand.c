@@ -20,7 +20,7 @@ static bool stand_ignorable(const char *kw) {
                                      "skip_special_tokens", "clean_up_tokenization_spaces",
                                      "torch_dtype", "device_map", "trust_remote_code", "revision",
                                      "low_cpu_mem_usage", "cache_dir", "use_fast", "padding_side",
-                                     "position_ids", "params", "train", "deterministic",
+                                     "position_ids", "params", "train", "training", "deterministic",
                                      "dropout_rng"};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         if (!strcmp(kw, ok[i])) return true;
@@ -42,9 +42,17 @@ static ExecValue *tok_new(ExecRun *r) {
      * There is no pad token unless the table has one: `pad_token = eos_token` sets it. */
     ExecValue *pad = r->table->pad >= 0 ? exec_int(r, r->table->pad) : exec_none();
     ExecValue *eos = exec_int(r, r->table->pad >= 0 ? r->table->pad : x_id(r));
+    /* the texts of the special tokens: the start's words are outside the table, so they map to
+     * "x" at the start of a text and are dropped after it */
+    const char *eos_word = r->table->pad >= 0 ? r->table->vocab[r->table->pad] : "</s>";
+    ExecValue *eos_text = exec_str(r, eos_word, (int)strlen(eos_word));
     if (!exec_dict_set_str(r, &t->obj.fields, "pad_token_id", pad) ||
         !exec_dict_set_str(r, &t->obj.fields, "eos_token_id", eos) ||
-        !exec_dict_set_str(r, &t->obj.fields, "bos_token_id", exec_none()) ||
+        !exec_dict_set_str(r, &t->obj.fields, "bos_token_id", exec_int(r, x_id(r))) ||
+        !exec_dict_set_str(r, &t->obj.fields, "bos_token", exec_str(r, "<s>", 3)) ||
+        !exec_dict_set_str(r, &t->obj.fields, "eos_token", eos_text) ||
+        !exec_dict_set_str(r, &t->obj.fields, "pad_token", r->table->pad >= 0 ? eos_text : exec_none()) ||
+        !exec_dict_set_str(r, &t->obj.fields, "unk_token", exec_none()) ||
         !exec_dict_set_str(r, &t->obj.fields, "padding_side", exec_str(r, "right", 5)) ||
         !exec_dict_set_str(r, &t->obj.fields, "vocab_size", exec_int(r, x_id(r) + 1)))
         return NULL;
@@ -83,42 +91,22 @@ static ExecValue *tok_field(ExecValue *tok, const char *name) {
     return exec_dict_get_str(&tok->obj.fields, name);
 }
 
-/* tokenizer(text or texts, return_tensors=, padding=): an encoding with input_ids and
- * attention_mask, lists or [B, L] tensors. Padding without a pad token is HF's error. */
-static ExecValue *tok_call(ExecRun *r, ExecValue *tok, ExecArgs *a) {
-    ExecValue *text = exec_arg(a, 0, "text");
-    ExecValue *rt = exec_arg(a, -1, "return_tensors");
-    ExecValue *padding = exec_arg(a, -1, "padding");
-    if (!text) return exec_fail_at(r, a->at, "tokenizer() without text");
-    if (text->kind == XV_PENDING && !(text = exec_stand_resolve(r, text, "str", NULL))) return NULL;
-    bool batch = text->kind == XV_LIST || text->kind == XV_TUPLE;
-    ExecValue *texts = batch ? text : NULL;
-    if (!batch) {
-        texts = exec_new(r, XV_LIST);
-        if (!texts || !exec_seq_push(r, &texts->seq, text)) return NULL;
-    }
-    ExecValue *rows = exec_new(r, XV_LIST);
+/* An encoding of id rows (lists): padded to the longest on the tokenizer's side when `pad`
+ * (HF's error without a pad token), lists or [B, L] tensors (`rt`: "pt", "np", "tf", "jax"); one
+ * row unwrapped unless `batch`. */
+static ExecValue *tok_encoding(ExecRun *r, ExecValue *tok, ExecValue *rows, bool pad, ExecValue *rt, bool batch,
+                               TSNode at) {
     int maxlen = 0;
-    for (int i = 0; rows && i < texts->seq.n; i++) {
-        ExecValue *t = texts->seq.items[i];
-        if (t->kind == XV_PENDING && !(t = exec_stand_resolve(r, t, "str", NULL))) return NULL;
-        if (t->kind != XV_STR) return exec_fail_at(r, a->at, "tokenizer() of a %s", exec_kind_name(t));
-        ExecValue *ids = tok_ids(r, t);
-        if (!exec_seq_push(r, &rows->seq, ids)) return NULL;
-        if (ids->seq.n > maxlen) maxlen = ids->seq.n;
-    }
-    bool pad = false;
-    if (padding && !exec_truthy(r, padding, &pad)) return NULL;
-    bool tensors = rt && rt->kind == XV_STR;
     bool need_pad = false;
     for (int i = 0; i < rows->seq.n; i++)
+        if (rows->seq.items[i]->seq.n > maxlen) maxlen = rows->seq.items[i]->seq.n;
+    for (int i = 0; i < rows->seq.n; i++)
         need_pad |= rows->seq.items[i]->seq.n != maxlen;
-    if ((pad && need_pad) || (tensors && need_pad)) {
-        ExecValue *pid = tok_field(tok, "pad_token_id");
-        if (!pad || !pid || pid->kind != XV_INT)
-            return exec_fail_at(r, a->at, pad ? "the tokenizer pads but has no pad token (HF raises)"
-                                              : "tensors of texts of different lengths without padding (HF raises)");
-    }
+    bool tensors = rt && rt->kind == XV_STR;
+    ExecValue *pid = tok_field(tok, "pad_token_id");
+    if (((pad && need_pad) || (tensors && need_pad)) && (!pad || !pid || pid->kind != XV_INT))
+        return exec_fail_at(r, at, pad ? "the tokenizer pads but has no pad token (HF raises)"
+                                       : "tensors of texts of different lengths without padding (HF raises)");
     ExecValue *side = tok_field(tok, "padding_side");
     bool left = side && side->kind == XV_STR && side->str.n == 4 && !memcmp(side->str.s, "left", 4);
     ExecValue *ids_rows = exec_new(r, XV_LIST), *mask_rows = exec_new(r, XV_LIST);
@@ -126,7 +114,6 @@ static ExecValue *tok_call(ExecRun *r, ExecValue *tok, ExecArgs *a) {
         ExecValue *row = rows->seq.items[i];
         ExecValue *ids = exec_new(r, XV_LIST), *mask = exec_new(r, XV_LIST);
         int n = row->seq.n, width = pad ? maxlen : n;
-        ExecValue *pid = tok_field(tok, "pad_token_id");
         for (int k = 0; ids && mask && k < width; k++) {
             int src = left ? k - (width - n) : k;
             bool real = src >= 0 && src < n;
@@ -150,11 +137,69 @@ static ExecValue *tok_call(ExecRun *r, ExecValue *tok, ExecArgs *a) {
     if (!exec_dict_set_str(r, &enc->obj.fields, "input_ids", iv) ||
         !exec_dict_set_str(r, &enc->obj.fields, "attention_mask", mv))
         return NULL;
+    return enc;
+}
+
+static bool tok_keywords_known(ExecRun *r, ExecArgs *a, const char *what) {
     for (int k = 0; k < a->nkw; k++)
         if (strcmp(a->kw[k], "text") && strcmp(a->kw[k], "return_tensors") && strcmp(a->kw[k], "padding") &&
-            !stand_ignorable(a->kw[k]))
-            return exec_fail_at(r, a->at, "unsupported keyword %s= of the tokenizer", a->kw[k]);
-    return enc;
+            strcmp(a->kw[k], "encoded_inputs") && !stand_ignorable(a->kw[k]))
+            return exec_fail_at(r, a->at, "unsupported keyword %s= of %s", a->kw[k], what) != NULL;
+    return true;
+}
+
+/* tokenizer(text or texts, return_tensors=, padding=): an encoding with input_ids and
+ * attention_mask, lists or [B, L] tensors. Padding without a pad token is HF's error. */
+static ExecValue *tok_call(ExecRun *r, ExecValue *tok, ExecArgs *a) {
+    ExecValue *text = exec_arg(a, 0, "text");
+    ExecValue *rt = exec_arg(a, -1, "return_tensors");
+    ExecValue *padding = exec_arg(a, -1, "padding");
+    if (!text) return exec_fail_at(r, a->at, "tokenizer() without text");
+    if (text->kind == XV_PENDING && !(text = exec_stand_resolve(r, text, "str", NULL))) return NULL;
+    bool batch = text->kind == XV_LIST || text->kind == XV_TUPLE;
+    ExecValue *texts = batch ? text : NULL;
+    if (!batch) {
+        texts = exec_new(r, XV_LIST);
+        if (!texts || !exec_seq_push(r, &texts->seq, text)) return NULL;
+    }
+    ExecValue *rows = exec_new(r, XV_LIST);
+    for (int i = 0; rows && i < texts->seq.n; i++) {
+        ExecValue *t = texts->seq.items[i];
+        if (t->kind == XV_PENDING && !(t = exec_stand_resolve(r, t, "str", NULL))) return NULL;
+        if (t->kind != XV_STR) return exec_fail_at(r, a->at, "tokenizer() of a %s", exec_kind_name(t));
+        if (!exec_seq_push(r, &rows->seq, tok_ids(r, t))) return NULL;
+    }
+    bool pad = false;
+    if (padding && !exec_truthy(r, padding, &pad)) return NULL;
+    if (!rows || !tok_keywords_known(r, a, "the tokenizer")) return NULL;
+    return tok_encoding(r, tok, rows, pad, rt, batch, a->at);
+}
+
+/* tokenizer.pad({"input_ids": rows} or a list of {"input_ids": ids}, padding=, return_tensors=). */
+static ExecValue *tok_pad(ExecRun *r, ExecValue *tok, ExecArgs *a) {
+    ExecValue *in = exec_arg(a, 0, "encoded_inputs");
+    ExecValue *rt = exec_arg(a, -1, "return_tensors");
+    ExecValue *padding = exec_arg(a, -1, "padding");
+    bool pad = true;
+    if (padding && !exec_truthy(r, padding, &pad)) return NULL;
+    ExecValue *rows = NULL;
+    if (in && in->kind == XV_DICT) rows = exec_dict_get_str(&in->dict, "input_ids");
+    else if (in && in->kind == XV_OBJECT) rows = exec_dict_get_str(&in->obj.fields, "input_ids");
+    else if (in && (in->kind == XV_LIST || in->kind == XV_TUPLE)) {
+        rows = exec_new(r, XV_LIST);
+        for (int i = 0; rows && i < in->seq.n; i++) {
+            ExecValue *e = in->seq.items[i];
+            ExecValue *ids = e->kind == XV_DICT ? exec_dict_get_str(&e->dict, "input_ids") : NULL;
+            if (!ids) return exec_fail_at(r, a->at, "tokenizer.pad() of a list of %s", exec_kind_name(e));
+            if (!exec_seq_push(r, &rows->seq, ids)) return NULL;
+        }
+    }
+    if (rows && rows->kind == XV_TENSOR) rows = exec_tensor_tolist(r, rows->t);
+    if (!rows || rows->kind != XV_LIST) return exec_fail_at(r, a->at, "tokenizer.pad() without input_ids rows");
+    for (int i = 0; i < rows->seq.n; i++)
+        if (rows->seq.items[i]->kind != XV_LIST) return exec_fail_at(r, a->at, "tokenizer.pad() of rows that are not lists");
+    if (!tok_keywords_known(r, a, "tokenizer.pad()")) return NULL;
+    return tok_encoding(r, tok, rows, pad, rt, true, a->at);
 }
 
 static ExecValue *tok_decode(ExecRun *r, ExecValue *ids, TSNode at) {
@@ -171,7 +216,7 @@ static ExecValue *tok_decode(ExecRun *r, ExecValue *ids, TSNode at) {
     return it ? s : NULL;
 }
 
-static ExecValue *tok_method(ExecRun *r, const char *m, ExecArgs *a) {
+static ExecValue *tok_method(ExecRun *r, ExecValue *self, const char *m, ExecArgs *a) {
     if (!strcmp(m, "encode")) {
         ExecValue *text = exec_arg(a, 0, "text");
         if (text && text->kind == XV_PENDING && !(text = exec_stand_resolve(r, text, "str", NULL))) return NULL;
@@ -197,9 +242,27 @@ static ExecValue *tok_method(ExecRun *r, const char *m, ExecArgs *a) {
         ExecValue *ids = tok_ids(r, t);
         return ids && ids->seq.n == 1 ? ids->seq.items[0] : exec_fail_at(r, a->at, "convert_tokens_to_ids() of several words");
     }
-    if (!strcmp(m, "add_special_tokens")) { /* nothing the toy tokenizer maps changes */
+    if (!strcmp(m, "add_special_tokens")) {
+        /* a new pad token: the toy LM treats it as it treats the start (never in a prefix) */
+        ExecValue *d = exec_arg(a, 0, "special_tokens_dict");
+        ExecValue *pt = d && d->kind == XV_DICT ? exec_dict_get_str(&d->dict, "pad_token") : NULL;
+        ExecValue *pid = tok_field(self, "pad_token_id");
+        if (pt && pt->kind == XV_STR && (!pid || pid->kind == XV_NONE) &&
+            (!exec_dict_set_str(r, &self->obj.fields, "pad_token_id", exec_int(r, x_id(r))) ||
+             !exec_dict_set_str(r, &self->obj.fields, "pad_token", pt)))
+            return NULL;
         a->used = ~0u;
-        return exec_int(r, 0);
+        return exec_int(r, pt ? 1 : 0);
+    }
+    if (!strcmp(m, "pad")) return tok_pad(r, self, a);
+    if (!strcmp(m, "batch_decode")) {
+        ExecValue *rows = exec_arg(a, 0, "sequences");
+        (void)exec_arg(a, -1, "skip_special_tokens");
+        if (rows && rows->kind == XV_TENSOR) rows = exec_tensor_tolist(r, rows->t);
+        ExecValue *it = rows ? exec_iterate(r, rows, a->at) : NULL, *out = exec_new(r, XV_LIST);
+        for (int i = 0; it && out && i < it->seq.n; i++)
+            if (!exec_seq_push(r, &out->seq, tok_decode(r, it->seq.items[i], a->at))) return NULL;
+        return it ? out : NULL;
     }
     return exec_fail_at(r, a->at, "unsupported call tokenizer.%s", m);
 }
@@ -368,7 +431,7 @@ ExecValue *exec_stand_call(ExecRun *r, ExecValue *fn, ExecValue **args, int narg
 
 /* A method of the model or tokenizer, bound: called through exec_call_lib as XV_METHOD. */
 ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArgs *a) {
-    if (self->kind == XV_TOKENIZER) return tok_method(r, m, a);
+    if (self->kind == XV_TOKENIZER) return tok_method(r, self, m, a);
     if (!strcmp(m, "eval") || !strcmp(m, "to") || !strcmp(m, "cuda") || !strcmp(m, "cpu") ||
         !strcmp(m, "half") || !strcmp(m, "float") || !strcmp(m, "requires_grad_")) {
         a->used = ~0u;
@@ -398,8 +461,6 @@ ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at
         }
         if (!strcmp(name, "generate")) return exec_fail_at(r, at, "unsupported call model.generate");
     }
-    if (v->kind == XV_TOKENIZER && (!strcmp(name, "pad_token") || !strcmp(name, "eos_token")))
-        return exec_none();
     return exec_method(r, name, v);
 }
 
@@ -439,7 +500,8 @@ static int stand_roles_for(ExecRun *r, const char *use, ExecValue *arg, ExecPara
         const char *n = use + 5;
         static const char *const tok[] = {"encode", "decode", "batch_decode", "pad_token_id", "eos_token_id",
                                           "bos_token_id", "pad_token", "eos_token", "padding_side",
-                                          "convert_tokens_to_ids", "apply_chat_template", "vocab_size"};
+                                          "convert_tokens_to_ids", "apply_chat_template", "vocab_size",
+                                          "bos_token", "unk_token", "pad", "add_special_tokens", "unk_token_id"};
         static const char *const model[] = {"generate", "forward", "config", "eval", "lm_head"};
         static const char *const scores[] = {"gather", "softmax", "log_softmax", "exp", "log", "logsumexp",
                                              "argmax", "max", "topk", "float", "double", "sigmoid"};

@@ -259,6 +259,22 @@ static bool entry_batch(const ExecRun *r, ExecValue *v, double *scores, int n, c
     return true;
 }
 
+/* LOGITLINT_EXEC_TRACE=1: one line per run on standard error (the entry, how each parameter
+ * was bound, the outcome), to see why a finding fell back to its recipe. */
+static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
+    static int on = -1;
+    if (on < 0) on = getenv("LOGITLINT_EXEC_TRACE") != NULL;
+    if (!on) return;
+    static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
+                                       "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
+                                       "cont_ids"};
+    fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
+    for (int i = 0; i < e->plan.nparams; i++)
+        fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], role[e->plan.role[i]]);
+    fprintf(stderr, ")%s%s cand %d: %s\n", e->plan.unbatched ? " unbatched" : "",
+            e->plan.all_candidates ? " batch" : "", ci, rc < 0 ? why : "ok");
+}
+
 /* One call of the entry on candidate `ci` of t: -1 failed (why set), 0 one score (scores[ci]),
  * 1 every candidate's (the entry was given them all). */
 static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const char **dtype, bool *pick,
@@ -299,6 +315,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         snprintf(why, n, "%s", r.why[0] ? r.why : "the run failed");
     e->reached |= r.reached;
     exec_run_free(&r);
+    trace_run(e, ci, rc, why);
     return rc;
 }
 
