@@ -114,9 +114,16 @@ struct ExecValue {
             const char *type; /* "output", "encoding", "no_grad", or the class's name */
             ExecValue *cls;   /* XV_CLASS of an instance; NULL for a library object */
             ExecDict fields;
+            /* an object whose fields are bound by use, as the entry's parameters are: a
+             * record parameter (rec.question) or self when __init__ cannot run; the prefix
+             * of their names ("rec"), NULL for an ordinary object */
+            const char *lazy;
+            int lazy_cand; /* the candidate a record of a list stands for; -1 the run's */
         } obj;
         struct {
             int param; /* index into the run's parameter plan */
+            int cand;  /* the candidate it stands for: -1 the run's (else a field of one record
+                          of a list of them, XP_RECORDS) */
         } pending;
     };
 };
@@ -139,6 +146,9 @@ typedef enum {
     XP_OUTPUT,     /* the LM's output for the ids (.logits) */
     XP_PROMPT_IDS, /* the ids before the candidate, a list */
     XP_CONT_IDS,   /* the candidate's ids, a list */
+    XP_RECORD,     /* an object whose fields are bound by their own use (rec.question) */
+    XP_RECORDS,    /* a list of records, one per candidate (each request of a batch) */
+    XP_NO_LIMIT,   /* an int beyond every length (a record's max_length: nothing is cut) */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -157,6 +167,9 @@ typedef struct ExecPlan {
     /* ids, an encoding, logits or an output hold every candidate, right-padded into one batch
      * (tried when one candidate at a time shows nothing: padding bugs need a batch). */
     bool all_candidates;
+    /* the entry's class could not be built by its __init__: self is a record (its fields
+     * bound by use, each a parameter of the plan named "self.NAME") */
+    bool lazy_self;
 } ExecPlan;
 
 /* One run: the state of the interpreter while the entry is called on one candidate. */
@@ -317,6 +330,11 @@ ExecValue *exec_builtin_name(ExecRun *r, const char *name, int len); /* NULL: no
  * "int", "tensor", "str". NULL (run failed) when the use does not tell. */
 ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecValue *arg);
 ExecValue *exec_stand_param(ExecRun *r, int i); /* the value of a decided parameter */
+/* A record whose fields are bound by use: each a parameter named PREFIX.FIELD. */
+ExecValue *exec_stand_record(ExecRun *r, const char *prefix);
+/* The field `name` of a record read before any write: the pending parameter PREFIX.NAME (added
+ * to the plan on first use, kept for later runs); NULL (run failed) past the plan's bound. */
+ExecValue *exec_stand_record_field(ExecRun *r, ExecValue *rec, const char *name);
 ExecValue *exec_stand_call(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                            const char **kw_names, ExecValue **kw_vals, int nkw, TSNode at);
 ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at);

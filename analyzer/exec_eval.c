@@ -803,8 +803,10 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
             ExecValue *m = find_class_attr(v->obj.cls, name);
             if (m && m->kind == XV_FUNC) return bind_method(r, m, v);
             if (m) return m;
+            if (v->obj.lazy) return exec_stand_record_field(r, v, name);
             return exec_fail_at(r, at, "attribute %s the object does not have", name);
         }
+        if (v->obj.lazy) return exec_stand_record_field(r, v, name);
         return exec_method(r, name, v);
     }
     case XV_CLASS: {

@@ -483,7 +483,7 @@ ExecValue *exec_stand_pretrained(ExecRun *r, const char *qual, const char **kw_n
 /* ---- parameters bound by use ---- */
 
 /* The roles a use allows, most likely first. */
-static int stand_roles_for(ExecRun *r, const char *use, ExecValue *arg, ExecParamRole *opts) {
+static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *arg, ExecParamRole *opts) {
     if (!strcmp(use, "call")) {
         bool text = arg && (arg->kind == XV_STR ||
                             ((arg->kind == XV_LIST || arg->kind == XV_TUPLE) && arg->seq.n &&
@@ -515,10 +515,13 @@ static int stand_roles_for(ExecRun *r, const char *use, ExecValue *arg, ExecPara
             if (!strcmp(n, scores[i])) return opts[0] = XP_LOGITS, opts[1] = XP_IDS, 2;
         opts[0] = XP_IDS;
         opts[1] = XP_LOGITS;
-        return 2;
+        opts[2] = XP_RECORD;
+        return 3;
     }
     if (!strcmp(use, "key:logits")) return opts[0] = XP_OUTPUT, 1;
     if (!strncmp(use, "key:", 4)) return opts[0] = XP_BATCH, 1;
+    if (!strcmp(use, "int") && r->plan->names[param][0] && strchr(r->plan->names[param], '.'))
+        return opts[0] = XP_NO_LIMIT, opts[1] = XP_PROMPT_LEN, 2; /* a record's number: a limit first */
     if (!strcmp(use, "int")) return opts[0] = XP_PROMPT_LEN, 1;
     if (!strcmp(use, "tensor")) return opts[0] = XP_IDS, opts[1] = XP_LOGITS, 2;
     if (!strcmp(use, "list")) return opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS, 1;
@@ -528,7 +531,10 @@ static int stand_roles_for(ExecRun *r, const char *use, ExecValue *arg, ExecPara
         opts[0] = XP_CANDS;
         opts[1] = XP_CONT_IDS;
         opts[2] = XP_IDS;
-        return 3;
+        opts[3] = XP_RECORDS;
+        if (strcmp(use, "len")) return 4;
+        opts[4] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
+        return 5;
     }
     return 0;
 }
@@ -605,8 +611,10 @@ static ExecValue *stand_text(ExecRun *r, bool prompt, bool cont) {
         for (int i = 0; i < t->prompt.len && n < (int)sizeof buf - 64; i++)
             n += snprintf(buf + n, sizeof buf - (size_t)n, " %s", t->vocab[t->prompt.tokens[i]]);
     }
+    /* a candidate alone starts with its separating space, as continuations do (lm-eval's
+     * " answer"): a script that concatenates it to the prompt gets two words */
     for (int i = 0; cont && i < c->len && n < (int)sizeof buf - 64; i++)
-        n += snprintf(buf + n, sizeof buf - (size_t)n, "%s%s", n ? " " : "", t->vocab[c->tokens[i]]);
+        n += snprintf(buf + n, sizeof buf - (size_t)n, " %s", t->vocab[c->tokens[i]]);
     return exec_str(r, buf, n);
 }
 
@@ -622,6 +630,8 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         return stand_ids(r);
     case XP_PROMPT_LEN:
         return exec_int(r, 1 + t->prompt.len);
+    case XP_NO_LIMIT:
+        return exec_int(r, 1 << 20);
     case XP_PROMPT:
         return stand_text(r, true, false);
     case XP_CONT:
@@ -657,18 +667,61 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
             if (!exec_seq_push(r, &l->seq, exec_int(r, c->tokens[k]))) return NULL;
         return l;
     }
+    case XP_RECORD:
+        return exec_stand_record(r, r->plan->names[i]);
+    case XP_RECORDS: { /* one record per candidate; their fields share the names "p[].field" */
+        ExecValue *l = exec_new(r, XV_LIST);
+        char *prefix = exec_alloc(r, sizeof r->plan->names[0]);
+        if (!l || !prefix) return NULL;
+        snprintf(prefix, sizeof r->plan->names[0], "%.28s[]", r->plan->names[i]);
+        for (int k = 0; k < t->n_candidates; k++) {
+            ExecValue *rec = exec_stand_record(r, prefix);
+            if (!rec || !exec_seq_push(r, &l->seq, rec)) return NULL;
+            rec->obj.lazy_cand = k;
+        }
+        return l;
+    }
     case XP_UNDECIDED:
         break;
     }
     return exec_fail(r, "parameter %s is never used in a way that says what it is", r->plan->names[i]);
 }
 
+ExecValue *exec_stand_record(ExecRun *r, const char *prefix) {
+    ExecValue *o = exec_object(r, "record");
+    if (o) {
+        o->obj.lazy = prefix;
+        o->obj.lazy_cand = -1;
+    }
+    return o;
+}
+
+ExecValue *exec_stand_record_field(ExecRun *r, ExecValue *rec, const char *name) {
+    ExecPlan *pl = r->plan;
+    char full[sizeof pl->names[0]];
+    int n = snprintf(full, sizeof full, "%s.%s", rec->obj.lazy, name);
+    if (n >= (int)sizeof full) return exec_fail(r, "a field name %s.%s too long to bind", rec->obj.lazy, name);
+    int i = 0;
+    while (i < pl->nparams && strcmp(pl->names[i], full))
+        i++;
+    if (i == pl->nparams) {
+        if (pl->nparams == EXEC_MAX_PARAMS) return exec_fail(r, "bound: more than %d parameters and fields to bind", EXEC_MAX_PARAMS);
+        snprintf(pl->names[pl->nparams++], sizeof pl->names[0], "%s", full);
+    }
+    ExecValue *p = exec_new(r, XV_PENDING);
+    if (!p) return NULL;
+    p->pending.param = i;
+    p->pending.cand = rec->obj.lazy_cand;
+    ExecValue *key = exec_str(r, name, (int)strlen(name));
+    return key && exec_dict_set(r, &rec->obj.fields, key, p) ? p : NULL;
+}
+
 ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecValue *arg) {
     int i = p->pending.param;
     ExecPlan *pl = r->plan;
     if (pl->role[i] == XP_UNDECIDED) {
-        ExecParamRole opts[4];
-        int n = stand_roles_for(r, use, arg, opts);
+        ExecParamRole opts[6];
+        int n = stand_roles_for(r, i, use, arg, opts);
         if (n == 0) return exec_fail(r, "cannot tell what parameter %s is from its use (%s)", pl->names[i], use);
         pl->n_alts[i] = n;
         ExecParamRole role = opts[pl->alt[i] < n ? pl->alt[i] : n - 1];
@@ -676,7 +729,10 @@ ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecVal
         if (role == XP_PROMPT || role == XP_CONT) pl->n_text++;
         if (role == XP_PROMPT_IDS || role == XP_CONT_IDS) pl->n_lists++;
     }
+    int run_cand = r->cand;
+    if (p->pending.cand >= 0) r->cand = p->pending.cand; /* a field of one record of a list */
     ExecValue *v = exec_stand_param(r, i);
+    r->cand = run_cand;
     if (!v) return NULL;
     *p = *v; /* every name bound to the parameter now holds the value */
     return p;

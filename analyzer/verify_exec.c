@@ -82,6 +82,8 @@ typedef struct {
     int line;
     double deadline;
     int runs;
+    int nargs; /* the plan's parameters the entry (and __init__) take; record fields follow */
+    bool via_callee; /* the entry computes what the flagged statement (elsewhere) ranks */
     bool reached;
     bool bound_plan; /* a binding ran: keep it for every table */
 } ExecEntry;
@@ -147,7 +149,9 @@ static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
     e->line = (int)ts_node_start_point(def).row + 1;
     if (ts_node_is_null(e->cls)) {
         snprintf(e->name, sizeof e->name, "%s", e->method);
-        return entry_params(e, def, 0, why, n);
+        bool ok = entry_params(e, def, 0, why, n);
+        e->nargs = e->plan.nparams;
+        return ok;
     }
     size_t clen;
     const char *cls = parse_text(&e->vs->src, parse_field(e->cls, "name"), &clen);
@@ -163,7 +167,9 @@ static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
         }
     }
     e->n_init = e->plan.nparams;
-    return entry_params(e, def, is_static(&e->vs->src, def) ? 0 : 1, why, n);
+    bool ok = entry_params(e, def, is_static(&e->vs->src, def) ? 0 : 1, why, n);
+    e->nargs = e->plan.nparams;
+    return ok;
 }
 
 /* Functions of the file that call the entry by name: the next entries to try. */
@@ -193,6 +199,105 @@ static int entry_callers(ExecEntry *e, TSNode def, TSNode *out, int max) {
             }
     }
     ts_tree_cursor_delete(&c);
+    return n;
+}
+
+/* The def a call names: NAME, a function at module level, or self.NAME, a method of `cls`
+ * (or of a class it derives from in the file is not followed); null otherwise. */
+static TSNode callee_def(ExecEntry *e, TSNode call, TSNode cls) {
+    TSNode f = parse_field(call, "function"), scope = e->vs->parsed.root;
+    if (parse_is(f, "attribute")) {
+        if (ts_node_is_null(cls) || !parse_text_eq(&e->vs->src, parse_field(f, "object"), "self")) return (TSNode){0};
+        scope = parse_field(cls, "body");
+        f = parse_field(f, "attribute");
+    }
+    if (!parse_is(f, "identifier")) return (TSNode){0};
+    for (uint32_t i = 0; i < ts_node_named_child_count(scope); i++) {
+        TSNode d = ts_node_named_child(scope, i);
+        if (parse_is(d, "decorated_definition")) d = parse_field(d, "definition");
+        size_t a, b;
+        const char *dn = parse_is(d, "function_definition") ? parse_text(&e->vs->src, parse_field(d, "name"), &a) : NULL;
+        const char *cn = parse_text(&e->vs->src, f, &b);
+        if (dn && a == b && !memcmp(dn, cn, a)) return d;
+    }
+    return (TSNode){0};
+}
+
+/* The defs of the file called inside n, appended to out (no duplicates); the new count. */
+static int collect_callees(ExecEntry *e, TSNode n, TSNode cls, TSNode *out, int count, int max) {
+    TSTreeCursor c = ts_tree_cursor_new(n);
+    for (bool more = true; more && count < max;) {
+        TSNode node = ts_tree_cursor_current_node(&c);
+        TSNode d = parse_is(node, "call") ? callee_def(e, node, cls) : (TSNode){0};
+        bool dup = ts_node_is_null(d);
+        for (int k = 0; k < count && !dup; k++)
+            dup = ts_node_eq(out[k], d);
+        if (!dup) out[count++] = d;
+        if (ts_tree_cursor_goto_first_child(&c)) continue;
+        while (more && !ts_tree_cursor_goto_next_sibling(&c))
+            more = ts_tree_cursor_goto_parent(&c) && !ts_node_eq(ts_tree_cursor_current_node(&c), n);
+    }
+    ts_tree_cursor_delete(&c);
+    return count;
+}
+
+/* Does `stmt` write the name `id` (an assignment's target, or id.append / id.extend)? */
+static bool writes_name(ExecEntry *e, TSNode stmt, TSNode id) {
+    size_t len;
+    const char *want = parse_text(&e->vs->src, id, &len);
+    TSNode target = {0};
+    if (parse_is(stmt, "assignment") || parse_is(stmt, "augmented_assignment")) target = parse_field(stmt, "left");
+    if (parse_is(stmt, "call")) {
+        TSNode f = parse_field(stmt, "function");
+        if (parse_is(f, "attribute") && (parse_text_eq(&e->vs->src, parse_field(f, "attribute"), "append") ||
+                                         parse_text_eq(&e->vs->src, parse_field(f, "attribute"), "extend")))
+            target = parse_field(f, "object");
+    }
+    if (ts_node_is_null(target)) return false;
+    if (parse_is(target, "identifier")) {
+        size_t tl;
+        const char *t = parse_text(&e->vs->src, target, &tl);
+        return tl == len && !memcmp(t, want, len);
+    }
+    for (uint32_t i = 0; i < ts_node_named_child_count(target); i++) { /* a, b = ... */
+        size_t tl;
+        const char *t = parse_text(&e->vs->src, ts_node_named_child(target, i), &tl);
+        if (tl == len && !memcmp(t, want, len)) return true;
+    }
+    return false;
+}
+
+/* When the flagged code itself cannot run (a main() that parses arguments, reads files, or
+ * module-level code), the functions of the file whose results reach it: those it calls, and
+ * those whose value an earlier statement of the same scope assigns to (or appends to) a name
+ * the flagged statement reads. Each is run as an entry of its own. */
+static int entry_callees(ExecEntry *e, TSNode scope, TSNode flagged, TSNode *out, int max) {
+    TSNode stmt = flagged;
+    while (!ts_node_is_null(ts_node_parent(stmt)) && !parse_is(ts_node_parent(stmt), "block") &&
+           !parse_is(ts_node_parent(stmt), "module"))
+        stmt = ts_node_parent(stmt);
+    TSNode cls = parse_is(scope, "function_definition") ? method_class(scope) : (TSNode){0};
+    int n = collect_callees(e, stmt, cls, out, 0, max);
+    uint32_t until = ts_node_start_byte(stmt);
+    TSTreeCursor names = ts_tree_cursor_new(stmt);
+    for (bool more = true; more && n < max;) {
+        TSNode id = ts_tree_cursor_current_node(&names);
+        if (parse_is(id, "identifier")) { /* the writes of this name before the statement */
+            TSTreeCursor c = ts_tree_cursor_new(scope);
+            for (bool go = true; go && n < max;) {
+                TSNode w = ts_tree_cursor_current_node(&c);
+                if (ts_node_end_byte(w) <= until && writes_name(e, w, id)) n = collect_callees(e, w, cls, out, n, max);
+                if (ts_node_start_byte(w) < until && ts_tree_cursor_goto_first_child(&c)) continue;
+                while (go && !ts_tree_cursor_goto_next_sibling(&c))
+                    go = ts_tree_cursor_goto_parent(&c) && !ts_node_eq(ts_tree_cursor_current_node(&c), scope);
+            }
+            ts_tree_cursor_delete(&c);
+        }
+        if (ts_tree_cursor_goto_first_child(&names)) continue;
+        while (more && !ts_tree_cursor_goto_next_sibling(&names))
+            more = ts_tree_cursor_goto_parent(&names) && !ts_node_eq(ts_tree_cursor_current_node(&names), stmt);
+    }
+    ts_tree_cursor_delete(&names);
     return n;
 }
 
@@ -267,7 +372,8 @@ static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
     if (!on) return;
     static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
                                        "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
-                                       "cont_ids"};
+                                       "cont_ids", "record", "records", "no_limit"};
+    _Static_assert(sizeof role / sizeof *role == XP_NO_LIMIT + 1, "one name per ExecParamRole");
     fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
     for (int i = 0; i < e->plan.nparams; i++)
         fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], role[e->plan.role[i]]);
@@ -286,25 +392,36 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     e->runs++;
     bool ok = exec_module_defs(&r);
     ExecValue *args[EXEC_MAX_PARAMS];
-    for (int i = 0; ok && i < e->plan.nparams; i++) {
+    for (int i = 0; ok && i < e->nargs; i++) {
         args[i] = exec_new(&r, XV_PENDING);
         if (!args[i]) ok = false;
-        else args[i]->pending.param = i;
+        else args[i]->pending.param = i, args[i]->pending.cand = -1;
     }
     ExecValue *ret = NULL;
+    bool init_failed = false;
     if (ok && ts_node_is_null(e->cls)) {
-        ret = exec_call_entry(&r, e->def, args, e->plan.nparams);
+        ret = exec_call_entry(&r, e->def, args, e->nargs);
     } else if (ok) { /* build the object, then call the method on it */
         ExecValue *cls = exec_env_get(r.globals, e->cls_name, (int)strlen(e->cls_name));
-        ExecValue *obj = cls ? exec_call_value(&r, cls, args, e->n_init, NULL, NULL, 0, e->cls)
-                             : exec_fail(&r, "class %s is not defined at module level", e->cls_name);
+        ExecValue *obj = NULL;
+        if (!cls) {
+            exec_fail(&r, "class %s is not defined at module level", e->cls_name);
+        } else if (e->plan.lazy_self) { /* self's fields bound by use */
+            if ((obj = exec_stand_record(&r, "self"))) {
+                obj->obj.cls = cls;
+                obj->obj.type = e->cls_name;
+            }
+        } else {
+            obj = exec_call_value(&r, cls, args, e->n_init, NULL, NULL, 0, e->cls);
+            init_failed = !obj;
+        }
         ExecValue *m = obj ? exec_getattr(&r, obj, e->method, e->def) : NULL;
-        ret = m ? exec_call_value(&r, m, args + e->n_init, e->plan.nparams - e->n_init, NULL, NULL, 0, e->def) : NULL;
+        ret = m ? exec_call_value(&r, m, args + e->n_init, e->nargs - e->n_init, NULL, NULL, 0, e->def) : NULL;
     }
     ok = ret != NULL && !r.failed;
     bool batch = e->plan.all_candidates;
     for (int i = 0; i < e->plan.nparams; i++)
-        batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_TEXTS;
+        batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_TEXTS || e->plan.role[i] == XP_RECORDS;
     int rc = -1;
     if (ok && batch && entry_batch(&r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;
     else if (ok && !batch && entry_score(ret, &scores[ci], dtype)) rc = 0;
@@ -313,9 +430,21 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
                  batch ? "a score for each candidate or its pick" : "one score per candidate");
     else
         snprintf(why, n, "%s", r.why[0] ? r.why : "the run failed");
-    e->reached |= r.reached;
+    e->reached |= r.reached || (rc >= 0 && e->via_callee);
     exec_run_free(&r);
     trace_run(e, ci, rc, why);
+    if (rc < 0 && init_failed && !e->plan.lazy_self && !e->bound_plan) {
+        /* __init__ cannot run here (an optimizer, a trainer framework, a file): the method
+         * again on a self whose fields are bound by their use, the reason kept if that fails */
+        char first[200];
+        snprintf(first, sizeof first, "%s", why);
+        e->plan.lazy_self = true;
+        for (int i = 0; i < e->plan.nparams; i++)
+            e->plan.role[i] = XP_UNDECIDED;
+        e->plan.n_text = e->plan.n_lists = 0;
+        rc = entry_run(e, t, ci, scores, dtype, pick, why, n);
+        if (rc < 0) snprintf(why, n, "%s", first);
+    }
     return rc;
 }
 
@@ -349,7 +478,7 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
         int rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
         char first[200];
         snprintf(first, sizeof first, "%s", why);
-        for (int tries = 0; rc < 0 && !e->bound_plan && tries < 24 && entry_plan_next(&e->plan); tries++)
+        for (int tries = 0; rc < 0 && !e->bound_plan && tries < 48 && entry_plan_next(&e->plan); tries++)
             rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
         if (rc < 0) {
             snprintf(why, n, "%s", first);
@@ -527,14 +656,10 @@ VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r,
     e.deadline = bounds_now() + EXEC_SECONDS_PER_FINDING;
     TSNode node = ts_node_descendant_for_byte_range(site->src->parsed.root, site->start, site->end);
     TSNode def = enclosing_def(node);
-    if (ts_node_is_null(def)) {
-        snprintf(why, why_len, "the finding is in module-level code, not in a function to run");
-        return NULL;
-    }
     /* the enclosing function, then its callers in the file, breadth first */
     enum { MAX_ENTRIES = 6 };
     TSNode queue[MAX_ENTRIES] = {def};
-    int nq = 1;
+    int nq = ts_node_is_null(def) ? 0 : 1;
     char first[200] = "";
     for (int i = 0; i < nq; i++) {
         char w[200] = "";
@@ -543,6 +668,23 @@ VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r,
         if (!first[0]) snprintf(first, sizeof first, "%s", w);
         if (!caller_may_help(w) || bounds_now() > e.deadline) break;
         nq += entry_callers(&e, queue[i], queue + nq, MAX_ENTRIES - nq);
+    }
+    if (!first[0]) snprintf(first, sizeof first, "the finding is in module-level code, not in a function to run");
+    /* the functions whose values the flagged statement ranks; kept only when they show the harm
+     * (their run does not pass through the flagged code, so no harm proves nothing) */
+    TSNode callees[MAX_ENTRIES];
+    int nc = bounds_now() < e.deadline
+                 ? entry_callees(&e, ts_node_is_null(def) ? site->src->parsed.root : def, node, callees, MAX_ENTRIES)
+                 : 0;
+    for (int i = 0; i < nc && bounds_now() < e.deadline; i++) {
+        char w[200] = "";
+        bool seen = false;
+        for (int k = 0; k < nq && !seen; k++)
+            seen = ts_node_eq(queue[k], callees[i]);
+        e.via_callee = true;
+        VerifyResult *res = !seen && entry_set(&e, callees[i], w, sizeof w) ? entry_search(&e, r, recipe_cex, w, sizeof w) : NULL;
+        if (res && res->harm != VERIFY_HARM_NONE && !res->note[0]) return res;
+        verify_result_free(res);
     }
     snprintf(why, why_len, "%s", first);
     return NULL;
