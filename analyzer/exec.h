@@ -149,6 +149,9 @@ typedef enum {
     XP_RECORD,     /* an object whose fields are bound by their own use (rec.question) */
     XP_RECORDS,    /* a list of records, one per candidate (each request of a batch) */
     XP_NO_LIMIT,   /* an int beyond every length (a record's max_length: nothing is cut) */
+    XP_ID_ROWS,    /* every candidate's prompt + candidate ids, a list of lists (to be padded) */
+    XP_API,        /* a served response's log-probs (OpenAI, vLLM), prompt echoed (exec_api.c) */
+    XP_API_GEN,    /* the same, the candidate's tokens only */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -189,6 +192,7 @@ typedef struct ExecRun {
     VerifyTable *table;
     int cand;
     ExecPlan *plan;
+    bool gave_all; /* a stand-in returned every candidate (generate with several sequences) */
     bool lm_float64; /* from_pretrained(torch_dtype=torch.float64) */
     ExecDtype lm_dtype;
     int rows_added;
@@ -339,6 +343,10 @@ ExecValue *exec_stand_call(ExecRun *r, ExecValue *fn, ExecValue **args, int narg
                            const char **kw_names, ExecValue **kw_vals, int nkw, TSNode at);
 ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at);
 ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArgs *a);
+/* ---- exec_api.c ---- */
+/* A served response for the run's candidate: OpenAI completion / chat and vLLM layouts, true
+ * log-softmax values of the toy LM; `generated_only`: token_logprobs without the echoed prompt. */
+ExecValue *exec_api_response(ExecRun *r, bool generated_only);
 /* Adds the deterministic row of a prefix to t unless it has one; its index, -1 on OOM. */
 int exec_stand_row(VerifyTable *t, const int *prefix, int n);
 /* Calls the entry def with the given arguments (parameters without one take defaults). */

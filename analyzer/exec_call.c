@@ -682,8 +682,8 @@ static const char *lib_alias(const char *q) {
     return NULL;
 }
 
-/* tf.gather(params, indices, axis=, batch_dims=): with batch_dims equal to the index's rank
- * (one index per leading position), params[..., indices[...]] along the next axis. */
+/* tf.gather(params, indices, batch_dims=k) along params' last axis (axis = k = rank - 1): for
+ * each leading position, params[..., indices[...]] in the shape of the index's trailing part. */
 static ExecValue *lib_tf_gather(ExecRun *r, ExecArgs *a) {
     ExecTensor *p = exec_lib_tensor(r, exec_arg(a, 0, "params"), false);
     ExecTensor *idx = p ? exec_lib_tensor(r, exec_arg(a, 1, "indices"), false) : NULL;
@@ -691,11 +691,19 @@ static ExecValue *lib_tf_gather(ExecRun *r, ExecArgs *a) {
     if (!idx || !exec_arg_int(r, a, -1, "batch_dims", 0, &bd) || !exec_arg_int(r, a, 2, "axis", bd, &axis)) return NULL;
     if (bd < 0) bd += idx->ndim;
     if (axis < 0) axis += p->ndim;
-    if (bd != idx->ndim || axis != bd || axis >= p->ndim)
-        return exec_fail_at(r, a->at, "tf.gather other than one index per leading position");
-    ExecTensor *col = exec_tensor_unsqueeze(r, idx, (int)bd);
-    ExecTensor *g = col ? exec_tensor_gather(r, p, (int)axis, col) : NULL;
-    return g ? exec_tensor_value(r, exec_tensor_squeeze(r, g, (int)axis)) : NULL;
+    if (axis != bd || axis != p->ndim - 1 || bd > idx->ndim)
+        return exec_fail_at(r, a->at, "tf.gather other than along the last axis after its batch dims");
+    int lead[EXEC_MAX_DIMS], m = 1;
+    for (int d = 0; d < bd; d++)
+        if ((lead[d] = idx->shape[d]) != p->shape[d]) return exec_fail_at(r, a->at, "tf.gather: batch dims differ");
+    for (int d = (int)bd; d < idx->ndim; d++)
+        m *= idx->shape[d];
+    lead[bd] = m;
+    ExecTensor *flat = exec_tensor_reshape(r, idx, (int)bd + 1, lead);
+    ExecTensor *g = flat ? exec_tensor_gather(r, p, (int)bd, flat) : NULL;
+    int shape[EXEC_MAX_DIMS];
+    memcpy(shape, idx->shape, sizeof shape);
+    return g ? exec_tensor_value(r, exec_tensor_reshape(r, g, idx->ndim, shape)) : NULL;
 }
 
 static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
@@ -707,6 +715,13 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
             !exec_seq_push(r, &pair->seq, exec_stand_pretrained(r, "mlx_lm.Tokenizer", NULL, NULL, 0)))
             return NULL;
         return pair;
+    }
+    if (!strcmp(q, "transformers.GenerationConfig")) { /* its settings, read by generate() */
+        ExecValue *cfg = exec_object(r, "generation_config");
+        for (int k = 0; cfg && k < a->nkw; k++)
+            if (!exec_dict_set_str(r, &cfg->obj.fields, a->kw[k], a->kwv[k])) return NULL;
+        a->used = ~0u;
+        return cfg;
     }
     if (!strcmp(q, "mlx.core.eval")) { /* mlx's lazy evaluation forced: the values are already there */
         a->used = ~0u;

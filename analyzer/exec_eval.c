@@ -422,8 +422,11 @@ static ExecValue *eval_slice(ExecRun *r, ExecEnv *env, TSNode n) {
     ExecValue *v = exec_new(r, XV_SLICE);
     if (!v) return NULL;
     ExecValue **dst[3] = {&v->slice.start, &v->slice.stop, &v->slice.step};
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 3; i++) {
         if (!ts_node_is_null(parts[i]) && !(*dst[i] = exec_eval(r, env, parts[i]))) return NULL;
+        /* a parameter as a slice bound is a position: the prompt's length */
+        if (*dst[i] && (*dst[i])->kind == XV_PENDING && !exec_stand_resolve(r, *dst[i], "int", NULL)) return NULL;
+    }
     return v;
 }
 
@@ -580,6 +583,8 @@ static ExecValue *eval_call(ExecRun *r, ExecEnv *env, TSNode n) {
                 }
             } else if (parse_is(a, "dictionary_splat")) {
                 ExecValue *d = exec_eval(r, env, ts_node_named_child(a, 0));
+                /* model(**inputs): a parameter splatted into a call is a tokenizer's encoding */
+                if (d && d->kind == XV_PENDING) d = exec_stand_resolve(r, d, "key:input_ids", NULL);
                 if (!d) return NULL;
                 ExecDict *src = d->kind == XV_DICT ? &d->dict : d->kind == XV_OBJECT ? &d->obj.fields : NULL;
                 if (!src) return exec_fail_at(r, a, "** of a %s", exec_kind_name(d));

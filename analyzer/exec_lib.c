@@ -36,6 +36,9 @@ ExecTensor *exec_lib_tensor(ExecRun *r, ExecValue *v, bool numpy) {
         return NULL;
     }
     if (v->kind == XV_PENDING && !(v = exec_stand_resolve(r, v, "tensor", NULL))) return NULL;
+    ExecValue *logits = v->kind == XV_OBJECT && !strcmp(v->obj.type, "output")
+                            ? exec_dict_get_str(&v->obj.fields, "logits") : NULL;
+    if (logits && logits->kind == XV_TENSOR) return logits->t; /* a model that returns its logits */
     if (v->kind == XV_TENSOR) return v->t;
     return exec_tensor_from(r, v, -1, numpy);
 }

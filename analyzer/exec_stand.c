@@ -194,6 +194,7 @@ static ExecValue *tok_pad(ExecRun *r, ExecValue *tok, ExecArgs *a) {
             if (!exec_seq_push(r, &rows->seq, ids)) return NULL;
         }
     }
+    if (rows && rows->kind == XV_PENDING && !(rows = exec_stand_resolve(r, rows, "id_rows", NULL))) return NULL;
     if (rows && rows->kind == XV_TENSOR) rows = exec_tensor_tolist(r, rows->t);
     if (!rows || rows->kind != XV_LIST) return exec_fail_at(r, a->at, "tokenizer.pad() without input_ids rows");
     for (int i = 0; i < rows->seq.n; i++)
@@ -417,6 +418,119 @@ static ExecValue *lm_call(ExecRun *r, ExecArgs *a) {
     return out;
 }
 
+/* A generate() keyword: from the call, else from its generation_config=. */
+static ExecValue *gen_kw(ExecArgs *a, const char *name) {
+    ExecValue *v = exec_arg(a, -1, name);
+    ExecValue *cfg = exec_arg(a, -1, "generation_config");
+    if (!v && cfg && cfg->kind == XV_OBJECT) v = exec_dict_get_str(&cfg->obj.fields, name);
+    return v && v->kind != XV_NONE ? v : NULL;
+}
+
+/* model.generate(input_ids, ...): what the toy LM "generated" is the candidate (every
+ * candidate, one per row, when several sequences are asked for), appended to the one prompt
+ * row, right-padded with the pad token; `scores` (output_scores=) holds, per generated step,
+ * the LM's logits at that step for every row, divided by the temperature when sampling, as
+ * HF's processed scores are. */
+static ExecValue *lm_generate(ExecRun *r, ExecArgs *a) {
+    ExecValue *idv = exec_arg(a, 0, "input_ids");
+    ExecTensor *prompt = idv ? as_ids(r, idv, a->at) : NULL;
+    if (!prompt) return r->failed ? NULL : exec_fail_at(r, a->at, "generate() without input_ids");
+    if (prompt->shape[0] != 1) return exec_fail_at(r, a->at, "generate() for a batch of %d prompts", prompt->shape[0]);
+    (void)exec_arg(a, 1, "attention_mask");
+    int64_t nret = 1, max_new = 1 << 20, beams = 1;
+    bool sample = false, out_scores = false, as_dict = false;
+    ExecValue *v;
+    if (((v = gen_kw(a, "num_return_sequences")) && !exec_as_int(v, &nret)) ||
+        ((v = gen_kw(a, "max_new_tokens")) && !exec_as_int(v, &max_new)) ||
+        ((v = gen_kw(a, "num_beams")) && !exec_as_int(v, &beams)) ||
+        ((v = gen_kw(a, "do_sample")) && !exec_truthy(r, v, &sample)) ||
+        ((v = gen_kw(a, "output_scores")) && !exec_truthy(r, v, &out_scores)) ||
+        ((v = gen_kw(a, "return_dict_in_generate")) && !exec_truthy(r, v, &as_dict)))
+        return r->failed ? NULL : exec_fail_at(r, a->at, "a generate() setting that is not a number");
+    if (beams > 1) return exec_fail_at(r, a->at, "generate() with beam search (num_beams=%lld)", (long long)beams);
+    double temp = 1;
+    if ((v = gen_kw(a, "temperature")) && sample) {
+        if (!exec_is_number(v) || exec_number(v) <= 0) return exec_fail_at(r, a->at, "generate() temperature");
+        temp = exec_number(v);
+    }
+    static const char *const known[] = {"input_ids", "attention_mask", "num_return_sequences", "max_new_tokens",
+                                        "num_beams", "do_sample", "output_scores", "return_dict_in_generate",
+                                        "temperature", "generation_config", "pad_token_id", "eos_token_id",
+                                        "max_length", "min_new_tokens"};
+    for (int k = 0; k < a->nkw; k++) {
+        bool ok = stand_ignorable(a->kw[k]);
+        for (size_t i = 0; i < sizeof known / sizeof *known && !ok; i++)
+            ok = !strcmp(a->kw[k], known[i]);
+        if (!ok) return exec_fail_at(r, a->at, "unsupported keyword %s= of generate()", a->kw[k]);
+    }
+    const VerifyTable *t = r->table;
+    bool all = nret > 1 || r->plan->all_candidates;
+    r->gave_all |= all;
+    int first = all ? 0 : r->cand, rows = all ? t->n_candidates : 1, P = prompt->shape[1], gen = 0;
+    for (int ci = first; ci < first + rows; ci++)
+        if (t->candidates[ci].len > gen) gen = t->candidates[ci].len;
+    if (gen > max_new) gen = (int)max_new;
+    int shape[2] = {rows, P + gen};
+    ExecTensor *seq = exec_tensor_new(r, XD_INT64, 2, shape, false);
+    if (!seq) return NULL;
+    int pad = t->pad >= 0 ? t->pad : x_id(r);
+    for (int k = 0; k < rows; k++) {
+        const VerifySeq *c = &t->candidates[first + k];
+        double *row = seq->data + (size_t)k * (P + gen);
+        memcpy(row, prompt->data, (size_t)P * sizeof *row);
+        for (int j = 0; j < gen; j++)
+            row[P + j] = j < c->len ? c->tokens[j] : pad;
+    }
+    ExecValue *seqv = exec_tensor_value(r, seq);
+    if (!as_dict) return seqv;
+    ExecValue *out = exec_object(r, "output");
+    if (!out || !exec_dict_set_str(r, &out->obj.fields, "sequences", seqv)) return NULL;
+    if (!out_scores) return out;
+    ExecTensor *logits = lm_logits(r, seq, NULL, a->at);
+    ExecValue *steps = exec_new(r, XV_TUPLE);
+    if (!logits || !steps) return NULL;
+    int V = logits->shape[2], step_shape[2] = {rows, V};
+    for (int j = 0; j < gen; j++) {
+        ExecTensor *s = exec_tensor_new(r, logits->dtype, 2, step_shape, false);
+        if (!s) return NULL;
+        for (int k = 0; k < rows; k++)
+            for (int q = 0; q < V; q++)
+                s->data[(size_t)k * V + q] =
+                    exec_round(s->dtype, logits->data[((size_t)k * (P + gen) + P - 1 + j) * V + q] / temp);
+        if (!exec_seq_push(r, &steps->seq, exec_tensor_value(r, s))) return NULL;
+    }
+    return exec_dict_set_str(r, &out->obj.fields, "scores", steps) ? out : NULL;
+}
+
+/* model.compute_transition_scores(sequences, scores, normalize_logits=False): [rows, steps],
+ * each step's score of the token the row generated (log_softmax first when normalising). */
+static ExecValue *lm_transition_scores(ExecRun *r, ExecArgs *a) {
+    ExecValue *sv = exec_arg(a, 0, "sequences"), *steps = exec_arg(a, 1, "scores");
+    bool norm = false;
+    if (!exec_arg_bool(r, a, 2, "normalize_logits", false, &norm)) return NULL;
+    (void)exec_arg(a, -1, "beam_indices");
+    if (!sv || sv->kind != XV_TENSOR || sv->t->ndim != 2 || !steps || (steps->kind != XV_TUPLE && steps->kind != XV_LIST))
+        return exec_fail_at(r, a->at, "compute_transition_scores() of other than sequences and scores");
+    int rows = sv->t->shape[0], L = sv->t->shape[1], G = steps->seq.n, shape[2] = {rows, G};
+    ExecTensor *out = G <= L ? exec_tensor_new(r, XD_F32, 2, shape, false) : NULL;
+    if (!out) return r->failed ? NULL : exec_fail_at(r, a->at, "more scores than sequence positions");
+    for (int j = 0; j < G; j++) {
+        ExecValue *sj = steps->seq.items[j];
+        if (sj->kind != XV_TENSOR || sj->t->ndim != 2 || sj->t->shape[0] != rows)
+            return exec_fail_at(r, a->at, "compute_transition_scores(): a step's scores are not [rows, vocab]");
+        ExecTensor *st = norm ? exec_tensor_softmax(r, sj->t, 1, true) : sj->t;
+        if (!st) return NULL;
+        out->dtype = st->dtype;
+        int V = st->shape[1];
+        for (int k = 0; k < rows; k++) {
+            long y = (long)sv->t->data[(size_t)k * L + (L - G + j)];
+            if (y < 0 || y >= V) return exec_fail_at(r, a->at, "a generated token outside the vocabulary");
+            out->data[(size_t)k * G + j] = st->data[(size_t)k * V + y];
+        }
+    }
+    return exec_tensor_value(r, out);
+}
+
 static ExecValue *model_new(ExecRun *r) {
     ExecValue *m = exec_new(r, XV_MODEL);
     if (m) m->obj.type = "model";
@@ -439,11 +553,14 @@ ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
         return self;
     }
     if (!strcmp(m, "forward") || !strcmp(m, "__call__")) return lm_call(r, a);
+    if (!strcmp(m, "generate")) return lm_generate(r, a);
+    if (!strcmp(m, "compute_transition_scores")) return lm_transition_scores(r, a);
     if (!strcmp(m, "resize_token_embeddings")) return exec_none();
     return exec_fail_at(r, a->at, "unsupported call model.%s", m);
 }
 
 ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
+    (void)at;
     ExecValue *f = exec_dict_get_str(&v->obj.fields, name);
     if (f) return f;
     if (v->kind == XV_MODEL) {
@@ -459,7 +576,6 @@ ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at
             if (!c || !exec_dict_set_str(r, &c->obj.fields, "vocab_size", exec_int(r, x_id(r) + 1))) return NULL;
             return c;
         }
-        if (!strcmp(name, "generate")) return exec_fail_at(r, at, "unsupported call model.generate");
     }
     return exec_method(r, name, v);
 }
@@ -496,6 +612,11 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         opts[0] = XP_TOKENIZER;
         return 1;
     }
+    static const char *const api[] = {"choices", "outputs", "prompt_logprobs", "token_logprobs", "top_logprobs",
+                                      "logprobs", "content", "prompt_token_ids", "cumulative_logprob"};
+    for (size_t i = 0; i < sizeof api / sizeof *api; i++) /* a served response's fields */
+        if ((!strncmp(use, "attr:", 5) || !strncmp(use, "key:", 4)) && !strcmp(strchr(use, ':') + 1, api[i]))
+            return opts[0] = XP_API, opts[1] = XP_API_GEN, 2;
     if (!strncmp(use, "attr:", 5)) {
         const char *n = use + 5;
         static const char *const tok[] = {"encode", "decode", "batch_decode", "pad_token_id", "eos_token_id",
@@ -519,6 +640,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         return 3;
     }
     if (!strcmp(use, "key:logits")) return opts[0] = XP_OUTPUT, 1;
+    if (!strcmp(use, "id_rows")) return opts[0] = XP_ID_ROWS, 1;
     if (!strncmp(use, "key:", 4)) return opts[0] = XP_BATCH, 1;
     if (!strcmp(use, "int") && r->plan->names[param][0] && strchr(r->plan->names[param], '.'))
         return opts[0] = XP_NO_LIMIT, opts[1] = XP_PROMPT_LEN, 2; /* a record's number: a limit first */
@@ -669,6 +791,21 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     }
     case XP_RECORD:
         return exec_stand_record(r, r->plan->names[i]);
+    case XP_API:
+    case XP_API_GEN:
+        return exec_api_response(r, r->plan->role[i] == XP_API_GEN);
+    case XP_ID_ROWS: {
+        ExecValue *l = exec_new(r, XV_LIST);
+        for (int k = 0; l && k < t->n_candidates; k++) {
+            ExecValue *row = exec_new(r, XV_LIST);
+            if (!row || !exec_seq_push(r, &row->seq, exec_int(r, x_id(r))) || !exec_seq_push(r, &l->seq, row)) return NULL;
+            for (int j = 0; j < t->prompt.len; j++)
+                if (!exec_seq_push(r, &row->seq, exec_int(r, t->prompt.tokens[j]))) return NULL;
+            for (int j = 0; j < t->candidates[k].len; j++)
+                if (!exec_seq_push(r, &row->seq, exec_int(r, t->candidates[k].tokens[j]))) return NULL;
+        }
+        return l;
+    }
     case XP_RECORDS: { /* one record per candidate; their fields share the names "p[].field" */
         ExecValue *l = exec_new(r, XV_LIST);
         char *prefix = exec_alloc(r, sizeof r->plan->names[0]);

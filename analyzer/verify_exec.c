@@ -372,8 +372,8 @@ static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
     if (!on) return;
     static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
                                        "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
-                                       "cont_ids", "record", "records", "no_limit"};
-    _Static_assert(sizeof role / sizeof *role == XP_NO_LIMIT + 1, "one name per ExecParamRole");
+                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen"};
+    _Static_assert(sizeof role / sizeof *role == XP_API_GEN + 1, "one name per ExecParamRole");
     fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
     for (int i = 0; i < e->plan.nparams; i++)
         fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], role[e->plan.role[i]]);
@@ -419,9 +419,10 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         ret = m ? exec_call_value(&r, m, args + e->n_init, e->nargs - e->n_init, NULL, NULL, 0, e->def) : NULL;
     }
     ok = ret != NULL && !r.failed;
-    bool batch = e->plan.all_candidates;
+    bool batch = e->plan.all_candidates || r.gave_all;
     for (int i = 0; i < e->plan.nparams; i++)
-        batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_TEXTS || e->plan.role[i] == XP_RECORDS;
+        batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_TEXTS || e->plan.role[i] == XP_RECORDS ||
+                 e->plan.role[i] == XP_ID_ROWS;
     int rc = -1;
     if (ok && batch && entry_batch(&r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;
     else if (ok && !batch && entry_score(ret, &scores[ci], dtype)) rc = 0;
