@@ -152,6 +152,9 @@ typedef enum {
     XP_ID_ROWS,    /* every candidate's prompt + candidate ids, a list of lists (to be padded) */
     XP_API,        /* a served response's log-probs (OpenAI, vLLM), prompt echoed (exec_api.c) */
     XP_API_GEN,    /* the same, the candidate's tokens only */
+    XP_PROMPT_BATCH,  /* an encoding of the prompt alone (what generate() continues) */
+    XP_PROMPT_TENSOR, /* the prompt's ids alone, [1, P] */
+    XP_PAD_ID,     /* the pad id (a buffer's fill value): the table's pad token, else the end of text */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };

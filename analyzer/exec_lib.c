@@ -389,6 +389,8 @@ static ExecValue *lib_create(ExecRun *r, const char *fn, ExecArgs *a, bool numpy
     if (!strncmp(fn, "ones", 4)) fill = 1;
     if (!strncmp(fn, "full", 4)) {
         ExecValue *fv = exec_arg(a, 1, "fill_value");
+        /* a parameter filling an id buffer is the pad id */
+        if (fv && fv->kind == XV_PENDING && !(fv = exec_stand_resolve(r, fv, "pad_id", NULL))) return NULL;
         if (!exec_is_number(fv)) return exec_fail_at(r, a->at, "%s() fill value", fn);
         fill = exec_number(fv);
         if (dt < 0 && !like) dt = fv->kind == XV_FLOAT ? (numpy ? XD_F64 : XD_F32) : fv->kind == XV_BOOL ? XD_BOOL : XD_INT64;

@@ -464,9 +464,19 @@ static ExecValue *lm_generate(ExecRun *r, ExecArgs *a) {
         if (!ok) return exec_fail_at(r, a->at, "unsupported keyword %s= of generate()", a->kw[k]);
     }
     const VerifyTable *t = r->table;
+    /* a parameter bound to the prompt + candidate's ids: generate() continues a prompt, so
+     * the binding is wrong (the driver tries the prompt alone next) */
+    const VerifySeq *mine = &t->candidates[r->cand];
+    int P = prompt->shape[1];
+    bool bound = P == 1 + t->prompt.len + mine->len && (int)prompt->data[0] == x_id(r);
+    for (int j = 0; bound && j < t->prompt.len; j++)
+        bound = (int)prompt->data[1 + j] == t->prompt.tokens[j];
+    for (int j = 0; bound && j < mine->len; j++)
+        bound = (int)prompt->data[1 + t->prompt.len + j] == mine->tokens[j];
+    if (bound) return exec_fail_at(r, a->at, "generate() given the candidate's own ids (it continues a prompt)");
     bool all = nret > 1 || r->plan->all_candidates;
     r->gave_all |= all;
-    int first = all ? 0 : r->cand, rows = all ? t->n_candidates : 1, P = prompt->shape[1], gen = 0;
+    int first = all ? 0 : r->cand, rows = all ? t->n_candidates : 1, gen = 0;
     for (int ci = first; ci < first + rows; ci++)
         if (t->candidates[ci].len > gen) gen = t->candidates[ci].len;
     if (gen > max_new) gen = (int)max_new;
@@ -641,11 +651,12 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     }
     if (!strcmp(use, "key:logits")) return opts[0] = XP_OUTPUT, 1;
     if (!strcmp(use, "id_rows")) return opts[0] = XP_ID_ROWS, 1;
-    if (!strncmp(use, "key:", 4)) return opts[0] = XP_BATCH, 1;
+    if (!strcmp(use, "pad_id")) return opts[0] = XP_PAD_ID, 1;
+    if (!strncmp(use, "key:", 4)) return opts[0] = XP_BATCH, opts[1] = XP_PROMPT_BATCH, 2;
     if (!strcmp(use, "int") && r->plan->names[param][0] && strchr(r->plan->names[param], '.'))
         return opts[0] = XP_NO_LIMIT, opts[1] = XP_PROMPT_LEN, 2; /* a record's number: a limit first */
     if (!strcmp(use, "int")) return opts[0] = XP_PROMPT_LEN, 1;
-    if (!strcmp(use, "tensor")) return opts[0] = XP_IDS, opts[1] = XP_LOGITS, 2;
+    if (!strcmp(use, "tensor")) return opts[0] = XP_IDS, opts[1] = XP_LOGITS, opts[2] = XP_PROMPT_TENSOR, 3;
     if (!strcmp(use, "list")) return opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS, 1;
     if (!strcmp(use, "str") && r->plan->all_candidates) return opts[0] = XP_TEXTS, 1;
     if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
@@ -654,9 +665,10 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         opts[1] = XP_CONT_IDS;
         opts[2] = XP_IDS;
         opts[3] = XP_RECORDS;
-        if (strcmp(use, "len")) return 4;
-        opts[4] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
-        return 5;
+        opts[4] = XP_ID_ROWS;
+        if (strcmp(use, "len")) return 5;
+        opts[5] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
+        return 6;
     }
     return 0;
 }
@@ -664,12 +676,13 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
 /* The prompt + candidate ids: [1, L], or [L] unbatched; with plan->all_candidates every
  * candidate's, right-padded with the pad token (the table's, else the tokenizer's end of
  * text) into [n, Lmax]. `mask` (may be NULL) gets the attention mask of the same shape. */
-static ExecValue *stand_ids_masked(ExecRun *r, ExecTensor **mask) {
+static ExecValue *stand_ids_masked(ExecRun *r, ExecTensor **mask, bool prompt_only) {
     const VerifyTable *t = r->table;
-    bool all = r->plan->all_candidates;
+    bool all = r->plan->all_candidates && !prompt_only;
     int first = all ? 0 : r->cand, last = all ? t->n_candidates - 1 : r->cand, width = 0;
     for (int ci = first; ci <= last; ci++)
-        if (1 + t->prompt.len + t->candidates[ci].len > width) width = 1 + t->prompt.len + t->candidates[ci].len;
+        if (1 + t->prompt.len + (prompt_only ? 0 : t->candidates[ci].len) > width)
+            width = 1 + t->prompt.len + (prompt_only ? 0 : t->candidates[ci].len);
     int shape[2] = {last - first + 1, width};
     bool flat = r->plan->unbatched && !all;
     ExecTensor *ids = flat ? exec_tensor_new(r, XD_INT64, 1, &width, false) : exec_tensor_new(r, XD_INT64, 2, shape, false);
@@ -683,7 +696,7 @@ static ExecValue *stand_ids_masked(ExecRun *r, ExecTensor **mask) {
         row[n++] = x_id(r);
         for (int k = 0; k < t->prompt.len; k++)
             row[n++] = t->prompt.tokens[k];
-        for (int k = 0; k < c->len; k++)
+        for (int k = 0; k < c->len && !prompt_only; k++)
             row[n++] = c->tokens[k];
         for (int k = 0; k < width; k++) {
             mrow[k] = k < n;
@@ -694,20 +707,20 @@ static ExecValue *stand_ids_masked(ExecRun *r, ExecTensor **mask) {
     return exec_tensor_value(r, ids);
 }
 
-static ExecValue *stand_ids(ExecRun *r) {
-    return stand_ids_masked(r, NULL);
+static ExecValue *stand_ids(ExecRun *r, bool prompt_only) {
+    return stand_ids_masked(r, NULL, prompt_only);
 }
 
 /* The LM's logits, output or encoding for the candidate's ids. */
 static ExecValue *stand_derived(ExecRun *r, ExecParamRole role) {
     ExecTensor *mask = NULL;
-    ExecValue *idv = stand_ids_masked(r, &mask);
+    ExecValue *idv = stand_ids_masked(r, &mask, role == XP_PROMPT_BATCH);
     if (!idv) return NULL;
     bool flat = idv->t->ndim == 1;
     ExecTensor *ids = flat ? exec_tensor_unsqueeze(r, idv->t, 0) : idv->t;
     if (!ids) return NULL;
     if (flat) mask = exec_tensor_unsqueeze(r, mask, 0);
-    if (role == XP_BATCH) {
+    if (role == XP_BATCH || role == XP_PROMPT_BATCH) {
         ExecValue *enc = exec_object(r, "encoding");
         if (!enc || !mask || !exec_dict_set_str(r, &enc->obj.fields, "input_ids", idv) ||
             !exec_dict_set_str(r, &enc->obj.fields, "attention_mask",
@@ -749,7 +762,9 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     case XP_TOKENIZER:
         return tok_new(r);
     case XP_IDS:
-        return stand_ids(r);
+        return stand_ids(r, false);
+    case XP_PROMPT_TENSOR:
+        return stand_ids(r, true);
     case XP_PROMPT_LEN:
         return exec_int(r, 1 + t->prompt.len);
     case XP_NO_LIMIT:
@@ -776,6 +791,7 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     }
     case XP_LOGITS:
     case XP_BATCH:
+    case XP_PROMPT_BATCH:
     case XP_OUTPUT:
         return stand_derived(r, r->plan->role[i]);
     case XP_PROMPT_IDS:
@@ -791,6 +807,8 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     }
     case XP_RECORD:
         return exec_stand_record(r, r->plan->names[i]);
+    case XP_PAD_ID:
+        return exec_int(r, t->pad >= 0 ? t->pad : x_id(r));
     case XP_API:
     case XP_API_GEN:
         return exec_api_response(r, r->plan->role[i] == XP_API_GEN);
@@ -857,7 +875,7 @@ ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecVal
     int i = p->pending.param;
     ExecPlan *pl = r->plan;
     if (pl->role[i] == XP_UNDECIDED) {
-        ExecParamRole opts[6];
+        ExecParamRole opts[8];
         int n = stand_roles_for(r, i, use, arg, opts);
         if (n == 0) return exec_fail(r, "cannot tell what parameter %s is from its use (%s)", pl->names[i], use);
         pl->n_alts[i] = n;

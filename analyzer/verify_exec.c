@@ -372,8 +372,8 @@ static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
     if (!on) return;
     static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
                                        "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
-                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen"};
-    _Static_assert(sizeof role / sizeof *role == XP_API_GEN + 1, "one name per ExecParamRole");
+                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "pad_id"};
+    _Static_assert(sizeof role / sizeof *role == XP_PAD_ID + 1, "one name per ExecParamRole");
     fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
     for (int i = 0; i < e->plan.nparams; i++)
         fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], role[e->plan.role[i]]);
@@ -565,6 +565,7 @@ static VerifyTable *entry_candidate_table(const VerifyRecipe *r, const VerifyRes
 static bool entry_uses_tensors(const ExecPlan *p) {
     for (int i = 0; i < p->nparams; i++)
         if (p->role[i] == XP_IDS || p->role[i] == XP_BATCH || p->role[i] == XP_LOGITS || p->role[i] == XP_OUTPUT ||
+            p->role[i] == XP_PROMPT_BATCH || p->role[i] == XP_PROMPT_TENSOR ||
             p->role[i] == XP_PROMPT || p->role[i] == XP_CONT || p->role[i] == XP_TEXT)
             return true;
     return false;
