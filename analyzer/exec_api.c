@@ -18,6 +18,7 @@
 
 /* log_softmax of a row at every table token (the start "x" is never predicted). */
 static bool api_row_logprobs(ExecRun *r, const int *prefix, int n, double *lp) {
+    r->lm_reads++;
     int c = exec_stand_row(r->table, prefix, n);
     if (c < 0) return exec_fail(r, "out of memory adding a table row") != NULL;
     const double *u = r->table->contexts[c].logits;

@@ -716,6 +716,10 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
             return NULL;
         return pair;
     }
+    if (!strcmp(q, "onnxruntime.InferenceSession") || !strcmp(q, "onnxruntime.SessionOptions")) {
+        a->used = ~0u; /* the model file and providers: the toy LM is the model */
+        return exec_object(r, q[12] == 'I' ? "onnx_session" : "session_options");
+    }
     if (!strcmp(q, "transformers.GenerationConfig")) { /* its settings, read by generate() */
         ExecValue *cfg = exec_object(r, "generation_config");
         for (int k = 0; cfg && k < a->nkw; k++)
@@ -834,6 +838,8 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
             if (!strcmp(self->obj.type, "super") && !strcmp(m, "__init__")) {
                 a.used = ~0u; /* a library base class's constructor: nothing of it is used */
                 v = exec_none();
+            } else if (!strcmp(self->obj.type, "onnx_session")) {
+                v = exec_stand_session(r, m, &a);
             } else if (!strcmp(self->obj.type, "logger")) {
                 a.used = ~0u;
                 v = self;

@@ -1412,6 +1412,42 @@ bool exec_module_defs(ExecRun *r) {
     return !r->failed;
 }
 
+ExecValue *exec_class_with_method(ExecRun *r, const char *method) {
+    ExecDict *g = exec_env_vars(r->globals);
+    for (int i = 0; i < g->n; i++) {
+        ExecValue *c = g->vals[i];
+        ExecValue *m = c->kind == XV_CLASS ? find_class_attr(c, method) : NULL;
+        if (m && m->kind == XV_FUNC && strcmp(method, "__init__")) return c;
+    }
+    return NULL;
+}
+
+ExecValue *exec_instance_by_use(ExecRun *r, ExecValue *cls, const char *prefix, bool lazy) {
+    ExecValue *init = find_class_attr(cls, "__init__");
+    if (lazy || !init || init->kind != XV_FUNC) {
+        int len;
+        const char *name = exec_text(r, parse_field(cls->cls.def, "name"), &len);
+        ExecValue *obj = exec_stand_record(r, prefix);
+        if (!obj || !(obj->obj.type = exec_str(r, name, len)->str.s)) return NULL;
+        obj->obj.cls = cls;
+        return obj;
+    }
+    /* the parameters after self that have no default */
+    TSNode params = parse_field(init->fn.def, "parameters");
+    ExecValue *args[EXEC_MAX_PARAMS];
+    int nargs = 0;
+    for (uint32_t i = 1; i < ts_node_named_child_count(params) && nargs < EXEC_MAX_PARAMS; i++) {
+        TSNode p = ts_node_named_child(params, i);
+        if (!parse_is(p, "identifier") && !parse_is(p, "typed_parameter")) break;
+        int len;
+        const char *s = exec_text(r, parse_is(p, "identifier") ? p : ts_node_named_child(p, 0), &len);
+        char name[32];
+        snprintf(name, sizeof name, "%.12s(%.*s)", prefix, len < 16 ? len : 16, s);
+        if (!(args[nargs++] = exec_stand_named(r, name, -1))) return NULL;
+    }
+    return instantiate(r, cls, args, nargs, NULL, NULL, 0, init->fn.def);
+}
+
 ExecValue *exec_call_entry(ExecRun *r, TSNode def, ExecValue **args, int nargs) {
     ExecValue fn = {.kind = XV_FUNC};
     fn.fn.def = def;

@@ -3,8 +3,9 @@
  * start) and a toy causal LM whose logits at position t are the table's row for the table
  * tokens up to t (rows the table lacks are made deterministically and added, so the reported
  * table holds every row a run used). The start "x" has the id after the table's tokens and a
- * logit of -inf (it is never predicted, so every log Z is the table's); words outside the
- * table after the start are dropped, so a prompt template's words take no positions. Entry parameters are bound by how the code first uses them. */
+ * logit of EXEC_START_LOGIT (never predicted: every log Z is the table's); words outside the
+ * table after the start are dropped, so a prompt template's words take no positions. Entry
+ * parameters are bound by how the code first uses them. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -299,6 +300,7 @@ int exec_stand_row(VerifyTable *t, const int *prefix, int n) {
 }
 
 static const double *stand_row(ExecRun *r, const int *prefix, int n) {
+    r->lm_reads++;
     if (verify_table_find_context(r->table, prefix, n) < 0) {
         if (r->table->n_contexts >= 4096) {
             exec_fail(r, "bound: the run needs more than 4096 table rows");
@@ -348,7 +350,7 @@ static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNo
             double *dst = out->data + ((size_t)b * L + t) * V;
             for (int k = 0; k < V - 1; k++)
                 dst[k] = exec_round(r->lm_dtype, row[k]);
-            dst[V - 1] = -INFINITY;
+            dst[V - 1] = EXEC_START_LOGIT;
         }
     }
     return out;
@@ -541,6 +543,39 @@ static ExecValue *lm_transition_scores(ExecRun *r, ExecArgs *a) {
     return exec_tensor_value(r, out);
 }
 
+/* An ONNX Runtime session of the toy LM: run(names, {"input_ids": ..., "attention_mask": ...})
+ * gives [logits] as a float32 NumPy array; get_inputs() / get_outputs() name them. */
+ExecValue *exec_stand_session(ExecRun *r, const char *m, ExecArgs *a) {
+    if (!strcmp(m, "get_inputs") || !strcmp(m, "get_outputs")) {
+        static const char *const in[] = {"input_ids", "attention_mask"}, *const out[] = {"logits"};
+        bool inputs = m[4] == 'i';
+        ExecValue *l = exec_new(r, XV_LIST);
+        for (int i = 0; l && i < (inputs ? 2 : 1); i++) {
+            const char *n = inputs ? in[i] : out[i];
+            ExecValue *o = exec_object(r, "node_arg");
+            if (!o || !exec_dict_set_str(r, &o->obj.fields, "name", exec_str(r, n, (int)strlen(n))) ||
+                !exec_seq_push(r, &l->seq, o))
+                return NULL;
+        }
+        return l;
+    }
+    if (strcmp(m, "run")) return exec_fail_at(r, a->at, "unsupported call InferenceSession.%s", m);
+    ExecValue *feeds = exec_arg(a, 1, "input_feed");
+    (void)exec_arg(a, 0, "output_names");
+    (void)exec_arg(a, 2, "run_options");
+    if (!feeds || feeds->kind != XV_DICT) return exec_fail_at(r, a->at, "InferenceSession.run() without a feed dict");
+    ExecValue *idv = exec_dict_get_str(&feeds->dict, "input_ids"), *mv = exec_dict_get_str(&feeds->dict, "attention_mask");
+    ExecTensor *ids = idv ? as_ids(r, idv, a->at) : NULL;
+    ExecTensor *mask = mv ? as_ids(r, mv, a->at) : NULL;
+    if (!ids || (mv && !mask)) return r->failed ? NULL : exec_fail_at(r, a->at, "InferenceSession.run() without input_ids");
+    ExecTensor *logits = lm_logits(r, ids, mask, a->at);
+    ExecTensor *f32 = logits ? exec_tensor_cast(r, logits, XD_F32) : NULL;
+    ExecValue *l = exec_new(r, XV_LIST);
+    if (!f32 || !l) return NULL;
+    f32->numpy = true;
+    return exec_seq_push(r, &l->seq, exec_tensor_value(r, f32)) ? l : NULL;
+}
+
 static ExecValue *model_new(ExecRun *r) {
     ExecValue *m = exec_new(r, XV_MODEL);
     if (m) m->obj.type = "model";
@@ -627,6 +662,15 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     for (size_t i = 0; i < sizeof api / sizeof *api; i++) /* a served response's fields */
         if ((!strncmp(use, "attr:", 5) || !strncmp(use, "key:", 4)) && !strcmp(strchr(use, ':') + 1, api[i]))
             return opts[0] = XP_API, opts[1] = XP_API_GEN, 2;
+    if (!strncmp(use, "attr:", 5) && exec_class_with_method(r, use + 5)) { /* lm.logits(...) of class LM */
+        ExecValue *cls = exec_class_with_method(r, use + 5);
+        int len;
+        const char *name = exec_text(r, parse_field(cls->cls.def, "name"), &len);
+        snprintf(r->plan->inst_class[param], sizeof r->plan->inst_class[0], "%.*s", len < 31 ? len : 31, name);
+        opts[0] = XP_INSTANCE;
+        opts[1] = XP_INSTANCE_LAZY;
+        return 2;
+    }
     if (!strncmp(use, "attr:", 5)) {
         const char *n = use + 5;
         static const char *const tok[] = {"encode", "decode", "batch_decode", "pad_token_id", "eos_token_id",
@@ -661,14 +705,12 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strcmp(use, "str") && r->plan->all_candidates) return opts[0] = XP_TEXTS, 1;
     if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
     if (!strcmp(use, "iter") || !strcmp(use, "len")) {
-        opts[0] = XP_CANDS;
-        opts[1] = XP_CONT_IDS;
-        opts[2] = XP_IDS;
-        opts[3] = XP_RECORDS;
-        opts[4] = XP_ID_ROWS;
-        if (strcmp(use, "len")) return 5;
-        opts[5] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
-        return 6;
+        static const ExecParamRole iter[] = {XP_CANDS, XP_CANDS_BARE, XP_CONT_IDS, XP_IDS,
+                                             XP_RECORDS, XP_ID_ROWS, XP_TOKEN_LPS};
+        int k = (int)(sizeof iter / sizeof *iter);
+        memcpy(opts, iter, sizeof iter);
+        if (!strcmp(use, "len")) opts[k++] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
+        return k;
     }
     return 0;
 }
@@ -778,13 +820,14 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     case XP_DEVICE:
         return exec_str(r, "cpu", 3);
     case XP_CANDS:
+    case XP_CANDS_BARE:
     case XP_TEXTS: {
         ExecValue *l = exec_new(r, XV_LIST);
         int keep = r->cand;
         for (int k = 0; l && k < t->n_candidates; k++) {
             r->cand = k;
             /* with the prompt: a chooser that adds it again gets "x x A A", one x */
-            if (!exec_seq_push(r, &l->seq, stand_text(r, true, true))) l = NULL;
+            if (!exec_seq_push(r, &l->seq, stand_text(r, r->plan->role[i] != XP_CANDS_BARE, true))) l = NULL;
         }
         r->cand = keep;
         return l;
@@ -809,6 +852,17 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         return exec_stand_record(r, r->plan->names[i]);
     case XP_PAD_ID:
         return exec_int(r, t->pad >= 0 ? t->pad : x_id(r));
+    case XP_TOKEN_LPS: {
+        ExecValue *resp = exec_api_response(r, true);
+        return resp ? exec_dict_get_str(&resp->obj.fields, "token_logprobs") : NULL;
+    }
+    case XP_INSTANCE:
+    case XP_INSTANCE_LAZY: {
+        const char *cn = r->plan->inst_class[i];
+        ExecValue *cls = exec_env_get(r->globals, cn, (int)strlen(cn));
+        if (!cls || cls->kind != XV_CLASS) return exec_fail(r, "class %s is not defined at module level", cn);
+        return exec_instance_by_use(r, cls, r->plan->names[i], r->plan->role[i] == XP_INSTANCE_LAZY);
+    }
     case XP_API:
     case XP_API_GEN:
         return exec_api_response(r, r->plan->role[i] == XP_API_GEN);
@@ -851,23 +905,28 @@ ExecValue *exec_stand_record(ExecRun *r, const char *prefix) {
     return o;
 }
 
-ExecValue *exec_stand_record_field(ExecRun *r, ExecValue *rec, const char *name) {
+ExecValue *exec_stand_named(ExecRun *r, const char *name, int cand) {
     ExecPlan *pl = r->plan;
-    char full[sizeof pl->names[0]];
-    int n = snprintf(full, sizeof full, "%s.%s", rec->obj.lazy, name);
-    if (n >= (int)sizeof full) return exec_fail(r, "a field name %s.%s too long to bind", rec->obj.lazy, name);
     int i = 0;
-    while (i < pl->nparams && strcmp(pl->names[i], full))
+    while (i < pl->nparams && strcmp(pl->names[i], name))
         i++;
     if (i == pl->nparams) {
         if (pl->nparams == EXEC_MAX_PARAMS) return exec_fail(r, "bound: more than %d parameters and fields to bind", EXEC_MAX_PARAMS);
-        snprintf(pl->names[pl->nparams++], sizeof pl->names[0], "%s", full);
+        snprintf(pl->names[pl->nparams++], sizeof pl->names[0], "%s", name);
     }
     ExecValue *p = exec_new(r, XV_PENDING);
     if (!p) return NULL;
     p->pending.param = i;
-    p->pending.cand = rec->obj.lazy_cand;
-    ExecValue *key = exec_str(r, name, (int)strlen(name));
+    p->pending.cand = cand;
+    return p;
+}
+
+ExecValue *exec_stand_record_field(ExecRun *r, ExecValue *rec, const char *name) {
+    char full[sizeof r->plan->names[0]];
+    int n = snprintf(full, sizeof full, "%s.%s", rec->obj.lazy, name);
+    if (n >= (int)sizeof full) return exec_fail(r, "a field name %s.%s too long to bind", rec->obj.lazy, name);
+    ExecValue *p = exec_stand_named(r, full, rec->obj.lazy_cand);
+    ExecValue *key = p ? exec_str(r, name, (int)strlen(name)) : NULL;
     return key && exec_dict_set(r, &rec->obj.fields, key, p) ? p : NULL;
 }
 
@@ -875,7 +934,7 @@ ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecVal
     int i = p->pending.param;
     ExecPlan *pl = r->plan;
     if (pl->role[i] == XP_UNDECIDED) {
-        ExecParamRole opts[8];
+        ExecParamRole opts[12];
         int n = stand_roles_for(r, i, use, arg, opts);
         if (n == 0) return exec_fail(r, "cannot tell what parameter %s is from its use (%s)", pl->names[i], use);
         pl->n_alts[i] = n;

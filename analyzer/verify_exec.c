@@ -84,6 +84,7 @@ typedef struct {
     int runs;
     int nargs; /* the plan's parameters the entry (and __init__) take; record fields follow */
     bool via_callee; /* the entry computes what the flagged statement (elsewhere) ranks */
+    bool varied;     /* on some table, the candidates' values differ */
     bool reached;
     bool bound_plan; /* a binding ran: keep it for every table */
 } ExecEntry;
@@ -140,6 +141,7 @@ static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n
 static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
     memset(&e->plan, 0, sizeof e->plan);
     e->bound_plan = false;
+    e->varied = false;
     e->def = def;
     e->cls = method_class(def);
     e->n_init = 0;
@@ -372,7 +374,7 @@ static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
     if (!on) return;
     static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
                                        "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
-                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "pad_id"};
+                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "pad_id"};
     _Static_assert(sizeof role / sizeof *role == XP_PAD_ID + 1, "one name per ExecParamRole");
     fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
     for (int i = 0; i < e->plan.nparams; i++)
@@ -419,9 +421,14 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         ret = m ? exec_call_value(&r, m, args + e->n_init, e->nargs - e->n_init, NULL, NULL, 0, e->def) : NULL;
     }
     ok = ret != NULL && !r.failed;
+    if (ok && r.lm_reads == 0) { /* a binding under which the toy LM is never read proves nothing */
+        exec_fail(&r, "the run never read the model's output");
+        ok = false;
+    }
     bool batch = e->plan.all_candidates || r.gave_all;
     for (int i = 0; i < e->plan.nparams; i++)
-        batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_TEXTS || e->plan.role[i] == XP_RECORDS ||
+        batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_CANDS_BARE || e->plan.role[i] == XP_TEXTS ||
+                 e->plan.role[i] == XP_RECORDS ||
                  e->plan.role[i] == XP_ID_ROWS;
     int rc = -1;
     if (ok && batch && entry_batch(&r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;
@@ -472,27 +479,51 @@ static bool entry_plan_next(ExecPlan *p) {
     return advanced;
 }
 
-/* Scores every candidate of t; -1 failed. The first binding that runs is kept for the rest. */
+/* Every candidate of t under the current binding: -1 failed, 0 one run each, 1 one run for all. */
+static int entry_run_all(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, char *why,
+                         size_t n) {
+    int rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
+    for (int ci = 1; rc == 0 && ci < t->n_candidates; ci++)
+        if (entry_run(e, t, ci, scores, dtype, pick, why, n) < 0) rc = -1;
+    return rc;
+}
+
+static bool all_same(const double *scores, int n) {
+    for (int i = 1; i < n; i++)
+        if (!(scores[i] == scores[0] || (isnan(scores[i]) && isnan(scores[0])))) return false;
+    return true;
+}
+
+/* Scores every candidate of t; -1 failed. The first binding that runs and tells the candidates
+ * apart is kept for the rest (one under which every candidate gets the same value does not
+ * read the candidate: the next is tried, and the first kept only if none does better). */
 static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, char *why,
                         size_t n) {
     for (int pass = 0; pass < 2; pass++) {
-        int rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
+        ExecPlan start = e->plan;
+        int rc = entry_run_all(e, t, scores, dtype, pick, why, n);
         char first[200];
         snprintf(first, sizeof first, "%s", why);
-        for (int tries = 0; rc < 0 && !e->bound_plan && tries < 48 && entry_plan_next(&e->plan); tries++)
-            rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
+        bool first_ran = rc >= 0;
+        for (int tries = 0; !e->bound_plan && (rc < 0 || all_same(scores, t->n_candidates)) && tries < 48 &&
+                            entry_plan_next(&e->plan);
+             tries++)
+            rc = entry_run_all(e, t, scores, dtype, pick, why, n);
+        if (!e->bound_plan && first_ran && (rc < 0 || all_same(scores, t->n_candidates))) {
+            e->plan = start; /* none did better than the first */
+            rc = entry_run_all(e, t, scores, dtype, pick, why, n);
+        }
         if (rc < 0) {
             snprintf(why, n, "%s", first);
             return -1;
         }
         e->bound_plan = true;
-        for (int ci = 1; rc == 0 && ci < t->n_candidates; ci++)
-            if (entry_run(e, t, ci, scores, dtype, pick, why, n) < 0) return -1;
-        /* One text parameter is the prompt and the candidate in one text: run again. */
+        /* One text parameter, bound to the prompt, gave every candidate the same value: it is
+         * the prompt and the candidate in one text, run again. */
         int texts = 0, at = -1;
         for (int i = 0; i < e->plan.nparams; i++)
             if (e->plan.role[i] == XP_PROMPT || e->plan.role[i] == XP_CONT) texts++, at = i;
-        if (texts != 1 || pass) return 0;
+        if (texts != 1 || pass || rc != 0 || !all_same(scores, t->n_candidates)) return 0;
         e->plan.role[at] = XP_TEXT;
         e->plan.n_text = 0;
     }
@@ -571,6 +602,16 @@ static bool entry_uses_tensors(const ExecPlan *p) {
     return false;
 }
 
+/* Do the candidates' values differ (NaN equal to NaN)? A value the same for every candidate on
+ * every table does not read the candidate: the binding says nothing of the script's ranking. */
+static bool scores_vary(const VerifyResult *res) {
+    for (int i = 1; i < res->n; i++) {
+        double a = res->cands[0].score, b = res->cands[i].score;
+        if (!(a == b || (isnan(a) && isnan(b)))) return true;
+    }
+    return false;
+}
+
 static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex, char *why,
                                   size_t n) {
     VerifyResult *first = NULL;
@@ -594,7 +635,10 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
             break; /* the tables before this one ran: report on them */
         }
         verify_result_take_table(res, t);
-        if (shows_harm(res) && reached_here) { /* the flagged code ran in this harm */
+        e->varied |= scores_vary(res);
+        /* the flagged code ran in this harm, under a binding that reads the candidate (a NaN
+         * the model's numbers cause needs no candidate to be one) */
+        if (shows_harm(res) && reached_here && (e->varied || res->harm == VERIFY_HARM_NAN)) {
             verify_result_free(first);
             res->runs = e->runs;
             return res;
@@ -621,6 +665,12 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
         verify_result_free(res);
         e->plan = keep;
         e->bound_plan = kept_bound;
+    }
+    if (first && !e->varied && first->harm != VERIFY_HARM_NAN) {
+        snprintf(why, n, "%s() gives every candidate the same value on the %d tables tried (the binding does not "
+                 "reach the candidate)", e->name, tried);
+        verify_result_free(first);
+        return NULL;
     }
     if (first) {
         first->runs = e->runs;
