@@ -209,7 +209,8 @@ static ExecValue *binop_numbers(ExecRun *r, const char *op, ExecValue *a, ExecVa
 }
 
 static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other) {
-    const char *use = other->kind == XV_TENSOR                                ? "tensor"
+    /* scaled by a float (logits / temperature): a tensor */
+    const char *use = other->kind == XV_TENSOR || other->kind == XV_FLOAT     ? "tensor"
                       : other->kind == XV_STR                                 ? "str"
                       : other->kind == XV_PENDING || other->kind == XV_LIST ? "list"
                                                                               : "int";

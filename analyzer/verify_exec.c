@@ -85,6 +85,8 @@ typedef struct {
     int nargs; /* the plan's parameters the entry (and __init__) take; record fields follow */
     bool via_callee; /* the entry computes what the flagged statement (elsewhere) ranks */
     bool varied;     /* on some table, the candidates' values differ */
+    bool read_dist;  /* the entry returns a distribution over the vocabulary at each position of
+                        the logits it was given: the verifier reads it at the candidate's tokens */
     bool reached;
     bool bound_plan; /* a binding ran: keep it for every table */
 } ExecEntry;
@@ -141,7 +143,7 @@ static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n
 static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
     memset(&e->plan, 0, sizeof e->plan);
     e->bound_plan = false;
-    e->varied = false;
+    e->varied = e->read_dist = false;
     e->def = def;
     e->cls = method_class(def);
     e->n_init = 0;
@@ -366,6 +368,41 @@ static bool entry_batch(const ExecRun *r, ExecValue *v, double *scores, int n, c
     return true;
 }
 
+/* An entry given the LM's logits that returns a tensor of their shape maps them to a next-token
+ * distribution (a softmax, a log-softmax of its own): the candidate's score is that
+ * distribution read at the candidate's tokens, summed as log-probabilities (probabilities, every
+ * value in [0, 1], are logged first; log-probabilities, every value <= 0, are summed as they
+ * are). false: not such an entry, or values that are neither. */
+static bool entry_read_dist(const ExecRun *r, const ExecEntry *e, const ExecTensor *d, double *score,
+                            const char **dtype) {
+    bool given_logits = false;
+    for (int i = 0; i < e->plan.nparams; i++)
+        given_logits |= e->plan.role[i] == XP_LOGITS;
+    const VerifyTable *t = r->table;
+    const VerifySeq *c = &t->candidates[r->cand];
+    int L = 1 + t->prompt.len + c->len, V = t->n_vocab + 1;
+    bool flat = d->ndim == 2;
+    if (!given_logits || !exec_dtype_is_float(d->dtype) || (d->ndim != 2 && d->ndim != 3) || (!flat && d->shape[0] != 1) ||
+        d->shape[d->ndim - 2] != L || d->shape[d->ndim - 1] != V)
+        return false;
+    bool probs = true, logs = true;
+    for (int i = 0; i < d->n; i++) {
+        double v = d->data[i];
+        if (isnan(v)) continue;
+        probs &= v >= 0 && v <= 1;
+        logs &= v <= 0;
+    }
+    if (!probs && !logs) return false;
+    double sum = 0;
+    for (int k = 0; k < c->len; k++) {
+        double v = d->data[(size_t)(t->prompt.len + k) * V + c->tokens[k]];
+        sum += probs ? log(v) : v;
+    }
+    *score = sum;
+    *dtype = exec_dtype_name(d->dtype);
+    return true;
+}
+
 /* LOGITLINT_EXEC_TRACE=1: one line per run on standard error (the entry, how each parameter
  * was bound, the outcome), to see why a finding fell back to its recipe. */
 static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
@@ -433,6 +470,8 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     int rc = -1;
     if (ok && batch && entry_batch(&r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;
     else if (ok && !batch && entry_score(ret, &scores[ci], dtype)) rc = 0;
+    else if (ok && !batch && ret->kind == XV_TENSOR && entry_read_dist(&r, e, ret->t, &scores[ci], dtype))
+        rc = 0, e->read_dist = true;
     else if (ok)
         snprintf(why, n, "%s() returns a %s, not %s", e->name, exec_kind_name(ret),
                  batch ? "a score for each candidate or its pick" : "one score per candidate");
@@ -561,6 +600,8 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
     res->entry_line = e->line;
     if (pick)
         snprintf(res->score_label, sizeof res->score_label, "1 if %s() picks it", e->name);
+    else if (e->read_dist)
+        snprintf(res->score_label, sizeof res->score_label, "%.40s() read at the candidate's tokens", e->name);
     else
         snprintf(res->score_label, sizeof res->score_label, "%s() value", e->name);
     res->lower_is_better = !pick && recipe->lower_is_better;

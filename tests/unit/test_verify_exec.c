@@ -219,7 +219,7 @@ END_TEST
 
 /* ---- stand-ins: each recomputed from the reported table, on buggy and on correct code ---- */
 
-typedef enum { S_RAW, S_LOGPROB, S_MEAN_NLL } StandScore;
+typedef enum { S_RAW, S_LOGPROB, S_MEAN_NLL, S_LOGPROB_T2 } StandScore;
 
 /* The prompt followed by a candidate's tokens, as the table's prefixes spell them. */
 static json_t *full_sequence(json_t *table, json_t *toks) {
@@ -230,12 +230,13 @@ static json_t *full_sequence(json_t *table, json_t *toks) {
 }
 
 /* What each stand-in test script computes for a candidate, written out independently:
- * the sum of the raw logits of its tokens, log Pr(candidate | prompt), or Hugging Face's
- * labels= loss, the mean NLL over prompt and candidate (the start is never predicted). */
+ * the sum of the raw logits of its tokens, log Pr(candidate | prompt), Hugging Face's labels=
+ * loss (the mean NLL over prompt and candidate; the start is never predicted), or the sum of
+ * log_softmax(u / 2) at its tokens. */
 static double stand_expected(StandScore q, json_t *table, json_t *toks) {
     json_t *seq = full_sequence(table, toks);
     size_t plen = json_array_size(seq) - json_array_size(toks), n = json_array_size(seq);
-    double raw = 0, lp_cand = 0, lp_all = 0;
+    double raw = 0, lp_cand = 0, lp_all = 0, lp_half = 0;
     for (size_t k = 0; k < n; k++) {
         json_t *u = row_of(table, seq, k);
         double v = logit_at(u, vocab_index(table, json_string_value(json_array_get(seq, k))));
@@ -243,9 +244,15 @@ static double stand_expected(StandScore q, json_t *table, json_t *toks) {
         if (k < plen) continue;
         raw += v;
         lp_cand += v - lse(u);
+        double m = -INFINITY, z = 0;
+        for (size_t j = 0; j < json_array_size(u); j++)
+            m = fmax(m, logit_at(u, (int)j) / 2);
+        for (size_t j = 0; j < json_array_size(u); j++)
+            z += exp(logit_at(u, (int)j) / 2 - m);
+        lp_half += v / 2 - m - log(z);
     }
     json_decref(seq);
-    return q == S_RAW ? raw : q == S_LOGPROB ? lp_cand : -lp_all / (double)n;
+    return q == S_RAW ? raw : q == S_LOGPROB ? lp_cand : q == S_LOGPROB_T2 ? lp_half : -lp_all / (double)n;
 }
 
 static const struct {
@@ -268,6 +275,8 @@ static const struct {
     {"stand_lazy_self.py", 19, "Scorer.log_prob", S_LOGPROB, false},
     {"stand_records.py", 6, "loglikelihood", S_RAW, true},
     {"stand_records.py", 19, "loglikelihood_ok", S_LOGPROB, false},
+    {"stand_distribution.py", 8, "probs", S_LOGPROB, false},
+    {"stand_distribution.py", 13, "tempered_log_probs", S_LOGPROB_T2, false},
 };
 
 /* `verify --file F --line N` on abc: the script's own numbers, the log Pr beside them, and a
