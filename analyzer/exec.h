@@ -164,6 +164,7 @@ typedef enum {
     XP_INSTANCE_LAZY, /* the same class, its fields bound by use (__init__ not run) */
     XP_CANDS_BARE, /* every candidate's text alone (" A A"), a list: the entry adds the prompt's ids */
     XP_TOKEN_LPS,  /* the candidate's token log-probs, a list of floats (an API's, already read) */
+    XP_IGNORE_ID,  /* -100, the ignored label (a record's id compared with a tensor of ids) */
     XP_PAD_ID,     /* the pad id (a buffer's fill value): the table's pad token, else the end of text */
 } ExecParamRole;
 

@@ -209,6 +209,10 @@ static ExecValue *binop_numbers(ExecRun *r, const char *op, ExecValue *a, ExecVa
 }
 
 static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other) {
+    /* a record's number beside a tensor of ids (labels != cfg.label_pad_token_id): an id the
+     * code sets apart, the ignored label or the pad */
+    if (other->kind == XV_TENSOR && !exec_dtype_is_float(other->t->dtype) && strchr(r->plan->names[p->pending.param], '.'))
+        return exec_stand_resolve(r, p, "sentinel", other);
     /* scaled by a float (logits / temperature): a tensor */
     const char *use = other->kind == XV_TENSOR || other->kind == XV_FLOAT     ? "tensor"
                       : other->kind == XV_STR                                 ? "str"

@@ -696,6 +696,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strcmp(use, "key:logits")) return opts[0] = XP_OUTPUT, 1;
     if (!strcmp(use, "id_rows")) return opts[0] = XP_ID_ROWS, 1;
     if (!strcmp(use, "pad_id")) return opts[0] = XP_PAD_ID, 1;
+    if (!strcmp(use, "sentinel")) return opts[0] = XP_IGNORE_ID, opts[1] = XP_PAD_ID, 2;
     if (!strncmp(use, "key:", 4)) return opts[0] = XP_BATCH, opts[1] = XP_PROMPT_BATCH, 2;
     if (!strcmp(use, "int") && r->plan->names[param][0] && strchr(r->plan->names[param], '.'))
         return opts[0] = XP_NO_LIMIT, opts[1] = XP_PROMPT_LEN, 2; /* a record's number: a limit first */
@@ -852,6 +853,8 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         return exec_stand_record(r, r->plan->names[i]);
     case XP_PAD_ID:
         return exec_int(r, t->pad >= 0 ? t->pad : x_id(r));
+    case XP_IGNORE_ID:
+        return exec_int(r, -100);
     case XP_TOKEN_LPS: {
         ExecValue *resp = exec_api_response(r, true);
         return resp ? exec_dict_get_str(&resp->obj.fields, "token_logprobs") : NULL;
