@@ -629,7 +629,14 @@ ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at
 
 ExecValue *exec_stand_pretrained(ExecRun *r, const char *qual, const char **kw_names, ExecValue **kw_vals,
                                  int nkw) {
-    if (strstr(qual, "Tokenizer") || strstr(qual, "Processor")) return tok_new(r);
+    if (strstr(qual, "Tokenizer") || strstr(qual, "Processor")) {
+        ExecValue *tok = tok_new(r);
+        for (int k = 0; tok && k < nkw; k++) /* from_pretrained(..., padding_side="left") */
+            if (!strcmp(kw_names[k], "padding_side") && kw_vals[k]->kind == XV_STR &&
+                !exec_dict_set_str(r, &tok->obj.fields, "padding_side", kw_vals[k]))
+                return NULL;
+        return tok;
+    }
     if (strstr(qual, "SequenceClassification") || strstr(qual, "MaskedLM") || strstr(qual, "Seq2Seq") ||
         strstr(qual, "Encoder") || strstr(qual, "Vision"))
         return exec_fail(r, "%s is not a causal LM", qual);

@@ -357,8 +357,9 @@ static bool entry_batch(const ExecRun *r, ExecValue *v, double *scores, int n, c
             bool full = v->str.n == m + 2 && !memcmp(v->str.s, "x ", 2) && !memcmp(v->str.s + 2, buf, (size_t)m);
             if (bare || full) k = i;
         }
-    } else if (v->kind == XV_INT) {
-        k = v->i;
+    } else if (v->kind == XV_INT || (v->kind == XV_TENSOR && v->t->n == 1 && !exec_dtype_is_float(v->t->dtype) &&
+                                     v->t->dtype != XD_BOOL)) {
+        if (!exec_as_int(v, &k)) k = -1; /* an index, or argmax()'s one-element tensor */
     }
     if (k < 0 || k >= n) return false;
     for (int i = 0; i < n; i++)
