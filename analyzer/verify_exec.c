@@ -545,8 +545,8 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
         char first[200];
         snprintf(first, sizeof first, "%s", why);
         bool first_ran = rc >= 0;
-        for (int tries = 0; !e->bound_plan && (rc < 0 || all_same(scores, t->n_candidates)) && tries < 48 &&
-                            entry_plan_next(&e->plan);
+        for (int tries = 0; !e->bound_plan && (rc < 0 || all_same(scores, t->n_candidates)) && tries < 160 &&
+                            bounds_now() < e->deadline && entry_plan_next(&e->plan);
              tries++)
             rc = entry_run_all(e, t, scores, dtype, pick, why, n);
         if (!e->bound_plan && first_ran && (rc < 0 || all_same(scores, t->n_candidates))) {

@@ -355,6 +355,26 @@ START_TEST(findings_under_new_stand_ins_are_the_scripts) {
 }
 END_TEST
 
+/* A binding that never reads the toy LM, or under which every candidate gets the same value,
+ * proves nothing: the finding keeps the recipe's counterexample and says why. */
+START_TEST(bindings_that_prove_nothing_fall_back) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/exec/degenerate.py", TEST_DATA_DIR);
+    const char *argv[] = {"verify", "--file", path, "--line", "3", NULL};
+    TvRun r = tv_run(verify_main, argv);
+    ck_assert_int_eq(r.rc, 2);
+    tv_assert_contains(r.err, "the run never read the model's output");
+    tv_free(&r);
+    json_t *o = check_json(path);
+    json_t *cex = first_cex(o);
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "recipe");
+    tv_assert_contains(json_string_value(json_object_get(cex, "fallback")),
+                       "prompt_only() gives every candidate the same value");
+    assert_no_script_keys(cex);
+    json_decref(o);
+}
+END_TEST
+
 /* ---- security and bounds: the run ends, with its reason in one line ---- */
 
 static const struct {
@@ -425,6 +445,7 @@ static Suite *suite(void) {
     tcase_add_loop_test(tc, stand_ins_give_the_scripts_own_numbers, 0, (int)(sizeof stands / sizeof *stands));
     tcase_add_test(tc, ranking_in_main_runs_the_function_it_ranks);
     tcase_add_test(tc, findings_under_new_stand_ins_are_the_scripts);
+    tcase_add_test(tc, bindings_that_prove_nothing_fall_back);
     suite_add_tcase(s, tc);
     return s;
 }
