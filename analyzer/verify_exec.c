@@ -4,7 +4,10 @@
  * a tensor the prompt + candidate ids, text the prompt or the candidate); every candidate of a
  * table is one call. log Pr(y|x) comes from verify_score() on the same table, never from the
  * script. Tables are tried in order (abc, the recipe's counterexample, seeded random ones) and
- * the first on which the script's ranking departs from log Pr(y|x) is kept. */
+ * the first on which the script's ranking departs from log Pr(y|x) is kept. A binding under
+ * which the toy LM is never read, or every candidate gets the same value, proves nothing and
+ * gives way to the next. When neither the enclosing function nor its callers run, the functions
+ * whose values the flagged statement ranks are run instead. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -206,8 +209,8 @@ static int entry_callers(ExecEntry *e, TSNode def, TSNode *out, int max) {
     return n;
 }
 
-/* The def a call names: NAME, a function at module level, or self.NAME, a method of `cls`
- * (or of a class it derives from in the file is not followed); null otherwise. */
+/* The def a call names: NAME, a function at module level, or self.NAME, a method defined in
+ * `cls` itself (inherited ones are not looked up); null otherwise. */
 static TSNode callee_def(ExecEntry *e, TSNode call, TSNode cls) {
     TSNode f = parse_field(call, "function"), scope = e->vs->parsed.root;
     if (parse_is(f, "attribute")) {
