@@ -372,16 +372,18 @@ static bool entry_batch(const ExecRun *r, ExecValue *v, double *scores, int n, c
     return true;
 }
 
-/* An entry given the LM's logits that returns a tensor of their shape maps them to a next-token
- * distribution (a softmax, a log-softmax of its own): the candidate's score is that
- * distribution read at the candidate's tokens, summed as log-probabilities (probabilities, every
- * value in [0, 1], are logged first; log-probabilities, every value <= 0, are summed as they
- * are). false: not such an entry, or values that are neither. */
+/* An entry given the LM's logits (or the ids, encoding or text it makes them from) that returns
+ * a tensor of the logits' shape maps them to a next-token distribution (a softmax, a
+ * log-softmax of its own): the candidate's score is that distribution read at the candidate's
+ * tokens, summed as log-probabilities (probabilities, every value in [0, 1], are logged first;
+ * log-probabilities, every value <= 0, are summed as they are). false: not such an entry, or
+ * values that are neither. */
 static bool entry_read_dist(const ExecRun *r, const ExecEntry *e, const ExecTensor *d, double *score,
                             const char **dtype) {
-    bool given_logits = false;
+    bool given_logits = false; /* the logits, or what the LM makes them from */
     for (int i = 0; i < e->plan.nparams; i++)
-        given_logits |= e->plan.role[i] == XP_LOGITS;
+        given_logits |= e->plan.role[i] == XP_LOGITS || e->plan.role[i] == XP_IDS || e->plan.role[i] == XP_BATCH ||
+                        e->plan.role[i] == XP_OUTPUT || e->plan.role[i] == XP_TEXT;
     const VerifyTable *t = r->table;
     const VerifySeq *c = &t->candidates[r->cand];
     int L = 1 + t->prompt.len + c->len, V = t->n_vocab + 1;
