@@ -79,8 +79,10 @@ static bool api_lists(ExecRun *r, bool generated_only, ApiLists *l) {
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         if (!(*all[i] = exec_new(r, XV_LIST))) return false;
     if (!seq || !lp) return false;
-    memcpy(seq, t->prompt.tokens, (size_t)t->prompt.len * sizeof *seq);
-    memcpy(seq + t->prompt.len, c->tokens, (size_t)c->len * sizeof *seq);
+    for (int i = 0; i < t->prompt.len; i++)
+        seq[i] = t->prompt.tokens[i];
+    for (int i = 0; i < c->len; i++)
+        seq[t->prompt.len + i] = c->tokens[i];
     l->cumulative = 0;
     /* the start: no log-prob */
     if (!exec_seq_push(r, &l->prompt_lps->seq, exec_none()) ||

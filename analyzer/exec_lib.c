@@ -556,7 +556,7 @@ static ExecValue *m_repeat_interleave(ExecRun *r, ExecTensor *t, ExecArgs *a) {
     for (int k = dim + 1; k < t->ndim; k++)
         inner *= t->shape[k];
     ExecTensor *o = exec_tensor_new(r, t->dtype, t->ndim, shape, t->numpy);
-    for (int i = 0; o && i < outer; i++)
+    for (int i = 0; o && inner > 0 && i < outer; i++)
         for (int j = 0; j < len * n; j++)
             memcpy(o->data + ((size_t)i * len * n + j) * inner, t->data + ((size_t)i * len + j / n) * inner,
                    (size_t)inner * sizeof *o->data);
@@ -655,7 +655,7 @@ static ExecValue *m_inplace(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs 
     if (!v) return NULL;
     ExecTensor *c = v->kind == XV_TENSOR ? exec_tensor_cast(r, v->t, t->dtype) : NULL;
     if (!c || c->n != t->n) return r->failed ? NULL : exec_fail_at(r, a->at, "%s() changes the shape", fn);
-    memcpy(t->data, c->data, (size_t)t->n * sizeof *t->data);
+    if (t->n) memcpy(t->data, c->data, (size_t)t->n * sizeof *t->data);
     return tv(r, t);
 }
 
