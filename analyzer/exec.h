@@ -19,6 +19,11 @@
 #include "util.h"
 #include "verify.h"
 
+/* The logit of the start "x" at every position of the toy LM: finite (a script that scores the
+ * start, unshifted, gets a number), and so far below any table logit that its exp is 0 in every
+ * precision, so every log Z is the table's. */
+#define EXEC_START_LOGIT (-10000.0)
+
 /* Bounds of one run (one call of the entry function on one candidate). */
 enum {
     EXEC_MAX_STEPS = 100000,
@@ -114,9 +119,16 @@ struct ExecValue {
             const char *type; /* "output", "encoding", "no_grad", or the class's name */
             ExecValue *cls;   /* XV_CLASS of an instance; NULL for a library object */
             ExecDict fields;
+            /* an object whose fields are bound by use, as the entry's parameters are: a
+             * record parameter (rec.question) or self when __init__ cannot run; the prefix
+             * of their names ("rec"), NULL for an ordinary object */
+            const char *lazy;
+            int lazy_cand; /* the candidate a record of a list stands for; -1 the run's */
         } obj;
         struct {
             int param; /* index into the run's parameter plan */
+            int cand;  /* the candidate it stands for: -1 the run's (else a field of one record
+                          of a list of them, XP_RECORDS) */
         } pending;
     };
 };
@@ -139,6 +151,21 @@ typedef enum {
     XP_OUTPUT,     /* the LM's output for the ids (.logits) */
     XP_PROMPT_IDS, /* the ids before the candidate, a list */
     XP_CONT_IDS,   /* the candidate's ids, a list */
+    XP_RECORD,     /* an object whose fields are bound by their own use (rec.question) */
+    XP_RECORDS,    /* a list of records, one per candidate (each request of a batch) */
+    XP_NO_LIMIT,   /* an int beyond every length (a record's max_length: nothing is cut) */
+    XP_ID_ROWS,    /* every candidate's prompt + candidate ids, a list of lists (to be padded) */
+    XP_API,        /* a served response's log-probs (OpenAI, vLLM), prompt echoed (exec_api.c) */
+    XP_API_GEN,    /* the same, the candidate's tokens only */
+    XP_PROMPT_BATCH,  /* an encoding of the prompt alone (what generate() continues) */
+    XP_PROMPT_TENSOR, /* the prompt's ids alone, [1, P] */
+    XP_INSTANCE,   /* an instance of the file's class with the method the code calls on it,
+                      built by its __init__ (its parameters bound by use, "p(arg)") */
+    XP_INSTANCE_LAZY, /* the same class, its fields bound by use (__init__ not run) */
+    XP_CANDS_BARE, /* every candidate's text alone (" A A"), a list: the entry adds the prompt's ids */
+    XP_TOKEN_LPS,  /* the candidate's token log-probs, a list of floats (an API's, already read) */
+    XP_IGNORE_ID,  /* -100, the ignored label (a record's id compared with a tensor of ids) */
+    XP_PAD_ID,     /* the pad id (a buffer's fill value): the table's pad token, else the end of text */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -157,6 +184,10 @@ typedef struct ExecPlan {
     /* ids, an encoding, logits or an output hold every candidate, right-padded into one batch
      * (tried when one candidate at a time shows nothing: padding bugs need a batch). */
     bool all_candidates;
+    /* the entry's class could not be built by its __init__: self is a record (its fields
+     * bound by use, each a parameter of the plan named "self.NAME") */
+    bool lazy_self;
+    char inst_class[EXEC_MAX_PARAMS][32]; /* XP_INSTANCE*: the class's name */
 } ExecPlan;
 
 /* One run: the state of the interpreter while the entry is called on one candidate. */
@@ -176,9 +207,11 @@ typedef struct ExecRun {
     VerifyTable *table;
     int cand;
     ExecPlan *plan;
+    bool gave_all; /* a stand-in returned every candidate (generate with several sequences) */
     bool lm_float64; /* from_pretrained(torch_dtype=torch.float64) */
     ExecDtype lm_dtype;
     int rows_added;
+    int lm_reads; /* rows of the toy LM the run read: none, and its numbers say nothing of it */
     int const_depth;               /* module constants being evaluated (one reads another) */
     uint32_t mark_start, mark_end; /* the flagged node: `reached` once it is evaluated */
     bool reached;
@@ -233,6 +266,7 @@ ExecValue *exec_to_str(ExecRun *r, ExecValue *v);
 /* Environments: a name -> value map with a parent scope. */
 ExecEnv *exec_env_new(ExecRun *r, ExecEnv *parent);
 ExecValue *exec_env_get(ExecEnv *e, const char *name, int len);
+ExecDict *exec_env_vars(ExecEnv *e); /* the scope's own names */
 bool exec_env_set(ExecRun *r, ExecEnv *e, const char *name, int len, ExecValue *v);
 
 /* ---- exec_tensor.c ---- */
@@ -317,10 +351,29 @@ ExecValue *exec_builtin_name(ExecRun *r, const char *name, int len); /* NULL: no
  * "int", "tensor", "str". NULL (run failed) when the use does not tell. */
 ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecValue *arg);
 ExecValue *exec_stand_param(ExecRun *r, int i); /* the value of a decided parameter */
+/* A record whose fields are bound by use: each a parameter named PREFIX.FIELD. */
+ExecValue *exec_stand_record(ExecRun *r, const char *prefix);
+/* The field `name` of a record read before any write: the pending parameter PREFIX.NAME (added
+ * to the plan on first use, kept for later runs); NULL (run failed) past the plan's bound. */
+ExecValue *exec_stand_record_field(ExecRun *r, ExecValue *rec, const char *name);
+/* A pending parameter named `name` (added to the plan on first use); NULL past the bound. */
+ExecValue *exec_stand_named(ExecRun *r, const char *name, int cand);
+/* ---- exec_eval.c: classes for parameters bound as instances ---- */
+/* The module-level class of the file whose method `method` the code calls (NULL: none). */
+ExecValue *exec_class_with_method(ExecRun *r, const char *method);
+/* An instance of cls built by its __init__, each parameter without a default a pending
+ * parameter "prefix(arg)"; lazy: not built, its fields bound by use ("prefix.field"). */
+ExecValue *exec_instance_by_use(ExecRun *r, ExecValue *cls, const char *prefix, bool lazy);
 ExecValue *exec_stand_call(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                            const char **kw_names, ExecValue **kw_vals, int nkw, TSNode at);
 ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at);
 ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArgs *a);
+/* A method of an ONNX Runtime session of the toy LM (run, get_inputs, get_outputs). */
+ExecValue *exec_stand_session(ExecRun *r, const char *m, ExecArgs *a);
+/* ---- exec_api.c ---- */
+/* A served response for the run's candidate: OpenAI completion / chat and vLLM layouts, true
+ * log-softmax values of the toy LM; `generated_only`: token_logprobs without the echoed prompt. */
+ExecValue *exec_api_response(ExecRun *r, bool generated_only);
 /* Adds the deterministic row of a prefix to t unless it has one; its index, -1 on OOM. */
 int exec_stand_row(VerifyTable *t, const int *prefix, int n);
 /* Calls the entry def with the given arguments (parameters without one take defaults). */

@@ -656,7 +656,86 @@ static ExecValue *lib_context(ExecRun *r, ExecArgs *a) {
     return exec_object(r, "context");
 }
 
+/* mlx.core and TensorFlow functions under the torch name of the same operation (both default
+ * to float32 as torch does; their axis= keyword is read where dim= is). NULL: not one. */
+static const char *lib_alias(const char *q) {
+    static const char *const tf_prefixes[] = {"tensorflow.math.", "tensorflow.nn.", "tensorflow.", "keras.ops."};
+    static const char *const tf_names[][2] = {{"constant", "tensor"}, {"convert_to_tensor", "tensor"},
+                                              {"reduce_sum", "sum"}, {"reduce_mean", "mean"},
+                                              {"reduce_max", "amax"}, {"reduce_min", "amin"},
+                                              {"reduce_prod", "prod"}, {"reduce_logsumexp", "logsumexp"},
+                                              {"cast", "to"}, {"concat", "cat"}, {"concatenate", "cat"},
+                                              {"softmax", "softmax"}, {"log_softmax", "log_softmax"},
+                                              {"log", "log"}, {"exp", "exp"}, {"argmax", "argmax"},
+                                              {"stack", "stack"}, {"range", "arange"}, {"ones_like", "ones_like"},
+                                              {"zeros_like", "zeros_like"}, {"where", "where"},
+                                              {"squeeze", "squeeze"}, {"expand_dims", "unsqueeze"},
+                                              {"reshape", "reshape"}, {"logsumexp", "logsumexp"},
+                                              {"sigmoid", "sigmoid"}, {"take_along_axis", "take_along_axis"}};
+    if (!strncmp(q, "mlx.core.", 9) && !strchr(q + 9, '.')) return q + 9; /* the same names as NumPy's */
+    for (size_t p = 0; p < sizeof tf_prefixes / sizeof *tf_prefixes; p++) {
+        size_t n = strlen(tf_prefixes[p]);
+        if (strncmp(q, tf_prefixes[p], n) || strchr(q + n, '.')) continue;
+        for (size_t i = 0; i < sizeof tf_names / sizeof *tf_names; i++)
+            if (!strcmp(q + n, tf_names[i][0])) return tf_names[i][1];
+    }
+    return NULL;
+}
+
+/* tf.gather(params, indices, batch_dims=k) along params' last axis (axis = k = rank - 1): for
+ * each leading position, params[..., indices[...]] in the shape of the index's trailing part. */
+static ExecValue *lib_tf_gather(ExecRun *r, ExecArgs *a) {
+    ExecTensor *p = exec_lib_tensor(r, exec_arg(a, 0, "params"), false);
+    ExecTensor *idx = p ? exec_lib_tensor(r, exec_arg(a, 1, "indices"), false) : NULL;
+    int64_t bd, axis;
+    if (!idx || !exec_arg_int(r, a, -1, "batch_dims", 0, &bd) || !exec_arg_int(r, a, 2, "axis", bd, &axis)) return NULL;
+    if (bd < 0) bd += idx->ndim;
+    if (axis < 0) axis += p->ndim;
+    if (axis != bd || axis != p->ndim - 1 || bd > idx->ndim)
+        return exec_fail_at(r, a->at, "tf.gather other than along the last axis after its batch dims");
+    int lead[EXEC_MAX_DIMS], m = 1;
+    for (int d = 0; d < bd; d++)
+        if ((lead[d] = idx->shape[d]) != p->shape[d]) return exec_fail_at(r, a->at, "tf.gather: batch dims differ");
+    for (int d = (int)bd; d < idx->ndim; d++)
+        m *= idx->shape[d];
+    lead[bd] = m;
+    ExecTensor *flat = exec_tensor_reshape(r, idx, (int)bd + 1, lead);
+    ExecTensor *g = flat ? exec_tensor_gather(r, p, (int)bd, flat) : NULL;
+    int shape[EXEC_MAX_DIMS];
+    memcpy(shape, idx->shape, sizeof shape);
+    return g ? exec_tensor_value(r, exec_tensor_reshape(r, g, idx->ndim, shape)) : NULL;
+}
+
 static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
+    if (!strcmp(q, "tensorflow.gather")) return lib_tf_gather(r, a);
+    if (!strcmp(q, "mlx_lm.load")) { /* (model, tokenizer) */
+        ExecValue *pair = exec_new(r, XV_TUPLE);
+        a->used = ~0u;
+        if (!pair || !exec_seq_push(r, &pair->seq, exec_stand_pretrained(r, "mlx_lm.model", NULL, NULL, 0)) ||
+            !exec_seq_push(r, &pair->seq, exec_stand_pretrained(r, "mlx_lm.Tokenizer", NULL, NULL, 0)))
+            return NULL;
+        return pair;
+    }
+    if (!strcmp(q, "onnxruntime.InferenceSession") || !strcmp(q, "onnxruntime.SessionOptions")) {
+        a->used = ~0u; /* the model file and providers: the toy LM is the model */
+        return exec_object(r, q[12] == 'I' ? "onnx_session" : "session_options");
+    }
+    if (!strcmp(q, "transformers.GenerationConfig")) { /* its settings, read by generate() */
+        ExecValue *cfg = exec_object(r, "generation_config");
+        for (int k = 0; cfg && k < a->nkw; k++)
+            if (!exec_dict_set_str(r, &cfg->obj.fields, a->kw[k], a->kwv[k])) return NULL;
+        a->used = ~0u;
+        return cfg;
+    }
+    if (!strcmp(q, "mlx.core.eval")) { /* mlx's lazy evaluation forced: the values are already there */
+        a->used = ~0u;
+        return exec_none();
+    }
+    const char *alias = lib_alias(q);
+    if (alias) {
+        ExecValue *v = exec_lib_function(r, 't', alias, a);
+        return v || r->failed ? v : exec_fail_at(r, a->at, "unsupported call %s", q);
+    }
     const char *fn;
     char fam = lib_family(q, &fn);
     if (fam == 'b') return call_builtin(r, fn, a);
@@ -759,6 +838,8 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
             if (!strcmp(self->obj.type, "super") && !strcmp(m, "__init__")) {
                 a.used = ~0u; /* a library base class's constructor: nothing of it is used */
                 v = exec_none();
+            } else if (!strcmp(self->obj.type, "onnx_session")) {
+                v = exec_stand_session(r, m, &a);
             } else if (!strcmp(self->obj.type, "logger")) {
                 a.used = ~0u;
                 v = self;
@@ -768,6 +849,11 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
             } else if (!strcmp(m, "get") || !strcmp(m, "keys") || !strcmp(m, "items") || !strcmp(m, "values")) {
                 ExecValue d = {.kind = XV_DICT, .dict = self->obj.fields};
                 v = dict_method(r, &d, m, &a);
+            } else if (!strcmp(self->obj.type, "output") && exec_dict_get_str(&self->obj.fields, "logits")) {
+                /* a tensor method: a model that returns its logits (mlx_lm, nanoGPT-style) */
+                ExecValue *logits = exec_dict_get_str(&self->obj.fields, "logits");
+                v = logits->kind == XV_TENSOR ? exec_lib_tensor_method(r, logits->t, m, &a) : NULL;
+                if (!v && !r->failed) v = exec_fail_at(r, at, "unsupported call tensor.%s", m);
             } else {
                 v = exec_fail_at(r, at, "unsupported call %s.%s", self->obj.type, m);
             }

@@ -209,7 +209,12 @@ static ExecValue *binop_numbers(ExecRun *r, const char *op, ExecValue *a, ExecVa
 }
 
 static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other) {
-    const char *use = other->kind == XV_TENSOR                                ? "tensor"
+    /* a record's number beside a tensor of ids (labels != cfg.label_pad_token_id): an id the
+     * code sets apart, the ignored label or the pad */
+    if (other->kind == XV_TENSOR && !exec_dtype_is_float(other->t->dtype) && strchr(r->plan->names[p->pending.param], '.'))
+        return exec_stand_resolve(r, p, "sentinel", other);
+    /* scaled by a float (logits / temperature): a tensor */
+    const char *use = other->kind == XV_TENSOR || other->kind == XV_FLOAT     ? "tensor"
                       : other->kind == XV_STR                                 ? "str"
                       : other->kind == XV_PENDING || other->kind == XV_LIST ? "list"
                                                                               : "int";
@@ -422,8 +427,11 @@ static ExecValue *eval_slice(ExecRun *r, ExecEnv *env, TSNode n) {
     ExecValue *v = exec_new(r, XV_SLICE);
     if (!v) return NULL;
     ExecValue **dst[3] = {&v->slice.start, &v->slice.stop, &v->slice.step};
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 3; i++) {
         if (!ts_node_is_null(parts[i]) && !(*dst[i] = exec_eval(r, env, parts[i]))) return NULL;
+        /* a parameter as a slice bound is a position: the prompt's length */
+        if (*dst[i] && (*dst[i])->kind == XV_PENDING && !exec_stand_resolve(r, *dst[i], "int", NULL)) return NULL;
+    }
     return v;
 }
 
@@ -531,6 +539,9 @@ ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at) {
         }
         /* a model output read by position: HF's tuple order, the fields that are set */
         int64_t k;
+        ExecValue *logits = !strcmp(v->obj.type, "output") ? exec_dict_get_str(&v->obj.fields, "logits") : NULL;
+        if (!exec_as_int(idx, &k) && logits) /* sliced as a tensor: a model that returns its logits */
+            return exec_subscript(r, logits, idx, at);
         if (!exec_as_int(idx, &k)) return exec_fail_at(r, at, "indexing a %s", v->obj.type);
         if (k < 0) k += v->obj.fields.n;
         if (k < 0 || k >= v->obj.fields.n) return exec_fail_at(r, at, "index %lld of a %s", (long long)k, v->obj.type);
@@ -577,6 +588,8 @@ static ExecValue *eval_call(ExecRun *r, ExecEnv *env, TSNode n) {
                 }
             } else if (parse_is(a, "dictionary_splat")) {
                 ExecValue *d = exec_eval(r, env, ts_node_named_child(a, 0));
+                /* model(**inputs): a parameter splatted into a call is a tokenizer's encoding */
+                if (d && d->kind == XV_PENDING) d = exec_stand_resolve(r, d, "key:input_ids", NULL);
                 if (!d) return NULL;
                 ExecDict *src = d->kind == XV_DICT ? &d->dict : d->kind == XV_OBJECT ? &d->obj.fields : NULL;
                 if (!src) return exec_fail_at(r, a, "** of a %s", exec_kind_name(d));
@@ -800,8 +813,10 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
             ExecValue *m = find_class_attr(v->obj.cls, name);
             if (m && m->kind == XV_FUNC) return bind_method(r, m, v);
             if (m) return m;
+            if (v->obj.lazy) return exec_stand_record_field(r, v, name);
             return exec_fail_at(r, at, "attribute %s the object does not have", name);
         }
+        if (v->obj.lazy) return exec_stand_record_field(r, v, name);
         return exec_method(r, name, v);
     }
     case XV_CLASS: {
@@ -1040,7 +1055,8 @@ static bool exec_bind(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v) {
         if (is_dunder(name->str.s)) return exec_fail_at(r, target, "dunder attribute %s", name->str.s) != NULL;
         if (o->kind == XV_TOKENIZER && !strcmp(name->str.s, "pad_token")) { /* pad = eos */
             ExecValue *eos = exec_dict_get_str(&o->obj.fields, "eos_token_id");
-            return exec_dict_set_str(r, &o->obj.fields, "pad_token_id", eos ? eos : exec_none());
+            return exec_dict_set_str(r, &o->obj.fields, "pad_token", v) &&
+                   exec_dict_set_str(r, &o->obj.fields, "pad_token_id", eos && v->kind != XV_NONE ? eos : exec_none());
         }
         if (o->kind == XV_MODEL || o->kind == XV_TOKENIZER) return exec_dict_set(r, &o->obj.fields, name, v);
         if (o->kind != XV_OBJECT) return exec_fail_at(r, target, "setting an attribute of a %s", exec_kind_name(o)) != NULL;
@@ -1399,6 +1415,42 @@ bool exec_module_defs(ExecRun *r) {
     }
     parse_kids_end(&k);
     return !r->failed;
+}
+
+ExecValue *exec_class_with_method(ExecRun *r, const char *method) {
+    ExecDict *g = exec_env_vars(r->globals);
+    for (int i = 0; i < g->n; i++) {
+        ExecValue *c = g->vals[i];
+        ExecValue *m = c->kind == XV_CLASS ? find_class_attr(c, method) : NULL;
+        if (m && m->kind == XV_FUNC && strcmp(method, "__init__")) return c;
+    }
+    return NULL;
+}
+
+ExecValue *exec_instance_by_use(ExecRun *r, ExecValue *cls, const char *prefix, bool lazy) {
+    ExecValue *init = find_class_attr(cls, "__init__");
+    if (lazy || !init || init->kind != XV_FUNC) {
+        int len;
+        const char *name = exec_text(r, parse_field(cls->cls.def, "name"), &len);
+        ExecValue *obj = exec_stand_record(r, prefix);
+        if (!obj || !(obj->obj.type = exec_str(r, name, len)->str.s)) return NULL;
+        obj->obj.cls = cls;
+        return obj;
+    }
+    /* the parameters after self that have no default */
+    TSNode params = parse_field(init->fn.def, "parameters");
+    ExecValue *args[EXEC_MAX_PARAMS];
+    int nargs = 0;
+    for (uint32_t i = 1; i < ts_node_named_child_count(params) && nargs < EXEC_MAX_PARAMS; i++) {
+        TSNode p = ts_node_named_child(params, i);
+        if (!parse_is(p, "identifier") && !parse_is(p, "typed_parameter")) break;
+        int len;
+        const char *s = exec_text(r, parse_is(p, "identifier") ? p : ts_node_named_child(p, 0), &len);
+        char name[32];
+        snprintf(name, sizeof name, "%.12s(%.*s)", prefix, len < 16 ? len : 16, s);
+        if (!(args[nargs++] = exec_stand_named(r, name, -1))) return NULL;
+    }
+    return instantiate(r, cls, args, nargs, NULL, NULL, 0, init->fn.def);
 }
 
 ExecValue *exec_call_entry(ExecRun *r, TSNode def, ExecValue **args, int nargs) {

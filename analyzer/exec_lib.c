@@ -36,6 +36,9 @@ ExecTensor *exec_lib_tensor(ExecRun *r, ExecValue *v, bool numpy) {
         return NULL;
     }
     if (v->kind == XV_PENDING && !(v = exec_stand_resolve(r, v, "tensor", NULL))) return NULL;
+    ExecValue *logits = v->kind == XV_OBJECT && !strcmp(v->obj.type, "output")
+                            ? exec_dict_get_str(&v->obj.fields, "logits") : NULL;
+    if (logits && logits->kind == XV_TENSOR) return logits->t; /* a model that returns its logits */
     if (v->kind == XV_TENSOR) return v->t;
     return exec_tensor_from(r, v, -1, numpy);
 }
@@ -386,6 +389,8 @@ static ExecValue *lib_create(ExecRun *r, const char *fn, ExecArgs *a, bool numpy
     if (!strncmp(fn, "ones", 4)) fill = 1;
     if (!strncmp(fn, "full", 4)) {
         ExecValue *fv = exec_arg(a, 1, "fill_value");
+        /* a parameter filling an id buffer is the pad id */
+        if (fv && fv->kind == XV_PENDING && !(fv = exec_stand_resolve(r, fv, "pad_id", NULL))) return NULL;
         if (!exec_is_number(fv)) return exec_fail_at(r, a->at, "%s() fill value", fn);
         fill = exec_number(fv);
         if (dt < 0 && !like) dt = fv->kind == XV_FLOAT ? (numpy ? XD_F64 : XD_F32) : fv->kind == XV_BOOL ? XD_BOOL : XD_INT64;
@@ -531,6 +536,129 @@ static ExecValue *m_convert(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs 
     return NULL;
 }
 
+/* repeat_interleave(n, dim): each slice along dim repeated n times in place. */
+static ExecValue *m_repeat_interleave(ExecRun *r, ExecTensor *t, ExecArgs *a) {
+    int64_t n, d;
+    if (!exec_arg_int(r, a, 0, "repeats", 1, &n) || !exec_arg_int(r, a, 1, "dim", 0, &d)) return NULL;
+    int dim;
+    if (!exec_arg(a, 1, "dim")) { /* without dim: over the flattened tensor */
+        if (!(t = exec_tensor_reshape(r, t, 1, &t->n))) return NULL;
+        d = 0;
+    }
+    if (!exec_norm_dim(r, t->ndim, d, &dim)) return NULL;
+    if (n < 0 || n > EXEC_MAX_ELEMS) return exec_fail_at(r, a->at, "repeat_interleave() of %lld", (long long)n);
+    int shape[EXEC_MAX_DIMS], outer = 1, inner = 1, len = t->shape[dim];
+    memcpy(shape, t->shape, sizeof shape);
+    if ((int64_t)t->n * n > EXEC_MAX_ELEMS) return exec_fail(r, "bound: a tensor of more than %d elements", EXEC_MAX_ELEMS);
+    shape[dim] = (int)(len * n);
+    for (int k = 0; k < dim; k++)
+        outer *= t->shape[k];
+    for (int k = dim + 1; k < t->ndim; k++)
+        inner *= t->shape[k];
+    ExecTensor *o = exec_tensor_new(r, t->dtype, t->ndim, shape, t->numpy);
+    for (int i = 0; o && inner > 0 && i < outer; i++)
+        for (int j = 0; j < len * n; j++)
+            memcpy(o->data + ((size_t)i * len * n + j) * inner, t->data + ((size_t)i * len + j / n) * inner,
+                   (size_t)inner * sizeof *o->data);
+    return tv(r, o);
+}
+
+/* permute(d0, d1, ...): the axes in the given order. */
+static ExecValue *m_permute(ExecRun *r, ExecTensor *t, ExecArgs *a) {
+    ExecValue **items = a->pos;
+    int n = a->npos;
+    if (n == 1 && (a->pos[0]->kind == XV_TUPLE || a->pos[0]->kind == XV_LIST)) {
+        items = a->pos[0]->seq.items;
+        n = a->pos[0]->seq.n;
+    }
+    if (n != t->ndim) return exec_fail_at(r, a->at, "permute() of %d axes for %d dimensions", n, t->ndim);
+    int perm[EXEC_MAX_DIMS], shape[EXEC_MAX_DIMS], stride[EXEC_MAX_DIMS];
+    unsigned seen = 0;
+    for (int k = 0; k < n; k++) {
+        int64_t d;
+        if (!exec_as_int(items[k], &d) || !exec_norm_dim(r, t->ndim, d, &perm[k]) || (seen >> perm[k] & 1u))
+            return r->failed ? NULL : exec_fail_at(r, a->at, "permute() axes");
+        seen |= 1u << perm[k];
+        shape[k] = t->shape[perm[k]];
+    }
+    for (int k = t->ndim - 1, s = 1; k >= 0; k--) {
+        stride[k] = s;
+        s *= t->shape[k];
+    }
+    ExecTensor *o = exec_tensor_new(r, t->dtype, t->ndim, shape, t->numpy);
+    for (int i = 0; o && i < o->n; i++) {
+        int rest = i, src = 0;
+        for (int k = n - 1; k >= 0; k--) {
+            src += (rest % shape[k]) * stride[perm[k]];
+            rest /= shape[k];
+        }
+        o->data[i] = t->data[src];
+    }
+    return tv(r, o);
+}
+
+/* narrow(dim, start, length): t[..., start:start+length, ...] */
+static ExecValue *m_narrow(ExecRun *r, ExecTensor *t, ExecArgs *a) {
+    int64_t d, start, len;
+    int dim;
+    if (!exec_arg_int(r, a, 0, "dim", 0, &d) || !exec_arg_int(r, a, 1, "start", 0, &start) ||
+        !exec_arg_int(r, a, 2, "length", 0, &len) || !exec_norm_dim(r, t->ndim, d, &dim))
+        return NULL;
+    if (start < 0) start += t->shape[dim];
+    if (start < 0 || len < 0 || start + len > t->shape[dim]) return exec_fail_at(r, a->at, "narrow() out of range");
+    ExecValue *idx = exec_new(r, XV_TUPLE);
+    for (int k = 0; idx && k <= dim; k++) {
+        ExecValue *sl = exec_new(r, XV_SLICE);
+        if (!sl) return NULL;
+        if (k == dim) {
+            sl->slice.start = exec_int(r, start);
+            sl->slice.stop = exec_int(r, start + len);
+        }
+        if (!exec_seq_push(r, &idx->seq, sl)) return NULL;
+    }
+    return idx ? exec_tensor_index(r, t, idx) : NULL;
+}
+
+/* new_full(size, fill) / new_zeros(size) / new_ones(size): t's dtype unless dtype= says. */
+static ExecValue *m_new(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a) {
+    ExecArgs sub = *a;
+    bool full = !strcmp(fn, "new_full");
+    if (full && sub.npos > 1) sub.npos = 1;
+    int ndim, shape[EXEC_MAX_DIMS];
+    if (!shape_args(r, &sub, 0, &ndim, shape)) return NULL;
+    a->used |= sub.used;
+    ExecValue *fv = full ? exec_arg(a, 1, "fill_value") : NULL;
+    if (fv && fv->kind == XV_PENDING && !(fv = exec_stand_resolve(r, fv, "pad_id", NULL))) return NULL;
+    if (full && !exec_is_number(fv)) return exec_fail_at(r, a->at, "new_full() fill value");
+    int dt = exec_lib_dtype(exec_arg(a, -1, "dtype"));
+    (void)exec_arg(a, -1, "device");
+    ExecTensor *o = exec_tensor_new(r, dt >= 0 ? (ExecDtype)dt : t->dtype, ndim, shape, t->numpy);
+    double fill = full ? exec_number(fv) : !strcmp(fn, "new_ones");
+    for (int i = 0; o && i < o->n; i++)
+        o->data[i] = exec_round(o->dtype, fill);
+    return tv(r, o);
+}
+
+/* x.log_(), x.div_(y), ...: the operation, written back into x (in x's dtype and shape). */
+static ExecValue *m_inplace(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a) {
+    char base[32];
+    size_t n = strlen(fn);
+    if (n < 2 || n >= sizeof base || fn[n - 1] != '_' || fn[n - 2] == '_') return NULL;
+    memcpy(base, fn, n - 1);
+    base[n - 1] = 0;
+    static const char *const ok[] = {"add", "sub", "mul", "div", "pow", "exp", "log", "neg", "abs", "sqrt", "clamp"};
+    bool known = false;
+    for (size_t i = 0; i < sizeof ok / sizeof *ok && !known; i++)
+        known = !strcmp(base, ok[i]);
+    if (!known) return NULL;
+    ExecValue *v = exec_lib_tensor_method(r, t, base, a);
+    if (!v) return NULL;
+    ExecTensor *c = v->kind == XV_TENSOR ? exec_tensor_cast(r, v->t, t->dtype) : NULL;
+    if (!c || c->n != t->n) return r->failed ? NULL : exec_fail_at(r, a->at, "%s() changes the shape", fn);
+    if (t->n) memcpy(t->data, c->data, (size_t)t->n * sizeof *t->data);
+    return tv(r, t);
+}
+
 ExecValue *exec_lib_tensor_method(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a) {
     const char *red = as_reduction(fn);
     if (red) return k_reduce(r, red, t, a, 0, true);
@@ -574,7 +702,13 @@ ExecValue *exec_lib_tensor_method(ExecRun *r, ExecTensor *t, const char *fn, Exe
             return o ? exec_binop(r, binops[i].op, tv(r, t), o, a->at) : exec_fail_at(r, a->at, "%s() without an operand", fn);
         }
     if (!strcmp(fn, "logical_not")) return tv(r, exec_tensor_unary(r, "not", t));
-    ExecValue *v = m_shape_ops(r, t, fn, a);
+    if (!strcmp(fn, "repeat_interleave")) return m_repeat_interleave(r, t, a);
+    if (!strcmp(fn, "permute")) return m_permute(r, t, a);
+    if (!strcmp(fn, "narrow")) return m_narrow(r, t, a);
+    if (!strcmp(fn, "new_full") || !strcmp(fn, "new_zeros") || !strcmp(fn, "new_ones")) return m_new(r, t, fn, a);
+    ExecValue *v = m_inplace(r, t, fn, a);
+    if (v || r->failed) return v;
+    v = m_shape_ops(r, t, fn, a);
     if (v || r->failed) return v;
     return m_convert(r, t, fn, a);
 }

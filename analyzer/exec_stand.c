@@ -3,8 +3,9 @@
  * start) and a toy causal LM whose logits at position t are the table's row for the table
  * tokens up to t (rows the table lacks are made deterministically and added, so the reported
  * table holds every row a run used). The start "x" has the id after the table's tokens and a
- * logit of -inf (it is never predicted, so every log Z is the table's); words outside the
- * table after the start are dropped, so a prompt template's words take no positions. Entry parameters are bound by how the code first uses them. */
+ * logit of EXEC_START_LOGIT (never predicted: every log Z is the table's); words outside the
+ * table after the start are dropped, so a prompt template's words take no positions. Entry
+ * parameters are bound by how the code first uses them. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@ static bool stand_ignorable(const char *kw) {
                                      "skip_special_tokens", "clean_up_tokenization_spaces",
                                      "torch_dtype", "device_map", "trust_remote_code", "revision",
                                      "low_cpu_mem_usage", "cache_dir", "use_fast", "padding_side",
-                                     "position_ids", "params", "train", "deterministic",
+                                     "position_ids", "params", "train", "training", "deterministic",
                                      "dropout_rng"};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         if (!strcmp(kw, ok[i])) return true;
@@ -42,9 +43,17 @@ static ExecValue *tok_new(ExecRun *r) {
      * There is no pad token unless the table has one: `pad_token = eos_token` sets it. */
     ExecValue *pad = r->table->pad >= 0 ? exec_int(r, r->table->pad) : exec_none();
     ExecValue *eos = exec_int(r, r->table->pad >= 0 ? r->table->pad : x_id(r));
+    /* the texts of the special tokens: the start's words are outside the table, so they map to
+     * "x" at the start of a text and are dropped after it */
+    const char *eos_word = r->table->pad >= 0 ? r->table->vocab[r->table->pad] : "</s>";
+    ExecValue *eos_text = exec_str(r, eos_word, (int)strlen(eos_word));
     if (!exec_dict_set_str(r, &t->obj.fields, "pad_token_id", pad) ||
         !exec_dict_set_str(r, &t->obj.fields, "eos_token_id", eos) ||
-        !exec_dict_set_str(r, &t->obj.fields, "bos_token_id", exec_none()) ||
+        !exec_dict_set_str(r, &t->obj.fields, "bos_token_id", exec_int(r, x_id(r))) ||
+        !exec_dict_set_str(r, &t->obj.fields, "bos_token", exec_str(r, "<s>", 3)) ||
+        !exec_dict_set_str(r, &t->obj.fields, "eos_token", eos_text) ||
+        !exec_dict_set_str(r, &t->obj.fields, "pad_token", r->table->pad >= 0 ? eos_text : exec_none()) ||
+        !exec_dict_set_str(r, &t->obj.fields, "unk_token", exec_none()) ||
         !exec_dict_set_str(r, &t->obj.fields, "padding_side", exec_str(r, "right", 5)) ||
         !exec_dict_set_str(r, &t->obj.fields, "vocab_size", exec_int(r, x_id(r) + 1)))
         return NULL;
@@ -83,42 +92,22 @@ static ExecValue *tok_field(ExecValue *tok, const char *name) {
     return exec_dict_get_str(&tok->obj.fields, name);
 }
 
-/* tokenizer(text or texts, return_tensors=, padding=): an encoding with input_ids and
- * attention_mask, lists or [B, L] tensors. Padding without a pad token is HF's error. */
-static ExecValue *tok_call(ExecRun *r, ExecValue *tok, ExecArgs *a) {
-    ExecValue *text = exec_arg(a, 0, "text");
-    ExecValue *rt = exec_arg(a, -1, "return_tensors");
-    ExecValue *padding = exec_arg(a, -1, "padding");
-    if (!text) return exec_fail_at(r, a->at, "tokenizer() without text");
-    if (text->kind == XV_PENDING && !(text = exec_stand_resolve(r, text, "str", NULL))) return NULL;
-    bool batch = text->kind == XV_LIST || text->kind == XV_TUPLE;
-    ExecValue *texts = batch ? text : NULL;
-    if (!batch) {
-        texts = exec_new(r, XV_LIST);
-        if (!texts || !exec_seq_push(r, &texts->seq, text)) return NULL;
-    }
-    ExecValue *rows = exec_new(r, XV_LIST);
+/* An encoding of id rows (lists): padded to the longest on the tokenizer's side when `pad`
+ * (HF's error without a pad token), lists or [B, L] tensors (`rt`: "pt", "np", "tf", "jax"); one
+ * row unwrapped unless `batch`. */
+static ExecValue *tok_encoding(ExecRun *r, ExecValue *tok, ExecValue *rows, bool pad, ExecValue *rt, bool batch,
+                               TSNode at) {
     int maxlen = 0;
-    for (int i = 0; rows && i < texts->seq.n; i++) {
-        ExecValue *t = texts->seq.items[i];
-        if (t->kind == XV_PENDING && !(t = exec_stand_resolve(r, t, "str", NULL))) return NULL;
-        if (t->kind != XV_STR) return exec_fail_at(r, a->at, "tokenizer() of a %s", exec_kind_name(t));
-        ExecValue *ids = tok_ids(r, t);
-        if (!exec_seq_push(r, &rows->seq, ids)) return NULL;
-        if (ids->seq.n > maxlen) maxlen = ids->seq.n;
-    }
-    bool pad = false;
-    if (padding && !exec_truthy(r, padding, &pad)) return NULL;
-    bool tensors = rt && rt->kind == XV_STR;
     bool need_pad = false;
     for (int i = 0; i < rows->seq.n; i++)
+        if (rows->seq.items[i]->seq.n > maxlen) maxlen = rows->seq.items[i]->seq.n;
+    for (int i = 0; i < rows->seq.n; i++)
         need_pad |= rows->seq.items[i]->seq.n != maxlen;
-    if ((pad && need_pad) || (tensors && need_pad)) {
-        ExecValue *pid = tok_field(tok, "pad_token_id");
-        if (!pad || !pid || pid->kind != XV_INT)
-            return exec_fail_at(r, a->at, pad ? "the tokenizer pads but has no pad token (HF raises)"
-                                              : "tensors of texts of different lengths without padding (HF raises)");
-    }
+    bool tensors = rt && rt->kind == XV_STR;
+    ExecValue *pid = tok_field(tok, "pad_token_id");
+    if (((pad && need_pad) || (tensors && need_pad)) && (!pad || !pid || pid->kind != XV_INT))
+        return exec_fail_at(r, at, pad ? "the tokenizer pads but has no pad token (HF raises)"
+                                       : "tensors of texts of different lengths without padding (HF raises)");
     ExecValue *side = tok_field(tok, "padding_side");
     bool left = side && side->kind == XV_STR && side->str.n == 4 && !memcmp(side->str.s, "left", 4);
     ExecValue *ids_rows = exec_new(r, XV_LIST), *mask_rows = exec_new(r, XV_LIST);
@@ -126,7 +115,6 @@ static ExecValue *tok_call(ExecRun *r, ExecValue *tok, ExecArgs *a) {
         ExecValue *row = rows->seq.items[i];
         ExecValue *ids = exec_new(r, XV_LIST), *mask = exec_new(r, XV_LIST);
         int n = row->seq.n, width = pad ? maxlen : n;
-        ExecValue *pid = tok_field(tok, "pad_token_id");
         for (int k = 0; ids && mask && k < width; k++) {
             int src = left ? k - (width - n) : k;
             bool real = src >= 0 && src < n;
@@ -150,11 +138,70 @@ static ExecValue *tok_call(ExecRun *r, ExecValue *tok, ExecArgs *a) {
     if (!exec_dict_set_str(r, &enc->obj.fields, "input_ids", iv) ||
         !exec_dict_set_str(r, &enc->obj.fields, "attention_mask", mv))
         return NULL;
+    return enc;
+}
+
+static bool tok_keywords_known(ExecRun *r, ExecArgs *a, const char *what) {
     for (int k = 0; k < a->nkw; k++)
         if (strcmp(a->kw[k], "text") && strcmp(a->kw[k], "return_tensors") && strcmp(a->kw[k], "padding") &&
-            !stand_ignorable(a->kw[k]))
-            return exec_fail_at(r, a->at, "unsupported keyword %s= of the tokenizer", a->kw[k]);
-    return enc;
+            strcmp(a->kw[k], "encoded_inputs") && !stand_ignorable(a->kw[k]))
+            return exec_fail_at(r, a->at, "unsupported keyword %s= of %s", a->kw[k], what) != NULL;
+    return true;
+}
+
+/* tokenizer(text or texts, return_tensors=, padding=): an encoding with input_ids and
+ * attention_mask, lists or [B, L] tensors. Padding without a pad token is HF's error. */
+static ExecValue *tok_call(ExecRun *r, ExecValue *tok, ExecArgs *a) {
+    ExecValue *text = exec_arg(a, 0, "text");
+    ExecValue *rt = exec_arg(a, -1, "return_tensors");
+    ExecValue *padding = exec_arg(a, -1, "padding");
+    if (!text) return exec_fail_at(r, a->at, "tokenizer() without text");
+    if (text->kind == XV_PENDING && !(text = exec_stand_resolve(r, text, "str", NULL))) return NULL;
+    bool batch = text->kind == XV_LIST || text->kind == XV_TUPLE;
+    ExecValue *texts = batch ? text : NULL;
+    if (!batch) {
+        texts = exec_new(r, XV_LIST);
+        if (!texts || !exec_seq_push(r, &texts->seq, text)) return NULL;
+    }
+    ExecValue *rows = exec_new(r, XV_LIST);
+    for (int i = 0; rows && i < texts->seq.n; i++) {
+        ExecValue *t = texts->seq.items[i];
+        if (t->kind == XV_PENDING && !(t = exec_stand_resolve(r, t, "str", NULL))) return NULL;
+        if (t->kind != XV_STR) return exec_fail_at(r, a->at, "tokenizer() of a %s", exec_kind_name(t));
+        if (!exec_seq_push(r, &rows->seq, tok_ids(r, t))) return NULL;
+    }
+    bool pad = false;
+    if (padding && !exec_truthy(r, padding, &pad)) return NULL;
+    if (!rows || !tok_keywords_known(r, a, "the tokenizer")) return NULL;
+    return tok_encoding(r, tok, rows, pad, rt, batch, a->at);
+}
+
+/* tokenizer.pad({"input_ids": rows} or a list of {"input_ids": ids}, padding=, return_tensors=). */
+static ExecValue *tok_pad(ExecRun *r, ExecValue *tok, ExecArgs *a) {
+    ExecValue *in = exec_arg(a, 0, "encoded_inputs");
+    ExecValue *rt = exec_arg(a, -1, "return_tensors");
+    ExecValue *padding = exec_arg(a, -1, "padding");
+    bool pad = true;
+    if (padding && !exec_truthy(r, padding, &pad)) return NULL;
+    ExecValue *rows = NULL;
+    if (in && in->kind == XV_DICT) rows = exec_dict_get_str(&in->dict, "input_ids");
+    else if (in && in->kind == XV_OBJECT) rows = exec_dict_get_str(&in->obj.fields, "input_ids");
+    else if (in && (in->kind == XV_LIST || in->kind == XV_TUPLE)) {
+        rows = exec_new(r, XV_LIST);
+        for (int i = 0; rows && i < in->seq.n; i++) {
+            ExecValue *e = in->seq.items[i];
+            ExecValue *ids = e->kind == XV_DICT ? exec_dict_get_str(&e->dict, "input_ids") : NULL;
+            if (!ids) return exec_fail_at(r, a->at, "tokenizer.pad() of a list of %s", exec_kind_name(e));
+            if (!exec_seq_push(r, &rows->seq, ids)) return NULL;
+        }
+    }
+    if (rows && rows->kind == XV_PENDING && !(rows = exec_stand_resolve(r, rows, "id_rows", NULL))) return NULL;
+    if (rows && rows->kind == XV_TENSOR) rows = exec_tensor_tolist(r, rows->t);
+    if (!rows || rows->kind != XV_LIST) return exec_fail_at(r, a->at, "tokenizer.pad() without input_ids rows");
+    for (int i = 0; i < rows->seq.n; i++)
+        if (rows->seq.items[i]->kind != XV_LIST) return exec_fail_at(r, a->at, "tokenizer.pad() of rows that are not lists");
+    if (!tok_keywords_known(r, a, "tokenizer.pad()")) return NULL;
+    return tok_encoding(r, tok, rows, pad, rt, true, a->at);
 }
 
 static ExecValue *tok_decode(ExecRun *r, ExecValue *ids, TSNode at) {
@@ -171,7 +218,7 @@ static ExecValue *tok_decode(ExecRun *r, ExecValue *ids, TSNode at) {
     return it ? s : NULL;
 }
 
-static ExecValue *tok_method(ExecRun *r, const char *m, ExecArgs *a) {
+static ExecValue *tok_method(ExecRun *r, ExecValue *self, const char *m, ExecArgs *a) {
     if (!strcmp(m, "encode")) {
         ExecValue *text = exec_arg(a, 0, "text");
         if (text && text->kind == XV_PENDING && !(text = exec_stand_resolve(r, text, "str", NULL))) return NULL;
@@ -197,9 +244,27 @@ static ExecValue *tok_method(ExecRun *r, const char *m, ExecArgs *a) {
         ExecValue *ids = tok_ids(r, t);
         return ids && ids->seq.n == 1 ? ids->seq.items[0] : exec_fail_at(r, a->at, "convert_tokens_to_ids() of several words");
     }
-    if (!strcmp(m, "add_special_tokens")) { /* nothing the toy tokenizer maps changes */
+    if (!strcmp(m, "add_special_tokens")) {
+        /* a new pad token: the toy LM treats it as it treats the start (never in a prefix) */
+        ExecValue *d = exec_arg(a, 0, "special_tokens_dict");
+        ExecValue *pt = d && d->kind == XV_DICT ? exec_dict_get_str(&d->dict, "pad_token") : NULL;
+        ExecValue *pid = tok_field(self, "pad_token_id");
+        if (pt && pt->kind == XV_STR && (!pid || pid->kind == XV_NONE) &&
+            (!exec_dict_set_str(r, &self->obj.fields, "pad_token_id", exec_int(r, x_id(r))) ||
+             !exec_dict_set_str(r, &self->obj.fields, "pad_token", pt)))
+            return NULL;
         a->used = ~0u;
-        return exec_int(r, 0);
+        return exec_int(r, pt ? 1 : 0);
+    }
+    if (!strcmp(m, "pad")) return tok_pad(r, self, a);
+    if (!strcmp(m, "batch_decode")) {
+        ExecValue *rows = exec_arg(a, 0, "sequences");
+        (void)exec_arg(a, -1, "skip_special_tokens");
+        if (rows && rows->kind == XV_TENSOR) rows = exec_tensor_tolist(r, rows->t);
+        ExecValue *it = rows ? exec_iterate(r, rows, a->at) : NULL, *out = exec_new(r, XV_LIST);
+        for (int i = 0; it && out && i < it->seq.n; i++)
+            if (!exec_seq_push(r, &out->seq, tok_decode(r, it->seq.items[i], a->at))) return NULL;
+        return it ? out : NULL;
     }
     return exec_fail_at(r, a->at, "unsupported call tokenizer.%s", m);
 }
@@ -235,6 +300,7 @@ int exec_stand_row(VerifyTable *t, const int *prefix, int n) {
 }
 
 static const double *stand_row(ExecRun *r, const int *prefix, int n) {
+    r->lm_reads++;
     if (verify_table_find_context(r->table, prefix, n) < 0) {
         if (r->table->n_contexts >= 4096) {
             exec_fail(r, "bound: the run needs more than 4096 table rows");
@@ -284,7 +350,7 @@ static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNo
             double *dst = out->data + ((size_t)b * L + t) * V;
             for (int k = 0; k < V - 1; k++)
                 dst[k] = exec_round(r->lm_dtype, row[k]);
-            dst[V - 1] = -INFINITY;
+            dst[V - 1] = EXEC_START_LOGIT;
         }
     }
     return out;
@@ -354,6 +420,162 @@ static ExecValue *lm_call(ExecRun *r, ExecArgs *a) {
     return out;
 }
 
+/* A generate() keyword: from the call, else from its generation_config=. */
+static ExecValue *gen_kw(ExecArgs *a, const char *name) {
+    ExecValue *v = exec_arg(a, -1, name);
+    ExecValue *cfg = exec_arg(a, -1, "generation_config");
+    if (!v && cfg && cfg->kind == XV_OBJECT) v = exec_dict_get_str(&cfg->obj.fields, name);
+    return v && v->kind != XV_NONE ? v : NULL;
+}
+
+/* model.generate(input_ids, ...): what the toy LM "generated" is the candidate (every
+ * candidate, one per row, when several sequences are asked for), appended to the one prompt
+ * row, right-padded with the pad token; `scores` (output_scores=) holds, per generated step,
+ * the LM's logits at that step for every row, divided by the temperature when sampling, as
+ * HF's processed scores are. */
+static ExecValue *lm_generate(ExecRun *r, ExecArgs *a) {
+    ExecValue *idv = exec_arg(a, 0, "input_ids");
+    ExecTensor *prompt = idv ? as_ids(r, idv, a->at) : NULL;
+    if (!prompt) return r->failed ? NULL : exec_fail_at(r, a->at, "generate() without input_ids");
+    if (prompt->shape[0] != 1) return exec_fail_at(r, a->at, "generate() for a batch of %d prompts", prompt->shape[0]);
+    (void)exec_arg(a, 1, "attention_mask");
+    int64_t nret = 1, max_new = 1 << 20, beams = 1;
+    bool sample = false, out_scores = false, as_dict = false;
+    ExecValue *v;
+    if (((v = gen_kw(a, "num_return_sequences")) && !exec_as_int(v, &nret)) ||
+        ((v = gen_kw(a, "max_new_tokens")) && !exec_as_int(v, &max_new)) ||
+        ((v = gen_kw(a, "num_beams")) && !exec_as_int(v, &beams)) ||
+        ((v = gen_kw(a, "do_sample")) && !exec_truthy(r, v, &sample)) ||
+        ((v = gen_kw(a, "output_scores")) && !exec_truthy(r, v, &out_scores)) ||
+        ((v = gen_kw(a, "return_dict_in_generate")) && !exec_truthy(r, v, &as_dict)))
+        return r->failed ? NULL : exec_fail_at(r, a->at, "a generate() setting that is not a number");
+    if (beams > 1) return exec_fail_at(r, a->at, "generate() with beam search (num_beams=%lld)", (long long)beams);
+    double temp = 1;
+    if ((v = gen_kw(a, "temperature")) && sample) {
+        if (!exec_is_number(v) || exec_number(v) <= 0) return exec_fail_at(r, a->at, "generate() temperature");
+        temp = exec_number(v);
+    }
+    static const char *const known[] = {"input_ids", "attention_mask", "num_return_sequences", "max_new_tokens",
+                                        "num_beams", "do_sample", "output_scores", "return_dict_in_generate",
+                                        "temperature", "generation_config", "pad_token_id", "eos_token_id",
+                                        "max_length", "min_new_tokens"};
+    for (int k = 0; k < a->nkw; k++) {
+        bool ok = stand_ignorable(a->kw[k]);
+        for (size_t i = 0; i < sizeof known / sizeof *known && !ok; i++)
+            ok = !strcmp(a->kw[k], known[i]);
+        if (!ok) return exec_fail_at(r, a->at, "unsupported keyword %s= of generate()", a->kw[k]);
+    }
+    const VerifyTable *t = r->table;
+    /* a parameter bound to the prompt + candidate's ids: generate() continues a prompt, so
+     * the binding is wrong (the driver tries the prompt alone next) */
+    const VerifySeq *mine = &t->candidates[r->cand];
+    int P = prompt->shape[1];
+    bool bound = P == 1 + t->prompt.len + mine->len && (int)prompt->data[0] == x_id(r);
+    for (int j = 0; bound && j < t->prompt.len; j++)
+        bound = (int)prompt->data[1 + j] == t->prompt.tokens[j];
+    for (int j = 0; bound && j < mine->len; j++)
+        bound = (int)prompt->data[1 + t->prompt.len + j] == mine->tokens[j];
+    if (bound) return exec_fail_at(r, a->at, "generate() given the candidate's own ids (it continues a prompt)");
+    bool all = nret > 1 || r->plan->all_candidates;
+    r->gave_all |= all;
+    int first = all ? 0 : r->cand, rows = all ? t->n_candidates : 1, gen = 0;
+    for (int ci = first; ci < first + rows; ci++)
+        if (t->candidates[ci].len > gen) gen = t->candidates[ci].len;
+    if (gen > max_new) gen = (int)max_new;
+    int shape[2] = {rows, P + gen};
+    ExecTensor *seq = exec_tensor_new(r, XD_INT64, 2, shape, false);
+    if (!seq) return NULL;
+    int pad = t->pad >= 0 ? t->pad : x_id(r);
+    for (int k = 0; k < rows; k++) {
+        const VerifySeq *c = &t->candidates[first + k];
+        double *row = seq->data + (size_t)k * (P + gen);
+        memcpy(row, prompt->data, (size_t)P * sizeof *row);
+        for (int j = 0; j < gen; j++)
+            row[P + j] = j < c->len ? c->tokens[j] : pad;
+    }
+    ExecValue *seqv = exec_tensor_value(r, seq);
+    if (!as_dict) return seqv;
+    ExecValue *out = exec_object(r, "output");
+    if (!out || !exec_dict_set_str(r, &out->obj.fields, "sequences", seqv)) return NULL;
+    if (!out_scores) return out;
+    ExecTensor *logits = lm_logits(r, seq, NULL, a->at);
+    ExecValue *steps = exec_new(r, XV_TUPLE);
+    if (!logits || !steps) return NULL;
+    int V = logits->shape[2], step_shape[2] = {rows, V};
+    for (int j = 0; j < gen; j++) {
+        ExecTensor *s = exec_tensor_new(r, logits->dtype, 2, step_shape, false);
+        if (!s) return NULL;
+        for (int k = 0; k < rows; k++)
+            for (int q = 0; q < V; q++)
+                s->data[(size_t)k * V + q] =
+                    exec_round(s->dtype, logits->data[((size_t)k * (P + gen) + P - 1 + j) * V + q] / temp);
+        if (!exec_seq_push(r, &steps->seq, exec_tensor_value(r, s))) return NULL;
+    }
+    return exec_dict_set_str(r, &out->obj.fields, "scores", steps) ? out : NULL;
+}
+
+/* model.compute_transition_scores(sequences, scores, normalize_logits=False): [rows, steps],
+ * each step's score of the token the row generated (log_softmax first when normalising). */
+static ExecValue *lm_transition_scores(ExecRun *r, ExecArgs *a) {
+    ExecValue *sv = exec_arg(a, 0, "sequences"), *steps = exec_arg(a, 1, "scores");
+    bool norm = false;
+    if (!exec_arg_bool(r, a, 2, "normalize_logits", false, &norm)) return NULL;
+    (void)exec_arg(a, -1, "beam_indices");
+    if (!sv || sv->kind != XV_TENSOR || sv->t->ndim != 2 || !steps || (steps->kind != XV_TUPLE && steps->kind != XV_LIST))
+        return exec_fail_at(r, a->at, "compute_transition_scores() of other than sequences and scores");
+    int rows = sv->t->shape[0], L = sv->t->shape[1], G = steps->seq.n, shape[2] = {rows, G};
+    ExecTensor *out = G <= L ? exec_tensor_new(r, XD_F32, 2, shape, false) : NULL;
+    if (!out) return r->failed ? NULL : exec_fail_at(r, a->at, "more scores than sequence positions");
+    for (int j = 0; j < G; j++) {
+        ExecValue *sj = steps->seq.items[j];
+        if (sj->kind != XV_TENSOR || sj->t->ndim != 2 || sj->t->shape[0] != rows)
+            return exec_fail_at(r, a->at, "compute_transition_scores(): a step's scores are not [rows, vocab]");
+        ExecTensor *st = norm ? exec_tensor_softmax(r, sj->t, 1, true) : sj->t;
+        if (!st) return NULL;
+        out->dtype = st->dtype;
+        int V = st->shape[1];
+        for (int k = 0; k < rows; k++) {
+            long y = (long)sv->t->data[(size_t)k * L + (L - G + j)];
+            if (y < 0 || y >= V) return exec_fail_at(r, a->at, "a generated token outside the vocabulary");
+            out->data[(size_t)k * G + j] = st->data[(size_t)k * V + y];
+        }
+    }
+    return exec_tensor_value(r, out);
+}
+
+/* An ONNX Runtime session of the toy LM: run(names, {"input_ids": ..., "attention_mask": ...})
+ * gives [logits] as a float32 NumPy array; get_inputs() / get_outputs() name them. */
+ExecValue *exec_stand_session(ExecRun *r, const char *m, ExecArgs *a) {
+    if (!strcmp(m, "get_inputs") || !strcmp(m, "get_outputs")) {
+        static const char *const in[] = {"input_ids", "attention_mask"}, *const out[] = {"logits"};
+        bool inputs = m[4] == 'i';
+        ExecValue *l = exec_new(r, XV_LIST);
+        for (int i = 0; l && i < (inputs ? 2 : 1); i++) {
+            const char *n = inputs ? in[i] : out[i];
+            ExecValue *o = exec_object(r, "node_arg");
+            if (!o || !exec_dict_set_str(r, &o->obj.fields, "name", exec_str(r, n, (int)strlen(n))) ||
+                !exec_seq_push(r, &l->seq, o))
+                return NULL;
+        }
+        return l;
+    }
+    if (strcmp(m, "run")) return exec_fail_at(r, a->at, "unsupported call InferenceSession.%s", m);
+    ExecValue *feeds = exec_arg(a, 1, "input_feed");
+    (void)exec_arg(a, 0, "output_names");
+    (void)exec_arg(a, 2, "run_options");
+    if (!feeds || feeds->kind != XV_DICT) return exec_fail_at(r, a->at, "InferenceSession.run() without a feed dict");
+    ExecValue *idv = exec_dict_get_str(&feeds->dict, "input_ids"), *mv = exec_dict_get_str(&feeds->dict, "attention_mask");
+    ExecTensor *ids = idv ? as_ids(r, idv, a->at) : NULL;
+    ExecTensor *mask = mv ? as_ids(r, mv, a->at) : NULL;
+    if (!ids || (mv && !mask)) return r->failed ? NULL : exec_fail_at(r, a->at, "InferenceSession.run() without input_ids");
+    ExecTensor *logits = lm_logits(r, ids, mask, a->at);
+    ExecTensor *f32 = logits ? exec_tensor_cast(r, logits, XD_F32) : NULL;
+    ExecValue *l = exec_new(r, XV_LIST);
+    if (!f32 || !l) return NULL;
+    f32->numpy = true;
+    return exec_seq_push(r, &l->seq, exec_tensor_value(r, f32)) ? l : NULL;
+}
+
 static ExecValue *model_new(ExecRun *r) {
     ExecValue *m = exec_new(r, XV_MODEL);
     if (m) m->obj.type = "model";
@@ -368,7 +590,7 @@ ExecValue *exec_stand_call(ExecRun *r, ExecValue *fn, ExecValue **args, int narg
 
 /* A method of the model or tokenizer, bound: called through exec_call_lib as XV_METHOD. */
 ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArgs *a) {
-    if (self->kind == XV_TOKENIZER) return tok_method(r, m, a);
+    if (self->kind == XV_TOKENIZER) return tok_method(r, self, m, a);
     if (!strcmp(m, "eval") || !strcmp(m, "to") || !strcmp(m, "cuda") || !strcmp(m, "cpu") ||
         !strcmp(m, "half") || !strcmp(m, "float") || !strcmp(m, "requires_grad_")) {
         a->used = ~0u;
@@ -376,11 +598,14 @@ ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
         return self;
     }
     if (!strcmp(m, "forward") || !strcmp(m, "__call__")) return lm_call(r, a);
+    if (!strcmp(m, "generate")) return lm_generate(r, a);
+    if (!strcmp(m, "compute_transition_scores")) return lm_transition_scores(r, a);
     if (!strcmp(m, "resize_token_embeddings")) return exec_none();
     return exec_fail_at(r, a->at, "unsupported call model.%s", m);
 }
 
 ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
+    (void)at;
     ExecValue *f = exec_dict_get_str(&v->obj.fields, name);
     if (f) return f;
     if (v->kind == XV_MODEL) {
@@ -396,10 +621,7 @@ ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at
             if (!c || !exec_dict_set_str(r, &c->obj.fields, "vocab_size", exec_int(r, x_id(r) + 1))) return NULL;
             return c;
         }
-        if (!strcmp(name, "generate")) return exec_fail_at(r, at, "unsupported call model.generate");
     }
-    if (v->kind == XV_TOKENIZER && (!strcmp(name, "pad_token") || !strcmp(name, "eos_token")))
-        return exec_none();
     return exec_method(r, name, v);
 }
 
@@ -407,7 +629,14 @@ ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at
 
 ExecValue *exec_stand_pretrained(ExecRun *r, const char *qual, const char **kw_names, ExecValue **kw_vals,
                                  int nkw) {
-    if (strstr(qual, "Tokenizer") || strstr(qual, "Processor")) return tok_new(r);
+    if (strstr(qual, "Tokenizer") || strstr(qual, "Processor")) {
+        ExecValue *tok = tok_new(r);
+        for (int k = 0; tok && k < nkw; k++) /* from_pretrained(..., padding_side="left") */
+            if (!strcmp(kw_names[k], "padding_side") && kw_vals[k]->kind == XV_STR &&
+                !exec_dict_set_str(r, &tok->obj.fields, "padding_side", kw_vals[k]))
+                return NULL;
+        return tok;
+    }
     if (strstr(qual, "SequenceClassification") || strstr(qual, "MaskedLM") || strstr(qual, "Seq2Seq") ||
         strstr(qual, "Encoder") || strstr(qual, "Vision"))
         return exec_fail(r, "%s is not a causal LM", qual);
@@ -422,7 +651,7 @@ ExecValue *exec_stand_pretrained(ExecRun *r, const char *qual, const char **kw_n
 /* ---- parameters bound by use ---- */
 
 /* The roles a use allows, most likely first. */
-static int stand_roles_for(ExecRun *r, const char *use, ExecValue *arg, ExecParamRole *opts) {
+static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *arg, ExecParamRole *opts) {
     if (!strcmp(use, "call")) {
         bool text = arg && (arg->kind == XV_STR ||
                             ((arg->kind == XV_LIST || arg->kind == XV_TUPLE) && arg->seq.n &&
@@ -435,11 +664,26 @@ static int stand_roles_for(ExecRun *r, const char *use, ExecValue *arg, ExecPara
         opts[0] = XP_TOKENIZER;
         return 1;
     }
+    static const char *const api[] = {"choices", "outputs", "prompt_logprobs", "token_logprobs", "top_logprobs",
+                                      "logprobs", "content", "prompt_token_ids", "cumulative_logprob"};
+    for (size_t i = 0; i < sizeof api / sizeof *api; i++) /* a served response's fields */
+        if ((!strncmp(use, "attr:", 5) || !strncmp(use, "key:", 4)) && !strcmp(strchr(use, ':') + 1, api[i]))
+            return opts[0] = XP_API, opts[1] = XP_API_GEN, 2;
+    if (!strncmp(use, "attr:", 5) && exec_class_with_method(r, use + 5)) { /* lm.logits(...) of class LM */
+        ExecValue *cls = exec_class_with_method(r, use + 5);
+        int len;
+        const char *name = exec_text(r, parse_field(cls->cls.def, "name"), &len);
+        snprintf(r->plan->inst_class[param], sizeof r->plan->inst_class[0], "%.*s", len < 31 ? len : 31, name);
+        opts[0] = XP_INSTANCE;
+        opts[1] = XP_INSTANCE_LAZY;
+        return 2;
+    }
     if (!strncmp(use, "attr:", 5)) {
         const char *n = use + 5;
         static const char *const tok[] = {"encode", "decode", "batch_decode", "pad_token_id", "eos_token_id",
                                           "bos_token_id", "pad_token", "eos_token", "padding_side",
-                                          "convert_tokens_to_ids", "apply_chat_template", "vocab_size"};
+                                          "convert_tokens_to_ids", "apply_chat_template", "vocab_size",
+                                          "bos_token", "unk_token", "pad", "add_special_tokens", "unk_token_id"};
         static const char *const model[] = {"generate", "forward", "config", "eval", "lm_head"};
         static const char *const scores[] = {"gather", "softmax", "log_softmax", "exp", "log", "logsumexp",
                                              "argmax", "max", "topk", "float", "double", "sigmoid"};
@@ -453,20 +697,28 @@ static int stand_roles_for(ExecRun *r, const char *use, ExecValue *arg, ExecPara
             if (!strcmp(n, scores[i])) return opts[0] = XP_LOGITS, opts[1] = XP_IDS, 2;
         opts[0] = XP_IDS;
         opts[1] = XP_LOGITS;
-        return 2;
+        opts[2] = XP_RECORD;
+        return 3;
     }
     if (!strcmp(use, "key:logits")) return opts[0] = XP_OUTPUT, 1;
-    if (!strncmp(use, "key:", 4)) return opts[0] = XP_BATCH, 1;
+    if (!strcmp(use, "id_rows")) return opts[0] = XP_ID_ROWS, 1;
+    if (!strcmp(use, "pad_id")) return opts[0] = XP_PAD_ID, 1;
+    if (!strcmp(use, "sentinel")) return opts[0] = XP_IGNORE_ID, opts[1] = XP_PAD_ID, 2;
+    if (!strncmp(use, "key:", 4)) return opts[0] = XP_BATCH, opts[1] = XP_PROMPT_BATCH, 2;
+    if (!strcmp(use, "int") && r->plan->names[param][0] && strchr(r->plan->names[param], '.'))
+        return opts[0] = XP_NO_LIMIT, opts[1] = XP_PROMPT_LEN, 2; /* a record's number: a limit first */
     if (!strcmp(use, "int")) return opts[0] = XP_PROMPT_LEN, 1;
-    if (!strcmp(use, "tensor")) return opts[0] = XP_IDS, opts[1] = XP_LOGITS, 2;
+    if (!strcmp(use, "tensor")) return opts[0] = XP_IDS, opts[1] = XP_LOGITS, opts[2] = XP_PROMPT_TENSOR, 3;
     if (!strcmp(use, "list")) return opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS, 1;
     if (!strcmp(use, "str") && r->plan->all_candidates) return opts[0] = XP_TEXTS, 1;
     if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
     if (!strcmp(use, "iter") || !strcmp(use, "len")) {
-        opts[0] = XP_CANDS;
-        opts[1] = XP_CONT_IDS;
-        opts[2] = XP_IDS;
-        return 3;
+        static const ExecParamRole iter[] = {XP_CANDS, XP_CANDS_BARE, XP_CONT_IDS, XP_IDS,
+                                             XP_RECORDS, XP_ID_ROWS, XP_TOKEN_LPS};
+        int k = (int)(sizeof iter / sizeof *iter);
+        memcpy(opts, iter, sizeof iter);
+        if (!strcmp(use, "len")) opts[k++] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
+        return k;
     }
     return 0;
 }
@@ -474,12 +726,13 @@ static int stand_roles_for(ExecRun *r, const char *use, ExecValue *arg, ExecPara
 /* The prompt + candidate ids: [1, L], or [L] unbatched; with plan->all_candidates every
  * candidate's, right-padded with the pad token (the table's, else the tokenizer's end of
  * text) into [n, Lmax]. `mask` (may be NULL) gets the attention mask of the same shape. */
-static ExecValue *stand_ids_masked(ExecRun *r, ExecTensor **mask) {
+static ExecValue *stand_ids_masked(ExecRun *r, ExecTensor **mask, bool prompt_only) {
     const VerifyTable *t = r->table;
-    bool all = r->plan->all_candidates;
+    bool all = r->plan->all_candidates && !prompt_only;
     int first = all ? 0 : r->cand, last = all ? t->n_candidates - 1 : r->cand, width = 0;
     for (int ci = first; ci <= last; ci++)
-        if (1 + t->prompt.len + t->candidates[ci].len > width) width = 1 + t->prompt.len + t->candidates[ci].len;
+        if (1 + t->prompt.len + (prompt_only ? 0 : t->candidates[ci].len) > width)
+            width = 1 + t->prompt.len + (prompt_only ? 0 : t->candidates[ci].len);
     int shape[2] = {last - first + 1, width};
     bool flat = r->plan->unbatched && !all;
     ExecTensor *ids = flat ? exec_tensor_new(r, XD_INT64, 1, &width, false) : exec_tensor_new(r, XD_INT64, 2, shape, false);
@@ -493,7 +746,7 @@ static ExecValue *stand_ids_masked(ExecRun *r, ExecTensor **mask) {
         row[n++] = x_id(r);
         for (int k = 0; k < t->prompt.len; k++)
             row[n++] = t->prompt.tokens[k];
-        for (int k = 0; k < c->len; k++)
+        for (int k = 0; k < c->len && !prompt_only; k++)
             row[n++] = c->tokens[k];
         for (int k = 0; k < width; k++) {
             mrow[k] = k < n;
@@ -504,20 +757,20 @@ static ExecValue *stand_ids_masked(ExecRun *r, ExecTensor **mask) {
     return exec_tensor_value(r, ids);
 }
 
-static ExecValue *stand_ids(ExecRun *r) {
-    return stand_ids_masked(r, NULL);
+static ExecValue *stand_ids(ExecRun *r, bool prompt_only) {
+    return stand_ids_masked(r, NULL, prompt_only);
 }
 
 /* The LM's logits, output or encoding for the candidate's ids. */
 static ExecValue *stand_derived(ExecRun *r, ExecParamRole role) {
     ExecTensor *mask = NULL;
-    ExecValue *idv = stand_ids_masked(r, &mask);
+    ExecValue *idv = stand_ids_masked(r, &mask, role == XP_PROMPT_BATCH);
     if (!idv) return NULL;
     bool flat = idv->t->ndim == 1;
     ExecTensor *ids = flat ? exec_tensor_unsqueeze(r, idv->t, 0) : idv->t;
     if (!ids) return NULL;
     if (flat) mask = exec_tensor_unsqueeze(r, mask, 0);
-    if (role == XP_BATCH) {
+    if (role == XP_BATCH || role == XP_PROMPT_BATCH) {
         ExecValue *enc = exec_object(r, "encoding");
         if (!enc || !mask || !exec_dict_set_str(r, &enc->obj.fields, "input_ids", idv) ||
             !exec_dict_set_str(r, &enc->obj.fields, "attention_mask",
@@ -543,8 +796,10 @@ static ExecValue *stand_text(ExecRun *r, bool prompt, bool cont) {
         for (int i = 0; i < t->prompt.len && n < (int)sizeof buf - 64; i++)
             n += snprintf(buf + n, sizeof buf - (size_t)n, " %s", t->vocab[t->prompt.tokens[i]]);
     }
+    /* a candidate alone starts with its separating space, as continuations do (lm-eval's
+     * " answer"): a script that concatenates it to the prompt gets two words */
     for (int i = 0; cont && i < c->len && n < (int)sizeof buf - 64; i++)
-        n += snprintf(buf + n, sizeof buf - (size_t)n, "%s%s", n ? " " : "", t->vocab[c->tokens[i]]);
+        n += snprintf(buf + n, sizeof buf - (size_t)n, " %s", t->vocab[c->tokens[i]]);
     return exec_str(r, buf, n);
 }
 
@@ -557,9 +812,13 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     case XP_TOKENIZER:
         return tok_new(r);
     case XP_IDS:
-        return stand_ids(r);
+        return stand_ids(r, false);
+    case XP_PROMPT_TENSOR:
+        return stand_ids(r, true);
     case XP_PROMPT_LEN:
         return exec_int(r, 1 + t->prompt.len);
+    case XP_NO_LIMIT:
+        return exec_int(r, 1 << 20);
     case XP_PROMPT:
         return stand_text(r, true, false);
     case XP_CONT:
@@ -569,19 +828,21 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     case XP_DEVICE:
         return exec_str(r, "cpu", 3);
     case XP_CANDS:
+    case XP_CANDS_BARE:
     case XP_TEXTS: {
         ExecValue *l = exec_new(r, XV_LIST);
         int keep = r->cand;
         for (int k = 0; l && k < t->n_candidates; k++) {
             r->cand = k;
             /* with the prompt: a chooser that adds it again gets "x x A A", one x */
-            if (!exec_seq_push(r, &l->seq, stand_text(r, true, true))) l = NULL;
+            if (!exec_seq_push(r, &l->seq, stand_text(r, r->plan->role[i] != XP_CANDS_BARE, true))) l = NULL;
         }
         r->cand = keep;
         return l;
     }
     case XP_LOGITS:
     case XP_BATCH:
+    case XP_PROMPT_BATCH:
     case XP_OUTPUT:
         return stand_derived(r, r->plan->role[i]);
     case XP_PROMPT_IDS:
@@ -595,18 +856,96 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
             if (!exec_seq_push(r, &l->seq, exec_int(r, c->tokens[k]))) return NULL;
         return l;
     }
+    case XP_RECORD:
+        return exec_stand_record(r, r->plan->names[i]);
+    case XP_PAD_ID:
+        return exec_int(r, t->pad >= 0 ? t->pad : x_id(r));
+    case XP_IGNORE_ID:
+        return exec_int(r, -100);
+    case XP_TOKEN_LPS: {
+        ExecValue *resp = exec_api_response(r, true);
+        return resp ? exec_dict_get_str(&resp->obj.fields, "token_logprobs") : NULL;
+    }
+    case XP_INSTANCE:
+    case XP_INSTANCE_LAZY: {
+        const char *cn = r->plan->inst_class[i];
+        ExecValue *cls = exec_env_get(r->globals, cn, (int)strlen(cn));
+        if (!cls || cls->kind != XV_CLASS) return exec_fail(r, "class %s is not defined at module level", cn);
+        return exec_instance_by_use(r, cls, r->plan->names[i], r->plan->role[i] == XP_INSTANCE_LAZY);
+    }
+    case XP_API:
+    case XP_API_GEN:
+        return exec_api_response(r, r->plan->role[i] == XP_API_GEN);
+    case XP_ID_ROWS: {
+        ExecValue *l = exec_new(r, XV_LIST);
+        for (int k = 0; l && k < t->n_candidates; k++) {
+            ExecValue *row = exec_new(r, XV_LIST);
+            if (!row || !exec_seq_push(r, &row->seq, exec_int(r, x_id(r))) || !exec_seq_push(r, &l->seq, row)) return NULL;
+            for (int j = 0; j < t->prompt.len; j++)
+                if (!exec_seq_push(r, &row->seq, exec_int(r, t->prompt.tokens[j]))) return NULL;
+            for (int j = 0; j < t->candidates[k].len; j++)
+                if (!exec_seq_push(r, &row->seq, exec_int(r, t->candidates[k].tokens[j]))) return NULL;
+        }
+        return l;
+    }
+    case XP_RECORDS: { /* one record per candidate; their fields share the names "p[].field" */
+        ExecValue *l = exec_new(r, XV_LIST);
+        char *prefix = exec_alloc(r, sizeof r->plan->names[0]);
+        if (!l || !prefix) return NULL;
+        snprintf(prefix, sizeof r->plan->names[0], "%.28s[]", r->plan->names[i]);
+        for (int k = 0; k < t->n_candidates; k++) {
+            ExecValue *rec = exec_stand_record(r, prefix);
+            if (!rec || !exec_seq_push(r, &l->seq, rec)) return NULL;
+            rec->obj.lazy_cand = k;
+        }
+        return l;
+    }
     case XP_UNDECIDED:
         break;
     }
     return exec_fail(r, "parameter %s is never used in a way that says what it is", r->plan->names[i]);
 }
 
+ExecValue *exec_stand_record(ExecRun *r, const char *prefix) {
+    ExecValue *o = exec_object(r, "record");
+    if (o) {
+        o->obj.lazy = prefix;
+        o->obj.lazy_cand = -1;
+    }
+    return o;
+}
+
+ExecValue *exec_stand_named(ExecRun *r, const char *name, int cand) {
+    ExecPlan *pl = r->plan;
+    int i = 0;
+    while (i < pl->nparams && strcmp(pl->names[i], name))
+        i++;
+    if (i == pl->nparams) {
+        if (pl->nparams == EXEC_MAX_PARAMS) return exec_fail(r, "bound: more than %d parameters and fields to bind", EXEC_MAX_PARAMS);
+        snprintf(pl->names[pl->nparams++], sizeof pl->names[0], "%s", name);
+    }
+    ExecValue *p = exec_new(r, XV_PENDING);
+    if (!p) return NULL;
+    p->pending.param = i;
+    p->pending.cand = cand;
+    return p;
+}
+
+ExecValue *exec_stand_record_field(ExecRun *r, ExecValue *rec, const char *name) {
+    char full[sizeof r->plan->names[0]];
+    int n = snprintf(full, sizeof full, "%s.%s", rec->obj.lazy, name);
+    if (n >= (int)sizeof full) return exec_fail(r, "a field name %s.%s too long to bind", rec->obj.lazy, name);
+    ExecValue *p = exec_stand_named(r, full, rec->obj.lazy_cand);
+    ExecValue *key = p ? exec_str(r, name, (int)strlen(name)) : NULL;
+    return key && exec_dict_set(r, &rec->obj.fields, key, p) ? p : NULL;
+}
+
 ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecValue *arg) {
     int i = p->pending.param;
     ExecPlan *pl = r->plan;
     if (pl->role[i] == XP_UNDECIDED) {
-        ExecParamRole opts[4];
-        int n = stand_roles_for(r, use, arg, opts);
+        ExecParamRole opts[12];
+        int n = stand_roles_for(r, i, use, arg, opts);
         if (n == 0) return exec_fail(r, "cannot tell what parameter %s is from its use (%s)", pl->names[i], use);
         pl->n_alts[i] = n;
         ExecParamRole role = opts[pl->alt[i] < n ? pl->alt[i] : n - 1];
@@ -614,7 +953,10 @@ ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecVal
         if (role == XP_PROMPT || role == XP_CONT) pl->n_text++;
         if (role == XP_PROMPT_IDS || role == XP_CONT_IDS) pl->n_lists++;
     }
+    int run_cand = r->cand;
+    if (p->pending.cand >= 0) r->cand = p->pending.cand; /* a field of one record of a list */
     ExecValue *v = exec_stand_param(r, i);
+    r->cand = run_cand;
     if (!v) return NULL;
     *p = *v; /* every name bound to the parameter now holds the value */
     return p;

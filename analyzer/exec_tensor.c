@@ -622,8 +622,8 @@ ExecTensor *exec_tensor_cat(ExecRun *r, ExecTensor **parts, int n, int dim, bool
     if (!exec_norm_dim(r, nd, dim, &d)) return NULL;
     ExecDtype dt = first->dtype;
     int s[EXEC_MAX_DIMS + 1];
-    for (int i = 0, k = 0; i < nd; i++)
-        s[i] = stack && i == d ? 0 : first->shape[k++];
+    for (int i = 0, k = 0; i < nd; i++) /* the length along d is summed over the parts below */
+        s[i] = stack && i == d ? 0 : i == d ? (k++, 0) : first->shape[k++];
     for (int p = 0; p < n; p++) {
         ExecTensor *x = parts[p];
         if (x->ndim != first->ndim) {

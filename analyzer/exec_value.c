@@ -240,6 +240,10 @@ ExecEnv *exec_env_new(ExecRun *r, ExecEnv *parent) {
     return e;
 }
 
+ExecDict *exec_env_vars(ExecEnv *e) {
+    return &e->vars;
+}
+
 ExecValue *exec_env_get(ExecEnv *e, const char *name, int len) {
     for (; e; e = e->parent)
         for (int i = e->vars.n - 1; i >= 0; i--) {

@@ -4,7 +4,10 @@
  * a tensor the prompt + candidate ids, text the prompt or the candidate); every candidate of a
  * table is one call. log Pr(y|x) comes from verify_score() on the same table, never from the
  * script. Tables are tried in order (abc, the recipe's counterexample, seeded random ones) and
- * the first on which the script's ranking departs from log Pr(y|x) is kept. */
+ * the first on which the script's ranking departs from log Pr(y|x) is kept. A binding under
+ * which the toy LM is never read, or every candidate gets the same value, proves nothing and
+ * gives way to the next. When neither the enclosing function nor its callers run, the functions
+ * whose values the flagged statement ranks are run instead. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -87,6 +90,11 @@ typedef struct {
     int line;
     double deadline;
     int runs;
+    int nargs; /* the plan's parameters the entry (and __init__) take; record fields follow */
+    bool via_callee; /* the entry computes what the flagged statement (elsewhere) ranks */
+    bool varied;     /* on some table, the candidates' values differ */
+    bool read_dist;  /* the entry returns a distribution over the vocabulary at each position of
+                        the logits it was given: the verifier reads it at the candidate's tokens */
     bool reached;
     bool bound_plan; /* a binding ran: keep it for every table */
 } ExecEntry;
@@ -143,6 +151,7 @@ static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n
 static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
     memset(&e->plan, 0, sizeof e->plan);
     e->bound_plan = false;
+    e->varied = e->read_dist = false;
     e->def = def;
     e->cls = method_class(def);
     e->n_init = 0;
@@ -152,7 +161,9 @@ static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
     e->line = (int)ts_node_start_point(def).row + 1;
     if (ts_node_is_null(e->cls)) {
         snprintf(e->name, sizeof e->name, "%s", e->method);
-        return entry_params(e, def, 0, why, n);
+        bool ok = entry_params(e, def, 0, why, n);
+        e->nargs = e->plan.nparams;
+        return ok;
     }
     size_t clen;
     const char *cls = parse_text(&e->vs->src, parse_field(e->cls, "name"), &clen);
@@ -168,7 +179,9 @@ static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
         }
     }
     e->n_init = e->plan.nparams;
-    return entry_params(e, def, is_static(&e->vs->src, def) ? 0 : 1, why, n);
+    bool ok = entry_params(e, def, is_static(&e->vs->src, def) ? 0 : 1, why, n);
+    e->nargs = e->plan.nparams;
+    return ok;
 }
 
 /* Functions of the file that call the entry by name: the next entries to try. */
@@ -198,6 +211,105 @@ static int entry_callers(ExecEntry *e, TSNode def, TSNode *out, int max) {
             }
     }
     ts_tree_cursor_delete(&c);
+    return n;
+}
+
+/* The def a call names: NAME, a function at module level, or self.NAME, a method defined in
+ * `cls` itself (inherited ones are not looked up); null otherwise. */
+static TSNode callee_def(ExecEntry *e, TSNode call, TSNode cls) {
+    TSNode f = parse_field(call, "function"), scope = e->vs->parsed.root;
+    if (parse_is(f, "attribute")) {
+        if (ts_node_is_null(cls) || !parse_text_eq(&e->vs->src, parse_field(f, "object"), "self")) return (TSNode){0};
+        scope = parse_field(cls, "body");
+        f = parse_field(f, "attribute");
+    }
+    if (!parse_is(f, "identifier")) return (TSNode){0};
+    for (uint32_t i = 0; i < ts_node_named_child_count(scope); i++) {
+        TSNode d = ts_node_named_child(scope, i);
+        if (parse_is(d, "decorated_definition")) d = parse_field(d, "definition");
+        size_t a, b;
+        const char *dn = parse_is(d, "function_definition") ? parse_text(&e->vs->src, parse_field(d, "name"), &a) : NULL;
+        const char *cn = parse_text(&e->vs->src, f, &b);
+        if (dn && a == b && !memcmp(dn, cn, a)) return d;
+    }
+    return (TSNode){0};
+}
+
+/* The defs of the file called inside n, appended to out (no duplicates); the new count. */
+static int collect_callees(ExecEntry *e, TSNode n, TSNode cls, TSNode *out, int count, int max) {
+    TSTreeCursor c = ts_tree_cursor_new(n);
+    for (bool more = true; more && count < max;) {
+        TSNode node = ts_tree_cursor_current_node(&c);
+        TSNode d = parse_is(node, "call") ? callee_def(e, node, cls) : (TSNode){0};
+        bool dup = ts_node_is_null(d);
+        for (int k = 0; k < count && !dup; k++)
+            dup = ts_node_eq(out[k], d);
+        if (!dup) out[count++] = d;
+        if (ts_tree_cursor_goto_first_child(&c)) continue;
+        while (more && !ts_tree_cursor_goto_next_sibling(&c))
+            more = ts_tree_cursor_goto_parent(&c) && !ts_node_eq(ts_tree_cursor_current_node(&c), n);
+    }
+    ts_tree_cursor_delete(&c);
+    return count;
+}
+
+/* Does `stmt` write the name `id` (an assignment's target, or id.append / id.extend)? */
+static bool writes_name(ExecEntry *e, TSNode stmt, TSNode id) {
+    size_t len;
+    const char *want = parse_text(&e->vs->src, id, &len);
+    TSNode target = {0};
+    if (parse_is(stmt, "assignment") || parse_is(stmt, "augmented_assignment")) target = parse_field(stmt, "left");
+    if (parse_is(stmt, "call")) {
+        TSNode f = parse_field(stmt, "function");
+        if (parse_is(f, "attribute") && (parse_text_eq(&e->vs->src, parse_field(f, "attribute"), "append") ||
+                                         parse_text_eq(&e->vs->src, parse_field(f, "attribute"), "extend")))
+            target = parse_field(f, "object");
+    }
+    if (ts_node_is_null(target)) return false;
+    if (parse_is(target, "identifier")) {
+        size_t tl;
+        const char *t = parse_text(&e->vs->src, target, &tl);
+        return tl == len && !memcmp(t, want, len);
+    }
+    for (uint32_t i = 0; i < ts_node_named_child_count(target); i++) { /* a, b = ... */
+        size_t tl;
+        const char *t = parse_text(&e->vs->src, ts_node_named_child(target, i), &tl);
+        if (tl == len && !memcmp(t, want, len)) return true;
+    }
+    return false;
+}
+
+/* When the flagged code itself cannot run (a main() that parses arguments, reads files, or
+ * module-level code), the functions of the file whose results reach it: those it calls, and
+ * those whose value an earlier statement of the same scope assigns to (or appends to) a name
+ * the flagged statement reads. Each is run as an entry of its own. */
+static int entry_callees(ExecEntry *e, TSNode scope, TSNode flagged, TSNode *out, int max) {
+    TSNode stmt = flagged;
+    while (!ts_node_is_null(ts_node_parent(stmt)) && !parse_is(ts_node_parent(stmt), "block") &&
+           !parse_is(ts_node_parent(stmt), "module"))
+        stmt = ts_node_parent(stmt);
+    TSNode cls = parse_is(scope, "function_definition") ? method_class(scope) : (TSNode){0};
+    int n = collect_callees(e, stmt, cls, out, 0, max);
+    uint32_t until = ts_node_start_byte(stmt);
+    TSTreeCursor names = ts_tree_cursor_new(stmt);
+    for (bool more = true; more && n < max;) {
+        TSNode id = ts_tree_cursor_current_node(&names);
+        if (parse_is(id, "identifier")) { /* the writes of this name before the statement */
+            TSTreeCursor c = ts_tree_cursor_new(scope);
+            for (bool go = true; go && n < max;) {
+                TSNode w = ts_tree_cursor_current_node(&c);
+                if (ts_node_end_byte(w) <= until && writes_name(e, w, id)) n = collect_callees(e, w, cls, out, n, max);
+                if (ts_node_start_byte(w) < until && ts_tree_cursor_goto_first_child(&c)) continue;
+                while (go && !ts_tree_cursor_goto_next_sibling(&c))
+                    go = ts_tree_cursor_goto_parent(&c) && !ts_node_eq(ts_tree_cursor_current_node(&c), scope);
+            }
+            ts_tree_cursor_delete(&c);
+        }
+        if (ts_tree_cursor_goto_first_child(&names)) continue;
+        while (more && !ts_tree_cursor_goto_next_sibling(&names))
+            more = ts_tree_cursor_goto_parent(&names) && !ts_node_eq(ts_tree_cursor_current_node(&names), stmt);
+    }
+    ts_tree_cursor_delete(&names);
     return n;
 }
 
@@ -253,8 +365,9 @@ static bool entry_batch(const ExecRun *r, ExecValue *v, double *scores, int n, c
             bool full = v->str.n == m + 2 && !memcmp(v->str.s, "x ", 2) && !memcmp(v->str.s + 2, buf, (size_t)m);
             if (bare || full) k = i;
         }
-    } else if (v->kind == XV_INT) {
-        k = v->i;
+    } else if (v->kind == XV_INT || (v->kind == XV_TENSOR && v->t->n == 1 && !exec_dtype_is_float(v->t->dtype) &&
+                                     v->t->dtype != XD_BOOL)) {
+        if (!exec_as_int(v, &k)) k = -1; /* an index, or argmax()'s one-element tensor */
     }
     if (k < 0 || k >= n) return false;
     for (int i = 0; i < n; i++)
@@ -262,6 +375,60 @@ static bool entry_batch(const ExecRun *r, ExecValue *v, double *scores, int n, c
     *pick = true;
     *dtype = "pick";
     return true;
+}
+
+/* An entry given the LM's logits (or the ids, encoding or text it makes them from) that returns
+ * a tensor of the logits' shape maps them to a next-token distribution (a softmax, a
+ * log-softmax of its own): the candidate's score is that distribution read at the candidate's
+ * tokens, summed as log-probabilities (probabilities, every value in [0, 1], are logged first;
+ * log-probabilities, every value <= 0, are summed as they are). false: not such an entry, or
+ * values that are neither. */
+static bool entry_read_dist(const ExecRun *r, const ExecEntry *e, const ExecTensor *d, double *score,
+                            const char **dtype) {
+    bool given_logits = false; /* the logits, or what the LM makes them from */
+    for (int i = 0; i < e->plan.nparams; i++)
+        given_logits |= e->plan.role[i] == XP_LOGITS || e->plan.role[i] == XP_IDS || e->plan.role[i] == XP_BATCH ||
+                        e->plan.role[i] == XP_OUTPUT || e->plan.role[i] == XP_TEXT;
+    const VerifyTable *t = r->table;
+    const VerifySeq *c = &t->candidates[r->cand];
+    int L = 1 + t->prompt.len + c->len, V = t->n_vocab + 1;
+    bool flat = d->ndim == 2;
+    if (!given_logits || !exec_dtype_is_float(d->dtype) || (d->ndim != 2 && d->ndim != 3) || (!flat && d->shape[0] != 1) ||
+        d->shape[d->ndim - 2] != L || d->shape[d->ndim - 1] != V)
+        return false;
+    bool probs = true, logs = true;
+    for (int i = 0; i < d->n; i++) {
+        double v = d->data[i];
+        if (isnan(v)) continue;
+        probs &= v >= 0 && v <= 1;
+        logs &= v <= 0;
+    }
+    if (!probs && !logs) return false;
+    double sum = 0;
+    for (int k = 0; k < c->len; k++) {
+        double v = d->data[(size_t)(t->prompt.len + k) * V + c->tokens[k]];
+        sum += probs ? log(v) : v;
+    }
+    *score = sum;
+    *dtype = exec_dtype_name(d->dtype);
+    return true;
+}
+
+/* LOGITLINT_EXEC_TRACE=1: one line per run on standard error (the entry, how each parameter
+ * was bound, the outcome), to see why a finding fell back to its recipe. */
+static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
+    static int on = -1;
+    if (on < 0) on = getenv("LOGITLINT_EXEC_TRACE") != NULL;
+    if (!on) return;
+    static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
+                                       "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
+                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id"};
+    _Static_assert(sizeof role / sizeof *role == XP_PAD_ID + 1, "one name per ExecParamRole");
+    fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
+    for (int i = 0; i < e->plan.nparams; i++)
+        fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], role[e->plan.role[i]]);
+    fprintf(stderr, ")%s%s cand %d: %s\n", e->plan.unbatched ? " unbatched" : "",
+            e->plan.all_candidates ? " batch" : "", ci, rc < 0 ? why : "ok");
 }
 
 /* One call of the entry on candidate `ci` of t: -1 failed (why set), 0 one score (scores[ci]),
@@ -275,35 +442,67 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     e->runs++;
     bool ok = exec_module_defs(&r);
     ExecValue *args[EXEC_MAX_PARAMS];
-    for (int i = 0; ok && i < e->plan.nparams; i++) {
+    for (int i = 0; ok && i < e->nargs; i++) {
         args[i] = exec_new(&r, XV_PENDING);
         if (!args[i]) ok = false;
-        else args[i]->pending.param = i;
+        else args[i]->pending.param = i, args[i]->pending.cand = -1;
     }
     ExecValue *ret = NULL;
+    bool init_failed = false;
     if (ok && ts_node_is_null(e->cls)) {
-        ret = exec_call_entry(&r, e->def, args, e->plan.nparams);
+        ret = exec_call_entry(&r, e->def, args, e->nargs);
     } else if (ok) { /* build the object, then call the method on it */
         ExecValue *cls = exec_env_get(r.globals, e->cls_name, (int)strlen(e->cls_name));
-        ExecValue *obj = cls ? exec_call_value(&r, cls, args, e->n_init, NULL, NULL, 0, e->cls)
-                             : exec_fail(&r, "class %s is not defined at module level", e->cls_name);
+        ExecValue *obj = NULL;
+        if (!cls) {
+            exec_fail(&r, "class %s is not defined at module level", e->cls_name);
+        } else if (e->plan.lazy_self) { /* self's fields bound by use */
+            if ((obj = exec_stand_record(&r, "self"))) {
+                obj->obj.cls = cls;
+                obj->obj.type = e->cls_name;
+            }
+        } else {
+            obj = exec_call_value(&r, cls, args, e->n_init, NULL, NULL, 0, e->cls);
+            init_failed = !obj;
+        }
         ExecValue *m = obj ? exec_getattr(&r, obj, e->method, e->def) : NULL;
-        ret = m ? exec_call_value(&r, m, args + e->n_init, e->plan.nparams - e->n_init, NULL, NULL, 0, e->def) : NULL;
+        ret = m ? exec_call_value(&r, m, args + e->n_init, e->nargs - e->n_init, NULL, NULL, 0, e->def) : NULL;
     }
     ok = ret != NULL && !r.failed;
-    bool batch = e->plan.all_candidates;
+    if (ok && r.lm_reads == 0) { /* a binding under which the toy LM is never read proves nothing */
+        exec_fail(&r, "the run never read the model's output");
+        ok = false;
+    }
+    bool batch = e->plan.all_candidates || r.gave_all;
     for (int i = 0; i < e->plan.nparams; i++)
-        batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_TEXTS;
+        batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_CANDS_BARE || e->plan.role[i] == XP_TEXTS ||
+                 e->plan.role[i] == XP_RECORDS ||
+                 e->plan.role[i] == XP_ID_ROWS;
     int rc = -1;
     if (ok && batch && entry_batch(&r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;
     else if (ok && !batch && entry_score(ret, &scores[ci], dtype)) rc = 0;
+    else if (ok && !batch && ret->kind == XV_TENSOR && entry_read_dist(&r, e, ret->t, &scores[ci], dtype))
+        rc = 0, e->read_dist = true;
     else if (ok)
         snprintf(why, n, "%s() returns a %s, not %s", e->name, exec_kind_name(ret),
                  batch ? "a score for each candidate or its pick" : "one score per candidate");
     else
         snprintf(why, n, "%s", r.why[0] ? r.why : "the run failed");
-    e->reached |= r.reached;
+    e->reached |= r.reached || (rc >= 0 && e->via_callee);
     exec_run_free(&r);
+    trace_run(e, ci, rc, why);
+    if (rc < 0 && init_failed && !e->plan.lazy_self && !e->bound_plan) {
+        /* __init__ cannot run here (an optimizer, a trainer framework, a file): the method
+         * again on a self whose fields are bound by their use, the reason kept if that fails */
+        char first[200];
+        snprintf(first, sizeof first, "%s", why);
+        e->plan.lazy_self = true;
+        for (int i = 0; i < e->plan.nparams; i++)
+            e->plan.role[i] = XP_UNDECIDED;
+        e->plan.n_text = e->plan.n_lists = 0;
+        rc = entry_run(e, t, ci, scores, dtype, pick, why, n);
+        if (rc < 0) snprintf(why, n, "%s", first);
+    }
     return rc;
 }
 
@@ -330,27 +529,51 @@ static bool entry_plan_next(ExecPlan *p) {
     return advanced;
 }
 
-/* Scores every candidate of t; -1 failed. The first binding that runs is kept for the rest. */
+/* Every candidate of t under the current binding: -1 failed, 0 one run each, 1 one run for all. */
+static int entry_run_all(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, char *why,
+                         size_t n) {
+    int rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
+    for (int ci = 1; rc == 0 && ci < t->n_candidates; ci++)
+        if (entry_run(e, t, ci, scores, dtype, pick, why, n) < 0) rc = -1;
+    return rc;
+}
+
+static bool all_same(const double *scores, int n) {
+    for (int i = 1; i < n; i++)
+        if (!(scores[i] == scores[0] || (isnan(scores[i]) && isnan(scores[0])))) return false;
+    return true;
+}
+
+/* Scores every candidate of t; -1 failed. The first binding that runs and tells the candidates
+ * apart is kept for the rest (one under which every candidate gets the same value does not
+ * read the candidate: the next is tried, and the first kept only if none does better). */
 static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, char *why,
                         size_t n) {
     for (int pass = 0; pass < 2; pass++) {
-        int rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
+        ExecPlan start = e->plan;
+        int rc = entry_run_all(e, t, scores, dtype, pick, why, n);
         char first[200];
         snprintf(first, sizeof first, "%s", why);
-        for (int tries = 0; rc < 0 && !e->bound_plan && tries < 24 && entry_plan_next(&e->plan); tries++)
-            rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
+        bool first_ran = rc >= 0;
+        for (int tries = 0; !e->bound_plan && (rc < 0 || all_same(scores, t->n_candidates)) && tries < 160 &&
+                            bounds_now() < e->deadline && entry_plan_next(&e->plan);
+             tries++)
+            rc = entry_run_all(e, t, scores, dtype, pick, why, n);
+        if (!e->bound_plan && first_ran && (rc < 0 || all_same(scores, t->n_candidates))) {
+            e->plan = start; /* none did better than the first */
+            rc = entry_run_all(e, t, scores, dtype, pick, why, n);
+        }
         if (rc < 0) {
             snprintf(why, n, "%s", first);
             return -1;
         }
         e->bound_plan = true;
-        for (int ci = 1; rc == 0 && ci < t->n_candidates; ci++)
-            if (entry_run(e, t, ci, scores, dtype, pick, why, n) < 0) return -1;
-        /* One text parameter is the prompt and the candidate in one text: run again. */
+        /* One text parameter, bound to the prompt, gave every candidate the same value: it is
+         * the prompt and the candidate in one text, run again. */
         int texts = 0, at = -1;
         for (int i = 0; i < e->plan.nparams; i++)
             if (e->plan.role[i] == XP_PROMPT || e->plan.role[i] == XP_CONT) texts++, at = i;
-        if (texts != 1 || pass) return 0;
+        if (texts != 1 || pass || rc != 0 || !all_same(scores, t->n_candidates)) return 0;
         e->plan.role[at] = XP_TEXT;
         e->plan.n_text = 0;
     }
@@ -388,6 +611,8 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
     res->entry_line = e->line;
     if (pick)
         snprintf(res->score_label, sizeof res->score_label, "1 if %s() picks it", e->name);
+    else if (e->read_dist)
+        snprintf(res->score_label, sizeof res->score_label, "%.40s() read at the candidate's tokens", e->name);
     else
         snprintf(res->score_label, sizeof res->score_label, "%s() value", e->name);
     res->lower_is_better = !pick && recipe->lower_is_better;
@@ -423,8 +648,19 @@ static VerifyTable *entry_candidate_table(const VerifyRecipe *r, const VerifyRes
 static bool entry_uses_tensors(const ExecPlan *p) {
     for (int i = 0; i < p->nparams; i++)
         if (p->role[i] == XP_IDS || p->role[i] == XP_BATCH || p->role[i] == XP_LOGITS || p->role[i] == XP_OUTPUT ||
+            p->role[i] == XP_PROMPT_BATCH || p->role[i] == XP_PROMPT_TENSOR ||
             p->role[i] == XP_PROMPT || p->role[i] == XP_CONT || p->role[i] == XP_TEXT)
             return true;
+    return false;
+}
+
+/* Do the candidates' values differ (NaN equal to NaN)? A value the same for every candidate on
+ * every table does not read the candidate: the binding says nothing of the script's ranking. */
+static bool scores_vary(const VerifyResult *res) {
+    for (int i = 1; i < res->n; i++) {
+        double a = res->cands[0].score, b = res->cands[i].score;
+        if (!(a == b || (isnan(a) && isnan(b)))) return true;
+    }
     return false;
 }
 
@@ -451,7 +687,10 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
             break; /* the tables before this one ran: report on them */
         }
         verify_result_take_table(res, t);
-        if (shows_harm(res) && reached_here) { /* the flagged code ran in this harm */
+        e->varied |= scores_vary(res);
+        /* the flagged code ran in this harm, under a binding that reads the candidate (a NaN
+         * the model's numbers cause needs no candidate to be one) */
+        if (shows_harm(res) && reached_here && (e->varied || res->harm == VERIFY_HARM_NAN)) {
             verify_result_free(first);
             res->runs = e->runs;
             return res;
@@ -478,6 +717,12 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
         verify_result_free(res);
         e->plan = keep;
         e->bound_plan = kept_bound;
+    }
+    if (first && !e->varied && first->harm != VERIFY_HARM_NAN) {
+        snprintf(why, n, "%s() gives every candidate the same value on the %d tables tried (the binding does not "
+                 "reach the candidate)", e->name, tried);
+        verify_result_free(first);
+        return NULL;
     }
     if (first) {
         first->runs = e->runs;
@@ -515,14 +760,10 @@ VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r,
     e.deadline = bounds_now() + EXEC_SECONDS_PER_FINDING;
     TSNode node = ts_node_descendant_for_byte_range(site->src->parsed.root, site->start, site->end);
     TSNode def = enclosing_def(node);
-    if (ts_node_is_null(def)) {
-        snprintf(why, why_len, "the finding is in module-level code, not in a function to run");
-        return NULL;
-    }
     /* the enclosing function, then its callers in the file, breadth first */
     enum { MAX_ENTRIES = 6 };
     TSNode queue[MAX_ENTRIES] = {def};
-    int nq = 1;
+    int nq = ts_node_is_null(def) ? 0 : 1;
     char first[200] = "";
     for (int i = 0; i < nq; i++) {
         char w[200] = "";
@@ -531,6 +772,23 @@ VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r,
         if (!first[0]) snprintf(first, sizeof first, "%s", w);
         if (!caller_may_help(w) || bounds_now() > e.deadline) break;
         nq += entry_callers(&e, queue[i], queue + nq, MAX_ENTRIES - nq);
+    }
+    if (!first[0]) snprintf(first, sizeof first, "the finding is in module-level code, not in a function to run");
+    /* the functions whose values the flagged statement ranks; kept only when they show the harm
+     * (their run does not pass through the flagged code, so no harm proves nothing) */
+    TSNode callees[MAX_ENTRIES];
+    int nc = bounds_now() < e.deadline
+                 ? entry_callees(&e, ts_node_is_null(def) ? site->src->parsed.root : def, node, callees, MAX_ENTRIES)
+                 : 0;
+    for (int i = 0; i < nc && bounds_now() < e.deadline; i++) {
+        char w[200] = "";
+        bool seen = false;
+        for (int k = 0; k < nq && !seen; k++)
+            seen = ts_node_eq(queue[k], callees[i]);
+        e.via_callee = true;
+        VerifyResult *res = !seen && entry_set(&e, callees[i], w, sizeof w) ? entry_search(&e, r, recipe_cex, w, sizeof w) : NULL;
+        if (res && res->harm != VERIFY_HARM_NONE && !res->note[0]) return res;
+        verify_result_free(res);
     }
     snprintf(why, why_len, "%s", first);
     return NULL;

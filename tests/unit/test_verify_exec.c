@@ -217,6 +217,164 @@ START_TEST(verify_file_line_runs_the_function_on_a_table) {
 }
 END_TEST
 
+/* ---- stand-ins: each recomputed from the reported table, on buggy and on correct code ---- */
+
+typedef enum { S_RAW, S_LOGPROB, S_MEAN_NLL, S_LOGPROB_T2 } StandScore;
+
+/* The prompt followed by a candidate's tokens, as the table's prefixes spell them. */
+static json_t *full_sequence(json_t *table, json_t *toks) {
+    json_t *seq = json_deep_copy(json_object_get(table, "prompt"));
+    if (!seq) seq = json_array();
+    json_array_extend(seq, toks);
+    return seq;
+}
+
+/* What each stand-in test script computes for a candidate, written out independently:
+ * the sum of the raw logits of its tokens, log Pr(candidate | prompt), Hugging Face's labels=
+ * loss (the mean NLL over prompt and candidate; the start is never predicted), or the sum of
+ * log_softmax(u / 2) at its tokens. */
+static double stand_expected(StandScore q, json_t *table, json_t *toks) {
+    json_t *seq = full_sequence(table, toks);
+    size_t plen = json_array_size(seq) - json_array_size(toks), n = json_array_size(seq);
+    double raw = 0, lp_cand = 0, lp_all = 0, lp_half = 0;
+    for (size_t k = 0; k < n; k++) {
+        json_t *u = row_of(table, seq, k);
+        double v = logit_at(u, vocab_index(table, json_string_value(json_array_get(seq, k))));
+        lp_all += v - lse(u);
+        if (k < plen) continue;
+        raw += v;
+        lp_cand += v - lse(u);
+        double m = -INFINITY, z = 0;
+        for (size_t j = 0; j < json_array_size(u); j++)
+            m = fmax(m, logit_at(u, (int)j) / 2);
+        for (size_t j = 0; j < json_array_size(u); j++)
+            z += exp(logit_at(u, (int)j) / 2 - m);
+        lp_half += v / 2 - m - log(z);
+    }
+    json_decref(seq);
+    return q == S_RAW ? raw : q == S_LOGPROB ? lp_cand : q == S_LOGPROB_T2 ? lp_half : -lp_all / (double)n;
+}
+
+static const struct {
+    const char *file;
+    int line;
+    const char *entry;
+    StandScore score;
+    bool flips; /* on abc */
+} stands[] = {
+    {"stand_mlx.py", 6, "raw_sum", S_RAW, true},
+    {"stand_mlx.py", 12, "log_prob", S_LOGPROB, false},
+    {"stand_tf.py", 6, "raw_sum", S_RAW, true},
+    {"stand_tf.py", 12, "log_prob", S_LOGPROB, false},
+    {"stand_generate.py", 3, "raw_scores", S_RAW, true},
+    {"stand_generate.py", 12, "normalised", S_LOGPROB, false},
+    {"stand_api.py", 6, "echo_sum", S_LOGPROB, false},
+    {"stand_api.py", 10, "chat_sum", S_LOGPROB, false},
+    {"stand_api.py", 14, "vllm_sum", S_LOGPROB, false},
+    {"stand_lazy_self.py", 13, "Scorer.raw_sum", S_RAW, true},
+    {"stand_lazy_self.py", 19, "Scorer.log_prob", S_LOGPROB, false},
+    {"stand_records.py", 6, "loglikelihood", S_RAW, true},
+    {"stand_records.py", 19, "loglikelihood_ok", S_LOGPROB, false},
+    {"stand_distribution.py", 8, "probs", S_LOGPROB, false},
+    {"stand_distribution.py", 13, "tempered_log_probs", S_LOGPROB_T2, false},
+};
+
+/* `verify --file F --line N` on abc: the script's own numbers, the log Pr beside them, and a
+ * flip exactly where the script's scoring is wrong. */
+START_TEST(stand_ins_give_the_scripts_own_numbers) {
+    char path[512], line[16];
+    snprintf(path, sizeof path, "%s/exec/%s", TEST_DATA_DIR, stands[_i].file);
+    snprintf(line, sizeof line, "%d", stands[_i].line);
+    const char *argv[] = {"verify", "--file", path, "--line", line, "--output-format", "json", NULL};
+    TvRun r = tv_run(verify_main, argv);
+    ck_assert_msg(r.rc == 0, "%s:%s: %s", stands[_i].file, line, r.err);
+    json_error_t e;
+    json_t *o = json_loads(r.out, 0, &e);
+    ck_assert_ptr_nonnull(o);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(o, "entry"), "function")), stands[_i].entry);
+    json_t *table = json_object_get(o, "table");
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(o, "candidates"), i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        double want = stand_expected(stands[_i].score, table, toks);
+        double got = json_number_value(json_object_get(c, "script_score"));
+        ck_assert_msg(fabs(got - want) <= 1e-5 * fmax(1, fabs(want)), "%s:%s candidate %zu: script_score %g, recomputed %g",
+                      stands[_i].file, line, i, got, want);
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "log_prob")),
+                                stand_expected(S_LOGPROB, table, toks), 1e-9);
+    }
+    ck_assert_int_eq(json_is_true(json_object_get(o, "flipped")), stands[_i].flips);
+    json_decref(o);
+    tv_free(&r);
+}
+END_TEST
+
+/* The ranking is in main(), which cannot run (arguments, files): the function whose values it
+ * ranks is run instead, and its numbers are Hugging Face's labels= loss on the reported table. */
+START_TEST(ranking_in_main_runs_the_function_it_ranks) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/stand_callee.py");
+    json_t *f = json_array_get(o, 0);
+    ck_assert_str_eq(json_string_value(json_object_get(f, "code")), "LL107");
+    json_t *cex = first_cex(o);
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")), "option_losses");
+    json_t *table = json_object_get(cex, "table");
+    json_t *cands = json_object_get(cex, "candidates");
+    size_t n = json_array_size(cands), best = 0;
+    double loss[16];
+    ck_assert_int_ge(n, 2);
+    for (size_t i = 0; i < n && i < 16; i++) {
+        json_t *toks = json_object_get(json_array_get(cands, i), "tokens");
+        loss[i] = stand_expected(S_MEAN_NLL, table, toks);
+        ck_assert_double_eq_tol(json_number_value(json_object_get(json_array_get(cands, i), "script_score")), loss[i],
+                                1e-5);
+        if (loss[i] < loss[best]) best = i;
+    }
+    /* lower loss wins: the script's pick is the least loss, and it is not log Pr's */
+    ck_assert(json_equal(json_object_get(cex, "script_pick"), json_object_get(json_array_get(cands, best), "tokens")));
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* A record-per-candidate entry under `check`: the finding's counterexample is the script's. */
+START_TEST(findings_under_new_stand_ins_are_the_scripts) {
+    static const char *const files[] = {"stand_records.py", "stand_lazy_self.py", "stand_generate.py", "stand_mlx.py"};
+    for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/exec/%s", TEST_DATA_DIR, files[k]);
+        json_t *o = check_json(path);
+        json_t *cex = first_cex(o);
+        ck_assert_msg(!strcmp(json_string_value(json_object_get(cex, "origin")), "script"), "%s: %s", files[k],
+                      json_string_value(json_object_get(cex, "fallback")));
+        ck_assert(json_is_true(json_object_get(cex, "flipped")));
+        json_decref(o);
+    }
+}
+END_TEST
+
+/* A binding that never reads the toy LM, or under which every candidate gets the same value,
+ * proves nothing: the finding keeps the recipe's counterexample and says why. */
+START_TEST(bindings_that_prove_nothing_fall_back) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/exec/degenerate.py", TEST_DATA_DIR);
+    const char *argv[] = {"verify", "--file", path, "--line", "3", NULL};
+    TvRun r = tv_run(verify_main, argv);
+    ck_assert_int_eq(r.rc, 2);
+    tv_assert_contains(r.err, "the run never read the model's output");
+    tv_free(&r);
+    json_t *o = check_json(path);
+    json_t *cex = first_cex(o);
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "recipe");
+    tv_assert_contains(json_string_value(json_object_get(cex, "fallback")),
+                       "prompt_only() gives every candidate the same value");
+    assert_no_script_keys(cex);
+    json_decref(o);
+}
+END_TEST
+
 /* ---- security and bounds: the run ends, with its reason in one line ---- */
 
 static const struct {
@@ -284,6 +442,10 @@ static Suite *suite(void) {
     tcase_add_loop_test(tc, hostile_code_ends_the_run, 0, (int)(sizeof hostile / sizeof *hostile));
     tcase_add_test(tc, unreached_flagged_code_is_reported_not_dropped);
     tcase_add_test(tc, explain_under_a_script_result_names_both);
+    tcase_add_loop_test(tc, stand_ins_give_the_scripts_own_numbers, 0, (int)(sizeof stands / sizeof *stands));
+    tcase_add_test(tc, ranking_in_main_runs_the_function_it_ranks);
+    tcase_add_test(tc, findings_under_new_stand_ins_are_the_scripts);
+    tcase_add_test(tc, bindings_that_prove_nothing_fall_back);
     suite_add_tcase(s, tc);
     return s;
 }

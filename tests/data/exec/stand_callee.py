@@ -1,0 +1,31 @@
+# The ranking is in main(), which parses arguments and reads files: the function whose values
+# it ranks (option_losses) is run instead.
+import argparse
+import json
+
+import numpy as np
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+
+@torch.no_grad()
+def option_losses(model, tokenizer, question, options):
+    losses = []
+    for opt in options:
+        enc = tokenizer(f"{question} {opt}", return_tensors="pt")
+        losses.append(model(**enc, labels=enc["input_ids"]).loss.item())
+    return np.array(losses)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", required=True)
+    args = ap.parse_args()
+    tokenizer = AutoTokenizer.from_pretrained("gpt2")
+    model = AutoModelForCausalLM.from_pretrained("gpt2")
+    hits = []
+    for line in open(args.data):
+        ex = json.loads(line)
+        losses = option_losses(model, tokenizer, ex["question"], ex["options"])
+        hits.append(int(np.argmin(losses)) == ex["answer"])
+    print(np.mean(hits))
