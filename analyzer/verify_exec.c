@@ -744,6 +744,7 @@ static bool caller_may_help(const char *why) {
 
 VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r, const VerifyResult *recipe_cex,
                                   char *why, size_t why_len) {
+    if (why_len) why[0] = '\0'; /* read back as the first failure's reason */
     if (!site || !site->src) {
         snprintf(why, why_len, "no source text for this finding");
         return NULL;
@@ -797,6 +798,7 @@ VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r,
 VerifyResult *verify_exec_source(const char *label, const char *text, size_t len, int line,
                                  const VerifyRecipe *r, const VerifyTable *t, double seconds, char *why,
                                  size_t why_len) {
+    if (why_len) why[0] = '\0';
     VerifySource *vs = verify_source_new(label, text, len, NULL);
     if (!vs || !source_parse(vs)) {
         snprintf(why, why_len, "%s: could not be parsed", label);
