@@ -7,9 +7,9 @@
 const Contract *const contracts_tables[] = {
     contracts_array,      contracts_torch,   contracts_numpy,
     contracts_tensorflow, contracts_jax,     contracts_hf,
-    contracts_python,     contracts_serving, NULL};
+    contracts_python,     contracts_serving, contracts_metrics, NULL};
 const char *const contracts_table_names[] = {"array", "torch",  "numpy",   "tensorflow", "jax",
-                                             "hf",    "python", "serving", NULL};
+                                             "hf",    "python", "serving", "metrics", NULL};
 
 static const struct {
     const char *root;
@@ -29,6 +29,7 @@ static const struct {
     {"functools", LIB_FUNCTOOLS},
     {"llama_cpp", LIB_LLAMA_CPP},
     {"tiktoken", LIB_TIKTOKEN},
+    {"sklearn", LIB_SKLEARN},
 };
 
 uint32_t contracts_lib_of(const char *qual) {
@@ -149,6 +150,7 @@ const char *contracts_op_name(unsigned op) {
         N(APPEND),
         N(EXTEND),
         N(RETURNS_SELF),
+        N(RANK_METRIC),
 #undef N
     };
     return op < OP_COUNT && names[op] ? names[op] : NULL;

@@ -104,6 +104,8 @@ typedef enum {
     OP_APPEND,       /* lst.append(x): the list may now hold x */
     OP_EXTEND,       /* lst.extend(xs): the list may now hold xs' elements */
     OP_RETURNS_SELF, /* module.eval() / .train(): the receiver itself */
+    OP_RANK_METRIC,  /* roc_auc_score(y, s), spearmanr(a, b): a function of the order of the
+                        values at idx_pos (-1: of every positional argument), a ranking */
     OP_COUNT
 } Op;
 
@@ -123,6 +125,7 @@ enum {
     LIB_FUNCTOOLS = 1u << 11,
     LIB_LLAMA_CPP = 1u << 12,
     LIB_TIKTOKEN = 1u << 13,
+    LIB_SKLEARN = 1u << 14,
     /* Any root, the library unknown (a bare name): used only when no row of the callee's own
      * library has the name. Say in the row's comment why the name is enough. */
     LIB_ANY = 1u << 30,
@@ -196,7 +199,7 @@ void contracts_user_free(UserContracts *u);
 /* The library tables (contracts_*.c), each ended by a row with a NULL name. */
 extern const Contract contracts_array[], contracts_torch[], contracts_numpy[],
     contracts_tensorflow[], contracts_jax[], contracts_hf[], contracts_python[],
-    contracts_serving[];
+    contracts_serving[], contracts_metrics[];
 /* Every table, NULL-ended, and its library's name (for tests and messages). */
 extern const Contract *const contracts_tables[];
 extern const char *const contracts_table_names[];

@@ -207,6 +207,8 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
             return hf_model_output(in, recv, &a, call);
         if (recv.obj == FO_MODEL && returns_module(method, mlen)) return recv;
     }
+    /* nn.CrossEntropyLoss().to(device), nn.LogSoftmax(-1).cuda(): the same module */
+    if (recv.obj == FO_CALLABLE && returns_module(method, mlen)) return recv;
     if (recv.obj == FO_DISTRIBUTION) return distribution_method(call, recv, method, mlen);
     if (recv.obj == FO_TOKENIZER) {
         const Contract *t = contracts_method(FORM_TOKENIZER, method, mlen);
