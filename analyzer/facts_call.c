@@ -186,6 +186,32 @@ static Fact call_library(Interp *in, TSNode call, const char *qual, Fact recv, c
     return fact_unknown();
 }
 
+/* flax: module.apply(variables, x, ...) runs the module on x, and so does a TrainState's
+ * apply_fn({"params": p}, x): given token ids, a model call on the arguments after the
+ * variables (known by its name only unless the ids are known from data flow). */
+static Fact flax_apply(Interp *in, TSNode call, Fact recv, const Args *a) {
+    if (a->npos < 2 || a->splatted || !(recv.obj == FO_MODEL || recv.obj == FO_INSTANCE ||
+                                        (recv.obj == FO_NONE && !recv.kinds)))
+        return fact_unknown();
+    Args rest = *a;
+    rest.npos = a->npos - 1;
+    rest.nplain = a->nplain - 1;
+    memmove(rest.pos, a->pos + 1, sizeof(TSNode) * (size_t)rest.npos);
+    memmove(rest.posf, a->posf + 1, sizeof(Fact) * (size_t)rest.npos);
+    if (!(rest.posf[0].kinds & FK_IDS) || rest.posf[0].ndim == 0) return fact_unknown();
+    unsigned weak = hf_looks_like_model_call(in, &rest) ? 0 : FF_WEAK;
+    Fact model = recv.obj == FO_MODEL ? recv : fact_object(FO_MODEL, weak, call);
+    /* a flax module returns arrays, not an output object: its logits */
+    Fact logits = hf_output_logits(hf_model_output(in, model, &rest, call));
+    if (args_kw(in, a, "mutable") < 0) return logits;
+    Fact pair = fact_object(FO_TUPLE, 0, call); /* mutable=[...]: (output, updated state) */
+    pair.elems = arena_alloc(in->arena, 2 * sizeof(Fact));
+    pair.elems[0] = logits;
+    pair.elems[1] = fact_unknown();
+    pair.nelems = 2;
+    return pair;
+}
+
 /* recv.method(...) where recv is no module: by the receiver's kind. */
 static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, const char *method,
                         size_t mlen) {
@@ -244,6 +270,10 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
             return recv; /* Wrapper(lm).eval() */
         }
         recv = fact_unknown(); /* self.lm(x), set where we cannot see: as for any object */
+    }
+    if (names_is(method, mlen, "apply") || names_is(method, mlen, "apply_fn")) {
+        Fact r = flax_apply(in, call, recv, &a);
+        if (r.obj != FO_NONE || r.kinds) return r;
     }
     /* obj.helper(...) where helper is a method of this file; lm.loglikelihood(...) on an
      * object that is a model by its name only may be an instance of the file's LM class */
@@ -372,6 +402,10 @@ static Fact eval_call(Interp *in, TSNode call) {
     if (!f.kinds && f.obj == FO_NONE && hf_called_like_tokenizer(in, &a)) {
         if (parse_is(fn, "identifier")) interp_bind(in, fn, fact_object(FO_TOKENIZER, 0, fn));
         return hf_encoding(in, &a, call);
+    }
+    if (f.obj == FO_NONE && !f.kinds && svc_text_eq(in, fn, "apply_fn")) { /* passed along */
+        Fact r = flax_apply(in, call, f, &a);
+        if (r.obj != FO_NONE || r.kinds) return r;
     }
     if (!f.kinds && hf_looks_like_model_call(in, &a)) { /* classifier(**enc), mlm(input_ids=x) */
         size_t nlen;
