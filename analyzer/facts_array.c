@@ -301,9 +301,49 @@ static Fact stack_or_cat(Interp *in, Fact list, int dim, bool cat) {
     return r;
 }
 
-static Fact apply_loss(Interp *in, TSNode node, Fact input, Fact target, bool nll, bool per_token) {
-    svc_emit(in, EV_LOSS, nll ? LOSS_NLL : LOSS_CROSS_ENTROPY, node, input, target, AX_UNK);
+/* How a loss reduces its per-target values (reduction=). */
+typedef enum {
+    RED_MEAN,
+    RED_SUM,
+    RED_NONE,
+    RED_UNSAID, /* a library's own default (keras's), not claimed either way */
+} Reduction;
+
+static Reduction reduction_of(Interp *in, const Args *a) {
+    if (args_string_is(in, a, "reduction", "none")) return RED_NONE;
+    if (args_string_is(in, a, "reduction", "sum")) return RED_SUM;
+    /* another value (a variable) or the legacy size_average=/reduce=: not known to average */
+    if (args_kw(in, a, "reduction") >= 0 && !args_string_is(in, a, "reduction", "mean"))
+        return RED_SUM;
+    return args_kw(in, a, "size_average") >= 0 || args_kw(in, a, "reduce") >= 0 ? RED_SUM
+                                                                                 : RED_MEAN;
+}
+
+/* A loss that averages over its targets (reduction="mean", the default) is a mean token NLL as
+ * a Hugging Face loss with labels= is: over unmasked targets of a text joined from prompt and
+ * candidate, the prompt's tokens are averaged in (LL107). A sum is no mean (FF_SCALED). */
+static void loss_reduced(Fact *r, const Fact *target, Reduction red) {
+    if (red == RED_NONE || red == RED_UNSAID) return;
+    if (red == RED_SUM) {
+        r->flags |= FF_SCALED;
+        return;
+    }
+    r->flags |= FF_LABELS;
+    if (target->obj == FO_NONE && target->kinds == FK_IDS &&
+        !(target->flags & (FF_MASKED | FF_WEAK | FF_SLICED)))
+        r->flags |= FF_FULLLABELS | (target->flags & FF_JOINED);
+}
+
+/* ignored: an ignore_index was given (ignore_index=pad_id): the targets may be masked by it
+ * (LL106 sees them masked). It drops pads, or nothing of ids no write set to it; the prompt's
+ * targets stay in the mean unless a write masked them (LL107). */
+static Fact apply_loss(Interp *in, TSNode node, Fact input, Fact target, bool nll, Reduction red,
+                       bool ignored) {
+    bool per_token = red == RED_NONE;
     Fact r = fact_of(FK_LOSS, per_token ? FF_PERTOKEN : 0, node);
+    loss_reduced(&r, &target, red);
+    if (ignored) target.flags |= FF_MASKED;
+    svc_emit(in, EV_LOSS, nll ? LOSS_NLL : LOSS_CROSS_ENTROPY, node, input, target, AX_UNK);
     if (per_token) { /* one loss per target token: the target's layout */
         r.ndim = target.ndim;
         memcpy(r.ax, target.ax, sizeof r.ax);
@@ -341,9 +381,6 @@ void array_rank_key(Interp *in, const Args *a, TSNode node) {
         svc_emit(in, EV_RANK, 0, node, v, fact_unknown(), AX_UNK);
 }
 
-static bool reduction_none(Interp *in, const Args *a) {
-    return args_string_is(in, a, "reduction", "none");
-}
 
 /* cat([ctx, cont], dim=-1) of token ids along their positions: the positions of both, the
  * first one's head and the last one's tail (facts_align.c). */
@@ -712,7 +749,7 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
     switch ((Op)t->op) {
     case OP_KERAS_CE: /* keras: (y_true, y_pred), logits only with from_logits=True */
         if (off != 1 || a->npos < 2 || !args_truthy(in, a, "from_logits")) return fact_unknown();
-        return apply_loss(in, node, a->posf[1], a->posf[0], false, true);
+        return apply_loss(in, node, a->posf[1], a->posf[0], false, RED_NONE, false);
     case OP_KERAS_CE_CLASS: {
         if (!args_truthy(in, a, "from_logits")) return fact_unknown();
         Fact c = fact_object(FO_CALLABLE, 0, node);
@@ -726,14 +763,19 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
         if (off == 1 && args_kw(in, a, "logits") >= 0) x = args_fact(in, a, "logits", -1);
         Fact y = args_fact(in, a, "target", off);
         if (y.bottom) y = args_fact(in, a, "labels", off);
-        if (args_kw(in, a, "ignore_index") >= 0) y.flags |= FF_MASKED; /* ignore_index=pad_id */
-        return apply_loss(in, node, x, y, t->op == OP_NLL_LOSS, reduction_none(in, a));
+        return apply_loss(in, node, x, y, t->op == OP_NLL_LOSS, reduction_of(in, a),
+                          args_kw(in, a, "ignore_index") >= 0);
     }
     case OP_CROSS_ENTROPY_CLASS:
     case OP_NLL_LOSS_CLASS:
     case OP_LOG_SOFTMAX_CLASS:
     case OP_SOFTMAX_CLASS: {
-        Fact c = fact_object(FO_CALLABLE, reduction_none(in, a) ? FF_PERTOKEN : 0, node);
+        Reduction red = reduction_of(in, a);
+        Fact c = fact_object(FO_CALLABLE,
+                             red == RED_NONE  ? FF_PERTOKEN
+                             : red == RED_SUM ? FF_SCALED
+                                              : 0,
+                             node);
         if (args_kw(in, a, "ignore_index") >= 0) c.flags |= FF_MASKED;
         c.op = t->op;
         c.op_dim = (int8_t)args_dim(in, a, 0);
@@ -824,13 +866,16 @@ Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
     case OP_COLLATOR:
         return hf_padded_batch(node, true);
     case OP_KERAS_CE_CLASS: /* SparseCategoricalCrossentropy(from_logits=True)(y, logits) */
-        return a->npos >= 2 ? apply_loss(in, node, a->posf[1], a->posf[0], false, false)
+        return a->npos >= 2 ? apply_loss(in, node, a->posf[1], a->posf[0], false, RED_UNSAID, false)
                             : fact_unknown();
     case OP_CROSS_ENTROPY_CLASS:
     case OP_NLL_LOSS_CLASS: {
         Fact y = a->npos > 1 ? a->posf[1] : fact_unknown();
-        y.flags |= c.flags & FF_MASKED; /* CrossEntropyLoss(ignore_index=pad_id) */
-        return apply_loss(in, node, x, y, c.op == OP_NLL_LOSS_CLASS, (c.flags & FF_PERTOKEN) != 0);
+        return apply_loss(in, node, x, y, c.op == OP_NLL_LOSS_CLASS,
+                          (c.flags & FF_PERTOKEN)  ? RED_NONE
+                          : (c.flags & FF_SCALED) ? RED_SUM
+                                                  : RED_MEAN,
+                          (c.flags & FF_MASKED) != 0); /* CrossEntropyLoss(ignore_index=pad) */
     }
     default:
         return fact_unknown();

@@ -186,6 +186,28 @@ static Fact call_library(Interp *in, TSNode call, const char *qual, Fact recv, c
     return fact_unknown();
 }
 
+/* model(x, y) with y the tokens one position ahead of x (x, y = seq[:-1], seq[1:]): nanoGPT's
+ * and minGPT's forward(idx, targets), which returns (logits, loss), the loss a mean
+ * cross-entropy over every target (ignore_index=-1 drops only targets the code set to -1).
+ * Hugging Face models take no token ids in that place (the attention mask, past key values). */
+static Fact model_call(Interp *in, Fact model, const Args *a, TSNode call) {
+    Fact out = hf_model_output(in, model, a, call);
+    if (a->npos < 2 || args_kw(in, a, "labels") >= 0) return out;
+    const Fact *x = &a->posf[0], *y = &a->posf[1];
+    Fact logits = hf_output_logits(out); /* at t: the distribution of x's token t + 1 */
+    bool ahead = (x->kinds & FK_IDS) && align_delta(&logits, y) == 0;
+    if (y->kinds != FK_IDS || !ahead) return out; /* x's own tokens: ids, whoever said so */
+    Fact loss = fact_of(FK_LOSS, FF_LABELS, call);
+    if (y->obj == FO_NONE && !(y->flags & (FF_MASKED | FF_SLICED)))
+        loss.flags |= FF_FULLLABELS | (y->flags & FF_JOINED);
+    Fact pair = fact_object(FO_TUPLE, 0, call);
+    pair.elems = arena_alloc(in->arena, 2 * sizeof(Fact));
+    pair.elems[0] = logits;
+    pair.elems[1] = loss;
+    pair.nelems = 2;
+    return pair;
+}
+
 /* flax: module.apply(variables, x, ...) runs the module on x, and so does a TrainState's
  * apply_fn({"params": p}, x): given token ids, a model call on the arguments after the
  * variables (known by its name only unless the ids are known from data flow). */
@@ -327,7 +349,7 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
     if (found && recv.obj != FO_MODULE) { /* self.fn = some_callable */
         args_read(in, parse_field(call, "arguments"), &a);
         if (recv.obj == FO_CALLABLE) return array_callable(in, call, recv, &a);
-        if (recv.obj == FO_MODEL) return hf_model_output(in, recv, &a, call);
+        if (recv.obj == FO_MODEL) return model_call(in, recv, &a, call);
         if (recv.obj == FO_INSTANCE) /* self.scorer = Scorer(m) ... self.scorer(x) */
             return call_instance(in, call, recv, "forward", 7, &a);
         if (recv.obj == FO_FUNC)
@@ -393,7 +415,7 @@ static Fact eval_call(Interp *in, TSNode call) {
     case FO_CALLABLE:
         return array_callable(in, call, f, &a);
     case FO_MODEL:
-        return hf_model_output(in, f, &a, call);
+        return model_call(in, f, &a, call);
     case FO_TOKENIZER:
         return hf_encoding(in, &a, call);
     default:
