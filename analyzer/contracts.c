@@ -123,6 +123,7 @@ const char *contracts_op_name(unsigned op) {
         N(LOG_SOFTMAX_CLASS),
         N(SOFTMAX_CLASS),
         N(KERAS_CE_CLASS),
+        N(LINEAR_CLASS),
         N(UFUNC_REDUCE),
         N(FROM_PRETRAINED),
         N(FOLD),

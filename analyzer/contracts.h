@@ -73,7 +73,9 @@ typedef enum {
     OP_LOG_SOFTMAX_CLASS,   /* nn.LogSoftmax(dim): a callable applying OP_LOG_SOFTMAX */
     OP_SOFTMAX_CLASS,       /* nn.Softmax(dim): a callable applying OP_SOFTMAX */
     OP_KERAS_CE_CLASS,      /* keras loss object (from_logits=True): applies OP_KERAS_CE */
-    OP_ARRAY_LAST = OP_KERAS_CE_CLASS,
+    OP_LINEAR_CLASS,        /* nn.Linear(...), flax nn.Dense(...): a callable whose output is
+                               raw scores over its out features (keras: activation=None) */
+    OP_ARRAY_LAST = OP_LINEAR_CLASS,
     /* Hugging Face ops, applied by hf_apply (facts_hf.c) */
     OP_FROM_PRETRAINED,   /* Auto*.from_pretrained: a model or tokenizer, by its class name */
     OP_GENERATE,          /* model.generate(...): token ids, or an output with scores */

@@ -74,6 +74,10 @@ const Contract contracts_torch[] = {
     {"LogSoftmax", LIB_TORCH, FORM_ARRAY, OP_LOG_SOFTMAX_CLASS, -1, -1},
     {"Softmax", LIB_TORCH, FORM_ARRAY, OP_SOFTMAX_CLASS, -1, -1},
     {"Sequential", LIB_TORCH | LIB_TF, FORM_FUNC, OP_SEQUENTIAL, -1, -1},
+    /* linear layers (heads, probes): raw scores; tf.keras and flax name theirs Dense */
+    {"Linear", LIB_TORCH, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},
+    {"LazyLinear", LIB_TORCH, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},
+    {"Dense", LIB_TF | LIB_FLAX, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},
     /* torch.distributions; pyro, numpyro, tfp and distrax name theirs the same, with the
      * same meaning: a bare name */
     {"Categorical", LIB_ANY, FORM_FUNC, OP_DISTRIBUTION, -1, -1},

@@ -111,8 +111,16 @@ static Fact normalize(Interp *in, TSNode node, Fact x, int dim, bool log) {
 static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
     if (dim == 2) fact_assume_lm_layout(&x, 3);
     Fact r = x;
+    AxisKind along = fact_axis(&x, dim == FACT_NO_DIM ? -1 : dim);
+    if (along == AX_POS || along == AX_STEP || (!(x.kinds & FK_SCORES) && (x.kinds & FK_IDS))) {
+        /* ids.index_select(0, cont_idx), logits[0].index_select(0, cont_idx - 1): some of the
+         * positions (the continuation's), each one where the index says */
+        r.flags |= FF_SLICED;
+        align_clear(&r);
+        return r;
+    }
     if (!(x.kinds & FK_SCORES)) {
-        if (x.kinds & (FK_IDS | FK_MASK)) return x;
+        if (x.kinds & FK_MASK) return x;
         return x.kinds ? x : fact_unknown();
     }
     if (dim == FACT_NO_DIM) dim = -1;
@@ -750,6 +758,23 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
     case OP_KERAS_CE: /* keras: (y_true, y_pred), logits only with from_logits=True */
         if (off != 1 || a->npos < 2 || !args_truthy(in, a, "from_logits")) return fact_unknown();
         return apply_loss(in, node, a->posf[1], a->posf[0], false, RED_NONE, false);
+    case OP_LINEAR_CLASS: {
+        /* keras Dense(V, activation="softmax") ends in a softmax; Linear(h, 1) is a scalar
+         * head (a value, a reward): no scores over anything */
+        TSNode act = args_node(in, a, "activation", NULL, -1);
+        if (!ts_node_is_null(act) && !parse_is(parse_unparen(act), "none") &&
+            !args_string_is(in, a, "activation", "linear"))
+            return fact_unknown();
+        bool dense = t->name[0] == 'D'; /* Dense(units / features), Linear(in, out_features) */
+        TSNode w = dense ? args_node(in, a, "units", "features", 0)
+                         : args_node(in, a, "out_features", NULL, 1);
+        long width;
+        if (!ts_node_is_null(w) && svc_int_literal(in, w, &width) && width == 1)
+            return fact_unknown();
+        Fact c = fact_object(FO_CALLABLE, 0, node);
+        c.op = OP_LINEAR_CLASS;
+        return c;
+    }
     case OP_KERAS_CE_CLASS: {
         if (!args_truthy(in, a, "from_logits")) return fact_unknown();
         Fact c = fact_object(FO_CALLABLE, 0, node);
@@ -843,6 +868,7 @@ Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args 
         return array_values(in, node, t, x, a, off);
     case OP_KERAS_CE:
     case OP_KERAS_CE_CLASS:
+    case OP_LINEAR_CLASS:
     case OP_CROSS_ENTROPY:
     case OP_NLL_LOSS:
     case OP_CROSS_ENTROPY_CLASS:
@@ -865,6 +891,12 @@ Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
         return normalize(in, node, x, c.op_dim, false);
     case OP_COLLATOR:
         return hf_padded_batch(node, true);
+    case OP_LINEAR_CLASS: { /* head(h): unnormalised scores at h's positions, over its features */
+        Fact r = fact_of(FK_RAW, x.flags & (FF_LOOPVAR | FF_STEPVAR), node);
+        r.ndim = -1;
+        pad_carry(&r, &x); /* a padded batch's hidden states: the head's values are too */
+        return r;
+    }
     case OP_KERAS_CE_CLASS: /* SparseCategoricalCrossentropy(from_logits=True)(y, logits) */
         return a->npos >= 2 ? apply_loss(in, node, a->posf[1], a->posf[0], false, RED_UNSAID, false)
                             : fact_unknown();
