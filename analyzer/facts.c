@@ -320,6 +320,10 @@ static Fact accumulate(Interp *in, TSNode stmt, Fact cur, const char *op, Fact r
         r.ndim = 0;
         return r;
     }
+    /* total += exp(x[i]) in a loop: a sum of exps, a softmax's denominator by hand */
+    if (in->frame->loop_depth > 0 && !strcmp(op, "+=") && (rhs.flags & FF_EXP) &&
+        cur.obj == FO_NONE && !(cur.kinds & ~FK_NUM))
+        return fact_of(FK_NUM, FF_EXP | FF_SUMEXP | (rhs.flags & FF_STABLE), stmt);
     /* x -= x.max(): exp() of it cannot overflow; x -= logsumexp(x): log-probs */
     if (!strcmp(op, "-=") && (rhs.kinds & (FK_MAXV | FK_LOGZ)) && cur.obj == FO_NONE)
         return interp_binop(in, stmt, '-', cur, rhs);
@@ -385,6 +389,19 @@ static void normalised_item_assigned(Interp *in, TSNode target, Fact value) {
         !interp_item_container(in, target, &container, &f) || !(f.kinds & FK_RAW))
         return;
     f.kinds |= FK_LOGPROB;
+    interp_bind(in, container, f);
+}
+
+/* p[i] = exp(x[i]) into a buffer of numbers (zeros, a list of 0.0): the buffer holds exps from
+ * here on, so p.sum() is a softmax's denominator by hand and p[i] /= total divides by it. */
+static void exp_item_assigned(Interp *in, TSNode target, Fact value) {
+    TSNode container;
+    Fact f;
+    if (!(value.flags & FF_EXP) || !interp_item_container(in, target, &container, &f) ||
+        f.obj != FO_NONE || (f.kinds & ~FK_NUM) || (f.flags & FF_EXP))
+        return;
+    f.kinds = FK_NUM;
+    f.flags |= FF_EXP | (value.flags & FF_STABLE);
     interp_bind(in, container, f);
 }
 
@@ -481,6 +498,7 @@ static void exec_assign(Interp *in, TSNode stmt) {
     pad_assigned(in, left, right);         /* LL111/LL112 (facts_pad.c) */
     mask_item_assigned(in, left, right);
     normalised_item_assigned(in, left, value);
+    exp_item_assigned(in, left, value);
 }
 
 /* ---------- imports ---------- */
