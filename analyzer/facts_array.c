@@ -193,6 +193,38 @@ static bool merges_rows(Interp *in, Fact x, const Args *a, int first, bool flatt
            parse_is(v, "attribute");
 }
 
+/* x.view(-1), x.reshape(-1), x.flatten(), flatten(0, 1) of per-position values or ids (no
+ * vocabulary axis): one axis, every position of every row in turn; x.view(-1, 1) (a gather's
+ * index) the same with a size-1 axis after it. The count of axes made, 0 if none is. */
+static int flattens_positions(Interp *in, Fact x, const Args *a, int first, bool flatten) {
+    bool positions = false;
+    for (int i = 0; i < x.ndim; i++) {
+        if (x.ax[i] == AX_POS || x.ax[i] == AX_STEP) positions = true;
+        if (x.ax[i] != AX_POS && x.ax[i] != AX_STEP && x.ax[i] != AX_BATCH && x.ax[i] != AX_ONE)
+            return false;
+    }
+    long d0, d1;
+    int n = a->npos - first;
+    if (!positions || a->nkw || a->splatted) return 0;
+    if (flatten)
+        return n == 0 || (n == 2 && x.ndim == 2 && svc_int_literal(in, a->pos[first], &d0) &&
+                          d0 == 0 && svc_int_literal(in, a->pos[first + 1], &d1) &&
+                          (d1 == 1 || d1 == -1));
+    if (n < 1 || n > 2 || !svc_int_literal(in, a->pos[first], &d0) || d0 != -1) return 0;
+    return n == 1 ? 1 : svc_int_literal(in, a->pos[first + 1], &d1) && d1 == 1 ? 2 : 0;
+}
+
+/* flat.view(B, -1), nll.reshape(len(texts), T - 1): positions of merged rows (one axis of
+ * positions) split again into rows; the first size is the rows' count. */
+static bool splits_rows(Interp *in, Fact x, const Args *a, int first) {
+    long d0;
+    if (x.ndim < 1 || x.ax[0] != AX_POS || a->npos - first != 2 || a->nkw || a->splatted)
+        return false;
+    for (int i = 1; i < x.ndim; i++) /* a gather's [N, 1] */
+        if (x.ax[i] != AX_ONE) return false;
+    return !(svc_int_literal(in, a->pos[first], &d0) && d0 == -1);
+}
+
 /* torch.full((B, L), pad_id): a batch buffer of pads that rows of their own length are copied
  * into; filled with -100, labels the loss ignores there. A column ((B, 1): a BOS column) or a
  * fill that is no token id is not followed. */
@@ -588,10 +620,14 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
     case OP_FLATTEN: {
         AxisKind last = x.ndim >= 1 ? (AxisKind)x.ax[x.ndim - 1] : (AxisKind)x.ax_last;
         bool rows = merges_rows(in, x, a, off, t->op == OP_FLATTEN);
+        int flat = flattens_positions(in, x, a, off, t->op == OP_FLATTEN);
+        bool split = t->op == OP_RESHAPE && splits_rows(in, x, a, off);
         x.ndim = -1;
         x.ax_last = a->npos - off >= 2 ? last : AX_UNK;
         /* logits.view(-1, V), flatten(0, 1): every position of every sequence as a row */
         if (rows) fact_set_axes(&x, 2, (AxisKind[]){AX_POS, AX_VOCAB});
+        if (flat) fact_set_axes(&x, flat, (AxisKind[]){AX_POS, AX_ONE});
+        if (split) fact_set_axes(&x, 2, (AxisKind[]){AX_BATCH, AX_POS});
         return x;
     }
     case OP_TRANSPOSE:
