@@ -152,6 +152,7 @@ const char *contracts_op_name(unsigned op) {
         N(EXTEND),
         N(RETURNS_SELF),
         N(RANK_METRIC),
+        N(WRAP_MODEL),
 #undef N
     };
     return op < OP_COUNT && names[op] ? names[op] : NULL;

@@ -108,6 +108,8 @@ typedef enum {
     OP_RETURNS_SELF, /* module.eval() / .train(): the receiver itself */
     OP_RANK_METRIC,  /* roc_auc_score(y, s), spearmanr(a, b): a function of the order of the
                         values at idx_pos (-1: of every positional argument), a ranking */
+    OP_WRAP_MODEL,   /* torch.compile(m), DDP(m), accelerator.unwrap_model(m) / .prepare(m, opt):
+                        the model (each object) it is given, which it runs unchanged */
     OP_COUNT
 } Op;
 

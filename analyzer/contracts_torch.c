@@ -88,6 +88,11 @@ const Contract contracts_torch[] = {
     {"OneHotCategorical", LIB_ANY, FORM_FUNC, OP_DISTRIBUTION, -1, -1},
     /* torch.utils.data, and loaders of other libraries (accelerate) named alike */
     {"DataLoader", LIB_ANY, FORM_FUNC, OP_DATALOADER, -1, -1},
+    /* wrappers that run the model they are given: compilation, data parallelism */
+    {"compile", LIB_TORCH, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
+    {"DistributedDataParallel", LIB_TORCH, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
+    {"DataParallel", LIB_TORCH, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
+    {"FullyShardedDataParallel", LIB_TORCH, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
     /* torch.range (deprecated), tf.range: arange */
     {"range", LIB_TORCH | LIB_TF, FORM_FUNC, OP_ARANGE, -1, -1},
     {NULL, 0, 0, OP_NONE, 0, 0}};

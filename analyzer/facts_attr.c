@@ -14,6 +14,7 @@ static bool is_property(Interp *in, TSNode def) {
 static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len) {
     switch ((FactObject)obj.obj) {
     case FO_MODEL: /* llama.cpp's llm.scores: the raw logits of every position evaluated */
+        if (names_is(attr, len, "module")) return obj; /* DDP(m).module: m itself */
         if (names_is(attr, len, "scores")) {
             Fact r = fact_of(FK_RAW, 0, attr_node);
             fact_set_axes(&r, 2, (AxisKind[]){AX_POS, AX_VOCAB});

@@ -250,8 +250,11 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
             (a.npos >= 1 && ((a.posf[0].kinds & FK_IDS) || a.posf[0].obj == FO_ENCODING));
         if (t && ((t->op == OP_GENERATE && fed_ids) || t->op == OP_TRANSITION_SCORES))
             return hf_apply(in, call, t, recv, &a, NULL);
+        if (t && t->op == OP_WRAP_MODEL) return builtins_apply(in, call, t, &a, NULL);
+        /* ddp_model.module(x): the wrapped model (facts_attr.c), called */
         if (recv.obj == FO_MODEL && ((mlen == 7 && !memcmp(method, "forward", 7)) ||
-                                     (mlen == 8 && !memcmp(method, "__call__", 8))))
+                                     (mlen == 8 && !memcmp(method, "__call__", 8)) ||
+                                     names_is(method, mlen, "module")))
             return hf_model_output(in, recv, &a, call);
         if (recv.obj == FO_MODEL && returns_module(method, mlen)) return recv;
     }

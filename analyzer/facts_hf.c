@@ -54,7 +54,13 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
         svc_bind(in, a->kw_val[ki], ids);
         input = ids;
     }
-    out.flags |= input.flags & (FF_PADDED | FF_JOINED);
+    /* an encoder-decoder's logits are the decoder's: padded as its labels (decoder inputs) are,
+     * whatever pads the encoder's input has */
+    int kdec = k >= 0 ? k : args_kw(in, a, "decoder_input_ids");
+    if ((flags & FF_SEQ2SEQ) && kdec >= 0)
+        out.flags |= a->kwf[kdec].flags & FF_PADDED;
+    else
+        out.flags |= input.flags & (FF_PADDED | FF_JOINED);
     if (((input.kinds & FK_IDS) && !(input.flags & FF_WEAK)) || input.obj == FO_ENCODING)
         out.flags |= FF_TOKENS_IN;
     else if (!(input.kinds & FK_IDS) && (model.flags & FF_WEAK))
