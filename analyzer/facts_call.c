@@ -411,7 +411,14 @@ static Fact eval_call(Interp *in, TSNode call) {
         }
         return obj;
     }
-    if (f.obj == FO_INSTANCE) return call_instance(in, call, f, "forward", 7, &a);
+    if (f.obj == FO_INSTANCE) {
+        /* a module of this file fed token ids whose forward returns what we cannot see (a
+         * layer of another library): its output, as a model's */
+        Fact r = call_instance(in, call, f, "forward", 7, &a);
+        if (fact_knows_nothing(&r) && hf_looks_like_model_call(in, &a))
+            return model_call(in, fact_object(FO_MODEL, 0, call), &a, call);
+        return r;
+    }
     switch ((FactObject)f.obj) {
     case FO_MODULE:
         return call_library(in, call, f.qual, fact_unknown(), &a);
