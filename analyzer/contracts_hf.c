@@ -17,8 +17,8 @@ const Contract contracts_hf[] = {
     /* accelerate's accelerator.unwrap_model(m) / .prepare(m, opt, loader), peft's wrappers: the
      * objects they are given (a model runs as before); transformers' unwrap_model too */
     {"unwrap_model", LIB_ANY, FORM_FUNC | FORM_MODEL, OP_WRAP_MODEL, -1, -1},
-    {"prepare", LIB_ANY, FORM_MODEL, OP_WRAP_MODEL, -1, -1},
-    {"prepare_model", LIB_ANY, FORM_MODEL, OP_WRAP_MODEL, -1, -1},
+    {"prepare", 0, FORM_MODEL, OP_WRAP_MODEL, -1, -1},
+    {"prepare_model", 0, FORM_MODEL, OP_WRAP_MODEL, -1, -1},
     {"get_peft_model", LIB_ANY, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
     {"prepare_model_for_kbit_training", LIB_ANY, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
     {"DataCollatorWithPadding", LIB_ANY, FORM_FUNC, OP_COLLATOR, -1, -1},

@@ -29,7 +29,7 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
     }
     case FO_OUTPUT:
         if (names_is(attr, len, "logits") && (obj.flags & FF_NOTLM))
-            return fact_of(FK_RAW, 0, attr_node);
+            return hf_head_logits(&obj, 0, attr_node);
         if (names_is(attr, len, "logits") && (obj.flags & FF_GENERATE))
             return hf_stepwise_scores(attr_node, false);
         if (names_is(attr, len, "logits") && (obj.flags & FF_UNTYPED_IN)) {

@@ -413,9 +413,10 @@ static Fact eval_call(Interp *in, TSNode call) {
     }
     if (f.obj == FO_INSTANCE) {
         /* a module of this file fed token ids whose forward returns what we cannot see (a
-         * layer of another library): its output, as a model's */
+         * layer of another library): its output, as a model's; values a head read off a
+         * padded batch's hidden states (pad_what) are no such thing */
         Fact r = call_instance(in, call, f, "forward", 7, &a);
-        if (fact_knows_nothing(&r) && hf_looks_like_model_call(in, &a))
+        if (fact_knows_nothing(&r) && !r.pad_what && hf_looks_like_model_call(in, &a))
             return model_call(in, fact_object(FO_MODEL, 0, call), &a, call);
         return r;
     }
