@@ -5,11 +5,10 @@
 #include <string.h>
 
 const Contract *const contracts_tables[] = {
-    contracts_array,      contracts_torch,   contracts_numpy,
-    contracts_tensorflow, contracts_jax,     contracts_hf,
-    contracts_python,     contracts_serving, contracts_metrics, NULL};
+    contracts_array, contracts_torch,  contracts_numpy,   contracts_tensorflow, contracts_jax,
+    contracts_hf,    contracts_python, contracts_serving, contracts_metrics,    NULL};
 const char *const contracts_table_names[] = {"array", "torch",  "numpy",   "tensorflow", "jax",
-                                             "hf",    "python", "serving", "metrics", NULL};
+                                             "hf",    "python", "serving", "metrics",    NULL};
 
 static const struct {
     const char *root;

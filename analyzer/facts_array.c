@@ -207,9 +207,9 @@ static int flattens_positions(Interp *in, Fact x, const Args *a, int first, bool
     int n = a->npos - first;
     if (!positions || a->nkw || a->splatted) return 0;
     if (flatten)
-        return n == 0 || (n == 2 && x.ndim == 2 && svc_int_literal(in, a->pos[first], &d0) &&
-                          d0 == 0 && svc_int_literal(in, a->pos[first + 1], &d1) &&
-                          (d1 == 1 || d1 == -1));
+        return n == 0 ||
+               (n == 2 && x.ndim == 2 && svc_int_literal(in, a->pos[first], &d0) && d0 == 0 &&
+                svc_int_literal(in, a->pos[first + 1], &d1) && (d1 == 1 || d1 == -1));
     if (n < 1 || n > 2 || !svc_int_literal(in, a->pos[first], &d0) || d0 != -1) return 0;
     return n == 1 ? 1 : svc_int_literal(in, a->pos[first + 1], &d1) && d1 == 1 ? 2 : 0;
 }
@@ -356,7 +356,7 @@ static Reduction reduction_of(Interp *in, const Args *a) {
     if (args_kw(in, a, "reduction") >= 0 && !args_string_is(in, a, "reduction", "mean"))
         return RED_SUM;
     return args_kw(in, a, "size_average") >= 0 || args_kw(in, a, "reduce") >= 0 ? RED_SUM
-                                                                                 : RED_MEAN;
+                                                                                : RED_MEAN;
 }
 
 /* A loss that averages over its targets (reduction="mean", the default) is a mean token NLL as
@@ -420,7 +420,6 @@ void array_rank_key(Interp *in, const Args *a, TSNode node) {
     if (v.kinds & (FK_SCORES | FK_LOSS | FK_NUM))
         svc_emit(in, EV_RANK, 0, node, v, fact_unknown(), AX_UNK);
 }
-
 
 /* cat([ctx, cont], dim=-1) of token ids along their positions: the positions of both, the
  * first one's head and the last one's tail (facts_align.c). */
@@ -940,7 +939,7 @@ Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
     case OP_NLL_LOSS_CLASS: {
         Fact y = a->npos > 1 ? a->posf[1] : fact_unknown();
         return apply_loss(in, node, x, y, c.op == OP_NLL_LOSS_CLASS,
-                          (c.flags & FF_PERTOKEN)  ? RED_NONE
+                          (c.flags & FF_PERTOKEN) ? RED_NONE
                           : (c.flags & FF_SCALED) ? RED_SUM
                                                   : RED_MEAN,
                           (c.flags & FF_MASKED) != 0); /* CrossEntropyLoss(ignore_index=pad) */

@@ -186,6 +186,16 @@ static Fact call_library(Interp *in, TSNode call, const char *qual, Fact recv, c
     return fact_unknown();
 }
 
+/* (a, b): what a call returns as a pair. */
+static Fact pair_of(Interp *in, Fact a, Fact b, TSNode node) {
+    Fact pair = fact_object(FO_TUPLE, 0, node);
+    pair.elems = arena_alloc(in->arena, 2 * sizeof(Fact));
+    pair.elems[0] = a;
+    pair.elems[1] = b;
+    pair.nelems = 2;
+    return pair;
+}
+
 /* model(x, y) with y the tokens one position ahead of x (x, y = seq[:-1], seq[1:]): nanoGPT's
  * and minGPT's forward(idx, targets), which returns (logits, loss), the loss a mean
  * cross-entropy over every target (ignore_index=-1 drops only targets the code set to -1).
@@ -200,20 +210,15 @@ static Fact model_call(Interp *in, Fact model, const Args *a, TSNode call) {
     Fact loss = fact_of(FK_LOSS, FF_LABELS, call);
     if (y->obj == FO_NONE && !(y->flags & (FF_MASKED | FF_SLICED)))
         loss.flags |= FF_FULLLABELS | (y->flags & FF_JOINED);
-    Fact pair = fact_object(FO_TUPLE, 0, call);
-    pair.elems = arena_alloc(in->arena, 2 * sizeof(Fact));
-    pair.elems[0] = logits;
-    pair.elems[1] = loss;
-    pair.nelems = 2;
-    return pair;
+    return pair_of(in, logits, loss, call);
 }
 
 /* flax: module.apply(variables, x, ...) runs the module on x, and so does a TrainState's
  * apply_fn({"params": p}, x): given token ids, a model call on the arguments after the
  * variables (known by its name only unless the ids are known from data flow). */
 static Fact flax_apply(Interp *in, TSNode call, Fact recv, const Args *a) {
-    if (a->npos < 2 || a->splatted || !(recv.obj == FO_MODEL || recv.obj == FO_INSTANCE ||
-                                        (recv.obj == FO_NONE && !recv.kinds)))
+    if (a->npos < 2 || a->splatted ||
+        !(recv.obj == FO_MODEL || recv.obj == FO_INSTANCE || (recv.obj == FO_NONE && !recv.kinds)))
         return fact_unknown();
     Args rest = *a;
     rest.npos = a->npos - 1;
@@ -225,13 +230,8 @@ static Fact flax_apply(Interp *in, TSNode call, Fact recv, const Args *a) {
     Fact model = recv.obj == FO_MODEL ? recv : fact_object(FO_MODEL, weak, call);
     /* a flax module returns arrays, not an output object: its logits */
     Fact logits = hf_output_logits(hf_model_output(in, model, &rest, call));
-    if (args_kw(in, a, "mutable") < 0) return logits;
-    Fact pair = fact_object(FO_TUPLE, 0, call); /* mutable=[...]: (output, updated state) */
-    pair.elems = arena_alloc(in->arena, 2 * sizeof(Fact));
-    pair.elems[0] = logits;
-    pair.elems[1] = fact_unknown();
-    pair.nelems = 2;
-    return pair;
+    /* mutable=[...]: (output, updated state) */
+    return args_kw(in, a, "mutable") < 0 ? logits : pair_of(in, logits, fact_unknown(), call);
 }
 
 /* recv.method(...) where recv is no module: by the receiver's kind. */
@@ -252,9 +252,9 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
             return hf_apply(in, call, t, recv, &a, NULL);
         if (t && t->op == OP_WRAP_MODEL) return builtins_apply(in, call, t, &a, NULL);
         /* ddp_model.module(x): the wrapped model (facts_attr.c), called */
-        if (recv.obj == FO_MODEL && ((mlen == 7 && !memcmp(method, "forward", 7)) ||
-                                     (mlen == 8 && !memcmp(method, "__call__", 8)) ||
-                                     names_is(method, mlen, "module")))
+        if (recv.obj == FO_MODEL &&
+            ((mlen == 7 && !memcmp(method, "forward", 7)) ||
+             (mlen == 8 && !memcmp(method, "__call__", 8)) || names_is(method, mlen, "module")))
             return hf_model_output(in, recv, &a, call);
         if (recv.obj == FO_MODEL && returns_module(method, mlen)) return recv;
     }

@@ -31,7 +31,7 @@ Fact iter_element(Interp *in, Fact it) {
     }
     if (!it.kinds) { /* an element of some sequence we do not know: one step of it */
         Fact e = fact_unknown();
-        e.flags = FF_LOOPVAR | (it.flags & (FF_OPAQUE | FF_JOINED)); /* texts of prompt + c */
+        e.flags = FF_LOOPVAR | (it.flags & (FF_OPAQUE | FF_JOINED));    /* texts of prompt + c */
         if (it.ndim >= 1 && it.ax[0] == AX_STEP) e.flags |= FF_STEPVAR; /* an API's per-token */
         return e;
     }
