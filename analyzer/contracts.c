@@ -5,11 +5,10 @@
 #include <string.h>
 
 const Contract *const contracts_tables[] = {
-    contracts_array,      contracts_torch,   contracts_numpy,
-    contracts_tensorflow, contracts_jax,     contracts_hf,
-    contracts_python,     contracts_serving, NULL};
+    contracts_array, contracts_torch,  contracts_numpy,   contracts_tensorflow, contracts_jax,
+    contracts_hf,    contracts_python, contracts_serving, contracts_metrics,    NULL};
 const char *const contracts_table_names[] = {"array", "torch",  "numpy",   "tensorflow", "jax",
-                                             "hf",    "python", "serving", NULL};
+                                             "hf",    "python", "serving", "metrics",    NULL};
 
 static const struct {
     const char *root;
@@ -29,6 +28,7 @@ static const struct {
     {"functools", LIB_FUNCTOOLS},
     {"llama_cpp", LIB_LLAMA_CPP},
     {"tiktoken", LIB_TIKTOKEN},
+    {"sklearn", LIB_SKLEARN},
 };
 
 uint32_t contracts_lib_of(const char *qual) {
@@ -122,6 +122,7 @@ const char *contracts_op_name(unsigned op) {
         N(LOG_SOFTMAX_CLASS),
         N(SOFTMAX_CLASS),
         N(KERAS_CE_CLASS),
+        N(LINEAR_CLASS),
         N(UFUNC_REDUCE),
         N(FROM_PRETRAINED),
         N(FOLD),
@@ -149,6 +150,8 @@ const char *contracts_op_name(unsigned op) {
         N(APPEND),
         N(EXTEND),
         N(RETURNS_SELF),
+        N(RANK_METRIC),
+        N(WRAP_MODEL),
 #undef N
     };
     return op < OP_COUNT && names[op] ? names[op] : NULL;

@@ -73,7 +73,9 @@ typedef enum {
     OP_LOG_SOFTMAX_CLASS,   /* nn.LogSoftmax(dim): a callable applying OP_LOG_SOFTMAX */
     OP_SOFTMAX_CLASS,       /* nn.Softmax(dim): a callable applying OP_SOFTMAX */
     OP_KERAS_CE_CLASS,      /* keras loss object (from_logits=True): applies OP_KERAS_CE */
-    OP_ARRAY_LAST = OP_KERAS_CE_CLASS,
+    OP_LINEAR_CLASS,        /* nn.Linear(...), flax nn.Dense(...): a callable whose output is
+                               raw scores over its out features (keras: activation=None) */
+    OP_ARRAY_LAST = OP_LINEAR_CLASS,
     /* Hugging Face ops, applied by hf_apply (facts_hf.c) */
     OP_FROM_PRETRAINED,   /* Auto*.from_pretrained: a model or tokenizer, by its class name */
     OP_GENERATE,          /* model.generate(...): token ids, or an output with scores */
@@ -104,6 +106,10 @@ typedef enum {
     OP_APPEND,       /* lst.append(x): the list may now hold x */
     OP_EXTEND,       /* lst.extend(xs): the list may now hold xs' elements */
     OP_RETURNS_SELF, /* module.eval() / .train(): the receiver itself */
+    OP_RANK_METRIC,  /* roc_auc_score(y, s), spearmanr(a, b): a function of the order of the
+                        values at idx_pos (-1: of every positional argument), a ranking */
+    OP_WRAP_MODEL,   /* torch.compile(m), DDP(m), accelerator.unwrap_model(m) / .prepare(m, opt):
+                        the model (each object) it is given, which it runs unchanged */
     OP_COUNT
 } Op;
 
@@ -123,6 +129,7 @@ enum {
     LIB_FUNCTOOLS = 1u << 11,
     LIB_LLAMA_CPP = 1u << 12,
     LIB_TIKTOKEN = 1u << 13,
+    LIB_SKLEARN = 1u << 14,
     /* Any root, the library unknown (a bare name): used only when no row of the callee's own
      * library has the name. Say in the row's comment why the name is enough. */
     LIB_ANY = 1u << 30,
@@ -196,7 +203,7 @@ void contracts_user_free(UserContracts *u);
 /* The library tables (contracts_*.c), each ended by a row with a NULL name. */
 extern const Contract contracts_array[], contracts_torch[], contracts_numpy[],
     contracts_tensorflow[], contracts_jax[], contracts_hf[], contracts_python[],
-    contracts_serving[];
+    contracts_serving[], contracts_metrics[];
 /* Every table, NULL-ended, and its library's name (for tests and messages). */
 extern const Contract *const contracts_tables[];
 extern const char *const contracts_table_names[];

@@ -14,6 +14,13 @@ const Contract contracts_hf[] = {
     {"batch_encode_plus", LIB_ANY, FORM_FUNC | FORM_TOKENIZER, OP_ENCODE_PLUS, -1, -1},
     {"apply_chat_template", LIB_ANY, FORM_FUNC | FORM_TOKENIZER, OP_CHAT_TEMPLATE, -1, -1},
     {"pad", LIB_ANY, FORM_FUNC | FORM_TOKENIZER, OP_PAD_BATCH, -1, -1},
+    /* accelerate's accelerator.unwrap_model(m) / .prepare(m, opt, loader), peft's wrappers: the
+     * objects they are given (a model runs as before); transformers' unwrap_model too */
+    {"unwrap_model", LIB_ANY, FORM_FUNC | FORM_MODEL, OP_WRAP_MODEL, -1, -1},
+    {"prepare", 0, FORM_MODEL, OP_WRAP_MODEL, -1, -1},
+    {"prepare_model", 0, FORM_MODEL, OP_WRAP_MODEL, -1, -1},
+    {"get_peft_model", LIB_ANY, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
+    {"prepare_model_for_kbit_training", LIB_ANY, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
     {"DataCollatorWithPadding", LIB_ANY, FORM_FUNC, OP_COLLATOR, -1, -1},
     {"DataCollatorForSeq2Seq", LIB_ANY, FORM_FUNC, OP_COLLATOR, -1, -1},
     {"DataCollatorForCompletionOnlyLM", LIB_ANY, FORM_FUNC, OP_COLLATOR, -1, -1},

@@ -33,6 +33,10 @@ const Contract contracts_torch[] = {
     {"to", 0, SAME, OP_PASS, -1, -1},
     {"float", LIB_BUILTINS, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
     {"double", 0, SAME, OP_PASS, -1, -1},
+    {"long", 0, FORM_TENSOR, OP_PASS, -1, -1},
+    {"int", LIB_BUILTINS, FORM_ARRAY, OP_PASS, -1, -1},
+    {"short", 0, FORM_TENSOR, OP_PASS, -1, -1},
+    {"byte", 0, FORM_TENSOR, OP_PASS, -1, -1},
     {"half", 0, SAME, OP_PASS, -1, -1},
     {"bfloat16", 0, SAME, OP_PASS, -1, -1},
     {"cpu", 0, SAME, OP_PASS, -1, -1},
@@ -74,12 +78,21 @@ const Contract contracts_torch[] = {
     {"LogSoftmax", LIB_TORCH, FORM_ARRAY, OP_LOG_SOFTMAX_CLASS, -1, -1},
     {"Softmax", LIB_TORCH, FORM_ARRAY, OP_SOFTMAX_CLASS, -1, -1},
     {"Sequential", LIB_TORCH | LIB_TF, FORM_FUNC, OP_SEQUENTIAL, -1, -1},
+    /* linear layers (heads, probes): raw scores; tf.keras and flax name theirs Dense */
+    {"Linear", LIB_TORCH, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},
+    {"LazyLinear", LIB_TORCH, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},
+    {"Dense", LIB_TF | LIB_FLAX, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},
     /* torch.distributions; pyro, numpyro, tfp and distrax name theirs the same, with the
      * same meaning: a bare name */
     {"Categorical", LIB_ANY, FORM_FUNC, OP_DISTRIBUTION, -1, -1},
     {"OneHotCategorical", LIB_ANY, FORM_FUNC, OP_DISTRIBUTION, -1, -1},
     /* torch.utils.data, and loaders of other libraries (accelerate) named alike */
     {"DataLoader", LIB_ANY, FORM_FUNC, OP_DATALOADER, -1, -1},
+    /* wrappers that run the model they are given: compilation, data parallelism */
+    {"compile", LIB_TORCH, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
+    {"DistributedDataParallel", LIB_TORCH, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
+    {"DataParallel", LIB_TORCH, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
+    {"FullyShardedDataParallel", LIB_TORCH, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
     /* torch.range (deprecated), tf.range: arange */
     {"range", LIB_TORCH | LIB_TF, FORM_FUNC, OP_ARANGE, -1, -1},
     {NULL, 0, 0, OP_NONE, 0, 0}};

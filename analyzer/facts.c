@@ -320,6 +320,10 @@ static Fact accumulate(Interp *in, TSNode stmt, Fact cur, const char *op, Fact r
         r.ndim = 0;
         return r;
     }
+    /* total += exp(x[i]) in a loop: a sum of exps, a softmax's denominator by hand */
+    if (in->frame->loop_depth > 0 && !strcmp(op, "+=") && (rhs.flags & FF_EXP) &&
+        cur.obj == FO_NONE && !(cur.kinds & ~FK_NUM))
+        return fact_of(FK_NUM, FF_EXP | FF_SUMEXP | (rhs.flags & FF_STABLE), stmt);
     /* x -= x.max(): exp() of it cannot overflow; x -= logsumexp(x): log-probs */
     if (!strcmp(op, "-=") && (rhs.kinds & (FK_MAXV | FK_LOGZ)) && cur.obj == FO_NONE)
         return interp_binop(in, stmt, '-', cur, rhs);
@@ -388,6 +392,19 @@ static void normalised_item_assigned(Interp *in, TSNode target, Fact value) {
     interp_bind(in, container, f);
 }
 
+/* p[i] = exp(x[i]) into a buffer of numbers (zeros, a list of 0.0): the buffer holds exps from
+ * here on, so p.sum() is a softmax's denominator by hand and p[i] /= total divides by it. */
+static void exp_item_assigned(Interp *in, TSNode target, Fact value) {
+    TSNode container;
+    Fact f;
+    if (!(value.flags & FF_EXP) || !interp_item_container(in, target, &container, &f) ||
+        f.obj != FO_NONE || (f.kinds & ~FK_NUM) || (f.flags & FF_EXP))
+        return;
+    f.kinds = FK_NUM;
+    f.flags |= FF_EXP | (value.flags & FF_STABLE);
+    interp_bind(in, container, f);
+}
+
 static void exec_augassign(Interp *in, TSNode stmt) {
     TSNode left = parse_field(stmt, "left"), right = parse_field(stmt, "right");
     size_t oplen;
@@ -439,6 +456,37 @@ static bool concatenates_onto(Interp *in, TSNode call, TSNode target) {
     return false;
 }
 
+/* Does cond compare value above target (value > target, target < value, also under `or`)? */
+static bool compares_above(Interp *in, TSNode cond, TSNode value, TSNode target) {
+    cond = parse_unparen(cond);
+    if (parse_is(cond, "boolean_operator"))
+        return compares_above(in, parse_field(cond, "left"), value, target) ||
+               compares_above(in, parse_field(cond, "right"), value, target);
+    if (!parse_is(cond, "comparison_operator") || ts_node_child_count(cond) != 3) return false;
+    TSNode a = ts_node_child(cond, 0), op = ts_node_child(cond, 1), b = ts_node_child(cond, 2);
+    size_t vl, tl;
+    const char *v = parse_text(in->src, value, &vl), *t = parse_text(in->src, target, &tl);
+    char vs[64], ts[64];
+    if (vl >= sizeof vs || tl >= sizeof ts) return false;
+    memcpy(vs, v, vl), vs[vl] = '\0';
+    memcpy(ts, t, tl), ts[tl] = '\0';
+    bool gt = parse_text_eq(in->src, op, ">") || parse_text_eq(in->src, op, ">=");
+    bool lt = parse_text_eq(in->src, op, "<") || parse_text_eq(in->src, op, "<=");
+    return (gt && parse_text_eq(in->src, a, vs) && parse_text_eq(in->src, b, ts)) ||
+           (lt && parse_text_eq(in->src, a, ts) && parse_text_eq(in->src, b, vs));
+}
+
+/* `if best is None or s > best: best = s`: a running maximum, as max() is (x - best is
+ * bounded above by 0, exp() of it cannot overflow). */
+static bool running_max(Interp *in, TSNode stmt, TSNode left, TSNode right) {
+    if (!parse_is(left, "identifier") || !parse_is(right, "identifier")) return false;
+    TSNode block = ts_node_parent(ts_node_parent(stmt));
+    TSNode ifs = ts_node_is_null(block) ? block : ts_node_parent(block);
+    return !ts_node_is_null(ifs) && parse_is(ifs, "if_statement") &&
+           ts_node_eq(parse_field(ifs, "consequence"), block) &&
+           compares_above(in, parse_field(ifs, "condition"), right, left);
+}
+
 static void exec_assign(Interp *in, TSNode stmt) {
     TSNode left = parse_field(stmt, "left"), right = parse_field(stmt, "right");
     if (ts_node_is_null(right)) return;  /* a bare annotation */
@@ -477,11 +525,14 @@ static void exec_assign(Interp *in, TSNode stmt) {
     }
     Fact value = interp_eval(in, right);
     if (in->frame->loop_depth > 0 && concatenates_onto(in, r, left)) value.flags |= FF_PREFIX;
+    if (running_max(in, stmt, left, r) && !(value.kinds & (FK_IDS | FK_MASK | FK_INDEX | FK_LOSS)))
+        value.kinds |= FK_MAXV;
     interp_bind(in, left, value);
     labels_item_assigned(in, left, value); /* labels[:, :n] = -100, losses[c] = loss */
     pad_assigned(in, left, right);         /* LL111/LL112 (facts_pad.c) */
     mask_item_assigned(in, left, right);
     normalised_item_assigned(in, left, value);
+    exp_item_assigned(in, left, value);
 }
 
 /* ---------- imports ---------- */

@@ -113,8 +113,16 @@ static Fact normalize(Interp *in, TSNode node, Fact x, int dim, bool log) {
 static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
     if (dim == 2) fact_assume_lm_layout(&x, 3);
     Fact r = x;
+    AxisKind along = fact_axis(&x, dim == FACT_NO_DIM ? -1 : dim);
+    if (along == AX_POS || along == AX_STEP || (!(x.kinds & FK_SCORES) && (x.kinds & FK_IDS))) {
+        /* ids.index_select(0, cont_idx), logits[0].index_select(0, cont_idx - 1): some of the
+         * positions (the continuation's), each one where the index says */
+        r.flags |= FF_SLICED;
+        align_clear(&r);
+        return r;
+    }
     if (!(x.kinds & FK_SCORES)) {
-        if (x.kinds & (FK_IDS | FK_MASK)) return x;
+        if (x.kinds & FK_MASK) return x;
         return x.kinds ? x : fact_unknown();
     }
     if (dim == FACT_NO_DIM) dim = -1;
@@ -185,6 +193,38 @@ static bool merges_rows(Interp *in, Fact x, const Args *a, int first, bool flatt
     TSNode v = parse_unparen(a->pos[first + 1]);
     return parse_is(v, "identifier") || parse_is(v, "call") || parse_is(v, "subscript") ||
            parse_is(v, "attribute");
+}
+
+/* x.view(-1), x.reshape(-1), x.flatten(), flatten(0, 1) of per-position values or ids (no
+ * vocabulary axis): one axis, every position of every row in turn; x.view(-1, 1) (a gather's
+ * index) the same with a size-1 axis after it. The count of axes made, 0 if none is. */
+static int flattens_positions(Interp *in, Fact x, const Args *a, int first, bool flatten) {
+    bool positions = false;
+    for (int i = 0; i < x.ndim; i++) {
+        if (x.ax[i] == AX_POS || x.ax[i] == AX_STEP) positions = true;
+        if (x.ax[i] != AX_POS && x.ax[i] != AX_STEP && x.ax[i] != AX_BATCH && x.ax[i] != AX_ONE)
+            return false;
+    }
+    long d0, d1;
+    int n = a->npos - first;
+    if (!positions || a->nkw || a->splatted) return 0;
+    if (flatten)
+        return n == 0 ||
+               (n == 2 && x.ndim == 2 && svc_int_literal(in, a->pos[first], &d0) && d0 == 0 &&
+                svc_int_literal(in, a->pos[first + 1], &d1) && (d1 == 1 || d1 == -1));
+    if (n < 1 || n > 2 || !svc_int_literal(in, a->pos[first], &d0) || d0 != -1) return 0;
+    return n == 1 ? 1 : svc_int_literal(in, a->pos[first + 1], &d1) && d1 == 1 ? 2 : 0;
+}
+
+/* flat.view(B, -1), nll.reshape(len(texts), T - 1): positions of merged rows (one axis of
+ * positions) split again into rows; the first size is the rows' count. */
+static bool splits_rows(Interp *in, Fact x, const Args *a, int first) {
+    long d0;
+    if (x.ndim < 1 || x.ax[0] != AX_POS || a->npos - first != 2 || a->nkw || a->splatted)
+        return false;
+    for (int i = 1; i < x.ndim; i++) /* a gather's [N, 1] */
+        if (x.ax[i] != AX_ONE) return false;
+    return !(svc_int_literal(in, a->pos[first], &d0) && d0 == -1);
 }
 
 /* torch.full((B, L), pad_id): a batch buffer of pads that rows of their own length are copied
@@ -303,9 +343,49 @@ static Fact stack_or_cat(Interp *in, Fact list, int dim, bool cat) {
     return r;
 }
 
-static Fact apply_loss(Interp *in, TSNode node, Fact input, Fact target, bool nll, bool per_token) {
-    svc_emit(in, EV_LOSS, nll ? LOSS_NLL : LOSS_CROSS_ENTROPY, node, input, target, AX_UNK);
+/* How a loss reduces its per-target values (reduction=). */
+typedef enum {
+    RED_MEAN,
+    RED_SUM,
+    RED_NONE,
+    RED_UNSAID, /* a library's own default (keras's), not claimed either way */
+} Reduction;
+
+static Reduction reduction_of(Interp *in, const Args *a) {
+    if (args_string_is(in, a, "reduction", "none")) return RED_NONE;
+    if (args_string_is(in, a, "reduction", "sum")) return RED_SUM;
+    /* another value (a variable) or the legacy size_average=/reduce=: not known to average */
+    if (args_kw(in, a, "reduction") >= 0 && !args_string_is(in, a, "reduction", "mean"))
+        return RED_SUM;
+    return args_kw(in, a, "size_average") >= 0 || args_kw(in, a, "reduce") >= 0 ? RED_SUM
+                                                                                : RED_MEAN;
+}
+
+/* A loss that averages over its targets (reduction="mean", the default) is a mean token NLL as
+ * a Hugging Face loss with labels= is: over unmasked targets of a text joined from prompt and
+ * candidate, the prompt's tokens are averaged in (LL107). A sum is no mean (FF_SCALED). */
+static void loss_reduced(Fact *r, const Fact *target, Reduction red) {
+    if (red == RED_NONE || red == RED_UNSAID) return;
+    if (red == RED_SUM) {
+        r->flags |= FF_SCALED;
+        return;
+    }
+    r->flags |= FF_LABELS;
+    if (target->obj == FO_NONE && target->kinds == FK_IDS &&
+        !(target->flags & (FF_MASKED | FF_WEAK | FF_SLICED)))
+        r->flags |= FF_FULLLABELS | (target->flags & FF_JOINED);
+}
+
+/* ignored: an ignore_index was given (ignore_index=pad_id): the targets may be masked by it
+ * (LL106 sees them masked). It drops pads, or nothing of ids no write set to it; the prompt's
+ * targets stay in the mean unless a write masked them (LL107). */
+static Fact apply_loss(Interp *in, TSNode node, Fact input, Fact target, bool nll, Reduction red,
+                       bool ignored) {
+    bool per_token = red == RED_NONE;
     Fact r = fact_of(FK_LOSS, per_token ? FF_PERTOKEN : 0, node);
+    loss_reduced(&r, &target, red);
+    if (ignored) target.flags |= FF_MASKED;
+    svc_emit(in, EV_LOSS, nll ? LOSS_NLL : LOSS_CROSS_ENTROPY, node, input, target, AX_UNK);
     if (per_token) { /* one loss per target token: the target's layout */
         r.ndim = target.ndim;
         memcpy(r.ax, target.ax, sizeof r.ax);
@@ -341,10 +421,6 @@ void array_rank_key(Interp *in, const Args *a, TSNode node) {
         v = iter_element(in, svc_eval(in, parse_field(key, "object")));
     if (v.kinds & (FK_SCORES | FK_LOSS | FK_NUM))
         svc_emit(in, EV_RANK, 0, node, v, fact_unknown(), AX_UNK);
-}
-
-static bool reduction_none(Interp *in, const Args *a) {
-    return args_string_is(in, a, "reduction", "none");
 }
 
 /* cat([ctx, cont], dim=-1) of token ids along their positions: the positions of both, the
@@ -552,10 +628,14 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
     case OP_FLATTEN: {
         AxisKind last = x.ndim >= 1 ? (AxisKind)x.ax[x.ndim - 1] : (AxisKind)x.ax_last;
         bool rows = merges_rows(in, x, a, off, t->op == OP_FLATTEN);
+        int flat = flattens_positions(in, x, a, off, t->op == OP_FLATTEN);
+        bool split = t->op == OP_RESHAPE && splits_rows(in, x, a, off);
         x.ndim = -1;
         x.ax_last = a->npos - off >= 2 ? last : AX_UNK;
         /* logits.view(-1, V), flatten(0, 1): every position of every sequence as a row */
         if (rows) fact_set_axes(&x, 2, (AxisKind[]){AX_POS, AX_VOCAB});
+        if (flat) fact_set_axes(&x, flat, (AxisKind[]){AX_POS, AX_ONE});
+        if (split) fact_set_axes(&x, 2, (AxisKind[]){AX_BATCH, AX_POS});
         return x;
     }
     case OP_TRANSPOSE:
@@ -721,7 +801,24 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
     switch ((Op)t->op) {
     case OP_KERAS_CE: /* keras: (y_true, y_pred), logits only with from_logits=True */
         if (off != 1 || a->npos < 2 || !args_truthy(in, a, "from_logits")) return fact_unknown();
-        return apply_loss(in, node, a->posf[1], a->posf[0], false, true);
+        return apply_loss(in, node, a->posf[1], a->posf[0], false, RED_NONE, false);
+    case OP_LINEAR_CLASS: {
+        /* keras Dense(V, activation="softmax") ends in a softmax; Linear(h, 1) is a scalar
+         * head (a value, a reward): no scores over anything */
+        TSNode act = args_node(in, a, "activation", NULL, -1);
+        if (!ts_node_is_null(act) && !parse_is(parse_unparen(act), "none") &&
+            !args_string_is(in, a, "activation", "linear"))
+            return fact_unknown();
+        bool dense = t->name[0] == 'D'; /* Dense(units / features), Linear(in, out_features) */
+        TSNode w = dense ? args_node(in, a, "units", "features", 0)
+                         : args_node(in, a, "out_features", NULL, 1);
+        long width;
+        if (!ts_node_is_null(w) && svc_int_literal(in, w, &width) && width == 1)
+            return fact_unknown();
+        Fact c = fact_object(FO_CALLABLE, 0, node);
+        c.op = OP_LINEAR_CLASS;
+        return c;
+    }
     case OP_KERAS_CE_CLASS: {
         if (!args_truthy(in, a, "from_logits")) return fact_unknown();
         Fact c = fact_object(FO_CALLABLE, 0, node);
@@ -735,14 +832,19 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
         if (off == 1 && args_kw(in, a, "logits") >= 0) x = args_fact(in, a, "logits", -1);
         Fact y = args_fact(in, a, "target", off);
         if (y.bottom) y = args_fact(in, a, "labels", off);
-        if (args_kw(in, a, "ignore_index") >= 0) y.flags |= FF_MASKED; /* ignore_index=pad_id */
-        return apply_loss(in, node, x, y, t->op == OP_NLL_LOSS, reduction_none(in, a));
+        return apply_loss(in, node, x, y, t->op == OP_NLL_LOSS, reduction_of(in, a),
+                          args_kw(in, a, "ignore_index") >= 0);
     }
     case OP_CROSS_ENTROPY_CLASS:
     case OP_NLL_LOSS_CLASS:
     case OP_LOG_SOFTMAX_CLASS:
     case OP_SOFTMAX_CLASS: {
-        Fact c = fact_object(FO_CALLABLE, reduction_none(in, a) ? FF_PERTOKEN : 0, node);
+        Reduction red = reduction_of(in, a);
+        Fact c = fact_object(FO_CALLABLE,
+                             red == RED_NONE  ? FF_PERTOKEN
+                             : red == RED_SUM ? FF_SCALED
+                                              : 0,
+                             node);
         if (args_kw(in, a, "ignore_index") >= 0) c.flags |= FF_MASKED;
         c.op = t->op;
         c.op_dim = (int8_t)args_dim(in, a, 0);
@@ -810,6 +912,7 @@ Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args 
         return array_values(in, node, t, x, a, off);
     case OP_KERAS_CE:
     case OP_KERAS_CE_CLASS:
+    case OP_LINEAR_CLASS:
     case OP_CROSS_ENTROPY:
     case OP_NLL_LOSS:
     case OP_CROSS_ENTROPY_CLASS:
@@ -832,14 +935,23 @@ Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
         return normalize(in, node, x, c.op_dim, false);
     case OP_COLLATOR:
         return hf_padded_batch(node, true);
+    case OP_LINEAR_CLASS: { /* head(h): unnormalised scores at h's positions, over its features */
+        Fact r = fact_of(FK_RAW, x.flags & (FF_LOOPVAR | FF_STEPVAR), node);
+        r.ndim = -1;
+        pad_carry(&r, &x); /* a padded batch's hidden states: the head's values are too */
+        return r;
+    }
     case OP_KERAS_CE_CLASS: /* SparseCategoricalCrossentropy(from_logits=True)(y, logits) */
-        return a->npos >= 2 ? apply_loss(in, node, a->posf[1], a->posf[0], false, false)
+        return a->npos >= 2 ? apply_loss(in, node, a->posf[1], a->posf[0], false, RED_UNSAID, false)
                             : fact_unknown();
     case OP_CROSS_ENTROPY_CLASS:
     case OP_NLL_LOSS_CLASS: {
         Fact y = a->npos > 1 ? a->posf[1] : fact_unknown();
-        y.flags |= c.flags & FF_MASKED; /* CrossEntropyLoss(ignore_index=pad_id) */
-        return apply_loss(in, node, x, y, c.op == OP_NLL_LOSS_CLASS, (c.flags & FF_PERTOKEN) != 0);
+        return apply_loss(in, node, x, y, c.op == OP_NLL_LOSS_CLASS,
+                          (c.flags & FF_PERTOKEN) ? RED_NONE
+                          : (c.flags & FF_SCALED) ? RED_SUM
+                                                  : RED_MEAN,
+                          (c.flags & FF_MASKED) != 0); /* CrossEntropyLoss(ignore_index=pad) */
     }
     default:
         return fact_unknown();

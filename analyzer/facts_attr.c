@@ -14,6 +14,7 @@ static bool is_property(Interp *in, TSNode def) {
 static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len) {
     switch ((FactObject)obj.obj) {
     case FO_MODEL: /* llama.cpp's llm.scores: the raw logits of every position evaluated */
+        if (names_is(attr, len, "module")) return obj; /* DDP(m).module: m itself */
         if (names_is(attr, len, "scores")) {
             Fact r = fact_of(FK_RAW, 0, attr_node);
             fact_set_axes(&r, 2, (AxisKind[]){AX_POS, AX_VOCAB});
@@ -28,7 +29,7 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
     }
     case FO_OUTPUT:
         if (names_is(attr, len, "logits") && (obj.flags & FF_NOTLM))
-            return fact_of(FK_RAW, 0, attr_node);
+            return hf_head_logits(&obj, 0, attr_node);
         if (names_is(attr, len, "logits") && (obj.flags & FF_GENERATE))
             return hf_stepwise_scores(attr_node, false);
         if (names_is(attr, len, "logits") && (obj.flags & FF_UNTYPED_IN)) {
@@ -107,6 +108,13 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
             /* kinds from a name only (an API's top_logprobs): its items' fields are no tensor
              * attributes, their own names are the evidence */
             if (!(obj.flags & FF_WEAK)) return fact_unknown();
+            /* the OpenAI chat API's choice.logprobs.content: one record per generated token */
+            if (obj.kinds == FK_LOGPROB && names_is(attr, len, "content")) {
+                Fact r = fact_unknown();
+                r.origin = attr_node;
+                fact_set_axes(&r, 1, (AxisKind[]){AX_STEP});
+                return r;
+            }
             break;
         }
         break;
@@ -132,6 +140,13 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
     Fact f = names_evidence(attr_node, attr, len);
     if (obj.obj == FO_NONE) f.flags |= obj.flags & (FF_LOOPVAR | FF_STEPVAR);
     if (names_is(attr, len, "logits")) f.flags &= ~FF_WEAK; /* the HF convention: out.logits */
+    if (names_is(attr, len, "logprob") && obj.obj == FO_NONE && (obj.flags & FF_STEPVAR) &&
+        (!obj.kinds || obj.kinds == FK_LOGPROB)) {
+        /* one generated token's record (OpenAI's content[i], vLLM's Logprob): .logprob is the
+         * log-prob of that position's chosen token, an API's contract */
+        f = fact_of(FK_LOGPROB, FF_SELECTED | (obj.flags & (FF_LOOPVAR | FF_STEPVAR)), attr_node);
+        f.ndim = 0;
+    }
     if (names_is(attr, len, "token_logprobs")) {
         /* the OpenAI completions API's choice.logprobs.token_logprobs: the log-prob of each
          * chosen token, one per position (an API's contract, as .logits is HF's) */

@@ -135,6 +135,42 @@ Fact builtins_apply(Interp *in, TSNode node, const Contract *t, const Args *a, c
         array_rank_key(in, a, node);
         return x;
     }
+    case OP_WRAP_MODEL: { /* the objects given, unchanged; accelerate's prepare: one each */
+        Fact e[MAX_ARGS];
+        int n = 0;
+        for (int i = 0; i < a->npos && !a->splatted; i++) {
+            Fact x = a->posf[i];
+            bool object = x.obj == FO_MODEL || x.obj == FO_INSTANCE || x.obj == FO_FUNC ||
+                          x.obj == FO_CALLABLE;
+            e[n++] = object ? x : fact_unknown();
+        }
+        if (n == 0) {
+            Fact m = args_fact(in, a, "model", -1);
+            return !m.bottom && (m.obj == FO_MODEL || m.obj == FO_INSTANCE) ? m : fact_unknown();
+        }
+        if (n == 1) return e[0];
+        Fact r = fact_object(FO_TUPLE, 0, node);
+        r.elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)n);
+        memcpy(r.elems, e, sizeof(Fact) * (size_t)n);
+        r.nelems = n;
+        return r;
+    }
+    case OP_RANK_METRIC: { /* roc_auc_score(correct, conf): conf's order is what counts */
+        Fact ranked[MAX_ARGS];
+        int n = 0;
+        if (t->idx_pos < 0)
+            for (; n < a->npos; n++)
+                ranked[n] = a->posf[n];
+        else { /* sklearn names it y_score (probas_pred in older precision_recall_curve) */
+            ranked[0] = args_fact(in, a, "y_score", t->idx_pos);
+            n = ranked[0].bottom ? 0 : 1;
+            if (!n) ranked[n++] = args_fact(in, a, "probas_pred", -1);
+        }
+        for (int i = 0; i < n; i++)
+            if (!ranked[i].bottom && (ranked[i].kinds & (FK_SCORES | FK_LOSS | FK_NUM)))
+                svc_emit(in, EV_RANK, 0, node, ranked[i], fact_unknown(), AX_UNK);
+        return fact_of(FK_NUM, 0, node);
+    }
     default:
         return fact_unknown();
     }

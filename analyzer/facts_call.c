@@ -186,6 +186,54 @@ static Fact call_library(Interp *in, TSNode call, const char *qual, Fact recv, c
     return fact_unknown();
 }
 
+/* (a, b): what a call returns as a pair. */
+static Fact pair_of(Interp *in, Fact a, Fact b, TSNode node) {
+    Fact pair = fact_object(FO_TUPLE, 0, node);
+    pair.elems = arena_alloc(in->arena, 2 * sizeof(Fact));
+    pair.elems[0] = a;
+    pair.elems[1] = b;
+    pair.nelems = 2;
+    return pair;
+}
+
+/* model(x, y) with y the tokens one position ahead of x (x, y = seq[:-1], seq[1:]): nanoGPT's
+ * and minGPT's forward(idx, targets), which returns (logits, loss), the loss a mean
+ * cross-entropy over every target (ignore_index=-1 drops only targets the code set to -1).
+ * Hugging Face models take no token ids in that place (the attention mask, past key values). */
+static Fact model_call(Interp *in, Fact model, const Args *a, TSNode call) {
+    Fact out = hf_model_output(in, model, a, call);
+    if (a->npos < 2 || args_kw(in, a, "labels") >= 0) return out;
+    const Fact *x = &a->posf[0], *y = &a->posf[1];
+    Fact logits = hf_output_logits(out); /* at t: the distribution of x's token t + 1 */
+    bool ahead = (x->kinds & FK_IDS) && align_delta(&logits, y) == 0;
+    if (y->kinds != FK_IDS || !ahead) return out; /* x's own tokens: ids, whoever said so */
+    Fact loss = fact_of(FK_LOSS, FF_LABELS, call);
+    if (y->obj == FO_NONE && !(y->flags & (FF_MASKED | FF_SLICED)))
+        loss.flags |= FF_FULLLABELS | (y->flags & FF_JOINED);
+    return pair_of(in, logits, loss, call);
+}
+
+/* flax: module.apply(variables, x, ...) runs the module on x, and so does a TrainState's
+ * apply_fn({"params": p}, x): given token ids, a model call on the arguments after the
+ * variables (known by its name only unless the ids are known from data flow). */
+static Fact flax_apply(Interp *in, TSNode call, Fact recv, const Args *a) {
+    if (a->npos < 2 || a->splatted ||
+        !(recv.obj == FO_MODEL || recv.obj == FO_INSTANCE || (recv.obj == FO_NONE && !recv.kinds)))
+        return fact_unknown();
+    Args rest = *a;
+    rest.npos = a->npos - 1;
+    rest.nplain = a->nplain - 1;
+    memmove(rest.pos, a->pos + 1, sizeof(TSNode) * (size_t)rest.npos);
+    memmove(rest.posf, a->posf + 1, sizeof(Fact) * (size_t)rest.npos);
+    if (!(rest.posf[0].kinds & FK_IDS) || rest.posf[0].ndim == 0) return fact_unknown();
+    unsigned weak = hf_looks_like_model_call(in, &rest) ? 0 : FF_WEAK;
+    Fact model = recv.obj == FO_MODEL ? recv : fact_object(FO_MODEL, weak, call);
+    /* a flax module returns arrays, not an output object: its logits */
+    Fact logits = hf_output_logits(hf_model_output(in, model, &rest, call));
+    /* mutable=[...]: (output, updated state) */
+    return args_kw(in, a, "mutable") < 0 ? logits : pair_of(in, logits, fact_unknown(), call);
+}
+
 /* recv.method(...) where recv is no module: by the receiver's kind. */
 static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, const char *method,
                         size_t mlen) {
@@ -202,11 +250,16 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
             (a.npos >= 1 && ((a.posf[0].kinds & FK_IDS) || a.posf[0].obj == FO_ENCODING));
         if (t && ((t->op == OP_GENERATE && fed_ids) || t->op == OP_TRANSITION_SCORES))
             return hf_apply(in, call, t, recv, &a, NULL);
-        if (recv.obj == FO_MODEL && ((mlen == 7 && !memcmp(method, "forward", 7)) ||
-                                     (mlen == 8 && !memcmp(method, "__call__", 8))))
+        if (t && t->op == OP_WRAP_MODEL) return builtins_apply(in, call, t, &a, NULL);
+        /* ddp_model.module(x): the wrapped model (facts_attr.c), called */
+        if (recv.obj == FO_MODEL &&
+            ((mlen == 7 && !memcmp(method, "forward", 7)) ||
+             (mlen == 8 && !memcmp(method, "__call__", 8)) || names_is(method, mlen, "module")))
             return hf_model_output(in, recv, &a, call);
         if (recv.obj == FO_MODEL && returns_module(method, mlen)) return recv;
     }
+    /* nn.CrossEntropyLoss().to(device), nn.LogSoftmax(-1).cuda(): the same module */
+    if (recv.obj == FO_CALLABLE && returns_module(method, mlen)) return recv;
     if (recv.obj == FO_DISTRIBUTION) return distribution_method(call, recv, method, mlen);
     if (recv.obj == FO_TOKENIZER) {
         const Contract *t = contracts_method(FORM_TOKENIZER, method, mlen);
@@ -242,6 +295,10 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
             return recv; /* Wrapper(lm).eval() */
         }
         recv = fact_unknown(); /* self.lm(x), set where we cannot see: as for any object */
+    }
+    if (names_is(method, mlen, "apply") || names_is(method, mlen, "apply_fn")) {
+        Fact r = flax_apply(in, call, recv, &a);
+        if (r.obj != FO_NONE || r.kinds) return r;
     }
     /* obj.helper(...) where helper is a method of this file; lm.loglikelihood(...) on an
      * object that is a model by its name only may be an instance of the file's LM class */
@@ -295,7 +352,7 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
     if (found && recv.obj != FO_MODULE) { /* self.fn = some_callable */
         args_read(in, parse_field(call, "arguments"), &a);
         if (recv.obj == FO_CALLABLE) return array_callable(in, call, recv, &a);
-        if (recv.obj == FO_MODEL) return hf_model_output(in, recv, &a, call);
+        if (recv.obj == FO_MODEL) return model_call(in, recv, &a, call);
         if (recv.obj == FO_INSTANCE) /* self.scorer = Scorer(m) ... self.scorer(x) */
             return call_instance(in, call, recv, "forward", 7, &a);
         if (recv.obj == FO_FUNC)
@@ -354,14 +411,22 @@ static Fact eval_call(Interp *in, TSNode call) {
         }
         return obj;
     }
-    if (f.obj == FO_INSTANCE) return call_instance(in, call, f, "forward", 7, &a);
+    if (f.obj == FO_INSTANCE) {
+        /* a module of this file fed token ids whose forward returns what we cannot see (a
+         * layer of another library): its output, as a model's; values a head read off a
+         * padded batch's hidden states (pad_what) are no such thing */
+        Fact r = call_instance(in, call, f, "forward", 7, &a);
+        if (fact_knows_nothing(&r) && !r.pad_what && hf_looks_like_model_call(in, &a))
+            return model_call(in, fact_object(FO_MODEL, 0, call), &a, call);
+        return r;
+    }
     switch ((FactObject)f.obj) {
     case FO_MODULE:
         return call_library(in, call, f.qual, fact_unknown(), &a);
     case FO_CALLABLE:
         return array_callable(in, call, f, &a);
     case FO_MODEL:
-        return hf_model_output(in, f, &a, call);
+        return model_call(in, f, &a, call);
     case FO_TOKENIZER:
         return hf_encoding(in, &a, call);
     default:
@@ -370,6 +435,10 @@ static Fact eval_call(Interp *in, TSNode call) {
     if (!f.kinds && f.obj == FO_NONE && hf_called_like_tokenizer(in, &a)) {
         if (parse_is(fn, "identifier")) interp_bind(in, fn, fact_object(FO_TOKENIZER, 0, fn));
         return hf_encoding(in, &a, call);
+    }
+    if (f.obj == FO_NONE && !f.kinds && svc_text_eq(in, fn, "apply_fn")) { /* passed along */
+        Fact r = flax_apply(in, call, f, &a);
+        if (r.obj != FO_NONE || r.kinds) return r;
     }
     if (!f.kinds && hf_looks_like_model_call(in, &a)) { /* classifier(**enc), mlm(input_ids=x) */
         size_t nlen;

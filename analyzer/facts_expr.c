@@ -103,7 +103,7 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
         long logits_at = (value.flags & FF_LABELS) ? 1 : 0;
         if (value.flags & FF_GENERATE) return fact_of(FK_IDS, 0, ix[0].node);
         if (ix[0].value == logits_at && (value.flags & FF_NOTLM))
-            return fact_of(FK_RAW, value.flags & FF_WEAK, ix[0].node);
+            return hf_head_logits(&value, value.flags & FF_WEAK, ix[0].node);
         if (ix[0].value == logits_at) {
             /* fed token ids, out[0] is the logits as surely as out.logits is */
             unsigned weak = (value.flags & FF_TOKENS_IN) ? 0 : (value.flags & FF_WEAK);

@@ -36,6 +36,7 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
         flags |=
             labels_model_flags(in, a->kwf[k], a->kw_val[k], args_node(in, a, "input_ids", NULL, 0));
     Fact out = fact_object(FO_OUTPUT, flags, node);
+    out.choices = model.choices;
     /* The logits at position t predict the input's token t + 1 (facts_align.c); a padded or
      * joined input makes padded or joined logits. */
     int ki = args_kw(in, a, "input_ids");
@@ -54,7 +55,13 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
         svc_bind(in, a->kw_val[ki], ids);
         input = ids;
     }
-    out.flags |= input.flags & (FF_PADDED | FF_JOINED);
+    /* an encoder-decoder's logits are the decoder's: padded as its labels (decoder inputs) are,
+     * whatever pads the encoder's input has */
+    int kdec = k >= 0 ? k : args_kw(in, a, "decoder_input_ids");
+    if ((flags & FF_SEQ2SEQ) && kdec >= 0)
+        out.flags |= a->kwf[kdec].flags & FF_PADDED;
+    else
+        out.flags |= input.flags & (FF_PADDED | FF_JOINED);
     if (((input.kinds & FK_IDS) && !(input.flags & FF_WEAK)) || input.obj == FO_ENCODING)
         out.flags |= FF_TOKENS_IN;
     else if (!(input.kinds & FK_IDS) && (model.flags & FF_WEAK))
@@ -134,6 +141,7 @@ static Fact from_pretrained(const char *qual, TSNode node) {
         flags |= FF_NOTLM;
     Fact m = fact_object(FO_MODEL, flags, node);
     if (causal && !(flags & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM))) m.causal = true;
+    m.choices = strstr(qual, "MultipleChoice") != NULL;
     return m;
 }
 
@@ -239,7 +247,7 @@ Fact hf_output_tensor(Fact out) {
 
 Fact hf_output_logits(Fact out) {
     if (out.obj != FO_OUTPUT || (out.flags & FF_GENERATE)) return out;
-    Fact logits = (out.flags & FF_NOTLM) ? fact_of(FK_RAW, 0, out.origin)
+    Fact logits = (out.flags & FF_NOTLM) ? hf_head_logits(&out, 0, out.origin)
                                          : hf_logits_3d(out.flags & FF_SEQ2SEQ, out.origin);
     if (out.flags & FF_UNTYPED_IN) { /* fed no token ids: a layout nothing tells */
         logits.ndim = -1;
@@ -248,6 +256,12 @@ Fact hf_output_logits(Fact out) {
     logits.flags |=
         out.flags & FF_WEAK; /* a model known by its name only: a convention, no proof */
     return hf_output_part(out, logits);
+}
+
+Fact hf_head_logits(const Fact *out, unsigned flags, TSNode origin) {
+    Fact r = fact_of(FK_RAW, flags, origin);
+    if (out->choices) fact_set_axes(&r, 2, (AxisKind[]){AX_BATCH, AX_VOCAB});
+    return r;
 }
 
 Fact hf_output_part(Fact out, Fact part) {

@@ -380,6 +380,9 @@ Fact attr_get(Interp *in, Fact object, TSNode attr_node, const char *attr, size_
 Fact hf_output_part(Fact out, Fact part);
 Fact hf_output_tensor(Fact out); /* a model output used as a tensor: its logits */
 Fact hf_output_logits(Fact out); /* the same, whatever the model was fed */
+/* The logits of a head that is no LM's (FF_NOTLM): of unknown layout, or [batch, choices] for a
+ * multiple-choice head (the choices normalised as a vocabulary is). */
+Fact hf_head_logits(const Fact *out, unsigned flags, TSNode origin);
 /* What a value named like this probably holds, when nothing else is known. Weak evidence. */
 Fact names_evidence(TSNode origin, const char *name, size_t len);
 /* Elements produced by iterating a value (for loops, comprehensions). */

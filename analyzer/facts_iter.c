@@ -31,11 +31,16 @@ Fact iter_element(Interp *in, Fact it) {
     }
     if (!it.kinds) { /* an element of some sequence we do not know: one step of it */
         Fact e = fact_unknown();
-        e.flags = FF_LOOPVAR | (it.flags & (FF_OPAQUE | FF_JOINED)); /* texts of prompt + c */
+        e.flags = FF_LOOPVAR | (it.flags & (FF_OPAQUE | FF_JOINED));    /* texts of prompt + c */
+        if (it.ndim >= 1 && it.ax[0] == AX_STEP) e.flags |= FF_STEPVAR; /* an API's per-token */
         return e;
     }
     Fact e = it;
     AxisKind lead = it.ndim >= 1 ? (AxisKind)it.ax[0] : AX_UNK;
+    /* log-probs known by a name only, of no known layout (an API's response.logprobs, vLLM's
+     * output.logprobs): a list of the generated tokens' entries, one per position */
+    if (lead == AX_UNK && it.ndim < 0 && it.kinds == FK_LOGPROB && (it.flags & FF_WEAK))
+        lead = AX_STEP;
     if (it.ndim >= 1)
         fact_remove_axis(&e, 0);
     else

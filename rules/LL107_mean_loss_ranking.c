@@ -131,7 +131,9 @@ static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
         "number of continuation tokens).");
 }
 
-static const char *const literals[] = {"labels", NULL}; /* the labels= keyword */
+/* None: a mean loss comes from labels=, a cross-entropy's default reduction, or a model called
+ * with its targets (nanoGPT's model(x, y)), which names nothing */
+static const char *const literals[] = {NULL};
 
 const Rule rule_LL107 = {
     .code = "LL107",

@@ -39,7 +39,7 @@ static bool form_applies(unsigned form, unsigned op) {
     case FORM_UNKNOWN:
         return contracts_is_array_op(op);
     case FORM_MODEL:
-        return op == OP_GENERATE || op == OP_TRANSITION_SCORES;
+        return op == OP_GENERATE || op == OP_TRANSITION_SCORES || op == OP_WRAP_MODEL;
     case FORM_TOKENIZER:
         return contracts_is_hf_op(op);
     case FORM_MODULE:
