@@ -80,8 +80,8 @@ static void report(RuleContext *ctx, const FactEvent *e, const Fact *f, LossUse 
         ctx, e->node, &mean_token_nll,
         "set the prompt's labels to -100 and rank by the summed log-probability of the "
         "candidate tokens (e.g. -loss * n_candidate_tokens)",
-        "candidates ranked by outputs.loss%s, a mean token NLL whose labels cover the prompt "
-        "as well as the candidate: the prompt's NLL is averaged in and each candidate's "
+        "candidates ranked by a mean token NLL%s (outputs.loss, or a cross-entropy's default "
+        "mean) whose targets cover the prompt as well as the candidate: the prompt's NLL is averaged in and each candidate's "
         "length changes the weights, so this is not log Pr(candidate | prompt)",
         where);
 }
@@ -140,9 +140,12 @@ const Rule rule_LL107 = {
     .name = "mean-loss-ranking",
     .summary = "Candidates ranked by a mean token NLL (HF outputs.loss) over prompt + completion",
     .what = "Flags candidates ranked (argmin / argmax / sorted / min / max / a comparison) by a\n"
-            "Hugging Face `outputs.loss` when the model was called with labels that are the\n"
-            "unmasked input ids of prompt + candidate, and rankings by that loss multiplied by\n"
-            "the sequence length N as if it were the summed NLL. Not flagged: training losses,\n"
+            "mean token NLL whose targets are the unmasked ids of prompt + candidate: Hugging\n"
+            "Face's `outputs.loss` of a model called with such labels, `F.cross_entropy` /\n"
+            "`nn.CrossEntropyLoss` with the default reduction=\"mean\", or the loss a model\n"
+            "called with its targets returns (nanoGPT's `logits, loss = model(x, y)`); and\n"
+            "rankings by that loss multiplied by the sequence length N as if it were the\n"
+            "summed NLL. Not flagged: training losses,\n"
             "perplexity that is only reported, labels with the prompt set to -100 (the mean then\n"
             "covers the candidate alone: a deliberate length normalisation),\n"
             "`-loss * (n - 1)`, which is the summed log-likelihood, and an encoder-decoder's\n"
