@@ -1160,6 +1160,7 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
     uses_free(&in);
     pad_free(&in);
     regions_free(&in);
+    args_free(&in);
 }
 
 void facts_free(Facts *facts) {

@@ -1,5 +1,7 @@
 /* A call's arguments, read once in the caller: by position or keyword, dims, flags. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "facts_xfer.h"
 
@@ -74,28 +76,108 @@ Fact args_fact(Interp *in, const Args *a, const char *kw, int pos) {
 
 /* `NAME = 1` in the body of a class of the file: the integer Cls.NAME and obj.NAME read (a dim
  * kept as a class constant). Other class-level values are not tracked. */
-bool args_class_int(Interp *in, TSNode cls, const char *name, size_t len, Fact *out) {
+/* Class constants (class C: DIM = 1) by class and name, each class's body read once per
+ * analysis: modules the project imports can read one Enum's members thousands of times. */
+typedef struct ClassConst {
+    const void *cls; /* the class's node id; NULL: an empty slot */
+    const char *name; /* NULL: the record that the class was read */
+    size_t len;
+    TSNode value; /* the last assignment's integer literal; null: not one */
+    int16_t num;
+} ClassConst;
+
+struct ClassConsts {
+    ClassConst *slots;
+    size_t cap, n;
+};
+
+static size_t const_slot(const void *cls, const char *name, size_t len, size_t cap) {
+    uint64_t h = (uintptr_t)cls * 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; name && i < len; i++)
+        h = (h ^ (unsigned char)name[i]) * 0x100000001B3ull;
+    return (size_t)(h >> 17) & (cap - 1);
+}
+
+static ClassConst *const_find(struct ClassConsts *t, const void *cls, const char *name,
+                              size_t len) {
+    if (!t || !t->cap) return NULL;
+    for (size_t i = const_slot(cls, name, len, t->cap);; i = (i + 1) & (t->cap - 1)) {
+        ClassConst *c = &t->slots[i];
+        if (!c->cls) return NULL;
+        if (c->cls == cls && c->len == len && (c->name == name || (c->name && name &&
+                                                                    !memcmp(c->name, name, len))))
+            return c;
+    }
+}
+
+/* Adds or replaces (the last assignment of a name counts). */
+static void const_put(Interp *in, ClassConst rec) {
+    struct ClassConsts *t = in->class_consts;
+    if (!t) t = in->class_consts = util_xcalloc(1, sizeof *t);
+    ClassConst *old = const_find(t, rec.cls, rec.name, rec.len);
+    if (old) {
+        *old = rec;
+        return;
+    }
+    if ((t->n + 1) * 2 > t->cap) {
+        struct ClassConsts grown = {util_xcalloc(t->cap ? t->cap * 2 : 64, sizeof(ClassConst)),
+                                    t->cap ? t->cap * 2 : 64, 0};
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->slots[i].cls) {
+                size_t j = const_slot(t->slots[i].cls, t->slots[i].name, t->slots[i].len,
+                                      grown.cap);
+                while (grown.slots[j].cls)
+                    j = (j + 1) & (grown.cap - 1);
+                grown.slots[j] = t->slots[i];
+                grown.n++;
+            }
+        free(t->slots);
+        *t = grown;
+    }
+    size_t i = const_slot(rec.cls, rec.name, rec.len, t->cap);
+    while (t->slots[i].cls)
+        i = (i + 1) & (t->cap - 1);
+    t->slots[i] = rec;
+    t->n++;
+}
+
+static void read_class(Interp *in, TSNode cls) {
     TSNode body = parse_field(cls, "body");
-    uint32_t n = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
-    bool found = false;
-    for (uint32_t i = 0; i < n; i++) {
-        TSNode st = ts_node_named_child(body, i);
+    const_put(in, (ClassConst){.cls = cls.id});
+    if (ts_node_is_null(body)) return;
+    ParseKids k;
+    parse_kids_begin(&k, body);
+    for (TSNode st; parse_kids_next(&k, &st);) {
         TSNode as = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
         if (!parse_is(as, "assignment")) continue;
         TSNode left = parse_field(as, "left"), right = parse_field(as, "right");
-        size_t l;
-        const char *t = parse_text(in->src, left, &l);
+        if (!parse_is(left, "identifier")) continue;
+        ClassConst c = {.cls = cls.id};
+        c.name = parse_text(in->src, left, &c.len);
         long v;
-        if (!parse_is(left, "identifier") || l != len || memcmp(t, name, len) != 0) continue;
-        found = !ts_node_is_null(right) && svc_int_literal(in, right, &v) && v >= INT16_MIN &&
-                v <= INT16_MAX; /* the last assignment counts */
-        if (found) {
-            *out = fact_of(FK_NUM, FF_CONST, right);
-            out->ndim = 0;
-            out->num = (int16_t)v;
-        }
+        if (!ts_node_is_null(right) && svc_int_literal(in, right, &v) && v >= INT16_MIN &&
+            v <= INT16_MAX)
+            c.value = right, c.num = (int16_t)v;
+        const_put(in, c);
     }
-    return found;
+    parse_kids_end(&k);
+}
+
+bool args_class_int(Interp *in, TSNode cls, const char *name, size_t len, Fact *out) {
+    if (!const_find(in->class_consts, cls.id, NULL, 0)) read_class(in, cls);
+    const ClassConst *c = const_find(in->class_consts, cls.id, name, len);
+    if (!c || ts_node_is_null(c->value)) return false;
+    *out = fact_of(FK_NUM, FF_CONST, c->value);
+    out->ndim = 0;
+    out->num = c->num;
+    return true;
+}
+
+void args_free(Interp *in) {
+    if (!in->class_consts) return;
+    free(in->class_consts->slots);
+    free(in->class_consts);
+    in->class_consts = NULL;
 }
 
 /* self.DIM where the class (not the object) holds DIM = 1: read only where a dim is wanted,

@@ -243,6 +243,7 @@ typedef struct Interp {
                        accesses to that module's environment as if they were this one's */
     struct PadMemo *pad_memo; /* appended: facts_pad.c's record of subexpressions (LL111) */
     struct NodeSet *written_reads; /* facts_regions.c: reads of what the iteration wrote */
+    struct ClassConsts *class_consts; /* facts_args.c: integer constants of classes */
 
     /* facts_env.c */
     uint32_t clock;                 /* counts changes of state (Binding.version, settled loops) */
@@ -461,6 +462,7 @@ void regions_loop(Interp *in, TSNode body);
  * it with something else than the buffer's fill? (It holds no pad then.) */
 bool regions_written_read(const Interp *in, TSNode n);
 void regions_free(Interp *in);
+void args_free(Interp *in); /* facts_args.c: the index of class constants */
 /* The key of a value's text (an int known on every path: of its decimal form). */
 uint32_t regions_key(Interp *in, TSNode n);
 

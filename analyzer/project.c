@@ -16,7 +16,7 @@ typedef struct ProjectModule {
     char *real;        /* its canonical path: one module per file */
     const Source *src; /* the run's (project_cache.c) */
     TSTree *tree;      /* this analysis's copy */
-    ProjectRead *owned; /* src and tree, when the run's cache was full */
+    ProjectRead *held; /* the cache's parse that src and tree come from */
     TSNode root;
     Frame frame; /* its top-level names */
     FuncList funcs;
@@ -64,6 +64,7 @@ ProjectFile *project_file_new(const char *path, Source *src, ProjectCache *cache
     pf->real = realpath(path, NULL);
     pf->peers.project = pf;
     bounds_init(&pf->budget, PROJECT_MAX_STEPS, 0);
+    pf->bytes = src->len; /* (PROJECT_MAX_BYTES counts the file's own) */
     src->peers = &pf->peers;
     return pf;
 }
@@ -75,8 +76,8 @@ void project_file_free(ProjectFile *pf) {
         env_free(&m->frame.env);
         free(m->func_slots);
         array_free(&m->funcs);
-        if (!m->owned) ts_tree_delete(m->tree); /* this analysis's copy of the cache's */
-        project_read_free(m->owned);
+        ts_tree_delete(m->tree); /* this analysis's copy of the cache's, before its release */
+        project_cache_release(pf->cache, m->held);
         free(m->real);
         free(m);
     }
@@ -395,20 +396,20 @@ static ProjectModule *load(Interp *in, char *path) {
         }
     const Source *src = NULL;
     TSTree *tree = NULL;
-    ProjectRead *owned = NULL;
+    ProjectRead *held = NULL;
     ProjectAsk read = {0};
     bool ok = pf->modules.len < PROJECT_MAX_MODULES &&
-              project_cache_get(pf->cache, real, &src, &tree, &owned, &read) &&
+              project_cache_get(pf->cache, real, &src, &tree, &held, &read) &&
               pf->bytes + src->len <= PROJECT_MAX_BYTES;
     if (read.question) array_push(&pf->asks, read);
     if (!ok) {
-        if (tree && !owned) ts_tree_delete(tree);
-        project_read_free(owned);
+        if (tree) ts_tree_delete(tree);
+        project_cache_release(pf->cache, held);
         free(real);
         return NULL;
     }
     ProjectModule *m = util_xcalloc(1, sizeof *m);
-    m->owned = owned;
+    m->held = held;
     m->real = real;
     m->src = src;
     m->path = src->path;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <tree_sitter/api.h>
 
+#include "bounds.h"
 #include "hash.h"
 #include "parse.h"
 #include "source.h"
@@ -26,10 +27,11 @@ typedef struct ProjectCache ProjectCache;
 enum {
     PROJECT_MAX_MODULES = 64,
     PROJECT_MAX_MODULE_BYTES = 2 << 20,
-    PROJECT_MAX_BYTES = 16 << 20,
+    /* source one file's analysis parses, its own and its modules': within its memory budget */
+    PROJECT_MAX_BYTES = BOUND_MAX_SOURCE,
     PROJECT_MAX_STEPS = 1000000, /* interpreter steps spent in other files' code */
     PROJECT_MAX_ANCESTORS = 8,   /* directories above a file searched for absolute imports */
-    PROJECT_CACHE_BYTES = 32 << 20, /* source kept parsed for the whole run */
+    PROJECT_CACHE_BYTES = 24 << 20, /* parsed modules kept for the run (trees and texts) */
 };
 
 /* What one file's analysis asked of the file system about the rest of its project, with the
@@ -60,18 +62,15 @@ void project_asks_free(ProjectAsks *asks);
  * made to collide with another cannot be computed without it. */
 ProjectCache *project_cache_new(const uint8_t *text_key);
 void project_cache_free(ProjectCache *c);
-/* A module read for one analysis only (the run's cache was full): the caller frees it. */
-typedef struct ProjectRead {
-    Source src;
-    Parsed parsed;
-} ProjectRead;
-void project_read_free(ProjectRead *r);
-/* The module whose canonical path is real: its source and a syntax tree; false when it cannot
- * be read or parsed. Either the cache's source and a copy of its tree (the caller's to
- * ts_tree_delete), or, once the cache is full, *owned, which holds both. *read says what was
- * read (kind PROJECT_ASK_READ; the caller frees its strings). */
+/* One parse of a module, held by the analyses that import it. */
+typedef struct ProjectRead ProjectRead;
+/* The module whose canonical path is real: its source and a copy of its syntax tree (the
+ * caller's to ts_tree_delete, then to give back with project_cache_release(*held)); false
+ * when it cannot be read or parsed. *read says what was read (kind PROJECT_ASK_READ; the
+ * caller frees its strings). */
 bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TSTree **tree,
-                       ProjectRead **owned, ProjectAsk *read);
+                       ProjectRead **held, ProjectAsk *read);
+void project_cache_release(ProjectCache *c, ProjectRead *held);
 /* The answer to a question of kind READ now (read once per run; not parsed). */
 void project_cache_read_again(ProjectCache *c, const char *real, ProjectAsk *read);
 /* find(key), computed once per run for each key (a copy the caller frees; NULL: none). */

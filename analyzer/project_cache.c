@@ -1,8 +1,10 @@
-/* The per-run cache of the project's modules: each file read and parsed once per run, however
- * many analysed files import it, and shared by the worker threads. An entry never changes once
- * made; each analysis works on its own copy of the syntax tree (tree-sitter trees are used by
- * one thread at a time), and names a module by a path that depends only on the file (relative
- * to the working directory), so that results do not depend on which thread read it first. */
+/* The per-run cache of the project's modules: each file read once per run however many
+ * analysed files import it, parsed trees kept within a memory budget (the least recently used
+ * first dropped, and parsed again when next imported), shared by the worker threads. An
+ * analysis holds the modules it imports until it ends, each as its own copy of the syntax tree
+ * (tree-sitter trees are used by one thread at a time), and names a module by a path that
+ * depends only on the file (relative to the working directory): results do not depend on
+ * which thread read it first, nor on what the cache kept. */
 #define _GNU_SOURCE /* realpath */
 #include <pthread.h>
 #include <stdlib.h>
@@ -10,15 +12,24 @@
 
 #include "parse.h"
 #include "project.h"
+#include "tsarena.h"
 #include "util.h"
+
+struct ProjectRead { /* one parse of a module's text */
+    Source src;
+    Parsed parsed;
+    size_t bytes;     /* the memory it holds: the tree's arena and the text */
+    unsigned users;   /* analyses holding it */
+    uint64_t used;    /* the cache's clock when last handed out */
+};
 
 typedef struct CacheEntry {
     char *real;
-    Source src; /* src.path: the module as shown */
-    Parsed parsed;
-    bool cached; /* kept here (else each analysis reads its own: the cache is full) */
-    bool ok;     /* read and parsed within the bounds (not yet known when not cached) */
-    ProjectAsk read; /* what reading it gave (when cached) */
+    bool read_known;  /* read: what reading it gave (kept for the whole run) */
+    ProjectAsk read;
+    bool parse_known; /* ok: read and parsed within the bounds */
+    bool ok;
+    ProjectRead *text; /* the parse kept; NULL: none now (dropped, or never made) */
 } CacheEntry;
 
 typedef struct FoundSlot {
@@ -28,13 +39,23 @@ typedef struct FoundSlot {
 struct ProjectCache {
     pthread_mutex_t lock;
     Array(CacheEntry *) entries;
+    uint32_t *slots; /* open addressing over entries by real path: index + 1, 0 empty */
+    size_t nslots;
+    Array(CacheEntry *) kept; /* the entries holding a parse */
+    size_t bytes;             /* what the kept parses hold */
+    uint64_t clock;
     FoundSlot *found; /* project_cache_find */
-    size_t nslots, nfound;
+    size_t nfound_slots, nfound;
     char *cwd; /* the working directory, canonical */
-    size_t bytes;
     uint8_t text_key[16];
-    ProjectAsks reads_again; /* project_cache_read_again */
 };
+
+static uint32_t hash_key(const char *s) {
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
 
 ProjectCache *project_cache_new(const uint8_t *text_key) {
     ProjectCache *c = util_xcalloc(1, sizeof *c);
@@ -55,19 +76,25 @@ void project_asks_free(ProjectAsks *asks) {
     array_free(asks);
 }
 
+static void read_free(ProjectRead *r) {
+    parse_free(&r->parsed); /* the tree with its arena */
+    source_free(&r->src);
+    free(r);
+}
+
 void project_cache_free(ProjectCache *c) {
     if (!c) return;
     for (size_t i = 0; i < c->entries.len; i++) {
         CacheEntry *e = c->entries.items[i];
-        parse_free(&e->parsed);
-        source_free(&e->src);
+        if (e->text) read_free(e->text); /* every analysis has released it by now */
         ask_free(&e->read);
         free(e->real);
         free(e);
     }
     array_free(&c->entries);
-    project_asks_free(&c->reads_again);
-    for (size_t i = 0; i < c->nslots; i++) {
+    array_free(&c->kept);
+    free(c->slots);
+    for (size_t i = 0; i < c->nfound_slots; i++) {
         free(c->found[i].key);
         free(c->found[i].path);
     }
@@ -75,6 +102,32 @@ void project_cache_free(ProjectCache *c) {
     pthread_mutex_destroy(&c->lock);
     free(c->cwd);
     free(c);
+}
+
+/* The entry of real, made when there is none. Called with the lock. */
+static CacheEntry *entry_of(ProjectCache *c, const char *real) {
+    if ((c->entries.len + 1) * 2 > c->nslots) {
+        size_t n = c->nslots ? c->nslots * 2 : 256;
+        uint32_t *slots = util_xcalloc(n, sizeof *slots);
+        for (size_t i = 0; i < c->entries.len; i++) {
+            size_t s = hash_key(c->entries.items[i]->real) & (n - 1);
+            while (slots[s])
+                s = (s + 1) & (n - 1);
+            slots[s] = (uint32_t)i + 1;
+        }
+        free(c->slots);
+        c->slots = slots;
+        c->nslots = n;
+    }
+    size_t s = hash_key(real) & (c->nslots - 1);
+    for (; c->slots[s]; s = (s + 1) & (c->nslots - 1))
+        if (!strcmp(c->entries.items[c->slots[s] - 1]->real, real))
+            return c->entries.items[c->slots[s] - 1];
+    CacheEntry *e = util_xcalloc(1, sizeof *e);
+    e->real = util_xstrdup(real);
+    array_push(&c->entries, e);
+    c->slots[s] = (uint32_t)c->entries.len;
+    return e;
 }
 
 /* real relative to the working directory when it is below it, else real itself. */
@@ -99,17 +152,19 @@ static bool read_text(const ProjectCache *c, const char *real, Source *src, Proj
     return ok;
 }
 
-/* Reads and parses the module at real into src / parsed; false when it cannot be (or is too
- * large to be) analysed. */
-static bool read_module(const ProjectCache *c, const char *real, Source *src, Parsed *parsed,
-                        ProjectAsk *read) {
-    bool ok = read_text(c, real, src, read) && src->len <= PROJECT_MAX_MODULE_BYTES &&
-              parse_python(parsed, src) == PARSE_OK;
-    if (ok) {
-        free(src->path);
-        src->path = util_xstrdup(read->answer);
+/* Reads and parses the module at real; NULL when it cannot be (or is too large to be)
+ * analysed. */
+static ProjectRead *read_module(const ProjectCache *c, const char *real, ProjectAsk *read) {
+    ProjectRead *r = util_xcalloc(1, sizeof *r);
+    if (!read_text(c, real, &r->src, read) || r->src.len > PROJECT_MAX_MODULE_BYTES ||
+        parse_python(&r->parsed, &r->src) != PARSE_OK) {
+        read_free(r);
+        return NULL;
     }
-    return ok;
+    free(r->src.path);
+    r->src.path = util_xstrdup(read->answer);
+    r->bytes = tsarena_bytes(&r->parsed.arena) + r->src.len;
+    return r;
 }
 
 static void ask_copy(ProjectAsk *to, const ProjectAsk *from) {
@@ -120,83 +175,97 @@ static void ask_copy(ProjectAsk *to, const ProjectAsk *from) {
 
 void project_cache_read_again(ProjectCache *c, const char *real, ProjectAsk *read) {
     pthread_mutex_lock(&c->lock);
-    const ProjectAsk *known = NULL;
-    for (size_t i = 0; i < c->entries.len && !known; i++)
-        if (c->entries.items[i]->cached && !strcmp(c->entries.items[i]->real, real))
-            known = &c->entries.items[i]->read;
-    for (size_t i = 0; i < c->reads_again.len && !known; i++)
-        if (!strcmp(c->reads_again.items[i].question, real)) known = &c->reads_again.items[i];
-    if (!known) {
+    CacheEntry *e = entry_of(c, real);
+    if (!e->read_known) {
         Source src;
-        ProjectAsk now;
-        if (read_text(c, real, &src, &now)) source_free(&src);
-        array_push(&c->reads_again, now);
-        known = &c->reads_again.items[c->reads_again.len - 1];
+        if (read_text(c, real, &src, &e->read)) source_free(&src);
+        e->read_known = true;
     }
-    ask_copy(read, known);
+    ask_copy(read, &e->read);
     pthread_mutex_unlock(&c->lock);
 }
 
-/* Modules past the cache's size are read again by each analysis that imports them, into
- * memory it owns: the same text and tree, so the results are the same either way. */
-void project_read_free(ProjectRead *r) {
-    if (!r) return;
-    parse_free(&r->parsed); /* the tree with its arena */
-    source_free(&r->src);
-    free(r);
+/* Drops the least recently used parses no analysis holds until the kept ones fit the budget
+ * (those in use stay until released). Called with the lock. */
+static void fit_budget(ProjectCache *c) {
+    while (c->bytes > PROJECT_CACHE_BYTES) {
+        size_t oldest = c->kept.len;
+        for (size_t i = 0; i < c->kept.len; i++) {
+            const ProjectRead *r = c->kept.items[i]->text;
+            if (!r->users && (oldest == c->kept.len || r->used < c->kept.items[oldest]->text->used))
+                oldest = i;
+        }
+        if (oldest == c->kept.len) return;
+        CacheEntry *e = c->kept.items[oldest];
+        c->bytes -= e->text->bytes;
+        read_free(e->text);
+        e->text = NULL;
+        c->kept.items[oldest] = c->kept.items[--c->kept.len];
+    }
+}
+
+/* Hands e's parse to an analysis. Called with the lock. */
+static void hand_out(ProjectCache *c, CacheEntry *e, const Source **src, TSTree **tree,
+                     ProjectRead **held) {
+    ProjectRead *r = e->text;
+    r->users++;
+    r->used = ++c->clock;
+    *src = &r->src;
+    *tree = ts_tree_copy(r->parsed.tree);
+    *held = r;
 }
 
 bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TSTree **tree,
-                       ProjectRead **owned, ProjectAsk *read) {
-    *owned = NULL;
+                       ProjectRead **held, ProjectAsk *read) {
+    *held = NULL;
     pthread_mutex_lock(&c->lock);
-    CacheEntry *e = NULL;
-    for (size_t i = 0; i < c->entries.len && !e; i++)
-        if (!strcmp(c->entries.items[i]->real, real)) e = c->entries.items[i];
-    if (!e) {
-        e = util_xcalloc(1, sizeof *e);
-        e->real = util_xstrdup(real);
-        e->cached = c->bytes < PROJECT_CACHE_BYTES;
-        e->ok = e->cached ? read_module(c, real, &e->src, &e->parsed, &e->read) : true;
-        if (e->cached && e->ok) c->bytes += e->src.len;
-        array_push(&c->entries, e);
+    CacheEntry *e = entry_of(c, real);
+    if (!e->parse_known || (e->ok && !e->text)) { /* parsed outside the lock */
+        pthread_mutex_unlock(&c->lock);
+        ProjectAsk now;
+        ProjectRead *r = read_module(c, real, &now);
+        pthread_mutex_lock(&c->lock);
+        if (!e->parse_known || (e->ok && !e->text)) { /* (no other thread was quicker) */
+            if (e->read_known) ask_free(&e->read);
+            e->read = now;
+            e->read_known = e->parse_known = true;
+            e->ok = r != NULL;
+            if (r) {
+                e->text = r;
+                array_push(&c->kept, e);
+                c->bytes += r->bytes;
+            }
+        } else {
+            ask_free(&now);
+            if (r) read_free(r);
+        }
     }
-    bool ok = e->ok, cached = e->cached;
-    if (cached) ask_copy(read, &e->read);
-    if (ok && cached) {
-        *src = &e->src;
-        *tree = ts_tree_copy(e->parsed.tree);
-    }
+    ask_copy(read, &e->read);
+    bool ok = e->ok;
+    if (ok) hand_out(c, e, src, tree, held);
+    fit_budget(c);
     pthread_mutex_unlock(&c->lock);
-    if (!ok || cached) return ok;
-    ProjectRead *own = util_xcalloc(1, sizeof *own);
-    if (!read_module(c, real, &own->src, &own->parsed, read)) {
-        project_read_free(own);
-        return false;
-    }
-    *owned = own;
-    *src = &own->src;
-    *tree = own->parsed.tree;
-    return true;
+    return ok;
+}
+
+void project_cache_release(ProjectCache *c, ProjectRead *held) {
+    if (!held) return;
+    pthread_mutex_lock(&c->lock);
+    held->users--;
+    fit_budget(c);
+    pthread_mutex_unlock(&c->lock);
 }
 
 /* ---------- where module names lead ---------- */
-
-static uint32_t hash_key(const char *s) {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
 
 /* Memoised in an open-addressing table (grown at half full): imports of the same names from
  * the same directories recur in every file of a package, and each try costs file-system calls. */
 char *project_cache_find(ProjectCache *c, const char *key, char *(*find)(const char *key)) {
     pthread_mutex_lock(&c->lock);
-    if (c->nfound * 2 >= c->nslots) {
-        size_t n = c->nslots ? c->nslots * 2 : 256;
+    if (c->nfound * 2 >= c->nfound_slots) {
+        size_t n = c->nfound_slots ? c->nfound_slots * 2 : 256;
         FoundSlot *slots = util_xcalloc(n, sizeof *slots);
-        for (size_t i = 0; i < c->nslots; i++) {
+        for (size_t i = 0; i < c->nfound_slots; i++) {
             if (!c->found[i].key) continue;
             size_t s = hash_key(c->found[i].key) & (n - 1);
             while (slots[s].key)
@@ -205,11 +274,11 @@ char *project_cache_find(ProjectCache *c, const char *key, char *(*find)(const c
         }
         free(c->found);
         c->found = slots;
-        c->nslots = n;
+        c->nfound_slots = n;
     }
-    size_t s = hash_key(key) & (c->nslots - 1);
+    size_t s = hash_key(key) & (c->nfound_slots - 1);
     while (c->found[s].key && strcmp(c->found[s].key, key) != 0)
-        s = (s + 1) & (c->nslots - 1);
+        s = (s + 1) & (c->nfound_slots - 1);
     if (!c->found[s].key) {
         c->found[s].key = util_xstrdup(key);
         c->found[s].path = find(key);

@@ -7,6 +7,9 @@
 #include "tsarena.h"
 
 #include <pthread.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +128,12 @@ static void give_back(TsArenaBlock *b, void *p) {
 }
 
 static void install(void) {
+#ifdef __GLIBC__
+    /* Blocks are mapped, and unmapped when freed: after the first large free, glibc would
+     * otherwise raise its threshold and take later blocks from the heap, where the freed ones
+     * of parses dropped by the module cache stay resident (peak RSS 93 MB against 63). */
+    mallopt(M_MMAP_THRESHOLD, FIRST_BLOCK / 2);
+#endif
     ts_set_allocator(ts_arena_malloc, ts_arena_calloc, ts_arena_realloc, ts_arena_release);
 }
 
@@ -143,4 +152,11 @@ void tsarena_free(TsArena *a) {
         free(b);
     }
     a->blocks = NULL;
+}
+
+size_t tsarena_bytes(const TsArena *a) {
+    size_t n = 0;
+    for (const TsArenaBlock *b = a->blocks; b; b = b->next)
+        n += sizeof *b + (size_t)(b->cur - (const char *)b->data);
+    return n;
 }

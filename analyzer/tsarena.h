@@ -4,6 +4,8 @@
 #ifndef LOGITLINT_TSARENA_H
 #define LOGITLINT_TSARENA_H
 
+#include <stddef.h>
+
 typedef struct TsArenaBlock TsArenaBlock;
 enum { TSARENA_CLASSES = 64 }; /* free lists of small sizes, in steps of the alignment */
 typedef struct TsArena {
@@ -16,5 +18,8 @@ void tsarena_enter(TsArena *a);
 void tsarena_leave(void);
 /* Frees everything allocated in a: the tree and whatever the parser left. */
 void tsarena_free(TsArena *a);
+/* The memory a holds: what its blocks hold up to their last allocation (pages past it are
+ * not touched, so not resident). */
+size_t tsarena_bytes(const TsArena *a);
 
 #endif
