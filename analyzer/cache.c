@@ -174,6 +174,9 @@ Hash128 cache_key(const Cache *c, Hash128 settings, const Source *src) {
     size_t cells = src->line_cell ? src->nlines * sizeof(int) : 0;
     hash_update_field(&h, src->line_cell, cells);
     hash_update_field(&h, src->line_cell_row, cells);
+    /* and its path: files of the same text (a package's copies of one utils.py) import other
+     * modules, and one entry for all would be stored by each in turn and match none */
+    hash_update_field(&h, src->path, strlen(src->path));
     return hash_final(&h);
 }
 

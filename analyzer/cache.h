@@ -49,7 +49,7 @@ void cache_close(Cache *c);
 void cache_settings_begin(const Cache *c, HashState *h);
 Hash128 cache_settings_end(HashState *h);
 
-/* The key of one file's entry under settings digest `settings`. */
+/* The key of one file's entry under settings digest `settings`: its text and path. */
 Hash128 cache_key(const Cache *c, Hash128 settings, const Source *src);
 /* The entry for key (true), its findings' filename set to `path`; false if there is none or it
  * is not valid. */

@@ -233,6 +233,13 @@ START_TEST(what_a_file_read_of_its_project_is_checked) {
         ck_assert_ptr_null(strstr(now.out, "b/main.py"));
         harness_run_free(&ref), harness_run_free(&now);
     }
+    /* and both copies stay warm: neither rewrites the other's entry at each run */
+    char *settled = entries(cache);
+    CliRun last = check_project(proj, cache);
+    char *after = entries(cache);
+    ck_assert_str_eq(after, settled);
+    harness_run_free(&last);
+    free(settled), free(after);
     free(stored), free(again), free(main_now), free(main_late), free(cache);
     tmp_remove(proj);
 }
