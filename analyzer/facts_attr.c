@@ -94,8 +94,8 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
     if (recv != AR_COUNT && recv != AR_UNKNOWN) {
         const AttrContract *c = contracts_attr(recv, attr, len, obj.flags, obj.kinds);
         if (c) return attr_apply(in, c, obj, obj.flags, attr_node);
-        /* kinds from a name only (an API's top_logprobs): its items' fields are no tensor
-         * attributes, their own names are the evidence */
+        /* no row: unknown, unless the kinds came from a name only (an API's top_logprobs):
+         * its items' fields are no tensor attributes, their own names are the evidence */
         if (recv != AR_TENSOR || !(obj.flags & FF_WEAK)) return fact_unknown();
     }
     /* Objects no row describes: code, not rows, as what they yield is not one value of a kind
