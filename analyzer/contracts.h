@@ -207,7 +207,7 @@ typedef struct AttrContract {
     uint16_t kinds_within; /* FK_* the receiver's kinds must lie within (0: no condition) */
     uint32_t flags;        /* FF_* of the value (AY_VALUE) */
     uint32_t keep;         /* FF_* of the receiver the value carries (AY_VALUE) */
-    int8_t ndim;           /* AY_VALUE: its rank (-1: unknown, ax[0] then its last axis' kind) */
+    int8_t ndim;           /* AY_VALUE: its rank; -1 unknown (ax[0]: the kind of its last axis) */
     uint8_t ax[3];         /* AxisKind of each axis */
     uint8_t per;           /* AP_* */
     int8_t arg;            /* AY_ELEMENT, AY_REVERSED_AXES: see there */
