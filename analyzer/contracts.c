@@ -64,6 +64,30 @@ const Contract *contracts_method(unsigned forms, const char *name, size_t len) {
     return find(forms, 0, name, len);
 }
 
+const AttrContract *const contracts_attr_tables[] = {contracts_array_attrs, contracts_torch_attrs,
+                                                     contracts_hf_attrs, contracts_serving_attrs,
+                                                     NULL};
+const char *const contracts_attr_table_names[] = {"array", "torch", "hf", "serving", NULL};
+
+/* name[0..len) is the row's attribute, or ends in the suffix of a "*suffix" row and is longer. */
+static bool attr_name_is(const char *row, const char *name, size_t len) {
+    if (row[0] != '*') return name[0] == row[0] && !strncmp(row, name, len) && !row[len];
+    size_t n = strlen(row + 1);
+    return len > n && !memcmp(name + len - n, row + 1, n);
+}
+
+const AttrContract *contracts_attr(unsigned recv, const char *name, size_t len, uint32_t flags,
+                                   unsigned kinds) {
+    if (!len) return NULL;
+    for (const AttrContract *const *t = contracts_attr_tables; *t; t++)
+        for (const AttrContract *c = *t; c->name; c++)
+            if (c->recv == recv && attr_name_is(c->name, name, len) &&
+                (flags & c->when) == c->when && (!c->kinds_any || (kinds & c->kinds_any)) &&
+                (!c->kinds_within || !(kinds & ~c->kinds_within)))
+                return c;
+    return NULL;
+}
+
 const char *contracts_op_name(unsigned op) {
     static const char *const names[OP_COUNT] = {
 #define N(x) [OP_##x] = #x

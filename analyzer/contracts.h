@@ -5,7 +5,8 @@
  * where its dim/axis and index arguments sit. Rows are grouped by library in contracts_*.c;
  * what an op does to facts is its transfer (facts_array.c, facts_hf.c, facts_builtins.c). Adding a
  * library function with an existing op is one row; a new op is one enum value here and one case in
- * a transfer. */
+ * a transfer. Attributes (out.logits, enc.input_ids, llm.scores) are rows too (AttrContract),
+ * keyed by the attribute and what its receiver is. */
 #ifndef LOGITLINT_CONTRACTS_H
 #define LOGITLINT_CONTRACTS_H
 
@@ -155,6 +156,71 @@ typedef struct Contract {
     int8_t dim_pos;   /* positional index of dim/axis in the method form, -1 if none */
     int8_t idx_pos;   /* positional index of the index tensor in the method form, -1 if none */
 } Contract;
+
+/* ---- attribute contracts: what reading x.name yields, by what x is ---- */
+
+/* What the receiver of an attribute is (facts_attr.c maps a value to one). */
+typedef enum {
+    AR_MODEL,        /* a language model (llm.scores, DDP(m).module) */
+    AR_OUTPUT,       /* a model call's output (out.logits, out.loss, generate()'s .sequences) */
+    AR_ENCODING,     /* a tokenizer's encoding (enc.input_ids, enc.attention_mask) */
+    AR_TOKENIZER,    /* a tokenizer (tok.eos_token_id) */
+    AR_DISTRIBUTION, /* torch.distributions.Categorical (dist.logits, dist.probs) */
+    AR_PAIR,         /* a tuple of two known elements: max/sort/topk's (values, indices) */
+    AR_TENSOR,       /* a value of known kinds (x.T, x.shape); kinds known from a name only
+                        (FF_WEAK) fall back to AR_UNKNOWN when no row of theirs matches */
+    AR_UNKNOWN,      /* an object nothing but names is known of (no kind, or from a name only;
+                        an instance of the file's class without that field): a bare-name row,
+                        an API's or a library's convention for that attribute name */
+    AR_COUNT
+} AttrRecv;
+
+/* What the attribute yields. ORDER YIELD: facts_attr.c's attr_apply handles every value. */
+typedef enum {
+    AY_VALUE,         /* a new value: kinds, flags (plus the receiver's flags in keep), axes */
+    AY_RECEIVER,      /* the receiver itself (x.data, DDP(m).module, x.max(-1).values) */
+    AY_RECV_VALUES,   /* the receiver's values as a plain tensor, kinds replaced when the row
+                         names some (a distribution's .logits are its normalised log-probs) */
+    AY_ELEMENT,       /* the pair's element number arg (.values 0, .indices 1) */
+    AY_REVERSED_AXES, /* x.T (arg 0: every axis reversed), x.mT (arg 2: the last two swapped) */
+    AY_SHAPE,         /* x.shape: its lengths (facts_lengths.c) */
+    AY_HEAD_LOGITS,   /* a classification head's logits: [batch, choices] of a multiple-choice
+                         head, else of a layout nothing tells (facts_hf.c hf_head_logits) */
+    AY_COUNT
+} AttrYield;
+
+/* AttrContract.per: how the axes depend on the receiver. */
+enum {
+    AP_PER_TEXT = 1, /* an encoding of one text (Fact.one_text) has no batch axis: ax[0] dropped */
+};
+
+/* One attribute row. Conditions on the receiver: recv, the flags in `when` all set, its kinds
+ * meeting kinds_any (0: any) and within kinds_within (0: any). The first row of a table whose
+ * conditions hold applies; tables are tried in contracts_attr_tables' order. */
+typedef struct AttrContract {
+    const char *name;      /* the attribute; "*_logits": any longer name ending in "_logits" */
+    uint8_t recv;          /* AttrRecv */
+    uint8_t yields;        /* AttrYield */
+    uint16_t kinds;        /* FK_* of the value (AY_VALUE, AY_RECV_VALUES) */
+    uint32_t when;         /* FF_* the receiver must have */
+    uint16_t kinds_any;    /* FK_* the receiver's kinds must meet (0: no condition) */
+    uint16_t kinds_within; /* FK_* the receiver's kinds must lie within (0: no condition) */
+    uint32_t flags;        /* FF_* of the value (AY_VALUE) */
+    uint32_t keep;         /* FF_* of the receiver the value carries (AY_VALUE) */
+    int8_t ndim;           /* AY_VALUE: its rank; -1 unknown (ax[0]: the kind of its last axis) */
+    uint8_t ax[3];         /* AxisKind of each axis */
+    uint8_t per;           /* AP_* */
+    int8_t arg;            /* AY_ELEMENT, AY_REVERSED_AXES: see there */
+} AttrContract;
+
+/* The row for x.name, x being a receiver of that kind with these flags and kinds. */
+const AttrContract *contracts_attr(unsigned recv, const char *name, size_t len, uint32_t flags,
+                                   unsigned kinds);
+/* The attribute tables (contracts_*.c), each ended by a row with a NULL name, NULL-ended. */
+extern const AttrContract contracts_array_attrs[], contracts_torch_attrs[], contracts_hf_attrs[],
+    contracts_serving_attrs[];
+extern const AttrContract *const contracts_attr_tables[];
+extern const char *const contracts_attr_table_names[];
 
 /* ---- user-declared contracts ([tool.logitlint.contracts], config_contracts.c) ---- */
 

@@ -2,6 +2,7 @@
  * same op in each library that has it (libs lists which). A tensor's method of that name is
  * the same op with its positions one less (the tensor is the receiver, not an argument). */
 #include "contracts.h"
+#include "facts.h"
 
 /* The libraries most array functions exist in (tf.experimental.numpy and scipy's old numpy
  * aliases have numpy's names). */
@@ -66,3 +67,14 @@ const Contract contracts_array[] = {
     {"softmax", ARR | LIB_FLAX, FORM_ARRAY, OP_SOFTMAX, 0, -1},
     {"logsumexp", ARR | LIB_FLAX, FORM_ARRAY, OP_LOGSUMEXP, 0, -1},
     {NULL, 0, 0, OP_NONE, 0, 0}};
+
+/* Attributes of a tensor of any of these libraries. */
+const AttrContract contracts_array_attrs[] = {
+    /* .T reverses every axis, .mT swaps the last two */
+    {"T", AR_TENSOR, AY_REVERSED_AXES, .arg = 0},
+    {"mT", AR_TENSOR, AY_REVERSED_AXES, .arg = 2},
+    {"data", AR_TENSOR, .yields = AY_RECEIVER},
+    {"shape", AR_TENSOR, .yields = AY_SHAPE},
+    /* x.max(dim).values: the maxima themselves */
+    {"values", AR_TENSOR, AY_RECEIVER, .kinds_any = FK_MAXV},
+    {.name = NULL}};

@@ -1,6 +1,7 @@
 /* Hugging Face transformers (models, tokenizers, generation, collators) and the libraries
  * built on them (peft, trl, sentence-transformers) that reuse its names. */
 #include "contracts.h"
+#include "facts.h"
 
 const Contract contracts_hf[] = {
     /* Auto*.from_pretrained, PeftModel.from_pretrained, ...: what it loads is told by the
@@ -26,3 +27,45 @@ const Contract contracts_hf[] = {
     {"DataCollatorForCompletionOnlyLM", LIB_ANY, FORM_FUNC, OP_COLLATOR, -1, -1},
     {"DataCollatorForLanguageModeling", LIB_ANY, FORM_FUNC, OP_MLM_COLLATOR, -1, -1},
     {NULL, 0, 0, OP_NONE, 0, 0}};
+
+#define BATCH_POS .ndim = 2, .ax = {AX_BATCH, AX_POS}
+/* generate(output_scores=True).scores (and .logits): one [batch, vocab] tensor per step */
+#define STEPS .flags = FF_STEPWISE, .ndim = 3, .ax = {AX_STEP, AX_BATCH, AX_VOCAB}
+
+/* Attributes of models' outputs, encodings and tokenizers. Rows of one name are tried in
+ * order: the conditional ones first. */
+const AttrContract contracts_hf_attrs[] = {
+    /* out.logits: of a head that is no LM's, [batch, classes] */
+    {"logits", AR_OUTPUT, AY_HEAD_LOGITS, .when = FF_NOTLM},
+    /* generate(output_logits=True).logits: the raw logits of each step */
+    {"logits", AR_OUTPUT, AY_VALUE, FK_RAW, .when = FF_GENERATE, STEPS},
+    /* logits, but of a layout only a language model's token input would tell */
+    {"logits", AR_OUTPUT, AY_VALUE, FK_RAW, .when = FF_UNTYPED_IN, .keep = FF_SEQ2SEQ, .ndim = -1,
+     .ax = {AX_VOCAB}},
+    {"logits", AR_OUTPUT, AY_VALUE, FK_RAW, .keep = FF_SEQ2SEQ, .ndim = 3,
+     .ax = {AX_BATCH, AX_POS, AX_VOCAB}},
+    /* a beam search's scores are log-softmaxed (processed log-probs), a greedy or sampling
+     * search's are logits */
+    {"scores", AR_OUTPUT, AY_VALUE, FK_LOGPROB, .when = FF_BEAM, STEPS},
+    {"scores", AR_OUTPUT, AY_VALUE, FK_RAW, STEPS},
+    {"loss", AR_OUTPUT, AY_VALUE, FK_LOSS, .keep = FF_LOSS_FLAGS, .ndim = -1},
+    /* generate()'s prompt + generated ids; several sequences end at different steps */
+    {"sequences", AR_OUTPUT, AY_VALUE, FK_IDS, .keep = FF_PADDED, BATCH_POS},
+    {"values", AR_OUTPUT, .yields = AY_RECEIVER},
+    /* router_logits, start_logits: raw, over experts or spans */
+    {"*_logits", AR_OUTPUT, AY_VALUE, FK_RAW, .ndim = -1},
+    /* a tokenizer's encoding: [batch, pos], or [pos] of one text */
+    {"input_ids", AR_ENCODING, AY_VALUE, FK_IDS, .keep = FF_PADDED | FF_JOINED, BATCH_POS,
+     .per = AP_PER_TEXT},
+    /* a collator's labels are -100 at the pads */
+    {"labels", AR_ENCODING, AY_VALUE, FK_IDS, .keep = FF_PADDED | FF_JOINED | FF_MASKED, BATCH_POS,
+     .per = AP_PER_TEXT},
+    {"attention_mask", AR_ENCODING, AY_VALUE, FK_MASK, .keep = FF_PADDED, BATCH_POS,
+     .per = AP_PER_TEXT},
+    /* tok.eos_token_id, tok.pad_token_id: one special token's id */
+    {"*_token_id", AR_TOKENIZER, AY_VALUE, FK_IDS, .ndim = 0},
+    /* out.logits of an object nothing is known of: the Hugging Face convention, raw logits
+     * over the vocabulary (a bare name, but not weak: any model output spells it so) */
+    {"logits", AR_UNKNOWN, AY_VALUE, FK_RAW, .keep = FF_LOOPVAR | FF_STEPVAR, .ndim = -1,
+     .ax = {AX_VOCAB}},
+    {.name = NULL}};

@@ -1,5 +1,6 @@
 /* Serving and tokenizer libraries outside Hugging Face: llama.cpp, tiktoken. */
 #include "contracts.h"
+#include "facts.h"
 
 const Contract contracts_serving[] = {
     /* llama_cpp.Llama(...): a model; llm.scores holds its logits rows */
@@ -8,3 +9,24 @@ const Contract contracts_serving[] = {
     {"get_encoding", LIB_TIKTOKEN, FORM_FUNC, OP_TOKENIZER, -1, -1},
     {"encoding_for_model", LIB_TIKTOKEN, FORM_FUNC, OP_TOKENIZER, -1, -1},
     {NULL, 0, 0, OP_NONE, 0, 0}};
+
+/* Attributes: llama.cpp's model, and the records of OpenAI-style and vLLM APIs (the receiver
+ * is a response nothing but its fields' names is known of, so these rows are bare names). */
+const AttrContract contracts_serving_attrs[] = {
+    /* llama_cpp.Llama(...).scores: the raw logits of every position evaluated */
+    {"scores", AR_MODEL, AY_VALUE, FK_RAW, .ndim = 2, .ax = {AX_POS, AX_VOCAB}},
+    /* llm.eval_logits: the same rows, one list per evaluated token (logits_all=True) */
+    {"eval_logits", AR_MODEL, AY_VALUE, FK_RAW, .ndim = 2, .ax = {AX_POS, AX_VOCAB}},
+    /* the OpenAI chat API's choice.logprobs.content (an object known as log-probs by its name
+     * only): one record per generated token */
+    {"content", AR_TENSOR, AY_VALUE, .when = FF_WEAK, .kinds_within = FK_LOGPROB, .ndim = 1,
+     .ax = {AX_STEP}},
+    /* one generated token's record (OpenAI's content[i], vLLM's Logprob), one loop step's:
+     * .logprob is the log-prob of that position's chosen token */
+    {"logprob", AR_UNKNOWN, AY_VALUE, FK_LOGPROB, .when = FF_STEPVAR, .kinds_within = FK_LOGPROB,
+     .flags = FF_SELECTED, .keep = FF_LOOPVAR | FF_STEPVAR, .ndim = 0},
+    /* the OpenAI completions API's choice.logprobs.token_logprobs: the log-prob of each chosen
+     * token, one per position */
+    {"token_logprobs", AR_UNKNOWN, AY_VALUE, FK_LOGPROB, .flags = FF_SELECTED, .ndim = 1,
+     .ax = {AX_STEP}},
+    {.name = NULL}};

@@ -1,6 +1,7 @@
 /* torch: tensor methods, torch.nn (functional and module classes), torch.distributions,
  * torch.utils.data. */
 #include "contracts.h"
+#include "facts.h"
 
 /* Tensor methods that return the same values (dtype, device, a copy); on an nn.Module the
  * module itself. */
@@ -96,3 +97,14 @@ const Contract contracts_torch[] = {
     /* torch.range (deprecated), tf.range: arange */
     {"range", LIB_TORCH | LIB_TF, FORM_FUNC, OP_ARANGE, -1, -1},
     {NULL, 0, 0, OP_NONE, 0, 0}};
+
+/* Attributes: torch.distributions, DDP, the (values, indices) of max / sort / topk. */
+const AttrContract contracts_torch_attrs[] = {
+    /* Categorical(...).logits: its normalised log-probs (whatever it was built from); .probs */
+    {"logits", AR_DISTRIBUTION, .yields = AY_RECV_VALUES},
+    {"probs", AR_DISTRIBUTION, AY_RECV_VALUES, .kinds = FK_PROB},
+    /* DistributedDataParallel(m).module: m itself */
+    {"module", AR_MODEL, .yields = AY_RECEIVER},
+    {"values", AR_PAIR, AY_ELEMENT, .arg = 0},
+    {"indices", AR_PAIR, AY_ELEMENT, .arg = 1},
+    {.name = NULL}};

@@ -1,5 +1,6 @@
-/* Attributes of known objects: model outputs, encodings, tokenizers, distributions, tuples, tensors
- * (.T, .shape), objects and classes of this file; names are the evidence left for the rest. */
+/* Attributes: x.name by the attribute rows of the contract table (contracts.h AttrContract: model
+ * outputs, encodings, tokenizers, distributions, pairs, tensors, API records), applied by one
+ * transfer; modules, objects and classes of this file by code; names are the evidence left. */
 #include <stdio.h>
 
 #include "facts_xfer.h"
@@ -11,113 +12,102 @@ static bool is_property(Interp *in, TSNode def) {
            svc_decorated_with(in, decorated, "property");
 }
 
-static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len) {
-    switch ((FactObject)obj.obj) {
-    case FO_MODEL: /* llama.cpp's llm.scores: the raw logits of every position evaluated */
-        if (names_is(attr, len, "module")) return obj; /* DDP(m).module: m itself */
-        if (names_is(attr, len, "scores")) {
-            Fact r = fact_of(FK_RAW, 0, attr_node);
-            fact_set_axes(&r, 2, (AxisKind[]){AX_POS, AX_VOCAB});
+/* The receiver kind of the attribute rows (contracts.h) a value is; AR_COUNT: no rows. */
+static AttrRecv recv_of(const Fact *obj) {
+    switch ((FactObject)obj->obj) {
+    case FO_MODEL:
+        return AR_MODEL;
+    case FO_OUTPUT:
+        return AR_OUTPUT;
+    case FO_ENCODING:
+        return AR_ENCODING;
+    case FO_TOKENIZER:
+        return AR_TOKENIZER;
+    case FO_DISTRIBUTION:
+        return AR_DISTRIBUTION;
+    case FO_TUPLE:
+        return obj->nelems == 2 ? AR_PAIR : AR_COUNT;
+    case FO_NONE:
+        return obj->kinds ? AR_TENSOR : AR_UNKNOWN;
+    default:
+        return AR_COUNT;
+    }
+}
+
+/* x.T / x.mT: the last n axes reversed (n 0: all). */
+static Fact reversed_axes(Fact obj, int n) {
+    if (obj.ndim >= 2) {
+        int lo = n ? obj.ndim - n : 0;
+        for (int i = lo, j = obj.ndim - 1; i < j; i++, j--) {
+            uint8_t t = obj.ax[i];
+            obj.ax[i] = obj.ax[j];
+            obj.ax[j] = t;
+        }
+        obj.ax_last = obj.ax[obj.ndim - 1];
+    } else if (obj.ndim != 1) {
+        obj.ndim = -1;
+        obj.ax_last = AX_UNK;
+    }
+    return obj;
+}
+
+/* The one transfer of every attribute row: what x.name yields by the row c. */
+static Fact attr_apply(Interp *in, const AttrContract *c, Fact obj, unsigned obj_flags,
+                       TSNode attr_node) {
+    switch ((AttrYield)c->yields) {
+    case AY_VALUE: {
+        Fact r = fact_of(c->kinds, c->flags | (obj_flags & c->keep), attr_node);
+        if (c->ndim < 0) {
+            r.ax_last = c->ax[0];
             return r;
         }
-        return fact_unknown();
+        int drop = (c->per & AP_PER_TEXT) && obj.one_text; /* one text: no batch axis */
+        AxisKind ax[3] = {AX_UNK, AX_UNK, AX_UNK};
+        for (int i = drop; i < c->ndim; i++)
+            ax[i - drop] = (AxisKind)c->ax[i];
+        fact_set_axes(&r, c->ndim - drop, ax);
+        return r;
+    }
+    case AY_RECEIVER:
+        return obj;
+    case AY_RECV_VALUES:
+        obj.obj = FO_NONE;
+        obj.origin = attr_node;
+        if (c->kinds) obj.kinds = c->kinds;
+        return obj;
+    case AY_ELEMENT:
+        return obj.elems[c->arg];
+    case AY_REVERSED_AXES:
+        return reversed_axes(obj, c->arg);
+    case AY_SHAPE:
+        return lengths_shape(in, obj, attr_node);
+    case AY_HEAD_LOGITS:
+        return hf_head_logits(&obj, 0, attr_node);
+    case AY_COUNT:
+        break;
+    }
+    return fact_unknown();
+}
+
+static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len) {
+    AttrRecv recv = recv_of(&obj);
+    if (recv != AR_COUNT && recv != AR_UNKNOWN) {
+        const AttrContract *c = contracts_attr(recv, attr, len, obj.flags, obj.kinds);
+        if (c) return attr_apply(in, c, obj, obj.flags, attr_node);
+        /* no row: unknown, unless the kinds came from a name only (an API's top_logprobs):
+         * its items' fields are no tensor attributes, their own names are the evidence */
+        if (recv != AR_TENSOR || !(obj.flags & FF_WEAK)) return fact_unknown();
+    }
+    /* Objects no row describes: code, not rows, as what they yield is not one value of a kind
+     * but a name path (a module's), a constant of the class's body, or a field or @property
+     * of an object of the file's classes. */
+    switch ((FactObject)obj.obj) {
     case FO_MODULE: {
         size_t ql = strlen(obj.qual);
         char *q = arena_alloc(in->arena, ql + len + 2);
         sprintf(q, "%s.%.*s", obj.qual, (int)len, attr);
         return fact_module(q);
     }
-    case FO_OUTPUT:
-        if (names_is(attr, len, "logits") && (obj.flags & FF_NOTLM))
-            return hf_head_logits(&obj, 0, attr_node);
-        if (names_is(attr, len, "logits") && (obj.flags & FF_GENERATE))
-            return hf_stepwise_scores(attr_node, false);
-        if (names_is(attr, len, "logits") && (obj.flags & FF_UNTYPED_IN)) {
-            /* logits, but of a layout only a language model's token input would tell */
-            Fact r = fact_of(FK_RAW, obj.flags & FF_SEQ2SEQ, attr_node);
-            r.ax_last = AX_VOCAB;
-            return r;
-        }
-        if (names_is(attr, len, "logits")) return hf_logits_3d(obj.flags & FF_SEQ2SEQ, attr_node);
-        if (names_is(attr, len, "scores"))
-            return hf_stepwise_scores(attr_node, (obj.flags & FF_BEAM) != 0);
-        if (names_is(attr, len, "loss"))
-            return fact_of(FK_LOSS, obj.flags & FF_LOSS_FLAGS, attr_node);
-        if (names_is(attr, len, "sequences"))
-            return fact_tensor(FK_IDS, obj.flags & FF_PADDED, attr_node, 2,
-                               (AxisKind[]){AX_BATCH, AX_POS});
-        if (names_is(attr, len, "values")) return obj;
-        if (len > 7 && !memcmp(attr + len - 7, "_logits", 7)) /* router_logits, start_logits */
-            return fact_of(FK_RAW, 0, attr_node);             /* raw, over experts or spans */
-        return fact_unknown();
-    case FO_ENCODING: {
-        bool one = obj.one_text;
-        AxisKind axes[2] = {one ? AX_POS : AX_BATCH, AX_POS};
-        if (names_is(attr, len, "input_ids"))
-            return fact_tensor(FK_IDS, obj.flags & (FF_PADDED | FF_JOINED), attr_node, one ? 1 : 2,
-                               axes);
-        if (names_is(attr, len, "labels")) /* a collator's labels are -100 at the pads */
-            return fact_tensor(FK_IDS, obj.flags & (FF_PADDED | FF_JOINED | FF_MASKED), attr_node,
-                               one ? 1 : 2, axes);
-        if (names_is(attr, len, "attention_mask"))
-            return fact_tensor(FK_MASK, obj.flags & FF_PADDED, attr_node, one ? 1 : 2, axes);
-        return fact_unknown();
-    }
-    case FO_TOKENIZER:
-        if (len > 9 && !memcmp(attr + len - 9, "_token_id", 9)) {
-            Fact f = fact_of(FK_IDS, 0, attr_node);
-            f.ndim = 0;
-            return f;
-        }
-        return fact_unknown();
-    case FO_DISTRIBUTION: {
-        Fact r = obj;
-        r.obj = FO_NONE;
-        r.origin = attr_node;
-        if (names_is(attr, len, "logits")) return r;
-        if (names_is(attr, len, "probs")) return r.kinds = FK_PROB, r;
-        return fact_unknown();
-    }
-    case FO_TUPLE:
-        if (names_is(attr, len, "values") && obj.nelems == 2) return obj.elems[0];
-        if (names_is(attr, len, "indices") && obj.nelems == 2) return obj.elems[1];
-        return fact_unknown();
-    case FO_NONE:
-        if (obj.kinds) {
-            if (names_is(attr, len, "T") || names_is(attr, len, "mT")) {
-                /* .T reverses every axis, .mT swaps the last two */
-                bool all = names_is(attr, len, "T");
-                if (obj.ndim >= 2) {
-                    int lo = all ? 0 : obj.ndim - 2;
-                    for (int i = lo, j = obj.ndim - 1; i < j; i++, j--) {
-                        uint8_t t = obj.ax[i];
-                        obj.ax[i] = obj.ax[j];
-                        obj.ax[j] = t;
-                    }
-                    obj.ax_last = obj.ax[obj.ndim - 1];
-                } else if (obj.ndim != 1) {
-                    obj.ndim = -1;
-                    obj.ax_last = AX_UNK;
-                }
-                return obj;
-            }
-            if (names_is(attr, len, "data")) return obj;
-            if (names_is(attr, len, "shape")) return lengths_shape(in, obj, attr_node);
-            if (names_is(attr, len, "values") && (obj.kinds & FK_MAXV))
-                return obj; /* x.max(dim).values */
-            /* kinds from a name only (an API's top_logprobs): its items' fields are no tensor
-             * attributes, their own names are the evidence */
-            if (!(obj.flags & FF_WEAK)) return fact_unknown();
-            /* the OpenAI chat API's choice.logprobs.content: one record per generated token */
-            if (obj.kinds == FK_LOGPROB && names_is(attr, len, "content")) {
-                Fact r = fact_unknown();
-                r.origin = attr_node;
-                fact_set_axes(&r, 1, (AxisKind[]){AX_STEP});
-                return r;
-            }
-            break;
-        }
-        break;
     case FO_INSTANCE: { /* Holder(logits=x).logits: the field it was built with */
         const Fact *v = fact_field(&obj, attr, len);
         if (v) return *v;
@@ -132,27 +122,19 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
         Fact k;
         return args_class_int(in, obj.def, attr, len, &k) ? k : fact_unknown();
     }
+    case FO_NONE:
+        break;
     default:
         return fact_unknown();
     }
-    /* An object we know nothing of: its attribute's name is the only evidence (one loop
-     * step's object has one step's attributes). */
+    /* An object we know nothing of: a bare-name row (an API's or a library's convention for
+     * that attribute), else its attribute's name is the only evidence. Only a plain value
+     * passes its flags on (one loop step's object has one step's attributes). */
+    unsigned flags = obj.obj == FO_NONE ? obj.flags : 0;
+    const AttrContract *c = contracts_attr(AR_UNKNOWN, attr, len, flags, obj.kinds);
+    if (c) return attr_apply(in, c, obj, flags, attr_node);
     Fact f = names_evidence(attr_node, attr, len);
-    if (obj.obj == FO_NONE) f.flags |= obj.flags & (FF_LOOPVAR | FF_STEPVAR);
-    if (names_is(attr, len, "logits")) f.flags &= ~FF_WEAK; /* the HF convention: out.logits */
-    if (names_is(attr, len, "logprob") && obj.obj == FO_NONE && (obj.flags & FF_STEPVAR) &&
-        (!obj.kinds || obj.kinds == FK_LOGPROB)) {
-        /* one generated token's record (OpenAI's content[i], vLLM's Logprob): .logprob is the
-         * log-prob of that position's chosen token, an API's contract */
-        f = fact_of(FK_LOGPROB, FF_SELECTED | (obj.flags & (FF_LOOPVAR | FF_STEPVAR)), attr_node);
-        f.ndim = 0;
-    }
-    if (names_is(attr, len, "token_logprobs")) {
-        /* the OpenAI completions API's choice.logprobs.token_logprobs: the log-prob of each
-         * chosen token, one per position (an API's contract, as .logits is HF's) */
-        f = fact_of(FK_LOGPROB, FF_SELECTED, attr_node);
-        fact_set_axes(&f, 1, (AxisKind[]){AX_STEP});
-    }
+    f.flags |= flags & (FF_LOOPVAR | FF_STEPVAR);
     return f;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "contracts.h"
+#include "facts.h"
 #include "harness.h"
 #include "prefilter.h"
 #include "rules.h"
@@ -155,6 +156,68 @@ START_TEST(prefilter_literals_come_from_the_rows) {
 }
 END_TEST
 
+#define FOR_ATTR_ROWS(t, c)                                                                        \
+    for (const AttrContract *const *t = contracts_attr_tables; *t; t++)                            \
+        for (const AttrContract *c = *t; c->name; c++)
+
+/* A name the row's attribute matches ("*_logits": router_logits). */
+static const char *attr_probe(const AttrContract *c, char *buf, size_t n) {
+    snprintf(buf, n, "%s%s", c->name[0] == '*' ? "x" : "", c->name + (c->name[0] == '*'));
+    return buf;
+}
+
+/* Every attribute row is well formed, and found by a receiver meeting its conditions: no row
+ * is shadowed by an earlier one of the same name (a dead row). Rows of one name and receiver
+ * sit in one table, where their order (the conditional ones first) decides. */
+START_TEST(every_attribute_row_is_reachable) {
+    bool yields[AY_COUNT] = {0};
+    FOR_ATTR_ROWS(t, c) {
+        char buf[64];
+        const char *name = attr_probe(c, buf, sizeof buf);
+        ck_assert_msg(c->recv < AR_COUNT && c->yields < AY_COUNT, "row %s: no receiver/yield",
+                      c->name);
+        ck_assert_msg(c->ndim <= 3, "row %s: more axes than a row holds", c->name);
+        ck_assert_msg(c->yields != AY_ELEMENT || (c->recv == AR_PAIR && c->arg >= 0 && c->arg < 2),
+                      "row %s: an element of no pair", c->name);
+        ck_assert_msg(!(c->per & AP_PER_TEXT) || c->recv == AR_ENCODING,
+                      "row %s: per text, but no encoding's", c->name);
+        yields[c->yields] = true;
+        unsigned kinds = c->kinds_any ? c->kinds_any : c->kinds_within;
+        const AttrContract *found = contracts_attr(c->recv, name, strlen(name), c->when, kinds);
+        ck_assert_msg(found == c, "attribute row %s (table %s, receiver %u) is dead", c->name,
+                      contracts_attr_table_names[t - contracts_attr_tables], c->recv);
+        FOR_ATTR_ROWS(u, d) {
+            if (u != t && d->recv == c->recv && !strcmp(d->name, c->name))
+                ck_assert_msg(0, "attribute %s of receiver %u in tables %s and %s", c->name,
+                              c->recv, contracts_attr_table_names[t - contracts_attr_tables],
+                              contracts_attr_table_names[u - contracts_attr_tables]);
+        }
+    }
+    for (unsigned y = 0; y < AY_COUNT; y++)
+        ck_assert_msg(yields[y], "yield %u is in no row", y);
+}
+END_TEST
+
+START_TEST(attributes_resolve_by_receiver_and_conditions) {
+    const AttrContract *c = contracts_attr(AR_OUTPUT, "scores", 6, FF_BEAM, 0);
+    ck_assert(c && c->kinds == FK_LOGPROB); /* a beam search's scores: log-probs */
+    c = contracts_attr(AR_OUTPUT, "scores", 6, 0, 0);
+    ck_assert(c && c->kinds == FK_RAW);
+    c = contracts_attr(AR_OUTPUT, "logits", 6, FF_NOTLM | FF_GENERATE, 0);
+    ck_assert(c && c->yields == AY_HEAD_LOGITS); /* the first row that holds */
+    ck_assert_ptr_nonnull(contracts_attr(AR_OUTPUT, "router_logits", 13, 0, 0));
+    ck_assert_ptr_null(contracts_attr(AR_OUTPUT, "_logits", 7, 0, 0));
+    ck_assert_ptr_null(contracts_attr(AR_ENCODING, "logits", 6, 0, 0));
+    ck_assert_ptr_nonnull(contracts_attr(AR_TENSOR, "values", 6, 0, FK_MAXV | FK_RAW));
+    ck_assert_ptr_null(contracts_attr(AR_TENSOR, "values", 6, 0, FK_RAW));
+    /* one step's API record: .logprob of a record that is no log-prob tensor is no row */
+    ck_assert_ptr_nonnull(contracts_attr(AR_UNKNOWN, "logprob", 7, FF_STEPVAR, 0));
+    ck_assert_ptr_null(contracts_attr(AR_UNKNOWN, "logprob", 7, FF_STEPVAR, FK_RAW));
+    ck_assert_ptr_null(contracts_attr(AR_UNKNOWN, "logprob", 7, 0, 0));
+    ck_assert_ptr_null(contracts_attr(AR_UNKNOWN, "scores", 6, 0, 0)); /* names decide */
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("contracts");
     TCase *tc = tcase_create("core");
@@ -163,6 +226,8 @@ int main(void) {
     tcase_add_test(tc, every_op_has_a_meaning_and_a_row);
     tcase_add_test(tc, qualified_names_resolve_through_the_library);
     tcase_add_test(tc, prefilter_literals_come_from_the_rows);
+    tcase_add_test(tc, every_attribute_row_is_reachable);
+    tcase_add_test(tc, attributes_resolve_by_receiver_and_conditions);
     suite_add_tcase(s, tc);
     return harness_main(s);
 }
