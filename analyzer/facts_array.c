@@ -140,6 +140,7 @@ static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
         !one_position)
         align_clear(&ids);
     svc_emit(in, EV_SELECT, 0, node, x, ids, fact_axis(&x, dim));
+    align_selected(&r, &x, &ids);
     /* gather(row, 2, tokens) with one row of a padded batch and tokens that are not the
      * batch's (one sequence's own): the output has the index's shape, the row's first
      * len(tokens) positions, which a (right-)padded row holds its own tokens at */

@@ -431,6 +431,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         sel.head = r.head;
         sel.tail = r.tail;
         interp_emit(in, EV_SELECT, 0, node, sel, ids_fact, AX_UNK);
+        align_selected(&r, &sel, &ids_fact);
     } else if (loop_indexed && (value.kinds & (FK_SCORES | FK_IDS))) {
         /* one position of a sequence, chosen by the loop */
         bool removed_pos = false;
