@@ -490,8 +490,10 @@ static Fact array_scores(Interp *in, TSNode node, const Contract *t, Fact x, con
         return r;
     }
     case OP_LOG: {
+        in->last_event = 0;
         if (x.kinds || x.obj == FO_NONE) svc_emit(in, EV_LOG, 0, node, x, fact_unknown(), AX_UNK);
         Fact r = x;
+        r.log_event = in->last_event;
         if (x.kinds & FK_PROB)
             r.kinds = (uint16_t)((x.kinds & ~FK_PROB) | FK_LOGPROB);
         else if (x.flags & FF_SUMEXP)
