@@ -490,7 +490,7 @@ static Fact array_scores(Interp *in, TSNode node, const Contract *t, Fact x, con
         return r;
     }
     case OP_LOG: {
-        in->last_event = 0;
+        in->last_event = 0; /* no event emitted: no log_event */
         if (x.kinds || x.obj == FO_NONE) svc_emit(in, EV_LOG, 0, node, x, fact_unknown(), AX_UNK);
         Fact r = x;
         r.log_event = in->last_event;

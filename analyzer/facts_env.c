@@ -41,11 +41,12 @@ bool env_same_fact(const Fact *a, const Fact *b) {
     if (a->kinds != b->kinds || a->flags != b->flags || a->obj != b->obj || a->ndim != b->ndim ||
         memcmp(a->ax, b->ax, sizeof a->ax) != 0 || a->ax_last != b->ax_last ||
         a->bottom != b->bottom || a->op != b->op || a->op_dim != b->op_dim || a->num != b->num ||
-        a->agg_event != b->agg_event || a->log_event != b->log_event || !ts_node_eq(a->origin, b->origin) ||
+        a->agg_event != b->agg_event || !ts_node_eq(a->origin, b->origin) ||
         !ts_node_eq(a->def, b->def) || a->nelems != b->nelems || !same_pos(a->head, b->head) ||
         !same_pos(a->tail, b->tail) || a->pad != b->pad || a->pad_what != b->pad_what ||
         a->pad_nd != b->pad_nd || a->pad_c != b->pad_c || a->fill != b->fill ||
-        a->fill_end != b->fill_end || a->fill_cov != b->fill_cov || a->mask_flaw != b->mask_flaw)
+        a->fill_end != b->fill_end || a->fill_cov != b->fill_cov || a->mask_flaw != b->mask_flaw ||
+        a->log_event != b->log_event)
         return false;
     if (a->qual != b->qual && (!a->qual || !b->qual || strcmp(a->qual, b->qual) != 0)) return false;
     if ((a->keys == NULL) != (b->keys == NULL)) return false;
