@@ -163,6 +163,9 @@ struct Fact {
     uint8_t fill_cov;
     /* facts_mask.c: why a mask applied to token scores does not exclude the pads (MFLAW_*) */
     uint8_t mask_flaw;
+    /* 1 + the index of the EV_LOG whose values these are, unchanged but for copies, clips and
+     * picks (0: none): what the code then does with a log of probabilities (LL103) */
+    uint16_t log_event;
 };
 
 /* Fact.mask_flaw: a mask was applied, but what it covers leaves pads (or other positions) in. */
@@ -224,7 +227,9 @@ typedef struct FactEvent {
      * (0 aligned, +1 no causal shift, -1 shifted twice); FACT_NO_ALIGN when unknown. */
     int delta;
     /* EV_AGGREGATE: what the code did next with the sum makes it no score of raw logits
-     * (sum(x[y]) - sum(logsumexp(x)) normalises it; sum(...).backward() only takes gradients) */
+     * (sum(x[y]) - sum(logsumexp(x)) normalises it; sum(...).backward() only takes gradients).
+     * EV_LOG: the logs were weighted by the very probabilities they are the log of (p * log p,
+     * an entropy term) */
     bool cancelled;
     /* A call of this file whose callee, in another file of the project (project.c), did this
      * at node; null: node is in this file. */

@@ -242,6 +242,15 @@ int align_delta(const Fact *scores, const Fact *ids) {
     return d >= -8 && d <= 8 ? (int)d : FACT_NO_ALIGN;
 }
 
+/* Scores picked at token ids stand for the tokens picked: a mask is judged against those
+ * (LL106), whether or not the pairing is right (LL105 says when it is not). Kept as they were
+ * when the pairing is unknown. */
+void align_selected(Fact *r, const Fact *scores, const Fact *ids) {
+    if (align_delta(scores, ids) == FACT_NO_ALIGN) return;
+    r->head = ids->head;
+    r->tail = ids->tail;
+}
+
 /* a + b, cat([a, b]) along positions: a's head, b's tail; the positions of both. */
 Fact align_concat(Fact a, Fact b) {
     Fact r = a;

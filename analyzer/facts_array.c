@@ -140,6 +140,7 @@ static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
         !one_position)
         align_clear(&ids);
     svc_emit(in, EV_SELECT, 0, node, x, ids, fact_axis(&x, dim));
+    align_selected(&r, &x, &ids);
     /* gather(row, 2, tokens) with one row of a padded batch and tokens that are not the
      * batch's (one sequence's own): the output has the index's shape, the row's first
      * len(tokens) positions, which a (right-)padded row holds its own tokens at */
@@ -489,8 +490,10 @@ static Fact array_scores(Interp *in, TSNode node, const Contract *t, Fact x, con
         return r;
     }
     case OP_LOG: {
+        in->last_event = 0; /* no event emitted: no log_event */
         if (x.kinds || x.obj == FO_NONE) svc_emit(in, EV_LOG, 0, node, x, fact_unknown(), AX_UNK);
         Fact r = x;
+        r.log_event = in->last_event;
         if (x.kinds & FK_PROB)
             r.kinds = (uint16_t)((x.kinds & ~FK_PROB) | FK_LOGPROB);
         else if (x.flags & FF_SUMEXP)

@@ -431,6 +431,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         sel.head = r.head;
         sel.tail = r.tail;
         interp_emit(in, EV_SELECT, 0, node, sel, ids_fact, AX_UNK);
+        align_selected(&r, &sel, &ids_fact);
     } else if (loop_indexed && (value.kinds & (FK_SCORES | FK_IDS))) {
         /* one position of a sequence, chosen by the loop */
         bool removed_pos = false;
@@ -622,6 +623,17 @@ static Fact binop_ids_and_numbers(Interp *in, TSNode node, char c, Fact l, Fact 
     return f;
 }
 
+/* p * log(p): the log taken of a softmax output, weighted by that same output (the term of an
+ * entropy). A token whose probability is 0 or below a floor adds (nearly) 0 then, whatever its
+ * log: LL103 judges a floored log used only so as harmless. */
+static void weigh_log(Interp *in, const Fact *probs, const Fact *logs) {
+    if (!logs->log_event || logs->log_event > in->facts->events.len) return;
+    FactEvent *e = &in->facts->events.items[logs->log_event - 1];
+    if ((probs->flags & e->in.flags & FF_SOFTMAX) && probs->kinds == e->in.kinds &&
+        ts_node_eq(probs->origin, e->in.origin) && align_pos_eq(probs->head, e->in.head))
+        e->cancelled = true;
+}
+
 Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     l = hf_output_tensor(l); /* logits = model(tokens) (mlx): the output is the logits */
     r = hf_output_tensor(r);
@@ -710,6 +722,7 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     if ((c == '-' && l.kinds == FK_LOGPROB && r.kinds == FK_LOGPROB) ||
         (c == '*' && (((l.kinds & FK_PROB) && (r.kinds & FK_LOGPROB)) ||
                       ((l.kinds & FK_LOGPROB) && (r.kinds & FK_PROB))))) {
+        if (c == '*') weigh_log(in, (l.kinds & FK_PROB) ? &l : &r, (l.kinds & FK_PROB) ? &r : &l);
         Fact f = fact_of(FK_NUM, loop, node);
         f.ndim = l.ndim;
         memcpy(f.ax, l.ax, sizeof f.ax);

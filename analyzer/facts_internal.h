@@ -58,6 +58,7 @@ void align_from(Interp *in, Fact *r, const Fact *value, TSNode start); /* x.narr
 bool align_slice_restricts(Interp *in, TSNode slice);
 /* Scores' target position minus the tokens' position; FACT_NO_ALIGN when not comparable. */
 int align_delta(const Fact *scores, const Fact *ids);
+void align_selected(Fact *r, const Fact *scores, const Fact *ids);
 Fact align_concat(Fact a, Fact b);
 
 /* ---- facts_env.c: environments (name -> fact) with an undo trail, the event index; the

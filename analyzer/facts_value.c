@@ -112,6 +112,7 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     r.flags = ((a.flags | b.flags) & ~FF_MUST_FLAGS) | (must & FF_MUST_FLAGS);
     if (!(a.flags & b.flags & FF_CONST) || a.num != b.num) r.flags &= ~FF_CONST;
     if (a.agg_event != b.agg_event) r.agg_event = 0;
+    if (!a.log_event) r.log_event = b.log_event; /* a use on either path is a use */
     if (!ts_node_is_null(b.origin) && ts_node_is_null(a.origin)) r.origin = b.origin;
     if (!same_axes(&a, &b)) {
         r.ndim = -1;

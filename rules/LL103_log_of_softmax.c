@@ -65,6 +65,18 @@ static bool eps_added(const Source *src, TSNode call) {
            parse_text_eq(src, name, "clip");
 }
 
+/* The log of event i is weighted by its own probabilities (p * log(p), facts_expr.c) and its
+ * values reach nothing else the facts see: no pick at tokens, no sum over positions, no
+ * ranking, no loss. */
+static bool only_weighted(const Facts *facts, size_t i) {
+    if (!facts->events.items[i].cancelled) return false;
+    for (size_t j = 0; j < facts->events.len; j++) {
+        const FactEvent *u = &facts->events.items[j];
+        if (u->in.log_event == i + 1 || u->in2.log_event == i + 1) return false;
+    }
+    return true;
+}
+
 /* The fix: `log(M.softmax(x, d))` and `M.softmax(x, d).log()`, written as one expression, become
  * `M.log_softmax(x, d)` (same arguments: every library below has both with one signature).
  * Only where the log and the softmax come from one library whose log_softmax is known: torch
@@ -131,6 +143,9 @@ static void check(RuleContext *ctx) {
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (softmax at line %d)", row);
         if (eps_added(ctx->src, e->node)) {
+            /* -(p * log(p + eps)).sum(-1): a token of probability below eps adds p * log(eps),
+             * nearly 0 as p * log(p) is, and exactly 0 where p is 0: an entropy, no scores */
+            if (only_weighted(ctx->facts, i)) continue;
             rules_emit(
                 ctx, e->node, NULL, "use log_softmax over the same axis and drop the eps",
                 "log of softmax probabilities with an eps added or as a floor%s: the eps hides "
@@ -197,9 +212,13 @@ const Rule rule_LL103 = {
             "through variables or a function's return value first (p = softmax(x) ... log(p)).\n"
             "Policy for `log(softmax(x) + eps)` and `log(softmax(x).clamp(min=eps))`: still\n"
             "flagged (without a counterexample), because the eps trades the -inf for a clamp at\n"
-            "log(eps). A log of probabilities that came from elsewhere (a dataset, labels, a\n"
-            "sigmoid) is not flagged, nor the log of a mixture or average of several softmax\n"
-            "outputs, nor log(1 - p): log_softmax cannot express those.",
+            "log(eps); except where those logs are only weighted by the same probabilities\n"
+            "(-(p * log(p + eps)).sum(-1), an entropy) and used for nothing else: a token below\n"
+            "the floor then adds p * log(eps), next to nothing, and exactly 0 where p is 0 (the\n"
+            "limit of p * log(p)). Unfloored, p * log(p) is still flagged: 0 * -inf is NaN.\n"
+            "A log of probabilities that came from elsewhere (a dataset, labels, a sigmoid) is\n"
+            "not flagged, nor the log of a mixture or average of several softmax outputs, nor\n"
+            "log(1 - p): log_softmax cannot express those.",
     .why =
         "softmax(x)_i = exp(x_i - max x) / sum_j exp(x_j - max x) is 0.0 in float32 as soon as\n"
         "x_i is about 104 below the maximum (float64: about 745), and log(0.0) = -inf: a single\n"
