@@ -24,6 +24,7 @@ const Contract contracts_torch[] = {
     {"permute", LIB_TORCH, FORM_ARRAY, OP_PERMUTE, -1, -1},
     {"movedim", LIB_TORCH, FORM_ARRAY, OP_TRANSPOSE, -1, -1},
     {"narrow", LIB_TORCH, FORM_ARRAY, OP_NARROW, 0, -1},
+    {"chunk", LIB_TORCH, FORM_ARRAY, OP_CHUNK, 1, -1},
     {"cat", LIB_TORCH, FORM_ARRAY, OP_CAT, 0, -1},
     {"vstack", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY, OP_STACK, -1, -1},
     {"item", 0, FORM_TENSOR, OP_ITEM, -1, -1},
