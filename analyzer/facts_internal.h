@@ -424,6 +424,9 @@ typedef enum {
     PW_DROPMASK, /* labels == -100: 1 at the targets it ignores */
     PW_SIDED,    /* per-position scores of a batch padded on a known side, no longer fit for
                     reads (logits[:, :-1], their log_softmax, the chosen tokens' log-probs) */
+    PW_EARLYTAIL, /* 1 from the count of real tokens of prompts padded on the left (arange(T) >=
+                     mask.sum(1)): the prompt fills the padded width, so for a shorter prompt
+                     the mask starts inside it (also once and-ed with another mask) */
 } PadWhat;
 /* After interp_eval(n) computed *r: what n holds in the padding domain, and reads at pads. */
 void pad_expr(Interp *in, TSNode n, Fact *r);

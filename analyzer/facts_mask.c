@@ -1,10 +1,12 @@
 /* facts_mask: a mask counts as masking token scores only when what it covers excludes the
- * pads. Four ways a mask is present and still lets pads (or other positions) in, for LL106:
+ * pads. Five ways a mask is present and still lets pads (or other positions) in, for LL106:
  *
  * - its positions lag the scores': scores of the tokens each position predicts (t + 1) times
  *   attention_mask[:, :-1] (about token t) count each row's first pad and, on the right, drop
  *   nothing (on the left the same mask is right: it drops the prediction of the first token
  *   from a pad, so a batch padded on the left only is no flaw);
+ * - it starts at the count of real tokens of prompts padded on the left (arange(T) >= lengths):
+ *   the prompt fills the padded width, so a shorter prompt's last tokens are inside the mask;
  * - it runs from a start to each row's end (arange(T) >= k, m[i, k:] = 1 in a zero buffer):
  *   it removes a prompt, not the pads after a short row (facts_pad.c tells such masks);
  * - masked_fill writes a constant that is not 0 into the positions it masks: a sum then adds
@@ -34,6 +36,10 @@ bool mask_multiply(Fact *scores, const Fact *mask) {
     if (!token_scores(scores)) return true;
     if (mask->pad_what == PW_PADMASK || mask->pad_what == PW_DROPMASK) {
         scores->mask_flaw = MFLAW_INVERTED; /* lp * (labels == -100): only what is dropped */
+        return false;
+    }
+    if (mask->pad_what == PW_EARLYTAIL) { /* whatever the scores' padding (see above) */
+        scores->mask_flaw = MFLAW_EARLY;
         return false;
     }
     if (!(scores->flags & FF_PADDED)) return true;

@@ -62,6 +62,15 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "token log-probs are %s under an inverted mask%s: it keeps the positions it "
                    "should drop (ignored labels or pads) and removes the tokens scored",
                    agg, where);
+    else if (flaw == MFLAW_EARLY) /* prompt tokens, not pads: no recipe counts them */
+        rules_emit(ctx, e->node, NULL,
+                   "start the mask at the padded prompt width (input_ids.shape[1]), where every "
+                   "left-padded prompt ends",
+                   "token log-probs are %s under a mask that starts at each prompt's number of "
+                   "real tokens%s, but the prompts are padded on the left: a prompt fills the "
+                   "whole padded width, so for every shorter prompt the mask starts inside it "
+                   "and its last tokens are scored as the response's",
+                   agg, where);
     else if (flaw == MFLAW_TAIL)
         rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
                    "bound the mask by each row's length too (positions < lengths, or multiply "
