@@ -60,7 +60,7 @@ const Contract contracts_torch[] = {
     {"train", 0, FORM_MODULE, OP_RETURNS_SELF, -1, -1},
     {"requires_grad_", 0, FORM_MODULE, OP_RETURNS_SELF, -1, -1},
     /* arithmetic */
-    {"masked_fill", LIB_TORCH, FORM_ARRAY, OP_MASKED_FILL, -1, -1},
+    {"masked_fill", LIB_TORCH, FORM_ARRAY | FORM_UNKNOWN, OP_MASKED_FILL, -1, -1},
     {"masked_select", LIB_TORCH, FORM_ARRAY, OP_MASKED_FILL, -1, -1},
     {"mul", LIB_TORCH, FORM_ARRAY, OP_MUL, -1, -1},
     {"sub", LIB_TORCH, FORM_ARRAY, OP_SUB, -1, -1},

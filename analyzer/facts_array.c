@@ -783,6 +783,10 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
         int v = args_kw(in, a, "value");
         TSNode value = v >= 0 ? a->kw_val[v] : off + 1 < a->npos ? a->pos[off + 1] : (TSNode){0};
         Fact m = args_fact(in, a, "mask", off);
+        if (x.obj == FO_NONE && !(x.kinds & ~(FK_IDS | FK_NUM)) && x.ndim != 0 &&
+            (!(x.kinds & FK_NUM) || mask_is_select_index(in, node)))
+            mask_ids_filled(in, args_node(in, a, "mask", NULL, off), value);
+        if (fact_knows_nothing(&x)) return fact_unknown(); /* (FORM_UNKNOWN: only the above) */
         if (mask_fill(in, &x, &m, value)) x.flags |= FF_MASKED;
         return x;
     }

@@ -450,6 +450,12 @@ bool mask_multiply(Fact *scores, const Fact *mask);
 bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value);
 /* m1 * m2, m1 & m2 of two masks: their positions, when they differ, are those of neither. */
 void mask_combine(char op, Fact *l, Fact *r);
+/* ids.masked_fill(m, 0): m marks the positions that hold no token (a dummy 0 stands in for
+ * them, as before a gather); a mask nothing else is known of becomes a mask of dropped targets. */
+void mask_ids_filled(Interp *in, TSNode mask, TSNode value);
+/* gather(lp, 2, x.masked_fill(m, 0).unsqueeze(-1)): the call is (a chain ending in) the index of
+ * a selection, so x holds the tokens selected, whatever else is known of it. */
+bool mask_is_select_index(Interp *in, TSNode call);
 
 /* ---- facts_regions.c: what a buffer holds by region and program order (LL112) ---- */
 enum { REG_NONE = 0, REG_PREFIX = 1, REG_FULL = 2 }; /* Fact.fill_cov */

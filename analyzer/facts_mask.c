@@ -105,6 +105,42 @@ bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value) {
     return false;
 }
 
+bool mask_is_select_index(Interp *in, TSNode call) {
+    static const char *const keep[] = {"unsqueeze", "long", "to", "view", "squeeze", NULL};
+    TSNode n = call, up = ts_node_parent(n);
+    /* peel .unsqueeze(-1).long(): attribute, then its call */
+    while (parse_is(up, "attribute") && parse_is(ts_node_parent(up), "call")) {
+        bool peel = false;
+        for (const char *const *k = keep; *k && !peel; k++)
+            peel = svc_text_eq(in, parse_field(up, "attribute"), *k);
+        if (!peel) return false;
+        n = ts_node_parent(up);
+        up = ts_node_parent(n);
+    }
+    if (parse_is(up, "keyword_argument")) {
+        if (!svc_text_eq(in, parse_field(up, "name"), "index")) return false;
+        up = ts_node_parent(up);
+    }
+    TSNode select = ts_node_parent(up), fn = parse_field(select, "function");
+    if (!parse_is(up, "argument_list") || !parse_is(select, "call")) return false;
+    TSNode name = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
+    return svc_text_eq(in, name, "gather") || svc_text_eq(in, name, "take_along_dim");
+}
+
+void mask_ids_filled(Interp *in, TSNode mask, TSNode value) {
+    long fill;
+    mask = parse_unparen(mask);
+    if (ts_node_is_null(mask) || !parse_is(mask, "identifier") || ts_node_is_null(value) ||
+        !svc_int_literal(in, value, &fill) || fill != 0)
+        return;
+    bool found;
+    Fact f = svc_lookup_key(in, mask, &found);
+    if (!found || f.obj != FO_NONE || f.pad_what != PW_NONE || (f.kinds & ~FK_MASK)) return;
+    f.kinds = FK_MASK;
+    f.pad_what = PW_DROPMASK;
+    svc_rebind(in, mask, f);
+}
+
 void mask_combine(char op, Fact *l, Fact *r) {
     if ((op != '*' && op != '&') || !(l->kinds & FK_MASK) || !(r->kinds & FK_MASK)) return;
     if (align_pos_eq(l->head, r->head) && align_pos_eq(l->tail, r->tail)) return;

@@ -487,6 +487,18 @@ static bool left_count(PadVal k) {
     return k.what == PW_COUNT && k.pad == PAD_START && k.c <= 0;
 }
 
+/* labels == -100 where nothing else is known of labels: a tensor compared with a negative
+ * sentinel (no token id is negative) holds targets some of which a loss ignores. */
+static bool sentinel_compared(Interp *in, TSNode value, TSNode other) {
+    value = parse_unparen(value);
+    if (!sentinel(in, other) || !(parse_is(value, "identifier") || parse_is(value, "attribute")))
+        return false;
+    bool found;
+    Fact f = svc_lookup_key(in, value, &found);
+    return found && f.obj == FO_NONE && !(f.kinds & ~FK_IDS) && f.ndim != 0 &&
+           !(f.flags & FF_CONST);
+}
+
 static PadVal comparison_val(Interp *in, TSNode n) {
     if (ts_node_named_child_count(n) != 2) return val(PW_NONE, 0, 0, 0);
     TSNode l = ts_node_named_child(n, 0), rn = ts_node_named_child(n, 1);
@@ -500,7 +512,11 @@ static PadVal comparison_val(Interp *in, TSNode n) {
     bool eq = text_is(in, op, "=="), ne = text_is(in, op, "!=") || text_is(in, op, ">");
     if (!eq && !ne) return val(PW_NONE, 0, 0, 0);
     PadVal m = compare_val(in, a, rn, b, eq);
-    return m.what ? m : compare_val(in, b, l, a, eq);
+    if (!m.what) m = compare_val(in, b, l, a, eq);
+    if (!m.what && !a.what && !b.what &&
+        (sentinel_compared(in, l, rn) || sentinel_compared(in, rn, l)))
+        m = val(eq ? PW_DROPMASK : PW_KEEPMASK, 0, 0, 0);
+    return m;
 }
 
 /* [pad] * n: a run of one element repeated a number of times the code computes. */

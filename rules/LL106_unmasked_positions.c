@@ -106,7 +106,11 @@ static void check(RuleContext *ctx) {
                        "it");
             continue;
         }
-        if (!token_logprobs(f) || (f->flags & (FF_MASKED | FF_SLICED))) continue;
+        /* a slice may have cut the pads off, but never makes an inverted or early mask right */
+        bool flaw_any_slice = f->mask_flaw == MFLAW_INVERTED || f->mask_flaw == MFLAW_EARLY;
+        if (!token_logprobs(f) || (f->flags & FF_MASKED) ||
+            ((f->flags & FF_SLICED) && !flaw_any_slice))
+            continue;
         int row = facts_origin_row(ctx->facts, f);
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (log-probs from line %d)", row);
