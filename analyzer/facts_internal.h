@@ -385,6 +385,8 @@ Fact hf_output_logits(Fact out); /* the same, whatever the model was fed */
 Fact hf_head_logits(const Fact *out, unsigned flags, TSNode origin);
 /* What a value named like this probably holds, when nothing else is known. Weak evidence. */
 Fact names_evidence(TSNode origin, const char *name, size_t len);
+/* batch["input_ids_chosen"]: a collator's key naming one of several batches of input ids */
+bool names_ids_key(const char *s, size_t len);
 /* Elements produced by iterating a value (for loops, comprehensions). */
 Fact iter_element(Interp *in, Fact iterable);
 

@@ -26,9 +26,10 @@ static bool iends(const char *s, size_t len, const char *lit) {
     return len >= n && ieq(s + len - n, n, lit);
 }
 
-/* input_ids_chosen, input_ids_rejected: one of several batches of input ids (not their lengths,
- * masks or counts). */
-static bool ids_variant(const char *s, size_t len) {
+/* batch["input_ids_chosen"], batch["input_ids_rejected"]: a collator's key for one of several
+ * batches of input ids (not their lengths, masks or counts). Keys only: a variable named so
+ * (input_ids_rmpad, input_ids_rolled) is some processed form of the ids. */
+bool names_ids_key(const char *s, size_t len) {
     static const char *const not_ids[] = {"len", "mask", "num", "count", "size", "shape", "pos"};
     if (len <= 10 || !ieq(s, 10, "input_ids_")) return false;
     for (size_t i = 0; i < sizeof not_ids / sizeof *not_ids; i++)
@@ -74,7 +75,7 @@ Fact names_evidence(TSNode origin, const char *name, size_t len) {
     } else if (ieq(name, len, "input_ids") || ieq(name, len, "ids") || iends(name, len, "_ids") ||
                ieq(name, len, "labels") || ieq(name, len, "tokens") ||
                iends(name, len, "_tokens") || ieq(name, len, "toks") || iends(name, len, "_toks") ||
-               ieq(name, len, "target_ids") || ids_variant(name, len)) {
+               ieq(name, len, "target_ids")) {
         f.kinds = FK_IDS;
     } else if (iends(name, len, "_token_id") || ieq(name, len, "pad_id") ||
                ieq(name, len, "eos_id") || ieq(name, len, "bos_id")) {
