@@ -237,7 +237,11 @@ const Rule rule_LL106 = {
         "on the left only, a mask running from a start to every row's end (arange(T) >= k,\n"
         "m[i, k:] = 1 in a zero buffer) unless padded on the left only, an inverted mask\n"
         "(lp * (labels == -100), masked_fill(labels != -100, 0)), and masked_fill with a\n"
-        "non-zero constant before a sum or mean do not count as masking.",
+        "non-zero constant before a sum or mean do not count as masking. A mask's polarity is\n"
+        "also read from its use: one that fills the token ids with a dummy 0\n"
+        "(ids.masked_fill(m, 0) before a gather) marks the dropped targets, so lp * m is\n"
+        "inverted. A response mask that starts at the number of real tokens of prompts padded\n"
+        "on the left (arange(T) >= attention_mask.sum(1)) starts inside every shorter prompt.",
     .why =
         "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
         "batch the pad positions have log-probabilities too (often large negative, sometimes\n"
