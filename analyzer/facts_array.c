@@ -423,8 +423,6 @@ void array_rank_key(Interp *in, const Args *a, TSNode node) {
         svc_emit(in, EV_RANK, 0, node, v, fact_unknown(), AX_UNK);
 }
 
-/* cat([ctx, cont], dim=-1) of token ids along their positions: the positions of both, the
- * first one's head and the last one's tail (facts_align.c). */
 /* cat((chosen_ids, rejected_ids), dim=0): rows of batches that each start at their column 0.
  * Column t of the result is column t of its row's batch, so the first batch's head holds for
  * the result (its chunk(2)[0] is that batch again); tails agree only when every batch's does.
@@ -443,6 +441,8 @@ static void cat_rows(Interp *in, Fact *r, TSNode list, uint32_t n) {
     r->tail = tail;
 }
 
+/* cat([ctx, cont], dim=-1) of token ids along their positions: the positions of both, the
+ * first one's head and the last one's tail (facts_align.c). Along the batch: cat_rows. */
 static void cat_positions(Interp *in, Fact *r, TSNode list, int dim) {
     list = parse_unparen(list);
     if (!parse_is(list, "list") && !parse_is(list, "tuple")) return;
