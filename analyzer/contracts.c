@@ -129,6 +129,7 @@ const char *contracts_op_name(unsigned op) {
         N(EINSUM),
         N(FULL),
         N(NARROW),
+        N(CHUNK),
         N(ROLL),
         N(ARANGE),
         N(SIZE),

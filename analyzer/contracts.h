@@ -58,6 +58,7 @@ typedef enum {
     OP_FULL,                /* full((B, L), fill): a padded batch buffer of pads or -100 */
     OP_NARROW,              /* narrow(dim, start, length): a slice */
     OP_ROLL,                /* roll(shifts, dims): positions move by shifts */
+    OP_CHUNK,               /* chunk(n, dim): n pieces; along the batch each is the same kind */
     OP_ARANGE,              /* arange/range of a tensor library: integer positions */
     OP_SIZE,                /* size(dim) / np.size: a length, of positions a token count */
     OP_NUMEL,               /* numel: how many elements (a token count when 1-D) */

@@ -25,6 +25,7 @@ const Contract contracts_torch[] = {
     {"permute", LIB_TORCH, FORM_ARRAY, OP_PERMUTE, -1, -1},
     {"movedim", LIB_TORCH, FORM_ARRAY, OP_TRANSPOSE, -1, -1},
     {"narrow", LIB_TORCH, FORM_ARRAY, OP_NARROW, 0, -1},
+    {"chunk", LIB_TORCH, FORM_ARRAY, OP_CHUNK, 1, -1},
     {"cat", LIB_TORCH, FORM_ARRAY, OP_CAT, 0, -1},
     {"vstack", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY, OP_STACK, -1, -1},
     {"item", 0, FORM_TENSOR, OP_ITEM, -1, -1},
@@ -60,7 +61,7 @@ const Contract contracts_torch[] = {
     {"train", 0, FORM_MODULE, OP_RETURNS_SELF, -1, -1},
     {"requires_grad_", 0, FORM_MODULE, OP_RETURNS_SELF, -1, -1},
     /* arithmetic */
-    {"masked_fill", LIB_TORCH, FORM_ARRAY, OP_MASKED_FILL, -1, -1},
+    {"masked_fill", LIB_TORCH, FORM_ARRAY | FORM_UNKNOWN, OP_MASKED_FILL, -1, -1},
     {"masked_select", LIB_TORCH, FORM_ARRAY, OP_MASKED_FILL, -1, -1},
     {"mul", LIB_TORCH, FORM_ARRAY, OP_MUL, -1, -1},
     {"sub", LIB_TORCH, FORM_ARRAY, OP_SUB, -1, -1},

@@ -177,6 +177,8 @@ enum {
     MFLAW_INVERTED, /* the mask keeps what it should drop (lp * (labels == -100)) */
     MFLAW_TAIL,     /* the mask runs from a start to each row's end (positions >= k,
                        m[i, k:] = 1): the pads after a short row are inside it */
+    MFLAW_EARLY,    /* the mask starts at the count of real tokens of prompts padded on the
+                       left: for every shorter prompt its last tokens are inside it */
 };
 
 enum { FACT_NO_DIM = 127 };

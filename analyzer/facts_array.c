@@ -424,8 +424,26 @@ void array_rank_key(Interp *in, const Args *a, TSNode node) {
         svc_emit(in, EV_RANK, 0, node, v, fact_unknown(), AX_UNK);
 }
 
+/* cat((chosen_ids, rejected_ids), dim=0): rows of batches that each start at their column 0.
+ * Column t of the result is column t of its row's batch, so the first batch's head holds for
+ * the result (its chunk(2)[0] is that batch again); tails agree only when every batch's does.
+ * (For 1-D ids, dim 0 is their positions: the head is the first part's all the same.) */
+static void cat_rows(Interp *in, Fact *r, TSNode list, uint32_t n) {
+    Fact first = svc_eval(in, ts_node_named_child(list, 0));
+    FactPos tail = first.tail;
+    for (uint32_t i = 0; i < n; i++) {
+        Fact p = svc_eval(in, ts_node_named_child(list, i));
+        if (!(p.kinds & (FK_IDS | FK_MASK)) || p.obj != FO_NONE || !p.head.sym ||
+            p.head.end || p.head.c != first.head.c)
+            return;
+        if (!align_pos_eq(p.tail, tail)) tail = (FactPos){0, 0, false};
+    }
+    r->head = first.head;
+    r->tail = tail;
+}
+
 /* cat([ctx, cont], dim=-1) of token ids along their positions: the positions of both, the
- * first one's head and the last one's tail (facts_align.c). */
+ * first one's head and the last one's tail (facts_align.c). Along the batch: cat_rows. */
 static void cat_positions(Interp *in, Fact *r, TSNode list, int dim) {
     list = parse_unparen(list);
     if (!parse_is(list, "list") && !parse_is(list, "tuple")) return;
@@ -435,6 +453,10 @@ static void cat_positions(Interp *in, Fact *r, TSNode list, int dim) {
     Fact last = svc_eval(in, ts_node_named_child(list, n - 1));
     Fact ids = (last.kinds & FK_IDS) ? last : first;
     AxisKind k = fact_axis(&ids, dim);
+    if (dim == 0 && (k == AX_BATCH || ids.ndim < 0)) {
+        cat_rows(in, r, list, n);
+        return;
+    }
     if (!(k == AX_POS || k == AX_STEP || (ids.ndim < 0 && (dim == -1 || dim == 1))) ||
         !(ids.kinds & FK_IDS))
         return;
@@ -442,6 +464,15 @@ static void cat_positions(Interp *in, Fact *r, TSNode list, int dim) {
     r->head = c.head;
     r->tail = c.tail;
     r->flags |= c.flags & (FF_PADDED | FF_JOINED);
+}
+
+/* A pad width (0, n): nothing before the first element of the padded axis. */
+static bool pads_end_only(Interp *in, TSNode width) {
+    width = parse_unparen(width);
+    long before;
+    return (parse_is(width, "tuple") || parse_is(width, "list")) &&
+           ts_node_named_child_count(width) == 2 &&
+           svc_int_literal(in, ts_node_named_child(width, 0), &before) && before == 0;
 }
 
 /* A pad width (F.pad's pad, np.pad's pad_width) with an amount that is no literal. */
@@ -618,6 +649,24 @@ static Fact array_reductions(Interp *in, TSNode node, const Contract *t, Fact x,
     }
 }
 
+/* x.chunk(n, dim=0), torch.chunk(x, n): n pieces (n written in the code). Cut along the batch
+ * (chosen and rejected rows of one forward pass), each piece holds what x holds at the same
+ * positions; cut along any other axis nothing is known of them. */
+static Fact chunks(Interp *in, TSNode node, Fact x, const Args *a, int off, int dim) {
+    TSNode nn = args_node(in, a, "chunks", NULL, off);
+    long n;
+    if (dim == FACT_NO_DIM) dim = 0;
+    if (ts_node_is_null(nn) || !svc_int_literal(in, nn, &n) || n < 1 || n > 8 ||
+        fact_axis(&x, dim) != AX_BATCH || x.obj != FO_NONE)
+        return fact_unknown();
+    Fact r = fact_object(FO_TUPLE, 0, node);
+    r.elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)n);
+    for (long i = 0; i < n; i++)
+        r.elems[i] = x;
+    r.nelems = (int)n;
+    return r;
+}
+
 /* layout: which axis is which after a reshape, transpose, slice or join */
 static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off,
                          int dim) {
@@ -689,6 +738,8 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
     case OP_SIZE:
     case OP_NUMEL:
         return lengths_size(x, dim, t->op == OP_NUMEL, node);
+    case OP_CHUNK:
+        return chunks(in, node, x, a, off, dim);
     default:
         return fact_unknown();
     }
@@ -735,6 +786,10 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
         int v = args_kw(in, a, "value");
         TSNode value = v >= 0 ? a->kw_val[v] : off + 1 < a->npos ? a->pos[off + 1] : (TSNode){0};
         Fact m = args_fact(in, a, "mask", off);
+        if (x.obj == FO_NONE && !(x.kinds & ~(FK_IDS | FK_NUM)) && x.ndim != 0 &&
+            (!(x.kinds & FK_NUM) || mask_is_select_index(in, node)))
+            mask_ids_filled(in, args_node(in, a, "mask", NULL, off), value);
+        if (fact_knows_nothing(&x)) return fact_unknown(); /* (FORM_UNKNOWN: only the above) */
         if (mask_fill(in, &x, &m, value)) x.flags |= FF_MASKED;
         return x;
     }
@@ -787,10 +842,13 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
     }
     case OP_PAD_ARRAY: { /* np.pad / F.pad: an array padded (maybe by 0), not a tokenizer's batch */
         Fact r = a->npos ? a->posf[0] : fact_unknown();
+        TSNode width = args_node(in, a, "pad", "pad_width", 1);
+        FactPos head = r.head;
         align_clear(&r); /* padded at the front, its positions move */
+        if (pads_end_only(in, width)) r.head = head; /* (0, n): element t stays at t */
         /* F.pad(s, (0, L - len(s))): padded to a length it did not have, a batch's pads;
          * a literal width ((1, 0)) only moves positions */
-        if (pad_width_varies(in, args_node(in, a, "pad", "pad_width", 1))) r.flags |= FF_PADDED;
+        if (pad_width_varies(in, width)) r.flags |= FF_PADDED;
         return r;
     }
     default:
@@ -897,6 +955,7 @@ Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args 
     case OP_STACK:
     case OP_CAT:
     case OP_ROLL:
+    case OP_CHUNK:
     case OP_SIZE:
     case OP_NUMEL:
         return array_layout(in, node, t, x, a, off, dim);

@@ -126,7 +126,10 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
             return v ? *v : fact_unknown();
         }
         /* d["logits"], enc["input_ids"], out["loss"]: the key names what is stored. */
-        return attr_get(in, value, ix[0].node, key, len);
+        Fact r = attr_get(in, value, ix[0].node, key, len);
+        if (fact_knows_nothing(&r) && value.obj == FO_NONE && names_ids_key(key, len))
+            r = names_evidence(ix[0].node, "input_ids", 9);
+        return r;
     }
     return fact_unknown();
 }

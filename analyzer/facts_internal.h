@@ -387,6 +387,8 @@ Fact hf_output_logits(Fact out); /* the same, whatever the model was fed */
 Fact hf_head_logits(const Fact *out, unsigned flags, TSNode origin);
 /* What a value named like this probably holds, when nothing else is known. Weak evidence. */
 Fact names_evidence(TSNode origin, const char *name, size_t len);
+/* batch["input_ids_chosen"]: a collator's key naming one of several batches of input ids */
+bool names_ids_key(const char *s, size_t len);
 /* Elements produced by iterating a value (for loops, comprehensions). */
 Fact iter_element(Interp *in, Fact iterable);
 
@@ -426,6 +428,9 @@ typedef enum {
     PW_DROPMASK, /* labels == -100: 1 at the targets it ignores */
     PW_SIDED,    /* per-position scores of a batch padded on a known side, no longer fit for
                     reads (logits[:, :-1], their log_softmax, the chosen tokens' log-probs) */
+    PW_EARLYTAIL, /* 1 from the count of real tokens of prompts padded on the left (arange(T) >=
+                     mask.sum(1)): the prompt fills the padded width, so for a shorter prompt
+                     the mask starts inside it (also once and-ed with another mask) */
 } PadWhat;
 /* After interp_eval(n) computed *r: what n holds in the padding domain, and reads at pads. */
 void pad_expr(Interp *in, TSNode n, Fact *r);
@@ -449,6 +454,12 @@ bool mask_multiply(Fact *scores, const Fact *mask);
 bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value);
 /* m1 * m2, m1 & m2 of two masks: their positions, when they differ, are those of neither. */
 void mask_combine(char op, Fact *l, Fact *r);
+/* ids.masked_fill(m, 0): m marks the positions that hold no token (a dummy 0 stands in for
+ * them, as before a gather); a mask nothing else is known of becomes a mask of dropped targets. */
+void mask_ids_filled(Interp *in, TSNode mask, TSNode value);
+/* gather(lp, 2, x.masked_fill(m, 0).unsqueeze(-1)): the call is (a chain ending in) the index of
+ * a selection, so x holds the tokens selected, whatever else is known of it. */
+bool mask_is_select_index(Interp *in, TSNode call);
 
 /* ---- facts_regions.c: what a buffer holds by region and program order (LL112) ---- */
 enum { REG_NONE = 0, REG_PREFIX = 1, REG_FULL = 2 }; /* Fact.fill_cov */

@@ -1,10 +1,12 @@
 /* facts_mask: a mask counts as masking token scores only when what it covers excludes the
- * pads. Four ways a mask is present and still lets pads (or other positions) in, for LL106:
+ * pads. Five ways a mask is present and still lets pads (or other positions) in, for LL106:
  *
  * - its positions lag the scores': scores of the tokens each position predicts (t + 1) times
  *   attention_mask[:, :-1] (about token t) count each row's first pad and, on the right, drop
  *   nothing (on the left the same mask is right: it drops the prediction of the first token
  *   from a pad, so a batch padded on the left only is no flaw);
+ * - it starts at the count of real tokens of prompts padded on the left (arange(T) >= lengths):
+ *   the prompt fills the padded width, so a shorter prompt's last tokens are inside the mask;
  * - it runs from a start to each row's end (arange(T) >= k, m[i, k:] = 1 in a zero buffer):
  *   it removes a prompt, not the pads after a short row (facts_pad.c tells such masks);
  * - masked_fill writes a constant that is not 0 into the positions it masks: a sum then adds
@@ -34,6 +36,10 @@ bool mask_multiply(Fact *scores, const Fact *mask) {
     if (!token_scores(scores)) return true;
     if (mask->pad_what == PW_PADMASK || mask->pad_what == PW_DROPMASK) {
         scores->mask_flaw = MFLAW_INVERTED; /* lp * (labels == -100): only what is dropped */
+        return false;
+    }
+    if (mask->pad_what == PW_EARLYTAIL) { /* whatever the scores' padding (see above) */
+        scores->mask_flaw = MFLAW_EARLY;
         return false;
     }
     if (!(scores->flags & FF_PADDED)) return true;
@@ -97,6 +103,42 @@ bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value) {
     if (v == 0) return true;
     scores->mask_flaw = MFLAW_FILL;
     return false;
+}
+
+bool mask_is_select_index(Interp *in, TSNode call) {
+    static const char *const keep[] = {"unsqueeze", "long", "to", "view", "squeeze", NULL};
+    TSNode n = call, up = ts_node_parent(n);
+    /* peel .unsqueeze(-1).long(): attribute, then its call */
+    while (parse_is(up, "attribute") && parse_is(ts_node_parent(up), "call")) {
+        bool peel = false;
+        for (const char *const *k = keep; *k && !peel; k++)
+            peel = svc_text_eq(in, parse_field(up, "attribute"), *k);
+        if (!peel) return false;
+        n = ts_node_parent(up);
+        up = ts_node_parent(n);
+    }
+    if (parse_is(up, "keyword_argument")) {
+        if (!svc_text_eq(in, parse_field(up, "name"), "index")) return false;
+        up = ts_node_parent(up);
+    }
+    TSNode select = ts_node_parent(up), fn = parse_field(select, "function");
+    if (!parse_is(up, "argument_list") || !parse_is(select, "call")) return false;
+    TSNode name = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
+    return svc_text_eq(in, name, "gather") || svc_text_eq(in, name, "take_along_dim");
+}
+
+void mask_ids_filled(Interp *in, TSNode mask, TSNode value) {
+    long fill;
+    mask = parse_unparen(mask);
+    if (ts_node_is_null(mask) || !parse_is(mask, "identifier") || ts_node_is_null(value) ||
+        !svc_int_literal(in, value, &fill) || fill != 0)
+        return;
+    bool found;
+    Fact f = svc_lookup_key(in, mask, &found);
+    if (!found || f.obj != FO_NONE || f.pad_what != PW_NONE || (f.kinds & ~FK_MASK)) return;
+    f.kinds = FK_MASK;
+    f.pad_what = PW_DROPMASK;
+    svc_rebind(in, mask, f);
 }
 
 void mask_combine(char op, Fact *l, Fact *r) {

@@ -26,6 +26,17 @@ static bool iends(const char *s, size_t len, const char *lit) {
     return len >= n && ieq(s + len - n, n, lit);
 }
 
+/* batch["input_ids_chosen"], batch["input_ids_rejected"]: a collator's key for one of several
+ * batches of input ids (not their lengths, masks or counts). Keys only: a variable named so
+ * (input_ids_rmpad, input_ids_rolled) is some processed form of the ids. */
+bool names_ids_key(const char *s, size_t len) {
+    static const char *const not_ids[] = {"len", "mask", "num", "count", "size", "shape", "pos"};
+    if (len <= 10 || !ieq(s, 10, "input_ids_")) return false;
+    for (size_t i = 0; i < sizeof not_ids / sizeof *not_ids; i++)
+        if (names_icontains(s + 10, len - 10, not_ids[i])) return false;
+    return true;
+}
+
 /* A model (or callee) named for a head that is no causal LM's: a classifier's logits are no
  * [batch, seq, vocab], a masked LM's logits at t are about token t. */
 unsigned names_head(const char *name, size_t len) {

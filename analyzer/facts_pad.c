@@ -481,19 +481,42 @@ static PadVal compare_val(Interp *in, PadVal a, TSNode bn, PadVal b, bool eq) {
     return val(PW_NONE, 0, 0, 0);
 }
 
+/* The number of real tokens of rows padded on the left (or fewer): a position inside the
+ * padded width of those rows, not where they end. */
+static bool left_count(PadVal k) {
+    return k.what == PW_COUNT && k.pad == PAD_START && k.c <= 0;
+}
+
+/* labels == -100 where nothing else is known of labels: a tensor compared with a negative
+ * sentinel (no token id is negative) holds targets some of which a loss ignores. */
+static bool sentinel_compared(Interp *in, TSNode value, TSNode other) {
+    value = parse_unparen(value);
+    if (!sentinel(in, other) || !(parse_is(value, "identifier") || parse_is(value, "attribute")))
+        return false;
+    bool found;
+    Fact f = svc_lookup_key(in, value, &found);
+    return found && f.obj == FO_NONE && !(f.kinds & ~FK_IDS) && f.ndim != 0 &&
+           !(f.flags & FF_CONST);
+}
+
 static PadVal comparison_val(Interp *in, TSNode n) {
     if (ts_node_named_child_count(n) != 2) return val(PW_NONE, 0, 0, 0);
     TSNode l = ts_node_named_child(n, 0), rn = ts_node_named_child(n, 1);
     PadVal a = take(in, l), b = take(in, rn);
     TSNode op = ts_node_child(n, 1);
     /* positions >= k, k <= positions: from k to the end of every row */
+    PadVal start = a.what == PW_ROWS ? b : a;
     if ((a.what == PW_ROWS && (text_is(in, op, ">=") || text_is(in, op, ">"))) ||
         (b.what == PW_ROWS && (text_is(in, op, "<=") || text_is(in, op, "<"))))
-        return val(PW_TAILMASK, 0, 0, 0);
+        return val(left_count(start) ? PW_EARLYTAIL : PW_TAILMASK, 0, 0, 0);
     bool eq = text_is(in, op, "=="), ne = text_is(in, op, "!=") || text_is(in, op, ">");
     if (!eq && !ne) return val(PW_NONE, 0, 0, 0);
     PadVal m = compare_val(in, a, rn, b, eq);
-    return m.what ? m : compare_val(in, b, l, a, eq);
+    if (!m.what) m = compare_val(in, b, l, a, eq);
+    if (!m.what && !a.what && !b.what &&
+        (sentinel_compared(in, l, rn) || sentinel_compared(in, rn, l)))
+        m = val(eq ? PW_DROPMASK : PW_KEEPMASK, 0, 0, 0);
+    return m;
 }
 
 /* [pad] * n: a run of one element repeated a number of times the code computes. */
@@ -524,6 +547,10 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
     }
     if (text_is(in, op, "%") && (a.what == PW_COUNT || a.what == PW_FIRSTPAD)) return a;
     if (minus && int_lit(in, ln, &k) && k == 1 && negated(b).what) return negated(b);
+    /* early & real, early * keep: a mask that also drops pads still starts inside the prompt */
+    if ((text_is(in, op, "&") || text_is(in, op, "*")) && !(r->kinds & (FK_SCORES | FK_LOSS)) &&
+        (a.what == PW_EARLYTAIL || b.what == PW_EARLYTAIL))
+        return val(PW_EARLYTAIL, 0, 0, 0);
     /* ids + [pad_id] * (n - len(ids)), [1] * len(ids) + [0] * (n - len(ids)): one row padded by
      * hand, on the side of the run of pads (the main facts decided it pads) */
     if (plus && (r->flags & FF_PADDED)) {
@@ -781,7 +808,7 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
  * (binop_val): a tail mask &= the attention mask drops the pads too. Nothing is claimed of it. */
 void pad_combined_in_place(Fact *now, const char *op) {
     static const uint8_t masks[] = {PW_REALMASK, PW_PADMASK,  PW_MASKPART, PW_TAILMASK,
-                                    PW_ZEROS,    PW_KEEPMASK, PW_DROPMASK};
+                                    PW_ZEROS,    PW_KEEPMASK, PW_DROPMASK, PW_EARLYTAIL};
     if (strcmp(op, "&=") && strcmp(op, "*=") && strcmp(op, "|=")) return;
     if (memchr(masks, now->pad_what, sizeof masks)) store(now, val(PW_NONE, 0, 0, 0));
 }

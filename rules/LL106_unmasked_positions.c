@@ -62,6 +62,15 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "token log-probs are %s under an inverted mask%s: it keeps the positions it "
                    "should drop (ignored labels or pads) and removes the tokens scored",
                    agg, where);
+    else if (flaw == MFLAW_EARLY) /* prompt tokens, not pads: no recipe counts them */
+        rules_emit(ctx, e->node, NULL,
+                   "start the mask at the padded prompt width (input_ids.shape[1]), where every "
+                   "left-padded prompt ends",
+                   "token log-probs are %s under a mask that starts at each prompt's number of "
+                   "real tokens%s, but the prompts are padded on the left: a prompt fills the "
+                   "whole padded width, so for every shorter prompt the mask starts inside it "
+                   "and its last tokens are scored as the response's",
+                   agg, where);
     else if (flaw == MFLAW_TAIL)
         rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
                    "bound the mask by each row's length too (positions < lengths, or multiply "
@@ -97,7 +106,11 @@ static void check(RuleContext *ctx) {
                        "it");
             continue;
         }
-        if (!token_logprobs(f) || (f->flags & (FF_MASKED | FF_SLICED))) continue;
+        /* a slice may have cut the pads off, but never makes an inverted or early mask right */
+        bool flaw_any_slice = f->mask_flaw == MFLAW_INVERTED || f->mask_flaw == MFLAW_EARLY;
+        if (!token_logprobs(f) || (f->flags & FF_MASKED) ||
+            ((f->flags & FF_SLICED) && !flaw_any_slice))
+            continue;
         int row = facts_origin_row(ctx->facts, f);
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (log-probs from line %d)", row);
@@ -224,7 +237,11 @@ const Rule rule_LL106 = {
         "on the left only, a mask running from a start to every row's end (arange(T) >= k,\n"
         "m[i, k:] = 1 in a zero buffer) unless padded on the left only, an inverted mask\n"
         "(lp * (labels == -100), masked_fill(labels != -100, 0)), and masked_fill with a\n"
-        "non-zero constant before a sum or mean do not count as masking.",
+        "non-zero constant before a sum or mean do not count as masking. A mask's polarity is\n"
+        "also read from its use: one that fills the token ids with a dummy 0\n"
+        "(ids.masked_fill(m, 0) before a gather) marks the dropped targets, so lp * m is\n"
+        "inverted. A response mask that starts at the number of real tokens of prompts padded\n"
+        "on the left (arange(T) >= attention_mask.sum(1)) starts inside every shorter prompt.",
     .why =
         "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
         "batch the pad positions have log-probabilities too (often large negative, sometimes\n"
