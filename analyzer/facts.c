@@ -791,7 +791,8 @@ static void exec_stmt(Interp *in, TSNode s) {
     case SYM_CLASS_DEFINITION: {
         size_t len; /* def f / class C: the name holds the function or the class */
         const char *name = parse_text(in->src, parse_field(s, "name"), &len);
-        Fact f = fact_object(syms_kind(s) == SYM_CLASS_DEFINITION ? FO_CLASS : FO_FUNC, 0, s);
+        Fact f = syms_kind(s) == SYM_CLASS_DEFINITION ? fact_object(FO_CLASS, 0, s)
+                                                       : funcs_closure(in, s);
         f.def = s;
         bind_name(in, name, len, f);
         break;
@@ -911,8 +912,9 @@ static Fact keyword_fact(Interp *in, TSNode call_args, const Args *given, const 
  * caller has already evaluated (args_read) are given: evaluated again here, inside the callee's
  * call depth, nested calls of this file's methods were cut off at FACTS_MAX_CALL_DEPTH. */
 static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *given,
-                       const Fact *self_fact) {
+                       const Fact *self_fact, const Fact *closure) {
     Env env = {0};
+    funcs_bind_captured(in, &env, def, closure); /* the parameters may shadow them */
     if (given && given->overflow) given = NULL;
     Fact pos[16];
     int npos = positional_facts(in, call_args, given, self_fact, pos);
@@ -948,7 +950,7 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
 }
 
 static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call_args,
-                         const Args *args, const Fact *self_fact) {
+                         const Args *args, const Fact *self_fact, const Fact *closure) {
     /* a method analysed on its own: self is an object of its class (self(x) runs forward) */
     Fact self_obj;
     TSNode cls = !self_fact && fi && !fi->is_static ? fi->cls : (TSNode){0};
@@ -957,7 +959,7 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
         self_obj.def = cls;
         self_fact = &self_obj;
     }
-    Frame frame = {.env = bind_params(in, def, call_args, args, self_fact),
+    Frame frame = {.env = bind_params(in, def, call_args, args, self_fact, closure),
                    .ret = fact_bottom(),
                    .yielded = fact_bottom(),
                    .serial = ++in->frames,
@@ -996,6 +998,8 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
 
 Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args,
                       const Fact *self_fact) {
+    const Fact *closure = in->closure; /* the caller's, for this call only */
+    in->closure = NULL;
     /* what a summary of the calls running depends on (facts_summary.c) */
     if (in->call_depth > 0) array_push(&in->call_log, def);
     if (in->call_depth > in->deepest) in->deepest = in->call_depth;
@@ -1011,7 +1015,7 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
     FuncInfo *fi = project_func_of(in, def);
     if (self_fact && fi && fi->is_static) self_fact = NULL; /* obj.static_helper(x) */
     if (fi) fi->analysed = true;
-    Fact r = run_function(in, def, fi, call_args, args, self_fact);
+    Fact r = run_function(in, def, fi, call_args, args, self_fact, closure);
     if (--in->call_depth == 0) { /* no call runs: nothing to record for one */
         in->call_log.len = 0;
         in->module_log.len = 0;

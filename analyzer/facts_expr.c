@@ -875,9 +875,7 @@ static Fact eval_lambda(Interp *in, TSNode node) {
     interp_eval(in, parse_field(node, "body"));
     interp_scope_end(in, saved);
     /* called later by a name it is bound to, it runs like a function with its arguments */
-    Fact f = fact_object(FO_FUNC, 0, node);
-    f.def = node;
-    return f;
+    return funcs_closure(in, node);
 }
 
 /* {k: v.to(device) for k, v in enc.items()}: the tokenizer's batch again, padding and all. */
