@@ -113,7 +113,16 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     if (!(a.flags & b.flags & FF_CONST) || a.num != b.num) r.flags &= ~FF_CONST;
     if (a.agg_event != b.agg_event) r.agg_event = 0;
     if (!ts_node_is_null(b.origin) && ts_node_is_null(a.origin)) r.origin = b.origin;
-    if (!same_axes(&a, &b)) {
+    /* nor of its layout: [] joined with the list the loop appended to is that list */
+    bool a_nil = a_empty && a.ndim == 1 && a.ax[0] == AX_ITEM && !b_empty && b.ndim >= 1 &&
+                 (b.ax[0] == AX_STEP || b.ax[0] == AX_ITEM);
+    bool b_nil = b_empty && b.ndim == 1 && b.ax[0] == AX_ITEM && !a_empty && a.ndim >= 1 &&
+                 (a.ax[0] == AX_STEP || a.ax[0] == AX_ITEM);
+    if (a_nil) {
+        r.ndim = b.ndim;
+        memcpy(r.ax, b.ax, sizeof r.ax);
+        r.ax_last = b.ax_last;
+    } else if (!b_nil && !same_axes(&a, &b)) { /* b_nil: r has a's axes already */
         r.ndim = -1;
         r.ax_last = a.ax_last == b.ax_last ? a.ax_last : AX_UNK;
     }
