@@ -1058,7 +1058,12 @@ Fact interp_eval(Interp *in, TSNode n) {
     case SYM_DICTIONARY_COMPREHENSION:
         r = eval_comprehension(in, n);
         break;
-    case SYM_STRING:
+    case SYM_STRING: /* f"{evaluate(model, loader):.3f}": what it interpolates runs */
+        for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+            TSNode part = ts_node_named_child(n, i);
+            if (parse_is(part, "interpolation"))
+                interp_eval(in, parse_field(part, "expression"));
+        }
         r = labels_string(in, n);
         break;
     case SYM_NONE:
