@@ -231,6 +231,12 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
     if (!strcmp(type, "identifier") || !strcmp(type, "attribute") || !strcmp(type, "subscript")) {
         size_t len;
         const char *name = parse_text(in->src, target, &len);
+        /* a classifier's logits that the code argmaxes over the last axis: a class per row,
+         * so [batch, classes] (a reranker's [batch, 1] score is never argmaxed) */
+        if (f.pooled && f.ndim < 0 && f.obj == FO_NONE && uses_argmax_last(in, target)) {
+            fact_set_axes(&f, 2, (AxisKind[]){AX_BATCH, AX_VOCAB});
+            f.pooled = false;
+        }
         /* Nothing known of the value: the name it is stored under is the only evidence. */
         if (fact_knows_nothing(&f) && !parse_is(target, "subscript")) {
             Fact named = uses_evidence(in, target, &f); /* normalised where it is used */
@@ -792,7 +798,7 @@ static void exec_stmt(Interp *in, TSNode s) {
         size_t len; /* def f / class C: the name holds the function or the class */
         const char *name = parse_text(in->src, parse_field(s, "name"), &len);
         Fact f = syms_kind(s) == SYM_CLASS_DEFINITION ? fact_object(FO_CLASS, 0, s)
-                                                       : funcs_closure(in, s);
+                                                      : funcs_closure(in, s);
         f.def = s;
         bind_name(in, name, len, f);
         break;

@@ -264,6 +264,7 @@ Fact hf_output_logits(Fact out) {
 Fact hf_head_logits(const Fact *out, unsigned flags, TSNode origin) {
     Fact r = fact_of(FK_RAW, flags, origin);
     if (out->choices) fact_set_axes(&r, 2, (AxisKind[]){AX_BATCH, AX_VOCAB});
+    r.pooled = out->pooled && !out->choices;
     return r;
 }
 

@@ -357,6 +357,8 @@ Fact project_eval_in(Interp *in, TSNode def, TSNode expr);
 /* Raw logits over a vocabulary when the scope of target (a name bound to value, a value nothing
  * is known of) normalises that name over its last axis; else a fact that knows nothing. */
 Fact uses_evidence(Interp *in, TSNode target, const Fact *value);
+/* Does the scope of target (a name) take argmax of it over its last axis? */
+bool uses_argmax_last(Interp *in, TSNode target);
 void uses_free(Interp *in);
 
 /* ---- facts_paths.c: feasible paths ---- */
