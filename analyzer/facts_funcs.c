@@ -83,12 +83,13 @@ static void capture_names(Interp *in, TSNode n, Env *env, Fact *f, int depth) {
         f->elems[f->nelems++] = b->fact;
         return;
     }
+    /* x.name: only x is read */
+    TSNode member = parse_is(n, "attribute") ? parse_field(n, "attribute") : (TSNode){0};
     uint32_t nc = ts_node_named_child_count(n);
     for (uint32_t i = 0; i < nc; i++) {
         TSNode c = ts_node_named_child(n, i);
-        TSNode parent_attr = parse_is(n, "attribute") ? parse_field(n, "attribute") : (TSNode){0};
-        if (!ts_node_is_null(parent_attr) && ts_node_eq(c, parent_attr)) continue;
-        capture_names(in, c, env, f, depth + 1);
+        if (ts_node_is_null(member) || !ts_node_eq(c, member))
+            capture_names(in, c, env, f, depth + 1);
     }
 }
 
