@@ -118,6 +118,7 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     r.flags = ((a.flags | b.flags) & ~FF_MUST_FLAGS) | (must & FF_MUST_FLAGS);
     if (!(a.flags & b.flags & FF_CONST) || a.num != b.num) r.flags &= ~FF_CONST;
     if (a.agg_event != b.agg_event) r.agg_event = 0;
+    r.pooled = a.pooled && b.pooled; /* a classifier's head on every path */
     if (!ts_node_is_null(b.origin) && ts_node_is_null(a.origin)) r.origin = b.origin;
     /* nor of its layout: [] joined with the list a loop appended one position's value to at
      * a time is that list */
