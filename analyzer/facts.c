@@ -231,6 +231,12 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
     if (!strcmp(type, "identifier") || !strcmp(type, "attribute") || !strcmp(type, "subscript")) {
         size_t len;
         const char *name = parse_text(in->src, target, &len);
+        /* a classifier's logits that the code argmaxes over the last axis: a class per row,
+         * so [batch, classes] (a reranker's [batch, 1] score is never argmaxed) */
+        if (f.pooled && f.ndim < 0 && f.obj == FO_NONE && uses_argmax_last(in, target)) {
+            fact_set_axes(&f, 2, (AxisKind[]){AX_BATCH, AX_VOCAB});
+            f.pooled = false;
+        }
         /* Nothing known of the value: the name it is stored under is the only evidence. */
         if (fact_knows_nothing(&f) && !parse_is(target, "subscript")) {
             Fact named = uses_evidence(in, target, &f); /* normalised where it is used */
@@ -791,7 +797,8 @@ static void exec_stmt(Interp *in, TSNode s) {
     case SYM_CLASS_DEFINITION: {
         size_t len; /* def f / class C: the name holds the function or the class */
         const char *name = parse_text(in->src, parse_field(s, "name"), &len);
-        Fact f = fact_object(syms_kind(s) == SYM_CLASS_DEFINITION ? FO_CLASS : FO_FUNC, 0, s);
+        Fact f = syms_kind(s) == SYM_CLASS_DEFINITION ? fact_object(FO_CLASS, 0, s)
+                                                      : funcs_closure(in, s);
         f.def = s;
         bind_name(in, name, len, f);
         break;
@@ -911,8 +918,9 @@ static Fact keyword_fact(Interp *in, TSNode call_args, const Args *given, const 
  * caller has already evaluated (args_read) are given: evaluated again here, inside the callee's
  * call depth, nested calls of this file's methods were cut off at FACTS_MAX_CALL_DEPTH. */
 static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *given,
-                       const Fact *self_fact) {
+                       const Fact *self_fact, const Fact *closure) {
     Env env = {0};
+    funcs_bind_captured(in, &env, def, closure); /* the parameters may shadow them */
     if (given && given->overflow) given = NULL;
     Fact pos[16];
     int npos = positional_facts(in, call_args, given, self_fact, pos);
@@ -948,7 +956,7 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
 }
 
 static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call_args,
-                         const Args *args, const Fact *self_fact) {
+                         const Args *args, const Fact *self_fact, const Fact *closure) {
     /* a method analysed on its own: self is an object of its class (self(x) runs forward) */
     Fact self_obj;
     TSNode cls = !self_fact && fi && !fi->is_static ? fi->cls : (TSNode){0};
@@ -957,7 +965,7 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
         self_obj.def = cls;
         self_fact = &self_obj;
     }
-    Frame frame = {.env = bind_params(in, def, call_args, args, self_fact),
+    Frame frame = {.env = bind_params(in, def, call_args, args, self_fact, closure),
                    .ret = fact_bottom(),
                    .yielded = fact_bottom(),
                    .serial = ++in->frames,
@@ -996,6 +1004,8 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
 
 Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args,
                       const Fact *self_fact) {
+    const Fact *closure = in->closure; /* the caller's, for this call only */
+    in->closure = NULL;
     /* what a summary of the calls running depends on (facts_summary.c) */
     if (in->call_depth > 0) array_push(&in->call_log, def);
     if (in->call_depth > in->deepest) in->deepest = in->call_depth;
@@ -1011,7 +1021,7 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
     FuncInfo *fi = project_func_of(in, def);
     if (self_fact && fi && fi->is_static) self_fact = NULL; /* obj.static_helper(x) */
     if (fi) fi->analysed = true;
-    Fact r = run_function(in, def, fi, call_args, args, self_fact);
+    Fact r = run_function(in, def, fi, call_args, args, self_fact, closure);
     if (--in->call_depth == 0) { /* no call runs: nothing to record for one */
         in->call_log.len = 0;
         in->module_log.len = 0;

@@ -137,6 +137,10 @@ struct Fact {
     bool causal : 1;    /* FO_MODEL: its class says it is a causal LM */
     bool one_text : 1;  /* FO_ENCODING: of one text, its ids are a list [T], not a batch */
     bool choices : 1;   /* FO_MODEL / FO_OUTPUT: a multiple-choice head, logits [batch, choices] */
+    bool pooled : 1;    /* FO_MODEL / FO_OUTPUT: a head over whole sequences (sequence
+                           classification, multiple choice): one row of logits per sequence,
+                           no positions, so none of them is a pad; a tensor: such logits, of
+                           a layout not yet known ([batch, 1] for a reranker's score) */
     uint8_t op;         /* FO_CALLABLE: the op it applies (contracts.h) */
     int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
     int16_t num;        /* FF_CONST: the integer */

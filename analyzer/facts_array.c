@@ -420,6 +420,12 @@ void array_rank_key(Interp *in, const Args *a, TSNode node) {
                (parse_text_eq(in->src, parse_field(key, "attribute"), "get") ||
                 parse_text_eq(in->src, parse_field(key, "attribute"), "__getitem__")))
         v = iter_element(in, svc_eval(in, parse_field(key, "object")));
+    else if (a->npos >= 1) { /* key=score_fn, a function of the project: run on an element */
+        Fact f = a->kwf[k];
+        Args one = {.npos = 1, .nplain = 1};
+        one.posf[0] = iter_element(in, a->posf[0]);
+        if (f.obj == FO_FUNC) v = svc_call_user(in, f.def, (TSNode){0}, &one, NULL);
+    }
     if (v.kinds & (FK_SCORES | FK_LOSS | FK_NUM))
         svc_emit(in, EV_RANK, 0, node, v, fact_unknown(), AX_UNK);
 }

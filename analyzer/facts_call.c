@@ -355,8 +355,10 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
         if (recv.obj == FO_MODEL) return model_call(in, recv, &a, call);
         if (recv.obj == FO_INSTANCE) /* self.scorer = Scorer(m) ... self.scorer(x) */
             return call_instance(in, call, recv, "forward", 7, &a);
-        if (recv.obj == FO_FUNC)
+        if (recv.obj == FO_FUNC) {
+            in->closure = &recv;
             return interp_call_user(in, recv.def, parse_field(call, "arguments"), &a, NULL);
+        }
     }
     recv = interp_eval(in, recv_node);
     in->call_loopvar |= recv.flags & (FF_LOOPVAR | FF_STEPVAR);
@@ -398,6 +400,7 @@ static Fact eval_call(Interp *in, TSNode call) {
     Fact f = interp_eval(in, fn);
     if (f.obj == FO_FUNC) {
         /* Arguments are evaluated by the callee's parameter binding. */
+        in->closure = &f;
         return interp_call_user(in, f.def, parse_field(call, "arguments"), NULL, NULL);
     }
     args_read(in, parse_field(call, "arguments"), &a);

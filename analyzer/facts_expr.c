@@ -891,9 +891,7 @@ static Fact eval_lambda(Interp *in, TSNode node) {
     interp_eval(in, parse_field(node, "body"));
     interp_scope_end(in, saved);
     /* called later by a name it is bound to, it runs like a function with its arguments */
-    Fact f = fact_object(FO_FUNC, 0, node);
-    f.def = node;
-    return f;
+    return funcs_closure(in, node);
 }
 
 /* {k: v.to(device) for k, v in enc.items()}: the tokenizer's batch again, padding and all. */
@@ -1076,7 +1074,12 @@ Fact interp_eval(Interp *in, TSNode n) {
     case SYM_DICTIONARY_COMPREHENSION:
         r = eval_comprehension(in, n);
         break;
-    case SYM_STRING:
+    case SYM_STRING: /* f"{evaluate(model, loader):.3f}": what it interpolates runs */
+        for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+            TSNode part = ts_node_named_child(n, i);
+            if (parse_is(part, "interpolation"))
+                interp_eval(in, parse_field(part, "expression"));
+        }
         r = labels_string(in, n);
         break;
     case SYM_NONE:

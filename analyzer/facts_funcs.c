@@ -57,6 +57,78 @@ FuncInfo *funcs_of_def(Interp *in, TSNode def) {
     return NULL;
 }
 
+/* ---------- closures ---------- */
+
+enum { CLOSURE_MAX_NAMES = 16 };
+
+/* The innermost function (def or lambda) whose body holds node; null at the top level. */
+static TSNode enclosing_function(TSNode node) {
+    for (TSNode p = ts_node_parent(node); !ts_node_is_null(p); p = ts_node_parent(p))
+        if (parse_is(p, "function_definition") || parse_is(p, "lambda")) return p;
+    return (TSNode){0};
+}
+
+/* The names n reads (identifiers, not attribute names) that env binds, each once, into f. */
+static void capture_names(Interp *in, TSNode n, Env *env, Fact *f, int depth) {
+    if (depth > BOUND_MAX_TREE_DEPTH || f->nelems >= CLOSURE_MAX_NAMES) return;
+    in->budget->work++;
+    if (parse_is(n, "identifier")) {
+        size_t len;
+        const char *name = parse_text(in->src, n, &len);
+        Binding *b = env_find(in, env, name, len);
+        if (!b) return;
+        for (int i = 0; i < f->nelems; i++)
+            if (fact_key_is(f->keys[i], name, len)) return;
+        f->keys[f->nelems] = arena_strndup(in->arena, name, len);
+        f->elems[f->nelems++] = b->fact;
+        return;
+    }
+    /* x.name: only x is read */
+    TSNode member = parse_is(n, "attribute") ? parse_field(n, "attribute") : (TSNode){0};
+    uint32_t nc = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < nc; i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (ts_node_is_null(member) || !ts_node_eq(c, member))
+            capture_names(in, c, env, f, depth + 1);
+    }
+}
+
+/* The values of the enclosing function's names that def's body reads, taken from env. */
+static Fact captured_from(Interp *in, TSNode def, Env *env) {
+    Fact f = fact_object(FO_FUNC, 0, def);
+    f.def = def;
+    f.elems = arena_alloc(in->arena, sizeof(Fact) * CLOSURE_MAX_NAMES);
+    f.keys = arena_alloc(in->arena, sizeof(char *) * CLOSURE_MAX_NAMES);
+    capture_names(in, parse_field(def, "body"), env, &f, 0);
+    if (!f.nelems) f.elems = NULL, f.keys = NULL;
+    return f;
+}
+
+Fact funcs_closure(Interp *in, TSNode def) {
+    if (in->frame == in->module) { /* its free names are the module's, read when it runs */
+        Fact f = fact_object(FO_FUNC, 0, def);
+        f.def = def;
+        return f;
+    }
+    return captured_from(in, def, &in->frame->env);
+}
+
+void funcs_bind_captured(Interp *in, Env *env, TSNode def, const Fact *closure) {
+    /* called from the function that defines it: its names as they are now (Python reads
+     * them when the body runs); the caller's def is the one below def on the stack */
+    Fact live = {0};
+    TSNode outer = enclosing_function(def);
+    if (!ts_node_is_null(outer) && in->frame != in->module && in->call_depth >= 2 &&
+        ts_node_eq(in->call_stack[in->call_depth - 2], outer)) {
+        live = captured_from(in, def, &in->frame->env);
+        closure = &live;
+    }
+    if (!closure || closure->obj != FO_FUNC || !ts_node_eq(closure->def, def)) return;
+    for (int i = 0; i < closure->nelems; i++)
+        if (closure->keys[i])
+            env_set(in, env, closure->keys[i], strlen(closure->keys[i]), closure->elems[i]);
+}
+
 void funcs_free(Interp *in) {
     free(in->func_slots);
     in->func_slots = NULL;

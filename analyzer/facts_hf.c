@@ -37,6 +37,7 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
             labels_model_flags(in, a->kwf[k], a->kw_val[k], args_node(in, a, "input_ids", NULL, 0));
     Fact out = fact_object(FO_OUTPUT, flags, node);
     out.choices = model.choices;
+    out.pooled = model.pooled;
     /* The logits at position t predict the input's token t + 1 (facts_align.c); a padded or
      * joined input makes padded or joined logits. */
     int ki = args_kw(in, a, "input_ids");
@@ -142,6 +143,8 @@ static Fact from_pretrained(const char *qual, TSNode node) {
     Fact m = fact_object(FO_MODEL, flags, node);
     if (causal && !(flags & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM))) m.causal = true;
     m.choices = strstr(qual, "MultipleChoice") != NULL;
+    m.pooled = m.choices || strstr(qual, "ForRegression") ||
+               (strstr(qual, "Classification") && !strstr(qual, "TokenClassification"));
     return m;
 }
 
@@ -229,7 +232,7 @@ Fact hf_aligned_attr(Fact obj, Fact t, const char *attr, size_t len) {
             t.tail = obj.tail;
             return t;
         }
-    } else if (obj.obj == FO_OUTPUT) {
+    } else if (obj.obj == FO_OUTPUT && !obj.pooled) { /* a pooled head's rows hold no pads */
         t.flags |= obj.flags & (FF_PADDED | FF_JOINED);
     }
     if (!(len == 4 && !memcmp(attr, "loss", 4))) {
@@ -261,6 +264,7 @@ Fact hf_output_logits(Fact out) {
 Fact hf_head_logits(const Fact *out, unsigned flags, TSNode origin) {
     Fact r = fact_of(FK_RAW, flags, origin);
     if (out->choices) fact_set_axes(&r, 2, (AxisKind[]){AX_BATCH, AX_VOCAB});
+    r.pooled = out->pooled && !out->choices;
     return r;
 }
 

@@ -245,6 +245,7 @@ typedef struct Interp {
     struct PadMemo *pad_memo; /* appended: facts_pad.c's record of subexpressions (LL111) */
     struct NodeSet *written_reads; /* facts_regions.c: reads of what the iteration wrote */
     struct ClassConsts *class_consts; /* facts_args.c: integer constants of classes */
+    const Fact *closure; /* the function value eval_call is calling (funcs_closure), or NULL */
 
     /* facts_env.c */
     uint32_t clock;                 /* counts changes of state (Binding.version, settled loops) */
@@ -358,6 +359,8 @@ Fact project_eval_in(Interp *in, TSNode def, TSNode expr);
 /* Raw logits over a vocabulary when the scope of target (a name bound to value, a value nothing
  * is known of) normalises that name over its last axis; else a fact that knows nothing. */
 Fact uses_evidence(Interp *in, TSNode target, const Fact *value);
+/* Does the scope of target (a name) take argmax of it over its last axis? */
+bool uses_argmax_last(Interp *in, TSNode target);
 void uses_free(Interp *in);
 
 /* ---- facts_paths.c: feasible paths ---- */
@@ -369,6 +372,12 @@ void funcs_index(Interp *in);
 FuncInfo *funcs_find(Interp *in, const char *name, size_t len); /* first definition */
 FuncInfo *funcs_next(Interp *in, const FuncInfo *fi);           /* next of the same name */
 FuncInfo *funcs_of_def(Interp *in, TSNode def);
+/* The value of a def (or lambda) run now: a function that, defined inside another, holds what
+ * the names its body reads from that one's frame hold (Fact.keys / elems). */
+Fact funcs_closure(Interp *in, TSNode def);
+/* Binds into a call's env of def the names it reads from its enclosing function: as they are
+ * now when that function calls it, else as closure (the value called, or NULL) captured them. */
+void funcs_bind_captured(Interp *in, Env *env, TSNode def, const Fact *closure);
 void funcs_free(Interp *in);
 
 /* ---- what calls, attributes and iteration do (facts_call.c, facts_attr.c, facts_hf.c,

@@ -93,11 +93,17 @@ void regions_call(Interp *in, TSNode call, const char *name, size_t len, Fact *r
 
 typedef struct Pos {
     uint32_t base; /* key of the variable's text; 0: not such a position */
+    uint32_t off;  /* P + t: the key of the other variable term (base, off in key order) */
     long c;
 } Pos;
 
+/* Is the position var + c (+ an offset term)? */
+static bool pos_on(Pos p, uint32_t var) {
+    return var && (p.base == var || p.off == var);
+}
+
 static Pos pos_of(Interp *in, TSNode n) {
-    Pos p = {0, 0};
+    Pos p = {0, 0, 0};
     n = parse_unparen(n);
     if (parse_is(n, "identifier")) {
         size_t len;
@@ -116,6 +122,12 @@ static Pos pos_of(Interp *in, TSNode n) {
     } else if (plus && svc_int_literal(in, l, &k)) {
         p = pos_of(in, r);
         p.c += k;
+    } else if (plus) { /* seq[:, P + i]: the loop's variable offset by another value */
+        Pos a = pos_of(in, l), b = pos_of(in, r);
+        if (!a.base || !b.base || a.off || b.off) return (Pos){0, 0, 0};
+        p.base = a.base < b.base ? a.base : b.base;
+        p.off = a.base < b.base ? b.base : a.base;
+        p.c = a.c + b.c;
     }
     return p;
 }
@@ -184,18 +196,26 @@ typedef struct Access {
     Pos lo, hi;      /* positions covered: [lo, hi] (a write) or the read's last position (hi) */
     bool open_lo, open_hi;
     bool all_rows; /* every other index is a whole axis (buf[:, t], not buf[k, t]) */
+    bool aliased;  /* a loss's target read earlier into a name: reported at the loss */
 } Access;
 
-typedef Array(Access) Accesses;
+typedef struct Accesses {
+    Array(Access) list;
+    /* target = buf[:, t] earlier in the body: a loss given `target` reads buf there */
+    Array(struct Alias {
+        uint32_t name;
+        TSNode sub;
+    }) aliases;
+} Accesses;
 
 /* The loss a call computes with a target: F.cross_entropy(x, y), nll_loss(x, y, ...), or a
  * CrossEntropyLoss object of this file; *ignore: the key of the target value it ignores. */
-static bool loss_call(Interp *in, TSNode call, TSNode *target, uint32_t *ignore) {
+static bool loss_call(Interp *in, TSNode call, const Accesses *acc, TSNode *target,
+                      uint32_t *ignore) {
     TSNode fn = parse_field(call, "function");
     TSNode last = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
     if (!parse_is(last, "identifier")) return false;
-    bool fn_form =
-        svc_text_eq(in, last, "cross_entropy") || svc_text_eq(in, last, "nll_loss");
+    bool fn_form = svc_text_eq(in, last, "cross_entropy") || svc_text_eq(in, last, "nll_loss");
     if (fn_form) {
         TSNode ig = kwarg(in, call, "ignore_index");
         *ignore = ts_node_is_null(ig) ? default_ignore() : regions_key(in, ig);
@@ -208,6 +228,17 @@ static bool loss_call(Interp *in, TSNode call, TSNode *target, uint32_t *ignore)
     *target = kwarg(in, call, "target");
     if (ts_node_is_null(*target)) *target = posarg(call, 1);
     *target = parse_unparen(*target);
+    if (parse_is(*target, "identifier")) { /* the subscript last assigned to that name */
+        size_t len;
+        const char *t = parse_text(in->src, *target, &len);
+        uint32_t key = text_key(t, len);
+        for (size_t i = acc->aliases.len; i-- > 0;)
+            if (acc->aliases.items[i].name == key) {
+                *target = acc->aliases.items[i].sub;
+                return true;
+            }
+        return false;
+    }
     return parse_is(*target, "subscript");
 }
 
@@ -246,7 +277,17 @@ static void add_write(Interp *in, Accesses *acc, TSNode target, TSNode value) {
     if (!parse_is(target, "subscript")) return;
     Access a = access_of(in, target, true);
     a.value = value;
-    if (a.buf) array_push(acc, a);
+    if (a.buf) array_push(&acc->list, a);
+}
+
+/* name = buf[...]: what a later loss given name reads (another binding of name forgets it). */
+static void add_alias(Interp *in, Accesses *acc, TSNode target, TSNode value) {
+    if (!parse_is(target, "identifier")) return;
+    size_t len;
+    const char *t = parse_text(in->src, target, &len);
+    struct Alias al = {text_key(t, len), parse_unparen(value)};
+    if (!parse_is(al.sub, "subscript")) al.sub = (TSNode){0};
+    array_push(&acc->aliases, al);
 }
 
 static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
@@ -258,18 +299,22 @@ static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
     if (!strcmp(type, "assignment") || !strcmp(type, "augmented_assignment")) {
         collect(in, parse_field(n, "right"), acc, depth + 1); /* the value is read first */
         add_write(in, acc, parse_field(n, "left"), parse_field(n, "right"));
+        if (!strcmp(type, "assignment"))
+            add_alias(in, acc, parse_field(n, "left"), parse_field(n, "right"));
         return;
     }
     if (!strcmp(type, "subscript")) {
         Access a = access_of(in, n, false);
-        if (a.buf && a.hi.base && !a.open_hi) array_push(acc, a);
+        if (a.buf && a.hi.base && !a.open_hi) array_push(&acc->list, a);
     }
     if (!strcmp(type, "call")) {
         TSNode target;
         uint32_t ignore;
-        if (loss_call(in, n, &target, &ignore)) {
+        if (loss_call(in, n, acc, &target, &ignore) && !ts_node_is_null(target)) {
             TSNode pos = position_index(target);
             Access a = {.buf = container_key(in, target), .node = target, .call = n};
+            a.aliased = !ts_node_eq(ts_node_parent(target), parse_field(n, "arguments")) &&
+                        !parse_is(ts_node_parent(target), "keyword_argument");
             if (parse_is(pos, "slice")) {
                 TSNode parts[3];
                 parse_slice_parts(pos, parts);
@@ -278,7 +323,7 @@ static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
                 a.hi = pos_of(in, pos);
             }
             a.ignore = ignore;
-            if (a.buf && a.hi.base) array_push(acc, a);
+            if (a.buf && a.hi.base) array_push(&acc->list, a);
         }
     }
     ParseKids k;
@@ -290,8 +335,8 @@ static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
 
 static bool covers(const Access *w, Pos p) {
     if (w->open_lo && w->open_hi) return true;
-    if (!w->open_lo && (w->lo.base != p.base || w->lo.c > p.c)) return false;
-    if (!w->open_hi && (w->hi.base != p.base || w->hi.c < p.c)) return false;
+    if (!w->open_lo && (w->lo.base != p.base || w->lo.off != p.off || w->lo.c > p.c)) return false;
+    if (!w->open_hi && (w->hi.base != p.base || w->hi.off != p.off || w->hi.c < p.c)) return false;
     return true;
 }
 
@@ -398,10 +443,10 @@ static void written_read(Interp *in, TSNode read) {
  * before the loop's position (buf[:, :t]) when each iteration writes its position and what
  * lies before the loop's first position was written before the loop. */
 static void mark_written_reads(Interp *in, const Accesses *acc, uint32_t var, uint32_t start) {
-    for (size_t i = 0; i < acc->len; i++) {
-        const Access *r = &acc->items[i];
-        bool prefix = r->open_lo && r->hi.base == var && r->hi.c == -1;
-        if (r->write || (!prefix && (r->hi.base != var || r->lo.base != var || r->open_lo)))
+    for (size_t i = 0; i < acc->list.len; i++) {
+        const Access *r = &acc->list.items[i];
+        bool prefix = r->open_lo && r->hi.base == var && !r->hi.off && r->hi.c == -1;
+        if (r->write || (!prefix && (!pos_on(r->hi, var) || !pos_on(r->lo, var) || r->open_lo)))
             continue;
         bool found;
         Fact buf = svc_lookup_key(in, parse_field(r->node, "value"), &found);
@@ -409,9 +454,9 @@ static void mark_written_reads(Interp *in, const Accesses *acc, uint32_t var, ui
         if (prefix && !(buf.fill_cov == REG_FULL || (start && start == text_key("0", 1)) ||
                         (buf.fill_cov == REG_PREFIX && start && buf.fill_end == start)))
             continue;
-        for (size_t j = 0; j < acc->len && (prefix || j < i); j++) {
-            const Access *w = &acc->items[j];
-            Pos at = {var, 0};
+        for (size_t j = 0; j < acc->list.len && (prefix || j < i); j++) {
+            const Access *w = &acc->list.items[j];
+            Pos at = {var, 0, 0};
             if (!w->write || w->buf != r->buf || !w->all_rows ||
                 mentions_key(in, w->value, buf.fill, 0) ||
                 (prefix ? !covers(w, at) : !covers(w, r->lo) || !covers(w, r->hi)))
@@ -428,9 +473,9 @@ void regions_loop(Interp *in, TSNode body) {
     if (!var) return;
     Accesses acc = {0};
     collect(in, body, &acc, 0);
-    for (size_t i = 0; i < acc.len; i++) {
-        const Access *r = &acc.items[i];
-        if (r->write || ts_node_is_null(r->call) || r->hi.base != var) continue;
+    for (size_t i = 0; i < acc.list.len; i++) {
+        const Access *r = &acc.list.items[i];
+        if (r->write || ts_node_is_null(r->call) || !pos_on(r->hi, var)) continue;
         TSNode container = parse_field(r->node, "value");
         bool found;
         Fact buf = svc_lookup_key(in, container, &found);
@@ -441,8 +486,8 @@ void regions_loop(Interp *in, TSNode body) {
             continue;
         bool before = false;
         Fact later = fact_unknown(); /* origin: the first write after the read */
-        for (size_t j = 0; j < acc.len; j++) {
-            const Access *w = &acc.items[j];
+        for (size_t j = 0; j < acc.list.len; j++) {
+            const Access *w = &acc.list.items[j];
             if (!w->write || w->buf != r->buf || !covers(w, r->hi)) continue;
             if (j < i)
                 before = true;
@@ -450,8 +495,10 @@ void regions_loop(Interp *in, TSNode body) {
                 later.origin = w->node;
         }
         if (!before && !ts_node_is_null(later.origin))
-            svc_emit(in, EV_TARGET_UNWRITTEN, 0, r->node, buf, later, AX_UNK);
+            svc_emit(in, EV_TARGET_UNWRITTEN, 0, r->aliased ? r->call : r->node, buf, later,
+                     AX_UNK);
     }
     mark_written_reads(in, &acc, var, start);
-    array_free(&acc);
+    array_free(&acc.list);
+    array_free(&acc.aliases);
 }

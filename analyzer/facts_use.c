@@ -18,6 +18,7 @@ typedef struct UseScope {
     TSNode scope;
     NameList normalised; /* softmax(x, -1): raw logits */
     NameList sum_to_one; /* allclose(exp(x).sum(-1), 1): log-probs */
+    NameList argmaxed;   /* argmax(x, -1), x.argmax(-1): a class (or token) per row */
 } UseScope;
 
 struct FactsUses {
@@ -137,17 +138,19 @@ static void scan_call(Interp *in, UseScope *s, TSNode call) {
     TSNode leaf = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
     size_t len;
     const char *name = parse_text(in->src, leaf, &len);
-    if (!name_is(name, len, "softmax") && !name_is(name, len, "log_softmax")) return;
+    bool argmax = name_is(name, len, "argmax");
+    if (!name_is(name, len, "softmax") && !name_is(name, len, "log_softmax") && !argmax) return;
+    NameList *names = argmax ? &s->argmaxed : &s->normalised;
     /* a method of the value (x.softmax(-1)), or a function of a module given it first */
     TSNode recv = parse_is(fn, "attribute") ? parse_field(fn, "object") : (TSNode){0};
     bool method = !ts_node_is_null(recv) && !ts_node_is_null(root_name(recv)) &&
                   svc_lookup(in, root_name(recv)).obj != FO_MODULE;
     if (method) {
-        if (last_axis(in, args, 0)) note_name(in, &s->normalised, root_name(recv));
+        if (last_axis(in, args, 0)) note_name(in, names, root_name(recv));
         return;
     }
     if (ts_node_named_child_count(args) >= 1 && last_axis(in, args, 1))
-        note_name(in, &s->normalised, root_name(ts_node_named_child(args, 0)));
+        note_name(in, names, root_name(ts_node_named_child(args, 0)));
 }
 
 /* The uses in one scope: nested functions, classes and lambdas are scopes of their own. */
@@ -173,12 +176,11 @@ static TSNode scope_of(TSNode n) {
     return (TSNode){0};
 }
 
-/* What target's scope does with the name: 1 normalises it, 2 finds it sums to one after
- * exp(), 0 neither or both. */
-static int use_of(Interp *in, TSNode target) {
-    if (!parse_is(target, "identifier")) return 0;
+/* The uses of target's scope, found on the first call for that scope. */
+static UseScope *scope_uses(Interp *in, TSNode target) {
+    if (!parse_is(target, "identifier")) return NULL;
     TSNode scope = scope_of(target);
-    if (ts_node_is_null(scope)) return 0;
+    if (ts_node_is_null(scope)) return NULL;
     if (!in->uses) in->uses = arena_alloc(in->arena, sizeof *in->uses);
     UseScope *s = NULL;
     for (size_t i = 0; i < in->uses->scopes.len && !s; i++)
@@ -188,6 +190,14 @@ static int use_of(Interp *in, TSNode target) {
         s = &in->uses->scopes.items[in->uses->scopes.len - 1];
         scan(in, s, scope, 0);
     }
+    return s;
+}
+
+/* What target's scope does with the name: 1 normalises it, 2 finds it sums to one after
+ * exp(), 0 neither or both. */
+static int use_of(Interp *in, TSNode target) {
+    UseScope *s = scope_uses(in, target);
+    if (!s) return 0;
     bool raw = listed(in, &s->normalised, target), lp = listed(in, &s->sum_to_one, target);
     return raw == lp ? 0 : raw ? 1 : 2;
 }
@@ -202,11 +212,17 @@ Fact uses_evidence(Interp *in, TSNode target, const Fact *value) {
     return f;
 }
 
+bool uses_argmax_last(Interp *in, TSNode target) {
+    UseScope *s = scope_uses(in, target);
+    return s && listed(in, &s->argmaxed, target);
+}
+
 void uses_free(Interp *in) {
     if (!in->uses) return;
     for (size_t i = 0; i < in->uses->scopes.len; i++) {
         array_free(&in->uses->scopes.items[i].normalised);
         array_free(&in->uses->scopes.items[i].sum_to_one);
+        array_free(&in->uses->scopes.items[i].argmaxed);
     }
     array_free(&in->uses->scopes);
 }

@@ -98,6 +98,12 @@ static bool same_keys(const Fact *a, const Fact *b) {
     return true;
 }
 
+/* A list of one position's values (or a list of such lists), built by appending. */
+static bool steps_list(const Fact *f) {
+    int i = f->ndim >= 2 && f->ax[0] == AX_ITEM ? 1 : 0;
+    return f->ndim > i && f->ax[i] == AX_STEP;
+}
+
 Fact fact_join(Arena *arena, Fact a, Fact b) {
     if (a.bottom) return b;
     if (b.bottom) return a;
@@ -113,8 +119,17 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     if (!(a.flags & b.flags & FF_CONST) || a.num != b.num) r.flags &= ~FF_CONST;
     if (a.agg_event != b.agg_event) r.agg_event = 0;
     if (!a.log_event) r.log_event = b.log_event; /* a use on either path is a use */
+    r.pooled = a.pooled && b.pooled; /* a classifier's head on every path */
     if (!ts_node_is_null(b.origin) && ts_node_is_null(a.origin)) r.origin = b.origin;
-    if (!same_axes(&a, &b)) {
+    /* nor of its layout: [] joined with the list a loop appended one position's value to at
+     * a time is that list */
+    bool a_nil = a_empty && a.ndim == 1 && a.ax[0] == AX_ITEM && !b_empty && steps_list(&b);
+    bool b_nil = b_empty && b.ndim == 1 && b.ax[0] == AX_ITEM && !a_empty && steps_list(&a);
+    if (a_nil) {
+        r.ndim = b.ndim;
+        memcpy(r.ax, b.ax, sizeof r.ax);
+        r.ax_last = b.ax_last;
+    } else if (!b_nil && !same_axes(&a, &b)) { /* b_nil: r has a's axes already */
         r.ndim = -1;
         r.ax_last = a.ax_last == b.ax_last ? a.ax_last : AX_UNK;
     }

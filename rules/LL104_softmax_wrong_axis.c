@@ -43,6 +43,12 @@ static int vocab_axis(const Fact *f) {
     return -1;
 }
 
+static bool has_axis(const Fact *f, AxisKind k) {
+    for (int i = 0; i < f->ndim; i++)
+        if (f->ax[i] == k) return true;
+    return false;
+}
+
 /* Only when data flow knows the layout: the tensor has a vocabulary axis at a known place
  * and the normalised axis is another known axis. An unknown rank or axis is never guessed. */
 static bool wrong_axis(const FactEvent *e) {
@@ -61,7 +67,18 @@ static void check(RuleContext *ctx) {
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (logits from line %d)", row);
         char help[96];
-        snprintf(help, sizeof help, "normalise over the vocabulary axis (dim=%d here)", vocab);
+        bool classes = e->in.ndim == 2 && !has_axis(&e->in, AX_POS) && !has_axis(&e->in, AX_STEP);
+        snprintf(help, sizeof help, "normalise over the %s axis (dim=%d here)",
+                 classes ? "class" : "vocabulary", vocab);
+        if (classes) { /* a classifier's or multiple-choice head's [batch, classes] */
+            rules_emit(ctx, e->node, NULL, help,
+                       "%s over %s of 2-D [rows, classes] logits%s: each class is normalised "
+                       "against the other rows, so the result is no distribution over a row's "
+                       "classes",
+                       e->op == NORM_LOG_SOFTMAX ? "log_softmax" : "softmax", axis_name(e->axis),
+                       where);
+            continue;
+        }
         rules_emit(
             ctx, e->node, positions ? &softmax_over_positions : NULL, help,
             "%s over %s of %d-D LM logits%s: each vocabulary entry is normalised against the "
@@ -137,8 +154,10 @@ const Rule rule_LL104 = {
         "to language-model logits whose layout is known from data flow, e.g. [batch, seq,\n"
         "vocab] from a causal LM call, over the batch or position axis: dim=1 or dim=0 on\n"
         "[B, T, V], dim=0 on one sequence's [T, V], and the same after transposes the\n"
-        "analysis tracks. When the layout is not known (a tensor of unknown rank, a\n"
-        "classifier's [batch, classes] logits, a similarity matrix, the logits of a model\n"
+        "analysis tracks; and dim=0 on the [batch, classes] logits of a multiple-choice\n"
+        "head, or of a sequence classifier whose logits the code argmaxes over the classes.\n"
+        "When the layout is not known (a tensor of unknown rank, a classifier's logits that\n"
+        "may be a reranker's [batch, 1] score, a similarity matrix, the logits of a model\n"
         "known only by its name and fed no token ids, e.g. pixels) nothing is reported.",
     .why = "Pr(y_t | x, y_<t) is a softmax over the vocabulary at one position. Normalising over\n"
            "the positions instead makes each token's value depend on the logits of the same\n"
