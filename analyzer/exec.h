@@ -27,6 +27,11 @@
 /* Bounds of one run (one call of the entry function on one candidate). */
 enum {
     EXEC_MAX_STEPS = 100000,
+    /* Work is counted in steps: a statement or expression is one, as are EXEC_ELEMS_PER_STEP
+     * elements a tensor kernel makes or reads and EXEC_BYTES_PER_STEP bytes of values made
+     * (measured: each costs about the same CPU time, 0.2-0.4 us here). */
+    EXEC_ELEMS_PER_STEP = 8,
+    EXEC_BYTES_PER_STEP = 512,
     EXEC_MAX_ELEMS = 1 << 16,    /* elements of one tensor, list or string */
     EXEC_MAX_BYTES = 4 << 20,    /* memory allocated by a run */
     EXEC_MAX_DEPTH = 32,         /* Python call depth */
@@ -190,6 +195,16 @@ typedef struct ExecPlan {
     char inst_class[EXEC_MAX_PARAMS][32]; /* XP_INSTANCE*: the class's name */
 } ExecPlan;
 
+/* The work every run of one finding may do together. Steps are counted, not timed, so a
+ * finding's counterexample is the same on any machine under any load. The CPU-time net is a
+ * last resort against work the steps do not count (it sits far above what the step budget
+ * costs), and a run it ends says so. */
+typedef struct ExecBudget {
+    long steps_left;
+    double cpu_deadline; /* bounds_now() seconds; 0: none */
+    bool cpu_hit;        /* the net ended a run */
+} ExecBudget;
+
 /* One run: the state of the interpreter while the entry is called on one candidate. */
 typedef struct ExecRun {
     const Source *src;
@@ -198,7 +213,7 @@ typedef struct ExecRun {
     size_t bytes;
     long steps;
     int depth, nest;
-    double deadline;
+    ExecBudget *budget; /* the finding's, shared by its runs; NULL: this run's bound only */
     bool failed;
     char why[200];
     ExecEnv *globals;
@@ -219,7 +234,7 @@ typedef struct ExecRun {
 
 /* ---- exec_value.c ---- */
 void exec_run_init(ExecRun *r, const Source *src, TSNode root, VerifyTable *table, int cand,
-                   ExecPlan *plan, double deadline);
+                   ExecPlan *plan, ExecBudget *budget);
 void exec_run_free(ExecRun *r);
 /* Ends the run with a one-line reason (the first one wins); returns NULL for `return
  * exec_fail(...)` in functions returning a value. */
@@ -227,6 +242,8 @@ ExecValue *exec_fail(ExecRun *r, const char *fmt, ...) __attribute__((format(pri
 ExecValue *exec_fail_at(ExecRun *r, TSNode n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool exec_step(ExecRun *r); /* false once a bound is exceeded */
+/* Charges the steps of a kernel that makes or reads `elems` tensor elements; false past a bound. */
+bool exec_work(ExecRun *r, long elems);
 void *exec_alloc(ExecRun *r, size_t n); /* zeroed; NULL (run failed) past the memory bound */
 int exec_line(ExecRun *r, TSNode n);
 const char *exec_text(ExecRun *r, TSNode n, int *len);

@@ -1405,6 +1405,7 @@ bool exec_module_defs(ExecRun *r) {
         bool binds = !strcmp(t, "function_definition") || !strcmp(t, "decorated_definition") ||
                      !strcmp(t, "class_definition") || !strcmp(t, "import_statement") ||
                      !strcmp(t, "import_from_statement");
+        if (!exec_step(r)) break;
         if (!binds) continue;
         ExecValue *ret = NULL;
         exec_stmt(r, r->globals, s, &ret);

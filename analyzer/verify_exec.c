@@ -16,9 +16,10 @@
 #include "bounds.h"
 #include "exec.h"
 
-/* Per finding: tables tried after abc and the recipe's, and the CPU time all runs may take. */
-enum { EXEC_RANDOM_TABLES = 24, EXEC_MAX_SOURCE = 1 << 20 };
-#define EXEC_SECONDS_PER_FINDING 0.5
+/* Per finding: tables tried after abc and the recipe's, and the interpreter steps all runs may
+ * take together (exec.h, ExecBudget), with the CPU-time safety net behind them. */
+enum { EXEC_RANDOM_TABLES = 24, EXEC_MAX_SOURCE = 1 << 20, EXEC_STEPS_PER_FINDING = 1000000 };
+#define EXEC_SAFETY_SECONDS 5.0
 
 struct VerifySource {
     atomic_int refs;
@@ -78,6 +79,10 @@ static bool source_parse(VerifySource *s) {
 
 /* ---- the entry ---- */
 
+static ExecBudget entry_budget(long steps) {
+    return (ExecBudget){.steps_left = steps, .cpu_deadline = bounds_now() + EXEC_SAFETY_SECONDS};
+}
+
 typedef struct {
     VerifySource *vs;
     TSNode def;
@@ -88,7 +93,7 @@ typedef struct {
     ExecPlan plan;
     char name[64];
     int line;
-    double deadline;
+    ExecBudget budget;
     int runs;
     int nargs; /* the plan's parameters the entry (and __init__) take; record fields follow */
     bool via_callee; /* the entry computes what the flagged statement (elsewhere) ranks */
@@ -431,12 +436,20 @@ static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
             e->plan.all_candidates ? " batch" : "", ci, rc < 0 ? why : "ok");
 }
 
+/* LOGITLINT_EXEC_TRACE=1: one line per finding (its runs, the steps they took of the budget, the
+ * CPU time, the outcome). */
+static void trace_finding(const ExecEntry *e, const VerifySite *site, bool ok, const char *why, double cpu) {
+    if (!getenv("LOGITLINT_EXEC_TRACE")) return;
+    fprintf(stderr, "exec-finding: %s:%u: %d runs, %ld steps, %.3f s CPU: %s\n", e->vs->src.path, site->start,
+            e->runs, EXEC_STEPS_PER_FINDING - e->budget.steps_left, cpu, ok ? "script" : why);
+}
+
 /* One call of the entry on candidate `ci` of t: -1 failed (why set), 0 one score (scores[ci]),
  * 1 every candidate's (the entry was given them all). */
 static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const char **dtype, bool *pick,
                      char *why, size_t n) {
     ExecRun r;
-    exec_run_init(&r, &e->vs->src, e->vs->parsed.root, t, ci, &e->plan, e->deadline);
+    exec_run_init(&r, &e->vs->src, e->vs->parsed.root, t, ci, &e->plan, &e->budget);
     r.mark_start = e->mark_start;
     r.mark_end = e->mark_end;
     e->runs++;
@@ -556,7 +569,7 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
         snprintf(first, sizeof first, "%s", why);
         bool first_ran = rc >= 0;
         for (int tries = 0; !e->bound_plan && (rc < 0 || all_same(scores, t->n_candidates)) && tries < 160 &&
-                            bounds_now() < e->deadline && entry_plan_next(&e->plan);
+                            e->budget.steps_left > 0 && entry_plan_next(&e->plan);
              tries++)
             rc = entry_run_all(e, t, scores, dtype, pick, why, n);
         if (!e->bound_plan && first_ran && (rc < 0 || all_same(scores, t->n_candidates))) {
@@ -669,7 +682,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
     VerifyResult *first = NULL;
     int tried = 0;
     for (int i = 0;; i++) {
-        if (i >= 2 && bounds_now() > e->deadline) break;
+        if (i >= 2 && e->budget.steps_left <= 0) break;
         VerifyTable *t = entry_candidate_table(r, recipe_cex, i);
         if (!t) break;
         bool reached_before = e->reached;
@@ -698,7 +711,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
         if (!first) first = res;
         else verify_result_free(res);
     }
-    if (first && !e->plan.all_candidates && entry_uses_tensors(&e->plan) && bounds_now() < e->deadline) {
+    if (first && !e->plan.all_candidates && entry_uses_tensors(&e->plan) && e->budget.steps_left > 0) {
         /* one candidate at a time showed nothing: the same code on a padded batch of them all */
         ExecPlan keep = e->plan;
         bool kept_bound = e->bound_plan;
@@ -742,6 +755,46 @@ static bool caller_may_help(const char *why) {
            strstr(why, "a key the") || strstr(why, "cannot become a tensor") || strstr(why, "operator ");
 }
 
+/* The entries of a finding tried in order: the enclosing function, its callers in the file, then
+ * the functions whose values the flagged statement ranks. */
+static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const VerifyRecipe *r,
+                                     const VerifyResult *recipe_cex, char *why, size_t why_len) {
+    TSNode node = ts_node_descendant_for_byte_range(site->src->parsed.root, site->start, site->end);
+    TSNode def = enclosing_def(node);
+    /* the enclosing function, then its callers in the file, breadth first */
+    enum { MAX_ENTRIES = 6 };
+    TSNode queue[MAX_ENTRIES] = {def};
+    int nq = ts_node_is_null(def) ? 0 : 1;
+    char first[200] = "";
+    for (int i = 0; i < nq; i++) {
+        char w[200] = "";
+        VerifyResult *res = entry_set(e, queue[i], w, sizeof w) ? entry_search(e, r, recipe_cex, w, sizeof w) : NULL;
+        if (res) return res;
+        if (!first[0]) snprintf(first, sizeof first, "%s", w);
+        if (!caller_may_help(w) || e->budget.steps_left <= 0) break;
+        nq += entry_callers(e, queue[i], queue + nq, MAX_ENTRIES - nq);
+    }
+    if (!first[0]) snprintf(first, sizeof first, "the finding is in module-level code, not in a function to run");
+    /* the functions whose values the flagged statement ranks; kept only when they show the harm
+     * (their run does not pass through the flagged code, so no harm proves nothing) */
+    TSNode callees[MAX_ENTRIES];
+    int nc = e->budget.steps_left > 0
+                 ? entry_callees(e, ts_node_is_null(def) ? site->src->parsed.root : def, node, callees, MAX_ENTRIES)
+                 : 0;
+    for (int i = 0; i < nc && e->budget.steps_left > 0; i++) {
+        char w[200] = "";
+        bool seen = false;
+        for (int k = 0; k < nq && !seen; k++)
+            seen = ts_node_eq(queue[k], callees[i]);
+        e->via_callee = true;
+        VerifyResult *res = !seen && entry_set(e, callees[i], w, sizeof w) ? entry_search(e, r, recipe_cex, w, sizeof w) : NULL;
+        if (res && res->harm != VERIFY_HARM_NONE && !res->note[0]) return res;
+        verify_result_free(res);
+    }
+    snprintf(why, why_len, "%s", first);
+    return NULL;
+}
+
 VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r, const VerifyResult *recipe_cex,
                                   char *why, size_t why_len) {
     if (why_len) why[0] = '\0'; /* read back as the first failure's reason */
@@ -758,45 +811,17 @@ VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r,
         return NULL;
     }
     ExecEntry e = {.vs = site->src, .mark_start = site->start, .mark_end = site->end};
-    e.deadline = bounds_now() + EXEC_SECONDS_PER_FINDING;
-    TSNode node = ts_node_descendant_for_byte_range(site->src->parsed.root, site->start, site->end);
-    TSNode def = enclosing_def(node);
-    /* the enclosing function, then its callers in the file, breadth first */
-    enum { MAX_ENTRIES = 6 };
-    TSNode queue[MAX_ENTRIES] = {def};
-    int nq = ts_node_is_null(def) ? 0 : 1;
-    char first[200] = "";
-    for (int i = 0; i < nq; i++) {
-        char w[200] = "";
-        VerifyResult *res = entry_set(&e, queue[i], w, sizeof w) ? entry_search(&e, r, recipe_cex, w, sizeof w) : NULL;
-        if (res) return res;
-        if (!first[0]) snprintf(first, sizeof first, "%s", w);
-        if (!caller_may_help(w) || bounds_now() > e.deadline) break;
-        nq += entry_callers(&e, queue[i], queue + nq, MAX_ENTRIES - nq);
-    }
-    if (!first[0]) snprintf(first, sizeof first, "the finding is in module-level code, not in a function to run");
-    /* the functions whose values the flagged statement ranks; kept only when they show the harm
-     * (their run does not pass through the flagged code, so no harm proves nothing) */
-    TSNode callees[MAX_ENTRIES];
-    int nc = bounds_now() < e.deadline
-                 ? entry_callees(&e, ts_node_is_null(def) ? site->src->parsed.root : def, node, callees, MAX_ENTRIES)
-                 : 0;
-    for (int i = 0; i < nc && bounds_now() < e.deadline; i++) {
-        char w[200] = "";
-        bool seen = false;
-        for (int k = 0; k < nq && !seen; k++)
-            seen = ts_node_eq(queue[k], callees[i]);
-        e.via_callee = true;
-        VerifyResult *res = !seen && entry_set(&e, callees[i], w, sizeof w) ? entry_search(&e, r, recipe_cex, w, sizeof w) : NULL;
-        if (res && res->harm != VERIFY_HARM_NONE && !res->note[0]) return res;
-        verify_result_free(res);
-    }
-    snprintf(why, why_len, "%s", first);
-    return NULL;
+    e.budget = entry_budget(EXEC_STEPS_PER_FINDING);
+    double cpu = bounds_now();
+    VerifyResult *res = finding_entries(&e, site, r, recipe_cex, why, why_len);
+    if (!res && e.budget.cpu_hit) /* the last resort decided, not the steps: say so */
+        snprintf(why, why_len, "bound: the CPU-time safety net (%g s per finding) ended a run", EXEC_SAFETY_SECONDS);
+    trace_finding(&e, site, res != NULL, why, bounds_now() - cpu);
+    return res;
 }
 
 VerifyResult *verify_exec_source(const char *label, const char *text, size_t len, int line,
-                                 const VerifyRecipe *r, const VerifyTable *t, double seconds, char *why,
+                                 const VerifyRecipe *r, const VerifyTable *t, long steps, char *why,
                                  size_t why_len) {
     if (why_len) why[0] = '\0';
     VerifySource *vs = verify_source_new(label, text, len, NULL);
@@ -815,7 +840,7 @@ VerifyResult *verify_exec_source(const char *label, const char *text, size_t len
     while (at < vs->src.len && (vs->src.text[at] == ' ' || vs->src.text[at] == '\t'))
         at++;
     ExecEntry e = {.vs = vs, .mark_start = (uint32_t)at, .mark_end = (uint32_t)at + 1};
-    e.deadline = bounds_now() + seconds;
+    e.budget = entry_budget(steps);
     TSNode def = enclosing_def(ts_node_descendant_for_byte_range(vs->parsed.root, e.mark_start, e.mark_end));
     if (ts_node_is_null(def)) snprintf(why, why_len, "%s:%d: not inside a function", label, line);
     VerifyTable *copy =
@@ -840,7 +865,7 @@ VerifyResult *verify_exec_on_table(const char *path, int line, const VerifyRecip
         return NULL;
     }
     VerifyResult *res =
-        verify_exec_source(path, src.text, src.len, line, r, t, 10 * EXEC_SECONDS_PER_FINDING, why, why_len);
+        verify_exec_source(path, src.text, src.len, line, r, t, EXEC_STEPS_PER_FINDING, why, why_len);
     source_free(&src);
     return res;
 }
