@@ -205,6 +205,24 @@ typedef struct ExecBudget {
     bool cpu_hit;        /* the net ended a run */
 } ExecBudget;
 
+/* The analysed file and the modules of its project that the code run imports (exec_module.c):
+ * item 0 is the analysed file, the others are read and parsed once for every run of every
+ * finding of the file, their trees the analysed source's peers. */
+enum { EXEC_MAX_MODULES = 16, EXEC_MAX_MODULE_BYTES = 2 << 20 };
+typedef struct ExecModule {
+    char *real;        /* canonical path (NULL: unknown) */
+    const Source *src; /* NULL: it could not be read or parsed */
+    TSNode root;
+    Source own; /* a module's own text and tree (not the analysed file's) */
+    Parsed parsed;
+} ExecModule;
+typedef struct ExecModules {
+    Source *home;
+    SourcePeers peers;
+    ExecModule items[EXEC_MAX_MODULES];
+    int n;
+} ExecModules;
+
 /* One run: the state of the interpreter while the entry is called on one candidate. */
 typedef struct ExecRun {
     const Source *src;
@@ -217,6 +235,14 @@ typedef struct ExecRun {
     bool failed;
     char why[200];
     ExecEnv *globals;
+    /* The project's modules (NULL: none are read), the one whose code is the entry's (its
+     * globals are `globals`), and each module's globals and module object in this run. */
+    ExecModules *mods;
+    int main_mod;
+    struct {
+        ExecEnv *env;
+        ExecValue *obj;
+    } mod_run[EXEC_MAX_MODULES];
     /* The toy model: the table (rows are added to it when a run needs one it lacks), the
      * candidate being scored, and the plan that binds the entry's parameters. */
     VerifyTable *table;
@@ -284,6 +310,7 @@ ExecValue *exec_to_str(ExecRun *r, ExecValue *v);
 ExecEnv *exec_env_new(ExecRun *r, ExecEnv *parent);
 ExecValue *exec_env_get(ExecEnv *e, const char *name, int len);
 ExecDict *exec_env_vars(ExecEnv *e); /* the scope's own names */
+ExecEnv *exec_env_globals(ExecEnv *e); /* the global scope it is in */
 bool exec_env_set(ExecRun *r, ExecEnv *e, const char *name, int len, ExecValue *v);
 
 /* ---- exec_tensor.c ---- */
@@ -324,6 +351,8 @@ bool exec_norm_dim(ExecRun *r, int ndim, int64_t dim, int *out);
 /* ---- exec_eval.c ---- */
 /* Runs the module's top level for its definitions and constants (no other statement). */
 bool exec_module_defs(ExecRun *r);
+/* The same for the module whose tree is root, in the global scope env. */
+bool exec_defs_in(ExecRun *r, TSNode root, ExecEnv *env);
 ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n);
 /* Calls a callable with evaluated arguments (kw_names[i] for keyword arguments). */
 ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
@@ -362,6 +391,23 @@ int exec_lib_dtype(ExecValue *v);
 ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                          const char **kw_names, ExecValue **kw_vals, int nkw, TSNode at);
 ExecValue *exec_builtin_name(ExecRun *r, const char *name, int len); /* NULL: no builtin */
+
+/* ---- exec_module.c ---- */
+void exec_modules_init(ExecModules *m, Source *home, TSNode root);
+void exec_modules_free(ExecModules *m);
+/* The module `level` dots and `dotted` name (relative to its package, or absolute from its
+ * directory or one above it), imported by the file whose tree is from_tree: its index, read
+ * and parsed on first use; -1 when it is no file of the project (a library, say). */
+int exec_modules_find(ExecModules *m, const void *from_tree, int level, const char *dotted);
+/* The module whose tree is `tree` (-1: none of them). */
+int exec_modules_of_tree(const ExecModules *m, const void *tree);
+/* The same, in a run, for an import statement `at` (-1: none). */
+int exec_module_find(ExecRun *r, TSNode at, int level, const char *dotted);
+/* Module idx of the run as an object whose fields are its top-level names (its definitions
+ * and imports bound on first use). NULL: the run failed. */
+ExecValue *exec_module_value(ExecRun *r, int idx);
+/* The tree of the module whose global scope is `globals` (the entry's when none). */
+TSNode exec_module_root(ExecRun *r, ExecEnv *globals);
 
 /* ---- exec_stand.c ---- */
 /* The entry's parameter `p` (XV_PENDING) as its use decides: `use` is "call", "attr:NAME",

@@ -10,7 +10,8 @@
 typedef enum { FLOW_NEXT, FLOW_RETURN, FLOW_BREAK, FLOW_CONTINUE, FLOW_FAIL } ExecFlow;
 
 static ExecFlow exec_block(ExecRun *r, ExecEnv *env, TSNode block, ExecValue **ret);
-static ExecValue *module_constant(ExecRun *r, const char *name, int len);
+static ExecValue *module_constant(ExecRun *r, ExecEnv *env, const char *name, int len);
+static ExecValue *module_member(ExecRun *r, ExecValue *mod, const char *name);
 static bool exec_bind(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v);
 
 /* ---- literals ---- */
@@ -89,15 +90,16 @@ static ExecValue *eval_string(ExecRun *r, ExecEnv *env, TSNode n) {
         if (!strcmp(t, "string_content")) {
             /* escape sequences may be children of string_content */
             uint32_t at = ts_node_start_byte(c);
+            const char *text = cs - at; /* the text of the file the string is in */
             for (uint32_t k = 0; k < ts_node_named_child_count(c) && ok; k++) {
                 TSNode e = ts_node_named_child(c, k);
                 int el;
                 const char *es = exec_text(r, e, &el);
-                ok = exec_buf_add(r, &b, r->src->text + at, (int)(ts_node_start_byte(e) - at));
+                ok = exec_buf_add(r, &b, text + at, (int)(ts_node_start_byte(e) - at));
                 if (ok) ok = raw ? exec_buf_add(r, &b, es, el) : sb_escape(r, &b, es, el);
                 at = ts_node_end_byte(e);
             }
-            if (ok) ok = exec_buf_add(r, &b, r->src->text + at, (int)(ts_node_end_byte(c) - at));
+            if (ok) ok = exec_buf_add(r, &b, text + at, (int)(ts_node_end_byte(c) - at));
         } else if (!strcmp(t, "escape_sequence")) {
             ok = raw ? exec_buf_add(r, &b, cs, cl) : sb_escape(r, &b, cs, cl);
         } else if (!strcmp(t, "interpolation")) {
@@ -807,6 +809,10 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
         return exec_lib(r, q);
     }
     case XV_OBJECT: {
+        if (!strcmp(v->obj.type, "module")) { /* a module of the project */
+            ExecValue *f = module_member(r, v, name);
+            return f || r->failed ? f : exec_fail_at(r, at, "attribute %s the module does not have", name);
+        }
         ExecValue *f = exec_dict_get_str(&v->obj.fields, name);
         if (f) return f;
         if (v->obj.cls) {
@@ -898,12 +904,14 @@ static ExecValue *eval_unary(ExecRun *r, ExecEnv *env, TSNode n) {
     return exec_fail_at(r, n, "unary %c on a %s", op[0], exec_kind_name(v));
 }
 
-/* A module-level `NAME = value` (the last one in the file), evaluated when the code first
- * reads NAME: module constants the scoring needs, without running the script's top level. */
-static ExecValue *module_constant(ExecRun *r, const char *name, int len) {
+/* A module-level `NAME = value` (the last one in the file of the code reading it), evaluated
+ * when the code first reads NAME: module constants the scoring needs, without running the
+ * script's top level. */
+static ExecValue *module_constant(ExecRun *r, ExecEnv *env, const char *name, int len) {
     TSNode found = {0};
+    ExecEnv *globals = exec_env_globals(env);
     ParseKids k;
-    parse_kids_begin(&k, r->root);
+    parse_kids_begin(&k, exec_module_root(r, globals));
     for (TSNode st; parse_kids_next(&k, &st);) {
         TSNode a = ts_node_named_child(st, 0);
         if (!parse_is(st, "expression_statement") || !parse_is(a, "assignment")) continue;
@@ -915,9 +923,27 @@ static ExecValue *module_constant(ExecRun *r, const char *name, int len) {
     parse_kids_end(&k);
     if (ts_node_is_null(found) || r->const_depth >= 8) return NULL;
     r->const_depth++;
-    ExecValue *v = exec_eval(r, r->globals, parse_field(found, "right"));
+    ExecValue *v = exec_eval(r, globals, parse_field(found, "right"));
     r->const_depth--;
-    return v && exec_env_set(r, r->globals, name, len, v) ? v : NULL;
+    return v && exec_env_set(r, globals, name, len, v) ? v : NULL;
+}
+
+/* The name `name` of a module of the project (an object of type "module"): a name its top level
+ * binds, a constant of it, or (a package) its submodule; NULL when it has none. */
+static ExecValue *module_member(ExecRun *r, ExecValue *mod, const char *name) {
+    int i = 0;
+    while (i < EXEC_MAX_MODULES && r->mod_run[i].obj != mod)
+        i++;
+    if (i == EXEC_MAX_MODULES) return NULL;
+    ExecEnv *env = r->mod_run[i].env;
+    int len = (int)strlen(name);
+    ExecValue *v = exec_env_get(env, name, len);
+    if (!v && !r->failed) v = module_constant(r, env, name, len);
+    const char *real = r->mods->items[i].real;
+    size_t n = real ? strlen(real) : 0;
+    if (v || r->failed || n < 12 || strcmp(real + n - 12, "/__init__.py")) return v;
+    int sub = exec_module_find(r, r->mods->items[i].root, 1, name);
+    return sub >= 0 ? exec_module_value(r, sub) : NULL;
 }
 
 ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
@@ -935,7 +961,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
         const char *s = exec_text(r, n, &len);
         v = exec_env_get(env, s, len);
         if (!v) v = exec_builtin_name(r, s, len);
-        if (!v && !r->failed) v = module_constant(r, s, len);
+        if (!v && !r->failed) v = module_constant(r, env, s, len);
         if (!v && !r->failed) exec_fail_at(r, n, "name %.*s is not defined", len, s);
     } else if (!strcmp(t, "integer")) {
         v = eval_number(r, n, false);
@@ -1083,10 +1109,40 @@ static bool exec_bind(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v) {
 
 /* ---- statements ---- */
 
+/* What `import a.b` / `from M import name` binds when a names a module of the project
+ * (exec_module.c): the module `level` dots and `dotted` name, or its member `name` (a name it
+ * defines, else its submodule). NULL with the run intact: not a module of the project. */
+static ExecValue *project_import(ExecRun *r, TSNode at, int level, const char *dotted, const char *name) {
+    int m = exec_module_find(r, at, level, dotted);
+    ExecValue *mod = m >= 0 ? exec_module_value(r, m) : NULL;
+    if (!name || r->failed) return mod;
+    ExecValue *v = mod ? module_member(r, mod, name) : NULL;
+    if (v || r->failed) return v;
+    char sub[256];
+    snprintf(sub, sizeof sub, "%s%s%s", dotted, *dotted ? "." : "", name);
+    m = exec_module_find(r, at, level, sub);
+    return m >= 0 ? exec_module_value(r, m) : NULL;
+}
+
+/* Every public name of a module of the project (`from .m import *`); false: the run failed. */
+static bool import_all(ExecRun *r, ExecEnv *env, ExecValue *mod) {
+    ExecDict *d = &mod->obj.fields;
+    for (int i = 0; i < d->n; i++)
+        if (d->keys[i]->kind == XV_STR && d->keys[i]->str.s[0] != '_' &&
+            !exec_env_set(r, env, d->keys[i]->str.s, d->keys[i]->str.n, d->vals[i]))
+            return false;
+    return true;
+}
+
 static bool exec_import(ExecRun *r, ExecEnv *env, TSNode n) {
     bool from = parse_is(n, "import_from_statement");
     int mlen = 0;
     const char *mod = from ? exec_text(r, parse_field(n, "module_name"), &mlen) : NULL;
+    int level = 0; /* from ..pkg import x: 2 */
+    while (level < mlen && mod[level] == '.')
+        level++;
+    char dotted[200];
+    snprintf(dotted, sizeof dotted, "%.*s", mlen - level, mod ? mod + level : "");
     uint32_t count = ts_node_named_child_count(n);
     for (uint32_t i = 0; i < count; i++) {
         TSNode c = ts_node_named_child(n, i);
@@ -1096,7 +1152,11 @@ static bool exec_import(ExecRun *r, ExecEnv *env, TSNode n) {
             name = parse_field(c, "name");
             alias = parse_field(c, "alias");
         } else if (parse_is(c, "wildcard_import")) {
-            continue; /* names it would bind stay undefined: using one ends the run */
+            /* a module of the project gives its names; others stay undefined (using one ends
+             * the run) */
+            ExecValue *all = project_import(r, n, level, dotted, NULL);
+            if (r->failed || (all && !import_all(r, env, all))) return false;
+            continue;
         } else if (!parse_is(c, "dotted_name")) {
             continue;
         }
@@ -1111,11 +1171,14 @@ static bool exec_import(ExecRun *r, ExecEnv *env, TSNode n) {
         if (!qs) return false;
         const char *bound;
         int blen;
+        ExecValue *own = NULL; /* what a module of the project gives */
         if (!ts_node_is_null(alias)) {
             bound = exec_text(r, alias, &blen);
+            own = from ? project_import(r, n, level, dotted, qs->str.s + mlen + 1) : project_import(r, n, 0, q, NULL);
         } else if (from) {
             bound = s;
             blen = len;
+            own = project_import(r, n, level, dotted, qs->str.s + mlen + 1);
         } else { /* import a.b binds a */
             bound = s;
             blen = 0;
@@ -1123,8 +1186,10 @@ static bool exec_import(ExecRun *r, ExecEnv *env, TSNode n) {
                 blen++;
             qs = exec_str(r, s, blen);
             if (!qs) return false;
+            own = project_import(r, n, 0, qs->str.s, NULL);
         }
-        if (!exec_env_set(r, env, bound, blen, exec_lib(r, qs->str.s))) return false;
+        if (r->failed) return false;
+        if (!exec_env_set(r, env, bound, blen, own ? own : exec_lib(r, qs->str.s))) return false;
     }
     return true;
 }
@@ -1397,18 +1462,18 @@ static ExecFlow exec_block(ExecRun *r, ExecEnv *env, TSNode block, ExecValue **r
 /* The module's definitions and imports. A top-level statement that fails is skipped (the names
  * it binds stay undefined); constants are evaluated when first read (module_constant), and the
  * script's own top-level work never runs. */
-bool exec_module_defs(ExecRun *r) {
+bool exec_defs_in(ExecRun *r, TSNode root, ExecEnv *env) {
     ParseKids k;
-    parse_kids_begin(&k, r->root);
+    parse_kids_begin(&k, root);
     for (TSNode s; parse_kids_next(&k, &s);) {
+        if (!exec_step(r)) break;
         const char *t = ts_node_type(s);
         bool binds = !strcmp(t, "function_definition") || !strcmp(t, "decorated_definition") ||
                      !strcmp(t, "class_definition") || !strcmp(t, "import_statement") ||
                      !strcmp(t, "import_from_statement");
-        if (!exec_step(r)) break;
         if (!binds) continue;
         ExecValue *ret = NULL;
-        exec_stmt(r, r->globals, s, &ret);
+        exec_stmt(r, env, s, &ret);
         if (r->failed && strncmp(r->why, "bound:", 6) != 0) { /* forget it, keep going */
             r->failed = false;
             r->why[0] = 0;
@@ -1416,6 +1481,10 @@ bool exec_module_defs(ExecRun *r) {
     }
     parse_kids_end(&k);
     return !r->failed;
+}
+
+bool exec_module_defs(ExecRun *r) {
+    return exec_defs_in(r, r->root, r->globals);
 }
 
 ExecValue *exec_class_with_method(ExecRun *r, const char *method) {

@@ -57,7 +57,12 @@ ExecValue *exec_fail_at(ExecRun *r, TSNode n, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    return exec_fail(r, "%s at line %d", what, exec_line(r, n));
+    /* a line of another module of the project names its file */
+    const Source *home = r->mods ? r->mods->home : r->src;
+    const Source *in = source_of(home, n.tree);
+    if (in == home) return exec_fail(r, "%s at line %d", what, exec_line(r, n));
+    const char *base = strrchr(in->path, '/');
+    return exec_fail(r, "%s at line %d of %s", what, exec_line(r, n), base ? base + 1 : in->path);
 }
 
 /* Spends `n` steps of the run's bound and the finding's budget. */
@@ -258,6 +263,12 @@ bool exec_dict_set_str(ExecRun *r, ExecDict *d, const char *key, ExecValue *v) {
 ExecEnv *exec_env_new(ExecRun *r, ExecEnv *parent) {
     ExecEnv *e = exec_alloc(r, sizeof *e);
     if (e) e->parent = parent;
+    return e;
+}
+
+ExecEnv *exec_env_globals(ExecEnv *e) {
+    while (e->parent)
+        e = e->parent;
     return e;
 }
 

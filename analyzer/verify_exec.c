@@ -27,6 +27,7 @@ struct VerifySource {
     Source src;
     Parsed parsed;
     bool parse_tried, parse_ok;
+    ExecModules mods; /* the file and the modules of its project its code imports */
 };
 
 VerifySource *verify_source_new(const char *path, const char *text, size_t len, const void *key) {
@@ -64,6 +65,7 @@ VerifySource *verify_source_ref(VerifySource *s) {
 
 void verify_source_unref(VerifySource *s) {
     if (!s || atomic_fetch_sub(&s->refs, 1) != 1) return;
+    if (s->parse_ok) exec_modules_free(&s->mods);
     if (s->parse_ok) parse_free(&s->parsed);
     source_free(&s->src);
     free(s);
@@ -73,6 +75,7 @@ static bool source_parse(VerifySource *s) {
     if (!s->parse_tried) {
         s->parse_tried = true;
         s->parse_ok = parse_python(&s->parsed, &s->src) == PARSE_OK;
+        if (s->parse_ok) exec_modules_init(&s->mods, &s->src, s->parsed.root);
     }
     return s->parse_ok;
 }
@@ -449,7 +452,10 @@ static void trace_finding(const ExecEntry *e, const VerifySite *site, bool ok, c
 static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const char **dtype, bool *pick,
                      char *why, size_t n) {
     ExecRun r;
-    exec_run_init(&r, &e->vs->src, e->vs->parsed.root, t, ci, &e->plan, &e->budget);
+    int mod = exec_modules_of_tree(&e->vs->mods, e->def.tree);
+    exec_run_init(&r, &e->vs->src, e->vs->mods.items[mod].root, t, ci, &e->plan, &e->budget);
+    r.mods = &e->vs->mods;
+    r.main_mod = mod;
     r.mark_start = e->mark_start;
     r.mark_end = e->mark_end;
     e->runs++;
@@ -740,11 +746,11 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
     if (first) {
         first->runs = e->runs;
         snprintf(first->note, sizeof first->note,
-                 e->reached ? "on all %d tables tried the script's own numbers rank as log Pr(y|x) does: "
+                 e->reached ? "on all %d tables tried%s the script's own numbers rank as log Pr(y|x) does: "
                               "a candidate false positive to study"
-                            : "the flagged code never ran on the %d tables tried: a candidate false "
+                            : "the flagged code never ran on the %d tables tried%s: a candidate false "
                               "positive to study",
-                 tried);
+                 tried, e->budget.steps_left <= 0 ? " (the finding's step budget ended the search)" : "");
     }
     return first;
 }
