@@ -4,20 +4,8 @@
 #define _DEFAULT_SOURCE /* mkstemp */
 #include <jansson.h>
 
-#include "cli.h"
 #include "test_verify_recompute.h"
 #include "test_verify_util.h"
-
-/* `logitlint check --output-format json FILE`, parsed. */
-static json_t *check_json(const char *path) {
-    const char *argv[] = {"check", "--output-format", "json", "--isolated", path, NULL};
-    TvRun r = tv_run(cli_check, argv);
-    json_error_t e;
-    json_t *o = json_loads(r.out, 0, &e);
-    ck_assert_msg(o != NULL, "not JSON (%s): %s", e.text, r.out);
-    tv_free(&r);
-    return o;
-}
 
 static json_t *first_cex(json_t *findings) {
     json_t *f = json_array_get(findings, 0);

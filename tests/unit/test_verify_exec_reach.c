@@ -4,20 +4,8 @@
 #define _DEFAULT_SOURCE /* mkstemp */
 #include <jansson.h>
 
-#include "cli.h"
 #include "test_verify_recompute.h"
 #include "test_verify_util.h"
-
-/* `logitlint check --output-format json --isolated FILE`, parsed. */
-static json_t *check_json(const char *path) {
-    const char *argv[] = {"check", "--output-format", "json", "--isolated", "--no-cache", path, NULL};
-    TvRun r = tv_run(cli_check, argv);
-    json_error_t e;
-    json_t *o = json_loads(r.out, 0, &e);
-    ck_assert_msg(o != NULL, "not JSON (%s): %s", e.text, r.out);
-    tv_free(&r);
-    return o;
-}
 
 static json_t *cex_of(json_t *findings, size_t i) {
     json_t *c = json_object_get(json_array_get(findings, i), "counterexample");

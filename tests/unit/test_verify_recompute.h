@@ -1,6 +1,6 @@
-/* test_verify_recompute: the numbers of a counterexample recomputed from its JSON alone (the
- * table's rows, log Z, log Pr(y|x)), independently of the verifier, for the tests that check
- * what the script's own code returned. */
+/* test_verify_recompute: `logitlint check`'s JSON, and the numbers of a counterexample
+ * recomputed from it alone (the table's rows, log Z, log Pr(y|x)), independently of the
+ * verifier, for the tests that check what the script's own code returned. */
 #ifndef LOGITLINT_TEST_VERIFY_RECOMPUTE_H
 #define LOGITLINT_TEST_VERIFY_RECOMPUTE_H
 
@@ -9,6 +9,20 @@
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
+
+#include "cli.h"
+#include "test_verify_util.h"
+
+/* `logitlint check --output-format json --isolated --no-cache FILE`, parsed. */
+static inline json_t *check_json(const char *path) {
+    const char *argv[] = {"check", "--output-format", "json", "--isolated", "--no-cache", path, NULL};
+    TvRun r = tv_run(cli_check, argv);
+    json_error_t e;
+    json_t *o = json_loads(r.out, 0, &e);
+    ck_assert_msg(o != NULL, "not JSON (%s): %s", e.text, r.out);
+    tv_free(&r);
+    return o;
+}
 
 /* The logits of the context whose prefix is `toks[0..n)` in the JSON table; fails the test if
  * the table lacks it (every row a run used must be reported). */
