@@ -687,6 +687,12 @@ static bool all_same(const double *scores, int n) {
     return true;
 }
 
+/* Does a run's failure name something the interpreter lacks (a call, a keyword, a name)
+ * rather than a value of the wrong kind, which another binding may avoid? */
+static bool is_gap(const char *why) {
+    return !strncmp(why, "unsupported ", 12) || !strncmp(why, "forbidden ", 10) || strstr(why, "is not defined");
+}
+
 /* Scores every candidate of t; -1 failed. The first binding that runs and tells the candidates
  * apart is kept for the rest (one under which every candidate gets the same value does not
  * read the candidate: the next is tried, and the first kept only if none does better). */
@@ -696,13 +702,22 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
         ExecPlan start = e->plan;
         int rc = entry_run_all(e, t, scores, dtype, pick, why, n);
         ExecPlan ran = e->plan; /* as the first run decided it */
+        /* the reason reported if no binding runs: the first, unless a later binding got as far
+         * as something the interpreter lacks (then that names what stops the code, not a
+         * binding that was wrong) */
         char first[200];
         snprintf(first, sizeof first, "%s", why);
+        bool gap = rc < 0 && is_gap(why);
         bool first_ran = rc >= 0;
         for (int tries = 0; !e->bound_plan && (rc < 0 || all_same(scores, t->n_candidates)) && tries < 160 &&
                             e->budget.steps_left > 0 && entry_plan_next(&e->plan);
-             tries++)
+             tries++) {
             rc = entry_run_all(e, t, scores, dtype, pick, why, n);
+            if (rc < 0 && !gap && is_gap(why)) {
+                gap = true;
+                snprintf(first, sizeof first, "%s", why);
+            }
+        }
         if (!e->bound_plan && first_ran && (rc < 0 || all_same(scores, t->n_candidates))) {
             e->plan = start; /* none did better than the first */
             rc = entry_run_all(e, t, scores, dtype, pick, why, n);
