@@ -177,6 +177,32 @@ START_TEST(an_ordering_of_the_candidates_is_read_as_ranks) {
 }
 END_TEST
 
+/* A parameter used as an array that is none of the LM's tensors is a served response's token
+ * log-probabilities of the candidate (true log-softmax values): the script's product of their
+ * exps, recomputed in float64, underflows where log Pr(y|x) still ranks. */
+START_TEST(token_logprobs_parameter_is_the_candidates) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/token_lps_product.py");
+    json_t *cex = cex_of(o, 0);
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")),
+                     "answer_probability");
+    json_t *table = json_object_get(cex, "table");
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        double want = 1;
+        for (size_t k = 0; k < json_array_size(toks); k++) {
+            json_t *u = row_of(table, toks, k);
+            want *= exp(logit_at(u, vocab_index(table, json_string_value(json_array_get(toks, k)))) - lse(u));
+        }
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), want, 1e-12 + 1e-9 * want);
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_reach");
     TCase *tc = tcase_create("reach");
@@ -186,6 +212,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, per_position_values_are_read_at_the_candidate);
     tcase_add_test(tc, metric_of_a_returned_dict_is_the_flagged_one);
     tcase_add_test(tc, an_ordering_of_the_candidates_is_read_as_ranks);
+    tcase_add_test(tc, token_logprobs_parameter_is_the_candidates);
     suite_add_tcase(s, tc);
     return s;
 }
