@@ -1,14 +1,17 @@
 /* exec: a concrete interpreter for the subset of Python and array code that scoring functions
  * use, run on a toy language model built from a verifier table. It walks the tree-sitter tree
- * over a C value model: no Python, no FFI, no I/O. Imports only bind names; open/exec/eval,
+ * over a C value model: no Python, no FFI, no I/O by the code run. Imports only bind names (a
+ * module of the project is read for its definitions, never run beyond them); open/exec/eval,
  * getattr on computed names, dunder access and any call it does not know end the run, as does
- * exceeding a bound (steps, elements, memory, call depth, time). The reason is one line.
+ * exceeding a bound (steps, elements, memory, call depth; the finding's step budget, a CPU-time
+ * safety net behind it). The reason is one line.
  *
  * Files: exec_value.c (values, the run's arena and bounds), exec_tensor.c (tensor kernels with
  * shapes, broadcasting, dtypes and per-operation rounding), exec_eval.c (statements and
  * expressions), exec_call.c (builtins, library functions and methods), exec_stand.c (the toy
- * tokenizer and causal LM, and parameters bound by how the code uses them). verify_exec.c runs
- * a finding's function with it. */
+ * tokenizer and causal LM, and parameters bound by how the code uses them), exec_module.c
+ * (imports, module constants, and the other modules of the project the code imports).
+ * verify_exec.c runs a finding's function with it. */
 #ifndef LOGITLINT_EXEC_H
 #define LOGITLINT_EXEC_H
 
@@ -221,6 +224,13 @@ typedef struct ExecModules {
     SourcePeers peers;
     ExecModule items[EXEC_MAX_MODULES];
     int n;
+    /* the imports already resolved (every run imports the same names): from which module, and
+     * the answer, a module or -1 */
+    struct {
+        int from, level, found;
+        char dotted[96];
+    } asked[64];
+    int n_asked;
 } ExecModules;
 
 /* One run: the state of the interpreter while the entry is called on one candidate. */
@@ -408,6 +418,13 @@ int exec_module_find(ExecRun *r, TSNode at, int level, const char *dotted);
 ExecValue *exec_module_value(ExecRun *r, int idx);
 /* The tree of the module whose global scope is `globals` (the entry's when none). */
 TSNode exec_module_root(ExecRun *r, ExecEnv *globals);
+/* A module-level `NAME = value` of the module whose code reads it (env is where), evaluated on
+ * first read; NULL: none. */
+ExecValue *exec_module_constant(ExecRun *r, ExecEnv *env, const char *name, int len);
+/* The name `name` of a module of the project (an object of type "module"); NULL: none. */
+ExecValue *exec_module_member(ExecRun *r, ExecValue *mod, const char *name);
+/* An import statement: names bound to modules of the project, or to library names. */
+bool exec_import(ExecRun *r, ExecEnv *env, TSNode n);
 
 /* ---- exec_stand.c ---- */
 /* The entry's parameter `p` (XV_PENDING) as its use decides: `use` is "call", "attr:NAME",

@@ -10,8 +10,6 @@
 typedef enum { FLOW_NEXT, FLOW_RETURN, FLOW_BREAK, FLOW_CONTINUE, FLOW_FAIL } ExecFlow;
 
 static ExecFlow exec_block(ExecRun *r, ExecEnv *env, TSNode block, ExecValue **ret);
-static ExecValue *module_constant(ExecRun *r, ExecEnv *env, const char *name, int len);
-static ExecValue *module_member(ExecRun *r, ExecValue *mod, const char *name);
 static bool exec_bind(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v);
 
 /* ---- literals ---- */
@@ -810,7 +808,7 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
     }
     case XV_OBJECT: {
         if (!strcmp(v->obj.type, "module")) { /* a module of the project */
-            ExecValue *f = module_member(r, v, name);
+            ExecValue *f = exec_module_member(r, v, name);
             return f || r->failed ? f : exec_fail_at(r, at, "attribute %s the module does not have", name);
         }
         ExecValue *f = exec_dict_get_str(&v->obj.fields, name);
@@ -904,48 +902,6 @@ static ExecValue *eval_unary(ExecRun *r, ExecEnv *env, TSNode n) {
     return exec_fail_at(r, n, "unary %c on a %s", op[0], exec_kind_name(v));
 }
 
-/* A module-level `NAME = value` (the last one in the file of the code reading it), evaluated
- * when the code first reads NAME: module constants the scoring needs, without running the
- * script's top level. */
-static ExecValue *module_constant(ExecRun *r, ExecEnv *env, const char *name, int len) {
-    TSNode found = {0};
-    ExecEnv *globals = exec_env_globals(env);
-    ParseKids k;
-    parse_kids_begin(&k, exec_module_root(r, globals));
-    for (TSNode st; parse_kids_next(&k, &st);) {
-        TSNode a = ts_node_named_child(st, 0);
-        if (!parse_is(st, "expression_statement") || !parse_is(a, "assignment")) continue;
-        TSNode left = parse_field(a, "left");
-        int l;
-        const char *t = parse_is(left, "identifier") ? exec_text(r, left, &l) : NULL;
-        if (t && l == len && !memcmp(t, name, (size_t)len) && !ts_node_is_null(parse_field(a, "right"))) found = a;
-    }
-    parse_kids_end(&k);
-    if (ts_node_is_null(found) || r->const_depth >= 8) return NULL;
-    r->const_depth++;
-    ExecValue *v = exec_eval(r, globals, parse_field(found, "right"));
-    r->const_depth--;
-    return v && exec_env_set(r, globals, name, len, v) ? v : NULL;
-}
-
-/* The name `name` of a module of the project (an object of type "module"): a name its top level
- * binds, a constant of it, or (a package) its submodule; NULL when it has none. */
-static ExecValue *module_member(ExecRun *r, ExecValue *mod, const char *name) {
-    int i = 0;
-    while (i < EXEC_MAX_MODULES && r->mod_run[i].obj != mod)
-        i++;
-    if (i == EXEC_MAX_MODULES) return NULL;
-    ExecEnv *env = r->mod_run[i].env;
-    int len = (int)strlen(name);
-    ExecValue *v = exec_env_get(env, name, len);
-    if (!v && !r->failed) v = module_constant(r, env, name, len);
-    const char *real = r->mods->items[i].real;
-    size_t n = real ? strlen(real) : 0;
-    if (v || r->failed || n < 12 || strcmp(real + n - 12, "/__init__.py")) return v;
-    int sub = exec_module_find(r, r->mods->items[i].root, 1, name);
-    return sub >= 0 ? exec_module_value(r, sub) : NULL;
-}
-
 ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
     if (ts_node_is_null(n)) return exec_fail(r, "a missing expression");
     if (!exec_step(r)) return NULL;
@@ -961,7 +917,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
         const char *s = exec_text(r, n, &len);
         v = exec_env_get(env, s, len);
         if (!v) v = exec_builtin_name(r, s, len);
-        if (!v && !r->failed) v = module_constant(r, env, s, len);
+        if (!v && !r->failed) v = exec_module_constant(r, env, s, len);
         if (!v && !r->failed) exec_fail_at(r, n, "name %.*s is not defined", len, s);
     } else if (!strcmp(t, "integer")) {
         v = eval_number(r, n, false);
@@ -1108,91 +1064,6 @@ static bool exec_bind(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v) {
 }
 
 /* ---- statements ---- */
-
-/* What `import a.b` / `from M import name` binds when a names a module of the project
- * (exec_module.c): the module `level` dots and `dotted` name, or its member `name` (a name it
- * defines, else its submodule). NULL with the run intact: not a module of the project. */
-static ExecValue *project_import(ExecRun *r, TSNode at, int level, const char *dotted, const char *name) {
-    int m = exec_module_find(r, at, level, dotted);
-    ExecValue *mod = m >= 0 ? exec_module_value(r, m) : NULL;
-    if (!name || r->failed) return mod;
-    ExecValue *v = mod ? module_member(r, mod, name) : NULL;
-    if (v || r->failed) return v;
-    char sub[256];
-    snprintf(sub, sizeof sub, "%s%s%s", dotted, *dotted ? "." : "", name);
-    m = exec_module_find(r, at, level, sub);
-    return m >= 0 ? exec_module_value(r, m) : NULL;
-}
-
-/* Every public name of a module of the project (`from .m import *`); false: the run failed. */
-static bool import_all(ExecRun *r, ExecEnv *env, ExecValue *mod) {
-    ExecDict *d = &mod->obj.fields;
-    for (int i = 0; i < d->n; i++)
-        if (d->keys[i]->kind == XV_STR && d->keys[i]->str.s[0] != '_' &&
-            !exec_env_set(r, env, d->keys[i]->str.s, d->keys[i]->str.n, d->vals[i]))
-            return false;
-    return true;
-}
-
-static bool exec_import(ExecRun *r, ExecEnv *env, TSNode n) {
-    bool from = parse_is(n, "import_from_statement");
-    int mlen = 0;
-    const char *mod = from ? exec_text(r, parse_field(n, "module_name"), &mlen) : NULL;
-    int level = 0; /* from ..pkg import x: 2 */
-    while (level < mlen && mod[level] == '.')
-        level++;
-    char dotted[200];
-    snprintf(dotted, sizeof dotted, "%.*s", mlen - level, mod ? mod + level : "");
-    uint32_t count = ts_node_named_child_count(n);
-    for (uint32_t i = 0; i < count; i++) {
-        TSNode c = ts_node_named_child(n, i);
-        if (from && ts_node_eq(c, parse_field(n, "module_name"))) continue;
-        TSNode name = c, alias = (TSNode){0};
-        if (parse_is(c, "aliased_import")) {
-            name = parse_field(c, "name");
-            alias = parse_field(c, "alias");
-        } else if (parse_is(c, "wildcard_import")) {
-            /* a module of the project gives its names; others stay undefined (using one ends
-             * the run) */
-            ExecValue *all = project_import(r, n, level, dotted, NULL);
-            if (r->failed || (all && !import_all(r, env, all))) return false;
-            continue;
-        } else if (!parse_is(c, "dotted_name")) {
-            continue;
-        }
-        int len;
-        const char *s = exec_text(r, name, &len);
-        char q[256];
-        if (from)
-            snprintf(q, sizeof q, "%.*s.%.*s", mlen, mod, len, s);
-        else
-            snprintf(q, sizeof q, "%.*s", len, s);
-        ExecValue *qs = exec_str(r, q, (int)strlen(q));
-        if (!qs) return false;
-        const char *bound;
-        int blen;
-        ExecValue *own = NULL; /* what a module of the project gives */
-        if (!ts_node_is_null(alias)) {
-            bound = exec_text(r, alias, &blen);
-            own = from ? project_import(r, n, level, dotted, qs->str.s + mlen + 1) : project_import(r, n, 0, q, NULL);
-        } else if (from) {
-            bound = s;
-            blen = len;
-            own = project_import(r, n, level, dotted, qs->str.s + mlen + 1);
-        } else { /* import a.b binds a */
-            bound = s;
-            blen = 0;
-            while (blen < len && s[blen] != '.')
-                blen++;
-            qs = exec_str(r, s, blen);
-            if (!qs) return false;
-            own = project_import(r, n, 0, qs->str.s, NULL);
-        }
-        if (r->failed) return false;
-        if (!exec_env_set(r, env, bound, blen, own ? own : exec_lib(r, qs->str.s))) return false;
-    }
-    return true;
-}
 
 /* Decorators the interpreter treats as the identity (they change no value a score depends
  * on); any other decorator ends the run. */
@@ -1460,8 +1331,8 @@ static ExecFlow exec_block(ExecRun *r, ExecEnv *env, TSNode block, ExecValue **r
 }
 
 /* The module's definitions and imports. A top-level statement that fails is skipped (the names
- * it binds stay undefined); constants are evaluated when first read (module_constant), and the
- * script's own top-level work never runs. */
+ * it binds stay undefined); constants are evaluated when first read (exec_module_constant), and
+ * the script's own top-level work never runs. */
 bool exec_defs_in(ExecRun *r, TSNode root, ExecEnv *env) {
     ParseKids k;
     parse_kids_begin(&k, root);

@@ -4,7 +4,9 @@
  * read and parsed once for every run of every finding of the file; in each run its top level
  * binds its definitions and imports in a global scope of its own (its other statements never
  * run), and the names imported from it are its values. Module trees are the analysed source's
- * peers (source.h), so each node's text is read from its own file. */
+ * peers (source.h), so each node's text is read from its own file. Import statements and
+ * module constants (evaluated on first read) of every module, the analysed file's included,
+ * are here too. */
 #define _DEFAULT_SOURCE /* realpath */
 #include <limits.h>
 #include <stdio.h>
@@ -94,9 +96,9 @@ int exec_modules_of_tree(const ExecModules *m, const void *tree) {
     return -1;
 }
 
-int exec_modules_find(ExecModules *m, const void *from_tree, int level, const char *dotted) {
-    int from = exec_modules_of_tree(m, from_tree);
-    if (from < 0 || !m->items[from].real || strlen(m->items[from].real) >= PATH_MAX) return -1;
+/* The module `level` dots and `dotted` name from module `from`, looked up on the file system. */
+static int module_search(ExecModules *m, int from, int level, const char *dotted) {
+    if (!m->items[from].real || strlen(m->items[from].real) >= PATH_MAX) return -1;
     if (level == 0 && (!*dotted || project_is_library(dotted))) return -1;
     char dir[PATH_MAX], path[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", m->items[from].real);
@@ -115,6 +117,23 @@ int exec_modules_find(ExecModules *m, const void *from_tree, int level, const ch
         *slash = '\0';
     }
     return -1;
+}
+
+int exec_modules_find(ExecModules *m, const void *from_tree, int level, const char *dotted) {
+    int from = exec_modules_of_tree(m, from_tree);
+    if (from < 0) return -1;
+    size_t len = strlen(dotted);
+    for (int i = 0; i < m->n_asked; i++)
+        if (m->asked[i].from == from && m->asked[i].level == level && !strcmp(m->asked[i].dotted, dotted))
+            return m->asked[i].found;
+    int found = module_search(m, from, level, dotted);
+    if (m->n_asked < (int)(sizeof m->asked / sizeof *m->asked) && len < sizeof m->asked[0].dotted) {
+        m->asked[m->n_asked].from = from;
+        m->asked[m->n_asked].level = level;
+        m->asked[m->n_asked].found = found;
+        memcpy(m->asked[m->n_asked++].dotted, dotted, len + 1);
+    }
+    return found;
 }
 
 /* ---- per run ---- */
@@ -140,4 +159,133 @@ TSNode exec_module_root(ExecRun *r, ExecEnv *globals) {
 
 int exec_module_find(ExecRun *r, TSNode at, int level, const char *dotted) {
     return r->mods ? exec_modules_find(r->mods, at.tree, level, dotted) : -1;
+}
+
+/* ---- names of modules ---- */
+
+/* A module-level `NAME = value` (the last one in the file of the code reading it), evaluated
+ * when the code first reads NAME: module constants the scoring needs, without running the
+ * script's top level. */
+ExecValue *exec_module_constant(ExecRun *r, ExecEnv *env, const char *name, int len) {
+    TSNode found = {0};
+    ExecEnv *globals = exec_env_globals(env);
+    ParseKids k;
+    parse_kids_begin(&k, exec_module_root(r, globals));
+    for (TSNode st; parse_kids_next(&k, &st);) {
+        TSNode a = ts_node_named_child(st, 0);
+        if (!parse_is(st, "expression_statement") || !parse_is(a, "assignment")) continue;
+        TSNode left = parse_field(a, "left");
+        int l;
+        const char *t = parse_is(left, "identifier") ? exec_text(r, left, &l) : NULL;
+        if (t && l == len && !memcmp(t, name, (size_t)len) && !ts_node_is_null(parse_field(a, "right"))) found = a;
+    }
+    parse_kids_end(&k);
+    if (ts_node_is_null(found) || r->const_depth >= 8) return NULL;
+    r->const_depth++;
+    ExecValue *v = exec_eval(r, globals, parse_field(found, "right"));
+    r->const_depth--;
+    return v && exec_env_set(r, globals, name, len, v) ? v : NULL;
+}
+
+/* The name `name` of a module of the project (an object of type "module"): a name its top level
+ * binds, a constant of it, or (a package) its submodule; NULL when it has none. */
+ExecValue *exec_module_member(ExecRun *r, ExecValue *mod, const char *name) {
+    int i = 0;
+    while (i < EXEC_MAX_MODULES && r->mod_run[i].obj != mod)
+        i++;
+    if (i == EXEC_MAX_MODULES) return NULL;
+    ExecEnv *env = r->mod_run[i].env;
+    int len = (int)strlen(name);
+    ExecValue *v = exec_env_get(env, name, len);
+    if (!v && !r->failed) v = exec_module_constant(r, env, name, len);
+    const char *real = r->mods->items[i].real;
+    size_t n = real ? strlen(real) : 0;
+    if (v || r->failed || n < 12 || strcmp(real + n - 12, "/__init__.py")) return v;
+    int sub = exec_module_find(r, r->mods->items[i].root, 1, name);
+    return sub >= 0 ? exec_module_value(r, sub) : NULL;
+}
+
+/* What `import a.b` / `from M import name` binds when a names a module of the project
+ * (exec_module.c): the module `level` dots and `dotted` name, or its member `name` (a name it
+ * defines, else its submodule). NULL with the run intact: not a module of the project. */
+static ExecValue *project_import(ExecRun *r, TSNode at, int level, const char *dotted, const char *name) {
+    int m = exec_module_find(r, at, level, dotted);
+    ExecValue *mod = m >= 0 ? exec_module_value(r, m) : NULL;
+    if (!name || r->failed) return mod;
+    ExecValue *v = mod ? exec_module_member(r, mod, name) : NULL;
+    if (v || r->failed) return v;
+    char sub[256];
+    snprintf(sub, sizeof sub, "%s%s%s", dotted, *dotted ? "." : "", name);
+    m = exec_module_find(r, at, level, sub);
+    return m >= 0 ? exec_module_value(r, m) : NULL;
+}
+
+/* Every public name of a module of the project (`from .m import *`); false: the run failed. */
+static bool import_all(ExecRun *r, ExecEnv *env, ExecValue *mod) {
+    ExecDict *d = &mod->obj.fields;
+    for (int i = 0; i < d->n; i++)
+        if (d->keys[i]->kind == XV_STR && d->keys[i]->str.s[0] != '_' &&
+            !exec_env_set(r, env, d->keys[i]->str.s, d->keys[i]->str.n, d->vals[i]))
+            return false;
+    return true;
+}
+
+bool exec_import(ExecRun *r, ExecEnv *env, TSNode n) {
+    bool from = parse_is(n, "import_from_statement");
+    int mlen = 0;
+    const char *mod = from ? exec_text(r, parse_field(n, "module_name"), &mlen) : NULL;
+    int level = 0; /* from ..pkg import x: 2 */
+    while (level < mlen && mod[level] == '.')
+        level++;
+    char dotted[200];
+    snprintf(dotted, sizeof dotted, "%.*s", mlen - level, mod ? mod + level : "");
+    uint32_t count = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < count; i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (from && ts_node_eq(c, parse_field(n, "module_name"))) continue;
+        TSNode name = c, alias = (TSNode){0};
+        if (parse_is(c, "aliased_import")) {
+            name = parse_field(c, "name");
+            alias = parse_field(c, "alias");
+        } else if (parse_is(c, "wildcard_import")) {
+            /* a module of the project gives its names; others stay undefined (using one ends
+             * the run) */
+            ExecValue *all = project_import(r, n, level, dotted, NULL);
+            if (r->failed || (all && !import_all(r, env, all))) return false;
+            continue;
+        } else if (!parse_is(c, "dotted_name")) {
+            continue;
+        }
+        int len;
+        const char *s = exec_text(r, name, &len);
+        char q[256];
+        if (from)
+            snprintf(q, sizeof q, "%.*s.%.*s", mlen, mod, len, s);
+        else
+            snprintf(q, sizeof q, "%.*s", len, s);
+        ExecValue *qs = exec_str(r, q, (int)strlen(q));
+        if (!qs) return false;
+        const char *bound;
+        int blen;
+        ExecValue *own = NULL; /* what a module of the project gives */
+        if (!ts_node_is_null(alias)) {
+            bound = exec_text(r, alias, &blen);
+            own = from ? project_import(r, n, level, dotted, qs->str.s + mlen + 1) : project_import(r, n, 0, q, NULL);
+        } else if (from) {
+            bound = s;
+            blen = len;
+            own = project_import(r, n, level, dotted, qs->str.s + mlen + 1);
+        } else { /* import a.b binds a */
+            bound = s;
+            blen = 0;
+            while (blen < len && s[blen] != '.')
+                blen++;
+            qs = exec_str(r, s, blen);
+            if (!qs) return false;
+            own = project_import(r, n, 0, qs->str.s, NULL);
+        }
+        if (r->failed) return false;
+        if (!exec_env_set(r, env, bound, blen, own ? own : exec_lib(r, qs->str.s))) return false;
+    }
+    return true;
 }
