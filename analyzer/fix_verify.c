@@ -92,7 +92,8 @@ static int run_on(const Diagnostic *d, const char *text, size_t len, int line, c
 
 void fix_verify(Diagnostic *d) {
     DiagFix *f = d->fix;
-    if (!f || !d->cex || !d->cex->by_script || !d->site.src) return;
+    /* (an entry in another module: the fix, in this file, does not change the code run) */
+    if (!f || !d->cex || !d->cex->by_script || d->cex->entry_file[0] || !d->site.src) return;
     size_t len;
     const char *text = verify_source_text(d->site.src, &len);
     size_t now_len;

@@ -272,6 +272,7 @@ struct VerifyResult {
     char fallback[200];
     char entry[96];       /* by_script: the function's name */
     int entry_line;       /* by_script: the line of its def */
+    char entry_file[128]; /* by_script: its file when another module of the project ("" else) */
     char score_label[96]; /* by_script: what its scores are ("value returned by score") */
     bool lower_is_better; /* by_script: the script takes the smallest (a loss) */
     const char *dtype;    /* by_script: the dtype its scores were computed in ("float32") */

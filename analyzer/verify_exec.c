@@ -773,6 +773,14 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
     res->by_script = true;
     snprintf(res->entry, sizeof res->entry, "%s", e->name);
     res->entry_line = e->line;
+    int mod = exec_modules_of_tree(&e->vs->mods, e->def.tree);
+    if (mod > 0) { /* its file: relative to the finding's directory when below it */
+        const char *real = e->vs->mods.items[mod].real, *home = e->vs->mods.items[0].real;
+        const char *slash = home ? strrchr(home, '/') : NULL;
+        size_t dir = slash ? (size_t)(slash - home) : 0;
+        bool below = slash && !strncmp(real, home, dir) && real[dir] == '/';
+        snprintf(res->entry_file, sizeof res->entry_file, "%s", below ? real + dir + 1 : real);
+    }
     if (pick)
         snprintf(res->score_label, sizeof res->score_label, "1 if %s() picks it", e->name);
     else if (e->ranked)

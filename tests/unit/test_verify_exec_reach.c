@@ -203,11 +203,35 @@ START_TEST(token_logprobs_parameter_is_the_candidates) {
 }
 END_TEST
 
+/* The flagged call's function is another module's (its caller here reads a file): that function
+ * runs in its own module, the entry names its file, and its value is nll_loss of raw logits,
+ * the mean of -u(y) over prompt and candidate. */
+START_TEST(sibling_module_function_is_the_entry) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/pkg_sibling/train.py");
+    json_t *cex = cex_of(o, 0);
+    ck_assert_msg(!strcmp(json_string_value(json_object_get(cex, "origin")), "script"), "fallback: %s",
+                  json_string_value(json_object_get(cex, "fallback")));
+    json_t *entry = json_object_get(cex, "entry");
+    ck_assert_str_eq(json_string_value(json_object_get(entry, "function")), "lm_aux_loss");
+    ck_assert_str_eq(json_string_value(json_object_get(entry, "file")), "losses.py");
+    json_t *table = json_object_get(cex, "table");
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        double want = mean_nll(table, json_object_get(c, "tokens"), true);
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), want, 1e-5);
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_reach");
     TCase *tc = tcase_create("reach");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, sibling_module_code_runs);
+    tcase_add_test(tc, sibling_module_function_is_the_entry);
     tcase_add_test(tc, step_budget_ends_the_search_deterministically);
     tcase_add_test(tc, per_position_values_are_read_at_the_candidate);
     tcase_add_test(tc, metric_of_a_returned_dict_is_the_flagged_one);
