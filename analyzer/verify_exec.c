@@ -403,8 +403,6 @@ static bool flagged_metric(ExecEntry *e, ExecValue *v, double *out, const char *
     return m && entry_score(m, out, dtype);
 }
 
-/* What an entry given every candidate returned: one score each (a list, a tuple or a tensor
- * of n numbers), or its pick (a candidate's text or index: 1 for it, 0 for the others). */
 /* The candidate whose text v is, with or without the prompt (-1: none). */
 static int candidate_of_text(const VerifyTable *t, const ExecValue *v) {
     for (int i = 0; v->kind == XV_STR && i < t->n_candidates; i++) {
@@ -437,6 +435,9 @@ static bool entry_order(const VerifyTable *t, const ExecValue *v, double *scores
     return true;
 }
 
+/* What an entry given every candidate returned: one score each (a list, a tuple or a tensor
+ * of n numbers), every candidate in its order (ranks), or its pick (a candidate's text or
+ * index: 1 for it, 0 for the others). */
 static bool entry_batch(ExecEntry *e, const ExecRun *r, ExecValue *v, double *scores, int n, const char **dtype,
                         bool *pick) {
     *pick = false;
