@@ -100,6 +100,19 @@ static double mean_nll(json_t *table, json_t *toks, bool raw) {
     return s / (double)n;
 }
 
+/* Each candidate's script_score is nll_loss of raw logits (the mean of -u(y) over prompt and
+ * candidate) on the reported table, and the ranking flips. */
+static void assert_raw_mean_nll_flips(json_t *cex) {
+    json_t *table = json_object_get(cex, "table");
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        double want = mean_nll(table, json_object_get(c, "tokens"), true);
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), want, 1e-5);
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+}
+
 /* log(softmax(u)[y]) as float32 code computes it: the softmax rounded to float32, then its log. */
 static double log_of_softmax_f32(json_t *u, int y) {
     double m = -INFINITY, z = 0;
@@ -142,14 +155,7 @@ START_TEST(metric_of_a_returned_dict_is_the_flagged_one) {
     json_t *cex = cex_of(o, 0);
     ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
     ck_assert_str_eq(json_string_value(json_object_get(cex, "score_label")), "eval_step()[\"nll\"]");
-    json_t *table = json_object_get(cex, "table");
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
-        double want = mean_nll(table, json_object_get(c, "tokens"), true);
-        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), want, 1e-5);
-    }
-    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    assert_raw_mean_nll_flips(cex);
     json_decref(o);
 }
 END_TEST
@@ -214,14 +220,7 @@ START_TEST(sibling_module_function_is_the_entry) {
     json_t *entry = json_object_get(cex, "entry");
     ck_assert_str_eq(json_string_value(json_object_get(entry, "function")), "lm_aux_loss");
     ck_assert_str_eq(json_string_value(json_object_get(entry, "file")), "losses.py");
-    json_t *table = json_object_get(cex, "table");
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
-        double want = mean_nll(table, json_object_get(c, "tokens"), true);
-        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), want, 1e-5);
-    }
-    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    assert_raw_mean_nll_flips(cex);
     json_decref(o);
 }
 END_TEST
