@@ -1,14 +1,17 @@
 /* exec: a concrete interpreter for the subset of Python and array code that scoring functions
  * use, run on a toy language model built from a verifier table. It walks the tree-sitter tree
- * over a C value model: no Python, no FFI, no I/O. Imports only bind names; open/exec/eval,
+ * over a C value model: no Python, no FFI, no I/O by the code run. Imports only bind names (a
+ * module of the project is read for its definitions, never run beyond them); open/exec/eval,
  * getattr on computed names, dunder access and any call it does not know end the run, as does
- * exceeding a bound (steps, elements, memory, call depth, time). The reason is one line.
+ * exceeding a bound (steps, elements, memory, call depth; the finding's step budget, a CPU-time
+ * safety net behind it). The reason is one line.
  *
  * Files: exec_value.c (values, the run's arena and bounds), exec_tensor.c (tensor kernels with
  * shapes, broadcasting, dtypes and per-operation rounding), exec_eval.c (statements and
  * expressions), exec_call.c (builtins, library functions and methods), exec_stand.c (the toy
- * tokenizer and causal LM, and parameters bound by how the code uses them). verify_exec.c runs
- * a finding's function with it. */
+ * tokenizer and causal LM, and parameters bound by how the code uses them), exec_module.c
+ * (imports, module constants, and the other modules of the project the code imports).
+ * verify_exec.c runs a finding's function with it. */
 #ifndef LOGITLINT_EXEC_H
 #define LOGITLINT_EXEC_H
 
@@ -27,6 +30,11 @@
 /* Bounds of one run (one call of the entry function on one candidate). */
 enum {
     EXEC_MAX_STEPS = 100000,
+    /* Work is counted in steps: a statement or expression is one, as are EXEC_ELEMS_PER_STEP
+     * elements a tensor kernel makes or reads and EXEC_BYTES_PER_STEP bytes of values made
+     * (measured: each costs about the same CPU time, 0.2-0.4 us here). */
+    EXEC_ELEMS_PER_STEP = 8,
+    EXEC_BYTES_PER_STEP = 512,
     EXEC_MAX_ELEMS = 1 << 16,    /* elements of one tensor, list or string */
     EXEC_MAX_BYTES = 4 << 20,    /* memory allocated by a run */
     EXEC_MAX_DEPTH = 32,         /* Python call depth */
@@ -190,6 +198,41 @@ typedef struct ExecPlan {
     char inst_class[EXEC_MAX_PARAMS][32]; /* XP_INSTANCE*: the class's name */
 } ExecPlan;
 
+/* The work every run of one finding may do together. Steps are counted, not timed, so a
+ * finding's counterexample is the same on any machine under any load. The CPU-time net is a
+ * last resort against work the steps do not count (it sits far above what the step budget
+ * costs), and a run it ends says so. */
+typedef struct ExecBudget {
+    long steps_left;
+    double cpu_deadline; /* bounds_now() seconds; 0: none */
+    bool cpu_hit;        /* the net ended a run */
+} ExecBudget;
+
+/* The analysed file and the modules of its project that the code run imports (exec_module.c):
+ * item 0 is the analysed file, the others are read and parsed once for every run of every
+ * finding of the file, their trees the analysed source's peers. */
+enum { EXEC_MAX_MODULES = 16, EXEC_MAX_MODULE_BYTES = 2 << 20 };
+typedef struct ExecModule {
+    char *real;        /* canonical path (NULL: unknown) */
+    const Source *src; /* NULL: it could not be read or parsed */
+    TSNode root;
+    Source own; /* a module's own text and tree (not the analysed file's) */
+    Parsed parsed;
+} ExecModule;
+typedef struct ExecModules {
+    Source *home;
+    SourcePeers peers;
+    ExecModule items[EXEC_MAX_MODULES];
+    int n;
+    /* the imports already resolved (every run imports the same names): from which module, and
+     * the answer, a module or -1 */
+    struct {
+        int from, level, found;
+        char dotted[96];
+    } asked[64];
+    int n_asked;
+} ExecModules;
+
 /* One run: the state of the interpreter while the entry is called on one candidate. */
 typedef struct ExecRun {
     const Source *src;
@@ -198,10 +241,18 @@ typedef struct ExecRun {
     size_t bytes;
     long steps;
     int depth, nest;
-    double deadline;
+    ExecBudget *budget; /* the finding's, shared by its runs; NULL: this run's bound only */
     bool failed;
     char why[200];
     ExecEnv *globals;
+    /* The project's modules (NULL: none are read), the one whose code is the entry's (its
+     * globals are `globals`), and each module's globals and module object in this run. */
+    ExecModules *mods;
+    int main_mod;
+    struct {
+        ExecEnv *env;
+        ExecValue *obj;
+    } mod_run[EXEC_MAX_MODULES];
     /* The toy model: the table (rows are added to it when a run needs one it lacks), the
      * candidate being scored, and the plan that binds the entry's parameters. */
     VerifyTable *table;
@@ -219,7 +270,7 @@ typedef struct ExecRun {
 
 /* ---- exec_value.c ---- */
 void exec_run_init(ExecRun *r, const Source *src, TSNode root, VerifyTable *table, int cand,
-                   ExecPlan *plan, double deadline);
+                   ExecPlan *plan, ExecBudget *budget);
 void exec_run_free(ExecRun *r);
 /* Ends the run with a one-line reason (the first one wins); returns NULL for `return
  * exec_fail(...)` in functions returning a value. */
@@ -227,6 +278,8 @@ ExecValue *exec_fail(ExecRun *r, const char *fmt, ...) __attribute__((format(pri
 ExecValue *exec_fail_at(ExecRun *r, TSNode n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool exec_step(ExecRun *r); /* false once a bound is exceeded */
+/* Charges the steps of a kernel that makes or reads `elems` tensor elements; false past a bound. */
+bool exec_work(ExecRun *r, long elems);
 void *exec_alloc(ExecRun *r, size_t n); /* zeroed; NULL (run failed) past the memory bound */
 int exec_line(ExecRun *r, TSNode n);
 const char *exec_text(ExecRun *r, TSNode n, int *len);
@@ -267,6 +320,7 @@ ExecValue *exec_to_str(ExecRun *r, ExecValue *v);
 ExecEnv *exec_env_new(ExecRun *r, ExecEnv *parent);
 ExecValue *exec_env_get(ExecEnv *e, const char *name, int len);
 ExecDict *exec_env_vars(ExecEnv *e); /* the scope's own names */
+ExecEnv *exec_env_globals(ExecEnv *e); /* the global scope it is in */
 bool exec_env_set(ExecRun *r, ExecEnv *e, const char *name, int len, ExecValue *v);
 
 /* ---- exec_tensor.c ---- */
@@ -307,6 +361,8 @@ bool exec_norm_dim(ExecRun *r, int ndim, int64_t dim, int *out);
 /* ---- exec_eval.c ---- */
 /* Runs the module's top level for its definitions and constants (no other statement). */
 bool exec_module_defs(ExecRun *r);
+/* The same for the module whose tree is root, in the global scope env. */
+bool exec_defs_in(ExecRun *r, TSNode root, ExecEnv *env);
 ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n);
 /* Calls a callable with evaluated arguments (kw_names[i] for keyword arguments). */
 ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
@@ -345,6 +401,30 @@ int exec_lib_dtype(ExecValue *v);
 ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                          const char **kw_names, ExecValue **kw_vals, int nkw, TSNode at);
 ExecValue *exec_builtin_name(ExecRun *r, const char *name, int len); /* NULL: no builtin */
+
+/* ---- exec_module.c ---- */
+void exec_modules_init(ExecModules *m, Source *home, TSNode root);
+void exec_modules_free(ExecModules *m);
+/* The module `level` dots and `dotted` name (relative to its package, or absolute from its
+ * directory or one above it), imported by the file whose tree is from_tree: its index, read
+ * and parsed on first use; -1 when it is no file of the project (a library, say). */
+int exec_modules_find(ExecModules *m, const void *from_tree, int level, const char *dotted);
+/* The module whose tree is `tree` (-1: none of them). */
+int exec_modules_of_tree(const ExecModules *m, const void *tree);
+/* The same, in a run, for an import statement `at` (-1: none). */
+int exec_module_find(ExecRun *r, TSNode at, int level, const char *dotted);
+/* Module idx of the run as an object whose fields are its top-level names (its definitions
+ * and imports bound on first use). NULL: the run failed. */
+ExecValue *exec_module_value(ExecRun *r, int idx);
+/* The tree of the module whose global scope is `globals` (the entry's when none). */
+TSNode exec_module_root(ExecRun *r, ExecEnv *globals);
+/* A module-level `NAME = value` of the module whose code reads it (env is where), evaluated on
+ * first read; NULL: none. */
+ExecValue *exec_module_constant(ExecRun *r, ExecEnv *env, const char *name, int len);
+/* The name `name` of a module of the project (an object of type "module"); NULL: none. */
+ExecValue *exec_module_member(ExecRun *r, ExecValue *mod, const char *name);
+/* An import statement: names bound to modules of the project, or to library names. */
+bool exec_import(ExecRun *r, ExecEnv *env, TSNode n);
 
 /* ---- exec_stand.c ---- */
 /* The entry's parameter `p` (XV_PENDING) as its use decides: `use` is "call", "attr:NAME",

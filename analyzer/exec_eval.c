@@ -10,7 +10,6 @@
 typedef enum { FLOW_NEXT, FLOW_RETURN, FLOW_BREAK, FLOW_CONTINUE, FLOW_FAIL } ExecFlow;
 
 static ExecFlow exec_block(ExecRun *r, ExecEnv *env, TSNode block, ExecValue **ret);
-static ExecValue *module_constant(ExecRun *r, const char *name, int len);
 static bool exec_bind(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v);
 
 /* ---- literals ---- */
@@ -89,15 +88,16 @@ static ExecValue *eval_string(ExecRun *r, ExecEnv *env, TSNode n) {
         if (!strcmp(t, "string_content")) {
             /* escape sequences may be children of string_content */
             uint32_t at = ts_node_start_byte(c);
+            const char *text = cs - at; /* the text of the file the string is in */
             for (uint32_t k = 0; k < ts_node_named_child_count(c) && ok; k++) {
                 TSNode e = ts_node_named_child(c, k);
                 int el;
                 const char *es = exec_text(r, e, &el);
-                ok = exec_buf_add(r, &b, r->src->text + at, (int)(ts_node_start_byte(e) - at));
+                ok = exec_buf_add(r, &b, text + at, (int)(ts_node_start_byte(e) - at));
                 if (ok) ok = raw ? exec_buf_add(r, &b, es, el) : sb_escape(r, &b, es, el);
                 at = ts_node_end_byte(e);
             }
-            if (ok) ok = exec_buf_add(r, &b, r->src->text + at, (int)(ts_node_end_byte(c) - at));
+            if (ok) ok = exec_buf_add(r, &b, text + at, (int)(ts_node_end_byte(c) - at));
         } else if (!strcmp(t, "escape_sequence")) {
             ok = raw ? exec_buf_add(r, &b, cs, cl) : sb_escape(r, &b, cs, cl);
         } else if (!strcmp(t, "interpolation")) {
@@ -807,6 +807,10 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
         return exec_lib(r, q);
     }
     case XV_OBJECT: {
+        if (!strcmp(v->obj.type, "module")) { /* a module of the project */
+            ExecValue *f = exec_module_member(r, v, name);
+            return f || r->failed ? f : exec_fail_at(r, at, "attribute %s the module does not have", name);
+        }
         ExecValue *f = exec_dict_get_str(&v->obj.fields, name);
         if (f) return f;
         if (v->obj.cls) {
@@ -898,28 +902,6 @@ static ExecValue *eval_unary(ExecRun *r, ExecEnv *env, TSNode n) {
     return exec_fail_at(r, n, "unary %c on a %s", op[0], exec_kind_name(v));
 }
 
-/* A module-level `NAME = value` (the last one in the file), evaluated when the code first
- * reads NAME: module constants the scoring needs, without running the script's top level. */
-static ExecValue *module_constant(ExecRun *r, const char *name, int len) {
-    TSNode found = {0};
-    ParseKids k;
-    parse_kids_begin(&k, r->root);
-    for (TSNode st; parse_kids_next(&k, &st);) {
-        TSNode a = ts_node_named_child(st, 0);
-        if (!parse_is(st, "expression_statement") || !parse_is(a, "assignment")) continue;
-        TSNode left = parse_field(a, "left");
-        int l;
-        const char *t = parse_is(left, "identifier") ? exec_text(r, left, &l) : NULL;
-        if (t && l == len && !memcmp(t, name, (size_t)len) && !ts_node_is_null(parse_field(a, "right"))) found = a;
-    }
-    parse_kids_end(&k);
-    if (ts_node_is_null(found) || r->const_depth >= 8) return NULL;
-    r->const_depth++;
-    ExecValue *v = exec_eval(r, r->globals, parse_field(found, "right"));
-    r->const_depth--;
-    return v && exec_env_set(r, r->globals, name, len, v) ? v : NULL;
-}
-
 ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
     if (ts_node_is_null(n)) return exec_fail(r, "a missing expression");
     if (!exec_step(r)) return NULL;
@@ -935,7 +917,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
         const char *s = exec_text(r, n, &len);
         v = exec_env_get(env, s, len);
         if (!v) v = exec_builtin_name(r, s, len);
-        if (!v && !r->failed) v = module_constant(r, s, len);
+        if (!v && !r->failed) v = exec_module_constant(r, env, s, len);
         if (!v && !r->failed) exec_fail_at(r, n, "name %.*s is not defined", len, s);
     } else if (!strcmp(t, "integer")) {
         v = eval_number(r, n, false);
@@ -1082,52 +1064,6 @@ static bool exec_bind(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v) {
 }
 
 /* ---- statements ---- */
-
-static bool exec_import(ExecRun *r, ExecEnv *env, TSNode n) {
-    bool from = parse_is(n, "import_from_statement");
-    int mlen = 0;
-    const char *mod = from ? exec_text(r, parse_field(n, "module_name"), &mlen) : NULL;
-    uint32_t count = ts_node_named_child_count(n);
-    for (uint32_t i = 0; i < count; i++) {
-        TSNode c = ts_node_named_child(n, i);
-        if (from && ts_node_eq(c, parse_field(n, "module_name"))) continue;
-        TSNode name = c, alias = (TSNode){0};
-        if (parse_is(c, "aliased_import")) {
-            name = parse_field(c, "name");
-            alias = parse_field(c, "alias");
-        } else if (parse_is(c, "wildcard_import")) {
-            continue; /* names it would bind stay undefined: using one ends the run */
-        } else if (!parse_is(c, "dotted_name")) {
-            continue;
-        }
-        int len;
-        const char *s = exec_text(r, name, &len);
-        char q[256];
-        if (from)
-            snprintf(q, sizeof q, "%.*s.%.*s", mlen, mod, len, s);
-        else
-            snprintf(q, sizeof q, "%.*s", len, s);
-        ExecValue *qs = exec_str(r, q, (int)strlen(q));
-        if (!qs) return false;
-        const char *bound;
-        int blen;
-        if (!ts_node_is_null(alias)) {
-            bound = exec_text(r, alias, &blen);
-        } else if (from) {
-            bound = s;
-            blen = len;
-        } else { /* import a.b binds a */
-            bound = s;
-            blen = 0;
-            while (blen < len && s[blen] != '.')
-                blen++;
-            qs = exec_str(r, s, blen);
-            if (!qs) return false;
-        }
-        if (!exec_env_set(r, env, bound, blen, exec_lib(r, qs->str.s))) return false;
-    }
-    return true;
-}
 
 /* Decorators the interpreter treats as the identity (they change no value a score depends
  * on); any other decorator ends the run. */
@@ -1395,19 +1331,20 @@ static ExecFlow exec_block(ExecRun *r, ExecEnv *env, TSNode block, ExecValue **r
 }
 
 /* The module's definitions and imports. A top-level statement that fails is skipped (the names
- * it binds stay undefined); constants are evaluated when first read (module_constant), and the
- * script's own top-level work never runs. */
-bool exec_module_defs(ExecRun *r) {
+ * it binds stay undefined); constants are evaluated when first read (exec_module_constant), and
+ * the script's own top-level work never runs. */
+bool exec_defs_in(ExecRun *r, TSNode root, ExecEnv *env) {
     ParseKids k;
-    parse_kids_begin(&k, r->root);
+    parse_kids_begin(&k, root);
     for (TSNode s; parse_kids_next(&k, &s);) {
+        if (!exec_step(r)) break;
         const char *t = ts_node_type(s);
         bool binds = !strcmp(t, "function_definition") || !strcmp(t, "decorated_definition") ||
                      !strcmp(t, "class_definition") || !strcmp(t, "import_statement") ||
                      !strcmp(t, "import_from_statement");
         if (!binds) continue;
         ExecValue *ret = NULL;
-        exec_stmt(r, r->globals, s, &ret);
+        exec_stmt(r, env, s, &ret);
         if (r->failed && strncmp(r->why, "bound:", 6) != 0) { /* forget it, keep going */
             r->failed = false;
             r->why[0] = 0;
@@ -1415,6 +1352,10 @@ bool exec_module_defs(ExecRun *r) {
     }
     parse_kids_end(&k);
     return !r->failed;
+}
+
+bool exec_module_defs(ExecRun *r) {
+    return exec_defs_in(r, r->root, r->globals);
 }
 
 ExecValue *exec_class_with_method(ExecRun *r, const char *method) {

@@ -69,6 +69,7 @@ ExecTensor *exec_tensor_new(ExecRun *r, ExecDtype d, int ndim, const int *shape,
             return NULL;
         }
     }
+    if (!exec_work(r, n)) return NULL; /* every kernel writes the tensor it makes */
     ExecTensor *t = exec_alloc(r, sizeof *t);
     double *data = exec_alloc(r, (size_t)(n ? n : 1) * sizeof *data);
     if (!t || !data) return NULL;
@@ -430,6 +431,7 @@ ExecTensor *exec_tensor_reduce(ExecRun *r, const char *fn, ExecTensor *a, int di
         exec_fail(r, "%s of an empty tensor", fn);
         return NULL;
     }
+    if (!exec_work(r, a->n)) return NULL; /* it reads more than it makes */
     if (dim == INT32_MIN) { /* over everything */
         int shape[EXEC_MAX_DIMS];
         for (int i = 0; i < a->ndim; i++)

@@ -18,14 +18,14 @@ static ExecValue exec_true_v = {.kind = XV_BOOL, .b = true};
 static ExecValue exec_false_v = {.kind = XV_BOOL, .b = false};
 
 void exec_run_init(ExecRun *r, const Source *src, TSNode root, VerifyTable *table, int cand,
-                   ExecPlan *plan, double deadline) {
+                   ExecPlan *plan, ExecBudget *budget) {
     memset(r, 0, sizeof *r);
     r->src = src;
     r->root = root;
     r->table = table;
     r->cand = cand;
     r->plan = plan;
-    r->deadline = deadline;
+    r->budget = budget;
     r->lm_dtype = XD_F32; /* torch's default dtype: a model's logits are float32 */
     r->globals = exec_env_new(r, NULL);
 }
@@ -57,20 +57,43 @@ ExecValue *exec_fail_at(ExecRun *r, TSNode n, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    return exec_fail(r, "%s at line %d", what, exec_line(r, n));
+    /* a line of another module of the project names its file */
+    const Source *home = r->mods ? r->mods->home : r->src;
+    const Source *in = source_of(home, n.tree);
+    if (in == home) return exec_fail(r, "%s at line %d", what, exec_line(r, n));
+    const char *base = strrchr(in->path, '/');
+    return exec_fail(r, "%s at line %d of %s", what, exec_line(r, n), base ? base + 1 : in->path);
 }
 
-bool exec_step(ExecRun *r) {
+/* Spends `n` steps of the run's bound and the finding's budget. */
+static bool exec_spend(ExecRun *r, long n) {
     if (r->failed) return false;
-    if (++r->steps > EXEC_MAX_STEPS) {
-        exec_fail(r, "bound: more than %d interpreter steps", EXEC_MAX_STEPS);
+    r->steps += n;
+    if (r->steps > EXEC_MAX_STEPS) {
+        exec_fail(r, "bound: more than %d interpreter steps in one run", EXEC_MAX_STEPS);
         return false;
     }
-    if ((r->steps & 1023) == 0 && r->deadline > 0 && bounds_now() > r->deadline) {
-        exec_fail(r, "bound: out of CPU time for this finding");
+    ExecBudget *b = r->budget;
+    if (!b) return true;
+    b->steps_left -= n;
+    if (b->steps_left < 0) {
+        exec_fail(r, "bound: the finding's budget of interpreter steps is spent");
+        return false;
+    }
+    if ((r->steps & 1023) < n && b->cpu_deadline > 0 && bounds_now() > b->cpu_deadline) {
+        b->cpu_hit = true;
+        exec_fail(r, "bound: the CPU-time safety net ended the run (its steps are within budget)");
         return false;
     }
     return true;
+}
+
+bool exec_step(ExecRun *r) {
+    return exec_spend(r, 1);
+}
+
+bool exec_work(ExecRun *r, long elems) {
+    return exec_spend(r, elems / EXEC_ELEMS_PER_STEP);
 }
 
 void *exec_alloc(ExecRun *r, size_t n) {
@@ -79,7 +102,10 @@ void *exec_alloc(ExecRun *r, size_t n) {
         exec_fail(r, "bound: more than %d bytes of values", EXEC_MAX_BYTES);
         return NULL;
     }
+    /* memory made is work done, counted on the run's total so small values add up */
+    long before = (long)(r->bytes / EXEC_BYTES_PER_STEP);
     r->bytes += n;
+    if (!exec_spend(r, (long)(r->bytes / EXEC_BYTES_PER_STEP) - before)) return NULL;
     return arena_alloc(&r->arena, n ? n : 1);
 }
 
@@ -237,6 +263,12 @@ bool exec_dict_set_str(ExecRun *r, ExecDict *d, const char *key, ExecValue *v) {
 ExecEnv *exec_env_new(ExecRun *r, ExecEnv *parent) {
     ExecEnv *e = exec_alloc(r, sizeof *e);
     if (e) e->parent = parent;
+    return e;
+}
+
+ExecEnv *exec_env_globals(ExecEnv *e) {
+    while (e->parent)
+        e = e->parent;
     return e;
 }
 

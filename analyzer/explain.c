@@ -172,8 +172,8 @@ static void counterexample(FILE *out, const VerifyResult *res, ExplainStrs *s) {
     const char *label = verify_result_score_label(res);
     if (res->by_script)
         explain_para(out, "", "  ",
-                     "Counterexample (the script's own %s() of line %d, run on table %s):",
-                     res->entry, res->entry_line, t->label);
+                     "Counterexample (the script's own %s() of line %d%s%s, run on table %s):",
+                     res->entry, res->entry_line, res->entry_file[0] ? " of " : "", res->entry_file, t->label);
     else
         explain_para(
             out, "", "  ",

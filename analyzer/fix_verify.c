@@ -8,9 +8,8 @@
 #include "fix.h"
 #include "verify.h"
 
-/* Random tables tried after the counterexample's, and the time one table's runs may take. */
-enum { FIX_VERIFY_RANDOM = 4 };
-#define FIX_VERIFY_SECONDS 0.15
+/* Random tables tried after the counterexample's, and the interpreter steps one table's runs may take. */
+enum { FIX_VERIFY_RANDOM = 4, FIX_VERIFY_STEPS = 300000 };
 
 /* Where byte `at` of the text (outside every edit) is once the edits are applied. */
 static size_t moved(const FixEditList *edits, size_t at) {
@@ -65,7 +64,7 @@ static int run_on(const Diagnostic *d, const char *text, size_t len, int line, c
                   const char *which, char *note, size_t n) {
     char why[200];
     VerifyResult *res = verify_exec_source(d->filename, text, len, line, d->cex->recipe, t,
-                                           FIX_VERIFY_SECONDS, why, sizeof why);
+                                           FIX_VERIFY_STEPS, why, sizeof why);
     if (!res) {
         snprintf(note, n, "the fixed code could not be run on %s: %.200s", which, why);
         return -1;
@@ -93,7 +92,8 @@ static int run_on(const Diagnostic *d, const char *text, size_t len, int line, c
 
 void fix_verify(Diagnostic *d) {
     DiagFix *f = d->fix;
-    if (!f || !d->cex || !d->cex->by_script || !d->site.src) return;
+    /* (an entry in another module: the fix, in this file, does not change the code run) */
+    if (!f || !d->cex || !d->cex->by_script || d->cex->entry_file[0] || !d->site.src) return;
     size_t len;
     const char *text = verify_source_text(d->site.src, &len);
     size_t now_len;

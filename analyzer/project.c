@@ -458,7 +458,7 @@ static const char *current_path(Interp *in) {
     return in->mod ? in->mod->path : in->project->path;
 }
 
-static bool is_library(const char *dotted) {
+bool project_is_library(const char *dotted) {
     size_t n = strcspn(dotted, ".");
     for (const char *const *l = LIBRARIES; *l; l++)
         if (strlen(*l) == n && !memcmp(*l, dotted, n)) return true;
@@ -478,7 +478,7 @@ static ProjectModule *resolve(Interp *in, int level, const char *dotted) {
             dir = up;
         }
         found = module_file(in->project, dir, dotted);
-    } else if (*dotted && !is_library(dotted)) {
+    } else if (*dotted && !project_is_library(dotted)) {
         for (int i = 0; i < PROJECT_MAX_ANCESTORS && !found; i++) {
             found = module_file(in->project, dir, dotted);
             char *git = path_join(dir, ".git"), *there = ask(in->project, PROJECT_ASK_EXISTS, git);

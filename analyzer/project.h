@@ -76,6 +76,10 @@ void project_cache_read_again(ProjectCache *c, const char *real, ProjectAsk *rea
 /* find(key), computed once per run for each key (a copy the caller frees; NULL: none). */
 char *project_cache_find(ProjectCache *c, const char *key, char *(*find)(const char *key));
 
+/* Does the dotted module name a library the facts layer models (torch, transformers, ...),
+ * never a module of the project even where the project has a directory of that name? */
+bool project_is_library(const char *dotted);
+
 /* For the file at path (as given on the command line), whose source is src: src->peers then
  * names the project's files the analysis reads, from cache. */
 ProjectFile *project_file_new(const char *path, Source *src, ProjectCache *cache);

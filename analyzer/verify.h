@@ -46,9 +46,10 @@ void verify_source_unref(VerifySource *s);
  * recipe. */
 VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r,
                                   const VerifyResult *recipe_cex, char *why, size_t why_len);
-/* The same for the function around `line` of a text, on one table, within `seconds`. */
+/* The same for the function around `line` of a text, on one table, within `steps` interpreter
+ * steps (the CPU-time safety net behind them as for a finding). */
 VerifyResult *verify_exec_source(const char *label, const char *text, size_t len, int line,
-                                 const VerifyRecipe *r, const VerifyTable *t, double seconds, char *why,
+                                 const VerifyRecipe *r, const VerifyTable *t, long steps, char *why,
                                  size_t why_len);
 /* The same for one function of a file, on one table (`logitlint verify --file --line`). */
 VerifyResult *verify_exec_on_table(const char *path, int line, const VerifyRecipe *r,
@@ -271,6 +272,7 @@ struct VerifyResult {
     char fallback[200];
     char entry[96];       /* by_script: the function's name */
     int entry_line;       /* by_script: the line of its def */
+    char entry_file[128]; /* by_script: its file when another module of the project ("" else) */
     char score_label[96]; /* by_script: what its scores are ("value returned by score") */
     bool lower_is_better; /* by_script: the script takes the smallest (a loss) */
     const char *dtype;    /* by_script: the dtype its scores were computed in ("float32") */

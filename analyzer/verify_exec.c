@@ -16,9 +16,10 @@
 #include "bounds.h"
 #include "exec.h"
 
-/* Per finding: tables tried after abc and the recipe's, and the CPU time all runs may take. */
-enum { EXEC_RANDOM_TABLES = 24, EXEC_MAX_SOURCE = 1 << 20 };
-#define EXEC_SECONDS_PER_FINDING 0.5
+/* Per finding: tables tried after abc and the recipe's, and the interpreter steps all runs may
+ * take together (exec.h, ExecBudget), with the CPU-time safety net behind them. */
+enum { EXEC_RANDOM_TABLES = 24, EXEC_MAX_SOURCE = 1 << 20, EXEC_STEPS_PER_FINDING = 1000000 };
+#define EXEC_SAFETY_SECONDS 5.0
 
 struct VerifySource {
     atomic_int refs;
@@ -26,6 +27,7 @@ struct VerifySource {
     Source src;
     Parsed parsed;
     bool parse_tried, parse_ok;
+    ExecModules mods; /* the file and the modules of its project its code imports */
 };
 
 VerifySource *verify_source_new(const char *path, const char *text, size_t len, const void *key) {
@@ -63,6 +65,7 @@ VerifySource *verify_source_ref(VerifySource *s) {
 
 void verify_source_unref(VerifySource *s) {
     if (!s || atomic_fetch_sub(&s->refs, 1) != 1) return;
+    if (s->parse_ok) exec_modules_free(&s->mods);
     if (s->parse_ok) parse_free(&s->parsed);
     source_free(&s->src);
     free(s);
@@ -72,11 +75,16 @@ static bool source_parse(VerifySource *s) {
     if (!s->parse_tried) {
         s->parse_tried = true;
         s->parse_ok = parse_python(&s->parsed, &s->src) == PARSE_OK;
+        if (s->parse_ok) exec_modules_init(&s->mods, &s->src, s->parsed.root);
     }
     return s->parse_ok;
 }
 
 /* ---- the entry ---- */
+
+static ExecBudget entry_budget(long steps) {
+    return (ExecBudget){.steps_left = steps, .cpu_deadline = bounds_now() + EXEC_SAFETY_SECONDS};
+}
 
 typedef struct {
     VerifySource *vs;
@@ -88,13 +96,19 @@ typedef struct {
     ExecPlan plan;
     char name[64];
     int line;
-    double deadline;
+    ExecBudget budget;
     int runs;
     int nargs; /* the plan's parameters the entry (and __init__) take; record fields follow */
     bool via_callee; /* the entry computes what the flagged statement (elsewhere) ranks */
     bool varied;     /* on some table, the candidates' values differ */
     bool read_dist;  /* the entry returns a distribution over the vocabulary at each position of
                         the logits it was given: the verifier reads it at the candidate's tokens */
+    /* the entry returns one value per position of the candidate's sequence: the verifier
+     * aggregates the candidate's as the recipe does (its caller's part, which does not run) */
+    bool read_positions;
+    char metric[48]; /* the entry returns a dict of metrics: the key the flagged code computes */
+    bool ranked;     /* the entry returns the candidates in its order: each scores n - position */
+    const VerifyRecipe *recipe;
     bool reached;
     bool bound_plan; /* a binding ran: keep it for every table */
 } ExecEntry;
@@ -151,7 +165,9 @@ static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n
 static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
     memset(&e->plan, 0, sizeof e->plan);
     e->bound_plan = false;
-    e->varied = e->read_dist = false;
+    e->varied = e->read_dist = e->read_positions = false;
+    e->metric[0] = '\0';
+    e->ranked = false;
     e->def = def;
     e->cls = method_class(def);
     e->n_init = 0;
@@ -214,8 +230,48 @@ static int entry_callers(ExecEntry *e, TSNode def, TSNode *out, int max) {
     return n;
 }
 
-/* The def a call names: NAME, a function at module level, or self.NAME, a method defined in
- * `cls` itself (inherited ones are not looked up); null otherwise. */
+/* The top-level def `name` of the tree under root (null: none). */
+static TSNode top_def(const Source *src, TSNode root, const char *name, size_t len) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
+        TSNode d = ts_node_named_child(root, i);
+        if (parse_is(d, "decorated_definition")) d = parse_field(d, "definition");
+        size_t dl;
+        const char *dn = parse_is(d, "function_definition") ? parse_text(src, parse_field(d, "name"), &dl) : NULL;
+        if (dn && dl == len && !memcmp(dn, name, len)) return d;
+    }
+    return (TSNode){0};
+}
+
+/* The def of another module of the project that `from M import f [as name]` at the top of
+ * the file binds to `name` (null: none). */
+static TSNode imported_def(ExecEntry *e, const char *name, size_t len) {
+    const Source *src = &e->vs->src;
+    TSNode root = e->vs->parsed.root;
+    for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
+        TSNode st = ts_node_named_child(root, i), mod = parse_field(st, "module_name");
+        if (!parse_is(st, "import_from_statement")) continue;
+        for (uint32_t k = 0; k < ts_node_named_child_count(st); k++) {
+            TSNode c = ts_node_named_child(st, k), orig = c, bound = c;
+            if (ts_node_eq(c, mod)) continue;
+            if (parse_is(c, "aliased_import")) orig = parse_field(c, "name"), bound = parse_field(c, "alias");
+            size_t bl, ol, ml;
+            const char *b = parse_text(src, bound, &bl), *o = parse_text(src, orig, &ol), *m = parse_text(src, mod, &ml);
+            if (bl != len || memcmp(b, name, len)) continue;
+            int level = 0;
+            while ((size_t)level < ml && m[level] == '.')
+                level++;
+            char dotted[200];
+            snprintf(dotted, sizeof dotted, "%.*s", (int)ml - level, m + level);
+            int at = exec_modules_find(&e->vs->mods, root.tree, level, dotted);
+            if (at > 0) return top_def(e->vs->mods.items[at].src, e->vs->mods.items[at].root, o, ol);
+        }
+    }
+    return (TSNode){0};
+}
+
+/* The def a call names: NAME, a function at module level (or one imported from another module
+ * of the project), or self.NAME, a method defined in `cls` itself (inherited ones are not
+ * looked up); null otherwise. */
 static TSNode callee_def(ExecEntry *e, TSNode call, TSNode cls) {
     TSNode f = parse_field(call, "function"), scope = e->vs->parsed.root;
     if (parse_is(f, "attribute")) {
@@ -224,15 +280,11 @@ static TSNode callee_def(ExecEntry *e, TSNode call, TSNode cls) {
         f = parse_field(f, "attribute");
     }
     if (!parse_is(f, "identifier")) return (TSNode){0};
-    for (uint32_t i = 0; i < ts_node_named_child_count(scope); i++) {
-        TSNode d = ts_node_named_child(scope, i);
-        if (parse_is(d, "decorated_definition")) d = parse_field(d, "definition");
-        size_t a, b;
-        const char *dn = parse_is(d, "function_definition") ? parse_text(&e->vs->src, parse_field(d, "name"), &a) : NULL;
-        const char *cn = parse_text(&e->vs->src, f, &b);
-        if (dn && a == b && !memcmp(dn, cn, a)) return d;
-    }
-    return (TSNode){0};
+    size_t len;
+    const char *name = parse_text(&e->vs->src, f, &len);
+    TSNode d = top_def(&e->vs->src, scope, name, len);
+    if (ts_node_is_null(d) && ts_node_eq(scope, e->vs->parsed.root)) d = imported_def(e, name, len);
+    return d;
 }
 
 /* The defs of the file called inside n, appended to out (no duplicates); the new count. */
@@ -336,13 +388,67 @@ static bool entry_score(ExecValue *v, double *out, const char **dtype) {
     return false;
 }
 
+/* The metric of a dict an entry returns that the flagged code computes: the key of the `pair`
+ * of a dict literal around the flagged node (`{"nll": F.nll_loss(...), ...}`); false: none. */
+static bool flagged_metric(ExecEntry *e, ExecValue *v, double *out, const char **dtype) {
+    TSNode n = ts_node_descendant_for_byte_range(e->vs->parsed.root, e->mark_start, e->mark_end);
+    while (!ts_node_is_null(n) && !parse_is(n, "pair") && !parse_is(n, "function_definition"))
+        n = ts_node_parent(n);
+    TSNode key = parse_is(n, "pair") ? parse_field(n, "key") : (TSNode){0};
+    size_t len;
+    const char *k = parse_is(key, "string") ? parse_text(&e->vs->src, key, &len) : NULL;
+    if (!k || len < 2 || len - 2 >= sizeof e->metric || (k[0] != '"' && k[0] != '\'')) return false;
+    snprintf(e->metric, sizeof e->metric, "%.*s", (int)len - 2, k + 1);
+    ExecValue *m = exec_dict_get_str(&v->dict, e->metric);
+    return m && entry_score(m, out, dtype);
+}
+
+/* The candidate whose text v is, with or without the prompt (-1: none). */
+static int candidate_of_text(const VerifyTable *t, const ExecValue *v) {
+    for (int i = 0; v->kind == XV_STR && i < t->n_candidates; i++) {
+        const VerifySeq *c = &t->candidates[i];
+        char buf[1024];
+        int m = 0, skip = 0;
+        for (int j = 0; j < t->prompt.len && m < 400; j++)
+            m += snprintf(buf + m, sizeof buf - (size_t)m, "%s ", t->vocab[t->prompt.tokens[j]]);
+        skip = m;
+        for (int j = 0; j < c->len && m < 900; j++)
+            m += snprintf(buf + m, sizeof buf - (size_t)m, "%s%s", j ? " " : "", t->vocab[c->tokens[j]]);
+        bool bare = m - skip == v->str.n && !memcmp(buf + skip, v->str.s, (size_t)(m - skip));
+        bool full = v->str.n == m + 2 && !memcmp(v->str.s, "x ", 2) && !memcmp(v->str.s + 2, buf, (size_t)m);
+        if (bare || full) return i;
+    }
+    return -1;
+}
+
+/* Every candidate's text in the order the entry ranks them: each scores n - its position (the
+ * first n). false: not a permutation of the candidates. */
+static bool entry_order(const VerifyTable *t, const ExecValue *v, double *scores, int n) {
+    bool seen[64] = {false};
+    if (n > 64) return false;
+    for (int i = 0; i < n; i++) {
+        int k = candidate_of_text(t, v->seq.items[i]);
+        if (k < 0 || seen[k]) return false;
+        seen[k] = true;
+        scores[k] = n - i;
+    }
+    return true;
+}
+
 /* What an entry given every candidate returned: one score each (a list, a tuple or a tensor
- * of n numbers), or its pick (a candidate's text or index: 1 for it, 0 for the others). */
-static bool entry_batch(const ExecRun *r, ExecValue *v, double *scores, int n, const char **dtype, bool *pick) {
+ * of n numbers), every candidate in its order (ranks), or its pick (a candidate's text or
+ * index: 1 for it, 0 for the others). */
+static bool entry_batch(ExecEntry *e, const ExecRun *r, ExecValue *v, double *scores, int n, const char **dtype,
+                        bool *pick) {
     *pick = false;
     if (v->kind == XV_TENSOR && v->t->n == n && exec_dtype_is_float(v->t->dtype)) {
         memcpy(scores, v->t->data, (size_t)n * sizeof *scores);
         *dtype = exec_dtype_name(v->t->dtype);
+        return true;
+    }
+    if ((v->kind == XV_LIST || v->kind == XV_TUPLE) && v->seq.n == n && entry_order(r->table, v, scores, n)) {
+        e->ranked = true;
+        *dtype = "rank";
         return true;
     }
     if ((v->kind == XV_LIST || v->kind == XV_TUPLE) && v->seq.n == n) {
@@ -352,19 +458,7 @@ static bool entry_batch(const ExecRun *r, ExecValue *v, double *scores, int n, c
     }
     int64_t k = -1;
     if (v->kind == XV_STR) { /* the candidate's text, with or without the prompt */
-        for (int i = 0; i < n && k < 0; i++) {
-            const VerifySeq *c = &r->table->candidates[i];
-            char buf[1024];
-            int m = 0, skip = 0;
-            for (int j = 0; j < r->table->prompt.len && m < 400; j++)
-                m += snprintf(buf + m, sizeof buf - (size_t)m, "%s ", r->table->vocab[r->table->prompt.tokens[j]]);
-            skip = m;
-            for (int j = 0; j < c->len && m < 900; j++)
-                m += snprintf(buf + m, sizeof buf - (size_t)m, "%s%s", j ? " " : "", r->table->vocab[c->tokens[j]]);
-            bool bare = m - skip == v->str.n && !memcmp(buf + skip, v->str.s, (size_t)(m - skip));
-            bool full = v->str.n == m + 2 && !memcmp(v->str.s, "x ", 2) && !memcmp(v->str.s + 2, buf, (size_t)m);
-            if (bare || full) k = i;
-        }
+        k = candidate_of_text(r->table, v);
     } else if (v->kind == XV_INT || (v->kind == XV_TENSOR && v->t->n == 1 && !exec_dtype_is_float(v->t->dtype) &&
                                      v->t->dtype != XD_BOOL)) {
         if (!exec_as_int(v, &k)) k = -1; /* an index, or argmax()'s one-element tensor */
@@ -414,6 +508,42 @@ static bool entry_read_dist(const ExecRun *r, const ExecEntry *e, const ExecTens
     return true;
 }
 
+/* An entry that returns one value per position of the candidate's sequence (a list of numbers,
+ * or a float tensor [n] / [1, n]): n is the candidate's length C, or L - 1 (each next token) or
+ * L (each position) of the start + prompt + candidate, whose last C are the candidate's. Its
+ * score is those C values aggregated as the recipe of the finding does (sum, mean, product):
+ * the caller's part, which is not run, and the label says so. false: not such a value. */
+static bool entry_read_positions(const ExecRun *r, const ExecEntry *e, ExecValue *v, double *score,
+                                 const char **dtype) {
+    const VerifyTable *t = r->table;
+    int C = t->candidates[r->cand].len, L = 1 + t->prompt.len + C, n;
+    double vals[1024];
+    if (v->kind == XV_TENSOR) {
+        const ExecTensor *x = v->t;
+        int wide = 0; /* dimensions longer than 1: [n], [1, n], [1, n, 1] all hold n values */
+        for (int d = 0; d < x->ndim; d++)
+            wide += x->shape[d] > 1;
+        if (!exec_dtype_is_float(x->dtype) || wide > 1) return false;
+        n = x->n;
+        if (n > (int)(sizeof vals / sizeof *vals)) return false;
+        memcpy(vals, x->data, (size_t)n * sizeof *vals);
+        *dtype = exec_dtype_name(x->dtype);
+    } else if (v->kind == XV_LIST && v->seq.n <= (int)(sizeof vals / sizeof *vals)) {
+        n = v->seq.n;
+        for (int i = 0; i < n; i++)
+            if (!entry_score(v->seq.items[i], &vals[i], dtype)) return false;
+    } else {
+        return false;
+    }
+    if (C == 0 || (n != C && n != L - 1 && n != L)) return false;
+    VerifyAggregate agg = e->recipe->aggregate;
+    double acc = agg == VERIFY_AGG_PRODUCT ? 1 : 0;
+    for (int k = n - C; k < n; k++)
+        acc = agg == VERIFY_AGG_PRODUCT ? acc * vals[k] : acc + vals[k];
+    *score = agg == VERIFY_AGG_MEAN ? acc / C : acc;
+    return true;
+}
+
 /* LOGITLINT_EXEC_TRACE=1: one line per run on standard error (the entry, how each parameter
  * was bound, the outcome), to see why a finding fell back to its recipe. */
 static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
@@ -431,12 +561,23 @@ static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
             e->plan.all_candidates ? " batch" : "", ci, rc < 0 ? why : "ok");
 }
 
+/* LOGITLINT_EXEC_TRACE=1: one line per finding (its runs, the steps they took of the budget, the
+ * CPU time, the outcome). */
+static void trace_finding(const ExecEntry *e, const VerifySite *site, bool ok, const char *why, double cpu) {
+    if (!getenv("LOGITLINT_EXEC_TRACE")) return;
+    fprintf(stderr, "exec-finding: %s:%u: %d runs, %ld steps, %.3f s CPU: %s\n", e->vs->src.path, site->start,
+            e->runs, EXEC_STEPS_PER_FINDING - e->budget.steps_left, cpu, ok ? "script" : why);
+}
+
 /* One call of the entry on candidate `ci` of t: -1 failed (why set), 0 one score (scores[ci]),
  * 1 every candidate's (the entry was given them all). */
 static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const char **dtype, bool *pick,
                      char *why, size_t n) {
     ExecRun r;
-    exec_run_init(&r, &e->vs->src, e->vs->parsed.root, t, ci, &e->plan, e->deadline);
+    int mod = exec_modules_of_tree(&e->vs->mods, e->def.tree);
+    exec_run_init(&r, &e->vs->src, e->vs->mods.items[mod].root, t, ci, &e->plan, &e->budget);
+    r.mods = &e->vs->mods;
+    r.main_mod = mod;
     r.mark_start = e->mark_start;
     r.mark_end = e->mark_end;
     e->runs++;
@@ -479,10 +620,13 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
                  e->plan.role[i] == XP_RECORDS ||
                  e->plan.role[i] == XP_ID_ROWS;
     int rc = -1;
-    if (ok && batch && entry_batch(&r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;
+    if (ok && batch && entry_batch(e, &r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;
     else if (ok && !batch && entry_score(ret, &scores[ci], dtype)) rc = 0;
+    else if (ok && !batch && ret->kind == XV_DICT && flagged_metric(e, ret, &scores[ci], dtype)) rc = 0;
     else if (ok && !batch && ret->kind == XV_TENSOR && entry_read_dist(&r, e, ret->t, &scores[ci], dtype))
         rc = 0, e->read_dist = true;
+    else if (ok && !batch && entry_read_positions(&r, e, ret, &scores[ci], dtype))
+        rc = 0, e->read_positions = true;
     else if (ok)
         snprintf(why, n, "%s() returns a %s, not %s", e->name, exec_kind_name(ret),
                  batch ? "a score for each candidate or its pick" : "one score per candidate");
@@ -544,6 +688,12 @@ static bool all_same(const double *scores, int n) {
     return true;
 }
 
+/* Does a run's failure name something the interpreter lacks (a call, a keyword, a name)
+ * rather than a value of the wrong kind, which another binding may avoid? */
+static bool is_gap(const char *why) {
+    return !strncmp(why, "unsupported ", 12) || !strncmp(why, "forbidden ", 10) || strstr(why, "is not defined");
+}
+
 /* Scores every candidate of t; -1 failed. The first binding that runs and tells the candidates
  * apart is kept for the rest (one under which every candidate gets the same value does not
  * read the candidate: the next is tried, and the first kept only if none does better). */
@@ -552,28 +702,43 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
     for (int pass = 0; pass < 2; pass++) {
         ExecPlan start = e->plan;
         int rc = entry_run_all(e, t, scores, dtype, pick, why, n);
+        ExecPlan ran = e->plan; /* as the first run decided it */
+        /* the reason reported if no binding runs: the first, unless a later binding got as far
+         * as something the interpreter lacks (then that names what stops the code, not a
+         * binding that was wrong) */
         char first[200];
         snprintf(first, sizeof first, "%s", why);
+        bool gap = rc < 0 && is_gap(why);
         bool first_ran = rc >= 0;
         for (int tries = 0; !e->bound_plan && (rc < 0 || all_same(scores, t->n_candidates)) && tries < 160 &&
-                            bounds_now() < e->deadline && entry_plan_next(&e->plan);
-             tries++)
+                            e->budget.steps_left > 0 && entry_plan_next(&e->plan);
+             tries++) {
             rc = entry_run_all(e, t, scores, dtype, pick, why, n);
+            if (rc < 0 && !gap && is_gap(why)) {
+                gap = true;
+                snprintf(first, sizeof first, "%s", why);
+            }
+        }
         if (!e->bound_plan && first_ran && (rc < 0 || all_same(scores, t->n_candidates))) {
             e->plan = start; /* none did better than the first */
             rc = entry_run_all(e, t, scores, dtype, pick, why, n);
         }
-        if (rc < 0) {
+        /* One text parameter, bound to the prompt, gave every candidate the same value, or
+         * what the entry returned does not cover the candidate: it is the prompt and the
+         * candidate in one text, run again. */
+        const ExecPlan *p = rc == 0 ? &e->plan : &ran;
+        int texts = 0, at = -1;
+        for (int i = 0; i < p->nparams; i++)
+            if (p->role[i] == XP_PROMPT || p->role[i] == XP_CONT) texts++, at = i;
+        bool retry = texts == 1 && !pass &&
+                     ((rc == 0 && all_same(scores, t->n_candidates)) || (rc < 0 && strstr(why, "returns a")));
+        if (rc < 0 && !retry) {
             snprintf(why, n, "%s", first);
             return -1;
         }
-        e->bound_plan = true;
-        /* One text parameter, bound to the prompt, gave every candidate the same value: it is
-         * the prompt and the candidate in one text, run again. */
-        int texts = 0, at = -1;
-        for (int i = 0; i < e->plan.nparams; i++)
-            if (e->plan.role[i] == XP_PROMPT || e->plan.role[i] == XP_CONT) texts++, at = i;
-        if (texts != 1 || pass || rc != 0 || !all_same(scores, t->n_candidates)) return 0;
+        e->bound_plan = rc >= 0;
+        if (!retry) return 0;
+        e->plan = *p;
         e->plan.role[at] = XP_TEXT;
         e->plan.n_text = 0;
     }
@@ -609,13 +774,30 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
     res->by_script = true;
     snprintf(res->entry, sizeof res->entry, "%s", e->name);
     res->entry_line = e->line;
+    int mod = exec_modules_of_tree(&e->vs->mods, e->def.tree);
+    if (mod > 0) { /* its file: relative to the finding's directory when below it */
+        const char *real = e->vs->mods.items[mod].real, *home = e->vs->mods.items[0].real;
+        const char *slash = home ? strrchr(home, '/') : NULL;
+        size_t dir = slash ? (size_t)(slash - home) : 0;
+        bool below = slash && !strncmp(real, home, dir) && real[dir] == '/';
+        snprintf(res->entry_file, sizeof res->entry_file, "%s", below ? real + dir + 1 : real);
+    }
     if (pick)
         snprintf(res->score_label, sizeof res->score_label, "1 if %s() picks it", e->name);
+    else if (e->ranked)
+        snprintf(res->score_label, sizeof res->score_label, "%.40s()'s order (n for its first, 1 for its last)",
+                 e->name);
     else if (e->read_dist)
         snprintf(res->score_label, sizeof res->score_label, "%.40s() read at the candidate's tokens", e->name);
+    else if (e->read_positions)
+        snprintf(res->score_label, sizeof res->score_label, "the %s of %.40s() at the candidate's tokens",
+                 recipe->aggregate == VERIFY_AGG_PRODUCT ? "product" : recipe->aggregate == VERIFY_AGG_MEAN ? "mean" : "sum",
+                 e->name);
+    else if (e->metric[0])
+        snprintf(res->score_label, sizeof res->score_label, "%.40s()[\"%s\"]", e->name, e->metric);
     else
         snprintf(res->score_label, sizeof res->score_label, "%s() value", e->name);
-    res->lower_is_better = !pick && recipe->lower_is_better;
+    res->lower_is_better = !pick && !e->ranked && recipe->lower_is_better;
     res->dtype = dtype;
     for (int ci = 0; ci < res->n; ci++) {
         res->cands[ci].score = scores[ci];
@@ -669,7 +851,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
     VerifyResult *first = NULL;
     int tried = 0;
     for (int i = 0;; i++) {
-        if (i >= 2 && bounds_now() > e->deadline) break;
+        if (i >= 2 && e->budget.steps_left <= 0) break;
         VerifyTable *t = entry_candidate_table(r, recipe_cex, i);
         if (!t) break;
         bool reached_before = e->reached;
@@ -698,7 +880,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
         if (!first) first = res;
         else verify_result_free(res);
     }
-    if (first && !e->plan.all_candidates && entry_uses_tensors(&e->plan) && bounds_now() < e->deadline) {
+    if (first && !e->plan.all_candidates && entry_uses_tensors(&e->plan) && e->budget.steps_left > 0) {
         /* one candidate at a time showed nothing: the same code on a padded batch of them all */
         ExecPlan keep = e->plan;
         bool kept_bound = e->bound_plan;
@@ -727,11 +909,11 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
     if (first) {
         first->runs = e->runs;
         snprintf(first->note, sizeof first->note,
-                 e->reached ? "on all %d tables tried the script's own numbers rank as log Pr(y|x) does: "
+                 e->reached ? "on all %d tables tried%s the script's own numbers rank as log Pr(y|x) does: "
                               "a candidate false positive to study"
-                            : "the flagged code never ran on the %d tables tried: a candidate false "
+                            : "the flagged code never ran on the %d tables tried%s: a candidate false "
                               "positive to study",
-                 tried);
+                 tried, e->budget.steps_left <= 0 ? " (the finding's step budget ended the search)" : "");
     }
     return first;
 }
@@ -740,6 +922,46 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
 static bool caller_may_help(const char *why) {
     return strstr(why, "cannot tell what parameter") || strstr(why, "returns a") || strstr(why, "missing argument") ||
            strstr(why, "a key the") || strstr(why, "cannot become a tensor") || strstr(why, "operator ");
+}
+
+/* The entries of a finding tried in order: the enclosing function, its callers in the file, then
+ * the functions whose values the flagged statement ranks. */
+static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const VerifyRecipe *r,
+                                     const VerifyResult *recipe_cex, char *why, size_t why_len) {
+    TSNode node = ts_node_descendant_for_byte_range(site->src->parsed.root, site->start, site->end);
+    TSNode def = enclosing_def(node);
+    /* the enclosing function, then its callers in the file, breadth first */
+    enum { MAX_ENTRIES = 6 };
+    TSNode queue[MAX_ENTRIES] = {def};
+    int nq = ts_node_is_null(def) ? 0 : 1;
+    char first[200] = "";
+    for (int i = 0; i < nq; i++) {
+        char w[200] = "";
+        VerifyResult *res = entry_set(e, queue[i], w, sizeof w) ? entry_search(e, r, recipe_cex, w, sizeof w) : NULL;
+        if (res) return res;
+        if (!first[0]) snprintf(first, sizeof first, "%s", w);
+        if (!caller_may_help(w) || e->budget.steps_left <= 0) break;
+        nq += entry_callers(e, queue[i], queue + nq, MAX_ENTRIES - nq);
+    }
+    if (!first[0]) snprintf(first, sizeof first, "the finding is in module-level code, not in a function to run");
+    /* the functions whose values the flagged statement ranks; kept only when they show the harm
+     * (their run does not pass through the flagged code, so no harm proves nothing) */
+    TSNode callees[MAX_ENTRIES];
+    int nc = e->budget.steps_left > 0
+                 ? entry_callees(e, ts_node_is_null(def) ? site->src->parsed.root : def, node, callees, MAX_ENTRIES)
+                 : 0;
+    for (int i = 0; i < nc && e->budget.steps_left > 0; i++) {
+        char w[200] = "";
+        bool seen = false;
+        for (int k = 0; k < nq && !seen; k++)
+            seen = ts_node_eq(queue[k], callees[i]);
+        e->via_callee = true;
+        VerifyResult *res = !seen && entry_set(e, callees[i], w, sizeof w) ? entry_search(e, r, recipe_cex, w, sizeof w) : NULL;
+        if (res && res->harm != VERIFY_HARM_NONE && !res->note[0]) return res;
+        verify_result_free(res);
+    }
+    snprintf(why, why_len, "%s", first);
+    return NULL;
 }
 
 VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r, const VerifyResult *recipe_cex,
@@ -757,46 +979,18 @@ VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r,
         snprintf(why, why_len, "the file could not be parsed again");
         return NULL;
     }
-    ExecEntry e = {.vs = site->src, .mark_start = site->start, .mark_end = site->end};
-    e.deadline = bounds_now() + EXEC_SECONDS_PER_FINDING;
-    TSNode node = ts_node_descendant_for_byte_range(site->src->parsed.root, site->start, site->end);
-    TSNode def = enclosing_def(node);
-    /* the enclosing function, then its callers in the file, breadth first */
-    enum { MAX_ENTRIES = 6 };
-    TSNode queue[MAX_ENTRIES] = {def};
-    int nq = ts_node_is_null(def) ? 0 : 1;
-    char first[200] = "";
-    for (int i = 0; i < nq; i++) {
-        char w[200] = "";
-        VerifyResult *res = entry_set(&e, queue[i], w, sizeof w) ? entry_search(&e, r, recipe_cex, w, sizeof w) : NULL;
-        if (res) return res;
-        if (!first[0]) snprintf(first, sizeof first, "%s", w);
-        if (!caller_may_help(w) || bounds_now() > e.deadline) break;
-        nq += entry_callers(&e, queue[i], queue + nq, MAX_ENTRIES - nq);
-    }
-    if (!first[0]) snprintf(first, sizeof first, "the finding is in module-level code, not in a function to run");
-    /* the functions whose values the flagged statement ranks; kept only when they show the harm
-     * (their run does not pass through the flagged code, so no harm proves nothing) */
-    TSNode callees[MAX_ENTRIES];
-    int nc = bounds_now() < e.deadline
-                 ? entry_callees(&e, ts_node_is_null(def) ? site->src->parsed.root : def, node, callees, MAX_ENTRIES)
-                 : 0;
-    for (int i = 0; i < nc && bounds_now() < e.deadline; i++) {
-        char w[200] = "";
-        bool seen = false;
-        for (int k = 0; k < nq && !seen; k++)
-            seen = ts_node_eq(queue[k], callees[i]);
-        e.via_callee = true;
-        VerifyResult *res = !seen && entry_set(&e, callees[i], w, sizeof w) ? entry_search(&e, r, recipe_cex, w, sizeof w) : NULL;
-        if (res && res->harm != VERIFY_HARM_NONE && !res->note[0]) return res;
-        verify_result_free(res);
-    }
-    snprintf(why, why_len, "%s", first);
-    return NULL;
+    ExecEntry e = {.vs = site->src, .mark_start = site->start, .mark_end = site->end, .recipe = r};
+    e.budget = entry_budget(EXEC_STEPS_PER_FINDING);
+    double cpu = bounds_now();
+    VerifyResult *res = finding_entries(&e, site, r, recipe_cex, why, why_len);
+    if (!res && e.budget.cpu_hit) /* the last resort decided, not the steps: say so */
+        snprintf(why, why_len, "bound: the CPU-time safety net (%g s per finding) ended a run", EXEC_SAFETY_SECONDS);
+    trace_finding(&e, site, res != NULL, why, bounds_now() - cpu);
+    return res;
 }
 
 VerifyResult *verify_exec_source(const char *label, const char *text, size_t len, int line,
-                                 const VerifyRecipe *r, const VerifyTable *t, double seconds, char *why,
+                                 const VerifyRecipe *r, const VerifyTable *t, long steps, char *why,
                                  size_t why_len) {
     if (why_len) why[0] = '\0';
     VerifySource *vs = verify_source_new(label, text, len, NULL);
@@ -814,8 +1008,8 @@ VerifyResult *verify_exec_source(const char *label, const char *text, size_t len
     size_t at = vs->src.line_starts[line - 1];
     while (at < vs->src.len && (vs->src.text[at] == ' ' || vs->src.text[at] == '\t'))
         at++;
-    ExecEntry e = {.vs = vs, .mark_start = (uint32_t)at, .mark_end = (uint32_t)at + 1};
-    e.deadline = bounds_now() + seconds;
+    ExecEntry e = {.vs = vs, .mark_start = (uint32_t)at, .mark_end = (uint32_t)at + 1, .recipe = r};
+    e.budget = entry_budget(steps);
     TSNode def = enclosing_def(ts_node_descendant_for_byte_range(vs->parsed.root, e.mark_start, e.mark_end));
     if (ts_node_is_null(def)) snprintf(why, why_len, "%s:%d: not inside a function", label, line);
     VerifyTable *copy =
@@ -840,7 +1034,7 @@ VerifyResult *verify_exec_on_table(const char *path, int line, const VerifyRecip
         return NULL;
     }
     VerifyResult *res =
-        verify_exec_source(path, src.text, src.len, line, r, t, 10 * EXEC_SECONDS_PER_FINDING, why, why_len);
+        verify_exec_source(path, src.text, src.len, line, r, t, EXEC_STEPS_PER_FINDING, why, why_len);
     source_free(&src);
     return res;
 }

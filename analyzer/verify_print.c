@@ -291,9 +291,9 @@ static void print_compact_head(FILE *out, const VerifyResult *res, const char *i
     const VerifyTable *t = res->table;
     const char *bold = color ? PRINT_BOLD : "", *reset = color ? PRINT_RESET : "";
     if (res->by_script)
-        fprintf(out, "%s%scounterexample%s: the script's own %s() (line %d) run on table %s (%s)\n",
-                indent, bold, reset, res->entry, res->entry_line, t->label,
-                print_table_source(t));
+        fprintf(out, "%s%scounterexample%s: the script's own %s() (line %d%s%s) run on table %s (%s)\n",
+                indent, bold, reset, res->entry, res->entry_line, res->entry_file[0] ? " of " : "",
+                res->entry_file, t->label, print_table_source(t));
     else
         fprintf(out, "%s%scounterexample%s: recipe %s on table %s (%s)\n", indent, bold, reset,
                 res->recipe->name, t->label, print_table_source(t));
@@ -430,8 +430,8 @@ void verify_print_full(FILE *out, const VerifyResult *res) {
     const VerifyRecipe *r = res->recipe;
     const VerifyTable *t = res->table;
     if (res->by_script)
-        fprintf(out, "script: the script's own %s() (line %d), %d runs; scores in %s\n", res->entry,
-                res->entry_line, res->runs, res->dtype);
+        fprintf(out, "script: the script's own %s() (line %d%s%s), %d runs; scores in %s\n", res->entry,
+                res->entry_line, res->entry_file[0] ? " of " : "", res->entry_file, res->runs, res->dtype);
     else
         fprintf(out, "recipe: %s%s%s: %s\n", r->name, *r->rule ? " " : "", r->rule, r->summary);
     fprintf(out, "table:  %s (%s", t->label, print_table_source(t));
@@ -607,6 +607,8 @@ json_t *verify_result_to_json(const VerifyResult *res) {
     if (o && res->by_script)
         json_object_set_new(o, "entry",
                             json_pack("{s:s,s:i}", "function", res->entry, "line", res->entry_line));
+    if (o && res->by_script && res->entry_file[0]) /* another module of the project */
+        json_object_set_new(json_object_get(o, "entry"), "file", json_string(res->entry_file));
     if (o && !res->by_script && res->fallback[0])
         json_object_set_new(o, "fallback", json_string(res->fallback));
     if (o && res->note[0]) json_object_set_new(o, "note", json_string(res->note));

@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         bool bol = i == 0 || text[i - 1] == '\n';
         if (bol && size - i > 4 && !memcmp(text + i, "def ", 4)) {
             char why[200];
-            VerifyResult *res = verify_exec_source("fuzz.py", text, size, line + 1, r, abc, 0.05, why, sizeof why);
+            VerifyResult *res = verify_exec_source("fuzz.py", text, size, line + 1, r, abc, 100000, why, sizeof why);
             if (res) {
                 char *json = NULL;
                 json_t *o = verify_result_to_json(res);

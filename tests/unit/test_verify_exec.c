@@ -4,19 +4,8 @@
 #define _DEFAULT_SOURCE /* mkstemp */
 #include <jansson.h>
 
-#include "cli.h"
+#include "test_verify_recompute.h"
 #include "test_verify_util.h"
-
-/* `logitlint check --output-format json FILE`, parsed. */
-static json_t *check_json(const char *path) {
-    const char *argv[] = {"check", "--output-format", "json", "--isolated", path, NULL};
-    TvRun r = tv_run(cli_check, argv);
-    json_error_t e;
-    json_t *o = json_loads(r.out, 0, &e);
-    ck_assert_msg(o != NULL, "not JSON (%s): %s", e.text, r.out);
-    tv_free(&r);
-    return o;
-}
 
 static json_t *first_cex(json_t *findings) {
     json_t *f = json_array_get(findings, 0);
@@ -75,45 +64,6 @@ END_TEST
 
 /* ---- the script's own numbers, recomputed from the JSON alone ---- */
 
-/* The logits of the context whose prefix is `toks[0..n)` in the JSON table; fails the test if
- * the table lacks it (every row a run used must be reported). */
-static json_t *row_of(json_t *table, json_t *toks, size_t n) {
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(table, "contexts"), i, c) {
-        json_t *p = json_object_get(c, "prefix");
-        if (json_array_size(p) != n) continue;
-        bool same = true;
-        for (size_t k = 0; k < n && same; k++)
-            same = !strcmp(json_string_value(json_array_get(p, k)), json_string_value(json_array_get(toks, k)));
-        if (same) return json_object_get(c, "logits");
-    }
-    ck_abort_msg("the reported table lacks a row the script needs");
-    return NULL;
-}
-
-static int vocab_index(json_t *table, const char *tok) {
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(table, "vocab"), i, v) if (!strcmp(json_string_value(v), tok)) return (int)i;
-    ck_abort_msg("token %s not in the vocabulary", tok);
-    return -1;
-}
-
-static double logit_at(json_t *u, int k) {
-    json_t *x = json_array_get(u, (size_t)k);
-    return json_is_string(x) ? -INFINITY : json_number_value(x);
-}
-
-static double lse(json_t *u) {
-    double m = -INFINITY, s = 0;
-    for (size_t k = 0; k < json_array_size(u); k++)
-        if (logit_at(u, (int)k) > m) m = logit_at(u, (int)k);
-    for (size_t k = 0; k < json_array_size(u); k++)
-        s += exp(logit_at(u, (int)k) - m);
-    return m + log(s);
-}
-
 typedef enum { Q_BONUS, Q_TEMPERATURE, Q_MEAN, Q_NOSHIFT } Quirk;
 
 /* What each quirk script computes, written out here independently of the interpreter. */
@@ -133,22 +83,6 @@ static double expected_score(Quirk q, json_t *table, json_t *toks) {
     if (q == Q_TEMPERATURE) return acc32;
     if (q == Q_MEAN) return acc / (double)n;
     return acc;
-}
-
-static double log_pr(json_t *table, json_t *toks) {
-    double acc = 0;
-    for (size_t k = 0; k < json_array_size(toks); k++) {
-        json_t *u = row_of(table, toks, k);
-        acc += logit_at(u, vocab_index(table, json_string_value(json_array_get(toks, k)))) - lse(u);
-    }
-    return acc;
-}
-
-static size_t argmax(const double *v, size_t n) {
-    size_t b = 0;
-    for (size_t i = 1; i < n; i++)
-        if (v[i] > v[b]) b = i;
-    return b;
 }
 
 static const struct {

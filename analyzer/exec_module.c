@@ -1,0 +1,291 @@
+/* exec_module: the modules of the analysed file's project that the code the verifier runs
+ * imports. A relative import, or an absolute one naming a file in the importing file's directory
+ * or one above it (up to the repository's root, never a library the facts layer models), is
+ * read and parsed once for every run of every finding of the file; in each run its top level
+ * binds its definitions and imports in a global scope of its own (its other statements never
+ * run), and the names imported from it are its values. Module trees are the analysed source's
+ * peers (source.h), so each node's text is read from its own file. Import statements and
+ * module constants (evaluated on first read) of every module, the analysed file's included,
+ * are here too. */
+#define _DEFAULT_SOURCE /* realpath */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "exec.h"
+#include "project.h"
+
+void exec_modules_init(ExecModules *m, Source *home, TSNode root) {
+    memset(m, 0, sizeof *m);
+    m->home = home;
+    m->items[0].src = home;
+    m->items[0].root = root;
+    m->items[0].real = home->path ? realpath(home->path, NULL) : NULL;
+    m->n = 1;
+}
+
+void exec_modules_free(ExecModules *m) {
+    for (int i = 0; i < m->n; i++) {
+        ExecModule *x = &m->items[i];
+        free(x->real);
+        if (i == 0) continue; /* the analysed file is its owner's */
+        parse_free(&x->parsed);
+        source_free(&x->own);
+    }
+    if (m->home && m->home->peers == &m->peers) m->home->peers = NULL;
+    free(m->peers.trees);
+    free(m->peers.srcs);
+    memset(m, 0, sizeof *m);
+}
+
+static bool is_file(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= EXEC_MAX_MODULE_BYTES;
+}
+
+/* dir/a/b.py or dir/a/b/__init__.py for a.b (empty: dir/__init__.py), in buf; false: none. */
+static bool module_path(const char *dir, const char *dotted, char *buf, size_t n) {
+    char rel[PATH_MAX];
+    snprintf(rel, sizeof rel, "%s", dotted);
+    for (char *p = rel; *p; p++)
+        if (*p == '.') *p = '/';
+    if (*rel && (size_t)snprintf(buf, n, "%s/%s.py", dir, rel) < n && is_file(buf)) return true;
+    return (size_t)snprintf(buf, n, "%s%s%s/__init__.py", dir, *rel ? "/" : "", rel) < n && is_file(buf);
+}
+
+/* The index of the module at `path` (read and parsed on first use); -1 when it cannot be. */
+static int module_load(ExecModules *m, const char *path) {
+    char *real = realpath(path, NULL);
+    if (!real) return -1;
+    for (int i = 0; i < m->n; i++)
+        if (m->items[i].real && !strcmp(m->items[i].real, real)) {
+            free(real);
+            return m->items[i].src ? i : -1;
+        }
+    if (m->n == EXEC_MAX_MODULES) {
+        free(real);
+        return -1;
+    }
+    ExecModule *x = &m->items[m->n++];
+    x->real = real; /* kept when it fails too: it is not read again */
+    char err[256];
+    if (source_load_file(&x->own, path, err, sizeof err) != SOURCE_OK) return -1;
+    if (parse_python(&x->parsed, &x->own) != PARSE_OK) {
+        source_free(&x->own);
+        memset(&x->own, 0, sizeof x->own);
+        return -1;
+    }
+    x->src = &x->own;
+    x->root = x->parsed.root;
+    SourcePeers *p = &m->peers; /* its nodes' text, through the analysed source */
+    if (p->len == p->cap) {
+        p->cap = p->cap ? 2 * p->cap : 4;
+        p->trees = util_xrealloc(p->trees, p->cap * sizeof *p->trees);
+        p->srcs = util_xrealloc(p->srcs, p->cap * sizeof *p->srcs);
+    }
+    p->trees[p->len] = x->root.tree;
+    p->srcs[p->len++] = x->src;
+    if (!m->home->peers) m->home->peers = p;
+    return (int)(x - m->items);
+}
+
+int exec_modules_of_tree(const ExecModules *m, const void *tree) {
+    for (int i = 0; i < m->n; i++)
+        if (m->items[i].src && m->items[i].root.tree == tree) return i;
+    return -1;
+}
+
+/* The module `level` dots and `dotted` name from module `from`, looked up on the file system. */
+static int module_search(ExecModules *m, int from, int level, const char *dotted) {
+    if (!m->items[from].real || strlen(m->items[from].real) >= PATH_MAX) return -1;
+    if (level == 0 && (!*dotted || project_is_library(dotted))) return -1;
+    char dir[PATH_MAX], path[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", m->items[from].real);
+    *strrchr(dir, '/') = '\0'; /* canonical: absolute, so there is a slash */
+    for (int up = 0; up < (level > 0 ? level : PROJECT_MAX_ANCESTORS); up++) {
+        if (level == 0 || up == level - 1) {
+            if (module_path(dir, dotted, path, sizeof path)) return module_load(m, path);
+            if (level > 0) return -1;
+            char git[PATH_MAX + 8];
+            snprintf(git, sizeof git, "%s/.git", dir);
+            struct stat st;
+            if (stat(git, &st) == 0) return -1; /* the repository's root: no further up */
+        }
+        char *slash = strrchr(dir, '/');
+        if (!slash || slash == dir) return -1;
+        *slash = '\0';
+    }
+    return -1;
+}
+
+int exec_modules_find(ExecModules *m, const void *from_tree, int level, const char *dotted) {
+    int from = exec_modules_of_tree(m, from_tree);
+    if (from < 0) return -1;
+    size_t len = strlen(dotted);
+    for (int i = 0; i < m->n_asked; i++)
+        if (m->asked[i].from == from && m->asked[i].level == level && !strcmp(m->asked[i].dotted, dotted))
+            return m->asked[i].found;
+    int found = module_search(m, from, level, dotted);
+    if (m->n_asked < (int)(sizeof m->asked / sizeof *m->asked) && len < sizeof m->asked[0].dotted) {
+        m->asked[m->n_asked].from = from;
+        m->asked[m->n_asked].level = level;
+        m->asked[m->n_asked].found = found;
+        memcpy(m->asked[m->n_asked++].dotted, dotted, len + 1);
+    }
+    return found;
+}
+
+/* ---- per run ---- */
+
+ExecValue *exec_module_value(ExecRun *r, int idx) {
+    if (r->mod_run[idx].obj) return r->mod_run[idx].obj;
+    ExecEnv *env = idx == r->main_mod ? r->globals : exec_env_new(r, NULL);
+    ExecValue *obj = env ? exec_object(r, "module") : NULL;
+    if (!obj) return NULL;
+    r->mod_run[idx].env = env;
+    r->mod_run[idx].obj = obj; /* before its imports run: a cycle sees it as it is so far */
+    if (idx != r->main_mod && !exec_defs_in(r, r->mods->items[idx].root, env)) return NULL;
+    obj->obj.fields = *exec_env_vars(env);
+    return obj;
+}
+
+TSNode exec_module_root(ExecRun *r, ExecEnv *globals) {
+    if (globals == r->globals) return r->root;
+    for (int i = 0; r->mods && i < r->mods->n; i++)
+        if (r->mod_run[i].env == globals) return r->mods->items[i].root;
+    return r->root;
+}
+
+int exec_module_find(ExecRun *r, TSNode at, int level, const char *dotted) {
+    return r->mods ? exec_modules_find(r->mods, at.tree, level, dotted) : -1;
+}
+
+/* ---- names of modules ---- */
+
+/* A module-level `NAME = value` (the last one in the file of the code reading it), evaluated
+ * when the code first reads NAME: module constants the scoring needs, without running the
+ * script's top level. */
+ExecValue *exec_module_constant(ExecRun *r, ExecEnv *env, const char *name, int len) {
+    TSNode found = {0};
+    ExecEnv *globals = exec_env_globals(env);
+    ParseKids k;
+    parse_kids_begin(&k, exec_module_root(r, globals));
+    for (TSNode st; parse_kids_next(&k, &st);) {
+        TSNode a = ts_node_named_child(st, 0);
+        if (!parse_is(st, "expression_statement") || !parse_is(a, "assignment")) continue;
+        TSNode left = parse_field(a, "left");
+        int l;
+        const char *t = parse_is(left, "identifier") ? exec_text(r, left, &l) : NULL;
+        if (t && l == len && !memcmp(t, name, (size_t)len) && !ts_node_is_null(parse_field(a, "right"))) found = a;
+    }
+    parse_kids_end(&k);
+    if (ts_node_is_null(found) || r->const_depth >= 8) return NULL;
+    r->const_depth++;
+    ExecValue *v = exec_eval(r, globals, parse_field(found, "right"));
+    r->const_depth--;
+    return v && exec_env_set(r, globals, name, len, v) ? v : NULL;
+}
+
+/* The name `name` of a module of the project (an object of type "module"): a name its top level
+ * binds, a constant of it, or (a package) its submodule; NULL when it has none. */
+ExecValue *exec_module_member(ExecRun *r, ExecValue *mod, const char *name) {
+    int i = 0;
+    while (i < EXEC_MAX_MODULES && r->mod_run[i].obj != mod)
+        i++;
+    if (i == EXEC_MAX_MODULES) return NULL;
+    ExecEnv *env = r->mod_run[i].env;
+    int len = (int)strlen(name);
+    ExecValue *v = exec_env_get(env, name, len);
+    if (!v && !r->failed) v = exec_module_constant(r, env, name, len);
+    const char *real = r->mods->items[i].real;
+    size_t n = real ? strlen(real) : 0;
+    if (v || r->failed || n < 12 || strcmp(real + n - 12, "/__init__.py")) return v;
+    int sub = exec_module_find(r, r->mods->items[i].root, 1, name);
+    return sub >= 0 ? exec_module_value(r, sub) : NULL;
+}
+
+/* What `import a.b` / `from M import name` binds when a names a module of the project
+ * (exec_module.c): the module `level` dots and `dotted` name, or its member `name` (a name it
+ * defines, else its submodule). NULL with the run intact: not a module of the project. */
+static ExecValue *project_import(ExecRun *r, TSNode at, int level, const char *dotted, const char *name) {
+    int m = exec_module_find(r, at, level, dotted);
+    ExecValue *mod = m >= 0 ? exec_module_value(r, m) : NULL;
+    if (!name || r->failed) return mod;
+    ExecValue *v = mod ? exec_module_member(r, mod, name) : NULL;
+    if (v || r->failed) return v;
+    char sub[256];
+    snprintf(sub, sizeof sub, "%s%s%s", dotted, *dotted ? "." : "", name);
+    m = exec_module_find(r, at, level, sub);
+    return m >= 0 ? exec_module_value(r, m) : NULL;
+}
+
+/* Every public name of a module of the project (`from .m import *`); false: the run failed. */
+static bool import_all(ExecRun *r, ExecEnv *env, ExecValue *mod) {
+    ExecDict *d = &mod->obj.fields;
+    for (int i = 0; i < d->n; i++)
+        if (d->keys[i]->kind == XV_STR && d->keys[i]->str.s[0] != '_' &&
+            !exec_env_set(r, env, d->keys[i]->str.s, d->keys[i]->str.n, d->vals[i]))
+            return false;
+    return true;
+}
+
+bool exec_import(ExecRun *r, ExecEnv *env, TSNode n) {
+    bool from = parse_is(n, "import_from_statement");
+    int mlen = 0;
+    const char *mod = from ? exec_text(r, parse_field(n, "module_name"), &mlen) : NULL;
+    int level = 0; /* from ..pkg import x: 2 */
+    while (level < mlen && mod[level] == '.')
+        level++;
+    char dotted[200];
+    snprintf(dotted, sizeof dotted, "%.*s", mlen - level, mod ? mod + level : "");
+    uint32_t count = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < count; i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (from && ts_node_eq(c, parse_field(n, "module_name"))) continue;
+        TSNode name = c, alias = (TSNode){0};
+        if (parse_is(c, "aliased_import")) {
+            name = parse_field(c, "name");
+            alias = parse_field(c, "alias");
+        } else if (parse_is(c, "wildcard_import")) {
+            /* a module of the project gives its names; others stay undefined (using one ends
+             * the run) */
+            ExecValue *all = project_import(r, n, level, dotted, NULL);
+            if (r->failed || (all && !import_all(r, env, all))) return false;
+            continue;
+        } else if (!parse_is(c, "dotted_name")) {
+            continue;
+        }
+        int len;
+        const char *s = exec_text(r, name, &len);
+        char q[256];
+        if (from)
+            snprintf(q, sizeof q, "%.*s.%.*s", mlen, mod, len, s);
+        else
+            snprintf(q, sizeof q, "%.*s", len, s);
+        ExecValue *qs = exec_str(r, q, (int)strlen(q));
+        if (!qs) return false;
+        const char *bound;
+        int blen;
+        ExecValue *own = NULL; /* what a module of the project gives */
+        if (!ts_node_is_null(alias)) {
+            bound = exec_text(r, alias, &blen);
+            own = from ? project_import(r, n, level, dotted, qs->str.s + mlen + 1) : project_import(r, n, 0, q, NULL);
+        } else if (from) {
+            bound = s;
+            blen = len;
+            own = project_import(r, n, level, dotted, qs->str.s + mlen + 1);
+        } else { /* import a.b binds a */
+            bound = s;
+            blen = 0;
+            while (blen < len && s[blen] != '.')
+                blen++;
+            qs = exec_str(r, s, blen);
+            if (!qs) return false;
+            own = project_import(r, n, 0, qs->str.s, NULL);
+        }
+        if (r->failed) return false;
+        if (!exec_env_set(r, env, bound, blen, own ? own : exec_lib(r, qs->str.s))) return false;
+    }
+    return true;
+}

@@ -1,0 +1,15 @@
+# The loss is a sibling module's function; this file's loop reads a file, so it cannot run: the
+# verifier runs the function whose value the flagged statement uses, in its own module.
+import json
+
+from .losses import lm_aux_loss
+
+
+def train(model, data_path):
+    with open(data_path) as f:
+        rows = [json.loads(line) for line in f]
+    total = 0.0
+    for row in rows:
+        out = model(row["input_ids"])
+        total += lm_aux_loss(out.logits, row["input_ids"]).item()
+    return total

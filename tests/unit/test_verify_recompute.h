@@ -1,0 +1,82 @@
+/* test_verify_recompute: `logitlint check`'s JSON, and the numbers of a counterexample
+ * recomputed from it alone (the table's rows, log Z, log Pr(y|x)), independently of the
+ * verifier, for the tests that check what the script's own code returned. */
+#ifndef LOGITLINT_TEST_VERIFY_RECOMPUTE_H
+#define LOGITLINT_TEST_VERIFY_RECOMPUTE_H
+
+#include <check.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "cli.h"
+#include "test_verify_util.h"
+
+/* `logitlint check --output-format json --isolated --no-cache FILE`, parsed. */
+static inline json_t *check_json(const char *path) {
+    const char *argv[] = {"check", "--output-format", "json", "--isolated", "--no-cache", path, NULL};
+    TvRun r = tv_run(cli_check, argv);
+    json_error_t e;
+    json_t *o = json_loads(r.out, 0, &e);
+    ck_assert_msg(o != NULL, "not JSON (%s): %s", e.text, r.out);
+    tv_free(&r);
+    return o;
+}
+
+/* The logits of the context whose prefix is `toks[0..n)` in the JSON table; fails the test if
+ * the table lacks it (every row a run used must be reported). */
+static inline json_t *row_of(json_t *table, json_t *toks, size_t n) {
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(table, "contexts"), i, c) {
+        json_t *p = json_object_get(c, "prefix");
+        if (json_array_size(p) != n) continue;
+        bool same = true;
+        for (size_t k = 0; k < n && same; k++)
+            same = !strcmp(json_string_value(json_array_get(p, k)), json_string_value(json_array_get(toks, k)));
+        if (same) return json_object_get(c, "logits");
+    }
+    ck_abort_msg("the reported table lacks a row the script needs");
+    return NULL;
+}
+
+static inline int vocab_index(json_t *table, const char *tok) {
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(table, "vocab"), i, v) if (!strcmp(json_string_value(v), tok)) return (int)i;
+    ck_abort_msg("token %s not in the vocabulary", tok);
+    return -1;
+}
+
+static inline double logit_at(json_t *u, int k) {
+    json_t *x = json_array_get(u, (size_t)k);
+    return json_is_string(x) ? -INFINITY : json_number_value(x);
+}
+
+static inline double lse(json_t *u) {
+    double m = -INFINITY, s = 0;
+    for (size_t k = 0; k < json_array_size(u); k++)
+        if (logit_at(u, (int)k) > m) m = logit_at(u, (int)k);
+    for (size_t k = 0; k < json_array_size(u); k++)
+        s += exp(logit_at(u, (int)k) - m);
+    return m + log(s);
+}
+
+static inline double log_pr(json_t *table, json_t *toks) {
+    double acc = 0;
+    for (size_t k = 0; k < json_array_size(toks); k++) {
+        json_t *u = row_of(table, toks, k);
+        acc += logit_at(u, vocab_index(table, json_string_value(json_array_get(toks, k)))) - lse(u);
+    }
+    return acc;
+}
+
+static inline size_t argmax(const double *v, size_t n) {
+    size_t b = 0;
+    for (size_t i = 1; i < n; i++)
+        if (v[i] > v[b]) b = i;
+    return b;
+}
+
+#endif
