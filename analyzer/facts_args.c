@@ -79,7 +79,7 @@ Fact args_fact(Interp *in, const Args *a, const char *kw, int pos) {
 /* Class constants (class C: DIM = 1) by class and name, each class's body read once per
  * analysis: modules the project imports can read one Enum's members thousands of times. */
 typedef struct ClassConst {
-    const void *cls; /* the class's node id; NULL: an empty slot */
+    const void *cls;  /* the class's node id; NULL: an empty slot */
     const char *name; /* NULL: the record that the class was read */
     size_t len;
     TSNode value; /* the last assignment's integer literal; null: not one */
@@ -104,8 +104,8 @@ static ClassConst *const_find(struct ClassConsts *t, const void *cls, const char
     for (size_t i = const_slot(cls, name, len, t->cap);; i = (i + 1) & (t->cap - 1)) {
         ClassConst *c = &t->slots[i];
         if (!c->cls) return NULL;
-        if (c->cls == cls && c->len == len && (c->name == name || (c->name && name &&
-                                                                    !memcmp(c->name, name, len))))
+        if (c->cls == cls && c->len == len &&
+            (c->name == name || (c->name && name && !memcmp(c->name, name, len))))
             return c;
     }
 }
@@ -124,8 +124,8 @@ static void const_put(Interp *in, ClassConst rec) {
                                     t->cap ? t->cap * 2 : 64, 0};
         for (size_t i = 0; i < t->cap; i++)
             if (t->slots[i].cls) {
-                size_t j = const_slot(t->slots[i].cls, t->slots[i].name, t->slots[i].len,
-                                      grown.cap);
+                size_t j =
+                    const_slot(t->slots[i].cls, t->slots[i].name, t->slots[i].len, grown.cap);
                 while (grown.slots[j].cls)
                     j = (j + 1) & (grown.cap - 1);
                 grown.slots[j] = t->slots[i];

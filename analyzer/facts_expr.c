@@ -978,6 +978,17 @@ static Fact eval_constant(Interp *in, TSNode n, Fact r) {
     return r;
 }
 
+/* A string literal; in an f-string (f"{evaluate(model, loader):.3f}") what it interpolates
+ * runs. */
+static Fact eval_string(Interp *in, TSNode n) {
+    ParseKids k;
+    parse_kids_begin(&k, n);
+    for (TSNode part; parse_kids_next(&k, &part);)
+        if (parse_is(part, "interpolation")) interp_eval(in, parse_field(part, "expression"));
+    parse_kids_end(&k);
+    return labels_string(in, n);
+}
+
 Fact interp_eval(Interp *in, TSNode n) {
     if (ts_node_is_null(n) || !bounds_spend(in->budget)) return fact_unknown();
     if (in->expr_depth >= FACTS_MAX_EXPR_DEPTH) {
@@ -1074,13 +1085,8 @@ Fact interp_eval(Interp *in, TSNode n) {
     case SYM_DICTIONARY_COMPREHENSION:
         r = eval_comprehension(in, n);
         break;
-    case SYM_STRING: /* f"{evaluate(model, loader):.3f}": what it interpolates runs */
-        for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-            TSNode part = ts_node_named_child(n, i);
-            if (parse_is(part, "interpolation"))
-                interp_eval(in, parse_field(part, "expression"));
-        }
-        r = labels_string(in, n);
+    case SYM_STRING:
+        r = eval_string(in, n);
         break;
     case SYM_NONE:
     case SYM_TRUE:

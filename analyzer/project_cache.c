@@ -18,14 +18,14 @@
 struct ProjectRead { /* one parse of a module's text */
     Source src;
     Parsed parsed;
-    size_t bytes;     /* the memory it holds: the tree's arena and the text */
-    unsigned users;   /* analyses holding it */
-    uint64_t used;    /* the cache's clock when last handed out */
+    size_t bytes;   /* the memory it holds: the tree's arena and the text */
+    unsigned users; /* analyses holding it */
+    uint64_t used;  /* the cache's clock when last handed out */
 };
 
 typedef struct CacheEntry {
     char *real;
-    bool read_known;  /* read: what reading it gave (kept for the whole run) */
+    bool read_known; /* read: what reading it gave (kept for the whole run) */
     ProjectAsk read;
     bool parse_known; /* ok: read and parsed within the bounds */
     bool ok;
@@ -215,17 +215,22 @@ static void hand_out(ProjectCache *c, CacheEntry *e, const Source **src, TSTree 
     *held = r;
 }
 
+/* Is e to be parsed: never tried, or its parse dropped? */
+static bool unparsed(const CacheEntry *e) {
+    return !e->parse_known || (e->ok && !e->text);
+}
+
 bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TSTree **tree,
                        ProjectRead **held, ProjectAsk *read) {
     *held = NULL;
     pthread_mutex_lock(&c->lock);
     CacheEntry *e = entry_of(c, real);
-    if (!e->parse_known || (e->ok && !e->text)) { /* parsed outside the lock */
+    if (unparsed(e)) { /* parsed outside the lock */
         pthread_mutex_unlock(&c->lock);
         ProjectAsk now;
         ProjectRead *r = read_module(c, real, &now);
         pthread_mutex_lock(&c->lock);
-        if (!e->parse_known || (e->ok && !e->text)) { /* (no other thread was quicker) */
+        if (unparsed(e)) { /* (no other thread was quicker) */
             if (e->read_known) ask_free(&e->read);
             e->read = now;
             e->read_known = e->parse_known = true;

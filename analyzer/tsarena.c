@@ -2,8 +2,9 @@
  * its size, which the next allocation of that size takes (the parser frees and allocates nodes
  * all the time: without reuse the arena's peak would be a quarter above malloc's); a freed
  * large one is given back only when it is the most recent allocation (tree-sitter pushes and
- * pops its stacks), and realloc() grows the most recent one in place. A pointer that is not in the thread's arena (allocated outside a parse, e.g. a tree
- * cursor's stack during analysis) goes to the C library, whatever the arena. */
+ * pops its stacks), and realloc() grows the most recent one in place. A pointer that is not in the
+ * thread's arena (allocated outside a parse, e.g. a tree cursor's stack during analysis) goes to
+ * the C library, whatever the arena. */
 #include "tsarena.h"
 
 #include <pthread.h>
