@@ -143,7 +143,7 @@ static Fact unpack_elem_of(Fact f, int i, int n);
 
 static Fact unpack_elem(Fact f, int i, int n) {
     Fact e = hf_output_part(f, unpack_elem_of(f, i, n));
-    pad_unpack(&e, &f, i, n); /* LL111 (facts_pad.c) */
+    pad_unpack(&e, &f, i, n); /* LL111 (facts_padval.c) */
     return e;
 }
 
@@ -188,7 +188,7 @@ static Fact named_value(Fact named, const Fact *value) {
     if ((named.kinds & FK_SCORES) && !head.sym && !tail.sym) loop &= ~FF_JOINED;
     named.flags |= loop;
     if (head.sym || tail.sym) named.head = head, named.tail = tail;
-    pad_carry(&named, value); /* LL111/LL112 (facts_pad.c) */
+    pad_carry(&named, value); /* LL111/LL112 (facts_padval.c) */
     return named;
 }
 
@@ -258,7 +258,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
                 h.flags |= f.flags & (FF_STEPVAR | FF_PADDED | FF_JOINED | FF_SEQ2SEQ);
                 h.head = f.head;
                 h.tail = f.tail;
-                pad_carry(&h, &f); /* LL111 (facts_pad.c) */
+                pad_carry(&h, &f); /* LL111 (facts_padval.c) */
                 f = h;
             }
         }

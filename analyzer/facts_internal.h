@@ -447,12 +447,12 @@ void pad_expr(Interp *in, TSNode n, Fact *r);
 void pad_assigned(Interp *in, TSNode target, TSNode value);
 /* m &= x, m *= x, m |= x (op: "&=", ...): the value m holds now. */
 void pad_combined_in_place(Fact *now, const char *op);
-/* The padding domain of a join / of a value stored under a name that made its own fact. */
+void pad_free(Interp *in);
+/* facts_padval.c: the padding domain of a join / of a value stored under a name that made its
+ * own fact / of element i of n unpacked from f (a model output's tuple). */
 void pad_join(Fact *r, const Fact *a, const Fact *b);
 void pad_carry(Fact *to, const Fact *from);
-/* Element i of n unpacked from f (a model output's tuple). */
 void pad_unpack(Fact *elem, const Fact *f, int i, int n);
-void pad_free(Interp *in);
 
 /* ---- facts_mask.c: what a mask applied to token scores covers (LL106) ---- */
 /* scores * mask: true when the product excludes what the mask says; else records the flaw in

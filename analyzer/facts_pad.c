@@ -3,18 +3,15 @@
  * pad_expr runs after each expression and says what the value is in a padded batch
  * (Fact.pad, pad_what, pad_nd, pad_c). A parent reads what its children were found to hold
  * from a memo keyed by node and drops those records, so a record it reads is always from the
- * evaluation in progress. Values flow through names, calls and joins inside the Fact. */
+ * evaluation in progress. Values flow through names, calls and joins (facts_padval.c) inside
+ * the Fact. */
 #include <ctype.h>
 #include <stdlib.h>
 
+#include "facts_padval.h"
 #include "facts_svc.h"
 
 enum { PAD_ROW = 4 }; /* Fact.pad: one row of the batch, its positions on axis 0 */
-
-typedef struct PadVal {
-    uint8_t pad, what;
-    int8_t nd, c;
-} PadVal;
 
 /* ---------- the memo: node -> what it held ---------- */
 
@@ -93,22 +90,6 @@ void pad_free(Interp *in) {
 
 /* ---------- values ---------- */
 
-static PadVal val(uint8_t what, uint8_t pad, int nd, long c) {
-    c = c < -100 ? -100 : c > 100 ? 100 : c; /* an offset that far is as good as any */
-    return (PadVal){pad, what, (int8_t)nd, (int8_t)c};
-}
-
-static PadVal of_fact(const Fact *f) {
-    return val(f->pad_what, f->pad, f->pad_nd, f->pad_c);
-}
-
-static void store(Fact *f, PadVal v) {
-    f->pad = v.pad;
-    f->pad_what = v.what;
-    f->pad_nd = v.nd;
-    f->pad_c = v.c;
-}
-
 /* Position-wise operations on a batch's scores: they keep the side it is padded on. */
 static const char *const SIDE_KEEPERS[] = {
     "log_softmax", "softmax", "gather",    "take_along_dim", "take_along_axis", "squeeze",
@@ -119,43 +100,8 @@ static const char *const SIDE_KEEPERS[] = {
  * (facts_mask.c asks it; a batch padded on the left only has its pads before each row). */
 static PadVal sided(PadVal v) {
     if (!v.pad || (v.pad & PAD_ROW) || (v.what != PW_VALUES && v.what != PW_SIDED))
-        return val(PW_NONE, 0, 0, 0);
-    return val(PW_SIDED, v.pad, 0, 0);
-}
-
-void pad_join(Fact *r, const Fact *a, const Fact *b) {
-    PadVal x = of_fact(a), y = of_fact(b);
-    /* a buffer of pads before and after rows were copied into it (in a loop): the copies say
-     * where its pads are */
-    if (a->fill && a->fill == b->fill && x.what == PW_IDS && y.what == PW_IDS)
-        x.pad = y.pad = x.pad | y.pad;
-    /* zeros before a loop, a tail of ones written in it: the rows not written have no tail */
-    if ((x.what == PW_ZEROS && y.what == PW_TAILMASK) || (x.what == PW_TAILMASK && y.what == PW_ZEROS))
-        x = y = val(PW_TAILMASK, 0, 0, 0);
-    store(r, memcmp(&x, &y, sizeof x) ? val(PW_NONE, 0, 0, 0) : x);
-    r->fill = a->fill == b->fill ? a->fill : 0;
-    r->fill_end = a->fill_end == b->fill_end ? a->fill_end : 0;
-    r->fill_cov = a->fill_cov > b->fill_cov ? a->fill_cov : b->fill_cov;
-    r->mask_flaw = a->mask_flaw ? a->mask_flaw : b->mask_flaw; /* a flawed path stays flawed */
-}
-
-void pad_carry(Fact *to, const Fact *from) {
-    if (to->pad_what || to->fill) return;
-    store(to, of_fact(from));
-    to->fill = from->fill;
-    to->fill_end = from->fill_end;
-    to->fill_cov = from->fill_cov;
-    if (!to->mask_flaw) to->mask_flaw = from->mask_flaw;
-}
-
-/* The tuple a model of trl's value-head kind returns, (lm_logits, loss, value): the logits
- * (or the hidden states of a bare model) first, the value head's [batch, seq] last. */
-void pad_unpack(Fact *elem, const Fact *f, int i, int n) {
-    if (f->pad_what != PW_OUTPUT || f->pad_nd == 0) return;
-    if (i == 0 && f->pad_nd == 3)
-        store(elem, val(PW_VALUES, f->pad, 3, 0));
-    else if (n == 3 && i == 2)
-        store(elem, val(PW_VALUES, f->pad, 2, 0));
+        return padval(PW_NONE, 0, 0, 0);
+    return padval(PW_SIDED, v.pad, 0, 0);
 }
 
 /* ---------- small syntax helpers ---------- */
@@ -355,30 +301,30 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
         ix[nix] = c;
         ixv[nix++] = take(in, parse_unparen(c));
     }
-    if (!v.what || !nix) return of_fact(r); /* stored under this text, or nothing known */
+    if (!v.what || !nix) return padval_of(r); /* stored under this text, or nothing known */
     size_t klen;
     const char *key = svc_string_key(in, ix[0], &klen);
     long lit;
     bool index_only = false;
     switch ((PadWhat)v.what) {
     case PW_ENCODING:
-        if (key && name_eq(key, klen, "input_ids")) return val(PW_IDS, v.pad, 2, 0);
-        if (key && name_eq(key, klen, "attention_mask")) return val(PW_REALMASK, v.pad, 2, 0);
-        return val(PW_NONE, 0, 0, 0);
+        if (key && name_eq(key, klen, "input_ids")) return padval(PW_IDS, v.pad, 2, 0);
+        if (key && name_eq(key, klen, "attention_mask")) return padval(PW_REALMASK, v.pad, 2, 0);
+        return padval(PW_NONE, 0, 0, 0);
     case PW_OUTPUT:
         /* out[:, k]: an output used as a tensor, its logits (a value model's values); a
          * classifier's are [batch, classes], so only an index of positions reads positions */
         if (v.nd && nix >= 2) {
             index_only = v.nd != 3;
-            v = val(PW_VALUES, v.pad, v.nd == 3 ? 3 : 0, 0);
+            v = padval(PW_VALUES, v.pad, v.nd == 3 ? 3 : 0, 0);
             break;
         }
         /* out[0]: the logits (or a bare model's hidden states), unless a loss */
         if (v.nd == 3 && int_lit(in, ix[0], &lit) && lit == 0 && !(r->kinds & FK_LOSS))
-            return val(PW_VALUES, v.pad, 3, 0);
-        return val(PW_NONE, 0, 0, 0);
+            return padval(PW_VALUES, v.pad, 3, 0);
+        return padval(PW_NONE, 0, 0, 0);
     case PW_LAYERS:
-        return parse_is(parse_unparen(ix[0]), "slice") ? v : val(PW_VALUES, v.pad, 3, 0);
+        return parse_is(parse_unparen(ix[0]), "slice") ? v : padval(PW_VALUES, v.pad, 3, 0);
     case PW_COUNT:
     case PW_FIRSTPAD:
     case PW_ROWS:
@@ -388,26 +334,26 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
         /* mask[:, 1:]: some positions of the mask, padded on the same side (facts_mask.c) */
         return !(v.pad & PAD_ROW) && nix == 2 && parse_is(parse_unparen(ix[1]), "slice") &&
                        all_rows(in, ix[0], ixv[0])
-                   ? val(PW_MASKPART, v.pad, v.nd, 0)
-                   : val(PW_NONE, 0, 0, 0);
+                   ? padval(PW_MASKPART, v.pad, v.nd, 0)
+                   : padval(PW_NONE, 0, 0, 0);
     case PW_TAILMASK:
         return v; /* positions[None, :] */
     case PW_VALUES:
         break;
     default:
-        return val(PW_NONE, 0, 0, 0);
+        return padval(PW_NONE, 0, 0, 0);
     }
-    if (v.nd == 0 && v.pad == 0) return val(PW_NONE, 0, 0, 0);
+    if (v.nd == 0 && v.pad == 0) return padval(PW_NONE, 0, 0, 0);
     bool row = v.pad & PAD_ROW;
     if (!row && nix == 1 && !parse_is(parse_unparen(ix[0]), "slice") &&
         !parse_is(parse_unparen(ix[0]), "ellipsis")) /* values[i]: one row */
-        return val(PW_VALUES, v.pad | PAD_ROW, v.nd ? v.nd - 1 : 0, 0);
+        return padval(PW_VALUES, v.pad | PAD_ROW, v.nd ? v.nd - 1 : 0, 0);
     int at = row ? 0 : 1;
-    if (nix <= at || (!row && !all_rows(in, ix[0], ixv[0]))) return val(PW_NONE, 0, 0, 0);
+    if (nix <= at || (!row && !all_rows(in, ix[0], ixv[0]))) return padval(PW_NONE, 0, 0, 0);
     TSNode pos = parse_unparen(ix[at]);
-    if (parse_is(pos, "ellipsis")) return val(PW_NONE, 0, 0, 0);
+    if (parse_is(pos, "ellipsis")) return padval(PW_NONE, 0, 0, 0);
     if (index_only && ixv[at].what != PW_COUNT && ixv[at].what != PW_FIRSTPAD)
-        return val(PW_NONE, 0, 0, 0);
+        return padval(PW_NONE, 0, 0, 0);
     if (parse_is(pos, "slice")) {
         TSNode parts[3];
         parse_slice_parts(pos, parts);
@@ -415,16 +361,16 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
         if (ts_node_is_null(parts[0]) && ts_node_is_null(parts[1])) {
             /* values[:, :, 0]: a channel of every position */
             if (nix == at + 2 && v.nd == 3 && !parse_is(parse_unparen(ix[at + 1]), "slice"))
-                return val(PW_VALUES, v.pad, 2, 0);
-            return nix == at + 1 ? v : val(PW_NONE, 0, 0, 0);
+                return padval(PW_VALUES, v.pad, 2, 0);
+            return nix == at + 1 ? v : padval(PW_NONE, 0, 0, 0);
         }
         /* values[:, k:]: the rows' ends are still where they were */
         if (ts_node_is_null(parts[1]) && (v.pad & PAD_END) && nix == at + 1)
-            return val(PW_VALUES, (v.pad & PAD_ROW) | PAD_END, v.nd, 0);
+            return padval(PW_VALUES, (v.pad & PAD_ROW) | PAD_END, v.nd, 0);
         return sided(v);
     }
     emit_read(in, n, r, verdict(in, pos, ixv[at], v.pad));
-    return val(PW_NONE, 0, 0, 0);
+    return padval(PW_NONE, 0, 0, 0);
 }
 
 static PadVal attribute_val(Interp *in, TSNode n, Fact *r) {
@@ -432,19 +378,19 @@ static PadVal attribute_val(Interp *in, TSNode n, Fact *r) {
     PadVal o = take(in, object);
     size_t len;
     const char *attr = parse_text(in->src, parse_field(n, "attribute"), &len);
-    if (pad_id_name(in, n)) return val(PW_PADID, 0, 0, 0); /* tokenizer.pad_token_id */
-    if (!o.what) return of_fact(r); /* read from a binding, or nothing known */
+    if (pad_id_name(in, n)) return padval(PW_PADID, 0, 0, 0); /* tokenizer.pad_token_id */
+    if (!o.what) return padval_of(r); /* read from a binding, or nothing known */
     if (o.what == PW_ENCODING) {
-        if (name_eq(attr, len, "input_ids")) return val(PW_IDS, o.pad, 2, 0);
-        if (name_eq(attr, len, "attention_mask")) return val(PW_REALMASK, o.pad, 2, 0);
+        if (name_eq(attr, len, "input_ids")) return padval(PW_IDS, o.pad, 2, 0);
+        if (name_eq(attr, len, "attention_mask")) return padval(PW_REALMASK, o.pad, 2, 0);
     } else if (o.what == PW_OUTPUT && o.nd == 0) { /* generate(return_dict_in_generate=True) */
-        if (name_eq(attr, len, "sequences")) return val(PW_IDS, o.pad, 2, 0);
+        if (name_eq(attr, len, "sequences")) return padval(PW_IDS, o.pad, 2, 0);
     } else if (o.what == PW_OUTPUT) {
-        if (name_eq(attr, len, "logits") && o.nd == 3) return val(PW_VALUES, o.pad, 3, 0);
-        if (name_eq(attr, len, "last_hidden_state")) return val(PW_VALUES, o.pad, 3, 0);
-        if (name_eq(attr, len, "hidden_states")) return val(PW_LAYERS, o.pad, 0, 0);
+        if (name_eq(attr, len, "logits") && o.nd == 3) return padval(PW_VALUES, o.pad, 3, 0);
+        if (name_eq(attr, len, "last_hidden_state")) return padval(PW_VALUES, o.pad, 3, 0);
+        if (name_eq(attr, len, "hidden_states")) return padval(PW_LAYERS, o.pad, 0, 0);
     }
-    return val(PW_NONE, 0, 0, 0);
+    return padval(PW_NONE, 0, 0, 0);
 }
 
 /* ~m, 1 - m, logical_not(m): the other mask of each pair; nothing for anything else. */
@@ -452,8 +398,8 @@ static PadVal negated(PadVal m) {
     static const uint8_t pairs[][2] = {{PW_REALMASK, PW_PADMASK}, {PW_KEEPMASK, PW_DROPMASK}};
     for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
         for (int j = 0; j < 2; j++)
-            if (m.what == pairs[i][j]) return val(pairs[i][1 - j], m.pad, m.nd, 0);
-    return val(PW_NONE, 0, 0, 0);
+            if (m.what == pairs[i][j]) return padval(pairs[i][1 - j], m.pad, m.nd, 0);
+    return padval(PW_NONE, 0, 0, 0);
 }
 
 /* A negative integer constant (-100, IGNORE_INDEX = -100): no token id, a label sentinel. */
@@ -469,16 +415,16 @@ static bool sentinel(Interp *in, TSNode n) {
 static PadVal compare_val(Interp *in, PadVal a, TSNode bn, PadVal b, bool eq) {
     long lit;
     if (a.what == PW_IDS && (b.what == PW_PADID || pad_id_name(in, bn)))
-        return val(eq ? PW_PADMASK : PW_REALMASK, a.pad, a.nd, 0);
+        return padval(eq ? PW_PADMASK : PW_REALMASK, a.pad, a.nd, 0);
     if (a.what == PW_IDS && sentinel(in, bn)) /* labels != -100 (facts_mask.c) */
-        return val(eq ? PW_DROPMASK : PW_KEEPMASK, a.pad, a.nd, 0);
+        return padval(eq ? PW_DROPMASK : PW_KEEPMASK, a.pad, a.nd, 0);
     if ((a.what == PW_REALMASK || a.what == PW_PADMASK) && int_lit(in, bn, &lit) &&
         (lit == 0 || lit == 1)) {
         bool same = (lit == 1) == eq; /* mask == 1, mask != 0: the same mask */
         uint8_t w = same ? a.what : a.what == PW_REALMASK ? PW_PADMASK : PW_REALMASK;
-        return val(w, a.pad, a.nd, 0);
+        return padval(w, a.pad, a.nd, 0);
     }
-    return val(PW_NONE, 0, 0, 0);
+    return padval(PW_NONE, 0, 0, 0);
 }
 
 /* The number of real tokens of rows padded on the left (or fewer): a position inside the
@@ -500,7 +446,7 @@ static bool sentinel_compared(Interp *in, TSNode value, TSNode other) {
 }
 
 static PadVal comparison_val(Interp *in, TSNode n) {
-    if (ts_node_named_child_count(n) != 2) return val(PW_NONE, 0, 0, 0);
+    if (ts_node_named_child_count(n) != 2) return padval(PW_NONE, 0, 0, 0);
     TSNode l = ts_node_named_child(n, 0), rn = ts_node_named_child(n, 1);
     PadVal a = take(in, l), b = take(in, rn);
     TSNode op = ts_node_child(n, 1);
@@ -508,14 +454,14 @@ static PadVal comparison_val(Interp *in, TSNode n) {
     PadVal start = a.what == PW_ROWS ? b : a;
     if ((a.what == PW_ROWS && (text_is(in, op, ">=") || text_is(in, op, ">"))) ||
         (b.what == PW_ROWS && (text_is(in, op, "<=") || text_is(in, op, "<"))))
-        return val(left_count(start) ? PW_EARLYTAIL : PW_TAILMASK, 0, 0, 0);
+        return padval(left_count(start) ? PW_EARLYTAIL : PW_TAILMASK, 0, 0, 0);
     bool eq = text_is(in, op, "=="), ne = text_is(in, op, "!=") || text_is(in, op, ">");
-    if (!eq && !ne) return val(PW_NONE, 0, 0, 0);
+    if (!eq && !ne) return padval(PW_NONE, 0, 0, 0);
     PadVal m = compare_val(in, a, rn, b, eq);
     if (!m.what) m = compare_val(in, b, l, a, eq);
     if (!m.what && !a.what && !b.what &&
         (sentinel_compared(in, l, rn) || sentinel_compared(in, rn, l)))
-        m = val(eq ? PW_DROPMASK : PW_KEEPMASK, 0, 0, 0);
+        m = padval(eq ? PW_DROPMASK : PW_KEEPMASK, 0, 0, 0);
     return m;
 }
 
@@ -539,36 +485,36 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
     /* count - 1, 1 + first_pad: the index moves (offsets clamped: no overflow) */
     if ((plus || minus) && (a.what == PW_COUNT || a.what == PW_FIRSTPAD) && int_lit(in, rn, &k)) {
         k = k < -1000 ? -1000 : k > 1000 ? 1000 : k;
-        return val(a.what, a.pad, a.nd, a.c + (plus ? k : -k));
+        return padval(a.what, a.pad, a.nd, a.c + (plus ? k : -k));
     }
     if (plus && (b.what == PW_COUNT || b.what == PW_FIRSTPAD) && int_lit(in, ln, &k)) {
         k = k < -1000 ? -1000 : k > 1000 ? 1000 : k;
-        return val(b.what, b.pad, b.nd, b.c + k);
+        return padval(b.what, b.pad, b.nd, b.c + k);
     }
     if (text_is(in, op, "%") && (a.what == PW_COUNT || a.what == PW_FIRSTPAD)) return a;
     if (minus && int_lit(in, ln, &k) && k == 1 && negated(b).what) return negated(b);
     /* early & real, early * keep: a mask that also drops pads still starts inside the prompt */
     if ((text_is(in, op, "&") || text_is(in, op, "*")) && !(r->kinds & (FK_SCORES | FK_LOSS)) &&
         (a.what == PW_EARLYTAIL || b.what == PW_EARLYTAIL))
-        return val(PW_EARLYTAIL, 0, 0, 0);
+        return padval(PW_EARLYTAIL, 0, 0, 0);
     /* ids + [pad_id] * (n - len(ids)), [1] * len(ids) + [0] * (n - len(ids)): one row padded by
      * hand, on the side of the run of pads (the main facts decided it pads) */
     if (plus && (r->flags & FF_PADDED)) {
         bool lrun = run_of(in, ln, &e), rrun = run_of(in, rn, &k);
         if (r->kinds & FK_MASK) {
-            if (lrun && rrun && e == 1) return val(PW_REALMASK, PAD_END | PAD_ROW, 1, 0);
-            if (lrun && rrun && k == 1) return val(PW_REALMASK, PAD_START | PAD_ROW, 1, 0);
+            if (lrun && rrun && e == 1) return padval(PW_REALMASK, PAD_END | PAD_ROW, 1, 0);
+            if (lrun && rrun && k == 1) return padval(PW_REALMASK, PAD_START | PAD_ROW, 1, 0);
         } else if (lrun != rrun) {
-            return val(PW_IDS, (lrun ? PAD_START : PAD_END) | PAD_ROW, 1, 0);
+            return padval(PW_IDS, (lrun ? PAD_START : PAD_END) | PAD_ROW, 1, 0);
         }
     }
-    return val(PW_NONE, 0, 0, 0);
+    return padval(PW_NONE, 0, 0, 0);
 }
 
 /* [row for ...] / torch.stack of rows: a batch of them. */
 static PadVal rows_to_batch(PadVal e) {
     if (!(e.pad & PAD_ROW) || (e.what != PW_IDS && e.what != PW_REALMASK)) return e;
-    return val(e.what, e.pad & ~PAD_ROW, 2, 0);
+    return padval(e.what, e.pad & ~PAD_ROW, 2, 0);
 }
 
 /* ---------- calls ---------- */
@@ -644,15 +590,15 @@ static PadVal tensor_op(Interp *in, TSNode node, const char *name, size_t len, P
     if (index && name_in(name, len, INDEX_CARRIERS)) return x;
     if (x.what == PW_VALUES && name_eq(name, len, "squeeze") && x.nd == 3 &&
         (a->npos <= first || (dim_arg(in, a, first, &d) && (d == -1 || d == 2))))
-        return val(PW_VALUES, x.pad, 2, 0);
+        return padval(PW_VALUES, x.pad, 2, 0);
     if (negated(x).what && name_eq(name, len, "bool")) return x;
     if (x.what == PW_REALMASK &&
         (name_eq(name, len, "sum") || name_eq(name, len, "count_nonzero")) &&
         dim_arg(in, a, first, &d) && along_positions(x, d))
-        return val(PW_COUNT, x.pad, 0, 0);
+        return padval(PW_COUNT, x.pad, 0, 0);
     if (x.what == PW_PADMASK && name_eq(name, len, "argmax") && dim_arg(in, a, first, &d) &&
         along_positions(x, d))
-        return val(PW_FIRSTPAD, x.pad, 0, 0);
+        return padval(PW_FIRSTPAD, x.pad, 0, 0);
     if ((name_eq(name, len, "eq") || name_eq(name, len, "ne")) && first < a->npos)
         return compare_val(in, x, a->pos[first], argv[first], name[0] == 'e');
     if (name_eq(name, len, "logical_not")) return negated(x);
@@ -664,7 +610,7 @@ static PadVal tensor_op(Interp *in, TSNode node, const char *name, size_t len, P
         TSNode ixn = kw(in, a, "index");
         PadVal ix = !ts_node_is_null(ixn) ? take(in, ixn)
                     : ipos < a->npos      ? argv[ipos]
-                                          : val(0, 0, 0, 0);
+                                          : padval(0, 0, 0, 0);
         bool dim_ok = gather ? dim_arg(in, a, first, &d) : dim_arg(in, a, first + 1, &d);
         if (dim_ok && (d == 1 || (d == -1 && x.nd == 2)))
             emit_read(in, node, r, verdict(in, (TSNode){0}, ix, x.pad));
@@ -672,77 +618,79 @@ static PadVal tensor_op(Interp *in, TSNode node, const char *name, size_t len, P
     }
     if ((x.what == PW_VALUES || x.what == PW_SIDED) && name_in(name, len, SIDE_KEEPERS))
         return sided(x);
-    return val(PW_NONE, 0, 0, 0);
+    return padval(PW_NONE, 0, 0, 0);
 }
 
 static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     TSNode fn = parse_field(n, "function");
     size_t len;
     const char *name = callee_name(in, fn, &len);
-    PadVal recv = parse_is(fn, "attribute") ? take(in, parse_field(fn, "object")) : val(0, 0, 0, 0);
+    PadVal recv =
+        parse_is(fn, "attribute") ? take(in, parse_field(fn, "object")) : padval(0, 0, 0, 0);
     CallArgs a;
     call_args(n, &a);
     PadVal argv[4];
     for (int i = 0; i < a.npos; i++)
         argv[i] = take(in, a.pos[i]);
     regions_call(in, n, name, len, r); /* a buffer of pads (its side comes with its rows) */
-    if (r->fill && r->pad_what == PW_IDS) return of_fact(r);
-    if (user_call(in, fn)) return of_fact(r);
+    if (r->fill && r->pad_what == PW_IDS) return padval_of(r);
+    if (user_call(in, fn)) return padval_of(r);
     if (r->obj == FO_TOKENIZER) {
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
-        return side ? val(PW_TOKENIZER, side, 0, 0) : val(PW_NONE, 0, 0, 0);
+        return side ? padval(PW_TOKENIZER, side, 0, 0) : padval(PW_NONE, 0, 0, 0);
     }
     if (r->obj == FO_ENCODING) {
         if (recv.what == PW_ENCODING) return recv; /* enc.to(device) */
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
         if (!side) side = tokenizer_side(in, fn, recv);
         if (!side) side = tokenizer_arg(in, &a, argv); /* DataLoader(ds, collate_fn=...) */
-        return side && (r->flags & FF_PADDED) ? val(PW_ENCODING, side, 0, 0)
-                                              : val(PW_NONE, 0, 0, 0);
+        return side && (r->flags & FF_PADDED) ? padval(PW_ENCODING, side, 0, 0)
+                                              : padval(PW_NONE, 0, 0, 0);
     }
     if (r->obj == FO_CALLABLE && len >= 12 && !memcmp(name, "DataCollator", 12)) {
         /* DataCollatorWithPadding(tokenizer): it pads as the tokenizer does */
         uint8_t side = tokenizer_arg(in, &a, argv);
-        return side ? val(PW_TOKENIZER, side, 0, 0) : val(PW_NONE, 0, 0, 0);
+        return side ? padval(PW_TOKENIZER, side, 0, 0) : padval(PW_NONE, 0, 0, 0);
     }
     if (name_eq(name, len, "generate")) {
         PadVal input = model_input(in, &a, argv);
-        if (!(r->flags & FF_PADDED)) return val(PW_NONE, 0, 0, 0);
+        if (!(r->flags & FF_PADDED)) return padval(PW_NONE, 0, 0, 0);
         /* the prompts as they were padded (a decoder-only model continues them), then the
          * finished sequences padded at the end */
         uint8_t pad = PAD_END | ((r->flags & FF_SEQ2SEQ) ? 0 : input.pad & PAD_START);
-        return r->obj == FO_OUTPUT ? val(PW_OUTPUT, pad, 0, 0) : val(PW_IDS, pad, 2, 0);
+        return r->obj == FO_OUTPUT ? padval(PW_OUTPUT, pad, 0, 0) : padval(PW_IDS, pad, 2, 0);
     }
     if (r->obj == FO_OUTPUT) {
         /* an encoder-decoder's logits are over the decoder's positions, not the input's */
         PadVal input = model_input(in, &a, argv);
         if ((input.what == PW_ENCODING || (input.what == PW_IDS && !(input.pad & PAD_ROW))) &&
             !(r->flags & FF_SEQ2SEQ))
-            return val(PW_OUTPUT, input.pad, (r->flags & FF_NOTLM) ? 2 : 3, 0);
-        return val(PW_NONE, 0, 0, 0);
+            return padval(PW_OUTPUT, input.pad, (r->flags & FF_NOTLM) ? 2 : 3, 0);
+        return padval(PW_NONE, 0, 0, 0);
     }
-    if (name_eq(name, len, "arange") || name_eq(name, len, "range")) return val(PW_ROWS, 0, 0, 0);
+    if (name_eq(name, len, "arange") || name_eq(name, len, "range"))
+        return padval(PW_ROWS, 0, 0, 0);
     if ((name_eq(name, len, "zeros") || name_eq(name, len, "zeros_like")) && !r->obj)
-        return val(PW_ZEROS, 0, 0, 0);
+        return padval(PW_ZEROS, 0, 0, 0);
     if (name_eq(name, len, "where") && a.npos == 3) {
         /* torch.where(has_pad, first_pad, last): some rows take each index */
         for (int i = 1; i < 3; i++)
             if (argv[i].what == PW_FIRSTPAD && argv[i].c >= 0) return argv[i];
-        return val(PW_NONE, 0, 0, 0);
+        return padval(PW_NONE, 0, 0, 0);
     }
     if (name_eq(name, len, "pad_sequence")) {
         long bf;
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
         if (!int_lit(in, kw(in, &a, "batch_first"), &bf) &&
             !text_is(in, kw(in, &a, "batch_first"), "True"))
-            return val(PW_NONE, 0, 0, 0);
+            return padval(PW_NONE, 0, 0, 0);
         uint8_t w = (r->kinds & FK_MASK) ? PW_REALMASK : PW_IDS;
-        return val(w, side ? side : PAD_END, 2, 0);
+        return padval(w, side ? side : PAD_END, 2, 0);
     }
     if (name_eq(name, len, "pad") && a.npos >= 2) {
         uint8_t side = pad_width_side(in, a.pos[1]);
-        if (!side || (r->kinds & FK_SCORES)) return val(PW_NONE, 0, 0, 0);
-        return val((r->kinds & FK_MASK) ? PW_REALMASK : PW_IDS, side | PAD_ROW, 1, 0);
+        if (!side || (r->kinds & FK_SCORES)) return padval(PW_NONE, 0, 0, 0);
+        return padval((r->kinds & FK_MASK) ? PW_REALMASK : PW_IDS, side | PAD_ROW, 1, 0);
     }
     /* a method of the value, or a library function of its first argument */
     if (recv.what) return tensor_op(in, n, name, len, recv, &a, 0, argv, r);
@@ -755,7 +703,7 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
             return x;
         return tensor_op(in, n, name, len, x, &a, 1, argv, r);
     }
-    return val(PW_NONE, 0, 0, 0);
+    return padval(PW_NONE, 0, 0, 0);
 }
 
 /* ---------- the hook ---------- */
@@ -768,7 +716,7 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
     else if (!strcmp(type, "subscript") && regions_written_read(in, n)) {
         r->flags &= ~FF_PADDED; /* what the iteration wrote there (facts_regions.c) */
         r->fill = 0;
-        v = val(PW_NONE, 0, 0, 0);
+        v = padval(PW_NONE, 0, 0, 0);
     } else if (!strcmp(type, "subscript"))
         v = subscript_val(in, n, r);
     else if (!strcmp(type, "attribute"))
@@ -787,15 +735,15 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
         /* {k: v.to(dev) for k, v in enc.items()}: the same batch */
         TSNode clause = ts_node_named_child(n, 1);
         v = parse_is(clause, "for_in_clause") ? take(in, parse_field(clause, "right"))
-                                              : val(0, 0, 0, 0);
+                                              : padval(0, 0, 0, 0);
     } else
-        v = of_fact(r);
+        v = padval_of(r);
     /* token ids whose padding nothing in the code shows: a batch of unknown side (only reads
      * that are pads on either side are claimed) */
     if (!v.what && (!strcmp(type, "identifier") || !strcmp(type, "attribute")) &&
         r->kinds == FK_IDS && r->obj == FO_NONE && r->ndim != 0 && r->ndim != 1)
-        v = val(PW_IDS, 0, r->ndim == 2 ? 2 : 0, 0);
-    store(r, v);
+        v = padval(PW_IDS, 0, r->ndim == 2 ? 2 : 0, 0);
+    padval_store(r, v);
     if (v.what)
         memo_put(in, n.id, v);
     else if (in->pad_memo)
@@ -810,7 +758,7 @@ void pad_combined_in_place(Fact *now, const char *op) {
     static const uint8_t masks[] = {PW_REALMASK, PW_PADMASK,  PW_MASKPART, PW_TAILMASK,
                                     PW_ZEROS,    PW_KEEPMASK, PW_DROPMASK, PW_EARLYTAIL};
     if (strcmp(op, "&=") && strcmp(op, "*=") && strcmp(op, "|=")) return;
-    if (memchr(masks, now->pad_what, sizeof masks)) store(now, val(PW_NONE, 0, 0, 0));
+    if (memchr(masks, now->pad_what, sizeof masks)) padval_store(now, padval(PW_NONE, 0, 0, 0));
 }
 
 /* target = value is m[i, k:] = 1 (or m[:, k:] = 1.0, True): ones from k to the rows' end. */
@@ -838,7 +786,7 @@ void pad_assigned(Interp *in, TSNode target, TSNode value) {
         bool found;
         Fact t = svc_lookup_key(in, object, &found);
         if (!found) t = fact_unknown(), t.origin = object;
-        store(&t, side ? val(PW_TOKENIZER, side, 0, 0) : val(PW_NONE, 0, 0, 0));
+        padval_store(&t, side ? padval(PW_TOKENIZER, side, 0, 0) : padval(PW_NONE, 0, 0, 0));
         svc_bind(in, object, t);
         return;
     }
@@ -848,7 +796,7 @@ void pad_assigned(Interp *in, TSNode target, TSNode value) {
     if (buf.fill || buf.pad_what == PW_IDS) regions_assigned(in, parse_unparen(target), container);
     if (buf.pad_what == PW_ZEROS || buf.pad_what == PW_TAILMASK) {
         /* m[i, k:] = 1 into zeros: a tail mask; any other write makes a mask of its own */
-        store(&buf, val(ones_to_end(in, target, value) ? PW_TAILMASK : PW_NONE, 0, 0, 0));
+        padval_store(&buf, padval(ones_to_end(in, target, value) ? PW_TAILMASK : PW_NONE, 0, 0, 0));
         svc_bind(in, container, buf);
     }
 }

@@ -163,7 +163,7 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     /* A position is known after a join only when both paths agree on it (facts_align.c). */
     if (!align_pos_eq(a.head, b.head)) r.head = (FactPos){0, 0, false};
     if (!align_pos_eq(a.tail, b.tail)) r.tail = (FactPos){0, 0, false};
-    pad_join(&r, &a, &b); /* LL111/LL112 (facts_pad.c) */
+    pad_join(&r, &a, &b); /* LL111/LL112 (facts_padval.c) */
     return r;
 }
 

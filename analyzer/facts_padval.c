@@ -1,0 +1,42 @@
+/* The padding domain's values where facts meet: a join of two paths, a value stored under a
+ * name, an element unpacked from a model's tuple. Calls nothing of the facts layer above the
+ * values (facts_padval.h). */
+#include <string.h>
+
+#include "facts_padval.h"
+
+void pad_join(Fact *r, const Fact *a, const Fact *b) {
+    PadVal x = padval_of(a), y = padval_of(b);
+    /* a buffer of pads before and after rows were copied into it (in a loop): the copies say
+     * where its pads are */
+    if (a->fill && a->fill == b->fill && x.what == PW_IDS && y.what == PW_IDS)
+        x.pad = y.pad = x.pad | y.pad;
+    /* zeros before a loop, a tail of ones written in it: the rows not written have no tail */
+    if ((x.what == PW_ZEROS && y.what == PW_TAILMASK) ||
+        (x.what == PW_TAILMASK && y.what == PW_ZEROS))
+        x = y = padval(PW_TAILMASK, 0, 0, 0);
+    padval_store(r, memcmp(&x, &y, sizeof x) ? padval(PW_NONE, 0, 0, 0) : x);
+    r->fill = a->fill == b->fill ? a->fill : 0;
+    r->fill_end = a->fill_end == b->fill_end ? a->fill_end : 0;
+    r->fill_cov = a->fill_cov > b->fill_cov ? a->fill_cov : b->fill_cov;
+    r->mask_flaw = a->mask_flaw ? a->mask_flaw : b->mask_flaw; /* a flawed path stays flawed */
+}
+
+void pad_carry(Fact *to, const Fact *from) {
+    if (to->pad_what || to->fill) return;
+    padval_store(to, padval_of(from));
+    to->fill = from->fill;
+    to->fill_end = from->fill_end;
+    to->fill_cov = from->fill_cov;
+    if (!to->mask_flaw) to->mask_flaw = from->mask_flaw;
+}
+
+/* The tuple a model of trl's value-head kind returns, (lm_logits, loss, value): the logits
+ * (or the hidden states of a bare model) first, the value head's [batch, seq] last. */
+void pad_unpack(Fact *elem, const Fact *f, int i, int n) {
+    if (f->pad_what != PW_OUTPUT || f->pad_nd == 0) return;
+    if (i == 0 && f->pad_nd == 3)
+        padval_store(elem, padval(PW_VALUES, f->pad, 3, 0));
+    else if (n == 3 && i == 2)
+        padval_store(elem, padval(PW_VALUES, f->pad, 2, 0));
+}

@@ -1,0 +1,30 @@
+/* facts_padval: the padding domain's value (what an expression is in a padded batch: Fact.pad,
+ * pad_what, pad_nd, pad_c) and its small operations, below the values' join (facts_value.c)
+ * so that joining two facts calls nothing above it. facts_pad.c computes these values. */
+#ifndef LOGITLINT_FACTS_PADVAL_H
+#define LOGITLINT_FACTS_PADVAL_H
+
+#include "facts_internal.h"
+
+typedef struct PadVal {
+    uint8_t pad, what; /* PAD_* side bits, PadWhat */
+    int8_t nd, c;      /* rank when known (0 unknown), offset added to a position index */
+} PadVal;
+
+static inline PadVal padval(uint8_t what, uint8_t pad, int nd, long c) {
+    c = c < -100 ? -100 : c > 100 ? 100 : c; /* an offset that far is as good as any */
+    return (PadVal){pad, what, (int8_t)nd, (int8_t)c};
+}
+
+static inline PadVal padval_of(const Fact *f) {
+    return padval(f->pad_what, f->pad, f->pad_nd, f->pad_c);
+}
+
+static inline void padval_store(Fact *f, PadVal v) {
+    f->pad = v.pad;
+    f->pad_what = v.what;
+    f->pad_nd = v.nd;
+    f->pad_c = v.c;
+}
+
+#endif
