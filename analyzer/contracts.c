@@ -88,6 +88,16 @@ const AttrContract *contracts_attr(unsigned recv, const char *name, size_t len, 
     return NULL;
 }
 
+const AttrContract *contracts_attr_pad(unsigned recv, const char *name, size_t len, int rank) {
+    if (!len || rank < 0 || rank > 7) return NULL;
+    for (const AttrContract *const *t = contracts_attr_tables; *t; t++)
+        for (const AttrContract *c = *t; c->name; c++)
+            if (c->pad && c->recv == recv && attr_name_is(c->name, name, len) &&
+                (!c->pad_in || (c->pad_in & AP_RANK(rank))))
+                return c;
+    return NULL;
+}
+
 const char *contracts_op_name(unsigned op) {
     static const char *const names[OP_COUNT] = {
 #define N(x) [OP_##x] = #x

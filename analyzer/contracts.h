@@ -187,8 +187,23 @@ typedef enum {
     AY_SHAPE,         /* x.shape: its lengths (facts_lengths.c) */
     AY_HEAD_LOGITS,   /* a classification head's logits: [batch, choices] of a multiple-choice
                          head, else of a layout nothing tells (facts_hf.c hf_head_logits) */
+    AY_NOTHING,       /* nothing the facts track (hidden states, a cache of keys and values):
+                         the row is there for its padding domain, or to say so */
     AY_COUNT
 } AttrYield;
+
+/* AttrContract.span: which of the receiver's positions the value of a model output or of an
+ * encoding covers (facts_hf.c hf_aligned_attr lines them up). */
+typedef enum {
+    AS_POSITIONS, /* the receiver's positions; of a generate() output, the generated steps
+                     (.scores, .logits: step s predicts the token after the prompt's s-th) */
+    AS_SEQUENCES, /* the whole sequences: of a generate() output, prompt and generated tokens */
+    AS_NONE,      /* no positions of the receiver's (a loss, already reduced over them) */
+} AttrSpan;
+
+/* AttrContract.pad_in: the ranks of the receiver in the padding domain the row is read at. A
+ * model output's is 0 for generate()'s, 2 for a classifier's, 3 for a language model's. */
+#define AP_RANK(n) (1u << (n))
 
 /* AttrContract.per: how the axes depend on the receiver. */
 enum {
@@ -197,7 +212,9 @@ enum {
 
 /* One attribute row. Conditions on the receiver: recv, the flags in `when` all set, its kinds
  * meeting kinds_any (0: any) and within kinds_within (0: any). The first row of a table whose
- * conditions hold applies; tables are tried in contracts_attr_tables' order. */
+ * conditions hold applies; tables are tried in contracts_attr_tables' order. The padding
+ * domain (facts_pad.c, LL111) reads its own fields (pad, pad_nd) of the first row of the
+ * attribute and receiver that sets pad and whose pad_in holds the receiver's rank there. */
 typedef struct AttrContract {
     const char *name;      /* the attribute; "*_logits": any longer name ending in "_logits" */
     uint8_t recv;          /* AttrRecv */
@@ -212,11 +229,18 @@ typedef struct AttrContract {
     uint8_t ax[3];         /* AxisKind of each axis */
     uint8_t per;           /* AP_* */
     int8_t arg;            /* AY_ELEMENT, AY_REVERSED_AXES: see there */
+    uint8_t span;          /* AttrSpan */
+    uint8_t pad;           /* PadWhat (facts_internal.h) of the value in a padded batch */
+    int8_t pad_nd;         /* its rank there */
+    uint8_t pad_in;        /* AP_RANK bits of the receiver's rank there (0: any) */
 } AttrContract;
 
 /* The row for x.name, x being a receiver of that kind with these flags and kinds. */
 const AttrContract *contracts_attr(unsigned recv, const char *name, size_t len, uint32_t flags,
                                    unsigned kinds);
+/* The row the padding domain reads for x.name, x being a receiver of that kind and, in the
+ * padding domain, of that rank. */
+const AttrContract *contracts_attr_pad(unsigned recv, const char *name, size_t len, int rank);
 /* The attribute tables (contracts_*.c), each ended by a row with a NULL name, NULL-ended. */
 extern const AttrContract contracts_array_attrs[], contracts_torch_attrs[], contracts_hf_attrs[],
     contracts_serving_attrs[];

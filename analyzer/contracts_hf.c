@@ -1,7 +1,7 @@
 /* Hugging Face transformers (models, tokenizers, generation, collators) and the libraries
  * built on them (peft, trl, sentence-transformers) that reuse its names. */
 #include "contracts.h"
-#include "facts.h"
+#include "facts_internal.h"
 
 const Contract contracts_hf[] = {
     /* Auto*.from_pretrained, PeftModel.from_pretrained, ...: what it loads is told by the
@@ -29,11 +29,17 @@ const Contract contracts_hf[] = {
     {NULL, 0, 0, OP_NONE, 0, 0}};
 
 #define BATCH_POS .ndim = 2, .ax = {AX_BATCH, AX_POS}
+/* in a padded batch: [batch, seq] token ids, a mask of the real tokens; [batch, seq, ...] values
+ * at every position (of a language model's or a classifier's output) */
+#define PAD_IDS .pad = PW_IDS, .pad_nd = 2
+#define PAD_REALMASK .pad = PW_REALMASK, .pad_nd = 2
+#define PAD_VALUES .pad = PW_VALUES, .pad_nd = 3
 /* generate(output_scores=True).scores (and .logits): one [batch, vocab] tensor per step */
 #define STEPS .flags = FF_STEPWISE, .ndim = 3, .ax = {AX_STEP, AX_BATCH, AX_VOCAB}
 
 /* Attributes of models' outputs, encodings and tokenizers. Rows of one name are tried in
- * order: the conditional ones first. */
+ * order: the conditional ones first. An output's tensors are over the positions of its input
+ * (.span) and, of a padded batch, padded as it is (.pad). */
 const AttrContract contracts_hf_attrs[] = {
     /* out.logits: of a head that is no LM's, [batch, classes] */
     {"logits", AR_OUTPUT, AY_HEAD_LOGITS, .when = FF_NOTLM},
@@ -43,25 +49,32 @@ const AttrContract contracts_hf_attrs[] = {
     {"logits", AR_OUTPUT, AY_VALUE, FK_RAW, .when = FF_UNTYPED_IN, .keep = FF_SEQ2SEQ, .ndim = -1,
      .ax = {AX_VOCAB}},
     {"logits", AR_OUTPUT, AY_VALUE, FK_RAW, .keep = FF_SEQ2SEQ, .ndim = 3,
-     .ax = {AX_BATCH, AX_POS, AX_VOCAB}},
+     .ax = {AX_BATCH, AX_POS, AX_VOCAB}, PAD_VALUES, .pad_in = AP_RANK(3)},
     /* a beam search's scores are log-softmaxed (processed log-probs), a greedy or sampling
      * search's are logits */
     {"scores", AR_OUTPUT, AY_VALUE, FK_LOGPROB, .when = FF_BEAM, STEPS},
     {"scores", AR_OUTPUT, AY_VALUE, FK_RAW, STEPS},
-    {"loss", AR_OUTPUT, AY_VALUE, FK_LOSS, .keep = FF_LOSS_FLAGS, .ndim = -1},
+    {"loss", AR_OUTPUT, AY_VALUE, FK_LOSS, .keep = FF_LOSS_FLAGS, .ndim = -1, .span = AS_NONE},
     /* generate()'s prompt + generated ids; several sequences end at different steps */
-    {"sequences", AR_OUTPUT, AY_VALUE, FK_IDS, .keep = FF_PADDED, BATCH_POS},
+    {"sequences", AR_OUTPUT, AY_VALUE, FK_IDS, .keep = FF_PADDED, BATCH_POS, .span = AS_SEQUENCES,
+     PAD_IDS, .pad_in = AP_RANK(0)},
     {"values", AR_OUTPUT, .yields = AY_RECEIVER},
     /* router_logits, start_logits: raw, over experts or spans */
     {"*_logits", AR_OUTPUT, AY_VALUE, FK_RAW, .ndim = -1},
+    /* hidden states: no kind the facts track, but [batch, seq, hidden] of a padded batch is
+     * padded as it is (a reward model's pooled read); .hidden_states has one per layer */
+    {"last_hidden_state", AR_OUTPUT, AY_NOTHING, PAD_VALUES, .pad_in = AP_RANK(2) | AP_RANK(3)},
+    {"hidden_states", AR_OUTPUT, AY_NOTHING, .pad = PW_LAYERS, .pad_in = AP_RANK(2) | AP_RANK(3)},
+    /* the cache of keys and values for the next call: nothing the facts track */
+    {"past_key_values", AR_OUTPUT, .yields = AY_NOTHING},
     /* a tokenizer's encoding: [batch, pos], or [pos] of one text */
     {"input_ids", AR_ENCODING, AY_VALUE, FK_IDS, .keep = FF_PADDED | FF_JOINED, BATCH_POS,
-     .per = AP_PER_TEXT},
+     .per = AP_PER_TEXT, PAD_IDS},
     /* a collator's labels are -100 at the pads */
     {"labels", AR_ENCODING, AY_VALUE, FK_IDS, .keep = FF_PADDED | FF_JOINED | FF_MASKED, BATCH_POS,
      .per = AP_PER_TEXT},
     {"attention_mask", AR_ENCODING, AY_VALUE, FK_MASK, .keep = FF_PADDED, BATCH_POS,
-     .per = AP_PER_TEXT},
+     .per = AP_PER_TEXT, PAD_REALMASK},
     /* tok.eos_token_id, tok.pad_token_id: one special token's id */
     {"*_token_id", AR_TOKENIZER, AY_VALUE, FK_IDS, .ndim = 0},
     /* out.logits of an object nothing is known of: the Hugging Face convention, raw logits

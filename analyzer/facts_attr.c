@@ -83,16 +83,19 @@ static Fact attr_apply(Interp *in, const AttrContract *c, Fact obj, unsigned obj
         return lengths_shape(in, obj, attr_node);
     case AY_HEAD_LOGITS:
         return hf_head_logits(&obj, 0, attr_node);
+    case AY_NOTHING:
     case AY_COUNT:
         break;
     }
     return fact_unknown();
 }
 
-static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len) {
+/* x.name; *row: the row applied (NULL: none). */
+static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len,
+                    const AttrContract **row) {
     AttrRecv recv = recv_of(&obj);
     if (recv != AR_COUNT && recv != AR_UNKNOWN) {
-        const AttrContract *c = contracts_attr(recv, attr, len, obj.flags, obj.kinds);
+        const AttrContract *c = *row = contracts_attr(recv, attr, len, obj.flags, obj.kinds);
         if (c) return attr_apply(in, c, obj, obj.flags, attr_node);
         /* no row: unknown, unless the kinds came from a name only (an API's top_logprobs):
          * its items' fields are no tensor attributes, their own names are the evidence */
@@ -131,7 +134,7 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
      * that attribute), else its attribute's name is the only evidence. Only a plain value
      * passes its flags on (one loop step's object has one step's attributes). */
     unsigned flags = obj.obj == FO_NONE ? obj.flags : 0;
-    const AttrContract *c = contracts_attr(AR_UNKNOWN, attr, len, flags, obj.kinds);
+    const AttrContract *c = *row = contracts_attr(AR_UNKNOWN, attr, len, flags, obj.kinds);
     if (c) return attr_apply(in, c, obj, flags, attr_node);
     Fact f = names_evidence(attr_node, attr, len);
     f.flags |= flags & (FF_LOOPVAR | FF_STEPVAR);
@@ -140,7 +143,9 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
 
 Fact attr_get(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len) {
     if (project_is_module(&obj)) return project_member(in, obj, attr, len);
-    Fact r = attr_of(in, obj, attr_node, attr, len);
-    if (obj.obj == FO_OUTPUT || obj.obj == FO_ENCODING) r = hf_aligned_attr(obj, r, attr, len);
+    const AttrContract *row = NULL;
+    Fact r = attr_of(in, obj, attr_node, attr, len, &row);
+    if (row && (obj.obj == FO_OUTPUT || obj.obj == FO_ENCODING))
+        r = hf_aligned_attr(obj, r, (AttrSpan)row->span);
     return r;
 }

@@ -220,14 +220,15 @@ Fact hf_stepwise_scores(TSNode origin, bool log_probs) {
                        (AxisKind[]){AX_STEP, AX_BATCH, AX_VOCAB});
 }
 
-/* What an output's or encoding's tensor knows of its positions (facts_align.c). */
-Fact hf_aligned_attr(Fact obj, Fact t, const char *attr, size_t len) {
+/* What an output's or encoding's tensor knows of its positions (facts_align.c), given which
+ * of them it covers (AttrSpan: the attribute's row says). */
+Fact hf_aligned_attr(Fact obj, Fact t, AttrSpan span) {
     if (t.obj != FO_NONE || !t.kinds) return t;
     if (obj.obj == FO_OUTPUT) t.flags |= obj.flags & FF_STEPVAR; /* one step's output */
     if (obj.obj == FO_OUTPUT && (obj.flags & FF_GENERATE)) {
-        /* .sequences: prompt + generated; .scores / .logits: one step per generated token,
-         * step s predicting it, so they end where the sequences end and start after the prompt */
-        if (!(len == 9 && !memcmp(attr, "sequences", 9))) {
+        /* .scores / .logits: one step per generated token, step s predicting it, so they end
+         * where the sequences (prompt + generated) end and start after the prompt */
+        if (span == AS_POSITIONS) {
             t.head = (FactPos){align_sym(obj.head.sym, 'P'), 0, true}; /* the last n positions */
             t.tail = obj.tail;
             return t;
@@ -235,7 +236,7 @@ Fact hf_aligned_attr(Fact obj, Fact t, const char *attr, size_t len) {
     } else if (obj.obj == FO_OUTPUT && !obj.pooled) { /* a pooled head's rows hold no pads */
         t.flags |= obj.flags & (FF_PADDED | FF_JOINED);
     }
-    if (!(len == 4 && !memcmp(attr, "loss", 4))) {
+    if (span != AS_NONE) {
         t.head = obj.head;
         t.tail = obj.tail;
     }
@@ -270,14 +271,9 @@ Fact hf_head_logits(const Fact *out, unsigned flags, TSNode origin) {
 
 Fact hf_output_part(Fact out, Fact part) {
     if (out.obj != FO_OUTPUT) return part;
+    /* out[i] / a tuple's element: its loss, its sequences (of generate()) or its logits */
     bool loss = part.kinds == FK_LOSS, seqs = (out.flags & FF_GENERATE) && part.kinds == FK_IDS;
-    return hf_aligned_attr(out, part,
-                           loss   ? "loss"
-                           : seqs ? "sequences"
-                                  : "logits",
-                           loss   ? 4
-                           : seqs ? 9
-                                  : 6);
+    return hf_aligned_attr(out, part, loss ? AS_NONE : seqs ? AS_SEQUENCES : AS_POSITIONS);
 }
 
 /* Hugging Face's calls: loading, generation, tokenizers, collators and loaders. */

@@ -289,6 +289,16 @@ static bool all_rows(Interp *in, TSNode n, PadVal v) {
 
 /* ---------- expressions ---------- */
 
+/* enc.input_ids, enc["attention_mask"], out.logits of a padded batch's encoding or model
+ * output o: padded as o is, by the attribute's row (contracts.h AttrContract.pad). */
+static PadVal member_val(PadVal o, const char *name, size_t len) {
+    unsigned recv = o.what == PW_ENCODING ? AR_ENCODING
+                    : o.what == PW_OUTPUT ? AR_OUTPUT
+                                          : AR_COUNT;
+    const AttrContract *c = recv == AR_COUNT ? NULL : contracts_attr_pad(recv, name, len, o.nd);
+    return c ? padval(c->pad, o.pad, c->pad_nd, 0) : padval(PW_NONE, 0, 0, 0);
+}
+
 static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
     TSNode value = parse_field(n, "value");
     PadVal v = take(in, value);
@@ -307,10 +317,8 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
     long lit;
     bool index_only = false;
     switch ((PadWhat)v.what) {
-    case PW_ENCODING:
-        if (key && name_eq(key, klen, "input_ids")) return padval(PW_IDS, v.pad, 2, 0);
-        if (key && name_eq(key, klen, "attention_mask")) return padval(PW_REALMASK, v.pad, 2, 0);
-        return padval(PW_NONE, 0, 0, 0);
+    case PW_ENCODING: /* enc["input_ids"]: as enc.input_ids */
+        return key ? member_val(v, key, klen) : padval(PW_NONE, 0, 0, 0);
     case PW_OUTPUT:
         /* out[:, k]: an output used as a tensor, its logits (a value model's values); a
          * classifier's are [batch, classes], so only an index of positions reads positions */
@@ -380,17 +388,7 @@ static PadVal attribute_val(Interp *in, TSNode n, Fact *r) {
     const char *attr = parse_text(in->src, parse_field(n, "attribute"), &len);
     if (pad_id_name(in, n)) return padval(PW_PADID, 0, 0, 0); /* tokenizer.pad_token_id */
     if (!o.what) return padval_of(r); /* read from a binding, or nothing known */
-    if (o.what == PW_ENCODING) {
-        if (name_eq(attr, len, "input_ids")) return padval(PW_IDS, o.pad, 2, 0);
-        if (name_eq(attr, len, "attention_mask")) return padval(PW_REALMASK, o.pad, 2, 0);
-    } else if (o.what == PW_OUTPUT && o.nd == 0) { /* generate(return_dict_in_generate=True) */
-        if (name_eq(attr, len, "sequences")) return padval(PW_IDS, o.pad, 2, 0);
-    } else if (o.what == PW_OUTPUT) {
-        if (name_eq(attr, len, "logits") && o.nd == 3) return padval(PW_VALUES, o.pad, 3, 0);
-        if (name_eq(attr, len, "last_hidden_state")) return padval(PW_VALUES, o.pad, 3, 0);
-        if (name_eq(attr, len, "hidden_states")) return padval(PW_LAYERS, o.pad, 0, 0);
-    }
-    return padval(PW_NONE, 0, 0, 0);
+    return member_val(o, attr, len);
 }
 
 /* ~m, 1 - m, logical_not(m): the other mask of each pair; nothing for anything else. */

@@ -49,7 +49,7 @@ bool hf_looks_like_model_call(Interp *in, const Args *a);
 Fact hf_logits_3d(unsigned flags, TSNode origin);
 Fact hf_stepwise_scores(TSNode origin, bool log_probs);
 /* What an output's or encoding's tensor attribute knows of its positions. */
-Fact hf_aligned_attr(Fact obj, Fact t, const char *attr, size_t len);
+Fact hf_aligned_attr(Fact obj, Fact t, AttrSpan span);
 
 /* ---- facts_builtins.c: Python builtins, functools and other objects' ops ---- */
 Fact builtins_apply(Interp *in, TSNode node, const Contract *t, const Args *a, const char *qual);

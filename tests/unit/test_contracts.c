@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "contracts.h"
-#include "facts.h"
+#include "facts_internal.h"
 #include "harness.h"
 #include "prefilter.h"
 #include "rules.h"
@@ -181,6 +181,21 @@ START_TEST(every_attribute_row_is_reachable) {
                       "row %s: an element of no pair", c->name);
         ck_assert_msg(!(c->per & AP_PER_TEXT) || c->recv == AR_ENCODING,
                       "row %s: per text, but no encoding's", c->name);
+        /* only an output's and an encoding's values line up with positions, and only they are
+         * padded batches in the padding domain (facts_pad.c) */
+        bool positional = c->recv == AR_OUTPUT || c->recv == AR_ENCODING;
+        ck_assert_msg(c->span == AS_POSITIONS || (positional && c->span <= AS_NONE),
+                      "row %s: a span of no output or encoding", c->name);
+        ck_assert_msg(!c->pad || positional, "row %s: padded, but no output or encoding", c->name);
+        ck_assert_msg(c->pad || (!c->pad_nd && !c->pad_in), "row %s: a rank but no pad", c->name);
+        ck_assert_msg(c->yields != AY_NOTHING || c->kinds + c->flags + c->keep + c->ndim == 0,
+                      "row %s yields nothing, but names what", c->name);
+        for (int rank = 0; c->pad && rank < 8; rank++) /* the padding domain finds it */
+            if (!c->pad_in || (c->pad_in & AP_RANK(rank))) {
+                const AttrContract *p = contracts_attr_pad(c->recv, name, strlen(name), rank);
+                ck_assert_msg(p == c, "row %s is shadowed in the padding domain", c->name);
+                break;
+            }
         yields[c->yields] = true;
         unsigned kinds = c->kinds_any ? c->kinds_any : c->kinds_within;
         const AttrContract *found = contracts_attr(c->recv, name, strlen(name), c->when, kinds);
@@ -218,6 +233,26 @@ START_TEST(attributes_resolve_by_receiver_and_conditions) {
 }
 END_TEST
 
+/* The padding domain reads the rows of an output by its rank there: generate()'s (0) has padded
+ * sequences, a language model's (3) padded logits, a classifier's (2) no per-position logits. */
+START_TEST(padded_attributes_resolve_by_rank) {
+    const AttrContract *c = contracts_attr_pad(AR_OUTPUT, "logits", 6, 3);
+    ck_assert(c && c->pad == PW_VALUES && c->pad_nd == 3);
+    ck_assert_ptr_null(contracts_attr_pad(AR_OUTPUT, "logits", 6, 2));
+    ck_assert_ptr_null(contracts_attr_pad(AR_OUTPUT, "logits", 6, 0));
+    c = contracts_attr_pad(AR_OUTPUT, "sequences", 9, 0);
+    ck_assert(c && c->pad == PW_IDS && c->span == AS_SEQUENCES);
+    ck_assert_ptr_null(contracts_attr_pad(AR_OUTPUT, "sequences", 9, 3));
+    c = contracts_attr_pad(AR_OUTPUT, "last_hidden_state", 17, 2);
+    ck_assert(c && c->pad == PW_VALUES && c->yields == AY_NOTHING);
+    ck_assert_ptr_null(contracts_attr_pad(AR_OUTPUT, "router_logits", 13, 3));
+    ck_assert_uint_eq(contracts_attr_pad(AR_ENCODING, "attention_mask", 14, 0)->pad, PW_REALMASK);
+    ck_assert_ptr_null(contracts_attr_pad(AR_ENCODING, "labels", 6, 0));
+    ck_assert_ptr_null(contracts_attr_pad(AR_MODEL, "scores", 6, 0));
+    ck_assert_uint_eq(contracts_attr(AR_OUTPUT, "loss", 4, 0, 0)->span, AS_NONE);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("contracts");
     TCase *tc = tcase_create("core");
@@ -228,6 +263,7 @@ int main(void) {
     tcase_add_test(tc, prefilter_literals_come_from_the_rows);
     tcase_add_test(tc, every_attribute_row_is_reachable);
     tcase_add_test(tc, attributes_resolve_by_receiver_and_conditions);
+    tcase_add_test(tc, padded_attributes_resolve_by_rank);
     suite_add_tcase(s, tc);
     return harness_main(s);
 }
