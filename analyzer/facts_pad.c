@@ -10,6 +10,7 @@
 
 #include "facts_padval.h"
 #include "facts_svc.h"
+#include "facts_syms.h"
 
 enum { PAD_ROW = 4 }; /* Fact.pad: one row of the batch, its positions on axis 0 */
 
@@ -707,39 +708,60 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
 /* ---------- the hook ---------- */
 
 void pad_expr(Interp *in, TSNode n, Fact *r) {
-    const char *type = ts_node_type(n);
+    SymKind kind = syms_kind(n);
     PadVal v;
-    if (!strcmp(type, "call"))
+    switch (kind) {
+    case SYM_CALL:
         v = call_val(in, n, r);
-    else if (!strcmp(type, "subscript") && regions_written_read(in, n)) {
+        break;
+    case SYM_SUBSCRIPT:
+        if (!regions_written_read(in, n)) {
+            v = subscript_val(in, n, r);
+            break;
+        }
         r->flags &= ~FF_PADDED; /* what the iteration wrote there (facts_regions.c) */
         r->fill = 0;
         v = padval(PW_NONE, 0, 0, 0);
-    } else if (!strcmp(type, "subscript"))
-        v = subscript_val(in, n, r);
-    else if (!strcmp(type, "attribute"))
+        break;
+    case SYM_ATTRIBUTE:
         v = attribute_val(in, n, r);
-    else if (!strcmp(type, "comparison_operator"))
+        break;
+    case SYM_COMPARISON_OPERATOR:
         v = comparison_val(in, n);
-    else if (!strcmp(type, "binary_operator"))
+        break;
+    case SYM_BINARY_OPERATOR:
         v = binop_val(in, n, r);
-    else if (!strcmp(type, "parenthesized_expression"))
+        break;
+    case SYM_PARENTHESIZED_EXPRESSION:
         v = take(in, ts_node_named_child(n, ts_node_named_child_count(n) - 1));
-    else if (!strcmp(type, "unary_operator") && text_is(in, parse_field(n, "operator"), "~")) {
-        v = negated(take(in, parse_field(n, "argument")));
-    } else if (!strcmp(type, "list_comprehension") || !strcmp(type, "generator_expression"))
+        break;
+    case SYM_UNARY_OPERATOR:
+        v = text_is(in, parse_field(n, "operator"), "~")
+                ? negated(take(in, parse_field(n, "argument")))
+                : padval_of(r);
+        break;
+    case SYM_LIST_COMPREHENSION:
+    case SYM_GENERATOR_EXPRESSION:
         v = rows_to_batch(take(in, parse_field(n, "body")));
-    else if (!strcmp(type, "dictionary_comprehension") && r->obj == FO_ENCODING) {
-        /* {k: v.to(dev) for k, v in enc.items()}: the same batch */
-        TSNode clause = ts_node_named_child(n, 1);
-        v = parse_is(clause, "for_in_clause") ? take(in, parse_field(clause, "right"))
-                                              : padval(0, 0, 0, 0);
-    } else
+        break;
+    case SYM_DICTIONARY_COMPREHENSION:
+        if (r->obj == FO_ENCODING) {
+            /* {k: v.to(dev) for k, v in enc.items()}: the same batch */
+            TSNode clause = ts_node_named_child(n, 1);
+            v = parse_is(clause, "for_in_clause") ? take(in, parse_field(clause, "right"))
+                                                  : padval(0, 0, 0, 0);
+        } else {
+            v = padval_of(r);
+        }
+        break;
+    default:
         v = padval_of(r);
+        break;
+    }
     /* token ids whose padding nothing in the code shows: a batch of unknown side (only reads
      * that are pads on either side are claimed) */
-    if (!v.what && (!strcmp(type, "identifier") || !strcmp(type, "attribute")) &&
-        r->kinds == FK_IDS && r->obj == FO_NONE && r->ndim != 0 && r->ndim != 1)
+    if (!v.what && (kind == SYM_IDENTIFIER || kind == SYM_ATTRIBUTE) && r->kinds == FK_IDS &&
+        r->obj == FO_NONE && r->ndim != 0 && r->ndim != 1)
         v = padval(PW_IDS, 0, r->ndim == 2 ? 2 : 0, 0);
     padval_store(r, v);
     if (v.what)
