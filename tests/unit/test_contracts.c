@@ -188,7 +188,7 @@ START_TEST(every_attribute_row_is_reachable) {
                       "row %s: a span of no output or encoding", c->name);
         ck_assert_msg(!c->pad || positional, "row %s: padded, but no output or encoding", c->name);
         ck_assert_msg(c->pad || (!c->pad_nd && !c->pad_in), "row %s: a rank but no pad", c->name);
-        ck_assert_msg(c->yields != AY_NOTHING || c->kinds + c->flags + c->keep + c->ndim == 0,
+        ck_assert_msg(c->yields != AY_NOTHING || (!c->kinds && !c->flags && !c->keep && !c->ndim),
                       "row %s yields nothing, but names what", c->name);
         for (int rank = 0; c->pad && rank < 8; rank++) /* the padding domain finds it */
             if (!c->pad_in || (c->pad_in & AP_RANK(rank))) {
