@@ -19,7 +19,7 @@ for f in analyzer/*.c rules/*.c; do
 done
 
 # name <TAB> file <TAB> first line <TAB> last line <TAB> static (1) or not (0)
-tags=$(ctags --c-kinds=f --fields=+neF -o - analyzer/*.c rules/*.c |
+tags=$(ctags --c-kinds=f --fields=+nef -o - analyzer/*.c rules/*.c |
   awk -F'\t' '{ l = e = s = 0
     for (i = 4; i <= NF; i++) {
       if ($i ~ /^line:/) l = substr($i, 6)
