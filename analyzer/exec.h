@@ -266,6 +266,12 @@ typedef struct ExecRun {
     int const_depth;               /* module constants being evaluated (one reads another) */
     uint32_t mark_start, mark_end; /* the flagged node: `reached` once it is evaluated */
     bool reached;
+    ExecValue *marked; /* the flagged expression's last value (NULL: not evaluated) */
+    int hidden_width; /* the toy model's hidden size once chosen (exec_nn.c); 0: not yet */
+    /* What the run chose where the toy model cannot know the script's numbers (a head's
+     * weights, a sampler's draw): one line each, reported with the counterexample. */
+    char stand_ins[VERIFY_MAX_STAND_INS][160];
+    int n_stand_ins;
 } ExecRun;
 
 /* ---- exec_value.c ---- */
@@ -278,6 +284,10 @@ ExecValue *exec_fail(ExecRun *r, const char *fmt, ...) __attribute__((format(pri
 ExecValue *exec_fail_at(ExecRun *r, TSNode n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool exec_step(ExecRun *r); /* false once a bound is exceeded */
+/* Records a stand-in the run chose at node `at` ("WHAT at line N: HOW"), once; false (run
+ * failed) when there are more than the report holds. */
+bool exec_stand_in(ExecRun *r, TSNode at, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Charges the steps of a kernel that makes or reads `elems` tensor elements; false past a bound. */
 bool exec_work(ExecRun *r, long elems);
 void *exec_alloc(ExecRun *r, size_t n); /* zeroed; NULL (run failed) past the memory bound */
@@ -450,6 +460,21 @@ ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at
 ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArgs *a);
 /* A method of an ONNX Runtime session of the toy LM (run, get_inputs, get_outputs). */
 ExecValue *exec_stand_session(ExecRun *r, const char *m, ExecArgs *a);
+/* ---- exec_nn.c: stand-ins for heads on hidden states and for samplers ---- */
+/* torch.nn.Linear / LayerNorm / RMSNorm / Dropout / activations / Sequential (NULL with
+ * r->failed unset: not one of them), a call of one, a method of one. */
+ExecValue *exec_nn_new(ExecRun *r, const char *q, ExecArgs *a);
+ExecValue *exec_nn_call(ExecRun *r, ExecValue *layer, ExecValue **args, int nargs, int nkw, TSNode at);
+ExecValue *exec_nn_method(ExecRun *r, ExecValue *layer, const char *m, ExecArgs *a);
+/* A model output's last_hidden_state / hidden_states; the toy config's hidden_size and layer
+ * count (NULL with r->failed unset: not one). */
+ExecValue *exec_nn_hidden(ExecRun *r, ExecValue *output, const char *name, TSNode at);
+ExecValue *exec_nn_config(ExecRun *r, const char *name);
+/* A sampler drawing the most probable outcome (NULL with r->failed unset: not one); a method
+ * of a random generator. */
+ExecValue *exec_nn_sampler(ExecRun *r, const char *q, ExecArgs *a);
+ExecValue *exec_nn_rng_method(ExecRun *r, const char *m, ExecArgs *a);
+
 /* ---- exec_api.c ---- */
 /* A served response for the run's candidate: OpenAI completion / chat and vLLM layouts, true
  * log-softmax values of the toy LM; `generated_only`: token_logprobs without the echoed prompt. */

@@ -750,6 +750,9 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
     if (!strcmp(q, "torch.no_grad") || !strcmp(q, "torch.inference_mode") || !strcmp(q, "torch.autocast") ||
         !strcmp(q, "torch.cuda.amp.autocast") || !strcmp(q, "torch.amp.autocast") || !strcmp(q, "contextlib.nullcontext"))
         return lib_context(r, a);
+    ExecValue *nn = exec_nn_new(r, q, a);
+    if (!nn && !r->failed) nn = exec_nn_sampler(r, q, a);
+    if (nn || r->failed) return nn;
     static const char *const modules[][2] = {{"torch.nn.LogSoftmax", "torch.nn.functional.log_softmax"},
                                              {"torch.nn.Softmax", "torch.nn.functional.softmax"},
                                              {"torch.nn.CrossEntropyLoss", "torch.nn.functional.cross_entropy"},
@@ -838,14 +841,20 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
             if (!strcmp(self->obj.type, "super") && !strcmp(m, "__init__")) {
                 a.used = ~0u; /* a library base class's constructor: nothing of it is used */
                 v = exec_none();
+            } else if (!strcmp(self->obj.type, "nn_layer")) {
+                v = exec_nn_method(r, self, m, &a);
+                if (!v && !r->failed) v = exec_fail_at(r, at, "unsupported call of an nn layer's %s()", m);
+            } else if (!strcmp(self->obj.type, "rng")) {
+                v = exec_nn_rng_method(r, m, &a);
             } else if (!strcmp(self->obj.type, "onnx_session")) {
                 v = exec_stand_session(r, m, &a);
             } else if (!strcmp(self->obj.type, "logger")) {
                 a.used = ~0u;
                 v = self;
-            } else if (!strcmp(m, "to") || !strcmp(m, "cpu") || !strcmp(m, "cuda")) {
+            } else if (!strcmp(m, "to") || !strcmp(m, "cpu") || !strcmp(m, "cuda") ||
+                       (self->obj.cls && (!strcmp(m, "eval") || !strcmp(m, "train") || !strcmp(m, "requires_grad_")))) {
                 a.used = ~0u;
-                v = self; /* an encoding or output moved to a device: the same values */
+                v = self; /* an encoding, output or module moved to a device or switched to a mode */
             } else if (!strcmp(m, "get") || !strcmp(m, "keys") || !strcmp(m, "items") || !strcmp(m, "values")) {
                 ExecValue d = {.kind = XV_DICT, .dict = self->obj.fields};
                 v = dict_method(r, &d, m, &a);

@@ -208,10 +208,12 @@ static ExecValue *binop_numbers(ExecRun *r, const char *op, ExecValue *a, ExecVa
     return exec_fail_at(r, at, "operator %s", op);
 }
 
-static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other) {
-    /* a record's number beside a tensor of ids (labels != cfg.label_pad_token_id): an id the
+static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other, bool equality) {
+    /* a record's number beside a tensor of ids (labels != cfg.label_pad_token_id), or any
+     * parameter an integer tensor is compared with elementwise (ids == pad_token_id): an id the
      * code sets apart, the ignored label or the pad */
-    if (other->kind == XV_TENSOR && !exec_dtype_is_float(other->t->dtype) && strchr(r->plan->names[p->pending.param], '.'))
+    bool ids = other->kind == XV_TENSOR && !exec_dtype_is_float(other->t->dtype);
+    if (ids && (strchr(r->plan->names[p->pending.param], '.') || (equality && other->t->dtype != XD_BOOL)))
         return exec_stand_resolve(r, p, "sentinel", other);
     /* scaled by a float (logits / temperature): a tensor */
     const char *use = other->kind == XV_TENSOR || other->kind == XV_FLOAT     ? "tensor"
@@ -223,8 +225,9 @@ static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other) {
 
 ExecValue *exec_binop(ExecRun *r, const char *op, ExecValue *a, ExecValue *b, TSNode at) {
     if (!a || !b) return NULL;
-    if (a->kind == XV_PENDING && !(a = resolve_operand(r, a, b))) return NULL;
-    if (b->kind == XV_PENDING && !(b = resolve_operand(r, b, a))) return NULL;
+    bool equality = !strcmp(op, "==") || !strcmp(op, "!=");
+    if (a->kind == XV_PENDING && !(a = resolve_operand(r, a, b, equality))) return NULL;
+    if (b->kind == XV_PENDING && !(b = resolve_operand(r, b, a, equality))) return NULL;
     if (!strcmp(op, "==") || !strcmp(op, "!=")) {
         if (a->kind != XV_TENSOR && b->kind != XV_TENSOR) {
             bool eq = exec_equal(a, b);
@@ -696,6 +699,20 @@ static ExecValue *find_class_attr(ExecValue *cls, const char *name) {
     return NULL;
 }
 
+/* A method a torch.nn.Module subclass inherits that changes nothing a score depends on (moving
+ * it, switching its mode): the object itself is returned when it is called. */
+static bool module_method(ExecValue *cls, const char *name) {
+    static const char *const same[] = {"to", "cuda", "cpu", "eval", "train", "requires_grad_"};
+    bool module = false;
+    for (ExecValue *c = cls; c && c->kind == XV_CLASS && !module; c = exec_dict_get_str(&c->cls.attrs, " base")) {
+        ExecValue *b = exec_dict_get_str(&c->cls.attrs, " lib_base");
+        module = b && !strcmp(b->lib.qual, "torch.nn.Module");
+    }
+    for (size_t i = 0; module && i < sizeof same / sizeof *same; i++)
+        if (!strcmp(name, same[i])) return true;
+    return false;
+}
+
 static ExecValue *bind_method(ExecRun *r, ExecValue *f, ExecValue *self) {
     if (f->kind != XV_FUNC || f->fn.self || f->fn.is_static) return f;
     ExecValue *m = exec_new(r, XV_FUNC);
@@ -746,6 +763,7 @@ ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int narg
     case XV_CLASS:
         return instantiate(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
     case XV_OBJECT: {
+        if (!fn->obj.cls && !strcmp(fn->obj.type, "nn_layer")) return exec_nn_call(r, fn, args, nargs, nkw, at);
         if (!fn->obj.cls && !strcmp(fn->obj.type, "nn_module")) { /* nn.LogSoftmax(dim=-1)(x) */
             const char *names[CALL_MAX_ARGS];
             ExecValue *vals[CALL_MAX_ARGS];
@@ -818,9 +836,12 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
             if (m && m->kind == XV_FUNC) return bind_method(r, m, v);
             if (m) return m;
             if (v->obj.lazy) return exec_stand_record_field(r, v, name);
+            if (module_method(v->obj.cls, name)) return exec_method(r, name, v); /* model.eval() */
             return exec_fail_at(r, at, "attribute %s the object does not have", name);
         }
         if (v->obj.lazy) return exec_stand_record_field(r, v, name);
+        if (!strcmp(v->obj.type, "output") && ((f = exec_nn_hidden(r, v, name, at)) || r->failed)) return f;
+        if (!strcmp(v->obj.type, "config") && (f = exec_nn_config(r, name))) return f;
         return exec_method(r, name, v);
     }
     case XV_CLASS: {
@@ -996,6 +1017,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
     } else {
         exec_fail_at(r, n, "unsupported expression %s", t);
     }
+    if (v && ts_node_start_byte(n) == r->mark_start && ts_node_end_byte(n) == r->mark_end) r->marked = v;
     r->nest--;
     return v;
 }
@@ -1088,6 +1110,7 @@ static bool exec_class(ExecRun *r, ExecEnv *env, TSNode n, bool dataclass) {
     for (uint32_t i = 0; !ts_node_is_null(supers) && i < ts_node_named_child_count(supers); i++) {
         ExecValue *b = exec_eval(r, env, ts_node_named_child(supers, i));
         if (b && b->kind == XV_CLASS && !exec_dict_set_str(r, &cls->cls.attrs, " base", b)) return false;
+        if (b && b->kind == XV_LIB && !exec_dict_set_str(r, &cls->cls.attrs, " lib_base", b)) return false;
         if (!b) r->failed = false, r->why[0] = 0; /* a library base (nn.Module): nothing of it is used */
     }
     ExecValue *fields = exec_new(r, XV_LIST);

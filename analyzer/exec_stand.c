@@ -55,7 +55,11 @@ static ExecValue *tok_new(ExecRun *r) {
         !exec_dict_set_str(r, &t->obj.fields, "pad_token", r->table->pad >= 0 ? eos_text : exec_none()) ||
         !exec_dict_set_str(r, &t->obj.fields, "unk_token", exec_none()) ||
         !exec_dict_set_str(r, &t->obj.fields, "padding_side", exec_str(r, "right", 5)) ||
-        !exec_dict_set_str(r, &t->obj.fields, "vocab_size", exec_int(r, x_id(r) + 1)))
+        !exec_dict_set_str(r, &t->obj.fields, "vocab_size", exec_int(r, x_id(r) + 1)) ||
+        /* a SentencePiece wrapper's (Llama's reference code): -1 without a pad piece */
+        !exec_dict_set_str(r, &t->obj.fields, "pad_id", exec_int(r, r->table->pad >= 0 ? r->table->pad : -1)) ||
+        !exec_dict_set_str(r, &t->obj.fields, "eos_id", exec_int(r, r->table->pad >= 0 ? r->table->pad : x_id(r))) ||
+        !exec_dict_set_str(r, &t->obj.fields, "bos_id", exec_int(r, x_id(r))))
         return NULL;
     return t;
 }
@@ -681,6 +685,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strncmp(use, "attr:", 5)) {
         const char *n = use + 5;
         static const char *const tok[] = {"encode", "decode", "batch_decode", "pad_token_id", "eos_token_id",
+                                          "pad_id", "eos_id", "bos_id",
                                           "bos_token_id", "pad_token", "eos_token", "padding_side",
                                           "convert_tokens_to_ids", "apply_chat_template", "vocab_size",
                                           "bos_token", "unk_token", "pad", "add_special_tokens", "unk_token_id"};

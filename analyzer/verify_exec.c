@@ -111,6 +111,8 @@ typedef struct {
     const VerifyRecipe *recipe;
     bool reached;
     bool bound_plan; /* a binding ran: keep it for every table */
+    char stand_ins[VERIFY_MAX_STAND_INS][160]; /* those of the runs that scored the table */
+    int n_stand_ins;
 } ExecEntry;
 
 /* The function a node is in (null: module level). */
@@ -633,6 +635,12 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     else
         snprintf(why, n, "%s", r.why[0] ? r.why : "the run failed");
     e->reached |= r.reached || (rc >= 0 && e->via_callee);
+    for (int i = 0; rc >= 0 && i < r.n_stand_ins; i++) {
+        int k = 0;
+        while (k < e->n_stand_ins && strcmp(e->stand_ins[k], r.stand_ins[i]))
+            k++;
+        if (k == e->n_stand_ins && k < VERIFY_MAX_STAND_INS) memcpy(e->stand_ins[e->n_stand_ins++], r.stand_ins[i], sizeof e->stand_ins[0]);
+    }
     exec_run_free(&r);
     trace_run(e, ci, rc, why);
     if (rc < 0 && init_failed && !e->plan.lazy_self && !e->bound_plan) {
@@ -676,6 +684,7 @@ static bool entry_plan_next(ExecPlan *p) {
 /* Every candidate of t under the current binding: -1 failed, 0 one run each, 1 one run for all. */
 static int entry_run_all(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, char *why,
                          size_t n) {
+    e->n_stand_ins = 0; /* only the runs that score the table report theirs */
     int rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
     for (int ci = 1; rc == 0 && ci < t->n_candidates; ci++)
         if (entry_run(e, t, ci, scores, dtype, pick, why, n) < 0) rc = -1;
@@ -799,6 +808,8 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
         snprintf(res->score_label, sizeof res->score_label, "%s() value", e->name);
     res->lower_is_better = !pick && !e->ranked && recipe->lower_is_better;
     res->dtype = dtype;
+    memcpy(res->stand_ins, e->stand_ins, sizeof res->stand_ins);
+    res->n_stand_ins = e->n_stand_ins;
     for (int ci = 0; ci < res->n; ci++) {
         res->cands[ci].score = scores[ci];
         for (int k = 0; k < res->cands[ci].n_steps; k++)
