@@ -174,6 +174,7 @@ typedef enum {
     XP_TOKEN_LPS,  /* the candidate's token log-probs, a list of floats (an API's, already read) */
     XP_IGNORE_ID,  /* -100, the ignored label (a record's id compared with a tensor of ids) */
     XP_PAD_ID,     /* the pad id (a buffer's fill value): the table's pad token, else the end of text */
+    XP_LL_PAIRS,   /* every candidate's (log Pr(y|x), is_greedy), a list: lm-eval's process_results */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -479,6 +480,8 @@ ExecValue *exec_nn_rng_method(ExecRun *r, const char *m, ExecArgs *a);
 /* A served response for the run's candidate: OpenAI completion / chat and vLLM layouts, true
  * log-softmax values of the toy LM; `generated_only`: token_logprobs without the echoed prompt. */
 ExecValue *exec_api_response(ExecRun *r, bool generated_only);
+/* lm-eval's loglikelihood results: (log Pr(y|x), is_greedy) for every candidate, a list. */
+ExecValue *exec_api_loglikelihoods(ExecRun *r);
 /* Adds the deterministic row of a prefix to t unless it has one; its index, -1 on OOM. */
 int exec_stand_row(VerifyTable *t, const int *prefix, int n);
 /* Calls the entry def with the given arguments (parameters without one take defaults). */

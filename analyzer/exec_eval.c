@@ -223,11 +223,20 @@ static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other, bo
     return exec_stand_resolve(r, p, use, other);
 }
 
+static ExecValue *output_logits(ExecValue *v) {
+    return v->kind == XV_OBJECT && !v->obj.cls && !strcmp(v->obj.type, "output") ? exec_dict_get_str(&v->obj.fields, "logits")
+                                                                                 : NULL;
+}
+
 ExecValue *exec_binop(ExecRun *r, const char *op, ExecValue *a, ExecValue *b, TSNode at) {
     if (!a || !b) return NULL;
     bool equality = !strcmp(op, "==") || !strcmp(op, "!=");
     if (a->kind == XV_PENDING && !(a = resolve_operand(r, a, b, equality))) return NULL;
     if (b->kind == XV_PENDING && !(b = resolve_operand(r, b, a, equality))) return NULL;
+    /* a model that returns its logits (mlx_lm, nanoGPT-style): arithmetic on them */
+    ExecValue *la = output_logits(a), *lb = output_logits(b);
+    if (la && la->kind == XV_TENSOR && !equality) a = la;
+    if (lb && lb->kind == XV_TENSOR && !equality) b = lb;
     if (!strcmp(op, "==") || !strcmp(op, "!=")) {
         if (a->kind != XV_TENSOR && b->kind != XV_TENSOR) {
             bool eq = exec_equal(a, b);

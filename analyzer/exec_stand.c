@@ -720,7 +720,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
     if (!strcmp(use, "iter") || !strcmp(use, "len")) {
         static const ExecParamRole iter[] = {XP_CANDS, XP_CANDS_BARE, XP_CONT_IDS, XP_IDS,
-                                             XP_RECORDS, XP_ID_ROWS, XP_TOKEN_LPS};
+                                             XP_RECORDS, XP_ID_ROWS, XP_LL_PAIRS, XP_TOKEN_LPS};
         int k = (int)(sizeof iter / sizeof *iter);
         memcpy(opts, iter, sizeof iter);
         if (!strcmp(use, "len")) opts[k++] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
@@ -906,6 +906,8 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         }
         return l;
     }
+    case XP_LL_PAIRS:
+        return exec_api_loglikelihoods(r);
     case XP_UNDECIDED:
         break;
     }

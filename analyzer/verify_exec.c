@@ -107,6 +107,11 @@ typedef struct {
      * aggregates the candidate's as the recipe does (its caller's part, which does not run) */
     bool read_positions;
     char metric[48]; /* the entry returns a dict of metrics: the key the flagged code computes */
+    /* the entry was given every candidate and its flagged expression holds one value each: those
+     * values are the scores (the line; whether the code after it stopped) */
+    int flagged_line;
+    bool flagged_then_stopped;
+    bool closure; /* the entry returns a closure (of its own), called: its value is the score */
     bool ranked;     /* the entry returns the candidates in its order: each scores n - position */
     const VerifyRecipe *recipe;
     bool reached;
@@ -169,6 +174,9 @@ static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
     e->bound_plan = false;
     e->varied = e->read_dist = e->read_positions = false;
     e->metric[0] = '\0';
+    e->flagged_line = 0;
+    e->flagged_then_stopped = false;
+    e->closure = false;
     e->ranked = false;
     e->def = def;
     e->cls = method_class(def);
@@ -473,6 +481,27 @@ static bool entry_batch(ExecEntry *e, const ExecRun *r, ExecValue *v, double *sc
     return true;
 }
 
+/* An entry given every candidate whose flagged expression evaluated to one float per candidate
+ * (a vector of n, or a list of n numbers): those are the script's numbers for them, whatever the
+ * code after it returns (a metric dict over the document's labels) or whether it ran. */
+static bool entry_flagged(ExecEntry *e, const ExecRun *r, double *scores, int n, const char **dtype) {
+    ExecValue *v = r->marked;
+    if (!r->reached || !v || r->lm_reads == 0) return false;
+    if (v->kind == XV_TENSOR) {
+        if (v->t->n != n || !exec_dtype_is_float(v->t->dtype)) return false;
+        memcpy(scores, v->t->data, (size_t)n * sizeof *scores);
+        *dtype = exec_dtype_name(v->t->dtype);
+    } else if ((v->kind == XV_LIST || v->kind == XV_TUPLE) && v->seq.n == n) {
+        for (int i = 0; i < n; i++)
+            if (!entry_score(v->seq.items[i], &scores[i], dtype)) return false;
+    } else {
+        return false;
+    }
+    TSNode at = ts_node_descendant_for_byte_range(e->vs->parsed.root, e->mark_start, e->mark_end);
+    e->flagged_line = (int)ts_node_start_point(at).row + 1;
+    return true;
+}
+
 /* An entry given the LM's logits (or the ids, encoding or text it makes them from) that returns
  * a tensor of the logits' shape maps them to a next-token distribution (a softmax, a
  * log-softmax of its own): the candidate's score is that distribution read at the candidate's
@@ -554,8 +583,8 @@ static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
     if (!on) return;
     static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
                                        "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
-                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id"};
-    _Static_assert(sizeof role / sizeof *role == XP_PAD_ID + 1, "one name per ExecParamRole");
+                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs"};
+    _Static_assert(sizeof role / sizeof *role == XP_LL_PAIRS + 1, "one name per ExecParamRole");
     fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
     for (int i = 0; i < e->plan.nparams; i++)
         fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], role[e->plan.role[i]]);
@@ -611,6 +640,10 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         ExecValue *m = obj ? exec_getattr(&r, obj, e->method, e->def) : NULL;
         ret = m ? exec_call_value(&r, m, args + e->n_init, e->nargs - e->n_init, NULL, NULL, 0, e->def) : NULL;
     }
+    if (ret && !r.failed && ret->kind == XV_FUNC && parse_is(ret->fn.def, "function_definition") &&
+        ts_node_start_byte(ret->fn.def) >= ts_node_start_byte(e->def) &&
+        ts_node_end_byte(ret->fn.def) <= ts_node_end_byte(e->def))
+        ret = exec_call_value(&r, ret, NULL, 0, NULL, NULL, 0, e->def), e->closure = true; /* the closure it builds, called */
     ok = ret != NULL && !r.failed;
     if (ok && r.lm_reads == 0) { /* a binding under which the toy LM is never read proves nothing */
         exec_fail(&r, "the run never read the model's output");
@@ -619,10 +652,11 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     bool batch = e->plan.all_candidates || r.gave_all;
     for (int i = 0; i < e->plan.nparams; i++)
         batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_CANDS_BARE || e->plan.role[i] == XP_TEXTS ||
-                 e->plan.role[i] == XP_RECORDS ||
-                 e->plan.role[i] == XP_ID_ROWS;
+                 e->plan.role[i] == XP_RECORDS || e->plan.role[i] == XP_ID_ROWS || e->plan.role[i] == XP_LL_PAIRS;
     int rc = -1;
     if (ok && batch && entry_batch(e, &r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;
+    else if (batch && entry_flagged(e, &r, scores, t->n_candidates, dtype))
+        rc = 1, e->flagged_then_stopped = !ok;
     else if (ok && !batch && entry_score(ret, &scores[ci], dtype)) rc = 0;
     else if (ok && !batch && ret->kind == XV_DICT && flagged_metric(e, ret, &scores[ci], dtype)) rc = 0;
     else if (ok && !batch && ret->kind == XV_TENSOR && entry_read_dist(&r, e, ret->t, &scores[ci], dtype))
@@ -802,8 +836,13 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
         snprintf(res->score_label, sizeof res->score_label, "the %s of %.40s() at the candidate's tokens",
                  recipe->aggregate == VERIFY_AGG_PRODUCT ? "product" : recipe->aggregate == VERIFY_AGG_MEAN ? "mean" : "sum",
                  e->name);
+    else if (e->flagged_line)
+        snprintf(res->score_label, sizeof res->score_label, "the flagged value at line %d%s", e->flagged_line,
+                 e->flagged_then_stopped ? " (the code after it did not run)" : "");
     else if (e->metric[0])
         snprintf(res->score_label, sizeof res->score_label, "%.40s()[\"%s\"]", e->name, e->metric);
+    else if (e->closure)
+        snprintf(res->score_label, sizeof res->score_label, "%.40s()'s closure, called", e->name);
     else
         snprintf(res->score_label, sizeof res->score_label, "%s() value", e->name);
     res->lower_is_better = !pick && !e->ranked && recipe->lower_is_better;
@@ -858,6 +897,32 @@ static bool scores_vary(const VerifyResult *res) {
 }
 
 static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex, char *why,
+                                  size_t n);
+
+/* The plan given every candidate at once (a parameter used as text is the list of texts, ids a
+ * padded batch), its parameters bound anew. */
+static void plan_as_batch(ExecEntry *e) {
+    memset(e->plan.role, 0, sizeof e->plan.role);
+    memset(e->plan.alt, 0, sizeof e->plan.alt);
+    e->plan.n_text = e->plan.n_lists = 0;
+    e->plan.unbatched = false;
+    e->plan.all_candidates = true;
+    e->bound_plan = false;
+}
+
+/* No binding of one candidate at a time ran on the first table: the entry given every candidate
+ * at once (NULL, the plan as it was, when that does not run either). */
+static VerifyResult *entry_search_batch(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex) {
+    if (e->plan.all_candidates || e->budget.steps_left <= 0) return NULL;
+    ExecPlan keep = e->plan;
+    plan_as_batch(e);
+    char w[200];
+    VerifyResult *res = entry_search(e, r, recipe_cex, w, sizeof w);
+    if (!res) e->plan = keep;
+    return res;
+}
+
+static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex, char *why,
                                   size_t n) {
     VerifyResult *first = NULL;
     int tried = 0;
@@ -876,6 +941,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
             tried--;
             /* a batch needs a pad token only some tables have: try the others */
             if (e->plan.all_candidates && strstr(why, "pad")) continue;
+            if (!first && i == 0 && !is_gap(why)) return entry_search_batch(e, r, recipe_cex);
             if (!first) return NULL;
             break; /* the tables before this one ran: report on them */
         }
@@ -895,12 +961,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
         /* one candidate at a time showed nothing: the same code on a padded batch of them all */
         ExecPlan keep = e->plan;
         bool kept_bound = e->bound_plan;
-        memset(e->plan.role, 0, sizeof e->plan.role);
-        memset(e->plan.alt, 0, sizeof e->plan.alt);
-        e->plan.n_text = e->plan.n_lists = 0;
-        e->plan.unbatched = false;
-        e->plan.all_candidates = true;
-        e->bound_plan = false;
+        plan_as_batch(e);
         char w[200];
         VerifyResult *res = entry_search(e, r, recipe_cex, w, sizeof w);
         if (res && shows_harm(res)) {
@@ -932,7 +993,8 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
 /* Failures a caller of the entry may avoid: what a parameter is, what the entry returns. */
 static bool caller_may_help(const char *why) {
     return strstr(why, "cannot tell what parameter") || strstr(why, "returns a") || strstr(why, "missing argument") ||
-           strstr(why, "a key the") || strstr(why, "cannot become a tensor") || strstr(why, "operator ");
+           strstr(why, "a key the") || strstr(why, "cannot become a tensor") || strstr(why, "operator ") ||
+           strstr(why, "is not defined");
 }
 
 /* The entries of a finding tried in order: the enclosing function, its callers in the file, then
@@ -952,6 +1014,12 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
         if (res) return res;
         if (!first[0]) snprintf(first, sizeof first, "%s", w);
         if (!caller_may_help(w) || e->budget.steps_left <= 0) break;
+        /* a closure reads the locals of the def it is in: that def, its returned closure called */
+        TSNode outer = enclosing_def(ts_node_parent(queue[i]));
+        bool dup = ts_node_is_null(outer);
+        for (int k = 0; k < nq && !dup; k++)
+            dup = ts_node_eq(queue[k], outer);
+        if (!dup && nq < MAX_ENTRIES) queue[nq++] = outer;
         nq += entry_callers(e, queue[i], queue + nq, MAX_ENTRIES - nq);
     }
     if (!first[0]) snprintf(first, sizeof first, "the finding is in module-level code, not in a function to run");
