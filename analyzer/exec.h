@@ -175,6 +175,9 @@ typedef enum {
     XP_IGNORE_ID,  /* -100, the ignored label (a record's id compared with a tensor of ids) */
     XP_PAD_ID,     /* the pad id (a buffer's fill value): the table's pad token, else the end of text */
     XP_LL_PAIRS,   /* every candidate's (log Pr(y|x), is_greedy), a list: lm-eval's process_results */
+    XP_UNIT,       /* 1.0: a number a tensor is divided by (a temperature), reported as a stand-in */
+    XP_ID_BATCHES, /* a loader of one (ids, labels) batch: the candidate's ids, the labels the same
+                      with the start and prompt -100 (only the candidate is scored) */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -285,8 +288,8 @@ ExecValue *exec_fail(ExecRun *r, const char *fmt, ...) __attribute__((format(pri
 ExecValue *exec_fail_at(ExecRun *r, TSNode n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool exec_step(ExecRun *r); /* false once a bound is exceeded */
-/* Records a stand-in the run chose at node `at` ("WHAT at line N: HOW"), once; false (run
- * failed) when there are more than the report holds. */
+/* Records a stand-in the run chose at node `at` ("WHAT at line N: HOW"; a null node: "WHAT:
+ * HOW"), once; false (run failed) when there are more than the report holds. */
 bool exec_stand_in(ExecRun *r, TSNode at, const char *what, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Charges the steps of a kernel that makes or reads `elems` tensor elements; false past a bound. */

@@ -778,6 +778,19 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
         if (d) d->dict.factory = exec_arg(a, 0, "default_factory");
         return d;
     }
+    if (!strcmp(q, "functools.partial")) {
+        ExecValue *p = exec_object(r, "partial"), *pre = exec_new(r, XV_TUPLE), *kws = exec_new(r, XV_DICT);
+        if (!p || !pre || !kws || a->npos < 1) return r->failed ? NULL : exec_fail_at(r, a->at, "partial() without a function");
+        for (int i = 1; i < a->npos; i++)
+            if (!exec_seq_push(r, &pre->seq, a->pos[i])) return NULL;
+        for (int k = 0; k < a->nkw; k++)
+            if (!exec_dict_set_str(r, &kws->dict, a->kw[k], a->kwv[k])) return NULL;
+        a->used = ~0u;
+        if (!exec_dict_set_str(r, &p->obj.fields, " fn", a->pos[0]) || !exec_dict_set_str(r, &p->obj.fields, " args", pre) ||
+            !exec_dict_set_str(r, &p->obj.fields, " kw", kws))
+            return NULL;
+        return p;
+    }
     if (!strcmp(q, "functools.reduce")) {
         ExecValue *f = exec_arg(a, 0, NULL), *it = exec_iterate(r, exec_arg(a, 1, NULL), a->at);
         if (!it) return NULL;

@@ -208,18 +208,22 @@ static ExecValue *binop_numbers(ExecRun *r, const char *op, ExecValue *a, ExecVa
     return exec_fail_at(r, at, "operator %s", op);
 }
 
-static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other, bool equality) {
+static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other, const char *op, bool right) {
+    bool equality = !strcmp(op, "==") || !strcmp(op, "!="), concat = !strcmp(op, "+");
     /* a record's number beside a tensor of ids (labels != cfg.label_pad_token_id), or any
      * parameter an integer tensor is compared with elementwise (ids == pad_token_id): an id the
      * code sets apart, the ignored label or the pad */
     bool ids = other->kind == XV_TENSOR && !exec_dtype_is_float(other->t->dtype);
     if (ids && (strchr(r->plan->names[p->pending.param], '.') || (equality && other->t->dtype != XD_BOOL)))
         return exec_stand_resolve(r, p, "sentinel", other);
-    /* scaled by a float (logits / temperature): a tensor */
-    const char *use = other->kind == XV_TENSOR || other->kind == XV_FLOAT     ? "tensor"
-                      : other->kind == XV_STR                                 ? "str"
-                      : other->kind == XV_PENDING || other->kind == XV_LIST ? "list"
-                                                                              : "int";
+    if (right && !strcmp(op, "/") && other->kind == XV_TENSOR && exec_dtype_is_float(other->t->dtype))
+        return exec_stand_resolve(r, p, "divisor", other); /* logits / temperature */
+    /* scaled by a float (logits / temperature), or a parameter scaled by another: a tensor */
+    const char *use = other->kind == XV_TENSOR || other->kind == XV_FLOAT                           ? "tensor"
+                      : other->kind == XV_STR                                                       ? "str"
+                      : (other->kind == XV_PENDING && (concat || equality)) || other->kind == XV_LIST ? "list"
+                      : other->kind == XV_PENDING                                                   ? "tensor"
+                                                                                                    : "int";
     return exec_stand_resolve(r, p, use, other);
 }
 
@@ -231,8 +235,8 @@ static ExecValue *output_logits(ExecValue *v) {
 ExecValue *exec_binop(ExecRun *r, const char *op, ExecValue *a, ExecValue *b, TSNode at) {
     if (!a || !b) return NULL;
     bool equality = !strcmp(op, "==") || !strcmp(op, "!=");
-    if (a->kind == XV_PENDING && !(a = resolve_operand(r, a, b, equality))) return NULL;
-    if (b->kind == XV_PENDING && !(b = resolve_operand(r, b, a, equality))) return NULL;
+    if (a->kind == XV_PENDING && !(a = resolve_operand(r, a, b, op, false))) return NULL;
+    if (b->kind == XV_PENDING && !(b = resolve_operand(r, b, a, op, true))) return NULL;
     /* a model that returns its logits (mlx_lm, nanoGPT-style): arithmetic on them */
     ExecValue *la = output_logits(a), *lb = output_logits(b);
     if (la && la->kind == XV_TENSOR && !equality) a = la;
@@ -773,6 +777,27 @@ ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int narg
         return instantiate(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
     case XV_OBJECT: {
         if (!fn->obj.cls && !strcmp(fn->obj.type, "nn_layer")) return exec_nn_call(r, fn, args, nargs, nkw, at);
+        if (!fn->obj.cls && !strcmp(fn->obj.type, "partial")) { /* functools.partial(f, *a, **kw)(*b, **kw2) */
+            ExecValue *pre = exec_dict_get_str(&fn->obj.fields, " args"), *kws = exec_dict_get_str(&fn->obj.fields, " kw");
+            ExecValue *all[CALL_MAX_ARGS];
+            const char *names[CALL_MAX_ARGS];
+            ExecValue *vals[CALL_MAX_ARGS];
+            int n = 0, k = 0;
+            for (int i = 0; i < pre->seq.n && n < CALL_MAX_ARGS; i++)
+                all[n++] = pre->seq.items[i];
+            for (int i = 0; i < nargs && n < CALL_MAX_ARGS; i++)
+                all[n++] = args[i];
+            for (int i = 0; i < nkw && k < CALL_MAX_ARGS; i++)
+                names[k] = kw_names[i], vals[k++] = kw_vals[i];
+            for (int i = 0; i < kws->dict.n && k < CALL_MAX_ARGS; i++) { /* the call's keywords win */
+                bool given = false;
+                for (int j = 0; j < nkw && !given; j++)
+                    given = !strcmp(kw_names[j], kws->dict.keys[i]->str.s);
+                if (!given) names[k] = kws->dict.keys[i]->str.s, vals[k++] = kws->dict.vals[i];
+            }
+            if (n + k > CALL_MAX_ARGS) return exec_fail_at(r, at, "a partial called with more than %d arguments", CALL_MAX_ARGS);
+            return exec_call_value(r, exec_dict_get_str(&fn->obj.fields, " fn"), all, n, names, vals, k, at);
+        }
         if (!fn->obj.cls && !strcmp(fn->obj.type, "nn_module")) { /* nn.LogSoftmax(dim=-1)(x) */
             const char *names[CALL_MAX_ARGS];
             ExecValue *vals[CALL_MAX_ARGS];

@@ -458,6 +458,19 @@ static ExecValue *m_shape_ops(ExecRun *r, ExecTensor *t, const char *fn, ExecArg
         if (!shape_args(r, a, 0, &nd, shape)) return NULL;
         return tv(r, exec_tensor_reshape(r, t, nd, shape));
     }
+    if ((!strcmp(fn, "flatten") && !t->numpy) && t->ndim > 0) { /* torch: dims start_dim..end_dim into one */
+        int64_t s0, s1;
+        int d0, d1, nd = 0, shape[EXEC_MAX_DIMS];
+        if (!exec_arg_int(r, a, 0, "start_dim", 0, &s0) || !exec_arg_int(r, a, 1, "end_dim", -1, &s1) ||
+            !exec_norm_dim(r, t->ndim, s0, &d0) || !exec_norm_dim(r, t->ndim, s1, &d1))
+            return NULL;
+        if (d1 < d0) return exec_fail_at(r, a->at, "flatten() with end_dim before start_dim");
+        for (int d = 0; d < t->ndim; d++) {
+            if (d > d0 && d <= d1) shape[nd - 1] *= t->shape[d];
+            else shape[nd++] = t->shape[d];
+        }
+        return tv(r, exec_tensor_reshape(r, t, nd, shape));
+    }
     if (!strcmp(fn, "flatten") || !strcmp(fn, "ravel")) return tv(r, exec_tensor_reshape(r, t, 1, &t->n));
     if (!strcmp(fn, "unsqueeze") || !strcmp(fn, "expand_dims")) {
         int64_t d;

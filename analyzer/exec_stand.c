@@ -713,6 +713,8 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strcmp(use, "int") && r->plan->names[param][0] && strchr(r->plan->names[param], '.'))
         return opts[0] = XP_NO_LIMIT, opts[1] = XP_PROMPT_LEN, 2; /* a record's number: a limit first */
     if (!strcmp(use, "int")) return opts[0] = XP_PROMPT_LEN, 1;
+    if (!strcmp(use, "divisor")) /* a float tensor divided by it: a temperature first */
+        return opts[0] = XP_UNIT, opts[1] = XP_IDS, opts[2] = XP_LOGITS, opts[3] = XP_PROMPT_TENSOR, opts[4] = XP_TOKEN_LPS, 5;
     if (!strcmp(use, "tensor")) /* last: a served response's log-probs of the candidate's tokens, already read */
         return opts[0] = XP_IDS, opts[1] = XP_LOGITS, opts[2] = XP_PROMPT_TENSOR, opts[3] = XP_TOKEN_LPS, 4;
     if (!strcmp(use, "list")) return opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS, 1;
@@ -720,7 +722,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
     if (!strcmp(use, "iter") || !strcmp(use, "len")) {
         static const ExecParamRole iter[] = {XP_CANDS, XP_CANDS_BARE, XP_CONT_IDS, XP_IDS,
-                                             XP_RECORDS, XP_ID_ROWS, XP_LL_PAIRS, XP_TOKEN_LPS};
+                                             XP_RECORDS, XP_ID_ROWS, XP_LL_PAIRS, XP_ID_BATCHES, XP_TOKEN_LPS};
         int k = (int)(sizeof iter / sizeof *iter);
         memcpy(opts, iter, sizeof iter);
         if (!strcmp(use, "len")) opts[k++] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
@@ -906,8 +908,24 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         }
         return l;
     }
+    case XP_UNIT: {
+        char what[64];
+        snprintf(what, sizeof what, "parameter %s", r->plan->names[i]);
+        return exec_stand_in(r, (TSNode){0}, what, "1.0 (a divisor its callers supply)") ? exec_float(r, 1.0) : NULL;
+    }
     case XP_LL_PAIRS:
         return exec_api_loglikelihoods(r);
+    case XP_ID_BATCHES: {
+        ExecValue *ids = stand_ids(r, false), *pair = exec_new(r, XV_TUPLE), *l = exec_new(r, XV_LIST);
+        ExecTensor *labels = ids ? exec_tensor_cast(r, ids->t, XD_INT64) : NULL;
+        if (!labels || !pair || !l) return NULL;
+        for (int k = 0; k <= t->prompt.len && k < labels->n; k++) /* the start and the prompt */
+            labels->data[k] = -100;
+        if (!exec_seq_push(r, &pair->seq, ids) || !exec_seq_push(r, &pair->seq, exec_tensor_value(r, labels)) ||
+            !exec_seq_push(r, &l->seq, pair))
+            return NULL;
+        return l;
+    }
     case XP_UNDECIDED:
         break;
     }

@@ -72,9 +72,11 @@ bool exec_stand_in(ExecRun *r, TSNode at, const char *what, const char *fmt, ...
     vsnprintf(how, sizeof how, fmt, ap);
     va_end(ap);
     const Source *home = r->mods ? r->mods->home : r->src;
-    const Source *in = source_of(home, at.tree);
+    const Source *in = ts_node_is_null(at) ? home : source_of(home, at.tree);
     const char *base = in && in != home ? strrchr(in->path, '/') : NULL;
-    if (in == home || !in)
+    if (ts_node_is_null(at))
+        snprintf(line, sizeof line, "%s: %s", what, how);
+    else if (in == home || !in)
         snprintf(line, sizeof line, "%s at line %d: %s", what, exec_line(r, at), how);
     else
         snprintf(line, sizeof line, "%s at line %d of %s: %s", what, exec_line(r, at), base ? base + 1 : in->path,
