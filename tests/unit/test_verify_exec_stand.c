@@ -173,6 +173,50 @@ START_TEST(closure_over_module_globals_runs) {
 }
 END_TEST
 
+/* A divisor its callers supply is 1.0, said as a stand-in; the log of the float32 softmax is
+ * -inf exactly where log Pr(y|x) is below float32's range, and log Pr elsewhere. */
+START_TEST(divisor_parameter_is_a_unit_temperature) {
+    json_t *cex = check_cex("stand_divisor.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert(has_stand_in(cex, "parameter temperature: 1.0"));
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        double lp = log_pr(table, json_object_get(c, "tokens"));
+        json_t *s = json_object_get(c, "script_score");
+        if (json_is_string(s)) {
+            ck_assert_str_eq(json_string_value(s), "-inf");
+            ck_assert(lp < -87); /* exp underflows to 0 in float32 */
+        } else {
+            ck_assert_double_eq_tol(json_number_value(s), lp, 1e-4);
+        }
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(cex);
+}
+END_TEST
+
+/* functools.partial(F.nll_loss, reduction="sum") over a loader of (ids, labels) batches whose
+ * labels ignore the prompt: the raw logits of the candidate's tokens, negated, per token. */
+START_TEST(partial_loss_over_a_loader_of_batches) {
+    json_t *o = check_json(FIXTURES_DIR "/LL109/fire_partial_nll_loss.py");
+    json_t *cex = json_object_get(json_array_get(o, 0), "counterexample");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")), "corpus_nll");
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        double raw = 0;
+        for (size_t k = 0; k < json_array_size(toks); k++)
+            raw += logit_at(row_of(table, toks, k), vocab_index(table, json_string_value(json_array_get(toks, k))));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")),
+                                -raw / (double)json_array_size(toks), 1e-4);
+    }
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_stand");
     TCase *tc = tcase_create("stand_ins");
@@ -183,6 +227,8 @@ static Suite *suite(void) {
     tcase_add_test(tc, unknown_randomness_falls_back);
     tcase_add_test(tc, lm_eval_results_are_the_answers_log_prs);
     tcase_add_test(tc, closure_over_module_globals_runs);
+    tcase_add_test(tc, divisor_parameter_is_a_unit_temperature);
+    tcase_add_test(tc, partial_loss_over_a_loader_of_batches);
     suite_add_tcase(s, tc);
     return s;
 }
