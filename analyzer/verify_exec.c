@@ -513,13 +513,16 @@ static bool entry_read_dist(const ExecRun *r, const ExecEntry *e, const ExecTens
     bool given_logits = false; /* the logits, or what the LM makes them from */
     for (int i = 0; i < e->plan.nparams; i++)
         given_logits |= e->plan.role[i] == XP_LOGITS || e->plan.role[i] == XP_IDS || e->plan.role[i] == XP_BATCH ||
-                        e->plan.role[i] == XP_OUTPUT || e->plan.role[i] == XP_TEXT;
+                        e->plan.role[i] == XP_OUTPUT || e->plan.role[i] == XP_TEXT ||
+                        e->plan.role[i] == XP_PROMPT_BATCH || e->plan.role[i] == XP_PROMPT_TENSOR;
     const VerifyTable *t = r->table;
     const VerifySeq *c = &t->candidates[r->cand];
     int L = 1 + t->prompt.len + c->len, V = t->n_vocab + 1;
     bool flat = d->ndim == 2;
+    /* every position of the sequence, or the candidate's alone (generate()'s steps) */
+    int n = d->ndim >= 2 ? d->shape[d->ndim - 2] : 0, at = n == L ? t->prompt.len : 0;
     if (!given_logits || !exec_dtype_is_float(d->dtype) || (d->ndim != 2 && d->ndim != 3) || (!flat && d->shape[0] != 1) ||
-        d->shape[d->ndim - 2] != L || d->shape[d->ndim - 1] != V)
+        (n != L && n != c->len) || d->shape[d->ndim - 1] != V)
         return false;
     bool probs = true, logs = true;
     for (int i = 0; i < d->n; i++) {
@@ -531,12 +534,28 @@ static bool entry_read_dist(const ExecRun *r, const ExecEntry *e, const ExecTens
     if (!probs && !logs) return false;
     double sum = 0;
     for (int k = 0; k < c->len; k++) {
-        double v = d->data[(size_t)(t->prompt.len + k) * V + c->tokens[k]];
+        double v = d->data[(size_t)(at + k) * V + c->tokens[k]];
         sum += probs ? log(v) : v;
     }
     *score = sum;
     *dtype = exec_dtype_name(d->dtype);
     return true;
+}
+
+/* A list of one distribution per generated step ([1, V] or [V] each), stacked into [n, V]; NULL:
+ * not such a list. */
+static ExecTensor *step_dists(ExecRun *r, ExecValue *v) {
+    if (v->kind != XV_LIST && v->kind != XV_TUPLE) return NULL;
+    ExecTensor *parts[256];
+    if (v->seq.n < 1 || v->seq.n > 256) return NULL;
+    for (int i = 0; i < v->seq.n; i++) {
+        ExecValue *x = v->seq.items[i];
+        if (x->kind != XV_TENSOR || x->t->n != r->table->n_vocab + 1 || x->t->ndim > 2) return NULL;
+        parts[i] = x->t;
+    }
+    int shape[2] = {v->seq.n, r->table->n_vocab + 1};
+    ExecTensor *all = exec_tensor_cat(r, parts, v->seq.n, 0, true);
+    return all ? exec_tensor_reshape(r, all, 2, shape) : NULL;
 }
 
 /* An entry that returns one value per position of the candidate's sequence (a list of numbers,
@@ -654,12 +673,15 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_CANDS_BARE || e->plan.role[i] == XP_TEXTS ||
                  e->plan.role[i] == XP_RECORDS || e->plan.role[i] == XP_ID_ROWS || e->plan.role[i] == XP_LL_PAIRS;
     int rc = -1;
+    ExecTensor *steps;
     if (ok && batch && entry_batch(e, &r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;
     else if (batch && entry_flagged(e, &r, scores, t->n_candidates, dtype))
         rc = 1, e->flagged_then_stopped = !ok;
     else if (ok && !batch && entry_score(ret, &scores[ci], dtype)) rc = 0;
     else if (ok && !batch && ret->kind == XV_DICT && flagged_metric(e, ret, &scores[ci], dtype)) rc = 0;
     else if (ok && !batch && ret->kind == XV_TENSOR && entry_read_dist(&r, e, ret->t, &scores[ci], dtype))
+        rc = 0, e->read_dist = true;
+    else if (ok && !batch && (steps = step_dists(&r, ret)) && entry_read_dist(&r, e, steps, &scores[ci], dtype))
         rc = 0, e->read_dist = true;
     else if (ok && !batch && entry_read_positions(&r, e, ret, &scores[ci], dtype))
         rc = 0, e->read_positions = true;
