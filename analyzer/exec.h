@@ -178,6 +178,7 @@ typedef enum {
     XP_UNIT,       /* 1.0: a number a tensor is divided by (a temperature), reported as a stand-in */
     XP_ID_BATCHES, /* a loader of one (ids, labels) batch: the candidate's ids, the labels the same
                       with the start and prompt -100 (only the candidate is scored) */
+    XP_ID_TENSORS, /* every candidate's prompt + candidate ids, a list of [1, L] tensors */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };

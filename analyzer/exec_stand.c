@@ -722,7 +722,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
     if (!strcmp(use, "iter") || !strcmp(use, "len")) {
         static const ExecParamRole iter[] = {XP_CANDS, XP_CANDS_BARE, XP_CONT_IDS, XP_IDS,
-                                             XP_RECORDS, XP_ID_ROWS, XP_LL_PAIRS, XP_ID_BATCHES, XP_TOKEN_LPS};
+                                             XP_RECORDS, XP_ID_ROWS, XP_ID_TENSORS, XP_LL_PAIRS, XP_ID_BATCHES, XP_TOKEN_LPS};
         int k = (int)(sizeof iter / sizeof *iter);
         memcpy(opts, iter, sizeof iter);
         if (!strcmp(use, "len")) opts[k++] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
@@ -906,6 +906,21 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
             if (!rec || !exec_seq_push(r, &l->seq, rec)) return NULL;
             rec->obj.lazy_cand = k;
         }
+        return l;
+    }
+    case XP_ID_TENSORS: {
+        ExecValue *l = exec_new(r, XV_LIST);
+        ExecPlan *pl = r->plan;
+        bool flat = pl->unbatched, all = pl->all_candidates; /* each candidate's own [1, L] */
+        int keep = r->cand;
+        pl->unbatched = pl->all_candidates = false;
+        for (int k = 0; l && k < t->n_candidates; k++) {
+            r->cand = k;
+            if (!exec_seq_push(r, &l->seq, stand_ids(r, false))) l = NULL;
+        }
+        r->cand = keep;
+        pl->unbatched = flat;
+        pl->all_candidates = all;
         return l;
     }
     case XP_UNIT: {

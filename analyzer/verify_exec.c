@@ -602,8 +602,8 @@ static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
     if (!on) return;
     static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
                                        "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
-                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches"};
-    _Static_assert(sizeof role / sizeof *role == XP_ID_BATCHES + 1, "one name per ExecParamRole");
+                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches", "id_tensors"};
+    _Static_assert(sizeof role / sizeof *role == XP_ID_TENSORS + 1, "one name per ExecParamRole");
     fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
     for (int i = 0; i < e->plan.nparams; i++)
         fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], role[e->plan.role[i]]);
@@ -671,7 +671,8 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     bool batch = e->plan.all_candidates || r.gave_all;
     for (int i = 0; i < e->plan.nparams; i++)
         batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_CANDS_BARE || e->plan.role[i] == XP_TEXTS ||
-                 e->plan.role[i] == XP_RECORDS || e->plan.role[i] == XP_ID_ROWS || e->plan.role[i] == XP_LL_PAIRS;
+                 e->plan.role[i] == XP_RECORDS || e->plan.role[i] == XP_ID_ROWS || e->plan.role[i] == XP_LL_PAIRS ||
+                 e->plan.role[i] == XP_ID_TENSORS;
     int rc = -1;
     ExecTensor *steps;
     if (ok && batch && entry_batch(e, &r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;

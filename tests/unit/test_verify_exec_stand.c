@@ -217,6 +217,45 @@ START_TEST(partial_loss_over_a_loader_of_batches) {
 }
 END_TEST
 
+/* One log-softmax per generated step, a list: read at the candidate's tokens it is log Pr. */
+START_TEST(generated_step_distributions_are_read_at_the_tokens) {
+    json_t *o = verify_json("stand_steps.py", 3);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(o, "score_label")), "step_logprobs() read at the candidate's tokens");
+    json_t *table = json_object_get(o, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(o, "candidates"), i, c) {
+        double lp = log_pr(table, json_object_get(c, "tokens"));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), lp, 1e-5);
+    }
+    ck_assert(json_is_false(json_object_get(o, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* rank(cands) iterates every candidate's ids ([1, L] tensors) and returns the index of the
+ * largest raw-logit sum: its pick is the candidate with the largest raw sum in the table. */
+START_TEST(a_list_of_id_tensors_is_every_candidate) {
+    json_t *o = check_json(FIXTURES_DIR "/project/fire_logits_from_other_module/rank.py");
+    json_t *cex = json_object_get(json_array_get(o, 0), "counterexample");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_label")), "1 if rank() picks it");
+    json_t *table = json_object_get(cex, "table"), *cands = json_object_get(cex, "candidates");
+    double raw[16];
+    size_t n = json_array_size(cands);
+    for (size_t i = 0; i < n && i < 16; i++) {
+        json_t *toks = json_object_get(json_array_get(cands, i), "tokens");
+        raw[i] = 0;
+        for (size_t k = 0; k < json_array_size(toks); k++)
+            raw[i] += logit_at(row_of(table, toks, k), vocab_index(table, json_string_value(json_array_get(toks, k))));
+    }
+    size_t best = argmax(raw, n);
+    for (size_t i = 0; i < n && i < 16; i++)
+        ck_assert_double_eq(json_number_value(json_object_get(json_array_get(cands, i), "script_score")), i == best);
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_stand");
     TCase *tc = tcase_create("stand_ins");
@@ -229,6 +268,8 @@ static Suite *suite(void) {
     tcase_add_test(tc, closure_over_module_globals_runs);
     tcase_add_test(tc, divisor_parameter_is_a_unit_temperature);
     tcase_add_test(tc, partial_loss_over_a_loader_of_batches);
+    tcase_add_test(tc, generated_step_distributions_are_read_at_the_tokens);
+    tcase_add_test(tc, a_list_of_id_tensors_is_every_candidate);
     suite_add_tcase(s, tc);
     return s;
 }
