@@ -715,7 +715,7 @@ static ExecValue *find_class_attr(ExecValue *cls, const char *name) {
 /* A method a torch.nn.Module subclass inherits that changes nothing a score depends on (moving
  * it, switching its mode): the object itself is returned when it is called. */
 static bool module_method(ExecValue *cls, const char *name) {
-    static const char *const same[] = {"to", "cuda", "cpu", "eval", "train", "requires_grad_"};
+    static const char *const same[] = {"to", "cuda", "cpu", "eval", "train", "requires_grad_", "parameters"};
     bool module = false;
     for (ExecValue *c = cls; c && c->kind == XV_CLASS && !module; c = exec_dict_get_str(&c->cls.attrs, " base")) {
         ExecValue *b = exec_dict_get_str(&c->cls.attrs, " lib_base");
@@ -1198,8 +1198,9 @@ static bool exec_def(ExecRun *r, ExecEnv *env, TSNode stmt) {
             if (!parse_is(dec, "decorator")) continue;
             if (!decorator_is_identity(r, dec))
                 return exec_fail_at(r, dec, "unsupported decorator") != NULL;
-            dataclass |= exec_text_is(r, ts_node_named_child(dec, 0), "dataclass") ||
-                         exec_text_is(r, ts_node_named_child(dec, 0), "dataclasses.dataclass");
+            TSNode d = ts_node_named_child(dec, 0);
+            if (parse_is(d, "call")) d = parse_field(d, "function"); /* @dataclass(frozen=True) */
+            dataclass |= exec_text_is(r, d, "dataclass") || exec_text_is(r, d, "dataclasses.dataclass");
         }
     }
     if (parse_is(def, "class_definition")) return exec_class(r, env, def, dataclass);
@@ -1427,6 +1428,11 @@ ExecValue *exec_class_with_method(ExecRun *r, const char *method) {
 
 ExecValue *exec_instance_by_use(ExecRun *r, ExecValue *cls, const char *prefix, bool lazy) {
     ExecValue *init = find_class_attr(cls, "__init__");
+    ExecValue *fields = exec_dict_get_str(&cls->cls.attrs, " dataclass");
+    bool defaults = fields && !init; /* a dataclass whose every field has a default: built with them */
+    for (int i = 0; defaults && i < fields->seq.n; i++)
+        defaults = fields->seq.items[i]->seq.n > 1;
+    if (defaults && !lazy) return instantiate(r, cls, NULL, 0, NULL, NULL, 0, cls->cls.def);
     if (lazy || !init || init->kind != XV_FUNC) {
         int len;
         const char *name = exec_text(r, parse_field(cls->cls.def, "name"), &len);

@@ -236,6 +236,7 @@ ExecValue *exec_nn_method(ExecRun *r, ExecValue *layer, const char *m, ExecArgs 
             return layer;
         }
     if (!strcmp(m, "forward") || !strcmp(m, "__call__")) return exec_nn_call(r, layer, a->pos, a->npos, a->nkw, a->at);
+    if (!strcmp(m, "parameters")) return exec_new(r, XV_LIST); /* an optimizer's: never read by a score */
     return NULL;
 }
 

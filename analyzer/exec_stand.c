@@ -605,6 +605,7 @@ ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
     if (!strcmp(m, "generate")) return lm_generate(r, a);
     if (!strcmp(m, "compute_transition_scores")) return lm_transition_scores(r, a);
     if (!strcmp(m, "resize_token_embeddings")) return exec_none();
+    if (!strcmp(m, "parameters")) return exec_new(r, XV_LIST); /* an optimizer's: never read by a score */
     return exec_fail_at(r, a->at, "unsupported call model.%s", m);
 }
 
@@ -673,6 +674,9 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     for (size_t i = 0; i < sizeof api / sizeof *api; i++) /* a served response's fields */
         if ((!strncmp(use, "attr:", 5) || !strncmp(use, "key:", 4)) && !strcmp(strchr(use, ':') + 1, api[i]))
             return opts[0] = XP_API, opts[1] = XP_API_GEN, 2;
+    if (!strncmp(use, "attr:", 5) && r->plan->inst_class[param][0] && !r->plan->names[param][strcspn(r->plan->names[param], ".(")])
+        return opts[0] = XP_INSTANCE, opts[1] = XP_INSTANCE_LAZY, opts[2] = XP_RECORD, opts[3] = XP_IDS,
+               opts[4] = XP_LOGITS, 5; /* annotated with a class of the file; what its use says next */
     if (!strncmp(use, "attr:", 5) && exec_class_with_method(r, use + 5)) { /* lm.logits(...) of class LM */
         ExecValue *cls = exec_class_with_method(r, use + 5);
         int len;
@@ -689,7 +693,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
                                           "bos_token_id", "pad_token", "eos_token", "padding_side",
                                           "convert_tokens_to_ids", "apply_chat_template", "vocab_size",
                                           "bos_token", "unk_token", "pad", "add_special_tokens", "unk_token_id"};
-        static const char *const model[] = {"generate", "forward", "config", "eval", "lm_head"};
+        static const char *const model[] = {"generate", "forward", "config", "eval", "lm_head", "parameters"};
         static const char *const scores[] = {"gather", "softmax", "log_softmax", "exp", "log", "logsumexp",
                                              "argmax", "max", "topk", "float", "double", "sigmoid"};
         for (size_t i = 0; i < sizeof tok / sizeof *tok; i++)

@@ -144,6 +144,20 @@ static bool is_static(const Source *src, TSNode def) {
     return false;
 }
 
+/* Is `name` a class at the top level of the module def is in? */
+static bool top_class(ExecEntry *e, TSNode def, const char *name, size_t len) {
+    int mod = exec_modules_of_tree(&e->vs->mods, def.tree);
+    const ExecModule *m = &e->vs->mods.items[mod < 0 ? 0 : mod];
+    for (uint32_t i = 0; m->src && i < ts_node_named_child_count(m->root); i++) {
+        TSNode c = ts_node_named_child(m->root, i);
+        if (parse_is(c, "decorated_definition")) c = parse_field(c, "definition");
+        size_t cl;
+        const char *cn = parse_is(c, "class_definition") ? parse_text(m->src, parse_field(c, "name"), &cl) : NULL;
+        if (cn && cl == len && !memcmp(cn, name, len)) return true;
+    }
+    return false;
+}
+
 /* Appends the parameters a caller must supply (those with defaults keep them); `skip` leading
  * ones (self) are left out. */
 static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n) {
@@ -162,6 +176,13 @@ static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n
         size_t len;
         TSNode id = parse_is(p, "identifier") ? p : ts_node_named_child(p, 0);
         const char *s = parse_text(&e->vs->src, id, &len);
+        /* annotated with a class of the file (cfg: Config): an instance of it */
+        TSNode type = parse_is(p, "typed_parameter") ? parse_field(p, "type") : (TSNode){0};
+        if (parse_is(type, "type")) type = ts_node_named_child(type, 0);
+        size_t tl;
+        const char *ts = parse_is(type, "identifier") ? parse_text(&e->vs->src, type, &tl) : NULL;
+        if (ts && tl < sizeof e->plan.inst_class[0] && top_class(e, def, ts, tl))
+            snprintf(e->plan.inst_class[e->plan.nparams], sizeof e->plan.inst_class[0], "%.*s", (int)tl, ts);
         snprintf(e->plan.names[e->plan.nparams++], sizeof e->plan.names[0], "%.*s", (int)(len < 30 ? len : 30), s);
     }
     return true;

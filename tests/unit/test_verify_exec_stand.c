@@ -256,6 +256,39 @@ START_TEST(a_list_of_id_tensors_is_every_candidate) {
 }
 END_TEST
 
+/* A trainer whose __init__ builds an optimizer from model.parameters() and takes a config
+ * dataclass by annotation (built with its defaults: smoothing 0.1, a default_factory field): its
+ * loss is the label-smoothed cross-entropy of the softmax probabilities over the toy vocabulary,
+ * whose last class is the start token (probability 0), averaged over the candidate's tokens. */
+START_TEST(config_dataclass_and_optimizer_in_init) {
+    json_t *cex = check_cex("stand_config.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")), "Trainer.loss");
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    const double eps = 0.1;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        size_t n = json_array_size(toks);
+        double total = 0;
+        for (size_t k = 0; k < n; k++) {
+            json_t *u = row_of(table, toks, k);
+            size_t V = json_array_size(u);
+            double z = lse(u), p[64], zp = 1; /* the start class: probability 0, exp(0) = 1 */
+            for (size_t j = 0; j < V && j < 64; j++)
+                zp += exp(p[j] = as_f32(exp(logit_at(u, (int)j) - z)));
+            double lz = log(zp), spread = lz / (double)(V + 1); /* the start class's -lp is log zp */
+            for (size_t j = 0; j < V && j < 64; j++)
+                spread += (lz - p[j]) / (double)(V + 1);
+            int y = vocab_index(table, json_string_value(json_array_get(toks, k)));
+            total += (1 - eps) * (lz - p[y]) + eps * spread;
+        }
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), total / (double)n, 1e-5);
+    }
+    json_decref(cex);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_stand");
     TCase *tc = tcase_create("stand_ins");
@@ -270,6 +303,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, partial_loss_over_a_loader_of_batches);
     tcase_add_test(tc, generated_step_distributions_are_read_at_the_tokens);
     tcase_add_test(tc, a_list_of_id_tensors_is_every_candidate);
+    tcase_add_test(tc, config_dataclass_and_optimizer_in_init);
     suite_add_tcase(s, tc);
     return s;
 }
