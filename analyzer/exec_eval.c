@@ -765,6 +765,31 @@ static ExecValue *instantiate(ExecRun *r, ExecValue *cls, ExecValue **args, int 
     return obj;
 }
 
+/* functools.partial(f, *a, **kw)(*b, **kw2): f(*a, *b, **kw | kw2). */
+static ExecValue *call_partial(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs, const char **kw_names,
+                               ExecValue **kw_vals, int nkw, TSNode at) {
+    ExecValue *pre = exec_dict_get_str(&fn->obj.fields, " args"), *kws = exec_dict_get_str(&fn->obj.fields, " kw");
+    ExecValue *all[CALL_MAX_ARGS];
+    const char *names[CALL_MAX_ARGS];
+    ExecValue *vals[CALL_MAX_ARGS];
+    int n = 0, k = 0;
+    if (pre->seq.n + nargs > CALL_MAX_ARGS || kws->dict.n + nkw > CALL_MAX_ARGS)
+        return exec_fail_at(r, at, "a partial called with more than %d arguments", CALL_MAX_ARGS);
+    for (int i = 0; i < pre->seq.n; i++)
+        all[n++] = pre->seq.items[i];
+    for (int i = 0; i < nargs; i++)
+        all[n++] = args[i];
+    for (int i = 0; i < nkw; i++)
+        names[k] = kw_names[i], vals[k++] = kw_vals[i];
+    for (int i = 0; i < kws->dict.n; i++) { /* the call's keywords win */
+        bool given = false;
+        for (int j = 0; j < nkw && !given; j++)
+            given = !strcmp(kw_names[j], kws->dict.keys[i]->str.s);
+        if (!given) names[k] = kws->dict.keys[i]->str.s, vals[k++] = kws->dict.vals[i];
+    }
+    return exec_call_value(r, exec_dict_get_str(&fn->obj.fields, " fn"), all, n, names, vals, k, at);
+}
+
 ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs, const char **kw_names,
                            ExecValue **kw_vals, int nkw, TSNode at) {
     if (!fn || !exec_step(r)) return NULL;
@@ -777,27 +802,7 @@ ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int narg
         return instantiate(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
     case XV_OBJECT: {
         if (!fn->obj.cls && !strcmp(fn->obj.type, "nn_layer")) return exec_nn_call(r, fn, args, nargs, nkw, at);
-        if (!fn->obj.cls && !strcmp(fn->obj.type, "partial")) { /* functools.partial(f, *a, **kw)(*b, **kw2) */
-            ExecValue *pre = exec_dict_get_str(&fn->obj.fields, " args"), *kws = exec_dict_get_str(&fn->obj.fields, " kw");
-            ExecValue *all[CALL_MAX_ARGS];
-            const char *names[CALL_MAX_ARGS];
-            ExecValue *vals[CALL_MAX_ARGS];
-            int n = 0, k = 0;
-            for (int i = 0; i < pre->seq.n && n < CALL_MAX_ARGS; i++)
-                all[n++] = pre->seq.items[i];
-            for (int i = 0; i < nargs && n < CALL_MAX_ARGS; i++)
-                all[n++] = args[i];
-            for (int i = 0; i < nkw && k < CALL_MAX_ARGS; i++)
-                names[k] = kw_names[i], vals[k++] = kw_vals[i];
-            for (int i = 0; i < kws->dict.n && k < CALL_MAX_ARGS; i++) { /* the call's keywords win */
-                bool given = false;
-                for (int j = 0; j < nkw && !given; j++)
-                    given = !strcmp(kw_names[j], kws->dict.keys[i]->str.s);
-                if (!given) names[k] = kws->dict.keys[i]->str.s, vals[k++] = kws->dict.vals[i];
-            }
-            if (n + k > CALL_MAX_ARGS) return exec_fail_at(r, at, "a partial called with more than %d arguments", CALL_MAX_ARGS);
-            return exec_call_value(r, exec_dict_get_str(&fn->obj.fields, " fn"), all, n, names, vals, k, at);
-        }
+        if (!fn->obj.cls && !strcmp(fn->obj.type, "partial")) return call_partial(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
         if (!fn->obj.cls && !strcmp(fn->obj.type, "nn_module")) { /* nn.LogSoftmax(dim=-1)(x) */
             const char *names[CALL_MAX_ARGS];
             ExecValue *vals[CALL_MAX_ARGS];

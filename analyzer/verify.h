@@ -253,7 +253,7 @@ typedef struct {
     double sum_log_z;
 } VerifyCandidate;
 
-enum { VERIFY_MAX_STAND_INS = 6 };
+enum { VERIFY_MAX_STAND_INS = 8 };
 
 struct VerifyResult {
     const VerifyRecipe *recipe;
