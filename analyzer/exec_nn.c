@@ -295,8 +295,9 @@ static int most_probable(const double *p, int n) {
 static ExecValue *sample_multinomial(ExecRun *r, ExecArgs *a) {
     ExecTensor *p = exec_lib_tensor(r, exec_arg(a, 0, "input"), false);
     int64_t k;
-    if (!p || !exec_arg_int(r, a, 1, "num_samples", 1, &k)) return NULL;
-    (void)exec_arg(a, 2, "replacement");
+    bool again; /* with replacement every draw is the most probable; without, the next one */
+    if (!p || !exec_arg_int(r, a, 1, "num_samples", 1, &k) || !exec_arg_bool(r, a, 2, "replacement", false, &again))
+        return NULL;
     (void)exec_arg(a, -1, "generator");
     if (p->ndim < 1 || p->ndim > 2 || k < 1 || k > p->shape[p->ndim - 1])
         return exec_fail_at(r, a->at, "torch.multinomial of other than k <= n probabilities per row");
@@ -309,11 +310,11 @@ static ExecValue *sample_multinomial(ExecRun *r, ExecArgs *a) {
         for (int j = 0; j < k; j++) {
             int b = most_probable(row, n);
             out->data[(size_t)i * k + j] = b;
-            row[b] = -INFINITY;
+            if (!again) row[b] = -INFINITY;
         }
     }
     if (!exec_stand_in(r, a->at, "torch.multinomial", "draws the %s (a deterministic stand-in for sampling)",
-                       k == 1 ? "most probable index" : "most probable indices in order"))
+                       k == 1 ? "most probable index" : again ? "most probable index each time" : "most probable indices in order"))
         return NULL;
     return exec_tensor_value(r, out);
 }
@@ -324,8 +325,8 @@ static ExecValue *sample_choice(ExecRun *r, ExecArgs *a, bool choices) {
     ExecValue *pop = exec_arg(a, 0, choices ? "population" : "a");
     ExecValue *pv = exec_arg(a, choices ? 1 : 3, choices ? "weights" : "p");
     ExecValue *size = exec_arg(a, choices ? -1 : 1, choices ? "k" : "size");
-    (void)exec_arg(a, 2, "replace");
-    (void)exec_arg(a, -1, "cum_weights");
+    bool again = true; /* several draws: each the most probable */
+    if (!choices && !exec_arg_bool(r, a, 2, "replace", true, &again)) return NULL;
     if (!pop) return exec_fail_at(r, a->at, "choice() without a population");
     int64_t n;
     ExecValue *items = NULL;
@@ -353,10 +354,13 @@ static ExecValue *sample_choice(ExecRun *r, ExecArgs *a, bool choices) {
         return exec_fail_at(r, a->at, "choice() with a size that is not an int");
     if (!choices && (!size || size->kind == XV_NONE)) return one;
     if (k < 0 || k > EXEC_MAX_ELEMS) return exec_fail_at(r, a->at, "choice() of %lld items", (long long)k);
+    if (!again && k > 1) return exec_fail_at(r, a->at, "choice() of several items without replacement");
     ExecValue *l = exec_new(r, XV_LIST);
     for (int i = 0; l && i < k; i++)
         if (!exec_seq_push(r, &l->seq, one)) return NULL;
-    return l;
+    if (choices || !l) return l; /* random.choices: a list; NumPy: an array */
+    ExecTensor *t = exec_tensor_from(r, l, -1, true);
+    return t ? exec_tensor_value(r, t) : NULL;
 }
 
 /* A sampler: torch.multinomial, numpy.random.choice, random.choices, numpy.random.default_rng
