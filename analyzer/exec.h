@@ -272,6 +272,7 @@ typedef struct ExecRun {
     uint32_t mark_start, mark_end; /* the flagged node: `reached` once it is evaluated */
     bool reached;
     ExecValue *marked; /* the flagged expression's last value (NULL: not evaluated) */
+    int marked_times;  /* how often it was evaluated (in a loop, marked is the last one's) */
     int hidden_width; /* the toy model's hidden size once chosen (exec_nn.c); 0: not yet */
     /* What the run chose where the toy model cannot know the script's numbers (a head's
      * weights, a sampler's draw): one line each, reported with the counterexample. */

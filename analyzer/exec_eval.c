@@ -1056,7 +1056,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
     } else {
         exec_fail_at(r, n, "unsupported expression %s", t);
     }
-    if (v && ts_node_start_byte(n) == r->mark_start && ts_node_end_byte(n) == r->mark_end) r->marked = v;
+    if (v && ts_node_start_byte(n) == r->mark_start && ts_node_end_byte(n) == r->mark_end) r->marked = v, r->marked_times++;
     r->nest--;
     return v;
 }

@@ -502,12 +502,13 @@ static bool entry_batch(ExecEntry *e, const ExecRun *r, ExecValue *v, double *sc
     return true;
 }
 
-/* An entry given every candidate whose flagged expression evaluated to one float per candidate
- * (a vector of n, or a list of n numbers): those are the script's numbers for them, whatever the
- * code after it returns (a metric dict over the document's labels) or whether it ran. */
+/* An entry given every candidate whose flagged expression, evaluated once, gave one float per
+ * candidate (a vector of n, or a list of n numbers): those are the script's numbers for them,
+ * whatever the code after it returns (a metric dict over the document's labels) or whether it
+ * ran. Evaluated in a loop, its last value is one iteration's, not every candidate's. */
 static bool entry_flagged(ExecEntry *e, const ExecRun *r, double *scores, int n, const char **dtype) {
     ExecValue *v = r->marked;
-    if (!r->reached || !v || r->lm_reads == 0) return false;
+    if (!r->reached || !v || r->marked_times != 1 || r->lm_reads == 0) return false;
     if (v->kind == XV_TENSOR) {
         if (v->t->n != n || !exec_dtype_is_float(v->t->dtype)) return false;
         memcpy(scores, v->t->data, (size_t)n * sizeof *scores);

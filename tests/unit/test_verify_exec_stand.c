@@ -289,6 +289,18 @@ START_TEST(config_dataclass_and_optimizer_in_init) {
 }
 END_TEST
 
+/* A flagged expression evaluated once per answer (in a loop) has no per-answer scores to show:
+ * the counterexample is the recipe's, said so, never "the script picks". */
+START_TEST(flagged_value_in_a_loop_falls_back) {
+    json_t *cex = check_cex("stand_loop.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "recipe");
+    ck_assert_ptr_nonnull(json_string_value(json_object_get(cex, "fallback")));
+    ck_assert_ptr_null(json_object_get(cex, "entry"));
+    tv_assert_lacks(json_string_value(json_object_get(cex, "verdict")), "the script");
+    json_decref(cex);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_stand");
     TCase *tc = tcase_create("stand_ins");
@@ -304,6 +316,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, generated_step_distributions_are_read_at_the_tokens);
     tcase_add_test(tc, a_list_of_id_tensors_is_every_candidate);
     tcase_add_test(tc, config_dataclass_and_optimizer_in_init);
+    tcase_add_test(tc, flagged_value_in_a_loop_falls_back);
     suite_add_tcase(s, tc);
     return s;
 }
