@@ -170,8 +170,8 @@ ExecValue *exec_api_loglikelihoods(ExecRun *r) {
         int n = t->prompt.len + c->len;
         int *full = exec_alloc(r, (size_t)(n + 1) * sizeof *full);
         if (!full) return NULL;
-        memcpy(full, t->prompt.tokens, (size_t)t->prompt.len * sizeof *full);
-        memcpy(full + t->prompt.len, c->tokens, (size_t)c->len * sizeof *full);
+        if (t->prompt.len) memcpy(full, t->prompt.tokens, (size_t)t->prompt.len * sizeof *full);
+        if (c->len) memcpy(full + t->prompt.len, c->tokens, (size_t)c->len * sizeof *full);
         double ll = 0;
         bool greedy = true;
         for (int k = 0; k < c->len; k++) {
