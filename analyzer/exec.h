@@ -174,6 +174,11 @@ typedef enum {
     XP_TOKEN_LPS,  /* the candidate's token log-probs, a list of floats (an API's, already read) */
     XP_IGNORE_ID,  /* -100, the ignored label (a record's id compared with a tensor of ids) */
     XP_PAD_ID,     /* the pad id (a buffer's fill value): the table's pad token, else the end of text */
+    XP_LL_PAIRS,   /* every candidate's (log Pr(y|x), is_greedy), a list: lm-eval's process_results */
+    XP_UNIT,       /* 1.0: a number a tensor is divided by (a temperature), reported as a stand-in */
+    XP_ID_BATCHES, /* a loader of one (ids, labels) batch: the candidate's ids, the labels the same
+                      with the start and prompt -100 (only the candidate is scored) */
+    XP_ID_TENSORS, /* every candidate's prompt + candidate ids, a list of [1, L] tensors */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -266,6 +271,13 @@ typedef struct ExecRun {
     int const_depth;               /* module constants being evaluated (one reads another) */
     uint32_t mark_start, mark_end; /* the flagged node: `reached` once it is evaluated */
     bool reached;
+    ExecValue *marked; /* the flagged expression's last value (NULL: not evaluated) */
+    int marked_times;  /* how often it was evaluated (in a loop, marked is the last one's) */
+    int hidden_width; /* the toy model's hidden size once chosen (exec_nn.c); 0: not yet */
+    /* What the run chose where the toy model cannot know the script's numbers (a head's
+     * weights, a sampler's draw): one line each, reported with the counterexample. */
+    char stand_ins[VERIFY_MAX_STAND_INS][160];
+    int n_stand_ins;
 } ExecRun;
 
 /* ---- exec_value.c ---- */
@@ -278,6 +290,10 @@ ExecValue *exec_fail(ExecRun *r, const char *fmt, ...) __attribute__((format(pri
 ExecValue *exec_fail_at(ExecRun *r, TSNode n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool exec_step(ExecRun *r); /* false once a bound is exceeded */
+/* Records a stand-in the run chose at node `at` ("WHAT at line N: HOW"; a null node: "WHAT:
+ * HOW"), once; false (run failed) when there are more than the report holds. */
+bool exec_stand_in(ExecRun *r, TSNode at, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Charges the steps of a kernel that makes or reads `elems` tensor elements; false past a bound. */
 bool exec_work(ExecRun *r, long elems);
 void *exec_alloc(ExecRun *r, size_t n); /* zeroed; NULL (run failed) past the memory bound */
@@ -450,10 +466,27 @@ ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at
 ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArgs *a);
 /* A method of an ONNX Runtime session of the toy LM (run, get_inputs, get_outputs). */
 ExecValue *exec_stand_session(ExecRun *r, const char *m, ExecArgs *a);
+/* ---- exec_nn.c: stand-ins for heads on hidden states and for samplers ---- */
+/* torch.nn.Linear / LayerNorm / RMSNorm / Dropout / activations / Sequential (NULL with
+ * r->failed unset: not one of them), a call of one, a method of one. */
+ExecValue *exec_nn_new(ExecRun *r, const char *q, ExecArgs *a);
+ExecValue *exec_nn_call(ExecRun *r, ExecValue *layer, ExecValue **args, int nargs, int nkw, TSNode at);
+ExecValue *exec_nn_method(ExecRun *r, ExecValue *layer, const char *m, ExecArgs *a);
+/* A model output's last_hidden_state / hidden_states; the toy config's hidden_size and layer
+ * count (NULL with r->failed unset: not one). */
+ExecValue *exec_nn_hidden(ExecRun *r, ExecValue *output, const char *name, TSNode at);
+ExecValue *exec_nn_config(ExecRun *r, const char *name);
+/* A sampler drawing the most probable outcome (NULL with r->failed unset: not one); a method
+ * of a random generator. */
+ExecValue *exec_nn_sampler(ExecRun *r, const char *q, ExecArgs *a);
+ExecValue *exec_nn_rng_method(ExecRun *r, const char *m, ExecArgs *a);
+
 /* ---- exec_api.c ---- */
 /* A served response for the run's candidate: OpenAI completion / chat and vLLM layouts, true
  * log-softmax values of the toy LM; `generated_only`: token_logprobs without the echoed prompt. */
 ExecValue *exec_api_response(ExecRun *r, bool generated_only);
+/* lm-eval's loglikelihood results: (log Pr(y|x), is_greedy) for every candidate, a list. */
+ExecValue *exec_api_loglikelihoods(ExecRun *r);
 /* Adds the deterministic row of a prefix to t unless it has one; its index, -1 on OOM. */
 int exec_stand_row(VerifyTable *t, const int *prefix, int n);
 /* Calls the entry def with the given arguments (parameters without one take defaults). */

@@ -156,3 +156,37 @@ ExecValue *exec_api_response(ExecRun *r, bool generated_only) {
         return NULL;
     return resp;
 }
+
+/* lm-eval's answers to loglikelihood requests: for every candidate, (log Pr(candidate | prompt),
+ * is_greedy), each token's log-prob from the toy LM's row of its prefix, is_greedy whether each
+ * token is its row's most probable (the first of ties). */
+ExecValue *exec_api_loglikelihoods(ExecRun *r) {
+    const VerifyTable *t = r->table;
+    ExecValue *out = exec_new(r, XV_LIST);
+    double *lp = exec_alloc(r, (size_t)t->n_vocab * sizeof *lp);
+    if (!out || !lp) return NULL;
+    for (int ci = 0; ci < t->n_candidates; ci++) {
+        const VerifySeq *c = &t->candidates[ci];
+        int n = t->prompt.len + c->len;
+        int *full = exec_alloc(r, (size_t)(n + 1) * sizeof *full);
+        if (!full) return NULL;
+        if (t->prompt.len) memcpy(full, t->prompt.tokens, (size_t)t->prompt.len * sizeof *full);
+        if (c->len) memcpy(full + t->prompt.len, c->tokens, (size_t)c->len * sizeof *full);
+        double ll = 0;
+        bool greedy = true;
+        for (int k = 0; k < c->len; k++) {
+            if (!api_row_logprobs(r, full, t->prompt.len + k, lp)) return NULL;
+            int y = c->tokens[k], best = 0;
+            for (int q = 1; q < t->n_vocab; q++)
+                if (lp[q] > lp[best]) best = q;
+            ll += lp[y];
+            greedy &= best == y;
+        }
+        ExecValue *pair = exec_new(r, XV_TUPLE);
+        if (!pair || !exec_seq_push(r, &pair->seq, exec_float(r, ll)) || !exec_seq_push(r, &pair->seq, exec_bool(greedy)) ||
+            !exec_seq_push(r, &out->seq, pair))
+            return NULL;
+    }
+    return out;
+}
+

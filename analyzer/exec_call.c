@@ -750,10 +750,18 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
     if (!strcmp(q, "torch.no_grad") || !strcmp(q, "torch.inference_mode") || !strcmp(q, "torch.autocast") ||
         !strcmp(q, "torch.cuda.amp.autocast") || !strcmp(q, "torch.amp.autocast") || !strcmp(q, "contextlib.nullcontext"))
         return lib_context(r, a);
+    if (!strncmp(q, "torch.optim.", 12)) { /* an optimizer or scheduler: training state no score reads */
+        a->used = ~0u;
+        return exec_object(r, "optimizer");
+    }
+    ExecValue *nn = exec_nn_new(r, q, a);
+    if (!nn && !r->failed) nn = exec_nn_sampler(r, q, a);
+    if (nn || r->failed) return nn;
     static const char *const modules[][2] = {{"torch.nn.LogSoftmax", "torch.nn.functional.log_softmax"},
                                              {"torch.nn.Softmax", "torch.nn.functional.softmax"},
                                              {"torch.nn.CrossEntropyLoss", "torch.nn.functional.cross_entropy"},
-                                             {"torch.nn.NLLLoss", "torch.nn.functional.nll_loss"}};
+                                             {"torch.nn.NLLLoss", "torch.nn.functional.nll_loss"},
+                                             {"torch.nn.KLDivLoss", "torch.nn.functional.kl_div"}};
     for (size_t i = 0; i < sizeof modules / sizeof *modules; i++)
         if (!strcmp(q, modules[i][0])) { /* a module: the function, its keywords kept for the call */
             ExecValue *m = exec_object(r, "nn_module");
@@ -774,6 +782,26 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
         ExecValue *d = exec_new(r, XV_DICT);
         if (d) d->dict.factory = exec_arg(a, 0, "default_factory");
         return d;
+    }
+    if (!strcmp(q, "dataclasses.field")) { /* a dataclass field's default, or its factory's value */
+        ExecValue *d = exec_arg(a, -1, "default"), *f = exec_arg(a, -1, "default_factory");
+        a->used = ~0u;
+        if (d) return d;
+        if (f) return exec_call_value(r, f, NULL, 0, NULL, NULL, 0, a->at);
+        return exec_fail_at(r, a->at, "a dataclass field without a default");
+    }
+    if (!strcmp(q, "functools.partial")) {
+        ExecValue *p = exec_object(r, "partial"), *pre = exec_new(r, XV_TUPLE), *kws = exec_new(r, XV_DICT);
+        if (!p || !pre || !kws || a->npos < 1) return r->failed ? NULL : exec_fail_at(r, a->at, "partial() without a function");
+        for (int i = 1; i < a->npos; i++)
+            if (!exec_seq_push(r, &pre->seq, a->pos[i])) return NULL;
+        for (int k = 0; k < a->nkw; k++)
+            if (!exec_dict_set_str(r, &kws->dict, a->kw[k], a->kwv[k])) return NULL;
+        a->used = ~0u;
+        if (!exec_dict_set_str(r, &p->obj.fields, " fn", a->pos[0]) || !exec_dict_set_str(r, &p->obj.fields, " args", pre) ||
+            !exec_dict_set_str(r, &p->obj.fields, " kw", kws))
+            return NULL;
+        return p;
     }
     if (!strcmp(q, "functools.reduce")) {
         ExecValue *f = exec_arg(a, 0, NULL), *it = exec_iterate(r, exec_arg(a, 1, NULL), a->at);
@@ -838,14 +866,29 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
             if (!strcmp(self->obj.type, "super") && !strcmp(m, "__init__")) {
                 a.used = ~0u; /* a library base class's constructor: nothing of it is used */
                 v = exec_none();
+            } else if (!strcmp(self->obj.type, "nn_layer")) {
+                v = exec_nn_method(r, self, m, &a);
+                if (!v && !r->failed) v = exec_fail_at(r, at, "unsupported call of an nn layer's %s()", m);
+            } else if (!strcmp(self->obj.type, "optimizer")) {
+                static const char *const inert[] = {"step", "zero_grad", "add_param_group", "load_state_dict"};
+                v = NULL;
+                for (size_t i = 0; i < sizeof inert / sizeof *inert && !v; i++)
+                    if (!strcmp(m, inert[i])) v = exec_none();
+                a.used = ~0u;
+                if (!v) v = exec_fail_at(r, at, "unsupported call of an optimizer's %s()", m);
+            } else if (!strcmp(m, "parameters") && self->obj.cls) {
+                v = exec_new(r, XV_LIST); /* what an optimizer is given: never read by a score */
+            } else if (!strcmp(self->obj.type, "rng")) {
+                v = exec_nn_rng_method(r, m, &a);
             } else if (!strcmp(self->obj.type, "onnx_session")) {
                 v = exec_stand_session(r, m, &a);
             } else if (!strcmp(self->obj.type, "logger")) {
                 a.used = ~0u;
                 v = self;
-            } else if (!strcmp(m, "to") || !strcmp(m, "cpu") || !strcmp(m, "cuda")) {
+            } else if (!strcmp(m, "to") || !strcmp(m, "cpu") || !strcmp(m, "cuda") ||
+                       (self->obj.cls && (!strcmp(m, "eval") || !strcmp(m, "train") || !strcmp(m, "requires_grad_")))) {
                 a.used = ~0u;
-                v = self; /* an encoding or output moved to a device: the same values */
+                v = self; /* an encoding, output or module moved to a device or switched to a mode */
             } else if (!strcmp(m, "get") || !strcmp(m, "keys") || !strcmp(m, "items") || !strcmp(m, "values")) {
                 ExecValue d = {.kind = XV_DICT, .dict = self->obj.fields};
                 v = dict_method(r, &d, m, &a);

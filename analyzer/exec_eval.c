@@ -208,23 +208,39 @@ static ExecValue *binop_numbers(ExecRun *r, const char *op, ExecValue *a, ExecVa
     return exec_fail_at(r, at, "operator %s", op);
 }
 
-static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other) {
-    /* a record's number beside a tensor of ids (labels != cfg.label_pad_token_id): an id the
+static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other, const char *op, bool right) {
+    bool equality = !strcmp(op, "==") || !strcmp(op, "!="), concat = !strcmp(op, "+");
+    /* a record's number beside a tensor of ids (labels != cfg.label_pad_token_id), or any
+     * parameter an integer tensor is compared with elementwise (ids == pad_token_id): an id the
      * code sets apart, the ignored label or the pad */
-    if (other->kind == XV_TENSOR && !exec_dtype_is_float(other->t->dtype) && strchr(r->plan->names[p->pending.param], '.'))
+    bool ids = other->kind == XV_TENSOR && !exec_dtype_is_float(other->t->dtype);
+    if (ids && (strchr(r->plan->names[p->pending.param], '.') || (equality && other->t->dtype != XD_BOOL)))
         return exec_stand_resolve(r, p, "sentinel", other);
-    /* scaled by a float (logits / temperature): a tensor */
-    const char *use = other->kind == XV_TENSOR || other->kind == XV_FLOAT     ? "tensor"
-                      : other->kind == XV_STR                                 ? "str"
-                      : other->kind == XV_PENDING || other->kind == XV_LIST ? "list"
-                                                                              : "int";
+    if (right && !strcmp(op, "/") && other->kind == XV_TENSOR && exec_dtype_is_float(other->t->dtype))
+        return exec_stand_resolve(r, p, "divisor", other); /* logits / temperature */
+    /* scaled by a float (logits / temperature), or a parameter scaled by another: a tensor */
+    const char *use = other->kind == XV_TENSOR || other->kind == XV_FLOAT                           ? "tensor"
+                      : other->kind == XV_STR                                                       ? "str"
+                      : (other->kind == XV_PENDING && (concat || equality)) || other->kind == XV_LIST ? "list"
+                      : other->kind == XV_PENDING                                                   ? "tensor"
+                                                                                                    : "int";
     return exec_stand_resolve(r, p, use, other);
+}
+
+static ExecValue *output_logits(ExecValue *v) {
+    return v->kind == XV_OBJECT && !v->obj.cls && !strcmp(v->obj.type, "output") ? exec_dict_get_str(&v->obj.fields, "logits")
+                                                                                 : NULL;
 }
 
 ExecValue *exec_binop(ExecRun *r, const char *op, ExecValue *a, ExecValue *b, TSNode at) {
     if (!a || !b) return NULL;
-    if (a->kind == XV_PENDING && !(a = resolve_operand(r, a, b))) return NULL;
-    if (b->kind == XV_PENDING && !(b = resolve_operand(r, b, a))) return NULL;
+    bool equality = !strcmp(op, "==") || !strcmp(op, "!=");
+    if (a->kind == XV_PENDING && !(a = resolve_operand(r, a, b, op, false))) return NULL;
+    if (b->kind == XV_PENDING && !(b = resolve_operand(r, b, a, op, true))) return NULL;
+    /* a model that returns its logits (mlx_lm, nanoGPT-style): arithmetic on them */
+    ExecValue *la = output_logits(a), *lb = output_logits(b);
+    if (la && la->kind == XV_TENSOR && !equality) a = la;
+    if (lb && lb->kind == XV_TENSOR && !equality) b = lb;
     if (!strcmp(op, "==") || !strcmp(op, "!=")) {
         if (a->kind != XV_TENSOR && b->kind != XV_TENSOR) {
             bool eq = exec_equal(a, b);
@@ -696,6 +712,20 @@ static ExecValue *find_class_attr(ExecValue *cls, const char *name) {
     return NULL;
 }
 
+/* A method a torch.nn.Module subclass inherits that changes nothing a score depends on (moving
+ * it, switching its mode): the object itself is returned when it is called. */
+static bool module_method(ExecValue *cls, const char *name) {
+    static const char *const same[] = {"to", "cuda", "cpu", "eval", "train", "requires_grad_", "parameters"};
+    bool module = false;
+    for (ExecValue *c = cls; c && c->kind == XV_CLASS && !module; c = exec_dict_get_str(&c->cls.attrs, " base")) {
+        ExecValue *b = exec_dict_get_str(&c->cls.attrs, " lib_base");
+        module = b && !strcmp(b->lib.qual, "torch.nn.Module");
+    }
+    for (size_t i = 0; module && i < sizeof same / sizeof *same; i++)
+        if (!strcmp(name, same[i])) return true;
+    return false;
+}
+
 static ExecValue *bind_method(ExecRun *r, ExecValue *f, ExecValue *self) {
     if (f->kind != XV_FUNC || f->fn.self || f->fn.is_static) return f;
     ExecValue *m = exec_new(r, XV_FUNC);
@@ -735,6 +765,31 @@ static ExecValue *instantiate(ExecRun *r, ExecValue *cls, ExecValue **args, int 
     return obj;
 }
 
+/* functools.partial(f, *a, **kw)(*b, **kw2): f(*a, *b, **kw | kw2). */
+static ExecValue *call_partial(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs, const char **kw_names,
+                               ExecValue **kw_vals, int nkw, TSNode at) {
+    ExecValue *pre = exec_dict_get_str(&fn->obj.fields, " args"), *kws = exec_dict_get_str(&fn->obj.fields, " kw");
+    ExecValue *all[CALL_MAX_ARGS];
+    const char *names[CALL_MAX_ARGS];
+    ExecValue *vals[CALL_MAX_ARGS];
+    int n = 0, k = 0;
+    if (pre->seq.n + nargs > CALL_MAX_ARGS || kws->dict.n + nkw > CALL_MAX_ARGS)
+        return exec_fail_at(r, at, "a partial called with more than %d arguments", CALL_MAX_ARGS);
+    for (int i = 0; i < pre->seq.n; i++)
+        all[n++] = pre->seq.items[i];
+    for (int i = 0; i < nargs; i++)
+        all[n++] = args[i];
+    for (int i = 0; i < nkw; i++)
+        names[k] = kw_names[i], vals[k++] = kw_vals[i];
+    for (int i = 0; i < kws->dict.n; i++) { /* the call's keywords win */
+        bool given = false;
+        for (int j = 0; j < nkw && !given; j++)
+            given = !strcmp(kw_names[j], kws->dict.keys[i]->str.s);
+        if (!given) names[k] = kws->dict.keys[i]->str.s, vals[k++] = kws->dict.vals[i];
+    }
+    return exec_call_value(r, exec_dict_get_str(&fn->obj.fields, " fn"), all, n, names, vals, k, at);
+}
+
 ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs, const char **kw_names,
                            ExecValue **kw_vals, int nkw, TSNode at) {
     if (!fn || !exec_step(r)) return NULL;
@@ -746,6 +801,8 @@ ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int narg
     case XV_CLASS:
         return instantiate(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
     case XV_OBJECT: {
+        if (!fn->obj.cls && !strcmp(fn->obj.type, "nn_layer")) return exec_nn_call(r, fn, args, nargs, nkw, at);
+        if (!fn->obj.cls && !strcmp(fn->obj.type, "partial")) return call_partial(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
         if (!fn->obj.cls && !strcmp(fn->obj.type, "nn_module")) { /* nn.LogSoftmax(dim=-1)(x) */
             const char *names[CALL_MAX_ARGS];
             ExecValue *vals[CALL_MAX_ARGS];
@@ -818,9 +875,12 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
             if (m && m->kind == XV_FUNC) return bind_method(r, m, v);
             if (m) return m;
             if (v->obj.lazy) return exec_stand_record_field(r, v, name);
+            if (module_method(v->obj.cls, name)) return exec_method(r, name, v); /* model.eval() */
             return exec_fail_at(r, at, "attribute %s the object does not have", name);
         }
         if (v->obj.lazy) return exec_stand_record_field(r, v, name);
+        if (!strcmp(v->obj.type, "output") && ((f = exec_nn_hidden(r, v, name, at)) || r->failed)) return f;
+        if (!strcmp(v->obj.type, "config") && (f = exec_nn_config(r, name))) return f;
         return exec_method(r, name, v);
     }
     case XV_CLASS: {
@@ -996,6 +1056,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
     } else {
         exec_fail_at(r, n, "unsupported expression %s", t);
     }
+    if (v && ts_node_start_byte(n) == r->mark_start && ts_node_end_byte(n) == r->mark_end) r->marked = v, r->marked_times++;
     r->nest--;
     return v;
 }
@@ -1088,6 +1149,7 @@ static bool exec_class(ExecRun *r, ExecEnv *env, TSNode n, bool dataclass) {
     for (uint32_t i = 0; !ts_node_is_null(supers) && i < ts_node_named_child_count(supers); i++) {
         ExecValue *b = exec_eval(r, env, ts_node_named_child(supers, i));
         if (b && b->kind == XV_CLASS && !exec_dict_set_str(r, &cls->cls.attrs, " base", b)) return false;
+        if (b && b->kind == XV_LIB && !exec_dict_set_str(r, &cls->cls.attrs, " lib_base", b)) return false;
         if (!b) r->failed = false, r->why[0] = 0; /* a library base (nn.Module): nothing of it is used */
     }
     ExecValue *fields = exec_new(r, XV_LIST);
@@ -1141,8 +1203,9 @@ static bool exec_def(ExecRun *r, ExecEnv *env, TSNode stmt) {
             if (!parse_is(dec, "decorator")) continue;
             if (!decorator_is_identity(r, dec))
                 return exec_fail_at(r, dec, "unsupported decorator") != NULL;
-            dataclass |= exec_text_is(r, ts_node_named_child(dec, 0), "dataclass") ||
-                         exec_text_is(r, ts_node_named_child(dec, 0), "dataclasses.dataclass");
+            TSNode d = ts_node_named_child(dec, 0);
+            if (parse_is(d, "call")) d = parse_field(d, "function"); /* @dataclass(frozen=True) */
+            dataclass |= exec_text_is(r, d, "dataclass") || exec_text_is(r, d, "dataclasses.dataclass");
         }
     }
     if (parse_is(def, "class_definition")) return exec_class(r, env, def, dataclass);
@@ -1370,6 +1433,11 @@ ExecValue *exec_class_with_method(ExecRun *r, const char *method) {
 
 ExecValue *exec_instance_by_use(ExecRun *r, ExecValue *cls, const char *prefix, bool lazy) {
     ExecValue *init = find_class_attr(cls, "__init__");
+    ExecValue *fields = exec_dict_get_str(&cls->cls.attrs, " dataclass");
+    bool defaults = fields && !init; /* a dataclass whose every field has a default: built with them */
+    for (int i = 0; defaults && i < fields->seq.n; i++)
+        defaults = fields->seq.items[i]->seq.n > 1;
+    if (defaults && !lazy) return instantiate(r, cls, NULL, 0, NULL, NULL, 0, cls->cls.def);
     if (lazy || !init || init->kind != XV_FUNC) {
         int len;
         const char *name = exec_text(r, parse_field(cls->cls.def, "name"), &len);

@@ -84,8 +84,10 @@ static ExecValue *lib_loss(ExecRun *r, ExecArgs *a, bool cross_entropy, bool num
     if (!y || !exec_arg_int(r, a, -1, "ignore_index", -100, &ignore)) return NULL;
     ExecValue *red = exec_arg(a, -1, "reduction");
     const char *reduction = red && red->kind == XV_STR ? red->str.s : "mean";
-    if (exec_arg(a, -1, "weight") || exec_arg(a, -1, "label_smoothing"))
+    ExecValue *smooth = exec_arg(a, -1, "label_smoothing");
+    if (exec_arg(a, -1, "weight") || (smooth && (!cross_entropy || !exec_is_number(smooth))))
         return exec_fail_at(r, a->at, "%s with weight or label_smoothing", a->name);
+    double eps = smooth ? exec_number(smooth) : 0; /* the target's mass spread over every class */
     if (x->ndim == 1 && y->ndim == 0) {
         x = exec_tensor_unsqueeze(r, x, 0);
         y = exec_tensor_unsqueeze(r, y, 0);
@@ -119,7 +121,10 @@ static ExecValue *lib_loss(ExecRun *r, ExecArgs *a, bool cross_entropy, bool num
             continue;
         }
         if (t < 0 || t >= c) return exec_fail_at(r, a->at, "%s: target %ld out of range", a->name, t);
-        per->data[i] = exec_round(per->dtype, -lp->data[(size_t)i * c + t]);
+        double spread = 0;
+        for (int k = 0; eps != 0 && k < c; k++)
+            spread -= lp->data[(size_t)i * c + k] / c;
+        per->data[i] = exec_round(per->dtype, (1 - eps) * -lp->data[(size_t)i * c + t] + eps * spread);
         sum += per->data[i];
         count++;
     }
@@ -129,6 +134,39 @@ static ExecValue *lib_loss(ExecRun *r, ExecArgs *a, bool cross_entropy, bool num
     if (!strcmp(reduction, "sum")) out->data[0] = exec_round(out->dtype, sum);
     else if (!strcmp(reduction, "mean")) out->data[0] = exec_round(out->dtype, exec_round(out->dtype, sum) / count);
     else return exec_fail_at(r, a->at, "%s reduction=%s", a->name, reduction);
+    return tv(r, out);
+}
+
+/* F.kl_div(input, target): target * (log target - input) pointwise (0 where target is 0), or
+ * exp(target) * (target - input) with log_target; reduced by mean, sum, batchmean or none. */
+static ExecValue *lib_kl_div(ExecRun *r, ExecArgs *a) {
+    ExecTensor *x = exec_lib_tensor(r, exec_arg(a, 0, "input"), false);
+    ExecTensor *y = x ? exec_lib_tensor(r, exec_arg(a, 1, "target"), false) : NULL;
+    bool log_target;
+    if (!y || !exec_arg_bool(r, a, -1, "log_target", false, &log_target)) return NULL;
+    ExecValue *red = exec_arg(a, -1, "reduction");
+    const char *reduction = red && red->kind == XV_STR ? red->str.s : "mean";
+    bool same = x->ndim == y->ndim;
+    for (int d = 0; same && d < x->ndim; d++)
+        same = x->shape[d] == y->shape[d];
+    if (!same) return exec_fail_at(r, a->at, "kl_div of an input and a target of different shapes");
+    ExecDtype dt = x->dtype > y->dtype ? x->dtype : y->dtype;
+    ExecTensor *per = exec_tensor_new(r, dt, x->ndim, x->shape, false);
+    if (!per) return NULL;
+    double sum = 0;
+    for (int i = 0; i < x->n; i++) {
+        double t = y->data[i], u = x->data[i];
+        double v = log_target ? exp(t) * (t - u) : t == 0 ? 0 : t * (log(t) - u);
+        per->data[i] = exec_round(dt, v);
+        sum += per->data[i];
+    }
+    if (!strcmp(reduction, "none")) return tv(r, per);
+    ExecTensor *out = exec_tensor_new(r, dt, 0, NULL, false);
+    if (!out) return NULL;
+    if (!strcmp(reduction, "sum")) out->data[0] = exec_round(dt, sum);
+    else if (!strcmp(reduction, "mean") && x->n) out->data[0] = exec_round(dt, sum / x->n);
+    else if (!strcmp(reduction, "batchmean") && x->ndim) out->data[0] = exec_round(dt, sum / x->shape[0]);
+    else return exec_fail_at(r, a->at, "kl_div reduction=%s", reduction);
     return tv(r, out);
 }
 
@@ -419,6 +457,7 @@ ExecValue *exec_lib_function(ExecRun *r, char family, const char *fn, ExecArgs *
     if (!strcmp(fn, "cat") || !strcmp(fn, "concatenate") || !strcmp(fn, "concat")) return k_cat(r, a, false, numpy);
     if (!strcmp(fn, "stack")) return k_cat(r, a, true, numpy);
     if (!strcmp(fn, "cross_entropy") || !strcmp(fn, "nll_loss")) return lib_loss(r, a, fn[0] == 'c', numpy);
+    if (!strcmp(fn, "kl_div") && family == 't') return lib_kl_div(r, a);
     if (!strcmp(fn, "where")) return k_where(r, a, numpy);
     if (!strcmp(fn, "maximum") || !strcmp(fn, "minimum"))
         return exec_binop(r, fn[1] == 'a' ? "M" : "m", exec_arg(a, 0, NULL), exec_arg(a, 1, NULL), a->at);
@@ -456,6 +495,19 @@ static ExecValue *m_shape_ops(ExecRun *r, ExecTensor *t, const char *fn, ExecArg
     if (!strcmp(fn, "view") || !strcmp(fn, "reshape")) {
         int nd, shape[EXEC_MAX_DIMS];
         if (!shape_args(r, a, 0, &nd, shape)) return NULL;
+        return tv(r, exec_tensor_reshape(r, t, nd, shape));
+    }
+    if ((!strcmp(fn, "flatten") && !t->numpy) && t->ndim > 0) { /* torch: dims start_dim..end_dim into one */
+        int64_t s0, s1;
+        int d0, d1, nd = 0, shape[EXEC_MAX_DIMS];
+        if (!exec_arg_int(r, a, 0, "start_dim", 0, &s0) || !exec_arg_int(r, a, 1, "end_dim", -1, &s1) ||
+            !exec_norm_dim(r, t->ndim, s0, &d0) || !exec_norm_dim(r, t->ndim, s1, &d1))
+            return NULL;
+        if (d1 < d0) return exec_fail_at(r, a->at, "flatten() with end_dim before start_dim");
+        for (int d = 0; d < t->ndim; d++) {
+            if (d > d0 && d <= d1) shape[nd - 1] *= t->shape[d];
+            else shape[nd++] = t->shape[d];
+        }
         return tv(r, exec_tensor_reshape(r, t, nd, shape));
     }
     if (!strcmp(fn, "flatten") || !strcmp(fn, "ravel")) return tv(r, exec_tensor_reshape(r, t, 1, &t->n));

@@ -163,27 +163,81 @@ int exec_module_find(ExecRun *r, TSNode at, int level, const char *dotted) {
 
 /* ---- names of modules ---- */
 
-/* A module-level `NAME = value` (the last one in the file of the code reading it), evaluated
- * when the code first reads NAME: module constants the scoring needs, without running the
- * script's top level. */
-ExecValue *exec_module_constant(ExecRun *r, ExecEnv *env, const char *name, int len) {
+/* Where a top-level assignment binds `name`: -1 not at all, 0 its one target, k+1 the k-th
+ * name of a tuple target (`model, tokenizer = load(...)`). */
+static int binds_name(ExecRun *r, TSNode left, const char *name, int len) {
+    int l;
+    if (parse_is(left, "identifier")) {
+        const char *t = exec_text(r, left, &l);
+        return l == len && !memcmp(t, name, (size_t)len) ? 0 : -1;
+    }
+    if (!parse_is(left, "pattern_list") && !parse_is(left, "tuple_pattern")) return -1;
+    for (uint32_t i = 0; i < ts_node_named_child_count(left); i++) {
+        TSNode c = ts_node_named_child(left, i);
+        const char *t = parse_is(c, "identifier") ? exec_text(r, c, &l) : NULL;
+        if (t && l == len && !memcmp(t, name, (size_t)len)) return (int)i + 1;
+    }
+    return -1;
+}
+
+/* Does the body of def `fn` declare `global NAME`? */
+static bool declares_global(ExecRun *r, TSNode fn, const char *name, int len) {
+    TSNode body = parse_field(fn, "body");
+    for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+        TSNode g = ts_node_named_child(body, i);
+        for (uint32_t j = 0; parse_is(g, "global_statement") && j < ts_node_named_child_count(g); j++)
+            if (binds_name(r, ts_node_named_child(g, j), name, len) == 0) return true;
+    }
+    return false;
+}
+
+/* The last top-level assignment to `name` in the statements of `block` and of the blocks under
+ * it that bind globals: a top-level `if` (`if __name__ == "__main__":`), `try` or `with`, and
+ * a def that declares `global NAME`. */
+static TSNode module_assignment(ExecRun *r, TSNode block, const char *name, int len, int *slot) {
     TSNode found = {0};
-    ExecEnv *globals = exec_env_globals(env);
     ParseKids k;
-    parse_kids_begin(&k, exec_module_root(r, globals));
+    parse_kids_begin(&k, block);
     for (TSNode st; parse_kids_next(&k, &st);) {
+        TSNode inner = parse_is(st, "if_statement") ? parse_field(st, "consequence")
+                       : parse_is(st, "try_statement") || parse_is(st, "with_statement") ? parse_field(st, "body")
+                       : parse_is(st, "function_definition") && declares_global(r, st, name, len) ? parse_field(st, "body")
+                                                                                                : (TSNode){0};
+        if (!ts_node_is_null(inner)) {
+            TSNode in = module_assignment(r, inner, name, len, slot);
+            if (!ts_node_is_null(in)) found = in;
+            continue;
+        }
         TSNode a = ts_node_named_child(st, 0);
-        if (!parse_is(st, "expression_statement") || !parse_is(a, "assignment")) continue;
-        TSNode left = parse_field(a, "left");
-        int l;
-        const char *t = parse_is(left, "identifier") ? exec_text(r, left, &l) : NULL;
-        if (t && l == len && !memcmp(t, name, (size_t)len) && !ts_node_is_null(parse_field(a, "right"))) found = a;
+        if (!parse_is(st, "expression_statement") || !parse_is(a, "assignment") ||
+            ts_node_is_null(parse_field(a, "right")))
+            continue;
+        int at = binds_name(r, parse_field(a, "left"), name, len);
+        if (at >= 0) found = a, *slot = at;
     }
     parse_kids_end(&k);
+    return found;
+}
+
+/* A module-level `NAME = value` or `A, NAME = value` (the last one in the file of the code
+ * reading it, at top level or under a top-level `if`), evaluated when the code first reads
+ * NAME: module constants and objects the scoring needs, without running the script's top
+ * level. */
+ExecValue *exec_module_constant(ExecRun *r, ExecEnv *env, const char *name, int len) {
+    ExecEnv *globals = exec_env_globals(env);
+    int slot = 0;
+    TSNode found = module_assignment(r, exec_module_root(r, globals), name, len, &slot);
     if (ts_node_is_null(found) || r->const_depth >= 8) return NULL;
     r->const_depth++;
     ExecValue *v = exec_eval(r, globals, parse_field(found, "right"));
     r->const_depth--;
+    if (v && slot > 0) { /* one name of a tuple target: the value's item at its place */
+        TSNode left = parse_field(found, "left");
+        int n = (int)ts_node_named_child_count(left);
+        if (v->kind == XV_PENDING || (v->kind != XV_TUPLE && v->kind != XV_LIST) || v->seq.n != n)
+            return exec_fail_at(r, found, "unpacking a %s into %d names", exec_kind_name(v), n);
+        v = v->seq.items[slot - 1];
+    }
     return v && exec_env_set(r, globals, name, len, v) ? v : NULL;
 }
 

@@ -55,7 +55,11 @@ static ExecValue *tok_new(ExecRun *r) {
         !exec_dict_set_str(r, &t->obj.fields, "pad_token", r->table->pad >= 0 ? eos_text : exec_none()) ||
         !exec_dict_set_str(r, &t->obj.fields, "unk_token", exec_none()) ||
         !exec_dict_set_str(r, &t->obj.fields, "padding_side", exec_str(r, "right", 5)) ||
-        !exec_dict_set_str(r, &t->obj.fields, "vocab_size", exec_int(r, x_id(r) + 1)))
+        !exec_dict_set_str(r, &t->obj.fields, "vocab_size", exec_int(r, x_id(r) + 1)) ||
+        /* a SentencePiece wrapper's (Llama's reference code): -1 without a pad piece */
+        !exec_dict_set_str(r, &t->obj.fields, "pad_id", exec_int(r, r->table->pad >= 0 ? r->table->pad : -1)) ||
+        !exec_dict_set_str(r, &t->obj.fields, "eos_id", exec_int(r, r->table->pad >= 0 ? r->table->pad : x_id(r))) ||
+        !exec_dict_set_str(r, &t->obj.fields, "bos_id", exec_int(r, x_id(r))))
         return NULL;
     return t;
 }
@@ -601,6 +605,7 @@ ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
     if (!strcmp(m, "generate")) return lm_generate(r, a);
     if (!strcmp(m, "compute_transition_scores")) return lm_transition_scores(r, a);
     if (!strcmp(m, "resize_token_embeddings")) return exec_none();
+    if (!strcmp(m, "parameters")) return exec_new(r, XV_LIST); /* an optimizer's: never read by a score */
     return exec_fail_at(r, a->at, "unsupported call model.%s", m);
 }
 
@@ -669,6 +674,9 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     for (size_t i = 0; i < sizeof api / sizeof *api; i++) /* a served response's fields */
         if ((!strncmp(use, "attr:", 5) || !strncmp(use, "key:", 4)) && !strcmp(strchr(use, ':') + 1, api[i]))
             return opts[0] = XP_API, opts[1] = XP_API_GEN, 2;
+    if (!strncmp(use, "attr:", 5) && r->plan->inst_class[param][0] && !r->plan->names[param][strcspn(r->plan->names[param], ".(")])
+        return opts[0] = XP_INSTANCE, opts[1] = XP_INSTANCE_LAZY, opts[2] = XP_RECORD, opts[3] = XP_IDS,
+               opts[4] = XP_LOGITS, 5; /* annotated with a class of the file; what its use says next */
     if (!strncmp(use, "attr:", 5) && exec_class_with_method(r, use + 5)) { /* lm.logits(...) of class LM */
         ExecValue *cls = exec_class_with_method(r, use + 5);
         int len;
@@ -681,10 +689,11 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strncmp(use, "attr:", 5)) {
         const char *n = use + 5;
         static const char *const tok[] = {"encode", "decode", "batch_decode", "pad_token_id", "eos_token_id",
+                                          "pad_id", "eos_id", "bos_id",
                                           "bos_token_id", "pad_token", "eos_token", "padding_side",
                                           "convert_tokens_to_ids", "apply_chat_template", "vocab_size",
                                           "bos_token", "unk_token", "pad", "add_special_tokens", "unk_token_id"};
-        static const char *const model[] = {"generate", "forward", "config", "eval", "lm_head"};
+        static const char *const model[] = {"generate", "forward", "config", "eval", "lm_head", "parameters"};
         static const char *const scores[] = {"gather", "softmax", "log_softmax", "exp", "log", "logsumexp",
                                              "argmax", "max", "topk", "float", "double", "sigmoid"};
         for (size_t i = 0; i < sizeof tok / sizeof *tok; i++)
@@ -708,6 +717,8 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strcmp(use, "int") && r->plan->names[param][0] && strchr(r->plan->names[param], '.'))
         return opts[0] = XP_NO_LIMIT, opts[1] = XP_PROMPT_LEN, 2; /* a record's number: a limit first */
     if (!strcmp(use, "int")) return opts[0] = XP_PROMPT_LEN, 1;
+    if (!strcmp(use, "divisor")) /* a float tensor divided by it: a temperature first */
+        return opts[0] = XP_UNIT, opts[1] = XP_IDS, opts[2] = XP_LOGITS, opts[3] = XP_PROMPT_TENSOR, opts[4] = XP_TOKEN_LPS, 5;
     if (!strcmp(use, "tensor")) /* last: a served response's log-probs of the candidate's tokens, already read */
         return opts[0] = XP_IDS, opts[1] = XP_LOGITS, opts[2] = XP_PROMPT_TENSOR, opts[3] = XP_TOKEN_LPS, 4;
     if (!strcmp(use, "list")) return opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS, 1;
@@ -715,7 +726,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
     if (!strcmp(use, "iter") || !strcmp(use, "len")) {
         static const ExecParamRole iter[] = {XP_CANDS, XP_CANDS_BARE, XP_CONT_IDS, XP_IDS,
-                                             XP_RECORDS, XP_ID_ROWS, XP_TOKEN_LPS};
+                                             XP_RECORDS, XP_ID_ROWS, XP_ID_TENSORS, XP_LL_PAIRS, XP_ID_BATCHES, XP_TOKEN_LPS};
         int k = (int)(sizeof iter / sizeof *iter);
         memcpy(opts, iter, sizeof iter);
         if (!strcmp(use, "len")) opts[k++] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
@@ -899,6 +910,39 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
             if (!rec || !exec_seq_push(r, &l->seq, rec)) return NULL;
             rec->obj.lazy_cand = k;
         }
+        return l;
+    }
+    case XP_ID_TENSORS: {
+        ExecValue *l = exec_new(r, XV_LIST);
+        ExecPlan *pl = r->plan;
+        bool flat = pl->unbatched, all = pl->all_candidates; /* each candidate's own [1, L] */
+        int keep = r->cand;
+        pl->unbatched = pl->all_candidates = false;
+        for (int k = 0; l && k < t->n_candidates; k++) {
+            r->cand = k;
+            if (!exec_seq_push(r, &l->seq, stand_ids(r, false))) l = NULL;
+        }
+        r->cand = keep;
+        pl->unbatched = flat;
+        pl->all_candidates = all;
+        return l;
+    }
+    case XP_UNIT: {
+        char what[64];
+        snprintf(what, sizeof what, "parameter %s", r->plan->names[i]);
+        return exec_stand_in(r, (TSNode){0}, what, "1.0 (a divisor its callers supply)") ? exec_float(r, 1.0) : NULL;
+    }
+    case XP_LL_PAIRS:
+        return exec_api_loglikelihoods(r);
+    case XP_ID_BATCHES: {
+        ExecValue *ids = stand_ids(r, false), *pair = exec_new(r, XV_TUPLE), *l = exec_new(r, XV_LIST);
+        ExecTensor *labels = ids ? exec_tensor_cast(r, ids->t, XD_INT64) : NULL;
+        if (!labels || !pair || !l) return NULL;
+        for (int k = 0; k <= t->prompt.len && k < labels->n; k++) /* the start and the prompt */
+            labels->data[k] = -100;
+        if (!exec_seq_push(r, &pair->seq, ids) || !exec_seq_push(r, &pair->seq, exec_tensor_value(r, labels)) ||
+            !exec_seq_push(r, &l->seq, pair))
+            return NULL;
         return l;
     }
     case XP_UNDECIDED:

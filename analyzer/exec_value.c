@@ -65,6 +65,32 @@ ExecValue *exec_fail_at(ExecRun *r, TSNode n, const char *fmt, ...) {
     return exec_fail(r, "%s at line %d of %s", what, exec_line(r, n), base ? base + 1 : in->path);
 }
 
+bool exec_stand_in(ExecRun *r, TSNode at, const char *what, const char *fmt, ...) {
+    char how[120], line[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(how, sizeof how, fmt, ap);
+    va_end(ap);
+    const Source *home = r->mods ? r->mods->home : r->src;
+    const Source *in = ts_node_is_null(at) ? home : source_of(home, at.tree);
+    const char *base = in && in != home ? strrchr(in->path, '/') : NULL;
+    if (ts_node_is_null(at))
+        snprintf(line, sizeof line, "%s: %s", what, how);
+    else if (in == home || !in)
+        snprintf(line, sizeof line, "%s at line %d: %s", what, exec_line(r, at), how);
+    else
+        snprintf(line, sizeof line, "%s at line %d of %s: %s", what, exec_line(r, at), base ? base + 1 : in->path,
+                 how);
+    for (int i = 0; i < r->n_stand_ins; i++)
+        if (!strcmp(r->stand_ins[i], line)) return true;
+    if (r->n_stand_ins == VERIFY_MAX_STAND_INS) {
+        exec_fail(r, "bound: more than %d stand-ins to report", VERIFY_MAX_STAND_INS);
+        return false;
+    }
+    snprintf(r->stand_ins[r->n_stand_ins++], sizeof r->stand_ins[0], "%s", line);
+    return true;
+}
+
 /* Spends `n` steps of the run's bound and the finding's budget. */
 static bool exec_spend(ExecRun *r, long n) {
     if (r->failed) return false;

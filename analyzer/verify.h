@@ -253,6 +253,8 @@ typedef struct {
     double sum_log_z;
 } VerifyCandidate;
 
+enum { VERIFY_MAX_STAND_INS = 8 };
+
 struct VerifyResult {
     const VerifyRecipe *recipe;
     const VerifyTable *table;
@@ -280,6 +282,10 @@ struct VerifyResult {
      * script's ranking depart from log Pr(y|x), or its flagged line never ran. */
     char note[240];
     int runs; /* by_script: calls of the entry made to find this table */
+    /* by_script: what the run chose where the toy model cannot know the script's numbers (a
+     * head's weights, a sampler's draw), one line each, so the counterexample is recomputable */
+    char stand_ins[VERIFY_MAX_STAND_INS][160];
+    int n_stand_ins;
 };
 
 /* Scores every candidate of t with r and with log Pr(y|x). The result

@@ -107,10 +107,17 @@ typedef struct {
      * aggregates the candidate's as the recipe does (its caller's part, which does not run) */
     bool read_positions;
     char metric[48]; /* the entry returns a dict of metrics: the key the flagged code computes */
+    /* the entry was given every candidate and its flagged expression holds one value each: those
+     * values are the scores (the line; whether the code after it stopped) */
+    int flagged_line;
+    bool flagged_then_stopped;
+    bool closure; /* the entry returns a closure (of its own), called: its value is the score */
     bool ranked;     /* the entry returns the candidates in its order: each scores n - position */
     const VerifyRecipe *recipe;
     bool reached;
     bool bound_plan; /* a binding ran: keep it for every table */
+    char stand_ins[VERIFY_MAX_STAND_INS][160]; /* those of the runs that scored the table */
+    int n_stand_ins;
 } ExecEntry;
 
 /* The function a node is in (null: module level). */
@@ -137,6 +144,20 @@ static bool is_static(const Source *src, TSNode def) {
     return false;
 }
 
+/* Is `name` a class at the top level of the module def is in? */
+static bool top_class(ExecEntry *e, TSNode def, const char *name, size_t len) {
+    int mod = exec_modules_of_tree(&e->vs->mods, def.tree);
+    const ExecModule *m = &e->vs->mods.items[mod < 0 ? 0 : mod];
+    for (uint32_t i = 0; m->src && i < ts_node_named_child_count(m->root); i++) {
+        TSNode c = ts_node_named_child(m->root, i);
+        if (parse_is(c, "decorated_definition")) c = parse_field(c, "definition");
+        size_t cl;
+        const char *cn = parse_is(c, "class_definition") ? parse_text(m->src, parse_field(c, "name"), &cl) : NULL;
+        if (cn && cl == len && !memcmp(cn, name, len)) return true;
+    }
+    return false;
+}
+
 /* Appends the parameters a caller must supply (those with defaults keep them); `skip` leading
  * ones (self) are left out. */
 static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n) {
@@ -155,6 +176,13 @@ static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n
         size_t len;
         TSNode id = parse_is(p, "identifier") ? p : ts_node_named_child(p, 0);
         const char *s = parse_text(&e->vs->src, id, &len);
+        /* annotated with a class of the file (cfg: Config): an instance of it */
+        TSNode type = parse_is(p, "typed_parameter") ? parse_field(p, "type") : (TSNode){0};
+        if (parse_is(type, "type")) type = ts_node_named_child(type, 0);
+        size_t tl;
+        const char *ts = parse_is(type, "identifier") ? parse_text(&e->vs->src, type, &tl) : NULL;
+        if (ts && tl < sizeof e->plan.inst_class[0] && top_class(e, def, ts, tl))
+            snprintf(e->plan.inst_class[e->plan.nparams], sizeof e->plan.inst_class[0], "%.*s", (int)tl, ts);
         snprintf(e->plan.names[e->plan.nparams++], sizeof e->plan.names[0], "%.*s", (int)(len < 30 ? len : 30), s);
     }
     return true;
@@ -167,6 +195,9 @@ static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
     e->bound_plan = false;
     e->varied = e->read_dist = e->read_positions = false;
     e->metric[0] = '\0';
+    e->flagged_line = 0;
+    e->flagged_then_stopped = false;
+    e->closure = false;
     e->ranked = false;
     e->def = def;
     e->cls = method_class(def);
@@ -471,6 +502,28 @@ static bool entry_batch(ExecEntry *e, const ExecRun *r, ExecValue *v, double *sc
     return true;
 }
 
+/* An entry given every candidate whose flagged expression, evaluated once, gave one float per
+ * candidate (a vector of n, or a list of n numbers): those are the script's numbers for them,
+ * whatever the code after it returns (a metric dict over the document's labels) or whether it
+ * ran. Evaluated in a loop, its last value is one iteration's, not every candidate's. */
+static bool entry_flagged(ExecEntry *e, const ExecRun *r, double *scores, int n, const char **dtype) {
+    ExecValue *v = r->marked;
+    if (!r->reached || !v || r->marked_times != 1 || r->lm_reads == 0) return false;
+    if (v->kind == XV_TENSOR) {
+        if (v->t->n != n || !exec_dtype_is_float(v->t->dtype)) return false;
+        memcpy(scores, v->t->data, (size_t)n * sizeof *scores);
+        *dtype = exec_dtype_name(v->t->dtype);
+    } else if ((v->kind == XV_LIST || v->kind == XV_TUPLE) && v->seq.n == n) {
+        for (int i = 0; i < n; i++)
+            if (!entry_score(v->seq.items[i], &scores[i], dtype)) return false;
+    } else {
+        return false;
+    }
+    TSNode at = ts_node_descendant_for_byte_range(e->vs->parsed.root, e->mark_start, e->mark_end);
+    e->flagged_line = (int)ts_node_start_point(at).row + 1;
+    return true;
+}
+
 /* An entry given the LM's logits (or the ids, encoding or text it makes them from) that returns
  * a tensor of the logits' shape maps them to a next-token distribution (a softmax, a
  * log-softmax of its own): the candidate's score is that distribution read at the candidate's
@@ -482,13 +535,16 @@ static bool entry_read_dist(const ExecRun *r, const ExecEntry *e, const ExecTens
     bool given_logits = false; /* the logits, or what the LM makes them from */
     for (int i = 0; i < e->plan.nparams; i++)
         given_logits |= e->plan.role[i] == XP_LOGITS || e->plan.role[i] == XP_IDS || e->plan.role[i] == XP_BATCH ||
-                        e->plan.role[i] == XP_OUTPUT || e->plan.role[i] == XP_TEXT;
+                        e->plan.role[i] == XP_OUTPUT || e->plan.role[i] == XP_TEXT ||
+                        e->plan.role[i] == XP_PROMPT_BATCH || e->plan.role[i] == XP_PROMPT_TENSOR;
     const VerifyTable *t = r->table;
     const VerifySeq *c = &t->candidates[r->cand];
     int L = 1 + t->prompt.len + c->len, V = t->n_vocab + 1;
     bool flat = d->ndim == 2;
+    /* every position of the sequence, or the candidate's alone (generate()'s steps) */
+    int n = d->ndim >= 2 ? d->shape[d->ndim - 2] : 0, at = n == L ? t->prompt.len : 0;
     if (!given_logits || !exec_dtype_is_float(d->dtype) || (d->ndim != 2 && d->ndim != 3) || (!flat && d->shape[0] != 1) ||
-        d->shape[d->ndim - 2] != L || d->shape[d->ndim - 1] != V)
+        (n != L && n != c->len) || d->shape[d->ndim - 1] != V)
         return false;
     bool probs = true, logs = true;
     for (int i = 0; i < d->n; i++) {
@@ -500,12 +556,28 @@ static bool entry_read_dist(const ExecRun *r, const ExecEntry *e, const ExecTens
     if (!probs && !logs) return false;
     double sum = 0;
     for (int k = 0; k < c->len; k++) {
-        double v = d->data[(size_t)(t->prompt.len + k) * V + c->tokens[k]];
+        double v = d->data[(size_t)(at + k) * V + c->tokens[k]];
         sum += probs ? log(v) : v;
     }
     *score = sum;
     *dtype = exec_dtype_name(d->dtype);
     return true;
+}
+
+/* A list of one distribution per generated step ([1, V] or [V] each), stacked into [n, V]; NULL:
+ * not such a list. */
+static ExecTensor *step_dists(ExecRun *r, ExecValue *v) {
+    if (v->kind != XV_LIST && v->kind != XV_TUPLE) return NULL;
+    ExecTensor *parts[256];
+    if (v->seq.n < 1 || v->seq.n > 256) return NULL;
+    for (int i = 0; i < v->seq.n; i++) {
+        ExecValue *x = v->seq.items[i];
+        if (x->kind != XV_TENSOR || x->t->n != r->table->n_vocab + 1 || x->t->ndim > 2) return NULL;
+        parts[i] = x->t;
+    }
+    int shape[2] = {v->seq.n, r->table->n_vocab + 1};
+    ExecTensor *all = exec_tensor_cat(r, parts, v->seq.n, 0, true);
+    return all ? exec_tensor_reshape(r, all, 2, shape) : NULL;
 }
 
 /* An entry that returns one value per position of the candidate's sequence (a list of numbers,
@@ -552,8 +624,8 @@ static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
     if (!on) return;
     static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
                                        "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
-                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id"};
-    _Static_assert(sizeof role / sizeof *role == XP_PAD_ID + 1, "one name per ExecParamRole");
+                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches", "id_tensors"};
+    _Static_assert(sizeof role / sizeof *role == XP_ID_TENSORS + 1, "one name per ExecParamRole");
     fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
     for (int i = 0; i < e->plan.nparams; i++)
         fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], role[e->plan.role[i]]);
@@ -609,6 +681,10 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         ExecValue *m = obj ? exec_getattr(&r, obj, e->method, e->def) : NULL;
         ret = m ? exec_call_value(&r, m, args + e->n_init, e->nargs - e->n_init, NULL, NULL, 0, e->def) : NULL;
     }
+    if (ret && !r.failed && ret->kind == XV_FUNC && parse_is(ret->fn.def, "function_definition") &&
+        ts_node_start_byte(ret->fn.def) >= ts_node_start_byte(e->def) &&
+        ts_node_end_byte(ret->fn.def) <= ts_node_end_byte(e->def))
+        ret = exec_call_value(&r, ret, NULL, 0, NULL, NULL, 0, e->def), e->closure = true; /* the closure it builds, called */
     ok = ret != NULL && !r.failed;
     if (ok && r.lm_reads == 0) { /* a binding under which the toy LM is never read proves nothing */
         exec_fail(&r, "the run never read the model's output");
@@ -617,13 +693,18 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     bool batch = e->plan.all_candidates || r.gave_all;
     for (int i = 0; i < e->plan.nparams; i++)
         batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_CANDS_BARE || e->plan.role[i] == XP_TEXTS ||
-                 e->plan.role[i] == XP_RECORDS ||
-                 e->plan.role[i] == XP_ID_ROWS;
+                 e->plan.role[i] == XP_RECORDS || e->plan.role[i] == XP_ID_ROWS || e->plan.role[i] == XP_LL_PAIRS ||
+                 e->plan.role[i] == XP_ID_TENSORS;
     int rc = -1;
+    ExecTensor *steps;
     if (ok && batch && entry_batch(e, &r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;
+    else if (batch && entry_flagged(e, &r, scores, t->n_candidates, dtype))
+        rc = 1, e->flagged_then_stopped = !ok;
     else if (ok && !batch && entry_score(ret, &scores[ci], dtype)) rc = 0;
     else if (ok && !batch && ret->kind == XV_DICT && flagged_metric(e, ret, &scores[ci], dtype)) rc = 0;
     else if (ok && !batch && ret->kind == XV_TENSOR && entry_read_dist(&r, e, ret->t, &scores[ci], dtype))
+        rc = 0, e->read_dist = true;
+    else if (ok && !batch && (steps = step_dists(&r, ret)) && entry_read_dist(&r, e, steps, &scores[ci], dtype))
         rc = 0, e->read_dist = true;
     else if (ok && !batch && entry_read_positions(&r, e, ret, &scores[ci], dtype))
         rc = 0, e->read_positions = true;
@@ -633,6 +714,12 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     else
         snprintf(why, n, "%s", r.why[0] ? r.why : "the run failed");
     e->reached |= r.reached || (rc >= 0 && e->via_callee);
+    for (int i = 0; rc >= 0 && i < r.n_stand_ins; i++) {
+        int k = 0;
+        while (k < e->n_stand_ins && strcmp(e->stand_ins[k], r.stand_ins[i]))
+            k++;
+        if (k == e->n_stand_ins && k < VERIFY_MAX_STAND_INS) memcpy(e->stand_ins[e->n_stand_ins++], r.stand_ins[i], sizeof e->stand_ins[0]);
+    }
     exec_run_free(&r);
     trace_run(e, ci, rc, why);
     if (rc < 0 && init_failed && !e->plan.lazy_self && !e->bound_plan) {
@@ -676,6 +763,7 @@ static bool entry_plan_next(ExecPlan *p) {
 /* Every candidate of t under the current binding: -1 failed, 0 one run each, 1 one run for all. */
 static int entry_run_all(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, char *why,
                          size_t n) {
+    e->n_stand_ins = 0; /* only the runs that score the table report theirs */
     int rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
     for (int ci = 1; rc == 0 && ci < t->n_candidates; ci++)
         if (entry_run(e, t, ci, scores, dtype, pick, why, n) < 0) rc = -1;
@@ -793,12 +881,19 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
         snprintf(res->score_label, sizeof res->score_label, "the %s of %.40s() at the candidate's tokens",
                  recipe->aggregate == VERIFY_AGG_PRODUCT ? "product" : recipe->aggregate == VERIFY_AGG_MEAN ? "mean" : "sum",
                  e->name);
+    else if (e->flagged_line)
+        snprintf(res->score_label, sizeof res->score_label, "the flagged value at line %d%s", e->flagged_line,
+                 e->flagged_then_stopped ? " (the code after it did not run)" : "");
     else if (e->metric[0])
         snprintf(res->score_label, sizeof res->score_label, "%.40s()[\"%s\"]", e->name, e->metric);
+    else if (e->closure)
+        snprintf(res->score_label, sizeof res->score_label, "%.40s()'s closure, called", e->name);
     else
         snprintf(res->score_label, sizeof res->score_label, "%s() value", e->name);
     res->lower_is_better = !pick && !e->ranked && recipe->lower_is_better;
     res->dtype = dtype;
+    memcpy(res->stand_ins, e->stand_ins, sizeof res->stand_ins);
+    res->n_stand_ins = e->n_stand_ins;
     for (int ci = 0; ci < res->n; ci++) {
         res->cands[ci].score = scores[ci];
         for (int k = 0; k < res->cands[ci].n_steps; k++)
@@ -847,6 +942,32 @@ static bool scores_vary(const VerifyResult *res) {
 }
 
 static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex, char *why,
+                                  size_t n);
+
+/* The plan given every candidate at once (a parameter used as text is the list of texts, ids a
+ * padded batch), its parameters bound anew. */
+static void plan_as_batch(ExecEntry *e) {
+    memset(e->plan.role, 0, sizeof e->plan.role);
+    memset(e->plan.alt, 0, sizeof e->plan.alt);
+    e->plan.n_text = e->plan.n_lists = 0;
+    e->plan.unbatched = false;
+    e->plan.all_candidates = true;
+    e->bound_plan = false;
+}
+
+/* No binding of one candidate at a time ran on the first table: the entry given every candidate
+ * at once (NULL, the plan as it was, when that does not run either). */
+static VerifyResult *entry_search_batch(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex) {
+    if (e->plan.all_candidates || e->budget.steps_left <= 0) return NULL;
+    ExecPlan keep = e->plan;
+    plan_as_batch(e);
+    char w[200];
+    VerifyResult *res = entry_search(e, r, recipe_cex, w, sizeof w);
+    if (!res) e->plan = keep;
+    return res;
+}
+
+static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex, char *why,
                                   size_t n) {
     VerifyResult *first = NULL;
     int tried = 0;
@@ -865,6 +986,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
             tried--;
             /* a batch needs a pad token only some tables have: try the others */
             if (e->plan.all_candidates && strstr(why, "pad")) continue;
+            if (!first && i == 0 && !is_gap(why)) return entry_search_batch(e, r, recipe_cex);
             if (!first) return NULL;
             break; /* the tables before this one ran: report on them */
         }
@@ -884,12 +1006,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
         /* one candidate at a time showed nothing: the same code on a padded batch of them all */
         ExecPlan keep = e->plan;
         bool kept_bound = e->bound_plan;
-        memset(e->plan.role, 0, sizeof e->plan.role);
-        memset(e->plan.alt, 0, sizeof e->plan.alt);
-        e->plan.n_text = e->plan.n_lists = 0;
-        e->plan.unbatched = false;
-        e->plan.all_candidates = true;
-        e->bound_plan = false;
+        plan_as_batch(e);
         char w[200];
         VerifyResult *res = entry_search(e, r, recipe_cex, w, sizeof w);
         if (res && shows_harm(res)) {
@@ -921,7 +1038,8 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
 /* Failures a caller of the entry may avoid: what a parameter is, what the entry returns. */
 static bool caller_may_help(const char *why) {
     return strstr(why, "cannot tell what parameter") || strstr(why, "returns a") || strstr(why, "missing argument") ||
-           strstr(why, "a key the") || strstr(why, "cannot become a tensor") || strstr(why, "operator ");
+           strstr(why, "a key the") || strstr(why, "cannot become a tensor") || strstr(why, "operator ") ||
+           strstr(why, "is not defined");
 }
 
 /* The entries of a finding tried in order: the enclosing function, its callers in the file, then
@@ -941,6 +1059,12 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
         if (res) return res;
         if (!first[0]) snprintf(first, sizeof first, "%s", w);
         if (!caller_may_help(w) || e->budget.steps_left <= 0) break;
+        /* a closure reads the locals of the def it is in: that def, its returned closure called */
+        TSNode outer = enclosing_def(ts_node_parent(queue[i]));
+        bool dup = ts_node_is_null(outer);
+        for (int k = 0; k < nq && !dup; k++)
+            dup = ts_node_eq(queue[k], outer);
+        if (!dup && nq < MAX_ENTRIES) queue[nq++] = outer;
         nq += entry_callers(e, queue[i], queue + nq, MAX_ENTRIES - nq);
     }
     if (!first[0]) snprintf(first, sizeof first, "the finding is in module-level code, not in a function to run");

@@ -300,6 +300,8 @@ static void print_compact_head(FILE *out, const VerifyResult *res, const char *i
     if (!res->by_script && res->fallback[0])
         fprintf(out, "%s  not the script's own numbers: %s\n", indent, res->fallback);
     if (res->note[0]) fprintf(out, "%s  note: %s\n", indent, res->note);
+    for (int i = 0; i < res->n_stand_ins; i++)
+        fprintf(out, "%s  stand-in: %s\n", indent, res->stand_ins[i]);
 }
 
 void verify_print_compact(FILE *out, const VerifyResult *res, const char *indent, bool color) {
@@ -456,6 +458,8 @@ void verify_print_full(FILE *out, const VerifyResult *res) {
             verify_harm_name(res->harm), v ? v : "");
     free(v);
     if (res->note[0]) fprintf(out, "note: %s\n", res->note);
+    for (int i = 0; i < res->n_stand_ins; i++)
+        fprintf(out, "stand-in: %s\n", res->stand_ins[i]);
     if (!res->by_script && t->origin == VERIFY_ORIGIN_BUILTIN && r->harm != VERIFY_HARM_NONE &&
         !(res->flipped && res->harm == r->harm))
         fprintf(out,
@@ -613,6 +617,12 @@ json_t *verify_result_to_json(const VerifyResult *res) {
         json_object_set_new(o, "fallback", json_string(res->fallback));
     if (o && res->note[0]) json_object_set_new(o, "note", json_string(res->note));
     if (o && res->by_script) json_object_set_new(o, "runs", json_integer(res->runs));
+    if (o && res->n_stand_ins) {
+        json_t *l = json_array();
+        for (int i = 0; i < res->n_stand_ins; i++)
+            json_array_append_new(l, json_string(res->stand_ins[i]));
+        json_object_set_new(o, "stand_ins", l);
+    }
     free(verdict);
     if (o && json_is_null(json_object_get(o, "table"))) {
         char why[160];

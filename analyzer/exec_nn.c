@@ -1,0 +1,389 @@
+/* exec_nn: stand-ins for what a toy language model cannot know: the hidden states of the
+ * model, the layers of a head built on them (torch.nn.Linear, LayerNorm, RMSNorm, Dropout,
+ * activations, Sequential) and the draws of a sampler. Each is chosen so that anyone can
+ * recompute it from the reported table, and each run that uses one records it as a stand-in
+ * line ("nn.Linear at line 14: weight = identity (3 -> 1), bias 0") that the counterexample
+ * reports:
+ *  - a hidden state at a position is the table row of its prefix (hidden_size = the table's
+ *    vocabulary size, unless a head built first asks for another width: then the row is cut
+ *    or followed by zeros); every layer's is the same;
+ *  - a Linear's weight is the identity (out x in: 1 where the row equals the column), its bias
+ *    0; a norm's weight 1 and bias 0 (torch's initial values); Dropout is the identity (as in
+ *    eval mode);
+ *  - a sampler draws the most probable outcome (ties: the first). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "exec.h"
+
+/* The layer kinds, ORDER NN: nn_names. */
+typedef enum { NN_LINEAR, NN_LAYERNORM, NN_RMSNORM, NN_DROPOUT, NN_IDENTITY, NN_GELU, NN_RELU, NN_TANH,
+               NN_SIGMOID, NN_SILU, NN_SEQUENTIAL } NnKind;
+static const char *const nn_names[] = {"Linear", "LayerNorm", "RMSNorm", "Dropout", "Identity", "GELU",
+                                       "ReLU",   "Tanh",      "Sigmoid", "SiLU",    "Sequential"};
+
+/* Layers in a hidden state's number of layers: hidden_states holds NN_LAYERS + 1 (the
+ * embeddings first), as Hugging Face's do. */
+enum { NN_LAYERS = 12 };
+
+static int nn_kind(const char *q) {
+    static const char *const pre[] = {"torch.nn.", "flax.linen."};
+    for (size_t p = 0; p < sizeof pre / sizeof *pre; p++) {
+        size_t n = strlen(pre[p]);
+        if (strncmp(q, pre[p], n)) continue;
+        for (int k = 0; k < (int)(sizeof nn_names / sizeof *nn_names); k++)
+            if (!strcmp(q + n, nn_names[k])) return k;
+    }
+    return -1;
+}
+
+static ExecValue *nn_field(ExecValue *layer, const char *name) {
+    return exec_dict_get_str(&layer->obj.fields, name);
+}
+
+/* An optional int argument (a parameter of the entry, unknown here, is left to the input's
+ * width: *out = -1). */
+static bool nn_width(ExecRun *r, ExecArgs *a, int i, const char *kw, int64_t *out) {
+    ExecValue *v = exec_arg(a, i, kw);
+    *out = -1;
+    if (!v || v->kind == XV_PENDING) return true;
+    if (v->kind == XV_LIST || v->kind == XV_TUPLE) { /* LayerNorm([h]): the last dimension */
+        if (!v->seq.n) return exec_fail_at(r, a->at, "nn layer of an empty shape") != NULL;
+        v = v->seq.items[v->seq.n - 1];
+    }
+    if (!exec_as_int(v, out) || *out <= 0 || *out > EXEC_MAX_ELEMS)
+        return exec_fail_at(r, a->at, "nn layer width that is not a positive int") != NULL;
+    return true;
+}
+
+/* torch.nn.LAYER(...) of a kind this file knows: the layer object. NULL with r->failed unset:
+ * not one. */
+ExecValue *exec_nn_new(ExecRun *r, const char *q, ExecArgs *a) {
+    int kind = nn_kind(q);
+    if (kind < 0) return NULL;
+    ExecValue *layer = exec_object(r, "nn_layer");
+    if (!layer || !exec_dict_set_str(r, &layer->obj.fields, " kind", exec_int(r, kind))) return NULL;
+    int64_t in = -1, out = -1;
+    bool bias = true;
+    double eps = kind == NN_LAYERNORM ? 1e-5 : -1; /* RMSNorm's default: the dtype's eps */
+    switch ((NnKind)kind) {
+    case NN_LINEAR:
+        if (!nn_width(r, a, 0, "in_features", &in) || !nn_width(r, a, 1, "out_features", &out) ||
+            !exec_arg_bool(r, a, 2, "bias", true, &bias))
+            return NULL;
+        break;
+    case NN_LAYERNORM:
+    case NN_RMSNORM: {
+        if (!nn_width(r, a, 0, "normalized_shape", &in)) return NULL;
+        ExecValue *e = exec_arg(a, 1, "eps");
+        if (e && e->kind != XV_NONE) {
+            if (!exec_is_number(e)) return exec_fail_at(r, a->at, "nn.%s eps that is not a number", nn_names[kind]);
+            eps = exec_number(e);
+        }
+        (void)exec_arg(a, 2, "elementwise_affine");
+        (void)exec_arg(a, -1, "bias");
+        break;
+    }
+    case NN_DROPOUT:
+        (void)exec_arg(a, 0, "p");
+        (void)exec_arg(a, -1, "inplace");
+        break;
+    case NN_SEQUENTIAL: {
+        ExecValue *l = exec_new(r, XV_LIST);
+        for (int i = 0; l && i < a->npos; i++)
+            if (!exec_seq_push(r, &l->seq, a->pos[i])) return NULL;
+        if (!l || !exec_dict_set_str(r, &layer->obj.fields, " layers", l)) return NULL;
+        break;
+    }
+    default:
+        (void)exec_arg(a, -1, "approximate");
+        (void)exec_arg(a, -1, "inplace");
+        break;
+    }
+    /* the first layer of a known width sizes the hidden states it is built for */
+    if ((kind == NN_LINEAR || kind == NN_LAYERNORM || kind == NN_RMSNORM) && in > 0 && !r->hidden_width)
+        r->hidden_width = (int)in;
+    (void)exec_arg(a, -1, "device");
+    (void)exec_arg(a, -1, "dtype");
+    if (!exec_dict_set_str(r, &layer->obj.fields, " in", exec_int(r, in)) ||
+        !exec_dict_set_str(r, &layer->obj.fields, " out", exec_int(r, out)) ||
+        !exec_dict_set_str(r, &layer->obj.fields, " bias", exec_bool(bias)) ||
+        !exec_dict_set_str(r, &layer->obj.fields, " eps", exec_float(r, eps)))
+        return NULL;
+    return layer;
+}
+
+/* A Linear's weight [out, in] (the identity) and bias [out] (0 or None), as fields. */
+static bool linear_weights(ExecRun *r, ExecValue *layer, int in, int out, ExecDtype d) {
+    int shape[2] = {out, in};
+    ExecTensor *w = exec_tensor_new(r, d, 2, shape, false);
+    ExecTensor *b = w ? exec_tensor_new(r, d, 1, &out, false) : NULL;
+    if (!b) return false;
+    for (int j = 0; j < out && j < in; j++)
+        w->data[(size_t)j * in + j] = 1;
+    bool bias = nn_field(layer, " bias")->b;
+    return exec_dict_set_str(r, &layer->obj.fields, "weight", exec_tensor_value(r, w)) &&
+           exec_dict_set_str(r, &layer->obj.fields, "bias", bias ? exec_tensor_value(r, b) : exec_none());
+}
+
+/* y = x W^T + b over the last dimension, W the identity: y[..., j] = x[..., j] for j < in. */
+static ExecValue *linear_call(ExecRun *r, ExecValue *layer, ExecTensor *x, TSNode at) {
+    int in = x->shape[x->ndim - 1];
+    int64_t want_in = nn_field(layer, " in")->i, out = nn_field(layer, " out")->i;
+    /* a head wider than its input (the toy hidden state, sized before the head was built): the
+     * input is read as followed by zeros, which the identity weight never reaches */
+    if (want_in >= 0 && want_in < in)
+        return exec_fail_at(r, at, "nn.Linear(%lld, ...) given inputs of width %d", (long long)want_in, in);
+    int width = want_in >= 0 ? (int)want_in : in;
+    if (out < 0) out = width; /* out_features a parameter of the entry: the input's width */
+    if (!nn_field(layer, "weight") && !linear_weights(r, layer, width, (int)out, x->dtype)) return NULL;
+    int shape[EXEC_MAX_DIMS];
+    memcpy(shape, x->shape, sizeof shape);
+    shape[x->ndim - 1] = (int)out;
+    ExecTensor *y = exec_tensor_new(r, x->dtype, x->ndim, shape, x->numpy);
+    if (!y || !exec_work(r, (long)x->n)) return NULL;
+    for (int row = 0; row < x->n / (in ? in : 1); row++)
+        for (int j = 0; j < out && j < in; j++)
+            y->data[(size_t)row * out + j] = x->data[(size_t)row * in + j];
+    char pad[64] = "";
+    if (width > in) snprintf(pad, sizeof pad, ", its %d-wide input followed by zeros", in);
+    if (!exec_stand_in(r, at, "nn.Linear", "weight = identity (%d -> %lld), bias %s%s", width, (long long)out,
+                       nn_field(layer, " bias")->b ? "0" : "none", pad))
+        return NULL;
+    return exec_tensor_value(r, y);
+}
+
+/* LayerNorm / RMSNorm over the last dimension, weight 1 and bias 0. */
+static ExecValue *norm_call(ExecRun *r, ExecValue *layer, ExecTensor *x, bool rms, TSNode at) {
+    int h = x->shape[x->ndim - 1];
+    int64_t want = nn_field(layer, " in")->i;
+    if (want >= 0 && want != h)
+        return exec_fail_at(r, at, "nn.%s(%lld) given inputs of width %d", rms ? "RMSNorm" : "LayerNorm",
+                            (long long)want, h);
+    double eps = nn_field(layer, " eps")->f;
+    if (eps < 0) eps = x->dtype == XD_F64 ? 0x1p-52 : x->dtype == XD_F32 ? 0x1p-23 : x->dtype == XD_F16 ? 0x1p-10 : 0x1p-7;
+    ExecTensor *y = exec_tensor_new(r, x->dtype, x->ndim, x->shape, x->numpy);
+    if (!y || !exec_work(r, 2L * x->n)) return NULL;
+    for (int row = 0; h && row < x->n / h; row++) {
+        const double *u = x->data + (size_t)row * h;
+        double mean = 0, var = 0;
+        for (int k = 0; k < h && !rms; k++)
+            mean += u[k] / h;
+        for (int k = 0; k < h; k++)
+            var += (u[k] - mean) * (u[k] - mean) / h;
+        for (int k = 0; k < h; k++)
+            y->data[(size_t)row * h + k] = exec_round(x->dtype, (u[k] - mean) / sqrt(var + eps));
+    }
+    if (!exec_stand_in(r, at, rms ? "nn.RMSNorm" : "nn.LayerNorm", "weight 1, bias 0 (torch's initial values), eps %g",
+                       eps))
+        return NULL;
+    return exec_tensor_value(r, y);
+}
+
+static ExecValue *activation(ExecRun *r, NnKind kind, ExecTensor *x) {
+    ExecTensor *y = exec_tensor_new(r, x->dtype, x->ndim, x->shape, x->numpy);
+    for (int i = 0; y && i < x->n; i++) {
+        double u = x->data[i];
+        double v = kind == NN_GELU      ? 0.5 * u * (1 + erf(u / sqrt(2)))
+                   : kind == NN_RELU    ? (u > 0 ? u : 0)
+                   : kind == NN_TANH    ? tanh(u)
+                   : kind == NN_SIGMOID ? 1 / (1 + exp(-u))
+                   : kind == NN_SILU    ? u / (1 + exp(-u))
+                                        : u;
+        y->data[i] = exec_round(x->dtype, v);
+    }
+    return y ? exec_tensor_value(r, y) : NULL;
+}
+
+/* layer(x): the layer's stand-in computation. */
+ExecValue *exec_nn_call(ExecRun *r, ExecValue *layer, ExecValue **args, int nargs, int nkw, TSNode at) {
+    NnKind kind = (NnKind)nn_field(layer, " kind")->i;
+    if (nargs != 1 || nkw) return exec_fail_at(r, at, "nn.%s called with other than one input", nn_names[kind]);
+    if (kind == NN_SEQUENTIAL) {
+        ExecValue *v = args[0], *layers = nn_field(layer, " layers");
+        for (int i = 0; v && i < layers->seq.n; i++)
+            v = exec_call_value(r, layers->seq.items[i], &v, 1, NULL, NULL, 0, at);
+        return v;
+    }
+    ExecTensor *x = exec_lib_tensor(r, args[0], false);
+    if (!x) return NULL;
+    if (!exec_dtype_is_float(x->dtype) || x->ndim == 0)
+        return exec_fail_at(r, at, "nn.%s of a %s tensor of %d dimensions", nn_names[kind], exec_dtype_name(x->dtype),
+                            x->ndim);
+    switch (kind) {
+    case NN_LINEAR:
+        return linear_call(r, layer, x, at);
+    case NN_LAYERNORM:
+    case NN_RMSNORM:
+        return norm_call(r, layer, x, kind == NN_RMSNORM, at);
+    case NN_DROPOUT:
+        return exec_stand_in(r, at, "nn.Dropout", "the identity (as in eval mode: no random mask)") ? args[0] : NULL;
+    default:
+        return activation(r, kind, x);
+    }
+}
+
+/* A method of a layer: moving, mode switches and dtype casts change nothing the stand-in
+ * computes (it follows its input's dtype); indexing a Sequential's layers. NULL with r->failed
+ * unset: not one. */
+ExecValue *exec_nn_method(ExecRun *r, ExecValue *layer, const char *m, ExecArgs *a) {
+    static const char *const same[] = {"to", "cuda", "cpu", "eval", "train", "requires_grad_", "float", "half",
+                                       "bfloat16", "double"};
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+        if (!strcmp(m, same[i])) {
+            a->used = ~0u;
+            return layer;
+        }
+    if (!strcmp(m, "forward") || !strcmp(m, "__call__")) return exec_nn_call(r, layer, a->pos, a->npos, a->nkw, a->at);
+    if (!strcmp(m, "parameters")) return exec_new(r, XV_LIST); /* an optimizer's: never read by a score */
+    return NULL;
+}
+
+/* ---- hidden states ---- */
+
+/* The model output's last_hidden_state / hidden_states, made from its logits: the table row at
+ * each position (the start's column dropped), every layer the same. NULL with r->failed unset:
+ * not one of them. */
+ExecValue *exec_nn_hidden(ExecRun *r, ExecValue *output, const char *name, TSNode at) {
+    bool last = !strcmp(name, "last_hidden_state");
+    if (!last && strcmp(name, "hidden_states")) return NULL;
+    ExecValue *lv = nn_field(output, "logits");
+    if (!lv || lv->kind != XV_TENSOR || lv->t->ndim != 3) return NULL;
+    ExecTensor *lg = lv->t;
+    if (!r->hidden_width) r->hidden_width = r->table->n_vocab;
+    int B = lg->shape[0], L = lg->shape[1], V = lg->shape[2], H = r->hidden_width, shape[3] = {B, L, H};
+    int row = H < V - 1 ? H : V - 1; /* the row's logits (the start's column dropped), then zeros */
+    ExecTensor *h = exec_tensor_new(r, lg->dtype, 3, shape, lg->numpy);
+    if (!h) return NULL;
+    for (int p = 0; p < B * L; p++)
+        memcpy(h->data + (size_t)p * H, lg->data + (size_t)p * V, (size_t)row * sizeof *h->data);
+    if (!exec_stand_in(r, at, "hidden states",
+                       "%s at a position is the table row of its prefix%s (hidden size %d%s)",
+                       last ? "the last layer's" : "every layer's", H > row ? ", then zeros" : H < V - 1 ? ", cut" : "",
+                       H, last ? "" : ", 13 layers"))
+        return NULL;
+    ExecValue *hv = exec_tensor_value(r, h);
+    if (last) return hv;
+    ExecValue *all = exec_new(r, XV_TUPLE);
+    for (int i = 0; all && i <= NN_LAYERS; i++)
+        if (!exec_seq_push(r, &all->seq, hv)) return NULL;
+    return all;
+}
+
+/* The toy model's config fields a head is sized by. NULL: not one. */
+ExecValue *exec_nn_config(ExecRun *r, const char *name) {
+    if (!strcmp(name, "hidden_size") || !strcmp(name, "n_embd") || !strcmp(name, "d_model")) {
+        if (!r->hidden_width) r->hidden_width = r->table->n_vocab;
+        return exec_int(r, r->hidden_width);
+    }
+    if (!strcmp(name, "num_hidden_layers") || !strcmp(name, "n_layer")) return exec_int(r, NN_LAYERS);
+    return NULL;
+}
+
+/* ---- samplers ---- */
+
+/* The index of the largest of n values (the first of ties; NaN never). */
+static int most_probable(const double *p, int n) {
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (p[i] > p[best] || isnan(p[best])) best = i;
+    return best;
+}
+
+/* torch.multinomial(probs, k): per row the k most probable indices, most probable first. */
+static ExecValue *sample_multinomial(ExecRun *r, ExecArgs *a) {
+    ExecTensor *p = exec_lib_tensor(r, exec_arg(a, 0, "input"), false);
+    int64_t k;
+    bool again; /* with replacement every draw is the most probable; without, the next one */
+    if (!p || !exec_arg_int(r, a, 1, "num_samples", 1, &k) || !exec_arg_bool(r, a, 2, "replacement", false, &again))
+        return NULL;
+    (void)exec_arg(a, -1, "generator");
+    if (p->ndim < 1 || p->ndim > 2 || k < 1 || k > p->shape[p->ndim - 1])
+        return exec_fail_at(r, a->at, "torch.multinomial of other than k <= n probabilities per row");
+    int n = p->shape[p->ndim - 1], rows = p->n / n, shape[2] = {rows, (int)k};
+    ExecTensor *out = exec_tensor_new(r, XD_INT64, p->ndim, p->ndim == 1 ? shape + 1 : shape, false);
+    double *row = exec_alloc(r, (size_t)n * sizeof *row);
+    if (!out || !row) return NULL;
+    for (int i = 0; i < rows; i++) {
+        memcpy(row, p->data + (size_t)i * n, (size_t)n * sizeof *row);
+        for (int j = 0; j < k; j++) {
+            int b = most_probable(row, n);
+            out->data[(size_t)i * k + j] = b;
+            if (!again) row[b] = -INFINITY;
+        }
+    }
+    if (!exec_stand_in(r, a->at, "torch.multinomial", "draws the %s (a deterministic stand-in for sampling)",
+                       k == 1 ? "most probable index" : again ? "most probable index each time" : "most probable indices in order"))
+        return NULL;
+    return exec_tensor_value(r, out);
+}
+
+/* rng.choice(a, p=probs) / numpy.random.choice / random.choices(population, weights=): the
+ * most probable element (the first without probabilities); one, or a list of k. */
+static ExecValue *sample_choice(ExecRun *r, ExecArgs *a, bool choices) {
+    ExecValue *pop = exec_arg(a, 0, choices ? "population" : "a");
+    ExecValue *pv = exec_arg(a, choices ? 1 : 3, choices ? "weights" : "p");
+    ExecValue *size = exec_arg(a, choices ? -1 : 1, choices ? "k" : "size");
+    bool again = true; /* several draws: each the most probable */
+    if (!choices && !exec_arg_bool(r, a, 2, "replace", true, &again)) return NULL;
+    if (!pop) return exec_fail_at(r, a->at, "choice() without a population");
+    int64_t n;
+    ExecValue *items = NULL;
+    if (pop->kind == XV_INT) {
+        n = pop->i;
+    } else {
+        if (pop->kind == XV_TENSOR) pop = exec_tensor_tolist(r, pop->t);
+        if (!(items = exec_iterate(r, pop, a->at))) return NULL;
+        n = items->seq.n;
+    }
+    if (n < 1) return exec_fail_at(r, a->at, "choice() from an empty population");
+    int best = 0;
+    if (pv && pv->kind != XV_NONE) {
+        ExecTensor *p = exec_lib_tensor(r, pv, true);
+        if (!p) return NULL;
+        if (p->n != n) return exec_fail_at(r, a->at, "choice() with %d probabilities for %lld items", p->n, (long long)n);
+        best = most_probable(p->data, p->n);
+    }
+    ExecValue *one = items ? items->seq.items[best] : exec_int(r, best);
+    if (!exec_stand_in(r, a->at, choices ? "random.choices" : "choice()", "draws the %s (a deterministic stand-in for sampling)",
+                       pv && pv->kind != XV_NONE ? "most probable item" : "first item"))
+        return NULL;
+    int64_t k = 1;
+    if (size && size->kind != XV_NONE && !exec_as_int(size, &k))
+        return exec_fail_at(r, a->at, "choice() with a size that is not an int");
+    if (!choices && (!size || size->kind == XV_NONE)) return one;
+    if (k < 0 || k > EXEC_MAX_ELEMS) return exec_fail_at(r, a->at, "choice() of %lld items", (long long)k);
+    if (!again && k > 1) return exec_fail_at(r, a->at, "choice() of several items without replacement");
+    ExecValue *l = exec_new(r, XV_LIST);
+    for (int i = 0; l && i < k; i++)
+        if (!exec_seq_push(r, &l->seq, one)) return NULL;
+    if (choices || !l) return l; /* random.choices: a list; NumPy: an array */
+    ExecTensor *t = exec_tensor_from(r, l, -1, true);
+    return t ? exec_tensor_value(r, t) : NULL;
+}
+
+/* A sampler: torch.multinomial, numpy.random.choice, random.choices, numpy.random.default_rng
+ * (a generator whose choice() is the same), torch.Generator. NULL with r->failed unset: not
+ * one. */
+ExecValue *exec_nn_sampler(ExecRun *r, const char *q, ExecArgs *a) {
+    if (!strcmp(q, "torch.multinomial")) return sample_multinomial(r, a);
+    if (!strcmp(q, "numpy.random.choice")) return sample_choice(r, a, false);
+    if (!strcmp(q, "random.choices") || !strcmp(q, "random.choice")) return sample_choice(r, a, !strcmp(q, "random.choices"));
+    if (!strcmp(q, "numpy.random.default_rng") || !strcmp(q, "numpy.random.RandomState") ||
+        !strcmp(q, "numpy.random.Generator") || !strcmp(q, "torch.Generator")) {
+        a->used = ~0u; /* the seed: the stand-in draws the same whatever it is */
+        return exec_object(r, "rng");
+    }
+    return NULL;
+}
+
+/* A method of a generator from default_rng: choice(). NULL (run failed) otherwise. */
+ExecValue *exec_nn_rng_method(ExecRun *r, const char *m, ExecArgs *a) {
+    if (!strcmp(m, "manual_seed") || !strcmp(m, "seed")) {
+        a->used = ~0u;
+        return exec_none();
+    }
+    if (!strcmp(m, "choice")) return sample_choice(r, a, false);
+    return exec_fail_at(r, a->at, "unsupported call of a random generator's %s()", m);
+}

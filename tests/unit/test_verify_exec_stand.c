@@ -1,0 +1,326 @@
+/* The stand-ins of the script's own runs that the toy model cannot know from its table (a head's
+ * weights on hidden states, a sampler's draw, lm-eval's loglikelihood answers, module globals,
+ * closures): each counterexample says which it used (stand_ins, "stand-in:" lines), and its
+ * numbers are recomputed here from the reported JSON alone. */
+#define _DEFAULT_SOURCE /* mkstemp */
+#include <jansson.h>
+
+#include "test_verify_recompute.h"
+#include "test_verify_util.h"
+
+static json_t *verify_json(const char *file, int line) {
+    char path[512], l[16];
+    snprintf(path, sizeof path, "%s/exec/%s", TEST_DATA_DIR, file);
+    snprintf(l, sizeof l, "%d", line);
+    const char *argv[] = {"verify", "--file", path, "--line", l, "--output-format", "json", NULL};
+    TvRun r = tv_run(verify_main, argv);
+    ck_assert_msg(r.rc == 0, "%s:%d: %s", file, line, r.err);
+    json_error_t e;
+    json_t *o = json_loads(r.out, 0, &e);
+    ck_assert_ptr_nonnull(o);
+    tv_free(&r);
+    return o;
+}
+
+static json_t *check_cex(const char *file) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/exec/%s", TEST_DATA_DIR, file);
+    json_t *o = check_json(path);
+    ck_assert_int_eq((int)json_array_size(o), 1);
+    json_t *c = json_incref(json_object_get(json_array_get(o, 0), "counterexample"));
+    json_decref(o);
+    ck_assert(json_is_object(c));
+    return c;
+}
+
+/* Does one of the counterexample's stand-in lines start with `what`? */
+static bool has_stand_in(json_t *cex, const char *what) {
+    size_t i;
+    json_t *s;
+    json_array_foreach(json_object_get(cex, "stand_ins"), i, s) if (!strncmp(json_string_value(s), what, strlen(what)))
+        return true;
+    return false;
+}
+
+/* The row the toy LM gives at the last position of the prompt + candidate. */
+static json_t *last_row(json_t *table, json_t *toks) {
+    json_t *seq = json_deep_copy(json_object_get(table, "prompt"));
+    if (!seq) seq = json_array();
+    json_array_extend(seq, toks);
+    json_t *u = row_of(table, seq, json_array_size(seq));
+    json_decref(seq);
+    return u;
+}
+
+static double as_f32(double v) {
+    return (double)(float)v;
+}
+
+/* LayerNorm (weight 1, bias 0, eps 1e-5) of the last row, then Linear with the identity weight:
+ * the normalised first hidden unit. */
+START_TEST(head_on_hidden_states_is_recomputable) {
+    json_t *o = verify_json("stand_head.py", 18);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(o, "entry"), "function")), "ValueModel.forward");
+    ck_assert(has_stand_in(o, "hidden states at line 17"));
+    ck_assert(has_stand_in(o, "nn.LayerNorm at line 18: weight 1, bias 0"));
+    ck_assert(has_stand_in(o, "nn.Linear at line 18: weight = identity (3 -> 1), bias 0"));
+    ck_assert(has_stand_in(o, "nn.Dropout at line 18: the identity"));
+    json_t *table = json_object_get(o, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(o, "candidates"), i, c) {
+        json_t *u = last_row(table, json_object_get(c, "tokens"));
+        size_t h = json_array_size(u);
+        double mean = 0, var = 0;
+        for (size_t k = 0; k < h; k++)
+            mean += logit_at(u, (int)k) / (double)h;
+        for (size_t k = 0; k < h; k++)
+            var += pow(logit_at(u, (int)k) - mean, 2) / (double)h;
+        double want = as_f32((logit_at(u, 0) - mean) / sqrt(var + 1e-5));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), want, 1e-6);
+    }
+    json_decref(o);
+}
+END_TEST
+
+/* The text report names the same stand-ins under the verdict. */
+START_TEST(head_stand_ins_are_in_the_text_report) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/exec/stand_head.py", TEST_DATA_DIR);
+    const char *argv[] = {"verify", "--file", path, "--line", "18", NULL};
+    TvRun r = tv_run(verify_main, argv);
+    ck_assert_int_eq(r.rc, 0);
+    tv_assert_contains(r.out, "verdict: FLIPPED");
+    tv_assert_contains(r.out, "stand-in: nn.Linear at line 18: weight = identity (3 -> 1), bias 0");
+    tv_assert_contains(r.out, "stand-in: hidden states at line 17");
+    tv_free(&r);
+}
+END_TEST
+
+/* torch.multinomial draws the most probable token: log of its probability at the last row. */
+START_TEST(sampler_draws_the_most_probable) {
+    json_t *o = verify_json("stand_head.py", 22);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
+    ck_assert(has_stand_in(o, "torch.multinomial at line 23: draws the most probable index"));
+    json_t *table = json_object_get(o, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(o, "candidates"), i, c) {
+        json_t *u = last_row(table, json_object_get(c, "tokens"));
+        double best = -INFINITY;
+        for (size_t k = 0; k < json_array_size(u); k++)
+            best = fmax(best, logit_at(u, (int)k));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), as_f32(best - lse(u)), 1e-5);
+    }
+    json_decref(o);
+}
+END_TEST
+
+/* Randomness without a stand-in (torch.rand) ends the run: the one-line reason, exit 2. */
+START_TEST(unknown_randomness_falls_back) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/exec/stand_head.py", TEST_DATA_DIR);
+    const char *argv[] = {"verify", "--file", path, "--line", "29", NULL};
+    TvRun r = tv_run(verify_main, argv);
+    ck_assert_int_eq(r.rc, 2);
+    tv_assert_contains(r.err, "could not be run: unsupported call torch.rand at line 30");
+    tv_free(&r);
+}
+END_TEST
+
+/* process_results(doc, results): each answer's (log Pr, is_greedy); the flagged expression's
+ * value per answer is exp(log Pr) normalised over the answers, and the label says the code after
+ * it (reading the document's gold index) did not run. */
+START_TEST(lm_eval_results_are_the_answers_log_prs) {
+    json_t *cex = check_cex("stand_lm_eval.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")),
+                     "process_results_mc");
+    tv_assert_contains(json_string_value(json_object_get(cex, "score_label")),
+                       "the flagged value at line 9 (the code after it did not run)");
+    json_t *table = json_object_get(cex, "table"), *cands = json_object_get(cex, "candidates");
+    size_t n = json_array_size(cands);
+    double z = 0, lp[16];
+    ck_assert_int_ge(n, 2);
+    for (size_t i = 0; i < n && i < 16; i++) {
+        lp[i] = log_pr(table, json_object_get(json_array_get(cands, i), "tokens"));
+        z += exp(lp[i]);
+    }
+    for (size_t i = 0; i < n && i < 16; i++)
+        ck_assert_double_eq_tol(json_number_value(json_object_get(json_array_get(cands, i), "script_score")),
+                                exp(lp[i]) / z, 1e-9);
+    json_decref(cex);
+}
+END_TEST
+
+/* Globals bound by a tuple under the main guard, read by a closure its enclosing function
+ * returns: that function is run and its closure called; the raw logits of the candidate. */
+START_TEST(closure_over_module_globals_runs) {
+    json_t *cex = check_cex("stand_globals.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")), "build");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_label")), "build()'s closure, called");
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        double raw = 0;
+        for (size_t k = 0; k < json_array_size(toks); k++)
+            raw += logit_at(row_of(table, toks, k), vocab_index(table, json_string_value(json_array_get(toks, k))));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), raw, 1e-4);
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(cex);
+}
+END_TEST
+
+/* A divisor its callers supply is 1.0, said as a stand-in; the log of the float32 softmax is
+ * -inf exactly where log Pr(y|x) is below float32's range, and log Pr elsewhere. */
+START_TEST(divisor_parameter_is_a_unit_temperature) {
+    json_t *cex = check_cex("stand_divisor.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert(has_stand_in(cex, "parameter temperature: 1.0"));
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        double lp = log_pr(table, json_object_get(c, "tokens"));
+        json_t *s = json_object_get(c, "script_score");
+        if (json_is_string(s)) {
+            ck_assert_str_eq(json_string_value(s), "-inf");
+            ck_assert(lp < -87); /* exp underflows to 0 in float32 */
+        } else {
+            ck_assert_double_eq_tol(json_number_value(s), lp, 1e-4);
+        }
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(cex);
+}
+END_TEST
+
+/* functools.partial(F.nll_loss, reduction="sum") over a loader of (ids, labels) batches whose
+ * labels ignore the prompt: the raw logits of the candidate's tokens, negated, per token. */
+START_TEST(partial_loss_over_a_loader_of_batches) {
+    json_t *o = check_json(FIXTURES_DIR "/LL109/fire_partial_nll_loss.py");
+    json_t *cex = json_object_get(json_array_get(o, 0), "counterexample");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")), "corpus_nll");
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        double raw = 0;
+        for (size_t k = 0; k < json_array_size(toks); k++)
+            raw += logit_at(row_of(table, toks, k), vocab_index(table, json_string_value(json_array_get(toks, k))));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")),
+                                -raw / (double)json_array_size(toks), 1e-4);
+    }
+    json_decref(o);
+}
+END_TEST
+
+/* One log-softmax per generated step, a list: read at the candidate's tokens it is log Pr. */
+START_TEST(generated_step_distributions_are_read_at_the_tokens) {
+    json_t *o = verify_json("stand_steps.py", 3);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(o, "score_label")), "step_logprobs() read at the candidate's tokens");
+    json_t *table = json_object_get(o, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(o, "candidates"), i, c) {
+        double lp = log_pr(table, json_object_get(c, "tokens"));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), lp, 1e-5);
+    }
+    ck_assert(json_is_false(json_object_get(o, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* rank(cands) iterates every candidate's ids ([1, L] tensors) and returns the index of the
+ * largest raw-logit sum: its pick is the candidate with the largest raw sum in the table. */
+START_TEST(a_list_of_id_tensors_is_every_candidate) {
+    json_t *o = check_json(FIXTURES_DIR "/project/fire_logits_from_other_module/rank.py");
+    json_t *cex = json_object_get(json_array_get(o, 0), "counterexample");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_label")), "1 if rank() picks it");
+    json_t *table = json_object_get(cex, "table"), *cands = json_object_get(cex, "candidates");
+    double raw[16];
+    size_t n = json_array_size(cands);
+    for (size_t i = 0; i < n && i < 16; i++) {
+        json_t *toks = json_object_get(json_array_get(cands, i), "tokens");
+        raw[i] = 0;
+        for (size_t k = 0; k < json_array_size(toks); k++)
+            raw[i] += logit_at(row_of(table, toks, k), vocab_index(table, json_string_value(json_array_get(toks, k))));
+    }
+    size_t best = argmax(raw, n);
+    for (size_t i = 0; i < n && i < 16; i++)
+        ck_assert_double_eq(json_number_value(json_object_get(json_array_get(cands, i), "script_score")), i == best);
+    json_decref(o);
+}
+END_TEST
+
+/* A trainer whose __init__ builds an optimizer from model.parameters() and takes a config
+ * dataclass by annotation (built with its defaults: smoothing 0.1, a default_factory field): its
+ * loss is the label-smoothed cross-entropy of the softmax probabilities over the toy vocabulary,
+ * whose last class is the start token (probability 0), averaged over the candidate's tokens. */
+START_TEST(config_dataclass_and_optimizer_in_init) {
+    json_t *cex = check_cex("stand_config.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")), "Trainer.loss");
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    const double eps = 0.1;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        size_t n = json_array_size(toks);
+        double total = 0;
+        for (size_t k = 0; k < n; k++) {
+            json_t *u = row_of(table, toks, k);
+            size_t V = json_array_size(u);
+            double z = lse(u), p[64], zp = 1; /* the start class: probability 0, exp(0) = 1 */
+            for (size_t j = 0; j < V && j < 64; j++)
+                zp += exp(p[j] = as_f32(exp(logit_at(u, (int)j) - z)));
+            double lz = log(zp), spread = lz / (double)(V + 1); /* the start class's -lp is log zp */
+            for (size_t j = 0; j < V && j < 64; j++)
+                spread += (lz - p[j]) / (double)(V + 1);
+            int y = vocab_index(table, json_string_value(json_array_get(toks, k)));
+            total += (1 - eps) * (lz - p[y]) + eps * spread;
+        }
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), total / (double)n, 1e-5);
+    }
+    json_decref(cex);
+}
+END_TEST
+
+/* A flagged expression evaluated once per answer (in a loop) has no per-answer scores to show:
+ * the counterexample is the recipe's, said so, never "the script picks". */
+START_TEST(flagged_value_in_a_loop_falls_back) {
+    json_t *cex = check_cex("stand_loop.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "recipe");
+    ck_assert_ptr_nonnull(json_string_value(json_object_get(cex, "fallback")));
+    ck_assert_ptr_null(json_object_get(cex, "entry"));
+    tv_assert_lacks(json_string_value(json_object_get(cex, "verdict")), "the script");
+    json_decref(cex);
+}
+END_TEST
+
+static Suite *suite(void) {
+    Suite *s = suite_create("verify_exec_stand");
+    TCase *tc = tcase_create("stand_ins");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, head_on_hidden_states_is_recomputable);
+    tcase_add_test(tc, head_stand_ins_are_in_the_text_report);
+    tcase_add_test(tc, sampler_draws_the_most_probable);
+    tcase_add_test(tc, unknown_randomness_falls_back);
+    tcase_add_test(tc, lm_eval_results_are_the_answers_log_prs);
+    tcase_add_test(tc, closure_over_module_globals_runs);
+    tcase_add_test(tc, divisor_parameter_is_a_unit_temperature);
+    tcase_add_test(tc, partial_loss_over_a_loader_of_batches);
+    tcase_add_test(tc, generated_step_distributions_are_read_at_the_tokens);
+    tcase_add_test(tc, a_list_of_id_tensors_is_every_candidate);
+    tcase_add_test(tc, config_dataclass_and_optimizer_in_init);
+    tcase_add_test(tc, flagged_value_in_a_loop_falls_back);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void) {
+    return tv_run_suite(suite());
+}
