@@ -183,6 +183,8 @@ enum {
                        m[i, k:] = 1): the pads after a short row are inside it */
     MFLAW_EARLY,    /* the mask starts at the count of real tokens of prompts padded on the
                        left: for every shorter prompt its last tokens are inside it */
+    MFLAW_PROMPT,   /* a sum of prompt + continuation scores divided by the count of its
+                       real tokens: a mean the prompt is inside of (the mask drops pads only) */
 };
 
 enum { FACT_NO_DIM = 127 };
@@ -221,6 +223,8 @@ typedef enum {
     PADREAD_PAST_COUNT, /* the count of real tokens itself under right padding: the first pad */
     PADREAD_FIRST_PAD,  /* the index of the first pad itself */
     NORM_LOGSUMEXP,     /* EV_NORMALIZE: logsumexp(x) to subtract, a log_softmax by hand */
+    RANK_METRIC,        /* EV_RANK: a metric of the values' order across examples (roc_auc_score,
+                           spearmanr), not a pick among one prompt's candidates */
 } EventOp;
 
 typedef struct FactEvent {
