@@ -429,6 +429,11 @@ static void exec_augassign(Interp *in, TSNode stmt) {
         interp_bind(in, left, grown);
         return;
     }
+    Fact scaled; /* loss *= n_tokens: a sum from here */
+    if (!strcmp(op, "*=") && labels_scale(stmt, cur, rhs, &scaled)) {
+        interp_bind(in, left, scaled);
+        return;
+    }
     Fact now = accumulate(in, stmt, cur, op, rhs);
     pad_combined_in_place(&now, op);
     interp_bind(in, left, now);

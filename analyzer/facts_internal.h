@@ -411,6 +411,8 @@ unsigned labels_flags(Fact labels, bool same_as_input);
 void labels_item_assigned(Interp *in, TSNode target, Fact value);
 void labels_backward(Interp *in, TSNode recv_node, Fact recv);
 bool labels_scale(TSNode node, Fact l, Fact r, Fact *out);
+/* The same for operands given with their nodes (torch.mul(loss, n), loss *= n). */
+bool labels_scale_by(Fact l, TSNode ln, Fact r, TSNode rn, Fact *out);
 
 /* ---- facts_pad.c: padding sides and position indices (LL111) ---- */
 enum { PAD_START = 1, PAD_END = 2 }; /* Fact.pad: pads may sit at the start / end of rows */
