@@ -62,30 +62,12 @@ unsigned labels_model_flags(Interp *in, Fact labels, TSNode labels_node, TSNode 
 }
 
 unsigned labels_flags(Fact labels, bool same_as_input) {
-    /* one target left (labels[:, :-1] = -100): the mean is that token's NLL, no mean at all */
-    if (labels.obj == FO_NONE && (labels.kinds & FK_IDS) && (labels.flags & FF_SCALED))
-        return FF_SCALED;
     if (!ids_unmasked(&labels)) return 0;
     if ((labels.flags & FF_WEAK) && !same_as_input) return 0;
     return FF_FULLLABELS | (labels.flags & FF_JOINED);
 }
 
 static bool mean_loss(const Fact *f);
-
-/* labels[:, :-1] = -100 (or labels[..., :-1]): every target but the last is ignored, so a mean
- * over the labels is one token's NLL, the sum itself, whatever the candidates' lengths. */
-static bool ignores_all_but_last(Interp *in, TSNode target, TSNode value) {
-    long v, stop;
-    if (!svc_int_literal(in, value, &v) || v >= 0) return false;
-    uint32_t n = ts_node_named_child_count(target);
-    if (n < 2) return false;
-    TSNode last = ts_node_named_child(target, n - 1);
-    if (!parse_is(last, "slice") || ts_node_named_child_count(last) != 1) return false;
-    TSNode bound = ts_node_named_child(last, 0);
-    /* the one bound is the stop: `:-1`, with nothing before the colon */
-    if (ts_node_start_byte(bound) < ts_node_start_byte(last) + 1) return false;
-    return svc_int_literal(in, bound, &stop) && stop == -1;
-}
 
 /* x[k] = v. Into token ids (labels[:, :n] = -100): the ids are no longer the plain input.
  * enc["labels"] = ids on a tokenizer's output: model(**enc) computes a loss with those labels.
@@ -109,10 +91,6 @@ void labels_item_assigned(Interp *in, TSNode target, Fact v) {
     if (f.obj != FO_NONE) return;
     if (f.kinds & FK_IDS) {
         f.flags |= FF_MASKED;
-        TSNode stmt = ts_node_parent(target);
-        if (parse_is(stmt, "assignment") &&
-            ignores_all_but_last(in, target, parse_field(stmt, "right")))
-            f.flags |= FF_SCALED;
         svc_bind(in, container, f);
     } else if (mean_loss(&v) && (!f.kinds || f.kinds == FK_LOSS)) {
         Fact c = v;
