@@ -419,11 +419,19 @@ static void exec_augassign(Interp *in, TSNode stmt) {
     memcpy(op, optext, oplen < 3 ? oplen : 3);
     Fact rhs = interp_eval(in, right);
     Fact cur = interp_eval(in, left);
-    if (!strcmp(op, "/=")) interp_emit(in, EV_DIVIDE, 0, stmt, cur, rhs, AX_UNK);
+    if (!strcmp(op, "/=")) {
+        interp_emit(in, EV_DIVIDE, 0, stmt, cur, rhs, AX_UNK);
+        mask_divided(in, stmt, &cur, &rhs); /* LL106 (facts_mask.c) */
+    }
     if (is_list_fact(&cur) && is_list_fact(&rhs)) { /* lst += [x]: extending a list */
         Fact grown = fact_join(in->arena, cur, rhs);
         if (in->frame->loop_depth > 0) grown.flags |= FF_PREFIX;
         interp_bind(in, left, grown);
+        return;
+    }
+    Fact scaled; /* loss *= n_tokens: a sum from here */
+    if (!strcmp(op, "*=") && labels_scale(stmt, cur, rhs, &scaled)) {
+        interp_bind(in, left, scaled);
         return;
     }
     Fact now = accumulate(in, stmt, cur, op, rhs);

@@ -183,6 +183,8 @@ enum {
                        m[i, k:] = 1): the pads after a short row are inside it */
     MFLAW_EARLY,    /* the mask starts at the count of real tokens of prompts padded on the
                        left: for every shorter prompt its last tokens are inside it */
+    MFLAW_PROMPT,   /* a sum of prompt + continuation scores divided by the count of its
+                       real tokens: a mean the prompt is inside of (the mask drops pads only) */
 };
 
 enum { FACT_NO_DIM = 127 };

@@ -800,8 +800,11 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
         return x;
     }
     case OP_MUL: {
-        Fact o = args_fact(in, a, NULL, off);
+        Fact o = args_fact(in, a, NULL, off), scaled;
         if ((o.kinds & FK_MASK) && mask_multiply(&x, &o)) x.flags |= FF_MASKED;
+        TSNode on = a->npos > off ? a->pos[off] : (TSNode){0}; /* torch.mul(loss, n_tokens) */
+        TSNode xn = off == 1 && a->npos > 0 ? a->pos[0] : (TSNode){0};
+        if (labels_scale_by(x, xn, o, on, &scaled)) return scaled;
         return x;
     }
     case OP_DIV: /* x.div(y), torch.div(x, y), np.divide(x, y): x / y */

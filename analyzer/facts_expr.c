@@ -643,7 +643,10 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     mask_combine(c, &l, &r); /* facts_mask.c */
     unsigned loop = (l.flags | r.flags) & (FF_LOOPVAR | FF_STEPVAR);
 
-    if (c == '/') interp_emit(in, EV_DIVIDE, 0, node, l, r, AX_UNK);
+    if (c == '/') {
+        interp_emit(in, EV_DIVIDE, 0, node, l, r, AX_UNK);
+        mask_divided(in, node, &l, &r); /* LL106 (facts_mask.c) */
+    }
     if (c == '@' &&
         ((l.kinds | r.kinds) & FK_SCORES)) /* a matrix product mixes: no longer a softmax */
         return fact_of(FK_NUM, loop, node);

@@ -411,6 +411,8 @@ unsigned labels_flags(Fact labels, bool same_as_input);
 void labels_item_assigned(Interp *in, TSNode target, Fact value);
 void labels_backward(Interp *in, TSNode recv_node, Fact recv);
 bool labels_scale(TSNode node, Fact l, Fact r, Fact *out);
+/* The same for operands given with their nodes (torch.mul(loss, n), loss *= n). */
+bool labels_scale_by(Fact l, TSNode ln, Fact r, TSNode rn, Fact *out);
 
 /* ---- facts_pad.c: padding sides and position indices (LL111) ---- */
 enum { PAD_START = 1, PAD_END = 2 }; /* Fact.pad: pads may sit at the start / end of rows */
@@ -466,6 +468,9 @@ void mask_combine(char op, Fact *l, Fact *r);
 /* ids.masked_fill(m, 0): m marks the positions that hold no token (a dummy 0 stands in for
  * them, as before a gather); a mask nothing else is known of becomes a mask of dropped targets. */
 void mask_ids_filled(Interp *in, TSNode mask, TSNode value);
+/* sum / count: a sum of a joined sequence's token scores divided by the count of its real
+ * tokens is a mean over prompt + continuation; emits it as such (MFLAW_PROMPT). */
+void mask_divided(Interp *in, TSNode node, const Fact *sum, const Fact *count);
 /* gather(lp, 2, x.masked_fill(m, 0).unsqueeze(-1)): the call is (a chain ending in) the index of
  * a selection, so x holds the tokens selected, whatever else is known of it. */
 bool mask_is_select_index(Interp *in, TSNode call);

@@ -119,10 +119,9 @@ static bool mean_loss(const Fact *f) {
            !(f->flags & FF_PERTOKEN);
 }
 
-/* loss * n (either order): a loss times a non-constant is no longer a mean. Returns false
- * when neither side is a mean loss. */
-bool labels_scale(TSNode node, Fact l, Fact r, Fact *out) {
-    TSNode ln = parse_field(node, "left"), rn = parse_field(node, "right");
+/* loss * n (either order), loss *= n, torch.mul(loss, n): a loss times a non-constant is no
+ * longer a mean. Returns false when neither side is a mean loss. */
+bool labels_scale_by(Fact l, TSNode ln, Fact r, TSNode rn, Fact *out) {
     Fact loss, other;
     TSNode other_node;
     if (mean_loss(&l) && !mean_loss(&r))
@@ -131,9 +130,13 @@ bool labels_scale(TSNode node, Fact l, Fact r, Fact *out) {
         loss = r, other = l, other_node = ln;
     else
         return false;
-    if (constant(other_node)) return false;
+    if (ts_node_is_null(other_node) || constant(other_node)) return false;
     loss.flags |= FF_SCALED;
     if ((other.kinds & FK_INDEX) && (other.flags & FF_COUNT)) loss.flags |= FF_COUNT;
     *out = loss;
     return true;
+}
+
+bool labels_scale(TSNode node, Fact l, Fact r, Fact *out) {
+    return labels_scale_by(l, parse_field(node, "left"), r, parse_field(node, "right"), out);
 }

@@ -5,7 +5,8 @@
 
 /* The length of a token sequence's position axis: N when the ids are unshifted and unmasked. */
 Fact lengths_of(Fact seq, AxisKind axis, TSNode node) {
-    Fact f = fact_of(FK_INDEX, 0, node);
+    /* of a joined sequence: the count takes in the prompt's tokens (facts_mask.c) */
+    Fact f = fact_of(FK_INDEX, seq.flags & FF_JOINED, node);
     f.ndim = 0;
     bool ids = seq.obj == FO_NONE && (seq.kinds & (FK_IDS | FK_MASK)) &&
                !(seq.kinds & ~(FK_IDS | FK_MASK));

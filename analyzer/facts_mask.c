@@ -14,6 +14,11 @@
  * - its polarity is inverted: scores times a mask of the pads or of the ignored labels
  *   (labels == -100), or a fill of 0 over the real tokens, keeps what should go.
  *
+ * And one way a hand-written mean takes in the prompt: the masked sum of a joined (prompt +
+ * continuation) sequence's token scores divided by the count of its real tokens
+ * (lp.sum(-1) / attention_mask.sum(-1), loss_mask = labels != pad_id): a mask of the pads
+ * leaves the prompt in, and the divisor counts it.
+ *
  * A tail mask is right on a batch padded on the left only (the continuations end every row),
  * and so is a mask one position behind (it drops the first token's prediction from a pad).
  *
@@ -147,4 +152,19 @@ void mask_combine(char op, Fact *l, Fact *r) {
     /* attn[:, :-1] * attn[:, 1:]: real where both are, aligned with either's scores */
     align_clear(l);
     align_clear(r);
+}
+
+void mask_divided(Interp *in, TSNode node, const Fact *sum, const Fact *count) {
+    if (count->pad_what != PW_COUNT || !(count->flags & FF_JOINED) || !sum->agg_event ||
+        sum->agg_event > in->facts->events.len)
+        return;
+    const FactEvent *e = &in->facts->events.items[sum->agg_event - 1];
+    Fact scores = e->in;
+    if (e->kind != EV_AGGREGATE || e->op != AGG_SUM || !token_scores(&scores) ||
+        !(scores.flags & FF_JOINED) || (scores.flags & FF_SLICED) || scores.mask_flaw)
+        return;
+    /* a mean over every real position, the prompt's among them: masked of the pads only */
+    scores.flags &= ~FF_MASKED;
+    scores.mask_flaw = MFLAW_PROMPT;
+    svc_emit(in, EV_AGGREGATE, AGG_MEAN, node, scores, *count, e->axis);
 }

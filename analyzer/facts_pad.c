@@ -432,16 +432,29 @@ static bool left_count(PadVal k) {
     return k.what == PW_COUNT && k.pad == PAD_START && k.c <= 0;
 }
 
-/* labels == -100 where nothing else is known of labels: a tensor compared with a negative
- * sentinel (no token id is negative) holds targets some of which a loss ignores. */
-static bool sentinel_compared(Interp *in, TSNode value, TSNode other) {
+/* A named tensor that holds token ids (or nothing known), not a constant. */
+static bool ids_named(Interp *in, TSNode value) {
     value = parse_unparen(value);
-    if (!sentinel(in, other) || !(parse_is(value, "identifier") || parse_is(value, "attribute")))
-        return false;
+    if (!(parse_is(value, "identifier") || parse_is(value, "attribute"))) return false;
     bool found;
     Fact f = svc_lookup_key(in, value, &found);
     return found && f.obj == FO_NONE && !(f.kinds & ~FK_IDS) && f.ndim != 0 &&
            !(f.flags & FF_CONST);
+}
+
+/* labels == -100 where nothing else is known of labels: a tensor compared with a negative
+ * sentinel (no token id is negative) holds targets some of which a loss ignores. */
+static bool sentinel_compared(Interp *in, TSNode value, TSNode other) {
+    return sentinel(in, other) && ids_named(in, value);
+}
+
+/* labels != tok.pad_token_id where labels are token ids of a batch whose padding is not known
+ * (made by code we cannot see): a mask of the real tokens, pads on no known side. */
+static bool pad_compared(Interp *in, TSNode value, PadVal v, TSNode other, PadVal o) {
+    if (o.what != PW_PADID && !pad_id_name(in, other)) return false;
+    if (v.what || !ids_named(in, value)) return false;
+    bool found;
+    return (svc_lookup_key(in, parse_unparen(value), &found).kinds & FK_IDS) != 0;
 }
 
 static PadVal comparison_val(Interp *in, TSNode n) {
@@ -461,6 +474,8 @@ static PadVal comparison_val(Interp *in, TSNode n) {
     if (!m.what && !a.what && !b.what &&
         (sentinel_compared(in, l, rn) || sentinel_compared(in, rn, l)))
         m = padval(eq ? PW_DROPMASK : PW_KEEPMASK, 0, 0, 0);
+    if (!m.what && (pad_compared(in, l, a, rn, b) || pad_compared(in, rn, b, l, a)))
+        m = padval(eq ? PW_PADMASK : PW_REALMASK, 0, 0, 0);
     return m;
 }
 

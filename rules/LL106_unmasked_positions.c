@@ -62,6 +62,15 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "token log-probs are %s under an inverted mask%s: it keeps the positions it "
                    "should drop (ignored labels or pads) and removes the tokens scored",
                    agg, where);
+    else if (flaw == MFLAW_PROMPT)
+        rules_emit(ctx, e->node, &mean_with_prompt,
+                   "mask the prompt too (labels = -100 or a completion mask) and divide by the "
+                   "number of continuation tokens, or keep the plain masked sum",
+                   "token log-probs of prompt + continuation are summed under a mask of the pads "
+                   "only and divided by the count of real tokens%s: a mean over the prompt's "
+                   "positions too, so the prompt dilutes each sequence's mean by a different "
+                   "share and candidates of different lengths can swap places",
+                   where);
     else if (flaw == MFLAW_EARLY) /* prompt tokens, not pads: no recipe counts them */
         rules_emit(ctx, e->node, NULL,
                    "start the mask at the padded prompt width (input_ids.shape[1]), where every "
@@ -241,7 +250,11 @@ const Rule rule_LL106 = {
         "also read from its use: one that fills the token ids with a dummy 0\n"
         "(ids.masked_fill(m, 0) before a gather) marks the dropped targets, so lp * m is\n"
         "inverted. A response mask that starts at the number of real tokens of prompts padded\n"
-        "on the left (arange(T) >= attention_mask.sum(1)) starts inside every shorter prompt.",
+        "on the left (arange(T) >= attention_mask.sum(1)) starts inside every shorter prompt.\n"
+        "A mean written by hand counts too: the masked sum of prompt + continuation log-probs\n"
+        "divided by the count of the real tokens (loss_mask = labels != pad_id, then\n"
+        "lp.sum(-1) / loss_mask.sum(-1)) is a mean over the prompt's positions as well, since\n"
+        "a mask of the pads keeps the prompt.",
     .why =
         "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
         "batch the pad positions have log-probabilities too (often large negative, sometimes\n"
