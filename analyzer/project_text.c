@@ -135,9 +135,10 @@ char *project_code_text(const char *text, size_t len, size_t *out_len) {
     size_t n = 0;
     Lexer lx = {text, text + len, {{0}}, 0, false};
     while (lx.p < lx.end) {
-        /* the start of a physical line */
-        bool continued = lx.p > text + 1 && lx.p[-1] == '\n' &&
-                         (lx.p[-2] == '\\' || (lx.p[-2] == '\r' && lx.p - 2 > text && lx.p[-3] == '\\'));
+        /* the start of a physical line; continued: the line kept before it ends with \ (read
+         * from what is kept, so that a second pass sees what the first did) */
+        bool continued = n >= 2 && (out[n - 2] == '\\' ||
+                                    (n >= 3 && out[n - 2] == '\r' && out[n - 3] == '\\'));
         const char *line = lx.p;
         if (at_statement_line(&lx, continued)) {
             const char *q = lx.p;
