@@ -182,8 +182,10 @@ void project_cache_read_again(ProjectCache *c, const char *real, ProjectAsk *rea
         ProjectAsk now;
         if (read_text(c, real, &src, &now)) source_free(&src);
         pthread_mutex_lock(&c->lock);
-        if (!e->read_known) e->read = now, e->read_known = true;
-        else ask_free(&now); /* (another thread was quicker: its answer stands for the run) */
+        if (e->read_known) /* (another thread was quicker: its answer stands for the run) */
+            ask_free(&now);
+        else
+            e->read = now, e->read_known = true;
     }
     ask_copy(read, &e->read);
     pthread_mutex_unlock(&c->lock);

@@ -137,8 +137,8 @@ char *project_code_text(const char *text, size_t len, size_t *out_len) {
     while (lx.p < lx.end) {
         /* the start of a physical line; continued: the line kept before it ends with \ (read
          * from what is kept, so that a second pass sees what the first did) */
-        bool continued = n >= 2 && (out[n - 2] == '\\' ||
-                                    (n >= 3 && out[n - 2] == '\r' && out[n - 3] == '\\'));
+        bool continued =
+            n >= 2 && (out[n - 2] == '\\' || (n >= 3 && out[n - 2] == '\r' && out[n - 3] == '\\'));
         const char *line = lx.p;
         if (at_statement_line(&lx, continued)) {
             const char *q = lx.p;
@@ -153,9 +153,12 @@ char *project_code_text(const char *text, size_t len, size_t *out_len) {
         /* the rest of the line, verbatim */
         while (lx.p < lx.end) {
             Frame *f = &lx.stack[lx.top];
-            if (lx.lost) lx.p++;
-            else if (f->string) string_step(&lx, f);
-            else code_step(&lx, f);
+            if (lx.lost)
+                lx.p++;
+            else if (f->string)
+                string_step(&lx, f);
+            else
+                code_step(&lx, f);
             if (lx.p[-1] == '\n') break;
         }
         memcpy(out + n, line, (size_t)(lx.p - line));

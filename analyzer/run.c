@@ -38,12 +38,12 @@ typedef struct FileResult {
 typedef struct RunState {
     const PathList *files;
     const RunOptions *opts;
-    bool filter;                /* false: --no-prefilter */
+    bool filter;                    /* false: --no-prefilter */
     pthread_mutex_t prefilter_lock; /* prefilter_of: built for the first file scanned */
     Prefilter *prefilter;
-    ProjectCache *modules;      /* the project's modules read so far (project.h) */
-    atomic_size_t next;         /* the next file to hand out */
-    pthread_mutex_t lock;       /* guards results, committed, out, failed */
+    ProjectCache *modules; /* the project's modules read so far (project.h) */
+    atomic_size_t next;    /* the next file to hand out */
+    pthread_mutex_t lock;  /* guards results, committed, out, failed */
     FileResult *results;
     size_t committed; /* files [0, committed) are in `out` and on stderr */
     DiagList *out;
@@ -117,7 +117,7 @@ static void lint_cached(RunState *st, const Source *src, ProjectFile *project, D
     if (!cached || lr->parse_failed || lr->bound != BOUND_NONE) return;
     entry.result = *lr;
     entry.asks = *project_file_asks(project); /* borrowed */
-    size_t found = out->len - first; /* (no findings at all: out->items is NULL) */
+    size_t found = out->len - first;          /* (no findings at all: out->items is NULL) */
     entry.diags = (DiagList){found ? out->items + first : NULL, found, found};
     cache_store(o->cache, key, &entry);
 }
