@@ -224,18 +224,21 @@ typedef struct ExecModule {
     Source own; /* a module's own text and tree (not the analysed file's) */
     Parsed parsed;
 } ExecModule;
+typedef struct ExecAsked {
+    int from, level, found;
+    char *dotted;
+} ExecAsked;
 typedef struct ExecModules {
     Source *home;
     SourcePeers peers;
     ExecModule items[EXEC_MAX_MODULES];
     int n;
-    /* the imports already resolved (every run imports the same names): from which module, and
-     * the answer, a module or -1 */
-    struct {
-        int from, level, found;
-        char dotted[96];
-    } asked[64];
-    int n_asked;
+    /* the imports already resolved (every run imports the same names, and a finding's search
+     * runs its code thousands of times): from which module, and the answer, a module or -1;
+     * hashed (slots: index + 1, 0 empty) */
+    Array(ExecAsked) asked;
+    uint32_t *asked_slots;
+    size_t asked_nslots;
 } ExecModules;
 
 /* One run: the state of the interpreter while the entry is called on one candidate. */

@@ -36,6 +36,10 @@ void exec_modules_free(ExecModules *m) {
     if (m->home && m->home->peers == &m->peers) m->home->peers = NULL;
     free(m->peers.trees);
     free(m->peers.srcs);
+    for (size_t i = 0; i < m->asked.len; i++)
+        free(m->asked.items[i].dotted);
+    array_free(&m->asked);
+    free(m->asked_slots);
     memset(m, 0, sizeof *m);
 }
 
@@ -119,20 +123,40 @@ static int module_search(ExecModules *m, int from, int level, const char *dotted
     return -1;
 }
 
+static uint32_t asked_hash(int from, int level, const char *dotted) {
+    uint32_t h = 2166136261u ^ (uint32_t)from * 31u ^ (uint32_t)level * 7919u; /* FNV-1a */
+    for (; *dotted; dotted++)
+        h = (h ^ (unsigned char)*dotted) * 16777619u;
+    return h;
+}
+
+/* The slot of the question (from, level, dotted): its answer's, or the empty one to fill. */
+static uint32_t *asked_slot(ExecModules *m, int from, int level, const char *dotted) {
+    size_t mask = m->asked_nslots - 1, s = asked_hash(from, level, dotted) & mask;
+    for (; m->asked_slots[s]; s = (s + 1) & mask) {
+        const ExecAsked *a = &m->asked.items[m->asked_slots[s] - 1];
+        if (a->from == from && a->level == level && !strcmp(a->dotted, dotted)) break;
+    }
+    return &m->asked_slots[s];
+}
+
 int exec_modules_find(ExecModules *m, const void *from_tree, int level, const char *dotted) {
     int from = exec_modules_of_tree(m, from_tree);
     if (from < 0) return -1;
-    size_t len = strlen(dotted);
-    for (int i = 0; i < m->n_asked; i++)
-        if (m->asked[i].from == from && m->asked[i].level == level && !strcmp(m->asked[i].dotted, dotted))
-            return m->asked[i].found;
-    int found = module_search(m, from, level, dotted);
-    if (m->n_asked < (int)(sizeof m->asked / sizeof *m->asked) && len < sizeof m->asked[0].dotted) {
-        m->asked[m->n_asked].from = from;
-        m->asked[m->n_asked].level = level;
-        m->asked[m->n_asked].found = found;
-        memcpy(m->asked[m->n_asked++].dotted, dotted, len + 1);
+    if ((m->asked.len + 1) * 2 > m->asked_nslots) { /* grown at half full */
+        free(m->asked_slots);
+        m->asked_nslots = m->asked_nslots ? m->asked_nslots * 2 : 64;
+        m->asked_slots = util_xcalloc(m->asked_nslots, sizeof *m->asked_slots);
+        for (size_t i = 0; i < m->asked.len; i++) {
+            const ExecAsked *a = &m->asked.items[i];
+            *asked_slot(m, a->from, a->level, a->dotted) = (uint32_t)i + 1;
+        }
     }
+    uint32_t *slot = asked_slot(m, from, level, dotted);
+    if (*slot) return m->asked.items[*slot - 1].found;
+    int found = module_search(m, from, level, dotted);
+    array_push(&m->asked, ((ExecAsked){from, level, found, util_xstrdup(dotted)}));
+    *asked_slot(m, from, level, dotted) = (uint32_t)m->asked.len;
     return found;
 }
 

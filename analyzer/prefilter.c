@@ -186,11 +186,19 @@ Prefilter *prefilter_compile(const char *const *const *literals, const bool *ena
             rg->always = true;
             continue;
         }
-        /* Insert into a copy first: a rule that does not fit is not filtered at all. */
-        Trie saved = {util_xmalloc(t.cap * 256 * sizeof *t.next),
-                      util_xmalloc(t.cap * PF_WORDS * sizeof *t.out), t.n, t.cap};
-        memcpy(saved.next, t.next, t.n * 256 * sizeof *t.next);
-        memcpy(saved.out, t.out, t.n * PF_WORDS * sizeof *t.out);
+        /* A rule that does not fit is not filtered at all: unless its literals' bytes (the most
+         * states they can add) fit, insert into a copy first. */
+        size_t most = 0;
+        for (const char *const *l = lits; *l; l++)
+            most += strlen(*l);
+        bool sure = t.n + most <= PF_MAX_STATES;
+        Trie saved = {0};
+        if (!sure) {
+            saved = (Trie){util_xmalloc(t.cap * 256 * sizeof *t.next),
+                           util_xmalloc(t.cap * PF_WORDS * sizeof *t.out), t.n, t.cap};
+            memcpy(saved.next, t.next, t.n * 256 * sizeof *t.next);
+            memcpy(saved.out, t.out, t.n * PF_WORDS * sizeof *t.out);
+        }
         bool fits = true, open = false;
         int g = ngroups - 1;
         for (const char *const *l = lits; *l && fits; l++) {

@@ -25,7 +25,8 @@ typedef struct ProjectModule {
 } ProjectModule;
 
 struct ProjectFile {
-    char *path, *real; /* the analysed file */
+    char *path, *real; /* the analysed file; real: file_real */
+    bool real_known;
     ProjectCache *cache, *own_cache;
     Array(ProjectModule *) modules;
     ProjectAsks asks; /* project_file_asks */
@@ -61,7 +62,6 @@ ProjectFile *project_file_new(const char *path, Source *src, ProjectCache *cache
     ProjectFile *pf = util_xcalloc(1, sizeof *pf);
     pf->cache = cache ? cache : (pf->own_cache = project_cache_new(NULL));
     pf->path = util_xstrdup(path);
-    pf->real = realpath(path, NULL);
     pf->peers.project = pf;
     bounds_init(&pf->budget, PROJECT_MAX_STEPS, 0);
     pf->bytes = src->len; /* (PROJECT_MAX_BYTES counts the file's own) */
@@ -92,6 +92,13 @@ void project_file_free(ProjectFile *pf) {
     free(pf);
 }
 
+/* The analysed file's canonical path, found when first needed: a file that imports nothing of
+ * the project (or whose cached entry holds) never needs it. */
+static const char *file_real(ProjectFile *pf) {
+    if (!pf->real_known) pf->real = realpath(pf->path, NULL), pf->real_known = true;
+    return pf->real;
+}
+
 static int by_question(const void *a, const void *b) {
     const ProjectAsk *x = a, *y = b;
     if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
@@ -102,7 +109,7 @@ const ProjectAsks *project_file_asks(ProjectFile *pf) {
     ProjectAsks *a = &pf->asks;
     if (a->len && a->items[a->len - 1].kind != PROJECT_ASK_SELF) /* not yet added */
         array_push(a, ((ProjectAsk){PROJECT_ASK_SELF, util_xstrdup(pf->path),
-                                    pf->real ? util_xstrdup(pf->real) : NULL, {0, 0}}));
+                                    file_real(pf) ? util_xstrdup(pf->real) : NULL, {0, 0}}));
     if (a->len) qsort(a->items, a->len, sizeof *a->items, by_question);
     size_t kept = 0;
     for (size_t i = 0; i < a->len; i++) {
@@ -294,12 +301,31 @@ static bool same_answer(const char *a, const char *b) {
     return a && b ? !strcmp(a, b) : a == b;
 }
 
+/* realpath(path), with its directory's canonical path asked once per run: a package's files
+ * share it, and realpath costs a call per component of the path. */
+static char *real_of_file(ProjectCache *c, const char *path) {
+    struct stat st;
+    const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+    if (lstat(path, &st) != 0 || S_ISLNK(st.st_mode) || !strcmp(name, ".") || !strcmp(name, ".."))
+        return realpath(path, NULL);
+    /* dir/. : no other question to the run's cache ends so (module questions hold no dot) */
+    char *parent = path_dir(path), *dir = util_xasprintf("%s/.", parent);
+    char *real_dir = project_cache_find(c, dir, canonical);
+    free(parent);
+    char *real = !real_dir ? NULL
+                 : !strcmp(real_dir, "/") ? util_xasprintf("/%s", name)
+                                          : util_xasprintf("%s/%s", real_dir, name);
+    free(dir);
+    free(real_dir);
+    return real;
+}
+
 bool project_asks_hold(ProjectCache *c, const ProjectAsk *asks, size_t n, const char *path) {
     bool hold = true;
     for (size_t i = 0; hold && i < n; i++) {
         const ProjectAsk *a = &asks[i];
         if (a->kind == PROJECT_ASK_SELF) {
-            char *real = strcmp(a->question, path) ? NULL : realpath(path, NULL);
+            char *real = strcmp(a->question, path) ? NULL : real_of_file(c, path);
             hold = real && same_answer(real, a->answer);
             free(real);
         } else if (a->kind == PROJECT_ASK_READ) {
@@ -385,7 +411,7 @@ static ProjectModule *load(Interp *in, char *path) {
     ProjectFile *pf = in->project;
     char *real = ask(pf, PROJECT_ASK_REALPATH, path);
     free(path);
-    if (!real || (pf->real && !strcmp(real, pf->real))) { /* the analysed file itself */
+    if (!real || (file_real(pf) && !strcmp(real, pf->real))) { /* the analysed file itself */
         free(real);
         return NULL;
     }

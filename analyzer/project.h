@@ -41,7 +41,8 @@ typedef enum {
     PROJECT_ASK_MODULE,   /* which file is module `question` (base.py, base/__init__.py)? */
     PROJECT_ASK_REALPATH, /* the canonical path of `question` */
     PROJECT_ASK_EXISTS,   /* is anything at `question` (a repository's .git)? */
-    PROJECT_ASK_READ,     /* the text of file `question`: answer its path as shown, text its hash */
+    PROJECT_ASK_READ,     /* the text of file `question`: answer its path as shown, text
+                             project_text_hash */
     PROJECT_ASK_SELF, /* the analysed file is `question` as given, `answer` canonical: the same
                          text elsewhere imports other modules */
     PROJECT_ASK_KINDS
@@ -75,6 +76,13 @@ void project_cache_release(ProjectCache *c, ProjectRead *held);
 void project_cache_read_again(ProjectCache *c, const char *real, ProjectAsk *read);
 /* find(key), computed once per run for each key (a copy the caller frees; NULL: none). */
 char *project_cache_find(ProjectCache *c, const char *key, char *(*find)(const char *key));
+
+/* project_text.c: the hash (under key, 16 bytes) of a module's text that an importer's cached
+ * analysis depends on: the text with its comment lines emptied and its empty last lines dropped
+ * (project_code_text, a malloc'd copy of *out_len bytes), which an importer's analysis never
+ * reads. */
+Hash128 project_text_hash(const uint8_t key[16], const char *text, size_t len);
+char *project_code_text(const char *text, size_t len, size_t *out_len);
 
 /* Does the dotted module name a library the facts layer models (torch, transformers, ...),
  * never a module of the project even where the project has a directory of that name? */

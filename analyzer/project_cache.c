@@ -44,7 +44,8 @@ struct ProjectCache {
     Array(CacheEntry *) kept; /* the entries holding a parse */
     size_t bytes;             /* what the kept parses hold */
     uint64_t clock;
-    FoundSlot *found; /* project_cache_find */
+    pthread_rwlock_t found_lock; /* guards found: most questions are asked again */
+    FoundSlot *found;            /* project_cache_find */
     size_t nfound_slots, nfound;
     char *cwd; /* the working directory, canonical */
     uint8_t text_key[16];
@@ -60,6 +61,7 @@ static uint32_t hash_key(const char *s) {
 ProjectCache *project_cache_new(const uint8_t *text_key) {
     ProjectCache *c = util_xcalloc(1, sizeof *c);
     pthread_mutex_init(&c->lock, NULL);
+    pthread_rwlock_init(&c->found_lock, NULL);
     c->cwd = realpath(".", NULL);
     if (text_key) memcpy(c->text_key, text_key, sizeof c->text_key);
     return c;
@@ -100,6 +102,7 @@ void project_cache_free(ProjectCache *c) {
     }
     free(c->found);
     pthread_mutex_destroy(&c->lock);
+    pthread_rwlock_destroy(&c->found_lock);
     free(c->cwd);
     free(c);
 }
@@ -144,10 +147,7 @@ static bool read_text(const ProjectCache *c, const char *real, Source *src, Proj
     *read = (ProjectAsk){PROJECT_ASK_READ, util_xstrdup(real), NULL, {0, 0}};
     if (ok) {
         read->answer = shown_path(c, real);
-        HashState h;
-        hash_init(&h, c->text_key, 1);
-        hash_update(&h, src->text, src->len);
-        read->text = hash_final(&h);
+        read->text = project_text_hash(c->text_key, src->text, src->len);
     }
     return ok;
 }
@@ -176,10 +176,16 @@ static void ask_copy(ProjectAsk *to, const ProjectAsk *from) {
 void project_cache_read_again(ProjectCache *c, const char *real, ProjectAsk *read) {
     pthread_mutex_lock(&c->lock);
     CacheEntry *e = entry_of(c, real);
-    if (!e->read_known) {
+    if (!e->read_known) { /* read outside the lock: the other thread goes on meanwhile */
+        pthread_mutex_unlock(&c->lock);
         Source src;
-        if (read_text(c, real, &src, &e->read)) source_free(&src);
-        e->read_known = true;
+        ProjectAsk now;
+        if (read_text(c, real, &src, &now)) source_free(&src);
+        pthread_mutex_lock(&c->lock);
+        if (e->read_known) /* (another thread was quicker: its answer stands for the run) */
+            ask_free(&now);
+        else
+            e->read = now, e->read_known = true;
     }
     ask_copy(read, &e->read);
     pthread_mutex_unlock(&c->lock);
@@ -263,33 +269,45 @@ void project_cache_release(ProjectCache *c, ProjectRead *held) {
 
 /* ---------- where module names lead ---------- */
 
-/* Memoised in an open-addressing table (grown at half full): imports of the same names from
- * the same directories recur in every file of a package, and each try costs file-system calls. */
-char *project_cache_find(ProjectCache *c, const char *key, char *(*find)(const char *key)) {
-    pthread_mutex_lock(&c->lock);
-    if (c->nfound * 2 >= c->nfound_slots) {
-        size_t n = c->nfound_slots ? c->nfound_slots * 2 : 256;
-        FoundSlot *slots = util_xcalloc(n, sizeof *slots);
-        for (size_t i = 0; i < c->nfound_slots; i++) {
-            if (!c->found[i].key) continue;
-            size_t s = hash_key(c->found[i].key) & (n - 1);
-            while (slots[s].key)
-                s = (s + 1) & (n - 1);
-            slots[s] = c->found[i];
-        }
-        free(c->found);
-        c->found = slots;
-        c->nfound_slots = n;
-    }
+/* The slot of key in c->found: its answer's, or the empty one to fill. */
+static FoundSlot *found_slot(const ProjectCache *c, const char *key) {
     size_t s = hash_key(key) & (c->nfound_slots - 1);
     while (c->found[s].key && strcmp(c->found[s].key, key) != 0)
         s = (s + 1) & (c->nfound_slots - 1);
-    if (!c->found[s].key) {
-        c->found[s].key = util_xstrdup(key);
-        c->found[s].path = find(key);
-        c->nfound++;
+    return &c->found[s];
+}
+
+/* Memoised in an open-addressing table (grown at half full): imports of the same names from
+ * the same directories recur in every file of a package, and each try costs file-system calls.
+ * Answers are looked up under a shared lock and computed outside any: the two threads of a
+ * warm run ask thousands of questions, nearly all answered already. */
+char *project_cache_find(ProjectCache *c, const char *key, char *(*find)(const char *key)) {
+    pthread_rwlock_rdlock(&c->found_lock);
+    const FoundSlot *known = c->nfound_slots ? found_slot(c, key) : NULL;
+    bool hit = known && known->key;
+    char *r = hit && known->path ? util_xstrdup(known->path) : NULL;
+    pthread_rwlock_unlock(&c->found_lock);
+    if (hit) return r;
+    char *answer = find(key);
+    pthread_rwlock_wrlock(&c->found_lock);
+    if ((c->nfound + 1) * 2 > c->nfound_slots) {
+        size_t n = c->nfound_slots ? c->nfound_slots * 2 : 256;
+        FoundSlot *old = c->found;
+        size_t nold = c->nfound_slots;
+        c->found = util_xcalloc(n, sizeof *c->found);
+        c->nfound_slots = n;
+        for (size_t i = 0; i < nold; i++)
+            if (old[i].key) *found_slot(c, old[i].key) = old[i];
+        free(old);
     }
-    char *r = c->found[s].path ? util_xstrdup(c->found[s].path) : NULL;
-    pthread_mutex_unlock(&c->lock);
+    FoundSlot *slot = found_slot(c, key);
+    if (!slot->key) { /* (else another thread was quicker: its answer stands for the run) */
+        *slot = (FoundSlot){util_xstrdup(key), answer};
+        c->nfound++;
+    } else {
+        free(answer);
+    }
+    r = slot->path ? util_xstrdup(slot->path) : NULL;
+    pthread_rwlock_unlock(&c->found_lock);
     return r;
 }

@@ -38,10 +38,12 @@ typedef struct FileResult {
 typedef struct RunState {
     const PathList *files;
     const RunOptions *opts;
-    const Prefilter *prefilter; /* NULL: --no-prefilter */
-    ProjectCache *modules;      /* the project's modules read so far (project.h) */
-    atomic_size_t next;         /* the next file to hand out */
-    pthread_mutex_t lock;       /* guards results, committed, out, failed */
+    bool filter;                    /* false: --no-prefilter */
+    pthread_mutex_t prefilter_lock; /* prefilter_of: built for the first file scanned */
+    Prefilter *prefilter;
+    ProjectCache *modules; /* the project's modules read so far (project.h) */
+    atomic_size_t next;    /* the next file to hand out */
+    pthread_mutex_t lock;  /* guards results, committed, out, failed */
     FileResult *results;
     size_t committed; /* files [0, committed) are in `out` and on stderr */
     DiagList *out;
@@ -59,6 +61,15 @@ static void note(FileResult *r, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(r->messages + old, (size_t)n + 1, fmt, ap);
     va_end(ap);
+}
+
+/* The run's prefilter, built once when a file first needs it: a file answered from the cache,
+ * or one that imports (never scanned), does not, so a run over such files never builds it. */
+static const Prefilter *prefilter_of(RunState *st) {
+    pthread_mutex_lock(&st->prefilter_lock);
+    if (!st->prefilter) st->prefilter = prefilter_new(st->opts->enabled);
+    pthread_mutex_unlock(&st->prefilter_lock);
+    return st->prefilter;
 }
 
 /* What linting src gives: its entry in the cache, asked first (a warm run skips even the
@@ -96,9 +107,9 @@ static void lint_cached(RunState *st, const Source *src, ProjectFile *project, D
     const bool *enabled = o->enabled;
     /* A declared contract can make scores out of a name no rule's literals cover; an import
      * of the project can bring in code whose literals this file lacks. */
-    if (st->prefilter && !o->contracts && rules_count <= sizeof may / sizeof *may &&
+    if (st->filter && !o->contracts && rules_count <= sizeof may / sizeof *may &&
         !(project && memmem(src->text, src->len, "import", 6))) {
-        if (prefilter_scan(st->prefilter, src->text, src->len, may) == 0) return;
+        if (prefilter_scan(prefilter_of(st), src->text, src->len, may) == 0) return;
         enabled = may;
     }
     size_t first = out->len;
@@ -106,7 +117,7 @@ static void lint_cached(RunState *st, const Source *src, ProjectFile *project, D
     if (!cached || lr->parse_failed || lr->bound != BOUND_NONE) return;
     entry.result = *lr;
     entry.asks = *project_file_asks(project); /* borrowed */
-    size_t found = out->len - first; /* (no findings at all: out->items is NULL) */
+    size_t found = out->len - first;          /* (no findings at all: out->items is NULL) */
     entry.diags = (DiagList){found ? out->items + first : NULL, found, found};
     cache_store(o->cache, key, &entry);
 }
@@ -197,12 +208,11 @@ int run_thread_count(int threads) {
 }
 
 int run_files(const PathList *files, const RunOptions *opts, DiagList *out) {
-    RunState st = {.files = files, .opts = opts, .out = out};
+    RunState st = {.files = files, .opts = opts, .out = out, .filter = !opts->no_prefilter};
     atomic_init(&st.next, 0);
     pthread_mutex_init(&st.lock, NULL);
+    pthread_mutex_init(&st.prefilter_lock, NULL);
     st.results = util_xcalloc(files->len ? files->len : 1, sizeof *st.results);
-    Prefilter *pf = opts->no_prefilter ? NULL : prefilter_new(opts->enabled);
-    st.prefilter = pf;
     st.modules = project_cache_new(opts->cache ? cache_text_key(opts->cache) : NULL);
 
     size_t nthreads = (size_t)run_thread_count(opts->threads);
@@ -224,8 +234,9 @@ int run_files(const PathList *files, const RunOptions *opts, DiagList *out) {
         pthread_join(tids[t], NULL);
 
     pthread_mutex_destroy(&st.lock);
+    pthread_mutex_destroy(&st.prefilter_lock);
     free(st.results);
-    prefilter_free(pf);
+    prefilter_free(st.prefilter);
     project_cache_free(st.modules);
     return st.failed;
 }

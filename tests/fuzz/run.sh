@@ -43,7 +43,7 @@ seed() { # harness corpus-dir
           python3 -c 'import json,sys; json.dump(json.load(sys.stdin)["table"], sys.stdout)' \
             >"$dir/search-$r.json" || true
       done ;;
-    fuzz_exec)
+    fuzz_exec | fuzz_code_text)
       find tests/fixtures tests/data/exec samples -name '*.py' -size -64k | while read -r f; do
         cp "$f" "$dir/seed-$(echo "$f" | md5sum | cut -c1-12).py"; done ;;
     fuzz_config)

@@ -245,6 +245,109 @@ START_TEST(what_a_file_read_of_its_project_is_checked) {
 }
 END_TEST
 
+/* An importer depends on a module's code, not on its comment lines: rewording a comment line
+ * or appending comments keeps the importer's entry (output unchanged), while a comment after
+ * code, or a comment line that moves the module's lines (whose positions the output cites),
+ * has it analysed again. Each step's output equals a run without the cache. */
+START_TEST(an_importer_ignores_the_comment_lines_of_a_module) {
+    static const char UTILS[] = "import torch\n"
+                                "import torch.nn.functional as F\n"
+                                "%s\n"
+                                "\n"
+                                "\n"
+                                "def token_logprobs(logits, labels):\n"
+                                "    %s\n"
+                                "    logp = F.log_softmax(logits, dim=-1)\n"
+                                "    return torch.gather(logp, 2, labels.unsqueeze(2)).squeeze(-1)%s\n"
+                                "%s";
+    static const char SCORE[] = "from transformers import AutoModelForCausalLM\n\n"
+                                "from .utils import token_logprobs\n\n"
+                                "model = AutoModelForCausalLM.from_pretrained(\"gpt2\")\n\n\n"
+                                "def score(input_ids):\n"
+                                "    logits = model(input_ids).logits\n"
+                                "    per_token = token_logprobs(logits, input_ids)\n"
+                                "    return per_token.sum(-1)\n";
+    /* the comment line above the def, the one in its body, a comment after the return, the
+     * end; the module position the finding cites */
+    const char *steps[][5] = {
+        {"# helpers", "# the labels' log-probabilities", "", "", "utils.py:9:12"},
+        {"# helpers, reworded", "# their log-probabilities", "", "# appended\n\n# twice\n",
+         "utils.py:9:12"},
+        {"# helpers", "# the labels' log-probabilities", "  # after code", "", "utils.py:9:12"},
+        {"# helpers\n# one more line", "# the labels' log-probabilities", "", "",
+         "utils.py:10:12"},
+    };
+    char *proj = tmp_dir(), *cache = util_xasprintf("%s/c", proj);
+    tmp_write(proj, "pkg/__init__.py", "");
+    tmp_write(proj, "pkg/score.py", SCORE);
+    const char *argv[] = {"check", "--output-format", "concise", "--cache-dir", cache,
+                          "pkg/score.py", NULL};
+    const char *ref_argv[] = {"check", "--output-format", "concise", "--no-cache",
+                              "pkg/score.py", NULL};
+    char *prev = NULL, *first_out = NULL;
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+        char *utils = util_xasprintf(UTILS, steps[i][0], steps[i][1], steps[i][2], steps[i][3]);
+        tmp_write(proj, "pkg/utils.py", utils);
+        CliRun ref = harness_run_bin(LOGITLINT_BIN, ref_argv, NULL, proj);
+        CliRun now = harness_run_bin(LOGITLINT_BIN, argv, NULL, proj);
+        ck_assert_same(now, ref, steps[i][0]);
+        ck_assert_msg(strstr(now.out, "pkg/score.py:10:17: LL105") && strstr(now.out, steps[i][4]),
+                      "step %zu: %s", i, now.out);
+        char *list = entries(cache);
+        ck_assert_int_eq(count_lines(list), 1);
+        if (i == 1) { /* comment lines only: the same entry, not rewritten, the same output */
+            ck_assert_str_eq(list, prev);
+            ck_assert_str_eq(now.out, first_out);
+        } else if (i > 1) { /* analysed again: the entry rewritten under the same name */
+            ck_assert_str_ne(list, prev);
+        }
+        if (!first_out) first_out = util_xstrdup(now.out);
+        free(prev);
+        prev = list;
+        harness_run_free(&ref), harness_run_free(&now);
+        free(utils);
+    }
+    free(prev), free(first_out), free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
+/* What of a module's text that hash covers: everything but its comment lines outside brackets,
+ * strings and continued lines (emptied, the line kept) and its empty last lines. */
+START_TEST(the_code_text_of_a_module) {
+    static const char *const CASES[][2] = {
+        {"# top\nx = 1  # kept\n\n  # indented\n", "\nx = 1  # kept\n"},
+        {"x = 1\n# a\n\n# b\n", "x = 1\n"},
+        {"x = 1\r\n# a\r\n\r\n", "x = 1\r\n"},
+        {"f(a,\n  # in brackets\n  b)\n", "f(a,\n  # in brackets\n  b)\n"},
+        {"s = '''\n# in a string\n'''\n# out\n", "s = '''\n# in a string\n'''\n"},
+        {"s = \"\"\"a\\\"\"\"\n# in\n\"\"\"\n", "s = \"\"\"a\\\"\"\"\n# in\n\"\"\"\n"},
+        {"s = rb'''\\'''\n# in\n'''\n", "s = rb'''\\'''\n# in\n'''\n"},
+        {"s = \"a\\\n# in\"\n# out\n", "s = \"a\\\n# in\"\n"},
+        {"x = 1 + \\\n# joined\n", "x = 1 + \\\n# joined\n"},
+        {"s = f\"{d['#']}\"\n# out\n", "s = f\"{d['#']}\"\n"},
+        {"s = f'''{x:{w}}\n# in\n{y!r}'''\n# out\n", "s = f'''{x:{w}}\n# in\n{y!r}'''\n"},
+        {"s = f'''{ {'a': 1}['a'] }\n# in\n'''\n", "s = f'''{ {'a': 1}['a'] }\n# in\n'''\n"},
+        {"s = f\"{{\"\n# out\n", "s = f\"{{\"\n"},
+        {"s = 'open\n# out\n", "s = 'open\n"},
+        {"if x:\n    pass\n    # end\n", "if x:\n    pass\n"},
+        {"", ""},
+        {"# only\n", ""},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof *CASES; i++) {
+        size_t n;
+        char *code = project_code_text(CASES[i][0], strlen(CASES[i][0]), &n);
+        ck_assert_msg(n == strlen(code) && !strcmp(code, CASES[i][1]), "case %zu: [%s]", i, code);
+        free(code);
+    }
+    uint8_t key[16] = {1};
+    Hash128 a = project_text_hash(key, "x = 1\n", 6), b = project_text_hash(key, "x = 1\n# c\n", 10),
+            c = project_text_hash(key, "x = 2\n", 6);
+    ck_assert(a.lo == b.lo && a.hi == b.hi);
+    ck_assert(a.lo != c.lo || a.hi != c.hi);
+}
+END_TEST
+
 /* The configuration's whole text is in the key, and so is every option but the display ones. */
 START_TEST(changed_configuration_is_analysed_again) {
     char *proj = make_project();
@@ -581,6 +684,8 @@ static Suite *suite(void) {
     tcase_add_test(t, display_options_reuse_the_entries);
     tcase_add_test(t, changed_content_is_analysed_again);
     tcase_add_test(t, what_a_file_read_of_its_project_is_checked);
+    tcase_add_test(t, an_importer_ignores_the_comment_lines_of_a_module);
+    tcase_add_test(t, the_code_text_of_a_module);
     tcase_add_test(t, changed_configuration_is_analysed_again);
     tcase_add_test(t, another_build_does_not_read_the_entries);
     tcase_add_loop_test(t, a_damaged_entry_is_rebuilt_not_trusted, 0, 4);

@@ -61,6 +61,40 @@ START_TEST(scanner_groups_are_a_conjunction) {
 }
 END_TEST
 
+/* A rule whose literals could overflow the automaton is inserted into a copy of it: one that then
+ * fits is filtered as any other, one that does not is never skipped, and the rules around it
+ * (the automaton restored) are filtered as without it. */
+START_TEST(a_rule_that_may_not_fit_is_tried_on_a_copy) {
+    enum { REPEATS = 700, WIDE = 300, LEN = 250 };
+    static char repeated[101], wide[WIDE][LEN + 1];
+    memset(repeated, 'r', 100); /* 700 times: 70,000 bytes, 100 states */
+    const char *many[REPEATS + 1];
+    for (int i = 0; i < REPEATS; i++)
+        many[i] = repeated;
+    many[REPEATS] = NULL;
+    const char *distinct[WIDE + 1]; /* 300 literals of 250 bytes, no prefix shared after 2 */
+    for (int i = 0; i < WIDE; i++) {
+        memset(wide[i], 'a' + i % 26, LEN);
+        wide[i][0] = (char)('a' + i / 26), wide[i][1] = (char)('a' + i % 26);
+        distinct[i] = wide[i];
+    }
+    distinct[WIDE] = NULL;
+    static const char *const alpha[] = {"alpha", NULL}, *const gamma[] = {"gamma", NULL};
+    const char *const *lists[] = {alpha, many, distinct, gamma};
+    bool may[4];
+    ck_assert_uint_eq(scan(lists, 4, "alpha gamma", may), 3);
+    ck_assert(may[0] && !may[1] && may[2] && may[3]); /* the third never skipped */
+    ck_assert_uint_eq(scan(lists, 4, "gamma", may), 2);
+    ck_assert(!may[0] && !may[1] && may[2] && may[3]);
+    char text[120];
+    snprintf(text, sizeof text, "x%sx", repeated);
+    ck_assert_uint_eq(scan(lists, 4, text, may), 2);
+    ck_assert(!may[0] && may[1] && may[2] && !may[3]);
+    ck_assert_uint_eq(scan(lists, 4, wide[7], may), 1); /* its literal: no other rule's */
+    ck_assert(may[2]);
+}
+END_TEST
+
 /* ---------- soundness ---------- */
 
 static bool contains_literal(const char *s, size_t len) {
@@ -289,6 +323,7 @@ int main(void) {
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, scanner_finds_overlapping_and_folded_literals);
     tcase_add_test(tc, scanner_groups_are_a_conjunction);
+    tcase_add_test(tc, a_rule_that_may_not_fit_is_tried_on_a_copy);
     tcase_add_test(tc, prefilter_never_changes_findings);
     tcase_add_test(tc, cli_output_is_the_same_with_or_without_prefilter_and_threads);
     tcase_add_test(tc, cli_rejects_a_bad_thread_count);
