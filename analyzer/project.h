@@ -64,13 +64,20 @@ ProjectCache *project_cache_new(const uint8_t *text_key);
 void project_cache_free(ProjectCache *c);
 /* One parse of a module, held by the analyses that import it. */
 typedef struct ProjectRead ProjectRead;
-/* The module whose canonical path is real: its source and a copy of its syntax tree (the
- * caller's to ts_tree_delete, then to give back with project_cache_release(*held)); false
+/* The module whose canonical path is real: its source and syntax tree, the same for every
+ * analysis and thread (read only; given back with project_cache_release(*held)); false
  * when it cannot be read or parsed. *read says what was read (kind PROJECT_ASK_READ; the
  * caller frees its strings). */
 bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TSTree **tree,
                        ProjectRead **held, ProjectAsk *read);
 void project_cache_release(ProjectCache *c, ProjectRead *held);
+/* What running the top level of the module held leaves, as every importer sees it
+ * (project_summary.h): kept with its parse, for the run; NULL while not known. */
+typedef struct ProjectSummary ProjectSummary;
+const ProjectSummary *project_cache_summary(ProjectCache *c, ProjectRead *held);
+/* Keeps s as held's summary (s then holds its imports' parses) unless it has one already;
+ * returns the one kept (s is freed otherwise). */
+const ProjectSummary *project_cache_publish(ProjectCache *c, ProjectRead *held, ProjectSummary *s);
 /* The answer to a question of kind READ now (read once per run; not parsed). */
 void project_cache_read_again(ProjectCache *c, const char *real, ProjectAsk *read);
 /* find(key), computed once per run for each key (a copy the caller frees; NULL: none). */
