@@ -47,6 +47,7 @@ struct ProjectFile {
     ProjectAsks asks; /* project_file_asks */
     Array(TSNode) alone_done;  /* functions already analysed alone (project_before_call) */
     Array(Loading) loading;    /* the loads running now, the innermost last */
+    ProjectRead *own_parse;    /* the run's parse of this file that it reads (or NULL) */
     SourcePeers peers;
     size_t bytes;
     Budget budget; /* the steps other files' code may take */
@@ -107,6 +108,30 @@ void project_file_free(ProjectFile *pf) {
     free(pf->real);
     project_cache_free(pf->own_cache);
     free(pf);
+}
+
+/* A file that is not a notebook (whose source is no file's text) may be another's import. */
+static bool importable(const ProjectFile *pf, const Source *src) {
+    return pf && pf->real && !src->line_cell;
+}
+
+ParseStatus project_file_parse(ProjectFile *pf, Parsed *parsed, const Source *src, Budget *budget) {
+    if (importable(pf, src) && project_cache_take(pf->cache, pf->real, src, parsed, &pf->own_parse))
+        return PARSE_OK;
+    return parse_python_within(parsed, src, budget);
+}
+
+void project_file_parse_done(ProjectFile *pf, Parsed *parsed) {
+    if (pf && pf->own_parse) {
+        project_cache_release(pf->cache, pf->own_parse);
+        pf->own_parse = NULL;
+        memset(parsed, 0, sizeof *parsed);
+    } else if (!importable(pf, parsed->src) ||
+               !project_cache_give(pf->cache, pf->real, parsed->src, parsed)) {
+        parse_free(parsed);
+    } else {
+        memset(parsed, 0, sizeof *parsed);
+    }
 }
 
 static int by_question(const void *a, const void *b) {

@@ -285,6 +285,65 @@ const ProjectSummary *project_cache_publish(ProjectCache *c, ProjectRead *r, Pro
     return kept;
 }
 
+/* ---------- the analysed files' own parses ---------- */
+
+/* e's parse, if it is of this text. Called with the lock. */
+static ProjectRead *parse_of_text(const CacheEntry *e, const Source *src) {
+    const ProjectRead *r = e->text;
+    return r && r->src.len == src->len && !memcmp(r->src.text, src->text, src->len) ? e->text
+                                                                                    : NULL;
+}
+
+bool project_cache_take(ProjectCache *c, const char *real, const Source *src, Parsed *parsed,
+                        ProjectRead **held) {
+    pthread_mutex_lock(&c->lock);
+    ProjectRead *r = parse_of_text(entry_of(c, real), src);
+    if (r) {
+        r->users++;
+        r->used = ++c->clock;
+        *parsed = r->parsed;
+        memset(&parsed->arena, 0, sizeof parsed->arena); /* the cache's */
+        parsed->src = src;
+    }
+    *held = r;
+    pthread_mutex_unlock(&c->lock);
+    return r != NULL;
+}
+
+bool project_cache_give(ProjectCache *c, const char *real, const Source *src, Parsed *parsed) {
+    if (src->len > PROJECT_MAX_MODULE_BYTES) return false;
+    ProjectRead *r = util_xcalloc(1, sizeof *r);
+    char *shown = shown_path(c, real);
+    source_from_buffer(&r->src, shown, util_xstrndup(src->text, src->len), src->len);
+    free(shown);
+    r->parsed = *parsed;
+    r->parsed.src = &r->src;
+    r->bytes = tsarena_bytes(&r->parsed.arena) + r->src.len;
+    ProjectAsk read = {PROJECT_ASK_READ, util_xstrdup(real), util_xstrdup(r->src.path), {0, 0}};
+    HashState h;
+    hash_init(&h, c->text_key, 1);
+    hash_update(&h, r->src.text, r->src.len);
+    read.text = hash_final(&h);
+    pthread_mutex_lock(&c->lock);
+    CacheEntry *e = entry_of(c, real);
+    if (unparsed(e)) { /* kept as if an import had read it, the first to go */
+        if (e->read_known) ask_free(&e->read);
+        e->read = read;
+        e->read_known = e->parse_known = e->ok = true;
+        e->text = r;
+        array_push(&c->kept, e);
+        c->bytes += r->bytes;
+        fit_budget(c);
+        r = NULL;
+    }
+    pthread_mutex_unlock(&c->lock);
+    if (r) {
+        ask_free(&read);
+        read_free(r, false);
+    }
+    return true;
+}
+
 void project_cache_release(ProjectCache *c, ProjectRead *held) {
     if (!held) return;
     pthread_mutex_lock(&c->lock);
