@@ -667,6 +667,7 @@ static void exec_top_level(Interp *in, TSNode root) {
     uint16_t last_event = in->last_event;
     in->last_event = 0;
     Fact built_self = in->built_self;
+    in->built_self = fact_unknown();
     index_module(in, root);
     ParseKids k;
     parse_kids_begin(&k, root);
