@@ -728,7 +728,7 @@ static void exec_block(Interp *in, TSNode block) {
         bounds_hit(in->budget, BOUND_DEPTH);
         return;
     }
-    in->block_depth++;
+    if (++in->block_depth > in->block_peak) in->block_peak = in->block_depth;
     ParseKids k;
     parse_kids_begin(&k, block);
     for (TSNode s; parse_kids_next(&k, &s) && bounds_spend(in->budget);)

@@ -133,7 +133,7 @@ void env_set(Interp *in, Env *env, const char *name, size_t len, Fact f) {
                    ((EnvUndo){(uint32_t)(b - env->items.items), b->version, b->bound, b->fact}));
     b->fact = f;
     b->bound = true;
-    b->version = ++in->clock;
+    b->version = env->changed = ++in->clock;
     if (env == &in->module->env) in->module_changes++;
 }
 

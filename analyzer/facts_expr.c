@@ -998,7 +998,7 @@ Fact interp_eval(Interp *in, TSNode n) {
         bounds_hit(in->budget, BOUND_DEPTH);
         return fact_unknown();
     }
-    in->expr_depth++;
+    if (++in->expr_depth > in->expr_peak) in->expr_peak = in->expr_depth;
     Fact r = fact_unknown();
     switch (syms_kind(n)) {
     case SYM_IDENTIFIER:

@@ -84,6 +84,7 @@ typedef struct Env {
     int marks;
     uint32_t *stamps; /* scratch of env_changed_since, one per binding */
     size_t stamps_cap;
+    uint32_t changed; /* Interp.clock at its last change (project.c: a module as loaded?) */
 } Env;
 typedef size_t EnvMark;
 /* A binding changed since a mark, and what it held at the mark. */
@@ -231,6 +232,7 @@ typedef struct Interp {
     int call_depth;
     int expr_depth;
     int block_depth;           /* nested blocks being executed, across calls (bounds.h) */
+    int block_peak, expr_peak; /* the deepest either reached (project.c: a module's room) */
     struct Budget *budget;     /* steps, time and depth bounds of this file (bounds.h) */
     unsigned call_loopvar;     /* FF_LOOPVAR of the arguments of the call being evaluated */
     bool call_transfer;        /* the call being evaluated is a library transfer (table row) */

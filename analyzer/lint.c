@@ -3,6 +3,7 @@
 #include "facts.h"
 #include "lint_sites.h"
 #include "parse.h"
+#include "project.h"
 #include "suppress.h"
 
 /* Notebook sources: report the cell and the row within it (rows stay 1-based). */
@@ -56,8 +57,10 @@ static void lint_run(const Source *src, const bool *enabled, const struct UserCo
         result->bound = BOUND_MEMORY;
         return;
     }
+    /* the run's parse when an import of this file made one (project.h) */
+    ProjectFile *pf = src->peers ? src->peers->project : NULL;
     Parsed parsed;
-    if (parse_python_within(&parsed, src, budget) != PARSE_OK) {
+    if (project_file_parse(pf, &parsed, src, budget) != PARSE_OK) {
         result->bound = budget->hit;
         result->parse_failed = budget->hit == BOUND_NONE;
         return;
@@ -77,7 +80,7 @@ static void lint_run(const Source *src, const bool *enabled, const struct UserCo
     if (budget->hit != BOUND_NONE) {
         result->bound = budget->hit;
         facts_free(&facts);
-        parse_free(&parsed);
+        project_file_parse_done(pf, &parsed);
         return;
     }
     /* Suppression: rules run, `# noqa` removes what it covers, then the rules that judge the
@@ -122,5 +125,5 @@ static void lint_run(const Source *src, const bool *enabled, const struct UserCo
     }
     array_free(&found);
     facts_free(&facts);
-    parse_free(&parsed);
+    project_file_parse_done(pf, &parsed); /* kept for the files that import it */
 }

@@ -10,19 +10,35 @@
 #include <sys/stat.h>
 
 #include "facts_svc.h"
+#include "project_summary.h"
 
 typedef struct ProjectModule {
     const char *path;  /* as shown (relative to the working directory) */
     char *real;        /* its canonical path: one module per file */
     const Source *src; /* the run's (project_cache.c) */
-    TSTree *tree;      /* this analysis's copy */
+    TSTree *tree;      /* the run's, read only */
     ProjectRead *held; /* the cache's parse that src and tree come from */
     TSNode root;
     Frame frame; /* its top-level names */
     FuncList funcs;
     uint32_t *func_slots;
     size_t func_nslots;
+    bool done;                     /* its top level has run */
+    const ProjectSummary *summary; /* what that left, as every importer sees it; NULL: what
+                                      it left here depends on this analysis */
+    uint32_t loaded_clock;         /* Interp.clock, and its bindings, when it was done */
+    size_t loaded_len;
 } ProjectModule;
+
+/* The load of a module whose top level runs now, to be summarised (project_summary.h). */
+typedef struct Loading {
+    ProjectModule *m;
+    bool own; /* what it leaves depends on nothing of this analysis (so far) */
+    Array(SummaryTouch) touches;
+    size_t asks_from;
+    long steps_from, nested_steps; /* pf->budget.steps_left at its start; its imports' steps */
+    int block_from, expr_from, block_peak, expr_peak;
+} Loading;
 
 struct ProjectFile {
     char *path, *real; /* the analysed file; real: file_real */
@@ -31,6 +47,8 @@ struct ProjectFile {
     Array(ProjectModule *) modules;
     ProjectAsks asks; /* project_file_asks */
     Array(TSNode) alone_done;  /* functions already analysed alone (project_before_call) */
+    Array(Loading) loading;    /* the loads running now, the innermost last */
+    ProjectRead *own_parse;    /* the run's parse of this file that it reads (or NULL) */
     SourcePeers peers;
     size_t bytes;
     Budget budget; /* the steps other files' code may take */
@@ -76,7 +94,6 @@ void project_file_free(ProjectFile *pf) {
         env_free(&m->frame.env);
         free(m->func_slots);
         array_free(&m->funcs);
-        ts_tree_delete(m->tree); /* this analysis's copy of the cache's, before its release */
         project_cache_release(pf->cache, m->held);
         free(m->real);
         free(m);
@@ -84,6 +101,7 @@ void project_file_free(ProjectFile *pf) {
     array_free(&pf->modules);
     project_asks_free(&pf->asks);
     array_free(&pf->alone_done);
+    array_free(&pf->loading); /* (empty: every load ended) */
     free(pf->peers.trees);
     free(pf->peers.srcs);
     free(pf->path);
@@ -97,6 +115,30 @@ void project_file_free(ProjectFile *pf) {
 static const char *file_real(ProjectFile *pf) {
     if (!pf->real_known) pf->real = realpath(pf->path, NULL), pf->real_known = true;
     return pf->real;
+}
+
+/* A file that is not a notebook (whose source is no file's text) may be another's import. */
+static bool importable(ProjectFile *pf, const Source *src) {
+    return pf && !src->line_cell && file_real(pf);
+}
+
+ParseStatus project_file_parse(ProjectFile *pf, Parsed *parsed, const Source *src, Budget *budget) {
+    if (importable(pf, src) && project_cache_take(pf->cache, pf->real, src, parsed, &pf->own_parse))
+        return PARSE_OK;
+    return parse_python_within(parsed, src, budget);
+}
+
+void project_file_parse_done(ProjectFile *pf, Parsed *parsed) {
+    if (pf && pf->own_parse) {
+        project_cache_release(pf->cache, pf->own_parse);
+        pf->own_parse = NULL;
+        memset(parsed, 0, sizeof *parsed);
+    } else if (!importable(pf, parsed->src) ||
+               !project_cache_give(pf->cache, pf->real, parsed->src, parsed)) {
+        parse_free(parsed);
+    } else {
+        memset(parsed, 0, sizeof *parsed);
+    }
 }
 
 static int by_question(const void *a, const void *b) {
@@ -407,33 +449,14 @@ static void index_module(Interp *in, TSNode root) {
     funcs_index(in);
 }
 
-static ProjectModule *load(Interp *in, char *path) {
-    ProjectFile *pf = in->project;
-    char *real = ask(pf, PROJECT_ASK_REALPATH, path);
-    free(path);
-    if (!real || (file_real(pf) && !strcmp(real, pf->real))) { /* the analysed file itself */
-        free(real);
-        return NULL;
-    }
+static ProjectModule *module_named(ProjectFile *pf, const char *real) {
     for (size_t i = 0; i < pf->modules.len; i++)
-        if (!strcmp(pf->modules.items[i]->real, real)) {
-            free(real);
-            return pf->modules.items[i];
-        }
-    const Source *src = NULL;
-    TSTree *tree = NULL;
-    ProjectRead *held = NULL;
-    ProjectAsk read = {0};
-    bool ok = pf->modules.len < PROJECT_MAX_MODULES &&
-              project_cache_get(pf->cache, real, &src, &tree, &held, &read) &&
-              pf->bytes + src->len <= PROJECT_MAX_BYTES;
-    if (read.question) array_push(&pf->asks, read);
-    if (!ok) {
-        if (tree) ts_tree_delete(tree);
-        project_cache_release(pf->cache, held);
-        free(real);
-        return NULL;
-    }
+        if (!strcmp(pf->modules.items[i]->real, real)) return pf->modules.items[i];
+    return NULL;
+}
+
+static ProjectModule *add_module(ProjectFile *pf, char *real, const Source *src, TSTree *tree,
+                                 ProjectRead *held) {
     ProjectModule *m = util_xcalloc(1, sizeof *m);
     m->held = held;
     m->real = real;
@@ -452,17 +475,225 @@ static ProjectModule *load(Interp *in, char *path) {
     }
     peers->trees[peers->len] = tree;
     peers->srcs[peers->len++] = src;
+    return m;
+}
+
+/* ---------- summaries of top levels (project_summary.h) ----------
+ * What a module's top level leaves depends on its text, on what the modules it imports leave
+ * and on where it runs. A summary is kept only when nothing of this analysis entered into it:
+ * not run inside a call (whose depth and stack cut calls) or for a function analysed alone
+ * (whose events are kept), no contracts the configuration declares, no import of the analysed
+ * file itself nor of a module whose top level is still running (a cycle) or that this analysis
+ * changed, no bound of this analysis reached. It is used where the same holds, and where
+ * running it again could not reach a bound either: then running it would leave the same. */
+
+/* Whatever runs now depends on this analysis: none of the loads running is summarised. */
+static void taint_loads(ProjectFile *pf) {
+    for (size_t i = 0; i < pf->loading.len; i++)
+        pf->loading.items[i].own = false;
+}
+
+/* Has this analysis changed m's names since its top level ran? */
+static bool modified(const ProjectModule *m) {
+    return m->frame.env.changed > m->loaded_clock || m->frame.env.items.len != m->loaded_len;
+}
+
+/* The top level running now imported m (or found it imported). */
+static void touch(ProjectFile *pf, ProjectModule *m) {
+    if (!pf->loading.len) return;
+    Loading *l = &pf->loading.items[pf->loading.len - 1];
+    if (l->m == m) return; /* `from . import x` in a package's __init__: its own names so far */
+    if (!m->done || !m->summary || modified(m)) {
+        taint_loads(pf);
+        return;
+    }
+    for (size_t i = 0; i < l->touches.len; i++)
+        if (l->touches.items[i].summary == m->summary) return;
+    array_push(&l->touches, ((SummaryTouch){m->real, m->held, m->summary, m->src->len}));
+}
+
+typedef struct Plan {          /* what using a summary here adds */
+    Array(const char *) reals; /* modules it loads, besides its own */
+    size_t bytes;
+    long steps;
+    int block_room, expr_room;
+} Plan;
+
+static bool plan_replay(ProjectFile *pf, const ProjectSummary *s, Plan *p) {
+    p->steps += s->steps;
+    p->block_room += s->block_room;
+    p->expr_room += s->expr_room;
+    for (size_t i = 0; i < s->ntouches; i++) {
+        const SummaryTouch *t = &s->touches[i];
+        const ProjectModule *x = module_named(pf, t->real);
+        if (x) {
+            if (!x->done || x->summary != t->summary || modified(x)) return false;
+            continue;
+        }
+        if (file_real(pf) && !strcmp(t->real, pf->real)) return false; /* the importer itself */
+        bool planned = false;
+        for (size_t j = 0; j < p->reals.len && !planned; j++)
+            planned = !strcmp(p->reals.items[j], t->real);
+        if (planned) continue;
+        if (p->reals.len >= PROJECT_MAX_MODULES) return false;
+        array_push(&p->reals, t->real);
+        p->bytes += t->bytes;
+        if (!plan_replay(pf, t->summary, p)) return false;
+    }
+    return true;
+}
+
+static void replay(Interp *in, ProjectModule *m, const ProjectSummary *s) {
+    ProjectFile *pf = in->project;
+    project_summary_install(s, in, &m->frame, &m->funcs, &m->func_slots, &m->func_nslots);
+    m->summary = s;
+    m->done = true;
+    for (size_t i = 0; i < s->nasks; i++) {
+        ProjectAsk a = s->asks[i];
+        a.question = util_xstrdup(a.question);
+        a.answer = a.answer ? util_xstrdup(a.answer) : NULL;
+        array_push(&pf->asks, a);
+    }
+    pf->budget.steps_left -= s->steps;
+    for (size_t i = 0; i < s->ntouches; i++) {
+        const SummaryTouch *t = &s->touches[i];
+        if (module_named(pf, t->real)) continue;
+        const Source *src = NULL;
+        TSTree *tree = NULL;
+        ProjectRead *held = NULL;
+        ProjectAsk read = {0};
+        bool ok = project_cache_get(pf->cache, t->real, &src, &tree, &held, &read);
+        array_push(&pf->asks, read);
+        if (ok) replay(in, add_module(pf, util_xstrdup(t->real), src, tree, held), t->summary);
+    }
+    m->loaded_clock = in->clock;
+    m->loaded_len = m->frame.env.items.len;
+}
+
+/* Uses s for m if it holds here: true when it did. */
+static bool reuse(Interp *in, ProjectModule *m, const ProjectSummary *s) {
+    ProjectFile *pf = in->project;
+    Plan p = {0};
+    bool fits = plan_replay(pf, s, &p) && pf->modules.len + p.reals.len <= PROJECT_MAX_MODULES &&
+                pf->bytes + p.bytes <= PROJECT_MAX_BYTES && p.steps < pf->budget.steps_left &&
+                in->block_depth + p.block_room < BOUND_MAX_NESTING &&
+                in->expr_depth + p.expr_room < FACTS_MAX_EXPR_DEPTH;
+    array_free(&p.reals);
+    if (!fits) return false;
+    in->clock++; /* as running it would: changed state, another module's names read */
+    in->module_changes++;
+    in->left_home = true;
+    if (in->block_depth + p.block_room > in->block_peak)
+        in->block_peak = in->block_depth + p.block_room;
+    if (in->expr_depth + p.expr_room > in->expr_peak) in->expr_peak = in->expr_depth + p.expr_room;
+    replay(in, m, s);
+    return true;
+}
+
+/* Did this analysis change a module other than m (while m's top level ran)? */
+static bool others_modified(const ProjectFile *pf, const ProjectModule *m) {
+    for (size_t i = 0; i < pf->modules.len; i++) {
+        const ProjectModule *x = pf->modules.items[i];
+        if (x != m && x->done && modified(x)) return true;
+    }
+    return false;
+}
+
+/* Runs m's top level, and keeps what it left as its summary when that holds for any importer. */
+static void run_summarised(Interp *in, ProjectModule *m, bool anywhere) {
+    ProjectFile *pf = in->project;
+    Loading l = {.m = m,
+                 .own = anywhere,
+                 .asks_from = pf->asks.len,
+                 .steps_from = pf->budget.steps_left,
+                 .block_from = in->block_depth,
+                 .expr_from = in->expr_depth,
+                 .block_peak = in->block_peak,
+                 .expr_peak = in->expr_peak};
+    in->block_peak = in->block_depth;
+    in->expr_peak = in->expr_depth;
+    array_push(&pf->loading, l);
     exec_top_level(in, m->root);
+    l = pf->loading.items[--pf->loading.len];
+    m->done = true;
+    m->loaded_clock = in->clock;
+    m->loaded_len = m->frame.env.items.len;
+    if (l.own && !pf->budget.hit && !others_modified(pf, m)) {
+        ProjectSummary *s = project_summary_new(
+            &m->frame, &m->funcs, m->func_slots, m->func_nslots, l.touches.items, l.touches.len,
+            pf->asks.items + l.asks_from, pf->asks.len - l.asks_from);
+        s->steps = l.steps_from - pf->budget.steps_left - l.nested_steps;
+        s->block_room = in->block_peak - l.block_from;
+        s->expr_room = in->expr_peak - l.expr_from;
+        m->summary = project_cache_publish(pf->cache, m->held, s);
+    }
+    if (l.block_peak > in->block_peak) in->block_peak = l.block_peak;
+    if (l.expr_peak > in->expr_peak) in->expr_peak = l.expr_peak;
+    array_free(&l.touches);
+}
+
+/* What m defines for its importers: its summary when one holds here, else its top level run. */
+static void run_top_level(Interp *in, ProjectModule *m) {
+    ProjectFile *pf = in->project;
+    long from = pf->budget.steps_left;
+    bool anywhere = !in->alone && in->call_depth == 0 && !in->user;
+    const ProjectSummary *s = anywhere ? project_cache_summary(pf->cache, m->held) : NULL;
+    if (!s || !reuse(in, m, s)) {
+        if (!anywhere) taint_loads(pf);
+        run_summarised(in, m, anywhere);
+    }
+    if (pf->loading.len)
+        pf->loading.items[pf->loading.len - 1].nested_steps += from - pf->budget.steps_left;
+}
+
+static ProjectModule *load(Interp *in, char *path) {
+    ProjectFile *pf = in->project;
+    char *real = ask(pf, PROJECT_ASK_REALPATH, path);
+    free(path);
+    if (!real) return NULL;
+    if (file_real(pf) && !strcmp(real, pf->real)) { /* the analysed file itself: not for others */
+        taint_loads(pf);
+        free(real);
+        return NULL;
+    }
+    ProjectModule *m = module_named(pf, real);
+    if (m) {
+        free(real);
+        touch(pf, m);
+        return m;
+    }
+    const Source *src = NULL;
+    TSTree *tree = NULL;
+    ProjectRead *held = NULL;
+    ProjectAsk read = {0};
+    bool room = pf->modules.len < PROJECT_MAX_MODULES;
+    bool got = room && project_cache_get(pf->cache, real, &src, &tree, &held, &read);
+    if (read.question) array_push(&pf->asks, read);
+    if (!got || pf->bytes + src->len > PROJECT_MAX_BYTES) {
+        if (!room || got) taint_loads(pf); /* a bound of this analysis */
+        project_cache_release(pf->cache, held);
+        free(real);
+        return NULL;
+    }
+    m = add_module(pf, real, src, tree, held);
+    run_top_level(in, m);
+    touch(pf, m);
     return m;
 }
 
 /* What a module defines when it is imported: its imports, functions, classes and assignments.
- * Scripts' top-level code (a main guard, loops) is not run: it defines nothing others import. */
+ * Scripts' top-level code (a main guard, loops) is not run: it defines nothing others import.
+ * Nothing the importer was doing reaches into it: no event it emitted last (a module's sums
+ * are none of the importer's), no object its last method built. */
 static void exec_top_level(Interp *in, TSNode root) {
     ProjectCtx module;
     project_enter(in, root, (TSNode){0}, &module);
     TSNode site = in->site;
     in->site = (TSNode){0}; /* nothing it does is a call of the analysed file's */
+    uint16_t last_event = in->last_event;
+    in->last_event = 0;
+    Fact built_self = in->built_self;
+    in->built_self = fact_unknown();
     index_module(in, root);
     ParseKids k;
     parse_kids_begin(&k, root);
@@ -476,6 +707,8 @@ static void exec_top_level(Interp *in, TSNode root) {
     }
     parse_kids_end(&k);
     in->site = site;
+    in->last_event = last_event;
+    in->built_self = built_self;
     project_leave(in, &module);
 }
 

@@ -5,8 +5,10 @@
  * call sites as the file's own do. Those modules are read, never reported: what their code
  * does for a call of this file is reported at that call (lint_sites.c).
  *
- * Everything lives in one ProjectFile per analysed file, so results never depend on which
- * thread analysed what, or in which order. */
+ * What an analysis changes lives in one ProjectFile per analysed file; what the run shares
+ * (parses, and what a module's top level leaves where that depends on nothing of the importer:
+ * project_summary.h) is read only. Results never depend on which thread analysed what, or in
+ * which order. */
 #ifndef LOGITLINT_PROJECT_H
 #define LOGITLINT_PROJECT_H
 
@@ -65,13 +67,28 @@ ProjectCache *project_cache_new(const uint8_t *text_key);
 void project_cache_free(ProjectCache *c);
 /* One parse of a module, held by the analyses that import it. */
 typedef struct ProjectRead ProjectRead;
-/* The module whose canonical path is real: its source and a copy of its syntax tree (the
- * caller's to ts_tree_delete, then to give back with project_cache_release(*held)); false
+/* The module whose canonical path is real: its source and syntax tree, the same for every
+ * analysis and thread (read only; given back with project_cache_release(*held)); false
  * when it cannot be read or parsed. *read says what was read (kind PROJECT_ASK_READ; the
  * caller frees its strings). */
 bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TSTree **tree,
                        ProjectRead **held, ProjectAsk *read);
 void project_cache_release(ProjectCache *c, ProjectRead *held);
+/* What running the top level of the module held leaves, as every importer sees it
+ * (project_summary.h): kept with its parse, for the run; NULL while not known. */
+typedef struct ProjectSummary ProjectSummary;
+const ProjectSummary *project_cache_summary(ProjectCache *c, ProjectRead *held);
+/* Keeps s as held's summary (s then holds its imports' parses) unless it has one already;
+ * returns the one kept (s is freed otherwise). */
+const ProjectSummary *project_cache_publish(ProjectCache *c, ProjectRead *held, ProjectSummary *s);
+/* The parse of the analysed file at real whose text is src's, when the cache keeps one (an
+ * import read it): *parsed reads its tree (its src is src), held until released. */
+bool project_cache_take(ProjectCache *c, const char *real, const Source *src, Parsed *parsed,
+                        ProjectRead **held);
+/* The analysis of the file at real is done with its parse of src: the cache keeps it for the
+ * analyses that import the file (the first parse dropped), true; false when the file is too
+ * large to be imported (the caller frees the parse). */
+bool project_cache_give(ProjectCache *c, const char *real, const Source *src, Parsed *parsed);
 /* The answer to a question of kind READ now (read once per run; not parsed). */
 void project_cache_read_again(ProjectCache *c, const char *real, ProjectAsk *read);
 /* find(key), computed once per run for each key (a copy the caller frees; NULL: none). */
@@ -92,6 +109,12 @@ bool project_is_library(const char *dotted);
  * names the project's files the analysis reads, from cache. */
 ProjectFile *project_file_new(const char *path, Source *src, ProjectCache *cache);
 void project_file_free(ProjectFile *pf);
+/* The analysed file's parse (src: its source): the run's, when an import has parsed the same
+ * text; else parsed here. PARSE_ERR (budget->hit set when a bound stopped it) as parse.h. */
+ParseStatus project_file_parse(ProjectFile *pf, Parsed *parsed, const Source *src,
+                               struct Budget *budget);
+/* Its analysis is done with the parse: given to the run's modules, or freed. */
+void project_file_parse_done(ProjectFile *pf, Parsed *parsed);
 /* What this file's analysis asked of the file system, each question once, sorted: what a
  * result cache must check besides the file itself (none: the file imports nothing of the
  * project). */

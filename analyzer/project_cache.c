@@ -1,8 +1,9 @@
 /* The per-run cache of the project's modules: each file read once per run however many
  * analysed files import it, parsed trees kept within a memory budget (the least recently used
  * first dropped, and parsed again when next imported), shared by the worker threads. An
- * analysis holds the modules it imports until it ends, each as its own copy of the syntax tree
- * (tree-sitter trees are used by one thread at a time), and names a module by a path that
+ * analysis holds the modules it imports until it ends, reading the one syntax tree of each
+ * (read only: nodes are values, and reading a tree writes nothing), with the summary of its
+ * top level (project_summary.h) that the parse keeps; it names a module by a path that
  * depends only on the file (relative to the working directory): results do not depend on
  * which thread read it first, nor on what the cache kept. */
 #define _GNU_SOURCE /* realpath */
@@ -12,15 +13,17 @@
 
 #include "parse.h"
 #include "project.h"
+#include "project_summary.h"
 #include "tsarena.h"
 #include "util.h"
 
 struct ProjectRead { /* one parse of a module's text */
     Source src;
     Parsed parsed;
-    size_t bytes;   /* the memory it holds: the tree's arena and the text */
-    unsigned users; /* analyses holding it */
-    uint64_t used;  /* the cache's clock when last handed out */
+    size_t bytes;            /* the memory it holds: the tree's arena and the text */
+    unsigned users;          /* analyses holding it, and summaries of modules that import it */
+    uint64_t used;           /* the cache's clock when last handed out */
+    ProjectSummary *summary; /* what its top level leaves (NULL: not yet known) */
 };
 
 typedef struct CacheEntry {
@@ -78,7 +81,13 @@ void project_asks_free(ProjectAsks *asks) {
     array_free(asks);
 }
 
-static void read_free(ProjectRead *r) {
+/* (touches: give back the parses its summary holds; false: every parse is freed now) */
+static void read_free(ProjectRead *r, bool touches) {
+    if (r->summary) { /* the modules it imported may go now */
+        for (size_t i = 0; touches && i < r->summary->ntouches; i++)
+            r->summary->touches[i].read->users--;
+        project_summary_free(r->summary);
+    }
     parse_free(&r->parsed); /* the tree with its arena */
     source_free(&r->src);
     free(r);
@@ -88,7 +97,7 @@ void project_cache_free(ProjectCache *c) {
     if (!c) return;
     for (size_t i = 0; i < c->entries.len; i++) {
         CacheEntry *e = c->entries.items[i];
-        if (e->text) read_free(e->text); /* every analysis has released it by now */
+        if (e->text) read_free(e->text, false); /* every analysis has released it by now */
         ask_free(&e->read);
         free(e->real);
         free(e);
@@ -158,7 +167,7 @@ static ProjectRead *read_module(const ProjectCache *c, const char *real, Project
     ProjectRead *r = util_xcalloc(1, sizeof *r);
     if (!read_text(c, real, &r->src, read) || r->src.len > PROJECT_MAX_MODULE_BYTES ||
         parse_python(&r->parsed, &r->src) != PARSE_OK) {
-        read_free(r);
+        read_free(r, false);
         return NULL;
     }
     free(r->src.path);
@@ -204,7 +213,7 @@ static void fit_budget(ProjectCache *c) {
         if (oldest == c->kept.len) return;
         CacheEntry *e = c->kept.items[oldest];
         c->bytes -= e->text->bytes;
-        read_free(e->text);
+        read_free(e->text, true);
         e->text = NULL;
         c->kept.items[oldest] = c->kept.items[--c->kept.len];
     }
@@ -217,7 +226,7 @@ static void hand_out(ProjectCache *c, CacheEntry *e, const Source **src, TSTree 
     r->users++;
     r->used = ++c->clock;
     *src = &r->src;
-    *tree = ts_tree_copy(r->parsed.tree);
+    *tree = r->parsed.tree;
     *held = r;
 }
 
@@ -248,7 +257,7 @@ bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TS
             }
         } else {
             ask_free(&now);
-            if (r) read_free(r);
+            if (r) read_free(r, false);
         }
     }
     ask_copy(read, &e->read);
@@ -257,6 +266,88 @@ bool project_cache_get(ProjectCache *c, const char *real, const Source **src, TS
     fit_budget(c);
     pthread_mutex_unlock(&c->lock);
     return ok;
+}
+
+const ProjectSummary *project_cache_summary(ProjectCache *c, ProjectRead *r) {
+    pthread_mutex_lock(&c->lock);
+    const ProjectSummary *s = r->summary;
+    pthread_mutex_unlock(&c->lock);
+    return s;
+}
+
+const ProjectSummary *project_cache_publish(ProjectCache *c, ProjectRead *r, ProjectSummary *s) {
+    pthread_mutex_lock(&c->lock);
+    if (!r->summary) { /* (else another thread's, the same) */
+        r->summary = s;
+        for (size_t i = 0; i < s->ntouches; i++)
+            s->touches[i].read->users++;
+        r->bytes += s->bytes;
+        c->bytes += s->bytes;
+        s = NULL;
+    }
+    const ProjectSummary *kept = r->summary;
+    pthread_mutex_unlock(&c->lock);
+    project_summary_free(s);
+    return kept;
+}
+
+/* ---------- the analysed files' own parses ---------- */
+
+/* e's parse, if it is of this text. Called with the lock. */
+static ProjectRead *parse_of_text(const CacheEntry *e, const Source *src) {
+    const ProjectRead *r = e->text;
+    return r && r->src.len == src->len && !memcmp(r->src.text, src->text, src->len) ? e->text
+                                                                                    : NULL;
+}
+
+bool project_cache_take(ProjectCache *c, const char *real, const Source *src, Parsed *parsed,
+                        ProjectRead **held) {
+    pthread_mutex_lock(&c->lock);
+    ProjectRead *r = parse_of_text(entry_of(c, real), src);
+    if (r) {
+        r->users++;
+        r->used = ++c->clock;
+        *parsed = r->parsed;
+        memset(&parsed->arena, 0, sizeof parsed->arena); /* the cache's */
+        parsed->src = src;
+    }
+    *held = r;
+    pthread_mutex_unlock(&c->lock);
+    return r != NULL;
+}
+
+bool project_cache_give(ProjectCache *c, const char *real, const Source *src, Parsed *parsed) {
+    if (src->len > PROJECT_MAX_MODULE_BYTES) return false;
+    ProjectRead *r = util_xcalloc(1, sizeof *r);
+    char *shown = shown_path(c, real);
+    source_from_buffer(&r->src, shown, util_xstrndup(src->text, src->len), src->len);
+    free(shown);
+    r->parsed = *parsed;
+    r->parsed.src = &r->src;
+    r->bytes = tsarena_bytes(&r->parsed.arena) + r->src.len;
+    ProjectAsk read = {PROJECT_ASK_READ, util_xstrdup(real), util_xstrdup(r->src.path), {0, 0}};
+    HashState h;
+    hash_init(&h, c->text_key, 1);
+    hash_update(&h, r->src.text, r->src.len);
+    read.text = hash_final(&h);
+    pthread_mutex_lock(&c->lock);
+    CacheEntry *e = entry_of(c, real);
+    if (unparsed(e)) { /* kept as if an import had read it, the first to go */
+        if (e->read_known) ask_free(&e->read);
+        e->read = read;
+        e->read_known = e->parse_known = e->ok = true;
+        e->text = r;
+        array_push(&c->kept, e);
+        c->bytes += r->bytes;
+        fit_budget(c);
+        r = NULL;
+    }
+    pthread_mutex_unlock(&c->lock);
+    if (r) {
+        ask_free(&read);
+        read_free(r, false);
+    }
+    return true;
 }
 
 void project_cache_release(ProjectCache *c, ProjectRead *held) {

@@ -4,6 +4,7 @@
  * the output does not depend on the thread count, files passed alone report only themselves,
  * and the analysis lists the project files it read. */
 #define _DEFAULT_SOURCE
+#define _XOPEN_SOURCE 700 /* nftw (tempdir.h) */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "harness.h"
 #include "lint.h"
 #include "project.h"
+#include "tempdir.h"
 
 #define PROJECT_DIR FIXTURES_DIR "/project"
 #define RUN(...) harness_run((const char *const[]){__VA_ARGS__, NULL}, NULL, NULL)
@@ -177,6 +179,110 @@ START_TEST(lists_the_project_files_it_read) {
 }
 END_TEST
 
+/* ---- a module's top level is run once per run and shared (project_summary.h) ---- */
+
+/* The finding lines of a concise report, sorted (a NULL-terminated list in one buffer). */
+static char *finding_lines(const char *out) {
+    Array(char *) lines = {0};
+    char *copy = util_xstrdup(out), *save = NULL;
+    for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+        if (strstr(l, ": LL")) array_push(&lines, l);
+    for (size_t i = 1; i < lines.len; i++) /* insertion sort: a handful of lines */
+        for (size_t j = i; j > 0 && strcmp(lines.items[j - 1], lines.items[j]) > 0; j--) {
+            char *t = lines.items[j];
+            lines.items[j] = lines.items[j - 1];
+            lines.items[j - 1] = t;
+        }
+    char *joined = util_xstrdup("");
+    for (size_t i = 0; i < lines.len; i++) {
+        char *next = util_xasprintf("%s%s\n", joined, lines.items[i]);
+        free(joined);
+        joined = next;
+    }
+    array_free(&lines);
+    free(copy);
+    return joined;
+}
+
+static const char *const SCORER_USER =
+    "from transformers import AutoModelForCausalLM\n\n"
+    "from %s import %s\n\n"
+    "model = AutoModelForCausalLM.from_pretrained(\"gpt2\")\n\n\n"
+    "def rank(ids):\n"
+    "    return %s(model(ids).logits)\n";
+
+/* A cycle: what b_mod reads of a_mod depends on which of the two is imported first (entered by
+ * b_mod, a_mod's AXIS is bound when b_mod reads it; entered by a_mod, it is not yet). And a
+ * module whose top level changes another's state (presets builds a Scorer), which its summary
+ * alone would not carry. Several files import each, so that both threads share summaries. */
+static char *write_shared_modules(void) {
+    char *dir = tmp_dir();
+    tmp_write(dir, "a_mod.py", "from b_mod import score\n\nAXIS = 1\n");
+    tmp_write(dir, "b_mod.py",
+              "import torch\n\nfrom a_mod import AXIS\n\n\ndef score(logits):\n"
+              "    return torch.log_softmax(logits, dim=AXIS)\n");
+    tmp_write(dir, "helper.py",
+              "import torch\n\n\nclass Scorer:\n    def __init__(self, dim):\n"
+              "        self.dim = dim\n\n    def score(self, logits):\n"
+              "        return torch.log_softmax(logits, dim=self.dim)\n");
+    tmp_write(dir, "presets.py", "from helper import Scorer\n\nDEFAULT = Scorer(1)\n");
+    for (int i = 0; i < 4; i++) {
+        const char *via[][3] = {{"a_mod", "score", "score"},
+                                {"b_mod", "score", "score"},
+                                {"presets", "DEFAULT", "DEFAULT.score"},
+                                {"helper", "Scorer", "Scorer(-1).score"}};
+        for (int k = 0; k < 4; k++) {
+            char *rel = util_xasprintf("user%d_%s.py", i, via[k][0]);
+            char *text = util_xasprintf(SCORER_USER, via[k][0], via[k][1], via[k][2]);
+            tmp_write(dir, rel, text);
+            free(rel);
+            free(text);
+        }
+    }
+    return dir;
+}
+
+START_TEST(files_report_in_one_run_what_each_reports_alone) {
+    char *dir = write_shared_modules();
+    /* each file alone (a run of its own: no summary of another file's run) */
+    char *alone = util_xstrdup("");
+    DIR *dh = opendir(dir);
+    ck_assert_ptr_nonnull(dh);
+    struct dirent *e;
+    int firing = 0;
+    while ((e = readdir(dh))) {
+        if (e->d_name[0] == '.') continue;
+        char *path = util_xasprintf("%s/%s", dir, e->d_name);
+        CliRun r = RUN("check", "--isolated", "--no-verify", "--no-cache", "--output-format",
+                       "concise", path);
+        firing += strstr(r.out, ": LL104") != NULL;
+        char *next = util_xasprintf("%s%s", alone, r.out);
+        free(alone);
+        alone = next;
+        harness_run_free(&r);
+        free(path);
+    }
+    closedir(dh);
+    char *expected = finding_lines(alone);
+    /* via b_mod (AXIS bound) and via presets (dim 1) fire; via a_mod (AXIS not yet bound when
+     * b_mod reads it) and Scorer(-1) do not: 4 + 4 files */
+    ck_assert_int_eq(firing, 8);
+    for (int threads = 1; threads <= 2; threads++) {
+        CliRun r = RUN("check", "--isolated", "--no-verify", "--no-cache", "--threads",
+                       threads == 1 ? "1" : "2", "--output-format", "concise", dir);
+        char *got = finding_lines(r.out);
+        if (strcmp(got, expected) != 0) fprintf(stderr, "alone:\n%sone run:\n%s", expected, got);
+        ck_assert_msg(!strcmp(got, expected), "%d thread(s): not what each file reports alone",
+                      threads);
+        free(got);
+        harness_run_free(&r);
+    }
+    free(expected);
+    free(alone);
+    tmp_remove(dir);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("project");
     TCase *tc = tcase_create("packages");
@@ -185,6 +291,7 @@ int main(void) {
     tcase_add_test(tc, output_is_the_same_for_any_thread_count);
     tcase_add_test(tc, imported_files_are_read_not_reported);
     tcase_add_test(tc, lists_the_project_files_it_read);
+    tcase_add_test(tc, files_report_in_one_run_what_each_reports_alone);
     suite_add_tcase(s, tc);
     return harness_main(s);
 }
