@@ -326,10 +326,7 @@ bool project_cache_give(ProjectCache *c, const char *real, const Source *src, Pa
     r->parsed.src = &r->src;
     r->bytes = tsarena_bytes(&r->parsed.arena) + r->src.len;
     ProjectAsk read = {PROJECT_ASK_READ, util_xstrdup(real), util_xstrdup(r->src.path), {0, 0}};
-    HashState h;
-    hash_init(&h, c->text_key, 1);
-    hash_update(&h, r->src.text, r->src.len);
-    read.text = hash_final(&h);
+    read.text = project_text_hash(c->text_key, r->src.text, r->src.len); /* as read_text's */
     pthread_mutex_lock(&c->lock);
     CacheEntry *e = entry_of(c, real);
     if (unparsed(e)) { /* kept as if an import had read it, the first to go */

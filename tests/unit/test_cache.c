@@ -312,6 +312,35 @@ START_TEST(an_importer_ignores_the_comment_lines_of_a_module) {
 }
 END_TEST
 
+/* A module that is also analysed in the run lends its parse to its importers: what they record
+ * of it is the same comment-blind hash a later run computes from the file, so a warm run
+ * rewrites no entry (one thread: the module is analysed before its importer). */
+START_TEST(a_module_analysed_in_the_run_keeps_its_importers_warm) {
+    char *proj = tmp_dir(), *cache = util_xasprintf("%s/c", proj);
+    tmp_write(proj, "a_helpers.py", "# helpers\ndef token_scores(model, ids):\n"
+                                    "    return model(ids).logits\n");
+    tmp_write(proj, "b_main.py", "from a_helpers import token_scores\n"
+                                 "def score(model, ids):\n"
+                                 "    logits = token_scores(model, ids)\n"
+                                 "    total = 0\n"
+                                 "    for t in range(ids.shape[1] - 1):\n"
+                                 "        total += logits[0, t, ids[0, t + 1]]\n"
+                                 "    return total\n");
+    const char *argv[] = {"check", "--output-format", "concise", "--threads", "1", "--cache-dir",
+                          cache, ".", NULL};
+    CliRun cold = harness_run_bin(LOGITLINT_BIN, argv, NULL, proj);
+    ck_assert_msg(strstr(cold.out, "b_main.py:6:"), "%s", cold.out);
+    char *stored = entries(cache);
+    CliRun warm = harness_run_bin(LOGITLINT_BIN, argv, NULL, proj);
+    ck_assert_same(warm, cold, "unchanged");
+    char *again = entries(cache);
+    ck_assert_str_eq(again, stored);
+    harness_run_free(&cold), harness_run_free(&warm);
+    free(stored), free(again), free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
 /* What of a module's text that hash covers: everything but its comment lines outside brackets,
  * strings and continued lines (emptied, the line kept) and its empty last lines. */
 START_TEST(the_code_text_of_a_module) {
@@ -685,6 +714,7 @@ static Suite *suite(void) {
     tcase_add_test(t, changed_content_is_analysed_again);
     tcase_add_test(t, what_a_file_read_of_its_project_is_checked);
     tcase_add_test(t, an_importer_ignores_the_comment_lines_of_a_module);
+    tcase_add_test(t, a_module_analysed_in_the_run_keeps_its_importers_warm);
     tcase_add_test(t, the_code_text_of_a_module);
     tcase_add_test(t, changed_configuration_is_analysed_again);
     tcase_add_test(t, another_build_does_not_read_the_entries);
