@@ -149,15 +149,22 @@ static char *shown_path(const ProjectCache *c, const char *real) {
     return util_xstrdup(real);
 }
 
+/* What reading real gave: the path shown for it and the hash of its code text, which a later
+ * run checks (text NULL: nothing could be read). */
+static ProjectAsk read_answer(const ProjectCache *c, const char *real, const Source *text) {
+    ProjectAsk read = {PROJECT_ASK_READ, util_xstrdup(real), NULL, {0, 0}};
+    if (text) {
+        read.answer = shown_path(c, real);
+        read.text = project_text_hash(c->text_key, text->text, text->len);
+    }
+    return read;
+}
+
 /* Reads the text at real into src; *read says what was read. */
 static bool read_text(const ProjectCache *c, const char *real, Source *src, ProjectAsk *read) {
     char err[256];
     bool ok = source_load_file(src, real, err, sizeof err) == SOURCE_OK;
-    *read = (ProjectAsk){PROJECT_ASK_READ, util_xstrdup(real), NULL, {0, 0}};
-    if (ok) {
-        read->answer = shown_path(c, real);
-        read->text = project_text_hash(c->text_key, src->text, src->len);
-    }
+    *read = read_answer(c, real, ok ? src : NULL);
     return ok;
 }
 
@@ -325,8 +332,7 @@ bool project_cache_give(ProjectCache *c, const char *real, const Source *src, Pa
     r->parsed = *parsed;
     r->parsed.src = &r->src;
     r->bytes = tsarena_bytes(&r->parsed.arena) + r->src.len;
-    ProjectAsk read = {PROJECT_ASK_READ, util_xstrdup(real), util_xstrdup(r->src.path), {0, 0}};
-    read.text = project_text_hash(c->text_key, r->src.text, r->src.len); /* as read_text's */
+    ProjectAsk read = read_answer(c, real, &r->src); /* as an import's read records it */
     pthread_mutex_lock(&c->lock);
     CacheEntry *e = entry_of(c, real);
     if (unparsed(e)) { /* kept as if an import had read it, the first to go */
