@@ -158,6 +158,7 @@ const char *contracts_op_name(unsigned op) {
         N(SOFTMAX_CLASS),
         N(KERAS_CE_CLASS),
         N(LINEAR_CLASS),
+        N(PAD_ONLY),
         N(UFUNC_REDUCE),
         N(FROM_PRETRAINED),
         N(FOLD),

@@ -77,7 +77,9 @@ typedef enum {
     OP_KERAS_CE_CLASS,      /* keras loss object (from_logits=True): applies OP_KERAS_CE */
     OP_LINEAR_CLASS,        /* nn.Linear(...), flax nn.Dense(...): a callable whose output is
                                raw scores over its out features (keras: activation=None) */
-    OP_ARRAY_LAST = OP_LINEAR_CLASS,
+    OP_PAD_ONLY,            /* nothing the main facts track (x.expand(...), torch.zeros(...)):
+                               the row is there for its padding columns (pad, keeps) */
+    OP_ARRAY_LAST = OP_PAD_ONLY,
     /* Hugging Face ops, applied by hf_apply (facts_hf.c) */
     OP_FROM_PRETRAINED,   /* Auto*.from_pretrained: a model or tokenizer, by its class name */
     OP_GENERATE,          /* model.generate(...): token ids, or an output with scores */
@@ -146,8 +148,41 @@ enum {
     FORM_TOKENIZER = 1 << 4, /* tokenizer.name(...) */
     FORM_MODULE = 1 << 5,    /* module.name(...) returning the module (an nn.Module's .to()) */
     FORM_ANY_RECV = 1 << 6,  /* x.name(...) whatever x is (a list's append) */
+    FORM_MAPPING = 1 << 7,   /* enc.name(...) on an encoding or a model output as a dict (its
+                                items()): only the padding domain reads these rows */
 };
 #define FORM_ARRAY (FORM_FUNC | FORM_TENSOR)
+
+/* What a call does in the padding domain (facts_pad.c, facts_regions.c; LL111) where its op
+ * does not tell it (the op does for where, pad_sequence, F.pad, arange / range, generate, the
+ * collators and the loss classes). ORDER PO: facts_pad.c pad_apply handles every value. */
+typedef enum {
+    PO_NONE,
+    PO_MASK_BOOL,  /* x.bool(): a mask as booleans is the same mask */
+    PO_EQ,         /* eq(x, y): ids equal to the pad id are the pads' mask; of a mask, 0 or 1 */
+    PO_NE,         /* ne(x, y): ids unequal to the pad id are the real tokens' mask */
+    PO_NOT,        /* logical_not(m): the other mask of the pair (real tokens / pads) */
+    PO_COUNT,      /* sum / count_nonzero along dim: of a real-token mask along its
+                      positions, each row's number of real tokens */
+    PO_FIRST_TRUE, /* argmax along dim: of a pad mask along its positions, each row's first pad */
+    PO_GATHER,     /* selects along dim at the index (dim_pos, idx_pos): along the positions of
+                      a padded batch's values, a read at that index */
+    PO_ZEROS,      /* a new tensor of zeros: a buffer a mask is about to be written into */
+    PO_FULL,       /* a new tensor of one fill value (argument 1 or fill_value=): a buffer of
+                      pads (or of -100) rows are copied into (facts_regions.c) */
+    PO_COUNT_VALUES
+} PadOp;
+
+/* What a call keeps of its input in the padding domain (Contract.keeps, bits). */
+enum {
+    PK_ALL = 1 << 0,      /* the same values (a cast, a device move, a copy, made a tensor,
+                             stacked, an encoding's items): padded as its input is */
+    PK_INDEX = 1 << 1,    /* a layout change (unsqueeze, view, expand): an index of positions
+                             (a count, a first pad, the rows) stays that index */
+    PK_SIDE = 1 << 2,     /* position-wise on a batch's scores (normalised, selected, a layout
+                             change): the side its pads sit on is kept, its positions are not */
+    PK_TAILMASK = 1 << 3, /* a dtype cast of a mask from a start to each row's end: that mask */
+};
 
 typedef struct Contract {
     const char *name; /* the last component of the qualified name, or the method */
@@ -156,6 +191,8 @@ typedef struct Contract {
     uint8_t op;       /* Op */
     int8_t dim_pos;   /* positional index of dim/axis in the method form, -1 if none */
     int8_t idx_pos;   /* positional index of the index tensor in the method form, -1 if none */
+    uint8_t pad;      /* PadOp: its own transfer in the padding domain (0: none) */
+    uint8_t keeps;    /* PK_*: what of its input the padding domain keeps (0: nothing) */
 } Contract;
 
 /* ---- attribute contracts: what reading x.name yields, by what x is ---- */

@@ -10,14 +10,14 @@
 
 const Contract contracts_array[] = {
     /* exponentials and logarithms */
-    {"log", ARR | LIB_MATH, FORM_ARRAY, OP_LOG, -1, -1},
+    {"log", ARR | LIB_MATH, FORM_ARRAY, OP_LOG, -1, -1, .keeps = PK_SIDE},
     {"log2", ARR | LIB_MATH, FORM_ARRAY, OP_LOG, -1, -1},
     {"log10", ARR | LIB_MATH, FORM_ARRAY, OP_LOG, -1, -1},
     /* exp() of a value nothing is known of may be a manual softmax's: a bare name */
-    {"exp", ARR | LIB_MATH, FORM_ARRAY | FORM_UNKNOWN, OP_EXP, -1, -1},
+    {"exp", ARR | LIB_MATH, FORM_ARRAY | FORM_UNKNOWN, OP_EXP, -1, -1, .keeps = PK_SIDE},
     {"logaddexp", ARR, FORM_ARRAY, OP_LOGADDEXP, -1, -1},
     /* reductions */
-    {"sum", ARR | LIB_BUILTINS, FORM_ARRAY, OP_SUM, 0, -1},
+    {"sum", ARR | LIB_BUILTINS, FORM_ARRAY, OP_SUM, 0, -1, PO_COUNT},
     {"nansum", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY, OP_SUM, 0, -1},
     {"mean", ARR | LIB_STATISTICS, FORM_ARRAY, OP_MEAN, 0, -1},
     {"nanmean", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY, OP_NANMEAN, 0, -1},
@@ -29,32 +29,34 @@ const Contract contracts_array[] = {
     {"amax", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY | FORM_UNKNOWN, OP_MAX, 0, -1},
     {"min", ARR | LIB_BUILTINS, FORM_ARRAY | FORM_UNKNOWN, OP_MIN, 0, -1},
     {"amin", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY | FORM_UNKNOWN, OP_MIN, 0, -1},
-    {"argmax", ARR, FORM_ARRAY, OP_ARGMAX, 0, -1},
+    {"argmax", ARR, FORM_ARRAY, OP_ARGMAX, 0, -1, PO_FIRST_TRUE},
     {"argmin", ARR, FORM_ARRAY, OP_ARGMAX, 0, -1},
     {"sort", ARR, FORM_ARRAY, OP_SORT, 0, -1},
     {"argsort", ARR, FORM_ARRAY, OP_SORT, 0, -1},
     {"topk", LIB_TORCH | LIB_MLX, FORM_ARRAY, OP_SORT, 1, -1},
     /* layout */
-    {"squeeze", ARR, FORM_ARRAY, OP_SQUEEZE, 0, -1},
-    {"reshape", ARR, FORM_ARRAY, OP_RESHAPE, -1, -1},
-    {"flatten", LIB_TORCH | LIB_MLX, FORM_ARRAY, OP_FLATTEN, -1, -1},
+    {"squeeze", ARR, FORM_ARRAY, OP_SQUEEZE, 0, -1, .keeps = PK_INDEX | PK_SIDE},
+    {"reshape", ARR, FORM_ARRAY, OP_RESHAPE, -1, -1, .keeps = PK_INDEX},
+    {"flatten", LIB_TORCH | LIB_MLX, FORM_ARRAY, OP_FLATTEN, -1, -1, .keeps = PK_INDEX},
     {"ravel", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY, OP_RESHAPE, -1, -1},
     {"transpose", ARR, FORM_ARRAY, OP_TRANSPOSE, -1, -1},
     {"swapaxes", ARR, FORM_ARRAY, OP_TRANSPOSE, -1, -1},
     {"einsum", ARR, FORM_ARRAY, OP_EINSUM, -1, -1},
-    {"stack", ARR, FORM_ARRAY, OP_STACK, 0, -1},
+    {"stack", ARR, FORM_ARRAY, OP_STACK, 0, -1, .keeps = PK_ALL},
     {"concat", ARR, FORM_ARRAY, OP_CAT, 0, -1},
     {"concatenate", ARR, FORM_ARRAY, OP_CAT, 0, -1},
     {"roll", ARR, FORM_ARRAY, OP_ROLL, -1, -1},
-    {"full", ARR, FORM_ARRAY, OP_FULL, -1, -1},
+    {"full", ARR, FORM_ARRAY, OP_FULL, -1, -1, PO_FULL},
     {"arange", ARR, FORM_ARRAY, OP_ARANGE, -1, -1},
     {"pad", ARR, FORM_FUNC, OP_PAD_ARRAY, -1, -1},
     /* the same values */
     {"abs", ARR | LIB_BUILTINS, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
     {"clip", ARR, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
     {"nan_to_num", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
-    {"asarray", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY | FORM_MODULE, OP_TO_TENSOR, -1, -1},
-    {"array", LIB_NUMPY | LIB_JAX | LIB_MLX, FORM_ARRAY | FORM_MODULE, OP_TO_TENSOR, -1, -1},
+    {"asarray", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY | FORM_MODULE, OP_TO_TENSOR, -1, -1,
+     .keeps = PK_ALL},
+    {"array", LIB_NUMPY | LIB_JAX | LIB_MLX, FORM_ARRAY | FORM_MODULE, OP_TO_TENSOR, -1, -1,
+     .keeps = PK_ALL},
     /* arithmetic */
     {"where", ARR, FORM_ARRAY, OP_WHERE, -1, -1},
     {"multiply", ARR, FORM_ARRAY, OP_MUL, -1, -1},
@@ -63,9 +65,15 @@ const Contract contracts_array[] = {
     {"true_divide", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY, OP_DIV, -1, -1},
     {"not_equal", ARR, FORM_ARRAY, OP_COMPARE, -1, -1},
     {"sigmoid", ARR | LIB_FLAX, FORM_ARRAY, OP_SIGMOID, -1, -1},
-    {"log_softmax", ARR | LIB_FLAX, FORM_ARRAY, OP_LOG_SOFTMAX, 0, -1},
-    {"softmax", ARR | LIB_FLAX, FORM_ARRAY, OP_SOFTMAX, 0, -1},
+    {"log_softmax", ARR | LIB_FLAX, FORM_ARRAY, OP_LOG_SOFTMAX, 0, -1, .keeps = PK_SIDE},
+    {"softmax", ARR | LIB_FLAX, FORM_ARRAY, OP_SOFTMAX, 0, -1, .keeps = PK_SIDE},
     {"logsumexp", ARR | LIB_FLAX, FORM_ARRAY, OP_LOGSUMEXP, 0, -1},
+    /* nothing the main facts track; the padding domain reads their columns (contracts.h) */
+    {"zeros", ARR, FORM_FUNC, OP_PAD_ONLY, -1, -1, PO_ZEROS},
+    {"zeros_like", ARR, FORM_FUNC, OP_PAD_ONLY, -1, -1, PO_ZEROS},
+    {"full_like", ARR, FORM_FUNC, OP_PAD_ONLY, -1, -1, PO_FULL},
+    {"logical_not", ARR, FORM_ARRAY, OP_PAD_ONLY, -1, -1, PO_NOT},
+    {"count_nonzero", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY, OP_PAD_ONLY, 0, -1, PO_COUNT},
     {NULL, 0, 0, OP_NONE, 0, 0}};
 
 /* Attributes of a tensor of any of these libraries. */

@@ -991,6 +991,7 @@ Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args 
     case OP_LOG_SOFTMAX_CLASS:
     case OP_SOFTMAX_CLASS:
         return array_losses(in, node, t, x, a, off);
+    case OP_PAD_ONLY: /* the padding domain's row (facts_pad.c) */
     default:
         return fact_unknown();
     }

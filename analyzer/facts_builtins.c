@@ -47,9 +47,10 @@ Fact builtins_apply(Interp *in, TSNode node, const Contract *t, const Args *a, c
         return last.obj == FO_CALLABLE && !a->splatted ? last : fact_unknown();
     }
     case OP_UFUNC_REDUCE: { /* np.multiply.reduce(x, axis) is np.prod(x, axis) */
-        static const Contract ufuncs[] = {{"multiply.reduce", 0, FORM_FUNC, OP_PROD, 0, -1},
-                                          {"add.reduce", 0, FORM_FUNC, OP_SUM, 0, -1},
-                                          {"maximum.reduce", 0, FORM_FUNC, OP_MAX, 0, -1}};
+        static const Contract ufuncs[] = {
+            {"multiply.reduce", 0, FORM_FUNC, OP_PROD, 0, -1, PO_NONE, 0},
+            {"add.reduce", 0, FORM_FUNC, OP_SUM, 0, -1, PO_NONE, 0},
+            {"maximum.reduce", 0, FORM_FUNC, OP_MAX, 0, -1, PO_NONE, 0}};
         for (size_t u = 0; u < sizeof ufuncs / sizeof *ufuncs; u++) {
             size_t ql = strlen(qual), ul = strlen(ufuncs[u].name);
             if (ql > ul && qual[ql - ul - 1] == '.' && !strcmp(qual + ql - ul, ufuncs[u].name))

@@ -39,13 +39,18 @@ static Fact eval_call(Interp *in, TSNode call);
 Fact calls_eval(Interp *in, TSNode call) {
     unsigned saved = in->call_loopvar;
     bool saved_transfer = in->call_transfer;
+    const Contract *saved_row = in->call_row;
     in->call_loopvar = 0;
     in->call_transfer = false;
+    in->call_row = NULL;
     Fact r = eval_call(in, call);
     unsigned derived = in->call_loopvar;
     bool transfer = in->call_transfer;
+    in->applied_call = call.id;
+    in->applied_row = in->call_row;
     in->call_loopvar = saved;
     in->call_transfer = saved_transfer;
+    in->call_row = saved_row;
     if (!r.bottom && !r.kinds && r.obj == FO_NONE) r.flags |= derived & ~FF_PREFIX;
     /* model(ids) with ids grown by the loop's token (or cut at the loop's position): the
      * output of one autoregressive step */
@@ -177,7 +182,7 @@ static Fact call_library(Interp *in, TSNode call, const char *qual, Fact recv, c
         if (strstr(qual, "()") || contracts_user_class(in->user, qual))
             return call_declared_object(in, call, qual, a);
     }
-    const Contract *t = contracts_func(qual);
+    const Contract *t = in->call_row = contracts_func(qual);
     if (t && contracts_is_array_op(t->op))
         return array_apply(in, call, t, a->npos ? output_operand(t, a->posf[0]) : fact_unknown(), a,
                            1);
@@ -248,9 +253,14 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
         bool fed_ids =
             recv.obj == FO_MODEL || args_kw(in, &a, "input_ids") >= 0 || a.has_splat ||
             (a.npos >= 1 && ((a.posf[0].kinds & FK_IDS) || a.posf[0].obj == FO_ENCODING));
-        if (t && ((t->op == OP_GENERATE && fed_ids) || t->op == OP_TRANSITION_SCORES))
+        if (t && ((t->op == OP_GENERATE && fed_ids) || t->op == OP_TRANSITION_SCORES)) {
+            in->call_row = t;
             return hf_apply(in, call, t, recv, &a, NULL);
-        if (t && t->op == OP_WRAP_MODEL) return builtins_apply(in, call, t, &a, NULL);
+        }
+        if (t && t->op == OP_WRAP_MODEL) {
+            in->call_row = t;
+            return builtins_apply(in, call, t, &a, NULL);
+        }
         /* ddp_model.module(x): the wrapped model (facts_attr.c), called */
         if (recv.obj == FO_MODEL &&
             ((mlen == 7 && !memcmp(method, "forward", 7)) ||
@@ -262,7 +272,7 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
     if (recv.obj == FO_CALLABLE && returns_module(method, mlen)) return recv;
     if (recv.obj == FO_DISTRIBUTION) return distribution_method(call, recv, method, mlen);
     if (recv.obj == FO_TOKENIZER) {
-        const Contract *t = contracts_method(FORM_TOKENIZER, method, mlen);
+        const Contract *t = in->call_row = contracts_method(FORM_TOKENIZER, method, mlen);
         if (t) return hf_apply(in, call, t, recv, &a, NULL);
         return fact_unknown();
     }
@@ -275,7 +285,7 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
     /* h.softmax(-1), (h @ W).log_softmax(-1): whatever h is, only a tensor has these */
     bool normalises = names_is(method, mlen, "softmax") || names_is(method, mlen, "log_softmax");
     if (fact_is_tensorish(&recv) || recv.obj == FO_TUPLE || (normalises && recv.obj == FO_NONE)) {
-        const Contract *t = contracts_method(FORM_TENSOR, method, mlen);
+        const Contract *t = in->call_row = contracts_method(FORM_TENSOR, method, mlen);
         if (t) {
             Fact r = array_apply(in, call, t, recv, &a, 0);
             /* x.masked_fill_(m, 0), x.log_(): torch's in-place form changes x itself */
@@ -329,7 +339,7 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
          hf_called_like_tokenizer(in, &a)))
         return hf_encoding(in, &a, call);
     if (recv.obj == FO_NONE && !recv.kinds) { /* x.exp(), x.max() of a value of unknown kind */
-        const Contract *t = contracts_method(FORM_UNKNOWN, method, mlen);
+        const Contract *t = in->call_row = contracts_method(FORM_UNKNOWN, method, mlen);
         if (t) return array_apply(in, call, t, recv, &a, 0);
     }
     return fact_unknown();

@@ -236,6 +236,9 @@ typedef struct Interp {
     struct Budget *budget;     /* steps, time and depth bounds of this file (bounds.h) */
     unsigned call_loopvar;     /* FF_LOOPVAR of the arguments of the call being evaluated */
     bool call_transfer;        /* the call being evaluated is a library transfer (table row) */
+    const Contract *call_row;  /* the row the call being evaluated applied (NULL: none) */
+    const void *applied_call;  /* the call last evaluated (its node's id) ... */
+    const Contract *applied_row; /* ... and the row it applied: what facts_pad.c reads */
     uint16_t last_event;       /* 1 + the index of the event last emitted, or of the equal one it
                                   matched (Fact.agg_event); 0: none or too many to number */
     Fact built_self;           /* self as the last method run with one left it (its fields) */
@@ -479,8 +482,9 @@ bool mask_is_select_index(Interp *in, TSNode call);
 
 /* ---- facts_regions.c: what a buffer holds by region and program order (LL112) ---- */
 enum { REG_NONE = 0, REG_PREFIX = 1, REG_FULL = 2 }; /* Fact.fill_cov */
-/* A buffer made by torch.full & co., or a loss module's ignored value (from pad_expr). */
-void regions_call(Interp *in, TSNode call, const char *name, size_t len, Fact *r);
+/* A buffer made by a row of PO_FULL (torch.full & co.), or a loss class's ignored value, by
+ * the row the call applied (from pad_expr). */
+void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r);
 /* buf[...] = v before a loop: which positions now hold something else than the fill. */
 void regions_assigned(Interp *in, TSNode target, TSNode container);
 /* At a loop's entry: loss targets its body reads before writing them, and reads of positions

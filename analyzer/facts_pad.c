@@ -91,12 +91,6 @@ void pad_free(Interp *in) {
 
 /* ---------- values ---------- */
 
-/* Position-wise operations on a batch's scores: they keep the side it is padded on. */
-static const char *const SIDE_KEEPERS[] = {
-    "log_softmax", "softmax", "gather",    "take_along_dim", "take_along_axis", "squeeze",
-    "unsqueeze",   "log",     "exp",       "astype",         "float",           "to",
-    "detach",      "cpu",     "contiguous", NULL};
-
 /* Scores of a padded batch whose positions no read follows any more: only the side is kept
  * (facts_mask.c asks it; a batch padded on the left only has its pads before each row). */
 static PadVal sided(PadVal v) {
@@ -131,13 +125,9 @@ static const char *callee_name(Interp *in, TSNode fn, size_t *len) {
     return parse_text(in->src, fn, len);
 }
 
-static bool name_eq(const char *s, size_t len, const char *lit) {
-    return strlen(lit) == len && !memcmp(s, lit, len);
-}
-
 static bool name_in(const char *s, size_t len, const char *const *list) {
     for (; *list; list++)
-        if (name_eq(s, len, *list)) return true;
+        if (strlen(*list) == len && !memcmp(s, *list, len)) return true;
     return false;
 }
 
@@ -178,7 +168,7 @@ static TSNode kw(Interp *in, const CallArgs *a, const char *name) {
 static bool dim_arg(Interp *in, const CallArgs *a, int pos, long *d) {
     TSNode n = kw(in, a, "dim");
     if (ts_node_is_null(n)) n = kw(in, a, "axis");
-    if (ts_node_is_null(n) && pos < a->npos) n = a->pos[pos];
+    if (ts_node_is_null(n) && pos >= 0 && pos < a->npos) n = a->pos[pos];
     return int_lit(in, n, d);
 }
 
@@ -585,68 +575,90 @@ static PadVal model_input(Interp *in, const CallArgs *a, PadVal *argv) {
     return take(in, kw(in, a, "attention_mask"));
 }
 
-static const char *const CARRIERS[] = {
-    "to",      "float",     "double",     "half",      "bfloat16",   "long",  "int",
-    "cpu",     "cuda",      "detach",     "clone",     "contiguous", "type",  "type_as",
-    "tensor",  "as_tensor", "LongTensor", "IntTensor", "from_numpy", "numpy", "array",
-    "asarray", "stack",     "items",      NULL};
-static const char *const INDEX_CARRIERS[] = {
-    "unsqueeze", "view", "reshape", "expand", "expand_as", "repeat", "flatten", "squeeze", NULL};
+/* values.gather(1, idx), torch.gather(values, 1, idx), take_along_dim(values, idx, 1) of a
+ * padded batch's values: along the positions, a read at idx; the side is kept. */
+static PadVal gathered(Interp *in, TSNode node, const Contract *c, PadVal x, const CallArgs *a,
+                       int first, PadVal *argv, Fact *r) {
+    int ipos = first + c->idx_pos;
+    TSNode ixn = kw(in, a, "index");
+    PadVal ix = !ts_node_is_null(ixn)         ? take(in, ixn)
+                : ipos >= 0 && ipos < a->npos ? argv[ipos]
+                                              : padval(0, 0, 0, 0);
+    long d;
+    if (dim_arg(in, a, first + c->dim_pos, &d) && (d == 1 || (d == -1 && x.nd == 2)))
+        emit_read(in, node, r, verdict(in, (TSNode){0}, ix, x.pad));
+    return sided(x);
+}
 
-/* What method `name` of x (first = 0), or library function `name` of x given first (first =
- * 1), makes of it; a gather along the positions is a read. */
-static PadVal tensor_op(Interp *in, TSNode node, const char *name, size_t len, PadVal x,
-                        const CallArgs *a, int first, PadVal *argv, Fact *r) {
+/* What the call with row c makes of x: its receiver (first = 0), or the first argument of a
+ * library function (first = 1). The row's padding columns (contracts.h PadOp, PK_*) say it. */
+static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, const CallArgs *a,
+                        int first, PadVal *argv, Fact *r) {
     long d;
     bool index = x.what == PW_COUNT || x.what == PW_FIRSTPAD || x.what == PW_ROWS;
-    if (name_in(name, len, CARRIERS) || (x.what == PW_TAILMASK && name_eq(name, len, "astype")))
-        return x;
-    if (index && name_in(name, len, INDEX_CARRIERS)) return x;
-    if (x.what == PW_VALUES && name_eq(name, len, "squeeze") && x.nd == 3 &&
-        (a->npos <= first || (dim_arg(in, a, first, &d) && (d == -1 || d == 2))))
+    if ((c->keeps & PK_ALL) || (x.what == PW_TAILMASK && (c->keeps & PK_TAILMASK))) return x;
+    if (index && (c->keeps & PK_INDEX)) return x;
+    bool dim = c->dim_pos >= 0 && dim_arg(in, a, first + c->dim_pos, &d);
+    /* v_head(h).squeeze(-1): [batch, seq, 1] values, one per position */
+    if (c->op == OP_SQUEEZE && x.what == PW_VALUES && x.nd == 3 &&
+        (a->npos <= first || (dim && (d == -1 || d == 2))))
         return padval(PW_VALUES, x.pad, 2, 0);
-    if (negated(x).what && name_eq(name, len, "bool")) return x;
-    if (x.what == PW_REALMASK &&
-        (name_eq(name, len, "sum") || name_eq(name, len, "count_nonzero")) &&
-        dim_arg(in, a, first, &d) && along_positions(x, d))
-        return padval(PW_COUNT, x.pad, 0, 0);
-    if (x.what == PW_PADMASK && name_eq(name, len, "argmax") && dim_arg(in, a, first, &d) &&
-        along_positions(x, d))
-        return padval(PW_FIRSTPAD, x.pad, 0, 0);
-    if ((name_eq(name, len, "eq") || name_eq(name, len, "ne")) && first < a->npos)
-        return compare_val(in, x, a->pos[first], argv[first], name[0] == 'e');
-    if (name_eq(name, len, "logical_not")) return negated(x);
-    /* values.gather(1, idx), torch.gather(values, 1, idx), take_along_dim(values, idx, 1) */
-    bool gather = name_eq(name, len, "gather");
-    if (x.what == PW_VALUES && !(x.pad & PAD_ROW) &&
-        (gather || name_eq(name, len, "take_along_dim"))) {
-        int ipos = gather ? first + 1 : first;
-        TSNode ixn = kw(in, a, "index");
-        PadVal ix = !ts_node_is_null(ixn) ? take(in, ixn)
-                    : ipos < a->npos      ? argv[ipos]
-                                          : padval(0, 0, 0, 0);
-        bool dim_ok = gather ? dim_arg(in, a, first, &d) : dim_arg(in, a, first + 1, &d);
-        if (dim_ok && (d == 1 || (d == -1 && x.nd == 2)))
-            emit_read(in, node, r, verdict(in, (TSNode){0}, ix, x.pad));
-        return sided(x);
+    switch ((PadOp)c->pad) {
+    case PO_MASK_BOOL:
+        if (negated(x).what) return x;
+        break;
+    case PO_COUNT:
+        if (x.what == PW_REALMASK && dim && along_positions(x, d))
+            return padval(PW_COUNT, x.pad, 0, 0);
+        break;
+    case PO_FIRST_TRUE:
+        if (x.what == PW_PADMASK && dim && along_positions(x, d))
+            return padval(PW_FIRSTPAD, x.pad, 0, 0);
+        break;
+    case PO_EQ:
+    case PO_NE:
+        if (first < a->npos) return compare_val(in, x, a->pos[first], argv[first], c->pad == PO_EQ);
+        break;
+    case PO_NOT:
+        return negated(x);
+    case PO_GATHER:
+        if (x.what == PW_VALUES && !(x.pad & PAD_ROW))
+            return gathered(in, node, c, x, a, first, argv, r);
+        break;
+    case PO_NONE:
+    case PO_ZEROS: /* made, not applied to x: call_val, regions_call */
+    case PO_FULL:
+    case PO_COUNT_VALUES:
+        break;
     }
-    if ((x.what == PW_VALUES || x.what == PW_SIDED) && name_in(name, len, SIDE_KEEPERS))
-        return sided(x);
+    if ((x.what == PW_VALUES || x.what == PW_SIDED) && (c->keeps & PK_SIDE)) return sided(x);
     return padval(PW_NONE, 0, 0, 0);
+}
+
+/* The row the call applied: the main analysis resolved its callee (a library function by its
+ * qualified name, a method by its receiver's kind). A method of a value the main facts knew
+ * nothing of, but this domain knows (a mask, token ids, a batch's values, an encoding): its
+ * tensor's (or mapping's) method of that name. */
+static const Contract *call_row(Interp *in, TSNode call, TSNode fn, PadVal recv) {
+    if (in->applied_call == call.id && in->applied_row) return in->applied_row;
+    if (!recv.what || !parse_is(fn, "attribute")) return NULL;
+    size_t len;
+    const char *name = callee_name(in, fn, &len);
+    return contracts_method(FORM_TENSOR | FORM_MAPPING, name, len);
 }
 
 static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     TSNode fn = parse_field(n, "function");
-    size_t len;
-    const char *name = callee_name(in, fn, &len);
     PadVal recv =
         parse_is(fn, "attribute") ? take(in, parse_field(fn, "object")) : padval(0, 0, 0, 0);
+    const Contract *row = call_row(in, n, fn, recv);
+    unsigned op = row ? row->op : OP_NONE;
     CallArgs a;
     call_args(n, &a);
     PadVal argv[4];
     for (int i = 0; i < a.npos; i++)
         argv[i] = take(in, a.pos[i]);
-    regions_call(in, n, name, len, r); /* a buffer of pads (its side comes with its rows) */
+    regions_call(in, n, row, r); /* a buffer of pads (its side comes with its rows) */
     if (r->fill && r->pad_what == PW_IDS) return padval_of(r);
     if (user_call(in, fn)) return padval_of(r);
     if (r->obj == FO_TOKENIZER) {
@@ -661,12 +673,12 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         return side && (r->flags & FF_PADDED) ? padval(PW_ENCODING, side, 0, 0)
                                               : padval(PW_NONE, 0, 0, 0);
     }
-    if (r->obj == FO_CALLABLE && len >= 12 && !memcmp(name, "DataCollator", 12)) {
+    if (r->obj == FO_CALLABLE && (op == OP_COLLATOR || op == OP_MLM_COLLATOR)) {
         /* DataCollatorWithPadding(tokenizer): it pads as the tokenizer does */
         uint8_t side = tokenizer_arg(in, &a, argv);
         return side ? padval(PW_TOKENIZER, side, 0, 0) : padval(PW_NONE, 0, 0, 0);
     }
-    if (name_eq(name, len, "generate")) {
+    if (op == OP_GENERATE) {
         PadVal input = model_input(in, &a, argv);
         if (!(r->flags & FF_PADDED)) return padval(PW_NONE, 0, 0, 0);
         /* the prompts as they were padded (a decoder-only model continues them), then the
@@ -682,17 +694,15 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
             return padval(PW_OUTPUT, input.pad, (r->flags & FF_NOTLM) ? 2 : 3, 0);
         return padval(PW_NONE, 0, 0, 0);
     }
-    if (name_eq(name, len, "arange") || name_eq(name, len, "range"))
-        return padval(PW_ROWS, 0, 0, 0);
-    if ((name_eq(name, len, "zeros") || name_eq(name, len, "zeros_like")) && !r->obj)
-        return padval(PW_ZEROS, 0, 0, 0);
-    if (name_eq(name, len, "where") && a.npos == 3) {
+    if (op == OP_ARANGE || op == OP_RANGE) return padval(PW_ROWS, 0, 0, 0);
+    if (row && row->pad == PO_ZEROS && !r->obj) return padval(PW_ZEROS, 0, 0, 0);
+    if (op == OP_WHERE && a.npos == 3) {
         /* torch.where(has_pad, first_pad, last): some rows take each index */
         for (int i = 1; i < 3; i++)
             if (argv[i].what == PW_FIRSTPAD && argv[i].c >= 0) return argv[i];
         return padval(PW_NONE, 0, 0, 0);
     }
-    if (name_eq(name, len, "pad_sequence")) {
+    if (op == OP_PAD_SEQUENCE) {
         long bf;
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
         if (!int_lit(in, kw(in, &a, "batch_first"), &bf) &&
@@ -701,13 +711,14 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         uint8_t w = (r->kinds & FK_MASK) ? PW_REALMASK : PW_IDS;
         return padval(w, side ? side : PAD_END, 2, 0);
     }
-    if (name_eq(name, len, "pad") && a.npos >= 2) {
+    if (op == OP_PAD_ARRAY && a.npos >= 2) {
         uint8_t side = pad_width_side(in, a.pos[1]);
         if (!side || (r->kinds & FK_SCORES)) return padval(PW_NONE, 0, 0, 0);
         return padval((r->kinds & FK_MASK) ? PW_REALMASK : PW_IDS, side | PAD_ROW, 1, 0);
     }
     /* a method of the value, or a library function of its first argument */
-    if (recv.what) return tensor_op(in, n, name, len, recv, &a, 0, argv, r);
+    if (recv.what)
+        return row ? tensor_op(in, n, row, recv, &a, 0, argv, r) : padval(PW_NONE, 0, 0, 0);
     if (a.npos && argv[0].what) {
         PadVal x = argv[0];
         /* self.v_head(hidden): a head the code does not show, applied to every position of
@@ -715,7 +726,7 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         if (x.what == PW_VALUES && x.nd == 3 && a.npos == 1 && !a.nkw && !r->kinds && !r->obj &&
             (parse_is(fn, "identifier") || parse_is(fn, "attribute")))
             return x;
-        return tensor_op(in, n, name, len, x, &a, 1, argv, r);
+        return row ? tensor_op(in, n, row, x, &a, 1, argv, r) : padval(PW_NONE, 0, 0, 0);
     }
     return padval(PW_NONE, 0, 0, 0);
 }

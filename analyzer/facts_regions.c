@@ -38,10 +38,6 @@ uint32_t regions_key(Interp *in, TSNode n) {
     return text_key(t, len);
 }
 
-static bool name_is(const char *s, size_t len, const char *lit) {
-    return strlen(lit) == len && !memcmp(s, lit, len);
-}
-
 static TSNode kwarg(Interp *in, TSNode call, const char *name) {
     TSNode args = parse_field(call, "arguments");
     uint32_t n = parse_is(args, "argument_list") ? ts_node_named_child_count(args) : 0;
@@ -70,9 +66,9 @@ static uint32_t default_ignore(void) {
     return text_key("-100", 4);
 }
 
-void regions_call(Interp *in, TSNode call, const char *name, size_t len, Fact *r) {
-    if (name_is(name, len, "full") || name_is(name, len, "full_like") ||
-        name_is(name, len, "new_full")) {
+void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r) {
+    if (!row) return;
+    if (row->pad == PO_FULL) {
         /* torch.full(size, fill), torch.full_like(x, fill), x.new_full(size, fill) */
         TSNode fill = kwarg(in, call, "fill_value");
         if (ts_node_is_null(fill)) fill = posarg(call, 1);
@@ -83,7 +79,7 @@ void regions_call(Interp *in, TSNode call, const char *name, size_t len, Fact *r
         /* a batch of pads that rows are copied into (facts_calls.c): which side they pad on
          * comes with the copies (regions_assigned) */
         if (r->flags & FF_PADDED) r->pad = 0, r->pad_what = PW_IDS, r->pad_nd = 2, r->pad_c = 0;
-    } else if (name_is(name, len, "CrossEntropyLoss") || name_is(name, len, "NLLLoss")) {
+    } else if (row->op == OP_CROSS_ENTROPY_CLASS || row->op == OP_NLL_LOSS_CLASS) {
         TSNode ignore = kwarg(in, call, "ignore_index");
         r->fill = ts_node_is_null(ignore) ? default_ignore() : regions_key(in, ignore);
     }

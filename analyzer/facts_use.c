@@ -25,10 +25,6 @@ struct FactsUses {
     Array(UseScope) scopes;
 };
 
-static bool name_is(const char *s, size_t len, const char *lit) {
-    return strlen(lit) == len && !memcmp(s, lit, len);
-}
-
 /* dim=-1 / axis=-1, or -1 as the positional argument at pos. */
 static bool last_axis(Interp *in, TSNode args, int pos) {
     uint32_t n = ts_node_named_child_count(args);
@@ -131,26 +127,54 @@ static void scan_sum_to_one(Interp *in, UseScope *s, TSNode call) {
     note_name(in, &s->sum_to_one, x);
 }
 
-/* softmax(x, -1), F.log_softmax(x, dim=-1), x.softmax(-1), x.log_softmax(dim=-1). */
+/* The qualified name the file's imports give a callee (F.softmax: torch.nn.functional.softmax),
+ * as the main analysis resolves it; NULL when its root is no module (a value, a function of
+ * this file, a name bound nowhere). */
+static const char *callee_qual(Interp *in, TSNode fn) {
+    if (parse_is(fn, "identifier")) {
+        Fact f = svc_lookup(in, fn);
+        return f.obj == FO_MODULE ? f.qual : NULL;
+    }
+    if (!parse_is(fn, "attribute")) return NULL;
+    const char *base = callee_qual(in, parse_field(fn, "object"));
+    if (!base) return NULL;
+    size_t len, blen = strlen(base);
+    const char *attr = parse_text(in->src, parse_field(fn, "attribute"), &len);
+    char *q = arena_alloc(in->arena, blen + len + 2);
+    memcpy(q, base, blen);
+    q[blen] = '.';
+    memcpy(q + blen + 1, attr, len);
+    q[blen + 1 + len] = 0;
+    return q;
+}
+
+/* softmax(x, -1), F.log_softmax(x, dim=-1), x.softmax(-1), x.log_softmax(dim=-1), x.argmax(-1):
+ * by the call's contract row (this scan runs before the main analysis reaches the call). */
 static void scan_call(Interp *in, UseScope *s, TSNode call) {
     TSNode fn = parse_field(call, "function"), args = parse_field(call, "arguments");
     if (!parse_is(args, "argument_list")) return;
-    TSNode leaf = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
-    size_t len;
-    const char *name = parse_text(in->src, leaf, &len);
-    bool argmax = name_is(name, len, "argmax");
-    if (!name_is(name, len, "softmax") && !name_is(name, len, "log_softmax") && !argmax) return;
-    NameList *names = argmax ? &s->argmaxed : &s->normalised;
+    /* over the last axis: of the receiver (dim first) or of the first argument (dim second) */
+    bool last0 = last_axis(in, args, 0), last1 = last_axis(in, args, 1);
+    if (!last0 && !last1) return;
     /* a method of the value (x.softmax(-1)), or a function of a module given it first */
     TSNode recv = parse_is(fn, "attribute") ? parse_field(fn, "object") : (TSNode){0};
     bool method = !ts_node_is_null(recv) && !ts_node_is_null(root_name(recv)) &&
                   svc_lookup(in, root_name(recv)).obj != FO_MODULE;
+    if (method ? !last0 : !last1) return;
+    const Contract *row;
     if (method) {
-        if (last_axis(in, args, 0)) note_name(in, names, root_name(recv));
-        return;
+        size_t len;
+        const char *name = parse_text(in->src, parse_field(fn, "attribute"), &len);
+        row = contracts_method(FORM_TENSOR, name, len);
+    } else {
+        const char *qual = callee_qual(in, fn);
+        row = qual ? contracts_func(qual) : NULL;
     }
-    if (ts_node_named_child_count(args) >= 1 && last_axis(in, args, 1))
-        note_name(in, names, root_name(ts_node_named_child(args, 0)));
+    unsigned op = row ? row->op : OP_NONE;
+    if (op == OP_ARGMAX)
+        note_name(in, &s->argmaxed, root_name(method ? recv : ts_node_named_child(args, 0)));
+    else if (op == OP_SOFTMAX || op == OP_LOG_SOFTMAX)
+        note_name(in, &s->normalised, root_name(method ? recv : ts_node_named_child(args, 0)));
 }
 
 /* The uses in one scope: nested functions, classes and lambdas are scopes of their own. */

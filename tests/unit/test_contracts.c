@@ -47,6 +47,8 @@ static bool form_applies(unsigned form, unsigned op) {
         return op == OP_PASS || op == OP_TO_TENSOR || op == OP_RETURNS_SELF;
     case FORM_ANY_RECV:
         return op == OP_APPEND || op == OP_EXTEND;
+    case FORM_MAPPING: /* read by the padding domain only */
+        return op == OP_PAD_ONLY;
     default:
         return false;
     }
@@ -60,12 +62,12 @@ START_TEST(every_row_is_reachable_in_its_forms) {
                       c->name);
         ck_assert_msg((c->forms & FORM_FUNC) || !c->libs, "row %s: libraries but no function",
                       c->name);
-        for (unsigned f = 1; f <= FORM_ANY_RECV; f <<= 1)
+        for (unsigned f = 1; f <= FORM_MAPPING; f <<= 1)
             ck_assert_msg(!(c->forms & f) || form_applies(f, c->op),
                           "row %s: op %s is never applied in form %#x", c->name,
                           contracts_op_name(c->op), f);
         /* the lookup finds this very row in each of its forms */
-        for (unsigned f = FORM_TENSOR; f <= FORM_ANY_RECV; f <<= 1)
+        for (unsigned f = FORM_TENSOR; f <= FORM_MAPPING; f <<= 1)
             if (c->forms & f) ck_assert_ptr_eq(contracts_method(f, c->name, strlen(c->name)), c);
     }
 }
@@ -153,6 +155,40 @@ START_TEST(prefilter_literals_come_from_the_rows) {
     ck_assert_int_eq(groups, 2);
     ck_assert(has(lits, "CrossEntropyLoss") && has(lits, "sigmoid"));
     free(lits);
+}
+END_TEST
+
+/* The padding domain's columns (facts_pad.c, facts_regions.c): every PadOp is in a row, a row
+ * that only the padding domain reads says something there, the arguments its transfer reads
+ * are where the row says, and the rows resolve by qualified name (a bare name does not). */
+START_TEST(padding_columns_are_read_and_resolved) {
+    for (unsigned po = PO_NONE + 1; po < PO_COUNT_VALUES; po++) {
+        bool used = false;
+        FOR_ROWS(t, c) used |= c->pad == po;
+        ck_assert_msg(used, "PadOp %u is in no row", po);
+    }
+    FOR_ROWS(t, c) {
+        ck_assert_msg(c->pad < PO_COUNT_VALUES, "row %s: no such PadOp", c->name);
+        ck_assert_msg(c->op != OP_PAD_ONLY || c->pad || c->keeps,
+                      "row %s: only the padding domain reads it, and it says nothing", c->name);
+        if (c->pad == PO_COUNT || c->pad == PO_FIRST_TRUE || c->pad == PO_GATHER)
+            ck_assert_msg(c->dim_pos >= 0, "row %s: a transfer along dim with no dim", c->name);
+        if (c->pad == PO_GATHER)
+            ck_assert_msg(c->idx_pos >= 0, "row %s: a selection with no index", c->name);
+    }
+    ck_assert_uint_eq(contracts_func("torch.zeros_like")->pad, PO_ZEROS);
+    ck_assert_uint_eq(contracts_func("numpy.full")->pad, PO_FULL);
+    ck_assert_uint_eq(contracts_func("torch.count_nonzero")->pad, PO_COUNT);
+    ck_assert_uint_eq(contracts_func("torch.take_along_dim")->pad, PO_GATHER);
+    ck_assert_ptr_null(contracts_func("mylib.zeros"));
+    ck_assert_ptr_null(contracts_func("mylib.full_like"));
+    ck_assert_ptr_null(contracts_func("mylib.logical_not"));
+    ck_assert(contracts_func("torch.LongTensor")->keeps & PK_ALL);
+    ck_assert(contracts_method(FORM_TENSOR, "expand", 6)->keeps & PK_INDEX);
+    ck_assert_uint_eq(contracts_method(FORM_TENSOR, "new_full", 8)->pad, PO_FULL);
+    /* an encoding's items(): a mapping's method, never a list's (facts_call.c's append) */
+    ck_assert(contracts_method(FORM_MAPPING, "items", 5)->keeps & PK_ALL);
+    ck_assert_ptr_null(contracts_method(FORM_ANY_RECV | FORM_TENSOR, "items", 5));
 }
 END_TEST
 
@@ -261,6 +297,7 @@ int main(void) {
     tcase_add_test(tc, every_op_has_a_meaning_and_a_row);
     tcase_add_test(tc, qualified_names_resolve_through_the_library);
     tcase_add_test(tc, prefilter_literals_come_from_the_rows);
+    tcase_add_test(tc, padding_columns_are_read_and_resolved);
     tcase_add_test(tc, every_attribute_row_is_reachable);
     tcase_add_test(tc, attributes_resolve_by_receiver_and_conditions);
     tcase_add_test(tc, padded_attributes_resolve_by_rank);
