@@ -5,8 +5,10 @@
  * where its dim/axis and index arguments sit. Rows are grouped by library in contracts_*.c;
  * what an op does to facts is its transfer (facts_array.c, facts_hf.c, facts_builtins.c). Adding a
  * library function with an existing op is one row; a new op is one enum value here and one case in
- * a transfer. Attributes (out.logits, enc.input_ids, llm.scores) are rows too (AttrContract),
- * keyed by the attribute and what its receiver is. */
+ * a transfer. Two more columns say what LL111's padding domain does with the call (pad, keeps);
+ * it reads them from the row the call applied (Interp.applied_row). Attributes (out.logits,
+ * enc.input_ids, llm.scores) are rows too (AttrContract), keyed by the attribute and what its
+ * receiver is. */
 #ifndef LOGITLINT_CONTRACTS_H
 #define LOGITLINT_CONTRACTS_H
 

@@ -237,8 +237,8 @@ typedef struct Interp {
     unsigned call_loopvar;     /* FF_LOOPVAR of the arguments of the call being evaluated */
     bool call_transfer;        /* the call being evaluated is a library transfer (table row) */
     const Contract *call_row;  /* the row the call being evaluated applied (NULL: none) */
-    const void *applied_call;  /* the call last evaluated (its node's id) ... */
-    const Contract *applied_row; /* ... and the row it applied: what facts_pad.c reads */
+    const void *applied_call;  /* the call evaluated last (its node's id) and the row it */
+    const Contract *applied_row; /* applied: what facts_pad.c reads of that call */
     uint16_t last_event;       /* 1 + the index of the event last emitted, or of the equal one it
                                   matched (Fact.agg_event); 0: none or too many to number */
     Fact built_self;           /* self as the last method run with one left it (its fields) */
