@@ -172,7 +172,7 @@ typedef enum {
     PO_ZEROS,      /* a new tensor of zeros: a buffer a mask is about to be written into */
     PO_FULL,       /* a new tensor of one fill value (argument 1 or fill_value=): a buffer of
                       pads (or of -100) rows are copied into (facts_regions.c) */
-    PO_COUNT_VALUES
+    PADOP_COUNT
 } PadOp;
 
 /* What a call keeps of its input in the padding domain (Contract.keeps, bits). */

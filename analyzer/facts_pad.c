@@ -628,7 +628,7 @@ static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, co
     case PO_NONE:
     case PO_ZEROS: /* made, not applied to x: call_val, regions_call */
     case PO_FULL:
-    case PO_COUNT_VALUES:
+    case PADOP_COUNT:
         break;
     }
     if ((x.what == PW_VALUES || x.what == PW_SIDED) && (c->keeps & PK_SIDE)) return sided(x);

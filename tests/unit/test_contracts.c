@@ -162,13 +162,13 @@ END_TEST
  * that only the padding domain reads says something there, the arguments its transfer reads
  * are where the row says, and the rows resolve by qualified name (a bare name does not). */
 START_TEST(padding_columns_are_read_and_resolved) {
-    for (unsigned po = PO_NONE + 1; po < PO_COUNT_VALUES; po++) {
+    for (unsigned po = PO_NONE + 1; po < PADOP_COUNT; po++) {
         bool used = false;
         FOR_ROWS(t, c) used |= c->pad == po;
         ck_assert_msg(used, "PadOp %u is in no row", po);
     }
     FOR_ROWS(t, c) {
-        ck_assert_msg(c->pad < PO_COUNT_VALUES, "row %s: no such PadOp", c->name);
+        ck_assert_msg(c->pad < PADOP_COUNT, "row %s: no such PadOp", c->name);
         ck_assert_msg(c->op != OP_PAD_ONLY || c->pad || c->keeps,
                       "row %s: only the padding domain reads it, and it says nothing", c->name);
         if (c->pad == PO_COUNT || c->pad == PO_FIRST_TRUE || c->pad == PO_GATHER)
