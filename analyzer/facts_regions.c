@@ -336,6 +336,15 @@ static bool covers(const Access *w, Pos p) {
     return true;
 }
 
+/* range(...) of Python's builtins, as the file's names resolve it (the row of OP_RANGE). */
+static bool builtin_range(Interp *in, TSNode it) {
+    TSNode fn = parse_field(it, "function");
+    if (!parse_is(it, "call") || !parse_is(fn, "identifier")) return false;
+    Fact f = svc_lookup(in, fn);
+    const Contract *c = f.obj == FO_MODULE && f.qual ? contracts_func(f.qual) : NULL;
+    return c && c->op == OP_RANGE;
+}
+
 /* The loop's variable (for v in ..., or a `v += k` counter of a while loop) and, for
  * range(a, b), the keys of a (of 0 for range(b)) and b. */
 static uint32_t loop_variable(Interp *in, TSNode stmt, TSNode body, uint32_t *start,
@@ -345,7 +354,7 @@ static uint32_t loop_variable(Interp *in, TSNode stmt, TSNode body, uint32_t *st
     if (parse_is(stmt, "for_statement")) {
         TSNode v = parse_field(stmt, "left"), it = parse_unparen(parse_field(stmt, "right"));
         if (!parse_is(v, "identifier")) return 0;
-        if (parse_is(it, "call") && svc_text_eq(in, parse_field(it, "function"), "range")) {
+        if (builtin_range(in, it)) {
             TSNode b = posarg(it, 1);
             *start = ts_node_is_null(b) ? text_key("0", 1) : regions_key(in, posarg(it, 0));
             if (ts_node_is_null(b)) b = posarg(it, 0);
