@@ -195,9 +195,7 @@ static void scan(Interp *in, UseScope *s, TSNode n, int depth) {
 }
 
 static TSNode scope_of(TSNode n) {
-    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p))
-        if (parse_is(p, "function_definition") || parse_is(p, "module")) return p;
-    return (TSNode){0};
+    return parse_enclosing(n, (const char *const[]){"function_definition", "module", NULL});
 }
 
 /* The uses of target's scope, found on the first call for that scope. */

@@ -152,6 +152,19 @@ TSNode parse_field(TSNode n, const char *field) {
     return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
 }
 
+TSNode parse_enclosing(TSNode n, const char *const *types) {
+    TSNode found = {0};
+    if (ts_node_is_null(n)) return found;
+    TSNode node = ts_tree_root_node(n.tree);
+    while (node.id != n.id) { /* node: an ancestor of n, the root first */
+        for (const char *const *t = types; *t; t++)
+            if (parse_is(node, *t)) found = node;
+        node = ts_node_child_with_descendant(node, n);
+        if (ts_node_is_null(node)) break;
+    }
+    return found;
+}
+
 TSNode parse_unparen(TSNode n) {
     while (parse_is(n, "parenthesized_expression") && ts_node_named_child_count(n) == 1)
         n = ts_node_named_child(n, 0);

@@ -52,6 +52,7 @@ struct ProjectCache {
     size_t nfound_slots, nfound;
     char *cwd; /* the working directory, canonical */
     uint8_t text_key[16];
+    bool hashes; /* a result cache keeps the asks: the texts read are hashed */
 };
 
 static uint32_t hash_key(const char *s) {
@@ -67,6 +68,7 @@ ProjectCache *project_cache_new(const uint8_t *text_key) {
     pthread_rwlock_init(&c->found_lock, NULL);
     c->cwd = realpath(".", NULL);
     if (text_key) memcpy(c->text_key, text_key, sizeof c->text_key);
+    c->hashes = text_key != NULL;
     return c;
 }
 
@@ -155,7 +157,7 @@ static ProjectAsk read_answer(const ProjectCache *c, const char *real, const Sou
     ProjectAsk read = {PROJECT_ASK_READ, util_xstrdup(real), NULL, {0, 0}};
     if (text) {
         read.answer = shown_path(c, real);
-        read.text = project_text_hash(c->text_key, text->text, text->len);
+        if (c->hashes) read.text = project_text_hash(c->text_key, text->text, text->len);
     }
     return read;
 }

@@ -1,13 +1,26 @@
-/* Module summaries (project_summary.h): deep copies into a summary's own arena, and back out
- * into an importer's environment. Facts are values: code that changes one builds new element
- * lists (facts_value.c), so the summary's lists are read by many analyses and written by none. */
+/* Module summaries (project_summary.h): deep copies into one block of a summary's own, and back
+ * out into an importer's environment. Facts are values: code that changes one builds new element
+ * lists (facts_value.c), so the summary's lists are read by many analyses and written by none.
+ *
+ * A summary lives as long as its module's parse, for most of the run: it is copied twice, first
+ * to measure it, then into one block of that size. A 64 KiB arena block per summary, most of it
+ * never used, kept hundreds of blocks alive in the heap, and the memory freed around them could
+ * not be given back (8 MB of the corpus's peak RSS: 70.4 against 62.3). */
 #include "project_summary.h"
 
 #include <stdlib.h>
 
+enum { ALIGN = sizeof(max_align_t) };
+
+/* n zeroed bytes: counted only while measuring (s->block NULL; taken from a scratch arena). */
 static void *take(ProjectSummary *s, size_t n) {
+    n = (n ? n + ALIGN - 1 : ALIGN) / ALIGN * ALIGN;
     s->bytes += n;
-    return arena_alloc(&s->arena, n ? n : 1);
+    if (!s->block) return arena_alloc(&s->scratch, n);
+    void *p = s->block + s->used;
+    s->used += n;
+    memset(p, 0, n);
+    return p;
 }
 
 static const char *text(ProjectSummary *s, const char *t, size_t len) {
@@ -40,12 +53,10 @@ static void *copy_of(ProjectSummary *s, const void *from, size_t n) {
     return to;
 }
 
-ProjectSummary *project_summary_new(const Frame *frame, const FuncList *funcs,
-                                    const uint32_t *func_slots, size_t func_nslots,
-                                    const SummaryTouch *touches, size_t ntouches,
-                                    const ProjectAsk *asks, size_t nasks) {
-    ProjectSummary *s = util_xcalloc(1, sizeof *s);
-    s->bytes = sizeof *s;
+/* Fills s with copies of what it summarises (take: measured, or into s->block). */
+static void fill(ProjectSummary *s, const Frame *frame, const FuncList *funcs,
+                 const uint32_t *func_slots, size_t func_nslots, const SummaryTouch *touches,
+                 size_t ntouches, const ProjectAsk *asks, size_t nasks) {
     const Env *env = &frame->env;
     s->nitems = env->items.len;
     s->items = copy_of(s, env->items.items, s->nitems * sizeof *s->items);
@@ -71,6 +82,19 @@ ProjectSummary *project_summary_new(const Frame *frame, const FuncList *funcs,
         a->question = (char *)text(s, a->question, strlen(a->question));
         if (a->answer) a->answer = (char *)text(s, a->answer, strlen(a->answer));
     }
+}
+
+ProjectSummary *project_summary_new(const Frame *frame, const FuncList *funcs,
+                                    const uint32_t *func_slots, size_t func_nslots,
+                                    const SummaryTouch *touches, size_t ntouches,
+                                    const ProjectAsk *asks, size_t nasks) {
+    ProjectSummary measured = {0};
+    fill(&measured, frame, funcs, func_slots, func_nslots, touches, ntouches, asks, nasks);
+    arena_free(&measured.scratch);
+    ProjectSummary *s = util_xcalloc(1, sizeof *s);
+    s->block = util_xmalloc(measured.bytes ? measured.bytes : 1);
+    fill(s, frame, funcs, func_slots, func_nslots, touches, ntouches, asks, nasks);
+    s->bytes += sizeof *s;
     return s;
 }
 
@@ -98,6 +122,6 @@ void project_summary_install(const ProjectSummary *s, Interp *in, Frame *frame, 
 
 void project_summary_free(ProjectSummary *s) {
     if (!s) return;
-    arena_free(&s->arena);
+    free(s->block);
     free(s);
 }

@@ -1,7 +1,7 @@
 /* project_summary: what running a module's top level left (its names, its function index, the
  * modules it imported), kept once per run by the module's parse (project_cache.c) and shared
  * read-only by every analysis that imports the module, on every thread. Everything it points
- * to is its own (the run's arena of it) or its module's and its imports' parses, which it holds:
+ * to is its own (one block of it) or its module's and its imports' parses, which it holds:
  * nothing of the analysis that computed it. project.c says when a summary holds for an
  * importer. */
 #ifndef LOGITLINT_PROJECT_SUMMARY_H
@@ -18,8 +18,10 @@ typedef struct SummaryTouch { /* a module the top level imported (or found impor
 } SummaryTouch;
 
 struct ProjectSummary {
-    Arena arena; /* all of the below */
-    size_t bytes;
+    char *block; /* all of the below */
+    size_t used;
+    size_t bytes; /* what it holds */
+    Arena scratch; /* (while it is measured: project_summary.c) */
     Binding *items; /* the module's environment */
     size_t nitems;
     uint32_t *slots;

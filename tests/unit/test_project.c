@@ -6,6 +6,7 @@
 #define _DEFAULT_SOURCE
 #define _XOPEN_SOURCE 700 /* nftw (tempdir.h) */
 #include <dirent.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 #include "harness.h"
 #include "lint.h"
 #include "project.h"
+#include "project_summary.h"
 #include "tempdir.h"
 
 #define PROJECT_DIR FIXTURES_DIR "/project"
@@ -283,6 +285,39 @@ START_TEST(files_report_in_one_run_what_each_reports_alone) {
 }
 END_TEST
 
+/* A summary lives for most of the run: it holds one block of the size it accounts (the cache's
+ * budget counts it), not an arena's mostly empty blocks, and its copies are deep. */
+START_TEST(a_summary_holds_what_it_accounts) {
+    Arena scratch = {0};
+    Frame frame = {0};
+    Fact pair = fact_unknown();
+    pair.nelems = 2;
+    pair.elems = arena_alloc(&scratch, 2 * sizeof *pair.elems);
+    pair.elems[0] = fact_module("torch.nn");
+    pair.elems[1] = fact_unknown();
+    const char *names[] = {"AXIS", "score", "pair"};
+    for (int i = 0; i < 3; i++)
+        array_push(&frame.env.items, ((Binding){.name = names[i], .len = strlen(names[i]),
+                                                .fact = i == 2 ? pair : fact_unknown(),
+                                                .bound = true}));
+    ProjectAsk ask = {PROJECT_ASK_MODULE, "pkg/base", "pkg/base.py", {0, 0}};
+    FuncList funcs = {0};
+    ProjectSummary *s = project_summary_new(&frame, &funcs, NULL, 0, NULL, 0, &ask, 1);
+    ck_assert_uint_le(malloc_usable_size(s->block), s->bytes);
+    ck_assert_uint_lt(s->bytes, 4096); /* (an arena block: 64 KiB) */
+    ck_assert_uint_eq(s->nitems, 3);
+    ck_assert_ptr_ne(s->items[0].name, names[0]);
+    ck_assert_int_eq(memcmp(s->items[0].name, "AXIS", 4), 0);
+    ck_assert_int_eq(s->items[2].fact.nelems, 2);
+    ck_assert_ptr_ne(s->items[2].fact.elems, pair.elems);
+    ck_assert_str_eq(s->items[2].fact.elems[0].qual, "torch.nn");
+    ck_assert_str_eq(s->asks[0].answer, "pkg/base.py");
+    project_summary_free(s);
+    array_free(&frame.env.items);
+    arena_free(&scratch);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("project");
     TCase *tc = tcase_create("packages");
@@ -292,6 +327,7 @@ int main(void) {
     tcase_add_test(tc, imported_files_are_read_not_reported);
     tcase_add_test(tc, lists_the_project_files_it_read);
     tcase_add_test(tc, files_report_in_one_run_what_each_reports_alone);
+    tcase_add_test(tc, a_summary_holds_what_it_accounts);
     suite_add_tcase(s, tc);
     return harness_main(s);
 }

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "harness.h"
+#include "parse.h"
 #include "source.h"
 
 static Source from(const char *text) {
@@ -80,6 +81,41 @@ START_TEST(missing_file_names_the_path) {
 }
 END_TEST
 
+/* parse_enclosing (one walk down from the root) finds, for every node, what climbing with
+ * ts_node_parent finds: the nearest function or module above it. */
+static TSNode climbed(TSNode n) {
+    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p))
+        if (parse_is(p, "function_definition") || parse_is(p, "module")) return p;
+    return (TSNode){0};
+}
+
+static int compare_enclosing(TSNode n) {
+    const char *const types[] = {"function_definition", "module", NULL};
+    TSNode got = parse_enclosing(n, types), want = climbed(n);
+    ck_assert_msg(ts_node_eq(got, want) || (ts_node_is_null(got) && ts_node_is_null(want)),
+                  "%s at byte %u: another enclosing node", ts_node_type(n), ts_node_start_byte(n));
+    int nodes = 1;
+    for (uint32_t i = 0; i < ts_node_child_count(n); i++)
+        nodes += compare_enclosing(ts_node_child(n, i));
+    return nodes;
+}
+
+START_TEST(enclosing_node_is_the_nearest_above) {
+    const char *text = "import torch\n\n\ndef outer(x):\n    def inner(y):\n"
+                       "        return (lambda z: z[0])(y)\n    class C:\n"
+                       "        def m(self):\n            return [v for v in x]\n"
+                       "    return inner(x)\n\nif True:\n    w = outer(torch.ones(2))\n";
+    Source src;
+    ck_assert_int_eq(source_from_buffer(&src, "t.py", util_xstrdup(text), strlen(text)), SOURCE_OK);
+    Parsed p;
+    ck_assert_int_eq(parse_python(&p, &src), PARSE_OK);
+    ck_assert_int_gt(compare_enclosing(p.root), 80);
+    ck_assert(ts_node_is_null(parse_enclosing(p.root, (const char *const[]){"module", NULL})));
+    parse_free(&p);
+    source_free(&src);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("source");
     TCase *tc = tcase_create("source");
@@ -90,6 +126,7 @@ int main(void) {
     tcase_add_test(tc, crlf_lines_have_no_carriage_return);
     tcase_add_test(tc, nul_bytes_are_not_python);
     tcase_add_test(tc, missing_file_names_the_path);
+    tcase_add_test(tc, enclosing_node_is_the_nearest_above);
     suite_add_tcase(s, tc);
     return harness_main(s);
 }
