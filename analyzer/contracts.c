@@ -182,6 +182,7 @@ const char *contracts_op_name(unsigned op) {
         N(ZIP),
         N(MAP),
         N(LIST),
+        N(DICT),
         N(SORTED),
         N(APPEND),
         N(EXTEND),

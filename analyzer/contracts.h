@@ -108,6 +108,7 @@ typedef enum {
     OP_ZIP,          /* zip(xs, ys): tuples of elements in step */
     OP_MAP,          /* map(f, xs): f of each element */
     OP_LIST,         /* list(xs) / tuple(xs): the same elements */
+    OP_DICT,         /* dict(zip(keys, values)): looked up by key, the values */
     OP_SORTED,       /* sorted(xs, key=...): a ranking of the values (or keys) */
     OP_APPEND,       /* lst.append(x): the list may now hold x */
     OP_EXTEND,       /* lst.extend(xs): the list may now hold xs' elements */

@@ -14,6 +14,7 @@ const Contract contracts_python[] = {
     {"map", LIB_ANY, FORM_FUNC, OP_MAP, -1, -1},
     {"list", LIB_ANY, FORM_FUNC, OP_LIST, -1, -1},
     {"tuple", LIB_ANY, FORM_FUNC, OP_LIST, -1, -1},
+    {"dict", LIB_ANY, FORM_FUNC, OP_DICT, -1, -1},
     {"sorted", LIB_ANY, FORM_FUNC, OP_SORTED, -1, -1},
     /* list methods, whatever the receiver holds so far */
     {"append", 0, FORM_ANY_RECV, OP_APPEND, -1, -1},

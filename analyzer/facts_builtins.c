@@ -109,6 +109,12 @@ Fact builtins_apply(Interp *in, TSNode node, const Contract *t, const Args *a, c
     }
     case OP_LIST: /* list(xs), tuple(xs): the same elements */
         return a->npos == 1 && !a->splatted ? a->posf[0] : fact_unknown();
+    case OP_DICT: { /* dict(zip(names, losses)): what .get / [k] give, as a dict literal's
+                       values are (iterating the pairs' second elements) */
+        Fact pairs = a->npos == 1 && !a->splatted ? a->posf[0] : fact_unknown();
+        if (pairs.obj != FO_TUPLE || !pairs.records || pairs.nelems != 2) return fact_unknown();
+        return svc_list_of(in, pairs.elems[1], node);
+    }
     case OP_MAP: { /* map(math.exp, xs), map(f, xs): f applied to an element, for each */
         if (a->npos != 2) return fact_unknown();
         Fact f = a->posf[0], e = iter_element(in, a->posf[1]), r = fact_unknown();

@@ -322,8 +322,12 @@ Fact hf_apply(Interp *in, TSNode node, const Contract *t, Fact recv, const Args 
                            (AxisKind[]){AX_BATCH, AX_POS});
     }
     case OP_CHAT_TEMPLATE: { /* the turns of a chat (a prompt and its answer) as one text */
-        if (args_kw(in, a, "tokenize") >= 0 && !args_truthy(in, a, "tokenize"))
-            return fact_unknown(); /* tokenize=False: a string */
+        if (args_kw(in, a, "tokenize") >= 0 && !args_truthy(in, a, "tokenize")) {
+            Fact text = fact_unknown(); /* tokenize=False: the string of the turns joined */
+            text.flags |= FF_JOINED;
+            text.origin = node;
+            return text;
+        }
         Fact ids = args_kw(in, a, "return_tensors") >= 0
                        ? fact_tensor(FK_IDS, FF_JOINED, node, 2, (AxisKind[]){AX_BATCH, AX_POS})
                        : fact_tensor(FK_IDS, FF_JOINED, node, 1, (AxisKind[]){AX_POS});

@@ -92,12 +92,13 @@ static void check(RuleContext *ctx) {
         if (e->kind != EV_RANK || !ranks(ctx->src, e->node)) continue;
         /* a comparison ranks losses only when every operand may be one */
         if (parse_is(e->node, "comparison_operator") && !(e->in2.kinds & FK_LOSS)) continue;
-        /* sorted(zip(losses, candidates)): look into the tuples too */
+        /* sorted(zip(losses, candidates)): tuples compare by their first element first (a
+         * loss further in, as in sorted(zip(candidates, losses)), decides no order) */
         const Fact *f = &e->in;
         LossUse use = classify(f);
-        for (int k = 0; use == LOSS_OK && f->obj == FO_TUPLE && k < f->nelems; k++) {
-            use = classify(&f->elems[k]);
-            if (use != LOSS_OK) f = &f->elems[k];
+        if (use == LOSS_OK && f->obj == FO_TUPLE && f->nelems >= 1) {
+            use = classify(&f->elems[0]);
+            if (use != LOSS_OK) f = &f->elems[0];
         }
         if (use != LOSS_OK) report(ctx, e, f, use);
     }
