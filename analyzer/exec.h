@@ -8,7 +8,8 @@
  *
  * Files: exec_value.c (values, the run's arena and bounds), exec_tensor.c (tensor kernels with
  * shapes, broadcasting, dtypes and per-operation rounding), exec_eval.c (statements and
- * expressions), exec_call.c (builtins, library functions and methods), exec_stand.c (the toy
+ * expressions), exec_object.c (calls of the file's functions and classes, attributes),
+ * exec_call.c (builtins, library functions and methods), exec_stand.c (the toy
  * tokenizer and causal LM, and parameters bound by how the code uses them), exec_module.c
  * (imports, module constants, and the other modules of the project the code imports).
  * verify_exec.c runs a finding's function with it. */
@@ -40,6 +41,7 @@ enum {
     EXEC_MAX_DEPTH = 32,         /* Python call depth */
     EXEC_MAX_NEST = 200,         /* nested expressions and blocks */
     EXEC_MAX_DIMS = 6,
+    EXEC_MAX_ARGS = 32,          /* arguments of one call */
 };
 
 typedef enum {
@@ -383,11 +385,18 @@ bool exec_module_defs(ExecRun *r);
 /* The same for the module whose tree is root, in the global scope env. */
 bool exec_defs_in(ExecRun *r, TSNode root, ExecEnv *env);
 ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n);
+ExecValue *exec_iterate(ExecRun *r, ExecValue *v, TSNode at); /* a list of the elements */
+/* Binds v to an assignment's target (a name, a pattern to unpack, an attribute, a subscript). */
+bool exec_bind_target(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v);
+/* Runs a def's body; *ret gets what it returns (None when it does not). false: the run failed. */
+bool exec_body(ExecRun *r, ExecEnv *env, TSNode body, ExecValue **ret);
+
+/* ---- exec_object.c: the file's functions, classes and objects ---- */
+bool exec_is_dunder(const char *s); /* __name__: an attribute the code run may not touch */
+ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at);
 /* Calls a callable with evaluated arguments (kw_names[i] for keyword arguments). */
 ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                            const char **kw_names, ExecValue **kw_vals, int nkw, TSNode at);
-ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at);
-ExecValue *exec_iterate(ExecRun *r, ExecValue *v, TSNode at); /* a list of the elements */
 
 /* ---- exec_call.c ---- */
 /* The arguments of a library call, read by position or keyword; a keyword no handler read
@@ -457,7 +466,7 @@ ExecValue *exec_stand_record(ExecRun *r, const char *prefix);
 ExecValue *exec_stand_record_field(ExecRun *r, ExecValue *rec, const char *name);
 /* A pending parameter named `name` (added to the plan on first use); NULL past the bound. */
 ExecValue *exec_stand_named(ExecRun *r, const char *name, int cand);
-/* ---- exec_eval.c: classes for parameters bound as instances ---- */
+/* ---- exec_object.c: classes for parameters bound as instances ---- */
 /* The module-level class of the file whose method `method` the code calls (NULL: none). */
 ExecValue *exec_class_with_method(ExecRun *r, const char *method);
 /* An instance of cls built by its __init__, each parameter without a default a pending
