@@ -130,10 +130,7 @@ END_TEST
 
 /* `logitlint verify --file --line` runs the same function on a user table. */
 START_TEST(verify_file_line_runs_the_function_on_a_table) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/exec/quirk_bonus.py", TEST_DATA_DIR);
-    const char *argv[] = {"verify", "--file", path, "--line", "8", "--output-format", "json", NULL};
-    TvRun r = tv_run(verify_main, argv);
+    TvRun r = tv_verify_at("quirk_bonus.py", 8, true);
     ck_assert_int_eq(r.rc, 0);
     json_error_t e;
     json_t *o = json_loads(r.out, 0, &e);
@@ -143,8 +140,7 @@ START_TEST(verify_file_line_runs_the_function_on_a_table) {
     ck_assert_double_eq_tol(json_number_value(json_object_get(c1, "script_score")), 9 + 7 + 1.0, 1e-9);
     json_decref(o);
     tv_free(&r);
-    const char *bad[] = {"verify", "--file", path, "--line", "1", NULL};
-    r = tv_run(verify_main, bad);
+    r = tv_verify_at("quirk_bonus.py", 1, false);
     ck_assert_int_eq(r.rc, 2);
     tv_assert_contains(r.err, "not inside a function");
     tv_free(&r);
@@ -216,12 +212,8 @@ static const struct {
 /* `verify --file F --line N` on abc: the script's own numbers, the log Pr beside them, and a
  * flip exactly where the script's scoring is wrong. */
 START_TEST(stand_ins_give_the_scripts_own_numbers) {
-    char path[512], line[16];
-    snprintf(path, sizeof path, "%s/exec/%s", TEST_DATA_DIR, stands[_i].file);
-    snprintf(line, sizeof line, "%d", stands[_i].line);
-    const char *argv[] = {"verify", "--file", path, "--line", line, "--output-format", "json", NULL};
-    TvRun r = tv_run(verify_main, argv);
-    ck_assert_msg(r.rc == 0, "%s:%s: %s", stands[_i].file, line, r.err);
+    TvRun r = tv_verify_at(stands[_i].file, stands[_i].line, true);
+    ck_assert_msg(r.rc == 0, "%s:%d: %s", stands[_i].file, stands[_i].line, r.err);
     json_error_t e;
     json_t *o = json_loads(r.out, 0, &e);
     ck_assert_ptr_nonnull(o);
@@ -234,8 +226,8 @@ START_TEST(stand_ins_give_the_scripts_own_numbers) {
         json_t *toks = json_object_get(c, "tokens");
         double want = stand_expected(stands[_i].score, table, toks);
         double got = json_number_value(json_object_get(c, "script_score"));
-        ck_assert_msg(fabs(got - want) <= 1e-5 * fmax(1, fabs(want)), "%s:%s candidate %zu: script_score %g, recomputed %g",
-                      stands[_i].file, line, i, got, want);
+        ck_assert_msg(fabs(got - want) <= 1e-5 * fmax(1, fabs(want)), "%s:%d candidate %zu: script_score %g, recomputed %g",
+                      stands[_i].file, stands[_i].line, i, got, want);
         ck_assert_double_eq_tol(json_number_value(json_object_get(c, "log_prob")),
                                 stand_expected(S_LOGPROB, table, toks), 1e-9);
     }
@@ -292,14 +284,11 @@ END_TEST
 /* A binding that never reads the toy LM, or under which every candidate gets the same value,
  * proves nothing: the finding keeps the recipe's counterexample and says why. */
 START_TEST(bindings_that_prove_nothing_fall_back) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/exec/degenerate.py", TEST_DATA_DIR);
-    const char *argv[] = {"verify", "--file", path, "--line", "3", NULL};
-    TvRun r = tv_run(verify_main, argv);
+    TvRun r = tv_verify_at("degenerate.py", 3, false);
     ck_assert_int_eq(r.rc, 2);
     tv_assert_contains(r.err, "the run never read the model's output");
     tv_free(&r);
-    json_t *o = check_json(path);
+    json_t *o = check_json(TEST_DATA_DIR "/exec/degenerate.py");
     json_t *cex = first_cex(o);
     ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "recipe");
     tv_assert_contains(json_string_value(json_object_get(cex, "fallback")),
@@ -322,11 +311,7 @@ static const struct {
                {28, "bound: a list of more than"}};
 
 START_TEST(hostile_code_ends_the_run) {
-    char path[512], line[16];
-    snprintf(path, sizeof path, "%s/exec/hostile.py", TEST_DATA_DIR);
-    snprintf(line, sizeof line, "%d", hostile[_i].line);
-    const char *argv[] = {"verify", "--file", path, "--line", line, NULL};
-    TvRun r = tv_run(verify_main, argv);
+    TvRun r = tv_verify_at("hostile.py", hostile[_i].line, false);
     ck_assert_int_eq(r.rc, 2);
     tv_assert_contains(r.err, hostile[_i].reason);
     ck_assert_ptr_eq(strchr(r.err, '\n'), r.err + strlen(r.err) - 1); /* one line */

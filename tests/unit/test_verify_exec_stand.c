@@ -8,18 +8,8 @@
 #include "test_verify_recompute.h"
 #include "test_verify_util.h"
 
-/* `verify` on a file of tests/data/exec at a line, in the text format or (json) in JSON. */
-static TvRun verify_at(const char *file, int line, bool json) {
-    char path[512], l[16];
-    snprintf(path, sizeof path, "%s/exec/%s", TEST_DATA_DIR, file);
-    snprintf(l, sizeof l, "%d", line);
-    const char *argv[] = {"verify", "--file", path, "--line", l, json ? "--output-format" : NULL,
-                          "json", NULL};
-    return tv_run(verify_main, argv);
-}
-
 static json_t *verify_json(const char *file, int line) {
-    TvRun r = verify_at(file, line, true);
+    TvRun r = tv_verify_at(file, line, true);
     ck_assert_msg(r.rc == 0, "%s:%d: %s", file, line, r.err);
     json_error_t e;
     json_t *o = json_loads(r.out, 0, &e);
@@ -91,7 +81,7 @@ END_TEST
 
 /* The text report names the same stand-ins under the verdict. */
 START_TEST(head_stand_ins_are_in_the_text_report) {
-    TvRun r = verify_at("stand_head.py", 18, false);
+    TvRun r = tv_verify_at("stand_head.py", 18, false);
     ck_assert_int_eq(r.rc, 0);
     tv_assert_contains(r.out, "verdict: FLIPPED");
     tv_assert_contains(r.out, "stand-in: nn.Linear at line 18: weight = identity (3 -> 1), bias 0");
@@ -120,7 +110,7 @@ END_TEST
 
 /* Randomness without a stand-in (torch.rand) ends the run: the one-line reason, exit 2. */
 START_TEST(unknown_randomness_falls_back) {
-    TvRun r = verify_at("stand_head.py", 29, false);
+    TvRun r = tv_verify_at("stand_head.py", 29, false);
     ck_assert_int_eq(r.rc, 2);
     tv_assert_contains(r.err, "could not be run: unsupported call torch.rand at line 30");
     tv_free(&r);
