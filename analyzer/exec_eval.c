@@ -625,6 +625,16 @@ static ExecValue *eval_call(ExecRun *r, ExecEnv *env, TSNode n) {
 ExecValue *exec_iterate(ExecRun *r, ExecValue *v, TSNode at) {
     if (!v) return NULL;
     if (v->kind == XV_PENDING && !(v = exec_stand_resolve(r, v, "iter", NULL))) return NULL;
+    if (v->kind == XV_OBJECT && v->obj.lazy && !v->obj.cls) {
+        /* a record iterated (a chunk of requests): a batch of one record, the same candidate's */
+        size_t n = strlen(v->obj.lazy) + 3;
+        char *prefix = exec_alloc(r, n);
+        ExecValue *l = exec_new(r, XV_LIST), *rec = prefix ? exec_stand_record(r, prefix) : NULL;
+        if (!l || !rec) return NULL;
+        snprintf(prefix, n, "%s[]", v->obj.lazy);
+        rec->obj.lazy_cand = v->obj.lazy_cand;
+        return exec_seq_push(r, &l->seq, rec) ? l : NULL;
+    }
     switch (v->kind) {
     case XV_LIST:
     case XV_TUPLE:
@@ -780,7 +790,20 @@ bool exec_bind_target(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v) {
     }
     if (!strcmp(t, "pattern_list") || !strcmp(t, "tuple_pattern") || !strcmp(t, "list_pattern") ||
         !strcmp(t, "tuple") || !strcmp(t, "list") || !strcmp(t, "expression_list")) {
-        if (v->kind == XV_OBJECT && !v->obj.cls) { /* a library object unpacked: its fields */
+        if (v->kind == XV_PENDING && !(v = exec_stand_resolve(r, v, "unpack", NULL))) return false;
+        if (v->kind == XV_OBJECT && v->obj.lazy && !v->obj.cls) {
+            /* a record unpacked (`for context, continuation in requests`): a tuple of as many
+             * items as names, each bound by its own use, as a field is ("requests[].0") */
+            ExecValue *tv = exec_new(r, XV_TUPLE);
+            for (uint32_t i = 0; tv && i < ts_node_named_child_count(target); i++) {
+                char key[12];
+                snprintf(key, sizeof key, "%u", i);
+                ExecValue *f = exec_dict_get_str(&v->obj.fields, key);
+                if (!f) f = exec_stand_record_field(r, v, key);
+                if (!f || !exec_seq_push(r, &tv->seq, f)) return false;
+            }
+            v = tv;
+        } else if (v->kind == XV_OBJECT && !v->obj.cls) { /* a library object unpacked: its fields */
             ExecValue *tv = exec_new(r, XV_TUPLE);
             for (int i = 0; tv && i < v->obj.fields.n; i++)
                 if (!exec_seq_push(r, &tv->seq, v->obj.fields.vals[i])) return false;

@@ -724,12 +724,13 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strcmp(use, "list")) return opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS, 1;
     if (!strcmp(use, "str") && r->plan->all_candidates) return opts[0] = XP_TEXTS, 1;
     if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
-    if (!strcmp(use, "iter") || !strcmp(use, "len")) {
+    if (!strcmp(use, "iter") || !strcmp(use, "len") || !strcmp(use, "unpack")) {
         static const ExecParamRole iter[] = {XP_CANDS, XP_CANDS_BARE, XP_CONT_IDS, XP_IDS,
                                              XP_RECORDS, XP_ID_ROWS, XP_ID_TENSORS, XP_LL_PAIRS, XP_ID_BATCHES, XP_TOKEN_LPS};
         int k = (int)(sizeof iter / sizeof *iter);
         memcpy(opts, iter, sizeof iter);
         if (!strcmp(use, "len")) opts[k++] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
+        if (!strcmp(use, "unpack")) opts[k++] = XP_RECORD; /* a pair or a request: each item bound by its use */
         return k;
     }
     return 0;

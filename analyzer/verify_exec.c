@@ -722,9 +722,12 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     }
     exec_run_free(&r);
     trace_run(e, ci, rc, why);
-    if (rc < 0 && init_failed && !e->plan.lazy_self && !e->bound_plan) {
-        /* __init__ cannot run here (an optimizer, a trainer framework, a file): the method
-         * again on a self whose fields are bound by their use, the reason kept if that fails */
+    bool self_lacks = !ts_node_is_null(e->cls) && strstr(why, "attribute ") && strstr(why, " the object does not have");
+    if (rc < 0 && (init_failed || self_lacks) && !e->plan.lazy_self && !e->bound_plan) {
+        /* __init__ cannot run here (an optimizer, a trainer framework, a file), or the object
+         * it built lacks a field the method reads (a class set up by a framework or by its
+         * callers): the method again on a self whose fields are bound by their use, the reason
+         * kept if that fails */
         char first[200];
         snprintf(first, sizeof first, "%s", why);
         e->plan.lazy_self = true;

@@ -207,6 +207,8 @@ static const struct {
     {"stand_records.py", 19, "loglikelihood_ok", S_LOGPROB, false},
     {"stand_distribution.py", 8, "probs", S_LOGPROB, false},
     {"stand_distribution.py", 13, "tempered_log_probs", S_LOGPROB_T2, false},
+    {"stand_pairs.py", 14, "loglikelihood", S_RAW, true},
+    {"stand_pairs.py", 27, "HarnessLM._loglikelihood_tokens", S_LOGPROB, false},
 };
 
 /* `verify --file F --line N` on abc: the script's own numbers, the log Pr beside them, and a
