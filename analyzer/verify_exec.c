@@ -127,6 +127,20 @@ static TSNode enclosing_def(TSNode n) {
     return n;
 }
 
+/* The lambda of the assignment n is in, when it binds a name (`seq_score = lambda logits, ids:
+ * ...`): module-level code that is a function all the same (null: none). */
+static TSNode named_lambda(TSNode n) {
+    while (!ts_node_is_null(n) && !parse_is(n, "assignment"))
+        n = ts_node_parent(n);
+    TSNode f = ts_node_is_null(n) ? n : parse_field(n, "right");
+    return parse_is(f, "lambda") && parse_is(parse_field(n, "left"), "identifier") ? f : (TSNode){0};
+}
+
+/* The name of an entry: a def's, or the name a lambda is assigned to. */
+static TSNode def_name(TSNode def) {
+    return parse_is(def, "lambda") ? parse_field(ts_node_parent(def), "left") : parse_field(def, "name");
+}
+
 /* The class a def is a method of (null: none). */
 static TSNode method_class(TSNode def) {
     TSNode up = ts_node_parent(def);
@@ -162,7 +176,7 @@ static bool top_class(ExecEntry *e, TSNode def, const char *name, size_t len) {
  * ones (self) are left out. */
 static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n) {
     TSNode params = parse_field(def, "parameters");
-    for (uint32_t i = 0; i < ts_node_named_child_count(params); i++) {
+    for (uint32_t i = 0; !ts_node_is_null(params) && i < ts_node_named_child_count(params); i++) {
         TSNode p = ts_node_named_child(params, i);
         if (!parse_is(p, "identifier") && !parse_is(p, "typed_parameter")) continue;
         if (skip > 0) {
@@ -203,7 +217,7 @@ static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
     e->cls = method_class(def);
     e->n_init = 0;
     size_t len;
-    const char *name = parse_text(&e->vs->src, parse_field(def, "name"), &len);
+    const char *name = parse_text(&e->vs->src, def_name(def), &len);
     snprintf(e->method, sizeof e->method, "%.*s", (int)(len < 60 ? len : 60), name);
     e->line = (int)ts_node_start_point(def).row + 1;
     if (ts_node_is_null(e->cls)) {
@@ -234,7 +248,7 @@ static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
 /* Functions of the file that call the entry by name: the next entries to try. */
 static int entry_callers(ExecEntry *e, TSNode def, TSNode *out, int max) {
     size_t len;
-    const char *name = parse_text(&e->vs->src, parse_field(def, "name"), &len);
+    const char *name = parse_text(&e->vs->src, def_name(def), &len);
     int n = 0;
     TSTreeCursor c = ts_tree_cursor_new(e->vs->parsed.root);
     for (bool more = true; more && n < max;) {
@@ -1051,7 +1065,8 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
                                      const VerifyResult *recipe_cex, char *why, size_t why_len) {
     TSNode node = ts_node_descendant_for_byte_range(site->src->parsed.root, site->start, site->end);
     TSNode def = enclosing_def(node);
-    /* the enclosing function, then its callers in the file, breadth first */
+    if (ts_node_is_null(def)) def = named_lambda(node);
+    /* the enclosing function (or named lambda), then its callers in the file, breadth first */
     enum { MAX_ENTRIES = 6 };
     TSNode queue[MAX_ENTRIES] = {def};
     int nq = ts_node_is_null(def) ? 0 : 1;
@@ -1137,7 +1152,9 @@ VerifyResult *verify_exec_source(const char *label, const char *text, size_t len
         at++;
     ExecEntry e = {.vs = vs, .mark_start = (uint32_t)at, .mark_end = (uint32_t)at + 1, .recipe = r};
     e.budget = entry_budget(steps);
-    TSNode def = enclosing_def(ts_node_descendant_for_byte_range(vs->parsed.root, e.mark_start, e.mark_end));
+    TSNode marked = ts_node_descendant_for_byte_range(vs->parsed.root, e.mark_start, e.mark_end);
+    TSNode def = enclosing_def(marked);
+    if (ts_node_is_null(def)) def = named_lambda(marked);
     if (ts_node_is_null(def)) snprintf(why, why_len, "%s:%d: not inside a function", label, line);
     VerifyTable *copy =
         !ts_node_is_null(def) && entry_set(&e, def, why, why_len) ? verify_table_copy(t) : NULL;

@@ -209,6 +209,9 @@ static const struct {
     {"stand_distribution.py", 13, "tempered_log_probs", S_LOGPROB_T2, false},
     {"stand_pairs.py", 14, "loglikelihood", S_RAW, true},
     {"stand_pairs.py", 27, "HarnessLM._loglikelihood_tokens", S_LOGPROB, false},
+    {"stand_lambda.py", 4, "seq_score", S_RAW, true},
+    {"stand_lambda.py", 5, "seq_logprob", S_LOGPROB, false},
+    {"stand_setup.py", 20, "padded_log_prob", S_LOGPROB, false},
 };
 
 /* `verify --file F --line N` on abc: the script's own numbers, the log Pr beside them, and a
