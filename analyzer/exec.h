@@ -181,6 +181,11 @@ typedef enum {
     XP_ID_BATCHES, /* a loader of one (ids, labels) batch: the candidate's ids, the labels the same
                       with the start and prompt -100 (only the candidate is scored) */
     XP_ID_TENSORS, /* every candidate's prompt + candidate ids, a list of [1, L] tensors */
+    /* A generation's length: the candidate's (tokens to generate), or the start + prompt +
+     * candidate's (a buffer's). An entry given one generates the candidate: its sampler draws
+     * the candidate's tokens in order (exec_plan_generates). */
+    XP_GEN_LEN,
+    XP_TOTAL_LEN,
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -279,6 +284,7 @@ typedef struct ExecRun {
     ExecValue *marked; /* the flagged expression's last value (NULL: not evaluated) */
     int marked_times;  /* how often it was evaluated (in a loop, marked is the last one's) */
     int hidden_width; /* the toy model's hidden size once chosen (exec_nn.c); 0: not yet */
+    int drawn; /* the candidate's tokens a sampler drew, in a run that generates it */
     /* What the run chose where the toy model cannot know the script's numbers (a head's
      * weights, a sampler's draw): one line each, reported with the counterexample. */
     char stand_ins[VERIFY_MAX_STAND_INS][160];
@@ -459,6 +465,9 @@ bool exec_import(ExecRun *r, ExecEnv *env, TSNode n);
  * "int", "tensor", "str". NULL (run failed) when the use does not tell. */
 ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecValue *arg);
 ExecValue *exec_stand_param(ExecRun *r, int i); /* the value of a decided parameter */
+/* Is the entry given a generation's length (XP_GEN_LEN, XP_TOTAL_LEN)? Then it generates the
+ * candidate, and its sampler draws the candidate's tokens. */
+bool exec_plan_generates(const ExecPlan *p);
 /* A record whose fields are bound by use: each a parameter named PREFIX.FIELD. */
 ExecValue *exec_stand_record(ExecRun *r, const char *prefix);
 /* The field `name` of a record read before any write: the pending parameter PREFIX.NAME (added

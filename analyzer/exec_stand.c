@@ -707,7 +707,8 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         opts[0] = XP_IDS;
         opts[1] = XP_LOGITS;
         opts[2] = XP_RECORD;
-        return 3;
+        opts[3] = XP_PROMPT_TENSOR; /* what a generation continues */
+        return 4;
     }
     if (!strcmp(use, "key:logits")) return opts[0] = XP_OUTPUT, 1;
     if (!strcmp(use, "id_rows")) return opts[0] = XP_ID_ROWS, 1;
@@ -716,7 +717,8 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strncmp(use, "key:", 4)) return opts[0] = XP_BATCH, opts[1] = XP_PROMPT_BATCH, 2;
     if (!strcmp(use, "int") && r->plan->names[param][0] && strchr(r->plan->names[param], '.'))
         return opts[0] = XP_NO_LIMIT, opts[1] = XP_PROMPT_LEN, 2; /* a record's number: a limit first */
-    if (!strcmp(use, "int")) return opts[0] = XP_PROMPT_LEN, 1;
+    if (!strcmp(use, "int")) /* a length: the prompt's, else a generation's */
+        return opts[0] = XP_PROMPT_LEN, opts[1] = XP_GEN_LEN, opts[2] = XP_TOTAL_LEN, 3;
     if (!strcmp(use, "divisor")) /* a float tensor divided by it: a temperature first */
         return opts[0] = XP_UNIT, opts[1] = XP_IDS, opts[2] = XP_LOGITS, opts[3] = XP_PROMPT_TENSOR, opts[4] = XP_TOKEN_LPS, 5;
     if (!strcmp(use, "tensor")) /* last: a served response's log-probs of the candidate's tokens, already read */
@@ -832,6 +834,10 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         return exec_int(r, 1 + t->prompt.len);
     case XP_NO_LIMIT:
         return exec_int(r, 1 << 20);
+    case XP_GEN_LEN:
+        return exec_int(r, c->len);
+    case XP_TOTAL_LEN:
+        return exec_int(r, 1 + t->prompt.len + c->len);
     case XP_PROMPT:
         return stand_text(r, true, false);
     case XP_CONT:
@@ -950,6 +956,12 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         break;
     }
     return exec_fail(r, "parameter %s is never used in a way that says what it is", r->plan->names[i]);
+}
+
+bool exec_plan_generates(const ExecPlan *p) {
+    for (int i = 0; i < p->nparams; i++)
+        if (p->role[i] == XP_GEN_LEN || p->role[i] == XP_TOTAL_LEN) return true;
+    return false;
 }
 
 ExecValue *exec_stand_record(ExecRun *r, const char *prefix) {

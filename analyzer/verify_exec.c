@@ -101,6 +101,11 @@ typedef struct {
     int nargs; /* the plan's parameters the entry (and __init__) take; record fields follow */
     bool via_callee; /* the entry computes what the flagged statement (elsewhere) ranks */
     bool varied;     /* on some table, the candidates' values differ */
+    /* the entry generates the candidate (given a generation's length, its sampler drew the
+     * candidate's tokens): every run of the last table did, and some run on any table did. The
+     * candidate reached the run even when every candidate gets the same value (a tie). */
+    bool generated, generated_any;
+    int tuple_item; /* the entry returns a tuple: the item that is its score (0: the first) */
     bool read_dist;  /* the entry returns a distribution over the vocabulary at each position of
                         the logits it was given: the verifier reads it at the candidate's tokens */
     /* the entry returns one value per position of the candidate's sequence: the verifier
@@ -208,6 +213,8 @@ static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
     memset(&e->plan, 0, sizeof e->plan);
     e->bound_plan = false;
     e->varied = e->read_dist = e->read_positions = false;
+    e->generated = e->generated_any = false;
+    e->tuple_item = 0;
     e->metric[0] = '\0';
     e->flagged_line = 0;
     e->flagged_then_stopped = false;
@@ -630,6 +637,18 @@ static bool entry_read_positions(const ExecRun *r, const ExecEntry *e, ExecValue
     return true;
 }
 
+/* A generation's tuple (tokens, their log-probs): the first item after the first that is one
+ * number, or one value per position (read as entry_read_positions does); its index, 0: none. */
+static int tuple_score(const ExecRun *r, ExecEntry *e, ExecValue *v, double *score, const char **dtype) {
+    for (int i = 1; v->kind == XV_TUPLE && i < v->seq.n; i++) {
+        ExecValue *x = v->seq.items[i];
+        if (x->kind == XV_TENSOR && !exec_dtype_is_float(x->t->dtype)) continue; /* ids */
+        if (entry_score(x, score, dtype)) return e->read_positions = false, i;
+        if (entry_read_positions(r, e, x, score, dtype)) return e->read_positions = true, i;
+    }
+    return 0;
+}
+
 /* LOGITLINT_EXEC_TRACE=1: one line per run on standard error (the entry, how each parameter
  * was bound, the outcome), to see why a finding fell back to its recipe. */
 static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
@@ -638,8 +657,8 @@ static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
     if (!on) return;
     static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
                                        "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
-                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches", "id_tensors"};
-    _Static_assert(sizeof role / sizeof *role == XP_ID_TENSORS + 1, "one name per ExecParamRole");
+                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches", "id_tensors", "gen_len", "total_len"};
+    _Static_assert(sizeof role / sizeof *role == XP_TOTAL_LEN + 1, "one name per ExecParamRole");
     fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
     for (int i = 0; i < e->plan.nparams; i++)
         fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], role[e->plan.role[i]]);
@@ -704,6 +723,12 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         exec_fail(&r, "the run never read the model's output");
         ok = false;
     }
+    bool gen = exec_plan_generates(&e->plan);
+    if (ok && gen && r.drawn != t->candidates[ci].len) { /* greedy, or cut short: not the candidate */
+        exec_fail(&r, "the generation drew %d of the candidate's %d tokens", r.drawn, t->candidates[ci].len);
+        ok = false;
+    }
+    e->generated &= ok && gen;
     bool batch = e->plan.all_candidates || r.gave_all;
     for (int i = 0; i < e->plan.nparams; i++)
         batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_CANDS_BARE || e->plan.role[i] == XP_TEXTS ||
@@ -722,6 +747,8 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         rc = 0, e->read_dist = true;
     else if (ok && !batch && entry_read_positions(&r, e, ret, &scores[ci], dtype))
         rc = 0, e->read_positions = true;
+    else if (ok && !batch && gen && (e->tuple_item = tuple_score(&r, e, ret, &scores[ci], dtype)) > 0)
+        rc = 0;
     else if (ok)
         snprintf(why, n, "%s() returns a %s, not %s", e->name, exec_kind_name(ret),
                  batch ? "a score for each candidate or its pick" : "one score per candidate");
@@ -781,9 +808,12 @@ static bool entry_plan_next(ExecPlan *p) {
 static int entry_run_all(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, char *why,
                          size_t n) {
     e->n_stand_ins = 0; /* only the runs that score the table report theirs */
+    e->generated = true;
     int rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
     for (int ci = 1; rc == 0 && ci < t->n_candidates; ci++)
         if (entry_run(e, t, ci, scores, dtype, pick, why, n) < 0) rc = -1;
+    e->generated &= rc == 0;
+    e->generated_any |= e->generated;
     return rc;
 }
 
@@ -815,7 +845,7 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
         snprintf(first, sizeof first, "%s", why);
         bool gap = rc < 0 && is_gap(why);
         bool first_ran = rc >= 0;
-        for (int tries = 0; !e->bound_plan && (rc < 0 || all_same(scores, t->n_candidates)) && tries < 160 &&
+        for (int tries = 0; !e->bound_plan && (rc < 0 || (all_same(scores, t->n_candidates) && !e->generated)) && tries < 160 &&
                             e->budget.steps_left > 0 && entry_plan_next(&e->plan);
              tries++) {
             rc = entry_run_all(e, t, scores, dtype, pick, why, n);
@@ -824,7 +854,7 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
                 snprintf(first, sizeof first, "%s", why);
             }
         }
-        if (!e->bound_plan && first_ran && (rc < 0 || all_same(scores, t->n_candidates))) {
+        if (!e->bound_plan && first_ran && (rc < 0 || (all_same(scores, t->n_candidates) && !e->generated))) {
             e->plan = start; /* none did better than the first */
             rc = entry_run_all(e, t, scores, dtype, pick, why, n);
         }
@@ -887,6 +917,8 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
         bool below = slash && !strncmp(real, home, dir) && real[dir] == '/';
         snprintf(res->entry_file, sizeof res->entry_file, "%s", below ? real + dir + 1 : real);
     }
+    char item[16] = ""; /* the tuple item a generation's score is */
+    if (e->tuple_item > 0) snprintf(item, sizeof item, "[%d]", e->tuple_item);
     if (pick)
         snprintf(res->score_label, sizeof res->score_label, "1 if %s() picks it", e->name);
     else if (e->ranked)
@@ -895,9 +927,9 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
     else if (e->read_dist)
         snprintf(res->score_label, sizeof res->score_label, "%.40s() read at the candidate's tokens", e->name);
     else if (e->read_positions)
-        snprintf(res->score_label, sizeof res->score_label, "the %s of %.40s() at the candidate's tokens",
+        snprintf(res->score_label, sizeof res->score_label, "the %s of %.40s()%s at the candidate's tokens",
                  recipe->aggregate == VERIFY_AGG_PRODUCT ? "product" : recipe->aggregate == VERIFY_AGG_MEAN ? "mean" : "sum",
-                 e->name);
+                 e->name, item);
     else if (e->flagged_line)
         snprintf(res->score_label, sizeof res->score_label, "the flagged value at line %d%s", e->flagged_line,
                  e->flagged_then_stopped ? " (the code after it did not run)" : "");
@@ -905,6 +937,8 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
         snprintf(res->score_label, sizeof res->score_label, "%.40s()[\"%s\"]", e->name, e->metric);
     else if (e->closure)
         snprintf(res->score_label, sizeof res->score_label, "%.40s()'s closure, called", e->name);
+    else if (e->tuple_item > 0)
+        snprintf(res->score_label, sizeof res->score_label, "%.40s()%s", e->name, item);
     else
         snprintf(res->score_label, sizeof res->score_label, "%s() value", e->name);
     res->lower_is_better = !pick && !e->ranked && recipe->lower_is_better;
@@ -923,6 +957,8 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
 
 static bool shows_harm(const VerifyResult *res) {
     if (res->harm == VERIFY_HARM_NONE) return false;
+    /* a tie shows harm where keeping the first is not log Pr's pick */
+    if (res->harm == VERIFY_HARM_TIE) return res->script_rank[0] != res->correct_rank[0];
     if (res->harm != VERIFY_HARM_FLIP) return true;
     double best = res->cands[res->correct_rank[0]].log_prob;
     double pick = res->cands[res->script_rank[0]].log_prob;
@@ -1011,7 +1047,8 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
         e->varied |= scores_vary(res);
         /* the flagged code ran in this harm, under a binding that reads the candidate (a NaN
          * the model's numbers cause needs no candidate to be one) */
-        if (shows_harm(res) && reached_here && (e->varied || res->harm == VERIFY_HARM_NAN)) {
+        if (shows_harm(res) && reached_here &&
+            (e->varied || res->harm == VERIFY_HARM_NAN || (res->harm == VERIFY_HARM_TIE && e->generated))) {
             verify_result_free(first);
             res->runs = e->runs;
             return res;
@@ -1034,7 +1071,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
         e->plan = keep;
         e->bound_plan = kept_bound;
     }
-    if (first && !e->varied && first->harm != VERIFY_HARM_NAN) {
+    if (first && !e->varied && first->harm != VERIFY_HARM_NAN && !e->generated_any) {
         snprintf(why, n, "%s() gives every candidate the same value on the %d tables tried (the binding does not "
                  "reach the candidate)", e->name, tried);
         verify_result_free(first);

@@ -149,7 +149,7 @@ END_TEST
 
 /* ---- stand-ins: each recomputed from the reported table, on buggy and on correct code ---- */
 
-typedef enum { S_RAW, S_LOGPROB, S_MEAN_NLL, S_LOGPROB_T2 } StandScore;
+typedef enum { S_RAW, S_LOGPROB, S_MEAN_NLL, S_LOGPROB_T2, S_IGNORED } StandScore;
 
 /* The prompt followed by a candidate's tokens, as the table's prefixes spell them. */
 static json_t *full_sequence(json_t *table, json_t *toks) {
@@ -161,8 +161,9 @@ static json_t *full_sequence(json_t *table, json_t *toks) {
 
 /* What each stand-in test script computes for a candidate, written out independently:
  * the sum of the raw logits of its tokens, log Pr(candidate | prompt), Hugging Face's labels=
- * loss (the mean NLL over prompt and candidate; the start is never predicted), or the sum of
- * log_softmax(u / 2) at its tokens. */
+ * loss (the mean NLL over prompt and candidate; the start is never predicted), the sum of
+ * log_softmax(u / 2) at its tokens, or 0 (each token's loss taken against a target the loss
+ * ignores). */
 static double stand_expected(StandScore q, json_t *table, json_t *toks) {
     json_t *seq = full_sequence(table, toks);
     size_t plen = json_array_size(seq) - json_array_size(toks), n = json_array_size(seq);
@@ -182,6 +183,7 @@ static double stand_expected(StandScore q, json_t *table, json_t *toks) {
         lp_half += v / 2 - m - log(z);
     }
     json_decref(seq);
+    if (q == S_IGNORED) return 0;
     return q == S_RAW ? raw : q == S_LOGPROB ? lp_cand : q == S_LOGPROB_T2 ? lp_half : -lp_all / (double)n;
 }
 
@@ -212,6 +214,8 @@ static const struct {
     {"stand_lambda.py", 4, "seq_score", S_RAW, true},
     {"stand_lambda.py", 5, "seq_logprob", S_LOGPROB, false},
     {"stand_setup.py", 20, "padded_log_prob", S_LOGPROB, false},
+    {"stand_sampler_loop.py", 14, "sample_read_first", S_IGNORED, false},
+    {"stand_sampler_loop.py", 27, "sample_write_first", S_LOGPROB, false},
 };
 
 /* `verify --file F --line N` on abc: the script's own numbers, the log Pr beside them, and a
@@ -283,6 +287,28 @@ START_TEST(findings_under_new_stand_ins_are_the_scripts) {
         ck_assert(json_is_true(json_object_get(cex, "flipped")));
         json_decref(o);
     }
+}
+END_TEST
+
+/* A sampling loop given how many tokens to generate generates the candidate: the sampler draws
+ * its tokens (a stand-in the report names), and a loss read before the draw is written scores
+ * every candidate 0, a tie; greedy decoding generates its own continuation, never the
+ * candidate's, and falls back. */
+START_TEST(sampling_loops_generate_the_candidate) {
+    TvRun r = tv_verify_at("stand_sampler_loop.py", 14, true);
+    ck_assert_int_eq(r.rc, 0);
+    json_error_t e;
+    json_t *o = json_loads(r.out, 0, &e);
+    ck_assert_ptr_nonnull(o);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "harm")), "tie");
+    ck_assert_str_eq(json_string_value(json_object_get(o, "score_label")), "the sum of sample_read_first()[1] at the candidate's tokens");
+    tv_assert_contains(json_string_value(json_array_get(json_object_get(o, "stand_ins"), 0)),
+                       "torch.multinomial at line 15: draws the candidate's next token");
+    json_decref(o);
+    tv_free(&r);
+    r = tv_verify_at("stand_sampler_loop.py", 38, false);
+    ck_assert_int_eq(r.rc, 2);
+    tv_free(&r);
 }
 END_TEST
 
@@ -369,6 +395,7 @@ static Suite *suite(void) {
     tcase_add_loop_test(tc, stand_ins_give_the_scripts_own_numbers, 0, (int)(sizeof stands / sizeof *stands));
     tcase_add_test(tc, ranking_in_main_runs_the_function_it_ranks);
     tcase_add_test(tc, findings_under_new_stand_ins_are_the_scripts);
+    tcase_add_test(tc, sampling_loops_generate_the_candidate);
     tcase_add_test(tc, bindings_that_prove_nothing_fall_back);
     suite_add_tcase(s, tc);
     return s;
