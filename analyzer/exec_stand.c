@@ -835,9 +835,15 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     case XP_NO_LIMIT:
         return exec_int(r, 1 << 20);
     case XP_GEN_LEN:
-        return exec_int(r, c->len);
-    case XP_TOTAL_LEN:
-        return exec_int(r, 1 + t->prompt.len + c->len);
+    case XP_TOTAL_LEN: { /* what its callers would pass to generate the candidate */
+        char what[64];
+        snprintf(what, sizeof what, "parameter %s", r->plan->names[i]);
+        bool gen = r->plan->role[i] == XP_GEN_LEN;
+        if (!exec_stand_in(r, (TSNode){0}, what, gen ? "the candidate's length (the tokens to generate)"
+                                                      : "the start, prompt and candidate's length (the sequence to fill)"))
+            return NULL;
+        return exec_int(r, gen ? c->len : 1 + t->prompt.len + c->len);
+    }
     case XP_PROMPT:
         return stand_text(r, true, false);
     case XP_CONT:

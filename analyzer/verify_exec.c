@@ -106,6 +106,9 @@ typedef struct {
      * candidate reached the run even when every candidate gets the same value (a tie). */
     bool generated, generated_any;
     int tuple_item; /* the entry returns a tuple: the item that is its score (0: the first) */
+    /* parameters with an integer default are bound by use too (a generation's length that the
+     * callers set: `max_new=32` generates the candidate's tokens) */
+    bool int_defaults;
     bool read_dist;  /* the entry returns a distribution over the vocabulary at each position of
                         the logits it was given: the verifier reads it at the candidate's tokens */
     /* the entry returns one value per position of the candidate's sequence: the verifier
@@ -181,9 +184,14 @@ static bool top_class(ExecEntry *e, TSNode def, const char *name, size_t len) {
  * ones (self) are left out. */
 static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n) {
     TSNode params = parse_field(def, "parameters");
+    bool kept_default = false; /* arguments are passed by position: none after a default kept */
     for (uint32_t i = 0; !ts_node_is_null(params) && i < ts_node_named_child_count(params); i++) {
         TSNode p = ts_node_named_child(params, i);
-        if (!parse_is(p, "identifier") && !parse_is(p, "typed_parameter")) continue;
+        bool has_default = parse_is(p, "default_parameter") || parse_is(p, "typed_default_parameter");
+        bool int_default = e->int_defaults && skip == 0 && has_default && !kept_default &&
+                           parse_is(parse_field(p, "value"), "integer");
+        kept_default |= has_default && !int_default;
+        if (!parse_is(p, "identifier") && !parse_is(p, "typed_parameter") && !int_default) continue;
         if (skip > 0) {
             skip--;
             continue;
@@ -193,7 +201,7 @@ static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n
             return false;
         }
         size_t len;
-        TSNode id = parse_is(p, "identifier") ? p : ts_node_named_child(p, 0);
+        TSNode id = parse_is(p, "identifier") ? p : int_default ? parse_field(p, "name") : ts_node_named_child(p, 0);
         const char *s = parse_text(&e->vs->src, id, &len);
         /* annotated with a class of the file (cfg: Config): an instance of it */
         TSNode type = parse_is(p, "typed_parameter") ? parse_field(p, "type") : (TSNode){0};
@@ -1111,6 +1119,13 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
     for (int i = 0; i < nq; i++) {
         char w[200] = "";
         VerifyResult *res = entry_set(e, queue[i], w, sizeof w) ? entry_search(e, r, recipe_cex, w, sizeof w) : NULL;
+        if (!res && strstr(w, "returns a") && e->budget.steps_left > 0) {
+            /* what it returns may be a generation's, of a length its integer defaults set */
+            char w2[200] = "";
+            e->int_defaults = true;
+            res = entry_set(e, queue[i], w2, sizeof w2) ? entry_search(e, r, recipe_cex, w2, sizeof w2) : NULL;
+            e->int_defaults = false;
+        }
         if (res) return res;
         if (!first[0]) snprintf(first, sizeof first, "%s", w);
         if (!caller_may_help(w) || e->budget.steps_left <= 0) break;

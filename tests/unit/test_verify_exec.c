@@ -302,13 +302,29 @@ START_TEST(sampling_loops_generate_the_candidate) {
     ck_assert_ptr_nonnull(o);
     ck_assert_str_eq(json_string_value(json_object_get(o, "harm")), "tie");
     ck_assert_str_eq(json_string_value(json_object_get(o, "score_label")), "the sum of sample_read_first()[1] at the candidate's tokens");
-    tv_assert_contains(json_string_value(json_array_get(json_object_get(o, "stand_ins"), 0)),
-                       "torch.multinomial at line 15: draws the candidate's next token");
+    json_t *stand = json_object_get(o, "stand_ins");
+    tv_assert_contains(json_string_value(json_array_get(stand, 0)), "parameter max_new: the candidate's length");
+    tv_assert_contains(json_string_value(json_array_get(stand, 1)), "torch.multinomial at line 15: draws the candidate's next token");
     json_decref(o);
     tv_free(&r);
     r = tv_verify_at("stand_sampler_loop.py", 38, false);
     ck_assert_int_eq(r.rc, 2);
     tv_free(&r);
+    /* a length with a default (max_new=32): run with the candidate's, which the report names;
+     * each candidate's score is 0 (its targets are ignored), recomputed here as such */
+    o = check_json(TEST_DATA_DIR "/exec/stand_sampler_default.py");
+    json_t *cex = first_cex(o), *c;
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "harm")), "tie");
+    tv_assert_contains(json_string_value(json_array_get(json_object_get(cex, "stand_ins"), 0)),
+                       "parameter max_new: the candidate's length");
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        ck_assert_double_eq(json_number_value(json_object_get(c, "script_score")), 0);
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "log_prob")),
+                                log_pr(json_object_get(cex, "table"), json_object_get(c, "tokens")), 1e-9);
+    }
+    json_decref(o);
 }
 END_TEST
 
