@@ -595,7 +595,8 @@ ExecValue *exec_stand_call(ExecRun *r, ExecValue *fn, ExecValue **args, int narg
 /* A method of the model or tokenizer, bound: called through exec_call_lib as XV_METHOD. */
 ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArgs *a) {
     if (self->kind == XV_TOKENIZER) return tok_method(r, self, m, a);
-    if (!strcmp(m, "eval") || !strcmp(m, "to") || !strcmp(m, "cuda") || !strcmp(m, "cpu") ||
+    /* moving it, or its mode (the toy LM has no dropout): the model itself */
+    if (!strcmp(m, "eval") || !strcmp(m, "train") || !strcmp(m, "to") || !strcmp(m, "cuda") || !strcmp(m, "cpu") ||
         !strcmp(m, "half") || !strcmp(m, "float") || !strcmp(m, "requires_grad_")) {
         a->used = ~0u;
         if (!strcmp(m, "half")) r->lm_dtype = XD_F16;
@@ -701,6 +702,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         for (size_t i = 0; i < sizeof model / sizeof *model; i++)
             if (!strcmp(n, model[i])) return opts[0] = XP_MODEL, 1;
         if (!strcmp(n, "logits")) return opts[0] = XP_OUTPUT, 1;
+        if (!strcmp(n, "train")) return opts[0] = XP_MODEL, opts[1] = XP_RECORD, 2; /* model.train(), or a split */
         if (!strcmp(n, "input_ids") || !strcmp(n, "attention_mask")) return opts[0] = XP_BATCH, 1;
         for (size_t i = 0; i < sizeof scores / sizeof *scores; i++)
             if (!strcmp(n, scores[i])) return opts[0] = XP_LOGITS, opts[1] = XP_IDS, 2;

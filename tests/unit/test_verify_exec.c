@@ -214,6 +214,7 @@ static const struct {
     {"stand_lambda.py", 4, "seq_score", S_RAW, true},
     {"stand_lambda.py", 5, "seq_logprob", S_LOGPROB, false},
     {"stand_setup.py", 20, "padded_log_prob", S_LOGPROB, false},
+    {"stand_setup.py", 26, "raw_sum_in_eval_mode", S_RAW, true},
     {"stand_sampler_loop.py", 14, "sample_read_first", S_IGNORED, false},
     {"stand_sampler_loop.py", 27, "sample_write_first", S_LOGPROB, false},
 };

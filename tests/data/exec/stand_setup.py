@@ -18,3 +18,9 @@ def padded_log_prob(prompt, continuation):
     picked = logp.gather(-1, padded[0, 1:, None]).squeeze(-1)
     keep = (padded[0, 1:] != PAD).float()
     return (picked * keep)[n - 1 :].sum().item()
+
+
+def raw_sum_in_eval_mode(model, ids):
+    model.train(False)
+    logits = model(ids).logits
+    return logits[0, :-1].gather(-1, ids[0, 1:, None]).sum().item()
