@@ -285,6 +285,9 @@ typedef struct ExecRun {
     int marked_times;  /* how often it was evaluated (in a loop, marked is the last one's) */
     int hidden_width; /* the toy model's hidden size once chosen (exec_nn.c); 0: not yet */
     int drawn; /* the candidate's tokens a sampler drew, in a run that generates it */
+    /* the def the entry is nested in (null: none): its locals, which the entry reads as a
+     * closure's, are bound by use as parameters are (exec_stand_outer_local) */
+    TSNode outer_def;
     /* What the run chose where the toy model cannot know the script's numbers (a head's
      * weights, a sampler's draw): one line each, reported with the counterexample. */
     char stand_ins[VERIFY_MAX_STAND_INS][160];
@@ -475,6 +478,10 @@ ExecValue *exec_stand_record(ExecRun *r, const char *prefix);
 ExecValue *exec_stand_record_field(ExecRun *r, ExecValue *rec, const char *name);
 /* A pending parameter named `name` (added to the plan on first use); NULL past the bound. */
 ExecValue *exec_stand_named(ExecRun *r, const char *name, int cand);
+/* A name the entry reads that its enclosing def binds (a closure's variable: `model` of the
+ * main() a scorer is nested in), bound by use as a parameter and kept in the run's globals;
+ * NULL with the run intact: not one. */
+ExecValue *exec_stand_outer_local(ExecRun *r, const char *name, int len);
 /* ---- exec_object.c: classes for parameters bound as instances ---- */
 /* The module-level class of the file whose method `method` the code calls (NULL: none). */
 ExecValue *exec_class_with_method(ExecRun *r, const char *method);

@@ -220,7 +220,8 @@ static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other, co
     /* scaled by a float (logits / temperature), or a parameter scaled by another: a tensor */
     const char *use = other->kind == XV_TENSOR || other->kind == XV_FLOAT                           ? "tensor"
                       : other->kind == XV_STR                                                       ? "str"
-                      : (other->kind == XV_PENDING && (concat || equality)) || other->kind == XV_LIST ? "list"
+                      : other->kind == XV_PENDING && concat                                         ? "concat"
+                      : (other->kind == XV_PENDING && equality) || other->kind == XV_LIST             ? "list"
                       : other->kind == XV_PENDING                                                   ? "tensor"
                                                                                                     : "int";
     return exec_stand_resolve(r, p, use, other);
@@ -695,6 +696,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
         v = exec_env_get(env, s, len);
         if (!v) v = exec_builtin_name(r, s, len);
         if (!v && !r->failed) v = exec_module_constant(r, env, s, len);
+        if (!v && !r->failed) v = exec_stand_outer_local(r, s, len);
         if (!v && !r->failed) exec_fail_at(r, n, "name %.*s is not defined", len, s);
     } else if (!strcmp(t, "integer")) {
         v = eval_number(r, n, false);

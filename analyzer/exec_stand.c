@@ -726,6 +726,11 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strcmp(use, "tensor")) /* last: a served response's log-probs of the candidate's tokens, already read */
         return opts[0] = XP_IDS, opts[1] = XP_LOGITS, opts[2] = XP_PROMPT_TENSOR, opts[3] = XP_TOKEN_LPS, 4;
     if (!strcmp(use, "list")) return opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS, 1;
+    if (!strcmp(use, "concat")) { /* a + b of two parameters: id lists, else texts */
+        opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS;
+        opts[1] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT;
+        return 2;
+    }
     if (!strcmp(use, "str") && r->plan->all_candidates) return opts[0] = XP_TEXTS, 1;
     if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
     if (!strcmp(use, "iter") || !strcmp(use, "len") || !strcmp(use, "unpack")) {
@@ -964,6 +969,42 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         break;
     }
     return exec_fail(r, "parameter %s is never used in a way that says what it is", r->plan->names[i]);
+}
+
+/* Does the def `def` bind `name` in its own scope: a parameter, or an assignment's, a for's or a
+ * with's target outside the defs, lambdas and classes nested in it? */
+static bool binds_local(ExecRun *r, TSNode def, const char *name, int len) {
+    TSTreeCursor c = ts_tree_cursor_new(def);
+    bool found = false;
+    for (bool more = ts_tree_cursor_goto_first_child(&c); more && !found;) {
+        TSNode n = ts_tree_cursor_current_node(&c);
+        TSNode up = ts_node_parent(n);
+        bool target = parse_is(up, "assignment") || parse_is(up, "for_statement") ? ts_node_eq(n, parse_field(up, "left"))
+                      : parse_is(up, "as_pattern_target") || parse_is(up, "parameters") ||
+                            parse_is(up, "default_parameter") || parse_is(up, "typed_parameter") ||
+                            parse_is(up, "typed_default_parameter") || parse_is(up, "pattern_list") ||
+                            parse_is(up, "tuple_pattern");
+        int l;
+        const char *s = target && parse_is(n, "identifier") ? exec_text(r, n, &l) : NULL;
+        found = s && l == len && !memcmp(s, name, (size_t)len);
+        bool nested = parse_is(n, "function_definition") || parse_is(n, "lambda") || parse_is(n, "class_definition");
+        if (!nested && ts_tree_cursor_goto_first_child(&c)) continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c) || ts_node_eq(ts_tree_cursor_current_node(&c), def)) {
+                more = false;
+                break;
+            }
+    }
+    ts_tree_cursor_delete(&c);
+    return found;
+}
+
+ExecValue *exec_stand_outer_local(ExecRun *r, const char *name, int len) {
+    if (ts_node_is_null(r->outer_def) || len >= 32 || !binds_local(r, r->outer_def, name, len)) return NULL;
+    char full[32];
+    snprintf(full, sizeof full, "%.*s", len, name);
+    ExecValue *v = exec_stand_named(r, full, -1);
+    return v && exec_env_set(r, r->globals, name, len, v) ? v : NULL;
 }
 
 bool exec_plan_generates(const ExecPlan *p) {

@@ -109,6 +109,8 @@ typedef struct {
     /* parameters with an integer default are bound by use too (a generation's length that the
      * callers set: `max_new=32` generates the candidate's tokens) */
     bool int_defaults;
+    /* a nested entry reads its enclosing def's locals bound by use (that def could not run) */
+    bool outer_locals;
     bool read_dist;  /* the entry returns a distribution over the vocabulary at each position of
                         the logits it was given: the verifier reads it at the candidate's tokens */
     /* the entry returns one value per position of the candidate's sequence: the verifier
@@ -693,6 +695,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     r.main_mod = mod;
     r.mark_start = e->mark_start;
     r.mark_end = e->mark_end;
+    if (e->outer_locals) r.outer_def = enclosing_def(ts_node_parent(e->def));
     e->runs++;
     bool ok = exec_module_defs(&r);
     ExecValue *args[EXEC_MAX_PARAMS];
@@ -1136,6 +1139,15 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
             dup = ts_node_eq(queue[k], outer);
         if (!dup && nq < MAX_ENTRIES) queue[nq++] = outer;
         nq += entry_callers(e, queue[i], queue + nq, MAX_ENTRIES - nq);
+    }
+    if (nq > 0 && !ts_node_is_null(enclosing_def(ts_node_parent(def))) && e->budget.steps_left > 0) {
+        /* a closure whose enclosing def cannot run (it parses arguments, loads files): the
+         * closure itself, the locals it reads bound by their use */
+        char w[200] = "";
+        e->outer_locals = true;
+        VerifyResult *res = entry_set(e, def, w, sizeof w) ? entry_search(e, r, recipe_cex, w, sizeof w) : NULL;
+        e->outer_locals = false;
+        if (res) return res;
     }
     if (!first[0]) snprintf(first, sizeof first, "the finding is in module-level code, not in a function to run");
     /* the functions whose values the flagged statement ranks; kept only when they show the harm

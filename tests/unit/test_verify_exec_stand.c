@@ -142,6 +142,26 @@ START_TEST(lm_eval_results_are_the_answers_log_prs) {
 }
 END_TEST
 
+/* A closure whose enclosing main() cannot run (argparse): the closure runs, the main() locals
+ * it reads bound by use; its value is the sum of the candidate's raw logits, recomputed here. */
+START_TEST(closure_reads_locals_bound_by_use) {
+    json_t *cex = check_cex("stand_closure_locals.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")), "score");
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        double raw = 0;
+        for (size_t k = 0; k < json_array_size(toks); k++)
+            raw += logit_at(row_of(table, toks, k), vocab_index(table, json_string_value(json_array_get(toks, k))));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), raw, 1e-4);
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(cex);
+}
+END_TEST
+
 /* Globals bound by a tuple under the main guard, read by a closure its enclosing function
  * returns: that function is run and its closure called; the raw logits of the candidate. */
 START_TEST(closure_over_module_globals_runs) {
@@ -301,6 +321,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, unknown_randomness_falls_back);
     tcase_add_test(tc, lm_eval_results_are_the_answers_log_prs);
     tcase_add_test(tc, closure_over_module_globals_runs);
+    tcase_add_test(tc, closure_reads_locals_bound_by_use);
     tcase_add_test(tc, divisor_parameter_is_a_unit_temperature);
     tcase_add_test(tc, partial_loss_over_a_loader_of_batches);
     tcase_add_test(tc, generated_step_distributions_are_read_at_the_tokens);
