@@ -130,17 +130,12 @@ END_TEST
 
 /* `logitlint verify --file --line` runs the same function on a user table. */
 START_TEST(verify_file_line_runs_the_function_on_a_table) {
-    TvRun r = tv_verify_at("quirk_bonus.py", 8, true);
-    ck_assert_int_eq(r.rc, 0);
-    json_error_t e;
-    json_t *o = json_loads(r.out, 0, &e);
-    ck_assert_ptr_nonnull(o);
+    json_t *o = tv_verify_json("quirk_bonus.py", 8);
     ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
     json_t *c1 = json_array_get(json_object_get(o, "candidates"), 1);
     ck_assert_double_eq_tol(json_number_value(json_object_get(c1, "script_score")), 9 + 7 + 1.0, 1e-9);
     json_decref(o);
-    tv_free(&r);
-    r = tv_verify_at("quirk_bonus.py", 1, false);
+    TvRun r = tv_verify_at("quirk_bonus.py", 1, false);
     ck_assert_int_eq(r.rc, 2);
     tv_assert_contains(r.err, "not inside a function");
     tv_free(&r);
@@ -222,11 +217,7 @@ static const struct {
 /* `verify --file F --line N` on abc: the script's own numbers, the log Pr beside them, and a
  * flip exactly where the script's scoring is wrong. */
 START_TEST(stand_ins_give_the_scripts_own_numbers) {
-    TvRun r = tv_verify_at(stands[_i].file, stands[_i].line, true);
-    ck_assert_msg(r.rc == 0, "%s:%d: %s", stands[_i].file, stands[_i].line, r.err);
-    json_error_t e;
-    json_t *o = json_loads(r.out, 0, &e);
-    ck_assert_ptr_nonnull(o);
+    json_t *o = tv_verify_json(stands[_i].file, stands[_i].line);
     ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(o, "entry"), "function")), stands[_i].entry);
     json_t *table = json_object_get(o, "table");
@@ -243,7 +234,6 @@ START_TEST(stand_ins_give_the_scripts_own_numbers) {
     }
     ck_assert_int_eq(json_is_true(json_object_get(o, "flipped")), stands[_i].flips);
     json_decref(o);
-    tv_free(&r);
 }
 END_TEST
 
@@ -296,19 +286,14 @@ END_TEST
  * every candidate 0, a tie; greedy decoding generates its own continuation, never the
  * candidate's, and falls back. */
 START_TEST(sampling_loops_generate_the_candidate) {
-    TvRun r = tv_verify_at("stand_sampler_loop.py", 14, true);
-    ck_assert_int_eq(r.rc, 0);
-    json_error_t e;
-    json_t *o = json_loads(r.out, 0, &e);
-    ck_assert_ptr_nonnull(o);
+    json_t *o = tv_verify_json("stand_sampler_loop.py", 14);
     ck_assert_str_eq(json_string_value(json_object_get(o, "harm")), "tie");
     ck_assert_str_eq(json_string_value(json_object_get(o, "score_label")), "the sum of sample_read_first()[1] at the candidate's tokens");
     json_t *stand = json_object_get(o, "stand_ins");
     tv_assert_contains(json_string_value(json_array_get(stand, 0)), "parameter max_new: the candidate's length");
     tv_assert_contains(json_string_value(json_array_get(stand, 1)), "torch.multinomial at line 15: draws the candidate's next token");
     json_decref(o);
-    tv_free(&r);
-    r = tv_verify_at("stand_sampler_loop.py", 38, false);
+    TvRun r = tv_verify_at("stand_sampler_loop.py", 38, false);
     ck_assert_int_eq(r.rc, 2);
     tv_free(&r);
     /* a length with a default (max_new=32): run with the candidate's, which the report names;

@@ -8,16 +8,6 @@
 #include "test_verify_recompute.h"
 #include "test_verify_util.h"
 
-static json_t *verify_json(const char *file, int line) {
-    TvRun r = tv_verify_at(file, line, true);
-    ck_assert_msg(r.rc == 0, "%s:%d: %s", file, line, r.err);
-    json_error_t e;
-    json_t *o = json_loads(r.out, 0, &e);
-    ck_assert_ptr_nonnull(o);
-    tv_free(&r);
-    return o;
-}
-
 static json_t *check_cex(const char *file) {
     char path[512];
     snprintf(path, sizeof path, "%s/exec/%s", TEST_DATA_DIR, file);
@@ -55,7 +45,7 @@ static double as_f32(double v) {
 /* LayerNorm (weight 1, bias 0, eps 1e-5) of the last row, then Linear with the identity weight:
  * the normalised first hidden unit. */
 START_TEST(head_on_hidden_states_is_recomputable) {
-    json_t *o = verify_json("stand_head.py", 18);
+    json_t *o = tv_verify_json("stand_head.py", 18);
     ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(o, "entry"), "function")), "ValueModel.forward");
     ck_assert(has_stand_in(o, "hidden states at line 17"));
@@ -92,7 +82,7 @@ END_TEST
 
 /* torch.multinomial draws the most probable token: log of its probability at the last row. */
 START_TEST(sampler_draws_the_most_probable) {
-    json_t *o = verify_json("stand_head.py", 22);
+    json_t *o = tv_verify_json("stand_head.py", 22);
     ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
     ck_assert(has_stand_in(o, "torch.multinomial at line 23: draws the most probable index"));
     json_t *table = json_object_get(o, "table"), *c;
@@ -142,12 +132,8 @@ START_TEST(lm_eval_results_are_the_answers_log_prs) {
 }
 END_TEST
 
-/* A closure whose enclosing main() cannot run (argparse): the closure runs, the main() locals
- * it reads bound by use; its value is the sum of the candidate's raw logits, recomputed here. */
-START_TEST(closure_reads_locals_bound_by_use) {
-    json_t *cex = check_cex("stand_closure_locals.py");
-    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
-    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")), "score");
+/* Each candidate's script_score is the sum of the raw logits of its tokens in the reported table. */
+static void assert_raw_logit_sums(json_t *cex) {
     json_t *table = json_object_get(cex, "table"), *c;
     size_t i;
     json_array_foreach(json_object_get(cex, "candidates"), i, c) {
@@ -157,27 +143,25 @@ START_TEST(closure_reads_locals_bound_by_use) {
             raw += logit_at(row_of(table, toks, k), vocab_index(table, json_string_value(json_array_get(toks, k))));
         ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), raw, 1e-4);
     }
-    ck_assert(json_is_true(json_object_get(cex, "flipped")));
-    json_decref(cex);
 }
-END_TEST
 
-/* Globals bound by a tuple under the main guard, read by a closure its enclosing function
- * returns: that function is run and its closure called; the raw logits of the candidate. */
-START_TEST(closure_over_module_globals_runs) {
-    json_t *cex = check_cex("stand_globals.py");
+/* Closures, each scoring the sum of the candidate's raw logits (recomputed here): globals bound
+ * by a tuple under the main guard, read by a closure its enclosing function returns (that
+ * function is run and its closure called); a closure whose enclosing main() cannot run
+ * (argparse) runs itself, the main() locals it reads bound by use. */
+static const struct {
+    const char *file, *entry, *label;
+} closures[] = {
+    {"stand_globals.py", "build", "build()'s closure, called"},
+    {"stand_closure_locals.py", "score", "score() value"},
+};
+
+START_TEST(closures_run) {
+    json_t *cex = check_cex(closures[_i].file);
     ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
-    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")), "build");
-    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_label")), "build()'s closure, called");
-    json_t *table = json_object_get(cex, "table"), *c;
-    size_t i;
-    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
-        json_t *toks = json_object_get(c, "tokens");
-        double raw = 0;
-        for (size_t k = 0; k < json_array_size(toks); k++)
-            raw += logit_at(row_of(table, toks, k), vocab_index(table, json_string_value(json_array_get(toks, k))));
-        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), raw, 1e-4);
-    }
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")), closures[_i].entry);
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_label")), closures[_i].label);
+    assert_raw_logit_sums(cex);
     ck_assert(json_is_true(json_object_get(cex, "flipped")));
     json_decref(cex);
 }
@@ -229,7 +213,7 @@ END_TEST
 
 /* One log-softmax per generated step, a list: read at the candidate's tokens it is log Pr. */
 START_TEST(generated_step_distributions_are_read_at_the_tokens) {
-    json_t *o = verify_json("stand_steps.py", 3);
+    json_t *o = tv_verify_json("stand_steps.py", 3);
     ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
     ck_assert_str_eq(json_string_value(json_object_get(o, "score_label")), "step_logprobs() read at the candidate's tokens");
     json_t *table = json_object_get(o, "table"), *c;
@@ -320,8 +304,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, sampler_draws_the_most_probable);
     tcase_add_test(tc, unknown_randomness_falls_back);
     tcase_add_test(tc, lm_eval_results_are_the_answers_log_prs);
-    tcase_add_test(tc, closure_over_module_globals_runs);
-    tcase_add_test(tc, closure_reads_locals_bound_by_use);
+    tcase_add_loop_test(tc, closures_run, 0, sizeof closures / sizeof *closures);
     tcase_add_test(tc, divisor_parameter_is_a_unit_temperature);
     tcase_add_test(tc, partial_loss_over_a_loader_of_batches);
     tcase_add_test(tc, generated_step_distributions_are_read_at_the_tokens);
