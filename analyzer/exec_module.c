@@ -252,7 +252,8 @@ static bool set_up_after(ExecRun *r, ExecEnv *globals, TSNode a, const char *nam
         TSNode w = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : (TSNode){0};
         TSNode left = parse_is(w, "assignment") ? parse_field(w, "left") : (TSNode){0};
         TSNode obj = parse_is(left, "attribute") ? parse_field(left, "object") : (TSNode){0};
-        if (!parse_is(obj, "identifier") || binds_name(r, obj, name, len) != 0 || ts_node_is_null(parse_field(w, "right")))
+        if (!parse_is(obj, "identifier") || binds_name(r, obj, name, len) != 0 ||
+            ts_node_is_null(parse_field(w, "right")))
             continue;
         if (!exec_bind_target(r, globals, left, exec_eval(r, globals, parse_field(w, "right")))) return false;
     }

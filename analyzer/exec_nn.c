@@ -299,10 +299,12 @@ static ExecValue *draw_candidate(ExecRun *r, ExecArgs *a, const ExecTensor *p, E
     if (r->drawn >= c->len)
         return exec_fail_at(r, a->at, "the generation drew more tokens than the candidate's %d", c->len);
     int tok = c->tokens[r->drawn++];
-    if (tok >= p->shape[p->ndim - 1]) return exec_fail_at(r, a->at, "torch.multinomial over fewer tokens than the vocabulary");
+    if (tok >= p->shape[p->ndim - 1])
+        return exec_fail_at(r, a->at, "torch.multinomial over fewer tokens than the vocabulary");
     for (int i = 0; i < out->n; i++)
         out->data[i] = tok;
-    if (!exec_stand_in(r, a->at, "torch.multinomial", "draws the candidate's next token (the generated continuation is the candidate scored)"))
+    if (!exec_stand_in(r, a->at, "torch.multinomial",
+                       "draws the candidate's next token (the generated continuation is the candidate scored)"))
         return NULL;
     return exec_tensor_value(r, out);
 }

@@ -846,8 +846,9 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         char what[64];
         snprintf(what, sizeof what, "parameter %s", r->plan->names[i]);
         bool gen = r->plan->role[i] == XP_GEN_LEN;
-        if (!exec_stand_in(r, (TSNode){0}, what, gen ? "the candidate's length (the tokens to generate)"
-                                                      : "the start, prompt and candidate's length (the sequence to fill)"))
+        const char *how = gen ? "the candidate's length (the tokens to generate)"
+                              : "the start, prompt and candidate's length (the sequence to fill)";
+        if (!exec_stand_in(r, (TSNode){0}, what, "%s", how))
             return NULL;
         return exec_int(r, gen ? c->len : 1 + t->prompt.len + c->len);
     }
@@ -979,11 +980,13 @@ static bool binds_local(ExecRun *r, TSNode def, const char *name, int len) {
     for (bool more = ts_tree_cursor_goto_first_child(&c); more && !found;) {
         TSNode n = ts_tree_cursor_current_node(&c);
         TSNode up = ts_node_parent(n);
-        bool target = parse_is(up, "assignment") || parse_is(up, "for_statement") ? ts_node_eq(n, parse_field(up, "left"))
-                      : parse_is(up, "as_pattern_target") || parse_is(up, "parameters") ||
-                            parse_is(up, "default_parameter") || parse_is(up, "typed_parameter") ||
-                            parse_is(up, "typed_default_parameter") || parse_is(up, "pattern_list") ||
-                            parse_is(up, "tuple_pattern");
+        bool target = parse_is(up, "assignment") || parse_is(up, "for_statement")
+                          ? ts_node_eq(n, parse_field(up, "left"))
+                      : parse_is(up, "default_parameter") || parse_is(up, "typed_default_parameter")
+                          ? ts_node_eq(n, parse_field(up, "name"))
+                          : parse_is(up, "as_pattern_target") || parse_is(up, "parameters") ||
+                                parse_is(up, "typed_parameter") || parse_is(up, "pattern_list") ||
+                                parse_is(up, "tuple_pattern");
         int l;
         const char *s = target && parse_is(n, "identifier") ? exec_text(r, n, &l) : NULL;
         found = s && l == len && !memcmp(s, name, (size_t)len);

@@ -856,8 +856,8 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
         snprintf(first, sizeof first, "%s", why);
         bool gap = rc < 0 && is_gap(why);
         bool first_ran = rc >= 0;
-        for (int tries = 0; !e->bound_plan && (rc < 0 || (all_same(scores, t->n_candidates) && !e->generated)) && tries < 160 &&
-                            e->budget.steps_left > 0 && entry_plan_next(&e->plan);
+        for (int tries = 0; !e->bound_plan && (rc < 0 || (all_same(scores, t->n_candidates) && !e->generated)) &&
+                            tries < 160 && e->budget.steps_left > 0 && entry_plan_next(&e->plan);
              tries++) {
             rc = entry_run_all(e, t, scores, dtype, pick, why, n);
             if (rc < 0 && !gap && is_gap(why)) {
