@@ -8,7 +8,8 @@
  *
  * Files: exec_value.c (values, the run's arena and bounds), exec_tensor.c (tensor kernels with
  * shapes, broadcasting, dtypes and per-operation rounding), exec_eval.c (statements and
- * expressions), exec_call.c (builtins, library functions and methods), exec_stand.c (the toy
+ * expressions), exec_object.c (calls of the file's functions and classes, attributes),
+ * exec_call.c (builtins, library functions and methods), exec_stand.c (the toy
  * tokenizer and causal LM, and parameters bound by how the code uses them), exec_module.c
  * (imports, module constants, and the other modules of the project the code imports).
  * verify_exec.c runs a finding's function with it. */
@@ -40,6 +41,7 @@ enum {
     EXEC_MAX_DEPTH = 32,         /* Python call depth */
     EXEC_MAX_NEST = 200,         /* nested expressions and blocks */
     EXEC_MAX_DIMS = 6,
+    EXEC_MAX_ARGS = 32,          /* arguments of one call */
 };
 
 typedef enum {
@@ -179,6 +181,11 @@ typedef enum {
     XP_ID_BATCHES, /* a loader of one (ids, labels) batch: the candidate's ids, the labels the same
                       with the start and prompt -100 (only the candidate is scored) */
     XP_ID_TENSORS, /* every candidate's prompt + candidate ids, a list of [1, L] tensors */
+    /* A generation's length: the candidate's (tokens to generate), or the start + prompt +
+     * candidate's (a buffer's). An entry given one generates the candidate: its sampler draws
+     * the candidate's tokens in order (exec_plan_generates). */
+    XP_GEN_LEN,
+    XP_TOTAL_LEN,
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -277,6 +284,10 @@ typedef struct ExecRun {
     ExecValue *marked; /* the flagged expression's last value (NULL: not evaluated) */
     int marked_times;  /* how often it was evaluated (in a loop, marked is the last one's) */
     int hidden_width; /* the toy model's hidden size once chosen (exec_nn.c); 0: not yet */
+    int drawn; /* the candidate's tokens a sampler drew, in a run that generates it */
+    /* the def the entry is nested in (null: none): its locals, which the entry reads as a
+     * closure's, are bound by use as parameters are (exec_stand_outer_local) */
+    TSNode outer_def;
     /* What the run chose where the toy model cannot know the script's numbers (a head's
      * weights, a sampler's draw): one line each, reported with the counterexample. */
     char stand_ins[VERIFY_MAX_STAND_INS][160];
@@ -383,11 +394,18 @@ bool exec_module_defs(ExecRun *r);
 /* The same for the module whose tree is root, in the global scope env. */
 bool exec_defs_in(ExecRun *r, TSNode root, ExecEnv *env);
 ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n);
+ExecValue *exec_iterate(ExecRun *r, ExecValue *v, TSNode at); /* a list of the elements */
+/* Binds v to an assignment's target (a name, a pattern to unpack, an attribute, a subscript). */
+bool exec_bind_target(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v);
+/* Runs a def's body; *ret gets what it returns (None when it does not). false: the run failed. */
+bool exec_body(ExecRun *r, ExecEnv *env, TSNode body, ExecValue **ret);
+
+/* ---- exec_object.c: the file's functions, classes and objects ---- */
+bool exec_is_dunder(const char *s); /* __name__: an attribute the code run may not touch */
+ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at);
 /* Calls a callable with evaluated arguments (kw_names[i] for keyword arguments). */
 ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                            const char **kw_names, ExecValue **kw_vals, int nkw, TSNode at);
-ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at);
-ExecValue *exec_iterate(ExecRun *r, ExecValue *v, TSNode at); /* a list of the elements */
 
 /* ---- exec_call.c ---- */
 /* The arguments of a library call, read by position or keyword; a keyword no handler read
@@ -450,6 +468,9 @@ bool exec_import(ExecRun *r, ExecEnv *env, TSNode n);
  * "int", "tensor", "str". NULL (run failed) when the use does not tell. */
 ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecValue *arg);
 ExecValue *exec_stand_param(ExecRun *r, int i); /* the value of a decided parameter */
+/* Is the entry given a generation's length (XP_GEN_LEN, XP_TOTAL_LEN)? Then it generates the
+ * candidate, and its sampler draws the candidate's tokens. */
+bool exec_plan_generates(const ExecPlan *p);
 /* A record whose fields are bound by use: each a parameter named PREFIX.FIELD. */
 ExecValue *exec_stand_record(ExecRun *r, const char *prefix);
 /* The field `name` of a record read before any write: the pending parameter PREFIX.NAME (added
@@ -457,7 +478,11 @@ ExecValue *exec_stand_record(ExecRun *r, const char *prefix);
 ExecValue *exec_stand_record_field(ExecRun *r, ExecValue *rec, const char *name);
 /* A pending parameter named `name` (added to the plan on first use); NULL past the bound. */
 ExecValue *exec_stand_named(ExecRun *r, const char *name, int cand);
-/* ---- exec_eval.c: classes for parameters bound as instances ---- */
+/* A name the entry reads that its enclosing def binds (a closure's variable: `model` of the
+ * main() a scorer is nested in), bound by use as a parameter and kept in the run's globals;
+ * NULL with the run intact: not one. */
+ExecValue *exec_stand_outer_local(ExecRun *r, const char *name, int len);
+/* ---- exec_object.c: classes for parameters bound as instances ---- */
 /* The module-level class of the file whose method `method` the code calls (NULL: none). */
 ExecValue *exec_class_with_method(ExecRun *r, const char *method);
 /* An instance of cls built by its __init__, each parameter without a default a pending

@@ -10,7 +10,6 @@
 typedef enum { FLOW_NEXT, FLOW_RETURN, FLOW_BREAK, FLOW_CONTINUE, FLOW_FAIL } ExecFlow;
 
 static ExecFlow exec_block(ExecRun *r, ExecEnv *env, TSNode block, ExecValue **ret);
-static bool exec_bind(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v);
 
 /* ---- literals ---- */
 
@@ -221,7 +220,8 @@ static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other, co
     /* scaled by a float (logits / temperature), or a parameter scaled by another: a tensor */
     const char *use = other->kind == XV_TENSOR || other->kind == XV_FLOAT                           ? "tensor"
                       : other->kind == XV_STR                                                       ? "str"
-                      : (other->kind == XV_PENDING && (concat || equality)) || other->kind == XV_LIST ? "list"
+                      : other->kind == XV_PENDING && concat                                         ? "concat"
+                      : (other->kind == XV_PENDING && equality) || other->kind == XV_LIST             ? "list"
                       : other->kind == XV_PENDING                                                   ? "tensor"
                                                                                                     : "int";
     return exec_stand_resolve(r, p, use, other);
@@ -405,7 +405,7 @@ static bool comp_clauses(ExecRun *r, ExecEnv *env, TSNode n, uint32_t i, ExecVal
             ExecValue *it = exec_iterate(r, exec_eval(r, env, parse_field(c, "right")), c);
             if (!it) return false;
             for (int k = 0; k < it->seq.n; k++) {
-                if (!exec_step(r) || !exec_bind(r, env, parse_field(c, "left"), it->seq.items[k]))
+                if (!exec_step(r) || !exec_bind_target(r, env, parse_field(c, "left"), it->seq.items[k]))
                     return false;
                 if (!comp_clauses(r, env, n, i + 1, out)) return false;
             }
@@ -570,15 +570,13 @@ ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at) {
 
 /* ---- calls ---- */
 
-enum { CALL_MAX_ARGS = 32 };
-
 static ExecValue *eval_call(ExecRun *r, ExecEnv *env, TSNode n) {
     TSNode fn_node = parse_field(n, "function");
     ExecValue *fn = exec_eval(r, env, fn_node);
     if (!fn) return NULL;
     TSNode argl = parse_field(n, "arguments");
-    ExecValue *args[CALL_MAX_ARGS], *kw_vals[CALL_MAX_ARGS];
-    const char *kw_names[CALL_MAX_ARGS];
+    ExecValue *args[EXEC_MAX_ARGS], *kw_vals[EXEC_MAX_ARGS];
+    const char *kw_names[EXEC_MAX_ARGS];
     int nargs = 0, nkw = 0;
     if (parse_is(argl, "generator_expression")) {
         args[nargs] = eval_comprehension(r, env, argl, XV_LIST);
@@ -587,7 +585,7 @@ static ExecValue *eval_call(ExecRun *r, ExecEnv *env, TSNode n) {
         for (uint32_t i = 0; i < ts_node_named_child_count(argl); i++) {
             TSNode a = ts_node_named_child(argl, i);
             if (parse_is(a, "comment")) continue;
-            if (nargs >= CALL_MAX_ARGS || nkw >= CALL_MAX_ARGS) return exec_fail_at(r, n, "a call with too many arguments");
+            if (nargs >= EXEC_MAX_ARGS || nkw >= EXEC_MAX_ARGS) return exec_fail_at(r, n, "a call with too many arguments");
             if (parse_is(a, "keyword_argument")) {
                 int len;
                 const char *s = exec_text(r, parse_field(a, "name"), &len);
@@ -599,7 +597,7 @@ static ExecValue *eval_call(ExecRun *r, ExecEnv *env, TSNode n) {
                 ExecValue *it = exec_iterate(r, exec_eval(r, env, ts_node_named_child(a, 0)), a);
                 if (!it) return NULL;
                 for (int k = 0; k < it->seq.n; k++) {
-                    if (nargs >= CALL_MAX_ARGS) return exec_fail_at(r, n, "a call with too many arguments");
+                    if (nargs >= EXEC_MAX_ARGS) return exec_fail_at(r, n, "a call with too many arguments");
                     args[nargs++] = it->seq.items[k];
                 }
             } else if (parse_is(a, "dictionary_splat")) {
@@ -611,7 +609,7 @@ static ExecValue *eval_call(ExecRun *r, ExecEnv *env, TSNode n) {
                 if (!src) return exec_fail_at(r, a, "** of a %s", exec_kind_name(d));
                 for (int k = 0; k < src->n; k++) {
                     if (src->keys[k]->kind != XV_STR) return exec_fail_at(r, a, "** of a dict with a non-string key");
-                    if (nkw >= CALL_MAX_ARGS) return exec_fail_at(r, n, "a call with too many arguments");
+                    if (nkw >= EXEC_MAX_ARGS) return exec_fail_at(r, n, "a call with too many arguments");
                     kw_names[nkw] = src->keys[k]->str.s;
                     kw_vals[nkw++] = src->vals[k];
                 }
@@ -623,301 +621,21 @@ static ExecValue *eval_call(ExecRun *r, ExecEnv *env, TSNode n) {
     return exec_call_value(r, fn, args, nargs, kw_names, kw_vals, nkw, n);
 }
 
-/* Binds a def's (or lambda's) parameters in env. */
-static bool bind_params(ExecRun *r, ExecEnv *env, ExecEnv *def_env, TSNode params, ExecValue **args,
-                        int nargs, const char **kw_names, ExecValue **kw_vals, int nkw, TSNode at) {
-    int pos = 0;
-    bool kw_used[CALL_MAX_ARGS] = {false};
-    uint32_t count = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
-    bool kw_only = false;
-    for (uint32_t i = 0; i < count; i++) {
-        TSNode p = ts_node_named_child(params, i);
-        const char *t = ts_node_type(p);
-        if (!strcmp(t, "comment") || !strcmp(t, "positional_separator")) continue;
-        if (!strcmp(t, "keyword_separator")) {
-            kw_only = true;
-            continue;
-        }
-        if (!strcmp(t, "list_splat_pattern") || !strcmp(t, "dictionary_splat_pattern")) {
-            bool list = t[0] == 'l';
-            ExecValue *rest = exec_new(r, list ? XV_TUPLE : XV_DICT);
-            if (!rest) return false;
-            if (list) {
-                for (; pos < nargs; pos++)
-                    if (!exec_seq_push(r, &rest->seq, args[pos])) return false;
-                kw_only = true;
-            } else {
-                for (int k = 0; k < nkw; k++)
-                    if (!kw_used[k]) {
-                        kw_used[k] = true;
-                        if (!exec_dict_set_str(r, &rest->dict, kw_names[k], kw_vals[k])) return false;
-                    }
-            }
-            if (!exec_bind(r, env, ts_node_named_child(p, 0), rest)) return false;
-            continue;
-        }
-        TSNode name = !strcmp(t, "identifier") ? p : parse_field(p, "name");
-        if (ts_node_is_null(name)) name = ts_node_named_child(p, 0);
-        TSNode defv = parse_field(p, "value");
-        int len;
-        const char *s = exec_text(r, name, &len);
-        ExecValue *v = NULL;
-        if (!kw_only && pos < nargs) v = args[pos++];
-        for (int k = 0; k < nkw && !v; k++)
-            if ((int)strlen(kw_names[k]) == len && !memcmp(kw_names[k], s, (size_t)len)) {
-                v = kw_vals[k];
-                kw_used[k] = true;
-            }
-        if (!v && !ts_node_is_null(defv)) v = exec_eval(r, def_env, defv);
-        if (!v) return r->failed ? false : exec_fail_at(r, at, "missing argument %.*s", len, s) != NULL;
-        if (!exec_env_set(r, env, s, len, v)) return false;
-    }
-    if (pos < nargs) return exec_fail_at(r, at, "too many positional arguments") != NULL;
-    for (int k = 0; k < nkw; k++)
-        if (!kw_used[k]) return exec_fail_at(r, at, "unexpected keyword argument %s", kw_names[k]) != NULL;
-    return true;
-}
-
-static ExecValue *call_user(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs, const char **kw_names,
-                            ExecValue **kw_vals, int nkw, TSNode at) {
-    if (r->depth >= EXEC_MAX_DEPTH) return exec_fail(r, "bound: call depth over %d", EXEC_MAX_DEPTH);
-    ExecValue *all[CALL_MAX_ARGS + 1];
-    int n = 0;
-    if (fn->fn.self) all[n++] = fn->fn.self;
-    for (int i = 0; i < nargs && n <= CALL_MAX_ARGS; i++)
-        all[n++] = args[i];
-    ExecEnv *env = exec_env_new(r, fn->fn.closure);
-    if (!env) return NULL;
-    TSNode def = fn->fn.def;
-    if (!bind_params(r, env, fn->fn.closure, parse_field(def, "parameters"), all, n, kw_names, kw_vals, nkw, at))
-        return NULL;
-    r->depth++;
-    ExecValue *ret = exec_none();
-    if (parse_is(def, "lambda")) {
-        ret = exec_eval(r, env, parse_field(def, "body"));
-    } else {
-        ExecFlow f = exec_block(r, env, parse_field(def, "body"), &ret);
-        if (f == FLOW_FAIL) ret = NULL;
-    }
-    r->depth--;
-    return ret;
-}
-
-static ExecValue *find_class_attr(ExecValue *cls, const char *name) {
-    while (cls && cls->kind == XV_CLASS) {
-        ExecValue *v = exec_dict_get_str(&cls->cls.attrs, name);
-        if (v) return v;
-        cls = exec_dict_get_str(&cls->cls.attrs, " base");
-    }
-    return NULL;
-}
-
-/* A method a torch.nn.Module subclass inherits that changes nothing a score depends on (moving
- * it, switching its mode): the object itself is returned when it is called. */
-static bool module_method(ExecValue *cls, const char *name) {
-    static const char *const same[] = {"to", "cuda", "cpu", "eval", "train", "requires_grad_", "parameters"};
-    bool module = false;
-    for (ExecValue *c = cls; c && c->kind == XV_CLASS && !module; c = exec_dict_get_str(&c->cls.attrs, " base")) {
-        ExecValue *b = exec_dict_get_str(&c->cls.attrs, " lib_base");
-        module = b && !strcmp(b->lib.qual, "torch.nn.Module");
-    }
-    for (size_t i = 0; module && i < sizeof same / sizeof *same; i++)
-        if (!strcmp(name, same[i])) return true;
-    return false;
-}
-
-static ExecValue *bind_method(ExecRun *r, ExecValue *f, ExecValue *self) {
-    if (f->kind != XV_FUNC || f->fn.self || f->fn.is_static) return f;
-    ExecValue *m = exec_new(r, XV_FUNC);
-    if (!m) return NULL;
-    *m = *f;
-    m->fn.self = self;
-    return m;
-}
-
-static ExecValue *instantiate(ExecRun *r, ExecValue *cls, ExecValue **args, int nargs, const char **kw_names,
-                              ExecValue **kw_vals, int nkw, TSNode at) {
-    int len;
-    const char *name = exec_text(r, parse_field(cls->cls.def, "name"), &len);
-    ExecValue *obj = exec_object(r, name ? exec_str(r, name, len)->str.s : "object");
-    if (!obj) return NULL;
-    obj->obj.cls = cls;
-    ExecValue *init = find_class_attr(cls, "__init__");
-    ExecValue *fields = exec_dict_get_str(&cls->cls.attrs, " dataclass");
-    if (init && init->kind == XV_FUNC) {
-        if (!call_user(r, bind_method(r, init, obj), args, nargs, kw_names, kw_vals, nkw, at)) return NULL;
-    } else if (fields) { /* @dataclass: the annotated fields in order, with their defaults */
-        for (int i = 0; i < fields->seq.n; i++) {
-            ExecValue *f = fields->seq.items[i];
-            ExecValue *v = i < nargs ? args[i] : NULL;
-            for (int k = 0; k < nkw && !v; k++)
-                if (!strcmp(kw_names[k], f->seq.items[0]->str.s)) v = kw_vals[k];
-            if (!v) v = f->seq.n > 1 ? f->seq.items[1] : NULL;
-            if (!v) return exec_fail_at(r, at, "missing dataclass field %s", f->seq.items[0]->str.s);
-            if (!exec_dict_set(r, &obj->obj.fields, f->seq.items[0], v)) return NULL;
-        }
-        ExecValue *post = find_class_attr(cls, "__post_init__");
-        if (post && !call_user(r, bind_method(r, post, obj), NULL, 0, NULL, NULL, 0, at)) return NULL;
-    } else if (nargs || nkw) {
-        /* an nn.Module-like class without __init__ of its own takes no arguments we know */
-        return exec_fail_at(r, at, "class %s built with arguments but no __init__", obj->obj.type);
-    }
-    return obj;
-}
-
-/* functools.partial(f, *a, **kw)(*b, **kw2): f(*a, *b, **kw | kw2). */
-static ExecValue *call_partial(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs, const char **kw_names,
-                               ExecValue **kw_vals, int nkw, TSNode at) {
-    ExecValue *pre = exec_dict_get_str(&fn->obj.fields, " args"), *kws = exec_dict_get_str(&fn->obj.fields, " kw");
-    ExecValue *all[CALL_MAX_ARGS];
-    const char *names[CALL_MAX_ARGS];
-    ExecValue *vals[CALL_MAX_ARGS];
-    int n = 0, k = 0;
-    if (pre->seq.n + nargs > CALL_MAX_ARGS || kws->dict.n + nkw > CALL_MAX_ARGS)
-        return exec_fail_at(r, at, "a partial called with more than %d arguments", CALL_MAX_ARGS);
-    for (int i = 0; i < pre->seq.n; i++)
-        all[n++] = pre->seq.items[i];
-    for (int i = 0; i < nargs; i++)
-        all[n++] = args[i];
-    for (int i = 0; i < nkw; i++)
-        names[k] = kw_names[i], vals[k++] = kw_vals[i];
-    for (int i = 0; i < kws->dict.n; i++) { /* the call's keywords win */
-        bool given = false;
-        for (int j = 0; j < nkw && !given; j++)
-            given = !strcmp(kw_names[j], kws->dict.keys[i]->str.s);
-        if (!given) names[k] = kws->dict.keys[i]->str.s, vals[k++] = kws->dict.vals[i];
-    }
-    return exec_call_value(r, exec_dict_get_str(&fn->obj.fields, " fn"), all, n, names, vals, k, at);
-}
-
-ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs, const char **kw_names,
-                           ExecValue **kw_vals, int nkw, TSNode at) {
-    if (!fn || !exec_step(r)) return NULL;
-    for (int i = 0; i < nargs; i++)
-        if (!args[i]) return NULL;
-    switch (fn->kind) {
-    case XV_FUNC:
-        return call_user(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
-    case XV_CLASS:
-        return instantiate(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
-    case XV_OBJECT: {
-        if (!fn->obj.cls && !strcmp(fn->obj.type, "nn_layer")) return exec_nn_call(r, fn, args, nargs, nkw, at);
-        if (!fn->obj.cls && !strcmp(fn->obj.type, "partial")) return call_partial(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
-        if (!fn->obj.cls && !strcmp(fn->obj.type, "nn_module")) { /* nn.LogSoftmax(dim=-1)(x) */
-            const char *names[CALL_MAX_ARGS];
-            ExecValue *vals[CALL_MAX_ARGS];
-            int n = 0;
-            for (int k = 0; k < nkw && n < CALL_MAX_ARGS; k++, n++)
-                names[n] = kw_names[k], vals[n] = kw_vals[k];
-            for (int k = 0; k < fn->obj.fields.n && n < CALL_MAX_ARGS; k++)
-                if (fn->obj.fields.keys[k]->str.s[0] != ' ')
-                    names[n] = fn->obj.fields.keys[k]->str.s, vals[n++] = fn->obj.fields.vals[k];
-            return exec_call_lib(r, exec_dict_get_str(&fn->obj.fields, " fn"), args, nargs, names, vals, n, at);
-        }
-        ExecValue *m = fn->obj.cls ? find_class_attr(fn->obj.cls, "__call__") : NULL;
-        if (!m && fn->obj.cls) m = find_class_attr(fn->obj.cls, "forward");
-        if (!m) return exec_fail_at(r, at, "calling a %s", fn->obj.type);
-        return call_user(r, bind_method(r, m, fn), args, nargs, kw_names, kw_vals, nkw, at);
-    }
-    case XV_LIB:
-    case XV_METHOD:
-        return exec_call_lib(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
-    case XV_MODEL:
-    case XV_TOKENIZER:
-        return exec_stand_call(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
-    case XV_PENDING: {
-        bool text = false; /* a tokenizer's keywords */
-        for (int k = 0; k < nkw; k++)
-            text |= !strcmp(kw_names[k], "return_tensors") || !strcmp(kw_names[k], "padding") ||
-                    !strcmp(kw_names[k], "truncation") || !strcmp(kw_names[k], "add_special_tokens");
-        ExecValue *v = exec_stand_resolve(r, fn, text ? "call-text" : "call", nargs ? args[0] : NULL);
-        return v ? exec_call_value(r, v, args, nargs, kw_names, kw_vals, nkw, at) : NULL;
-    }
-    default:
-        return exec_fail_at(r, at, "calling a %s", exec_kind_name(fn));
-    }
-}
-
-/* ---- attributes ---- */
-
-static bool is_dunder(const char *s) {
-    size_t n = strlen(s);
-    return n >= 4 && s[0] == '_' && s[1] == '_' && s[n - 1] == '_' && s[n - 2] == '_';
-}
-
-ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
-    if (!v) return NULL;
-    if (v->kind == XV_OBJECT && !strcmp(v->obj.type, "super")) return exec_method(r, name, v);
-    if (is_dunder(name)) return exec_fail_at(r, at, "dunder attribute %s", name);
-    switch (v->kind) {
-    case XV_PENDING: {
-        char use[64];
-        snprintf(use, sizeof use, "attr:%s", name);
-        ExecValue *x = exec_stand_resolve(r, v, use, NULL);
-        return x ? exec_getattr(r, x, name, at) : NULL;
-    }
-    case XV_LIB: {
-        size_t n = strlen(v->lib.qual) + strlen(name) + 2;
-        char *q = exec_alloc(r, n);
-        if (!q) return NULL;
-        snprintf(q, n, "%s.%s", v->lib.qual, name);
-        return exec_lib(r, q);
-    }
-    case XV_OBJECT: {
-        if (!strcmp(v->obj.type, "module")) { /* a module of the project */
-            ExecValue *f = exec_module_member(r, v, name);
-            return f || r->failed ? f : exec_fail_at(r, at, "attribute %s the module does not have", name);
-        }
-        ExecValue *f = exec_dict_get_str(&v->obj.fields, name);
-        if (f) return f;
-        if (v->obj.cls) {
-            ExecValue *m = find_class_attr(v->obj.cls, name);
-            if (m && m->kind == XV_FUNC) return bind_method(r, m, v);
-            if (m) return m;
-            if (v->obj.lazy) return exec_stand_record_field(r, v, name);
-            if (module_method(v->obj.cls, name)) return exec_method(r, name, v); /* model.eval() */
-            return exec_fail_at(r, at, "attribute %s the object does not have", name);
-        }
-        if (v->obj.lazy) return exec_stand_record_field(r, v, name);
-        if (!strcmp(v->obj.type, "output") && ((f = exec_nn_hidden(r, v, name, at)) || r->failed)) return f;
-        if (!strcmp(v->obj.type, "config") && (f = exec_nn_config(r, name))) return f;
-        return exec_method(r, name, v);
-    }
-    case XV_CLASS: {
-        ExecValue *m = find_class_attr(v, name);
-        return m ? m : exec_fail_at(r, at, "class attribute %s", name);
-    }
-    case XV_MODEL:
-    case XV_TOKENIZER:
-        return exec_stand_attr(r, v, name, at);
-    case XV_TENSOR:
-        if (!strcmp(name, "shape")) {
-            ExecValue *t = exec_new(r, XV_TUPLE);
-            for (int i = 0; t && i < v->t->ndim; i++)
-                if (!exec_seq_push(r, &t->seq, exec_int(r, v->t->shape[i]))) return NULL;
-            return t;
-        }
-        if (!strcmp(name, "ndim")) return exec_int(r, v->t->ndim);
-        if (!strcmp(name, "dtype")) {
-            char q[40];
-            snprintf(q, sizeof q, "%s.%s", v->t->numpy ? "numpy" : "torch", exec_dtype_name(v->t->dtype));
-            ExecValue *s = exec_str(r, q, (int)strlen(q));
-            return s ? exec_lib(r, s->str.s) : NULL;
-        }
-        if (!strcmp(name, "device")) return exec_str(r, "cpu", 3);
-        if (!strcmp(name, "T") && v->t->ndim == 2) return exec_tensor_value(r, exec_tensor_transpose(r, v->t, 0, 1));
-        if (!strcmp(name, "data")) return v;
-        return exec_method(r, name, v);
-    default:
-        return exec_method(r, name, v);
-    }
-}
-
 /* ---- expressions ---- */
 
 ExecValue *exec_iterate(ExecRun *r, ExecValue *v, TSNode at) {
     if (!v) return NULL;
     if (v->kind == XV_PENDING && !(v = exec_stand_resolve(r, v, "iter", NULL))) return NULL;
+    if (v->kind == XV_OBJECT && v->obj.lazy && !v->obj.cls) {
+        /* a record iterated (a chunk of requests): a batch of one record, the same candidate's */
+        size_t n = strlen(v->obj.lazy) + 3;
+        char *prefix = exec_alloc(r, n);
+        ExecValue *l = exec_new(r, XV_LIST), *rec = prefix ? exec_stand_record(r, prefix) : NULL;
+        if (!l || !rec) return NULL;
+        snprintf(prefix, n, "%s[]", v->obj.lazy);
+        rec->obj.lazy_cand = v->obj.lazy_cand;
+        return exec_seq_push(r, &l->seq, rec) ? l : NULL;
+    }
     switch (v->kind) {
     case XV_LIST:
     case XV_TUPLE:
@@ -978,6 +696,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
         v = exec_env_get(env, s, len);
         if (!v) v = exec_builtin_name(r, s, len);
         if (!v && !r->failed) v = exec_module_constant(r, env, s, len);
+        if (!v && !r->failed) v = exec_stand_outer_local(r, s, len);
         if (!v && !r->failed) exec_fail_at(r, n, "name %.*s is not defined", len, s);
     } else if (!strcmp(t, "integer")) {
         v = eval_number(r, n, false);
@@ -1063,7 +782,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
 
 /* ---- binding targets ---- */
 
-static bool exec_bind(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v) {
+bool exec_bind_target(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v) {
     if (!v) return false;
     const char *t = ts_node_type(target);
     int len;
@@ -1073,7 +792,20 @@ static bool exec_bind(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v) {
     }
     if (!strcmp(t, "pattern_list") || !strcmp(t, "tuple_pattern") || !strcmp(t, "list_pattern") ||
         !strcmp(t, "tuple") || !strcmp(t, "list") || !strcmp(t, "expression_list")) {
-        if (v->kind == XV_OBJECT && !v->obj.cls) { /* a library object unpacked: its fields */
+        if (v->kind == XV_PENDING && !(v = exec_stand_resolve(r, v, "unpack", NULL))) return false;
+        if (v->kind == XV_OBJECT && v->obj.lazy && !v->obj.cls) {
+            /* a record unpacked (`for context, continuation in requests`): a tuple of as many
+             * items as names, each bound by its own use, as a field is ("requests[].0") */
+            ExecValue *tv = exec_new(r, XV_TUPLE);
+            for (uint32_t i = 0; tv && i < ts_node_named_child_count(target); i++) {
+                char key[12];
+                snprintf(key, sizeof key, "%u", i);
+                ExecValue *f = exec_dict_get_str(&v->obj.fields, key);
+                if (!f) f = exec_stand_record_field(r, v, key);
+                if (!f || !exec_seq_push(r, &tv->seq, f)) return false;
+            }
+            v = tv;
+        } else if (v->kind == XV_OBJECT && !v->obj.cls) { /* a library object unpacked: its fields */
             ExecValue *tv = exec_new(r, XV_TUPLE);
             for (int i = 0; tv && i < v->obj.fields.n; i++)
                 if (!exec_seq_push(r, &tv->seq, v->obj.fields.vals[i])) return false;
@@ -1085,17 +817,17 @@ static bool exec_bind(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v) {
         if ((int)n != items->seq.n)
             return exec_fail_at(r, target, "unpacking %d values into %u names", items->seq.n, n) != NULL;
         for (uint32_t i = 0; i < n; i++)
-            if (!exec_bind(r, env, ts_node_named_child(target, i), items->seq.items[i])) return false;
+            if (!exec_bind_target(r, env, ts_node_named_child(target, i), items->seq.items[i])) return false;
         return true;
     }
-    if (!strcmp(t, "parenthesized_expression")) return exec_bind(r, env, ts_node_named_child(target, 0), v);
+    if (!strcmp(t, "parenthesized_expression")) return exec_bind_target(r, env, ts_node_named_child(target, 0), v);
     if (!strcmp(t, "attribute")) {
         ExecValue *o = exec_eval(r, env, parse_field(target, "object"));
         if (!o) return false;
         const char *s = exec_text(r, parse_field(target, "attribute"), &len);
         ExecValue *name = exec_str(r, s, len);
         if (!name) return false;
-        if (is_dunder(name->str.s)) return exec_fail_at(r, target, "dunder attribute %s", name->str.s) != NULL;
+        if (exec_is_dunder(name->str.s)) return exec_fail_at(r, target, "dunder attribute %s", name->str.s) != NULL;
         if (o->kind == XV_TOKENIZER && !strcmp(name->str.s, "pad_token")) { /* pad = eos */
             ExecValue *eos = exec_dict_get_str(&o->obj.fields, "eos_token_id");
             return exec_dict_set_str(r, &o->obj.fields, "pad_token", v) &&
@@ -1247,7 +979,7 @@ static ExecFlow exec_for(ExecRun *r, ExecEnv *env, TSNode n, ExecValue **ret) {
     if (!it) return FLOW_FAIL;
     TSNode body = parse_field(n, "body");
     for (int i = 0; i < it->seq.n; i++) {
-        if (!exec_step(r) || !exec_bind(r, env, parse_field(n, "left"), it->seq.items[i])) return FLOW_FAIL;
+        if (!exec_step(r) || !exec_bind_target(r, env, parse_field(n, "left"), it->seq.items[i])) return FLOW_FAIL;
         bool stop;
         ExecFlow f = exec_loop_body(r, env, body, ret, &stop);
         if (stop) return f;
@@ -1282,7 +1014,7 @@ static ExecFlow exec_with(ExecRun *r, ExecEnv *env, TSNode n, ExecValue **ret) {
         if (!v) return FLOW_FAIL;
         if (v->kind != XV_OBJECT || strcmp(v->obj.type, "context"))
             return exec_fail_at(r, item, "a with-statement on a %s", exec_kind_name(v)) ? FLOW_FAIL : FLOW_FAIL;
-        if (!ts_node_is_null(target) && !exec_bind(r, env, target, v)) return FLOW_FAIL;
+        if (!ts_node_is_null(target) && !exec_bind_target(r, env, target, v)) return FLOW_FAIL;
     }
     return exec_block(r, env, parse_field(n, "body"), ret);
 }
@@ -1297,7 +1029,7 @@ static ExecFlow exec_assignment(ExecRun *r, ExecEnv *env, TSNode a) {
     } else {
         v = exec_eval(r, env, right);
     }
-    return v && exec_bind(r, env, parse_field(a, "left"), v) ? FLOW_NEXT : FLOW_FAIL;
+    return v && exec_bind_target(r, env, parse_field(a, "left"), v) ? FLOW_NEXT : FLOW_FAIL;
 }
 
 static ExecFlow exec_augmented(ExecRun *r, ExecEnv *env, TSNode a) {
@@ -1322,7 +1054,7 @@ static ExecFlow exec_augmented(ExecRun *r, ExecEnv *env, TSNode a) {
             cur->t->data[i] = exec_round(cur->t->dtype, v->t->data[i]);
         return FLOW_NEXT;
     }
-    return v && exec_bind(r, env, left, v) ? FLOW_NEXT : FLOW_FAIL;
+    return v && exec_bind_target(r, env, left, v) ? FLOW_NEXT : FLOW_FAIL;
 }
 
 static ExecFlow exec_stmt(ExecRun *r, ExecEnv *env, TSNode s, ExecValue **ret) {
@@ -1393,6 +1125,10 @@ static ExecFlow exec_block(ExecRun *r, ExecEnv *env, TSNode block, ExecValue **r
     return f;
 }
 
+bool exec_body(ExecRun *r, ExecEnv *env, TSNode body, ExecValue **ret) {
+    return exec_block(r, env, body, ret) != FLOW_FAIL;
+}
+
 /* The module's definitions and imports. A top-level statement that fails is skipped (the names
  * it binds stay undefined); constants are evaluated when first read (exec_module_constant), and
  * the script's own top-level work never runs. */
@@ -1419,52 +1155,4 @@ bool exec_defs_in(ExecRun *r, TSNode root, ExecEnv *env) {
 
 bool exec_module_defs(ExecRun *r) {
     return exec_defs_in(r, r->root, r->globals);
-}
-
-ExecValue *exec_class_with_method(ExecRun *r, const char *method) {
-    ExecDict *g = exec_env_vars(r->globals);
-    for (int i = 0; i < g->n; i++) {
-        ExecValue *c = g->vals[i];
-        ExecValue *m = c->kind == XV_CLASS ? find_class_attr(c, method) : NULL;
-        if (m && m->kind == XV_FUNC && strcmp(method, "__init__")) return c;
-    }
-    return NULL;
-}
-
-ExecValue *exec_instance_by_use(ExecRun *r, ExecValue *cls, const char *prefix, bool lazy) {
-    ExecValue *init = find_class_attr(cls, "__init__");
-    ExecValue *fields = exec_dict_get_str(&cls->cls.attrs, " dataclass");
-    bool defaults = fields && !init; /* a dataclass whose every field has a default: built with them */
-    for (int i = 0; defaults && i < fields->seq.n; i++)
-        defaults = fields->seq.items[i]->seq.n > 1;
-    if (defaults && !lazy) return instantiate(r, cls, NULL, 0, NULL, NULL, 0, cls->cls.def);
-    if (lazy || !init || init->kind != XV_FUNC) {
-        int len;
-        const char *name = exec_text(r, parse_field(cls->cls.def, "name"), &len);
-        ExecValue *obj = exec_stand_record(r, prefix);
-        if (!obj || !(obj->obj.type = exec_str(r, name, len)->str.s)) return NULL;
-        obj->obj.cls = cls;
-        return obj;
-    }
-    /* the parameters after self that have no default */
-    TSNode params = parse_field(init->fn.def, "parameters");
-    ExecValue *args[EXEC_MAX_PARAMS];
-    int nargs = 0;
-    for (uint32_t i = 1; i < ts_node_named_child_count(params) && nargs < EXEC_MAX_PARAMS; i++) {
-        TSNode p = ts_node_named_child(params, i);
-        if (!parse_is(p, "identifier") && !parse_is(p, "typed_parameter")) break;
-        int len;
-        const char *s = exec_text(r, parse_is(p, "identifier") ? p : ts_node_named_child(p, 0), &len);
-        char name[32];
-        snprintf(name, sizeof name, "%.12s(%.*s)", prefix, len < 16 ? len : 16, s);
-        if (!(args[nargs++] = exec_stand_named(r, name, -1))) return NULL;
-    }
-    return instantiate(r, cls, args, nargs, NULL, NULL, 0, init->fn.def);
-}
-
-ExecValue *exec_call_entry(ExecRun *r, TSNode def, ExecValue **args, int nargs) {
-    ExecValue fn = {.kind = XV_FUNC};
-    fn.fn.def = def;
-    fn.fn.closure = r->globals;
-    return call_user(r, &fn, args, nargs, NULL, NULL, 0, def);
 }

@@ -240,6 +240,7 @@ static bool shape_args(ExecRun *r, ExecArgs *a, int from, int *ndim, int *shape)
     if (n > EXEC_MAX_DIMS) return exec_fail_at(r, a->at, "a shape of %d dimensions", n) != NULL;
     for (int i = 0; i < n; i++) {
         int64_t v;
+        if (items[i]->kind == XV_PENDING && !exec_stand_resolve(r, items[i], "int", NULL)) return false;
         if (!exec_as_int(items[i], &v)) return exec_fail_at(r, a->at, "a shape entry that is not an int") != NULL;
         shape[i] = (int)v;
     }

@@ -243,6 +243,23 @@ static TSNode module_assignment(ExecRun *r, TSNode block, const char *name, int 
     return found;
 }
 
+/* The top-level statements after NAME's assignment `a` that set an attribute of it
+ * (`tok.pad_token = tok.eos_token`, `tok.padding_side = "left"`), run once NAME is bound: the
+ * object the scoring reads is the one the script set up. false: the run failed. */
+static bool set_up_after(ExecRun *r, ExecEnv *globals, TSNode a, const char *name, int len) {
+    for (TSNode st = ts_node_next_named_sibling(ts_node_parent(a)); !ts_node_is_null(st);
+         st = ts_node_next_named_sibling(st)) {
+        TSNode w = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : (TSNode){0};
+        TSNode left = parse_is(w, "assignment") ? parse_field(w, "left") : (TSNode){0};
+        TSNode obj = parse_is(left, "attribute") ? parse_field(left, "object") : (TSNode){0};
+        if (!parse_is(obj, "identifier") || binds_name(r, obj, name, len) != 0 ||
+            ts_node_is_null(parse_field(w, "right")))
+            continue;
+        if (!exec_bind_target(r, globals, left, exec_eval(r, globals, parse_field(w, "right")))) return false;
+    }
+    return true;
+}
+
 /* A module-level `NAME = value` or `A, NAME = value` (the last one in the file of the code
  * reading it, at top level or under a top-level `if`), evaluated when the code first reads
  * NAME: module constants and objects the scoring needs, without running the script's top
@@ -262,7 +279,8 @@ ExecValue *exec_module_constant(ExecRun *r, ExecEnv *env, const char *name, int 
             return exec_fail_at(r, found, "unpacking a %s into %d names", exec_kind_name(v), n);
         v = v->seq.items[slot - 1];
     }
-    return v && exec_env_set(r, globals, name, len, v) ? v : NULL;
+    if (!v || !exec_env_set(r, globals, name, len, v)) return NULL;
+    return set_up_after(r, globals, found, name, len) ? v : NULL;
 }
 
 /* The name `name` of a module of the project (an object of type "module"): a name its top level

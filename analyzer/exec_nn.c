@@ -291,6 +291,24 @@ static int most_probable(const double *p, int n) {
     return best;
 }
 
+/* One draw per row in a run that generates the candidate: every row draws the candidate's next
+ * token (the run is scored on the continuation it generates, which must be the candidate's;
+ * drawing past its end ends the run). */
+static ExecValue *draw_candidate(ExecRun *r, ExecArgs *a, const ExecTensor *p, ExecTensor *out) {
+    const VerifySeq *c = &r->table->candidates[r->cand];
+    if (r->drawn >= c->len)
+        return exec_fail_at(r, a->at, "the generation drew more tokens than the candidate's %d", c->len);
+    int tok = c->tokens[r->drawn++];
+    if (tok >= p->shape[p->ndim - 1])
+        return exec_fail_at(r, a->at, "torch.multinomial over fewer tokens than the vocabulary");
+    for (int i = 0; i < out->n; i++)
+        out->data[i] = tok;
+    if (!exec_stand_in(r, a->at, "torch.multinomial",
+                       "draws the candidate's next token (the generated continuation is the candidate scored)"))
+        return NULL;
+    return exec_tensor_value(r, out);
+}
+
 /* torch.multinomial(probs, k): per row the k most probable indices, most probable first. */
 static ExecValue *sample_multinomial(ExecRun *r, ExecArgs *a) {
     ExecTensor *p = exec_lib_tensor(r, exec_arg(a, 0, "input"), false);
@@ -305,6 +323,7 @@ static ExecValue *sample_multinomial(ExecRun *r, ExecArgs *a) {
     ExecTensor *out = exec_tensor_new(r, XD_INT64, p->ndim, p->ndim == 1 ? shape + 1 : shape, false);
     double *row = exec_alloc(r, (size_t)n * sizeof *row);
     if (!out || !row) return NULL;
+    if (exec_plan_generates(r->plan) && k == 1) return draw_candidate(r, a, p, out);
     for (int i = 0; i < rows; i++) {
         memcpy(row, p->data + (size_t)i * n, (size_t)n * sizeof *row);
         for (int j = 0; j < k; j++) {

@@ -595,7 +595,8 @@ ExecValue *exec_stand_call(ExecRun *r, ExecValue *fn, ExecValue **args, int narg
 /* A method of the model or tokenizer, bound: called through exec_call_lib as XV_METHOD. */
 ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArgs *a) {
     if (self->kind == XV_TOKENIZER) return tok_method(r, self, m, a);
-    if (!strcmp(m, "eval") || !strcmp(m, "to") || !strcmp(m, "cuda") || !strcmp(m, "cpu") ||
+    /* moving it, or its mode (the toy LM has no dropout): the model itself */
+    if (!strcmp(m, "eval") || !strcmp(m, "train") || !strcmp(m, "to") || !strcmp(m, "cuda") || !strcmp(m, "cpu") ||
         !strcmp(m, "half") || !strcmp(m, "float") || !strcmp(m, "requires_grad_")) {
         a->used = ~0u;
         if (!strcmp(m, "half")) r->lm_dtype = XD_F16;
@@ -701,13 +702,15 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         for (size_t i = 0; i < sizeof model / sizeof *model; i++)
             if (!strcmp(n, model[i])) return opts[0] = XP_MODEL, 1;
         if (!strcmp(n, "logits")) return opts[0] = XP_OUTPUT, 1;
+        if (!strcmp(n, "train")) return opts[0] = XP_MODEL, opts[1] = XP_RECORD, 2; /* model.train(), or a split */
         if (!strcmp(n, "input_ids") || !strcmp(n, "attention_mask")) return opts[0] = XP_BATCH, 1;
         for (size_t i = 0; i < sizeof scores / sizeof *scores; i++)
             if (!strcmp(n, scores[i])) return opts[0] = XP_LOGITS, opts[1] = XP_IDS, 2;
         opts[0] = XP_IDS;
         opts[1] = XP_LOGITS;
         opts[2] = XP_RECORD;
-        return 3;
+        opts[3] = XP_PROMPT_TENSOR; /* what a generation continues */
+        return 4;
     }
     if (!strcmp(use, "key:logits")) return opts[0] = XP_OUTPUT, 1;
     if (!strcmp(use, "id_rows")) return opts[0] = XP_ID_ROWS, 1;
@@ -716,20 +719,27 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strncmp(use, "key:", 4)) return opts[0] = XP_BATCH, opts[1] = XP_PROMPT_BATCH, 2;
     if (!strcmp(use, "int") && r->plan->names[param][0] && strchr(r->plan->names[param], '.'))
         return opts[0] = XP_NO_LIMIT, opts[1] = XP_PROMPT_LEN, 2; /* a record's number: a limit first */
-    if (!strcmp(use, "int")) return opts[0] = XP_PROMPT_LEN, 1;
+    if (!strcmp(use, "int")) /* a length: the prompt's, else a generation's */
+        return opts[0] = XP_PROMPT_LEN, opts[1] = XP_GEN_LEN, opts[2] = XP_TOTAL_LEN, 3;
     if (!strcmp(use, "divisor")) /* a float tensor divided by it: a temperature first */
         return opts[0] = XP_UNIT, opts[1] = XP_IDS, opts[2] = XP_LOGITS, opts[3] = XP_PROMPT_TENSOR, opts[4] = XP_TOKEN_LPS, 5;
     if (!strcmp(use, "tensor")) /* last: a served response's log-probs of the candidate's tokens, already read */
         return opts[0] = XP_IDS, opts[1] = XP_LOGITS, opts[2] = XP_PROMPT_TENSOR, opts[3] = XP_TOKEN_LPS, 4;
     if (!strcmp(use, "list")) return opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS, 1;
+    if (!strcmp(use, "concat")) { /* a + b of two parameters: id lists, else texts */
+        opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS;
+        opts[1] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT;
+        return 2;
+    }
     if (!strcmp(use, "str") && r->plan->all_candidates) return opts[0] = XP_TEXTS, 1;
     if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
-    if (!strcmp(use, "iter") || !strcmp(use, "len")) {
+    if (!strcmp(use, "iter") || !strcmp(use, "len") || !strcmp(use, "unpack")) {
         static const ExecParamRole iter[] = {XP_CANDS, XP_CANDS_BARE, XP_CONT_IDS, XP_IDS,
                                              XP_RECORDS, XP_ID_ROWS, XP_ID_TENSORS, XP_LL_PAIRS, XP_ID_BATCHES, XP_TOKEN_LPS};
         int k = (int)(sizeof iter / sizeof *iter);
         memcpy(opts, iter, sizeof iter);
         if (!strcmp(use, "len")) opts[k++] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
+        if (!strcmp(use, "unpack")) opts[k++] = XP_RECORD; /* a pair or a request: each item bound by its use */
         return k;
     }
     return 0;
@@ -831,6 +841,17 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         return exec_int(r, 1 + t->prompt.len);
     case XP_NO_LIMIT:
         return exec_int(r, 1 << 20);
+    case XP_GEN_LEN:
+    case XP_TOTAL_LEN: { /* what its callers would pass to generate the candidate */
+        char what[64];
+        snprintf(what, sizeof what, "parameter %s", r->plan->names[i]);
+        bool gen = r->plan->role[i] == XP_GEN_LEN;
+        const char *how = gen ? "the candidate's length (the tokens to generate)"
+                              : "the start, prompt and candidate's length (the sequence to fill)";
+        if (!exec_stand_in(r, (TSNode){0}, what, "%s", how))
+            return NULL;
+        return exec_int(r, gen ? c->len : 1 + t->prompt.len + c->len);
+    }
     case XP_PROMPT:
         return stand_text(r, true, false);
     case XP_CONT:
@@ -949,6 +970,50 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         break;
     }
     return exec_fail(r, "parameter %s is never used in a way that says what it is", r->plan->names[i]);
+}
+
+/* Does the def `def` bind `name` in its own scope: a parameter, or an assignment's, a for's or a
+ * with's target outside the defs, lambdas and classes nested in it? */
+static bool binds_local(ExecRun *r, TSNode def, const char *name, int len) {
+    TSTreeCursor c = ts_tree_cursor_new(def);
+    bool found = false;
+    for (bool more = ts_tree_cursor_goto_first_child(&c); more && !found;) {
+        TSNode n = ts_tree_cursor_current_node(&c);
+        TSNode up = ts_node_parent(n);
+        bool target = parse_is(up, "assignment") || parse_is(up, "for_statement")
+                          ? ts_node_eq(n, parse_field(up, "left"))
+                      : parse_is(up, "default_parameter") || parse_is(up, "typed_default_parameter")
+                          ? ts_node_eq(n, parse_field(up, "name"))
+                          : parse_is(up, "as_pattern_target") || parse_is(up, "parameters") ||
+                                parse_is(up, "typed_parameter") || parse_is(up, "pattern_list") ||
+                                parse_is(up, "tuple_pattern");
+        int l;
+        const char *s = target && parse_is(n, "identifier") ? exec_text(r, n, &l) : NULL;
+        found = s && l == len && !memcmp(s, name, (size_t)len);
+        bool nested = parse_is(n, "function_definition") || parse_is(n, "lambda") || parse_is(n, "class_definition");
+        if (!nested && ts_tree_cursor_goto_first_child(&c)) continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c) || ts_node_eq(ts_tree_cursor_current_node(&c), def)) {
+                more = false;
+                break;
+            }
+    }
+    ts_tree_cursor_delete(&c);
+    return found;
+}
+
+ExecValue *exec_stand_outer_local(ExecRun *r, const char *name, int len) {
+    if (ts_node_is_null(r->outer_def) || len >= 32 || !binds_local(r, r->outer_def, name, len)) return NULL;
+    char full[32];
+    snprintf(full, sizeof full, "%.*s", len, name);
+    ExecValue *v = exec_stand_named(r, full, -1);
+    return v && exec_env_set(r, r->globals, name, len, v) ? v : NULL;
+}
+
+bool exec_plan_generates(const ExecPlan *p) {
+    for (int i = 0; i < p->nparams; i++)
+        if (p->role[i] == XP_GEN_LEN || p->role[i] == XP_TOTAL_LEN) return true;
+    return false;
 }
 
 ExecValue *exec_stand_record(ExecRun *r, const char *prefix) {

@@ -182,6 +182,9 @@ static void counterexample(FILE *out, const VerifyResult *res, ExplainStrs *s) {
             t->origin == VERIFY_ORIGIN_BUILTIN  ? ", the built-in A/B/C case"
             : t->origin == VERIFY_ORIGIN_SEARCH ? ", found by seeded search and shrunk"
                                                 : "");
+    /* what the run chose where the table cannot say (a head's weights, a sampler's draw) */
+    for (int i = 0; i < res->n_stand_ins; i++)
+        explain_para(out, "  ", "    ", "stand-in: %s", res->stand_ins[i]);
     if (t->n_vocab <= 10) {
         char vocab[512];
         size_t k = 0;

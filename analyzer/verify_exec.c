@@ -101,6 +101,16 @@ typedef struct {
     int nargs; /* the plan's parameters the entry (and __init__) take; record fields follow */
     bool via_callee; /* the entry computes what the flagged statement (elsewhere) ranks */
     bool varied;     /* on some table, the candidates' values differ */
+    /* the entry generates the candidate (given a generation's length, its sampler drew the
+     * candidate's tokens): every run of the last table did, and some run on any table did. The
+     * candidate reached the run even when every candidate gets the same value (a tie). */
+    bool generated, generated_any;
+    int tuple_item; /* the entry returns a tuple: the item that is its score (0: the first) */
+    /* parameters with an integer default are bound by use too (a generation's length that the
+     * callers set: `max_new=32` generates the candidate's tokens) */
+    bool int_defaults;
+    /* a nested entry reads its enclosing def's locals bound by use (that def could not run) */
+    bool outer_locals;
     bool read_dist;  /* the entry returns a distribution over the vocabulary at each position of
                         the logits it was given: the verifier reads it at the candidate's tokens */
     /* the entry returns one value per position of the candidate's sequence: the verifier
@@ -125,6 +135,20 @@ static TSNode enclosing_def(TSNode n) {
     while (!ts_node_is_null(n) && !parse_is(n, "function_definition"))
         n = ts_node_parent(n);
     return n;
+}
+
+/* The lambda of the assignment n is in, when it binds a name (`seq_score = lambda logits, ids:
+ * ...`): module-level code that is a function all the same (null: none). */
+static TSNode named_lambda(TSNode n) {
+    while (!ts_node_is_null(n) && !parse_is(n, "assignment"))
+        n = ts_node_parent(n);
+    TSNode f = ts_node_is_null(n) ? n : parse_field(n, "right");
+    return parse_is(f, "lambda") && parse_is(parse_field(n, "left"), "identifier") ? f : (TSNode){0};
+}
+
+/* The name of an entry: a def's, or the name a lambda is assigned to. */
+static TSNode def_name(TSNode def) {
+    return parse_is(def, "lambda") ? parse_field(ts_node_parent(def), "left") : parse_field(def, "name");
 }
 
 /* The class a def is a method of (null: none). */
@@ -162,9 +186,14 @@ static bool top_class(ExecEntry *e, TSNode def, const char *name, size_t len) {
  * ones (self) are left out. */
 static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n) {
     TSNode params = parse_field(def, "parameters");
-    for (uint32_t i = 0; i < ts_node_named_child_count(params); i++) {
+    bool kept_default = false; /* arguments are passed by position: none after a default kept */
+    for (uint32_t i = 0; !ts_node_is_null(params) && i < ts_node_named_child_count(params); i++) {
         TSNode p = ts_node_named_child(params, i);
-        if (!parse_is(p, "identifier") && !parse_is(p, "typed_parameter")) continue;
+        bool has_default = parse_is(p, "default_parameter") || parse_is(p, "typed_default_parameter");
+        bool int_default = e->int_defaults && skip == 0 && has_default && !kept_default &&
+                           parse_is(parse_field(p, "value"), "integer");
+        kept_default |= has_default && !int_default;
+        if (!parse_is(p, "identifier") && !parse_is(p, "typed_parameter") && !int_default) continue;
         if (skip > 0) {
             skip--;
             continue;
@@ -174,7 +203,7 @@ static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n
             return false;
         }
         size_t len;
-        TSNode id = parse_is(p, "identifier") ? p : ts_node_named_child(p, 0);
+        TSNode id = parse_is(p, "identifier") ? p : int_default ? parse_field(p, "name") : ts_node_named_child(p, 0);
         const char *s = parse_text(&e->vs->src, id, &len);
         /* annotated with a class of the file (cfg: Config): an instance of it */
         TSNode type = parse_is(p, "typed_parameter") ? parse_field(p, "type") : (TSNode){0};
@@ -194,6 +223,8 @@ static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
     memset(&e->plan, 0, sizeof e->plan);
     e->bound_plan = false;
     e->varied = e->read_dist = e->read_positions = false;
+    e->generated = e->generated_any = false;
+    e->tuple_item = 0;
     e->metric[0] = '\0';
     e->flagged_line = 0;
     e->flagged_then_stopped = false;
@@ -203,7 +234,7 @@ static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
     e->cls = method_class(def);
     e->n_init = 0;
     size_t len;
-    const char *name = parse_text(&e->vs->src, parse_field(def, "name"), &len);
+    const char *name = parse_text(&e->vs->src, def_name(def), &len);
     snprintf(e->method, sizeof e->method, "%.*s", (int)(len < 60 ? len : 60), name);
     e->line = (int)ts_node_start_point(def).row + 1;
     if (ts_node_is_null(e->cls)) {
@@ -234,7 +265,7 @@ static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
 /* Functions of the file that call the entry by name: the next entries to try. */
 static int entry_callers(ExecEntry *e, TSNode def, TSNode *out, int max) {
     size_t len;
-    const char *name = parse_text(&e->vs->src, parse_field(def, "name"), &len);
+    const char *name = parse_text(&e->vs->src, def_name(def), &len);
     int n = 0;
     TSTreeCursor c = ts_tree_cursor_new(e->vs->parsed.root);
     for (bool more = true; more && n < max;) {
@@ -616,6 +647,18 @@ static bool entry_read_positions(const ExecRun *r, const ExecEntry *e, ExecValue
     return true;
 }
 
+/* A generation's tuple (tokens, their log-probs): the first item after the first that is one
+ * number, or one value per position (read as entry_read_positions does); its index, 0: none. */
+static int tuple_score(const ExecRun *r, ExecEntry *e, ExecValue *v, double *score, const char **dtype) {
+    for (int i = 1; v->kind == XV_TUPLE && i < v->seq.n; i++) {
+        ExecValue *x = v->seq.items[i];
+        if (x->kind == XV_TENSOR && !exec_dtype_is_float(x->t->dtype)) continue; /* ids */
+        if (entry_score(x, score, dtype)) return e->read_positions = false, i;
+        if (entry_read_positions(r, e, x, score, dtype)) return e->read_positions = true, i;
+    }
+    return 0;
+}
+
 /* LOGITLINT_EXEC_TRACE=1: one line per run on standard error (the entry, how each parameter
  * was bound, the outcome), to see why a finding fell back to its recipe. */
 static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
@@ -624,8 +667,8 @@ static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
     if (!on) return;
     static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
                                        "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
-                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches", "id_tensors"};
-    _Static_assert(sizeof role / sizeof *role == XP_ID_TENSORS + 1, "one name per ExecParamRole");
+                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches", "id_tensors", "gen_len", "total_len"};
+    _Static_assert(sizeof role / sizeof *role == XP_TOTAL_LEN + 1, "one name per ExecParamRole");
     fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
     for (int i = 0; i < e->plan.nparams; i++)
         fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], role[e->plan.role[i]]);
@@ -652,6 +695,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     r.main_mod = mod;
     r.mark_start = e->mark_start;
     r.mark_end = e->mark_end;
+    if (e->outer_locals) r.outer_def = enclosing_def(ts_node_parent(e->def));
     e->runs++;
     bool ok = exec_module_defs(&r);
     ExecValue *args[EXEC_MAX_PARAMS];
@@ -690,6 +734,12 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         exec_fail(&r, "the run never read the model's output");
         ok = false;
     }
+    bool gen = exec_plan_generates(&e->plan);
+    if (ok && gen && r.drawn != t->candidates[ci].len) { /* greedy, or cut short: not the candidate */
+        exec_fail(&r, "the generation drew %d of the candidate's %d tokens", r.drawn, t->candidates[ci].len);
+        ok = false;
+    }
+    e->generated &= ok && gen;
     bool batch = e->plan.all_candidates || r.gave_all;
     for (int i = 0; i < e->plan.nparams; i++)
         batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_CANDS_BARE || e->plan.role[i] == XP_TEXTS ||
@@ -708,6 +758,8 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         rc = 0, e->read_dist = true;
     else if (ok && !batch && entry_read_positions(&r, e, ret, &scores[ci], dtype))
         rc = 0, e->read_positions = true;
+    else if (ok && !batch && gen && (e->tuple_item = tuple_score(&r, e, ret, &scores[ci], dtype)) > 0)
+        rc = 0;
     else if (ok)
         snprintf(why, n, "%s() returns a %s, not %s", e->name, exec_kind_name(ret),
                  batch ? "a score for each candidate or its pick" : "one score per candidate");
@@ -722,9 +774,12 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     }
     exec_run_free(&r);
     trace_run(e, ci, rc, why);
-    if (rc < 0 && init_failed && !e->plan.lazy_self && !e->bound_plan) {
-        /* __init__ cannot run here (an optimizer, a trainer framework, a file): the method
-         * again on a self whose fields are bound by their use, the reason kept if that fails */
+    bool self_lacks = !ts_node_is_null(e->cls) && strstr(why, "attribute ") && strstr(why, " the object does not have");
+    if (rc < 0 && (init_failed || self_lacks) && !e->plan.lazy_self && !e->bound_plan) {
+        /* __init__ cannot run here (an optimizer, a trainer framework, a file), or the object
+         * it built lacks a field the method reads (a class set up by a framework or by its
+         * callers): the method again on a self whose fields are bound by their use, the reason
+         * kept if that fails */
         char first[200];
         snprintf(first, sizeof first, "%s", why);
         e->plan.lazy_self = true;
@@ -764,9 +819,12 @@ static bool entry_plan_next(ExecPlan *p) {
 static int entry_run_all(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, char *why,
                          size_t n) {
     e->n_stand_ins = 0; /* only the runs that score the table report theirs */
+    e->generated = true;
     int rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
     for (int ci = 1; rc == 0 && ci < t->n_candidates; ci++)
         if (entry_run(e, t, ci, scores, dtype, pick, why, n) < 0) rc = -1;
+    e->generated &= rc == 0;
+    e->generated_any |= e->generated;
     return rc;
 }
 
@@ -798,8 +856,8 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
         snprintf(first, sizeof first, "%s", why);
         bool gap = rc < 0 && is_gap(why);
         bool first_ran = rc >= 0;
-        for (int tries = 0; !e->bound_plan && (rc < 0 || all_same(scores, t->n_candidates)) && tries < 160 &&
-                            e->budget.steps_left > 0 && entry_plan_next(&e->plan);
+        for (int tries = 0; !e->bound_plan && (rc < 0 || (all_same(scores, t->n_candidates) && !e->generated)) &&
+                            tries < 160 && e->budget.steps_left > 0 && entry_plan_next(&e->plan);
              tries++) {
             rc = entry_run_all(e, t, scores, dtype, pick, why, n);
             if (rc < 0 && !gap && is_gap(why)) {
@@ -807,7 +865,7 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
                 snprintf(first, sizeof first, "%s", why);
             }
         }
-        if (!e->bound_plan && first_ran && (rc < 0 || all_same(scores, t->n_candidates))) {
+        if (!e->bound_plan && first_ran && (rc < 0 || (all_same(scores, t->n_candidates) && !e->generated))) {
             e->plan = start; /* none did better than the first */
             rc = entry_run_all(e, t, scores, dtype, pick, why, n);
         }
@@ -870,6 +928,8 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
         bool below = slash && !strncmp(real, home, dir) && real[dir] == '/';
         snprintf(res->entry_file, sizeof res->entry_file, "%s", below ? real + dir + 1 : real);
     }
+    char item[16] = ""; /* the tuple item a generation's score is */
+    if (e->tuple_item > 0) snprintf(item, sizeof item, "[%d]", e->tuple_item);
     if (pick)
         snprintf(res->score_label, sizeof res->score_label, "1 if %s() picks it", e->name);
     else if (e->ranked)
@@ -878,9 +938,9 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
     else if (e->read_dist)
         snprintf(res->score_label, sizeof res->score_label, "%.40s() read at the candidate's tokens", e->name);
     else if (e->read_positions)
-        snprintf(res->score_label, sizeof res->score_label, "the %s of %.40s() at the candidate's tokens",
+        snprintf(res->score_label, sizeof res->score_label, "the %s of %.40s()%s at the candidate's tokens",
                  recipe->aggregate == VERIFY_AGG_PRODUCT ? "product" : recipe->aggregate == VERIFY_AGG_MEAN ? "mean" : "sum",
-                 e->name);
+                 e->name, item);
     else if (e->flagged_line)
         snprintf(res->score_label, sizeof res->score_label, "the flagged value at line %d%s", e->flagged_line,
                  e->flagged_then_stopped ? " (the code after it did not run)" : "");
@@ -888,6 +948,8 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
         snprintf(res->score_label, sizeof res->score_label, "%.40s()[\"%s\"]", e->name, e->metric);
     else if (e->closure)
         snprintf(res->score_label, sizeof res->score_label, "%.40s()'s closure, called", e->name);
+    else if (e->tuple_item > 0)
+        snprintf(res->score_label, sizeof res->score_label, "%.40s()%s", e->name, item);
     else
         snprintf(res->score_label, sizeof res->score_label, "%s() value", e->name);
     res->lower_is_better = !pick && !e->ranked && recipe->lower_is_better;
@@ -906,6 +968,8 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
 
 static bool shows_harm(const VerifyResult *res) {
     if (res->harm == VERIFY_HARM_NONE) return false;
+    /* a tie shows harm where keeping the first is not log Pr's pick */
+    if (res->harm == VERIFY_HARM_TIE) return res->script_rank[0] != res->correct_rank[0];
     if (res->harm != VERIFY_HARM_FLIP) return true;
     double best = res->cands[res->correct_rank[0]].log_prob;
     double pick = res->cands[res->script_rank[0]].log_prob;
@@ -994,7 +1058,8 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
         e->varied |= scores_vary(res);
         /* the flagged code ran in this harm, under a binding that reads the candidate (a NaN
          * the model's numbers cause needs no candidate to be one) */
-        if (shows_harm(res) && reached_here && (e->varied || res->harm == VERIFY_HARM_NAN)) {
+        if (shows_harm(res) && reached_here &&
+            (e->varied || res->harm == VERIFY_HARM_NAN || (res->harm == VERIFY_HARM_TIE && e->generated))) {
             verify_result_free(first);
             res->runs = e->runs;
             return res;
@@ -1017,7 +1082,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
         e->plan = keep;
         e->bound_plan = kept_bound;
     }
-    if (first && !e->varied && first->harm != VERIFY_HARM_NAN) {
+    if (first && !e->varied && first->harm != VERIFY_HARM_NAN && !e->generated_any) {
         snprintf(why, n, "%s() gives every candidate the same value on the %d tables tried (the binding does not "
                  "reach the candidate)", e->name, tried);
         verify_result_free(first);
@@ -1048,7 +1113,8 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
                                      const VerifyResult *recipe_cex, char *why, size_t why_len) {
     TSNode node = ts_node_descendant_for_byte_range(site->src->parsed.root, site->start, site->end);
     TSNode def = enclosing_def(node);
-    /* the enclosing function, then its callers in the file, breadth first */
+    if (ts_node_is_null(def)) def = named_lambda(node);
+    /* the enclosing function (or named lambda), then its callers in the file, breadth first */
     enum { MAX_ENTRIES = 6 };
     TSNode queue[MAX_ENTRIES] = {def};
     int nq = ts_node_is_null(def) ? 0 : 1;
@@ -1056,6 +1122,13 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
     for (int i = 0; i < nq; i++) {
         char w[200] = "";
         VerifyResult *res = entry_set(e, queue[i], w, sizeof w) ? entry_search(e, r, recipe_cex, w, sizeof w) : NULL;
+        if (!res && strstr(w, "returns a") && e->budget.steps_left > 0) {
+            /* what it returns may be a generation's, of a length its integer defaults set */
+            char w2[200] = "";
+            e->int_defaults = true;
+            res = entry_set(e, queue[i], w2, sizeof w2) ? entry_search(e, r, recipe_cex, w2, sizeof w2) : NULL;
+            e->int_defaults = false;
+        }
         if (res) return res;
         if (!first[0]) snprintf(first, sizeof first, "%s", w);
         if (!caller_may_help(w) || e->budget.steps_left <= 0) break;
@@ -1066,6 +1139,15 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
             dup = ts_node_eq(queue[k], outer);
         if (!dup && nq < MAX_ENTRIES) queue[nq++] = outer;
         nq += entry_callers(e, queue[i], queue + nq, MAX_ENTRIES - nq);
+    }
+    if (nq > 0 && !ts_node_is_null(enclosing_def(ts_node_parent(def))) && e->budget.steps_left > 0) {
+        /* a closure whose enclosing def cannot run (it parses arguments, loads files): the
+         * closure itself, the locals it reads bound by their use */
+        char w[200] = "";
+        e->outer_locals = true;
+        VerifyResult *res = entry_set(e, def, w, sizeof w) ? entry_search(e, r, recipe_cex, w, sizeof w) : NULL;
+        e->outer_locals = false;
+        if (res) return res;
     }
     if (!first[0]) snprintf(first, sizeof first, "the finding is in module-level code, not in a function to run");
     /* the functions whose values the flagged statement ranks; kept only when they show the harm
@@ -1134,7 +1216,9 @@ VerifyResult *verify_exec_source(const char *label, const char *text, size_t len
         at++;
     ExecEntry e = {.vs = vs, .mark_start = (uint32_t)at, .mark_end = (uint32_t)at + 1, .recipe = r};
     e.budget = entry_budget(steps);
-    TSNode def = enclosing_def(ts_node_descendant_for_byte_range(vs->parsed.root, e.mark_start, e.mark_end));
+    TSNode marked = ts_node_descendant_for_byte_range(vs->parsed.root, e.mark_start, e.mark_end);
+    TSNode def = enclosing_def(marked);
+    if (ts_node_is_null(def)) def = named_lambda(marked);
     if (ts_node_is_null(def)) snprintf(why, why_len, "%s:%d: not inside a function", label, line);
     VerifyTable *copy =
         !ts_node_is_null(def) && entry_set(&e, def, why, why_len) ? verify_table_copy(t) : NULL;

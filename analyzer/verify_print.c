@@ -192,8 +192,10 @@ char *verify_print_verdict(const VerifyResult *res) {
         int q = print_tied_with(res, p);
         if (q < 0) q = p;
         char *sq = print_cand(res, q);
-        print_bf(&b, "%s %s is %s for both %s and %s%s, so it cannot rank them and ", whose,
-                 label, print_num(res->cands[p].score).s, sp, sq ? sq : "?",
+        /* the script's labels are phrases of their own ("the sum of f()[1] at ...") */
+        print_bf(&b, res->by_script ? "%s score (%s) is %s for both %s and %s%s, so it cannot rank them and "
+                                    : "%s %s is %s for both %s and %s%s, so it cannot rank them and ",
+                 whose, label, print_num(res->cands[p].score).s, sp, sq ? sq : "?",
                  res->recipe->transform == VERIFY_TERM_IGNORED ? " (every term ignored)"
                  : res->cands[p].score == 0          ? " (underflow to 0)"
                                                      : "");

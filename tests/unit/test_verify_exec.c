@@ -130,21 +130,12 @@ END_TEST
 
 /* `logitlint verify --file --line` runs the same function on a user table. */
 START_TEST(verify_file_line_runs_the_function_on_a_table) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/exec/quirk_bonus.py", TEST_DATA_DIR);
-    const char *argv[] = {"verify", "--file", path, "--line", "8", "--output-format", "json", NULL};
-    TvRun r = tv_run(verify_main, argv);
-    ck_assert_int_eq(r.rc, 0);
-    json_error_t e;
-    json_t *o = json_loads(r.out, 0, &e);
-    ck_assert_ptr_nonnull(o);
+    json_t *o = tv_verify_json("quirk_bonus.py", 8);
     ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
     json_t *c1 = json_array_get(json_object_get(o, "candidates"), 1);
     ck_assert_double_eq_tol(json_number_value(json_object_get(c1, "script_score")), 9 + 7 + 1.0, 1e-9);
     json_decref(o);
-    tv_free(&r);
-    const char *bad[] = {"verify", "--file", path, "--line", "1", NULL};
-    r = tv_run(verify_main, bad);
+    TvRun r = tv_verify_at("quirk_bonus.py", 1, false);
     ck_assert_int_eq(r.rc, 2);
     tv_assert_contains(r.err, "not inside a function");
     tv_free(&r);
@@ -153,7 +144,7 @@ END_TEST
 
 /* ---- stand-ins: each recomputed from the reported table, on buggy and on correct code ---- */
 
-typedef enum { S_RAW, S_LOGPROB, S_MEAN_NLL, S_LOGPROB_T2 } StandScore;
+typedef enum { S_RAW, S_LOGPROB, S_MEAN_NLL, S_LOGPROB_T2, S_IGNORED } StandScore;
 
 /* The prompt followed by a candidate's tokens, as the table's prefixes spell them. */
 static json_t *full_sequence(json_t *table, json_t *toks) {
@@ -165,8 +156,9 @@ static json_t *full_sequence(json_t *table, json_t *toks) {
 
 /* What each stand-in test script computes for a candidate, written out independently:
  * the sum of the raw logits of its tokens, log Pr(candidate | prompt), Hugging Face's labels=
- * loss (the mean NLL over prompt and candidate; the start is never predicted), or the sum of
- * log_softmax(u / 2) at its tokens. */
+ * loss (the mean NLL over prompt and candidate; the start is never predicted), the sum of
+ * log_softmax(u / 2) at its tokens, or 0 (each token's loss taken against a target the loss
+ * ignores). */
 static double stand_expected(StandScore q, json_t *table, json_t *toks) {
     json_t *seq = full_sequence(table, toks);
     size_t plen = json_array_size(seq) - json_array_size(toks), n = json_array_size(seq);
@@ -186,6 +178,7 @@ static double stand_expected(StandScore q, json_t *table, json_t *toks) {
         lp_half += v / 2 - m - log(z);
     }
     json_decref(seq);
+    if (q == S_IGNORED) return 0;
     return q == S_RAW ? raw : q == S_LOGPROB ? lp_cand : q == S_LOGPROB_T2 ? lp_half : -lp_all / (double)n;
 }
 
@@ -211,20 +204,20 @@ static const struct {
     {"stand_records.py", 19, "loglikelihood_ok", S_LOGPROB, false},
     {"stand_distribution.py", 8, "probs", S_LOGPROB, false},
     {"stand_distribution.py", 13, "tempered_log_probs", S_LOGPROB_T2, false},
+    {"stand_pairs.py", 14, "loglikelihood", S_RAW, true},
+    {"stand_pairs.py", 27, "HarnessLM._loglikelihood_tokens", S_LOGPROB, false},
+    {"stand_lambda.py", 4, "seq_score", S_RAW, true},
+    {"stand_lambda.py", 5, "seq_logprob", S_LOGPROB, false},
+    {"stand_setup.py", 20, "padded_log_prob", S_LOGPROB, false},
+    {"stand_setup.py", 26, "raw_sum_in_eval_mode", S_RAW, true},
+    {"stand_sampler_loop.py", 14, "sample_read_first", S_IGNORED, false},
+    {"stand_sampler_loop.py", 27, "sample_write_first", S_LOGPROB, false},
 };
 
 /* `verify --file F --line N` on abc: the script's own numbers, the log Pr beside them, and a
  * flip exactly where the script's scoring is wrong. */
 START_TEST(stand_ins_give_the_scripts_own_numbers) {
-    char path[512], line[16];
-    snprintf(path, sizeof path, "%s/exec/%s", TEST_DATA_DIR, stands[_i].file);
-    snprintf(line, sizeof line, "%d", stands[_i].line);
-    const char *argv[] = {"verify", "--file", path, "--line", line, "--output-format", "json", NULL};
-    TvRun r = tv_run(verify_main, argv);
-    ck_assert_msg(r.rc == 0, "%s:%s: %s", stands[_i].file, line, r.err);
-    json_error_t e;
-    json_t *o = json_loads(r.out, 0, &e);
-    ck_assert_ptr_nonnull(o);
+    json_t *o = tv_verify_json(stands[_i].file, stands[_i].line);
     ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(o, "entry"), "function")), stands[_i].entry);
     json_t *table = json_object_get(o, "table");
@@ -234,14 +227,13 @@ START_TEST(stand_ins_give_the_scripts_own_numbers) {
         json_t *toks = json_object_get(c, "tokens");
         double want = stand_expected(stands[_i].score, table, toks);
         double got = json_number_value(json_object_get(c, "script_score"));
-        ck_assert_msg(fabs(got - want) <= 1e-5 * fmax(1, fabs(want)), "%s:%s candidate %zu: script_score %g, recomputed %g",
-                      stands[_i].file, line, i, got, want);
+        ck_assert_msg(fabs(got - want) <= 1e-5 * fmax(1, fabs(want)), "%s:%d candidate %zu: script_score %g, recomputed %g",
+                      stands[_i].file, stands[_i].line, i, got, want);
         ck_assert_double_eq_tol(json_number_value(json_object_get(c, "log_prob")),
                                 stand_expected(S_LOGPROB, table, toks), 1e-9);
     }
     ck_assert_int_eq(json_is_true(json_object_get(o, "flipped")), stands[_i].flips);
     json_decref(o);
-    tv_free(&r);
 }
 END_TEST
 
@@ -289,17 +281,47 @@ START_TEST(findings_under_new_stand_ins_are_the_scripts) {
 }
 END_TEST
 
+/* A sampling loop given how many tokens to generate generates the candidate: the sampler draws
+ * its tokens (a stand-in the report names), and a loss read before the draw is written scores
+ * every candidate 0, a tie; greedy decoding generates its own continuation, never the
+ * candidate's, and falls back. */
+START_TEST(sampling_loops_generate_the_candidate) {
+    json_t *o = tv_verify_json("stand_sampler_loop.py", 14);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "harm")), "tie");
+    ck_assert_str_eq(json_string_value(json_object_get(o, "score_label")), "the sum of sample_read_first()[1] at the candidate's tokens");
+    json_t *stand = json_object_get(o, "stand_ins");
+    tv_assert_contains(json_string_value(json_array_get(stand, 0)), "parameter max_new: the candidate's length");
+    tv_assert_contains(json_string_value(json_array_get(stand, 1)), "torch.multinomial at line 15: draws the candidate's next token");
+    json_decref(o);
+    TvRun r = tv_verify_at("stand_sampler_loop.py", 38, false);
+    ck_assert_int_eq(r.rc, 2);
+    tv_free(&r);
+    /* a length with a default (max_new=32): run with the candidate's, which the report names;
+     * each candidate's score is 0 (its targets are ignored), recomputed here as such */
+    o = check_json(TEST_DATA_DIR "/exec/stand_sampler_default.py");
+    json_t *cex = first_cex(o), *c;
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "harm")), "tie");
+    tv_assert_contains(json_string_value(json_array_get(json_object_get(cex, "stand_ins"), 0)),
+                       "parameter max_new: the candidate's length");
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        ck_assert_double_eq(json_number_value(json_object_get(c, "script_score")), 0);
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "log_prob")),
+                                log_pr(json_object_get(cex, "table"), json_object_get(c, "tokens")), 1e-9);
+    }
+    json_decref(o);
+}
+END_TEST
+
 /* A binding that never reads the toy LM, or under which every candidate gets the same value,
  * proves nothing: the finding keeps the recipe's counterexample and says why. */
 START_TEST(bindings_that_prove_nothing_fall_back) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/exec/degenerate.py", TEST_DATA_DIR);
-    const char *argv[] = {"verify", "--file", path, "--line", "3", NULL};
-    TvRun r = tv_run(verify_main, argv);
+    TvRun r = tv_verify_at("degenerate.py", 3, false);
     ck_assert_int_eq(r.rc, 2);
     tv_assert_contains(r.err, "the run never read the model's output");
     tv_free(&r);
-    json_t *o = check_json(path);
+    json_t *o = check_json(TEST_DATA_DIR "/exec/degenerate.py");
     json_t *cex = first_cex(o);
     ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "recipe");
     tv_assert_contains(json_string_value(json_object_get(cex, "fallback")),
@@ -322,11 +344,7 @@ static const struct {
                {28, "bound: a list of more than"}};
 
 START_TEST(hostile_code_ends_the_run) {
-    char path[512], line[16];
-    snprintf(path, sizeof path, "%s/exec/hostile.py", TEST_DATA_DIR);
-    snprintf(line, sizeof line, "%d", hostile[_i].line);
-    const char *argv[] = {"verify", "--file", path, "--line", line, NULL};
-    TvRun r = tv_run(verify_main, argv);
+    TvRun r = tv_verify_at("hostile.py", hostile[_i].line, false);
     ck_assert_int_eq(r.rc, 2);
     tv_assert_contains(r.err, hostile[_i].reason);
     ck_assert_ptr_eq(strchr(r.err, '\n'), r.err + strlen(r.err) - 1); /* one line */
@@ -379,6 +397,7 @@ static Suite *suite(void) {
     tcase_add_loop_test(tc, stand_ins_give_the_scripts_own_numbers, 0, (int)(sizeof stands / sizeof *stands));
     tcase_add_test(tc, ranking_in_main_runs_the_function_it_ranks);
     tcase_add_test(tc, findings_under_new_stand_ins_are_the_scripts);
+    tcase_add_test(tc, sampling_loops_generate_the_candidate);
     tcase_add_test(tc, bindings_that_prove_nothing_fall_back);
     suite_add_tcase(s, tc);
     return s;

@@ -8,26 +8,6 @@
 #include "test_verify_recompute.h"
 #include "test_verify_util.h"
 
-/* `verify` on a file of tests/data/exec at a line, in the text format or (json) in JSON. */
-static TvRun verify_at(const char *file, int line, bool json) {
-    char path[512], l[16];
-    snprintf(path, sizeof path, "%s/exec/%s", TEST_DATA_DIR, file);
-    snprintf(l, sizeof l, "%d", line);
-    const char *argv[] = {"verify", "--file", path, "--line", l, json ? "--output-format" : NULL,
-                          "json", NULL};
-    return tv_run(verify_main, argv);
-}
-
-static json_t *verify_json(const char *file, int line) {
-    TvRun r = verify_at(file, line, true);
-    ck_assert_msg(r.rc == 0, "%s:%d: %s", file, line, r.err);
-    json_error_t e;
-    json_t *o = json_loads(r.out, 0, &e);
-    ck_assert_ptr_nonnull(o);
-    tv_free(&r);
-    return o;
-}
-
 static json_t *check_cex(const char *file) {
     char path[512];
     snprintf(path, sizeof path, "%s/exec/%s", TEST_DATA_DIR, file);
@@ -65,7 +45,7 @@ static double as_f32(double v) {
 /* LayerNorm (weight 1, bias 0, eps 1e-5) of the last row, then Linear with the identity weight:
  * the normalised first hidden unit. */
 START_TEST(head_on_hidden_states_is_recomputable) {
-    json_t *o = verify_json("stand_head.py", 18);
+    json_t *o = tv_verify_json("stand_head.py", 18);
     ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(o, "entry"), "function")), "ValueModel.forward");
     ck_assert(has_stand_in(o, "hidden states at line 17"));
@@ -91,7 +71,7 @@ END_TEST
 
 /* The text report names the same stand-ins under the verdict. */
 START_TEST(head_stand_ins_are_in_the_text_report) {
-    TvRun r = verify_at("stand_head.py", 18, false);
+    TvRun r = tv_verify_at("stand_head.py", 18, false);
     ck_assert_int_eq(r.rc, 0);
     tv_assert_contains(r.out, "verdict: FLIPPED");
     tv_assert_contains(r.out, "stand-in: nn.Linear at line 18: weight = identity (3 -> 1), bias 0");
@@ -102,7 +82,7 @@ END_TEST
 
 /* torch.multinomial draws the most probable token: log of its probability at the last row. */
 START_TEST(sampler_draws_the_most_probable) {
-    json_t *o = verify_json("stand_head.py", 22);
+    json_t *o = tv_verify_json("stand_head.py", 22);
     ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
     ck_assert(has_stand_in(o, "torch.multinomial at line 23: draws the most probable index"));
     json_t *table = json_object_get(o, "table"), *c;
@@ -120,7 +100,7 @@ END_TEST
 
 /* Randomness without a stand-in (torch.rand) ends the run: the one-line reason, exit 2. */
 START_TEST(unknown_randomness_falls_back) {
-    TvRun r = verify_at("stand_head.py", 29, false);
+    TvRun r = tv_verify_at("stand_head.py", 29, false);
     ck_assert_int_eq(r.rc, 2);
     tv_assert_contains(r.err, "could not be run: unsupported call torch.rand at line 30");
     tv_free(&r);
@@ -152,13 +132,8 @@ START_TEST(lm_eval_results_are_the_answers_log_prs) {
 }
 END_TEST
 
-/* Globals bound by a tuple under the main guard, read by a closure its enclosing function
- * returns: that function is run and its closure called; the raw logits of the candidate. */
-START_TEST(closure_over_module_globals_runs) {
-    json_t *cex = check_cex("stand_globals.py");
-    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
-    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")), "build");
-    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_label")), "build()'s closure, called");
+/* Each candidate's script_score is the sum of the raw logits of its tokens in the reported table. */
+static void assert_raw_logit_sums(json_t *cex) {
     json_t *table = json_object_get(cex, "table"), *c;
     size_t i;
     json_array_foreach(json_object_get(cex, "candidates"), i, c) {
@@ -168,6 +143,25 @@ START_TEST(closure_over_module_globals_runs) {
             raw += logit_at(row_of(table, toks, k), vocab_index(table, json_string_value(json_array_get(toks, k))));
         ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), raw, 1e-4);
     }
+}
+
+/* Closures, each scoring the sum of the candidate's raw logits (recomputed here): globals bound
+ * by a tuple under the main guard, read by a closure its enclosing function returns (that
+ * function is run and its closure called); a closure whose enclosing main() cannot run
+ * (argparse) runs itself, the main() locals it reads bound by use. */
+static const struct {
+    const char *file, *entry, *label;
+} closures[] = {
+    {"stand_globals.py", "build", "build()'s closure, called"},
+    {"stand_closure_locals.py", "score", "score() value"},
+};
+
+START_TEST(closures_run) {
+    json_t *cex = check_cex(closures[_i].file);
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")), closures[_i].entry);
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_label")), closures[_i].label);
+    assert_raw_logit_sums(cex);
     ck_assert(json_is_true(json_object_get(cex, "flipped")));
     json_decref(cex);
 }
@@ -219,7 +213,7 @@ END_TEST
 
 /* One log-softmax per generated step, a list: read at the candidate's tokens it is log Pr. */
 START_TEST(generated_step_distributions_are_read_at_the_tokens) {
-    json_t *o = verify_json("stand_steps.py", 3);
+    json_t *o = tv_verify_json("stand_steps.py", 3);
     ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
     ck_assert_str_eq(json_string_value(json_object_get(o, "score_label")), "step_logprobs() read at the candidate's tokens");
     json_t *table = json_object_get(o, "table"), *c;
@@ -310,7 +304,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, sampler_draws_the_most_probable);
     tcase_add_test(tc, unknown_randomness_falls_back);
     tcase_add_test(tc, lm_eval_results_are_the_answers_log_prs);
-    tcase_add_test(tc, closure_over_module_globals_runs);
+    tcase_add_loop_test(tc, closures_run, 0, sizeof closures / sizeof *closures);
     tcase_add_test(tc, divisor_parameter_is_a_unit_temperature);
     tcase_add_test(tc, partial_loss_over_a_loader_of_batches);
     tcase_add_test(tc, generated_step_distributions_are_read_at_the_tokens);

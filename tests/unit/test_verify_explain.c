@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 
+#include "cli.h"
 #include "explain.h"
 #include "rules.h"
 
@@ -238,6 +239,21 @@ START_TEST(explain_print_follows_the_given_result) {
 }
 END_TEST
 
+/* check --explain under a counterexample of the script's own code names its stand-ins (what the
+ * run chose where the table cannot say), as verify and check do. */
+START_TEST(explain_names_the_runs_stand_ins) {
+    const char *argv[] = {"check", "--isolated", "--no-cache", "--explain", TEST_DATA_DIR "/exec/stand_divisor.py", NULL};
+    TvRun r = tv_run(cli_check, argv);
+    char *s = squash(r.out);
+    /* in the explanation itself, not only in the finding's counterexample above it */
+    const char *ex = strstr(s, "Counterexample (the script's own tempered_logprobs() of line 5");
+    ck_assert_msg(ex != NULL, "no explanation of the script's own counterexample in:\n%s", s);
+    tv_assert_contains(ex, "stand-in: parameter temperature: 1.0 (a divisor its callers supply)");
+    free(s);
+    tv_free(&r);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_explain");
     TCase *tc = tcase_create("explain");
@@ -252,6 +268,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, unknown_code_exits_two);
     tcase_add_test(tc, usage_names_the_explained_codes);
     tcase_add_test(tc, explain_print_follows_the_given_result);
+    tcase_add_test(tc, explain_names_the_runs_stand_ins);
     suite_add_tcase(s, tc);
     return s;
 }

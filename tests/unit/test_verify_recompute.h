@@ -24,6 +24,18 @@ static inline json_t *check_json(const char *path) {
     return o;
 }
 
+/* `logitlint verify --file tests/data/exec/FILE --line LINE --output-format json`, parsed; the
+ * run must succeed. */
+static inline json_t *tv_verify_json(const char *file, int line) {
+    TvRun r = tv_verify_at(file, line, true);
+    ck_assert_msg(r.rc == 0, "%s:%d: %s", file, line, r.err);
+    json_error_t e;
+    json_t *o = json_loads(r.out, 0, &e);
+    ck_assert_ptr_nonnull(o);
+    tv_free(&r);
+    return o;
+}
+
 /* The logits of the context whose prefix is `toks[0..n)` in the JSON table; fails the test if
  * the table lacks it (every row a run used must be reported). */
 static inline json_t *row_of(json_t *table, json_t *toks, size_t n) {

@@ -6,6 +6,7 @@
 
 #include <check.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,16 @@ static inline TvRun tv_run(int (*fn)(int, char **), const char *const *argv) {
     r.out = tv_slurp(o);
     r.err = tv_slurp(e);
     return r;
+}
+
+/* `logitlint verify --file DIR/exec/FILE --line LINE`, in JSON when `json`, run through
+ * verify_main (tests/data/exec holds the scripts the verifier's tests run). */
+static inline TvRun tv_verify_at(const char *file, int line, bool json) {
+    char path[512], l[16];
+    snprintf(path, sizeof path, "%s/exec/%s", TEST_DATA_DIR, file);
+    snprintf(l, sizeof l, "%d", line);
+    const char *argv[] = {"verify", "--file", path, "--line", l, json ? "--output-format" : NULL, "json", NULL};
+    return tv_run(verify_main, argv);
 }
 
 static inline void tv_free(TvRun *r) {
