@@ -375,14 +375,15 @@ static FoundSlot *found_slot(const ProjectCache *c, const char *key) {
  * the same directories recur in every file of a package, and each try costs file-system calls.
  * Answers are looked up under a shared lock and computed outside any: the two threads of a
  * warm run ask thousands of questions, nearly all answered already. */
-char *project_cache_find(ProjectCache *c, const char *key, char *(*find)(const char *key)) {
+char *project_cache_find(ProjectCache *c, const char *key,
+                         char *(*find)(ProjectCache *c, const char *key)) {
     pthread_rwlock_rdlock(&c->found_lock);
     const FoundSlot *known = c->nfound_slots ? found_slot(c, key) : NULL;
     bool hit = known && known->key;
     char *r = hit && known->path ? util_xstrdup(known->path) : NULL;
     pthread_rwlock_unlock(&c->found_lock);
     if (hit) return r;
-    char *answer = find(key);
+    char *answer = find(c, key);
     pthread_rwlock_wrlock(&c->found_lock);
     if ((c->nfound + 1) * 2 > c->nfound_slots) {
         size_t n = c->nfound_slots ? c->nfound_slots * 2 : 256;
