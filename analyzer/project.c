@@ -342,10 +342,6 @@ static char *ask(ProjectFile *pf, ProjectAskKind kind, const char *question) {
     return answer;
 }
 
-static bool same_answer(const char *a, const char *b) {
-    return a && b ? !strcmp(a, b) : a == b;
-}
-
 /* realpath(path), with its directory's canonical path asked once per run: a package's files
  * share it, and realpath costs a call per component of the path. */
 static char *real_of_file(ProjectCache *c, const char *path) {
@@ -371,19 +367,12 @@ bool project_asks_hold(ProjectCache *c, const ProjectAsk *asks, size_t n, const 
         const ProjectAsk *a = &asks[i];
         if (a->kind == PROJECT_ASK_SELF) {
             char *real = strcmp(a->question, path) ? NULL : real_of_file(c, path);
-            hold = real && same_answer(real, a->answer);
+            hold = real && project_same_answer(real, a->answer);
             free(real);
         } else if (a->kind == PROJECT_ASK_READ) {
-            ProjectAsk now;
-            project_cache_read_again(c, a->question, &now);
-            hold = same_answer(now.answer, a->answer) && now.text.lo == a->text.lo &&
-                   now.text.hi == a->text.hi;
-            free(now.question);
-            free(now.answer);
+            hold = project_cache_read_holds(c, a);
         } else if (a->kind < PROJECT_ASK_KINDS && ANSWER[a->kind]) {
-            char *now = project_cache_find(c, a->question, ANSWER[a->kind]);
-            hold = same_answer(now, a->answer);
-            free(now);
+            hold = project_cache_found(c, a->question, ANSWER[a->kind], a->answer);
         } else {
             hold = false;
         }
