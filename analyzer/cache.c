@@ -20,7 +20,7 @@
 #include "rules.h"
 #include "verify.h"
 
-static const char MAGIC[8] = "LLCACHE4"; /* the last character is the format's version */
+static const char MAGIC[8] = "LLCACHE5"; /* the last character is the format's version */
 enum { NO_STRING = 0xffffffffu, SECRET_BYTES = 16, ENTRY_MAX = 64 << 20 };
 
 struct Cache {

@@ -314,20 +314,23 @@ static bool is_file(const char *path) {
 
 /* path itself if something is there (a repository's .git: a directory, or a file in a
  * worktree), else NULL. */
-static char *exists(const char *path) {
+static char *exists(ProjectCache *c, const char *path) {
+    (void)c;
     struct stat st;
     return stat(path, &st) == 0 ? util_xstrdup(path) : NULL;
 }
 
-static char *canonical(const char *path) {
+static char *canonical(ProjectCache *c, const char *path) {
+    (void)c;
     return realpath(path, NULL);
 }
 
-static char *find_module(const char *base);
-static char *(*const ANSWER[])(const char *) = {
+static char *find_module(ProjectCache *c, const char *base);
+static char *search_module(ProjectCache *c, const char *question);
+static char *(*const ANSWER[])(ProjectCache *, const char *) = {
     [PROJECT_ASK_MODULE] = find_module,
     [PROJECT_ASK_REALPATH] = canonical,
-    [PROJECT_ASK_EXISTS] = exists,
+    [PROJECT_ASK_SEARCH] = search_module,
 };
 
 /* The answer to a question of the file system, through the run's cache, noted for the result
@@ -337,10 +340,6 @@ static char *ask(ProjectFile *pf, ProjectAskKind kind, const char *question) {
     array_push(&pf->asks, ((ProjectAsk){kind, util_xstrdup(question),
                                         answer ? util_xstrdup(answer) : NULL, {0, 0}}));
     return answer;
-}
-
-static bool same_answer(const char *a, const char *b) {
-    return a && b ? !strcmp(a, b) : a == b;
 }
 
 /* realpath(path), with its directory's canonical path asked once per run: a package's files
@@ -368,19 +367,12 @@ bool project_asks_hold(ProjectCache *c, const ProjectAsk *asks, size_t n, const 
         const ProjectAsk *a = &asks[i];
         if (a->kind == PROJECT_ASK_SELF) {
             char *real = strcmp(a->question, path) ? NULL : real_of_file(c, path);
-            hold = real && same_answer(real, a->answer);
+            hold = real && project_same_answer(real, a->answer);
             free(real);
         } else if (a->kind == PROJECT_ASK_READ) {
-            ProjectAsk now;
-            project_cache_read_again(c, a->question, &now);
-            hold = same_answer(now.answer, a->answer) && now.text.lo == a->text.lo &&
-                   now.text.hi == a->text.hi;
-            free(now.question);
-            free(now.answer);
-        } else if (a->kind < PROJECT_ASK_KINDS) {
-            char *now = project_cache_find(c, a->question, ANSWER[a->kind]);
-            hold = same_answer(now, a->answer);
-            free(now);
+            hold = project_cache_read_holds(c, a);
+        } else if (a->kind < PROJECT_ASK_KINDS && ANSWER[a->kind]) {
+            hold = project_cache_found(c, a->question, ANSWER[a->kind], a->answer);
         } else {
             hold = false;
         }
@@ -389,7 +381,8 @@ bool project_asks_hold(ProjectCache *c, const ProjectAsk *asks, size_t n, const 
 }
 
 /* base.py, else base/__init__.py (base ending in '/': only the latter). */
-static char *find_module(const char *base) {
+static char *find_module(ProjectCache *c, const char *base) {
+    (void)c;
     size_t n = strlen(base);
     char *cand = util_xasprintf("%s.py", base);
     if (base[n - 1] == '/' || !is_file(cand)) {
@@ -403,15 +396,51 @@ static char *find_module(const char *base) {
     return cand;
 }
 
-/* dir/a/b.py or dir/a/b/__init__.py for the dotted name a.b (empty: dir/__init__.py). */
-static char *module_file(ProjectFile *pf, const char *dir, const char *dotted) {
+/* The question find_module answers for the dotted name a.b in dir: dir/a/b (empty:
+ * dir/, for dir/__init__.py). */
+static char *module_base(const char *dir, const char *dotted) {
     char *rel = util_xstrdup(dotted);
     for (char *p = rel; *p; p++)
         if (*p == '.') *p = '/';
     char *base = *rel ? path_join(dir, rel) : util_xasprintf("%s/", dir);
     free(rel);
+    return base;
+}
+
+/* dir/a/b.py or dir/a/b/__init__.py for the dotted name a.b (empty: dir/__init__.py). */
+static char *module_file(ProjectFile *pf, const char *dir, const char *dotted) {
+    char *base = module_base(dir, dotted);
     char *found = ask(pf, PROJECT_ASK_MODULE, base);
     free(base);
+    return found;
+}
+
+/* The file an absolute import of a.b names from dir (the question "a.b\ndir": a dotted name
+ * holds no newline): dir's module a.b, else that of the nearest directory above it, up to the
+ * repository's root (a .git there) or PROJECT_MAX_ANCESTORS directories; NULL: none. One
+ * question for the whole search, so that a cached result holds one answer, not one per
+ * directory tried and checks it with one look-up; each directory's own question is asked of the
+ * file system once per run. */
+static char *search_module(ProjectCache *c, const char *question) {
+    const char *nl = strchr(question, '\n');
+    if (!nl) return NULL;
+    char *dotted = util_xstrndup(question, (size_t)(nl - question)), *dir = util_xstrdup(nl + 1);
+    char *found = NULL;
+    for (int i = 0; i < PROJECT_MAX_ANCESTORS && !found; i++) {
+        char *base = module_base(dir, dotted);
+        found = project_cache_find(c, base, find_module);
+        char *git = path_join(dir, ".git"), *there = project_cache_find(c, git, exists);
+        bool root = there || !strcmp(dir, "/");
+        free(base);
+        free(git);
+        free(there);
+        if (root) break;
+        char *up = path_up(dir);
+        free(dir);
+        dir = up;
+    }
+    free(dotted);
+    free(dir);
     return found;
 }
 
@@ -738,17 +767,9 @@ static ProjectModule *resolve(Interp *in, int level, const char *dotted) {
         }
         found = module_file(in->project, dir, dotted);
     } else if (*dotted && !project_is_library(dotted)) {
-        for (int i = 0; i < PROJECT_MAX_ANCESTORS && !found; i++) {
-            found = module_file(in->project, dir, dotted);
-            char *git = path_join(dir, ".git"), *there = ask(in->project, PROJECT_ASK_EXISTS, git);
-            bool root = there || !strcmp(dir, "/");
-            free(git);
-            free(there);
-            if (root) break;
-            char *up = path_up(dir);
-            free(dir);
-            dir = up;
-        }
+        char *question = util_xasprintf("%s\n%s", dotted, dir);
+        found = ask(in->project, PROJECT_ASK_SEARCH, question);
+        free(question);
     }
     free(dir);
     return found ? load(in, found) : NULL;

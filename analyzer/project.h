@@ -42,11 +42,12 @@ enum {
 typedef enum {
     PROJECT_ASK_MODULE,   /* which file is module `question` (base.py, base/__init__.py)? */
     PROJECT_ASK_REALPATH, /* the canonical path of `question` */
-    PROJECT_ASK_EXISTS,   /* is anything at `question` (a repository's .git)? */
     PROJECT_ASK_READ,     /* the text of file `question`: answer its path as shown, text
                              project_text_hash */
-    PROJECT_ASK_SELF, /* the analysed file is `question` as given, `answer` canonical: the same
-                         text elsewhere imports other modules */
+    PROJECT_ASK_SELF,     /* the analysed file is `question` as given, `answer` canonical: the same
+                             text elsewhere imports other modules */
+    PROJECT_ASK_SEARCH,   /* which file does an absolute import name, searched from a directory
+                             upwards to the repository's root? `question` is "dotted\ndir" */
     PROJECT_ASK_KINDS
 } ProjectAskKind;
 
@@ -90,10 +91,18 @@ bool project_cache_take(ProjectCache *c, const char *real, const Source *src, Pa
  * analyses that import the file (the first parse dropped), true; false when the file is too
  * large to be imported (the caller frees the parse). */
 bool project_cache_give(ProjectCache *c, const char *real, const Source *src, Parsed *parsed);
-/* The answer to a question of kind READ now (read once per run; not parsed). */
-void project_cache_read_again(ProjectCache *c, const char *real, ProjectAsk *read);
-/* find(key), computed once per run for each key (a copy the caller frees; NULL: none). */
-char *project_cache_find(ProjectCache *c, const char *key, char *(*find)(const char *key));
+/* Are two answers the same (NULL: nothing there)? */
+bool project_same_answer(const char *a, const char *b);
+/* Does the question `was` (kind READ) get the same answer now (read once per run; not parsed)? */
+bool project_cache_read_holds(ProjectCache *c, const ProjectAsk *was);
+/* find(c, key), computed once per run for each key (a copy the caller frees; NULL: none). find
+ * may ask c other questions. */
+char *project_cache_find(ProjectCache *c, const char *key,
+                         char *(*find)(ProjectCache *c, const char *key));
+/* Is find(c, key), asked as project_cache_find does, `answer` (NULL: none)? (No copy made: a
+ * warm run checks hundreds of thousands of recorded answers.) */
+bool project_cache_found(ProjectCache *c, const char *key,
+                         char *(*find)(ProjectCache *c, const char *key), const char *answer);
 
 /* project_text.c: the hash (under key, 16 bytes) of a module's text that an importer's cached
  * analysis depends on: the text with its comment lines emptied and its empty last lines dropped

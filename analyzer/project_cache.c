@@ -37,6 +37,7 @@ typedef struct CacheEntry {
 
 typedef struct FoundSlot {
     char *key, *path; /* path NULL: nothing there */
+    uint32_t hash;    /* hash_key(key): most probes end without comparing keys */
 } FoundSlot;
 
 struct ProjectCache {
@@ -185,13 +186,18 @@ static ProjectRead *read_module(const ProjectCache *c, const char *real, Project
     return r;
 }
 
+bool project_same_answer(const char *a, const char *b) {
+    return a && b ? !strcmp(a, b) : a == b;
+}
+
 static void ask_copy(ProjectAsk *to, const ProjectAsk *from) {
     *to = *from;
     to->question = util_xstrdup(from->question);
     to->answer = from->answer ? util_xstrdup(from->answer) : NULL;
 }
 
-void project_cache_read_again(ProjectCache *c, const char *real, ProjectAsk *read) {
+bool project_cache_read_holds(ProjectCache *c, const ProjectAsk *was) {
+    const char *real = was->question;
     pthread_mutex_lock(&c->lock);
     CacheEntry *e = entry_of(c, real);
     if (!e->read_known) { /* read outside the lock: the other thread goes on meanwhile */
@@ -205,8 +211,11 @@ void project_cache_read_again(ProjectCache *c, const char *real, ProjectAsk *rea
         else
             e->read = now, e->read_known = true;
     }
-    ask_copy(read, &e->read);
+    const ProjectAsk *read = &e->read;
+    bool same = project_same_answer(read->answer, was->answer) && read->text.lo == was->text.lo &&
+                read->text.hi == was->text.hi;
     pthread_mutex_unlock(&c->lock);
+    return same;
 }
 
 /* Drops the least recently used parses no analysis holds until the kept ones fit the budget
@@ -365,26 +374,19 @@ void project_cache_release(ProjectCache *c, ProjectRead *held) {
 
 /* ---------- where module names lead ---------- */
 
-/* The slot of key in c->found: its answer's, or the empty one to fill. */
-static FoundSlot *found_slot(const ProjectCache *c, const char *key) {
-    size_t s = hash_key(key) & (c->nfound_slots - 1);
-    while (c->found[s].key && strcmp(c->found[s].key, key) != 0)
+/* The slot of key (whose hash_key is h) in c->found: its answer's, or the empty one to fill. */
+static FoundSlot *found_slot(const ProjectCache *c, const char *key, uint32_t h) {
+    size_t s = h & (c->nfound_slots - 1);
+    while (c->found[s].key && (c->found[s].hash != h || strcmp(c->found[s].key, key) != 0))
         s = (s + 1) & (c->nfound_slots - 1);
     return &c->found[s];
 }
 
-/* Memoised in an open-addressing table (grown at half full): imports of the same names from
- * the same directories recur in every file of a package, and each try costs file-system calls.
- * Answers are looked up under a shared lock and computed outside any: the two threads of a
- * warm run ask thousands of questions, nearly all answered already. */
-char *project_cache_find(ProjectCache *c, const char *key, char *(*find)(const char *key)) {
-    pthread_rwlock_rdlock(&c->found_lock);
-    const FoundSlot *known = c->nfound_slots ? found_slot(c, key) : NULL;
-    bool hit = known && known->key;
-    char *r = hit && known->path ? util_xstrdup(known->path) : NULL;
-    pthread_rwlock_unlock(&c->found_lock);
-    if (hit) return r;
-    char *answer = find(key);
+/* find(c, key) computed now and kept, unless another thread was quicker: its answer stands for
+ * the run. Returns its slot with the lock held to write. */
+static const FoundSlot *found_add(ProjectCache *c, const char *key, uint32_t h,
+                                  char *(*find)(ProjectCache *c, const char *key)) {
+    char *answer = find(c, key);
     pthread_rwlock_wrlock(&c->found_lock);
     if ((c->nfound + 1) * 2 > c->nfound_slots) {
         size_t n = c->nfound_slots ? c->nfound_slots * 2 : 256;
@@ -393,17 +395,48 @@ char *project_cache_find(ProjectCache *c, const char *key, char *(*find)(const c
         c->found = util_xcalloc(n, sizeof *c->found);
         c->nfound_slots = n;
         for (size_t i = 0; i < nold; i++)
-            if (old[i].key) *found_slot(c, old[i].key) = old[i];
+            if (old[i].key) *found_slot(c, old[i].key, old[i].hash) = old[i];
         free(old);
     }
-    FoundSlot *slot = found_slot(c, key);
-    if (!slot->key) { /* (else another thread was quicker: its answer stands for the run) */
-        *slot = (FoundSlot){util_xstrdup(key), answer};
+    FoundSlot *slot = found_slot(c, key, h);
+    if (!slot->key) {
+        *slot = (FoundSlot){util_xstrdup(key), answer, h};
         c->nfound++;
     } else {
         free(answer);
     }
-    r = slot->path ? util_xstrdup(slot->path) : NULL;
+    return slot;
+}
+
+/* The slot holding key's answer, computed first when there is none, with c->found_lock held
+ * (to read or to write) until the caller releases it.
+ *
+ * Memoised in an open-addressing table (grown at half full): imports of the same names from
+ * the same directories recur in every file of a package, and each try costs file-system calls.
+ * Answers are looked up under a shared lock and computed outside any: the two threads of a
+ * warm run ask thousands of questions, nearly all answered already. */
+static const FoundSlot *answer_slot(ProjectCache *c, const char *key,
+                                    char *(*find)(ProjectCache *c, const char *key)) {
+    uint32_t h = hash_key(key);
+    pthread_rwlock_rdlock(&c->found_lock);
+    const FoundSlot *known = c->nfound_slots ? found_slot(c, key, h) : NULL;
+    if (known && known->key) return known;
+    pthread_rwlock_unlock(&c->found_lock);
+    return found_add(c, key, h, find);
+}
+
+char *project_cache_find(ProjectCache *c, const char *key,
+                         char *(*find)(ProjectCache *c, const char *key)) {
+    const FoundSlot *known = answer_slot(c, key, find);
+    char *r = known->path ? util_xstrdup(known->path) : NULL;
     pthread_rwlock_unlock(&c->found_lock);
     return r;
+}
+
+bool project_cache_found(ProjectCache *c, const char *key,
+                         char *(*find)(ProjectCache *c, const char *key), const char *answer) {
+    const FoundSlot *known = answer_slot(c, key, find);
+    bool same = project_same_answer(known->path, answer);
+    pthread_rwlock_unlock(&c->found_lock);
+    return same;
 }

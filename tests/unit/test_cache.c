@@ -189,17 +189,20 @@ static CliRun check_project(const char *proj, const char *cache) {
     return harness_run_bin(LOGITLINT_BIN, argv, NULL, proj);
 }
 
+/* A file summing what token_scores, imported from module %s, returns at the chosen tokens: a
+ * finding when that is the logits (RAW), none when it is log-probabilities (NORMED). */
+static const char MAIN[] = "from %s import token_scores\n"
+                           "def score(model, ids):\n"
+                           "    logits = token_scores(model, ids)\n"
+                           "    total = 0\n"
+                           "    for t in range(ids.shape[1] - 1):\n"
+                           "        total += logits[0, t, ids[0, t + 1]]\n"
+                           "    return total\n";
+static const char NORMED[] = "def token_scores(model, ids):\n"
+                             "    return model(ids).logits.log_softmax(-1)\n";
+
 START_TEST(what_a_file_read_of_its_project_is_checked) {
-    static const char MAIN[] = "from %s import token_scores\n"
-                               "def score(model, ids):\n"
-                               "    logits = token_scores(model, ids)\n"
-                               "    total = 0\n"
-                               "    for t in range(ids.shape[1] - 1):\n"
-                               "        total += logits[0, t, ids[0, t + 1]]\n"
-                               "    return total\n";
     static const char RAW[] = "def token_scores(model, ids):\n    return model(ids).logits\n";
-    static const char NORMED[] = "def token_scores(model, ids):\n"
-                                 "    return model(ids).logits.log_softmax(-1)\n";
     char *proj = tmp_dir(), *cache = util_xasprintf("%s/c", proj);
     char *main_now = util_xasprintf(MAIN, "helpers"), *main_late = util_xasprintf(MAIN, "late");
     tmp_write(proj, "main.py", main_now);
@@ -241,6 +244,34 @@ START_TEST(what_a_file_read_of_its_project_is_checked) {
     harness_run_free(&last);
     free(settled), free(after);
     free(stored), free(again), free(main_now), free(main_late), free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
+/* An absolute import is searched from the importer's directory upwards to the repository's
+ * root: the entry holds that search's answer, so a module that appears in a directory above,
+ * or a .git that moves the root below it, has the importer analysed again. */
+START_TEST(an_import_searched_upwards_is_checked) {
+    char *proj = tmp_dir(), *cache = util_xasprintf("%s/c", proj);
+    char *main_up = util_xasprintf(MAIN, "up");
+    tmp_write(proj, "a/b/main.py", main_up);
+    /* none; up.py two directories above (a finding no more); a/.git: the root is a/ */
+    const char *steps[][2] = {{NULL, NULL}, {"up.py", NORMED}, {"a/.git", ""}};
+    const bool fires[] = {true, false, true};
+    for (size_t i = 0; i < 3; i++) {
+        if (steps[i][0]) tmp_write(proj, steps[i][0], steps[i][1]);
+        CliRun ref = check_project(proj, NULL), cold_or_now = check_project(proj, cache);
+        ck_assert_same(cold_or_now, ref, steps[i][0] ? steps[i][0] : "none");
+        ck_assert_int_eq(!!strstr(ref.out, "/main.py:6:"), fires[i]);
+        char *stored = entries(cache);
+        CliRun warm = check_project(proj, cache);
+        ck_assert_same(warm, ref, "warm");
+        char *again = entries(cache);
+        ck_assert_str_eq(again, stored);
+        harness_run_free(&ref), harness_run_free(&cold_or_now), harness_run_free(&warm);
+        free(stored), free(again);
+    }
+    free(cache), free(main_up);
     tmp_remove(proj);
 }
 END_TEST
@@ -713,6 +744,7 @@ static Suite *suite(void) {
     tcase_add_test(t, display_options_reuse_the_entries);
     tcase_add_test(t, changed_content_is_analysed_again);
     tcase_add_test(t, what_a_file_read_of_its_project_is_checked);
+    tcase_add_test(t, an_import_searched_upwards_is_checked);
     tcase_add_test(t, an_importer_ignores_the_comment_lines_of_a_module);
     tcase_add_test(t, a_module_analysed_in_the_run_keeps_its_importers_warm);
     tcase_add_test(t, the_code_text_of_a_module);
