@@ -1,7 +1,6 @@
 /* Attributes: x.name by the attribute rows of the contract table (contracts.h AttrContract: model
  * outputs, encodings, tokenizers, distributions, pairs, tensors, API records), applied by one
  * transfer; modules, objects and classes of this file by code; names are the evidence left. */
-#include <stdio.h>
 
 #include "facts_xfer.h"
 
@@ -105,12 +104,8 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
      * but a name path (a module's), a constant of the class's body, or a field or @property
      * of an object of the file's classes. */
     switch ((FactObject)obj.obj) {
-    case FO_MODULE: {
-        size_t ql = strlen(obj.qual);
-        char *q = arena_alloc(in->arena, ql + len + 2);
-        sprintf(q, "%s.%.*s", obj.qual, (int)len, attr);
-        return fact_module(q);
-    }
+    case FO_MODULE:
+        return fact_module(arena_dotted(in->arena, obj.qual, attr, len));
     case FO_INSTANCE: { /* Holder(logits=x).logits: the field it was built with */
         const Fact *v = fact_field(&obj, attr, len);
         if (v) return *v;

@@ -161,8 +161,7 @@ static Fact call_declared_object(Interp *in, TSNode call, const char *qual, cons
     if (n >= 2 && !strcmp(qual + n - 2, "()")) {
         static const char *const calls[] = {"__call__", "forward"};
         for (int i = 0; i < 2; i++) {
-            char *m = arena_alloc(in->arena, n + strlen(calls[i]) + 2);
-            sprintf(m, "%s.%s", qual, calls[i]);
+            const char *m = arena_dotted(in->arena, qual, calls[i], strlen(calls[i]));
             const UserContract *u = contracts_user_find(in->user, m);
             if (u) return call_declared(in, call, u, a);
         }
@@ -375,10 +374,7 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
     if (recv.kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
     if (recv.obj == FO_MODULE) {
         args_read(in, parse_field(call, "arguments"), &a);
-        size_t ql = strlen(recv.qual);
-        char *qual = arena_alloc(in->arena, ql + mlen + 2);
-        sprintf(qual, "%s.%.*s", recv.qual, (int)mlen, method);
-        return call_library(in, call, qual, recv, &a);
+        return call_library(in, call, arena_dotted(in->arena, recv.qual, method, mlen), recv, &a);
     }
     if (mlen == 8 && !memcmp(method, "backward", 8)) {
         labels_backward(in, recv_node, recv);

@@ -138,14 +138,9 @@ static const char *callee_qual(Interp *in, TSNode fn) {
     if (!parse_is(fn, "attribute")) return NULL;
     const char *base = callee_qual(in, parse_field(fn, "object"));
     if (!base) return NULL;
-    size_t len, blen = strlen(base);
+    size_t len;
     const char *attr = parse_text(in->src, parse_field(fn, "attribute"), &len);
-    char *q = arena_alloc(in->arena, blen + len + 2);
-    memcpy(q, base, blen);
-    q[blen] = '.';
-    memcpy(q + blen + 1, attr, len);
-    q[blen + 1 + len] = 0;
-    return q;
+    return arena_dotted(in->arena, base, attr, len);
 }
 
 /* softmax(x, -1), F.log_softmax(x, dim=-1), x.softmax(-1), x.log_softmax(dim=-1), x.argmax(-1):

@@ -822,9 +822,7 @@ static bool member_of(Interp *in, ProjectModule *m, const char *qual, const char
     free(sub);
     ProjectModule *s = file ? load(in, file) : NULL;
     if (!s) return false;
-    char *q = arena_alloc(in->arena, strlen(qual) + len + 2);
-    sprintf(q, "%s.%.*s", qual, (int)len, name);
-    *out = module_fact(s, q);
+    *out = module_fact(s, arena_dotted(in->arena, qual, name, len));
     return true;
 }
 
@@ -832,9 +830,7 @@ Fact project_member(Interp *in, Fact module, const char *name, size_t len) {
     ProjectModule *m = in->project ? module_of_tree(in->project, module.def.tree) : NULL;
     Fact f;
     if (m && member_of(in, m, module.qual, name, len, &f)) return f;
-    char *q = arena_alloc(in->arena, strlen(module.qual) + len + 2);
-    sprintf(q, "%s.%.*s", module.qual, (int)len, name); /* as for any module */
-    return fact_module(q);
+    return fact_module(arena_dotted(in->arena, module.qual, name, len)); /* as for any module */
 }
 
 /* ---------- import statements ---------- */

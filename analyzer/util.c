@@ -86,6 +86,15 @@ char *arena_strndup(Arena *a, const char *s, size_t n) {
     return d;
 }
 
+char *arena_dotted(Arena *a, const char *qual, const char *name, size_t len) {
+    size_t ql = strlen(qual);
+    char *d = arena_alloc(a, ql + len + 2);
+    memcpy(d, qual, ql);
+    d[ql] = '.';
+    memcpy(d + ql + 1, name, len);
+    return d;
+}
+
 void arena_free(Arena *a) {
     while (a->head) {
         ArenaBlock *next = a->head->next;

@@ -33,6 +33,8 @@ typedef struct Arena {
 } Arena;
 void *arena_alloc(Arena *a, size_t n); /* zeroed */
 char *arena_strndup(Arena *a, const char *s, size_t n);
+/* "qual.name": a member of a module or object by its dotted, qualified name. */
+char *arena_dotted(Arena *a, const char *qual, const char *name, size_t len);
 void arena_free(Arena *a);
 
 bool util_has_prefix(const char *s, const char *prefix);
