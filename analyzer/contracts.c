@@ -218,6 +218,8 @@ const char *contracts_op_name(unsigned op) {
         N(SOFTMAX_CLASS),
         N(KERAS_CE_CLASS),
         N(LINEAR_CLASS),
+        N(ONES),
+        N(CLOSE),
         N(PAD_ONLY),
         N(UFUNC_REDUCE),
         N(FROM_PRETRAINED),

@@ -8,7 +8,9 @@
  * a transfer. Two more columns say what LL111's padding domain does with the call (pad, keeps);
  * it reads them from the row the call applied (Interp.applied_row). Attributes (out.logits,
  * enc.input_ids, llm.scores) are rows too (AttrContract), keyed by the attribute and what its
- * receiver is. */
+ * receiver is. Whatever reads a library call reads its row: the main facts, the padding
+ * domain, the evidence from use (facts_use.c: a normaliser, an argmax, a sum of exp() compared
+ * with ones); contracts.c looks rows up by name in an index built once. */
 #ifndef LOGITLINT_CONTRACTS_H
 #define LOGITLINT_CONTRACTS_H
 
@@ -79,6 +81,11 @@ typedef enum {
     OP_KERAS_CE_CLASS,      /* keras loss object (from_logits=True): applies OP_KERAS_CE */
     OP_LINEAR_CLASS,        /* nn.Linear(...), flax nn.Dense(...): a callable whose output is
                                raw scores over its out features (keras: activation=None) */
+    OP_ONES,                /* ones / ones_like: a new tensor of ones; nothing the main facts
+                               track, what a distribution sums to in facts_use.c */
+    OP_CLOSE,               /* allclose / isclose / assert_close(a, b): a equals b within a
+                               tolerance; nothing the main facts track, in facts_use.c
+                               exp(x).sum(-1) close to 1 says x is log-probs */
     OP_PAD_ONLY,            /* nothing the main facts track (x.expand(...), torch.zeros(...)):
                                the row is there for its padding columns (pad, keeps) */
     OP_ARRAY_LAST = OP_PAD_ONLY,
@@ -112,7 +119,8 @@ typedef enum {
     OP_SORTED,       /* sorted(xs, key=...): a ranking of the values (or keys) */
     OP_APPEND,       /* lst.append(x): the list may now hold x */
     OP_EXTEND,       /* lst.extend(xs): the list may now hold xs' elements */
-    OP_RETURNS_SELF, /* module.eval() / .train(): the receiver itself */
+    OP_RETURNS_SELF, /* module.eval() / .train(), a tokenizer's batch .to(device): the receiver
+                        itself */
     OP_RANK_METRIC,  /* roc_auc_score(y, s), spearmanr(a, b): a function of the order of the
                         values at idx_pos (-1: of every positional argument), a ranking */
     OP_WRAP_MODEL,   /* torch.compile(m), DDP(m), accelerator.unwrap_model(m) / .prepare(m, opt):
@@ -153,6 +161,8 @@ enum {
     FORM_ANY_RECV = 1 << 6,  /* x.name(...) whatever x is (a list's append) */
     FORM_MAPPING = 1 << 7,   /* enc.name(...) on an encoding or a model output as a dict (its
                                 items()): only the padding domain reads these rows */
+    FORM_ENCODING = 1 << 8,  /* enc.name(...) on a tokenizer's batch (a BatchEncoding) */
+    FORM_LAST = FORM_ENCODING,
 };
 #define FORM_ARRAY (FORM_FUNC | FORM_TENSOR)
 
@@ -190,7 +200,7 @@ enum {
 typedef struct Contract {
     const char *name; /* the last component of the qualified name, or the method */
     uint32_t libs;    /* LIB_*: where the FORM_FUNC form belongs */
-    uint8_t forms;    /* FORM_* */
+    uint16_t forms;   /* FORM_* */
     uint8_t op;       /* Op */
     int8_t dim_pos;   /* positional index of dim/axis in the method form, -1 if none */
     int8_t idx_pos;   /* positional index of the index tensor in the method form, -1 if none */
@@ -347,6 +357,10 @@ const Contract *contracts_func(const char *qual);
 const Contract *contracts_method(unsigned forms, const char *name, size_t len);
 static inline bool contracts_is_array_op(unsigned op) {
     return op > OP_NONE && op <= OP_ARRAY_LAST;
+}
+/* softmax / log_softmax: normalises over its dim (only a tensor has these as methods). */
+static inline bool contracts_normalises(unsigned op) {
+    return op == OP_SOFTMAX || op == OP_LOG_SOFTMAX;
 }
 static inline bool contracts_is_hf_op(unsigned op) {
     return op > OP_ARRAY_LAST && op <= OP_HF_LAST;

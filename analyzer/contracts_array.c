@@ -68,6 +68,12 @@ const Contract contracts_array[] = {
     {"log_softmax", ARR | LIB_FLAX, FORM_ARRAY, OP_LOG_SOFTMAX, 0, -1, .keeps = PK_SIDE},
     {"softmax", ARR | LIB_FLAX, FORM_ARRAY, OP_SOFTMAX, 0, -1, .keeps = PK_SIDE},
     {"logsumexp", ARR | LIB_FLAX, FORM_ARRAY, OP_LOGSUMEXP, 0, -1},
+    /* nothing the main facts track; facts_use.c reads them: exp(x).sum(-1) close to 1 (x
+     * holds log-probs). A tensor of torch has allclose and isclose as methods too. */
+    {"ones", ARR, FORM_FUNC, OP_ONES, -1, -1},
+    {"ones_like", ARR, FORM_FUNC, OP_ONES, -1, -1},
+    {"allclose", ARR, FORM_ARRAY, OP_CLOSE, -1, -1},
+    {"isclose", ARR | LIB_MATH, FORM_ARRAY, OP_CLOSE, -1, -1},
     /* nothing the main facts track; the padding domain reads their columns (contracts.h) */
     {"zeros", ARR, FORM_FUNC, OP_PAD_ONLY, -1, -1, PO_ZEROS},
     {"zeros_like", ARR, FORM_FUNC, OP_PAD_ONLY, -1, -1, PO_ZEROS},

@@ -22,6 +22,9 @@ const Contract contracts_hf[] = {
     {"prepare_model", 0, FORM_MODEL, OP_WRAP_MODEL, -1, -1},
     {"get_peft_model", LIB_ANY, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
     {"prepare_model_for_kbit_training", LIB_ANY, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
+    /* a tokenizer's batch moved to a device (BatchEncoding.to): the batch itself; it has no
+     * cuda() or cpu() */
+    {"to", 0, FORM_ENCODING, OP_RETURNS_SELF, -1, -1},
     {"DataCollatorWithPadding", LIB_ANY, FORM_FUNC, OP_COLLATOR, -1, -1},
     {"DataCollatorForSeq2Seq", LIB_ANY, FORM_FUNC, OP_COLLATOR, -1, -1},
     {"DataCollatorForCompletionOnlyLM", LIB_ANY, FORM_FUNC, OP_COLLATOR, -1, -1},

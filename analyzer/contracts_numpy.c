@@ -16,4 +16,6 @@ const Contract contracts_numpy[] = {
     {"float64", LIB_NUMPY | LIB_JAX, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
     /* np.multiply.reduce(x, axis): np.prod(x, axis); add: sum; maximum: max */
     {"reduce", LIB_NUMPY | LIB_JAX, FORM_FUNC, OP_UFUNC_REDUCE, 0, -1},
+    /* numpy.testing (and torch.testing's older name): a and b close, or an AssertionError */
+    {"assert_allclose", LIB_NUMPY | LIB_TORCH, FORM_FUNC, OP_CLOSE, -1, -1},
     {NULL, 0, 0, OP_NONE, 0, 0}};

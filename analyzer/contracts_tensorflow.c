@@ -14,4 +14,6 @@ const Contract contracts_tensorflow[] = {
     {"categorical_crossentropy", LIB_TF, FORM_ARRAY, OP_KERAS_CE, -1, -1},
     {"SparseCategoricalCrossentropy", LIB_TF, FORM_ARRAY, OP_KERAS_CE_CLASS, -1, -1},
     {"CategoricalCrossentropy", LIB_TF, FORM_ARRAY, OP_KERAS_CE_CLASS, -1, -1},
+    /* tf.debugging.assert_near(x, y): x and y close, or an InvalidArgumentError */
+    {"assert_near", LIB_TF, FORM_FUNC, OP_CLOSE, -1, -1},
     {NULL, 0, 0, OP_NONE, 0, 0}};

@@ -95,6 +95,8 @@ const Contract contracts_torch[] = {
     {"DistributedDataParallel", LIB_TORCH, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
     {"DataParallel", LIB_TORCH, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
     {"FullyShardedDataParallel", LIB_TORCH, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
+    /* torch.testing.assert_close(a, b): a and b close, or an AssertionError */
+    {"assert_close", LIB_TORCH, FORM_FUNC, OP_CLOSE, -1, -1},
     /* torch.range (deprecated), tf.range: arange */
     {"range", LIB_TORCH | LIB_TF, FORM_FUNC, OP_ARANGE, -1, -1},
     /* nothing the main facts track; the padding domain reads their columns (contracts.h) */

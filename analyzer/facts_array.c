@@ -991,6 +991,8 @@ Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args 
     case OP_LOG_SOFTMAX_CLASS:
     case OP_SOFTMAX_CLASS:
         return array_losses(in, node, t, x, a, off);
+    case OP_ONES:  /* facts_use.c's rows: what a distribution sums to, and a test that it does */
+    case OP_CLOSE:
     case OP_PAD_ONLY: /* the padding domain's row (facts_pad.c) */
     default:
         return fact_unknown();

@@ -14,8 +14,7 @@ static bool returns_module(const char *method, size_t len) {
 /* A library function's tensor argument: softmax(model(x), -1) normalises the output's logits
  * whatever the model was fed; other functions see them only when it was fed token ids. */
 static Fact output_operand(const Contract *t, Fact arg) {
-    bool normaliser = t->op == OP_SOFTMAX || t->op == OP_LOG_SOFTMAX;
-    return normaliser ? hf_output_logits(arg) : hf_output_tensor(arg);
+    return contracts_normalises(t->op) ? hf_output_logits(arg) : hf_output_tensor(arg);
 }
 
 /* A categorical distribution's log_prob(value): normalised log-probs at the given tokens. */
@@ -244,7 +243,10 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
     Args a;
     args_read(in, parse_field(call, "arguments"), &a);
     /* tokenizer(...).to("cuda"): the same batch, padding and all */
-    if (recv.obj == FO_ENCODING && calls_moves_device(method, mlen)) return recv;
+    if (recv.obj == FO_ENCODING) {
+        const Contract *t = contracts_method(FORM_ENCODING, method, mlen);
+        if (t && t->op == OP_RETURNS_SELF) return recv;
+    }
     if (recv.obj == FO_MODEL || (recv.obj == FO_NONE && !recv.kinds)) {
         const Contract *t = contracts_method(FORM_MODEL, method, mlen);
         /* an object we know nothing of generates as Hugging Face's do when it is given
@@ -275,16 +277,16 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
         if (t) return hf_apply(in, call, t, recv, &a, NULL);
         return fact_unknown();
     }
-    if (recv.obj == FO_OUTPUT && contracts_method(FORM_TENSOR, method, mlen))
-        recv = hf_output_tensor(recv);
+    const Contract *tensor_row = contracts_method(FORM_TENSOR, method, mlen);
+    if (recv.obj == FO_OUTPUT && tensor_row) recv = hf_output_tensor(recv);
     /* d.get(k, default) on a dict known by its values ({tok: lp for ...}; no tensor has a
      * get method): one of the values */
     if (names_is(method, mlen, "get") && recv.obj == FO_NONE && recv.kinds)
         return iter_element(in, recv);
     /* h.softmax(-1), (h @ W).log_softmax(-1): whatever h is, only a tensor has these */
-    bool normalises = names_is(method, mlen, "softmax") || names_is(method, mlen, "log_softmax");
+    bool normalises = tensor_row && contracts_normalises(tensor_row->op);
     if (fact_is_tensorish(&recv) || recv.obj == FO_TUPLE || (normalises && recv.obj == FO_NONE)) {
-        const Contract *t = in->call_row = contracts_method(FORM_TENSOR, method, mlen);
+        const Contract *t = in->call_row = tensor_row;
         if (t) {
             Fact r = array_apply(in, call, t, recv, &a, 0);
             /* x.masked_fill_(m, 0), x.log_(): torch's in-place form changes x itself */
@@ -458,7 +460,7 @@ static Fact eval_call(Interp *in, TSNode call) {
     return fact_unknown();
 }
 
-bool calls_moves_device(const char *method, size_t len) {
-    return (len == 2 && !memcmp(method, "to", 2)) || (len == 4 && !memcmp(method, "cuda", 4)) ||
-           (len == 3 && !memcmp(method, "cpu", 3));
+bool calls_keeps_values(const char *method, size_t len) {
+    const Contract *t = contracts_method(FORM_TENSOR, method, len);
+    return t && (t->keeps & PK_ALL);
 }

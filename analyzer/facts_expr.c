@@ -909,13 +909,13 @@ static Fact encoding_remade(Interp *in, TSNode comprehension) {
     if (!parse_is(it, "call") || !parse_is(fn, "attribute") ||
         !interp_text_eq(in, parse_field(fn, "attribute"), "items"))
         return fact_unknown();
-    /* the values moved (v.to(d), v.cuda()) or kept (v), not sliced or changed */
+    /* the values moved or cast (v.to(d), v.cuda(), v.long()) or kept (v), not sliced or changed */
     TSNode value = parse_unparen(parse_field(parse_field(comprehension, "body"), "value"));
     if (parse_is(value, "call")) {
         TSNode f = parse_field(value, "function");
         size_t mlen;
         const char *m = parse_text(in->src, parse_field(f, "attribute"), &mlen);
-        if (!parse_is(f, "attribute") || !calls_moves_device(m, mlen)) return fact_unknown();
+        if (!parse_is(f, "attribute") || !calls_keeps_values(m, mlen)) return fact_unknown();
     } else if (!parse_is(value, "identifier")) {
         return fact_unknown();
     }

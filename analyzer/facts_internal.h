@@ -388,8 +388,9 @@ void funcs_free(Interp *in);
 /* ---- what calls, attributes and iteration do (facts_call.c, facts_attr.c, facts_hf.c,
  * facts_names.c, facts_iter.c; the rest of that side is in facts_xfer.h) ---- */
 Fact calls_eval(Interp *in, TSNode call);
-/* x.to(device), x.cuda(), x.cpu(): the same values elsewhere. */
-bool calls_moves_device(const char *method, size_t len);
+/* x.to(device), x.cuda(), x.long(), x.detach(): a tensor's method whose row keeps its values
+ * (PK_ALL: the same values, moved, cast or copied). */
+bool calls_keeps_values(const char *method, size_t len);
 Fact attr_get(Interp *in, Fact object, TSNode attr_node, const char *attr, size_t len);
 /* out[0], `loss, logits = out`: the part of a model output, with what the output knows of
  * its positions. */

@@ -74,59 +74,6 @@ static void note_name(Interp *in, NameList *names, TSNode name) {
     array_push(names, arena_strndup(in->arena, t, len));
 }
 
-static bool called(Interp *in, TSNode call, const char *name) {
-    TSNode fn = parse_field(call, "function");
-    if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
-    return parse_is(call, "call") && svc_text_eq(in, fn, name);
-}
-
-static TSNode first_arg(TSNode call) {
-    TSNode args = parse_field(call, "arguments");
-    return parse_is(args, "argument_list") && ts_node_named_child_count(args)
-               ? ts_node_named_child(args, 0)
-               : (TSNode){0};
-}
-
-/* exp(x).sum(-1), x.exp().sum(axis=-1), np.sum(np.exp(x), axis=-1): the x, else null. */
-static TSNode exp_summed(Interp *in, TSNode n) {
-    n = parse_unparen(n);
-    if (!called(in, n, "sum")) return (TSNode){0};
-    TSNode fn = parse_field(n, "function"), args = parse_field(n, "arguments");
-    TSNode e = parse_is(fn, "attribute") ? parse_field(fn, "object") : (TSNode){0};
-    bool method = called(in, parse_unparen(e), "exp") || called(in, parse_unparen(e), "exp_");
-    if (method ? !last_axis(in, args, 0) : !last_axis(in, args, 1)) return (TSNode){0};
-    if (!method) e = first_arg(n);
-    e = parse_unparen(e);
-    if (!called(in, e, "exp")) return (TSNode){0};
-    TSNode efn = parse_field(e, "function");
-    bool emethod = parse_is(efn, "attribute") && !ts_node_is_null(root_name(parse_field(efn, "object"))) &&
-                   svc_lookup(in, root_name(parse_field(efn, "object"))).obj != FO_MODULE;
-    return root_name(emethod ? parse_field(efn, "object") : first_arg(e));
-}
-
-/* 1, 1.0, ones(...), ones_like(...): what a distribution sums to. */
-static bool is_one(Interp *in, TSNode n) {
-    n = parse_unparen(n);
-    if (parse_is(n, "integer") || parse_is(n, "float")) {
-        size_t len;
-        const char *t = parse_text(in->src, n, &len);
-        return (len == 1 && *t == '1') || (len >= 2 && !memcmp(t, "1.", 2) && strspn(t + 2, "0") == len - 2);
-    }
-    return called(in, n, "ones") || called(in, n, "ones_like");
-}
-
-/* allclose(exp(x).sum(-1), 1), isclose(...), assert_allclose(...): x holds log-probs. */
-static void scan_sum_to_one(Interp *in, UseScope *s, TSNode call) {
-    if (!called(in, call, "allclose") && !called(in, call, "isclose") &&
-        !called(in, call, "assert_allclose") && !called(in, call, "assert_close"))
-        return;
-    TSNode args = parse_field(call, "arguments");
-    if (!parse_is(args, "argument_list") || ts_node_named_child_count(args) < 2) return;
-    TSNode a = ts_node_named_child(args, 0), b = ts_node_named_child(args, 1);
-    TSNode x = is_one(in, b) ? exp_summed(in, a) : is_one(in, a) ? exp_summed(in, b) : (TSNode){0};
-    note_name(in, &s->sum_to_one, x);
-}
-
 /* The qualified name the file's imports give a callee (F.softmax: torch.nn.functional.softmax),
  * as the main analysis resolves it; NULL when its root is no module (a value, a function of
  * this file, a name bound nowhere). */
@@ -143,33 +90,90 @@ static const char *callee_qual(Interp *in, TSNode fn) {
     return arena_dotted(in->arena, base, attr, len);
 }
 
-/* softmax(x, -1), F.log_softmax(x, dim=-1), x.softmax(-1), x.log_softmax(dim=-1), x.argmax(-1):
- * by the call's contract row (this scan runs before the main analysis reaches the call). */
-static void scan_call(Interp *in, UseScope *s, TSNode call) {
-    TSNode fn = parse_field(call, "function"), args = parse_field(call, "arguments");
-    if (!parse_is(args, "argument_list")) return;
-    /* over the last axis: of the receiver (dim first) or of the first argument (dim second) */
-    bool last0 = last_axis(in, args, 0), last1 = last_axis(in, args, 1);
-    if (!last0 && !last1) return;
-    /* a method of the value (x.softmax(-1)), or a function of a module given it first */
-    TSNode recv = parse_is(fn, "attribute") ? parse_field(fn, "object") : (TSNode){0};
-    bool method = !ts_node_is_null(recv) && !ts_node_is_null(root_name(recv)) &&
-                  svc_lookup(in, root_name(recv)).obj != FO_MODULE;
-    if (method ? !last0 : !last1) return;
+/* A call as its contract row reads it. This scan runs before the main analysis reaches the
+ * call, so a method's receiver is taken for a tensor: np.sum(x, -1) is a library function of
+ * x, x.sum(-1) a tensor's method, and both are the row of sum. */
+typedef struct UseCall {
     const Contract *row;
-    if (method) {
+    TSNode args; /* the argument_list */
+    TSNode recv; /* a method's receiver, the first operand; null for a library function */
+} UseCall;
+
+static bool use_call(Interp *in, TSNode call, UseCall *u) {
+    *u = (UseCall){0};
+    call = parse_unparen(call);
+    u->args = parse_field(call, "arguments");
+    if (!parse_is(call, "call") || !parse_is(u->args, "argument_list")) return false;
+    TSNode fn = parse_field(call, "function");
+    const char *qual = callee_qual(in, fn);
+    if (qual) {
+        u->row = contracts_func(qual);
+    } else if (parse_is(fn, "attribute")) {
         size_t len;
         const char *name = parse_text(in->src, parse_field(fn, "attribute"), &len);
-        row = contracts_method(FORM_TENSOR, name, len);
-    } else {
-        const char *qual = callee_qual(in, fn);
-        row = qual ? contracts_func(qual) : NULL;
+        u->row = contracts_method(FORM_TENSOR, name, len);
+        u->recv = parse_field(fn, "object");
     }
-    unsigned op = row ? row->op : OP_NONE;
-    if (op == OP_ARGMAX)
-        note_name(in, &s->argmaxed, root_name(method ? recv : ts_node_named_child(args, 0)));
-    else if (op == OP_SOFTMAX || op == OP_LOG_SOFTMAX)
-        note_name(in, &s->normalised, root_name(method ? recv : ts_node_named_child(args, 0)));
+    return u->row != NULL;
+}
+
+/* The call's operand k: a method's receiver and then its arguments, a function's arguments. */
+static TSNode operand(const UseCall *u, uint32_t k) {
+    if (!ts_node_is_null(u->recv)) {
+        if (k == 0) return u->recv;
+        k--;
+    }
+    return k < ts_node_named_child_count(u->args) ? ts_node_named_child(u->args, k) : (TSNode){0};
+}
+
+/* Is the call's dim/axis (where its row says) the last axis? */
+static bool over_last_axis(Interp *in, const UseCall *u) {
+    return u->row->dim_pos >= 0 &&
+           last_axis(in, u->args, u->row->dim_pos + (ts_node_is_null(u->recv) ? 1 : 0));
+}
+
+/* exp(x).sum(-1), x.exp().sum(axis=-1), np.sum(np.exp(x), axis=-1): the x, else null. */
+static TSNode exp_summed(Interp *in, TSNode n) {
+    UseCall sum, e;
+    if (!use_call(in, n, &sum) || sum.row->op != OP_SUM || !over_last_axis(in, &sum))
+        return (TSNode){0};
+    if (!use_call(in, operand(&sum, 0), &e) || e.row->op != OP_EXP) return (TSNode){0};
+    return root_name(operand(&e, 0));
+}
+
+/* 1, 1.0, ones(...), ones_like(...): what a distribution sums to. */
+static bool is_one(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    if (parse_is(n, "integer") || parse_is(n, "float")) {
+        size_t len;
+        const char *t = parse_text(in->src, n, &len);
+        return (len == 1 && *t == '1') ||
+               (len >= 2 && !memcmp(t, "1.", 2) && strspn(t + 2, "0") == len - 2);
+    }
+    UseCall u;
+    return use_call(in, n, &u) && u.row->op == OP_ONES;
+}
+
+/* allclose(exp(x).sum(-1), 1), isclose(...), assert_allclose(...): x holds log-probs. */
+static void scan_sum_to_one(Interp *in, UseScope *s, const UseCall *close) {
+    TSNode a = operand(close, 0), b = operand(close, 1);
+    if (ts_node_is_null(a) || ts_node_is_null(b)) return;
+    TSNode x = is_one(in, b) ? exp_summed(in, a) : is_one(in, a) ? exp_summed(in, b) : (TSNode){0};
+    note_name(in, &s->sum_to_one, x);
+}
+
+/* softmax(x, -1), F.log_softmax(x, dim=-1), x.softmax(-1), x.log_softmax(dim=-1), x.argmax(-1):
+ * what the call applies to, by its contract row. */
+static void scan_call(Interp *in, UseScope *s, TSNode call) {
+    UseCall u;
+    if (!use_call(in, call, &u)) return;
+    unsigned op = u.row->op;
+    if (op == OP_CLOSE)
+        scan_sum_to_one(in, s, &u);
+    else if (op == OP_ARGMAX && over_last_axis(in, &u))
+        note_name(in, &s->argmaxed, root_name(operand(&u, 0)));
+    else if (contracts_normalises(op) && over_last_axis(in, &u))
+        note_name(in, &s->normalised, root_name(operand(&u, 0)));
 }
 
 /* The uses in one scope: nested functions, classes and lambdas are scopes of their own. */
@@ -178,10 +182,7 @@ static void scan(Interp *in, UseScope *s, TSNode n, int depth) {
     if (depth > 0 && (parse_is(n, "function_definition") || parse_is(n, "class_definition") ||
                       parse_is(n, "lambda")))
         return;
-    if (parse_is(n, "call")) {
-        scan_call(in, s, n);
-        scan_sum_to_one(in, s, n);
-    }
+    if (parse_is(n, "call")) scan_call(in, s, n);
     ParseKids k;
     parse_kids_begin(&k, n);
     for (TSNode c; parse_kids_next(&k, &c);)
@@ -222,7 +223,8 @@ static int use_of(Interp *in, TSNode target) {
 Fact uses_evidence(Interp *in, TSNode target, const Fact *value) {
     int use = use_of(in, target);
     if (!use) return fact_unknown();
-    Fact f = fact_of(use == 1 ? FK_RAW : FK_LOGPROB, value->flags & (FF_LOOPVAR | FF_STEPVAR), target);
+    Fact f =
+        fact_of(use == 1 ? FK_RAW : FK_LOGPROB, value->flags & (FF_LOOPVAR | FF_STEPVAR), target);
     f.ax_last = AX_VOCAB;
     f.head = value->head;
     f.tail = value->tail;

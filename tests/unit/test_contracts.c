@@ -49,6 +49,8 @@ static bool form_applies(unsigned form, unsigned op) {
         return op == OP_APPEND || op == OP_EXTEND;
     case FORM_MAPPING: /* read by the padding domain only */
         return op == OP_PAD_ONLY;
+    case FORM_ENCODING:
+        return op == OP_RETURNS_SELF;
     default:
         return false;
     }
@@ -62,12 +64,12 @@ START_TEST(every_row_is_reachable_in_its_forms) {
                       c->name);
         ck_assert_msg((c->forms & FORM_FUNC) || !c->libs, "row %s: libraries but no function",
                       c->name);
-        for (unsigned f = 1; f <= FORM_MAPPING; f <<= 1)
+        for (unsigned f = 1; f <= FORM_LAST; f <<= 1)
             ck_assert_msg(!(c->forms & f) || form_applies(f, c->op),
                           "row %s: op %s is never applied in form %#x", c->name,
                           contracts_op_name(c->op), f);
         /* the lookup finds this very row in each of its forms */
-        for (unsigned f = FORM_TENSOR; f <= FORM_MAPPING; f <<= 1)
+        for (unsigned f = FORM_TENSOR; f <= FORM_LAST; f <<= 1)
             if (c->forms & f) ck_assert_ptr_eq(contracts_method(f, c->name, strlen(c->name)), c);
     }
 }
@@ -92,23 +94,39 @@ static unsigned op_of(const char *qual) {
 }
 
 START_TEST(qualified_names_resolve_through_the_library) {
-    ck_assert_uint_eq(op_of("torch.nn.functional.log_softmax"), OP_LOG_SOFTMAX);
-    ck_assert_uint_eq(op_of("scipy.special.logsumexp"), OP_LOGSUMEXP);
-    ck_assert_uint_eq(op_of("math.fsum"), OP_SUM);
-    ck_assert_uint_eq(op_of("statistics.mean"), OP_MEAN);
-    ck_assert_uint_eq(op_of("torch.range"), OP_ARANGE); /* a tensor library's range */
-    ck_assert_uint_eq(op_of("builtins.range"), OP_RANGE);
-    ck_assert_uint_eq(op_of("numpy.multiply.reduce"), OP_UFUNC_REDUCE);
-    ck_assert_uint_eq(op_of("functools.reduce"), OP_FOLD);
-    ck_assert_uint_eq(op_of("torch.nn.functional.pad"), OP_PAD_ARRAY);
-    ck_assert_uint_eq(op_of("transformers.AutoTokenizer.pad"), OP_PAD_BATCH);
-    ck_assert_uint_eq(op_of("transformers.AutoModel.from_pretrained"), OP_FROM_PRETRAINED);
-    ck_assert_uint_eq(op_of("llama_cpp.Llama"), OP_MODEL);
-    /* the name alone is not enough where the row names its library */
-    ck_assert_uint_eq(op_of("mylib.partial"), OP_NONE);
-    ck_assert_uint_eq(op_of("mylib.Llama"), OP_NONE);
-    ck_assert_uint_eq(op_of("mylib.log_softmax"), OP_NONE);
-    ck_assert_uint_eq(op_of("math.softmax"), OP_NONE);
+    static const struct {
+        const char *qual;
+        unsigned op;
+    } resolved[] = {
+        {"torch.nn.functional.log_softmax", OP_LOG_SOFTMAX},
+        {"scipy.special.logsumexp", OP_LOGSUMEXP},
+        {"math.fsum", OP_SUM},
+        {"statistics.mean", OP_MEAN},
+        {"torch.range", OP_ARANGE}, /* a tensor library's range */
+        {"builtins.range", OP_RANGE},
+        {"numpy.multiply.reduce", OP_UFUNC_REDUCE},
+        {"functools.reduce", OP_FOLD},
+        {"torch.nn.functional.pad", OP_PAD_ARRAY},
+        {"transformers.AutoTokenizer.pad", OP_PAD_BATCH},
+        {"transformers.AutoModel.from_pretrained", OP_FROM_PRETRAINED},
+        {"llama_cpp.Llama", OP_MODEL},
+        /* facts_use.c's rows: a sum over exp() compared with ones */
+        {"numpy.testing.assert_allclose", OP_CLOSE},
+        {"tensorflow.debugging.assert_near", OP_CLOSE},
+        {"math.isclose", OP_CLOSE},
+        {"jax.numpy.ones_like", OP_ONES},
+        /* the name alone is not enough where the row names its library */
+        {"mylib.partial", OP_NONE},
+        {"mylib.Llama", OP_NONE},
+        {"mylib.log_softmax", OP_NONE},
+        {"math.softmax", OP_NONE},
+        {"mylib.allclose", OP_NONE},
+        {"math.ones", OP_NONE},
+    };
+    for (size_t i = 0; i < sizeof resolved / sizeof *resolved; i++)
+        ck_assert_msg(op_of(resolved[i].qual) == resolved[i].op, "%s: op %s, expected %s",
+                      resolved[i].qual, contracts_op_name(op_of(resolved[i].qual)),
+                      contracts_op_name(resolved[i].op));
     ck_assert_uint_eq(contracts_lib_of("tensorflow.nn"), LIB_TF);
     ck_assert_uint_eq(contracts_lib_of("torchvision.ops"), 0);
     /* methods by the receiver's kind */
@@ -117,6 +135,59 @@ START_TEST(qualified_names_resolve_through_the_library) {
     ck_assert_uint_eq(contracts_method(FORM_MODEL, "generate", 8)->op, OP_GENERATE);
     ck_assert_uint_eq(contracts_method(FORM_MODULE, "eval", 4)->op, OP_RETURNS_SELF);
     ck_assert_ptr_null(contracts_method(FORM_TOKENIZER, "range", 5));
+    /* a tokenizer's batch has to(device), not a tensor's cuda() or cpu() */
+    ck_assert_uint_eq(contracts_method(FORM_ENCODING, "to", 2)->op, OP_RETURNS_SELF);
+    ck_assert_ptr_null(contracts_method(FORM_ENCODING, "cuda", 4));
+    ck_assert_uint_eq(contracts_method(FORM_TENSOR, "cuda", 4)->op, OP_PASS);
+    ck_assert_uint_eq(contracts_method(FORM_TENSOR, "allclose", 8)->op, OP_CLOSE);
+    ck_assert_uint_eq(contracts_method(FORM_TENSOR, "exp_", 4)->op, OP_EXP);
+}
+END_TEST
+
+/* What a scan of every row in table order finds: the first row of that name in one of the forms
+ * whose libraries include lib (0: any). */
+static const Contract *scanned(unsigned forms, uint32_t lib, const char *name, size_t len) {
+    FOR_ROWS(t, c) {
+        if ((c->forms & forms) && (!lib || (c->libs & lib)) && strlen(c->name) == len &&
+            !memcmp(c->name, name, len))
+            return c;
+    }
+    return NULL;
+}
+
+/* The index by name (contracts.c) finds what the scan finds, for every row's name in every
+ * form and library, and nothing for other names, prefixes or a name cut short. */
+START_TEST(the_name_index_finds_what_a_scan_finds) {
+    static const char *const roots[] = {"torch",     "numpy",      "scipy",    "jax",
+                                        "flax",      "optax",      "mlx",      "tensorflow",
+                                        "math",      "statistics", "builtins", "functools",
+                                        "llama_cpp", "tiktoken",   "sklearn"};
+    FOR_ROWS(t, c) {
+        size_t len = strlen(c->name);
+        for (unsigned f = FORM_TENSOR; f <= FORM_LAST; f <<= 1)
+            ck_assert_ptr_eq(contracts_method(f, c->name, len), scanned(f, 0, c->name, len));
+        ck_assert_ptr_eq(contracts_method(~0u, c->name, len), scanned(~0u, 0, c->name, len));
+        for (size_t r = 0; r < sizeof roots / sizeof *roots; r++) {
+            char qual[128];
+            snprintf(qual, sizeof qual, "%s.x.%s", roots[r], c->name);
+            uint32_t lib = contracts_lib_of(qual);
+            ck_assert_uint_ne(lib, 0);
+            const Contract *want = scanned(FORM_FUNC, lib, c->name, len);
+            if (!want) want = scanned(FORM_FUNC, LIB_ANY, c->name, len);
+            ck_assert_ptr_eq(contracts_func(qual), want);
+        }
+        /* the name followed by more: only its first len characters are the name */
+        char longer[128];
+        snprintf(longer, sizeof longer, "%s_no_such_suffix", c->name);
+        ck_assert_ptr_eq(contracts_method(~0u, longer, len), scanned(~0u, 0, c->name, len));
+        ck_assert_ptr_null(contracts_method(~0u, longer, strlen(longer)));
+        if (len > 1) {
+            const Contract *cut = scanned(~0u, 0, c->name, len - 1);
+            ck_assert_ptr_eq(contracts_method(~0u, c->name, len - 1), cut);
+        }
+    }
+    ck_assert_ptr_null(contracts_method(~0u, "", 0));
+    ck_assert_ptr_null(contracts_func("torch.no_such_function"));
 }
 END_TEST
 
@@ -296,6 +367,7 @@ int main(void) {
     tcase_add_test(tc, every_row_is_reachable_in_its_forms);
     tcase_add_test(tc, every_op_has_a_meaning_and_a_row);
     tcase_add_test(tc, qualified_names_resolve_through_the_library);
+    tcase_add_test(tc, the_name_index_finds_what_a_scan_finds);
     tcase_add_test(tc, prefilter_literals_come_from_the_rows);
     tcase_add_test(tc, padding_columns_are_read_and_resolved);
     tcase_add_test(tc, every_attribute_row_is_reachable);
