@@ -23,10 +23,15 @@
 #include "util.h"
 #include "verify.h"
 
-/* The logit of the start "x" at every position of the toy LM: finite (a script that scores the
- * start, unshifted, gets a number), and so far below any table logit that its exp is 0 in every
- * precision, so every log Z is the table's. */
-#define EXEC_START_LOGIT (-10000.0)
+/* The logit of the start "x" at every position of the toy LM: EXEC_START_GAP below the row's
+ * largest logit, and at most EXEC_START_MAX. Its exp relative to the largest is below exp(-120),
+ * far under half an ulp of 1 in float64, so every log Z the script computes is the table's; its
+ * own exp is 0 in float32 and every narrower float (the exps of a whole row multiplied give 0,
+ * as they would with -inf); and it is near enough that float64 code subtracting the row's
+ * minimum (the start's) before exp() stays finite, as on a real model's logits (a float32 exp
+ * above ~88.7 overflows there as anywhere). A script that scores the start itself gets it. */
+#define EXEC_START_GAP 120.0
+#define EXEC_START_MAX (-105.0)
 
 /* Bounds of one run (one call of the entry function on one candidate). */
 enum {
@@ -248,6 +253,21 @@ typedef struct ExecModules {
     size_t asked_nslots;
 } ExecModules;
 
+/* What ended a run, for the driver's choices (the reason's text is for people). */
+typedef enum {
+    XF_NONE,
+    XF_OTHER,     /* a value the code cannot take here (another binding may avoid it) */
+    XF_GAP,       /* something the interpreter lacks or forbids: a call, keyword, statement */
+    XF_UNDEFINED, /* a name (or a class) that is not defined where the code reads it */
+    XF_NO_FIELD,  /* an attribute an object of the file does not have */
+    XF_PARAM,     /* a parameter its use does not tell, or an argument missing */
+    XF_KEY,       /* a key a dict or an encoding does not hold */
+    XF_KIND,      /* an operator or a tensor given values of a kind it does not take */
+    XF_NO_PAD,    /* a batch padded without a pad token (Hugging Face raises) */
+    XF_BOUND,     /* a bound of the run or of the finding */
+    XF_RETURN,    /* the entry ran but returned no score per candidate (verify_exec.c) */
+} ExecFail;
+
 /* One run: the state of the interpreter while the entry is called on one candidate. */
 typedef struct ExecRun {
     const Source *src;
@@ -258,6 +278,7 @@ typedef struct ExecRun {
     int depth, nest;
     ExecBudget *budget; /* the finding's, shared by its runs; NULL: this run's bound only */
     bool failed;
+    ExecFail fail; /* what ended it (XF_NONE: not failed) */
     char why[200];
     ExecEnv *globals;
     /* The project's modules (NULL: none are read), the one whose code is the entry's (its
@@ -303,6 +324,10 @@ void exec_run_free(ExecRun *r);
 ExecValue *exec_fail(ExecRun *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 ExecValue *exec_fail_at(ExecRun *r, TSNode n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same, saying what kind of failure it is (exec_fail and exec_fail_at: XF_OTHER); a null
+ * node: no line. */
+ExecValue *exec_fail_as(ExecRun *r, ExecFail kind, TSNode n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 bool exec_step(ExecRun *r); /* false once a bound is exceeded */
 /* Records a stand-in the run chose at node `at` ("WHAT at line N: HOW"; a null node: "WHAT:
  * HOW"), once; false (run failed) when there are more than the report holds. */

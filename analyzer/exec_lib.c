@@ -402,7 +402,7 @@ static ExecValue *lib_create(ExecRun *r, const char *fn, ExecArgs *a, bool numpy
         for (int i = 0; i < 2; i++)
             if (v[i] > (1LL << 40) || v[i] < -(1LL << 40)) return exec_fail_at(r, a->at, "arange() bound beyond 2^40");
         int64_t count = v[1] > v[0] ? (v[1] - v[0] - 1) / v[2] + 1 : 0;
-        if (count > EXEC_MAX_ELEMS) return exec_fail(r, "bound: a tensor of more than %d elements", EXEC_MAX_ELEMS);
+        if (count > EXEC_MAX_ELEMS) return exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: a tensor of more than %d elements", EXEC_MAX_ELEMS);
         int len = (int)count;
         ExecTensor *t = exec_tensor_new(r, dt >= 0 ? (ExecDtype)dt : XD_INT64, 1, &len, numpy);
         for (int i = 0; t && i < len; i++)
@@ -602,7 +602,7 @@ static ExecValue *m_repeat_interleave(ExecRun *r, ExecTensor *t, ExecArgs *a) {
     if (n < 0 || n > EXEC_MAX_ELEMS) return exec_fail_at(r, a->at, "repeat_interleave() of %lld", (long long)n);
     int shape[EXEC_MAX_DIMS], outer = 1, inner = 1, len = t->shape[dim];
     memcpy(shape, t->shape, sizeof shape);
-    if ((int64_t)t->n * n > EXEC_MAX_ELEMS) return exec_fail(r, "bound: a tensor of more than %d elements", EXEC_MAX_ELEMS);
+    if ((int64_t)t->n * n > EXEC_MAX_ELEMS) return exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: a tensor of more than %d elements", EXEC_MAX_ELEMS);
     shape[dim] = (int)(len * n);
     for (int k = 0; k < dim; k++)
         outer *= t->shape[k];

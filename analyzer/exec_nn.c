@@ -404,5 +404,5 @@ ExecValue *exec_nn_rng_method(ExecRun *r, const char *m, ExecArgs *a) {
         return exec_none();
     }
     if (!strcmp(m, "choice")) return sample_choice(r, a, false);
-    return exec_fail_at(r, a->at, "unsupported call of a random generator's %s()", m);
+    return exec_fail_as(r, XF_GAP, a->at, "unsupported call of a random generator's %s()", m);
 }

@@ -52,7 +52,7 @@ static bool bind_params(ExecRun *r, ExecEnv *env, ExecEnv *def_env, TSNode param
                 kw_used[k] = true;
             }
         if (!v && !ts_node_is_null(defv)) v = exec_eval(r, def_env, defv);
-        if (!v) return r->failed ? false : exec_fail_at(r, at, "missing argument %.*s", len, s) != NULL;
+        if (!v) return r->failed ? false : exec_fail_as(r, XF_PARAM, at, "missing argument %.*s", len, s) != NULL;
         if (!exec_env_set(r, env, s, len, v)) return false;
     }
     if (pos < nargs) return exec_fail_at(r, at, "too many positional arguments") != NULL;
@@ -63,7 +63,7 @@ static bool bind_params(ExecRun *r, ExecEnv *env, ExecEnv *def_env, TSNode param
 
 static ExecValue *call_user(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs, const char **kw_names,
                             ExecValue **kw_vals, int nkw, TSNode at) {
-    if (r->depth >= EXEC_MAX_DEPTH) return exec_fail(r, "bound: call depth over %d", EXEC_MAX_DEPTH);
+    if (r->depth >= EXEC_MAX_DEPTH) return exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: call depth over %d", EXEC_MAX_DEPTH);
     ExecValue *all[EXEC_MAX_ARGS + 1];
     int n = 0;
     if (fn->fn.self) all[n++] = fn->fn.self;
@@ -258,7 +258,7 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
             if (m) return m;
             if (v->obj.lazy) return exec_stand_record_field(r, v, name);
             if (module_method(v->obj.cls, name)) return exec_method(r, name, v); /* model.eval() */
-            return exec_fail_at(r, at, "attribute %s the object does not have", name);
+            return exec_fail_as(r, XF_NO_FIELD, at, "attribute %s the object does not have", name);
         }
         if (v->obj.lazy) return exec_stand_record_field(r, v, name);
         if (!strcmp(v->obj.type, "output") && ((f = exec_nn_hidden(r, v, name, at)) || r->failed)) return f;

@@ -3,7 +3,7 @@
  * start) and a toy causal LM whose logits at position t are the table's row for the table
  * tokens up to t (rows the table lacks are made deterministically and added, so the reported
  * table holds every row a run used). The start "x" has the id after the table's tokens and a
- * logit of EXEC_START_LOGIT (never predicted: every log Z is the table's); words outside the
+ * logit far below the row's largest (exec.h; never predicted: every log Z is the table's); words outside the
  * table after the start are dropped, so a prompt template's words take no positions. Entry
  * parameters are bound by how the code first uses them. */
 #include <math.h>
@@ -110,7 +110,7 @@ static ExecValue *tok_encoding(ExecRun *r, ExecValue *tok, ExecValue *rows, bool
     bool tensors = rt && rt->kind == XV_STR;
     ExecValue *pid = tok_field(tok, "pad_token_id");
     if (((pad && need_pad) || (tensors && need_pad)) && (!pad || !pid || pid->kind != XV_INT))
-        return exec_fail_at(r, at, pad ? "the tokenizer pads but has no pad token (HF raises)"
+        return exec_fail_as(r, XF_NO_PAD, at, pad ? "the tokenizer pads but has no pad token (HF raises)"
                                        : "tensors of texts of different lengths without padding (HF raises)");
     ExecValue *side = tok_field(tok, "padding_side");
     bool left = side && side->kind == XV_STR && side->str.n == 4 && !memcmp(side->str.s, "left", 4);
@@ -149,7 +149,7 @@ static bool tok_keywords_known(ExecRun *r, ExecArgs *a, const char *what) {
     for (int k = 0; k < a->nkw; k++)
         if (strcmp(a->kw[k], "text") && strcmp(a->kw[k], "return_tensors") && strcmp(a->kw[k], "padding") &&
             strcmp(a->kw[k], "encoded_inputs") && !stand_ignorable(a->kw[k]))
-            return exec_fail_at(r, a->at, "unsupported keyword %s= of %s", a->kw[k], what) != NULL;
+            return exec_fail_as(r, XF_GAP, a->at, "unsupported keyword %s= of %s", a->kw[k], what) != NULL;
     return true;
 }
 
@@ -231,7 +231,7 @@ static ExecValue *tok_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
         ExecValue *rt = exec_arg(a, -1, "return_tensors");
         for (int k = 0; k < a->nkw; k++)
             if (strcmp(a->kw[k], "text") && strcmp(a->kw[k], "return_tensors") && !stand_ignorable(a->kw[k]))
-                return exec_fail_at(r, a->at, "unsupported keyword %s= of encode()", a->kw[k]);
+                return exec_fail_as(r, XF_GAP, a->at, "unsupported keyword %s= of encode()", a->kw[k]);
         if (!ids || !rt || rt->kind != XV_STR) return ids;
         ExecValue *outer = exec_new(r, XV_LIST);
         if (!outer || !exec_seq_push(r, &outer->seq, ids)) return NULL;
@@ -270,7 +270,7 @@ static ExecValue *tok_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
             if (!exec_seq_push(r, &out->seq, tok_decode(r, it->seq.items[i], a->at))) return NULL;
         return it ? out : NULL;
     }
-    return exec_fail_at(r, a->at, "unsupported call tokenizer.%s", m);
+    return exec_fail_as(r, XF_GAP, a->at, "unsupported call tokenizer.%s", m);
 }
 
 /* ---- the causal LM ---- */
@@ -307,7 +307,7 @@ static const double *stand_row(ExecRun *r, const int *prefix, int n) {
     r->lm_reads++;
     if (verify_table_find_context(r->table, prefix, n) < 0) {
         if (r->table->n_contexts >= 4096) {
-            exec_fail(r, "bound: the run needs more than 4096 table rows");
+            exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: the run needs more than 4096 table rows");
             return NULL;
         }
         r->rows_added++;
@@ -352,9 +352,13 @@ static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNo
             const double *row = stand_row(r, prefix, n);
             if (!row) return NULL;
             double *dst = out->data + ((size_t)b * L + t) * V;
-            for (int k = 0; k < V - 1; k++)
+            double top = -INFINITY;
+            for (int k = 0; k < V - 1; k++) {
                 dst[k] = exec_round(r->lm_dtype, row[k]);
-            dst[V - 1] = EXEC_START_LOGIT;
+                if (isfinite(dst[k]) && dst[k] > top) top = dst[k];
+            }
+            double start = (isfinite(top) ? top : 0) - EXEC_START_GAP; /* no finite logit: below 0 */
+            dst[V - 1] = exec_round(r->lm_dtype, start < EXEC_START_MAX ? start : EXEC_START_MAX);
         }
     }
     return out;
@@ -404,7 +408,7 @@ static ExecValue *lm_call(ExecRun *r, ExecArgs *a) {
     for (int k = 0; k < a->nkw; k++)
         if (strcmp(a->kw[k], "input_ids") && strcmp(a->kw[k], "attention_mask") && strcmp(a->kw[k], "labels") &&
             !stand_ignorable(a->kw[k]))
-            return exec_fail_at(r, a->at, "unsupported keyword %s= of the model call", a->kw[k]);
+            return exec_fail_as(r, XF_GAP, a->at, "unsupported keyword %s= of the model call", a->kw[k]);
     ExecTensor *logits = lm_logits(r, ids, mask, a->at);
     if (!logits) return NULL;
     ExecValue *out = exec_object(r, "output");
@@ -467,7 +471,7 @@ static ExecValue *lm_generate(ExecRun *r, ExecArgs *a) {
         bool ok = stand_ignorable(a->kw[k]);
         for (size_t i = 0; i < sizeof known / sizeof *known && !ok; i++)
             ok = !strcmp(a->kw[k], known[i]);
-        if (!ok) return exec_fail_at(r, a->at, "unsupported keyword %s= of generate()", a->kw[k]);
+        if (!ok) return exec_fail_as(r, XF_GAP, a->at, "unsupported keyword %s= of generate()", a->kw[k]);
     }
     const VerifyTable *t = r->table;
     /* a parameter bound to the prompt + candidate's ids: generate() continues a prompt, so
@@ -563,7 +567,7 @@ ExecValue *exec_stand_session(ExecRun *r, const char *m, ExecArgs *a) {
         }
         return l;
     }
-    if (strcmp(m, "run")) return exec_fail_at(r, a->at, "unsupported call InferenceSession.%s", m);
+    if (strcmp(m, "run")) return exec_fail_as(r, XF_GAP, a->at, "unsupported call InferenceSession.%s", m);
     ExecValue *feeds = exec_arg(a, 1, "input_feed");
     (void)exec_arg(a, 0, "output_names");
     (void)exec_arg(a, 2, "run_options");
@@ -607,7 +611,7 @@ ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
     if (!strcmp(m, "compute_transition_scores")) return lm_transition_scores(r, a);
     if (!strcmp(m, "resize_token_embeddings")) return exec_none();
     if (!strcmp(m, "parameters")) return exec_new(r, XV_LIST); /* an optimizer's: never read by a score */
-    return exec_fail_at(r, a->at, "unsupported call model.%s", m);
+    return exec_fail_as(r, XF_GAP, a->at, "unsupported call model.%s", m);
 }
 
 ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
@@ -903,7 +907,7 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     case XP_INSTANCE_LAZY: {
         const char *cn = r->plan->inst_class[i];
         ExecValue *cls = exec_env_get(r->globals, cn, (int)strlen(cn));
-        if (!cls || cls->kind != XV_CLASS) return exec_fail(r, "class %s is not defined at module level", cn);
+        if (!cls || cls->kind != XV_CLASS) return exec_fail_as(r, XF_UNDEFINED, (TSNode){0}, "class %s is not defined at module level", cn);
         return exec_instance_by_use(r, cls, r->plan->names[i], r->plan->role[i] == XP_INSTANCE_LAZY);
     }
     case XP_API:
@@ -1031,7 +1035,7 @@ ExecValue *exec_stand_named(ExecRun *r, const char *name, int cand) {
     while (i < pl->nparams && strcmp(pl->names[i], name))
         i++;
     if (i == pl->nparams) {
-        if (pl->nparams == EXEC_MAX_PARAMS) return exec_fail(r, "bound: more than %d parameters and fields to bind", EXEC_MAX_PARAMS);
+        if (pl->nparams == EXEC_MAX_PARAMS) return exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: more than %d parameters and fields to bind", EXEC_MAX_PARAMS);
         snprintf(pl->names[pl->nparams++], sizeof pl->names[0], "%s", name);
     }
     ExecValue *p = exec_new(r, XV_PENDING);
@@ -1056,7 +1060,7 @@ ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecVal
     if (pl->role[i] == XP_UNDECIDED) {
         ExecParamRole opts[12];
         int n = stand_roles_for(r, i, use, arg, opts);
-        if (n == 0) return exec_fail(r, "cannot tell what parameter %s is from its use (%s)", pl->names[i], use);
+        if (n == 0) return exec_fail_as(r, XF_PARAM, (TSNode){0}, "cannot tell what parameter %s is from its use (%s)", pl->names[i], use);
         pl->n_alts[i] = n;
         ExecParamRole role = opts[pl->alt[i] < n ? pl->alt[i] : n - 1];
         pl->role[i] = role;
