@@ -295,6 +295,29 @@ START_TEST(flagged_value_in_a_loop_falls_back) {
 }
 END_TEST
 
+/* A softmax shifted by the row's minimum, in float64 (math.exp): the toy LM's start logit is near
+ * enough to the row's others that exp(v - min) stays finite, so both findings are proven on the
+ * script's own numbers, each candidate's the log Pr(y|x) of the reported table. */
+START_TEST(minimum_shift_stays_finite) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/exec/stand_min_shift.py", TEST_DATA_DIR);
+    json_t *o = check_json(path), *d;
+    size_t k;
+    ck_assert_int_eq((int)json_array_size(o), 2);
+    json_array_foreach(o, k, d) {
+        json_t *cex = json_object_get(d, "counterexample"), *table = json_object_get(cex, "table"), *c;
+        ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+        size_t i;
+        json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+            json_t *s = json_object_get(c, "script_score");
+            ck_assert(json_is_number(s));
+            ck_assert_double_eq_tol(json_number_value(s), log_pr(table, json_object_get(c, "tokens")), 1e-9);
+        }
+    }
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_stand");
     TCase *tc = tcase_create("stand_ins");
@@ -311,6 +334,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, a_list_of_id_tensors_is_every_candidate);
     tcase_add_test(tc, config_dataclass_and_optimizer_in_init);
     tcase_add_test(tc, flagged_value_in_a_loop_falls_back);
+    tcase_add_test(tc, minimum_shift_stays_finite);
     suite_add_tcase(s, tc);
     return s;
 }
