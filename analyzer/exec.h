@@ -507,6 +507,10 @@ ExecValue *exec_stand_named(ExecRun *r, const char *name, int cand);
  * main() a scorer is nested in), bound by use as a parameter and kept in the run's globals;
  * NULL with the run intact: not one. */
 ExecValue *exec_stand_outer_local(ExecRun *r, const char *name, int len);
+/* A global the code reads that its module binds where the run does not go (in a top-level
+ * loop or block other than a main guard, `global NAME` in a function such as main()), bound by
+ * use as a parameter and kept in that module's globals; NULL with the run intact: not one. */
+ExecValue *exec_stand_global(ExecRun *r, ExecEnv *env, const char *name, int len);
 /* ---- exec_object.c: classes for parameters bound as instances ---- */
 /* The module-level class of the file whose method `method` the code calls (NULL: none). */
 ExecValue *exec_class_with_method(ExecRun *r, const char *method);
@@ -533,6 +537,15 @@ ExecValue *exec_nn_config(ExecRun *r, const char *name);
  * of a random generator. */
 ExecValue *exec_nn_sampler(ExecRun *r, const char *q, ExecArgs *a);
 ExecValue *exec_nn_rng_method(ExecRun *r, const char *m, ExecArgs *a);
+
+/* ---- exec_host.c: the command line and the environment, both empty ---- */
+/* argparse.ArgumentParser, os.environ.get, os.getenv (NULL with r->failed unset: not one). */
+ExecValue *exec_host_call(ExecRun *r, const char *q, ExecArgs *a);
+/* The value of a library name that is data, not a function: sys.argv, os.environ, string's
+ * constants (NULL with r->failed unset: not one). */
+ExecValue *exec_host_value(ExecRun *r, const char *q, TSNode at);
+/* A method of an argparse parser (NULL with r->failed unset: not one). */
+ExecValue *exec_host_method(ExecRun *r, ExecValue *parser, const char *m, ExecArgs *a);
 
 /* ---- exec_api.c ---- */
 /* A served response for the run's candidate: OpenAI completion / chat and vLLM layouts, true

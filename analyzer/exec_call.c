@@ -747,9 +747,15 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
         a->used = ~0u;
         return exec_object(r, "logger");
     }
+    ExecValue *host = exec_host_call(r, q, a);
+    if (host || r->failed) return host;
     if (!strcmp(q, "torch.no_grad") || !strcmp(q, "torch.inference_mode") || !strcmp(q, "torch.autocast") ||
         !strcmp(q, "torch.cuda.amp.autocast") || !strcmp(q, "torch.amp.autocast") || !strcmp(q, "contextlib.nullcontext"))
         return lib_context(r, a);
+    if (!strcmp(q, "torch.compile") || !strcmp(q, "torch.jit.script")) { /* the same numbers, compiled */
+        a->used = ~0u;
+        return exec_arg(a, 0, "model") ? exec_arg(a, 0, "model") : exec_fail_at(r, a->at, "%s() of nothing", q);
+    }
     if (!strncmp(q, "torch.optim.", 12)) { /* an optimizer or scheduler: training state no score reads */
         a->used = ~0u;
         return exec_object(r, "optimizer");
@@ -882,6 +888,9 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                 v = exec_nn_rng_method(r, m, &a);
             } else if (!strcmp(self->obj.type, "onnx_session")) {
                 v = exec_stand_session(r, m, &a);
+            } else if (!strcmp(self->obj.type, "argparser")) {
+                v = exec_host_method(r, self, m, &a);
+                if (!v && !r->failed) v = exec_fail_as(r, XF_GAP, at, "unsupported call ArgumentParser.%s", m);
             } else if (!strcmp(self->obj.type, "logger")) {
                 a.used = ~0u;
                 v = self;

@@ -697,6 +697,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
         if (!v) v = exec_builtin_name(r, s, len);
         if (!v && !r->failed) v = exec_module_constant(r, env, s, len);
         if (!v && !r->failed) v = exec_stand_outer_local(r, s, len);
+        if (!v && !r->failed) v = exec_stand_global(r, env, s, len);
         if (!v && !r->failed) exec_fail_as(r, XF_UNDEFINED, n, "name %.*s is not defined", len, s);
     } else if (!strcmp(t, "integer")) {
         v = eval_number(r, n, false);
@@ -1138,6 +1139,11 @@ bool exec_defs_in(ExecRun *r, TSNode root, ExecEnv *env) {
     for (TSNode s; parse_kids_next(&k, &s);) {
         if (!exec_step(r)) break;
         const char *t = ts_node_type(s);
+        /* imports and defs under a main guard, a try (`try: import wandb`) or a with */
+        TSNode inner = !strcmp(t, "if_statement") ? parse_field(s, "consequence")
+                       : !strcmp(t, "try_statement") || !strcmp(t, "with_statement") ? parse_field(s, "body")
+                                                                                     : (TSNode){0};
+        if (!ts_node_is_null(inner) && !exec_defs_in(r, inner, env)) break;
         bool binds = !strcmp(t, "function_definition") || !strcmp(t, "decorated_definition") ||
                      !strcmp(t, "class_definition") || !strcmp(t, "import_statement") ||
                      !strcmp(t, "import_from_statement");

@@ -243,7 +243,8 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
         char *q = exec_alloc(r, n);
         if (!q) return NULL;
         snprintf(q, n, "%s.%s", v->lib.qual, name);
-        return exec_lib(r, q);
+        ExecValue *data = exec_host_value(r, q, at);
+        return data || r->failed ? data : exec_lib(r, q);
     }
     case XV_OBJECT: {
         if (!strcmp(v->obj.type, "module")) { /* a module of the project */
