@@ -318,6 +318,30 @@ START_TEST(minimum_shift_stays_finite) {
 }
 END_TEST
 
+/* The host a script reads is a stand-in, each said so: argparse's defaults (a string default
+ * converted by type=), an empty os.environ, sys.argv of five words; the model is a global bound in
+ * a top-level loop. Each candidate's score is its raw-logit sum + 0.5, recomputed here. */
+START_TEST(host_stand_ins_are_reported) {
+    json_t *cex = check_cex("stand_host.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert(has_stand_in(cex, "argparse at line 20: every argument its default"));
+    ck_assert(has_stand_in(cex, "os.environ at line 14: empty"));
+    ck_assert(has_stand_in(cex, "sys.argv at line 14"));
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        double raw = 0;
+        for (size_t k = 0; k < json_array_size(toks); k++)
+            raw += logit_at(row_of(table, toks, k), vocab_index(table, json_string_value(json_array_get(toks, k))));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), raw + 0.5, 1e-4);
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "log_prob")), log_pr(table, toks), 1e-9);
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(cex);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_stand");
     TCase *tc = tcase_create("stand_ins");
@@ -335,6 +359,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, config_dataclass_and_optimizer_in_init);
     tcase_add_test(tc, flagged_value_in_a_loop_falls_back);
     tcase_add_test(tc, minimum_shift_stays_finite);
+    tcase_add_test(tc, host_stand_ins_are_reported);
     suite_add_tcase(s, tc);
     return s;
 }
