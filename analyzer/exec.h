@@ -191,6 +191,7 @@ typedef enum {
      * the candidate's tokens in order (exec_plan_generates). */
     XP_GEN_LEN,
     XP_TOTAL_LEN,
+    XP_ACCELERATOR, /* a distributed-training helper of one process (exec_host.c) */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -544,6 +545,12 @@ ExecValue *exec_host_call(ExecRun *r, const char *q, ExecArgs *a);
 /* The value of a library name that is data, not a function: sys.argv, os.environ, string's
  * constants (NULL with r->failed unset: not one). */
 ExecValue *exec_host_value(ExecRun *r, const char *q, TSNode at);
+/* accelerate's Accelerator of one process on the CPU (is_main_process, num_processes 1): a
+ * parameter whose first use is a method only an Accelerator has (unwrap_model, prepare), or
+ * accelerate.Accelerator(). */
+ExecValue *exec_host_accelerator(ExecRun *r);
+bool exec_host_accelerator_method(const char *m);
+ExecValue *exec_host_accelerator_call(ExecRun *r, const char *m, ExecArgs *a);
 /* A method of an argparse parser (NULL with r->failed unset: not one). */
 ExecValue *exec_host_method(ExecRun *r, ExecValue *parser, const char *m, ExecArgs *a);
 

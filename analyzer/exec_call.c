@@ -888,6 +888,9 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                 v = exec_nn_rng_method(r, m, &a);
             } else if (!strcmp(self->obj.type, "onnx_session")) {
                 v = exec_stand_session(r, m, &a);
+            } else if (!strcmp(self->obj.type, "accelerator")) {
+                v = exec_host_accelerator_call(r, m, &a);
+                if (!v && !r->failed) v = exec_fail_as(r, XF_GAP, at, "unsupported call Accelerator.%s", m);
             } else if (!strcmp(self->obj.type, "argparser")) {
                 v = exec_host_method(r, self, m, &a);
                 if (!v && !r->failed) v = exec_fail_as(r, XF_GAP, at, "unsupported call ArgumentParser.%s", m);

@@ -3,8 +3,8 @@
  * .. "argv4", for the model name or path a script takes there), and an argparse parser
  * gives every argument its default (a flag its off value, an argument without a default None),
  * as when none is given. Its environment is empty: os.environ is an empty dict, os.getenv gives
- * its default. There is no GPU: torch.cuda.is_available() is False. Each is a stand-in the
- * counterexample reports. */
+ * its default. There is no GPU: torch.cuda.is_available() is False, and accelerate's
+ * Accelerator is one process on the CPU. Each is a stand-in the counterexample reports. */
 #include <stdio.h>
 #include <string.h>
 
@@ -84,6 +84,10 @@ ExecValue *exec_host_method(ExecRun *r, ExecValue *parser, const char *m, ExecAr
 }
 
 ExecValue *exec_host_call(ExecRun *r, const char *q, ExecArgs *a) {
+    if (!strcmp(q, "accelerate.Accelerator")) {
+        a->used = ~0u; /* mixed_precision=, gradient_accumulation_steps=: nothing one process's score reads */
+        return exec_host_accelerator(r);
+    }
     if (!strcmp(q, "argparse.ArgumentParser")) {
         a->used = ~0u; /* description=, formatter_class=: nothing a default depends on */
         return exec_object(r, "argparser");
@@ -130,4 +134,50 @@ ExecValue *exec_host_value(ExecRun *r, const char *q, TSNode at) {
     for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
         if (!strcmp(q, strings[i][0])) return exec_str(r, strings[i][1], (int)strlen(strings[i][1]));
     return NULL;
+}
+
+/* Methods whose value is their argument(s) on one process, and those that do nothing there. */
+static const char *const accel_identity[] = {"unwrap_model", "prepare", "prepare_model", "gather", "gather_for_metrics",
+                                             "reduce", "pad_across_processes", "prepare_data_loader"};
+static const char *const accel_inert[] = {"wait_for_everyone", "print", "log", "backward", "end_training",
+                                          "free_memory", "init_trackers"};
+
+bool exec_host_accelerator_method(const char *m) {
+    /* only the Accelerator's own names: gather, reduce, log or backward may be a tensor's */
+    static const char *const own[] = {"unwrap_model", "prepare", "prepare_model", "gather_for_metrics",
+                                      "pad_across_processes", "prepare_data_loader", "wait_for_everyone",
+                                      "end_training", "free_memory", "init_trackers"};
+    for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+        if (!strcmp(m, own[i])) return true;
+    return false;
+}
+
+ExecValue *exec_host_accelerator(ExecRun *r) {
+    if (!exec_stand_in(r, (TSNode){0}, "Accelerator", "one process on the CPU")) return NULL;
+    ExecValue *acc = exec_object(r, "accelerator");
+    if (!acc || !exec_dict_set_str(r, &acc->obj.fields, "device", exec_str(r, "cpu", 3)) ||
+        !exec_dict_set_str(r, &acc->obj.fields, "is_main_process", exec_bool(true)) ||
+        !exec_dict_set_str(r, &acc->obj.fields, "is_local_main_process", exec_bool(true)) ||
+        !exec_dict_set_str(r, &acc->obj.fields, "num_processes", exec_int(r, 1)) ||
+        !exec_dict_set_str(r, &acc->obj.fields, "process_index", exec_int(r, 0)))
+        return NULL;
+    return acc;
+}
+
+ExecValue *exec_host_accelerator_call(ExecRun *r, const char *m, ExecArgs *a) {
+    for (size_t i = 0; i < sizeof accel_inert / sizeof *accel_inert; i++)
+        if (!strcmp(m, accel_inert[i])) {
+            a->used = ~0u;
+            return exec_none();
+        }
+    bool identity = false;
+    for (size_t i = 0; i < sizeof accel_identity / sizeof *accel_identity; i++)
+        identity |= !strcmp(m, accel_identity[i]);
+    if (!identity) return NULL;
+    a->used = ~0u; /* dim=, pad_index=, device_placement=: one process has nothing to gather or pad */
+    if (a->npos == 1) return a->pos[0];
+    ExecValue *all = exec_new(r, XV_TUPLE); /* prepare(model, optimizer, loader): each as it was */
+    for (int i = 0; all && i < a->npos; i++)
+        if (!exec_seq_push(r, &all->seq, a->pos[i])) return NULL;
+    return all;
 }

@@ -230,6 +230,8 @@ bool exec_is_dunder(const char *s) {
 ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
     if (!v) return NULL;
     if (v->kind == XV_OBJECT && !strcmp(v->obj.type, "super")) return exec_method(r, name, v);
+    /* x.__call__(...) calls x, as x(...) does: nothing beyond what calling it may do */
+    if (!strcmp(name, "__call__") && v->kind != XV_STR && v->kind != XV_INT && v->kind != XV_FLOAT) return v;
     if (exec_is_dunder(name)) return exec_fail_at(r, at, "dunder attribute %s", name);
     switch (v->kind) {
     case XV_PENDING: {

@@ -670,6 +670,10 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         opts[1] = text ? XP_MODEL : XP_TOKENIZER;
         return arg && arg->kind == XV_PENDING ? 2 : 1;
     }
+    if (!strncmp(use, "attr:", 5) && exec_host_accelerator_method(use + 5)) { /* accelerator.unwrap_model */
+        opts[0] = XP_ACCELERATOR;
+        return 1;
+    }
     if (!strcmp(use, "call-text")) { /* called with a tokenizer's keywords */
         opts[0] = XP_TOKENIZER;
         return 1;
@@ -952,6 +956,8 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         pl->all_candidates = all;
         return l;
     }
+    case XP_ACCELERATOR:
+        return exec_host_accelerator(r);
     case XP_UNIT: {
         char what[64];
         snprintf(what, sizeof what, "parameter %s", r->plan->names[i]);

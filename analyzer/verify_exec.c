@@ -684,8 +684,8 @@ static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
     if (!on) return;
     static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
                                        "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
-                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches", "id_tensors", "gen_len", "total_len"};
-    _Static_assert(sizeof role / sizeof *role == XP_TOTAL_LEN + 1, "one name per ExecParamRole");
+                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches", "id_tensors", "gen_len", "total_len", "accelerator"};
+    _Static_assert(sizeof role / sizeof *role == XP_ACCELERATOR + 1, "one name per ExecParamRole");
     fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
     for (int i = 0; i < e->plan.nparams; i++)
         fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], role[e->plan.role[i]]);

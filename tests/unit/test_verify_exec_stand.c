@@ -342,6 +342,18 @@ START_TEST(host_stand_ins_are_reported) {
 }
 END_TEST
 
+/* An accelerate Accelerator parameter (bound by unwrap_model, its first use) is one process, said
+ * so; the model it unwraps is called through __call__: each score is the raw-logit sum. */
+START_TEST(accelerator_and_dunder_call) {
+    json_t *cex = check_cex("stand_accelerate.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert(has_stand_in(cex, "Accelerator: one process on the CPU"));
+    assert_raw_logit_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(cex);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_stand");
     TCase *tc = tcase_create("stand_ins");
@@ -360,6 +372,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, flagged_value_in_a_loop_falls_back);
     tcase_add_test(tc, minimum_shift_stays_finite);
     tcase_add_test(tc, host_stand_ins_are_reported);
+    tcase_add_test(tc, accelerator_and_dunder_call);
     suite_add_tcase(s, tc);
     return s;
 }
