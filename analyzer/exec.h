@@ -213,6 +213,9 @@ typedef struct ExecPlan {
     /* the entry's class could not be built by its __init__: self is a record (its fields
      * bound by use, each a parameter of the plan named "self.NAME") */
     bool lazy_self;
+    /* the toy tokenizer has a pad token, the end of text: the code used its pad_token_id as an
+     * id (a buffer's fill), which the tokenizer the script loads must have */
+    bool tok_pad;
     char inst_class[EXEC_MAX_PARAMS][32]; /* XP_INSTANCE*: the class's name */
 } ExecPlan;
 
@@ -265,6 +268,7 @@ typedef enum {
     XF_KEY,       /* a key a dict or an encoding does not hold */
     XF_KIND,      /* an operator or a tensor given values of a kind it does not take */
     XF_NO_PAD,    /* a batch padded without a pad token (Hugging Face raises) */
+    XF_NONE_ID,   /* None where an id is needed (a tokenizer's pad_token_id filling a buffer) */
     XF_BOUND,     /* a bound of the run or of the finding */
     XF_RETURN,    /* the entry ran but returned no score per candidate (verify_exec.c) */
 } ExecFail;
@@ -310,6 +314,7 @@ typedef struct ExecRun {
     /* the def the entry is nested in (null: none): its locals, which the entry reads as a
      * closure's, are bound by use as parameters are (exec_stand_outer_local) */
     TSNode outer_def;
+    TSNode entry_class; /* the entry's class (null: none): never stood in for by the toy LM */
     /* What the run chose where the toy model cannot know the script's numbers (a head's
      * weights, a sampler's draw): one line each, reported with the counterexample. */
     char stand_ins[VERIFY_MAX_STAND_INS][160];
@@ -513,6 +518,11 @@ ExecValue *exec_stand_outer_local(ExecRun *r, const char *name, int len);
  * use as a parameter and kept in that module's globals; NULL with the run intact: not one. */
 ExecValue *exec_stand_global(ExecRun *r, ExecEnv *env, const char *name, int len);
 /* ---- exec_object.c: classes for parameters bound as instances ---- */
+/* A torch.nn.Module subclass of the file (no base of its own) with __init__ and forward alone,
+ * whose __init__ makes an nn.Embedding and whose forward takes the ids: a causal language model
+ * of the script's own; building one gives the toy LM (a stand-in, reported), unless it is the
+ * class of the entry. */
+bool exec_token_model_class(ExecRun *r, ExecValue *cls);
 /* The module-level class of the file whose method `method` the code calls (NULL: none). */
 ExecValue *exec_class_with_method(ExecRun *r, const char *method);
 /* An instance of cls built by its __init__, each parameter without a default a pending

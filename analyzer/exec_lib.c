@@ -430,7 +430,8 @@ static ExecValue *lib_create(ExecRun *r, const char *fn, ExecArgs *a, bool numpy
         ExecValue *fv = exec_arg(a, 1, "fill_value");
         /* a parameter filling an id buffer is the pad id */
         if (fv && fv->kind == XV_PENDING && !(fv = exec_stand_resolve(r, fv, "pad_id", NULL))) return NULL;
-        if (!exec_is_number(fv)) return exec_fail_at(r, a->at, "%s() fill value", fn);
+        if (!exec_is_number(fv))
+            return exec_fail_as(r, fv && fv->kind == XV_NONE ? XF_NONE_ID : XF_OTHER, a->at, "%s() fill value", fn);
         fill = exec_number(fv);
         if (dt < 0 && !like) dt = fv->kind == XV_FLOAT ? (numpy ? XD_F64 : XD_F32) : fv->kind == XV_BOOL ? XD_BOOL : XD_INT64;
     }
@@ -682,7 +683,8 @@ static ExecValue *m_new(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a) 
     a->used |= sub.used;
     ExecValue *fv = full ? exec_arg(a, 1, "fill_value") : NULL;
     if (fv && fv->kind == XV_PENDING && !(fv = exec_stand_resolve(r, fv, "pad_id", NULL))) return NULL;
-    if (full && !exec_is_number(fv)) return exec_fail_at(r, a->at, "new_full() fill value");
+    if (full && !exec_is_number(fv))
+        return exec_fail_as(r, fv && fv->kind == XV_NONE ? XF_NONE_ID : XF_OTHER, a->at, "new_full() fill value");
     int dt = exec_lib_dtype(exec_arg(a, -1, "dtype"));
     (void)exec_arg(a, -1, "device");
     ExecTensor *o = exec_tensor_new(r, dt >= 0 ? (ExecDtype)dt : t->dtype, ndim, shape, t->numpy);

@@ -108,6 +108,50 @@ static bool module_method(ExecValue *cls, const char *name) {
     return false;
 }
 
+/* Does the tree under n call an nn.Embedding (`nn.Embedding(...)`, `torch.nn.Embedding(...)`,
+ * `Embedding(...)` imported)? */
+static bool calls_embedding(ExecRun *r, TSNode n) {
+    if (parse_is(n, "call")) {
+        TSNode f = parse_field(n, "function");
+        if (parse_is(f, "attribute")) f = parse_field(f, "attribute");
+        int len;
+        const char *s = parse_is(f, "identifier") ? exec_text(r, f, &len) : NULL;
+        if (s && len == 9 && !memcmp(s, "Embedding", 9)) return true;
+    }
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        if (calls_embedding(r, ts_node_named_child(n, i))) return true;
+    return false;
+}
+
+/* The parameters of def `fn` a caller must give, self not counted. */
+static int required_params(TSNode fn) {
+    TSNode params = parse_field(fn, "parameters");
+    int n = 0;
+    for (uint32_t i = 0; !ts_node_is_null(params) && i < ts_node_named_child_count(params); i++) {
+        TSNode p = ts_node_named_child(params, i);
+        n += parse_is(p, "identifier") || parse_is(p, "typed_parameter");
+    }
+    return n - 1;
+}
+
+bool exec_token_model_class(ExecRun *r, ExecValue *cls) {
+    if (cls->kind != XV_CLASS || exec_dict_get_str(&cls->cls.attrs, " base") ||
+        ts_node_eq(cls->cls.def, r->entry_class))
+        return false; /* the entry's own class runs as written */
+    ExecValue *b = exec_dict_get_str(&cls->cls.attrs, " lib_base");
+    ExecValue *init = exec_dict_get_str(&cls->cls.attrs, "__init__"), *fwd = exec_dict_get_str(&cls->cls.attrs, "forward");
+    if (!b || strcmp(b->lib.qual, "torch.nn.Module") || !init || init->kind != XV_FUNC || !fwd || fwd->kind != XV_FUNC)
+        return false;
+    /* the toy LM has no other method the code could call; its forward takes the ids alone (a
+     * seq2seq model's takes two sequences: not a causal LM) */
+    for (int i = 0; i < cls->cls.attrs.n; i++) {
+        const char *k = cls->cls.attrs.keys[i]->str.s;
+        ExecValue *v = cls->cls.attrs.vals[i];
+        if (v->kind == XV_FUNC && strcmp(k, "__init__") && strcmp(k, "forward")) return false;
+    }
+    return required_params(fwd->fn.def) == 1 && calls_embedding(r, init->fn.def);
+}
+
 static ExecValue *bind_method(ExecRun *r, ExecValue *f, ExecValue *self) {
     if (f->kind != XV_FUNC || f->fn.self || f->fn.is_static) return f;
     ExecValue *m = exec_new(r, XV_FUNC);
@@ -121,6 +165,11 @@ static ExecValue *instantiate(ExecRun *r, ExecValue *cls, ExecValue **args, int 
                               ExecValue **kw_vals, int nkw, TSNode at) {
     int len;
     const char *name = exec_text(r, parse_field(cls->cls.def, "name"), &len);
+    if (exec_token_model_class(r, cls)) /* a language model of the script's own: the toy LM */
+        return exec_stand_in(r, cls->cls.def, "nn.Module", "%.*s is the toy LM (a model over token embeddings: its weights are not known)",
+                             len, name)
+                   ? exec_stand_pretrained(r, "torch.nn.Module", NULL, NULL, 0)
+                   : NULL;
     ExecValue *obj = exec_object(r, name ? exec_str(r, name, len)->str.s : "object");
     if (!obj) return NULL;
     obj->obj.cls = cls;

@@ -40,8 +40,13 @@ static ExecValue *tok_new(ExecRun *r) {
     if (!t) return NULL;
     t->obj.type = "tokenizer";
     /* The end-of-text token: the table's pad token if it has one, else "x" (never predicted).
-     * There is no pad token unless the table has one: `pad_token = eos_token` sets it. */
-    ExecValue *pad = r->table->pad >= 0 ? exec_int(r, r->table->pad) : exec_none();
+     * There is no pad token unless the table has one (`pad_token = eos_token` sets it), or the
+     * plan gives it one (the code needs its id as an id: it is the end of text, said so). */
+    bool has_pad = r->table->pad >= 0 || (r->plan && r->plan->tok_pad);
+    if (has_pad && r->table->pad < 0 &&
+        !exec_stand_in(r, (TSNode){0}, "tokenizer", "its pad token is the end of text (the code reads pad_token_id as an id)"))
+        return NULL;
+    ExecValue *pad = has_pad ? exec_int(r, r->table->pad >= 0 ? r->table->pad : x_id(r)) : exec_none();
     ExecValue *eos = exec_int(r, r->table->pad >= 0 ? r->table->pad : x_id(r));
     /* the texts of the special tokens: the start's words are outside the table, so they map to
      * "x" at the start of a text and are dropped after it */
@@ -52,7 +57,7 @@ static ExecValue *tok_new(ExecRun *r) {
         !exec_dict_set_str(r, &t->obj.fields, "bos_token_id", exec_int(r, x_id(r))) ||
         !exec_dict_set_str(r, &t->obj.fields, "bos_token", exec_str(r, "<s>", 3)) ||
         !exec_dict_set_str(r, &t->obj.fields, "eos_token", eos_text) ||
-        !exec_dict_set_str(r, &t->obj.fields, "pad_token", r->table->pad >= 0 ? eos_text : exec_none()) ||
+        !exec_dict_set_str(r, &t->obj.fields, "pad_token", has_pad ? eos_text : exec_none()) ||
         !exec_dict_set_str(r, &t->obj.fields, "unk_token", exec_none()) ||
         !exec_dict_set_str(r, &t->obj.fields, "padding_side", exec_str(r, "right", 5)) ||
         !exec_dict_set_str(r, &t->obj.fields, "vocab_size", exec_int(r, x_id(r) + 1)) ||

@@ -713,6 +713,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     r.mark_start = e->mark_start;
     r.mark_end = e->mark_end;
     if (e->outer_locals) r.outer_def = enclosing_def(ts_node_parent(e->def));
+    r.entry_class = e->cls;
     e->runs++;
     bool ok = exec_module_defs(&r);
     ExecValue *args[EXEC_MAX_PARAMS];
@@ -804,6 +805,17 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         e->plan.n_text = e->plan.n_lists = 0;
         rc = entry_run(e, t, ci, scores, dtype, pick, why);
         if (rc < 0) *why = first;
+    }
+    if (rc < 0 && why->kind == XF_NONE_ID && !e->plan.tok_pad && !e->bound_plan) {
+        /* None filled an id buffer: the tokenizer's pad id, which the script's tokenizer has (it
+         * would crash otherwise): again with a pad token, said so (a failure then names what
+         * stops the code further on) */
+        e->plan.tok_pad = true;
+        for (int i = 0; i < e->plan.nparams; i++)
+            e->plan.role[i] = XP_UNDECIDED;
+        e->plan.n_text = e->plan.n_lists = 0;
+        rc = entry_run(e, t, ci, scores, dtype, pick, why);
+        if (rc < 0) e->plan.tok_pad = false;
     }
     return rc;
 }

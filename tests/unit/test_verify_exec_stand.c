@@ -354,6 +354,29 @@ START_TEST(accelerator_and_dunder_call) {
 }
 END_TEST
 
+/* The tokenizer's pad_token_id filling an id buffer (None on the toy tokenizer, which has no pad
+ * token): the run again with the end of text as the pad token, said so; raw-logit sums. */
+START_TEST(pad_id_fill_gets_a_pad_token) {
+    json_t *cex = check_cex("stand_pad_fill.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert(has_stand_in(cex, "tokenizer: its pad token is the end of text"));
+    assert_raw_logit_sums(cex);
+    json_decref(cex);
+}
+END_TEST
+
+/* A causal LM class of the script's own, built by the scorer: the toy LM stands for it, said so;
+ * raw-logit sums. */
+START_TEST(script_token_model_is_the_toy_lm) {
+    json_t *cex = check_cex("stand_token_model.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert(has_stand_in(cex, "nn.Module at line 7: TinyLM is the toy LM"));
+    assert_raw_logit_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(cex);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_stand");
     TCase *tc = tcase_create("stand_ins");
@@ -373,6 +396,8 @@ static Suite *suite(void) {
     tcase_add_test(tc, minimum_shift_stays_finite);
     tcase_add_test(tc, host_stand_ins_are_reported);
     tcase_add_test(tc, accelerator_and_dunder_call);
+    tcase_add_test(tc, pad_id_fill_gets_a_pad_token);
+    tcase_add_test(tc, script_token_model_is_the_toy_lm);
     suite_add_tcase(s, tc);
     return s;
 }
