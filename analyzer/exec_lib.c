@@ -430,6 +430,8 @@ static ExecValue *lib_create(ExecRun *r, const char *fn, ExecArgs *a, bool numpy
         ExecValue *fv = exec_arg(a, 1, "fill_value");
         /* a parameter filling an id buffer is the pad id */
         if (fv && fv->kind == XV_PENDING && !(fv = exec_stand_resolve(r, fv, "pad_id", NULL))) return NULL;
+        if (fv && fv->kind == XV_TENSOR && fv->t->n == 1) /* a one-element tensor: its value */
+            fv = exec_tensor_item(r, fv->t);
         if (!exec_is_number(fv))
             return exec_fail_as(r, fv && fv->kind == XV_NONE ? XF_NONE_ID : XF_OTHER, a->at, "%s() fill value", fn);
         fill = exec_number(fv);
@@ -564,6 +566,10 @@ static ExecValue *m_convert(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs 
         a->used = ~0u;
         if (!strcmp(fn, "clone") || !strcmp(fn, "copy")) return tv(r, exec_tensor_cast(r, t, t->dtype));
         return tv(r, t);
+    }
+    if (!strcmp(fn, "backward") || !strcmp(fn, "retain_grad")) { /* gradients: no score reads them */
+        a->used = ~0u;
+        return exec_none();
     }
     if (!strcmp(fn, "numpy")) {
         ExecTensor *n = exec_tensor_cast(r, t, t->dtype);

@@ -377,6 +377,25 @@ START_TEST(script_token_model_is_the_toy_lm) {
 }
 END_TEST
 
+/* A shuffle (the order kept, said so), a backward pass (nothing), a fill from a one-element tensor:
+ * each score is the raw-logit sum + 0.5. */
+START_TEST(shuffle_backward_and_tensor_fill) {
+    json_t *cex = check_cex("stand_shuffle_backward.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert(has_stand_in(cex, "torch.randperm at line 8: keeps the order"));
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        double raw = 0;
+        for (size_t k = 0; k < json_array_size(toks); k++)
+            raw += logit_at(row_of(table, toks, k), vocab_index(table, json_string_value(json_array_get(toks, k))));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), raw + 0.5, 1e-4);
+    }
+    json_decref(cex);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_stand");
     TCase *tc = tcase_create("stand_ins");
@@ -398,6 +417,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, accelerator_and_dunder_call);
     tcase_add_test(tc, pad_id_fill_gets_a_pad_token);
     tcase_add_test(tc, script_token_model_is_the_toy_lm);
+    tcase_add_test(tc, shuffle_backward_and_tensor_fill);
     suite_add_tcase(s, tc);
     return s;
 }
