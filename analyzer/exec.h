@@ -568,6 +568,14 @@ ExecValue *exec_host_method(ExecRun *r, ExecValue *parser, const char *m, ExecAr
 /* A served response for the run's candidate: OpenAI completion / chat and vLLM layouts, true
  * log-softmax values of the toy LM; `generated_only`: token_logprobs without the echoed prompt. */
 ExecValue *exec_api_response(ExecRun *r, bool generated_only);
+/* An OpenAI client serving the toy LM (openai.OpenAI()): client.completions and
+ * client.chat.completions, whose create() answers with exec_api_response's layouts: a completion
+ * echoing its prompt scores that text (it must be a candidate's, start + prompt + candidate), one
+ * not echoing and a chat generate the run's candidate. */
+ExecValue *exec_api_client(ExecRun *r, TSNode at);
+ExecValue *exec_api_create(ExecRun *r, const char *type, ExecArgs *a);
+/* The toy tokenizer's ids of a text, a list (NULL: not a text, or the run failed). */
+ExecValue *exec_stand_text_ids(ExecRun *r, ExecValue *text);
 /* lm-eval's loglikelihood results: (log Pr(y|x), is_greedy) for every candidate, a list. */
 ExecValue *exec_api_loglikelihoods(ExecRun *r);
 /* Adds the deterministic row of a prefix to t unless it has one; its index, -1 on OOM. */

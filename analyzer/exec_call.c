@@ -747,6 +747,12 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
         a->used = ~0u;
         return exec_object(r, "logger");
     }
+    if (!strcmp(q, "openai.OpenAI") || !strcmp(q, "openai.Client") || !strcmp(q, "openai.AzureOpenAI")) {
+        a->used = ~0u; /* api_key=, base_url=: the toy LM serves */
+        return exec_api_client(r, a->at);
+    }
+    if (!strcmp(q, "openai.Completion.create") || !strcmp(q, "openai.ChatCompletion.create")) /* openai < 1 */
+        return exec_api_create(r, q[7] == 'C' && q[8] == 'o' ? "openai_completions" : "openai_chat_completions", a);
     ExecValue *host = exec_host_call(r, q, a);
     if (host || r->failed) return host;
     if (!strcmp(q, "torch.no_grad") || !strcmp(q, "torch.inference_mode") || !strcmp(q, "torch.autocast") ||
@@ -888,6 +894,9 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                 v = exec_nn_rng_method(r, m, &a);
             } else if (!strcmp(self->obj.type, "onnx_session")) {
                 v = exec_stand_session(r, m, &a);
+            } else if (!strcmp(m, "create") && (!strcmp(self->obj.type, "openai_completions") ||
+                                                 !strcmp(self->obj.type, "openai_chat_completions"))) {
+                v = exec_api_create(r, self->obj.type, &a);
             } else if (!strcmp(self->obj.type, "accelerator")) {
                 v = exec_host_accelerator_call(r, m, &a);
                 if (!v && !r->failed) v = exec_fail_as(r, XF_GAP, at, "unsupported call Accelerator.%s", m);

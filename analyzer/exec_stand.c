@@ -97,6 +97,10 @@ static ExecValue *tok_ids(ExecRun *r, ExecValue *text) {
     return l;
 }
 
+ExecValue *exec_stand_text_ids(ExecRun *r, ExecValue *text) {
+    return text && text->kind == XV_STR ? tok_ids(r, text) : NULL;
+}
+
 static ExecValue *tok_field(ExecValue *tok, const char *name) {
     return exec_dict_get_str(&tok->obj.fields, name);
 }
@@ -744,6 +748,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         opts[1] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT;
         return 2;
     }
+    if (!strcmp(use, "text")) return opts[0] = XP_TEXT, 1; /* a text scored whole (an echoed prompt) */
     if (!strcmp(use, "str") && r->plan->all_candidates) return opts[0] = XP_TEXTS, 1;
     if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
     if (!strcmp(use, "iter") || !strcmp(use, "len") || !strcmp(use, "unpack")) {

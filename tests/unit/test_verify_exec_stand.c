@@ -396,6 +396,29 @@ START_TEST(shuffle_backward_and_tensor_fill) {
 }
 END_TEST
 
+/* An OpenAI client made in the scorer serves the toy LM (said so): the echoed completion's token
+ * log-probs at the answer's character offsets, exponentiated and multiplied, are each candidate's
+ * product of token probabilities in the reported table, underflow included. */
+START_TEST(openai_client_serves_the_toy_lm) {
+    json_t *cex = check_cex("stand_openai_client.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert(has_stand_in(cex, "OpenAI client at line 9: serves the toy LM"));
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        double want = 1;
+        for (size_t k = 0; k < json_array_size(toks); k++) {
+            json_t *u = row_of(table, toks, k);
+            want *= exp(logit_at(u, vocab_index(table, json_string_value(json_array_get(toks, k)))) - lse(u));
+        }
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), want, 1e-12 + 1e-9 * want);
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(cex);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_stand");
     TCase *tc = tcase_create("stand_ins");
@@ -418,6 +441,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, pad_id_fill_gets_a_pad_token);
     tcase_add_test(tc, script_token_model_is_the_toy_lm);
     tcase_add_test(tc, shuffle_backward_and_tensor_fill);
+    tcase_add_test(tc, openai_client_serves_the_toy_lm);
     suite_add_tcase(s, tc);
     return s;
 }
