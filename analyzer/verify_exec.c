@@ -701,6 +701,15 @@ static void trace_finding(const ExecEntry *e, const VerifySite *site, bool ok, c
             e->runs, EXEC_STEPS_PER_FINDING - e->budget.steps_left, cpu, ok ? "script" : why);
 }
 
+/* Every parameter bound anew by its use in the next run, with no choice left from the last one
+ * (the runs before may have bound, and offered alternatives for, parameters it never reads). */
+static void plan_rebind(ExecPlan *p) {
+    memset(p->role, 0, sizeof p->role);
+    memset(p->alt, 0, sizeof p->alt);
+    memset(p->n_alts, 0, sizeof p->n_alts);
+    p->n_text = p->n_lists = 0;
+}
+
 /* One call of the entry on candidate `ci` of t: -1 failed (why set), 0 one score (scores[ci]),
  * 1 every candidate's (the entry was given them all). */
 static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const char **dtype, bool *pick,
@@ -800,9 +809,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
          * kept if that fails */
         Why first = *why;
         e->plan.lazy_self = true;
-        for (int i = 0; i < e->plan.nparams; i++)
-            e->plan.role[i] = XP_UNDECIDED;
-        e->plan.n_text = e->plan.n_lists = 0;
+        plan_rebind(&e->plan);
         rc = entry_run(e, t, ci, scores, dtype, pick, why);
         if (rc < 0) *why = first;
     }
@@ -811,9 +818,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
          * would crash otherwise): again with a pad token, said so (a failure then names what
          * stops the code further on) */
         e->plan.tok_pad = true;
-        for (int i = 0; i < e->plan.nparams; i++)
-            e->plan.role[i] = XP_UNDECIDED;
-        e->plan.n_text = e->plan.n_lists = 0;
+        plan_rebind(&e->plan);
         rc = entry_run(e, t, ci, scores, dtype, pick, why);
         if (rc < 0) e->plan.tok_pad = false;
     }
