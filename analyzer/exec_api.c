@@ -235,7 +235,7 @@ ExecValue *exec_api_create(ExecRun *r, const char *type, ExecArgs *a) {
     a->used = ~0u; /* model=, max_tokens=, temperature=, logprobs=, top_logprobs=: the response has them */
     if (strcmp(type, "openai_completions")) /* a chat: the model's answer is the candidate */
         return exec_api_response(r, true);
-    ExecValue *prompt = exec_arg(a, -1, "prompt"), *echo = exec_arg(a, -1, "echo");
+    ExecValue *prompt = exec_arg(a, 0, "prompt"), *echo = exec_arg(a, -1, "echo");
     bool echoed = false;
     if (echo && !exec_truthy(r, echo, &echoed)) return NULL;
     if (!echoed) return exec_api_response(r, true); /* the completion is the candidate */

@@ -448,6 +448,10 @@ static ExecValue *call_builtin(ExecRun *r, const char *name, ExecArgs *a) {
 /* ---- methods of Python values ---- */
 
 static ExecValue *str_method(ExecRun *r, ExecValue *s, const char *m, ExecArgs *a) {
+    if (!strcmp(m, "encode") || !strcmp(m, "decode")) { /* bytes are held as their text */
+        a->used = ~0u; /* the encoding, errors= */
+        return s;
+    }
     if (!strcmp(m, "strip") || !strcmp(m, "lstrip") || !strcmp(m, "rstrip")) {
         int i = 0, j = s->str.n;
         if (m[0] != 'r')
@@ -751,6 +755,12 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
         a->used = ~0u; /* api_key=, base_url=: the toy LM serves */
         return exec_api_client(r, a->at);
     }
+    if (!strcmp(q, "llama_cpp.Llama")) { /* called, or create_completion(): OpenAI's completion layout */
+        a->used = ~0u; /* model_path=, n_ctx=, logits_all=: the toy LM serves */
+        return exec_stand_in(r, a->at, "llama_cpp.Llama", "serves the toy LM (true log-softmax values)")
+                   ? exec_object(r, "llama_cpp")
+                   : NULL;
+    }
     if (!strcmp(q, "openai.Completion.create") || !strcmp(q, "openai.ChatCompletion.create")) /* openai < 1 */
         return exec_api_create(r, q[7] == 'C' && q[8] == 'o' ? "openai_completions" : "openai_chat_completions", a);
     ExecValue *host = exec_host_call(r, q, a);
@@ -897,6 +907,16 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
             } else if (!strcmp(m, "create") && (!strcmp(self->obj.type, "openai_completions") ||
                                                  !strcmp(self->obj.type, "openai_chat_completions"))) {
                 v = exec_api_create(r, self->obj.type, &a);
+            } else if (!strcmp(self->obj.type, "llama_cpp") &&
+                       (!strcmp(m, "create_completion") || !strcmp(m, "create_chat_completion"))) {
+                v = exec_api_create(r, m[7] == 'c' ? "openai_chat_completions" : "openai_completions", &a);
+            } else if (!strcmp(self->obj.type, "llama_cpp") && !strcmp(m, "tokenize")) {
+                a.used = ~0u; /* add_bos=, special=: the start is the toy tokenizer's first id */
+                ExecValue *text = exec_arg(&a, 0, "text");
+                if (text && text->kind == XV_PENDING) text = exec_stand_resolve(r, text, "text", NULL);
+                v = exec_stand_text_ids(r, text);
+                if (!v && !r->failed)
+                    v = exec_fail_at(r, at, "llama_cpp tokenize() of a %s", text ? exec_kind_name(text) : "nothing");
             } else if (!strcmp(self->obj.type, "accelerator")) {
                 v = exec_host_accelerator_call(r, m, &a);
                 if (!v && !r->failed) v = exec_fail_as(r, XF_GAP, at, "unsupported call Accelerator.%s", m);

@@ -396,13 +396,9 @@ START_TEST(shuffle_backward_and_tensor_fill) {
 }
 END_TEST
 
-/* An OpenAI client made in the scorer serves the toy LM (said so): the echoed completion's token
- * log-probs at the answer's character offsets, exponentiated and multiplied, are each candidate's
- * product of token probabilities in the reported table, underflow included. */
-START_TEST(openai_client_serves_the_toy_lm) {
-    json_t *cex = check_cex("stand_openai_client.py");
-    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
-    ck_assert(has_stand_in(cex, "OpenAI client at line 9: serves the toy LM"));
+/* The product of an echoed completion's token probabilities at the answer's offsets, each
+ * candidate's in the reported table (underflow included). */
+static void assert_served_products(json_t *cex) {
     json_t *table = json_object_get(cex, "table"), *c;
     size_t i;
     json_array_foreach(json_object_get(cex, "candidates"), i, c) {
@@ -414,6 +410,22 @@ START_TEST(openai_client_serves_the_toy_lm) {
         }
         ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), want, 1e-12 + 1e-9 * want);
     }
+}
+
+/* A client made in the scorer serves the toy LM (said so): OpenAI's (attributes) and
+ * llama.cpp's (called, read by key); the answer's probability is the product above. */
+static const struct {
+    const char *file, *stand_in;
+} served[] = {
+    {"stand_openai_client.py", "OpenAI client at line 9: serves the toy LM"},
+    {"stand_llama_cpp.py", "llama_cpp.Llama at line 9: serves the toy LM"},
+};
+
+START_TEST(served_clients_give_the_toy_lm) {
+    json_t *cex = check_cex(served[_i].file);
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert(has_stand_in(cex, served[_i].stand_in));
+    assert_served_products(cex);
     ck_assert(json_is_true(json_object_get(cex, "flipped")));
     json_decref(cex);
 }
@@ -441,7 +453,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, pad_id_fill_gets_a_pad_token);
     tcase_add_test(tc, script_token_model_is_the_toy_lm);
     tcase_add_test(tc, shuffle_backward_and_tensor_fill);
-    tcase_add_test(tc, openai_client_serves_the_toy_lm);
+    tcase_add_loop_test(tc, served_clients_give_the_toy_lm, 0, sizeof served / sizeof *served);
     suite_add_tcase(s, tc);
     return s;
 }
