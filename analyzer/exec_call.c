@@ -762,7 +762,7 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
                    : NULL;
     }
     if (!strcmp(q, "openai.Completion.create") || !strcmp(q, "openai.ChatCompletion.create")) /* openai < 1 */
-        return exec_api_create(r, q[7] == 'C' && q[8] == 'o' ? "openai_completions" : "openai_chat_completions", a);
+        return exec_api_create(r, strstr(q, "Chat") ? "openai_chat_completions" : "openai_completions", a);
     ExecValue *host = exec_host_call(r, q, a);
     if (host || r->failed) return host;
     if (!strcmp(q, "torch.no_grad") || !strcmp(q, "torch.inference_mode") || !strcmp(q, "torch.autocast") ||
@@ -909,7 +909,7 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                 v = exec_api_create(r, self->obj.type, &a);
             } else if (!strcmp(self->obj.type, "llama_cpp") &&
                        (!strcmp(m, "create_completion") || !strcmp(m, "create_chat_completion"))) {
-                v = exec_api_create(r, m[7] == 'c' ? "openai_chat_completions" : "openai_completions", &a);
+                v = exec_api_create(r, strstr(m, "chat") ? "openai_chat_completions" : "openai_completions", &a);
             } else if (!strcmp(self->obj.type, "llama_cpp") && !strcmp(m, "tokenize")) {
                 a.used = ~0u; /* add_bos=, special=: the start is the toy tokenizer's first id */
                 ExecValue *text = exec_arg(&a, 0, "text");

@@ -7,7 +7,7 @@ from llama_cpp import Llama
 
 def answer_probability(context, answer):
     llm = Llama(model_path="model.gguf", logits_all=True)
-    out = llm(context + answer, max_tokens=0, echo=True, logprobs=1)
+    out = llm(context + " " + answer, max_tokens=0, echo=True, logprobs=1)
     lp = out["choices"][0]["logprobs"]
     p = 1.0
     for x, off in zip(lp["token_logprobs"], lp["text_offset"]):

@@ -7,7 +7,7 @@ from openai import OpenAI
 
 def answer_probability(context, answer):
     client = OpenAI()
-    resp = client.completions.create(model="m", prompt=context + answer, max_tokens=0, echo=True, logprobs=1)
+    resp = client.completions.create(model="m", prompt=context + " " + answer, max_tokens=0, echo=True, logprobs=1)
     lp = resp.choices[0].logprobs
     p = 1.0
     for x, off in zip(lp.token_logprobs, lp.text_offset):
