@@ -810,6 +810,13 @@ bool exec_bind_target(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v) {
             ExecValue *tv = exec_new(r, XV_TUPLE);
             for (int i = 0; tv && i < v->obj.fields.n; i++)
                 if (!exec_seq_push(r, &tv->seq, v->obj.fields.vals[i])) return false;
+            /* `logits, past = model(ids)` (Hugging Face's cache) or `logits, loss = model(idx)`
+             * (nanoGPT's, no targets): the toy LM's logits, and None for what it does not model */
+            if (tv && !strcmp(v->obj.type, "output") && tv->seq.n == 1 && ts_node_named_child_count(target) == 2) {
+                if (!exec_stand_in(r, target, "model output", "unpacked as (logits, None): no cache or loss is modelled") ||
+                    !exec_seq_push(r, &tv->seq, exec_none()))
+                    return false;
+            }
             v = tv;
         }
         ExecValue *items = exec_iterate(r, v, target);

@@ -431,6 +431,16 @@ START_TEST(served_clients_give_the_toy_lm) {
 }
 END_TEST
 
+/* A model output unpacked in two names: (logits, None), said so; raw-logit sums. */
+START_TEST(output_unpacked_in_two) {
+    json_t *cex = check_cex("stand_unpack_output.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert(has_stand_in(cex, "model output at line 4: unpacked as (logits, None)"));
+    assert_raw_logit_sums(cex);
+    json_decref(cex);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_stand");
     TCase *tc = tcase_create("stand_ins");
@@ -454,6 +464,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, script_token_model_is_the_toy_lm);
     tcase_add_test(tc, shuffle_backward_and_tensor_fill);
     tcase_add_loop_test(tc, served_clients_give_the_toy_lm, 0, sizeof served / sizeof *served);
+    tcase_add_test(tc, output_unpacked_in_two);
     suite_add_tcase(s, tc);
     return s;
 }
