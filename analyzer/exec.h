@@ -491,6 +491,8 @@ TSNode exec_module_root(ExecRun *r, ExecEnv *globals);
 ExecValue *exec_module_constant(ExecRun *r, ExecEnv *env, const char *name, int len);
 /* The name `name` of a module of the project (an object of type "module"); NULL: none. */
 ExecValue *exec_module_member(ExecRun *r, ExecValue *mod, const char *name);
+/* Does the body of def `fn` declare `global NAME`? */
+bool exec_declares_global(ExecRun *r, TSNode fn, const char *name, int len);
 /* An import statement: names bound to modules of the project, or to library names. */
 bool exec_import(ExecRun *r, ExecEnv *env, TSNode n);
 

@@ -204,8 +204,7 @@ static int binds_name(ExecRun *r, TSNode left, const char *name, int len) {
     return -1;
 }
 
-/* Does the body of def `fn` declare `global NAME`? */
-static bool declares_global(ExecRun *r, TSNode fn, const char *name, int len) {
+bool exec_declares_global(ExecRun *r, TSNode fn, const char *name, int len) {
     TSNode body = parse_field(fn, "body");
     for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
         TSNode g = ts_node_named_child(body, i);
@@ -225,7 +224,7 @@ static TSNode module_assignment(ExecRun *r, TSNode block, const char *name, int 
     for (TSNode st; parse_kids_next(&k, &st);) {
         TSNode inner = parse_is(st, "if_statement") ? parse_field(st, "consequence")
                        : parse_is(st, "try_statement") || parse_is(st, "with_statement") ? parse_field(st, "body")
-                       : parse_is(st, "function_definition") && declares_global(r, st, name, len) ? parse_field(st, "body")
+                       : parse_is(st, "function_definition") && exec_declares_global(r, st, name, len) ? parse_field(st, "body")
                                                                                                 : (TSNode){0};
         if (!ts_node_is_null(inner)) {
             TSNode in = module_assignment(r, inner, name, len, slot);

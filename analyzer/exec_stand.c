@@ -1030,32 +1030,23 @@ ExecValue *exec_stand_outer_local(ExecRun *r, const char *name, int len) {
     return v && exec_env_set(r, r->globals, name, len, v) ? v : NULL;
 }
 
-/* Does a function of the tree under root declare `global NAME`? */
-static bool declares_global(ExecRun *r, TSNode root, const char *name, int len) {
-    TSTreeCursor c = ts_tree_cursor_new(root);
+/* Does a top-level def of the module whose tree is root declare `global NAME` (main())? */
+static bool def_declares_global(ExecRun *r, TSNode root, const char *name, int len) {
     bool found = false;
-    for (bool more = ts_tree_cursor_goto_first_child(&c); more && !found;) {
-        TSNode n = ts_tree_cursor_current_node(&c);
-        for (uint32_t i = 0; parse_is(n, "global_statement") && i < ts_node_named_child_count(n) && !found; i++) {
-            int l;
-            const char *s = exec_text(r, ts_node_named_child(n, i), &l);
-            found = l == len && !memcmp(s, name, (size_t)len);
-        }
-        if (ts_tree_cursor_goto_first_child(&c)) continue;
-        while (!ts_tree_cursor_goto_next_sibling(&c))
-            if (!ts_tree_cursor_goto_parent(&c)) {
-                more = false;
-                break;
-            }
+    ParseKids k;
+    parse_kids_begin(&k, root);
+    for (TSNode d; !found && parse_kids_next(&k, &d);) {
+        if (parse_is(d, "decorated_definition")) d = parse_field(d, "definition");
+        found = parse_is(d, "function_definition") && exec_declares_global(r, d, name, len);
     }
-    ts_tree_cursor_delete(&c);
+    parse_kids_end(&k);
     return found;
 }
 
 ExecValue *exec_stand_global(ExecRun *r, ExecEnv *env, const char *name, int len) {
     ExecEnv *globals = exec_env_globals(env);
     TSNode root = exec_module_root(r, globals);
-    if (len >= 32 || ts_node_is_null(root) || (!binds_local(r, root, name, len) && !declares_global(r, root, name, len)))
+    if (len >= 32 || ts_node_is_null(root) || (!binds_local(r, root, name, len) && !def_declares_global(r, root, name, len)))
         return NULL;
     char full[32];
     snprintf(full, sizeof full, "%.*s", len, name);
