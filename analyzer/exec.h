@@ -551,6 +551,10 @@ ExecValue *exec_nn_config(ExecRun *r, const char *name);
 ExecValue *exec_nn_sampler(ExecRun *r, const char *q, ExecArgs *a);
 ExecValue *exec_nn_rng_method(ExecRun *r, const char *m, ExecArgs *a);
 
+/* ---- exec_data.c ---- */
+/* torch.utils.data.DataLoader(...): the list of its batches (dataset order kept). */
+ExecValue *exec_data_loader(ExecRun *r, ExecArgs *a);
+
 /* ---- exec_host.c: the command line and the environment, both empty ---- */
 /* argparse.ArgumentParser, os.environ.get, os.getenv (NULL with r->failed unset: not one). */
 ExecValue *exec_host_call(ExecRun *r, const char *q, ExecArgs *a);

@@ -763,6 +763,7 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
     }
     if (!strcmp(q, "openai.Completion.create") || !strcmp(q, "openai.ChatCompletion.create")) /* openai < 1 */
         return exec_api_create(r, strstr(q, "Chat") ? "openai_chat_completions" : "openai_completions", a);
+    if (!strcmp(q, "torch.utils.data.DataLoader")) return exec_data_loader(r, a);
     ExecValue *host = exec_host_call(r, q, a);
     if (host || r->failed) return host;
     if (!strcmp(q, "torch.no_grad") || !strcmp(q, "torch.inference_mode") || !strcmp(q, "torch.autocast") ||
