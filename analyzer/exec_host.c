@@ -4,7 +4,9 @@
  * gives every argument its default (a flag its off value, an argument without a default None),
  * as when none is given. Its environment is empty: os.environ is an empty dict, os.getenv gives
  * its default. There is no GPU: torch.cuda.is_available() is False, and accelerate's
- * Accelerator is one process on the CPU. Each is a stand-in the counterexample reports. */
+ * Accelerator is one process on the CPU. There are no files: os.path.exists() is False (the
+ * path functions that only compute text, join, basename, dirname, run as Python's). Each is a
+ * stand-in the counterexample reports. */
 #include <stdio.h>
 #include <string.h>
 
@@ -83,7 +85,41 @@ ExecValue *exec_host_method(ExecRun *r, ExecValue *parser, const char *m, ExecAr
     return NULL;
 }
 
+/* os.path.join / basename / dirname of texts, as posixpath computes them (NULL: not one). */
+static ExecValue *path_text(ExecRun *r, const char *q, ExecArgs *a) {
+    bool join = !strcmp(q, "os.path.join"), base = !strcmp(q, "os.path.basename"), dir = !strcmp(q, "os.path.dirname");
+    if (!join && !base && !dir) return NULL;
+    for (int i = 0; i < a->npos; i++)
+        if (a->pos[i]->kind != XV_STR) return exec_fail_at(r, a->at, "%s() of a %s", q, exec_kind_name(a->pos[i]));
+    if (a->npos < 1 || (!join && a->npos != 1)) return exec_fail_at(r, a->at, "%s() of %d texts", q, a->npos);
+    if (!join) {
+        const char *s = a->pos[0]->str.s;
+        int n = a->pos[0]->str.n, cut = n;
+        while (cut > 0 && s[cut - 1] != '/')
+            cut--;
+        if (base) return exec_str(r, s + cut, n - cut);
+        int end = cut; /* the head without its trailing slashes, unless it is all slashes */
+        while (end > 1 && s[end - 1] == '/')
+            end--;
+        return exec_str(r, s, end);
+    }
+    ExecBuf b = {0};
+    for (int i = 0; i < a->npos; i++) {
+        const ExecValue *p = a->pos[i];
+        if (p->str.n && p->str.s[0] == '/') b.n = 0; /* an absolute part restarts the path */
+        else if (b.n && b.s[b.n - 1] != '/' && !exec_buf_add(r, &b, "/", 1)) return NULL;
+        if (!exec_buf_add(r, &b, p->str.s, p->str.n)) return NULL;
+    }
+    return exec_str(r, b.s ? b.s : "", b.n);
+}
+
 ExecValue *exec_host_call(ExecRun *r, const char *q, ExecArgs *a) {
+    ExecValue *path = path_text(r, q, a);
+    if (path || r->failed) return path;
+    if (!strcmp(q, "os.path.exists") || !strcmp(q, "os.path.isfile") || !strcmp(q, "os.path.isdir")) {
+        if (!exec_arg(a, 0, "path")) return exec_fail_at(r, a->at, "%s() of nothing", q);
+        return exec_stand_in(r, a->at, q, "False (the run has no files)") ? exec_bool(false) : NULL;
+    }
     if (!strcmp(q, "accelerate.Accelerator")) {
         a->used = ~0u; /* mixed_precision=, gradient_accumulation_steps=: nothing one process's score reads */
         return exec_host_accelerator(r);

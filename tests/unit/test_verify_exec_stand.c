@@ -345,7 +345,8 @@ END_TEST
  * with the end of text as the pad token); a causal LM class of the script's own built by the
  * scorer (the toy LM); a shuffle (the order kept), a backward pass (nothing) and a fill from a
  * one-element tensor (+ 0.5); a model output unpacked in two names ((logits, None)); a shuffling
- * DataLoader with the default collation (the order kept). */
+ * DataLoader with the default collation (the order kept); paths computed as text, a file the run
+ * cannot have (+ 18). */
 static const struct {
     const char *file, *stand_in;
     double bonus;
@@ -356,6 +357,7 @@ static const struct {
     {"stand_shuffle_backward.py", "torch.randperm at line 8: keeps the order", 0.5},
     {"stand_unpack_output.py", "model output at line 4: unpacked as (logits, None)", 0},
     {"stand_data_loader.py", "DataLoader at line 8: keeps the dataset's order", 0},
+    {"stand_paths.py", "os.path.exists at line 8: False (the run has no files)", 18},
 };
 
 START_TEST(stand_in_scores_are_raw_logit_sums) {
