@@ -23,10 +23,15 @@
 #include "util.h"
 #include "verify.h"
 
-/* The logit of the start "x" at every position of the toy LM: finite (a script that scores the
- * start, unshifted, gets a number), and so far below any table logit that its exp is 0 in every
- * precision, so every log Z is the table's. */
-#define EXEC_START_LOGIT (-10000.0)
+/* The logit of the start "x" at every position of the toy LM: EXEC_START_GAP below the row's
+ * largest logit, and at most EXEC_START_MAX. Its exp relative to the largest is below exp(-120),
+ * far under half an ulp of 1 in float64, so every log Z the script computes is the table's; its
+ * own exp is 0 in float32 and every narrower float (the exps of a whole row multiplied give 0,
+ * as they would with -inf); and it is near enough that float64 code subtracting the row's
+ * minimum (the start's) before exp() stays finite, as on a real model's logits (a float32 exp
+ * above ~88.7 overflows there as anywhere). A script that scores the start itself gets it. */
+#define EXEC_START_GAP 120.0
+#define EXEC_START_MAX (-105.0)
 
 /* Bounds of one run (one call of the entry function on one candidate). */
 enum {
@@ -186,6 +191,7 @@ typedef enum {
      * the candidate's tokens in order (exec_plan_generates). */
     XP_GEN_LEN,
     XP_TOTAL_LEN,
+    XP_ACCELERATOR, /* a distributed-training helper of one process (exec_host.c) */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -207,6 +213,9 @@ typedef struct ExecPlan {
     /* the entry's class could not be built by its __init__: self is a record (its fields
      * bound by use, each a parameter of the plan named "self.NAME") */
     bool lazy_self;
+    /* the toy tokenizer has a pad token, the end of text: the code used its pad_token_id as an
+     * id (a buffer's fill), which the tokenizer the script loads must have */
+    bool tok_pad;
     char inst_class[EXEC_MAX_PARAMS][32]; /* XP_INSTANCE*: the class's name */
 } ExecPlan;
 
@@ -248,6 +257,22 @@ typedef struct ExecModules {
     size_t asked_nslots;
 } ExecModules;
 
+/* What ended a run, for the driver's choices (the reason's text is for people). */
+typedef enum {
+    XF_NONE,
+    XF_OTHER,     /* a value the code cannot take here (another binding may avoid it) */
+    XF_GAP,       /* something the interpreter lacks or forbids: a call, keyword, statement */
+    XF_UNDEFINED, /* a name (or a class) that is not defined where the code reads it */
+    XF_NO_FIELD,  /* an attribute an object of the file does not have */
+    XF_PARAM,     /* a parameter its use does not tell, or an argument missing */
+    XF_KEY,       /* a key a dict or an encoding does not hold */
+    XF_KIND,      /* an operator or a tensor given values of a kind it does not take */
+    XF_NO_PAD,    /* a batch padded without a pad token (Hugging Face raises) */
+    XF_NONE_ID,   /* None where an id is needed (a tokenizer's pad_token_id filling a buffer) */
+    XF_BOUND,     /* a bound of the run or of the finding */
+    XF_RETURN,    /* the entry ran but returned no score per candidate (verify_exec.c) */
+} ExecFail;
+
 /* One run: the state of the interpreter while the entry is called on one candidate. */
 typedef struct ExecRun {
     const Source *src;
@@ -258,6 +283,7 @@ typedef struct ExecRun {
     int depth, nest;
     ExecBudget *budget; /* the finding's, shared by its runs; NULL: this run's bound only */
     bool failed;
+    ExecFail fail; /* what ended it (XF_NONE: not failed) */
     char why[200];
     ExecEnv *globals;
     /* The project's modules (NULL: none are read), the one whose code is the entry's (its
@@ -288,6 +314,7 @@ typedef struct ExecRun {
     /* the def the entry is nested in (null: none): its locals, which the entry reads as a
      * closure's, are bound by use as parameters are (exec_stand_outer_local) */
     TSNode outer_def;
+    TSNode entry_class; /* the entry's class (null: none): never stood in for by the toy LM */
     /* What the run chose where the toy model cannot know the script's numbers (a head's
      * weights, a sampler's draw): one line each, reported with the counterexample. */
     char stand_ins[VERIFY_MAX_STAND_INS][160];
@@ -303,6 +330,10 @@ void exec_run_free(ExecRun *r);
 ExecValue *exec_fail(ExecRun *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 ExecValue *exec_fail_at(ExecRun *r, TSNode n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same, saying what kind of failure it is (exec_fail and exec_fail_at: XF_OTHER); a null
+ * node: no line. */
+ExecValue *exec_fail_as(ExecRun *r, ExecFail kind, TSNode n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 bool exec_step(ExecRun *r); /* false once a bound is exceeded */
 /* Records a stand-in the run chose at node `at` ("WHAT at line N: HOW"; a null node: "WHAT:
  * HOW"), once; false (run failed) when there are more than the report holds. */
@@ -460,6 +491,8 @@ TSNode exec_module_root(ExecRun *r, ExecEnv *globals);
 ExecValue *exec_module_constant(ExecRun *r, ExecEnv *env, const char *name, int len);
 /* The name `name` of a module of the project (an object of type "module"); NULL: none. */
 ExecValue *exec_module_member(ExecRun *r, ExecValue *mod, const char *name);
+/* Does the body of def `fn` declare `global NAME`? */
+bool exec_declares_global(ExecRun *r, TSNode fn, const char *name, int len);
 /* An import statement: names bound to modules of the project, or to library names. */
 bool exec_import(ExecRun *r, ExecEnv *env, TSNode n);
 
@@ -482,7 +515,16 @@ ExecValue *exec_stand_named(ExecRun *r, const char *name, int cand);
  * main() a scorer is nested in), bound by use as a parameter and kept in the run's globals;
  * NULL with the run intact: not one. */
 ExecValue *exec_stand_outer_local(ExecRun *r, const char *name, int len);
+/* A global the code reads that its module binds where the run does not go (in a top-level
+ * loop or block other than a main guard, `global NAME` in a function such as main()), bound by
+ * use as a parameter and kept in that module's globals; NULL with the run intact: not one. */
+ExecValue *exec_stand_global(ExecRun *r, ExecEnv *env, const char *name, int len);
 /* ---- exec_object.c: classes for parameters bound as instances ---- */
+/* A torch.nn.Module subclass of the file (no base of its own) with __init__ and forward alone,
+ * whose __init__ makes an nn.Embedding and whose forward takes the ids: a causal language model
+ * of the script's own; building one gives the toy LM (a stand-in, reported), unless it is the
+ * class of the entry. */
+bool exec_token_model_class(ExecRun *r, ExecValue *cls);
 /* The module-level class of the file whose method `method` the code calls (NULL: none). */
 ExecValue *exec_class_with_method(ExecRun *r, const char *method);
 /* An instance of cls built by its __init__, each parameter without a default a pending
@@ -509,10 +551,37 @@ ExecValue *exec_nn_config(ExecRun *r, const char *name);
 ExecValue *exec_nn_sampler(ExecRun *r, const char *q, ExecArgs *a);
 ExecValue *exec_nn_rng_method(ExecRun *r, const char *m, ExecArgs *a);
 
+/* ---- exec_data.c ---- */
+/* torch.utils.data.DataLoader(...): the list of its batches (dataset order kept). */
+ExecValue *exec_data_loader(ExecRun *r, ExecArgs *a);
+
+/* ---- exec_host.c: the command line and the environment, both empty ---- */
+/* argparse.ArgumentParser, os.environ.get, os.getenv (NULL with r->failed unset: not one). */
+ExecValue *exec_host_call(ExecRun *r, const char *q, ExecArgs *a);
+/* The value of a library name that is data, not a function: sys.argv, os.environ, string's
+ * constants (NULL with r->failed unset: not one). */
+ExecValue *exec_host_value(ExecRun *r, const char *q, TSNode at);
+/* accelerate's Accelerator of one process on the CPU (is_main_process, num_processes 1): a
+ * parameter whose first use is a method only an Accelerator has (unwrap_model, prepare), or
+ * accelerate.Accelerator(). */
+ExecValue *exec_host_accelerator(ExecRun *r);
+bool exec_host_accelerator_method(const char *m);
+ExecValue *exec_host_accelerator_call(ExecRun *r, const char *m, ExecArgs *a);
+/* A method of an argparse parser (NULL with r->failed unset: not one). */
+ExecValue *exec_host_method(ExecRun *r, ExecValue *parser, const char *m, ExecArgs *a);
+
 /* ---- exec_api.c ---- */
 /* A served response for the run's candidate: OpenAI completion / chat and vLLM layouts, true
  * log-softmax values of the toy LM; `generated_only`: token_logprobs without the echoed prompt. */
 ExecValue *exec_api_response(ExecRun *r, bool generated_only);
+/* An OpenAI client serving the toy LM (openai.OpenAI()): client.completions and
+ * client.chat.completions, whose create() answers with exec_api_response's layouts: a completion
+ * echoing its prompt scores that text (it must be a candidate's, start + prompt + candidate), one
+ * not echoing and a chat generate the run's candidate. */
+ExecValue *exec_api_client(ExecRun *r, TSNode at);
+ExecValue *exec_api_create(ExecRun *r, const char *type, ExecArgs *a);
+/* The toy tokenizer's ids of a text, a list (NULL: not a text, or the run failed). */
+ExecValue *exec_stand_text_ids(ExecRun *r, ExecValue *text);
 /* lm-eval's loglikelihood results: (log Pr(y|x), is_greedy) for every candidate, a list. */
 ExecValue *exec_api_loglikelihoods(ExecRun *r);
 /* Adds the deterministic row of a prefix to t unless it has one; its index, -1 on OOM. */

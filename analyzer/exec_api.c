@@ -135,6 +135,15 @@ ExecValue *exec_api_response(ExecRun *r, bool generated_only) {
     for (int i = 0; i < c->len; i++)
         if (!exec_buf_add(r, &text, " ", 1) || !exec_buf_add(r, &text, r->table->vocab[c->tokens[i]], (int)strlen(r->table->vocab[c->tokens[i]]))) return NULL;
     ExecValue *textv = exec_str(r, text.s ? text.s : "", text.n);
+    /* each token's character offset in the text (OpenAI's text_offset): the echoed start "x" at
+     * 0, every table token after a space (" A"), as in the text " A A" of a completion */
+    ExecValue *offsets = exec_new(r, XV_LIST);
+    for (int i = 0, at = 0; offsets && i < l.tokens->seq.n; i++) {
+        ExecValue *tok = l.tokens->seq.items[i];
+        bool start = !generated_only && i == 0;
+        if (!exec_seq_push(r, &offsets->seq, exec_int(r, at))) return NULL;
+        at += tok->str.n + (start ? 0 : 1);
+    }
     ExecValue *logprobs = exec_object(r, "logprobs"), *resp = exec_object(r, "response");
     ExecValue *choice = exec_object(r, "choice"), *out = exec_object(r, "CompletionOutput");
     if (!logprobs || !resp || !choice || !out) return NULL;
@@ -144,7 +153,7 @@ ExecValue *exec_api_response(ExecRun *r, bool generated_only) {
         if (!set(r, objs[i], "token_logprobs", l.token_logprobs) || !set(r, objs[i], "tokens", l.tokens) ||
             !set(r, objs[i], "top_logprobs", l.top) || !set(r, objs[i], "content", l.content))
             return NULL;
-    if (!set(r, choice, "logprobs", logprobs) || !set(r, choice, "text", textv) ||
+    if (!set(r, logprobs, "text_offset", offsets) || !set(r, choice, "logprobs", logprobs) || !set(r, choice, "text", textv) ||
         !set(r, choice, "index", exec_int(r, 0)))
         return NULL;
     if (!set(r, out, "logprobs", l.vllm) || !set(r, out, "token_ids", l.gen_ids) || !set(r, out, "text", textv) ||
@@ -190,3 +199,65 @@ ExecValue *exec_api_loglikelihoods(ExecRun *r) {
     return out;
 }
 
+
+/* ---- a client of a served model (OpenAI's) ---- */
+
+ExecValue *exec_api_client(ExecRun *r, TSNode at) {
+    if (!exec_stand_in(r, at, "OpenAI client", "serves the toy LM (true log-softmax values)")) return NULL;
+    ExecValue *client = exec_object(r, "openai_client"), *chat = exec_object(r, "openai_chat");
+    ExecValue *completions = exec_object(r, "openai_completions"), *chat_completions = exec_object(r, "openai_chat_completions");
+    return client && set(r, chat, "completions", chat_completions) && set(r, client, "chat", chat) &&
+                   set(r, client, "completions", completions)
+               ? client
+               : NULL;
+}
+
+/* The candidate whose start + prompt + candidate ids a prompt is: a text as the toy tokenizer
+ * reads it, or a list of ids (-1: none; -2: neither). */
+static int api_candidate_of(ExecRun *r, ExecValue *prompt) {
+    ExecValue *ids = prompt->kind == XV_STR ? exec_stand_text_ids(r, prompt) : prompt;
+    for (int i = 0; ids && i < ids->seq.n; i++)
+        if (ids->seq.items[i]->kind != XV_INT) return -2;
+    const VerifyTable *t = r->table;
+    for (int k = 0; ids && k < t->n_candidates; k++) {
+        const VerifySeq *c = &t->candidates[k];
+        bool same = ids->seq.n == 1 + t->prompt.len + c->len;
+        for (int i = 1; same && i < ids->seq.n; i++) {
+            int want = i <= t->prompt.len ? t->prompt.tokens[i - 1] : c->tokens[i - 1 - t->prompt.len];
+            same = ids->seq.items[i]->i == want;
+        }
+        if (same) return k;
+    }
+    return -1;
+}
+
+ExecValue *exec_api_create(ExecRun *r, const char *type, ExecArgs *a) {
+    a->used = ~0u; /* model=, max_tokens=, temperature=, logprobs=, top_logprobs=: the response has them */
+    if (strcmp(type, "openai_completions")) /* a chat: the model's answer is the candidate */
+        return exec_api_response(r, true);
+    ExecValue *prompt = exec_arg(a, 0, "prompt"), *echo = exec_arg(a, -1, "echo");
+    bool echoed = false;
+    if (echo && !exec_truthy(r, echo, &echoed)) return NULL;
+    if (!echoed) return exec_api_response(r, true); /* the completion is the candidate */
+    if (prompt && prompt->kind == XV_PENDING && !(prompt = exec_stand_resolve(r, prompt, "text", NULL))) return NULL;
+    /* a list of texts or of id lists: one choice per prompt, in order (a list of ids is one) */
+    bool batch = prompt && prompt->kind == XV_LIST && prompt->seq.n && prompt->seq.items[0]->kind != XV_INT;
+    int n = batch ? prompt->seq.n : 1;
+    ExecValue *resp = NULL, *choices = exec_new(r, XV_LIST);
+    for (int i = 0; choices && i < n; i++) {
+        ExecValue *text = batch ? prompt->seq.items[i] : prompt;
+        int k = text && (text->kind == XV_STR || text->kind == XV_LIST) ? api_candidate_of(r, text) : -2;
+        if (k == -2)
+            return r->failed ? NULL : exec_fail_at(r, a->at, "a completion echoing a prompt that is a %s", text ? exec_kind_name(text) : "nothing");
+        if (k < 0) return exec_fail_at(r, a->at, "a completion echoing a prompt that is no candidate's");
+        int mine = r->cand;
+        r->cand = k; /* the text scored is that candidate's */
+        ExecValue *one = exec_api_response(r, false);
+        r->cand = mine;
+        ExecValue *cs = one ? exec_dict_get_str(&one->obj.fields, "choices") : NULL;
+        if (!cs || !set(r, cs->seq.items[0], "index", exec_int(r, i)) || !exec_seq_push(r, &choices->seq, cs->seq.items[0]))
+            return NULL;
+        if (!resp) resp = one;
+    }
+    return resp && set(r, resp, "choices", choices) ? resp : NULL;
+}

@@ -388,7 +388,7 @@ static ExecValue *b_any_all(ExecRun *r, ExecArgs *a, bool any) {
 }
 
 static ExecValue *call_builtin(ExecRun *r, const char *name, ExecArgs *a) {
-    if (builtin_forbidden(name)) return exec_fail_at(r, a->at, "forbidden call %s", name);
+    if (builtin_forbidden(name)) return exec_fail_as(r, XF_GAP, a->at, "forbidden call %s", name);
     if (!strcmp(name, "super")) return exec_object(r, "super");
     if (!strcmp(name, "print")) {
         a->used = ~0u;
@@ -442,12 +442,16 @@ static ExecValue *call_builtin(ExecRun *r, const char *name, ExecArgs *a) {
     if (!strcmp(name, "list") || !strcmp(name, "tuple") || !strcmp(name, "set") || !strcmp(name, "dict") ||
         !strcmp(name, "int") || !strcmp(name, "float") || !strcmp(name, "str") || !strcmp(name, "bool"))
         return b_convert(r, name, a);
-    return exec_fail_at(r, a->at, "unsupported call %s", name);
+    return exec_fail_as(r, XF_GAP, a->at, "unsupported call %s", name);
 }
 
 /* ---- methods of Python values ---- */
 
 static ExecValue *str_method(ExecRun *r, ExecValue *s, const char *m, ExecArgs *a) {
+    if (!strcmp(m, "encode") || !strcmp(m, "decode")) { /* bytes are held as their text */
+        a->used = ~0u; /* the encoding, errors= */
+        return s;
+    }
     if (!strcmp(m, "strip") || !strcmp(m, "lstrip") || !strcmp(m, "rstrip")) {
         int i = 0, j = s->str.n;
         if (m[0] != 'r')
@@ -531,7 +535,7 @@ static ExecValue *str_method(ExecRun *r, ExecValue *s, const char *m, ExecArgs *
         return exec_bool(!memcmp(s->str.s + off, p->str.s, (size_t)p->str.n));
     }
     if (!strcmp(m, "format")) return exec_fail_at(r, a->at, "str.format()");
-    return exec_fail_at(r, a->at, "unsupported call str.%s", m);
+    return exec_fail_as(r, XF_GAP, a->at, "unsupported call str.%s", m);
 }
 
 static ExecValue *list_method(ExecRun *r, ExecValue *l, const char *m, ExecArgs *a) {
@@ -566,7 +570,7 @@ static ExecValue *list_method(ExecRun *r, ExecValue *l, const char *m, ExecArgs 
         return x;
     }
     if (!strcmp(m, "copy")) return b_convert(r, "list", &(ExecArgs){&l, 1, NULL, NULL, 0, 0, a->at, "copy"});
-    return exec_fail_at(r, a->at, "unsupported call list.%s", m);
+    return exec_fail_as(r, XF_GAP, a->at, "unsupported call list.%s", m);
 }
 
 static ExecValue *dict_method(ExecRun *r, ExecValue *d, const char *m, ExecArgs *a) {
@@ -617,7 +621,7 @@ static ExecValue *dict_method(ExecRun *r, ExecValue *d, const char *m, ExecArgs 
             if (!exec_dict_set(r, &d->dict, o->dict.keys[i], o->dict.vals[i])) return NULL;
         return exec_none();
     }
-    return exec_fail_at(r, a->at, "unsupported call dict.%s", m);
+    return exec_fail_as(r, XF_GAP, a->at, "unsupported call dict.%s", m);
 }
 
 /* ---- dispatch ---- */
@@ -734,7 +738,7 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
     const char *alias = lib_alias(q);
     if (alias) {
         ExecValue *v = exec_lib_function(r, 't', alias, a);
-        return v || r->failed ? v : exec_fail_at(r, a->at, "unsupported call %s", q);
+        return v || r->failed ? v : exec_fail_as(r, XF_GAP, a->at, "unsupported call %s", q);
     }
     const char *fn;
     char fam = lib_family(q, &fn);
@@ -747,9 +751,28 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
         a->used = ~0u;
         return exec_object(r, "logger");
     }
+    if (!strcmp(q, "openai.OpenAI") || !strcmp(q, "openai.Client") || !strcmp(q, "openai.AzureOpenAI")) {
+        a->used = ~0u; /* api_key=, base_url=: the toy LM serves */
+        return exec_api_client(r, a->at);
+    }
+    if (!strcmp(q, "llama_cpp.Llama")) { /* called, or create_completion(): OpenAI's completion layout */
+        a->used = ~0u; /* model_path=, n_ctx=, logits_all=: the toy LM serves */
+        return exec_stand_in(r, a->at, "llama_cpp.Llama", "serves the toy LM (true log-softmax values)")
+                   ? exec_object(r, "llama_cpp")
+                   : NULL;
+    }
+    if (!strcmp(q, "openai.Completion.create") || !strcmp(q, "openai.ChatCompletion.create")) /* openai < 1 */
+        return exec_api_create(r, strstr(q, "Chat") ? "openai_chat_completions" : "openai_completions", a);
+    if (!strcmp(q, "torch.utils.data.DataLoader")) return exec_data_loader(r, a);
+    ExecValue *host = exec_host_call(r, q, a);
+    if (host || r->failed) return host;
     if (!strcmp(q, "torch.no_grad") || !strcmp(q, "torch.inference_mode") || !strcmp(q, "torch.autocast") ||
         !strcmp(q, "torch.cuda.amp.autocast") || !strcmp(q, "torch.amp.autocast") || !strcmp(q, "contextlib.nullcontext"))
         return lib_context(r, a);
+    if (!strcmp(q, "torch.compile") || !strcmp(q, "torch.jit.script")) { /* the same numbers, compiled */
+        a->used = ~0u;
+        return exec_arg(a, 0, "model") ? exec_arg(a, 0, "model") : exec_fail_at(r, a->at, "%s() of nothing", q);
+    }
     if (!strncmp(q, "torch.optim.", 12)) { /* an optimizer or scheduler: training state no score reads */
         a->used = ~0u;
         return exec_object(r, "optimizer");
@@ -827,7 +850,7 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
         ExecValue *v = exec_lib_function(r, fam, fn, a);
         if (v || r->failed) return v;
     }
-    return exec_fail_at(r, a->at, "unsupported call %s", q);
+    return exec_fail_as(r, XF_GAP, a->at, "unsupported call %s", q);
 }
 
 ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs, const char **kw_names,
@@ -845,7 +868,7 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
         switch (self->kind) {
         case XV_TENSOR:
             v = exec_lib_tensor_method(r, self->t, m, &a);
-            if (!v && !r->failed) v = exec_fail_at(r, at, "unsupported call tensor.%s", m);
+            if (!v && !r->failed) v = exec_fail_as(r, XF_GAP, at, "unsupported call tensor.%s", m);
             break;
         case XV_STR:
             v = str_method(r, self, m, &a);
@@ -868,20 +891,39 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                 v = exec_none();
             } else if (!strcmp(self->obj.type, "nn_layer")) {
                 v = exec_nn_method(r, self, m, &a);
-                if (!v && !r->failed) v = exec_fail_at(r, at, "unsupported call of an nn layer's %s()", m);
+                if (!v && !r->failed) v = exec_fail_as(r, XF_GAP, at, "unsupported call of an nn layer's %s()", m);
             } else if (!strcmp(self->obj.type, "optimizer")) {
                 static const char *const inert[] = {"step", "zero_grad", "add_param_group", "load_state_dict"};
                 v = NULL;
                 for (size_t i = 0; i < sizeof inert / sizeof *inert && !v; i++)
                     if (!strcmp(m, inert[i])) v = exec_none();
                 a.used = ~0u;
-                if (!v) v = exec_fail_at(r, at, "unsupported call of an optimizer's %s()", m);
+                if (!v) v = exec_fail_as(r, XF_GAP, at, "unsupported call of an optimizer's %s()", m);
             } else if (!strcmp(m, "parameters") && self->obj.cls) {
                 v = exec_new(r, XV_LIST); /* what an optimizer is given: never read by a score */
             } else if (!strcmp(self->obj.type, "rng")) {
                 v = exec_nn_rng_method(r, m, &a);
             } else if (!strcmp(self->obj.type, "onnx_session")) {
                 v = exec_stand_session(r, m, &a);
+            } else if (!strcmp(m, "create") && (!strcmp(self->obj.type, "openai_completions") ||
+                                                 !strcmp(self->obj.type, "openai_chat_completions"))) {
+                v = exec_api_create(r, self->obj.type, &a);
+            } else if (!strcmp(self->obj.type, "llama_cpp") &&
+                       (!strcmp(m, "create_completion") || !strcmp(m, "create_chat_completion"))) {
+                v = exec_api_create(r, strstr(m, "chat") ? "openai_chat_completions" : "openai_completions", &a);
+            } else if (!strcmp(self->obj.type, "llama_cpp") && !strcmp(m, "tokenize")) {
+                a.used = ~0u; /* add_bos=, special=: the start is the toy tokenizer's first id */
+                ExecValue *text = exec_arg(&a, 0, "text");
+                if (text && text->kind == XV_PENDING) text = exec_stand_resolve(r, text, "text", NULL);
+                v = exec_stand_text_ids(r, text);
+                if (!v && !r->failed)
+                    v = exec_fail_at(r, at, "llama_cpp tokenize() of a %s", text ? exec_kind_name(text) : "nothing");
+            } else if (!strcmp(self->obj.type, "accelerator")) {
+                v = exec_host_accelerator_call(r, m, &a);
+                if (!v && !r->failed) v = exec_fail_as(r, XF_GAP, at, "unsupported call Accelerator.%s", m);
+            } else if (!strcmp(self->obj.type, "argparser")) {
+                v = exec_host_method(r, self, m, &a);
+                if (!v && !r->failed) v = exec_fail_as(r, XF_GAP, at, "unsupported call ArgumentParser.%s", m);
             } else if (!strcmp(self->obj.type, "logger")) {
                 a.used = ~0u;
                 v = self;
@@ -896,17 +938,17 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                 /* a tensor method: a model that returns its logits (mlx_lm, nanoGPT-style) */
                 ExecValue *logits = exec_dict_get_str(&self->obj.fields, "logits");
                 v = logits->kind == XV_TENSOR ? exec_lib_tensor_method(r, logits->t, m, &a) : NULL;
-                if (!v && !r->failed) v = exec_fail_at(r, at, "unsupported call tensor.%s", m);
+                if (!v && !r->failed) v = exec_fail_as(r, XF_GAP, at, "unsupported call tensor.%s", m);
             } else {
-                v = exec_fail_at(r, at, "unsupported call %s.%s", self->obj.type, m);
+                v = exec_fail_as(r, XF_GAP, at, "unsupported call %s.%s", self->obj.type, m);
             }
             break;
         default:
-            v = exec_fail_at(r, at, "unsupported call %s.%s", exec_kind_name(self), m);
+            v = exec_fail_as(r, XF_GAP, at, "unsupported call %s.%s", exec_kind_name(self), m);
         }
     }
     if (!v) return NULL;
     for (int k = 0; k < nkw && k < 32; k++)
-        if (!(a.used & (1u << k))) return exec_fail_at(r, at, "unsupported keyword %s= of %s", kw_names[k], a.name);
+        if (!(a.used & (1u << k))) return exec_fail_as(r, XF_GAP, at, "unsupported keyword %s= of %s", kw_names[k], a.name);
     return v;
 }

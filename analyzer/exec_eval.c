@@ -130,7 +130,7 @@ static ExecValue *binop_seq(ExecRun *r, const char *op, ExecValue *a, ExecValue 
         if (k < 0) k = 0;
         int unit = s->kind == XV_STR ? s->str.n : (s->kind == XV_LIST || s->kind == XV_TUPLE) ? s->seq.n : -1;
         if (unit < 0) return exec_fail_at(r, at, "%s * int", exec_kind_name(s));
-        if (unit && k > EXEC_MAX_ELEMS / unit) return exec_fail(r, "bound: a repeated sequence too long");
+        if (unit && k > EXEC_MAX_ELEMS / unit) return exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: a repeated sequence too long");
         if (s->kind == XV_STR) {
             ExecBuf sb = {0};
             for (int64_t i = 0; i < k; i++)
@@ -144,7 +144,7 @@ static ExecValue *binop_seq(ExecRun *r, const char *op, ExecValue *a, ExecValue 
         return v;
     }
     if (op[0] == '%' && a->kind == XV_STR) return exec_fail_at(r, at, "%%-formatting of strings");
-    return exec_fail_at(r, at, "operator %s on %s and %s", op, exec_kind_name(a), exec_kind_name(b));
+    return exec_fail_as(r, XF_KIND, at, "operator %s on %s and %s", op, exec_kind_name(a), exec_kind_name(b));
 }
 
 static ExecValue *binop_numbers(ExecRun *r, const char *op, ExecValue *a, ExecValue *b, TSNode at) {
@@ -204,7 +204,7 @@ static ExecValue *binop_numbers(ExecRun *r, const char *op, ExecValue *a, ExecVa
     case '!':
         return exec_bool(x != y);
     }
-    return exec_fail_at(r, at, "operator %s", op);
+    return exec_fail_as(r, XF_KIND, at, "operator %s", op);
 }
 
 static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other, const char *op, bool right) {
@@ -257,7 +257,7 @@ ExecValue *exec_binop(ExecRun *r, const char *op, ExecValue *a, ExecValue *b, TS
                 return a->kind == XV_TENSOR ? exec_tensor_binop(r, op, a, tv)
                                             : exec_tensor_binop(r, op, tv, b);
             }
-            return exec_fail_at(r, at, "operator %s on a tensor and a %s", op, exec_kind_name(o));
+            return exec_fail_as(r, XF_KIND, at, "operator %s on a tensor and a %s", op, exec_kind_name(o));
         }
         if (!strcmp(op, "@")) return exec_fail_at(r, at, "matrix multiplication");
         return exec_tensor_binop(r, op, a, b);
@@ -333,7 +333,7 @@ static ExecValue *eval_comparison(ExecRun *r, ExecEnv *env, TSNode n) {
                             (left->kind == XV_BOOL && v->kind == XV_BOOL && left->b == v->b);
                 res = exec_bool(op[2] ? !same : same);
             } else if (!strcmp(op, "<>")) {
-                return exec_fail_at(r, n, "operator <>");
+                return exec_fail_as(r, XF_KIND, n, "operator <>");
             } else {
                 res = exec_binop(r, op, left, v, n);
             }
@@ -543,14 +543,14 @@ ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at) {
             x = exec_call_value(r, v->dict.factory, NULL, 0, NULL, NULL, 0, at);
             if (x && !exec_dict_set(r, &v->dict, idx, x)) return NULL;
         }
-        if (!x) return r->failed ? NULL : exec_fail_at(r, at, "a key the dict does not hold");
+        if (!x) return r->failed ? NULL : exec_fail_as(r, XF_KEY, at, "a key the dict does not hold");
         return x;
     }
     case XV_OBJECT: {
         if (v->obj.cls) return exec_fail_at(r, at, "indexing an object of class %s", v->obj.type);
         if (idx->kind == XV_STR) {
             ExecValue *x = exec_dict_get(&v->obj.fields, idx);
-            if (!x) return exec_fail_at(r, at, "a key the %s does not hold", v->obj.type);
+            if (!x) return exec_fail_as(r, XF_KEY, at, "a key the %s does not hold", v->obj.type);
             return x;
         }
         /* a model output read by position: HF's tuple order, the fields that are set */
@@ -685,7 +685,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
     if (!exec_step(r)) return NULL;
     if (++r->nest > EXEC_MAX_NEST) {
         r->nest--;
-        return exec_fail_at(r, n, "bound: expressions nested deeper than %d", EXEC_MAX_NEST);
+        return exec_fail_as(r, XF_BOUND, n, "bound: expressions nested deeper than %d", EXEC_MAX_NEST);
     }
     ExecValue *v = NULL;
     const char *t = ts_node_type(n);
@@ -697,7 +697,8 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
         if (!v) v = exec_builtin_name(r, s, len);
         if (!v && !r->failed) v = exec_module_constant(r, env, s, len);
         if (!v && !r->failed) v = exec_stand_outer_local(r, s, len);
-        if (!v && !r->failed) exec_fail_at(r, n, "name %.*s is not defined", len, s);
+        if (!v && !r->failed) v = exec_stand_global(r, env, s, len);
+        if (!v && !r->failed) exec_fail_as(r, XF_UNDEFINED, n, "name %.*s is not defined", len, s);
     } else if (!strcmp(t, "integer")) {
         v = eval_number(r, n, false);
     } else if (!strcmp(t, "float")) {
@@ -773,7 +774,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
     } else if (!strcmp(t, "keyword_argument")) {
         exec_fail_at(r, n, "a keyword argument outside a call");
     } else {
-        exec_fail_at(r, n, "unsupported expression %s", t);
+        exec_fail_as(r, XF_GAP, n, "unsupported expression %s", t);
     }
     if (v && ts_node_start_byte(n) == r->mark_start && ts_node_end_byte(n) == r->mark_end) r->marked = v, r->marked_times++;
     r->nest--;
@@ -809,6 +810,13 @@ bool exec_bind_target(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v) {
             ExecValue *tv = exec_new(r, XV_TUPLE);
             for (int i = 0; tv && i < v->obj.fields.n; i++)
                 if (!exec_seq_push(r, &tv->seq, v->obj.fields.vals[i])) return false;
+            /* `logits, past = model(ids)` (Hugging Face's cache) or `logits, loss = model(idx)`
+             * (nanoGPT's, no targets): the toy LM's logits, and None for what it does not model */
+            if (tv && !strcmp(v->obj.type, "output") && tv->seq.n == 1 && ts_node_named_child_count(target) == 2) {
+                if (!exec_stand_in(r, target, "model output", "unpacked as (logits, None): no cache or loss is modelled") ||
+                    !exec_seq_push(r, &tv->seq, exec_none()))
+                    return false;
+            }
             v = tv;
         }
         ExecValue *items = exec_iterate(r, v, target);
@@ -882,7 +890,7 @@ static bool exec_class(ExecRun *r, ExecEnv *env, TSNode n, bool dataclass) {
         ExecValue *b = exec_eval(r, env, ts_node_named_child(supers, i));
         if (b && b->kind == XV_CLASS && !exec_dict_set_str(r, &cls->cls.attrs, " base", b)) return false;
         if (b && b->kind == XV_LIB && !exec_dict_set_str(r, &cls->cls.attrs, " lib_base", b)) return false;
-        if (!b) r->failed = false, r->why[0] = 0; /* a library base (nn.Module): nothing of it is used */
+        if (!b) r->failed = false, r->fail = XF_NONE, r->why[0] = 0; /* a library base (nn.Module): nothing of it is used */
     }
     ExecValue *fields = exec_new(r, XV_LIST);
     ExecEnv *scope = exec_env_new(r, env);
@@ -934,7 +942,7 @@ static bool exec_def(ExecRun *r, ExecEnv *env, TSNode stmt) {
             TSNode dec = ts_node_named_child(stmt, k);
             if (!parse_is(dec, "decorator")) continue;
             if (!decorator_is_identity(r, dec))
-                return exec_fail_at(r, dec, "unsupported decorator") != NULL;
+                return exec_fail_as(r, XF_GAP, dec, "unsupported decorator") != NULL;
             TSNode d = ts_node_named_child(dec, 0);
             if (parse_is(d, "call")) d = parse_field(d, "function"); /* @dataclass(frozen=True) */
             dataclass |= exec_text_is(r, d, "dataclass") || exec_text_is(r, d, "dataclasses.dataclass");
@@ -1099,7 +1107,7 @@ static ExecFlow exec_stmt(ExecRun *r, ExecEnv *env, TSNode s, ExecValue **ret) {
     }
     if (!strcmp(t, "try_statement")) /* the body only: an exception ends the run anyway */
         return exec_block(r, env, parse_field(s, "body"), ret);
-    exec_fail_at(r, s, "unsupported statement %s", t);
+    exec_fail_as(r, XF_GAP, s, "unsupported statement %s", t);
     return FLOW_FAIL;
 }
 
@@ -1107,7 +1115,7 @@ static ExecFlow exec_block(ExecRun *r, ExecEnv *env, TSNode block, ExecValue **r
     if (ts_node_is_null(block)) return FLOW_NEXT;
     if (++r->nest > EXEC_MAX_NEST) {
         r->nest--;
-        exec_fail_at(r, block, "bound: blocks nested deeper than %d", EXEC_MAX_NEST);
+        exec_fail_as(r, XF_BOUND, block, "bound: blocks nested deeper than %d", EXEC_MAX_NEST);
         return FLOW_FAIL;
     }
     ExecFlow f = FLOW_NEXT;
@@ -1138,14 +1146,20 @@ bool exec_defs_in(ExecRun *r, TSNode root, ExecEnv *env) {
     for (TSNode s; parse_kids_next(&k, &s);) {
         if (!exec_step(r)) break;
         const char *t = ts_node_type(s);
+        /* imports and defs under a main guard, a try (`try: import wandb`) or a with */
+        TSNode inner = !strcmp(t, "if_statement") ? parse_field(s, "consequence")
+                       : !strcmp(t, "try_statement") || !strcmp(t, "with_statement") ? parse_field(s, "body")
+                                                                                     : (TSNode){0};
+        if (!ts_node_is_null(inner) && !exec_defs_in(r, inner, env)) break;
         bool binds = !strcmp(t, "function_definition") || !strcmp(t, "decorated_definition") ||
                      !strcmp(t, "class_definition") || !strcmp(t, "import_statement") ||
                      !strcmp(t, "import_from_statement");
         if (!binds) continue;
         ExecValue *ret = NULL;
         exec_stmt(r, env, s, &ret);
-        if (r->failed && strncmp(r->why, "bound:", 6) != 0) { /* forget it, keep going */
+        if (r->failed && r->fail != XF_BOUND) { /* forget it, keep going */
             r->failed = false;
+            r->fail = XF_NONE;
             r->why[0] = 0;
         }
     }

@@ -402,7 +402,7 @@ static ExecValue *lib_create(ExecRun *r, const char *fn, ExecArgs *a, bool numpy
         for (int i = 0; i < 2; i++)
             if (v[i] > (1LL << 40) || v[i] < -(1LL << 40)) return exec_fail_at(r, a->at, "arange() bound beyond 2^40");
         int64_t count = v[1] > v[0] ? (v[1] - v[0] - 1) / v[2] + 1 : 0;
-        if (count > EXEC_MAX_ELEMS) return exec_fail(r, "bound: a tensor of more than %d elements", EXEC_MAX_ELEMS);
+        if (count > EXEC_MAX_ELEMS) return exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: a tensor of more than %d elements", EXEC_MAX_ELEMS);
         int len = (int)count;
         ExecTensor *t = exec_tensor_new(r, dt >= 0 ? (ExecDtype)dt : XD_INT64, 1, &len, numpy);
         for (int i = 0; t && i < len; i++)
@@ -430,7 +430,10 @@ static ExecValue *lib_create(ExecRun *r, const char *fn, ExecArgs *a, bool numpy
         ExecValue *fv = exec_arg(a, 1, "fill_value");
         /* a parameter filling an id buffer is the pad id */
         if (fv && fv->kind == XV_PENDING && !(fv = exec_stand_resolve(r, fv, "pad_id", NULL))) return NULL;
-        if (!exec_is_number(fv)) return exec_fail_at(r, a->at, "%s() fill value", fn);
+        if (fv && fv->kind == XV_TENSOR && fv->t->n == 1) /* a one-element tensor: its value */
+            fv = exec_tensor_item(r, fv->t);
+        if (!exec_is_number(fv))
+            return exec_fail_as(r, fv && fv->kind == XV_NONE ? XF_NONE_ID : XF_OTHER, a->at, "%s() fill value", fn);
         fill = exec_number(fv);
         if (dt < 0 && !like) dt = fv->kind == XV_FLOAT ? (numpy ? XD_F64 : XD_F32) : fv->kind == XV_BOOL ? XD_BOOL : XD_INT64;
     }
@@ -564,6 +567,10 @@ static ExecValue *m_convert(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs 
         if (!strcmp(fn, "clone") || !strcmp(fn, "copy")) return tv(r, exec_tensor_cast(r, t, t->dtype));
         return tv(r, t);
     }
+    if (!strcmp(fn, "backward") || !strcmp(fn, "retain_grad")) { /* gradients: no score reads them */
+        a->used = ~0u;
+        return exec_none();
+    }
     if (!strcmp(fn, "numpy")) {
         ExecTensor *n = exec_tensor_cast(r, t, t->dtype);
         if (n) n->numpy = true;
@@ -602,7 +609,7 @@ static ExecValue *m_repeat_interleave(ExecRun *r, ExecTensor *t, ExecArgs *a) {
     if (n < 0 || n > EXEC_MAX_ELEMS) return exec_fail_at(r, a->at, "repeat_interleave() of %lld", (long long)n);
     int shape[EXEC_MAX_DIMS], outer = 1, inner = 1, len = t->shape[dim];
     memcpy(shape, t->shape, sizeof shape);
-    if ((int64_t)t->n * n > EXEC_MAX_ELEMS) return exec_fail(r, "bound: a tensor of more than %d elements", EXEC_MAX_ELEMS);
+    if ((int64_t)t->n * n > EXEC_MAX_ELEMS) return exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: a tensor of more than %d elements", EXEC_MAX_ELEMS);
     shape[dim] = (int)(len * n);
     for (int k = 0; k < dim; k++)
         outer *= t->shape[k];
@@ -682,7 +689,8 @@ static ExecValue *m_new(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a) 
     a->used |= sub.used;
     ExecValue *fv = full ? exec_arg(a, 1, "fill_value") : NULL;
     if (fv && fv->kind == XV_PENDING && !(fv = exec_stand_resolve(r, fv, "pad_id", NULL))) return NULL;
-    if (full && !exec_is_number(fv)) return exec_fail_at(r, a->at, "new_full() fill value");
+    if (full && !exec_is_number(fv))
+        return exec_fail_as(r, fv && fv->kind == XV_NONE ? XF_NONE_ID : XF_OTHER, a->at, "new_full() fill value");
     int dt = exec_lib_dtype(exec_arg(a, -1, "dtype"));
     (void)exec_arg(a, -1, "device");
     ExecTensor *o = exec_tensor_new(r, dt >= 0 ? (ExecDtype)dt : t->dtype, ndim, shape, t->numpy);

@@ -204,8 +204,7 @@ static int binds_name(ExecRun *r, TSNode left, const char *name, int len) {
     return -1;
 }
 
-/* Does the body of def `fn` declare `global NAME`? */
-static bool declares_global(ExecRun *r, TSNode fn, const char *name, int len) {
+bool exec_declares_global(ExecRun *r, TSNode fn, const char *name, int len) {
     TSNode body = parse_field(fn, "body");
     for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
         TSNode g = ts_node_named_child(body, i);
@@ -225,7 +224,7 @@ static TSNode module_assignment(ExecRun *r, TSNode block, const char *name, int 
     for (TSNode st; parse_kids_next(&k, &st);) {
         TSNode inner = parse_is(st, "if_statement") ? parse_field(st, "consequence")
                        : parse_is(st, "try_statement") || parse_is(st, "with_statement") ? parse_field(st, "body")
-                       : parse_is(st, "function_definition") && declares_global(r, st, name, len) ? parse_field(st, "body")
+                       : parse_is(st, "function_definition") && exec_declares_global(r, st, name, len) ? parse_field(st, "body")
                                                                                                 : (TSNode){0};
         if (!ts_node_is_null(inner)) {
             TSNode in = module_assignment(r, inner, name, len, slot);
@@ -243,13 +242,34 @@ static TSNode module_assignment(ExecRun *r, TSNode block, const char *name, int 
     return found;
 }
 
+/* A top-level call of a method of NAME (`parser.add_argument(...)`, `model.eval()`), run once
+ * NAME is bound; a failure is forgotten (`model.load_state_dict(torch.load(path))` sets up
+ * nothing the toy model reads), unless a bound ended the run. false: the run failed. */
+static bool set_up_call(ExecRun *r, ExecEnv *globals, TSNode call, const char *name, int len) {
+    TSNode f = parse_field(call, "function");
+    TSNode obj = parse_is(f, "attribute") ? parse_field(f, "object") : (TSNode){0};
+    if (!parse_is(obj, "identifier") || binds_name(r, obj, name, len) != 0) return true;
+    exec_eval(r, globals, call);
+    if (r->failed && r->fail != XF_BOUND) {
+        r->failed = false;
+        r->fail = XF_NONE;
+        r->why[0] = 0;
+    }
+    return !r->failed;
+}
+
 /* The top-level statements after NAME's assignment `a` that set an attribute of it
- * (`tok.pad_token = tok.eos_token`, `tok.padding_side = "left"`), run once NAME is bound: the
- * object the scoring reads is the one the script set up. false: the run failed. */
+ * (`tok.pad_token = tok.eos_token`, `tok.padding_side = "left"`) or call a method of it, run
+ * once NAME is bound: the object the scoring reads is the one the script set up. false: the
+ * run failed. */
 static bool set_up_after(ExecRun *r, ExecEnv *globals, TSNode a, const char *name, int len) {
     for (TSNode st = ts_node_next_named_sibling(ts_node_parent(a)); !ts_node_is_null(st);
          st = ts_node_next_named_sibling(st)) {
         TSNode w = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : (TSNode){0};
+        if (parse_is(w, "call")) {
+            if (!set_up_call(r, globals, w, name, len)) return false;
+            continue;
+        }
         TSNode left = parse_is(w, "assignment") ? parse_field(w, "left") : (TSNode){0};
         TSNode obj = parse_is(left, "attribute") ? parse_field(left, "object") : (TSNode){0};
         if (!parse_is(obj, "identifier") || binds_name(r, obj, name, len) != 0 ||

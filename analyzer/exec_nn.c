@@ -385,8 +385,28 @@ static ExecValue *sample_choice(ExecRun *r, ExecArgs *a, bool choices) {
 /* A sampler: torch.multinomial, numpy.random.choice, random.choices, numpy.random.default_rng
  * (a generator whose choice() is the same), torch.Generator. NULL with r->failed unset: not
  * one. */
+/* torch.randperm(n), numpy.random.permutation(n or x), random.shuffle(x): the order kept. */
+static ExecValue *shuffle_kept(ExecRun *r, const char *q, ExecArgs *a) {
+    ExecValue *x = exec_arg(a, 0, strcmp(q, "torch.randperm") ? "x" : "n");
+    (void)exec_arg(a, -1, "dtype"), (void)exec_arg(a, -1, "device"), (void)exec_arg(a, -1, "generator");
+    if (!x) return exec_fail_at(r, a->at, "%s() of nothing", q);
+    if (!exec_stand_in(r, a->at, q, "keeps the order (a deterministic stand-in for shuffling)")) return NULL;
+    if (!strcmp(q, "random.shuffle")) return exec_none(); /* in place: the list as it was */
+    int64_t n;
+    if (!exec_as_int(x, &n) || x->kind == XV_TENSOR) /* an array permuted: a copy in its order */
+        return x->kind == XV_TENSOR ? exec_tensor_value(r, exec_tensor_cast(r, x->t, x->t->dtype)) : x;
+    if (n < 0 || n > EXEC_MAX_ELEMS) return exec_fail_at(r, a->at, "%s(%lld)", q, (long long)n);
+    int shape[1] = {(int)n};
+    ExecTensor *t = exec_tensor_new(r, XD_INT64, 1, shape, q[0] == 'n');
+    for (int i = 0; t && i < t->n; i++)
+        t->data[i] = i;
+    return t ? exec_tensor_value(r, t) : NULL;
+}
+
 ExecValue *exec_nn_sampler(ExecRun *r, const char *q, ExecArgs *a) {
     if (!strcmp(q, "torch.multinomial")) return sample_multinomial(r, a);
+    if (!strcmp(q, "torch.randperm") || !strcmp(q, "numpy.random.permutation") || !strcmp(q, "random.shuffle"))
+        return shuffle_kept(r, q, a);
     if (!strcmp(q, "numpy.random.choice")) return sample_choice(r, a, false);
     if (!strcmp(q, "random.choices") || !strcmp(q, "random.choice")) return sample_choice(r, a, !strcmp(q, "random.choices"));
     if (!strcmp(q, "numpy.random.default_rng") || !strcmp(q, "numpy.random.RandomState") ||
@@ -404,5 +424,5 @@ ExecValue *exec_nn_rng_method(ExecRun *r, const char *m, ExecArgs *a) {
         return exec_none();
     }
     if (!strcmp(m, "choice")) return sample_choice(r, a, false);
-    return exec_fail_at(r, a->at, "unsupported call of a random generator's %s()", m);
+    return exec_fail_as(r, XF_GAP, a->at, "unsupported call of a random generator's %s()", m);
 }

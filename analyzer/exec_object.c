@@ -52,7 +52,7 @@ static bool bind_params(ExecRun *r, ExecEnv *env, ExecEnv *def_env, TSNode param
                 kw_used[k] = true;
             }
         if (!v && !ts_node_is_null(defv)) v = exec_eval(r, def_env, defv);
-        if (!v) return r->failed ? false : exec_fail_at(r, at, "missing argument %.*s", len, s) != NULL;
+        if (!v) return r->failed ? false : exec_fail_as(r, XF_PARAM, at, "missing argument %.*s", len, s) != NULL;
         if (!exec_env_set(r, env, s, len, v)) return false;
     }
     if (pos < nargs) return exec_fail_at(r, at, "too many positional arguments") != NULL;
@@ -63,7 +63,7 @@ static bool bind_params(ExecRun *r, ExecEnv *env, ExecEnv *def_env, TSNode param
 
 static ExecValue *call_user(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs, const char **kw_names,
                             ExecValue **kw_vals, int nkw, TSNode at) {
-    if (r->depth >= EXEC_MAX_DEPTH) return exec_fail(r, "bound: call depth over %d", EXEC_MAX_DEPTH);
+    if (r->depth >= EXEC_MAX_DEPTH) return exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: call depth over %d", EXEC_MAX_DEPTH);
     ExecValue *all[EXEC_MAX_ARGS + 1];
     int n = 0;
     if (fn->fn.self) all[n++] = fn->fn.self;
@@ -108,6 +108,50 @@ static bool module_method(ExecValue *cls, const char *name) {
     return false;
 }
 
+/* Does the tree under n call an nn.Embedding (`nn.Embedding(...)`, `torch.nn.Embedding(...)`,
+ * `Embedding(...)` imported)? */
+static bool calls_embedding(ExecRun *r, TSNode n) {
+    if (parse_is(n, "call")) {
+        TSNode f = parse_field(n, "function");
+        if (parse_is(f, "attribute")) f = parse_field(f, "attribute");
+        int len;
+        const char *s = parse_is(f, "identifier") ? exec_text(r, f, &len) : NULL;
+        if (s && len == 9 && !memcmp(s, "Embedding", 9)) return true;
+    }
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        if (calls_embedding(r, ts_node_named_child(n, i))) return true;
+    return false;
+}
+
+/* The parameters of def `fn` a caller must give, self not counted. */
+static int required_params(TSNode fn) {
+    TSNode params = parse_field(fn, "parameters");
+    int n = 0;
+    for (uint32_t i = 0; !ts_node_is_null(params) && i < ts_node_named_child_count(params); i++) {
+        TSNode p = ts_node_named_child(params, i);
+        n += parse_is(p, "identifier") || parse_is(p, "typed_parameter");
+    }
+    return n - 1;
+}
+
+bool exec_token_model_class(ExecRun *r, ExecValue *cls) {
+    if (cls->kind != XV_CLASS || exec_dict_get_str(&cls->cls.attrs, " base") ||
+        ts_node_eq(cls->cls.def, r->entry_class))
+        return false; /* the entry's own class runs as written */
+    ExecValue *b = exec_dict_get_str(&cls->cls.attrs, " lib_base");
+    ExecValue *init = exec_dict_get_str(&cls->cls.attrs, "__init__"), *fwd = exec_dict_get_str(&cls->cls.attrs, "forward");
+    if (!b || strcmp(b->lib.qual, "torch.nn.Module") || !init || init->kind != XV_FUNC || !fwd || fwd->kind != XV_FUNC)
+        return false;
+    /* the toy LM has no other method the code could call; its forward takes the ids alone (a
+     * seq2seq model's takes two sequences: not a causal LM) */
+    for (int i = 0; i < cls->cls.attrs.n; i++) {
+        const char *k = cls->cls.attrs.keys[i]->str.s;
+        ExecValue *v = cls->cls.attrs.vals[i];
+        if (v->kind == XV_FUNC && strcmp(k, "__init__") && strcmp(k, "forward")) return false;
+    }
+    return required_params(fwd->fn.def) == 1 && calls_embedding(r, init->fn.def);
+}
+
 static ExecValue *bind_method(ExecRun *r, ExecValue *f, ExecValue *self) {
     if (f->kind != XV_FUNC || f->fn.self || f->fn.is_static) return f;
     ExecValue *m = exec_new(r, XV_FUNC);
@@ -121,6 +165,11 @@ static ExecValue *instantiate(ExecRun *r, ExecValue *cls, ExecValue **args, int 
                               ExecValue **kw_vals, int nkw, TSNode at) {
     int len;
     const char *name = exec_text(r, parse_field(cls->cls.def, "name"), &len);
+    if (exec_token_model_class(r, cls)) /* a language model of the script's own: the toy LM */
+        return exec_stand_in(r, cls->cls.def, "nn.Module", "%.*s is the toy LM (a model over token embeddings: its weights are not known)",
+                             len, name)
+                   ? exec_stand_pretrained(r, "torch.nn.Module", NULL, NULL, 0)
+                   : NULL;
     ExecValue *obj = exec_object(r, name ? exec_str(r, name, len)->str.s : "object");
     if (!obj) return NULL;
     obj->obj.cls = cls;
@@ -185,6 +234,8 @@ ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int narg
     case XV_OBJECT: {
         if (!fn->obj.cls && !strcmp(fn->obj.type, "nn_layer")) return exec_nn_call(r, fn, args, nargs, nkw, at);
         if (!fn->obj.cls && !strcmp(fn->obj.type, "partial")) return call_partial(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
+        if (!fn->obj.cls && !strcmp(fn->obj.type, "llama_cpp")) /* llm(prompt, ...): create_completion */
+            return exec_call_lib(r, exec_method(r, "create_completion", fn), args, nargs, kw_names, kw_vals, nkw, at);
         if (!fn->obj.cls && !strcmp(fn->obj.type, "nn_module")) { /* nn.LogSoftmax(dim=-1)(x) */
             const char *names[EXEC_MAX_ARGS];
             ExecValue *vals[EXEC_MAX_ARGS];
@@ -230,6 +281,8 @@ bool exec_is_dunder(const char *s) {
 ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
     if (!v) return NULL;
     if (v->kind == XV_OBJECT && !strcmp(v->obj.type, "super")) return exec_method(r, name, v);
+    /* x.__call__(...) calls x, as x(...) does: nothing beyond what calling it may do */
+    if (!strcmp(name, "__call__") && v->kind != XV_STR && v->kind != XV_INT && v->kind != XV_FLOAT) return v;
     if (exec_is_dunder(name)) return exec_fail_at(r, at, "dunder attribute %s", name);
     switch (v->kind) {
     case XV_PENDING: {
@@ -243,7 +296,8 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
         char *q = exec_alloc(r, n);
         if (!q) return NULL;
         snprintf(q, n, "%s.%s", v->lib.qual, name);
-        return exec_lib(r, q);
+        ExecValue *data = exec_host_value(r, q, at);
+        return data || r->failed ? data : exec_lib(r, q);
     }
     case XV_OBJECT: {
         if (!strcmp(v->obj.type, "module")) { /* a module of the project */
@@ -258,7 +312,7 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
             if (m) return m;
             if (v->obj.lazy) return exec_stand_record_field(r, v, name);
             if (module_method(v->obj.cls, name)) return exec_method(r, name, v); /* model.eval() */
-            return exec_fail_at(r, at, "attribute %s the object does not have", name);
+            return exec_fail_as(r, XF_NO_FIELD, at, "attribute %s the object does not have", name);
         }
         if (v->obj.lazy) return exec_stand_record_field(r, v, name);
         if (!strcmp(v->obj.type, "output") && ((f = exec_nn_hidden(r, v, name, at)) || r->failed)) return f;

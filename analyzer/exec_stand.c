@@ -3,7 +3,7 @@
  * start) and a toy causal LM whose logits at position t are the table's row for the table
  * tokens up to t (rows the table lacks are made deterministically and added, so the reported
  * table holds every row a run used). The start "x" has the id after the table's tokens and a
- * logit of EXEC_START_LOGIT (never predicted: every log Z is the table's); words outside the
+ * logit far below the row's largest (exec.h; never predicted: every log Z is the table's); words outside the
  * table after the start are dropped, so a prompt template's words take no positions. Entry
  * parameters are bound by how the code first uses them. */
 #include <math.h>
@@ -40,8 +40,13 @@ static ExecValue *tok_new(ExecRun *r) {
     if (!t) return NULL;
     t->obj.type = "tokenizer";
     /* The end-of-text token: the table's pad token if it has one, else "x" (never predicted).
-     * There is no pad token unless the table has one: `pad_token = eos_token` sets it. */
-    ExecValue *pad = r->table->pad >= 0 ? exec_int(r, r->table->pad) : exec_none();
+     * There is no pad token unless the table has one (`pad_token = eos_token` sets it), or the
+     * plan gives it one (the code needs its id as an id: it is the end of text, said so). */
+    bool has_pad = r->table->pad >= 0 || (r->plan && r->plan->tok_pad);
+    if (has_pad && r->table->pad < 0 &&
+        !exec_stand_in(r, (TSNode){0}, "tokenizer", "its pad token is the end of text (the code reads pad_token_id as an id)"))
+        return NULL;
+    ExecValue *pad = has_pad ? exec_int(r, r->table->pad >= 0 ? r->table->pad : x_id(r)) : exec_none();
     ExecValue *eos = exec_int(r, r->table->pad >= 0 ? r->table->pad : x_id(r));
     /* the texts of the special tokens: the start's words are outside the table, so they map to
      * "x" at the start of a text and are dropped after it */
@@ -52,7 +57,7 @@ static ExecValue *tok_new(ExecRun *r) {
         !exec_dict_set_str(r, &t->obj.fields, "bos_token_id", exec_int(r, x_id(r))) ||
         !exec_dict_set_str(r, &t->obj.fields, "bos_token", exec_str(r, "<s>", 3)) ||
         !exec_dict_set_str(r, &t->obj.fields, "eos_token", eos_text) ||
-        !exec_dict_set_str(r, &t->obj.fields, "pad_token", r->table->pad >= 0 ? eos_text : exec_none()) ||
+        !exec_dict_set_str(r, &t->obj.fields, "pad_token", has_pad ? eos_text : exec_none()) ||
         !exec_dict_set_str(r, &t->obj.fields, "unk_token", exec_none()) ||
         !exec_dict_set_str(r, &t->obj.fields, "padding_side", exec_str(r, "right", 5)) ||
         !exec_dict_set_str(r, &t->obj.fields, "vocab_size", exec_int(r, x_id(r) + 1)) ||
@@ -92,6 +97,10 @@ static ExecValue *tok_ids(ExecRun *r, ExecValue *text) {
     return l;
 }
 
+ExecValue *exec_stand_text_ids(ExecRun *r, ExecValue *text) {
+    return text && text->kind == XV_STR ? tok_ids(r, text) : NULL;
+}
+
 static ExecValue *tok_field(ExecValue *tok, const char *name) {
     return exec_dict_get_str(&tok->obj.fields, name);
 }
@@ -110,7 +119,7 @@ static ExecValue *tok_encoding(ExecRun *r, ExecValue *tok, ExecValue *rows, bool
     bool tensors = rt && rt->kind == XV_STR;
     ExecValue *pid = tok_field(tok, "pad_token_id");
     if (((pad && need_pad) || (tensors && need_pad)) && (!pad || !pid || pid->kind != XV_INT))
-        return exec_fail_at(r, at, pad ? "the tokenizer pads but has no pad token (HF raises)"
+        return exec_fail_as(r, XF_NO_PAD, at, pad ? "the tokenizer pads but has no pad token (HF raises)"
                                        : "tensors of texts of different lengths without padding (HF raises)");
     ExecValue *side = tok_field(tok, "padding_side");
     bool left = side && side->kind == XV_STR && side->str.n == 4 && !memcmp(side->str.s, "left", 4);
@@ -149,7 +158,7 @@ static bool tok_keywords_known(ExecRun *r, ExecArgs *a, const char *what) {
     for (int k = 0; k < a->nkw; k++)
         if (strcmp(a->kw[k], "text") && strcmp(a->kw[k], "return_tensors") && strcmp(a->kw[k], "padding") &&
             strcmp(a->kw[k], "encoded_inputs") && !stand_ignorable(a->kw[k]))
-            return exec_fail_at(r, a->at, "unsupported keyword %s= of %s", a->kw[k], what) != NULL;
+            return exec_fail_as(r, XF_GAP, a->at, "unsupported keyword %s= of %s", a->kw[k], what) != NULL;
     return true;
 }
 
@@ -231,7 +240,7 @@ static ExecValue *tok_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
         ExecValue *rt = exec_arg(a, -1, "return_tensors");
         for (int k = 0; k < a->nkw; k++)
             if (strcmp(a->kw[k], "text") && strcmp(a->kw[k], "return_tensors") && !stand_ignorable(a->kw[k]))
-                return exec_fail_at(r, a->at, "unsupported keyword %s= of encode()", a->kw[k]);
+                return exec_fail_as(r, XF_GAP, a->at, "unsupported keyword %s= of encode()", a->kw[k]);
         if (!ids || !rt || rt->kind != XV_STR) return ids;
         ExecValue *outer = exec_new(r, XV_LIST);
         if (!outer || !exec_seq_push(r, &outer->seq, ids)) return NULL;
@@ -270,7 +279,7 @@ static ExecValue *tok_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
             if (!exec_seq_push(r, &out->seq, tok_decode(r, it->seq.items[i], a->at))) return NULL;
         return it ? out : NULL;
     }
-    return exec_fail_at(r, a->at, "unsupported call tokenizer.%s", m);
+    return exec_fail_as(r, XF_GAP, a->at, "unsupported call tokenizer.%s", m);
 }
 
 /* ---- the causal LM ---- */
@@ -307,7 +316,7 @@ static const double *stand_row(ExecRun *r, const int *prefix, int n) {
     r->lm_reads++;
     if (verify_table_find_context(r->table, prefix, n) < 0) {
         if (r->table->n_contexts >= 4096) {
-            exec_fail(r, "bound: the run needs more than 4096 table rows");
+            exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: the run needs more than 4096 table rows");
             return NULL;
         }
         r->rows_added++;
@@ -352,9 +361,13 @@ static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNo
             const double *row = stand_row(r, prefix, n);
             if (!row) return NULL;
             double *dst = out->data + ((size_t)b * L + t) * V;
-            for (int k = 0; k < V - 1; k++)
+            double top = -INFINITY;
+            for (int k = 0; k < V - 1; k++) {
                 dst[k] = exec_round(r->lm_dtype, row[k]);
-            dst[V - 1] = EXEC_START_LOGIT;
+                if (isfinite(dst[k]) && dst[k] > top) top = dst[k];
+            }
+            double start = (isfinite(top) ? top : 0) - EXEC_START_GAP; /* no finite logit: below 0 */
+            dst[V - 1] = exec_round(r->lm_dtype, start < EXEC_START_MAX ? start : EXEC_START_MAX);
         }
     }
     return out;
@@ -404,7 +417,7 @@ static ExecValue *lm_call(ExecRun *r, ExecArgs *a) {
     for (int k = 0; k < a->nkw; k++)
         if (strcmp(a->kw[k], "input_ids") && strcmp(a->kw[k], "attention_mask") && strcmp(a->kw[k], "labels") &&
             !stand_ignorable(a->kw[k]))
-            return exec_fail_at(r, a->at, "unsupported keyword %s= of the model call", a->kw[k]);
+            return exec_fail_as(r, XF_GAP, a->at, "unsupported keyword %s= of the model call", a->kw[k]);
     ExecTensor *logits = lm_logits(r, ids, mask, a->at);
     if (!logits) return NULL;
     ExecValue *out = exec_object(r, "output");
@@ -467,7 +480,7 @@ static ExecValue *lm_generate(ExecRun *r, ExecArgs *a) {
         bool ok = stand_ignorable(a->kw[k]);
         for (size_t i = 0; i < sizeof known / sizeof *known && !ok; i++)
             ok = !strcmp(a->kw[k], known[i]);
-        if (!ok) return exec_fail_at(r, a->at, "unsupported keyword %s= of generate()", a->kw[k]);
+        if (!ok) return exec_fail_as(r, XF_GAP, a->at, "unsupported keyword %s= of generate()", a->kw[k]);
     }
     const VerifyTable *t = r->table;
     /* a parameter bound to the prompt + candidate's ids: generate() continues a prompt, so
@@ -563,7 +576,7 @@ ExecValue *exec_stand_session(ExecRun *r, const char *m, ExecArgs *a) {
         }
         return l;
     }
-    if (strcmp(m, "run")) return exec_fail_at(r, a->at, "unsupported call InferenceSession.%s", m);
+    if (strcmp(m, "run")) return exec_fail_as(r, XF_GAP, a->at, "unsupported call InferenceSession.%s", m);
     ExecValue *feeds = exec_arg(a, 1, "input_feed");
     (void)exec_arg(a, 0, "output_names");
     (void)exec_arg(a, 2, "run_options");
@@ -607,7 +620,7 @@ ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
     if (!strcmp(m, "compute_transition_scores")) return lm_transition_scores(r, a);
     if (!strcmp(m, "resize_token_embeddings")) return exec_none();
     if (!strcmp(m, "parameters")) return exec_new(r, XV_LIST); /* an optimizer's: never read by a score */
-    return exec_fail_at(r, a->at, "unsupported call model.%s", m);
+    return exec_fail_as(r, XF_GAP, a->at, "unsupported call model.%s", m);
 }
 
 ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
@@ -665,6 +678,10 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         opts[0] = text ? XP_TOKENIZER : XP_MODEL;
         opts[1] = text ? XP_MODEL : XP_TOKENIZER;
         return arg && arg->kind == XV_PENDING ? 2 : 1;
+    }
+    if (!strncmp(use, "attr:", 5) && exec_host_accelerator_method(use + 5)) { /* accelerator.unwrap_model */
+        opts[0] = XP_ACCELERATOR;
+        return 1;
     }
     if (!strcmp(use, "call-text")) { /* called with a tokenizer's keywords */
         opts[0] = XP_TOKENIZER;
@@ -731,6 +748,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         opts[1] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT;
         return 2;
     }
+    if (!strcmp(use, "text")) return opts[0] = XP_TEXT, 1; /* a text scored whole (an echoed prompt) */
     if (!strcmp(use, "str") && r->plan->all_candidates) return opts[0] = XP_TEXTS, 1;
     if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
     if (!strcmp(use, "iter") || !strcmp(use, "len") || !strcmp(use, "unpack")) {
@@ -903,7 +921,7 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     case XP_INSTANCE_LAZY: {
         const char *cn = r->plan->inst_class[i];
         ExecValue *cls = exec_env_get(r->globals, cn, (int)strlen(cn));
-        if (!cls || cls->kind != XV_CLASS) return exec_fail(r, "class %s is not defined at module level", cn);
+        if (!cls || cls->kind != XV_CLASS) return exec_fail_as(r, XF_UNDEFINED, (TSNode){0}, "class %s is not defined at module level", cn);
         return exec_instance_by_use(r, cls, r->plan->names[i], r->plan->role[i] == XP_INSTANCE_LAZY);
     }
     case XP_API:
@@ -948,6 +966,8 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         pl->all_candidates = all;
         return l;
     }
+    case XP_ACCELERATOR:
+        return exec_host_accelerator(r);
     case XP_UNIT: {
         char what[64];
         snprintf(what, sizeof what, "parameter %s", r->plan->names[i]);
@@ -1010,6 +1030,30 @@ ExecValue *exec_stand_outer_local(ExecRun *r, const char *name, int len) {
     return v && exec_env_set(r, r->globals, name, len, v) ? v : NULL;
 }
 
+/* Does a top-level def of the module whose tree is root declare `global NAME` (main())? */
+static bool def_declares_global(ExecRun *r, TSNode root, const char *name, int len) {
+    bool found = false;
+    ParseKids k;
+    parse_kids_begin(&k, root);
+    for (TSNode d; !found && parse_kids_next(&k, &d);) {
+        if (parse_is(d, "decorated_definition")) d = parse_field(d, "definition");
+        found = parse_is(d, "function_definition") && exec_declares_global(r, d, name, len);
+    }
+    parse_kids_end(&k);
+    return found;
+}
+
+ExecValue *exec_stand_global(ExecRun *r, ExecEnv *env, const char *name, int len) {
+    ExecEnv *globals = exec_env_globals(env);
+    TSNode root = exec_module_root(r, globals);
+    if (len >= 32 || ts_node_is_null(root) || (!binds_local(r, root, name, len) && !def_declares_global(r, root, name, len)))
+        return NULL;
+    char full[32];
+    snprintf(full, sizeof full, "%.*s", len, name);
+    ExecValue *v = exec_stand_named(r, full, -1);
+    return v && exec_env_set(r, globals, name, len, v) ? v : NULL;
+}
+
 bool exec_plan_generates(const ExecPlan *p) {
     for (int i = 0; i < p->nparams; i++)
         if (p->role[i] == XP_GEN_LEN || p->role[i] == XP_TOTAL_LEN) return true;
@@ -1031,7 +1075,7 @@ ExecValue *exec_stand_named(ExecRun *r, const char *name, int cand) {
     while (i < pl->nparams && strcmp(pl->names[i], name))
         i++;
     if (i == pl->nparams) {
-        if (pl->nparams == EXEC_MAX_PARAMS) return exec_fail(r, "bound: more than %d parameters and fields to bind", EXEC_MAX_PARAMS);
+        if (pl->nparams == EXEC_MAX_PARAMS) return exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: more than %d parameters and fields to bind", EXEC_MAX_PARAMS);
         snprintf(pl->names[pl->nparams++], sizeof pl->names[0], "%s", name);
     }
     ExecValue *p = exec_new(r, XV_PENDING);
@@ -1056,7 +1100,7 @@ ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecVal
     if (pl->role[i] == XP_UNDECIDED) {
         ExecParamRole opts[12];
         int n = stand_roles_for(r, i, use, arg, opts);
-        if (n == 0) return exec_fail(r, "cannot tell what parameter %s is from its use (%s)", pl->names[i], use);
+        if (n == 0) return exec_fail_as(r, XF_PARAM, (TSNode){0}, "cannot tell what parameter %s is from its use (%s)", pl->names[i], use);
         pl->n_alts[i] = n;
         ExecParamRole role = opts[pl->alt[i] < n ? pl->alt[i] : n - 1];
         pl->role[i] = role;

@@ -65,7 +65,7 @@ ExecTensor *exec_tensor_new(ExecRun *r, ExecDtype d, int ndim, const int *shape,
         }
         n *= shape[i];
         if (n > EXEC_MAX_ELEMS) {
-            exec_fail(r, "bound: a tensor of more than %d elements", EXEC_MAX_ELEMS);
+            exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: a tensor of more than %d elements", EXEC_MAX_ELEMS);
             return NULL;
         }
     }
@@ -104,7 +104,7 @@ static bool infer_shape(ExecRun *r, ExecValue *v, int depth, int *ndim, int *sha
             shape[depth] = v->seq.n;
             *ndim = depth + 1;
         } else if (shape[depth] != v->seq.n) {
-            return exec_fail(r, "a ragged nested list cannot become a tensor");
+            return exec_fail_as(r, XF_KIND, (TSNode){0}, "a ragged nested list cannot become a tensor");
         }
         for (int i = 0; i < v->seq.n; i++)
             if (!infer_shape(r, v->seq.items[i], depth + 1, ndim, shape, d)) return false;
@@ -122,7 +122,7 @@ static bool infer_shape(ExecRun *r, ExecValue *v, int depth, int *ndim, int *sha
         return true;
     }
     if (!exec_is_number(v))
-        return exec_fail(r, "a %s cannot become a tensor element", exec_kind_name(v));
+        return exec_fail_as(r, XF_KIND, (TSNode){0}, "a %s cannot become a tensor element", exec_kind_name(v));
     ExecDtype e = v->kind == XV_BOOL ? XD_BOOL : v->kind == XV_INT ? XD_INT64 : XD_F64;
     if (e > *d) *d = e;
     return true;
@@ -154,7 +154,7 @@ ExecTensor *exec_tensor_from(ExecRun *r, ExecValue *v, int dtype, bool numpy) {
     int k = 0;
     fill_flat(v, t->data, &k);
     if (k != t->n) {
-        exec_fail(r, "a ragged nested list cannot become a tensor");
+        exec_fail_as(r, XF_KIND, (TSNode){0}, "a ragged nested list cannot become a tensor");
         return NULL;
     }
     for (int i = 0; i < t->n; i++)
@@ -347,7 +347,7 @@ ExecTensor *exec_tensor_unary(ExecRun *r, const char *fn, ExecTensor *a) {
         else if (!strcmp(fn, "isinf")) y = isinf(x);
         else if (!strcmp(fn, "isfinite")) y = isfinite(x);
         else {
-            exec_fail(r, "unsupported elementwise function %s", fn);
+            exec_fail_as(r, XF_GAP, (TSNode){0}, "unsupported elementwise function %s", fn);
             return NULL;
         }
         t->data[i] = exec_round(d, y);

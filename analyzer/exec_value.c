@@ -37,6 +37,7 @@ void exec_run_free(ExecRun *r) {
 static void exec_vfail(ExecRun *r, const char *fmt, va_list ap) {
     if (r->failed) return;
     r->failed = true;
+    r->fail = XF_OTHER;
     vsnprintf(r->why, sizeof r->why, fmt, ap);
     for (char *p = r->why; *p; p++) /* one line */
         if (*p == '\n' || *p == '\r') *p = ' ';
@@ -50,19 +51,35 @@ ExecValue *exec_fail(ExecRun *r, const char *fmt, ...) {
     return NULL;
 }
 
-ExecValue *exec_fail_at(ExecRun *r, TSNode n, const char *fmt, ...) {
+static ExecValue *exec_vfail_at(ExecRun *r, TSNode n, const char *fmt, va_list ap) {
     if (r->failed) return NULL;
     char what[160];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
+    if (ts_node_is_null(n)) return exec_fail(r, "%s", what);
     /* a line of another module of the project names its file */
     const Source *home = r->mods ? r->mods->home : r->src;
     const Source *in = source_of(home, n.tree);
     if (in == home) return exec_fail(r, "%s at line %d", what, exec_line(r, n));
     const char *base = strrchr(in->path, '/');
     return exec_fail(r, "%s at line %d of %s", what, exec_line(r, n), base ? base + 1 : in->path);
+}
+
+ExecValue *exec_fail_at(ExecRun *r, TSNode n, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    exec_vfail_at(r, n, fmt, ap);
+    va_end(ap);
+    return NULL;
+}
+
+ExecValue *exec_fail_as(ExecRun *r, ExecFail kind, TSNode n, const char *fmt, ...) {
+    if (r->failed) return NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    exec_vfail_at(r, n, fmt, ap);
+    va_end(ap);
+    r->fail = kind;
+    return NULL;
 }
 
 bool exec_stand_in(ExecRun *r, TSNode at, const char *what, const char *fmt, ...) {
@@ -84,7 +101,7 @@ bool exec_stand_in(ExecRun *r, TSNode at, const char *what, const char *fmt, ...
     for (int i = 0; i < r->n_stand_ins; i++)
         if (!strcmp(r->stand_ins[i], line)) return true;
     if (r->n_stand_ins == VERIFY_MAX_STAND_INS) {
-        exec_fail(r, "bound: more than %d stand-ins to report", VERIFY_MAX_STAND_INS);
+        exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: more than %d stand-ins to report", VERIFY_MAX_STAND_INS);
         return false;
     }
     snprintf(r->stand_ins[r->n_stand_ins++], sizeof r->stand_ins[0], "%s", line);
@@ -96,19 +113,19 @@ static bool exec_spend(ExecRun *r, long n) {
     if (r->failed) return false;
     r->steps += n;
     if (r->steps > EXEC_MAX_STEPS) {
-        exec_fail(r, "bound: more than %d interpreter steps in one run", EXEC_MAX_STEPS);
+        exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: more than %d interpreter steps in one run", EXEC_MAX_STEPS);
         return false;
     }
     ExecBudget *b = r->budget;
     if (!b) return true;
     b->steps_left -= n;
     if (b->steps_left < 0) {
-        exec_fail(r, "bound: the finding's budget of interpreter steps is spent");
+        exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: the finding's budget of interpreter steps is spent");
         return false;
     }
     if ((r->steps & 1023) < n && b->cpu_deadline > 0 && bounds_now() > b->cpu_deadline) {
         b->cpu_hit = true;
-        exec_fail(r, "bound: the CPU-time safety net ended the run (its steps are within budget)");
+        exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: the CPU-time safety net ended the run (its steps are within budget)");
         return false;
     }
     return true;
@@ -125,7 +142,7 @@ bool exec_work(ExecRun *r, long elems) {
 void *exec_alloc(ExecRun *r, size_t n) {
     if (r->failed) return NULL;
     if (n > EXEC_MAX_BYTES || r->bytes + n > EXEC_MAX_BYTES) {
-        exec_fail(r, "bound: more than %d bytes of values", EXEC_MAX_BYTES);
+        exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: more than %d bytes of values", EXEC_MAX_BYTES);
         return NULL;
     }
     /* memory made is work done, counted on the run's total so small values add up */
@@ -180,7 +197,7 @@ ExecValue *exec_float(ExecRun *r, double f) {
 }
 
 ExecValue *exec_str(ExecRun *r, const char *s, int n) {
-    if (n > EXEC_MAX_ELEMS) return exec_fail(r, "bound: a string of more than %d characters",
+    if (n > EXEC_MAX_ELEMS) return exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: a string of more than %d characters",
                                              EXEC_MAX_ELEMS);
     ExecValue *v = exec_new(r, XV_STR);
     char *copy = exec_alloc(r, (size_t)n + 1);
@@ -215,7 +232,7 @@ ExecValue *exec_object(ExecRun *r, const char *type) {
 bool exec_seq_push(ExecRun *r, ExecSeq *s, ExecValue *v) {
     if (!v) return false;
     if (s->n >= EXEC_MAX_ELEMS) {
-        exec_fail(r, "bound: a list of more than %d elements", EXEC_MAX_ELEMS);
+        exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: a list of more than %d elements", EXEC_MAX_ELEMS);
         return false;
     }
     if (s->n == s->cap) {
@@ -259,7 +276,7 @@ bool exec_dict_set(ExecRun *r, ExecDict *d, ExecValue *key, ExecValue *v) {
             return true;
         }
     if (d->n >= EXEC_MAX_ELEMS) {
-        exec_fail(r, "bound: a dict of more than %d entries", EXEC_MAX_ELEMS);
+        exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: a dict of more than %d entries", EXEC_MAX_ELEMS);
         return false;
     }
     if (d->n == d->cap) {
@@ -421,7 +438,7 @@ bool exec_buf_add(ExecRun *r, ExecBuf *b, const char *s, int n) {
         while (cap < b->n + n + 1)
             cap *= 2;
         if (cap > EXEC_MAX_ELEMS) {
-            exec_fail(r, "bound: a string of more than %d characters", EXEC_MAX_ELEMS);
+            exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: a string of more than %d characters", EXEC_MAX_ELEMS);
             return false;
         }
         char *ns = exec_alloc(r, (size_t)cap);

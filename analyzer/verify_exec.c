@@ -9,6 +9,7 @@
  * gives way to the next. When neither the enclosing function nor its callers run, the functions
  * whose values the flagged statement ranks are run instead. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +82,22 @@ static bool source_parse(VerifySource *s) {
 }
 
 /* ---- the entry ---- */
+
+/* Why an entry did not give a counterexample: one line for people, and its kind, from which
+ * the driver decides what to try next. */
+typedef struct {
+    char text[200];
+    ExecFail kind;
+} Why;
+
+static void why_set(Why *w, ExecFail kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void why_set(Why *w, ExecFail kind, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->text, sizeof w->text, fmt, ap);
+    va_end(ap);
+    w->kind = kind;
+}
 
 static ExecBudget entry_budget(long steps) {
     return (ExecBudget){.steps_left = steps, .cpu_deadline = bounds_now() + EXEC_SAFETY_SECONDS};
@@ -184,7 +201,7 @@ static bool top_class(ExecEntry *e, TSNode def, const char *name, size_t len) {
 
 /* Appends the parameters a caller must supply (those with defaults keep them); `skip` leading
  * ones (self) are left out. */
-static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n) {
+static bool entry_params(ExecEntry *e, TSNode def, int skip, Why *why) {
     TSNode params = parse_field(def, "parameters");
     bool kept_default = false; /* arguments are passed by position: none after a default kept */
     for (uint32_t i = 0; !ts_node_is_null(params) && i < ts_node_named_child_count(params); i++) {
@@ -199,7 +216,7 @@ static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n
             continue;
         }
         if (e->plan.nparams == EXEC_MAX_PARAMS) {
-            snprintf(why, n, "%s() has more than %d parameters", e->name, EXEC_MAX_PARAMS);
+            why_set(why, XF_OTHER, "%s() has more than %d parameters", e->name, EXEC_MAX_PARAMS);
             return false;
         }
         size_t len;
@@ -219,7 +236,7 @@ static bool entry_params(ExecEntry *e, TSNode def, int skip, char *why, size_t n
 
 /* Makes def the entry: a function, or a method run on an object its class's __init__ builds
  * (the __init__ parameters are bound by use like the method's). */
-static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
+static bool entry_set(ExecEntry *e, TSNode def, Why *why) {
     memset(&e->plan, 0, sizeof e->plan);
     e->bound_plan = false;
     e->varied = e->read_dist = e->read_positions = false;
@@ -239,7 +256,7 @@ static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
     e->line = (int)ts_node_start_point(def).row + 1;
     if (ts_node_is_null(e->cls)) {
         snprintf(e->name, sizeof e->name, "%s", e->method);
-        bool ok = entry_params(e, def, 0, why, n);
+        bool ok = entry_params(e, def, 0, why);
         e->nargs = e->plan.nparams;
         return ok;
     }
@@ -252,12 +269,12 @@ static bool entry_set(ExecEntry *e, TSNode def, char *why, size_t n) {
         TSNode d = ts_node_named_child(body, i);
         if (parse_is(d, "decorated_definition")) d = parse_field(d, "definition");
         if (parse_is(d, "function_definition") && parse_text_eq(&e->vs->src, parse_field(d, "name"), "__init__")) {
-            if (!entry_params(e, d, 1, why, n)) return false;
+            if (!entry_params(e, d, 1, why)) return false;
             break;
         }
     }
     e->n_init = e->plan.nparams;
-    bool ok = entry_params(e, def, is_static(&e->vs->src, def) ? 0 : 1, why, n);
+    bool ok = entry_params(e, def, is_static(&e->vs->src, def) ? 0 : 1, why);
     e->nargs = e->plan.nparams;
     return ok;
 }
@@ -667,8 +684,8 @@ static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
     if (!on) return;
     static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
                                        "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
-                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches", "id_tensors", "gen_len", "total_len"};
-    _Static_assert(sizeof role / sizeof *role == XP_TOTAL_LEN + 1, "one name per ExecParamRole");
+                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches", "id_tensors", "gen_len", "total_len", "accelerator"};
+    _Static_assert(sizeof role / sizeof *role == XP_ACCELERATOR + 1, "one name per ExecParamRole");
     fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
     for (int i = 0; i < e->plan.nparams; i++)
         fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], role[e->plan.role[i]]);
@@ -684,10 +701,19 @@ static void trace_finding(const ExecEntry *e, const VerifySite *site, bool ok, c
             e->runs, EXEC_STEPS_PER_FINDING - e->budget.steps_left, cpu, ok ? "script" : why);
 }
 
+/* Every parameter bound anew by its use in the next run, with no choice left from the last one
+ * (the runs before may have bound, and offered alternatives for, parameters it never reads). */
+static void plan_rebind(ExecPlan *p) {
+    memset(p->role, 0, sizeof p->role);
+    memset(p->alt, 0, sizeof p->alt);
+    memset(p->n_alts, 0, sizeof p->n_alts);
+    p->n_text = p->n_lists = 0;
+}
+
 /* One call of the entry on candidate `ci` of t: -1 failed (why set), 0 one score (scores[ci]),
  * 1 every candidate's (the entry was given them all). */
 static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const char **dtype, bool *pick,
-                     char *why, size_t n) {
+                     Why *why) {
     ExecRun r;
     int mod = exec_modules_of_tree(&e->vs->mods, e->def.tree);
     exec_run_init(&r, &e->vs->src, e->vs->mods.items[mod].root, t, ci, &e->plan, &e->budget);
@@ -696,6 +722,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     r.mark_start = e->mark_start;
     r.mark_end = e->mark_end;
     if (e->outer_locals) r.outer_def = enclosing_def(ts_node_parent(e->def));
+    r.entry_class = e->cls;
     e->runs++;
     bool ok = exec_module_defs(&r);
     ExecValue *args[EXEC_MAX_PARAMS];
@@ -712,7 +739,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         ExecValue *cls = exec_env_get(r.globals, e->cls_name, (int)strlen(e->cls_name));
         ExecValue *obj = NULL;
         if (!cls) {
-            exec_fail(&r, "class %s is not defined at module level", e->cls_name);
+            exec_fail_as(&r, XF_UNDEFINED, (TSNode){0}, "class %s is not defined at module level", e->cls_name);
         } else if (e->plan.lazy_self) { /* self's fields bound by use */
             if ((obj = exec_stand_record(&r, "self"))) {
                 obj->obj.cls = cls;
@@ -761,10 +788,10 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     else if (ok && !batch && gen && (e->tuple_item = tuple_score(&r, e, ret, &scores[ci], dtype)) > 0)
         rc = 0;
     else if (ok)
-        snprintf(why, n, "%s() returns a %s, not %s", e->name, exec_kind_name(ret),
+        why_set(why, XF_RETURN, "%s() returns a %s, not %s", e->name, exec_kind_name(ret),
                  batch ? "a score for each candidate or its pick" : "one score per candidate");
     else
-        snprintf(why, n, "%s", r.why[0] ? r.why : "the run failed");
+        why_set(why, r.fail ? r.fail : XF_OTHER, "%s", r.why[0] ? r.why : "the run failed");
     e->reached |= r.reached || (rc >= 0 && e->via_callee);
     for (int i = 0; rc >= 0 && i < r.n_stand_ins; i++) {
         int k = 0;
@@ -773,21 +800,27 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         if (k == e->n_stand_ins && k < VERIFY_MAX_STAND_INS) memcpy(e->stand_ins[e->n_stand_ins++], r.stand_ins[i], sizeof e->stand_ins[0]);
     }
     exec_run_free(&r);
-    trace_run(e, ci, rc, why);
-    bool self_lacks = !ts_node_is_null(e->cls) && strstr(why, "attribute ") && strstr(why, " the object does not have");
+    trace_run(e, ci, rc, why->text);
+    bool self_lacks = !ts_node_is_null(e->cls) && why->kind == XF_NO_FIELD;
     if (rc < 0 && (init_failed || self_lacks) && !e->plan.lazy_self && !e->bound_plan) {
         /* __init__ cannot run here (an optimizer, a trainer framework, a file), or the object
          * it built lacks a field the method reads (a class set up by a framework or by its
          * callers): the method again on a self whose fields are bound by their use, the reason
          * kept if that fails */
-        char first[200];
-        snprintf(first, sizeof first, "%s", why);
+        Why first = *why;
         e->plan.lazy_self = true;
-        for (int i = 0; i < e->plan.nparams; i++)
-            e->plan.role[i] = XP_UNDECIDED;
-        e->plan.n_text = e->plan.n_lists = 0;
-        rc = entry_run(e, t, ci, scores, dtype, pick, why, n);
-        if (rc < 0) snprintf(why, n, "%s", first);
+        plan_rebind(&e->plan);
+        rc = entry_run(e, t, ci, scores, dtype, pick, why);
+        if (rc < 0) *why = first;
+    }
+    if (rc < 0 && why->kind == XF_NONE_ID && !e->plan.tok_pad && !e->bound_plan) {
+        /* None filled an id buffer: the tokenizer's pad id, which the script's tokenizer has (it
+         * would crash otherwise): again with a pad token, said so (a failure then names what
+         * stops the code further on) */
+        e->plan.tok_pad = true;
+        plan_rebind(&e->plan);
+        rc = entry_run(e, t, ci, scores, dtype, pick, why);
+        if (rc < 0) e->plan.tok_pad = false;
     }
     return rc;
 }
@@ -816,13 +849,12 @@ static bool entry_plan_next(ExecPlan *p) {
 }
 
 /* Every candidate of t under the current binding: -1 failed, 0 one run each, 1 one run for all. */
-static int entry_run_all(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, char *why,
-                         size_t n) {
+static int entry_run_all(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, Why *why) {
     e->n_stand_ins = 0; /* only the runs that score the table report theirs */
     e->generated = true;
-    int rc = entry_run(e, t, 0, scores, dtype, pick, why, n);
+    int rc = entry_run(e, t, 0, scores, dtype, pick, why);
     for (int ci = 1; rc == 0 && ci < t->n_candidates; ci++)
-        if (entry_run(e, t, ci, scores, dtype, pick, why, n) < 0) rc = -1;
+        if (entry_run(e, t, ci, scores, dtype, pick, why) < 0) rc = -1;
     e->generated &= rc == 0;
     e->generated_any |= e->generated;
     return rc;
@@ -836,38 +868,36 @@ static bool all_same(const double *scores, int n) {
 
 /* Does a run's failure name something the interpreter lacks (a call, a keyword, a name)
  * rather than a value of the wrong kind, which another binding may avoid? */
-static bool is_gap(const char *why) {
-    return !strncmp(why, "unsupported ", 12) || !strncmp(why, "forbidden ", 10) || strstr(why, "is not defined");
+static bool is_gap(const Why *why) {
+    return why->kind == XF_GAP || why->kind == XF_UNDEFINED;
 }
 
 /* Scores every candidate of t; -1 failed. The first binding that runs and tells the candidates
  * apart is kept for the rest (one under which every candidate gets the same value does not
  * read the candidate: the next is tried, and the first kept only if none does better). */
-static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, char *why,
-                        size_t n) {
+static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, Why *why) {
     for (int pass = 0; pass < 2; pass++) {
         ExecPlan start = e->plan;
-        int rc = entry_run_all(e, t, scores, dtype, pick, why, n);
+        int rc = entry_run_all(e, t, scores, dtype, pick, why);
         ExecPlan ran = e->plan; /* as the first run decided it */
         /* the reason reported if no binding runs: the first, unless a later binding got as far
          * as something the interpreter lacks (then that names what stops the code, not a
          * binding that was wrong) */
-        char first[200];
-        snprintf(first, sizeof first, "%s", why);
+        Why first = *why;
         bool gap = rc < 0 && is_gap(why);
         bool first_ran = rc >= 0;
         for (int tries = 0; !e->bound_plan && (rc < 0 || (all_same(scores, t->n_candidates) && !e->generated)) &&
                             tries < 160 && e->budget.steps_left > 0 && entry_plan_next(&e->plan);
              tries++) {
-            rc = entry_run_all(e, t, scores, dtype, pick, why, n);
+            rc = entry_run_all(e, t, scores, dtype, pick, why);
             if (rc < 0 && !gap && is_gap(why)) {
                 gap = true;
-                snprintf(first, sizeof first, "%s", why);
+                first = *why;
             }
         }
         if (!e->bound_plan && first_ran && (rc < 0 || (all_same(scores, t->n_candidates) && !e->generated))) {
             e->plan = start; /* none did better than the first */
-            rc = entry_run_all(e, t, scores, dtype, pick, why, n);
+            rc = entry_run_all(e, t, scores, dtype, pick, why);
         }
         /* One text parameter, bound to the prompt, gave every candidate the same value, or
          * what the entry returned does not cover the candidate: it is the prompt and the
@@ -877,9 +907,9 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
         for (int i = 0; i < p->nparams; i++)
             if (p->role[i] == XP_PROMPT || p->role[i] == XP_CONT) texts++, at = i;
         bool retry = texts == 1 && !pass &&
-                     ((rc == 0 && all_same(scores, t->n_candidates)) || (rc < 0 && strstr(why, "returns a")));
+                     ((rc == 0 && all_same(scores, t->n_candidates)) || (rc < 0 && why->kind == XF_RETURN));
         if (rc < 0 && !retry) {
-            snprintf(why, n, "%s", first);
+            *why = first;
             return -1;
         }
         e->bound_plan = rc >= 0;
@@ -892,12 +922,12 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
 }
 
 /* Every candidate of t scored by the script; the reference from verify_score(). */
-static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, VerifyTable *t, char *why, size_t n) {
+static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, VerifyTable *t, Why *why) {
     double *scores = calloc((size_t)(t->n_candidates ? t->n_candidates : 1), sizeof *scores);
     const char *dtype = "python float";
     bool pick = false;
     if (!scores) return NULL;
-    if (entry_scores(e, t, scores, &dtype, &pick, why, n) < 0) {
+    if (entry_scores(e, t, scores, &dtype, &pick, why) < 0) {
         free(scores);
         return NULL;
     }
@@ -912,7 +942,7 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
     if (np > 0) free(pre);
     VerifyResult *res = NULL;
     if (np < 0 || verify_score(t, ref, &res, NULL) != VERIFY_OK) {
-        snprintf(why, n, "out of memory scoring log Pr(y|x)");
+        why_set(why, XF_OTHER, "out of memory scoring log Pr(y|x)");
         free(scores);
         return NULL;
     }
@@ -1005,8 +1035,7 @@ static bool scores_vary(const VerifyResult *res) {
     return false;
 }
 
-static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex, char *why,
-                                  size_t n);
+static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex, Why *why);
 
 /* The plan given every candidate at once (a parameter used as text is the list of texts, ids a
  * padded batch), its parameters bound anew. */
@@ -1025,14 +1054,13 @@ static VerifyResult *entry_search_batch(ExecEntry *e, const VerifyRecipe *r, con
     if (e->plan.all_candidates || e->budget.steps_left <= 0) return NULL;
     ExecPlan keep = e->plan;
     plan_as_batch(e);
-    char w[200];
-    VerifyResult *res = entry_search(e, r, recipe_cex, w, sizeof w);
+    Why w;
+    VerifyResult *res = entry_search(e, r, recipe_cex, &w);
     if (!res) e->plan = keep;
     return res;
 }
 
-static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex, char *why,
-                                  size_t n) {
+static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex, Why *why) {
     VerifyResult *first = NULL;
     int tried = 0;
     for (int i = 0;; i++) {
@@ -1041,7 +1069,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
         if (!t) break;
         bool reached_before = e->reached;
         e->reached = false;
-        VerifyResult *res = entry_table(e, r, t, why, n);
+        VerifyResult *res = entry_table(e, r, t, why);
         bool reached_here = e->reached;
         e->reached |= reached_before;
         tried++;
@@ -1049,7 +1077,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
             verify_table_free(t);
             tried--;
             /* a batch needs a pad token only some tables have: try the others */
-            if (e->plan.all_candidates && strstr(why, "pad")) continue;
+            if (e->plan.all_candidates && why->kind == XF_NO_PAD) continue;
             if (!first && i == 0 && !is_gap(why)) return entry_search_batch(e, r, recipe_cex);
             if (!first) return NULL;
             break; /* the tables before this one ran: report on them */
@@ -1072,8 +1100,8 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
         ExecPlan keep = e->plan;
         bool kept_bound = e->bound_plan;
         plan_as_batch(e);
-        char w[200];
-        VerifyResult *res = entry_search(e, r, recipe_cex, w, sizeof w);
+        Why w;
+        VerifyResult *res = entry_search(e, r, recipe_cex, &w);
         if (res && shows_harm(res)) {
             verify_result_free(first);
             return res;
@@ -1083,7 +1111,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
         e->bound_plan = kept_bound;
     }
     if (first && !e->varied && first->harm != VERIFY_HARM_NAN && !e->generated_any) {
-        snprintf(why, n, "%s() gives every candidate the same value on the %d tables tried (the binding does not "
+        why_set(why, XF_OTHER, "%s() gives every candidate the same value on the %d tables tried (the binding does not "
                  "reach the candidate)", e->name, tried);
         verify_result_free(first);
         return NULL;
@@ -1100,11 +1128,11 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
     return first;
 }
 
-/* Failures a caller of the entry may avoid: what a parameter is, what the entry returns. */
-static bool caller_may_help(const char *why) {
-    return strstr(why, "cannot tell what parameter") || strstr(why, "returns a") || strstr(why, "missing argument") ||
-           strstr(why, "a key the") || strstr(why, "cannot become a tensor") || strstr(why, "operator ") ||
-           strstr(why, "is not defined");
+/* Failures a caller of the entry may avoid: what a parameter is, what the entry returns, a
+ * value of a kind its callers would not pass, a name they define. */
+static bool caller_may_help(const Why *why) {
+    return why->kind == XF_PARAM || why->kind == XF_RETURN || why->kind == XF_KEY || why->kind == XF_KIND ||
+           why->kind == XF_UNDEFINED;
 }
 
 /* The entries of a finding tried in order: the enclosing function, its callers in the file, then
@@ -1118,20 +1146,20 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
     enum { MAX_ENTRIES = 6 };
     TSNode queue[MAX_ENTRIES] = {def};
     int nq = ts_node_is_null(def) ? 0 : 1;
-    char first[200] = "";
+    Why first = {.text = ""};
     for (int i = 0; i < nq; i++) {
-        char w[200] = "";
-        VerifyResult *res = entry_set(e, queue[i], w, sizeof w) ? entry_search(e, r, recipe_cex, w, sizeof w) : NULL;
-        if (!res && strstr(w, "returns a") && e->budget.steps_left > 0) {
+        Why w = {.text = ""};
+        VerifyResult *res = entry_set(e, queue[i], &w) ? entry_search(e, r, recipe_cex, &w) : NULL;
+        if (!res && w.kind == XF_RETURN && e->budget.steps_left > 0) {
             /* what it returns may be a generation's, of a length its integer defaults set */
-            char w2[200] = "";
+            Why w2 = {.text = ""};
             e->int_defaults = true;
-            res = entry_set(e, queue[i], w2, sizeof w2) ? entry_search(e, r, recipe_cex, w2, sizeof w2) : NULL;
+            res = entry_set(e, queue[i], &w2) ? entry_search(e, r, recipe_cex, &w2) : NULL;
             e->int_defaults = false;
         }
         if (res) return res;
-        if (!first[0]) snprintf(first, sizeof first, "%s", w);
-        if (!caller_may_help(w) || e->budget.steps_left <= 0) break;
+        if (!first.text[0]) first = w;
+        if (!caller_may_help(&w) || e->budget.steps_left <= 0) break;
         /* a closure reads the locals of the def it is in: that def, its returned closure called */
         TSNode outer = enclosing_def(ts_node_parent(queue[i]));
         bool dup = ts_node_is_null(outer);
@@ -1143,13 +1171,13 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
     if (nq > 0 && !ts_node_is_null(enclosing_def(ts_node_parent(def))) && e->budget.steps_left > 0) {
         /* a closure whose enclosing def cannot run (it parses arguments, loads files): the
          * closure itself, the locals it reads bound by their use */
-        char w[200] = "";
+        Why w = {.text = ""};
         e->outer_locals = true;
-        VerifyResult *res = entry_set(e, def, w, sizeof w) ? entry_search(e, r, recipe_cex, w, sizeof w) : NULL;
+        VerifyResult *res = entry_set(e, def, &w) ? entry_search(e, r, recipe_cex, &w) : NULL;
         e->outer_locals = false;
         if (res) return res;
     }
-    if (!first[0]) snprintf(first, sizeof first, "the finding is in module-level code, not in a function to run");
+    if (!first.text[0]) why_set(&first, XF_OTHER, "the finding is in module-level code, not in a function to run");
     /* the functions whose values the flagged statement ranks; kept only when they show the harm
      * (their run does not pass through the flagged code, so no harm proves nothing) */
     TSNode callees[MAX_ENTRIES];
@@ -1157,16 +1185,16 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
                  ? entry_callees(e, ts_node_is_null(def) ? site->src->parsed.root : def, node, callees, MAX_ENTRIES)
                  : 0;
     for (int i = 0; i < nc && e->budget.steps_left > 0; i++) {
-        char w[200] = "";
+        Why w = {.text = ""};
         bool seen = false;
         for (int k = 0; k < nq && !seen; k++)
             seen = ts_node_eq(queue[k], callees[i]);
         e->via_callee = true;
-        VerifyResult *res = !seen && entry_set(e, callees[i], w, sizeof w) ? entry_search(e, r, recipe_cex, w, sizeof w) : NULL;
+        VerifyResult *res = !seen && entry_set(e, callees[i], &w) ? entry_search(e, r, recipe_cex, &w) : NULL;
         if (res && res->harm != VERIFY_HARM_NONE && !res->note[0]) return res;
         verify_result_free(res);
     }
-    snprintf(why, why_len, "%s", first);
+    snprintf(why, why_len, "%s", first.text);
     return NULL;
 }
 
@@ -1220,9 +1248,10 @@ VerifyResult *verify_exec_source(const char *label, const char *text, size_t len
     TSNode def = enclosing_def(marked);
     if (ts_node_is_null(def)) def = named_lambda(marked);
     if (ts_node_is_null(def)) snprintf(why, why_len, "%s:%d: not inside a function", label, line);
-    VerifyTable *copy =
-        !ts_node_is_null(def) && entry_set(&e, def, why, why_len) ? verify_table_copy(t) : NULL;
-    VerifyResult *res = copy ? entry_table(&e, r, copy, why, why_len) : NULL;
+    Why w = {.text = ""};
+    VerifyTable *copy = !ts_node_is_null(def) && entry_set(&e, def, &w) ? verify_table_copy(t) : NULL;
+    VerifyResult *res = copy ? entry_table(&e, r, copy, &w) : NULL;
+    if (!res && w.text[0]) snprintf(why, why_len, "%s", w.text);
     if (res) {
         verify_result_take_table(res, copy);
         res->runs = e.runs;

@@ -132,17 +132,19 @@ START_TEST(lm_eval_results_are_the_answers_log_prs) {
 }
 END_TEST
 
-/* Each candidate's script_score is the sum of the raw logits of its tokens in the reported table. */
-static void assert_raw_logit_sums(json_t *cex) {
+/* Each candidate's script_score is the sum of the raw logits of its tokens in the reported table,
+ * plus `bonus`. */
+static void assert_raw_logit_sums_plus(json_t *cex, double bonus) {
     json_t *table = json_object_get(cex, "table"), *c;
     size_t i;
     json_array_foreach(json_object_get(cex, "candidates"), i, c) {
-        json_t *toks = json_object_get(c, "tokens");
-        double raw = 0;
-        for (size_t k = 0; k < json_array_size(toks); k++)
-            raw += logit_at(row_of(table, toks, k), vocab_index(table, json_string_value(json_array_get(toks, k))));
-        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), raw, 1e-4);
+        double raw = raw_logit_sum(table, json_object_get(c, "tokens"));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), raw + bonus, 1e-4);
     }
+}
+
+static void assert_raw_logit_sums(json_t *cex) {
+    assert_raw_logit_sums_plus(cex, 0);
 }
 
 /* Closures, each scoring the sum of the candidate's raw logits (recomputed here): globals bound
@@ -295,6 +297,108 @@ START_TEST(flagged_value_in_a_loop_falls_back) {
 }
 END_TEST
 
+/* A softmax shifted by the row's minimum, in float64 (math.exp): the toy LM's start logit is near
+ * enough to the row's others that exp(v - min) stays finite, so both findings are proven on the
+ * script's own numbers, each candidate's the log Pr(y|x) of the reported table. */
+START_TEST(minimum_shift_stays_finite) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/exec/stand_min_shift.py", TEST_DATA_DIR);
+    json_t *o = check_json(path), *d;
+    size_t k;
+    ck_assert_int_eq((int)json_array_size(o), 2);
+    json_array_foreach(o, k, d) {
+        json_t *cex = json_object_get(d, "counterexample"), *table = json_object_get(cex, "table"), *c;
+        ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+        size_t i;
+        json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+            json_t *s = json_object_get(c, "script_score");
+            ck_assert(json_is_number(s));
+            ck_assert_double_eq_tol(json_number_value(s), log_pr(table, json_object_get(c, "tokens")), 1e-9);
+        }
+    }
+    json_decref(o);
+}
+END_TEST
+
+/* The host a script reads is a stand-in, each said so: argparse's defaults (a string default
+ * converted by type=), an empty os.environ, sys.argv of five words; the model is a global bound in
+ * a top-level loop. Each candidate's score is its raw-logit sum + 0.5, recomputed here. */
+START_TEST(host_stand_ins_are_reported) {
+    json_t *cex = check_cex("stand_host.py");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert(has_stand_in(cex, "argparse at line 20: every argument its default"));
+    ck_assert(has_stand_in(cex, "os.environ at line 14: empty"));
+    ck_assert(has_stand_in(cex, "sys.argv at line 14"));
+    assert_raw_logit_sums_plus(cex, 0.5);
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c)
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "log_prob")), log_pr(table, json_object_get(c, "tokens")), 1e-9);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(cex);
+}
+END_TEST
+
+/* Stand-ins of the script's own runs whose scores are the raw-logit sums (+ a bonus the script
+ * adds), each said so: an accelerate Accelerator bound by unwrap_model (one process) whose model
+ * is called through __call__; a tokenizer's pad_token_id filling an id buffer (the run again
+ * with the end of text as the pad token); a causal LM class of the script's own built by the
+ * scorer (the toy LM); a shuffle (the order kept), a backward pass (nothing) and a fill from a
+ * one-element tensor (+ 0.5); a model output unpacked in two names ((logits, None)); a shuffling
+ * DataLoader with the default collation (the order kept); paths computed as text, a file the run
+ * cannot have (+ 18). */
+static const struct {
+    const char *file, *stand_in;
+    double bonus;
+} raw_sums[] = {
+    {"stand_accelerate.py", "Accelerator: one process on the CPU", 0},
+    {"stand_pad_fill.py", "tokenizer: its pad token is the end of text", 0},
+    {"stand_token_model.py", "nn.Module at line 7: TinyLM is the toy LM", 0},
+    {"stand_shuffle_backward.py", "torch.randperm at line 8: keeps the order", 0.5},
+    {"stand_unpack_output.py", "model output at line 4: unpacked as (logits, None)", 0},
+    {"stand_data_loader.py", "DataLoader at line 8: keeps the dataset's order", 0},
+    {"stand_paths.py", "os.path.exists at line 8: False (the run has no files)", 18},
+};
+
+START_TEST(stand_in_scores_are_raw_logit_sums) {
+    json_t *cex = check_cex(raw_sums[_i].file);
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert_msg(has_stand_in(cex, raw_sums[_i].stand_in), "%s: no stand-in %s", raw_sums[_i].file, raw_sums[_i].stand_in);
+    assert_raw_logit_sums_plus(cex, raw_sums[_i].bonus);
+    json_decref(cex);
+}
+END_TEST
+
+/* The product of an echoed completion's token probabilities at the answer's offsets, each
+ * candidate's in the reported table (underflow included). */
+static void assert_served_products(json_t *cex) {
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        double want = prob_product(table, json_object_get(c, "tokens"));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), want, 1e-12 + 1e-9 * want);
+    }
+}
+
+/* A client made in the scorer serves the toy LM (said so): OpenAI's (attributes) and
+ * llama.cpp's (called, read by key); the answer's probability is the product above. */
+static const struct {
+    const char *file, *stand_in;
+} served[] = {
+    {"stand_openai_client.py", "OpenAI client at line 9: serves the toy LM"},
+    {"stand_llama_cpp.py", "llama_cpp.Llama at line 9: serves the toy LM"},
+};
+
+START_TEST(served_clients_give_the_toy_lm) {
+    json_t *cex = check_cex(served[_i].file);
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert(has_stand_in(cex, served[_i].stand_in));
+    assert_served_products(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(cex);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_stand");
     TCase *tc = tcase_create("stand_ins");
@@ -311,6 +415,10 @@ static Suite *suite(void) {
     tcase_add_test(tc, a_list_of_id_tensors_is_every_candidate);
     tcase_add_test(tc, config_dataclass_and_optimizer_in_init);
     tcase_add_test(tc, flagged_value_in_a_loop_falls_back);
+    tcase_add_test(tc, minimum_shift_stays_finite);
+    tcase_add_test(tc, host_stand_ins_are_reported);
+    tcase_add_loop_test(tc, stand_in_scores_are_raw_logit_sums, 0, sizeof raw_sums / sizeof *raw_sums);
+    tcase_add_loop_test(tc, served_clients_give_the_toy_lm, 0, sizeof served / sizeof *served);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -84,6 +84,24 @@ static inline double log_pr(json_t *table, json_t *toks) {
     return acc;
 }
 
+/* The sum of the raw logits of the tokens `toks` in the table's rows. */
+static inline double raw_logit_sum(json_t *table, json_t *toks) {
+    double raw = 0;
+    for (size_t k = 0; k < json_array_size(toks); k++)
+        raw += logit_at(row_of(table, toks, k), vocab_index(table, json_string_value(json_array_get(toks, k))));
+    return raw;
+}
+
+/* The product of the probabilities of the tokens `toks` (float64, underflow included). */
+static inline double prob_product(json_t *table, json_t *toks) {
+    double p = 1;
+    for (size_t k = 0; k < json_array_size(toks); k++) {
+        json_t *u = row_of(table, toks, k);
+        p *= exp(logit_at(u, vocab_index(table, json_string_value(json_array_get(toks, k)))) - lse(u));
+    }
+    return p;
+}
+
 static inline size_t argmax(const double *v, size_t n) {
     size_t b = 0;
     for (size_t i = 1; i < n; i++)

@@ -1,0 +1,98 @@
+/* exec_data: torch.utils.data.DataLoader, as the list of its batches, made when it is built: its
+ * dataset iterated in order (a shuffle or a sampler keeps the order, a stand-in said so), cut
+ * into batches of batch_size (the last one shorter unless drop_last), each made by its
+ * collate_fn or by torch's default collation (tensors and numbers stacked, texts kept in a
+ * list, dicts, tuples and lists collated field by field). */
+#include <string.h>
+
+#include "exec.h"
+
+enum { DATA_MAX_BATCH = 4096 };
+
+/* torch's default_collate of n items alike. */
+static ExecValue *collate(ExecRun *r, ExecValue **items, int n, TSNode at, int depth) {
+    ExecValue *first = items[0];
+    if (depth > 8) return exec_fail_at(r, at, "DataLoader items nested deeper than 8");
+    for (int i = 1; i < n; i++)
+        if (items[i]->kind != first->kind) return exec_fail_at(r, at, "DataLoader items of different kinds");
+    switch (first->kind) {
+    case XV_TENSOR: {
+        ExecTensor **parts = exec_alloc(r, (size_t)n * sizeof *parts);
+        for (int i = 0; parts && i < n; i++)
+            parts[i] = items[i]->t;
+        ExecTensor *t = parts ? exec_tensor_cat(r, parts, n, 0, true) : NULL;
+        return t ? exec_tensor_value(r, t) : NULL;
+    }
+    case XV_BOOL:
+    case XV_INT:
+    case XV_FLOAT: {
+        ExecValue *l = exec_new(r, XV_LIST);
+        for (int i = 0; l && i < n; i++)
+            if (!exec_seq_push(r, &l->seq, items[i])) return NULL;
+        ExecTensor *t = l ? exec_tensor_from(r, l, first->kind == XV_FLOAT ? XD_F64 : -1, false) : NULL;
+        return t ? exec_tensor_value(r, t) : NULL;
+    }
+    case XV_STR: {
+        ExecValue *l = exec_new(r, XV_LIST);
+        for (int i = 0; l && i < n; i++)
+            if (!exec_seq_push(r, &l->seq, items[i])) return NULL;
+        return l;
+    }
+    case XV_DICT: {
+        ExecValue *d = exec_new(r, XV_DICT), **col = exec_alloc(r, (size_t)n * sizeof *col);
+        for (int k = 0; d && col && k < first->dict.n; k++) {
+            for (int i = 0; i < n; i++)
+                if (!(col[i] = exec_dict_get(&items[i]->dict, first->dict.keys[k])))
+                    return exec_fail_at(r, at, "DataLoader dicts with different keys");
+            ExecValue *v = collate(r, col, n, at, depth + 1);
+            if (!v || !exec_dict_set(r, &d->dict, first->dict.keys[k], v)) return NULL;
+        }
+        return d;
+    }
+    case XV_LIST:
+    case XV_TUPLE: {
+        ExecValue *out = exec_new(r, first->kind), **col = exec_alloc(r, (size_t)n * sizeof *col);
+        for (int k = 0; out && col && k < first->seq.n; k++) {
+            for (int i = 0; i < n; i++) {
+                if (items[i]->seq.n != first->seq.n) return exec_fail_at(r, at, "DataLoader items of different lengths");
+                col[i] = items[i]->seq.items[k];
+            }
+            ExecValue *v = collate(r, col, n, at, depth + 1);
+            if (!v || !exec_seq_push(r, &out->seq, v)) return NULL;
+        }
+        return out;
+    }
+    default:
+        return exec_fail_at(r, at, "DataLoader's default collation of a %s", exec_kind_name(first));
+    }
+}
+
+ExecValue *exec_data_loader(ExecRun *r, ExecArgs *a) {
+    ExecValue *dataset = exec_arg(a, 0, "dataset"), *collate_fn = exec_arg(a, -1, "collate_fn");
+    ExecValue *shuffle = exec_arg(a, -1, "shuffle"), *sampler = exec_arg(a, -1, "sampler");
+    int64_t bs;
+    bool drop_last, shuffled = false;
+    if (!dataset) return exec_fail_at(r, a->at, "DataLoader() without a dataset");
+    if (!exec_arg_int(r, a, 1, "batch_size", 1, &bs) || !exec_arg_bool(r, a, -1, "drop_last", false, &drop_last) ||
+        (shuffle && !exec_truthy(r, shuffle, &shuffled)))
+        return NULL;
+    a->used = ~0u; /* num_workers=, pin_memory=, persistent_workers=: the same batches */
+    if (bs < 1 || bs > DATA_MAX_BATCH) return exec_fail_at(r, a->at, "DataLoader batch_size %lld", (long long)bs);
+    if ((shuffled || (sampler && sampler->kind != XV_NONE)) &&
+        !exec_stand_in(r, a->at, "DataLoader", "keeps the dataset's order (a deterministic stand-in for shuffling)"))
+        return NULL;
+    ExecValue *items = exec_iterate(r, dataset, a->at), *batches = exec_new(r, XV_LIST);
+    if (!items || !batches) return NULL;
+    for (int at = 0; at < items->seq.n; at += (int)bs) {
+        int n = items->seq.n - at < bs ? items->seq.n - at : (int)bs;
+        if (n < bs && drop_last) break;
+        ExecValue *chunk = exec_new(r, XV_LIST);
+        for (int i = 0; chunk && i < n; i++)
+            if (!exec_seq_push(r, &chunk->seq, items->seq.items[at + i])) return NULL;
+        ExecValue *batch = !chunk                                  ? NULL
+                           : collate_fn && collate_fn->kind != XV_NONE ? exec_call_value(r, collate_fn, &chunk, 1, NULL, NULL, 0, a->at)
+                                                                       : collate(r, chunk->seq.items, n, a->at, 0);
+        if (!batch || !exec_seq_push(r, &batches->seq, batch)) return NULL;
+    }
+    return batches;
+}
