@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "exec.h"
+#include "libalias.h"
 
 
 /* ---- arguments ---- */
@@ -634,6 +635,11 @@ static char lib_family(const char *q, const char **fn) {
     } map[] = {{"torch.nn.functional.", 't'}, {"torch.special.", 't'}, {"torch.", 't'},
                {"jax.numpy.", 'n'},           {"jax.nn.", 'n'},      {"scipy.special.", 'n'},
                {"numpy.", 'n'},               {"math.", 'm'},        {"builtins.", 'b'}};
+    size_t alike = libalias_numpy_prefix(q); /* minpy.numpy.exp is numpy.exp */
+    if (alike && q[alike] == '.' && !strchr(q + alike + 1, '.')) {
+        *fn = q + alike + 1;
+        return 'n';
+    }
     for (size_t i = 0; i < sizeof map / sizeof *map; i++) {
         size_t n = strlen(map[i].prefix);
         if (!strncmp(q, map[i].prefix, n) && !strchr(q + n, '.')) {

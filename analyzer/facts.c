@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "facts_interp.h"
+#include "libalias.h"
 #include "facts_syms.h"
 
 static void exec_block(Interp *in, TSNode block);
@@ -602,6 +603,12 @@ static void exec_import(Interp *in, TSNode stmt, bool from) {
                 blen = (size_t)(dot - bind);
                 q = arena_strndup(in->arena, q, strcspn(q, "."));
             }
+        }
+        size_t alike = libalias_numpy_prefix(q); /* import minpy.numpy as np: NumPy's names */
+        if (alike) {
+            char *canon = arena_alloc(in->arena, strlen(q) - alike + 6);
+            sprintf(canon, "numpy%s", q + alike);
+            q = canon;
         }
         bind_name(in, bind, blen, fact_module(q));
     }
