@@ -39,6 +39,8 @@ static inline bool parse_is(TSNode n, const char *type) {
 /* Does the node's source text equal s? */
 bool parse_text_eq(const Source *src, TSNode n, const char *s);
 const char *parse_text(const Source *src, TSNode n, size_t *len);
+/* The child in field `field`, a name whose text never changes at that address (a literal): its
+ * id is remembered by the address. */
 TSNode parse_field(TSNode n, const char *field);
 /* start, stop and step of a slice node (null nodes where absent). */
 void parse_slice_parts(TSNode slice, TSNode parts[3]);

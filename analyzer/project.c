@@ -123,12 +123,15 @@ static bool importable(ProjectFile *pf, const Source *src) {
 }
 
 ParseStatus project_file_parse(ProjectFile *pf, Parsed *parsed, const Source *src, Budget *budget) {
-    if (importable(pf, src) && project_cache_take(pf->cache, pf->real, src, parsed, &pf->own_parse))
-        return PARSE_OK;
-    return parse_python_within(parsed, src, budget);
+    ParseStatus st = PARSE_OK;
+    if (!importable(pf, src) || !project_cache_take(pf->cache, pf->real, src, parsed, &pf->own_parse))
+        st = parse_python_within(parsed, src, budget);
+    if (pf && st == PARSE_OK) pf->peers.home = parsed->tree;
+    return st;
 }
 
 void project_file_parse_done(ProjectFile *pf, Parsed *parsed) {
+    if (pf) pf->peers.home = NULL; /* (a later tree may get its address) */
     if (pf && pf->own_parse) {
         project_cache_release(pf->cache, pf->own_parse);
         pf->own_parse = NULL;
@@ -504,6 +507,7 @@ static ProjectModule *add_module(ProjectFile *pf, char *real, const Source *src,
     }
     peers->trees[peers->len] = tree;
     peers->srcs[peers->len++] = src;
+    if (tree == peers->home) peers->home = NULL; /* it imports itself: the peer answers */
     return m;
 }
 

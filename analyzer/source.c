@@ -89,7 +89,7 @@ void source_free(Source *src) {
 }
 
 const Source *source_of(const Source *src, const void *tree) {
-    if (!src->peers) return src;
+    if (!src->peers || tree == src->peers->home) return src;
     for (size_t i = 0; i < src->peers->len; i++)
         if (src->peers->trees[i] == tree) return src->peers->srcs[i];
     return src;

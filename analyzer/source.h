@@ -10,6 +10,9 @@ typedef struct Source Source;
  * file's analysis reads, by tree. */
 typedef struct SourcePeers {
     struct ProjectFile *project; /* the analysis that reads them */
+    /* the tree of the source whose peers these are, while it is parsed (NULL: not known): most
+     * nodes asked about are its, and it is answered without a scan */
+    const void *home;
     const void **trees;
     const Source **srcs;
     size_t len, cap;

@@ -21,6 +21,7 @@
 struct TsArenaBlock {
     TsArenaBlock *next;
     char *cur, *end;
+    char *touched; /* the highest cur before it last went down: pages up to it are resident */
     size_t data[];
 };
 
@@ -29,7 +30,18 @@ struct TsArenaBlock {
  * header made the arena's peak a quarter larger than malloc's. */
 enum { FIRST_BLOCK = 256 << 10, HEADER = sizeof(size_t) };
 
+/* Blocks of freed arenas kept for the thread's next parse, up to SPARE_MAX bytes: a fresh block
+ * is mapped, faulted in page by page and unmapped again (with a TLB flush) for every parse, about
+ * a tenth of a run's CPU in the kernel. A block is reused by the next arena that wants one of at
+ * least its size. Most parses fit the first two blocks (256 + 512 KiB), which is all that is
+ * kept: a larger pool raised the run's peak RSS (the project cache holds parses whose reused
+ * blocks are resident past their last allocation; tsarena_bytes counts that). */
+enum { SPARE_MAX = 1 << 20 };
+
 static _Thread_local TsArena *current;
+static _Thread_local TsArenaBlock *spare; /* smallest first */
+static _Thread_local size_t spare_bytes;
+static pthread_key_t spare_key;
 static pthread_once_t installed = PTHREAD_ONCE_INIT;
 
 static size_t *header(void *p) {
@@ -50,6 +62,48 @@ static int size_class(size_t n) {
     return c < TSARENA_CLASSES ? (int)c : -1;
 }
 
+static size_t block_size(const TsArenaBlock *b) {
+    return (size_t)(b->end - (const char *)b->data);
+}
+
+/* b's cur is about to go down to `to`. */
+static void lower_cur(TsArenaBlock *b, char *to) {
+    if (b->cur > b->touched) b->touched = b->cur;
+    b->cur = to;
+}
+
+/* A block of at least `size` bytes: the smallest spare one that is large enough, else a new one. */
+static TsArenaBlock *block_new(size_t size) {
+    for (TsArenaBlock **at = &spare; *at; at = &(*at)->next) {
+        TsArenaBlock *b = *at;
+        if (block_size(b) < size) continue;
+        *at = b->next;
+        spare_bytes -= block_size(b);
+        lower_cur(b, (char *)b->data); /* (touched stays: those pages are still resident) */
+        return b;
+    }
+    TsArenaBlock *fresh = util_xmalloc(sizeof *fresh + size);
+    fresh->cur = fresh->touched = (char *)fresh->data;
+    fresh->end = fresh->cur + size;
+    return fresh;
+}
+
+/* b is no longer used: kept as a spare while they fit in SPARE_MAX, else freed. */
+static void block_drop(TsArenaBlock *b) {
+    size_t size = block_size(b);
+    if (spare_bytes + size > SPARE_MAX) {
+        free(b);
+        return;
+    }
+    if (!spare) pthread_setspecific(spare_key, &spare); /* (non-NULL: the destructor runs) */
+    TsArenaBlock **at = &spare;
+    while (*at && block_size(*at) < size)
+        at = &(*at)->next;
+    b->next = *at;
+    *at = b;
+    spare_bytes += size;
+}
+
 static void *arena_take(size_t n) {
     int c = size_class(n);
     if (c >= 0 && current->free_lists[c]) {
@@ -61,11 +115,9 @@ static void *arena_take(size_t n) {
     size_t need = HEADER + (n + HEADER - 1) / HEADER * HEADER;
     TsArenaBlock *b = current->blocks;
     if (!b || (size_t)(b->end - b->cur) < need) {
-        size_t size = b ? (size_t)(b->end - (char *)b->data) * 2 : FIRST_BLOCK;
+        size_t size = b ? block_size(b) * 2 : FIRST_BLOCK;
         if (size < need) size = need;
-        TsArenaBlock *fresh = util_xmalloc(sizeof *fresh + size);
-        fresh->cur = (char *)fresh->data;
-        fresh->end = fresh->cur + size;
+        TsArenaBlock *fresh = block_new(size);
         fresh->next = b;
         current->blocks = b = fresh;
     }
@@ -99,7 +151,7 @@ static void *ts_arena_realloc(void *p, size_t n) {
     if (!b) return p || !current ? util_xrealloc(p, n ? n : 1) : arena_take(n);
     size_t old = *header(p);
     if (is_last(b, p) && (size_t)(b->end - (char *)p) >= n) {
-        b->cur = (char *)p + (n + HEADER - 1) / HEADER * HEADER;
+        lower_cur(b, (char *)p + (n + HEADER - 1) / HEADER * HEADER);
         *header(p) = n;
         return p;
     }
@@ -121,14 +173,32 @@ static void ts_arena_release(void *p) {
 static void give_back(TsArenaBlock *b, void *p) {
     int c = size_class(*header(p));
     if (is_last(b, p)) {
-        b->cur = (char *)header(p);
+        lower_cur(b, (char *)header(p));
     } else if (c > 0) { /* (a chunk of class 0 has no room for the link) */
         memcpy(p, &current->free_lists[c], sizeof(void *));
         current->free_lists[c] = p;
     }
 }
 
+/* The spare blocks of the calling thread freed: at a worker's exit (the key's destructor) and at
+ * the process's (atexit, for the thread calling exit). */
+static void spare_release(void *unused) {
+    (void)unused;
+    for (TsArenaBlock *b = spare, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    spare = NULL;
+    spare_bytes = 0;
+}
+
+static void spare_release_at_exit(void) {
+    spare_release(NULL);
+}
+
 static void install(void) {
+    pthread_key_create(&spare_key, spare_release);
+    atexit(spare_release_at_exit);
 #ifdef __GLIBC__
     /* Blocks are mapped, and unmapped when freed: after the first large free, glibc would
      * otherwise raise its threshold and take later blocks from the heap, where the freed ones
@@ -150,7 +220,7 @@ void tsarena_leave(void) {
 void tsarena_free(TsArena *a) {
     for (TsArenaBlock *b = a->blocks, *next; b; b = next) {
         next = b->next;
-        free(b);
+        block_drop(b);
     }
     a->blocks = NULL;
 }
@@ -158,6 +228,6 @@ void tsarena_free(TsArena *a) {
 size_t tsarena_bytes(const TsArena *a) {
     size_t n = 0;
     for (const TsArenaBlock *b = a->blocks; b; b = b->next)
-        n += sizeof *b + (size_t)(b->cur - (const char *)b->data);
+        n += sizeof *b + (size_t)((b->cur > b->touched ? b->cur : b->touched) - (const char *)b->data);
     return n;
 }
