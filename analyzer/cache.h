@@ -6,8 +6,9 @@
  * findings depend on: logitlint's build, the resolved settings for the file (cache_settings_*)
  * and the exact text and cell map the analysis reads. What the analysis read of other files of
  * the project (project.h) is in the entry: each question it asked of the file system and the
- * answer, each text's hash; the reader uses the entry only while they all hold. Counterexamples are not stored: they are
- * a deterministic function of a finding's recipe and are recomputed each run, so a warm run
+ * answer, each text's hash; the reader uses the entry only while they all hold. What the verifier
+ * produced is in it too (cex.h): each finding's counterexample and its fix's verification, with
+ * what the script's code that ran read of the project, so a warm run does no verifier work and
  * prints exactly what a cold one does. A file that failed (unreadable, skipped by a bound) is
  * never stored.
  *
@@ -28,11 +29,14 @@
 
 typedef struct Cache Cache;
 
-/* What an entry holds. diags[i].filename is NULL in a decoded entry until the reader sets it. */
+/* What an entry holds. diags[i].filename is NULL in a decoded entry until the reader sets it;
+ * a decoded entry owns its findings' counterexamples (cache_file_free frees them). */
 typedef struct CachedFile {
     DiagList diags;
     LintResult result; /* only the syntax-error fields are stored */
     ProjectAsks asks;  /* what the analysis read of the rest of the project */
+    bool verified;     /* the verifier ran: the findings hold their counterexamples */
+    ProjectAsks verify_asks; /* what the script's code it ran read of the project (cex.h) */
 } CachedFile;
 
 /* The key under which the project's texts read are hashed (16 bytes, secret). */

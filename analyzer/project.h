@@ -48,6 +48,8 @@ typedef enum {
                              text elsewhere imports other modules */
     PROJECT_ASK_SEARCH,   /* which file does an absolute import name, searched from a directory
                              upwards to the repository's root? `question` is "dotted\ndir" */
+    PROJECT_ASK_EXEC,     /* which file does an import of the code the verifier ran name (cex.h)?
+                             `question` is "level\ndotted\nimporter's canonical path" */
     PROJECT_ASK_KINDS
 } ProjectAskKind;
 
@@ -91,6 +93,9 @@ bool project_cache_take(ProjectCache *c, const char *real, const Source *src, Pa
  * analyses that import the file (the first parse dropped), true; false when the file is too
  * large to be imported (the caller frees the parse). */
 bool project_cache_give(ProjectCache *c, const char *real, const Source *src, Parsed *parsed);
+/* What reading the text at real gave (kind PROJECT_ASK_READ; text NULL: it could not be read),
+ * as an import's read records it. */
+ProjectAsk project_cache_read_ask(const ProjectCache *c, const char *real, const Source *text);
 /* Are two answers the same (NULL: nothing there)? */
 bool project_same_answer(const char *a, const char *b);
 /* Does the question `was` (kind READ) get the same answer now (read once per run; not parsed)? */

@@ -154,7 +154,7 @@ static char *shown_path(const ProjectCache *c, const char *real) {
 
 /* What reading real gave: the path shown for it and the hash of its code text, which a later
  * run checks (text NULL: nothing could be read). */
-static ProjectAsk read_answer(const ProjectCache *c, const char *real, const Source *text) {
+ProjectAsk project_cache_read_ask(const ProjectCache *c, const char *real, const Source *text) {
     ProjectAsk read = {PROJECT_ASK_READ, util_xstrdup(real), NULL, {0, 0}};
     if (text) {
         read.answer = shown_path(c, real);
@@ -167,7 +167,7 @@ static ProjectAsk read_answer(const ProjectCache *c, const char *real, const Sou
 static bool read_text(const ProjectCache *c, const char *real, Source *src, ProjectAsk *read) {
     char err[256];
     bool ok = source_load_file(src, real, err, sizeof err) == SOURCE_OK;
-    *read = read_answer(c, real, ok ? src : NULL);
+    *read = project_cache_read_ask(c, real, ok ? src : NULL);
     return ok;
 }
 
@@ -343,7 +343,7 @@ bool project_cache_give(ProjectCache *c, const char *real, const Source *src, Pa
     r->parsed = *parsed;
     r->parsed.src = &r->src;
     r->bytes = tsarena_bytes(&r->parsed.arena) + r->src.len;
-    ProjectAsk read = read_answer(c, real, &r->src); /* as an import's read records it */
+    ProjectAsk read = project_cache_read_ask(c, real, &r->src); /* as an import's read records it */
     pthread_mutex_lock(&c->lock);
     CacheEntry *e = entry_of(c, real);
     if (unparsed(e)) { /* kept as if an import had read it, the first to go */

@@ -136,7 +136,7 @@ START_TEST(warm_run_prints_what_the_cold_run_printed) {
 END_TEST
 
 /* Options that change only the display share the entries, and still print what a cold run
- * does: counterexamples are recomputed from each finding's recipe. */
+ * does: --no-verify prints no counterexample and no fix verification the entry holds. */
 START_TEST(display_options_reuse_the_entries) {
     static const char *const EXTRA[][2] = {{"--no-verify", NULL},
                                            {"--explain", NULL},
