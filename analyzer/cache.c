@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache_stat.h"
 #include "rules.h"
 #include "verify.h"
 
@@ -29,6 +30,7 @@ struct Cache {
     char *entries; /* the directory of entries */
     uint8_t secret[SECRET_BYTES];
     Hash128 build; /* this logitlint: its version and executable */
+    CacheStat *stats;
 };
 
 /* ---- the directory ----------------------------------------------------------------------- */
@@ -56,7 +58,7 @@ static bool mkdir_parents(const char *dir) {
 
 /* Writes dir/name atomically: a temporary file renamed (replace) or linked (only if absent)
  * into place. mkstemp makes it private; everything but the secret is made readable. */
-static bool write_atomic(const char *dir, const char *name, const void *data, size_t len,
+bool cache_write_atomic(const char *dir, const char *name, const void *data, size_t len,
                          bool replace) {
     char *tmp = util_xasprintf("%s/.tmp-XXXXXX", dir);
     int fd = mkstemp(tmp);
@@ -77,7 +79,7 @@ static bool write_atomic(const char *dir, const char *name, const void *data, si
 }
 
 /* Reads at most max bytes of a file; NULL if it cannot be read or is larger. */
-static uint8_t *read_small(const char *path, size_t max, size_t *len) {
+uint8_t *cache_read_small(const char *path, size_t max, size_t *len) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return NULL;
     struct stat st;
@@ -102,14 +104,14 @@ static bool load_secret(const char *dir, uint8_t secret[SECRET_BYTES]) {
     bool ok = false;
     for (int attempt = 0; attempt < 3 && !ok; attempt++) {
         size_t len = 0;
-        uint8_t *buf = read_small(path, SECRET_BYTES, &len);
+        uint8_t *buf = cache_read_small(path, SECRET_BYTES, &len);
         bool damaged = buf || access(path, F_OK) == 0;
         if (buf && len == SECRET_BYTES) memcpy(secret, buf, SECRET_BYTES), ok = true;
         free(buf);
         if (ok) break;
         uint8_t fresh[SECRET_BYTES];
         if (getrandom(fresh, sizeof fresh, 0) != (ssize_t)sizeof fresh) break;
-        if (!write_atomic(dir, "secret", fresh, sizeof fresh, damaged)) break;
+        if (!cache_write_atomic(dir, "secret", fresh, sizeof fresh, damaged)) break;
     }
     free(path);
     return ok;
@@ -128,8 +130,8 @@ Cache *cache_open(const char *dir, char *err, size_t errlen) {
     struct stat st;
     bool fresh = stat(dir, &st) != 0;
     bool ok = mkdir_parents(c->entries) &&
-              (!fresh || (write_atomic(dir, ".gitignore", gitignore, sizeof gitignore - 1, false) &&
-                          write_atomic(dir, "CACHEDIR.TAG", tag, sizeof tag - 1, false)));
+              (!fresh || (cache_write_atomic(dir, ".gitignore", gitignore, sizeof gitignore - 1, false) &&
+                          cache_write_atomic(dir, "CACHEDIR.TAG", tag, sizeof tag - 1, false)));
     int why = ok ? 0 : errno;
     errno = 0;
     if (ok && !(ok = load_secret(dir, c->secret))) why = errno ? errno : EIO;
@@ -150,11 +152,17 @@ Cache *cache_open(const char *dir, char *err, size_t errlen) {
         hash_update_field(&h, id, sizeof id);
     }
     c->build = hash_final(&h);
+    c->stats = cache_stat_open(dir, c->secret);
     return c;
+}
+
+CacheStat *cache_stats(const Cache *c) {
+    return c->stats;
 }
 
 void cache_close(Cache *c) {
     if (!c) return;
+    cache_stat_close(c->stats);
     free(c->entries);
     free(c);
 }
@@ -191,7 +199,7 @@ static char *entry_path(const Cache *c, Hash128 key) {
 bool cache_load(const Cache *c, Hash128 key, const char *path, CachedFile *out) {
     char *file = entry_path(c, key);
     size_t len = 0;
-    uint8_t *buf = read_small(file, ENTRY_MAX, &len);
+    uint8_t *buf = cache_read_small(file, ENTRY_MAX, &len);
     free(file);
     bool ok = buf && cache_decode(c->secret, &key, buf, len, out);
     free(buf);
@@ -205,7 +213,7 @@ void cache_store(const Cache *c, Hash128 key, const CachedFile *f) {
     uint8_t *buf = cache_encode(c->secret, key, f, &len);
     char hex[33];
     hash_hex(key, hex);
-    write_atomic(c->entries, hex, buf, len, true);
+    cache_write_atomic(c->entries, hex, buf, len, true);
     free(buf);
 }
 

@@ -39,6 +39,8 @@ typedef struct CachedFile {
     ProjectAsks verify_asks; /* what the script's code it ran read of the project (cex.h) */
 } CachedFile;
 
+/* The memo of the texts' hashes by their files' identities (cache_stat.h). */
+struct CacheStat *cache_stats(const Cache *c);
 /* The key under which the project's texts read are hashed (16 bytes, secret). */
 const uint8_t *cache_text_key(const Cache *c);
 
@@ -70,5 +72,11 @@ bool cache_decode(const uint8_t secret[16], const Hash128 *expect, const uint8_t
                   CachedFile *out);
 /* The MAC cache_decode expects over the first n - 16 bytes of an entry of n bytes. */
 Hash128 cache_mac(const uint8_t secret[16], const uint8_t *buf, size_t n);
+
+/* (for cache_stat.c) dir/name written atomically: a temporary file renamed (replace) or linked
+ * (only if absent) into place; a file of at most max bytes read whole (NULL: it cannot be). */
+bool cache_write_atomic(const char *dir, const char *name, const void *data, size_t len,
+                        bool replace);
+uint8_t *cache_read_small(const char *path, size_t max, size_t *len);
 
 #endif

@@ -68,6 +68,10 @@ void project_asks_free(ProjectAsks *asks);
  * with another cannot be computed without it; NULL: no result cache keeps the asks, the texts
  * are not hashed (their READ asks' text is zero; 2% of a cold run's instructions). */
 ProjectCache *project_cache_new(const uint8_t *text_key);
+/* A memo of the texts' hashes kept between runs (cache_stat.h): a module that an entry read is
+ * then checked unchanged by its file's identity, without reading it. */
+struct CacheStat;
+void project_cache_use_stats(ProjectCache *c, struct CacheStat *stats);
 void project_cache_free(ProjectCache *c);
 /* One parse of a module, held by the analyses that import it. */
 typedef struct ProjectRead ProjectRead;

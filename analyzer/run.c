@@ -253,6 +253,7 @@ int run_files(const PathList *files, const RunOptions *opts, DiagList *out) {
     pthread_mutex_init(&st.prefilter_lock, NULL);
     st.results = util_xcalloc(files->len ? files->len : 1, sizeof *st.results);
     st.modules = project_cache_new(opts->cache ? cache_text_key(opts->cache) : NULL);
+    if (opts->cache) project_cache_use_stats(st.modules, cache_stats(opts->cache));
 
     size_t nthreads = (size_t)run_thread_count(opts->threads);
     if (nthreads > files->len) nthreads = files->len;
