@@ -1,9 +1,11 @@
 /* The result cache: the directory, its entries and their format (see cache.h).
  *
- * An entry, little-endian:  "LLCACHE1" | u16 n, the version string | the 16-byte key |
+ * An entry, little-endian:  "LLCACHE6" | u16 n, the version string | the 16-byte key |
  * u32 n, the payload | the 16-byte MAC of all that precedes it.
  * The payload: u8 syntax error, i32 row, col, cell | u32 findings, each: code, message, help?,
- * i32 row, col, end_row, end_col, cell, recipe?, u32 frame lines, each a string.
+ * i32 row, col, end_row, end_col, cell, file rows, recipe?, u32 frame lines, each a string, the
+ * fix (with its verification), the site, the counterexample (put_result) | the asks | u8
+ * verified | the verifier's asks.
  * A string is u32 length + bytes (no NUL); an optional one has length 0xffffffff when absent. */
 #define _GNU_SOURCE /* getrandom, mkstemp */
 #include "cache.h"
@@ -17,16 +19,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache_stat.h"
 #include "rules.h"
 #include "verify.h"
 
-static const char MAGIC[8] = "LLCACHE5"; /* the last character is the format's version */
+static const char MAGIC[8] = "LLCACHE6"; /* the last character is the format's version */
 enum { NO_STRING = 0xffffffffu, SECRET_BYTES = 16, ENTRY_MAX = 64 << 20 };
 
 struct Cache {
     char *entries; /* the directory of entries */
     uint8_t secret[SECRET_BYTES];
     Hash128 build; /* this logitlint: its version and executable */
+    CacheStat *stats;
 };
 
 /* ---- the directory ----------------------------------------------------------------------- */
@@ -54,7 +58,7 @@ static bool mkdir_parents(const char *dir) {
 
 /* Writes dir/name atomically: a temporary file renamed (replace) or linked (only if absent)
  * into place. mkstemp makes it private; everything but the secret is made readable. */
-static bool write_atomic(const char *dir, const char *name, const void *data, size_t len,
+bool cache_write_atomic(const char *dir, const char *name, const void *data, size_t len,
                          bool replace) {
     char *tmp = util_xasprintf("%s/.tmp-XXXXXX", dir);
     int fd = mkstemp(tmp);
@@ -75,7 +79,7 @@ static bool write_atomic(const char *dir, const char *name, const void *data, si
 }
 
 /* Reads at most max bytes of a file; NULL if it cannot be read or is larger. */
-static uint8_t *read_small(const char *path, size_t max, size_t *len) {
+uint8_t *cache_read_small(const char *path, size_t max, size_t *len) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return NULL;
     struct stat st;
@@ -100,14 +104,14 @@ static bool load_secret(const char *dir, uint8_t secret[SECRET_BYTES]) {
     bool ok = false;
     for (int attempt = 0; attempt < 3 && !ok; attempt++) {
         size_t len = 0;
-        uint8_t *buf = read_small(path, SECRET_BYTES, &len);
+        uint8_t *buf = cache_read_small(path, SECRET_BYTES, &len);
         bool damaged = buf || access(path, F_OK) == 0;
         if (buf && len == SECRET_BYTES) memcpy(secret, buf, SECRET_BYTES), ok = true;
         free(buf);
         if (ok) break;
         uint8_t fresh[SECRET_BYTES];
         if (getrandom(fresh, sizeof fresh, 0) != (ssize_t)sizeof fresh) break;
-        if (!write_atomic(dir, "secret", fresh, sizeof fresh, damaged)) break;
+        if (!cache_write_atomic(dir, "secret", fresh, sizeof fresh, damaged)) break;
     }
     free(path);
     return ok;
@@ -126,8 +130,8 @@ Cache *cache_open(const char *dir, char *err, size_t errlen) {
     struct stat st;
     bool fresh = stat(dir, &st) != 0;
     bool ok = mkdir_parents(c->entries) &&
-              (!fresh || (write_atomic(dir, ".gitignore", gitignore, sizeof gitignore - 1, false) &&
-                          write_atomic(dir, "CACHEDIR.TAG", tag, sizeof tag - 1, false)));
+              (!fresh || (cache_write_atomic(dir, ".gitignore", gitignore, sizeof gitignore - 1, false) &&
+                          cache_write_atomic(dir, "CACHEDIR.TAG", tag, sizeof tag - 1, false)));
     int why = ok ? 0 : errno;
     errno = 0;
     if (ok && !(ok = load_secret(dir, c->secret))) why = errno ? errno : EIO;
@@ -148,11 +152,17 @@ Cache *cache_open(const char *dir, char *err, size_t errlen) {
         hash_update_field(&h, id, sizeof id);
     }
     c->build = hash_final(&h);
+    c->stats = cache_stat_open(dir, c->secret);
     return c;
+}
+
+CacheStat *cache_stats(const Cache *c) {
+    return c->stats;
 }
 
 void cache_close(Cache *c) {
     if (!c) return;
+    cache_stat_close(c->stats);
     free(c->entries);
     free(c);
 }
@@ -189,7 +199,7 @@ static char *entry_path(const Cache *c, Hash128 key) {
 bool cache_load(const Cache *c, Hash128 key, const char *path, CachedFile *out) {
     char *file = entry_path(c, key);
     size_t len = 0;
-    uint8_t *buf = read_small(file, ENTRY_MAX, &len);
+    uint8_t *buf = cache_read_small(file, ENTRY_MAX, &len);
     free(file);
     bool ok = buf && cache_decode(c->secret, &key, buf, len, out);
     free(buf);
@@ -203,7 +213,7 @@ void cache_store(const Cache *c, Hash128 key, const CachedFile *f) {
     uint8_t *buf = cache_encode(c->secret, key, f, &len);
     char hex[33];
     hash_hex(key, hex);
-    write_atomic(c->entries, hex, buf, len, true);
+    cache_write_atomic(c->entries, hex, buf, len, true);
     free(buf);
 }
 
@@ -212,8 +222,11 @@ const uint8_t *cache_text_key(const Cache *c) {
 }
 
 void cache_file_free(CachedFile *f) {
+    for (size_t i = 0; i < f->diags.len; i++) /* (decoded: the entry's own) */
+        verify_result_free((VerifyResult *)f->diags.items[i].cex);
     diag_list_free(&f->diags);
     project_asks_free(&f->asks);
+    project_asks_free(&f->verify_asks);
     memset(f, 0, sizeof *f);
 }
 
@@ -230,6 +243,16 @@ static void put(Bytes *b, const void *p, size_t n) {
 static void put_u32(Bytes *b, uint32_t v) {
     uint8_t le[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
     put(b, le, sizeof le);
+}
+
+static void put_u64(Bytes *b, uint64_t v) {
+    put_u32(b, (uint32_t)v), put_u32(b, (uint32_t)(v >> 32));
+}
+
+static void put_f64(Bytes *b, double v) { /* its bits: NaN, infinities and -0 come back */
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    put_u64(b, bits);
 }
 
 static void put_str(Bytes *b, const char *s) {
@@ -266,6 +289,79 @@ static void put_fix(Bytes *b, const DiagFix *f) {
             put_u32(b, (uint32_t)pos[k]);
     }
     put_str(b, f->diff);
+    put_u32(b, (uint32_t)f->verified);
+    put_str(b, f->verify_note);
+}
+
+static void put_seq(Bytes *b, const VerifySeq *q) {
+    put_u32(b, (uint32_t)q->len);
+    for (int k = 0; k < q->len; k++)
+        put_u32(b, (uint32_t)q->tokens[k]);
+}
+
+static void put_table(Bytes *b, const VerifyTable *t) {
+    put_str(b, t->label);
+    put_u32(b, (uint32_t)t->origin);
+    put_u64(b, t->seed);
+    put_u32(b, (uint32_t)t->n_vocab);
+    for (int v = 0; v < t->n_vocab; v++)
+        put_str(b, t->vocab[v]);
+    put_u32(b, (uint32_t)t->n_contexts);
+    for (int c = 0; c < t->n_contexts; c++) {
+        put_seq(b, &t->contexts[c].prefix);
+        for (int v = 0; v < t->n_vocab; v++)
+            put_f64(b, t->contexts[c].logits[v]);
+    }
+    put_u32(b, (uint32_t)t->n_candidates);
+    for (int c = 0; c < t->n_candidates; c++)
+        put_seq(b, &t->candidates[c]);
+    put(b, (uint8_t[]){t->cli_candidates}, 1);
+    put_seq(b, &t->prompt);
+    put_u32(b, (uint32_t)t->pad);
+}
+
+/* A finding's counterexample (verify.h): a presence byte, then every field the reporters read. */
+static void put_result(Bytes *b, const VerifyResult *r) {
+    put(b, (uint8_t[]){r != NULL}, 1);
+    if (!r) return;
+    put_str(b, verify_recipe_name(r->recipe));
+    put_table(b, r->table);
+    for (int i = 0; i < r->n; i++) {
+        const VerifyCandidate *c = &r->cands[i];
+        put_u32(b, (uint32_t)c->n_steps);
+        for (int k = 0; k < c->n_steps; k++) {
+            const VerifyStep *s = &c->steps[k];
+            put_u32(b, (uint32_t)s->role), put_u32(b, (uint32_t)s->token);
+            put_u32(b, (uint32_t)s->ctx), put_u32(b, (uint32_t)s->recipe_ctx);
+            put_f64(b, s->logit), put_f64(b, s->log_z), put_f64(b, s->log_prob);
+            put_f64(b, s->term);
+            put(b, (uint8_t[]){s->in_recipe}, 1);
+        }
+        put_f64(b, c->score), put_f64(b, c->log_prob), put_f64(b, c->sum_log_z);
+        put_u32(b, (uint32_t)r->script_rank[i]), put_u32(b, (uint32_t)r->correct_rank[i]);
+    }
+    put(b, (uint8_t[]){r->flipped, r->by_script, r->lower_is_better}, 3);
+    put_u32(b, (uint32_t)r->harm);
+    put_u64(b, (uint64_t)r->search_tries);
+    const char *text[] = {r->fallback, r->entry, r->entry_file, r->score_label, r->note};
+    for (size_t k = 0; k < sizeof text / sizeof *text; k++)
+        put_str(b, text[k]);
+    put_u32(b, (uint32_t)r->entry_line), put_u32(b, (uint32_t)r->runs);
+    put_str(b, r->dtype);
+    put_u32(b, (uint32_t)r->n_stand_ins);
+    for (int k = 0; k < r->n_stand_ins; k++)
+        put_str(b, r->stand_ins[k]);
+}
+
+static void put_asks(Bytes *b, const ProjectAsks *asks) {
+    put_u32(b, (uint32_t)asks->len);
+    for (size_t i = 0; i < asks->len; i++) {
+        const ProjectAsk *a = &asks->items[i];
+        put_u32(b, a->kind);
+        put_str(b, a->question);
+        put_str(b, a->answer);
+        put_hash(b, a->text);
+    }
 }
 
 Hash128 cache_mac(const uint8_t secret[16], const uint8_t *buf, size_t n) {
@@ -305,15 +401,11 @@ uint8_t *cache_encode(const uint8_t secret[16], Hash128 key, const CachedFile *f
             put_str(&b, d->frame_lines[k]);
         put_fix(&b, d->fix);
         put_u32(&b, d->site.start), put_u32(&b, d->site.end); /* the verifier's (verify.h) */
+        put_result(&b, f->verified ? d->cex : NULL);
     }
-    put_u32(&b, (uint32_t)f->asks.len);
-    for (size_t i = 0; i < f->asks.len; i++) {
-        const ProjectAsk *a = &f->asks.items[i];
-        put_u32(&b, a->kind);
-        put_str(&b, a->question);
-        put_str(&b, a->answer);
-        put_hash(&b, a->text);
-    }
+    put_asks(&b, &f->asks);
+    put(&b, (uint8_t[]){f->verified}, 1);
+    put_asks(&b, &f->verify_asks);
     uint32_t payload = (uint32_t)(b.len - payload_len_at - 4);
     for (int k = 0; k < 4; k++)
         b.items[payload_len_at + (size_t)k] = (uint8_t)(payload >> (8 * k));
@@ -360,6 +452,25 @@ static Hash128 get_hash(Reader *r) {
     return (Hash128){w[0] | w[1] << 32, w[2] | w[3] << 32};
 }
 
+static uint64_t get_u64(Reader *r) {
+    uint64_t lo = get_u32(r);
+    return lo | (uint64_t)get_u32(r) << 32;
+}
+
+static double get_f64(Reader *r) {
+    uint64_t bits = get_u64(r);
+    double v;
+    memcpy(&v, &bits, sizeof v);
+    return v;
+}
+
+/* A count of items of at least `each` bytes that the rest of the entry can hold. */
+static int get_count(Reader *r, size_t each) {
+    uint32_t n = get_u32(r);
+    if (n > (size_t)(r->end - r->p) / each || n > 0x7fffffffu) r->ok = false;
+    return r->ok ? (int)n : 0;
+}
+
 /* A string without NUL bytes (they would cut it short when printed); NULL if absent or bad. */
 static char *get_str(Reader *r, bool optional) {
     uint32_t n = get_u32(r);
@@ -370,6 +481,14 @@ static char *get_str(Reader *r, bool optional) {
         return NULL;
     }
     return util_xstrndup((const char *)p, n);
+}
+
+/* A string into a buffer of size bytes (it must fit with its NUL). */
+static void get_text(Reader *r, char *buf, size_t size) {
+    char *str = get_str(r, false);
+    if (str && strlen(str) < size) memcpy(buf, str, strlen(str) + 1);
+    else r->ok = false;
+    free(str);
 }
 
 /* The fix put_fix wrote; false (r->ok cleared) when it is not one a rule could have made. */
@@ -402,7 +521,176 @@ static bool get_fix(Reader *r, Diagnostic *d) {
         array_push(&f->shown, e);
     }
     f->diff = get_str(r, true);
+    uint32_t verified = get_u32(r);
+    if (verified > FIX_MISRANKS) r->ok = false;
+    f->verified = (FixVerified)verified;
+    get_text(r, f->verify_note, sizeof f->verify_note);
     return r->ok = r->ok && f->message;
+}
+
+/* A sequence of n_vocab's tokens; false (r->ok cleared) when one is not. */
+static bool get_seq(Reader *r, VerifySeq *q, int n_vocab) {
+    q->len = get_count(r, 4);
+    q->tokens = util_xcalloc((size_t)q->len + 1, sizeof *q->tokens);
+    for (int k = 0; k < q->len && r->ok; k++)
+        if ((q->tokens[k] = get_int(r)) >= n_vocab) r->ok = false;
+    return r->ok;
+}
+
+/* The table put_table wrote, or NULL (r->ok cleared). Built as verify_table_copy builds one. */
+static VerifyTable *get_table(Reader *r) {
+    char *label = get_str(r, false);
+    uint32_t origin = get_u32(r);
+    uint64_t seed = get_u64(r);
+    int n_vocab = get_count(r, 4);
+    char **vocab = util_xcalloc((size_t)n_vocab + 1, sizeof *vocab);
+    for (int v = 0; v < n_vocab && r->ok; v++)
+        vocab[v] = get_str(r, false);
+    VerifyTable *t = r->ok && label && origin <= VERIFY_ORIGIN_SEARCH && n_vocab > 0
+                         ? verify_table_new(label, (VerifyOrigin)origin, n_vocab,
+                                            (const char *const *)vocab)
+                         : NULL;
+    for (int v = 0; v < n_vocab; v++)
+        free(vocab[v]);
+    free(vocab);
+    free(label);
+    if (!t) return r->ok = false, NULL;
+    t->seed = seed;
+    int n = get_count(r, 4 + 8 * (size_t)n_vocab);
+    double *logits = util_xmalloc((size_t)n_vocab * sizeof *logits);
+    for (int c = 0; c < n && r->ok; c++) {
+        VerifySeq prefix;
+        get_seq(r, &prefix, n_vocab);
+        for (int v = 0; v < n_vocab; v++)
+            logits[v] = get_f64(r);
+        if (r->ok && (verify_table_find_context(t, prefix.tokens, prefix.len) >= 0 ||
+                      verify_table_add_context(t, prefix.tokens, prefix.len, logits) < 0))
+            r->ok = false; /* (each context once, as the verifier makes them) */
+        free(prefix.tokens);
+    }
+    free(logits);
+    n = get_count(r, 4);
+    for (int c = 0; c < n && r->ok; c++) {
+        VerifySeq cand;
+        if (get_seq(r, &cand, n_vocab) && verify_table_add_candidate(t, cand.tokens, cand.len) < 0)
+            r->ok = false;
+        free(cand.tokens);
+    }
+    const uint8_t *cli = get(r, 1);
+    t->cli_candidates = cli && *cli;
+    if (cli && *cli > 1) r->ok = false;
+    get_seq(r, &t->prompt, n_vocab);
+    uint32_t pad = get_u32(r);
+    t->pad = pad == 0xffffffffu ? -1 : (int)(pad & 0x7fffffffu);
+    if (pad != 0xffffffffu && pad >= (uint32_t)n_vocab) r->ok = false;
+    if (!r->ok || !t->n_candidates) return r->ok = false, verify_table_free(t), NULL;
+    return t;
+}
+
+/* The dtypes a by-script counterexample names (verify_exec.c): the reader's own strings. */
+static const char *const DTYPES[] = {"python float", "rank",    "pick",    "bool",   "int64",
+                                     "bfloat16",     "float16", "float32", "float64"};
+
+static const char *get_dtype(Reader *r) {
+    char *name = get_str(r, true);
+    const char *known = NULL;
+    for (size_t k = 0; name && k < sizeof DTYPES / sizeof *DTYPES && !known; k++)
+        if (!strcmp(name, DTYPES[k])) known = DTYPES[k];
+    if (name && !known) r->ok = false;
+    free(name);
+    return known;
+}
+
+/* The permutation of [0, n) a ranking is; false when it is not one. */
+static bool is_ranking(const int *rank, int n) {
+    bool *seen = util_xcalloc((size_t)n + 1, 1);
+    bool ok = true;
+    for (int i = 0; i < n && ok; i++)
+        ok = rank[i] >= 0 && rank[i] < n && !seen[rank[i]] && (seen[rank[i]] = true);
+    free(seen);
+    return ok;
+}
+
+static bool get_steps(Reader *r, VerifyCandidate *c, const VerifyTable *t) {
+    c->n_steps = get_count(r, 4 * 4 + 8 * 4 + 1);
+    c->steps = util_xcalloc((size_t)c->n_steps + 1, sizeof *c->steps);
+    for (int k = 0; k < c->n_steps && r->ok; k++) {
+        VerifyStep *s = &c->steps[k];
+        uint32_t role = get_u32(r);
+        s->role = (VerifyRole)(role & 3);
+        s->token = get_int(r), s->ctx = get_int(r), s->recipe_ctx = get_int(r);
+        s->logit = get_f64(r), s->log_z = get_f64(r), s->log_prob = get_f64(r);
+        s->term = get_f64(r);
+        const uint8_t *in = get(r, 1);
+        s->in_recipe = in && *in;
+        if (role > VERIFY_ROLE_PAD || !in || *in > 1 || s->token >= t->n_vocab ||
+            s->ctx >= t->n_contexts || s->recipe_ctx >= t->n_contexts)
+            r->ok = false;
+    }
+    return r->ok;
+}
+
+/* The counterexample put_result wrote (NULL: none, or r->ok cleared). */
+static VerifyResult *get_result(Reader *r) {
+    const uint8_t *present = get(r, 1);
+    if (!present || *present > 1) return r->ok = false, NULL;
+    if (!*present) return NULL;
+    char *recipe = get_str(r, false);
+    const VerifyRecipe *known = recipe ? verify_recipe_find(recipe) : NULL;
+    free(recipe);
+    VerifyTable *t = known ? get_table(r) : NULL;
+    if (!t) return r->ok = false, NULL;
+    VerifyResult *res = util_xcalloc(1, sizeof *res);
+    res->recipe = known;
+    verify_result_take_table(res, t);
+    res->n = t->n_candidates;
+    res->cands = util_xcalloc((size_t)res->n, sizeof *res->cands);
+    res->script_rank = util_xcalloc((size_t)res->n, sizeof *res->script_rank);
+    res->correct_rank = util_xcalloc((size_t)res->n, sizeof *res->correct_rank);
+    for (int i = 0; i < res->n && get_steps(r, &res->cands[i], t); i++) {
+        VerifyCandidate *c = &res->cands[i];
+        c->score = get_f64(r), c->log_prob = get_f64(r), c->sum_log_z = get_f64(r);
+        res->script_rank[i] = get_int(r), res->correct_rank[i] = get_int(r);
+    }
+    const uint8_t *flags = get(r, 3);
+    uint32_t harm = get_u32(r);
+    res->search_tries = (long)(get_u64(r) & 0x7fffffffffffffffull);
+    char *text[] = {res->fallback, res->entry, res->entry_file, res->score_label, res->note};
+    size_t size[] = {sizeof res->fallback, sizeof res->entry, sizeof res->entry_file,
+                     sizeof res->score_label, sizeof res->note};
+    for (size_t k = 0; k < sizeof text / sizeof *text; k++)
+        get_text(r, text[k], size[k]);
+    res->entry_line = get_int(r), res->runs = get_int(r);
+    res->dtype = get_dtype(r);
+    uint32_t stand_ins = get_u32(r);
+    if (stand_ins > VERIFY_MAX_STAND_INS) r->ok = false;
+    res->n_stand_ins = r->ok ? (int)stand_ins : 0;
+    for (int k = 0; k < res->n_stand_ins; k++)
+        get_text(r, res->stand_ins[k], sizeof res->stand_ins[k]);
+    if (flags) {
+        res->flipped = flags[0], res->by_script = flags[1], res->lower_is_better = flags[2];
+        if (flags[0] > 1 || flags[1] > 1 || flags[2] > 1) r->ok = false;
+    }
+    res->harm = (VerifyHarm)(harm & 7);
+    if (harm > VERIFY_HARM_NAN || !is_ranking(res->script_rank, res->n) ||
+        !is_ranking(res->correct_rank, res->n))
+        r->ok = false;
+    if (!r->ok) return verify_result_free(res), NULL;
+    return res;
+}
+
+/* The asks put_asks wrote into asks (r->ok cleared when they are not ones a run makes). */
+static void get_asks(Reader *r, ProjectAsks *asks) {
+    uint32_t n = get_u32(r);
+    if (n > (size_t)(r->end - r->p) / 28) r->ok = false; /* kind, two lengths, a hash */
+    for (uint32_t i = 0; i < n && r->ok; i++) {
+        ProjectAsk a = {get_u32(r), NULL, NULL, {0, 0}};
+        a.question = get_str(r, false);
+        a.answer = get_str(r, true);
+        a.text = get_hash(r);
+        if (a.kind >= PROJECT_ASK_KINDS) r->ok = false;
+        array_push(asks, a);
+    }
 }
 
 static bool get_diag(Reader *r, Diagnostic *d) {
@@ -441,6 +729,7 @@ static bool get_diag(Reader *r, Diagnostic *d) {
     /* The flagged bytes; run.c gives a finding with a recipe the file's text, as rules_emit. */
     d->site.start = get_u32(r), d->site.end = get_u32(r);
     if (d->site.end < d->site.start) r->ok = false;
+    d->cex = get_result(r);
     return r->ok;
 }
 
@@ -475,16 +764,13 @@ bool cache_decode(const uint8_t secret[16], const Hash128 *expect, const uint8_t
         get_diag(&r, &d);
         array_push(&out->diags, d);
     }
-    uint32_t asks = get_u32(&r);
-    if (asks > (size_t)(r.end - r.p) / 28) r.ok = false; /* kind, two lengths, a hash */
-    for (uint32_t i = 0; i < asks && r.ok; i++) {
-        ProjectAsk a = {get_u32(&r), NULL, NULL, {0, 0}};
-        a.question = get_str(&r, false);
-        a.answer = get_str(&r, true);
-        a.text = get_hash(&r);
-        if (a.kind >= PROJECT_ASK_KINDS) r.ok = false;
-        array_push(&out->asks, a);
-    }
+    get_asks(&r, &out->asks);
+    const uint8_t *verified = get(&r, 1);
+    out->verified = verified && *verified == 1;
+    if (verified && *verified > 1) r.ok = false;
+    for (size_t i = 0; i < out->diags.len && r.ok; i++) /* counterexamples only once verified */
+        if (out->diags.items[i].cex && !out->verified) r.ok = false;
+    get_asks(&r, &out->verify_asks);
     if (!r.ok || r.p != r.end) {
         cache_file_free(out);
         return false;

@@ -6,8 +6,9 @@
  * findings depend on: logitlint's build, the resolved settings for the file (cache_settings_*)
  * and the exact text and cell map the analysis reads. What the analysis read of other files of
  * the project (project.h) is in the entry: each question it asked of the file system and the
- * answer, each text's hash; the reader uses the entry only while they all hold. Counterexamples are not stored: they are
- * a deterministic function of a finding's recipe and are recomputed each run, so a warm run
+ * answer, each text's hash; the reader uses the entry only while they all hold. What the verifier
+ * produced is in it too (cex.h): each finding's counterexample and its fix's verification, with
+ * what the script's code that ran read of the project, so a warm run does no verifier work and
  * prints exactly what a cold one does. A file that failed (unreadable, skipped by a bound) is
  * never stored.
  *
@@ -28,13 +29,18 @@
 
 typedef struct Cache Cache;
 
-/* What an entry holds. diags[i].filename is NULL in a decoded entry until the reader sets it. */
+/* What an entry holds. diags[i].filename is NULL in a decoded entry until the reader sets it;
+ * a decoded entry owns its findings' counterexamples (cache_file_free frees them). */
 typedef struct CachedFile {
     DiagList diags;
     LintResult result; /* only the syntax-error fields are stored */
     ProjectAsks asks;  /* what the analysis read of the rest of the project */
+    bool verified;     /* the verifier ran: the findings hold their counterexamples */
+    ProjectAsks verify_asks; /* what the script's code it ran read of the project (cex.h) */
 } CachedFile;
 
+/* The memo of the texts' hashes by their files' identities (cache_stat.h). */
+struct CacheStat *cache_stats(const Cache *c);
 /* The key under which the project's texts read are hashed (16 bytes, secret). */
 const uint8_t *cache_text_key(const Cache *c);
 
@@ -66,5 +72,11 @@ bool cache_decode(const uint8_t secret[16], const Hash128 *expect, const uint8_t
                   CachedFile *out);
 /* The MAC cache_decode expects over the first n - 16 bytes of an entry of n bytes. */
 Hash128 cache_mac(const uint8_t secret[16], const uint8_t *buf, size_t n);
+
+/* (for cache_stat.c) dir/name written atomically: a temporary file renamed (replace) or linked
+ * (only if absent) into place; a file of at most max bytes read whole (NULL: it cannot be). */
+bool cache_write_atomic(const char *dir, const char *name, const void *data, size_t len,
+                        bool replace);
+uint8_t *cache_read_small(const char *path, size_t max, size_t *len);
 
 #endif

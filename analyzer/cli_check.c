@@ -11,13 +11,11 @@
 #include "config.h"
 #include "discover.h"
 #include "fix_run.h"
-#include "fix_verify.h"
 #include "lint.h"
 #include "noqa_add.h"
 #include "problem.h"
 #include "report.h"
 #include "run.h"
-#include "verify.h"
 
 static const char CHECK_USAGE[] =
     "Usage: logitlint check [OPTIONS] [PATH ...]\n"
@@ -575,8 +573,9 @@ static char *project_root(const char *cwd) {
 /* ---- the result cache ---------------------------------------------------------------------- */
 
 /* Options that change only how findings are shown, never which: left out of the cache's digest of
- * the settings, so a warm run in another format reuses the entries (counterexamples are not
- * cached: see cache.h). Every other option is in it, so one added later is covered unlisted. */
+ * the settings, so a warm run in another format reuses the entries (--no-verify: an entry without
+ * counterexamples is verified when next read; see run.c). Every other option is in it, so one
+ * added later is covered unlisted. */
 static const struct {
     const char *name;
     bool takes_value;
@@ -653,49 +652,6 @@ static Cache *open_cache(Settings *s, const CheckOptions *o, const char *root) {
     if (!cache) fprintf(stderr, "warning: %s; running without the result cache\n", err);
     free(dir);
     return cache;
-}
-
-/* ---- counterexamples ---------------------------------------------------------------------- */
-
-/* A recipe's counterexample is searched once per run; each finding then gets its own copy,
- * labelled with why the script's own code could not be run for it. NULL recipe: a copy. */
-typedef struct CexCache {
-    const VerifyRecipe *recipe;
-    VerifyResult *result;
-} CexCache;
-typedef Array(CexCache) CexCacheList;
-
-static VerifyResult *recipe_counterexample(const VerifyRecipe *r, CexCacheList *cache) {
-    for (size_t k = 0; k < cache->len; k++)
-        if (cache->items[k].recipe == r) return cache->items[k].result;
-    array_push(cache, ((CexCache){r, verify_counterexample(r)}));
-    return cache->items[cache->len - 1].result;
-}
-
-/* The script's own code under the finding when it runs; otherwise the recipe's counterexample,
- * labelled with why the script's code was not run. A finding that has one is skipped; with
- * `fixing` (--fix / --diff, before the fixes are applied) so is one without a fix it applies.
- * A fix is verified where the script's code ran (fix_verify.h). */
-static void attach_counterexamples(DiagList *diags, CexCacheList *cache,
-                                   const CheckOptions *fixing) {
-    for (size_t i = 0; i < diags->len; i++) {
-        Diagnostic *d = &diags->items[i];
-        if (d->cex) continue;
-        bool applied = d->fix && (d->fix->applicability == FIX_SAFE ||
-                                  (fixing && fixing->report.unsafe_fixes == 1));
-        if (fixing && !applied) continue;
-        const VerifyRecipe *r = verify_recipe_at_precision(d->recipe, false);
-        if (!r) continue;
-        const VerifyResult *shape = recipe_counterexample(r, cache);
-        char why[200];
-        VerifyResult *own = verify_exec_finding(&d->site, r, shape, why, sizeof why);
-        if (!own && (own = verify_result_rescore(shape)))
-            snprintf(own->fallback, sizeof own->fallback, "%s", why);
-        if (!own) continue;
-        array_push(cache, ((CexCache){NULL, own}));
-        d->cex = own;
-        fix_verify(d);
-    }
 }
 
 static void free_list(StrList *l) {
@@ -818,10 +774,11 @@ static const char *stdin_name(const PathList *files, const CheckOptions *o) {
 /* The fixes of rules that may not be fixed are dropped; with --fix / --diff, those it applies
  * are verified (their counterexamples first), then applied or shown. Returns whether a file
  * could not be fixed. */
-static bool fix_stage(Settings *s, DiagList *diags, DiagList *fixed, CexCacheList *cex) {
+static bool fix_stage(Settings *s, DiagList *diags, DiagList *fixed, CexPool *cex) {
     drop_unfixable(s, diags);
     if (!s->o->fix && !s->o->diff) return false;
-    if (!s->o->no_verify) attach_counterexamples(diags, cex, s->o);
+    if (!s->o->no_verify)
+        cex_attach(cex, diags->items, diags->len, true, s->o->report.unsafe_fixes == 1);
     bool failed = run_fixes(s, diags, fixed);
     drop_unfixable(s, diags); /* those of a fixed file's new text */
     return failed;
@@ -870,7 +827,7 @@ int cli_check(int argc, char **argv) {
     FILE *out = stdout;
     PathList files = {0};
     DiagList diags = {0}, fixed = {0};
-    CexCacheList cex = {0};
+    CexPool *cex = cex_pool_new(); /* the findings' counterexamples (cex.h) */
     Cache *cache = NULL;
     Hash128 *digest = NULL;
     const Config **cfg_of = NULL; /* per file: the configuration in force (NULL: none) */
@@ -937,7 +894,8 @@ int cli_check(int argc, char **argv) {
                           .quiet = o.report.quiet,
                           .cache = cache,
                           .settings = digest[i],
-                          .contracts = file_contracts(cfg_of[i])};
+                          .contracts = file_contracts(cfg_of[i]),
+                          .cex = o.no_verify ? NULL : cex};
         if (run_files(&group, &run, &diags) > 0) failed = true;
         array_free(&group);
     }
@@ -954,13 +912,13 @@ int cli_check(int argc, char **argv) {
         rc = add_noqa(&diags, failed);
         goto done;
     }
-    if (fix_stage(&s, &diags, &fixed, &cex)) failed = true;
+    if (fix_stage(&s, &diags, &fixed, cex)) failed = true;
     if (o.diff) {
         rc = failed ? 2 : fixed.len ? 1 : 0;
         goto done;
     }
     if (o.fix) o.report.fixed = &fixed;
-    if (!o.no_verify) attach_counterexamples(&diags, &cex, NULL);
+    if (!o.no_verify) cex_attach(cex, diags.items, diags.len, false, false); /* fixed files' */
     if (o.output_file && output_is_analysed(o.output_file, &files)) {
         fprintf(stderr, "logitlint: %s: is one of the analysed files, not overwritten\n",
                 o.output_file);
@@ -985,13 +943,11 @@ int cli_check(int argc, char **argv) {
     rc = failed || wrc != 0 ? 2 : (diags.len && !o.exit_zero ? 1 : 0);
     if (rc == 0 && fixed.len && o.exit_non_zero_on_fix) rc = 1;
 done:
-    for (size_t k = 0; k < cex.len; k++)
-        if (cex.items[k].result) verify_result_free(cex.items[k].result);
-    array_free(&cex);
     cache_close(cache);
     diag_list_free(&diags);
     diag_list_free(&s.problems);
     diag_list_free(&fixed);
+    cex_pool_free(cex); /* after the findings that borrow from it */
     free(s.enabled);
     free(digest);
     free(cfg_of);

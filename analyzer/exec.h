@@ -477,6 +477,9 @@ void exec_modules_free(ExecModules *m);
  * directory or one above it), imported by the file whose tree is from_tree: its index, read
  * and parsed on first use; -1 when it is no file of the project (a library, say). */
 int exec_modules_find(ExecModules *m, const void *from_tree, int level, const char *dotted);
+/* The modules the code of s has imported so far (NULL: its text was never run). */
+const ExecModules *verify_source_modules(const VerifySource *s);
+bool exec_module_locate(const char *from_real, int level, const char *dotted, char *path, size_t n);
 /* The module whose tree is `tree` (-1: none of them). */
 int exec_modules_of_tree(const ExecModules *m, const void *tree);
 /* The same, in a run, for an import statement `at` (-1: none). */

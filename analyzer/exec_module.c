@@ -100,27 +100,38 @@ int exec_modules_of_tree(const ExecModules *m, const void *tree) {
     return -1;
 }
 
-/* The module `level` dots and `dotted` name from module `from`, looked up on the file system. */
-static int module_search(ExecModules *m, int from, int level, const char *dotted) {
-    if (!m->items[from].real || strlen(m->items[from].real) >= PATH_MAX) return -1;
-    if (level == 0 && (!*dotted || project_is_library(dotted))) return -1;
-    char dir[PATH_MAX], path[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", m->items[from].real);
-    *strrchr(dir, '/') = '\0'; /* canonical: absolute, so there is a slash */
+/* The file `level` dots and `dotted` name from the module at from_real, looked up on the file
+ * system, in path (n bytes); false: none. (A result cache asks it again: cex.h.) */
+bool exec_module_locate(const char *from_real, int level, const char *dotted, char *path, size_t n) {
+    if (strlen(from_real) >= PATH_MAX) return false;
+    if (level == 0 && (!*dotted || project_is_library(dotted))) return false;
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", from_real);
+    char *last = strrchr(dir, '/');
+    if (!last) return false;
+    *last = '\0'; /* canonical: absolute, so there is a slash */
     for (int up = 0; up < (level > 0 ? level : PROJECT_MAX_ANCESTORS); up++) {
         if (level == 0 || up == level - 1) {
-            if (module_path(dir, dotted, path, sizeof path)) return module_load(m, path);
-            if (level > 0) return -1;
+            if (module_path(dir, dotted, path, n)) return true;
+            if (level > 0) return false;
             char git[PATH_MAX + 8];
             snprintf(git, sizeof git, "%s/.git", dir);
             struct stat st;
-            if (stat(git, &st) == 0) return -1; /* the repository's root: no further up */
+            if (stat(git, &st) == 0) return false; /* the repository's root: no further up */
         }
         char *slash = strrchr(dir, '/');
-        if (!slash || slash == dir) return -1;
+        if (!slash || slash == dir) return false;
         *slash = '\0';
     }
-    return -1;
+    return false;
+}
+
+/* The module `level` dots and `dotted` name from module `from`, looked up on the file system. */
+static int module_search(ExecModules *m, int from, int level, const char *dotted) {
+    char path[PATH_MAX];
+    return m->items[from].real && exec_module_locate(m->items[from].real, level, dotted, path, sizeof path)
+               ? module_load(m, path)
+               : -1;
 }
 
 static uint32_t asked_hash(int from, int level, const char *dotted) {

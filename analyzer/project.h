@@ -48,6 +48,8 @@ typedef enum {
                              text elsewhere imports other modules */
     PROJECT_ASK_SEARCH,   /* which file does an absolute import name, searched from a directory
                              upwards to the repository's root? `question` is "dotted\ndir" */
+    PROJECT_ASK_EXEC,     /* which file does an import of the code the verifier ran name (cex.h)?
+                             `question` is "level\ndotted\nimporter's canonical path" */
     PROJECT_ASK_KINDS
 } ProjectAskKind;
 
@@ -66,6 +68,10 @@ void project_asks_free(ProjectAsks *asks);
  * with another cannot be computed without it; NULL: no result cache keeps the asks, the texts
  * are not hashed (their READ asks' text is zero; 2% of a cold run's instructions). */
 ProjectCache *project_cache_new(const uint8_t *text_key);
+/* A memo of the texts' hashes kept between runs (cache_stat.h): a module that an entry read is
+ * then checked unchanged by its file's identity, without reading it. */
+struct CacheStat;
+void project_cache_use_stats(ProjectCache *c, struct CacheStat *stats);
 void project_cache_free(ProjectCache *c);
 /* One parse of a module, held by the analyses that import it. */
 typedef struct ProjectRead ProjectRead;
@@ -91,6 +97,9 @@ bool project_cache_take(ProjectCache *c, const char *real, const Source *src, Pa
  * analyses that import the file (the first parse dropped), true; false when the file is too
  * large to be imported (the caller frees the parse). */
 bool project_cache_give(ProjectCache *c, const char *real, const Source *src, Parsed *parsed);
+/* What reading the text at real gave (kind PROJECT_ASK_READ; text NULL: it could not be read),
+ * as an import's read records it. */
+ProjectAsk project_cache_read_ask(const ProjectCache *c, const char *real, const Source *text);
 /* Are two answers the same (NULL: nothing there)? */
 bool project_same_answer(const char *a, const char *b);
 /* Does the question `was` (kind READ) get the same answer now (read once per run; not parsed)? */

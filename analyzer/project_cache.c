@@ -8,9 +8,11 @@
  * which thread read it first, nor on what the cache kept. */
 #define _GNU_SOURCE /* realpath */
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cache_stat.h"
 #include "parse.h"
 #include "project.h"
 #include "project_summary.h"
@@ -54,6 +56,7 @@ struct ProjectCache {
     char *cwd; /* the working directory, canonical */
     uint8_t text_key[16];
     bool hashes; /* a result cache keeps the asks: the texts read are hashed */
+    CacheStat *stats; /* NULL: none */
 };
 
 static uint32_t hash_key(const char *s) {
@@ -71,6 +74,10 @@ ProjectCache *project_cache_new(const uint8_t *text_key) {
     if (text_key) memcpy(c->text_key, text_key, sizeof c->text_key);
     c->hashes = text_key != NULL;
     return c;
+}
+
+void project_cache_use_stats(ProjectCache *c, CacheStat *stats) {
+    c->stats = stats;
 }
 
 static void ask_free(ProjectAsk *a) {
@@ -154,7 +161,7 @@ static char *shown_path(const ProjectCache *c, const char *real) {
 
 /* What reading real gave: the path shown for it and the hash of its code text, which a later
  * run checks (text NULL: nothing could be read). */
-static ProjectAsk read_answer(const ProjectCache *c, const char *real, const Source *text) {
+ProjectAsk project_cache_read_ask(const ProjectCache *c, const char *real, const Source *text) {
     ProjectAsk read = {PROJECT_ASK_READ, util_xstrdup(real), NULL, {0, 0}};
     if (text) {
         read.answer = shown_path(c, real);
@@ -167,7 +174,7 @@ static ProjectAsk read_answer(const ProjectCache *c, const char *real, const Sou
 static bool read_text(const ProjectCache *c, const char *real, Source *src, ProjectAsk *read) {
     char err[256];
     bool ok = source_load_file(src, real, err, sizeof err) == SOURCE_OK;
-    *read = read_answer(c, real, ok ? src : NULL);
+    *read = project_cache_read_ask(c, real, ok ? src : NULL);
     return ok;
 }
 
@@ -196,15 +203,30 @@ static void ask_copy(ProjectAsk *to, const ProjectAsk *from) {
     to->answer = from->answer ? util_xstrdup(from->answer) : NULL;
 }
 
+/* What reading real gives, as read_text says, from the stat memo when it knows the file as it
+ * is (its hash, without reading it), else read (and remembered). */
+static void read_known_text(const ProjectCache *c, const char *real, ProjectAsk *now) {
+    struct stat st;
+    bool known = c->stats && c->hashes && stat(real, &st) == 0 && S_ISREG(st.st_mode);
+    Hash128 hash;
+    if (known && cache_stat_get(c->stats, real, &st, &hash)) {
+        *now = (ProjectAsk){PROJECT_ASK_READ, util_xstrdup(real), shown_path(c, real), hash};
+        return;
+    }
+    Source src;
+    if (!read_text(c, real, &src, now)) return;
+    source_free(&src);
+    if (known) cache_stat_put(c->stats, real, &st, now->text);
+}
+
 bool project_cache_read_holds(ProjectCache *c, const ProjectAsk *was) {
     const char *real = was->question;
     pthread_mutex_lock(&c->lock);
     CacheEntry *e = entry_of(c, real);
     if (!e->read_known) { /* read outside the lock: the other thread goes on meanwhile */
         pthread_mutex_unlock(&c->lock);
-        Source src;
         ProjectAsk now;
-        if (read_text(c, real, &src, &now)) source_free(&src);
+        read_known_text(c, real, &now);
         pthread_mutex_lock(&c->lock);
         if (e->read_known) /* (another thread was quicker: its answer stands for the run) */
             ask_free(&now);
@@ -343,7 +365,7 @@ bool project_cache_give(ProjectCache *c, const char *real, const Source *src, Pa
     r->parsed = *parsed;
     r->parsed.src = &r->src;
     r->bytes = tsarena_bytes(&r->parsed.arena) + r->src.len;
-    ProjectAsk read = read_answer(c, real, &r->src); /* as an import's read records it */
+    ProjectAsk read = project_cache_read_ask(c, real, &r->src); /* as an import's read records it */
     pthread_mutex_lock(&c->lock);
     CacheEntry *e = entry_of(c, real);
     if (unparsed(e)) { /* kept as if an import had read it, the first to go */

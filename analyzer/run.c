@@ -72,10 +72,61 @@ static const Prefilter *prefilter_of(RunState *st) {
     return st->prefilter;
 }
 
+/* Do the asks of the script's code the verifier ran still get the answers they got? */
+static bool verify_asks_hold(ProjectCache *c, const ProjectAsks *asks) {
+    for (size_t i = 0; i < asks->len; i++)
+        if (!cex_ask_holds(c, &asks->items[i])) return false;
+    return true;
+}
+
+/* Stores the findings out[first..] of src as its entry: verified (with what the verifier's runs
+ * read) when the run attaches counterexamples. */
+static void store(RunState *st, Hash128 key, CachedFile *entry, DiagList *out, size_t first) {
+    const RunOptions *o = st->opts;
+    size_t found = out->len - first; /* (no findings at all: out->items is NULL) */
+    entry->diags = (DiagList){found ? out->items + first : NULL, found, found};
+    entry->verified = o->cex != NULL;
+    if (o->cex) cex_asks(st->modules, entry->diags.items, found, &entry->verify_asks);
+    cache_store(o->cache, key, entry);
+    project_asks_free(&entry->verify_asks);
+}
+
+/* The findings of a valid entry to out: its counterexamples given to the run's pool (or dropped,
+ * --no-verify), and the analysed text given to those with a recipe, as rules_emit does. Those
+ * of an entry stored by a --no-verify run are verified now and the entry stored again. */
+static void use_entry(RunState *st, const Source *src, Hash128 key, CachedFile *entry,
+                      DiagList *out, LintResult *lr) {
+    const RunOptions *o = st->opts;
+    size_t first = out->len;
+    VerifySource *text = NULL;
+    for (size_t k = 0; k < entry->diags.len; k++) {
+        Diagnostic *d = &entry->diags.items[k];
+        if (d->cex && o->cex) d->cex = cex_adopt(o->cex, (VerifyResult *)d->cex);
+        if (d->cex && !o->cex) verify_result_free((VerifyResult *)d->cex), d->cex = NULL;
+        if (d->fix && !o->cex) /* as a fix is made: nothing verified */
+            d->fix->verified = FIX_UNVERIFIED, d->fix->verify_note[0] = '\0';
+        if (d->recipe && d->site.end <= src->len) {
+            if (!text) text = verify_source_new(src->path, src->text, src->len, src);
+            if (text) d->site.src = verify_source_ref(text);
+        }
+        array_push(out, *d);
+    }
+    verify_source_unref(text);
+    array_free(&entry->diags);
+    *lr = entry->result;
+    if (o->cex && !entry->verified) {
+        cex_attach(o->cex, out->items + first, out->len - first, false, false);
+        store(st, key, entry, out, first);
+    }
+    project_asks_free(&entry->asks);
+    project_asks_free(&entry->verify_asks);
+}
+
 /* What linting src gives: its entry in the cache, asked first (a warm run skips even the
- * prefilter's scan) and used while what it read of the project is unchanged; else nothing if the
- * prefilter says no enabled rule can fire (the file is not even parsed); else lint_source's
- * findings, stored for the next run when the result is complete (no bound, no parse failure). */
+ * prefilter's scan) and used while what it and the verifier read of the project is unchanged;
+ * else nothing if the prefilter says no enabled rule can fire (the file is not even parsed); else
+ * lint_source's findings with their counterexamples, stored for the next run when the result is
+ * complete (no bound, no parse failure). */
 static void lint_cached(RunState *st, const Source *src, ProjectFile *project, DiagList *out,
                         LintResult *lr) {
     const RunOptions *o = st->opts;
@@ -84,20 +135,9 @@ static void lint_cached(RunState *st, const Source *src, ProjectFile *project, D
     Hash128 key = cached ? cache_key(o->cache, o->settings, src) : (Hash128){0, 0};
     CachedFile entry = {0};
     if (cached && cache_load(o->cache, key, src->path, &entry) &&
-        project_asks_hold(st->modules, entry.asks.items, entry.asks.len, src->path)) {
-        VerifySource *text = NULL; /* what rules_emit gives a finding with a recipe */
-        for (size_t k = 0; k < entry.diags.len; k++) {
-            Diagnostic *d = &entry.diags.items[k];
-            if (d->recipe && d->site.end <= src->len) {
-                if (!text) text = verify_source_new(src->path, src->text, src->len, src);
-                if (text) d->site.src = verify_source_ref(text);
-            }
-            array_push(out, *d);
-        }
-        verify_source_unref(text);
-        array_free(&entry.diags);
-        project_asks_free(&entry.asks);
-        *lr = entry.result;
+        project_asks_hold(st->modules, entry.asks.items, entry.asks.len, src->path) &&
+        verify_asks_hold(st->modules, &entry.verify_asks)) {
+        use_entry(st, src, key, &entry, out, lr);
         return;
     }
     cache_file_free(&entry); /* none, or stale */
@@ -114,12 +154,11 @@ static void lint_cached(RunState *st, const Source *src, ProjectFile *project, D
     }
     size_t first = out->len;
     lint_source_declared(src, enabled, o->contracts, out, lr);
+    if (o->cex) cex_attach(o->cex, out->items + first, out->len - first, false, false);
     if (!cached || lr->parse_failed || lr->bound != BOUND_NONE) return;
     entry.result = *lr;
     entry.asks = *project_file_asks(project); /* borrowed */
-    size_t found = out->len - first;          /* (no findings at all: out->items is NULL) */
-    entry.diags = (DiagList){found ? out->items + first : NULL, found, found};
-    cache_store(o->cache, key, &entry);
+    store(st, key, &entry, out, first);
 }
 
 /* Loads, prefilters, lints and warns for one file. */
@@ -214,6 +253,7 @@ int run_files(const PathList *files, const RunOptions *opts, DiagList *out) {
     pthread_mutex_init(&st.prefilter_lock, NULL);
     st.results = util_xcalloc(files->len ? files->len : 1, sizeof *st.results);
     st.modules = project_cache_new(opts->cache ? cache_text_key(opts->cache) : NULL);
+    if (opts->cache) project_cache_use_stats(st.modules, cache_stats(opts->cache));
 
     size_t nthreads = (size_t)run_thread_count(opts->threads);
     if (nthreads > files->len) nthreads = files->len;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "cache.h"
+#include "cex.h"
 #include "diag.h"
 #include "discover.h"
 
@@ -18,6 +19,7 @@ typedef struct RunOptions {
     Hash128 settings;           /* the cache's digest of the settings these files share */
     bool quiet;                 /* no warnings (errors are still reported) */
     const struct UserContracts *contracts; /* declared library contracts (NULL: none) */
+    CexPool *cex; /* the findings' counterexamples are attached here (NULL: --no-verify) */
 } RunOptions;
 
 /* Analyses every file ("-" is standard input), appending findings to out in file order (not

@@ -54,6 +54,10 @@ const void *verify_source_key(const VerifySource *s) {
     return s->key;
 }
 
+const ExecModules *verify_source_modules(const VerifySource *s) {
+    return s->parse_ok ? &s->mods : NULL;
+}
+
 const char *verify_source_text(const VerifySource *s, size_t *len) {
     *len = s->src.len;
     return s->src.text;

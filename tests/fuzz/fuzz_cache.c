@@ -1,14 +1,16 @@
 /* libFuzzer harness: read an arbitrary buffer as a result-cache entry. Each input is read as
  * it is (almost always refused: its MAC is wrong) and again with a valid MAC stamped over its
  * last 16 bytes, so the payload reader is reached. An entry that is accepted must encode back
- * to the same bytes, and every reporter must print its findings. Seeds: entries that
- * tests/fuzz/run.sh makes by running logitlint with a cache directory holding FUZZ_SECRET. */
+ * to the same bytes, and every reporter must print its findings with their counterexamples and
+ * fix verifications (the explanation too). Seeds: entries that tests/fuzz/run.sh makes by running
+ * logitlint with a cache directory holding FUZZ_SECRET, with and without --no-verify. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cache.h"
+#include "cache_stat.h"
 #include "report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -26,17 +28,41 @@ static void report_all(CachedFile *f) {
     }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    CachedFile f;
-    if (cache_decode(FUZZ_SECRET, NULL, data, size, &f)) cache_file_free(&f);
-    if (size < 16) return 0;
+/* A copy of the size bytes at data with mac over their last 16 (size >= 16). */
+static uint8_t *stamped_copy(const uint8_t *data, size_t size, Hash128 mac) {
     uint8_t *stamped = malloc(size);
     memcpy(stamped, data, size);
-    Hash128 mac = cache_mac(FUZZ_SECRET, stamped, size);
     for (int k = 0; k < 8; k++) {
         stamped[size - 16 + (size_t)k] = (uint8_t)(mac.lo >> (8 * k));
         stamped[size - 8 + (size_t)k] = (uint8_t)(mac.hi >> (8 * k));
     }
+    return stamped;
+}
+
+/* The stat memo's reader (cache_stat.h) on the same bytes, as they are and with the memo's MAC
+ * stamped over their last 16 bytes. */
+static void stat_memo(const uint8_t *data, size_t size) {
+    CacheStat *m = cache_stat_open("/nonexistent-logitlint-fuzz", FUZZ_SECRET);
+    cache_stat_decode(m, data, size);
+    cache_stat_close(m);
+    if (size < 16) return;
+    HashState h;
+    hash_init(&h, FUZZ_SECRET, 1);
+    hash_update(&h, "stats", 5);
+    hash_update(&h, data, size - 16);
+    uint8_t *stamped = stamped_copy(data, size, hash_final(&h));
+    m = cache_stat_open("/nonexistent-logitlint-fuzz", FUZZ_SECRET);
+    cache_stat_decode(m, stamped, size);
+    cache_stat_close(m); /* (nothing learnt: nothing written) */
+    free(stamped);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    stat_memo(data, size);
+    CachedFile f;
+    if (cache_decode(FUZZ_SECRET, NULL, data, size, &f)) cache_file_free(&f);
+    if (size < 16) return 0;
+    uint8_t *stamped = stamped_copy(data, size, cache_mac(FUZZ_SECRET, data, size));
     if (cache_decode(FUZZ_SECRET, NULL, stamped, size, &f)) {
         size_t at = 8 + 2 + strlen(LOGITLINT_VERSION), len;
         Hash128 key = {0, 0};

@@ -89,7 +89,12 @@ PY
       rm -rf "$cache" && mkdir -p "$cache"
       printf 'logitlint-fuzz!\0' >"$cache/secret"
       "$BUILD/logitlint" check --exit-zero --cache-dir "$cache" tests/fixtures samples >/dev/null 2>&1 || true
-      cp "$cache"/entries/* "$dir"/ ;;
+      cp "$cache"/entries/* "$dir"/
+      # and entries without counterexamples (a --no-verify run's), under other names
+      rm -rf "$cache/entries"
+      "$BUILD/logitlint" check --exit-zero --no-verify --cache-dir "$cache" tests/fixtures/LL101 \
+        tests/fixtures/project >/dev/null 2>&1 || true
+      for f in "$cache"/entries/*; do cp "$f" "$dir/unverified-$(basename "$f")"; done ;;
   esac
   if [ -d "tests/fuzz/regressions/$h" ]; then cp -r tests/fuzz/regressions/"$h"/. "$dir"/; fi
 }

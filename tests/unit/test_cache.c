@@ -136,7 +136,7 @@ START_TEST(warm_run_prints_what_the_cold_run_printed) {
 END_TEST
 
 /* Options that change only the display share the entries, and still print what a cold run
- * does: counterexamples are recomputed from each finding's recipe. */
+ * does: --no-verify prints no counterexample and no fix verification the entry holds. */
 START_TEST(display_options_reuse_the_entries) {
     static const char *const EXTRA[][2] = {{"--no-verify", NULL},
                                            {"--explain", NULL},
@@ -157,6 +157,26 @@ START_TEST(display_options_reuse_the_entries) {
     }
     harness_run_free(&first);
     free(filled), free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
+/* Entries a --no-verify run stored hold no counterexample: a run that shows them computes them
+ * (and keeps them), printing what a cold run prints. */
+START_TEST(entries_stored_without_verifying_are_verified_when_read) {
+    char *proj = make_project();
+    char *cache = util_xasprintf("%s/c", proj);
+    CliRun unverified = check_with(LOGITLINT_BIN, proj, cache, "full", "--no-verify", NULL);
+    ck_assert_ptr_null(strstr(unverified.out, "counterexample:"));
+    CliRun ref = check(proj, NULL, "full");
+    ck_assert_ptr_nonnull(strstr(ref.out, "counterexample:"));
+    for (int run = 0; run < 2; run++) {
+        CliRun warm = check(proj, cache, "full");
+        ck_assert_same(warm, ref, run ? "verified entries" : "verifying the entries");
+        harness_run_free(&warm);
+    }
+    harness_run_free(&unverified), harness_run_free(&ref);
+    free(cache);
     tmp_remove(proj);
 }
 END_TEST
@@ -244,6 +264,78 @@ START_TEST(what_a_file_read_of_its_project_is_checked) {
     harness_run_free(&last);
     free(settled), free(after);
     free(stored), free(again), free(main_now), free(main_late), free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
+/* The counterexample an entry keeps was computed by the script's own code, which ran a function
+ * of another module: an edit of that function changes the counterexample's numbers, and a warm
+ * run prints the new ones (full format), not those the entry kept. */
+START_TEST(a_kept_counterexample_follows_the_code_it_ran) {
+    static const char SCORER[] = "def score(model, ids):\n"
+                                 "    from helpers import weight\n"
+                                 "    logits = model(ids).logits\n"
+                                 "    total = 0\n"
+                                 "    for t in range(ids.shape[1] - 1):\n"
+                                 "        total += weight(logits[0, t, ids[0, t + 1]])\n"
+                                 "    return total\n";
+    char *proj = tmp_dir(), *cache = util_xasprintf("%s/c", proj);
+    tmp_write(proj, "main.py", SCORER);
+    const char *argv_cold[] = {"check", "--no-cache", ".", NULL};
+    const char *argv_warm[] = {"check", "--cache-dir", cache, ".", NULL};
+    const char *weights[] = {"def weight(x):\n    return x * 2\n",
+                             "def weight(x):\n    return x * 3\n"};
+    const char *scores[] = {"score() value 32 vs 20", "score() value 48 vs 30"};
+    for (int i = 0; i < 2; i++) {
+        tmp_write(proj, "helpers.py", weights[i]);
+        CliRun ref = harness_run_bin(LOGITLINT_BIN, argv_cold, NULL, proj);
+        ck_assert_msg(strstr(ref.out, scores[i]), "%.600s", ref.out);
+        for (int run = 0; run < 2; run++) { /* storing, then from the entry */
+            CliRun warm = harness_run_bin(LOGITLINT_BIN, argv_warm, NULL, proj);
+            ck_assert_same(warm, ref, weights[i]);
+            harness_run_free(&warm);
+        }
+        harness_run_free(&ref);
+    }
+    free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
+/* A module's text is remembered by its file's identity once it is older than two seconds
+ * (cache_stat.h): an edit changes that identity and is read; a damaged memo is ignored. */
+START_TEST(a_module_remembered_by_its_stat_is_read_again_when_edited) {
+    static const char RAW[] = "def token_scores(model, ids):\n    return model(ids).logits\n";
+    static const char SAME_SIZE[] = "def token_scores(model, ids):\n    return model(ids).logitz\n";
+    char *proj = tmp_dir(), *cache = util_xasprintf("%s/c", proj);
+    char *main_py = util_xasprintf(MAIN, "helpers");
+    tmp_write(proj, "main.py", main_py);
+    tmp_write(proj, "helpers.py", RAW);
+    sleep(3); /* older than the memo's two seconds */
+    CliRun cold = check_project(proj, cache), learn = check_project(proj, cache);
+    ck_assert_same(learn, cold, "learning");
+    char *stats = util_xasprintf("%s/stats", cache);
+    ck_assert_int_eq(access(stats, F_OK), 0);
+    ck_assert_ptr_nonnull(strstr(cold.out, "/main.py:6:"));
+    tmp_write(proj, "helpers.py", NORMED);
+    CliRun ref = check_project(proj, NULL), now = check_project(proj, cache);
+    ck_assert_same(now, ref, "edited");
+    ck_assert_ptr_null(strstr(now.out, "/main.py:6:"));
+    harness_run_free(&ref), harness_run_free(&now);
+    tmp_write(proj, "helpers.py", SAME_SIZE); /* same size, within the same second */
+    ref = check_project(proj, NULL), now = check_project(proj, cache);
+    ck_assert_same(now, ref, "edited again");
+    harness_run_free(&ref), harness_run_free(&now);
+    FILE *f = fopen(stats, "r+b"); /* damaged: ignored */
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 12, SEEK_SET);
+    fputc('!', f);
+    fclose(f);
+    ref = check_project(proj, NULL), now = check_project(proj, cache);
+    ck_assert_same(now, ref, "a damaged memo");
+    harness_run_free(&ref), harness_run_free(&now);
+    harness_run_free(&cold), harness_run_free(&learn);
+    free(stats), free(main_py), free(cache);
     tmp_remove(proj);
 }
 END_TEST
@@ -742,9 +834,12 @@ static Suite *suite(void) {
     tcase_add_loop_test(t, warm_run_prints_what_the_cold_run_printed, 0,
                         (int)(sizeof FORMATS / sizeof *FORMATS));
     tcase_add_test(t, display_options_reuse_the_entries);
+    tcase_add_test(t, entries_stored_without_verifying_are_verified_when_read);
     tcase_add_test(t, changed_content_is_analysed_again);
     tcase_add_test(t, what_a_file_read_of_its_project_is_checked);
     tcase_add_test(t, an_import_searched_upwards_is_checked);
+    tcase_add_test(t, a_kept_counterexample_follows_the_code_it_ran);
+    tcase_add_test(t, a_module_remembered_by_its_stat_is_read_again_when_edited);
     tcase_add_test(t, an_importer_ignores_the_comment_lines_of_a_module);
     tcase_add_test(t, a_module_analysed_in_the_run_keeps_its_importers_warm);
     tcase_add_test(t, the_code_text_of_a_module);

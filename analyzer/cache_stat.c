@@ -1,0 +1,208 @@
+/* The stat memo of the result cache (see cache_stat.h).
+ *
+ * The file, little-endian: "LLSTAT01" | u32 records, each: u32 n, the path | u64 device, inode,
+ * size, mtime s, mtime ns, ctime s, ctime ns | the 16-byte hash | the 16-byte MAC of all that
+ * precedes it. */
+#define _GNU_SOURCE /* st_mtim, pthread_rwlock_t */
+#include "cache_stat.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cache.h"
+#include "util.h"
+
+static const char MAGIC[8] = "LLSTAT01";
+enum { ID_WORDS = 7, STAT_MAX_BYTES = 256 << 20, STAT_RACY_SECONDS = 2 };
+
+typedef struct Known {
+    char *path;
+    uint64_t id[ID_WORDS];
+    Hash128 hash;
+} Known;
+
+struct CacheStat {
+    pthread_rwlock_t lock;
+    Array(Known) items;
+    uint32_t *slots; /* open addressing by path: index + 1, 0 empty */
+    size_t nslots;
+    bool learnt; /* something to write */
+    char *dir;
+    uint8_t secret[16];
+    time_t started; /* files modified since a little before it are not remembered */
+};
+
+static uint32_t path_hash(const char *s) {
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static void stat_id(const struct stat *st, uint64_t id[ID_WORDS]) {
+    uint64_t v[ID_WORDS] = {(uint64_t)st->st_dev,          (uint64_t)st->st_ino,
+                            (uint64_t)st->st_size,         (uint64_t)st->st_mtim.tv_sec,
+                            (uint64_t)st->st_mtim.tv_nsec, (uint64_t)st->st_ctim.tv_sec,
+                            (uint64_t)st->st_ctim.tv_nsec};
+    memcpy(id, v, sizeof v);
+}
+
+/* The slot of path: its record's, or the empty one. Called with the lock. */
+static uint32_t *slot_of(const CacheStat *m, const char *path) {
+    size_t s = path_hash(path) & (m->nslots - 1);
+    while (m->slots[s] && strcmp(m->items.items[m->slots[s] - 1].path, path))
+        s = (s + 1) & (m->nslots - 1);
+    return &m->slots[s];
+}
+
+/* Adds or replaces path's record (taking path). Called with the lock to write. */
+static void remember(CacheStat *m, char *path, const uint64_t id[ID_WORDS], Hash128 hash) {
+    if ((m->items.len + 1) * 2 > m->nslots) {
+        free(m->slots);
+        m->nslots = m->nslots ? m->nslots * 2 : 1024;
+        m->slots = util_xcalloc(m->nslots, sizeof *m->slots);
+        for (size_t i = 0; i < m->items.len; i++)
+            *slot_of(m, m->items.items[i].path) = (uint32_t)i + 1;
+    }
+    uint32_t *slot = slot_of(m, path);
+    Known k = {path, {0}, hash};
+    memcpy(k.id, id, sizeof k.id);
+    if (*slot) {
+        free(m->items.items[*slot - 1].path);
+        m->items.items[*slot - 1] = k;
+    } else {
+        array_push(&m->items, k);
+        *slot = (uint32_t)m->items.len;
+    }
+}
+
+static Hash128 file_mac(const uint8_t secret[16], const uint8_t *buf, size_t n) {
+    HashState h;
+    hash_init(&h, secret, 1);
+    hash_update(&h, "stats", 5);
+    hash_update(&h, buf, n);
+    return hash_final(&h);
+}
+
+static uint64_t le64(const uint8_t *p) {
+    uint64_t v = 0;
+    for (int k = 7; k >= 0; k--)
+        v = v << 8 | p[k];
+    return v;
+}
+
+bool cache_stat_decode(CacheStat *m, const uint8_t *buf, size_t n) {
+    if (n < sizeof MAGIC + 4 + 16 || memcmp(buf, MAGIC, sizeof MAGIC)) return false;
+    Hash128 mac = file_mac(m->secret, buf, n - 16);
+    if (le64(buf + n - 16) != mac.lo || le64(buf + n - 8) != mac.hi) return false;
+    const uint8_t *p = buf + sizeof MAGIC, *end = buf + n - 16;
+    uint32_t count = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                     (uint32_t)p[3] << 24;
+    p += 4;
+    enum { FIXED = 8 * ID_WORDS + 16 };
+    for (uint32_t i = 0; i < count; i++) {
+        if (end - p < 4) return false;
+        uint32_t len = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                       (uint32_t)p[3] << 24;
+        p += 4;
+        if ((size_t)(end - p) < (size_t)len + FIXED || !len || memchr(p, '\0', len)) return false;
+        char *path = util_xstrndup((const char *)p, len);
+        p += len;
+        uint64_t id[ID_WORDS];
+        for (int k = 0; k < ID_WORDS; k++, p += 8)
+            id[k] = le64(p);
+        Hash128 h = {le64(p), le64(p + 8)};
+        p += 16;
+        remember(m, path, id, h);
+    }
+    return p == end;
+}
+
+CacheStat *cache_stat_open(const char *dir, const uint8_t secret[16]) {
+    CacheStat *m = util_xcalloc(1, sizeof *m);
+    pthread_rwlock_init(&m->lock, NULL);
+    m->dir = util_xstrdup(dir);
+    memcpy(m->secret, secret, sizeof m->secret);
+    m->started = time(NULL);
+    char *path = util_xasprintf("%s/stats", dir);
+    size_t len = 0;
+    uint8_t *buf = cache_read_small(path, STAT_MAX_BYTES, &len);
+    if (buf && !cache_stat_decode(m, buf, len)) { /* damaged: forget all of it */
+        for (size_t i = 0; i < m->items.len; i++)
+            free(m->items.items[i].path);
+        m->items.len = 0;
+        memset(m->slots, 0, m->nslots * sizeof *m->slots);
+    }
+    free(buf);
+    free(path);
+    return m;
+}
+
+static void put_le64(uint8_t *p, uint64_t v) {
+    for (int k = 0; k < 8; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+}
+
+static void write_memo(const CacheStat *m) {
+    size_t n = sizeof MAGIC + 4 + 16;
+    for (size_t i = 0; i < m->items.len; i++)
+        n += 4 + strlen(m->items.items[i].path) + 8 * ID_WORDS + 16;
+    if (n > STAT_MAX_BYTES) return;
+    uint8_t *buf = util_xmalloc(n), *p = buf;
+    memcpy(p, MAGIC, sizeof MAGIC), p += sizeof MAGIC;
+    uint32_t count = (uint32_t)m->items.len;
+    for (int k = 0; k < 4; k++)
+        *p++ = (uint8_t)(count >> (8 * k));
+    for (size_t i = 0; i < m->items.len; i++) {
+        const Known *k = &m->items.items[i];
+        uint32_t len = (uint32_t)strlen(k->path);
+        for (int b = 0; b < 4; b++)
+            *p++ = (uint8_t)(len >> (8 * b));
+        memcpy(p, k->path, len), p += len;
+        for (int w = 0; w < ID_WORDS; w++, p += 8)
+            put_le64(p, k->id[w]);
+        put_le64(p, k->hash.lo), put_le64(p + 8, k->hash.hi), p += 16;
+    }
+    Hash128 mac = file_mac(m->secret, buf, (size_t)(p - buf));
+    put_le64(p, mac.lo), put_le64(p + 8, mac.hi);
+    cache_write_atomic(m->dir, "stats", buf, n, true);
+    free(buf);
+}
+
+void cache_stat_close(CacheStat *m) {
+    if (!m) return;
+    if (m->learnt) write_memo(m);
+    for (size_t i = 0; i < m->items.len; i++)
+        free(m->items.items[i].path);
+    array_free(&m->items);
+    free(m->slots);
+    free(m->dir);
+    pthread_rwlock_destroy(&m->lock);
+    free(m);
+}
+
+bool cache_stat_get(CacheStat *m, const char *path, const struct stat *st, Hash128 *hash) {
+    uint64_t id[ID_WORDS];
+    stat_id(st, id);
+    pthread_rwlock_rdlock(&m->lock);
+    uint32_t at = m->nslots ? *slot_of(m, path) : 0;
+    bool known = at && !memcmp(m->items.items[at - 1].id, id, sizeof id);
+    if (known) *hash = m->items.items[at - 1].hash;
+    pthread_rwlock_unlock(&m->lock);
+    return known;
+}
+
+void cache_stat_put(CacheStat *m, const char *path, const struct stat *st, Hash128 hash) {
+    /* racy: a file changed in the clock tick its times show could change again unseen */
+    if (st->st_mtim.tv_sec >= m->started - STAT_RACY_SECONDS ||
+        st->st_ctim.tv_sec >= m->started - STAT_RACY_SECONDS)
+        return;
+    uint64_t id[ID_WORDS];
+    stat_id(st, id);
+    pthread_rwlock_wrlock(&m->lock);
+    remember(m, util_xstrdup(path), id, hash);
+    m->learnt = true;
+    pthread_rwlock_unlock(&m->lock);
+}

@@ -1,0 +1,167 @@
+/* The counterexamples of a run's findings (see cex.h). */
+#define _DEFAULT_SOURCE /* realpath */
+#include "cex.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "exec.h"
+#include "fix_verify.h"
+
+typedef struct Shape { /* a recipe's counterexample, searched once per run */
+    const VerifyRecipe *recipe;
+    VerifyResult *result;
+} Shape;
+
+struct CexPool {
+    pthread_mutex_t lock;
+    Array(Shape) shapes;
+    Array(VerifyResult *) owned; /* the findings' own */
+};
+
+CexPool *cex_pool_new(void) {
+    CexPool *p = util_xcalloc(1, sizeof *p);
+    pthread_mutex_init(&p->lock, NULL);
+    return p;
+}
+
+void cex_pool_free(CexPool *p) {
+    if (!p) return;
+    for (size_t k = 0; k < p->shapes.len; k++)
+        verify_result_free(p->shapes.items[k].result);
+    for (size_t k = 0; k < p->owned.len; k++)
+        verify_result_free(p->owned.items[k]);
+    array_free(&p->shapes);
+    array_free(&p->owned);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
+const VerifyResult *cex_adopt(CexPool *p, VerifyResult *res) {
+    pthread_mutex_lock(&p->lock);
+    array_push(&p->owned, res);
+    pthread_mutex_unlock(&p->lock);
+    return res;
+}
+
+/* The recipe's counterexample: searched outside the lock (a search takes a while, and the other
+ * threads go on); the same for every thread (deterministic), so the first one kept stands. */
+static const VerifyResult *shape_of(CexPool *p, const VerifyRecipe *r) {
+    pthread_mutex_lock(&p->lock);
+    for (size_t k = 0; k < p->shapes.len; k++)
+        if (p->shapes.items[k].recipe == r) {
+            const VerifyResult *known = p->shapes.items[k].result;
+            pthread_mutex_unlock(&p->lock);
+            return known;
+        }
+    pthread_mutex_unlock(&p->lock);
+    VerifyResult *mine = verify_counterexample(r);
+    pthread_mutex_lock(&p->lock);
+    for (size_t k = 0; k < p->shapes.len && mine; k++)
+        if (p->shapes.items[k].recipe == r) {
+            verify_result_free(mine);
+            mine = NULL;
+        }
+    if (mine) array_push(&p->shapes, ((Shape){r, mine}));
+    const VerifyResult *kept = NULL;
+    for (size_t k = 0; k < p->shapes.len && !kept; k++)
+        if (p->shapes.items[k].recipe == r) kept = p->shapes.items[k].result;
+    pthread_mutex_unlock(&p->lock);
+    return kept;
+}
+
+void cex_attach(CexPool *p, Diagnostic *diags, size_t n, bool fixing, bool unsafe) {
+    for (size_t i = 0; i < n; i++) {
+        Diagnostic *d = &diags[i];
+        if (d->cex) continue;
+        bool applied = d->fix && (d->fix->applicability == FIX_SAFE || (fixing && unsafe));
+        if (fixing && !applied) continue;
+        const VerifyRecipe *r = verify_recipe_at_precision(d->recipe, false);
+        if (!r) continue;
+        const VerifyResult *shape = shape_of(p, r);
+        char why[200];
+        VerifyResult *own = verify_exec_finding(&d->site, r, shape, why, sizeof why);
+        if (!own && (own = verify_result_rescore(shape)))
+            snprintf(own->fallback, sizeof own->fallback, "%s", why);
+        if (!own) continue;
+        d->cex = cex_adopt(p, own);
+        fix_verify(d);
+    }
+}
+
+/* ---- what the script's code read ---- */
+
+/* The canonical path of the module an import names (exec_module_locate); NULL: none. */
+static char *exec_answer(const char *question) {
+    const char *nl1 = strchr(question, '\n'), *nl2 = nl1 ? strchr(nl1 + 1, '\n') : NULL;
+    if (!nl2) return NULL;
+    char *dotted = util_xstrndup(nl1 + 1, (size_t)(nl2 - nl1 - 1)), path[PATH_MAX];
+    int level = atoi(question);
+    char *real = exec_module_locate(nl2 + 1, level, dotted, path, sizeof path)
+                     ? realpath(path, NULL)
+                     : NULL;
+    free(dotted);
+    return real;
+}
+
+/* (the run's memo of answers is shared with project.c's questions: a leading "\n\1" keeps
+ * these apart from its paths and dotted names) */
+static char *exec_find(ProjectCache *c, const char *key) {
+    (void)c;
+    return exec_answer(key + 2);
+}
+
+bool cex_ask_holds(ProjectCache *c, const ProjectAsk *a) {
+    if (a->kind == PROJECT_ASK_READ) return project_cache_read_holds(c, a);
+    if (a->kind != PROJECT_ASK_EXEC) return false;
+    char *key = util_xasprintf("\n\1%s", a->question);
+    bool same = project_cache_found(c, key, exec_find, a->answer);
+    free(key);
+    return same;
+}
+
+static bool asked_already(const ProjectAsks *asks, size_t from, uint32_t kind, const char *q) {
+    for (size_t i = from; i < asks->len; i++)
+        if (asks->items[i].kind == kind && !strcmp(asks->items[i].question, q)) return true;
+    return false;
+}
+
+/* The asks of one file's modules: every import resolved (from a module whose path is known),
+ * and the text of every module it named. */
+static void modules_asks(ProjectCache *c, const ExecModules *m, ProjectAsks *asks, size_t from) {
+    for (size_t i = 0; i < m->asked.len; i++) {
+        const ExecAsked *a = &m->asked.items[i];
+        const char *importer = m->items[a->from].real;
+        if (!importer) continue; /* (never looked up) */
+        char *q = util_xasprintf("%d\n%s\n%s", a->level, a->dotted, importer);
+        if (asked_already(asks, from, PROJECT_ASK_EXEC, q)) {
+            free(q);
+            continue;
+        }
+        char *real = exec_answer(q); /* asked again now: a module that failed to load too */
+        array_push(asks, ((ProjectAsk){PROJECT_ASK_EXEC, q, real, {0, 0}}));
+        if (!real || asked_already(asks, from, PROJECT_ASK_READ, real)) continue;
+        const Source *text = NULL;
+        for (int k = 1; k < m->n; k++)
+            if (m->items[k].real && !strcmp(m->items[k].real, real)) text = m->items[k].src;
+        Source now = {0};
+        char err[256];
+        bool read = !text && source_load_file(&now, real, err, sizeof err) == SOURCE_OK;
+        array_push(asks, project_cache_read_ask(c, real, text ? text : read ? &now : NULL));
+        if (read) source_free(&now);
+    }
+}
+
+void cex_asks(ProjectCache *c, const Diagnostic *d, size_t n, ProjectAsks *asks) {
+    size_t from = asks->len;
+    for (size_t i = 0; i < n; i++) {
+        const VerifySource *vs = d[i].site.src;
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = d[k].site.src == vs;
+        const ExecModules *m = vs && !seen ? verify_source_modules(vs) : NULL;
+        if (m) modules_asks(c, m, asks, from);
+    }
+}
