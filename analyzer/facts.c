@@ -70,7 +70,7 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
      * positions or the batch pairs no tokens with scores. */
     TSNode site = {0};
     if (in->mod && !in->alone) { /* another file's code, run for a call of this one */
-        if (ts_node_is_null(in->site)) return;
+        if (ts_node_is_null(in->site) || in->overriding) return;
         site = in->site;
     }
     int delta = FACT_NO_ALIGN;
@@ -953,6 +953,14 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
         Fact f = keyword_fact(in, call_args, given, pname, len);
         if (f.bottom && k < npos) f = pos[k];
         k++;
+        /* model: RewardModel, unless a call leaves it at its default */
+        TSNode cls = !f.bottom || ts_node_is_null(dflt) || (ts_node_is_null(call_args) && !given)
+                         ? types_declared(in, def, p, f)
+                         : (TSNode){0};
+        if (!ts_node_is_null(cls)) { /* built by its __init__, from arguments we do not see */
+            Args none = {0};
+            f = calls_construct(in, cls, &none, p);
+        }
         if (f.bottom)
             f = ts_node_is_null(dflt) ? names_evidence(name, pname, len)
                                       : project_eval_in(in, def, dflt);
