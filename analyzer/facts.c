@@ -693,8 +693,12 @@ static void exec_loop(Interp *in, TSNode target, Fact elem, TSNode body) {
 
 static void exec_for(Interp *in, TSNode stmt) {
     Fact iterable = interp_eval(in, parse_field(stmt, "right"));
-    exec_loop(in, parse_field(stmt, "left"), iter_element(in, iterable),
-              parse_field(stmt, "body"));
+    if (iter_unrolled(&iterable)) /* for m in (AnswerNLL(), MaxProb()): each in turn */
+        for (int i = 0; i < iterable.nelems; i++)
+            exec_loop(in, parse_field(stmt, "left"), iterable.elems[i], parse_field(stmt, "body"));
+    else
+        exec_loop(in, parse_field(stmt, "left"), iter_element(in, iterable),
+                  parse_field(stmt, "body"));
     TSNode alt = parse_field(stmt, "alternative");
     if (!ts_node_is_null(alt)) exec_block(in, parse_field(alt, "body"));
 }

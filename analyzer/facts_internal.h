@@ -428,6 +428,10 @@ Fact names_evidence(TSNode origin, const char *name, size_t len);
 bool names_ids_key(const char *s, size_t len);
 /* Elements produced by iterating a value (for loops, comprehensions). */
 Fact iter_element(Interp *in, Fact iterable);
+/* Is it a few objects of code of different classes or functions ((AnswerNLL, MaxProb), [A(),
+ * B()]), which a loop or comprehension runs one at a time (a join of them is no object)? */
+bool iter_unrolled(const Fact *it);
+enum { ITER_MAX_UNROLLED = 8 };
 
 /* ---- facts_labels.c: labels provenance and token counts (LL107) ---- */
 Fact labels_string(Interp *in, TSNode string_node);
