@@ -320,14 +320,15 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
         if (mlen == 6 && !memcmp(method, "values", 6)) return recv;
         return fact_unknown();
     }
-    /* self.score(h) where __init__ set self.score = nn.Linear(...): no method of that name */
-    bool field = recv.obj == FO_INSTANCE && types_assigns_field(in, recv.def, method, mlen);
+    bool field = false;
     if (recv.obj == FO_INSTANCE) {
         if (!ts_node_is_null(interp_find_method(in, recv.def, method, mlen))) {
             Fact r = call_instance(in, call, recv, method, mlen, &a);
             if (!project_told_nothing(in, &recv, &r)) return r;
         } else if (returns_module(method, mlen)) {
             return recv; /* Wrapper(lm).eval() */
+        } else { /* self.score(h) where __init__ set self.score = nn.Linear(...): no method */
+            field = funcs_find(in, method, mlen) && types_assigns_field(in, recv.def, method, mlen);
         }
         recv = fact_unknown(); /* self.lm(x), set where we cannot see: as for any object */
     }
