@@ -71,7 +71,7 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
      * positions or the batch pairs no tokens with scores. */
     TSNode site = {0};
     if (in->mod && !in->alone) { /* another file's code, run for a call of this one */
-        if (ts_node_is_null(in->site)) return;
+        if (ts_node_is_null(in->site) || in->overriding) return;
         site = in->site;
     }
     int delta = FACT_NO_ALIGN;
@@ -700,8 +700,12 @@ static void exec_loop(Interp *in, TSNode target, Fact elem, TSNode body) {
 
 static void exec_for(Interp *in, TSNode stmt) {
     Fact iterable = interp_eval(in, parse_field(stmt, "right"));
-    exec_loop(in, parse_field(stmt, "left"), iter_element(in, iterable),
-              parse_field(stmt, "body"));
+    if (iter_unrolled(&iterable)) /* for m in (AnswerNLL(), MaxProb()): each in turn */
+        for (int i = 0; i < iterable.nelems; i++)
+            exec_loop(in, parse_field(stmt, "left"), iterable.elems[i], parse_field(stmt, "body"));
+    else
+        exec_loop(in, parse_field(stmt, "left"), iter_element(in, iterable),
+                  parse_field(stmt, "body"));
     TSNode alt = parse_field(stmt, "alternative");
     if (!ts_node_is_null(alt)) exec_block(in, parse_field(alt, "body"));
 }
@@ -960,6 +964,14 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
         Fact f = keyword_fact(in, call_args, given, pname, len);
         if (f.bottom && k < npos) f = pos[k];
         k++;
+        /* model: RewardModel, unless a call leaves it at its default */
+        TSNode cls = !f.bottom || ts_node_is_null(dflt) || (ts_node_is_null(call_args) && !given)
+                         ? types_declared(in, def, p, f)
+                         : (TSNode){0};
+        if (!ts_node_is_null(cls)) { /* built by its __init__, from arguments we do not see */
+            Args none = {0};
+            f = calls_construct(in, cls, &none, p);
+        }
         if (f.bottom)
             f = ts_node_is_null(dflt) ? names_evidence(name, pname, len)
                                       : project_eval_in(in, def, dflt);

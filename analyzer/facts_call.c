@@ -1,6 +1,5 @@
 /* Call dispatch: a call's callee resolved (a library function through the contract table, a
  * method by its receiver's kind, a function or class of this file, a model, a tokenizer). */
-#include <ctype.h>
 #include <stdio.h>
 
 #include "facts_interp.h"
@@ -58,25 +57,6 @@ Fact calls_eval(Interp *in, TSNode call) {
     return r;
 }
 
-/* Does the class's text assign self.<name> anywhere (__init__, __post_init__, a method that
- * normalises it)? Then the constructor's argument is not what the field holds. A text search:
- * it may see assignments that are none, which only drops a field. */
-static bool assigns_field(Interp *in, TSNode cls, const char *name, size_t len) {
-    size_t tlen;
-    const char *t = parse_text(in->src, cls, &tlen), *end = t + tlen;
-    for (const char *p = t; (p = memchr(p, 's', (size_t)(end - p))); p++) {
-        if ((size_t)(end - p) < 5 + len + 1 || memcmp(p, "self.", 5) || memcmp(p + 5, name, len))
-            continue;
-        const char *q = p + 5 + len;
-        if (isalnum((unsigned char)*q) || *q == '_') continue;
-        while (q < end && (*q == ' ' || *q == '\t'))
-            q++;
-        if (q + 1 < end && q[0] == '=' && q[1] != '=') return true;
-        if (q + 2 < end && strchr("+-*/", q[0]) && q[1] == '=') return true;
-    }
-    return false;
-}
-
 /* An object of a class of this file, with the fields a dataclass-like constructor call gives
  * it: keywords by name, positional arguments in the order the class annotates its fields (a
  * field the class assigns itself is left out). */
@@ -89,7 +69,7 @@ static Fact instance_fields(Interp *in, TSNode cls, const Args *a, TSNode call) 
     for (int i = 0; i < a->nkw; i++) {
         size_t len;
         const char *name = parse_text(in->src, a->kw_name[i], &len);
-        if (assigns_field(in, cls, name, len)) continue;
+        if (types_assigns_field(in, cls, name, len)) continue;
         obj.keys[obj.nelems] = arena_strndup(in->arena, name, len);
         obj.elems[obj.nelems++] = a->kwf[i];
     }
@@ -105,12 +85,50 @@ static Fact instance_fields(Interp *in, TSNode cls, const Args *a, TSNode call) 
         size_t len;
         const char *name = parse_text(in->src, left, &len);
         Fact value = a->posf[field++];
-        if (assigns_field(in, cls, name, len)) continue;
+        if (types_assigns_field(in, cls, name, len)) continue;
         obj.keys[obj.nelems] = arena_strndup(in->arena, name, len);
         obj.elems[obj.nelems++] = value;
     }
     parse_kids_end(&k);
     return obj;
+}
+
+static Fact call_instance(Interp *in, TSNode call, Fact obj, const char *method, size_t len,
+                          const Args *a);
+
+static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, const char *method,
+                        size_t mlen);
+
+/* obj.m(...) where m hands all its arguments to self.x.n(...) (fwd): self.x.n called with the
+ * call's own arguments, as the object holds x. */
+static Fact call_forwarded(Interp *in, TSNode call, Fact obj, TSNode fwd) {
+    TSNode recv = parse_field(fwd, "object");
+    if (!parse_is(recv, "attribute") || !svc_text_eq(in, parse_field(recv, "object"), "self"))
+        return fact_unknown();
+    size_t flen, mlen;
+    const char *field = parse_text(in->src, parse_field(recv, "attribute"), &flen);
+    const char *method = parse_text(in->src, parse_field(fwd, "attribute"), &mlen);
+    const Fact *held = fact_field(&obj, field, flen);
+    return held ? call_method(in, call, recv, *held, method, mlen) : fact_unknown();
+}
+
+/* obj.m(x) where the class of obj declares m abstract: what the subclasses the project defines
+ * run for it, joined (a Scorer's score is its LikelihoodScorer's, ...). */
+static Fact call_overrides(Interp *in, TSNode call, Fact obj, const char *method, size_t len,
+                           const Args *a) {
+    TSNode subs[TYPES_MAX_OVERRIDES];
+    int n = project_subclasses(in, obj.def, subs, TYPES_MAX_OVERRIDES);
+    Fact r = fact_bottom();
+    for (int i = 0; i < n; i++) {
+        TSNode m = interp_find_method(in, subs[i], method, len);
+        if (ts_node_is_null(m) || types_is_abstract(in, m)) continue;
+        Fact sub = obj;
+        sub.def = subs[i];
+        in->overriding++;
+        r = fact_join(in->arena, r, call_instance(in, call, sub, method, len, a));
+        in->overriding--;
+    }
+    return r.bottom ? fact_unknown() : r;
 }
 
 /* obj(x) runs the class's forward (or __call__), obj.m(x) its method m, with self = obj. */
@@ -120,6 +138,12 @@ static Fact call_instance(Interp *in, TSNode call, Fact obj, const char *method,
     if (ts_node_is_null(m) && len == 7 && !memcmp(method, "forward", 7))
         m = interp_find_method(in, obj.def, "__call__", 8);
     if (ts_node_is_null(m)) return fact_unknown();
+    if (types_is_abstract(in, m)) return call_overrides(in, call, obj, method, len, a);
+    TSNode fwd = types_forwarded(in, m); /* generate(self, *a, **kw): self.lm.generate(...) */
+    if (!ts_node_is_null(fwd)) {
+        Fact r = call_forwarded(in, call, obj, fwd);
+        if (!fact_knows_nothing(&r)) return r;
+    }
     in->built_self = fact_unknown();
     Fact r = interp_call_user(in, m, parse_field(call, "arguments"), a, &obj);
     project_state_written(in, call); /* runner.run(x) set runner.cache */
@@ -298,12 +322,15 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
         if (mlen == 6 && !memcmp(method, "values", 6)) return recv;
         return fact_unknown();
     }
+    bool field = false;
     if (recv.obj == FO_INSTANCE) {
         if (!ts_node_is_null(interp_find_method(in, recv.def, method, mlen))) {
             Fact r = call_instance(in, call, recv, method, mlen, &a);
             if (!project_told_nothing(in, &recv, &r)) return r;
         } else if (returns_module(method, mlen)) {
             return recv; /* Wrapper(lm).eval() */
+        } else { /* self.score(h) where __init__ set self.score = nn.Linear(...): no method */
+            field = funcs_find(in, method, mlen) && types_assigns_field(in, recv.def, method, mlen);
         }
         recv = fact_unknown(); /* self.lm(x), set where we cannot see: as for any object */
     }
@@ -314,7 +341,7 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
     /* obj.helper(...) where helper is a method of this file; lm.loglikelihood(...) on an
      * object that is a model by its name only may be an instance of the file's LM class */
     bool named_model = recv.obj == FO_MODEL && (recv.flags & FF_WEAK);
-    if (recv.obj == FO_NONE || recv.obj == FO_OUTPUT || named_model) {
+    if ((recv.obj == FO_NONE && !field) || recv.obj == FO_OUTPUT || named_model) {
         FuncInfo *fi = funcs_find(in, method, mlen);
         Fact self = named_model ? fact_unknown() : recv;
         if (fi) return interp_call_user(in, fi->def, parse_field(call, "arguments"), &a, &self);
@@ -399,6 +426,17 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
     return call_method(in, call, recv_node, recv, method, mlen);
 }
 
+Fact calls_construct(Interp *in, TSNode cls, const Args *a, TSNode call) {
+    Fact obj = instance_fields(in, cls, a, call);
+    static const char *const builders[] = {"__init__", "__post_init__"};
+    for (int i = 0; i < 2; i++) {
+        in->built_self = fact_unknown();
+        call_instance(in, call, obj, builders[i], strlen(builders[i]), i == 0 ? a : NULL);
+        if (in->built_self.obj == FO_INSTANCE) obj = in->built_self;
+    }
+    return obj;
+}
+
 static Fact eval_call(Interp *in, TSNode call) {
     TSNode fn = parse_field(call, "function");
     Args a;
@@ -412,16 +450,8 @@ static Fact eval_call(Interp *in, TSNode call) {
         return interp_call_user(in, f.def, parse_field(call, "arguments"), NULL, NULL);
     }
     args_read(in, parse_field(call, "arguments"), &a);
-    if (f.obj == FO_CLASS) { /* Scorer(lm): an object of that class, built by its __init__ */
-        Fact obj = instance_fields(in, f.def, &a, call);
-        static const char *const builders[] = {"__init__", "__post_init__"};
-        for (int i = 0; i < 2; i++) {
-            in->built_self = fact_unknown();
-            call_instance(in, call, obj, builders[i], strlen(builders[i]), i == 0 ? &a : NULL);
-            if (in->built_self.obj == FO_INSTANCE) obj = in->built_self;
-        }
-        return obj;
-    }
+    if (f.obj == FO_CLASS) /* Scorer(lm): an object of that class, built by its __init__ */
+        return calls_construct(in, f.def, &a, call);
     if (f.obj == FO_INSTANCE) {
         /* a module of this file fed token ids whose forward returns what we cannot see (a
          * layer of another library): its output, as a model's; values a head read off a

@@ -923,6 +923,19 @@ static Fact encoding_remade(Interp *in, TSNode comprehension) {
     return src.obj == FO_ENCODING ? src : fact_unknown();
 }
 
+/* [cls(m) for cls in (A, B)]: one element per object of code iterated (iter_unrolled). */
+static Fact comprehension_unrolled(Interp *in, TSNode left, Fact it, TSNode body, TSNode node) {
+    Fact r = fact_object(FO_TUPLE, 0, node);
+    r.elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)it.nelems);
+    for (int i = 0; i < it.nelems; i++) {
+        EnvMark saved = interp_scope_begin(in);
+        interp_bind(in, left, it.elems[i]);
+        r.elems[r.nelems++] = interp_eval(in, body);
+        interp_scope_end(in, saved);
+    }
+    return r;
+}
+
 /* [body for x in it if cond]: bind like a for loop, in a scope of its own. */
 static Fact eval_comprehension(Interp *in, TSNode node) {
     EnvMark saved = interp_scope_begin(in);
@@ -933,6 +946,11 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
         TSNode c = ts_node_named_child(node, i);
         if (parse_is(c, "for_in_clause")) {
             Fact it = interp_eval(in, parse_field(c, "right"));
+            if (n == 2 && !ts_node_is_null(body) && parse_is(node, "list_comprehension") &&
+                iter_unrolled(&it)) {
+                interp_scope_end(in, saved);
+                return comprehension_unrolled(in, parse_field(c, "left"), it, body, node);
+            }
             one_row &= it.ndim >= 1 && it.ax[0] == AX_ONE;
             Fact elem = iter_element(in, it);
             TSNode left = parse_field(c, "left");

@@ -227,6 +227,8 @@ typedef struct Interp {
     struct ProjectModule *mod; /* the other file whose code runs now; NULL: this file */
     TSNode site;               /* the call of this file that entered it */
     bool alone;                /* running another file's function as its file sees it */
+    int overriding; /* running the overrides of an abstract method (facts_call.c): what their
+                       code in other files does is that file's to report, as it sees it */
     struct Budget *home_budget; /* this file's own budget while in->budget is the others' */
     TSNode call_stack[FACTS_MAX_CALL_DEPTH];
     int call_depth;
@@ -357,8 +359,26 @@ void project_state_written(Interp *in, TSNode call);
  * call is judged as for an object nothing is known of (self.model.forward(tokens) of a
  * Transformer whose forward returns a layer's output: called with token ids, a model call). */
 bool project_told_nothing(Interp *in, const Fact *obj, const Fact *r);
+/* The classes deriving from cls that the analysed file and the project's modules it loaded
+ * bind at their top level (at most max, into out); their number. */
+int project_subclasses(Interp *in, TSNode cls, TSNode *out, int max);
 /* Evaluates expr (a default value) in the module of def. */
 Fact project_eval_in(Interp *in, TSNode def, TSNode expr);
+
+/* ---- facts_types.c: declared types ---- */
+/* The class of the project a parameter (param, of def) is annotated with, when the value it
+ * is given (bottom: no argument) says nothing; else null. */
+TSNode types_declared(Interp *in, TSNode def, TSNode param, Fact value);
+/* Does the class's text assign self.<name> (a field, not a method, whatever a function of the
+ * file is called)? A text search: it may see assignments that are none. */
+bool types_assigns_field(Interp *in, TSNode cls, const char *name, size_t len);
+/* Is the method def abstract (@abstractmethod, or a body of only a docstring, `...`, `pass` or
+ * `raise NotImplementedError`): what its class's subclasses define is what a call runs. */
+bool types_is_abstract(Interp *in, TSNode def);
+enum { TYPES_MAX_OVERRIDES = 8 };
+/* A method def(self, *args, **kwargs) whose body only returns x.m(*args, **kwargs) (a wrapper's
+ * generate handing everything to the model it wraps): the attribute x.m called; else null. */
+TSNode types_forwarded(Interp *in, TSNode def);
 
 /* ---- facts_use.c: evidence from use ---- */
 /* Raw logits over a vocabulary when the scope of target (a name bound to value, a value nothing
@@ -391,6 +411,9 @@ Fact calls_eval(Interp *in, TSNode call);
 /* x.to(device), x.cuda(), x.long(), x.detach(): a tensor's method whose row keeps its values
  * (PK_ALL: the same values, moved, cast or copied). */
 bool calls_keeps_values(const char *method, size_t len);
+/* An object of the class cls built by its __init__ and __post_init__ from the arguments a of
+ * call (a node with no arguments field: arguments we do not see beyond a). */
+Fact calls_construct(Interp *in, TSNode cls, const Args *a, TSNode call);
 Fact attr_get(Interp *in, Fact object, TSNode attr_node, const char *attr, size_t len);
 /* out[0], `loss, logits = out`: the part of a model output, with what the output knows of
  * its positions. */
@@ -406,6 +429,10 @@ Fact names_evidence(TSNode origin, const char *name, size_t len);
 bool names_ids_key(const char *s, size_t len);
 /* Elements produced by iterating a value (for loops, comprehensions). */
 Fact iter_element(Interp *in, Fact iterable);
+/* Is it a few objects of code of different classes or functions ((AnswerNLL, MaxProb), [A(),
+ * B()]), which a loop or comprehension runs one at a time (a join of them is no object)? */
+bool iter_unrolled(const Fact *it);
+enum { ITER_MAX_UNROLLED = 8 };
 
 /* ---- facts_labels.c: labels provenance and token counts (LL107) ---- */
 Fact labels_string(Interp *in, TSNode string_node);

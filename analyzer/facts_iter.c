@@ -56,3 +56,15 @@ Fact iter_element(Interp *in, Fact it) {
     if (it.kinds & FK_INDEX) e.ndim = 0;
     return e;
 }
+
+bool iter_unrolled(const Fact *it) {
+    if (it->obj != FO_TUPLE || it->records || it->nelems < 2 || it->nelems > ITER_MAX_UNROLLED)
+        return false;
+    for (int i = 0; i < it->nelems; i++) {
+        const Fact *e = &it->elems[i];
+        if (e->obj != FO_CLASS && e->obj != FO_INSTANCE && e->obj != FO_FUNC) return false;
+    }
+    for (int i = 1; i < it->nelems; i++) /* one object in several places joins as itself */
+        if (!ts_node_eq(it->elems[i].def, it->elems[0].def)) return true;
+    return false;
+}

@@ -290,6 +290,40 @@ static PadVal member_val(PadVal o, const char *name, size_t len) {
     return c ? padval(c->pad, o.pad, c->pad_nd, 0) : padval(PW_NONE, 0, 0, 0);
 }
 
+/* ids[:, k:] of a batch padded at the end (the continuations of generate()'s sequences): the
+ * rows end where they ended, whatever pads k cut from their start. */
+static PadVal tail_ids(Interp *in, PadVal v, const TSNode *ix, const PadVal *ixv, int nix) {
+    TSNode parts[3];
+    if ((v.pad & PAD_ROW) || !(v.pad & PAD_END) || v.nd != 2 || nix != 2 ||
+        !all_rows(in, ix[0], ixv[0]) || !parse_is(parse_unparen(ix[1]), "slice"))
+        return padval(PW_NONE, 0, 0, 0);
+    parse_slice_parts(parse_unparen(ix[1]), parts);
+    if (ts_node_is_null(parts[0]) || !ts_node_is_null(parts[1]) || !ts_node_is_null(parts[2]))
+        return padval(PW_NONE, 0, 0, 0);
+    return padval(PW_IDS, PAD_END, 2, 0);
+}
+
+/* torch.cat([x, y], dim=1) of token ids: its rows end as y's do, and start as x's do. */
+static PadVal joined_ids(Interp *in, const CallArgs *a) {
+    long d;
+    TSNode list = a->npos ? parse_unparen(a->pos[0]) : (TSNode){0};
+    if (!(parse_is(list, "list") || parse_is(list, "tuple")) || !dim_arg(in, a, 1, &d) ||
+        !(d == 1 || d == -1))
+        return padval(PW_NONE, 0, 0, 0);
+    uint32_t n = ts_node_named_child_count(list);
+    PadVal first = {0}, last = {0};
+    for (uint32_t i = 0; i < n; i++) {
+        PadVal e = take(in, parse_unparen(ts_node_named_child(list, i)));
+        if (i == 0) first = e;
+        last = e;
+    }
+    bool ends = n >= 2 && last.what == PW_IDS && last.nd == 2 && (last.pad & PAD_END) &&
+                !(last.pad & PAD_ROW);
+    if (!ends) return padval(PW_NONE, 0, 0, 0);
+    bool starts = first.what == PW_IDS && !(first.pad & PAD_ROW);
+    return padval(PW_IDS, PAD_END | (starts ? first.pad & PAD_START : 0), 2, 0);
+}
+
 static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
     TSNode value = parse_field(n, "value");
     PadVal v = take(in, value);
@@ -337,6 +371,8 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
                    : padval(PW_NONE, 0, 0, 0);
     case PW_TAILMASK:
         return v; /* positions[None, :] */
+    case PW_IDS:
+        return tail_ids(in, v, ix, ixv, nix);
     case PW_VALUES:
         break;
     default:
@@ -539,11 +575,15 @@ static uint8_t pad_width_side(Interp *in, TSNode width) {
 static bool user_call(Interp *in, TSNode fn) {
     size_t len;
     const char *name = callee_name(in, fn, &len);
-    if (parse_is(fn, "attribute") && len && funcs_find(in, name, len)) return true;
     if (!parse_is(fn, "identifier") && !parse_is(fn, "attribute")) return false;
     bool found = true;
     Fact f = parse_is(fn, "identifier") ? svc_lookup(in, fn) : svc_lookup_key(in, fn, &found);
-    return found && (f.obj == FO_FUNC || f.obj == FO_CLASS || f.obj == FO_INSTANCE);
+    if (found && (f.obj == FO_FUNC || f.obj == FO_CLASS || f.obj == FO_INSTANCE)) return true;
+    if (!parse_is(fn, "attribute") || !len || !funcs_find(in, name, len)) return false;
+    /* self.score(h) where __init__ set self.score = nn.Linear(...): a layer, whatever method
+     * of another class is so named */
+    Fact obj = svc_eval(in, parse_field(fn, "object"));
+    return obj.obj != FO_INSTANCE || !types_assigns_field(in, obj.def, name, len);
 }
 
 /* The side a tokenizer pads on, from the object called (tok(...), tok.pad(...)). */
@@ -660,7 +700,8 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         argv[i] = take(in, a.pos[i]);
     regions_call(in, n, row, r); /* a buffer of pads (its side comes with its rows) */
     if (r->fill && r->pad_what == PW_IDS) return padval_of(r);
-    if (user_call(in, fn)) return padval_of(r);
+    bool contract = in->applied_call == n.id && in->applied_row; /* not the file's code */
+    if (!contract && user_call(in, fn)) return padval_of(r);
     if (r->obj == FO_TOKENIZER) {
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
         return side ? padval(PW_TOKENIZER, side, 0, 0) : padval(PW_NONE, 0, 0, 0);
@@ -694,6 +735,7 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
             return padval(PW_OUTPUT, input.pad, (r->flags & FF_NOTLM) ? 2 : 3, 0);
         return padval(PW_NONE, 0, 0, 0);
     }
+    if (op == OP_CAT) return joined_ids(in, &a);
     if (op == OP_ARANGE || op == OP_RANGE) return padval(PW_ROWS, 0, 0, 0);
     if (row && row->pad == PO_ZEROS && !r->obj) return padval(PW_ZEROS, 0, 0, 0);
     if (op == OP_WHERE && a.npos == 3) {

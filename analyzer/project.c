@@ -948,3 +948,48 @@ void project_state_written(Interp *in, TSNode call) {
 bool project_told_nothing(Interp *in, const Fact *obj, const Fact *r) {
     return in->project && module_of_tree(in->project, obj->def.tree) && fact_knows_nothing(r);
 }
+
+/* ---------- subclasses ---------- */
+
+/* Does the class sub derive from cls (through the bases its own module names)? */
+static bool derives_from(Interp *in, TSNode sub, TSNode cls, int depth) {
+    TSNode bases = parse_field(sub, "superclasses");
+    uint32_t n = ts_node_is_null(bases) ? 0 : ts_node_named_child_count(bases);
+    bool found = false;
+    ProjectCtx module;
+    project_enter(in, sub, (TSNode){0}, &module);
+    for (uint32_t i = 0; i < n && !found && depth < 8; i++) {
+        TSNode base = ts_node_named_child(bases, i);
+        if (!parse_is(base, "identifier") && !parse_is(base, "attribute")) continue;
+        Fact b = svc_eval(in, base);
+        found = b.obj == FO_CLASS && !ts_node_eq(b.def, sub) &&
+                (ts_node_eq(b.def, cls) || derives_from(in, b.def, cls, depth + 1));
+    }
+    project_leave(in, &module);
+    return found;
+}
+
+/* Adds the classes env binds that derive from cls, each once. */
+static int subclasses_in(Interp *in, const Env *env, TSNode cls, TSNode *out, int n, int max) {
+    for (size_t i = 0; i < env->items.len && n < max; i++) {
+        const Binding *b = &env->items.items[i];
+        if (!b->bound || b->fact.obj != FO_CLASS || ts_node_eq(b->fact.def, cls)) continue;
+        bool seen = false;
+        for (int j = 0; j < n && !seen; j++)
+            seen = ts_node_eq(out[j], b->fact.def);
+        if (!seen && derives_from(in, b->fact.def, cls, 0)) out[n++] = b->fact.def;
+    }
+    return n;
+}
+
+int project_subclasses(Interp *in, TSNode cls, TSNode *out, int max) {
+    ProjectFile *pf = in->project;
+    /* another file's function as its file sees it: the classes of that file only (what the
+     * project adds is reported at this file's call, lint_sites.c) */
+    if (in->alone) return subclasses_in(in, &in->module->env, cls, out, 0, max);
+    Frame *home = pf && in->mod ? pf->home_module : in->module;
+    int n = home ? subclasses_in(in, &home->env, cls, out, 0, max) : 0;
+    for (size_t i = 0; pf && i < pf->modules.len; i++)
+        n = subclasses_in(in, &pf->modules.items[i]->frame.env, cls, out, n, max);
+    return n;
+}
