@@ -683,9 +683,7 @@ static int tuple_score(const ExecRun *r, ExecEntry *e, ExecValue *v, double *sco
 /* LOGITLINT_EXEC_TRACE=1: one line per run on standard error (the entry, how each parameter
  * was bound, the outcome), to see why a finding fell back to its recipe. */
 static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
-    static int on = -1;
-    if (on < 0) on = getenv("LOGITLINT_EXEC_TRACE") != NULL;
-    if (!on) return;
+    if (!getenv("LOGITLINT_EXEC_TRACE")) return; /* read each time: runs are on several threads */
     static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
                                        "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
                                        "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches", "id_tensors", "gen_len", "total_len", "accelerator"};
