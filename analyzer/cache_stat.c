@@ -133,7 +133,7 @@ CacheStat *cache_stat_open(const char *dir, const uint8_t secret[16]) {
         for (size_t i = 0; i < m->items.len; i++)
             free(m->items.items[i].path);
         m->items.len = 0;
-        memset(m->slots, 0, m->nslots * sizeof *m->slots);
+        if (m->slots) memset(m->slots, 0, m->nslots * sizeof *m->slots); /* none if it failed first */
     }
     free(buf);
     free(path);
