@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bytes_le.h"
 #include "cache_stat.h"
 #include "rules.h"
 #include "verify.h"
@@ -241,7 +242,8 @@ static void put(Bytes *b, const void *p, size_t n) {
 }
 
 static void put_u32(Bytes *b, uint32_t v) {
-    uint8_t le[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    uint8_t le[4];
+    le_store32(le, v);
     put(b, le, sizeof le);
 }
 
@@ -435,8 +437,7 @@ static const uint8_t *get(Reader *r, size_t n) {
 
 static uint32_t get_u32(Reader *r) {
     const uint8_t *p = get(r, 4);
-    return p ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24
-             : 0;
+    return p ? le_load32(p) : 0;
 }
 
 static int get_int(Reader *r) {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bytes_le.h"
 #include "cache.h"
 #include "util.h"
 
@@ -86,34 +87,25 @@ static Hash128 file_mac(const uint8_t secret[16], const uint8_t *buf, size_t n) 
     return hash_final(&h);
 }
 
-static uint64_t le64(const uint8_t *p) {
-    uint64_t v = 0;
-    for (int k = 7; k >= 0; k--)
-        v = v << 8 | p[k];
-    return v;
-}
-
 bool cache_stat_decode(CacheStat *m, const uint8_t *buf, size_t n) {
     if (n < sizeof MAGIC + 4 + 16 || memcmp(buf, MAGIC, sizeof MAGIC)) return false;
     Hash128 mac = file_mac(m->secret, buf, n - 16);
-    if (le64(buf + n - 16) != mac.lo || le64(buf + n - 8) != mac.hi) return false;
+    if (le_load64(buf + n - 16) != mac.lo || le_load64(buf + n - 8) != mac.hi) return false;
     const uint8_t *p = buf + sizeof MAGIC, *end = buf + n - 16;
-    uint32_t count = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                     (uint32_t)p[3] << 24;
+    uint32_t count = le_load32(p);
     p += 4;
     enum { FIXED = 8 * ID_WORDS + 16 };
     for (uint32_t i = 0; i < count; i++) {
         if (end - p < 4) return false;
-        uint32_t len = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                       (uint32_t)p[3] << 24;
+        uint32_t len = le_load32(p);
         p += 4;
         if ((size_t)(end - p) < (size_t)len + FIXED || !len || memchr(p, '\0', len)) return false;
         char *path = util_xstrndup((const char *)p, len);
         p += len;
         uint64_t id[ID_WORDS];
         for (int k = 0; k < ID_WORDS; k++, p += 8)
-            id[k] = le64(p);
-        Hash128 h = {le64(p), le64(p + 8)};
+            id[k] = le_load64(p);
+        Hash128 h = {le_load64(p), le_load64(p + 8)};
         p += 16;
         remember(m, path, id, h);
     }
@@ -140,11 +132,6 @@ CacheStat *cache_stat_open(const char *dir, const uint8_t secret[16]) {
     return m;
 }
 
-static void put_le64(uint8_t *p, uint64_t v) {
-    for (int k = 0; k < 8; k++)
-        p[k] = (uint8_t)(v >> (8 * k));
-}
-
 static void write_memo(const CacheStat *m) {
     size_t n = sizeof MAGIC + 4 + 16;
     for (size_t i = 0; i < m->items.len; i++)
@@ -152,21 +139,18 @@ static void write_memo(const CacheStat *m) {
     if (n > STAT_MAX_BYTES) return;
     uint8_t *buf = util_xmalloc(n), *p = buf;
     memcpy(p, MAGIC, sizeof MAGIC), p += sizeof MAGIC;
-    uint32_t count = (uint32_t)m->items.len;
-    for (int k = 0; k < 4; k++)
-        *p++ = (uint8_t)(count >> (8 * k));
+    le_store32(p, (uint32_t)m->items.len), p += 4;
     for (size_t i = 0; i < m->items.len; i++) {
         const Known *k = &m->items.items[i];
         uint32_t len = (uint32_t)strlen(k->path);
-        for (int b = 0; b < 4; b++)
-            *p++ = (uint8_t)(len >> (8 * b));
+        le_store32(p, len), p += 4;
         memcpy(p, k->path, len), p += len;
         for (int w = 0; w < ID_WORDS; w++, p += 8)
-            put_le64(p, k->id[w]);
-        put_le64(p, k->hash.lo), put_le64(p + 8, k->hash.hi), p += 16;
+            le_store64(p, k->id[w]);
+        le_store64(p, k->hash.lo), le_store64(p + 8, k->hash.hi), p += 16;
     }
     Hash128 mac = file_mac(m->secret, buf, (size_t)(p - buf));
-    put_le64(p, mac.lo), put_le64(p + 8, mac.hi);
+    le_store64(p, mac.lo), le_store64(p + 8, mac.hi);
     cache_write_atomic(m->dir, "stats", buf, n, true);
     free(buf);
 }

@@ -3,14 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#include "bytes_le.h"
 
-static uint64_t load_le64(const uint8_t *p) {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
 static void sip_rounds(uint64_t *v, int n) {
     for (int i = 0; i < n; i++) {
@@ -28,7 +23,7 @@ static void sip_block(HashState *h, uint64_t m) {
 }
 
 void hash_init(HashState *h, const uint8_t key[16], int out128) {
-    uint64_t k0 = load_le64(key), k1 = load_le64(key + 8);
+    uint64_t k0 = le_load64(key), k1 = le_load64(key + 8);
     h->v[0] = 0x736f6d6570736575ULL ^ k0;
     h->v[1] = 0x646f72616e646f6dULL ^ k1;
     h->v[2] = 0x6c7967656e657261ULL ^ k0;
@@ -48,11 +43,11 @@ void hash_update(HashState *h, const void *data, size_t n) {
         memcpy(h->tail + h->ntail, p, take);
         h->ntail += take, p += take, n -= take;
         if (h->ntail < 8) return;
-        sip_block(h, load_le64(h->tail));
+        sip_block(h, le_load64(h->tail));
         h->ntail = 0;
     }
     for (; n >= 8; p += 8, n -= 8)
-        sip_block(h, load_le64(p));
+        sip_block(h, le_load64(p));
     memcpy(h->tail, p, n);
     h->ntail = n;
 }
