@@ -88,6 +88,10 @@ const Contract contracts_torch[] = {
      * same meaning: a bare name */
     {"Categorical", LIB_ANY, FORM_FUNC, OP_DISTRIBUTION, -1, -1},
     {"OneHotCategorical", LIB_ANY, FORM_FUNC, OP_DISTRIBUTION, -1, -1},
+    /* the methods of a distribution those rows built (FORM_DISTRIBUTION: keyed by what built
+     * the receiver, not by the method's name alone) */
+    {"log_prob", 0, FORM_DISTRIBUTION, OP_LOG_PROB, -1, -1},
+    {"sample", 0, FORM_DISTRIBUTION, OP_SAMPLE, -1, -1},
     /* torch.utils.data, and loaders of other libraries (accelerate) named alike */
     {"DataLoader", LIB_ANY, FORM_FUNC, OP_DATALOADER, -1, -1},
     /* wrappers that run the model they are given: compilation, data parallelism */

@@ -497,10 +497,24 @@ static bool pad_width_varies(Interp *in, TSNode width) {
     return false;
 }
 
+/* What every array transfer reads first (the call is a library transfer): the row's dim/axis
+ * argument (*dim, FACT_NO_DIM if none) and whether keepdim is set. */
+static bool array_enter(Interp *in, const Applied *s, int *dim) {
+    in->call_transfer = true;
+    const Contract *t = s->row;
+    *dim = t->dim_pos >= 0 ? args_dim(in, s->a, t->dim_pos + s->off) : args_dim(in, s->a, -1);
+    return args_truthy(in, s->a, "keepdim") || args_truthy(in, s->a, "keepdims");
+}
+
 /* normalising, exponentials and logarithms: what kind of scores the values are */
-static Fact array_scores(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off,
-                         int dim, bool keepdim) {
-    switch ((Op)t->op) {
+Fact array_scores(Interp *in, const Applied *s) {
+    int dim;
+    bool keepdim = array_enter(in, s, &dim);
+    Fact x = s->x;
+    const Args *a = s->a;
+    TSNode node = s->node;
+    int off = s->off;
+    switch ((Op)s->row->op) {
     case OP_LOG_SOFTMAX:
         return normalize(in, node, x, dim, true);
     case OP_SOFTMAX:
@@ -589,8 +603,14 @@ static Fact array_scores(Interp *in, TSNode node, const Contract *t, Fact x, con
 }
 
 /* reductions and selections: across positions the events rules look for */
-static Fact array_reductions(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
-                             int off, int dim, bool keepdim) {
+Fact array_reductions(Interp *in, const Applied *s) {
+    int dim;
+    bool keepdim = array_enter(in, s, &dim);
+    Fact x = s->x;
+    const Args *a = s->a;
+    const Contract *t = s->row;
+    TSNode node = s->node;
+    int off = s->off;
     switch ((Op)t->op) {
     case OP_NANMEAN:
         /* x.masked_fill(~keep, nan).nanmean(): the masked positions are skipped, not counted */
@@ -674,8 +694,14 @@ static Fact chunks(Interp *in, TSNode node, Fact x, const Args *a, int off, int 
 }
 
 /* layout: which axis is which after a reshape, transpose, slice or join */
-static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off,
-                         int dim) {
+Fact array_layout(Interp *in, const Applied *s) {
+    int dim;
+    array_enter(in, s, &dim);
+    Fact x = s->x;
+    const Args *a = s->a;
+    const Contract *t = s->row;
+    TSNode node = s->node;
+    int off = s->off;
     switch ((Op)t->op) {
     case OP_SQUEEZE:
         return squeeze(x, dim);
@@ -752,9 +778,14 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
 }
 
 /* values made, combined or masked */
-static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
-                         int off) {
-    switch ((Op)t->op) {
+Fact array_values(Interp *in, const Applied *s) {
+    int dim;
+    array_enter(in, s, &dim);
+    Fact x = s->x;
+    const Args *a = s->a;
+    TSNode node = s->node;
+    int off = s->off;
+    switch ((Op)s->row->op) {
     case OP_FULL:
         return off == 1 ? filled_batch(in, a, node) : fact_unknown();
     case OP_TO_TENSOR:
@@ -866,8 +897,14 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
 }
 
 /* losses, and the loss and normalising modules that apply them */
-static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
-                         int off) {
+Fact array_losses(Interp *in, const Applied *s) {
+    int dim;
+    array_enter(in, s, &dim);
+    Fact x = s->x;
+    const Args *a = s->a;
+    const Contract *t = s->row;
+    TSNode node = s->node;
+    int off = s->off;
     switch ((Op)t->op) {
     case OP_KERAS_CE: /* keras: (y_true, y_pred), logits only with from_logits=True */
         if (off != 1 || a->npos < 2 || !args_truthy(in, a, "from_logits")) return fact_unknown();
@@ -925,78 +962,12 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
     }
 }
 
-Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off) {
-    in->call_transfer = true;
-    int dim = t->dim_pos >= 0 ? args_dim(in, a, t->dim_pos + off) : args_dim(in, a, -1);
-    bool keepdim = args_truthy(in, a, "keepdim") || args_truthy(in, a, "keepdims");
-    switch ((Op)t->op) {
-    case OP_LOG_SOFTMAX:
-    case OP_SOFTMAX:
-    case OP_LOGSUMEXP:
-    case OP_LOG:
-    case OP_EXP:
-    case OP_LOGADDEXP:
-    case OP_COSINE:
-    case OP_SIGMOID:
-    case OP_LOGSIGMOID:
-        return array_scores(in, node, t, x, a, off, dim, keepdim);
-    case OP_NANMEAN:
-    case OP_MEAN:
-    case OP_SUM:
-    case OP_PROD:
-    case OP_CUMSUM:
-    case OP_CUMPROD:
-    case OP_MIN:
-    case OP_MAX:
-    case OP_ARGMAX:
-    case OP_SORT:
-    case OP_SELECT:
-        return array_reductions(in, node, t, x, a, off, dim, keepdim);
-    case OP_SQUEEZE:
-    case OP_UNSQUEEZE:
-    case OP_RESHAPE:
-    case OP_FLATTEN:
-    case OP_TRANSPOSE:
-    case OP_PERMUTE:
-    case OP_EINSUM:
-    case OP_NARROW:
-    case OP_ITEM:
-    case OP_STACK:
-    case OP_CAT:
-    case OP_ROLL:
-    case OP_CHUNK:
-    case OP_SIZE:
-    case OP_NUMEL:
-        return array_layout(in, node, t, x, a, off, dim);
-    case OP_FULL:
-    case OP_TO_TENSOR:
-    case OP_PASS:
-    case OP_WHERE:
-    case OP_MASKED_FILL:
-    case OP_MUL:
-    case OP_DIV:
-    case OP_SUB:
-    case OP_COMPARE:
-    case OP_ARANGE:
-    case OP_PAD_SEQUENCE:
-    case OP_PAD_ARRAY:
-        return array_values(in, node, t, x, a, off);
-    case OP_KERAS_CE:
-    case OP_KERAS_CE_CLASS:
-    case OP_LINEAR_CLASS:
-    case OP_CROSS_ENTROPY:
-    case OP_NLL_LOSS:
-    case OP_CROSS_ENTROPY_CLASS:
-    case OP_NLL_LOSS_CLASS:
-    case OP_LOG_SOFTMAX_CLASS:
-    case OP_SOFTMAX_CLASS:
-        return array_losses(in, node, t, x, a, off);
-    case OP_ONES:  /* facts_use.c's rows: what a distribution sums to, and a test that it does */
-    case OP_CLOSE:
-    case OP_PAD_ONLY: /* the padding domain's row (facts_pad.c) */
-    default:
-        return fact_unknown();
-    }
+/* ones, allclose, the padding domain's rows: nothing the main facts take from the call, which
+ * is still the library's, not the file's code. */
+Fact array_pad_only(Interp *in, const Applied *s) {
+    int dim;
+    array_enter(in, s, &dim);
+    return fact_unknown();
 }
 
 /* A FO_CALLABLE applied to its arguments: nn.LogSoftmax(dim=-1)(x), nn.CrossEntropyLoss()(x, y). */

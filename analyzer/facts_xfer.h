@@ -9,6 +9,25 @@
 #include "facts_internal.h"
 #include "facts_svc.h"
 
+/* ---- facts_call_op.c: applying a row ---- */
+/* A call that applies a contract row: the row, and where its operand and arguments are. */
+typedef struct Applied {
+    const Contract *row;
+    TSNode node;      /* the call */
+    Fact x;           /* an array op's operand: a method's receiver, a function's first argument */
+    Fact recv;        /* the receiver: the object a method is called on (a function's: unknown,
+                         or the module object of a declared class) */
+    TSNode recv_node; /* its expression (lst in lst.append(x)); null for a library function */
+    const Args *a;    /* the call's arguments */
+    const char *qual; /* a library function's qualified name; NULL for a method */
+    int off;          /* 1: a library function (the row's positions are one further), 0: a method */
+} Applied;
+/* What the call returns: the transfer of the row's op (every op has one, checked by the
+ * compiler: a switch over every Op with no default). */
+Fact xfer_apply(Interp *in, const Applied *s);
+/* (a, b): a pair of facts, as a call returns it. */
+Fact xfer_pair(Interp *in, Fact a, Fact b, TSNode node);
+
 /* ---- facts_args.c: a call's arguments ---- */
 void args_read(Interp *in, TSNode arglist, Args *a);
 /* The index of keyword argument `name`, -1 if absent. */
@@ -26,10 +45,13 @@ bool args_string_is(Interp *in, const Args *a, const char *name, const char *val
 /* `NAME = 1` in the body of a class of the file: the integer Cls.NAME / obj.NAME. */
 bool args_class_int(Interp *in, TSNode cls, const char *name, size_t len, Fact *out);
 
-/* ---- facts_array.c: array ops (contracts_is_array_op) ---- */
-/* Applies t to the tensor x: a method's receiver (off 0), or a library function's first
- * argument (off 1: the row's argument positions are one further). */
-Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off);
+/* ---- facts_array.c: array ops (contracts_is_array_op), applied to the tensor s->x ---- */
+Fact array_scores(Interp *in, const Applied *s);      /* normalising, exp, log */
+Fact array_reductions(Interp *in, const Applied *s);  /* reductions, ranking, selection */
+Fact array_layout(Interp *in, const Applied *s);      /* which axis is which */
+Fact array_values(Interp *in, const Applied *s);      /* values made, combined or masked */
+Fact array_losses(Interp *in, const Applied *s);      /* losses and the modules applying them */
+Fact array_pad_only(Interp *in, const Applied *s);    /* rows the main facts take nothing from */
 /* A FO_CALLABLE applied to its arguments: nn.LogSoftmax(dim=-1)(x), nn.CrossEntropyLoss()(x, y). */
 Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a);
 /* Values reduced over dim (FACT_NO_DIM: all); across positions an aggregation or product. */
@@ -38,8 +60,7 @@ Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op)
 void array_rank_key(Interp *in, const Args *a, TSNode node);
 
 /* ---- facts_hf.c: Hugging Face models, outputs, tokenizers and encodings ---- */
-Fact hf_apply(Interp *in, TSNode node, const Contract *t, Fact recv, const Args *a,
-              const char *qual);
+Fact hf_apply(Interp *in, const Applied *s);
 Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node);
 Fact hf_encoding(Interp *in, const Args *a, TSNode node);
 Fact hf_padded_batch(TSNode node, bool labels_masked);
@@ -52,7 +73,7 @@ Fact hf_stepwise_scores(TSNode origin, bool log_probs);
 Fact hf_aligned_attr(Fact obj, Fact t, AttrSpan span);
 
 /* ---- facts_builtins.c: Python builtins, functools and other objects' ops ---- */
-Fact builtins_apply(Interp *in, TSNode node, const Contract *t, const Args *a, const char *qual);
+Fact builtins_apply(Interp *in, const Applied *s);
 /* lst.append(x) / lst.extend(xs): the list now may hold x (xs' elements). */
 void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend);
 
