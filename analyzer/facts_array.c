@@ -497,24 +497,10 @@ static bool pad_width_varies(Interp *in, TSNode width) {
     return false;
 }
 
-/* What every array transfer reads first (the call is a library transfer): the row's dim/axis
- * argument (*dim, FACT_NO_DIM if none) and whether keepdim is set. */
-static bool array_enter(Interp *in, const Applied *s, int *dim) {
-    in->call_transfer = true;
-    const Contract *t = s->row;
-    *dim = t->dim_pos >= 0 ? args_dim(in, s->a, t->dim_pos + s->off) : args_dim(in, s->a, -1);
-    return args_truthy(in, s->a, "keepdim") || args_truthy(in, s->a, "keepdims");
-}
-
 /* normalising, exponentials and logarithms: what kind of scores the values are */
-Fact array_scores(Interp *in, const Applied *s) {
-    int dim;
-    bool keepdim = array_enter(in, s, &dim);
-    Fact x = s->x;
-    const Args *a = s->a;
-    TSNode node = s->node;
-    int off = s->off;
-    switch ((Op)s->row->op) {
+static Fact array_scores(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off,
+                         int dim, bool keepdim) {
+    switch ((Op)t->op) {
     case OP_LOG_SOFTMAX:
         return normalize(in, node, x, dim, true);
     case OP_SOFTMAX:
@@ -603,14 +589,8 @@ Fact array_scores(Interp *in, const Applied *s) {
 }
 
 /* reductions and selections: across positions the events rules look for */
-Fact array_reductions(Interp *in, const Applied *s) {
-    int dim;
-    bool keepdim = array_enter(in, s, &dim);
-    Fact x = s->x;
-    const Args *a = s->a;
-    const Contract *t = s->row;
-    TSNode node = s->node;
-    int off = s->off;
+static Fact array_reductions(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
+                             int off, int dim, bool keepdim) {
     switch ((Op)t->op) {
     case OP_NANMEAN:
         /* x.masked_fill(~keep, nan).nanmean(): the masked positions are skipped, not counted */
@@ -694,14 +674,8 @@ static Fact chunks(Interp *in, TSNode node, Fact x, const Args *a, int off, int 
 }
 
 /* layout: which axis is which after a reshape, transpose, slice or join */
-Fact array_layout(Interp *in, const Applied *s) {
-    int dim;
-    array_enter(in, s, &dim);
-    Fact x = s->x;
-    const Args *a = s->a;
-    const Contract *t = s->row;
-    TSNode node = s->node;
-    int off = s->off;
+static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off,
+                         int dim) {
     switch ((Op)t->op) {
     case OP_SQUEEZE:
         return squeeze(x, dim);
@@ -778,14 +752,9 @@ Fact array_layout(Interp *in, const Applied *s) {
 }
 
 /* values made, combined or masked */
-Fact array_values(Interp *in, const Applied *s) {
-    int dim;
-    array_enter(in, s, &dim);
-    Fact x = s->x;
-    const Args *a = s->a;
-    TSNode node = s->node;
-    int off = s->off;
-    switch ((Op)s->row->op) {
+static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
+                         int off) {
+    switch ((Op)t->op) {
     case OP_FULL:
         return off == 1 ? filled_batch(in, a, node) : fact_unknown();
     case OP_TO_TENSOR:
@@ -897,14 +866,8 @@ Fact array_values(Interp *in, const Applied *s) {
 }
 
 /* losses, and the loss and normalising modules that apply them */
-Fact array_losses(Interp *in, const Applied *s) {
-    int dim;
-    array_enter(in, s, &dim);
-    Fact x = s->x;
-    const Args *a = s->a;
-    const Contract *t = s->row;
-    TSNode node = s->node;
-    int off = s->off;
+static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
+                         int off) {
     switch ((Op)t->op) {
     case OP_KERAS_CE: /* keras: (y_true, y_pred), logits only with from_logits=True */
         if (off != 1 || a->npos < 2 || !args_truthy(in, a, "from_logits")) return fact_unknown();
@@ -962,12 +925,26 @@ Fact array_losses(Interp *in, const Applied *s) {
     }
 }
 
-/* ones, allclose, the padding domain's rows: nothing the main facts take from the call, which
- * is still the library's, not the file's code. */
-Fact array_pad_only(Interp *in, const Applied *s) {
-    int dim;
-    array_enter(in, s, &dim);
-    return fact_unknown();
+Fact array_apply(Interp *in, const Applied *s, ArrayTransfer which) {
+    in->call_transfer = true;
+    const Contract *t = s->row;
+    int dim = t->dim_pos >= 0 ? args_dim(in, s->a, t->dim_pos + s->off) : args_dim(in, s->a, -1);
+    bool keepdim = args_truthy(in, s->a, "keepdim") || args_truthy(in, s->a, "keepdims");
+    switch (which) {
+    case AT_SCORES:
+        return array_scores(in, s->node, t, s->x, s->a, s->off, dim, keepdim);
+    case AT_REDUCTIONS:
+        return array_reductions(in, s->node, t, s->x, s->a, s->off, dim, keepdim);
+    case AT_LAYOUT:
+        return array_layout(in, s->node, t, s->x, s->a, s->off, dim);
+    case AT_VALUES:
+        return array_values(in, s->node, t, s->x, s->a, s->off);
+    case AT_LOSSES:
+        return array_losses(in, s->node, t, s->x, s->a, s->off);
+    case AT_NOTHING:
+        return fact_unknown();
+    }
+    return fact_unknown(); /* not an ArrayTransfer: unreachable */
 }
 
 /* A FO_CALLABLE applied to its arguments: nn.LogSoftmax(dim=-1)(x), nn.CrossEntropyLoss()(x, y). */

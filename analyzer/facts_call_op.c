@@ -62,7 +62,7 @@ Fact xfer_apply(Interp *in, const Applied *s) {
     case OP_COSINE:
     case OP_SIGMOID:
     case OP_LOGSIGMOID:
-        return array_scores(in, s);
+        return array_apply(in, s, AT_SCORES);
     case OP_NANMEAN:
     case OP_MEAN:
     case OP_SUM:
@@ -74,7 +74,7 @@ Fact xfer_apply(Interp *in, const Applied *s) {
     case OP_ARGMAX:
     case OP_SORT:
     case OP_SELECT:
-        return array_reductions(in, s);
+        return array_apply(in, s, AT_REDUCTIONS);
     case OP_SQUEEZE:
     case OP_UNSQUEEZE:
     case OP_RESHAPE:
@@ -90,7 +90,7 @@ Fact xfer_apply(Interp *in, const Applied *s) {
     case OP_CHUNK:
     case OP_SIZE:
     case OP_NUMEL:
-        return array_layout(in, s);
+        return array_apply(in, s, AT_LAYOUT);
     case OP_FULL:
     case OP_TO_TENSOR:
     case OP_PASS:
@@ -103,7 +103,7 @@ Fact xfer_apply(Interp *in, const Applied *s) {
     case OP_ARANGE:
     case OP_PAD_SEQUENCE:
     case OP_PAD_ARRAY:
-        return array_values(in, s);
+        return array_apply(in, s, AT_VALUES);
     case OP_KERAS_CE:
     case OP_KERAS_CE_CLASS:
     case OP_LINEAR_CLASS:
@@ -113,11 +113,11 @@ Fact xfer_apply(Interp *in, const Applied *s) {
     case OP_NLL_LOSS_CLASS:
     case OP_LOG_SOFTMAX_CLASS:
     case OP_SOFTMAX_CLASS:
-        return array_losses(in, s);
+        return array_apply(in, s, AT_LOSSES);
     case OP_ONES:  /* facts_use.c's rows: what a distribution sums to, and a test that it does */
     case OP_CLOSE:
     case OP_PAD_ONLY: /* the padding domain's rows (facts_pad.c) */
-        return array_pad_only(in, s);
+        return array_apply(in, s, AT_NOTHING);
     case OP_FROM_PRETRAINED:
     case OP_GENERATE:
     case OP_TRANSITION_SCORES:

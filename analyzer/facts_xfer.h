@@ -45,13 +45,20 @@ bool args_string_is(Interp *in, const Args *a, const char *name, const char *val
 /* `NAME = 1` in the body of a class of the file: the integer Cls.NAME / obj.NAME. */
 bool args_class_int(Interp *in, TSNode cls, const char *name, size_t len, Fact *out);
 
-/* ---- facts_array.c: array ops (contracts_is_array_op), applied to the tensor s->x ---- */
-Fact array_scores(Interp *in, const Applied *s);      /* normalising, exp, log */
-Fact array_reductions(Interp *in, const Applied *s);  /* reductions, ranking, selection */
-Fact array_layout(Interp *in, const Applied *s);      /* which axis is which */
-Fact array_values(Interp *in, const Applied *s);      /* values made, combined or masked */
-Fact array_losses(Interp *in, const Applied *s);      /* losses and the modules applying them */
-Fact array_pad_only(Interp *in, const Applied *s);    /* rows the main facts take nothing from */
+/* ---- facts_array.c: array ops (contracts_is_array_op) ---- */
+/* The array transfers, by what they tell of the values. */
+typedef enum {
+    AT_SCORES,     /* normalising, exponentials and logarithms: what kind of scores */
+    AT_REDUCTIONS, /* reductions, rankings and selections */
+    AT_LAYOUT,     /* which axis is which after a reshape, transpose, slice or join */
+    AT_VALUES,     /* values made, combined or masked */
+    AT_LOSSES,     /* losses, and the loss and normalising modules that apply them */
+    AT_NOTHING,    /* nothing the main facts take (ones, allclose, the padding domain's rows);
+                      the call is still a library's, not the file's code */
+} ArrayTransfer;
+/* Applies s->row to the tensor s->x: a method's receiver (s->off 0), or a library function's
+ * first argument (s->off 1: the row's argument positions are one further). */
+Fact array_apply(Interp *in, const Applied *s, ArrayTransfer which);
 /* A FO_CALLABLE applied to its arguments: nn.LogSoftmax(dim=-1)(x), nn.CrossEntropyLoss()(x, y). */
 Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a);
 /* Values reduced over dim (FACT_NO_DIM: all); across positions an aggregation or product. */
