@@ -254,6 +254,7 @@ const char *contracts_op_name(unsigned op) {
         N(LOG_PROB),
         N(SAMPLE),
         N(FLAX_APPLY),
+        N(MODEL_CALL),
 #undef N
     };
     return op < OP_COUNT && names[op] ? names[op] : NULL;

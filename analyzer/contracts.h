@@ -131,6 +131,8 @@ typedef enum {
     OP_SAMPLE,       /* dist.sample(): token ids drawn from the distribution */
     OP_FLAX_APPLY,   /* flax module.apply(variables, x, ...), a TrainState's apply_fn(...): the
                         module run on x; given token ids, a model call (its logits) */
+    OP_MODEL_CALL,   /* model.forward(x), DDP(m).module(x): the model run on its arguments, as
+                        model(x) is (a model call's output) */
     OP_COUNT
 } Op;
 

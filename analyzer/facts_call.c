@@ -248,11 +248,8 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
             in->call_row = t;
             return apply_method(in, call, t, recv_node, recv, &a);
         }
-        /* ddp_model.module(x): the wrapped model (facts_attr.c), called */
-        if (recv.obj == FO_MODEL &&
-            ((mlen == 7 && !memcmp(method, "forward", 7)) ||
-             (mlen == 8 && !memcmp(method, "__call__", 8)) || names_is(method, mlen, "module")))
-            return hf_model_output(in, recv, &a, call);
+        if (t && t->op == OP_MODEL_CALL) /* model.forward(x), ddp_model.module(x) */
+            return apply_method(in, call, t, recv_node, recv, &a);
         if (recv.obj == FO_MODEL && (t = module_row(method, mlen)))
             return apply_method(in, call, t, recv_node, recv, &a);
     }

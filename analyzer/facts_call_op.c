@@ -2,8 +2,8 @@
  * default, so that an op no case handles does not compile (-Wswitch-enum, CMakeLists.txt). The
  * array ops' transfers are in facts_array.c, Hugging Face's in facts_hf.c, the builtins' in
  * facts_builtins.c; the methods of a receiver kind that only return what the receiver holds
- * (a distribution's log_prob and sample, a flax module's apply, a list's append, a method that
- * returns the receiver) are here. */
+ * (a distribution's log_prob and sample, a model's forward, a flax module's apply, a list's
+ * append, a method that returns the receiver) are here. */
 #include <string.h>
 
 #include "facts_xfer.h"
@@ -159,6 +159,8 @@ Fact xfer_apply(Interp *in, const Applied *s) {
         return distribution_method(s);
     case OP_FLAX_APPLY:
         return flax_apply(in, s);
+    case OP_MODEL_CALL:
+        return hf_model_output(in, s->recv, s->a, s->node);
     case OP_NONE: /* in no row (the table test) */
     case OP_COUNT:
         return fact_unknown();

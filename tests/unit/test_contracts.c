@@ -33,13 +33,13 @@ END_TEST
 /* Ops whose transfer reads the receiver of a method (facts_call_op.c): no library function. */
 static bool reads_receiver(unsigned op) {
     return op == OP_APPEND || op == OP_EXTEND || op == OP_RETURNS_SELF || op == OP_LOG_PROB ||
-           op == OP_SAMPLE || op == OP_FLAX_APPLY;
+           op == OP_SAMPLE || op == OP_FLAX_APPLY || op == OP_MODEL_CALL;
 }
 
 /* A model's methods facts_call.c applies (on a model, or by a bare-name fallback). */
 static bool model_method(unsigned op) {
     return op == OP_GENERATE || op == OP_TRANSITION_SCORES || op == OP_WRAP_MODEL ||
-           op == OP_FLAX_APPLY;
+           op == OP_FLAX_APPLY || op == OP_MODEL_CALL;
 }
 
 /* Each form is dispatched to some ops only (facts_call.c): a row naming another is dead. */
@@ -170,6 +170,9 @@ START_TEST(qualified_names_resolve_through_the_library) {
     ck_assert_ptr_null(contracts_method(FORM_UNKNOWN_FN, "apply", 5));
     ck_assert_ptr_null(contracts_method(FORM_TENSOR | FORM_TOKENIZER, "apply", 5));
     ck_assert_ptr_null(contracts_func("jax.apply"));
+    /* a model's own forward: on a model only (an unknown object's is no row) */
+    ck_assert_uint_eq(contracts_method(FORM_MODEL, "forward", 7)->op, OP_MODEL_CALL);
+    ck_assert_ptr_null(contracts_method(~0u & ~FORM_MODEL, "forward", 7));
 }
 END_TEST
 
