@@ -171,10 +171,12 @@ enum {
     FORM_MAPPING = 1 << 7,   /* enc.name(...) on an encoding or a model output as a dict (its
                                 items()): only the padding domain reads these rows */
     FORM_ENCODING = 1 << 8,  /* enc.name(...) on a tokenizer's batch (a BatchEncoding) */
-    FORM_DISTRIBUTION = 1 << 9, /* dist.name(...) on a distribution: a value an OP_DISTRIBUTION
-                                   row built (torch.distributions.Categorical(logits=x)) */
-    FORM_UNKNOWN_FN = 1 << 10,  /* name(...) where the name holds nothing known (a function
-                                   passed along as a parameter): a bare-name fallback */
+    /* dist.name(...) on a distribution: a value an OP_DISTRIBUTION row built
+     * (torch.distributions.Categorical(logits=x)) */
+    FORM_DISTRIBUTION = 1 << 9,
+    /* name(...) where the name holds nothing known (a function passed along as a parameter):
+     * a bare-name fallback */
+    FORM_UNKNOWN_FN = 1 << 10,
     FORM_LAST = FORM_UNKNOWN_FN,
 };
 #define FORM_ARRAY (FORM_FUNC | FORM_TENSOR)

@@ -35,17 +35,18 @@ static char fold_operator(Interp *in, TSNode fn, Fact f) {
 
 /* np.multiply.reduce(x, axis) is np.prod(x, axis); add.reduce a sum, maximum.reduce a max. */
 static Fact ufunc_reduce(Interp *in, const Applied *s) {
-    static const Contract ufuncs[] = {
-        {"multiply.reduce", 0, FORM_FUNC, OP_PROD, 0, -1, PO_NONE, 0},
-        {"add.reduce", 0, FORM_FUNC, OP_SUM, 0, -1, PO_NONE, 0},
-        {"maximum.reduce", 0, FORM_FUNC, OP_MAX, 0, -1, PO_NONE, 0}};
+    static const Contract ufuncs[] = {{"multiply.reduce", 0, FORM_FUNC, OP_PROD, 0, -1, PO_NONE, 0},
+                                      {"add.reduce", 0, FORM_FUNC, OP_SUM, 0, -1, PO_NONE, 0},
+                                      {"maximum.reduce", 0, FORM_FUNC, OP_MAX, 0, -1, PO_NONE, 0}};
     const Args *a = s->a;
     for (size_t u = 0; u < sizeof ufuncs / sizeof *ufuncs; u++) {
         size_t ql = strlen(s->qual), ul = strlen(ufuncs[u].name);
-        if (ql > ul && s->qual[ql - ul - 1] == '.' && !strcmp(s->qual + ql - ul, ufuncs[u].name))
-            return xfer_apply(in, &(Applied){.row = &ufuncs[u], .node = s->node, .a = a,
-                                             .x = a->npos ? a->posf[0] : fact_unknown(),
-                                             .recv = fact_unknown(), .off = 1});
+        if (ql > ul && s->qual[ql - ul - 1] == '.' && !strcmp(s->qual + ql - ul, ufuncs[u].name)) {
+            Applied reduce = {.row = &ufuncs[u], .node = s->node, .recv = fact_unknown(), .a = a};
+            reduce.x = a->npos ? a->posf[0] : fact_unknown();
+            reduce.off = 1;
+            return xfer_apply(in, &reduce);
+        }
     }
     return fact_unknown();
 }
@@ -130,9 +131,10 @@ Fact builtins_apply(Interp *in, const Applied *s) {
         Args one = {.npos = 1, .nplain = 1};
         one.posf[0] = e;
         const Contract *t = f.obj == FO_MODULE ? contracts_func(f.qual) : NULL;
+        Applied each = {
+            .row = t, .node = node, .x = e, .recv = fact_unknown(), .a = &one, .off = 1};
         if (t && contracts_is_array_op(t->op))
-            r = xfer_apply(in, &(Applied){.row = t, .node = node, .x = e, .recv = fact_unknown(),
-                                          .a = &one, .off = 1});
+            r = xfer_apply(in, &each);
         else if (f.obj == FO_FUNC)
             r = svc_call_user(in, f.def, (TSNode){0}, &one, NULL);
         return r.kinds || r.flags ? svc_list_of(in, r, node) : fact_unknown();

@@ -14,8 +14,8 @@ static const Contract *module_row(const char *method, size_t len) {
 /* The row t applied by recv.method(...) (recv: its expression). */
 static Fact apply_method(Interp *in, TSNode call, const Contract *t, TSNode recv_node, Fact recv,
                          const Args *a) {
-    return xfer_apply(in, &(Applied){.row = t, .node = call, .x = recv, .recv = recv,
-                                     .recv_node = recv_node, .a = a});
+    Applied s = {.row = t, .node = call, .x = recv, .recv = recv, .recv_node = recv_node, .a = a};
+    return xfer_apply(in, &s);
 }
 
 /* A library function's tensor argument: softmax(model(x), -1) normalises the output's logits
@@ -200,10 +200,9 @@ static Fact call_library(Interp *in, TSNode call, const char *qual, Fact recv, c
     }
     const Contract *t = in->call_row = contracts_func(qual);
     if (!t) return fact_unknown();
-    Fact x = a->npos && contracts_is_array_op(t->op) ? output_operand(t, a->posf[0]) : fact_unknown();
-    return xfer_apply(in,
-                      &(Applied){.row = t, .node = call, .x = x, .recv = recv, .a = a, .qual = qual,
-                                 .off = 1});
+    Applied s = {.row = t, .node = call, .recv = recv, .a = a, .qual = qual, .off = 1};
+    s.x = a->npos && contracts_is_array_op(t->op) ? output_operand(t, a->posf[0]) : fact_unknown();
+    return xfer_apply(in, &s);
 }
 
 /* model(x, y) with y the tokens one position ahead of x (x, y = seq[:-1], seq[1:]): nanoGPT's
@@ -453,7 +452,8 @@ static Fact eval_call(Interp *in, TSNode call) {
         t = contracts_method(FORM_UNKNOWN_FN, name, nlen);
     }
     if (t) {
-        Fact r = xfer_apply(in, &(Applied){.row = t, .node = call, .x = f, .recv = f, .a = &a});
+        Applied s = {.row = t, .node = call, .x = f, .recv = f, .a = &a};
+        Fact r = xfer_apply(in, &s);
         if (r.obj != FO_NONE || r.kinds) return r;
     }
     if (!f.kinds && hf_looks_like_model_call(in, &a)) { /* classifier(**enc), mlm(input_ids=x) */

@@ -47,8 +47,7 @@ static Fact flax_apply(Interp *in, const Applied *s) {
     /* a flax module returns arrays, not an output object: its logits */
     Fact logits = hf_output_logits(hf_model_output(in, model, &rest, s->node));
     /* mutable=[...]: (output, updated state) */
-    return args_kw(in, a, "mutable") < 0 ? logits
-                                         : xfer_pair(in, logits, fact_unknown(), s->node);
+    return args_kw(in, a, "mutable") < 0 ? logits : xfer_pair(in, logits, fact_unknown(), s->node);
 }
 
 Fact xfer_apply(Interp *in, const Applied *s) {
@@ -114,7 +113,7 @@ Fact xfer_apply(Interp *in, const Applied *s) {
     case OP_LOG_SOFTMAX_CLASS:
     case OP_SOFTMAX_CLASS:
         return array_apply(in, s, AT_LOSSES);
-    case OP_ONES:  /* facts_use.c's rows: what a distribution sums to, and a test that it does */
+    case OP_ONES: /* facts_use.c's rows: what a distribution sums to, and a test that it does */
     case OP_CLOSE:
     case OP_PAD_ONLY: /* the padding domain's rows (facts_pad.c) */
         return array_apply(in, s, AT_NOTHING);
