@@ -1,7 +1,8 @@
 /* The transfer side of the facts layer: reading a call's arguments (facts_args.c), the
- * transfers of the contract table's ops (facts_array.c, facts_hf.c, facts_builtins.c), the
- * attributes of known objects (facts_attr.c) and name evidence (facts_names.c). Transfers reach
- * the interpreter only through the interp_* services of facts_internal.h. */
+ * transfers of the contract table's ops (facts_array.c, facts_hf.c, facts_builtins.c; applied
+ * by xfer_apply, facts_call_op.c), the attributes of known objects (facts_attr.c) and name
+ * evidence (facts_names.c). Transfers reach the interpreter only through the interp_* services
+ * of facts_internal.h. */
 #ifndef LOGITLINT_FACTS_XFER_H
 #define LOGITLINT_FACTS_XFER_H
 
