@@ -251,6 +251,10 @@ const char *contracts_op_name(unsigned op) {
         N(RETURNS_SELF),
         N(RANK_METRIC),
         N(WRAP_MODEL),
+        N(LOG_PROB),
+        N(SAMPLE),
+        N(FLAX_APPLY),
+        N(MODEL_CALL),
 #undef N
     };
     return op < OP_COUNT && names[op] ? names[op] : NULL;

@@ -18,10 +18,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What a callee does. Array ops (up to OP_ARRAY_LAST) take a tensor and are applied by
- * array_apply (facts_array.c), Hugging Face's (up to OP_HF_LAST) by hf_apply (facts_hf.c), the
- * others by builtins_apply (facts_builtins.c). ORDER OP: keep the three families apart;
- * contracts_op_name (contracts.c) lists every value. */
+/* What a callee does. xfer_apply (facts_call_op.c) applies a row by a switch over every value,
+ * with no default: a value no case handles does not compile. Array ops (up to OP_ARRAY_LAST)
+ * take a tensor (their transfers are in facts_array.c), Hugging Face's (up to OP_HF_LAST) are in
+ * facts_hf.c, the others in facts_builtins.c and facts_call_op.c. ORDER OP: keep the three
+ * families apart; contracts_op_name (contracts.c) lists every value. */
 typedef enum {
     OP_NONE,                /* no contract (never in a row) */
     OP_LOG_SOFTMAX,         /* log-probabilities over dim (default: the last axis) */
@@ -125,6 +126,13 @@ typedef enum {
                         values at idx_pos (-1: of every positional argument), a ranking */
     OP_WRAP_MODEL,   /* torch.compile(m), DDP(m), accelerator.unwrap_model(m) / .prepare(m, opt):
                         the model (each object) it is given, which it runs unchanged */
+    OP_LOG_PROB,     /* dist.log_prob(value): the distribution's normalised log-probs of the
+                        tokens given (one value per token: the vocabulary axis gone) */
+    OP_SAMPLE,       /* dist.sample(): token ids drawn from the distribution */
+    OP_FLAX_APPLY,   /* flax module.apply(variables, x, ...), a TrainState's apply_fn(...): the
+                        module run on x; given token ids, a model call (its logits) */
+    OP_MODEL_CALL,   /* model.forward(x), DDP(m).module(x): the model run on its arguments, as
+                        model(x) is (a model call's output) */
     OP_COUNT
 } Op;
 
@@ -154,15 +162,22 @@ enum {
 enum {
     FORM_FUNC = 1 << 0,      /* lib.name(x, ...), from a library in libs (x: first argument) */
     FORM_TENSOR = 1 << 1,    /* x.name(...) on a tensor (or a model output used as one) */
-    FORM_UNKNOWN = 1 << 2,   /* x.name(...) on a value nothing is known of: a bare name */
-    FORM_MODEL = 1 << 3,     /* model.name(...) (or an unknown object's) */
+    FORM_UNKNOWN = 1 << 2,   /* x.name(...) on a value nothing is known of: a bare-name
+                                fallback; the row's comment says why the name is enough */
+    FORM_MODEL = 1 << 3,     /* model.name(...) on a model (FO_MODEL) */
     FORM_TOKENIZER = 1 << 4, /* tokenizer.name(...) */
     FORM_MODULE = 1 << 5,    /* module.name(...) returning the module (an nn.Module's .to()) */
     FORM_ANY_RECV = 1 << 6,  /* x.name(...) whatever x is (a list's append) */
     FORM_MAPPING = 1 << 7,   /* enc.name(...) on an encoding or a model output as a dict (its
                                 items()): only the padding domain reads these rows */
     FORM_ENCODING = 1 << 8,  /* enc.name(...) on a tokenizer's batch (a BatchEncoding) */
-    FORM_LAST = FORM_ENCODING,
+    /* dist.name(...) on a distribution: a value an OP_DISTRIBUTION row built
+     * (torch.distributions.Categorical(logits=x)) */
+    FORM_DISTRIBUTION = 1 << 9,
+    /* name(...) where the name holds nothing known (a function passed along as a parameter):
+     * a bare-name fallback */
+    FORM_UNKNOWN_FN = 1 << 10,
+    FORM_LAST = FORM_UNKNOWN_FN,
 };
 #define FORM_ARRAY (FORM_FUNC | FORM_TENSOR)
 

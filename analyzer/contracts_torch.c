@@ -56,6 +56,11 @@ const Contract contracts_torch[] = {
     {"tensor", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_TO_TENSOR, -1, -1, .keeps = PK_ALL},
     {"as_tensor", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_TO_TENSOR, -1, -1, .keeps = PK_ALL},
     {"from_numpy", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1, .keeps = PK_ALL},
+    /* a model run by its own method: model.forward(x), model.__call__(x); DDP(m).module is
+     * the model it wraps (facts_attr.c), and .module(x) runs it */
+    {"forward", 0, FORM_MODEL, OP_MODEL_CALL, -1, -1},
+    {"__call__", 0, FORM_MODEL, OP_MODEL_CALL, -1, -1},
+    {"module", 0, FORM_MODEL, OP_MODEL_CALL, -1, -1},
     /* nn.Module methods that return the module */
     {"eval", 0, FORM_MODULE, OP_RETURNS_SELF, -1, -1},
     {"train", 0, FORM_MODULE, OP_RETURNS_SELF, -1, -1},
@@ -88,6 +93,10 @@ const Contract contracts_torch[] = {
      * same meaning: a bare name */
     {"Categorical", LIB_ANY, FORM_FUNC, OP_DISTRIBUTION, -1, -1},
     {"OneHotCategorical", LIB_ANY, FORM_FUNC, OP_DISTRIBUTION, -1, -1},
+    /* the methods of a distribution those rows built (FORM_DISTRIBUTION: keyed by what built
+     * the receiver, not by the method's name alone) */
+    {"log_prob", 0, FORM_DISTRIBUTION, OP_LOG_PROB, -1, -1},
+    {"sample", 0, FORM_DISTRIBUTION, OP_SAMPLE, -1, -1},
     /* torch.utils.data, and loaders of other libraries (accelerate) named alike */
     {"DataLoader", LIB_ANY, FORM_FUNC, OP_DATALOADER, -1, -1},
     /* wrappers that run the model they are given: compilation, data parallelism */

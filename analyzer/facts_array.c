@@ -925,78 +925,26 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
     }
 }
 
-Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off) {
+Fact array_apply(Interp *in, const Applied *s, ArrayTransfer which) {
     in->call_transfer = true;
-    int dim = t->dim_pos >= 0 ? args_dim(in, a, t->dim_pos + off) : args_dim(in, a, -1);
-    bool keepdim = args_truthy(in, a, "keepdim") || args_truthy(in, a, "keepdims");
-    switch ((Op)t->op) {
-    case OP_LOG_SOFTMAX:
-    case OP_SOFTMAX:
-    case OP_LOGSUMEXP:
-    case OP_LOG:
-    case OP_EXP:
-    case OP_LOGADDEXP:
-    case OP_COSINE:
-    case OP_SIGMOID:
-    case OP_LOGSIGMOID:
-        return array_scores(in, node, t, x, a, off, dim, keepdim);
-    case OP_NANMEAN:
-    case OP_MEAN:
-    case OP_SUM:
-    case OP_PROD:
-    case OP_CUMSUM:
-    case OP_CUMPROD:
-    case OP_MIN:
-    case OP_MAX:
-    case OP_ARGMAX:
-    case OP_SORT:
-    case OP_SELECT:
-        return array_reductions(in, node, t, x, a, off, dim, keepdim);
-    case OP_SQUEEZE:
-    case OP_UNSQUEEZE:
-    case OP_RESHAPE:
-    case OP_FLATTEN:
-    case OP_TRANSPOSE:
-    case OP_PERMUTE:
-    case OP_EINSUM:
-    case OP_NARROW:
-    case OP_ITEM:
-    case OP_STACK:
-    case OP_CAT:
-    case OP_ROLL:
-    case OP_CHUNK:
-    case OP_SIZE:
-    case OP_NUMEL:
-        return array_layout(in, node, t, x, a, off, dim);
-    case OP_FULL:
-    case OP_TO_TENSOR:
-    case OP_PASS:
-    case OP_WHERE:
-    case OP_MASKED_FILL:
-    case OP_MUL:
-    case OP_DIV:
-    case OP_SUB:
-    case OP_COMPARE:
-    case OP_ARANGE:
-    case OP_PAD_SEQUENCE:
-    case OP_PAD_ARRAY:
-        return array_values(in, node, t, x, a, off);
-    case OP_KERAS_CE:
-    case OP_KERAS_CE_CLASS:
-    case OP_LINEAR_CLASS:
-    case OP_CROSS_ENTROPY:
-    case OP_NLL_LOSS:
-    case OP_CROSS_ENTROPY_CLASS:
-    case OP_NLL_LOSS_CLASS:
-    case OP_LOG_SOFTMAX_CLASS:
-    case OP_SOFTMAX_CLASS:
-        return array_losses(in, node, t, x, a, off);
-    case OP_ONES:  /* facts_use.c's rows: what a distribution sums to, and a test that it does */
-    case OP_CLOSE:
-    case OP_PAD_ONLY: /* the padding domain's row (facts_pad.c) */
-    default:
+    const Contract *t = s->row;
+    int dim = t->dim_pos >= 0 ? args_dim(in, s->a, t->dim_pos + s->off) : args_dim(in, s->a, -1);
+    bool keepdim = args_truthy(in, s->a, "keepdim") || args_truthy(in, s->a, "keepdims");
+    switch (which) {
+    case AT_SCORES:
+        return array_scores(in, s->node, t, s->x, s->a, s->off, dim, keepdim);
+    case AT_REDUCTIONS:
+        return array_reductions(in, s->node, t, s->x, s->a, s->off, dim, keepdim);
+    case AT_LAYOUT:
+        return array_layout(in, s->node, t, s->x, s->a, s->off, dim);
+    case AT_VALUES:
+        return array_values(in, s->node, t, s->x, s->a, s->off);
+    case AT_LOSSES:
+        return array_losses(in, s->node, t, s->x, s->a, s->off);
+    case AT_NOTHING:
         return fact_unknown();
     }
+    return fact_unknown(); /* not an ArrayTransfer: unreachable */
 }
 
 /* A FO_CALLABLE applied to its arguments: nn.LogSoftmax(dim=-1)(x), nn.CrossEntropyLoss()(x, y). */

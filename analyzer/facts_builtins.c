@@ -33,8 +33,29 @@ static char fold_operator(Interp *in, TSNode fn, Fact f) {
     return parse_text_eq(in->src, op, "*") ? '*' : parse_text_eq(in->src, op, "+") ? '+' : 0;
 }
 
+/* np.multiply.reduce(x, axis) is np.prod(x, axis); add.reduce a sum, maximum.reduce a max. */
+static Fact ufunc_reduce(Interp *in, const Applied *s) {
+    static const Contract ufuncs[] = {{"multiply.reduce", 0, FORM_FUNC, OP_PROD, 0, -1, PO_NONE, 0},
+                                      {"add.reduce", 0, FORM_FUNC, OP_SUM, 0, -1, PO_NONE, 0},
+                                      {"maximum.reduce", 0, FORM_FUNC, OP_MAX, 0, -1, PO_NONE, 0}};
+    const Args *a = s->a;
+    for (size_t u = 0; u < sizeof ufuncs / sizeof *ufuncs; u++) {
+        size_t ql = strlen(s->qual), ul = strlen(ufuncs[u].name);
+        if (ql > ul && s->qual[ql - ul - 1] == '.' && !strcmp(s->qual + ql - ul, ufuncs[u].name)) {
+            Applied reduce = {.row = &ufuncs[u], .node = s->node, .recv = fact_unknown(), .a = a};
+            reduce.x = a->npos ? a->posf[0] : fact_unknown();
+            reduce.off = 1;
+            return xfer_apply(in, &reduce);
+        }
+    }
+    return fact_unknown();
+}
+
 /* Builtins, tokenizers, models: calls that are not tensor arithmetic. */
-Fact builtins_apply(Interp *in, TSNode node, const Contract *t, const Args *a, const char *qual) {
+Fact builtins_apply(Interp *in, const Applied *s) {
+    const Contract *t = s->row;
+    TSNode node = s->node;
+    const Args *a = s->a;
     in->call_transfer = true;
     switch ((Op)t->op) {
     case OP_PARTIAL: { /* functools.partial(F.nll_loss, reduction="sum"): F.nll_loss itself */
@@ -46,19 +67,8 @@ Fact builtins_apply(Interp *in, TSNode node, const Contract *t, const Args *a, c
         Fact last = a->npos ? a->posf[a->npos - 1] : fact_unknown();
         return last.obj == FO_CALLABLE && !a->splatted ? last : fact_unknown();
     }
-    case OP_UFUNC_REDUCE: { /* np.multiply.reduce(x, axis) is np.prod(x, axis) */
-        static const Contract ufuncs[] = {
-            {"multiply.reduce", 0, FORM_FUNC, OP_PROD, 0, -1, PO_NONE, 0},
-            {"add.reduce", 0, FORM_FUNC, OP_SUM, 0, -1, PO_NONE, 0},
-            {"maximum.reduce", 0, FORM_FUNC, OP_MAX, 0, -1, PO_NONE, 0}};
-        for (size_t u = 0; u < sizeof ufuncs / sizeof *ufuncs; u++) {
-            size_t ql = strlen(qual), ul = strlen(ufuncs[u].name);
-            if (ql > ul && qual[ql - ul - 1] == '.' && !strcmp(qual + ql - ul, ufuncs[u].name))
-                return array_apply(in, node, &ufuncs[u], a->npos ? a->posf[0] : fact_unknown(), a,
-                                   1);
-        }
-        return fact_unknown();
-    }
+    case OP_UFUNC_REDUCE:
+        return ufunc_reduce(in, s);
     case OP_FOLD: { /* functools.reduce(operator.mul, ps) is math.prod(ps); add, sum(xs) */
         if (a->npos < 2) return fact_unknown();
         char op = fold_operator(in, a->pos[0], a->posf[0]);
@@ -121,8 +131,10 @@ Fact builtins_apply(Interp *in, TSNode node, const Contract *t, const Args *a, c
         Args one = {.npos = 1, .nplain = 1};
         one.posf[0] = e;
         const Contract *t = f.obj == FO_MODULE ? contracts_func(f.qual) : NULL;
+        Applied each = {
+            .row = t, .node = node, .x = e, .recv = fact_unknown(), .a = &one, .off = 1};
         if (t && contracts_is_array_op(t->op))
-            r = array_apply(in, node, t, e, &one, 1);
+            r = xfer_apply(in, &each);
         else if (f.obj == FO_FUNC)
             r = svc_call_user(in, f.def, (TSNode){0}, &one, NULL);
         return r.kinds || r.flags ? svc_list_of(in, r, node) : fact_unknown();

@@ -5,29 +5,23 @@
 #include "facts_interp.h"
 #include "facts_xfer.h"
 
-/* model.to(device), model.eval(), model.half(): nn.Module methods that return the module. */
-static bool returns_module(const char *method, size_t len) {
-    return contracts_method(FORM_MODULE, method, len) != NULL;
+/* model.to(device), model.eval(), model.half(): an nn.Module method's row (its op, applied to
+ * the module, gives the module); NULL if the method is none. */
+static const Contract *module_row(const char *method, size_t len) {
+    return contracts_method(FORM_MODULE, method, len);
+}
+
+/* The row t applied by recv.method(...) (recv: its expression). */
+static Fact apply_method(Interp *in, TSNode call, const Contract *t, TSNode recv_node, Fact recv,
+                         const Args *a) {
+    Applied s = {.row = t, .node = call, .x = recv, .recv = recv, .recv_node = recv_node, .a = a};
+    return xfer_apply(in, &s);
 }
 
 /* A library function's tensor argument: softmax(model(x), -1) normalises the output's logits
  * whatever the model was fed; other functions see them only when it was fed token ids. */
 static Fact output_operand(const Contract *t, Fact arg) {
     return contracts_normalises(t->op) ? hf_output_logits(arg) : hf_output_tensor(arg);
-}
-
-/* A categorical distribution's log_prob(value): normalised log-probs at the given tokens. */
-static Fact distribution_method(TSNode call, Fact dist, const char *method, size_t len) {
-    Fact r = dist;
-    r.obj = FO_NONE;
-    r.origin = call;
-    if (len == 8 && !memcmp(method, "log_prob", 8)) {
-        r.flags |= FF_SELECTED;
-        fact_remove_axis(&r, -1);
-        return r;
-    }
-    if (len == 6 && !memcmp(method, "sample", 6)) return fact_of(FK_IDS, 0, call);
-    return fact_unknown();
 }
 
 /* A call we know nothing of still returns something derived from its arguments: if one of
@@ -205,22 +199,10 @@ static Fact call_library(Interp *in, TSNode call, const char *qual, Fact recv, c
             return call_declared_object(in, call, qual, a);
     }
     const Contract *t = in->call_row = contracts_func(qual);
-    if (t && contracts_is_array_op(t->op))
-        return array_apply(in, call, t, a->npos ? output_operand(t, a->posf[0]) : fact_unknown(), a,
-                           1);
-    if (t && contracts_is_hf_op(t->op)) return hf_apply(in, call, t, recv, a, qual);
-    if (t) return builtins_apply(in, call, t, a, qual);
-    return fact_unknown();
-}
-
-/* (a, b): what a call returns as a pair. */
-static Fact pair_of(Interp *in, Fact a, Fact b, TSNode node) {
-    Fact pair = fact_object(FO_TUPLE, 0, node);
-    pair.elems = arena_alloc(in->arena, 2 * sizeof(Fact));
-    pair.elems[0] = a;
-    pair.elems[1] = b;
-    pair.nelems = 2;
-    return pair;
+    if (!t) return fact_unknown();
+    Applied s = {.row = t, .node = call, .recv = recv, .a = a, .qual = qual, .off = 1};
+    s.x = a->npos && contracts_is_array_op(t->op) ? output_operand(t, a->posf[0]) : fact_unknown();
+    return xfer_apply(in, &s);
 }
 
 /* model(x, y) with y the tokens one position ahead of x (x, y = seq[:-1], seq[1:]): nanoGPT's
@@ -237,28 +219,7 @@ static Fact model_call(Interp *in, Fact model, const Args *a, TSNode call) {
     Fact loss = fact_of(FK_LOSS, FF_LABELS, call);
     if (y->obj == FO_NONE && !(y->flags & (FF_MASKED | FF_SLICED)))
         loss.flags |= FF_FULLLABELS | (y->flags & FF_JOINED);
-    return pair_of(in, logits, loss, call);
-}
-
-/* flax: module.apply(variables, x, ...) runs the module on x, and so does a TrainState's
- * apply_fn({"params": p}, x): given token ids, a model call on the arguments after the
- * variables (known by its name only unless the ids are known from data flow). */
-static Fact flax_apply(Interp *in, TSNode call, Fact recv, const Args *a) {
-    if (a->npos < 2 || a->splatted ||
-        !(recv.obj == FO_MODEL || recv.obj == FO_INSTANCE || (recv.obj == FO_NONE && !recv.kinds)))
-        return fact_unknown();
-    Args rest = *a;
-    rest.npos = a->npos - 1;
-    rest.nplain = a->nplain - 1;
-    memmove(rest.pos, a->pos + 1, sizeof(TSNode) * (size_t)rest.npos);
-    memmove(rest.posf, a->posf + 1, sizeof(Fact) * (size_t)rest.npos);
-    if (!(rest.posf[0].kinds & FK_IDS) || rest.posf[0].ndim == 0) return fact_unknown();
-    unsigned weak = hf_looks_like_model_call(in, &rest) ? 0 : FF_WEAK;
-    Fact model = recv.obj == FO_MODEL ? recv : fact_object(FO_MODEL, weak, call);
-    /* a flax module returns arrays, not an output object: its logits */
-    Fact logits = hf_output_logits(hf_model_output(in, model, &rest, call));
-    /* mutable=[...]: (output, updated state) */
-    return args_kw(in, a, "mutable") < 0 ? logits : pair_of(in, logits, fact_unknown(), call);
+    return xfer_pair(in, logits, loss, call);
 }
 
 /* recv.method(...) where recv is no module: by the receiver's kind. */
@@ -269,37 +230,39 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
     /* tokenizer(...).to("cuda"): the same batch, padding and all */
     if (recv.obj == FO_ENCODING) {
         const Contract *t = contracts_method(FORM_ENCODING, method, mlen);
-        if (t && t->op == OP_RETURNS_SELF) return recv;
+        if (t) return apply_method(in, call, t, recv_node, recv, &a);
     }
-    if (recv.obj == FO_MODEL || (recv.obj == FO_NONE && !recv.kinds)) {
-        const Contract *t = contracts_method(FORM_MODEL, method, mlen);
+    /* a model's methods; an object nothing is known of, by the rows' bare-name fallbacks */
+    bool unknown = recv.obj == FO_NONE && !recv.kinds;
+    unsigned form = recv.obj == FO_MODEL ? FORM_MODEL : unknown ? FORM_UNKNOWN : 0;
+    if (form) {
+        const Contract *t = contracts_method(form, method, mlen);
         /* an object we know nothing of generates as Hugging Face's do when it is given
          * token ids; llm.generate(prompts, params) (vLLM) returns request outputs */
         bool fed_ids =
             recv.obj == FO_MODEL || args_kw(in, &a, "input_ids") >= 0 || a.has_splat ||
             (a.npos >= 1 && ((a.posf[0].kinds & FK_IDS) || a.posf[0].obj == FO_ENCODING));
-        if (t && ((t->op == OP_GENERATE && fed_ids) || t->op == OP_TRANSITION_SCORES)) {
+        if (t && ((t->op == OP_GENERATE && fed_ids) || t->op == OP_TRANSITION_SCORES ||
+                  t->op == OP_WRAP_MODEL)) {
             in->call_row = t;
-            return hf_apply(in, call, t, recv, &a, NULL);
+            return apply_method(in, call, t, recv_node, recv, &a);
         }
-        if (t && t->op == OP_WRAP_MODEL) {
-            in->call_row = t;
-            return builtins_apply(in, call, t, &a, NULL);
-        }
-        /* ddp_model.module(x): the wrapped model (facts_attr.c), called */
-        if (recv.obj == FO_MODEL &&
-            ((mlen == 7 && !memcmp(method, "forward", 7)) ||
-             (mlen == 8 && !memcmp(method, "__call__", 8)) || names_is(method, mlen, "module")))
-            return hf_model_output(in, recv, &a, call);
-        if (recv.obj == FO_MODEL && returns_module(method, mlen)) return recv;
+        if (t && t->op == OP_MODEL_CALL) /* model.forward(x), ddp_model.module(x) */
+            return apply_method(in, call, t, recv_node, recv, &a);
+        if (recv.obj == FO_MODEL && (t = module_row(method, mlen)))
+            return apply_method(in, call, t, recv_node, recv, &a);
     }
     /* nn.CrossEntropyLoss().to(device), nn.LogSoftmax(-1).cuda(): the same module */
-    if (recv.obj == FO_CALLABLE && returns_module(method, mlen)) return recv;
-    if (recv.obj == FO_DISTRIBUTION) return distribution_method(call, recv, method, mlen);
+    const Contract *t;
+    if (recv.obj == FO_CALLABLE && (t = module_row(method, mlen)))
+        return apply_method(in, call, t, recv_node, recv, &a);
+    if (recv.obj == FO_DISTRIBUTION) {
+        t = contracts_method(FORM_DISTRIBUTION, method, mlen);
+        return t ? apply_method(in, call, t, recv_node, recv, &a) : fact_unknown();
+    }
     if (recv.obj == FO_TOKENIZER) {
-        const Contract *t = in->call_row = contracts_method(FORM_TOKENIZER, method, mlen);
-        if (t) return hf_apply(in, call, t, recv, &a, NULL);
-        return fact_unknown();
+        t = in->call_row = contracts_method(FORM_TOKENIZER, method, mlen);
+        return t ? apply_method(in, call, t, recv_node, recv, &a) : fact_unknown();
     }
     const Contract *tensor_row = contracts_method(FORM_TENSOR, method, mlen);
     if (recv.obj == FO_OUTPUT && tensor_row) recv = hf_output_tensor(recv);
@@ -310,9 +273,9 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
     /* h.softmax(-1), (h @ W).log_softmax(-1): whatever h is, only a tensor has these */
     bool normalises = tensor_row && contracts_normalises(tensor_row->op);
     if (fact_is_tensorish(&recv) || recv.obj == FO_TUPLE || (normalises && recv.obj == FO_NONE)) {
-        const Contract *t = in->call_row = tensor_row;
+        t = in->call_row = tensor_row;
         if (t) {
-            Fact r = array_apply(in, call, t, recv, &a, 0);
+            Fact r = apply_method(in, call, t, recv_node, recv, &a);
             /* x.masked_fill_(m, 0), x.log_(): torch's in-place form changes x itself */
             if (method[mlen - 1] == '_' &&
                 (parse_is(recv_node, "identifier") || parse_is(recv_node, "attribute")))
@@ -327,15 +290,19 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
         if (!ts_node_is_null(interp_find_method(in, recv.def, method, mlen))) {
             Fact r = call_instance(in, call, recv, method, mlen, &a);
             if (!project_told_nothing(in, &recv, &r)) return r;
-        } else if (returns_module(method, mlen)) {
-            return recv; /* Wrapper(lm).eval() */
+        } else if ((t = module_row(method, mlen))) { /* Wrapper(lm).eval() */
+            return apply_method(in, call, t, recv_node, recv, &a);
         } else { /* self.score(h) where __init__ set self.score = nn.Linear(...): no method */
             field = funcs_find(in, method, mlen) && types_assigns_field(in, recv.def, method, mlen);
         }
         recv = fact_unknown(); /* self.lm(x), set where we cannot see: as for any object */
     }
-    if (names_is(method, mlen, "apply") || names_is(method, mlen, "apply_fn")) {
-        Fact r = flax_apply(in, call, recv, &a);
+    /* model.apply(variables, x), state.apply_fn(variables, x): flax, if x is token ids */
+    unknown = recv.obj == FO_NONE && !recv.kinds;
+    form = recv.obj == FO_MODEL ? FORM_MODEL : unknown ? FORM_UNKNOWN : 0;
+    t = form ? contracts_method(form, method, mlen) : NULL;
+    if (t && t->op == OP_FLAX_APPLY) {
+        Fact r = apply_method(in, call, t, recv_node, recv, &a);
         if (r.obj != FO_NONE || r.kinds) return r;
     }
     /* obj.helper(...) where helper is a method of this file; lm.loglikelihood(...) on an
@@ -366,9 +333,12 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
         (names_evidence(call, method, mlen).obj == FO_TOKENIZER ||
          hf_called_like_tokenizer(in, &a)))
         return hf_encoding(in, &a, call);
-    if (recv.obj == FO_NONE && !recv.kinds) { /* x.exp(), x.max() of a value of unknown kind */
-        const Contract *t = in->call_row = contracts_method(FORM_UNKNOWN, method, mlen);
-        if (t) return array_apply(in, call, t, recv, &a, 0);
+    if (unknown) { /* x.exp(), x.max() of a value of unknown kind: an array op's fallback */
+        t = contracts_method(FORM_UNKNOWN, method, mlen);
+        if (t && contracts_is_array_op(t->op)) {
+            in->call_row = t;
+            return apply_method(in, call, t, recv_node, recv, &a);
+        }
     }
     return fact_unknown();
 }
@@ -419,9 +389,7 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
     const Contract *list_op = contracts_method(FORM_ANY_RECV, method, mlen);
     if (list_op) { /* lst.append(x), lst.extend(xs) */
         args_read(in, parse_field(call, "arguments"), &a);
-        builtins_append(in, recv_node, recv, a.npos ? a.posf[0] : fact_unknown(),
-                        list_op->op == OP_EXTEND);
-        return fact_unknown();
+        return apply_method(in, call, list_op, recv_node, recv, &a);
     }
     return call_method(in, call, recv_node, recv, method, mlen);
 }
@@ -477,8 +445,15 @@ static Fact eval_call(Interp *in, TSNode call) {
         if (parse_is(fn, "identifier")) interp_bind(in, fn, fact_object(FO_TOKENIZER, 0, fn));
         return hf_encoding(in, &a, call);
     }
-    if (f.obj == FO_NONE && !f.kinds && svc_text_eq(in, fn, "apply_fn")) { /* passed along */
-        Fact r = flax_apply(in, call, f, &a);
+    const Contract *t = NULL; /* apply_fn(variables, x), a function passed along */
+    if (f.obj == FO_NONE && !f.kinds && parse_is(fn, "identifier")) {
+        size_t nlen;
+        const char *name = parse_text(in->src, fn, &nlen);
+        t = contracts_method(FORM_UNKNOWN_FN, name, nlen);
+    }
+    if (t) {
+        Applied s = {.row = t, .node = call, .x = f, .recv = f, .a = &a};
+        Fact r = xfer_apply(in, &s);
         if (r.obj != FO_NONE || r.kinds) return r;
     }
     if (!f.kinds && hf_looks_like_model_call(in, &a)) { /* classifier(**enc), mlm(input_ids=x) */

@@ -277,8 +277,12 @@ Fact hf_output_part(Fact out, Fact part) {
 }
 
 /* Hugging Face's calls: loading, generation, tokenizers, collators and loaders. */
-Fact hf_apply(Interp *in, TSNode node, const Contract *t, Fact recv, const Args *a,
-              const char *qual) {
+Fact hf_apply(Interp *in, const Applied *s) {
+    const Contract *t = s->row;
+    TSNode node = s->node;
+    Fact recv = s->recv;
+    const Args *a = s->a;
+    const char *qual = s->qual;
     in->call_transfer = true;
     switch ((Op)t->op) {
     case OP_FROM_PRETRAINED:

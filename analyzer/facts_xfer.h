@@ -1,13 +1,33 @@
 /* The transfer side of the facts layer: reading a call's arguments (facts_args.c), the
- * transfers of the contract table's ops (facts_array.c, facts_hf.c, facts_builtins.c), the
- * attributes of known objects (facts_attr.c) and name evidence (facts_names.c). Transfers reach
- * the interpreter only through the interp_* services of facts_internal.h. */
+ * transfers of the contract table's ops (facts_array.c, facts_hf.c, facts_builtins.c; applied
+ * by xfer_apply, facts_call_op.c), the attributes of known objects (facts_attr.c) and name
+ * evidence (facts_names.c). Transfers reach the interpreter only through the interp_* services
+ * of facts_internal.h. */
 #ifndef LOGITLINT_FACTS_XFER_H
 #define LOGITLINT_FACTS_XFER_H
 
 #include "contracts.h"
 #include "facts_internal.h"
 #include "facts_svc.h"
+
+/* ---- facts_call_op.c: applying a row ---- */
+/* A call that applies a contract row: the row, and where its operand and arguments are. */
+typedef struct Applied {
+    const Contract *row;
+    TSNode node;      /* the call */
+    Fact x;           /* an array op's operand: a method's receiver, a function's first argument */
+    Fact recv;        /* the receiver: the object a method is called on (a function's: unknown,
+                         or the module object of a declared class) */
+    TSNode recv_node; /* its expression (lst in lst.append(x)); null for a library function */
+    const Args *a;    /* the call's arguments */
+    const char *qual; /* a library function's qualified name; NULL for a method */
+    int off;          /* 1: a library function (the row's positions are one further), 0: a method */
+} Applied;
+/* What the call returns: the transfer of the row's op (every op has one, checked by the
+ * compiler: a switch over every Op with no default). */
+Fact xfer_apply(Interp *in, const Applied *s);
+/* (a, b): a pair of facts, as a call returns it. */
+Fact xfer_pair(Interp *in, Fact a, Fact b, TSNode node);
 
 /* ---- facts_args.c: a call's arguments ---- */
 void args_read(Interp *in, TSNode arglist, Args *a);
@@ -27,9 +47,19 @@ bool args_string_is(Interp *in, const Args *a, const char *name, const char *val
 bool args_class_int(Interp *in, TSNode cls, const char *name, size_t len, Fact *out);
 
 /* ---- facts_array.c: array ops (contracts_is_array_op) ---- */
-/* Applies t to the tensor x: a method's receiver (off 0), or a library function's first
- * argument (off 1: the row's argument positions are one further). */
-Fact array_apply(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off);
+/* The array transfers, by what they tell of the values. */
+typedef enum {
+    AT_SCORES,     /* normalising, exponentials and logarithms: what kind of scores */
+    AT_REDUCTIONS, /* reductions, rankings and selections */
+    AT_LAYOUT,     /* which axis is which after a reshape, transpose, slice or join */
+    AT_VALUES,     /* values made, combined or masked */
+    AT_LOSSES,     /* losses, and the loss and normalising modules that apply them */
+    AT_NOTHING,    /* nothing the main facts take (ones, allclose, the padding domain's rows);
+                      the call is still a library's, not the file's code */
+} ArrayTransfer;
+/* Applies s->row to the tensor s->x: a method's receiver (s->off 0), or a library function's
+ * first argument (s->off 1: the row's argument positions are one further). */
+Fact array_apply(Interp *in, const Applied *s, ArrayTransfer which);
 /* A FO_CALLABLE applied to its arguments: nn.LogSoftmax(dim=-1)(x), nn.CrossEntropyLoss()(x, y). */
 Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a);
 /* Values reduced over dim (FACT_NO_DIM: all); across positions an aggregation or product. */
@@ -38,8 +68,7 @@ Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op)
 void array_rank_key(Interp *in, const Args *a, TSNode node);
 
 /* ---- facts_hf.c: Hugging Face models, outputs, tokenizers and encodings ---- */
-Fact hf_apply(Interp *in, TSNode node, const Contract *t, Fact recv, const Args *a,
-              const char *qual);
+Fact hf_apply(Interp *in, const Applied *s);
 Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node);
 Fact hf_encoding(Interp *in, const Args *a, TSNode node);
 Fact hf_padded_batch(TSNode node, bool labels_masked);
@@ -52,7 +81,7 @@ Fact hf_stepwise_scores(TSNode origin, bool log_probs);
 Fact hf_aligned_attr(Fact obj, Fact t, AttrSpan span);
 
 /* ---- facts_builtins.c: Python builtins, functools and other objects' ops ---- */
-Fact builtins_apply(Interp *in, TSNode node, const Contract *t, const Args *a, const char *qual);
+Fact builtins_apply(Interp *in, const Applied *s);
 /* lst.append(x) / lst.extend(xs): the list now may hold x (xs' elements). */
 void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend);
 

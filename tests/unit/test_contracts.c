@@ -30,17 +30,29 @@ START_TEST(rows_are_unique_within_a_library_and_form) {
 }
 END_TEST
 
-/* Each form is dispatched to ops of one family only (facts_call.c): a row naming another is
- * dead. */
+/* Ops whose transfer reads the receiver of a method (facts_call_op.c): no library function. */
+static bool reads_receiver(unsigned op) {
+    return op == OP_APPEND || op == OP_EXTEND || op == OP_RETURNS_SELF || op == OP_LOG_PROB ||
+           op == OP_SAMPLE || op == OP_FLAX_APPLY || op == OP_MODEL_CALL;
+}
+
+/* A model's methods facts_call.c applies (on a model, or by a bare-name fallback). */
+static bool model_method(unsigned op) {
+    return op == OP_GENERATE || op == OP_TRANSITION_SCORES || op == OP_WRAP_MODEL ||
+           op == OP_FLAX_APPLY || op == OP_MODEL_CALL;
+}
+
+/* Each form is dispatched to some ops only (facts_call.c): a row naming another is dead. */
 static bool form_applies(unsigned form, unsigned op) {
     switch (form) {
     case FORM_FUNC:
-        return op != OP_APPEND && op != OP_EXTEND && op != OP_RETURNS_SELF;
+        return !reads_receiver(op);
     case FORM_TENSOR:
-    case FORM_UNKNOWN:
         return contracts_is_array_op(op);
+    case FORM_UNKNOWN: /* a tensor's method, or a model's, on a receiver nothing is known of */
+        return contracts_is_array_op(op) || model_method(op);
     case FORM_MODEL:
-        return op == OP_GENERATE || op == OP_TRANSITION_SCORES || op == OP_WRAP_MODEL;
+        return model_method(op);
     case FORM_TOKENIZER:
         return contracts_is_hf_op(op);
     case FORM_MODULE:
@@ -51,6 +63,10 @@ static bool form_applies(unsigned form, unsigned op) {
         return op == OP_PAD_ONLY;
     case FORM_ENCODING:
         return op == OP_RETURNS_SELF;
+    case FORM_DISTRIBUTION:
+        return op == OP_LOG_PROB || op == OP_SAMPLE;
+    case FORM_UNKNOWN_FN: /* a function nothing is known of, called: flax's apply_fn */
+        return op == OP_FLAX_APPLY;
     default:
         return false;
     }
@@ -141,6 +157,22 @@ START_TEST(qualified_names_resolve_through_the_library) {
     ck_assert_uint_eq(contracts_method(FORM_TENSOR, "cuda", 4)->op, OP_PASS);
     ck_assert_uint_eq(contracts_method(FORM_TENSOR, "allclose", 8)->op, OP_CLOSE);
     ck_assert_uint_eq(contracts_method(FORM_TENSOR, "exp_", 4)->op, OP_EXP);
+    /* a distribution's methods by what built the receiver, never by the name alone */
+    ck_assert_uint_eq(contracts_method(FORM_DISTRIBUTION, "log_prob", 8)->op, OP_LOG_PROB);
+    ck_assert_uint_eq(contracts_method(FORM_DISTRIBUTION, "sample", 6)->op, OP_SAMPLE);
+    ck_assert_ptr_null(contracts_method(~0u & ~FORM_DISTRIBUTION, "log_prob", 8));
+    ck_assert_ptr_null(contracts_method(~0u & ~FORM_DISTRIBUTION, "sample", 6));
+    ck_assert_ptr_null(contracts_func("torch.distributions.log_prob"));
+    /* flax's apply: a model's method, and a bare-name fallback on what nothing is known of */
+    ck_assert_uint_eq(contracts_method(FORM_MODEL, "apply", 5)->op, OP_FLAX_APPLY);
+    ck_assert_uint_eq(contracts_method(FORM_UNKNOWN, "apply_fn", 8)->op, OP_FLAX_APPLY);
+    ck_assert_uint_eq(contracts_method(FORM_UNKNOWN_FN, "apply_fn", 8)->op, OP_FLAX_APPLY);
+    ck_assert_ptr_null(contracts_method(FORM_UNKNOWN_FN, "apply", 5));
+    ck_assert_ptr_null(contracts_method(FORM_TENSOR | FORM_TOKENIZER, "apply", 5));
+    ck_assert_ptr_null(contracts_func("jax.apply"));
+    /* a model's own forward: on a model only (an unknown object's is no row) */
+    ck_assert_uint_eq(contracts_method(FORM_MODEL, "forward", 7)->op, OP_MODEL_CALL);
+    ck_assert_ptr_null(contracts_method(~0u & ~FORM_MODEL, "forward", 7));
 }
 END_TEST
 
