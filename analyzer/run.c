@@ -186,6 +186,10 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
     ProjectFile *project = strcmp(path, "-") ? project_file_new(path, &src, st->modules) : NULL;
     LintResult lr;
     lint_cached(st, &src, project, &r->diags, &lr);
+    /* Its counterexamples are computed: what the verifier parsed goes now, not with the run's
+     * findings at its end (all of them, on top of the project's modules the run keeps). */
+    for (size_t k = 0; k < r->diags.len; k++)
+        verify_source_trim(r->diags.items[k].site.src);
     if (lr.parse_failed) {
         note(r, "logitlint: %s: could not be parsed\n", src.path);
         problem_add(&r->diags, src.path, "could not be parsed");
