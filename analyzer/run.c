@@ -122,13 +122,23 @@ static void use_entry(RunState *st, const Source *src, Hash128 key, CachedFile *
     project_asks_free(&entry->verify_asks);
 }
 
+/* The findings out[first..] of a file just analysed, whose counterexamples are computed (and
+ * entry stored, when `store`) once its analysis has let go of the project's modules: the
+ * verifier parses its own, and the two would otherwise be held at once. */
+typedef struct Fresh {
+    size_t first;
+    bool store;
+    Hash128 key;
+    CachedFile entry; /* its asks: a copy of the analysis's */
+} Fresh;
+
 /* What linting src gives: its entry in the cache, asked first (a warm run skips even the
  * prefilter's scan) and used while what it and the verifier read of the project is unchanged;
  * else nothing if the prefilter says no enabled rule can fire (the file is not even parsed); else
- * lint_source's findings with their counterexamples, stored for the next run when the result is
- * complete (no bound, no parse failure). */
-static void lint_cached(RunState *st, const Source *src, ProjectFile *project, DiagList *out,
-                        LintResult *lr) {
+ * lint_source's findings, true: the caller finishes *fresh (verify_fresh). Stored for the next
+ * run when the result is complete (no bound, no parse failure). */
+static bool lint_cached(RunState *st, const Source *src, ProjectFile *project, DiagList *out,
+                        LintResult *lr, Fresh *fresh) {
     const RunOptions *o = st->opts;
     memset(lr, 0, sizeof *lr);
     bool cached = o->cache && project; /* not standard input */
@@ -138,7 +148,7 @@ static void lint_cached(RunState *st, const Source *src, ProjectFile *project, D
         project_asks_hold(st->modules, entry.asks.items, entry.asks.len, src->path) &&
         verify_asks_hold(st->modules, &entry.verify_asks)) {
         use_entry(st, src, key, &entry, out, lr);
-        return;
+        return false;
     }
     cache_file_free(&entry); /* none, or stale */
     /* the text of the modules it imports may hold what the prefilter looks for: a file that
@@ -149,16 +159,25 @@ static void lint_cached(RunState *st, const Source *src, ProjectFile *project, D
      * of the project can bring in code whose literals this file lacks. */
     if (st->filter && !o->contracts && rules_count <= sizeof may / sizeof *may &&
         !(project && memmem(src->text, src->len, "import", 6))) {
-        if (prefilter_scan(prefilter_of(st), src->text, src->len, may) == 0) return;
+        if (prefilter_scan(prefilter_of(st), src->text, src->len, may) == 0) return false;
         enabled = may;
     }
-    size_t first = out->len;
+    *fresh = (Fresh){.first = out->len, .key = key};
     lint_source_declared(src, enabled, o->contracts, out, lr);
-    if (o->cex) cex_attach(o->cex, out->items + first, out->len - first, false, false);
-    if (!cached || lr->parse_failed || lr->bound != BOUND_NONE) return;
-    entry.result = *lr;
-    entry.asks = *project_file_asks(project); /* borrowed */
-    store(st, key, &entry, out, first);
+    fresh->store = cached && !lr->parse_failed && lr->bound == BOUND_NONE;
+    if (fresh->store) {
+        fresh->entry.result = *lr;
+        project_asks_copy(&fresh->entry.asks, project_file_asks(project));
+    }
+    return true;
+}
+
+/* The counterexamples of a fresh analysis's findings, then its entry stored. */
+static void verify_fresh(RunState *st, DiagList *out, Fresh *fresh) {
+    const RunOptions *o = st->opts;
+    if (o->cex) cex_attach(o->cex, out->items + fresh->first, out->len - fresh->first, false, false);
+    if (fresh->store) store(st, fresh->key, &fresh->entry, out, fresh->first);
+    project_asks_free(&fresh->entry.asks);
 }
 
 /* Loads, prefilters, lints and warns for one file. */
@@ -185,7 +204,10 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
     /* Modules of the project it imports are read with it (project.h). */
     ProjectFile *project = strcmp(path, "-") ? project_file_new(path, &src, st->modules) : NULL;
     LintResult lr;
-    lint_cached(st, &src, project, &r->diags, &lr);
+    Fresh fresh;
+    bool analysed = lint_cached(st, &src, project, &r->diags, &lr, &fresh);
+    project_file_free(project); /* (src keeps a dangling peers pointer, never read again) */
+    if (analysed) verify_fresh(st, &r->diags, &fresh);
     /* Its counterexamples are computed: what the verifier parsed goes now, not with the run's
      * findings at its end (all of them, on top of the project's modules the run keeps). */
     for (size_t k = 0; k < r->diags.len; k++)
@@ -207,7 +229,6 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
              src.path, cell, lr.error_row, lr.error_col);
     }
     source_free(&src);
-    project_file_free(project);
 }
 
 /* Moves every finished file at the head of the queue to the output. Called with the lock. */
