@@ -2,6 +2,7 @@
  * every output format, counterexamples included; a change of content, configuration or build is
  * never answered from the cache; a corrupt or foreign entry is ignored and rebuilt; a file that
  * was skipped is never remembered as clean; concurrent runs share a directory safely. */
+#define _GNU_SOURCE /* memmem */
 #include "tempdir.h"
 
 #include <dirent.h>
@@ -336,6 +337,62 @@ START_TEST(a_module_remembered_by_its_stat_is_read_again_when_edited) {
     harness_run_free(&ref), harness_run_free(&now);
     harness_run_free(&cold), harness_run_free(&learn);
     free(stats), free(main_py), free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
+/* `check` of s.py alone, in proj, with cache directory `cache` (NULL: --no-cache). */
+static CliRun check_s(const char *proj, const char *cache) {
+    const char *argv[] = {"check", "--output-format", "concise", "--no-cache", "s.py", NULL, NULL};
+    if (cache) argv[3] = "--cache-dir", argv[4] = cache, argv[5] = "s.py";
+    return harness_run_bin(LOGITLINT_BIN, argv, NULL, proj);
+}
+
+/* The finding of s.py (as BUGGY_PY's) is there or not, and the run prints what a cold one does. */
+static void ck_s(const char *proj, const char *cache, bool finding, const char *what) {
+    CliRun ref = check_s(proj, NULL), now = check_s(proj, cache);
+    ck_assert_same(now, ref, what);
+    ck_assert_msg((strstr(now.out, "s.py:5:9: LL101") != NULL) == finding, "%s: %s", what, now.out);
+    harness_run_free(&ref), harness_run_free(&now);
+}
+
+/* An analysed file's text is remembered by its identity too, once older than two seconds: a warm
+ * run answers it from its entry without reading it. Any edit is seen: one of the same size with
+ * its modification time put back (the change time differs), a file renamed over it with the
+ * remembered times (another inode), an edit within the same second as the last run. */
+static char *buggy_with(const char *after_logits) { /* BUGGY_PY, its line 2 extended */
+    const char *at = strstr(BUGGY_PY, ".logits\n") + 7;
+    return util_xasprintf("%.*s%s%s", (int)(at - BUGGY_PY), BUGGY_PY, after_logits, at);
+}
+
+START_TEST(an_analysed_file_remembered_by_its_stat_is_read_again_when_edited) {
+    /* of the same size: the log-probabilities (no finding), and the logits */
+    char *quiet = buggy_with(".log_softmax(-1)"), *loud = buggy_with("  # logsoftmax()");
+    ck_assert_uint_eq(strlen(quiet), strlen(loud));
+    char *proj = tmp_dir(), *cache = util_xasprintf("%s/c", proj);
+    char *s_py = util_xasprintf("%s/s.py", proj), *t_py = util_xasprintf("%s/t.py", proj);
+    tmp_write(proj, "s.py", quiet);
+    sleep(3); /* older than the memo's two seconds */
+    ck_s(proj, cache, false, "cold");
+    size_t n = 0;
+    char *stats_path = util_xasprintf("%s/stats", cache), *stats = read_bytes(stats_path, &n);
+    ck_assert_msg(memmem(stats, n, "s.py", 4) != NULL, "the memo does not hold s.py");
+    ck_s(proj, cache, false, "warm");
+    struct stat was;
+    ck_assert_int_eq(stat(s_py, &was), 0);
+    const struct timespec times[2] = {was.st_atim, was.st_mtim};
+    tmp_write(proj, "s.py", loud);
+    ck_assert_int_eq(utimensat(AT_FDCWD, s_py, times, 0), 0);
+    ck_s(proj, cache, true, "same size, modification time put back");
+    tmp_write(proj, "t.py", quiet);
+    ck_assert_int_eq(utimensat(AT_FDCWD, t_py, times, 0), 0);
+    ck_assert_int_eq(rename(t_py, s_py), 0);
+    ck_s(proj, cache, false, "another file renamed over it");
+    tmp_write(proj, "s.py", loud);
+    ck_s(proj, cache, true, "edited");
+    tmp_write(proj, "s.py", quiet); /* within the same second as that run */
+    ck_s(proj, cache, false, "edited again at once");
+    free(stats), free(stats_path), free(s_py), free(t_py), free(quiet), free(loud), free(cache);
     tmp_remove(proj);
 }
 END_TEST
@@ -840,6 +897,7 @@ static Suite *suite(void) {
     tcase_add_test(t, an_import_searched_upwards_is_checked);
     tcase_add_test(t, a_kept_counterexample_follows_the_code_it_ran);
     tcase_add_test(t, a_module_remembered_by_its_stat_is_read_again_when_edited);
+    tcase_add_test(t, an_analysed_file_remembered_by_its_stat_is_read_again_when_edited);
     tcase_add_test(t, an_importer_ignores_the_comment_lines_of_a_module);
     tcase_add_test(t, a_module_analysed_in_the_run_keeps_its_importers_warm);
     tcase_add_test(t, the_code_text_of_a_module);
