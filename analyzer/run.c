@@ -1,8 +1,10 @@
 /* The per-file loop. Files are handed out one at a time to a bounded pool of worker threads;
- * each worker loads a file, asks the prefilter which rules could fire on it (none: the file is
- * never parsed), lints it and frees everything but its findings. Results are committed in file
- * order (findings to the caller's list, messages to stderr), so output never depends on
- * scheduling; at most one file per worker is in memory at a time, plus findings.
+ * each worker answers the file from the result cache (an unchanged file is not even read), or
+ * loads it, asks the prefilter which rules could fire on it (none: the file is never parsed),
+ * lints it, computes its findings' counterexamples and frees everything but its findings.
+ * Results are committed in file order (findings to the caller's list, messages to stderr), so
+ * output never depends on scheduling; at most one file per worker is in memory at a time, plus
+ * findings.
  *
  * Everything a worker calls per file (source, parse, facts, rules, prefilter scan) keeps its
  * state in the file's own structures: no static mutable state. */
@@ -11,12 +13,12 @@
 
 #include <pthread.h>
 #include <sched.h>
-#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cache_stat.h"
@@ -143,8 +145,9 @@ static bool entry_holds(RunState *st, Hash128 key, const char *path, CachedFile 
 }
 
 /* An analysed file's identity on disk, taken before it is read (ok), under which the stat memo
- * (cache_stat.h) remembers the id of its text (cache_text_id): `name` is its path as given,
- * apart from the modules' canonical paths, whose hashes are of their code text. */
+ * (cache_stat.h) remembers the id of its text (cache_text_id; a notebook's: of its code cells):
+ * `name` is its path as given, apart from the modules' canonical paths, whose hashes are of their
+ * code text. */
 typedef struct FileId {
     bool ok, known; /* known: the memo knew it as it is */
     struct stat st;
@@ -158,9 +161,7 @@ typedef struct FileId {
 static bool answer_unread(RunState *st, const char *path, FileId *id, DiagList *out,
                           LintResult *lr) {
     const RunOptions *o = st->opts;
-    if (!o->cache || notebook_is_path(path) || stat(path, &id->st) != 0 ||
-        !S_ISREG(id->st.st_mode))
-        return false;
+    if (!o->cache || stat(path, &id->st) != 0 || !S_ISREG(id->st.st_mode)) return false;
     id->ok = true;
     id->name = util_xasprintf("\1%s", path);
     id->known = cache_stat_get(cache_stats(o->cache), id->name, &id->st, &id->text_id);
@@ -195,7 +196,9 @@ static bool lint_cached(RunState *st, const Source *src, ProjectFile *project, c
     if (cached) {
         Hash128 text_id = cache_text_id(o->cache, src);
         key = cache_key_of(o->cache, o->settings, text_id, src->path);
-        if (id->ok && !id->known) cache_stat_put(cache_stats(o->cache), id->name, &id->st, text_id);
+        /* (a notebook's id is of the code its cells give: another build may convert it anew) */
+        if (id->ok && (!id->known || text_id.lo != id->text_id.lo || text_id.hi != id->text_id.hi))
+            cache_stat_put(cache_stats(o->cache), id->name, &id->st, text_id);
     }
     CachedFile entry = {0};
     if (cached && entry_holds(st, key, src->path, &entry)) {
