@@ -176,18 +176,26 @@ Hash128 cache_settings_end(HashState *h) {
     return hash_final(h);
 }
 
-Hash128 cache_key(const Cache *c, Hash128 settings, const Source *src) {
+Hash128 cache_text_id(const Cache *c, const Source *src) {
     HashState h;
     hash_init(&h, c->secret, 1);
-    hash_update_field(&h, &c->build, sizeof c->build);
-    hash_update_field(&h, &settings, sizeof settings);
+    hash_update(&h, "text", 4); /* never equal to a module's code-text hash (project.h) */
     hash_update_field(&h, src->text, src->len);
     size_t cells = src->line_cell ? src->nlines * sizeof(int) : 0;
     hash_update_field(&h, src->line_cell, cells);
     hash_update_field(&h, src->line_cell_row, cells);
+    return hash_final(&h);
+}
+
+Hash128 cache_key_of(const Cache *c, Hash128 settings, Hash128 text_id, const char *path) {
+    HashState h;
+    hash_init(&h, c->secret, 1);
+    hash_update_field(&h, &c->build, sizeof c->build);
+    hash_update_field(&h, &settings, sizeof settings);
+    hash_update_field(&h, &text_id, sizeof text_id);
     /* and its path: files of the same text (a package's copies of one utils.py) import other
      * modules, and one entry for all would be stored by each in turn and match none */
-    hash_update_field(&h, src->path, strlen(src->path));
+    hash_update_field(&h, path, strlen(path));
     return hash_final(&h);
 }
 

@@ -55,8 +55,10 @@ void cache_close(Cache *c);
 void cache_settings_begin(const Cache *c, HashState *h);
 Hash128 cache_settings_end(HashState *h);
 
-/* The key of one file's entry under settings digest `settings`: its text and path. */
-Hash128 cache_key(const Cache *c, Hash128 settings, const Source *src);
+/* The key of one file's entry under settings digest `settings`: the hash of its text and cell
+ * map (cache_text_id, which the stat memo remembers by the file's identity) and its path. */
+Hash128 cache_text_id(const Cache *c, const Source *src);
+Hash128 cache_key_of(const Cache *c, Hash128 settings, Hash128 text_id, const char *path);
 /* The entry for key (true), its findings' filename set to `path`; false if there is none or it
  * is not valid. */
 bool cache_load(const Cache *c, Hash128 key, const char *path, CachedFile *out);

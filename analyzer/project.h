@@ -62,6 +62,7 @@ typedef struct ProjectAsk {
 
 typedef Array(ProjectAsk) ProjectAsks;
 void project_asks_free(ProjectAsks *asks);
+void project_asks_copy(ProjectAsks *to, const ProjectAsks *from); /* to: a new list */
 
 /* project_cache.c: the modules read in one run, shared by its threads (thread-safe). The
  * hashes of the texts read are keyed with text_key (16 bytes), so that a text made to collide

@@ -85,6 +85,21 @@ static void ask_free(ProjectAsk *a) {
     free(a->answer);
 }
 
+static void ask_copy(ProjectAsk *to, const ProjectAsk *from) {
+    *to = *from;
+    to->question = util_xstrdup(from->question);
+    to->answer = from->answer ? util_xstrdup(from->answer) : NULL;
+}
+
+void project_asks_copy(ProjectAsks *to, const ProjectAsks *from) {
+    memset(to, 0, sizeof *to);
+    for (size_t i = 0; i < from->len; i++) {
+        ProjectAsk a;
+        ask_copy(&a, &from->items[i]);
+        array_push(to, a);
+    }
+}
+
 void project_asks_free(ProjectAsks *asks) {
     for (size_t i = 0; i < asks->len; i++)
         ask_free(&asks->items[i]);
@@ -195,12 +210,6 @@ static ProjectRead *read_module(const ProjectCache *c, const char *real, Project
 
 bool project_same_answer(const char *a, const char *b) {
     return a && b ? !strcmp(a, b) : a == b;
-}
-
-static void ask_copy(ProjectAsk *to, const ProjectAsk *from) {
-    *to = *from;
-    to->question = util_xstrdup(from->question);
-    to->answer = from->answer ? util_xstrdup(from->answer) : NULL;
 }
 
 /* What reading real gives, as read_text says, from the stat memo when it knows the file as it

@@ -1,8 +1,10 @@
 /* The per-file loop. Files are handed out one at a time to a bounded pool of worker threads;
- * each worker loads a file, asks the prefilter which rules could fire on it (none: the file is
- * never parsed), lints it and frees everything but its findings. Results are committed in file
- * order (findings to the caller's list, messages to stderr), so output never depends on
- * scheduling; at most one file per worker is in memory at a time, plus findings.
+ * each worker answers the file from the result cache (an unchanged file is not even read), or
+ * loads it, asks the prefilter which rules could fire on it (none: the file is never parsed),
+ * lints it, computes its findings' counterexamples and frees everything but its findings.
+ * Results are committed in file order (findings to the caller's list, messages to stderr), so
+ * output never depends on scheduling; at most one file per worker is in memory at a time, plus
+ * findings.
  *
  * Everything a worker calls per file (source, parse, facts, rules, prefilter scan) keeps its
  * state in the file's own structures: no static mutable state. */
@@ -16,8 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache_stat.h"
 #include "lint.h"
 #include "notebook.h"
 #include "prefilter.h"
@@ -105,7 +109,7 @@ static void use_entry(RunState *st, const Source *src, Hash128 key, CachedFile *
         if (d->cex && !o->cex) verify_result_free((VerifyResult *)d->cex), d->cex = NULL;
         if (d->fix && !o->cex) /* as a fix is made: nothing verified */
             d->fix->verified = FIX_UNVERIFIED, d->fix->verify_note[0] = '\0';
-        if (d->recipe && d->site.end <= src->len) {
+        if (d->recipe && src && d->site.end <= src->len) { /* (src NULL: none has one) */
             if (!text) text = verify_source_new(src->path, src->text, src->len, src);
             if (text) d->site.src = verify_source_ref(text);
         }
@@ -122,23 +126,84 @@ static void use_entry(RunState *st, const Source *src, Hash128 key, CachedFile *
     project_asks_free(&entry->verify_asks);
 }
 
+/* The findings out[first..] of a file just analysed, whose counterexamples are computed (and
+ * entry stored, when `store`) once its analysis has let go of the project's modules: the
+ * verifier parses its own, and the two would otherwise be held at once. */
+typedef struct Fresh {
+    size_t first;
+    bool store;
+    Hash128 key;
+    CachedFile entry; /* its asks: a copy of the analysis's */
+} Fresh;
+
+/* Is there an entry for key, and does what it and the verifier read of the project still get
+ * the answers it got? */
+static bool entry_holds(RunState *st, Hash128 key, const char *path, CachedFile *entry) {
+    return cache_load(st->opts->cache, key, path, entry) &&
+           project_asks_hold(st->modules, entry->asks.items, entry->asks.len, path) &&
+           verify_asks_hold(st->modules, &entry->verify_asks);
+}
+
+/* An analysed file's identity on disk, taken before it is read (ok), under which the stat memo
+ * (cache_stat.h) remembers the id of its text (cache_text_id; a notebook's: of its code cells):
+ * `name` is its path as given, apart from the modules' canonical paths, whose hashes are of their
+ * code text. */
+typedef struct FileId {
+    bool ok, known; /* known: the memo knew it as it is */
+    struct stat st;
+    char *name;
+    Hash128 text_id;
+} FileId;
+
+/* A warm run's answer for the file at path without reading it: the memo knows its text by its
+ * identity, its entry holds, and that entry needs nothing of the text (no finding the verifier
+ * reads, nothing left to verify). False: it is read (id says what the memo knew). */
+static bool answer_unread(RunState *st, const char *path, FileId *id, DiagList *out,
+                          LintResult *lr) {
+    const RunOptions *o = st->opts;
+    if (!o->cache || stat(path, &id->st) != 0 || !S_ISREG(id->st.st_mode)) return false;
+    id->ok = true;
+    id->name = util_xasprintf("\1%s", path);
+    id->known = cache_stat_get(cache_stats(o->cache), id->name, &id->st, &id->text_id);
+    if (!id->known) return false;
+    Hash128 key = cache_key_of(o->cache, o->settings, id->text_id, path);
+    CachedFile entry = {0};
+    bool holds = entry_holds(st, key, path, &entry);
+    bool needs_text = o->cex && !entry.verified;
+    for (size_t k = 0; k < entry.diags.len && !needs_text; k++)
+        needs_text = entry.diags.items[k].recipe != NULL;
+    if (!holds || needs_text) {
+        cache_file_free(&entry);
+        return false;
+    }
+    memset(lr, 0, sizeof *lr);
+    use_entry(st, NULL, key, &entry, out, lr);
+    return true;
+}
+
 /* What linting src gives: its entry in the cache, asked first (a warm run skips even the
  * prefilter's scan) and used while what it and the verifier read of the project is unchanged;
  * else nothing if the prefilter says no enabled rule can fire (the file is not even parsed); else
- * lint_source's findings with their counterexamples, stored for the next run when the result is
- * complete (no bound, no parse failure). */
-static void lint_cached(RunState *st, const Source *src, ProjectFile *project, DiagList *out,
-                        LintResult *lr) {
+ * lint_source's findings, true: the caller finishes *fresh (verify_fresh). Stored for the next
+ * run when the result is complete (no bound, no parse failure). The id of a text read from a
+ * file whose identity id holds is remembered. */
+static bool lint_cached(RunState *st, const Source *src, ProjectFile *project, const FileId *id,
+                        DiagList *out, LintResult *lr, Fresh *fresh) {
     const RunOptions *o = st->opts;
     memset(lr, 0, sizeof *lr);
     bool cached = o->cache && project; /* not standard input */
-    Hash128 key = cached ? cache_key(o->cache, o->settings, src) : (Hash128){0, 0};
+    Hash128 key = {0, 0};
+    if (cached) {
+        Hash128 text_id = cache_text_id(o->cache, src);
+        key = cache_key_of(o->cache, o->settings, text_id, src->path);
+        /* (a notebook's id is of the code its cells give: another build may convert it anew) */
+        if (id->ok && (!id->known || text_id.lo != id->text_id.lo || text_id.hi != id->text_id.hi))
+            cache_stat_put(cache_stats(o->cache), id->name, &id->st, text_id);
+    }
     CachedFile entry = {0};
-    if (cached && cache_load(o->cache, key, src->path, &entry) &&
-        project_asks_hold(st->modules, entry.asks.items, entry.asks.len, src->path) &&
-        verify_asks_hold(st->modules, &entry.verify_asks)) {
+    if (cached && entry_holds(st, key, src->path, &entry)) {
         use_entry(st, src, key, &entry, out, lr);
-        return;
+        return false;
     }
     cache_file_free(&entry); /* none, or stale */
     /* the text of the modules it imports may hold what the prefilter looks for: a file that
@@ -149,20 +214,49 @@ static void lint_cached(RunState *st, const Source *src, ProjectFile *project, D
      * of the project can bring in code whose literals this file lacks. */
     if (st->filter && !o->contracts && rules_count <= sizeof may / sizeof *may &&
         !(project && memmem(src->text, src->len, "import", 6))) {
-        if (prefilter_scan(prefilter_of(st), src->text, src->len, may) == 0) return;
+        if (prefilter_scan(prefilter_of(st), src->text, src->len, may) == 0) return false;
         enabled = may;
     }
-    size_t first = out->len;
+    *fresh = (Fresh){.first = out->len, .key = key};
     lint_source_declared(src, enabled, o->contracts, out, lr);
-    if (o->cex) cex_attach(o->cex, out->items + first, out->len - first, false, false);
-    if (!cached || lr->parse_failed || lr->bound != BOUND_NONE) return;
-    entry.result = *lr;
-    entry.asks = *project_file_asks(project); /* borrowed */
-    store(st, key, &entry, out, first);
+    fresh->store = cached && !lr->parse_failed && lr->bound == BOUND_NONE;
+    if (fresh->store) {
+        fresh->entry.result = *lr;
+        project_asks_copy(&fresh->entry.asks, project_file_asks(project));
+    }
+    return true;
 }
 
-/* Loads, prefilters, lints and warns for one file. */
-static void run_one(RunState *st, const char *path, FileResult *r) {
+/* The counterexamples of a fresh analysis's findings, then its entry stored. */
+static void verify_fresh(RunState *st, DiagList *out, Fresh *fresh) {
+    const RunOptions *o = st->opts;
+    if (o->cex) cex_attach(o->cex, out->items + fresh->first, out->len - fresh->first, false, false);
+    if (fresh->store) store(st, fresh->key, &fresh->entry, out, fresh->first);
+    project_asks_free(&fresh->entry.asks);
+}
+
+/* What the file at shown gave besides its findings: a failure, or a warning. */
+static void report(const RunOptions *o, const char *shown, const LintResult *lr, FileResult *r) {
+    if (lr->parse_failed) {
+        note(r, "logitlint: %s: could not be parsed\n", shown);
+        problem_add(&r->diags, shown, "could not be parsed");
+        r->failed = true;
+    } else if (lr->bound != BOUND_NONE) { /* bounds.h: skipped, and the run exits 2 */
+        note(r, "logitlint: %s: skipped: %s\n", shown, bounds_describe(lr->bound));
+        char *why = util_xasprintf("skipped: %s", bounds_describe(lr->bound));
+        problem_add(&r->diags, shown, why);
+        free(why);
+        r->failed = true;
+    } else if (lr->syntax_error && !o->quiet) {
+        char cell[32] = ""; /* notebooks: `nb.ipynb:cell 3:2:5` */
+        if (lr->error_cell) snprintf(cell, sizeof cell, ":cell %d", lr->error_cell);
+        note(r, "warning: %s%s:%d:%d: syntax error; the rest of the file was still analysed\n",
+             shown, cell, lr->error_row, lr->error_col);
+    }
+}
+
+/* Loads, prefilters, lints and warns for one file (id: its identity, taken before). */
+static void read_and_lint(RunState *st, const char *path, const FileId *id, FileResult *r) {
     const RunOptions *o = st->opts;
     Source src;
     char err[512];
@@ -185,25 +279,28 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
     /* Modules of the project it imports are read with it (project.h). */
     ProjectFile *project = strcmp(path, "-") ? project_file_new(path, &src, st->modules) : NULL;
     LintResult lr;
-    lint_cached(st, &src, project, &r->diags, &lr);
-    if (lr.parse_failed) {
-        note(r, "logitlint: %s: could not be parsed\n", src.path);
-        problem_add(&r->diags, src.path, "could not be parsed");
-        r->failed = true;
-    } else if (lr.bound != BOUND_NONE) { /* bounds.h: skipped, and the run exits 2 */
-        note(r, "logitlint: %s: skipped: %s\n", src.path, bounds_describe(lr.bound));
-        char *why = util_xasprintf("skipped: %s", bounds_describe(lr.bound));
-        problem_add(&r->diags, src.path, why);
-        free(why);
-        r->failed = true;
-    } else if (lr.syntax_error && !o->quiet) {
-        char cell[32] = ""; /* notebooks: `nb.ipynb:cell 3:2:5` */
-        if (lr.error_cell) snprintf(cell, sizeof cell, ":cell %d", lr.error_cell);
-        note(r, "warning: %s%s:%d:%d: syntax error; the rest of the file was still analysed\n",
-             src.path, cell, lr.error_row, lr.error_col);
-    }
+    Fresh fresh;
+    bool analysed = lint_cached(st, &src, project, id, &r->diags, &lr, &fresh);
+    project_file_free(project); /* (src keeps a dangling peers pointer, never read again) */
+    if (analysed) verify_fresh(st, &r->diags, &fresh);
+    /* Its counterexamples are computed: what the verifier parsed goes now, not with the run's
+     * findings at its end (all of them, on top of the project's modules the run keeps). */
+    for (size_t k = 0; k < r->diags.len; k++)
+        verify_source_trim(r->diags.items[k].site.src);
+    report(o, src.path, &lr, r);
     source_free(&src);
-    project_file_free(project);
+}
+
+/* Loads, prefilters, lints and warns for one file: a warm run answers an unchanged one without
+ * reading it. */
+static void run_one(RunState *st, const char *path, FileResult *r) {
+    const RunOptions *o = st->opts;
+    FileId id = {0};
+    LintResult lr;
+    bool answered = strcmp(path, "-") && answer_unread(st, path, &id, &r->diags, &lr);
+    if (answered) report(o, path, &lr, r); /* (the path as given is the source's) */
+    if (!answered) read_and_lint(st, path, &id, r);
+    free(id.name);
 }
 
 /* Moves every finished file at the head of the queue to the output. Called with the lock. */

@@ -39,6 +39,9 @@ const void *verify_source_key(const VerifySource *s); /* the key it was made wit
 const char *verify_source_text(const VerifySource *s, size_t *len); /* the analysed text */
 VerifySource *verify_source_ref(VerifySource *s);
 void verify_source_unref(VerifySource *s);
+/* Frees what running its code parsed (its tree and the modules it imported), kept for its next
+ * finding: parsed again if one comes. The text stays. Not while another thread verifies it. */
+void verify_source_trim(VerifySource *s);
 /* The counterexample computed by the script's own code under the site (origin "script"): its
  * enclosing function run on the toy LM for each candidate of the tables tried (the built-in
  * abc, then `recipe_cex`'s table, then seeded random ones), the first that flips kept. NULL

@@ -68,10 +68,16 @@ VerifySource *verify_source_ref(VerifySource *s) {
     return s;
 }
 
-void verify_source_unref(VerifySource *s) {
-    if (!s || atomic_fetch_sub(&s->refs, 1) != 1) return;
+void verify_source_trim(VerifySource *s) {
+    if (!s || !s->parse_tried) return;
     if (s->parse_ok) exec_modules_free(&s->mods);
     if (s->parse_ok) parse_free(&s->parsed);
+    s->parse_tried = s->parse_ok = false;
+}
+
+void verify_source_unref(VerifySource *s) {
+    if (!s || atomic_fetch_sub(&s->refs, 1) != 1) return;
+    verify_source_trim(s);
     source_free(&s->src);
     free(s);
 }

@@ -189,7 +189,9 @@ echo "ratio logitlint / floor            $r_floor   (target <= 0.50: $(verdict "
 echo "ratio logitlint / ast-grep         $r_ag   (target <= 0.50: $(verdict "$r_ag" 0.5))"
 [ -n "$flake8" ] && echo "ratio logitlint / flake8           $(ratio logitlint flake8)"
 echo "ratio doubled / single corpus      $r_x2   (target <= 2.10: $(verdict "$r_x2" 2.1))"
-echo "peak RSS                           $rss_mb MB, doubled corpus $rss_x2 MB   (target <= 64 MB: $(verdict "$rss_mb" 64))"
+rss_1t=$(awk -v k="${rss[logitlint_1t]}" 'BEGIN {printf "%.1f", k / 1024}')
+# (the verifier on, as in every run here: counterexamples are computed on the worker threads)
+echo "peak RSS, verifier on              $rss_mb MB, --threads 1 $rss_1t MB, doubled corpus $rss_x2 MB   (target <= 64 MB: $(verdict "$rss_mb" 64))"
 r_warm=$(ratio cache_warm floor)
 r_touched=$(ratio cache_touched floor)
 echo "ratio cache cold / floor           $(ratio cache_cold floor)   (the cold run writing the cache; --no-cache: $r_floor)"

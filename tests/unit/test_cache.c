@@ -2,6 +2,7 @@
  * every output format, counterexamples included; a change of content, configuration or build is
  * never answered from the cache; a corrupt or foreign entry is ignored and rebuilt; a file that
  * was skipped is never remembered as clean; concurrent runs share a directory safely. */
+#define _GNU_SOURCE /* memmem */
 #include "tempdir.h"
 
 #include <dirent.h>
@@ -336,6 +337,81 @@ START_TEST(a_module_remembered_by_its_stat_is_read_again_when_edited) {
     harness_run_free(&ref), harness_run_free(&now);
     harness_run_free(&cold), harness_run_free(&learn);
     free(stats), free(main_py), free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
+/* `check` of the file `name` alone, in proj, with cache directory `cache` (NULL: --no-cache). */
+static CliRun check_one(const char *proj, const char *cache, const char *name) {
+    const char *argv[] = {"check", "--output-format", "concise", "--no-cache", name, NULL, NULL};
+    if (cache) argv[3] = "--cache-dir", argv[4] = cache, argv[5] = name;
+    return harness_run_bin(LOGITLINT_BIN, argv, NULL, proj);
+}
+
+/* The finding of BUGGY_PY's line 5 is there or not in `name`, and the run prints what a cold one
+ * does. */
+static void ck_one(const char *proj, const char *cache, const char *name, bool finding,
+                   const char *what) {
+    CliRun ref = check_one(proj, NULL, name), now = check_one(proj, cache, name);
+    ck_assert_same(now, ref, what);
+    ck_assert_msg((strstr(now.out, ":5:9: LL101") != NULL) == finding, "%s: %s", what, now.out);
+    harness_run_free(&ref), harness_run_free(&now);
+}
+
+/* BUGGY_PY with its line 2 extended; as a notebook's one code cell when `notebook`. */
+static char *buggy_with(const char *after_logits, bool notebook) {
+    const char *at = strstr(BUGGY_PY, ".logits\n") + 7;
+    char *code = util_xasprintf("%.*s%s%s", (int)(at - BUGGY_PY), BUGGY_PY, after_logits, at);
+    if (!notebook) return code;
+    char *nl, *cell = util_xstrdup("");
+    for (char *line = code; (nl = strchr(line, '\n')); line = nl + 1) {
+        char *prev = cell;
+        cell = util_xasprintf("%s%s\"%.*s\\n\"", prev, *prev ? ", " : "", (int)(nl - line), line);
+        free(prev);
+    }
+    char *nb = util_xasprintf("{\"cells\": [{\"cell_type\": \"code\", \"metadata\": {},"
+                              " \"execution_count\": null, \"outputs\": [], \"source\": [%s]}],"
+                              " \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}",
+                              cell);
+    free(code), free(cell);
+    return nb;
+}
+
+/* An analysed file's text (a notebook's: its code cells') is remembered by its identity too, once
+ * older than two seconds: a warm run answers it from its entry without reading it. Any edit is
+ * seen: one of the same size with its modification time put back (the change time differs), a
+ * file renamed over it with the remembered times (another inode), an edit within the same second
+ * as the last run. */
+START_TEST(an_analysed_file_remembered_by_its_stat_is_read_again_when_edited) {
+    const char *name = _i ? "s.ipynb" : "s.py", *other = _i ? "t.ipynb" : "t.py";
+    /* of the same size: the log-probabilities (no finding), and the logits */
+    char *quiet = buggy_with(".log_softmax(-1)", _i), *loud = buggy_with("  # logsoftmax()", _i);
+    ck_assert_uint_eq(strlen(quiet), strlen(loud));
+    char *proj = tmp_dir(), *cache = util_xasprintf("%s/c", proj);
+    char *path = util_xasprintf("%s/%s", proj, name), *other_path = util_xasprintf("%s/%s", proj, other);
+    tmp_write(proj, name, quiet);
+    sleep(3); /* older than the memo's two seconds */
+    ck_one(proj, cache, name, false, "cold");
+    size_t n = 0;
+    char *stats_path = util_xasprintf("%s/stats", cache), *stats = read_bytes(stats_path, &n);
+    ck_assert_msg(memmem(stats, n, name, strlen(name)) != NULL, "the memo does not hold %s", name);
+    ck_one(proj, cache, name, false, "warm");
+    struct stat was;
+    ck_assert_int_eq(stat(path, &was), 0);
+    const struct timespec times[2] = {was.st_atim, was.st_mtim};
+    tmp_write(proj, name, loud);
+    ck_assert_int_eq(utimensat(AT_FDCWD, path, times, 0), 0);
+    ck_one(proj, cache, name, true, "same size, modification time put back");
+    tmp_write(proj, other, quiet);
+    ck_assert_int_eq(utimensat(AT_FDCWD, other_path, times, 0), 0);
+    ck_assert_int_eq(rename(other_path, path), 0);
+    ck_one(proj, cache, name, false, "another file renamed over it");
+    tmp_write(proj, name, loud);
+    ck_one(proj, cache, name, true, "edited");
+    tmp_write(proj, name, quiet); /* within the same second as that run */
+    ck_one(proj, cache, name, false, "edited again at once");
+    free(stats), free(stats_path), free(path), free(other_path), free(quiet), free(loud);
+    free(cache);
     tmp_remove(proj);
 }
 END_TEST
@@ -840,6 +916,7 @@ static Suite *suite(void) {
     tcase_add_test(t, an_import_searched_upwards_is_checked);
     tcase_add_test(t, a_kept_counterexample_follows_the_code_it_ran);
     tcase_add_test(t, a_module_remembered_by_its_stat_is_read_again_when_edited);
+    tcase_add_loop_test(t, an_analysed_file_remembered_by_its_stat_is_read_again_when_edited, 0, 2);
     tcase_add_test(t, an_importer_ignores_the_comment_lines_of_a_module);
     tcase_add_test(t, a_module_analysed_in_the_run_keeps_its_importers_warm);
     tcase_add_test(t, the_code_text_of_a_module);
