@@ -909,6 +909,8 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                 v = exec_new(r, XV_LIST); /* what an optimizer is given: never read by a score */
             } else if (!strcmp(self->obj.type, "rng")) {
                 v = exec_nn_rng_method(r, m, &a);
+            } else if (!strcmp(self->obj.type, "categorical")) {
+                v = exec_nn_dist_method(r, self, m, &a);
             } else if (!strcmp(self->obj.type, "onnx_session")) {
                 v = exec_stand_session(r, m, &a);
             } else if (!strcmp(m, "create") && (!strcmp(self->obj.type, "openai_completions") ||

@@ -548,8 +548,22 @@ ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at) {
     }
     case XV_OBJECT: {
         if (v->obj.cls) return exec_fail_at(r, at, "indexing an object of class %s", v->obj.type);
+        int64_t pos;
+        if (v->obj.lazy && idx->kind != XV_STR && exec_as_int(idx, &pos) && pos >= 0 && pos < 8) {
+            /* a record read by position (`ex[0]`): the item unpacking would bind, by its use */
+            char key[4];
+            snprintf(key, sizeof key, "%d", (int)pos);
+            ExecValue *x = exec_dict_get_str(&v->obj.fields, key);
+            return x ? x : exec_stand_record_field(r, v, key);
+        }
         if (idx->kind == XV_STR) {
             ExecValue *x = exec_dict_get(&v->obj.fields, idx);
+            /* a record's key (`ex["question"]`): bound by its use, as its attribute would be */
+            if (!x && v->obj.lazy && idx->str.n < 24) {
+                char key[24];
+                snprintf(key, sizeof key, "%.*s", idx->str.n, idx->str.s);
+                return exec_stand_record_field(r, v, key);
+            }
             if (!x) return exec_fail_as(r, XF_KEY, at, "a key the %s does not hold", v->obj.type);
             return x;
         }
@@ -776,7 +790,12 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
     } else {
         exec_fail_as(r, XF_GAP, n, "unsupported expression %s", t);
     }
-    if (v && ts_node_start_byte(n) == r->mark_start && ts_node_end_byte(n) == r->mark_end) r->marked = v, r->marked_times++;
+    if (v && ts_node_start_byte(n) == r->mark_start && ts_node_end_byte(n) == r->mark_end) {
+        if (r->marked_times < EXEC_MAX_MARKS)
+            r->marks[r->marked_times].v = v, r->marks[r->marked_times].cand = r->lm_cand;
+        r->marked = v, r->marked_times++;
+        r->marked_after_draw |= r->greedy_draws > 0;
+    }
     r->nest--;
     return v;
 }

@@ -342,6 +342,23 @@ static ExecTensor *as_ids(ExecRun *r, ExecValue *v, TSNode at) {
     return t;
 }
 
+/* The candidate whose prompt + candidate tokens are prefix[0..n) (-1: none); *within: is the
+ * prefix the start of some candidate's (or of the prompt)? */
+static int candidate_of_prefix(const VerifyTable *t, const int *prefix, int n, bool *within) {
+    int p = n < t->prompt.len ? n : t->prompt.len;
+    *within = !memcmp(prefix, t->prompt.tokens, (size_t)p * sizeof *prefix) && n <= t->prompt.len;
+    if (n < t->prompt.len || memcmp(prefix, t->prompt.tokens, (size_t)t->prompt.len * sizeof *prefix)) return -1;
+    int found = -1;
+    for (int k = 0; k < t->n_candidates; k++) {
+        const VerifySeq *c = &t->candidates[k];
+        int m = n - t->prompt.len;
+        bool starts = m <= c->len && !memcmp(prefix + t->prompt.len, c->tokens, (size_t)m * sizeof *prefix);
+        *within |= starts;
+        if (starts && m == c->len) found = k;
+    }
+    return found;
+}
+
 static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNode at) {
     int B = ids->shape[0], L = ids->shape[1], V = x_id(r) + 1;
     int shape[3] = {B, L, V};
@@ -369,6 +386,10 @@ static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNo
             double start = (isfinite(top) ? top : 0) - EXEC_START_GAP; /* no finite logit: below 0 */
             dst[V - 1] = exec_round(r->lm_dtype, start < EXEC_START_MAX ? start : EXEC_START_MAX);
         }
+        bool within;
+        int k = candidate_of_prefix(r->table, prefix, n, &within);
+        r->lm_cand = B == 1 ? k : -1;
+        r->lm_past_candidates |= !within;
     }
     return out;
 }
@@ -399,6 +420,7 @@ static ExecValue *lm_loss(ExecRun *r, ExecTensor *logits, ExecTensor *labels, TS
     ExecTensor *out = exec_tensor_new(r, logits->dtype, 0, NULL, false);
     if (!out) return NULL;
     out->data[0] = exec_round(logits->dtype, count ? exec_round(logits->dtype, sum) / count : NAN);
+    out->loss = true;
     return exec_tensor_value(r, out);
 }
 
@@ -510,6 +532,7 @@ static ExecValue *lm_generate(ExecRun *r, ExecArgs *a) {
         for (int j = 0; j < gen; j++)
             row[P + j] = j < c->len ? c->tokens[j] : pad;
     }
+    r->lm_generated |= !all && t->candidates[r->cand].len <= max_new; /* the whole candidate, after the prompt */
     ExecValue *seqv = exec_tensor_value(r, seq);
     if (!as_dict) return seqv;
     ExecValue *out = exec_object(r, "output");
@@ -758,6 +781,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         memcpy(opts, iter, sizeof iter);
         if (!strcmp(use, "len")) opts[k++] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
         if (!strcmp(use, "unpack")) opts[k++] = XP_RECORD; /* a pair or a request: each item bound by its use */
+        if (!strcmp(use, "iter")) opts[k++] = XP_RECORD; /* a data set of one example, its fields bound by use */
         return k;
     }
     return 0;
@@ -851,8 +875,8 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         return model_new(r);
     case XP_TOKENIZER:
         return tok_new(r);
-    case XP_IDS:
-        return stand_ids(r, false);
+    case XP_IDS: /* a run that generates the candidate is given what it continues: the prompt */
+        return stand_ids(r, exec_plan_generates(r->plan));
     case XP_PROMPT_TENSOR:
         return stand_ids(r, true);
     case XP_PROMPT_LEN:
@@ -891,8 +915,9 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         r->cand = keep;
         return l;
     }
+    case XP_BATCH: /* a run that generates the candidate: the prompt's encoding */
+        return stand_derived(r, exec_plan_generates(r->plan) ? XP_PROMPT_BATCH : XP_BATCH);
     case XP_LOGITS:
-    case XP_BATCH:
     case XP_PROMPT_BATCH:
     case XP_OUTPUT:
         return stand_derived(r, r->plan->role[i]);
@@ -1109,6 +1134,7 @@ ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecVal
     }
     int run_cand = r->cand;
     if (p->pending.cand >= 0) r->cand = p->pending.cand; /* a field of one record of a list */
+    if ((pl->role[i] == XP_IDS || pl->role[i] == XP_BATCH) && !exec_plan_generates(pl)) r->gave_cand_ids = true;
     ExecValue *v = exec_stand_param(r, i);
     r->cand = run_cand;
     if (!v) return NULL;
