@@ -547,7 +547,7 @@ ExecValue *exec_stand_outer_local(ExecRun *r, const char *name, int len);
  * use as a parameter and kept in that module's globals; NULL with the run intact: not one. */
 ExecValue *exec_stand_global(ExecRun *r, ExecEnv *env, const char *name, int len);
 /* ---- exec_object.c: classes for parameters bound as instances ---- */
-/* A torch.nn.Module subclass of the file (no base of its own) with __init__ and forward alone,
+/* A torch.nn.Module subclass of the file (no base of its own) with __init__ and forward,
  * whose __init__ makes an nn.Embedding and whose forward takes the ids: a causal language model
  * of the script's own; building one gives the toy LM (a stand-in, reported), unless it is the
  * class of the entry. */

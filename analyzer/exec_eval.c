@@ -548,6 +548,7 @@ ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at) {
     }
     case XV_OBJECT: {
         if (v->obj.cls) return exec_fail_at(r, at, "indexing an object of class %s", v->obj.type);
+        if (!strcmp(v->obj.type, "checkpoint")) return v; /* ckpt["model"]: a part of it, as opaque */
         int64_t pos;
         if (v->obj.lazy && idx->kind != XV_STR && exec_as_int(idx, &pos) && pos >= 0 && pos < 8) {
             /* a record read by position (`ex[0]`): the item unpacking would bind, by its use */
@@ -855,6 +856,11 @@ bool exec_bind_target(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v) {
         ExecValue *name = exec_str(r, s, len);
         if (!name) return false;
         if (exec_is_dunder(name->str.s)) return exec_fail_at(r, target, "dunder attribute %s", name->str.s) != NULL;
+        if (o->kind == XV_PENDING) { /* `tok.pad_token = ...` first: the parameter the attribute says */
+            char use[64];
+            snprintf(use, sizeof use, "attr:%s", name->str.s);
+            if (!(o = exec_stand_resolve(r, o, use, NULL))) return false;
+        }
         if (o->kind == XV_TOKENIZER && !strcmp(name->str.s, "pad_token")) { /* pad = eos */
             ExecValue *eos = exec_dict_get_str(&o->obj.fields, "eos_token_id");
             return exec_dict_set_str(r, &o->obj.fields, "pad_token", v) &&

@@ -120,6 +120,15 @@ ExecValue *exec_host_call(ExecRun *r, const char *q, ExecArgs *a) {
         if (!exec_arg(a, 0, "path")) return exec_fail_at(r, a->at, "%s() of nothing", q);
         return exec_stand_in(r, a->at, q, "False (the run has no files)") ? exec_bool(false) : NULL;
     }
+    if (!strcmp(q, "torch.load") || !strcmp(q, "safetensors.torch.load_file") ||
+        !strcmp(q, "flax.training.checkpoints.restore_checkpoint")) {
+        /* weights the run cannot read: an opaque checkpoint, which only a model's load_state_dict
+         * takes (any other use of it ends the run) */
+        a->used = ~0u;
+        return exec_stand_in(r, a->at, q, "a checkpoint the run cannot read (the toy LM's weights stand for it)")
+                   ? exec_object(r, "checkpoint")
+                   : NULL;
+    }
     if (!strcmp(q, "accelerate.Accelerator")) {
         a->used = ~0u; /* mixed_precision=, gradient_accumulation_steps=: nothing one process's score reads */
         return exec_host_accelerator(r);

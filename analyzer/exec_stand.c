@@ -639,6 +639,13 @@ ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
         return self;
     }
     if (!strcmp(m, "forward") || !strcmp(m, "__call__")) return lm_call(r, a);
+    if (!strcmp(m, "load_state_dict")) { /* the checkpoint of torch.load: the toy LM's weights stand for it */
+        ExecValue *ck = exec_arg(a, 0, "state_dict");
+        (void)exec_arg(a, 1, "strict");
+        if (!ck || ck->kind != XV_OBJECT || strcmp(ck->obj.type, "checkpoint"))
+            return exec_fail_at(r, a->at, "load_state_dict() of other than a checkpoint");
+        return exec_none();
+    }
     if (!strcmp(m, "generate")) return lm_generate(r, a);
     if (!strcmp(m, "compute_transition_scores")) return lm_transition_scores(r, a);
     if (!strcmp(m, "resize_token_embeddings")) return exec_none();
@@ -750,7 +757,9 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         opts[1] = XP_LOGITS;
         opts[2] = XP_RECORD;
         opts[3] = XP_PROMPT_TENSOR; /* what a generation continues */
-        return 4;
+        if (strcmp(n, "device") && strcmp(n, "dtype")) return 4;
+        opts[4] = XP_MODEL; /* `model.device` read before the model is called */
+        return 5;
     }
     if (!strcmp(use, "key:logits")) return opts[0] = XP_OUTPUT, 1;
     if (!strcmp(use, "id_rows")) return opts[0] = XP_ID_ROWS, 1;

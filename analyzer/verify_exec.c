@@ -1212,6 +1212,7 @@ static VerifyResult *entry_search_batch(ExecEntry *e, const VerifyRecipe *r, con
 
 static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex, Why *why) {
     VerifyResult *first = NULL;
+    char stop[110] = ""; /* why the search ended before its last table */
     int tried = 0;
     for (int i = 0;; i++) {
         if (i >= 2 && e->budget.steps_left <= 0) break;
@@ -1230,6 +1231,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
             if (e->plan.all_candidates && why->kind == XF_NO_PAD) continue;
             if (!first && i == 0 && !is_gap(why)) return entry_search_batch(e, r, recipe_cex);
             if (!first) return NULL;
+            snprintf(stop, sizeof stop, " (then a run failed: %.80s)", why->text);
             break; /* the tables before this one ran: report on them */
         }
         verify_result_take_table(res, t);
@@ -1273,7 +1275,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
                               "a candidate false positive to study"
                             : "the flagged code never ran on the %d tables tried%s: a candidate false "
                               "positive to study",
-                 tried, e->budget.steps_left <= 0 ? " (the finding's step budget ended the search)" : "");
+                 tried, e->budget.steps_left <= 0 ? " (the finding's step budget ended the search)" : stop);
     }
     return first;
 }
