@@ -710,6 +710,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
         const char *s = exec_text(r, n, &len);
         v = exec_env_get(env, s, len);
         if (!v) v = exec_builtin_name(r, s, len);
+        if (!v && len == 8 && !memcmp(s, "__file__", 8)) v = exec_host_value(r, "__file__", n);
         if (!v && !r->failed) v = exec_module_constant(r, env, s, len);
         if (!v && !r->failed) v = exec_stand_outer_local(r, s, len);
         if (!v && !r->failed) v = exec_stand_global(r, env, s, len);

@@ -156,6 +156,11 @@ ExecValue *exec_host_value(ExecRun *r, const char *q, TSNode at) {
         if (!exec_stand_in(r, at, "os.environ", "empty (the run has no environment)")) return NULL;
         return exec_new(r, XV_DICT);
     }
+    if (!strcmp(q, "__file__")) { /* the script's own path, as its name only */
+        const char *path = r->src->path, *base = strrchr(path, '/');
+        base = base ? base + 1 : path;
+        return exec_stand_in(r, at, "__file__", "\"%s\" (the run has no files)", base) ? exec_str(r, base, (int)strlen(base)) : NULL;
+    }
     if (!strcmp(q, "sys.argv")) {
         const char *path = r->src->path, *base = strrchr(path, '/');
         base = base ? base + 1 : path;

@@ -22,7 +22,7 @@ static bool stand_ignorable(const char *kw) {
                                      "torch_dtype", "device_map", "trust_remote_code", "revision",
                                      "low_cpu_mem_usage", "cache_dir", "use_fast", "padding_side",
                                      "position_ids", "params", "train", "training", "deterministic",
-                                     "dropout_rng"};
+                                     "dropout_rng", "allowed_special", "disallowed_special"};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         if (!strcmp(kw, ok[i])) return true;
     return false;
@@ -642,8 +642,8 @@ ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
     if (!strcmp(m, "load_state_dict")) { /* the checkpoint of torch.load: the toy LM's weights stand for it */
         ExecValue *ck = exec_arg(a, 0, "state_dict");
         (void)exec_arg(a, 1, "strict");
-        if (!ck || ck->kind != XV_OBJECT || strcmp(ck->obj.type, "checkpoint"))
-            return exec_fail_at(r, a->at, "load_state_dict() of other than a checkpoint");
+        if (!ck || !(ck->kind == XV_DICT || (ck->kind == XV_OBJECT && !strcmp(ck->obj.type, "checkpoint"))))
+            return exec_fail_at(r, a->at, "load_state_dict() of other than a checkpoint or a dict of one");
         return exec_none();
     }
     if (!strcmp(m, "generate")) return lm_generate(r, a);
@@ -741,7 +741,8 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
                                           "bos_token_id", "pad_token", "eos_token", "padding_side",
                                           "convert_tokens_to_ids", "apply_chat_template", "vocab_size",
                                           "bos_token", "unk_token", "pad", "add_special_tokens", "unk_token_id"};
-        static const char *const model[] = {"generate", "forward", "config", "eval", "lm_head", "parameters"};
+        static const char *const model[] = {"generate", "forward", "config", "eval", "lm_head", "parameters",
+                                            "load_state_dict", "state_dict", "named_parameters"};
         static const char *const scores[] = {"gather", "softmax", "log_softmax", "exp", "log", "logsumexp",
                                              "argmax", "max", "topk", "float", "double", "sigmoid"};
         for (size_t i = 0; i < sizeof tok / sizeof *tok; i++)
@@ -1134,6 +1135,13 @@ ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecVal
     if (pl->role[i] == XP_UNDECIDED) {
         ExecParamRole opts[12];
         int n = stand_roles_for(r, i, use, arg, opts);
+        size_t nl = strlen(pl->names[i]);
+        if (nl > 2 && !strcmp(pl->names[i] + nl - 2, "()")) { /* an instance of a class the run cannot see */
+            int kept = 0;
+            for (int k = 0; k < n; k++)
+                if (opts[k] == XP_MODEL || opts[k] == XP_TOKENIZER) opts[kept++] = opts[k];
+            n = kept;
+        }
         if (n == 0) return exec_fail_as(r, XF_PARAM, (TSNode){0}, "cannot tell what parameter %s is from its use (%s)", pl->names[i], use);
         pl->n_alts[i] = n;
         ExecParamRole role = opts[pl->alt[i] < n ? pl->alt[i] : n - 1];
