@@ -585,6 +585,9 @@ ExecValue *exec_nn_dist_method(ExecRun *r, ExecValue *dist, const char *m, ExecA
 /* The item of the returned tuple of n items of function `def` that the values of the flagged
  * node (mark_start..mark_end) flow into: its index; 0 when none, item 0, or more than one do. */
 int verify_exec_flow_item(const Source *src, TSNode def, uint32_t mark_start, uint32_t mark_end, int n);
+/* The same for a returned dict literal: the key (into out, n bytes) of the one pair whose value
+ * the flagged values flow into; false: none, or more than one. */
+bool verify_exec_flow_key(const Source *src, TSNode def, uint32_t mark_start, uint32_t mark_end, char *out, size_t n);
 
 /* ---- exec_data.c ---- */
 /* torch.utils.data.DataLoader(...): the list of its batches (dataset order kept). */

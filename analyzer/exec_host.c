@@ -142,6 +142,13 @@ ExecValue *exec_host_call(ExecRun *r, const char *q, ExecArgs *a) {
         if (!exec_stand_in(r, a->at, q, "%s (the run has no GPU)", q[strlen(q) - 1] == 't' ? "0" : "False")) return NULL;
         return q[strlen(q) - 1] == 't' ? exec_int(r, 0) : exec_bool(false);
     }
+    if (!strcmp(q, "jax.lax.psum") || !strcmp(q, "jax.lax.pmean") || !strcmp(q, "jax.lax.pmax") ||
+        !strcmp(q, "jax.lax.pmin")) { /* a reduction across devices, of one device: the value itself */
+        a->used = ~0u; /* axis_name= */
+        ExecValue *x = exec_arg(a, 0, "x");
+        if (!x) return exec_fail_at(r, a->at, "%s() of nothing", q);
+        return exec_stand_in(r, a->at, q, "the identity (the run has one device)") ? x : NULL;
+    }
     if (!strcmp(q, "os.getenv")) {
         ExecValue *dflt = exec_arg(a, 1, "default");
         if (!exec_arg(a, 0, "key")) return exec_fail_at(r, a->at, "%s() without a name", q);

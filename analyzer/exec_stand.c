@@ -22,7 +22,7 @@ static bool stand_ignorable(const char *kw) {
                                      "torch_dtype", "device_map", "trust_remote_code", "revision",
                                      "low_cpu_mem_usage", "cache_dir", "use_fast", "padding_side",
                                      "position_ids", "params", "train", "training", "deterministic",
-                                     "dropout_rng", "allowed_special", "disallowed_special"};
+                                     "dropout_rng", "allowed_special", "disallowed_special", "rngs", "mutable"};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         if (!strcmp(kw, ok[i])) return true;
     return false;
@@ -639,6 +639,14 @@ ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
         return self;
     }
     if (!strcmp(m, "forward") || !strcmp(m, "__call__")) return lm_call(r, a);
+    if (!strcmp(m, "apply") || !strcmp(m, "apply_fn")) { /* Flax: apply(variables, ids, ...), the variables its own */
+        if (a->npos < 2) return exec_fail_at(r, a->at, "%s() without variables and ids", m);
+        ExecArgs ids = *a;
+        ids.pos++, ids.npos--;
+        ExecValue *out = lm_call(r, &ids);
+        a->used |= ids.used;
+        return out;
+    }
     if (!strcmp(m, "load_state_dict")) { /* the checkpoint of torch.load: the toy LM's weights stand for it */
         ExecValue *ck = exec_arg(a, 0, "state_dict");
         (void)exec_arg(a, 1, "strict");
@@ -742,7 +750,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
                                           "convert_tokens_to_ids", "apply_chat_template", "vocab_size",
                                           "bos_token", "unk_token", "pad", "add_special_tokens", "unk_token_id"};
         static const char *const model[] = {"generate", "forward", "config", "eval", "lm_head", "parameters",
-                                            "load_state_dict", "state_dict", "named_parameters"};
+                                            "load_state_dict", "state_dict", "named_parameters", "apply_fn"};
         static const char *const scores[] = {"gather", "softmax", "log_softmax", "exp", "log", "logsumexp",
                                              "argmax", "max", "topk", "float", "double", "sigmoid"};
         for (size_t i = 0; i < sizeof tok / sizeof *tok; i++)
@@ -758,9 +766,10 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         opts[1] = XP_LOGITS;
         opts[2] = XP_RECORD;
         opts[3] = XP_PROMPT_TENSOR; /* what a generation continues */
-        if (strcmp(n, "device") && strcmp(n, "dtype")) return 4;
-        opts[4] = XP_MODEL; /* `model.device` read before the model is called */
-        return 5;
+        static const char *const either[] = {"device", "dtype", "to", "cuda", "cpu", "half", "bfloat16"};
+        for (size_t i = 0; i < sizeof either / sizeof *either; i++)
+            if (!strcmp(n, either[i])) return opts[4] = XP_MODEL, 5; /* `model.to(device)` before it is called */
+        return 4;
     }
     if (!strcmp(use, "key:logits")) return opts[0] = XP_OUTPUT, 1;
     if (!strcmp(use, "id_rows")) return opts[0] = XP_ID_ROWS, 1;

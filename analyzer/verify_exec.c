@@ -534,7 +534,9 @@ static bool score_is_loss(const ExecValue *v) {
 }
 
 /* The metric of a dict an entry returns that the flagged code computes: the key of the `pair`
- * of a dict literal around the flagged node (`{"nll": F.nll_loss(...), ...}`); false: none. */
+ * of a dict literal around the flagged node (`{"nll": F.nll_loss(...), ...}`), else of the pair
+ * of a returned dict literal the flagged values flow into, when its value is a loss kernel's (its
+ * direction known: lowest first; a value negated by hand is not taken); false: none. */
 static bool flagged_metric(ExecEntry *e, ExecValue *v, double *out, const char **dtype) {
     TSNode n = ts_node_descendant_for_byte_range(e->vs->parsed.root, e->mark_start, e->mark_end);
     while (!ts_node_is_null(n) && !parse_is(n, "pair") && !parse_is(n, "function_definition"))
@@ -542,10 +544,16 @@ static bool flagged_metric(ExecEntry *e, ExecValue *v, double *out, const char *
     TSNode key = parse_is(n, "pair") ? parse_field(n, "key") : (TSNode){0};
     size_t len;
     const char *k = parse_is(key, "string") ? parse_text(&e->vs->src, key, &len) : NULL;
-    if (!k || len < 2 || len - 2 >= sizeof e->metric || (k[0] != '"' && k[0] != '\'')) return false;
-    snprintf(e->metric, sizeof e->metric, "%.*s", (int)len - 2, k + 1);
+    bool by_flow = false;
+    if (k && len >= 2 && len - 2 < sizeof e->metric && (k[0] == '"' || k[0] == '\''))
+        snprintf(e->metric, sizeof e->metric, "%.*s", (int)len - 2, k + 1);
+    else if (e->module_unit ||
+             !(by_flow = verify_exec_flow_key(&e->vs->src, e->def, e->mark_start, e->mark_end, e->metric, sizeof e->metric)))
+        return false;
     ExecValue *m = exec_dict_get_str(&v->dict, e->metric);
-    return m && entry_score(m, out, dtype);
+    e->loss = m && score_is_loss(m);
+    if (by_flow && !e->loss) e->metric[0] = '\0';
+    return m && (!by_flow || e->loss) && entry_score(m, out, dtype);
 }
 
 /* The candidate whose text v is, with or without the prompt (-1: none). */

@@ -1,5 +1,5 @@
-/* verify_exec_flow: which item of a tuple a scoring function returns holds its score, by data
- * flow from the flagged code (a sampler's `return tokens, logprobs`). Static: the names the
+/* verify_exec_flow: which item of a tuple (or key of a dict) a scoring function returns holds its
+ * score, by data flow from the flagged code (a sampler's `return tokens, logprobs`). Static: the names the
  * flagged statement writes, then those written by the statements reading them (to a fixed
  * point), and the returned item that reads one of them. */
 #include <string.h>
@@ -110,4 +110,55 @@ int verify_exec_flow_item(const Source *src, TSNode def, uint32_t mark_start, ui
     int item = -1;
     flow_returns(f, body, &ns, n, &item);
     return item > 0 ? item : 0;
+}
+
+/* The first dict literal under n, nested defs left out (null: none). */
+static TSNode first_dict(TSNode n) {
+    if (parse_is(n, "dictionary")) return n;
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (parse_is(c, "lambda")) continue;
+        TSNode d = first_dict(c);
+        if (!ts_node_is_null(d)) return d;
+    }
+    return (TSNode){0};
+}
+
+/* The returns of n holding a dict literal (`return {"nll": nll, ...}`, `return psum({...})`): the
+ * string key of the pair whose value reads a name of ns into *key; *ambiguous when returns or
+ * pairs disagree. */
+static void flow_keys(const Flow *f, TSNode n, const Names *ns, TSNode *key, bool *ambiguous) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (parse_is(c, "function_definition") || parse_is(c, "class_definition") || parse_is(c, "lambda")) continue;
+        TSNode d = parse_is(c, "return_statement") ? first_dict(c) : (TSNode){0};
+        if (ts_node_is_null(d)) {
+            flow_keys(f, c, ns, key, ambiguous);
+            continue;
+        }
+        for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
+            TSNode p = ts_node_named_child(d, k), kn = parse_field(p, "key");
+            if (!parse_is(p, "pair") || !parse_is(kn, "string") || !reads_names(f, parse_field(p, "value"), ns)) continue;
+            size_t a, b;
+            const char *x = parse_text(f->src, kn, &a), *y = ts_node_is_null(*key) ? NULL : parse_text(f->src, *key, &b);
+            if (y && (a != b || memcmp(x, y, a))) *ambiguous = true;
+            *key = kn;
+        }
+    }
+}
+
+bool verify_exec_flow_key(const Source *src, TSNode def, uint32_t mark_start, uint32_t mark_end, char *out, size_t n) {
+    if (!parse_is(def, "function_definition")) return false;
+    const Flow flow = {src, mark_start, mark_end}, *f = &flow;
+    TSNode body = parse_field(def, "body"), key = {0};
+    Names ns = {.count = 0};
+    for (int pass = 0; pass < 8 && flow_pass(f, body, &ns); pass++)
+        ;
+    bool ambiguous = false;
+    flow_keys(f, body, &ns, &key, &ambiguous);
+    size_t len;
+    const char *k = ts_node_is_null(key) || ambiguous ? NULL : parse_text(src, key, &len);
+    if (!k || len < 2 || len - 2 >= n || (k[0] != '"' && k[0] != '\'')) return false;
+    snprintf(out, n, "%.*s", (int)len - 2, k + 1);
+    return true;
 }

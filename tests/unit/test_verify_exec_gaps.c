@@ -1,5 +1,6 @@
 /* Uses the verifier's runs once stopped at: a model class of a module the project does not hold,
- * built from a checkpoint the run cannot read; a parameter first used by setting an attribute.
+ * built from a checkpoint the run cannot read; a parameter first used by setting an attribute or
+ * by moving it; a restored Flax state; a returned dict the flagged loss flows into.
  * Each script_score is recomputed from the reported table, or checked against the picks. */
 #define _DEFAULT_SOURCE /* mkstemp */
 #include <jansson.h>
@@ -31,18 +32,7 @@ START_TEST(opaque_model_class_and_checkpoint_run) {
     json_t *cex = script_cex(o, "option_logprob");
     ck_assert(has_stand_in(cex, "torch.load at line 11: a checkpoint the run cannot read"));
     ck_assert(has_stand_in(cex, "model.GPT at line 12: a class outside the project"));
-    json_t *table = json_object_get(cex, "table"), *c;
-    size_t i;
-    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
-        double lp = log_pr(table, json_object_get(c, "tokens"));
-        json_t *s = json_object_get(c, "script_score");
-        if (json_is_string(s)) {
-            ck_assert_str_eq(json_string_value(s), "-inf");
-            ck_assert(lp < -87);
-        } else {
-            ck_assert_double_eq_tol(json_number_value(s), lp, 1e-4);
-        }
-    }
+    assert_float32_log_softmax_sums(cex);
     ck_assert(json_is_true(json_object_get(cex, "flipped")));
     json_decref(o);
 }
@@ -65,12 +55,58 @@ START_TEST(setting_an_attribute_first_binds_the_parameter) {
 }
 END_TEST
 
+/* A restored Flax TrainState: state.apply_fn({"params": state.params}, ids) is the toy LM. */
+START_TEST(flax_restored_state_applies_the_toy_lm) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/flax_restored_state.py");
+    json_t *cex = script_cex(o, "sequence_logprob");
+    ck_assert(has_stand_in(cex, "flax.training.checkpoints.restore_checkpoint at line 8"));
+    assert_float32_log_softmax_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* `model = model.to(device)` first: the parameter is the model; the product of the candidate's
+ * probabilities (float32) underflows to 0 for both candidates while log Pr(y|x) differs. */
+START_TEST(model_moved_first_is_the_model) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/model_to_first.py");
+    json_t *cex = script_cex(o, "continuation_score");
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        double p = prob_product(table, json_object_get(c, "tokens"));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), p < 1e-45 ? 0 : p, 1e-6);
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* `loss = F.cross_entropy(...)` then `return {"nll": loss, ...}`: the key the loss flows into is
+ * the score, a loss (lowest first), each the unshifted NLL over every position but the start's. */
+START_TEST(returned_dict_key_is_found_by_data_flow) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/dict_flow_loss.py");
+    json_t *cex = script_cex(o, "eval_batch");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_label")), "eval_batch()[\"nll\"]");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_order")), "lower-is-better");
+    json_t *cands = json_object_get(cex, "candidates"), *c;
+    size_t i, low = 0;
+    json_array_foreach(cands, i, c) if (json_number_value(json_object_get(c, "script_score")) <
+                                        json_number_value(json_object_get(json_array_get(cands, low), "script_score"))) low = i;
+    ck_assert(json_equal(json_object_get(cex, "script_pick"), json_object_get(json_array_get(cands, low), "tokens")));
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_gaps");
     TCase *tc = tcase_create("gaps");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, opaque_model_class_and_checkpoint_run);
     tcase_add_test(tc, setting_an_attribute_first_binds_the_parameter);
+    tcase_add_test(tc, flax_restored_state_applies_the_toy_lm);
+    tcase_add_test(tc, model_moved_first_is_the_model);
+    tcase_add_test(tc, returned_dict_key_is_found_by_data_flow);
     suite_add_tcase(s, tc);
     return s;
 }
