@@ -342,17 +342,22 @@ static ExecTensor *as_ids(ExecRun *r, ExecValue *v, TSNode at) {
     return t;
 }
 
+/* Are the n ids at a and b the same (none are)? */
+static bool same_ids(const int *a, const int *b, int n) {
+    return n <= 0 || !memcmp(a, b, (size_t)n * sizeof *a);
+}
+
 /* The candidate whose prompt + candidate tokens are prefix[0..n) (-1: none); *within: is the
  * prefix the start of some candidate's (or of the prompt)? */
 static int candidate_of_prefix(const VerifyTable *t, const int *prefix, int n, bool *within) {
     int p = n < t->prompt.len ? n : t->prompt.len;
-    *within = !memcmp(prefix, t->prompt.tokens, (size_t)p * sizeof *prefix) && n <= t->prompt.len;
-    if (n < t->prompt.len || memcmp(prefix, t->prompt.tokens, (size_t)t->prompt.len * sizeof *prefix)) return -1;
+    *within = same_ids(prefix, t->prompt.tokens, p) && n <= t->prompt.len;
+    if (n < t->prompt.len || !same_ids(prefix, t->prompt.tokens, t->prompt.len)) return -1;
     int found = -1;
     for (int k = 0; k < t->n_candidates; k++) {
         const VerifySeq *c = &t->candidates[k];
         int m = n - t->prompt.len;
-        bool starts = m <= c->len && !memcmp(prefix + t->prompt.len, c->tokens, (size_t)m * sizeof *prefix);
+        bool starts = m <= c->len && same_ids(prefix + t->prompt.len, c->tokens, m);
         *within |= starts;
         if (starts && m == c->len) found = k;
     }
