@@ -47,6 +47,7 @@ enum {
     EXEC_MAX_NEST = 200,         /* nested expressions and blocks */
     EXEC_MAX_DIMS = 6,
     EXEC_MAX_ARGS = 32,          /* arguments of one call */
+    EXEC_MAX_MARKS = 64,         /* values of the flagged expression kept */
 };
 
 typedef enum {
@@ -77,6 +78,9 @@ typedef enum { XD_BOOL, XD_INT64, XD_BF16, XD_F16, XD_F32, XD_F64 } ExecDtype;
 typedef struct ExecTensor {
     ExecDtype dtype;
     bool numpy; /* a NumPy array (method and default-dtype semantics differ) */
+    /* made by a loss kernel (cross_entropy, nll_loss, the toy LM's labels= loss): a negative
+     * log-likelihood, lower for the likelier sequence; a tensor computed from it is not marked */
+    bool loss;
     int ndim;
     int shape[EXEC_MAX_DIMS];
     int n;
@@ -309,12 +313,32 @@ typedef struct ExecRun {
     bool reached;
     ExecValue *marked; /* the flagged expression's last value (NULL: not evaluated) */
     int marked_times;  /* how often it was evaluated (in a loop, marked is the last one's) */
+    /* The candidate whose start + prompt + candidate the toy LM's last call of one sequence read
+     * (-1: none, another text, or a batch), and the flagged expression's first EXEC_MAX_MARKS
+     * values with the candidate the LM had read when each was computed: a loop over requests
+     * scores each candidate in turn, in whatever order it visits them. */
+    int lm_cand;
+    bool lm_past_candidates; /* the toy LM read a text that is no start of prompt + a candidate */
+    bool lm_generated; /* the toy LM's generate() made the run's candidate after the prompt */
+    struct {
+        ExecValue *v;
+        int cand;
+    } marks[EXEC_MAX_MARKS];
     int hidden_width; /* the toy model's hidden size once chosen (exec_nn.c); 0: not yet */
     int drawn; /* the candidate's tokens a sampler drew, in a run that generates it */
+    int greedy_draws; /* draws of a sampler's stand-in that took the most probable outcome */
+    bool gave_cand_ids; /* a parameter was given the prompt + candidate's ids (or their encoding) */
+    bool marked_after_draw; /* the flagged expression ran after such a draw (its value may be the
+                               draw's, not the candidate's) */
     /* the def the entry is nested in (null: none): its locals, which the entry reads as a
      * closure's, are bound by use as parameters are (exec_stand_outer_local) */
     TSNode outer_def;
     TSNode entry_class; /* the entry's class (null: none): never stood in for by the toy LM */
+    /* the entry is module-level code from byte unit_start of the entry's module on: a constant
+     * of it is an assignment before that byte, and one whose value the run cannot compute (data
+     * the script loads from a file or the network) is bound by its use as a parameter is */
+    bool module_unit;
+    uint32_t unit_start;
     /* What the run chose where the toy model cannot know the script's numbers (a head's
      * weights, a sampler's draw): one line each, reported with the counterexample. */
     char stand_ins[VERIFY_MAX_STAND_INS][160];
@@ -523,7 +547,7 @@ ExecValue *exec_stand_outer_local(ExecRun *r, const char *name, int len);
  * use as a parameter and kept in that module's globals; NULL with the run intact: not one. */
 ExecValue *exec_stand_global(ExecRun *r, ExecEnv *env, const char *name, int len);
 /* ---- exec_object.c: classes for parameters bound as instances ---- */
-/* A torch.nn.Module subclass of the file (no base of its own) with __init__ and forward alone,
+/* A torch.nn.Module subclass of the file (no base of its own) with __init__ and forward,
  * whose __init__ makes an nn.Embedding and whose forward takes the ids: a causal language model
  * of the script's own; building one gives the toy LM (a stand-in, reported), unless it is the
  * class of the entry. */
@@ -553,6 +577,17 @@ ExecValue *exec_nn_config(ExecRun *r, const char *name);
  * of a random generator. */
 ExecValue *exec_nn_sampler(ExecRun *r, const char *q, ExecArgs *a);
 ExecValue *exec_nn_rng_method(ExecRun *r, const char *m, ExecArgs *a);
+/* A method of a torch.distributions.Categorical (made by exec_nn_sampler): sample, log_prob,
+ * entropy. */
+ExecValue *exec_nn_dist_method(ExecRun *r, ExecValue *dist, const char *m, ExecArgs *a);
+
+/* ---- verify_exec_flow.c ---- */
+/* The item of the returned tuple of n items of function `def` that the values of the flagged
+ * node (mark_start..mark_end) flow into: its index; 0 when none, item 0, or more than one do. */
+int verify_exec_flow_item(const Source *src, TSNode def, uint32_t mark_start, uint32_t mark_end, int n);
+/* The same for a returned dict literal: the key (into out, n bytes) of the one pair whose value
+ * the flagged values flow into; false: none, or more than one. */
+bool verify_exec_flow_key(const Source *src, TSNode def, uint32_t mark_start, uint32_t mark_end, char *out, size_t n);
 
 /* ---- exec_data.c ---- */
 /* torch.utils.data.DataLoader(...): the list of its batches (dataset order kept). */

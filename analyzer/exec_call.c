@@ -716,6 +716,30 @@ static ExecValue *lib_tf_gather(ExecRun *r, ExecArgs *a) {
     return g ? exec_tensor_value(r, exec_tensor_reshape(r, g, idx->ndim, shape)) : NULL;
 }
 
+/* A class of a module that is neither the project's nor a library the interpreter models
+ * (`from model import GPT` with no model.py at hand), built: its instance is bound by its use, as
+ * the model or a tokenizer only (a stand-in, reported); any other use ends the run. NULL with the
+ * run intact: not such a call. */
+static ExecValue *opaque_instance(ExecRun *r, const char *q, ExecArgs *a) {
+    static const char *const modelled[] = {"torch", "numpy", "jax", "flax", "tensorflow", "transformers", "math",
+                                           "os", "sys", "re", "json", "random", "collections", "functools",
+                                           "itertools", "sklearn", "scipy", "pandas", "datasets", "vllm", "openai",
+                                           "llama_cpp", "accelerate", "peft", "trl", "tiktoken", "optax", "mlx",
+                                           "safetensors", "einops", "operator", "argparse", "pickle", "typing"};
+    const char *dot = strrchr(q, '.');
+    size_t root = strcspn(q, ".");
+    if (!dot || !(dot[1] >= 'A' && dot[1] <= 'Z') || strlen(dot + 1) > 24) return NULL;
+    for (size_t i = 0; i < sizeof modelled / sizeof *modelled; i++)
+        if (strlen(modelled[i]) == root && !strncmp(q, modelled[i], root)) return NULL;
+    a->used = ~0u; /* its arguments configure what the run cannot see */
+    char name[32];
+    snprintf(name, sizeof name, "%s()", dot + 1);
+    if (!exec_stand_in(r, a->at, q, "a class outside the project and the modelled libraries: its instance is "
+                                    "bound by its use (the model or a tokenizer)"))
+        return NULL;
+    return exec_stand_named(r, name, -1);
+}
+
 static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
     if (!strcmp(q, "tensorflow.gather")) return lib_tf_gather(r, a);
     if (!strcmp(q, "mlx_lm.load")) { /* (model, tokenizer) */
@@ -803,6 +827,12 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
             return m;
         }
     const char *last = strrchr(q, '.');
+    if (!strcmp(q, "tiktoken.get_encoding") || !strcmp(q, "tiktoken.encoding_for_model")) {
+        a->used = ~0u; /* the encoding's name: the toy tokenizer stands for any */
+        ExecValue *tok = exec_stand_pretrained(r, "tiktoken.Tokenizer", NULL, NULL, 0);
+        if (!tok || !exec_stand_in(r, a->at, q, "the toy tokenizer (its end of text is eot_token)")) return NULL;
+        return exec_dict_set_str(r, &tok->obj.fields, "eot_token", exec_dict_get_str(&tok->obj.fields, "eos_token_id")) ? tok : NULL;
+    }
     if (last && !strcmp(last, ".from_pretrained")) {
         a->used = ~0u;
         return exec_stand_pretrained(r, q, a->kw, a->kwv, a->nkw);
@@ -856,7 +886,8 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
         ExecValue *v = exec_lib_function(r, fam, fn, a);
         if (v || r->failed) return v;
     }
-    return exec_fail_as(r, XF_GAP, a->at, "unsupported call %s", q);
+    ExecValue *opaque = opaque_instance(r, q, a);
+    return opaque || r->failed ? opaque : exec_fail_as(r, XF_GAP, a->at, "unsupported call %s", q);
 }
 
 ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs, const char **kw_names,
@@ -909,6 +940,8 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                 v = exec_new(r, XV_LIST); /* what an optimizer is given: never read by a score */
             } else if (!strcmp(self->obj.type, "rng")) {
                 v = exec_nn_rng_method(r, m, &a);
+            } else if (!strcmp(self->obj.type, "categorical")) {
+                v = exec_nn_dist_method(r, self, m, &a);
             } else if (!strcmp(self->obj.type, "onnx_session")) {
                 v = exec_stand_session(r, m, &a);
             } else if (!strcmp(m, "create") && (!strcmp(self->obj.type, "openai_completions") ||

@@ -548,8 +548,23 @@ ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at) {
     }
     case XV_OBJECT: {
         if (v->obj.cls) return exec_fail_at(r, at, "indexing an object of class %s", v->obj.type);
+        if (!strcmp(v->obj.type, "checkpoint")) return v; /* ckpt["model"]: a part of it, as opaque */
+        int64_t pos;
+        if (v->obj.lazy && idx->kind != XV_STR && exec_as_int(idx, &pos) && pos >= 0 && pos < 8) {
+            /* a record read by position (`ex[0]`): the item unpacking would bind, by its use */
+            char key[4];
+            snprintf(key, sizeof key, "%d", (int)pos);
+            ExecValue *x = exec_dict_get_str(&v->obj.fields, key);
+            return x ? x : exec_stand_record_field(r, v, key);
+        }
         if (idx->kind == XV_STR) {
             ExecValue *x = exec_dict_get(&v->obj.fields, idx);
+            /* a record's key (`ex["question"]`): bound by its use, as its attribute would be */
+            if (!x && v->obj.lazy && idx->str.n < 24) {
+                char key[24];
+                snprintf(key, sizeof key, "%.*s", idx->str.n, idx->str.s);
+                return exec_stand_record_field(r, v, key);
+            }
             if (!x) return exec_fail_as(r, XF_KEY, at, "a key the %s does not hold", v->obj.type);
             return x;
         }
@@ -695,6 +710,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
         const char *s = exec_text(r, n, &len);
         v = exec_env_get(env, s, len);
         if (!v) v = exec_builtin_name(r, s, len);
+        if (!v && len == 8 && !memcmp(s, "__file__", 8)) v = exec_host_value(r, "__file__", n);
         if (!v && !r->failed) v = exec_module_constant(r, env, s, len);
         if (!v && !r->failed) v = exec_stand_outer_local(r, s, len);
         if (!v && !r->failed) v = exec_stand_global(r, env, s, len);
@@ -776,7 +792,12 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
     } else {
         exec_fail_as(r, XF_GAP, n, "unsupported expression %s", t);
     }
-    if (v && ts_node_start_byte(n) == r->mark_start && ts_node_end_byte(n) == r->mark_end) r->marked = v, r->marked_times++;
+    if (v && ts_node_start_byte(n) == r->mark_start && ts_node_end_byte(n) == r->mark_end) {
+        if (r->marked_times < EXEC_MAX_MARKS)
+            r->marks[r->marked_times].v = v, r->marks[r->marked_times].cand = r->lm_cand;
+        r->marked = v, r->marked_times++;
+        r->marked_after_draw |= r->greedy_draws > 0;
+    }
     r->nest--;
     return v;
 }
@@ -836,6 +857,11 @@ bool exec_bind_target(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v) {
         ExecValue *name = exec_str(r, s, len);
         if (!name) return false;
         if (exec_is_dunder(name->str.s)) return exec_fail_at(r, target, "dunder attribute %s", name->str.s) != NULL;
+        if (o->kind == XV_PENDING) { /* `tok.pad_token = ...` first: the parameter the attribute says */
+            char use[64];
+            snprintf(use, sizeof use, "attr:%s", name->str.s);
+            if (!(o = exec_stand_resolve(r, o, use, NULL))) return false;
+        }
         if (o->kind == XV_TOKENIZER && !strcmp(name->str.s, "pad_token")) { /* pad = eos */
             ExecValue *eos = exec_dict_get_str(&o->obj.fields, "eos_token_id");
             return exec_dict_set_str(r, &o->obj.fields, "pad_token", v) &&

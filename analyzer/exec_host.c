@@ -120,6 +120,15 @@ ExecValue *exec_host_call(ExecRun *r, const char *q, ExecArgs *a) {
         if (!exec_arg(a, 0, "path")) return exec_fail_at(r, a->at, "%s() of nothing", q);
         return exec_stand_in(r, a->at, q, "False (the run has no files)") ? exec_bool(false) : NULL;
     }
+    if (!strcmp(q, "torch.load") || !strcmp(q, "safetensors.torch.load_file") ||
+        !strcmp(q, "flax.training.checkpoints.restore_checkpoint")) {
+        /* weights the run cannot read: an opaque checkpoint, which only a model's load_state_dict
+         * takes (any other use of it ends the run) */
+        a->used = ~0u;
+        return exec_stand_in(r, a->at, q, "a checkpoint the run cannot read (the toy LM's weights stand for it)")
+                   ? exec_object(r, "checkpoint")
+                   : NULL;
+    }
     if (!strcmp(q, "accelerate.Accelerator")) {
         a->used = ~0u; /* mixed_precision=, gradient_accumulation_steps=: nothing one process's score reads */
         return exec_host_accelerator(r);
@@ -132,6 +141,13 @@ ExecValue *exec_host_call(ExecRun *r, const char *q, ExecArgs *a) {
         !strcmp(q, "torch.cuda.device_count")) {
         if (!exec_stand_in(r, a->at, q, "%s (the run has no GPU)", q[strlen(q) - 1] == 't' ? "0" : "False")) return NULL;
         return q[strlen(q) - 1] == 't' ? exec_int(r, 0) : exec_bool(false);
+    }
+    if (!strcmp(q, "jax.lax.psum") || !strcmp(q, "jax.lax.pmean") || !strcmp(q, "jax.lax.pmax") ||
+        !strcmp(q, "jax.lax.pmin")) { /* a reduction across devices, of one device: the value itself */
+        a->used = ~0u; /* axis_name= */
+        ExecValue *x = exec_arg(a, 0, "x");
+        if (!x) return exec_fail_at(r, a->at, "%s() of nothing", q);
+        return exec_stand_in(r, a->at, q, "the identity (the run has one device)") ? x : NULL;
     }
     if (!strcmp(q, "os.getenv")) {
         ExecValue *dflt = exec_arg(a, 1, "default");
@@ -146,6 +162,11 @@ ExecValue *exec_host_value(ExecRun *r, const char *q, TSNode at) {
     if (!strcmp(q, "os.environ")) {
         if (!exec_stand_in(r, at, "os.environ", "empty (the run has no environment)")) return NULL;
         return exec_new(r, XV_DICT);
+    }
+    if (!strcmp(q, "__file__")) { /* the script's own path, as its name only */
+        const char *path = r->src->path, *base = strrchr(path, '/');
+        base = base ? base + 1 : path;
+        return exec_stand_in(r, at, "__file__", "\"%s\" (the run has no files)", base) ? exec_str(r, base, (int)strlen(base)) : NULL;
     }
     if (!strcmp(q, "sys.argv")) {
         const char *path = r->src->path, *base = strrchr(path, '/');

@@ -128,9 +128,14 @@ static ExecValue *lib_loss(ExecRun *r, ExecArgs *a, bool cross_entropy, bool num
         sum += per->data[i];
         count++;
     }
-    if (!strcmp(reduction, "none")) return tv(r, nd ? exec_tensor_reshape(r, per, 2, out_shape) : per);
+    if (!strcmp(reduction, "none")) {
+        ExecTensor *each = nd ? exec_tensor_reshape(r, per, 2, out_shape) : per;
+        if (each) each->loss = true;
+        return tv(r, each);
+    }
     ExecTensor *out = exec_tensor_new(r, per->dtype, 0, NULL, x->numpy);
     if (!out) return NULL;
+    out->loss = true;
     if (!strcmp(reduction, "sum")) out->data[0] = exec_round(out->dtype, sum);
     else if (!strcmp(reduction, "mean")) out->data[0] = exec_round(out->dtype, exec_round(out->dtype, sum) / count);
     else return exec_fail_at(r, a->at, "%s reduction=%s", a->name, reduction);

@@ -246,6 +246,8 @@ static TSNode module_assignment(ExecRun *r, TSNode block, const char *name, int 
         if (!parse_is(st, "expression_statement") || !parse_is(a, "assignment") ||
             ts_node_is_null(parse_field(a, "right")))
             continue;
+        /* module code run as the entry reads what the statements before it assigned */
+        if (r->module_unit && st.tree == r->root.tree && ts_node_start_byte(st) >= r->unit_start) continue;
         int at = binds_name(r, parse_field(a, "left"), name, len);
         if (at >= 0) found = a, *slot = at;
     }
@@ -303,6 +305,17 @@ ExecValue *exec_module_constant(ExecRun *r, ExecEnv *env, const char *name, int 
     r->const_depth++;
     ExecValue *v = exec_eval(r, globals, parse_field(found, "right"));
     r->const_depth--;
+    if (!v && r->module_unit && r->fail != XF_BOUND) {
+        /* data the script loads: the name is bound by its use instead (exec_stand_global), and
+         * the counterexample says so */
+        r->failed = false;
+        r->fail = XF_NONE;
+        r->why[0] = 0;
+        char what[48];
+        snprintf(what, sizeof what, "%.*s", len < 40 ? len : 40, name);
+        exec_stand_in(r, found, what, "bound by its use (the script loads it; the run has no data)");
+        return NULL;
+    }
     if (v && slot > 0) { /* one name of a tuple target: the value's item at its place */
         TSNode left = parse_field(found, "left");
         int n = (int)ts_node_named_child_count(left);

@@ -294,16 +294,16 @@ static int most_probable(const double *p, int n) {
 /* One draw per row in a run that generates the candidate: every row draws the candidate's next
  * token (the run is scored on the continuation it generates, which must be the candidate's;
  * drawing past its end ends the run). */
-static ExecValue *draw_candidate(ExecRun *r, ExecArgs *a, const ExecTensor *p, ExecTensor *out) {
+static ExecValue *draw_candidate(ExecRun *r, ExecArgs *a, const char *sampler, const ExecTensor *p, ExecTensor *out) {
     const VerifySeq *c = &r->table->candidates[r->cand];
     if (r->drawn >= c->len)
         return exec_fail_at(r, a->at, "the generation drew more tokens than the candidate's %d", c->len);
     int tok = c->tokens[r->drawn++];
     if (tok >= p->shape[p->ndim - 1])
-        return exec_fail_at(r, a->at, "torch.multinomial over fewer tokens than the vocabulary");
+        return exec_fail_at(r, a->at, "%s over fewer tokens than the vocabulary", sampler);
     for (int i = 0; i < out->n; i++)
         out->data[i] = tok;
-    if (!exec_stand_in(r, a->at, "torch.multinomial",
+    if (!exec_stand_in(r, a->at, sampler,
                        "draws the candidate's next token (the generated continuation is the candidate scored)"))
         return NULL;
     return exec_tensor_value(r, out);
@@ -323,7 +323,8 @@ static ExecValue *sample_multinomial(ExecRun *r, ExecArgs *a) {
     ExecTensor *out = exec_tensor_new(r, XD_INT64, p->ndim, p->ndim == 1 ? shape + 1 : shape, false);
     double *row = exec_alloc(r, (size_t)n * sizeof *row);
     if (!out || !row) return NULL;
-    if (exec_plan_generates(r->plan) && k == 1) return draw_candidate(r, a, p, out);
+    if (exec_plan_generates(r->plan) && k == 1) return draw_candidate(r, a, "torch.multinomial", p, out);
+    r->greedy_draws++;
     for (int i = 0; i < rows; i++) {
         memcpy(row, p->data + (size_t)i * n, (size_t)n * sizeof *row);
         for (int j = 0; j < k; j++) {
@@ -358,6 +359,7 @@ static ExecValue *sample_choice(ExecRun *r, ExecArgs *a, bool choices) {
     }
     if (n < 1) return exec_fail_at(r, a->at, "choice() from an empty population");
     int best = 0;
+    r->greedy_draws++;
     if (pv && pv->kind != XV_NONE) {
         ExecTensor *p = exec_lib_tensor(r, pv, true);
         if (!p) return NULL;
@@ -403,8 +405,88 @@ static ExecValue *shuffle_kept(ExecRun *r, const char *q, ExecArgs *a) {
     return t ? exec_tensor_value(r, t) : NULL;
 }
 
+/* torch.distributions.Categorical(probs=) / (logits=): an object holding the normalised
+ * log-probabilities over the last dimension (its `logits`, as torch's are) and their exp (its
+ * `probs`), in the dtype given. */
+static ExecValue *categorical_new(ExecRun *r, ExecArgs *a) {
+    ExecValue *pv = exec_arg(a, 0, "probs"), *lv = exec_arg(a, 1, "logits");
+    (void)exec_arg(a, 2, "validate_args");
+    if ((pv && pv->kind != XV_NONE) == (lv && lv->kind != XV_NONE))
+        return exec_fail_at(r, a->at, "Categorical() with other than one of probs= and logits=");
+    bool from_probs = pv && pv->kind != XV_NONE;
+    ExecTensor *x = exec_lib_tensor(r, from_probs ? pv : lv, false);
+    if (!x) return NULL;
+    if (x->ndim < 1 || !exec_dtype_is_float(x->dtype)) return exec_fail_at(r, a->at, "Categorical() of other than float scores");
+    ExecTensor *lp = from_probs ? exec_tensor_new(r, x->dtype, x->ndim, x->shape, false) : exec_tensor_softmax(r, x, -1, true);
+    ExecTensor *p = lp ? exec_tensor_new(r, x->dtype, x->ndim, x->shape, false) : NULL;
+    if (!p) return NULL;
+    int V = x->shape[x->ndim - 1];
+    for (int row = 0; from_probs && V > 0 && row < x->n / V; row++) { /* probs: normalised, then logged */
+        double sum = 0;
+        for (int k = 0; k < V; k++)
+            sum = exec_round(x->dtype, sum + x->data[(size_t)row * V + k]);
+        for (int k = 0; k < V; k++)
+            lp->data[(size_t)row * V + k] = exec_round(x->dtype, log(exec_round(x->dtype, x->data[(size_t)row * V + k] / sum)));
+    }
+    for (int i = 0; i < p->n; i++)
+        p->data[i] = exec_round(x->dtype, exp(lp->data[i]));
+    ExecValue *d = exec_object(r, "categorical");
+    if (!d || !exec_dict_set_str(r, &d->obj.fields, "logits", exec_tensor_value(r, lp)) ||
+        !exec_dict_set_str(r, &d->obj.fields, "probs", exec_tensor_value(r, p)))
+        return NULL;
+    return d;
+}
+
+/* A Categorical's sample(), log_prob(value) and entropy(); NULL (run failed) otherwise. sample()
+ * draws one index per row: the candidate's next token in a run that generates it, else the most
+ * probable (a stand-in, reported). */
+ExecValue *exec_nn_dist_method(ExecRun *r, ExecValue *dist, const char *m, ExecArgs *a) {
+    ExecValue *lv = exec_dict_get_str(&dist->obj.fields, "logits");
+    ExecTensor *lp = lv->t;
+    int V = lp->shape[lp->ndim - 1], rows = V ? lp->n / V : 0;
+    ExecTensor *out = exec_tensor_new(r, exec_dtype_is_float(lp->dtype) && strcmp(m, "sample") ? lp->dtype : XD_INT64,
+                                      lp->ndim - 1, lp->shape, false);
+    if (!out) return NULL;
+    if (!strcmp(m, "sample")) {
+        (void)exec_arg(a, 0, "sample_shape");
+        if (exec_plan_generates(r->plan)) return draw_candidate(r, a, "Categorical.sample", lp, out);
+        r->greedy_draws++;
+        for (int i = 0; i < rows; i++)
+            out->data[i] = most_probable(lp->data + (size_t)i * V, V);
+        return exec_stand_in(r, a->at, "Categorical.sample", "draws the most probable index (a deterministic stand-in for sampling)")
+                   ? exec_tensor_value(r, out)
+                   : NULL;
+    }
+    if (!strcmp(m, "log_prob")) {
+        ExecTensor *v = exec_lib_tensor(r, exec_arg(a, 0, "value"), false);
+        if (!v) return NULL;
+        if (v->n != rows && v->n != 1) return exec_fail_at(r, a->at, "log_prob() of %d values for %d rows", v->n, rows);
+        ExecTensor *res = exec_tensor_new(r, lp->dtype, v->n == rows ? out->ndim : v->ndim, v->n == rows ? out->shape : v->shape, false);
+        for (int i = 0; res && i < res->n; i++) {
+            long k = (long)v->data[v->n == 1 ? 0 : i];
+            if (k < 0 || k >= V) return exec_fail_at(r, a->at, "log_prob() of index %ld outside %d", k, V);
+            res->data[i] = lp->data[(size_t)(v->n == 1 ? 0 : i) * V + k];
+        }
+        return res ? exec_tensor_value(r, res) : NULL;
+    }
+    if (!strcmp(m, "entropy")) {
+        for (int i = 0; i < rows; i++) {
+            double h = 0;
+            for (int k = 0; k < V; k++) {
+                double l = lp->data[(size_t)i * V + k];
+                if (isfinite(l)) h = exec_round(lp->dtype, h - exec_round(lp->dtype, exp(l) * l));
+            }
+            out->data[i] = h;
+        }
+        return exec_tensor_value(r, out);
+    }
+    return exec_fail_as(r, XF_GAP, a->at, "unsupported call of a Categorical's %s()", m);
+}
+
 ExecValue *exec_nn_sampler(ExecRun *r, const char *q, ExecArgs *a) {
     if (!strcmp(q, "torch.multinomial")) return sample_multinomial(r, a);
+    if (!strcmp(q, "torch.distributions.Categorical") || !strcmp(q, "torch.distributions.categorical.Categorical"))
+        return categorical_new(r, a);
     if (!strcmp(q, "torch.randperm") || !strcmp(q, "numpy.random.permutation") || !strcmp(q, "random.shuffle"))
         return shuffle_kept(r, q, a);
     if (!strcmp(q, "numpy.random.choice")) return sample_choice(r, a, false);

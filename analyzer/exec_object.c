@@ -142,13 +142,9 @@ bool exec_token_model_class(ExecRun *r, ExecValue *cls) {
     ExecValue *init = exec_dict_get_str(&cls->cls.attrs, "__init__"), *fwd = exec_dict_get_str(&cls->cls.attrs, "forward");
     if (!b || strcmp(b->lib.qual, "torch.nn.Module") || !init || init->kind != XV_FUNC || !fwd || fwd->kind != XV_FUNC)
         return false;
-    /* the toy LM has no other method the code could call; its forward takes the ids alone (a
-     * seq2seq model's takes two sequences: not a causal LM) */
-    for (int i = 0; i < cls->cls.attrs.n; i++) {
-        const char *k = cls->cls.attrs.keys[i]->str.s;
-        ExecValue *v = cls->cls.attrs.vals[i];
-        if (v->kind == XV_FUNC && strcmp(k, "__init__") && strcmp(k, "forward")) return false;
-    }
+    /* its forward takes the ids alone (a seq2seq model's takes two sequences: not a causal LM);
+     * its other methods (weight init, a sampler of its own) are not the toy LM's: a call of one
+     * ends the run as an unsupported call */
     return required_params(fwd->fn.def) == 1 && calls_embedding(r, init->fn.def);
 }
 
@@ -306,6 +302,8 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
         }
         ExecValue *f = exec_dict_get_str(&v->obj.fields, name);
         if (f) return f;
+        if (!strcmp(v->obj.type, "checkpoint")) /* a restored Flax TrainState: its apply_fn is the toy LM's */
+            return !strcmp(name, "apply_fn") ? exec_getattr(r, exec_stand_pretrained(r, "flax.TrainState", NULL, NULL, 0), name, at) : v;
         if (v->obj.cls) {
             ExecValue *m = find_class_attr(v->obj.cls, name);
             if (m && m->kind == XV_FUNC) return bind_method(r, m, v);

@@ -22,7 +22,7 @@ static bool stand_ignorable(const char *kw) {
                                      "torch_dtype", "device_map", "trust_remote_code", "revision",
                                      "low_cpu_mem_usage", "cache_dir", "use_fast", "padding_side",
                                      "position_ids", "params", "train", "training", "deterministic",
-                                     "dropout_rng"};
+                                     "dropout_rng", "allowed_special", "disallowed_special", "rngs", "mutable"};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         if (!strcmp(kw, ok[i])) return true;
     return false;
@@ -342,6 +342,28 @@ static ExecTensor *as_ids(ExecRun *r, ExecValue *v, TSNode at) {
     return t;
 }
 
+/* Are the n ids at a and b the same (none are)? */
+static bool same_ids(const int *a, const int *b, int n) {
+    return n <= 0 || !memcmp(a, b, (size_t)n * sizeof *a);
+}
+
+/* The candidate whose prompt + candidate tokens are prefix[0..n) (-1: none); *within: is the
+ * prefix the start of some candidate's (or of the prompt)? */
+static int candidate_of_prefix(const VerifyTable *t, const int *prefix, int n, bool *within) {
+    int p = n < t->prompt.len ? n : t->prompt.len;
+    *within = same_ids(prefix, t->prompt.tokens, p) && n <= t->prompt.len;
+    if (n < t->prompt.len || !same_ids(prefix, t->prompt.tokens, t->prompt.len)) return -1;
+    int found = -1;
+    for (int k = 0; k < t->n_candidates; k++) {
+        const VerifySeq *c = &t->candidates[k];
+        int m = n - t->prompt.len;
+        bool starts = m <= c->len && same_ids(prefix + t->prompt.len, c->tokens, m);
+        *within |= starts;
+        if (starts && m == c->len) found = k;
+    }
+    return found;
+}
+
 static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNode at) {
     int B = ids->shape[0], L = ids->shape[1], V = x_id(r) + 1;
     int shape[3] = {B, L, V};
@@ -369,6 +391,10 @@ static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNo
             double start = (isfinite(top) ? top : 0) - EXEC_START_GAP; /* no finite logit: below 0 */
             dst[V - 1] = exec_round(r->lm_dtype, start < EXEC_START_MAX ? start : EXEC_START_MAX);
         }
+        bool within;
+        int k = candidate_of_prefix(r->table, prefix, n, &within);
+        r->lm_cand = B == 1 ? k : -1;
+        r->lm_past_candidates |= !within;
     }
     return out;
 }
@@ -399,6 +425,7 @@ static ExecValue *lm_loss(ExecRun *r, ExecTensor *logits, ExecTensor *labels, TS
     ExecTensor *out = exec_tensor_new(r, logits->dtype, 0, NULL, false);
     if (!out) return NULL;
     out->data[0] = exec_round(logits->dtype, count ? exec_round(logits->dtype, sum) / count : NAN);
+    out->loss = true;
     return exec_tensor_value(r, out);
 }
 
@@ -510,6 +537,7 @@ static ExecValue *lm_generate(ExecRun *r, ExecArgs *a) {
         for (int j = 0; j < gen; j++)
             row[P + j] = j < c->len ? c->tokens[j] : pad;
     }
+    r->lm_generated |= !all && t->candidates[r->cand].len <= max_new; /* the whole candidate, after the prompt */
     ExecValue *seqv = exec_tensor_value(r, seq);
     if (!as_dict) return seqv;
     ExecValue *out = exec_object(r, "output");
@@ -616,6 +644,21 @@ ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
         return self;
     }
     if (!strcmp(m, "forward") || !strcmp(m, "__call__")) return lm_call(r, a);
+    if (!strcmp(m, "apply") || !strcmp(m, "apply_fn")) { /* Flax: apply(variables, ids, ...), the variables its own */
+        if (a->npos < 2) return exec_fail_at(r, a->at, "%s() without variables and ids", m);
+        ExecArgs ids = *a;
+        ids.pos++, ids.npos--;
+        ExecValue *out = lm_call(r, &ids);
+        a->used |= ids.used;
+        return out;
+    }
+    if (!strcmp(m, "load_state_dict")) { /* the checkpoint of torch.load: the toy LM's weights stand for it */
+        ExecValue *ck = exec_arg(a, 0, "state_dict");
+        (void)exec_arg(a, 1, "strict");
+        if (!ck || !(ck->kind == XV_DICT || (ck->kind == XV_OBJECT && !strcmp(ck->obj.type, "checkpoint"))))
+            return exec_fail_at(r, a->at, "load_state_dict() of other than a checkpoint or a dict of one");
+        return exec_none();
+    }
     if (!strcmp(m, "generate")) return lm_generate(r, a);
     if (!strcmp(m, "compute_transition_scores")) return lm_transition_scores(r, a);
     if (!strcmp(m, "resize_token_embeddings")) return exec_none();
@@ -711,7 +754,8 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
                                           "bos_token_id", "pad_token", "eos_token", "padding_side",
                                           "convert_tokens_to_ids", "apply_chat_template", "vocab_size",
                                           "bos_token", "unk_token", "pad", "add_special_tokens", "unk_token_id"};
-        static const char *const model[] = {"generate", "forward", "config", "eval", "lm_head", "parameters"};
+        static const char *const model[] = {"generate", "forward", "config", "eval", "lm_head", "parameters",
+                                            "load_state_dict", "state_dict", "named_parameters", "apply_fn"};
         static const char *const scores[] = {"gather", "softmax", "log_softmax", "exp", "log", "logsumexp",
                                              "argmax", "max", "topk", "float", "double", "sigmoid"};
         for (size_t i = 0; i < sizeof tok / sizeof *tok; i++)
@@ -727,6 +771,9 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         opts[1] = XP_LOGITS;
         opts[2] = XP_RECORD;
         opts[3] = XP_PROMPT_TENSOR; /* what a generation continues */
+        static const char *const either[] = {"device", "dtype", "to", "cuda", "cpu", "half", "bfloat16"};
+        for (size_t i = 0; i < sizeof either / sizeof *either; i++)
+            if (!strcmp(n, either[i])) return opts[4] = XP_MODEL, 5; /* `model.to(device)` before it is called */
         return 4;
     }
     if (!strcmp(use, "key:logits")) return opts[0] = XP_OUTPUT, 1;
@@ -758,6 +805,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         memcpy(opts, iter, sizeof iter);
         if (!strcmp(use, "len")) opts[k++] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
         if (!strcmp(use, "unpack")) opts[k++] = XP_RECORD; /* a pair or a request: each item bound by its use */
+        if (!strcmp(use, "iter")) opts[k++] = XP_RECORD; /* a data set of one example, its fields bound by use */
         return k;
     }
     return 0;
@@ -851,8 +899,8 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         return model_new(r);
     case XP_TOKENIZER:
         return tok_new(r);
-    case XP_IDS:
-        return stand_ids(r, false);
+    case XP_IDS: /* a run that generates the candidate is given what it continues: the prompt */
+        return stand_ids(r, exec_plan_generates(r->plan));
     case XP_PROMPT_TENSOR:
         return stand_ids(r, true);
     case XP_PROMPT_LEN:
@@ -891,8 +939,9 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         r->cand = keep;
         return l;
     }
+    case XP_BATCH: /* a run that generates the candidate: the prompt's encoding */
+        return stand_derived(r, exec_plan_generates(r->plan) ? XP_PROMPT_BATCH : XP_BATCH);
     case XP_LOGITS:
-    case XP_BATCH:
     case XP_PROMPT_BATCH:
     case XP_OUTPUT:
         return stand_derived(r, r->plan->role[i]);
@@ -1100,6 +1149,13 @@ ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecVal
     if (pl->role[i] == XP_UNDECIDED) {
         ExecParamRole opts[12];
         int n = stand_roles_for(r, i, use, arg, opts);
+        size_t nl = strlen(pl->names[i]);
+        if (nl > 2 && !strcmp(pl->names[i] + nl - 2, "()")) { /* an instance of a class the run cannot see */
+            int kept = 0;
+            for (int k = 0; k < n; k++)
+                if (opts[k] == XP_MODEL || opts[k] == XP_TOKENIZER) opts[kept++] = opts[k];
+            n = kept;
+        }
         if (n == 0) return exec_fail_as(r, XF_PARAM, (TSNode){0}, "cannot tell what parameter %s is from its use (%s)", pl->names[i], use);
         pl->n_alts[i] = n;
         ExecParamRole role = opts[pl->alt[i] < n ? pl->alt[i] : n - 1];
@@ -1109,6 +1165,7 @@ ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecVal
     }
     int run_cand = r->cand;
     if (p->pending.cand >= 0) r->cand = p->pending.cand; /* a field of one record of a list */
+    if ((pl->role[i] == XP_IDS || pl->role[i] == XP_BATCH) && !exec_plan_generates(pl)) r->gave_cand_ids = true;
     ExecValue *v = exec_stand_param(r, i);
     r->cand = run_cand;
     if (!v) return NULL;

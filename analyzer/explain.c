@@ -170,10 +170,11 @@ static void counterexample(FILE *out, const VerifyResult *res, ExplainStrs *s) {
     const VerifyTable *t = res->table;
     const VerifyRecipe *r = res->recipe;
     const char *label = verify_result_score_label(res);
+    char entry[112];
     if (res->by_script)
         explain_para(out, "", "  ",
-                     "Counterexample (the script's own %s() of line %d%s%s, run on table %s):",
-                     res->entry, res->entry_line, res->entry_file[0] ? " of " : "", res->entry_file, t->label);
+                     "Counterexample (the script's own %s of line %d%s%s, run on table %s):",
+                     verify_result_entry_text(res, entry, sizeof entry), res->entry_line, res->entry_file[0] ? " of " : "", res->entry_file, t->label);
     else
         explain_para(
             out, "", "  ",

@@ -74,15 +74,15 @@ static int run_on(const Diagnostic *d, const char *text, size_t len, int line, c
     if (wrong) {
         char *a = verify_print_seq(res->table, &res->table->candidates[better]);
         char *b = verify_print_seq(res->table, &res->table->candidates[worse]);
-        char score[32];
+        char score[32], entry[112];
         verify_print_num(res->cands[better].score, score, sizeof score);
         if (better == worse)
-            snprintf(note, n, "on %s the fixed %.90s() scores %.60s %s where log Pr(y|x) is finite",
-                     which, res->entry, a, score);
+            snprintf(note, n, "on %s the fixed %.90s scores %.60s %s where log Pr(y|x) is finite",
+                     which, verify_result_entry_text(res, entry, sizeof entry), a, score);
         else
             snprintf(note, n,
-                     "on %s the fixed %.90s() does not rank %.60s above %.60s as log Pr(y|x) does",
-                     which, res->entry, a, b);
+                     "on %s the fixed %.90s does not rank %.60s above %.60s as log Pr(y|x) does",
+                     which, verify_result_entry_text(res, entry, sizeof entry), a, b);
         free(a);
         free(b);
     }

@@ -326,6 +326,8 @@ VerifyResult *verify_result_rescore(const VerifyResult *res);
  * `cap`); its score label and order. */
 const char *verify_result_actor(const VerifyResult *res, bool cap);
 const char *verify_result_score_label(const VerifyResult *res);
+/* The script's code a result ran, for prose: "NAME()", or "module-level code" (entry "<module>"). */
+const char *verify_result_entry_text(const VerifyResult *res, char *buf, size_t n);
 bool verify_result_lower_is_better(const VerifyResult *res);
 
 /* Rendering helpers shared with explain.c. */

@@ -149,6 +149,10 @@ typedef struct {
     int flagged_line;
     bool flagged_then_stopped;
     bool closure; /* the entry returns a closure (of its own), called: its value is the score */
+    /* the entry is the top-level statement `def` holds (module-level code, "<module>"): the value
+     * of the flagged expression, evaluated once per candidate, is its score */
+    bool module_unit;
+    bool loss; /* the scores are a loss kernel's values: the lowest is the script's pick */
     bool ranked;     /* the entry returns the candidates in its order: each scores n - position */
     const VerifyRecipe *recipe;
     bool reached;
@@ -244,9 +248,8 @@ static bool entry_params(ExecEntry *e, TSNode def, int skip, Why *why) {
     return true;
 }
 
-/* Makes def the entry: a function, or a method run on an object its class's __init__ builds
- * (the __init__ parameters are bound by use like the method's). */
-static bool entry_set(ExecEntry *e, TSNode def, Why *why) {
+/* Forgets what the last entry's runs decided. */
+static void entry_reset(ExecEntry *e, TSNode def) {
     memset(&e->plan, 0, sizeof e->plan);
     e->bound_plan = false;
     e->varied = e->read_dist = e->read_positions = false;
@@ -257,9 +260,17 @@ static bool entry_set(ExecEntry *e, TSNode def, Why *why) {
     e->flagged_then_stopped = false;
     e->closure = false;
     e->ranked = false;
+    e->module_unit = e->loss = false;
     e->def = def;
+    e->cls = (TSNode){0};
+    e->n_init = e->nargs = 0;
+}
+
+/* Makes def the entry: a function, or a method run on an object its class's __init__ builds
+ * (the __init__ parameters are bound by use like the method's). */
+static bool entry_set(ExecEntry *e, TSNode def, Why *why) {
+    entry_reset(e, def);
     e->cls = method_class(def);
-    e->n_init = 0;
     size_t len;
     const char *name = parse_text(&e->vs->src, def_name(def), &len);
     snprintf(e->method, sizeof e->method, "%.*s", (int)(len < 60 ? len : 60), name);
@@ -287,6 +298,46 @@ static bool entry_set(ExecEntry *e, TSNode def, Why *why) {
     bool ok = entry_params(e, def, is_static(&e->vs->src, def) ? 0 : 1, why);
     e->nargs = e->plan.nparams;
     return ok;
+}
+
+/* The statement of module-level code to run for the flagged node n: the top-level statement
+ * holding it, or the one inside a main guard or a top-level try holding it (the guard reads a
+ * dunder; the try's handlers never run). */
+static TSNode module_unit_stmt(ExecEntry *e, TSNode n) {
+    TSNode top = n;
+    while (!ts_node_is_null(ts_node_parent(top)) && !parse_is(ts_node_parent(top), "module"))
+        top = ts_node_parent(top);
+    for (int depth = 0; depth < 8; depth++) {
+        TSNode inner = {0};
+        if (parse_is(top, "try_statement")) inner = parse_field(top, "body");
+        if (parse_is(top, "if_statement")) {
+            size_t len;
+            const char *cond = parse_text(&e->vs->src, parse_field(top, "condition"), &len);
+            char text[64];
+            snprintf(text, sizeof text, "%.*s", cond && len < sizeof text ? (int)len : 0, cond ? cond : "");
+            bool guard = strstr(text, "__name__") != NULL;
+            TSNode then = parse_field(top, "consequence");
+            if (guard && ts_node_start_byte(then) <= ts_node_start_byte(n) && ts_node_end_byte(n) <= ts_node_end_byte(then))
+                inner = then;
+        }
+        if (ts_node_is_null(inner)) return top;
+        TSNode s = n;
+        while (!ts_node_is_null(ts_node_parent(s)) && !ts_node_eq(ts_node_parent(s), inner))
+            s = ts_node_parent(s);
+        if (ts_node_is_null(ts_node_parent(s))) return top;
+        top = s;
+    }
+    return top;
+}
+
+/* Makes the module-level statement `stmt` the entry: no parameters; what it reads of the module
+ * is evaluated, or bound by use when the script loads it (ExecRun.module_unit). */
+static void entry_set_unit(ExecEntry *e, TSNode stmt) {
+    entry_reset(e, stmt);
+    e->module_unit = true;
+    e->line = (int)ts_node_start_point(stmt).row + 1;
+    snprintf(e->name, sizeof e->name, "<module>");
+    snprintf(e->method, sizeof e->method, "<module>");
 }
 
 /* Functions of the file that call the entry by name: the next entries to try. */
@@ -477,8 +528,21 @@ static bool entry_score(ExecValue *v, double *out, const char **dtype) {
     return false;
 }
 
+/* Is the number entry_score reads from v a loss kernel's own value (a negative log-likelihood:
+ * the script takes the lowest)? A value computed from it (negated, or a Python float) is not. */
+static bool score_is_loss(const ExecValue *v) {
+    for (int depth = 0; v && depth < 4; depth++) {
+        if (v->kind == XV_TENSOR) return v->t->loss;
+        if (v->kind != XV_TUPLE || v->seq.n < 1) return false;
+        v = v->seq.items[0];
+    }
+    return false;
+}
+
 /* The metric of a dict an entry returns that the flagged code computes: the key of the `pair`
- * of a dict literal around the flagged node (`{"nll": F.nll_loss(...), ...}`); false: none. */
+ * of a dict literal around the flagged node (`{"nll": F.nll_loss(...), ...}`), else of the pair
+ * of a returned dict literal the flagged values flow into, when its value is a loss kernel's (its
+ * direction known: lowest first; a value negated by hand is not taken); false: none. */
 static bool flagged_metric(ExecEntry *e, ExecValue *v, double *out, const char **dtype) {
     TSNode n = ts_node_descendant_for_byte_range(e->vs->parsed.root, e->mark_start, e->mark_end);
     while (!ts_node_is_null(n) && !parse_is(n, "pair") && !parse_is(n, "function_definition"))
@@ -486,10 +550,16 @@ static bool flagged_metric(ExecEntry *e, ExecValue *v, double *out, const char *
     TSNode key = parse_is(n, "pair") ? parse_field(n, "key") : (TSNode){0};
     size_t len;
     const char *k = parse_is(key, "string") ? parse_text(&e->vs->src, key, &len) : NULL;
-    if (!k || len < 2 || len - 2 >= sizeof e->metric || (k[0] != '"' && k[0] != '\'')) return false;
-    snprintf(e->metric, sizeof e->metric, "%.*s", (int)len - 2, k + 1);
+    bool by_flow = false;
+    if (k && len >= 2 && len - 2 < sizeof e->metric && (k[0] == '"' || k[0] == '\''))
+        snprintf(e->metric, sizeof e->metric, "%.*s", (int)len - 2, k + 1);
+    else if (e->module_unit ||
+             !(by_flow = verify_exec_flow_key(&e->vs->src, e->def, e->mark_start, e->mark_end, e->metric, sizeof e->metric)))
+        return false;
     ExecValue *m = exec_dict_get_str(&v->dict, e->metric);
-    return m && entry_score(m, out, dtype);
+    e->loss = m && score_is_loss(m);
+    if (by_flow && !e->loss) e->metric[0] = '\0';
+    return m && (!by_flow || e->loss) && entry_score(m, out, dtype);
 }
 
 /* The candidate whose text v is, with or without the prompt (-1: none). */
@@ -533,6 +603,7 @@ static bool entry_batch(ExecEntry *e, const ExecRun *r, ExecValue *v, double *sc
     if (v->kind == XV_TENSOR && v->t->n == n && exec_dtype_is_float(v->t->dtype)) {
         memcpy(scores, v->t->data, (size_t)n * sizeof *scores);
         *dtype = exec_dtype_name(v->t->dtype);
+        e->loss = v->t->loss;
         return true;
     }
     if ((v->kind == XV_LIST || v->kind == XV_TUPLE) && v->seq.n == n && entry_order(r->table, v, scores, n)) {
@@ -566,11 +637,12 @@ static bool entry_batch(ExecEntry *e, const ExecRun *r, ExecValue *v, double *sc
  * ran. Evaluated in a loop, its last value is one iteration's, not every candidate's. */
 static bool entry_flagged(ExecEntry *e, const ExecRun *r, double *scores, int n, const char **dtype) {
     ExecValue *v = r->marked;
-    if (!r->reached || !v || r->marked_times != 1 || r->lm_reads == 0) return false;
+    if (!r->reached || !v || r->marked_times != 1 || r->lm_reads == 0 || r->marked_after_draw) return false;
     if (v->kind == XV_TENSOR) {
         if (v->t->n != n || !exec_dtype_is_float(v->t->dtype)) return false;
         memcpy(scores, v->t->data, (size_t)n * sizeof *scores);
         *dtype = exec_dtype_name(v->t->dtype);
+        e->loss = v->t->loss;
     } else if ((v->kind == XV_LIST || v->kind == XV_TUPLE) && v->seq.n == n) {
         for (int i = 0; i < n; i++)
             if (!entry_score(v->seq.items[i], &scores[i], dtype)) return false;
@@ -579,6 +651,24 @@ static bool entry_flagged(ExecEntry *e, const ExecRun *r, double *scores, int n,
     }
     TSNode at = ts_node_descendant_for_byte_range(e->vs->parsed.root, e->mark_start, e->mark_end);
     e->flagged_line = (int)ts_node_start_point(at).row + 1;
+    return true;
+}
+
+/* Module-level code given every candidate whose flagged expression ran once per candidate, each
+ * time on the toy LM's output for that candidate's text (a loop over requests, in any order):
+ * those values are the candidates' scores (a function's are what it returns). */
+static bool entry_flagged_each(ExecEntry *e, const ExecRun *r, double *scores, int n, const char **dtype) {
+    if (!r->reached || r->lm_reads == 0 || r->marked_times != n || n > EXEC_MAX_MARKS || n > 64 || r->marked_after_draw)
+        return false;
+    bool seen[64] = {false};
+    for (int i = 0; i < n; i++) {
+        int k = r->marks[i].cand;
+        if (k < 0 || k >= n || seen[k] || !entry_score(r->marks[i].v, &scores[k], dtype)) return false;
+        seen[k] = true;
+    }
+    TSNode at = ts_node_descendant_for_byte_range(e->vs->parsed.root, e->mark_start, e->mark_end);
+    e->flagged_line = (int)ts_node_start_point(at).row + 1;
+    e->loss = score_is_loss(r->marks[0].v);
     return true;
 }
 
@@ -643,7 +733,7 @@ static ExecTensor *step_dists(ExecRun *r, ExecValue *v) {
  * L (each position) of the start + prompt + candidate, whose last C are the candidate's. Its
  * score is those C values aggregated as the recipe of the finding does (sum, mean, product):
  * the caller's part, which is not run, and the label says so. false: not such a value. */
-static bool entry_read_positions(const ExecRun *r, const ExecEntry *e, ExecValue *v, double *score,
+static bool entry_read_positions(const ExecRun *r, ExecEntry *e, ExecValue *v, double *score,
                                  const char **dtype) {
     const VerifyTable *t = r->table;
     int C = t->candidates[r->cand].len, L = 1 + t->prompt.len + C, n;
@@ -656,6 +746,7 @@ static bool entry_read_positions(const ExecRun *r, const ExecEntry *e, ExecValue
         if (!exec_dtype_is_float(x->dtype) || wide > 1) return false;
         n = x->n;
         if (n > (int)(sizeof vals / sizeof *vals)) return false;
+        e->loss = x->loss; /* each position's negative log-likelihood */
         memcpy(vals, x->data, (size_t)n * sizeof *vals);
         *dtype = exec_dtype_name(x->dtype);
     } else if (v->kind == XV_LIST && v->seq.n <= (int)(sizeof vals / sizeof *vals)) {
@@ -674,15 +765,64 @@ static bool entry_read_positions(const ExecRun *r, const ExecEntry *e, ExecValue
     return true;
 }
 
-/* A generation's tuple (tokens, their log-probs): the first item after the first that is one
- * number, or one value per position (read as entry_read_positions does); its index, 0: none. */
-static int tuple_score(const ExecRun *r, ExecEntry *e, ExecValue *v, double *score, const char **dtype) {
-    for (int i = 1; v->kind == XV_TUPLE && i < v->seq.n; i++) {
+/* The item of the entry's returned tuple of n items the flagged code's values flow into (0:
+ * none, or unknown). */
+static int flow_item(const ExecEntry *e, int n) {
+    return e->module_unit ? 0 : verify_exec_flow_item(&e->vs->src, e->def, e->mark_start, e->mark_end, n);
+}
+
+/* Does v hold floats (a float tensor, a float, or a list whose first item is one)? Ids and
+ * token lists do not. */
+static bool holds_floats(const ExecValue *v) {
+    if ((v->kind == XV_LIST || v->kind == XV_TUPLE) && v->seq.n > 0) v = v->seq.items[0];
+    return v->kind == XV_FLOAT || (v->kind == XV_TENSOR && exec_dtype_is_float(v->t->dtype));
+}
+
+/* A generation's tuple (tokens, their log-probs): item `only` (> 0) when the flagged code's
+ * values flow into it alone, else (only == 0, a run that generates the candidate) the first
+ * item after the first that holds floats; it is one number, or one value per position (read as
+ * entry_read_positions does). Its index, 0: none. */
+static int tuple_score(const ExecRun *r, ExecEntry *e, ExecValue *v, int only, double *score, const char **dtype) {
+    for (int i = only > 0 ? only : 1; v->kind == XV_TUPLE && i < v->seq.n; i++) {
         ExecValue *x = v->seq.items[i];
-        if (x->kind == XV_TENSOR && !exec_dtype_is_float(x->t->dtype)) continue; /* ids */
+        if (!holds_floats(x)) {
+            if (only > 0) break;
+            continue; /* ids */
+        }
         if (entry_score(x, score, dtype)) return e->read_positions = false, i;
         if (entry_read_positions(r, e, x, score, dtype)) return e->read_positions = true, i;
+        if (only > 0) break;
     }
+    return 0;
+}
+
+/* Module-level code's score for the run's candidate: the flagged expression's value, one
+ * number, evaluated once (in a loop over windows or batches, once per candidate's text). 0, or
+ * -1 with why set. */
+static int unit_score(ExecEntry *e, const ExecRun *r, double *score, const char **dtype, Why *why) {
+    TSNode at = ts_node_descendant_for_byte_range(e->vs->parsed.root, e->mark_start, e->mark_end);
+    int line = (int)ts_node_start_point(at).row + 1;
+    if (!r->reached || !r->marked) {
+        why_set(why, XF_RETURN, "the module-level code from line %d never reached the flagged line %d", e->line, line);
+        return -1;
+    }
+    if (r->marked_after_draw) {
+        why_set(why, XF_RETURN, "the flagged expression at line %d ran after a sampler's stand-in drew its most probable "
+                "token, not the candidate's", line);
+        return -1;
+    }
+    if (r->marked_times != 1) {
+        why_set(why, XF_RETURN, "the flagged expression at line %d ran %d times for one candidate", line,
+                r->marked_times);
+        return -1;
+    }
+    if (!entry_score(r->marked, score, dtype)) {
+        why_set(why, XF_RETURN, "the flagged expression at line %d holds a %s, not one score per candidate", line,
+                exec_kind_name(r->marked));
+        return -1;
+    }
+    e->flagged_line = line;
+    e->loss = score_is_loss(r->marked);
     return 0;
 }
 
@@ -731,6 +871,8 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     r.mark_end = e->mark_end;
     if (e->outer_locals) r.outer_def = enclosing_def(ts_node_parent(e->def));
     r.entry_class = e->cls;
+    r.module_unit = e->module_unit;
+    r.unit_start = ts_node_start_byte(e->def);
     e->runs++;
     bool ok = exec_module_defs(&r);
     ExecValue *args[EXEC_MAX_PARAMS];
@@ -741,7 +883,10 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     }
     ExecValue *ret = NULL;
     bool init_failed = false;
-    if (ok && ts_node_is_null(e->cls)) {
+    if (ok && e->module_unit) {
+        ExecValue *none = NULL; /* module-level code returns nothing */
+        ret = exec_body(&r, r.globals, e->def, &none) ? exec_none() : NULL;
+    } else if (ok && ts_node_is_null(e->cls)) {
         ret = exec_call_entry(&r, e->def, args, e->nargs);
     } else if (ok) { /* build the object, then call the method on it */
         ExecValue *cls = exec_env_get(r.globals, e->cls_name, (int)strlen(e->cls_name));
@@ -770,6 +915,10 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         ok = false;
     }
     bool gen = exec_plan_generates(&e->plan);
+    if (ok && gen && r.gave_cand_ids) { /* given before its length: it generated after the candidate */
+        exec_fail(&r, "a generation of the candidate given the candidate's own ids");
+        ok = false;
+    }
     if (ok && gen && r.drawn != t->candidates[ci].len) { /* greedy, or cut short: not the candidate */
         exec_fail(&r, "the generation drew %d of the candidate's %d tokens", r.drawn, t->candidates[ci].len);
         ok = false;
@@ -782,10 +931,14 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
                  e->plan.role[i] == XP_ID_TENSORS;
     int rc = -1;
     ExecTensor *steps;
+    e->loss = false; /* the branch that reads the score says */
     if (ok && batch && entry_batch(e, &r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;
     else if (batch && entry_flagged(e, &r, scores, t->n_candidates, dtype))
         rc = 1, e->flagged_then_stopped = !ok;
-    else if (ok && !batch && entry_score(ret, &scores[ci], dtype)) rc = 0;
+    else if (batch && e->module_unit && entry_flagged_each(e, &r, scores, t->n_candidates, dtype))
+        rc = 1, e->flagged_then_stopped = !ok;
+    else if (ok && !batch && e->module_unit) rc = unit_score(e, &r, &scores[ci], dtype, why);
+    else if (ok && !batch && entry_score(ret, &scores[ci], dtype)) rc = 0, e->loss = score_is_loss(ret);
     else if (ok && !batch && ret->kind == XV_DICT && flagged_metric(e, ret, &scores[ci], dtype)) rc = 0;
     else if (ok && !batch && ret->kind == XV_TENSOR && entry_read_dist(&r, e, ret->t, &scores[ci], dtype))
         rc = 0, e->read_dist = true;
@@ -793,8 +946,9 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         rc = 0, e->read_dist = true;
     else if (ok && !batch && entry_read_positions(&r, e, ret, &scores[ci], dtype))
         rc = 0, e->read_positions = true;
-    else if (ok && !batch && gen && (e->tuple_item = tuple_score(&r, e, ret, &scores[ci], dtype)) > 0)
-        rc = 0;
+    else if (ok && !batch && (gen || (r.lm_generated && !r.lm_past_candidates)) && ret->kind == XV_TUPLE &&
+             (e->tuple_item = tuple_score(&r, e, ret, flow_item(e, ret->seq.n), &scores[ci], dtype)) > 0)
+        rc = 0; /* a generation's (tokens, scores): the tokens are the candidate's */
     else if (ok)
         why_set(why, XF_RETURN, "%s() returns a %s, not %s", e->name, exec_kind_name(ret),
                  batch ? "a score for each candidate or its pick" : "one score per candidate");
@@ -914,8 +1068,10 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
         int texts = 0, at = -1;
         for (int i = 0; i < p->nparams; i++)
             if (p->role[i] == XP_PROMPT || p->role[i] == XP_CONT) texts++, at = i;
+        /* (a binding whose values differed on an earlier table reads the candidate: a tie on
+         * this one is the script's, an underflow say) */
         bool retry = texts == 1 && !pass &&
-                     ((rc == 0 && all_same(scores, t->n_candidates)) || (rc < 0 && why->kind == XF_RETURN));
+                     ((rc == 0 && all_same(scores, t->n_candidates) && !e->varied) || (rc < 0 && why->kind == XF_RETURN));
         if (rc < 0 && !retry) {
             *why = first;
             return -1;
@@ -990,7 +1146,7 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
         snprintf(res->score_label, sizeof res->score_label, "%.40s()%s", e->name, item);
     else
         snprintf(res->score_label, sizeof res->score_label, "%s() value", e->name);
-    res->lower_is_better = !pick && !e->ranked && recipe->lower_is_better;
+    res->lower_is_better = !pick && !e->ranked && (recipe->lower_is_better || e->loss);
     res->dtype = dtype;
     memcpy(res->stand_ins, e->stand_ins, sizeof res->stand_ins);
     res->n_stand_ins = e->n_stand_ins;
@@ -1070,6 +1226,7 @@ static VerifyResult *entry_search_batch(ExecEntry *e, const VerifyRecipe *r, con
 
 static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex, Why *why) {
     VerifyResult *first = NULL;
+    char stop[110] = ""; /* why the search ended before its last table */
     int tried = 0;
     for (int i = 0;; i++) {
         if (i >= 2 && e->budget.steps_left <= 0) break;
@@ -1088,6 +1245,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
             if (e->plan.all_candidates && why->kind == XF_NO_PAD) continue;
             if (!first && i == 0 && !is_gap(why)) return entry_search_batch(e, r, recipe_cex);
             if (!first) return NULL;
+            snprintf(stop, sizeof stop, " (then a run failed: %.80s)", why->text);
             break; /* the tables before this one ran: report on them */
         }
         verify_result_take_table(res, t);
@@ -1131,7 +1289,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
                               "a candidate false positive to study"
                             : "the flagged code never ran on the %d tables tried%s: a candidate false "
                               "positive to study",
-                 tried, e->budget.steps_left <= 0 ? " (the finding's step budget ended the search)" : "");
+                 tried, e->budget.steps_left <= 0 ? " (the finding's step budget ended the search)" : stop);
     }
     return first;
 }
@@ -1183,6 +1341,11 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
         e->outer_locals = true;
         VerifyResult *res = entry_set(e, def, &w) ? entry_search(e, r, recipe_cex, &w) : NULL;
         e->outer_locals = false;
+        if (res) return res;
+    }
+    if (nq == 0 && e->budget.steps_left > 0) { /* module-level code: the statement holding it */
+        entry_set_unit(e, module_unit_stmt(e, node));
+        VerifyResult *res = entry_search(e, r, recipe_cex, &first);
         if (res) return res;
     }
     if (!first.text[0]) why_set(&first, XF_OTHER, "the finding is in module-level code, not in a function to run");

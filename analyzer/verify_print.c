@@ -292,9 +292,10 @@ static void print_compact_head(FILE *out, const VerifyResult *res, const char *i
                                bool color) {
     const VerifyTable *t = res->table;
     const char *bold = color ? PRINT_BOLD : "", *reset = color ? PRINT_RESET : "";
+    char entry[112];
     if (res->by_script)
-        fprintf(out, "%s%scounterexample%s: the script's own %s() (line %d%s%s) run on table %s (%s)\n",
-                indent, bold, reset, res->entry, res->entry_line, res->entry_file[0] ? " of " : "",
+        fprintf(out, "%s%scounterexample%s: the script's own %s (line %d%s%s) run on table %s (%s)\n",
+                indent, bold, reset, verify_result_entry_text(res, entry, sizeof entry), res->entry_line, res->entry_file[0] ? " of " : "",
                 res->entry_file, t->label, print_table_source(t));
     else
         fprintf(out, "%s%scounterexample%s: recipe %s on table %s (%s)\n", indent, bold, reset,
@@ -433,8 +434,10 @@ static void print_ranking(FILE *out, const VerifyResult *res, const int *rank, b
 void verify_print_full(FILE *out, const VerifyResult *res) {
     const VerifyRecipe *r = res->recipe;
     const VerifyTable *t = res->table;
+    char entry[112];
     if (res->by_script)
-        fprintf(out, "script: the script's own %s() (line %d%s%s), %d runs; scores in %s\n", res->entry,
+        fprintf(out, "script: the script's own %s (line %d%s%s), %d runs; scores in %s\n",
+                verify_result_entry_text(res, entry, sizeof entry),
                 res->entry_line, res->entry_file[0] ? " of " : "", res->entry_file, res->runs, res->dtype);
     else
         fprintf(out, "recipe: %s%s%s: %s\n", r->name, *r->rule ? " " : "", r->rule, r->summary);

@@ -431,6 +431,12 @@ const char *verify_result_score_label(const VerifyResult *res) {
     return res->by_script ? res->score_label : res->recipe->score_label;
 }
 
+const char *verify_result_entry_text(const VerifyResult *res, char *buf, size_t n) {
+    if (!strcmp(res->entry, "<module>")) snprintf(buf, n, "module-level code");
+    else snprintf(buf, n, "%s()", res->entry);
+    return buf;
+}
+
 bool verify_result_lower_is_better(const VerifyResult *res) {
     return res->by_script ? res->lower_is_better : res->recipe->lower_is_better;
 }

@@ -223,7 +223,7 @@ END_TEST
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_reach");
     TCase *tc = tcase_create("reach");
-    tcase_set_timeout(tc, 60);
+    tcase_set_timeout(tc, 300); /* two whole searches to their step budget: minutes under ASan on a loaded machine */
     tcase_add_test(tc, sibling_module_code_runs);
     tcase_add_test(tc, sibling_module_function_is_the_entry);
     tcase_add_test(tc, step_budget_ends_the_search_deterministically);

@@ -102,6 +102,27 @@ static inline double prob_product(json_t *table, json_t *toks) {
     return p;
 }
 
+/* Every candidate's script_score is the float32 log of its softmax probabilities, summed: log
+ * Pr(y|x) where that is finite in float32, "-inf" where a probability underflows (log Pr(y|x)
+ * below -87). Returns whether one did. */
+static inline bool assert_float32_log_softmax_sums(json_t *cex) {
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    bool underflow = false;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        double lp = log_pr(table, json_object_get(c, "tokens"));
+        json_t *s = json_object_get(c, "script_score");
+        if (json_is_string(s)) {
+            ck_assert_str_eq(json_string_value(s), "-inf");
+            ck_assert(lp < -87); /* exp underflows to 0 in float32 */
+            underflow = true;
+        } else {
+            ck_assert_double_eq_tol(json_number_value(s), lp, 1e-4);
+        }
+    }
+    return underflow;
+}
+
 static inline size_t argmax(const double *v, size_t n) {
     size_t b = 0;
     for (size_t i = 1; i < n; i++)

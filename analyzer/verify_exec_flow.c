@@ -1,0 +1,164 @@
+/* verify_exec_flow: which item of a tuple (or key of a dict) a scoring function returns holds its
+ * score, by data flow from the flagged code (a sampler's `return tokens, logprobs`). Static: the names the
+ * flagged statement writes, then those written by the statements reading them (to a fixed
+ * point), and the returned item that reads one of them. */
+#include <string.h>
+
+#include "exec.h"
+
+typedef struct {
+    const Source *src;
+    uint32_t mark_start, mark_end; /* the flagged node */
+} Flow;
+
+typedef struct {
+    const char *s[64];
+    int n[64], count;
+} Names;
+
+static bool names_has(const Names *ns, const char *s, int n) {
+    for (int i = 0; i < ns->count; i++)
+        if (ns->n[i] == n && !memcmp(ns->s[i], s, (size_t)n)) return true;
+    return false;
+}
+
+static bool names_add(Names *ns, const char *s, int n) {
+    if (names_has(ns, s, n) || ns->count == 64) return false;
+    ns->s[ns->count] = s, ns->n[ns->count++] = n;
+    return true;
+}
+
+/* Does the tree under n read a name of ns (or hold the flagged node)? */
+static bool reads_names(const Flow *f, TSNode n, const Names *ns) {
+    if (ts_node_start_byte(n) <= f->mark_start && f->mark_end <= ts_node_end_byte(n)) return true;
+    if (parse_is(n, "identifier")) {
+        size_t len;
+        const char *s = parse_text(f->src, n, &len);
+        return names_has(ns, s, (int)len);
+    }
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        if (reads_names(f, ts_node_named_child(n, i), ns)) return true;
+    return false;
+}
+
+/* Adds the names the simple statement st writes (assignment targets, x.append/extend's x) to ns;
+ * true when one is new. */
+static bool add_written(const Flow *f, TSNode st, Names *ns) {
+    TSNode w = ts_node_named_child(st, 0), target = {0};
+    if (parse_is(w, "assignment") || parse_is(w, "augmented_assignment")) target = parse_field(w, "left");
+    if (parse_is(w, "call")) {
+        TSNode fn = parse_field(w, "function");
+        if (parse_is(fn, "attribute") && (parse_text_eq(f->src, parse_field(fn, "attribute"), "append") ||
+                                          parse_text_eq(f->src, parse_field(fn, "attribute"), "extend")))
+            target = parse_field(fn, "object");
+    }
+    bool added = false;
+    size_t len;
+    if (parse_is(target, "identifier")) {
+        const char *s = parse_text(f->src, target, &len);
+        added |= names_add(ns, s, (int)len);
+    }
+    for (uint32_t i = 0; (parse_is(target, "pattern_list") || parse_is(target, "tuple_pattern")) &&
+                         i < ts_node_named_child_count(target); i++) {
+        TSNode id = ts_node_named_child(target, i);
+        if (parse_is(id, "identifier")) added |= names_add(ns, parse_text(f->src, id, &len), (int)len);
+    }
+    return added;
+}
+
+/* The simple statements under n (nested defs, lambdas and classes left out), in order: those
+ * that read a name of ns (or hold the flagged node) add the names they write. True when one
+ * was added. */
+static bool flow_pass(const Flow *f, TSNode n, Names *ns) {
+    bool added = false;
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (parse_is(c, "function_definition") || parse_is(c, "class_definition") || parse_is(c, "lambda")) continue;
+        if (parse_is(c, "expression_statement")) added |= reads_names(f, c, ns) && add_written(f, c, ns);
+        else added |= flow_pass(f, c, ns);
+    }
+    return added;
+}
+
+/* The returns of n (`return a, b, ...` of `count` items), an item of which reads a name of ns
+ * (or holds the flagged node): its index into *item, -2 when returns disagree or an item beside
+ * it does too. */
+static void flow_returns(const Flow *f, TSNode n, const Names *ns, int count, int *item) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (parse_is(c, "function_definition") || parse_is(c, "class_definition") || parse_is(c, "lambda")) continue;
+        TSNode v = parse_is(c, "return_statement") ? ts_node_named_child(c, 0) : (TSNode){0};
+        if (parse_is(v, "parenthesized_expression")) v = ts_node_named_child(v, 0);
+        if (!(parse_is(v, "expression_list") || parse_is(v, "tuple")) || (int)ts_node_named_child_count(v) != count) {
+            flow_returns(f, c, ns, count, item);
+            continue;
+        }
+        for (int k = 0; k < count; k++) {
+            if (!reads_names(f, ts_node_named_child(v, (uint32_t)k), ns)) continue;
+            *item = *item == -1 || *item == k ? k : -2;
+        }
+    }
+}
+
+int verify_exec_flow_item(const Source *src, TSNode def, uint32_t mark_start, uint32_t mark_end, int n) {
+    if (!parse_is(def, "function_definition")) return 0;
+    const Flow flow = {src, mark_start, mark_end}, *f = &flow;
+    TSNode body = parse_field(def, "body");
+    Names ns = {.count = 0};
+    for (int pass = 0; pass < 8 && flow_pass(f, body, &ns); pass++)
+        ;
+    int item = -1;
+    flow_returns(f, body, &ns, n, &item);
+    return item > 0 ? item : 0;
+}
+
+/* The first dict literal under n, nested defs left out (null: none). */
+static TSNode first_dict(TSNode n) {
+    if (parse_is(n, "dictionary")) return n;
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (parse_is(c, "lambda")) continue;
+        TSNode d = first_dict(c);
+        if (!ts_node_is_null(d)) return d;
+    }
+    return (TSNode){0};
+}
+
+/* The returns of n holding a dict literal (`return {"nll": nll, ...}`, `return psum({...})`): the
+ * string key of the pair whose value reads a name of ns into *key; *ambiguous when returns or
+ * pairs disagree. */
+static void flow_keys(const Flow *f, TSNode n, const Names *ns, TSNode *key, bool *ambiguous) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (parse_is(c, "function_definition") || parse_is(c, "class_definition") || parse_is(c, "lambda")) continue;
+        TSNode d = parse_is(c, "return_statement") ? first_dict(c) : (TSNode){0};
+        if (ts_node_is_null(d)) {
+            flow_keys(f, c, ns, key, ambiguous);
+            continue;
+        }
+        for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
+            TSNode p = ts_node_named_child(d, k), kn = parse_field(p, "key");
+            if (!parse_is(p, "pair") || !parse_is(kn, "string") || !reads_names(f, parse_field(p, "value"), ns)) continue;
+            size_t a, b;
+            const char *x = parse_text(f->src, kn, &a), *y = ts_node_is_null(*key) ? NULL : parse_text(f->src, *key, &b);
+            if (y && (a != b || memcmp(x, y, a))) *ambiguous = true;
+            *key = kn;
+        }
+    }
+}
+
+bool verify_exec_flow_key(const Source *src, TSNode def, uint32_t mark_start, uint32_t mark_end, char *out, size_t n) {
+    if (!parse_is(def, "function_definition")) return false;
+    const Flow flow = {src, mark_start, mark_end}, *f = &flow;
+    TSNode body = parse_field(def, "body"), key = {0};
+    Names ns = {.count = 0};
+    for (int pass = 0; pass < 8 && flow_pass(f, body, &ns); pass++)
+        ;
+    bool ambiguous = false;
+    flow_keys(f, body, &ns, &key, &ambiguous);
+    size_t len;
+    const char *k = ts_node_is_null(key) || ambiguous ? NULL : parse_text(src, key, &len);
+    if (!k || len < 2 || len - 2 >= n || (k[0] != '"' && k[0] != '\'')) return false;
+    snprintf(out, n, "%.*s", (int)len - 2, k + 1);
+    return true;
+}

@@ -1,0 +1,116 @@
+/* Uses the verifier's runs once stopped at: a model class of a module the project does not hold,
+ * built from a checkpoint the run cannot read; a parameter first used by setting an attribute or
+ * by moving it; a restored Flax state; a returned dict the flagged loss flows into.
+ * Each script_score is recomputed from the reported table, or checked against the picks. */
+#define _DEFAULT_SOURCE /* mkstemp */
+#include <jansson.h>
+
+#include "test_verify_recompute.h"
+#include "test_verify_util.h"
+
+static json_t *script_cex(json_t *o, const char *function) {
+    ck_assert_int_eq(json_array_size(o), 1);
+    json_t *c = json_object_get(json_array_get(o, 0), "counterexample");
+    ck_assert_msg(!strcmp(json_string_value(json_object_get(c, "origin")), "script"), "fallback: %s",
+                  json_string_value(json_object_get(c, "fallback")));
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(c, "entry"), "function")), function);
+    return c;
+}
+
+static bool has_stand_in(json_t *cex, const char *prefix) {
+    size_t i;
+    json_t *s;
+    json_array_foreach(json_object_get(cex, "stand_ins"), i, s) if (!strncmp(json_string_value(s), prefix, strlen(prefix))) return true;
+    return false;
+}
+
+/* `from model import GPT, GPTConfig` (no model.py), `torch.load(...)`, load_state_dict: the
+ * toy LM stands for GPT and the checkpoint is opaque (both reported); the score is the float32
+ * log of each token's softmax probability, summed: log Pr(y|x), or -inf where it underflows. */
+START_TEST(opaque_model_class_and_checkpoint_run) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/opaque_checkpoint.py");
+    json_t *cex = script_cex(o, "option_logprob");
+    ck_assert(has_stand_in(cex, "torch.load at line 11: a checkpoint the run cannot read"));
+    ck_assert(has_stand_in(cex, "model.GPT at line 12: a class outside the project"));
+    assert_float32_log_softmax_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* `tokenizer.padding_side = "right"` is the tokenizer parameter's first use: it is the toy
+ * tokenizer, the batch runs, and the script's pick is its highest score. */
+START_TEST(setting_an_attribute_first_binds_the_parameter) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/setattr_first.py");
+    json_t *cex = script_cex(o, "score_batch");
+    json_t *cands = json_object_get(cex, "candidates"), *c;
+    size_t i, best = 0;
+    double top = -INFINITY;
+    json_array_foreach(cands, i, c) if (json_number_value(json_object_get(c, "script_score")) > top) {
+        top = json_number_value(json_object_get(c, "script_score"));
+        best = i;
+    }
+    ck_assert(json_equal(json_object_get(cex, "script_pick"), json_object_get(json_array_get(cands, best), "tokens")));
+    json_decref(o);
+}
+END_TEST
+
+/* A restored Flax TrainState: state.apply_fn({"params": state.params}, ids) is the toy LM. */
+START_TEST(flax_restored_state_applies_the_toy_lm) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/flax_restored_state.py");
+    json_t *cex = script_cex(o, "sequence_logprob");
+    ck_assert(has_stand_in(cex, "flax.training.checkpoints.restore_checkpoint at line 8"));
+    assert_float32_log_softmax_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* `model = model.to(device)` first: the parameter is the model; the product of the candidate's
+ * probabilities (float32) underflows to 0 for both candidates while log Pr(y|x) differs. */
+START_TEST(model_moved_first_is_the_model) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/model_to_first.py");
+    json_t *cex = script_cex(o, "continuation_score");
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        double p = prob_product(table, json_object_get(c, "tokens"));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), p < 1e-45 ? 0 : p, 1e-6);
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* `loss = F.cross_entropy(...)` then `return {"nll": loss, ...}`: the key the loss flows into is
+ * the score, a loss (lowest first), each the unshifted NLL over every position but the start's. */
+START_TEST(returned_dict_key_is_found_by_data_flow) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/dict_flow_loss.py");
+    json_t *cex = script_cex(o, "eval_batch");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_label")), "eval_batch()[\"nll\"]");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_order")), "lower-is-better");
+    json_t *cands = json_object_get(cex, "candidates"), *c;
+    size_t i, low = 0;
+    json_array_foreach(cands, i, c) if (json_number_value(json_object_get(c, "script_score")) <
+                                        json_number_value(json_object_get(json_array_get(cands, low), "script_score"))) low = i;
+    ck_assert(json_equal(json_object_get(cex, "script_pick"), json_object_get(json_array_get(cands, low), "tokens")));
+    json_decref(o);
+}
+END_TEST
+
+static Suite *suite(void) {
+    Suite *s = suite_create("verify_exec_gaps");
+    TCase *tc = tcase_create("gaps");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, opaque_model_class_and_checkpoint_run);
+    tcase_add_test(tc, setting_an_attribute_first_binds_the_parameter);
+    tcase_add_test(tc, flax_restored_state_applies_the_toy_lm);
+    tcase_add_test(tc, model_moved_first_is_the_model);
+    tcase_add_test(tc, returned_dict_key_is_found_by_data_flow);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void) {
+    return tv_run_suite(suite());
+}
