@@ -652,7 +652,7 @@ static bool exec_arm(Interp *in, TSNode stmt, uint32_t clause, bool config, TSNo
         bool arm = i == 0 || parse_is(c, "elif_clause");
         if (!arm || nth > clause) continue;
         TSNode cond = parse_field(i == 0 ? stmt : c, "condition");
-        branch_assume(in, cond, nth++ == clause);
+        branch_assume(in, cond, nth++ == clause, block);
     }
     exec_block(in, block);
     exec_rest(in, rest);

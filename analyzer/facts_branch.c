@@ -41,6 +41,59 @@ static bool config_root(Interp *in, TSNode ident, bool attr_object) {
     return !(f->flags & (FF_LOOPVAR | FF_STEPVAR)) && !f->kinds && !fact_is_tensorish(f);
 }
 
+/* Does the condition read what target (an assignment's target) names: the same text, or an
+ * attribute or item of it (self.cache written, self.cache.ready read)? */
+static bool reads_target(Interp *in, TSNode cond, const char *t, size_t tlen, int depth) {
+    if (ts_node_is_null(cond) || depth > 32) return false;
+    if (parse_is(cond, "identifier") || parse_is(cond, "attribute") || parse_is(cond, "subscript")) {
+        size_t len;
+        const char *text = parse_text(in->src, cond, &len);
+        if (len >= tlen && !memcmp(text, t, tlen) &&
+            (len == tlen || text[tlen] == '.' || text[tlen] == '['))
+            return true;
+    }
+    if (parse_is(cond, "attribute")) /* not its attribute's name: args.model is no `model` */
+        return reads_target(in, parse_field(cond, "object"), t, tlen, depth + 1);
+    uint32_t n = ts_node_named_child_count(cond);
+    for (uint32_t i = 0; i < n; i++)
+        if (reads_target(in, ts_node_named_child(cond, i), t, tlen, depth + 1)) return true;
+    return false;
+}
+
+/* Does code assign anything the condition reads, other than by a statement of block (null:
+ * none) that starts before byte `before`? Functions and classes defined in code are other
+ * scopes, not looked into. */
+static bool writes_read(Interp *in, TSNode code, TSNode cond, TSNode block, uint32_t before,
+                        int depth) {
+    if (ts_node_is_null(code) || depth > 64) return false;
+    if (depth > 0 && (parse_is(code, "function_definition") || parse_is(code, "class_definition") ||
+                      parse_is(code, "lambda")))
+        return false;
+    bool assign = parse_is(code, "assignment") || parse_is(code, "augmented_assignment");
+    TSNode stmt = ts_node_parent(code);
+    if (assign && !ts_node_is_null(block) && parse_is(stmt, "expression_statement") &&
+        ts_node_eq(ts_node_parent(stmt), block) && ts_node_start_byte(code) < before)
+        assign = false; /* args = parser.parse_args() before the test: fixed from there on */
+    TSNode left = assign ? parse_field(code, "left") : (TSNode){0};
+    uint32_t nt = parse_is(left, "pattern_list") || parse_is(left, "tuple_pattern")
+                      ? ts_node_named_child_count(left)
+                      : 1;
+    for (uint32_t i = 0; assign && i < nt; i++) {
+        TSNode t = nt == 1 && !parse_is(left, "pattern_list") && !parse_is(left, "tuple_pattern")
+                       ? left
+                       : ts_node_named_child(left, i);
+        size_t tlen;
+        const char *text = parse_text(in->src, t, &tlen);
+        if (reads_target(in, cond, text, tlen, 0)) return true;
+    }
+    uint32_t n = ts_node_named_child_count(code);
+    for (uint32_t i = 0; i < n; i++)
+        if (writes_read(in, ts_node_named_child(code, i), cond, block, before, depth + 1))
+            return true;
+    return false;
+}
+
+
 /* Only names, attributes, string-keyed items, literals, comparisons and boolean operators: a
  * call may read anything. */
 static bool config_expr(Interp *in, TSNode n, bool attr_object, int depth) {
@@ -65,12 +118,26 @@ static bool config_expr(Interp *in, TSNode n, bool attr_object, int depth) {
     return true;
 }
 
+/* A condition of the if statement: fixed for the run by what it reads, and what it reads is
+ * written in its scope (the function, or the module) only by plain statements before the if
+ * (not in a branch or a loop, not after: `if self.cache is None: self.cache = ...` changes
+ * what the next test of it says). */
+static bool config_cond(Interp *in, TSNode if_stmt, TSNode cond) {
+    if (!config_expr(in, cond, false, 0)) return false;
+    TSNode scope = ts_node_parent(if_stmt);
+    while (!ts_node_is_null(scope) && !parse_is(scope, "function_definition") &&
+           !parse_is(scope, "module"))
+        scope = ts_node_parent(scope);
+    if (parse_is(scope, "function_definition")) scope = parse_field(scope, "body");
+    return !writes_read(in, scope, cond, scope, ts_node_start_byte(if_stmt), 0);
+}
+
 bool branch_by_config(Interp *in, TSNode if_stmt) {
-    if (!config_expr(in, parse_field(if_stmt, "condition"), false, 0)) return false;
+    if (!config_cond(in, if_stmt, parse_field(if_stmt, "condition"))) return false;
     uint32_t n = ts_node_named_child_count(if_stmt);
     for (uint32_t i = 0; i < n; i++) {
         TSNode alt = ts_node_named_child(if_stmt, i);
-        if (parse_is(alt, "elif_clause") && !config_expr(in, parse_field(alt, "condition"), false, 0))
+        if (parse_is(alt, "elif_clause") && !config_cond(in, if_stmt, parse_field(alt, "condition")))
             return false;
     }
     return true;
@@ -112,8 +179,9 @@ static int relation(Interp *in, TSNode a, TSNode b) {
     return eq_a == eq_b ? 1 : -1;
 }
 
-void branch_assume(Interp *in, TSNode cond, bool truth) {
-    array_push(&in->assumed, ((BranchAssumed){cond, truth}));
+void branch_assume(Interp *in, TSNode cond, bool truth, TSNode arm) {
+    if (!writes_read(in, arm, cond, (TSNode){0}, 0, 0))
+        array_push(&in->assumed, ((BranchAssumed){cond, truth}));
 }
 
 void branch_forget(Interp *in, size_t mark) {

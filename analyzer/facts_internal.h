@@ -402,9 +402,10 @@ typedef struct BranchAssumed {
     TSNode cond;
     bool truth;
 } BranchAssumed;
-/* A condition on configuration the arm running now took (truth: whether it held), until
- * branch_forget(in, mark) with mark = in->assumed.len before. */
-void branch_assume(Interp *in, TSNode cond, bool truth);
+/* A condition on configuration the arm running now (its block: arm) took (truth: whether it
+ * held), until branch_forget(in, mark) with mark = in->assumed.len before; not when the arm
+ * assigns what the condition reads. */
+void branch_assume(Interp *in, TSNode cond, bool truth, TSNode arm);
 void branch_forget(Interp *in, size_t mark);
 /* 1 / 0 when an arm running now took this very condition (or its negation), -1 otherwise. */
 int branch_assumed_truth(Interp *in, TSNode cond);
