@@ -673,8 +673,8 @@ static bool exec_arms(Interp *in, TSNode stmt, int truth, bool config, TSNode re
     env_paths_begin(env, &paths);
     bool decided = truth == 1; /* a branch surely taken: none after it runs */
     if (truth != 0)
-        binds |= exec_arm(in, stmt, 0, config, parse_field(stmt, "consequence"), rest, &paths,
-                          &scratch);
+        binds |=
+            exec_arm(in, stmt, 0, config, parse_field(stmt, "consequence"), rest, &paths, &scratch);
     uint32_t n = ts_node_named_child_count(stmt), clause = 0;
     for (uint32_t i = 0; i < n && !decided; i++) {
         TSNode alt = ts_node_named_child(stmt, i);
@@ -687,8 +687,9 @@ static bool exec_arms(Interp *in, TSNode stmt, int truth, bool config, TSNode re
             t = cond_truth(in, parse_field(alt, "condition"));
         }
         if (t != 0)
-            binds |= exec_arm(in, stmt, clause, config, parse_field(alt, elif ? "consequence" : "body"),
-                              rest, &paths, &scratch);
+            binds |=
+                exec_arm(in, stmt, clause, config, parse_field(alt, elif ? "consequence" : "body"),
+                         rest, &paths, &scratch);
         decided = t == 1;
     }
     bool through = !decided && !ts_node_is_null(rest);
@@ -825,7 +826,8 @@ static void exec_block(Interp *in, TSNode block) {
 /* A statement of a block, with the statements after it: true when it ran them too (a branch
  * on configuration, once per arm). */
 static bool exec_in_block(Interp *in, TSNode s) {
-    if (syms_kind(s) == SYM_IF_STATEMENT) return exec_branches(in, s, ts_node_next_named_sibling(s));
+    if (syms_kind(s) == SYM_IF_STATEMENT)
+        return exec_branches(in, s, ts_node_next_named_sibling(s));
     exec_stmt(in, s);
     return false;
 }

@@ -27,11 +27,10 @@ static bool config_root(Interp *in, TSNode ident, bool attr_object) {
         TSNode params = parse_field(def, "parameters");
         TSNode first = ts_node_is_null(params) ? params : ts_node_named_child(params, 0);
         size_t first_len = 0;
-        const char *first_name = parse_is(first, "identifier")
-                                     ? parse_text(in->src, first, &first_len)
-                                     : NULL;
-        return attr_object && parse_is(cls, "class_definition") && first_name &&
-               first_len == len && !memcmp(first_name, name, len);
+        const char *first_name =
+            parse_is(first, "identifier") ? parse_text(in->src, first, &first_len) : NULL;
+        return attr_object && parse_is(cls, "class_definition") && first_name && first_len == len &&
+               !memcmp(first_name, name, len);
     }
     Binding *b = env_find(in, &in->frame->env, name, len);
     if (!b) return true;
@@ -45,7 +44,8 @@ static bool config_root(Interp *in, TSNode ident, bool attr_object) {
  * attribute or item of it (self.cache written, self.cache.ready read)? */
 static bool reads_target(Interp *in, TSNode cond, const char *t, size_t tlen, int depth) {
     if (ts_node_is_null(cond) || depth > 32) return false;
-    if (parse_is(cond, "identifier") || parse_is(cond, "attribute") || parse_is(cond, "subscript")) {
+    if (parse_is(cond, "identifier") || parse_is(cond, "attribute") ||
+        parse_is(cond, "subscript")) {
         size_t len;
         const char *text = parse_text(in->src, cond, &len);
         if (len >= tlen && !memcmp(text, t, tlen) &&
@@ -75,15 +75,11 @@ static bool writes_read(Interp *in, TSNode code, TSNode cond, TSNode block, uint
         ts_node_eq(ts_node_parent(stmt), block) && ts_node_start_byte(code) < before)
         assign = false; /* args = parser.parse_args() before the test: fixed from there on */
     TSNode left = assign ? parse_field(code, "left") : (TSNode){0};
-    uint32_t nt = parse_is(left, "pattern_list") || parse_is(left, "tuple_pattern")
-                      ? ts_node_named_child_count(left)
-                      : 1;
-    for (uint32_t i = 0; assign && i < nt; i++) {
-        TSNode t = nt == 1 && !parse_is(left, "pattern_list") && !parse_is(left, "tuple_pattern")
-                       ? left
-                       : ts_node_named_child(left, i);
+    bool many = parse_is(left, "pattern_list") || parse_is(left, "tuple_pattern");
+    uint32_t nt = !assign ? 0 : many ? ts_node_named_child_count(left) : 1;
+    for (uint32_t i = 0; i < nt; i++) { /* a, self.b = ...: each target */
         size_t tlen;
-        const char *text = parse_text(in->src, t, &tlen);
+        const char *text = parse_text(in->src, many ? ts_node_named_child(left, i) : left, &tlen);
         if (reads_target(in, cond, text, tlen, 0)) return true;
     }
     uint32_t n = ts_node_named_child_count(code);
@@ -92,7 +88,6 @@ static bool writes_read(Interp *in, TSNode code, TSNode cond, TSNode block, uint
             return true;
     return false;
 }
-
 
 /* Only names, attributes, string-keyed items, literals, comparisons and boolean operators: a
  * call may read anything. */
@@ -137,7 +132,8 @@ bool branch_by_config(Interp *in, TSNode if_stmt) {
     uint32_t n = ts_node_named_child_count(if_stmt);
     for (uint32_t i = 0; i < n; i++) {
         TSNode alt = ts_node_named_child(if_stmt, i);
-        if (parse_is(alt, "elif_clause") && !config_cond(in, if_stmt, parse_field(alt, "condition")))
+        if (parse_is(alt, "elif_clause") &&
+            !config_cond(in, if_stmt, parse_field(alt, "condition")))
             return false;
     }
     return true;
