@@ -1287,6 +1287,7 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
     funcs_free(&in);
     uses_free(&in);
     array_free(&in.assumed);
+    branch_free_memo(&in.cond_written);
     pad_free(&in);
     regions_free(&in);
     args_free(&in);

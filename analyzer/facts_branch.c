@@ -7,6 +7,7 @@
  *
  * A condition that reads a parameter or a local value is no such branch: the caller, or the
  * data, decides it (`loss(..., normalized=False)` may never be called), and its arms join. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "facts_svc.h"
@@ -89,6 +90,40 @@ static bool writes_read(Interp *in, TSNode code, TSNode cond, TSNode block, uint
     return false;
 }
 
+/* The memo of config_cond's scope walk, by condition node: 1 fixed, -1 written, 0 not known. */
+static size_t memo_slot(const void *id, size_t cap) {
+    uintptr_t h = (uintptr_t)id;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15u;
+    return (size_t)(h >> 7) & (cap - 1);
+}
+
+static int8_t *written_slot(CondMemo *m, const void *id) {
+    if ((m->n + 1) * 2 > m->cap) {
+        CondMemo grown = {util_xcalloc(m->cap ? m->cap * 2 : 64, sizeof *m->keys),
+                          util_xcalloc(m->cap ? m->cap * 2 : 64, sizeof *m->vals),
+                          m->cap ? m->cap * 2 : 64, 0};
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->keys[i]) *written_slot(&grown, m->keys[i]) = m->vals[i];
+        branch_free_memo(m);
+        *m = grown;
+    }
+    size_t i = memo_slot(id, m->cap);
+    while (m->keys[i] && m->keys[i] != id)
+        i = (i + 1) & (m->cap - 1);
+    if (!m->keys[i]) {
+        m->keys[i] = id;
+        m->n++;
+    }
+    return &m->vals[i];
+}
+
+void branch_free_memo(CondMemo *m) {
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
 /* Only names, attributes, string-keyed items, literals, comparisons and boolean operators: a
  * call may read anything. */
 static bool config_expr(Interp *in, TSNode n, bool attr_object, int depth) {
@@ -119,12 +154,18 @@ static bool config_expr(Interp *in, TSNode n, bool attr_object, int depth) {
  * what the next test of it says). */
 static bool config_cond(Interp *in, TSNode if_stmt, TSNode cond) {
     if (!config_expr(in, cond, false, 0)) return false;
+    /* the text alone decides what follows: once per condition (the scope may be a module) */
+    int8_t *known = written_slot(&in->cond_written, cond.id);
+    if (*known) return *known > 0;
     TSNode scope = ts_node_parent(if_stmt);
     while (!ts_node_is_null(scope) && !parse_is(scope, "function_definition") &&
            !parse_is(scope, "module"))
         scope = ts_node_parent(scope);
     if (parse_is(scope, "function_definition")) scope = parse_field(scope, "body");
-    return !writes_read(in, scope, cond, scope, ts_node_start_byte(if_stmt), 0);
+    bool fixed = !writes_read(in, scope, cond, scope, ts_node_start_byte(if_stmt), 0);
+    known = written_slot(&in->cond_written, cond.id); /* the table may have grown meanwhile */
+    *known = fixed ? 1 : -1;
+    return fixed;
 }
 
 bool branch_by_config(Interp *in, TSNode if_stmt) {

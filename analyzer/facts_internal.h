@@ -255,6 +255,11 @@ typedef struct Interp {
     const Fact *closure; /* the function value eval_call is calling (funcs_closure), or NULL */
     int splits;          /* branches whose arms each run the rest of their block, nested */
     Array(struct BranchAssumed) assumed; /* facts_branch.c: conditions the running arms took */
+    struct CondMemo {                    /* facts_branch.c: conditions' scopes looked at */
+        const void **keys;
+        int8_t *vals;
+        size_t cap, n;
+    } cond_written;
 
     /* facts_env.c */
     uint32_t clock;                 /* counts changes of state (Binding.version, settled loops) */
@@ -407,6 +412,8 @@ typedef struct BranchAssumed {
  * assigns what the condition reads. */
 void branch_assume(Interp *in, TSNode cond, bool truth, TSNode arm);
 void branch_forget(Interp *in, size_t mark);
+typedef struct CondMemo CondMemo;
+void branch_free_memo(CondMemo *m);
 /* 1 / 0 when an arm running now took this very condition (or its negation), -1 otherwise. */
 int branch_assumed_truth(Interp *in, TSNode cond);
 
