@@ -11,6 +11,8 @@
 
 static void exec_block(Interp *in, TSNode block);
 static void exec_stmt(Interp *in, TSNode stmt);
+static bool exec_in_block(Interp *in, TSNode s);
+static void exec_rest(Interp *in, TSNode first);
 
 /* ---------- scopes ---------- */
 
@@ -617,38 +619,111 @@ static void exec_import(Interp *in, TSNode stmt, bool from) {
 
 /* ---------- control flow ---------- */
 
-/* Branches that can be taken run from the state before the statement; the names a path
- * changed are joined, the others are left alone (facts_env.c). A condition the facts decide
- * (facts_paths.c) leaves out the branches that cannot be taken. */
-static void exec_branches(Interp *in, TSNode stmt) {
-    TSNode cond = parse_field(stmt, "condition");
-    interp_eval(in, cond);
-    int truth = paths_truth(in, cond);
+/* Does the path that ends now bind a name to scores, ids, a mask, a loss or a model (what rules
+ * read), rather than to settings only? */
+static bool path_binds_values(Interp *in, Env *env, EnvMark mark, EnvChanges *scratch) {
+    env_changed_since(in, env, mark, scratch);
+    for (size_t i = 0; i < scratch->len; i++) {
+        const Binding *b = &env->items.items[scratch->items[i].index];
+        if (!b->bound) continue;
+        const Fact *f = &b->fact;
+        if ((f->kinds & (FK_SCORES | FK_IDS | FK_MASK | FK_LOSS)) || f->obj == FO_MODEL ||
+            f->obj == FO_OUTPUT || f->obj == FO_INSTANCE || f->obj == FO_ENCODING)
+            return true;
+    }
+    return false;
+}
+
+/* A condition's truth where the facts (facts_paths.c) or an arm running now that took it
+ * (facts_branch.c) decide it; -1 otherwise. */
+static int cond_truth(Interp *in, TSNode cond) {
+    int t = paths_truth(in, cond);
+    return t >= 0 ? t : branch_assumed_truth(in, cond);
+}
+
+/* Runs one arm (block), then the statements from rest on (null: none), with the conditions of
+ * the statement up to clause (its arm's) assumed as that arm took them when they read only
+ * configuration (config): the last one true unless the arm is the else or no branch at all. */
+static bool exec_arm(Interp *in, TSNode stmt, uint32_t clause, bool config, TSNode block,
+                     TSNode rest, EnvPaths *paths, EnvChanges *scratch) {
+    size_t assumed = in->assumed.len;
+    for (uint32_t i = 0, nth = 0; config && i < ts_node_named_child_count(stmt); i++) {
+        TSNode c = ts_node_named_child(stmt, i);
+        bool arm = i == 0 || parse_is(c, "elif_clause");
+        if (!arm || nth > clause) continue;
+        TSNode cond = parse_field(i == 0 ? stmt : c, "condition");
+        branch_assume(in, cond, nth++ == clause, block);
+    }
+    exec_block(in, block);
+    exec_rest(in, rest);
+    branch_forget(in, assumed);
+    bool binds = path_binds_values(in, &in->frame->env, paths->mark, scratch);
+    env_paths_add(in, &in->frame->env, paths);
+    return binds;
+}
+
+/* The arms of a branch that can be taken, each from the state before the statement, each
+ * followed by the statements from rest on (null: none); the names a path changed are joined,
+ * the others are left alone (facts_env.c). True when some path bound values rules read. */
+static bool exec_arms(Interp *in, TSNode stmt, int truth, bool config, TSNode rest) {
     Env *env = &in->frame->env;
     EnvPaths paths;
+    EnvChanges scratch = {0};
+    bool binds = false;
     env_paths_begin(env, &paths);
     bool decided = truth == 1; /* a branch surely taken: none after it runs */
-    if (truth != 0) {
-        exec_block(in, parse_field(stmt, "consequence"));
-        env_paths_add(in, env, &paths);
-    }
-    uint32_t n = ts_node_named_child_count(stmt);
+    if (truth != 0)
+        binds |=
+            exec_arm(in, stmt, 0, config, parse_field(stmt, "consequence"), rest, &paths, &scratch);
+    uint32_t n = ts_node_named_child_count(stmt), clause = 0;
     for (uint32_t i = 0; i < n && !decided; i++) {
         TSNode alt = ts_node_named_child(stmt, i);
         bool elif = parse_is(alt, "elif_clause");
         if (!elif && !parse_is(alt, "else_clause")) continue;
         int t = 1;
+        clause++;
         if (elif) {
             interp_eval(in, parse_field(alt, "condition"));
-            t = paths_truth(in, parse_field(alt, "condition"));
+            t = cond_truth(in, parse_field(alt, "condition"));
         }
-        if (t != 0) {
-            exec_block(in, parse_field(alt, elif ? "consequence" : "body"));
-            env_paths_add(in, env, &paths);
-        }
+        if (t != 0)
+            binds |=
+                exec_arm(in, stmt, clause, config, parse_field(alt, elif ? "consequence" : "body"),
+                         rest, &paths, &scratch);
         decided = t == 1;
     }
-    env_paths_end(in, env, &paths, !decided); /* no branch may run: the state before joins */
+    bool through = !decided && !ts_node_is_null(rest);
+    if (through) /* no branch taken: the rest runs from the state before */
+        exec_arm(in, stmt, clause + 1, config, (TSNode){0}, rest, &paths, &scratch);
+    env_paths_end(in, env, &paths, !decided && !through); /* no branch may run: as before */
+    array_free(&scratch);
+    return binds;
+}
+
+/* A condition the facts decide (facts_paths.c), or that an arm running now took, leaves out the
+ * branches that cannot be taken. A branch on configuration (facts_branch.c) whose arms bind
+ * values rules read, with statements after it in its block, runs them again after each arm, so
+ * that each path keeps its own values to the block's end: true when it did. */
+enum { MAX_SPLITS = 2 }; /* nested splits: each doubles the work of what follows */
+
+static bool exec_branches(Interp *in, TSNode stmt, TSNode rest) {
+    TSNode cond = parse_field(stmt, "condition");
+    interp_eval(in, cond);
+    int truth = cond_truth(in, cond);
+    bool config = branch_by_config(in, stmt);
+    bool may_split = config && truth < 0 && !ts_node_is_null(rest) && in->splits < MAX_SPLITS;
+    Env *env = &in->frame->env;
+    EnvMark before = may_split ? env_mark(env) : 0;
+    bool binds = exec_arms(in, stmt, truth, config, (TSNode){0});
+    if (!may_split) return false;
+    bool split = binds && !in->budget->hit;
+    if (split) env_undo(in, env, before);
+    env_release(env);
+    if (!split) return false;
+    in->splits++;
+    exec_arms(in, stmt, truth, config, rest);
+    in->splits--;
+    return true;
 }
 
 /* A loop body runs from the join of the entry state and the previous pass until that state
@@ -743,9 +818,25 @@ static void exec_block(Interp *in, TSNode block) {
     ParseKids k;
     parse_kids_begin(&k, block);
     for (TSNode s; parse_kids_next(&k, &s) && bounds_spend(in->budget);)
-        exec_stmt(in, s);
+        if (exec_in_block(in, s)) break;
     parse_kids_end(&k);
     in->block_depth--;
+}
+
+/* A statement of a block, with the statements after it: true when it ran them too (a branch
+ * on configuration, once per arm). */
+static bool exec_in_block(Interp *in, TSNode s) {
+    if (syms_kind(s) == SYM_IF_STATEMENT)
+        return exec_branches(in, s, ts_node_next_named_sibling(s));
+    exec_stmt(in, s);
+    return false;
+}
+
+/* The statements of a block from first to its end. */
+static void exec_rest(Interp *in, TSNode first) {
+    for (TSNode s = first; !ts_node_is_null(s) && bounds_spend(in->budget);
+         s = ts_node_next_named_sibling(s))
+        if (exec_in_block(in, s)) break;
 }
 
 /* while t < T: ...; t += 1 — t moves with the loop as a for loop's variable does. */
@@ -786,7 +877,7 @@ static void exec_stmt(Interp *in, TSNode s) {
         break;
     }
     case SYM_IF_STATEMENT:
-        exec_branches(in, s);
+        exec_branches(in, s, (TSNode){0});
         break;
     case SYM_FOR_STATEMENT:
         exec_for(in, s);
@@ -1195,6 +1286,8 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
     summary_free(&in);
     funcs_free(&in);
     uses_free(&in);
+    array_free(&in.assumed);
+    branch_free_memo(&in.cond_written);
     pad_free(&in);
     regions_free(&in);
     args_free(&in);

@@ -253,6 +253,13 @@ typedef struct Interp {
     struct NodeSet *written_reads; /* facts_regions.c: reads of what the iteration wrote */
     struct ClassConsts *class_consts; /* facts_args.c: integer constants of classes */
     const Fact *closure; /* the function value eval_call is calling (funcs_closure), or NULL */
+    int splits;          /* branches whose arms each run the rest of their block, nested */
+    Array(struct BranchAssumed) assumed; /* facts_branch.c: conditions the running arms took */
+    struct CondMemo {                    /* facts_branch.c: conditions' scopes looked at */
+        const void **keys;
+        int8_t *vals;
+        size_t cap, n;
+    } cond_written;
 
     /* facts_env.c */
     uint32_t clock;                 /* counts changes of state (Binding.version, settled loops) */
@@ -391,6 +398,24 @@ void uses_free(Interp *in);
 /* ---- facts_paths.c: feasible paths ---- */
 /* 1 when the condition holds on every path, 0 when on none, -1 when the facts do not say. */
 int paths_truth(Interp *in, TSNode cond);
+
+/* ---- facts_branch.c: branches on configuration ---- */
+/* Does the if statement's every condition read only what is fixed for the run (the module's
+ * names, self's settings, literals), so that each arm holds for the rest of the run? */
+bool branch_by_config(Interp *in, TSNode if_stmt);
+typedef struct BranchAssumed {
+    TSNode cond;
+    bool truth;
+} BranchAssumed;
+/* A condition on configuration the arm running now (its block: arm) took (truth: whether it
+ * held), until branch_forget(in, mark) with mark = in->assumed.len before; not when the arm
+ * assigns what the condition reads. */
+void branch_assume(Interp *in, TSNode cond, bool truth, TSNode arm);
+void branch_forget(Interp *in, size_t mark);
+typedef struct CondMemo CondMemo;
+void branch_free_memo(CondMemo *m);
+/* 1 / 0 when an arm running now took this very condition (or its negation), -1 otherwise. */
+int branch_assumed_truth(Interp *in, TSNode cond);
 
 /* ---- facts_funcs.c: the file's functions by name ---- */
 void funcs_index(Interp *in);

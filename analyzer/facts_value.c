@@ -160,6 +160,9 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
                 r.elems[i] = fact_join(arena, a.elems[i], b.elems[i]);
         }
     }
+    /* a causal LM by its class on every path: a model the caller hands in on another path
+     * (from_pretrained unless one was given, or None by default) may be of any class */
+    r.causal = a.causal && b.causal;
     /* A position is known after a join only when both paths agree on it (facts_align.c). */
     if (!align_pos_eq(a.head, b.head)) r.head = (FactPos){0, 0, false};
     if (!align_pos_eq(a.tail, b.tail)) r.tail = (FactPos){0, 0, false};

@@ -1,0 +1,234 @@
+/* Branches on configuration: a condition that reads only what is fixed for the whole run (the
+ * parsed command line, an object's settings, module constants) picks one arm for the run, and
+ * the run goes on with that arm's values to the end of the block. The interpreter then runs
+ * the rest of the block once per arm (facts.c, exec_branches) instead of joining the arms: a
+ * mask that drops the prompt on the encoder-decoder arm does not hide that the decoder-only
+ * arm's mask keeps it, and a model chosen by `args.model` keeps its class on each arm.
+ *
+ * A condition that reads a parameter or a local value is no such branch: the caller, or the
+ * data, decides it (`loss(..., normalized=False)` may never be called), and its arms join. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts_svc.h"
+
+/* Is the root name of a condition's operand fixed for the run: a name of the module read from
+ * a function (not rebound in it), a module name read at the top level that holds no tensor,
+ * or the object of an attribute that is the first parameter of a method (self.config.x)? */
+static bool config_root(Interp *in, TSNode ident, bool attr_object) {
+    size_t len;
+    const char *name = parse_text(in->src, ident, &len);
+    if (in->frame != in->module) {
+        if (!env_find(in, &in->frame->env, name, len)) return true; /* the module's, a builtin */
+        TSNode def = ts_node_parent(ident);
+        while (!ts_node_is_null(def) && !parse_is(def, "function_definition"))
+            def = ts_node_parent(def);
+        TSNode cls = ts_node_parent(ts_node_parent(def)); /* def in a class body (block) */
+        if (parse_is(cls, "decorated_definition")) cls = ts_node_parent(ts_node_parent(cls));
+        TSNode params = parse_field(def, "parameters");
+        TSNode first = ts_node_is_null(params) ? params : ts_node_named_child(params, 0);
+        size_t first_len = 0;
+        const char *first_name =
+            parse_is(first, "identifier") ? parse_text(in->src, first, &first_len) : NULL;
+        return attr_object && parse_is(cls, "class_definition") && first_name && first_len == len &&
+               !memcmp(first_name, name, len);
+    }
+    Binding *b = env_find(in, &in->frame->env, name, len);
+    if (!b) return true;
+    const Fact *f = &b->fact;
+    /* values of data (a batch read at the top level, a loop's element) decide nothing for
+     * the run */
+    return !(f->flags & (FF_LOOPVAR | FF_STEPVAR)) && !f->kinds && !fact_is_tensorish(f);
+}
+
+/* Does the condition read what target (an assignment's target) names: the same text, or an
+ * attribute or item of it (self.cache written, self.cache.ready read)? */
+static bool reads_target(Interp *in, TSNode cond, const char *t, size_t tlen, int depth) {
+    if (ts_node_is_null(cond) || depth > 32) return false;
+    if (parse_is(cond, "identifier") || parse_is(cond, "attribute") ||
+        parse_is(cond, "subscript")) {
+        size_t len;
+        const char *text = parse_text(in->src, cond, &len);
+        if (len >= tlen && !memcmp(text, t, tlen) &&
+            (len == tlen || text[tlen] == '.' || text[tlen] == '['))
+            return true;
+    }
+    if (parse_is(cond, "attribute")) /* not its attribute's name: args.model is no `model` */
+        return reads_target(in, parse_field(cond, "object"), t, tlen, depth + 1);
+    uint32_t n = ts_node_named_child_count(cond);
+    for (uint32_t i = 0; i < n; i++)
+        if (reads_target(in, ts_node_named_child(cond, i), t, tlen, depth + 1)) return true;
+    return false;
+}
+
+/* Does code assign anything the condition reads, other than by a statement of block (null:
+ * none) that starts before byte `before`? Functions and classes defined in code are other
+ * scopes, not looked into. */
+static bool writes_read(Interp *in, TSNode code, TSNode cond, TSNode block, uint32_t before,
+                        int depth) {
+    if (ts_node_is_null(code) || depth > 64) return false;
+    if (depth > 0 && (parse_is(code, "function_definition") || parse_is(code, "class_definition") ||
+                      parse_is(code, "lambda")))
+        return false;
+    bool assign = parse_is(code, "assignment") || parse_is(code, "augmented_assignment");
+    TSNode stmt = ts_node_parent(code);
+    if (assign && !ts_node_is_null(block) && parse_is(stmt, "expression_statement") &&
+        ts_node_eq(ts_node_parent(stmt), block) && ts_node_start_byte(code) < before)
+        assign = false; /* args = parser.parse_args() before the test: fixed from there on */
+    TSNode left = assign ? parse_field(code, "left") : (TSNode){0};
+    bool many = parse_is(left, "pattern_list") || parse_is(left, "tuple_pattern");
+    uint32_t nt = !assign ? 0 : many ? ts_node_named_child_count(left) : 1;
+    for (uint32_t i = 0; i < nt; i++) { /* a, self.b = ...: each target */
+        size_t tlen;
+        const char *text = parse_text(in->src, many ? ts_node_named_child(left, i) : left, &tlen);
+        if (reads_target(in, cond, text, tlen, 0)) return true;
+    }
+    uint32_t n = ts_node_named_child_count(code);
+    for (uint32_t i = 0; i < n; i++)
+        if (writes_read(in, ts_node_named_child(code, i), cond, block, before, depth + 1))
+            return true;
+    return false;
+}
+
+/* The memo of config_cond's scope walk, by condition node: 1 fixed, -1 written, 0 not known. */
+static size_t memo_slot(const void *id, size_t cap) {
+    uintptr_t h = (uintptr_t)id;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15u;
+    return (size_t)(h >> 7) & (cap - 1);
+}
+
+static int8_t *written_slot(CondMemo *m, const void *id) {
+    if ((m->n + 1) * 2 > m->cap) {
+        CondMemo grown = {util_xcalloc(m->cap ? m->cap * 2 : 64, sizeof *m->keys),
+                          util_xcalloc(m->cap ? m->cap * 2 : 64, sizeof *m->vals),
+                          m->cap ? m->cap * 2 : 64, 0};
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->keys[i]) *written_slot(&grown, m->keys[i]) = m->vals[i];
+        branch_free_memo(m);
+        *m = grown;
+    }
+    size_t i = memo_slot(id, m->cap);
+    while (m->keys[i] && m->keys[i] != id)
+        i = (i + 1) & (m->cap - 1);
+    if (!m->keys[i]) {
+        m->keys[i] = id;
+        m->n++;
+    }
+    return &m->vals[i];
+}
+
+void branch_free_memo(CondMemo *m) {
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+/* Only names, attributes, string-keyed items, literals, comparisons and boolean operators: a
+ * call may read anything. */
+static bool config_expr(Interp *in, TSNode n, bool attr_object, int depth) {
+    n = parse_unparen(n);
+    if (ts_node_is_null(n) || depth > 16) return false;
+    if (parse_is(n, "identifier")) return config_root(in, n, attr_object);
+    if (parse_is(n, "string") || parse_is(n, "integer") || parse_is(n, "float") ||
+        parse_is(n, "true") || parse_is(n, "false") || parse_is(n, "none"))
+        return true;
+    if (parse_is(n, "attribute")) return config_expr(in, parse_field(n, "object"), true, depth + 1);
+    if (parse_is(n, "subscript")) {
+        size_t len;
+        return svc_string_key(in, parse_field(n, "subscript"), &len) &&
+               config_expr(in, parse_field(n, "value"), true, depth + 1);
+    }
+    if (!parse_is(n, "comparison_operator") && !parse_is(n, "boolean_operator") &&
+        !parse_is(n, "not_operator"))
+        return false;
+    uint32_t count = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < count; i++)
+        if (!config_expr(in, ts_node_named_child(n, i), false, depth + 1)) return false;
+    return true;
+}
+
+/* A condition of the if statement: fixed for the run by what it reads, and what it reads is
+ * written in its scope (the function, or the module) only by plain statements before the if
+ * (not in a branch or a loop, not after: `if self.cache is None: self.cache = ...` changes
+ * what the next test of it says). */
+static bool config_cond(Interp *in, TSNode if_stmt, TSNode cond) {
+    if (!config_expr(in, cond, false, 0)) return false;
+    /* the text alone decides what follows: once per condition (the scope may be a module) */
+    int8_t *known = written_slot(&in->cond_written, cond.id);
+    if (*known) return *known > 0;
+    TSNode scope = ts_node_parent(if_stmt);
+    while (!ts_node_is_null(scope) && !parse_is(scope, "function_definition") &&
+           !parse_is(scope, "module"))
+        scope = ts_node_parent(scope);
+    if (parse_is(scope, "function_definition")) scope = parse_field(scope, "body");
+    bool fixed = !writes_read(in, scope, cond, scope, ts_node_start_byte(if_stmt), 0);
+    known = written_slot(&in->cond_written, cond.id); /* the table may have grown meanwhile */
+    *known = fixed ? 1 : -1;
+    return fixed;
+}
+
+bool branch_by_config(Interp *in, TSNode if_stmt) {
+    if (!config_cond(in, if_stmt, parse_field(if_stmt, "condition"))) return false;
+    uint32_t n = ts_node_named_child_count(if_stmt);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode alt = ts_node_named_child(if_stmt, i);
+        if (parse_is(alt, "elif_clause") &&
+            !config_cond(in, if_stmt, parse_field(alt, "condition")))
+            return false;
+    }
+    return true;
+}
+
+/* ---- conditions tested again: `if args.model == "rnn"` picks the same arm each time ---- */
+
+/* The same text in the same file. */
+static bool same_text(Interp *in, TSNode a, TSNode b) {
+    if (a.tree != b.tree) return false;
+    size_t la, lb;
+    const char *ta = parse_text(in->src, a, &la), *tb = parse_text(in->src, b, &lb);
+    return la == lb && !memcmp(ta, tb, la);
+}
+
+/* x == k and x != k: the one operator of a comparison of two operands, else NULL. */
+static TSNode equality_op(TSNode n) {
+    if (!parse_is(n, "comparison_operator") || ts_node_named_child_count(n) != 2 ||
+        ts_node_child_count(n) != 3)
+        return (TSNode){0};
+    return ts_node_child(n, 1);
+}
+
+/* 1: b holds when a does and fails when it fails; -1: b is a's negation; 0: not known. */
+static int relation(Interp *in, TSNode a, TSNode b) {
+    a = parse_unparen(a);
+    b = parse_unparen(b);
+    if (parse_is(a, "not_operator")) return -relation(in, parse_field(a, "argument"), b);
+    if (parse_is(b, "not_operator")) return -relation(in, a, parse_field(b, "argument"));
+    if (same_text(in, a, b)) return 1;
+    TSNode oa = equality_op(a), ob = equality_op(b);
+    if (ts_node_is_null(oa) || ts_node_is_null(ob) ||
+        !same_text(in, ts_node_named_child(a, 0), ts_node_named_child(b, 0)) ||
+        !same_text(in, ts_node_named_child(a, 1), ts_node_named_child(b, 1)))
+        return 0;
+    bool eq_a = parse_text_eq(in->src, oa, "=="), eq_b = parse_text_eq(in->src, ob, "==");
+    bool ne_a = parse_text_eq(in->src, oa, "!="), ne_b = parse_text_eq(in->src, ob, "!=");
+    if (!(eq_a || ne_a) || !(eq_b || ne_b)) return 0;
+    return eq_a == eq_b ? 1 : -1;
+}
+
+void branch_assume(Interp *in, TSNode cond, bool truth, TSNode arm) {
+    if (!writes_read(in, arm, cond, (TSNode){0}, 0, 0))
+        array_push(&in->assumed, ((BranchAssumed){cond, truth}));
+}
+
+void branch_forget(Interp *in, size_t mark) {
+    if (in->assumed.len > mark) in->assumed.len = mark;
+}
+
+int branch_assumed_truth(Interp *in, TSNode cond) {
+    for (size_t i = in->assumed.len; i-- > 0;) {
+        int r = relation(in, in->assumed.items[i].cond, cond);
+        if (r) return (r > 0) == in->assumed.items[i].truth;
+    }
+    return -1;
+}
