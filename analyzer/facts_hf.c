@@ -165,6 +165,7 @@ static bool texts_batch(Interp *in, const Args *a) {
     if (parse_is(n, "list") || parse_is(n, "tuple")) return ts_node_named_child_count(n) >= 2;
     if (parse_is(n, "list_comprehension") || parse_is(n, "generator_expression")) return true;
     if (f.obj == FO_NONE && f.ndim >= 1 && (f.ax[0] == AX_ITEM || f.ax[0] == AX_STEP)) return true;
+    if (fact_made_list(&f)) return true; /* texts = [p + c for ...] */
     if (parse_is(n, "attribute")) n = parse_field(n, "attribute");
     if (parse_is(n, "subscript")) n = parse_field(n, "value");
     if (parse_is(n, "attribute")) n = parse_field(n, "attribute");
@@ -366,11 +367,16 @@ Fact hf_apply(Interp *in, TSNode node, const Contract *t, Fact recv, const Args 
         Fact batch = fact_unknown();
         if (f.obj == FO_CALLABLE && f.op == OP_COLLATOR)
             batch = hf_padded_batch(node, true);
-        else if (f.obj == FO_FUNC) { /* it is called with a list of the dataset's items */
+        else if (f.obj == FO_FUNC || f.obj == FO_INSTANCE) {
+            /* it is called with a list of the dataset's items: a function, or an object of a
+             * class of the project (a collator) whose __call__ runs with self as it was built */
+            TSNode def = f.obj == FO_FUNC ? f.def : svc_find_method(in, f.def, "__call__", 8);
             Args items = {.npos = 1, .nplain = 1};
             items.posf[0] = fact_unknown();
             fact_set_axes(&items.posf[0], 1, (AxisKind[]){AX_ITEM});
-            batch = svc_call_user(in, f.def, (TSNode){0}, &items, NULL);
+            if (!ts_node_is_null(def))
+                batch = svc_call_user(in, def, (TSNode){0}, &items,
+                                      f.obj == FO_INSTANCE ? &f : NULL);
         }
         bool records = batch.obj == FO_ENCODING || batch.obj == FO_TUPLE || batch.obj == FO_DICT ||
                        batch.obj == FO_INSTANCE;

@@ -17,6 +17,9 @@ Fact fact_tensor(unsigned kinds, unsigned flags, TSNode origin, int ndim, const 
 /* A value nothing is known of (no kind, no object, no shape, not opaque): a name it is stored
  * under, a parameter it is passed to, or how it is used may say what it holds. */
 bool fact_knows_nothing(const Fact *f);
+/* A list of values nothing is known of, made by the code here (a comprehension, a literal of
+ * several elements, or two such joined by +): its origin says so (interp_list_of). */
+bool fact_made_list(const Fact *f);
 /* Is key (a dict's or an object's field name, NUL-terminated or NULL) the name s[0..len)? */
 bool fact_key_is(const char *key, const char *s, size_t len);
 /* The value a dict literal or an object of this file's classes holds under that name; NULL

@@ -592,6 +592,16 @@ static uint8_t tokenizer_side(Interp *in, TSNode fn, PadVal recv) {
     if (!parse_is(fn, "identifier") && !parse_is(fn, "attribute")) return 0;
     bool found;
     Fact t = svc_lookup_key(in, fn, &found);
+    if (!found && parse_is(fn, "attribute")) {
+        /* self.tokenizer(texts) in a method of an object whose constructor set the side on
+         * the tokenizer it keeps (__post_init__: self.tokenizer.padding_side = "left") */
+        Fact obj = svc_lookup_key(in, parse_field(fn, "object"), &found);
+        size_t len;
+        const char *name = parse_text(in->src, parse_field(fn, "attribute"), &len);
+        const Fact *held = found && obj.obj == FO_INSTANCE ? fact_field(&obj, name, len) : NULL;
+        found = held != NULL;
+        if (held) t = *held;
+    }
     return found && t.pad_what == PW_TOKENIZER ? t.pad : 0;
 }
 
