@@ -7,6 +7,8 @@ const Contract contracts_hf[] = {
     /* Auto*.from_pretrained, PeftModel.from_pretrained, ...: what it loads is told by the
      * class name (facts_hf.c), whatever library defines it */
     {"from_pretrained", LIB_ANY, FORM_FUNC, OP_FROM_PRETRAINED, -1, -1},
+    /* KerasNLP / KerasHub: GPT2CausalLM.from_preset, GPT2CausalLMPreprocessor.from_preset */
+    {"from_preset", LIB_ANY, FORM_FUNC, OP_FROM_PRETRAINED, -1, -1},
     {"generate", LIB_ANY, FORM_FUNC | FORM_MODEL, OP_GENERATE, -1, -1},
     {"compute_transition_scores", LIB_ANY, FORM_FUNC | FORM_MODEL, OP_TRANSITION_SCORES, -1, -1},
     {"encode", LIB_ANY, FORM_FUNC | FORM_TOKENIZER, OP_ENCODE, -1, -1},
