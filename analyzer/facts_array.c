@@ -904,7 +904,9 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
         if (off == 1 && args_kw(in, a, "logits") >= 0) x = args_fact(in, a, "logits", -1);
         Fact y = args_fact(in, a, "target", off);
         if (y.bottom) y = args_fact(in, a, "labels", off);
-        return apply_loss(in, node, x, y, t->op == OP_NLL_LOSS, reduction_of(in, a),
+        Reduction red = reduction_of(in, a);
+        if (red != RED_NONE) regions_loss_targets(in, node, &y, regions_loss_ignore(in, node));
+        return apply_loss(in, node, x, y, t->op == OP_NLL_LOSS, red,
                           args_kw(in, a, "ignore_index") >= 0);
     }
     case OP_CROSS_ENTROPY_CLASS:
@@ -1024,6 +1026,7 @@ Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
     case OP_CROSS_ENTROPY_CLASS:
     case OP_NLL_LOSS_CLASS: {
         Fact y = a->npos > 1 ? a->posf[1] : fact_unknown();
+        if (!(c.flags & FF_PERTOKEN) && c.fill) regions_loss_targets(in, node, &y, c.fill);
         return apply_loss(in, node, x, y, c.op == OP_NLL_LOSS_CLASS,
                           (c.flags & FF_PERTOKEN) ? RED_NONE
                           : (c.flags & FF_SCALED) ? RED_SUM

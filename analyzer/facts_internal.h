@@ -526,6 +526,12 @@ void regions_loop(Interp *in, TSNode body);
 bool regions_written_read(const Interp *in, TSNode n);
 void regions_free(Interp *in);
 void args_free(Interp *in); /* facts_args.c: the index of class constants */
+/* The key of the target value a loss call ignores (ignore_index=, else -100). */
+uint32_t regions_loss_ignore(Interp *in, TSNode call);
+/* A loss that reduces targets (not reduction="none"): when they are a buffer filled with the
+ * pad id with rows copied to its start, and it ignores -100 (ignore, a key), the pads are
+ * inside it (EV_PADS_IN_LOSS). */
+void regions_loss_targets(Interp *in, TSNode loss, const Fact *targets, uint32_t ignore);
 /* The key of a value's text (an int known on every path: of its decimal form). */
 uint32_t regions_key(Interp *in, TSNode n);
 

@@ -697,6 +697,21 @@ static const Contract *call_row(Interp *in, TSNode call, TSNode fn, PadVal recv)
     return contracts_method(FORM_TENSOR | FORM_MAPPING, name, len);
 }
 
+/* ids.masked_fill(m, -100), torch.where(m, ids, -100): the pads may no longer hold the pad id;
+ * labels.masked_fill_(m, -100) changes labels itself. */
+static void pads_replaced(Interp *in, TSNode fn, Fact *r) {
+    r->fill_pad = false;
+    TSNode recv = parse_is(fn, "attribute") ? parse_field(fn, "object") : (TSNode){0};
+    size_t len;
+    const char *name = parse_is(fn, "attribute") ? callee_name(in, fn, &len) : NULL;
+    if (!name || !len || name[len - 1] != '_') return;
+    bool found;
+    Fact buf = svc_lookup_key(in, recv, &found);
+    if (!found || !buf.fill_pad) return;
+    buf.fill_pad = false;
+    svc_rebind(in, recv, buf);
+}
+
 static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     TSNode fn = parse_field(n, "function");
     PadVal recv =
@@ -709,6 +724,15 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     for (int i = 0; i < a.npos; i++)
         argv[i] = take(in, a.pos[i]);
     regions_call(in, n, row, r); /* a buffer of pads (its side comes with its rows) */
+    if (r->fill && row && row->pad == PO_FULL) { /* torch.full((B, T), tokenizer.pad_token_id) */
+        TSNode fill = kw(in, &a, "fill_value");
+        PadVal v = !ts_node_is_null(fill) ? take(in, fill)
+                   : a.npos > 1           ? argv[1]
+                                          : padval(PW_NONE, 0, 0, 0);
+        r->fill_pad = v.what == PW_PADID;
+    }
+    if (op == OP_MASKED_FILL || op == OP_WHERE) /* values replaced: maybe the pads' */
+        pads_replaced(in, fn, r);
     if (r->fill && r->pad_what == PW_IDS) return padval_of(r);
     bool contract = in->applied_call == n.id && in->applied_row; /* not the file's code */
     if (!contract && user_call(in, fn)) return padval_of(r);
