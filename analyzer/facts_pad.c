@@ -483,6 +483,17 @@ static bool pad_compared(Interp *in, TSNode value, PadVal v, TSNode other, PadVa
     return (svc_lookup_key(in, parse_unparen(value), &found).kinds & FK_IDS) != 0;
 }
 
+/* labels of a buffer filled with the pad id, rows copied to its start (facts_regions.c): the
+ * pads after each shorter row hold the pad id, not -100. */
+static bool pads_hold_pad_id(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    if (!parse_is(n, "identifier") && !parse_is(n, "attribute") && !parse_is(n, "subscript"))
+        return false;
+    bool found;
+    Fact f = svc_lookup_key(in, n, &found);
+    return found && f.fill_pad && f.fill_cov == REG_PREFIX && f.pad_what == PW_IDS;
+}
+
 static PadVal comparison_val(Interp *in, TSNode n) {
     if (ts_node_named_child_count(n) != 2) return padval(PW_NONE, 0, 0, 0);
     TSNode l = ts_node_named_child(n, 0), rn = ts_node_named_child(n, 1);
@@ -502,6 +513,8 @@ static PadVal comparison_val(Interp *in, TSNode n) {
         m = padval(eq ? PW_DROPMASK : PW_KEEPMASK, 0, 0, 0);
     if (!m.what && (pad_compared(in, l, a, rn, b) || pad_compared(in, rn, b, l, a)))
         m = padval(eq ? PW_PADMASK : PW_REALMASK, 0, 0, 0);
+    if (m.what == PW_KEEPMASK && (pads_hold_pad_id(in, l) || pads_hold_pad_id(in, rn)))
+        m.what = PW_PADKEEP;
     return m;
 }
 
@@ -878,7 +891,8 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
  * (binop_val): a tail mask &= the attention mask drops the pads too. Nothing is claimed of it. */
 void pad_combined_in_place(Fact *now, const char *op) {
     static const uint8_t masks[] = {PW_REALMASK, PW_PADMASK,  PW_MASKPART, PW_TAILMASK,
-                                    PW_ZEROS,    PW_KEEPMASK, PW_DROPMASK, PW_EARLYTAIL};
+                                    PW_ZEROS,    PW_KEEPMASK, PW_DROPMASK, PW_EARLYTAIL,
+                                    PW_PADKEEP};
     if (strcmp(op, "&=") && strcmp(op, "*=") && strcmp(op, "|=")) return;
     if (memchr(masks, now->pad_what, sizeof masks)) padval_store(now, padval(PW_NONE, 0, 0, 0));
 }

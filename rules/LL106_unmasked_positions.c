@@ -71,6 +71,14 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "positions too, so the prompt dilutes each sequence's mean by a different "
                    "share and candidates of different lengths can swap places",
                    where);
+    else if (flaw == MFLAW_PADS_KEPT)
+        rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
+                   "pad the labels with -100 (the value the mask drops), or multiply by the "
+                   "attention mask too",
+                   "token log-probs are %s under labels != -100%s, but the labels were padded "
+                   "with the pad token id, not -100: the mask keeps every pad position, so a "
+                   "sequence's score depends on how much padding its batch gave it",
+                   agg, where);
     else if (flaw == MFLAW_EARLY) /* prompt tokens, not pads: no recipe counts them */
         rules_emit(ctx, e->node, NULL,
                    "start the mask at the padded prompt width (input_ids.shape[1]), where every "
@@ -276,7 +284,8 @@ const Rule rule_LL106 = {
         "when the targets are a buffer filled with the tokenizer's pad id, rows copied to the\n"
         "start of each row, and the loss ignores another value (-100): the pads after every\n"
         "shorter row are trained on. Writing anything over the rest of the rows (labels[mask] =\n"
-        "-100, labels[i, n:] = -100) counts as masking them.",
+        "-100, labels[i, n:] = -100) counts as masking them, and a mask labels != -100 of such\n"
+        "labels (padded with the pad id) keeps the pads: no masking either.",
     .why =
         "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
         "batch the pad positions have log-probabilities too (often large negative, sometimes\n"
