@@ -187,7 +187,8 @@ enum {
                        left: for every shorter prompt its last tokens are inside it */
     MFLAW_PROMPT,   /* a sum of prompt + continuation scores divided by the count of its
                        real tokens: a mean the prompt is inside of (the mask drops pads only) */
-    MFLAW_PADS_KEPT, /* the mask is labels != -100, but the labels' pads hold the pad id */
+    /* the mask is labels != -100, but the labels' pads hold the pad id */
+    MFLAW_PADS_KEPT,
 };
 
 enum { FACT_NO_DIM = 127 };

@@ -22,9 +22,9 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
         flags |= FF_SEQ2SEQ;
     if (a->has_splat && (a->splat.flags & FF_LABELS)) flags |= FF_LABELS;
     /* Hugging Face's loss is a mean over the labels that are not -100 */
-    Fact labels_given = k >= 0                                           ? a->kwf[k]
+    Fact labels_given = k >= 0                                    ? a->kwf[k]
                         : a->has_splat && a->splat.obj == FO_DICT ? dict_value(&a->splat, "labels")
-                                                                         : fact_unknown();
+                                                                  : fact_unknown();
     regions_loss_targets(in, node, &labels_given, regions_loss_ignore(in, node));
     if (a->has_splat && (a->splat.flags & FF_FULLLABELS)) /* enc["labels"] = enc["input_ids"] */
         flags |= FF_FULLLABELS | (a->splat.flags & FF_JOINED);
@@ -135,7 +135,7 @@ bool hf_looks_like_model_call(Interp *in, const Args *a) {
 }
 
 static Fact from_pretrained(const char *qual, TSNode node) {
-    /* KerasNLP / KerasHub: calling it makes a causal LM's (x, y, sample_weight) (hf_keras_lm_batch) */
+    /* KerasNLP / KerasHub: calling it gives a causal LM's (x, y, sample_weight) (keras_lm_batch) */
     if (strstr(qual, "CausalLMPreprocessor")) return fact_object(FO_TOKENIZER, FF_SHIFTED, node);
     if (strstr(qual, "Tokenizer") || strstr(qual, "Processor"))
         return fact_object(FO_TOKENIZER, 0, node);
@@ -419,8 +419,8 @@ Fact hf_apply(Interp *in, TSNode node, const Contract *t, Fact recv, const Args 
             items.posf[0] = fact_unknown();
             fact_set_axes(&items.posf[0], 1, (AxisKind[]){AX_ITEM});
             if (!ts_node_is_null(def))
-                batch = svc_call_user(in, def, (TSNode){0}, &items,
-                                      f.obj == FO_INSTANCE ? &f : NULL);
+                batch =
+                    svc_call_user(in, def, (TSNode){0}, &items, f.obj == FO_INSTANCE ? &f : NULL);
         }
         bool records = batch.obj == FO_ENCODING || batch.obj == FO_TUPLE || batch.obj == FO_DICT ||
                        batch.obj == FO_INSTANCE;

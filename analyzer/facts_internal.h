@@ -478,8 +478,9 @@ typedef enum {
     PW_EARLYTAIL, /* 1 from the count of real tokens of prompts padded on the left (arange(T) >=
                      mask.sum(1)): the prompt fills the padded width, so for a shorter prompt
                      the mask starts inside it (also once and-ed with another mask) */
-    PW_PADKEEP, /* labels != -100 of labels whose pads hold the pad id (Fact.fill_pad): 1 at the
-                   targets a loss keeps, and at the pads too */
+    /* labels != -100 of labels whose pads hold the pad id (Fact.fill_pad): 1 at the targets a
+     * loss keeps, and at the pads too */
+    PW_PADKEEP,
 } PadWhat;
 /* After interp_eval(n) computed *r: what n holds in the padding domain, and reads at pads. */
 void pad_expr(Interp *in, TSNode n, Fact *r);
