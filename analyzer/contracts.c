@@ -25,6 +25,7 @@ static const struct {
     {"optax", LIB_OPTAX},
     {"mlx", LIB_MLX},
     {"tensorflow", LIB_TF},
+    {"keras", LIB_TF}, /* Keras 3 on its own: keras.losses, keras.ops as tf.keras's */
     {"math", LIB_MATH},
     {"statistics", LIB_STATISTICS},
     {"builtins", LIB_BUILTINS},

@@ -7,6 +7,8 @@ const Contract contracts_hf[] = {
     /* Auto*.from_pretrained, PeftModel.from_pretrained, ...: what it loads is told by the
      * class name (facts_hf.c), whatever library defines it */
     {"from_pretrained", LIB_ANY, FORM_FUNC, OP_FROM_PRETRAINED, -1, -1},
+    /* KerasNLP / KerasHub: GPT2CausalLM.from_preset, GPT2CausalLMPreprocessor.from_preset */
+    {"from_preset", LIB_ANY, FORM_FUNC, OP_FROM_PRETRAINED, -1, -1},
     /* model.generate(...); on an object nothing is known of (a bare-name fallback), a
      * generation only when it is fed token ids (facts_call.c), as Hugging Face's models are;
      * vLLM's llm.generate(prompts, params) is fed text */

@@ -16,6 +16,8 @@ const Contract contracts_python[] = {
     {"tuple", LIB_ANY, FORM_FUNC, OP_LIST, -1, -1},
     {"dict", LIB_ANY, FORM_FUNC, OP_DICT, -1, -1},
     {"sorted", LIB_ANY, FORM_FUNC, OP_SORTED, -1, -1},
+    /* tqdm(loader): a progress bar iterates the very elements it wraps */
+    {"tqdm", LIB_ANY, FORM_FUNC, OP_LIST, -1, -1},
     /* list methods, whatever the receiver holds so far */
     {"append", 0, FORM_ANY_RECV, OP_APPEND, -1, -1},
     {"extend", 0, FORM_ANY_RECV, OP_EXTEND, -1, -1},

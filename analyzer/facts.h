@@ -141,6 +141,8 @@ struct Fact {
                            classification, multiple choice): one row of logits per sequence,
                            no positions, so none of them is a pad; a tensor: such logits, of
                            a layout not yet known ([batch, 1] for a reranker's score) */
+    bool fill_pad : 1;  /* a buffer's fill is the pad token id, and the pads still hold it
+                           (only rows copied to the start of each row were written since) */
     uint8_t op;         /* FO_CALLABLE: the op it applies (contracts.h) */
     int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
     int16_t num;        /* FF_CONST: the integer */
@@ -185,6 +187,8 @@ enum {
                        left: for every shorter prompt its last tokens are inside it */
     MFLAW_PROMPT,   /* a sum of prompt + continuation scores divided by the count of its
                        real tokens: a mean the prompt is inside of (the mask drops pads only) */
+    /* the mask is labels != -100, but the labels' pads hold the pad id */
+    MFLAW_PADS_KEPT,
 };
 
 enum { FACT_NO_DIM = 127 };
@@ -205,6 +209,8 @@ typedef enum {
     EV_TARGET_UNWRITTEN, /* LL112: a loss target read from a buffer position that still holds
                             the ignored fill (in: the buffer; in2.origin: the later write's
                             subscript) */
+    EV_PADS_IN_LOSS, /* LL106: a loss that reduces its targets (a mean, a sum) given targets whose
+                        pads hold the pad token id it does not ignore (in: the targets) */
 } EventKind;
 
 typedef enum {

@@ -871,7 +871,9 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
     switch ((Op)t->op) {
     case OP_KERAS_CE: /* keras: (y_true, y_pred), logits only with from_logits=True */
         if (off != 1 || a->npos < 2 || !args_truthy(in, a, "from_logits")) return fact_unknown();
-        return apply_loss(in, node, a->posf[1], a->posf[0], false, RED_NONE, false);
+        /* y_pred = lm(x): a keras model's output is its logits */
+        return apply_loss(in, node, hf_output_tensor(a->posf[1]), a->posf[0], false, RED_NONE,
+                          false);
     case OP_LINEAR_CLASS: {
         /* keras Dense(V, activation="softmax") ends in a softmax; Linear(h, 1) is a scalar
          * head (a value, a reward): no scores over anything */
@@ -902,7 +904,9 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
         if (off == 1 && args_kw(in, a, "logits") >= 0) x = args_fact(in, a, "logits", -1);
         Fact y = args_fact(in, a, "target", off);
         if (y.bottom) y = args_fact(in, a, "labels", off);
-        return apply_loss(in, node, x, y, t->op == OP_NLL_LOSS, reduction_of(in, a),
+        Reduction red = reduction_of(in, a);
+        if (red != RED_NONE) regions_loss_targets(in, node, &y, regions_loss_ignore(in, node));
+        return apply_loss(in, node, x, y, t->op == OP_NLL_LOSS, red,
                           args_kw(in, a, "ignore_index") >= 0);
     }
     case OP_CROSS_ENTROPY_CLASS:
@@ -964,11 +968,13 @@ Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
         return r;
     }
     case OP_KERAS_CE_CLASS: /* SparseCategoricalCrossentropy(from_logits=True)(y, logits) */
-        return a->npos >= 2 ? apply_loss(in, node, a->posf[1], a->posf[0], false, RED_UNSAID, false)
+        return a->npos >= 2 ? apply_loss(in, node, hf_output_tensor(a->posf[1]), a->posf[0], false,
+                                         RED_UNSAID, false)
                             : fact_unknown();
     case OP_CROSS_ENTROPY_CLASS:
     case OP_NLL_LOSS_CLASS: {
         Fact y = a->npos > 1 ? a->posf[1] : fact_unknown();
+        if (!(c.flags & FF_PERTOKEN) && c.fill) regions_loss_targets(in, node, &y, c.fill);
         return apply_loss(in, node, x, y, c.op == OP_NLL_LOSS_CLASS,
                           (c.flags & FF_PERTOKEN) ? RED_NONE
                           : (c.flags & FF_SCALED) ? RED_SUM

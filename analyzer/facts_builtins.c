@@ -159,8 +159,9 @@ Fact builtins_apply(Interp *in, const Applied *s) {
         int n = 0;
         for (int i = 0; i < a->npos && !a->splatted; i++) {
             Fact x = a->posf[i];
+            /* a loader (records: its batches) is handed back yielding the same batches */
             bool object = x.obj == FO_MODEL || x.obj == FO_INSTANCE || x.obj == FO_FUNC ||
-                          x.obj == FO_CALLABLE;
+                          x.obj == FO_CALLABLE || (x.records && x.obj != FO_NONE);
             e[n++] = object ? x : fact_unknown();
         }
         if (n == 0) {

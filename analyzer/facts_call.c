@@ -437,7 +437,7 @@ static Fact eval_call(Interp *in, TSNode call) {
     case FO_MODEL:
         return model_call(in, f, &a, call);
     case FO_TOKENIZER:
-        return hf_encoding(in, &a, call);
+        return hf_tokenizer_call(in, f, &a, call);
     default:
         break;
     }

@@ -642,6 +642,8 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     r = hf_output_tensor(r);
     mask_combine(c, &l, &r); /* facts_mask.c */
     unsigned loop = (l.flags | r.flags) & (FF_LOOPVAR | FF_STEPVAR);
+    /* chosen + rejected of two lists made in this code: a list made here too */
+    if (c == '+' && fact_made_list(&l) && fact_made_list(&r)) return l;
 
     if (c == '/') {
         interp_emit(in, EV_DIVIDE, 0, node, l, r, AX_UNK);
@@ -810,7 +812,9 @@ Fact interp_list_of(Fact elem, TSNode node) {
     if (elem.obj != FO_NONE) return elem;
     Fact r = elem;
     r.flags &= ~(FF_STEPVAR | FF_LOOPVAR);
-    if (ts_node_is_null(r.origin)) r.origin = node;
+    /* a list of values nothing is known of was made here: the list is all there is to know
+     * (texts = [p + c for ...] handed to a tokenizer is a batch of texts) */
+    if (ts_node_is_null(r.origin) || fact_knows_nothing(&elem)) r.origin = node;
     fact_insert_axis(&r, 0, (elem.flags & FF_STEPVAR) ? AX_STEP : AX_ITEM);
     if (elem.ndim < 0) {
         r.ndim = -1;
@@ -920,7 +924,9 @@ static Fact encoding_remade(Interp *in, TSNode comprehension) {
         return fact_unknown();
     }
     Fact src = interp_eval(in, parse_field(fn, "object"));
-    return src.obj == FO_ENCODING ? src : fact_unknown();
+    /* a collator's dict of tensors moved to the device is that dict, key by key */
+    bool dict = src.obj == FO_DICT && !src.records;
+    return src.obj == FO_ENCODING || dict ? src : fact_unknown();
 }
 
 /* [cls(m) for cls in (A, B)]: one element per object of code iterated (iter_unrolled). */
@@ -962,10 +968,11 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
     Fact elem = ts_node_is_null(body) ? fact_unknown() : interp_eval(in, body);
     interp_scope_end(in, saved);
     if (parse_is(node, "dictionary_comprehension")) {
-        /* {k: v.to(d) for k, v in enc.items()} is the encoding; any other, its values keyed
-         * by the iteration's items, as a dict filled in a loop is */
+        /* {k: v.to(d) for k, v in enc.items()} is the encoding (or the dict); any other, its
+         * values keyed by the iteration's items, as a dict filled in a loop is */
         Fact enc = encoding_remade(in, node);
-        if (enc.obj == FO_ENCODING || elem.obj != FO_NONE || !elem.kinds) return enc;
+        if (enc.obj == FO_ENCODING || enc.obj == FO_DICT || elem.obj != FO_NONE || !elem.kinds)
+            return enc;
     }
     /* [np.pad(x, (0, maxlen - len(x))) for x in batch] over a batch of one pads nothing */
     if (one_row) elem.flags &= ~FF_PADDED;

@@ -21,6 +21,11 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     if (args_kw(in, a, "decoder_input_ids") >= 0 || args_kw(in, a, "input_features") >= 0)
         flags |= FF_SEQ2SEQ;
     if (a->has_splat && (a->splat.flags & FF_LABELS)) flags |= FF_LABELS;
+    /* Hugging Face's loss is a mean over the labels that are not -100 */
+    Fact labels_given = k >= 0                                    ? a->kwf[k]
+                        : a->has_splat && a->splat.obj == FO_DICT ? dict_value(&a->splat, "labels")
+                                                                  : fact_unknown();
+    regions_loss_targets(in, node, &labels_given, regions_loss_ignore(in, node));
     if (a->has_splat && (a->splat.flags & FF_FULLLABELS)) /* enc["labels"] = enc["input_ids"] */
         flags |= FF_FULLLABELS | (a->splat.flags & FF_JOINED);
     if (k < 0 && a->has_splat && a->splat.obj == FO_DICT) { /* **{"input_ids": x, "labels": y} */
@@ -49,6 +54,10 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     if (input.obj == FO_ENCODING && (input.flags & FF_NOTLM)) out.flags |= FF_NOTLM;
     if (ki < 0 && a->npos == 0 && a->has_splat && a->splat.obj == FO_DICT) /* **{"input_ids": x} */
         input = dict_value(&a->splat, "input_ids");
+    if (input.obj == FO_DICT) { /* keras: lm({"token_ids": x, "padding_mask": m}) */
+        Fact ids = dict_value(&input, "token_ids");
+        input = ids.kinds ? ids : dict_value(&input, "input_ids");
+    }
     if (ki >= 0 && fact_knows_nothing(&input) && parse_is(a->kw_val[ki], "identifier")) {
         /* model(input_ids=x): whatever x is called, it holds token ids from here */
         Fact ids = fact_of(FK_IDS, input.flags, a->kw_val[ki]);
@@ -126,6 +135,8 @@ bool hf_looks_like_model_call(Interp *in, const Args *a) {
 }
 
 static Fact from_pretrained(const char *qual, TSNode node) {
+    /* KerasNLP / KerasHub: calling it gives a causal LM's (x, y, sample_weight) (keras_lm_batch) */
+    if (strstr(qual, "CausalLMPreprocessor")) return fact_object(FO_TOKENIZER, FF_SHIFTED, node);
     if (strstr(qual, "Tokenizer") || strstr(qual, "Processor"))
         return fact_object(FO_TOKENIZER, 0, node);
     if (!strstr(qual, "Model") && !strstr(qual, "For") && !strstr(qual, "LM"))
@@ -165,6 +176,7 @@ static bool texts_batch(Interp *in, const Args *a) {
     if (parse_is(n, "list") || parse_is(n, "tuple")) return ts_node_named_child_count(n) >= 2;
     if (parse_is(n, "list_comprehension") || parse_is(n, "generator_expression")) return true;
     if (f.obj == FO_NONE && f.ndim >= 1 && (f.ax[0] == AX_ITEM || f.ax[0] == AX_STEP)) return true;
+    if (fact_made_list(&f)) return true; /* texts = [p + c for ...] */
     if (parse_is(n, "attribute")) n = parse_field(n, "attribute");
     if (parse_is(n, "subscript")) n = parse_field(n, "value");
     if (parse_is(n, "attribute")) n = parse_field(n, "attribute");
@@ -195,6 +207,39 @@ Fact hf_encoding(Interp *in, const Args *a, TSNode node) {
     f.one_text = args_kw(in, a, "return_tensors") < 0 && !texts_batch(in, a);
     align_fresh(&f, node);
     return f;
+}
+
+/* A KerasNLP causal LM preprocessor called on texts: (x, y, sample_weight), where x is
+ * {"token_ids", "padding_mask"} padded to its sequence_length, y the token ids shifted left by
+ * one (y[:, t] is token t + 1: what the logits at t predict) and sample_weight the padding
+ * mask of y. */
+static Fact keras_lm_batch(Interp *in, TSNode node) {
+    static const AxisKind bt[] = {AX_BATCH, AX_POS};
+    Fact ids = fact_tensor(FK_IDS, FF_PADDED, node, 2, bt);
+    align_fresh(&ids, node);
+    Fact mask = fact_tensor(FK_MASK, FF_PADDED, node, 2, bt);
+    mask.head = ids.head, mask.tail = ids.tail;
+    Fact x = fact_object(FO_DICT, 0, node);
+    x.elems = arena_alloc(in->arena, 2 * sizeof(Fact));
+    x.keys = arena_alloc(in->arena, 2 * sizeof(char *));
+    x.elems[0] = ids, x.keys[0] = "token_ids";
+    x.elems[1] = mask, x.keys[1] = "padding_mask";
+    x.nelems = 2;
+    Fact t = fact_object(FO_TUPLE, 0, node);
+    t.elems = arena_alloc(in->arena, 3 * sizeof(Fact));
+    t.elems[0] = x;
+    t.elems[1] = ids, t.elems[2] = mask;
+    for (int i = 1; i < 3; i++) {
+        t.elems[i].flags |= FF_SHIFTED;
+        t.elems[i].head = align_shift(ids.head, 1);
+        t.elems[i].tail = align_shift(ids.tail, 1);
+    }
+    t.nelems = 3;
+    return t;
+}
+
+Fact hf_tokenizer_call(Interp *in, Fact tok, const Args *a, TSNode node) {
+    return tok.flags & FF_SHIFTED ? keras_lm_batch(in, node) : hf_encoding(in, a, node);
 }
 
 /* generate(num_beams=k): a beam search when k may exceed 1 (a literal 1 says it does not). */
@@ -370,11 +415,16 @@ Fact hf_apply(Interp *in, const Applied *s) {
         Fact batch = fact_unknown();
         if (f.obj == FO_CALLABLE && f.op == OP_COLLATOR)
             batch = hf_padded_batch(node, true);
-        else if (f.obj == FO_FUNC) { /* it is called with a list of the dataset's items */
+        else if (f.obj == FO_FUNC || f.obj == FO_INSTANCE) {
+            /* it is called with a list of the dataset's items: a function, or an object of a
+             * class of the project (a collator) whose __call__ runs with self as it was built */
+            TSNode def = f.obj == FO_FUNC ? f.def : svc_find_method(in, f.def, "__call__", 8);
             Args items = {.npos = 1, .nplain = 1};
             items.posf[0] = fact_unknown();
             fact_set_axes(&items.posf[0], 1, (AxisKind[]){AX_ITEM});
-            batch = svc_call_user(in, f.def, (TSNode){0}, &items, NULL);
+            if (!ts_node_is_null(def))
+                batch =
+                    svc_call_user(in, def, (TSNode){0}, &items, f.obj == FO_INSTANCE ? &f : NULL);
         }
         bool records = batch.obj == FO_ENCODING || batch.obj == FO_TUPLE || batch.obj == FO_DICT ||
                        batch.obj == FO_INSTANCE;

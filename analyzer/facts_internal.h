@@ -17,6 +17,9 @@ Fact fact_tensor(unsigned kinds, unsigned flags, TSNode origin, int ndim, const 
 /* A value nothing is known of (no kind, no object, no shape, not opaque): a name it is stored
  * under, a parameter it is passed to, or how it is used may say what it holds. */
 bool fact_knows_nothing(const Fact *f);
+/* A list of values nothing is known of, made by the code here (a comprehension, a literal of
+ * several elements, or two such joined by +): its origin says so (interp_list_of). */
+bool fact_made_list(const Fact *f);
 /* Is key (a dict's or an object's field name, NUL-terminated or NULL) the name s[0..len)? */
 bool fact_key_is(const char *key, const char *s, size_t len);
 /* The value a dict literal or an object of this file's classes holds under that name; NULL
@@ -500,6 +503,9 @@ typedef enum {
     PW_EARLYTAIL, /* 1 from the count of real tokens of prompts padded on the left (arange(T) >=
                      mask.sum(1)): the prompt fills the padded width, so for a shorter prompt
                      the mask starts inside it (also once and-ed with another mask) */
+    /* labels != -100 of labels whose pads hold the pad id (Fact.fill_pad): 1 at the targets a
+     * loss keeps, and at the pads too */
+    PW_PADKEEP,
 } PadWhat;
 /* After interp_eval(n) computed *r: what n holds in the padding domain, and reads at pads. */
 void pad_expr(Interp *in, TSNode n, Fact *r);
@@ -548,6 +554,12 @@ void regions_loop(Interp *in, TSNode body);
 bool regions_written_read(const Interp *in, TSNode n);
 void regions_free(Interp *in);
 void args_free(Interp *in); /* facts_args.c: the index of class constants */
+/* The key of the target value a loss call ignores (ignore_index=, else -100). */
+uint32_t regions_loss_ignore(Interp *in, TSNode call);
+/* A loss that reduces targets (not reduction="none"): when they are a buffer filled with the
+ * pad id with rows copied to its start, and it ignores -100 (ignore, a key), the pads are
+ * inside it (EV_PADS_IN_LOSS). */
+void regions_loss_targets(Interp *in, TSNode loss, const Fact *targets, uint32_t ignore);
 /* The key of a value's text (an int known on every path: of its decimal form). */
 uint32_t regions_key(Interp *in, TSNode n);
 

@@ -43,6 +43,10 @@ bool mask_multiply(Fact *scores, const Fact *mask) {
         scores->mask_flaw = MFLAW_INVERTED; /* lp * (labels == -100): only what is dropped */
         return false;
     }
+    if (mask->pad_what == PW_PADKEEP) { /* labels != -100 where the pads hold the pad id */
+        scores->mask_flaw = MFLAW_PADS_KEPT;
+        return false;
+    }
     if (mask->pad_what == PW_EARLYTAIL) { /* whatever the scores' padding (see above) */
         scores->mask_flaw = MFLAW_EARLY;
         return false;

@@ -483,6 +483,17 @@ static bool pad_compared(Interp *in, TSNode value, PadVal v, TSNode other, PadVa
     return (svc_lookup_key(in, parse_unparen(value), &found).kinds & FK_IDS) != 0;
 }
 
+/* labels of a buffer filled with the pad id, rows copied to its start (facts_regions.c): the
+ * pads after each shorter row hold the pad id, not -100. */
+static bool pads_hold_pad_id(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    if (!parse_is(n, "identifier") && !parse_is(n, "attribute") && !parse_is(n, "subscript"))
+        return false;
+    bool found;
+    Fact f = svc_lookup_key(in, n, &found);
+    return found && f.fill_pad && f.fill_cov == REG_PREFIX && f.pad_what == PW_IDS;
+}
+
 static PadVal comparison_val(Interp *in, TSNode n) {
     if (ts_node_named_child_count(n) != 2) return padval(PW_NONE, 0, 0, 0);
     TSNode l = ts_node_named_child(n, 0), rn = ts_node_named_child(n, 1);
@@ -502,6 +513,8 @@ static PadVal comparison_val(Interp *in, TSNode n) {
         m = padval(eq ? PW_DROPMASK : PW_KEEPMASK, 0, 0, 0);
     if (!m.what && (pad_compared(in, l, a, rn, b) || pad_compared(in, rn, b, l, a)))
         m = padval(eq ? PW_PADMASK : PW_REALMASK, 0, 0, 0);
+    if (m.what == PW_KEEPMASK && (pads_hold_pad_id(in, l) || pads_hold_pad_id(in, rn)))
+        m.what = PW_PADKEEP;
     return m;
 }
 
@@ -592,6 +605,16 @@ static uint8_t tokenizer_side(Interp *in, TSNode fn, PadVal recv) {
     if (!parse_is(fn, "identifier") && !parse_is(fn, "attribute")) return 0;
     bool found;
     Fact t = svc_lookup_key(in, fn, &found);
+    if (!found && parse_is(fn, "attribute")) {
+        /* self.tokenizer(texts) in a method of an object whose constructor set the side on
+         * the tokenizer it keeps (__post_init__: self.tokenizer.padding_side = "left") */
+        Fact obj = svc_lookup_key(in, parse_field(fn, "object"), &found);
+        size_t len;
+        const char *name = parse_text(in->src, parse_field(fn, "attribute"), &len);
+        const Fact *held = found && obj.obj == FO_INSTANCE ? fact_field(&obj, name, len) : NULL;
+        found = held != NULL;
+        if (held) t = *held;
+    }
     return found && t.pad_what == PW_TOKENIZER ? t.pad : 0;
 }
 
@@ -687,6 +710,21 @@ static const Contract *call_row(Interp *in, TSNode call, TSNode fn, PadVal recv)
     return contracts_method(FORM_TENSOR | FORM_MAPPING, name, len);
 }
 
+/* ids.masked_fill(m, -100), torch.where(m, ids, -100): the pads may no longer hold the pad id;
+ * labels.masked_fill_(m, -100) changes labels itself. */
+static void pads_replaced(Interp *in, TSNode fn, Fact *r) {
+    r->fill_pad = false;
+    TSNode recv = parse_is(fn, "attribute") ? parse_field(fn, "object") : (TSNode){0};
+    size_t len;
+    const char *name = parse_is(fn, "attribute") ? callee_name(in, fn, &len) : NULL;
+    if (!name || !len || name[len - 1] != '_') return;
+    bool found;
+    Fact buf = svc_lookup_key(in, recv, &found);
+    if (!found || !buf.fill_pad) return;
+    buf.fill_pad = false;
+    svc_rebind(in, recv, buf);
+}
+
 static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     TSNode fn = parse_field(n, "function");
     PadVal recv =
@@ -699,6 +737,15 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     for (int i = 0; i < a.npos; i++)
         argv[i] = take(in, a.pos[i]);
     regions_call(in, n, row, r); /* a buffer of pads (its side comes with its rows) */
+    if (r->fill && row && row->pad == PO_FULL) { /* torch.full((B, T), tokenizer.pad_token_id) */
+        TSNode fill = kw(in, &a, "fill_value");
+        PadVal v = !ts_node_is_null(fill) ? take(in, fill)
+                   : a.npos > 1           ? argv[1]
+                                          : padval(PW_NONE, 0, 0, 0);
+        r->fill_pad = v.what == PW_PADID;
+    }
+    if (op == OP_MASKED_FILL || op == OP_WHERE) /* values replaced: maybe the pads' */
+        pads_replaced(in, fn, r);
     if (r->fill && r->pad_what == PW_IDS) return padval_of(r);
     bool contract = in->applied_call == n.id && in->applied_row; /* not the file's code */
     if (!contract && user_call(in, fn)) return padval_of(r);
@@ -843,8 +890,8 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
 /* A mask combined in place with another value is no longer the mask it was, as m & x is not
  * (binop_val): a tail mask &= the attention mask drops the pads too. Nothing is claimed of it. */
 void pad_combined_in_place(Fact *now, const char *op) {
-    static const uint8_t masks[] = {PW_REALMASK, PW_PADMASK,  PW_MASKPART, PW_TAILMASK,
-                                    PW_ZEROS,    PW_KEEPMASK, PW_DROPMASK, PW_EARLYTAIL};
+    static const uint8_t masks[] = {PW_REALMASK, PW_PADMASK,  PW_MASKPART,  PW_TAILMASK, PW_ZEROS,
+                                    PW_KEEPMASK, PW_DROPMASK, PW_EARLYTAIL, PW_PADKEEP};
     if (strcmp(op, "&=") && strcmp(op, "*=") && strcmp(op, "|=")) return;
     if (memchr(masks, now->pad_what, sizeof masks)) padval_store(now, padval(PW_NONE, 0, 0, 0));
 }

@@ -17,6 +17,7 @@ void pad_join(Fact *r, const Fact *a, const Fact *b) {
         x = y = padval(PW_TAILMASK, 0, 0, 0);
     padval_store(r, memcmp(&x, &y, sizeof x) ? padval(PW_NONE, 0, 0, 0) : x);
     r->fill = a->fill == b->fill ? a->fill : 0;
+    r->fill_pad = a->fill_pad && b->fill_pad && r->fill;
     r->fill_end = a->fill_end == b->fill_end ? a->fill_end : 0;
     r->fill_cov = a->fill_cov > b->fill_cov ? a->fill_cov : b->fill_cov;
     r->mask_flaw = a->mask_flaw ? a->mask_flaw : b->mask_flaw; /* a flawed path stays flawed */
@@ -26,6 +27,7 @@ void pad_carry(Fact *to, const Fact *from) {
     if (to->pad_what || to->fill) return;
     padval_store(to, padval_of(from));
     to->fill = from->fill;
+    to->fill_pad = from->fill_pad;
     to->fill_end = from->fill_end;
     to->fill_cov = from->fill_cov;
     if (!to->mask_flaw) to->mask_flaw = from->mask_flaw;

@@ -85,6 +85,20 @@ void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r) {
     }
 }
 
+uint32_t regions_loss_ignore(Interp *in, TSNode call) {
+    TSNode ignore = kwarg(in, call, "ignore_index");
+    return ts_node_is_null(ignore) ? default_ignore() : regions_key(in, ignore);
+}
+
+void regions_loss_targets(Interp *in, TSNode loss, const Fact *targets, uint32_t ignore) {
+    /* rows copied to the start of a buffer filled with the pad id: the pads after each short
+     * row still hold it, and a loss that ignores -100 reduces over them (a token id is never
+     * negative; another ignored value may be the pad id itself) */
+    if (targets->fill_pad && targets->fill && ignore == default_ignore() &&
+        targets->fill_cov == REG_PREFIX && targets->pad_what == PW_IDS)
+        svc_emit(in, EV_PADS_IN_LOSS, 0, loss, *targets, fact_unknown(), AX_UNK);
+}
+
 /* ---------- positions: a loop variable plus a constant ---------- */
 
 typedef struct Pos {
@@ -159,11 +173,15 @@ void regions_assigned(Interp *in, TSNode target, TSNode container) {
     TSNode pos = position_index(target);
     TSNode first = n >= 3 ? parse_unparen(ts_node_named_child(target, 1)) : (TSNode){0};
     bool one_row = !ts_node_is_null(first) && !parse_is(first, "slice");
+    TSNode parts[3];
+    memset(parts, 0, sizeof parts);
+    if (parse_is(pos, "slice")) parse_slice_parts(pos, parts);
+    /* a write anywhere but the start of rows (labels[mask] = -100, labels[i, n:] = -100) may
+     * have replaced the pads' pad id */
+    if (!parse_is(pos, "slice") || !ts_node_is_null(parts[0]) || whole) buf.fill_pad = false;
     if (whole) {
         buf.fill_cov = REG_FULL;
     } else if (parse_is(pos, "slice")) {
-        TSNode parts[3];
-        parse_slice_parts(pos, parts);
         if (ts_node_is_null(parts[0]) && !ts_node_is_null(parts[1])) {
             /* buf[k, :len(t)] = t: a row copied to the start, pads after it */
             if (buf.fill_cov < REG_PREFIX) buf.fill_cov = REG_PREFIX;

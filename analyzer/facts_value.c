@@ -54,6 +54,12 @@ bool fact_knows_nothing(const Fact *f) {
     return !f->bottom && !f->kinds && f->obj == FO_NONE && f->ndim < 0 && !(f->flags & FF_OPAQUE);
 }
 
+bool fact_made_list(const Fact *f) {
+    if (!fact_knows_nothing(f) || ts_node_is_null(f->origin)) return false;
+    if (parse_is(f->origin, "list")) return ts_node_named_child_count(f->origin) >= 2;
+    return parse_is(f->origin, "list_comprehension") || parse_is(f->origin, "generator_expression");
+}
+
 bool fact_key_is(const char *key, const char *s, size_t len) {
     return key && strlen(key) == len && !memcmp(key, s, len);
 }

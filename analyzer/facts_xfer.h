@@ -71,6 +71,8 @@ void array_rank_key(Interp *in, const Args *a, TSNode node);
 Fact hf_apply(Interp *in, const Applied *s);
 Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node);
 Fact hf_encoding(Interp *in, const Args *a, TSNode node);
+/* tok(texts): its encoding, or what a KerasNLP causal LM preprocessor makes (x, y, weights) */
+Fact hf_tokenizer_call(Interp *in, Fact tok, const Args *a, TSNode node);
 Fact hf_padded_batch(TSNode node, bool labels_masked);
 /* tok(prompt + answer, return_tensors="pt"): text with return_tensors goes to a tokenizer. */
 bool hf_called_like_tokenizer(Interp *in, const Args *a);

@@ -71,6 +71,14 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "positions too, so the prompt dilutes each sequence's mean by a different "
                    "share and candidates of different lengths can swap places",
                    where);
+    else if (flaw == MFLAW_PADS_KEPT)
+        rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
+                   "pad the labels with -100 (the value the mask drops), or multiply by the "
+                   "attention mask too",
+                   "token log-probs are %s under labels != -100%s, but the labels were padded "
+                   "with the pad token id, not -100: the mask keeps every pad position, so a "
+                   "sequence's score depends on how much padding its batch gave it",
+                   agg, where);
     else if (flaw == MFLAW_EARLY) /* prompt tokens, not pads: no recipe counts them */
         rules_emit(ctx, e->node, NULL,
                    "start the mask at the padded prompt width (input_ids.shape[1]), where every "
@@ -97,9 +105,26 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    agg, where);
 }
 
+/* A loss reducing targets whose pads still hold the pad id (facts_regions.c): no ranking to
+ * flip (often a training loss), so no recipe. */
+static void emit_pads_in_loss(RuleContext *ctx, const FactEvent *e) {
+    int row = facts_origin_row(ctx->facts, &e->in);
+    char where[48] = "";
+    if (row > 0) snprintf(where, sizeof where, " (targets from line %d)", row);
+    rules_emit(ctx, e->node, NULL,
+               "write the ignored value over the pads too (labels[attention_mask == 0] = -100), or "
+               "fill the label buffer with -100 rather than the pad id",
+               "the loss's targets are a buffer filled with the pad token id%s whose rows were "
+               "copied to its start, and the loss ignores only -100: the pad positions after "
+               "every shorter row keep the pad id, so they enter the loss as targets to "
+               "predict and a row's loss depends on the padding of its batch",
+               where);
+}
+
 static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
         const FactEvent *e = &ctx->facts->events.items[i];
+        if (e->kind == EV_PADS_IN_LOSS) emit_pads_in_loss(ctx, e);
         if (e->kind != EV_AGGREGATE || (e->op != AGG_SUM && e->op != AGG_MEAN)) continue;
         const Fact *f = &e->in;
         bool mean = e->op == AGG_MEAN;
@@ -254,7 +279,13 @@ const Rule rule_LL106 = {
         "A mean written by hand counts too: the masked sum of prompt + continuation log-probs\n"
         "divided by the count of the real tokens (loss_mask = labels != pad_id, then\n"
         "lp.sum(-1) / loss_mask.sum(-1)) is a mean over the prompt's positions as well, since\n"
-        "a mask of the pads keeps the prompt.",
+        "a mask of the pads keeps the prompt. A loss that reduces its targets (cross_entropy,\n"
+        "CrossEntropyLoss or a Hugging Face labels= loss, reduction not \"none\") is flagged\n"
+        "when the targets are a buffer filled with the tokenizer's pad id, rows copied to the\n"
+        "start of each row, and the loss ignores another value (-100): the pads after every\n"
+        "shorter row are trained on. Writing anything over the rest of the rows (labels[mask] =\n"
+        "-100, labels[i, n:] = -100) counts as masking them, and a mask labels != -100 of such\n"
+        "labels (padded with the pad id) keeps the pads: no masking either.",
     .why =
         "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
         "batch the pad positions have log-probabilities too (often large negative, sometimes\n"
