@@ -13,14 +13,6 @@ static json_t *cex_of(json_t *findings, size_t i) {
     return c;
 }
 
-/* The sum of the raw logits of a candidate's tokens, each read in the row of its prefix. */
-static double raw_sum(json_t *table, json_t *toks) {
-    double s = 0;
-    for (size_t k = 0; k < json_array_size(toks); k++)
-        s += logit_at(row_of(table, toks, k), vocab_index(table, json_string_value(json_array_get(toks, k))));
-    return s;
-}
-
 /* The scorer calls a function and reads constants of a sibling module of its package: the
  * counterexample is the script's own, its numbers the raw sum plus that module's bonus. */
 START_TEST(sibling_module_code_runs) {
@@ -36,7 +28,7 @@ START_TEST(sibling_module_code_runs) {
     json_t *c;
     json_array_foreach(cands, i, c) {
         json_t *toks = json_object_get(c, "tokens");
-        want[i] = raw_sum(table, toks) + 0.25 * 2.0 * (double)json_array_size(toks); /* BONUS * n * SCALE */
+        want[i] = raw_logit_sum(table, toks) + 0.25 * 2.0 * (double)json_array_size(toks); /* BONUS * n * SCALE */
         lp[i] = log_pr(table, toks);
         ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), want[i], 1e-5);
         ck_assert_double_eq_tol(json_number_value(json_object_get(c, "log_prob")), lp[i], 1e-9);
