@@ -6,6 +6,7 @@
 #define _GNU_SOURCE /* st_mtim, pthread_rwlock_t */
 #include "cache_stat.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ typedef struct Known {
     char *path;
     uint64_t id[ID_WORDS];
     Hash128 hash;
+    bool seen; /* looked up or learnt by this run (set atomically: under the lock to read) */
 } Known;
 
 struct CacheStat {
@@ -58,8 +60,10 @@ static uint32_t *slot_of(const CacheStat *m, const char *path) {
     return &m->slots[s];
 }
 
-/* Adds or replaces path's record (taking path). Called with the lock to write. */
-static void remember(CacheStat *m, char *path, const uint64_t id[ID_WORDS], Hash128 hash) {
+/* Adds or replaces path's record (taking path), seen by this run or not. Called with the lock
+ * to write. */
+static void remember(CacheStat *m, char *path, const uint64_t id[ID_WORDS], Hash128 hash,
+                     bool seen) {
     if ((m->items.len + 1) * 2 > m->nslots) {
         free(m->slots);
         m->nslots = m->nslots ? m->nslots * 2 : 1024;
@@ -68,7 +72,7 @@ static void remember(CacheStat *m, char *path, const uint64_t id[ID_WORDS], Hash
             *slot_of(m, m->items.items[i].path) = (uint32_t)i + 1;
     }
     uint32_t *slot = slot_of(m, path);
-    Known k = {path, {0}, hash};
+    Known k = {path, {0}, hash, seen};
     memcpy(k.id, id, sizeof k.id);
     if (*slot) {
         free(m->items.items[*slot - 1].path);
@@ -107,7 +111,7 @@ bool cache_stat_decode(CacheStat *m, const uint8_t *buf, size_t n) {
             id[k] = le_load64(p);
         Hash128 h = {le_load64(p), le_load64(p + 8)};
         p += 16;
-        remember(m, path, id, h);
+        remember(m, path, id, h, false);
     }
     return p == end;
 }
@@ -155,8 +159,33 @@ static void write_memo(const CacheStat *m) {
     free(buf);
 }
 
+/* The file a record is of: a module's canonical path, or an analysed file's "\1" and its
+ * absolute path (run.c). */
+static bool is_gone(const char *path) {
+    struct stat st;
+    if (path[0] == '\1') path++;
+    return lstat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
+}
+
+/* Forgets the records of files that no longer exist, so that the memo does not grow with every
+ * file ever analysed: those this run did not look up (a file it looked up was there). */
+static void prune(CacheStat *m) {
+    size_t kept = 0;
+    for (size_t i = 0; i < m->items.len; i++) {
+        Known *k = &m->items.items[i];
+        if (!k->seen && is_gone(k->path)) {
+            free(k->path);
+            m->learnt = true;
+        } else {
+            m->items.items[kept++] = *k;
+        }
+    }
+    m->items.len = kept; /* (the slots are not used again) */
+}
+
 void cache_stat_close(CacheStat *m) {
     if (!m) return;
+    prune(m);
     if (m->learnt) write_memo(m);
     for (size_t i = 0; i < m->items.len; i++)
         free(m->items.items[i].path);
@@ -174,6 +203,7 @@ bool cache_stat_get(CacheStat *m, const char *path, const struct stat *st, Hash1
     uint32_t at = m->nslots ? *slot_of(m, path) : 0;
     bool known = at && !memcmp(m->items.items[at - 1].id, id, sizeof id);
     if (known) *hash = m->items.items[at - 1].hash;
+    if (at) __atomic_store_n(&m->items.items[at - 1].seen, true, __ATOMIC_RELAXED);
     pthread_rwlock_unlock(&m->lock);
     return known;
 }
@@ -186,7 +216,7 @@ void cache_stat_put(CacheStat *m, const char *path, const struct stat *st, Hash1
     uint64_t id[ID_WORDS];
     stat_id(st, id);
     pthread_rwlock_wrlock(&m->lock);
-    remember(m, util_xstrdup(path), id, hash);
+    remember(m, util_xstrdup(path), id, hash, true);
     m->learnt = true;
     pthread_rwlock_unlock(&m->lock);
 }

@@ -6,7 +6,9 @@
  *
  * Kept in the cache directory's `stats`, written atomically at the end of a run that learnt
  * something, with a MAC under the directory's secret: a damaged or foreign file is ignored (every
- * text is then read again). Thread-safe. */
+ * text is then read again). The records of files that no longer exist are dropped at the end of
+ * every run (one lstat for each record the run did not look up), so the memo holds no more than
+ * the files there are. Thread-safe. */
 #ifndef LOGITLINT_CACHE_STAT_H
 #define LOGITLINT_CACHE_STAT_H
 
@@ -19,7 +21,7 @@
 typedef struct CacheStat CacheStat;
 
 CacheStat *cache_stat_open(const char *dir, const uint8_t secret[16]);
-void cache_stat_close(CacheStat *m); /* writes what it learnt */
+void cache_stat_close(CacheStat *m); /* drops the records of files gone, writes what changed */
 /* The hash remembered for the file at path whose stat is st; false: none (or it changed). */
 bool cache_stat_get(CacheStat *m, const char *path, const struct stat *st, Hash128 *hash);
 /* Remembers hash for the file at path whose stat, taken before reading it, was st. */

@@ -323,16 +323,12 @@ static char *exists(ProjectCache *c, const char *path) {
     return stat(path, &st) == 0 ? util_xstrdup(path) : NULL;
 }
 
-static char *canonical(ProjectCache *c, const char *path) {
-    (void)c;
-    return realpath(path, NULL);
-}
-
 static char *find_module(ProjectCache *c, const char *base);
 static char *search_module(ProjectCache *c, const char *question);
+static char *real_of_file(ProjectCache *c, const char *path);
 static char *(*const ANSWER[])(ProjectCache *, const char *) = {
     [PROJECT_ASK_MODULE] = find_module,
-    [PROJECT_ASK_REALPATH] = canonical,
+    [PROJECT_ASK_REALPATH] = real_of_file,
     [PROJECT_ASK_SEARCH] = search_module,
 };
 
@@ -345,16 +341,26 @@ static char *ask(ProjectFile *pf, ProjectAskKind kind, const char *question) {
     return answer;
 }
 
+/* realpath of the question "dir/.": dir's canonical path, from its parent's (real_of_file). */
+static char *real_of_dir(ProjectCache *c, const char *question) {
+    char *dir = util_xstrndup(question, strlen(question) - 2);
+    char *real = strchr(dir, '/') && strcmp(dir, "/") ? real_of_file(c, dir) : realpath(question, NULL);
+    free(dir);
+    return real;
+}
+
 /* realpath(path), with its directory's canonical path asked once per run: a package's files
- * share it, and realpath costs a call per component of the path. */
+ * share it, and realpath costs a call per component of the path (a directory's is its parent's
+ * and its name, when it is no symbolic link). */
 static char *real_of_file(ProjectCache *c, const char *path) {
     struct stat st;
     const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
-    if (lstat(path, &st) != 0 || S_ISLNK(st.st_mode) || !strcmp(name, ".") || !strcmp(name, ".."))
+    if (lstat(path, &st) != 0 || S_ISLNK(st.st_mode) || !*name || !strcmp(name, ".") ||
+        !strcmp(name, ".."))
         return realpath(path, NULL);
     /* dir/. : no other question to the run's cache ends so (module questions hold no dot) */
     char *parent = path_dir(path), *dir = util_xasprintf("%s/.", parent);
-    char *real_dir = project_cache_find(c, dir, canonical);
+    char *real_dir = project_cache_find(c, dir, real_of_dir);
     free(parent);
     char *real = !real_dir ? NULL
                  : !strcmp(real_dir, "/") ? util_xasprintf("/%s", name)

@@ -46,6 +46,7 @@ typedef struct RunState {
     pthread_mutex_t prefilter_lock; /* prefilter_of: built for the first file scanned */
     Prefilter *prefilter;
     ProjectCache *modules; /* the project's modules read so far (project.h) */
+    char *cwd;             /* the working directory (NULL: unknown) */
     atomic_size_t next;    /* the next file to hand out */
     pthread_mutex_t lock;  /* guards results, committed, out, failed */
     FileResult *results;
@@ -153,6 +154,9 @@ typedef struct FileId {
     struct stat st;
     char *name;
     Hash128 text_id;
+    bool held;        /* entry: key's, which holds, kept for the file's reading (one that needs */
+    Hash128 key;      /* the text is then not read and checked again) */
+    CachedFile entry;
 } FileId;
 
 /* A warm run's answer for the file at path without reading it: the memo knows its text by its
@@ -163,19 +167,22 @@ static bool answer_unread(RunState *st, const char *path, FileId *id, DiagList *
     const RunOptions *o = st->opts;
     if (!o->cache || stat(path, &id->st) != 0 || !S_ISREG(id->st.st_mode)) return false;
     id->ok = true;
-    id->name = util_xasprintf("\1%s", path);
+    /* (absolute: the memo's records do not depend on the working directory, and one of a file
+     * that is gone can be told: cache_stat_close) */
+    id->name = path[0] == '/' || !st->cwd ? util_xasprintf("\1%s", path)
+                                          : util_xasprintf("\1%s/%s", st->cwd, path);
     id->known = cache_stat_get(cache_stats(o->cache), id->name, &id->st, &id->text_id);
     if (!id->known) return false;
     Hash128 key = cache_key_of(o->cache, o->settings, id->text_id, path);
     CachedFile entry = {0};
     bool holds = entry_holds(st, key, path, &entry);
+    id->key = key;
     bool needs_text = o->cex && !entry.verified;
     for (size_t k = 0; k < entry.diags.len && !needs_text; k++)
         needs_text = entry.diags.items[k].recipe != NULL;
-    if (!holds || needs_text) {
-        cache_file_free(&entry);
-        return false;
-    }
+    if (holds && needs_text) id->entry = entry, id->held = true; /* used once the text is read */
+    if (!holds) cache_file_free(&entry);
+    if (!holds || needs_text) return false;
     memset(lr, 0, sizeof *lr);
     use_entry(st, NULL, key, &entry, out, lr);
     return true;
@@ -187,7 +194,7 @@ static bool answer_unread(RunState *st, const char *path, FileId *id, DiagList *
  * lint_source's findings, true: the caller finishes *fresh (verify_fresh). Stored for the next
  * run when the result is complete (no bound, no parse failure). The id of a text read from a
  * file whose identity id holds is remembered. */
-static bool lint_cached(RunState *st, const Source *src, ProjectFile *project, const FileId *id,
+static bool lint_cached(RunState *st, const Source *src, ProjectFile *project, FileId *id,
                         DiagList *out, LintResult *lr, Fresh *fresh) {
     const RunOptions *o = st->opts;
     memset(lr, 0, sizeof *lr);
@@ -201,7 +208,9 @@ static bool lint_cached(RunState *st, const Source *src, ProjectFile *project, c
             cache_stat_put(cache_stats(o->cache), id->name, &id->st, text_id);
     }
     CachedFile entry = {0};
-    if (cached && entry_holds(st, key, src->path, &entry)) {
+    bool same_text = cached && id->held && key.lo == id->key.lo && key.hi == id->key.hi;
+    if (same_text) entry = id->entry, id->held = false; /* answer_unread checked it holds */
+    if (same_text || (cached && entry_holds(st, key, src->path, &entry))) {
         use_entry(st, src, key, &entry, out, lr);
         return false;
     }
@@ -256,7 +265,7 @@ static void report(const RunOptions *o, const char *shown, const LintResult *lr,
 }
 
 /* Loads, prefilters, lints and warns for one file (id: its identity, taken before). */
-static void read_and_lint(RunState *st, const char *path, const FileId *id, FileResult *r) {
+static void read_and_lint(RunState *st, const char *path, FileId *id, FileResult *r) {
     const RunOptions *o = st->opts;
     Source src;
     char err[512];
@@ -300,6 +309,7 @@ static void run_one(RunState *st, const char *path, FileResult *r) {
     bool answered = strcmp(path, "-") && answer_unread(st, path, &id, &r->diags, &lr);
     if (answered) report(o, path, &lr, r); /* (the path as given is the source's) */
     if (!answered) read_and_lint(st, path, &id, r);
+    if (id.held) cache_file_free(&id.entry); /* (the text read was another) */
     free(id.name);
 }
 
@@ -345,6 +355,7 @@ int run_thread_count(int threads) {
 
 int run_files(const PathList *files, const RunOptions *opts, DiagList *out) {
     RunState st = {.files = files, .opts = opts, .out = out, .filter = !opts->no_prefilter};
+    if (opts->cache) st.cwd = getcwd(NULL, 0);
     atomic_init(&st.next, 0);
     pthread_mutex_init(&st.lock, NULL);
     pthread_mutex_init(&st.prefilter_lock, NULL);
@@ -375,5 +386,6 @@ int run_files(const PathList *files, const RunOptions *opts, DiagList *out) {
     free(st.results);
     prefilter_free(st.prefilter);
     project_cache_free(st.modules);
+    free(st.cwd);
     return st.failed;
 }

@@ -416,6 +416,42 @@ START_TEST(an_analysed_file_remembered_by_its_stat_is_read_again_when_edited) {
 }
 END_TEST
 
+/* Does the stat memo of cache hold a record whose path ends with /name? */
+static bool memo_holds(const char *cache, const char *name) {
+    char *stats_path = util_xasprintf("%s/stats", cache), *slash_name = util_xasprintf("/%s", name);
+    size_t n = 0;
+    char *stats = read_bytes(stats_path, &n);
+    bool held = memmem(stats, n, slash_name, strlen(slash_name)) != NULL;
+    free(stats), free(stats_path), free(slash_name);
+    return held;
+}
+
+/* The memo forgets the files that are gone, analysed files and modules alike, at the next run:
+ * it holds no more than the files there are. */
+START_TEST(the_memo_forgets_files_that_no_longer_exist) {
+    char *proj = tmp_dir(), *cache = util_xasprintf("%s/c", proj);
+    char *main_py = util_xasprintf(MAIN, "helpers");
+    tmp_write(proj, "main.py", main_py);
+    tmp_write(proj, "helpers.py", NORMED);
+    tmp_write(proj, "other.py", CLEAN_PY);
+    sleep(3); /* older than the memo's two seconds */
+    CliRun cold = check_project(proj, cache);
+    ck_assert(memo_holds(cache, "main.py") && memo_holds(cache, "helpers.py"));
+    ck_assert(memo_holds(cache, "other.py"));
+    char *helpers = util_xasprintf("%s/helpers.py", proj), *other = util_xasprintf("%s/other.py", proj);
+    ck_assert_int_eq(unlink(helpers), 0);
+    ck_assert_int_eq(unlink(other), 0);
+    CliRun ref = check_project(proj, NULL), now = check_project(proj, cache);
+    ck_assert_same(now, ref, "files deleted");
+    ck_assert(memo_holds(cache, "main.py"));
+    ck_assert_msg(!memo_holds(cache, "helpers.py"), "the memo still holds a deleted module");
+    ck_assert_msg(!memo_holds(cache, "other.py"), "the memo still holds a deleted file");
+    harness_run_free(&cold), harness_run_free(&ref), harness_run_free(&now);
+    free(helpers), free(other), free(main_py), free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
 /* An absolute import is searched from the importer's directory upwards to the repository's
  * root: the entry holds that search's answer, so a module that appears in a directory above,
  * or a .git that moves the root below it, has the importer analysed again. */
@@ -917,6 +953,7 @@ static Suite *suite(void) {
     tcase_add_test(t, a_kept_counterexample_follows_the_code_it_ran);
     tcase_add_test(t, a_module_remembered_by_its_stat_is_read_again_when_edited);
     tcase_add_loop_test(t, an_analysed_file_remembered_by_its_stat_is_read_again_when_edited, 0, 2);
+    tcase_add_test(t, the_memo_forgets_files_that_no_longer_exist);
     tcase_add_test(t, an_importer_ignores_the_comment_lines_of_a_module);
     tcase_add_test(t, a_module_analysed_in_the_run_keeps_its_importers_warm);
     tcase_add_test(t, the_code_text_of_a_module);
