@@ -53,7 +53,7 @@ static void stat_memo(const uint8_t *data, size_t size) {
     uint8_t *stamped = stamped_copy(data, size, hash_final(&h));
     m = cache_stat_open("/nonexistent-logitlint-fuzz", FUZZ_SECRET);
     cache_stat_decode(m, stamped, size);
-    cache_stat_close(m); /* (nothing learnt: nothing written) */
+    cache_stat_close(m); /* (its records of files that are not there are dropped: no directory) */
     free(stamped);
 }
 
