@@ -344,7 +344,8 @@ static char *ask(ProjectFile *pf, ProjectAskKind kind, const char *question) {
 /* realpath of the question "dir/.": dir's canonical path, from its parent's (real_of_file). */
 static char *real_of_dir(ProjectCache *c, const char *question) {
     char *dir = util_xstrndup(question, strlen(question) - 2);
-    char *real = strchr(dir, '/') && strcmp(dir, "/") ? real_of_file(c, dir) : realpath(question, NULL);
+    bool below = strchr(dir, '/') && strcmp(dir, "/"); /* (else one component: realpath's) */
+    char *real = below ? real_of_file(c, dir) : realpath(question, NULL);
     free(dir);
     return real;
 }

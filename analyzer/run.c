@@ -154,8 +154,8 @@ typedef struct FileId {
     struct stat st;
     char *name;
     Hash128 text_id;
-    bool held;        /* entry: key's, which holds, kept for the file's reading (one that needs */
-    Hash128 key;      /* the text is then not read and checked again) */
+    bool held;   /* entry: key's, which holds, kept for the file's reading (one that needs */
+    Hash128 key; /* the text is then not read and checked again) */
     CachedFile entry;
 } FileId;
 

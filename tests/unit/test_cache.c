@@ -438,7 +438,8 @@ START_TEST(the_memo_forgets_files_that_no_longer_exist) {
     CliRun cold = check_project(proj, cache);
     ck_assert(memo_holds(cache, "main.py") && memo_holds(cache, "helpers.py"));
     ck_assert(memo_holds(cache, "other.py"));
-    char *helpers = util_xasprintf("%s/helpers.py", proj), *other = util_xasprintf("%s/other.py", proj);
+    char *helpers = util_xasprintf("%s/helpers.py", proj);
+    char *other = util_xasprintf("%s/other.py", proj);
     ck_assert_int_eq(unlink(helpers), 0);
     ck_assert_int_eq(unlink(other), 0);
     CliRun ref = check_project(proj, NULL), now = check_project(proj, cache);
