@@ -1307,6 +1307,7 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
     uses_free(&in);
     array_free(&in.assumed);
     branch_free_memo(&in.cond_written);
+    branch_free_memo(&in.self_roots);
     pad_free(&in);
     regions_free(&in);
     args_free(&in);

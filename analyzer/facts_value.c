@@ -81,8 +81,7 @@ static bool same_in_all(const Fact *a, const Fact *b) {
  * held shares its array: a re-run arm, a loop's next pass or a join repeated for paths that
  * left the value alone allocates nothing. *out: a copy of a's n elements (cap of room), made
  * the first time a joined element i differs from a's. */
-static void join_elem(Arena *arena, Fact **out, const Fact *a, int i, const Fact *other,
-                      int cap) {
+static void join_elem(Arena *arena, Fact **out, const Fact *a, int i, const Fact *other, int cap) {
     Fact j = fact_join(arena, a->elems[i], *other);
     if (!*out && same_in_all(&j, &a->elems[i])) return;
     if (!*out) {
@@ -156,7 +155,7 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     if (!(a.flags & b.flags & FF_CONST) || a.num != b.num) r.flags &= ~FF_CONST;
     if (a.agg_event != b.agg_event) r.agg_event = 0;
     if (!a.log_event) r.log_event = b.log_event; /* a use on either path is a use */
-    r.pooled = a.pooled && b.pooled; /* a classifier's head on every path */
+    r.pooled = a.pooled && b.pooled;             /* a classifier's head on every path */
     if (!ts_node_is_null(b.origin) && ts_node_is_null(a.origin)) r.origin = b.origin;
     /* nor of its layout: [] joined with the list a loop appended one position's value to at
      * a time is that list */
