@@ -111,12 +111,12 @@ static Fact join_fields(Arena *arena, Fact r, const Fact *a, const Fact *b) {
     r.keys = a->keys;
     r.nelems = a->nelems;
     r.elems = elems ? elems : a->elems;
-    if (!extra) return r;
+    if (!extra && a->keys) return r; /* a keyless a (no fields) joins into an array of keys */
     if (!elems) {
-        r.elems = arena_alloc(arena, sizeof(Fact) * (size_t)cap);
+        r.elems = arena_alloc(arena, sizeof(Fact) * (size_t)(cap ? cap : 1));
         if (a->nelems) memcpy(r.elems, a->elems, sizeof(Fact) * (size_t)a->nelems);
     }
-    r.keys = arena_alloc(arena, sizeof(char *) * (size_t)cap);
+    r.keys = arena_alloc(arena, sizeof(char *) * (size_t)(cap ? cap : 1));
     if (a->nelems) memcpy(r.keys, a->keys, sizeof(char *) * (size_t)a->nelems);
     for (int i = 0; i < b->nelems; i++)
         if (!fact_field(a, b->keys[i], strlen(b->keys[i]))) {
