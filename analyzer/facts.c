@@ -195,6 +195,18 @@ static Fact named_value(Fact named, const Fact *value) {
     return named;
 }
 
+/* Is the field last set on obj key, alone of its name, with a value equal to value? Setting it
+ * again changes nothing (the copy it would make is equal to obj). */
+static bool last_field_is(const Fact *obj, const char *key, size_t len, const Fact *value) {
+    int last = obj->nelems - 1;
+    if (last < 0 || !fact_key_is(obj->keys[last], key, len) ||
+        !env_same_fact(&obj->elems[last], value))
+        return false;
+    for (int i = 0; i < last; i++)
+        if (fact_key_is(obj->keys[i], key, len)) return false;
+    return true;
+}
+
 /* obj.field = value on an object of a class of this file, d["key"] = value on a dict: the
  * object (or dict) holds the new value under that name. */
 static void set_field(Interp *in, TSNode target, Fact value) {
@@ -212,6 +224,10 @@ static void set_field(Interp *in, TSNode target, Fact value) {
     if (!attr && fact_knows_nothing(&obj) && parse_is(obj.origin, "dictionary"))
         obj = fact_object(FO_DICT, 0, object);
     if (obj.obj != (attr ? FO_INSTANCE : FO_DICT)) return;
+    if (last_field_is(&obj, key, alen, &value)) { /* set again to what it holds */
+        bind_name(in, oname, olen, obj);
+        return;
+    }
     Fact *elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)(obj.nelems + 1));
     const char **keys = arena_alloc(in->arena, sizeof(char *) * (size_t)(obj.nelems + 1));
     int n = 0;
@@ -1291,6 +1307,7 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
     uses_free(&in);
     array_free(&in.assumed);
     branch_free_memo(&in.cond_written);
+    branch_free_memo(&in.self_roots);
     pad_free(&in);
     regions_free(&in);
     args_free(&in);

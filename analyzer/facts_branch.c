@@ -12,6 +12,30 @@
 
 #include "facts_svc.h"
 
+static int8_t *memo_slot_of(CondMemo *m, const void *a, const void *b);
+
+/* Is ident the first parameter of the method (a def in a class body) it is read in? The text
+ * alone says: once per identifier (a walk up its parents, each of which tree-sitter finds from
+ * the root down). */
+static bool first_param_of_method(Interp *in, TSNode ident, const char *name, size_t len) {
+    int8_t *known = memo_slot_of(&in->self_roots, ident.id, NULL);
+    if (*known) return *known > 0;
+    TSNode def = ts_node_parent(ident);
+    while (!ts_node_is_null(def) && !parse_is(def, "function_definition"))
+        def = ts_node_parent(def);
+    TSNode cls = ts_node_parent(ts_node_parent(def)); /* def in a class body (block) */
+    if (parse_is(cls, "decorated_definition")) cls = ts_node_parent(ts_node_parent(cls));
+    TSNode params = parse_field(def, "parameters");
+    TSNode first = ts_node_is_null(params) ? params : ts_node_named_child(params, 0);
+    size_t first_len = 0;
+    const char *first_name =
+        parse_is(first, "identifier") ? parse_text(in->src, first, &first_len) : NULL;
+    bool is_first = parse_is(cls, "class_definition") && first_name && first_len == len &&
+                    !memcmp(first_name, name, len);
+    *memo_slot_of(&in->self_roots, ident.id, NULL) = is_first ? 1 : -1;
+    return is_first;
+}
+
 /* Is the root name of a condition's operand fixed for the run: a name of the module read from
  * a function (not rebound in it), a module name read at the top level that holds no tensor,
  * or the object of an attribute that is the first parameter of a method (self.config.x)? */
@@ -20,18 +44,7 @@ static bool config_root(Interp *in, TSNode ident, bool attr_object) {
     const char *name = parse_text(in->src, ident, &len);
     if (in->frame != in->module) {
         if (!env_find(in, &in->frame->env, name, len)) return true; /* the module's, a builtin */
-        TSNode def = ts_node_parent(ident);
-        while (!ts_node_is_null(def) && !parse_is(def, "function_definition"))
-            def = ts_node_parent(def);
-        TSNode cls = ts_node_parent(ts_node_parent(def)); /* def in a class body (block) */
-        if (parse_is(cls, "decorated_definition")) cls = ts_node_parent(ts_node_parent(cls));
-        TSNode params = parse_field(def, "parameters");
-        TSNode first = ts_node_is_null(params) ? params : ts_node_named_child(params, 0);
-        size_t first_len = 0;
-        const char *first_name =
-            parse_is(first, "identifier") ? parse_text(in->src, first, &first_len) : NULL;
-        return attr_object && parse_is(cls, "class_definition") && first_name && first_len == len &&
-               !memcmp(first_name, name, len);
+        return attr_object && first_param_of_method(in, ident, name, len);
     }
     Binding *b = env_find(in, &in->frame->env, name, len);
     if (!b) return true;
@@ -71,7 +84,8 @@ static bool writes_read(Interp *in, TSNode code, TSNode cond, TSNode block, uint
                       parse_is(code, "lambda")))
         return false;
     bool assign = parse_is(code, "assignment") || parse_is(code, "augmented_assignment");
-    TSNode stmt = ts_node_parent(code);
+    /* (a parent is found from the root down: looked for only where it is needed) */
+    TSNode stmt = assign && !ts_node_is_null(block) ? ts_node_parent(code) : (TSNode){0};
     if (assign && !ts_node_is_null(block) && parse_is(stmt, "expression_statement") &&
         ts_node_eq(ts_node_parent(stmt), block) && ts_node_start_byte(code) < before)
         assign = false; /* args = parser.parse_args() before the test: fixed from there on */
@@ -90,29 +104,32 @@ static bool writes_read(Interp *in, TSNode code, TSNode cond, TSNode block, uint
     return false;
 }
 
-/* The memo of config_cond's scope walk, by condition node: 1 fixed, -1 written, 0 not known. */
-static size_t memo_slot(const void *id, size_t cap) {
-    uintptr_t h = (uintptr_t)id;
+/* The memos of what the text alone decides (config_cond's scope walk, an arm's writes, a
+ * method's first parameter), by a pair of node ids: 1 yes, -1 no, 0 not known. */
+static size_t memo_slot(const void *a, const void *b, size_t cap) {
+    uintptr_t h = (uintptr_t)a ^ ((uintptr_t)b * 0x9E3779B97F4A7C15u);
     h ^= h >> 17;
     h *= 0x9E3779B97F4A7C15u;
     return (size_t)(h >> 7) & (cap - 1);
 }
 
-static int8_t *written_slot(CondMemo *m, const void *id) {
+static int8_t *memo_slot_of(CondMemo *m, const void *a, const void *b) {
     if ((m->n + 1) * 2 > m->cap) {
-        CondMemo grown = {util_xcalloc(m->cap ? m->cap * 2 : 64, sizeof *m->keys),
-                          util_xcalloc(m->cap ? m->cap * 2 : 64, sizeof *m->vals),
-                          m->cap ? m->cap * 2 : 64, 0};
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        CondMemo grown = {util_xcalloc(cap * 2, sizeof *m->keys),
+                          util_xcalloc(cap, sizeof *m->vals), cap, 0};
         for (size_t i = 0; i < m->cap; i++)
-            if (m->keys[i]) *written_slot(&grown, m->keys[i]) = m->vals[i];
+            if (m->keys[2 * i])
+                *memo_slot_of(&grown, m->keys[2 * i], m->keys[2 * i + 1]) = m->vals[i];
         branch_free_memo(m);
         *m = grown;
     }
-    size_t i = memo_slot(id, m->cap);
-    while (m->keys[i] && m->keys[i] != id)
+    size_t i = memo_slot(a, b, m->cap);
+    while (m->keys[2 * i] && (m->keys[2 * i] != a || m->keys[2 * i + 1] != b))
         i = (i + 1) & (m->cap - 1);
-    if (!m->keys[i]) {
-        m->keys[i] = id;
+    if (!m->keys[2 * i]) {
+        m->keys[2 * i] = a;
+        m->keys[2 * i + 1] = b;
         m->n++;
     }
     return &m->vals[i];
@@ -155,7 +172,7 @@ static bool config_expr(Interp *in, TSNode n, bool attr_object, int depth) {
 static bool config_cond(Interp *in, TSNode if_stmt, TSNode cond) {
     if (!config_expr(in, cond, false, 0)) return false;
     /* the text alone decides what follows: once per condition (the scope may be a module) */
-    int8_t *known = written_slot(&in->cond_written, cond.id);
+    int8_t *known = memo_slot_of(&in->cond_written, cond.id, NULL);
     if (*known) return *known > 0;
     TSNode scope = ts_node_parent(if_stmt);
     while (!ts_node_is_null(scope) && !parse_is(scope, "function_definition") &&
@@ -163,7 +180,7 @@ static bool config_cond(Interp *in, TSNode if_stmt, TSNode cond) {
         scope = ts_node_parent(scope);
     if (parse_is(scope, "function_definition")) scope = parse_field(scope, "body");
     bool fixed = !writes_read(in, scope, cond, scope, ts_node_start_byte(if_stmt), 0);
-    known = written_slot(&in->cond_written, cond.id); /* the table may have grown meanwhile */
+    known = memo_slot_of(&in->cond_written, cond.id, NULL); /* (the table may have grown) */
     *known = fixed ? 1 : -1;
     return fixed;
 }
@@ -216,9 +233,18 @@ static int relation(Interp *in, TSNode a, TSNode b) {
     return eq_a == eq_b ? 1 : -1;
 }
 
+/* Does the arm assign what the condition reads? Once per condition and arm. */
+static bool arm_writes_read(Interp *in, TSNode cond, TSNode arm) {
+    if (ts_node_is_null(arm)) return false;
+    int8_t *known = memo_slot_of(&in->cond_written, cond.id, arm.id);
+    if (*known) return *known > 0;
+    bool writes = writes_read(in, arm, cond, (TSNode){0}, 0, 0);
+    *memo_slot_of(&in->cond_written, cond.id, arm.id) = writes ? 1 : -1;
+    return writes;
+}
+
 void branch_assume(Interp *in, TSNode cond, bool truth, TSNode arm) {
-    if (!writes_read(in, arm, cond, (TSNode){0}, 0, 0))
-        array_push(&in->assumed, ((BranchAssumed){cond, truth}));
+    if (!arm_writes_read(in, cond, arm)) array_push(&in->assumed, ((BranchAssumed){cond, truth}));
 }
 
 void branch_forget(Interp *in, size_t mark) {

@@ -258,11 +258,11 @@ typedef struct Interp {
     const Fact *closure; /* the function value eval_call is calling (funcs_closure), or NULL */
     int splits;          /* branches whose arms each run the rest of their block, nested */
     Array(struct BranchAssumed) assumed; /* facts_branch.c: conditions the running arms took */
-    struct CondMemo {                    /* facts_branch.c: conditions' scopes looked at */
-        const void **keys;
+    struct CondMemo {                    /* facts_branch.c: what the text alone decides */
+        const void **keys;               /* pairs of node ids (the second may be NULL) */
         int8_t *vals;
         size_t cap, n;
-    } cond_written;
+    } cond_written, self_roots;
 
     /* facts_env.c */
     uint32_t clock;                 /* counts changes of state (Binding.version, settled loops) */

@@ -71,6 +71,26 @@ const Fact *fact_field(const Fact *f, const char *name, size_t len) {
     return NULL;
 }
 
+/* Equal in every field, the one-bit flags env_same_fact leaves out included. */
+static bool same_in_all(const Fact *a, const Fact *b) {
+    return a->records == b->records && a->causal == b->causal && a->one_text == b->one_text &&
+           a->choices == b->choices && a->pooled == b->pooled && env_same_fact(a, b);
+}
+
+/* The arrays of facts are never written once built, so a join that gives back what a path
+ * held shares its array: a re-run arm, a loop's next pass or a join repeated for paths that
+ * left the value alone allocates nothing. *out: a copy of a's n elements (cap of room), made
+ * the first time a joined element i differs from a's. */
+static void join_elem(Arena *arena, Fact **out, const Fact *a, int i, const Fact *other, int cap) {
+    Fact j = fact_join(arena, a->elems[i], *other);
+    if (!*out && same_in_all(&j, &a->elems[i])) return;
+    if (!*out) {
+        *out = arena_alloc(arena, sizeof(Fact) * (size_t)(cap ? cap : 1));
+        memcpy(*out, a->elems, sizeof(Fact) * (size_t)a->nelems);
+    }
+    (*out)[i] = j;
+}
+
 /* A dict or an object whose fields differ between two paths (a field set inside a loop, a
  * key added in a branch): every field either path has, a field one path lacks being nothing
  * yet on that path. Keys that are no string literal cannot be matched: the value is lost. */
@@ -79,15 +99,25 @@ static Fact join_fields(Arena *arena, Fact r, const Fact *a, const Fact *b) {
         if (!a->keys || !a->keys[i]) return r.obj = FO_NONE, r;
     for (int i = 0; i < b->nelems; i++)
         if (!b->keys || !b->keys[i]) return r.obj = FO_NONE, r;
-    int cap = a->nelems + b->nelems;
-    r.elems = arena_alloc(arena, sizeof(Fact) * (size_t)(cap ? cap : 1));
-    r.keys = arena_alloc(arena, sizeof(char *) * (size_t)(cap ? cap : 1));
-    r.nelems = 0;
+    int extra = 0; /* b's fields a lacks: after a's, in b's order */
+    for (int i = 0; i < b->nelems; i++)
+        extra += !fact_field(a, b->keys[i], strlen(b->keys[i]));
+    int cap = a->nelems + extra;
+    Fact *elems = NULL;
     for (int i = 0; i < a->nelems; i++) {
         const Fact *other = fact_field(b, a->keys[i], strlen(a->keys[i]));
-        r.keys[r.nelems] = a->keys[i];
-        r.elems[r.nelems++] = other ? fact_join(arena, a->elems[i], *other) : a->elems[i];
+        if (other) join_elem(arena, &elems, a, i, other, cap);
     }
+    r.keys = a->keys;
+    r.nelems = a->nelems;
+    r.elems = elems ? elems : a->elems;
+    if (!extra && a->keys) return r; /* a keyless a (no fields) joins into an array of keys */
+    if (!elems) {
+        r.elems = arena_alloc(arena, sizeof(Fact) * (size_t)(cap ? cap : 1));
+        if (a->nelems) memcpy(r.elems, a->elems, sizeof(Fact) * (size_t)a->nelems);
+    }
+    r.keys = arena_alloc(arena, sizeof(char *) * (size_t)(cap ? cap : 1));
+    if (a->nelems) memcpy(r.keys, a->keys, sizeof(char *) * (size_t)a->nelems);
     for (int i = 0; i < b->nelems; i++)
         if (!fact_field(a, b->keys[i], strlen(b->keys[i]))) {
             r.keys[r.nelems] = b->keys[i];
@@ -125,7 +155,7 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     if (!(a.flags & b.flags & FF_CONST) || a.num != b.num) r.flags &= ~FF_CONST;
     if (a.agg_event != b.agg_event) r.agg_event = 0;
     if (!a.log_event) r.log_event = b.log_event; /* a use on either path is a use */
-    r.pooled = a.pooled && b.pooled; /* a classifier's head on every path */
+    r.pooled = a.pooled && b.pooled;             /* a classifier's head on every path */
     if (!ts_node_is_null(b.origin) && ts_node_is_null(a.origin)) r.origin = b.origin;
     /* nor of its layout: [] joined with the list a loop appended one position's value to at
      * a time is that list */
@@ -161,9 +191,10 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
         if (a.nelems != b.nelems || !same_keys(&a, &b)) {
             r.obj = FO_NONE;
         } else {
-            r.elems = arena_alloc(arena, sizeof(Fact) * (size_t)a.nelems);
+            Fact *elems = NULL;
             for (int i = 0; i < a.nelems; i++)
-                r.elems[i] = fact_join(arena, a.elems[i], b.elems[i]);
+                join_elem(arena, &elems, &a, i, &b.elems[i], a.nelems);
+            r.elems = elems ? elems : a.elems;
         }
     }
     /* a causal LM by its class on every path: a model the caller hands in on another path
