@@ -306,7 +306,7 @@ static ExecValue *k_topk(ExecRun *r, ExecTensor *t, ExecArgs *a, int k_pos) {
 
 static const char *const elementwise[] = {"exp",   "log",   "log2",  "log10", "log1p",   "expm1",
                                           "abs",   "sqrt",  "sigmoid", "isnan", "isinf", "isfinite",
-                                          "floor", "round", "neg"};
+                                          "floor", "round", "neg", "logsigmoid"};
 
 static bool is_elementwise(const char *fn) {
     for (size_t i = 0; i < sizeof elementwise / sizeof *elementwise; i++)
