@@ -1041,9 +1041,10 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     case XP_ACCELERATOR:
         return exec_host_accelerator(r);
     case XP_ENC_BATCHES: {
+        /* a loader's batch is its collator's output: the labels are there from the start */
         ExecValue *l = exec_new(r, XV_LIST), *batch = l ? stand_derived(r, XP_BATCH) : NULL;
         if (batch) r->gave_cand_ids = true; /* as a bound batch's ids */
-        return batch && exec_seq_push(r, &l->seq, batch) ? l : NULL;
+        return batch && exec_stand_batch_labels(r, batch) && exec_seq_push(r, &l->seq, batch) ? l : NULL;
     }
     case XP_UNIT: {
         char what[64];
