@@ -802,7 +802,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
     if (!strcmp(use, "iter") || !strcmp(use, "len") || !strcmp(use, "unpack")) {
         static const ExecParamRole iter[] = {XP_CANDS, XP_CANDS_BARE, XP_CONT_IDS, XP_IDS,
-                                             XP_RECORDS, XP_ID_ROWS, XP_ID_TENSORS, XP_LL_PAIRS, XP_ID_BATCHES, XP_ENC_BATCHES, XP_TOKEN_LPS};
+                                             XP_RECORDS, XP_ID_ROWS, XP_ID_TENSORS, XP_LL_PAIRS, XP_ID_BATCHES, XP_TOKEN_LPS, XP_ENC_BATCHES};
         int k = (int)(sizeof iter / sizeof *iter);
         memcpy(opts, iter, sizeof iter);
         if (!strcmp(use, "len")) opts[k++] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
@@ -1176,7 +1176,7 @@ ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecVal
     int i = p->pending.param;
     ExecPlan *pl = r->plan;
     if (pl->role[i] == XP_UNDECIDED) {
-        ExecParamRole opts[12];
+        ExecParamRole opts[16];
         int n = stand_roles_for(r, i, use, arg, opts);
         size_t nl = strlen(pl->names[i]);
         if (nl > 2 && !strcmp(pl->names[i] + nl - 2, "()")) { /* an instance of a class the run cannot see */
