@@ -632,7 +632,7 @@ static char lib_family(const char *q, const char **fn) {
     static const struct {
         const char *prefix;
         char family;
-    } map[] = {{"torch.nn.functional.", 't'}, {"torch.special.", 't'}, {"torch.", 't'},
+    } map[] = {{"torch.nn.functional.", 't'}, {"torch.special.", 't'}, {"torch.nn.utils.rnn.", 't'}, {"torch.", 't'},
                {"jax.numpy.", 'n'},           {"jax.nn.", 'n'},      {"scipy.special.", 'n'},
                {"numpy.", 'n'},               {"math.", 'm'},        {"builtins.", 'b'}};
     size_t alike = libalias_numpy_prefix(q); /* minpy.numpy.exp is numpy.exp */

@@ -1,6 +1,6 @@
 /* Uses the verifier's runs once stopped at: a parameter read as a dict (a collated batch with
- * its labels), a loader of such batches, an nn layer's load_state_dict, and a scoring method of
- * the script's own language model class. Each script_score is recomputed from the reported
+ * its labels), a loader of such batches, an nn layer's load_state_dict, a scoring method of the
+ * script's own language model class, and torch.nn.utils.rnn.pad_sequence. Each script_score is recomputed from the reported
  * table alone; the batch tests run on a table with a prompt, so that labels that do not mask the
  * prompt would give other numbers. */
 #define _DEFAULT_SOURCE /* mkstemp */
@@ -143,6 +143,37 @@ START_TEST(method_of_own_lm_class_runs_on_the_toy_lm) {
 }
 END_TEST
 
+/* pad_sequence right-pads each candidate's ids with the table's pad token; the unmasked sum of
+ * token log-probs adds log Pr(pad) at every pad position (float32). */
+START_TEST(pad_sequence_pads_with_the_pad_id) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/pad_sequence_sum.py");
+    json_t *cex = script_cex(o, "score");
+    json_t *table = json_object_get(cex, "table"), *cands = json_object_get(cex, "candidates"), *c;
+    const char *pad = json_string_value(json_object_get(table, "pad"));
+    ck_assert_ptr_nonnull(pad);
+    size_t i, width = 0;
+    json_array_foreach(cands, i, c) if (json_array_size(json_object_get(c, "tokens")) > width) width =
+        json_array_size(json_object_get(c, "tokens"));
+    bool padded = false;
+    json_array_foreach(cands, i, c) {
+        json_t *seq = json_deep_copy(json_object_get(c, "tokens"));
+        padded |= json_array_size(seq) < width;
+        while (json_array_size(seq) < width)
+            json_array_append_new(seq, json_string(pad));
+        double sum = 0;
+        for (size_t k = 0; k < width; k++) {
+            json_t *u = row_of(table, seq, k);
+            sum += logit_at(u, vocab_index(table, json_string_value(json_array_get(seq, k)))) - lse(u);
+        }
+        json_decref(seq);
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), sum, 1e-4);
+    }
+    ck_assert(padded);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_batches");
     TCase *tc = tcase_create("batches");
@@ -151,6 +182,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, loader_of_dict_batches_runs);
     tcase_add_test(tc, layer_load_state_dict_keeps_stand_in_weights);
     tcase_add_test(tc, method_of_own_lm_class_runs_on_the_toy_lm);
+    tcase_add_test(tc, pad_sequence_pads_with_the_pad_id);
     suite_add_tcase(s, tc);
     return s;
 }
