@@ -17,22 +17,6 @@ static const char *const prompt_table =
     " {\"prefix\": [\"C\", \"A\"], \"logits\": [0, 0, 0]}, {\"prefix\": [\"C\", \"B\"], \"logits\": [8, 7, 0]}],"
     " \"candidates\": [[\"A\", \"A\"], [\"B\", \"B\"]]}";
 
-static json_t *script_cex(json_t *o, const char *function) {
-    ck_assert_int_eq(json_array_size(o), 1);
-    json_t *c = json_object_get(json_array_get(o, 0), "counterexample");
-    ck_assert_msg(!strcmp(json_string_value(json_object_get(c, "origin")), "script"), "fallback: %s",
-                  json_string_value(json_object_get(c, "fallback")));
-    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(c, "entry"), "function")), function);
-    return c;
-}
-
-static bool has_stand_in(json_t *cex, const char *prefix) {
-    size_t i;
-    json_t *s;
-    json_array_foreach(json_object_get(cex, "stand_ins"), i, s) if (!strncmp(json_string_value(s), prefix, strlen(prefix))) return true;
-    return false;
-}
-
 /* `logitlint verify --file tests/data/exec/FILE --line LINE --table <prompt_table> --recipe
  * RECIPE` (the recipe says whether lower scores win), parsed. */
 static json_t *verify_on_prompt_table(const char *file, int line, const char *recipe) {
@@ -70,7 +54,7 @@ static double log_pr_after(json_t *table, json_t *prompt, json_t *toks) {
  * lowest; the prompt table flips it against log Pr(y|x). */
 static void assert_masked_raw_nll(json_t *cex) {
     ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
-    ck_assert(has_stand_in(cex, "batch labels: the input ids, the start, prompt and pads -100"));
+    ck_assert(cex_has_stand_in(cex, "batch labels: the input ids, the start, prompt and pads -100"));
     ck_assert_str_eq(json_string_value(json_object_get(cex, "score_order")), "lower-is-better");
     json_t *table = json_object_get(cex, "table"), *prompt = json_object_get(table, "prompt"), *c;
     ck_assert_int_eq((int)json_array_size(prompt), 1);
@@ -112,18 +96,23 @@ START_TEST(loader_of_dict_batches_runs) {
 }
 END_TEST
 
-/* A Linear loaded from a checkpoint keeps its stand-in weights (the identity), said so: the
- * score is the raw logits of the candidate's tokens, summed. */
-START_TEST(layer_load_state_dict_keeps_stand_in_weights) {
-    json_t *o = check_json(TEST_DATA_DIR "/exec/layer_load_state.py");
-    json_t *cex = script_cex(o, "calibrated_score");
-    ck_assert(has_stand_in(cex, "load_state_dict at line 9: nn.Linear's loaded weights are its stand-in's"));
-    ck_assert(has_stand_in(cex, "nn.Linear at line 10: weight = identity"));
+/* Each candidate's script_score is the sum of the raw logits of its tokens, and the ranking flips. */
+static void assert_raw_logit_sums(json_t *cex) {
     json_t *table = json_object_get(cex, "table"), *c;
     size_t i;
     json_array_foreach(json_object_get(cex, "candidates"), i, c) ck_assert_double_eq_tol(
         json_number_value(json_object_get(c, "script_score")), raw_logit_sum(table, json_object_get(c, "tokens")), 1e-4);
     ck_assert(json_is_true(json_object_get(cex, "flipped")));
+}
+
+/* A Linear loaded from a checkpoint keeps its stand-in weights (the identity), said so: the
+ * score is the raw logits of the candidate's tokens, summed. */
+START_TEST(layer_load_state_dict_keeps_stand_in_weights) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/layer_load_state.py");
+    json_t *cex = only_script_cex(o, "calibrated_score");
+    ck_assert(cex_has_stand_in(cex, "load_state_dict at line 9: nn.Linear's loaded weights are its stand-in's"));
+    ck_assert(cex_has_stand_in(cex, "nn.Linear at line 10: weight = identity"));
+    assert_raw_logit_sums(cex);
     json_decref(o);
 }
 END_TEST
@@ -132,13 +121,9 @@ END_TEST
  * runs as written with self the toy LM (self(idx) its logits), which a stand-in line says. */
 START_TEST(method_of_own_lm_class_runs_on_the_toy_lm) {
     json_t *o = check_json(TEST_DATA_DIR "/exec/own_lm_method.py");
-    json_t *cex = script_cex(o, "TinyLM.sequence_score");
-    ck_assert(has_stand_in(cex, "nn.Module at line 7: TinyLM is the toy LM"));
-    json_t *table = json_object_get(cex, "table"), *c;
-    size_t i;
-    json_array_foreach(json_object_get(cex, "candidates"), i, c) ck_assert_double_eq_tol(
-        json_number_value(json_object_get(c, "script_score")), raw_logit_sum(table, json_object_get(c, "tokens")), 1e-4);
-    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_t *cex = only_script_cex(o, "TinyLM.sequence_score");
+    ck_assert(cex_has_stand_in(cex, "nn.Module at line 7: TinyLM is the toy LM"));
+    assert_raw_logit_sums(cex);
     json_decref(o);
 }
 END_TEST
@@ -147,7 +132,7 @@ END_TEST
  * token log-probs adds log Pr(pad) at every pad position (float32). */
 START_TEST(pad_sequence_pads_with_the_pad_id) {
     json_t *o = check_json(TEST_DATA_DIR "/exec/pad_sequence_sum.py");
-    json_t *cex = script_cex(o, "score");
+    json_t *cex = only_script_cex(o, "score");
     json_t *table = json_object_get(cex, "table"), *cands = json_object_get(cex, "candidates"), *c;
     const char *pad = json_string_value(json_object_get(table, "pad"));
     ck_assert_ptr_nonnull(pad);
