@@ -897,6 +897,27 @@ static ExecValue *stand_derived(ExecRun *r, ExecParamRole role) {
     return out;
 }
 
+/* A loader of one batch of the candidate: a collated dict (input_ids, attention_mask and the
+ * labels, there from the start), else an (ids, labels) pair, the labels the ids with the start
+ * and the prompt -100 (only the candidate is scored). */
+static ExecValue *stand_loader(ExecRun *r, bool collated) {
+    const VerifyTable *t = r->table;
+    if (collated) {
+        ExecValue *l = exec_new(r, XV_LIST), *batch = l ? stand_derived(r, XP_BATCH) : NULL;
+        if (batch) r->gave_cand_ids = true; /* as a bound batch's ids */
+        return batch && exec_stand_batch_labels(r, batch) && exec_seq_push(r, &l->seq, batch) ? l : NULL;
+    }
+    ExecValue *ids = stand_ids(r, false), *pair = exec_new(r, XV_TUPLE), *l = exec_new(r, XV_LIST);
+    ExecTensor *labels = ids ? exec_tensor_cast(r, ids->t, XD_INT64) : NULL;
+    if (!labels || !pair || !l) return NULL;
+    for (int k = 0; k <= t->prompt.len && k < labels->n; k++) /* the start and the prompt */
+        labels->data[k] = -100;
+    if (!exec_seq_push(r, &pair->seq, ids) || !exec_seq_push(r, &pair->seq, exec_tensor_value(r, labels)) ||
+        !exec_seq_push(r, &l->seq, pair))
+        return NULL;
+    return l;
+}
+
 static ExecValue *stand_text(ExecRun *r, bool prompt, bool cont) {
     const VerifyTable *t = r->table;
     const VerifySeq *c = &t->candidates[r->cand];
@@ -1040,12 +1061,6 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     }
     case XP_ACCELERATOR:
         return exec_host_accelerator(r);
-    case XP_ENC_BATCHES: {
-        /* a loader's batch is its collator's output: the labels are there from the start */
-        ExecValue *l = exec_new(r, XV_LIST), *batch = l ? stand_derived(r, XP_BATCH) : NULL;
-        if (batch) r->gave_cand_ids = true; /* as a bound batch's ids */
-        return batch && exec_stand_batch_labels(r, batch) && exec_seq_push(r, &l->seq, batch) ? l : NULL;
-    }
     case XP_UNIT: {
         char what[64];
         snprintf(what, sizeof what, "parameter %s", r->plan->names[i]);
@@ -1053,17 +1068,9 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     }
     case XP_LL_PAIRS:
         return exec_api_loglikelihoods(r);
-    case XP_ID_BATCHES: {
-        ExecValue *ids = stand_ids(r, false), *pair = exec_new(r, XV_TUPLE), *l = exec_new(r, XV_LIST);
-        ExecTensor *labels = ids ? exec_tensor_cast(r, ids->t, XD_INT64) : NULL;
-        if (!labels || !pair || !l) return NULL;
-        for (int k = 0; k <= t->prompt.len && k < labels->n; k++) /* the start and the prompt */
-            labels->data[k] = -100;
-        if (!exec_seq_push(r, &pair->seq, ids) || !exec_seq_push(r, &pair->seq, exec_tensor_value(r, labels)) ||
-            !exec_seq_push(r, &l->seq, pair))
-            return NULL;
-        return l;
-    }
+    case XP_ID_BATCHES:
+    case XP_ENC_BATCHES:
+        return stand_loader(r, r->plan->role[i] == XP_ENC_BATCHES);
     case XP_UNDECIDED:
         break;
     }
