@@ -196,8 +196,8 @@ typedef enum {
     XP_GEN_LEN,
     XP_TOTAL_LEN,
     XP_ACCELERATOR, /* a distributed-training helper of one process (exec_host.c) */
-    XP_ENC_BATCHES, /* a loader of one collated batch (a dict): the candidate's input_ids and
-                       attention_mask, its labels on demand as XP_BATCH's */
+    XP_ENC_BATCHES, /* a loader of one collated batch (a dict): the candidate's input_ids,
+                       attention_mask and labels (exec_stand_batch_labels') */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };

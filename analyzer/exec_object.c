@@ -153,7 +153,6 @@ bool exec_token_model_class(ExecRun *r, ExecValue *cls) {
     return !ts_node_eq(cls->cls.def, r->entry_class) && token_model_shape(r, cls);
 }
 
-
 static ExecValue *bind_method(ExecRun *r, ExecValue *f, ExecValue *self) {
     if (f->kind != XV_FUNC || f->fn.self || f->fn.is_static) return f;
     ExecValue *m = exec_new(r, XV_FUNC);
