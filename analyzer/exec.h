@@ -196,6 +196,8 @@ typedef enum {
     XP_GEN_LEN,
     XP_TOTAL_LEN,
     XP_ACCELERATOR, /* a distributed-training helper of one process (exec_host.c) */
+    XP_ENC_BATCHES, /* a loader of one collated batch (a dict): the candidate's input_ids,
+                       attention_mask and labels (exec_stand_batch_labels') */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -533,6 +535,8 @@ ExecValue *exec_stand_param(ExecRun *r, int i); /* the value of a decided parame
 bool exec_plan_generates(const ExecPlan *p);
 /* A record whose fields are bound by use: each a parameter named PREFIX.FIELD. */
 ExecValue *exec_stand_record(ExecRun *r, const char *prefix);
+/* The "labels" a causal-LM collator puts in a bound batch (the ids, start/prompt/pads -100). */
+ExecValue *exec_stand_batch_labels(ExecRun *r, ExecValue *batch);
 /* The field `name` of a record read before any write: the pending parameter PREFIX.NAME (added
  * to the plan on first use, kept for later runs); NULL (run failed) past the plan's bound. */
 ExecValue *exec_stand_record_field(ExecRun *r, ExecValue *rec, const char *name);
@@ -552,6 +556,9 @@ ExecValue *exec_stand_global(ExecRun *r, ExecEnv *env, const char *name, int len
  * of the script's own; building one gives the toy LM (a stand-in, reported), unless it is the
  * class of the entry. */
 bool exec_token_model_class(ExecRun *r, ExecValue *cls);
+/* The entry's method `method` (not forward) of such a class, bound to the toy LM as its self
+ * (self(ids) and self.forward are the toy LM's, a stand-in line says so); NULL: not one. */
+ExecValue *exec_token_model_method(ExecRun *r, ExecValue *cls, const char *method);
 /* The module-level class of the file whose method `method` the code calls (NULL: none). */
 ExecValue *exec_class_with_method(ExecRun *r, const char *method);
 /* An instance of cls built by its __init__, each parameter without a default a pending

@@ -632,7 +632,7 @@ static char lib_family(const char *q, const char **fn) {
     static const struct {
         const char *prefix;
         char family;
-    } map[] = {{"torch.nn.functional.", 't'}, {"torch.special.", 't'}, {"torch.", 't'},
+    } map[] = {{"torch.nn.functional.", 't'}, {"torch.special.", 't'}, {"torch.nn.utils.rnn.", 't'}, {"torch.", 't'},
                {"jax.numpy.", 'n'},           {"jax.nn.", 'n'},      {"scipy.special.", 'n'},
                {"numpy.", 'n'},               {"math.", 'm'},        {"builtins.", 'b'}};
     size_t alike = libalias_numpy_prefix(q); /* minpy.numpy.exp is numpy.exp */
@@ -971,6 +971,12 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                 a.used = ~0u;
                 v = self; /* an encoding, output or module moved to a device or switched to a mode */
             } else if (!strcmp(m, "get") || !strcmp(m, "keys") || !strcmp(m, "items") || !strcmp(m, "values")) {
+                /* a bound batch read whole, or asked for its labels: a collator's, labels included */
+                ExecValue *k0 = m[0] == 'g' ? exec_arg(&a, 0, NULL) : NULL;
+                bool labels = m[0] != 'g' || (k0 && k0->kind == XV_STR && k0->str.n == 6 && !memcmp(k0->str.s, "labels", 6));
+                if (!strcmp(self->obj.type, "batch") && labels && !exec_dict_get_str(&self->obj.fields, "labels") &&
+                    !exec_stand_batch_labels(r, self))
+                    return NULL;
                 ExecValue d = {.kind = XV_DICT, .dict = self->obj.fields};
                 v = dict_method(r, &d, m, &a);
             } else if (!strcmp(self->obj.type, "output") && exec_dict_get_str(&self->obj.fields, "logits")) {

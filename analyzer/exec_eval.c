@@ -565,6 +565,8 @@ ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at) {
                 snprintf(key, sizeof key, "%.*s", idx->str.n, idx->str.s);
                 return exec_stand_record_field(r, v, key);
             }
+            if (!x && !strcmp(v->obj.type, "batch") && idx->str.n == 6 && !memcmp(idx->str.s, "labels", 6))
+                return exec_stand_batch_labels(r, v); /* a collator's labels beside the ids */
             if (!x) return exec_fail_as(r, XF_KEY, at, "a key the %s does not hold", v->obj.type);
             return x;
         }
@@ -827,6 +829,8 @@ bool exec_bind_target(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v) {
                 if (!f || !exec_seq_push(r, &tv->seq, f)) return false;
             }
             v = tv;
+        } else if (v->kind == XV_OBJECT && !strcmp(v->obj.type, "batch")) { /* a dict: Python gives its keys */
+            return exec_fail_at(r, target, "unpacking a batch (a dict of tensors)") != NULL;
         } else if (v->kind == XV_OBJECT && !v->obj.cls) { /* a library object unpacked: its fields */
             ExecValue *tv = exec_new(r, XV_TUPLE);
             for (int i = 0; tv && i < v->obj.fields.n; i++)

@@ -268,6 +268,43 @@ static ExecValue *k_cat(ExecRun *r, ExecArgs *a, bool stack, bool numpy) {
     return tv(r, exec_tensor_cat(r, parts, it->seq.n, (int)dim, stack));
 }
 
+/* torch.nn.utils.rnn.pad_sequence(sequences, batch_first=False, padding_value=0.0,
+ * padding_side="right") of 1-d tensors: [L, n] (or [n, L]), each filled with padding_value
+ * rounded to the first's dtype. A None fill (a tokenizer without a pad token) is an id buffer's. */
+static ExecValue *k_pad_sequence(ExecRun *r, ExecArgs *a) {
+    ExecValue *it = exec_iterate(r, exec_arg(a, 0, "sequences"), a->at);
+    bool first;
+    if (!it || !exec_arg_bool(r, a, 1, "batch_first", false, &first)) return NULL;
+    ExecValue *fv = exec_arg(a, 2, "padding_value"), *side = exec_arg(a, 3, "padding_side");
+    if (fv && fv->kind == XV_PENDING && !(fv = exec_stand_resolve(r, fv, "pad_id", NULL))) return NULL;
+    if (fv && !exec_is_number(fv))
+        return exec_fail_as(r, fv->kind == XV_NONE ? XF_NONE_ID : XF_OTHER, a->at, "pad_sequence() fill value");
+    bool left = side && side->kind == XV_STR && side->str.n == 4 && !memcmp(side->str.s, "left", 4);
+    if (side && !left && !(side->kind == XV_STR && side->str.n == 5 && !memcmp(side->str.s, "right", 5)))
+        return exec_fail_at(r, a->at, "pad_sequence() padding_side other than left or right");
+    int n = it->seq.n, width = 0;
+    if (!n) return exec_fail_at(r, a->at, "pad_sequence() of no sequences");
+    ExecTensor **parts = exec_alloc(r, (size_t)n * sizeof *parts);
+    if (!parts) return NULL;
+    for (int i = 0; i < n; i++) {
+        if (!(parts[i] = exec_lib_tensor(r, it->seq.items[i], false))) return NULL;
+        if (parts[i]->ndim != 1 || parts[i]->dtype != parts[0]->dtype)
+            return exec_fail_at(r, a->at, "pad_sequence() of other than 1-d tensors of one dtype");
+        if (parts[i]->n > width) width = parts[i]->n;
+    }
+    int shape[2] = {first ? n : width, first ? width : n};
+    ExecTensor *t = exec_tensor_new(r, parts[0]->dtype, 2, shape, false);
+    if (!t) return NULL;
+    double fill = exec_round(t->dtype, fv ? exec_number(fv) : 0);
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < width; k++) {
+            int src = left ? k - (width - parts[i]->n) : k;
+            double x = src >= 0 && src < parts[i]->n ? parts[i]->data[src] : fill;
+            t->data[first ? (size_t)i * width + k : (size_t)k * n + i] = x;
+        }
+    return tv(r, t);
+}
+
 static ExecValue *k_topk(ExecRun *r, ExecTensor *t, ExecArgs *a, int k_pos) {
     int64_t k, d;
     if (!exec_arg_int(r, a, k_pos, "k", 1, &k) || !exec_arg_int(r, a, k_pos + 1, "dim", -1, &d)) return NULL;
@@ -306,7 +343,7 @@ static ExecValue *k_topk(ExecRun *r, ExecTensor *t, ExecArgs *a, int k_pos) {
 
 static const char *const elementwise[] = {"exp",   "log",   "log2",  "log10", "log1p",   "expm1",
                                           "abs",   "sqrt",  "sigmoid", "isnan", "isinf", "isfinite",
-                                          "floor", "round", "neg"};
+                                          "floor", "round", "neg", "logsigmoid"};
 
 static bool is_elementwise(const char *fn) {
     for (size_t i = 0; i < sizeof elementwise / sizeof *elementwise; i++)
@@ -465,6 +502,7 @@ ExecValue *exec_lib_function(ExecRun *r, char family, const char *fn, ExecArgs *
     if (is_create(fn)) return lib_create(r, fn, a, numpy);
     if (!strcmp(fn, "cat") || !strcmp(fn, "concatenate") || !strcmp(fn, "concat")) return k_cat(r, a, false, numpy);
     if (!strcmp(fn, "stack")) return k_cat(r, a, true, numpy);
+    if (!strcmp(fn, "pad_sequence") && !numpy) return k_pad_sequence(r, a);
     if (!strcmp(fn, "cross_entropy") || !strcmp(fn, "nll_loss")) return lib_loss(r, a, fn[0] == 'c', numpy);
     if (!strcmp(fn, "kl_div") && family == 't') return lib_kl_div(r, a);
     if (!strcmp(fn, "where")) return k_where(r, a, numpy);

@@ -237,6 +237,17 @@ ExecValue *exec_nn_method(ExecRun *r, ExecValue *layer, const char *m, ExecArgs 
         }
     if (!strcmp(m, "forward") || !strcmp(m, "__call__")) return exec_nn_call(r, layer, a->pos, a->npos, a->nkw, a->at);
     if (!strcmp(m, "parameters")) return exec_new(r, XV_LIST); /* an optimizer's: never read by a score */
+    if (!strcmp(m, "load_state_dict")) { /* trained weights the run cannot read: the stand-in's stand for them */
+        ExecValue *ck = exec_arg(a, 0, "state_dict");
+        (void)exec_arg(a, 1, "strict");
+        if (!ck || !(ck->kind == XV_DICT || (ck->kind == XV_OBJECT && !strcmp(ck->obj.type, "checkpoint"))))
+            return exec_fail_at(r, a->at, "load_state_dict() of other than a checkpoint or a dict of one");
+        NnKind kind = (NnKind)nn_field(layer, " kind")->i;
+        return exec_stand_in(r, a->at, "load_state_dict", "nn.%s's loaded weights are its stand-in's (the run cannot read them)",
+                             nn_names[kind])
+                   ? exec_none()
+                   : NULL;
+    }
     return NULL;
 }
 

@@ -134,10 +134,10 @@ static int required_params(TSNode fn) {
     return n - 1;
 }
 
-bool exec_token_model_class(ExecRun *r, ExecValue *cls) {
-    if (cls->kind != XV_CLASS || exec_dict_get_str(&cls->cls.attrs, " base") ||
-        ts_node_eq(cls->cls.def, r->entry_class))
-        return false; /* the entry's own class runs as written */
+/* Is cls an nn.Module of the script's own over token embeddings (exec_token_model_class),
+ * whoever calls it? */
+static bool token_model_shape(ExecRun *r, ExecValue *cls) {
+    if (cls->kind != XV_CLASS || exec_dict_get_str(&cls->cls.attrs, " base")) return false;
     ExecValue *b = exec_dict_get_str(&cls->cls.attrs, " lib_base");
     ExecValue *init = exec_dict_get_str(&cls->cls.attrs, "__init__"), *fwd = exec_dict_get_str(&cls->cls.attrs, "forward");
     if (!b || strcmp(b->lib.qual, "torch.nn.Module") || !init || init->kind != XV_FUNC || !fwd || fwd->kind != XV_FUNC)
@@ -148,6 +148,11 @@ bool exec_token_model_class(ExecRun *r, ExecValue *cls) {
     return required_params(fwd->fn.def) == 1 && calls_embedding(r, init->fn.def);
 }
 
+bool exec_token_model_class(ExecRun *r, ExecValue *cls) {
+    /* the entry's own class runs as written (exec_token_model_method binds its self) */
+    return !ts_node_eq(cls->cls.def, r->entry_class) && token_model_shape(r, cls);
+}
+
 static ExecValue *bind_method(ExecRun *r, ExecValue *f, ExecValue *self) {
     if (f->kind != XV_FUNC || f->fn.self || f->fn.is_static) return f;
     ExecValue *m = exec_new(r, XV_FUNC);
@@ -155,6 +160,19 @@ static ExecValue *bind_method(ExecRun *r, ExecValue *f, ExecValue *self) {
     *m = *f;
     m->fn.self = self;
     return m;
+}
+
+ExecValue *exec_token_model_method(ExecRun *r, ExecValue *cls, const char *method) {
+    if (!token_model_shape(r, cls) || !strcmp(method, "forward") || !strcmp(method, "__init__")) return NULL;
+    ExecValue *m = find_class_attr(cls, method);
+    if (!m || m->kind != XV_FUNC || m->fn.is_static) return NULL;
+    int len;
+    const char *name = exec_text(r, parse_field(cls->cls.def, "name"), &len);
+    if (!exec_stand_in(r, cls->cls.def, "nn.Module",
+                       "%.*s is the toy LM (a model over token embeddings: its weights are not known)", len, name))
+        return NULL;
+    ExecValue *self = exec_stand_pretrained(r, "torch.nn.Module", NULL, NULL, 0);
+    return self ? bind_method(r, m, self) : NULL;
 }
 
 static ExecValue *instantiate(ExecRun *r, ExecValue *cls, ExecValue **args, int nargs, const char **kw_names,

@@ -763,6 +763,8 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         for (size_t i = 0; i < sizeof model / sizeof *model; i++)
             if (!strcmp(n, model[i])) return opts[0] = XP_MODEL, 1;
         if (!strcmp(n, "logits")) return opts[0] = XP_OUTPUT, 1;
+        if (!strcmp(n, "items") || !strcmp(n, "keys") || !strcmp(n, "values") || !strcmp(n, "get"))
+            return opts[0] = XP_BATCH, opts[1] = XP_RECORD, 2; /* a dict: a batch, else a record */
         if (!strcmp(n, "train")) return opts[0] = XP_MODEL, opts[1] = XP_RECORD, 2; /* model.train(), or a split */
         if (!strcmp(n, "input_ids") || !strcmp(n, "attention_mask")) return opts[0] = XP_BATCH, 1;
         for (size_t i = 0; i < sizeof scores / sizeof *scores; i++)
@@ -800,7 +802,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
     if (!strcmp(use, "iter") || !strcmp(use, "len") || !strcmp(use, "unpack")) {
         static const ExecParamRole iter[] = {XP_CANDS, XP_CANDS_BARE, XP_CONT_IDS, XP_IDS,
-                                             XP_RECORDS, XP_ID_ROWS, XP_ID_TENSORS, XP_LL_PAIRS, XP_ID_BATCHES, XP_TOKEN_LPS};
+                                             XP_RECORDS, XP_ID_ROWS, XP_ID_TENSORS, XP_LL_PAIRS, XP_ID_BATCHES, XP_TOKEN_LPS, XP_ENC_BATCHES};
         int k = (int)(sizeof iter / sizeof *iter);
         memcpy(opts, iter, sizeof iter);
         if (!strcmp(use, "len")) opts[k++] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
@@ -849,6 +851,25 @@ static ExecValue *stand_ids(ExecRun *r, bool prompt_only) {
     return stand_ids_masked(r, NULL, prompt_only);
 }
 
+/* The labels a causal-LM collator puts beside a batch's input_ids: the ids, with the start, the
+ * prompt and the pads -100 (only the candidate is scored, as XP_ID_BATCHES' labels). Read when
+ * the code asks a bound batch for its "labels", reported as a stand-in. */
+ExecValue *exec_stand_batch_labels(ExecRun *r, ExecValue *batch) {
+    ExecValue *ids = exec_dict_get_str(&batch->obj.fields, "input_ids");
+    ExecValue *mask = exec_dict_get_str(&batch->obj.fields, "attention_mask");
+    if (!ids || !mask || ids->kind != XV_TENSOR || mask->kind != XV_TENSOR || ids->t->n != mask->t->n)
+        return exec_fail_as(r, XF_KEY, (TSNode){0}, "a key the batch does not hold");
+    if (!exec_stand_in(r, (TSNode){0}, "batch labels", "the input ids, the start, prompt and pads -100 (a collator's)"))
+        return NULL;
+    ExecTensor *labels = exec_tensor_cast(r, ids->t, XD_INT64);
+    if (!labels) return NULL;
+    int width = labels->shape[labels->ndim - 1];
+    for (int k = 0; k < labels->n; k++)
+        if (k % width <= r->table->prompt.len || mask->t->data[k] == 0) labels->data[k] = -100;
+    ExecValue *v = exec_tensor_value(r, labels);
+    return v && exec_dict_set_str(r, &batch->obj.fields, "labels", v) ? v : NULL;
+}
+
 /* The LM's logits, output or encoding for the candidate's ids. */
 static ExecValue *stand_derived(ExecRun *r, ExecParamRole role) {
     ExecTensor *mask = NULL;
@@ -859,7 +880,9 @@ static ExecValue *stand_derived(ExecRun *r, ExecParamRole role) {
     if (!ids) return NULL;
     if (flat) mask = exec_tensor_unsqueeze(r, mask, 0);
     if (role == XP_BATCH || role == XP_PROMPT_BATCH) {
-        ExecValue *enc = exec_object(r, "encoding");
+        /* a parameter's batch of the candidate's ids is a collator's: its labels are read on
+         * demand (exec_stand_batch_labels); the prompt's alone is a tokenizer's encoding */
+        ExecValue *enc = exec_object(r, role == XP_BATCH ? "batch" : "encoding");
         if (!enc || !mask || !exec_dict_set_str(r, &enc->obj.fields, "input_ids", idv) ||
             !exec_dict_set_str(r, &enc->obj.fields, "attention_mask",
                                exec_tensor_value(r, flat ? exec_tensor_squeeze(r, mask, 0) : mask)))
@@ -872,6 +895,27 @@ static ExecValue *stand_derived(ExecRun *r, ExecParamRole role) {
     ExecValue *out = exec_object(r, "output");
     if (!out || !exec_dict_set_str(r, &out->obj.fields, "logits", exec_tensor_value(r, logits))) return NULL;
     return out;
+}
+
+/* A loader of one batch of the candidate: a collated dict (input_ids, attention_mask and the
+ * labels, there from the start), else an (ids, labels) pair, the labels the ids with the start
+ * and the prompt -100 (only the candidate is scored). */
+static ExecValue *stand_loader(ExecRun *r, bool collated) {
+    const VerifyTable *t = r->table;
+    if (collated) {
+        ExecValue *l = exec_new(r, XV_LIST), *batch = l ? stand_derived(r, XP_BATCH) : NULL;
+        if (batch) r->gave_cand_ids = true; /* as a bound batch's ids */
+        return batch && exec_stand_batch_labels(r, batch) && exec_seq_push(r, &l->seq, batch) ? l : NULL;
+    }
+    ExecValue *ids = stand_ids(r, false), *pair = exec_new(r, XV_TUPLE), *l = exec_new(r, XV_LIST);
+    ExecTensor *labels = ids ? exec_tensor_cast(r, ids->t, XD_INT64) : NULL;
+    if (!labels || !pair || !l) return NULL;
+    for (int k = 0; k <= t->prompt.len && k < labels->n; k++) /* the start and the prompt */
+        labels->data[k] = -100;
+    if (!exec_seq_push(r, &pair->seq, ids) || !exec_seq_push(r, &pair->seq, exec_tensor_value(r, labels)) ||
+        !exec_seq_push(r, &l->seq, pair))
+        return NULL;
+    return l;
 }
 
 static ExecValue *stand_text(ExecRun *r, bool prompt, bool cont) {
@@ -1024,17 +1068,9 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     }
     case XP_LL_PAIRS:
         return exec_api_loglikelihoods(r);
-    case XP_ID_BATCHES: {
-        ExecValue *ids = stand_ids(r, false), *pair = exec_new(r, XV_TUPLE), *l = exec_new(r, XV_LIST);
-        ExecTensor *labels = ids ? exec_tensor_cast(r, ids->t, XD_INT64) : NULL;
-        if (!labels || !pair || !l) return NULL;
-        for (int k = 0; k <= t->prompt.len && k < labels->n; k++) /* the start and the prompt */
-            labels->data[k] = -100;
-        if (!exec_seq_push(r, &pair->seq, ids) || !exec_seq_push(r, &pair->seq, exec_tensor_value(r, labels)) ||
-            !exec_seq_push(r, &l->seq, pair))
-            return NULL;
-        return l;
-    }
+    case XP_ID_BATCHES:
+    case XP_ENC_BATCHES:
+        return stand_loader(r, r->plan->role[i] == XP_ENC_BATCHES);
     case XP_UNDECIDED:
         break;
     }
@@ -1147,7 +1183,7 @@ ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecVal
     int i = p->pending.param;
     ExecPlan *pl = r->plan;
     if (pl->role[i] == XP_UNDECIDED) {
-        ExecParamRole opts[12];
+        ExecParamRole opts[16];
         int n = stand_roles_for(r, i, use, arg, opts);
         size_t nl = strlen(pl->names[i]);
         if (nl > 2 && !strcmp(pl->names[i] + nl - 2, "()")) { /* an instance of a class the run cannot see */

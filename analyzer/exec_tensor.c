@@ -340,6 +340,7 @@ ExecTensor *exec_tensor_unary(ExecRun *r, const char *fn, ExecTensor *a) {
         else if (!strcmp(fn, "abs")) y = fabs(x);
         else if (!strcmp(fn, "sqrt")) y = sqrt(x);
         else if (!strcmp(fn, "sigmoid")) y = 1 / (1 + exp(-x));
+        else if (!strcmp(fn, "logsigmoid")) y = x < 0 ? x - log1p(exp(x)) : -log1p(exp(-x)); /* torch's, stable */
         else if (!strcmp(fn, "not")) y = x == 0;
         else if (!strcmp(fn, "floor")) y = floor(x);
         else if (!strcmp(fn, "round")) y = nearbyint(x);

@@ -832,8 +832,9 @@ static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
     if (!getenv("LOGITLINT_EXEC_TRACE")) return; /* read each time: runs are on several threads */
     static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
                                        "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
-                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches", "id_tensors", "gen_len", "total_len", "accelerator"};
-    _Static_assert(sizeof role / sizeof *role == XP_ACCELERATOR + 1, "one name per ExecParamRole");
+                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches", "id_tensors", "gen_len", "total_len", "accelerator",
+                                       "enc_batches"};
+    _Static_assert(sizeof role / sizeof *role == XP_ENC_BATCHES + 1, "one name per ExecParamRole");
     fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
     for (int i = 0; i < e->plan.nparams; i++)
         fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], role[e->plan.role[i]]);
@@ -890,9 +891,11 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         ret = exec_call_entry(&r, e->def, args, e->nargs);
     } else if (ok) { /* build the object, then call the method on it */
         ExecValue *cls = exec_env_get(r.globals, e->cls_name, (int)strlen(e->cls_name));
-        ExecValue *obj = NULL;
+        ExecValue *obj = NULL, *m = NULL;
         if (!cls) {
             exec_fail_as(&r, XF_UNDEFINED, (TSNode){0}, "class %s is not defined at module level", e->cls_name);
+        } else if ((m = exec_token_model_method(&r, cls, e->method)) || r.failed) {
+            /* a method of the script's own token LM (its sampler, its scorer): self is the toy LM */
         } else if (e->plan.lazy_self) { /* self's fields bound by use */
             if ((obj = exec_stand_record(&r, "self"))) {
                 obj->obj.cls = cls;
@@ -902,7 +905,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
             obj = exec_call_value(&r, cls, args, e->n_init, NULL, NULL, 0, e->cls);
             init_failed = !obj;
         }
-        ExecValue *m = obj ? exec_getattr(&r, obj, e->method, e->def) : NULL;
+        if (!m && obj) m = exec_getattr(&r, obj, e->method, e->def);
         ret = m ? exec_call_value(&r, m, args + e->n_init, e->nargs - e->n_init, NULL, NULL, 0, e->def) : NULL;
     }
     if (ret && !r.failed && ret->kind == XV_FUNC && parse_is(ret->fn.def, "function_definition") &&

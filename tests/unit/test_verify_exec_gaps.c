@@ -8,30 +8,14 @@
 #include "test_verify_recompute.h"
 #include "test_verify_util.h"
 
-static json_t *script_cex(json_t *o, const char *function) {
-    ck_assert_int_eq(json_array_size(o), 1);
-    json_t *c = json_object_get(json_array_get(o, 0), "counterexample");
-    ck_assert_msg(!strcmp(json_string_value(json_object_get(c, "origin")), "script"), "fallback: %s",
-                  json_string_value(json_object_get(c, "fallback")));
-    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(c, "entry"), "function")), function);
-    return c;
-}
-
-static bool has_stand_in(json_t *cex, const char *prefix) {
-    size_t i;
-    json_t *s;
-    json_array_foreach(json_object_get(cex, "stand_ins"), i, s) if (!strncmp(json_string_value(s), prefix, strlen(prefix))) return true;
-    return false;
-}
-
 /* `from model import GPT, GPTConfig` (no model.py), `torch.load(...)`, load_state_dict: the
  * toy LM stands for GPT and the checkpoint is opaque (both reported); the score is the float32
  * log of each token's softmax probability, summed: log Pr(y|x), or -inf where it underflows. */
 START_TEST(opaque_model_class_and_checkpoint_run) {
     json_t *o = check_json(TEST_DATA_DIR "/exec/opaque_checkpoint.py");
-    json_t *cex = script_cex(o, "option_logprob");
-    ck_assert(has_stand_in(cex, "torch.load at line 11: a checkpoint the run cannot read"));
-    ck_assert(has_stand_in(cex, "model.GPT at line 12: a class outside the project"));
+    json_t *cex = only_script_cex(o, "option_logprob");
+    ck_assert(cex_has_stand_in(cex, "torch.load at line 11: a checkpoint the run cannot read"));
+    ck_assert(cex_has_stand_in(cex, "model.GPT at line 12: a class outside the project"));
     assert_float32_log_softmax_sums(cex);
     ck_assert(json_is_true(json_object_get(cex, "flipped")));
     json_decref(o);
@@ -42,7 +26,7 @@ END_TEST
  * tokenizer, the batch runs, and the script's pick is its highest score. */
 START_TEST(setting_an_attribute_first_binds_the_parameter) {
     json_t *o = check_json(TEST_DATA_DIR "/exec/setattr_first.py");
-    json_t *cex = script_cex(o, "score_batch");
+    json_t *cex = only_script_cex(o, "score_batch");
     json_t *cands = json_object_get(cex, "candidates"), *c;
     size_t i, best = 0;
     double top = -INFINITY;
@@ -58,8 +42,8 @@ END_TEST
 /* A restored Flax TrainState: state.apply_fn({"params": state.params}, ids) is the toy LM. */
 START_TEST(flax_restored_state_applies_the_toy_lm) {
     json_t *o = check_json(TEST_DATA_DIR "/exec/flax_restored_state.py");
-    json_t *cex = script_cex(o, "sequence_logprob");
-    ck_assert(has_stand_in(cex, "flax.training.checkpoints.restore_checkpoint at line 8"));
+    json_t *cex = only_script_cex(o, "sequence_logprob");
+    ck_assert(cex_has_stand_in(cex, "flax.training.checkpoints.restore_checkpoint at line 8"));
     assert_float32_log_softmax_sums(cex);
     ck_assert(json_is_true(json_object_get(cex, "flipped")));
     json_decref(o);
@@ -70,7 +54,7 @@ END_TEST
  * probabilities (float32) underflows to 0 for both candidates while log Pr(y|x) differs. */
 START_TEST(model_moved_first_is_the_model) {
     json_t *o = check_json(TEST_DATA_DIR "/exec/model_to_first.py");
-    json_t *cex = script_cex(o, "continuation_score");
+    json_t *cex = only_script_cex(o, "continuation_score");
     json_t *table = json_object_get(cex, "table"), *c;
     size_t i;
     json_array_foreach(json_object_get(cex, "candidates"), i, c) {
@@ -86,7 +70,7 @@ END_TEST
  * the score, a loss (lowest first), each the unshifted NLL over every position but the start's. */
 START_TEST(returned_dict_key_is_found_by_data_flow) {
     json_t *o = check_json(TEST_DATA_DIR "/exec/dict_flow_loss.py");
-    json_t *cex = script_cex(o, "eval_batch");
+    json_t *cex = only_script_cex(o, "eval_batch");
     ck_assert_str_eq(json_string_value(json_object_get(cex, "score_label")), "eval_batch()[\"nll\"]");
     ck_assert_str_eq(json_string_value(json_object_get(cex, "score_order")), "lower-is-better");
     json_t *cands = json_object_get(cex, "candidates"), *c;

@@ -123,6 +123,24 @@ static inline bool assert_float32_log_softmax_sums(json_t *cex) {
     return underflow;
 }
 
+/* The one finding's counterexample in `o`; it must be the script's own, run from `function`. */
+static inline json_t *only_script_cex(json_t *o, const char *function) {
+    ck_assert_int_eq(json_array_size(o), 1);
+    json_t *c = json_object_get(json_array_get(o, 0), "counterexample");
+    ck_assert_msg(!strcmp(json_string_value(json_object_get(c, "origin")), "script"), "fallback: %s",
+                  json_string_value(json_object_get(c, "fallback")));
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(c, "entry"), "function")), function);
+    return c;
+}
+
+/* Does one of the counterexample's stand-in lines start with `prefix`? */
+static inline bool cex_has_stand_in(json_t *cex, const char *prefix) {
+    size_t i;
+    json_t *s;
+    json_array_foreach(json_object_get(cex, "stand_ins"), i, s) if (!strncmp(json_string_value(s), prefix, strlen(prefix))) return true;
+    return false;
+}
+
 static inline size_t argmax(const double *v, size_t n) {
     size_t b = 0;
     for (size_t i = 1; i < n; i++)
