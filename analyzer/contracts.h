@@ -82,6 +82,12 @@ typedef enum {
     OP_KERAS_CE_CLASS,      /* keras loss object (from_logits=True): applies OP_KERAS_CE */
     OP_LINEAR_CLASS,        /* nn.Linear(...), flax nn.Dense(...): a callable whose output is
                                raw scores over its out features (keras: activation=None) */
+    OP_RECURRENT_CELL,      /* nn.LSTMCell / GRUCell / RNNCell(...): a callable whose output is
+                               its new state (LSTMCell: the pair (h, c)), [batch, hidden] or
+                               one example's [hidden] */
+    OP_RECURRENT_SEQ,       /* nn.LSTM / GRU / RNN(...): a callable whose output is (output,
+                               final state), output [steps, batch, hidden] (batch_first=True:
+                               [batch, steps, hidden]) or one sequence's [steps, hidden] */
     OP_ONES,                /* ones / ones_like: a new tensor of ones; nothing the main facts
                                track, what a distribution sums to in facts_use.c */
     OP_CLOSE,               /* allclose / isclose / assert_close(a, b): a equals b within a

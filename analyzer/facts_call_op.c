@@ -106,6 +106,8 @@ Fact xfer_apply(Interp *in, const Applied *s) {
     case OP_KERAS_CE:
     case OP_KERAS_CE_CLASS:
     case OP_LINEAR_CLASS:
+    case OP_RECURRENT_CELL:
+    case OP_RECURRENT_SEQ:
     case OP_CROSS_ENTROPY:
     case OP_NLL_LOSS:
     case OP_CROSS_ENTROPY_CLASS:

@@ -317,7 +317,10 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
     bool fixed_token = false, positions_kept = false;
 
     int ell, consumed = axes_consumed(ix, nix, &ell);
+    /* state[:, k:]: a recurrent layer's output indexed on all the axes of its batched form */
+    if (ell < 0 && consumed == nix) recurrent_indexed(&value, consumed);
     if (ell < 0 && consumed == nix) fact_assume_lm_layout(&value, nix);
+    r.recurrent = value.recurrent && value.ndim >= 0;
     bool known = value.ndim >= 0;
     AxisKind in_axes[FACT_MAX_DIMS] = {0};
     int in_ndim = value.ndim;

@@ -37,6 +37,9 @@ void fact_replace_axis(Fact *f, int dim, AxisKind kind);
 /* Scores of unknown rank used as 3-D (x[:, :-1, :], gather(dim=2)): LM logits are
  * [batch, seq, vocab]. */
 void fact_assume_lm_layout(Fact *f, int ndim);
+/* x[i, j] on a recurrent layer's output, `consumed` axes indexed (facts_recurrent.c): once all
+ * the axes of its batched form are, that form's layout. */
+void recurrent_indexed(Fact *x, int consumed);
 bool fact_is_tensorish(const Fact *f);
 /* Flags a derived value inherits from an operand. */
 unsigned fact_inherited_flags(const Fact *f);

@@ -169,6 +169,7 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     /* a causal LM by its class on every path: a model the caller hands in on another path
      * (from_pretrained unless one was given, or None by default) may be of any class */
     r.causal = a.causal && b.causal;
+    r.recurrent = a.recurrent && b.recurrent && a.op == b.op && a.op_dim == b.op_dim;
     /* A position is known after a join only when both paths agree on it (facts_align.c). */
     if (!align_pos_eq(a.head, b.head)) r.head = (FactPos){0, 0, false};
     if (!align_pos_eq(a.tail, b.tail)) r.tail = (FactPos){0, 0, false};
@@ -242,7 +243,10 @@ unsigned fact_inherited_flags(const Fact *f) {
 }
 
 void fact_assume_lm_layout(Fact *f, int ndim) {
-    if (ndim != 3 || f->ndim >= 0 || !(f->kinds & FK_SCORES) || f->ax_last != AX_VOCAB) return;
+    /* a head over a recurrent layer's output has that layer's layout (facts_recurrent.c) */
+    if (ndim != 3 || f->ndim >= 0 || !(f->kinds & FK_SCORES) || f->ax_last != AX_VOCAB ||
+        f->recurrent)
+        return;
     fact_set_axes(f, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
 }
 
