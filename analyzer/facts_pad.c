@@ -723,6 +723,7 @@ static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, co
         if (x.what == PW_REALMASK && dim && along_positions(x, d))
             return padval(PW_COUNT, x.pad | (under_one_row_start_test(in, node) ? PAD_START : 0),
                           0, 0);
+
         break;
     case PO_FIRST_TRUE:
         if (x.what == PW_PADMASK && dim && along_positions(x, d))
@@ -928,9 +929,10 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
     if (!v.what && (kind == SYM_IDENTIFIER || kind == SYM_ATTRIBUTE) && r->kinds == FK_IDS &&
         r->obj == FO_NONE && r->ndim != 0 && r->ndim != 1)
         v = padval(PW_IDS, 0, r->ndim == 2 ? 2 : 0, 0);
-    /* an attention mask likewise: 1 at its real tokens, its pads of unknown side */
+    /* an attention mask nothing shows the side of, in an arm of a test of one row for left
+     * padding (the code says it masks real tokens of rows that may start with pads) */
     if (!v.what && (kind == SYM_IDENTIFIER || kind == SYM_ATTRIBUTE) && r->kinds == FK_MASK &&
-        r->obj == FO_NONE && !(r->flags & FF_MASKED) && r->ndim != 0 && r->ndim != 1)
+        r->obj == FO_NONE && r->ndim != 0 && r->ndim != 1 && under_one_row_start_test(in, n))
         v = padval(PW_REALMASK, 0, r->ndim == 2 ? 2 : 0, 0);
     padval_store(r, v);
     if (v.what)
