@@ -723,7 +723,6 @@ static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, co
         if (x.what == PW_REALMASK && dim && along_positions(x, d))
             return padval(PW_COUNT, x.pad | (under_one_row_start_test(in, node) ? PAD_START : 0),
                           0, 0);
-
         break;
     case PO_FIRST_TRUE:
         if (x.what == PW_PADMASK && dim && along_positions(x, d))

@@ -85,18 +85,21 @@ Fact recurrent_apply(Interp *in, TSNode node, Fact layer, const Fact *x) {
     return r;
 }
 
-/* head(x) with x a recurrent layer's output: scores over the head's out features, at x's
+/* head(x) with x a recurrent layer's whole output: scores over the head's out features, at x's
  * batch and steps. */
 void recurrent_head(Fact *scores, const Fact *x) {
-    if (!x->recurrent) return;
+    int rank = batched_rank(x);
+    if (!rank || (x->ndim >= 0 && x->ndim != rank)) return; /* a part of it: not claimed */
     scores->recurrent = true;
     scores->op = x->op;
     scores->op_dim = x->op_dim;
     scores->ax_last = AX_VOCAB;
-    if (x->ndim == batched_rank(x)) {
-        fact_set_axes(scores, x->ndim, (const AxisKind *)x->ax);
-        fact_replace_axis(scores, -1, AX_VOCAB);
-    }
+    if (x->ndim != rank) return;
+    AxisKind axes[3];
+    for (int i = 0; i < rank; i++)
+        axes[i] = (AxisKind)x->ax[i];
+    axes[rank - 1] = AX_VOCAB;
+    fact_set_axes(scores, rank, axes);
 }
 
 /* x[i, j] with `consumed` axes indexed and no ellipsis: all the axes of the batched form are
