@@ -255,6 +255,7 @@ static void slice_positions(Interp *in, Fact *r, const Fact *value, TSNode slice
 /* The last axis left by a subscript of a value of unknown rank (r->ax_last set for the
  * general case already). */
 static void unknown_rank_last(Fact *r, const Fact *value, const Index *ix, int nix, int ell) {
+    r->recurrent = false; /* a part of a recurrent layer's output, of unknown rank: no claim */
     if (nix == 1 && ix[0].kind == IX_INT) r->ax_last = value->ax_last;
     /* x[..., 0] after a keepdim gather: what is left of selected scores is positions */
     bool lead_full = true; /* x[:, 0], x[:, :, 0]: only the last axis is indexed */
@@ -317,10 +318,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
     bool fixed_token = false, positions_kept = false;
 
     int ell, consumed = axes_consumed(ix, nix, &ell);
-    /* state[:, k:]: a recurrent layer's output indexed on all the axes of its batched form */
-    if (ell < 0 && consumed == nix) recurrent_indexed(&value, consumed);
     if (ell < 0 && consumed == nix) fact_assume_lm_layout(&value, nix);
-    r.recurrent = value.recurrent && value.ndim >= 0;
     bool known = value.ndim >= 0;
     AxisKind in_axes[FACT_MAX_DIMS] = {0};
     int in_ndim = value.ndim;

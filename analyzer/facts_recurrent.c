@@ -102,11 +102,11 @@ void recurrent_head(Fact *scores, const Fact *x) {
     fact_set_axes(scores, rank, axes);
 }
 
-/* x[i, j] with `consumed` axes indexed and no ellipsis: all the axes of the batched form are
- * there, so it is that form. */
-void recurrent_indexed(Fact *x, int consumed) {
+/* x[i, j] indexing `ndim` axes and no ellipsis (or gather(dim=2)): all the axes of the batched
+ * form are there, so it is that form. */
+void recurrent_indexed(Fact *x, int ndim) {
     int rank = batched_rank(x);
-    if (!rank || x->ndim >= 0 || consumed != rank) return;
+    if (!rank || x->ndim >= 0 || ndim != rank) return;
     AxisKind axes[3] = {AX_UNK, AX_UNK, AX_UNK};
     axes[x->op_dim] = AX_BATCH;
     axes[rank - 1] = (AxisKind)x->ax_last;

@@ -243,10 +243,11 @@ unsigned fact_inherited_flags(const Fact *f) {
 }
 
 void fact_assume_lm_layout(Fact *f, int ndim) {
-    /* a head over a recurrent layer's output has that layer's layout (facts_recurrent.c) */
-    if (ndim != 3 || f->ndim >= 0 || !(f->kinds & FK_SCORES) || f->ax_last != AX_VOCAB ||
-        f->recurrent)
+    if (f->recurrent) { /* a recurrent layer's output, or a head's over it: its own layout */
+        recurrent_indexed(f, ndim);
         return;
+    }
+    if (ndim != 3 || f->ndim >= 0 || !(f->kinds & FK_SCORES) || f->ax_last != AX_VOCAB) return;
     fact_set_axes(f, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
 }
 
