@@ -219,6 +219,8 @@ const char *contracts_op_name(unsigned op) {
         N(SOFTMAX_CLASS),
         N(KERAS_CE_CLASS),
         N(LINEAR_CLASS),
+        N(RECURRENT_CELL),
+        N(RECURRENT_SEQ),
         N(ONES),
         N(CLOSE),
         N(PAD_ONLY),

@@ -82,6 +82,12 @@ typedef enum {
     OP_KERAS_CE_CLASS,      /* keras loss object (from_logits=True): applies OP_KERAS_CE */
     OP_LINEAR_CLASS,        /* nn.Linear(...), flax nn.Dense(...): a callable whose output is
                                raw scores over its out features (keras: activation=None) */
+    OP_RECURRENT_CELL,      /* nn.LSTMCell / GRUCell / RNNCell(...): a callable whose output is
+                               its new state (LSTMCell: the pair (h, c)), [batch, hidden] or
+                               one example's [hidden] */
+    OP_RECURRENT_SEQ,       /* nn.LSTM / GRU / RNN(...): a callable whose output is (output,
+                               final state), output [steps, batch, hidden] (batch_first=True:
+                               [batch, steps, hidden]) or one sequence's [steps, hidden] */
     OP_ONES,                /* ones / ones_like: a new tensor of ones; nothing the main facts
                                track, what a distribution sums to in facts_use.c */
     OP_CLOSE,               /* allclose / isclose / assert_close(a, b): a equals b within a
@@ -175,7 +181,10 @@ typedef enum {
  * applies */
 #define OPS_MODULES(X)                                                                             \
     X(KERAS_CE_CLASS)                                                                              \
-    X(LINEAR_CLASS) X(CROSS_ENTROPY_CLASS) X(NLL_LOSS_CLASS) X(LOG_SOFTMAX_CLASS) X(SOFTMAX_CLASS)
+    X(LINEAR_CLASS)                                                                                \
+    X(RECURRENT_CELL)                                                                              \
+    X(RECURRENT_SEQ)                                                                               \
+    X(CROSS_ENTROPY_CLASS) X(NLL_LOSS_CLASS) X(LOG_SOFTMAX_CLASS) X(SOFTMAX_CLASS)
 /* array_apply AT_NOTHING: rows read by facts_use.c and the padding domain only */
 #define OPS_NOTHING(X) X(ONES) X(CLOSE) X(PAD_ONLY)
 /* hf_apply (facts_hf.c); a collator's object (FO_CALLABLE) array_callable applies */

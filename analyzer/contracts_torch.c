@@ -92,6 +92,14 @@ const Contract contracts_torch[] = {
     {"Linear", LIB_TORCH, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},
     {"LazyLinear", LIB_TORCH, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},
     {"Dense", LIB_TF | LIB_FLAX, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},
+    /* recurrent layers: a cell's one step (the pair (h, c) for LSTMCell), a sequence layer's
+     * (output, final state) */
+    {"LSTMCell", LIB_TORCH, FORM_FUNC, OP_RECURRENT_CELL, -1, -1},
+    {"GRUCell", LIB_TORCH, FORM_FUNC, OP_RECURRENT_CELL, -1, -1},
+    {"RNNCell", LIB_TORCH, FORM_FUNC, OP_RECURRENT_CELL, -1, -1},
+    {"LSTM", LIB_TORCH, FORM_FUNC, OP_RECURRENT_SEQ, -1, -1},
+    {"GRU", LIB_TORCH, FORM_FUNC, OP_RECURRENT_SEQ, -1, -1},
+    {"RNN", LIB_TORCH, FORM_FUNC, OP_RECURRENT_SEQ, -1, -1},
     /* torch.distributions; pyro, numpyro, tfp and distrax name theirs the same, with the
      * same meaning: a bare name */
     {"Categorical", LIB_ANY, FORM_FUNC, OP_DISTRIBUTION, -1, -1},

@@ -143,6 +143,9 @@ struct Fact {
                            a layout not yet known ([batch, 1] for a reranker's score) */
     bool fill_pad : 1;  /* a buffer's fill is the pad token id, and the pads still hold it
                            (only rows copied to the start of each row were written since) */
+    bool recurrent : 1; /* the output of a recurrent layer (op: OP_RECURRENT_CELL /
+                           OP_RECURRENT_SEQ), or a head's scores over it; op_dim: its batch
+                           axis once the rank shows it batched (facts_recurrent.c) */
     uint8_t op;         /* FO_CALLABLE: the op it applies (contracts.h) */
     int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
     int16_t num;        /* FF_CONST: the integer */

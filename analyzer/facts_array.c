@@ -690,7 +690,9 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
         bool rows = merges_rows(in, x, a, off, t->op == OP_FLATTEN);
         int flat = flattens_positions(in, x, a, off, t->op == OP_FLATTEN);
         bool split = t->op == OP_RESHAPE && splits_rows(in, x, a, off);
+        if (t->op == OP_RESHAPE && recurrent_reshape_keeps(in, &x, a, off)) return x;
         x.ndim = -1;
+        x.recurrent = false;
         x.ax_last = a->npos - off >= 2 ? last : AX_UNK;
         /* logits.view(-1, V), flatten(0, 1): every position of every sequence as a row */
         if (rows) fact_set_axes(&x, 2, (AxisKind[]){AX_POS, AX_VOCAB});
@@ -895,6 +897,9 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
         c.op = OP_LINEAR_CLASS;
         return c;
     }
+    case OP_RECURRENT_CELL:
+    case OP_RECURRENT_SEQ:
+        return recurrent_layer(in, node, t, a);
     case OP_KERAS_CE_CLASS: {
         if (!args_truthy(in, a, "from_logits")) return fact_unknown();
         Fact c = fact_object(FO_CALLABLE, 0, node);
@@ -934,7 +939,17 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
     return fact_unknown(); /* not an Op: unreachable */
 }
 
+static Fact array_transfer(Interp *in, const Applied *s, ArrayTransfer which);
+
 Fact array_apply(Interp *in, const Applied *s, ArrayTransfer which) {
+    Fact r = array_transfer(in, s, which);
+    /* a recurrent layer's layout: kept by what keeps every axis, and by the reshapes that
+     * say so */
+    if (s->row->op != OP_PASS && s->row->op != OP_RESHAPE) r.recurrent = false;
+    return r;
+}
+
+static Fact array_transfer(Interp *in, const Applied *s, ArrayTransfer which) {
     in->call_transfer = true;
     const Contract *t = s->row;
     int dim = t->dim_pos >= 0 ? args_dim(in, s->a, t->dim_pos + s->off) : args_dim(in, s->a, -1);
@@ -971,8 +986,12 @@ Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
         Fact r = fact_of(FK_RAW, x.flags & (FF_LOOPVAR | FF_STEPVAR), node);
         r.ndim = -1;
         pad_carry(&r, &x); /* a padded batch's hidden states: the head's values are too */
+        recurrent_head(&r, &x); /* over a recurrent layer's output: at its batch rows */
         return r;
     }
+    case OP_RECURRENT_CELL:
+    case OP_RECURRENT_SEQ:
+        return recurrent_apply(in, node, c, &x);
     case OP_KERAS_CE_CLASS: /* SparseCategoricalCrossentropy(from_logits=True)(y, logits) */
         return a->npos >= 2 ? apply_loss(in, node, hf_output_tensor(a->posf[1]), a->posf[0], false,
                                          RED_UNSAID, false)

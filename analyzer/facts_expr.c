@@ -255,6 +255,7 @@ static void slice_positions(Interp *in, Fact *r, const Fact *value, TSNode slice
 /* The last axis left by a subscript of a value of unknown rank (r->ax_last set for the
  * general case already). */
 static void unknown_rank_last(Fact *r, const Fact *value, const Index *ix, int nix, int ell) {
+    r->recurrent = false; /* a part of a recurrent layer's output, of unknown rank: no claim */
     if (nix == 1 && ix[0].kind == IX_INT) r->ax_last = value->ax_last;
     /* x[..., 0] after a keepdim gather: what is left of selected scores is positions */
     bool lead_full = true; /* x[:, 0], x[:, :, 0]: only the last axis is indexed */

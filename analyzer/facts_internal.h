@@ -35,8 +35,12 @@ void fact_remove_axis(Fact *f, int dim);
 void fact_insert_axis(Fact *f, int dim, AxisKind kind);
 void fact_replace_axis(Fact *f, int dim, AxisKind kind);
 /* Scores of unknown rank used as 3-D (x[:, :-1, :], gather(dim=2)): LM logits are
- * [batch, seq, vocab]. */
+ * [batch, seq, vocab]; a recurrent layer's output (or a head's over it) used with as many axes
+ * as its batched form has is that form (recurrent_indexed). */
 void fact_assume_lm_layout(Fact *f, int ndim);
+/* x[i, j] on a recurrent layer's output, used as `ndim`-D (facts_recurrent.c): once that is the
+ * rank of its batched form, that form's layout. */
+void recurrent_indexed(Fact *x, int ndim);
 bool fact_is_tensorish(const Fact *f);
 /* Flags a derived value inherits from an operand. */
 unsigned fact_inherited_flags(const Fact *f);

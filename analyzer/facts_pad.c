@@ -233,6 +233,54 @@ static bool guarded(Interp *in, TSNode n) {
     return false;
 }
 
+/* x[r, 0] / x[r][0] (maybe .item()): the first position of one row (r no slice). */
+static bool one_row_first(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    TSNode fn = parse_field(n, "function");
+    if (parse_is(n, "call") && parse_is(fn, "attribute") &&
+        text_is(in, parse_field(fn, "attribute"), "item"))
+        n = parse_unparen(parse_field(fn, "object"));
+    if (!parse_is(n, "subscript")) return false;
+    long v;
+    uint32_t k = ts_node_named_child_count(n);
+    TSNode last = ts_node_named_child(n, k - 1), row;
+    if (!int_lit(in, last, &v) || v != 0) return false;
+    if (k == 3) {
+        row = ts_node_named_child(n, 1);
+    } else {
+        TSNode inner = parse_unparen(parse_field(n, "value"));
+        if (k != 2 || !parse_is(inner, "subscript") || ts_node_named_child_count(inner) != 2)
+            return false;
+        row = ts_node_named_child(inner, 1);
+    }
+    return !parse_is(parse_unparen(row), "slice") && !parse_is(parse_unparen(row), "ellipsis");
+}
+
+/* Is n inside an arm of `if ids[0][0] == pad_id:` (either arm)? The code says its rows may
+ * start with pads, and looks at one row only: whichever arm runs, other rows may be padded at
+ * the start (a test of every row, any(mask[:, 0] == 0), is no such test). */
+static bool under_one_row_start_test(Interp *in, TSNode n) {
+    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+        if (parse_is(p, "function_definition") || parse_is(p, "class_definition")) break;
+        TSNode stmt = parse_is(p, "else_clause") ? ts_node_parent(p)
+                      : parse_is(p, "block") && parse_is(ts_node_parent(p), "if_statement")
+                          ? ts_node_parent(p)
+                          : (TSNode){0};
+        if (ts_node_is_null(stmt)) continue;
+        TSNode cond = parse_unparen(parse_field(stmt, "condition"));
+        if (!parse_is(cond, "comparison_operator") || ts_node_named_child_count(cond) != 2 ||
+            ts_node_child_count(cond) != 3)
+            continue;
+        TSNode op = ts_node_child(cond, 1), a = ts_node_named_child(cond, 0),
+               b = ts_node_named_child(cond, 1);
+        if (!text_is(in, op, "==") && !text_is(in, op, "!=")) continue;
+        if ((one_row_first(in, a) && pad_id_name(in, b)) ||
+            (one_row_first(in, b) && pad_id_name(in, a)))
+            return true;
+    }
+    return false;
+}
+
 /* Where a read at index pos (a node, with what it was found to hold) lands in a batch whose
  * pads sit at `pad`: a PADREAD_* verdict, or -1 when it lands on a real token (or nothing is
  * known). */
@@ -252,7 +300,8 @@ static int verdict(Interp *in, TSNode pos, PadVal ix, uint8_t pad) {
         return -1;
     }
     if (ix.what == PW_COUNT) {
-        if (pad & PAD_START) return PADREAD_COUNT_LEFT;
+        /* of a batch whose side is not known: the count's batch's */
+        if ((pad & PAD_START) || (!pad && (ix.pad & PAD_START))) return PADREAD_COUNT_LEFT;
         if ((pad & PAD_END) && ix.c >= 0) return PADREAD_PAST_COUNT;
     }
     if (ix.what == PW_FIRSTPAD && ix.c >= 0) /* a pad on either side */
@@ -672,7 +721,8 @@ static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, co
         break;
     case PO_COUNT:
         if (x.what == PW_REALMASK && dim && along_positions(x, d))
-            return padval(PW_COUNT, x.pad, 0, 0);
+            return padval(PW_COUNT, x.pad | (under_one_row_start_test(in, node) ? PAD_START : 0),
+                          0, 0);
         break;
     case PO_FIRST_TRUE:
         if (x.what == PW_PADMASK && dim && along_positions(x, d))
@@ -878,6 +928,11 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
     if (!v.what && (kind == SYM_IDENTIFIER || kind == SYM_ATTRIBUTE) && r->kinds == FK_IDS &&
         r->obj == FO_NONE && r->ndim != 0 && r->ndim != 1)
         v = padval(PW_IDS, 0, r->ndim == 2 ? 2 : 0, 0);
+    /* an attention mask nothing shows the side of, in an arm of a test of one row for left
+     * padding (the code says it masks real tokens of rows that may start with pads) */
+    if (!v.what && (kind == SYM_IDENTIFIER || kind == SYM_ATTRIBUTE) && r->kinds == FK_MASK &&
+        r->obj == FO_NONE && r->ndim != 0 && r->ndim != 1 && under_one_row_start_test(in, n))
+        v = padval(PW_REALMASK, 0, r->ndim == 2 ? 2 : 0, 0);
     padval_store(r, v);
     if (v.what)
         memo_put(in, n.id, v);

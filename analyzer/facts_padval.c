@@ -15,6 +15,11 @@ void pad_join(Fact *r, const Fact *a, const Fact *b) {
     if ((x.what == PW_ZEROS && y.what == PW_TAILMASK) ||
         (x.what == PW_TAILMASK && y.what == PW_ZEROS))
         x = y = padval(PW_TAILMASK, 0, 0, 0);
+    /* a count of real tokens of rows that may start with pads, on one path (the other's index
+     * is none this domain knows, `mask.shape[-1] - 1`): a read at it on that path still lands
+     * in the pads */
+    if (x.what == PW_COUNT && (x.pad & PAD_START) && y.what == PW_NONE) y = x;
+    if (y.what == PW_COUNT && (y.pad & PAD_START) && x.what == PW_NONE) x = y;
     padval_store(r, memcmp(&x, &y, sizeof x) ? padval(PW_NONE, 0, 0, 0) : x);
     r->fill = a->fill == b->fill ? a->fill : 0;
     r->fill_pad = a->fill_pad && b->fill_pad && r->fill;

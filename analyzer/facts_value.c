@@ -200,6 +200,7 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     /* a causal LM by its class on every path: a model the caller hands in on another path
      * (from_pretrained unless one was given, or None by default) may be of any class */
     r.causal = a.causal && b.causal;
+    r.recurrent = a.recurrent && b.recurrent && a.op == b.op && a.op_dim == b.op_dim;
     /* A position is known after a join only when both paths agree on it (facts_align.c). */
     if (!align_pos_eq(a.head, b.head)) r.head = (FactPos){0, 0, false};
     if (!align_pos_eq(a.tail, b.tail)) r.tail = (FactPos){0, 0, false};
@@ -273,6 +274,10 @@ unsigned fact_inherited_flags(const Fact *f) {
 }
 
 void fact_assume_lm_layout(Fact *f, int ndim) {
+    if (f->recurrent) { /* a recurrent layer's output, or a head's over it: its own layout */
+        recurrent_indexed(f, ndim);
+        return;
+    }
     if (ndim != 3 || f->ndim >= 0 || !(f->kinds & FK_SCORES) || f->ax_last != AX_VOCAB) return;
     fact_set_axes(f, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
 }

@@ -67,6 +67,12 @@ Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op)
 /* min(xs, key=lambda c: score(c)), sorted(xs, key=scores.get): the key's values are ranked. */
 void array_rank_key(Interp *in, const Args *a, TSNode node);
 
+/* ---- facts_recurrent.c: recurrent cells and layers, and heads over their outputs ---- */
+Fact recurrent_layer(Interp *in, TSNode node, const Contract *t, const Args *a);
+Fact recurrent_apply(Interp *in, TSNode node, Fact layer, const Fact *x);
+void recurrent_head(Fact *scores, const Fact *x);
+bool recurrent_reshape_keeps(Interp *in, const Fact *x, const Args *a, int first);
+
 /* ---- facts_hf.c: Hugging Face models, outputs, tokenizers and encodings ---- */
 Fact hf_apply(Interp *in, const Applied *s);
 Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node);

@@ -67,16 +67,25 @@ static void check(RuleContext *ctx) {
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (logits from line %d)", row);
         char help[96];
-        bool classes = e->in.ndim == 2 && !has_axis(&e->in, AX_POS) && !has_axis(&e->in, AX_STEP);
+        /* a classifier's or multiple-choice head's [batch, classes]; a head over a recurrent
+         * layer's [batch, hidden] or [steps, batch, hidden] output */
+        bool classes = (e->in.ndim == 2 && !has_axis(&e->in, AX_POS) &&
+                        !has_axis(&e->in, AX_STEP)) ||
+                       e->in.recurrent;
         snprintf(help, sizeof help, "normalise over the %s axis (dim=%d here)",
                  classes ? "class" : "vocabulary", vocab);
-        if (classes) { /* a classifier's or multiple-choice head's [batch, classes] */
+        if (classes) {
+            char layout[64] = "";
+            for (int d = 0, k = 0; d < e->in.ndim; d++)
+                k += snprintf(layout + k, sizeof layout - (size_t)k, "%s%s", d ? ", " : "",
+                              e->in.ax[d] == AX_BATCH   ? "rows"
+                              : e->in.ax[d] == AX_VOCAB ? "classes"
+                                                        : "steps");
             rules_emit(ctx, e->node, NULL, help,
-                       "%s over %s of 2-D [rows, classes] logits%s: each class is normalised "
-                       "against the other rows, so the result is no distribution over a row's "
-                       "classes",
+                       "%s over %s of %d-D [%s] logits%s: each class is normalised against the "
+                       "other rows, so the result is no distribution over a row's classes",
                        e->op == NORM_LOG_SOFTMAX ? "log_softmax" : "softmax", axis_name(e->axis),
-                       where);
+                       e->in.ndim, layout, where);
             continue;
         }
         rules_emit(
@@ -155,7 +164,10 @@ const Rule rule_LL104 = {
         "vocab] from a causal LM call, over the batch or position axis: dim=1 or dim=0 on\n"
         "[B, T, V], dim=0 on one sequence's [T, V], and the same after transposes the\n"
         "analysis tracks; and dim=0 on the [batch, classes] logits of a multiple-choice\n"
-        "head, or of a sequence classifier whose logits the code argmaxes over the classes.\n"
+        "head, or of a sequence classifier whose logits the code argmaxes over the classes;\n"
+        "and over the batch axis of a Linear head's scores over a torch recurrent cell's\n"
+        "[batch, hidden] state or an LSTM / GRU / RNN layer's [steps, batch, hidden] output,\n"
+        "once the code indexes as many axes as the batched form has.\n"
         "When the layout is not known (a tensor of unknown rank, a classifier's logits that\n"
         "may be a reranker's [batch, 1] score, a similarity matrix, the logits of a model\n"
         "known only by its name and fed no token ids, e.g. pixels) nothing is reported.",
