@@ -143,6 +143,8 @@ struct Fact {
                            a layout not yet known ([batch, 1] for a reranker's score) */
     bool fill_pad : 1;  /* a buffer's fill is the pad token id, and the pads still hold it
                            (only rows copied to the start of each row were written since) */
+    bool prompt_in : 1; /* token scores of joined prompt + continuation under a mask of every
+                           real token (the pads') only: the prompt's positions are still in */
     uint8_t op;         /* FO_CALLABLE: the op it applies (contracts.h) */
     int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
     int16_t num;        /* FF_CONST: the integer */
@@ -189,6 +191,9 @@ enum {
                        real tokens: a mean the prompt is inside of (the mask drops pads only) */
     /* the mask is labels != -100, but the labels' pads hold the pad id */
     MFLAW_PADS_KEPT,
+    /* as MFLAW_LAGS, the scores and the mask cut to one window (lp[:, s:e] * m[:, s:e]): the
+       window still holds the positions the mask is there to drop, and the lag is kept */
+    MFLAW_LAGS_WINDOW,
 };
 
 enum { FACT_NO_DIM = 127 };
