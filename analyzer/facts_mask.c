@@ -39,6 +39,25 @@ static bool token_scores(const Fact *f) {
     return (f->kinds & FK_LOGPROB) && !(f->kinds & FK_RAW) && (f->flags & FF_SELECTED);
 }
 
+/* No row has pads after its tokens (no pads, or padded on the left only): a mask one behind the
+ * scores, or one running to every row's end, is right there (see above). A mask of the real
+ * tokens (real) says the batch has pads, whatever else is known of it. */
+static bool no_pads_after(const Fact *scores, const Fact *mask, bool real) {
+    if (!(scores->flags & FF_PADDED) && !real) return true;
+    return mask->pad == PAD_START || (scores->pad_what == PW_SIDED && scores->pad == PAD_START);
+}
+
+/* The mask's positions lag the scores': the scores' head is the token they predict, a mask's
+ * the token it is about. Sets the flaw. */
+static bool lags(Fact *scores, const Fact *mask, bool real) {
+    if (no_pads_after(scores, mask, real) || !(mask->kinds & FK_MASK)) return false;
+    int d = align_delta(scores, mask);
+    if (d == FACT_NO_ALIGN || d <= 0) return false;
+    bool window = (scores->flags & FF_SLICED) && (mask->flags & FF_SLICED);
+    scores->mask_flaw = window ? MFLAW_LAGS_WINDOW : MFLAW_LAGS;
+    return true;
+}
+
 bool mask_multiply(Fact *scores, const Fact *mask) {
     if (!token_scores(scores)) return true;
     /* a mask of every real token drops the pads, not a joined prompt (LL106's sinks) */
@@ -56,23 +75,11 @@ bool mask_multiply(Fact *scores, const Fact *mask) {
         scores->mask_flaw = MFLAW_EARLY;
         return false;
     }
-    /* a mask of the real tokens says the batch has pads, whatever else is known of it */
-    if (!(scores->flags & FF_PADDED) && !real) return true;
-    /* a batch padded on the left only: both masks are right there (see above) */
-    if (mask->pad == PAD_START || (scores->pad_what == PW_SIDED && scores->pad == PAD_START))
-        return true;
-    if (mask->pad_what == PW_TAILMASK) {
+    if (!no_pads_after(scores, mask, real) && mask->pad_what == PW_TAILMASK) {
         scores->mask_flaw = MFLAW_TAIL;
         return false;
     }
-    /* the scores' head is the token they predict; a mask's is the token it is about */
-    int d = (mask->kinds & FK_MASK) ? align_delta(scores, mask) : FACT_NO_ALIGN;
-    if (d != FACT_NO_ALIGN && d > 0) {
-        bool window = (scores->flags & FF_SLICED) && (mask->flags & FF_SLICED);
-        scores->mask_flaw = window ? MFLAW_LAGS_WINDOW : MFLAW_LAGS;
-        return false;
-    }
-    return true;
+    return !lags(scores, mask, real);
 }
 
 /* A number written in the code (or held on every path): 0, -100, 1.0, IGNORE_INDEX. */

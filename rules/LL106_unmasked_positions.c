@@ -133,11 +133,17 @@ static void emit_pads_in_loss(RuleContext *ctx, const FactEvent *e) {
                where);
 }
 
-/* `score < threshold`: an ordering comparison of a value with something that is no score,
- * outside an assert, and with no literal 0 (a sign check decides nothing about the prompt). */
-static bool against_threshold(const Source *src, const FactEvent *e) {
-    if (!parse_is(e->node, "comparison_operator") || (e->in2.kinds & (FK_SCORES | FK_LOSS)))
-        return false;
+/* `score < threshold`: an ordering comparison of a value with something that is no score on
+ * any pass (a running best, float("-inf") until the loop stores a score in it, is one), outside
+ * an assert, and with no literal 0 (a sign check decides nothing about the prompt). */
+static bool against_threshold(const Facts *facts, const Source *src, const FactEvent *e) {
+    if (!parse_is(e->node, "comparison_operator")) return false;
+    for (size_t i = 0; i < facts->events.len; i++) {
+        const FactEvent *o = &facts->events.items[i];
+        if (o->kind == EV_RANK && ts_node_eq(o->node, e->node) &&
+            (o->in2.kinds & (FK_SCORES | FK_LOSS)))
+            return false;
+    }
     for (TSNode up = ts_node_parent(e->node); !ts_node_is_null(up); up = ts_node_parent(up)) {
         if (parse_is(up, "assert_statement")) return false;
         if (parse_is(up, "function_definition")) break;
@@ -167,7 +173,7 @@ static bool against_threshold(const Source *src, const FactEvent *e) {
 static void check_threshold(RuleContext *ctx, const FactEvent *e) {
     const Facts *facts = ctx->facts;
     if (!e->in.agg_event || e->in.agg_event > facts->events.len ||
-        !against_threshold(ctx->src, e))
+        !against_threshold(facts, ctx->src, e))
         return;
     const FactEvent *s = &facts->events.items[e->in.agg_event - 1];
     const Fact *f = &s->in;
