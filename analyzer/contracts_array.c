@@ -63,7 +63,7 @@ const Contract contracts_array[] = {
     {"subtract", ARR, FORM_ARRAY, OP_SUB, -1, -1},
     {"divide", ARR, FORM_ARRAY, OP_DIV, -1, -1},
     {"true_divide", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY, OP_DIV, -1, -1},
-    {"not_equal", ARR, FORM_ARRAY, OP_COMPARE, -1, -1},
+    {"not_equal", ARR, FORM_ARRAY, OP_COMPARE, -1, -1, PO_NE},
     {"sigmoid", ARR | LIB_FLAX, FORM_ARRAY, OP_SIGMOID, -1, -1},
     {"log_softmax", ARR | LIB_FLAX, FORM_ARRAY, OP_LOG_SOFTMAX, 0, -1, .keeps = PK_SIDE},
     {"softmax", ARR | LIB_FLAX, FORM_ARRAY, OP_SOFTMAX, 0, -1, .keeps = PK_SIDE},

@@ -146,6 +146,8 @@ struct Fact {
     bool recurrent : 1; /* the output of a recurrent layer (op: OP_RECURRENT_CELL /
                            OP_RECURRENT_SEQ), or a head's scores over it; op_dim: its batch
                            axis once the rank shows it batched (facts_recurrent.c) */
+    bool prompt_in : 1; /* token scores of joined prompt + continuation under a mask of every
+                           real token (the pads') only: the prompt's positions are still in */
     uint8_t op;         /* FO_CALLABLE: the op it applies (contracts.h) */
     int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
     int16_t num;        /* FF_CONST: the integer */
@@ -192,6 +194,9 @@ enum {
                        real tokens: a mean the prompt is inside of (the mask drops pads only) */
     /* the mask is labels != -100, but the labels' pads hold the pad id */
     MFLAW_PADS_KEPT,
+    /* as MFLAW_LAGS, the scores and the mask cut to one window (lp[:, s:e] * m[:, s:e]): the
+       window still holds the positions the mask is there to drop, and the lag is kept */
+    MFLAW_LAGS_WINDOW,
 };
 
 enum { FACT_NO_DIM = 127 };

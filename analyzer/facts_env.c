@@ -46,6 +46,7 @@ bool env_same_fact(const Fact *a, const Fact *b) {
         !same_pos(a->tail, b->tail) || a->pad != b->pad || a->pad_what != b->pad_what ||
         a->pad_nd != b->pad_nd || a->pad_c != b->pad_c || a->fill != b->fill ||
         a->fill_end != b->fill_end || a->fill_cov != b->fill_cov || a->fill_pad != b->fill_pad ||
+        a->prompt_in != b->prompt_in ||
         a->mask_flaw != b->mask_flaw || a->log_event != b->log_event)
         return false;
     if (a->qual != b->qual && (!a->qual || !b->qual || strcmp(a->qual, b->qual) != 0)) return false;

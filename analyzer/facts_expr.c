@@ -1082,10 +1082,12 @@ Fact interp_eval(Interp *in, TSNode n) {
         /* in: what any operand holds; in2: the kinds every operand holds (a loss compared
          * with a loss ranks; a loss compared with a threshold does not) */
         Fact joined = fact_bottom(), common = fact_bottom();
+        uint16_t sum = 0; /* the one sum compared (logp < threshold: LL106) */
         uint32_t c = ts_node_named_child_count(n);
         for (uint32_t i = 0; i < c; i++) {
             Fact v = interp_eval(in, ts_node_named_child(n, i));
             joined = fact_join(in->arena, joined, v);
+            if (v.agg_event) sum = sum && sum != v.agg_event ? UINT16_MAX : v.agg_event;
             uint16_t kinds = common.bottom ? v.kinds : common.kinds & v.kinds;
             common = fact_join(in->arena, common, v);
             common.kinds = kinds;
@@ -1099,6 +1101,7 @@ Fact interp_eval(Interp *in, TSNode n) {
                 r.flags &= ~(FF_MASKED | FF_WEAK);
             }
         }
+        if (sum != UINT16_MAX) joined.agg_event = sum;
         if (!joined.bottom) interp_emit(in, EV_RANK, 0, n, joined, common, AX_UNK);
         break;
     }

@@ -5,6 +5,8 @@
  *   attention_mask[:, :-1] (about token t) count each row's first pad and, on the right, drop
  *   nothing (on the left the same mask is right: it drops the prediction of the first token
  *   from a pad, so a batch padded on the left only is no flaw);
+ *   cutting both to one window (lp[:, s:e], m[:, s:e]) keeps the lag, and a mask applied
+ *   inside the window says the window still holds positions to drop;
  * - it starts at the count of real tokens of prompts padded on the left (arange(T) >= lengths):
  *   the prompt fills the padded width, so a shorter prompt's last tokens are inside the mask;
  * - it runs from a start to each row's end (arange(T) >= k, m[i, k:] = 1 in a zero buffer):
@@ -37,8 +39,30 @@ static bool token_scores(const Fact *f) {
     return (f->kinds & FK_LOGPROB) && !(f->kinds & FK_RAW) && (f->flags & FF_SELECTED);
 }
 
+/* No row has pads after its tokens (no pads, or padded on the left only): a mask one behind the
+ * scores, or one running to every row's end, is right there (see above). A mask of the real
+ * tokens (real) says the batch has pads, whatever else is known of it. */
+static bool no_pads_after(const Fact *scores, const Fact *mask, bool real) {
+    if (!(scores->flags & FF_PADDED) && !real) return true;
+    return mask->pad == PAD_START || (scores->pad_what == PW_SIDED && scores->pad == PAD_START);
+}
+
+/* The mask's positions lag the scores': the scores' head is the token they predict, a mask's
+ * the token it is about. Sets the flaw. */
+static bool lags(Fact *scores, const Fact *mask, bool real) {
+    if (no_pads_after(scores, mask, real) || !(mask->kinds & FK_MASK)) return false;
+    int d = align_delta(scores, mask);
+    if (d == FACT_NO_ALIGN || d <= 0) return false;
+    bool window = (scores->flags & FF_SLICED) && (mask->flags & FF_SLICED);
+    scores->mask_flaw = window ? MFLAW_LAGS_WINDOW : MFLAW_LAGS;
+    return true;
+}
+
 bool mask_multiply(Fact *scores, const Fact *mask) {
     if (!token_scores(scores)) return true;
+    /* a mask of every real token drops the pads, not a joined prompt (LL106's sinks) */
+    bool real = mask->pad_what == PW_REALMASK || mask->pad_what == PW_MASKPART;
+    scores->prompt_in = (scores->flags & FF_JOINED) && real;
     if (mask->pad_what == PW_PADMASK || mask->pad_what == PW_DROPMASK) {
         scores->mask_flaw = MFLAW_INVERTED; /* lp * (labels == -100): only what is dropped */
         return false;
@@ -51,21 +75,11 @@ bool mask_multiply(Fact *scores, const Fact *mask) {
         scores->mask_flaw = MFLAW_EARLY;
         return false;
     }
-    if (!(scores->flags & FF_PADDED)) return true;
-    /* a batch padded on the left only: both masks are right there (see above) */
-    if (mask->pad == PAD_START || (scores->pad_what == PW_SIDED && scores->pad == PAD_START))
-        return true;
-    if (mask->pad_what == PW_TAILMASK) {
+    if (!no_pads_after(scores, mask, real) && mask->pad_what == PW_TAILMASK) {
         scores->mask_flaw = MFLAW_TAIL;
         return false;
     }
-    /* the scores' head is the token they predict; a mask's is the token it is about */
-    int d = (mask->kinds & FK_MASK) ? align_delta(scores, mask) : FACT_NO_ALIGN;
-    if (d != FACT_NO_ALIGN && d > 0) {
-        scores->mask_flaw = MFLAW_LAGS;
-        return false;
-    }
-    return true;
+    return !lags(scores, mask, real);
 }
 
 /* A number written in the code (or held on every path): 0, -100, 1.0, IGNORE_INDEX. */
@@ -109,7 +123,10 @@ bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value) {
         scores->mask_flaw = MFLAW_INVERTED; /* lp.masked_fill(labels != -100, 0): the kept go */
         return false;
     }
-    if (v == 0) return true;
+    if (v == 0) {
+        scores->prompt_in = (scores->flags & FF_JOINED) && mask->pad_what == PW_PADMASK;
+        return true;
+    }
     scores->mask_flaw = MFLAW_FILL;
     return false;
 }

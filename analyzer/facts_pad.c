@@ -730,7 +730,19 @@ static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, co
         break;
     case PO_EQ:
     case PO_NE:
-        if (first < a->npos) return compare_val(in, x, a->pos[first], argv[first], c->pad == PO_EQ);
+        if (first < a->npos) {
+            bool eq = c->pad == PO_EQ;
+            PadVal m = compare_val(in, x, a->pos[first], argv[first], eq);
+            /* ids.ne(tok.pad_token_id), torch.ne(ids, pad_id): as ids != pad_id */
+            TSNode fn = parse_field(node, "function");
+            TSNode recv = first                        ? a->pos[0]
+                          : parse_is(fn, "attribute") ? parse_field(fn, "object")
+                                                      : (TSNode){0};
+            if (!m.what && !ts_node_is_null(recv) &&
+                pad_compared(in, recv, x, a->pos[first], argv[first]))
+                m = padval(eq ? PW_PADMASK : PW_REALMASK, 0, 0, 0);
+            return m;
+        }
         break;
     case PO_NOT:
         return negated(x);
@@ -808,8 +820,8 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
         if (!side) side = tokenizer_side(in, fn, recv);
         if (!side) side = tokenizer_arg(in, &a, argv); /* DataLoader(ds, collate_fn=...) */
-        return side && (r->flags & FF_PADDED) ? padval(PW_ENCODING, side, 0, 0)
-                                              : padval(PW_NONE, 0, 0, 0);
+        /* of an unknown side too: its attention_mask is still one of the real tokens */
+        return (r->flags & FF_PADDED) ? padval(PW_ENCODING, side, 0, 0) : padval(PW_NONE, 0, 0, 0);
     }
     if (r->obj == FO_CALLABLE && (op == OP_COLLATOR || op == OP_MLM_COLLATOR)) {
         /* DataCollatorWithPadding(tokenizer): it pads as the tokenizer does */

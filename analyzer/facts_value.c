@@ -156,6 +156,7 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     if (a.agg_event != b.agg_event) r.agg_event = 0;
     if (!a.log_event) r.log_event = b.log_event; /* a use on either path is a use */
     r.pooled = a.pooled && b.pooled;             /* a classifier's head on every path */
+    r.prompt_in = a.prompt_in && b.prompt_in;    /* a mask of the pads only on every path */
     if (!ts_node_is_null(b.origin) && ts_node_is_null(a.origin)) r.origin = b.origin;
     /* nor of its layout: [] joined with the list a loop appended one position's value to at
      * a time is that list */

@@ -1,5 +1,8 @@
 /* LL106 unmasked-positions: padding positions inside a per-sequence sum or mean of token
- * log-probs, or prompt positions inside a per-candidate mean. */
+ * log-probs, or prompt positions inside a per-candidate mean or inside a sum compared with a
+ * threshold. */
+#include <string.h>
+
 #include "rules.h"
 
 /* ---- its verifier recipes (verify.h): what flagged code computes, for the counterexample ---- */
@@ -46,7 +49,16 @@ static bool token_logprobs(const Fact *f) {
 static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                       const char *where) {
     const char *agg = mean ? "averaged" : "summed";
-    if (flaw == MFLAW_LAGS)
+    if (flaw == MFLAW_LAGS_WINDOW)
+        rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
+                   "cut the mask one position further than the scores: lp[:, s:e] with "
+                   "mask[:, s + 1:e + 1] when lp scores input_ids[:, 1:]",
+                   "token log-probs are %s under a mask one position behind them%s, both cut to "
+                   "the same window: each score is about the token after the one its mask "
+                   "entry is about, so the first pad after a shorter row is counted and the "
+                   "row's first scored token is dropped",
+                   agg, where);
+    else if (flaw == MFLAW_LAGS)
         rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
                    "take the mask at the positions of the tokens scored: attention_mask[:, 1:] "
                    "with scores of input_ids[:, 1:]",
@@ -121,10 +133,70 @@ static void emit_pads_in_loss(RuleContext *ctx, const FactEvent *e) {
                where);
 }
 
+/* `score < threshold`: an ordering comparison of a value with something that is no score on
+ * any pass (a running best, float("-inf") until the loop stores a score in it, is one), outside
+ * an assert, and with no literal 0 (a sign check decides nothing about the prompt). */
+static bool against_threshold(const Facts *facts, const Source *src, const FactEvent *e) {
+    if (!parse_is(e->node, "comparison_operator")) return false;
+    for (size_t i = 0; i < facts->events.len; i++) {
+        const FactEvent *o = &facts->events.items[i];
+        if (o->kind == EV_RANK && ts_node_eq(o->node, e->node) &&
+            (o->in2.kinds & (FK_SCORES | FK_LOSS)))
+            return false;
+    }
+    for (TSNode up = ts_node_parent(e->node); !ts_node_is_null(up); up = ts_node_parent(up)) {
+        if (parse_is(up, "assert_statement")) return false;
+        if (parse_is(up, "function_definition")) break;
+    }
+    bool ordering = false;
+    for (uint32_t i = 0, n = ts_node_child_count(e->node); i < n; i++) {
+        TSNode c = ts_node_child(e->node, i);
+        size_t len;
+        const char *t = parse_text(src, c, &len);
+        if (ts_node_is_named(c)) {
+            if ((parse_is(c, "integer") || parse_is(c, "float")) && strspn(t, "0.") == len)
+                return false;
+            continue;
+        }
+        if ((len == 1 && (*t == '<' || *t == '>')) ||
+            (len == 2 && (!memcmp(t, "<=", 2) || !memcmp(t, ">=", 2))))
+            ordering = true;
+    }
+    return ordering;
+}
+
+/* A per-sequence sum of token log-probs over a joined prompt + continuation whose prompt
+ * positions are still in (no mask, or a mask of the pads only), compared against a threshold.
+ * The prompt adds log Pr(prompt), the same for every continuation of one prompt (a sum ranks
+ * them as log Pr(y|x) does) but different from one prompt to the next: against a fixed
+ * threshold the decision follows how likely the prompt is. */
+static void check_threshold(RuleContext *ctx, const FactEvent *e) {
+    const Facts *facts = ctx->facts;
+    if (!e->in.agg_event || e->in.agg_event > facts->events.len ||
+        !against_threshold(facts, ctx->src, e))
+        return;
+    const FactEvent *s = &facts->events.items[e->in.agg_event - 1];
+    const Fact *f = &s->in;
+    if (s->kind != EV_AGGREGATE || s->op != AGG_SUM || !token_logprobs(f) ||
+        !(f->flags & FF_JOINED) || (f->flags & FF_SLICED) || f->mask_flaw ||
+        ((f->flags & FF_MASKED) && !f->prompt_in))
+        return;
+    int row = (int)ts_node_start_point(e->node).row + 1;
+    rules_emit(ctx, s->node, NULL,
+               "score the continuation only (labels = -100 or a mask on the prompt's positions) "
+               "before comparing with a fixed threshold",
+               "token log-probs of prompt + continuation are summed over the prompt's positions "
+               "too, and the sum is compared with a threshold (line %d): the sum adds log "
+               "Pr(prompt), a different amount for every prompt, so whether a continuation "
+               "passes depends on how likely its prompt is, not only on log Pr(y|x)",
+               row);
+}
+
 static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
         const FactEvent *e = &ctx->facts->events.items[i];
         if (e->kind == EV_PADS_IN_LOSS) emit_pads_in_loss(ctx, e);
+        if (e->kind == EV_RANK) check_threshold(ctx, e);
         if (e->kind != EV_AGGREGATE || (e->op != AGG_SUM && e->op != AGG_MEAN)) continue;
         const Fact *f = &e->in;
         bool mean = e->op == AGG_MEAN;
@@ -141,7 +213,8 @@ static void check(RuleContext *ctx) {
             continue;
         }
         /* a slice may have cut the pads off, but never makes an inverted or early mask right */
-        bool flaw_any_slice = f->mask_flaw == MFLAW_INVERTED || f->mask_flaw == MFLAW_EARLY;
+        bool flaw_any_slice = f->mask_flaw == MFLAW_INVERTED || f->mask_flaw == MFLAW_EARLY ||
+                              f->mask_flaw == MFLAW_LAGS_WINDOW;
         if (!token_logprobs(f) || (f->flags & FF_MASKED) ||
             ((f->flags & FF_SLICED) && !flaw_any_slice))
             continue;
@@ -268,9 +341,11 @@ const Rule rule_LL106 = {
         "masked mean that still divides by the padded length ((lp * mask).mean(-1)) is\n"
         "flagged too. A mask is judged by what it covers: one position behind the scores\n"
         "(attention_mask[:, :-1] against scores of input_ids[:, 1:]) unless the batch is padded\n"
-        "on the left only, a mask running from a start to every row's end (arange(T) >= k,\n"
-        "m[i, k:] = 1 in a zero buffer) unless padded on the left only, an inverted mask\n"
-        "(lp * (labels == -100), masked_fill(labels != -100, 0)), and masked_fill with a\n"
+        "on the left only, and so when both are cut to one window (lp[:, s:e] *\n"
+        "attention_mask[:, s:e]; a mask of ids != pad_id also says the batch has pads), a mask\n"
+        "running from a start to every row's end (arange(T) >= k, m[i, k:] = 1 in a zero\n"
+        "buffer) unless padded on the left only, an inverted mask (lp * (labels == -100),\n"
+        "masked_fill(labels != -100, 0)), and masked_fill with a\n"
         "non-zero constant before a sum or mean do not count as masking. A mask's polarity is\n"
         "also read from its use: one that fills the token ids with a dummy 0\n"
         "(ids.masked_fill(m, 0) before a gather) marks the dropped targets, so lp * m is\n"
@@ -285,7 +360,11 @@ const Rule rule_LL106 = {
         "start of each row, and the loss ignores another value (-100): the pads after every\n"
         "shorter row are trained on. Writing anything over the rest of the rows (labels[mask] =\n"
         "-100, labels[i, n:] = -100) counts as masking them, and a mask labels != -100 of such\n"
-        "labels (padded with the pad id) keeps the pads: no masking either.",
+        "labels (padded with the pad id) keeps the pads: no masking either. A plain sum of\n"
+        "prompt + continuation log-probs (unmasked, or under a mask of the pads only) is\n"
+        "flagged where it is compared with a threshold (if logp < min_logp, a score that is no\n"
+        "log-prob itself, not 0, outside an assert); ranking the continuations of one prompt\n"
+        "by it, or a DPO-style difference of two such sums of one prompt, is left alone.",
     .why =
         "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
         "batch the pad positions have log-probabilities too (often large negative, sometimes\n"
@@ -294,7 +373,11 @@ const Rule rule_LL106 = {
         "the data. Prompt tokens shared by every candidate add the same constant to each plain\n"
         "sum and cannot change the ranking, but inside a mean they weigh differently for each\n"
         "candidate (k prompt tokens out of k + n): a short candidate's mean is dominated by the\n"
-        "prompt, a long one's by itself, and the ranking can flip.",
+        "prompt, a long one's by itself, and the ranking can flip. A plain sum that keeps the\n"
+        "prompt is log Pr(prompt) + log Pr(y|x): against a fixed threshold the decision then\n"
+        "depends on how likely the prompt is, a different amount for every prompt. A mask one\n"
+        "position behind the scores keeps its lag when both are cut to the same window: the\n"
+        "window still holds the pads the mask is there to drop.",
     .example = "enc = tokenizer(texts, return_tensors=\"pt\", padding=True)\n"
                "logprobs = model(**enc).logits[:, :-1].log_softmax(-1)\n"
                "token_lp = logprobs.gather(-1, enc.input_ids[:, 1:, None]).squeeze(-1)\n"
