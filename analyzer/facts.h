@@ -134,7 +134,8 @@ struct Fact {
     bool bottom : 1;    /* no value on this path (unassigned): the identity of join */
     bool records : 1;   /* FO_TUPLE / FO_DICT / FO_INSTANCE / FO_ENCODING: a list of such
                            values (iterating it, or [0], gives one) */
-    bool causal : 1;    /* FO_MODEL: its class says it is a causal LM */
+    bool causal : 1;    /* FO_MODEL: its class says it is a causal LM; FO_OUTPUT: such a
+                           model's, a Hugging Face output (out[0] is its logits [B, T, V]) */
     bool one_text : 1;  /* FO_ENCODING: of one text, its ids are a list [T], not a batch */
     bool choices : 1;   /* FO_MODEL / FO_OUTPUT: a multiple-choice head, logits [batch, choices] */
     bool pooled : 1;    /* FO_MODEL / FO_OUTPUT: a head over whole sequences (sequence
@@ -143,6 +144,11 @@ struct Fact {
                            a layout not yet known ([batch, 1] for a reranker's score) */
     bool fill_pad : 1;  /* a buffer's fill is the pad token id, and the pads still hold it
                            (only rows copied to the start of each row were written since) */
+    bool row_open : 1;  /* logits out[0] of a model fed token ids that nothing proves a Hugging
+                           Face one: its output's first field [B, T, V], or, of a model that
+                           returns its logits (mlx_lm, many nn.Modules), row 0 [T, V]. The rank
+                           is unknown; head/tail are the positions (the same either way); a
+                           subscript either says which ([:, :-1]) or forgets the positions */
     uint8_t op;         /* FO_CALLABLE: the op it applies (contracts.h) */
     int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
     int16_t num;        /* FF_CONST: the integer */

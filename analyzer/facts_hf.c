@@ -43,6 +43,7 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     Fact out = fact_object(FO_OUTPUT, flags, node);
     out.choices = model.choices;
     out.pooled = model.pooled;
+    out.causal = model.obj == FO_MODEL && model.causal; /* out[0] is the logits [B, T, V] */
     /* The logits at position t predict the input's token t + 1 (facts_align.c); a padded or
      * joined input makes padded or joined logits. */
     int ki = args_kw(in, a, "input_ids");

@@ -41,6 +41,7 @@ void fact_set_axes(Fact *f, int ndim, const AxisKind *axes) {
     for (int i = 0; i < ndim && i < FACT_MAX_DIMS; i++)
         f->ax[i] = (uint8_t)axes[i];
     f->ax_last = ndim > 0 && ndim <= FACT_MAX_DIMS ? (uint8_t)axes[ndim - 1] : AX_UNK;
+    f->row_open = false; /* the rank is known now */
 }
 
 static bool same_axes(const Fact *a, const Fact *b) {
