@@ -144,11 +144,12 @@ struct Fact {
                            a layout not yet known ([batch, 1] for a reranker's score) */
     bool fill_pad : 1;  /* a buffer's fill is the pad token id, and the pads still hold it
                            (only rows copied to the start of each row were written since) */
-    bool row_open : 1;  /* logits out[0] of a model fed token ids that nothing proves a Hugging
-                           Face one: its output's first field [B, T, V], or, of a model that
-                           returns its logits (mlx_lm, many nn.Modules), row 0 [T, V]. The rank
-                           is unknown; head/tail are the positions (the same either way); a
-                           subscript either says which ([:, :-1]) or forgets the positions */
+    bool bare_lm : 1;   /* FO_MODEL: a causal LM that returns its logits themselves [B, T, V],
+                           no output object (mlx_lm's); a tensor: out[0] of a model fed token
+                           ids nothing proves either kind, the first field of a Hugging Face
+                           output [B, T, V] or row 0 [T, V] of such logits: its rank unknown,
+                           head/tail its positions (the same either way), until a subscript
+                           says which ([:, :-1]) or forgets them (facts_expr.c) */
     uint8_t op;         /* FO_CALLABLE: the op it applies (contracts.h) */
     int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
     int16_t num;        /* FF_CONST: the integer */

@@ -127,6 +127,7 @@ Fact xfer_apply(Interp *in, const Applied *s) {
     case OP_COLLATOR:
     case OP_MLM_COLLATOR:
     case OP_DATALOADER:
+    case OP_LOAD_BARE_LM:
         return hf_apply(in, s);
     case OP_UFUNC_REDUCE:
     case OP_FOLD:

@@ -112,9 +112,9 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
                 r.ax_last = AX_VOCAB;
             } else if (!value.causal && !(value.flags & (FF_LABELS | FF_SEQ2SEQ))) {
                 /* no Hugging Face output proven: [B, T, V], or row 0 [T, V] of a model that
-                 * returns its logits (facts.h, row_open) */
+                 * returns its logits (facts.h, bare_lm) */
                 r.ax_last = AX_VOCAB;
-                r.row_open = true;
+                r.bare_lm = true;
             } else {
                 fact_set_axes(&r, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
             }
@@ -488,13 +488,13 @@ static bool slice_moves_with_loop(Interp *in, TSNode slice) {
     return false;
 }
 
-/* out[0] of a model nothing proves a Hugging Face one (facts.h, row_open) indexed: x[:, a:b],
+/* out[0] of a model nothing proves a Hugging Face one (facts.h, bare_lm) indexed: x[:, a:b],
  * x[i, a:b] and x[:, -1] index a batch row's positions (on [T, V] they would slice the
  * vocabulary, or read its last token), so it is [B, T, V]. Any other two indices (x[:, tok] is
  * one token's scores on [T, V]), or one, may index a batch row or a position: the rank stays
  * unknown, and the positions are forgotten (align_subscript). Three are [B, T, V] either way
  * (fact_assume_lm_layout). */
-static void row_open_resolve(Fact *value, const Index *ix, int nix) {
+static void resolve_open_layout(Fact *value, const Index *ix, int nix) {
     if (nix != 2) return;
     bool lead_row = ix[0].kind == IX_INT || (ix[0].kind == IX_SLICE && full_slice(ix[0].node));
     bool positions = (ix[1].kind == IX_SLICE && !full_slice(ix[1].node)) ||
@@ -524,9 +524,9 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
         align_subscript(in, &r, &value, ix, nix);
         return r;
     }
-    if (value.row_open) row_open_resolve(&value, ix, nix);
+    if (value.bare_lm) resolve_open_layout(&value, ix, nix);
     Fact r = index_tensor(in, node, value, ix, nix);
-    r.row_open = false; /* whatever is left of out[0] has a layout the subscript says */
+    r.bare_lm = false; /* whatever is left of out[0] has a layout the subscript says */
     return r;
 }
 

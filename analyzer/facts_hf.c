@@ -43,7 +43,8 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     Fact out = fact_object(FO_OUTPUT, flags, node);
     out.choices = model.choices;
     out.pooled = model.pooled;
-    out.causal = model.obj == FO_MODEL && model.causal; /* out[0] is the logits [B, T, V] */
+    /* a Hugging Face output: out[0] is the logits [B, T, V] */
+    out.causal = model.obj == FO_MODEL && model.causal && !model.bare_lm;
     /* The logits at position t predict the input's token t + 1 (facts_align.c); a padded or
      * joined input makes padded or joined logits. */
     int ki = args_kw(in, a, "input_ids");
@@ -333,6 +334,13 @@ Fact hf_apply(Interp *in, const Applied *s) {
     switch ((Op)t->op) {
     case OP_FROM_PRETRAINED:
         return from_pretrained(qual ? qual : "", node);
+    case OP_LOAD_BARE_LM: { /* (model, tokenizer); return_config=True adds the config */
+        if (args_kw(in, a, "return_config") >= 0 && args_truthy(in, a, "return_config"))
+            return fact_unknown();
+        Fact model = fact_object(FO_MODEL, 0, node);
+        model.causal = model.bare_lm = true;
+        return xfer_pair(in, model, fact_object(FO_TOKENIZER, 0, node), node);
+    }
     case OP_GENERATE: {
         /* several sequences (a padded batch of prompts, num_return_sequences > 1) end at
          * different steps: the finished ones are padded up to the longest */
