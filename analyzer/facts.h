@@ -134,8 +134,9 @@ struct Fact {
     bool bottom : 1;    /* no value on this path (unassigned): the identity of join */
     bool records : 1;   /* FO_TUPLE / FO_DICT / FO_INSTANCE / FO_ENCODING: a list of such
                            values (iterating it, or [0], gives one) */
-    bool causal : 1;    /* FO_MODEL: its class says it is a causal LM; FO_OUTPUT: such a
-                           model's, a Hugging Face output (out[0] is its logits [B, T, V]) */
+    bool causal : 1;    /* FO_MODEL: its class says it is a causal LM; FO_OUTPUT: a Hugging
+                           Face output (of such a model, or of a call that is one's forward:
+                           facts_hf.c), out[0] its logits [B, T, V] */
     bool one_text : 1;  /* FO_ENCODING: of one text, its ids are a list [T], not a batch */
     bool choices : 1;   /* FO_MODEL / FO_OUTPUT: a multiple-choice head, logits [batch, choices] */
     bool pooled : 1;    /* FO_MODEL / FO_OUTPUT: a head over whole sequences (sequence

@@ -127,7 +127,6 @@ Fact xfer_apply(Interp *in, const Applied *s) {
     case OP_COLLATOR:
     case OP_MLM_COLLATOR:
     case OP_DATALOADER:
-    case OP_LOAD_BARE_LM:
         return hf_apply(in, s);
     case OP_UFUNC_REDUCE:
     case OP_FOLD:
@@ -136,6 +135,7 @@ Fact xfer_apply(Interp *in, const Applied *s) {
     case OP_DISTRIBUTION:
     case OP_TOKENIZER:
     case OP_MODEL:
+    case OP_LOAD_BARE_LM:
     case OP_LEN:
     case OP_RANGE:
     case OP_ENUMERATE:
