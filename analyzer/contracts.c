@@ -33,6 +33,7 @@ static const struct {
     {"llama_cpp", LIB_LLAMA_CPP},
     {"tiktoken", LIB_TIKTOKEN},
     {"sklearn", LIB_SKLEARN},
+    {"mlx_lm", LIB_MLX_LM},
 };
 
 uint32_t contracts_lib_of(const char *qual) {
@@ -241,6 +242,7 @@ const char *contracts_op_name(unsigned op) {
         N(DATALOADER),
         N(TOKENIZER),
         N(MODEL),
+        N(LOAD_BARE_LM),
         N(LEN),
         N(RANGE),
         N(ENUMERATE),

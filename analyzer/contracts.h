@@ -116,6 +116,8 @@ typedef enum {
     OP_DISTRIBUTION, /* Categorical(logits= / probs=): normalised log-probs */
     OP_TOKENIZER,    /* tiktoken.get_encoding(...): a tokenizer */
     OP_MODEL,        /* llama_cpp.Llama(...): a model (llm.scores: its logits) */
+    OP_LOAD_BARE_LM, /* mlx_lm.load(path): (model, tokenizer), the model a causal LM that returns
+                        its logits [B, T, V] themselves */
     OP_LEN,          /* len(x): its length (of token ids: a token count) */
     OP_RANGE,        /* range(...): integer positions, a counter of their own */
     OP_ENUMERATE,    /* enumerate(xs): (counter, element) pairs */
@@ -200,7 +202,8 @@ typedef enum {
     X(PARTIAL)                                                                                     \
     X(SEQUENTIAL)                                                                                  \
     X(DISTRIBUTION)                                                                                \
-    X(TOKENIZER) X(MODEL) X(LEN) X(RANGE) X(ENUMERATE) X(ZIP) X(LIST) X(DICT) X(SORTED)            \
+    X(TOKENIZER) X(MODEL) X(LOAD_BARE_LM) X(LEN) X(RANGE) X(ENUMERATE) X(ZIP) X(LIST) X(DICT)     \
+        X(SORTED)                                                                                  \
         X(RANK_METRIC) X(WRAP_MODEL) X(TRAIN_STATE)
 /* xfer_apply's own cases (facts_call_op.c): what the receiver holds */
 #define OPS_RECEIVER(X)                                                                            \
@@ -264,6 +267,7 @@ enum {
     LIB_LLAMA_CPP = 1u << 12,
     LIB_TIKTOKEN = 1u << 13,
     LIB_SKLEARN = 1u << 14,
+    LIB_MLX_LM = 1u << 15,
     /* Any root, the library unknown (a bare name): used only when no row of the callee's own
      * library has the name. Say in the row's comment why the name is enough. */
     LIB_ANY = 1u << 30,

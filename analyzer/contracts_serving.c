@@ -1,4 +1,4 @@
-/* Serving and tokenizer libraries outside Hugging Face: llama.cpp, tiktoken. */
+/* Serving and tokenizer libraries outside Hugging Face: llama.cpp, tiktoken, mlx_lm. */
 #include "contracts.h"
 #include "facts.h"
 
@@ -8,6 +8,8 @@ const Contract contracts_serving[] = {
     /* tiktoken.get_encoding("gpt2"): encode() gives token ids */
     {"get_encoding", LIB_TIKTOKEN, FORM_FUNC, OP_TOKENIZER, -1, -1},
     {"encoding_for_model", LIB_TIKTOKEN, FORM_FUNC, OP_TOKENIZER, -1, -1},
+    /* mlx_lm.load(path): (model, tokenizer); model(ids) is its logits [B, T, V] */
+    {"load", LIB_MLX_LM, FORM_FUNC, OP_LOAD_BARE_LM, -1, -1},
     {NULL, 0, 0, OP_NONE, 0, 0}};
 
 /* Attributes: llama.cpp's model, and the records of OpenAI-style and vLLM APIs (the receiver

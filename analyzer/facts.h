@@ -134,7 +134,9 @@ struct Fact {
     bool bottom : 1;    /* no value on this path (unassigned): the identity of join */
     bool records : 1;   /* FO_TUPLE / FO_DICT / FO_INSTANCE / FO_ENCODING: a list of such
                            values (iterating it, or [0], gives one) */
-    bool causal : 1;    /* FO_MODEL: its class says it is a causal LM */
+    bool causal : 1;    /* FO_MODEL: its class says it is a causal LM; FO_OUTPUT: a Hugging
+                           Face output (of such a model, or of a call that is one's forward:
+                           facts_hf.c), out[0] its logits [B, T, V] */
     bool one_text : 1;  /* FO_ENCODING: of one text, its ids are a list [T], not a batch */
     bool choices : 1;   /* FO_MODEL / FO_OUTPUT: a multiple-choice head, logits [batch, choices] */
     bool pooled : 1;    /* FO_MODEL / FO_OUTPUT: a head over whole sequences (sequence
@@ -148,6 +150,12 @@ struct Fact {
                            axis once the rank shows it batched (facts_recurrent.c) */
     bool prompt_in : 1; /* token scores of joined prompt + continuation under a mask of every
                            real token (the pads') only: the prompt's positions are still in */
+    bool bare_lm : 1;   /* FO_MODEL: a causal LM that returns its logits themselves [B, T, V],
+                           no output object (mlx_lm's); a tensor: out[0] of a model fed token
+                           ids nothing proves either kind, the first field of a Hugging Face
+                           output [B, T, V] or row 0 [T, V] of such logits: its rank unknown,
+                           head/tail its positions (the same either way), until a subscript
+                           says which ([:, :-1]) or forgets them (facts_expr.c) */
     uint8_t op;         /* FO_CALLABLE: the op it applies (contracts.h) */
     int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
     int16_t num;        /* FF_CONST: the integer */

@@ -91,6 +91,12 @@ Fact builtins_apply(Interp *in, const Applied *s) {
         return fact_object(FO_MODEL, FF_WEAK, node);
     case OP_TOKENIZER: /* tiktoken.get_encoding("gpt2"): encode() gives token ids */
         return fact_object(FO_TOKENIZER, 0, node);
+    case OP_LOAD_BARE_LM: { /* mlx_lm.load: (model, tokenizer); return_config=True adds more */
+        if (args_truthy(in, a, "return_config")) return fact_unknown();
+        Fact model = fact_object(FO_MODEL, 0, node);
+        model.causal = model.bare_lm = true; /* model(ids) is its logits [B, T, V] */
+        return xfer_pair(in, model, fact_object(FO_TOKENIZER, 0, node), node);
+    }
     case OP_LEN: { /* len(ids): its length; len(list of candidates) is no token count */
         Fact x = a->npos ? a->posf[0] : fact_unknown();
         AxisKind k = x.ndim >= 1 ? (AxisKind)x.ax[0] : AX_UNK;

@@ -211,6 +211,7 @@ static Fact call_library(Interp *in, TSNode call, const char *qual, Fact recv, c
  * Hugging Face models take no token ids in that place (the attention mask, past key values). */
 static Fact model_call(Interp *in, Fact model, const Args *a, TSNode call) {
     Fact out = hf_model_output(in, model, a, call);
+    if (model.bare_lm) return hf_output_logits(out); /* mlx_lm: the logits themselves */
     if (a->npos < 2 || args_kw(in, a, "labels") >= 0) return out;
     const Fact *x = &a->posf[0], *y = &a->posf[1];
     Fact logits = hf_output_logits(out); /* at t: the distribution of x's token t + 1 */

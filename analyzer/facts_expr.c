@@ -108,10 +108,16 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
             /* fed token ids, out[0] is the logits as surely as out.logits is */
             unsigned weak = (value.flags & FF_TOKENS_IN) ? 0 : (value.flags & FF_WEAK);
             Fact r = fact_of(FK_RAW, (value.flags & FF_SEQ2SEQ) | weak, ix[0].node);
-            if (value.flags & FF_UNTYPED_IN) /* a name-only model fed no token ids: any layout */
+            if (value.flags & FF_UNTYPED_IN) { /* a name-only model fed no token ids: any layout */
                 r.ax_last = AX_VOCAB;
-            else
+            } else if (!value.causal && !(value.flags & (FF_LABELS | FF_SEQ2SEQ))) {
+                /* no Hugging Face output proven: [B, T, V], or row 0 [T, V] of a model that
+                 * returns its logits (facts.h, bare_lm) */
+                r.ax_last = AX_VOCAB;
+                r.bare_lm = true;
+            } else {
                 fact_set_axes(&r, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
+            }
             return r;
         }
         if (ix[0].value == 0) return fact_of(FK_LOSS, value.flags & FF_LOSS_FLAGS, ix[0].node);
@@ -483,6 +489,20 @@ static bool slice_moves_with_loop(Interp *in, TSNode slice) {
     return false;
 }
 
+/* out[0] of a model nothing proves a Hugging Face one (facts.h, bare_lm) indexed: x[:, a:b],
+ * x[i, a:b] and x[:, -1] index a batch row's positions (on [T, V] they would slice the
+ * vocabulary, or read its last token), so it is [B, T, V]. Any other two indices (x[:, tok] is
+ * one token's scores on [T, V]), or one, may index a batch row or a position: the rank stays
+ * unknown, and the positions are forgotten (align_subscript). Three are [B, T, V] either way
+ * (fact_assume_lm_layout). */
+static void resolve_open_layout(Fact *value, const Index *ix, int nix) {
+    if (nix != 2) return;
+    bool lead_row = ix[0].kind == IX_INT || (ix[0].kind == IX_SLICE && full_slice(ix[0].node));
+    bool positions = (ix[1].kind == IX_SLICE && !full_slice(ix[1].node)) ||
+                     (ix[1].kind == IX_INT && ix[1].has_value && ix[1].value < 0);
+    if (lead_row && positions) fact_set_axes(value, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
+}
+
 static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int nix) {
     /* with labels= the output is (loss, logits, ...): out[:2] is a tuple to unpack */
     bool tuple_slice = nix == 1 && ix[0].kind == IX_SLICE && (value.flags & FF_LABELS);
@@ -505,7 +525,10 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
         align_subscript(in, &r, &value, ix, nix);
         return r;
     }
-    return index_tensor(in, node, value, ix, nix);
+    if (value.bare_lm) resolve_open_layout(&value, ix, nix);
+    Fact r = index_tensor(in, node, value, ix, nix);
+    r.bare_lm = false; /* whatever is left of out[0] has a layout the subscript says */
+    return r;
 }
 
 /* ---------- operators ---------- */

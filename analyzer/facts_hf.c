@@ -12,6 +12,19 @@ static Fact dict_value(const Fact *d, const char *key) {
     return v ? *v : fact_unknown();
 }
 
+/* Called as a Hugging Face model's forward is: with a tokenizer's batch (**enc), or with one of
+ * the keywords of its signature that a model returning bare logits (mlx_lm's, nanoGPT's) does
+ * not take. Its output is then an output object, out[0] its logits [B, T, V]. */
+static bool hf_forward_call(Interp *in, const Args *a) {
+    static const char *const keywords[] = {
+        "input_ids",   "attention_mask",       "past_key_values",  "use_cache",
+        "return_dict", "output_hidden_states", "output_attentions"};
+    if (a->has_splat && a->splat.obj == FO_ENCODING) return true;
+    for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++)
+        if (args_kw(in, a, keywords[i]) >= 0) return true;
+    return false;
+}
+
 Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     /* FF_WEAK: a model known by its name only; what its output holds by position is weak too */
     unsigned flags = model.flags & (FF_SEQ2SEQ | FF_NOTLM | FF_WEAK);
@@ -43,6 +56,9 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     Fact out = fact_object(FO_OUTPUT, flags, node);
     out.choices = model.choices;
     out.pooled = model.pooled;
+    /* a Hugging Face output: out[0] is the logits [B, T, V] */
+    out.causal =
+        (model.obj == FO_MODEL && model.causal && !model.bare_lm) || hf_forward_call(in, a);
     /* The logits at position t predict the input's token t + 1 (facts_align.c); a padded or
      * joined input makes padded or joined logits. */
     int ki = args_kw(in, a, "input_ids");

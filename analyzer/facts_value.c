@@ -41,6 +41,7 @@ void fact_set_axes(Fact *f, int ndim, const AxisKind *axes) {
     for (int i = 0; i < ndim && i < FACT_MAX_DIMS; i++)
         f->ax[i] = (uint8_t)axes[i];
     f->ax_last = ndim > 0 && ndim <= FACT_MAX_DIMS ? (uint8_t)axes[ndim - 1] : AX_UNK;
+    f->bare_lm = false; /* the rank is known now */
 }
 
 static bool same_axes(const Fact *a, const Fact *b) {
@@ -202,6 +203,7 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
      * (from_pretrained unless one was given, or None by default) may be of any class */
     r.causal = a.causal && b.causal;
     r.recurrent = a.recurrent && b.recurrent && a.op == b.op && a.op_dim == b.op_dim;
+    r.bare_lm = a.bare_lm && b.bare_lm;
     /* A position is known after a join only when both paths agree on it (facts_align.c). */
     if (!align_pos_eq(a.head, b.head)) r.head = (FactPos){0, 0, false};
     if (!align_pos_eq(a.tail, b.tail)) r.tail = (FactPos){0, 0, false};
