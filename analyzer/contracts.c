@@ -256,6 +256,10 @@ const char *contracts_op_name(unsigned op) {
         N(SAMPLE),
         N(FLAX_APPLY),
         N(MODEL_CALL),
+        N(TRAIN_STATE),
+        N(ELEMENT),
+        N(BACKWARD),
+        N(JOIN_TEXT),
 #undef N
     };
     return op < OP_COUNT && names[op] ? names[op] : NULL;

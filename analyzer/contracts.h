@@ -133,8 +133,110 @@ typedef enum {
                         module run on x; given token ids, a model call (its logits) */
     OP_MODEL_CALL,   /* model.forward(x), DDP(m).module(x): the model run on its arguments, as
                         model(x) is (a model call's output) */
+    OP_TRAIN_STATE,  /* flax TrainState.create(apply_fn=..., ...): a state whose apply_fn runs
+                        the module, a model known by that use only */
+    OP_ELEMENT,      /* d.get(k): one of the values of a dict known by its values */
+    OP_BACKWARD,     /* loss.backward(): a gradient taken; the sum taken for it is no score. It
+                        only observes the receiver (facts_call.c), the call goes on */
+    OP_JOIN_TEXT,    /* "...".format(a, b), " ".join(parts): text built from several parts */
     OP_COUNT
 } Op;
+
+/* Every op by the transfer that applies it: xfer_apply (facts_call_op.c) routes an op to its
+ * family's transfer by these lists, and each family's transfer switches over every Op with no
+ * default, naming the other families' ops by these lists. An op listed in a family whose
+ * transfer has no case for it, or in no list at all, does not compile (-Wswitch-enum on the
+ * transfer files, CMakeLists.txt). Use: OPS_SCORES(OP_CASE) expands to its case labels. */
+#define OP_CASE(name) case OP_##name:
+/* array_apply AT_SCORES (facts_array.c) */
+#define OPS_SCORES(X)                                                                              \
+    X(LOG_SOFTMAX)                                                                                 \
+    X(SOFTMAX) X(LOGSUMEXP) X(LOG) X(EXP) X(LOGADDEXP) X(COSINE) X(SIGMOID) X(LOGSIGMOID)
+/* array_apply AT_REDUCTIONS */
+#define OPS_REDUCTIONS(X)                                                                          \
+    X(NANMEAN) X(MEAN) X(SUM) X(PROD) X(CUMSUM) X(CUMPROD) X(MIN) X(MAX) X(ARGMAX) X(SORT) X(SELECT)
+/* array_apply AT_LAYOUT */
+#define OPS_LAYOUT(X)                                                                              \
+    X(SQUEEZE)                                                                                     \
+    X(UNSQUEEZE)                                                                                   \
+    X(RESHAPE)                                                                                     \
+    X(FLATTEN)                                                                                     \
+    X(TRANSPOSE)                                                                                   \
+    X(PERMUTE) X(EINSUM) X(NARROW) X(ITEM) X(STACK) X(CAT) X(ROLL) X(CHUNK) X(SIZE) X(NUMEL)
+/* array_apply AT_VALUES */
+#define OPS_VALUES(X)                                                                              \
+    X(FULL)                                                                                        \
+    X(TO_TENSOR)                                                                                   \
+    X(PASS)                                                                                        \
+    X(WHERE) X(MASKED_FILL) X(MUL) X(DIV) X(SUB) X(COMPARE) X(ARANGE) X(PAD_SEQUENCE) X(PAD_ARRAY)
+/* array_apply AT_LOSSES: the loss functions */
+#define OPS_LOSSES(X) X(KERAS_CE) X(CROSS_ENTROPY) X(NLL_LOSS)
+/* array_apply AT_LOSSES: the module classes, whose objects (FO_CALLABLE) array_callable
+ * applies */
+#define OPS_MODULES(X)                                                                             \
+    X(KERAS_CE_CLASS)                                                                              \
+    X(LINEAR_CLASS) X(CROSS_ENTROPY_CLASS) X(NLL_LOSS_CLASS) X(LOG_SOFTMAX_CLASS) X(SOFTMAX_CLASS)
+/* array_apply AT_NOTHING: rows read by facts_use.c and the padding domain only */
+#define OPS_NOTHING(X) X(ONES) X(CLOSE) X(PAD_ONLY)
+/* hf_apply (facts_hf.c); a collator's object (FO_CALLABLE) array_callable applies */
+#define OPS_HF(X)                                                                                  \
+    X(FROM_PRETRAINED)                                                                             \
+    X(GENERATE)                                                                                    \
+    X(TRANSITION_SCORES) X(ENCODE) X(ENCODE_PLUS) X(CHAT_TEMPLATE) X(PAD_BATCH) X(DATALOADER)
+#define OPS_COLLATORS(X) X(COLLATOR) X(MLM_COLLATOR)
+/* builtins_apply (facts_builtins.c) */
+#define OPS_BUILTINS(X)                                                                            \
+    X(UFUNC_REDUCE)                                                                                \
+    X(FOLD)                                                                                        \
+    X(PARTIAL)                                                                                     \
+    X(SEQUENTIAL)                                                                                  \
+    X(DISTRIBUTION)                                                                                \
+    X(TOKENIZER) X(MODEL) X(LEN) X(RANGE) X(ENUMERATE) X(ZIP) X(LIST) X(DICT) X(SORTED)            \
+        X(RANK_METRIC) X(WRAP_MODEL) X(TRAIN_STATE)
+/* xfer_apply's own cases (facts_call_op.c): what the receiver holds */
+#define OPS_RECEIVER(X)                                                                            \
+    X(APPEND)                                                                                      \
+    X(EXTEND)                                                                                      \
+    X(RETURNS_SELF) X(LOG_PROB) X(SAMPLE) X(FLAX_APPLY) X(MODEL_CALL) X(ELEMENT) X(BACKWARD) X(JOIN_TEXT)
+/* xfer_apply's own case for a function that applies another row (facts_call_op.c) */
+#define OPS_APPLY_ROW(X) X(MAP)
+/* The values that are no op (never in a row; OP_NONE: a callable of no op). */
+#define OPS_NO_OP(X) X(NONE) X(COUNT)
+/* Every op but a transfer's own: the cases a family's transfer leaves to the others (the
+ * losses' transfer takes the module classes too, array_callable the module classes and the
+ * collators, hf_apply the collators). */
+#define OPS_BUT_SCORES(X)                                                                          \
+    OPS_REDUCTIONS(X)                                                                              \
+    OPS_LAYOUT(X) OPS_VALUES(X) OPS_LOSSES(X) OPS_MODULES(X) OPS_NOTHING(X) OPS_HF(X)              \
+        OPS_COLLATORS(X) OPS_BUILTINS(X) OPS_RECEIVER(X) OPS_APPLY_ROW(X) OPS_NO_OP(X)
+#define OPS_BUT_REDUCTIONS(X)                                                                      \
+    OPS_SCORES(X)                                                                                  \
+    OPS_LAYOUT(X) OPS_VALUES(X) OPS_LOSSES(X) OPS_MODULES(X) OPS_NOTHING(X) OPS_HF(X)              \
+        OPS_COLLATORS(X) OPS_BUILTINS(X) OPS_RECEIVER(X) OPS_APPLY_ROW(X) OPS_NO_OP(X)
+#define OPS_BUT_LAYOUT(X)                                                                          \
+    OPS_SCORES(X)                                                                                  \
+    OPS_REDUCTIONS(X) OPS_VALUES(X) OPS_LOSSES(X) OPS_MODULES(X) OPS_NOTHING(X) OPS_HF(X)          \
+        OPS_COLLATORS(X) OPS_BUILTINS(X) OPS_RECEIVER(X) OPS_APPLY_ROW(X) OPS_NO_OP(X)
+#define OPS_BUT_VALUES(X)                                                                          \
+    OPS_SCORES(X)                                                                                  \
+    OPS_REDUCTIONS(X) OPS_LAYOUT(X) OPS_LOSSES(X) OPS_MODULES(X) OPS_NOTHING(X) OPS_HF(X)          \
+        OPS_COLLATORS(X) OPS_BUILTINS(X) OPS_RECEIVER(X) OPS_APPLY_ROW(X) OPS_NO_OP(X)
+#define OPS_BUT_LOSSES(X)                                                                          \
+    OPS_SCORES(X)                                                                                  \
+    OPS_REDUCTIONS(X) OPS_LAYOUT(X) OPS_VALUES(X) OPS_NOTHING(X) OPS_HF(X) OPS_COLLATORS(X)        \
+        OPS_BUILTINS(X) OPS_RECEIVER(X) OPS_APPLY_ROW(X) OPS_NO_OP(X)
+#define OPS_BUT_CALLABLES(X)                                                                       \
+    OPS_SCORES(X)                                                                                  \
+    OPS_REDUCTIONS(X) OPS_LAYOUT(X) OPS_VALUES(X) OPS_LOSSES(X) OPS_NOTHING(X) OPS_HF(X)           \
+        OPS_BUILTINS(X) OPS_RECEIVER(X) OPS_APPLY_ROW(X) OPS_NO_OP(X)
+#define OPS_BUT_HF(X)                                                                              \
+    OPS_SCORES(X)                                                                                  \
+    OPS_REDUCTIONS(X) OPS_LAYOUT(X) OPS_VALUES(X) OPS_LOSSES(X) OPS_MODULES(X) OPS_NOTHING(X)      \
+        OPS_BUILTINS(X) OPS_RECEIVER(X) OPS_APPLY_ROW(X) OPS_NO_OP(X)
+#define OPS_BUT_BUILTINS(X)                                                                        \
+    OPS_SCORES(X)                                                                                  \
+    OPS_REDUCTIONS(X) OPS_LAYOUT(X) OPS_VALUES(X) OPS_LOSSES(X) OPS_MODULES(X) OPS_NOTHING(X)      \
+        OPS_HF(X) OPS_COLLATORS(X) OPS_RECEIVER(X) OPS_APPLY_ROW(X) OPS_NO_OP(X)
 
 /* Libraries: the root of a callee's qualified name (torch.nn.functional.softmax: torch). */
 enum {
@@ -177,7 +279,15 @@ enum {
     /* name(...) where the name holds nothing known (a function passed along as a parameter):
      * a bare-name fallback */
     FORM_UNKNOWN_FN = 1 << 10,
-    FORM_LAST = FORM_UNKNOWN_FN,
+    /* x.name(...) on a value known by its kinds but no tensor method has the name: a dict or
+     * list of such values ({tok: lp for ...}.get(tok), .values()) */
+    FORM_VALUES = 1 << 11,
+    /* obj(x) or obj.name(x) on an object of a class of this file that defines no method of the
+     * name: the row says the class's __call__ runs instead (Python runs __call__ for obj(x);
+     * torch's nn.Module.__call__ runs forward) */
+    FORM_CALLED = 1 << 12,
+    FORM_STRING = 1 << 13, /* s.name(...) on a string literal: "{}{}".format(a, b) */
+    FORM_LAST = FORM_STRING,
 };
 #define FORM_ARRAY (FORM_FUNC | FORM_TENSOR)
 
@@ -372,6 +482,11 @@ const Contract *contracts_func(const char *qual);
 const Contract *contracts_method(unsigned forms, const char *name, size_t len);
 static inline bool contracts_is_array_op(unsigned op) {
     return op > OP_NONE && op <= OP_ARRAY_LAST;
+}
+/* An op that only observes its receiver: the call goes on to what the receiver's own method
+ * returns (loss.backward()). */
+static inline bool contracts_observes(unsigned op) {
+    return op == OP_BACKWARD;
 }
 /* softmax / log_softmax: normalises over its dim (only a tensor has these as methods). */
 static inline bool contracts_normalises(unsigned op) {

@@ -21,6 +21,17 @@ const Contract contracts_python[] = {
     /* list methods, whatever the receiver holds so far */
     {"append", 0, FORM_ANY_RECV, OP_APPEND, -1, -1},
     {"extend", 0, FORM_ANY_RECV, OP_EXTEND, -1, -1},
+    /* a dict (or list) known by its values, which no tensor method names: d.get(k) is one of
+     * them, d.values() the same values */
+    {"get", 0, FORM_VALUES, OP_ELEMENT, -1, -1},
+    {"values", 0, FORM_VALUES, OP_RETURNS_SELF, -1, -1},
+    /* loss.backward(), whatever the receiver is known as (torch's Tensor.backward; an engine's
+     * backward(loss) is let through the same way): the sum taken for a gradient is no score */
+    {"backward", 0, FORM_ANY_RECV, OP_BACKWARD, -1, -1},
+    /* str's methods that build text from parts, on a string literal (facts_labels.c: FF_JOINED
+     * text, a prompt and its answer tokenized together) */
+    {"format", 0, FORM_STRING, OP_JOIN_TEXT, -1, -1},
+    {"join", 0, FORM_STRING, OP_JOIN_TEXT, -1, -1},
     /* a dict's items(): of an encoding, its tensors */
     {"items", 0, FORM_MAPPING, OP_PAD_ONLY, -1, -1, .keeps = PK_ALL},
     {NULL, 0, 0, OP_NONE, 0, 0}};

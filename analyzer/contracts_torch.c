@@ -57,8 +57,11 @@ const Contract contracts_torch[] = {
     {"as_tensor", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_TO_TENSOR, -1, -1, .keeps = PK_ALL},
     {"from_numpy", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1, .keeps = PK_ALL},
     /* a model run by its own method: model.forward(x), model.__call__(x); DDP(m).module is
-     * the model it wraps (facts_attr.c), and .module(x) runs it */
-    {"forward", 0, FORM_MODEL, OP_MODEL_CALL, -1, -1},
+     * the model it wraps (facts_attr.c), and .module(x) runs it. forward is also a bare-name
+     * fallback on an object nothing is known of, fed as a model is (hf_looks_like_model_call),
+     * after the file's own functions of that name; and an object of a class of the file that
+     * defines no forward runs its __call__ (nn.Module's __call__ runs forward) */
+    {"forward", 0, FORM_MODEL | FORM_UNKNOWN | FORM_CALLED, OP_MODEL_CALL, -1, -1},
     {"__call__", 0, FORM_MODEL, OP_MODEL_CALL, -1, -1},
     {"module", 0, FORM_MODEL, OP_MODEL_CALL, -1, -1},
     /* nn.Module methods that return the module */

@@ -583,9 +583,10 @@ static Fact array_scores(Interp *in, TSNode node, const Contract *t, Fact x, con
         r.kinds = FK_LOGPROB;
         return r;
     }
-    default:
+        OPS_BUT_SCORES(OP_CASE) /* another family's (xfer_apply routes by the lists) */
         return fact_unknown();
     }
+    return fact_unknown(); /* not an Op: unreachable */
 }
 
 /* reductions and selections: across positions the events rules look for */
@@ -650,9 +651,10 @@ static Fact array_reductions(Interp *in, TSNode node, const Contract *t, Fact x,
     }
     case OP_SELECT:
         return select_at(in, node, x, dim, args_fact(in, a, "index", t->idx_pos + off));
-    default:
+        OPS_BUT_REDUCTIONS(OP_CASE) /* another family's (xfer_apply routes by the lists) */
         return fact_unknown();
     }
+    return fact_unknown(); /* not an Op: unreachable */
 }
 
 /* x.chunk(n, dim=0), torch.chunk(x, n): n pieces (n written in the code). Cut along the batch
@@ -746,9 +748,10 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
         return lengths_size(x, dim, t->op == OP_NUMEL, node);
     case OP_CHUNK:
         return chunks(in, node, x, a, off, dim);
-    default:
+        OPS_BUT_LAYOUT(OP_CASE) /* another family's (xfer_apply routes by the lists) */
         return fact_unknown();
     }
+    return fact_unknown(); /* not an Op: unreachable */
 }
 
 /* values made, combined or masked */
@@ -860,9 +863,10 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
         if (pad_width_varies(in, width)) r.flags |= FF_PADDED;
         return r;
     }
-    default:
+        OPS_BUT_VALUES(OP_CASE) /* another family's (xfer_apply routes by the lists) */
         return fact_unknown();
     }
+    return fact_unknown(); /* not an Op: unreachable */
 }
 
 /* losses, and the loss and normalising modules that apply them */
@@ -924,9 +928,10 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
         c.op_dim = (int8_t)args_dim(in, a, 0);
         return c;
     }
-    default:
+        OPS_BUT_LOSSES(OP_CASE) /* another family's (xfer_apply routes by the lists) */
         return fact_unknown();
     }
+    return fact_unknown(); /* not an Op: unreachable */
 }
 
 Fact array_apply(Interp *in, const Applied *s, ArrayTransfer which) {
@@ -959,7 +964,8 @@ Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
         return normalize(in, node, x, c.op_dim, true);
     case OP_SOFTMAX_CLASS:
         return normalize(in, node, x, c.op_dim, false);
-    case OP_COLLATOR:
+    case OP_COLLATOR: /* (an MLM collator's object is made a collator's) */
+    case OP_MLM_COLLATOR:
         return hf_padded_batch(node, true);
     case OP_LINEAR_CLASS: { /* head(h): unnormalised scores at h's positions, over its features */
         Fact r = fact_of(FK_RAW, x.flags & (FF_LOOPVAR | FF_STEPVAR), node);
@@ -981,7 +987,8 @@ Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
                                                   : RED_MEAN,
                           (c.flags & FF_MASKED) != 0); /* CrossEntropyLoss(ignore_index=pad) */
     }
-    default:
+        OPS_BUT_CALLABLES(OP_CASE) /* no module class's or collator's object */
         return fact_unknown();
     }
+    return fact_unknown(); /* not an Op: unreachable */
 }

@@ -87,6 +87,8 @@ Fact builtins_apply(Interp *in, const Applied *s) {
     }
     case OP_MODEL: /* llama_cpp.Llama(...): a model; llm.scores holds its logits rows */
         return fact_object(FO_MODEL, 0, node);
+    case OP_TRAIN_STATE: /* TrainState.create(apply_fn=model.apply, ...): state.apply_fn runs it */
+        return fact_object(FO_MODEL, FF_WEAK, node);
     case OP_TOKENIZER: /* tiktoken.get_encoding("gpt2"): encode() gives token ids */
         return fact_object(FO_TOKENIZER, 0, node);
     case OP_LEN: { /* len(ids): its length; len(list of candidates) is no token count */
@@ -124,20 +126,6 @@ Fact builtins_apply(Interp *in, const Applied *s) {
         Fact pairs = a->npos == 1 && !a->splatted ? a->posf[0] : fact_unknown();
         if (pairs.obj != FO_TUPLE || !pairs.records || pairs.nelems != 2) return fact_unknown();
         return svc_list_of(in, pairs.elems[1], node);
-    }
-    case OP_MAP: { /* map(math.exp, xs), map(f, xs): f applied to an element, for each */
-        if (a->npos != 2) return fact_unknown();
-        Fact f = a->posf[0], e = iter_element(in, a->posf[1]), r = fact_unknown();
-        Args one = {.npos = 1, .nplain = 1};
-        one.posf[0] = e;
-        const Contract *t = f.obj == FO_MODULE ? contracts_func(f.qual) : NULL;
-        Applied each = {
-            .row = t, .node = node, .x = e, .recv = fact_unknown(), .a = &one, .off = 1};
-        if (t && contracts_is_array_op(t->op))
-            r = xfer_apply(in, &each);
-        else if (f.obj == FO_FUNC)
-            r = svc_call_user(in, f.def, (TSNode){0}, &one, NULL);
-        return r.kinds || r.flags ? svc_list_of(in, r, node) : fact_unknown();
     }
     case OP_ZIP: {
         Fact e[MAX_ARGS];
@@ -191,9 +179,10 @@ Fact builtins_apply(Interp *in, const Applied *s) {
                 svc_emit(in, EV_RANK, 0, node, ranked[i], fact_unknown(), AX_UNK);
         return fact_of(FK_NUM, 0, node);
     }
-    default:
+        OPS_BUT_BUILTINS(OP_CASE) /* another family's (xfer_apply routes by the lists) */
         return fact_unknown();
     }
+    return fact_unknown(); /* not an Op: unreachable */
 }
 
 /* lst.append(x): the list now may hold x; appending one position's value per loop pass

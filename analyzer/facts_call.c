@@ -129,7 +129,7 @@ static Fact call_overrides(Interp *in, TSNode call, Fact obj, const char *method
 static Fact call_instance(Interp *in, TSNode call, Fact obj, const char *method, size_t len,
                           const Args *a) {
     TSNode m = interp_find_method(in, obj.def, method, len);
-    if (ts_node_is_null(m) && len == 7 && !memcmp(method, "forward", 7))
+    if (ts_node_is_null(m) && contracts_method(FORM_CALLED, method, len)) /* Python's protocol */
         m = interp_find_method(in, obj.def, "__call__", 8);
     if (ts_node_is_null(m)) return fact_unknown();
     if (types_is_abstract(in, m)) return call_overrides(in, call, obj, method, len, a);
@@ -247,7 +247,8 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
             in->call_row = t;
             return apply_method(in, call, t, recv_node, recv, &a);
         }
-        if (t && t->op == OP_MODEL_CALL) /* model.forward(x), ddp_model.module(x) */
+        /* model.forward(x), ddp_model.module(x); on an unknown object, below */
+        if (t && t->op == OP_MODEL_CALL && form == FORM_MODEL)
             return apply_method(in, call, t, recv_node, recv, &a);
         if (recv.obj == FO_MODEL && (t = module_row(method, mlen)))
             return apply_method(in, call, t, recv_node, recv, &a);
@@ -266,10 +267,6 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
     }
     const Contract *tensor_row = contracts_method(FORM_TENSOR, method, mlen);
     if (recv.obj == FO_OUTPUT && tensor_row) recv = hf_output_tensor(recv);
-    /* d.get(k, default) on a dict known by its values ({tok: lp for ...}; no tensor has a
-     * get method): one of the values */
-    if (names_is(method, mlen, "get") && recv.obj == FO_NONE && recv.kinds)
-        return iter_element(in, recv);
     /* h.softmax(-1), (h @ W).log_softmax(-1): whatever h is, only a tensor has these */
     bool normalises = tensor_row && contracts_normalises(tensor_row->op);
     if (fact_is_tensorish(&recv) || recv.obj == FO_TUPLE || (normalises && recv.obj == FO_NONE)) {
@@ -282,8 +279,9 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
                 interp_bind(in, recv_node, r);
             return r;
         }
-        if (mlen == 6 && !memcmp(method, "values", 6)) return recv;
-        return fact_unknown();
+        /* d.get(k), d.values() of a dict known by its values */
+        t = contracts_method(FORM_VALUES, method, mlen);
+        return t ? apply_method(in, call, t, recv_node, recv, &a) : fact_unknown();
     }
     bool field = false;
     if (recv.obj == FO_INSTANCE) {
@@ -313,11 +311,14 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
         Fact self = named_model ? fact_unknown() : recv;
         if (fi) return interp_call_user(in, fi->def, parse_field(call, "arguments"), &a, &self);
     }
-    if (recv.obj == FO_NONE && !recv.kinds && hf_looks_like_model_call(in, &a) &&
-        ((mlen == 7 && !memcmp(method, "forward", 7)) || args_kw(in, &a, "input_ids") >= 0 ||
-         args_kw(in, &a, "input_features") >= 0))
+    if (unknown && hf_looks_like_model_call(in, &a)) {
+        t = contracts_method(FORM_UNKNOWN, method, mlen); /* x.forward(ids): the row's fallback */
+        if (t && t->op == OP_MODEL_CALL) return apply_method(in, call, t, recv_node, recv, &a);
         /* self.student(input_ids=x): whatever the attribute is called */
-        return hf_model_output(in, fact_object(FO_MODEL, names_head(method, mlen), call), &a, call);
+        if (args_kw(in, &a, "input_ids") >= 0 || args_kw(in, &a, "input_features") >= 0)
+            return hf_model_output(in, fact_object(FO_MODEL, names_head(method, mlen), call), &a,
+                                   call);
+    }
     /* self.model(ids), self._lm(x): an attribute named like a model, called as a bare name
      * of that name would be (known only by its name unless fed token ids) */
     if (recv.obj == FO_NONE && !recv.kinds && a.npos + a.nkw + a.has_splat >= 1 &&
@@ -375,21 +376,21 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
         args_read(in, parse_field(call, "arguments"), &a);
         return call_library(in, call, arena_dotted(in->arena, recv.qual, method, mlen), recv, &a);
     }
-    if (mlen == 8 && !memcmp(method, "backward", 8)) {
+    /* a row of a method whatever the receiver is: lst.append(x), loss.backward() */
+    const Contract *any_recv = contracts_method(FORM_ANY_RECV, method, mlen);
+    if (any_recv && contracts_observes(any_recv->op)) { /* loss.backward() */
         labels_backward(in, recv_node, recv);
         interp_cancel_aggregate(in, &recv); /* a sum taken for its gradient is no score */
     }
-    if (labels_is_text_join(in, recv_node, method, mlen)) {
+    const Contract *t; /* "{} {}".format(prompt, answer), "".join(parts) */
+    if (parse_is(parse_unparen(recv_node), "string") &&
+        (t = contracts_method(FORM_STRING, method, mlen))) {
         args_read(in, parse_field(call, "arguments"), &a);
-        Fact f = fact_unknown();
-        f.flags = FF_JOINED;
-        f.origin = call;
-        return f;
+        return apply_method(in, call, t, recv_node, recv, &a);
     }
-    const Contract *list_op = contracts_method(FORM_ANY_RECV, method, mlen);
-    if (list_op) { /* lst.append(x), lst.extend(xs) */
+    if (any_recv && !contracts_observes(any_recv->op)) { /* lst.append(x), lst.extend(xs) */
         args_read(in, parse_field(call, "arguments"), &a);
-        return apply_method(in, call, list_op, recv_node, recv, &a);
+        return apply_method(in, call, any_recv, recv_node, recv, &a);
     }
     return call_method(in, call, recv_node, recv, method, mlen);
 }

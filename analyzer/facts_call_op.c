@@ -1,9 +1,10 @@
-/* Applying a contract row: one switch over every op (contracts.h Op) to its transfer, with no
- * default, so that an op no case handles does not compile (-Wswitch-enum, CMakeLists.txt). The
- * array ops' transfers are in facts_array.c, Hugging Face's in facts_hf.c, the builtins' in
- * facts_builtins.c; the methods of a receiver kind that only return what the receiver holds
- * (a distribution's log_prob and sample, a model's forward, a flax module's apply, a list's
- * append, a method that returns the receiver) are here. */
+/* Applying a contract row: one switch over every op (contracts.h Op) to its family's transfer,
+ * by the family lists (contracts.h OPS_*), with no default, so that an op no case handles does
+ * not compile (-Wswitch-enum, CMakeLists.txt). The array ops' transfers are in facts_array.c,
+ * Hugging Face's in facts_hf.c, the builtins' in facts_builtins.c; the methods of a receiver
+ * kind that only return what the receiver holds (a distribution's log_prob and sample, a
+ * model's forward, a flax module's apply, a list's append, a dict's get, a method that returns
+ * the receiver) are here, and so is map, which applies another row. */
 #include <string.h>
 
 #include "facts_xfer.h"
@@ -43,108 +44,52 @@ static Fact flax_apply(Interp *in, const Applied *s) {
     memmove(rest.posf, a->posf + 1, sizeof(Fact) * (size_t)rest.npos);
     if (!(rest.posf[0].kinds & FK_IDS) || rest.posf[0].ndim == 0) return fact_unknown();
     unsigned weak = hf_looks_like_model_call(in, &rest) ? 0 : FF_WEAK;
-    Fact model = s->recv.obj == FO_MODEL ? s->recv : fact_object(FO_MODEL, weak, s->node);
+    /* a model known by a TrainState's use only (FF_WEAK) is judged by the look, as nothing is */
+    bool known = s->recv.obj == FO_MODEL && !(s->recv.flags & FF_WEAK);
+    Fact model = known ? s->recv : fact_object(FO_MODEL, weak, s->node);
     /* a flax module returns arrays, not an output object: its logits */
     Fact logits = hf_output_logits(hf_model_output(in, model, &rest, s->node));
     /* mutable=[...]: (output, updated state) */
     return args_kw(in, a, "mutable") < 0 ? logits : xfer_pair(in, logits, fact_unknown(), s->node);
 }
 
+/* map(math.exp, xs), map(f, xs): f applied to an element, for each. Here, as it applies
+ * another row (f's), so that only this file calls xfer_apply back. */
+static Fact map_each(Interp *in, const Applied *s) {
+    const Args *a = s->a;
+    in->call_transfer = true;
+    if (a->npos != 2) return fact_unknown();
+    Fact f = a->posf[0], e = iter_element(in, a->posf[1]), r = fact_unknown();
+    Args one = {.npos = 1, .nplain = 1};
+    one.posf[0] = e;
+    const Contract *t = f.obj == FO_MODULE ? contracts_func(f.qual) : NULL;
+    Applied each = {.row = t, .node = s->node, .x = e, .recv = fact_unknown(), .a = &one, .off = 1};
+    if (t && contracts_is_array_op(t->op))
+        r = xfer_apply(in, &each);
+    else if (f.obj == FO_FUNC)
+        r = svc_call_user(in, f.def, (TSNode){0}, &one, NULL);
+    return r.kinds || r.flags ? svc_list_of(in, r, s->node) : fact_unknown();
+}
+
 Fact xfer_apply(Interp *in, const Applied *s) {
     switch ((Op)s->row->op) {
-    case OP_LOG_SOFTMAX:
-    case OP_SOFTMAX:
-    case OP_LOGSUMEXP:
-    case OP_LOG:
-    case OP_EXP:
-    case OP_LOGADDEXP:
-    case OP_COSINE:
-    case OP_SIGMOID:
-    case OP_LOGSIGMOID:
+        OPS_SCORES(OP_CASE)
         return array_apply(in, s, AT_SCORES);
-    case OP_NANMEAN:
-    case OP_MEAN:
-    case OP_SUM:
-    case OP_PROD:
-    case OP_CUMSUM:
-    case OP_CUMPROD:
-    case OP_MIN:
-    case OP_MAX:
-    case OP_ARGMAX:
-    case OP_SORT:
-    case OP_SELECT:
+        OPS_REDUCTIONS(OP_CASE)
         return array_apply(in, s, AT_REDUCTIONS);
-    case OP_SQUEEZE:
-    case OP_UNSQUEEZE:
-    case OP_RESHAPE:
-    case OP_FLATTEN:
-    case OP_TRANSPOSE:
-    case OP_PERMUTE:
-    case OP_EINSUM:
-    case OP_NARROW:
-    case OP_ITEM:
-    case OP_STACK:
-    case OP_CAT:
-    case OP_ROLL:
-    case OP_CHUNK:
-    case OP_SIZE:
-    case OP_NUMEL:
+        OPS_LAYOUT(OP_CASE)
         return array_apply(in, s, AT_LAYOUT);
-    case OP_FULL:
-    case OP_TO_TENSOR:
-    case OP_PASS:
-    case OP_WHERE:
-    case OP_MASKED_FILL:
-    case OP_MUL:
-    case OP_DIV:
-    case OP_SUB:
-    case OP_COMPARE:
-    case OP_ARANGE:
-    case OP_PAD_SEQUENCE:
-    case OP_PAD_ARRAY:
+        OPS_VALUES(OP_CASE)
         return array_apply(in, s, AT_VALUES);
-    case OP_KERAS_CE:
-    case OP_KERAS_CE_CLASS:
-    case OP_LINEAR_CLASS:
-    case OP_CROSS_ENTROPY:
-    case OP_NLL_LOSS:
-    case OP_CROSS_ENTROPY_CLASS:
-    case OP_NLL_LOSS_CLASS:
-    case OP_LOG_SOFTMAX_CLASS:
-    case OP_SOFTMAX_CLASS:
+        OPS_LOSSES(OP_CASE)
+        OPS_MODULES(OP_CASE)
         return array_apply(in, s, AT_LOSSES);
-    case OP_ONES: /* facts_use.c's rows: what a distribution sums to, and a test that it does */
-    case OP_CLOSE:
-    case OP_PAD_ONLY: /* the padding domain's rows (facts_pad.c) */
+        OPS_NOTHING(OP_CASE) /* facts_use.c's rows, the padding domain's (facts_pad.c) */
         return array_apply(in, s, AT_NOTHING);
-    case OP_FROM_PRETRAINED:
-    case OP_GENERATE:
-    case OP_TRANSITION_SCORES:
-    case OP_ENCODE:
-    case OP_ENCODE_PLUS:
-    case OP_CHAT_TEMPLATE:
-    case OP_PAD_BATCH:
-    case OP_COLLATOR:
-    case OP_MLM_COLLATOR:
-    case OP_DATALOADER:
+        OPS_HF(OP_CASE)
+        OPS_COLLATORS(OP_CASE)
         return hf_apply(in, s);
-    case OP_UFUNC_REDUCE:
-    case OP_FOLD:
-    case OP_PARTIAL:
-    case OP_SEQUENTIAL:
-    case OP_DISTRIBUTION:
-    case OP_TOKENIZER:
-    case OP_MODEL:
-    case OP_LEN:
-    case OP_RANGE:
-    case OP_ENUMERATE:
-    case OP_ZIP:
-    case OP_MAP:
-    case OP_LIST:
-    case OP_DICT:
-    case OP_SORTED:
-    case OP_RANK_METRIC:
-    case OP_WRAP_MODEL:
+        OPS_BUILTINS(OP_CASE)
         return builtins_apply(in, s);
     case OP_APPEND:
     case OP_EXTEND:
@@ -158,10 +103,23 @@ Fact xfer_apply(Interp *in, const Applied *s) {
         return distribution_method(s);
     case OP_FLAX_APPLY:
         return flax_apply(in, s);
-    case OP_MODEL_CALL:
-        return hf_model_output(in, s->recv, s->a, s->node);
-    case OP_NONE: /* in no row (the table test) */
-    case OP_COUNT:
+    case OP_MAP:
+        return map_each(in, s);
+    case OP_MODEL_CALL: { /* on an object nothing is known of (the row's fallback): a model */
+        Fact model = s->recv.obj == FO_MODEL ? s->recv : fact_object(FO_MODEL, 0, s->node);
+        return hf_model_output(in, model, s->a, s->node);
+    }
+    case OP_ELEMENT: /* (a tuple of values and indices has no get) */
+        return fact_is_tensorish(&s->recv) ? iter_element(in, s->recv) : fact_unknown();
+    case OP_BACKWARD: /* observed by eval_method_call (facts_call.c), which lets the call go on */
+        return fact_unknown();
+    case OP_JOIN_TEXT: {
+        Fact text = fact_unknown();
+        text.flags = FF_JOINED;
+        text.origin = s->node;
+        return text;
+    }
+        OPS_NO_OP(OP_CASE) /* in no row (the table test) */
         return fact_unknown();
     }
     return fact_unknown(); /* not an Op: unreachable */

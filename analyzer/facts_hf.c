@@ -432,7 +432,8 @@ Fact hf_apply(Interp *in, const Applied *s) {
         batch.records = true;
         return batch;
     }
-    default:
+        OPS_BUT_HF(OP_CASE) /* another family's (xfer_apply routes by the lists) */
         return fact_unknown();
     }
+    return fact_unknown(); /* not an Op: unreachable */
 }

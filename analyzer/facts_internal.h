@@ -464,7 +464,6 @@ enum { ITER_MAX_UNROLLED = 8 };
 
 /* ---- facts_labels.c: labels provenance and token counts (LL107) ---- */
 Fact labels_string(Interp *in, TSNode string_node);
-bool labels_is_text_join(Interp *in, TSNode recv_node, const char *method, size_t len);
 unsigned labels_model_flags(Interp *in, Fact labels, TSNode labels_node, TSNode input_node);
 /* The same for labels known only as a fact (a dict's "labels"), given whether they are the very
  * value passed as the input ids. */

@@ -37,13 +37,6 @@ Fact labels_string(Interp *in, TSNode n) {
     return f;
 }
 
-/* "...".format(a, b) and sep.join(parts): text of several parts. */
-bool labels_is_text_join(Interp *in, TSNode recv_node, const char *method, size_t len) {
-    (void)in;
-    if (!parse_is(parse_unparen(recv_node), "string")) return false;
-    return (len == 6 && !memcmp(method, "format", 6)) || (len == 4 && !memcmp(method, "join", 4));
-}
-
 static bool ids_unmasked(const Fact *f) {
     return f->obj == FO_NONE && f->kinds == FK_IDS && !(f->flags & (FF_MASKED | FF_SHIFTED));
 }

@@ -30,10 +30,15 @@ START_TEST(rows_are_unique_within_a_library_and_form) {
 }
 END_TEST
 
-/* Ops whose transfer reads the receiver of a method (facts_call_op.c): no library function. */
+/* Ops whose transfer reads the receiver of a method (facts_call_op.c, contracts.h OPS_RECEIVER):
+ * no library function. */
 static bool reads_receiver(unsigned op) {
-    return op == OP_APPEND || op == OP_EXTEND || op == OP_RETURNS_SELF || op == OP_LOG_PROB ||
-           op == OP_SAMPLE || op == OP_FLAX_APPLY || op == OP_MODEL_CALL;
+    switch (op) {
+        OPS_RECEIVER(OP_CASE)
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* A model's methods facts_call.c applies (on a model, or by a bare-name fallback). */
@@ -58,7 +63,7 @@ static bool form_applies(unsigned form, unsigned op) {
     case FORM_MODULE:
         return op == OP_PASS || op == OP_TO_TENSOR || op == OP_RETURNS_SELF;
     case FORM_ANY_RECV:
-        return op == OP_APPEND || op == OP_EXTEND;
+        return op == OP_APPEND || op == OP_EXTEND || op == OP_BACKWARD;
     case FORM_MAPPING: /* read by the padding domain only */
         return op == OP_PAD_ONLY;
     case FORM_ENCODING:
@@ -67,6 +72,12 @@ static bool form_applies(unsigned form, unsigned op) {
         return op == OP_LOG_PROB || op == OP_SAMPLE;
     case FORM_UNKNOWN_FN: /* a function nothing is known of, called: flax's apply_fn */
         return op == OP_FLAX_APPLY;
+    case FORM_VALUES: /* a dict known by its values */
+        return op == OP_ELEMENT || op == OP_RETURNS_SELF;
+    case FORM_CALLED: /* the method an object of the file's class is called by */
+        return op == OP_MODEL_CALL;
+    case FORM_STRING: /* a string literal's methods */
+        return op == OP_JOIN_TEXT;
     default:
         return false;
     }
@@ -170,9 +181,21 @@ START_TEST(qualified_names_resolve_through_the_library) {
     ck_assert_ptr_null(contracts_method(FORM_UNKNOWN_FN, "apply", 5));
     ck_assert_ptr_null(contracts_method(FORM_TENSOR | FORM_TOKENIZER, "apply", 5));
     ck_assert_ptr_null(contracts_func("jax.apply"));
-    /* a model's own forward: on a model only (an unknown object's is no row) */
+    /* a model's own forward: on a model, by the bare-name fallback on an unknown object, and
+     * as what calling an object of the file's class runs; never a tensor's or a tokenizer's */
     ck_assert_uint_eq(contracts_method(FORM_MODEL, "forward", 7)->op, OP_MODEL_CALL);
-    ck_assert_ptr_null(contracts_method(~0u & ~FORM_MODEL, "forward", 7));
+    ck_assert_uint_eq(contracts_method(FORM_UNKNOWN, "forward", 7)->op, OP_MODEL_CALL);
+    ck_assert_ptr_nonnull(contracts_method(FORM_CALLED, "forward", 7));
+    ck_assert_ptr_null(
+        contracts_method(~0u & ~(FORM_MODEL | FORM_UNKNOWN | FORM_CALLED), "forward", 7));
+    ck_assert_ptr_null(contracts_method(FORM_CALLED, "__call__", 8));
+    /* a dict's get and values: only on values no tensor method names */
+    ck_assert_uint_eq(contracts_method(FORM_VALUES, "get", 3)->op, OP_ELEMENT);
+    ck_assert_ptr_null(contracts_method(FORM_TENSOR | FORM_UNKNOWN, "get", 3));
+    /* backward observes any receiver; flax's TrainState.create is a function of flax only */
+    ck_assert_uint_eq(contracts_method(FORM_ANY_RECV, "backward", 8)->op, OP_BACKWARD);
+    ck_assert_uint_eq(op_of("flax.training.train_state.TrainState.create"), OP_TRAIN_STATE);
+    ck_assert_uint_eq(op_of("jax.create"), OP_NONE);
 }
 END_TEST
 
