@@ -167,10 +167,13 @@ static bool texts_batch(Interp *in, const Args *a) {
     n = parse_unparen(n);
     while (parse_is(n, "call")) { /* list(texts), tuple(texts), sorted(texts): still the texts */
         TSNode fn = parse_field(n, "function"), args = parse_field(n, "arguments");
-        if (!(svc_text_eq(in, fn, "list") || svc_text_eq(in, fn, "tuple") ||
-              svc_text_eq(in, fn, "sorted")) ||
-            ts_node_is_null(args) || ts_node_named_child_count(args) != 1)
+        if (!parse_is(fn, "identifier") || ts_node_is_null(args) ||
+            ts_node_named_child_count(args) != 1)
             break;
+        size_t flen;
+        const char *fname = parse_text(in->src, fn, &flen);
+        const Contract *row = contracts_func(arena_strndup(in->arena, fname, flen));
+        if (!row || (row->op != OP_LIST && row->op != OP_SORTED)) break; /* the same elements */
         n = parse_unparen(ts_node_named_child(args, 0));
     }
     if (parse_is(n, "list") || parse_is(n, "tuple")) return ts_node_named_child_count(n) >= 2;
