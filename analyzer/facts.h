@@ -125,12 +125,13 @@ enum { FACT_MAX_DIMS = 6 };
 typedef struct Fact Fact;
 struct Fact {
     uint16_t kinds;
+    int16_t num; /* FF_CONST: the integer (here: the hole before flags) */
     uint32_t flags;
     uint8_t obj; /* FactObject */
     int8_t ndim; /* -1: unknown */
     uint8_t ax[FACT_MAX_DIMS];
     uint8_t ax_last; /* when ndim is unknown: the kind of the last axis */
-    /* One byte of flags (a Fact is copied by value everywhere: keep it small). */
+    /* Two bytes of flags (a Fact is copied by value everywhere: keep it small). */
     bool bottom : 1;    /* no value on this path (unassigned): the identity of join */
     bool records : 1;   /* FO_TUPLE / FO_DICT / FO_INSTANCE / FO_ENCODING: a list of such
                            values (iterating it, or [0], gives one) */
@@ -158,7 +159,6 @@ struct Fact {
                            says which ([:, :-1]) or forgets them (facts_expr.c) */
     uint8_t op;         /* FO_CALLABLE: the op it applies (contracts.h) */
     int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
-    int16_t num;        /* FF_CONST: the integer */
     uint16_t agg_event; /* 1 + the index of the EV_AGGREGATE whose sum this is (0: none) */
     TSNode origin;      /* where the value's kind was established (for messages) */
     const char *qual;   /* FO_MODULE: dotted name */

@@ -75,7 +75,8 @@ const Fact *fact_field(const Fact *f, const char *name, size_t len) {
 /* Equal in every field, the one-bit flags env_same_fact leaves out included. */
 static bool same_in_all(const Fact *a, const Fact *b) {
     return a->records == b->records && a->causal == b->causal && a->one_text == b->one_text &&
-           a->choices == b->choices && a->pooled == b->pooled && env_same_fact(a, b);
+           a->choices == b->choices && a->pooled == b->pooled && a->recurrent == b->recurrent &&
+           a->bare_lm == b->bare_lm && env_same_fact(a, b);
 }
 
 /* The arrays of facts are never written once built, so a join that gives back what a path
