@@ -200,7 +200,7 @@ static Fact named_value(Fact named, const Fact *value) {
 static bool last_field_is(const Fact *obj, const char *key, size_t len, const Fact *value) {
     int last = obj->nelems - 1;
     if (last < 0 || !fact_key_is(obj->keys[last], key, len) ||
-        !env_same_fact(&obj->elems[last], value))
+        !fact_same(&obj->elems[last], value))
         return false;
     for (int i = 0; i < last; i++)
         if (fact_key_is(obj->keys[i], key, len)) return false;
@@ -778,8 +778,8 @@ static void exec_loop(Interp *in, TSNode target, Fact elem, TSNode body) {
             changed |= !same_bits(&yielded, &in->frame->yielded);
         } else {
             changed |= in->frame != in->module && in->module_changes != module_before;
-            changed |= !env_same_fact(&ret, &in->frame->ret);
-            changed |= !env_same_fact(&yielded, &in->frame->yielded);
+            changed |= !fact_same(&ret, &in->frame->ret);
+            changed |= !fact_same(&yielded, &in->frame->yielded);
         }
         if (!changed) {
             /* settled where no pass was widened: run again from here, it would repeat its

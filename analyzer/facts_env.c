@@ -29,38 +29,6 @@ uint32_t env_hash_node(TSNode n) {
     return (uint32_t)x;
 }
 
-/* ---------- equality of facts ---------- */
-
-static bool same_pos(FactPos a, FactPos b) {
-    return a.sym == b.sym && a.c == b.c && a.end == b.end;
-}
-
-/* Field by field, elements included: two facts that compare equal behave the same everywhere
- * (stale axes past ndim included, since some transfers read them). */
-bool env_same_fact(const Fact *a, const Fact *b) {
-    if (a->kinds != b->kinds || a->flags != b->flags || a->obj != b->obj || a->ndim != b->ndim ||
-        memcmp(a->ax, b->ax, sizeof a->ax) != 0 || a->ax_last != b->ax_last ||
-        a->bottom != b->bottom || a->op != b->op || a->op_dim != b->op_dim || a->num != b->num ||
-        a->agg_event != b->agg_event || !ts_node_eq(a->origin, b->origin) ||
-        !ts_node_eq(a->def, b->def) || a->nelems != b->nelems || !same_pos(a->head, b->head) ||
-        !same_pos(a->tail, b->tail) || a->pad != b->pad || a->pad_what != b->pad_what ||
-        a->pad_nd != b->pad_nd || a->pad_c != b->pad_c || a->fill != b->fill ||
-        a->fill_end != b->fill_end || a->fill_cov != b->fill_cov || a->fill_pad != b->fill_pad ||
-        a->prompt_in != b->prompt_in ||
-        a->mask_flaw != b->mask_flaw || a->log_event != b->log_event)
-        return false;
-    if (a->qual != b->qual && (!a->qual || !b->qual || strcmp(a->qual, b->qual) != 0)) return false;
-    if ((a->keys == NULL) != (b->keys == NULL)) return false;
-    for (int i = 0; i < a->nelems; i++) {
-        if (a->keys) {
-            const char *ka = a->keys[i], *kb = b->keys[i];
-            if (ka != kb && (!ka || !kb || strcmp(ka, kb) != 0)) return false;
-        }
-        if (a->elems != b->elems && !env_same_fact(&a->elems[i], &b->elems[i])) return false;
-    }
-    return true;
-}
-
 /* ---------- environments ---------- */
 
 void env_free(Env *env) {
@@ -128,7 +96,7 @@ void env_set(Interp *in, Env *env, const char *name, size_t len, Fact f) {
     if (logs_module(in, env))
         array_push(&in->module_log,
                    ((ModuleAccess){(uint32_t)(b - env->items.items), b->version, true}));
-    if (b->bound && env_same_fact(&b->fact, &f)) return; /* nothing changes */
+    if (b->bound && fact_same(&b->fact, &f)) return; /* nothing changes */
     if (env->marks)
         array_push(&env->trail,
                    ((EnvUndo){(uint32_t)(b - env->items.items), b->version, b->bound, b->fact}));
@@ -262,7 +230,7 @@ static PathValue join_value(Interp *in, PathValue acc, PathValue v) {
 static PathValue join_repeated(Interp *in, PathValue acc, PathValue v, int times) {
     for (int i = 0; i < times && v.bound; i++) {
         PathValue next = join_value(in, acc, v);
-        if (acc.bound && env_same_fact(&next.fact, &acc.fact)) break;
+        if (acc.bound && fact_same(&next.fact, &acc.fact)) break;
         acc = next;
     }
     return acc;
@@ -377,8 +345,7 @@ bool env_loop_settle(Interp *in, Env *env, EnvLoop *l, bool widen) {
         PathValue entry = {c->was_bound, c->old}, start = {v->bound, v->fact};
         PathValue next = join_value(in, (PathValue){b->bound, b->fact}, entry);
         if (widen) next = widen_value(in, start, next);
-        changed |=
-            next.bound != start.bound || (next.bound && !env_same_fact(&next.fact, &start.fact));
+        changed |= next.bound != start.bound || (next.bound && !fact_same(&next.fact, &start.fact));
         v->bound = next.bound;
         v->fact = next.fact;
     }
@@ -451,8 +418,8 @@ static struct SettledLoop *settled_slot(Interp *in, TSNode body) {
 bool env_loop_unchanged(Interp *in, TSNode body, const Fact *elem) {
     const struct SettledLoop *s = settled_slot(in, body);
     if (ts_node_is_null(s->body) || s->frame != in->frame->serial || s->clock != in->clock ||
-        !env_same_fact(&s->elem, elem) || !env_same_fact(&s->ret, &in->frame->ret) ||
-        !env_same_fact(&s->yielded, &in->frame->yielded))
+        !fact_same(&s->elem, elem) || !fact_same(&s->ret, &in->frame->ret) ||
+        !fact_same(&s->yielded, &in->frame->yielded))
         return false;
     in->last_event = s->last_event;
     return true;

@@ -36,12 +36,14 @@ void fact_insert_axis(Fact *f, int dim, AxisKind kind);
 void fact_replace_axis(Fact *f, int dim, AxisKind kind);
 /* Scores of unknown rank used as 3-D (x[:, :-1, :], gather(dim=2)): LM logits are
  * [batch, seq, vocab]; a recurrent layer's output (or a head's over it) used with as many axes
- * as its batched form has is that form (recurrent_indexed). */
+ * as its batched form has is that form. */
 void fact_assume_lm_layout(Fact *f, int ndim);
-/* x[i, j] on a recurrent layer's output, used as `ndim`-D (facts_recurrent.c): once that is the
- * rank of its batched form, that form's layout. */
-void recurrent_indexed(Fact *x, int ndim);
+/* A recurrent layer's output (or a head's over it): the rank of its batched form, else 0. */
+int fact_recurrent_rank(const Fact *f);
 bool fact_is_tensorish(const Fact *f);
+/* Field by field, elements included; of the one-bit flags only bottom, fill_pad and prompt_in
+ * (facts_value.c same_in_all compares the others too). */
+bool fact_same(const Fact *a, const Fact *b);
 /* Flags a derived value inherits from an operand. */
 unsigned fact_inherited_flags(const Fact *f);
 
@@ -109,7 +111,6 @@ typedef struct ModuleAccess {
 
 uint32_t env_hash(const char *s, size_t len);
 uint32_t env_hash_node(TSNode n);
-bool env_same_fact(const Fact *a, const Fact *b);
 /* The bound binding of that name, NULL if none. */
 Binding *env_find(Interp *in, Env *env, const char *name, size_t len);
 /* Binds (or rebinds) a name; a value equal to the one bound changes nothing. */
@@ -215,7 +216,7 @@ typedef struct Frame {
     Fact yielded; /* a generator's: what it yields, joined (bottom: it yields nothing) */
     int loop_depth;
     uint32_t serial; /* tells frames apart (a call's frame may reuse an earlier one's address) */
-    bool called; /* run for a call (its arguments known), not analysed on its own */
+    bool called;     /* run for a call (its arguments known), not analysed on its own */
 } Frame;
 
 enum { FACTS_MAX_CALL_DEPTH = 4, FACTS_MAX_EXPR_DEPTH = 400 };
@@ -240,24 +241,24 @@ typedef struct Interp {
     TSNode call_stack[FACTS_MAX_CALL_DEPTH];
     int call_depth;
     int expr_depth;
-    int block_depth;           /* nested blocks being executed, across calls (bounds.h) */
-    int block_peak, expr_peak; /* the deepest either reached (project.c: a module's room) */
-    struct Budget *budget;     /* steps, time and depth bounds of this file (bounds.h) */
-    unsigned call_loopvar;     /* FF_LOOPVAR of the arguments of the call being evaluated */
-    bool call_transfer;        /* the call being evaluated is a library transfer (table row) */
-    const Contract *call_row;  /* the row the call being evaluated applied (NULL: none) */
-    const void *applied_call;  /* the call evaluated last (its node's id) and the row it */
+    int block_depth;             /* nested blocks being executed, across calls (bounds.h) */
+    int block_peak, expr_peak;   /* the deepest either reached (project.c: a module's room) */
+    struct Budget *budget;       /* steps, time and depth bounds of this file (bounds.h) */
+    unsigned call_loopvar;       /* FF_LOOPVAR of the arguments of the call being evaluated */
+    bool call_transfer;          /* the call being evaluated is a library transfer (table row) */
+    const Contract *call_row;    /* the row the call being evaluated applied (NULL: none) */
+    const void *applied_call;    /* the call evaluated last (its node's id) and the row it */
     const Contract *applied_row; /* applied: what facts_pad.c reads of that call */
-    uint16_t last_event;       /* 1 + the index of the event last emitted, or of the equal one it
-                                  matched (Fact.agg_event); 0: none or too many to number */
-    Fact built_self;           /* self as the last method run with one left it (its fields) */
-    const UserContracts *user; /* library contracts the configuration declares (or NULL) */
+    uint16_t last_event;         /* 1 + the index of the event last emitted, or of the equal one it
+                                    matched (Fact.agg_event); 0: none or too many to number */
+    Fact built_self;             /* self as the last method run with one left it (its fields) */
+    const UserContracts *user;   /* library contracts the configuration declares (or NULL) */
     const struct InterpServices *svc; /* facts_svc.h */
-    struct FactsUses *uses; /* names each scope normalises (facts_use.c) */
+    struct FactsUses *uses;           /* names each scope normalises (facts_use.c) */
     bool left_home; /* another file's code ran (project.c): a summary of this run would record
                        accesses to that module's environment as if they were this one's */
-    struct PadMemo *pad_memo; /* appended: facts_pad.c's record of subexpressions (LL111) */
-    struct NodeSet *written_reads; /* facts_regions.c: reads of what the iteration wrote */
+    struct PadMemo *pad_memo;         /* appended: facts_pad.c's record of subexpressions (LL111) */
+    struct NodeSet *written_reads;    /* facts_regions.c: reads of what the iteration wrote */
     struct ClassConsts *class_consts; /* facts_args.c: integer constants of classes */
     const Fact *closure; /* the function value eval_call is calling (funcs_closure), or NULL */
     int splits;          /* branches whose arms each run the rest of their block, nested */
@@ -495,14 +496,14 @@ typedef enum {
     PW_PADID,     /* the pad token id */
     PW_ROWS,      /* an index over every row (torch.arange(B)) */
     /* Appended for LL106 (facts_mask.c): */
-    PW_MASKPART, /* some positions of a real-token mask (mask[:, 1:]): its side, no counts */
-    PW_TAILMASK, /* 1 from a start to each row's end (arange(T) >= k, m[i, k:] = 1): the pads
-                    at the end of a row are inside */
-    PW_ZEROS,    /* a buffer of zeros (torch.zeros((B, T))): a mask the code is about to write */
-    PW_KEEPMASK, /* labels != -100: 1 at the targets a loss keeps (a negative sentinel) */
-    PW_DROPMASK, /* labels == -100: 1 at the targets it ignores */
-    PW_SIDED,    /* per-position scores of a batch padded on a known side, no longer fit for
-                    reads (logits[:, :-1], their log_softmax, the chosen tokens' log-probs) */
+    PW_MASKPART,  /* some positions of a real-token mask (mask[:, 1:]): its side, no counts */
+    PW_TAILMASK,  /* 1 from a start to each row's end (arange(T) >= k, m[i, k:] = 1): the pads
+                     at the end of a row are inside */
+    PW_ZEROS,     /* a buffer of zeros (torch.zeros((B, T))): a mask the code is about to write */
+    PW_KEEPMASK,  /* labels != -100: 1 at the targets a loss keeps (a negative sentinel) */
+    PW_DROPMASK,  /* labels == -100: 1 at the targets it ignores */
+    PW_SIDED,     /* per-position scores of a batch padded on a known side, no longer fit for
+                     reads (logits[:, :-1], their log_softmax, the chosen tokens' log-probs) */
     PW_EARLYTAIL, /* 1 from the count of real tokens of prompts padded on the left (arange(T) >=
                      mask.sum(1)): the prompt fills the padded width, so for a shorter prompt
                      the mask starts inside it (also once and-ed with another mask) */

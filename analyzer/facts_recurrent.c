@@ -8,11 +8,6 @@
  * steps axis stays of unknown kind: attention over steps is no error. */
 #include "facts_xfer.h"
 
-/* The rank of the batched output, and nothing claimed for other facts. */
-static int batched_rank(const Fact *f) {
-    return !f->recurrent ? 0 : f->op == OP_RECURRENT_CELL ? 2 : 3;
-}
-
 Fact recurrent_layer(Interp *in, TSNode node, const Contract *t, const Args *a) {
     Fact c = fact_object(FO_CALLABLE, 0, node);
     c.op = t->op;
@@ -88,7 +83,7 @@ Fact recurrent_apply(Interp *in, TSNode node, Fact layer, const Fact *x) {
 /* head(x) with x a recurrent layer's whole output: scores over the head's out features, at x's
  * batch and steps. */
 void recurrent_head(Fact *scores, const Fact *x) {
-    int rank = batched_rank(x);
+    int rank = fact_recurrent_rank(x);
     if (!rank || (x->ndim >= 0 && x->ndim != rank)) return; /* a part of it: not claimed */
     scores->recurrent = true;
     scores->op = x->op;
@@ -102,23 +97,12 @@ void recurrent_head(Fact *scores, const Fact *x) {
     fact_set_axes(scores, rank, axes);
 }
 
-/* x[i, j] indexing `ndim` axes and no ellipsis (or gather(dim=2)): all the axes of the batched
- * form are there, so it is that form. */
-void recurrent_indexed(Fact *x, int ndim) {
-    int rank = batched_rank(x);
-    if (!rank || x->ndim >= 0 || ndim != rank) return;
-    AxisKind axes[3] = {AX_UNK, AX_UNK, AX_UNK};
-    axes[x->op_dim] = AX_BATCH;
-    axes[rank - 1] = (AxisKind)x->ax_last;
-    fact_set_axes(x, rank, axes);
-}
-
 /* scores.view(-1, k) of a cell's [batch, features] (the rows cut into rows of k when k is less
  * than the features), scores.view(T, B, k) of a sequence layer's [T, B, features]: the rows and
  * steps stay where they were, over k of the features. Sizes -1 or literal elsewhere than in
  * front of a cell's state may move the axes: not kept. */
 bool recurrent_reshape_keeps(Interp *in, const Fact *x, const Args *a, int first) {
-    int rank = batched_rank(x), n = a->npos - first;
+    int rank = fact_recurrent_rank(x), n = a->npos - first;
     long d;
     if (!rank || x->ndim != rank || n != rank || a->nkw || a->splatted ||
         x->ax[rank - 1] != AX_VOCAB)

@@ -88,7 +88,7 @@ void summary_free(Interp *in) {
 static bool same_params(const CallSummary *s, const Env *params, bool has_self) {
     if (s->has_self != has_self || (size_t)s->nparams != params->items.len) return false;
     for (int i = 0; i < s->nparams; i++)
-        if (!env_same_fact(&s->params[i], &params->items.items[i].fact)) return false;
+        if (!fact_same(&s->params[i], &params->items.items[i].fact)) return false;
     return true;
 }
 

@@ -72,11 +72,41 @@ const Fact *fact_field(const Fact *f, const char *name, size_t len) {
     return NULL;
 }
 
-/* Equal in every field, the one-bit flags env_same_fact leaves out included. */
+static bool same_pos(FactPos a, FactPos b) {
+    return a.sym == b.sym && a.c == b.c && a.end == b.end;
+}
+
+/* Field by field, elements included: two facts that compare equal behave the same everywhere
+ * (stale axes past ndim included, since some transfers read them). */
+bool fact_same(const Fact *a, const Fact *b) {
+    if (a->kinds != b->kinds || a->flags != b->flags || a->obj != b->obj || a->ndim != b->ndim ||
+        memcmp(a->ax, b->ax, sizeof a->ax) != 0 || a->ax_last != b->ax_last ||
+        a->bottom != b->bottom || a->op != b->op || a->op_dim != b->op_dim || a->num != b->num ||
+        a->agg_event != b->agg_event || !ts_node_eq(a->origin, b->origin) ||
+        !ts_node_eq(a->def, b->def) || a->nelems != b->nelems || !same_pos(a->head, b->head) ||
+        !same_pos(a->tail, b->tail) || a->pad != b->pad || a->pad_what != b->pad_what ||
+        a->pad_nd != b->pad_nd || a->pad_c != b->pad_c || a->fill != b->fill ||
+        a->fill_end != b->fill_end || a->fill_cov != b->fill_cov || a->fill_pad != b->fill_pad ||
+        a->prompt_in != b->prompt_in || a->mask_flaw != b->mask_flaw ||
+        a->log_event != b->log_event)
+        return false;
+    if (a->qual != b->qual && (!a->qual || !b->qual || strcmp(a->qual, b->qual) != 0)) return false;
+    if ((a->keys == NULL) != (b->keys == NULL)) return false;
+    for (int i = 0; i < a->nelems; i++) {
+        if (a->keys) {
+            const char *ka = a->keys[i], *kb = b->keys[i];
+            if (ka != kb && (!ka || !kb || strcmp(ka, kb) != 0)) return false;
+        }
+        if (a->elems != b->elems && !fact_same(&a->elems[i], &b->elems[i])) return false;
+    }
+    return true;
+}
+
+/* Equal in every field, the one-bit flags fact_same leaves out included. */
 static bool same_in_all(const Fact *a, const Fact *b) {
     return a->records == b->records && a->causal == b->causal && a->one_text == b->one_text &&
            a->choices == b->choices && a->pooled == b->pooled && a->recurrent == b->recurrent &&
-           a->bare_lm == b->bare_lm && env_same_fact(a, b);
+           a->bare_lm == b->bare_lm && fact_same(a, b);
 }
 
 /* The arrays of facts are never written once built, so a join that gives back what a path
@@ -275,6 +305,23 @@ bool fact_is_tensorish(const Fact *f) {
 
 unsigned fact_inherited_flags(const Fact *f) {
     return f->flags & ~(FF_GENERATE | FF_LABELS);
+}
+
+/* A recurrent layer's output (or a head's over it): the rank of its batched form; 0 for any
+ * other fact. */
+int fact_recurrent_rank(const Fact *f) {
+    return !f->recurrent ? 0 : f->op == OP_RECURRENT_CELL ? 2 : 3;
+}
+
+/* x[i, j] indexing `ndim` axes and no ellipsis (or gather(dim=2)): all the axes of the batched
+ * form are there, so it is that form. */
+static void recurrent_indexed(Fact *x, int ndim) {
+    int rank = fact_recurrent_rank(x);
+    if (!rank || x->ndim >= 0 || ndim != rank) return;
+    AxisKind axes[3] = {AX_UNK, AX_UNK, AX_UNK};
+    axes[x->op_dim] = AX_BATCH;
+    axes[rank - 1] = (AxisKind)x->ax_last;
+    fact_set_axes(x, rank, axes);
 }
 
 void fact_assume_lm_layout(Fact *f, int ndim) {
