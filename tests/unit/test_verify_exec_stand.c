@@ -132,21 +132,6 @@ START_TEST(lm_eval_results_are_the_answers_log_prs) {
 }
 END_TEST
 
-/* Each candidate's script_score is the sum of the raw logits of its tokens in the reported table,
- * plus `bonus`. */
-static void assert_raw_logit_sums_plus(json_t *cex, double bonus) {
-    json_t *table = json_object_get(cex, "table"), *c;
-    size_t i;
-    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
-        double raw = raw_logit_sum(table, json_object_get(c, "tokens"));
-        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), raw + bonus, 1e-4);
-    }
-}
-
-static void assert_raw_logit_sums(json_t *cex) {
-    assert_raw_logit_sums_plus(cex, 0);
-}
-
 /* Closures, each scoring the sum of the candidate's raw logits (recomputed here): globals bound
  * by a tuple under the main guard, read by a closure its enclosing function returns (that
  * function is run and its closure called); a closure whose enclosing main() cannot run

@@ -102,6 +102,21 @@ static inline double prob_product(json_t *table, json_t *toks) {
     return p;
 }
 
+/* Each candidate's script_score is the sum of the raw logits of its tokens in the reported table,
+ * plus `bonus`. */
+static inline void assert_raw_logit_sums_plus(json_t *cex, double bonus) {
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        double raw = raw_logit_sum(table, json_object_get(c, "tokens"));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), raw + bonus, 1e-4);
+    }
+}
+
+static inline void assert_raw_logit_sums(json_t *cex) {
+    assert_raw_logit_sums_plus(cex, 0);
+}
+
 /* Every candidate's script_score is the float32 log of its softmax probabilities, summed: log
  * Pr(y|x) where that is finite in float32, "-inf" where a probability underflows (log Pr(y|x)
  * below -87). Returns whether one did. */
