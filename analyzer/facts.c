@@ -200,7 +200,7 @@ static Fact named_value(Fact named, const Fact *value) {
 static bool last_field_is(const Fact *obj, const char *key, size_t len, const Fact *value) {
     int last = obj->nelems - 1;
     if (last < 0 || !fact_key_is(obj->keys[last], key, len) ||
-        !fact_same(&obj->elems[last], value))
+        !fact_identical(&obj->elems[last], value))
         return false;
     for (int i = 0; i < last; i++)
         if (fact_key_is(obj->keys[i], key, len)) return false;

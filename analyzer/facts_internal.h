@@ -42,8 +42,11 @@ void fact_assume_lm_layout(Fact *f, int ndim);
 int fact_recurrent_rank(const Fact *f);
 bool fact_is_tensorish(const Fact *f);
 /* Field by field, elements included; of the one-bit flags only bottom, fill_pad and prompt_in
- * (facts_value.c same_in_all compares the others too). */
+ * (fact_identical compares the others too). */
 bool fact_same(const Fact *a, const Fact *b);
+/* Equal in every field, the one-bit flags fact_same leaves out included: one may stand for the
+ * other (a join or a field set that would copy an equal value shares it instead). */
+bool fact_identical(const Fact *a, const Fact *b);
 /* Flags a derived value inherits from an operand. */
 unsigned fact_inherited_flags(const Fact *f);
 

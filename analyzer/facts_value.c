@@ -102,8 +102,7 @@ bool fact_same(const Fact *a, const Fact *b) {
     return true;
 }
 
-/* Equal in every field, the one-bit flags fact_same leaves out included. */
-static bool same_in_all(const Fact *a, const Fact *b) {
+bool fact_identical(const Fact *a, const Fact *b) {
     return a->records == b->records && a->causal == b->causal && a->one_text == b->one_text &&
            a->choices == b->choices && a->pooled == b->pooled && a->recurrent == b->recurrent &&
            a->bare_lm == b->bare_lm && fact_same(a, b);
@@ -115,7 +114,7 @@ static bool same_in_all(const Fact *a, const Fact *b) {
  * the first time a joined element i differs from a's. */
 static void join_elem(Arena *arena, Fact **out, const Fact *a, int i, const Fact *other, int cap) {
     Fact j = fact_join(arena, a->elems[i], *other);
-    if (!*out && same_in_all(&j, &a->elems[i])) return;
+    if (!*out && fact_identical(&j, &a->elems[i])) return;
     if (!*out) {
         *out = arena_alloc(arena, sizeof(Fact) * (size_t)(cap ? cap : 1));
         memcpy(*out, a->elems, sizeof(Fact) * (size_t)a->nelems);
