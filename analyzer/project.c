@@ -261,7 +261,7 @@ bool project_before_call(Interp *in, TSNode def) {
     ProjectFile *pf = in->project;
     if (!module_of_tree(pf, def.tree)) return true;
     if (pf->budget.hit) return false;
-    if (in->mod || in->alone) return true;
+    if (in->alone) return true;
     for (size_t i = 0; i < pf->alone_done.len; i++)
         if (ts_node_eq(pf->alone_done.items[i], def)) return true;
     array_push(&pf->alone_done, def);
