@@ -121,6 +121,10 @@ static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
         align_clear(&r);
         return r;
     }
+    /* logits.index_select(0, chosen_idx): some rows of the batch, each still all it was; of
+     * scores whose rank is unknown, axis 0 is the vocabulary only for one distribution alone,
+     * which is indexed, not selected from along an explicit 0 */
+    if (along == AX_BATCH || (dim == 0 && x.ndim < 0)) return x;
     if (!(x.kinds & FK_SCORES)) {
         if (x.kinds & FK_MASK) return x;
         return x.kinds ? x : fact_unknown();
