@@ -515,6 +515,9 @@ static Fact array_scores(Interp *in, TSNode node, const Contract *t, Fact x, con
          * vocabulary (axis=1 of a [T, V] row): x - logsumexp(x) may be log-probs */
         AxisKind axis = fact_axis(&x, dim);
         bool vocab = axis == AX_VOCAB || (x.ndim < 0 && (dim == -1 || dim >= 0));
+        /* over the axis a selection left (gather(logits, -1, topk_ids)): no one normalises one
+         * entry, so it holds several tokens, and x minus it is log-probs over that subset */
+        if (axis == AX_ONE && (x.flags & FF_SELECTED)) vocab = true;
         /* of token logits over another known axis: the normaliser of a log_softmax by hand
          * over the wrong axis (LL104 says so; x minus it is then no raw score) */
         if ((x.kinds & FK_RAW) && !vocab && axis != AX_UNK && fact_find_axis(&x, AX_VOCAB) >= 0) {
