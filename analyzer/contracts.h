@@ -435,6 +435,30 @@ extern const AttrContract contracts_array_attrs[], contracts_torch_attrs[], cont
 extern const AttrContract *const contracts_attr_tables[];
 extern const char *const contracts_attr_table_names[];
 
+/* ---- Hugging Face class names: what from_pretrained loads, by the class it is called on ---- */
+
+/* What a part of a class's name says (HfClassName.says). */
+enum {
+    HN_TOKENIZER = 1 << 0, /* a tokenizer (or a processor): the first such row decides */
+    HN_MODEL = 1 << 1,     /* a model: a class no such part names loads nothing known */
+    HN_CAUSAL = 1 << 2,    /* a causal LM's head (unless the flags say seq2seq, a head, an MLM) */
+    HN_CHOICES = 1 << 3,   /* a multiple-choice head: logits [batch, choices] */
+    HN_POOLED = 1 << 4,    /* a head that reads one pooled position of each sequence */
+};
+
+/* One convention of Hugging Face's (and KerasNLP's) class names: a class whose qualified name
+ * contains part loads what says and flags tell. Every row whose part the name contains applies,
+ * in the table's order (a later row's unsays clears what an earlier one said). Adding a model
+ * family is a row. */
+typedef struct HfClassName {
+    const char *part; /* a part of the qualified class name */
+    uint8_t says;     /* HN_* */
+    uint8_t unsays;   /* HN_* an earlier row said that this part takes back */
+    uint32_t flags;   /* FF_* of the object */
+} HfClassName;
+/* The conventions (contracts_hf.c), ended by a row with a NULL part. */
+extern const HfClassName contracts_hf_class_names[];
+
 /* ---- user-declared contracts ([tool.logitlint.contracts], config_contracts.c) ---- */
 
 /* What a declared callee returns. ORDER RET: contracts_return_names. */
