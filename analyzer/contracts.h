@@ -108,7 +108,8 @@ typedef enum {
     OP_MLM_COLLATOR,      /* DataCollatorForLanguageModeling: a collator when mlm=False */
     OP_DATALOADER,        /* DataLoader(ds, collate_fn=f): iterating yields f's batches */
     OP_HF_LAST = OP_DATALOADER,
-    /* Python builtins and other objects, applied by builtins_apply (facts_builtins.c) */
+    /* Python builtins and other objects, applied by builtins_apply (facts_builtins.c) and by
+     * xfer_apply itself (facts_call_op.c: the OPS_RECEIVER and OPS_APPLY_ROW lists below) */
     OP_UFUNC_REDUCE, /* np.multiply.reduce / add.reduce / maximum.reduce: prod/sum/max */
     OP_FOLD,         /* functools.reduce(operator.mul / add, xs): a product / sum */
     OP_PARTIAL,      /* functools.partial(f, ...): f itself */
@@ -197,7 +198,6 @@ typedef enum {
 #define OPS_COLLATORS(X) X(COLLATOR) X(MLM_COLLATOR)
 /* builtins_apply (facts_builtins.c) */
 #define OPS_BUILTINS(X)                                                                            \
-    X(UFUNC_REDUCE)                                                                                \
     X(FOLD)                                                                                        \
     X(PARTIAL)                                                                                     \
     X(SEQUENTIAL)                                                                                  \
@@ -210,8 +210,8 @@ typedef enum {
     X(APPEND)                                                                                      \
     X(EXTEND)                                                                                      \
     X(RETURNS_SELF) X(LOG_PROB) X(SAMPLE) X(FLAX_APPLY) X(MODEL_CALL) X(ELEMENT) X(BACKWARD) X(JOIN_TEXT)
-/* xfer_apply's own case for a function that applies another row (facts_call_op.c) */
-#define OPS_APPLY_ROW(X) X(MAP)
+/* xfer_apply's own cases for a function that applies another row (facts_call_op.c) */
+#define OPS_APPLY_ROW(X) X(MAP) X(UFUNC_REDUCE)
 /* The values that are no op (never in a row; OP_NONE: a callable of no op). */
 #define OPS_NO_OP(X) X(NONE) X(COUNT)
 /* Every op but a transfer's own: the cases a family's transfer leaves to the others (the

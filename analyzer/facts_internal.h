@@ -12,6 +12,8 @@ Fact fact_bottom(void);
 Fact fact_of(unsigned kinds, unsigned flags, TSNode origin);
 Fact fact_module(const char *qual);
 Fact fact_object(FactObject obj, unsigned flags, TSNode origin);
+/* (a, b): a pair of facts, as a call returns it. */
+Fact fact_pair(Arena *arena, Fact a, Fact b, TSNode node);
 /* A tensor of these kinds and flags with ndim axes of these kinds (ndim -1: unknown). */
 Fact fact_tensor(unsigned kinds, unsigned flags, TSNode origin, int ndim, const AxisKind *axes);
 /* A value nothing is known of (no kind, no object, no shape, not opaque): a name it is stored
