@@ -108,7 +108,8 @@ typedef enum {
     OP_MLM_COLLATOR,      /* DataCollatorForLanguageModeling: a collator when mlm=False */
     OP_DATALOADER,        /* DataLoader(ds, collate_fn=f): iterating yields f's batches */
     OP_HF_LAST = OP_DATALOADER,
-    /* Python builtins and other objects, applied by builtins_apply (facts_builtins.c) */
+    /* Python builtins and other objects, applied by builtins_apply (facts_builtins.c) and by
+     * xfer_apply itself (facts_call_op.c: the OPS_RECEIVER and OPS_APPLY_ROW lists below) */
     OP_UFUNC_REDUCE, /* np.multiply.reduce / add.reduce / maximum.reduce: prod/sum/max */
     OP_FOLD,         /* functools.reduce(operator.mul / add, xs): a product / sum */
     OP_PARTIAL,      /* functools.partial(f, ...): f itself */
@@ -197,7 +198,6 @@ typedef enum {
 #define OPS_COLLATORS(X) X(COLLATOR) X(MLM_COLLATOR)
 /* builtins_apply (facts_builtins.c) */
 #define OPS_BUILTINS(X)                                                                            \
-    X(UFUNC_REDUCE)                                                                                \
     X(FOLD)                                                                                        \
     X(PARTIAL)                                                                                     \
     X(SEQUENTIAL)                                                                                  \
@@ -210,8 +210,8 @@ typedef enum {
     X(APPEND)                                                                                      \
     X(EXTEND)                                                                                      \
     X(RETURNS_SELF) X(LOG_PROB) X(SAMPLE) X(FLAX_APPLY) X(MODEL_CALL) X(ELEMENT) X(BACKWARD) X(JOIN_TEXT)
-/* xfer_apply's own case for a function that applies another row (facts_call_op.c) */
-#define OPS_APPLY_ROW(X) X(MAP)
+/* xfer_apply's own cases for a function that applies another row (facts_call_op.c) */
+#define OPS_APPLY_ROW(X) X(MAP) X(UFUNC_REDUCE)
 /* The values that are no op (never in a row; OP_NONE: a callable of no op). */
 #define OPS_NO_OP(X) X(NONE) X(COUNT)
 /* Every op but a transfer's own: the cases a family's transfer leaves to the others (the
@@ -434,6 +434,30 @@ extern const AttrContract contracts_array_attrs[], contracts_torch_attrs[], cont
     contracts_serving_attrs[];
 extern const AttrContract *const contracts_attr_tables[];
 extern const char *const contracts_attr_table_names[];
+
+/* ---- Hugging Face class names: what from_pretrained loads, by the class it is called on ---- */
+
+/* What a part of a class's name says (HfClassName.says). */
+enum {
+    HN_TOKENIZER = 1 << 0, /* a tokenizer (or a processor): the first such row decides */
+    HN_MODEL = 1 << 1,     /* a model: a class no such part names loads nothing known */
+    HN_CAUSAL = 1 << 2,    /* a causal LM's head (unless the flags say seq2seq, a head, an MLM) */
+    HN_CHOICES = 1 << 3,   /* a multiple-choice head: logits [batch, choices] */
+    HN_POOLED = 1 << 4,    /* a head that reads one pooled position of each sequence */
+};
+
+/* One convention of Hugging Face's (and KerasNLP's) class names: a class whose qualified name
+ * contains part loads what says and flags tell. Every row whose part the name contains applies,
+ * in the table's order (a later row's unsays clears what an earlier one said). Adding a model
+ * family is a row. */
+typedef struct HfClassName {
+    const char *part; /* a part of the qualified class name */
+    uint8_t says;     /* HN_* */
+    uint8_t unsays;   /* HN_* an earlier row said that this part takes back */
+    uint32_t flags;   /* FF_* of the object */
+} HfClassName;
+/* The conventions (contracts_hf.c), ended by a row with a NULL part. */
+extern const HfClassName contracts_hf_class_names[];
 
 /* ---- user-declared contracts ([tool.logitlint.contracts], config_contracts.c) ---- */
 

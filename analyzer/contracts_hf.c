@@ -5,7 +5,7 @@
 
 const Contract contracts_hf[] = {
     /* Auto*.from_pretrained, PeftModel.from_pretrained, ...: what it loads is told by the
-     * class name (facts_hf.c), whatever library defines it */
+     * class name (contracts_hf_class_names, below), whatever library defines it */
     {"from_pretrained", LIB_ANY, FORM_FUNC, OP_FROM_PRETRAINED, -1, -1},
     /* KerasNLP / KerasHub: GPT2CausalLM.from_preset, GPT2CausalLMPreprocessor.from_preset */
     {"from_preset", LIB_ANY, FORM_FUNC, OP_FROM_PRETRAINED, -1, -1},
@@ -38,6 +38,42 @@ const Contract contracts_hf[] = {
     {"DataCollatorForCompletionOnlyLM", LIB_ANY, FORM_FUNC, OP_COLLATOR, -1, -1},
     {"DataCollatorForLanguageModeling", LIB_ANY, FORM_FUNC, OP_MLM_COLLATOR, -1, -1},
     {NULL, 0, 0, OP_NONE, 0, 0}};
+
+/* What from_pretrained (from_preset) loads, by the class it is called on (facts_hf.c). */
+const HfClassName contracts_hf_class_names[] = {
+    /* KerasNLP / KerasHub: calling it gives a causal LM's (x, y, sample_weight), y shifted */
+    {"CausalLMPreprocessor", HN_TOKENIZER, 0, FF_SHIFTED},
+    {"Tokenizer", HN_TOKENIZER, 0, 0},
+    /* a processor tokenizes the text it is given (and prepares images or audio) */
+    {"Processor", HN_TOKENIZER, 0, 0},
+    /* AutoModel, GPT2LMHeadModel, PeftModel; *ForCausalLM, *ForSequenceClassification;
+     * KerasNLP's GPT2CausalLM */
+    {"Model", HN_MODEL, 0, 0},
+    {"For", HN_MODEL, 0, 0},
+    {"LM", HN_MODEL, 0, 0},
+    /* encoder-decoders: the decoder's logits are already aligned with the labels (T5: MT5 and
+     * LongT5 too; Bart: MBart too) */
+    {"Seq2Seq", 0, 0, FF_SEQ2SEQ},
+    {"T5", 0, 0, FF_SEQ2SEQ},
+    {"Bart", 0, 0, FF_SEQ2SEQ},
+    {"EncoderDecoder", 0, 0, FF_SEQ2SEQ},
+    {"Pegasus", 0, 0, FF_SEQ2SEQ},
+    /* MarianMTModel (Helsinki-NLP's opus-mt translation models) */
+    {"Marian", 0, 0, FF_SEQ2SEQ},
+    /* a masked LM: its logits at t are about token t itself */
+    {"MaskedLM", 0, 0, FF_MLM},
+    /* AutoModelForCausalLM, GPT2LMHeadModel: logits at t predict token t + 1 */
+    {"CausalLM", HN_CAUSAL, 0, 0},
+    {"LMHeadModel", HN_CAUSAL, 0, 0},
+    /* heads whose logits are over classes, choices or spans, not the vocabulary; a sequence
+     * classifier (or regressor) reads one pooled position of each row */
+    {"Classification", HN_POOLED, 0, FF_NOTLM},
+    /* a token classifier labels every position: nothing pooled */
+    {"TokenClassification", 0, HN_POOLED, 0},
+    {"MultipleChoice", HN_CHOICES | HN_POOLED, 0, FF_NOTLM},
+    {"QuestionAnswering", 0, 0, FF_NOTLM},
+    {"ForRegression", HN_POOLED, 0, FF_NOTLM},
+    {NULL, 0, 0, 0}};
 
 #define BATCH_POS .ndim = 2, .ax = {AX_BATCH, AX_POS}
 /* in a padded batch: [batch, seq] token ids, a mask of the real tokens; [batch, seq, ...] values

@@ -33,24 +33,6 @@ static char fold_operator(Interp *in, TSNode fn, Fact f) {
     return parse_text_eq(in->src, op, "*") ? '*' : parse_text_eq(in->src, op, "+") ? '+' : 0;
 }
 
-/* np.multiply.reduce(x, axis) is np.prod(x, axis); add.reduce a sum, maximum.reduce a max. */
-static Fact ufunc_reduce(Interp *in, const Applied *s) {
-    static const Contract ufuncs[] = {{"multiply.reduce", 0, FORM_FUNC, OP_PROD, 0, -1, PO_NONE, 0},
-                                      {"add.reduce", 0, FORM_FUNC, OP_SUM, 0, -1, PO_NONE, 0},
-                                      {"maximum.reduce", 0, FORM_FUNC, OP_MAX, 0, -1, PO_NONE, 0}};
-    const Args *a = s->a;
-    for (size_t u = 0; u < sizeof ufuncs / sizeof *ufuncs; u++) {
-        size_t ql = strlen(s->qual), ul = strlen(ufuncs[u].name);
-        if (ql > ul && s->qual[ql - ul - 1] == '.' && !strcmp(s->qual + ql - ul, ufuncs[u].name)) {
-            Applied reduce = {.row = &ufuncs[u], .node = s->node, .recv = fact_unknown(), .a = a};
-            reduce.x = a->npos ? a->posf[0] : fact_unknown();
-            reduce.off = 1;
-            return xfer_apply(in, &reduce);
-        }
-    }
-    return fact_unknown();
-}
-
 /* Builtins, tokenizers, models: calls that are not tensor arithmetic. */
 Fact builtins_apply(Interp *in, const Applied *s) {
     const Contract *t = s->row;
@@ -67,8 +49,6 @@ Fact builtins_apply(Interp *in, const Applied *s) {
         Fact last = a->npos ? a->posf[a->npos - 1] : fact_unknown();
         return last.obj == FO_CALLABLE && !a->splatted ? last : fact_unknown();
     }
-    case OP_UFUNC_REDUCE:
-        return ufunc_reduce(in, s);
     case OP_FOLD: { /* functools.reduce(operator.mul, ps) is math.prod(ps); add, sum(xs) */
         if (a->npos < 2) return fact_unknown();
         char op = fold_operator(in, a->pos[0], a->posf[0]);
@@ -95,7 +75,7 @@ Fact builtins_apply(Interp *in, const Applied *s) {
         if (args_truthy(in, a, "return_config")) return fact_unknown();
         Fact model = fact_object(FO_MODEL, 0, node);
         model.causal = model.bare_lm = true; /* model(ids) is its logits [B, T, V] */
-        return xfer_pair(in, model, fact_object(FO_TOKENIZER, 0, node), node);
+        return fact_pair(in->arena, model, fact_object(FO_TOKENIZER, 0, node), node);
     }
     case OP_LEN: { /* len(ids): its length; len(list of candidates) is no token count */
         Fact x = a->npos ? a->posf[0] : fact_unknown();
@@ -217,4 +197,3 @@ void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend
     if (in->frame->loop_depth > 0) r.flags |= FF_PREFIX; /* a context the loop grows */
     svc_bind(in, receiver, r);
 }
-

@@ -4,19 +4,10 @@
  * Hugging Face's in facts_hf.c, the builtins' in facts_builtins.c; the methods of a receiver
  * kind that only return what the receiver holds (a distribution's log_prob and sample, a
  * model's forward, a flax module's apply, a list's append, a dict's get, a method that returns
- * the receiver) are here, and so is map, which applies another row. */
+ * the receiver) are here, and so are map and a ufunc's reduce, which apply another row. */
 #include <string.h>
 
 #include "facts_xfer.h"
-
-Fact xfer_pair(Interp *in, Fact a, Fact b, TSNode node) {
-    Fact pair = fact_object(FO_TUPLE, 0, node);
-    pair.elems = arena_alloc(in->arena, 2 * sizeof(Fact));
-    pair.elems[0] = a;
-    pair.elems[1] = b;
-    pair.nelems = 2;
-    return pair;
-}
 
 /* A categorical distribution's log_prob(value): normalised log-probs at the given tokens; its
  * sample(): token ids. */
@@ -50,7 +41,8 @@ static Fact flax_apply(Interp *in, const Applied *s) {
     /* a flax module returns arrays, not an output object: its logits */
     Fact logits = hf_output_logits(hf_model_output(in, model, &rest, s->node));
     /* mutable=[...]: (output, updated state) */
-    return args_kw(in, a, "mutable") < 0 ? logits : xfer_pair(in, logits, fact_unknown(), s->node);
+    return args_kw(in, a, "mutable") < 0 ? logits
+                                         : fact_pair(in->arena, logits, fact_unknown(), s->node);
 }
 
 /* map(math.exp, xs), map(f, xs): f applied to an element, for each. Here, as it applies
@@ -69,6 +61,24 @@ static Fact map_each(Interp *in, const Applied *s) {
     else if (f.obj == FO_FUNC)
         r = svc_call_user(in, f.def, (TSNode){0}, &one, NULL);
     return r.kinds || r.flags ? svc_list_of(in, r, s->node) : fact_unknown();
+}
+
+/* np.multiply.reduce(x, axis) is np.prod(x, axis); add.reduce a sum, maximum.reduce a max. */
+static Fact ufunc_reduce(Interp *in, const Applied *s) {
+    static const Contract ufuncs[] = {{"multiply.reduce", 0, FORM_FUNC, OP_PROD, 0, -1, PO_NONE, 0},
+                                      {"add.reduce", 0, FORM_FUNC, OP_SUM, 0, -1, PO_NONE, 0},
+                                      {"maximum.reduce", 0, FORM_FUNC, OP_MAX, 0, -1, PO_NONE, 0}};
+    const Args *a = s->a;
+    for (size_t u = 0; u < sizeof ufuncs / sizeof *ufuncs; u++) {
+        size_t ql = strlen(s->qual), ul = strlen(ufuncs[u].name);
+        if (ql > ul && s->qual[ql - ul - 1] == '.' && !strcmp(s->qual + ql - ul, ufuncs[u].name)) {
+            Applied reduce = {.row = &ufuncs[u], .node = s->node, .recv = fact_unknown(), .a = a};
+            reduce.x = a->npos ? a->posf[0] : fact_unknown();
+            reduce.off = 1;
+            return xfer_apply(in, &reduce);
+        }
+    }
+    return fact_unknown();
 }
 
 Fact xfer_apply(Interp *in, const Applied *s) {
@@ -105,6 +115,8 @@ Fact xfer_apply(Interp *in, const Applied *s) {
         return flax_apply(in, s);
     case OP_MAP:
         return map_each(in, s);
+    case OP_UFUNC_REDUCE:
+        return ufunc_reduce(in, s);
     case OP_MODEL_CALL: { /* on an object nothing is known of (the row's fallback): a model */
         Fact model = s->recv.obj == FO_MODEL ? s->recv : fact_object(FO_MODEL, 0, s->node);
         return hf_model_output(in, model, s->a, s->node);

@@ -150,28 +150,21 @@ bool hf_looks_like_model_call(Interp *in, const Args *a) {
            !(a->posf[0].flags & FF_WEAK);
 }
 
+/* What Auto*.from_pretrained loads, told by its class's name (contracts_hf_class_names). */
 static Fact from_pretrained(const char *qual, TSNode node) {
-    /* KerasNLP / KerasHub: calling it gives a causal LM's (x, y, sample_weight) (keras_lm_batch) */
-    if (strstr(qual, "CausalLMPreprocessor")) return fact_object(FO_TOKENIZER, FF_SHIFTED, node);
-    if (strstr(qual, "Tokenizer") || strstr(qual, "Processor"))
-        return fact_object(FO_TOKENIZER, 0, node);
-    if (!strstr(qual, "Model") && !strstr(qual, "For") && !strstr(qual, "LM"))
-        return fact_unknown();
-    unsigned flags = 0;
-    if (strstr(qual, "Seq2Seq") || strstr(qual, "T5") || strstr(qual, "Bart") ||
-        strstr(qual, "EncoderDecoder") || strstr(qual, "MT5") || strstr(qual, "Pegasus"))
-        flags |= FF_SEQ2SEQ;
-    if (strstr(qual, "MaskedLM")) flags |= FF_MLM;
-    bool causal = strstr(qual, "CausalLM") || strstr(qual, "LMHeadModel");
-    /* Classification / QA heads: their logits are over classes or spans, not the vocabulary. */
-    if (strstr(qual, "Classification") || strstr(qual, "MultipleChoice") ||
-        strstr(qual, "QuestionAnswering") || strstr(qual, "ForRegression"))
-        flags |= FF_NOTLM;
+    unsigned says = 0, flags = 0;
+    for (const HfClassName *c = contracts_hf_class_names; c->part; c++) {
+        if (!strstr(qual, c->part)) continue;
+        if (c->says & HN_TOKENIZER) return fact_object(FO_TOKENIZER, c->flags, node);
+        says = (says | c->says) & ~(unsigned)c->unsays;
+        flags |= c->flags;
+    }
+    if (!(says & HN_MODEL)) return fact_unknown();
     Fact m = fact_object(FO_MODEL, flags, node);
-    if (causal && !(flags & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM))) m.causal = true;
-    m.choices = strstr(qual, "MultipleChoice") != NULL;
-    m.pooled = m.choices || strstr(qual, "ForRegression") ||
-               (strstr(qual, "Classification") && !strstr(qual, "TokenClassification"));
+    /* a causal LM's name inside an encoder-decoder's, a head's or a masked LM's is no causal LM */
+    m.causal = (says & HN_CAUSAL) && !(flags & (FF_SEQ2SEQ | FF_NOTLM | FF_MLM));
+    m.choices = (says & HN_CHOICES) != 0;
+    m.pooled = (says & HN_POOLED) != 0;
     return m;
 }
 

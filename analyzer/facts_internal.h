@@ -12,6 +12,8 @@ Fact fact_bottom(void);
 Fact fact_of(unsigned kinds, unsigned flags, TSNode origin);
 Fact fact_module(const char *qual);
 Fact fact_object(FactObject obj, unsigned flags, TSNode origin);
+/* (a, b): a pair of facts, as a call returns it. */
+Fact fact_pair(Arena *arena, Fact a, Fact b, TSNode node);
 /* A tensor of these kinds and flags with ndim axes of these kinds (ndim -1: unknown). */
 Fact fact_tensor(unsigned kinds, unsigned flags, TSNode origin, int ndim, const AxisKind *axes);
 /* A value nothing is known of (no kind, no object, no shape, not opaque): a name it is stored
@@ -397,6 +399,24 @@ enum { TYPES_MAX_OVERRIDES = 8 };
 /* A method def(self, *args, **kwargs) whose body only returns x.m(*args, **kwargs) (a wrapper's
  * generate handing everything to the model it wraps): the attribute x.m called; else null. */
 TSNode types_forwarded(Interp *in, TSNode def);
+
+/* ---- facts_callee.c: a call's row read from its text ---- */
+/* A call as its contract row reads it, found without evaluating anything. */
+typedef struct Callee {
+    const Contract *row;
+    TSNode args; /* the argument_list */
+    TSNode recv; /* a method's receiver, the first operand; null for a library function */
+} Callee;
+/* The row of call, its callee resolved as the call dispatch resolves it: a library function by
+ * the qualified name the file's imports give it (np.sum(x, -1)), a method of any other receiver
+ * as a tensor's (x.sum(-1)); false when no row has it. For scans that read code ahead of the
+ * interpretation, which has not bound the receiver yet. */
+bool callee_row(Interp *in, TSNode call, Callee *c);
+/* Operand k: a method's receiver and then its arguments; a function's arguments. */
+TSNode callee_operand(const Callee *c, uint32_t k);
+/* Is arg the argument the row reads at positional index pos of its method form (a library
+ * function's: pos + 1, after its x), or given as keyword (NULL: none)? */
+bool callee_reads_at(Interp *in, const Callee *c, TSNode arg, int pos, const char *keyword);
 
 /* ---- facts_use.c: evidence from use ---- */
 /* Raw logits over a vocabulary when the scope of target (a name bound to value, a value nothing

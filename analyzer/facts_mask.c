@@ -132,25 +132,25 @@ bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value) {
 }
 
 bool mask_is_select_index(Interp *in, TSNode call) {
-    static const char *const keep[] = {"unsqueeze", "long", "to", "view", "squeeze", NULL};
     TSNode n = call, up = ts_node_parent(n);
-    /* peel .unsqueeze(-1).long(): attribute, then its call */
+    /* peel .unsqueeze(-1).long(): a tensor method whose row keeps an index an index (a layout
+     * change, a cast, a device move: contracts.h PK_INDEX, PK_ALL) */
     while (parse_is(up, "attribute") && parse_is(ts_node_parent(up), "call")) {
-        bool peel = false;
-        for (const char *const *k = keep; *k && !peel; k++)
-            peel = svc_text_eq(in, parse_field(up, "attribute"), *k);
-        if (!peel) return false;
+        size_t len;
+        const char *name = parse_text(in->src, parse_field(up, "attribute"), &len);
+        const Contract *row = contracts_method(FORM_TENSOR, name, len);
+        if (!row || !(row->keeps & (PK_INDEX | PK_ALL))) return false;
         n = ts_node_parent(up);
         up = ts_node_parent(n);
     }
-    if (parse_is(up, "keyword_argument")) {
-        if (!svc_text_eq(in, parse_field(up, "name"), "index")) return false;
-        up = ts_node_parent(up);
-    }
-    TSNode select = ts_node_parent(up), fn = parse_field(select, "function");
+    if (parse_is(up, "keyword_argument")) up = ts_node_parent(up);
+    TSNode select = ts_node_parent(up);
     if (!parse_is(up, "argument_list") || !parse_is(select, "call")) return false;
-    TSNode name = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
-    return svc_text_eq(in, name, "gather") || svc_text_eq(in, name, "take_along_dim");
+    /* a selection's row (gather, take_along_dim, index_select), n where its transfer reads the
+     * index (facts_array.c select_at) */
+    Callee c;
+    return callee_row(in, select, &c) && c.row->op == OP_SELECT &&
+           callee_reads_at(in, &c, n, c.row->idx_pos, "index");
 }
 
 void mask_ids_filled(Interp *in, TSNode mask, TSNode value) {

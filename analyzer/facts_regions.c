@@ -222,17 +222,17 @@ typedef struct Accesses {
     }) aliases;
 } Accesses;
 
-/* The loss a call computes with a target: F.cross_entropy(x, y), nll_loss(x, y, ...), or a
- * CrossEntropyLoss object of this file; *ignore: the key of the target value it ignores. */
+/* The loss a call computes with a target: a library function whose row is a loss of targets
+ * (F.cross_entropy(x, y), nll_loss(x, y, ...)), or an object a loss class's row built
+ * (regions_call: nn.CrossEntropyLoss(...)); *ignore: the key of the target value it ignores.
+ * The target is where the losses' transfer reads it (facts_array.c). */
 static bool loss_call(Interp *in, TSNode call, const Accesses *acc, TSNode *target,
                       uint32_t *ignore) {
     TSNode fn = parse_field(call, "function");
-    TSNode last = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
-    if (!parse_is(last, "identifier")) return false;
-    bool fn_form = svc_text_eq(in, last, "cross_entropy") || svc_text_eq(in, last, "nll_loss");
-    if (fn_form) {
-        TSNode ig = kwarg(in, call, "ignore_index");
-        *ignore = ts_node_is_null(ig) ? default_ignore() : regions_key(in, ig);
+    Callee c;
+    if (callee_row(in, call, &c) && ts_node_is_null(c.recv) &&
+        (c.row->op == OP_CROSS_ENTROPY || c.row->op == OP_NLL_LOSS)) {
+        *ignore = regions_loss_ignore(in, call);
     } else {
         bool found;
         Fact f = svc_lookup_key(in, fn, &found);
@@ -240,6 +240,7 @@ static bool loss_call(Interp *in, TSNode call, const Accesses *acc, TSNode *targ
         *ignore = f.fill;
     }
     *target = kwarg(in, call, "target");
+    if (ts_node_is_null(*target)) *target = kwarg(in, call, "labels");
     if (ts_node_is_null(*target)) *target = posarg(call, 1);
     *target = parse_unparen(*target);
     if (parse_is(*target, "identifier")) { /* the subscript last assigned to that name */

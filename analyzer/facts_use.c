@@ -74,71 +74,19 @@ static void note_name(Interp *in, NameList *names, TSNode name) {
     array_push(names, arena_strndup(in->arena, t, len));
 }
 
-/* The qualified name the file's imports give a callee (F.softmax: torch.nn.functional.softmax),
- * as the main analysis resolves it; NULL when its root is no module (a value, a function of
- * this file, a name bound nowhere). */
-static const char *callee_qual(Interp *in, TSNode fn) {
-    if (parse_is(fn, "identifier")) {
-        Fact f = svc_lookup(in, fn);
-        return f.obj == FO_MODULE ? f.qual : NULL;
-    }
-    if (!parse_is(fn, "attribute")) return NULL;
-    const char *base = callee_qual(in, parse_field(fn, "object"));
-    if (!base) return NULL;
-    size_t len;
-    const char *attr = parse_text(in->src, parse_field(fn, "attribute"), &len);
-    return arena_dotted(in->arena, base, attr, len);
-}
-
-/* A call as its contract row reads it. This scan runs before the main analysis reaches the
- * call, so a method's receiver is taken for a tensor: np.sum(x, -1) is a library function of
- * x, x.sum(-1) a tensor's method, and both are the row of sum. */
-typedef struct UseCall {
-    const Contract *row;
-    TSNode args; /* the argument_list */
-    TSNode recv; /* a method's receiver, the first operand; null for a library function */
-} UseCall;
-
-static bool use_call(Interp *in, TSNode call, UseCall *u) {
-    *u = (UseCall){0};
-    call = parse_unparen(call);
-    u->args = parse_field(call, "arguments");
-    if (!parse_is(call, "call") || !parse_is(u->args, "argument_list")) return false;
-    TSNode fn = parse_field(call, "function");
-    const char *qual = callee_qual(in, fn);
-    if (qual) {
-        u->row = contracts_func(qual);
-    } else if (parse_is(fn, "attribute")) {
-        size_t len;
-        const char *name = parse_text(in->src, parse_field(fn, "attribute"), &len);
-        u->row = contracts_method(FORM_TENSOR, name, len);
-        u->recv = parse_field(fn, "object");
-    }
-    return u->row != NULL;
-}
-
-/* The call's operand k: a method's receiver and then its arguments, a function's arguments. */
-static TSNode operand(const UseCall *u, uint32_t k) {
-    if (!ts_node_is_null(u->recv)) {
-        if (k == 0) return u->recv;
-        k--;
-    }
-    return k < ts_node_named_child_count(u->args) ? ts_node_named_child(u->args, k) : (TSNode){0};
-}
-
 /* Is the call's dim/axis (where its row says) the last axis? */
-static bool over_last_axis(Interp *in, const UseCall *u) {
+static bool over_last_axis(Interp *in, const Callee *u) {
     return u->row->dim_pos >= 0 &&
            last_axis(in, u->args, u->row->dim_pos + (ts_node_is_null(u->recv) ? 1 : 0));
 }
 
 /* exp(x).sum(-1), x.exp().sum(axis=-1), np.sum(np.exp(x), axis=-1): the x, else null. */
 static TSNode exp_summed(Interp *in, TSNode n) {
-    UseCall sum, e;
-    if (!use_call(in, n, &sum) || sum.row->op != OP_SUM || !over_last_axis(in, &sum))
+    Callee sum, e;
+    if (!callee_row(in, n, &sum) || sum.row->op != OP_SUM || !over_last_axis(in, &sum))
         return (TSNode){0};
-    if (!use_call(in, operand(&sum, 0), &e) || e.row->op != OP_EXP) return (TSNode){0};
-    return root_name(operand(&e, 0));
+    if (!callee_row(in, callee_operand(&sum, 0), &e) || e.row->op != OP_EXP) return (TSNode){0};
+    return root_name(callee_operand(&e, 0));
 }
 
 /* 1, 1.0, ones(...), ones_like(...): what a distribution sums to. */
@@ -150,13 +98,13 @@ static bool is_one(Interp *in, TSNode n) {
         return (len == 1 && *t == '1') ||
                (len >= 2 && !memcmp(t, "1.", 2) && strspn(t + 2, "0") == len - 2);
     }
-    UseCall u;
-    return use_call(in, n, &u) && u.row->op == OP_ONES;
+    Callee u;
+    return callee_row(in, n, &u) && u.row->op == OP_ONES;
 }
 
 /* allclose(exp(x).sum(-1), 1), isclose(...), assert_allclose(...): x holds log-probs. */
-static void scan_sum_to_one(Interp *in, UseScope *s, const UseCall *close) {
-    TSNode a = operand(close, 0), b = operand(close, 1);
+static void scan_sum_to_one(Interp *in, UseScope *s, const Callee *close) {
+    TSNode a = callee_operand(close, 0), b = callee_operand(close, 1);
     if (ts_node_is_null(a) || ts_node_is_null(b)) return;
     TSNode x = is_one(in, b) ? exp_summed(in, a) : is_one(in, a) ? exp_summed(in, b) : (TSNode){0};
     note_name(in, &s->sum_to_one, x);
@@ -165,15 +113,15 @@ static void scan_sum_to_one(Interp *in, UseScope *s, const UseCall *close) {
 /* softmax(x, -1), F.log_softmax(x, dim=-1), x.softmax(-1), x.log_softmax(dim=-1), x.argmax(-1):
  * what the call applies to, by its contract row. */
 static void scan_call(Interp *in, UseScope *s, TSNode call) {
-    UseCall u;
-    if (!use_call(in, call, &u)) return;
+    Callee u;
+    if (!callee_row(in, call, &u)) return;
     unsigned op = u.row->op;
     if (op == OP_CLOSE)
         scan_sum_to_one(in, s, &u);
     else if (op == OP_ARGMAX && over_last_axis(in, &u))
-        note_name(in, &s->argmaxed, root_name(operand(&u, 0)));
+        note_name(in, &s->argmaxed, root_name(callee_operand(&u, 0)));
     else if (contracts_normalises(op) && over_last_axis(in, &u))
-        note_name(in, &s->normalised, root_name(operand(&u, 0)));
+        note_name(in, &s->normalised, root_name(callee_operand(&u, 0)));
 }
 
 /* The uses in one scope: nested functions, classes and lambdas are scopes of their own. */

@@ -36,6 +36,15 @@ Fact fact_object(FactObject obj, unsigned flags, TSNode origin) {
     return f;
 }
 
+Fact fact_pair(Arena *arena, Fact a, Fact b, TSNode node) {
+    Fact pair = fact_object(FO_TUPLE, 0, node);
+    pair.elems = arena_alloc(arena, 2 * sizeof(Fact));
+    pair.elems[0] = a;
+    pair.elems[1] = b;
+    pair.nelems = 2;
+    return pair;
+}
+
 void fact_set_axes(Fact *f, int ndim, const AxisKind *axes) {
     f->ndim = (int8_t)(ndim > FACT_MAX_DIMS ? -1 : ndim);
     for (int i = 0; i < ndim && i < FACT_MAX_DIMS; i++)

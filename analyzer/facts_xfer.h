@@ -26,8 +26,6 @@ typedef struct Applied {
 /* What the call returns: the transfer of the row's op (every op has one, checked by the
  * compiler: a switch over every Op with no default). */
 Fact xfer_apply(Interp *in, const Applied *s);
-/* (a, b): a pair of facts, as a call returns it. */
-Fact xfer_pair(Interp *in, Fact a, Fact b, TSNode node);
 
 /* ---- facts_args.c: a call's arguments ---- */
 void args_read(Interp *in, TSNode arglist, Args *a);

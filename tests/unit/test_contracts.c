@@ -415,6 +415,23 @@ START_TEST(padded_attributes_resolve_by_rank) {
 }
 END_TEST
 
+/* Hugging Face's class-name conventions (from_pretrained): each part once, each row says
+ * something, and no tokenizer row is shadowed by an earlier one whose part it contains (the
+ * first tokenizer row a name matches decides). */
+START_TEST(hf_class_names_are_unique_and_reachable) {
+    for (const HfClassName *a = contracts_hf_class_names; a->part; a++) {
+        ck_assert_msg(*a->part, "an empty class-name part");
+        ck_assert_msg(a->says || a->unsays || a->flags, "class-name part %s says nothing", a->part);
+        ck_assert_msg(!(a->says & a->unsays), "class-name part %s says and unsays", a->part);
+        for (const HfClassName *b = contracts_hf_class_names; b < a; b++) {
+            ck_assert_msg(strcmp(a->part, b->part) != 0, "class-name part %s twice", a->part);
+            ck_assert_msg(!((a->says & b->says & HN_TOKENIZER) && strstr(a->part, b->part)),
+                          "tokenizer part %s is shadowed by %s", a->part, b->part);
+        }
+    }
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("contracts");
     TCase *tc = tcase_create("core");
@@ -428,6 +445,7 @@ int main(void) {
     tcase_add_test(tc, every_attribute_row_is_reachable);
     tcase_add_test(tc, attributes_resolve_by_receiver_and_conditions);
     tcase_add_test(tc, padded_attributes_resolve_by_rank);
+    tcase_add_test(tc, hf_class_names_are_unique_and_reachable);
     suite_add_tcase(s, tc);
     return harness_main(s);
 }
