@@ -564,7 +564,7 @@ static void exec_assign(Interp *in, TSNode stmt) {
     if (running_max(in, stmt, left, r) && !(value.kinds & (FK_IDS | FK_MASK | FK_INDEX | FK_LOSS)))
         value.kinds |= FK_MAXV;
     interp_bind(in, left, value);
-    labels_item_assigned(in, left, value); /* labels[:, :n] = -100, losses[c] = loss */
+    labels_item_assigned(in, left, value, right); /* labels[:, :n] = -100, losses[c] = loss */
     pad_assigned(in, left, right);         /* LL111/LL112 (facts_pad.c) */
     mask_item_assigned(in, left, right);
     normalised_item_assigned(in, left, value);

@@ -501,6 +501,14 @@ static PadVal compare_val(Interp *in, PadVal a, TSNode bn, PadVal b, bool eq) {
     return padval(PW_NONE, 0, 0, 0);
 }
 
+bool pad_sentinel_over_pads(Interp *in, TSNode target, TSNode value) {
+    target = parse_unparen(target);
+    if (!parse_is(target, "subscript") || ts_node_named_child_count(target) != 2 ||
+        ts_node_is_null(value) || !sentinel(in, value))
+        return false;
+    return svc_eval(in, parse_field(target, "subscript")).pad_what == PW_PADMASK;
+}
+
 /* The number of real tokens of rows padded on the left (or fewer): a position inside the
  * padded width of those rows, not where they end. */
 static bool left_count(PadVal k) {
@@ -905,6 +913,10 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
         break;
     case SYM_COMPARISON_OPERATOR:
         v = comparison_val(in, n);
+        /* labels != -100 of labels ignored at the pads only: the real tokens (and == the pads) */
+        if (r->pads_ignored && (v.what == PW_KEEPMASK || v.what == PW_DROPMASK))
+            v.what = v.what == PW_KEEPMASK ? PW_REALMASK : PW_PADMASK;
+        r->pads_ignored = false;
         break;
     case SYM_BINARY_OPERATOR:
         v = binop_val(in, n, r);
