@@ -1094,11 +1094,18 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
 
 static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call_args,
                          const Args *args, const Fact *self_fact, const Fact *closure) {
-    /* a method analysed on its own: self is an object of its class (self(x) runs forward) */
+    /* a method analysed on its own: self is an object of its class (self(x) runs forward), as
+     * its __init__ builds it from arguments we do not see (its fields: self.enc = tok(texts)) */
     Fact self_obj;
     TSNode cls = !self_fact && fi && !fi->is_static ? fi->cls : (TSNode){0};
     if (!ts_node_is_null(cls)) {
-        self_obj = fact_object(FO_INSTANCE, 0, def);
+        size_t len;
+        const char *name = parse_text(in->src, parse_field(def, "name"), &len);
+        bool builder = (len == 8 && !memcmp(name, "__init__", 8)) ||
+                       (len == 13 && !memcmp(name, "__post_init__", 13));
+        Args none = {0};
+        self_obj = builder ? fact_object(FO_INSTANCE, 0, def) : calls_construct(in, cls, &none, def);
+        if (self_obj.obj != FO_INSTANCE) self_obj = fact_object(FO_INSTANCE, 0, def);
         self_obj.def = cls;
         self_fact = &self_obj;
     }
