@@ -7,6 +7,8 @@ const Contract contracts_tensorflow[] = {
     {"reduce_mean", LIB_TF, FORM_ARRAY, OP_MEAN, 0, -1},
     {"reduce_prod", LIB_TF, FORM_ARRAY, OP_PROD, 0, -1},
     {"reduce_logsumexp", LIB_TF, FORM_ARRAY, OP_LOGSUMEXP, 0, -1},
+    /* tf.gather(params, indices, axis=None, batch_dims=0): its axis read by facts_array.c */
+    {"gather", LIB_TF, FORM_FUNC, OP_SELECT, -1, 0},
     {"stop_gradient", LIB_TF | LIB_JAX | LIB_MLX, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
     {"sparse_softmax_cross_entropy_with_logits", LIB_TF, FORM_ARRAY, OP_CROSS_ENTROPY, -1, -1},
     {"softmax_cross_entropy_with_logits", LIB_TF, FORM_ARRAY, OP_CROSS_ENTROPY, -1, -1},

@@ -16,7 +16,7 @@ const Contract contracts_torch[] = {
     {"div_", 0, FORM_TENSOR, OP_DIV, -1, -1},
     {"masked_fill_", 0, FORM_TENSOR, OP_MASKED_FILL, -1, -1},
     /* selection at token ids: gather(x, dim, index) / x.gather(dim, index) */
-    {"gather", LIB_TORCH | LIB_TF, FORM_ARRAY, OP_SELECT, 0, 1, PO_GATHER, PK_SIDE},
+    {"gather", LIB_TORCH, FORM_ARRAY, OP_SELECT, 0, 1, PO_GATHER, PK_SIDE},
     {"take_along_dim", LIB_TORCH, FORM_ARRAY, OP_SELECT, 1, 0, PO_GATHER, PK_SIDE},
     {"index_select", LIB_TORCH, FORM_ARRAY, OP_SELECT, 0, 1},
     /* layout */

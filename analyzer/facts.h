@@ -157,6 +157,10 @@ struct Fact {
                            output [B, T, V] or row 0 [T, V] of such logits: its rank unknown,
                            head/tail its positions (the same either way), until a subscript
                            says which ([:, :-1]) or forgets them (facts_expr.c) */
+    bool pads_ignored : 1; /* token ids: a negative sentinel written over the pads only
+                              (labels[mask == 0] = -100) and over no other position, so
+                              labels != -100 is a mask of every real token, a joined prompt's
+                              included (facts_pad.c) */
     uint8_t op;         /* FO_CALLABLE: the op it applies (contracts.h) */
     int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
     uint16_t agg_event; /* 1 + the index of the EV_AGGREGATE whose sum this is (0: none) */

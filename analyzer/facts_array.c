@@ -154,6 +154,29 @@ static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
     return r;
 }
 
+/* tf.gather(params, indices, axis=None, batch_dims=0): the axis defaults to batch_dims, so
+ * tf.gather(logits, ids, batch_dims=2) picks each position's entry at its token, [B, T];
+ * gathered along any axis but the vocabulary, nothing is known of the result. */
+static Fact tf_gathered(Interp *in, TSNode node, Fact x, const Args *a, int off, int dim) {
+    long bd = 0;
+    TSNode b = args_node(in, a, "batch_dims", NULL, -1);
+    if (!ts_node_is_null(b) && !svc_int_literal(in, b, &bd)) return fact_unknown();
+    if (dim == FACT_NO_DIM) dim = bd < 0 ? -1 : (int)bd;
+    if (dim == 2) fact_assume_lm_layout(&x, 3);
+    if (dim != -1 && fact_axis(&x, dim) != AX_VOCAB) return fact_unknown();
+    Fact ids = args_fact(in, a, "indices", off);
+    Fact r = select_at(in, node, x, dim, ids);
+    /* the gathered axis becomes the indices' axes past batch_dims: none for ids [B, T] with
+     * batch_dims=2 (torch's gather keeps it, of size one, as ids[..., None] does here) */
+    bool index_axis = ids.ndim >= 0 ? ids.ndim > bd : ids.ax_last == AX_ONE;
+    if (index_axis || !(r.flags & FF_SELECTED)) return r;
+    if (r.ndim > 0)
+        fact_remove_axis(&r, dim < 0 ? r.ndim - 1 : dim);
+    else
+        r.ax_last = AX_UNK;
+    return r;
+}
+
 static Fact squeeze(Fact x, int dim) {
     if (x.ndim < 0) {
         if (x.ax_last == AX_ONE && (dim == -1 || dim == FACT_NO_DIM))
@@ -657,6 +680,7 @@ static Fact array_reductions(Interp *in, TSNode node, const Contract *t, Fact x,
         return r;
     }
     case OP_SELECT:
+        if (t->libs == LIB_TF) return tf_gathered(in, node, x, a, off, dim);
         return select_at(in, node, x, dim, args_fact(in, a, "index", t->idx_pos + off));
         OPS_BUT_REDUCTIONS(OP_CASE) /* another family's (xfer_apply routes by the lists) */
         return fact_unknown();

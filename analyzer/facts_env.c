@@ -166,9 +166,12 @@ static uint32_t event_hash(const FactEvent *e) {
     return env_hash((const char *)parts, sizeof parts);
 }
 
+/* What covers the scores (prompt_in, mask_flaw) is compared too: the same sum reached from two
+ * callers, one handing in labels ignored at the pads only, is two events (facts_mask.c). */
 static bool same_event(const FactEvent *a, const FactEvent *b) {
     return a->kind == b->kind && a->op == b->op && ts_node_eq(a->node, b->node) &&
            a->in.kinds == b->in.kinds && a->in.flags == b->in.flags &&
+           a->in.prompt_in == b->in.prompt_in && a->in.mask_flaw == b->in.mask_flaw &&
            a->in2.kinds == b->in2.kinds && a->in2.flags == b->in2.flags && a->axis == b->axis &&
            a->delta == b->delta && ts_node_eq(a->site, b->site);
 }

@@ -496,7 +496,7 @@ unsigned labels_model_flags(Interp *in, Fact labels, TSNode labels_node, TSNode 
 /* The same for labels known only as a fact (a dict's "labels"), given whether they are the very
  * value passed as the input ids. */
 unsigned labels_flags(Fact labels, bool same_as_input);
-void labels_item_assigned(Interp *in, TSNode target, Fact value);
+void labels_item_assigned(Interp *in, TSNode target, Fact value, TSNode value_node);
 void labels_backward(Interp *in, TSNode recv_node, Fact recv);
 bool labels_scale(TSNode node, Fact l, Fact r, Fact *out);
 /* The same for operands given with their nodes (torch.mul(loss, n), loss *= n). */
@@ -538,6 +538,8 @@ typedef enum {
 void pad_expr(Interp *in, TSNode n, Fact *r);
 /* target = value: tokenizer.padding_side = "left"; rows copied into a pad-filled buffer. */
 void pad_assigned(Interp *in, TSNode target, TSNode value);
+/* ids[k] = -100 where k is a mask of the pads (attention_mask == 0, ids == pad_id). */
+bool pad_sentinel_over_pads(Interp *in, TSNode target, TSNode value);
 /* m &= x, m *= x, m |= x (op: "&=", ...): the value m holds now. */
 void pad_combined_in_place(Fact *now, const char *op);
 void pad_free(Interp *in);

@@ -10,7 +10,8 @@
  * - labels that are unmasked token ids (the input ids themselves, not overwritten with -100)
  *   make the output and its loss FF_FULLLABELS, plus FF_JOINED when those ids were joined:
  *   then the mean runs over the prompt too;
- * - an item assignment into token ids (labels[:, :n] = -100) masks them;
+ * - an item assignment into token ids (labels[:, :n] = -100) masks them; one of a negative
+ *   sentinel over the pads only (labels[mask == 0] = -100) masks the pads and not a prompt;
  * - len(ids), ids.size(-1), ids.shape[1], ids.numel() of unshifted, unmasked ids are FF_COUNT:
  *   N, not N - 1 (facts_lengths.c);
  * - a loss times a non-constant is FF_SCALED (a sum, no longer a mean), and FF_COUNT when the
@@ -66,7 +67,7 @@ static bool mean_loss(const Fact *f);
  * enc["labels"] = ids on a tokenizer's output: model(**enc) computes a loss with those labels.
  * A loss into a container of nothing else (losses[choice] = out.loss): the container holds
  * losses, so min(losses, key=losses.get) ranks them. */
-void labels_item_assigned(Interp *in, TSNode target, Fact v) {
+void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) {
     TSNode container;
     Fact f;
     if (!svc_item_container(in, target, &container, &f)) return;
@@ -83,6 +84,9 @@ void labels_item_assigned(Interp *in, TSNode target, Fact v) {
     }
     if (f.obj != FO_NONE) return;
     if (f.kinds & FK_IDS) {
+        /* the sentinel over the pads only so far: over the prompt too, and the bit is gone */
+        f.pads_ignored = (!(f.flags & FF_MASKED) || f.pads_ignored) &&
+                         pad_sentinel_over_pads(in, target, value_node);
         f.flags |= FF_MASKED;
         svc_bind(in, container, f);
     } else if (mean_loss(&v) && (!f.kinds || f.kinds == FK_LOSS)) {

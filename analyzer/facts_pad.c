@@ -501,6 +501,14 @@ static PadVal compare_val(Interp *in, PadVal a, TSNode bn, PadVal b, bool eq) {
     return padval(PW_NONE, 0, 0, 0);
 }
 
+bool pad_sentinel_over_pads(Interp *in, TSNode target, TSNode value) {
+    target = parse_unparen(target);
+    if (!parse_is(target, "subscript") || ts_node_named_child_count(target) != 2 ||
+        ts_node_is_null(value) || !sentinel(in, value))
+        return false;
+    return svc_eval(in, parse_field(target, "subscript")).pad_what == PW_PADMASK;
+}
+
 /* The number of real tokens of rows padded on the left (or fewer): a position inside the
  * padded width of those rows, not where they end. */
 static bool left_count(PadVal k) {
@@ -787,6 +795,29 @@ static void pads_replaced(Interp *in, TSNode fn, Fact *r) {
     svc_rebind(in, recv, buf);
 }
 
+/* model(ids, attention_mask=m) where nothing is known of m (a parameter: forward(self,
+ * input_ids, attention_mask)): the code hands it to the model as its attention mask, 1 at the
+ * real tokens of ids, so it says the batch may hold pads, on a side not known, and its shape
+ * and positions are the ids'. None by default is no obstacle: the code then never reads it. */
+static void mask_by_use(Interp *in, TSNode m, TSNode ids) {
+    m = parse_unparen(m);
+    ids = parse_unparen(ids);
+    if (!parse_is(m, "identifier") || ts_node_is_null(ids)) return;
+    bool found, ids_found;
+    Fact f = svc_lookup_key(in, m, &found), x = svc_lookup_key(in, ids, &ids_found);
+    if (!found || f.obj != FO_NONE || f.pad_what || f.fill || (f.kinds & ~FK_MASK) ||
+        f.ndim > 2 || !ids_found || x.obj != FO_NONE || !(x.kinds & FK_IDS) || !align_known(&x))
+        return;
+    f.kinds = FK_MASK; /* of the ids' shape and positions */
+    f.ndim = x.ndim;
+    memcpy(f.ax, x.ax, sizeof f.ax);
+    f.ax_last = x.ax_last;
+    f.head = x.head;
+    f.tail = x.tail;
+    padval_store(&f, padval(PW_REALMASK, 0, 2, 0));
+    svc_rebind(in, m, f);
+}
+
 static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     TSNode fn = parse_field(n, "function");
     PadVal recv =
@@ -837,6 +868,8 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         return r->obj == FO_OUTPUT ? padval(PW_OUTPUT, pad, 0, 0) : padval(PW_IDS, pad, 2, 0);
     }
     if (r->obj == FO_OUTPUT) {
+        TSNode ids = kw(in, &a, "input_ids");
+        mask_by_use(in, kw(in, &a, "attention_mask"), ts_node_is_null(ids) && a.npos ? a.pos[0] : ids);
         /* an encoder-decoder's logits are over the decoder's positions, not the input's */
         PadVal input = model_input(in, &a, argv);
         if ((input.what == PW_ENCODING || (input.what == PW_IDS && !(input.pad & PAD_ROW))) &&
@@ -905,6 +938,10 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
         break;
     case SYM_COMPARISON_OPERATOR:
         v = comparison_val(in, n);
+        /* labels != -100 of labels ignored at the pads only: the real tokens (and == the pads) */
+        if (r->pads_ignored && (v.what == PW_KEEPMASK || v.what == PW_DROPMASK))
+            v.what = v.what == PW_KEEPMASK ? PW_REALMASK : PW_PADMASK;
+        r->pads_ignored = false;
         break;
     case SYM_BINARY_OPERATOR:
         v = binop_val(in, n, r);
