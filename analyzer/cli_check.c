@@ -14,6 +14,7 @@
 #include "lint.h"
 #include "noqa_add.h"
 #include "problem.h"
+#include "realdir.h"
 #include "report.h"
 #include "run.h"
 
@@ -313,7 +314,7 @@ typedef struct Settings {
     bool config_error; /* reported; the run stops with exit 2 */
     char *last_dir;    /* the previous lookup: a walk asks for one directory many times */
     const Config *last_cfg;
-    char *real_dir_of, *real_dir; /* the previous directory given to realpath, and its result */
+    RealDirs *reals;   /* the canonical paths of the files' directories (realdir.h) */
     DiagList problems; /* paths that could not be read, found while discovering */
     const PathList *files;
     bool (*enabled)[64]; /* per file: the rules in force */
@@ -398,24 +399,6 @@ static bool settings_skip(void *ctx, const char *abs, bool is_dir, bool gitignor
     return false;
 }
 
-/* realpath(path), remembering the real path of its directory: glibc resolves every component
- * with a system call, and a walk asks for many files of one directory in a row. A file that is
- * itself a symbolic link is resolved in full. */
-static char *settings_realpath(Settings *s, const char *path) {
-    const char *slash = strrchr(path, '/');
-    struct stat st;
-    if (!slash || lstat(path, &st) != 0 || S_ISLNK(st.st_mode)) return realpath(path, NULL);
-    size_t n = slash == path ? 1 : (size_t)(slash - path);
-    if (!s->real_dir_of || strlen(s->real_dir_of) != n || strncmp(s->real_dir_of, path, n)) {
-        free(s->real_dir_of);
-        free(s->real_dir);
-        s->real_dir_of = util_xstrndup(path, n);
-        s->real_dir = realpath(s->real_dir_of, NULL);
-    }
-    if (!s->real_dir) return NULL;
-    return util_xasprintf("%s/%s", strcmp(s->real_dir, "/") ? s->real_dir : "", slash + 1);
-}
-
 static void settings_problem(void *ctx, const char *path, const char *message) {
     problem_add(&((Settings *)ctx)->problems, path, message);
 }
@@ -431,7 +414,7 @@ static const Config *settings_enabled(Settings *s, const char *path, bool *enabl
     for (size_t i = 0; i < rules_count; i++)
         enabled[i] = true;
     char *abs = NULL;
-    if (strcmp(path, "-")) abs = settings_realpath(s, path);
+    if (strcmp(path, "-")) abs = realdir_path(s->reals, path);
     if (!abs) {
         const char *name = strcmp(path, "-")      ? path
                            : s->o->stdin_filename ? s->o->stdin_filename
@@ -822,6 +805,7 @@ int cli_check(int argc, char **argv) {
     }
     Settings s = {.o = &o, .resolver = config_resolver_new()};
     s.cwd = realpath(".", NULL);
+    s.reals = realdir_new(s.cwd);
     if (!s.cwd) s.cwd = util_xstrdup("/");
     char *root = project_root(s.cwd);
     FILE *out = stdout;
@@ -955,8 +939,7 @@ done:
     if (s.has_explicit) config_free(&s.explicit_cfg);
     config_resolver_free(s.resolver);
     free(s.last_dir);
-    free(s.real_dir_of);
-    free(s.real_dir);
+    realdir_free(s.reals);
     free(s.cwd);
     free(root);
     free_options(&o);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "dircache.h"
 #include "facts_svc.h"
 #include "project_summary.h"
 
@@ -310,17 +311,21 @@ static char *path_up(const char *dir) {
     return util_xstrndup(dir, (size_t)(last - dir));
 }
 
-static bool is_file(const char *path) {
+/* Is a regular file at path (following a link)? Its directory's listing says, most often. */
+static bool is_file(ProjectCache *c, const char *path) {
+    DirCacheKind kind = dircache_kind(project_cache_dirs(c), path);
     struct stat st;
+    if (kind != DIRCACHE_OTHER) return kind == DIRCACHE_FILE;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* path itself if something is there (a repository's .git: a directory, or a file in a
  * worktree), else NULL. */
 static char *exists(ProjectCache *c, const char *path) {
-    (void)c;
+    DirCacheKind kind = dircache_kind(project_cache_dirs(c), path);
     struct stat st;
-    return stat(path, &st) == 0 ? util_xstrdup(path) : NULL;
+    bool there = kind == DIRCACHE_OTHER ? stat(path, &st) == 0 : kind != DIRCACHE_NONE;
+    return there ? util_xstrdup(path) : NULL;
 }
 
 static char *find_module(ProjectCache *c, const char *base);
@@ -356,8 +361,10 @@ static char *real_of_dir(ProjectCache *c, const char *question) {
 static char *real_of_file(ProjectCache *c, const char *path) {
     struct stat st;
     const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
-    if (lstat(path, &st) != 0 || S_ISLNK(st.st_mode) || !*name || !strcmp(name, ".") ||
-        !strcmp(name, ".."))
+    DirCacheKind kind = dircache_kind(project_cache_dirs(c), path); /* (lstat's answer) */
+    bool plain = kind == DIRCACHE_FILE || kind == DIRCACHE_DIR ||
+                 (kind == DIRCACHE_OTHER && lstat(path, &st) == 0 && !S_ISLNK(st.st_mode));
+    if (!plain || !*name || !strcmp(name, ".") || !strcmp(name, ".."))
         return realpath(path, NULL);
     /* dir/. : no other question to the run's cache ends so (module questions hold no dot) */
     char *parent = path_dir(path), *dir = util_xasprintf("%s/.", parent);
@@ -392,13 +399,12 @@ bool project_asks_hold(ProjectCache *c, const ProjectAsk *asks, size_t n, const 
 
 /* base.py, else base/__init__.py (base ending in '/': only the latter). */
 static char *find_module(ProjectCache *c, const char *base) {
-    (void)c;
     size_t n = strlen(base);
     char *cand = util_xasprintf("%s.py", base);
-    if (base[n - 1] == '/' || !is_file(cand)) {
+    if (base[n - 1] == '/' || !is_file(c, cand)) {
         free(cand);
         cand = util_xasprintf("%.*s/__init__.py", (int)(base[n - 1] == '/' ? n - 1 : n), base);
-        if (!is_file(cand)) {
+        if (!is_file(c, cand)) {
             free(cand);
             cand = NULL;
         }

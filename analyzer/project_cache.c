@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cache_stat.h"
+#include "dircache.h"
 #include "parse.h"
 #include "project.h"
 #include "project_summary.h"
@@ -57,6 +58,7 @@ struct ProjectCache {
     uint8_t text_key[16];
     bool hashes; /* a result cache keeps the asks: the texts read are hashed */
     CacheStat *stats; /* NULL: none */
+    DirCache *dirs;   /* the listings the questions of where module names lead read */
 };
 
 static uint32_t hash_key(const char *s) {
@@ -73,6 +75,7 @@ ProjectCache *project_cache_new(const uint8_t *text_key) {
     c->cwd = realpath(".", NULL);
     if (text_key) memcpy(c->text_key, text_key, sizeof c->text_key);
     c->hashes = text_key != NULL;
+    c->dirs = dircache_new();
     return c;
 }
 
@@ -138,6 +141,7 @@ void project_cache_free(ProjectCache *c) {
     pthread_mutex_destroy(&c->lock);
     pthread_rwlock_destroy(&c->found_lock);
     free(c->cwd);
+    dircache_free(c->dirs);
     free(c);
 }
 
@@ -404,6 +408,10 @@ void project_cache_release(ProjectCache *c, ProjectRead *held) {
 }
 
 /* ---------- where module names lead ---------- */
+
+DirCache *project_cache_dirs(ProjectCache *c) {
+    return c->dirs;
+}
 
 /* The slot of key (whose hash_key is h) in c->found: its answer's, or the empty one to fill. */
 static FoundSlot *found_slot(const ProjectCache *c, const char *key, uint32_t h) {

@@ -1,0 +1,159 @@
+/* The listings of the directories a run asked about (see dircache.h). */
+#define _DEFAULT_SOURCE /* DT_* */
+#include "dircache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+typedef struct Entry {
+    char *name;
+    DirCacheKind kind;
+} Entry;
+
+typedef struct Listing {
+    char *dir;
+    uint32_t hash;
+    DirCacheKind self;  /* DIRCACHE_NONE: no directory there; OTHER: it could not be listed */
+    Array(Entry) names; /* sorted by name */
+} Listing;
+
+struct DirCache {
+    pthread_mutex_t lock;
+    Listing **slots; /* open addressing by dir, grown at half full */
+    size_t nslots, n;
+};
+
+static uint32_t hash_dir(const char *s) {
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+DirCache *dircache_new(void) {
+    DirCache *d = util_xcalloc(1, sizeof *d);
+    pthread_mutex_init(&d->lock, NULL);
+    return d;
+}
+
+static void listing_free(Listing *l) {
+    for (size_t i = 0; i < l->names.len; i++)
+        free(l->names.items[i].name);
+    array_free(&l->names);
+    free(l->dir);
+    free(l);
+}
+
+void dircache_free(DirCache *d) {
+    if (!d) return;
+    for (size_t i = 0; i < d->nslots; i++)
+        if (d->slots[i]) listing_free(d->slots[i]);
+    free(d->slots);
+    pthread_mutex_destroy(&d->lock);
+    free(d);
+}
+
+/* The slot of dir in d->slots: its listing's, or the empty one. Called with the lock. */
+static Listing **slot_of(const DirCache *d, const char *dir, uint32_t h) {
+    size_t s = h & (d->nslots - 1);
+    while (d->slots[s] && (d->slots[s]->hash != h || strcmp(d->slots[s]->dir, dir) != 0))
+        s = (s + 1) & (d->nslots - 1);
+    return &d->slots[s];
+}
+
+static int by_name(const void *a, const void *b) {
+    return strcmp(((const Entry *)a)->name, ((const Entry *)b)->name);
+}
+
+/* path split at its last slash into its directory (a copy) and its name; false when the name
+ * is not one a listing holds ("", ".", ".."). */
+static bool split(const char *path, char **dir, const char **name) {
+    const char *slash = strrchr(path, '/');
+    *name = slash ? slash + 1 : path;
+    if (!**name || !strcmp(*name, ".") || !strcmp(*name, "..")) return false;
+    *dir = !slash          ? util_xstrdup(".")
+           : slash == path ? util_xstrdup("/")
+                           : util_xstrndup(path, (size_t)(slash - path));
+    return true;
+}
+
+/* Reads dir's listing: not opened when its parent's listing says no directory is there. */
+static Listing *read_listing(DirCache *d, const char *dir, uint32_t h) {
+    Listing *l = util_xcalloc(1, sizeof *l);
+    l->dir = util_xstrdup(dir);
+    l->hash = h;
+    DirCacheKind self = dircache_kind(d, dir); /* (its parent's listing, read first) */
+    if (self == DIRCACHE_NONE || self == DIRCACHE_FILE) return l; /* ENOENT, ENOTDIR */
+    DIR *dh = opendir(dir);
+    /* unreadable, or not searchable (its names could not be stat'ed): ask the file system */
+    if (!dh || access(dir, X_OK) != 0) {
+        l->self = !dh && (errno == ENOENT || errno == ENOTDIR) ? DIRCACHE_NONE : DIRCACHE_OTHER;
+        if (dh) closedir(dh);
+        return l;
+    }
+    l->self = DIRCACHE_DIR;
+    struct dirent *e;
+    while ((e = readdir(dh))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        DirCacheKind kind = e->d_type == DT_REG   ? DIRCACHE_FILE
+                            : e->d_type == DT_DIR ? DIRCACHE_DIR
+                                                  : DIRCACHE_OTHER;
+        array_push(&l->names, ((Entry){util_xstrdup(e->d_name), kind}));
+    }
+    closedir(dh);
+    if (l->names.len) qsort(l->names.items, l->names.len, sizeof *l->names.items, by_name);
+    return l;
+}
+
+/* dir's listing, read once per run (outside the lock: another thread may be quicker, and its
+ * listing then stands). */
+static const Listing *listing_of(DirCache *d, const char *dir) {
+    uint32_t h = hash_dir(dir);
+    pthread_mutex_lock(&d->lock);
+    Listing *known = d->nslots ? *slot_of(d, dir, h) : NULL;
+    pthread_mutex_unlock(&d->lock);
+    if (known) return known;
+    Listing *l = read_listing(d, dir, h);
+    pthread_mutex_lock(&d->lock);
+    if ((d->n + 1) * 2 > d->nslots) {
+        size_t n = d->nslots ? d->nslots * 2 : 256;
+        Listing **old = d->slots;
+        size_t nold = d->nslots;
+        d->slots = util_xcalloc(n, sizeof *d->slots);
+        d->nslots = n;
+        for (size_t i = 0; i < nold; i++)
+            if (old[i]) *slot_of(d, old[i]->dir, old[i]->hash) = old[i];
+        free(old);
+    }
+    Listing **slot = slot_of(d, dir, h);
+    if (*slot) {
+        listing_free(l);
+    } else {
+        *slot = l;
+        d->n++;
+    }
+    known = *slot;
+    pthread_mutex_unlock(&d->lock);
+    return known;
+}
+
+DirCacheKind dircache_kind(DirCache *d, const char *path) {
+    char *dir;
+    const char *name;
+    if (!split(path, &dir, &name)) return DIRCACHE_OTHER;
+    const Listing *l = listing_of(d, dir);
+    free(dir);
+    if (l->self != DIRCACHE_DIR) return l->self;
+    const Entry key = {(char *)name, DIRCACHE_NONE};
+    const Entry *e =
+        l->names.len ? bsearch(&key, l->names.items, l->names.len, sizeof *l->names.items, by_name)
+                     : NULL;
+    return e ? e->kind : DIRCACHE_NONE;
+}
