@@ -1,8 +1,9 @@
 /* exec: a concrete interpreter for the subset of Python and array code that scoring functions
  * use, run on a toy language model built from a verifier table. It walks the tree-sitter tree
  * over a C value model: no Python, no FFI, no I/O by the code run. Imports only bind names (a
- * module of the project is read for its definitions, never run beyond them); open/exec/eval,
- * getattr on computed names, dunder access and any call it does not know end the run, as does
+ * module of the project is read for its definitions, never run beyond them); open() gives a
+ * file never read or written (its records bound by use, exec_file.c); exec/eval, getattr on
+ * computed names, dunder access and any call it does not know end the run, as does
  * exceeding a bound (steps, elements, memory, call depth; the finding's step budget, a CPU-time
  * safety net behind it). The reason is one line.
  *
@@ -595,10 +596,25 @@ int verify_exec_flow_item(const Source *src, TSNode def, uint32_t mark_start, ui
 /* The same for a returned dict literal: the key (into out, n bytes) of the one pair whose value
  * the flagged values flow into; false: none, or more than one. */
 bool verify_exec_flow_key(const Source *src, TSNode def, uint32_t mark_start, uint32_t mark_end, char *out, size_t n);
+/* How the calls of function `def` (of def_src) in the code under root (of src) choose among its
+ * values, by data flow from each call: -1 the lowest (min, argmin, sorted without reverse), 1 the
+ * highest (max, argmax, reverse=True), 0 none, both, or after turning them around (-x, 1/x). */
+int verify_exec_flow_order(const Source *src, TSNode root, const Source *def_src, TSNode def);
 
 /* ---- exec_data.c ---- */
 /* torch.utils.data.DataLoader(...): the list of its batches (dataset order kept). */
 ExecValue *exec_data_loader(ExecRun *r, ExecArgs *a);
+
+/* ---- exec_file.c: the script's data files, never read or written ---- */
+/* open(...): a file whose records are bound by their use (a stand-in, reported). */
+ExecValue *exec_file_open(ExecRun *r, ExecArgs *a);
+bool exec_file_is(const ExecValue *v);
+bool exec_file_has_method(const ExecValue *file, const char *m);
+ExecValue *exec_file_method(ExecValue *file, const char *m, ExecArgs *a);
+/* json.load / json.loads / json.dump ... of a file or its records (NULL: not one). */
+ExecValue *exec_file_load(const char *q, ExecArgs *a);
+/* A file iterated: a list of one record, its fields bound by use ("file[].prompt"). */
+ExecValue *exec_file_iterate(ExecRun *r, ExecValue *file);
 
 /* ---- exec_host.c: the command line and the environment, both empty ---- */
 /* argparse.ArgumentParser, os.environ.get, os.getenv (NULL with r->failed unset: not one). */

@@ -643,6 +643,7 @@ static ExecValue *eval_call(ExecRun *r, ExecEnv *env, TSNode n) {
 ExecValue *exec_iterate(ExecRun *r, ExecValue *v, TSNode at) {
     if (!v) return NULL;
     if (v->kind == XV_PENDING && !(v = exec_stand_resolve(r, v, "iter", NULL))) return NULL;
+    if (exec_file_is(v)) return exec_file_iterate(r, v);
     if (v->kind == XV_OBJECT && v->obj.lazy && !v->obj.cls) {
         /* a record iterated (a chunk of requests): a batch of one record, the same candidate's */
         size_t n = strlen(v->obj.lazy) + 3;
@@ -1050,7 +1051,7 @@ static ExecFlow exec_with(ExecRun *r, ExecEnv *env, TSNode n, ExecValue **ret) {
         }
         ExecValue *v = exec_eval(r, env, item);
         if (!v) return FLOW_FAIL;
-        if (v->kind != XV_OBJECT || strcmp(v->obj.type, "context"))
+        if (v->kind != XV_OBJECT || (strcmp(v->obj.type, "context") && !exec_file_is(v)))
             return exec_fail_at(r, item, "a with-statement on a %s", exec_kind_name(v)) ? FLOW_FAIL : FLOW_FAIL;
         if (!ts_node_is_null(target) && !exec_bind_target(r, env, target, v)) return FLOW_FAIL;
     }

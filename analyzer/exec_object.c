@@ -320,6 +320,7 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
         }
         ExecValue *f = exec_dict_get_str(&v->obj.fields, name);
         if (f) return f;
+        if (exec_file_has_method(v, name)) return exec_method(r, name, v);
         if (!strcmp(v->obj.type, "checkpoint")) /* a restored Flax TrainState: its apply_fn is the toy LM's */
             return !strcmp(name, "apply_fn") ? exec_getattr(r, exec_stand_pretrained(r, "flax.TrainState", NULL, NULL, 0), name, at) : v;
         if (v->obj.cls) {

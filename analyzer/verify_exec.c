@@ -153,6 +153,9 @@ typedef struct {
      * of the flagged expression, evaluated once per candidate, is its score */
     bool module_unit;
     bool loss; /* the scores are a loss kernel's values: the lowest is the script's pick */
+    /* how the entry's callers choose among the values it returns (verify_exec_flow_order): -1
+     * the lowest, 1 the highest, 0 unknown (the recipe's direction, or a loss kernel's) */
+    int order;
     bool ranked;     /* the entry returns the candidates in its order: each scores n - position */
     const VerifyRecipe *recipe;
     bool reached;
@@ -261,6 +264,7 @@ static void entry_reset(ExecEntry *e, TSNode def) {
     e->closure = false;
     e->ranked = false;
     e->module_unit = e->loss = false;
+    e->order = 0;
     e->def = def;
     e->cls = (TSNode){0};
     e->n_init = e->nargs = 0;
@@ -275,6 +279,9 @@ static bool entry_set(ExecEntry *e, TSNode def, Why *why) {
     const char *name = parse_text(&e->vs->src, def_name(def), &len);
     snprintf(e->method, sizeof e->method, "%.*s", (int)(len < 60 ? len : 60), name);
     e->line = (int)ts_node_start_point(def).row + 1;
+    int mod = exec_modules_of_tree(&e->vs->mods, def.tree);
+    const Source *def_src = mod > 0 && e->vs->mods.items[mod].src ? e->vs->mods.items[mod].src : &e->vs->src;
+    e->order = verify_exec_flow_order(&e->vs->src, e->vs->parsed.root, def_src, def);
     if (ts_node_is_null(e->cls)) {
         snprintf(e->name, sizeof e->name, "%s", e->method);
         bool ok = entry_params(e, def, 0, why);
@@ -654,9 +661,10 @@ static bool entry_flagged(ExecEntry *e, const ExecRun *r, double *scores, int n,
     return true;
 }
 
-/* Module-level code given every candidate whose flagged expression ran once per candidate, each
- * time on the toy LM's output for that candidate's text (a loop over requests, in any order):
- * those values are the candidates' scores (a function's are what it returns). */
+/* Code given every candidate (module-level code, or a function that loads its records and returns
+ * a metric over them) whose flagged expression ran once per candidate, each time on the toy LM's
+ * output for that candidate's text (a loop over requests, in any order): those values are the
+ * candidates' scores. */
 static bool entry_flagged_each(ExecEntry *e, const ExecRun *r, double *scores, int n, const char **dtype) {
     if (!r->reached || r->lm_reads == 0 || r->marked_times != n || n > EXEC_MAX_MARKS || n > 64 || r->marked_after_draw)
         return false;
@@ -938,7 +946,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     if (ok && batch && entry_batch(e, &r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;
     else if (batch && entry_flagged(e, &r, scores, t->n_candidates, dtype))
         rc = 1, e->flagged_then_stopped = !ok;
-    else if (batch && e->module_unit && entry_flagged_each(e, &r, scores, t->n_candidates, dtype))
+    else if (batch && entry_flagged_each(e, &r, scores, t->n_candidates, dtype))
         rc = 1, e->flagged_then_stopped = !ok;
     else if (ok && !batch && e->module_unit) rc = unit_score(e, &r, &scores[ci], dtype, why);
     else if (ok && !batch && entry_score(ret, &scores[ci], dtype)) rc = 0, e->loss = score_is_loss(ret);
@@ -1149,7 +1157,12 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
         snprintf(res->score_label, sizeof res->score_label, "%.40s()%s", e->name, item);
     else
         snprintf(res->score_label, sizeof res->score_label, "%s() value", e->name);
-    res->lower_is_better = !pick && !e->ranked && (recipe->lower_is_better || e->loss);
+    /* the order the callers choose in decides a value the entry returns (a per-token NLL that
+     * they minimise); else a loss kernel's, else the recipe's */
+    bool returned = !e->read_dist && !e->read_positions && !e->flagged_line && !e->metric[0] && !e->closure &&
+                    e->tuple_item == 0;
+    bool lower = returned && e->order ? e->order < 0 : recipe->lower_is_better || e->loss;
+    res->lower_is_better = !pick && !e->ranked && lower;
     res->dtype = dtype;
     memcpy(res->stand_ins, e->stand_ins, sizeof res->stand_ins);
     res->n_stand_ins = e->n_stand_ins;
