@@ -213,6 +213,9 @@ typedef struct ExecPlan {
      * of n_alts[i]; the driver tries the next combination when a run fails. unbatched: ids
      * and logits without the batch dimension ([L], [L, V]). */
     int alt[EXEC_MAX_PARAMS], n_alts[EXEC_MAX_PARAMS];
+    /* the order the last run decided the parameters in (1 the first; 0 undecided), which the
+     * driver backtracks in */
+    unsigned char decided[EXEC_MAX_PARAMS], n_decided;
     bool unbatched;
     /* ids, an encoding, logits or an output hold every candidate, right-padded into one batch
      * (tried when one candidate at a time shows nothing: padding bugs need a batch). */
@@ -328,6 +331,7 @@ typedef struct ExecRun {
         int cand;
     } marks[EXEC_MAX_MARKS];
     int hidden_width; /* the toy model's hidden size once chosen (exec_nn.c); 0: not yet */
+    bool opened; /* the code opened a file (exec_file.c): its records are the table's */
     int drawn; /* the candidate's tokens a sampler drew, in a run that generates it */
     int greedy_draws; /* draws of a sampler's stand-in that took the most probable outcome */
     bool gave_cand_ids; /* a parameter was given the prompt + candidate's ids (or their encoding) */

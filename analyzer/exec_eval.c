@@ -215,8 +215,10 @@ static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other, co
     bool ids = other->kind == XV_TENSOR && !exec_dtype_is_float(other->t->dtype);
     if (ids && (strchr(r->plan->names[p->pending.param], '.') || (equality && other->t->dtype != XD_BOOL)))
         return exec_stand_resolve(r, p, "sentinel", other);
-    if (right && !strcmp(op, "/") && other->kind == XV_TENSOR && exec_dtype_is_float(other->t->dtype))
+    if (right && !strcmp(op, "/") && (other->kind == XV_PENDING || (other->kind == XV_TENSOR && exec_dtype_is_float(other->t->dtype))))
         return exec_stand_resolve(r, p, "divisor", other); /* logits / temperature */
+    if (!right && !strcmp(op, "/") && other->kind == XV_PENDING) /* what a divisor divides: never token ids */
+        return exec_stand_resolve(r, p, "dividend", other);
     /* scaled by a float (logits / temperature), or a parameter scaled by another: a tensor */
     const char *use = other->kind == XV_TENSOR || other->kind == XV_FLOAT                           ? "tensor"
                       : other->kind == XV_STR                                                       ? "str"
@@ -527,6 +529,7 @@ ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at) {
     if (v->kind == XV_PENDING) {
         char use[72] = "tensor";
         if (idx->kind == XV_STR) snprintf(use, sizeof use, "key:%.*s", idx->str.n < 60 ? idx->str.n : 60, idx->str.s);
+        if (idx->kind == XV_INT) snprintf(use, sizeof use, "index");
         if (!(v = exec_stand_resolve(r, v, use, idx))) return NULL;
     }
     switch (v->kind) {

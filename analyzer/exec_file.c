@@ -17,6 +17,7 @@ static ExecValue *file_record(ExecRun *r, const char *prefix) {
 
 ExecValue *exec_file_open(ExecRun *r, ExecArgs *a) {
     a->used = ~0u; /* the path, the mode, encoding=: nothing is opened */
+    r->opened = true;
     if (!exec_stand_in(r, a->at, "open", "the run reads and writes no file: the records it loads are bound by "
                                          "their use (the table's prompt and candidates)"))
         return NULL;

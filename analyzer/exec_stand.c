@@ -782,15 +782,31 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strcmp(use, "id_rows")) return opts[0] = XP_ID_ROWS, 1;
     if (!strcmp(use, "pad_id")) return opts[0] = XP_PAD_ID, 1;
     if (!strcmp(use, "sentinel")) return opts[0] = XP_IGNORE_ID, opts[1] = XP_PAD_ID, 2;
-    if (!strncmp(use, "key:", 4)) return opts[0] = XP_BATCH, opts[1] = XP_PROMPT_BATCH, 2;
+    if (!strncmp(use, "key:", 4)) {
+        /* a key an encoding or a collated batch holds: one of them, else a record of the data
+         * (example["question"]) whose fields are bound by their use */
+        static const char *const enc[] = {"ids", "mask", "label", "input", "position", "pixel", "logits"};
+        bool batch = false;
+        for (size_t i = 0; i < sizeof enc / sizeof *enc && !batch; i++)
+            batch = strstr(use + 4, enc[i]) != NULL;
+        opts[batch ? 0 : 1] = XP_BATCH;
+        opts[batch ? 1 : 2] = XP_PROMPT_BATCH;
+        opts[batch ? 2 : 0] = XP_RECORD;
+        return 3;
+    }
     if (!strcmp(use, "int") && r->plan->names[param][0] && strchr(r->plan->names[param], '.'))
         return opts[0] = XP_NO_LIMIT, opts[1] = XP_PROMPT_LEN, 2; /* a record's number: a limit first */
     if (!strcmp(use, "int")) /* a length: the prompt's, else a generation's */
         return opts[0] = XP_PROMPT_LEN, opts[1] = XP_GEN_LEN, opts[2] = XP_TOTAL_LEN, 3;
-    if (!strcmp(use, "divisor")) /* a float tensor divided by it: a temperature first */
-        return opts[0] = XP_UNIT, opts[1] = XP_IDS, opts[2] = XP_LOGITS, opts[3] = XP_PROMPT_TENSOR, opts[4] = XP_TOKEN_LPS, 5;
+    if (!strcmp(use, "divisor")) /* a float tensor divided by it: a temperature (never ids or log-probs) */
+        return opts[0] = XP_UNIT, 1;
+    if (!strcmp(use, "dividend"))
+        return opts[0] = XP_LOGITS, opts[1] = XP_TOKEN_LPS, 2;
     if (!strcmp(use, "tensor")) /* last: a served response's log-probs of the candidate's tokens, already read */
         return opts[0] = XP_IDS, opts[1] = XP_LOGITS, opts[2] = XP_PROMPT_TENSOR, opts[3] = XP_TOKEN_LPS, 4;
+    if (!strcmp(use, "index")) /* x[i]: the same, else a list beside the candidates (their labels: their texts) */
+        return opts[0] = XP_IDS, opts[1] = XP_LOGITS, opts[2] = XP_PROMPT_TENSOR, opts[3] = XP_TOKEN_LPS,
+               opts[4] = XP_CANDS, 5;
     if (!strcmp(use, "list")) return opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS, 1;
     if (!strcmp(use, "concat")) { /* a + b of two parameters: id lists, else texts */
         opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS;
@@ -1196,6 +1212,7 @@ ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecVal
         pl->n_alts[i] = n;
         ExecParamRole role = opts[pl->alt[i] < n ? pl->alt[i] : n - 1];
         pl->role[i] = role;
+        pl->decided[i] = ++pl->n_decided;
         if (role == XP_PROMPT || role == XP_CONT) pl->n_text++;
         if (role == XP_PROMPT_IDS || role == XP_CONT_IDS) pl->n_lists++;
     }

@@ -535,6 +535,13 @@ static bool entry_score(ExecValue *v, double *out, const char **dtype) {
     return false;
 }
 
+/* Does v hold one number (a function given every candidate that returns one aggregates them)? */
+static bool holds_score(ExecValue *v) {
+    double x;
+    const char *dtype;
+    return entry_score(v, &x, &dtype);
+}
+
 /* Is the number entry_score reads from v a loss kernel's own value (a negative log-likelihood:
  * the script takes the lowest)? A value computed from it (negated, or a Python float) is not. */
 static bool score_is_loss(const ExecValue *v) {
@@ -661,8 +668,9 @@ static bool entry_flagged(ExecEntry *e, const ExecRun *r, double *scores, int n,
     return true;
 }
 
-/* Code given every candidate (module-level code, or a function that loads its records and returns
- * a metric over them) whose flagged expression ran once per candidate, each time on the toy LM's
+/* Code given every candidate (module-level code, a function that loads its records from a file and
+ * returns a metric over them, or one returning no number: a pick) whose flagged expression ran
+ * once per candidate, each time on the toy LM's
  * output for that candidate's text (a loop over requests, in any order): those values are the
  * candidates' scores. */
 static bool entry_flagged_each(ExecEntry *e, const ExecRun *r, double *scores, int n, const char **dtype) {
@@ -860,11 +868,11 @@ static void trace_finding(const ExecEntry *e, const VerifySite *site, bool ok, c
 
 /* Every parameter bound anew by its use in the next run, with no choice left from the last one
  * (the runs before may have bound, and offered alternatives for, parameters it never reads). */
+static void plan_undecide(ExecPlan *p);
 static void plan_rebind(ExecPlan *p) {
-    memset(p->role, 0, sizeof p->role);
+    plan_undecide(p);
     memset(p->alt, 0, sizeof p->alt);
     memset(p->n_alts, 0, sizeof p->n_alts);
-    p->n_text = p->n_lists = 0;
 }
 
 /* One call of the entry on candidate `ci` of t: -1 failed (why set), 0 one score (scores[ci]),
@@ -946,7 +954,8 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     if (ok && batch && entry_batch(e, &r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;
     else if (batch && entry_flagged(e, &r, scores, t->n_candidates, dtype))
         rc = 1, e->flagged_then_stopped = !ok;
-    else if (batch && entry_flagged_each(e, &r, scores, t->n_candidates, dtype))
+    else if (batch && (e->module_unit || r.opened || !ok || !holds_score(ret)) &&
+             entry_flagged_each(e, &r, scores, t->n_candidates, dtype))
         rc = 1, e->flagged_then_stopped = !ok;
     else if (ok && !batch && e->module_unit) rc = unit_score(e, &r, &scores[ci], dtype, why);
     else if (ok && !batch && entry_score(ret, &scores[ci], dtype)) rc = 0, e->loss = score_is_loss(ret);
@@ -998,26 +1007,36 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     return rc;
 }
 
-/* The next binding to try after a failed run: the next alternative of a parameter whose use
- * left a choice (odometer order), then the same without the batch dimension. */
+/* Every parameter undecided: the next run binds each by its use again. */
+static void plan_undecide(ExecPlan *p) {
+    memset(p->role, 0, sizeof p->role);
+    memset(p->decided, 0, sizeof p->decided);
+    p->n_decided = 0;
+    p->n_text = p->n_lists = 0;
+}
+
+/* The next binding to try after a failed run, depth first: the next alternative of the parameter
+ * decided last of those whose use left one (the failure is most likely its, and those decided
+ * before it got the run that far), those decided after it bound anew; then the same without the
+ * batch dimension. An odometer over every parameter spent its tries on choices made before the
+ * failing one: a record's field read first (example["question"]) came back to the same failure
+ * once for each alternative of its later fields. */
 static bool entry_plan_next(ExecPlan *p) {
-    bool advanced = false;
-    for (int i = 0; i < p->nparams && !advanced; i++) {
-        if (p->n_alts[i] <= 1) continue;
-        if (p->alt[i] + 1 < p->n_alts[i]) {
-            p->alt[i]++;
-            advanced = true;
-        } else {
-            p->alt[i] = 0;
-        }
-    }
-    if (!advanced && !p->unbatched) {
+    int at = -1;
+    for (int i = 0; i < p->nparams; i++)
+        if (p->decided[i] && p->alt[i] + 1 < p->n_alts[i] && (at < 0 || p->decided[i] > p->decided[at])) at = i;
+    bool advanced = at >= 0;
+    if (advanced) {
+        p->alt[at]++;
+        for (int i = 0; i < p->nparams; i++)
+            if (p->decided[i] > p->decided[at] || !p->decided[i]) p->alt[i] = 0, p->n_alts[i] = 0;
+    } else if (!p->unbatched) {
         p->unbatched = true;
         advanced = true;
+        memset(p->alt, 0, sizeof p->alt);
+        memset(p->n_alts, 0, sizeof p->n_alts);
     }
-    for (int i = 0; i < p->nparams; i++)
-        p->role[i] = XP_UNDECIDED;
-    p->n_text = p->n_lists = 0;
+    plan_undecide(p);
     return advanced;
 }
 
@@ -1220,9 +1239,8 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
 /* The plan given every candidate at once (a parameter used as text is the list of texts, ids a
  * padded batch), its parameters bound anew. */
 static void plan_as_batch(ExecEntry *e) {
-    memset(e->plan.role, 0, sizeof e->plan.role);
+    plan_undecide(&e->plan);
     memset(e->plan.alt, 0, sizeof e->plan.alt);
-    e->plan.n_text = e->plan.n_lists = 0;
     e->plan.unbatched = false;
     e->plan.all_candidates = true;
     e->bound_plan = false;

@@ -130,6 +130,24 @@ START_TEST(callers_minimum_is_the_order) {
 }
 END_TEST
 
+/* example["question"], example["choices"]["text"], labels[best]: a record's fields, the labels a
+ * list beside the candidates; the pick is the candidate with the highest raw-logit sum. */
+START_TEST(record_fields_by_key_and_a_parallel_label) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/record_fields_choices.py");
+    json_t *cex = only_script_cex(o, "predict");
+    json_t *table = json_object_get(cex, "table"), *cands = json_object_get(cex, "candidates"), *c;
+    size_t i, best = 0;
+    double top = -INFINITY;
+    json_array_foreach(cands, i, c) {
+        double raw = raw_logit_sum(table, json_object_get(c, "tokens"));
+        if (raw > top) top = raw, best = i;
+    }
+    ck_assert(json_equal(json_object_get(cex, "script_pick"), json_object_get(json_array_get(cands, best), "tokens")));
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_gaps");
     TCase *tc = tcase_create("gaps");
@@ -141,6 +159,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, returned_dict_key_is_found_by_data_flow);
     tcase_add_loop_test(tc, records_loaded_from_a_file_are_the_tables, 0, sizeof loaded / sizeof *loaded);
     tcase_add_test(tc, callers_minimum_is_the_order);
+    tcase_add_test(tc, record_fields_by_key_and_a_parallel_label);
     suite_add_tcase(s, tc);
     return s;
 }
