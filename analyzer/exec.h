@@ -199,6 +199,8 @@ typedef enum {
     XP_ACCELERATOR, /* a distributed-training helper of one process (exec_host.c) */
     XP_ENC_BATCHES, /* a loader of one collated batch (a dict): the candidate's input_ids,
                        attention_mask and labels (exec_stand_batch_labels') */
+    XP_CAND_NTH,    /* a record's field numbered like a candidate (sol1, option2, ending0): that
+                       candidate's text (numbered from 1, or from 0 when a field 0 is read) */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -619,6 +621,10 @@ ExecValue *exec_file_method(ExecValue *file, const char *m, ExecArgs *a);
 ExecValue *exec_file_load(const char *q, ExecArgs *a);
 /* A file iterated: a list of one record, its fields bound by use ("file[].prompt"). */
 ExecValue *exec_file_iterate(ExecRun *r, ExecValue *file);
+/* datasets.load_dataset(...): a data set the run never loads, its examples bound by use as a
+ * file's records are; ds["validation"] (a split's name) is the same data set. */
+ExecValue *exec_file_dataset(ExecRun *r, const char *q, ExecArgs *a);
+bool exec_file_split(const ExecValue *v, const ExecValue *key);
 
 /* ---- exec_host.c: the command line and the environment, both empty ---- */
 /* argparse.ArgumentParser, os.environ.get, os.getenv (NULL with r->failed unset: not one). */

@@ -800,6 +800,7 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
     if (host || r->failed) return host;
     ExecValue *data = exec_file_load(q, a);
     if (data) return data;
+    if (!strcmp(q, "datasets.load_dataset") || !strcmp(q, "datasets.load_from_disk")) return exec_file_dataset(r, q, a);
     if (!strcmp(q, "torch.no_grad") || !strcmp(q, "torch.inference_mode") || !strcmp(q, "torch.autocast") ||
         !strcmp(q, "torch.cuda.amp.autocast") || !strcmp(q, "torch.amp.autocast") || !strcmp(q, "contextlib.nullcontext"))
         return lib_context(r, a);

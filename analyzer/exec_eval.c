@@ -251,6 +251,7 @@ ExecValue *exec_binop(ExecRun *r, const char *op, ExecValue *a, ExecValue *b, TS
     }
     if (a->kind == XV_TENSOR || b->kind == XV_TENSOR) {
         ExecValue *o = a->kind == XV_TENSOR ? b : a;
+        if (!strcmp(op, "@")) return exec_fail_at(r, at, "matrix multiplication"); /* a list made a tensor too */
         if (o->kind != XV_TENSOR && !exec_is_number(o)) {
             if (o->kind == XV_LIST) {
                 ExecTensor *t = exec_tensor_from(r, o, -1, (a->kind == XV_TENSOR ? a : b)->t->numpy);
@@ -261,7 +262,6 @@ ExecValue *exec_binop(ExecRun *r, const char *op, ExecValue *a, ExecValue *b, TS
             }
             return exec_fail_as(r, XF_KIND, at, "operator %s on a tensor and a %s", op, exec_kind_name(o));
         }
-        if (!strcmp(op, "@")) return exec_fail_at(r, at, "matrix multiplication");
         return exec_tensor_binop(r, op, a, b);
     }
     if (exec_is_number(a) && exec_is_number(b)) {
@@ -552,6 +552,7 @@ ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at) {
     case XV_OBJECT: {
         if (v->obj.cls) return exec_fail_at(r, at, "indexing an object of class %s", v->obj.type);
         if (!strcmp(v->obj.type, "checkpoint")) return v; /* ckpt["model"]: a part of it, as opaque */
+        if (exec_file_split(v, idx)) return v; /* ds["validation"]: the same records */
         int64_t pos;
         if (v->obj.lazy && idx->kind != XV_STR && exec_as_int(idx, &pos) && pos >= 0 && pos < 8) {
             /* a record read by position (`ex[0]`): the item unpacking would bind, by its use */

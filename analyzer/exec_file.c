@@ -1,9 +1,11 @@
-/* exec_file: the script's data files, which the run never reads or writes. open() gives a file
+/* exec_file: the script's data files and data sets, which the run never reads or writes. open()
+ * (or datasets.load_dataset) gives a file
  * whose records (a JSON list, a JSON-lines file iterated line by line) are bound by their use,
  * as a record parameter's fields are: `row["prompt"]` is the prompt, `row["candidates"]` the
  * candidates, so an evaluation loop that loads its prompts and candidates runs on the table
  * (one record, a stand-in said so). Its path is never looked at; what the script writes (a
  * results file, json.dump) goes nowhere. */
+#include <ctype.h>
 #include <string.h>
 
 #include "exec.h"
@@ -24,15 +26,36 @@ ExecValue *exec_file_open(ExecRun *r, ExecArgs *a) {
     return file_record(r, "file");
 }
 
+ExecValue *exec_file_dataset(ExecRun *r, const char *q, ExecArgs *a) {
+    a->used = ~0u; /* the name, the configuration, split=: nothing is loaded */
+    r->opened = true;
+    if (!exec_stand_in(r, a->at, q, "the run loads no data set: its examples are bound by their use (the "
+                                             "table's prompt and candidates)"))
+        return NULL;
+    return file_record(r, "data");
+}
+
+bool exec_file_split(const ExecValue *v, const ExecValue *key) {
+    static const char *const splits[] = {"train", "validation", "valid", "test", "dev", "eval"};
+    if (!exec_file_is(v) || strstr(v->obj.lazy, "[]") || key->kind != XV_STR) return false;
+    for (size_t i = 0; i < sizeof splits / sizeof *splits; i++) {
+        size_t n = strlen(splits[i]);
+        if ((size_t)key->str.n >= n && !strncmp(key->str.s, splits[i], n) &&
+            ((size_t)key->str.n == n || !isalpha((unsigned char)key->str.s[n])))
+            return true; /* "test", "validation_matched" */
+    }
+    return false;
+}
+
 bool exec_file_is(const ExecValue *v) {
     return v && v->kind == XV_OBJECT && !strcmp(v->obj.type, "file");
 }
 
 /* What reading a file gives: the file itself, its lines (or its text split into them) iterated
- * as one record. */
+ * as one record; a data set's subsets and reorderings are the same records too. */
 static bool file_reader(const char *m) {
-    static const char *const readers[] = {"read",  "readlines", "readline", "strip", "rstrip",
-                                          "lstrip", "splitlines", "split",  "decode"};
+    static const char *const readers[] = {"read",  "readlines", "readline", "strip",   "rstrip", "lstrip",
+                                          "splitlines", "split", "decode", "select", "shuffle", "take"};
     for (size_t i = 0; i < sizeof readers / sizeof *readers; i++)
         if (!strcmp(m, readers[i])) return true;
     return false;

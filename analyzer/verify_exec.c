@@ -849,8 +849,8 @@ static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
     static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
                                        "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
                                        "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches", "id_tensors", "gen_len", "total_len", "accelerator",
-                                       "enc_batches"};
-    _Static_assert(sizeof role / sizeof *role == XP_ENC_BATCHES + 1, "one name per ExecParamRole");
+                                       "enc_batches", "cand_nth"};
+    _Static_assert(sizeof role / sizeof *role == XP_CAND_NTH + 1, "one name per ExecParamRole");
     fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
     for (int i = 0; i < e->plan.nparams; i++)
         fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], role[e->plan.role[i]]);
@@ -947,7 +947,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     for (int i = 0; i < e->plan.nparams; i++)
         batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_CANDS_BARE || e->plan.role[i] == XP_TEXTS ||
                  e->plan.role[i] == XP_RECORDS || e->plan.role[i] == XP_ID_ROWS || e->plan.role[i] == XP_LL_PAIRS ||
-                 e->plan.role[i] == XP_ID_TENSORS;
+                 e->plan.role[i] == XP_ID_TENSORS || e->plan.role[i] == XP_CAND_NTH;
     int rc = -1;
     ExecTensor *steps;
     e->loss = false; /* the branch that reads the score says */

@@ -84,19 +84,20 @@ START_TEST(returned_dict_key_is_found_by_data_flow) {
 END_TEST
 
 /* Prompts and candidates loaded from a data file (JSON lines under `with open`, a JSON list by
- * json.load(open(...)), results json.dump'ed): open() reads and writes nothing (said so), each
- * record's fields are the table's prompt and candidates, and the flagged raw-logit sum, once per
- * candidate, is its score. */
+ * json.load(open(...)), results json.dump'ed) or a data set (load_dataset, its split, fields sol1
+ * and sol2 the candidates): nothing is read or written (said so), each record's fields are the
+ * table's prompt and candidates, and the flagged raw-logit sum, once per candidate, is its score. */
 static const struct {
     const char *function, *stand_in;
 } loaded[] = {
-    {"evaluate_jsonl", "open at line 13: the run reads and writes no file"},
-    {"evaluate_json", "open at line 29: the run reads and writes no file"},
+    {"evaluate_jsonl", "open at line 15: the run reads and writes no file"},
+    {"evaluate_json", "open at line 31: the run reads and writes no file"},
+    {"evaluate_piqa", "datasets.load_dataset at line 50: the run loads no data set"},
 };
 
 START_TEST(records_loaded_from_a_file_are_the_tables) {
     json_t *o = check_json(TEST_DATA_DIR "/exec/data_file_records.py");
-    ck_assert_int_eq(json_array_size(o), 2);
+    ck_assert_int_eq(json_array_size(o), 3);
     json_t *cex = json_object_get(json_array_get(o, _i), "counterexample");
     ck_assert_msg(!strcmp(json_string_value(json_object_get(cex, "origin")), "script"), "fallback: %s",
                   json_string_value(json_object_get(cex, "fallback")));
@@ -148,6 +149,18 @@ START_TEST(record_fields_by_key_and_a_parallel_label) {
 }
 END_TEST
 
+/* x.mT, an array's size and a special token the tokenizer lacks are values (the last two axes
+ * swapped, the element count, None), not bound methods: the raw logits of the candidate's
+ * tokens, summed (their mean times their count). */
+START_TEST(tensor_data_attributes_are_values) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/tensor_attributes.py");
+    json_t *cex = only_script_cex(o, "score");
+    assert_raw_logit_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_gaps");
     TCase *tc = tcase_create("gaps");
@@ -160,6 +173,7 @@ static Suite *suite(void) {
     tcase_add_loop_test(tc, records_loaded_from_a_file_are_the_tables, 0, sizeof loaded / sizeof *loaded);
     tcase_add_test(tc, callers_minimum_is_the_order);
     tcase_add_test(tc, record_fields_by_key_and_a_parallel_label);
+    tcase_add_test(tc, tensor_data_attributes_are_values);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,9 +1,11 @@
 # Evaluation loops that load their prompts and candidates from a data file: open() reads
 # nothing, each record's fields are the table's prompt and candidates (bound by use), and the
-# flagged raw-logit sum, once per candidate, is its score. Results written go nowhere.
+# flagged raw-logit sum, once per candidate, is its score. Results written go nowhere. A data set
+# (datasets.load_dataset) is the same; its fields numbered like candidates (sol1, sol2) are them.
 import json
 
 import torch
+from datasets import load_dataset
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 
@@ -40,3 +42,18 @@ def evaluate_json(model, tok, data_path, out_path):
     with open(out_path, "w") as f:
         json.dump(results, f, indent=2)
     return results
+
+
+def evaluate_piqa(model_name):
+    tok = AutoTokenizer.from_pretrained(model_name)
+    model = AutoModelForCausalLM.from_pretrained(model_name)
+    ds = load_dataset("piqa", split="validation")
+    correct = 0
+    for ex in ds:
+        scores = []
+        for sol in (ex["sol1"], ex["sol2"]):
+            ids = tok(ex["goal"] + " " + sol, return_tensors="pt").input_ids
+            logits = model(ids).logits
+            scores.append(logits[0, :-1].gather(-1, ids[0, 1:, None]).sum().item())
+        correct += int(scores.index(max(scores)) == ex["label"])
+    return correct / len(ds)
