@@ -161,6 +161,27 @@ START_TEST(tensor_data_attributes_are_values) {
 }
 END_TEST
 
+/* np.argsort(totals)[::-1] and torch.argsort(descending=True) agree (the script asserts it): the
+ * script's order puts the highest raw-logit sum first (score n for the first of n). */
+START_TEST(argsort_reversed_is_the_order) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/np_argsort_rank.py");
+    json_t *cex = only_script_cex(o, "rank_completions");
+    json_t *table = json_object_get(cex, "table"), *cands = json_object_get(cex, "candidates"), *c;
+    size_t i, n = json_array_size(cands);
+    double raw[16];
+    ck_assert(n <= 16);
+    json_array_foreach(cands, i, c) raw[i] = raw_logit_sum(table, json_object_get(c, "tokens"));
+    json_array_foreach(cands, i, c) {
+        size_t above = 0; /* the candidates ranked before it */
+        for (size_t k = 0; k < n; k++)
+            above += raw[k] > raw[i];
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), (double)(n - above), 1e-9);
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_gaps");
     TCase *tc = tcase_create("gaps");
@@ -174,6 +195,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, callers_minimum_is_the_order);
     tcase_add_test(tc, record_fields_by_key_and_a_parallel_label);
     tcase_add_test(tc, tensor_data_attributes_are_values);
+    tcase_add_test(tc, argsort_reversed_is_the_order);
     suite_add_tcase(s, tc);
     return s;
 }
