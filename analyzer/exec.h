@@ -617,13 +617,12 @@ ExecValue *exec_file_open(ExecRun *r, ExecArgs *a);
 bool exec_file_is(const ExecValue *v);
 bool exec_file_has_method(const ExecValue *file, const char *m);
 ExecValue *exec_file_method(ExecValue *file, const char *m, ExecArgs *a);
-/* json.load / json.loads / json.dump ... of a file or its records (NULL: not one). */
-ExecValue *exec_file_load(const char *q, ExecArgs *a);
+/* json.load / json.loads / json.dump ... of a file or its records, datasets.load_dataset (NULL
+ * with r->failed unset: not one). */
+ExecValue *exec_file_call(ExecRun *r, const char *q, ExecArgs *a);
 /* A file iterated: a list of one record, its fields bound by use ("file[].prompt"). */
 ExecValue *exec_file_iterate(ExecRun *r, ExecValue *file);
-/* datasets.load_dataset(...): a data set the run never loads, its examples bound by use as a
- * file's records are; ds["validation"] (a split's name) is the same data set. */
-ExecValue *exec_file_dataset(ExecRun *r, const char *q, ExecArgs *a);
+/* ds["validation"] of a data set (a split's name): the same records. */
 bool exec_file_split(const ExecValue *v, const ExecValue *key);
 
 /* ---- exec_host.c: the command line and the environment, both empty ---- */

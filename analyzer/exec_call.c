@@ -797,10 +797,8 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
         return exec_api_create(r, strstr(q, "Chat") ? "openai_chat_completions" : "openai_completions", a);
     if (!strcmp(q, "torch.utils.data.DataLoader")) return exec_data_loader(r, a);
     ExecValue *host = exec_host_call(r, q, a);
+    if (!host && !r->failed) host = exec_file_call(r, q, a); /* data the run never reads */
     if (host || r->failed) return host;
-    ExecValue *data = exec_file_load(q, a);
-    if (data) return data;
-    if (!strcmp(q, "datasets.load_dataset") || !strcmp(q, "datasets.load_from_disk")) return exec_file_dataset(r, q, a);
     if (!strcmp(q, "torch.no_grad") || !strcmp(q, "torch.inference_mode") || !strcmp(q, "torch.autocast") ||
         !strcmp(q, "torch.cuda.amp.autocast") || !strcmp(q, "torch.amp.autocast") || !strcmp(q, "contextlib.nullcontext"))
         return lib_context(r, a);

@@ -26,7 +26,9 @@ ExecValue *exec_file_open(ExecRun *r, ExecArgs *a) {
     return file_record(r, "file");
 }
 
-ExecValue *exec_file_dataset(ExecRun *r, const char *q, ExecArgs *a) {
+/* datasets.load_dataset(...): a data set the run never loads, its examples bound by use as a
+ * file's records are. */
+static ExecValue *file_dataset(ExecRun *r, const char *q, ExecArgs *a) {
     a->used = ~0u; /* the name, the configuration, split=: nothing is loaded */
     r->opened = true;
     if (!exec_stand_in(r, a->at, q, "the run loads no data set: its examples are bound by their use (the "
@@ -71,11 +73,13 @@ ExecValue *exec_file_method(ExecValue *file, const char *m, ExecArgs *a) {
     return file_reader(m) ? file : exec_none();
 }
 
-/* json.load(f), json.loads(line), ...: the records of a file, as they are; NULL when the argument is no file's (a literal's text is not parsed). */
-ExecValue *exec_file_load(const char *q, ExecArgs *a) {
+/* json.load(f), json.loads(line), ...: the records of a file, as they are (a literal's text is
+ * not parsed: NULL); json.dump to a file: nothing; a data set loaded: its records. */
+ExecValue *exec_file_call(ExecRun *r, const char *q, ExecArgs *a) {
     static const char *const loaders[] = {"json.load", "json.loads", "ujson.load", "ujson.loads", "orjson.loads",
                                           "yaml.safe_load", "yaml.load", "ast.literal_eval"};
     static const char *const writers[] = {"json.dump", "yaml.dump", "yaml.safe_dump"};
+    if (!strcmp(q, "datasets.load_dataset") || !strcmp(q, "datasets.load_from_disk")) return file_dataset(r, q, a);
     for (size_t i = 0; i < sizeof writers / sizeof *writers; i++)
         if (!strcmp(q, writers[i]) && exec_file_is(exec_arg(a, 1, "fp"))) {
             a->used = ~0u; /* indent=, ensure_ascii=: nothing is written */
