@@ -1,8 +1,9 @@
 /* exec: a concrete interpreter for the subset of Python and array code that scoring functions
  * use, run on a toy language model built from a verifier table. It walks the tree-sitter tree
  * over a C value model: no Python, no FFI, no I/O by the code run. Imports only bind names (a
- * module of the project is read for its definitions, never run beyond them); open/exec/eval,
- * getattr on computed names, dunder access and any call it does not know end the run, as does
+ * module of the project is read for its definitions, never run beyond them); open() gives a
+ * file never read or written (its records bound by use, exec_file.c); exec/eval, getattr on
+ * computed names, dunder access and any call it does not know end the run, as does
  * exceeding a bound (steps, elements, memory, call depth; the finding's step budget, a CPU-time
  * safety net behind it). The reason is one line.
  *
@@ -198,6 +199,8 @@ typedef enum {
     XP_ACCELERATOR, /* a distributed-training helper of one process (exec_host.c) */
     XP_ENC_BATCHES, /* a loader of one collated batch (a dict): the candidate's input_ids,
                        attention_mask and labels (exec_stand_batch_labels') */
+    XP_CAND_NTH,    /* a record's field numbered like a candidate (sol1, option2, ending0): that
+                       candidate's text (numbered from 1, or from 0 when a field 0 is read) */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -212,6 +215,9 @@ typedef struct ExecPlan {
      * of n_alts[i]; the driver tries the next combination when a run fails. unbatched: ids
      * and logits without the batch dimension ([L], [L, V]). */
     int alt[EXEC_MAX_PARAMS], n_alts[EXEC_MAX_PARAMS];
+    /* the order the last run decided the parameters in (1 the first; 0 undecided), which the
+     * driver backtracks in */
+    unsigned char decided[EXEC_MAX_PARAMS], n_decided;
     bool unbatched;
     /* ids, an encoding, logits or an output hold every candidate, right-padded into one batch
      * (tried when one candidate at a time shows nothing: padding bugs need a batch). */
@@ -327,6 +333,7 @@ typedef struct ExecRun {
         int cand;
     } marks[EXEC_MAX_MARKS];
     int hidden_width; /* the toy model's hidden size once chosen (exec_nn.c); 0: not yet */
+    bool opened; /* the code opened a file (exec_file.c): its records are the table's */
     int drawn; /* the candidate's tokens a sampler drew, in a run that generates it */
     int greedy_draws; /* draws of a sampler's stand-in that took the most probable outcome */
     bool gave_cand_ids; /* a parameter was given the prompt + candidate's ids (or their encoding) */
@@ -595,10 +602,28 @@ int verify_exec_flow_item(const Source *src, TSNode def, uint32_t mark_start, ui
 /* The same for a returned dict literal: the key (into out, n bytes) of the one pair whose value
  * the flagged values flow into; false: none, or more than one. */
 bool verify_exec_flow_key(const Source *src, TSNode def, uint32_t mark_start, uint32_t mark_end, char *out, size_t n);
+/* How the calls of function `def` (of def_src) in the code under root (of src) choose among its
+ * values, by data flow from each call: -1 the lowest (min, argmin, sorted without reverse), 1 the
+ * highest (max, argmax, reverse=True), 0 none, both, or after turning them around (-x, 1/x). */
+int verify_exec_flow_order(const Source *src, TSNode root, const Source *def_src, TSNode def);
 
 /* ---- exec_data.c ---- */
 /* torch.utils.data.DataLoader(...): the list of its batches (dataset order kept). */
 ExecValue *exec_data_loader(ExecRun *r, ExecArgs *a);
+
+/* ---- exec_file.c: the script's data files, never read or written ---- */
+/* open(...): a file whose records are bound by their use (a stand-in, reported). */
+ExecValue *exec_file_open(ExecRun *r, ExecArgs *a);
+bool exec_file_is(const ExecValue *v);
+bool exec_file_has_method(const ExecValue *file, const char *m);
+ExecValue *exec_file_method(ExecValue *file, const char *m, ExecArgs *a);
+/* json.load / json.loads / json.dump ... of a file or its records, datasets.load_dataset (NULL
+ * with r->failed unset: not one). */
+ExecValue *exec_file_call(ExecRun *r, const char *q, ExecArgs *a);
+/* A file iterated: a list of one record, its fields bound by use ("file[].prompt"). */
+ExecValue *exec_file_iterate(ExecRun *r, ExecValue *file);
+/* ds["validation"] of a data set (a split's name): the same records. */
+bool exec_file_split(const ExecValue *v, const ExecValue *key);
 
 /* ---- exec_host.c: the command line and the environment, both empty ---- */
 /* argparse.ArgumentParser, os.environ.get, os.getenv (NULL with r->failed unset: not one). */

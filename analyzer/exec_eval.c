@@ -215,8 +215,10 @@ static ExecValue *resolve_operand(ExecRun *r, ExecValue *p, ExecValue *other, co
     bool ids = other->kind == XV_TENSOR && !exec_dtype_is_float(other->t->dtype);
     if (ids && (strchr(r->plan->names[p->pending.param], '.') || (equality && other->t->dtype != XD_BOOL)))
         return exec_stand_resolve(r, p, "sentinel", other);
-    if (right && !strcmp(op, "/") && other->kind == XV_TENSOR && exec_dtype_is_float(other->t->dtype))
+    if (right && !strcmp(op, "/") && (other->kind == XV_PENDING || (other->kind == XV_TENSOR && exec_dtype_is_float(other->t->dtype))))
         return exec_stand_resolve(r, p, "divisor", other); /* logits / temperature */
+    if (!right && !strcmp(op, "/") && other->kind == XV_PENDING) /* what a divisor divides: never token ids */
+        return exec_stand_resolve(r, p, "dividend", other);
     /* scaled by a float (logits / temperature), or a parameter scaled by another: a tensor */
     const char *use = other->kind == XV_TENSOR || other->kind == XV_FLOAT                           ? "tensor"
                       : other->kind == XV_STR                                                       ? "str"
@@ -249,6 +251,7 @@ ExecValue *exec_binop(ExecRun *r, const char *op, ExecValue *a, ExecValue *b, TS
     }
     if (a->kind == XV_TENSOR || b->kind == XV_TENSOR) {
         ExecValue *o = a->kind == XV_TENSOR ? b : a;
+        if (!strcmp(op, "@")) return exec_fail_at(r, at, "matrix multiplication"); /* a list made a tensor too */
         if (o->kind != XV_TENSOR && !exec_is_number(o)) {
             if (o->kind == XV_LIST) {
                 ExecTensor *t = exec_tensor_from(r, o, -1, (a->kind == XV_TENSOR ? a : b)->t->numpy);
@@ -259,7 +262,6 @@ ExecValue *exec_binop(ExecRun *r, const char *op, ExecValue *a, ExecValue *b, TS
             }
             return exec_fail_as(r, XF_KIND, at, "operator %s on a tensor and a %s", op, exec_kind_name(o));
         }
-        if (!strcmp(op, "@")) return exec_fail_at(r, at, "matrix multiplication");
         return exec_tensor_binop(r, op, a, b);
     }
     if (exec_is_number(a) && exec_is_number(b)) {
@@ -527,6 +529,7 @@ ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at) {
     if (v->kind == XV_PENDING) {
         char use[72] = "tensor";
         if (idx->kind == XV_STR) snprintf(use, sizeof use, "key:%.*s", idx->str.n < 60 ? idx->str.n : 60, idx->str.s);
+        if (idx->kind == XV_INT) snprintf(use, sizeof use, "index");
         if (!(v = exec_stand_resolve(r, v, use, idx))) return NULL;
     }
     switch (v->kind) {
@@ -549,6 +552,7 @@ ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at) {
     case XV_OBJECT: {
         if (v->obj.cls) return exec_fail_at(r, at, "indexing an object of class %s", v->obj.type);
         if (!strcmp(v->obj.type, "checkpoint")) return v; /* ckpt["model"]: a part of it, as opaque */
+        if (exec_file_split(v, idx)) return v; /* ds["validation"]: the same records */
         int64_t pos;
         if (v->obj.lazy && idx->kind != XV_STR && exec_as_int(idx, &pos) && pos >= 0 && pos < 8) {
             /* a record read by position (`ex[0]`): the item unpacking would bind, by its use */
@@ -643,6 +647,7 @@ static ExecValue *eval_call(ExecRun *r, ExecEnv *env, TSNode n) {
 ExecValue *exec_iterate(ExecRun *r, ExecValue *v, TSNode at) {
     if (!v) return NULL;
     if (v->kind == XV_PENDING && !(v = exec_stand_resolve(r, v, "iter", NULL))) return NULL;
+    if (exec_file_is(v)) return exec_file_iterate(r, v);
     if (v->kind == XV_OBJECT && v->obj.lazy && !v->obj.cls) {
         /* a record iterated (a chunk of requests): a batch of one record, the same candidate's */
         size_t n = strlen(v->obj.lazy) + 3;
@@ -1050,7 +1055,7 @@ static ExecFlow exec_with(ExecRun *r, ExecEnv *env, TSNode n, ExecValue **ret) {
         }
         ExecValue *v = exec_eval(r, env, item);
         if (!v) return FLOW_FAIL;
-        if (v->kind != XV_OBJECT || strcmp(v->obj.type, "context"))
+        if (v->kind != XV_OBJECT || (strcmp(v->obj.type, "context") && !exec_file_is(v)))
             return exec_fail_at(r, item, "a with-statement on a %s", exec_kind_name(v)) ? FLOW_FAIL : FLOW_FAIL;
         if (!ts_node_is_null(target) && !exec_bind_target(r, env, target, v)) return FLOW_FAIL;
     }

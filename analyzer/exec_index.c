@@ -25,15 +25,32 @@ typedef struct {
     int out_ndim, out_shape[EXEC_MAX_DIMS];
 } IxPlan;
 
-static bool ix_slice(ExecRun *r, ExecValue *s, int size, IxItem *it) {
+/* A slice of a dimension of `size`: positive steps, and negative ones on NumPy arrays (x[::-1],
+ * with Python's defaults and clamping; torch refuses them). */
+static bool ix_slice(ExecRun *r, ExecValue *s, int size, IxItem *it, bool numpy) {
     int64_t step = 1, start, stop;
     if (s->slice.step && s->slice.step->kind != XV_NONE && !exec_as_int(s->slice.step, &step)) {
         exec_fail(r, "a slice step that is not an integer");
         return false;
     }
-    if (step <= 0) {
+    if (step == 0 || (step < 0 && !numpy) || step < -((int64_t)1 << 30)) {
         exec_fail(r, "a slice step of %lld (tensors take positive steps only)", (long long)step);
         return false;
+    }
+    if (step < 0) {
+        bool has_start = s->slice.start && s->slice.start->kind != XV_NONE;
+        bool has_stop = s->slice.stop && s->slice.stop->kind != XV_NONE;
+        if ((has_start && !exec_as_int(s->slice.start, &start)) || (has_stop && !exec_as_int(s->slice.stop, &stop))) {
+            exec_fail(r, "a slice bound that is not an integer");
+            return false;
+        }
+        start = !has_start ? size - 1 : start < 0 ? start + size : start;
+        stop = !has_stop ? -1 : stop < 0 ? stop + size : stop;
+        if (start > size - 1) start = size - 1;
+        if (stop < -1) stop = -1;
+        *it = (IxItem){.kind = IX_SLICE, .dim = it->dim, .start = (int)start, .step = (int)step,
+                       .len = start > stop ? (int)((start - stop - 1) / -step + 1) : 0};
+        return true;
     }
     bool has_start = s->slice.start && s->slice.start->kind != XV_NONE;
     bool has_stop = s->slice.stop && s->slice.stop->kind != XV_NONE;
@@ -121,7 +138,7 @@ static bool ix_plan(ExecRun *r, ExecTensor *a, ExecValue *index, IxPlan *p) {
                 ExecValue all = {.kind = XV_SLICE};
                 IxItem *it = &p->it[p->n++];
                 it->dim = dim;
-                if (!ix_slice(r, &all, a->shape[dim], it)) return false;
+                if (!ix_slice(r, &all, a->shape[dim], it, a->numpy)) return false;
                 dim++;
             }
             continue;
@@ -133,7 +150,7 @@ static bool ix_plan(ExecRun *r, ExecTensor *a, ExecValue *index, IxPlan *p) {
         IxItem *it = &p->it[p->n];
         it->dim = dim;
         if (v->kind == XV_SLICE) {
-            if (!ix_slice(r, v, a->shape[dim], it)) return false;
+            if (!ix_slice(r, v, a->shape[dim], it, a->numpy)) return false;
             p->n++;
             dim++;
             continue;
@@ -177,7 +194,7 @@ static bool ix_plan(ExecRun *r, ExecTensor *a, ExecValue *index, IxPlan *p) {
         ExecValue all = {.kind = XV_SLICE};
         IxItem *it = &p->it[p->n++];
         it->dim = dim;
-        if (!ix_slice(r, &all, a->shape[dim], it)) return false;
+        if (!ix_slice(r, &all, a->shape[dim], it, a->numpy)) return false;
     }
     /* Advanced indices: broadcast shape, and whether they are adjacent. */
     int first = -1, last = -1;

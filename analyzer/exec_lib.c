@@ -341,6 +341,37 @@ static ExecValue *k_topk(ExecRun *r, ExecTensor *t, ExecArgs *a, int k_pos) {
     return o;
 }
 
+/* argsort over the last dimension: stable, ascending (NaN last, as NumPy and torch put it), or
+ * descending (torch's descending=True); the indices, int64. */
+static ExecValue *k_argsort(ExecRun *r, ExecTensor *t, ExecArgs *a) {
+    int64_t d;
+    bool desc;
+    if (!exec_arg_int(r, a, 0, t->numpy ? "axis" : "dim", -1, &d) || !exec_arg_bool(r, a, 1, "descending", false, &desc))
+        return NULL;
+    if (exec_arg(a, -1, "kind") || exec_arg(a, -1, "stable")) a->used = ~0u; /* stable either way */
+    int dim;
+    if (t->ndim == 0 || !exec_norm_dim(r, t->ndim, d, &dim)) return r->failed ? NULL : exec_fail_at(r, a->at, "argsort of a 0-d tensor");
+    if (dim != t->ndim - 1) return exec_fail_at(r, a->at, "argsort over a dimension other than the last");
+    int len = t->shape[dim], rows = t->n / (len ? len : 1);
+    ExecTensor *idx = exec_tensor_new(r, XD_INT64, t->ndim, t->shape, t->numpy);
+    if (!idx || !exec_work(r, (long)t->n * len)) return NULL;
+    for (int row = 0; row < rows; row++) { /* insertion sort: stable, and lengths are small */
+        const double *x = t->data + (size_t)row * len;
+        double *o = idx->data + (size_t)row * len;
+        for (int i = 0; i < len; i++) {
+            int j = i;
+            for (; j > 0; j--) {
+                double p = x[(int)o[j - 1]];
+                bool before = isnan(p) ? !isnan(x[i]) : isnan(x[i]) ? false : desc ? x[i] > p : x[i] < p;
+                if (!before) break;
+                o[j] = o[j - 1];
+            }
+            o[j] = i;
+        }
+    }
+    return tv(r, idx);
+}
+
 static const char *const elementwise[] = {"exp",   "log",   "log2",  "log10", "log1p",   "expm1",
                                           "abs",   "sqrt",  "sigmoid", "isnan", "isinf", "isfinite",
                                           "floor", "round", "neg", "logsigmoid"};
@@ -779,6 +810,7 @@ ExecValue *exec_lib_tensor_method(ExecRun *r, ExecTensor *t, const char *fn, Exe
         return tv(r, exec_tensor_cumulative(r, t, dim, fn[3] == 'p'));
     }
     if (!strcmp(fn, "topk")) return k_topk(r, t, a, 0);
+    if (!strcmp(fn, "argsort")) return k_argsort(r, t, a);
     if (!strcmp(fn, "clamp") || !strcmp(fn, "clip") || !strcmp(fn, "clamp_min") || !strcmp(fn, "clamp_max")) {
         if (!strcmp(fn, "clamp_max")) {
             ExecValue *hi = exec_arg(a, 0, "max");

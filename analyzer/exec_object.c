@@ -292,6 +292,22 @@ bool exec_is_dunder(const char *s) {
     return n >= 4 && s[0] == '_' && s[1] == '_' && s[n - 1] == '_' && s[n - 2] == '_';
 }
 
+/* A tensor's data attributes other than shape, ndim, dtype and device (x.T, x.mT, an array's
+ * size); any other name is a method, bound to it. */
+static ExecValue *tensor_attr(ExecRun *r, ExecValue *v, const char *name) {
+    ExecTensor *t = v->t;
+    if ((!strcmp(name, "T") || !strcmp(name, "H")) && t->ndim <= 2) /* a matrix transposed (a vector kept) */
+        return t->ndim < 2 ? v : exec_tensor_value(r, exec_tensor_transpose(r, t, 0, 1));
+    if (!strcmp(name, "mT") || !strcmp(name, "mH")) /* the last two axes swapped */
+        return t->ndim < 2 ? exec_fail(r, "%s of a tensor of %d dimensions", name, t->ndim)
+                           : exec_tensor_value(r, exec_tensor_transpose(r, t, t->ndim - 2, t->ndim - 1));
+    if (!strcmp(name, "data") || !strcmp(name, "real")) return v;
+    if (!strcmp(name, "is_cuda") || !strcmp(name, "requires_grad")) return exec_bool(false);
+    if (!strcmp(name, "grad")) return exec_none();
+    if (t->numpy && !strcmp(name, "size")) return exec_int(r, t->n); /* NumPy's: the element count */
+    return exec_method(r, name, v);
+}
+
 ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
     if (!v) return NULL;
     if (v->kind == XV_OBJECT && !strcmp(v->obj.type, "super")) return exec_method(r, name, v);
@@ -320,6 +336,7 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
         }
         ExecValue *f = exec_dict_get_str(&v->obj.fields, name);
         if (f) return f;
+        if (exec_file_has_method(v, name)) return exec_method(r, name, v);
         if (!strcmp(v->obj.type, "checkpoint")) /* a restored Flax TrainState: its apply_fn is the toy LM's */
             return !strcmp(name, "apply_fn") ? exec_getattr(r, exec_stand_pretrained(r, "flax.TrainState", NULL, NULL, 0), name, at) : v;
         if (v->obj.cls) {
@@ -357,9 +374,7 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
             return s ? exec_lib(r, s->str.s) : NULL;
         }
         if (!strcmp(name, "device")) return exec_str(r, "cpu", 3);
-        if (!strcmp(name, "T") && v->t->ndim == 2) return exec_tensor_value(r, exec_tensor_transpose(r, v->t, 0, 1));
-        if (!strcmp(name, "data")) return v;
-        return exec_method(r, name, v);
+        return tensor_attr(r, v, name);
     default:
         return exec_method(r, name, v);
     }

@@ -684,6 +684,10 @@ ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at
             return c;
         }
     }
+    size_t n = strlen(name);
+    if (v->kind == XV_TOKENIZER && ((n > 9 && !strcmp(name + n - 9, "_token_id")) || (n > 6 && !strcmp(name + n - 6, "_token"))))
+        return exec_none(); /* a special token the toy tokenizer lacks (mask, sep, cls), as GPT-2's: None */
+    if (v->kind == XV_TOKENIZER && !strcmp(name, "model_max_length")) return exec_int(r, EXEC_MAX_ELEMS);
     return exec_method(r, name, v);
 }
 
@@ -701,7 +705,7 @@ ExecValue *exec_stand_pretrained(ExecRun *r, const char *qual, const char **kw_n
     }
     if (strstr(qual, "SequenceClassification") || strstr(qual, "MaskedLM") || strstr(qual, "Seq2Seq") ||
         strstr(qual, "Encoder") || strstr(qual, "Vision"))
-        return exec_fail(r, "%s is not a causal LM", qual);
+        return exec_fail_as(r, XF_GAP, (TSNode){0}, "%s is not a causal LM (the toy LM does not stand for it)", qual);
     for (int k = 0; k < nkw; k++)
         if (!strcmp(kw_names[k], "torch_dtype") || !strcmp(kw_names[k], "dtype")) {
             int d = exec_lib_dtype(kw_vals[k]);
@@ -711,6 +715,22 @@ ExecValue *exec_stand_pretrained(ExecRun *r, const char *qual, const char **kw_n
 }
 
 /* ---- parameters bound by use ---- */
+
+/* The candidate a record's field numbered like one stands for (sol1, option2, ending0): its
+ * number from 1, or from 0 when the same field numbered 0 is bound too; -1 when the parameter
+ * is no such field. */
+static int field_number(const ExecPlan *p, int param) {
+    if (param < 0) return -1;
+    const char *name = p->names[param], *dot = strrchr(name, '.');
+    size_t n = strlen(name), d = n;
+    while (d > 0 && name[d - 1] >= '0' && name[d - 1] <= '9')
+        d--;
+    if (!dot || d == n || n - d > 2 || name + d <= dot + 1) return -1;
+    int k = atoi(name + d);
+    for (int i = 0; i < p->nparams && k > 0; i++)
+        if (!strncmp(p->names[i], name, d) && !strcmp(p->names[i] + d, "0")) return k;
+    return k > 0 ? k - 1 : 0;
+}
 
 /* The roles a use allows, most likely first. */
 static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *arg, ExecParamRole *opts) {
@@ -760,6 +780,8 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
                                              "argmax", "max", "topk", "float", "double", "sigmoid"};
         for (size_t i = 0; i < sizeof tok / sizeof *tok; i++)
             if (!strcmp(n, tok[i])) return opts[0] = XP_TOKENIZER, 1;
+        size_t nl = strlen(n);
+        if (nl > 9 && !strcmp(n + nl - 9, "_token_id")) return opts[0] = XP_TOKENIZER, 1; /* mask_token_id */
         for (size_t i = 0; i < sizeof model / sizeof *model; i++)
             if (!strcmp(n, model[i])) return opts[0] = XP_MODEL, 1;
         if (!strcmp(n, "logits")) return opts[0] = XP_OUTPUT, 1;
@@ -782,20 +804,42 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strcmp(use, "id_rows")) return opts[0] = XP_ID_ROWS, 1;
     if (!strcmp(use, "pad_id")) return opts[0] = XP_PAD_ID, 1;
     if (!strcmp(use, "sentinel")) return opts[0] = XP_IGNORE_ID, opts[1] = XP_PAD_ID, 2;
-    if (!strncmp(use, "key:", 4)) return opts[0] = XP_BATCH, opts[1] = XP_PROMPT_BATCH, 2;
+    if (!strncmp(use, "key:", 4)) {
+        /* a key an encoding or a collated batch holds: one of them, else a record of the data
+         * (example["question"]) whose fields are bound by their use */
+        static const char *const enc[] = {"ids", "mask", "label", "input", "position", "pixel", "logits"};
+        bool batch = false;
+        for (size_t i = 0; i < sizeof enc / sizeof *enc && !batch; i++)
+            batch = strstr(use + 4, enc[i]) != NULL;
+        opts[batch ? 0 : 1] = XP_BATCH;
+        opts[batch ? 1 : 2] = XP_PROMPT_BATCH;
+        opts[batch ? 2 : 0] = XP_RECORD;
+        return 3;
+    }
     if (!strcmp(use, "int") && r->plan->names[param][0] && strchr(r->plan->names[param], '.'))
         return opts[0] = XP_NO_LIMIT, opts[1] = XP_PROMPT_LEN, 2; /* a record's number: a limit first */
     if (!strcmp(use, "int")) /* a length: the prompt's, else a generation's */
         return opts[0] = XP_PROMPT_LEN, opts[1] = XP_GEN_LEN, opts[2] = XP_TOTAL_LEN, 3;
-    if (!strcmp(use, "divisor")) /* a float tensor divided by it: a temperature first */
-        return opts[0] = XP_UNIT, opts[1] = XP_IDS, opts[2] = XP_LOGITS, opts[3] = XP_PROMPT_TENSOR, opts[4] = XP_TOKEN_LPS, 5;
+    if (!strcmp(use, "divisor")) /* a float tensor divided by it: a temperature (never ids or log-probs) */
+        return opts[0] = XP_UNIT, 1;
+    if (!strcmp(use, "dividend"))
+        return opts[0] = XP_LOGITS, opts[1] = XP_TOKEN_LPS, 2;
     if (!strcmp(use, "tensor")) /* last: a served response's log-probs of the candidate's tokens, already read */
         return opts[0] = XP_IDS, opts[1] = XP_LOGITS, opts[2] = XP_PROMPT_TENSOR, opts[3] = XP_TOKEN_LPS, 4;
+    if (!strcmp(use, "index")) /* x[i]: the same, else a list beside the candidates (their labels: their texts) */
+        return opts[0] = XP_IDS, opts[1] = XP_LOGITS, opts[2] = XP_PROMPT_TENSOR, opts[3] = XP_TOKEN_LPS,
+               opts[4] = XP_CANDS, 5;
     if (!strcmp(use, "list")) return opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS, 1;
     if (!strcmp(use, "concat")) { /* a + b of two parameters: id lists, else texts */
         opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS;
         opts[1] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT;
         return 2;
+    }
+    if (field_number(r->plan, param) >= 0 &&
+        (!strcmp(use, "text") || !strcmp(use, "str") || !strcmp(use, "concat"))) { /* ex["sol1"]: a candidate */
+        int n = stand_roles_for(r, -1, use, arg, opts + 1);
+        opts[0] = XP_CAND_NTH;
+        return n + 1;
     }
     if (!strcmp(use, "text")) return opts[0] = XP_TEXT, 1; /* a text scored whole (an echoed prompt) */
     if (!strcmp(use, "str") && r->plan->all_candidates) return opts[0] = XP_TEXTS, 1;
@@ -966,6 +1010,15 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         return stand_text(r, true, false);
     case XP_CONT:
         return stand_text(r, false, true);
+    case XP_CAND_NTH: {
+        int k = field_number(r->plan, i), keep = r->cand;
+        if (k < 0 || k >= t->n_candidates)
+            return exec_fail_as(r, XF_PARAM, (TSNode){0}, "field %s numbers no candidate of the table", r->plan->names[i]);
+        r->cand = k;
+        ExecValue *v = stand_text(r, false, true);
+        r->cand = keep;
+        return v;
+    }
     case XP_TEXT:
         return stand_text(r, true, true);
     case XP_DEVICE:
@@ -1196,6 +1249,7 @@ ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecVal
         pl->n_alts[i] = n;
         ExecParamRole role = opts[pl->alt[i] < n ? pl->alt[i] : n - 1];
         pl->role[i] = role;
+        pl->decided[i] = ++pl->n_decided;
         if (role == XP_PROMPT || role == XP_CONT) pl->n_text++;
         if (role == XP_PROMPT_IDS || role == XP_CONT_IDS) pl->n_lists++;
     }

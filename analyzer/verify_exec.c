@@ -153,6 +153,9 @@ typedef struct {
      * of the flagged expression, evaluated once per candidate, is its score */
     bool module_unit;
     bool loss; /* the scores are a loss kernel's values: the lowest is the script's pick */
+    /* how the entry's callers choose among the values it returns (verify_exec_flow_order): -1
+     * the lowest, 1 the highest, 0 unknown (the recipe's direction, or a loss kernel's) */
+    int order;
     bool ranked;     /* the entry returns the candidates in its order: each scores n - position */
     const VerifyRecipe *recipe;
     bool reached;
@@ -261,6 +264,7 @@ static void entry_reset(ExecEntry *e, TSNode def) {
     e->closure = false;
     e->ranked = false;
     e->module_unit = e->loss = false;
+    e->order = 0;
     e->def = def;
     e->cls = (TSNode){0};
     e->n_init = e->nargs = 0;
@@ -275,6 +279,9 @@ static bool entry_set(ExecEntry *e, TSNode def, Why *why) {
     const char *name = parse_text(&e->vs->src, def_name(def), &len);
     snprintf(e->method, sizeof e->method, "%.*s", (int)(len < 60 ? len : 60), name);
     e->line = (int)ts_node_start_point(def).row + 1;
+    int mod = exec_modules_of_tree(&e->vs->mods, def.tree);
+    const Source *def_src = mod > 0 && e->vs->mods.items[mod].src ? e->vs->mods.items[mod].src : &e->vs->src;
+    e->order = verify_exec_flow_order(&e->vs->src, e->vs->parsed.root, def_src, def);
     if (ts_node_is_null(e->cls)) {
         snprintf(e->name, sizeof e->name, "%s", e->method);
         bool ok = entry_params(e, def, 0, why);
@@ -528,6 +535,13 @@ static bool entry_score(ExecValue *v, double *out, const char **dtype) {
     return false;
 }
 
+/* Does v hold one number (a function given every candidate that returns one aggregates them)? */
+static bool holds_score(ExecValue *v) {
+    double x;
+    const char *dtype;
+    return entry_score(v, &x, &dtype);
+}
+
 /* Is the number entry_score reads from v a loss kernel's own value (a negative log-likelihood:
  * the script takes the lowest)? A value computed from it (negated, or a Python float) is not. */
 static bool score_is_loss(const ExecValue *v) {
@@ -654,9 +668,11 @@ static bool entry_flagged(ExecEntry *e, const ExecRun *r, double *scores, int n,
     return true;
 }
 
-/* Module-level code given every candidate whose flagged expression ran once per candidate, each
- * time on the toy LM's output for that candidate's text (a loop over requests, in any order):
- * those values are the candidates' scores (a function's are what it returns). */
+/* Code given every candidate (module-level code, a function that loads its records from a file and
+ * returns a metric over them, or one returning no number: a pick) whose flagged expression ran
+ * once per candidate, each time on the toy LM's
+ * output for that candidate's text (a loop over requests, in any order): those values are the
+ * candidates' scores. */
 static bool entry_flagged_each(ExecEntry *e, const ExecRun *r, double *scores, int n, const char **dtype) {
     if (!r->reached || r->lm_reads == 0 || r->marked_times != n || n > EXEC_MAX_MARKS || n > 64 || r->marked_after_draw)
         return false;
@@ -833,8 +849,8 @@ static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
     static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
                                        "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
                                        "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches", "id_tensors", "gen_len", "total_len", "accelerator",
-                                       "enc_batches"};
-    _Static_assert(sizeof role / sizeof *role == XP_ENC_BATCHES + 1, "one name per ExecParamRole");
+                                       "enc_batches", "cand_nth"};
+    _Static_assert(sizeof role / sizeof *role == XP_CAND_NTH + 1, "one name per ExecParamRole");
     fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
     for (int i = 0; i < e->plan.nparams; i++)
         fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], role[e->plan.role[i]]);
@@ -852,11 +868,11 @@ static void trace_finding(const ExecEntry *e, const VerifySite *site, bool ok, c
 
 /* Every parameter bound anew by its use in the next run, with no choice left from the last one
  * (the runs before may have bound, and offered alternatives for, parameters it never reads). */
+static void plan_undecide(ExecPlan *p);
 static void plan_rebind(ExecPlan *p) {
-    memset(p->role, 0, sizeof p->role);
+    plan_undecide(p);
     memset(p->alt, 0, sizeof p->alt);
     memset(p->n_alts, 0, sizeof p->n_alts);
-    p->n_text = p->n_lists = 0;
 }
 
 /* One call of the entry on candidate `ci` of t: -1 failed (why set), 0 one score (scores[ci]),
@@ -931,14 +947,15 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     for (int i = 0; i < e->plan.nparams; i++)
         batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_CANDS_BARE || e->plan.role[i] == XP_TEXTS ||
                  e->plan.role[i] == XP_RECORDS || e->plan.role[i] == XP_ID_ROWS || e->plan.role[i] == XP_LL_PAIRS ||
-                 e->plan.role[i] == XP_ID_TENSORS;
+                 e->plan.role[i] == XP_ID_TENSORS || e->plan.role[i] == XP_CAND_NTH;
     int rc = -1;
     ExecTensor *steps;
     e->loss = false; /* the branch that reads the score says */
     if (ok && batch && entry_batch(e, &r, ret, scores, t->n_candidates, dtype, pick)) rc = 1;
     else if (batch && entry_flagged(e, &r, scores, t->n_candidates, dtype))
         rc = 1, e->flagged_then_stopped = !ok;
-    else if (batch && e->module_unit && entry_flagged_each(e, &r, scores, t->n_candidates, dtype))
+    else if (batch && (e->module_unit || r.opened || !ok || !holds_score(ret)) &&
+             entry_flagged_each(e, &r, scores, t->n_candidates, dtype))
         rc = 1, e->flagged_then_stopped = !ok;
     else if (ok && !batch && e->module_unit) rc = unit_score(e, &r, &scores[ci], dtype, why);
     else if (ok && !batch && entry_score(ret, &scores[ci], dtype)) rc = 0, e->loss = score_is_loss(ret);
@@ -990,26 +1007,36 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     return rc;
 }
 
-/* The next binding to try after a failed run: the next alternative of a parameter whose use
- * left a choice (odometer order), then the same without the batch dimension. */
+/* Every parameter undecided: the next run binds each by its use again. */
+static void plan_undecide(ExecPlan *p) {
+    memset(p->role, 0, sizeof p->role);
+    memset(p->decided, 0, sizeof p->decided);
+    p->n_decided = 0;
+    p->n_text = p->n_lists = 0;
+}
+
+/* The next binding to try after a failed run, depth first: the next alternative of the parameter
+ * decided last of those whose use left one (the failure is most likely its, and those decided
+ * before it got the run that far), those decided after it bound anew; then the same without the
+ * batch dimension. An odometer over every parameter spent its tries on choices made before the
+ * failing one: a record's field read first (example["question"]) came back to the same failure
+ * once for each alternative of its later fields. */
 static bool entry_plan_next(ExecPlan *p) {
-    bool advanced = false;
-    for (int i = 0; i < p->nparams && !advanced; i++) {
-        if (p->n_alts[i] <= 1) continue;
-        if (p->alt[i] + 1 < p->n_alts[i]) {
-            p->alt[i]++;
-            advanced = true;
-        } else {
-            p->alt[i] = 0;
-        }
-    }
-    if (!advanced && !p->unbatched) {
+    int at = -1;
+    for (int i = 0; i < p->nparams; i++)
+        if (p->decided[i] && p->alt[i] + 1 < p->n_alts[i] && (at < 0 || p->decided[i] > p->decided[at])) at = i;
+    bool advanced = at >= 0;
+    if (advanced) {
+        p->alt[at]++;
+        for (int i = 0; i < p->nparams; i++)
+            if (p->decided[i] > p->decided[at] || !p->decided[i]) p->alt[i] = 0, p->n_alts[i] = 0;
+    } else if (!p->unbatched) {
         p->unbatched = true;
         advanced = true;
+        memset(p->alt, 0, sizeof p->alt);
+        memset(p->n_alts, 0, sizeof p->n_alts);
     }
-    for (int i = 0; i < p->nparams; i++)
-        p->role[i] = XP_UNDECIDED;
-    p->n_text = p->n_lists = 0;
+    plan_undecide(p);
     return advanced;
 }
 
@@ -1149,7 +1176,12 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
         snprintf(res->score_label, sizeof res->score_label, "%.40s()%s", e->name, item);
     else
         snprintf(res->score_label, sizeof res->score_label, "%s() value", e->name);
-    res->lower_is_better = !pick && !e->ranked && (recipe->lower_is_better || e->loss);
+    /* the order the callers choose in decides a value the entry returns (a per-token NLL that
+     * they minimise); else a loss kernel's, else the recipe's */
+    bool returned = !e->read_dist && !e->read_positions && !e->flagged_line && !e->metric[0] && !e->closure &&
+                    e->tuple_item == 0;
+    bool lower = returned && e->order ? e->order < 0 : recipe->lower_is_better || e->loss;
+    res->lower_is_better = !pick && !e->ranked && lower;
     res->dtype = dtype;
     memcpy(res->stand_ins, e->stand_ins, sizeof res->stand_ins);
     res->n_stand_ins = e->n_stand_ins;
@@ -1207,9 +1239,8 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
 /* The plan given every candidate at once (a parameter used as text is the list of texts, ids a
  * padded batch), its parameters bound anew. */
 static void plan_as_batch(ExecEntry *e) {
-    memset(e->plan.role, 0, sizeof e->plan.role);
+    plan_undecide(&e->plan);
     memset(e->plan.alt, 0, sizeof e->plan.alt);
-    e->plan.n_text = e->plan.n_lists = 0;
     e->plan.unbatched = false;
     e->plan.all_candidates = true;
     e->bound_plan = false;

@@ -162,3 +162,117 @@ bool verify_exec_flow_key(const Source *src, TSNode def, uint32_t mark_start, ui
     snprintf(out, n, "%.*s", (int)len - 2, k + 1);
     return true;
 }
+
+/* ---- the order in which callers take a function's values ---- */
+
+/* Does an operator under n turn a value read from ns around (-x, a - x, a / x, 1 / x)? The
+ * direction its callers take is then not the function's own. */
+static bool flips(const Flow *f, TSNode n, const Names *ns) {
+    if (parse_is(n, "unary_operator") || parse_is(n, "binary_operator")) {
+        TSNode op = parse_field(n, "operator");
+        TSNode arg = parse_is(n, "unary_operator") ? parse_field(n, "argument") : parse_field(n, "right");
+        size_t len;
+        const char *o = parse_text(f->src, op, &len);
+        if (len == 1 && (*o == '-' || *o == '/' || *o == '~') && reads_names(f, arg, ns)) return true;
+    }
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        if (flips(f, ts_node_named_child(n, i), ns)) return true;
+    return false;
+}
+
+/* The keyword argument `reverse=True` of a call's argument list. */
+static bool reversed_order(const Source *src, TSNode args) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+        TSNode a = ts_node_named_child(args, i);
+        if (parse_is(a, "keyword_argument") && parse_text_eq(src, parse_field(a, "name"), "reverse"))
+            return !parse_text_eq(src, parse_field(a, "value"), "False");
+    }
+    return false;
+}
+
+/* The order a call under n that reads a name of ns takes: counts of lowest-first (min, argmin,
+ * sorted, .sort(), nsmallest) and highest-first (max, argmax, reverse=True, nlargest) choices;
+ * *unknown when one turns the values around first. */
+static void choices(const Flow *f, TSNode n, const Names *ns, int *low, int *high, bool *unknown) {
+    if (parse_is(n, "function_definition") || parse_is(n, "class_definition")) return;
+    if (parse_is(n, "call")) {
+        TSNode fn = parse_field(n, "function"), args = parse_field(n, "arguments"), name = fn;
+        bool method = parse_is(fn, "attribute");
+        if (method) name = parse_field(fn, "attribute");
+        /* the values are the arguments, or the receiver of a method (t.argmin(), xs.sort()) */
+        bool reads = reads_names(f, args, ns) || (method && reads_names(f, parse_field(fn, "object"), ns));
+        static const char *const lows[] = {"min", "argmin", "nanargmin", "nsmallest"};
+        static const char *const highs[] = {"max", "argmax", "nanargmax", "nlargest"};
+        int dir = 0;
+        for (size_t i = 0; i < sizeof lows / sizeof *lows && reads && !dir; i++) {
+            if (parse_text_eq(f->src, name, lows[i])) dir = -1;
+            if (parse_text_eq(f->src, name, highs[i])) dir = 1;
+        }
+        if (reads && (parse_text_eq(f->src, name, "sorted") || (method && parse_text_eq(f->src, name, "sort"))))
+            dir = reversed_order(f->src, args) ? 1 : -1;
+        if (dir && flips(f, args, ns)) *unknown = true;
+        else if (dir < 0) (*low)++;
+        else if (dir > 0) (*high)++;
+    }
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        choices(f, ts_node_named_child(n, i), ns, low, high, unknown);
+}
+
+/* The statements under n that read a name of ns: does one turn the values around? */
+static bool flow_flips(const Flow *f, TSNode n, const Names *ns) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (parse_is(c, "function_definition") || parse_is(c, "class_definition") || parse_is(c, "lambda")) continue;
+        if (parse_is(c, "expression_statement") || parse_is(c, "return_statement")) {
+            if (reads_names(f, c, ns) && flips(f, c, ns)) return true;
+        } else if (flow_flips(f, c, ns)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The order of one call site `call` of the function, in the body of the def it is in (or the
+ * module's code): its values by data flow, then what chooses among them. */
+static void site_order(const Source *src, TSNode call, int *low, int *high, bool *unknown) {
+    TSNode scope = ts_node_parent(call);
+    while (!ts_node_is_null(scope) && !parse_is(scope, "function_definition") && !parse_is(scope, "module"))
+        scope = ts_node_parent(scope);
+    if (parse_is(scope, "function_definition")) scope = parse_field(scope, "body");
+    if (ts_node_is_null(scope)) return;
+    const Flow flow = {src, ts_node_start_byte(call), ts_node_end_byte(call)}, *f = &flow;
+    Names ns = {.count = 0};
+    for (int pass = 0; pass < 8 && flow_pass(f, scope, &ns); pass++)
+        ;
+    if (flow_flips(f, scope, &ns)) {
+        *unknown = true;
+        return;
+    }
+    choices(f, scope, &ns, low, high, unknown);
+}
+
+/* The calls of `name` (name(...) or x.name(...)) under n, outside `def` itself. */
+static void calls_of(const Source *src, TSNode n, TSNode def, const char *name, size_t len, int *low, int *high,
+                     bool *unknown, int depth) {
+    if (ts_node_eq(n, def) || depth > 200) return;
+    if (parse_is(n, "call")) {
+        TSNode fn = parse_field(n, "function");
+        if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
+        size_t fl;
+        const char *fs = parse_is(fn, "identifier") ? parse_text(src, fn, &fl) : NULL;
+        if (fs && fl == len && !memcmp(fs, name, len)) site_order(src, n, low, high, unknown);
+    }
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        calls_of(src, ts_node_named_child(n, i), def, name, len, low, high, unknown, depth + 1);
+}
+
+int verify_exec_flow_order(const Source *src, TSNode root, const Source *def_src, TSNode def) {
+    if (!parse_is(def, "function_definition")) return 0;
+    size_t len;
+    const char *name = parse_text(def_src, parse_field(def, "name"), &len);
+    int low = 0, high = 0;
+    bool unknown = false;
+    calls_of(src, root, def, name, len, &low, &high, &unknown, 0);
+    if (unknown || (low && high)) return 0;
+    return low ? -1 : high ? 1 : 0;
+}

@@ -336,7 +336,7 @@ END_TEST
 static const struct {
     int line;
     const char *reason;
-} hostile[] = {{6, "forbidden call open at line 6"},
+} hostile[] = {{6, "the run never read the model's output"}, /* open() reads nothing */
                {10, "forbidden call eval at line 10"},
                {14, "unsupported call os.system at line 14"},
                {18, "dunder attribute __class__ at line 18"},

@@ -1,6 +1,7 @@
 /* Uses the verifier's runs once stopped at: a model class of a module the project does not hold,
  * built from a checkpoint the run cannot read; a parameter first used by setting an attribute or
- * by moving it; a restored Flax state; a returned dict the flagged loss flows into.
+ * by moving it; a restored Flax state; a returned dict the flagged loss flows into; records
+ * loaded from a data file; a value whose callers take the lowest.
  * Each script_score is recomputed from the reported table, or checked against the picks. */
 #define _DEFAULT_SOURCE /* mkstemp */
 #include <jansson.h>
@@ -82,6 +83,105 @@ START_TEST(returned_dict_key_is_found_by_data_flow) {
 }
 END_TEST
 
+/* Prompts and candidates loaded from a data file (JSON lines under `with open`, a JSON list by
+ * json.load(open(...)), results json.dump'ed) or a data set (load_dataset, its split, fields sol1
+ * and sol2 the candidates): nothing is read or written (said so), each record's fields are the
+ * table's prompt and candidates, and the flagged raw-logit sum, once per candidate, is its score. */
+static const struct {
+    const char *function, *stand_in;
+} loaded[] = {
+    {"evaluate_jsonl", "open at line 15: the run reads and writes no file"},
+    {"evaluate_json", "open at line 31: the run reads and writes no file"},
+    {"evaluate_piqa", "datasets.load_dataset at line 50: the run loads no data set"},
+};
+
+START_TEST(records_loaded_from_a_file_are_the_tables) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/data_file_records.py");
+    ck_assert_int_eq(json_array_size(o), 3);
+    json_t *cex = json_object_get(json_array_get(o, _i), "counterexample");
+    ck_assert_msg(!strcmp(json_string_value(json_object_get(cex, "origin")), "script"), "fallback: %s",
+                  json_string_value(json_object_get(cex, "fallback")));
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")), loaded[_i].function);
+    ck_assert(cex_has_stand_in(cex, loaded[_i].stand_in));
+    assert_raw_logit_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* A per-token NLL of raw logits that the caller sorts without reverse: lower is better (the
+ * callers' order, not the recipe's), each score minus the mean chosen raw logit, and the
+ * script's pick the lowest. */
+START_TEST(callers_minimum_is_the_order) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/order_min_nll.py");
+    json_t *cex = only_script_cex(o, "token_nll");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_order")), "lower-is-better");
+    json_t *table = json_object_get(cex, "table"), *cands = json_object_get(cex, "candidates"), *c;
+    size_t i, low = 0;
+    json_array_foreach(cands, i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        double want = -raw_logit_sum(table, toks) / (double)json_array_size(toks);
+        double got = json_number_value(json_object_get(c, "script_score"));
+        ck_assert_double_eq_tol(got, want, 1e-9);
+        if (got < json_number_value(json_object_get(json_array_get(cands, low), "script_score"))) low = i;
+    }
+    ck_assert(json_equal(json_object_get(cex, "script_pick"), json_object_get(json_array_get(cands, low), "tokens")));
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* example["question"], example["choices"]["text"], labels[best]: a record's fields, the labels a
+ * list beside the candidates; the pick is the candidate with the highest raw-logit sum. */
+START_TEST(record_fields_by_key_and_a_parallel_label) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/record_fields_choices.py");
+    json_t *cex = only_script_cex(o, "predict");
+    json_t *table = json_object_get(cex, "table"), *cands = json_object_get(cex, "candidates"), *c;
+    size_t i, best = 0;
+    double top = -INFINITY;
+    json_array_foreach(cands, i, c) {
+        double raw = raw_logit_sum(table, json_object_get(c, "tokens"));
+        if (raw > top) top = raw, best = i;
+    }
+    ck_assert(json_equal(json_object_get(cex, "script_pick"), json_object_get(json_array_get(cands, best), "tokens")));
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* x.mT, an array's size and a special token the tokenizer lacks are values (the last two axes
+ * swapped, the element count, None), not bound methods: the raw logits of the candidate's
+ * tokens, summed (their mean times their count). */
+START_TEST(tensor_data_attributes_are_values) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/tensor_attributes.py");
+    json_t *cex = only_script_cex(o, "score");
+    assert_raw_logit_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* np.argsort(totals)[::-1] and torch.argsort(descending=True) agree (the script asserts it): the
+ * script's order puts the highest raw-logit sum first (score n for the first of n). */
+START_TEST(argsort_reversed_is_the_order) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/np_argsort_rank.py");
+    json_t *cex = only_script_cex(o, "rank_completions");
+    json_t *table = json_object_get(cex, "table"), *cands = json_object_get(cex, "candidates"), *c;
+    size_t i, n = json_array_size(cands);
+    double raw[16];
+    ck_assert(n <= 16);
+    json_array_foreach(cands, i, c) raw[i] = raw_logit_sum(table, json_object_get(c, "tokens"));
+    json_array_foreach(cands, i, c) {
+        size_t above = 0; /* the candidates ranked before it */
+        for (size_t k = 0; k < n; k++)
+            above += raw[k] > raw[i];
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), (double)(n - above), 1e-9);
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_gaps");
     TCase *tc = tcase_create("gaps");
@@ -91,6 +191,11 @@ static Suite *suite(void) {
     tcase_add_test(tc, flax_restored_state_applies_the_toy_lm);
     tcase_add_test(tc, model_moved_first_is_the_model);
     tcase_add_test(tc, returned_dict_key_is_found_by_data_flow);
+    tcase_add_loop_test(tc, records_loaded_from_a_file_are_the_tables, 0, sizeof loaded / sizeof *loaded);
+    tcase_add_test(tc, callers_minimum_is_the_order);
+    tcase_add_test(tc, record_fields_by_key_and_a_parallel_label);
+    tcase_add_test(tc, tensor_data_attributes_are_values);
+    tcase_add_test(tc, argsort_reversed_is_the_order);
     suite_add_tcase(s, tc);
     return s;
 }

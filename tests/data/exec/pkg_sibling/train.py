@@ -1,13 +1,13 @@
-# The loss is a sibling module's function; this file's loop reads a file, so it cannot run: the
-# verifier runs the function whose value the flagged statement uses, in its own module.
-import json
+# The loss is a sibling module's function; this file's loop unpickles its data, so it cannot run:
+# the verifier runs the function whose value the flagged statement uses, in its own module.
+import pickle
 
 from .losses import lm_aux_loss
 
 
 def train(model, data_path):
-    with open(data_path) as f:
-        rows = [json.loads(line) for line in f]
+    with open(data_path, "rb") as f:
+        rows = pickle.load(f)
     total = 0.0
     for row in rows:
         out = model(row["input_ids"])
