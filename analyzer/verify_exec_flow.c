@@ -61,7 +61,9 @@ static bool add_written(const Flow *f, TSNode st, Names *ns) {
     for (uint32_t i = 0; (parse_is(target, "pattern_list") || parse_is(target, "tuple_pattern")) &&
                          i < ts_node_named_child_count(target); i++) {
         TSNode id = ts_node_named_child(target, i);
-        if (parse_is(id, "identifier")) added |= names_add(ns, parse_text(f->src, id, &len), (int)len);
+        if (!parse_is(id, "identifier")) continue;
+        const char *name = parse_text(f->src, id, &len); /* len is set before it is passed */
+        added |= names_add(ns, name, (int)len);
     }
     return added;
 }
