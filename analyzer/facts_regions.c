@@ -79,6 +79,11 @@ void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r) {
         /* a batch of pads that rows are copied into (facts_calls.c): which side they pad on
          * comes with the copies (regions_assigned) */
         if (r->flags & FF_PADDED) r->pad = 0, r->pad_what = PW_IDS, r->pad_nd = 2, r->pad_c = 0;
+    } else if (row->pad == PO_ZEROS) {
+        /* torch.zeros(size): a buffer of the fill 0, which a loss ignores when 0 is its pad id */
+        r->fill = text_key("0", 1);
+        r->fill_cov = REG_NONE;
+        r->fill_end = 0;
     } else if (row->op == OP_CROSS_ENTROPY_CLASS || row->op == OP_NLL_LOSS_CLASS) {
         TSNode ignore = kwarg(in, call, "ignore_index");
         r->fill = ts_node_is_null(ignore) ? default_ignore() : regions_key(in, ignore);
