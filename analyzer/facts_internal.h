@@ -513,6 +513,7 @@ typedef enum {
     /* labels != -100 of labels whose pads hold the pad id (Fact.fill_pad): 1 at the targets a
      * loss keeps, and at the pads too */
     PW_PADKEEP,
+    PW_SIDE, /* a string naming a padding side ("left" / "right"; pad: which) */
 } PadWhat;
 /* After interp_eval(n) computed *r: what n holds in the padding domain, and reads at pads. */
 void pad_expr(Interp *in, TSNode n, Fact *r);

@@ -110,12 +110,21 @@ static bool int_lit(Interp *in, TSNode n, long *v) {
 }
 
 /* "left" / "right" as a string literal: the side's bit, 0 for anything else. */
-static uint8_t side_literal(Interp *in, TSNode n) {
+static uint8_t side_named(Interp *in, TSNode n) {
     size_t len;
     const char *s = ts_node_is_null(n) ? NULL : svc_string_key(in, n, &len);
     if (s && len == 4 && !memcmp(s, "left", 4)) return PAD_START;
     if (s && len == 5 && !memcmp(s, "right", 5)) return PAD_END;
     return 0;
+}
+
+/* The side an expression names: the literal "left" / "right", or a value that holds one on
+ * every path (a name, a config field or a dataclass default it flowed from: PW_SIDE). */
+static uint8_t side_literal(Interp *in, TSNode n) {
+    uint8_t side = side_named(in, n);
+    if (side || ts_node_is_null(n)) return side;
+    PadVal v = take(in, n);
+    return v.what == PW_SIDE ? v.pad : 0;
 }
 
 /* The last component of a call's function: `pad` of F.pad, `tok` of tok. */
@@ -912,6 +921,11 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
     case SYM_PARENTHESIZED_EXPRESSION:
         v = take(in, ts_node_named_child(n, ts_node_named_child_count(n) - 1));
         break;
+    case SYM_STRING: { /* "left": a padding side, wherever the value is then assigned */
+        uint8_t side = side_named(in, n);
+        v = side ? padval(PW_SIDE, side, 0, 0) : padval_of(r);
+        break;
+    }
     case SYM_UNARY_OPERATOR:
         v = text_is(in, parse_field(n, "operator"), "~")
                 ? negated(take(in, parse_field(n, "argument")))
