@@ -6,6 +6,7 @@
  * log-prob is 0 whatever it is. A read of positions the body wrote before it (with something
  * else than the fill) holds what was written: no pads (regions_written_read). */
 #include <stdio.h>
+#include <string.h>
 
 #include "facts_svc.h"
 
@@ -68,6 +69,9 @@ static uint32_t default_ignore(void) {
 
 void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r) {
     if (!row) return;
+    /* its positions are its columns (zeros_like(x) and full_like(x, v) have x's) */
+    if ((row->pad == PO_FULL || row->pad == PO_ZEROS) && !strstr(row->name, "_like"))
+        align_columns(in, r, call, row->pad == PO_ZEROS);
     if (row->pad == PO_FULL) {
         /* torch.full(size, fill), torch.full_like(x, fill), x.new_full(size, fill) */
         TSNode fill = kwarg(in, call, "fill_value");
