@@ -244,6 +244,20 @@ static void set_field(Interp *in, TSNode target, Fact value) {
     bind_name(in, oname, olen, obj);
 }
 
+/* buf[i, :len(t)] = t, buf[:, 0:n] = x: a sequence from its own start (head known, not counted
+ * from an end, no offset) written from column 0 of the positions (the last index): each
+ * column holds the value of its own position, as before. */
+static bool copied_to_start(Interp *in, TSNode target, const Fact *value) {
+    uint32_t n = ts_node_named_child_count(target);
+    if (n < 2 || !value->head.sym || value->head.end || value->head.c != 0) return false;
+    TSNode pos = parse_unparen(ts_node_named_child(target, n - 1)), parts[3];
+    if (!parse_is(pos, "slice")) return false;
+    parse_slice_parts(pos, parts);
+    long start;
+    return ts_node_is_null(parts[2]) &&
+           (ts_node_is_null(parts[0]) || (interp_int_literal(in, parts[0], &start) && start == 0));
+}
+
 void interp_bind(Interp *in, TSNode target, Fact f) {
     target = parse_unparen(target);
     const char *type = ts_node_type(target);
@@ -287,8 +301,10 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
             !f.bottom && !align_known(&f) && !parse_is(target, "subscript"))
             align_fresh(&f, target);
         bind_name(in, name, len, f);
-        /* labels[:, :-1] = ids[:, 1:]: positions of the target now hold other positions' values */
-        if (parse_is(target, "subscript") && f.ndim != 0 && (f.kinds || align_known(&f))) {
+        /* labels[:, :-1] = ids[:, 1:]: positions of the target now hold other positions' values;
+         * a sequence copied to the start of a row (buf[i, :len(t)] = t) keeps them */
+        if (parse_is(target, "subscript") && f.ndim != 0 && (f.kinds || align_known(&f)) &&
+            !copied_to_start(in, target, &f)) {
             TSNode base = parse_field(target, "value");
             bool found = false;
             Fact b = parse_is(base, "identifier") || parse_is(base, "attribute")

@@ -209,6 +209,9 @@ enum {
     /* as MFLAW_LAGS, the scores and the mask cut to one window (lp[:, s:e] * m[:, s:e]): the
        window still holds the positions the mask is there to drop, and the lag is kept */
     MFLAW_LAGS_WINDOW,
+    /* a span mask of tokens (m[i, s:len(ids)] = 1) one position off the scores it multiplies:
+       the token before the span is counted and the span's last token dropped */
+    MFLAW_SPAN_OFF,
 };
 
 enum { FACT_NO_DIM = 127 };

@@ -81,6 +81,37 @@ void align_fresh_text(Interp *in, Fact *f, TSNode expr, TSNode binding) {
     f->tail = (FactPos){align_sym(t, 'E'), 0, true};
 }
 
+/* A new buffer made by its shape (torch.zeros((B, W)), torch.full((B, W), pad)): its
+ * positions are columns 0..W-1, the same columns as every other buffer of that width made in
+ * the same function. Ids copied to the start of each row and a mask written over a span of
+ * the rows are then positions of one sequence (facts_mask.c judges the mask against scores of
+ * those ids). The width is the last size: the shape tuple's last element, or the last of the
+ * sizes given one by one (varargs: torch.zeros(B, W)). */
+void align_columns(Interp *in, Fact *r, TSNode call, bool varargs) {
+    TSNode args = parse_field(call, "arguments");
+    if (!parse_is(args, "argument_list")) return;
+    TSNode shape = {0}, width = {0};
+    for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+        TSNode c = ts_node_named_child(args, i);
+        if (parse_is(c, "keyword_argument") || parse_is(c, "comment")) continue;
+        if (parse_is(c, "list_splat") || parse_is(c, "dictionary_splat")) return;
+        if (ts_node_is_null(shape)) shape = c;
+        if (varargs) width = c;
+    }
+    shape = parse_unparen(shape);
+    if (parse_is(shape, "tuple") || parse_is(shape, "list")) {
+        uint32_t n = ts_node_named_child_count(shape);
+        width = n ? ts_node_named_child(shape, n - 1) : (TSNode){0};
+    } else if (!varargs) {
+        return;
+    }
+    if (ts_node_is_null(width) || parse_is(width, "list_splat")) return;
+    TSNode scope = ts_node_parent(call);
+    while (!ts_node_is_null(scope) && !parse_is(scope, "function_definition"))
+        scope = ts_node_parent(scope);
+    align_fresh_text(in, r, width, scope);
+}
+
 FactPos align_node_pos(TSNode node, uint32_t tag) {
     return (FactPos){node_sym(node, tag), 0, false};
 }

@@ -51,13 +51,35 @@ Fact calls_eval(Interp *in, TSNode call) {
     return r;
 }
 
+/* A field's default written as a literal ("left", 512, None): what the field holds when the
+ * constructor is not given it. Other defaults are left unknown (their names are the class's). */
+enum { FIELD_DEFAULTS_MAX = 16 }; /* the defaults an object is given, at most */
+
+static bool literal_default(TSNode v) {
+    static const char *const kinds[] = {"string", "integer", "float", "true", "false", "none"};
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (parse_is(v, kinds[i])) return true;
+    return false;
+}
+
+static bool given_by_keyword(Interp *in, const Args *a, const char *name, size_t len) {
+    for (int i = 0; i < a->nkw; i++)
+    {
+        size_t klen;
+        const char *k = parse_text(in->src, a->kw_name[i], &klen);
+        if (klen == len && !memcmp(k, name, len)) return true;
+    }
+    return false;
+}
+
 /* An object of a class of this file, with the fields a dataclass-like constructor call gives
- * it: keywords by name, positional arguments in the order the class annotates its fields (a
- * field the class assigns itself is left out). */
+ * it: keywords by name, positional arguments in the order the class annotates its fields,
+ * then the literal defaults of the fields given neither way (a field the class assigns itself
+ * is left out). */
 static Fact instance_fields(Interp *in, TSNode cls, const Args *a, TSNode call) {
     Fact obj = fact_object(FO_INSTANCE, 0, call);
     obj.def = cls;
-    int n = a->nkw + a->nplain;
+    int n = a->nkw + a->nplain + FIELD_DEFAULTS_MAX;
     obj.elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)(n ? n : 1));
     obj.keys = arena_alloc(in->arena, sizeof(char *) * (size_t)(n ? n : 1));
     for (int i = 0; i < a->nkw; i++) {
@@ -70,7 +92,8 @@ static Fact instance_fields(Interp *in, TSNode cls, const Args *a, TSNode call) 
     ParseKids k; /* `logits: torch.Tensor` fields, in order */
     parse_kids_begin(&k, parse_field(cls, "body"));
     int field = 0;
-    for (TSNode st; parse_kids_next(&k, &st) && field < a->nplain;) {
+    int defaults = 0;
+    for (TSNode st; parse_kids_next(&k, &st);) {
         TSNode as = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
         TSNode left = parse_field(as, "left");
         if (!parse_is(as, "assignment") || ts_node_is_null(parse_field(as, "type")) ||
@@ -78,7 +101,15 @@ static Fact instance_fields(Interp *in, TSNode cls, const Args *a, TSNode call) 
             continue;
         size_t len;
         const char *name = parse_text(in->src, left, &len);
-        Fact value = a->posf[field++];
+        TSNode dflt = parse_field(as, "right");
+        Fact value;
+        if (field < a->nplain)
+            value = a->posf[field++];
+        else if (defaults < FIELD_DEFAULTS_MAX && !ts_node_is_null(dflt) &&
+                 literal_default(dflt) && !given_by_keyword(in, a, name, len))
+            value = svc_eval(in, dflt), defaults++;
+        else
+            continue;
         if (types_assigns_field(in, cls, name, len)) continue;
         obj.keys[obj.nelems] = arena_strndup(in->arena, name, len);
         obj.elems[obj.nelems++] = value;
@@ -224,6 +255,21 @@ static Fact model_call(Interp *in, Fact model, const Args *a, TSNode call) {
 }
 
 /* recv.method(...) where recv is no module: by the receiver's kind. */
+/* Cls.m(x): a @classmethod runs with cls = the class (`return cls(...)` builds one), a
+ * @staticmethod with the call's arguments alone; a plain function read off the class is not
+ * followed (its self would be the first argument). */
+static Fact call_on_class(Interp *in, TSNode call, Fact cls, const char *method, size_t mlen,
+                          const Args *a) {
+    TSNode m = interp_find_method(in, cls.def, method, mlen);
+    TSNode up = ts_node_is_null(m) ? m : ts_node_parent(m);
+    if (ts_node_is_null(up) || !parse_is(up, "decorated_definition")) return fact_unknown();
+    if (svc_decorated_with(in, up, "classmethod"))
+        return interp_call_user(in, m, parse_field(call, "arguments"), a, &cls);
+    if (svc_decorated_with(in, up, "staticmethod"))
+        return interp_call_user(in, m, parse_field(call, "arguments"), a, NULL);
+    return fact_unknown();
+}
+
 static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, const char *method,
                         size_t mlen) {
     Args a;
@@ -284,6 +330,7 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
         t = contracts_method(FORM_VALUES, method, mlen);
         return t ? apply_method(in, call, t, recv_node, recv, &a) : fact_unknown();
     }
+    if (recv.obj == FO_CLASS) return call_on_class(in, call, recv, method, mlen, &a);
     bool field = false;
     if (recv.obj == FO_INSTANCE) {
         if (!ts_node_is_null(interp_find_method(in, recv.def, method, mlen))) {

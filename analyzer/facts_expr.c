@@ -714,10 +714,11 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         return f;
     }
     if (c == '/' && (l.flags & FF_EXP) && (r.flags & FF_SUMEXP)) {
-        /* exp(x) / sum(exp(x)): softmax by hand */
+        /* exp(x) / sum(exp(x)): softmax by hand; probabilities whatever x is known as, as
+         * softmax(x) makes them (a name was the only evidence for x, not for these) */
         Fact f = l;
         f.kinds = FK_PROB;
-        f.flags = (l.flags & ~FF_EXP) | FF_SOFTMAX;
+        f.flags = (l.flags & ~(FF_EXP | FF_WEAK)) | FF_SOFTMAX;
         return f;
     }
     Fact scaled;

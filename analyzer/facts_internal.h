@@ -60,6 +60,8 @@ void align_fresh_tag(Fact *f, TSNode node, uint32_t tag); /* another one at the 
 /* A sequence of its own named by an expression's text and the binding of its container (the
  * node its fact comes from): batch["input_ids"] read twice is one, unless batch was rebound. */
 void align_fresh_text(Interp *in, Fact *f, TSNode expr, TSNode binding);
+/* A buffer made by its shape: positions are its columns (those of any buffer of its width). */
+void align_columns(Interp *in, Fact *r, TSNode call, bool varargs);
 FactPos align_node_pos(TSNode node, uint32_t tag);
 FactPos align_shift(FactPos p, int c);
 void align_clear(Fact *f);
@@ -533,6 +535,12 @@ typedef enum {
     /* labels != -100 of labels whose pads hold the pad id (Fact.fill_pad): 1 at the targets a
      * loss keeps, and at the pads too */
     PW_PADKEEP,
+    PW_SIDE, /* a string naming a padding side ("left" / "right"; pad: which) */
+    /* ones written over a span of each row of a buffer of zeros, the span ending at a row's
+     * length (plus a constant): which tokens the mask marks (a continuation, a prompt). pad_c:
+     * how far the tokens it marks are from its columns (m[i, s:len(ids) - 1] = 1 marks the
+     * tokens one further, the positions of their scores: pad_c 1) */
+    PW_SPANMASK,
 } PadWhat;
 /* After interp_eval(n) computed *r: what n holds in the padding domain, and reads at pads. */
 void pad_expr(Interp *in, TSNode n, Fact *r);

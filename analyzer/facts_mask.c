@@ -1,5 +1,5 @@
 /* facts_mask: a mask counts as masking token scores only when what it covers excludes the
- * pads. Five ways a mask is present and still lets pads (or other positions) in, for LL106:
+ * pads. Six ways a mask is present and still lets pads (or other positions) in, for LL106:
  *
  * - its positions lag the scores': scores of the tokens each position predicts (t + 1) times
  *   attention_mask[:, :-1] (about token t) count each row's first pad and, on the right, drop
@@ -9,6 +9,9 @@
  *   inside the window says the window still holds positions to drop;
  * - it starts at the count of real tokens of prompts padded on the left (arange(T) >= lengths):
  *   the prompt fills the padded width, so a shorter prompt's last tokens are inside the mask;
+ * - a span of ones written over each row (m[i, s:len(ids)] = 1) marks tokens, and it is taken
+ *   one position off the scores of those tokens (m[:, :-1] against scores of tokens 1..T-1):
+ *   the span's last token is dropped and the one before it counted, with or without pads;
  * - it runs from a start to each row's end (arange(T) >= k, m[i, k:] = 1 in a zero buffer):
  *   it removes a prompt, not the pads after a short row (facts_pad.c tells such masks);
  * - masked_fill writes a constant that is not 0 into the positions it masks: a sum then adds
@@ -58,8 +61,22 @@ static bool lags(Fact *scores, const Fact *mask, bool real) {
     return true;
 }
 
+/* A span mask (m[i, s:len(ids)] = 1 in zeros) marks tokens; scores of other tokens under it
+ * (lp of tokens 1..T-1 times m[:, :-1], about tokens 0..T-2) count the token before the span
+ * and drop its last one, padded or not. Sets the flaw. */
+static bool span_off(Fact *scores, const Fact *mask) {
+    Fact marked = *mask; /* the positions of the tokens it marks */
+    marked.head = align_shift(mask->head, mask->pad_c);
+    marked.tail = align_shift(mask->tail, mask->pad_c);
+    int d = align_delta(scores, &marked);
+    if (d == FACT_NO_ALIGN || d == 0) return false;
+    scores->mask_flaw = MFLAW_SPAN_OFF;
+    return true;
+}
+
 bool mask_multiply(Fact *scores, const Fact *mask) {
     if (!token_scores(scores)) return true;
+    if (mask->pad_what == PW_SPANMASK) return !span_off(scores, mask);
     /* a mask of every real token drops the pads, not a joined prompt (LL106's sinks) */
     bool real = mask->pad_what == PW_REALMASK || mask->pad_what == PW_MASKPART;
     scores->prompt_in = (scores->flags & FF_JOINED) && real;

@@ -110,12 +110,21 @@ static bool int_lit(Interp *in, TSNode n, long *v) {
 }
 
 /* "left" / "right" as a string literal: the side's bit, 0 for anything else. */
-static uint8_t side_literal(Interp *in, TSNode n) {
+static uint8_t side_named(Interp *in, TSNode n) {
     size_t len;
     const char *s = ts_node_is_null(n) ? NULL : svc_string_key(in, n, &len);
     if (s && len == 4 && !memcmp(s, "left", 4)) return PAD_START;
     if (s && len == 5 && !memcmp(s, "right", 5)) return PAD_END;
     return 0;
+}
+
+/* The side an expression names: the literal "left" / "right", or a value that holds one on
+ * every path (a name, a config field or a dataclass default it flowed from: PW_SIDE). */
+static uint8_t side_literal(Interp *in, TSNode n) {
+    uint8_t side = side_named(in, n);
+    if (side || ts_node_is_null(n)) return side;
+    PadVal v = take(in, n);
+    return v.what == PW_SIDE ? v.pad : 0;
 }
 
 /* The last component of a call's function: `pad` of F.pad, `tok` of tok. */
@@ -420,6 +429,10 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
                    : padval(PW_NONE, 0, 0, 0);
     case PW_TAILMASK:
         return v; /* positions[None, :] */
+    case PW_SPANMASK: /* m[:, :-1]: its columns move (facts_align.c), the tokens marked stay */
+        return nix == 2 && parse_is(parse_unparen(ix[1]), "slice") && all_rows(in, ix[0], ixv[0])
+                   ? v
+                   : padval(PW_NONE, 0, 0, 0);
     case PW_IDS:
         return tail_ids(in, v, ix, ixv, nix);
     case PW_VALUES:
@@ -949,6 +962,11 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
     case SYM_PARENTHESIZED_EXPRESSION:
         v = take(in, ts_node_named_child(n, ts_node_named_child_count(n) - 1));
         break;
+    case SYM_STRING: { /* "left": a padding side, wherever the value is then assigned */
+        uint8_t side = side_named(in, n);
+        v = side ? padval(PW_SIDE, side, 0, 0) : padval_of(r);
+        break;
+    }
     case SYM_UNARY_OPERATOR:
         v = text_is(in, parse_field(n, "operator"), "~")
                 ? negated(take(in, parse_field(n, "argument")))
@@ -1000,18 +1018,72 @@ void pad_combined_in_place(Fact *now, const char *op) {
     if (memchr(masks, now->pad_what, sizeof masks)) padval_store(now, padval(PW_NONE, 0, 0, 0));
 }
 
-/* target = value is m[i, k:] = 1 (or m[:, k:] = 1.0, True): ones from k to the rows' end. */
-static bool ones_to_end(Interp *in, TSNode target, TSNode value) {
+static bool is_one(Interp *in, TSNode value) {
     value = parse_unparen(value);
     long one;
-    bool is_one = (int_lit(in, value, &one) && one == 1) || text_is(in, value, "1.0") ||
-                  text_is(in, value, "True");
+    return (int_lit(in, value, &one) && one == 1) || text_is(in, value, "1.0") ||
+           text_is(in, value, "True");
+}
+
+/* target = value is m[i, k:] = 1 (or m[:, k:] = 1.0, True): ones from k to the rows' end. */
+static bool ones_to_end(Interp *in, TSNode target, TSNode value) {
     uint32_t n = ts_node_named_child_count(target);
-    if (!is_one || n != 3) return false; /* value, row, positions */
+    if (!is_one(in, value) || n != 3) return false; /* value, row, positions */
     TSNode pos = parse_unparen(ts_node_named_child(target, 2)), parts[3];
     if (!parse_is(pos, "slice")) return false;
     parse_slice_parts(pos, parts);
     return !ts_node_is_null(parts[0]) && ts_node_is_null(parts[1]) && ts_node_is_null(parts[2]);
+}
+
+/* The number of tokens of a row: a count of an unshifted sequence's positions (FF_COUNT), or
+ * len(x) of token ids not shifted (cut to a window, or joined, it is still the row's). */
+static bool row_length(Interp *in, TSNode n) {
+    if (svc_eval(in, n).flags & FF_COUNT) return true;
+    TSNode args = parse_field(n, "arguments");
+    if (!parse_is(n, "call") || !text_is(in, parse_field(n, "function"), "len") ||
+        ts_node_named_child_count(args) != 1)
+        return false;
+    Fact x = svc_eval(in, ts_node_named_child(args, 0));
+    return x.obj == FO_NONE && x.kinds == FK_IDS && !(x.flags & FF_SHIFTED);
+}
+
+/* target = value is m[i, s:n + c] = 1 where n is the length of a token sequence (len(ids)):
+ * ones over a span of the row that ends c after the row's last token. The tokens the span
+ * marks are its columns when c is 0; when c is -1 they are one further (the columns of the
+ * scores that predict them: m[i, len(ids) - n_cont - 1 : len(ids) - 1] = 1). *shift: how far
+ * the marked tokens are from the columns (-c). */
+static bool ones_over_span(Interp *in, TSNode target, TSNode value, int *shift) {
+    uint32_t n = ts_node_named_child_count(target);
+    if (!is_one(in, value) || n != 3) return false;
+    TSNode pos = parse_unparen(ts_node_named_child(target, 2)), parts[3];
+    if (!parse_is(pos, "slice")) return false;
+    parse_slice_parts(pos, parts);
+    TSNode end = parse_unparen(parts[1]);
+    if (ts_node_is_null(parts[0]) || ts_node_is_null(end) || !ts_node_is_null(parts[2]))
+        return false;
+    long c = 0;
+    if (parse_is(end, "binary_operator") && int_lit(in, parse_field(end, "right"), &c)) {
+        if (text_is(in, parse_field(end, "operator"), "-"))
+            c = -c;
+        else if (!text_is(in, parse_field(end, "operator"), "+"))
+            return false;
+        end = parse_unparen(parse_field(end, "left"));
+    }
+    if (c < -2 || c > 2 || !row_length(in, end)) return false;
+    *shift = (int)-c;
+    return true;
+}
+
+/* A write into a buffer of zeros: a tail of ones makes a tail mask, ones over a span ending at
+ * a row's length a span mask (its kind: a mask, by what is written); any other write makes a
+ * mask of its own, and a span mask written with another shift is none we know. */
+static PadVal written_mask(Interp *in, TSNode target, TSNode value, Fact *buf) {
+    int shift;
+    if (ones_to_end(in, target, value)) return padval(PW_TAILMASK, 0, 0, 0);
+    if (!ones_over_span(in, target, value, &shift)) return padval(PW_NONE, 0, 0, 0);
+    if (buf->pad_what == PW_SPANMASK && buf->pad_c != shift) return padval(PW_NONE, 0, 0, 0);
+    if (!(buf->kinds & ~FK_NUM) && buf->obj == FO_NONE) buf->kinds = FK_MASK;
+    return padval(PW_SPANMASK, 0, 0, shift);
 }
 
 void pad_assigned(Interp *in, TSNode target, TSNode value) {
@@ -1033,9 +1105,8 @@ void pad_assigned(Interp *in, TSNode target, TSNode value) {
     Fact buf;
     if (!svc_item_container(in, target, &container, &buf)) return;
     if (buf.fill || buf.pad_what == PW_IDS) regions_assigned(in, parse_unparen(target), container);
-    if (buf.pad_what == PW_ZEROS || buf.pad_what == PW_TAILMASK) {
-        /* m[i, k:] = 1 into zeros: a tail mask; any other write makes a mask of its own */
-        padval_store(&buf, padval(ones_to_end(in, target, value) ? PW_TAILMASK : PW_NONE, 0, 0, 0));
+    if (buf.pad_what == PW_ZEROS || buf.pad_what == PW_TAILMASK || buf.pad_what == PW_SPANMASK) {
+        padval_store(&buf, written_mask(in, target, value, &buf));
         svc_bind(in, container, buf);
     }
 }

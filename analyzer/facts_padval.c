@@ -15,6 +15,9 @@ void pad_join(Fact *r, const Fact *a, const Fact *b) {
     if ((x.what == PW_ZEROS && y.what == PW_TAILMASK) ||
         (x.what == PW_TAILMASK && y.what == PW_ZEROS))
         x = y = padval(PW_TAILMASK, 0, 0, 0);
+    /* the same for ones over a span of the rows: the rows not written mark nothing */
+    if (x.what == PW_ZEROS && y.what == PW_SPANMASK) x = y;
+    if (y.what == PW_ZEROS && x.what == PW_SPANMASK) y = x;
     /* a count of real tokens of rows that may start with pads, on one path (the other's index
      * is none this domain knows, `mask.shape[-1] - 1`): a read at it on that path still lands
      * in the pads */

@@ -6,6 +6,7 @@
  * log-prob is 0 whatever it is. A read of positions the body wrote before it (with something
  * else than the fill) holds what was written: no pads (regions_written_read). */
 #include <stdio.h>
+#include <string.h>
 
 #include "facts_svc.h"
 
@@ -68,6 +69,9 @@ static uint32_t default_ignore(void) {
 
 void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r) {
     if (!row) return;
+    /* its positions are its columns (zeros_like(x) and full_like(x, v) have x's) */
+    if ((row->pad == PO_FULL || row->pad == PO_ZEROS) && !strstr(row->name, "_like"))
+        align_columns(in, r, call, row->pad == PO_ZEROS);
     if (row->pad == PO_FULL) {
         /* torch.full(size, fill), torch.full_like(x, fill), x.new_full(size, fill) */
         TSNode fill = kwarg(in, call, "fill_value");
@@ -79,6 +83,11 @@ void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r) {
         /* a batch of pads that rows are copied into (facts_calls.c): which side they pad on
          * comes with the copies (regions_assigned) */
         if (r->flags & FF_PADDED) r->pad = 0, r->pad_what = PW_IDS, r->pad_nd = 2, r->pad_c = 0;
+    } else if (row->pad == PO_ZEROS) {
+        /* torch.zeros(size): a buffer of the fill 0, which a loss ignores when 0 is its pad id */
+        r->fill = text_key("0", 1);
+        r->fill_cov = REG_NONE;
+        r->fill_end = 0;
     } else if (row->op == OP_CROSS_ENTROPY_CLASS || row->op == OP_NLL_LOSS_CLASS) {
         TSNode ignore = kwarg(in, call, "ignore_index");
         r->fill = ts_node_is_null(ignore) ? default_ignore() : regions_key(in, ignore);

@@ -67,6 +67,15 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "0..T-2, so each row's first pad is counted and the score depends on the "
                    "padding",
                    agg, where);
+    else if (flaw == MFLAW_SPAN_OFF) /* prompt tokens, not pads: no recipe counts them */
+        rules_emit(ctx, e->node, NULL,
+                   "take the mask at the positions of the tokens scored: mask[:, 1:] with "
+                   "scores of input_ids[:, 1:] when the mask marks token positions",
+                   "token log-probs are %s under a span mask one position off them%s: the mask "
+                   "marks the span's tokens, the scores multiplied by it are about the tokens "
+                   "one further, so the token before the span is counted and the span's last "
+                   "token is dropped",
+                   agg, where);
     else if (flaw == MFLAW_INVERTED)
         rules_emit(ctx, e->node, NULL,
                    "invert the mask: keep the real targets (labels != -100, attention_mask == 1) "
@@ -214,7 +223,7 @@ static void check(RuleContext *ctx) {
         }
         /* a slice may have cut the pads off, but never makes an inverted or early mask right */
         bool flaw_any_slice = f->mask_flaw == MFLAW_INVERTED || f->mask_flaw == MFLAW_EARLY ||
-                              f->mask_flaw == MFLAW_LAGS_WINDOW;
+                              f->mask_flaw == MFLAW_LAGS_WINDOW || f->mask_flaw == MFLAW_SPAN_OFF;
         if (!token_logprobs(f) || (f->flags & FF_MASKED) ||
             ((f->flags & FF_SLICED) && !flaw_any_slice))
             continue;

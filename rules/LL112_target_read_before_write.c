@@ -190,10 +190,11 @@ static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
                  "position as its target.");
 }
 
-/* The fill comes from torch.full / full_like / new_full ("full"); the loss is cross_entropy,
- * nll_loss or a CrossEntropyLoss / NLLLoss object (case is ignored). */
+/* The fill comes from torch.full / full_like / new_full ("full") or torch.zeros / zeros_like
+ * ("zeros"); the loss is cross_entropy, nll_loss or a CrossEntropyLoss / NLLLoss object (case
+ * is ignored). */
 static const char *const literals[] = {
-    "full", "", "cross_entropy", "nll_loss", "crossentropyloss", "nllloss", NULL};
+    "full", "zeros", "", "cross_entropy", "nll_loss", "crossentropyloss", "nllloss", NULL};
 
 const Rule rule_LL112 = {
     .code = "LL112",
