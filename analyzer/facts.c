@@ -77,12 +77,17 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
         site = in->site;
     }
     int delta = FACT_NO_ALIGN;
-    if ((kind == EV_SELECT && axis != AX_POS && axis != AX_STEP && axis != AX_BATCH) ||
-        kind == EV_LOSS)
-        delta = align_delta(&a, &b);
+    if (align_pairs_tokens(kind, axis)) delta = align_delta(&a, &b);
     /* Loop bodies run until they settle and functions may be analysed in several contexts:
      * keep one event per (kind, node, what flowed in). */
-    FactEvent e = {kind, op, axis, node, a, b, delta, false, site};
+    FactEvent e = {.kind = kind,
+                   .op = op,
+                   .axis = axis,
+                   .node = node,
+                   .in = a,
+                   .in2 = b,
+                   .delta = delta,
+                   .site = site};
     size_t i = env_add_event(in, &e);
     in->last_event = i + 1 <= UINT16_MAX ? (uint16_t)(i + 1) : 0;
 }
@@ -339,8 +344,16 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         !strcmp(type, "list_pattern") || !strcmp(type, "tuple") || !strcmp(type, "list") ||
         !strcmp(type, "expression_list")) {
         int n = (int)ts_node_named_child_count(target);
-        for (int i = 0; i < n; i++)
-            interp_bind(in, ts_node_named_child(target, (uint32_t)i), unpack_elem(f, i, n));
+        for (int i = 0; i < n; i++) {
+            Fact e = unpack_elem(f, i, n);
+            /* x, y = get_batch(...): a sequence of unknown alignment is element i of what the
+             * producer builds, the same one at every call (align_learn_from_uses) */
+            if (f.obj == FO_TUPLE && !ts_node_is_null(f.origin) && e.obj == FO_NONE &&
+                (!e.kinds || (e.kinds & (FK_IDS | FK_MASK))) && e.ndim != 0 && !e.bottom &&
+                !align_known(&e))
+                align_fresh_tag(&e, f.origin, 0x100u + 2u * (uint32_t)i);
+            interp_bind(in, ts_node_named_child(target, (uint32_t)i), e);
+        }
     }
 }
 
@@ -539,6 +552,35 @@ static bool running_max(Interp *in, TSNode stmt, TSNode left, TSNode right) {
            compares_above(in, parse_field(ifs, "condition"), right, left);
 }
 
+/* chunks[-1] = chunks[-1][..., :-1, :]: a part of x replaced by itself with its last
+ * positions cut off (the last chunk of logits a model returned in chunks). Where x starts
+ * stays where it was; where it ends is no longer known. */
+static bool trims_own_end(Interp *in, TSNode left, TSNode right) {
+    right = parse_unparen(right);
+    if (!parse_is(left, "subscript") || !parse_is(right, "subscript")) return false;
+    size_t len;
+    const char *lt = parse_text(in->src, left, &len);
+    char buf[96];
+    if (len >= sizeof buf) return false;
+    memcpy(buf, lt, len);
+    buf[len] = '\0';
+    if (!parse_text_eq(in->src, parse_field(right, "value"), buf)) return false;
+    int trims = 0;
+    uint32_t n = ts_node_named_child_count(right);
+    for (uint32_t i = 1; i < n; i++) {
+        TSNode ix = ts_node_named_child(right, i), parts[3];
+        if (parse_is(ix, "ellipsis")) continue;
+        if (!parse_is(ix, "slice")) return false;
+        parse_slice_parts(ix, parts);
+        long v;
+        if (!ts_node_is_null(parts[0]) || !ts_node_is_null(parts[2])) return false;
+        if (ts_node_is_null(parts[1])) continue; /* [:] */
+        if (!interp_int_literal(in, parts[1], &v) || v >= 0) return false;
+        trims++;
+    }
+    return trims == 1;
+}
+
 static void exec_assign(Interp *in, TSNode stmt) {
     TSNode left = parse_field(stmt, "left"), right = parse_field(stmt, "right");
     if (ts_node_is_null(right)) return;  /* a bare annotation */
@@ -579,7 +621,16 @@ static void exec_assign(Interp *in, TSNode stmt) {
     if (in->frame->loop_depth > 0 && concatenates_onto(in, r, left)) value.flags |= FF_PREFIX;
     if (running_max(in, stmt, left, r) && !(value.kinds & (FK_IDS | FK_MASK | FK_INDEX | FK_LOSS)))
         value.kinds |= FK_MAXV;
+    TSNode base = parse_is(left, "subscript") ? parse_field(left, "value") : left;
+    bool kept = false;
+    Fact before = parse_is(base, "identifier") && trims_own_end(in, left, right)
+                      ? interp_lookup_key(in, base, &kept)
+                      : fact_unknown();
     interp_bind(in, left, value);
+    if (kept && align_known(&before)) {
+        before.tail = (FactPos){0, 0, false};
+        interp_rebind(in, base, before);
+    }
     labels_item_assigned(in, left, value, right); /* labels[:, :n] = -100, losses[c] = loss */
     pad_assigned(in, left, right);         /* LL111/LL112 (facts_pad.c) */
     mask_item_assigned(in, left, right);
@@ -1340,6 +1391,7 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
             if (fi->analysed || (round == 0 && fi->called) || budget->hit) continue;
             interp_call_user(&in, fi->def, (TSNode){0}, NULL, NULL);
         }
+    align_learn_from_uses(facts); /* one producer's values paired two ways */
     env_free(&module.env);
     env_free_events(&in);
     env_free_loops(&in);

@@ -271,6 +271,9 @@ typedef struct FactEvent {
     /* A call of this file whose callee, in another file of the project (project.c), did this
      * at node; null: node is in this file. */
     TSNode site;
+    /* EV_SELECT / EV_LOSS whose delta another use taught (align_learn_from_uses): the use that
+     * pairs the same two sequences with the shift, where this one has none. */
+    TSNode peer;
 } FactEvent;
 
 typedef Array(FactEvent) FactEventList;

@@ -291,3 +291,49 @@ Fact align_concat(Fact a, Fact b) {
     r.flags |= (b.flags & (FF_PADDED | FF_JOINED)) | FF_JOINED;
     return r;
 }
+
+/* Events whose delta says how scores line up with tokens: a gather over the vocabulary, an
+ * index, a loss. A gather along positions or the batch pairs no tokens with scores. */
+bool align_pairs_tokens(EventKind kind, AxisKind axis) {
+    return (kind == EV_SELECT && axis != AX_POS && axis != AX_STEP && axis != AX_BATCH) ||
+           kind == EV_LOSS;
+}
+
+/* What a use of scores and tokens of two unrelated sequences assumes of them: the offset
+ * between the sequences that makes its pairing right (the tokens' start + r is the
+ * scores' target start). 0 and false when the use compares no two such starts. */
+static bool assumed_offset(const FactEvent *e, int *r) {
+    const Fact *s = &e->in, *t = &e->in2;
+    if (!align_pairs_tokens(e->kind, e->axis) || e->delta != FACT_NO_ALIGN || e->cancelled)
+        return false;
+    if (!(s->kinds & FK_SCORES) || ((s->flags | t->flags) & (FF_SEQ2SEQ | FF_STEPWISE)))
+        return false;
+    if (!s->head.sym || !t->head.sym || s->head.sym == t->head.sym || s->head.end || t->head.end)
+        return false;
+    *r = s->head.c - t->head.c;
+    return *r >= -8 && *r <= 8;
+}
+
+/* The data's own relation between two sequences one producer returns (inputs and targets of
+ * get_batch) is not known; but two uses of them must agree on it. A use that shifts (logits[:,
+ * :-1] with targets[:, 1:]) says the targets are aligned with the inputs; another that pairs
+ * the logits of the same inputs with the same targets unshifted then scores each token under
+ * the distribution of the next one. That use gets the delta the shifting use implies, and the
+ * shifting use as its peer. Uses that agree, or none that shifts, teach nothing. */
+void align_learn_from_uses(Facts *facts) {
+    FactEvent *ev = facts->events.items;
+    for (size_t i = 0; i < facts->events.len; i++) {
+        int ri, rj;
+        if (!assumed_offset(&ev[i], &ri) || ri == 0) continue;
+        for (size_t j = 0; j < facts->events.len; j++) {
+            if (j == i || !assumed_offset(&ev[j], &rj) || rj != 0) continue;
+            if (ev[j].in.head.sym != ev[i].in.head.sym || ev[j].in2.head.sym != ev[i].in2.head.sym)
+                continue;
+            /* the other use shifts: its tokens start past their first, or its scores stop short */
+            if (ev[j].in2.head.c == 0 && !(ev[j].in.flags & FF_SHIFTED)) continue;
+            ev[i].delta = ri;
+            ev[i].peer = ts_node_is_null(ev[j].site) ? ev[j].node : ev[j].site;
+            break;
+        }
+    }
+}

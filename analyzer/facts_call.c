@@ -388,6 +388,16 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
             in->call_row = t;
             return apply_method(in, call, t, recv_node, recv, &a);
         }
+        /* y.reshape(-1), y.to(dev) of a sequence of unknown kind (unpacked from an opaque
+         * call): the same positions, in the same order (facts_align.c) */
+        if (align_known(&recv) && tensor_row &&
+            (tensor_row->op == OP_PASS || tensor_row->op == OP_RESHAPE ||
+             tensor_row->op == OP_FLATTEN)) {
+            Fact r = fact_unknown();
+            r.head = recv.head;
+            r.tail = recv.tail;
+            return r;
+        }
     }
     return fact_unknown();
 }

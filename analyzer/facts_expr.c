@@ -302,6 +302,15 @@ static int axes_consumed(const Index *ix, int nix, int *ell) {
     return consumed;
 }
 
+/* Logits of unknown rank indexed as [B, T, V] are a causal LM's ([:, :-1, :]); so are they
+ * when an ellipsis stands for the batch and the vocabulary is kept last ([..., :-1, :]). */
+static void assume_layout(Fact *value, const Index *ix, int nix, int ell, int consumed) {
+    if (ell < 0 && consumed == nix) fact_assume_lm_layout(value, nix);
+    if (ell == 0 && nix == 3 && ix[1].kind == IX_SLICE && ix[2].kind == IX_SLICE &&
+        full_slice(ix[2].node))
+        fact_assume_lm_layout(value, 3);
+}
+
 /* Indexing a tensor: which axes go, which stay, and whether token ids select from scores. */
 static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix) {
     Fact r = value;
@@ -324,7 +333,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
     bool fixed_token = false, positions_kept = false;
 
     int ell, consumed = axes_consumed(ix, nix, &ell);
-    if (ell < 0 && consumed == nix) fact_assume_lm_layout(&value, nix);
+    assume_layout(&value, ix, nix, ell, consumed);
     bool known = value.ndim >= 0;
     AxisKind in_axes[FACT_MAX_DIMS] = {0};
     int in_ndim = value.ndim;

@@ -74,6 +74,8 @@ void align_from(Interp *in, Fact *r, const Fact *value, TSNode start); /* x.narr
 bool align_slice_restricts(Interp *in, TSNode slice);
 /* Scores' target position minus the tokens' position; FACT_NO_ALIGN when not comparable. */
 int align_delta(const Fact *scores, const Fact *ids);
+bool align_pairs_tokens(EventKind kind, AxisKind axis);
+void align_learn_from_uses(Facts *facts);
 void align_selected(Fact *r, const Fact *scores, const Fact *ids);
 Fact align_concat(Fact a, Fact b);
 

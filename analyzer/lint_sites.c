@@ -62,11 +62,13 @@ void sites_check(const Facts *facts, const Source *src, const bool *run, DiagLis
             if (ts_node_eq(facts->events.items[j].site, site)) first = false;
         if (!first) continue; /* each site once, in the order they were reached */
         /* what reaches another file's code by its name only (a tensor of random numbers
-         * called logits in a test) is no evidence there */
+         * called logits in a test) is no evidence there, unless another use shifts the same
+         * scores against the same tokens: the code itself treats them as a causal LM's */
         at.len = 0;
         for (size_t j = i; j < facts->events.len; j++)
             if (ts_node_eq(facts->events.items[j].site, site) &&
-                !(facts->events.items[j].in.flags & FF_WEAK))
+                (!(facts->events.items[j].in.flags & FF_WEAK) ||
+                 !ts_node_is_null(facts->events.items[j].peer)))
                 array_push(&at, facts->events.items[j]);
         DiagList there = {0};
         view.events = at;

@@ -34,6 +34,11 @@ static void check(RuleContext *ctx) {
         int row = facts_origin_row(ctx->facts, &e->in);
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (scores from line %d)", row);
+        char taught[96] = ""; /* the delta is known from another use (align_learn_from_uses) */
+        if (!ts_node_is_null(e->peer))
+            snprintf(taught, sizeof taught,
+                     "; line %u pairs the same scores and targets with the shift",
+                     ts_node_start_point(e->peer).row + 1);
         if (seq2seq) {
             rules_emit(ctx, e->node, NULL,
                        "pair an encoder-decoder's logits[:, t] with labels[:, t], without a shift",
@@ -47,11 +52,11 @@ static void check(RuleContext *ctx) {
                 ctx, e->node, &no_causal_shift,
                 "pair logits[:, :-1] with ids[:, 1:] (the logits at t predict token t + 1), "
                 "or pass labels= and let the model shift",
-                "%s at position t %s the token at position t%s; a causal LM's logits at t are "
-                "the distribution of token t + 1, so every token is scored under the next "
+                "%s at position t %s the token at position t%s%s; a causal LM's logits at t "
+                "are the distribution of token t + 1, so every token is scored under the next "
                 "one's distribution",
                 (e->in.flags & FF_STEPWISE) ? "scores" : "logits",
-                loss ? "are scored against" : "are paired with", where);
+                loss ? "are scored against" : "are paired with", where, taught);
         } else if (e->delta == -1 && (e->in.flags & FF_STEPWISE)) {
             rules_emit(
                 ctx, e->node, NULL,
@@ -114,7 +119,10 @@ const Rule rule_LL105 = {
         "line up one to one, although the logits at t predict token t + 1. It follows the\n"
         "positions through slices ([:, :-1], [:, 1:], [:, -n:], x[i:i+T] / y[i+1:i+1+T]),\n"
         "loop indices (logits[:, t-1] with ids[:, t]), inputs truncated before the call\n"
-        "((ctx + cont)[:-1]) and torch.roll; it stays silent where it cannot tell. It also flags\n"
+        "((ctx + cont)[:-1]) and torch.roll; it stays silent where it cannot tell. Where the\n"
+        "relation of inputs and targets is not known (both returned by a loader), two uses of\n"
+        "the same loader's values must agree: one that shifts the logits against the targets\n"
+        "makes another that pairs them unshifted a finding. It also flags\n"
         "generate() scores shifted against the generated tokens, and an encoder-decoder's\n"
         "decoder logits shifted against its labels (both are already aligned).",
     .why = "log Pr(y|x) = sum over t of log Pr(y_t | x, y_<t). A causal LM's output at position t\n"
