@@ -38,10 +38,7 @@ struct CacheStat {
 };
 
 static uint32_t path_hash(const char *s) {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
+    return util_hash(UTIL_HASH_SEED, s, SIZE_MAX);
 }
 
 static void stat_id(const struct stat *st, uint64_t id[ID_WORDS]) {

@@ -57,10 +57,7 @@ static const Contract **by_name;
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
 static size_t name_hash(const char *name, size_t len) {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)name[i]) * 16777619u;
-    return h;
+    return util_hash(UTIL_HASH_SEED, name, len);
 }
 
 /* The slot of that name, or the empty slot where it would go. */

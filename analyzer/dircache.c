@@ -31,10 +31,7 @@ struct DirCache {
 };
 
 static uint32_t hash_dir(const char *s) {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
+    return util_hash(UTIL_HASH_SEED, s, SIZE_MAX);
 }
 
 DirCache *dircache_new(void) {

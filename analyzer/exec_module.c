@@ -135,10 +135,7 @@ static int module_search(ExecModules *m, int from, int level, const char *dotted
 }
 
 static uint32_t asked_hash(int from, int level, const char *dotted) {
-    uint32_t h = 2166136261u ^ (uint32_t)from * 31u ^ (uint32_t)level * 7919u; /* FNV-1a */
-    for (; *dotted; dotted++)
-        h = (h ^ (unsigned char)*dotted) * 16777619u;
-    return h;
+    return util_hash(UTIL_HASH_SEED ^ (uint32_t)from * 31u ^ (uint32_t)level * 7919u, dotted, SIZE_MAX);
 }
 
 /* The slot of the question (from, level, dotted): its answer's, or the empty one to fill. */

@@ -106,3 +106,9 @@ void arena_free(Arena *a) {
 bool util_has_prefix(const char *s, const char *prefix) {
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
+
+uint32_t util_hash(uint32_t h, const char *s, size_t len) {
+    for (size_t i = 0; i < len && (len != SIZE_MAX || s[i]); i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}

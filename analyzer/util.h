@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Allocation failure is not recoverable for a linter; these abort with a message. */
@@ -38,5 +39,10 @@ char *arena_dotted(Arena *a, const char *qual, const char *name, size_t len);
 void arena_free(Arena *a);
 
 bool util_has_prefix(const char *s, const char *prefix);
+
+/* FNV-1a of len bytes of s (len SIZE_MAX: up to its NUL), continuing from h (UTIL_HASH_SEED to
+ * start): the hash of every table keyed by a name or a path. */
+#define UTIL_HASH_SEED 2166136261u
+uint32_t util_hash(uint32_t h, const char *s, size_t len);
 
 #endif
