@@ -408,13 +408,15 @@ static const UserContracts *file_contracts(const Config *c) {
     return c && c->contracts.len ? &c->contracts : NULL;
 }
 
-/* The rules enabled for one file: configuration, then the command line, then per-file-ignores.
- * Returns the configuration used (NULL: none). */
-static const Config *settings_enabled(Settings *s, const char *path, bool *enabled) {
+/* The rules enabled for one file (ds: what the walk learnt of it): configuration, then the
+ * command line, then per-file-ignores. Returns the configuration used (NULL: none). */
+static const Config *settings_enabled(Settings *s, const char *path, const DiscoverStat *ds,
+                                      bool *enabled) {
     for (size_t i = 0; i < rules_count; i++)
         enabled[i] = true;
     char *abs = NULL;
-    if (strcmp(path, "-")) abs = realdir_path(s->reals, path);
+    if (strcmp(path, "-"))
+        abs = ds->plain ? realdir_path_plain(s->reals, path) : realdir_path(s->reals, path);
     if (!abs) {
         const char *name = strcmp(path, "-")      ? path
                            : s->o->stdin_filename ? s->o->stdin_filename
@@ -810,6 +812,7 @@ int cli_check(int argc, char **argv) {
     char *root = project_root(s.cwd);
     FILE *out = stdout;
     PathList files = {0};
+    DiscoverStats stats = {0}; /* in step with files */
     DiagList diags = {0}, fixed = {0};
     CexPool *cex = cex_pool_new(); /* the findings' counterexamples (cex.h) */
     Cache *cache = NULL;
@@ -829,10 +832,12 @@ int cli_check(int argc, char **argv) {
     if (!choose_format(&s, &o, &o.report.format)) goto done;
     DiscoverFilter filter = {settings_skip, &s, o.force_exclude, settings_problem};
     for (size_t i = 0; i < o.paths.len && !s.config_error; i++) {
-        if (!strcmp(o.paths.items[i], "-"))
+        if (!strcmp(o.paths.items[i], "-")) {
             array_push(&files, util_xstrdup("-"));
-        else if (discover_paths_filtered(o.paths.items[i], &filter, &files, stderr) > 0)
+            array_push(&stats, ((DiscoverStat){.known = false}));
+        } else if (discover_paths_stat(o.paths.items[i], &filter, &files, &stats, stderr) > 0) {
             failed = true;
+        }
     }
     /* Files sharing a rule selection (and a cache digest of settings) run together: usually all
      * of them. */
@@ -841,7 +846,7 @@ int cli_check(int argc, char **argv) {
     cfg_of = util_xcalloc(n ? n : 1, sizeof *cfg_of);
     s.files = &files;
     for (size_t i = 0; i < n && !s.config_error; i++)
-        cfg_of[i] = settings_enabled(&s, files.items[i], enabled[i]);
+        cfg_of[i] = settings_enabled(&s, files.items[i], &stats.items[i], enabled[i]);
     if (s.config_error || o.show_files || o.show_settings) {
         for (size_t i = 0; o.show_files && !s.config_error && i < n; i++)
             printf("%s\n", files.items[i]);
@@ -864,12 +869,14 @@ int cli_check(int argc, char **argv) {
     for (size_t i = 0; i < n; i++) {
         if (grouped[i]) continue;
         PathList group = {0};
+        DiscoverStats group_stats = {0};
         for (size_t k = i; k < n; k++)
             if (!grouped[k] && !memcmp(enabled[k], enabled[i], sizeof enabled[i]) &&
                 !memcmp(&digest[k], &digest[i], sizeof *digest) &&
                 file_contracts(cfg_of[k]) == file_contracts(cfg_of[i])) {
                 grouped[k] = true;
                 array_push(&group, files.items[k]);
+                array_push(&group_stats, stats.items[k]);
             }
         RunOptions run = {.enabled = enabled[i],
                           .stdin_filename = o.stdin_filename,
@@ -877,11 +884,13 @@ int cli_check(int argc, char **argv) {
                           .no_prefilter = o.no_prefilter,
                           .quiet = o.report.quiet,
                           .cache = cache,
+                          .stats = group_stats.items,
                           .settings = digest[i],
                           .contracts = file_contracts(cfg_of[i]),
                           .cex = o.no_verify ? NULL : cex};
         if (run_files(&group, &run, &diags) > 0) failed = true;
         array_free(&group);
+        array_free(&group_stats);
     }
     free(grouped);
     for (size_t i = 0; i < s.problems.len; i++)
@@ -936,6 +945,7 @@ done:
     free(digest);
     free(cfg_of);
     discover_free(&files);
+    array_free(&stats);
     if (s.has_explicit) config_free(&s.explicit_cfg);
     config_resolver_free(s.resolver);
     free(s.last_dir);

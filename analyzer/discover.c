@@ -1,8 +1,10 @@
-#define _DEFAULT_SOURCE /* d_type, lstat */
+#define _DEFAULT_SOURCE /* d_type, dirfd */
+#define _ATFILE_SOURCE /* fstatat */
 #include "discover.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,7 +33,8 @@ bool discover_default_skip(const char *path, bool is_dir, bool gitignored) {
     return false;
 }
 
-/* A virtualenv under any name is skipped whatever the configuration says. */
+/* A virtualenv under any name is skipped whatever the configuration says: a directory holding a
+ * pyvenv.cfg (stat's answer: a link to one counts). */
 static bool is_venv(const char *dir) {
     char *cfg = util_xasprintf("%s/pyvenv.cfg", dir);
     struct stat st;
@@ -63,77 +66,106 @@ static char *absolute(const char *path) {
     return r ? r : util_xstrdup(path);
 }
 
-static int compare_names(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static char *join(const char *dir, const char *name) {
     size_t n = strlen(dir);
     return n && dir[n - 1] == '/' ? util_xasprintf("%s%s", dir, name)
                                   : util_xasprintf("%s/%s", dir, name);
 }
 
-static int walk(const char *dir, const char *abs, IgnoreStack *ig, const DiscoverFilter *filter,
-                PathList *files, FILE *errors) {
+/* One name of a directory's listing and what the walk needs of it. */
+typedef enum { LISTED_SKIP, LISTED_DIR, LISTED_FILE, LISTED_DANGLING } ListedKind;
+typedef struct Listed {
+    char *name;
+    ListedKind kind;
+    DiscoverStat st; /* LISTED_FILE: its stat; LISTED_DANGLING: errno in st.st.st_mode */
+} Listed;
+
+static int compare_listed(const void *a, const void *b) {
+    return strcmp(((const Listed *)a)->name, ((const Listed *)b)->name);
+}
+
+/* What a name of the directory open as fd is, at the fewest calls: the listing's type tells a
+ * directory, and a file not named like a source file is never stat'ed; a source file is (its stat
+ * goes to the run, which then does not ask again), and so is a name whose type the listing cannot
+ * tell. lstat's semantics: symbolic links to directories are not followed (no loops); links to
+ * files are read through. */
+static ListedKind classify(int fd, const struct dirent *e, DiscoverStat *ds) {
+    bool python = is_python(e->d_name);
+    if (e->d_type == DT_DIR) return LISTED_DIR;
+    if (e->d_type != DT_REG && e->d_type != DT_LNK && e->d_type != DT_UNKNOWN) return LISTED_SKIP;
+    if (e->d_type == DT_REG && !python) return LISTED_SKIP;
+    struct stat st;
+    if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) return LISTED_SKIP;
+    bool link = S_ISLNK(st.st_mode);
+    if (link && fstatat(fd, e->d_name, &st, 0) != 0) {
+        ds->st.st_mode = (mode_t)errno; /* a dangling link named like a source file: say so */
+        return python ? LISTED_DANGLING : LISTED_SKIP;
+    }
+    if (S_ISDIR(st.st_mode)) return link ? LISTED_SKIP : LISTED_DIR;
+    if (!S_ISREG(st.st_mode) || !python) return LISTED_SKIP; /* FIFOs, devices, sockets */
+    *ds = (DiscoverStat){st, true, !link};
+    return LISTED_FILE;
+}
+
+/* The walk's state: what it appends to and where it reports. */
+typedef struct Walk {
+    const DiscoverFilter *filter;
+    PathList *files;
+    DiscoverStats *stats; /* NULL: not kept */
+    FILE *errors;
+} Walk;
+
+/* Walks dir (abs: its absolute form). `top`: the directory named on the command line, whose
+ * ignore files ignore_stack_init read, and which is walked even if it is a virtualenv. */
+static int walk(Walk *w, const char *dir, const char *abs, IgnoreStack *ig, bool top) {
     DIR *d = opendir(dir);
     if (!d) {
-        problem(errors, filter, dir, strerror(errno));
+        if (!top && is_venv(dir)) return 0; /* (a virtualenv it cannot list is skipped all the same) */
+        problem(w->errors, w->filter, dir, strerror(errno));
         return 1;
     }
-    PathList names = {0};
+    Array(Listed) names = {0};
+    bool venv = false, gitignore = false, dotignore = false;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        array_push(&names, util_xstrdup(e->d_name));
+        struct stat st;
+        if (!strcmp(e->d_name, "pyvenv.cfg"))
+            venv = (e->d_type != DT_LNK && e->d_type != DT_UNKNOWN) ||
+                   fstatat(dirfd(d), e->d_name, &st, 0) == 0;
+        gitignore |= !strcmp(e->d_name, ".gitignore");
+        dotignore |= !strcmp(e->d_name, ".ignore");
+        Listed l = {NULL, LISTED_SKIP, {{0}, false, false}};
+        l.kind = classify(dirfd(d), e, &l.st);
+        if (l.kind == LISTED_SKIP) continue;
+        l.name = util_xstrdup(e->d_name);
+        array_push(&names, l);
     }
     closedir(d);
-    if (names.len > 1) qsort(names.items, names.len, sizeof(char *), compare_names);
+    size_t listed = names.len;
+    if (venv && !top) names.len = 0; /* skipped */
+    int pushed = top || venv ? 0 : ignore_stack_push_listed(ig, abs, gitignore, dotignore);
+    if (names.len > 1) qsort(names.items, names.len, sizeof *names.items, compare_listed);
     int problems = 0;
     for (size_t i = 0; i < names.len; i++) {
-        char *path = join(dir, names.items[i]);
-        struct stat st;
-        /* lstat: symbolic links to directories are not followed (no loops); links to
-         * files are read through. */
-        if (lstat(path, &st) != 0) {
-            free(path);
-            free(names.items[i]);
-            continue;
+        Listed *l = &names.items[i];
+        char *path = join(dir, l->name), *abs_path = join(abs, l->name);
+        bool is_dir = l->kind == LISTED_DIR;
+        if (l->kind == LISTED_DANGLING) {
+            problem(w->errors, w->filter, path, strerror((int)l->st.st.st_mode));
+            problems++;
+        } else if (!skip(w->filter, abs_path, is_dir, ignore_stack_match(ig, abs_path, is_dir),
+                         false)) {
+            if (is_dir) problems += walk(w, path, abs_path, ig, false);
+            if (!is_dir && w->stats) array_push(w->stats, l->st);
+            if (!is_dir) array_push(w->files, path), path = NULL;
         }
-        bool link = S_ISLNK(st.st_mode);
-        if (link && stat(path, &st) != 0) {
-            /* A dangling link named like a source file: it cannot be read, say so. */
-            if (is_python(names.items[i])) {
-                problem(errors, filter, path, strerror(errno));
-                problems++;
-            }
-            free(path);
-            free(names.items[i]);
-            continue;
-        }
-        if (link && S_ISDIR(st.st_mode)) {
-            free(path);
-            free(names.items[i]);
-            continue;
-        }
-        char *abs_path = join(abs, names.items[i]);
-        bool is_dir = S_ISDIR(st.st_mode);
-        bool gitignored = ignore_stack_match(ig, abs_path, is_dir);
-        if (is_dir) {
-            if (!skip(filter, abs_path, true, gitignored, false) && !is_venv(path)) {
-                int pushed = ignore_stack_push(ig, abs_path);
-                problems += walk(path, abs_path, ig, filter, files, errors);
-                ignore_stack_pop(ig, pushed);
-            }
-            free(path);
-        } else if (S_ISREG(st.st_mode) && is_python(names.items[i]) &&
-                   !skip(filter, abs_path, false, gitignored, false)) {
-            array_push(files, path);
-        } else {
-            free(path); /* FIFOs, devices, sockets, other files */
-        }
+        free(path);
         free(abs_path);
-        free(names.items[i]);
     }
+    ignore_stack_pop(ig, pushed);
+    for (size_t i = 0; i < listed; i++)
+        free(names.items[i].name);
     array_free(&names);
     return problems;
 }
@@ -144,6 +176,11 @@ int discover_paths(const char *path, PathList *files, FILE *errors) {
 
 int discover_paths_filtered(const char *path, const DiscoverFilter *filter, PathList *files,
                             FILE *errors) {
+    return discover_paths_stat(path, filter, files, NULL, errors);
+}
+
+int discover_paths_stat(const char *path, const DiscoverFilter *filter, PathList *files,
+                        DiscoverStats *stats, FILE *errors) {
     struct stat st;
     if (stat(path, &st) != 0) {
         problem(errors, filter, path, strerror(errno));
@@ -157,8 +194,9 @@ int discover_paths_filtered(const char *path, const DiscoverFilter *filter, Path
         IgnoreStack ig;
         ignore_stack_init(&ig, abs);
         bool gitignored = strcmp(abs, "/") && ignore_stack_match(&ig, abs, true);
+        Walk w = {filter, files, stats, errors};
         if (!(filter && filter->force_exclude && skip(filter, abs, true, gitignored, true)))
-            problems = walk(path, abs, &ig, filter, files, errors);
+            problems = walk(&w, path, abs, &ig, true);
         ignore_stack_free(&ig);
     } else if (!S_ISREG(st.st_mode)) {
         problem(errors, filter, path, "not a regular file, skipped");
@@ -184,6 +222,7 @@ int discover_paths_filtered(const char *path, const DiscoverFilter *filter, Path
             free(dir);
         }
         if (keep) array_push(files, util_xstrdup(path));
+        if (keep && stats) array_push(stats, ((DiscoverStat){st, true, false})); /* (a link?) */
     }
     free(abs);
     return problems;

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "util.h"
 
@@ -26,6 +27,19 @@ typedef struct DiscoverFilter {
 int discover_paths(const char *path, PathList *files, FILE *errors);
 int discover_paths_filtered(const char *path, const DiscoverFilter *filter, PathList *files,
                             FILE *errors);
+/* What the walk learnt of a file, so that a run need not ask again: its stat (a link's target's),
+ * and whether the path is no symbolic link (then lstat gave the same). */
+typedef struct DiscoverStat {
+    struct stat st;
+    bool known; /* st is the file's */
+    bool plain; /* no link (false: a link, or not known) */
+} DiscoverStat;
+typedef Array(DiscoverStat) DiscoverStats;
+
+/* discover_paths_filtered, appending to `stats` (when not NULL) each file's stat, in step with
+ * `files`. */
+int discover_paths_stat(const char *path, const DiscoverFilter *filter, PathList *files,
+                        DiscoverStats *stats, FILE *errors);
 /* The directories a walk skips by default (ruff's defaults), and the default skip. */
 extern const char *const discover_default_excludes[];
 bool discover_default_skip(const char *path, bool is_dir, bool gitignored);

@@ -143,10 +143,10 @@ static bool load(IgnoreStack *s, const char *base, const char *file, int kind) {
     return true;
 }
 
-int ignore_stack_push(IgnoreStack *s, const char *dir) {
+int ignore_stack_push_listed(IgnoreStack *s, const char *dir, bool gitignore, bool dotignore) {
     int n = 0;
-    if (s->git_root) n += load(s, dir, ".gitignore", IGNORE_GITIGNORE);
-    n += load(s, dir, ".ignore", IGNORE_DOTIGNORE);
+    if (s->git_root && gitignore) n += load(s, dir, ".gitignore", IGNORE_GITIGNORE);
+    if (dotignore) n += load(s, dir, ".ignore", IGNORE_DOTIGNORE);
     return n;
 }
 
@@ -174,7 +174,7 @@ void ignore_stack_init(IgnoreStack *s, const char *dir) {
     const char *top = s->git_root ? s->git_root : dir;
     size_t tl = strlen(top);
     char *cur = util_xstrdup(top);
-    ignore_stack_push(s, cur);
+    ignore_stack_push_listed(s, cur, true, true);
     for (const char *p = dir + tl; *p;) {
         while (*p == '/')
             p++;
@@ -184,7 +184,7 @@ void ignore_stack_init(IgnoreStack *s, const char *dir) {
         char *next = util_xasprintf("%s/%.*s", strcmp(cur, "/") ? cur : "", (int)len, p);
         free(cur);
         cur = next;
-        ignore_stack_push(s, cur);
+        ignore_stack_push_listed(s, cur, true, true);
         p += len;
     }
     free(cur);

@@ -36,8 +36,9 @@ typedef struct IgnoreStack {
 
 /* Starts a stack for absolute directory `dir`, loading every ancestor's files. */
 void ignore_stack_init(IgnoreStack *s, const char *dir);
-/* Loads `dir`'s own files (a child of the top directory); returns how many were pushed. */
-int ignore_stack_push(IgnoreStack *s, const char *dir);
+/* Loads the own files of `dir` (a child of the top directory) that its listing says it holds
+ * (.gitignore, .ignore: the others are not even looked for); returns how many were pushed. */
+int ignore_stack_push_listed(IgnoreStack *s, const char *dir, bool gitignore, bool dotignore);
 void ignore_stack_pop(IgnoreStack *s, int n);
 void ignore_stack_free(IgnoreStack *s);
 /* Is absolute path `path` ignored? */

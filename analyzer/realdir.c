@@ -103,9 +103,14 @@ static char *real_dir(RealDirs *r, const char *dir) {
 }
 
 char *realdir_path(RealDirs *r, const char *path) {
-    const char *slash = strrchr(path, '/');
     struct stat st;
-    if (!slash || lstat(path, &st) != 0 || S_ISLNK(st.st_mode)) return realpath(path, NULL);
+    if (lstat(path, &st) != 0 || S_ISLNK(st.st_mode)) return realpath(path, NULL);
+    return realdir_path_plain(r, path);
+}
+
+char *realdir_path_plain(RealDirs *r, const char *path) {
+    const char *slash = strrchr(path, '/');
+    if (!slash) return realpath(path, NULL);
     const char *name = slash + 1;
     if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) return realpath(path, NULL);
     char *dir = slash == path ? util_xstrdup("/") : util_xstrndup(path, (size_t)(slash - path));

@@ -15,5 +15,7 @@ RealDirs *realdir_new(const char *cwd);
 void realdir_free(RealDirs *r);
 /* realpath(path, NULL): malloc'd, NULL when it cannot be resolved. */
 char *realdir_path(RealDirs *r, const char *path);
+/* The same for a path that lstat has found to be there and no symbolic link (a walk's). */
+char *realdir_path_plain(RealDirs *r, const char *path);
 
 #endif

@@ -160,12 +160,16 @@ typedef struct FileId {
 } FileId;
 
 /* A warm run's answer for the file at path without reading it: the memo knows its text by its
- * identity, its entry holds, and that entry needs nothing of the text (no finding the verifier
- * reads, nothing left to verify). False: it is read (id says what the memo knew). */
-static bool answer_unread(RunState *st, const char *path, FileId *id, DiagList *out,
-                          LintResult *lr) {
+ * identity (the walk's stat of it, ds, when it took one), its entry holds, and that entry needs
+ * nothing of the text (no finding the verifier reads, nothing left to verify). False: it is read
+ * (id says what the memo knew). */
+static bool answer_unread(RunState *st, const char *path, const DiscoverStat *ds, FileId *id,
+                          DiagList *out, LintResult *lr) {
     const RunOptions *o = st->opts;
-    if (!o->cache || stat(path, &id->st) != 0 || !S_ISREG(id->st.st_mode)) return false;
+    if (ds && ds->known) id->st = ds->st;
+    if (!o->cache || (!(ds && ds->known) && stat(path, &id->st) != 0) ||
+        !S_ISREG(id->st.st_mode))
+        return false;
     id->ok = true;
     /* (absolute: the memo's records do not depend on the working directory, and one of a file
      * that is gone can be told: cache_stat_close) */
@@ -300,13 +304,13 @@ static void read_and_lint(RunState *st, const char *path, FileId *id, FileResult
     source_free(&src);
 }
 
-/* Loads, prefilters, lints and warns for one file: a warm run answers an unchanged one without
- * reading it. */
-static void run_one(RunState *st, const char *path, FileResult *r) {
+/* Loads, prefilters, lints and warns for one file (ds: what the walk learnt of it, NULL:
+ * nothing): a warm run answers an unchanged one without reading it. */
+static void run_one(RunState *st, const char *path, const DiscoverStat *ds, FileResult *r) {
     const RunOptions *o = st->opts;
     FileId id = {0};
     LintResult lr;
-    bool answered = strcmp(path, "-") && answer_unread(st, path, &id, &r->diags, &lr);
+    bool answered = strcmp(path, "-") && answer_unread(st, path, ds, &id, &r->diags, &lr);
     if (answered) report(o, path, &lr, r); /* (the path as given is the source's) */
     if (!answered) read_and_lint(st, path, &id, r);
     if (id.held) cache_file_free(&id.entry); /* (the text read was another) */
@@ -333,7 +337,7 @@ static void *worker(void *arg) {
         size_t i = atomic_fetch_add(&st->next, 1);
         if (i >= st->files->len) break;
         FileResult r = {0};
-        run_one(st, st->files->items[i], &r);
+        run_one(st, st->files->items[i], st->opts->stats ? &st->opts->stats[i] : NULL, &r);
         r.done = true;
         pthread_mutex_lock(&st->lock);
         st->results[i] = r;

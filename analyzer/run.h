@@ -20,6 +20,7 @@ typedef struct RunOptions {
     bool quiet;                 /* no warnings (errors are still reported) */
     const struct UserContracts *contracts; /* declared library contracts (NULL: none) */
     CexPool *cex; /* the findings' counterexamples are attached here (NULL: --no-verify) */
+    const DiscoverStat *stats; /* per file, what the walk learnt of it (NULL: nothing) */
 } RunOptions;
 
 /* Analyses every file ("-" is standard input), appending findings to out in file order (not
