@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "bytes_le.h"
+#include "cache_pack.h"
 #include "cache_stat.h"
 #include "rules.h"
 #include "verify.h"
@@ -28,10 +29,10 @@ static const char MAGIC[8] = "LLCACHE6"; /* the last character is the format's v
 enum { NO_STRING = 0xffffffffu, SECRET_BYTES = 16, ENTRY_MAX = 64 << 20 };
 
 struct Cache {
-    char *entries; /* the directory of entries */
     uint8_t secret[SECRET_BYTES];
     Hash128 build; /* this logitlint: its version and executable */
     CacheStat *stats;
+    CachePack *pack; /* the entries */
 };
 
 /* ---- the directory ----------------------------------------------------------------------- */
@@ -125,12 +126,11 @@ Cache *cache_open(const char *dir, char *err, size_t errlen) {
                               "# For information about cache directory tags, see:\n"
                               "#\thttps://bford.info/cachedir/\n";
     Cache *c = util_xcalloc(1, sizeof *c);
-    c->entries = util_xasprintf("%s/entries", dir);
     /* The .gitignore and the tag go only into a directory made here: `--cache-dir .` must not
      * make git ignore a project. */
     struct stat st;
     bool fresh = stat(dir, &st) != 0;
-    bool ok = mkdir_parents(c->entries) &&
+    bool ok = mkdir_parents(dir) &&
               (!fresh || (cache_write_atomic(dir, ".gitignore", gitignore, sizeof gitignore - 1, false) &&
                           cache_write_atomic(dir, "CACHEDIR.TAG", tag, sizeof tag - 1, false)));
     int why = ok ? 0 : errno;
@@ -154,6 +154,7 @@ Cache *cache_open(const char *dir, char *err, size_t errlen) {
     }
     c->build = hash_final(&h);
     c->stats = cache_stat_open(dir, c->secret);
+    c->pack = cache_pack_open(dir, c->secret);
     return c;
 }
 
@@ -163,8 +164,8 @@ CacheStat *cache_stats(const Cache *c) {
 
 void cache_close(Cache *c) {
     if (!c) return;
+    cache_pack_close(c->pack);
     cache_stat_close(c->stats);
-    free(c->entries);
     free(c);
 }
 
@@ -199,31 +200,29 @@ Hash128 cache_key_of(const Cache *c, Hash128 settings, Hash128 text_id, const ch
     return hash_final(&h);
 }
 
-static char *entry_path(const Cache *c, Hash128 key) {
-    char hex[33];
-    hash_hex(key, hex);
-    return util_xasprintf("%s/%s", c->entries, hex);
+Hash128 cache_slot_of(const Cache *c, Hash128 settings, const char *path) {
+    HashState h;
+    hash_init(&h, c->secret, 1);
+    hash_update(&h, "slot", 4); /* never equal to a key; no build: a new one replaces the old */
+    hash_update_field(&h, &settings, sizeof settings);
+    hash_update_field(&h, path, strlen(path));
+    return hash_final(&h);
 }
 
 bool cache_load(const Cache *c, Hash128 key, const char *path, CachedFile *out) {
-    char *file = entry_path(c, key);
     size_t len = 0;
-    uint8_t *buf = cache_read_small(file, ENTRY_MAX, &len);
-    free(file);
-    bool ok = buf && cache_decode(c->secret, &key, buf, len, out);
-    free(buf);
+    const uint8_t *buf = c->pack ? cache_pack_find(c->pack, key, &len) : NULL;
+    bool ok = buf && len <= ENTRY_MAX && cache_decode(c->secret, &key, buf, len, out);
     for (size_t i = 0; ok && i < out->diags.len; i++)
         out->diags.items[i].filename = util_xstrdup(path);
     return ok;
 }
 
-void cache_store(const Cache *c, Hash128 key, const CachedFile *f) {
+void cache_store(const Cache *c, Hash128 key, Hash128 slot, const CachedFile *f) {
     size_t len;
     uint8_t *buf = cache_encode(c->secret, key, f, &len);
-    char hex[33];
-    hash_hex(key, hex);
-    cache_write_atomic(c->entries, hex, buf, len, true);
-    free(buf);
+    if (len <= ENTRY_MAX) cache_pack_add(c->pack, key, slot, buf, len);
+    else free(buf);
 }
 
 const uint8_t *cache_text_key(const Cache *c) {

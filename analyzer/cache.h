@@ -14,8 +14,9 @@
  *
  * The directory holds a random secret; the key and a MAC over each entry are SipHash under it
  * (hash.h). An entry that is truncated, corrupt, of another format or build, or under another
- * key is ignored and rebuilt, never trusted. Entries are written to a temporary file and
- * renamed into place, so concurrent runs sharing a directory see whole entries or none. */
+ * key is ignored and rebuilt, never trusted. The entries live in the directory's pack
+ * (cache_pack.h), read once per run and written at its end, atomically: concurrent runs sharing
+ * a directory see whole entries or none. */
 #ifndef LOGITLINT_CACHE_H
 #define LOGITLINT_CACHE_H
 
@@ -59,11 +60,15 @@ Hash128 cache_settings_end(HashState *h);
  * map (cache_text_id, which the stat memo remembers by the file's identity) and its path. */
 Hash128 cache_text_id(const Cache *c, const Source *src);
 Hash128 cache_key_of(const Cache *c, Hash128 settings, Hash128 text_id, const char *path);
+/* The slot of the entries of the file at path under settings digest `settings`: the entry a run
+ * stores replaces the others of its slot (the file's older texts, other builds' entries). */
+Hash128 cache_slot_of(const Cache *c, Hash128 settings, const char *path);
 /* The entry for key (true), its findings' filename set to `path`; false if there is none or it
  * is not valid. */
 bool cache_load(const Cache *c, Hash128 key, const char *path, CachedFile *out);
-/* Stores f under key; best effort (a failure leaves no entry, and nothing is reported). */
-void cache_store(const Cache *c, Hash128 key, const CachedFile *f);
+/* Stores f under key, for slot; best effort (a failure leaves no entry, and nothing is
+ * reported), written when the cache is closed. */
+void cache_store(const Cache *c, Hash128 key, Hash128 slot, const CachedFile *f);
 void cache_file_free(CachedFile *f);
 
 /* The entry format, for cache_load / cache_store and the fuzz harness. encode returns a

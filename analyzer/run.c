@@ -84,15 +84,16 @@ static bool verify_asks_hold(ProjectCache *c, const ProjectAsks *asks) {
     return true;
 }
 
-/* Stores the findings out[first..] of src as its entry: verified (with what the verifier's runs
- * read) when the run attaches counterexamples. */
-static void store(RunState *st, Hash128 key, CachedFile *entry, DiagList *out, size_t first) {
+/* Stores the findings out[first..] of the file at path as its entry: verified (with what the
+ * verifier's runs read) when the run attaches counterexamples. */
+static void store(RunState *st, Hash128 key, const char *path, CachedFile *entry, DiagList *out,
+                  size_t first) {
     const RunOptions *o = st->opts;
     size_t found = out->len - first; /* (no findings at all: out->items is NULL) */
     entry->diags = (DiagList){found ? out->items + first : NULL, found, found};
     entry->verified = o->cex != NULL;
     if (o->cex) cex_asks(st->modules, entry->diags.items, found, &entry->verify_asks);
-    cache_store(o->cache, key, entry);
+    cache_store(o->cache, key, cache_slot_of(o->cache, o->settings, path), entry);
     project_asks_free(&entry->verify_asks);
 }
 
@@ -121,7 +122,7 @@ static void use_entry(RunState *st, const Source *src, Hash128 key, CachedFile *
     *lr = entry->result;
     if (o->cex && !entry->verified) {
         cex_attach(o->cex, out->items + first, out->len - first, false, false);
-        store(st, key, entry, out, first);
+        store(st, key, src->path, entry, out, first); /* (src: answer_unread left it to be read) */
     }
     project_asks_free(&entry->asks);
     project_asks_free(&entry->verify_asks);
@@ -134,6 +135,7 @@ typedef struct Fresh {
     size_t first;
     bool store;
     Hash128 key;
+    const char *path;
     CachedFile entry; /* its asks: a copy of the analysis's */
 } Fresh;
 
@@ -230,7 +232,7 @@ static bool lint_cached(RunState *st, const Source *src, ProjectFile *project, F
         if (prefilter_scan(prefilter_of(st), src->text, src->len, may) == 0) return false;
         enabled = may;
     }
-    *fresh = (Fresh){.first = out->len, .key = key};
+    *fresh = (Fresh){.first = out->len, .key = key, .path = src->path};
     lint_source_declared(src, enabled, o->contracts, out, lr);
     fresh->store = cached && !lr->parse_failed && lr->bound == BOUND_NONE;
     if (fresh->store) {
@@ -244,7 +246,7 @@ static bool lint_cached(RunState *st, const Source *src, ProjectFile *project, F
 static void verify_fresh(RunState *st, DiagList *out, Fresh *fresh) {
     const RunOptions *o = st->opts;
     if (o->cex) cex_attach(o->cex, out->items + fresh->first, out->len - fresh->first, false, false);
-    if (fresh->store) store(st, fresh->key, &fresh->entry, out, fresh->first);
+    if (fresh->store) store(st, fresh->key, fresh->path, &fresh->entry, out, fresh->first);
     project_asks_free(&fresh->entry.asks);
 }
 

@@ -2,14 +2,18 @@
  * it is (almost always refused: its MAC is wrong) and again with a valid MAC stamped over its
  * last 16 bytes, so the payload reader is reached. An entry that is accepted must encode back
  * to the same bytes, and every reporter must print its findings with their counterexamples and
- * fix verifications (the explanation too). Seeds: entries that tests/fuzz/run.sh makes by running
- * logitlint with a cache directory holding FUZZ_SECRET, with and without --no-verify. */
+ * fix verifications (the explanation too). The same bytes are read as a stat memo and as a pack
+ * (cache_pack.h), whose entries are decoded as above. Seeds: packs, and the entries in them,
+ * that tests/fuzz/run.sh makes by running logitlint with a cache directory holding FUZZ_SECRET,
+ * with and without --no-verify. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes_le.h"
 #include "cache.h"
+#include "cache_pack.h"
 #include "cache_stat.h"
 #include "report.h"
 
@@ -57,8 +61,32 @@ static void stat_memo(const uint8_t *data, size_t size) {
     free(stamped);
 }
 
+/* The pack's reader (cache_pack.h) on the same bytes, as they are and with the index's MAC
+ * stamped where the count they start with puts it; each entry of a valid index is decoded under
+ * its record's key, as a run reads it. */
+static void pack(const uint8_t *data, size_t size) {
+    cache_pack_check(FUZZ_SECRET, data, size);
+    if (size < 12 + 16) return;
+    size_t index_end = 12 + (size_t)le_load32(data + 8) * 44;
+    if (index_end > size - 16) return;
+    uint8_t *stamped = malloc(size);
+    memcpy(stamped, data, size);
+    Hash128 mac = cache_pack_mac(FUZZ_SECRET, stamped, index_end);
+    le_store64(stamped + index_end, mac.lo), le_store64(stamped + index_end + 8, mac.hi);
+    long n = cache_pack_check(FUZZ_SECRET, stamped, size);
+    for (long i = 0; i < n; i++) {
+        const uint8_t *r = stamped + 12 + (size_t)i * 44;
+        Hash128 key = {le_load64(r), le_load64(r + 8)};
+        CachedFile f;
+        if (cache_decode(FUZZ_SECRET, &key, stamped + le_load64(r + 32), le_load32(r + 40), &f))
+            cache_file_free(&f);
+    }
+    free(stamped);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     stat_memo(data, size);
+    pack(data, size);
     CachedFile f;
     if (cache_decode(FUZZ_SECRET, NULL, data, size, &f)) cache_file_free(&f);
     if (size < 16) return 0;

@@ -89,14 +89,28 @@ PY
       rm -rf "$cache" && mkdir -p "$cache"
       printf 'logitlint-fuzz!\0' >"$cache/secret"
       "$BUILD/logitlint" check --exit-zero --cache-dir "$cache" tests/fixtures samples >/dev/null 2>&1 || true
-      cp "$cache"/entries/* "$dir"/
-      # and entries without counterexamples (a --no-verify run's), under other names
-      rm -rf "$cache/entries"
+      unpack "$cache/pack" "$dir/entry"
+      # and entries without counterexamples (a --no-verify run's), under other names; a small
+      # pack whole
+      rm -f "$cache/pack"
       "$BUILD/logitlint" check --exit-zero --no-verify --cache-dir "$cache" tests/fixtures/LL101 \
         tests/fixtures/project >/dev/null 2>&1 || true
-      for f in "$cache"/entries/*; do cp "$f" "$dir/unverified-$(basename "$f")"; done ;;
+      unpack "$cache/pack" "$dir/unverified"
+      cp "$cache/pack" "$dir/pack" ;;
   esac
   if [ -d "tests/fuzz/regressions/$h" ]; then cp -r tests/fuzz/regressions/"$h"/. "$dir"/; fi
+}
+
+# unpack PACK PREFIX: each entry of a result-cache pack (cache_pack.c) as PREFIX-N.
+unpack() {
+  python3 - "$1" "$2" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+(n,) = struct.unpack_from("<I", data, 8)
+for i in range(n):
+    off, length = struct.unpack_from("<QI", data, 12 + 44 * i + 32)
+    open("%s-%d" % (sys.argv[2], i), "wb").write(data[off:off + length])
+PY
 }
 
 mkdir -p "$BUILD/artifacts"

@@ -9,7 +9,9 @@
 #include <fcntl.h>
 #include <sys/wait.h>
 
+#include "bytes_le.h"
 #include "cache.h"
+#include "cache_pack.h"
 #include "harness.h"
 #include "rules.h"
 
@@ -68,19 +70,39 @@ static bool same_run(const CliRun *a, const CliRun *b) {
                   "\n--- err\n%.400s\n--- vs\n%.400s", what, (a).status, (b).status, (a).out,  \
                   (b).out, (a).err, (b).err)
 
-/* The entries of a cache directory, as "name inode" lines (a rewritten entry gets a new inode). */
+/* A whole file (NULL: none), NUL bytes included. */
+static char *read_bytes_if(const char *path, size_t *len) {
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return NULL;
+    struct stat st;
+    ck_assert_int_eq(fstat(fd, &st), 0);
+    char *buf = util_xmalloc((size_t)st.st_size + 1);
+    ck_assert_int_eq(read(fd, buf, (size_t)st.st_size), st.st_size);
+    close(fd);
+    *len = (size_t)st.st_size;
+    return buf;
+}
+
+/* The entries of a cache directory's pack (cache_pack.c), as "key length inode" lines: a run
+ * that stores anything rewrites the pack, which gets a new inode. */
 static char *entries(const char *cache) {
-    char *dir = util_xasprintf("%s/entries", cache);
-    DIR *d = opendir(dir);
+    char *path = util_xasprintf("%s/pack", cache);
+    size_t len = 0;
+    char *pack = read_bytes_if(path, &len);
+    struct stat st = {0};
+    stat(path, &st);
     char *list = util_xstrdup("");
-    for (struct dirent *e; d && (e = readdir(d));) {
-        if (e->d_name[0] == '.') continue;
+    uint32_t n = pack && len >= 12 ? le_load32((const uint8_t *)pack + 8) : 0;
+    for (uint32_t i = 0; i < n && 12 + (size_t)(i + 1) * 44 <= len; i++) {
+        const uint8_t *r = (const uint8_t *)pack + 12 + (size_t)i * 44;
         char *prev = list;
-        list = util_xasprintf("%s%s %lu\n", prev, e->d_name, (unsigned long)e->d_ino);
+        list = util_xasprintf("%s%016llx%016llx %u %lu\n", prev,
+                              (unsigned long long)le_load64(r + 8),
+                              (unsigned long long)le_load64(r), le_load32(r + 40),
+                              (unsigned long)st.st_ino);
         free(prev);
     }
-    if (d) closedir(d);
-    free(dir);
+    free(pack), free(path);
     return list;
 }
 
@@ -98,16 +120,9 @@ static int count_entries(const char *cache) {
     return n;
 }
 
-/* A whole file, NUL bytes included. */
 static char *read_bytes(const char *path, size_t *len) {
-    int fd = open(path, O_RDONLY);
-    ck_assert_int_ge(fd, 0);
-    struct stat st;
-    ck_assert_int_eq(fstat(fd, &st), 0);
-    char *buf = util_xmalloc((size_t)st.st_size + 1);
-    ck_assert_int_eq(read(fd, buf, (size_t)st.st_size), st.st_size);
-    close(fd);
-    *len = (size_t)st.st_size;
+    char *buf = read_bytes_if(path, len);
+    ck_assert_ptr_nonnull(buf);
     return buf;
 }
 
@@ -657,49 +672,59 @@ static void copy_file(const char *from, const char *to) {
 }
 
 /* Another build of logitlint (here: another copy of the executable) never reads the entries an
- * earlier one wrote. */
+ * earlier one wrote, and its own replace them (the pack does not grow with every build). */
 START_TEST(another_build_does_not_read_the_entries) {
     char *proj = make_project();
     char *cache = util_xasprintf("%s/c", proj), *bin = util_xasprintf("%s/logitlint-copy", proj);
     copy_file(LOGITLINT_BIN, bin);
     CliRun ref = check(proj, NULL, "json");
     CliRun cold = check(proj, cache, "json");
-    int n = count_entries(cache);
+    char *before = entries(cache);
+    int n = count_lines(before);
     CliRun other = check_with(bin, proj, cache, "json", NULL, NULL);
     ck_assert_same(other, ref, "copy");
-    ck_assert_int_eq(count_entries(cache), 2 * n);
+    char *after = entries(cache);
+    ck_assert_int_eq(count_lines(after), n);
+    for (const char *line = before; *line; line = strchr(line, '\n') + 1) { /* no key kept */
+        char *key = util_xstrndup(line, 32);
+        ck_assert_ptr_null(strstr(after, key));
+        free(key);
+    }
+    free(before), free(after);
     harness_run_free(&ref), harness_run_free(&cold), harness_run_free(&other);
     free(cache), free(bin);
     tmp_remove(proj);
 }
 END_TEST
 
-/* Overwrites every entry with a damaged or foreign one, by kind. */
+/* Damages the pack, by kind: truncated, a bit flipped, every key's record pointing at the next
+ * key's entry (valid entries under other keys, the index's MAC made anew with the directory's
+ * secret), not a pack. */
 static void damage_entries(const char *cache, int kind) {
-    char *dir = util_xasprintf("%s/entries", cache);
-    DIR *d = opendir(dir);
-    ck_assert_ptr_nonnull(d);
-    char *foreign = NULL; /* the previous entry's bytes: a valid entry under another key */
-    size_t foreign_len = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        if (e->d_name[0] == '.') continue;
-        char *path = util_xasprintf("%s/%s", dir, e->d_name);
-        size_t len;
-        char *bytes = read_bytes(path, &len);
-        FILE *f = fopen(path, "wb");
-        ck_assert_ptr_nonnull(f);
-        if (kind == 0) fwrite(bytes, 1, len / 2, f);                        /* truncated */
-        if (kind == 1) bytes[len / 2] ^= 0x10, fwrite(bytes, 1, len, f);    /* a bit flipped */
-        if (kind == 2 && foreign) fwrite(foreign, 1, foreign_len, f); /* another file's entry */
-        if (kind == 3) fputs("LLCACHE1 not an entry", f);
-        fclose(f);
-        free(foreign);
-        foreign = bytes, foreign_len = len;
-        free(path);
+    char *path = util_xasprintf("%s/pack", cache), *secret_path = util_xasprintf("%s/secret", cache);
+    size_t len, secret_len;
+    char *bytes = read_bytes(path, &len), *secret = read_bytes(secret_path, &secret_len);
+    uint8_t *b = (uint8_t *)bytes;
+    uint32_t n = le_load32(b + 8);
+    ck_assert_int_ge(n, 2);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    if (kind == 0) fwrite(bytes, 1, len / 2, f);
+    if (kind == 1) bytes[len / 2] ^= 0x10, fwrite(bytes, 1, len, f);
+    if (kind == 2) {
+        uint8_t first[12];
+        memcpy(first, b + 12 + 32, 12); /* offset and length */
+        for (uint32_t i = 0; i + 1 < n; i++)
+            memcpy(b + 12 + (size_t)i * 44 + 32, b + 12 + (size_t)(i + 1) * 44 + 32, 12);
+        memcpy(b + 12 + (size_t)(n - 1) * 44 + 32, first, 12);
+        size_t index_end = 12 + (size_t)n * 44;
+        Hash128 mac = cache_pack_mac((const uint8_t *)secret, b, index_end);
+        le_store64(b + index_end, mac.lo), le_store64(b + index_end + 8, mac.hi);
+        fwrite(bytes, 1, len, f);
     }
-    free(foreign);
-    closedir(d);
-    free(dir);
+    if (kind == 3) fputs("LLPACK01 not a pack", f);
+    fclose(f);
+    free(bytes), free(secret), free(path), free(secret_path);
 }
 
 START_TEST(a_damaged_entry_is_rebuilt_not_trusted) {

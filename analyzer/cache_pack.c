@@ -1,0 +1,225 @@
+/* The pack of the result cache (see cache_pack.h).
+ *
+ * The file, little-endian: "LLPACK01" | u32 records, each: the 16-byte key, the 16-byte slot,
+ * u64 offset, u32 length of its entry; sorted by key, each key once | the 16-byte MAC of all that
+ * precedes it | the entries' bytes, where their records say. */
+#define _GNU_SOURCE
+#include "cache_pack.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytes_le.h"
+#include "cache.h"
+#include "util.h"
+
+static const char MAGIC[8] = "LLPACK01";
+enum {
+    HEAD = 12,         /* the magic and the count */
+    RECORD = 44,       /* key, slot, offset, length */
+    PACK_MAX = 1 << 30, /* a larger pack is not read (and so replaced) */
+    PENDING_MAX = 32 << 20, /* the new entries kept in memory before the pack is written */
+};
+
+/* A pack read whole: its records valid (n >= 0), or none. */
+typedef struct Packed {
+    uint8_t *buf;
+    size_t len;
+    size_t n;
+} Packed;
+
+/* An entry this run stored; seq orders those of one key (the last wins). */
+typedef struct Pending {
+    Hash128 key, slot;
+    uint8_t *bytes;
+    size_t len, seq;
+} Pending;
+
+struct CachePack {
+    char *dir;
+    uint8_t secret[16];
+    Packed read; /* as opened: what cache_pack_find answers from */
+    pthread_mutex_t lock; /* guards the pending entries */
+    Array(Pending) pending;
+    size_t pending_bytes, seq;
+};
+
+static Hash128 load_hash(const uint8_t *p) {
+    return (Hash128){le_load64(p), le_load64(p + 8)};
+}
+
+static void store_hash(uint8_t *p, Hash128 h) {
+    le_store64(p, h.lo), le_store64(p + 8, h.hi);
+}
+
+static int hash_order(Hash128 a, Hash128 b) {
+    if (a.hi != b.hi) return a.hi < b.hi ? -1 : 1;
+    return a.lo != b.lo ? (a.lo < b.lo ? -1 : 1) : 0;
+}
+
+Hash128 cache_pack_mac(const uint8_t secret[16], const uint8_t *buf, size_t n) {
+    HashState h;
+    hash_init(&h, secret, 1);
+    hash_update(&h, "pack", 4); /* never equal to an entry's or the stat memo's MAC */
+    hash_update(&h, buf, n);
+    return hash_final(&h);
+}
+
+long cache_pack_check(const uint8_t secret[16], const uint8_t *buf, size_t n) {
+    if (n < HEAD + 16 || memcmp(buf, MAGIC, sizeof MAGIC)) return -1;
+    uint32_t count = le_load32(buf + sizeof MAGIC);
+    if (count > (n - HEAD - 16) / RECORD) return -1;
+    size_t index_end = HEAD + (size_t)count * RECORD, data = index_end + 16;
+    Hash128 mac = cache_pack_mac(secret, buf, index_end), was = load_hash(buf + index_end);
+    if (mac.lo != was.lo || mac.hi != was.hi) return -1;
+    for (size_t i = 0; i < count; i++) {
+        const uint8_t *r = buf + HEAD + i * RECORD;
+        uint64_t at = le_load64(r + 32), len = le_load32(r + 40);
+        if (at < data || at > n || len > n - at) return -1;
+        if (i && hash_order(load_hash(r - RECORD), load_hash(r)) >= 0) return -1; /* bsearch */
+    }
+    return (long)count;
+}
+
+/* The pack on disk now (damaged, foreign, too large or none: no records). */
+static Packed pack_read(const char *dir, const uint8_t secret[16]) {
+    char *path = util_xasprintf("%s/pack", dir);
+    Packed p = {NULL, 0, 0};
+    p.buf = cache_read_small(path, PACK_MAX, &p.len);
+    free(path);
+    long n = p.buf ? cache_pack_check(secret, p.buf, p.len) : -1;
+    if (n < 0) free(p.buf), p.buf = NULL, p.len = 0;
+    p.n = n < 0 ? 0 : (size_t)n;
+    return p;
+}
+
+static const uint8_t *record_of(const Packed *p, Hash128 key) {
+    size_t lo = 0, hi = p->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const uint8_t *r = p->buf + HEAD + mid * RECORD;
+        int order = hash_order(load_hash(r), key);
+        if (!order) return r;
+        if (order < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
+CachePack *cache_pack_open(const char *dir, const uint8_t secret[16]) {
+    CachePack *p = util_xcalloc(1, sizeof *p);
+    p->dir = util_xstrdup(dir);
+    memcpy(p->secret, secret, sizeof p->secret);
+    pthread_mutex_init(&p->lock, NULL);
+    p->read = pack_read(dir, secret);
+    return p;
+}
+
+const uint8_t *cache_pack_find(const CachePack *p, Hash128 key, size_t *len) {
+    const uint8_t *r = record_of(&p->read, key);
+    if (!r) return NULL;
+    *len = le_load32(r + 40);
+    return p->read.buf + le_load64(r + 32);
+}
+
+static int pending_order(const void *a, const void *b) {
+    const Pending *x = a, *y = b;
+    int order = hash_order(x->key, y->key);
+    return order ? order : x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int slot_order(const void *a, const void *b) {
+    return hash_order(*(const Hash128 *)a, *(const Hash128 *)b);
+}
+
+/* A record of the pack to write. */
+typedef struct Out {
+    Hash128 key, slot;
+    const uint8_t *bytes;
+    size_t len;
+} Out;
+
+static int out_order(const void *a, const void *b) {
+    return hash_order(((const Out *)a)->key, ((const Out *)b)->key);
+}
+
+/* Writes the pack: the one on disk now (another run's, maybe) but for the records of the keys
+ * and slots of the pending entries, with those entries (of a key stored twice, the last). */
+static void write_pack(const CachePack *p, Out *news, size_t nnew, Hash128 *slots) {
+    Packed now = pack_read(p->dir, p->secret);
+    Array(Out) out = {0};
+    for (size_t i = 0; i < nnew; i++)
+        array_push(&out, news[i]);
+    qsort(slots, nnew, sizeof *slots, slot_order);
+    size_t bytes = 0;
+    for (size_t i = 0; i < now.n; i++) {
+        const uint8_t *r = now.buf + HEAD + i * RECORD;
+        Out o = {load_hash(r), load_hash(r + 16), now.buf + le_load64(r + 32), le_load32(r + 40)};
+        if (bsearch(&o, news, nnew, sizeof *news, out_order) ||
+            bsearch(&o.slot, slots, nnew, sizeof *slots, slot_order))
+            continue; /* replaced */
+        array_push(&out, o);
+    }
+    qsort(out.items, out.len, sizeof *out.items, out_order);
+    for (size_t i = 0; i < out.len; i++)
+        bytes += out.items[i].len;
+    size_t data = HEAD + out.len * RECORD + 16, total = data + bytes;
+    uint8_t *buf = total <= PACK_MAX ? util_xmalloc(total) : NULL;
+    if (buf) {
+        memcpy(buf, MAGIC, sizeof MAGIC);
+        le_store32(buf + sizeof MAGIC, (uint32_t)out.len);
+        size_t at = data;
+        for (size_t i = 0; i < out.len; i++) {
+            uint8_t *r = buf + HEAD + i * RECORD;
+            store_hash(r, out.items[i].key), store_hash(r + 16, out.items[i].slot);
+            le_store64(r + 32, at), le_store32(r + 40, (uint32_t)out.items[i].len);
+            memcpy(buf + at, out.items[i].bytes, out.items[i].len);
+            at += out.items[i].len;
+        }
+        store_hash(buf + data - 16, cache_pack_mac(p->secret, buf, data - 16));
+        cache_write_atomic(p->dir, "pack", buf, total, true);
+    }
+    free(buf);
+    array_free(&out);
+    free(now.buf);
+}
+
+/* Writes the pending entries into the pack and forgets them. Called with the lock. */
+static void flush(CachePack *p) {
+    if (!p->pending.len) return;
+    qsort(p->pending.items, p->pending.len, sizeof *p->pending.items, pending_order);
+    Out *news = util_xcalloc(p->pending.len, sizeof *news);
+    Hash128 *slots = util_xcalloc(p->pending.len, sizeof *slots);
+    size_t n = 0;
+    for (size_t i = 0; i < p->pending.len; i++) {
+        const Pending *e = &p->pending.items[i];
+        bool last = i + 1 == p->pending.len || hash_order(e->key, e[1].key) != 0;
+        if (last) slots[n] = e->slot, news[n++] = (Out){e->key, e->slot, e->bytes, e->len};
+    }
+    write_pack(p, news, n, slots);
+    for (size_t i = 0; i < p->pending.len; i++)
+        free(p->pending.items[i].bytes);
+    p->pending.len = 0;
+    p->pending_bytes = 0;
+    free(news);
+    free(slots);
+}
+
+void cache_pack_add(CachePack *p, Hash128 key, Hash128 slot, uint8_t *bytes, size_t len) {
+    pthread_mutex_lock(&p->lock);
+    array_push(&p->pending, ((Pending){key, slot, bytes, len, p->seq++}));
+    p->pending_bytes += len;
+    if (p->pending_bytes > PENDING_MAX) flush(p); /* (a cold run over a large tree) */
+    pthread_mutex_unlock(&p->lock);
+}
+
+void cache_pack_close(CachePack *p) {
+    if (!p) return;
+    flush(p);
+    array_free(&p->pending);
+    free(p->read.buf);
+    free(p->dir);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
