@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "dircache.h"
 #include "discover.h"
 #include "fix_run.h"
 #include "lint.h"
@@ -813,6 +814,7 @@ int cli_check(int argc, char **argv) {
     FILE *out = stdout;
     PathList files = {0};
     DiscoverStats stats = {0}; /* in step with files */
+    DirCache *dirs = dircache_new(); /* the listings the walk reads, for the run's imports */
     DiagList diags = {0}, fixed = {0};
     CexPool *cex = cex_pool_new(); /* the findings' counterexamples (cex.h) */
     Cache *cache = NULL;
@@ -835,7 +837,8 @@ int cli_check(int argc, char **argv) {
         if (!strcmp(o.paths.items[i], "-")) {
             array_push(&files, util_xstrdup("-"));
             array_push(&stats, ((DiscoverStat){.known = false}));
-        } else if (discover_paths_stat(o.paths.items[i], &filter, &files, &stats, stderr) > 0) {
+        } else if (discover_paths_stat(o.paths.items[i], &filter, &files, &stats, dirs, stderr) >
+                   0) {
             failed = true;
         }
     }
@@ -885,6 +888,7 @@ int cli_check(int argc, char **argv) {
                           .quiet = o.report.quiet,
                           .cache = cache,
                           .stats = group_stats.items,
+                          .dirs = dirs,
                           .settings = digest[i],
                           .contracts = file_contracts(cfg_of[i]),
                           .cex = o.no_verify ? NULL : cex};
@@ -946,6 +950,7 @@ done:
     free(cfg_of);
     discover_free(&files);
     array_free(&stats);
+    dircache_free(dirs);
     if (s.has_explicit) config_free(&s.explicit_cfg);
     config_resolver_free(s.resolver);
     free(s.last_dir);

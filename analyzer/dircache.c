@@ -81,6 +81,11 @@ static bool split(const char *path, char **dir, const char **name) {
     return true;
 }
 
+/* What a listing's type of a name says is there. */
+static DirCacheKind kind_of(unsigned char d_type) {
+    return d_type == DT_REG ? DIRCACHE_FILE : d_type == DT_DIR ? DIRCACHE_DIR : DIRCACHE_OTHER;
+}
+
 /* Reads dir's listing: not opened when its parent's listing says no directory is there. */
 static Listing *read_listing(DirCache *d, const char *dir, uint32_t h) {
     Listing *l = util_xcalloc(1, sizeof *l);
@@ -99,25 +104,17 @@ static Listing *read_listing(DirCache *d, const char *dir, uint32_t h) {
     struct dirent *e;
     while ((e = readdir(dh))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        DirCacheKind kind = e->d_type == DT_REG   ? DIRCACHE_FILE
-                            : e->d_type == DT_DIR ? DIRCACHE_DIR
-                                                  : DIRCACHE_OTHER;
-        array_push(&l->names, ((Entry){util_xstrdup(e->d_name), kind}));
+        array_push(&l->names, ((Entry){util_xstrdup(e->d_name), kind_of(e->d_type)}));
     }
     closedir(dh);
     if (l->names.len) qsort(l->names.items, l->names.len, sizeof *l->names.items, by_name);
     return l;
 }
 
-/* dir's listing, read once per run (outside the lock: another thread may be quicker, and its
- * listing then stands). */
-static const Listing *listing_of(DirCache *d, const char *dir) {
-    uint32_t h = hash_dir(dir);
-    pthread_mutex_lock(&d->lock);
-    Listing *known = d->nslots ? *slot_of(d, dir, h) : NULL;
-    pthread_mutex_unlock(&d->lock);
-    if (known) return known;
-    Listing *l = read_listing(d, dir, h);
+/* Keeps l as dir's listing, unless another is known (then l is freed): returns the one kept. */
+static const Listing *keep(DirCache *d, Listing *l) {
+    const char *dir = l->dir;
+    uint32_t h = l->hash;
     pthread_mutex_lock(&d->lock);
     if ((d->n + 1) * 2 > d->nslots) {
         size_t n = d->nslots ? d->nslots * 2 : 256;
@@ -136,9 +133,30 @@ static const Listing *listing_of(DirCache *d, const char *dir) {
         *slot = l;
         d->n++;
     }
-    known = *slot;
+    Listing *known = *slot;
     pthread_mutex_unlock(&d->lock);
     return known;
+}
+
+/* dir's listing, read once per run (outside the lock: another thread may be quicker, and its
+ * listing then stands). */
+static const Listing *listing_of(DirCache *d, const char *dir) {
+    uint32_t h = hash_dir(dir);
+    pthread_mutex_lock(&d->lock);
+    Listing *known = d->nslots ? *slot_of(d, dir, h) : NULL;
+    pthread_mutex_unlock(&d->lock);
+    return known ? known : keep(d, read_listing(d, dir, h));
+}
+
+void dircache_put(DirCache *d, const char *dir, const DirCacheName *names, size_t n) {
+    Listing *l = util_xcalloc(1, sizeof *l);
+    l->dir = util_xstrdup(dir);
+    l->hash = hash_dir(dir);
+    l->self = DIRCACHE_DIR;
+    for (size_t i = 0; i < n; i++)
+        array_push(&l->names, ((Entry){util_xstrdup(names[i].name), kind_of(names[i].d_type)}));
+    if (l->names.len) qsort(l->names.items, l->names.len, sizeof *l->names.items, by_name);
+    keep(d, l);
 }
 
 DirCacheKind dircache_kind(DirCache *d, const char *path) {

@@ -6,9 +6,12 @@
  * listing per directory answers all the questions about its names, and a directory its parent's
  * listing lacks is never opened. Kinds a listing cannot tell (a symbolic link, a file system
  * that gives no type) are left to the caller's own stat. Like the run's other memos it is not
- * revalidated within the run. Thread-safe. */
+ * revalidated within the run; the listings the run's directory walk read are given to it
+ * (dircache_put), so that a directory is listed once per run. Thread-safe. */
 #ifndef LOGITLINT_DIRCACHE_H
 #define LOGITLINT_DIRCACHE_H
+
+#include <stddef.h>
 
 typedef struct DirCache DirCache;
 
@@ -24,5 +27,14 @@ DirCache *dircache_new(void);
 void dircache_free(DirCache *d);
 /* What lstat(path) would find. */
 DirCacheKind dircache_kind(DirCache *d, const char *path);
+
+/* A name of a listing and its type as readdir gives it (d_type). */
+typedef struct DirCacheName {
+    const char *name;
+    unsigned char d_type;
+} DirCacheName;
+/* Gives d the listing of directory dir that a walk read (every name but . and ..), as if it had
+ * read it itself; for a directory whose names can be stat'ed (searchable). */
+void dircache_put(DirCache *d, const char *dir, const DirCacheName *names, size_t n);
 
 #endif

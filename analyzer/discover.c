@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "dircache.h"
 #include "ignore.h"
 
 /* Directories that never hold the project's own code: ruff's default `exclude` list, where
@@ -112,8 +114,18 @@ typedef struct Walk {
     const DiscoverFilter *filter;
     PathList *files;
     DiscoverStats *stats; /* NULL: not kept */
+    DirCache *dirs;       /* given the listings read (NULL: not kept) */
     FILE *errors;
 } Walk;
+
+/* Gives w->dirs the listing of dir, open as fd, when its names can be stat'ed (searched: one
+ * of them was, or access says so). */
+static void keep_listing(Walk *w, const char *dir, int fd, bool searched, DirCacheName *all,
+                         size_t n) {
+    if (searched || faccessat(fd, ".", X_OK, 0) == 0) dircache_put(w->dirs, dir, all, n);
+    for (size_t i = 0; i < n; i++)
+        free((char *)all[i].name);
+}
 
 /* Walks dir (abs: its absolute form). `top`: the directory named on the command line, whose
  * ignore files ignore_stack_init read, and which is walked even if it is a virtualenv. */
@@ -125,10 +137,12 @@ static int walk(Walk *w, const char *dir, const char *abs, IgnoreStack *ig, bool
         return 1;
     }
     Array(Listed) names = {0};
-    bool venv = false, gitignore = false, dotignore = false;
+    Array(DirCacheName) all = {0}; /* for w->dirs */
+    bool venv = false, gitignore = false, dotignore = false, searched = false;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        if (w->dirs) array_push(&all, ((DirCacheName){util_xstrdup(e->d_name), e->d_type}));
         struct stat st;
         if (!strcmp(e->d_name, "pyvenv.cfg"))
             venv = (e->d_type != DT_LNK && e->d_type != DT_UNKNOWN) ||
@@ -137,10 +151,13 @@ static int walk(Walk *w, const char *dir, const char *abs, IgnoreStack *ig, bool
         dotignore |= !strcmp(e->d_name, ".ignore");
         Listed l = {NULL, LISTED_SKIP, {{0}, false, false}};
         l.kind = classify(dirfd(d), e, &l.st);
+        searched |= l.kind == LISTED_FILE;
         if (l.kind == LISTED_SKIP) continue;
         l.name = util_xstrdup(e->d_name);
         array_push(&names, l);
     }
+    if (w->dirs) keep_listing(w, dir, dirfd(d), searched, all.items, all.len);
+    array_free(&all);
     closedir(d);
     size_t listed = names.len;
     if (venv && !top) names.len = 0; /* skipped */
@@ -176,11 +193,11 @@ int discover_paths(const char *path, PathList *files, FILE *errors) {
 
 int discover_paths_filtered(const char *path, const DiscoverFilter *filter, PathList *files,
                             FILE *errors) {
-    return discover_paths_stat(path, filter, files, NULL, errors);
+    return discover_paths_stat(path, filter, files, NULL, NULL, errors);
 }
 
 int discover_paths_stat(const char *path, const DiscoverFilter *filter, PathList *files,
-                        DiscoverStats *stats, FILE *errors) {
+                        DiscoverStats *stats, DirCache *dirs, FILE *errors) {
     struct stat st;
     if (stat(path, &st) != 0) {
         problem(errors, filter, path, strerror(errno));
@@ -194,7 +211,7 @@ int discover_paths_stat(const char *path, const DiscoverFilter *filter, PathList
         IgnoreStack ig;
         ignore_stack_init(&ig, abs);
         bool gitignored = strcmp(abs, "/") && ignore_stack_match(&ig, abs, true);
-        Walk w = {filter, files, stats, errors};
+        Walk w = {filter, files, stats, dirs, errors};
         if (!(filter && filter->force_exclude && skip(filter, abs, true, gitignored, true)))
             problems = walk(&w, path, abs, &ig, true);
         ignore_stack_free(&ig);

@@ -37,9 +37,10 @@ typedef struct DiscoverStat {
 typedef Array(DiscoverStat) DiscoverStats;
 
 /* discover_paths_filtered, appending to `stats` (when not NULL) each file's stat, in step with
- * `files`. */
+ * `files`, and giving `dirs` (when not NULL) the listing of every directory walked. */
+struct DirCache;
 int discover_paths_stat(const char *path, const DiscoverFilter *filter, PathList *files,
-                        DiscoverStats *stats, FILE *errors);
+                        DiscoverStats *stats, struct DirCache *dirs, FILE *errors);
 /* The directories a walk skips by default (ruff's defaults), and the default skip. */
 extern const char *const discover_default_excludes[];
 bool discover_default_skip(const char *path, bool is_dir, bool gitignored);

@@ -74,9 +74,11 @@ ProjectCache *project_cache_new(const uint8_t *text_key);
 struct CacheStat;
 void project_cache_use_stats(ProjectCache *c, struct CacheStat *stats);
 void project_cache_free(ProjectCache *c);
-/* The run's directory listings (dircache.h), which answer whether a candidate module exists. */
+/* The run's directory listings (dircache.h), which answer whether a candidate module exists:
+ * its own, or `dirs` (the caller's, which the directory walk filled) once given. */
 struct DirCache;
 struct DirCache *project_cache_dirs(ProjectCache *c);
+void project_cache_use_dirs(ProjectCache *c, struct DirCache *dirs);
 /* One parse of a module, held by the analyses that import it. */
 typedef struct ProjectRead ProjectRead;
 /* The module whose canonical path is real: its source and syntax tree, the same for every

@@ -59,6 +59,7 @@ struct ProjectCache {
     bool hashes; /* a result cache keeps the asks: the texts read are hashed */
     CacheStat *stats; /* NULL: none */
     DirCache *dirs;   /* the listings the questions of where module names lead read */
+    DirCache *own_dirs; /* dirs when made here */
 };
 
 static uint32_t hash_key(const char *s) {
@@ -75,7 +76,7 @@ ProjectCache *project_cache_new(const uint8_t *text_key) {
     c->cwd = realpath(".", NULL);
     if (text_key) memcpy(c->text_key, text_key, sizeof c->text_key);
     c->hashes = text_key != NULL;
-    c->dirs = dircache_new();
+    c->dirs = c->own_dirs = dircache_new();
     return c;
 }
 
@@ -141,7 +142,7 @@ void project_cache_free(ProjectCache *c) {
     pthread_mutex_destroy(&c->lock);
     pthread_rwlock_destroy(&c->found_lock);
     free(c->cwd);
-    dircache_free(c->dirs);
+    dircache_free(c->own_dirs);
     free(c);
 }
 
@@ -411,6 +412,12 @@ void project_cache_release(ProjectCache *c, ProjectRead *held) {
 
 DirCache *project_cache_dirs(ProjectCache *c) {
     return c->dirs;
+}
+
+void project_cache_use_dirs(ProjectCache *c, DirCache *dirs) {
+    dircache_free(c->own_dirs);
+    c->own_dirs = NULL;
+    c->dirs = dirs;
 }
 
 /* The slot of key (whose hash_key is h) in c->found: its answer's, or the empty one to fill. */

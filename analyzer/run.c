@@ -368,6 +368,7 @@ int run_files(const PathList *files, const RunOptions *opts, DiagList *out) {
     st.results = util_xcalloc(files->len ? files->len : 1, sizeof *st.results);
     st.modules = project_cache_new(opts->cache ? cache_text_key(opts->cache) : NULL);
     if (opts->cache) project_cache_use_stats(st.modules, cache_stats(opts->cache));
+    if (opts->dirs) project_cache_use_dirs(st.modules, opts->dirs);
 
     size_t nthreads = (size_t)run_thread_count(opts->threads);
     if (nthreads > files->len) nthreads = files->len;

@@ -21,6 +21,7 @@ typedef struct RunOptions {
     const struct UserContracts *contracts; /* declared library contracts (NULL: none) */
     CexPool *cex; /* the findings' counterexamples are attached here (NULL: --no-verify) */
     const DiscoverStat *stats; /* per file, what the walk learnt of it (NULL: nothing) */
+    struct DirCache *dirs;     /* the listings the walk read (dircache.h; NULL: none) */
 } RunOptions;
 
 /* Analyses every file ("-" is standard input), appending findings to out in file order (not
