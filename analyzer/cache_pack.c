@@ -6,9 +6,13 @@
 #define _GNU_SOURCE
 #include "cache_pack.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bytes_le.h"
 #include "cache.h"
@@ -24,7 +28,7 @@ enum {
 
 /* A pack read whole: its records valid (n >= 0), or none. */
 typedef struct Packed {
-    uint8_t *buf;
+    const uint8_t *buf;
     size_t len;
     size_t n;
 } Packed;
@@ -82,14 +86,37 @@ long cache_pack_check(const uint8_t secret[16], const uint8_t *buf, size_t n) {
     return (long)count;
 }
 
+static void pack_free(Packed *p) {
+    if (p->buf) munmap((void *)p->buf, p->len);
+    *p = (Packed){NULL, 0, 0};
+}
+
+/* The file at path mapped whole, its pages mapped at once (MAP_POPULATE: neither a copy of the
+ * megabytes of a pack nor a fault per page); NULL when it cannot be. Packs are replaced by
+ * rename, never rewritten in place, so the mapping holds the pack as it was when opened; only
+ * another program cutting the file short under it could end the run (git maps its packs alike). */
+static uint8_t *read_whole(const char *path, size_t *len) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    uint8_t *buf = NULL;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        st.st_size <= PACK_MAX) {
+        *len = (size_t)st.st_size;
+        buf = mmap(NULL, *len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (buf == MAP_FAILED) buf = NULL;
+    }
+    if (fd >= 0) close(fd);
+    return buf;
+}
+
 /* The pack on disk now (damaged, foreign, too large or none: no records). */
 static Packed pack_read(const char *dir, const uint8_t secret[16]) {
     char *path = util_xasprintf("%s/pack", dir);
     Packed p = {NULL, 0, 0};
-    p.buf = cache_read_small(path, PACK_MAX, &p.len);
+    p.buf = read_whole(path, &p.len);
     free(path);
     long n = p.buf ? cache_pack_check(secret, p.buf, p.len) : -1;
-    if (n < 0) free(p.buf), p.buf = NULL, p.len = 0;
+    if (n < 0) pack_free(&p);
     p.n = n < 0 ? 0 : (size_t)n;
     return p;
 }
@@ -182,7 +209,7 @@ static void write_pack(const CachePack *p, Out *news, size_t nnew, Hash128 *slot
     }
     free(buf);
     array_free(&out);
-    free(now.buf);
+    pack_free(&now);
 }
 
 /* Writes the pending entries into the pack and forgets them. Called with the lock. */
@@ -218,7 +245,7 @@ void cache_pack_close(CachePack *p) {
     if (!p) return;
     flush(p);
     array_free(&p->pending);
-    free(p->read.buf);
+    pack_free(&p->read);
     free(p->dir);
     pthread_mutex_destroy(&p->lock);
     free(p);
