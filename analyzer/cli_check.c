@@ -318,6 +318,8 @@ typedef struct Settings {
     RealDirs *reals;   /* the canonical paths of the files' directories (realdir.h) */
     DiagList problems; /* paths that could not be read, found while discovering */
     const PathList *files;
+    DiscoverStats stats; /* in step with files: what the walk learnt of each */
+    DirCache *dirs;      /* the listings the walk read, for the run's imports (dircache.h) */
     bool (*enabled)[64]; /* per file: the rules in force */
 } Settings;
 
@@ -799,6 +801,25 @@ static bool output_is_analysed(const char *out, const PathList *files) {
     return false;
 }
 
+/* The files the paths given name ("-": standard input), each with what the walk learnt of it in
+ * s->stats, the listings it read given to s->dirs. Returns whether a path could not be walked. */
+static bool discover_all(Settings *s, PathList *files) {
+    DiscoverStats *stats = &s->stats;
+    const CheckOptions *o = s->o;
+    DiscoverFilter filter = {settings_skip, s, o->force_exclude, settings_problem};
+    bool failed = false;
+    for (size_t i = 0; i < o->paths.len && !s->config_error; i++) {
+        if (!strcmp(o->paths.items[i], "-")) {
+            array_push(files, util_xstrdup("-"));
+            array_push(stats, ((DiscoverStat){.known = false}));
+        } else if (discover_paths_stat(o->paths.items[i], &filter, files, stats, s->dirs, stderr) >
+                   0) {
+            failed = true;
+        }
+    }
+    return failed;
+}
+
 int cli_check(int argc, char **argv) {
     CheckOptions o;
     int rc = parse_options(argc, argv, &o);
@@ -806,15 +827,13 @@ int cli_check(int argc, char **argv) {
         free_options(&o);
         return rc < 0 ? 0 : rc;
     }
-    Settings s = {.o = &o, .resolver = config_resolver_new()};
+    Settings s = {.o = &o, .resolver = config_resolver_new(), .dirs = dircache_new()};
     s.cwd = realpath(".", NULL);
     s.reals = realdir_new(s.cwd);
     if (!s.cwd) s.cwd = util_xstrdup("/");
     char *root = project_root(s.cwd);
     FILE *out = stdout;
     PathList files = {0};
-    DiscoverStats stats = {0}; /* in step with files */
-    DirCache *dirs = dircache_new(); /* the listings the walk reads, for the run's imports */
     DiagList diags = {0}, fixed = {0};
     CexPool *cex = cex_pool_new(); /* the findings' counterexamples (cex.h) */
     Cache *cache = NULL;
@@ -832,16 +851,7 @@ int cli_check(int argc, char **argv) {
         s.has_explicit = true;
     }
     if (!choose_format(&s, &o, &o.report.format)) goto done;
-    DiscoverFilter filter = {settings_skip, &s, o.force_exclude, settings_problem};
-    for (size_t i = 0; i < o.paths.len && !s.config_error; i++) {
-        if (!strcmp(o.paths.items[i], "-")) {
-            array_push(&files, util_xstrdup("-"));
-            array_push(&stats, ((DiscoverStat){.known = false}));
-        } else if (discover_paths_stat(o.paths.items[i], &filter, &files, &stats, dirs, stderr) >
-                   0) {
-            failed = true;
-        }
-    }
+    failed = discover_all(&s, &files);
     /* Files sharing a rule selection (and a cache digest of settings) run together: usually all
      * of them. */
     size_t n = files.len;
@@ -849,7 +859,7 @@ int cli_check(int argc, char **argv) {
     cfg_of = util_xcalloc(n ? n : 1, sizeof *cfg_of);
     s.files = &files;
     for (size_t i = 0; i < n && !s.config_error; i++)
-        cfg_of[i] = settings_enabled(&s, files.items[i], &stats.items[i], enabled[i]);
+        cfg_of[i] = settings_enabled(&s, files.items[i], &s.stats.items[i], enabled[i]);
     if (s.config_error || o.show_files || o.show_settings) {
         for (size_t i = 0; o.show_files && !s.config_error && i < n; i++)
             printf("%s\n", files.items[i]);
@@ -879,7 +889,7 @@ int cli_check(int argc, char **argv) {
                 file_contracts(cfg_of[k]) == file_contracts(cfg_of[i])) {
                 grouped[k] = true;
                 array_push(&group, files.items[k]);
-                array_push(&group_stats, stats.items[k]);
+                array_push(&group_stats, s.stats.items[k]);
             }
         RunOptions run = {.enabled = enabled[i],
                           .stdin_filename = o.stdin_filename,
@@ -888,7 +898,7 @@ int cli_check(int argc, char **argv) {
                           .quiet = o.report.quiet,
                           .cache = cache,
                           .stats = group_stats.items,
-                          .dirs = dirs,
+                          .dirs = s.dirs,
                           .settings = digest[i],
                           .contracts = file_contracts(cfg_of[i]),
                           .cex = o.no_verify ? NULL : cex};
@@ -949,8 +959,8 @@ done:
     free(digest);
     free(cfg_of);
     discover_free(&files);
-    array_free(&stats);
-    dircache_free(dirs);
+    array_free(&s.stats);
+    dircache_free(s.dirs);
     if (s.has_explicit) config_free(&s.explicit_cfg);
     config_resolver_free(s.resolver);
     free(s.last_dir);
