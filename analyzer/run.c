@@ -245,7 +245,8 @@ static bool lint_cached(RunState *st, const Source *src, ProjectFile *project, F
 /* The counterexamples of a fresh analysis's findings, then its entry stored. */
 static void verify_fresh(RunState *st, DiagList *out, Fresh *fresh) {
     const RunOptions *o = st->opts;
-    if (o->cex) cex_attach(o->cex, out->items + fresh->first, out->len - fresh->first, false, false);
+    if (o->cex && out->len > fresh->first) /* (none: out->items may be NULL) */
+        cex_attach(o->cex, out->items + fresh->first, out->len - fresh->first, false, false);
     if (fresh->store) store(st, fresh->key, fresh->path, &fresh->entry, out, fresh->first);
     project_asks_free(&fresh->entry.asks);
 }
