@@ -106,8 +106,13 @@ static bool infer_shape(ExecRun *r, ExecValue *v, int depth, int *ndim, int *sha
         } else if (shape[depth] != v->seq.n) {
             return exec_fail_as(r, XF_KIND, (TSNode){0}, "a ragged nested list cannot become a tensor");
         }
-        for (int i = 0; i < v->seq.n; i++)
+        for (int i = 0; i < v->seq.n; i++) {
+            /* a parameter among the elements ([bos_id] + ids): a token id, bound here */
+            if (v->seq.items[i]->kind == XV_PENDING &&
+                !(v->seq.items[i] = exec_stand_resolve(r, v->seq.items[i], "token_id", NULL)))
+                return false;
             if (!infer_shape(r, v->seq.items[i], depth + 1, ndim, shape, d)) return false;
+        }
         return true;
     }
     if (v->kind == XV_TENSOR) {
