@@ -339,6 +339,9 @@ typedef struct ExecRun {
     } marks[EXEC_MAX_MARKS];
     int hidden_width; /* the toy model's hidden size once chosen (exec_nn.c); 0: not yet */
     double start_logit; /* the start's logit on this table (EXEC_START_GAP); NAN: not yet known */
+    /* a float tensor of several rows and columns was reduced over every axis at once (np.max(y),
+     * e.sum()): code written for one step's vector, given every position's */
+    bool whole_reduced;
     bool opened; /* the code opened a file (exec_file.c): its records are the table's */
     int drawn; /* the candidate's tokens a sampler drew, in a run that generates it */
     int greedy_draws; /* draws of a sampler's stand-in that took the most probable outcome */

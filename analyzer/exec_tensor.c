@@ -438,6 +438,12 @@ ExecTensor *exec_tensor_reduce(ExecRun *r, const char *fn, ExecTensor *a, int di
         return NULL;
     }
     if (!exec_work(r, a->n)) return NULL; /* it reads more than it makes */
+    if (dim == INT32_MIN && exec_dtype_is_float(a->dtype)) { /* over every axis: rows and columns alike */
+        int wide = 0;
+        for (int k = 0; k < a->ndim; k++)
+            wide += a->shape[k] > 1;
+        r->whole_reduced |= wide >= 2;
+    }
     if (dim == INT32_MIN) { /* over everything */
         int shape[EXEC_MAX_DIMS];
         for (int i = 0; i < a->ndim; i++)

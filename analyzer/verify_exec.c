@@ -721,7 +721,7 @@ static bool entry_read_dist(const ExecRun *r, const ExecEntry *e, const ExecTens
         probs &= v >= 0 && v <= 1;
         logs &= v <= 0;
     }
-    if (!probs && !logs) return false;
+    if ((!probs && !logs) || r->whole_reduced) return false; /* whole_reduced: one step's helper */
     double sum = 0;
     for (int k = 0; k < c->len; k++) {
         double v = d->data[(size_t)(at + k) * V + c->tokens[k]];
@@ -1081,9 +1081,8 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
         Why first = *why;
         bool gap = rc < 0 && is_gap(why);
         bool first_ran = rc >= 0;
-        /* a binding that fed the LM other texts than the candidates' (the prompt twice, which
-         * only a table whose prompt has tokens shows) is kept only if no other does better, even
-         * one kept from an earlier table; the first such is run again if none does */
+        /* a binding that fed the LM other texts than the candidates' (the prompt twice: a table
+         * whose prompt has tokens shows it) is kept, even from an earlier table, if none is better */
         bool search = !e->bound_plan || (rc >= 0 && e->past_candidates);
         bool past = rc >= 0 && e->past_candidates && !all_same(scores, t->n_candidates);
         ExecPlan past_plan = start;
@@ -1402,7 +1401,8 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
     }
     if (!first.text[0]) why_set(&first, XF_OTHER, "the finding is in module-level code, not in a function to run");
     /* the functions whose values the flagged statement ranks; kept only when they show the harm
-     * (their run does not pass through the flagged code, so no harm proves nothing) */
+     * (their run does not pass through the flagged code, so no harm proves nothing), a tie not
+     * (the callers, which do not run, may still tell the candidates apart) */
     TSNode callees[MAX_ENTRIES];
     int nc = e->budget.steps_left > 0
                  ? entry_callees(e, ts_node_is_null(def) ? site->src->parsed.root : def, node, callees, MAX_ENTRIES)
@@ -1414,7 +1414,7 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
             seen = ts_node_eq(queue[k], callees[i]);
         e->via_callee = true;
         VerifyResult *res = !seen && entry_set(e, callees[i], &w) ? entry_search(e, r, recipe_cex, &w) : NULL;
-        if (res && res->harm != VERIFY_HARM_NONE && !res->note[0]) return res;
+        if (res && res->harm != VERIFY_HARM_NONE && res->harm != VERIFY_HARM_TIE && !res->note[0]) return res;
         verify_result_free(res);
     }
     snprintf(why, why_len, "%s", first.text);

@@ -2,7 +2,8 @@
  * (the toy tokenizer must see the formatted text), ids around a parameter that is a token id (a
  * bos or a separator), a candidate formatted before its prompt is read, and words outside the
  * table, which the toy LM gives the start's logit: one value per table, so a score made of them
- * alone reads no candidate. Each script_score is recomputed from the reported table. */
+ * alone reads no candidate; a helper written for one step's vector is not run on every
+ * position's at once. Each script_score is recomputed from the reported table. */
 #define _DEFAULT_SOURCE /* mkstemp */
 #include <jansson.h>
 
@@ -88,6 +89,20 @@ START_TEST(words_outside_the_table_read_no_candidate) {
 }
 END_TEST
 
+/* softmax(y) of a NumPy LSTM normalises the one step's vector it is given (np.max(y), e.sum()):
+ * given every position's logits it would normalise across positions, so it is not reported as
+ * the script's numbers; the fallback is the float64 recipe (NumPy's dtype), said so. */
+START_TEST(one_step_helper_is_not_run_on_every_position) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/numpy_lstm_helper.py");
+    ck_assert_int_eq(json_array_size(o), 1);
+    json_t *cex = json_object_get(json_array_get(o, 0), "counterexample");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "recipe");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "recipe")), "log-of-softmax-f64");
+    ck_assert_ptr_nonnull(json_string_value(json_object_get(cex, "fallback")));
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_text");
     TCase *tc = tcase_create("text");
@@ -95,6 +110,7 @@ static Suite *suite(void) {
     tcase_add_loop_test(tc, formatted_texts_and_built_ids_run, 0, sizeof formatted / sizeof *formatted);
     tcase_add_test(tc, candidate_formatted_before_its_prompt);
     tcase_add_test(tc, words_outside_the_table_read_no_candidate);
+    tcase_add_test(tc, one_step_helper_is_not_run_on_every_position);
     suite_add_tcase(s, tc);
     return s;
 }
