@@ -76,30 +76,33 @@ START_TEST(candidate_formatted_before_its_prompt) {
 }
 END_TEST
 
+/* The one finding of tests/data/exec/FILE: its counterexample is the recipe's, the reason
+ * saying `why`; the recipe `recipe`. */
+static void assert_recipe_fallback(const char *file, const char *why, const char *recipe) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/exec/%s", TEST_DATA_DIR, file);
+    json_t *o = check_json(path);
+    ck_assert_int_eq(json_array_size(o), 1);
+    json_t *cex = json_object_get(json_array_get(o, 0), "counterexample");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "recipe");
+    ck_assert(strstr(json_string_value(json_object_get(cex, "fallback")), why));
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "recipe")), recipe);
+    json_decref(o);
+}
+
 /* Closing markers encoded on their own are the start's id: the score is twice the start's logit
  * for every candidate on every table, so no flip is claimed; the recipe's counterexample says
  * why the run proves nothing. */
 START_TEST(words_outside_the_table_read_no_candidate) {
-    json_t *o = check_json(TEST_DATA_DIR "/exec/start_only.py");
-    ck_assert_int_eq(json_array_size(o), 1);
-    json_t *cex = json_object_get(json_array_get(o, 0), "counterexample");
-    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "recipe");
-    ck_assert(strstr(json_string_value(json_object_get(cex, "fallback")), "marker_score() gives every candidate the same value"));
-    json_decref(o);
+    assert_recipe_fallback("start_only.py", "marker_score() gives every candidate the same value", "sum-raw-logits");
 }
 END_TEST
 
 /* softmax(y) of a NumPy LSTM normalises the one step's vector it is given (np.max(y), e.sum()):
  * given every position's logits it would normalise across positions, so it is not reported as
- * the script's numbers; the fallback is the float64 recipe (NumPy's dtype), said so. */
+ * the script's numbers; the fallback is the float64 recipe (NumPy's dtype), with its reason. */
 START_TEST(one_step_helper_is_not_run_on_every_position) {
-    json_t *o = check_json(TEST_DATA_DIR "/exec/numpy_lstm_helper.py");
-    ck_assert_int_eq(json_array_size(o), 1);
-    json_t *cex = json_object_get(json_array_get(o, 0), "counterexample");
-    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "recipe");
-    ck_assert_str_eq(json_string_value(json_object_get(cex, "recipe")), "log-of-softmax-f64");
-    ck_assert_ptr_nonnull(json_string_value(json_object_get(cex, "fallback")));
-    json_decref(o);
+    assert_recipe_fallback("numpy_lstm_helper.py", "at line", "log-of-softmax-f64");
 }
 END_TEST
 
