@@ -24,14 +24,18 @@
 #include "util.h"
 #include "verify.h"
 
-/* The logit of the start "x" at every position of the toy LM: EXEC_START_GAP below the row's
- * largest logit, and at most EXEC_START_MAX. Its exp relative to the largest is below exp(-120),
- * far under half an ulp of 1 in float64, so every log Z the script computes is the table's; its
- * own exp is 0 in float32 and every narrower float (the exps of a whole row multiplied give 0,
- * as they would with -inf); and it is near enough that float64 code subtracting the row's
- * minimum (the start's) before exp() stays finite, as on a real model's logits (a float32 exp
- * above ~88.7 overflows there as anywhere). A script that scores the start itself gets it. */
+/* The logit of the start "x" at every position of the toy LM: EXEC_START_GAP below the lowest
+ * largest logit of any row of the table (or of a row the run adds, whose logits are at least
+ * EXEC_ADDED_LOW), and at most EXEC_START_MAX: one value for the whole table, so a score that
+ * reads the start (or a prompt word, which is the start's id) alone gives every candidate the
+ * same value and is seen not to read the candidate. Its exp relative to any row's largest is below
+ * exp(-120), far under half an ulp of 1 in float64, so every log Z the script computes is the
+ * table's; its own exp is 0 in float32 and every narrower float (the exps of a whole row
+ * multiplied give 0, as they would with -inf); and it is near enough that float64 code
+ * subtracting the row's minimum (the start's) before exp() stays finite on tables of small
+ * logits, as on a real model's logits (a float32 exp above ~88.7 overflows there as anywhere). */
 #define EXEC_START_GAP 120.0
+#define EXEC_ADDED_LOW (-4.0)
 #define EXEC_START_MAX (-105.0)
 
 /* Bounds of one run (one call of the entry function on one candidate). */
@@ -201,6 +205,8 @@ typedef enum {
                        attention_mask and labels (exec_stand_batch_labels') */
     XP_CAND_NTH,    /* a record's field numbered like a candidate (sol1, option2, ending0): that
                        candidate's text (numbered from 1, or from 0 when a field 0 is read) */
+    XP_START_ID,    /* the start's id: a token id the code puts among the ids it builds (a bos or a
+                       separator), which the toy LM reads past as it does the start */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -209,7 +215,6 @@ typedef struct ExecPlan {
     int nparams;
     ExecParamRole role[EXEC_MAX_PARAMS];
     char names[EXEC_MAX_PARAMS][32];
-    int n_text; /* parameters decided to be text, in order of decision */
     int n_lists; /* parameters decided to be id lists, in order of decision */
     /* A use that leaves a choice (a tensor could be ids or logits) takes alternative alt[i]
      * of n_alts[i]; the driver tries the next combination when a run fails. unbatched: ids
@@ -333,6 +338,10 @@ typedef struct ExecRun {
         int cand;
     } marks[EXEC_MAX_MARKS];
     int hidden_width; /* the toy model's hidden size once chosen (exec_nn.c); 0: not yet */
+    double start_logit; /* the start's logit on this table (EXEC_START_GAP); NAN: not yet known */
+    /* a float tensor of several rows and columns was reduced over every axis at once (np.max(y),
+     * e.sum()): code written for one step's vector, given every position's */
+    bool whole_reduced;
     bool opened; /* the code opened a file (exec_file.c): its records are the table's */
     int drawn; /* the candidate's tokens a sampler drew, in a run that generates it */
     int greedy_draws; /* draws of a sampler's stand-in that took the most probable outcome */
@@ -537,6 +546,7 @@ bool exec_import(ExecRun *r, ExecEnv *env, TSNode n);
  * "int", "tensor", "str". NULL (run failed) when the use does not tell. */
 ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecValue *arg);
 ExecValue *exec_stand_param(ExecRun *r, int i); /* the value of a decided parameter */
+const char *exec_role_name(ExecParamRole role); /* "prompt_ids": for the trace */
 /* Is the entry given a generation's length (XP_GEN_LEN, XP_TOTAL_LEN)? Then it generates the
  * candidate, and its sampler draws the candidate's tokens. */
 bool exec_plan_generates(const ExecPlan *p);
@@ -606,6 +616,13 @@ bool verify_exec_flow_key(const Source *src, TSNode def, uint32_t mark_start, ui
  * values, by data flow from each call: -1 the lowest (min, argmin, sorted without reverse), 1 the
  * highest (max, argmax, reverse=True), 0 none, both, or after turning them around (-x, 1/x). */
 int verify_exec_flow_order(const Source *src, TSNode root, const Source *def_src, TSNode def);
+
+/* ---- exec_format.c ---- */
+/* One replacement field: v formatted by the spec after the colon (len 0: none), appended to b;
+ * a parameter bound by use is text. false: the run failed. */
+bool exec_format_value(ExecRun *r, ExecBuf *b, ExecValue *v, const char *spec, int len);
+/* s.format(*args, **kwargs). */
+ExecValue *exec_str_format(ExecRun *r, ExecValue *s, ExecArgs *a);
 
 /* ---- exec_data.c ---- */
 /* torch.utils.data.DataLoader(...): the list of its batches (dataset order kept). */

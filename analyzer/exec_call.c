@@ -537,7 +537,7 @@ static ExecValue *str_method(ExecRun *r, ExecValue *s, const char *m, ExecArgs *
         int off = m[0] == 's' ? 0 : s->str.n - p->str.n;
         return exec_bool(!memcmp(s->str.s + off, p->str.s, (size_t)p->str.n));
     }
-    if (!strcmp(m, "format")) return exec_fail_at(r, a->at, "str.format()");
+    if (!strcmp(m, "format")) return exec_str_format(r, s, a);
     return exec_fail_as(r, XF_GAP, a->at, "unsupported call str.%s", m);
 }
 

@@ -46,26 +46,14 @@ static bool eval_interpolation(ExecRun *r, ExecEnv *env, TSNode n, ExecBuf *b) {
     if (ts_node_is_null(e)) e = ts_node_named_child(n, 0);
     ExecValue *v = exec_eval(r, env, e);
     if (!v) return false;
-    TSNode spec = (TSNode){0};
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        if (parse_is(ts_node_named_child(n, i), "format_specifier")) spec = ts_node_named_child(n, i);
-    if (!ts_node_is_null(spec) && exec_is_number(v)) {
-        int len;
-        const char *s = exec_text(r, spec, &len);
-        char fmt[32], out[64];
-        if (len > 0 && s[0] == ':') s++, len--;
-        if (len < 20 && len > 0 && strchr("fegdFEG%", s[len - 1])) {
-            bool pct = s[len - 1] == '%';
-            snprintf(fmt, sizeof fmt, "%%%.*s%s", len - 1, s, pct ? "f" : (char[2]){s[len - 1], 0});
-            if (s[len - 1] == 'd')
-                snprintf(out, sizeof out, fmt, (int)exec_number(v));
-            else
-                snprintf(out, sizeof out, fmt, exec_number(v) * (pct ? 100 : 1));
-            return exec_buf_add(r, b, out, (int)strlen(out)) && (!pct || exec_buf_add(r, b, "%", 1));
+        if (parse_is(ts_node_named_child(n, i), "format_specifier")) {
+            int len;
+            const char *s = exec_text(r, ts_node_named_child(n, i), &len);
+            if (len > 0 && s[0] == ':') s++, len--;
+            return exec_format_value(r, b, v, s, len);
         }
-    }
-    ExecValue *s = exec_to_str(r, v);
-    return s && exec_buf_add(r, b, s->str.s, s->str.n);
+    return exec_format_value(r, b, v, "", 0);
 }
 
 static ExecValue *eval_string(ExecRun *r, ExecEnv *env, TSNode n) {

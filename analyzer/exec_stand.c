@@ -364,6 +364,22 @@ static int candidate_of_prefix(const VerifyTable *t, const int *prefix, int n, b
     return found;
 }
 
+/* The start's logit on the run's table (EXEC_START_GAP): below every row's largest logit, the
+ * rows the run adds included. */
+static double start_logit(ExecRun *r) {
+    if (!isnan(r->start_logit)) return r->start_logit;
+    const VerifyTable *t = r->table;
+    double low = EXEC_ADDED_LOW;
+    for (int c = 0; c < t->n_contexts; c++) {
+        double top = -INFINITY;
+        for (int k = 0; k < t->n_vocab; k++)
+            if (isfinite(t->contexts[c].logits[k]) && t->contexts[c].logits[k] > top) top = t->contexts[c].logits[k];
+        if (isfinite(top) && top < low) low = top; /* a row of no finite logit: nothing to stay below */
+    }
+    double start = low - EXEC_START_GAP;
+    return r->start_logit = start < EXEC_START_MAX ? start : EXEC_START_MAX;
+}
+
 static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNode at) {
     int B = ids->shape[0], L = ids->shape[1], V = x_id(r) + 1;
     int shape[3] = {B, L, V};
@@ -383,13 +399,9 @@ static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNo
             const double *row = stand_row(r, prefix, n);
             if (!row) return NULL;
             double *dst = out->data + ((size_t)b * L + t) * V;
-            double top = -INFINITY;
-            for (int k = 0; k < V - 1; k++) {
+            for (int k = 0; k < V - 1; k++)
                 dst[k] = exec_round(r->lm_dtype, row[k]);
-                if (isfinite(dst[k]) && dst[k] > top) top = dst[k];
-            }
-            double start = (isfinite(top) ? top : 0) - EXEC_START_GAP; /* no finite logit: below 0 */
-            dst[V - 1] = exec_round(r->lm_dtype, start < EXEC_START_MAX ? start : EXEC_START_MAX);
+            dst[V - 1] = exec_round(r->lm_dtype, start_logit(r));
         }
         bool within;
         int k = candidate_of_prefix(r->table, prefix, n, &within);
@@ -716,6 +728,19 @@ ExecValue *exec_stand_pretrained(ExecRun *r, const char *qual, const char **kw_n
 
 /* ---- parameters bound by use ---- */
 
+const char *exec_role_name(ExecParamRole role) {
+    static const char *const names[] = {
+        "?",          "model",         "tokenizer",  "ids",        "prompt_len",   "prompt",
+        "cont",       "text",          "device",     "cands",      "texts",        "logits",
+        "batch",      "output",        "prompt_ids", "cont_ids",   "record",       "records",
+        "no_limit",   "id_rows",       "api",        "api_gen",    "prompt_batch", "prompt_tensor",
+        "instance",   "instance_lazy", "cands_bare", "token_lps",  "ignore_id",    "pad_id",
+        "ll_pairs",   "unit",          "id_batches", "id_tensors", "gen_len",      "total_len",
+        "accelerator", "enc_batches",  "cand_nth",   "start_id"};
+    _Static_assert(sizeof names / sizeof *names == XP_START_ID + 1, "one name per ExecParamRole");
+    return (unsigned)role < sizeof names / sizeof *names ? names[role] : "?";
+}
+
 /* The candidate a record's field numbered like one stands for (sol1, option2, ending0): its
  * number from 1, or from 0 when the same field numbered 0 is bound too; -1 when the parameter
  * is no such field. */
@@ -730,6 +755,13 @@ static int field_number(const ExecPlan *p, int param) {
     for (int i = 0; i < p->nparams && k > 0; i++)
         if (!strncmp(p->names[i], name, d) && !strcmp(p->names[i] + d, "0")) return k;
     return k > 0 ? k - 1 : 0;
+}
+
+/* The role of the next text parameter: the prompt, unless it is decided (then the candidate). */
+static ExecParamRole next_text(const ExecPlan *p) {
+    for (int i = 0; i < p->nparams; i++)
+        if (p->decided[i] && p->role[i] == XP_PROMPT) return XP_CONT;
+    return XP_PROMPT;
 }
 
 /* The roles a use allows, most likely first. */
@@ -804,6 +836,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strcmp(use, "id_rows")) return opts[0] = XP_ID_ROWS, 1;
     if (!strcmp(use, "pad_id")) return opts[0] = XP_PAD_ID, 1;
     if (!strcmp(use, "sentinel")) return opts[0] = XP_IGNORE_ID, opts[1] = XP_PAD_ID, 2;
+    if (!strcmp(use, "token_id")) return opts[0] = XP_START_ID, opts[1] = XP_PAD_ID, 2; /* [bos_id] + ids */
     if (!strncmp(use, "key:", 4)) {
         /* a key an encoding or a collated batch holds: one of them, else a record of the data
          * (example["question"]) whose fields are bound by their use */
@@ -832,7 +865,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     if (!strcmp(use, "list")) return opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS, 1;
     if (!strcmp(use, "concat")) { /* a + b of two parameters: id lists, else texts */
         opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS;
-        opts[1] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT;
+        opts[1] = next_text(r->plan);
         return 2;
     }
     if (field_number(r->plan, param) >= 0 &&
@@ -843,13 +876,13 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     }
     if (!strcmp(use, "text")) return opts[0] = XP_TEXT, 1; /* a text scored whole (an echoed prompt) */
     if (!strcmp(use, "str") && r->plan->all_candidates) return opts[0] = XP_TEXTS, 1;
-    if (!strcmp(use, "str")) return opts[0] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT, 1;
+    if (!strcmp(use, "str")) return opts[0] = next_text(r->plan), 1;
     if (!strcmp(use, "iter") || !strcmp(use, "len") || !strcmp(use, "unpack")) {
         static const ExecParamRole iter[] = {XP_CANDS, XP_CANDS_BARE, XP_CONT_IDS, XP_IDS,
                                              XP_RECORDS, XP_ID_ROWS, XP_ID_TENSORS, XP_LL_PAIRS, XP_ID_BATCHES, XP_TOKEN_LPS, XP_ENC_BATCHES};
         int k = (int)(sizeof iter / sizeof *iter);
         memcpy(opts, iter, sizeof iter);
-        if (!strcmp(use, "len")) opts[k++] = r->plan->n_text == 0 ? XP_PROMPT : XP_CONT; /* len() of a text */
+        if (!strcmp(use, "len")) opts[k++] = next_text(r->plan); /* len() of a text */
         if (!strcmp(use, "unpack")) opts[k++] = XP_RECORD; /* a pair or a request: each item bound by its use */
         if (!strcmp(use, "iter")) opts[k++] = XP_RECORD; /* a data set of one example, its fields bound by use */
         return k;
@@ -1055,10 +1088,10 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     }
     case XP_RECORD:
         return exec_stand_record(r, r->plan->names[i]);
-    case XP_PAD_ID:
-        return exec_int(r, t->pad >= 0 ? t->pad : x_id(r));
+    case XP_PAD_ID: /* the table's pad, else the end of text; -100; the start */
     case XP_IGNORE_ID:
-        return exec_int(r, -100);
+    case XP_START_ID:
+        return exec_int(r, r->plan->role[i] == XP_IGNORE_ID ? -100 : r->plan->role[i] == XP_PAD_ID && t->pad >= 0 ? t->pad : x_id(r));
     case XP_TOKEN_LPS: {
         ExecValue *resp = exec_api_response(r, true);
         return resp ? exec_dict_get_str(&resp->obj.fields, "token_logprobs") : NULL;
@@ -1250,7 +1283,6 @@ ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecVal
         ExecParamRole role = opts[pl->alt[i] < n ? pl->alt[i] : n - 1];
         pl->role[i] = role;
         pl->decided[i] = ++pl->n_decided;
-        if (role == XP_PROMPT || role == XP_CONT) pl->n_text++;
         if (role == XP_PROMPT_IDS || role == XP_CONT_IDS) pl->n_lists++;
     }
     int run_cand = r->cand;

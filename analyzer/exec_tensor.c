@@ -106,8 +106,13 @@ static bool infer_shape(ExecRun *r, ExecValue *v, int depth, int *ndim, int *sha
         } else if (shape[depth] != v->seq.n) {
             return exec_fail_as(r, XF_KIND, (TSNode){0}, "a ragged nested list cannot become a tensor");
         }
-        for (int i = 0; i < v->seq.n; i++)
+        for (int i = 0; i < v->seq.n; i++) {
+            /* a parameter among the elements ([bos_id] + ids): a token id, bound here */
+            if (v->seq.items[i]->kind == XV_PENDING &&
+                !(v->seq.items[i] = exec_stand_resolve(r, v->seq.items[i], "token_id", NULL)))
+                return false;
             if (!infer_shape(r, v->seq.items[i], depth + 1, ndim, shape, d)) return false;
+        }
         return true;
     }
     if (v->kind == XV_TENSOR) {
@@ -433,6 +438,12 @@ ExecTensor *exec_tensor_reduce(ExecRun *r, const char *fn, ExecTensor *a, int di
         return NULL;
     }
     if (!exec_work(r, a->n)) return NULL; /* it reads more than it makes */
+    if (dim == INT32_MIN && exec_dtype_is_float(a->dtype)) { /* over every axis: rows and columns alike */
+        int wide = 0;
+        for (int k = 0; k < a->ndim; k++)
+            wide += a->shape[k] > 1;
+        r->whole_reduced |= wide >= 2;
+    }
     if (dim == INT32_MIN) { /* over everything */
         int shape[EXEC_MAX_DIMS];
         for (int i = 0; i < a->ndim; i++)

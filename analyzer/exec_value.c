@@ -28,6 +28,7 @@ void exec_run_init(ExecRun *r, const Source *src, TSNode root, VerifyTable *tabl
     r->budget = budget;
     r->lm_dtype = XD_F32; /* torch's default dtype: a model's logits are float32 */
     r->lm_cand = -1;
+    r->start_logit = NAN;
     r->globals = exec_env_new(r, NULL);
 }
 

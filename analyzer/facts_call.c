@@ -19,9 +19,10 @@ static Fact apply_method(Interp *in, TSNode call, const Contract *t, TSNode recv
 }
 
 /* A library function's tensor argument: softmax(model(x), -1) normalises the output's logits
- * whatever the model was fed; other functions see them only when it was fed token ids. */
+ * whatever the model was fed; other functions see them when it was fed token ids, else an
+ * array nothing tells (hf_output_array). */
 static Fact output_operand(const Contract *t, Fact arg) {
-    return contracts_normalises(t->op) ? hf_output_logits(arg) : hf_output_tensor(arg);
+    return contracts_normalises(t->op) ? hf_output_logits(arg) : hf_output_array(arg);
 }
 
 /* A call we know nothing of still returns something derived from its arguments: if one of
@@ -313,7 +314,7 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
         return t ? apply_method(in, call, t, recv_node, recv, &a) : fact_unknown();
     }
     const Contract *tensor_row = contracts_method(FORM_TENSOR, method, mlen);
-    if (recv.obj == FO_OUTPUT && tensor_row) recv = hf_output_tensor(recv);
+    if (recv.obj == FO_OUTPUT && tensor_row) recv = hf_output_array(recv);
     /* h.softmax(-1), (h @ W).log_softmax(-1): whatever h is, only a tensor has these */
     bool normalises = tensor_row && contracts_normalises(tensor_row->op);
     if (fact_is_tensorish(&recv) || recv.obj == FO_TUPLE || (normalises && recv.obj == FO_NONE)) {

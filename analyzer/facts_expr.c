@@ -671,8 +671,8 @@ static void weigh_log(Interp *in, const Fact *probs, const Fact *logs) {
 }
 
 Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
-    l = hf_output_tensor(l); /* logits = model(tokens) (mlx): the output is the logits */
-    r = hf_output_tensor(r);
+    l = hf_output_array(l); /* logits = model(tokens) (mlx): the output is the logits */
+    r = hf_output_array(r);
     mask_combine(c, &l, &r); /* facts_mask.c */
     unsigned loop = (l.flags | r.flags) & (FF_LOOPVAR | FF_STEPVAR);
     /* chosen + rejected of two lists made in this code: a list made here too */

@@ -306,6 +306,19 @@ Fact hf_output_tensor(Fact out) {
     return out.flags & FF_TOKENS_IN ? hf_output_logits(out) : out;
 }
 
+/* The same where only an array can be: an operand of arithmetic, the receiver of a tensor
+ * method. The output of a model known by its name only and fed no token ids (`out = model(x)`,
+ * `out - out.max()`) is then an array of values nothing tells, as a parameter is: what the code
+ * does to it (a max subtracted) is seen as it would be on the parameter. */
+Fact hf_output_array(Fact out) {
+    if (out.obj == FO_OUTPUT && (out.flags & FF_UNTYPED_IN) && !(out.flags & FF_TOKENS_IN)) {
+        Fact f = fact_unknown();
+        f.origin = out.origin;
+        return f;
+    }
+    return hf_output_tensor(out);
+}
+
 Fact hf_output_logits(Fact out) {
     if (out.obj != FO_OUTPUT || (out.flags & FF_GENERATE)) return out;
     Fact logits = (out.flags & FF_NOTLM) ? hf_head_logits(&out, 0, out.origin)

@@ -479,6 +479,7 @@ Fact attr_get(Interp *in, Fact object, TSNode attr_node, const char *attr, size_
  * its positions. */
 Fact hf_output_part(Fact out, Fact part);
 Fact hf_output_tensor(Fact out); /* a model output used as a tensor: its logits */
+Fact hf_output_array(Fact out);  /* the same as an operand or a method's receiver */
 Fact hf_output_logits(Fact out); /* the same, whatever the model was fed */
 /* The logits of a head that is no LM's (FF_NOTLM): of unknown layout, or [batch, choices] for a
  * multiple-choice head (the choices normalised as a vocabulary is). */

@@ -160,6 +160,7 @@ typedef struct {
     const VerifyRecipe *recipe;
     bool reached;
     bool bound_plan; /* a binding ran: keep it for every table */
+    bool past_candidates; /* a run fed the LM a text that is no prompt + candidate: a doubt */
     char stand_ins[VERIFY_MAX_STAND_INS][160]; /* those of the runs that scored the table */
     int n_stand_ins;
 } ExecEntry;
@@ -587,7 +588,10 @@ static int candidate_of_text(const VerifyTable *t, const ExecValue *v) {
         skip = m;
         for (int j = 0; j < c->len && m < 900; j++)
             m += snprintf(buf + m, sizeof buf - (size_t)m, "%s%s", j ? " " : "", t->vocab[c->tokens[j]]);
-        bool bare = m - skip == v->str.n && !memcmp(buf + skip, v->str.s, (size_t)(m - skip));
+        int lead = 0; /* a bare candidate's text may start with a space (" A A") */
+        while (lead < v->str.n && v->str.s[lead] == ' ')
+            lead++;
+        bool bare = m - skip == v->str.n - lead && !memcmp(buf + skip, v->str.s + lead, (size_t)(m - skip));
         bool full = v->str.n == m + 2 && !memcmp(v->str.s, "x ", 2) && !memcmp(v->str.s + 2, buf, (size_t)m);
         if (bare || full) return i;
     }
@@ -717,7 +721,7 @@ static bool entry_read_dist(const ExecRun *r, const ExecEntry *e, const ExecTens
         probs &= v >= 0 && v <= 1;
         logs &= v <= 0;
     }
-    if (!probs && !logs) return false;
+    if ((!probs && !logs) || r->whole_reduced) return false; /* whole_reduced: one step's helper */
     double sum = 0;
     for (int k = 0; k < c->len; k++) {
         double v = d->data[(size_t)(at + k) * V + c->tokens[k]];
@@ -846,14 +850,9 @@ static int unit_score(ExecEntry *e, const ExecRun *r, double *score, const char 
  * was bound, the outcome), to see why a finding fell back to its recipe. */
 static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
     if (!getenv("LOGITLINT_EXEC_TRACE")) return; /* read each time: runs are on several threads */
-    static const char *const role[] = {"?", "model", "tokenizer", "ids", "prompt_len", "prompt", "cont", "text",
-                                       "device", "cands", "texts", "logits", "batch", "output", "prompt_ids",
-                                       "cont_ids", "record", "records", "no_limit", "id_rows", "api", "api_gen", "prompt_batch", "prompt_tensor", "instance", "instance_lazy", "cands_bare", "token_lps", "ignore_id", "pad_id", "ll_pairs", "unit", "id_batches", "id_tensors", "gen_len", "total_len", "accelerator",
-                                       "enc_batches", "cand_nth"};
-    _Static_assert(sizeof role / sizeof *role == XP_CAND_NTH + 1, "one name per ExecParamRole");
     fprintf(stderr, "exec: %s:%d %s(", e->vs->src.path, e->line, e->name);
     for (int i = 0; i < e->plan.nparams; i++)
-        fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], role[e->plan.role[i]]);
+        fprintf(stderr, "%s%s=%s", i ? ", " : "", e->plan.names[i], exec_role_name(e->plan.role[i]));
     fprintf(stderr, ")%s%s cand %d: %s\n", e->plan.unbatched ? " unbatched" : "",
             e->plan.all_candidates ? " batch" : "", ci, rc < 0 ? why : "ok");
 }
@@ -943,6 +942,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         ok = false;
     }
     e->generated &= ok && gen;
+    e->past_candidates |= r.lm_past_candidates && !e->plan.all_candidates && !gen;
     bool batch = e->plan.all_candidates || r.gave_all;
     for (int i = 0; i < e->plan.nparams; i++)
         batch |= e->plan.role[i] == XP_CANDS || e->plan.role[i] == XP_CANDS_BARE || e->plan.role[i] == XP_TEXTS ||
@@ -1012,7 +1012,7 @@ static void plan_undecide(ExecPlan *p) {
     memset(p->role, 0, sizeof p->role);
     memset(p->decided, 0, sizeof p->decided);
     p->n_decided = 0;
-    p->n_text = p->n_lists = 0;
+    p->n_lists = 0;
 }
 
 /* The next binding to try after a failed run, depth first: the next alternative of the parameter
@@ -1044,6 +1044,9 @@ static bool entry_plan_next(ExecPlan *p) {
 static int entry_run_all(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, Why *why) {
     e->n_stand_ins = 0; /* only the runs that score the table report theirs */
     e->generated = true;
+    e->past_candidates = false;
+    e->ranked = e->flagged_then_stopped = false; /* what the score is: as this binding's runs read it */
+    e->flagged_line = 0;
     int rc = entry_run(e, t, 0, scores, dtype, pick, why);
     for (int ci = 1; rc == 0 && ci < t->n_candidates; ci++)
         if (entry_run(e, t, ci, scores, dtype, pick, why) < 0) rc = -1;
@@ -1078,39 +1081,53 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
         Why first = *why;
         bool gap = rc < 0 && is_gap(why);
         bool first_ran = rc >= 0;
-        for (int tries = 0; !e->bound_plan && (rc < 0 || (all_same(scores, t->n_candidates) && !e->generated)) &&
-                            tries < 160 && e->budget.steps_left > 0 && entry_plan_next(&e->plan);
+        /* a binding that fed the LM other texts than the candidates' (the prompt twice: a table
+         * whose prompt has tokens shows it) is kept, even from an earlier table, if none is better */
+        bool search = !e->bound_plan || (rc >= 0 && e->past_candidates);
+        bool past = rc >= 0 && e->past_candidates && !all_same(scores, t->n_candidates);
+        ExecPlan past_plan = start;
+        for (int tries = 0;
+             search && (rc < 0 || (all_same(scores, t->n_candidates) && !e->generated) || e->past_candidates) &&
+             tries < 160 && e->budget.steps_left > 0 && entry_plan_next(&e->plan);
              tries++) {
+            ExecPlan tried = e->plan;
             rc = entry_run_all(e, t, scores, dtype, pick, why);
             if (rc < 0 && !gap && is_gap(why)) {
                 gap = true;
                 first = *why;
             }
+            if (!past && rc >= 0 && e->past_candidates && !all_same(scores, t->n_candidates))
+                past = true, past_plan = tried;
         }
-        if (!e->bound_plan && first_ran && (rc < 0 || (all_same(scores, t->n_candidates) && !e->generated))) {
-            e->plan = start; /* none did better than the first */
+        if (search && (first_ran || past) &&
+            (rc < 0 || (all_same(scores, t->n_candidates) && !e->generated) || e->past_candidates)) {
+            e->plan = past ? past_plan : start; /* none did better */
             rc = entry_run_all(e, t, scores, dtype, pick, why);
         }
         /* One text parameter, bound to the prompt, gave every candidate the same value, or
          * what the entry returned does not cover the candidate: it is the prompt and the
-         * candidate in one text, run again. */
+         * candidate in one text, run again. Two, the prompt and the candidate, that gave every
+         * candidate the same value: the code read the candidate first (self.template(cand)
+         * before the prompt), run again with the two swapped. */
         const ExecPlan *p = rc == 0 ? &e->plan : &ran;
-        int texts = 0, at = -1;
+        int texts = 0, at = -1, other = -1;
         for (int i = 0; i < p->nparams; i++)
-            if (p->role[i] == XP_PROMPT || p->role[i] == XP_CONT) texts++, at = i;
+            if (p->role[i] == XP_PROMPT || p->role[i] == XP_CONT) texts++, other = at, at = i;
         /* (a binding whose values differed on an earlier table reads the candidate: a tie on
          * this one is the script's, an underflow say) */
-        bool retry = texts == 1 && !pass &&
-                     ((rc == 0 && all_same(scores, t->n_candidates) && !e->varied) || (rc < 0 && why->kind == XF_RETURN));
+        bool tie = rc == 0 && all_same(scores, t->n_candidates) && !e->varied;
+        bool retry = !pass && ((texts == 1 && (tie || (rc < 0 && why->kind == XF_RETURN))) ||
+                               (texts == 2 && tie && p->role[at] != p->role[other]));
         if (rc < 0 && !retry) {
             *why = first;
             return -1;
         }
         e->bound_plan = rc >= 0;
         if (!retry) return 0;
-        e->plan = *p;
-        e->plan.role[at] = XP_TEXT;
-        e->plan.n_text = 0;
+        e->plan = *p; /* p may be e->plan */
+        ExecParamRole was = e->plan.role[at];
+        e->plan.role[at] = texts == 1 ? XP_TEXT : e->plan.role[other];
+        if (texts == 2) e->plan.role[other] = was;
     }
     return 0;
 }
@@ -1384,7 +1401,8 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
     }
     if (!first.text[0]) why_set(&first, XF_OTHER, "the finding is in module-level code, not in a function to run");
     /* the functions whose values the flagged statement ranks; kept only when they show the harm
-     * (their run does not pass through the flagged code, so no harm proves nothing) */
+     * (their run does not pass through the flagged code, so no harm proves nothing), a tie not
+     * (the callers, which do not run, may still tell the candidates apart) */
     TSNode callees[MAX_ENTRIES];
     int nc = e->budget.steps_left > 0
                  ? entry_callees(e, ts_node_is_null(def) ? site->src->parsed.root : def, node, callees, MAX_ENTRIES)
@@ -1396,7 +1414,7 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
             seen = ts_node_eq(queue[k], callees[i]);
         e->via_callee = true;
         VerifyResult *res = !seen && entry_set(e, callees[i], &w) ? entry_search(e, r, recipe_cex, &w) : NULL;
-        if (res && res->harm != VERIFY_HARM_NONE && !res->note[0]) return res;
+        if (res && res->harm != VERIFY_HARM_NONE && res->harm != VERIFY_HARM_TIE && !res->note[0]) return res;
         verify_result_free(res);
     }
     snprintf(why, why_len, "%s", first.text);
