@@ -252,6 +252,8 @@ typedef enum {
     PADREAD_PAST_COUNT, /* the count of real tokens itself under right padding: the first pad */
     PADREAD_FIRST_PAD,  /* the index of the first pad itself */
     NORM_LOGSUMEXP,     /* EV_NORMALIZE: logsumexp(x) to subtract, a log_softmax by hand */
+    PADS_BATCH_RETURNED, /* EV_PADS_IN_LOSS: no loss in sight, the labels of a batch returned
+                            for model(**batch) */
 } EventOp;
 
 typedef struct FactEvent {

@@ -438,9 +438,7 @@ Fact hf_apply(Interp *in, const Applied *s) {
                 batch =
                     svc_call_user(in, def, (TSNode){0}, &items, f.obj == FO_INSTANCE ? &f : NULL);
         }
-        bool records = batch.obj == FO_ENCODING || batch.obj == FO_TUPLE || batch.obj == FO_DICT ||
-                       batch.obj == FO_INSTANCE;
-        if (!records) return fact_unknown();
+        if (!fact_is_record(&batch)) return fact_unknown();
         batch.records = true;
         return batch;
     }

@@ -137,3 +137,43 @@ bool labels_scale_by(Fact l, TSNode ln, Fact r, TSNode rn, Fact *out) {
 bool labels_scale(TSNode node, Fact l, Fact r, Fact *out) {
     return labels_scale_by(l, parse_field(node, "left"), r, parse_field(node, "right"), out);
 }
+
+/* The value node of the entry `key` of a dict literal; null when n is none or has none. */
+static TSNode dict_entry(Interp *in, TSNode n, const char *key) {
+    n = parse_unparen(n);
+    if (!parse_is(n, "dictionary")) return (TSNode){0};
+    for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++) {
+        TSNode p = ts_node_named_child(n, i);
+        size_t len;
+        const char *t = parse_is(p, "pair") ? svc_string_key(in, parse_field(p, "key"), &len)
+                                            : NULL;
+        if (t && len == strlen(key) && !memcmp(t, key, len)) return parse_field(p, "value");
+    }
+    return (TSNode){0};
+}
+
+/* Is node n inside the function (or module) that holds statement s? */
+static bool same_function(TSNode s, TSNode n) {
+    TSNode f = s;
+    while (!ts_node_is_null(f) && !parse_is(f, "function_definition") && !parse_is(f, "module"))
+        f = ts_node_parent(f);
+    return !ts_node_is_null(f) && !ts_node_is_null(n) &&
+           ts_node_start_byte(n) >= ts_node_start_byte(f) &&
+           ts_node_end_byte(n) <= ts_node_end_byte(f);
+}
+
+/* A batch a function builds and returns for a model's forward (a dataset's item, a collate
+ * function's batch): a mapping with Hugging Face's keywords input_ids and labels, which its
+ * consumer hands to model(**batch) or a Trainer, whose loss ignores only -100. Labels that still
+ * hold the pad id at the pads put every pad in that loss, wherever it is computed; the finding
+ * is where the labels are built, the consumer being often code we never see (and a batch built
+ * by a callee is the callee's to report). */
+void labels_batch_returned(Interp *in, TSNode ret, Fact batch) {
+    if (batch.obj != FO_DICT || batch.records || in->mod || !same_function(ret, batch.origin))
+        return;
+    const Fact *labels = fact_field(&batch, "labels", 6);
+    if (!labels || !fact_field(&batch, "input_ids", 9) || !regions_pads_as_targets(labels)) return;
+    TSNode at = dict_entry(in, batch.origin, "labels");
+    svc_emit(in, EV_PADS_IN_LOSS, PADS_BATCH_RETURNED, ts_node_is_null(at) ? ret : at, *labels,
+             fact_unknown(), AX_UNK);
+}

@@ -126,20 +126,37 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    agg, where);
 }
 
-/* A loss reducing targets whose pads still hold the pad id (facts_regions.c): no ranking to
- * flip (often a training loss), so no recipe. */
+/* A loss reducing targets whose pads still hold the pad id (facts_regions.c), or the labels of
+ * a batch returned for model(**batch) (facts_labels.c): no ranking to flip (often a training
+ * loss), so no recipe. */
 static void emit_pads_in_loss(RuleContext *ctx, const FactEvent *e) {
     int row = facts_origin_row(ctx->facts, &e->in);
     char where[48] = "";
-    if (row > 0) snprintf(where, sizeof where, " (targets from line %d)", row);
-    rules_emit(ctx, e->node, NULL,
-               "write the ignored value over the pads too (labels[attention_mask == 0] = -100), or "
-               "fill the label buffer with -100 rather than the pad id",
-               "the loss's targets are a buffer filled with the pad token id%s whose rows were "
-               "copied to its start, and the loss ignores only -100: the pad positions after "
-               "every shorter row keep the pad id, so they enter the loss as targets to "
-               "predict and a row's loss depends on the padding of its batch",
-               where);
+    if (row > 0 && row != (int)ts_node_start_point(e->node).row + 1)
+        snprintf(where, sizeof where, " (from line %d)", row);
+    const char *help = "write -100 over the pads too (labels[attention_mask == 0] = -100, or "
+                       "torch.where(attention_mask.bool(), input_ids, -100)), or pad the labels "
+                       "with -100 rather than the pad id";
+    if (e->op == PADS_BATCH_RETURNED)
+        rules_emit(ctx, e->node, NULL, help,
+                   "the batch returned here for model(**batch) has labels that are the token ids "
+                   "of a padded batch%s, the pad id still at the pads: the model's loss ignores "
+                   "only -100, so every pad enters the loss as a target to predict and a row's "
+                   "loss depends on how much padding it got",
+                   where);
+    else if (e->in.fill_pad)
+        rules_emit(ctx, e->node, NULL, help,
+                   "the loss's targets are a buffer filled with the pad token id%s whose rows "
+                   "were copied to its start, and the loss ignores only -100: the pad positions "
+                   "after every shorter row keep the pad id, so they enter the loss as targets to "
+                   "predict and a row's loss depends on the padding of its batch",
+                   where);
+    else
+        rules_emit(ctx, e->node, NULL, help,
+                   "the loss's targets are the token ids of a padded batch%s, the pad id still at "
+                   "the pads, and the loss ignores only -100: every pad enters the loss as a "
+                   "target to predict, so a row's loss depends on how much padding it got",
+                   where);
 }
 
 /* `score < threshold`: an ordering comparison of a value with something that is no score on
