@@ -145,7 +145,8 @@ struct Fact {
                            no positions, so none of them is a pad; a tensor: such logits, of
                            a layout not yet known ([batch, 1] for a reranker's score) */
     bool fill_pad : 1;  /* a buffer's fill is the pad token id, and the pads still hold it
-                           (only rows copied to the start of each row were written since) */
+                           (only rows copied to the start of each row were written since);
+                           FO_ENCODING: its "labels" are such targets (facts_labels.c) */
     bool recurrent : 1; /* the output of a recurrent layer (op: OP_RECURRENT_CELL /
                            OP_RECURRENT_SEQ), or a head's scores over it; op_dim: its batch
                            axis once the rank shows it batched (facts_recurrent.c) */

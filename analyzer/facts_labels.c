@@ -67,17 +67,37 @@ static bool mean_loss(const Fact *f);
  * enc["labels"] = ids on a tokenizer's output: model(**enc) computes a loss with those labels.
  * A loss into a container of nothing else (losses[choice] = out.loss): the container holds
  * losses, so min(losses, key=losses.get) ranks them. */
+/* Is subscript n enc["labels"] of a tokenizer's encoding (which *container, *enc then hold)? */
+static bool encoding_labels(Interp *in, TSNode n, TSNode *container, Fact *enc) {
+    if (ts_node_is_null(n)) return false;
+    n = parse_unparen(n);
+    if (!parse_is(n, "subscript") || ts_node_named_child_count(n) != 2 ||
+        !svc_item_container(in, n, container, enc) || enc->obj != FO_ENCODING)
+        return false;
+    size_t len;
+    const char *k = svc_string_key(in, parse_field(n, "subscript"), &len);
+    return k && len == 6 && !memcmp(k, "labels", 6);
+}
+
 void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) {
     TSNode container;
     Fact f;
+    if (encoding_labels(in, parse_field(parse_unparen(target), "value"), &container, &f)) {
+        /* enc["labels"][mask == 0] = -100: no longer the input ids whole */
+        f.flags &= ~FF_FULLLABELS;
+        f.fill_pad = false;
+        svc_bind(in, container, f);
+        return;
+    }
     if (!svc_item_container(in, target, &container, &f)) return;
     target = parse_unparen(target);
-    TSNode key = parse_field(target, "subscript");
-    if (f.obj == FO_ENCODING && parse_is(key, "string") && ts_node_named_child_count(target) == 2) {
-        size_t len;
-        const char *k = parse_text(in->src, key, &len);
-        if (len == 8 && (!memcmp(k, "\"labels\"", 8) || !memcmp(k, "'labels'", 8))) {
-            f.flags |= FF_LABELS | (ids_unmasked(&v) && !(v.flags & FF_WEAK) ? FF_FULLLABELS : 0);
+    if (f.obj == FO_ENCODING) {
+        if (encoding_labels(in, target, &container, &f)) {
+            /* labels stored again (masked since: enc["labels"][m == 0] = -100) are what the
+             * last store says */
+            f.flags = (f.flags & ~FF_FULLLABELS) | FF_LABELS |
+                      (ids_unmasked(&v) && !(v.flags & FF_WEAK) ? FF_FULLLABELS : 0);
+            f.fill_pad = regions_pads_as_targets(&v);
             svc_bind(in, container, f);
         }
         return;
@@ -169,8 +189,13 @@ static bool same_function(TSNode s, TSNode n) {
  * is where the labels are built, the consumer being often code we never see (and a batch built
  * by a callee is the callee's to report). */
 void labels_batch_returned(Interp *in, TSNode ret, Fact batch) {
-    if (batch.obj != FO_DICT || batch.records || in->mod || !same_function(ret, batch.origin))
+    if (batch.records || in->mod || !same_function(ret, batch.origin)) return;
+    /* enc["labels"] = enc["input_ids"].copy() of a padded encoding, nothing written over since */
+    if (batch.obj == FO_ENCODING && batch.fill_pad) {
+        svc_emit(in, EV_PADS_IN_LOSS, PADS_BATCH_RETURNED, ret, batch, fact_unknown(), AX_UNK);
         return;
+    }
+    if (batch.obj != FO_DICT) return;
     const Fact *labels = fact_field(&batch, "labels", 6);
     if (!labels || !fact_field(&batch, "input_ids", 9) || !regions_pads_as_targets(labels)) return;
     TSNode at = dict_entry(in, batch.origin, "labels");
