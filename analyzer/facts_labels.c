@@ -67,6 +67,39 @@ static bool mean_loss(const Fact *f);
  * enc["labels"] = ids on a tokenizer's output: model(**enc) computes a loss with those labels.
  * A loss into a container of nothing else (losses[choice] = out.loss): the container holds
  * losses, so min(losses, key=losses.get) ranks them. */
+/* x.clone(), x.copy(), x.long(): a method call of no arguments, peeled off to x. */
+static TSNode peel_copies(TSNode n) {
+    for (n = parse_unparen(n); parse_is(n, "call");) {
+        TSNode fn = parse_field(n, "function"), args = parse_field(n, "arguments");
+        if (!parse_is(fn, "attribute") || ts_node_named_child_count(args) != 0) break;
+        n = parse_unparen(parse_field(fn, "object"));
+    }
+    return n;
+}
+
+static bool same_text(Interp *in, TSNode a, TSNode b) {
+    size_t la, lb;
+    const char *ta = parse_text(in->src, a, &la), *tb = parse_text(in->src, b, &lb);
+    return la == lb && !memcmp(ta, tb, la);
+}
+
+/* Is value (a copy of) the input ids of the batch `container` names: container["input_ids"],
+ * container.input_ids? Labels that are the batch's own ids have its pads wherever it has them;
+ * labels padded apart (a collator run on them alone, a list of -100 and ids) are often meant
+ * to be masked by the attention mask where the loss is computed. */
+static bool own_input_ids(Interp *in, TSNode value, TSNode container) {
+    value = peel_copies(value);
+    size_t len;
+    const char *k = NULL;
+    if (parse_is(value, "subscript") && ts_node_named_child_count(value) == 2)
+        k = svc_string_key(in, parse_field(value, "subscript"), &len);
+    else if (parse_is(value, "attribute"))
+        k = parse_text(in->src, parse_field(value, "attribute"), &len);
+    return k && len == 9 && !memcmp(k, "input_ids", 9) &&
+           same_text(in, parse_field(value, parse_is(value, "subscript") ? "value" : "object"),
+                     container);
+}
+
 /* Is subscript n enc["labels"] of a tokenizer's encoding (which *container, *enc then hold)? */
 static bool encoding_labels(Interp *in, TSNode n, TSNode *container, Fact *enc) {
     if (ts_node_is_null(n)) return false;
@@ -97,7 +130,7 @@ void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) 
              * last store says */
             f.flags = (f.flags & ~FF_FULLLABELS) | FF_LABELS |
                       (ids_unmasked(&v) && !(v.flags & FF_WEAK) ? FF_FULLLABELS : 0);
-            f.fill_pad = regions_pads_as_targets(&v);
+            f.fill_pad = regions_pads_as_targets(&v) && own_input_ids(in, value_node, container);
             svc_bind(in, container, f);
         }
         return;
@@ -196,9 +229,11 @@ void labels_batch_returned(Interp *in, TSNode ret, Fact batch) {
         return;
     }
     if (batch.obj != FO_DICT) return;
+    /* {"input_ids": ids, "labels": ids.clone()}: the labels are the batch's own ids */
     const Fact *labels = fact_field(&batch, "labels", 6);
-    if (!labels || !fact_field(&batch, "input_ids", 9) || !regions_pads_as_targets(labels)) return;
-    TSNode at = dict_entry(in, batch.origin, "labels");
-    svc_emit(in, EV_PADS_IN_LOSS, PADS_BATCH_RETURNED, ts_node_is_null(at) ? ret : at, *labels,
-             fact_unknown(), AX_UNK);
+    TSNode at = dict_entry(in, batch.origin, "labels"), ids = dict_entry(in, batch.origin, "input_ids");
+    if (!labels || ts_node_is_null(at) || ts_node_is_null(ids) ||
+        !same_text(in, peel_copies(at), peel_copies(ids)) || !regions_pads_as_targets(labels))
+        return;
+    svc_emit(in, EV_PADS_IN_LOSS, PADS_BATCH_RETURNED, at, *labels, fact_unknown(), AX_UNK);
 }
