@@ -198,8 +198,8 @@ static TSNode dict_entry(Interp *in, TSNode n, const char *key) {
     for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++) {
         TSNode p = ts_node_named_child(n, i);
         size_t len;
-        const char *t = parse_is(p, "pair") ? svc_string_key(in, parse_field(p, "key"), &len)
-                                            : NULL;
+        const char *t =
+            parse_is(p, "pair") ? svc_string_key(in, parse_field(p, "key"), &len) : NULL;
         if (t && len == strlen(key) && !memcmp(t, key, len)) return parse_field(p, "value");
     }
     return (TSNode){0};
@@ -231,7 +231,8 @@ void labels_batch_returned(Interp *in, TSNode ret, Fact batch) {
     if (batch.obj != FO_DICT) return;
     /* {"input_ids": ids, "labels": ids.clone()}: the labels are the batch's own ids */
     const Fact *labels = fact_field(&batch, "labels", 6);
-    TSNode at = dict_entry(in, batch.origin, "labels"), ids = dict_entry(in, batch.origin, "input_ids");
+    TSNode at = dict_entry(in, batch.origin, "labels"),
+           ids = dict_entry(in, batch.origin, "input_ids");
     if (!labels || ts_node_is_null(at) || ts_node_is_null(ids) ||
         !same_text(in, peel_copies(at), peel_copies(ids)) || !regions_pads_as_targets(labels))
         return;

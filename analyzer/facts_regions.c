@@ -108,6 +108,8 @@ static bool padded_ids_unwritten(const Fact *t) {
 }
 
 bool regions_pads_as_targets(const Fact *targets) {
+    /* an encoding whose "labels" are its own padded ids (facts_labels.c), given as **enc */
+    if (targets->obj == FO_ENCODING) return targets->fill_pad;
     /* rows copied to the start of a buffer filled with the pad id: the pads after each short
      * row still hold it */
     if (targets->fill_pad && targets->fill && targets->fill_cov == REG_PREFIX &&

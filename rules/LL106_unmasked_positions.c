@@ -144,7 +144,7 @@ static void emit_pads_in_loss(RuleContext *ctx, const FactEvent *e) {
                    "only -100, so every pad enters the loss as a target to predict and a row's "
                    "loss depends on how much padding it got",
                    where);
-    else if (e->in.fill_pad)
+    else if (e->in.fill_pad && e->in.obj == FO_NONE) /* a buffer, not an encoding's labels */
         rules_emit(ctx, e->node, NULL, help,
                    "the loss's targets are a buffer filled with the pad token id%s whose rows "
                    "were copied to its start, and the loss ignores only -100: the pad positions "
