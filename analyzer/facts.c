@@ -1003,8 +1003,9 @@ static void exec_stmt(Interp *in, TSNode s) {
         exec_stmt(in, parse_field(s, "definition"));
         break;
     case SYM_RETURN_STATEMENT: {
-        Fact f = ts_node_named_child_count(s) ? interp_eval(in, ts_node_named_child(s, 0))
-                                              : fact_unknown();
+        TSNode v = ts_node_named_child_count(s) ? ts_node_named_child(s, 0) : (TSNode){0};
+        Fact f = ts_node_is_null(v) ? fact_unknown() : interp_eval(in, v);
+        if (!ts_node_is_null(v)) labels_batch_returned(in, s, f);
         in->frame->ret = fact_join(in->arena, in->frame->ret, f);
         break;
     }

@@ -145,7 +145,8 @@ struct Fact {
                            no positions, so none of them is a pad; a tensor: such logits, of
                            a layout not yet known ([batch, 1] for a reranker's score) */
     bool fill_pad : 1;  /* a buffer's fill is the pad token id, and the pads still hold it
-                           (only rows copied to the start of each row were written since) */
+                           (only rows copied to the start of each row were written since);
+                           FO_ENCODING: its "labels" are such targets (facts_labels.c) */
     bool recurrent : 1; /* the output of a recurrent layer (op: OP_RECURRENT_CELL /
                            OP_RECURRENT_SEQ), or a head's scores over it; op_dim: its batch
                            axis once the rank shows it batched (facts_recurrent.c) */
@@ -252,6 +253,8 @@ typedef enum {
     PADREAD_PAST_COUNT, /* the count of real tokens itself under right padding: the first pad */
     PADREAD_FIRST_PAD,  /* the index of the first pad itself */
     NORM_LOGSUMEXP,     /* EV_NORMALIZE: logsumexp(x) to subtract, a log_softmax by hand */
+    PADS_BATCH_RETURNED, /* EV_PADS_IN_LOSS: no loss in sight, the labels of a batch returned
+                            for model(**batch) */
 } EventOp;
 
 typedef struct FactEvent {

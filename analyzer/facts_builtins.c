@@ -180,7 +180,7 @@ void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend
         elem = iter_element(in, x);
     }
     Fact as_list = elem;
-    if (elem.obj == FO_TUPLE || elem.obj == FO_DICT || elem.obj == FO_INSTANCE)
+    if (fact_is_record(&elem))
         as_list.records = true; /* a list of such tuples, records or objects */
     if (elem.obj == FO_NONE && !elem.bottom) {
         as_list.flags &= ~(FF_STEPVAR | FF_LOOPVAR);

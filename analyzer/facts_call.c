@@ -454,6 +454,19 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
     return call_method(in, call, recv_node, recv, method, mlen);
 }
 
+/* A dataset built here from arguments: the loader or Trainer it is handed to reads its items
+ * with __getitem__, which the project's code never calls. It runs once on the object as built
+ * here, an index we know nothing of, so that the items are judged with what the constructor was
+ * given (a list of padded encodings) and not only as its parameters' names suggest. */
+static void construct_items(Interp *in, Fact obj, const Args *a) {
+    if (!a || a->npos + a->nkw == 0 || obj.obj != FO_INSTANCE) return;
+    TSNode m = interp_find_method(in, obj.def, "__getitem__", 11);
+    if (ts_node_is_null(m)) return;
+    Args index = {.npos = 1, .nplain = 1};
+    index.posf[0] = fact_unknown();
+    interp_call_user(in, m, (TSNode){0}, &index, &obj);
+}
+
 Fact calls_construct(Interp *in, TSNode cls, const Args *a, TSNode call) {
     Fact obj = instance_fields(in, cls, a, call);
     static const char *const builders[] = {"__init__", "__post_init__"};
@@ -462,6 +475,7 @@ Fact calls_construct(Interp *in, TSNode cls, const Args *a, TSNode call) {
         call_instance(in, call, obj, builders[i], strlen(builders[i]), i == 0 ? a : NULL);
         if (in->built_self.obj == FO_INSTANCE) obj = in->built_self;
     }
+    construct_items(in, obj, a);
     return obj;
 }
 

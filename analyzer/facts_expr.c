@@ -837,7 +837,7 @@ Fact interp_list_of(Fact elem, TSNode node) {
         fact_set_axes(&empty, 1, (AxisKind[]){AX_ITEM});
         return empty;
     }
-    if (elem.obj == FO_TUPLE || elem.obj == FO_DICT || elem.obj == FO_INSTANCE) {
+    if (fact_is_record(&elem)) {
         /* iterating it yields these records (or objects) */
         Fact r = elem;
         r.records = true;

@@ -37,7 +37,8 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     /* Hugging Face's loss is a mean over the labels that are not -100 */
     Fact labels_given = k >= 0                                    ? a->kwf[k]
                         : a->has_splat && a->splat.obj == FO_DICT ? dict_value(&a->splat, "labels")
-                                                                  : fact_unknown();
+                        : a->has_splat && a->splat.obj == FO_ENCODING ? a->splat /* its labels */
+                                                                      : fact_unknown();
     regions_loss_targets(in, node, &labels_given, regions_loss_ignore(in, node));
     if (a->has_splat && (a->splat.flags & FF_FULLLABELS)) /* enc["labels"] = enc["input_ids"] */
         flags |= FF_FULLLABELS | (a->splat.flags & FF_JOINED);
@@ -451,9 +452,7 @@ Fact hf_apply(Interp *in, const Applied *s) {
                 batch =
                     svc_call_user(in, def, (TSNode){0}, &items, f.obj == FO_INSTANCE ? &f : NULL);
         }
-        bool records = batch.obj == FO_ENCODING || batch.obj == FO_TUPLE || batch.obj == FO_DICT ||
-                       batch.obj == FO_INSTANCE;
-        if (!records) return fact_unknown();
+        if (!fact_is_record(&batch)) return fact_unknown();
         batch.records = true;
         return batch;
     }

@@ -27,6 +27,12 @@ bool fact_key_is(const char *key, const char *s, size_t len);
 /* The value a dict literal or an object of this file's classes holds under that name; NULL
  * when it holds none. */
 const Fact *fact_field(const Fact *f, const char *name, size_t len);
+/* Is it a value a list of which is a list of records (Fact.records): a tuple, a dict, an object
+ * of a class of the project or a tokenizer's encoding, each read by key or field? */
+static inline bool fact_is_record(const Fact *f) {
+    return f->obj == FO_TUPLE || f->obj == FO_DICT || f->obj == FO_INSTANCE ||
+           f->obj == FO_ENCODING;
+}
 void fact_set_axes(Fact *f, int ndim, const AxisKind *axes);
 Fact fact_join(Arena *arena, Fact a, Fact b);
 /* The kind of axis `dim` (negative counts from the end); AX_UNK when not known. */
@@ -506,6 +512,9 @@ void labels_backward(Interp *in, TSNode recv_node, Fact recv);
 bool labels_scale(TSNode node, Fact l, Fact r, Fact *out);
 /* The same for operands given with their nodes (torch.mul(loss, n), loss *= n). */
 bool labels_scale_by(Fact l, TSNode ln, Fact r, TSNode rn, Fact *out);
+/* return statement ret returns batch: one built here for model(**batch) whose labels keep the
+ * pad id at the pads? (EV_PADS_IN_LOSS) */
+void labels_batch_returned(Interp *in, TSNode ret, Fact batch);
 
 /* ---- facts_pad.c: padding sides and position indices (LL111) ---- */
 enum { PAD_START = 1, PAD_END = 2 }; /* Fact.pad: pads may sit at the start / end of rows */
@@ -600,6 +609,9 @@ uint32_t regions_loss_ignore(Interp *in, TSNode call);
  * pad id with rows copied to its start, and it ignores -100 (ignore, a key), the pads are
  * inside it (EV_PADS_IN_LOSS). */
 void regions_loss_targets(Interp *in, TSNode loss, const Fact *targets, uint32_t ignore);
+/* Do these targets hold the pad id at a padded batch's pads (a buffer filled with it and rows
+ * copied to its start, or a padded batch's ids nothing wrote over)? */
+bool regions_pads_as_targets(const Fact *targets);
 /* The key of a value's text (an int known on every path: of its decimal form). */
 uint32_t regions_key(Interp *in, TSNode n);
 

@@ -67,17 +67,70 @@ static bool mean_loss(const Fact *f);
  * enc["labels"] = ids on a tokenizer's output: model(**enc) computes a loss with those labels.
  * A loss into a container of nothing else (losses[choice] = out.loss): the container holds
  * losses, so min(losses, key=losses.get) ranks them. */
+/* x.clone(), x.copy(), x.long(): a method call of no arguments, peeled off to x. */
+static TSNode peel_copies(TSNode n) {
+    for (n = parse_unparen(n); parse_is(n, "call");) {
+        TSNode fn = parse_field(n, "function"), args = parse_field(n, "arguments");
+        if (!parse_is(fn, "attribute") || ts_node_named_child_count(args) != 0) break;
+        n = parse_unparen(parse_field(fn, "object"));
+    }
+    return n;
+}
+
+static bool same_text(Interp *in, TSNode a, TSNode b) {
+    size_t la, lb;
+    const char *ta = parse_text(in->src, a, &la), *tb = parse_text(in->src, b, &lb);
+    return la == lb && !memcmp(ta, tb, la);
+}
+
+/* Is value (a copy of) the input ids of the batch `container` names: container["input_ids"],
+ * container.input_ids? Labels that are the batch's own ids have its pads wherever it has them;
+ * labels padded apart (a collator run on them alone, a list of -100 and ids) are often meant
+ * to be masked by the attention mask where the loss is computed. */
+static bool own_input_ids(Interp *in, TSNode value, TSNode container) {
+    value = peel_copies(value);
+    size_t len;
+    const char *k = NULL;
+    if (parse_is(value, "subscript") && ts_node_named_child_count(value) == 2)
+        k = svc_string_key(in, parse_field(value, "subscript"), &len);
+    else if (parse_is(value, "attribute"))
+        k = parse_text(in->src, parse_field(value, "attribute"), &len);
+    return k && len == 9 && !memcmp(k, "input_ids", 9) &&
+           same_text(in, parse_field(value, parse_is(value, "subscript") ? "value" : "object"),
+                     container);
+}
+
+/* Is subscript n enc["labels"] of a tokenizer's encoding (which *container, *enc then hold)? */
+static bool encoding_labels(Interp *in, TSNode n, TSNode *container, Fact *enc) {
+    if (ts_node_is_null(n)) return false;
+    n = parse_unparen(n);
+    if (!parse_is(n, "subscript") || ts_node_named_child_count(n) != 2 ||
+        !svc_item_container(in, n, container, enc) || enc->obj != FO_ENCODING)
+        return false;
+    size_t len;
+    const char *k = svc_string_key(in, parse_field(n, "subscript"), &len);
+    return k && len == 6 && !memcmp(k, "labels", 6);
+}
+
 void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) {
     TSNode container;
     Fact f;
+    if (encoding_labels(in, parse_field(parse_unparen(target), "value"), &container, &f)) {
+        /* enc["labels"][mask == 0] = -100: no longer the input ids whole */
+        f.flags &= ~FF_FULLLABELS;
+        f.fill_pad = false;
+        svc_bind(in, container, f);
+        return;
+    }
     if (!svc_item_container(in, target, &container, &f)) return;
     target = parse_unparen(target);
-    TSNode key = parse_field(target, "subscript");
-    if (f.obj == FO_ENCODING && parse_is(key, "string") && ts_node_named_child_count(target) == 2) {
-        size_t len;
-        const char *k = parse_text(in->src, key, &len);
-        if (len == 8 && (!memcmp(k, "\"labels\"", 8) || !memcmp(k, "'labels'", 8))) {
-            f.flags |= FF_LABELS | (ids_unmasked(&v) && !(v.flags & FF_WEAK) ? FF_FULLLABELS : 0);
+    if (f.obj == FO_ENCODING) {
+        if (encoding_labels(in, target, &container, &f)) {
+            /* labels stored again (masked since: enc["labels"][m == 0] = -100) are what the
+             * last store says */
+            f.flags = (f.flags & ~FF_FULLLABELS) | FF_LABELS |
+                      (ids_unmasked(&v) && !(v.flags & FF_WEAK) ? FF_FULLLABELS : 0);
+            f.fill_pad = regions_pads_as_targets(&v) && own_input_ids(in, value_node, container);
             svc_bind(in, container, f);
         }
         return;
@@ -136,4 +189,52 @@ bool labels_scale_by(Fact l, TSNode ln, Fact r, TSNode rn, Fact *out) {
 
 bool labels_scale(TSNode node, Fact l, Fact r, Fact *out) {
     return labels_scale_by(l, parse_field(node, "left"), r, parse_field(node, "right"), out);
+}
+
+/* The value node of the entry `key` of a dict literal; null when n is none or has none. */
+static TSNode dict_entry(Interp *in, TSNode n, const char *key) {
+    n = parse_unparen(n);
+    if (!parse_is(n, "dictionary")) return (TSNode){0};
+    for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++) {
+        TSNode p = ts_node_named_child(n, i);
+        size_t len;
+        const char *t =
+            parse_is(p, "pair") ? svc_string_key(in, parse_field(p, "key"), &len) : NULL;
+        if (t && len == strlen(key) && !memcmp(t, key, len)) return parse_field(p, "value");
+    }
+    return (TSNode){0};
+}
+
+/* Is node n inside the function (or module) that holds statement s? */
+static bool same_function(TSNode s, TSNode n) {
+    TSNode f = s;
+    while (!ts_node_is_null(f) && !parse_is(f, "function_definition") && !parse_is(f, "module"))
+        f = ts_node_parent(f);
+    return !ts_node_is_null(f) && !ts_node_is_null(n) &&
+           ts_node_start_byte(n) >= ts_node_start_byte(f) &&
+           ts_node_end_byte(n) <= ts_node_end_byte(f);
+}
+
+/* A batch a function builds and returns for a model's forward (a dataset's item, a collate
+ * function's batch): a mapping with Hugging Face's keywords input_ids and labels, which its
+ * consumer hands to model(**batch) or a Trainer, whose loss ignores only -100. Labels that still
+ * hold the pad id at the pads put every pad in that loss, wherever it is computed; the finding
+ * is where the labels are built, the consumer being often code we never see (and a batch built
+ * by a callee is the callee's to report). */
+void labels_batch_returned(Interp *in, TSNode ret, Fact batch) {
+    if (batch.records || in->mod || !same_function(ret, batch.origin)) return;
+    /* enc["labels"] = enc["input_ids"].copy() of a padded encoding, nothing written over since */
+    if (batch.obj == FO_ENCODING && batch.fill_pad) {
+        svc_emit(in, EV_PADS_IN_LOSS, PADS_BATCH_RETURNED, ret, batch, fact_unknown(), AX_UNK);
+        return;
+    }
+    if (batch.obj != FO_DICT) return;
+    /* {"input_ids": ids, "labels": ids.clone()}: the labels are the batch's own ids */
+    const Fact *labels = fact_field(&batch, "labels", 6);
+    TSNode at = dict_entry(in, batch.origin, "labels"),
+           ids = dict_entry(in, batch.origin, "input_ids");
+    if (!labels || ts_node_is_null(at) || ts_node_is_null(ids) ||
+        !same_text(in, peel_copies(at), peel_copies(ids)) || !regions_pads_as_targets(labels))
+        return;
+    svc_emit(in, EV_PADS_IN_LOSS, PADS_BATCH_RETURNED, at, *labels, fact_unknown(), AX_UNK);
 }

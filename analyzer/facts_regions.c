@@ -99,12 +99,29 @@ uint32_t regions_loss_ignore(Interp *in, TSNode call) {
     return ts_node_is_null(ignore) ? default_ignore() : regions_key(in, ignore);
 }
 
-void regions_loss_targets(Interp *in, TSNode loss, const Fact *targets, uint32_t ignore) {
+/* Token ids of a padded batch (a tokenizer's, pad_sequence's, a collator's) that nothing wrote
+ * over since: their pads hold the pad id (or pad_sequence's 0), never a negative sentinel. A
+ * slice may have cut the pads off; a name alone says nothing of padding. */
+static bool padded_ids_unwritten(const Fact *t) {
+    return t->obj == FO_NONE && t->kinds == FK_IDS && (t->flags & FF_PADDED) &&
+           !(t->flags & (FF_MASKED | FF_SLICED | FF_WEAK)) && !t->pads_ignored && !t->fill;
+}
+
+bool regions_pads_as_targets(const Fact *targets) {
+    /* an encoding whose "labels" are its own padded ids (facts_labels.c), given as **enc */
+    if (targets->obj == FO_ENCODING) return targets->fill_pad;
     /* rows copied to the start of a buffer filled with the pad id: the pads after each short
-     * row still hold it, and a loss that ignores -100 reduces over them (a token id is never
-     * negative; another ignored value may be the pad id itself) */
-    if (targets->fill_pad && targets->fill && ignore == default_ignore() &&
-        targets->fill_cov == REG_PREFIX && targets->pad_what == PW_IDS)
+     * row still hold it */
+    if (targets->fill_pad && targets->fill && targets->fill_cov == REG_PREFIX &&
+        targets->pad_what == PW_IDS)
+        return true;
+    return padded_ids_unwritten(targets);
+}
+
+void regions_loss_targets(Interp *in, TSNode loss, const Fact *targets, uint32_t ignore) {
+    /* a loss that ignores -100 reduces over targets whose pads hold the pad id (a token id is
+     * never negative; another ignored value may be the pad id itself) */
+    if (ignore == default_ignore() && regions_pads_as_targets(targets))
         svc_emit(in, EV_PADS_IN_LOSS, 0, loss, *targets, fact_unknown(), AX_UNK);
 }
 

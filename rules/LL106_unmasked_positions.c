@@ -126,20 +126,37 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    agg, where);
 }
 
-/* A loss reducing targets whose pads still hold the pad id (facts_regions.c): no ranking to
- * flip (often a training loss), so no recipe. */
+/* A loss reducing targets whose pads still hold the pad id (facts_regions.c), or the labels of
+ * a batch returned for model(**batch) (facts_labels.c): no ranking to flip (often a training
+ * loss), so no recipe. */
 static void emit_pads_in_loss(RuleContext *ctx, const FactEvent *e) {
     int row = facts_origin_row(ctx->facts, &e->in);
     char where[48] = "";
-    if (row > 0) snprintf(where, sizeof where, " (targets from line %d)", row);
-    rules_emit(ctx, e->node, NULL,
-               "write the ignored value over the pads too (labels[attention_mask == 0] = -100), or "
-               "fill the label buffer with -100 rather than the pad id",
-               "the loss's targets are a buffer filled with the pad token id%s whose rows were "
-               "copied to its start, and the loss ignores only -100: the pad positions after "
-               "every shorter row keep the pad id, so they enter the loss as targets to "
-               "predict and a row's loss depends on the padding of its batch",
-               where);
+    if (row > 0 && row != (int)ts_node_start_point(e->node).row + 1)
+        snprintf(where, sizeof where, " (from line %d)", row);
+    const char *help = "write -100 over the pads too (labels[attention_mask == 0] = -100, or "
+                       "torch.where(attention_mask.bool(), input_ids, -100)), or pad the labels "
+                       "with -100 rather than the pad id";
+    if (e->op == PADS_BATCH_RETURNED)
+        rules_emit(ctx, e->node, NULL, help,
+                   "the batch returned here for model(**batch) has labels that are the token ids "
+                   "of a padded batch%s, the pad id still at the pads: the model's loss ignores "
+                   "only -100, so every pad enters the loss as a target to predict and a row's "
+                   "loss depends on how much padding it got",
+                   where);
+    else if (e->in.fill_pad && e->in.obj == FO_NONE) /* a buffer, not an encoding's labels */
+        rules_emit(ctx, e->node, NULL, help,
+                   "the loss's targets are a buffer filled with the pad token id%s whose rows "
+                   "were copied to its start, and the loss ignores only -100: the pad positions "
+                   "after every shorter row keep the pad id, so they enter the loss as targets to "
+                   "predict and a row's loss depends on the padding of its batch",
+                   where);
+    else
+        rules_emit(ctx, e->node, NULL, help,
+                   "the loss's targets are the token ids of a padded batch%s, the pad id still at "
+                   "the pads, and the loss ignores only -100: every pad enters the loss as a "
+                   "target to predict, so a row's loss depends on how much padding it got",
+                   where);
 }
 
 /* `score < threshold`: an ordering comparison of a value with something that is no score on
@@ -369,7 +386,13 @@ const Rule rule_LL106 = {
         "start of each row, and the loss ignores another value (-100): the pads after every\n"
         "shorter row are trained on. Writing anything over the rest of the rows (labels[mask] =\n"
         "-100, labels[i, n:] = -100) counts as masking them, and a mask labels != -100 of such\n"
-        "labels (padded with the pad id) keeps the pads: no masking either. A plain sum of\n"
+        "labels (padded with the pad id) keeps the pads: no masking either. The same loss given\n"
+        "the token ids of a padded batch (a tokenizer's, pad_sequence's with a pad id that is\n"
+        "no negative sentinel) that nothing wrote over is flagged, and so is a batch a function\n"
+        "builds and returns for model(**batch) ({\"input_ids\": ..., \"labels\": ...} from a\n"
+        "dataset's __getitem__ or a collate function) with such labels, at its labels: the\n"
+        "Trainer or loop that computes its loss is often code we never see. A dataset built\n"
+        "with arguments has its __getitem__ read with what it was given. A plain sum of\n"
         "prompt + continuation log-probs (unmasked, or under a mask of the pads only) is\n"
         "flagged where it is compared with a threshold (if logp < min_logp, a score that is no\n"
         "log-prob itself, not 0, outside an assert); ranking the continuations of one prompt\n"
