@@ -57,9 +57,11 @@ Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op)
         axis = fact_axis(&x, dim);
     }
     bool positions = axis == AX_POS || axis == AX_STEP;
-    /* Rank unknown: selected scores can only be reduced over what is left, the positions. */
+    /* Rank unknown: selected scores can only be reduced over what is left, the positions; so
+     * can per-token losses over their last axis (the targets' positions) or whole. */
+    bool per_token = (x.kinds & FK_LOSS) && (x.flags & FF_PERTOKEN) && (all || dim == -1);
     if (!positions && (axis == AX_UNK || (all && axis == AX_ONE)) && x.ndim < 0 &&
-        (x.flags & FF_SELECTED) && !(x.flags & FF_AGGREGATED))
+        ((x.flags & FF_SELECTED) || per_token) && !(x.flags & FF_AGGREGATED))
         positions = true; /* a keepdim gather's [..., T, 1] summed whole: over positions */
     Fact r = x;
     if (positions) {
@@ -414,10 +416,11 @@ static Fact apply_loss(Interp *in, TSNode node, Fact input, Fact target, bool nl
     loss_reduced(&r, &target, red);
     if (ignored) target.flags |= FF_MASKED;
     svc_emit(in, EV_LOSS, nll ? LOSS_NLL : LOSS_CROSS_ENTROPY, node, input, target, AX_UNK);
-    if (per_token) { /* one loss per target token: the target's layout */
+    if (per_token) { /* one loss per target token: the target's layout and positions */
         r.ndim = target.ndim;
         memcpy(r.ax, target.ax, sizeof r.ax);
         r.ax_last = target.ax_last;
+        align_selected(&r, &input, &target);
     }
     if (per_token) r.flags |= target.flags & (FF_SHIFTED | FF_PADDED);
     /* per-token losses at -100 / masked targets are 0: masked; padded or joined scores or
@@ -497,6 +500,22 @@ static void cat_positions(Interp *in, Fact *r, TSNode list, int dim) {
     r->head = c.head;
     r->tail = c.tail;
     r->flags |= c.flags & (FF_PADDED | FF_JOINED);
+}
+
+/* cat([labels[:, 1:], torch.full((B, 1), -100)], 1): masked labels joined with a block of
+ * ignored targets are still masked (the join of the parts' flags dropped it). */
+static void cat_ignored(Interp *in, Fact *r, TSNode list) {
+    list = parse_unparen(list);
+    if (!parse_is(list, "list") && !parse_is(list, "tuple")) return;
+    bool masked = false;
+    for (uint32_t i = 0, n = ts_node_named_child_count(list); i < n; i++) {
+        TSNode part = ts_node_named_child(list, i);
+        if (pad_sentinel_block(in, part)) continue;
+        Fact f = svc_eval(in, part);
+        if (!(f.kinds & FK_IDS) || !(f.flags & FF_MASKED)) return;
+        masked = true;
+    }
+    if (masked) r->flags |= FF_MASKED;
 }
 
 /* A pad width (0, n): nothing before the first element of the padded axis. */
@@ -756,7 +775,10 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
     case OP_STACK:
     case OP_CAT: {
         Fact r = stack_or_cat(in, x, dim, t->op == OP_CAT);
-        if (t->op == OP_CAT && off == 1 && a->npos >= 1) cat_positions(in, &r, a->pos[0], dim);
+        if (t->op == OP_CAT && off == 1 && a->npos >= 1) {
+            cat_positions(in, &r, a->pos[0], dim);
+            cat_ignored(in, &r, a->pos[0]);
+        }
         return r;
     }
     case OP_ROLL: { /* roll(ids, -1, dims=1): element t is token t + 1; the last wraps */

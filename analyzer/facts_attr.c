@@ -89,6 +89,18 @@ static Fact attr_apply(Interp *in, const AttrContract *c, Fact obj, unsigned obj
     return fact_unknown();
 }
 
+/* loss.ignore_index of a loss class built without ignore_index=: torch's default, -100 (labels
+ * set to it are dropped as labels set to -100 are). Another value given is not followed. */
+static Fact ignored_target(Fact loss, TSNode attr_node, const char *attr, size_t len) {
+    if ((loss.op != OP_CROSS_ENTROPY_CLASS && loss.op != OP_NLL_LOSS_CLASS) ||
+        (loss.flags & FF_MASKED) || len != 12 || memcmp(attr, "ignore_index", 12))
+        return fact_unknown();
+    Fact r = fact_of(FK_NUM, FF_CONST, attr_node);
+    r.ndim = 0;
+    r.num = -100;
+    return r;
+}
+
 /* x.name; *row: the row applied (NULL: none). */
 static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len,
                     const AttrContract **row) {
@@ -116,6 +128,8 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
         if (is_property(in, m)) return svc_call_user(in, m, (TSNode){0}, NULL, &obj);
         break; /* set elsewhere (by its methods): the name is the evidence left */
     }
+    case FO_CALLABLE: /* nn.CrossEntropyLoss().ignore_index: the target value it drops */
+        return ignored_target(obj, attr_node, attr, len);
     case FO_CLASS: { /* Config.VOCAB_DIM */
         Fact k;
         return args_class_int(in, obj.def, attr, len, &k) ? k : fact_unknown();

@@ -560,6 +560,8 @@ void pad_expr(Interp *in, TSNode n, Fact *r);
 void pad_assigned(Interp *in, TSNode target, TSNode value);
 /* ids[k] = -100 where k is a mask of the pads (attention_mask == 0, ids == pad_id). */
 bool pad_sentinel_over_pads(Interp *in, TSNode target, TSNode value);
+/* A tensor of a negative constant only (torch.full((B, 1), -100)): targets a loss ignores. */
+bool pad_sentinel_block(Interp *in, TSNode n);
 /* m &= x, m *= x, m |= x (op: "&=", ...): the value m holds now. */
 void pad_combined_in_place(Fact *now, const char *op);
 void pad_free(Interp *in);

@@ -498,6 +498,47 @@ static bool sentinel(Interp *in, TSNode n) {
     return (f.flags & FF_CONST) && f.num < 0;
 }
 
+/* A tensor each element of which is a negative constant: torch.full((B, 1), -100), torch.tensor(
+ * [[-100] * B]).T, moved or cast: targets a loss ignores, as a column appended to labels
+ * shifted left by one is. */
+bool pad_sentinel_block(Interp *in, TSNode n) {
+    for (int depth = 0; depth < 8; depth++) {
+        n = parse_unparen(n);
+        if (sentinel(in, n)) return true;
+        if (parse_is(n, "list") || parse_is(n, "tuple")) {
+            uint32_t k = ts_node_named_child_count(n);
+            for (uint32_t i = 0; i < k; i++)
+                if (!pad_sentinel_block(in, ts_node_named_child(n, i))) return false;
+            return k > 0;
+        }
+        if (parse_is(n, "binary_operator")) { /* [-100] * B */
+            if (!parse_text_eq(in->src, parse_field(n, "operator"), "*")) return false;
+            TSNode l = parse_unparen(parse_field(n, "left"));
+            n = parse_is(l, "list") ? l : parse_field(n, "right");
+            continue;
+        }
+        if (parse_is(n, "attribute")) { /* x.T */
+            n = parse_field(n, "object");
+            continue;
+        }
+        if (!parse_is(n, "call")) return false;
+        TSNode fn = parse_field(n, "function"), args = parse_field(n, "arguments");
+        TSNode name = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
+        if (!parse_is(args, "argument_list")) return false;
+        uint32_t k = ts_node_named_child_count(args);
+        if (text_is(in, name, "full") || text_is(in, name, "full_like"))
+            return k >= 2 && sentinel(in, ts_node_named_child(args, 1));
+        if (text_is(in, name, "tensor") || text_is(in, name, "as_tensor") ||
+            text_is(in, name, "array") || text_is(in, name, "LongTensor")) {
+            n = k ? ts_node_named_child(args, 0) : (TSNode){0};
+            continue;
+        }
+        if (!parse_is(fn, "attribute")) return false;
+        n = parse_field(fn, "object"); /* .to(device), .long(): the same elements */
+    }
+    return false;
+}
+
 /* ids == pad_id, mask == 0, ids.ne(pad_id): a mask of the pads or of the real tokens. */
 static PadVal compare_val(Interp *in, PadVal a, TSNode bn, PadVal b, bool eq) {
     long lit;
@@ -731,6 +772,11 @@ static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, co
     bool index = x.what == PW_COUNT || x.what == PW_FIRSTPAD || x.what == PW_ROWS;
     if ((c->keeps & PK_ALL) || (x.what == PW_TAILMASK && (c->keeps & PK_TAILMASK))) return x;
     if (index && (c->keeps & PK_INDEX)) return x;
+    /* mask.view(-1): the rows' positions in one line, each pad where it was: a part of the mask
+     * (facts_mask.c judges what it covers), no longer rows to count */
+    if ((x.what == PW_REALMASK || x.what == PW_MASKPART) &&
+        (c->op == OP_RESHAPE || c->op == OP_FLATTEN))
+        return padval(PW_MASKPART, x.pad, 0, 0);
     bool dim = c->dim_pos >= 0 && dim_arg(in, a, first + c->dim_pos, &d);
     /* v_head(h).squeeze(-1): [batch, seq, 1] values, one per position */
     if (c->op == OP_SQUEEZE && x.what == PW_VALUES && x.nd == 3 &&
