@@ -94,10 +94,10 @@ static Fact instance_fields(Interp *in, TSNode cls, const Args *a, TSNode call) 
     int field = 0;
     int defaults = 0;
     for (TSNode st; parse_kids_next(&k, &st);) {
-        TSNode as = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
-        TSNode left = parse_field(as, "left");
+        if (!parse_is(st, "expression_statement")) continue; /* methods, nested classes */
+        TSNode as = ts_node_named_child(st, 0), left;
         if (!parse_is(as, "assignment") || ts_node_is_null(parse_field(as, "type")) ||
-            !parse_is(left, "identifier"))
+            !parse_is(left = parse_field(as, "left"), "identifier"))
             continue;
         size_t len;
         const char *name = parse_text(in->src, left, &len);
