@@ -1160,39 +1160,13 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
     return env;
 }
 
-/* The object a method called nowhere runs on: as its class's __init__ builds it from
- * arguments we do not see (self.enc = tok(texts) is known). A field the constructor leaves
- * None or unknown (self.logits = None, set by another method) is left out: its name is then
- * the evidence, as for an object of no fields. A constructor runs on such an object. */
-static Fact standalone_self(Interp *in, TSNode def, TSNode cls) {
-    size_t len;
-    const char *name = parse_text(in->src, parse_field(def, "name"), &len);
-    bool builder = (len == 8 && !memcmp(name, "__init__", 8)) ||
-                   (len == 13 && !memcmp(name, "__post_init__", 13));
-    Args none = {0};
-    Fact obj = builder ? fact_bottom() : calls_construct(in, cls, &none, def);
-    Fact r = fact_object(FO_INSTANCE, 0, def);
-    r.def = cls;
-    if (obj.obj != FO_INSTANCE || !obj.keys) return r;
-    r.elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)(obj.nelems + 1));
-    r.keys = arena_alloc(in->arena, sizeof(char *) * (size_t)(obj.nelems + 1));
-    for (int i = 0; i < obj.nelems; i++) {
-        const Fact *f = &obj.elems[i];
-        bool placeholder = f->obj == FO_NONE && !f->kinds && !(f->flags & FF_CONST);
-        if (placeholder || fact_knows_nothing(f)) continue;
-        r.elems[r.nelems] = *f;
-        r.keys[r.nelems++] = obj.keys[i];
-    }
-    return r;
-}
-
 static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call_args,
                          const Args *args, const Fact *self_fact, const Fact *closure) {
     /* a method analysed on its own: self is an object of its class (self(x) runs forward) */
     Fact self_obj;
     TSNode cls = !self_fact && fi && !fi->is_static ? fi->cls : (TSNode){0};
     if (!ts_node_is_null(cls)) {
-        self_obj = standalone_self(in, def, cls);
+        self_obj = calls_standalone_self(in, def, cls);
         self_fact = &self_obj;
     }
     Frame frame = {.env = bind_params(in, def, call_args, args, self_fact, closure),
@@ -1405,6 +1379,7 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
     pad_free(&in);
     regions_free(&in);
     args_free(&in);
+    array_free(&in.standalone);
 }
 
 void facts_free(Facts *facts) {

@@ -236,6 +236,19 @@ typedef struct Frame {
 
 enum { FACTS_MAX_CALL_DEPTH = 4, FACTS_MAX_EXPR_DEPTH = 400 };
 
+/* The fields of the object a method called nowhere runs on, built once per class
+ * (calls_standalone_self) and place of the build (the call depth, alone or not). */
+typedef struct StandaloneSelf {
+    TSNode cls;
+    bool alone;
+    int depth;
+    Fact *elems;
+    const char **keys;
+    int nelems;
+    Fact built_self;     /* what the build left in Interp.built_self */
+    uint16_t last_event; /* and in Interp.last_event */
+} StandaloneSelf;
+
 typedef struct Interp {
     Facts *facts;
     const Source *src;
@@ -301,6 +314,7 @@ typedef struct Interp {
     Array(TSNode) call_log; /* the functions calls entered, while some call runs */
     int deepest;            /* the deepest call depth a call was attempted at, in this run */
     bool cut;               /* a call was refused (too deep, recursive) in this run */
+    Array(StandaloneSelf) standalone; /* calls_standalone_self's memo */
 } Interp;
 
 /* The arguments of a call, evaluated once in the caller (facts_args.c args_read). */
@@ -480,6 +494,8 @@ bool calls_keeps_values(const char *method, size_t len);
 /* An object of the class cls built by its __init__ and __post_init__ from the arguments a of
  * call (a node with no arguments field: arguments we do not see beyond a). */
 Fact calls_construct(Interp *in, TSNode cls, const Args *a, TSNode call);
+/* The object a method of cls called nowhere runs on (def: that method). */
+Fact calls_standalone_self(Interp *in, TSNode def, TSNode cls);
 Fact attr_get(Interp *in, Fact object, TSNode attr_node, const char *attr, size_t len);
 /* out[0], `loss, logits = out`: the part of a model output, with what the output knows of
  * its positions. */

@@ -111,8 +111,12 @@ static bool int_lit(Interp *in, TSNode n, long *v) {
 
 /* "left" / "right" as a string literal: the side's bit, 0 for anything else. */
 static uint8_t side_named(Interp *in, TSNode n) {
+    if (ts_node_is_null(n)) return 0;
+    /* a literal longer than any spelling of "right" (rb'''right''') names no side: most are
+     * (docstrings, messages, keys), and every string expression asks */
+    if (parse_is(n, "string") && ts_node_end_byte(n) - ts_node_start_byte(n) > 13) return 0;
     size_t len;
-    const char *s = ts_node_is_null(n) ? NULL : svc_string_key(in, n, &len);
+    const char *s = svc_string_key(in, n, &len);
     if (s && len == 4 && !memcmp(s, "left", 4)) return PAD_START;
     if (s && len == 5 && !memcmp(s, "right", 5)) return PAD_END;
     return 0;
