@@ -457,6 +457,21 @@ void array_rank_key(Interp *in, const Args *a, TSNode node) {
         svc_emit(in, EV_RANK, 0, node, v, fact_unknown(), AX_UNK);
 }
 
+/* where(cond, ids, -100): element by element, a scalar broadcast over the other's cells, so
+ * each cell keeps its position and the result has the positions of the tensor (facts_align.c);
+ * the join alone would drop them, the scalar having none. */
+static Fact where_join(Interp *in, Fact a, Fact b) {
+    Fact r = fact_join(in->arena, a, b);
+    bool a_scalar = !a.bottom && a.ndim == 0 && !align_known(&a),
+         b_scalar = !b.bottom && b.ndim == 0 && !align_known(&b);
+    const Fact *t = a_scalar && !b_scalar ? &b : b_scalar && !a_scalar ? &a : NULL;
+    if (t) {
+        r.head = t->head;
+        r.tail = t->tail;
+    }
+    return r;
+}
+
 /* cat((chosen_ids, rejected_ids), dim=0): rows of batches that each start at their column 0.
  * Column t of the result is column t of its row's batch, so the first batch's head holds for
  * the result (its chunk(2)[0] is that batch again); tails agree only when every batch's does.
@@ -814,11 +829,11 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
     case OP_WHERE: {
         Fact cond = args_fact(in, a, "condition", 0); /* x.where(cond, other) */
         Fact b = args_fact(in, a, "other", 1);
-        Fact r = x.bottom ? b : fact_join(in->arena, x, b.bottom ? fact_bottom() : b);
+        Fact r = x.bottom ? b : where_join(in, x, b.bottom ? fact_bottom() : b);
         if (off == 1) { /* torch.where(cond, a, b) */
             cond = a->npos > 0 ? a->posf[0] : fact_unknown();
-            r = fact_join(in->arena, a->npos > 1 ? a->posf[1] : fact_bottom(),
-                          a->npos > 2 ? a->posf[2] : fact_bottom());
+            r = where_join(in, a->npos > 1 ? a->posf[1] : fact_bottom(),
+                           a->npos > 2 ? a->posf[2] : fact_bottom());
             if (r.bottom) r = fact_unknown();
         }
         if (cond.kinds & FK_MASK) r.flags |= FF_MASKED;
