@@ -34,6 +34,7 @@ static const struct {
     {"tiktoken", LIB_TIKTOKEN},
     {"sklearn", LIB_SKLEARN},
     {"mlx_lm", LIB_MLX_LM},
+    {"copy", LIB_COPY},
 };
 
 uint32_t contracts_lib_of(const char *qual) {

@@ -268,6 +268,7 @@ enum {
     LIB_TIKTOKEN = 1u << 13,
     LIB_SKLEARN = 1u << 14,
     LIB_MLX_LM = 1u << 15,
+    LIB_COPY = 1u << 16, /* Python's copy module */
     /* Any root, the library unknown (a bare name): used only when no row of the callee's own
      * library has the name. Say in the row's comment why the name is enough. */
     LIB_ANY = 1u << 30,
