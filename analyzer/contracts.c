@@ -35,6 +35,7 @@ static const struct {
     {"sklearn", LIB_SKLEARN},
     {"mlx_lm", LIB_MLX_LM},
     {"copy", LIB_COPY},
+    {"einops", LIB_EINOPS},
 };
 
 uint32_t contracts_lib_of(const char *qual) {
