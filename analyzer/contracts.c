@@ -198,6 +198,7 @@ const char *contracts_op_name(unsigned op) {
         N(COMPARE),
         N(LOGADDEXP),
         N(EINSUM),
+        N(REARRANGE),
         N(FULL),
         N(NARROW),
         N(CHUNK),
