@@ -34,6 +34,8 @@ static const struct {
     {"tiktoken", LIB_TIKTOKEN},
     {"sklearn", LIB_SKLEARN},
     {"mlx_lm", LIB_MLX_LM},
+    {"copy", LIB_COPY},
+    {"einops", LIB_EINOPS},
 };
 
 uint32_t contracts_lib_of(const char *qual) {
@@ -196,6 +198,7 @@ const char *contracts_op_name(unsigned op) {
         N(COMPARE),
         N(LOGADDEXP),
         N(EINSUM),
+        N(REARRANGE),
         N(FULL),
         N(NARROW),
         N(CHUNK),

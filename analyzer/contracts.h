@@ -60,6 +60,8 @@ typedef enum {
     OP_COMPARE,             /* ne/eq/bool of ids or masks: a mask */
     OP_LOGADDEXP,           /* log(exp(a) + exp(b)): of two normalisers, the whole one */
     OP_EINSUM,              /* einsum of one operand that only reorders its axes */
+    OP_REARRANGE,           /* einops.rearrange(x, "b n v -> (b n) v"): axes named, reordered,
+                               merged, or a size-1 axis added */
     OP_FULL,                /* full((B, L), fill): a padded batch buffer of pads or -100 */
     OP_NARROW,              /* narrow(dim, start, length): a slice */
     OP_ROLL,                /* roll(shifts, dims): positions move by shifts */
@@ -171,7 +173,7 @@ typedef enum {
     X(RESHAPE)                                                                                     \
     X(FLATTEN)                                                                                     \
     X(TRANSPOSE)                                                                                   \
-    X(PERMUTE) X(EINSUM) X(NARROW) X(ITEM) X(STACK) X(CAT) X(ROLL) X(CHUNK) X(SIZE) X(NUMEL)
+    X(PERMUTE) X(EINSUM) X(REARRANGE) X(NARROW) X(ITEM) X(STACK) X(CAT) X(ROLL) X(CHUNK) X(SIZE) X(NUMEL)
 /* array_apply AT_VALUES */
 #define OPS_VALUES(X)                                                                              \
     X(FULL)                                                                                        \
@@ -268,6 +270,8 @@ enum {
     LIB_TIKTOKEN = 1u << 13,
     LIB_SKLEARN = 1u << 14,
     LIB_MLX_LM = 1u << 15,
+    LIB_COPY = 1u << 16, /* Python's copy module */
+    LIB_EINOPS = 1u << 17,
     /* Any root, the library unknown (a bare name): used only when no row of the callee's own
      * library has the name. Say in the row's comment why the name is enough. */
     LIB_ANY = 1u << 30,

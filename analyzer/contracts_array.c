@@ -42,6 +42,7 @@ const Contract contracts_array[] = {
     {"transpose", ARR, FORM_ARRAY, OP_TRANSPOSE, -1, -1},
     {"swapaxes", ARR, FORM_ARRAY, OP_TRANSPOSE, -1, -1},
     {"einsum", ARR, FORM_ARRAY, OP_EINSUM, -1, -1},
+    {"rearrange", LIB_EINOPS, FORM_FUNC, OP_REARRANGE, -1, -1},
     {"stack", ARR, FORM_ARRAY, OP_STACK, 0, -1, .keeps = PK_ALL},
     {"concat", ARR, FORM_ARRAY, OP_CAT, 0, -1},
     {"concatenate", ARR, FORM_ARRAY, OP_CAT, 0, -1},

@@ -1,4 +1,4 @@
-/* Python's builtins, functools, math and statistics (their array-like names, sum, max, abs,
+/* Python's builtins, copy, functools, math and statistics (their array-like names, sum, max, abs,
  * math.log, statistics.mean, are in contracts_array.c). Builtins are matched by bare name from
  * any module too: six.moves, future.builtins and the like re-export them unchanged. */
 #include "contracts.h"
@@ -7,6 +7,9 @@ const Contract contracts_python[] = {
     {"fsum", LIB_MATH, FORM_ARRAY, OP_SUM, -1, -1},
     {"reduce", LIB_FUNCTOOLS, FORM_FUNC, OP_FOLD, -1, -1},
     {"partial", LIB_FUNCTOOLS, FORM_FUNC, OP_PARTIAL, -1, -1},
+    /* copy.deepcopy(ids), copy.copy(batch): the same values (labels = deepcopy(input_ids)) */
+    {"deepcopy", LIB_COPY, FORM_FUNC, OP_PASS, -1, -1, .keeps = PK_ALL},
+    {"copy", LIB_COPY, FORM_FUNC, OP_PASS, -1, -1, .keeps = PK_ALL},
     {"len", LIB_ANY, FORM_FUNC, OP_LEN, -1, -1},
     {"range", LIB_ANY, FORM_FUNC, OP_RANGE, -1, -1},
     {"enumerate", LIB_ANY, FORM_FUNC, OP_ENUMERATE, -1, -1},

@@ -263,6 +263,31 @@ static bool copied_to_start(Interp *in, TSNode target, const Fact *value) {
            (ts_node_is_null(parts[0]) || (interp_int_literal(in, parts[0], &start) && start == 0));
 }
 
+/* An index that picks positions by a condition on them (x == pad, ~m, (a < b) & c): a
+ * boolean mask, which selects cells without reordering them. */
+static bool boolean_index(Interp *in, TSNode idx) {
+    idx = parse_unparen(idx);
+    if (parse_is(idx, "comparison_operator") || parse_is(idx, "not_operator")) return true;
+    if (parse_is(idx, "unary_operator"))
+        return interp_text_eq(in, parse_field(idx, "operator"), "~") &&
+               boolean_index(in, parse_field(idx, "argument"));
+    if (parse_is(idx, "binary_operator")) {
+        TSNode op = parse_field(idx, "operator");
+        return (interp_text_eq(in, op, "&") || interp_text_eq(in, op, "|")) &&
+               boolean_index(in, parse_field(idx, "left")) &&
+               boolean_index(in, parse_field(idx, "right"));
+    }
+    return false;
+}
+
+/* labels[labels == pad] = IGNORE: a store through a boolean mask fills the cells the mask
+ * picks, each at its own position, as masked_fill does: nothing moves, whatever the value
+ * (a constant known by its name only gets positions of its own, facts_align.c). */
+static bool filled_in_place(Interp *in, TSNode target) {
+    return ts_node_named_child_count(target) == 2 &&
+           boolean_index(in, ts_node_named_child(target, 1));
+}
+
 void interp_bind(Interp *in, TSNode target, Fact f) {
     target = parse_unparen(target);
     const char *type = ts_node_type(target);
@@ -309,7 +334,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         /* labels[:, :-1] = ids[:, 1:]: positions of the target now hold other positions' values;
          * a sequence copied to the start of a row (buf[i, :len(t)] = t) keeps them */
         if (parse_is(target, "subscript") && f.ndim != 0 && (f.kinds || align_known(&f)) &&
-            !copied_to_start(in, target, &f)) {
+            !copied_to_start(in, target, &f) && !filled_in_place(in, target)) {
             TSNode base = parse_field(target, "value");
             bool found = false;
             Fact b = parse_is(base, "identifier") || parse_is(base, "attribute")

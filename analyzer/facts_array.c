@@ -313,6 +313,111 @@ static Fact einsum(Interp *in, const Args *a) {
     return r;
 }
 
+/* One side of an einops pattern: its items, each a name, a literal 1 or a group "(b n)" of
+ * names (kinds[i] the kind of a name, or of a group: AX_POS for rows of positions, (b n), as
+ * view(-1, V) makes them). Returns the number of items, -1 for what is not modelled (an
+ * ellipsis, a group on the input side, other literals). */
+typedef struct Einops {
+    const char *name[FACT_MAX_DIMS];
+    size_t len[FACT_MAX_DIMS];
+    int group[FACT_MAX_DIMS]; /* the item a name belongs to */
+    int nnames, nitems;
+    bool one[FACT_MAX_DIMS]; /* item i is a literal 1 */
+} Einops;
+
+static bool einops_side(const char *t, size_t len, Einops *e, bool groups) {
+    int depth = 0;
+    e->nnames = e->nitems = 0;
+    for (size_t i = 0; i < len;) {
+        char c = t[i];
+        if (c == ' ') {
+            i++;
+        } else if (c == '(' && groups && !depth) {
+            if (e->nitems >= FACT_MAX_DIMS) return false;
+            e->one[e->nitems++] = false;
+            depth = 1, i++;
+        } else if (c == ')' && depth) {
+            depth = 0, i++;
+        } else if (c == '1' && !depth && (i + 1 == len || t[i + 1] == ' ')) {
+            if (e->nitems >= FACT_MAX_DIMS) return false;
+            e->one[e->nitems++] = true;
+            i++;
+        } else if (isalpha((unsigned char)c) || c == '_') {
+            size_t j = i;
+            while (j < len && (isalnum((unsigned char)t[j]) || t[j] == '_'))
+                j++;
+            if (e->nnames >= FACT_MAX_DIMS || (!depth && e->nitems >= FACT_MAX_DIMS)) return false;
+            if (!depth) e->one[e->nitems++] = false;
+            e->name[e->nnames] = t + i;
+            e->len[e->nnames] = j - i;
+            e->group[e->nnames++] = e->nitems - 1;
+            i = j;
+        } else {
+            return false; /* "...", digits other than 1, anonymous axes */
+        }
+    }
+    return !depth;
+}
+
+static int einops_find(const Einops *e, const char *name, size_t len) {
+    for (int i = 0; i < e->nnames; i++)
+        if (e->len[i] == len && !memcmp(e->name[i], name, len)) return i;
+    return -1;
+}
+
+/* einops.rearrange(x, pattern): the input's axes named on the left, put in the order (and
+ * groups) of the right. Merging the batch with the positions gives rows of positions, as
+ * view(-1, V) does; the positions keep their alignment, whatever the order of the axes. */
+static Fact rearrange(Interp *in, Fact x, const Args *a) {
+    if (a->npos < 2 || x.obj != FO_NONE) return fact_unknown();
+    size_t len;
+    const char *t = parse_text(in->src, parse_unparen(a->pos[1]), &len);
+    if (len < 2 || (t[0] != '"' && t[0] != '\'') || t[len - 1] != t[0]) return fact_unknown();
+    const char *arrow = NULL;
+    for (size_t i = 1; i + 1 < len && !arrow; i++)
+        if (t[i] == '-' && t[i + 1] == '>') arrow = t + i;
+    Einops from, to;
+    if (!arrow || !einops_side(t + 1, (size_t)(arrow - t - 1), &from, false) ||
+        !einops_side(arrow + 2, (size_t)(t + len - 1 - arrow - 2), &to, true) ||
+        from.nnames != to.nnames || from.nitems != from.nnames || !to.nitems)
+        return fact_unknown();
+    int n = from.nnames;
+    AxisKind kinds[FACT_MAX_DIMS] = {AX_UNK};
+    if (x.ndim == n) {
+        for (int i = 0; i < n; i++)
+            kinds[i] = (AxisKind)x.ax[i];
+    } else if (x.ndim < 0 && (x.kinds & (FK_IDS | FK_MASK)) && n == 2) {
+        kinds[0] = AX_BATCH, kinds[1] = AX_POS; /* ids of an unknown rank: [B, T], as elsewhere */
+    } else if (x.ndim < 0) {
+        kinds[n - 1] = (AxisKind)x.ax_last;
+    } else {
+        return fact_unknown();
+    }
+    AxisKind out[FACT_MAX_DIMS];
+    bool moved = false; /* positions merged with something that is no batch */
+    for (int i = 0; i < to.nitems; i++)
+        out[i] = to.one[i] ? AX_ONE : AX_UNK;
+    for (int i = 0; i < to.nnames; i++) {
+        int k = einops_find(&from, to.name[i], to.len[i]);
+        if (k < 0 || einops_find(&to, to.name[i], to.len[i]) != i) return fact_unknown();
+        int g = to.group[i];
+        AxisKind was = out[g], now = kinds[k];
+        bool first = i == 0 || to.group[i - 1] != g;
+        if (first) {
+            out[g] = now;
+        } else if ((was == AX_BATCH || was == AX_ONE) && now == AX_POS) {
+            out[g] = AX_POS; /* (b n): every position of every row */
+        } else if (!(was == AX_POS && (now == AX_BATCH || now == AX_ONE))) {
+            moved |= was == AX_POS || now == AX_POS;
+            out[g] = AX_UNK;
+        }
+    }
+    Fact r = x;
+    fact_set_axes(&r, to.nitems, out);
+    if (moved) align_clear(&r);
+    return r;
+}
+
 static Fact transpose(Interp *in, Fact x, const Args *a, int first, bool permute) {
     if (x.ndim < 0) return x;
     long d[FACT_MAX_DIMS];
@@ -458,6 +563,21 @@ void array_rank_key(Interp *in, const Args *a, TSNode node) {
     }
     if (v.kinds & (FK_SCORES | FK_LOSS | FK_NUM))
         svc_emit(in, EV_RANK, 0, node, v, fact_unknown(), AX_UNK);
+}
+
+/* where(cond, ids, -100): element by element, a scalar broadcast over the other's cells, so
+ * each cell keeps its position and the result has the positions of the tensor (facts_align.c);
+ * the join alone would drop them, the scalar having none. */
+static Fact where_join(Interp *in, Fact a, Fact b) {
+    Fact r = fact_join(in->arena, a, b);
+    bool a_scalar = !a.bottom && a.ndim == 0 && !align_known(&a),
+         b_scalar = !b.bottom && b.ndim == 0 && !align_known(&b);
+    const Fact *t = a_scalar && !b_scalar ? &b : b_scalar && !a_scalar ? &a : NULL;
+    if (t) {
+        r.head = t->head;
+        r.tail = t->tail;
+    }
+    return r;
 }
 
 /* cat((chosen_ids, rejected_ids), dim=0): rows of batches that each start at their column 0.
@@ -755,6 +875,8 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
         return transpose(in, x, a, off, t->op == OP_PERMUTE);
     case OP_EINSUM:
         return off == 1 ? einsum(in, a) : fact_unknown();
+    case OP_REARRANGE:
+        return off == 1 ? rearrange(in, x, a) : fact_unknown();
     case OP_NARROW: { /* x.narrow(dim, start, length): x[..., start:start + length] */
         TSNode sn = args_node(in, a, "start", NULL, off + 1);
         AxisKind k = fact_axis(&x, dim);
@@ -836,11 +958,11 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
     case OP_WHERE: {
         Fact cond = args_fact(in, a, "condition", 0); /* x.where(cond, other) */
         Fact b = args_fact(in, a, "other", 1);
-        Fact r = x.bottom ? b : fact_join(in->arena, x, b.bottom ? fact_bottom() : b);
+        Fact r = x.bottom ? b : where_join(in, x, b.bottom ? fact_bottom() : b);
         if (off == 1) { /* torch.where(cond, a, b) */
             cond = a->npos > 0 ? a->posf[0] : fact_unknown();
-            r = fact_join(in->arena, a->npos > 1 ? a->posf[1] : fact_bottom(),
-                          a->npos > 2 ? a->posf[2] : fact_bottom());
+            r = where_join(in, a->npos > 1 ? a->posf[1] : fact_bottom(),
+                           a->npos > 2 ? a->posf[2] : fact_bottom());
             if (r.bottom) r = fact_unknown();
         }
         if (cond.kinds & FK_MASK) r.flags |= FF_MASKED;
