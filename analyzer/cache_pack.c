@@ -172,7 +172,9 @@ static int out_order(const void *a, const void *b) {
 }
 
 /* Writes the pack: the one on disk now (another run's, maybe) but for the records of the keys
- * and slots of the pending entries, with those entries (of a key stored twice, the last). */
+ * and slots of the pending entries, with those entries (of a key stored twice, the last).
+ * Two runs that write at once each rename a whole, valid pack; the later one wins and the
+ * other's new entries are lost, which costs a re-analysis next time, never a wrong result. */
 static void write_pack(const CachePack *p, Out *news, size_t nnew, Hash128 *slots) {
     Packed now = pack_read(p->dir, p->secret);
     Array(Out) out = {0};
