@@ -662,7 +662,9 @@ static VerifyResult *get_result(Reader *r) {
     }
     const uint8_t *flags = get(r, 3);
     uint32_t harm = get_u32(r);
-    res->search_tries = (long)(get_u64(r) & 0x7fffffffffffffffull);
+    uint64_t tries = get_u64(r);
+    if (tries > 0x7fffffffffffffffull) r->ok = false; /* not a count put_result wrote */
+    res->search_tries = (long)(tries & 0x7fffffffffffffffull);
     char *text[] = {res->fallback, res->entry, res->entry_file, res->score_label, res->note};
     size_t size[] = {sizeof res->fallback, sizeof res->entry, sizeof res->entry_file,
                      sizeof res->score_label, sizeof res->note};
