@@ -428,7 +428,7 @@ static ExecValue *categorical_new(ExecRun *r, ExecArgs *a) {
     ExecTensor *x = exec_lib_tensor(r, from_probs ? pv : lv, false);
     if (!x) return NULL;
     if (x->ndim < 1 || !exec_dtype_is_float(x->dtype)) return exec_fail_at(r, a->at, "Categorical() of other than float scores");
-    ExecTensor *lp = from_probs ? exec_tensor_new(r, x->dtype, x->ndim, x->shape, false) : exec_tensor_softmax(r, x, -1, true);
+    ExecTensor *lp = from_probs ? exec_tensor_new(r, x->dtype, x->ndim, x->shape, false) : exec_tensor_softmax(r, x, x->ndim - 1, true);
     ExecTensor *p = lp ? exec_tensor_new(r, x->dtype, x->ndim, x->shape, false) : NULL;
     if (!p) return NULL;
     int V = x->shape[x->ndim - 1];
