@@ -201,10 +201,7 @@ bool branch_by_config(Interp *in, TSNode if_stmt) {
 
 /* The same text in the same file. */
 static bool same_text(Interp *in, TSNode a, TSNode b) {
-    if (a.tree != b.tree) return false;
-    size_t la, lb;
-    const char *ta = parse_text(in->src, a, &la), *tb = parse_text(in->src, b, &lb);
-    return la == lb && !memcmp(ta, tb, la);
+    return a.tree == b.tree && parse_same_text(in->src, a, b);
 }
 
 /* x == k and x != k: the one operator of a comparison of two operands, else NULL. */

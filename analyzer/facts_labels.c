@@ -77,12 +77,6 @@ static TSNode peel_copies(TSNode n) {
     return n;
 }
 
-static bool same_text(Interp *in, TSNode a, TSNode b) {
-    size_t la, lb;
-    const char *ta = parse_text(in->src, a, &la), *tb = parse_text(in->src, b, &lb);
-    return la == lb && !memcmp(ta, tb, la);
-}
-
 /* Is value (a copy of) the input ids of the batch `container` names: container["input_ids"],
  * container.input_ids? Labels that are the batch's own ids have its pads wherever it has them;
  * labels padded apart (a collator run on them alone, a list of -100 and ids) are often meant
@@ -96,8 +90,9 @@ static bool own_input_ids(Interp *in, TSNode value, TSNode container) {
     else if (parse_is(value, "attribute"))
         k = parse_text(in->src, parse_field(value, "attribute"), &len);
     return k && len == 9 && !memcmp(k, "input_ids", 9) &&
-           same_text(in, parse_field(value, parse_is(value, "subscript") ? "value" : "object"),
-                     container);
+           parse_same_text(in->src,
+                           parse_field(value, parse_is(value, "subscript") ? "value" : "object"),
+                           container);
 }
 
 /* Is subscript n enc["labels"] of a tokenizer's encoding (which *container, *enc then hold)? */
@@ -207,9 +202,7 @@ static TSNode dict_entry(Interp *in, TSNode n, const char *key) {
 
 /* Is node n inside the function (or module) that holds statement s? */
 static bool same_function(TSNode s, TSNode n) {
-    TSNode f = s;
-    while (!ts_node_is_null(f) && !parse_is(f, "function_definition") && !parse_is(f, "module"))
-        f = ts_node_parent(f);
+    TSNode f = parse_enclosing(s, (const char *const[]){"function_definition", "module", NULL});
     return !ts_node_is_null(f) && !ts_node_is_null(n) &&
            ts_node_start_byte(n) >= ts_node_start_byte(f) &&
            ts_node_end_byte(n) <= ts_node_end_byte(f);
@@ -234,7 +227,8 @@ void labels_batch_returned(Interp *in, TSNode ret, Fact batch) {
     TSNode at = dict_entry(in, batch.origin, "labels"),
            ids = dict_entry(in, batch.origin, "input_ids");
     if (!labels || ts_node_is_null(at) || ts_node_is_null(ids) ||
-        !same_text(in, peel_copies(at), peel_copies(ids)) || !regions_pads_as_targets(labels))
+        !parse_same_text(in->src, peel_copies(at), peel_copies(ids)) ||
+        !regions_pads_as_targets(labels))
         return;
     svc_emit(in, EV_PADS_IN_LOSS, PADS_BATCH_RETURNED, at, *labels, fact_unknown(), AX_UNK);
 }

@@ -22,12 +22,6 @@ static TSNode enclosing_class(TSNode n) {
     return (TSNode){0};
 }
 
-static bool same_text(Interp *in, TSNode a, TSNode b) {
-    size_t la, lb;
-    const char *ta = parse_text(in->src, a, &la), *tb = parse_text(in->src, b, &lb);
-    return ta && tb && la == lb && !memcmp(ta, tb, la);
-}
-
 /* The value of the first `self.<attr> = value` in the class's own methods. */
 static TSNode own_assignment(Interp *in, TSNode n, TSNode attr, int depth) {
     if (ts_node_is_null(n) || depth > 40) return (TSNode){0};
@@ -35,7 +29,7 @@ static TSNode own_assignment(Interp *in, TSNode n, TSNode attr, int depth) {
     if (parse_is(n, "assignment")) {
         TSNode left = parse_field(n, "left");
         if (parse_is(left, "attribute") && svc_text_eq(in, parse_field(left, "object"), "self") &&
-            same_text(in, parse_field(left, "attribute"), attr))
+            parse_same_text(in->src, parse_field(left, "attribute"), attr))
             return parse_field(n, "right");
         return (TSNode){0};
     }

@@ -111,6 +111,12 @@ bool parse_text_eq(const Source *src, TSNode n, const char *s) {
     return strlen(s) == len && memcmp(t, s, len) == 0;
 }
 
+bool parse_same_text(const Source *src, TSNode a, TSNode b) {
+    size_t la, lb;
+    const char *ta = parse_text(src, a, &la), *tb = parse_text(src, b, &lb);
+    return ta && tb && la == lb && !memcmp(ta, tb, la);
+}
+
 /* Python field ids by name. tree-sitter finds a field name by a linear scan of all of them with
  * strncmp, and the facts layer asks for fields millions of times per run: an open-addressing
  * table, filled once (pthread_once) and read-only after, so threads share it. */

@@ -38,6 +38,8 @@ static inline bool parse_is(TSNode n, const char *type) {
 }
 /* Does the node's source text equal s? */
 bool parse_text_eq(const Source *src, TSNode n, const char *s);
+/* Do nodes a and b (of this file or another of the project) spell the same source text? */
+bool parse_same_text(const Source *src, TSNode a, TSNode b);
 const char *parse_text(const Source *src, TSNode n, size_t *len);
 /* The child in field `field`, a name whose text never changes at that address (a literal): its
  * id is remembered by the address. */
