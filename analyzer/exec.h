@@ -207,6 +207,8 @@ typedef enum {
                        candidate's text (numbered from 1, or from 0 when a field 0 is read) */
     XP_START_ID,    /* the start's id: a token id the code puts among the ids it builds (a bos or a
                        separator), which the toy LM reads past as it does the start */
+    XP_CONT_TENSOR, /* the candidate's ids alone, [1, C], beside a parameter bound to the prompt's
+                       (a scorer given the two apart, that joins them itself) */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };

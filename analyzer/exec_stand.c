@@ -387,7 +387,7 @@ static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNo
     int *prefix = exec_alloc(r, (size_t)(L + 1) * sizeof *prefix);
     if (!out || !prefix) return NULL;
     for (int b = 0; b < B; b++) {
-        int n = 0;
+        int n = 0, reals = 0, starts = 0; /* the row's first two real ids: how many are the start */
         for (int t = 0; t < L; t++) {
             long id = (long)ids->data[(size_t)b * L + t];
             if (id < 0 || id >= V) {
@@ -395,6 +395,7 @@ static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNo
                 return NULL;
             }
             bool real = !mask || mask->data[(size_t)b * L + t] != 0;
+            if (real && reals++ < 2) starts += id == x_id(r);
             if (real && id != x_id(r)) prefix[n++] = (int)id;
             const double *row = stand_row(r, prefix, n);
             if (!row) return NULL;
@@ -406,7 +407,10 @@ static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNo
         bool within;
         int k = candidate_of_prefix(r->table, prefix, n, &within);
         r->lm_cand = B == 1 ? k : -1;
-        r->lm_past_candidates |= !within;
+        /* every stand-in's text starts once with the start: a row that lacks it, or starts twice,
+         * was given the ids of something else than the prompt + candidate (the candidate alone,
+         * or prompt + candidate in the place of the candidate) */
+        r->lm_past_candidates |= !within || starts != 1;
     }
     return out;
 }
@@ -736,8 +740,8 @@ const char *exec_role_name(ExecParamRole role) {
         "no_limit",   "id_rows",       "api",        "api_gen",    "prompt_batch", "prompt_tensor",
         "instance",   "instance_lazy", "cands_bare", "token_lps",  "ignore_id",    "pad_id",
         "ll_pairs",   "unit",          "id_batches", "id_tensors", "gen_len",      "total_len",
-        "accelerator", "enc_batches",  "cand_nth",   "start_id"};
-    _Static_assert(sizeof names / sizeof *names == XP_START_ID + 1, "one name per ExecParamRole");
+        "accelerator", "enc_batches",  "cand_nth",   "start_id",   "cont_tensor"};
+    _Static_assert(sizeof names / sizeof *names == XP_CONT_TENSOR + 1, "one name per ExecParamRole");
     return (unsigned)role < sizeof names / sizeof *names ? names[role] : "?";
 }
 
@@ -757,11 +761,16 @@ static int field_number(const ExecPlan *p, int param) {
     return k > 0 ? k - 1 : 0;
 }
 
+/* Is some decided parameter bound to `role`? */
+static bool plan_holds(const ExecPlan *p, ExecParamRole role) {
+    for (int i = 0; i < p->nparams; i++)
+        if (p->decided[i] && p->role[i] == role) return true;
+    return false;
+}
+
 /* The role of the next text parameter: the prompt, unless it is decided (then the candidate). */
 static ExecParamRole next_text(const ExecPlan *p) {
-    for (int i = 0; i < p->nparams; i++)
-        if (p->decided[i] && p->role[i] == XP_PROMPT) return XP_CONT;
-    return XP_PROMPT;
+    return plan_holds(p, XP_PROMPT) ? XP_CONT : XP_PROMPT;
 }
 
 /* The roles a use allows, most likely first. */
@@ -857,11 +866,16 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         return opts[0] = XP_UNIT, 1;
     if (!strcmp(use, "dividend"))
         return opts[0] = XP_LOGITS, opts[1] = XP_TOKEN_LPS, 2;
-    if (!strcmp(use, "tensor")) /* last: a served response's log-probs of the candidate's tokens, already read */
-        return opts[0] = XP_IDS, opts[1] = XP_LOGITS, opts[2] = XP_PROMPT_TENSOR, opts[3] = XP_TOKEN_LPS, 4;
-    if (!strcmp(use, "index")) /* x[i]: the same, else a list beside the candidates (their labels: their texts) */
-        return opts[0] = XP_IDS, opts[1] = XP_LOGITS, opts[2] = XP_PROMPT_TENSOR, opts[3] = XP_TOKEN_LPS,
-               opts[4] = XP_CANDS, 5;
+    if (!strcmp(use, "tensor") || !strcmp(use, "index")) {
+        /* last: a served response's log-probs of the candidate's tokens, already read; for x[i] a
+         * list beside the candidates (their labels: their texts); the candidate's ids alone once
+         * another parameter holds the prompt's */
+        int n = 0;
+        opts[n++] = XP_IDS, opts[n++] = XP_LOGITS, opts[n++] = XP_PROMPT_TENSOR, opts[n++] = XP_TOKEN_LPS;
+        if (!strcmp(use, "index")) opts[n++] = XP_CANDS;
+        if (plan_holds(r->plan, XP_PROMPT_TENSOR)) opts[n++] = XP_CONT_TENSOR;
+        return n;
+    }
     if (!strcmp(use, "list")) return opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS, 1;
     if (!strcmp(use, "concat")) { /* a + b of two parameters: id lists, else texts */
         opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS;
@@ -882,6 +896,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
                                              XP_RECORDS, XP_ID_ROWS, XP_ID_TENSORS, XP_LL_PAIRS, XP_ID_BATCHES, XP_TOKEN_LPS, XP_ENC_BATCHES};
         int k = (int)(sizeof iter / sizeof *iter);
         memcpy(opts, iter, sizeof iter);
+        if (!plan_holds(r->plan, XP_PROMPT_IDS)) opts[k++] = XP_PROMPT_IDS; /* list(prompt_ids) + [tok] */
         if (!strcmp(use, "len")) opts[k++] = next_text(r->plan); /* len() of a text */
         if (!strcmp(use, "unpack")) opts[k++] = XP_RECORD; /* a pair or a request: each item bound by its use */
         if (!strcmp(use, "iter")) opts[k++] = XP_RECORD; /* a data set of one example, its fields bound by use */
@@ -926,6 +941,18 @@ static ExecValue *stand_ids_masked(ExecRun *r, ExecTensor **mask, bool prompt_on
 
 static ExecValue *stand_ids(ExecRun *r, bool prompt_only) {
     return stand_ids_masked(r, NULL, prompt_only);
+}
+
+/* The candidate's ids alone: [1, C], or [C] unbatched (the prompt's are another parameter's). */
+static ExecValue *stand_cont_ids(ExecRun *r) {
+    const VerifySeq *c = &r->table->candidates[r->cand];
+    int shape[2] = {1, c->len};
+    ExecTensor *ids = r->plan->unbatched ? exec_tensor_new(r, XD_INT64, 1, &shape[1], false)
+                                         : exec_tensor_new(r, XD_INT64, 2, shape, false);
+    if (!ids) return NULL;
+    for (int k = 0; k < c->len; k++)
+        ids->data[k] = c->tokens[k];
+    return exec_tensor_value(r, ids);
 }
 
 /* The labels a causal-LM collator puts beside a batch's input_ids: the ids, with the start, the
@@ -1022,12 +1049,12 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         return tok_new(r);
     case XP_IDS: /* a run that generates the candidate is given what it continues: the prompt */
         return stand_ids(r, exec_plan_generates(r->plan));
-    case XP_PROMPT_TENSOR:
-        return stand_ids(r, true);
-    case XP_PROMPT_LEN:
-        return exec_int(r, 1 + t->prompt.len);
+    case XP_PROMPT_TENSOR: /* the prompt's, or the candidate's, ids alone */
+    case XP_CONT_TENSOR:
+        return r->plan->role[i] == XP_PROMPT_TENSOR ? stand_ids(r, true) : stand_cont_ids(r);
+    case XP_PROMPT_LEN: /* the start and the prompt's; a limit beyond every length */
     case XP_NO_LIMIT:
-        return exec_int(r, 1 << 20);
+        return exec_int(r, r->plan->role[i] == XP_PROMPT_LEN ? 1 + t->prompt.len : 1 << 20);
     case XP_GEN_LEN:
     case XP_TOTAL_LEN: { /* what its callers would pass to generate the candidate */
         char what[64];
@@ -1287,7 +1314,8 @@ ExecValue *exec_stand_resolve(ExecRun *r, ExecValue *p, const char *use, ExecVal
     }
     int run_cand = r->cand;
     if (p->pending.cand >= 0) r->cand = p->pending.cand; /* a field of one record of a list */
-    if ((pl->role[i] == XP_IDS || pl->role[i] == XP_BATCH) && !exec_plan_generates(pl)) r->gave_cand_ids = true;
+    if ((pl->role[i] == XP_IDS || pl->role[i] == XP_BATCH || pl->role[i] == XP_CONT_TENSOR) && !exec_plan_generates(pl))
+        r->gave_cand_ids = true;
     ExecValue *v = exec_stand_param(r, i);
     r->cand = run_cand;
     if (!v) return NULL;

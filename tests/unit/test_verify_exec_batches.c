@@ -152,6 +152,35 @@ START_TEST(pad_sequence_pads_with_the_pad_id) {
 }
 END_TEST
 
+/* A scorer given the prompt's ids and the candidate's ids apart (it joins them itself): the run
+ * gives it the prompt's ids and the candidate's alone, never prompt + candidate in either place,
+ * so a correct one (Categorical over [batch, position, vocab] logits) returns log Pr(y|x) of each
+ * candidate on the prompt table, and no flip. */
+START_TEST(prompt_and_candidate_ids_apart_score_the_candidate) {
+    json_t *cex = verify_on_prompt_table("ids_apart_categorical.py", 13, "sum-raw-logits"), *c;
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    json_t *table = json_object_get(cex, "table"), *prompt = json_object_get(table, "prompt");
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        double want = log_pr_after(table, prompt, json_object_get(c, "tokens"));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), want, 1e-5);
+    }
+    ck_assert(json_is_false(json_object_get(cex, "flipped")));
+    json_decref(cex);
+}
+END_TEST
+
+/* The same shape summing raw logits (LL101), on the finding's own counterexample: each score is
+ * the raw logit sum of the candidate's tokens in the reported table (not a sum that read the
+ * start's logit of a second start). */
+START_TEST(prompt_and_candidate_ids_apart_sum_their_raw_logits) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/ids_apart_raw.py");
+    json_t *cex = only_script_cex(o, "candidate_logit_sum");
+    assert_raw_logit_sums(cex);
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_batches");
     TCase *tc = tcase_create("batches");
@@ -161,6 +190,8 @@ static Suite *suite(void) {
     tcase_add_test(tc, layer_load_state_dict_keeps_stand_in_weights);
     tcase_add_test(tc, method_of_own_lm_class_runs_on_the_toy_lm);
     tcase_add_test(tc, pad_sequence_pads_with_the_pad_id);
+    tcase_add_test(tc, prompt_and_candidate_ids_apart_score_the_candidate);
+    tcase_add_test(tc, prompt_and_candidate_ids_apart_sum_their_raw_logits);
     suite_add_tcase(s, tc);
     return s;
 }
