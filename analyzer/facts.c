@@ -1355,11 +1355,11 @@ void facts_analyze(Facts *facts, const Parsed *parsed) {
 }
 
 void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
-    facts_analyze_declared(facts, parsed, budget, NULL);
+    facts_analyze_declared(facts, parsed, budget, NULL, NULL);
 }
 
 void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
-                            const UserContracts *contracts) {
+                            const UserContracts *contracts, const FactsAloneAsk *ask) {
     memset(facts, 0, sizeof *facts);
     facts->src = parsed->src;
     Frame module = {.ret = fact_bottom(), .yielded = fact_bottom()};
@@ -1392,6 +1392,7 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
             interp_call_user(&in, fi->def, (TSNode){0}, NULL, NULL);
         }
     align_learn_from_uses(facts); /* one producer's values paired two ways */
+    if (ask && in.project && !budget->hit && ask->needed(facts, ask->ctx)) project_run_alone(&in);
     env_free(&module.env);
     env_free_events(&in);
     env_free_loops(&in);

@@ -382,8 +382,10 @@ typedef struct ProjectCtx {
 void project_enter(Interp *in, TSNode node, TSNode call_args, ProjectCtx *saved);
 void project_leave(Interp *in, ProjectCtx *saved);
 /* Before def is called: false when the others' budget is spent (treat the call as opaque);
- * the first call into another file's function from this file also analyses it alone. */
+ * the first call into another file's function from this file notes it to be analysed alone. */
 bool project_before_call(Interp *in, TSNode def);
+/* Analyses the noted functions alone, their events going to facts->alone. */
+void project_run_alone(Interp *in);
 /* The FuncInfo of a def of any module of the project. */
 FuncInfo *project_func_of(Interp *in, TSNode def);
 /* After an import statement bound its names as modules: those that name a module of the
