@@ -1060,17 +1060,7 @@ static void exec_stmt(Interp *in, TSNode s) {
 /* ---------- classes ---------- */
 
 static TSNode method_in(Interp *in, TSNode cls, const char *name, size_t len, int depth) {
-    TSNode body = parse_field(cls, "body");
-    ParseKids k;
-    parse_kids_begin(&k, body);
-    TSNode found = {0};
-    for (TSNode st; parse_kids_next(&k, &st) && ts_node_is_null(found);) {
-        TSNode def = parse_is(st, "decorated_definition") ? parse_field(st, "definition") : st;
-        if (parse_is(def, "function_definition") &&
-            interp_text_len_eq(in, parse_field(def, "name"), name, len))
-            found = def;
-    }
-    parse_kids_end(&k);
+    TSNode found = types_method_of(in, cls, name, len);
     TSNode bases = parse_field(cls, "superclasses");
     uint32_t n = ts_node_is_null(bases) ? 0 : ts_node_named_child_count(bases);
     for (uint32_t i = 0; i < n && ts_node_is_null(found) && depth < 8; i++) {
@@ -1405,6 +1395,7 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
     pad_free(&in);
     regions_free(&in);
     args_free(&in);
+    types_free(&in);
     array_free(&in.standalone);
 }
 

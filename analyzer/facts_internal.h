@@ -288,6 +288,7 @@ typedef struct Interp {
     struct PadMemo *pad_memo;         /* appended: facts_pad.c's record of subexpressions (LL111) */
     struct NodeSet *written_reads;    /* facts_regions.c: reads of what the iteration wrote */
     struct ClassConsts *class_consts; /* facts_args.c: integer constants of classes */
+    struct ClassMemos *class_memos;   /* facts_types.c: each class's self fields and methods */
     const Fact *closure; /* the function value eval_call is calling (funcs_closure), or NULL */
     int splits;          /* branches whose arms each run the rest of their block, nested */
     Array(struct BranchAssumed) assumed; /* facts_branch.c: conditions the running arms took */
@@ -418,6 +419,9 @@ TSNode types_declared(Interp *in, TSNode def, TSNode param, Fact value);
 /* Does the class's text assign self.<name> (a field, not a method, whatever a function of the
  * file is called)? A text search: it may see assignments that are none. */
 bool types_assigns_field(Interp *in, TSNode cls, const char *name, size_t len);
+/* The method a class's own body defines under that name (its bases not looked at); else null. */
+TSNode types_method_of(Interp *in, TSNode cls, const char *name, size_t len);
+void types_free(Interp *in);
 /* Is the method def abstract (@abstractmethod, or a body of only a docstring, `...`, `pass` or
  * `raise NotImplementedError`): what its class's subclasses define is what a call runs. */
 bool types_is_abstract(Interp *in, TSNode def);
