@@ -1392,6 +1392,7 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
     array_free(&in.assumed);
     branch_free_memo(&in.cond_written);
     branch_free_memo(&in.self_roots);
+    branch_free_memo(&in.one_row_tests);
     pad_free(&in);
     regions_free(&in);
     args_free(&in);
