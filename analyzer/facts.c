@@ -1060,17 +1060,7 @@ static void exec_stmt(Interp *in, TSNode s) {
 /* ---------- classes ---------- */
 
 static TSNode method_in(Interp *in, TSNode cls, const char *name, size_t len, int depth) {
-    TSNode body = parse_field(cls, "body");
-    ParseKids k;
-    parse_kids_begin(&k, body);
-    TSNode found = {0};
-    for (TSNode st; parse_kids_next(&k, &st) && ts_node_is_null(found);) {
-        TSNode def = parse_is(st, "decorated_definition") ? parse_field(st, "definition") : st;
-        if (parse_is(def, "function_definition") &&
-            interp_text_len_eq(in, parse_field(def, "name"), name, len))
-            found = def;
-    }
-    parse_kids_end(&k);
+    TSNode found = types_method_of(in, cls, name, len);
     TSNode bases = parse_field(cls, "superclasses");
     uint32_t n = ts_node_is_null(bases) ? 0 : ts_node_named_child_count(bases);
     for (uint32_t i = 0; i < n && ts_node_is_null(found) && depth < 8; i++) {
@@ -1355,11 +1345,11 @@ void facts_analyze(Facts *facts, const Parsed *parsed) {
 }
 
 void facts_analyze_within(Facts *facts, const Parsed *parsed, Budget *budget) {
-    facts_analyze_declared(facts, parsed, budget, NULL);
+    facts_analyze_declared(facts, parsed, budget, NULL, NULL);
 }
 
 void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
-                            const UserContracts *contracts) {
+                            const UserContracts *contracts, const FactsAloneAsk *ask) {
     memset(facts, 0, sizeof *facts);
     facts->src = parsed->src;
     Frame module = {.ret = fact_bottom(), .yielded = fact_bottom()};
@@ -1392,6 +1382,7 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
             interp_call_user(&in, fi->def, (TSNode){0}, NULL, NULL);
         }
     align_learn_from_uses(facts); /* one producer's values paired two ways */
+    if (ask && in.project && !budget->hit && ask->needed(facts, ask->ctx)) project_run_alone(&in);
     env_free(&module.env);
     env_free_events(&in);
     env_free_loops(&in);
@@ -1401,9 +1392,11 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
     array_free(&in.assumed);
     branch_free_memo(&in.cond_written);
     branch_free_memo(&in.self_roots);
+    branch_free_memo(&in.one_row_tests);
     pad_free(&in);
     regions_free(&in);
     args_free(&in);
+    types_free(&in);
     array_free(&in.standalone);
 }
 

@@ -296,10 +296,18 @@ struct Budget;
 /* The same within a budget (bounds.h): stops early, with budget->hit set, when the file nests
  * too deeply or the interpretation takes too many steps or too long. */
 void facts_analyze_within(Facts *facts, const Parsed *parsed, struct Budget *budget);
-/* The same with library contracts the configuration declares (NULL: none; contracts.h). */
+/* Asked when the analysis is done, its interpreter still there: does a finding at a call into
+ * another file's function need facts->alone (lint_sites.c)? Only then are those functions
+ * analysed alone. */
+typedef struct FactsAloneAsk {
+    bool (*needed)(const Facts *facts, void *ctx);
+    void *ctx;
+} FactsAloneAsk;
+/* The same with library contracts the configuration declares (NULL: none; contracts.h), and
+ * facts->alone filled when ask (or NULL: never) says it is needed. */
 struct UserContracts;
 void facts_analyze_declared(Facts *facts, const Parsed *parsed, struct Budget *budget,
-                            const struct UserContracts *contracts);
+                            const struct UserContracts *contracts, const FactsAloneAsk *ask);
 void facts_free(Facts *facts);
 
 /* The 1-based row of a fact's origin, 0 if unknown. */

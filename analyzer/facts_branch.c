@@ -12,13 +12,13 @@
 
 #include "facts_svc.h"
 
-static int8_t *memo_slot_of(CondMemo *m, const void *a, const void *b);
+int8_t *branch_memo_slot(CondMemo *m, const void *a, const void *b);
 
 /* Is ident the first parameter of the method (a def in a class body) it is read in? The text
  * alone says: once per identifier (a walk up its parents, each of which tree-sitter finds from
  * the root down). */
 static bool first_param_of_method(Interp *in, TSNode ident, const char *name, size_t len) {
-    int8_t *known = memo_slot_of(&in->self_roots, ident.id, NULL);
+    int8_t *known = branch_memo_slot(&in->self_roots, ident.id, NULL);
     if (*known) return *known > 0;
     TSNode def = ts_node_parent(ident);
     while (!ts_node_is_null(def) && !parse_is(def, "function_definition"))
@@ -32,7 +32,7 @@ static bool first_param_of_method(Interp *in, TSNode ident, const char *name, si
         parse_is(first, "identifier") ? parse_text(in->src, first, &first_len) : NULL;
     bool is_first = parse_is(cls, "class_definition") && first_name && first_len == len &&
                     !memcmp(first_name, name, len);
-    *memo_slot_of(&in->self_roots, ident.id, NULL) = is_first ? 1 : -1;
+    *branch_memo_slot(&in->self_roots, ident.id, NULL) = is_first ? 1 : -1;
     return is_first;
 }
 
@@ -113,14 +113,14 @@ static size_t memo_slot(const void *a, const void *b, size_t cap) {
     return (size_t)(h >> 7) & (cap - 1);
 }
 
-static int8_t *memo_slot_of(CondMemo *m, const void *a, const void *b) {
+int8_t *branch_memo_slot(CondMemo *m, const void *a, const void *b) {
     if ((m->n + 1) * 2 > m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 64;
         CondMemo grown = {util_xcalloc(cap * 2, sizeof *m->keys),
                           util_xcalloc(cap, sizeof *m->vals), cap, 0};
         for (size_t i = 0; i < m->cap; i++)
             if (m->keys[2 * i])
-                *memo_slot_of(&grown, m->keys[2 * i], m->keys[2 * i + 1]) = m->vals[i];
+                *branch_memo_slot(&grown, m->keys[2 * i], m->keys[2 * i + 1]) = m->vals[i];
         branch_free_memo(m);
         *m = grown;
     }
@@ -172,7 +172,7 @@ static bool config_expr(Interp *in, TSNode n, bool attr_object, int depth) {
 static bool config_cond(Interp *in, TSNode if_stmt, TSNode cond) {
     if (!config_expr(in, cond, false, 0)) return false;
     /* the text alone decides what follows: once per condition (the scope may be a module) */
-    int8_t *known = memo_slot_of(&in->cond_written, cond.id, NULL);
+    int8_t *known = branch_memo_slot(&in->cond_written, cond.id, NULL);
     if (*known) return *known > 0;
     TSNode scope = ts_node_parent(if_stmt);
     while (!ts_node_is_null(scope) && !parse_is(scope, "function_definition") &&
@@ -180,7 +180,7 @@ static bool config_cond(Interp *in, TSNode if_stmt, TSNode cond) {
         scope = ts_node_parent(scope);
     if (parse_is(scope, "function_definition")) scope = parse_field(scope, "body");
     bool fixed = !writes_read(in, scope, cond, scope, ts_node_start_byte(if_stmt), 0);
-    known = memo_slot_of(&in->cond_written, cond.id, NULL); /* (the table may have grown) */
+    known = branch_memo_slot(&in->cond_written, cond.id, NULL); /* (the table may have grown) */
     *known = fixed ? 1 : -1;
     return fixed;
 }
@@ -233,10 +233,10 @@ static int relation(Interp *in, TSNode a, TSNode b) {
 /* Does the arm assign what the condition reads? Once per condition and arm. */
 static bool arm_writes_read(Interp *in, TSNode cond, TSNode arm) {
     if (ts_node_is_null(arm)) return false;
-    int8_t *known = memo_slot_of(&in->cond_written, cond.id, arm.id);
+    int8_t *known = branch_memo_slot(&in->cond_written, cond.id, arm.id);
     if (*known) return *known > 0;
     bool writes = writes_read(in, arm, cond, (TSNode){0}, 0, 0);
-    *memo_slot_of(&in->cond_written, cond.id, arm.id) = writes ? 1 : -1;
+    *branch_memo_slot(&in->cond_written, cond.id, arm.id) = writes ? 1 : -1;
     return writes;
 }
 

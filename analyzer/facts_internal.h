@@ -288,6 +288,7 @@ typedef struct Interp {
     struct PadMemo *pad_memo;         /* appended: facts_pad.c's record of subexpressions (LL111) */
     struct NodeSet *written_reads;    /* facts_regions.c: reads of what the iteration wrote */
     struct ClassConsts *class_consts; /* facts_args.c: integer constants of classes */
+    struct ClassMemos *class_memos;   /* facts_types.c: each class's self fields and methods */
     const Fact *closure; /* the function value eval_call is calling (funcs_closure), or NULL */
     int splits;          /* branches whose arms each run the rest of their block, nested */
     Array(struct BranchAssumed) assumed; /* facts_branch.c: conditions the running arms took */
@@ -295,7 +296,7 @@ typedef struct Interp {
         const void **keys;               /* pairs of node ids (the second may be NULL) */
         int8_t *vals;
         size_t cap, n;
-    } cond_written, self_roots;
+    } cond_written, self_roots, one_row_tests; /* the last: facts_pad.c's */
 
     /* facts_env.c */
     uint32_t clock;                 /* counts changes of state (Binding.version, settled loops) */
@@ -382,8 +383,10 @@ typedef struct ProjectCtx {
 void project_enter(Interp *in, TSNode node, TSNode call_args, ProjectCtx *saved);
 void project_leave(Interp *in, ProjectCtx *saved);
 /* Before def is called: false when the others' budget is spent (treat the call as opaque);
- * the first call into another file's function from this file also analyses it alone. */
+ * the first call into another file's function from this file notes it to be analysed alone. */
 bool project_before_call(Interp *in, TSNode def);
+/* Analyses the noted functions alone, their events going to facts->alone. */
+void project_run_alone(Interp *in);
 /* The FuncInfo of a def of any module of the project. */
 FuncInfo *project_func_of(Interp *in, TSNode def);
 /* After an import statement bound its names as modules: those that name a module of the
@@ -416,6 +419,9 @@ TSNode types_declared(Interp *in, TSNode def, TSNode param, Fact value);
 /* Does the class's text assign self.<name> (a field, not a method, whatever a function of the
  * file is called)? A text search: it may see assignments that are none. */
 bool types_assigns_field(Interp *in, TSNode cls, const char *name, size_t len);
+/* The method a class's own body defines under that name (its bases not looked at); else null. */
+TSNode types_method_of(Interp *in, TSNode cls, const char *name, size_t len);
+void types_free(Interp *in);
 /* Is the method def abstract (@abstractmethod, or a body of only a docstring, `...`, `pass` or
  * `raise NotImplementedError`): what its class's subclasses define is what a call runs. */
 bool types_is_abstract(Interp *in, TSNode def);
@@ -468,6 +474,8 @@ typedef struct BranchAssumed {
 void branch_assume(Interp *in, TSNode cond, bool truth, TSNode arm);
 void branch_forget(Interp *in, size_t mark);
 typedef struct CondMemo CondMemo;
+/* The memo's value for the pair (a, b): 1 yes, -1 no, 0 not known yet (set it). */
+int8_t *branch_memo_slot(CondMemo *m, const void *a, const void *b);
 void branch_free_memo(CondMemo *m);
 /* 1 / 0 when an arm running now took this very condition (or its negation), -1 otherwise. */
 int branch_assumed_truth(Interp *in, TSNode cond);

@@ -272,7 +272,7 @@ static bool one_row_first(Interp *in, TSNode n) {
 /* Is n inside an arm of `if ids[0][0] == pad_id:` (either arm)? The code says its rows may
  * start with pads, and looks at one row only: whichever arm runs, other rows may be padded at
  * the start (a test of every row, any(mask[:, 0] == 0), is no such test). */
-static bool under_one_row_start_test(Interp *in, TSNode n) {
+static bool one_row_start_test_above(Interp *in, TSNode n) {
     for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
         if (parse_is(p, "function_definition") || parse_is(p, "class_definition")) break;
         TSNode stmt = parse_is(p, "else_clause") ? ts_node_parent(p)
@@ -292,6 +292,13 @@ static bool under_one_row_start_test(Interp *in, TSNode n) {
             return true;
     }
     return false;
+}
+
+/* The same, decided by the text alone: once per node (the walk up its parents is long). */
+static bool under_one_row_start_test(Interp *in, TSNode n) {
+    int8_t *known = branch_memo_slot(&in->one_row_tests, n.id, NULL);
+    if (!*known) *known = one_row_start_test_above(in, n) ? 1 : -1;
+    return *known > 0;
 }
 
 /* Where a read at index pos (a node, with what it was found to hold) lands in a batch whose

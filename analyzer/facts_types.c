@@ -6,6 +6,7 @@
  * a name a class assigns on self is a field, not a method. Read from the code's structure (the
  * class an annotation resolves to), never from a name's spelling. */
 #include <ctype.h>
+#include <stdlib.h>
 
 #include "facts_svc.h"
 
@@ -106,21 +107,112 @@ TSNode types_forwarded(Interp *in, TSNode def) {
     return fn;
 }
 
+static bool ident_char(char c) {
+    return isalnum((unsigned char)c) || c == '_';
+}
+
+/* After a name at q: spaces, then `=` (not `==`) or an augmented `+=`, `-=`, `*=`, `/=`? */
+static bool assigns_after(const char *q, const char *end) {
+    while (q < end && (*q == ' ' || *q == '\t'))
+        q++;
+    if (q + 1 < end && q[0] == '=' && q[1] != '=') return true;
+    return q + 2 < end && strchr("+-*/", q[0]) && q[1] == '=';
+}
+
 /* Does the class's text assign self.<name> anywhere (__init__, __post_init__, a method that
  * normalises it)? Then the constructor's argument is not what the field holds. A text search:
  * it may see assignments that are none, which only drops a field. */
-bool types_assigns_field(Interp *in, TSNode cls, const char *name, size_t len) {
-    size_t tlen;
-    const char *t = parse_text(in->src, cls, &tlen), *end = t + tlen;
+static bool scan_assigns(const char *t, const char *end, const char *name, size_t len) {
     for (const char *p = t; (p = memchr(p, 's', (size_t)(end - p))); p++) {
         if ((size_t)(end - p) < 5 + len + 1 || memcmp(p, "self.", 5) || memcmp(p + 5, name, len))
             continue;
-        const char *q = p + 5 + len;
-        if (isalnum((unsigned char)*q) || *q == '_') continue;
-        while (q < end && (*q == ' ' || *q == '\t'))
-            q++;
-        if (q + 1 < end && q[0] == '=' && q[1] != '=') return true;
-        if (q + 2 < end && strchr("+-*/", q[0]) && q[1] == '=') return true;
+        if (!ident_char(p[5 + len]) && assigns_after(p + 5 + len, end)) return true;
     }
     return false;
+}
+
+/* What a class's text holds, read once per class and analysis: the names it assigns on self
+ * (each constructor call asked again for every field it gives, over the whole class's text)
+ * and the methods its body defines (each method call walked the body). */
+typedef struct NamedNode {
+    const char *name; /* in the class's text */
+    size_t len;
+    TSNode def; /* a method's function_definition; null for a field */
+} NamedNode;
+
+typedef struct ClassMemo {
+    const void *cls; /* the class's node id */
+    bool fields_read, methods_read;
+    Array(NamedNode) fields, methods;
+} ClassMemo;
+
+struct ClassMemos {
+    Array(ClassMemo) classes;
+};
+
+static ClassMemo *class_memo(Interp *in, TSNode cls) {
+    struct ClassMemos *memo = in->class_memos;
+    if (!memo) memo = in->class_memos = util_xcalloc(1, sizeof *memo);
+    for (size_t i = memo->classes.len; i-- > 0;)
+        if (memo->classes.items[i].cls == cls.id) return &memo->classes.items[i];
+    array_push(&memo->classes, ((ClassMemo){.cls = cls.id}));
+    return &memo->classes.items[memo->classes.len - 1];
+}
+
+static const NamedNode *named_find(const NamedNode *items, size_t n, const char *name, size_t len) {
+    for (size_t i = 0; i < n; i++)
+        if (items[i].len == len && !memcmp(items[i].name, name, len)) return &items[i];
+    return NULL;
+}
+
+static void read_fields(ClassMemo *c, const char *t, const char *end) {
+    c->fields_read = true;
+    for (const char *p = t; (p = memchr(p, 's', (size_t)(end - p))); p++) {
+        if (end - p < 6 || memcmp(p, "self.", 5)) continue;
+        const char *q = p + 5;
+        while (q < end && ident_char(*q))
+            q++;
+        if (q < end && assigns_after(q, end))
+            array_push(&c->fields, ((NamedNode){.name = p + 5, .len = (size_t)(q - p - 5)}));
+    }
+}
+
+TSNode types_method_of(Interp *in, TSNode cls, const char *name, size_t len) {
+    ClassMemo *c = class_memo(in, cls);
+    if (!c->methods_read) {
+        c->methods_read = true;
+        ParseKids k;
+        parse_kids_begin(&k, parse_field(cls, "body"));
+        for (TSNode st; parse_kids_next(&k, &st);) {
+            TSNode def = parse_is(st, "decorated_definition") ? parse_field(st, "definition") : st;
+            if (!parse_is(def, "function_definition")) continue;
+            NamedNode m = {.def = def};
+            m.name = parse_text(in->src, parse_field(def, "name"), &m.len);
+            array_push(&c->methods, m);
+        }
+        parse_kids_end(&k);
+    }
+    const NamedNode *m = named_find(c->methods.items, c->methods.len, name, len);
+    return m ? m->def : (TSNode){0};
+}
+
+bool types_assigns_field(Interp *in, TSNode cls, const char *name, size_t len) {
+    size_t tlen;
+    const char *t = parse_text(in->src, cls, &tlen), *end = t + tlen;
+    for (size_t i = 0; i < len; i++)
+        if (!ident_char(name[i])) return scan_assigns(t, end, name, len); /* not one name */
+    ClassMemo *c = class_memo(in, cls);
+    if (!c->fields_read) read_fields(c, t, end);
+    return named_find(c->fields.items, c->fields.len, name, len) != NULL;
+}
+
+void types_free(Interp *in) {
+    if (!in->class_memos) return;
+    for (size_t i = 0; i < in->class_memos->classes.len; i++) {
+        array_free(&in->class_memos->classes.items[i].fields);
+        array_free(&in->class_memos->classes.items[i].methods);
+    }
+    array_free(&in->class_memos->classes);
+    free(in->class_memos);
+    in->class_memos = NULL;
 }

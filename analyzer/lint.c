@@ -48,6 +48,17 @@ void lint_source_within(const Source *src, const bool *enabled, DiagList *out, L
     lint_run(src, enabled, NULL, out, result, budget);
 }
 
+/* What the facts layer asks lint_sites when the file's analysis is done (FactsAloneAsk). */
+typedef struct AloneCtx {
+    const Source *src;
+    const bool *run;
+} AloneCtx;
+
+static bool need_alone(const Facts *facts, void *ctx) {
+    const AloneCtx *c = ctx;
+    return sites_need_alone(facts, c->src, c->run);
+}
+
 static void lint_run(const Source *src, const bool *enabled, const struct UserContracts *contracts,
                      DiagList *out, LintResult *result, Budget *budget) {
     memset(result, 0, sizeof *result);
@@ -75,8 +86,16 @@ static void lint_run(const Source *src, const bool *enabled, const struct UserCo
             result->error_row = src->line_cell_row[r - 1];
         }
     }
+    bool audit = false;
+    for (size_t i = 0; i < rules_count; i++)
+        if (enabled[i] && rules_registry[i]->reads_suppressions) audit = true;
+    bool run[64] = {0};
+    for (size_t i = 0; i < rules_count && i < 64; i++)
+        run[i] = (enabled[i] || audit) && !rules_registry[i]->reads_suppressions;
     Facts facts;
-    facts_analyze_declared(&facts, &parsed, budget, contracts);
+    AloneCtx alone = {src, run};
+    FactsAloneAsk ask = {need_alone, &alone};
+    facts_analyze_declared(&facts, &parsed, budget, contracts, &ask);
     if (budget->hit != BOUND_NONE) {
         result->bound = budget->hit;
         facts_free(&facts);
@@ -87,13 +106,7 @@ static void lint_run(const Source *src, const bool *enabled, const struct UserCo
      * directives (LL001) run. A directive naming a rule that is not selected is judged by what
      * that rule would have found, so every rule runs when one of them is enabled; the findings
      * of rules that are not enabled are dropped after suppression. */
-    bool audit = false;
-    for (size_t i = 0; i < rules_count; i++)
-        if (enabled[i] && rules_registry[i]->reads_suppressions) audit = true;
     DiagList found = {0};
-    bool run[64] = {0};
-    for (size_t i = 0; i < rules_count && i < 64; i++)
-        run[i] = (enabled[i] || audit) && !rules_registry[i]->reads_suppressions;
     sites_check(&facts, src, run, &found); /* and what other files' code did for its calls */
     NoqaList noqa;
     suppress_collect(&noqa, &parsed);

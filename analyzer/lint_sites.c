@@ -37,6 +37,47 @@ static void report_at_site(const Facts *facts, const Source *src, TSNode site, D
                d->message, (int)flen, fn, d->filename, d->row, d->col);
 }
 
+/* Is i the first event of its call (each site once, in the order they were reached)? */
+static bool first_of_site(const Facts *facts, size_t i) {
+    TSNode site = facts->events.items[i].site;
+    if (ts_node_is_null(site)) return false;
+    for (size_t j = 0; j < i; j++)
+        if (ts_node_eq(facts->events.items[j].site, site)) return false;
+    return true;
+}
+
+/* The findings of the events of the call whose first event is i, into there. */
+static void site_findings(const Facts *facts, const Source *src, const bool *run, size_t i,
+                          FactEventList *at, DiagList *there) {
+    TSNode site = facts->events.items[i].site;
+    /* what reaches another file's code by its name only (a tensor of random numbers called
+     * logits in a test) is no evidence there, unless another use shifts the same scores
+     * against the same tokens: the code itself treats them as a causal LM's */
+    at->len = 0;
+    for (size_t j = i; j < facts->events.len; j++)
+        if (ts_node_eq(facts->events.items[j].site, site) &&
+            (!(facts->events.items[j].in.flags & FF_WEAK) ||
+             !ts_node_is_null(facts->events.items[j].peer)))
+            array_push(at, facts->events.items[j]);
+    Facts view = *facts;
+    view.events = *at;
+    run_rules(&view, src, run, there);
+}
+
+bool sites_need_alone(const Facts *facts, const Source *src, const bool *run) {
+    FactEventList at = {0};
+    bool found = false;
+    for (size_t i = 0; i < facts->events.len && !found; i++) {
+        if (!first_of_site(facts, i)) continue;
+        DiagList there = {0};
+        site_findings(facts, src, run, i, &at, &there);
+        found = there.len > 0;
+        diag_list_free(&there);
+    }
+    array_free(&at);
+    return found;
+}
+
 void sites_check(const Facts *facts, const Source *src, const bool *run, DiagList *out) {
     Facts view = *facts;
     FactEventList own = {0}, at = {0};
@@ -56,26 +97,12 @@ void sites_check(const Facts *facts, const Source *src, const bool *run, DiagLis
     view.events = facts->alone;
     run_rules(&view, src, run, &alone);
     for (size_t i = 0; i < facts->events.len; i++) {
-        TSNode site = facts->events.items[i].site;
-        bool first = !ts_node_is_null(site);
-        for (size_t j = 0; j < i && first; j++)
-            if (ts_node_eq(facts->events.items[j].site, site)) first = false;
-        if (!first) continue; /* each site once, in the order they were reached */
-        /* what reaches another file's code by its name only (a tensor of random numbers
-         * called logits in a test) is no evidence there, unless another use shifts the same
-         * scores against the same tokens: the code itself treats them as a causal LM's */
-        at.len = 0;
-        for (size_t j = i; j < facts->events.len; j++)
-            if (ts_node_eq(facts->events.items[j].site, site) &&
-                (!(facts->events.items[j].in.flags & FF_WEAK) ||
-                 !ts_node_is_null(facts->events.items[j].peer)))
-                array_push(&at, facts->events.items[j]);
+        if (!first_of_site(facts, i)) continue;
         DiagList there = {0};
-        view.events = at;
-        run_rules(&view, src, run, &there);
+        site_findings(facts, src, run, i, &at, &there);
         for (size_t k = 0; k < there.len; k++) {
             if (!same_place(&alone, &there.items[k]))
-                report_at_site(facts, src, site, &there.items[k], out);
+                report_at_site(facts, src, facts->events.items[i].site, &there.items[k], out);
             diag_free(&there.items[k]);
         }
         array_free(&there);

@@ -13,6 +13,14 @@
 #include "facts_svc.h"
 #include "project_summary.h"
 
+/* A function of another file this file's code reached, and the calls it was reached under
+ * (project_before_call): analysed alone there only if a finding at a call asks for it. */
+typedef struct AloneWanted {
+    TSNode def;
+    int depth;
+    TSNode stack[FACTS_MAX_CALL_DEPTH];
+} AloneWanted;
+
 typedef struct ProjectModule {
     const char *path;  /* as shown (relative to the working directory) */
     char *real;        /* its canonical path: one module per file */
@@ -47,7 +55,7 @@ struct ProjectFile {
     ProjectCache *cache, *own_cache;
     Array(ProjectModule *) modules;
     ProjectAsks asks; /* project_file_asks */
-    Array(TSNode) alone_done;  /* functions already analysed alone (project_before_call) */
+    Array(AloneWanted) alone_wanted; /* functions to analyse alone if a finding asks */
     Array(Loading) loading;    /* the loads running now, the innermost last */
     ProjectRead *own_parse;    /* the run's parse of this file that it reads (or NULL) */
     SourcePeers peers;
@@ -101,7 +109,7 @@ void project_file_free(ProjectFile *pf) {
     }
     array_free(&pf->modules);
     project_asks_free(&pf->asks);
-    array_free(&pf->alone_done);
+    array_free(&pf->alone_wanted);
     array_free(&pf->loading); /* (empty: every load ended) */
     free(pf->peers.trees);
     free(pf->peers.srcs);
@@ -254,35 +262,52 @@ Fact project_eval_in(Interp *in, TSNode def, TSNode expr) {
     return f;
 }
 
-/* A function of another file is first analysed as its own file sees it (parameters known by
+/* A function of another file is also analysed as its own file sees it (parameters known by
  * their names); its events there go to facts->alone, so that a finding in its code is reported
- * at this file's call only when this file's arguments make it (lint_sites.c). */
+ * at this file's call only when this file's arguments make it (lint_sites.c). Those analyses
+ * only ever hide a finding at a call, and most files have none (a logger helper of another
+ * module was analysed alone once per file importing it): the function is noted here, under the
+ * calls it was reached by, and analysed when the file's analysis is done and a finding at a
+ * call asks (project_run_alone). */
 bool project_before_call(Interp *in, TSNode def) {
     if (!in->project) return true;
     ProjectFile *pf = in->project;
     if (!module_of_tree(pf, def.tree)) return true;
     if (pf->budget.hit) return false;
     if (in->alone) return true;
-    for (size_t i = 0; i < pf->alone_done.len; i++)
-        if (ts_node_eq(pf->alone_done.items[i], def)) return true;
-    array_push(&pf->alone_done, def);
+    for (size_t i = 0; i < pf->alone_wanted.len; i++)
+        if (ts_node_eq(pf->alone_wanted.items[i].def, def)) return true;
+    AloneWanted w = {.def = def, .depth = in->call_depth};
+    memcpy(w.stack, in->call_stack, sizeof w.stack);
+    array_push(&pf->alone_wanted, w);
+    return true;
+}
+
+/* Each noted function analysed alone, in the order they were reached, each at the call depth
+ * and under the calls it was reached by (which bound how deep its own calls go). */
+void project_run_alone(Interp *in) {
+    ProjectFile *pf = in->project;
+    if (!pf) return;
     FactEventList events = in->facts->events;
     in->facts->events = in->facts->alone;
     uint32_t *slots = in->ev_slots; /* the event index goes with its list (facts_env.c) */
     size_t nslots = in->ev_nslots;
     in->ev_slots = in->alone_slots, in->ev_nslots = in->alone_nslots;
-    uint16_t last = in->last_event;
-    Fact built = in->built_self;
     in->alone = true;
-    svc_call_user(in, def, (TSNode){0}, NULL, NULL);
+    for (size_t i = 0; i < pf->alone_wanted.len && !pf->budget.hit; i++) {
+        const AloneWanted *w = &pf->alone_wanted.items[i];
+        memcpy(in->call_stack, w->stack, sizeof w->stack);
+        in->call_depth = w->depth;
+        svc_call_user(in, w->def, (TSNode){0}, NULL, NULL);
+        in->call_depth = 0;
+        in->call_log.len = 0;
+        in->module_log.len = 0;
+    }
     in->alone = false;
     in->facts->alone = in->facts->events;
     in->facts->events = events;
     in->alone_slots = in->ev_slots, in->alone_nslots = in->ev_nslots;
     in->ev_slots = slots, in->ev_nslots = nslots;
-    in->last_event = last;
-    in->built_self = built;
-    return !pf->budget.hit;
 }
 
 /* ---------- finding and loading modules ---------- */
