@@ -33,22 +33,30 @@ START_TEST(computed_getattr_stays_forbidden) {
 }
 END_TEST
 
-/* model(tokens[None])[0] of an mlx_lm model is its logits' first row: each candidate token y_j is
- * read in the row of the prefix that ends with y_j itself (the missing shift), log-softmaxed. */
-START_TEST(mlx_given_model_returns_its_logits) {
-    json_t *o = check_json(TEST_DATA_DIR "/exec/mlx_given_model.py");
-    json_t *cex = only_script_cex(o, "continuation_logprob");
+/* Each candidate's script_score is the sum over its tokens y_k of log(p_k + eps) (within tol), p_k
+ * the softmax probability of y_k in the row of the prefix y_1..y_{k+shift}: shift 1 reads each
+ * token in the row that already ends with it (no causal shift). eps 0: the log-softmax itself. */
+static void assert_token_log_sums(json_t *cex, size_t shift, double eps, double tol) {
     json_t *table = json_object_get(cex, "table"), *c;
     size_t i;
     json_array_foreach(json_object_get(cex, "candidates"), i, c) {
         json_t *toks = json_object_get(c, "tokens");
         double s = 0;
         for (size_t k = 0; k < json_array_size(toks); k++) {
-            json_t *u = row_of(table, toks, k + 1);
-            s += logit_at(u, vocab_index(table, json_string_value(json_array_get(toks, k)))) - lse(u);
+            json_t *u = row_of(table, toks, k + shift);
+            double lp = logit_at(u, vocab_index(table, json_string_value(json_array_get(toks, k)))) - lse(u);
+            s += eps > 0 ? log(exp(lp) + eps) : lp;
         }
-        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), s, 1e-4);
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), s, tol);
     }
+}
+
+/* model(tokens[None])[0] of an mlx_lm model is its logits' first row: each candidate token y_k is
+ * read in the row of the prefix that ends with y_k itself (the missing shift), log-softmaxed. */
+START_TEST(mlx_given_model_returns_its_logits) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/mlx_given_model.py");
+    json_t *cex = only_script_cex(o, "continuation_logprob");
+    assert_token_log_sums(cex, 1, 0, 1e-4);
     ck_assert(json_is_true(json_object_get(cex, "flipped")));
     json_decref(o);
 }
@@ -60,17 +68,7 @@ START_TEST(finding_without_a_recipe_runs_the_script) {
     json_t *o = check_json(TEST_DATA_DIR "/exec/eps_floor.py");
     ck_assert(json_is_null(json_object_get(json_array_get(o, 0), "recipe")));
     json_t *cex = only_script_cex(o, "score");
-    json_t *table = json_object_get(cex, "table"), *c;
-    size_t i;
-    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
-        json_t *toks = json_object_get(c, "tokens");
-        double s = 0;
-        for (size_t k = 0; k < json_array_size(toks); k++) {
-            json_t *u = row_of(table, toks, k);
-            s += log(exp(logit_at(u, vocab_index(table, json_string_value(json_array_get(toks, k)))) - lse(u)) + 1e-9);
-        }
-        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), s, 1e-3);
-    }
+    assert_token_log_sums(cex, 0, 1e-9, 1e-3);
     ck_assert_str_eq(json_string_value(json_object_get(cex, "harm")), "tie");
     json_decref(o);
 }
