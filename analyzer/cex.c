@@ -78,12 +78,23 @@ void cex_attach(CexPool *p, Diagnostic *diags, size_t n, bool fixing, bool unsaf
         if (d->cex) continue;
         bool applied = d->fix && (d->fix->applicability == FIX_SAFE || (fixing && unsafe));
         if (fixing && !applied) continue;
-        const VerifyRecipe *r = verify_recipe_at_precision(d->recipe, false);
+        /* a finding no recipe models (a training loss's padded labels, an eps floor) is still
+         * run: its rule's first recipe only sets the tables tried and the order, and the result
+         * is kept only where the script's own finite numbers, computed through the flagged code,
+         * rank otherwise than log Pr(y|x) (a NaN or an inf there is another defect's, and no
+         * recipe stands in for code of another shape) */
+        bool modelled = d->recipe != NULL;
+        const VerifyRecipe *r = verify_recipe_at_precision(modelled ? d->recipe : verify_recipe_for_rule(d->code), false);
         if (!r) continue;
         const VerifyResult *shape = shape_of(p, r);
         char why[200];
         VerifyResult *own = verify_exec_finding(&d->site, r, shape, why, sizeof why);
-        if (!own && (own = verify_result_rescore(shape)))
+        if (!modelled && own &&
+            (own->note[0] || own->via_callee || (own->harm != VERIFY_HARM_FLIP && own->harm != VERIFY_HARM_TIE))) {
+            verify_result_free(own);
+            own = NULL;
+        }
+        if (!own && modelled && (own = verify_result_rescore(shape)))
             snprintf(own->fallback, sizeof own->fallback, "%s", why);
         if (!own) continue;
         d->cex = cex_adopt(p, own);

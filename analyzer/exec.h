@@ -478,6 +478,17 @@ bool exec_body(ExecRun *r, ExecEnv *env, TSNode body, ExecValue **ret);
 /* ---- exec_object.c: the file's functions, classes and objects ---- */
 bool exec_is_dunder(const char *s); /* __name__: an attribute the code run may not touch */
 ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at);
+ExecValue *exec_super(ExecRun *r, ExecEnv *env, TSNode call); /* super() with no arguments */
+TSNode exec_enclosing_def(TSNode n); /* the function a node is in (null: module level) */
+TSNode exec_def_class(TSNode def);   /* the class a def is a method of (null: none) */
+/* the lambda of the assignment n is in, when it binds a name (`seq_score = lambda logits, ids:
+ * ...`): module-level code that is a function all the same (null: none) */
+TSNode exec_named_lambda(TSNode n);
+TSNode exec_def_name(TSNode def); /* a def's name, or the name a lambda is assigned to */
+/* getattr(v, name, dflt) and hasattr(v, name) for a name the code spells out: dflt (NULL: none)
+ * where v is known to lack it; hasattr fails where that is not known (exec_object.c) */
+ExecValue *exec_getattr_or(ExecRun *r, ExecValue *v, const char *name, ExecValue *dflt, TSNode at);
+ExecValue *exec_hasattr(ExecRun *r, ExecValue *v, const char *name, TSNode at);
 /* Calls a callable with evaluated arguments (kw_names[i] for keyword arguments). */
 ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                            const char **kw_names, ExecValue **kw_vals, int nkw, TSNode at);

@@ -389,7 +389,29 @@ static ExecValue *b_any_all(ExecRun *r, ExecArgs *a, bool any) {
     return it ? exec_bool(!any) : NULL;
 }
 
+/* The attribute name getattr/hasattr is given, when the call spells it as a plain string literal
+ * (getattr(cfg, "beta", 1.0) is cfg.beta); NULL for a computed name, which stays forbidden. */
+static const char *spelled_attr_name(ExecArgs *a) {
+    TSNode argl = parse_field(a->at, "arguments"), lit = {0};
+    int k = 0;
+    for (uint32_t i = 0; !ts_node_is_null(argl) && i < ts_node_named_child_count(argl); i++) {
+        TSNode c = ts_node_named_child(argl, i);
+        if (parse_is(c, "comment")) continue;
+        if (parse_is(c, "list_splat") || parse_is(c, "dictionary_splat")) return NULL;
+        if (k++ == 1) lit = c;
+    }
+    if (ts_node_is_null(lit) || !parse_is(lit, "string")) return NULL;
+    for (uint32_t i = 0; i < ts_node_named_child_count(lit); i++)
+        if (parse_is(ts_node_named_child(lit, i), "interpolation")) return NULL;
+    ExecValue *s = exec_arg(a, 1, NULL);
+    return s && s->kind == XV_STR && !exec_is_dunder(s->str.s) ? s->str.s : NULL;
+}
+
 static ExecValue *call_builtin(ExecRun *r, const char *name, ExecArgs *a) {
+    const char *attr = !strcmp(name, "getattr") || !strcmp(name, "hasattr") ? spelled_attr_name(a) : NULL;
+    if (attr && name[0] == 'g' && a->npos <= 3)
+        return exec_getattr_or(r, exec_arg(a, 0, NULL), attr, exec_arg(a, 2, NULL), a->at);
+    if (attr && name[0] == 'h' && a->npos == 2) return exec_hasattr(r, exec_arg(a, 0, NULL), attr, a->at);
     if (builtin_forbidden(name)) return exec_fail_as(r, XF_GAP, a->at, "forbidden call %s", name);
     if (!strcmp(name, "super")) return exec_object(r, "super");
     if (!strcmp(name, "open")) return exec_file_open(r, a);

@@ -584,6 +584,8 @@ static ExecValue *eval_call(ExecRun *r, ExecEnv *env, TSNode n) {
     ExecValue *fn = exec_eval(r, env, fn_node);
     if (!fn) return NULL;
     TSNode argl = parse_field(n, "arguments");
+    if (fn->kind == XV_LIB && !strcmp(fn->lib.qual, "builtins.super") && ts_node_named_child_count(argl) == 0)
+        return exec_super(r, env, n);
     ExecValue *args[EXEC_MAX_ARGS], *kw_vals[EXEC_MAX_ARGS];
     const char *kw_names[EXEC_MAX_ARGS];
     int nargs = 0, nkw = 0;

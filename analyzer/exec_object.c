@@ -308,9 +308,61 @@ static ExecValue *tensor_attr(ExecRun *r, ExecValue *v, const char *name) {
     return exec_method(r, name, v);
 }
 
+/* ---- the defs around a node (exec.h) ---- */
+
+TSNode exec_enclosing_def(TSNode n) {
+    while (!ts_node_is_null(n) && !parse_is(n, "function_definition"))
+        n = ts_node_parent(n);
+    return n;
+}
+
+TSNode exec_def_class(TSNode def) {
+    TSNode up = ts_node_parent(def);
+    if (parse_is(up, "decorated_definition")) up = ts_node_parent(up);
+    return parse_is(up, "block") && parse_is(ts_node_parent(up), "class_definition") ? ts_node_parent(up)
+                                                                                   : (TSNode){0};
+}
+
+TSNode exec_named_lambda(TSNode n) {
+    while (!ts_node_is_null(n) && !parse_is(n, "assignment"))
+        n = ts_node_parent(n);
+    TSNode f = ts_node_is_null(n) ? n : parse_field(n, "right");
+    return parse_is(f, "lambda") && parse_is(parse_field(n, "left"), "identifier") ? f : (TSNode){0};
+}
+
+TSNode exec_def_name(TSNode def) {
+    return parse_is(def, "lambda") ? parse_field(ts_node_parent(def), "left") : parse_field(def, "name");
+}
+
+/* super() in a method of a class of the project: its base class's attributes, bound to the
+ * method's self (a base defined in another module of the project runs its __init__ as its own
+ * file wrote it). A base from a library, or super() where the class is not known: an object
+ * whose __init__ does nothing (exec_call.c), as before. */
+ExecValue *exec_super(ExecRun *r, ExecEnv *env, TSNode call) {
+    ExecValue *sup = exec_object(r, "super");
+    TSNode def = exec_enclosing_def(call), cls = ts_node_is_null(def) ? def : exec_def_class(def);
+    if (!sup || ts_node_is_null(cls)) return sup;
+    TSNode p = ts_node_named_child(parse_field(def, "parameters"), 0);
+    if (ts_node_is_null(p) || !parse_is(p, "identifier")) return sup;
+    int len;
+    const char *first = exec_text(r, p, &len);
+    ExecValue *self = first ? exec_env_get(env, first, len) : NULL;
+    ExecValue *c = self && self->kind == XV_OBJECT ? self->obj.cls : NULL;
+    while (c && c->kind == XV_CLASS && !ts_node_eq(c->cls.def, cls))
+        c = exec_dict_get_str(&c->cls.attrs, " base");
+    ExecValue *base = c && c->kind == XV_CLASS ? exec_dict_get_str(&c->cls.attrs, " base") : NULL;
+    if (!base || base->kind != XV_CLASS || !exec_dict_set_str(r, &sup->obj.fields, " self", self)) return sup;
+    sup->obj.cls = base;
+    return sup;
+}
+
 ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
     if (!v) return NULL;
-    if (v->kind == XV_OBJECT && !strcmp(v->obj.type, "super")) return exec_method(r, name, v);
+    if (v->kind == XV_OBJECT && !strcmp(v->obj.type, "super")) {
+        ExecValue *m = v->obj.cls ? find_class_attr(v->obj.cls, name) : NULL;
+        if (m && m->kind == XV_FUNC) return bind_method(r, m, exec_dict_get_str(&v->obj.fields, " self"));
+        return m ? m : exec_method(r, name, v);
+    }
     /* x.__call__(...) calls x, as x(...) does: nothing beyond what calling it may do */
     if (!strcmp(name, "__call__") && v->kind != XV_STR && v->kind != XV_INT && v->kind != XV_FLOAT) return v;
     if (exec_is_dunder(name)) return exec_fail_at(r, at, "dunder attribute %s", name);
@@ -378,6 +430,33 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
     default:
         return exec_method(r, name, v);
     }
+}
+
+/* 1: v has attribute `name`, 0: it has not, -1: unknown without reading it (a library value, a
+ * stand-in, a record whose fields are bound by their use: reading it binds or fails). Only the
+ * objects of the file's classes, its classes and the project's modules say. */
+static int has_attr(ExecRun *r, ExecValue *v, const char *name) {
+    if (v->kind == XV_CLASS) return find_class_attr(v, name) != NULL;
+    if (v->kind != XV_OBJECT || v->obj.lazy) return -1;
+    if (!strcmp(v->obj.type, "module")) {
+        ExecValue *f = exec_module_member(r, v, name);
+        return r->failed ? -1 : f != NULL;
+    }
+    if (!v->obj.cls || !strcmp(v->obj.type, "super")) return -1;
+    return exec_dict_get_str(&v->obj.fields, name) || find_class_attr(v->obj.cls, name) ||
+           module_method(v->obj.cls, name) || exec_file_has_method(v, name);
+}
+
+ExecValue *exec_getattr_or(ExecRun *r, ExecValue *v, const char *name, ExecValue *dflt, TSNode at) {
+    if (!v) return NULL;
+    if (dflt && !exec_is_dunder(name) && has_attr(r, v, name) == 0) return r->failed ? NULL : dflt;
+    return r->failed ? NULL : exec_getattr(r, v, name, at);
+}
+
+ExecValue *exec_hasattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
+    int has = v && !exec_is_dunder(name) ? has_attr(r, v, name) : -1;
+    if (r->failed) return NULL;
+    return has < 0 ? exec_fail_as(r, XF_GAP, at, "hasattr(%s) of a %s", name, exec_kind_name(v)) : exec_bool(has);
 }
 
 ExecValue *exec_class_with_method(ExecRun *r, const char *method) {

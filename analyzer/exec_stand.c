@@ -12,6 +12,8 @@
 
 #include "exec.h"
 
+#define MODEL_BARE_LOGITS "model_logits" /* a toy LM whose call returns its logits (mlx_lm) */
+
 /* Parameters of the model call and the tokenizer that change nothing a score depends on. */
 static bool stand_ignorable(const char *kw) {
     static const char *const ok[] = {"use_cache", "output_hidden_states", "output_attentions",
@@ -445,7 +447,9 @@ static ExecValue *lm_loss(ExecRun *r, ExecTensor *logits, ExecTensor *labels, TS
     return exec_tensor_value(r, out);
 }
 
-static ExecValue *lm_call(ExecRun *r, ExecArgs *a) {
+/* The toy LM's call; `model` returns its logits array itself where its library's models do
+ * (mlx_lm: model(ids)[0] is the first row of the logits, not an output's first field). */
+static ExecValue *lm_call(ExecRun *r, const ExecValue *model, ExecArgs *a) {
     ExecValue *idv = exec_arg(a, 0, "input_ids");
     if (!idv) return exec_fail_at(r, a->at, "the model called without input_ids");
     ExecTensor *ids = as_ids(r, idv, a->at);
@@ -471,6 +475,8 @@ static ExecValue *lm_call(ExecRun *r, ExecArgs *a) {
         if (!loss || !exec_dict_set_str(r, &out->obj.fields, "loss", loss)) return NULL;
     }
     if (!exec_dict_set_str(r, &out->obj.fields, "logits", exec_tensor_value(r, logits))) return NULL;
+    if (model && !strcmp(model->obj.type, MODEL_BARE_LOGITS) && out->obj.fields.n == 1)
+        return out->obj.fields.vals[0];
     if (!return_dict) { /* a tuple, HF's order */
         ExecValue *t = exec_new(r, XV_TUPLE);
         for (int i = 0; t && i < out->obj.fields.n; i++)
@@ -637,16 +643,30 @@ ExecValue *exec_stand_session(ExecRun *r, const char *m, ExecArgs *a) {
     return exec_seq_push(r, &l->seq, exec_tensor_value(r, f32)) ? l : NULL;
 }
 
-static ExecValue *model_new(ExecRun *r) {
+/* A model the entry is given, in a file that loads its models with mlx_lm and not with Hugging
+ * Face's classes: it returns its logits itself, as mlx_lm's do. */
+static bool given_model_bare(ExecRun *r) {
+    bool mlx = false, hf = false;
+    ExecDict *g = exec_env_vars(r->globals);
+    for (int i = 0; i < g->n; i++) {
+        const ExecValue *v = g->vals[i];
+        if (v->kind != XV_LIB) continue;
+        mlx |= !strncmp(v->lib.qual, "mlx_lm", 6);
+        hf |= !strncmp(v->lib.qual, "transformers", 12);
+    }
+    return mlx && !hf;
+}
+
+static ExecValue *model_new(ExecRun *r, bool bare_logits) {
     ExecValue *m = exec_new(r, XV_MODEL);
-    if (m) m->obj.type = "model";
+    if (m) m->obj.type = bare_logits ? MODEL_BARE_LOGITS : "model";
     return m;
 }
 
 ExecValue *exec_stand_call(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs, const char **kw_names,
                            ExecValue **kw_vals, int nkw, TSNode at) {
     ExecArgs a = {args, nargs, kw_names, kw_vals, nkw, 0, at, fn->kind == XV_MODEL ? "model" : "tokenizer"};
-    return fn->kind == XV_MODEL ? lm_call(r, &a) : tok_call(r, fn, &a);
+    return fn->kind == XV_MODEL ? lm_call(r, fn, &a) : tok_call(r, fn, &a);
 }
 
 /* A method of the model or tokenizer, bound: called through exec_call_lib as XV_METHOD. */
@@ -659,12 +679,12 @@ ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
         if (!strcmp(m, "half")) r->lm_dtype = XD_F16;
         return self;
     }
-    if (!strcmp(m, "forward") || !strcmp(m, "__call__")) return lm_call(r, a);
+    if (!strcmp(m, "forward") || !strcmp(m, "__call__")) return lm_call(r, self, a);
     if (!strcmp(m, "apply") || !strcmp(m, "apply_fn")) { /* Flax: apply(variables, ids, ...), the variables its own */
         if (a->npos < 2) return exec_fail_at(r, a->at, "%s() without variables and ids", m);
         ExecArgs ids = *a;
         ids.pos++, ids.npos--;
-        ExecValue *out = lm_call(r, &ids);
+        ExecValue *out = lm_call(r, NULL, &ids);
         a->used |= ids.used;
         return out;
     }
@@ -727,7 +747,7 @@ ExecValue *exec_stand_pretrained(ExecRun *r, const char *qual, const char **kw_n
             int d = exec_lib_dtype(kw_vals[k]);
             if (d >= XD_BF16) r->lm_dtype = (ExecDtype)d;
         }
-    return model_new(r);
+    return model_new(r, !strcmp(qual, "mlx_lm.model"));
 }
 
 /* ---- parameters bound by use ---- */
@@ -1044,7 +1064,7 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     const VerifySeq *c = &t->candidates[r->cand];
     switch (r->plan->role[i]) {
     case XP_MODEL:
-        return model_new(r);
+        return model_new(r, given_model_bare(r));
     case XP_TOKENIZER:
         return tok_new(r);
     case XP_IDS: /* a run that generates the candidate is given what it continues: the prompt */

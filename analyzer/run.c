@@ -111,7 +111,7 @@ static void use_entry(RunState *st, const Source *src, Hash128 key, CachedFile *
         if (d->cex && !o->cex) verify_result_free((VerifyResult *)d->cex), d->cex = NULL;
         if (d->fix && !o->cex) /* as a fix is made: nothing verified */
             d->fix->verified = FIX_UNVERIFIED, d->fix->verify_note[0] = '\0';
-        if (d->recipe && src && d->site.end <= src->len) { /* (src NULL: none has one) */
+        if ((d->recipe || verify_recipe_for_rule(d->code)) && src && d->site.end <= src->len) { /* (src NULL: none has one) */
             if (!text) text = verify_source_new(src->path, src->text, src->len, src);
             if (text) d->site.src = verify_source_ref(text);
         }
@@ -185,7 +185,7 @@ static bool answer_unread(RunState *st, const char *path, const DiscoverStat *ds
     id->key = key;
     bool needs_text = o->cex && !entry.verified;
     for (size_t k = 0; k < entry.diags.len && !needs_text; k++)
-        needs_text = entry.diags.items[k].recipe != NULL;
+        needs_text = entry.diags.items[k].recipe || verify_recipe_for_rule(entry.diags.items[k].code);
     if (holds && needs_text) id->entry = entry, id->held = true; /* used once the text is read */
     if (!holds) cache_file_free(&entry);
     if (!holds || needs_text) return false;

@@ -285,6 +285,9 @@ struct VerifyResult {
      * script's ranking depart from log Pr(y|x), or its flagged line never ran. */
     char note[240];
     int runs; /* by_script: calls of the entry made to find this table */
+    /* by_script: the entry computes what the flagged statement ranks, and its run does not pass
+     * through the flagged code (verify_exec.c) */
+    bool via_callee;
     /* by_script: what the run chose where the toy model cannot know the script's numbers (a
      * head's weights, a sampler's draw), one line each, so the counterexample is recomputable */
     char stand_ins[VERIFY_MAX_STAND_INS][160];

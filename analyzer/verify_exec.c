@@ -98,6 +98,10 @@ static bool source_parse(VerifySource *s) {
 typedef struct {
     char text[200];
     ExecFail kind;
+    /* how far the failed run got: the flagged code reached, finished, stopped by something the
+     * interpreter lacks (a value of the wrong kind is more often a binding's wrong guess), steps.
+     * The attempt that got furthest gives the reason (the first's is often a wrong guess). */
+    long progress;
 } Why;
 
 static void why_set(Why *w, ExecFail kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -107,6 +111,19 @@ static void why_set(Why *w, ExecFail kind, const char *fmt, ...) {
     vsnprintf(w->text, sizeof w->text, fmt, ap);
     va_end(ap);
     w->kind = kind;
+}
+
+enum { PROGRESS_GAP = 1L << 39, PROGRESS_FINISHED = 1L << 40, PROGRESS_REACHED = 1L << 41 };
+
+/* Does a run's failure name something the interpreter lacks (a call, a keyword, a name)
+ * rather than a value of the wrong kind, which another binding may avoid? */
+static bool is_gap(const Why *why) {
+    return why->kind == XF_GAP || why->kind == XF_UNDEFINED;
+}
+
+/* Keeps in *best the reason of the attempt that got further (the earlier one on a tie). */
+static void why_keep_further(Why *best, const Why *w) {
+    if (!best->text[0] || w->progress > best->progress) *best = *w;
 }
 
 static ExecBudget entry_budget(long steps) {
@@ -164,35 +181,6 @@ typedef struct {
     char stand_ins[VERIFY_MAX_STAND_INS][160]; /* those of the runs that scored the table */
     int n_stand_ins;
 } ExecEntry;
-
-/* The function a node is in (null: module level). */
-static TSNode enclosing_def(TSNode n) {
-    while (!ts_node_is_null(n) && !parse_is(n, "function_definition"))
-        n = ts_node_parent(n);
-    return n;
-}
-
-/* The lambda of the assignment n is in, when it binds a name (`seq_score = lambda logits, ids:
- * ...`): module-level code that is a function all the same (null: none). */
-static TSNode named_lambda(TSNode n) {
-    while (!ts_node_is_null(n) && !parse_is(n, "assignment"))
-        n = ts_node_parent(n);
-    TSNode f = ts_node_is_null(n) ? n : parse_field(n, "right");
-    return parse_is(f, "lambda") && parse_is(parse_field(n, "left"), "identifier") ? f : (TSNode){0};
-}
-
-/* The name of an entry: a def's, or the name a lambda is assigned to. */
-static TSNode def_name(TSNode def) {
-    return parse_is(def, "lambda") ? parse_field(ts_node_parent(def), "left") : parse_field(def, "name");
-}
-
-/* The class a def is a method of (null: none). */
-static TSNode method_class(TSNode def) {
-    TSNode up = ts_node_parent(def);
-    if (parse_is(up, "decorated_definition")) up = ts_node_parent(up);
-    return parse_is(up, "block") && parse_is(ts_node_parent(up), "class_definition") ? ts_node_parent(up)
-                                                                                   : (TSNode){0};
-}
 
 static bool is_static(const Source *src, TSNode def) {
     TSNode up = ts_node_parent(def);
@@ -275,9 +263,9 @@ static void entry_reset(ExecEntry *e, TSNode def) {
  * (the __init__ parameters are bound by use like the method's). */
 static bool entry_set(ExecEntry *e, TSNode def, Why *why) {
     entry_reset(e, def);
-    e->cls = method_class(def);
+    e->cls = exec_def_class(def);
     size_t len;
-    const char *name = parse_text(&e->vs->src, def_name(def), &len);
+    const char *name = parse_text(&e->vs->src, exec_def_name(def), &len);
     snprintf(e->method, sizeof e->method, "%.*s", (int)(len < 60 ? len : 60), name);
     e->line = (int)ts_node_start_point(def).row + 1;
     int mod = exec_modules_of_tree(&e->vs->mods, def.tree);
@@ -351,7 +339,7 @@ static void entry_set_unit(ExecEntry *e, TSNode stmt) {
 /* Functions of the file that call the entry by name: the next entries to try. */
 static int entry_callers(ExecEntry *e, TSNode def, TSNode *out, int max) {
     size_t len;
-    const char *name = parse_text(&e->vs->src, def_name(def), &len);
+    const char *name = parse_text(&e->vs->src, exec_def_name(def), &len);
     int n = 0;
     TSTreeCursor c = ts_tree_cursor_new(e->vs->parsed.root);
     for (bool more = true; more && n < max;) {
@@ -361,7 +349,7 @@ static int entry_callers(ExecEntry *e, TSNode def, TSNode *out, int max) {
             if (parse_is(f, "attribute")) f = parse_field(f, "attribute");
             size_t fl;
             const char *fs = parse_is(f, "identifier") ? parse_text(&e->vs->src, f, &fl) : NULL;
-            TSNode caller = enclosing_def(node);
+            TSNode caller = exec_enclosing_def(node);
             bool dup = ts_node_is_null(caller) || ts_node_eq(caller, def);
             for (int k = 0; k < n && !dup; k++)
                 dup = ts_node_eq(out[k], caller);
@@ -488,7 +476,7 @@ static int entry_callees(ExecEntry *e, TSNode scope, TSNode flagged, TSNode *out
     while (!ts_node_is_null(ts_node_parent(stmt)) && !parse_is(ts_node_parent(stmt), "block") &&
            !parse_is(ts_node_parent(stmt), "module"))
         stmt = ts_node_parent(stmt);
-    TSNode cls = parse_is(scope, "function_definition") ? method_class(scope) : (TSNode){0};
+    TSNode cls = parse_is(scope, "function_definition") ? exec_def_class(scope) : (TSNode){0};
     int n = collect_callees(e, stmt, cls, out, 0, max);
     uint32_t until = ts_node_start_byte(stmt);
     TSTreeCursor names = ts_tree_cursor_new(stmt);
@@ -885,7 +873,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     r.main_mod = mod;
     r.mark_start = e->mark_start;
     r.mark_end = e->mark_end;
-    if (e->outer_locals) r.outer_def = enclosing_def(ts_node_parent(e->def));
+    if (e->outer_locals) r.outer_def = exec_enclosing_def(ts_node_parent(e->def));
     r.entry_class = e->cls;
     r.module_unit = e->module_unit;
     r.unit_start = ts_node_start_byte(e->def);
@@ -928,6 +916,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         ts_node_end_byte(ret->fn.def) <= ts_node_end_byte(e->def))
         ret = exec_call_value(&r, ret, NULL, 0, NULL, NULL, 0, e->def), e->closure = true; /* the closure it builds, called */
     ok = ret != NULL && !r.failed;
+    bool finished = ok; /* (the checks below may refuse what it computed) */
     if (ok && r.lm_reads == 0) { /* a binding under which the toy LM is never read proves nothing */
         exec_fail(&r, "the run never read the model's output");
         ok = false;
@@ -975,6 +964,9 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     else
         why_set(why, r.fail ? r.fail : XF_OTHER, "%s", r.why[0] ? r.why : "the run failed");
     e->reached |= r.reached || (rc >= 0 && e->via_callee);
+    if (rc < 0)
+        why->progress = (r.reached ? PROGRESS_REACHED : 0) + (finished ? PROGRESS_FINISHED : 0) +
+                        (!finished && is_gap(why) ? PROGRESS_GAP : 0) + r.steps;
     for (int i = 0; rc >= 0 && i < r.n_stand_ins; i++) {
         int k = 0;
         while (k < e->n_stand_ins && strcmp(e->stand_ins[k], r.stand_ins[i]))
@@ -988,12 +980,12 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         /* __init__ cannot run here (an optimizer, a trainer framework, a file), or the object
          * it built lacks a field the method reads (a class set up by a framework or by its
          * callers): the method again on a self whose fields are bound by their use, the reason
-         * kept if that fails */
+         * of the run that got further kept if that fails */
         Why first = *why;
         e->plan.lazy_self = true;
         plan_rebind(&e->plan);
         rc = entry_run(e, t, ci, scores, dtype, pick, why);
-        if (rc < 0) *why = first;
+        if (rc < 0 && first.progress >= why->progress) *why = first;
     }
     if (rc < 0 && why->kind == XF_NONE_ID && !e->plan.tok_pad && !e->bound_plan) {
         /* None filled an id buffer: the tokenizer's pad id, which the script's tokenizer has (it
@@ -1061,11 +1053,6 @@ static bool all_same(const double *scores, int n) {
     return true;
 }
 
-/* Does a run's failure name something the interpreter lacks (a call, a keyword, a name)
- * rather than a value of the wrong kind, which another binding may avoid? */
-static bool is_gap(const Why *why) {
-    return why->kind == XF_GAP || why->kind == XF_UNDEFINED;
-}
 
 /* Scores every candidate of t; -1 failed. The first binding that runs and tells the candidates
  * apart is kept for the rest (one under which every candidate gets the same value does not
@@ -1075,11 +1062,9 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
         ExecPlan start = e->plan;
         int rc = entry_run_all(e, t, scores, dtype, pick, why);
         ExecPlan ran = e->plan; /* as the first run decided it */
-        /* the reason reported if no binding runs: the first, unless a later binding got as far
-         * as something the interpreter lacks (then that names what stops the code, not a
-         * binding that was wrong) */
+        /* the reason reported if no binding runs: that of the binding that got furthest (the
+         * others stopped on a guess of theirs) */
         Why first = *why;
-        bool gap = rc < 0 && is_gap(why);
         bool first_ran = rc >= 0;
         /* a binding that fed the LM other texts than the candidates' (the prompt twice: a table
          * whose prompt has tokens shows it) is kept, even from an earlier table, if none is better */
@@ -1092,10 +1077,7 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
              tries++) {
             ExecPlan tried = e->plan;
             rc = entry_run_all(e, t, scores, dtype, pick, why);
-            if (rc < 0 && !gap && is_gap(why)) {
-                gap = true;
-                first = *why;
-            }
+            if (rc < 0) why_keep_further(&first, why);
             if (!past && rc >= 0 && e->past_candidates && !all_same(scores, t->n_candidates))
                 past = true, past_plan = tried;
         }
@@ -1264,14 +1246,17 @@ static void plan_as_batch(ExecEntry *e) {
 }
 
 /* No binding of one candidate at a time ran on the first table: the entry given every candidate
- * at once (NULL, the plan as it was, when that does not run either). */
-static VerifyResult *entry_search_batch(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex) {
+ * at once (NULL, the plan as it was, when that does not run either; the reason of the attempt
+ * that got further in *why). */
+static VerifyResult *entry_search_batch(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex,
+                                        Why *why) {
     if (e->plan.all_candidates || e->budget.steps_left <= 0) return NULL;
     ExecPlan keep = e->plan;
     plan_as_batch(e);
-    Why w;
+    Why w = {.text = ""};
     VerifyResult *res = entry_search(e, r, recipe_cex, &w);
     if (!res) e->plan = keep;
+    if (!res && w.progress > why->progress) *why = w; /* the batch got further: its reason */
     return res;
 }
 
@@ -1294,7 +1279,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
             tried--;
             /* a batch needs a pad token only some tables have: try the others */
             if (e->plan.all_candidates && why->kind == XF_NO_PAD) continue;
-            if (!first && i == 0 && !is_gap(why)) return entry_search_batch(e, r, recipe_cex);
+            if (!first && i == 0 && !is_gap(why)) return entry_search_batch(e, r, recipe_cex, why);
             if (!first) return NULL;
             snprintf(stop, sizeof stop, " (then a run failed: %.80s)", why->text);
             break; /* the tables before this one ran: report on them */
@@ -1330,6 +1315,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
     if (first && !e->varied && first->harm != VERIFY_HARM_NAN && !e->generated_any) {
         why_set(why, XF_OTHER, "%s() gives every candidate the same value on the %d tables tried (the binding does not "
                  "reach the candidate)", e->name, tried);
+        why->progress = PROGRESS_FINISHED + (e->reached ? PROGRESS_REACHED : 0);
         verify_result_free(first);
         return NULL;
     }
@@ -1357,8 +1343,8 @@ static bool caller_may_help(const Why *why) {
 static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const VerifyRecipe *r,
                                      const VerifyResult *recipe_cex, char *why, size_t why_len) {
     TSNode node = ts_node_descendant_for_byte_range(site->src->parsed.root, site->start, site->end);
-    TSNode def = enclosing_def(node);
-    if (ts_node_is_null(def)) def = named_lambda(node);
+    TSNode def = exec_enclosing_def(node);
+    if (ts_node_is_null(def)) def = exec_named_lambda(node);
     /* the enclosing function (or named lambda), then its callers in the file, breadth first */
     enum { MAX_ENTRIES = 6 };
     TSNode queue[MAX_ENTRIES] = {def};
@@ -1373,19 +1359,20 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
             e->int_defaults = true;
             res = entry_set(e, queue[i], &w2) ? entry_search(e, r, recipe_cex, &w2) : NULL;
             e->int_defaults = false;
+            if (!res && w2.progress > w.progress) w = w2; /* (w's kind decides what follows) */
         }
         if (res) return res;
-        if (!first.text[0]) first = w;
+        why_keep_further(&first, &w);
         if (!caller_may_help(&w) || e->budget.steps_left <= 0) break;
         /* a closure reads the locals of the def it is in: that def, its returned closure called */
-        TSNode outer = enclosing_def(ts_node_parent(queue[i]));
+        TSNode outer = exec_enclosing_def(ts_node_parent(queue[i]));
         bool dup = ts_node_is_null(outer);
         for (int k = 0; k < nq && !dup; k++)
             dup = ts_node_eq(queue[k], outer);
         if (!dup && nq < MAX_ENTRIES) queue[nq++] = outer;
         nq += entry_callers(e, queue[i], queue + nq, MAX_ENTRIES - nq);
     }
-    if (nq > 0 && !ts_node_is_null(enclosing_def(ts_node_parent(def))) && e->budget.steps_left > 0) {
+    if (nq > 0 && !ts_node_is_null(exec_enclosing_def(ts_node_parent(def))) && e->budget.steps_left > 0) {
         /* a closure whose enclosing def cannot run (it parses arguments, loads files): the
          * closure itself, the locals it reads bound by their use */
         Why w = {.text = ""};
@@ -1393,6 +1380,7 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
         VerifyResult *res = entry_set(e, def, &w) ? entry_search(e, r, recipe_cex, &w) : NULL;
         e->outer_locals = false;
         if (res) return res;
+        why_keep_further(&first, &w);
     }
     if (nq == 0 && e->budget.steps_left > 0) { /* module-level code: the statement holding it */
         entry_set_unit(e, module_unit_stmt(e, node));
@@ -1414,7 +1402,10 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
             seen = ts_node_eq(queue[k], callees[i]);
         e->via_callee = true;
         VerifyResult *res = !seen && entry_set(e, callees[i], &w) ? entry_search(e, r, recipe_cex, &w) : NULL;
-        if (res && res->harm != VERIFY_HARM_NONE && res->harm != VERIFY_HARM_TIE && !res->note[0]) return res;
+        if (res && res->harm != VERIFY_HARM_NONE && res->harm != VERIFY_HARM_TIE && !res->note[0]) {
+            res->via_callee = true;
+            return res;
+        }
         verify_result_free(res);
     }
     snprintf(why, why_len, "%s", first.text);
@@ -1468,8 +1459,8 @@ VerifyResult *verify_exec_source(const char *label, const char *text, size_t len
     ExecEntry e = {.vs = vs, .mark_start = (uint32_t)at, .mark_end = (uint32_t)at + 1, .recipe = r};
     e.budget = entry_budget(steps);
     TSNode marked = ts_node_descendant_for_byte_range(vs->parsed.root, e.mark_start, e.mark_end);
-    TSNode def = enclosing_def(marked);
-    if (ts_node_is_null(def)) def = named_lambda(marked);
+    TSNode def = exec_enclosing_def(marked);
+    if (ts_node_is_null(def)) def = exec_named_lambda(marked);
     if (ts_node_is_null(def)) snprintf(why, why_len, "%s:%d: not inside a function", label, line);
     Why w = {.text = ""};
     VerifyTable *copy = !ts_node_is_null(def) && entry_set(&e, def, &w) ? verify_table_copy(t) : NULL;

@@ -68,7 +68,9 @@ void rules_emit(RuleContext *ctx, TSNode node, const VerifyRecipe *recipe, const
     d.filename = util_xstrdup(src->path);
     d.help = help ? util_xstrdup(help) : NULL;
     d.recipe = recipe;
-    if (recipe) { /* the verifier runs the code under the finding: one copy of the text per file */
+    /* the verifier runs the code under the finding (one copy of the text per file), also where no
+     * recipe models it (cex_attach) */
+    if (recipe || verify_recipe_for_rule(ctx->rule->code)) {
         for (size_t i = 0; i < ctx->out->len && !d.site.src; i++)
             if (ctx->out->items[i].site.src && verify_source_key(ctx->out->items[i].site.src) == ctx->src)
                 d.site.src = verify_source_ref(ctx->out->items[i].site.src);

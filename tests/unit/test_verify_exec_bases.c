@@ -1,0 +1,91 @@
+/* The verifier's runs through code that used to stop them: super().__init__ of a base class in
+ * another module of the project, getattr with a name the code spells out (a computed one stays
+ * forbidden), a model loaded with mlx_lm that returns its logits itself, and a finding no recipe
+ * models (an eps before the log), run all the same. Each script_score is recomputed here from
+ * the reported table alone. */
+#define _DEFAULT_SOURCE /* mkstemp */
+#include <jansson.h>
+
+#include "test_verify_recompute.h"
+#include "test_verify_util.h"
+
+/* Scorer(BaseScorer) in pkg_base/scorer.py: super().__init__(model, 3.0) runs base.py's __init__,
+ * so self.bonus is 3.0 (no stand-in for it), and getattr(self, "scale", 1.0) is the default:
+ * each score is the raw logits summed, plus 3. */
+START_TEST(base_class_of_another_module_runs_its_init) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/pkg_base/scorer.py");
+    json_t *cex = only_script_cex(o, "Scorer.score");
+    ck_assert_uint_eq(json_array_size(json_object_get(cex, "stand_ins")), 0);
+    assert_raw_logit_sums_plus(cex, 3.0);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* getattr(model(ids), field): a name the code computes ends the run, and the fallback says so. */
+START_TEST(computed_getattr_stays_forbidden) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/getattr_computed.py");
+    ck_assert_int_eq(json_array_size(o), 1);
+    json_t *cex = json_object_get(json_array_get(o, 0), "counterexample");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "recipe");
+    ck_assert(strstr(json_string_value(json_object_get(cex, "fallback")), "forbidden call getattr"));
+    json_decref(o);
+}
+END_TEST
+
+/* Each candidate's script_score is the sum over its tokens y_k of log(p_k + eps) (within tol), p_k
+ * the softmax probability of y_k in the row of the prefix y_1..y_{k+shift}: shift 1 reads each
+ * token in the row that already ends with it (no causal shift). eps 0: the log-softmax itself. */
+static void assert_token_log_sums(json_t *cex, size_t shift, double eps, double tol) {
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        double s = 0;
+        for (size_t k = 0; k < json_array_size(toks); k++) {
+            json_t *u = row_of(table, toks, k + shift);
+            double lp = logit_at(u, vocab_index(table, json_string_value(json_array_get(toks, k)))) - lse(u);
+            s += eps > 0 ? log(exp(lp) + eps) : lp;
+        }
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), s, tol);
+    }
+}
+
+/* model(tokens[None])[0] of an mlx_lm model is its logits' first row: each candidate token y_k is
+ * read in the row of the prefix that ends with y_k itself (the missing shift), log-softmaxed. */
+START_TEST(mlx_given_model_returns_its_logits) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/mlx_given_model.py");
+    json_t *cex = only_script_cex(o, "continuation_logprob");
+    assert_token_log_sums(cex, 1, 0, 1e-4);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* log(softmax + 1e-9): no recipe models the finding, yet the script's own code runs; its float32
+ * values are each token's log(p + 1e-9), summed, and the floor ties what log Pr(y|x) separates. */
+START_TEST(finding_without_a_recipe_runs_the_script) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/eps_floor.py");
+    ck_assert(json_is_null(json_object_get(json_array_get(o, 0), "recipe")));
+    json_t *cex = only_script_cex(o, "score");
+    assert_token_log_sums(cex, 0, 1e-9, 1e-3);
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "harm")), "tie");
+    json_decref(o);
+}
+END_TEST
+
+static Suite *suite(void) {
+    Suite *s = suite_create("verify_exec_bases");
+    TCase *tc = tcase_create("bases");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, base_class_of_another_module_runs_its_init);
+    tcase_add_test(tc, computed_getattr_stays_forbidden);
+    tcase_add_test(tc, mlx_given_model_returns_its_logits);
+    tcase_add_test(tc, finding_without_a_recipe_runs_the_script);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void) {
+    return tv_run_suite(suite());
+}
