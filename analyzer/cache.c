@@ -12,11 +12,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "bytes_le.h"
@@ -58,9 +60,30 @@ static bool mkdir_parents(const char *dir) {
     return S_ISDIR(st.st_mode);
 }
 
+/* Writes all of iov[0..n) to fd, as many pieces per call as the system takes (iov is used
+ * up: a piece written in part is advanced past what was). */
+static bool write_all(int fd, struct iovec *iov, size_t n) {
+    while (n) {
+        ssize_t done = writev(fd, iov, n > IOV_MAX ? IOV_MAX : (int)n);
+        if (done < 0 && errno == EINTR) continue;
+        if (done <= 0) return false;
+        size_t d = (size_t)done;
+        for (; n && d >= iov->iov_len; iov++, n--)
+            d -= iov->iov_len;
+        if (n) iov->iov_base = (char *)iov->iov_base + d, iov->iov_len -= d;
+    }
+    return true;
+}
+
 /* Writes dir/name atomically: a temporary file renamed (replace) or linked (only if absent)
  * into place. mkstemp makes it private; everything but the secret is made readable. */
 bool cache_write_atomic(const char *dir, const char *name, const void *data, size_t len,
+                        bool replace) {
+    struct iovec one = {(void *)data, len};
+    return cache_write_atomicv(dir, name, &one, 1, replace);
+}
+
+bool cache_write_atomicv(const char *dir, const char *name, struct iovec *iov, size_t n,
                          bool replace) {
     char *tmp = util_xasprintf("%s/.tmp-XXXXXX", dir);
     int fd = mkstemp(tmp);
@@ -68,8 +91,7 @@ bool cache_write_atomic(const char *dir, const char *name, const void *data, siz
         free(tmp);
         return false;
     }
-    bool ok = write(fd, data, len) == (ssize_t)len &&
-              (!strcmp(name, "secret") || fchmod(fd, 0644) == 0);
+    bool ok = write_all(fd, iov, n) && (!strcmp(name, "secret") || fchmod(fd, 0644) == 0);
     ok = close(fd) == 0 && ok;
     char *path = util_xasprintf("%s/%s", dir, name);
     if (ok && replace) ok = rename(tmp, path) == 0;

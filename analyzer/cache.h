@@ -80,10 +80,14 @@ bool cache_decode(const uint8_t secret[16], const Hash128 *expect, const uint8_t
 /* The MAC cache_decode expects over the first n - 16 bytes of an entry of n bytes. */
 Hash128 cache_mac(const uint8_t secret[16], const uint8_t *buf, size_t n);
 
-/* (for cache_stat.c) dir/name written atomically: a temporary file renamed (replace) or linked
- * (only if absent) into place; a file of at most max bytes read whole (NULL: it cannot be). */
+/* (for cache_stat.c, cache_pack.c) dir/name written atomically: a temporary file renamed
+ * (replace) or linked (only if absent) into place, from one buffer or gathered from n pieces
+ * (iov is used up); a file of at most max bytes read whole (NULL: it cannot be). */
 bool cache_write_atomic(const char *dir, const char *name, const void *data, size_t len,
                         bool replace);
+struct iovec;
+bool cache_write_atomicv(const char *dir, const char *name, struct iovec *iov, size_t n,
+                         bool replace);
 uint8_t *cache_read_small(const char *path, size_t max, size_t *len);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "bytes_le.h"
@@ -194,21 +195,33 @@ static void write_pack(const CachePack *p, Out *news, size_t nnew, Hash128 *slot
     for (size_t i = 0; i < out.len; i++)
         bytes += out.items[i].len;
     size_t data = HEAD + out.len * RECORD + 16, total = data + bytes;
-    uint8_t *buf = total <= PACK_MAX ? util_xmalloc(total) : NULL;
+    /* The index is built here; the entries' bytes are written from where they lie (the pack
+     * mapped, this run's new entries), not copied into one buffer of the whole pack first: a
+     * run that adds a few entries to a large pack writes it without touching its size twice
+     * in memory. Neighbours in the old pack are one piece. */
+    uint8_t *buf = total <= PACK_MAX ? util_xmalloc(data) : NULL;
+    Array(struct iovec) pieces = {0};
     if (buf) {
         memcpy(buf, MAGIC, sizeof MAGIC);
         le_store32(buf + sizeof MAGIC, (uint32_t)out.len);
+        array_push(&pieces, ((struct iovec){buf, data}));
         size_t at = data;
         for (size_t i = 0; i < out.len; i++) {
             uint8_t *r = buf + HEAD + i * RECORD;
-            store_hash(r, out.items[i].key), store_hash(r + 16, out.items[i].slot);
-            le_store64(r + 32, at), le_store32(r + 40, (uint32_t)out.items[i].len);
-            memcpy(buf + at, out.items[i].bytes, out.items[i].len);
-            at += out.items[i].len;
+            const Out *o = &out.items[i];
+            store_hash(r, o->key), store_hash(r + 16, o->slot);
+            le_store64(r + 32, at), le_store32(r + 40, (uint32_t)o->len);
+            struct iovec *last = pieces.len > 1 ? &pieces.items[pieces.len - 1] : NULL;
+            if (last && (const uint8_t *)last->iov_base + last->iov_len == o->bytes)
+                last->iov_len += o->len;
+            else
+                array_push(&pieces, ((struct iovec){(void *)o->bytes, o->len}));
+            at += o->len;
         }
         store_hash(buf + data - 16, cache_pack_mac(p->secret, buf, data - 16));
-        cache_write_atomic(p->dir, "pack", buf, total, true);
+        cache_write_atomicv(p->dir, "pack", pieces.items, pieces.len, true);
     }
+    array_free(&pieces);
     free(buf);
     array_free(&out);
     pack_free(&now);
