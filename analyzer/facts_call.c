@@ -403,15 +403,6 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
     return fact_unknown();
 }
 
-/* The receiver is a string literal, written there or bound to the name that holds it (a
- * template kept in a module constant: PROMPT = "Q: {q}\nA: {a}"; nothing else was made of it
- * since). */
-static bool string_literal(TSNode recv_node, const Fact *recv) {
-    if (parse_is(parse_unparen(recv_node), "string")) return true;
-    return !recv->kinds && recv->obj == FO_NONE && !ts_node_is_null(recv->origin) &&
-           (parse_is(recv->origin, "string") || parse_is(recv->origin, "concatenated_string"));
-}
-
 /* x.method(...): a value stored under the callee's own text (self.fn = ...), a module's
  * function, or a method of the receiver. */
 static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
@@ -451,7 +442,8 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
         interp_cancel_aggregate(in, &recv); /* a sum taken for its gradient is no score */
     }
     const Contract *t; /* "{} {}".format(prompt, answer), "".join(parts), TEMPLATE.format(..) */
-    if (string_literal(recv_node, &recv) && (t = contracts_method(FORM_STRING, method, mlen))) {
+    if ((parse_is(parse_unparen(recv_node), "string") || labels_literal_text(&recv)) &&
+        (t = contracts_method(FORM_STRING, method, mlen))) {
         args_read(in, parse_field(call, "arguments"), &a);
         return apply_method(in, call, t, recv_node, recv, &a);
     }
