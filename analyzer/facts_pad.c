@@ -773,7 +773,8 @@ static PadVal gathered(Interp *in, TSNode node, const Contract *c, PadVal x, con
 static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, const CallArgs *a,
                         int first, PadVal *argv, Fact *r) {
     long d;
-    bool index = x.what == PW_COUNT || x.what == PW_FIRSTPAD || x.what == PW_ROWS;
+    bool index = x.what == PW_COUNT || x.what == PW_FIRSTPAD || x.what == PW_ROWS ||
+                 x.what == PW_PARTCOUNT;
     if ((c->keeps & PK_ALL) || (x.what == PW_TAILMASK && (c->keeps & PK_TAILMASK))) return x;
     if (index && (c->keeps & PK_INDEX)) return x;
     /* mask.view(-1): the rows' positions in one line, each pad where it was: a part of the mask
