@@ -52,7 +52,7 @@ const Contract contracts_array[] = {
     {"pad", ARR, FORM_FUNC, OP_PAD_ARRAY, -1, -1},
     /* the same values */
     {"abs", ARR | LIB_BUILTINS, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
-    {"clip", ARR, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
+    {"clip", ARR, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1, .keeps = PK_INDEX},
     {"nan_to_num", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
     {"asarray", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY | FORM_MODULE, OP_TO_TENSOR, -1, -1,
      .keeps = PK_ALL},

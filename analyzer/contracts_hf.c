@@ -120,7 +120,7 @@ const AttrContract contracts_hf_attrs[] = {
     /* a collator's labels are -100 at the pads */
     {"labels", AR_ENCODING, AY_VALUE, FK_IDS, .keep = FF_PADDED | FF_JOINED | FF_MASKED, BATCH_POS,
      .per = AP_PER_TEXT},
-    {"attention_mask", AR_ENCODING, AY_VALUE, FK_MASK, .keep = FF_PADDED, BATCH_POS,
+    {"attention_mask", AR_ENCODING, AY_VALUE, FK_MASK, .keep = FF_PADDED | FF_JOINED, BATCH_POS,
      .per = AP_PER_TEXT, PAD_REALMASK},
     /* tok.eos_token_id, tok.pad_token_id: one special token's id */
     {"*_token_id", AR_TOKENIZER, AY_VALUE, FK_IDS, .ndim = 0},

@@ -50,8 +50,9 @@ const Contract contracts_torch[] = {
     {"contiguous", 0, SAME, OP_PASS, -1, -1, .keeps = PK_ALL},
     {"numpy", 0, SAME, OP_PASS, -1, -1, .keeps = PK_ALL},
     {"tolist", 0, SAME, OP_PASS, -1, -1},
-    {"clamp", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
-    {"clamp_min", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
+    /* count.clamp(min=1): the same count but for empty rows (a divisor, an index) */
+    {"clamp", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1, .keeps = PK_INDEX},
+    {"clamp_min", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1, .keeps = PK_INDEX},
     {"neg", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
     {"tensor", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_TO_TENSOR, -1, -1, .keeps = PK_ALL},
     {"as_tensor", LIB_TORCH, FORM_ARRAY | FORM_MODULE, OP_TO_TENSOR, -1, -1, .keeps = PK_ALL},

@@ -657,7 +657,7 @@ static void exec_assign(Interp *in, TSNode stmt) {
         interp_rebind(in, base, before);
     }
     labels_item_assigned(in, left, value, right); /* labels[:, :n] = -100, losses[c] = loss */
-    pad_assigned(in, left, right);         /* LL111/LL112 (facts_pad.c) */
+    pad_assigned(in, left, right, &value); /* LL111/LL112 (facts_pad.c) */
     mask_item_assigned(in, left, right);
     normalised_item_assigned(in, left, value);
     exp_item_assigned(in, left, value);

@@ -441,8 +441,8 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
         labels_backward(in, recv_node, recv);
         interp_cancel_aggregate(in, &recv); /* a sum taken for its gradient is no score */
     }
-    const Contract *t; /* "{} {}".format(prompt, answer), "".join(parts) */
-    if (parse_is(parse_unparen(recv_node), "string") &&
+    const Contract *t; /* "{} {}".format(prompt, answer), "".join(parts), TEMPLATE.format(..) */
+    if ((parse_is(parse_unparen(recv_node), "string") || labels_literal_text(&recv)) &&
         (t = contracts_method(FORM_STRING, method, mlen))) {
         args_read(in, parse_field(call, "arguments"), &a);
         return apply_method(in, call, t, recv_node, recv, &a);

@@ -231,6 +231,13 @@ static bool to_the_end(Interp *in, TSNode slice) {
     return !from_the_end(in, parts[0]);
 }
 
+/* A batch known to be padded on the left only: x[i, k:] of it ends where each row ends. */
+static bool left_padded(const Fact *value) {
+    bool positions = value->pad_what == PW_VALUES || value->pad_what == PW_SIDED ||
+                     value->pad_what == PW_IDS;
+    return positions && (value->pad & (PAD_START | PAD_END)) == PAD_START;
+}
+
 /* x[:, -1:], x[:, 3:4]: a slice one element wide keeps an axis of size 1. */
 static bool one_wide(Interp *in, TSNode slice) {
     if (!parse_is(slice, "slice")) return false;
@@ -244,17 +251,17 @@ static bool one_wide(Interp *in, TSNode slice) {
 
 /* A slice along positions: the causal shift ([:, :-1] of scores, [:, 1:] of ids), or only some
  * positions kept. */
-static void slice_positions(Interp *in, Fact *r, const Fact *value, TSNode slice, bool positions,
-                            bool loop_indexed) {
+static void slice_positions(Interp *in, Fact *r, const Fact *value, TSNode slice, bool positions) {
     bool drops_last, drops_first, partial;
     slice_bounds(in, slice, &drops_last, &drops_first, &partial); /* evaluates the bounds */
     if (positions && drops_last && (value->kinds & FK_SCORES)) r->flags |= FF_SHIFTED;
     if (positions && drops_first && (value->kinds & FK_IDS)) r->flags |= FF_SHIFTED;
     /* a slice keeps only some positions; but x[:, k:] of a padded batch still runs to
      * the end of every row, past the pads of the shorter ones (x[:, -n:] counts from
-     * the end: a left-padded batch's continuations; x[i, a_i:] is cut per row) */
+     * the end: a left-padded batch's continuations; x[i, a_i:] runs past row i's pads as
+     * x[:, a:] does past every row's, unless the batch is padded on the left only) */
     bool restricts = (partial && !drops_last && !drops_first) || align_slice_restricts(in, slice);
-    bool past_pads = (value->flags & FF_PADDED) && !loop_indexed && to_the_end(in, slice);
+    bool past_pads = (value->flags & FF_PADDED) && !left_padded(value) && to_the_end(in, slice);
     if (positions && restricts && !past_pads) r->flags |= FF_SLICED;
 }
 
@@ -373,7 +380,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         if (x->kind == IX_SLICE) {
             bool positions = axis == AX_POS || (!known && (axis == AX_UNK));
             if (positions) positions_kept = true;
-            slice_positions(in, &r, &value, parse_unparen(x->node), positions, loop_indexed);
+            slice_positions(in, &r, &value, parse_unparen(x->node), positions);
             out_axes[out_n++] = one_wide(in, parse_unparen(x->node)) ? AX_ONE : axis;
             continue;
         }
@@ -656,6 +663,8 @@ static Fact binop_ids_and_numbers(Interp *in, TSNode node, char c, Fact l, Fact 
     /* text + text (prompt + candidate): nothing else adds two values of unknown kind that a
      * tokenizer then reads */
     if (c == '+' && !f.kinds && l.obj == FO_NONE && r.obj == FO_NONE) f.flags |= FF_JOINED;
+    /* "Q: %s\nA: %s" % (q, a): a template filled with values, as str.format */
+    if (c == '%' && labels_literal_text(&l) && !r.kinds) f.flags |= FF_JOINED;
     return f;
 }
 

@@ -446,8 +446,11 @@ Fact hf_apply(Interp *in, const Applied *s) {
              * class of the project (a collator) whose __call__ runs with self as it was built */
             TSNode def = f.obj == FO_FUNC ? f.def : svc_find_method(in, f.def, "__call__", 8);
             Args items = {.npos = 1, .nplain = 1};
-            items.posf[0] = fact_unknown();
-            fact_set_axes(&items.posf[0], 1, (AxisKind[]){AX_ITEM});
+            /* a list of the dataset's records when the dataset is one (a list of dicts built
+             * here): a batch of them is such a list too */
+            Fact ds = args_fact(in, a, "dataset", 0);
+            items.posf[0] = fact_is_record(&ds) && ds.records ? ds : fact_unknown();
+            if (!items.posf[0].records) fact_set_axes(&items.posf[0], 1, (AxisKind[]){AX_ITEM});
             if (!ts_node_is_null(def))
                 batch =
                     svc_call_user(in, def, (TSNode){0}, &items, f.obj == FO_INSTANCE ? &f : NULL);

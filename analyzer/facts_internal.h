@@ -527,6 +527,9 @@ enum { ITER_MAX_UNROLLED = 8 };
 
 /* ---- facts_labels.c: labels provenance and token counts (LL107) ---- */
 Fact labels_string(Interp *in, TSNode string_node);
+/* Is it a string literal's fact, written there or bound to a name (a template kept in a module
+ * constant), with nothing else made of it since? */
+bool labels_literal_text(const Fact *f);
 unsigned labels_model_flags(Interp *in, Fact labels, TSNode labels_node, TSNode input_node);
 /* The same for labels known only as a fact (a dict's "labels"), given whether they are the very
  * value passed as the input ids. */
@@ -577,11 +580,15 @@ typedef enum {
      * how far the tokens it marks are from its columns (m[i, s:len(ids) - 1] = 1 marks the
      * tokens one further, the positions of their scores: pad_c 1) */
     PW_SPANMASK,
+    /* the number of positions some positions of a real-token mask keep (mask[:, 1:].sum(-1)):
+     * a divisor counting every real position but one, no index (facts_mask.c) */
+    PW_PARTCOUNT,
 } PadWhat;
 /* After interp_eval(n) computed *r: what n holds in the padding domain, and reads at pads. */
 void pad_expr(Interp *in, TSNode n, Fact *r);
-/* target = value: tokenizer.padding_side = "left"; rows copied into a pad-filled buffer. */
-void pad_assigned(Interp *in, TSNode target, TSNode value);
+/* target = value: tokenizer.padding_side = "left"; rows copied into a pad-filled buffer (held:
+ * the value's fact). */
+void pad_assigned(Interp *in, TSNode target, TSNode value, const Fact *held);
 /* ids[k] = -100 where k is a mask of the pads (attention_mask == 0, ids == pad_id). */
 bool pad_sentinel_over_pads(Interp *in, TSNode target, TSNode value);
 /* A tensor of a negative constant only (torch.full((B, 1), -100)): targets a loss ignores. */
@@ -619,8 +626,9 @@ enum { REG_NONE = 0, REG_PREFIX = 1, REG_FULL = 2 }; /* Fact.fill_cov */
 /* A buffer made by a row of PO_FULL (torch.full & co.), or a loss class's ignored value, by
  * the row the call applied (from pad_expr). */
 void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r);
-/* buf[...] = v before a loop: which positions now hold something else than the fill. */
-void regions_assigned(Interp *in, TSNode target, TSNode container);
+/* buf[...] = v (held: v's fact) before a loop: which positions now hold something else than
+ * the fill; rows of prompt + continuation copied in make the buffer's rows joined too. */
+void regions_assigned(Interp *in, TSNode target, TSNode container, const Fact *held);
 /* At a loop's entry: loss targets its body reads before writing them, and reads of positions
  * it wrote before reading them. */
 void regions_loop(Interp *in, TSNode body);

@@ -38,6 +38,11 @@ Fact labels_string(Interp *in, TSNode n) {
     return f;
 }
 
+bool labels_literal_text(const Fact *f) {
+    return !f->kinds && f->obj == FO_NONE && !ts_node_is_null(f->origin) &&
+           (parse_is(f->origin, "string") || parse_is(f->origin, "concatenated_string"));
+}
+
 static bool ids_unmasked(const Fact *f) {
     return f->obj == FO_NONE && f->kinds == FK_IDS && !(f->flags & (FF_MASKED | FF_SHIFTED));
 }

@@ -193,7 +193,8 @@ void mask_combine(char op, Fact *l, Fact *r) {
 }
 
 void mask_divided(Interp *in, TSNode node, const Fact *sum, const Fact *count) {
-    if (count->pad_what != PW_COUNT || !(count->flags & FF_JOINED) || !sum->agg_event ||
+    bool real_count = count->pad_what == PW_COUNT || count->pad_what == PW_PARTCOUNT;
+    if (!real_count || !(count->flags & FF_JOINED) || !sum->agg_event ||
         sum->agg_event > in->facts->events.len)
         return;
     const FactEvent *e = &in->facts->events.items[sum->agg_event - 1];

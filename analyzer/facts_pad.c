@@ -780,7 +780,8 @@ static PadVal gathered(Interp *in, TSNode node, const Contract *c, PadVal x, con
 static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, const CallArgs *a,
                         int first, PadVal *argv, Fact *r) {
     long d;
-    bool index = x.what == PW_COUNT || x.what == PW_FIRSTPAD || x.what == PW_ROWS;
+    bool index = x.what == PW_COUNT || x.what == PW_FIRSTPAD || x.what == PW_ROWS ||
+                 x.what == PW_PARTCOUNT;
     if ((c->keeps & PK_ALL) || (x.what == PW_TAILMASK && (c->keeps & PK_TAILMASK))) return x;
     if (index && (c->keeps & PK_INDEX)) return x;
     /* mask.view(-1): the rows' positions in one line, each pad where it was: a part of the mask
@@ -801,6 +802,8 @@ static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, co
         if (x.what == PW_REALMASK && dim && along_positions(x, d))
             return padval(PW_COUNT, x.pad | (under_one_row_start_test(in, node) ? PAD_START : 0),
                           0, 0);
+        if (x.what == PW_MASKPART && dim && along_positions(x, d))
+            return padval(PW_PARTCOUNT, x.pad, 0, 0);
         break;
     case PO_FIRST_TRUE:
         if (x.what == PW_PADMASK && dim && along_positions(x, d))
@@ -875,9 +878,19 @@ static void mask_by_use(Interp *in, TSNode m, TSNode ids) {
     if (!parse_is(m, "identifier") || ts_node_is_null(ids)) return;
     bool found, ids_found;
     Fact f = svc_lookup_key(in, m, &found), x = svc_lookup_key(in, ids, &ids_found);
-    if (!found || f.obj != FO_NONE || f.pad_what || f.fill || (f.kinds & ~FK_MASK) ||
-        f.ndim > 2 || !ids_found || x.obj != FO_NONE || !(x.kinds & FK_IDS) || !align_known(&x))
+    /* a mask of the real tokens of ids of prompt + continuation marks the prompt's positions
+     * too: its count is the joined length (facts_mask.c, mask_divided) */
+    if (found && ids_found && f.obj == FO_NONE && f.kinds == FK_MASK && f.pad_what == PW_REALMASK &&
+        (x.flags & FF_JOINED) && !(f.flags & FF_JOINED)) {
+        f.flags |= FF_JOINED;
+        svc_rebind(in, m, f);
         return;
+    }
+    /* (a buffer of zeros the code wrote the ones of each row into is such a mask too) */
+    if (!found || f.obj != FO_NONE || f.pad_what || (f.kinds & ~FK_MASK) || f.ndim > 2 ||
+        !ids_found || x.obj != FO_NONE || !(x.kinds & FK_IDS))
+        return;
+    f.flags |= x.flags & FF_JOINED;
     f.kinds = FK_MASK; /* of the ids' shape and positions */
     f.ndim = x.ndim;
     memcpy(f.ax, x.ax, sizeof f.ax);
@@ -1143,7 +1156,7 @@ static PadVal written_mask(Interp *in, TSNode target, TSNode value, Fact *buf) {
     return padval(PW_SPANMASK, 0, 0, shift);
 }
 
-void pad_assigned(Interp *in, TSNode target, TSNode value) {
+void pad_assigned(Interp *in, TSNode target, TSNode value, const Fact *held) {
     target = parse_unparen(target);
     if (parse_is(target, "attribute") &&
         text_is(in, parse_field(target, "attribute"), "padding_side")) {
@@ -1161,7 +1174,8 @@ void pad_assigned(Interp *in, TSNode target, TSNode value) {
     TSNode container;
     Fact buf;
     if (!svc_item_container(in, target, &container, &buf)) return;
-    if (buf.fill || buf.pad_what == PW_IDS) regions_assigned(in, parse_unparen(target), container);
+    if (buf.fill || buf.pad_what == PW_IDS)
+        regions_assigned(in, parse_unparen(target), container, held);
     if (buf.pad_what == PW_ZEROS || buf.pad_what == PW_TAILMASK || buf.pad_what == PW_SPANMASK) {
         padval_store(&buf, written_mask(in, target, value, &buf));
         svc_bind(in, container, buf);

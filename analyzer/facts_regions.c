@@ -188,7 +188,7 @@ static bool full_slice(TSNode n) {
 
 /* ---------- writes before the loop ---------- */
 
-void regions_assigned(Interp *in, TSNode target, TSNode container) {
+void regions_assigned(Interp *in, TSNode target, TSNode container, const Fact *held) {
     bool found;
     Fact buf = svc_lookup_key(in, container, &found);
     if (!found) return;
@@ -212,10 +212,12 @@ void regions_assigned(Interp *in, TSNode target, TSNode container) {
             /* buf[k, :len(t)] = t: a row copied to the start, pads after it */
             if (buf.fill_cov < REG_PREFIX) buf.fill_cov = REG_PREFIX;
             buf.fill_end = one_row ? 0 : regions_key(in, parts[1]);
+            buf.flags |= held->flags & FF_JOINED; /* rows of prompt + continuation */
             if (one_row && buf.pad_what == PW_IDS) buf.pad |= PAD_END;
         } else if (!ts_node_is_null(parts[0]) && ts_node_is_null(parts[1]) && one_row) {
             long v; /* buf[k, -len(t):] = t: the row at the end, pads before it */
             if (buf.fill_cov < REG_PREFIX) buf.fill_cov = REG_PREFIX;
+            buf.flags |= held->flags & FF_JOINED;
             if (buf.pad_what == PW_IDS && !(svc_int_literal(in, parts[0], &v) && v >= 0))
                 buf.pad |= PAD_START;
         }
