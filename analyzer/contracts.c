@@ -36,6 +36,7 @@ static const struct {
     {"mlx_lm", LIB_MLX_LM},
     {"copy", LIB_COPY},
     {"einops", LIB_EINOPS},
+    {"onnxruntime", LIB_ONNXRUNTIME},
 };
 
 uint32_t contracts_lib_of(const char *qual) {
