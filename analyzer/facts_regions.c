@@ -239,6 +239,7 @@ typedef struct Access {
     bool open_lo, open_hi;
     bool all_rows; /* every other index is a whole axis (buf[:, t], not buf[k, t]) */
     bool aliased;  /* a loss's target read earlier into a name: reported at the loss */
+    bool moving;   /* a target read at a name the body bound earlier from the loop's variable */
 } Access;
 
 typedef struct Accesses {
@@ -248,6 +249,10 @@ typedef struct Accesses {
         uint32_t name;
         TSNode sub;
     }) aliases;
+    /* pos = plen + t, pos = lengths + t earlier in the body: a position that moves with the
+     * loop's variable (var), as plen + t written in place does */
+    uint32_t var;
+    Array(uint32_t) moving;
 } Accesses;
 
 /* The subscript of a buffer a target comes from: itself, or through a name the body bound to
@@ -371,6 +376,23 @@ static void add_alias(Interp *in, Accesses *acc, TSNode target, TSNode value) {
     array_push(&acc->aliases, al);
 }
 
+static bool mentions_key(Interp *in, TSNode n, uint32_t key, int depth);
+
+/* name = value where value is computed from the loop's variable (plen + t, lengths + t): the
+ * name moves with it; bound to anything else, it no longer does. */
+static void add_moving(Interp *in, Accesses *acc, TSNode target, TSNode value) {
+    if (!parse_is(target, "identifier") || !acc->var) return;
+    size_t len;
+    const char *t = parse_text(in->src, target, &len);
+    uint32_t key = text_key(t, len);
+    if (key == acc->var) return;
+    size_t kept = 0;
+    for (size_t i = 0; i < acc->moving.len; i++)
+        if (acc->moving.items[i] != key) acc->moving.items[kept++] = acc->moving.items[i];
+    acc->moving.len = kept;
+    if (mentions_key(in, value, acc->var, 0)) array_push(&acc->moving, key);
+}
+
 static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
     if (ts_node_is_null(n) || depth > 200) return;
     const char *type = ts_node_type(n);
@@ -382,6 +404,7 @@ static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
         add_write(in, acc, parse_field(n, "left"), parse_field(n, "right"));
         if (!strcmp(type, "assignment"))
             add_alias(in, acc, parse_field(n, "left"), parse_field(n, "right"));
+        add_moving(in, acc, parse_field(n, "left"), parse_field(n, "right"));
         return;
     }
     if (!strcmp(type, "subscript")) {
@@ -404,6 +427,8 @@ static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
                 a.hi = pos_of(in, pos);
             }
             a.ignore = ignore;
+            for (size_t i = 0; i < acc->moving.len && a.hi.base && !a.hi.off; i++)
+                if (acc->moving.items[i] == a.hi.base) a.moving = true;
             if (a.buf && a.hi.base) array_push(&acc->list, a);
         }
     }
@@ -561,11 +586,11 @@ void regions_loop(Interp *in, TSNode body) {
     TSNode stmt = ts_node_parent(body);
     uint32_t start, stop, var = loop_variable(in, stmt, body, &start, &stop);
     if (!var) return;
-    Accesses acc = {0};
+    Accesses acc = {.var = var};
     collect(in, body, &acc, 0);
     for (size_t i = 0; i < acc.list.len; i++) {
         const Access *r = &acc.list.items[i];
-        if (r->write || ts_node_is_null(r->call) || !pos_on(r->hi, var)) continue;
+        if (r->write || ts_node_is_null(r->call) || (!pos_on(r->hi, var) && !r->moving)) continue;
         TSNode container = parse_field(r->node, "value");
         bool found;
         Fact buf = svc_lookup_key(in, container, &found);
@@ -591,4 +616,5 @@ void regions_loop(Interp *in, TSNode body) {
     mark_written_reads(in, &acc, var, start);
     array_free(&acc.list);
     array_free(&acc.aliases);
+    array_free(&acc.moving);
 }
