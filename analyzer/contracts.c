@@ -261,6 +261,7 @@ const char *contracts_op_name(unsigned op) {
         N(SAMPLE),
         N(FLAX_APPLY),
         N(MODEL_CALL),
+        N(ONNX_RUN),
         N(TRAIN_STATE),
         N(ELEMENT),
         N(BACKWARD),
