@@ -36,6 +36,7 @@ static const struct {
     {"mlx_lm", LIB_MLX_LM},
     {"copy", LIB_COPY},
     {"einops", LIB_EINOPS},
+    {"onnxruntime", LIB_ONNXRUNTIME},
 };
 
 uint32_t contracts_lib_of(const char *qual) {
@@ -260,6 +261,7 @@ const char *contracts_op_name(unsigned op) {
         N(SAMPLE),
         N(FLAX_APPLY),
         N(MODEL_CALL),
+        N(ONNX_RUN),
         N(TRAIN_STATE),
         N(ELEMENT),
         N(BACKWARD),

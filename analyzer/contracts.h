@@ -144,6 +144,8 @@ typedef enum {
                         module run on x; given token ids, a model call (its logits) */
     OP_MODEL_CALL,   /* model.forward(x), DDP(m).module(x): the model run on its arguments, as
                         model(x) is (a model call's output) */
+    OP_ONNX_RUN,     /* session.run(output_names, input_feed) of an ONNX Runtime session: its
+                        outputs in the order named; the one named "logits" the model call's */
     OP_TRAIN_STATE,  /* flax TrainState.create(apply_fn=..., ...): a state whose apply_fn runs
                         the module, a model known by that use only */
     OP_ELEMENT,      /* d.get(k): one of the values of a dict known by its values */
@@ -211,7 +213,8 @@ typedef enum {
 #define OPS_RECEIVER(X)                                                                            \
     X(APPEND)                                                                                      \
     X(EXTEND)                                                                                      \
-    X(RETURNS_SELF) X(LOG_PROB) X(SAMPLE) X(FLAX_APPLY) X(MODEL_CALL) X(ELEMENT) X(BACKWARD) X(JOIN_TEXT)
+    X(RETURNS_SELF) X(LOG_PROB) X(SAMPLE) X(FLAX_APPLY) X(MODEL_CALL) X(ONNX_RUN) X(ELEMENT)     \
+        X(BACKWARD) X(JOIN_TEXT)
 /* xfer_apply's own cases for a function that applies another row (facts_call_op.c) */
 #define OPS_APPLY_ROW(X) X(MAP) X(UFUNC_REDUCE)
 /* The values that are no op (never in a row; OP_NONE: a callable of no op). */
@@ -272,6 +275,7 @@ enum {
     LIB_MLX_LM = 1u << 15,
     LIB_COPY = 1u << 16, /* Python's copy module */
     LIB_EINOPS = 1u << 17,
+    LIB_ONNXRUNTIME = 1u << 18,
     /* Any root, the library unknown (a bare name): used only when no row of the callee's own
      * library has the name. Say in the row's comment why the name is enough. */
     LIB_ANY = 1u << 30,

@@ -1,4 +1,5 @@
-/* Serving and tokenizer libraries outside Hugging Face: llama.cpp, tiktoken, mlx_lm. */
+/* Serving and tokenizer libraries outside Hugging Face: llama.cpp, tiktoken, mlx_lm, ONNX
+ * Runtime. */
 #include "contracts.h"
 #include "facts.h"
 
@@ -10,6 +11,9 @@ const Contract contracts_serving[] = {
     {"encoding_for_model", LIB_TIKTOKEN, FORM_FUNC, OP_TOKENIZER, -1, -1},
     /* mlx_lm.load(path): (model, tokenizer); model(ids) is its logits [B, T, V] */
     {"load", LIB_MLX_LM, FORM_FUNC, OP_LOAD_BARE_LM, -1, -1},
+    /* onnxruntime.InferenceSession(path): an exported model; session.run(names, feed) runs it */
+    {"InferenceSession", LIB_ONNXRUNTIME, FORM_FUNC, OP_MODEL, -1, -1},
+    {"run", 0, FORM_MODEL, OP_ONNX_RUN, -1, -1},
     {NULL, 0, 0, OP_NONE, 0, 0}};
 
 /* Attributes: llama.cpp's model, and the records of OpenAI-style and vLLM APIs (the receiver

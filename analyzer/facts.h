@@ -230,9 +230,10 @@ typedef enum {
     /* Appended: */
     EV_PAD_READ,         /* LL111: a per-sequence value read at a position that is a pad for some
                             row (op: a PADREAD_* verdict, in: the value) */
-    EV_TARGET_UNWRITTEN, /* LL112: a loss target read from a buffer position that still holds
-                            the ignored fill (in: the buffer; in2.origin: the later write's
-                            subscript) */
+    EV_TARGET_UNWRITTEN, /* LL112: a loss target (or a selection's index) read from a buffer
+                            position that still holds its fill (op 0: a fill the loss ignores,
+                            TARGET_FILL_SCORED: one it scores; in: the buffer; in2.origin: the
+                            later write's subscript) */
     EV_PADS_IN_LOSS, /* LL106: a loss that reduces its targets (a mean, a sum) given targets whose
                         pads hold the pad token id it does not ignore (in: the targets) */
 } EventKind;
@@ -255,6 +256,8 @@ typedef enum {
     NORM_LOGSUMEXP,     /* EV_NORMALIZE: logsumexp(x) to subtract, a log_softmax by hand */
     PADS_BATCH_RETURNED, /* EV_PADS_IN_LOSS: no loss in sight, the labels of a batch returned
                             for model(**batch) */
+    TARGET_FILL_SCORED,  /* EV_TARGET_UNWRITTEN: the fill is no value the loss ignores (or the
+                            read is a selection's index): the step scores the fill as a token */
 } EventOp;
 
 typedef struct FactEvent {

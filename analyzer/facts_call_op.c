@@ -45,6 +45,37 @@ static Fact flax_apply(Interp *in, const Applied *s) {
                                          : fact_pair(in->arena, logits, fact_unknown(), s->node);
 }
 
+/* session.run(["logits", ...], feed) of an ONNX Runtime session: a list of its outputs in the
+ * order named. The one named "logits" is what the exported model's forward returns under that
+ * name (Hugging Face's exports keep it), run on the feed (its "input_ids", when known); the
+ * others, and outputs not named by a literal list (None: all of them, in the graph's order),
+ * are unknown. */
+static Fact onnx_run(Interp *in, const Applied *s) {
+    TSNode names = parse_unparen(args_node(in, s->a, "output_names", NULL, 0));
+    if (!parse_is(names, "list") && !parse_is(names, "tuple")) return fact_unknown();
+    uint32_t n = ts_node_named_child_count(names);
+    if (n == 0 || n > 16) return fact_unknown();
+    Args feed = {.npos = 1, .nplain = 1};
+    feed.pos[0] = args_node(in, s->a, "input_feed", NULL, 1);
+    feed.posf[0] = args_fact(in, s->a, "input_feed", 1);
+    if (feed.posf[0].obj != FO_DICT) feed.posf[0] = fact_unknown(); /* of plain data: no ids */
+    Fact *outs = arena_alloc(in->arena, sizeof(Fact) * n);
+    bool any = false;
+    for (uint32_t i = 0; i < n; i++) {
+        size_t len;
+        const char *key = svc_string_key(in, ts_node_named_child(names, i), &len);
+        outs[i] = fact_unknown();
+        if (!key || len != 6 || memcmp(key, "logits", 6)) continue;
+        outs[i] = hf_output_logits(hf_model_output(in, s->recv, &feed, s->node));
+        any = true;
+    }
+    if (!any) return fact_unknown();
+    Fact r = fact_object(FO_TUPLE, 0, s->node);
+    r.elems = outs;
+    r.nelems = (int)n;
+    return r;
+}
+
 /* map(math.exp, xs), map(f, xs): f applied to an element, for each. Here, as it applies
  * another row (f's), so that only this file calls xfer_apply back. */
 static Fact map_each(Interp *in, const Applied *s) {
@@ -121,6 +152,8 @@ Fact xfer_apply(Interp *in, const Applied *s) {
         Fact model = s->recv.obj == FO_MODEL ? s->recv : fact_object(FO_MODEL, 0, s->node);
         return hf_model_output(in, model, s->a, s->node);
     }
+    case OP_ONNX_RUN:
+        return onnx_run(in, s);
     case OP_ELEMENT: /* (a tuple of values and indices has no get) */
         return fact_is_tensorish(&s->recv) ? iter_element(in, s->recv) : fact_unknown();
     case OP_BACKWARD: /* observed by eval_method_call (facts_call.c), which lets the call go on */

@@ -168,12 +168,14 @@ static Pos pos_of(Interp *in, TSNode n) {
     return p;
 }
 
-/* The index of a subscript along the positions: its last entry. */
+/* The index of a subscript along the positions: its last entry (a new axis, None, is none). */
 static TSNode position_index(TSNode sub) {
     uint32_t n = ts_node_named_child_count(sub);
     TSNode last = {0};
-    for (uint32_t i = 1; i < n; i++)
-        if (!parse_is(ts_node_named_child(sub, i), "comment")) last = ts_node_named_child(sub, i);
+    for (uint32_t i = 1; i < n; i++) {
+        TSNode c = ts_node_named_child(sub, i);
+        if (!parse_is(c, "comment") && !parse_is(c, "none")) last = c;
+    }
     return parse_unparen(last);
 }
 
@@ -239,6 +241,7 @@ typedef struct Access {
     bool open_lo, open_hi;
     bool all_rows; /* every other index is a whole axis (buf[:, t], not buf[k, t]) */
     bool aliased;  /* a loss's target read earlier into a name: reported at the loss */
+    bool moving;   /* a target read at a name the body bound earlier from the loop's variable */
 } Access;
 
 typedef struct Accesses {
@@ -248,41 +251,83 @@ typedef struct Accesses {
         uint32_t name;
         TSNode sub;
     }) aliases;
+    /* pos = plen + t, pos = lengths + t earlier in the body: a position that moves with the
+     * loop's variable (var), as plen + t written in place does */
+    uint32_t var;
+    Array(uint32_t) moving;
 } Accesses;
 
-/* The loss a call computes with a target: a library function whose row is a loss of targets
- * (F.cross_entropy(x, y), nll_loss(x, y, ...)), or an object a loss class's row built
- * (regions_call: nn.CrossEntropyLoss(...)); *ignore: the key of the target value it ignores.
- * The target is where the losses' transfer reads it (facts_array.c). */
-static bool loss_call(Interp *in, TSNode call, const Accesses *acc, TSNode *target,
-                      uint32_t *ignore) {
+/* The subscript of a buffer a target comes from: itself, or through a name the body bound to
+ * it earlier (target = buf[:, t]), a new axis (y[:, None], y.unsqueeze(-1)) or a cast
+ * (y.long()); null when it comes from anything else. */
+static TSNode target_source(Interp *in, const Accesses *acc, TSNode t) {
+    for (int depth = 0; depth < 8; depth++) {
+        t = parse_unparen(t);
+        if (parse_is(t, "identifier")) { /* the subscript last assigned to that name */
+            size_t len;
+            const char *s = parse_text(in->src, t, &len);
+            uint32_t key = text_key(s, len);
+            size_t i = acc->aliases.len;
+            while (i > 0 && acc->aliases.items[i - 1].name != key)
+                i--;
+            if (!i || ts_node_is_null(acc->aliases.items[i - 1].sub)) return (TSNode){0};
+            t = acc->aliases.items[i - 1].sub;
+            continue;
+        }
+        Callee c;
+        if (parse_is(t, "call")) {
+            if (!callee_row(in, t, &c) || ts_node_is_null(c.recv) ||
+                (c.row->op != OP_UNSQUEEZE && c.row->op != OP_RESHAPE && c.row->op != OP_PASS))
+                return (TSNode){0};
+            t = c.recv;
+            continue;
+        }
+        if (!parse_is(t, "subscript")) return (TSNode){0};
+        TSNode value = parse_unparen(parse_field(t, "value"));
+        bool new_axis = parse_is(value, "identifier") || parse_is(value, "call");
+        for (uint32_t i = 1; i < ts_node_named_child_count(t) && new_axis; i++) {
+            TSNode ix = ts_node_named_child(t, i);
+            if (!parse_is(ix, "comment") && !parse_is(ix, "none") && !full_slice(ix))
+                new_axis = false;
+        }
+        if (!new_axis) return t;
+        t = value; /* y[:, None]: y's positions */
+    }
+    return (TSNode){0};
+}
+
+/* The tokens a call scores: the target of a loss (a library function whose row is a loss of
+ * targets, F.cross_entropy(x, y), nll_loss(x, y, ...), or an object a loss class's row built,
+ * regions_call: nn.CrossEntropyLoss(...)), *ignore the key of the target value it ignores; or
+ * the index of a selection (x.gather(-1, y), take_along_dim(x, y, -1)), which ignores nothing
+ * (*ignore 0). The target is where the losses' transfer reads it (facts_array.c). */
+static bool target_call(Interp *in, TSNode call, const Accesses *acc, TSNode *target,
+                        uint32_t *ignore) {
     TSNode fn = parse_field(call, "function");
     Callee c;
-    if (callee_row(in, call, &c) && ts_node_is_null(c.recv) &&
-        (c.row->op == OP_CROSS_ENTROPY || c.row->op == OP_NLL_LOSS)) {
-        *ignore = regions_loss_ignore(in, call);
+    bool row = callee_row(in, call, &c);
+    if (row && c.row->op == OP_SELECT && c.row->idx_pos >= 0) {
+        *ignore = 0;
+        *target = kwarg(in, call, "index");
+        if (ts_node_is_null(*target)) *target = kwarg(in, call, "indices");
+        if (ts_node_is_null(*target))
+            *target = posarg(call, c.row->idx_pos + (ts_node_is_null(c.recv) ? 1 : 0));
     } else {
-        bool found;
-        Fact f = svc_lookup_key(in, fn, &found);
-        if (!found || f.obj != FO_CALLABLE || !f.fill) return false;
-        *ignore = f.fill;
+        if (row && ts_node_is_null(c.recv) &&
+            (c.row->op == OP_CROSS_ENTROPY || c.row->op == OP_NLL_LOSS)) {
+            *ignore = regions_loss_ignore(in, call);
+        } else {
+            bool found;
+            Fact f = svc_lookup_key(in, fn, &found);
+            if (!found || f.obj != FO_CALLABLE || !f.fill) return false;
+            *ignore = f.fill;
+        }
+        *target = kwarg(in, call, "target");
+        if (ts_node_is_null(*target)) *target = kwarg(in, call, "labels");
+        if (ts_node_is_null(*target)) *target = posarg(call, 1);
     }
-    *target = kwarg(in, call, "target");
-    if (ts_node_is_null(*target)) *target = kwarg(in, call, "labels");
-    if (ts_node_is_null(*target)) *target = posarg(call, 1);
-    *target = parse_unparen(*target);
-    if (parse_is(*target, "identifier")) { /* the subscript last assigned to that name */
-        size_t len;
-        const char *t = parse_text(in->src, *target, &len);
-        uint32_t key = text_key(t, len);
-        for (size_t i = acc->aliases.len; i-- > 0;)
-            if (acc->aliases.items[i].name == key) {
-                *target = acc->aliases.items[i].sub;
-                return true;
-            }
-        return false;
-    }
-    return parse_is(*target, "subscript");
+    *target = target_source(in, acc, *target);
+    return !ts_node_is_null(*target);
 }
 
 static uint32_t container_key(Interp *in, TSNode sub) {
@@ -333,6 +378,23 @@ static void add_alias(Interp *in, Accesses *acc, TSNode target, TSNode value) {
     array_push(&acc->aliases, al);
 }
 
+static bool mentions_key(Interp *in, TSNode n, uint32_t key, int depth);
+
+/* name = value where value is computed from the loop's variable (plen + t, lengths + t): the
+ * name moves with it; bound to anything else, it no longer does. */
+static void add_moving(Interp *in, Accesses *acc, TSNode target, TSNode value) {
+    if (!parse_is(target, "identifier") || !acc->var) return;
+    size_t len;
+    const char *t = parse_text(in->src, target, &len);
+    uint32_t key = text_key(t, len);
+    if (key == acc->var) return;
+    size_t kept = 0;
+    for (size_t i = 0; i < acc->moving.len; i++)
+        if (acc->moving.items[i] != key) acc->moving.items[kept++] = acc->moving.items[i];
+    acc->moving.len = kept;
+    if (mentions_key(in, value, acc->var, 0)) array_push(&acc->moving, key);
+}
+
 static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
     if (ts_node_is_null(n) || depth > 200) return;
     const char *type = ts_node_type(n);
@@ -344,6 +406,7 @@ static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
         add_write(in, acc, parse_field(n, "left"), parse_field(n, "right"));
         if (!strcmp(type, "assignment"))
             add_alias(in, acc, parse_field(n, "left"), parse_field(n, "right"));
+        add_moving(in, acc, parse_field(n, "left"), parse_field(n, "right"));
         return;
     }
     if (!strcmp(type, "subscript")) {
@@ -353,7 +416,7 @@ static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
     if (!strcmp(type, "call")) {
         TSNode target;
         uint32_t ignore;
-        if (loss_call(in, n, acc, &target, &ignore) && !ts_node_is_null(target)) {
+        if (target_call(in, n, acc, &target, &ignore)) {
             TSNode pos = position_index(target);
             Access a = {.buf = container_key(in, target), .node = target, .call = n};
             a.aliased = !ts_node_eq(ts_node_parent(target), parse_field(n, "arguments")) &&
@@ -366,6 +429,8 @@ static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
                 a.hi = pos_of(in, pos);
             }
             a.ignore = ignore;
+            for (size_t i = 0; i < acc->moving.len && a.hi.base && !a.hi.off; i++)
+                if (acc->moving.items[i] == a.hi.base) a.moving = true;
             if (a.buf && a.hi.base) array_push(&acc->list, a);
         }
     }
@@ -523,15 +588,15 @@ void regions_loop(Interp *in, TSNode body) {
     TSNode stmt = ts_node_parent(body);
     uint32_t start, stop, var = loop_variable(in, stmt, body, &start, &stop);
     if (!var) return;
-    Accesses acc = {0};
+    Accesses acc = {.var = var};
     collect(in, body, &acc, 0);
     for (size_t i = 0; i < acc.list.len; i++) {
         const Access *r = &acc.list.items[i];
-        if (r->write || ts_node_is_null(r->call) || !pos_on(r->hi, var)) continue;
+        if (r->write || ts_node_is_null(r->call) || (!pos_on(r->hi, var) && !r->moving)) continue;
         TSNode container = parse_field(r->node, "value");
         bool found;
         Fact buf = svc_lookup_key(in, container, &found);
-        if (!found || !buf.fill || buf.fill != r->ignore) continue; /* the fill is not ignored */
+        if (!found || !buf.fill) continue;
         /* filled before the loop: all of it, or the prefix the loop runs over */
         if (buf.fill_cov == REG_FULL ||
             (buf.fill_cov == REG_PREFIX && stop && buf.fill_end == stop))
@@ -547,10 +612,11 @@ void regions_loop(Interp *in, TSNode body) {
                 later.origin = w->node;
         }
         if (!before && !ts_node_is_null(later.origin))
-            svc_emit(in, EV_TARGET_UNWRITTEN, 0, r->aliased ? r->call : r->node, buf, later,
-                     AX_UNK);
+            svc_emit(in, EV_TARGET_UNWRITTEN, buf.fill == r->ignore ? 0 : TARGET_FILL_SCORED,
+                     r->aliased ? r->call : r->node, buf, later, AX_UNK);
     }
     mark_written_reads(in, &acc, var, start);
     array_free(&acc.list);
     array_free(&acc.aliases);
+    array_free(&acc.moving);
 }

@@ -157,13 +157,26 @@ static void check(RuleContext *ctx) {
         int row = facts_origin_row(ctx->facts, &e->in);
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (filled on line %d)", row);
-        rules_emit(ctx, e->node, &ignored_target,
-                   "compute the loss after the write to this position (move the read below it)",
-                   "the loss target is read at the loop's position before the loop writes that "
-                   "position: the buffer still holds its fill value there%s, which the loss "
-                   "ignores (ignore_index), so every generated token's log-prob reads 0 whatever "
-                   "the token is",
-                   where);
+        if (e->op == TARGET_FILL_SCORED)
+            /* no counterexample: what the fill token scores depends on the model, not on
+             * the table's candidates */
+            rules_emit(ctx, e->node, NULL,
+                       "score the token after the write to this position (move the read below "
+                       "it), or read the token from where it is already known",
+                       "the target token is read at the loop's position before the loop writes "
+                       "that position: the buffer still holds its fill value there%s, so each "
+                       "step scores the fill as if it were the next token, not the token the "
+                       "loop then writes",
+                       where);
+        else
+            rules_emit(ctx, e->node, &ignored_target,
+                       "compute the loss after the write to this position (move the read below "
+                       "it)",
+                       "the loss target is read at the loop's position before the loop writes "
+                       "that position: the buffer still holds its fill value there%s, which the "
+                       "loss ignores (ignore_index), so every generated token's log-prob reads 0 "
+                       "whatever the token is",
+                       where);
         attach_fix(ctx, e);
     }
 }
@@ -191,10 +204,11 @@ static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
 }
 
 /* The fill comes from torch.full / full_like / new_full ("full") or torch.zeros / zeros_like
- * ("zeros"); the loss is cross_entropy, nll_loss or a CrossEntropyLoss / NLLLoss object (case
- * is ignored). */
+ * ("zeros"); the loss is cross_entropy, nll_loss or a CrossEntropyLoss / NLLLoss object, the
+ * selection gather, take_along_dim or take_along_axis (case is ignored). */
 static const char *const literals[] = {
-    "full", "zeros", "", "cross_entropy", "nll_loss", "crossentropyloss", "nllloss", NULL};
+    "full", "zeros", "", "cross_entropy", "nll_loss", "crossentropyloss", "nllloss",
+    "gather", "take_along", NULL};
 
 const Rule rule_LL112 = {
     .code = "LL112",
@@ -202,11 +216,14 @@ const Rule rule_LL112 = {
     .summary = "A loss target read from a buffer position before the loop writes it",
     .what = "Flags a loss (cross_entropy, nll_loss, a CrossEntropyLoss / NLLLoss object) inside a\n"
             "loop whose target is read from a buffer at the loop's position - tokens[:, cur_pos],\n"
-            "or a slice ending there - when the buffer was filled with a value the loss ignores\n"
-            "(torch.full(..., pad_id) with ignore_index=pad_id, or -100 with the default) and the\n"
-            "same iteration writes that position only later in program order. Silent when the\n"
-            "write comes first, when that position was written before the loop (the whole buffer,\n"
-            "or the prefix the loop runs over), and when the fill is not the ignored value.",
+            "or a slice ending there, directly or through a name, a new axis or a cast - and a\n"
+            "selection (x.gather(-1, idx), take_along_dim / take_along_axis) whose index is read\n"
+            "so, when the buffer was filled (torch.full(..., pad_id), torch.zeros) and the same\n"
+            "iteration writes that position only later in program order. A fill the loss ignores\n"
+            "(ignore_index=pad_id, or -100 with the default) makes each log-prob 0; any other fill\n"
+            "is scored as if it were the token. Silent when the write comes first and when that\n"
+            "position was written before the loop (the whole buffer, or the prefix the loop runs\n"
+            "over).",
     .why =
         "A generation loop that pre-fills its token buffer with pad_id and computes the sampled\n"
         "token's log-prob with cross_entropy(logits, tokens[:, cur_pos], ignore_index=pad_id)\n"

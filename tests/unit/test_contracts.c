@@ -44,7 +44,7 @@ static bool reads_receiver(unsigned op) {
 /* A model's methods facts_call.c applies (on a model, or by a bare-name fallback). */
 static bool model_method(unsigned op) {
     return op == OP_GENERATE || op == OP_TRANSITION_SCORES || op == OP_WRAP_MODEL ||
-           op == OP_FLAX_APPLY || op == OP_MODEL_CALL;
+           op == OP_FLAX_APPLY || op == OP_MODEL_CALL || op == OP_ONNX_RUN;
 }
 
 /* Each form is dispatched to some ops only (facts_call.c): a row naming another is dead. */
