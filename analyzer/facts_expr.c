@@ -519,6 +519,18 @@ static void resolve_open_layout(Fact *value, const Index *ix, int nix) {
     if (lead_row && positions) fact_set_axes(value, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
 }
 
+/* Token ids or a mask of unknown rank (a parameter) indexed by two slices or integers
+ * (ids[:, -k:], mask[i, 1:]): they have no vocabulary axis, and a list of one sequence takes
+ * no second index, so they are [B, T]. Their rows then keep the positions' alignment when a
+ * loop or zip walks the batch (iter_element), as those of ids of a known rank do. */
+static void resolve_ids_layout(Fact *value, const Index *ix, int nix) {
+    if (nix != 2 || value->ndim >= 0 || value->obj != FO_NONE) return;
+    if (!(value->kinds & (FK_IDS | FK_MASK)) || (value->kinds & ~(FK_IDS | FK_MASK))) return;
+    for (int i = 0; i < 2; i++)
+        if (ix[i].kind != IX_INT && ix[i].kind != IX_SLICE) return;
+    fact_set_axes(value, 2, (AxisKind[]){AX_BATCH, AX_POS});
+}
+
 static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int nix) {
     /* with labels= the output is (loss, logits, ...): out[:2] is a tuple to unpack */
     bool tuple_slice = nix == 1 && ix[0].kind == IX_SLICE && (value.flags & FF_LABELS);
@@ -542,6 +554,7 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
         return r;
     }
     if (value.bare_lm) resolve_open_layout(&value, ix, nix);
+    resolve_ids_layout(&value, ix, nix);
     Fact r = index_tensor(in, node, value, ix, nix);
     r.bare_lm = false; /* whatever is left of out[0] has a layout the subscript says */
     return r;
