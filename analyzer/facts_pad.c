@@ -714,10 +714,20 @@ static bool user_call(Interp *in, TSNode fn) {
     bool found = true;
     Fact f = parse_is(fn, "identifier") ? svc_lookup(in, fn) : svc_lookup_key(in, fn, &found);
     if (found && (f.obj == FO_FUNC || f.obj == FO_CLASS || f.obj == FO_INSTANCE)) return true;
-    if (!parse_is(fn, "attribute") || !len || !funcs_find(in, name, len)) return false;
+    if (!parse_is(fn, "attribute") || !len) return false;
+    TSNode object = parse_field(fn, "object");
+    if (!funcs_find(in, name, len)) {
+        /* scorer.encode(texts) of a class another module of the project defines: its code
+         * ran, and what it returns holds the padding it made (a name or a field: reading it
+         * again has no effect) */
+        if (!parse_is(object, "identifier") && !parse_is(object, "attribute")) return false;
+        Fact obj = svc_eval(in, object);
+        return obj.obj == FO_INSTANCE && !types_assigns_field(in, obj.def, name, len) &&
+               !ts_node_is_null(svc_find_method(in, obj.def, name, len));
+    }
     /* self.score(h) where __init__ set self.score = nn.Linear(...): a layer, whatever method
      * of another class is so named */
-    Fact obj = svc_eval(in, parse_field(fn, "object"));
+    Fact obj = svc_eval(in, object);
     return obj.obj != FO_INSTANCE || !types_assigns_field(in, obj.def, name, len);
 }
 
@@ -726,6 +736,16 @@ static uint8_t tokenizer_side(Interp *in, TSNode fn, PadVal recv) {
     if (recv.what == PW_TOKENIZER) return recv.pad;
     if (!parse_is(fn, "identifier") && !parse_is(fn, "attribute")) return 0;
     bool found;
+    if (parse_is(fn, "attribute")) {
+        /* self.tokenizer(texts) of the object this call runs on: the side its constructor set
+         * on the tokenizer it keeps (in another module too), before what the file's methods
+         * wrote to self.tokenizer on any object of the class */
+        Fact obj = svc_lookup_key(in, parse_field(fn, "object"), &found);
+        size_t len;
+        const char *name = parse_text(in->src, parse_field(fn, "attribute"), &len);
+        const Fact *held = found && obj.obj == FO_INSTANCE ? fact_field(&obj, name, len) : NULL;
+        if (held && held->pad_what == PW_TOKENIZER) return held->pad;
+    }
     Fact t = svc_lookup_key(in, fn, &found);
     if (!found && parse_is(fn, "attribute")) {
         /* self.tokenizer(texts) in a method of an object whose constructor set the side on
