@@ -12,13 +12,13 @@
 
 #include "facts_svc.h"
 
-int8_t *branch_memo_slot(CondMemo *m, const void *a, const void *b);
+int32_t *branch_memo_slot(CondMemo *m, const void *a, const void *b);
 
 /* Is ident the first parameter of the method (a def in a class body) it is read in? The text
  * alone says: once per identifier (a walk up its parents, each of which tree-sitter finds from
  * the root down). */
 static bool first_param_of_method(Interp *in, TSNode ident, const char *name, size_t len) {
-    int8_t *known = branch_memo_slot(&in->self_roots, ident.id, NULL);
+    int32_t *known = branch_memo_slot(&in->self_roots, ident.id, NULL);
     if (*known) return *known > 0;
     TSNode def = ts_node_parent(ident);
     while (!ts_node_is_null(def) && !parse_is(def, "function_definition"))
@@ -105,7 +105,8 @@ static bool writes_read(Interp *in, TSNode code, TSNode cond, TSNode block, uint
 }
 
 /* The memos of what the text alone decides (config_cond's scope walk, an arm's writes, a
- * method's first parameter), by a pair of node ids: 1 yes, -1 no, 0 not known. */
+ * method's first parameter, a row-start pad test, a name's scope), by a pair of node ids: 1 yes,
+ * -1 no, or a number (a scope's index + 1); 0 not known. */
 static size_t memo_slot(const void *a, const void *b, size_t cap) {
     uintptr_t h = (uintptr_t)a ^ ((uintptr_t)b * 0x9E3779B97F4A7C15u);
     h ^= h >> 17;
@@ -113,7 +114,7 @@ static size_t memo_slot(const void *a, const void *b, size_t cap) {
     return (size_t)(h >> 7) & (cap - 1);
 }
 
-int8_t *branch_memo_slot(CondMemo *m, const void *a, const void *b) {
+int32_t *branch_memo_slot(CondMemo *m, const void *a, const void *b) {
     if ((m->n + 1) * 2 > m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 64;
         CondMemo grown = {util_xcalloc(cap * 2, sizeof *m->keys),
@@ -172,7 +173,7 @@ static bool config_expr(Interp *in, TSNode n, bool attr_object, int depth) {
 static bool config_cond(Interp *in, TSNode if_stmt, TSNode cond) {
     if (!config_expr(in, cond, false, 0)) return false;
     /* the text alone decides what follows: once per condition (the scope may be a module) */
-    int8_t *known = branch_memo_slot(&in->cond_written, cond.id, NULL);
+    int32_t *known = branch_memo_slot(&in->cond_written, cond.id, NULL);
     if (*known) return *known > 0;
     TSNode scope = ts_node_parent(if_stmt);
     while (!ts_node_is_null(scope) && !parse_is(scope, "function_definition") &&
@@ -233,7 +234,7 @@ static int relation(Interp *in, TSNode a, TSNode b) {
 /* Does the arm assign what the condition reads? Once per condition and arm. */
 static bool arm_writes_read(Interp *in, TSNode cond, TSNode arm) {
     if (ts_node_is_null(arm)) return false;
-    int8_t *known = branch_memo_slot(&in->cond_written, cond.id, arm.id);
+    int32_t *known = branch_memo_slot(&in->cond_written, cond.id, arm.id);
     if (*known) return *known > 0;
     bool writes = writes_read(in, arm, cond, (TSNode){0}, 0, 0);
     *branch_memo_slot(&in->cond_written, cond.id, arm.id) = writes ? 1 : -1;

@@ -294,7 +294,7 @@ typedef struct Interp {
     Array(struct BranchAssumed) assumed; /* facts_branch.c: conditions the running arms took */
     struct CondMemo {                    /* facts_branch.c: what the text alone decides */
         const void **keys;               /* pairs of node ids (the second may be NULL) */
-        int8_t *vals;
+        int32_t *vals;
         size_t cap, n;
     } cond_written, self_roots, one_row_tests; /* the last: facts_pad.c's */
 
@@ -475,7 +475,7 @@ void branch_assume(Interp *in, TSNode cond, bool truth, TSNode arm);
 void branch_forget(Interp *in, size_t mark);
 typedef struct CondMemo CondMemo;
 /* The memo's value for the pair (a, b): 1 yes, -1 no, 0 not known yet (set it). */
-int8_t *branch_memo_slot(CondMemo *m, const void *a, const void *b);
+int32_t *branch_memo_slot(CondMemo *m, const void *a, const void *b);
 void branch_free_memo(CondMemo *m);
 /* 1 / 0 when an arm running now took this very condition (or its negation), -1 otherwise. */
 int branch_assumed_truth(Interp *in, TSNode cond);

@@ -296,7 +296,7 @@ static bool one_row_start_test_above(Interp *in, TSNode n) {
 
 /* The same, decided by the text alone: once per node (the walk up its parents is long). */
 static bool under_one_row_start_test(Interp *in, TSNode n) {
-    int8_t *known = branch_memo_slot(&in->one_row_tests, n.id, NULL);
+    int32_t *known = branch_memo_slot(&in->one_row_tests, n.id, NULL);
     if (!*known) *known = one_row_start_test_above(in, n) ? 1 : -1;
     return *known > 0;
 }

@@ -8,7 +8,6 @@
  * The uses are found by one walk of the scope (the enclosing function, or the module) the
  * first time a value nothing is known of is bound in it; the names normalised there are kept
  * per scope for the rest of the file's analysis. */
-#include <stdint.h>
 #include <stdlib.h>
 
 #include "facts_svc.h"
@@ -26,11 +25,7 @@ struct FactsUses {
     Array(UseScope) scopes;
     /* target node id -> index + 1 of its scope: the same names are bound again at every run of
      * their function, and finding the enclosing function walks up from the root each time */
-    struct ScopeOf {
-        const void *id;
-        uint32_t scope;
-    } *of;
-    size_t nof, cap;
+    CondMemo scope_of_target;
 };
 
 /* dim=-1 / axis=-1, or -1 as the positional argument at pos. */
@@ -150,37 +145,12 @@ static TSNode scope_of(TSNode n) {
     return parse_enclosing(n, (const char *const[]){"function_definition", "module", NULL});
 }
 
-static size_t of_slot(const void *id, size_t cap) {
-    return (size_t)(((uintptr_t)id * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
-}
-
-/* The slot of target's id in the memo (an empty one if it has none), grown as needed. */
-static struct ScopeOf *of_find(struct FactsUses *u, const void *id) {
-    if ((u->nof + 1) * 2 > u->cap) {
-        size_t cap = u->cap ? u->cap * 2 : 256;
-        struct ScopeOf *of = util_xcalloc(cap, sizeof *of);
-        for (size_t i = 0; i < u->cap; i++) {
-            if (!u->of[i].id) continue;
-            size_t j = of_slot(u->of[i].id, cap);
-            while (of[j].id)
-                j = (j + 1) & (cap - 1);
-            of[j] = u->of[i];
-        }
-        free(u->of);
-        u->of = of, u->cap = cap;
-    }
-    size_t i = of_slot(id, u->cap);
-    while (u->of[i].id && u->of[i].id != id)
-        i = (i + 1) & (u->cap - 1);
-    return &u->of[i];
-}
-
 /* The uses of target's scope, found on the first call for that scope. */
 static UseScope *scope_uses(Interp *in, TSNode target) {
     if (!parse_is(target, "identifier")) return NULL;
     if (!in->uses) in->uses = arena_alloc(in->arena, sizeof *in->uses);
-    struct ScopeOf *of = of_find(in->uses, target.id);
-    if (of->id) return &in->uses->scopes.items[of->scope - 1];
+    int32_t known = *branch_memo_slot(&in->uses->scope_of_target, target.id, NULL);
+    if (known) return &in->uses->scopes.items[known - 1];
     TSNode scope = scope_of(target);
     if (ts_node_is_null(scope)) return NULL;
     UseScope *s = NULL;
@@ -191,8 +161,7 @@ static UseScope *scope_uses(Interp *in, TSNode target) {
         s = &in->uses->scopes.items[in->uses->scopes.len - 1];
         scan(in, s, scope, 0);
     }
-    *of = (struct ScopeOf){target.id, (uint32_t)(s - in->uses->scopes.items) + 1};
-    in->uses->nof++;
+    *branch_memo_slot(&in->uses->scope_of_target, target.id, NULL) = (int32_t)(s - in->uses->scopes.items) + 1;
     return s;
 }
 
@@ -229,5 +198,5 @@ void uses_free(Interp *in) {
         array_free(&in->uses->scopes.items[i].argmaxed);
     }
     array_free(&in->uses->scopes);
-    free(in->uses->of);
+    branch_free_memo(&in->uses->scope_of_target);
 }
