@@ -1053,6 +1053,12 @@ static bool all_same(const double *scores, int n) {
     return true;
 }
 
+/* Is another binding worth trying after this one: it failed, it did not tell the candidates
+ * apart (and generated none of them), or it fed the LM something else than prompt + candidate? */
+static bool wants_better(const ExecEntry *e, int rc, const double *scores, int n) {
+    return rc < 0 || (all_same(scores, n) && !e->generated) || e->past_candidates;
+}
+
 
 /* Scores every candidate of t; -1 failed. The first binding that runs and tells the candidates
  * apart is kept for the rest (one under which every candidate gets the same value does not
@@ -1072,7 +1078,7 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
         bool past = rc >= 0 && e->past_candidates && !all_same(scores, t->n_candidates);
         ExecPlan past_plan = start;
         for (int tries = 0;
-             search && (rc < 0 || (all_same(scores, t->n_candidates) && !e->generated) || e->past_candidates) &&
+             search && wants_better(e, rc, scores, t->n_candidates) &&
              tries < 160 && e->budget.steps_left > 0 && entry_plan_next(&e->plan);
              tries++) {
             ExecPlan tried = e->plan;
@@ -1081,8 +1087,7 @@ static int entry_scores(ExecEntry *e, VerifyTable *t, double *scores, const char
             if (!past && rc >= 0 && e->past_candidates && !all_same(scores, t->n_candidates))
                 past = true, past_plan = tried;
         }
-        if (search && (first_ran || past) &&
-            (rc < 0 || (all_same(scores, t->n_candidates) && !e->generated) || e->past_candidates)) {
+        if (search && (first_ran || past) && wants_better(e, rc, scores, t->n_candidates)) {
             e->plan = past ? past_plan : start; /* none did better */
             rc = entry_run_all(e, t, scores, dtype, pick, why);
         }
