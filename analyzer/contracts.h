@@ -67,6 +67,7 @@ typedef enum {
     OP_ROLL,                /* roll(shifts, dims): positions move by shifts */
     OP_CHUNK,               /* chunk(n, dim): n pieces; along the batch each is the same kind */
     OP_ARANGE,              /* arange/range of a tensor library: integer positions */
+    OP_NONZERO,             /* nonzero/argwhere/flatnonzero: the positions a mask keeps */
     OP_SIZE,                /* size(dim) / np.size: a length, of positions a token count */
     OP_NUMEL,               /* numel: how many elements (a token count when 1-D) */
     OP_PAD_SEQUENCE,        /* pad_sequence(xs): a padded batch (padding_value -100: masked) */
@@ -181,7 +182,7 @@ typedef enum {
     X(FULL)                                                                                        \
     X(TO_TENSOR)                                                                                   \
     X(PASS)                                                                                        \
-    X(WHERE) X(MASKED_FILL) X(MUL) X(DIV) X(SUB) X(COMPARE) X(ARANGE) X(PAD_SEQUENCE) X(PAD_ARRAY)
+    X(WHERE) X(MASKED_FILL) X(MUL) X(DIV) X(SUB) X(COMPARE) X(ARANGE) X(NONZERO) X(PAD_SEQUENCE) X(PAD_ARRAY)
 /* array_apply AT_LOSSES: the loss functions */
 #define OPS_LOSSES(X) X(KERAS_CE) X(CROSS_ENTROPY) X(NLL_LOSS)
 /* array_apply AT_LOSSES: the module classes, whose objects (FO_CALLABLE) array_callable

@@ -49,6 +49,9 @@ const Contract contracts_array[] = {
     {"roll", ARR, FORM_ARRAY, OP_ROLL, -1, -1},
     {"full", ARR, FORM_ARRAY, OP_FULL, -1, -1, PO_FULL},
     {"arange", ARR, FORM_ARRAY, OP_ARANGE, -1, -1},
+    {"nonzero", LIB_TORCH | LIB_NUMPY | LIB_JAX | LIB_TF, FORM_ARRAY, OP_NONZERO, -1, -1},
+    {"argwhere", LIB_TORCH | LIB_NUMPY | LIB_JAX | LIB_MLX, FORM_ARRAY, OP_NONZERO, -1, -1},
+    {"flatnonzero", LIB_NUMPY | LIB_JAX, FORM_ARRAY, OP_NONZERO, -1, -1},
     {"pad", ARR, FORM_FUNC, OP_PAD_ARRAY, -1, -1},
     /* the same values */
     {"abs", ARR | LIB_BUILTINS, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},

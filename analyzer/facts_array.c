@@ -1011,7 +1011,13 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
             r.flags |= FF_CONST;
             r.num = start.num;
         }
+        /* arange(s, e): the positions of a window, as the slice x[s:e] keeps them */
+        if (n >= 2) r.flags |= FF_SLICED;
         return r;
+    }
+    case OP_NONZERO: { /* the positions where a mask is true: reading there skips the rest */
+        if (!(x.kinds & FK_MASK)) return fact_unknown();
+        return fact_tensor(FK_INDEX, FF_MASKED, node, 1, (AxisKind[]){AX_POS});
     }
     case OP_PAD_SEQUENCE: { /* pad_sequence(xs): a padded batch (F.pad / np.pad may pad by 0) */
         Fact r = iter_element(in, off == 1 && a->npos >= 1 ? a->posf[0] : x);

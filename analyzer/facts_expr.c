@@ -318,6 +318,13 @@ static void assume_layout(Fact *value, const Index *ix, int nix, int ell, int co
         fact_assume_lm_layout(value, 3);
 }
 
+/* An index of positions (nonzero(mask), arange(s, e)) standing at a position axis (or at an
+ * axis of a value of unknown rank that is not the vocabulary). */
+static bool picks_positions(const Fact *ix, AxisKind axis, bool known) {
+    if (!(ix->kinds & FK_INDEX) || !(ix->flags & (FF_MASKED | FF_SLICED))) return false;
+    return axis == AX_POS || (!known && axis == AX_UNK);
+}
+
 /* Indexing a tensor: which axes go, which stay, and whether token ids select from scores. */
 static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix) {
     Fact r = value;
@@ -338,6 +345,9 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
     /* logits[:, eos_id]: one fixed token's scores at every position kept are no chosen tokens
      * (the tokens of a sequence vary with the position). */
     bool fixed_token = false, positions_kept = false;
+    /* positions picked by an index that a mask made (nonzero(mask)): the pads are not among
+     * them; or by an arange of a window (arange(s, e)): the positions x[s:e] keeps */
+    bool mask_picked = false, window_picked = false;
 
     int ell, consumed = axes_consumed(ix, nix, &ell);
     assume_layout(&value, ix, nix, ell, consumed);
@@ -385,6 +395,14 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
             continue;
         }
         if (x->kind == IX_INT) {
+            if (picks_positions(&x->fact, axis, known)) {
+                mask_picked |= (x->fact.flags & FF_MASKED) != 0;
+                window_picked |= (x->fact.flags & FF_SLICED) != 0;
+            } else if ((value.flags & FF_PADDED) && (x->fact.flags & FF_LOOPVAR) &&
+                       (axis == AX_POS || (!known && axis == AX_UNK)) &&
+                       mask_guards_read(in, node, x->node)) {
+                mask_picked = true;
+            }
             if ((x->fact.flags & (FF_LOOPVAR | FF_STEPVAR)) && axis != AX_VOCAB &&
                 (axis == AX_POS || axis == AX_STEP || (!known && axis == AX_UNK))) {
                 step_indexed = true;
@@ -420,6 +438,10 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
             }
             if (f.kinds & FK_INDEX) { /* arange / range over positions */
                 adv_positions = true;
+                if (picks_positions(&f, axis, known)) {
+                    mask_picked |= (f.flags & FF_MASKED) != 0;
+                    window_picked |= (f.flags & FF_SLICED) != 0;
+                }
                 continue;
             }
             /* logits[..., choice_ids]; where only a name says the last axis is the vocabulary
@@ -449,6 +471,9 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         unknown_rank_last(&r, &value, ix, nix, ell);
     }
     if (fixed_token && positions_kept && !adv_positions) selected = false;
+    if (mask_picked)
+        r.flags = (r.flags | FF_MASKED) & ~FF_PADDED; /* as ids[mask] */
+    if (window_picked) r.flags |= FF_SLICED;
     align_subscript(in, &r, &value, ix, nix);
     if (selected && scores) {
         r.flags |= FF_SELECTED | (ids_fact.flags & (FF_PADDED | FF_JOINED));

@@ -620,6 +620,9 @@ void mask_divided(Interp *in, TSNode node, const Fact *sum, const Fact *count);
 /* gather(lp, 2, x.masked_fill(m, 0).unsqueeze(-1)): the call is (a chain ending in) the index of
  * a selection, so x holds the tokens selected, whatever else is known of it. */
 bool mask_is_select_index(Interp *in, TSNode call);
+/* A read at position index ix (a loop variable) that runs only where a real-token mask keeps
+ * that position: inside `if m[b, ix]:`, or after `if not m[b, ix]: continue` (or break). */
+bool mask_guards_read(Interp *in, TSNode read, TSNode ix);
 
 /* ---- facts_regions.c: what a buffer holds by region and program order (LL112) ---- */
 enum { REG_NONE = 0, REG_PREFIX = 1, REG_FULL = 2 }; /* Fact.fill_cov */

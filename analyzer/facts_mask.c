@@ -207,3 +207,120 @@ void mask_divided(Interp *in, TSNode node, const Fact *sum, const Fact *count) {
     scores.mask_flaw = MFLAW_PROMPT;
     svc_emit(in, EV_AGGREGATE, AGG_MEAN, node, scores, *count, e->axis);
 }
+
+/* ---- masks applied by control flow: a loop that skips the positions a mask drops ---- */
+
+/* Does m hold 1 at real tokens (or is a mask of unknown cover)? A mask of the pads, of the
+ * ignored labels or one running to each row's end does not keep only real tokens. */
+static bool keeps_real(const Fact *m) {
+    if (!(m->kinds & FK_MASK) || (m->kinds & ~FK_MASK) || m->obj != FO_NONE) return false;
+    return m->pad_what == PW_NONE || m->pad_what == PW_REALMASK || m->pad_what == PW_MASKPART ||
+           m->pad_what == PW_KEEPMASK;
+}
+
+/* sub is x[..., ix] (x[b, t], x[b][t]) with ix the same name, or x[b, t + 1] (a mask of the
+ * tokens that scores at t predict). */
+static bool subscript_at(Interp *in, TSNode sub, TSNode ix) {
+    if (!parse_is(sub, "subscript")) return false;
+    size_t ixlen;
+    const char *ixt = parse_text(in->src, ix, &ixlen);
+    char name[64];
+    if (ixlen >= sizeof name) return false;
+    memcpy(name, ixt, ixlen), name[ixlen] = '\0';
+    TSNode last = parse_unparen(ts_node_named_child(sub, ts_node_named_child_count(sub) - 1));
+    long k;
+    if (parse_is(last, "binary_operator") && svc_int_literal(in, parse_field(last, "right"), &k))
+        last = parse_unparen(parse_field(last, "left"));
+    return parse_is(last, "identifier") && parse_text_eq(in->src, last, name);
+}
+
+/* ids[b, t] == pad_id, labels[b, t] != -100: a comparison at ix whose value is a mask of the
+ * pads (or of the ignored labels), or of the real tokens; *holds as for tests_mask_at. */
+static bool compares_at(Interp *in, TSNode cond, TSNode ix, bool eq, bool *holds) {
+    TSNode lhs = parse_unparen(ts_node_named_child(cond, 0)), rhs = ts_node_named_child(cond, 1);
+    if (!subscript_at(in, lhs, ix)) return false;
+    Fact m = svc_eval(in, cond);
+    if ((m.kinds & FK_MASK) && m.obj == FO_NONE) {
+        if (m.pad_what == PW_PADMASK || m.pad_what == PW_DROPMASK) return *holds = false, true;
+        if (m.pad_what == PW_REALMASK || m.pad_what == PW_KEEPMASK) return *holds = true, true;
+    }
+    /* one element of the ids against the pad id (or a negative sentinel) */
+    TSNode base = parse_unparen(parse_field(lhs, "value"));
+    if (parse_is(base, "subscript")) base = parse_unparen(parse_field(base, "value"));
+    Fact ids = svc_eval(in, base), other = svc_eval(in, rhs);
+    long lit;
+    bool pad = other.pad_what == PW_PADID || (svc_int_literal(in, rhs, &lit) && lit < 0);
+    if (!(ids.kinds & FK_IDS) || ids.obj != FO_NONE || !pad) return false;
+    *holds = !eq; /* ids[b, t] != pad_id holds at the real tokens */
+    return true;
+}
+
+/* cond tests a real-token mask at the position index (text ix): m[b, t], not m[b, t],
+ * m[b, t] == 0 / != 0 / == 1, bool(m[b, t]), m[b, t].item(). *holds: the condition is true
+ * where the mask keeps the position. */
+static bool tests_mask_at(Interp *in, TSNode cond, TSNode ix, bool *holds, int depth) {
+    cond = parse_unparen(cond);
+    if (depth > 4 || ts_node_is_null(cond)) return false;
+    if (parse_is(cond, "not_operator")) {
+        if (!tests_mask_at(in, parse_field(cond, "argument"), ix, holds, depth + 1)) return false;
+        *holds = !*holds;
+        return true;
+    }
+    if (parse_is(cond, "comparison_operator") && ts_node_named_child_count(cond) == 2 &&
+        ts_node_child_count(cond) == 3) {
+        TSNode op = ts_node_child(cond, 1), rhs = ts_node_named_child(cond, 1);
+        long v;
+        bool eq = parse_text_eq(in->src, op, "=="), ne = parse_text_eq(in->src, op, "!=");
+        if (!(eq || ne)) return false;
+        if (parse_text_eq(in->src, rhs, "True")) v = 1;
+        else if (parse_text_eq(in->src, rhs, "False")) v = 0;
+        else if (!svc_int_literal(in, rhs, &v) || (v != 0 && v != 1))
+            return compares_at(in, cond, ix, eq, holds); /* ids[b, t] == pad_id */
+        if (!tests_mask_at(in, ts_node_named_child(cond, 0), ix, holds, depth + 1)) return false;
+        if ((eq && v == 0) || (ne && v == 1)) *holds = !*holds;
+        return true;
+    }
+    if (parse_is(cond, "call")) { /* bool(m[b, t]), m[b, t].item() */
+        TSNode fn = parse_field(cond, "function"), args = parse_field(cond, "arguments");
+        if (parse_is(fn, "identifier") && parse_text_eq(in->src, fn, "bool") &&
+            ts_node_named_child_count(args) == 1)
+            return tests_mask_at(in, ts_node_named_child(args, 0), ix, holds, depth + 1);
+        if (parse_is(fn, "attribute") && parse_text_eq(in->src, parse_field(fn, "attribute"), "item"))
+            return tests_mask_at(in, parse_field(fn, "object"), ix, holds, depth + 1);
+        return false;
+    }
+    if (!subscript_at(in, cond, ix)) return false;
+    TSNode value = parse_unparen(parse_field(cond, "value"));
+    if (parse_is(value, "subscript")) value = parse_unparen(parse_field(value, "value")); /* m[b][t] */
+    Fact m = svc_eval(in, value);
+    *holds = true;
+    return keeps_real(&m);
+}
+
+/* A block that does nothing but leave the iteration: `continue` or `break`. */
+static bool only_leaves(TSNode block) {
+    if (ts_node_named_child_count(block) != 1) return false;
+    TSNode s = ts_node_named_child(block, 0);
+    return parse_is(s, "continue_statement") || parse_is(s, "break_statement");
+}
+
+bool mask_guards_read(Interp *in, TSNode read, TSNode ix) {
+    if (!parse_is(parse_unparen(ix), "identifier")) return false;
+    ix = parse_unparen(ix);
+    bool holds;
+    for (TSNode p = read, up = ts_node_parent(p); !ts_node_is_null(up);
+         p = up, up = ts_node_parent(up)) {
+        if (parse_is(up, "function_definition") || parse_is(up, "class_definition")) break;
+        if (parse_is(up, "if_statement") && ts_node_eq(parse_field(up, "consequence"), p) &&
+            tests_mask_at(in, parse_field(up, "condition"), ix, &holds, 0) && holds)
+            return true; /* if m[b, t]: ... read ... */
+        if (!parse_is(up, "block")) continue;
+        for (TSNode s = ts_node_prev_named_sibling(p); !ts_node_is_null(s);
+             s = ts_node_prev_named_sibling(s)) /* if not m[b, t]: continue ... read */
+            if (parse_is(s, "if_statement") && ts_node_named_child_count(s) == 2 &&
+                only_leaves(parse_field(s, "consequence")) &&
+                tests_mask_at(in, parse_field(s, "condition"), ix, &holds, 0) && !holds)
+                return true;
+    }
+    return false;
+}
