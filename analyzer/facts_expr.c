@@ -318,11 +318,27 @@ static void assume_layout(Fact *value, const Index *ix, int nix, int ell, int co
         fact_assume_lm_layout(value, 3);
 }
 
-/* An index of positions (nonzero(mask), arange(s, e)) standing at a position axis (or at an
- * axis of a value of unknown rank that is not the vocabulary). */
-static bool picks_positions(const Fact *ix, AxisKind axis, bool known) {
-    if (!(ix->kinds & FK_INDEX) || !(ix->flags & (FF_MASKED | FF_SLICED))) return false;
-    return axis == AX_POS || (!known && axis == AX_UNK);
+/* An index at a position axis (or at an axis of a value of unknown rank that is not the
+ * vocabulary) that keeps only some positions: made by a mask (nonzero(mask): the pads are not
+ * among them, FF_MASKED), an arange of a window (arange(s, e): those x[s:e] keeps,
+ * FF_SLICED), or a loop's position read only where a mask keeps it (facts_mask.c). */
+static void picked_positions(Interp *in, TSNode node, const Fact *value, const Index *x,
+                             AxisKind axis, bool known, uint32_t *picked) {
+    if (axis != AX_POS && (known || axis != AX_UNK)) return;
+    const Fact *ix = &x->fact;
+    if (ix->kinds & FK_INDEX) *picked |= ix->flags & (FF_MASKED | FF_SLICED);
+    if (!(*picked & FF_MASKED) && (value->flags & FF_PADDED) && (ix->flags & FF_LOOPVAR) &&
+        x->kind == IX_INT && mask_guards_read(in, node, x->node))
+        *picked |= FF_MASKED;
+}
+
+/* One position of a sequence's scores or ids, chosen by the loop. */
+static void loop_position(Fact *r, const Index *ix, int nix, bool step_indexed) {
+    bool removed_pos = false;
+    for (int i = 0; i < nix; i++)
+        if (ix[i].kind == IX_INT && (ix[i].fact.flags & FF_LOOPVAR)) removed_pos = true;
+    if (removed_pos) r->flags |= FF_LOOPVAR;
+    if (step_indexed) r->flags |= FF_STEPVAR;
 }
 
 /* Indexing a tensor: which axes go, which stay, and whether token ids select from scores. */
@@ -345,9 +361,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
     /* logits[:, eos_id]: one fixed token's scores at every position kept are no chosen tokens
      * (the tokens of a sequence vary with the position). */
     bool fixed_token = false, positions_kept = false;
-    /* positions picked by an index that a mask made (nonzero(mask)): the pads are not among
-     * them; or by an arange of a window (arange(s, e)): the positions x[s:e] keeps */
-    bool mask_picked = false, window_picked = false;
+    uint32_t picked = 0; /* FF_MASKED / FF_SLICED: what the position indices kept */
 
     int ell, consumed = axes_consumed(ix, nix, &ell);
     assume_layout(&value, ix, nix, ell, consumed);
@@ -395,14 +409,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
             continue;
         }
         if (x->kind == IX_INT) {
-            if (picks_positions(&x->fact, axis, known)) {
-                mask_picked |= (x->fact.flags & FF_MASKED) != 0;
-                window_picked |= (x->fact.flags & FF_SLICED) != 0;
-            } else if ((value.flags & FF_PADDED) && (x->fact.flags & FF_LOOPVAR) &&
-                       (axis == AX_POS || (!known && axis == AX_UNK)) &&
-                       mask_guards_read(in, node, x->node)) {
-                mask_picked = true;
-            }
+            picked_positions(in, node, &value, x, axis, known, &picked);
             if ((x->fact.flags & (FF_LOOPVAR | FF_STEPVAR)) && axis != AX_VOCAB &&
                 (axis == AX_POS || axis == AX_STEP || (!known && axis == AX_UNK))) {
                 step_indexed = true;
@@ -438,10 +445,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
             }
             if (f.kinds & FK_INDEX) { /* arange / range over positions */
                 adv_positions = true;
-                if (picks_positions(&f, axis, known)) {
-                    mask_picked |= (f.flags & FF_MASKED) != 0;
-                    window_picked |= (f.flags & FF_SLICED) != 0;
-                }
+                picked_positions(in, node, &value, x, axis, known, &picked);
                 continue;
             }
             /* logits[..., choice_ids]; where only a name says the last axis is the vocabulary
@@ -471,9 +475,8 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         unknown_rank_last(&r, &value, ix, nix, ell);
     }
     if (fixed_token && positions_kept && !adv_positions) selected = false;
-    if (mask_picked)
-        r.flags = (r.flags | FF_MASKED) & ~FF_PADDED; /* as ids[mask] */
-    if (window_picked) r.flags |= FF_SLICED;
+    if (picked & FF_MASKED) r.flags = (r.flags | FF_MASKED) & ~FF_PADDED; /* as ids[mask] */
+    r.flags |= picked & FF_SLICED;
     align_subscript(in, &r, &value, ix, nix);
     if (selected && scores) {
         r.flags |= FF_SELECTED | (ids_fact.flags & (FF_PADDED | FF_JOINED));
@@ -484,12 +487,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         interp_emit(in, EV_SELECT, 0, node, sel, ids_fact, AX_UNK);
         align_selected(&r, &sel, &ids_fact);
     } else if (loop_indexed && (value.kinds & (FK_SCORES | FK_IDS))) {
-        /* one position of a sequence, chosen by the loop */
-        bool removed_pos = false;
-        for (int i = 0; i < nix; i++)
-            if (ix[i].kind == IX_INT && (ix[i].fact.flags & FF_LOOPVAR)) removed_pos = true;
-        if (removed_pos) r.flags |= FF_LOOPVAR;
-        if (step_indexed) r.flags |= FF_STEPVAR;
+        loop_position(&r, ix, nix, step_indexed);
     }
     if (value.kinds & FK_IDS && loop_indexed) r.flags |= FF_LOOPVAR;
     return r;
