@@ -205,6 +205,7 @@ const char *contracts_op_name(unsigned op) {
         N(CHUNK),
         N(ROLL),
         N(ARANGE),
+        N(NONZERO),
         N(SIZE),
         N(NUMEL),
         N(PAD_SEQUENCE),
