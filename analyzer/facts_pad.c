@@ -921,6 +921,24 @@ static void mask_by_use(Interp *in, TSNode m, TSNode ids) {
     svc_rebind(in, m, f);
 }
 
+/* pad_sequence(rows, batch_first=True, padding_value=tok.pad_token_id): each row copied to
+ * the start of a batch whose pads hold the pad id, as torch.full((B, T), pad_id) with rows
+ * written over its start (facts_regions.c): labels padded so keep their pads under
+ * labels != -100. Left padding (padding_side="left") or a fill that is no pad id: not known. */
+static void padded_with_pad_id(Interp *in, const CallArgs *a, Fact *r) {
+    TSNode fill = kw(in, a, "padding_value"), side = kw(in, a, "padding_side");
+    if (ts_node_is_null(fill) && a->npos > 2) fill = a->pos[2];
+    if (ts_node_is_null(fill) || r->obj != FO_NONE || !(r->flags & FF_PADDED) ||
+        (!ts_node_is_null(side) && side_literal(in, side) != PAD_END) ||
+        take(in, fill).what != PW_PADID)
+        return;
+    r->fill = regions_key(in, fill);
+    r->fill_pad = true;
+    r->fill_cov = REG_PREFIX;
+    r->fill_end = 0;
+    r->pad = PAD_END, r->pad_what = PW_IDS, r->pad_nd = 2, r->pad_c = 0;
+}
+
 static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     TSNode fn = parse_field(n, "function");
     PadVal recv =
@@ -940,6 +958,7 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
                                           : padval(PW_NONE, 0, 0, 0);
         r->fill_pad = v.what == PW_PADID;
     }
+    if (op == OP_PAD_SEQUENCE) padded_with_pad_id(in, &a, r);
     if (op == OP_MASKED_FILL || op == OP_WHERE) /* values replaced: maybe the pads' */
         pads_replaced(in, fn, r);
     if (r->fill && r->pad_what == PW_IDS) return padval_of(r);
