@@ -1134,6 +1134,14 @@ static bool is_one(Interp *in, TSNode value) {
            text_is(in, value, "True");
 }
 
+/* 1, 0.5, -1, True: a number written in the code */
+static bool number_literal(Interp *in, TSNode value) {
+    value = parse_unparen(value);
+    if (parse_is(value, "unary_operator")) value = parse_unparen(parse_field(value, "argument"));
+    return parse_is(value, "integer") || parse_is(value, "float") || parse_is(value, "true") ||
+           parse_is(value, "false") || is_one(in, value);
+}
+
 /* target = value is m[i, k:] = 1 (or m[:, k:] = 1.0, True): ones from k to the rows' end. */
 static bool ones_to_end(Interp *in, TSNode target, TSNode value) {
     uint32_t n = ts_node_named_child_count(target);
@@ -1217,6 +1225,12 @@ void pad_assigned(Interp *in, TSNode target, TSNode value, const Fact *held) {
         regions_assigned(in, parse_unparen(target), container, held);
     if (buf.pad_what == PW_ZEROS || buf.pad_what == PW_TAILMASK || buf.pad_what == PW_SPANMASK) {
         padval_store(&buf, written_mask(in, target, value, &buf));
+        /* m[i, :k] = torch.tensor(vals): values at positions nothing says are the columns' (a
+         * mask built already at the scores' positions, say); a number written is the same at
+         * every position it covers */
+        if (!buf.pad_what && !(held->flags & FF_CONST) && !align_known(held) &&
+            !number_literal(in, value))
+            align_clear(&buf);
         svc_bind(in, container, buf);
     }
 }
