@@ -249,12 +249,18 @@ static void set_field(Interp *in, TSNode target, Fact value) {
     bind_name(in, oname, olen, obj);
 }
 
-/* buf[i, :len(t)] = t, buf[:, 0:n] = x: a sequence from its own start (head known, not counted
- * from an end, no offset) written from column 0 of the positions (the last index): each
- * column holds the value of its own position, as before. */
+/* buf[i, :len(t)] = t, buf[:, 0:n] = x: a sequence from its own start (head known, no offset
+ * from a start) written from column 0 of the positions (the last index): each column holds the
+ * value of its own position, as before. Token ids whose head is counted from an end start
+ * there too: a suffix (ids[-max_len:], a window cut on the left: the tokens the buffer then
+ * holds from column 0) or a joined ctx + cont (marked so only that tails compare,
+ * align_concat); ids[1:] does not. (Other values counted from an end, a per-row list of mask
+ * values, say, are not known to be about the tokens' positions.) */
 static bool copied_to_start(Interp *in, TSNode target, const Fact *value) {
     uint32_t n = ts_node_named_child_count(target);
-    if (n < 2 || !value->head.sym || value->head.end || value->head.c != 0) return false;
+    bool ids_suffix = value->head.end && value->kinds == FK_IDS && value->obj == FO_NONE;
+    if (n < 2 || !value->head.sym || (!ids_suffix && (value->head.end || value->head.c != 0)))
+        return false;
     TSNode pos = parse_unparen(ts_node_named_child(target, n - 1)), parts[3];
     if (!parse_is(pos, "slice")) return false;
     parse_slice_parts(pos, parts);

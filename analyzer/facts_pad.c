@@ -921,6 +921,24 @@ static void mask_by_use(Interp *in, TSNode m, TSNode ids) {
     svc_rebind(in, m, f);
 }
 
+/* pad_sequence(rows, batch_first=True, padding_value=tok.pad_token_id): each row copied to
+ * the start of a batch whose pads hold the pad id, as torch.full((B, T), pad_id) with rows
+ * written over its start (facts_regions.c): labels padded so keep their pads under
+ * labels != -100. Left padding (padding_side="left") or a fill that is no pad id: not known. */
+static void padded_with_pad_id(Interp *in, const CallArgs *a, Fact *r) {
+    TSNode fill = kw(in, a, "padding_value"), side = kw(in, a, "padding_side");
+    if (ts_node_is_null(fill) && a->npos > 2) fill = a->pos[2];
+    if (ts_node_is_null(fill) || r->obj != FO_NONE || !(r->flags & FF_PADDED) ||
+        (!ts_node_is_null(side) && side_literal(in, side) != PAD_END) ||
+        take(in, fill).what != PW_PADID)
+        return;
+    r->fill = regions_key(in, fill);
+    r->fill_pad = true;
+    r->fill_cov = REG_PREFIX;
+    r->fill_end = 0;
+    r->pad = PAD_END, r->pad_what = PW_IDS, r->pad_nd = 2, r->pad_c = 0;
+}
+
 static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     TSNode fn = parse_field(n, "function");
     PadVal recv =
@@ -940,6 +958,7 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
                                           : padval(PW_NONE, 0, 0, 0);
         r->fill_pad = v.what == PW_PADID;
     }
+    if (op == OP_PAD_SEQUENCE) padded_with_pad_id(in, &a, r);
     if (op == OP_MASKED_FILL || op == OP_WHERE) /* values replaced: maybe the pads' */
         pads_replaced(in, fn, r);
     if (r->fill && r->pad_what == PW_IDS) return padval_of(r);
@@ -1115,6 +1134,14 @@ static bool is_one(Interp *in, TSNode value) {
            text_is(in, value, "True");
 }
 
+/* 1, 0.5, -1, True: a number written in the code */
+static bool number_literal(Interp *in, TSNode value) {
+    value = parse_unparen(value);
+    if (parse_is(value, "unary_operator")) value = parse_unparen(parse_field(value, "argument"));
+    return parse_is(value, "integer") || parse_is(value, "float") || parse_is(value, "true") ||
+           parse_is(value, "false") || is_one(in, value);
+}
+
 /* target = value is m[i, k:] = 1 (or m[:, k:] = 1.0, True): ones from k to the rows' end. */
 static bool ones_to_end(Interp *in, TSNode target, TSNode value) {
     uint32_t n = ts_node_named_child_count(target);
@@ -1198,6 +1225,12 @@ void pad_assigned(Interp *in, TSNode target, TSNode value, const Fact *held) {
         regions_assigned(in, parse_unparen(target), container, held);
     if (buf.pad_what == PW_ZEROS || buf.pad_what == PW_TAILMASK || buf.pad_what == PW_SPANMASK) {
         padval_store(&buf, written_mask(in, target, value, &buf));
+        /* m[i, :k] = torch.tensor(vals): values at positions nothing says are the columns' (a
+         * mask built already at the scores' positions, say); a number written is the same at
+         * every position it covers */
+        if (!buf.pad_what && !(held->flags & FF_CONST) && !align_known(held) &&
+            !number_literal(in, value))
+            align_clear(&buf);
         svc_bind(in, container, buf);
     }
 }
