@@ -333,8 +333,9 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
     }
     if (recv.obj == FO_CLASS) return call_on_class(in, call, recv, method, mlen, &a);
     bool field = false;
+    TSNode ran = {0}; /* the method of another module's object run below, told nothing */
     if (recv.obj == FO_INSTANCE) {
-        if (!ts_node_is_null(interp_find_method(in, recv.def, method, mlen))) {
+        if (!ts_node_is_null(ran = interp_find_method(in, recv.def, method, mlen))) {
             Fact r = call_instance(in, call, recv, method, mlen, &a);
             if (!project_told_nothing(in, &recv, &r)) return r;
         } else if ((t = module_row(method, mlen))) { /* Wrapper(lm).eval() */
@@ -358,7 +359,10 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
     if ((recv.obj == FO_NONE && !field) || recv.obj == FO_OUTPUT || named_model) {
         FuncInfo *fi = funcs_find(in, method, mlen);
         Fact self = named_model ? fact_unknown() : recv;
-        if (fi) return interp_call_user(in, fi->def, parse_field(call, "arguments"), &a, &self);
+        /* not the method that just ran on its own object again, on an object of no class: it
+         * would read what any other run left in the file's self.* bindings */
+        if (fi && !ts_node_eq(fi->def, ran))
+            return interp_call_user(in, fi->def, parse_field(call, "arguments"), &a, &self);
     }
     if (unknown && hf_looks_like_model_call(in, &a)) {
         t = contracts_method(FORM_UNKNOWN, method, mlen); /* x.forward(ids): the row's fallback */

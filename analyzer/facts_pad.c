@@ -737,26 +737,19 @@ static uint8_t tokenizer_side(Interp *in, TSNode fn, PadVal recv) {
     if (!parse_is(fn, "identifier") && !parse_is(fn, "attribute")) return 0;
     bool found;
     if (parse_is(fn, "attribute")) {
-        /* self.tokenizer(texts) of the object this call runs on: the side its constructor set
-         * on the tokenizer it keeps (in another module too), before what the file's methods
-         * wrote to self.tokenizer on any object of the class */
+        /* self.tokenizer(texts) of the object this call runs on: the tokenizer its field holds
+         * decides (the side its constructor set, or the side of the tokenizer its caller gave
+         * it, in another module too). The file-wide self.tokenizer binding is what some other
+         * run of the class's methods left: another call's object, whose side a method of
+         * another module analysed alone must not inherit. */
         Fact obj = svc_lookup_key(in, parse_field(fn, "object"), &found);
         size_t len;
         const char *name = parse_text(in->src, parse_field(fn, "attribute"), &len);
         const Fact *held = found && obj.obj == FO_INSTANCE ? fact_field(&obj, name, len) : NULL;
-        if (held && held->pad_what == PW_TOKENIZER) return held->pad;
+        if (held && (held->obj == FO_TOKENIZER || held->pad_what == PW_TOKENIZER))
+            return held->pad_what == PW_TOKENIZER ? held->pad : 0;
     }
     Fact t = svc_lookup_key(in, fn, &found);
-    if (!found && parse_is(fn, "attribute")) {
-        /* self.tokenizer(texts) in a method of an object whose constructor set the side on
-         * the tokenizer it keeps (__post_init__: self.tokenizer.padding_side = "left") */
-        Fact obj = svc_lookup_key(in, parse_field(fn, "object"), &found);
-        size_t len;
-        const char *name = parse_text(in->src, parse_field(fn, "attribute"), &len);
-        const Fact *held = found && obj.obj == FO_INSTANCE ? fact_field(&obj, name, len) : NULL;
-        found = held != NULL;
-        if (held) t = *held;
-    }
     return found && t.pad_what == PW_TOKENIZER ? t.pad : 0;
 }
 
