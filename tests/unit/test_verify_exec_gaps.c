@@ -182,6 +182,36 @@ START_TEST(argsort_reversed_is_the_order) {
 }
 END_TEST
 
+/* A finding the verifier found no counterexample for says why in one line, in every format: the
+ * JSON's "no_counterexample" beside its null "counterexample", SARIF's property of that name and
+ * its message, the text format's "no counterexample:" line. Never a null without a reason. */
+START_TEST(no_counterexample_says_why) {
+    json_t *o = check_json(FIXTURES_DIR "/LL106"), *f;
+    size_t i, none = 0;
+    const char *file = NULL, *why = NULL;
+    json_array_foreach(o, i, f) {
+        json_t *c = json_object_get(f, "counterexample"), *w = json_object_get(f, "no_counterexample");
+        ck_assert_msg(json_is_object(c) != (w != NULL), "%s:%lld: a counterexample and a reason, or neither",
+                      json_string_value(json_object_get(f, "filename")),
+                      json_integer_value(json_object_get(json_object_get(f, "location"), "row")));
+        if (json_is_object(c)) continue;
+        ck_assert(json_is_string(w) && json_string_length(w) > 10 && !strchr(json_string_value(w), '\n'));
+        if (!none++) file = json_string_value(json_object_get(f, "filename")), why = json_string_value(w);
+    }
+    ck_assert_uint_gt(none, 0);
+    const char *sarif[] = {"check", "--output-format", "sarif", "--isolated", "--no-cache", file, NULL};
+    TvRun s = tv_run(cli_check, sarif);
+    tv_assert_contains(s.out, "\"no_counterexample\"");
+    const char *full[] = {"check", "--isolated", "--no-cache", file, NULL};
+    TvRun t = tv_run(cli_check, full);
+    char line[400];
+    snprintf(line, sizeof line, "  no counterexample: %s\n", why);
+    tv_assert_contains(t.out, line);
+    tv_free(&s), tv_free(&t);
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_gaps");
     TCase *tc = tcase_create("gaps");
@@ -196,6 +226,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, record_fields_by_key_and_a_parallel_label);
     tcase_add_test(tc, tensor_data_attributes_are_values);
     tcase_add_test(tc, argsort_reversed_is_the_order);
+    tcase_add_test(tc, no_counterexample_says_why);
     suite_add_tcase(s, tc);
     return s;
 }
