@@ -415,6 +415,7 @@ static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNo
         bool within;
         int k = candidate_of_prefix(r->table, prefix, n, &within);
         r->lm_cand = B == 1 ? k : -1;
+        r->lm_read_cand |= B == 1 && k >= 0 && k == r->cand;
         /* every stand-in's text starts once with the start: a row that lacks it, or starts twice,
          * was given the ids of something else than the prompt + candidate (the candidate alone,
          * or prompt + candidate in the place of the candidate) */
@@ -527,6 +528,7 @@ static ExecTensor *s2s_logits(ExecRun *r, ExecArgs *a, ExecTensor *ids, ExecTens
         bool within;
         int k = candidate_of_prefix(r->table, prefix, n, &within);
         r->lm_cand = B == 1 ? k : -1;
+        r->lm_read_cand |= B == 1 && k >= 0 && k == r->cand;
         r->lm_past_candidates |= !within || started;
     }
     return out;

@@ -149,6 +149,9 @@ typedef struct {
      * candidate's tokens): every run of the last table did, and some run on any table did. The
      * candidate reached the run even when every candidate gets the same value (a tie). */
     bool generated, generated_any;
+    /* every run of the binding fed the toy LM its candidate's own text: a value the same for
+     * every candidate is then the script's, not the binding's (a tie its defect makes) */
+    bool read_cand;
     int tuple_item; /* the entry returns a tuple: the item that is its score (0: the first) */
     /* parameters with an integer default are bound by use too (a generation's length that the
      * callers set: `max_new=32` generates the candidate's tokens) */
@@ -931,6 +934,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         ok = false;
     }
     e->generated &= ok && gen;
+    e->read_cand &= ok && r.lm_read_cand;
     e->past_candidates |= r.lm_past_candidates && !e->plan.all_candidates && !gen;
     bool batch = e->plan.all_candidates || r.gave_all;
     for (int i = 0; i < e->plan.nparams; i++)
@@ -1035,7 +1039,7 @@ static bool entry_plan_next(ExecPlan *p) {
 /* Every candidate of t under the current binding: -1 failed, 0 one run each, 1 one run for all. */
 static int entry_run_all(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, Why *why) {
     e->n_stand_ins = 0; /* only the runs that score the table report theirs */
-    e->generated = true;
+    e->generated = e->read_cand = true;
     e->past_candidates = false;
     e->ranked = e->flagged_then_stopped = false; /* what the score is: as this binding's runs read it */
     e->flagged_line = 0;
@@ -1044,6 +1048,7 @@ static int entry_run_all(ExecEntry *e, VerifyTable *t, double *scores, const cha
         if (entry_run(e, t, ci, scores, dtype, pick, why) < 0) rc = -1;
     e->generated &= rc == 0;
     e->generated_any |= e->generated;
+    e->read_cand &= rc == 0;
     return rc;
 }
 
@@ -1293,8 +1298,10 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
         e->varied |= scores_vary(res);
         /* the flagged code ran in this harm, under a binding that reads the candidate (a NaN
          * the model's numbers cause needs no candidate to be one) */
-        if (shows_harm(res) && reached_here &&
-            (e->varied || res->harm == VERIFY_HARM_NAN || (res->harm == VERIFY_HARM_TIE && e->generated))) {
+        /* a tie, where the recipe's harm is one (a target the loss ignores, a product that
+         * underflows), from runs that fed the toy LM each candidate's text */
+        bool own_tie = res->harm == VERIFY_HARM_TIE && (e->generated || (r->harm == VERIFY_HARM_TIE && e->read_cand));
+        if (shows_harm(res) && reached_here && (e->varied || res->harm == VERIFY_HARM_NAN || own_tie)) {
             verify_result_free(first);
             res->runs = e->runs;
             return res;

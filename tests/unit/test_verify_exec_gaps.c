@@ -182,6 +182,26 @@ START_TEST(argsort_reversed_is_the_order) {
 }
 END_TEST
 
+/* A loss whose every target is its ignore_index before the loop writes it (LL112): each
+ * candidate's text reaches the toy LM, and the script's score is 0 for every one (a tie its
+ * defect makes, not a binding that misses the candidate): it keeps the first, which log Pr
+ * does not pick. */
+START_TEST(ignored_targets_tie_every_candidate) {
+    json_t *o = check_json(FIXTURES_DIR "/LL112/fire_labels_minus_100_default.py");
+    json_t *cex = only_script_cex(o, "score_choices"), *c;
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "harm")), "tie");
+    size_t i, best = 0;
+    double top = -INFINITY;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        ck_assert_double_eq(json_number_value(json_object_get(c, "script_score")), 0);
+        double lp = log_pr(json_object_get(cex, "table"), json_object_get(c, "tokens"));
+        if (lp > top) top = lp, best = i;
+    }
+    ck_assert_uint_ne(best, 0);
+    json_decref(o);
+}
+END_TEST
+
 /* A finding the verifier found no counterexample for says why in one line, in every format: the
  * JSON's "no_counterexample" beside its null "counterexample", SARIF's property of that name and
  * its message, the text format's "no counterexample:" line. Never a null without a reason. */
@@ -227,6 +247,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, tensor_data_attributes_are_values);
     tcase_add_test(tc, argsort_reversed_is_the_order);
     tcase_add_test(tc, no_counterexample_says_why);
+    tcase_add_test(tc, ignored_targets_tie_every_candidate);
     suite_add_tcase(s, tc);
     return s;
 }
