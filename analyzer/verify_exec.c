@@ -684,7 +684,7 @@ static bool entry_flagged_each(ExecEntry *e, const ExecRun *r, double *scores, i
 }
 
 /* An entry given the LM's logits (or the ids, encoding or text it makes them from) that returns
- * a tensor of the logits' shape maps them to a next-token distribution (a softmax, a
+ * a tensor of the logits' shape (or of their transpose) maps them to a next-token distribution (a softmax, a
  * log-softmax of its own): the candidate's score is that distribution read at the candidate's
  * tokens, summed as log-probabilities (probabilities, every value in [0, 1], are logged first;
  * log-probabilities, every value <= 0, are summed as they are). false: not such an entry, or
@@ -700,10 +700,13 @@ static bool entry_read_dist(const ExecRun *r, const ExecEntry *e, const ExecTens
     const VerifySeq *c = &t->candidates[r->cand];
     int L = 1 + t->prompt.len + c->len, V = t->n_vocab + 1;
     bool flat = d->ndim == 2;
+    /* [positions, vocabulary], or transposed ([vocabulary, positions]: logits.transpose(1, 2),
+     * .mT, a permute, read at [token, position]) */
+    bool trans = d->ndim >= 2 && d->shape[d->ndim - 2] == V && d->shape[d->ndim - 1] != V;
     /* every position of the sequence, or the candidate's alone (generate()'s steps) */
-    int n = d->ndim >= 2 ? d->shape[d->ndim - 2] : 0, at = n == L ? t->prompt.len : 0;
+    int n = d->ndim >= 2 ? d->shape[d->ndim - (trans ? 1 : 2)] : 0, at = n == L ? t->prompt.len : 0;
     if (!given_logits || !exec_dtype_is_float(d->dtype) || (d->ndim != 2 && d->ndim != 3) || (!flat && d->shape[0] != 1) ||
-        (n != L && n != c->len) || d->shape[d->ndim - 1] != V)
+        (n != L && n != c->len) || d->shape[d->ndim - (trans ? 2 : 1)] != V)
         return false;
     bool probs = true, logs = true;
     for (int i = 0; i < d->n; i++) {
@@ -715,7 +718,7 @@ static bool entry_read_dist(const ExecRun *r, const ExecEntry *e, const ExecTens
     if ((!probs && !logs) || r->whole_reduced) return false; /* whole_reduced: one step's helper */
     double sum = 0;
     for (int k = 0; k < c->len; k++) {
-        double v = d->data[(size_t)(at + k) * V + c->tokens[k]];
+        double v = trans ? d->data[(size_t)c->tokens[k] * n + (size_t)(at + k)] : d->data[(size_t)(at + k) * V + c->tokens[k]];
         sum += probs ? log(v) : v;
     }
     *score = sum;

@@ -202,6 +202,33 @@ START_TEST(ignored_targets_tie_every_candidate) {
 }
 END_TEST
 
+/* Log-probabilities returned transposed ([batch, vocab, positions], log_softmax over the
+ * positions: LL104) are read at [token, position]: each candidate token's logit against the
+ * same token's logits at every position of the sequence, recomputed from the table. */
+START_TEST(transposed_distribution_is_read_at_token_and_position) {
+    json_t *o = check_json(FIXTURES_DIR "/LL104/fire_after_transpose.py");
+    json_t *cex = only_script_cex(o, "score"), *table = json_object_get(cex, "table"), *c;
+    ck_assert_ptr_null(json_object_get(table, "prompt"));
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        size_t len = json_array_size(toks);
+        double want = 0;
+        for (size_t k = 0; k < len; k++) {
+            int y = vocab_index(table, json_string_value(json_array_get(toks, k)));
+            double m = -INFINITY, s = 0;
+            for (size_t p = 0; p <= len; p++) /* every position: the start, then each token */
+                m = fmax(m, logit_at(row_of(table, toks, p), y));
+            for (size_t p = 0; p <= len; p++)
+                s += exp(logit_at(row_of(table, toks, p), y) - m);
+            want += logit_at(row_of(table, toks, k), y) - (m + log(s));
+        }
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), want, 1e-4);
+    }
+    json_decref(o);
+}
+END_TEST
+
 /* A finding the verifier found no counterexample for says why in one line, in every format: the
  * JSON's "no_counterexample" beside its null "counterexample", SARIF's property of that name and
  * its message, the text format's "no counterexample:" line. Never a null without a reason. */
@@ -248,6 +275,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, argsort_reversed_is_the_order);
     tcase_add_test(tc, no_counterexample_says_why);
     tcase_add_test(tc, ignored_targets_tie_every_candidate);
+    tcase_add_test(tc, transposed_distribution_is_read_at_token_and_position);
     suite_add_tcase(s, tc);
     return s;
 }
