@@ -1,10 +1,10 @@
 /* The result cache: the directory, its entries and their format (see cache.h).
  *
- * An entry, little-endian:  "LLCACHE6" | u16 n, the version string | the 16-byte key |
+ * An entry, little-endian:  "LLCACHE7" | u16 n, the version string | the 16-byte key |
  * u32 n, the payload | the 16-byte MAC of all that precedes it.
  * The payload: u8 syntax error, i32 row, col, cell | u32 findings, each: code, message, help?,
  * i32 row, col, end_row, end_col, cell, file rows, recipe?, u32 frame lines, each a string, the
- * fix (with its verification), the site, the counterexample (put_result) | the asks | u8
+ * fix (with its verification), the site, the counterexample (put_result), why none? | the asks | u8
  * verified | the verifier's asks.
  * A string is u32 length + bytes (no NUL); an optional one has length 0xffffffff when absent. */
 #define _GNU_SOURCE /* getrandom, mkstemp */
@@ -27,7 +27,7 @@
 #include "rules.h"
 #include "verify.h"
 
-static const char MAGIC[8] = "LLCACHE6"; /* the last character is the format's version */
+static const char MAGIC[8] = "LLCACHE7"; /* the last character is the format's version */
 enum { NO_STRING = 0xffffffffu, SECRET_BYTES = 16, ENTRY_MAX = 64 << 20 };
 
 struct Cache {
@@ -433,6 +433,7 @@ uint8_t *cache_encode(const uint8_t secret[16], Hash128 key, const CachedFile *f
         put_fix(&b, d->fix);
         put_u32(&b, d->site.start), put_u32(&b, d->site.end); /* the verifier's (verify.h) */
         put_result(&b, f->verified ? d->cex : NULL);
+        put_str(&b, f->verified ? d->no_cex : NULL);
     }
     put_asks(&b, &f->asks);
     put(&b, (uint8_t[]){f->verified}, 1);
@@ -762,6 +763,7 @@ static bool get_diag(Reader *r, Diagnostic *d) {
     d->site.start = get_u32(r), d->site.end = get_u32(r);
     if (d->site.end < d->site.start) r->ok = false;
     d->cex = get_result(r);
+    d->no_cex = get_str(r, true);
     return r->ok;
 }
 
@@ -800,8 +802,8 @@ bool cache_decode(const uint8_t secret[16], const Hash128 *expect, const uint8_t
     const uint8_t *verified = get(&r, 1);
     out->verified = verified && *verified == 1;
     if (verified && *verified > 1) r.ok = false;
-    for (size_t i = 0; i < out->diags.len && r.ok; i++) /* counterexamples only once verified */
-        if (out->diags.items[i].cex && !out->verified) r.ok = false;
+    for (size_t i = 0; i < out->diags.len && r.ok; i++) /* counterexamples, or why none, only once verified */
+        if ((out->diags.items[i].cex || out->diags.items[i].no_cex) && !out->verified) r.ok = false;
     get_asks(&r, &out->verify_asks);
     if (!r.ok || r.p != r.end) {
         cache_file_free(out);

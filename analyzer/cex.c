@@ -72,6 +72,25 @@ static const VerifyResult *shape_of(CexPool *p, const VerifyRecipe *r) {
     return kept;
 }
 
+/* Why the script's own run of a finding no recipe models is not shown (one line, to why): what
+ * its note says, or that its numbers did not come from the flagged code, or that they are not
+ * finite (another defect's harm). */
+static void unshown_run(const VerifyResult *own, char *why, size_t n) {
+    char entry[128];
+    verify_result_entry_text(own, entry, sizeof entry);
+    if (own->note[0])
+        snprintf(why, n, "%s", own->note);
+    else if (own->via_callee)
+        snprintf(why, n, "%s ranks otherwise than log Pr(y|x), but its run did not pass through "
+                         "the flagged code", entry);
+    else if (own->harm == VERIFY_HARM_NONE)
+        snprintf(why, n, "%s ranks the candidates as log Pr(y|x) does on the %d runs tried", entry,
+                 own->runs);
+    else
+        snprintf(why, n, "%s gives a %s score on the table tried, another defect's harm than "
+                         "this finding's", entry, own->harm == VERIFY_HARM_NAN ? "NaN" : "infinite");
+}
+
 void cex_attach(CexPool *p, Diagnostic *diags, size_t n, bool fixing, bool unsafe) {
     for (size_t i = 0; i < n; i++) {
         Diagnostic *d = &diags[i];
@@ -85,18 +104,32 @@ void cex_attach(CexPool *p, Diagnostic *diags, size_t n, bool fixing, bool unsaf
          * recipe stands in for code of another shape) */
         bool modelled = d->recipe != NULL;
         const VerifyRecipe *r = verify_recipe_at_precision(modelled ? d->recipe : verify_recipe_for_rule(d->code), false);
-        if (!r) continue;
-        const VerifyResult *shape = shape_of(p, r);
-        char why[200];
-        VerifyResult *own = verify_exec_finding(&d->site, r, shape, why, sizeof why);
+        char why[240] = "";
+        _Static_assert(sizeof why > 48 + 170, "the reason's prefix and the run's reason fit");
+        VerifyResult *own = NULL;
+        if (!r)
+            snprintf(why, sizeof why, "%s has no recipe and its code was not run", d->code);
+        else
+            own = verify_exec_finding(&d->site, r, shape_of(p, r), why, sizeof why);
+        if (!own && !modelled && why[0]) { /* the run's reason alone names no finding's fact */
+            char run[sizeof why];
+            snprintf(run, sizeof run, "%s", why);
+            snprintf(why, sizeof why, "no recipe models it, and its code's run gave no ranking: %.170s", run);
+        }
         if (!modelled && own &&
             (own->note[0] || own->via_callee || (own->harm != VERIFY_HARM_FLIP && own->harm != VERIFY_HARM_TIE))) {
+            unshown_run(own, why, sizeof why);
             verify_result_free(own);
             own = NULL;
         }
-        if (!own && modelled && (own = verify_result_rescore(shape)))
+        if (!own && modelled && (own = verify_result_rescore(shape_of(p, r))))
             snprintf(own->fallback, sizeof own->fallback, "%s", why);
-        if (!own) continue;
+        free(d->no_cex);
+        d->no_cex = NULL;
+        if (!own) {
+            d->no_cex = util_xstrdup(why[0] ? why : "the verifier found no counterexample");
+            continue;
+        }
         d->cex = cex_adopt(p, own);
         fix_verify(d);
     }

@@ -19,6 +19,7 @@ void diag_free(Diagnostic *d) {
     free(d->filename);
     free(d->message);
     free(d->help);
+    free(d->no_cex);
     for (int i = 0; i < d->nframe; i++)
         free(d->frame_lines[i]);
     free(d->frame_lines);

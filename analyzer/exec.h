@@ -334,6 +334,7 @@ typedef struct ExecRun {
      * scores each candidate in turn, in whatever order it visits them. */
     int lm_cand;
     bool lm_past_candidates; /* the toy LM read a text that is no start of prompt + a candidate */
+    bool lm_read_cand;       /* the toy LM read the run's candidate's text (prompt + it), one row */
     bool lm_generated; /* the toy LM's generate() made the run's candidate after the prompt */
     struct {
         ExecValue *v;

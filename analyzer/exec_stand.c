@@ -13,6 +13,7 @@
 #include "exec.h"
 
 #define MODEL_BARE_LOGITS "model_logits" /* a toy LM whose call returns its logits (mlx_lm) */
+#define MODEL_SEQ2SEQ "seq2seq"           /* a toy encoder-decoder (T5, BART) */
 
 /* Parameters of the model call and the tokenizer that change nothing a score depends on. */
 static bool stand_ignorable(const char *kw) {
@@ -382,6 +383,16 @@ static double start_logit(ExecRun *r) {
     return r->start_logit = start < EXEC_START_MAX ? start : EXEC_START_MAX;
 }
 
+/* The logits the toy model gives after prefix[0..n): the table's row, and the start's logit. */
+static bool put_row(ExecRun *r, double *dst, const int *prefix, int n, int V) {
+    const double *row = stand_row(r, prefix, n);
+    if (!row) return false;
+    for (int k = 0; k < V - 1; k++)
+        dst[k] = exec_round(r->lm_dtype, row[k]);
+    dst[V - 1] = exec_round(r->lm_dtype, start_logit(r));
+    return true;
+}
+
 static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNode at) {
     int B = ids->shape[0], L = ids->shape[1], V = x_id(r) + 1;
     int shape[3] = {B, L, V};
@@ -399,16 +410,12 @@ static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNo
             bool real = !mask || mask->data[(size_t)b * L + t] != 0;
             if (real && reals++ < 2) starts += id == x_id(r);
             if (real && id != x_id(r)) prefix[n++] = (int)id;
-            const double *row = stand_row(r, prefix, n);
-            if (!row) return NULL;
-            double *dst = out->data + ((size_t)b * L + t) * V;
-            for (int k = 0; k < V - 1; k++)
-                dst[k] = exec_round(r->lm_dtype, row[k]);
-            dst[V - 1] = exec_round(r->lm_dtype, start_logit(r));
+            if (!put_row(r, out->data + ((size_t)b * L + t) * V, prefix, n, V)) return NULL;
         }
         bool within;
         int k = candidate_of_prefix(r->table, prefix, n, &within);
         r->lm_cand = B == 1 ? k : -1;
+        r->lm_read_cand |= B == 1 && k >= 0 && k == r->cand;
         /* every stand-in's text starts once with the start: a row that lacks it, or starts twice,
          * was given the ids of something else than the prompt + candidate (the candidate alone,
          * or prompt + candidate in the place of the candidate) */
@@ -417,18 +424,20 @@ static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNo
     return out;
 }
 
-/* Hugging Face's loss for labels=: logits[:, :-1] against labels[:, 1:], -100 ignored, the
- * mean of the token NLLs, in the logits' dtype. */
-static ExecValue *lm_loss(ExecRun *r, ExecTensor *logits, ExecTensor *labels, TSNode at) {
+/* Hugging Face's loss for labels=: logits[:, :-1] against labels[:, 1:] (`shift`; an
+ * encoder-decoder's logits against its labels unshifted), -100 ignored, the mean of the token
+ * NLLs, in the logits' dtype. */
+static ExecValue *lm_loss(ExecRun *r, ExecTensor *logits, ExecTensor *labels, int shift, TSNode at) {
     int B = logits->shape[0], L = logits->shape[1], V = logits->shape[2];
     if (labels->ndim == 1) labels = exec_tensor_unsqueeze(r, labels, 0);
     if (!labels || labels->ndim != 2 || labels->shape[0] != B || labels->shape[1] != L)
-        return exec_fail_at(r, at, "labels= of a shape other than the ids'");
+        return exec_fail_at(r, at, shift ? "labels= of a shape other than the ids'"
+                                         : "labels= of a shape other than the decoder's ids'");
     double sum = 0;
     int count = 0;
     for (int b = 0; b < B; b++)
-        for (int t = 0; t + 1 < L; t++) {
-            long y = (long)labels->data[(size_t)b * L + t + 1];
+        for (int t = 0; t + shift < L; t++) {
+            long y = (long)labels->data[(size_t)b * L + t + shift];
             if (y == -100) continue;
             if (y < 0 || y >= V) return exec_fail_at(r, at, "a label %ld outside the vocabulary", y);
             const double *u = logits->data + ((size_t)b * L + t) * V;
@@ -447,8 +456,89 @@ static ExecValue *lm_loss(ExecRun *r, ExecTensor *logits, ExecTensor *labels, TS
     return exec_tensor_value(r, out);
 }
 
+/* ---- the encoder-decoder ---- */
+
+/* The decoder's ids for labels= alone, as HF's shift_tokens_right makes them: the decoder start
+ * (the toy's "x", as a causal text's start), then the labels but the last, -100 read as the pad. */
+static ExecTensor *s2s_shift_right(ExecRun *r, const ExecTensor *labels, TSNode at) {
+    int B = labels->shape[0], T = labels->shape[1];
+    ExecTensor *d = exec_tensor_new(r, XD_INT64, 2, labels->shape, false);
+    for (int b = 0; d && b < B; b++)
+        for (int t = 0; t < T; t++) {
+            double y = t ? labels->data[(size_t)b * T + t - 1] : x_id(r);
+            if (y == -100 && r->table->pad < 0) {
+                exec_fail_at(r, at, "labels= holding -100 and no pad token to shift in (HF raises)");
+                return NULL;
+            }
+            d->data[(size_t)b * T + t] = y == -100 ? r->table->pad : y;
+        }
+    return d;
+}
+
+/* An encoder-decoder's logits [B, T, V] for its decoder's ids (decoder_input_ids=, else the
+ * labels shifted right): at step t, the table row of the encoder's real tokens (its "x"
+ * dropped, as a causal text's: the encoder's text is the prompt) followed by the decoder's after
+ * its start up to t. The text the run fed, for the candidate it stands for: the encoder's, then
+ * the labels (-100 and trailing pads dropped) or the decoder's ids. */
+static ExecTensor *s2s_logits(ExecRun *r, ExecArgs *a, ExecTensor *ids, ExecTensor *mask, ExecTensor *labels) {
+    ExecValue *dv = exec_arg(a, -1, "decoder_input_ids"), *dmv = exec_arg(a, -1, "decoder_attention_mask");
+    ExecTensor *dec = dv && dv->kind != XV_NONE ? as_ids(r, dv, a->at)
+                      : labels                  ? s2s_shift_right(r, labels, a->at)
+                                                : NULL;
+    ExecTensor *dmask = dmv && dmv->kind != XV_NONE ? as_ids(r, dmv, a->at) : NULL;
+    if (!dec) return r->failed ? NULL : (exec_fail_at(r, a->at, "an encoder-decoder called without labels= or decoder_input_ids="), NULL);
+    int B = ids->shape[0], L = ids->shape[1], T = dec->shape[1], V = x_id(r) + 1;
+    if (dec->shape[0] != B || (dmask && (dmask->shape[0] != B || dmask->shape[1] != T)) ||
+        (labels && (labels->shape[0] != B || labels->shape[1] != T))) {
+        exec_fail_at(r, a->at, "decoder ids, mask or labels of a shape other than the encoder's batch by the decoder's length");
+        return NULL;
+    }
+    if (!exec_stand_in(r, a->at, "model", "an encoder-decoder: its decoder's logits at step t are the row of the encoder's "
+                       "text + the decoder's tokens before t"))
+        return NULL;
+    int shape[3] = {B, T, V};
+    ExecTensor *out = exec_tensor_new(r, r->lm_dtype, 3, shape, false);
+    int *prefix = exec_alloc(r, (size_t)(L + T + 1) * sizeof *prefix);
+    if (!out || !prefix) return NULL;
+    for (int b = 0; b < B; b++) {
+        int n = 0, enc_n = 0;
+        for (int t = 0; t < L + T; t++) {
+            bool enc = t < L;
+            const ExecTensor *src = enc ? ids : dec, *m = enc ? mask : dmask;
+            size_t at = (size_t)b * (enc ? L : T) + (size_t)(enc ? t : t - L);
+            long id = (long)src->data[at];
+            if (id < 0 || id >= V) {
+                exec_fail_at(r, a->at, "the model called with token id %ld outside its vocabulary", id);
+                return NULL;
+            }
+            if ((!m || m->data[at] != 0) && id != x_id(r)) prefix[n++] = (int)id;
+            if (enc) enc_n = n;
+            else if (!put_row(r, out->data + at * V, prefix, n, V)) return NULL;
+        }
+        const ExecTensor *fed = labels ? labels : dec;
+        bool started = false; /* the start among the decoder's targets: it was given a text's start too */
+        n = enc_n;
+        for (int t = labels ? 0 : 1; t < T; t++) {
+            long id = (long)fed->data[(size_t)b * T + t];
+            started |= id == x_id(r);
+            if (id != -100 && id != x_id(r)) prefix[n++] = (int)id;
+        }
+        while (n > enc_n && r->table->pad >= 0 && prefix[n - 1] == r->table->pad)
+            n--;
+        bool within;
+        int k = candidate_of_prefix(r->table, prefix, n, &within);
+        r->lm_cand = B == 1 ? k : -1;
+        r->lm_read_cand |= B == 1 && k >= 0 && k == r->cand;
+        r->lm_past_candidates |= !within || started;
+    }
+    return out;
+}
+
+/* ---- the model's call ---- */
+
 /* The toy LM's call; `model` returns its logits array itself where its library's models do
- * (mlx_lm: model(ids)[0] is the first row of the logits, not an output's first field). */
+ * (mlx_lm: model(ids)[0] is the first row of the logits, not an output's first field), an
+ * encoder-decoder's decoder logits for its labels or decoder ids, and HF's loss on them. */
 static ExecValue *lm_call(ExecRun *r, const ExecValue *model, ExecArgs *a) {
     ExecValue *idv = exec_arg(a, 0, "input_ids");
     if (!idv) return exec_fail_at(r, a->at, "the model called without input_ids");
@@ -461,17 +551,20 @@ static ExecValue *lm_call(ExecRun *r, const ExecValue *model, ExecArgs *a) {
     ExecValue *lv = exec_arg(a, -1, "labels");
     bool return_dict = true;
     if (!exec_arg_bool(r, a, -1, "return_dict", true, &return_dict)) return NULL;
+    bool s2s = model && !strcmp(model->obj.type, MODEL_SEQ2SEQ);
     for (int k = 0; k < a->nkw; k++)
         if (strcmp(a->kw[k], "input_ids") && strcmp(a->kw[k], "attention_mask") && strcmp(a->kw[k], "labels") &&
-            !stand_ignorable(a->kw[k]))
+            !stand_ignorable(a->kw[k]) &&
+            !(s2s && (!strcmp(a->kw[k], "decoder_input_ids") || !strcmp(a->kw[k], "decoder_attention_mask"))))
             return exec_fail_as(r, XF_GAP, a->at, "unsupported keyword %s= of the model call", a->kw[k]);
-    ExecTensor *logits = lm_logits(r, ids, mask, a->at);
+    ExecTensor *labels = lv && lv->kind != XV_NONE ? as_ids(r, lv, a->at) : NULL;
+    if (lv && lv->kind != XV_NONE && !labels) return NULL;
+    ExecTensor *logits = s2s ? s2s_logits(r, a, ids, mask, labels) : lm_logits(r, ids, mask, a->at);
     if (!logits) return NULL;
     ExecValue *out = exec_object(r, "output");
     if (!out) return NULL;
-    if (lv && lv->kind != XV_NONE) {
-        ExecTensor *labels = as_ids(r, lv, a->at);
-        ExecValue *loss = labels ? lm_loss(r, logits, labels, a->at) : NULL;
+    if (labels) {
+        ExecValue *loss = lm_loss(r, logits, labels, s2s ? 0 : 1, a->at);
         if (!loss || !exec_dict_set_str(r, &out->obj.fields, "loss", loss)) return NULL;
     }
     if (!exec_dict_set_str(r, &out->obj.fields, "logits", exec_tensor_value(r, logits))) return NULL;
@@ -695,6 +788,8 @@ ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
             return exec_fail_at(r, a->at, "load_state_dict() of other than a checkpoint or a dict of one");
         return exec_none();
     }
+    if (!strcmp(m, "generate") && !strcmp(self->obj.type, MODEL_SEQ2SEQ))
+        return exec_fail_as(r, XF_GAP, a->at, "generate() of an encoder-decoder");
     if (!strcmp(m, "generate")) return lm_generate(r, a);
     if (!strcmp(m, "compute_transition_scores")) return lm_transition_scores(r, a);
     if (!strcmp(m, "resize_token_embeddings")) return exec_none();
@@ -739,15 +834,22 @@ ExecValue *exec_stand_pretrained(ExecRun *r, const char *qual, const char **kw_n
                 return NULL;
         return tok;
     }
-    if (strstr(qual, "SequenceClassification") || strstr(qual, "MaskedLM") || strstr(qual, "Seq2Seq") ||
-        strstr(qual, "Encoder") || strstr(qual, "Vision"))
+    /* an encoder-decoder of text (T5, BART and their kin): the toy encoder-decoder */
+    static const char *const text_s2s[] = {"T5", "Bart", "Pegasus", "Marian", "Blenderbot", "Prophet", "LED"};
+    bool s2s = strstr(qual, "Seq2SeqLM") != NULL;
+    for (size_t k = 0; !s2s && strstr(qual, "ForConditionalGeneration") && k < sizeof text_s2s / sizeof *text_s2s; k++)
+        s2s = strstr(qual, text_s2s[k]) != NULL;
+    if (!s2s && (strstr(qual, "SequenceClassification") || strstr(qual, "MaskedLM") || strstr(qual, "Seq2Seq") ||
+                 strstr(qual, "Encoder") || strstr(qual, "Vision")))
         return exec_fail_as(r, XF_GAP, (TSNode){0}, "%s is not a causal LM (the toy LM does not stand for it)", qual);
     for (int k = 0; k < nkw; k++)
         if (!strcmp(kw_names[k], "torch_dtype") || !strcmp(kw_names[k], "dtype")) {
             int d = exec_lib_dtype(kw_vals[k]);
             if (d >= XD_BF16) r->lm_dtype = (ExecDtype)d;
         }
-    return model_new(r, !strcmp(qual, "mlx_lm.model"));
+    ExecValue *m = model_new(r, !strcmp(qual, "mlx_lm.model"));
+    if (m && s2s) m->obj.type = MODEL_SEQ2SEQ;
+    return m;
 }
 
 /* ---- parameters bound by use ---- */

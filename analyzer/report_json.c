@@ -80,6 +80,7 @@ static json_t *diag_json(const Diagnostic *d) {
     json_object_set_new(o, "fix", fix_json(d->fix));
     json_object_set_new(o, "recipe", d->recipe ? json_string(d->recipe->name) : json_null());
     json_object_set_new(o, "counterexample", d->cex ? verify_result_to_json(d->cex) : json_null());
+    if (!d->cex && d->no_cex) json_object_set_new(o, "no_counterexample", json_text(d->no_cex));
     return o;
 }
 

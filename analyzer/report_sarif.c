@@ -98,6 +98,7 @@ static json_t *result_json(const DiagList *diags, size_t i, const ReportOptions 
     json_t *props = json_object();
     if (d->recipe) json_object_set_new(props, "recipe", json_string(d->recipe->name));
     if (d->cex) json_object_set_new(props, "counterexample", verify_result_to_json(d->cex));
+    if (!d->cex && d->no_cex) json_object_set_new(props, "no_counterexample", text(d->no_cex));
     if (d->cell) json_object_set_new(props, "cell", json_integer(d->cell));
     json_t *r =
         json_pack("{s:s, s:i, s:s, s:o, s:[{s:{s:{s:s, s:s}, s:o}}], s:{s:s}}", "ruleId",

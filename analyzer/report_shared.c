@@ -56,7 +56,7 @@ char *report_relative_path(const char *path, const char *root) {
 }
 
 char *report_counterexample_text(const Diagnostic *d) {
-    if (!d->cex) return util_xstrdup("");
+    if (!d->cex) return d->no_cex ? util_xasprintf("no counterexample: %s", d->no_cex) : util_xstrdup("");
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);

@@ -37,7 +37,8 @@ typedef struct ReportOptions {
 
 /* The path as the user's repository knows it: relative to opts->root when under it. */
 char *report_relative_path(const char *path, const char *root);
-/* The counterexample block as plain text (malloc'd; "" when none). */
+/* The counterexample block as plain text, or "no counterexample: " and why the verifier found
+ * none (malloc'd; "" when it did not run). */
 char *report_counterexample_text(const Diagnostic *d);
 /* A stable fingerprint of a finding: code, path, the trimmed text of its first line, and the
  * ordinal of that same triple in the file (survives lines moving up or down). */

@@ -131,6 +131,7 @@ int report_text(FILE *out, const DiagList *diags, const ReportOptions *o) {
         if (o->format == REPORT_CONCISE) continue;
         if (d->nframe) frame(out, d, o);
         if (d->cex || (o->explain && d->recipe)) counterexample(out, diags, texts, i, o);
+        else if (d->no_cex) fprintf(out, "\n  no counterexample: %s\n", d->no_cex);
         fprintf(out, "\n");
     }
     for (size_t i = 0; i < diags->len; i++)

@@ -149,6 +149,7 @@ typedef struct {
      * candidate's tokens): every run of the last table did, and some run on any table did. The
      * candidate reached the run even when every candidate gets the same value (a tie). */
     bool generated, generated_any;
+    bool read_cand; /* every run of the binding fed the toy LM its candidate's own text */
     int tuple_item; /* the entry returns a tuple: the item that is its score (0: the first) */
     /* parameters with an integer default are bound by use too (a generation's length that the
      * callers set: `max_new=32` generates the candidate's tokens) */
@@ -681,11 +682,11 @@ static bool entry_flagged_each(ExecEntry *e, const ExecRun *r, double *scores, i
 }
 
 /* An entry given the LM's logits (or the ids, encoding or text it makes them from) that returns
- * a tensor of the logits' shape maps them to a next-token distribution (a softmax, a
- * log-softmax of its own): the candidate's score is that distribution read at the candidate's
- * tokens, summed as log-probabilities (probabilities, every value in [0, 1], are logged first;
- * log-probabilities, every value <= 0, are summed as they are). false: not such an entry, or
- * values that are neither. */
+ * a tensor of the logits' shape (or their transpose's) maps them to a next-token distribution
+ * (a softmax, a log-softmax of its own): the candidate's score is that distribution read at the
+ * candidate's tokens, summed as log-probabilities (probabilities, every value in [0, 1], are
+ * logged first; log-probabilities, every value <= 0, as they are). false: not such an entry,
+ * or values that are neither. */
 static bool entry_read_dist(const ExecRun *r, const ExecEntry *e, const ExecTensor *d, double *score,
                             const char **dtype) {
     bool given_logits = false; /* the logits, or what the LM makes them from */
@@ -697,10 +698,12 @@ static bool entry_read_dist(const ExecRun *r, const ExecEntry *e, const ExecTens
     const VerifySeq *c = &t->candidates[r->cand];
     int L = 1 + t->prompt.len + c->len, V = t->n_vocab + 1;
     bool flat = d->ndim == 2;
+    /* [positions, vocabulary], or transposed (logits.mT, a permute: read at [token, position]) */
+    bool trans = d->ndim >= 2 && d->shape[d->ndim - 2] == V && d->shape[d->ndim - 1] != V;
     /* every position of the sequence, or the candidate's alone (generate()'s steps) */
-    int n = d->ndim >= 2 ? d->shape[d->ndim - 2] : 0, at = n == L ? t->prompt.len : 0;
+    int n = d->ndim >= 2 ? d->shape[d->ndim - (trans ? 1 : 2)] : 0, at = n == L ? t->prompt.len : 0;
     if (!given_logits || !exec_dtype_is_float(d->dtype) || (d->ndim != 2 && d->ndim != 3) || (!flat && d->shape[0] != 1) ||
-        (n != L && n != c->len) || d->shape[d->ndim - 1] != V)
+        (n != L && n != c->len) || d->shape[d->ndim - (trans ? 2 : 1)] != V)
         return false;
     bool probs = true, logs = true;
     for (int i = 0; i < d->n; i++) {
@@ -712,7 +715,7 @@ static bool entry_read_dist(const ExecRun *r, const ExecEntry *e, const ExecTens
     if ((!probs && !logs) || r->whole_reduced) return false; /* whole_reduced: one step's helper */
     double sum = 0;
     for (int k = 0; k < c->len; k++) {
-        double v = d->data[(size_t)(at + k) * V + c->tokens[k]];
+        double v = trans ? d->data[(size_t)c->tokens[k] * n + (size_t)(at + k)] : d->data[(size_t)(at + k) * V + c->tokens[k]];
         sum += probs ? log(v) : v;
     }
     *score = sum;
@@ -931,6 +934,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         ok = false;
     }
     e->generated &= ok && gen;
+    e->read_cand &= ok && r.lm_read_cand;
     e->past_candidates |= r.lm_past_candidates && !e->plan.all_candidates && !gen;
     bool batch = e->plan.all_candidates || r.gave_all;
     for (int i = 0; i < e->plan.nparams; i++)
@@ -1035,7 +1039,7 @@ static bool entry_plan_next(ExecPlan *p) {
 /* Every candidate of t under the current binding: -1 failed, 0 one run each, 1 one run for all. */
 static int entry_run_all(ExecEntry *e, VerifyTable *t, double *scores, const char **dtype, bool *pick, Why *why) {
     e->n_stand_ins = 0; /* only the runs that score the table report theirs */
-    e->generated = true;
+    e->generated = e->read_cand = true;
     e->past_candidates = false;
     e->ranked = e->flagged_then_stopped = false; /* what the score is: as this binding's runs read it */
     e->flagged_line = 0;
@@ -1058,7 +1062,6 @@ static bool all_same(const double *scores, int n) {
 static bool wants_better(const ExecEntry *e, int rc, const double *scores, int n) {
     return rc < 0 || (all_same(scores, n) && !e->generated) || e->past_candidates;
 }
-
 
 /* Scores every candidate of t; -1 failed. The first binding that runs and tells the candidates
  * apart is kept for the rest (one under which every candidate gets the same value does not
@@ -1292,9 +1295,10 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
         verify_result_take_table(res, t);
         e->varied |= scores_vary(res);
         /* the flagged code ran in this harm, under a binding that reads the candidate (a NaN
-         * the model's numbers cause needs no candidate to be one) */
-        if (shows_harm(res) && reached_here &&
-            (e->varied || res->harm == VERIFY_HARM_NAN || (res->harm == VERIFY_HARM_TIE && e->generated))) {
+         * the model's numbers cause needs no candidate to be one; a tie the recipe predicts, an
+         * ignored target or an underflow, from runs that fed the LM each candidate's text) */
+        bool own_tie = res->harm == VERIFY_HARM_TIE && (e->generated || (r->harm == VERIFY_HARM_TIE && e->read_cand));
+        if (shows_harm(res) && reached_here && (e->varied || res->harm == VERIFY_HARM_NAN || own_tie)) {
             verify_result_free(first);
             res->runs = e->runs;
             return res;

@@ -182,6 +182,83 @@ START_TEST(argsort_reversed_is_the_order) {
 }
 END_TEST
 
+/* A loss whose every target is its ignore_index before the loop writes it (LL112): each
+ * candidate's text reaches the toy LM, and the script's score is 0 for every one (a tie its
+ * defect makes, not a binding that misses the candidate): it keeps the first, which log Pr
+ * does not pick. */
+START_TEST(ignored_targets_tie_every_candidate) {
+    json_t *o = check_json(FIXTURES_DIR "/LL112/fire_labels_minus_100_default.py");
+    json_t *cex = only_script_cex(o, "score_choices"), *c;
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "harm")), "tie");
+    size_t i, best = 0;
+    double top = -INFINITY;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        ck_assert_double_eq(json_number_value(json_object_get(c, "script_score")), 0);
+        double lp = log_pr(json_object_get(cex, "table"), json_object_get(c, "tokens"));
+        if (lp > top) top = lp, best = i;
+    }
+    ck_assert_uint_ne(best, 0);
+    json_decref(o);
+}
+END_TEST
+
+/* Log-probabilities returned transposed ([batch, vocab, positions], log_softmax over the
+ * positions: LL104) are read at [token, position]: each candidate token's logit against the
+ * same token's logits at every position of the sequence, recomputed from the table. */
+START_TEST(transposed_distribution_is_read_at_token_and_position) {
+    json_t *o = check_json(FIXTURES_DIR "/LL104/fire_after_transpose.py");
+    json_t *cex = only_script_cex(o, "score"), *table = json_object_get(cex, "table"), *c;
+    ck_assert_ptr_null(json_object_get(table, "prompt"));
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        size_t len = json_array_size(toks);
+        double want = 0;
+        for (size_t k = 0; k < len; k++) {
+            int y = vocab_index(table, json_string_value(json_array_get(toks, k)));
+            double m = -INFINITY, s = 0;
+            for (size_t p = 0; p <= len; p++) /* every position: the start, then each token */
+                m = fmax(m, logit_at(row_of(table, toks, p), y));
+            for (size_t p = 0; p <= len; p++)
+                s += exp(logit_at(row_of(table, toks, p), y) - m);
+            want += logit_at(row_of(table, toks, k), y) - (m + log(s));
+        }
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), want, 1e-4);
+    }
+    json_decref(o);
+}
+END_TEST
+
+/* A finding the verifier found no counterexample for says why in one line, in every format: the
+ * JSON's "no_counterexample" beside its null "counterexample", SARIF's property of that name and
+ * its message, the text format's "no counterexample:" line. Never a null without a reason. */
+START_TEST(no_counterexample_says_why) {
+    json_t *o = check_json(FIXTURES_DIR "/LL106"), *f;
+    size_t i, none = 0;
+    const char *file = NULL, *why = NULL;
+    json_array_foreach(o, i, f) {
+        json_t *c = json_object_get(f, "counterexample"), *w = json_object_get(f, "no_counterexample");
+        ck_assert_msg(json_is_object(c) != (w != NULL), "%s:%lld: a counterexample and a reason, or neither",
+                      json_string_value(json_object_get(f, "filename")),
+                      json_integer_value(json_object_get(json_object_get(f, "location"), "row")));
+        if (json_is_object(c)) continue;
+        ck_assert(json_is_string(w) && json_string_length(w) > 10 && !strchr(json_string_value(w), '\n'));
+        if (!none++) file = json_string_value(json_object_get(f, "filename")), why = json_string_value(w);
+    }
+    ck_assert_uint_gt(none, 0);
+    const char *sarif[] = {"check", "--output-format", "sarif", "--isolated", "--no-cache", file, NULL};
+    TvRun s = tv_run(cli_check, sarif);
+    tv_assert_contains(s.out, "\"no_counterexample\"");
+    const char *full[] = {"check", "--isolated", "--no-cache", file, NULL};
+    TvRun t = tv_run(cli_check, full);
+    char line[400];
+    snprintf(line, sizeof line, "  no counterexample: %s\n", why);
+    tv_assert_contains(t.out, line);
+    tv_free(&s), tv_free(&t);
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_gaps");
     TCase *tc = tcase_create("gaps");
@@ -196,6 +273,9 @@ static Suite *suite(void) {
     tcase_add_test(tc, record_fields_by_key_and_a_parallel_label);
     tcase_add_test(tc, tensor_data_attributes_are_values);
     tcase_add_test(tc, argsort_reversed_is_the_order);
+    tcase_add_test(tc, no_counterexample_says_why);
+    tcase_add_test(tc, ignored_targets_tie_every_candidate);
+    tcase_add_test(tc, transposed_distribution_is_read_at_token_and_position);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -69,6 +69,56 @@ START_TEST(head_on_hidden_states_is_recomputable) {
 }
 END_TEST
 
+/* AutoModelForSeq2SeqLM is the toy encoder-decoder: the source is the encoder's text (the prompt),
+ * the decoder's logits at step t are the row of the prompt + the labels before t, and the
+ * script's score is minus the summed NLL of its labels, padded to the longest with the pad id
+ * (the pad a target too): recomputed here from the reported table alone. */
+START_TEST(seq2seq_labels_are_scored_under_the_encoder_text) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/stand_seq2seq.py"), *cex = NULL, *f;
+    size_t i;
+    json_array_foreach(o, i, f) if (json_integer_value(json_object_get(json_object_get(f, "location"), "row")) == 19)
+        cex = json_object_get(f, "counterexample");
+    ck_assert(json_is_object(cex));
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
+    ck_assert(cex_has_stand_in(cex, "model at line 17: an encoder-decoder"));
+    json_t *table = json_object_get(cex, "table"), *c;
+    const char *pad = json_string_value(json_object_get(table, "pad"));
+    ck_assert_ptr_nonnull(pad);
+    size_t longest = 0;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) if (json_array_size(json_object_get(c, "tokens")) > longest)
+        longest = json_array_size(json_object_get(c, "tokens"));
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *seq = json_deep_copy(json_object_get(table, "prompt"));
+        if (!seq) seq = json_array();
+        size_t plen = json_array_size(seq);
+        json_array_extend(seq, json_object_get(c, "tokens"));
+        while (json_array_size(seq) < plen + longest)
+            json_array_append_new(seq, json_string(pad));
+        double want = 0;
+        for (size_t k = plen; k < json_array_size(seq); k++) {
+            json_t *u = row_of(table, seq, k);
+            want += logit_at(u, vocab_index(table, json_string_value(json_array_get(seq, k)))) - lse(u);
+        }
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), want, 1e-5);
+        json_decref(seq);
+    }
+    json_decref(o);
+}
+END_TEST
+
+/* The same scorer with the pads written over by -100: its numbers are log Pr(y|x) itself. */
+START_TEST(seq2seq_masked_labels_rank_as_log_pr) {
+    json_t *o = tv_verify_json("stand_seq2seq.py", 28), *c;
+    ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
+    ck_assert_str_eq(json_string_value(json_object_get(o, "harm")), "none");
+    size_t i;
+    json_array_foreach(json_object_get(o, "candidates"), i, c)
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")),
+                                json_number_value(json_object_get(c, "log_prob")), 1e-6);
+    json_decref(o);
+}
+END_TEST
+
 /* The text report names the same stand-ins under the verdict. */
 START_TEST(head_stand_ins_are_in_the_text_report) {
     TvRun r = tv_verify_at("stand_head.py", 18, false);
@@ -379,6 +429,8 @@ static Suite *suite(void) {
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, head_on_hidden_states_is_recomputable);
     tcase_add_test(tc, head_stand_ins_are_in_the_text_report);
+    tcase_add_test(tc, seq2seq_labels_are_scored_under_the_encoder_text);
+    tcase_add_test(tc, seq2seq_masked_labels_rank_as_log_pr);
     tcase_add_test(tc, sampler_draws_the_most_probable);
     tcase_add_test(tc, unknown_randomness_falls_back);
     tcase_add_test(tc, lm_eval_results_are_the_answers_log_prs);
