@@ -2,7 +2,9 @@
  * ({expr}, {expr:.3f}) and str.format() ("{}", "{0}", "{name:.2f}"). A parameter bound by use
  * that a field formats is text (the prompt, then the candidate), as it is when concatenated:
  * the toy tokenizer must see the formatted text, not a placeholder. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "exec.h"
@@ -88,5 +90,95 @@ ExecValue *exec_str_format(ExecRun *r, ExecValue *s, ExecArgs *a) {
             return NULL;
         i = end;
     }
+    return exec_str(r, b.s ? b.s : "", b.n);
+}
+
+/* One %-conversion of v: spec is the flags, width and precision between % and the conversion
+ * character c. */
+static bool percent_one(ExecRun *r, ExecBuf *b, ExecValue *v, const char *spec, int len, char c, TSNode at) {
+    if (v->kind == XV_PENDING && !(v = exec_stand_resolve(r, v, c == 's' ? "str" : "float", NULL))) return false;
+    if (v->kind == XV_TENSOR && v->t->n == 1 && c != 's' && !(v = exec_tensor_item(r, v->t))) return false;
+    char fmt[40], out[128];
+    if (c == 's' || c == 'r') {
+        if (c == 'r' && !exec_is_number(v) && v->kind != XV_NONE)
+            return exec_fail_as(r, XF_GAP, at, "%%r of a %s", exec_kind_name(v)) != NULL;
+        ExecBuf t = {0};
+        if (!exec_format_value(r, &t, v, "", 0)) return false;
+        int width = 0;
+        bool left = memchr(spec, '-', (size_t)len) != NULL;
+        for (int i = 0; i < len && spec[i] != '.'; i++)
+            if (spec[i] >= '0' && spec[i] <= '9' && width < 1000) width = width * 10 + (spec[i] - '0');
+        const char *dot = memchr(spec, '.', (size_t)len);
+        int n = t.n, prec = dot ? atoi(dot + 1) : -1;
+        if (prec >= 0 && prec < n) n = prec; /* %.3s: the first three characters */
+        for (int i = n; !left && i < width; i++)
+            if (!exec_buf_add(r, b, " ", 1)) return false;
+        if (n && !exec_buf_add(r, b, t.s, n)) return false;
+        for (int i = n; left && i < width; i++)
+            if (!exec_buf_add(r, b, " ", 1)) return false;
+        return true;
+    }
+    if (!exec_is_number(v)) return exec_fail_at(r, at, "%%%c of a %s", c, exec_kind_name(v)) != NULL;
+    if (strchr("dixXo", c)) {
+        double x = exec_number(v);
+        int64_t k;
+        if (!exec_double_to_int(x < 0 ? ceil(x) : floor(x), &k)) return exec_fail_at(r, at, "%%%c of %g", c, x) != NULL;
+        snprintf(fmt, sizeof fmt, "%%%.*sll%c", len, spec, c == 'i' ? 'd' : c);
+        snprintf(out, sizeof out, fmt, (long long)k);
+    } else {
+        snprintf(fmt, sizeof fmt, "%%%.*s%c", len, spec, c);
+        snprintf(out, sizeof out, fmt, exec_number(v));
+    }
+    return exec_buf_add(r, b, out, (int)strlen(out));
+}
+
+ExecValue *exec_str_percent(ExecRun *r, ExecValue *s, ExecValue *args, TSNode at) {
+    ExecBuf b = {0};
+    const char *p = s->str.s;
+    int n = s->str.n, next = 0;
+    bool tuple = args->kind == XV_TUPLE, named = false;
+    int nargs = tuple ? args->seq.n : 1;
+    for (int i = 0; i < n; i++) {
+        if (p[i] != '%') {
+            if (!exec_buf_add(r, &b, p + i, 1)) return NULL;
+            continue;
+        }
+        int j = i + 1;
+        ExecValue *v = NULL;
+        if (j < n && p[j] == '(') { /* %(name)s from a dict */
+            const char *close = memchr(p + j, ')', (size_t)(n - j));
+            if (!close || args->kind != XV_DICT) return exec_fail_at(r, at, "%%-formatting: a named field without a dict");
+            ExecValue *key = exec_str(r, p + j + 1, (int)(close - p - j - 1));
+            if (!key) return NULL;
+            if (!(v = exec_dict_get(&args->dict, key)))
+                return exec_fail_as(r, XF_KEY, at, "%%-formatting: no key %.*s", key->str.n, key->str.s);
+            named = true;
+            j = (int)(close - p) + 1;
+        }
+        int spec = j;
+        while (j < n && strchr("-+ #0", p[j]))
+            j++;
+        while (j < n && ((p[j] >= '0' && p[j] <= '9') || p[j] == '.'))
+            j++;
+        if (j - spec > 12) return exec_fail_at(r, at, "%%-formatting: a width too long");
+        if (j < n && p[j] == '*') return exec_fail_as(r, XF_GAP, at, "%%-formatting with a * width");
+        if (j >= n) return exec_fail_at(r, at, "%%-formatting: incomplete format");
+        char c = p[j];
+        if (c == '%' && j == i + 1) {
+            if (!exec_buf_add(r, &b, "%", 1)) return NULL;
+            i = j;
+            continue;
+        }
+        if (!strchr("sridxXoeEfFgG", c)) return exec_fail_at(r, at, "%%-formatting: unsupported format character %c", c);
+        if (!v) {
+            if (next >= nargs) return exec_fail_at(r, at, "not enough arguments for format string");
+            v = tuple ? args->seq.items[next] : args;
+            next++;
+        }
+        if (!percent_one(r, &b, v, p + spec, j - spec, c, at)) return NULL;
+        i = j;
+    }
+    if (!named && next < nargs && args->kind != XV_DICT)
+        return exec_fail_at(r, at, "not all arguments converted during string formatting");
     return exec_str(r, b.s ? b.s : "", b.n);
 }

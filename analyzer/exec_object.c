@@ -78,6 +78,8 @@ static ExecValue *call_user(ExecRun *r, ExecValue *fn, ExecValue **args, int nar
     ExecValue *ret = exec_none();
     if (parse_is(def, "lambda")) {
         ret = exec_eval(r, env, parse_field(def, "body"));
+    } else if (exec_def_is_generator(def)) {
+        ret = exec_generator_run(r, env, parse_field(def, "body"));
     } else {
         if (!exec_body(r, env, parse_field(def, "body"), &ret)) ret = NULL;
     }
@@ -365,6 +367,10 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
     }
     /* x.__call__(...) calls x, as x(...) does: nothing beyond what calling it may do */
     if (!strcmp(name, "__call__") && v->kind != XV_STR && v->kind != XV_INT && v->kind != XV_FLOAT) return v;
+    /* a container's item lookup as a function (key=scores.__getitem__): x[k] when called */
+    if (!strcmp(name, "__getitem__") && (v->kind == XV_LIST || v->kind == XV_TUPLE || v->kind == XV_DICT ||
+                                          v->kind == XV_STR || v->kind == XV_TENSOR))
+        return exec_method(r, name, v);
     if (exec_is_dunder(name)) return exec_fail_at(r, at, "dunder attribute %s", name);
     switch (v->kind) {
     case XV_PENDING: {
@@ -378,7 +384,8 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
         char *q = exec_alloc(r, n);
         if (!q) return NULL;
         snprintf(q, n, "%s.%s", v->lib.qual, name);
-        ExecValue *data = exec_host_value(r, q, at);
+        ExecValue *data = exec_lib_constant(r, q);
+        if (!data) data = exec_host_value(r, q, at);
         return data || r->failed ? data : exec_lib(r, q);
     }
     case XV_OBJECT: {
