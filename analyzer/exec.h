@@ -664,10 +664,16 @@ ExecValue *exec_str_format(ExecRun *r, ExecValue *s, ExecArgs *a);
 /* s % args: printf-style conversions (s r d i x o e f g, flags, width, precision, %(key)s of a
  * dict); args a tuple, a dict or one value, with Python's errors for too few or too many. */
 ExecValue *exec_str_percent(ExecRun *r, ExecValue *s, ExecValue *args, TSNode at);
+/* json.dumps(obj, indent=None) of None, bools, numbers, ASCII strings, lists, tuples, dicts. */
+ExecValue *exec_json_dumps(ExecRun *r, ExecArgs *a);
 
 /* ---- exec_data.c ---- */
 /* torch.utils.data.DataLoader(...): the list of its batches (dataset order kept). */
 ExecValue *exec_data_loader(ExecRun *r, ExecArgs *a);
+/* transformers' DataCollatorWithPadding / DataCollatorForLanguageModeling(mlm=False) over the
+ * toy tokenizer (NULL with r->failed unset: not one), and a call of one on a list of features. */
+ExecValue *exec_data_collator(ExecRun *r, const char *q, ExecArgs *a);
+ExecValue *exec_data_collate(ExecRun *r, ExecValue *collator, ExecValue **args, int nargs, TSNode at);
 
 /* ---- exec_file.c: the script's data files, never read or written ---- */
 /* open(...): a file whose records are bound by their use (a stand-in, reported). */

@@ -880,6 +880,9 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
     if (!strcmp(q, "openai.Completion.create") || !strcmp(q, "openai.ChatCompletion.create")) /* openai < 1 */
         return exec_api_create(r, strstr(q, "Chat") ? "openai_chat_completions" : "openai_completions", a);
     if (!strcmp(q, "torch.utils.data.DataLoader")) return exec_data_loader(r, a);
+    if (!strcmp(q, "json.dumps")) return exec_json_dumps(r, a);
+    ExecValue *coll = exec_data_collator(r, q, a);
+    if (coll || r->failed) return coll;
     ExecValue *host = exec_host_call(r, q, a);
     if (!host && !r->failed) host = exec_file_call(r, q, a); /* data the run never reads */
     if (host || r->failed) return host;

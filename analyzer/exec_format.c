@@ -182,3 +182,86 @@ ExecValue *exec_str_percent(ExecRun *r, ExecValue *s, ExecValue *args, TSNode at
         return exec_fail_at(r, at, "not all arguments converted during string formatting");
     return exec_str(r, b.s ? b.s : "", b.n);
 }
+
+/* ---- json.dumps ---- */
+
+static bool json_str(ExecRun *r, ExecBuf *b, const char *s, int n, TSNode at) {
+    if (!exec_buf_add(r, b, "\"", 1)) return false;
+    for (int i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[8];
+        if (c >= 0x80) return exec_fail_as(r, XF_GAP, at, "json.dumps of a text beyond ASCII") != NULL;
+        const char *named = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r"
+                          : c == '\t' ? "\\t" : c == '\b' ? "\\b" : c == '\f' ? "\\f" : NULL;
+        if (!named && c < 0x20) snprintf(esc, sizeof esc, "\\u%04x", c), named = esc;
+        if (!exec_buf_add(r, b, named ? named : (const char *)&s[i], named ? (int)strlen(named) : 1)) return false;
+    }
+    return exec_buf_add(r, b, "\"", 1);
+}
+
+static bool json_newline(ExecRun *r, ExecBuf *b, int indent, int level) {
+    if (indent < 0) return true;
+    if (!exec_buf_add(r, b, "\n", 1)) return false;
+    for (int i = 0; i < indent * level; i++)
+        if (!exec_buf_add(r, b, " ", 1)) return false;
+    return true;
+}
+
+/* v as Python's json.dumps writes it: separators ", " and ": " (","  with an indent), floats
+ * by repr (NaN, Infinity), keys that are numbers, bools or None as their JSON text. */
+static bool json_value(ExecRun *r, ExecBuf *b, ExecValue *v, int indent, int level, TSNode at) {
+    if (level > 32) return exec_fail_at(r, at, "json.dumps nested deeper than 32") != NULL;
+    if (!exec_step(r)) return false;
+    switch (v->kind) {
+    case XV_NONE:
+        return exec_buf_add(r, b, "null", 4);
+    case XV_BOOL:
+        return exec_buf_add(r, b, v->b ? "true" : "false", v->b ? 4 : 5);
+    case XV_INT:
+    case XV_FLOAT: {
+        if (v->kind == XV_FLOAT && (v->f != v->f || v->f - v->f != 0))
+            return exec_buf_add(r, b, v->f != v->f ? "NaN" : v->f > 0 ? "Infinity" : "-Infinity", v->f != v->f ? 3 : v->f > 0 ? 8 : 9);
+        ExecValue *s = exec_to_str(r, v);
+        return s && exec_buf_add(r, b, s->str.s, s->str.n);
+    }
+    case XV_STR:
+        return json_str(r, b, v->str.s, v->str.n, at);
+    case XV_LIST:
+    case XV_TUPLE:
+    case XV_DICT: {
+        bool dict = v->kind == XV_DICT;
+        int n = dict ? v->dict.n : v->seq.n;
+        if (!exec_buf_add(r, b, dict ? "{" : "[", 1)) return false;
+        for (int i = 0; i < n; i++) {
+            if ((i && !exec_buf_add(r, b, indent < 0 ? ", " : ",", indent < 0 ? 2 : 1)) || !json_newline(r, b, indent, level + 1))
+                return false;
+            if (dict) {
+                ExecValue *k = v->dict.keys[i];
+                if (k->kind != XV_STR && k->kind != XV_NONE && !exec_is_number(k))
+                    return exec_fail_at(r, at, "json.dumps: keys must be str, int, float, bool or None, not %s", exec_kind_name(k)) != NULL;
+                ExecBuf kb = {0};
+                if (k->kind != XV_STR && !json_value(r, &kb, k, -1, level + 1, at)) return false;
+                if (!json_str(r, b, k->kind == XV_STR ? k->str.s : kb.s, k->kind == XV_STR ? k->str.n : kb.n, at) ||
+                    !exec_buf_add(r, b, ": ", 2))
+                    return false;
+            }
+            if (!json_value(r, b, dict ? v->dict.vals[i] : v->seq.items[i], indent, level + 1, at)) return false;
+        }
+        if (n && !json_newline(r, b, indent, level)) return false;
+        return exec_buf_add(r, b, dict ? "}" : "]", 1);
+    }
+    default:
+        return exec_fail_at(r, at, "json.dumps: a %s is not JSON serializable", exec_kind_name(v)) != NULL;
+    }
+}
+
+ExecValue *exec_json_dumps(ExecRun *r, ExecArgs *a) {
+    ExecValue *v = exec_arg(a, 0, "obj"), *ind = exec_arg(a, -1, "indent");
+    int64_t indent = -1;
+    if (!v) return exec_fail_at(r, a->at, "json.dumps() of nothing");
+    if (ind && ind->kind != XV_NONE && (!exec_as_int(ind, &indent) || indent < 0 || indent > 16))
+        return exec_fail_as(r, XF_GAP, a->at, "json.dumps indent other than a small int");
+    ExecBuf b = {0};
+    if (!json_value(r, &b, v, (int)indent, 0, a->at)) return NULL;
+    return exec_str(r, b.s ? b.s : "", b.n);
+}

@@ -595,6 +595,15 @@ ExecValue *exec_lib_function(ExecRun *r, char family, const char *fn, ExecArgs *
                   {"divide", "/"}, {"div", "/"}, {"true_divide", "/"}, {"power", "**"}, {"pow", "**"}};
     for (size_t i = 0; i < sizeof binops / sizeof *binops; i++)
         if (!strcmp(fn, binops[i].fn) && a->npos == 2) return exec_binop(r, binops[i].op, a->pos[0], a->pos[1], a->at);
+    if ((!strcmp(fn, "equal") && !numpy) || (!strcmp(fn, "array_equal") && numpy)) { /* same shape, same values */
+        ExecTensor *x = exec_lib_tensor(r, exec_arg(a, 0, numpy ? "a1" : "input"), numpy);
+        ExecTensor *y = x ? exec_lib_tensor(r, exec_arg(a, 1, numpy ? "a2" : "other"), numpy) : NULL;
+        if (!y || !exec_work(r, x->n)) return NULL;
+        bool same = x->ndim == y->ndim && !memcmp(x->shape, y->shape, (size_t)x->ndim * sizeof *x->shape);
+        for (int i = 0; same && i < x->n; i++)
+            same = x->data[i] == y->data[i];
+        return exec_bool(same);
+    }
     ExecValue *laid = exec_layout_function(r, family, fn, a);
     if (laid || r->failed) return laid;
     /* the rest take a tensor first */

@@ -1,7 +1,7 @@
 /* Operations the concrete interpreter runs on the way from the model's logits to the score:
  * tensor layouts (F.pad, repeat, expand, one_hot and matmul, np.tile and np.dot, ufunc reduces,
- * nanprod, integer casts, einops, linspace) and Python (a generator consumed by list() and
- * next(), %-formatting, copy.deepcopy). Each flagged raw-logit sum keeps its value through
+ * nanprod, integer casts, einops, linspace), transformers' collators, and Python (a generator
+ * consumed by list() and next(), %-formatting, copy.deepcopy). Each flagged raw-logit sum keeps its value through
  * them: every candidate's script_score is recomputed from the reported table. */
 #define _DEFAULT_SOURCE /* mkstemp */
 #include <jansson.h>
@@ -38,12 +38,25 @@ START_TEST(generator_format_and_deepcopy_run) {
 }
 END_TEST
 
+/* DataCollatorForLanguageModeling(mlm=False) and DataCollatorWithPadding over the toy
+ * tokenizer's encodings: the same padded ids (torch.equal holds), no label -100 in a batch of
+ * one, and the answer's raw logits summed. */
+START_TEST(collators_pad_and_label) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/collator_lm.py");
+    json_t *cex = only_script_cex(o, "score");
+    assert_raw_logit_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_layout");
     TCase *tc = tcase_create("layout");
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, layouts_keep_the_raw_logit_sum, 0, sizeof layout_entries / sizeof *layout_entries);
     tcase_add_test(tc, generator_format_and_deepcopy_run);
+    tcase_add_test(tc, collators_pad_and_label);
     suite_add_tcase(s, tc);
     return s;
 }
