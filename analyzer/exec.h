@@ -94,6 +94,7 @@ typedef struct ExecTensor {
 
 typedef struct ExecValue ExecValue;
 typedef struct ExecEnv ExecEnv;
+typedef struct ExecMt ExecMt; /* torch's CPU generator (exec_random.c) */
 
 typedef struct {
     ExecValue **items;
@@ -327,6 +328,7 @@ typedef struct ExecRun {
     uint32_t mark_start, mark_end; /* the flagged node: `reached` once it is evaluated */
     bool reached;
     ExecValue *yields; /* the values the generator being run has yielded (NULL: none runs) */
+    ExecMt *torch_rng; /* torch's CPU generator once the code seeds it or draws (NULL: not yet) */
     ExecValue *marked; /* the flagged expression's last value (NULL: not evaluated) */
     int marked_times;  /* how often it was evaluated (in a loop, marked is the last one's) */
     /* The candidate whose start + prompt + candidate the toy LM's last call of one sequence read
@@ -666,6 +668,10 @@ ExecValue *exec_str_format(ExecRun *r, ExecValue *s, ExecArgs *a);
 ExecValue *exec_str_percent(ExecRun *r, ExecValue *s, ExecValue *args, TSNode at);
 /* json.dumps(obj, indent=None) of None, bools, numbers, ASCII strings, lists, tuples, dicts. */
 ExecValue *exec_json_dumps(ExecRun *r, ExecArgs *a);
+/* tokenizer.apply_chat_template(messages, tokenize=True, return_tensors=None, return_dict=False)
+ * of the toy tokenizer: its template joins the messages' contents by spaces (a stand-in,
+ * reported); the text, its ids (a list, or a tensor), or its encoding. */
+ExecValue *exec_chat_template(ExecRun *r, ExecValue *tok, ExecArgs *a);
 
 /* ---- exec_data.c ---- */
 /* torch.utils.data.DataLoader(...): the list of its batches (dataset order kept). */
@@ -674,6 +680,11 @@ ExecValue *exec_data_loader(ExecRun *r, ExecArgs *a);
  * toy tokenizer (NULL with r->failed unset: not one), and a call of one on a list of features. */
 ExecValue *exec_data_collator(ExecRun *r, const char *q, ExecArgs *a);
 ExecValue *exec_data_collate(ExecRun *r, ExecValue *collator, ExecValue **args, int nargs, TSNode at);
+
+/* ---- exec_random.c ---- */
+/* torch.manual_seed / transformers.set_seed (seed torch's CPU generator) and torch.randint
+ * drawing from it as torch does (NULL with r->failed unset: not one). */
+ExecValue *exec_random_call(ExecRun *r, const char *q, ExecArgs *a);
 
 /* ---- exec_file.c: the script's data files, never read or written ---- */
 /* open(...): a file whose records are bound by their use (a stand-in, reported). */

@@ -826,6 +826,34 @@ static ExecValue *deep_copy(ExecRun *r, ExecValue *v, CopyMemo *m, int depth, TS
     }
 }
 
+/* Modules a scorer uses beside the tensor libraries: copy.deepcopy, json.dumps, progress bars,
+ * data loaders, einops, NumPy's ufunc reduces, torch's generator, transformers' collators (NULL
+ * with r->failed unset: none of them). */
+static ExecValue *call_lib_more(ExecRun *r, const char *q, ExecArgs *a) {
+    if (!strcmp(q, "copy.deepcopy")) {
+        CopyMemo *memo = exec_alloc(r, sizeof *memo);
+        ExecValue *x = exec_arg(a, 0, "x");
+        if (!memo) return NULL;
+        return x ? deep_copy(r, x, memo, 0, a->at) : exec_fail_at(r, a->at, "deepcopy() of nothing");
+    }
+    if (!strcmp(q, "json.dumps")) return exec_json_dumps(r, a);
+    if (!strcmp(q, "tqdm") || !strcmp(q, "tqdm.tqdm") || !strcmp(q, "tqdm.auto.tqdm")) {
+        a->used = ~0u;
+        return exec_arg(a, 0, NULL) ? exec_arg(a, 0, NULL) : exec_none();
+    }
+    if (!strcmp(q, "torch.utils.data.DataLoader")) return exec_data_loader(r, a);
+    if (!strncmp(q, "einops.", 7)) return exec_layout_einops(r, q + 7, a);
+    size_t np_len = !strncmp(q, "numpy.", 6) ? 5 : libalias_numpy_prefix(q);
+    const char *reduce = np_len ? strstr(q + np_len, ".reduce") : NULL;
+    if (reduce && !strcmp(reduce, ".reduce") && q[np_len] == '.' && reduce - q - (long)np_len - 1 < 16) {
+        char ufunc[16];
+        snprintf(ufunc, sizeof ufunc, "%.*s", (int)(reduce - q - (long)np_len - 1), q + np_len + 1);
+        return exec_lib_ufunc_reduce(r, ufunc, a);
+    }
+    ExecValue *v = exec_random_call(r, q, a);
+    return v || r->failed ? v : exec_data_collator(r, q, a);
+}
+
 static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
     if (!strcmp(q, "tensorflow.gather")) return lib_tf_gather(r, a);
     if (!strcmp(q, "mlx_lm.load")) { /* (model, tokenizer) */
@@ -859,10 +887,8 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
     const char *fn;
     char fam = lib_family(q, &fn);
     if (fam == 'b') return call_builtin(r, fn, a);
-    if (!strcmp(q, "tqdm") || !strcmp(q, "tqdm.tqdm") || !strcmp(q, "tqdm.auto.tqdm")) {
-        a->used = ~0u;
-        return exec_arg(a, 0, NULL) ? exec_arg(a, 0, NULL) : exec_none();
-    }
+    ExecValue *more = call_lib_more(r, q, a);
+    if (more || r->failed) return more;
     if (lib_is_noop(q)) {
         a->used = ~0u;
         return exec_object(r, "logger");
@@ -879,10 +905,6 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
     }
     if (!strcmp(q, "openai.Completion.create") || !strcmp(q, "openai.ChatCompletion.create")) /* openai < 1 */
         return exec_api_create(r, strstr(q, "Chat") ? "openai_chat_completions" : "openai_completions", a);
-    if (!strcmp(q, "torch.utils.data.DataLoader")) return exec_data_loader(r, a);
-    if (!strcmp(q, "json.dumps")) return exec_json_dumps(r, a);
-    ExecValue *coll = exec_data_collator(r, q, a);
-    if (coll || r->failed) return coll;
     ExecValue *host = exec_host_call(r, q, a);
     if (!host && !r->failed) host = exec_file_call(r, q, a); /* data the run never reads */
     if (host || r->failed) return host;
@@ -926,16 +948,6 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
     if (last && !strcmp(last, ".from_pretrained")) {
         a->used = ~0u;
         return exec_stand_pretrained(r, q, a->kw, a->kwv, a->nkw);
-    }
-    if (!strncmp(q, "einops.", 7)) {
-        ExecValue *v = exec_layout_einops(r, q + 7, a);
-        if (v || r->failed) return v;
-    }
-    if (!strcmp(q, "copy.deepcopy")) {
-        CopyMemo *memo = exec_alloc(r, sizeof *memo);
-        ExecValue *x = exec_arg(a, 0, "x");
-        if (!memo) return NULL;
-        return x ? deep_copy(r, x, memo, 0, a->at) : exec_fail_at(r, a->at, "deepcopy() of nothing");
     }
     if (!strcmp(q, "collections.defaultdict")) {
         ExecValue *d = exec_new(r, XV_DICT);
@@ -981,14 +993,6 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
         static const char *const ops[][2] = {{"add", "+"}, {"mul", "*"}, {"sub", "-"}, {"truediv", "/"}};
         for (size_t i = 0; i < 4; i++)
             if (!strcmp(q + 9, ops[i][0])) return exec_binop(r, ops[i][1], a->pos[0], a->pos[1], a->at);
-    }
-    size_t np_len = !strncmp(q, "numpy.", 6) ? 5 : libalias_numpy_prefix(q);
-    const char *reduce = np_len ? strstr(q + np_len, ".reduce") : NULL;
-    if (reduce && !strcmp(reduce, ".reduce") && q[np_len] == '.' && reduce - q - (long)np_len - 1 < 16) {
-        char ufunc[16];
-        snprintf(ufunc, sizeof ufunc, "%.*s", (int)(reduce - q - (long)np_len - 1), q + np_len + 1);
-        ExecValue *v = exec_lib_ufunc_reduce(r, ufunc, a);
-        if (v || r->failed) return v;
     }
     if (fam) {
         ExecValue *v = exec_lib_function(r, fam, fn, a);

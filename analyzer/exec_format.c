@@ -265,3 +265,37 @@ ExecValue *exec_json_dumps(ExecRun *r, ExecArgs *a) {
     if (!json_value(r, &b, v, (int)indent, 0, a->at)) return NULL;
     return exec_str(r, b.s ? b.s : "", b.n);
 }
+
+/* ---- chat templates ---- */
+
+ExecValue *exec_chat_template(ExecRun *r, ExecValue *tok, ExecArgs *a) {
+    ExecValue *msgs = exec_iterate(r, exec_arg(a, 0, "conversation"), a->at);
+    ExecValue *tokenize = exec_arg(a, -1, "tokenize"), *rt = exec_arg(a, -1, "return_tensors");
+    ExecValue *as_dict = exec_arg(a, -1, "return_dict"), *gen = exec_arg(a, -1, "add_generation_prompt");
+    ExecValue *cont = exec_arg(a, -1, "continue_final_message");
+    bool tok_on = true, dict = false, flag;
+    static const char *const known[] = {"conversation", "tokenize", "return_tensors", "return_dict",
+                                        "add_generation_prompt", "continue_final_message"};
+    for (int k = 0; k < a->nkw; k++) { /* a template, tools, documents: another text */
+        bool ok = false;
+        for (size_t i = 0; i < sizeof known / sizeof *known && !ok; i++)
+            ok = !strcmp(a->kw[k], known[i]);
+        if (!ok) return exec_fail_as(r, XF_GAP, a->at, "unsupported keyword %s= of apply_chat_template()", a->kw[k]);
+    }
+    if (!msgs || (tokenize && !exec_truthy(r, tokenize, &tok_on)) || (as_dict && !exec_truthy(r, as_dict, &dict)) ||
+        (gen && !exec_truthy(r, gen, &flag)) || (cont && !exec_truthy(r, cont, &flag)))
+        return NULL;
+    ExecBuf b = {0};
+    for (int i = 0; i < msgs->seq.n; i++) {
+        ExecValue *m = msgs->seq.items[i], *c = m->kind == XV_DICT ? exec_dict_get_str(&m->dict, "content") : NULL;
+        if (!c) return exec_fail_at(r, a->at, "apply_chat_template() of a message without content");
+        if ((i && !exec_buf_add(r, &b, " ", 1)) || !exec_format_value(r, &b, c, "", 0)) return NULL;
+    }
+    if (!exec_stand_in(r, a->at, "apply_chat_template", "the toy template: the messages' contents joined by spaces"))
+        return NULL;
+    ExecValue *text = exec_str(r, b.s ? b.s : "", b.n);
+    if (!text || !tok_on) return text;
+    const char *kw[] = {"return_tensors"};
+    ExecValue *enc = exec_call_value(r, tok, &text, 1, kw, &rt, rt ? 1 : 0, a->at);
+    return !enc || dict ? enc : exec_getattr(r, enc, "input_ids", a->at);
+}

@@ -50,6 +50,30 @@ START_TEST(collators_pad_and_label) {
 }
 END_TEST
 
+/* torch.manual_seed(0) then torch.randint: torch's own draws (the script asserts them), said
+ * in a stand-in line; the score is the raw-logit sum. */
+START_TEST(seeded_draws_are_torchs) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/seeded_draws.py");
+    json_t *cex = only_script_cex(o, "score");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_label")), "score() value");
+    ck_assert(cex_has_stand_in(cex, "torch.randint at line 9: torch's CPU generator from seed 0 (the code's)"));
+    assert_raw_logit_sums(cex);
+    json_decref(o);
+}
+END_TEST
+
+/* tokenizer.apply_chat_template of the toy tokenizer: the contents joined (a stand-in, said),
+ * its ids a tensor or a list; the answer's raw logits summed. */
+START_TEST(chat_template_joins_the_contents) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/chat_template.py");
+    json_t *cex = only_script_cex(o, "score");
+    ck_assert(cex_has_stand_in(cex, "apply_chat_template at line 10: the toy template"));
+    assert_raw_logit_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_layout");
     TCase *tc = tcase_create("layout");
@@ -57,6 +81,8 @@ static Suite *suite(void) {
     tcase_add_loop_test(tc, layouts_keep_the_raw_logit_sum, 0, sizeof layout_entries / sizeof *layout_entries);
     tcase_add_test(tc, generator_format_and_deepcopy_run);
     tcase_add_test(tc, collators_pad_and_label);
+    tcase_add_test(tc, seeded_draws_are_torchs);
+    tcase_add_test(tc, chat_template_joins_the_contents);
     suite_add_tcase(s, tc);
     return s;
 }
