@@ -1,8 +1,9 @@
 /* Operations the concrete interpreter runs on the way from the model's logits to the score:
  * tensor layouts (F.pad, repeat, expand, one_hot and matmul, np.tile and np.dot, ufunc reduces,
- * nanprod, integer casts, einops, linspace), transformers' collators, and Python (a generator
- * consumed by list() and next(), %-formatting, copy.deepcopy). Each flagged raw-logit sum keeps its value through
- * them: every candidate's script_score is recomputed from the reported table. */
+ * nanprod, integer casts, einops, linspace), transformers' collators, torch's seeded draws, chat
+ * templates, and Python (generators, %-formatting, copy.deepcopy, json.dumps). Each flagged
+ * raw-logit sum keeps its value through them: every candidate's script_score is recomputed
+ * from the reported table. */
 #define _DEFAULT_SOURCE /* mkstemp */
 #include <jansson.h>
 
@@ -28,46 +29,26 @@ START_TEST(layouts_keep_the_raw_logit_sum) {
 }
 END_TEST
 
-START_TEST(generator_format_and_deepcopy_run) {
-    json_t *o = check_json(TEST_DATA_DIR "/exec/generator_percent.py");
+/* Python and library calls on the way, each script's score() run to its end (its asserts
+ * hold): a generator consumed by list() and next(), %-formatting, copy.deepcopy, floats as
+ * Python writes them (str, json.dumps); transformers' collators over the toy tokenizer's
+ * encodings (the same padded ids, torch.equal holds); torch.randint after torch.manual_seed(0)
+ * (torch's own draws, said in a stand-in line); apply_chat_template of the toy tokenizer (the
+ * contents joined, a stand-in). The answer's raw logits are summed in each. */
+static const struct {
+    const char *file, *stand_in;
+} runs[] = {
+    {TEST_DATA_DIR "/exec/generator_percent.py", NULL},
+    {TEST_DATA_DIR "/exec/collator_lm.py", NULL},
+    {TEST_DATA_DIR "/exec/seeded_draws.py", "torch.randint at line 9: torch's CPU generator from seed 0 (the code's)"},
+    {TEST_DATA_DIR "/exec/chat_template.py", "apply_chat_template at line 10: the toy template"},
+};
+
+START_TEST(python_and_library_calls_run) {
+    json_t *o = check_json(runs[_i].file);
     json_t *cex = only_script_cex(o, "score");
     ck_assert_str_eq(json_string_value(json_object_get(cex, "score_label")), "score() value");
-    assert_raw_logit_sums(cex);
-    ck_assert(json_is_true(json_object_get(cex, "flipped")));
-    json_decref(o);
-}
-END_TEST
-
-/* DataCollatorForLanguageModeling(mlm=False) and DataCollatorWithPadding over the toy
- * tokenizer's encodings: the same padded ids (torch.equal holds), no label -100 in a batch of
- * one, and the answer's raw logits summed. */
-START_TEST(collators_pad_and_label) {
-    json_t *o = check_json(TEST_DATA_DIR "/exec/collator_lm.py");
-    json_t *cex = only_script_cex(o, "score");
-    assert_raw_logit_sums(cex);
-    ck_assert(json_is_true(json_object_get(cex, "flipped")));
-    json_decref(o);
-}
-END_TEST
-
-/* torch.manual_seed(0) then torch.randint: torch's own draws (the script asserts them), said
- * in a stand-in line; the score is the raw-logit sum. */
-START_TEST(seeded_draws_are_torchs) {
-    json_t *o = check_json(TEST_DATA_DIR "/exec/seeded_draws.py");
-    json_t *cex = only_script_cex(o, "score");
-    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_label")), "score() value");
-    ck_assert(cex_has_stand_in(cex, "torch.randint at line 9: torch's CPU generator from seed 0 (the code's)"));
-    assert_raw_logit_sums(cex);
-    json_decref(o);
-}
-END_TEST
-
-/* tokenizer.apply_chat_template of the toy tokenizer: the contents joined (a stand-in, said),
- * its ids a tensor or a list; the answer's raw logits summed. */
-START_TEST(chat_template_joins_the_contents) {
-    json_t *o = check_json(TEST_DATA_DIR "/exec/chat_template.py");
-    json_t *cex = only_script_cex(o, "score");
-    ck_assert(cex_has_stand_in(cex, "apply_chat_template at line 10: the toy template"));
+    ck_assert(!runs[_i].stand_in || cex_has_stand_in(cex, runs[_i].stand_in));
     assert_raw_logit_sums(cex);
     ck_assert(json_is_true(json_object_get(cex, "flipped")));
     json_decref(o);
@@ -79,10 +60,7 @@ static Suite *suite(void) {
     TCase *tc = tcase_create("layout");
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, layouts_keep_the_raw_logit_sum, 0, sizeof layout_entries / sizeof *layout_entries);
-    tcase_add_test(tc, generator_format_and_deepcopy_run);
-    tcase_add_test(tc, collators_pad_and_label);
-    tcase_add_test(tc, seeded_draws_are_torchs);
-    tcase_add_test(tc, chat_template_joins_the_contents);
+    tcase_add_loop_test(tc, python_and_library_calls_run, 0, sizeof runs / sizeof *runs);
     suite_add_tcase(s, tc);
     return s;
 }
