@@ -94,6 +94,7 @@ typedef struct ExecTensor {
 
 typedef struct ExecValue ExecValue;
 typedef struct ExecEnv ExecEnv;
+typedef struct ExecMt ExecMt; /* torch's CPU generator (exec_random.c) */
 
 typedef struct {
     ExecValue **items;
@@ -326,6 +327,8 @@ typedef struct ExecRun {
     int const_depth;               /* module constants being evaluated (one reads another) */
     uint32_t mark_start, mark_end; /* the flagged node: `reached` once it is evaluated */
     bool reached;
+    ExecValue *yields; /* the values the generator being run has yielded (NULL: none runs) */
+    ExecMt *torch_rng; /* torch's CPU generator once the code seeds it or draws (NULL: not yet) */
     ExecValue *marked; /* the flagged expression's last value (NULL: not evaluated) */
     int marked_times;  /* how often it was evaluated (in a loop, marked is the last one's) */
     /* The candidate whose start + prompt + candidate the toy LM's last call of one sequence read
@@ -455,6 +458,8 @@ ExecTensor *exec_tensor_squeeze(ExecRun *r, ExecTensor *a, int dim); /* INT32_MI
 ExecTensor *exec_tensor_cat(ExecRun *r, ExecTensor **parts, int n, int dim, bool stack);
 ExecTensor *exec_tensor_cast(ExecRun *r, ExecTensor *a, ExecDtype d);
 ExecTensor *exec_tensor_transpose(ExecRun *r, ExecTensor *a, int d0, int d1);
+/* a @ b: torch.matmul / np.matmul, batch dimensions broadcast. */
+ExecTensor *exec_tensor_matmul(ExecRun *r, ExecTensor *a, ExecTensor *b);
 /* x[index]: ints, slices, None, Ellipsis, integer tensors / lists (advanced, broadcast
  * together), boolean masks. */
 ExecValue *exec_tensor_index(ExecRun *r, ExecTensor *a, ExecValue *index);
@@ -471,8 +476,15 @@ bool exec_module_defs(ExecRun *r);
 bool exec_defs_in(ExecRun *r, TSNode root, ExecEnv *env);
 ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n);
 ExecValue *exec_iterate(ExecRun *r, ExecValue *v, TSNode at); /* a list of the elements */
+ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at); /* v[idx] */
 /* Binds v to an assignment's target (a name, a pattern to unpack, an attribute, a subscript). */
 bool exec_bind_target(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v);
+/* Generators: a def with a yield of its own; its body run when it is called (a generator
+ * object holding what it yielded); is v one; up to max of its values not yet consumed, a list. */
+bool exec_def_is_generator(TSNode def);
+ExecValue *exec_generator_run(ExecRun *r, ExecEnv *env, TSNode body);
+bool exec_is_generator(const ExecValue *v);
+ExecValue *exec_generator_take(ExecRun *r, ExecValue *gen, int max);
 /* Runs a def's body; *ret gets what it returns (None when it does not). false: the run failed. */
 bool exec_body(ExecRun *r, ExecEnv *env, TSNode body, ExecValue **ret);
 
@@ -517,8 +529,23 @@ ExecValue *exec_lib_function(ExecRun *r, char family, const char *fn, ExecArgs *
 ExecValue *exec_lib_tensor_method(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a);
 /* The tensor of a value (a tensor, a number or a nested list); NULL (run failed) otherwise. */
 ExecTensor *exec_lib_tensor(ExecRun *r, ExecValue *v, bool numpy);
+/* numpy / torch / math / jax.numpy inf, nan, pi, e (newaxis: None): NULL for another name. */
+ExecValue *exec_lib_constant(ExecRun *r, const char *q);
 /* A dtype value (torch.float32, np.float64, "float32", float): -1 if none. */
 int exec_lib_dtype(ExecValue *v);
+/* A shape from the arguments from position `from` on: ints, or one tuple or list of them (or
+ * shape= / size=); false (run failed) otherwise. */
+bool exec_lib_shape(ExecRun *r, ExecArgs *a, int from, int *ndim, int *shape);
+/* np.add / multiply / maximum / minimum .reduce(array, axis=0, keepdims=False) (NULL with
+ * r->failed unset: another ufunc). */
+ExecValue *exec_lib_ufunc_reduce(ExecRun *r, const char *ufunc, ExecArgs *a);
+/* ---- exec_layout.c ---- */
+/* Tensor methods repeat, tile, expand, expand_as, broadcast_to, matmul, mm, bmm, dot, and the
+ * functions one_hot and F.pad (NULL with r->failed unset: not one of them). */
+ExecValue *exec_layout_method(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a);
+ExecValue *exec_layout_function(ExecRun *r, char family, const char *fn, ExecArgs *a);
+/* einops.rearrange / einops.repeat of named axes (NULL with r->failed unset: another one). */
+ExecValue *exec_layout_einops(ExecRun *r, const char *fn, ExecArgs *a);
 
 /* A call of a library function or method (fn is XV_LIB or XV_METHOD), or NULL with the run
  * failed ("unsupported call re.sub at line 14"). */
@@ -637,10 +664,28 @@ int verify_exec_flow_order(const Source *src, TSNode root, const Source *def_src
 bool exec_format_value(ExecRun *r, ExecBuf *b, ExecValue *v, const char *spec, int len);
 /* s.format(*args, **kwargs). */
 ExecValue *exec_str_format(ExecRun *r, ExecValue *s, ExecArgs *a);
+/* s % args: printf-style conversions (s r d i x o e f g, flags, width, precision, %(key)s of a
+ * dict); args a tuple, a dict or one value, with Python's errors for too few or too many. */
+ExecValue *exec_str_percent(ExecRun *r, ExecValue *s, ExecValue *args, TSNode at);
+/* json.dumps(obj, indent=None) of None, bools, numbers, ASCII strings, lists, tuples, dicts. */
+ExecValue *exec_json_dumps(ExecRun *r, ExecArgs *a);
+/* tokenizer.apply_chat_template(messages, tokenize=True, return_tensors=None, return_dict=False)
+ * of the toy tokenizer: its template joins the messages' contents by spaces (a stand-in,
+ * reported); the text, its ids (a list, or a tensor), or its encoding. */
+ExecValue *exec_chat_template(ExecRun *r, ExecValue *tok, ExecArgs *a);
 
 /* ---- exec_data.c ---- */
 /* torch.utils.data.DataLoader(...): the list of its batches (dataset order kept). */
 ExecValue *exec_data_loader(ExecRun *r, ExecArgs *a);
+/* transformers' DataCollatorWithPadding / DataCollatorForLanguageModeling(mlm=False) over the
+ * toy tokenizer (NULL with r->failed unset: not one), and a call of one on a list of features. */
+ExecValue *exec_data_collator(ExecRun *r, const char *q, ExecArgs *a);
+ExecValue *exec_data_collate(ExecRun *r, ExecValue *collator, ExecValue **args, int nargs, TSNode at);
+
+/* ---- exec_random.c ---- */
+/* torch.manual_seed / transformers.set_seed (seed torch's CPU generator) and torch.randint
+ * drawing from it as torch does (NULL with r->failed unset: not one). */
+ExecValue *exec_random_call(ExecRun *r, const char *q, ExecArgs *a);
 
 /* ---- exec_file.c: the script's data files, never read or written ---- */
 /* open(...): a file whose records are bound by their use (a stand-in, reported). */

@@ -459,7 +459,8 @@ static ExecValue *call_builtin(ExecRun *r, const char *name, ExecArgs *a) {
     }
     if (!strcmp(name, "pow")) return exec_binop(r, "**", exec_arg(a, 0, NULL), exec_arg(a, 1, NULL), a->at);
     if (!strcmp(name, "next")) {
-        ExecValue *it = exec_iterate(r, exec_arg(a, 0, NULL), a->at);
+        ExecValue *g = exec_arg(a, 0, NULL);
+        ExecValue *it = exec_is_generator(g) ? exec_generator_take(r, g, 1) : exec_iterate(r, g, a->at);
         if (!it) return NULL;
         if (it->seq.n == 0) return exec_arg(a, 1, NULL) ? exec_arg(a, 1, NULL) : exec_fail_at(r, a->at, "next() of an empty iterator");
         return it->seq.items[0];
@@ -764,6 +765,95 @@ static ExecValue *opaque_instance(ExecRun *r, const char *q, ExecArgs *a) {
     return exec_stand_named(r, name, -1);
 }
 
+/* copy.deepcopy: lists, tuples, dicts, tensors and objects (the toy model and tokenizer among
+ * them) copied all the way down, a value reached twice copied once (Python's memo); numbers,
+ * strings, functions and classes shared, as Python shares them. */
+enum { COPY_MAX_MEMO = 256, COPY_MAX_DEPTH = 32 };
+typedef struct {
+    ExecValue *from[COPY_MAX_MEMO], *to[COPY_MAX_MEMO];
+    int n;
+} CopyMemo;
+
+static ExecValue *deep_copy(ExecRun *r, ExecValue *v, CopyMemo *m, int depth, TSNode at);
+
+static bool copy_dict(ExecRun *r, ExecDict *to, const ExecDict *from, CopyMemo *m, int depth, TSNode at) {
+    ExecDict src = *from;
+    *to = (ExecDict){0};
+    to->factory = src.factory;
+    for (int i = 0; i < src.n; i++) {
+        ExecValue *v = deep_copy(r, src.vals[i], m, depth + 1, at);
+        if (!v || !exec_dict_set(r, to, src.keys[i], v)) return false;
+    }
+    return true;
+}
+
+static ExecValue *deep_copy(ExecRun *r, ExecValue *v, CopyMemo *m, int depth, TSNode at) {
+    switch (v->kind) {
+    case XV_LIST: case XV_TUPLE: case XV_DICT: case XV_TENSOR: case XV_OBJECT: case XV_MODEL: case XV_TOKENIZER:
+        break;
+    case XV_PENDING:
+        return exec_fail_as(r, XF_PARAM, at, "deepcopy() of a parameter its use does not tell");
+    default:
+        return v;
+    }
+    for (int i = 0; i < m->n; i++)
+        if (m->from[i] == v) return m->to[i];
+    if (m->n == COPY_MAX_MEMO || depth > COPY_MAX_DEPTH)
+        return exec_fail_as(r, XF_BOUND, at, "bound: deepcopy() of more than %d values", COPY_MAX_MEMO);
+    if (!exec_step(r)) return NULL;
+    ExecValue *c = exec_new(r, v->kind);
+    if (!c) return NULL;
+    m->from[m->n] = v;
+    m->to[m->n++] = c;
+    switch (v->kind) {
+    case XV_LIST:
+    case XV_TUPLE:
+        for (int i = 0; i < v->seq.n; i++)
+            if (!exec_seq_push(r, &c->seq, deep_copy(r, v->seq.items[i], m, depth + 1, at))) return NULL;
+        return c;
+    case XV_DICT:
+        return copy_dict(r, &c->dict, &v->dict, m, depth, at) ? c : NULL;
+    case XV_TENSOR: {
+        ExecTensor *t = exec_tensor_cast(r, v->t, v->t->dtype);
+        if (!t) return NULL;
+        t->loss = v->t->loss;
+        c->t = t;
+        return c;
+    }
+    default: /* an object: its fields */
+        c->obj = v->obj;
+        return copy_dict(r, &c->obj.fields, &v->obj.fields, m, depth, at) ? c : NULL;
+    }
+}
+
+/* Modules a scorer uses beside the tensor libraries: copy.deepcopy, json.dumps, progress bars,
+ * data loaders, einops, NumPy's ufunc reduces, torch's generator, transformers' collators (NULL
+ * with r->failed unset: none of them). */
+static ExecValue *call_lib_more(ExecRun *r, const char *q, ExecArgs *a) {
+    if (!strcmp(q, "copy.deepcopy")) {
+        CopyMemo *memo = exec_alloc(r, sizeof *memo);
+        ExecValue *x = exec_arg(a, 0, "x");
+        if (!memo) return NULL;
+        return x ? deep_copy(r, x, memo, 0, a->at) : exec_fail_at(r, a->at, "deepcopy() of nothing");
+    }
+    if (!strcmp(q, "json.dumps")) return exec_json_dumps(r, a);
+    if (!strcmp(q, "tqdm") || !strcmp(q, "tqdm.tqdm") || !strcmp(q, "tqdm.auto.tqdm")) {
+        a->used = ~0u;
+        return exec_arg(a, 0, NULL) ? exec_arg(a, 0, NULL) : exec_none();
+    }
+    if (!strcmp(q, "torch.utils.data.DataLoader")) return exec_data_loader(r, a);
+    if (!strncmp(q, "einops.", 7)) return exec_layout_einops(r, q + 7, a);
+    size_t np_len = !strncmp(q, "numpy.", 6) ? 5 : libalias_numpy_prefix(q);
+    const char *reduce = np_len ? strstr(q + np_len, ".reduce") : NULL;
+    if (reduce && !strcmp(reduce, ".reduce") && q[np_len] == '.' && reduce - q - (long)np_len - 1 < 16) {
+        char ufunc[16];
+        snprintf(ufunc, sizeof ufunc, "%.*s", (int)(reduce - q - (long)np_len - 1), q + np_len + 1);
+        return exec_lib_ufunc_reduce(r, ufunc, a);
+    }
+    ExecValue *v = exec_random_call(r, q, a);
+    return v || r->failed ? v : exec_data_collator(r, q, a);
+}
+
 static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
     if (!strcmp(q, "tensorflow.gather")) return lib_tf_gather(r, a);
     if (!strcmp(q, "mlx_lm.load")) { /* (model, tokenizer) */
@@ -797,10 +887,8 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
     const char *fn;
     char fam = lib_family(q, &fn);
     if (fam == 'b') return call_builtin(r, fn, a);
-    if (!strcmp(q, "tqdm") || !strcmp(q, "tqdm.tqdm") || !strcmp(q, "tqdm.auto.tqdm")) {
-        a->used = ~0u;
-        return exec_arg(a, 0, NULL) ? exec_arg(a, 0, NULL) : exec_none();
-    }
+    ExecValue *more = call_lib_more(r, q, a);
+    if (more || r->failed) return more;
     if (lib_is_noop(q)) {
         a->used = ~0u;
         return exec_object(r, "logger");
@@ -817,7 +905,6 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
     }
     if (!strcmp(q, "openai.Completion.create") || !strcmp(q, "openai.ChatCompletion.create")) /* openai < 1 */
         return exec_api_create(r, strstr(q, "Chat") ? "openai_chat_completions" : "openai_completions", a);
-    if (!strcmp(q, "torch.utils.data.DataLoader")) return exec_data_loader(r, a);
     ExecValue *host = exec_host_call(r, q, a);
     if (!host && !r->failed) host = exec_file_call(r, q, a); /* data the run never reads */
     if (host || r->failed) return host;
@@ -927,6 +1014,10 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
         const char *m = fn->method.name;
         a.name = m;
         if (self->kind == XV_PENDING && !(self = exec_stand_resolve(r, self, "tensor", NULL))) return NULL;
+        if (!strcmp(m, "__getitem__")) { /* made only for containers (exec_getattr) */
+            if (nargs != 1 || nkw) return exec_fail_at(r, at, "__getitem__() takes one argument");
+            return exec_subscript(r, self, args[0], at);
+        }
         switch (self->kind) {
         case XV_TENSOR:
             v = exec_lib_tensor_method(r, self->t, m, &a);

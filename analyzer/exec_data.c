@@ -96,3 +96,50 @@ ExecValue *exec_data_loader(ExecRun *r, ExecArgs *a) {
     }
     return batches;
 }
+
+/* transformers.DataCollatorWithPadding(tokenizer) and DataCollatorForLanguageModeling(tokenizer,
+ * mlm=False): a collator over the toy tokenizer (the masked-LM one draws random masks: not
+ * taken). Called on a list of features, it pads them as tokenizer.pad(features,
+ * return_tensors="pt") does; the language-model one adds labels, the ids with every pad id -100
+ * (the model shifts them). NULL with r->failed unset: not one. */
+ExecValue *exec_data_collator(ExecRun *r, const char *q, ExecArgs *a) {
+    bool lm = !strcmp(q, "transformers.DataCollatorForLanguageModeling");
+    if (!lm && strcmp(q, "transformers.DataCollatorWithPadding")) return NULL;
+    ExecValue *tok = exec_arg(a, 0, "tokenizer"), *mlm = exec_arg(a, lm ? 1 : -1, "mlm");
+    ExecValue *padding = exec_arg(a, lm ? -1 : 1, "padding"), *multiple = exec_arg(a, -1, "pad_to_multiple_of");
+    ExecValue *rt = exec_arg(a, -1, "return_tensors");
+    bool masked = lm, pads = true;
+    if (mlm && !exec_truthy(r, mlm, &masked)) return NULL;
+    if (padding && (padding->kind != XV_BOOL || !(pads = padding->b)))
+        return exec_fail_as(r, XF_GAP, a->at, "%s with padding other than True", q);
+    if (masked) return exec_fail_as(r, XF_GAP, a->at, "a masked-LM collator (random masks)");
+    if ((multiple && multiple->kind != XV_NONE) || (rt && (rt->kind != XV_STR || strcmp(rt->str.s, "pt"))))
+        return exec_fail_as(r, XF_GAP, a->at, "%s with pad_to_multiple_of or other than torch tensors", q);
+    if (tok && tok->kind == XV_PENDING && !(tok = exec_stand_resolve(r, tok, "attr:pad", NULL))) return NULL;
+    if (!tok || tok->kind != XV_TOKENIZER) return exec_fail_at(r, a->at, "%s of a %s", q, tok ? exec_kind_name(tok) : "nothing");
+    ExecValue *c = exec_object(r, "collator");
+    if (!c || !exec_dict_set_str(r, &c->obj.fields, " tok", tok) || !exec_dict_set_str(r, &c->obj.fields, " lm", exec_bool(lm)))
+        return NULL;
+    return c;
+}
+
+ExecValue *exec_data_collate(ExecRun *r, ExecValue *collator, ExecValue **args, int nargs, TSNode at) {
+    if (nargs != 1) return exec_fail_at(r, at, "a collator called with %d arguments", nargs);
+    ExecValue *tok = exec_dict_get_str(&collator->obj.fields, " tok"), *lm = exec_dict_get_str(&collator->obj.fields, " lm");
+    const char *kw[] = {"return_tensors"};
+    ExecValue *pt = exec_str(r, "pt", 2), *features = exec_iterate(r, args[0], at), *rows = exec_new(r, XV_LIST);
+    for (int i = 0; features && rows && i < features->seq.n; i++) { /* an encoding is a dict of its fields */
+        ExecValue *f = features->seq.items[i], *d = f;
+        if (f->kind == XV_OBJECT && !f->obj.cls && !f->obj.lazy && (d = exec_new(r, XV_DICT))) d->dict = f->obj.fields;
+        if (!d || !exec_seq_push(r, &rows->seq, d)) return NULL;
+    }
+    ExecValue *batch = pt && rows && features ? exec_call_value(r, exec_method(r, "pad", tok), &rows, 1, kw, &pt, 1, at) : NULL;
+    if (!batch || !lm->b) return batch;
+    ExecValue *ids = batch->kind == XV_OBJECT ? exec_dict_get_str(&batch->obj.fields, "input_ids") : NULL;
+    ExecValue *pad = exec_getattr(r, tok, "pad_token_id", at);
+    if (!ids || ids->kind != XV_TENSOR || !pad) return r->failed ? NULL : exec_fail_at(r, at, "a collated batch without input_ids");
+    ExecTensor *labels = exec_tensor_cast(r, ids->t, ids->t->dtype);
+    for (int i = 0; labels && pad->kind != XV_NONE && i < labels->n; i++)
+        if (labels->data[i] == exec_number(pad)) labels->data[i] = -100;
+    return labels && exec_dict_set_str(r, &batch->obj.fields, "labels", exec_tensor_value(r, labels)) ? batch : NULL;
+}

@@ -131,7 +131,7 @@ static ExecValue *binop_seq(ExecRun *r, const char *op, ExecValue *a, ExecValue 
                 if (!exec_seq_push(r, &v->seq, s->seq.items[j])) return NULL;
         return v;
     }
-    if (op[0] == '%' && a->kind == XV_STR) return exec_fail_at(r, at, "%%-formatting of strings");
+    if (op[0] == '%' && a->kind == XV_STR) return exec_str_percent(r, a, b, at);
     return exec_fail_as(r, XF_KIND, at, "operator %s on %s and %s", op, exec_kind_name(a), exec_kind_name(b));
 }
 
@@ -239,7 +239,11 @@ ExecValue *exec_binop(ExecRun *r, const char *op, ExecValue *a, ExecValue *b, TS
     }
     if (a->kind == XV_TENSOR || b->kind == XV_TENSOR) {
         ExecValue *o = a->kind == XV_TENSOR ? b : a;
-        if (!strcmp(op, "@")) return exec_fail_at(r, at, "matrix multiplication"); /* a list made a tensor too */
+        if (!strcmp(op, "@")) { /* a list is made a tensor too */
+            bool numpy = (a->kind == XV_TENSOR ? a : b)->t->numpy;
+            ExecTensor *x = exec_lib_tensor(r, a, numpy), *y = x ? exec_lib_tensor(r, b, numpy) : NULL;
+            return y ? exec_tensor_value(r, exec_tensor_matmul(r, x, y)) : NULL;
+        }
         if (o->kind != XV_TENSOR && !exec_is_number(o)) {
             if (o->kind == XV_LIST) {
                 ExecTensor *t = exec_tensor_from(r, o, -1, (a->kind == XV_TENSOR ? a : b)->t->numpy);
@@ -511,7 +515,6 @@ static ExecValue *seq_index(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at)
     return v->seq.items[k];
 }
 
-ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at);
 ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at) {
     if (!v || !idx) return NULL;
     if (v->kind == XV_PENDING) {
@@ -638,6 +641,7 @@ ExecValue *exec_iterate(ExecRun *r, ExecValue *v, TSNode at) {
     if (!v) return NULL;
     if (v->kind == XV_PENDING && !(v = exec_stand_resolve(r, v, "iter", NULL))) return NULL;
     if (exec_file_is(v)) return exec_file_iterate(r, v);
+    if (exec_is_generator(v)) return exec_generator_take(r, v, INT32_MAX);
     if (v->kind == XV_OBJECT && v->obj.lazy && !v->obj.cls) {
         /* a record iterated (a chunk of requests): a batch of one record, the same candidate's */
         size_t n = strlen(v->obj.lazy) + 3;
@@ -690,6 +694,72 @@ static ExecValue *eval_unary(ExecRun *r, ExecEnv *env, TSNode n) {
         return k == INT64_MIN ? exec_fail_at(r, n, "an integer beyond 64 bits") : exec_int(r, -k);
     if (op[0] == '~' && (v->kind == XV_INT || v->kind == XV_BOOL)) return exec_int(r, ~k);
     return exec_fail_at(r, n, "unary %c on a %s", op[0], exec_kind_name(v));
+}
+
+/* ---- generators ---- */
+
+/* `yield x` / `yield from xs` in the body of the generator being run: the values are kept, in
+ * order, for whoever consumes the generator; the expression's own value is None (what
+ * iteration sends). */
+static ExecValue *eval_yield(ExecRun *r, ExecEnv *env, TSNode n) {
+    if (!r->yields) return exec_fail_at(r, n, "yield outside a generator being run");
+    bool from = false;
+    for (uint32_t i = 0; i < ts_node_child_count(n); i++)
+        from |= !strcmp(ts_node_type(ts_node_child(n, i)), "from");
+    TSNode e = ts_node_named_child(n, 0);
+    ExecValue *v = ts_node_is_null(e) ? exec_none() : exec_eval(r, env, e);
+    ExecValue *gen = r->yields;
+    if (v && from) {
+        ExecValue *it = exec_iterate(r, v, n);
+        for (int i = 0; it && i < it->seq.n; i++)
+            if (!exec_seq_push(r, &gen->seq, it->seq.items[i])) return NULL;
+        return it ? exec_none() : NULL;
+    }
+    return v && exec_seq_push(r, &gen->seq, v) ? exec_none() : NULL;
+}
+
+static bool holds_yield(TSNode n, int depth) {
+    if (depth > EXEC_MAX_NEST) return false;
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+        TSNode k = ts_node_named_child(n, i);
+        if (parse_is(k, "yield")) return true;
+        if (parse_is(k, "function_definition") || parse_is(k, "lambda") || parse_is(k, "class_definition")) continue;
+        if (holds_yield(k, depth + 1)) return true;
+    }
+    return false;
+}
+
+bool exec_def_is_generator(TSNode def) {
+    return parse_is(def, "function_definition") && holds_yield(parse_field(def, "body"), 0);
+}
+
+/* A generator's body runs to its end when it is called (its values are the same unless the
+ * consumer changes what the body reads between two of them, which scoring code does not do); the
+ * generator hands them out in order, once. */
+ExecValue *exec_generator_run(ExecRun *r, ExecEnv *env, TSNode body) {
+    ExecValue *saved = r->yields, *ret = NULL, *gen = exec_object(r, "generator");
+    if (!gen || !(r->yields = exec_new(r, XV_LIST))) return NULL;
+    bool ok = exec_body(r, env, body, &ret);
+    ExecValue *items = r->yields;
+    r->yields = saved;
+    if (!ok || !exec_dict_set_str(r, &gen->obj.fields, " items", items) ||
+        !exec_dict_set_str(r, &gen->obj.fields, " at", exec_int(r, 0)))
+        return NULL;
+    return gen;
+}
+
+bool exec_is_generator(const ExecValue *v) {
+    return v && v->kind == XV_OBJECT && !strcmp(v->obj.type, "generator");
+}
+
+ExecValue *exec_generator_take(ExecRun *r, ExecValue *gen, int max) {
+    ExecValue *items = exec_dict_get_str(&gen->obj.fields, " items"), *at = exec_dict_get_str(&gen->obj.fields, " at");
+    ExecValue *l = exec_new(r, XV_LIST);
+    if (!items || !at || !l) return NULL;
+    int k = (int)at->i;
+    for (; k < items->seq.n && l->seq.n < max; k++)
+        if (!exec_seq_push(r, &l->seq, items->seq.items[k])) return NULL;
+    return exec_dict_set_str(r, &gen->obj.fields, " at", exec_int(r, k)) ? l : NULL;
 }
 
 ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
@@ -784,6 +854,8 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
             v->fn.def = n;
             v->fn.closure = env;
         }
+    } else if (!strcmp(t, "yield")) {
+        v = eval_yield(r, env, n);
     } else if (!strcmp(t, "keyword_argument")) {
         exec_fail_at(r, n, "a keyword argument outside a call");
     } else {
@@ -1129,6 +1201,16 @@ static ExecFlow exec_stmt(ExecRun *r, ExecEnv *env, TSNode s, ExecValue **ret) {
         bool b;
         if (!c || !exec_truthy(r, c, &b)) return FLOW_FAIL;
         return b ? FLOW_NEXT : (exec_fail_at(r, s, "assertion failed"), FLOW_FAIL);
+    }
+    if (!strcmp(t, "raise_statement")) { /* the exception's class, never its message (not run) */
+        TSNode e = ts_node_named_child(s, 0);
+        if (parse_is(e, "call")) e = parse_field(e, "function");
+        int len = 0;
+        const char *name = ts_node_is_null(e) ? "" : exec_text(r, e, &len);
+        if (len > 60) len = 60;
+        if (len) exec_fail_at(r, s, "the code raised %.*s", len, name);
+        else exec_fail_at(r, s, "the code raised an exception again");
+        return FLOW_FAIL;
     }
     if (!strcmp(t, "try_statement")) /* the body only: an exception ends the run anyway */
         return exec_block(r, env, parse_field(s, "body"), ret);

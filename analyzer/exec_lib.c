@@ -30,6 +30,22 @@ int exec_lib_dtype(ExecValue *v) {
     return -1;
 }
 
+ExecValue *exec_lib_constant(ExecRun *r, const char *q) {
+    static const char *const modules[] = {"numpy.", "torch.", "math.", "jax.numpy."};
+    static const struct {
+        const char *name;
+        double v;
+    } consts[] = {{"inf", INFINITY}, {"nan", NAN}, {"pi", 3.14159265358979323846}, {"e", 2.71828182845904523536}};
+    for (size_t m = 0; m < sizeof modules / sizeof *modules; m++) {
+        size_t n = strlen(modules[m]);
+        if (strncmp(q, modules[m], n)) continue;
+        for (size_t i = 0; i < sizeof consts / sizeof *consts; i++)
+            if (!strcmp(q + n, consts[i].name)) return exec_float(r, consts[i].v);
+        if (m != 2 && !strcmp(q + n, "newaxis")) return exec_none();
+    }
+    return NULL;
+}
+
 ExecTensor *exec_lib_tensor(ExecRun *r, ExecValue *v, bool numpy) {
     if (!v) {
         exec_fail(r, "a missing tensor argument");
@@ -230,7 +246,7 @@ static ExecValue *k_gather(ExecRun *r, ExecTensor *t, ExecValue *dimv, ExecValue
     return tv(r, exec_tensor_gather(r, t, dim, idx));
 }
 
-static bool shape_args(ExecRun *r, ExecArgs *a, int from, int *ndim, int *shape) {
+bool exec_lib_shape(ExecRun *r, ExecArgs *a, int from, int *ndim, int *shape) {
     ExecValue *first = exec_arg(a, from, "shape");
     if (!first) first = exec_arg(a, -1, "size");
     ExecValue **items = a->pos + from;
@@ -383,10 +399,9 @@ static bool is_elementwise(const char *fn) {
 }
 
 static const char *const reductions[] = {"sum", "mean", "prod", "max",  "min",  "amax", "amin",
-                                         "argmax", "argmin", "logsumexp", "any", "all", "nansum"};
+                                         "argmax", "argmin", "logsumexp", "any", "all"};
 
 static const char *as_reduction(const char *fn) {
-    if (!strcmp(fn, "nansum")) return NULL; /* NaN skipping is not modelled */
     for (size_t i = 0; i < sizeof reductions / sizeof *reductions; i++)
         if (!strcmp(fn, reductions[i])) return reductions[i];
     return NULL;
@@ -451,6 +466,40 @@ static ExecValue *lib_math(ExecRun *r, const char *fn, ExecArgs *a) {
 
 /* ---- module functions ---- */
 
+/* linspace(start, end, steps): torch's values from each end toward the middle in the dtype
+ * (float32 unless told), start + i * step up to the halfway point and end - (steps - 1 - i) *
+ * step after it; NumPy's (num=50, endpoint=True, float64) start + i * step with stop itself last. */
+static ExecValue *k_linspace(ExecRun *r, ExecArgs *a, int dt, bool numpy) {
+    ExecValue *lo = exec_arg(a, 0, "start"), *hi = exec_arg(a, 1, numpy ? "stop" : "end");
+    int64_t n;
+    bool endpoint;
+    if (!exec_arg_int(r, a, 2, numpy ? "num" : "steps", numpy ? 50 : -1, &n) ||
+        !exec_arg_bool(r, a, numpy ? 3 : -1, "endpoint", true, &endpoint))
+        return NULL;
+    (void)exec_arg(a, -1, "device");
+    if (!exec_is_number(lo) || !exec_is_number(hi) || n < 0) return exec_fail_at(r, a->at, "linspace() of other than numbers");
+    if (n > EXEC_MAX_ELEMS) return exec_fail_as(r, XF_BOUND, (TSNode){0}, "bound: a tensor of more than %d elements", EXEC_MAX_ELEMS);
+    ExecDtype d = dt >= 0 ? (ExecDtype)dt : numpy ? XD_F64 : XD_F32;
+    if (!exec_dtype_is_float(d)) return exec_fail_as(r, XF_GAP, a->at, "linspace() of an integer dtype");
+    int len = (int)n;
+    ExecTensor *t = exec_tensor_new(r, d, 1, &len, numpy);
+    double x0 = exec_number(lo), x1 = exec_number(hi);
+    if (numpy) {
+        double div = endpoint ? (double)(n - 1) : (double)n, step = (x1 - x0) / (div > 0 ? div : 1);
+        for (int i = 0; t && i < len; i++)
+            t->data[i] = exec_round(d, i * step + x0);
+        if (t && endpoint && len > 1) t->data[len - 1] = exec_round(d, x1);
+        return tv(r, t);
+    }
+    x0 = exec_round(d, x0);
+    x1 = exec_round(d, x1);
+    double step = exec_round(d, exec_round(d, x1 - x0) / (double)(n > 1 ? n - 1 : 1));
+    for (int i = 0; t && i < len; i++)
+        t->data[i] = i < len / 2 ? exec_round(d, x0 + exec_round(d, step * i))
+                                 : exec_round(d, x1 - exec_round(d, step * (len - 1 - i)));
+    return tv(r, t);
+}
+
 static ExecValue *lib_create(ExecRun *r, const char *fn, ExecArgs *a, bool numpy) {
     int dt = exec_lib_dtype(exec_arg(a, -1, "dtype"));
     (void)exec_arg(a, -1, "device");
@@ -465,6 +514,7 @@ static ExecValue *lib_create(ExecRun *r, const char *fn, ExecArgs *a, bool numpy
         if (t && strcmp(fn, "from_numpy")) t->numpy = numpy;
         return t ? tv(r, t) : (r->failed ? NULL : exec_fail_at(r, a->at, "%s() without data", fn));
     }
+    if (!strcmp(fn, "linspace")) return k_linspace(r, a, dt, numpy);
     if (!strcmp(fn, "arange")) {
         int64_t v[3] = {0, 0, 1};
         int n = a->npos;
@@ -493,8 +543,8 @@ static ExecValue *lib_create(ExecRun *r, const char *fn, ExecArgs *a, bool numpy
     } else if (!strcmp(fn, "full")) {
         ExecArgs sub = *a;
         sub.npos = a->npos > 1 ? 1 : a->npos;
-        if (!shape_args(r, &sub, 0, &ndim, shape)) return NULL;
-    } else if (!shape_args(r, a, 0, &ndim, shape)) {
+        if (!exec_lib_shape(r, &sub, 0, &ndim, shape)) return NULL;
+    } else if (!exec_lib_shape(r, a, 0, &ndim, shape)) {
         return NULL;
     }
     double fill = 0;
@@ -519,7 +569,7 @@ static ExecValue *lib_create(ExecRun *r, const char *fn, ExecArgs *a, bool numpy
 
 static bool is_create(const char *fn) {
     static const char *const names[] = {"tensor", "as_tensor", "array", "asarray", "from_numpy", "LongTensor",
-                                        "FloatTensor", "arange", "zeros", "ones", "full", "empty",
+                                        "FloatTensor", "arange", "linspace", "zeros", "ones", "full", "empty",
                                         "zeros_like", "ones_like", "full_like", "empty_like"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (!strcmp(fn, names[i])) return true;
@@ -545,6 +595,17 @@ ExecValue *exec_lib_function(ExecRun *r, char family, const char *fn, ExecArgs *
                   {"divide", "/"}, {"div", "/"}, {"true_divide", "/"}, {"power", "**"}, {"pow", "**"}};
     for (size_t i = 0; i < sizeof binops / sizeof *binops; i++)
         if (!strcmp(fn, binops[i].fn) && a->npos == 2) return exec_binop(r, binops[i].op, a->pos[0], a->pos[1], a->at);
+    if ((!strcmp(fn, "equal") && !numpy) || (!strcmp(fn, "array_equal") && numpy)) { /* same shape, same values */
+        ExecTensor *x = exec_lib_tensor(r, exec_arg(a, 0, numpy ? "a1" : "input"), numpy);
+        ExecTensor *y = x ? exec_lib_tensor(r, exec_arg(a, 1, numpy ? "a2" : "other"), numpy) : NULL;
+        if (!y || !exec_work(r, x->n)) return NULL;
+        bool same = x->ndim == y->ndim && !memcmp(x->shape, y->shape, (size_t)x->ndim * sizeof *x->shape);
+        for (int i = 0; same && i < x->n; i++)
+            same = x->data[i] == y->data[i];
+        return exec_bool(same);
+    }
+    ExecValue *laid = exec_layout_function(r, family, fn, a);
+    if (laid || r->failed) return laid;
     /* the rest take a tensor first */
     ExecValue *x0 = exec_arg(a, 0, "input");
     if (!x0) x0 = exec_arg(a, -1, "x");
@@ -572,7 +633,7 @@ ExecValue *exec_lib_function(ExecRun *r, char family, const char *fn, ExecArgs *
 static ExecValue *m_shape_ops(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a) {
     if (!strcmp(fn, "view") || !strcmp(fn, "reshape")) {
         int nd, shape[EXEC_MAX_DIMS];
-        if (!shape_args(r, a, 0, &nd, shape)) return NULL;
+        if (!exec_lib_shape(r, a, 0, &nd, shape)) return NULL;
         return tv(r, exec_tensor_reshape(r, t, nd, shape));
     }
     if ((!strcmp(fn, "flatten") && !t->numpy) && t->ndim > 0) { /* torch: dims start_dim..end_dim into one */
@@ -618,9 +679,26 @@ static ExecValue *m_convert(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs 
         const char *fn;
         ExecDtype d;
     } casts[] = {{"float", XD_F32}, {"double", XD_F64}, {"half", XD_F16}, {"bfloat16", XD_BF16},
-                 {"long", XD_INT64}, {"int", XD_INT64}, {"bool", XD_BOOL}};
+                 {"long", XD_INT64}, {"bool", XD_BOOL}};
     for (size_t i = 0; i < sizeof casts / sizeof *casts; i++)
         if (!strcmp(fn, casts[i].fn)) return tv(r, exec_tensor_cast(r, t, casts[i].d));
+    /* narrower integers: truncated toward zero, then wrapped to the width as torch's casts do
+     * (kept as int64 values: arithmetic on them later does not wrap again) */
+    static const struct {
+        const char *fn;
+        int bits;
+        bool is_signed;
+    } ints[] = {{"int", 32, true}, {"short", 16, true}, {"char", 8, true}, {"byte", 8, false}};
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
+        if (!strcmp(fn, ints[i].fn)) {
+            ExecTensor *c = exec_tensor_cast(r, t, XD_INT64);
+            for (int k = 0; c && k < c->n; k++) {
+                uint64_t u = (uint64_t)(int64_t)c->data[k] & ((UINT64_C(1) << ints[i].bits) - 1);
+                if (ints[i].is_signed && u >> (ints[i].bits - 1)) c->data[k] = (double)u - (double)(UINT64_C(1) << ints[i].bits);
+                else c->data[k] = (double)u;
+            }
+            return tv(r, c);
+        }
     if (!strcmp(fn, "to") || !strcmp(fn, "astype") || !strcmp(fn, "type") || !strcmp(fn, "type_as")) {
         ExecValue *d = exec_arg(a, 0, "dtype");
         (void)exec_arg(a, -1, "device");
@@ -759,7 +837,7 @@ static ExecValue *m_new(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a) 
     bool full = !strcmp(fn, "new_full");
     if (full && sub.npos > 1) sub.npos = 1;
     int ndim, shape[EXEC_MAX_DIMS];
-    if (!shape_args(r, &sub, 0, &ndim, shape)) return NULL;
+    if (!exec_lib_shape(r, &sub, 0, &ndim, shape)) return NULL;
     a->used |= sub.used;
     ExecValue *fv = full ? exec_arg(a, 1, "fill_value") : NULL;
     if (fv && fv->kind == XV_PENDING && !(fv = exec_stand_resolve(r, fv, "pad_id", NULL))) return NULL;
@@ -794,7 +872,35 @@ static ExecValue *m_inplace(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs 
     return tv(r, t);
 }
 
+/* nansum / nanprod (NumPy, torch.nansum): a NaN counts as 0 in a sum and 1 in a product. */
+static ExecValue *k_nan_reduce(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a) {
+    bool prod = !strcmp(fn, "nanprod");
+    ExecTensor *c = exec_tensor_cast(r, t, t->dtype);
+    for (int i = 0; c && i < c->n; i++)
+        if (c->data[i] != c->data[i]) c->data[i] = prod;
+    return c ? k_reduce(r, prod ? "prod" : "sum", c, a, 0, true) : NULL;
+}
+
+ExecValue *exec_lib_ufunc_reduce(ExecRun *r, const char *ufunc, ExecArgs *a) {
+    static const char *const map[][2] = {{"add", "sum"}, {"multiply", "prod"}, {"maximum", "max"}, {"minimum", "min"}};
+    const char *fn = NULL;
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (!strcmp(ufunc, map[i][0])) fn = map[i][1];
+    if (!fn) return NULL;
+    ExecTensor *t = exec_lib_tensor(r, exec_arg(a, 0, "array"), true);
+    ExecValue *ax = exec_arg(a, 1, "axis");
+    int64_t d = 0; /* a ufunc reduces along axis 0 unless told */
+    int dim = INT32_MIN;
+    bool keep;
+    if (!t || !arg_keepdim(r, a, -1, &keep)) return NULL;
+    if (ax && ax->kind != XV_NONE && !exec_as_int(ax, &d)) return exec_fail_as(r, XF_GAP, a->at, "%s.reduce over several axes", ufunc);
+    if ((!ax || ax->kind != XV_NONE) && !exec_norm_dim(r, t->ndim, d, &dim)) return NULL;
+    if (t->n == 0 && fn[0] == 'm' && fn[1] != 'e') return exec_fail_at(r, a->at, "%s.reduce of an empty array", ufunc);
+    return tv(r, exec_tensor_reduce(r, fn, t, dim, keep));
+}
+
 ExecValue *exec_lib_tensor_method(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a) {
+    if (!strcmp(fn, "nansum") || (!strcmp(fn, "nanprod") && t->numpy)) return k_nan_reduce(r, t, fn, a);
     const char *red = as_reduction(fn);
     if (red) return k_reduce(r, red, t, a, 0, true);
     if (is_elementwise(fn)) return tv(r, exec_tensor_unary(r, fn, t));
@@ -843,6 +949,8 @@ ExecValue *exec_lib_tensor_method(ExecRun *r, ExecTensor *t, const char *fn, Exe
     if (!strcmp(fn, "narrow")) return m_narrow(r, t, a);
     if (!strcmp(fn, "new_full") || !strcmp(fn, "new_zeros") || !strcmp(fn, "new_ones")) return m_new(r, t, fn, a);
     ExecValue *v = m_inplace(r, t, fn, a);
+    if (v || r->failed) return v;
+    v = exec_layout_method(r, t, fn, a);
     if (v || r->failed) return v;
     v = m_shape_ops(r, t, fn, a);
     if (v || r->failed) return v;

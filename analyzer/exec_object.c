@@ -78,6 +78,8 @@ static ExecValue *call_user(ExecRun *r, ExecValue *fn, ExecValue **args, int nar
     ExecValue *ret = exec_none();
     if (parse_is(def, "lambda")) {
         ret = exec_eval(r, env, parse_field(def, "body"));
+    } else if (exec_def_is_generator(def)) {
+        ret = exec_generator_run(r, env, parse_field(def, "body"));
     } else {
         if (!exec_body(r, env, parse_field(def, "body"), &ret)) ret = NULL;
     }
@@ -247,6 +249,7 @@ ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int narg
         return instantiate(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
     case XV_OBJECT: {
         if (!fn->obj.cls && !strcmp(fn->obj.type, "nn_layer")) return exec_nn_call(r, fn, args, nargs, nkw, at);
+        if (!fn->obj.cls && !strcmp(fn->obj.type, "collator")) return exec_data_collate(r, fn, args, nargs, at);
         if (!fn->obj.cls && !strcmp(fn->obj.type, "partial")) return call_partial(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
         if (!fn->obj.cls && !strcmp(fn->obj.type, "llama_cpp")) /* llm(prompt, ...): create_completion */
             return exec_call_lib(r, exec_method(r, "create_completion", fn), args, nargs, kw_names, kw_vals, nkw, at);
@@ -365,6 +368,10 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
     }
     /* x.__call__(...) calls x, as x(...) does: nothing beyond what calling it may do */
     if (!strcmp(name, "__call__") && v->kind != XV_STR && v->kind != XV_INT && v->kind != XV_FLOAT) return v;
+    /* a container's item lookup as a function (key=scores.__getitem__): x[k] when called */
+    if (!strcmp(name, "__getitem__") && (v->kind == XV_LIST || v->kind == XV_TUPLE || v->kind == XV_DICT ||
+                                          v->kind == XV_STR || v->kind == XV_TENSOR))
+        return exec_method(r, name, v);
     if (exec_is_dunder(name)) return exec_fail_at(r, at, "dunder attribute %s", name);
     switch (v->kind) {
     case XV_PENDING: {
@@ -378,7 +385,8 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
         char *q = exec_alloc(r, n);
         if (!q) return NULL;
         snprintf(q, n, "%s.%s", v->lib.qual, name);
-        ExecValue *data = exec_host_value(r, q, at);
+        ExecValue *data = exec_lib_constant(r, q);
+        if (!data) data = exec_host_value(r, q, at);
         return data || r->failed ? data : exec_lib(r, q);
     }
     case XV_OBJECT: {

@@ -273,6 +273,7 @@ static ExecValue *tok_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
         return exec_int(r, pt ? 1 : 0);
     }
     if (!strcmp(m, "pad")) return tok_pad(r, self, a);
+    if (!strcmp(m, "apply_chat_template")) return exec_chat_template(r, self, a);
     if (!strcmp(m, "batch_decode")) {
         ExecValue *rows = exec_arg(a, 0, "sequences");
         (void)exec_arg(a, -1, "skip_special_tokens");

@@ -669,6 +669,61 @@ ExecTensor *exec_tensor_cat(ExecRun *r, ExecTensor **parts, int n, int dim, bool
     return t;
 }
 
+/* matmul(a, b) as torch.matmul and np.matmul: a 1-d a gets a dimension prepended and a 1-d b one
+ * appended, each dropped from the result; the dimensions before the last two broadcast. Each
+ * element is the exact sum of its products rounded once to the dtype (as sum() is). torch raises
+ * for operands of two dtypes and has no bool matmul; NumPy promotes. */
+ExecTensor *exec_tensor_matmul(ExecRun *r, ExecTensor *a, ExecTensor *b) {
+    if (a->ndim == 0 || b->ndim == 0) return exec_fail(r, "matmul of a 0-dimensional tensor"), NULL;
+    bool numpy = a->numpy && b->numpy;
+    if (!numpy && a->dtype != b->dtype)
+        return exec_fail(r, "matmul of %s and %s (torch expects one dtype)", exec_dtype_name(a->dtype),
+                         exec_dtype_name(b->dtype)), NULL;
+    if (a->dtype == XD_BOOL || b->dtype == XD_BOOL) return exec_fail(r, "matmul of bool tensors"), NULL;
+    int an = a->ndim, bn = b->ndim;
+    int m = an == 1 ? 1 : a->shape[an - 2], k = a->shape[an - 1];
+    int kb = bn == 1 ? b->shape[0] : b->shape[bn - 2], nc = bn == 1 ? 1 : b->shape[bn - 1];
+    if (k != kb) return exec_fail(r, "matmul: inner dimensions %d and %d differ", k, kb), NULL;
+    int ab = an > 2 ? an - 2 : 0, bb = bn > 2 ? bn - 2 : 0, nb = ab > bb ? ab : bb;
+    int shape[EXEC_MAX_DIMS], nd = 0, batches = 1;
+    for (int i = 0; i < nb; i++) {
+        int x = i >= nb - ab ? a->shape[i - (nb - ab)] : 1, y = i >= nb - bb ? b->shape[i - (nb - bb)] : 1;
+        if (x != y && x != 1 && y != 1) return exec_fail(r, "matmul: batch dimensions %d and %d differ", x, y), NULL;
+        shape[nd++] = x == 1 ? y : x;
+        batches *= shape[nd - 1];
+    }
+    if (an > 1) shape[nd++] = m;
+    if (bn > 1) shape[nd++] = nc;
+    ExecDtype d = a->dtype > b->dtype ? a->dtype : b->dtype;
+    if (!exec_work(r, (long)batches * m * nc * k)) return NULL;
+    ExecTensor *t = exec_tensor_new(r, d, nd, shape, numpy);
+    int idx[EXEC_MAX_DIMS] = {0};
+    for (int p = 0; t && p < batches; p++) {
+        size_t ao = 0, bo = 0; /* the batch's matrices in a and b, broadcast dimensions read at 0 */
+        for (int i = 0; i < nb; i++) {
+            if (i >= nb - ab) {
+                int s = a->shape[i - (nb - ab)];
+                ao = ao * (size_t)s + (size_t)(s == 1 ? 0 : idx[i]);
+            }
+            if (i >= nb - bb) {
+                int s = b->shape[i - (nb - bb)];
+                bo = bo * (size_t)s + (size_t)(s == 1 ? 0 : idx[i]);
+            }
+        }
+        ao *= (size_t)m * k;
+        bo *= (size_t)k * nc;
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < nc; j++) {
+                double s = 0;
+                for (int l = 0; l < k; l++)
+                    s += a->data[ao + (size_t)i * k + l] * b->data[bo + (size_t)l * nc + j];
+                t->data[((size_t)p * m + i) * nc + j] = exec_round(d, s);
+            }
+        next_index(idx, shape, nb);
+    }
+    return t;
+}
+
 /* ---- tolist / item ---- */
 
 static ExecValue *scalar_of(ExecRun *r, ExecDtype d, double v) {

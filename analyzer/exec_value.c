@@ -455,6 +455,48 @@ bool exec_buf_add(ExecRun *r, ExecBuf *b, const char *s, int n) {
     return true;
 }
 
+/* Python's repr of a float: the fewest significant digits that read back as v, written out
+ * in full from 1e-4 up to 1e16 (with ".0" when whole) and as d.ddde+XX outside. */
+static void float_repr(double v, char *out, size_t n) {
+    if (v != v || v - v != 0) {
+        snprintf(out, n, "%s", v != v ? "nan" : v > 0 ? "inf" : "-inf");
+        return;
+    }
+    char e[40], dig[24];
+    for (int p = 1; p <= 17; p++) {
+        snprintf(e, sizeof e, "%.*e", p - 1, v);
+        if (strtod(e, NULL) == v) break;
+    }
+    const char *s = e + (e[0] == '-');
+    int nd = 0;
+    for (; *s && *s != 'e'; s++)
+        if (*s != '.') dig[nd++] = *s;
+    int exp = atoi(s + 1);
+    while (nd > 1 && dig[nd - 1] == '0')
+        nd--;
+    dig[nd] = 0;
+    size_t k = 0;
+    if (e[0] == '-') out[k++] = '-';
+    if (exp >= -4 && exp < 16) {
+        if (exp < 0) {
+            out[k++] = '0';
+            out[k++] = '.';
+            for (int i = 0; i < -exp - 1; i++)
+                out[k++] = '0';
+            snprintf(out + k, n - k, "%s", dig);
+        } else {
+            for (int i = 0; i <= exp; i++)
+                out[k++] = i < nd ? dig[i] : '0';
+            out[k++] = '.';
+            if (nd > exp + 1) k += (size_t)snprintf(out + k, n - k, "%s", dig + exp + 1);
+            else out[k++] = '0';
+            out[k] = 0;
+        }
+    } else {
+        snprintf(out + k, n - k, "%c%s%se%c%02d", dig[0], nd > 1 ? "." : "", dig + 1, exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+    }
+}
+
 static bool buf_value(ExecRun *r, ExecBuf *b, ExecValue *v, bool repr) {
     char num[64];
     switch (v->kind) {
@@ -466,8 +508,7 @@ static bool buf_value(ExecRun *r, ExecBuf *b, ExecValue *v, bool repr) {
         snprintf(num, sizeof num, "%" PRId64, v->i);
         return exec_buf_add(r, b, num, (int)strlen(num));
     case XV_FLOAT:
-        snprintf(num, sizeof num, "%.17g", v->f);
-        if (!strpbrk(num, ".eni")) strcat(num, ".0");
+        float_repr(v->f, num, sizeof num);
         return exec_buf_add(r, b, num, (int)strlen(num));
     case XV_STR:
         if (repr && !exec_buf_add(r, b, "'", 1)) return false;
