@@ -61,6 +61,8 @@ unsigned fact_inherited_flags(const Fact *f);
 /* ---- facts_align.c: alignment of position axes (head / tail positions) ---- */
 typedef struct Interp Interp;
 uint32_t align_sym(uint32_t base, uint32_t salt);
+/* The salt of the positions of a piece of a sequence cut into pieces of one size (split). */
+enum { ALIGN_PIECE = 'P' };
 void align_fresh(Fact *f, TSNode node);                   /* a new sequence starts here */
 void align_fresh_tag(Fact *f, TSNode node, uint32_t tag); /* another one at the same node */
 /* A sequence of its own named by an expression's text and the binding of its container (the
