@@ -631,6 +631,9 @@ void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r);
 /* buf[...] = v (held: v's fact) before a loop: which positions now hold something else than
  * the fill; rows of prompt + continuation copied in make the buffer's rows joined too. */
 void regions_assigned(Interp *in, TSNode target, TSNode container, const Fact *held);
+/* buf.at[idx].set(v), jax's store that returns the updated array: the subscript buf.at[idx]
+ * and v; false for any other expression. */
+bool regions_functional_store(Interp *in, TSNode expr, TSNode *at_sub, TSNode *value);
 /* At a loop's entry: loss targets its body reads before writing them, and reads of positions
  * it wrote before reading them. */
 void regions_loop(Interp *in, TSNode body);
