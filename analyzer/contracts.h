@@ -176,7 +176,9 @@ typedef enum {
     X(RESHAPE)                                                                                     \
     X(FLATTEN)                                                                                     \
     X(TRANSPOSE)                                                                                   \
-    X(PERMUTE) X(EINSUM) X(REARRANGE) X(NARROW) X(ITEM) X(STACK) X(CAT) X(ROLL) X(CHUNK) X(SPLIT) X(SIZE) X(NUMEL)
+    X(PERMUTE)                                                                                     \
+    X(EINSUM) X(REARRANGE) X(NARROW) X(ITEM) X(STACK) X(CAT) X(ROLL) X(CHUNK) X(SPLIT) X(SIZE)     \
+        X(NUMEL)
 /* array_apply AT_VALUES */
 #define OPS_VALUES(X)                                                                              \
     X(FULL)                                                                                        \

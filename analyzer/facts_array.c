@@ -863,8 +863,8 @@ static Fact chunks(Interp *in, TSNode node, Fact x, const Args *a, int off, int 
 static Fact split_pieces(Interp *in, TSNode node, Fact x, const Args *a, int off, int dim) {
     TSNode sn = parse_unparen(args_node(in, a, "split_size_or_sections", NULL, off));
     if (dim == FACT_NO_DIM) dim = 0;
-    if (ts_node_is_null(sn) || parse_is(sn, "list") || parse_is(sn, "tuple") ||
-        x.obj != FO_NONE || (!x.kinds && !x.head.sym))
+    if (ts_node_is_null(sn) || parse_is(sn, "list") || parse_is(sn, "tuple") || x.obj != FO_NONE ||
+        (!x.kinds && !x.head.sym))
         return fact_unknown();
     AxisKind k = fact_axis(&x, dim);
     if (k == AX_POS) {

@@ -433,7 +433,8 @@ static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
         return;
     }
     TSNode at = parse_field(n, "value"); /* buf.at[idx] names positions, reads none */
-    bool names_only = parse_is(at, "attribute") && svc_text_eq(in, parse_field(at, "attribute"), "at");
+    bool names_only =
+        parse_is(at, "attribute") && svc_text_eq(in, parse_field(at, "attribute"), "at");
     if (!strcmp(type, "subscript") && !names_only) {
         Access a = access_of(in, n, false);
         if (a.buf && a.hi.base && !a.open_hi) array_push(&acc->list, a);
