@@ -203,6 +203,7 @@ const char *contracts_op_name(unsigned op) {
         N(FULL),
         N(NARROW),
         N(CHUNK),
+        N(SPLIT),
         N(ROLL),
         N(ARANGE),
         N(NONZERO),

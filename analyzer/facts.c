@@ -648,6 +648,17 @@ static void exec_assign(Interp *in, TSNode stmt) {
             }
         }
     }
+    TSNode at_sub, stored;
+    if (parse_is(left, "identifier") && regions_functional_store(in, r, &at_sub, &stored)) {
+        /* buf = jnp.zeros(...).at[:, :n].set(x): a buffer and its fill, x written over part */
+        Fact buf = interp_eval(in, parse_field(parse_field(at_sub, "value"), "object"));
+        if (buf.fill) {
+            Fact held = interp_eval(in, stored);
+            interp_bind(in, left, buf);
+            regions_assigned(in, at_sub, left, &held);
+            return;
+        }
+    }
     Fact value = interp_eval(in, right);
     if (in->frame->loop_depth > 0 && concatenates_onto(in, r, left)) value.flags |= FF_PREFIX;
     if (running_max(in, stmt, left, r) && !(value.kinds & (FK_IDS | FK_MASK | FK_INDEX | FK_LOSS)))

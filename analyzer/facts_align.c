@@ -314,6 +314,15 @@ static bool assumed_offset(const FactEvent *e, int *r) {
     return *r >= -8 && *r <= 8;
 }
 
+/* Do two uses pair scores and tokens of the same two sequences, whole or cut into pieces of
+ * one size in one of them (split): pieces keep the offset of the whole values. */
+static bool same_sequences(const FactEvent *a, const FactEvent *b) {
+    uint32_t as = a->in.head.sym, at = a->in2.head.sym, bs = b->in.head.sym, bt = b->in2.head.sym;
+    return (as == bs && at == bt) ||
+           (align_sym(as, ALIGN_PIECE) == bs && align_sym(at, ALIGN_PIECE) == bt) ||
+           (as == align_sym(bs, ALIGN_PIECE) && at == align_sym(bt, ALIGN_PIECE));
+}
+
 /* The data's own relation between two sequences one producer returns (inputs and targets of
  * get_batch) is not known; but two uses of them must agree on it. A use that shifts (logits[:,
  * :-1] with targets[:, 1:]) says the targets are aligned with the inputs; another that pairs
@@ -327,8 +336,7 @@ void align_learn_from_uses(Facts *facts) {
         if (!assumed_offset(&ev[i], &ri) || ri == 0) continue;
         for (size_t j = 0; j < facts->events.len; j++) {
             if (j == i || !assumed_offset(&ev[j], &rj) || rj != 0) continue;
-            if (ev[j].in.head.sym != ev[i].in.head.sym || ev[j].in2.head.sym != ev[i].in2.head.sym)
-                continue;
+            if (!same_sequences(&ev[i], &ev[j])) continue;
             /* the other use shifts: its tokens start past their first, or its scores stop short */
             if (ev[j].in2.head.c == 0 && !(ev[j].in.flags & FF_SHIFTED)) continue;
             ev[i].delta = ri;

@@ -212,9 +212,17 @@ static Fact squeeze(Fact x, int dim) {
 
 /* x.view(-1, V) / x.reshape(-1, x.size(-1)) / x.flatten(0, 1) of [B, T, V] scores: the
  * batch and position axes merged into rows, the vocabulary kept last. */
+/* Scores or token ids of unknown rank whose positions are known (a model's logits [B, T, V] or
+ * [T, V] of a model nothing says more of, the targets a producer returns): either way, their
+ * rows after view(-1, V) (the ids' after view(-1)) are positions, one after another. */
+static bool unknown_rank_positions(const Fact *x) {
+    return x->ndim < 0 && x->obj == FO_NONE && !x->pooled && !x->choices && x->head.sym &&
+           !x->head.end;
+}
+
 static bool merges_rows(Interp *in, Fact x, const Args *a, int first, bool flatten) {
-    if (x.ndim != 3 || x.ax[0] != AX_BATCH || x.ax[1] != AX_POS || x.ax[2] != AX_VOCAB)
-        return false;
+    bool bld = x.ndim == 3 && x.ax[0] == AX_BATCH && x.ax[1] == AX_POS && x.ax[2] == AX_VOCAB;
+    if (!bld && !(unknown_rank_positions(&x) && (x.kinds & FK_SCORES))) return false;
     long d0, d1;
     if (a->npos - first != 2 || !svc_int_literal(in, a->pos[first], &d0)) return false;
     if (flatten) return d0 == 0 && svc_int_literal(in, a->pos[first + 1], &d1) && d1 == 1;
@@ -229,7 +237,7 @@ static bool merges_rows(Interp *in, Fact x, const Args *a, int first, bool flatt
  * vocabulary axis): one axis, every position of every row in turn; x.view(-1, 1) (a gather's
  * index) the same with a size-1 axis after it. The count of axes made, 0 if none is. */
 static int flattens_positions(Interp *in, Fact x, const Args *a, int first, bool flatten) {
-    bool positions = false;
+    bool positions = unknown_rank_positions(&x) && !(x.kinds & ~(FK_IDS | FK_MASK));
     for (int i = 0; i < x.ndim; i++) {
         if (x.ax[i] == AX_POS || x.ax[i] == AX_STEP) positions = true;
         if (x.ax[i] != AX_POS && x.ax[i] != AX_STEP && x.ax[i] != AX_BATCH && x.ax[i] != AX_ONE)
@@ -845,6 +853,29 @@ static Fact chunks(Interp *in, TSNode node, Fact x, const Args *a, int off, int 
     return r;
 }
 
+/* x.split(size, dim=0), torch.split(x, size, dim): pieces of one size (a number, not a list
+ * of sections), as many as x has. Cut along the batch (micro-batches) each holds what x holds.
+ * Cut along the positions (a loss computed chunk by chunk), piece k starts k * size positions
+ * into x, as piece k of any other value cut by the same size does: two such lists paired
+ * piece by piece (zip) keep the offset the whole values had, and nothing else is known of a
+ * piece's place. So a piece keeps x's positions under symbols of pieces (ALIGN_PIECE), which
+ * only pieces compare with. */
+static Fact split_pieces(Interp *in, TSNode node, Fact x, const Args *a, int off, int dim) {
+    TSNode sn = parse_unparen(args_node(in, a, "split_size_or_sections", NULL, off));
+    if (dim == FACT_NO_DIM) dim = 0;
+    if (ts_node_is_null(sn) || parse_is(sn, "list") || parse_is(sn, "tuple") || x.obj != FO_NONE ||
+        (!x.kinds && !x.head.sym))
+        return fact_unknown();
+    AxisKind k = fact_axis(&x, dim);
+    if (k == AX_POS) {
+        x.head.sym = align_sym(x.head.sym, ALIGN_PIECE);
+        x.tail.sym = align_sym(x.tail.sym, ALIGN_PIECE);
+    } else if (k != AX_BATCH) {
+        return fact_unknown();
+    }
+    return svc_list_of(in, x, node);
+}
+
 /* layout: which axis is which after a reshape, transpose, slice or join */
 static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off,
                          int dim) {
@@ -925,6 +956,8 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
         return lengths_size(x, dim, t->op == OP_NUMEL, node);
     case OP_CHUNK:
         return chunks(in, node, x, a, off, dim);
+    case OP_SPLIT:
+        return split_pieces(in, node, x, a, off, dim);
         OPS_BUT_LAYOUT(OP_CASE) /* another family's (xfer_apply routes by the lists) */
         return fact_unknown();
     }

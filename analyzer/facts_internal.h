@@ -61,6 +61,8 @@ unsigned fact_inherited_flags(const Fact *f);
 /* ---- facts_align.c: alignment of position axes (head / tail positions) ---- */
 typedef struct Interp Interp;
 uint32_t align_sym(uint32_t base, uint32_t salt);
+/* The salt of the positions of a piece of a sequence cut into pieces of one size (split). */
+enum { ALIGN_PIECE = 'P' };
 void align_fresh(Fact *f, TSNode node);                   /* a new sequence starts here */
 void align_fresh_tag(Fact *f, TSNode node, uint32_t tag); /* another one at the same node */
 /* A sequence of its own named by an expression's text and the binding of its container (the
@@ -632,6 +634,9 @@ void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r);
 /* buf[...] = v (held: v's fact) before a loop: which positions now hold something else than
  * the fill; rows of prompt + continuation copied in make the buffer's rows joined too. */
 void regions_assigned(Interp *in, TSNode target, TSNode container, const Fact *held);
+/* buf.at[idx].set(v), jax's store that returns the updated array: the subscript buf.at[idx]
+ * and v; false for any other expression. */
+bool regions_functional_store(Interp *in, TSNode expr, TSNode *at_sub, TSNode *value);
 /* At a loop's entry: loss targets its body reads before writing them, and reads of positions
  * it wrote before reading them. */
 void regions_loop(Interp *in, TSNode body);

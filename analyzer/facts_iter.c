@@ -29,7 +29,9 @@ Fact iter_element(Interp *in, Fact it) {
         e.flags = FF_LOOPVAR;
         return e;
     }
-    if (!it.kinds) { /* an element of some sequence we do not know: one step of it */
+    /* pieces of a sequence of unknown kind (y.split(n)): each a sequence of known positions */
+    bool pieces = it.ndim >= 2 && it.ax[0] == AX_ITEM && align_known(&it);
+    if (!it.kinds && !pieces) { /* an element of some sequence we do not know: one step of it */
         Fact e = fact_unknown();
         e.flags = FF_LOOPVAR | (it.flags & (FF_OPAQUE | FF_JOINED));    /* texts of prompt + c */
         if (it.ndim >= 1 && it.ax[0] == AX_STEP) e.flags |= FF_STEPVAR; /* an API's per-token */

@@ -228,6 +228,22 @@ void regions_assigned(Interp *in, TSNode target, TSNode container, const Fact *h
     svc_rebind(in, container, buf);
 }
 
+bool regions_functional_store(Interp *in, TSNode expr, TSNode *at_sub, TSNode *value) {
+    expr = parse_unparen(expr);
+    if (!parse_is(expr, "call")) return false;
+    TSNode fn = parse_field(expr, "function");
+    if (!parse_is(fn, "attribute") || !svc_text_eq(in, parse_field(fn, "attribute"), "set"))
+        return false;
+    TSNode sub = parse_field(fn, "object");
+    if (!parse_is(sub, "subscript")) return false;
+    TSNode at = parse_field(sub, "value");
+    if (!parse_is(at, "attribute") || !svc_text_eq(in, parse_field(at, "attribute"), "at"))
+        return false;
+    *at_sub = sub;
+    *value = posarg(expr, 0);
+    return !ts_node_is_null(*value);
+}
+
 /* ---------- the loop body in program order ---------- */
 
 typedef struct Access {
@@ -284,7 +300,8 @@ static TSNode target_source(Interp *in, const Accesses *acc, TSNode t) {
         }
         if (!parse_is(t, "subscript")) return (TSNode){0};
         TSNode value = parse_unparen(parse_field(t, "value"));
-        bool new_axis = parse_is(value, "identifier") || parse_is(value, "call");
+        bool new_axis = parse_is(value, "identifier") || parse_is(value, "call") ||
+                        parse_is(value, "subscript"); /* buf[:, t][:, None] */
         for (uint32_t i = 1; i < ts_node_named_child_count(t) && new_axis; i++) {
             TSNode ix = ts_node_named_child(t, i);
             if (!parse_is(ix, "comment") && !parse_is(ix, "none") && !full_slice(ix))
@@ -332,6 +349,8 @@ static bool target_call(Interp *in, TSNode call, const Accesses *acc, TSNode *ta
 
 static uint32_t container_key(Interp *in, TSNode sub) {
     TSNode c = parse_field(sub, "value");
+    if (parse_is(c, "attribute") && svc_text_eq(in, parse_field(c, "attribute"), "at"))
+        c = parse_field(c, "object"); /* buf.at[idx]: buf's positions */
     if (!parse_is(c, "identifier") && !parse_is(c, "attribute")) return 0;
     size_t len;
     const char *t = parse_text(in->src, c, &len);
@@ -404,12 +423,19 @@ static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
     if (!strcmp(type, "assignment") || !strcmp(type, "augmented_assignment")) {
         collect(in, parse_field(n, "right"), acc, depth + 1); /* the value is read first */
         add_write(in, acc, parse_field(n, "left"), parse_field(n, "right"));
+        TSNode at_sub, stored; /* buf = buf.at[idx].set(v) writes buf[idx] */
+        if (regions_functional_store(in, parse_field(n, "right"), &at_sub, &stored) &&
+            container_key(in, at_sub) == regions_key(in, parse_field(n, "left")))
+            add_write(in, acc, at_sub, stored);
         if (!strcmp(type, "assignment"))
             add_alias(in, acc, parse_field(n, "left"), parse_field(n, "right"));
         add_moving(in, acc, parse_field(n, "left"), parse_field(n, "right"));
         return;
     }
-    if (!strcmp(type, "subscript")) {
+    TSNode at = parse_field(n, "value"); /* buf.at[idx] names positions, reads none */
+    bool names_only =
+        parse_is(at, "attribute") && svc_text_eq(in, parse_field(at, "attribute"), "at");
+    if (!strcmp(type, "subscript") && !names_only) {
         Access a = access_of(in, n, false);
         if (a.buf && a.hi.base && !a.open_hi) array_push(&acc->list, a);
     }
