@@ -75,9 +75,10 @@ static const VerifyResult *shape_of(CexPool *p, const VerifyRecipe *r) {
 void cex_attach(CexPool *p, Diagnostic *diags, size_t n, bool fixing, bool unsafe) {
     for (size_t i = 0; i < n; i++) {
         Diagnostic *d = &diags[i];
-        if (d->cex) continue;
+        if (d->cex || d->cex_tried) continue;
         bool applied = d->fix && (d->fix->applicability == FIX_SAFE || (fixing && unsafe));
         if (fixing && !applied) continue;
+        d->cex_tried = true; /* (the run is deterministic: trying again gives the same) */
         /* a finding no recipe models (a training loss's padded labels, an eps floor) is still
          * run: its rule's first recipe only sets the tables tried and the order, and the result
          * is kept only where the script's own finite numbers, computed through the flagged code,
