@@ -213,7 +213,14 @@ void cache_stat_put(CacheStat *m, const char *path, const struct stat *st, Hash1
     uint64_t id[ID_WORDS];
     stat_id(st, id);
     pthread_rwlock_wrlock(&m->lock);
-    remember(m, util_xstrdup(path), id, hash, true);
-    m->learnt = true;
+    /* (a module read again, unchanged, leaves nothing to write) */
+    uint32_t at = m->nslots ? *slot_of(m, path) : 0;
+    Known *k = at ? &m->items.items[at - 1] : NULL;
+    if (k && !memcmp(k->id, id, sizeof k->id) && k->hash.lo == hash.lo && k->hash.hi == hash.hi) {
+        k->seen = true;
+    } else {
+        remember(m, util_xstrdup(path), id, hash, true);
+        m->learnt = true;
+    }
     pthread_rwlock_unlock(&m->lock);
 }

@@ -94,9 +94,10 @@ static void unshown_run(const VerifyResult *own, char *why, size_t n) {
 void cex_attach(CexPool *p, Diagnostic *diags, size_t n, bool fixing, bool unsafe) {
     for (size_t i = 0; i < n; i++) {
         Diagnostic *d = &diags[i];
-        if (d->cex) continue;
+        if (d->cex || d->cex_tried) continue;
         bool applied = d->fix && (d->fix->applicability == FIX_SAFE || (fixing && unsafe));
         if (fixing && !applied) continue;
+        d->cex_tried = true; /* (the run is deterministic: trying again gives the same) */
         /* a finding no recipe models (a training loss's padded labels, an eps floor) is still
          * run: its rule's first recipe only sets the tables tried and the order, and the result
          * is kept only where the script's own finite numbers, computed through the flagged code,

@@ -17,7 +17,9 @@ typedef struct CexPool CexPool;
 CexPool *cex_pool_new(void);
 void cex_pool_free(CexPool *p); /* and every counterexample it holds */
 
-/* Attaches a counterexample to each of the n findings at d that has none and a recipe. fixing
+/* Attaches a counterexample to each of the n findings at d that has none and a recipe, unless
+ * the verifier already ran on it (cex_tried: a finding whose search failed in the worker, or in
+ * the run that stored its cache entry, is not searched again at the end of the run). fixing
  * (--fix / --diff, before the fixes are applied): only to those whose fix applies (unsafe:
  * unsafe fixes apply too). Thread-safe. */
 void cex_attach(CexPool *p, Diagnostic *d, size_t n, bool fixing, bool unsafe);

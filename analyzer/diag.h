@@ -48,6 +48,7 @@ typedef struct Diagnostic {
     const VerifyRecipe *recipe; /* verifier recipe (its rule's), NULL if not verifiable */
     const VerifyResult *cex; /* counterexample, borrowed from the check run (NULL: none) */
     char *no_cex;            /* why it has none though the verifier ran (one line), else NULL */
+    bool cex_tried;          /* the verifier ran on it: a NULL cex is its answer (cex.h) */
     VerifySite site;         /* the analysed text and the flagged bytes, for the verifier */
     char **frame_lines;      /* source lines row..end_row (at most DIAG_FRAME_MAX) */
     DiagFix *fix;            /* NULL: no fix */

@@ -190,11 +190,16 @@ ProjectAsk project_cache_read_ask(const ProjectCache *c, const char *real, const
     return read;
 }
 
-/* Reads the text at real into src; *read says what was read. */
+/* Reads the text at real into src; *read says what was read. Its hash is remembered by the
+ * file's identity (its stat, taken before reading it), so that the next run's check of an entry
+ * that read it (project_cache_read_holds) need not read it again. */
 static bool read_text(const ProjectCache *c, const char *real, Source *src, ProjectAsk *read) {
     char err[256];
+    struct stat st;
+    bool remember = c->stats && c->hashes && stat(real, &st) == 0 && S_ISREG(st.st_mode);
     bool ok = source_load_file(src, real, err, sizeof err) == SOURCE_OK;
     *read = project_cache_read_ask(c, real, ok ? src : NULL);
+    if (ok && remember) cache_stat_put(c->stats, real, &st, read->text);
     return ok;
 }
 
@@ -228,9 +233,7 @@ static void read_known_text(const ProjectCache *c, const char *real, ProjectAsk 
         return;
     }
     Source src;
-    if (!read_text(c, real, &src, now)) return;
-    source_free(&src);
-    if (known) cache_stat_put(c->stats, real, &st, now->text);
+    if (read_text(c, real, &src, now)) source_free(&src);
 }
 
 bool project_cache_read_holds(ProjectCache *c, const ProjectAsk *was) {

@@ -110,6 +110,7 @@ static void use_entry(RunState *st, const Source *src, Hash128 key, CachedFile *
         if (d->cex && o->cex) d->cex = cex_adopt(o->cex, (VerifyResult *)d->cex);
         if (d->cex && !o->cex) verify_result_free((VerifyResult *)d->cex), d->cex = NULL;
         if (!o->cex) free(d->no_cex), d->no_cex = NULL;
+        d->cex_tried = o->cex && entry->verified; /* (none found: the verifier found none) */
         if (d->fix && !o->cex) /* as a fix is made: nothing verified */
             d->fix->verified = FIX_UNVERIFIED, d->fix->verify_note[0] = '\0';
         if ((d->recipe || verify_recipe_for_rule(d->code)) && src && d->site.end <= src->len) { /* (src NULL: none has one) */

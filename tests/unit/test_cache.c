@@ -358,6 +358,49 @@ START_TEST(a_module_remembered_by_its_stat_is_read_again_when_edited) {
 }
 END_TEST
 
+/* How many times `needle` occurs in the memo of cache (its paths are stored as they are). */
+static int memo_count(const char *cache, const char *needle) {
+    char *path = util_xasprintf("%s/stats", cache);
+    size_t len = 0;
+    char *buf = read_bytes_if(path, &len);
+    int n = 0;
+    for (const char *p = buf; p && (p = memmem(p, len - (size_t)(p - buf), needle, strlen(needle)));
+         p++)
+        n++;
+    free(buf), free(path);
+    return n;
+}
+
+/* The cold run that reads an imported module remembers its text by its identity (the first warm
+ * run then checks it with a stat), and a warm run that reads it again, unchanged, has nothing to
+ * write: the memo is not rewritten. */
+START_TEST(a_module_read_by_the_cold_run_is_remembered) {
+    static const char RAW[] = "def token_scores(model, ids):\n    return model(ids).logits\n";
+    char *proj = tmp_dir(), *cache = util_xasprintf("%s/c", proj);
+    char *main_py = util_xasprintf(MAIN, "helpers");
+    tmp_write(proj, "main.py", main_py);
+    tmp_write(proj, "helpers.py", RAW);
+    sleep(3); /* older than the memo's two seconds */
+    const char *argv[] = {"check", "--output-format", "concise", "--cache-dir", cache, "main.py",
+                          NULL};
+    CliRun cold = harness_run_bin(LOGITLINT_BIN, argv, NULL, proj);
+    ck_assert_ptr_nonnull(strstr(cold.out, "main.py:6:"));
+    ck_assert_int_eq(memo_count(cache, "/helpers.py"), 1); /* (main.py is analysed, not read) */
+    char *stats = util_xasprintf("%s/stats", cache);
+    struct stat before, after;
+    ck_assert_int_eq(stat(stats, &before), 0);
+    char *edited = util_xasprintf("%s# edited\n", main_py);
+    tmp_write(proj, "main.py", edited); /* main.py analysed again: helpers.py is read again */
+    CliRun again = harness_run_bin(LOGITLINT_BIN, argv, NULL, proj);
+    ck_assert_same(again, cold, "main.py edited");
+    ck_assert_int_eq(stat(stats, &after), 0);
+    ck_assert_uint_eq(after.st_ino, before.st_ino); /* nothing new learnt of helpers.py */
+    harness_run_free(&cold), harness_run_free(&again);
+    free(stats), free(edited), free(main_py), free(cache);
+    tmp_remove(proj);
+}
+END_TEST
+
 /* `check` of the file `name` alone, in proj, with cache directory `cache` (NULL: --no-cache). */
 static CliRun check_one(const char *proj, const char *cache, const char *name) {
     const char *argv[] = {"check", "--output-format", "concise", "--no-cache", name, NULL, NULL};
@@ -1016,6 +1059,7 @@ static Suite *suite(void) {
     tcase_add_test(t, an_import_searched_upwards_is_checked);
     tcase_add_test(t, a_kept_counterexample_follows_the_code_it_ran);
     tcase_add_test(t, a_module_remembered_by_its_stat_is_read_again_when_edited);
+    tcase_add_test(t, a_module_read_by_the_cold_run_is_remembered);
     tcase_add_loop_test(t, an_analysed_file_remembered_by_its_stat_is_read_again_when_edited, 0, 2);
     tcase_add_test(t, the_memo_forgets_files_that_no_longer_exist);
     tcase_add_test(t, an_importer_ignores_the_comment_lines_of_a_module);
