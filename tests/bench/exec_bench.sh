@@ -35,7 +35,7 @@ median_cpu() {
     printf '%s\n' "${cpus[@]}" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-check=("$bin" check --isolated --exit-zero --threads 1 --output-format json)
+check=("$bin" check --isolated --no-cache --exit-zero --threads 1 --output-format json)
 counts=$("${check[@]}" "${paths[@]}" 2>/dev/null | python3 -c '
 import json, sys
 d = [x["counterexample"] for x in json.load(sys.stdin) if x.get("counterexample")]
