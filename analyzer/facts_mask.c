@@ -222,16 +222,11 @@ static bool keeps_real(const Fact *m) {
  * tokens that scores at t predict). */
 static bool subscript_at(Interp *in, TSNode sub, TSNode ix) {
     if (!parse_is(sub, "subscript")) return false;
-    size_t ixlen;
-    const char *ixt = parse_text(in->src, ix, &ixlen);
-    char name[64];
-    if (ixlen >= sizeof name) return false;
-    memcpy(name, ixt, ixlen), name[ixlen] = '\0';
     TSNode last = parse_unparen(ts_node_named_child(sub, ts_node_named_child_count(sub) - 1));
     long k;
     if (parse_is(last, "binary_operator") && svc_int_literal(in, parse_field(last, "right"), &k))
         last = parse_unparen(parse_field(last, "left"));
-    return parse_is(last, "identifier") && parse_text_eq(in->src, last, name);
+    return parse_is(last, "identifier") && parse_same_text(in->src, last, ix);
 }
 
 /* ids[b, t] == pad_id, labels[b, t] != -100: a comparison at ix whose value is a mask of the
