@@ -210,8 +210,6 @@ static Fact squeeze(Fact x, int dim) {
     return x;
 }
 
-/* x.view(-1, V) / x.reshape(-1, x.size(-1)) / x.flatten(0, 1) of [B, T, V] scores: the
- * batch and position axes merged into rows, the vocabulary kept last. */
 /* Scores or token ids of unknown rank whose positions are known (a model's logits [B, T, V] or
  * [T, V] of a model nothing says more of, the targets a producer returns): either way, their
  * rows after view(-1, V) (the ids' after view(-1)) are positions, one after another. */
@@ -220,6 +218,8 @@ static bool unknown_rank_positions(const Fact *x) {
            !x->head.end;
 }
 
+/* x.view(-1, V) / x.reshape(-1, x.size(-1)) / x.flatten(0, 1) of [B, T, V] scores: the
+ * batch and position axes merged into rows, the vocabulary kept last. */
 static bool merges_rows(Interp *in, Fact x, const Args *a, int first, bool flatten) {
     bool bld = x.ndim == 3 && x.ax[0] == AX_BATCH && x.ax[1] == AX_POS && x.ax[2] == AX_VOCAB;
     if (!bld && !(unknown_rank_positions(&x) && (x.kinds & FK_SCORES))) return false;

@@ -394,17 +394,14 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
             return apply_method(in, call, t, recv_node, recv, &a);
         }
         /* y.reshape(-1), y.to(dev) of a sequence of unknown kind (unpacked from an opaque
-         * call): the same positions, in the same order (facts_align.c) */
-        if (align_known(&recv) && tensor_row &&
-            (tensor_row->op == OP_RESHAPE || tensor_row->op == OP_FLATTEN ||
-             tensor_row->op == OP_SPLIT)) {
-            /* y.reshape(-1) is one axis of positions, which y.split(n) cuts into pieces */
+         * call): the same positions, in the same order (facts_align.c); y.reshape(-1) is one
+         * axis of them, which y.split(n) cuts into pieces */
+        Op op = tensor_row ? (Op)tensor_row->op : OP_NONE;
+        if (align_known(&recv) && (op == OP_RESHAPE || op == OP_FLATTEN || op == OP_SPLIT)) {
             Fact r = apply_method(in, call, tensor_row, recv_node, recv, &a);
             if (r.ndim >= 1 && !r.kinds && align_known(&r)) return r;
         }
-        if (align_known(&recv) && tensor_row &&
-            (tensor_row->op == OP_PASS || tensor_row->op == OP_RESHAPE ||
-             tensor_row->op == OP_FLATTEN)) {
+        if (align_known(&recv) && (op == OP_PASS || op == OP_RESHAPE || op == OP_FLATTEN)) {
             Fact r = fact_unknown();
             r.head = recv.head;
             r.tail = recv.tail;

@@ -161,7 +161,8 @@ static UseScope *scope_uses(Interp *in, TSNode target) {
         s = &in->uses->scopes.items[in->uses->scopes.len - 1];
         scan(in, s, scope, 0);
     }
-    *branch_memo_slot(&in->uses->scope_of_target, target.id, NULL) = (int32_t)(s - in->uses->scopes.items) + 1;
+    int32_t index = (int32_t)(s - in->uses->scopes.items);
+    *branch_memo_slot(&in->uses->scope_of_target, target.id, NULL) = index + 1;
     return s;
 }
 
