@@ -460,6 +460,9 @@ ExecTensor *exec_tensor_cast(ExecRun *r, ExecTensor *a, ExecDtype d);
 ExecTensor *exec_tensor_transpose(ExecRun *r, ExecTensor *a, int d0, int d1);
 /* a @ b: torch.matmul / np.matmul, batch dimensions broadcast. */
 ExecTensor *exec_tensor_matmul(ExecRun *r, ExecTensor *a, ExecTensor *b);
+/* The next index of a walk over every element of a shape in row-major order (the last axis
+ * fastest; after the last element it wraps to all zeros). */
+void exec_index_next(int *idx, const int *shape, int ndim);
 /* x[index]: ints, slices, None, Ellipsis, integer tensors / lists (advanced, broadcast
  * together), boolean masks. */
 ExecValue *exec_tensor_index(ExecRun *r, ExecTensor *a, ExecValue *index);

@@ -313,13 +313,6 @@ static bool ix_offset(ExecRun *r, const ExecTensor *a, const IxPlan *p, const in
     return true;
 }
 
-static void ix_next(int *idx, const int *shape, int ndim) {
-    for (int i = ndim - 1; i >= 0; i--) {
-        if (++idx[i] < shape[i]) return;
-        idx[i] = 0;
-    }
-}
-
 ExecValue *exec_tensor_index(ExecRun *r, ExecTensor *a, ExecValue *index) {
     IxPlan p;
     if (!ix_plan(r, a, index, &p)) return NULL;
@@ -330,7 +323,7 @@ ExecValue *exec_tensor_index(ExecRun *r, ExecTensor *a, ExecValue *index) {
         int off;
         if (!ix_offset(r, a, &p, out, &off)) return NULL;
         t->data[i] = a->data[off];
-        ix_next(out, p.out_shape, p.out_ndim);
+        exec_index_next(out, p.out_shape, p.out_ndim);
     }
     return exec_tensor_value(r, t);
 }
@@ -365,7 +358,7 @@ bool exec_tensor_assign(ExecRun *r, ExecTensor *a, ExecValue *index, ExecValue *
             so = so * src->shape[k] + (src->shape[k] == 1 ? 0 : c);
         }
         a->data[off] = exec_round(a->dtype, src->data[so]);
-        ix_next(out, p.out_shape, p.out_ndim);
+        exec_index_next(out, p.out_shape, p.out_ndim);
     }
     return true;
 }

@@ -24,10 +24,7 @@ static ExecTensor *wrap_to(ExecRun *r, ExecTensor *t, int nd, const int *shape) 
         for (int d = 0; d < t->ndim; d++)
             off = off * (size_t)t->shape[d] + (size_t)(idx[lead + d] % t->shape[d]);
         o->data[i] = t->data[off];
-        for (int d = nd - 1; d >= 0; d--) {
-            if (++idx[d] < shape[d]) break;
-            idx[d] = 0;
-        }
+        exec_index_next(idx, shape, nd);
     }
     return o;
 }
@@ -150,10 +147,7 @@ static ExecValue *k_pad(ExecRun *r, ExecTensor *t, ExecArgs *a) {
             off = off * (size_t)t->shape[d] + (size_t)(inside ? c : 0);
         }
         o->data[i] = inside ? t->data[off] : v;
-        for (int d = t->ndim - 1; d >= 0; d--) {
-            if (++idx[d] < shape[d]) break;
-            idx[d] = 0;
-        }
+        exec_index_next(idx, shape, t->ndim);
     }
     return tv(r, o);
 }

@@ -195,7 +195,7 @@ static int broadcast_offset(const ExecTensor *t, const int *idx, int ndim) {
     return off;
 }
 
-static void next_index(int *idx, const int *shape, int ndim) {
+void exec_index_next(int *idx, const int *shape, int ndim) {
     for (int i = ndim - 1; i >= 0; i--) {
         if (++idx[i] < shape[i]) return;
         idx[i] = 0;
@@ -289,7 +289,7 @@ ExecValue *exec_tensor_binop(ExecRun *r, const char *op, ExecValue *av, ExecValu
         if (!exec_dtype_is_float(cd) && (op[0] == '/' && op[1] == '/') && y == 0)
             return exec_fail(r, "integer division by zero");
         t->data[i] = exec_round(d, apply_op(op, x, y));
-        next_index(idx, shape, ndim);
+        exec_index_next(idx, shape, ndim);
     }
     return exec_tensor_value(r, t);
 }
@@ -315,7 +315,7 @@ ExecValue *exec_tensor_where(ExecRun *r, ExecValue *cv, ExecValue *xv, ExecValue
         bool pick = c->data[broadcast_offset(c, idx, nd)] != 0;
         const ExecTensor *src = pick ? x : y;
         t->data[i] = exec_round(d, src->data[broadcast_offset(src, idx, nd)]);
-        next_index(idx, shape, nd);
+        exec_index_next(idx, shape, nd);
     }
     return exec_tensor_value(r, t);
 }
@@ -542,7 +542,7 @@ ExecTensor *exec_tensor_gather(ExecRun *r, ExecTensor *a, int dim, ExecTensor *i
             off = off * a->shape[k] + c;
         }
         t->data[i] = a->data[off];
-        next_index(pos, idx->shape, idx->ndim);
+        exec_index_next(pos, idx->shape, idx->ndim);
     }
     return t;
 }
@@ -621,7 +621,7 @@ ExecTensor *exec_tensor_transpose(ExecRun *r, ExecTensor *a, int d0, int d1) {
             off = off * a->shape[k] + c;
         }
         t->data[i] = a->data[off];
-        next_index(idx, s, a->ndim);
+        exec_index_next(idx, s, a->ndim);
     }
     return t;
 }
@@ -719,7 +719,7 @@ ExecTensor *exec_tensor_matmul(ExecRun *r, ExecTensor *a, ExecTensor *b) {
                     s += a->data[ao + (size_t)i * k + l] * b->data[bo + (size_t)l * nc + j];
                 t->data[((size_t)p * m + i) * nc + j] = exec_round(d, s);
             }
-        next_index(idx, shape, nb);
+        exec_index_next(idx, shape, nb);
     }
     return t;
 }
