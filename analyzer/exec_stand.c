@@ -394,6 +394,18 @@ static bool put_row(ExecRun *r, double *dst, const int *prefix, int n, int V) {
     return true;
 }
 
+/* What a row of a batch of B fed the toy LM says (prefix[0..n), its text without the start):
+ * the candidate it is (lm_cand, for a batch of one), whether it is the run's own candidate, and
+ * whether it was something else than prompt + candidate (past the candidates, or a start in the
+ * wrong place: odd_start). */
+static void note_fed(ExecRun *r, const int *prefix, int n, int B, bool odd_start) {
+    bool within;
+    int k = candidate_of_prefix(r->table, prefix, n, &within);
+    r->lm_cand = B == 1 ? k : -1;
+    r->lm_read_cand |= B == 1 && k >= 0 && k == r->cand;
+    r->lm_past_candidates |= !within || odd_start;
+}
+
 static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNode at) {
     int B = ids->shape[0], L = ids->shape[1], V = x_id(r) + 1;
     int shape[3] = {B, L, V};
@@ -413,14 +425,10 @@ static ExecTensor *lm_logits(ExecRun *r, ExecTensor *ids, ExecTensor *mask, TSNo
             if (real && id != x_id(r)) prefix[n++] = (int)id;
             if (!put_row(r, out->data + ((size_t)b * L + t) * V, prefix, n, V)) return NULL;
         }
-        bool within;
-        int k = candidate_of_prefix(r->table, prefix, n, &within);
-        r->lm_cand = B == 1 ? k : -1;
-        r->lm_read_cand |= B == 1 && k >= 0 && k == r->cand;
         /* every stand-in's text starts once with the start: a row that lacks it, or starts twice,
          * was given the ids of something else than the prompt + candidate (the candidate alone,
          * or prompt + candidate in the place of the candidate) */
-        r->lm_past_candidates |= !within || starts != 1;
+        note_fed(r, prefix, n, B, starts != 1);
     }
     return out;
 }
@@ -526,11 +534,7 @@ static ExecTensor *s2s_logits(ExecRun *r, ExecArgs *a, ExecTensor *ids, ExecTens
         }
         while (n > enc_n && r->table->pad >= 0 && prefix[n - 1] == r->table->pad)
             n--;
-        bool within;
-        int k = candidate_of_prefix(r->table, prefix, n, &within);
-        r->lm_cand = B == 1 ? k : -1;
-        r->lm_read_cand |= B == 1 && k >= 0 && k == r->cand;
-        r->lm_past_candidates |= !within || started;
+        note_fed(r, prefix, n, B, started);
     }
     return out;
 }
