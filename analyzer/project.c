@@ -35,8 +35,7 @@ typedef struct ProjectModule {
     bool done;                     /* its top level has run */
     const ProjectSummary *summary; /* what that left, as every importer sees it; NULL: what
                                       it left here depends on this analysis */
-    uint32_t loaded_clock;         /* Interp.clock, and its bindings, when it was done */
-    size_t loaded_len;
+    uint32_t loaded_clock;         /* Interp.clock when it was done */
 } ProjectModule;
 
 /* The load of a module whose top level runs now, to be summarised (project_summary.h). */
@@ -564,9 +563,11 @@ static void taint_loads(ProjectFile *pf) {
         pf->loading.items[i].own = false;
 }
 
-/* Has this analysis changed m's names since its top level ran? */
+/* Has this analysis changed m's names since its top level ran? (A name of m that a call of its
+ * code looked up and found unbound adds an unbound placeholder, no change: every module that
+ * imported a logger helper of the project's once ran again for every importer.) */
 static bool modified(const ProjectModule *m) {
-    return m->frame.env.changed > m->loaded_clock || m->frame.env.items.len != m->loaded_len;
+    return m->frame.env.changed > m->loaded_clock;
 }
 
 /* The top level running now imported m (or found it imported). */
@@ -638,7 +639,6 @@ static void replay(Interp *in, ProjectModule *m, const ProjectSummary *s) {
         if (ok) replay(in, add_module(pf, util_xstrdup(t->real), src, tree, held), t->summary);
     }
     m->loaded_clock = in->clock;
-    m->loaded_len = m->frame.env.items.len;
 }
 
 /* Uses s for m if it holds here: true when it did. */
@@ -688,7 +688,6 @@ static void run_summarised(Interp *in, ProjectModule *m, bool anywhere) {
     l = pf->loading.items[--pf->loading.len];
     m->done = true;
     m->loaded_clock = in->clock;
-    m->loaded_len = m->frame.env.items.len;
     if (l.own && !pf->budget.hit && !others_modified(pf, m)) {
         ProjectSummary *s = project_summary_new(
             &m->frame, &m->funcs, m->func_slots, m->func_nslots, l.touches.items, l.touches.len,
