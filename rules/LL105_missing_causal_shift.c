@@ -32,15 +32,25 @@ static void check(RuleContext *ctx) {
         if (seq2seq && e->delta != -1) continue;
         bool loss = e->kind == EV_LOSS;
         int row = facts_origin_row(ctx->facts, &e->in);
-        char where[48] = "";
+        char where[160] = "";
         if (row > 0) snprintf(where, sizeof where, " (scores from line %d)", row);
         char taught[96] = ""; /* the delta is known from another use (align_learn_from_uses) */
         if (!ts_node_is_null(e->peer))
             snprintf(taught, sizeof taught,
                      "; line %u pairs the same scores and targets with the shift",
                      ts_node_start_point(e->peer).row + 1);
+        /* a helper that pairs what it is given as given: the call chose the positions */
+        TSNode at = e->node;
+        if (!ts_node_is_null(e->caller)) {
+            size_t flen;
+            const char *fn = parse_text(ctx->src, parse_field(e->caller, "function"), &flen);
+            snprintf(where + strlen(where), sizeof where - strlen(where),
+                     "; `%.*s` pairs them as this call gives them, at line %u",
+                     (int)(flen > 32 ? 32 : flen), fn, ts_node_start_point(e->node).row + 1);
+            at = e->caller;
+        }
         if (seq2seq) {
-            rules_emit(ctx, e->node, NULL,
+            rules_emit(ctx, at, NULL,
                        "pair an encoder-decoder's logits[:, t] with labels[:, t], without a shift",
                        "an encoder-decoder's decoder logits shifted against their labels%s: the "
                        "decoder input is already the labels shifted right, so the logits at t "
@@ -49,7 +59,7 @@ static void check(RuleContext *ctx) {
                        where);
         } else if (e->delta == 1) {
             rules_emit(
-                ctx, e->node, &no_causal_shift,
+                ctx, at, &no_causal_shift,
                 "pair logits[:, :-1] with ids[:, 1:] (the logits at t predict token t + 1), "
                 "or pass labels= and let the model shift",
                 "%s at position t %s the token at position t%s%s; a causal LM's logits at t "
@@ -59,7 +69,7 @@ static void check(RuleContext *ctx) {
                 loss ? "are scored against" : "are paired with", where, taught);
         } else if (e->delta == -1 && (e->in.flags & FF_STEPWISE)) {
             rules_emit(
-                ctx, e->node, NULL,
+                ctx, at, NULL,
                 "generate() scores are already aligned with the generated tokens: pair step s "
                 "with generated token s, without a shift",
                 "generate() scores shifted against the generated tokens%s: step s already "
@@ -68,7 +78,7 @@ static void check(RuleContext *ctx) {
                 where);
         } else {
             rules_emit(
-                ctx, e->node, NULL,
+                ctx, at, NULL,
                 "pair logits[:, :-1] with ids[:, 1:]: the logits at t predict token t + 1",
                 "the logits that predict the token at position t are paired with the token at "
                 "position t %s %d%s",
