@@ -77,7 +77,10 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
         site = in->site;
     }
     int delta = FACT_NO_ALIGN;
+    TSNode caller = {0};
     if (align_pairs_tokens(kind, axis)) delta = align_delta(&a, &b);
+    if (delta != FACT_NO_ALIGN && ts_node_is_null(site))
+        caller = align_paired_by_caller(in, &a, &b);
     /* Loop bodies run until they settle and functions may be analysed in several contexts:
      * keep one event per (kind, node, what flowed in). */
     FactEvent e = {.kind = kind,
@@ -87,7 +90,8 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
                    .in = a,
                    .in2 = b,
                    .delta = delta,
-                   .site = site};
+                   .site = site,
+                   .caller = caller};
     size_t i = env_add_event(in, &e);
     in->last_event = i + 1 <= UINT16_MAX ? (uint16_t)(i + 1) : 0;
 }
@@ -1174,6 +1178,11 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
         Fact f = keyword_fact(in, call_args, given, pname, len);
         if (f.bottom && k < npos) f = pos[k];
         k++;
+        int d = in->call_depth - 1, np = d >= 0 ? in->call_npos[d] : FACTS_MAX_PARAMS;
+        if (!f.bottom && align_known(&f) && np < FACTS_MAX_PARAMS) { /* as the call gave it */
+            in->call_pos[d][np][0] = f.head, in->call_pos[d][np][1] = f.tail;
+            in->call_npos[d] = np + 1;
+        }
         /* model: RewardModel, unless a call leaves it at its default */
         TSNode cls = !f.bottom || ts_node_is_null(dflt) || (ts_node_is_null(call_args) && !given)
                          ? types_declared(in, def, p, f)
@@ -1253,6 +1262,9 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
         return fact_unknown();
     }
     if (!project_before_call(in, def)) return fact_unknown();
+    in->call_sites[in->call_depth] =
+        ts_node_is_null(call_args) ? call_args : ts_node_parent(call_args);
+    in->call_npos[in->call_depth] = 0; /* bind_params fills call_pos */
     in->call_stack[in->call_depth++] = def;
     FuncInfo *fi = project_func_of(in, def);
     if (self_fact && fi && fi->is_static) self_fact = NULL; /* obj.static_helper(x) */

@@ -277,6 +277,11 @@ typedef struct FactEvent {
     /* A call of this file whose callee, in another file of the project (project.c), did this
      * at node; null: node is in this file. */
     TSNode site;
+    /* EV_SELECT / EV_LOSS in a function of this file run for a call: the outermost call whose
+     * arguments already held these scores and tokens at the positions paired (the function
+     * moved neither): the pairing, right or wrong, is the call's. Null: the code at node made
+     * it. */
+    TSNode caller;
     /* EV_SELECT / EV_LOSS whose delta another use taught (align_learn_from_uses): the use that
      * pairs the same two sequences with the shift, where this one has none. */
     TSNode peer;

@@ -345,3 +345,31 @@ void align_learn_from_uses(Facts *facts) {
         }
     }
 }
+
+/* Did an argument of the call at depth d hold a value at these positions? */
+static bool given_at(const Interp *in, int d, const Fact *v) {
+    if (!v->head.sym) return false;
+    for (int i = 0; i < in->call_npos[d]; i++)
+        if (align_pos_eq(v->head, in->call_pos[d][i][0]) &&
+            align_pos_eq(v->tail, in->call_pos[d][i][1]))
+            return true;
+    return false;
+}
+
+/* A helper that pairs the scores and the tokens it is given (gather, index, loss) without
+ * moving the positions of either (selective_log_softmax(logits, ids), rows of both zipped)
+ * only carries out the pairing its caller chose: where they are misaligned, the caller's
+ * slices are the wrong code. The outermost call of this file, going out from the innermost,
+ * whose arguments held both at these positions; null when the function itself moved them (or
+ * runs on its own). */
+TSNode align_paired_by_caller(const Interp *in, const Fact *scores, const Fact *ids) {
+    TSNode found = {0};
+    if (in->mod) return found; /* another file's code: lint_sites.c reports it at the call */
+    for (int d = in->call_depth - 1; d >= 0; d--) {
+        if (ts_node_is_null(in->call_sites[d]) || !given_at(in, d, scores) ||
+            !given_at(in, d, ids))
+            break;
+        found = in->call_sites[d];
+    }
+    return found;
+}

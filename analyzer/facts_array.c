@@ -964,6 +964,30 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
     return fact_unknown(); /* not an Op: unreachable */
 }
 
+/* torch.tensor([tokens]): a batch of one made of a sequence of token ids. The code says what
+ * tokens is: one sequence, [T] (a batch [B, T] in a list would be [1, B, T], which no model
+ * takes), so tokens[t] is the token at position t from here on; the batch's row 0 is that
+ * sequence, at its positions. */
+static Fact one_sequence_batch(Interp *in, const Args *a, Fact x) {
+    TSNode list = a->npos >= 1 ? parse_unparen(a->pos[0]) : (TSNode){0};
+    if (!parse_is(list, "list") || ts_node_named_child_count(list) != 1) return x;
+    TSNode elem = parse_unparen(ts_node_named_child(list, 0));
+    if (!parse_is(elem, "identifier")) return x;
+    Fact seq = svc_eval(in, elem);
+    if (seq.kinds != FK_IDS || seq.obj != FO_NONE || seq.ndim > 1 || seq.ndim == 0 ||
+        !seq.head.sym)
+        return x;
+    if (seq.ndim < 0) {
+        fact_set_axes(&seq, 1, (AxisKind[]){AX_POS});
+        svc_rebind(in, elem, seq);
+    }
+    Fact batch = fact_tensor(FK_IDS, seq.flags & (FF_WEAK | FF_JOINED), elem, 2,
+                             (AxisKind[]){AX_BATCH, AX_POS});
+    batch.head = seq.head;
+    batch.tail = seq.tail;
+    return batch;
+}
+
 /* values made, combined or masked */
 static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
                          int off) {
@@ -985,6 +1009,7 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
             }
             return ids;
         }
+        if (off == 1) return one_sequence_batch(in, a, x);
         return x;
     case OP_PASS:
         return x;

@@ -173,7 +173,8 @@ static bool same_event(const FactEvent *a, const FactEvent *b) {
            a->in.kinds == b->in.kinds && a->in.flags == b->in.flags &&
            a->in.prompt_in == b->in.prompt_in && a->in.mask_flaw == b->in.mask_flaw &&
            a->in2.kinds == b->in2.kinds && a->in2.flags == b->in2.flags && a->axis == b->axis &&
-           a->delta == b->delta && ts_node_eq(a->site, b->site);
+           a->delta == b->delta && ts_node_eq(a->site, b->site) &&
+           ts_node_eq(a->caller, b->caller);
 }
 
 static void events_rehash(Interp *in) {

@@ -84,6 +84,7 @@ bool align_slice_restricts(Interp *in, TSNode slice);
 int align_delta(const Fact *scores, const Fact *ids);
 bool align_pairs_tokens(EventKind kind, AxisKind axis);
 void align_learn_from_uses(Facts *facts);
+TSNode align_paired_by_caller(const Interp *in, const Fact *scores, const Fact *ids);
 void align_selected(Fact *r, const Fact *scores, const Fact *ids);
 Fact align_concat(Fact a, Fact b);
 
@@ -236,7 +237,7 @@ typedef struct Frame {
     bool called;     /* run for a call (its arguments known), not analysed on its own */
 } Frame;
 
-enum { FACTS_MAX_CALL_DEPTH = 4, FACTS_MAX_EXPR_DEPTH = 400 };
+enum { FACTS_MAX_CALL_DEPTH = 4, FACTS_MAX_EXPR_DEPTH = 400, FACTS_MAX_PARAMS = 16 };
 
 /* The fields of the object a method called nowhere runs on, built once per class
  * (calls_standalone_self) and place of the build (the call depth, alone or not). */
@@ -269,6 +270,12 @@ typedef struct Interp {
                        code in other files does is that file's to report, as it sees it */
     struct Budget *home_budget; /* this file's own budget while in->budget is the others' */
     TSNode call_stack[FACTS_MAX_CALL_DEPTH];
+    /* each running call's node (null: a function analysed on its own) and the positions its
+     * arguments held as the parameters were bound, for the pairings a helper makes of its
+     * arguments as given (align_paired_by_caller) */
+    TSNode call_sites[FACTS_MAX_CALL_DEPTH];
+    FactPos call_pos[FACTS_MAX_CALL_DEPTH][FACTS_MAX_PARAMS][2];
+    int call_npos[FACTS_MAX_CALL_DEPTH];
     int call_depth;
     int expr_depth;
     int block_depth;             /* nested blocks being executed, across calls (bounds.h) */

@@ -32,15 +32,25 @@ static void check(RuleContext *ctx) {
         if (seq2seq && e->delta != -1) continue;
         bool loss = e->kind == EV_LOSS;
         int row = facts_origin_row(ctx->facts, &e->in);
-        char where[48] = "";
+        char where[160] = "";
         if (row > 0) snprintf(where, sizeof where, " (scores from line %d)", row);
         char taught[96] = ""; /* the delta is known from another use (align_learn_from_uses) */
         if (!ts_node_is_null(e->peer))
             snprintf(taught, sizeof taught,
                      "; line %u pairs the same scores and targets with the shift",
                      ts_node_start_point(e->peer).row + 1);
+        /* a helper that pairs what it is given as given: the call chose the positions */
+        TSNode at = e->node;
+        if (!ts_node_is_null(e->caller)) {
+            size_t flen;
+            const char *fn = parse_text(ctx->src, parse_field(e->caller, "function"), &flen);
+            snprintf(where + strlen(where), sizeof where - strlen(where),
+                     "; `%.*s` pairs them as this call gives them, at line %u",
+                     (int)(flen > 32 ? 32 : flen), fn, ts_node_start_point(e->node).row + 1);
+            at = e->caller;
+        }
         if (seq2seq) {
-            rules_emit(ctx, e->node, NULL,
+            rules_emit(ctx, at, NULL,
                        "pair an encoder-decoder's logits[:, t] with labels[:, t], without a shift",
                        "an encoder-decoder's decoder logits shifted against their labels%s: the "
                        "decoder input is already the labels shifted right, so the logits at t "
@@ -49,7 +59,7 @@ static void check(RuleContext *ctx) {
                        where);
         } else if (e->delta == 1) {
             rules_emit(
-                ctx, e->node, &no_causal_shift,
+                ctx, at, &no_causal_shift,
                 "pair logits[:, :-1] with ids[:, 1:] (the logits at t predict token t + 1), "
                 "or pass labels= and let the model shift",
                 "%s at position t %s the token at position t%s%s; a causal LM's logits at t "
@@ -59,7 +69,7 @@ static void check(RuleContext *ctx) {
                 loss ? "are scored against" : "are paired with", where, taught);
         } else if (e->delta == -1 && (e->in.flags & FF_STEPWISE)) {
             rules_emit(
-                ctx, e->node, NULL,
+                ctx, at, NULL,
                 "generate() scores are already aligned with the generated tokens: pair step s "
                 "with generated token s, without a shift",
                 "generate() scores shifted against the generated tokens%s: step s already "
@@ -68,7 +78,7 @@ static void check(RuleContext *ctx) {
                 where);
         } else {
             rules_emit(
-                ctx, e->node, NULL,
+                ctx, at, NULL,
                 "pair logits[:, :-1] with ids[:, 1:]: the logits at t predict token t + 1",
                 "the logits that predict the token at position t are paired with the token at "
                 "position t %s %d%s",
@@ -119,14 +129,17 @@ const Rule rule_LL105 = {
         "line up one to one, although the logits at t predict token t + 1. It follows the\n"
         "positions through slices ([:, :-1], [:, 1:], [:, -n:], x[i:i+T] / y[i+1:i+1+T]),\n"
         "loop indices (logits[:, t-1] with ids[:, t]), inputs truncated before the call\n"
-        "((ctx + cont)[:-1]), torch.roll, einops.rearrange, copies, where(cond, ids, -100)\n"
-        "and stores through a boolean mask (labels[labels == pad] = -100); it stays silent\n"
-        "where it cannot tell. Where the relation of inputs and targets is not known (both\n"
-        "returned by a loader), two uses of the same loader's values must agree: one that\n"
-        "shifts the logits against the targets makes another that pairs them unshifted a\n"
-        "finding. It also flags generate() scores shifted against the generated tokens, and\n"
-        "an encoder-decoder's decoder logits shifted against its labels (both are already\n"
-        "aligned).",
+        "((ctx + cont)[:-1]), torch.roll, einops.rearrange, copies, where(cond, ids, -100),\n"
+        "stores through a boolean mask (labels[labels == pad] = -100) and a list of ids made a\n"
+        "batch of one (torch.tensor([tokens]): tokens is one sequence, tokens[t] its token t);\n"
+        "it stays silent where it cannot tell. A helper of the file that pairs the scores and\n"
+        "ids it is given without moving either (gather(log_softmax(logits), ids)) is reported\n"
+        "at the call that hands them over misaligned, the code that chose the positions.\n"
+        "Where the relation of inputs and targets is not known (both returned by a loader),\n"
+        "two uses of the same loader's values must agree: one that shifts the logits against\n"
+        "the targets makes another that pairs them unshifted a finding. It also flags\n"
+        "generate() scores shifted against the generated tokens, and an encoder-decoder's\n"
+        "decoder logits shifted against its labels (both are already aligned).",
     .why = "log Pr(y|x) = sum over t of log Pr(y_t | x, y_<t). A causal LM's output at position t\n"
            "is the distribution of the *next* token, t + 1. Gathering the logits at t at token t\n"
            "scores each token under a distribution that has already seen it: the model copies its\n"
