@@ -224,6 +224,9 @@ enum {
        them puts the cut one position early (the prompt's last token in) or late (the
        continuation's first out); Fact.specials of the scores says which */
     MFLAW_SPECIALS,
+    /* the mask bounds positions by each row's count of real tokens one position further than
+       the tokens the scores are about (arange(T) < lengths with scores of tokens 1..T-1) */
+    MFLAW_LENGTH_PAST,
 };
 enum { SP_UNKNOWN = 0, SP_ADDED, SP_BARE }; /* Fact.specials */
 

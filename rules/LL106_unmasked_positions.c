@@ -76,6 +76,15 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "one further, so the token before the span is counted and the span's last "
                    "token is dropped",
                    agg, where);
+    else if (flaw == MFLAW_LENGTH_PAST)
+        rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
+                   "bound the positions by the count of the tokens scored: arange(T) < lengths - 1 "
+                   "for scores of input_ids[:, 1:] (or arange(1, T + 1) < lengths)",
+                   "token log-probs of a padded batch are %s under a mask that bounds positions "
+                   "by each row's length one position too far%s: the score at position j is about "
+                   "token j + 1, so the mask keeps the tokens up to the row's length itself, the "
+                   "first pad after every shorter row, and the score depends on the padding",
+                   agg, where);
     else if (flaw == MFLAW_SPECIALS && e->in.specials == SP_BARE) /* see below */
         rules_emit(ctx, e->node, NULL,
                    "count the prompt as the scored sequence was encoded (both with "
@@ -426,7 +435,11 @@ const Rule rule_LL106 = {
         "ids[:, n:]) at a prompt's token count made with another setting of the special tokens\n"
         "than the sequence scored (n = len(tok(prompt, add_special_tokens=False).input_ids),\n"
         "ids = tok(prompt + continuation).input_ids, or the other way round) is one token off\n"
-        "wherever the tokenizer puts a BOS first; a cut moved by one for the BOS is not.",
+        "wherever the tokenizer puts a BOS first; a cut moved by one for the BOS is not.\n"
+        "A bound on positions made from each row's count of real tokens is judged against\n"
+        "what the scores are about: arange(T) < lengths (or arange(1, T + 1) <= lengths)\n"
+        "times scores of input_ids[:, 1:] keeps each shorter row's first pad; arange(T) <\n"
+        "lengths - 1 does not.",
     .why =
         "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
         "batch the pad positions have log-probabilities too (often large negative, sometimes\n"
