@@ -232,8 +232,8 @@ static bool cut_at_other_count(const Fact *scores, Term t, FactPos head) {
                         (scores->flags & (FF_SELECTED | FF_PERTOKEN));
     bool ids = scores->kinds == FK_IDS; /* ids[:, n:]: the tokens scores are then picked at */
     return (token_scores || ids) && scores->obj == FO_NONE && scores->specials && t.specials &&
-           scores->specials != t.specials && t.ok && t.base && !t.neg && head.sym &&
-           !head.end && head.c == 0;
+           scores->specials != t.specials && t.ok && t.base && !t.neg && head.sym && !head.end &&
+           head.c == 0;
 }
 
 /* x[s:e] (no step) on the position axis. */

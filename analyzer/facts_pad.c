@@ -1142,9 +1142,9 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
 /* A mask combined in place with another value is no longer the mask it was, as m & x is not
  * (binop_val): a tail mask &= the attention mask drops the pads too. Nothing is claimed of it. */
 void pad_combined_in_place(Fact *now, const char *op) {
-    static const uint8_t masks[] = {PW_REALMASK, PW_PADMASK,  PW_MASKPART,  PW_TAILMASK, PW_ZEROS,
-                                    PW_KEEPMASK, PW_DROPMASK, PW_EARLYTAIL, PW_PADKEEP,
-                                    PW_LENMASK};
+    static const uint8_t masks[] = {PW_REALMASK, PW_PADMASK,  PW_MASKPART, PW_TAILMASK,
+                                    PW_ZEROS,    PW_KEEPMASK, PW_DROPMASK, PW_EARLYTAIL,
+                                    PW_PADKEEP,  PW_LENMASK};
     if (strcmp(op, "&=") && strcmp(op, "*=") && strcmp(op, "|=")) return;
     if (memchr(masks, now->pad_what, sizeof masks)) padval_store(now, padval(PW_NONE, 0, 0, 0));
 }

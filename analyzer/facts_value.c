@@ -99,8 +99,7 @@ bool fact_same(const Fact *a, const Fact *b) {
         a->pad_nd != b->pad_nd || a->pad_c != b->pad_c || a->fill != b->fill ||
         a->fill_end != b->fill_end || a->fill_cov != b->fill_cov || a->fill_pad != b->fill_pad ||
         a->prompt_in != b->prompt_in || a->pads_ignored != b->pads_ignored ||
-        a->mask_flaw != b->mask_flaw || a->specials != b->specials ||
-        a->log_event != b->log_event)
+        a->mask_flaw != b->mask_flaw || a->specials != b->specials || a->log_event != b->log_event)
         return false;
     if (a->qual != b->qual && (!a->qual || !b->qual || strcmp(a->qual, b->qual) != 0)) return false;
     if ((a->keys == NULL) != (b->keys == NULL)) return false;
