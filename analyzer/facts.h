@@ -162,6 +162,12 @@ struct Fact {
                               (labels[mask == 0] = -100) and over no other position, so
                               labels != -100 is a mask of every real token, a joined prompt's
                               included (facts_pad.c) */
+    /* token ids of a tokenizer call (and its encoding): made with the tokenizer's special
+     * tokens (SP_ADDED, the default: a BOS first for most causal LMs) or without them
+     * (SP_BARE, add_special_tokens=False); a count of such ids (len(ids)): of which; token
+     * scores picked at such ids: of which (facts_align.c: a cut of scores of ids of one setting
+     * at a count of the other is off by the BOS) */
+    uint8_t specials : 2;
     uint8_t op;         /* FO_CALLABLE: the op it applies (contracts.h) */
     int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
     uint16_t agg_event; /* 1 + the index of the EV_AGGREGATE whose sum this is (0: none) */
@@ -213,7 +219,16 @@ enum {
     /* a span mask of tokens (m[i, s:len(ids)] = 1) one position off the scores it multiplies:
        the token before the span is counted and the span's last token dropped */
     MFLAW_SPAN_OFF,
+    /* the scores are cut at a count of the prompt's tokens made with another setting of the
+       special tokens (add_special_tokens=False) than the sequence scored: a BOS in one of
+       them puts the cut one position early (the prompt's last token in) or late (the
+       continuation's first out); Fact.specials of the scores says which */
+    MFLAW_SPECIALS,
+    /* the mask bounds positions by each row's count of real tokens one position further than
+       the tokens the scores are about (arange(T) < lengths with scores of tokens 1..T-1) */
+    MFLAW_LENGTH_PAST,
 };
+enum { SP_UNKNOWN = 0, SP_ADDED, SP_BARE }; /* Fact.specials */
 
 enum { FACT_NO_DIM = 127 };
 

@@ -141,6 +141,7 @@ typedef struct Term {
     long c;
     bool neg;
     bool ok;
+    uint8_t specials; /* base is a count of token ids made with or without special tokens */
 } Term;
 
 static Term term_of(Interp *in, TSNode n, const Fact *f, int depth) {
@@ -154,6 +155,7 @@ static Term term_of(Interp *in, TSNode n, const Fact *f, int depth) {
         t.ok = true;
         return t;
     }
+    if (f && (f->kinds & FK_INDEX) && f->ndim == 0) t.specials = f->specials;
     if (f && (f->kinds & FK_INDEX) && f->head.sym && f->ndim == 0) {
         t.base = f->head.sym;
         t.c = f->head.c;
@@ -217,6 +219,23 @@ void align_index(Interp *in, Fact *r, const Fact *value, TSNode idx, const Fact 
     r->head = r->tail = p;
 }
 
+/* Token scores picked at ids of one tokenizer setting (with its special tokens, or without:
+ * add_special_tokens=False), or those ids before the scores are picked at them (ids[:, n:],
+ * align_selected passes the flaw on), cut from a count of a prompt's tokens made with the other
+ * (n = len(tok(prompt, add_special_tokens=False))): the cut (head: the first token it keeps, from
+ * the ids' start) lands on token n, where the text after the prompt starts only when the two
+ * agree on what precedes it. A BOS does for most causal LMs' tokenizers: the cut is one token
+ * early (the prompt's last token kept) or late (the continuation's first dropped). A cut moved
+ * by one for the BOS (lp[n:] of scores of ids[1:], token n + 1) allows for it. */
+static bool cut_at_other_count(const Fact *scores, Term t, FactPos head) {
+    bool token_scores = (scores->kinds & (FK_LOGPROB | FK_LOSS)) && !(scores->kinds & FK_RAW) &&
+                        (scores->flags & (FF_SELECTED | FF_PERTOKEN));
+    bool ids = scores->kinds == FK_IDS; /* ids[:, n:]: the tokens scores are then picked at */
+    return (token_scores || ids) && scores->obj == FO_NONE && scores->specials && t.specials &&
+           scores->specials != t.specials && t.ok && t.base && !t.neg && head.sym && !head.end &&
+           head.c == 0;
+}
+
 /* x[s:e] (no step) on the position axis. */
 void align_slice(Interp *in, Fact *r, const Fact *value, TSNode slice) {
     TSNode parts[3];
@@ -228,7 +247,9 @@ void align_slice(Interp *in, Fact *r, const Fact *value, TSNode slice) {
     FactPos head = value->head, tail = value->tail;
     if (!ts_node_is_null(parts[0])) {
         Fact f = svc_eval(in, parts[0]);
-        head = pos_of(value, term_of(in, parts[0], &f, 0));
+        Term t = term_of(in, parts[0], &f, 0);
+        head = pos_of(value, t);
+        if (cut_at_other_count(value, t, head)) r->mask_flaw = MFLAW_SPECIALS;
     }
     if (!ts_node_is_null(parts[1])) {
         Fact f = svc_eval(in, parts[1]);
@@ -280,6 +301,8 @@ void align_selected(Fact *r, const Fact *scores, const Fact *ids) {
     if (align_delta(scores, ids) == FACT_NO_ALIGN) return;
     r->head = ids->head;
     r->tail = ids->tail;
+    r->specials = ids->specials;
+    if (ids->mask_flaw == MFLAW_SPECIALS) r->mask_flaw = MFLAW_SPECIALS; /* picked at a cut */
 }
 
 /* a + b, cat([a, b]) along positions: a's head, b's tail; the positions of both. */

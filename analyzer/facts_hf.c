@@ -201,6 +201,15 @@ static bool texts_batch(Interp *in, const Args *a) {
     return plural || names_icontains(name, len, "batch") || names_icontains(name, len, "list");
 }
 
+/* add_special_tokens=False: the text's tokens only; absent or true: the tokenizer's special
+ * tokens around them (SP_ADDED); anything else: not known. */
+static uint8_t hf_specials(Interp *in, const Args *a) {
+    int k = args_kw(in, a, "add_special_tokens");
+    if (k < 0) return SP_ADDED;
+    TSNode v = parse_unparen(a->kw_val[k]);
+    return parse_is(v, "false") ? SP_BARE : parse_is(v, "true") ? SP_ADDED : SP_UNKNOWN;
+}
+
 Fact hf_encoding(Interp *in, const Args *a, TSNode node) {
     unsigned flags = 0;
     if (args_truthy(in, a, "padding")) flags |= FF_PADDED;
@@ -218,6 +227,7 @@ Fact hf_encoding(Interp *in, const Args *a, TSNode node) {
     Fact f = fact_object(FO_ENCODING, flags, node);
     /* tok(text).input_ids with no return_tensors: one text's ids, a plain list [T] */
     f.one_text = args_kw(in, a, "return_tensors") < 0 && !texts_batch(in, a);
+    f.specials = hf_specials(in, a);
     align_fresh(&f, node);
     return f;
 }
@@ -297,6 +307,7 @@ Fact hf_aligned_attr(Fact obj, Fact t, AttrSpan span) {
     if (span != AS_NONE) {
         t.head = obj.head;
         t.tail = obj.tail;
+        t.specials = obj.specials; /* an encoding's ids: with its special tokens or not */
     }
     return t;
 }
@@ -420,6 +431,7 @@ Fact hf_apply(Interp *in, const Applied *s) {
             return hf_encoding(in, a, node);
         else
             ids = fact_tensor(FK_IDS, joined, node, 1, (AxisKind[]){AX_POS});
+        if (!strcmp(t->name, "encode")) ids.specials = hf_specials(in, a);
         align_fresh(&ids, node);
         return ids;
     }

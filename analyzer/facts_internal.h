@@ -592,6 +592,10 @@ typedef enum {
     /* the number of positions some positions of a real-token mask keep (mask[:, 1:].sum(-1)):
      * a divisor counting every real position but one, no index (facts_mask.c) */
     PW_PARTCOUNT,
+    /* 1 at the positions j of an arange below a count of each row's real tokens, j < L + pad_c
+     * (arange(1, T + 1) <= lengths: pad_c 0): which tokens that keeps depends on what the scores
+     * it multiplies are about (facts_mask.c) */
+    PW_LENMASK,
 } PadWhat;
 /* After interp_eval(n) computed *r: what n holds in the padding domain, and reads at pads. */
 void pad_expr(Interp *in, TSNode n, Fact *r);

@@ -13,6 +13,7 @@ Fact lengths_of(Fact seq, AxisKind axis, TSNode node) {
     if (ids && (axis == AX_POS || axis == AX_UNK) &&
         !(seq.flags & (FF_SHIFTED | FF_MASKED | FF_SLICED)))
         f.flags |= FF_COUNT;
+    if (ids) f.specials = seq.specials; /* of ids with their special tokens or without */
     return f;
 }
 

@@ -1,5 +1,5 @@
 /* facts_mask: a mask counts as masking token scores only when what it covers excludes the
- * pads. Six ways a mask is present and still lets pads (or other positions) in, for LL106:
+ * pads. Seven ways a mask is present and still lets pads (or other positions) in, for LL106:
  *
  * - its positions lag the scores': scores of the tokens each position predicts (t + 1) times
  *   attention_mask[:, :-1] (about token t) count each row's first pad and, on the right, drop
@@ -14,6 +14,8 @@
  *   the span's last token is dropped and the one before it counted, with or without pads;
  * - it runs from a start to each row's end (arange(T) >= k, m[i, k:] = 1 in a zero buffer):
  *   it removes a prompt, not the pads after a short row (facts_pad.c tells such masks);
+ * - it bounds positions by each row's length one further than the scores' tokens (arange(T) <
+ *   lengths against scores of tokens 1..T-1): the first pad after a shorter row is counted;
  * - masked_fill writes a constant that is not 0 into the positions it masks: a sum then adds
  *   that constant once per masked position, a different number of times per row;
  * - its polarity is inverted: scores times a mask of the pads or of the ignored labels
@@ -74,8 +76,22 @@ static bool span_off(Fact *scores, const Fact *mask) {
     return true;
 }
 
+/* A mask bounding an arange's positions j by each row's count of real tokens (j < L + c:
+ * pad_c) keeps, of scores whose element j is about token j + s (s: the scores' head from their
+ * sequence's start, 1 for scores of ids[:, 1:]), the tokens below L + c + s: for c + s > 0 the
+ * first pad after each shorter row is among them (arange(T) < lengths against scores of tokens
+ * 1..T-1, arange(1, T + 1) <= lengths). Sets the flaw. */
+static bool length_past(Fact *scores, const Fact *mask) {
+    if (no_pads_after(scores, mask, true) || !scores->head.sym || scores->head.end) return false;
+    int s = scores->head.c;
+    if (s < 0 || s > 1 || mask->pad_c + s <= 0) return false;
+    scores->mask_flaw = MFLAW_LENGTH_PAST;
+    return true;
+}
+
 bool mask_multiply(Fact *scores, const Fact *mask) {
     if (!token_scores(scores)) return true;
+    if (mask->pad_what == PW_LENMASK) return !length_past(scores, mask);
     if (mask->pad_what == PW_SPANMASK) return !span_off(scores, mask);
     /* a mask of every real token drops the pads, not a joined prompt (LL106's sinks) */
     bool real = mask->pad_what == PW_REALMASK || mask->pad_what == PW_MASKPART;

@@ -616,12 +616,28 @@ static bool pads_hold_pad_id(Interp *in, TSNode n) {
     return found && f.fill_pad && f.fill_cov == REG_PREFIX && f.pad_what == PW_IDS;
 }
 
+/* positions < lengths (positions <= lengths, lengths > positions): 1 at the positions j of an
+ * arange (its first value a.c) below a count of each row's real tokens (+ its c), j < L + c:
+ * where those are depends on what the scores multiplied by it are about (facts_mask.c). */
+static PadVal length_bound(Interp *in, PadVal a, PadVal b, TSNode op) {
+    bool lt = text_is(in, op, "<"), le = text_is(in, op, "<=");
+    bool gt = text_is(in, op, ">"), ge = text_is(in, op, ">=");
+    PadVal pos = a, count = b;
+    if (b.what == PW_ROWS && a.what == PW_COUNT && (gt || ge)) /* lengths > positions */
+        pos = b, count = a, lt = gt, le = ge;
+    if (pos.what != PW_ROWS || count.what != PW_COUNT || !(lt || le))
+        return padval(PW_NONE, 0, 0, 0);
+    return padval(PW_LENMASK, count.pad, 0, count.c - pos.c + (le ? 1 : 0));
+}
+
 static PadVal comparison_val(Interp *in, TSNode n) {
     if (ts_node_named_child_count(n) != 2) return padval(PW_NONE, 0, 0, 0);
     TSNode l = ts_node_named_child(n, 0), rn = ts_node_named_child(n, 1);
     PadVal a = take(in, l), b = take(in, rn);
     TSNode op = ts_node_child(n, 1);
     /* positions >= k, k <= positions: from k to the end of every row */
+    PadVal len = length_bound(in, a, b, op);
+    if (len.what) return len;
     PadVal start = a.what == PW_ROWS ? b : a;
     if ((a.what == PW_ROWS && (text_is(in, op, ">=") || text_is(in, op, ">"))) ||
         (b.what == PW_ROWS && (text_is(in, op, "<=") || text_is(in, op, "<"))))
@@ -667,6 +683,14 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
         return padval(b.what, b.pad, b.nd, b.c + k);
     }
     if (text_is(in, op, "%") && (a.what == PW_COUNT || a.what == PW_FIRSTPAD)) return a;
+    /* arange(T) + 1: positions from 1 (clamped as counts are) */
+    if ((plus || minus) && a.what == PW_ROWS && int_lit(in, rn, &k) && k >= -8 && k <= 8)
+        return padval(PW_ROWS, a.pad, a.nd, a.c + (plus ? k : -k));
+    /* lenmask & (positions >= start): still bounded above by the length, one too far or not */
+    if ((text_is(in, op, "&") || text_is(in, op, "*")) && !(r->kinds & (FK_SCORES | FK_LOSS)) &&
+        ((a.what == PW_LENMASK && b.what == PW_TAILMASK) ||
+         (b.what == PW_LENMASK && a.what == PW_TAILMASK)))
+        return a.what == PW_LENMASK ? a : b;
     if (minus && int_lit(in, ln, &k) && k == 1 && negated(b).what) return negated(b);
     /* early & real, early * keep: a mask that also drops pads still starts inside the prompt */
     if ((text_is(in, op, "&") || text_is(in, op, "*")) && !(r->kinds & (FK_SCORES | FK_LOSS)) &&
@@ -1013,7 +1037,11 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         return padval(PW_NONE, 0, 0, 0);
     }
     if (op == OP_CAT) return joined_ids(in, &a);
-    if (op == OP_ARANGE || op == OP_RANGE) return padval(PW_ROWS, 0, 0, 0);
+    if (op == OP_ARANGE || op == OP_RANGE) { /* arange(1, T + 1): c, the first value */
+        long start;
+        bool from = a.npos >= 2 && int_lit(in, a.pos[0], &start) && start >= -8 && start <= 8;
+        return padval(PW_ROWS, 0, 0, from ? (int)start : 0);
+    }
     if (row && row->pad == PO_ZEROS && !r->obj) return padval(PW_ZEROS, 0, 0, 0);
     if (op == OP_WHERE && a.npos == 3) {
         /* torch.where(has_pad, first_pad, last): some rows take each index */
@@ -1134,8 +1162,9 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
 /* A mask combined in place with another value is no longer the mask it was, as m & x is not
  * (binop_val): a tail mask &= the attention mask drops the pads too. Nothing is claimed of it. */
 void pad_combined_in_place(Fact *now, const char *op) {
-    static const uint8_t masks[] = {PW_REALMASK, PW_PADMASK,  PW_MASKPART,  PW_TAILMASK, PW_ZEROS,
-                                    PW_KEEPMASK, PW_DROPMASK, PW_EARLYTAIL, PW_PADKEEP};
+    static const uint8_t masks[] = {PW_REALMASK, PW_PADMASK,  PW_MASKPART, PW_TAILMASK,
+                                    PW_ZEROS,    PW_KEEPMASK, PW_DROPMASK, PW_EARLYTAIL,
+                                    PW_PADKEEP,  PW_LENMASK};
     if (strcmp(op, "&=") && strcmp(op, "*=") && strcmp(op, "|=")) return;
     if (memchr(masks, now->pad_what, sizeof masks)) padval_store(now, padval(PW_NONE, 0, 0, 0));
 }

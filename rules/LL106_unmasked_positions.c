@@ -76,6 +76,37 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "one further, so the token before the span is counted and the span's last "
                    "token is dropped",
                    agg, where);
+    else if (flaw == MFLAW_LENGTH_PAST)
+        rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
+                   "bound the positions by the count of the tokens scored: arange(T) < lengths - 1 "
+                   "for scores of input_ids[:, 1:] (or arange(1, T + 1) < lengths)",
+                   "token log-probs of a padded batch are %s under a mask that bounds positions "
+                   "by each row's length one position too far%s: the score at position j is about "
+                   "token j + 1, so the mask keeps the tokens up to the row's length itself, the "
+                   "first pad after every shorter row, and the score depends on the padding",
+                   agg, where);
+    else if (flaw == MFLAW_SPECIALS && e->in.specials == SP_BARE) /* see below */
+        rules_emit(ctx, e->node, NULL,
+                   "count the prompt as the scored sequence was encoded (both with "
+                   "add_special_tokens=False), or cut at the count minus the BOS",
+                   "token log-probs are %s from a cut at the prompt's token count measured with "
+                   "the tokenizer's special tokens%s, but the sequence scored was encoded "
+                   "without them (add_special_tokens=False): where the tokenizer puts a BOS "
+                   "first (Llama, Mistral, Gemma) the count is one more than the prompt's "
+                   "tokens, so the cut starts one token late and drops the continuation's first "
+                   "token",
+                   agg, where);
+    else if (flaw == MFLAW_SPECIALS) /* one prompt token, not pads: no recipe counts it */
+        rules_emit(ctx, e->node, NULL,
+                   "count the prompt as the scored sequence was encoded (len(tok(prompt)."
+                   "input_ids), its BOS included), or encode both without special tokens",
+                   "token log-probs are %s from a cut at the prompt's token count measured "
+                   "without special tokens (add_special_tokens=False)%s, but the sequence scored "
+                   "was encoded with them: where the tokenizer puts a BOS first (Llama, Mistral, "
+                   "Gemma), every position after it is one further than the count says, so the "
+                   "cut starts one token early and the prompt's last token is scored as the "
+                   "continuation's first",
+                   agg, where);
     else if (flaw == MFLAW_INVERTED)
         rules_emit(ctx, e->node, NULL,
                    "invert the mask: keep the real targets (labels != -100, attention_mask == 1) "
@@ -240,7 +271,8 @@ static void check(RuleContext *ctx) {
         }
         /* a slice may have cut the pads off, but never makes an inverted or early mask right */
         bool flaw_any_slice = f->mask_flaw == MFLAW_INVERTED || f->mask_flaw == MFLAW_EARLY ||
-                              f->mask_flaw == MFLAW_LAGS_WINDOW || f->mask_flaw == MFLAW_SPAN_OFF;
+                              f->mask_flaw == MFLAW_LAGS_WINDOW || f->mask_flaw == MFLAW_SPAN_OFF ||
+                              f->mask_flaw == MFLAW_SPECIALS;
         if (!token_logprobs(f) || (f->flags & FF_MASKED) ||
             ((f->flags & FF_SLICED) && !flaw_any_slice))
             continue;
@@ -398,7 +430,16 @@ const Rule rule_LL106 = {
         "prompt + continuation log-probs (unmasked, or under a mask of the pads only) is\n"
         "flagged where it is compared with a threshold (if logp < min_logp, a score that is no\n"
         "log-prob itself, not 0, outside an assert); ranking the continuations of one prompt\n"
-        "by it, or a DPO-style difference of two such sums of one prompt, is left alone.",
+        "by it, or a DPO-style difference of two such sums of one prompt, is left alone.\n"
+        "A cut of token scores (lp[n - 1:] of scores of ids[1:], or logits[:, n - 1:-1] with\n"
+        "ids[:, n:]) at a prompt's token count made with another setting of the special tokens\n"
+        "than the sequence scored (n = len(tok(prompt, add_special_tokens=False).input_ids),\n"
+        "ids = tok(prompt + continuation).input_ids, or the other way round) is one token off\n"
+        "wherever the tokenizer puts a BOS first; a cut moved by one for the BOS is not.\n"
+        "A bound on positions made from each row's count of real tokens is judged against\n"
+        "what the scores are about: arange(T) < lengths (or arange(1, T + 1) <= lengths)\n"
+        "times scores of input_ids[:, 1:] keeps each shorter row's first pad; arange(T) <\n"
+        "lengths - 1 does not.",
     .why =
         "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
         "batch the pad positions have log-probabilities too (often large negative, sometimes\n"
