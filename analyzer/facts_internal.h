@@ -631,7 +631,8 @@ bool mask_is_select_index(Interp *in, TSNode call);
 bool mask_guards_read(Interp *in, TSNode read, TSNode ix);
 
 /* ---- facts_rows.c: which rows of a batch a value holds (LL106) ---- */
-/* The element of a for loop over something nothing is known of: one batch it draws. */
+/* The element of a for loop (or enumerate, at node) over something nothing is known of: one
+ * batch it draws. */
 void rows_loop_batch(TSNode stmt, Fact *elem);
 /* Element elem of n unpacked from whole (a batch's values share its rows). */
 void rows_unpacked(Fact *elem, const Fact *whole, int n);

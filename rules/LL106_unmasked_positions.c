@@ -113,11 +113,11 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
         rules_emit(ctx, e->node, NULL,
                    "give the per-row list as many rows as the mask: repeat it for every "
                    "concatenated part (lens * 2, torch.cat((lens, lens))), as the rows were",
-                   "token log-probs are %s under a mask written row by row through zip with a "
-                   "per-row list (prompt lengths) of fewer rows than the mask%s: the mask holds "
-                   "a batch's rows twice (its parts concatenated) and the list once, zip stops "
-                   "at the shorter, so the rows past it keep what the loop removes from the "
-                   "others and their scores count those positions too",
+                   "token log-probs are %s under a mask (or labels) written row by row through "
+                   "zip with a per-row list (prompt lengths) of fewer rows%s: the mask holds a "
+                   "batch's rows twice (its parts concatenated) and the list once, zip stops at "
+                   "the shorter, so the rows past it keep what the loop removes from the others "
+                   "and their scores count those positions too",
                    agg, where);
     else if (flaw == MFLAW_TAIL)
         rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
