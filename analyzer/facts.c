@@ -314,7 +314,10 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         if (fact_knows_nothing(&f) && !parse_is(target, "subscript")) {
             Fact named = uses_evidence(in, target, &f); /* normalised where it is used */
             if (fact_knows_nothing(&named)) named = named_value(name_evidence(in, target), &f);
-            if (!fact_knows_nothing(&named)) f = named; /* else where it was made stays */
+            if (!fact_knows_nothing(&named)) { /* else where it was made stays */
+                rows_carry(&named, &f);
+                f = named;
+            }
         } else if (!f.kinds && f.obj == FO_NONE && !f.bottom && !(f.flags & FF_OPAQUE) &&
                    f.ndim >= 1 && f.ax[0] != AX_ITEM && f.ax[0] != AX_STEP &&
                    !parse_is(target, "subscript")) {
@@ -381,6 +384,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         int n = (int)ts_node_named_child_count(target);
         for (int i = 0; i < n; i++) {
             Fact e = unpack_elem(f, i, n);
+            rows_unpacked(&e, &f, n); /* facts_rows.c */
             /* x, y = get_batch(...): a sequence of unknown alignment is element i of what the
              * producer builds, the same one at every call (align_learn_from_uses) */
             if (f.obj == FO_TUPLE && !ts_node_is_null(f.origin) && e.obj == FO_NONE &&
@@ -522,6 +526,7 @@ static void exec_augassign(Interp *in, TSNode stmt) {
     }
     Fact now = accumulate(in, stmt, cur, op, rhs);
     pad_combined_in_place(&now, op);
+    rows_forget(&now); /* lens *= 2, as lens * 2 (facts_rows.c) */
     interp_bind(in, left, now);
     normalised_item_assigned(in, left, now); /* logits[i] -= logsumexp(logits[i]) */
 }
@@ -910,9 +915,12 @@ static void exec_for(Interp *in, TSNode stmt) {
     if (iter_unrolled(&iterable)) /* for m in (AnswerNLL(), MaxProb()): each in turn */
         for (int i = 0; i < iterable.nelems; i++)
             exec_loop(in, parse_field(stmt, "left"), iterable.elems[i], parse_field(stmt, "body"));
-    else
-        exec_loop(in, parse_field(stmt, "left"), iter_element(in, iterable),
-                  parse_field(stmt, "body"));
+    else {
+        Fact elem = iter_element(in, iterable);
+        rows_loop_batch(stmt, &elem); /* facts_rows.c */
+        exec_loop(in, parse_field(stmt, "left"), elem, parse_field(stmt, "body"));
+        rows_zip_written(in, stmt);
+    }
     TSNode alt = parse_field(stmt, "alternative");
     if (!ts_node_is_null(alt)) exec_block(in, parse_field(alt, "body"));
 }
@@ -1194,8 +1202,11 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
         if (f.bottom)
             f = ts_node_is_null(dflt) ? names_evidence(name, pname, len)
                                       : project_eval_in(in, def, dflt);
-        else if (fact_knows_nothing(&f)) /* run(model, batch): the parameter's name is evidence */
-            f = named_value(names_evidence(name, pname, len), &f);
+        else if (fact_knows_nothing(&f)) { /* run(model, batch): the parameter's name is evidence */
+            Fact named = named_value(names_evidence(name, pname, len), &f);
+            rows_carry(&named, &f); /* facts_rows.c */
+            f = named;
+        }
         env_set(in, &env, pname, len, f);
     }
     return env;

@@ -196,6 +196,11 @@ struct Fact {
     /* 1 + the index of the EV_LOG whose values these are, unchanged but for copies, clips and
      * picks (0: none): what the code then does with a log of probabilities (LL103) */
     uint16_t log_event;
+    /* facts_rows.c: which rows a batch tensor (or a per-row list) has. rows: a symbol of the
+     * batch one iteration of a loader unpacked (0: unknown), rows_parts: how many copies of
+     * those rows lie one after the other (torch.cat((chosen, rejected)) of one batch: 2). */
+    uint16_t rows;
+    uint8_t rows_parts;
 };
 
 /* Fact.mask_flaw: a mask was applied, but what it covers leaves pads (or other positions) in. */
@@ -227,6 +232,10 @@ enum {
     /* the mask bounds positions by each row's count of real tokens one position further than
        the tokens the scores are about (arange(T) < lengths with scores of tokens 1..T-1) */
     MFLAW_LENGTH_PAST,
+    /* a mask written row by row through zip with a per-row list of fewer rows (prompt lengths
+       of a batch, zipped with the rows of its chosen and rejected halves concatenated): zip
+       stops at the shorter, so the last rows were never written (their prompt is kept) */
+    MFLAW_ROWS_UNWRITTEN,
 };
 enum { SP_UNKNOWN = 0, SP_ADDED, SP_BARE }; /* Fact.specials */
 

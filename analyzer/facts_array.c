@@ -928,6 +928,8 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
     case OP_STACK:
     case OP_CAT: {
         Fact r = stack_or_cat(in, x, dim, t->op == OP_CAT);
+        if (t->op == OP_CAT) /* facts_rows.c */
+            rows_of_cat(in, &r, &x, a->npos >= 1 ? a->pos[0] : (TSNode){0}, dim);
         if (t->op == OP_CAT && off == 1 && a->npos >= 1) {
             cat_positions(in, &r, a->pos[0], dim);
             cat_ignored(in, &r, a->pos[0]);

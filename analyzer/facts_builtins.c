@@ -103,6 +103,7 @@ Fact builtins_apply(Interp *in, const Applied *s) {
         if (!ts_node_is_null(sn) && !svc_int_literal(in, sn, &start)) counter.sym = 0;
         e[0].head = align_shift(counter, (int)start);
         iter_position(&e[1], &seq, counter.sym);
+        rows_loop_batch(node, &e[1]); /* for step, batch in enumerate(loader) (facts_rows.c) */
         return iter_of(in, e, 2, node);
     }
     case OP_LIST: /* list(xs), tuple(xs): the same elements */

@@ -41,6 +41,7 @@ Fact calls_eval(Interp *in, TSNode call) {
     bool transfer = in->call_transfer;
     in->applied_call = call.id;
     in->applied_row = in->call_row;
+    rows_after_call(in, call, in->applied_row, &r); /* facts_rows.c */
     in->call_loopvar = saved;
     in->call_transfer = saved_transfer;
     in->call_row = saved_row;

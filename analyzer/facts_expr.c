@@ -640,9 +640,12 @@ static Fact eval_binop(Interp *in, TSNode node) {
         if (seq.obj != FO_NONE) return interp_binop(in, node, '+', l, r);
         seq.flags |= FF_PADDED;
         align_clear(&seq);
+        rows_forget(&seq);
         return seq;
     }
-    return interp_binop(in, node, oplen == 1 ? op[0] : 0, l, r);
+    Fact res = interp_binop(in, node, oplen == 1 ? op[0] : 0, l, r);
+    rows_forget(&res); /* lens * 2: a list repeated or a tensor scaled (facts_rows.c) */
+    return res;
 }
 
 /* l op r where neither is scores, a loss or a normaliser: token ids joined or repeated,
@@ -923,6 +926,11 @@ static Fact eval_sequence(Interp *in, TSNode node) {
         return t;
     }
     Fact r = interp_list_of(joined, node);
+    Fact t = fact_object(FO_TUPLE, 0, node);
+    t.elems = elems;
+    t.nelems = k;
+    rows_list_literal(in, node, &t); /* facts_rows.c: for torch.cat([a, b]) */
+    rows_forget(&r);                 /* a list's own rows are its elements */
     return r;
 }
 
@@ -1005,7 +1013,10 @@ static Fact encoding_remade(Interp *in, TSNode comprehension) {
     Fact src = interp_eval(in, parse_field(fn, "object"));
     /* a collator's dict of tensors moved to the device is that dict, key by key */
     bool dict = src.obj == FO_DICT && !src.records;
-    return src.obj == FO_ENCODING || dict ? src : fact_unknown();
+    if (src.obj == FO_ENCODING || dict) return src;
+    Fact moved = fact_unknown();
+    rows_carry(&moved, &src); /* a loader's batch moved: its rows (facts_rows.c) */
+    return moved;
 }
 
 /* [cls(m) for cls in (A, B)]: one element per object of code iterated (iter_unrolled). */
@@ -1126,6 +1137,7 @@ Fact interp_eval(Interp *in, TSNode n) {
         bool found;
         r = interp_lookup_key(in, n, &found);
         if (!found) r = eval_subscript(in, n);
+        rows_after_subscript(in, n, &r); /* facts_rows.c */
         break;
     }
     case SYM_CALL:

@@ -306,6 +306,10 @@ typedef struct Interp {
         int32_t *vals;
         size_t cap, n;
     } cond_written, self_roots, one_row_tests; /* the last: facts_pad.c's */
+    /* facts_rows.c: the list literal evaluated last (its node's id) and its elements as a
+     * tuple, for torch.cat([a, b]) */
+    const void *rows_list_id;
+    Fact rows_list;
 
     /* facts_env.c */
     uint32_t clock;                 /* counts changes of state (Binding.version, settled loops) */
@@ -636,6 +640,29 @@ bool mask_is_select_index(Interp *in, TSNode call);
 /* A read at position index ix (a loop variable) that runs only where a real-token mask keeps
  * that position: inside `if m[b, ix]:`, or after `if not m[b, ix]: continue` (or break). */
 bool mask_guards_read(Interp *in, TSNode read, TSNode ix);
+
+/* ---- facts_rows.c: which rows of a batch a value holds (LL106) ---- */
+/* The element of a for loop (or enumerate, at node) over something nothing is known of: one
+ * batch it draws. */
+void rows_loop_batch(TSNode stmt, Fact *elem);
+/* Element elem of n unpacked from whole (a batch's values share its rows). */
+void rows_unpacked(Fact *elem, const Fact *whole, int n);
+/* to takes from's rows (a value bound under a name that made its own fact). */
+void rows_carry(Fact *to, const Fact *from);
+void rows_forget(Fact *f);
+/* r, the result of a library call applying row (NULL: a function of the file, or unknown):
+ * casts, copies and comparisons keep the rows, other ops forget them. */
+void rows_after_call(Interp *in, TSNode call, const Contract *row, Fact *r);
+/* r, what subscript sub reads: a cut of the positions only or a key keeps the rows. */
+void rows_after_subscript(Interp *in, TSNode sub, Fact *r);
+/* A list literal's elements (a tuple fact), kept for the cat that may take it. */
+void rows_list_literal(Interp *in, TSNode node, const Fact *elems);
+/* r = cat(list, dim), list the fact of argument node arg: along the rows, the parts' rows one
+ * after the other. */
+void rows_of_cat(Interp *in, Fact *r, const Fact *list, TSNode arg, int dim);
+/* After `for a, b in zip(xs, ys)` whose body writes a[...]: when xs has more of a batch's rows
+ * than ys, the rows zip never reached are unwritten (xs' mask_flaw). */
+void rows_zip_written(Interp *in, TSNode stmt);
 
 /* ---- facts_regions.c: what a buffer holds by region and program order (LL112) ---- */
 enum { REG_NONE = 0, REG_PREFIX = 1, REG_FULL = 2 }; /* Fact.fill_cov */

@@ -99,7 +99,8 @@ bool fact_same(const Fact *a, const Fact *b) {
         a->pad_nd != b->pad_nd || a->pad_c != b->pad_c || a->fill != b->fill ||
         a->fill_end != b->fill_end || a->fill_cov != b->fill_cov || a->fill_pad != b->fill_pad ||
         a->prompt_in != b->prompt_in || a->pads_ignored != b->pads_ignored ||
-        a->mask_flaw != b->mask_flaw || a->specials != b->specials || a->log_event != b->log_event)
+        a->mask_flaw != b->mask_flaw || a->specials != b->specials || a->rows != b->rows ||
+        a->rows_parts != b->rows_parts || a->log_event != b->log_event)
         return false;
     if (a->qual != b->qual && (!a->qual || !b->qual || strcmp(a->qual, b->qual) != 0)) return false;
     if ((a->keys == NULL) != (b->keys == NULL)) return false;
@@ -201,6 +202,7 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     r.prompt_in = a.prompt_in && b.prompt_in;    /* a mask of the pads only on every path */
     r.pads_ignored = a.pads_ignored && b.pads_ignored; /* the pads only, on every path */
     r.specials = a.specials == b.specials ? a.specials : SP_UNKNOWN; /* the same on every path */
+    if (a.rows != b.rows || a.rows_parts != b.rows_parts) r.rows = r.rows_parts = 0;
     if (!ts_node_is_null(b.origin) && ts_node_is_null(a.origin)) r.origin = b.origin;
     /* nor of its layout: [] joined with the list a loop appended one position's value to at
      * a time is that list */

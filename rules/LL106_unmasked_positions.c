@@ -140,6 +140,16 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "whole padded width, so for every shorter prompt the mask starts inside it "
                    "and its last tokens are scored as the response's",
                    agg, where);
+    else if (flaw == MFLAW_ROWS_UNWRITTEN) /* prompt tokens of some rows: no recipe */
+        rules_emit(ctx, e->node, NULL,
+                   "give the per-row list as many rows as the mask: repeat it for every "
+                   "concatenated part (lens * 2, torch.cat((lens, lens))), as the rows were",
+                   "token log-probs are %s under a mask (or labels) written row by row through "
+                   "zip with a per-row list (prompt lengths) of fewer rows%s: the mask holds a "
+                   "batch's rows twice (its parts concatenated) and the list once, zip stops at "
+                   "the shorter, so the rows past it keep what the loop removes from the others "
+                   "and their scores count those positions too",
+                   agg, where);
     else if (flaw == MFLAW_TAIL)
         rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
                    "bound the mask by each row's length too (positions < lengths, or multiply "
@@ -272,7 +282,8 @@ static void check(RuleContext *ctx) {
         /* a slice may have cut the pads off, but never makes an inverted or early mask right */
         bool flaw_any_slice = f->mask_flaw == MFLAW_INVERTED || f->mask_flaw == MFLAW_EARLY ||
                               f->mask_flaw == MFLAW_LAGS_WINDOW || f->mask_flaw == MFLAW_SPAN_OFF ||
-                              f->mask_flaw == MFLAW_SPECIALS;
+                              f->mask_flaw == MFLAW_SPECIALS ||
+                              f->mask_flaw == MFLAW_ROWS_UNWRITTEN;
         if (!token_logprobs(f) || (f->flags & FF_MASKED) ||
             ((f->flags & FF_SLICED) && !flaw_any_slice))
             continue;
@@ -410,6 +421,10 @@ const Rule rule_LL106 = {
         "(ids.masked_fill(m, 0) before a gather) marks the dropped targets, so lp * m is\n"
         "inverted. A response mask that starts at the number of real tokens of prompts padded\n"
         "on the left (arange(T) >= attention_mask.sum(1)) starts inside every shorter prompt.\n"
+        "A mask written row by row through zip (for row, n in zip(mask, prompt_lens): row[:n]\n"
+        "= 0) whose per-row list has fewer rows than the mask is no masking either: when the\n"
+        "mask holds one batch's rows twice (torch.cat((chosen, rejected)) of a loader's batch)\n"
+        "and the list once, zip stops at the shorter and the second half keeps its prompt.\n"
         "A mean written by hand counts too: the masked sum of prompt + continuation log-probs\n"
         "divided by the count of the real tokens (loss_mask = labels != pad_id, then\n"
         "lp.sum(-1) / loss_mask.sum(-1), or the joined batch's attention_mask[:, 1:] and its\n"
