@@ -807,9 +807,9 @@ static int tuple_score(const ExecRun *r, ExecEntry *e, ExecValue *v, int only, d
     return 0;
 }
 
-/* Module-level code's score for the run's candidate: the flagged expression's value, one
- * number, evaluated once (in a loop over windows or batches, once per candidate's text). 0, or
- * -1 with why set. */
+/* The score for the run's candidate of module-level code, or of a function that returns nothing
+ * (a main()): the flagged expression's value, one number, evaluated once (in a loop over windows
+ * or batches, once per candidate's text). 0, or -1 with why set. */
 static int unit_score(ExecEntry *e, const ExecRun *r, double *score, const char **dtype, Why *why) {
     TSNode at = ts_node_descendant_for_byte_range(e->vs->parsed.root, e->mark_start, e->mark_end);
     int line = (int)ts_node_start_point(at).row + 1;
@@ -823,13 +823,11 @@ static int unit_score(ExecEntry *e, const ExecRun *r, double *score, const char 
         return -1;
     }
     if (r->marked_times != 1) {
-        why_set(why, XF_RETURN, "the flagged expression at line %d ran %d times for one candidate", line,
-                r->marked_times);
+        why_set(why, XF_RETURN, "the flagged expression at line %d ran %d times for one candidate", line, r->marked_times);
         return -1;
     }
     if (!entry_score(r->marked, score, dtype)) {
-        why_set(why, XF_RETURN, "the flagged expression at line %d holds a %s, not one score per candidate", line,
-                exec_kind_name(r->marked));
+        why_set(why, XF_RETURN, "the flagged expression at line %d holds a %s, not one score per candidate", line, exec_kind_name(r->marked));
         return -1;
     }
     e->flagged_line = line;
@@ -962,6 +960,8 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     else if (ok && !batch && (gen || (r.lm_generated && !r.lm_past_candidates)) && ret->kind == XV_TUPLE &&
              (e->tuple_item = tuple_score(&r, e, ret, flow_item(e, ret->seq.n), &scores[ci], dtype)) > 0)
         rc = 0; /* a generation's (tokens, scores): the tokens are the candidate's */
+    else if (ok && !batch && ret->kind == XV_NONE && r.marked) /* main() returns nothing: its flagged value */
+        rc = unit_score(e, &r, &scores[ci], dtype, why);
     else if (ok)
         why_set(why, XF_RETURN, "%s() returns a %s, not %s", e->name, exec_kind_name(ret),
                  batch ? "a score for each candidate or its pick" : "one score per candidate");
