@@ -60,6 +60,17 @@ START_TEST(main_returning_none_scores_by_its_flagged_value) {
 }
 END_TEST
 
+/* score_all(model, tok, texts) returns (preds, totals): the list of one float per candidate,
+ * its raw logits summed, is the scores (the list of ints beside it is not). */
+START_TEST(tuple_of_lists_scores_by_its_float_list) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/tuple_of_lists.py");
+    json_t *cex = only_script_cex(o, "score_all");
+    assert_raw_logit_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 /* Each candidate's script_score is the sum over its tokens y_k of log(p_k + eps) (within tol), p_k
  * the softmax probability of y_k in the row of the prefix y_1..y_{k+shift}: shift 1 reads each
  * token in the row that already ends with it (no causal shift). eps 0: the log-softmax itself. */
@@ -109,6 +120,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, computed_getattr_stays_forbidden);
     tcase_add_test(tc, config_dataclass_and_classmethods_run);
     tcase_add_test(tc, main_returning_none_scores_by_its_flagged_value);
+    tcase_add_test(tc, tuple_of_lists_scores_by_its_float_list);
     tcase_add_test(tc, mlx_given_model_returns_its_logits);
     tcase_add_test(tc, finding_without_a_recipe_runs_the_script);
     suite_add_tcase(s, tc);
