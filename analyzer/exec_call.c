@@ -1153,15 +1153,19 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                        (self->obj.cls && (!strcmp(m, "eval") || !strcmp(m, "train") || !strcmp(m, "requires_grad_")))) {
                 a.used = ~0u;
                 v = self; /* an encoding, output or module moved to a device or switched to a mode */
-            } else if (!strcmp(m, "get") || !strcmp(m, "keys") || !strcmp(m, "items") || !strcmp(m, "values")) {
-                /* a bound batch read whole, or asked for its labels: a collator's, labels included */
-                ExecValue *k0 = m[0] == 'g' ? exec_arg(&a, 0, NULL) : NULL;
-                bool labels = m[0] != 'g' || (k0 && k0->kind == XV_STR && k0->str.n == 6 && !memcmp(k0->str.s, "labels", 6));
+            } else if (!strcmp(m, "get") || !strcmp(m, "keys") || !strcmp(m, "items") || !strcmp(m, "values") ||
+                       (!strcmp(m, "pop") && !strcmp(self->obj.type, "batch"))) {
+                /* a bound batch read whole, or asked for its labels: a collator's, labels included
+                 * (batch.pop("labels") takes them out of it) */
+                bool keyed = m[0] == 'g' || m[0] == 'p';
+                ExecValue *k0 = keyed ? exec_arg(&a, 0, NULL) : NULL;
+                bool labels = !keyed || (k0 && k0->kind == XV_STR && k0->str.n == 6 && !memcmp(k0->str.s, "labels", 6));
                 if (!strcmp(self->obj.type, "batch") && labels && !exec_dict_get_str(&self->obj.fields, "labels") &&
                     !exec_stand_batch_labels(r, self))
                     return NULL;
                 ExecValue d = {.kind = XV_DICT, .dict = self->obj.fields};
                 v = dict_method(r, &d, m, &a);
+                self->obj.fields = d.dict; /* (what pop took out) */
             } else if (!strcmp(self->obj.type, "output") && exec_dict_get_str(&self->obj.fields, "logits")) {
                 /* a tensor method: a model that returns its logits (mlx_lm, nanoGPT-style) */
                 ExecValue *logits = exec_dict_get_str(&self->obj.fields, "logits");

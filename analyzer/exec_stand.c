@@ -967,7 +967,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         for (size_t i = 0; i < sizeof model / sizeof *model; i++)
             if (!strcmp(n, model[i])) return opts[0] = XP_MODEL, 1;
         if (!strcmp(n, "logits")) return opts[0] = XP_OUTPUT, 1;
-        if (!strcmp(n, "items") || !strcmp(n, "keys") || !strcmp(n, "values") || !strcmp(n, "get"))
+        if (!strcmp(n, "items") || !strcmp(n, "keys") || !strcmp(n, "values") || !strcmp(n, "get") || !strcmp(n, "pop"))
             return opts[0] = XP_BATCH, opts[1] = XP_RECORD, 2; /* a dict: a batch, else a record */
         if (!strcmp(n, "train")) return opts[0] = XP_MODEL, opts[1] = XP_RECORD, 2; /* model.train(), or a split */
         if (!strcmp(n, "input_ids") || !strcmp(n, "attention_mask")) return opts[0] = XP_BATCH, 1;

@@ -71,6 +71,18 @@ START_TEST(tuple_of_lists_scores_by_its_float_list) {
 }
 END_TEST
 
+/* validate(fabric, model, batch): Lightning's Fabric is the one-process stand-in (its print and
+ * barrier do nothing), batch.pop("labels") takes the collator's labels out of the bound batch,
+ * and model(**batch) reads the rest: the raw logits of the labels summed. */
+START_TEST(fabric_and_batch_pop_run) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/fabric_batch_pop.py");
+    json_t *cex = only_script_cex(o, "validate");
+    ck_assert(cex_has_stand_in(cex, "Accelerator: one process on the CPU"));
+    assert_raw_logit_sums(cex);
+    json_decref(o);
+}
+END_TEST
+
 /* Each candidate's script_score is the sum over its tokens y_k of log(p_k + eps) (within tol), p_k
  * the softmax probability of y_k in the row of the prefix y_1..y_{k+shift}: shift 1 reads each
  * token in the row that already ends with it (no causal shift). eps 0: the log-softmax itself. */
@@ -121,6 +133,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, config_dataclass_and_classmethods_run);
     tcase_add_test(tc, main_returning_none_scores_by_its_flagged_value);
     tcase_add_test(tc, tuple_of_lists_scores_by_its_float_list);
+    tcase_add_test(tc, fabric_and_batch_pop_run);
     tcase_add_test(tc, mlx_given_model_returns_its_logits);
     tcase_add_test(tc, finding_without_a_recipe_runs_the_script);
     suite_add_tcase(s, tc);
