@@ -128,6 +128,7 @@ struct ExecValue {
             ExecEnv *closure;
             ExecValue *self; /* a method's receiver, NULL otherwise */
             bool is_static;  /* @staticmethod: never bound to a receiver */
+            bool is_class;   /* @classmethod: bound to the class, from the class or an instance */
         } fn;
         struct {
             const char *qual; /* XV_LIB: "torch.nn.functional.log_softmax" */
@@ -555,6 +556,9 @@ ExecValue *exec_layout_einops(ExecRun *r, const char *fn, ExecArgs *a);
 ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                          const char **kw_names, ExecValue **kw_vals, int nkw, TSNode at);
 ExecValue *exec_builtin_name(ExecRun *r, const char *name, int len); /* NULL: no builtin */
+/* A method only Python's str has (no tensor, list or record has one of the name): a parameter
+ * it is called on is a text. */
+bool exec_text_only_method(const char *m);
 
 /* ---- exec_module.c ---- */
 void exec_modules_init(ExecModules *m, Source *home, TSNode root);
@@ -621,7 +625,15 @@ bool exec_token_model_class(ExecRun *r, ExecValue *cls);
  * (self(ids) and self.forward are the toy LM's, a stand-in line says so); NULL: not one. */
 ExecValue *exec_token_model_method(ExecRun *r, ExecValue *cls, const char *method);
 /* The module-level class of the file whose method `method` the code calls (NULL: none). */
+/* model.parameters(): one parameter of dtype d, zero-dimensional, on the CPU, what the
+ * script reads of it (next(model.parameters()).device / .dtype; an optimizer's, never a
+ * score's). */
+ExecValue *exec_stand_parameters(ExecRun *r, ExecDtype d);
 ExecValue *exec_class_with_method(ExecRun *r, const char *method);
+/* A @dataclass of the run's module (defined or imported) whose every field has a default, one
+ * of them `field`, with no __init__ or base of its own: a config a parameter stands for
+ * (cfg.max_length), built with its defaults. NULL: none. */
+ExecValue *exec_config_class(ExecRun *r, const char *field);
 /* An instance of cls built by its __init__, each parameter without a default a pending
  * parameter "prefix(arg)"; lazy: not built, its fields bound by use ("prefix.field"). */
 ExecValue *exec_instance_by_use(ExecRun *r, ExecValue *cls, const char *prefix, bool lazy);
@@ -641,6 +653,7 @@ ExecValue *exec_nn_method(ExecRun *r, ExecValue *layer, const char *m, ExecArgs 
  * count (NULL with r->failed unset: not one). */
 ExecValue *exec_nn_hidden(ExecRun *r, ExecValue *output, const char *name, TSNode at);
 ExecValue *exec_nn_config(ExecRun *r, const char *name);
+ExecValue *exec_nn_attr(ExecRun *r, ExecValue *layer, const char *name);
 /* A sampler drawing the most probable outcome (NULL with r->failed unset: not one); a method
  * of a random generator. */
 ExecValue *exec_nn_sampler(ExecRun *r, const char *q, ExecArgs *a);
@@ -653,6 +666,14 @@ ExecValue *exec_nn_dist_method(ExecRun *r, ExecValue *dist, const char *m, ExecA
 /* The item of the returned tuple of n items of function `def` that the values of the flagged
  * node (mark_start..mark_end) flow into: its index; 0 when none, item 0, or more than one do. */
 int verify_exec_flow_item(const Source *src, TSNode def, uint32_t mark_start, uint32_t mark_end, int n);
+/* Does v hold floats (a float tensor, a float, or a list whose first item is one)? Ids and
+ * token lists do not. */
+bool verify_exec_holds_floats(const ExecValue *v);
+/* The item of a tuple an entry given every candidate returns that holds one float per candidate
+ * (a list of n Python floats, or a float tensor of n): (preds, margins) gives its margins. Item
+ * `flowing` (> 0: the one the flagged code flows into) when it does, else the only one that
+ * does; -1: none, or more than one. */
+int verify_exec_batch_item(const ExecValue *v, int n, int flowing);
 /* The same for a returned dict literal: the key (into out, n bytes) of the one pair whose value
  * the flagged values flow into; false: none, or more than one. */
 bool verify_exec_flow_key(const Source *src, TSNode def, uint32_t mark_start, uint32_t mark_end, char *out, size_t n);

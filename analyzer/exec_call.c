@@ -390,8 +390,15 @@ static ExecValue *b_any_all(ExecRun *r, ExecArgs *a, bool any) {
 }
 
 /* The attribute name getattr/hasattr is given, when the call spells it as a plain string literal
- * (getattr(cfg, "beta", 1.0) is cfg.beta); NULL for a computed name, which stays forbidden. */
+ * (getattr(cfg, "beta", 1.0) is cfg.beta), or computes it as a text and reads it of a library
+ * name or an object (getattr(torch, cfg.dtype): torch.bfloat16, the same lookup as spelled,
+ * nothing of the library runs); NULL otherwise (a name computed for another value, a dunder),
+ * which stays forbidden. */
 static const char *spelled_attr_name(ExecArgs *a) {
+    ExecValue *of = exec_arg(a, 0, NULL), *name = exec_arg(a, 1, NULL);
+    if (of && (of->kind == XV_LIB || of->kind == XV_OBJECT) && name && name->kind == XV_STR && name->str.n > 0 &&
+        !exec_is_dunder(name->str.s) && !memchr(name->str.s, '.', (size_t)name->str.n))
+        return name->str.s;
     TSNode argl = parse_field(a->at, "arguments"), lit = {0};
     int k = 0;
     for (uint32_t i = 0; !ts_node_is_null(argl) && i < ts_node_named_child_count(argl); i++) {
@@ -473,7 +480,64 @@ static ExecValue *call_builtin(ExecRun *r, const char *name, ExecArgs *a) {
 
 /* ---- methods of Python values ---- */
 
+/* Is m a method Python's own `kind` (str, list, tuple, dict, int, float) has? A call of another
+ * one (x.unsqueeze() on a float, x.size() on a list) says the value is not of the kind the code
+ * expects: a binding its callers would not give (XF_KIND), not a gap of the interpreter. */
+static bool python_method(const char *kind, const char *m) {
+    static const struct {
+        const char *kind, *methods;
+    } own[] = {
+        {"str", " capitalize casefold center count encode endswith expandtabs find format format_map index isalnum "
+                "isalpha isascii isdecimal isdigit isidentifier islower isnumeric isprintable isspace istitle isupper "
+                "join ljust lower lstrip maketrans partition removeprefix removesuffix replace rfind rindex rjust "
+                "rpartition rsplit rstrip split splitlines startswith strip swapcase title translate upper zfill "},
+        {"list", " append clear copy count extend index insert pop remove reverse sort "},
+        {"tuple", " count index "},
+        {"dict", " clear copy fromkeys get items keys pop popitem setdefault update values "},
+        {"int", " as_integer_ratio bit_count bit_length conjugate from_bytes to_bytes is_integer "},
+        {"float", " as_integer_ratio conjugate fromhex hex is_integer "},
+    };
+    char word[40];
+    snprintf(word, sizeof word, " %.36s ", m);
+    for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+        if (!strcmp(kind, own[i].kind)) return strstr(own[i].methods, word) != NULL;
+    return false;
+}
+
+bool exec_text_only_method(const char *m) {
+    static const char *const text[] = {"strip",     "lstrip",     "rstrip", "lower",    "upper",   "startswith",
+                                       "endswith",  "partition",  "rpartition", "format", "join",
+                                       "splitlines", "casefold", "title"};
+    for (size_t i = 0; i < sizeof text / sizeof *text; i++)
+        if (!strcmp(m, text[i])) return true;
+    return false;
+}
+
+/* s.partition(sep) / s.rpartition(sep): (head, sep, tail) split at the first / last sep; not
+ * found, the text is the head (the tail for rpartition). */
+static ExecValue *str_partition(ExecRun *r, ExecValue *s, bool last, ExecArgs *a) {
+    ExecValue *sep = exec_arg(a, 0, NULL);
+    if (!sep || sep->kind != XV_STR || sep->str.n == 0) return exec_fail_at(r, a->at, "partition() separator");
+    int at = -1;
+    for (int i = 0; i + sep->str.n <= s->str.n; i++)
+        if (!memcmp(s->str.s + i, sep->str.s, (size_t)sep->str.n) && (at < 0 || last)) at = i;
+    ExecValue *t = new_list(r, XV_TUPLE), *empty = exec_str(r, "", 0);
+    if (!t || !empty) return NULL;
+    ExecValue *parts[3] = {s, empty, empty};
+    if (at >= 0) {
+        parts[0] = exec_str(r, s->str.s, at);
+        parts[1] = sep;
+        parts[2] = exec_str(r, s->str.s + at + sep->str.n, s->str.n - at - sep->str.n);
+    } else if (last) {
+        parts[0] = empty, parts[2] = s;
+    }
+    for (int i = 0; i < 3; i++)
+        if (!exec_seq_push(r, &t->seq, parts[i])) return NULL;
+    return t;
+}
+
 static ExecValue *str_method(ExecRun *r, ExecValue *s, const char *m, ExecArgs *a) {
+    if (!strcmp(m, "partition") || !strcmp(m, "rpartition")) return str_partition(r, s, m[0] == 'r', a);
     if (!strcmp(m, "encode") || !strcmp(m, "decode")) { /* bytes are held as their text */
         a->used = ~0u; /* the encoding, errors= */
         return s;
@@ -561,7 +625,7 @@ static ExecValue *str_method(ExecRun *r, ExecValue *s, const char *m, ExecArgs *
         return exec_bool(!memcmp(s->str.s + off, p->str.s, (size_t)p->str.n));
     }
     if (!strcmp(m, "format")) return exec_str_format(r, s, a);
-    return exec_fail_as(r, XF_GAP, a->at, "unsupported call str.%s", m);
+    return exec_fail_as(r, python_method("str", m) ? XF_GAP : XF_KIND, a->at, "unsupported call str.%s", m);
 }
 
 static ExecValue *list_method(ExecRun *r, ExecValue *l, const char *m, ExecArgs *a) {
@@ -596,7 +660,7 @@ static ExecValue *list_method(ExecRun *r, ExecValue *l, const char *m, ExecArgs 
         return x;
     }
     if (!strcmp(m, "copy")) return b_convert(r, "list", &(ExecArgs){&l, 1, NULL, NULL, 0, 0, a->at, "copy"});
-    return exec_fail_as(r, XF_GAP, a->at, "unsupported call list.%s", m);
+    return exec_fail_as(r, python_method(exec_kind_name(l), m) ? XF_GAP : XF_KIND, a->at, "unsupported call list.%s", m);
 }
 
 static ExecValue *dict_method(ExecRun *r, ExecValue *d, const char *m, ExecArgs *a) {
@@ -647,7 +711,7 @@ static ExecValue *dict_method(ExecRun *r, ExecValue *d, const char *m, ExecArgs 
             if (!exec_dict_set(r, &d->dict, o->dict.keys[i], o->dict.vals[i])) return NULL;
         return exec_none();
     }
-    return exec_fail_as(r, XF_GAP, a->at, "unsupported call dict.%s", m);
+    return exec_fail_as(r, python_method("dict", m) ? XF_GAP : XF_KIND, a->at, "unsupported call dict.%s", m);
 }
 
 /* ---- dispatch ---- */
@@ -1013,7 +1077,8 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
         ExecValue *self = fn->method.self;
         const char *m = fn->method.name;
         a.name = m;
-        if (self->kind == XV_PENDING && !(self = exec_stand_resolve(r, self, "tensor", NULL))) return NULL;
+        if (self->kind == XV_PENDING && !(self = exec_stand_resolve(r, self, exec_text_only_method(m) ? "str" : "tensor", NULL)))
+            return NULL;
         if (!strcmp(m, "__getitem__")) { /* made only for containers (exec_getattr) */
             if (nargs != 1 || nkw) return exec_fail_at(r, at, "__getitem__() takes one argument");
             return exec_subscript(r, self, args[0], at);
@@ -1053,7 +1118,7 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                 a.used = ~0u;
                 if (!v) v = exec_fail_as(r, XF_GAP, at, "unsupported call of an optimizer's %s()", m);
             } else if (!strcmp(m, "parameters") && self->obj.cls) {
-                v = exec_new(r, XV_LIST); /* what an optimizer is given: never read by a score */
+                v = exec_stand_parameters(r, XD_F32); /* (torch's default dtype) */
             } else if (!strcmp(self->obj.type, "rng")) {
                 v = exec_nn_rng_method(r, m, &a);
             } else if (!strcmp(self->obj.type, "categorical")) {
@@ -1088,26 +1153,32 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                        (self->obj.cls && (!strcmp(m, "eval") || !strcmp(m, "train") || !strcmp(m, "requires_grad_")))) {
                 a.used = ~0u;
                 v = self; /* an encoding, output or module moved to a device or switched to a mode */
-            } else if (!strcmp(m, "get") || !strcmp(m, "keys") || !strcmp(m, "items") || !strcmp(m, "values")) {
-                /* a bound batch read whole, or asked for its labels: a collator's, labels included */
-                ExecValue *k0 = m[0] == 'g' ? exec_arg(&a, 0, NULL) : NULL;
-                bool labels = m[0] != 'g' || (k0 && k0->kind == XV_STR && k0->str.n == 6 && !memcmp(k0->str.s, "labels", 6));
+            } else if (!strcmp(m, "get") || !strcmp(m, "keys") || !strcmp(m, "items") || !strcmp(m, "values") ||
+                       (!strcmp(m, "pop") && !strcmp(self->obj.type, "batch"))) {
+                /* a bound batch read whole, or asked for its labels: a collator's, labels included
+                 * (batch.pop("labels") takes them out of it) */
+                bool keyed = m[0] == 'g' || m[0] == 'p';
+                ExecValue *k0 = keyed ? exec_arg(&a, 0, NULL) : NULL;
+                bool labels = !keyed || (k0 && k0->kind == XV_STR && k0->str.n == 6 && !memcmp(k0->str.s, "labels", 6));
                 if (!strcmp(self->obj.type, "batch") && labels && !exec_dict_get_str(&self->obj.fields, "labels") &&
                     !exec_stand_batch_labels(r, self))
                     return NULL;
                 ExecValue d = {.kind = XV_DICT, .dict = self->obj.fields};
                 v = dict_method(r, &d, m, &a);
+                self->obj.fields = d.dict; /* (what pop took out) */
             } else if (!strcmp(self->obj.type, "output") && exec_dict_get_str(&self->obj.fields, "logits")) {
                 /* a tensor method: a model that returns its logits (mlx_lm, nanoGPT-style) */
                 ExecValue *logits = exec_dict_get_str(&self->obj.fields, "logits");
                 v = logits->kind == XV_TENSOR ? exec_lib_tensor_method(r, logits->t, m, &a) : NULL;
                 if (!v && !r->failed) v = exec_fail_as(r, XF_GAP, at, "unsupported call tensor.%s", m);
             } else {
-                v = exec_fail_as(r, XF_GAP, at, "unsupported call %s.%s", self->obj.type, m);
+                /* a stand-in (a batch, an output, a record) asked for a tensor's method: bound as another kind */
+                v = exec_fail_as(r, self->obj.cls ? XF_GAP : XF_KIND, at, "unsupported call %s.%s", self->obj.type, m);
             }
             break;
-        default:
-            v = exec_fail_as(r, XF_GAP, at, "unsupported call %s.%s", exec_kind_name(self), m);
+        default: /* a number, None, a function: a value of another kind than the code expects (a tensor) */
+            v = exec_fail_as(r, python_method(exec_kind_name(self), m) ? XF_GAP : XF_KIND, at, "unsupported call %s.%s",
+                             exec_kind_name(self), m);
         }
     }
     if (!v) return NULL;

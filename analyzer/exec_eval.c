@@ -1002,8 +1002,9 @@ static bool exec_class(ExecRun *r, ExecEnv *env, TSNode n, bool dataclass) {
             f->fn.closure = env;
             for (uint32_t k = 0; parse_is(s, "decorated_definition") && k < ts_node_named_child_count(s); k++) {
                 TSNode dec = ts_node_named_child(s, k);
-                if (parse_is(dec, "decorator") && exec_text_is(r, ts_node_named_child(dec, 0), "staticmethod"))
-                    f->fn.is_static = true;
+                if (!parse_is(dec, "decorator")) continue;
+                f->fn.is_static |= exec_text_is(r, ts_node_named_child(dec, 0), "staticmethod");
+                f->fn.is_class |= exec_text_is(r, ts_node_named_child(dec, 0), "classmethod");
             }
             int len;
             const char *name = exec_text(r, parse_field(d, "name"), &len);

@@ -4,8 +4,9 @@
  * gives every argument its default (a flag its off value, an argument without a default None),
  * as when none is given. Its environment is empty: os.environ is an empty dict, os.getenv gives
  * its default. There is no GPU: torch.cuda.is_available() is False, and accelerate's
- * Accelerator is one process on the CPU. There are no files: os.path.exists() is False (the
- * path functions that only compute text, join, basename, dirname, run as Python's). Each is a
+ * Accelerator (or Lightning's Fabric) is one process on the CPU. There are no files:
+ * os.path.exists() is False (the path functions that only compute text, join, basename,
+ * dirname, run as Python's). Each is a
  * stand-in the counterexample reports. */
 #include <stdio.h>
 #include <string.h>
@@ -129,7 +130,8 @@ ExecValue *exec_host_call(ExecRun *r, const char *q, ExecArgs *a) {
                    ? exec_object(r, "checkpoint")
                    : NULL;
     }
-    if (!strcmp(q, "accelerate.Accelerator")) {
+    if (!strcmp(q, "accelerate.Accelerator") || !strcmp(q, "lightning.Fabric") || !strcmp(q, "lightning.fabric.Fabric") ||
+        !strcmp(q, "lightning_fabric.Fabric")) { /* Lightning's Fabric: the same one process */
         a->used = ~0u; /* mixed_precision=, gradient_accumulation_steps=: nothing one process's score reads */
         return exec_host_accelerator(r);
     }
@@ -195,15 +197,20 @@ ExecValue *exec_host_value(ExecRun *r, const char *q, TSNode at) {
 
 /* Methods whose value is their argument(s) on one process, and those that do nothing there. */
 static const char *const accel_identity[] = {"unwrap_model", "prepare", "prepare_model", "gather", "gather_for_metrics",
-                                             "reduce", "pad_across_processes", "prepare_data_loader"};
+                                             "reduce", "pad_across_processes", "prepare_data_loader",
+                                             /* Lightning Fabric's */
+                                             "setup", "setup_module", "setup_dataloaders", "to_device", "all_gather",
+                                             "all_reduce"};
 static const char *const accel_inert[] = {"wait_for_everyone", "print", "log", "backward", "end_training",
-                                          "free_memory", "init_trackers"};
+                                          "free_memory", "init_trackers", "barrier", "log_dict", "seed_everything"};
 
 bool exec_host_accelerator_method(const char *m) {
     /* only the Accelerator's own names: gather, reduce, log or backward may be a tensor's */
     static const char *const own[] = {"unwrap_model", "prepare", "prepare_model", "gather_for_metrics",
                                       "pad_across_processes", "prepare_data_loader", "wait_for_everyone",
-                                      "end_training", "free_memory", "init_trackers"};
+                                      "end_training", "free_memory", "init_trackers",
+                                      /* Lightning Fabric's (fabric.print("...") first: no tensor prints) */
+                                      "setup_module", "setup_dataloaders", "barrier", "print"};
     for (size_t i = 0; i < sizeof own / sizeof *own; i++)
         if (!strcmp(m, own[i])) return true;
     return false;

@@ -232,7 +232,12 @@ ExecValue *exec_nn_method(ExecRun *r, ExecValue *layer, const char *m, ExecArgs 
                                        "bfloat16", "double"};
     for (size_t i = 0; i < sizeof same / sizeof *same; i++)
         if (!strcmp(m, same[i])) {
+            /* the dtype its weights say they have (read before a call: x.to(head.weight.dtype)) */
+            bool to = !strcmp(m, "to"), cast = i >= 6; /* float half bfloat16 double */
+            int d = cast ? exec_lib_dtype(exec_str(r, m, (int)strlen(m))) : to ? exec_lib_dtype(exec_arg(a, 0, "dtype")) : -1;
+            if (d < 0 && to) d = exec_lib_dtype(exec_arg(a, 1, "dtype")); /* .to(device, dtype) */
             a->used = ~0u;
+            if (d >= 0 && !exec_dict_set_str(r, &layer->obj.fields, " dtype", exec_int(r, d))) return NULL;
             return layer;
         }
     if (!strcmp(m, "forward") || !strcmp(m, "__call__")) return exec_nn_call(r, layer, a->pos, a->npos, a->nkw, a->at);
@@ -249,6 +254,20 @@ ExecValue *exec_nn_method(ExecRun *r, ExecValue *layer, const char *m, ExecArgs 
                    : NULL;
     }
     return NULL;
+}
+
+/* layer.weight / layer.bias of a Linear read before its first call (its dtype, its shape): the
+ * stand-in's, in the dtype the layer was cast to (torch's default float32). NULL with r->failed
+ * unset: not one. */
+ExecValue *exec_nn_attr(ExecRun *r, ExecValue *layer, const char *name) {
+    if (strcmp(name, "weight") && strcmp(name, "bias")) return NULL;
+    if ((NnKind)nn_field(layer, " kind")->i != NN_LINEAR) return NULL;
+    int64_t in = nn_field(layer, " in")->i, out = nn_field(layer, " out")->i;
+    if (in <= 0 || out <= 0) return NULL; /* sized by its first input */
+    ExecValue *d = nn_field(layer, " dtype");
+    if (!nn_field(layer, "weight") && !linear_weights(r, layer, (int)in, (int)out, d ? (ExecDtype)d->i : XD_F32))
+        return NULL;
+    return nn_field(layer, name);
 }
 
 /* ---- hidden states ---- */

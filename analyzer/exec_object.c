@@ -377,6 +377,7 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
     case XV_PENDING: {
         char use[64];
         snprintf(use, sizeof use, "attr:%s", name);
+        if (exec_text_only_method(name)) snprintf(use, sizeof use, "str"); /* ex["chosen"].rpartition(...) */
         ExecValue *x = exec_stand_resolve(r, v, use, NULL);
         return x ? exec_getattr(r, x, name, at) : NULL;
     }
@@ -401,7 +402,7 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
             return !strcmp(name, "apply_fn") ? exec_getattr(r, exec_stand_pretrained(r, "flax.TrainState", NULL, NULL, 0), name, at) : v;
         if (v->obj.cls) {
             ExecValue *m = find_class_attr(v->obj.cls, name);
-            if (m && m->kind == XV_FUNC) return bind_method(r, m, v);
+            if (m && m->kind == XV_FUNC) return bind_method(r, m, m->fn.is_class ? v->obj.cls : v);
             if (m) return m;
             if (v->obj.lazy) return exec_stand_record_field(r, v, name);
             if (module_method(v->obj.cls, name)) return exec_method(r, name, v); /* model.eval() */
@@ -410,10 +411,12 @@ ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
         if (v->obj.lazy) return exec_stand_record_field(r, v, name);
         if (!strcmp(v->obj.type, "output") && ((f = exec_nn_hidden(r, v, name, at)) || r->failed)) return f;
         if (!strcmp(v->obj.type, "config") && (f = exec_nn_config(r, name))) return f;
+        if (!strcmp(v->obj.type, "nn_layer") && ((f = exec_nn_attr(r, v, name)) || r->failed)) return f;
         return exec_method(r, name, v);
     }
     case XV_CLASS: {
         ExecValue *m = find_class_attr(v, name);
+        if (m && m->kind == XV_FUNC && m->fn.is_class) return bind_method(r, m, v); /* Model.load(cfg) */
         return m ? m : exec_fail_at(r, at, "class attribute %s", name);
     }
     case XV_MODEL:
@@ -477,13 +480,36 @@ ExecValue *exec_class_with_method(ExecRun *r, const char *method) {
     return NULL;
 }
 
+ExecValue *exec_config_class(ExecRun *r, const char *field) {
+    ExecDict *g = exec_env_vars(r->globals);
+    for (int i = 0; i < g->n; i++) {
+        ExecValue *c = g->vals[i];
+        if (c->kind != XV_CLASS || find_class_attr(c, "__init__") || exec_dict_get_str(&c->cls.attrs, " base")) continue;
+        ExecValue *v = exec_dict_get_str(&c->cls.attrs, field);
+        if (!v || v->kind == XV_FUNC) continue;
+        ExecValue *fields = exec_dict_get_str(&c->cls.attrs, " dataclass");
+        bool defaults = fields != NULL; /* every field of the dataclass has one: built with no argument */
+        for (int k = 0; defaults && k < fields->seq.n; k++)
+            defaults &= fields->seq.items[k]->seq.n > 1;
+        if (defaults) return c;
+    }
+    return NULL;
+}
+
 ExecValue *exec_instance_by_use(ExecRun *r, ExecValue *cls, const char *prefix, bool lazy) {
     ExecValue *init = find_class_attr(cls, "__init__");
     ExecValue *fields = exec_dict_get_str(&cls->cls.attrs, " dataclass");
     bool defaults = fields && !init; /* a dataclass whose every field has a default: built with them */
     for (int i = 0; defaults && i < fields->seq.n; i++)
         defaults = fields->seq.items[i]->seq.n > 1;
-    if (defaults && !lazy) return instantiate(r, cls, NULL, 0, NULL, NULL, 0, cls->cls.def);
+    if (defaults && !lazy) {
+        int len;
+        const char *name = exec_text(r, parse_field(cls->cls.def, "name"), &len);
+        if (!exec_stand_in(r, cls->cls.def, "parameter", "%s is %.*s() built with the defaults it declares", prefix, len,
+                           name))
+            return NULL;
+        return instantiate(r, cls, NULL, 0, NULL, NULL, 0, cls->cls.def);
+    }
     if (lazy || !init || init->kind != XV_FUNC) {
         int len;
         const char *name = exec_text(r, parse_field(cls->cls.def, "name"), &len);

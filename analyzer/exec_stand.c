@@ -798,8 +798,14 @@ ExecValue *exec_stand_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
     if (!strcmp(m, "generate")) return lm_generate(r, a);
     if (!strcmp(m, "compute_transition_scores")) return lm_transition_scores(r, a);
     if (!strcmp(m, "resize_token_embeddings")) return exec_none();
-    if (!strcmp(m, "parameters")) return exec_new(r, XV_LIST); /* an optimizer's: never read by a score */
+    if (!strcmp(m, "parameters")) return exec_stand_parameters(r, r->lm_dtype);
     return exec_fail_as(r, XF_GAP, a->at, "unsupported call model.%s", m);
+}
+
+ExecValue *exec_stand_parameters(ExecRun *r, ExecDtype d) {
+    ExecValue *l = exec_new(r, XV_LIST);
+    ExecTensor *p = l ? exec_tensor_new(r, d, 0, NULL, false) : NULL;
+    return p && exec_seq_push(r, &l->seq, exec_tensor_value(r, p)) ? l : NULL;
 }
 
 ExecValue *exec_stand_attr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
@@ -935,6 +941,14 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         opts[1] = XP_INSTANCE_LAZY;
         return 2;
     }
+    ExecValue *config = !strncmp(use, "attr:", 5) && !r->plan->names[param][strcspn(r->plan->names[param], ".[")]
+                            ? exec_config_class(r, use + 5) : NULL;
+    if (config) { /* cfg.max_length of a config class of the project: its defaults, else a record */
+        int len;
+        const char *name = exec_text(r, parse_field(config->cls.def, "name"), &len);
+        snprintf(r->plan->inst_class[param], sizeof r->plan->inst_class[0], "%.*s", len < 31 ? len : 31, name);
+        return opts[0] = XP_INSTANCE, opts[1] = XP_RECORD, 2;
+    }
     if (!strncmp(use, "attr:", 5)) {
         const char *n = use + 5;
         static const char *const tok[] = {"encode", "decode", "batch_decode", "pad_token_id", "eos_token_id",
@@ -953,7 +967,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         for (size_t i = 0; i < sizeof model / sizeof *model; i++)
             if (!strcmp(n, model[i])) return opts[0] = XP_MODEL, 1;
         if (!strcmp(n, "logits")) return opts[0] = XP_OUTPUT, 1;
-        if (!strcmp(n, "items") || !strcmp(n, "keys") || !strcmp(n, "values") || !strcmp(n, "get"))
+        if (!strcmp(n, "items") || !strcmp(n, "keys") || !strcmp(n, "values") || !strcmp(n, "get") || !strcmp(n, "pop"))
             return opts[0] = XP_BATCH, opts[1] = XP_RECORD, 2; /* a dict: a batch, else a record */
         if (!strcmp(n, "train")) return opts[0] = XP_MODEL, opts[1] = XP_RECORD, 2; /* model.train(), or a split */
         if (!strcmp(n, "input_ids") || !strcmp(n, "attention_mask")) return opts[0] = XP_BATCH, 1;

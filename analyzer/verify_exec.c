@@ -604,9 +604,12 @@ static bool entry_order(const VerifyTable *t, const ExecValue *v, double *scores
 /* What an entry given every candidate returned: one score each (a list, a tuple or a tensor
  * of n numbers), every candidate in its order (ranks), or its pick (a candidate's text or
  * index: 1 for it, 0 for the others). */
+static int flow_item(const ExecEntry *e, int n);
 static bool entry_batch(ExecEntry *e, const ExecRun *r, ExecValue *v, double *scores, int n, const char **dtype,
                         bool *pick) {
     *pick = false;
+    int64_t k = v->kind == XV_TUPLE ? verify_exec_batch_item(v, n, flow_item(e, v->seq.n)) : -1;
+    if (k >= 0) v = v->seq.items[k]; /* (preds, margins): the item of one float per candidate */
     if (v->kind == XV_TENSOR && v->t->n == n && exec_dtype_is_float(v->t->dtype)) {
         memcpy(scores, v->t->data, (size_t)n * sizeof *scores);
         *dtype = exec_dtype_name(v->t->dtype);
@@ -623,7 +626,7 @@ static bool entry_batch(ExecEntry *e, const ExecRun *r, ExecValue *v, double *sc
             if (!entry_score(v->seq.items[i], &scores[i], dtype)) return false;
         return true;
     }
-    int64_t k = -1;
+    k = -1;
     if (v->kind == XV_STR) { /* the candidate's text, with or without the prompt */
         k = candidate_of_text(r->table, v);
     } else if (v->kind == XV_INT || (v->kind == XV_TENSOR && v->t->n == 1 && !exec_dtype_is_float(v->t->dtype) &&
@@ -782,13 +785,6 @@ static int flow_item(const ExecEntry *e, int n) {
     return e->module_unit ? 0 : verify_exec_flow_item(&e->vs->src, e->def, e->mark_start, e->mark_end, n);
 }
 
-/* Does v hold floats (a float tensor, a float, or a list whose first item is one)? Ids and
- * token lists do not. */
-static bool holds_floats(const ExecValue *v) {
-    if ((v->kind == XV_LIST || v->kind == XV_TUPLE) && v->seq.n > 0) v = v->seq.items[0];
-    return v->kind == XV_FLOAT || (v->kind == XV_TENSOR && exec_dtype_is_float(v->t->dtype));
-}
-
 /* A generation's tuple (tokens, their log-probs): item `only` (> 0) when the flagged code's
  * values flow into it alone, else (only == 0, a run that generates the candidate) the first
  * item after the first that holds floats; it is one number, or one value per position (read as
@@ -796,7 +792,7 @@ static bool holds_floats(const ExecValue *v) {
 static int tuple_score(const ExecRun *r, ExecEntry *e, ExecValue *v, int only, double *score, const char **dtype) {
     for (int i = only > 0 ? only : 1; v->kind == XV_TUPLE && i < v->seq.n; i++) {
         ExecValue *x = v->seq.items[i];
-        if (!holds_floats(x)) {
+        if (!verify_exec_holds_floats(x)) {
             if (only > 0) break;
             continue; /* ids */
         }
@@ -807,9 +803,9 @@ static int tuple_score(const ExecRun *r, ExecEntry *e, ExecValue *v, int only, d
     return 0;
 }
 
-/* Module-level code's score for the run's candidate: the flagged expression's value, one
- * number, evaluated once (in a loop over windows or batches, once per candidate's text). 0, or
- * -1 with why set. */
+/* The score for the run's candidate of module-level code, or of a function that returns nothing
+ * (a main()): the flagged expression's value, one number, evaluated once (in a loop over windows
+ * or batches, once per candidate's text). 0, or -1 with why set. */
 static int unit_score(ExecEntry *e, const ExecRun *r, double *score, const char **dtype, Why *why) {
     TSNode at = ts_node_descendant_for_byte_range(e->vs->parsed.root, e->mark_start, e->mark_end);
     int line = (int)ts_node_start_point(at).row + 1;
@@ -823,13 +819,11 @@ static int unit_score(ExecEntry *e, const ExecRun *r, double *score, const char 
         return -1;
     }
     if (r->marked_times != 1) {
-        why_set(why, XF_RETURN, "the flagged expression at line %d ran %d times for one candidate", line,
-                r->marked_times);
+        why_set(why, XF_RETURN, "the flagged expression at line %d ran %d times for one candidate", line, r->marked_times);
         return -1;
     }
     if (!entry_score(r->marked, score, dtype)) {
-        why_set(why, XF_RETURN, "the flagged expression at line %d holds a %s, not one score per candidate", line,
-                exec_kind_name(r->marked));
+        why_set(why, XF_RETURN, "the flagged expression at line %d holds a %s, not one score per candidate", line, exec_kind_name(r->marked));
         return -1;
     }
     e->flagged_line = line;
@@ -962,6 +956,8 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     else if (ok && !batch && (gen || (r.lm_generated && !r.lm_past_candidates)) && ret->kind == XV_TUPLE &&
              (e->tuple_item = tuple_score(&r, e, ret, flow_item(e, ret->seq.n), &scores[ci], dtype)) > 0)
         rc = 0; /* a generation's (tokens, scores): the tokens are the candidate's */
+    else if (ok && !batch && ret->kind == XV_NONE && r.marked) /* main() returns nothing: its flagged value */
+        rc = unit_score(e, &r, &scores[ci], dtype, why);
     else if (ok)
         why_set(why, XF_RETURN, "%s() returns a %s, not %s", e->name, exec_kind_name(ret),
                  batch ? "a score for each candidate or its pick" : "one score per candidate");

@@ -278,3 +278,29 @@ int verify_exec_flow_order(const Source *src, TSNode root, const Source *def_src
     if (unknown || (low && high)) return 0;
     return low ? -1 : high ? 1 : 0;
 }
+
+bool verify_exec_holds_floats(const ExecValue *v) {
+    if ((v->kind == XV_LIST || v->kind == XV_TUPLE) && v->seq.n > 0) v = v->seq.items[0];
+    return v->kind == XV_FLOAT || (v->kind == XV_TENSOR && exec_dtype_is_float(v->t->dtype));
+}
+
+/* Does x hold n floats (a list of n, or a float tensor of n elements)? */
+static bool n_floats(const ExecValue *x, int n) {
+    if (x->kind == XV_TENSOR) return x->t->n == n && exec_dtype_is_float(x->t->dtype);
+    if (x->kind != XV_LIST || x->seq.n != n) return false;
+    for (int i = 0; i < n; i++)
+        if (x->seq.items[i]->kind != XV_FLOAT) return false;
+    return true;
+}
+
+int verify_exec_batch_item(const ExecValue *v, int n, int flowing) {
+    if (v->kind != XV_TUPLE || v->seq.n > 4) return -1;
+    if (flowing > 0 && flowing < v->seq.n && n_floats(v->seq.items[flowing], n)) return flowing;
+    int found = -1;
+    for (int i = 0; i < v->seq.n; i++)
+        if (n_floats(v->seq.items[i], n)) {
+            if (found >= 0) return -1; /* two: which one scores is not known */
+            found = i;
+        }
+    return found;
+}

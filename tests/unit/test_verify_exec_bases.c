@@ -1,8 +1,10 @@
 /* The verifier's runs through code that used to stop them: super().__init__ of a base class in
- * another module of the project, getattr with a name the code spells out (a computed one stays
- * forbidden), a model loaded with mlx_lm that returns its logits itself, and a finding no recipe
- * models (an eps before the log), run all the same. Each script_score is recomputed here from
- * the reported table alone. */
+ * another module of the project, getattr with a name the code spells out, or computes as a text
+ * for a library (another computed one stays forbidden), a config parameter that is the
+ * project's dataclass with its defaults, a @classmethod, a main() that returns nothing, a model
+ * loaded with mlx_lm that returns its logits itself, and a finding no recipe models (an eps
+ * before the log), run all the same. Each script_score is recomputed here from the reported
+ * table alone. */
 #define _DEFAULT_SOURCE /* mkstemp */
 #include <jansson.h>
 
@@ -29,6 +31,54 @@ START_TEST(computed_getattr_stays_forbidden) {
     json_t *cex = json_object_get(json_array_get(o, 0), "counterexample");
     ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "recipe");
     ck_assert(strstr(json_string_value(json_object_get(cex, "fallback")), "forbidden call getattr"));
+    json_decref(o);
+}
+END_TEST
+
+/* sequence_score(cfg, ids) in pkg_config/scorer.py: cfg is config.py's ScoreConfig() with its
+ * defaults (a stand-in line says so), Loader.load(cfg) a @classmethod that calls another on cls,
+ * getattr(torch, cfg.dtype) torch.float32: each score is the raw logits summed plus cfg.bonus, 2. */
+START_TEST(config_dataclass_and_classmethods_run) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/pkg_config/scorer.py");
+    json_t *cex = only_script_cex(o, "sequence_score");
+    ck_assert(cex_has_stand_in(cex, "parameter at line 5 of config.py: cfg is ScoreConfig() built with the defaults"));
+    assert_raw_logit_sums_plus(cex, 2.0);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* main() parses its arguments, loops over a data set's records (ex["text"].rpartition binds the
+ * record's field as the candidate's text) and prints its score: it returns None, so each
+ * candidate's score is the flagged expression's value, the raw logits of its tokens summed. */
+START_TEST(main_returning_none_scores_by_its_flagged_value) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/main_returns_none.py");
+    json_t *cex = only_script_cex(o, "main");
+    assert_raw_logit_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* score_all(model, tok, texts) returns (preds, totals): the list of one float per candidate,
+ * its raw logits summed, is the scores (the list of ints beside it is not). */
+START_TEST(tuple_of_lists_scores_by_its_float_list) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/tuple_of_lists.py");
+    json_t *cex = only_script_cex(o, "score_all");
+    assert_raw_logit_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* validate(fabric, model, batch): Lightning's Fabric is the one-process stand-in (its print and
+ * barrier do nothing), batch.pop("labels") takes the collator's labels out of the bound batch,
+ * and model(**batch) reads the rest: the raw logits of the labels summed. */
+START_TEST(fabric_and_batch_pop_run) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/fabric_batch_pop.py");
+    json_t *cex = only_script_cex(o, "validate");
+    ck_assert(cex_has_stand_in(cex, "Accelerator: one process on the CPU"));
+    assert_raw_logit_sums(cex);
     json_decref(o);
 }
 END_TEST
@@ -80,6 +130,10 @@ static Suite *suite(void) {
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, base_class_of_another_module_runs_its_init);
     tcase_add_test(tc, computed_getattr_stays_forbidden);
+    tcase_add_test(tc, config_dataclass_and_classmethods_run);
+    tcase_add_test(tc, main_returning_none_scores_by_its_flagged_value);
+    tcase_add_test(tc, tuple_of_lists_scores_by_its_float_list);
+    tcase_add_test(tc, fabric_and_batch_pop_run);
     tcase_add_test(tc, mlx_given_model_returns_its_logits);
     tcase_add_test(tc, finding_without_a_recipe_runs_the_script);
     suite_add_tcase(s, tc);
