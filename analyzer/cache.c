@@ -1,11 +1,11 @@
 /* The result cache: the directory, its entries and their format (see cache.h).
  *
- * An entry, little-endian:  "LLCACHE7" | u16 n, the version string | the 16-byte key |
+ * An entry, little-endian:  "LLCACHE8" | u16 n, the version string | the 16-byte key |
  * u32 n, the payload | the 16-byte MAC of all that precedes it.
  * The payload: u8 syntax error, i32 row, col, cell | u32 findings, each: code, message, help?,
  * i32 row, col, end_row, end_col, cell, file rows, recipe?, u32 frame lines, each a string, the
- * fix (with its verification), the site, the counterexample (put_result), why none? | the asks | u8
- * verified | the verifier's asks.
+ * fix (with its verification), the site, the counterexample (put_result), why none? | the asks
+ * (put_asks) | u8 verified | the verifier's asks.
  * A string is u32 length + bytes (no NUL); an optional one has length 0xffffffff when absent. */
 #define _GNU_SOURCE /* getrandom, mkstemp */
 #include "cache.h"
@@ -27,7 +27,7 @@
 #include "rules.h"
 #include "verify.h"
 
-static const char MAGIC[8] = "LLCACHE7"; /* the last character is the format's version */
+static const char MAGIC[8] = "LLCACHE8"; /* the last character is the format's version */
 enum { NO_STRING = 0xffffffffu, SECRET_BYTES = 16, ENTRY_MAX = 64 << 20 };
 
 struct Cache {
@@ -62,7 +62,7 @@ static bool mkdir_parents(const char *dir) {
 
 /* Writes all of iov[0..n) to fd, as many pieces per call as the system takes (iov is used
  * up: a piece written in part is advanced past what was). */
-static bool write_all(int fd, struct iovec *iov, size_t n) {
+bool cache_write_all(int fd, struct iovec *iov, size_t n) {
     while (n) {
         ssize_t done = writev(fd, iov, n > IOV_MAX ? IOV_MAX : (int)n);
         if (done < 0 && errno == EINTR) continue;
@@ -83,15 +83,32 @@ bool cache_write_atomic(const char *dir, const char *name, const void *data, siz
     return cache_write_atomicv(dir, name, &one, 1, replace);
 }
 
+/* The pieces cache_write_atomicv writes, for write_iov. */
+typedef struct Gather {
+    struct iovec *iov;
+    size_t n;
+} Gather;
+
+static bool write_iov(int fd, void *arg) {
+    Gather *g = arg;
+    return cache_write_all(fd, g->iov, g->n);
+}
+
 bool cache_write_atomicv(const char *dir, const char *name, struct iovec *iov, size_t n,
                          bool replace) {
+    Gather g = {iov, n};
+    return cache_write_atomic_by(dir, name, write_iov, &g, replace);
+}
+
+bool cache_write_atomic_by(const char *dir, const char *name, bool (*fill)(int fd, void *arg),
+                           void *arg, bool replace) {
     char *tmp = util_xasprintf("%s/.tmp-XXXXXX", dir);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         free(tmp);
         return false;
     }
-    bool ok = write_all(fd, iov, n) && (!strcmp(name, "secret") || fchmod(fd, 0644) == 0);
+    bool ok = fill(fd, arg) && (!strcmp(name, "secret") || fchmod(fd, 0644) == 0);
     ok = close(fd) == 0 && ok;
     char *path = util_xasprintf("%s/%s", dir, name);
     if (ok && replace) ok = rename(tmp, path) == 0;
@@ -255,7 +272,8 @@ void cache_file_free(CachedFile *f) {
     for (size_t i = 0; i < f->diags.len; i++) /* (decoded: the entry's own) */
         verify_result_free((VerifyResult *)f->diags.items[i].cex);
     diag_list_free(&f->diags);
-    project_asks_free(&f->asks);
+    if (f->ask_text) array_free(&f->asks), free(f->ask_text); /* (decoded: one block) */
+    else project_asks_free(&f->asks);
     project_asks_free(&f->verify_asks);
     memset(f, 0, sizeof *f);
 }
@@ -384,14 +402,71 @@ static void put_result(Bytes *b, const VerifyResult *r) {
         put_str(b, r->stand_ins[k]);
 }
 
+/* LEB128, at most five bytes. */
+static void put_var(Bytes *b, size_t v) {
+    uint8_t out[5];
+    size_t n = 0;
+    do
+        out[n++] = (uint8_t)((v & 127) | (v > 127 ? 128 : 0));
+    while ((v >>= 7) && n < sizeof out);
+    put(b, out, n);
+}
+
+static size_t common_prefix(const char *a, size_t na, const char *b, size_t nb) {
+    size_t n = 0;
+    while (n < na && n < nb && a[n] == b[n])
+        n++;
+    return n;
+}
+
+static size_t common_suffix(const char *a, size_t na, const char *b, size_t nb) {
+    size_t n = 0;
+    while (n < na && n < nb && a[na - 1 - n] == b[nb - 1 - n])
+        n++;
+    return n;
+}
+
+/* A string and its length. */
+typedef struct Span {
+    const char *s;
+    size_t n;
+} Span;
+
+/* The asks, front-coded: an entry holds hundreds (every module its file's imports read, and
+ * every place each import was looked for), sorted by kind and question, whose paths share long
+ * prefixes; written whole they were nine tenths of an entry's bytes, which a warm run reads and
+ * MACs. An ask: a byte (its kind; bit 4: an answer, bit 5: a text hash, bit 6: the answer starts
+ * as the last answer of its kind, not as its question), the question as the length it shares
+ * with the start of the last question of its kind and the rest, the answer as the length it
+ * shares with that start, the length its end shares with the question's (after what the
+ * question gave the start) and the bytes between, then the hash. Every length shared is the
+ * longest, and the question is preferred: the encoding is canonical. */
 static void put_asks(Bytes *b, const ProjectAsks *asks) {
-    put_u32(b, (uint32_t)asks->len);
+    put_var(b, asks->len);
+    Span prevq[PROJECT_ASK_KINDS], preva[PROJECT_ASK_KINDS];
+    for (int k = 0; k < PROJECT_ASK_KINDS; k++)
+        prevq[k] = preva[k] = (Span){"", 0};
     for (size_t i = 0; i < asks->len; i++) {
         const ProjectAsk *a = &asks->items[i];
-        put_u32(b, a->kind);
-        put_str(b, a->question);
-        put_str(b, a->answer);
-        put_hash(b, a->text);
+        uint32_t kind = a->kind < PROJECT_ASK_KINDS ? a->kind : 0; /* (always: the analysis's) */
+        const char *q = a->question, *ans = a->answer;
+        size_t nq = strlen(q), na = ans ? strlen(ans) : 0;
+        size_t p = common_prefix(prevq[kind].s, prevq[kind].n, q, nq);
+        size_t start = ans ? common_prefix(q, nq, ans, na) : 0;
+        bool from_prev = ans && !start && common_prefix(preva[kind].s, preva[kind].n, ans, na);
+        if (from_prev) start = common_prefix(preva[kind].s, preva[kind].n, ans, na);
+        bool text = a->text.lo || a->text.hi;
+        put(b, (uint8_t[]){(uint8_t)(kind | (ans != NULL) << 4 | text << 5 | from_prev << 6)}, 1);
+        put_var(b, p), put_var(b, nq - p), put(b, q + p, nq - p);
+        if (ans) {
+            size_t qs = from_prev ? 0 : start;
+            size_t end = common_suffix(q + qs, nq - qs, ans + start, na - start);
+            put_var(b, start), put_var(b, end), put_var(b, na - start - end);
+            put(b, ans + start, na - start - end);
+            preva[kind] = (Span){ans, na};
+        }
+        if (text) put_hash(b, a->text);
+        prevq[kind] = (Span){q, nq};
     }
 }
 
@@ -712,18 +787,127 @@ static VerifyResult *get_result(Reader *r) {
     return res;
 }
 
-/* The asks put_asks wrote into asks (r->ok cleared when they are not ones a run makes). */
-static void get_asks(Reader *r, ProjectAsks *asks) {
-    uint32_t n = get_u32(r);
-    if (n > (size_t)(r->end - r->p) / 28) r->ok = false; /* kind, two lengths, a hash */
-    for (uint32_t i = 0; i < n && r->ok; i++) {
-        ProjectAsk a = {get_u32(r), NULL, NULL, {0, 0}};
-        a.question = get_str(r, false);
-        a.answer = get_str(r, true);
-        a.text = get_hash(r);
-        if (a.kind >= PROJECT_ASK_KINDS) r->ok = false;
+/* n bytes of b from offset `from` added again at its end. */
+static void put_again(Bytes *b, size_t from, size_t n) {
+    array_reserve(b, b->len + n);
+    memcpy(b->items + b->len, b->items + from, n);
+    b->len += n;
+}
+
+/* A length put_var wrote (the shortest form only: the encoding stays canonical). */
+static size_t get_var(Reader *r) {
+    uint32_t v = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+        const uint8_t *p = get(r, 1);
+        if (!p || (shift == 28 && *p > 15)) break;
+        v |= (uint32_t)(*p & 127) << shift;
+        if (!(*p & 128)) {
+            if (shift && !*p) break;
+            return v;
+        }
+    }
+    r->ok = false;
+    return 0;
+}
+
+/* What get_asks reads of an ask before its strings are put in place. */
+typedef struct AskAt {
+    ProjectAsk ask;
+    size_t question, answer; /* offsets in the block (answer SIZE_MAX: none) */
+} AskAt;
+
+/* n bytes read into *text; false: not there, or a NUL among them (it would cut a string short). */
+static bool get_into(Reader *r, Bytes *text, size_t n) {
+    const uint8_t *p = get(r, n);
+    if (!p || memchr(p, '\0', n)) return r->ok = false;
+    put(text, p, n);
+    return true;
+}
+
+/* A string of the block: its offset and length. */
+typedef struct Held {
+    size_t at, n;
+} Held;
+
+/* Is `shared` the longest start that a (of na bytes) shares with the string at ref? */
+static bool longest_start(const Bytes *text, Held ref, const char *a, size_t na, size_t shared) {
+    return shared == ref.n || shared == na || text->items[ref.at + shared] != (uint8_t)a[shared];
+}
+
+/* The answer of the ask whose question (nq bytes) is at q, read into the block (false: not what
+ * put_asks writes). */
+static bool get_answer(Reader *r, Bytes *text, size_t q, size_t nq, Held preva, bool from_prev) {
+    size_t start = get_var(r), end = get_var(r), mid = get_var(r), qs = from_prev ? 0 : start;
+    size_t at = text->len;
+    if (!r->ok || start > (from_prev ? preva.n : nq) || end > nq - qs || (from_prev && !start))
+        return false;
+    put_again(text, from_prev ? preva.at : q, start);
+    if (!get_into(r, text, mid)) return false;
+    put_again(text, q + nq - end, end);
+    put(text, "", 1);
+    const char *qt = (const char *)text->items + q, *ans = (const char *)text->items + at;
+    size_t na = start + mid + end;
+    Held question = {q, nq};
+    bool q_start = from_prev ? !nq || !na || qt[0] != ans[0]
+                             : longest_start(text, question, ans, na, start);
+    bool prev_start = from_prev ? longest_start(text, preva, ans, na, start)
+                                : start || !preva.n || !na || text->items[preva.at] != (uint8_t)ans[0];
+    bool longest_end = end == nq - qs || !mid || qt[nq - end - 1] != ans[na - end - 1];
+    return q_start && prev_start && longest_end;
+}
+
+/* The asks put_asks wrote into asks (r->ok cleared when they are not what it writes). Their
+ * strings are one block: *block (set, and freed with the asks by cache_file_free) or, block
+ * NULL, each its own copy. */
+static void get_asks(Reader *r, ProjectAsks *asks, char **block) {
+    size_t n = get_var(r);
+    if (n > (size_t)(r->end - r->p) / 3) r->ok = false; /* a byte and two lengths */
+    Array(AskAt) at = {0};
+    Bytes text = {0};
+    Held prevq[PROJECT_ASK_KINDS] = {{0, 0}}, preva[PROJECT_ASK_KINDS] = {{0, 0}};
+    if (r->ok && n) { /* (front-coded, the strings are about four times the bytes that hold them) */
+        array_reserve(&at, n);
+        array_reserve(&text, 4 * (size_t)(r->end - r->p));
+    }
+    for (size_t i = 0; i < n && r->ok; i++) {
+        const uint8_t *flags = get(r, 1);
+        uint32_t kind = flags ? *flags & 15 : 0;
+        if (!flags || kind >= PROJECT_ASK_KINDS || *flags > 127) break;
+        AskAt a = {{kind, NULL, NULL, {0, 0}}, text.len, SIZE_MAX};
+        size_t p = get_var(r), rest = get_var(r);
+        if (!r->ok || p > prevq[kind].n) break;
+        put_again(&text, prevq[kind].at, p);
+        if (!get_into(r, &text, rest)) break;
+        size_t nq = p + rest;
+        if (!longest_start(&text, prevq[kind], (const char *)text.items + a.question, nq, p)) break;
+        put(&text, "", 1);
+        if (*flags & 16) {
+            a.answer = text.len;
+            if (!get_answer(r, &text, a.question, nq, preva[kind], *flags & 64)) break;
+            preva[kind] = (Held){a.answer, text.len - 1 - a.answer};
+        } else if (*flags & 64) {
+            break;
+        }
+        if (*flags & 32) {
+            a.ask.text = get_hash(r);
+            if (!a.ask.text.lo && !a.ask.text.hi) break;
+        }
+        prevq[kind] = (Held){a.question, nq};
+        array_push(&at, a);
+    }
+    if (at.len != n) r->ok = false;
+    if (r->ok) array_reserve(asks, asks->len + at.len);
+    for (size_t i = 0; i < at.len && r->ok; i++) {
+        ProjectAsk a = at.items[i].ask;
+        a.question = (char *)text.items + at.items[i].question;
+        if (at.items[i].answer != SIZE_MAX) a.answer = (char *)text.items + at.items[i].answer;
+        if (!block) a.question = util_xstrdup(a.question);
+        if (!block && a.answer) a.answer = util_xstrdup(a.answer);
         array_push(asks, a);
     }
+    array_free(&at);
+    if (block && r->ok && text.items) *block = (char *)text.items;
+    else free(text.items);
 }
 
 static bool get_diag(Reader *r, Diagnostic *d) {
@@ -798,13 +982,13 @@ bool cache_decode(const uint8_t secret[16], const Hash128 *expect, const uint8_t
         get_diag(&r, &d);
         array_push(&out->diags, d);
     }
-    get_asks(&r, &out->asks);
+    get_asks(&r, &out->asks, &out->ask_text);
     const uint8_t *verified = get(&r, 1);
     out->verified = verified && *verified == 1;
     if (verified && *verified > 1) r.ok = false;
     for (size_t i = 0; i < out->diags.len && r.ok; i++) /* counterexamples, or why none, only once verified */
         if ((out->diags.items[i].cex || out->diags.items[i].no_cex) && !out->verified) r.ok = false;
-    get_asks(&r, &out->verify_asks);
+    get_asks(&r, &out->verify_asks, NULL);
     if (!r.ok || r.p != r.end) {
         cache_file_free(out);
         return false;

@@ -36,6 +36,7 @@ typedef struct CachedFile {
     DiagList diags;
     LintResult result; /* only the syntax-error fields are stored */
     ProjectAsks asks;  /* what the analysis read of the rest of the project */
+    char *ask_text;    /* decoded: the block that holds the asks' strings (else NULL) */
     bool verified;     /* the verifier ran: the findings hold their counterexamples */
     ProjectAsks verify_asks; /* what the script's code it ran read of the project (cex.h) */
 } CachedFile;
@@ -81,13 +82,17 @@ bool cache_decode(const uint8_t secret[16], const Hash128 *expect, const uint8_t
 Hash128 cache_mac(const uint8_t secret[16], const uint8_t *buf, size_t n);
 
 /* (for cache_stat.c, cache_pack.c) dir/name written atomically: a temporary file renamed
- * (replace) or linked (only if absent) into place, from one buffer or gathered from n pieces
- * (iov is used up); a file of at most max bytes read whole (NULL: it cannot be). */
+ * (replace) or linked (only if absent) into place, from one buffer, gathered from n pieces
+ * (iov is used up) or written by fill (false: it failed); all of n pieces written to fd; a file
+ * of at most max bytes read whole (NULL: it cannot be). */
 bool cache_write_atomic(const char *dir, const char *name, const void *data, size_t len,
                         bool replace);
 struct iovec;
 bool cache_write_atomicv(const char *dir, const char *name, struct iovec *iov, size_t n,
                          bool replace);
+bool cache_write_atomic_by(const char *dir, const char *name, bool (*fill)(int fd, void *arg),
+                           void *arg, bool replace);
+bool cache_write_all(int fd, struct iovec *iov, size_t n);
 uint8_t *cache_read_small(const char *path, size_t max, size_t *len);
 
 #endif

@@ -30,8 +30,8 @@ struct DirCache {
     size_t nslots, n;
 };
 
-static uint32_t hash_dir(const char *s) {
-    return util_hash(UTIL_HASH_SEED, s, SIZE_MAX);
+static uint32_t hash_dir(const char *s, size_t n) {
+    return util_hash(UTIL_HASH_SEED, s, n);
 }
 
 DirCache *dircache_new(void) {
@@ -57,11 +57,12 @@ void dircache_free(DirCache *d) {
     free(d);
 }
 
-/* The slot of dir in d->slots: its listing's, or the empty one. Called with the lock. */
-static Listing **slot_of(const DirCache *d, const char *dir, uint32_t h) {
+/* The slot of dir (its first n bytes) in d->slots: its listing's, or the empty one. Called
+ * with the lock. */
+static Listing **slot_of(const DirCache *d, const char *dir, size_t n, uint32_t h) {
     size_t s = h & (d->nslots - 1);
-    while (d->slots[s] && (d->slots[s]->hash != h || strcmp(d->slots[s]->dir, dir) != 0))
-        s = (s + 1) & (d->nslots - 1);
+    for (const Listing *l; (l = d->slots[s]); s = (s + 1) & (d->nslots - 1))
+        if (l->hash == h && !strncmp(l->dir, dir, n) && !l->dir[n]) break;
     return &d->slots[s];
 }
 
@@ -69,15 +70,15 @@ static int by_name(const void *a, const void *b) {
     return strcmp(((const Entry *)a)->name, ((const Entry *)b)->name);
 }
 
-/* path split at its last slash into its directory (a copy) and its name; false when the name
- * is not one a listing holds ("", ".", ".."). */
-static bool split(const char *path, char **dir, const char **name) {
+/* path split at its last slash into its directory (its first *n bytes at *dir: no copy, asked
+ * hundreds of thousands of times by a warm run) and its name; false when the name is not one a
+ * listing holds ("", ".", ".."). */
+static bool split(const char *path, const char **dir, size_t *n, const char **name) {
     const char *slash = strrchr(path, '/');
     *name = slash ? slash + 1 : path;
     if (!**name || !strcmp(*name, ".") || !strcmp(*name, "..")) return false;
-    *dir = !slash          ? util_xstrdup(".")
-           : slash == path ? util_xstrdup("/")
-                           : util_xstrndup(path, (size_t)(slash - path));
+    *dir = !slash ? "." : slash == path ? "/" : path;
+    *n = !slash || slash == path ? 1 : (size_t)(slash - path);
     return true;
 }
 
@@ -115,6 +116,7 @@ static Listing *read_listing(DirCache *d, const char *dir, uint32_t h) {
 static const Listing *keep(DirCache *d, Listing *l) {
     const char *dir = l->dir;
     uint32_t h = l->hash;
+    size_t n = strlen(dir);
     pthread_mutex_lock(&d->lock);
     if ((d->n + 1) * 2 > d->nslots) {
         size_t n = d->nslots ? d->nslots * 2 : 256;
@@ -123,10 +125,10 @@ static const Listing *keep(DirCache *d, Listing *l) {
         d->slots = util_xcalloc(n, sizeof *d->slots);
         d->nslots = n;
         for (size_t i = 0; i < nold; i++)
-            if (old[i]) *slot_of(d, old[i]->dir, old[i]->hash) = old[i];
+            if (old[i]) *slot_of(d, old[i]->dir, strlen(old[i]->dir), old[i]->hash) = old[i];
         free(old);
     }
-    Listing **slot = slot_of(d, dir, h);
+    Listing **slot = slot_of(d, dir, n, h);
     if (*slot) {
         listing_free(l);
     } else {
@@ -138,20 +140,24 @@ static const Listing *keep(DirCache *d, Listing *l) {
     return known;
 }
 
-/* dir's listing, read once per run (outside the lock: another thread may be quicker, and its
- * listing then stands). */
-static const Listing *listing_of(DirCache *d, const char *dir) {
-    uint32_t h = hash_dir(dir);
+/* The listing of dir (its first n bytes), read once per run (outside the lock: another thread
+ * may be quicker, and its listing then stands). */
+static const Listing *listing_of(DirCache *d, const char *dir, size_t n) {
+    uint32_t h = hash_dir(dir, n);
     pthread_mutex_lock(&d->lock);
-    Listing *known = d->nslots ? *slot_of(d, dir, h) : NULL;
+    Listing *known = d->nslots ? *slot_of(d, dir, n, h) : NULL;
     pthread_mutex_unlock(&d->lock);
-    return known ? known : keep(d, read_listing(d, dir, h));
+    if (known) return known;
+    char *copy = util_xstrndup(dir, n);
+    const Listing *l = keep(d, read_listing(d, copy, h));
+    free(copy);
+    return l;
 }
 
 void dircache_put(DirCache *d, const char *dir, const DirCacheName *names, size_t n) {
     Listing *l = util_xcalloc(1, sizeof *l);
     l->dir = util_xstrdup(dir);
-    l->hash = hash_dir(dir);
+    l->hash = hash_dir(dir, SIZE_MAX);
     l->self = DIRCACHE_DIR;
     for (size_t i = 0; i < n; i++)
         array_push(&l->names, ((Entry){util_xstrdup(names[i].name), kind_of(names[i].d_type)}));
@@ -160,11 +166,10 @@ void dircache_put(DirCache *d, const char *dir, const DirCacheName *names, size_
 }
 
 DirCacheKind dircache_kind(DirCache *d, const char *path) {
-    char *dir;
-    const char *name;
-    if (!split(path, &dir, &name)) return DIRCACHE_OTHER;
-    const Listing *l = listing_of(d, dir);
-    free(dir);
+    const char *dir, *name;
+    size_t n;
+    if (!split(path, &dir, &n, &name)) return DIRCACHE_OTHER;
+    const Listing *l = listing_of(d, dir, n);
     if (l->self != DIRCACHE_DIR) return l->self;
     const Entry key = {(char *)name, DIRCACHE_NONE};
     const Entry *e =

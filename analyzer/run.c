@@ -126,8 +126,8 @@ static void use_entry(RunState *st, const Source *src, Hash128 key, CachedFile *
         cex_attach(o->cex, out->items + first, out->len - first, false, false);
         store(st, key, src->path, entry, out, first); /* (src: answer_unread left it to be read) */
     }
-    project_asks_free(&entry->asks);
-    project_asks_free(&entry->verify_asks);
+    entry->diags = (DiagList){0}; /* (its findings are out's now) */
+    cache_file_free(entry);
 }
 
 /* The findings out[first..] of a file just analysed, whose counterexamples are computed (and

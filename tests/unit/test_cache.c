@@ -1025,6 +1025,79 @@ START_TEST(a_search_count_with_its_sign_bit_set_is_refused) {
 }
 END_TEST
 
+/* The asks an entry holds, front-coded (cache.c): every kind of sharing round-trips (an answer
+ * that starts as its question, as the last answer of its kind, ends as its question, shares
+ * nothing; none; a text hash or none), the front-coded asks take a fraction of their strings'
+ * bytes, and under a valid MAC any byte changed among them is refused or read back as exactly
+ * the bytes it reads: the reader accepts only what the writer writes. */
+START_TEST(asks_are_front_coded_and_read_back_exactly) {
+    static const ProjectAsk ASKS[] = {
+        {PROJECT_ASK_MODULE, "repo/src/pkg/metrics/utils", "repo/src/pkg/metrics/utils.py", {0, 0}},
+        {PROJECT_ASK_MODULE, "repo/src/pkg/metrics/utils/io", NULL, {0, 0}},
+        {PROJECT_ASK_MODULE, "repo/src/pkg/models", "repo/src/pkg/models/__init__.py", {0, 0}},
+        {PROJECT_ASK_REALPATH, "repo/src/pkg/a.py", "/tmp/x/repo/src/pkg/a.py", {0, 0}},
+        {PROJECT_ASK_REALPATH, "repo/src/pkg/b.py", "/tmp/x/repo/src/pkg/b.py", {0, 0}},
+        {PROJECT_ASK_READ, "/tmp/x/repo/src/pkg/a.py", "repo/src/pkg/a.py", {1, 2}},
+        {PROJECT_ASK_READ, "/tmp/x/repo/src/pkg/gone.py", NULL, {0, 0}},
+        {PROJECT_ASK_SELF, "repo/src/pkg/a.py", "/tmp/x/repo/src/pkg/a.py", {0, 0}},
+        {PROJECT_ASK_SEARCH, "pkg.metrics\nrepo/src/pkg/tasks", "repo/src/pkg/metrics.py", {0, 0}},
+        {PROJECT_ASK_SEARCH, "pkg.models\nrepo/src/pkg/tasks", "repo/src/pkg/models.py", {0, 0}},
+        {PROJECT_ASK_SEARCH, "zz\nrepo", "", {0, 0}},
+        {PROJECT_ASK_EXEC, "0\npkg.models\n/tmp/x/repo/src/pkg/a.py", "/tmp/x/m.py", {0, 0}},
+    };
+    CachedFile f = {0};
+    size_t plain = 0;
+    for (size_t i = 0; i < sizeof ASKS / sizeof *ASKS; i++) {
+        ProjectAsk a = ASKS[i];
+        a.question = util_xstrdup(a.question);
+        a.answer = a.answer ? util_xstrdup(a.answer) : NULL;
+        plain += strlen(a.question) + (a.answer ? strlen(a.answer) : 0);
+        array_push(&f.asks, a);
+    }
+    project_asks_copy(&f.verify_asks, &f.asks);
+    f.verified = true;
+    uint8_t secret[16];
+    memcpy(secret, "0123456789abcdef", 16);
+    Hash128 key = {42, 7};
+    size_t len;
+    CachedFile none = {.verified = true};
+    size_t bare;
+    free(cache_encode(secret, key, &none, &bare));
+    uint8_t *buf = cache_encode(secret, key, &f, &len);
+    ck_assert_uint_lt((len - bare) / 2, plain * 3 / 4); /* (each list: the strings' bytes) */
+    CachedFile back;
+    ck_assert(cache_decode(secret, &key, buf, len, &back));
+    const ProjectAsks *lists[2][2] = {{&f.asks, &back.asks}, {&f.verify_asks, &back.verify_asks}};
+    for (int l = 0; l < 2; l++) {
+        ck_assert_uint_eq(lists[l][1]->len, lists[l][0]->len);
+        for (size_t i = 0; i < lists[l][0]->len; i++) {
+            const ProjectAsk *x = &lists[l][0]->items[i], *y = &lists[l][1]->items[i];
+            ck_assert_uint_eq(x->kind, y->kind);
+            ck_assert_str_eq(x->question, y->question);
+            ck_assert(project_same_answer(x->answer, y->answer));
+            ck_assert(x->text.lo == y->text.lo && x->text.hi == y->text.hi);
+        }
+    }
+    cache_file_free(&back);
+    for (size_t at = 0; at + 16 < len; at++)
+        for (int bit = 0; bit < 8; bit++) {
+            buf[at] ^= (uint8_t)(1 << bit);
+            Hash128 mac = cache_mac(secret, buf, len);
+            le_store64(buf + len - 16, mac.lo), le_store64(buf + len - 8, mac.hi);
+            if (cache_decode(secret, &key, buf, len, &back)) {
+                size_t again_len;
+                uint8_t *again = cache_encode(secret, key, &back, &again_len);
+                ck_assert_msg(again_len == len && !memcmp(again, buf, len), "byte %zu bit %d", at, bit);
+                free(again);
+                cache_file_free(&back);
+            }
+            buf[at] ^= (uint8_t)(1 << bit);
+        }
+    free(buf);
+    cache_file_free(&f);
+}
+END_TEST
+
 /* SipHash-2-4's published test vectors (64- and 128-bit outputs), fed in pieces too. */
 START_TEST(siphash_test_vectors) {
     uint8_t key[16], msg[15];
@@ -1074,6 +1147,7 @@ static Suite *suite(void) {
     tcase_add_test(t, concurrent_runs_share_a_directory);
     tcase_add_test(t, entries_round_trip_and_refuse_any_damage);
     tcase_add_test(t, a_search_count_with_its_sign_bit_set_is_refused);
+    tcase_add_test(t, asks_are_front_coded_and_read_back_exactly);
     tcase_add_test(t, siphash_test_vectors);
     suite_add_tcase(s, t);
     return s;
