@@ -97,6 +97,12 @@ static void store(RunState *st, Hash128 key, const char *path, CachedFile *entry
     project_asks_free(&entry->verify_asks);
 }
 
+/* Whether d's counterexample is scored on the analysed text (it has a recipe), so that the
+ * text must be read to use a cached d. */
+static bool scores_text(const Diagnostic *d) {
+    return d->recipe || verify_recipe_for_rule(d->code);
+}
+
 /* The findings of a valid entry to out: its counterexamples given to the run's pool (or dropped,
  * --no-verify), and the analysed text given to those with a recipe, as rules_emit does. Those
  * of an entry stored by a --no-verify run are verified now and the entry stored again. */
@@ -113,7 +119,7 @@ static void use_entry(RunState *st, const Source *src, Hash128 key, CachedFile *
         d->cex_tried = o->cex && entry->verified; /* (none found: the verifier found none) */
         if (d->fix && !o->cex) /* as a fix is made: nothing verified */
             d->fix->verified = FIX_UNVERIFIED, d->fix->verify_note[0] = '\0';
-        if ((d->recipe || verify_recipe_for_rule(d->code)) && src && d->site.end <= src->len) { /* (src NULL: none has one) */
+        if (scores_text(d) && src && d->site.end <= src->len) { /* (src NULL: none has one) */
             if (!text) text = verify_source_new(src->path, src->text, src->len, src);
             if (text) d->site.src = verify_source_ref(text);
         }
@@ -187,7 +193,7 @@ static bool answer_unread(RunState *st, const char *path, const DiscoverStat *ds
     id->key = key;
     bool needs_text = o->cex && !entry.verified;
     for (size_t k = 0; k < entry.diags.len && !needs_text; k++)
-        needs_text = entry.diags.items[k].recipe || verify_recipe_for_rule(entry.diags.items[k].code);
+        needs_text = scores_text(&entry.diags.items[k]);
     if (holds && needs_text) id->entry = entry, id->held = true; /* used once the text is read */
     if (!holds) cache_file_free(&entry);
     if (!holds || needs_text) return false;
