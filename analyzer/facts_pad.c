@@ -777,25 +777,6 @@ static uint8_t tokenizer_side(Interp *in, TSNode fn, PadVal recv) {
     return found && t.pad_what == PW_TOKENIZER ? t.pad : 0;
 }
 
-/* Tokenizer.from_pretrained(name) in a file that never names padding_side (no keyword, no
- * assignment, no test, in any function): its batches are padded as Hugging Face's tokenizers
- * pad by default, at the end. The assumption is the code's own: a file that reads a fixed
- * position of the batch ([:, -1]) and never fixes the side relies on that default (a checkpoint
- * or tokenizer class that pads on the left would make the same read right, so any mention of
- * the side, even one set elsewhere through a variable, leaves it unknown). */
-static bool loaded_with_default_side(Interp *in, TSNode call, TSNode fn) {
-    if (!parse_is(fn, "attribute") ||
-        !text_is(in, parse_field(fn, "attribute"), "from_pretrained"))
-        return false;
-    const Source *src = source_of(in->src, call.tree);
-    if (!src) return false;
-    static const char key[] = "padding_side";
-    size_t n = sizeof key - 1;
-    for (size_t i = 0; i + n <= src->len; i++)
-        if (src->text[i] == 'p' && !memcmp(src->text + i, key, n)) return false;
-    return true;
-}
-
 /* The side of a tokenizer handed to the call (a collator's or a DataLoader's collate_fn). */
 static uint8_t tokenizer_arg(Interp *in, const CallArgs *a, const PadVal *argv) {
     for (int i = 0; i < a->npos; i++)
@@ -1002,7 +983,6 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     if (!contract && user_call(in, fn)) return padval_of(r);
     if (r->obj == FO_TOKENIZER) {
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
-        if (!side && loaded_with_default_side(in, n, fn)) side = PAD_END;
         return side ? padval(PW_TOKENIZER, side, 0, 0) : padval(PW_NONE, 0, 0, 0);
     }
     if (r->obj == FO_ENCODING) {

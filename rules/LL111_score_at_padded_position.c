@@ -129,13 +129,9 @@ const Rule rule_LL111 = {
         "from_pretrained or the call, tokenizer.padding_side = ...), pad_sequence (right unless\n"
         "padding_side=\"left\"), F.pad / np.pad widths, lists padded by hand, rows copied into a\n"
         "torch.full buffer, and generate() output (its finished sequences are padded at the\n"
-        "end). A tokenizer loaded with from_pretrained in a file that never names padding_side\n"
-        "(no keyword, assignment or test anywhere in it) pads on the right, Hugging Face's\n"
-        "default: the code relies on it, and a checkpoint whose tokenizer pads on the left is\n"
-        "the case such code must set the side for. When the side is unknown otherwise - a\n"
-        "tokenizer handed in, or one whose side is set from a value - a read that is right\n"
-        "under one side and wrong under the other is not flagged; only the first pad's own\n"
-        "index is, as it is a pad on either side. A read inside a branch that\n"
+        "end). When the side is unknown - a tokenizer whose padding_side the code never sets -\n"
+        "a read that is right under one side and wrong under the other is not flagged; only the\n"
+        "first pad's own index is, as it is a pad on either side. A read inside a branch that\n"
         "tests the padding (its condition names the padding side or reads the mask at an end)\n"
         "is not flagged either.",
     .why =
