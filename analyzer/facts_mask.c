@@ -89,12 +89,17 @@ static bool length_past(Fact *scores, const Fact *mask) {
     return true;
 }
 
+/* A mask written row by row through a zip that never reached its last rows (facts_rows.c)
+ * leaves those rows unmasked, whatever else it covers. Sets the flaw. */
+static bool rows_unwritten(Fact *scores, const Fact *mask) {
+    if (mask->mask_flaw != MFLAW_ROWS_UNWRITTEN) return false;
+    scores->mask_flaw = MFLAW_ROWS_UNWRITTEN;
+    return true;
+}
+
 bool mask_multiply(Fact *scores, const Fact *mask) {
     if (!token_scores(scores)) return true;
-    if (mask->mask_flaw == MFLAW_ROWS_UNWRITTEN) { /* rows zip never reached (facts_rows.c) */
-        scores->mask_flaw = MFLAW_ROWS_UNWRITTEN;
-        return false;
-    }
+    if (rows_unwritten(scores, mask)) return false;
     if (mask->pad_what == PW_LENMASK) return !length_past(scores, mask);
     if (mask->pad_what == PW_SPANMASK) return !span_off(scores, mask);
     /* a mask of every real token drops the pads, not a joined prompt (LL106's sinks) */
@@ -156,10 +161,7 @@ static bool constant_of(Interp *in, TSNode n, double *v) {
 bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value) {
     double v;
     if (ts_node_is_null(value) || !token_scores(scores) || !constant_of(in, value, &v)) return true;
-    if (mask->mask_flaw == MFLAW_ROWS_UNWRITTEN) { /* rows zip never reached (facts_rows.c) */
-        scores->mask_flaw = MFLAW_ROWS_UNWRITTEN;
-        return false;
-    }
+    if (rows_unwritten(scores, mask)) return false;
     if (v == 0 && (mask->pad_what == PW_REALMASK || mask->pad_what == PW_KEEPMASK)) {
         scores->mask_flaw = MFLAW_INVERTED; /* lp.masked_fill(labels != -100, 0): the kept go */
         return false;
