@@ -448,7 +448,9 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
     const Contract *any_recv = contracts_method(FORM_ANY_RECV, method, mlen);
     if (any_recv && contracts_observes(any_recv->op)) { /* loss.backward() */
         labels_backward(in, recv_node, recv);
-        interp_cancel_aggregate(in, &recv); /* a sum taken for its gradient is no score */
+        /* a sum taken for its gradient is no score (a saliency map); one that went through a
+         * sigmoid or log-sigmoid first (a KTO / DPO loss) was read as a log-likelihood */
+        if (recv.kinds & FK_RAW) interp_cancel_aggregate(in, &recv);
     }
     const Contract *t; /* "{} {}".format(prompt, answer), "".join(parts), TEMPLATE.format(..) */
     if ((parse_is(parse_unparen(recv_node), "string") || labels_literal_text(&recv)) &&
