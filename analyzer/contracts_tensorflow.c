@@ -9,6 +9,9 @@ const Contract contracts_tensorflow[] = {
     {"reduce_logsumexp", LIB_TF, FORM_ARRAY, OP_LOGSUMEXP, 0, -1},
     /* tf.gather(params, indices, axis=None, batch_dims=0): its axis read by facts_array.c */
     {"gather", LIB_TF, FORM_FUNC, OP_SELECT, -1, 0},
+    /* tf.cast(x, tf.float32), tf.identity(x): the same values in another dtype or tensor */
+    {"cast", LIB_TF, FORM_FUNC, OP_PASS, -1, -1, .keeps = PK_ALL},
+    {"identity", LIB_TF, FORM_FUNC, OP_PASS, -1, -1, .keeps = PK_ALL},
     {"stop_gradient", LIB_TF | LIB_JAX | LIB_MLX, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
     {"sparse_softmax_cross_entropy_with_logits", LIB_TF, FORM_ARRAY, OP_CROSS_ENTROPY, -1, -1},
     {"softmax_cross_entropy_with_logits", LIB_TF, FORM_ARRAY, OP_CROSS_ENTROPY, -1, -1},
