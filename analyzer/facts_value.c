@@ -206,8 +206,8 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     if (!ts_node_is_null(b.origin) && ts_node_is_null(a.origin)) r.origin = b.origin;
     /* nor of its layout: [] joined with the list a loop appended one position's value to at
      * a time is that list */
-    bool a_nil = a_empty && a.ndim == 1 && a.ax[0] == AX_ITEM && !b_empty && steps_list(&b);
-    bool b_nil = b_empty && b.ndim == 1 && b.ax[0] == AX_ITEM && !a_empty && steps_list(&a);
+    bool a_nil = a_empty && a.ndim == 1 && a.ax[0] == AX_ITEM && steps_list(&b);
+    bool b_nil = b_empty && b.ndim == 1 && b.ax[0] == AX_ITEM && steps_list(&a);
     if (a_nil) {
         r.ndim = b.ndim;
         memcpy(r.ax, b.ax, sizeof r.ax);
