@@ -8,6 +8,11 @@ const Contract contracts_jax[] = {
     /* flax: TrainState.create(apply_fn=model.apply, params=..., tx=...) is a state whose
      * apply_fn runs the module: a model known by that use only (its apply_fn is the row below
      * on a model) */
+    /* jax.value_and_grad(loss_fn)(params), jax.jit(step): a transform of a function of this
+     * code, called as it is: its body runs on those arguments with the names it captured */
+    {"value_and_grad", LIB_JAX, FORM_FUNC, OP_PASS, -1, -1, .keeps = PK_ALL},
+    {"grad", LIB_JAX, FORM_FUNC, OP_PASS, -1, -1, .keeps = PK_ALL},
+    {"jit", LIB_JAX, FORM_FUNC, OP_PASS, -1, -1, .keeps = PK_ALL},
     {"create", LIB_FLAX, FORM_FUNC, OP_TRAIN_STATE, -1, -1},
     /* flax: module.apply(variables, x) runs the module on x, and so does a TrainState's
      * apply_fn(variables, x). On a model (a TrainState.create(...) is one); and as bare-name

@@ -147,8 +147,11 @@ bool hf_looks_like_model_call(Interp *in, const Args *a) {
         args_kw(in, a, "input_features") >= 0)
         return true;
     if (a->has_splat && a->splat.obj == FO_ENCODING) return true;
+    /* f(batch["input_ids"], attention_mask=m): ids known by their key only, but with the mask
+     * of the same batch beside them, as only a forward pass takes them */
+    bool paired = args_kw(in, a, "attention_mask") >= 0;
     return a->npos >= 1 && (a->posf[0].kinds & FK_IDS) && a->posf[0].ndim != 0 &&
-           !(a->posf[0].flags & FF_WEAK);
+           (paired || !(a->posf[0].flags & FF_WEAK));
 }
 
 /* What Auto*.from_pretrained loads, told by its class's name (contracts_hf_class_names). */
