@@ -1154,7 +1154,9 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
         if (off == 1 && args_kw(in, a, "logits") >= 0) x = args_fact(in, a, "logits", -1);
         Fact y = args_fact(in, a, "target", off);
         if (y.bottom) y = args_fact(in, a, "labels", off);
-        Reduction red = reduction_of(in, a);
+        /* torch's losses average by default; optax's and tf.nn's give one loss per example,
+         * reduced (and masked) by the code that follows */
+        Reduction red = (t->libs & LIB_TORCH) ? reduction_of(in, a) : RED_NONE;
         if (red != RED_NONE) regions_loss_targets(in, node, &y, regions_loss_ignore(in, node));
         return apply_loss(in, node, x, y, t->op == OP_NLL_LOSS, red,
                           args_kw(in, a, "ignore_index") >= 0);
