@@ -750,8 +750,10 @@ static bool user_call(Interp *in, TSNode fn) {
                !ts_node_is_null(svc_find_method(in, obj.def, name, len));
     }
     /* self.score(h) where __init__ set self.score = nn.Linear(...): a layer, whatever method
-     * of another class is so named */
+     * of another class is so named; rm.score(h) of a model (not one by its name only): its
+     * head, which the main interpretation did not run the file's score() for */
     Fact obj = svc_eval(in, object);
+    if (obj.obj == FO_MODEL && !(obj.flags & FF_WEAK)) return false;
     return obj.obj != FO_INSTANCE || !types_assigns_field(in, obj.def, name, len);
 }
 
