@@ -387,6 +387,9 @@ typedef enum {
     AY_SHAPE,         /* x.shape: its lengths (facts_lengths.c) */
     AY_HEAD_LOGITS,   /* a classification head's logits: [batch, choices] of a multiple-choice
                          head, else of a layout nothing tells (facts_hf.c hf_head_logits) */
+    AY_BACKBONE,      /* a Hugging Face model's transformer without its head (m.model of a
+                         *ForCausalLM, m.transformer of GPT-2, m.base_model): hidden states at
+                         every position, no logits, nothing pooled */
     AY_NOTHING,       /* nothing the facts track (hidden states, a cache of keys and values):
                          the row is there for its padding domain, or to say so */
     AY_COUNT

@@ -88,6 +88,12 @@ const HfClassName contracts_hf_class_names[] = {
  * order: the conditional ones first. An output's tensors are over the positions of its input
  * (.span) and, of a padded batch, padded as it is (.pad). */
 const AttrContract contracts_hf_attrs[] = {
+    /* a Hugging Face model's backbone under its head: LlamaForCausalLM.model,
+     * GPT2LMHeadModel.transformer, GPTNeoXForCausalLM.gpt_neox, any model's base_model */
+    {"model", AR_MODEL, .yields = AY_BACKBONE},
+    {"transformer", AR_MODEL, .yields = AY_BACKBONE},
+    {"gpt_neox", AR_MODEL, .yields = AY_BACKBONE},
+    {"base_model", AR_MODEL, .yields = AY_BACKBONE},
     /* out.logits: of a head that is no LM's, [batch, classes] */
     {"logits", AR_OUTPUT, AY_HEAD_LOGITS, .when = FF_NOTLM},
     /* generate(output_logits=True).logits: the raw logits of each step */

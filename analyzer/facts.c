@@ -1433,6 +1433,7 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
     branch_free_memo(&in.cond_written);
     branch_free_memo(&in.self_roots);
     branch_free_memo(&in.one_row_tests);
+    branch_free_memo(&in.param_sides);
     pad_free(&in);
     regions_free(&in);
     args_free(&in);

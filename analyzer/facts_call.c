@@ -301,6 +301,13 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
             return apply_method(in, call, t, recv_node, recv, &a);
         if (recv.obj == FO_MODEL && (t = module_row(method, mlen)))
             return apply_method(in, call, t, recv_node, recv, &a);
+        /* rm.model(**enc), gpt2.transformer(ids): the backbone under the head, called */
+        const AttrContract *part =
+            recv.obj == FO_MODEL ? contracts_attr(AR_MODEL, method, mlen, recv.flags, recv.kinds)
+                                 : NULL;
+        if (part && part->yields == AY_BACKBONE)
+            return hf_model_output(in, fact_object(FO_MODEL, recv.flags & FF_SEQ2SEQ, call), &a,
+                                   call);
     }
     /* nn.CrossEntropyLoss().to(device), nn.LogSoftmax(-1).cuda(): the same module */
     const Contract *t;

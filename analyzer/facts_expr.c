@@ -1032,6 +1032,30 @@ static Fact comprehension_unrolled(Interp *in, TSNode left, Fact it, TSNode body
     return r;
 }
 
+/* [t.cuda() for t in batch] of a tuple of tensors (a helper's `return ids, mask, labels`): each
+ * element moved or cast as it is, the tuple's order kept, so unpacking it gives each its own
+ * facts and not the join of all of them. */
+static bool moves_each(Interp *in, TSNode left, const Fact *it, TSNode body) {
+    if (it->obj != FO_TUPLE || it->records || it->nelems < 2 || it->nelems > ITER_MAX_UNROLLED ||
+        !parse_is(left, "identifier") || !parse_is(body, "call"))
+        return false;
+    bool tensors = false;
+    for (int i = 0; i < it->nelems; i++) {
+        if (it->elems[i].obj != FO_NONE) return false;
+        tensors |= it->elems[i].kinds != 0;
+    }
+    if (!tensors) return false;
+    TSNode fn = parse_field(body, "function");
+    if (!parse_is(fn, "attribute")) return false;
+    TSNode recv = parse_unparen(parse_field(fn, "object"));
+    size_t len, rlen, mlen;
+    const char *name = parse_text(in->src, left, &len);
+    const char *r = parse_text(in->src, recv, &rlen);
+    const char *m = parse_text(in->src, parse_field(fn, "attribute"), &mlen);
+    return parse_is(recv, "identifier") && rlen == len && !memcmp(r, name, len) &&
+           calls_keeps_values(m, mlen);
+}
+
 /* [body for x in it if cond]: bind like a for loop, in a scope of its own. */
 static Fact eval_comprehension(Interp *in, TSNode node) {
     EnvMark saved = interp_scope_begin(in);
@@ -1043,7 +1067,7 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
         if (parse_is(c, "for_in_clause")) {
             Fact it = interp_eval(in, parse_field(c, "right"));
             if (n == 2 && !ts_node_is_null(body) && parse_is(node, "list_comprehension") &&
-                iter_unrolled(&it)) {
+                (iter_unrolled(&it) || moves_each(in, parse_field(c, "left"), &it, body))) {
                 interp_scope_end(in, saved);
                 return comprehension_unrolled(in, parse_field(c, "left"), it, body, node);
             }

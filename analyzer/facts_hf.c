@@ -466,9 +466,12 @@ Fact hf_apply(Interp *in, const Applied *s) {
             Fact ds = args_fact(in, a, "dataset", 0);
             items.posf[0] = fact_is_record(&ds) && ds.records ? ds : fact_unknown();
             if (!items.posf[0].records) fact_set_axes(&items.posf[0], 1, (AxisKind[]){AX_ITEM});
+            /* a function made by another (make_collate(tok)) reads the names it captured */
+            if (f.obj == FO_FUNC) in->closure = &f;
             if (!ts_node_is_null(def))
                 batch =
                     svc_call_user(in, def, (TSNode){0}, &items, f.obj == FO_INSTANCE ? &f : NULL);
+            in->closure = NULL;
         }
         if (!fact_is_record(&batch)) return fact_unknown();
         batch.records = true;

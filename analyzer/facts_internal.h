@@ -305,7 +305,7 @@ typedef struct Interp {
         const void **keys;               /* pairs of node ids (the second may be NULL) */
         int32_t *vals;
         size_t cap, n;
-    } cond_written, self_roots, one_row_tests; /* the last: facts_pad.c's */
+    } cond_written, self_roots, one_row_tests, param_sides; /* the last two: facts_pad.c's */
     /* facts_rows.c: the list literal evaluated last (its node's id) and its elements as a
      * tuple, for torch.cat([a, b]) */
     const void *rows_list_id;

@@ -750,9 +750,83 @@ static bool user_call(Interp *in, TSNode fn) {
                !ts_node_is_null(svc_find_method(in, obj.def, name, len));
     }
     /* self.score(h) where __init__ set self.score = nn.Linear(...): a layer, whatever method
-     * of another class is so named */
+     * of another class is so named; rm.score(h) of a model (not one by its name only): its
+     * head, which the main interpretation did not run the file's score() for */
     Fact obj = svc_eval(in, object);
+    if (obj.obj == FO_MODEL && !(obj.flags & FF_WEAK)) return false;
     return obj.obj != FO_INSTANCE || !types_assigns_field(in, obj.def, name, len);
+}
+
+/* ---------- a padding side a helper sets on the tokenizer it is handed ---------- */
+
+/* The number of def's parameter named by ident (counted as the call binds them: plain, typed
+ * and defaulted ones; *args, **kwargs and the separators not), or -1. */
+static int param_index(Interp *in, TSNode def, TSNode ident) {
+    TSNode params = parse_field(def, "parameters");
+    uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
+    size_t len;
+    const char *want = parse_text(in->src, ident, &len);
+    for (uint32_t i = 0, k = 0; i < n; i++) {
+        TSNode p = ts_node_named_child(params, i), name = p;
+        if (parse_is(p, "default_parameter") || parse_is(p, "typed_default_parameter"))
+            name = parse_field(p, "name");
+        else if (parse_is(p, "typed_parameter"))
+            name = ts_node_named_child(p, 0);
+        else if (!parse_is(p, "identifier"))
+            continue;
+        size_t plen;
+        const char *pname = parse_is(name, "identifier") ? parse_text(in->src, name, &plen) : NULL;
+        if (pname && plen == len && !memcmp(pname, want, len)) return (int)k;
+        k++;
+    }
+    return -1;
+}
+
+/* def prepare(tok): tok.padding_side = cfg.side, a statement of the function's body (on every
+ * path): the object the caller handed it pads on that side after the call. Recorded per
+ * function, three bits per parameter (the side's bits, or PARAM_SIDE_ANY when runs of it set
+ * different or unknown sides), so that a call reusing its summary, which runs nothing, finds
+ * it too. */
+enum { PARAM_SIDE_BITS = 3, PARAM_SIDE_ANY = 7, PARAM_SIDE_MAX = 10 };
+
+static void param_side_set(Interp *in, TSNode target, TSNode object, uint8_t side) {
+    if (!parse_is(object, "identifier") || in->frame == in->module || in->call_depth <= 0) return;
+    TSNode def = in->call_stack[in->call_depth - 1];
+    TSNode stmt = ts_node_parent(ts_node_parent(target)); /* assignment, its statement */
+    if (!parse_is(stmt, "expression_statement") ||
+        !ts_node_eq(ts_node_parent(ts_node_parent(stmt)), def))
+        return;
+    int k = param_index(in, def, object);
+    if (k < 0 || k >= PARAM_SIDE_MAX) return;
+    int32_t *slot = branch_memo_slot(&in->param_sides, def.id, NULL);
+    unsigned shift = (unsigned)k * PARAM_SIDE_BITS;
+    unsigned was = ((unsigned)*slot >> shift) & PARAM_SIDE_ANY;
+    unsigned now = side && (!was || was == side) ? side : PARAM_SIDE_ANY;
+    *slot = (int32_t)(((unsigned)*slot & ~(PARAM_SIDE_ANY << shift)) | (now << shift));
+}
+
+/* helper(tok) of a function that sets its parameter's padding_side (param_side_set): the name
+ * the caller handed it now holds a tokenizer of that side (or of no known side). */
+static void param_sides_back(Interp *in, TSNode fn, const CallArgs *a) {
+    if (!in->param_sides.n || (!parse_is(fn, "identifier") && !parse_is(fn, "attribute"))) return;
+    bool found = true;
+    Fact f = parse_is(fn, "identifier") ? svc_lookup(in, fn) : svc_lookup_key(in, fn, &found);
+    if (!found || f.obj != FO_FUNC || ts_node_is_null(f.def)) return;
+    unsigned sides = (unsigned)*branch_memo_slot(&in->param_sides, f.def.id, NULL);
+    for (int k = 0; sides && k < PARAM_SIDE_MAX; k++) {
+        unsigned side = (sides >> ((unsigned)k * PARAM_SIDE_BITS)) & PARAM_SIDE_ANY;
+        if (!side) continue;
+        TSNode arg = k < a->npos ? a->pos[k] : (TSNode){0};
+        for (int i = 0; i < a->nkw; i++)
+            if (param_index(in, f.def, a->kw_name[i]) == k) arg = a->kw_val[i];
+        arg = parse_unparen(arg);
+        if (!parse_is(arg, "identifier") && !parse_is(arg, "attribute")) continue;
+        Fact t = svc_lookup_key(in, arg, &found);
+        if (!found || t.obj != FO_TOKENIZER) continue;
+        padval_store(&t, side != PARAM_SIDE_ANY ? padval(PW_TOKENIZER, (uint8_t)side, 0, 0)
+                                                : padval(PW_NONE, 0, 0, 0));
+        svc_rebind(in, arg, t);
+    }
 }
 
 /* The side a tokenizer pads on, from the object called (tok(...), tok.pad(...)). */
@@ -980,7 +1054,10 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         pads_replaced(in, fn, r);
     if (r->fill && r->pad_what == PW_IDS) return padval_of(r);
     bool contract = in->applied_call == n.id && in->applied_row; /* not the file's code */
-    if (!contract && user_call(in, fn)) return padval_of(r);
+    if (!contract && user_call(in, fn)) {
+        param_sides_back(in, fn, &a);
+        return padval_of(r);
+    }
     if (r->obj == FO_TOKENIZER) {
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
         return side ? padval(PW_TOKENIZER, side, 0, 0) : padval(PW_NONE, 0, 0, 0);
@@ -1233,6 +1310,7 @@ void pad_assigned(Interp *in, TSNode target, TSNode value, const Fact *held) {
         uint8_t side = side_literal(in, value);
         TSNode object = parse_field(target, "object");
         if (!parse_is(object, "identifier") && !parse_is(object, "attribute")) return;
+        param_side_set(in, target, object, side);
         bool found;
         Fact t = svc_lookup_key(in, object, &found);
         if (!found) t = fact_unknown(), t.origin = object;
