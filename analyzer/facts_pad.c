@@ -626,8 +626,7 @@ static PadVal length_bound(Interp *in, PadVal a, PadVal b, TSNode op) {
     PadVal pos = a, count = b;
     if (b.what == PW_ROWS && (a.what == PW_COUNT || a.what == PW_ROWLENS) && (gt || ge))
         pos = b, count = a, lt = gt, le = ge; /* lengths > positions */
-    if (pos.what != PW_ROWS || (count.what != PW_COUNT && count.what != PW_ROWLENS) ||
-        !(lt || le))
+    if (pos.what != PW_ROWS || (count.what != PW_COUNT && count.what != PW_ROWLENS) || !(lt || le))
         return padval(PW_NONE, 0, 0, 0);
     return padval(PW_LENMASK, count.pad, 0, count.c - pos.c + (le ? 1 : 0));
 }

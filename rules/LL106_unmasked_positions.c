@@ -140,6 +140,16 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "whole padded width, so for every shorter prompt the mask starts inside it "
                    "and its last tokens are scored as the response's",
                    agg, where);
+    else if (flaw == MFLAW_TAIL_SPECIALS) /* one prompt token, not pads: no recipe counts it */
+        rules_emit(ctx, e->node, NULL,
+                   "count the continuation without special tokens (add_special_tokens=False), "
+                   "as the tokens it has at the end of the scored sequence",
+                   "token log-probs of prompt + continuation are %s over their last n "
+                   "positions%s, n counted on the continuation encoded with the tokenizer's "
+                   "special tokens: where the tokenizer puts a BOS first (Llama, Mistral, "
+                   "Gemma) n is one more than the continuation's tokens, so the prompt's last "
+                   "token is scored as the continuation's",
+                   agg, where);
     else if (flaw == MFLAW_ROWS_UNWRITTEN) /* prompt tokens of some rows: no recipe */
         rules_emit(ctx, e->node, NULL,
                    "give the per-row list as many rows as the mask: repeat it for every "
@@ -283,6 +293,7 @@ static void check(RuleContext *ctx) {
         bool flaw_any_slice = f->mask_flaw == MFLAW_INVERTED || f->mask_flaw == MFLAW_EARLY ||
                               f->mask_flaw == MFLAW_LAGS_WINDOW || f->mask_flaw == MFLAW_SPAN_OFF ||
                               f->mask_flaw == MFLAW_SPECIALS ||
+                              f->mask_flaw == MFLAW_TAIL_SPECIALS ||
                               f->mask_flaw == MFLAW_ROWS_UNWRITTEN;
         if (!token_logprobs(f) || (f->flags & FF_MASKED) ||
             ((f->flags & FF_SLICED) && !flaw_any_slice))
