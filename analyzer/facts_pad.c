@@ -657,11 +657,27 @@ static PadVal comparison_val(Interp *in, TSNode n) {
     return m;
 }
 
+/* Token sequences as they were encoded, as far as known: not cut or shifted (ids[1:], the
+ * targets, count one less), not scores or a model. */
+static bool whole_rows(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    /* s[1:] of a comprehension's s (no fact known of s here): a cut, whatever s holds */
+    for (uint32_t i = 1; parse_is(n, "subscript") && i < ts_node_named_child_count(n); i++)
+        if (parse_is(parse_unparen(ts_node_named_child(n, i)), "slice")) return false;
+    Fact x = svc_eval(in, n);
+    return x.obj == FO_NONE && !(x.kinds & ~FK_IDS) && !(x.flags & (FF_SHIFTED | FF_SLICED));
+}
+
 /* len(s) (+ k) as the element of [len(s) for s in seqs]: the tokens of each row, a count of
- * real tokens where the rows fill a padded batch (of anything but token scores or a model). */
-static PadVal row_lengths(Interp *in, TSNode body) {
+ * real tokens where the rows fill a padded batch. */
+static PadVal row_lengths(Interp *in, TSNode comp) {
     PadVal none = padval(PW_NONE, 0, 0, 0);
-    body = parse_unparen(body);
+    TSNode body = parse_unparen(parse_field(comp, "body"));
+    for (uint32_t i = 1; i < ts_node_named_child_count(comp); i++) {
+        TSNode clause = ts_node_named_child(comp, i);
+        if (parse_is(clause, "for_in_clause") && !whole_rows(in, parse_field(clause, "right")))
+            return none;
+    }
     long k = 0;
     if (parse_is(body, "binary_operator")) {
         TSNode op = parse_field(body, "operator");
@@ -675,9 +691,7 @@ static PadVal row_lengths(Interp *in, TSNode body) {
     if (!parse_is(body, "call") || !text_is(in, parse_field(body, "function"), "len") ||
         funcs_find(in, "len", 3) || ts_node_named_child_count(args) != 1)
         return none;
-    Fact x = svc_eval(in, ts_node_named_child(args, 0));
-    if (x.obj != FO_NONE || (x.kinds & ~FK_IDS) || (x.flags & (FF_SHIFTED | FF_SLICED)))
-        return none;
+    if (!whole_rows(in, ts_node_named_child(args, 0))) return none;
     return padval(PW_ROWLENS, 0, 0, k);
 }
 
@@ -1134,7 +1148,7 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
     case SYM_LIST_COMPREHENSION:
     case SYM_GENERATOR_EXPRESSION:
         v = rows_to_batch(take(in, parse_field(n, "body")));
-        if (!v.what) v = row_lengths(in, parse_field(n, "body"));
+        if (!v.what) v = row_lengths(in, n);
         break;
     case SYM_DICTIONARY_COMPREHENSION:
         if (r->obj == FO_ENCODING) {
