@@ -236,6 +236,10 @@ enum {
        of a batch, zipped with the rows of its chosen and rejected halves concatenated): zip
        stops at the shorter, so the last rows were never written (their prompt is kept) */
     MFLAW_ROWS_UNWRITTEN,
+    /* the scores of a joined sequence are cut to their last n (lp[-n:]) where n counts the
+       continuation's tokens with the tokenizer's special tokens (len(tok(cont).input_ids)):
+       a BOS counted there makes the cut one position early, the prompt's last token in */
+    MFLAW_TAIL_SPECIALS,
 };
 enum { SP_UNKNOWN = 0, SP_ADDED, SP_BARE }; /* Fact.specials */
 

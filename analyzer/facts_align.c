@@ -142,6 +142,7 @@ typedef struct Term {
     bool neg;
     bool ok;
     uint8_t specials; /* base is a count of token ids made with or without special tokens */
+    FactPos end;      /* where the tokens base counts end, when known */
 } Term;
 
 static Term term_of(Interp *in, TSNode n, const Fact *f, int depth) {
@@ -155,7 +156,7 @@ static Term term_of(Interp *in, TSNode n, const Fact *f, int depth) {
         t.ok = true;
         return t;
     }
-    if (f && (f->kinds & FK_INDEX) && f->ndim == 0) t.specials = f->specials;
+    if (f && (f->kinds & FK_INDEX) && f->ndim == 0) t.specials = f->specials, t.end = f->tail;
     if (f && (f->kinds & FK_INDEX) && f->head.sym && f->ndim == 0) {
         t.base = f->head.sym;
         t.c = f->head.c;
@@ -184,6 +185,8 @@ static Term term_of(Interp *in, TSNode n, const Fact *f, int depth) {
         }
     }
     if (parse_is(n, "unary_operator") && parse_text_eq(in->src, parse_field(n, "operator"), "-")) {
+        Fact af = svc_eval(in, parse_field(n, "argument")); /* -n: of n's tokens */
+        if ((af.kinds & FK_INDEX) && af.ndim == 0) t.specials = af.specials, t.end = af.tail;
         t.base = align_sym(text_sym(in, parse_field(n, "argument")), 'N');
         t.neg = true;
         t.ok = true;
@@ -236,6 +239,22 @@ static bool cut_at_other_count(const Fact *scores, Term t, FactPos head) {
            head.c == 0;
 }
 
+/* Token scores (or the ids they are then picked at) of a joined sequence (prompt + continuation)
+ * cut to their last n, n a count of the continuation's tokens made with the tokenizer's special
+ * tokens (len(tok(cont).input_ids)): a BOS sits only at the start of what is scored, so where
+ * the tokenizer puts one first the count is one more than the continuation's tokens there and
+ * the cut takes in the prompt's last token. A count without them (add_special_tokens=False), or
+ * the count less one (lp[-(n - 1):]), is right. */
+static bool tail_at_count_with_specials(const Fact *scores, Term t) {
+    bool token_scores = (scores->kinds & (FK_LOGPROB | FK_LOSS)) && !(scores->kinds & FK_RAW) &&
+                        (scores->flags & (FF_SELECTED | FF_PERTOKEN));
+    bool ids = scores->kinds == FK_IDS;
+    /* (ctx + cont of two encodings: cont's BOS is inside what is scored, its count right) */
+    bool counted_part_ends_it = t.end.sym && align_pos_eq(t.end, scores->tail);
+    return (token_scores || ids) && scores->obj == FO_NONE && (scores->flags & FF_JOINED) && t.ok &&
+           t.base && t.neg && t.c == 0 && t.specials == SP_ADDED && !counted_part_ends_it;
+}
+
 /* x[s:e] (no step) on the position axis. */
 void align_slice(Interp *in, Fact *r, const Fact *value, TSNode slice) {
     TSNode parts[3];
@@ -250,6 +269,7 @@ void align_slice(Interp *in, Fact *r, const Fact *value, TSNode slice) {
         Term t = term_of(in, parts[0], &f, 0);
         head = pos_of(value, t);
         if (cut_at_other_count(value, t, head)) r->mask_flaw = MFLAW_SPECIALS;
+        if (tail_at_count_with_specials(value, t)) r->mask_flaw = MFLAW_TAIL_SPECIALS;
     }
     if (!ts_node_is_null(parts[1])) {
         Fact f = svc_eval(in, parts[1]);
@@ -302,7 +322,8 @@ void align_selected(Fact *r, const Fact *scores, const Fact *ids) {
     r->head = ids->head;
     r->tail = ids->tail;
     r->specials = ids->specials;
-    if (ids->mask_flaw == MFLAW_SPECIALS) r->mask_flaw = MFLAW_SPECIALS; /* picked at a cut */
+    if (ids->mask_flaw == MFLAW_SPECIALS || ids->mask_flaw == MFLAW_TAIL_SPECIALS)
+        r->mask_flaw = ids->mask_flaw; /* picked at a cut */
 }
 
 /* a + b, cat([a, b]) along positions: a's head, b's tail; the positions of both. */

@@ -600,6 +600,10 @@ typedef enum {
      * (arange(1, T + 1) <= lengths: pad_c 0): which tokens that keeps depends on what the scores
      * it multiplies are about (facts_mask.c) */
     PW_LENMASK,
+    /* the number of tokens of each row of a list of sequences, + pad_c (torch.tensor([len(s) for
+     * s in seqs])): each row's count of real tokens where those rows fill a padded batch, as
+     * PW_COUNT, but only a length bound takes it (the rows may be prompts: no read at it) */
+    PW_ROWLENS,
 } PadWhat;
 /* After interp_eval(n) computed *r: what n holds in the padding domain, and reads at pads. */
 void pad_expr(Interp *in, TSNode n, Fact *r);

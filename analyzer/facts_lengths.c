@@ -14,6 +14,7 @@ Fact lengths_of(Fact seq, AxisKind axis, TSNode node) {
         !(seq.flags & (FF_SHIFTED | FF_MASKED | FF_SLICED)))
         f.flags |= FF_COUNT;
     if (ids) f.specials = seq.specials; /* of ids with their special tokens or without */
+    if (ids) f.tail = seq.tail; /* where the tokens counted end (facts_align.c) */
     return f;
 }
 

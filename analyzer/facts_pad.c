@@ -430,6 +430,7 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
     case PW_COUNT:
     case PW_FIRSTPAD:
     case PW_ROWS:
+    case PW_ROWLENS:
         return v; /* idx[:, None], lengths[i]: the same index */
     case PW_REALMASK:
     case PW_MASKPART:
@@ -623,9 +624,9 @@ static PadVal length_bound(Interp *in, PadVal a, PadVal b, TSNode op) {
     bool lt = text_is(in, op, "<"), le = text_is(in, op, "<=");
     bool gt = text_is(in, op, ">"), ge = text_is(in, op, ">=");
     PadVal pos = a, count = b;
-    if (b.what == PW_ROWS && a.what == PW_COUNT && (gt || ge)) /* lengths > positions */
-        pos = b, count = a, lt = gt, le = ge;
-    if (pos.what != PW_ROWS || count.what != PW_COUNT || !(lt || le))
+    if (b.what == PW_ROWS && (a.what == PW_COUNT || a.what == PW_ROWLENS) && (gt || ge))
+        pos = b, count = a, lt = gt, le = ge; /* lengths > positions */
+    if (pos.what != PW_ROWS || (count.what != PW_COUNT && count.what != PW_ROWLENS) || !(lt || le))
         return padval(PW_NONE, 0, 0, 0);
     return padval(PW_LENMASK, count.pad, 0, count.c - pos.c + (le ? 1 : 0));
 }
@@ -656,6 +657,44 @@ static PadVal comparison_val(Interp *in, TSNode n) {
     return m;
 }
 
+/* Token sequences as they were encoded, as far as known: not cut or shifted (ids[1:], the
+ * targets, count one less), not scores or a model. */
+static bool whole_rows(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    /* s[1:] of a comprehension's s (no fact known of s here): a cut, whatever s holds */
+    for (uint32_t i = 1; parse_is(n, "subscript") && i < ts_node_named_child_count(n); i++)
+        if (parse_is(parse_unparen(ts_node_named_child(n, i)), "slice")) return false;
+    Fact x = svc_eval(in, n);
+    return x.obj == FO_NONE && !(x.kinds & ~FK_IDS) && !(x.flags & (FF_SHIFTED | FF_SLICED));
+}
+
+/* len(s) (+ k) as the element of [len(s) for s in seqs]: the tokens of each row, a count of
+ * real tokens where the rows fill a padded batch. */
+static PadVal row_lengths(Interp *in, TSNode comp) {
+    PadVal none = padval(PW_NONE, 0, 0, 0);
+    TSNode body = parse_unparen(parse_field(comp, "body"));
+    for (uint32_t i = 1; i < ts_node_named_child_count(comp); i++) {
+        TSNode clause = ts_node_named_child(comp, i);
+        if (parse_is(clause, "for_in_clause") && !whole_rows(in, parse_field(clause, "right")))
+            return none;
+    }
+    long k = 0;
+    if (parse_is(body, "binary_operator")) {
+        TSNode op = parse_field(body, "operator");
+        bool plus = text_is(in, op, "+"), minus = text_is(in, op, "-");
+        if (!(plus || minus) || !int_lit(in, parse_field(body, "right"), &k) || k < -8 || k > 8)
+            return none;
+        k = plus ? k : -k;
+        body = parse_unparen(parse_field(body, "left"));
+    }
+    TSNode args = parse_field(body, "arguments");
+    if (!parse_is(body, "call") || !text_is(in, parse_field(body, "function"), "len") ||
+        funcs_find(in, "len", 3) || ts_node_named_child_count(args) != 1)
+        return none;
+    if (!whole_rows(in, ts_node_named_child(args, 0))) return none;
+    return padval(PW_ROWLENS, 0, 0, k);
+}
+
 /* [pad] * n: a run of one element repeated a number of times the code computes. */
 static bool run_of(Interp *in, TSNode n, long *elem) {
     n = parse_unparen(n);
@@ -674,11 +713,13 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
     long k, e;
     bool plus = text_is(in, op, "+"), minus = text_is(in, op, "-");
     /* count - 1, 1 + first_pad: the index moves (offsets clamped: no overflow) */
-    if ((plus || minus) && (a.what == PW_COUNT || a.what == PW_FIRSTPAD) && int_lit(in, rn, &k)) {
+    if ((plus || minus) && (a.what == PW_COUNT || a.what == PW_FIRSTPAD || a.what == PW_ROWLENS) &&
+        int_lit(in, rn, &k)) {
         k = k < -1000 ? -1000 : k > 1000 ? 1000 : k;
         return padval(a.what, a.pad, a.nd, a.c + (plus ? k : -k));
     }
-    if (plus && (b.what == PW_COUNT || b.what == PW_FIRSTPAD) && int_lit(in, ln, &k)) {
+    if (plus && (b.what == PW_COUNT || b.what == PW_FIRSTPAD || b.what == PW_ROWLENS) &&
+        int_lit(in, ln, &k)) {
         k = k < -1000 ? -1000 : k > 1000 ? 1000 : k;
         return padval(b.what, b.pad, b.nd, b.c + k);
     }
@@ -892,7 +933,7 @@ static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, co
                         int first, PadVal *argv, Fact *r) {
     long d;
     bool index = x.what == PW_COUNT || x.what == PW_FIRSTPAD || x.what == PW_ROWS ||
-                 x.what == PW_PARTCOUNT;
+                 x.what == PW_PARTCOUNT || x.what == PW_ROWLENS;
     if ((c->keeps & PK_ALL) || (x.what == PW_TAILMASK && (c->keeps & PK_TAILMASK))) return x;
     if (index && (c->keeps & PK_INDEX)) return x;
     /* mask.view(-1): the rows' positions in one line, each pad where it was: a part of the mask
@@ -997,9 +1038,11 @@ static void mask_by_use(Interp *in, TSNode m, TSNode ids) {
         svc_rebind(in, m, f);
         return;
     }
-    /* (a buffer of zeros the code wrote the ones of each row into is such a mask too) */
-    if (!found || f.obj != FO_NONE || f.pad_what || (f.kinds & ~FK_MASK) || f.ndim > 2 ||
-        !ids_found || x.obj != FO_NONE || !(x.kinds & FK_IDS))
+    /* (a buffer of zeros the code wrote the ones of each row into is such a mask too, and so
+     * is arange(T) < lengths: positions of the ids bounded by each row's count) */
+    bool bound = f.pad_what == PW_LENMASK && f.pad_c == 0;
+    if (!found || f.obj != FO_NONE || (f.pad_what && !bound) || (f.kinds & ~FK_MASK) ||
+        f.ndim > 2 || !ids_found || x.obj != FO_NONE || !(x.kinds & FK_IDS))
         return;
     f.flags |= x.flags & FF_JOINED;
     f.kinds = FK_MASK; /* of the ids' shape and positions */
@@ -1182,6 +1225,7 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
     case SYM_LIST_COMPREHENSION:
     case SYM_GENERATOR_EXPRESSION:
         v = rows_to_batch(take(in, parse_field(n, "body")));
+        if (!v.what) v = row_lengths(in, n);
         break;
     case SYM_DICTIONARY_COMPREHENSION:
         if (r->obj == FO_ENCODING) {

@@ -140,6 +140,16 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "whole padded width, so for every shorter prompt the mask starts inside it "
                    "and its last tokens are scored as the response's",
                    agg, where);
+    else if (flaw == MFLAW_TAIL_SPECIALS) /* one prompt token, not pads: no recipe counts it */
+        rules_emit(ctx, e->node, NULL,
+                   "count the continuation without special tokens (add_special_tokens=False), "
+                   "as the tokens it has at the end of the scored sequence",
+                   "token log-probs of prompt + continuation are %s over their last n "
+                   "positions%s, n counted on the continuation encoded with the tokenizer's "
+                   "special tokens: where the tokenizer puts a BOS first (Llama, Mistral, "
+                   "Gemma) n is one more than the continuation's tokens, so the prompt's last "
+                   "token is scored as the continuation's",
+                   agg, where);
     else if (flaw == MFLAW_ROWS_UNWRITTEN) /* prompt tokens of some rows: no recipe */
         rules_emit(ctx, e->node, NULL,
                    "give the per-row list as many rows as the mask: repeat it for every "
@@ -283,6 +293,7 @@ static void check(RuleContext *ctx) {
         bool flaw_any_slice = f->mask_flaw == MFLAW_INVERTED || f->mask_flaw == MFLAW_EARLY ||
                               f->mask_flaw == MFLAW_LAGS_WINDOW || f->mask_flaw == MFLAW_SPAN_OFF ||
                               f->mask_flaw == MFLAW_SPECIALS ||
+                              f->mask_flaw == MFLAW_TAIL_SPECIALS ||
                               f->mask_flaw == MFLAW_ROWS_UNWRITTEN;
         if (!token_logprobs(f) || (f->flags & FF_MASKED) ||
             ((f->flags & FF_SLICED) && !flaw_any_slice))
@@ -450,8 +461,12 @@ const Rule rule_LL106 = {
         "ids[:, n:]) at a prompt's token count made with another setting of the special tokens\n"
         "than the sequence scored (n = len(tok(prompt, add_special_tokens=False).input_ids),\n"
         "ids = tok(prompt + continuation).input_ids, or the other way round) is one token off\n"
-        "wherever the tokenizer puts a BOS first; a cut moved by one for the BOS is not.\n"
-        "A bound on positions made from each row's count of real tokens is judged against\n"
+        "wherever the tokenizer puts a BOS first; a cut moved by one for the BOS is not. So\n"
+        "is a cut of such scores to their last n (lp[-n:]) where n counts the continuation\n"
+        "encoded with the special tokens (len(tok(continuation).input_ids)); a count of a part\n"
+        "that was itself joined to the ids scored (ctx_ids + cont_ids) is right.\n"
+        "A bound on positions made from each row's count of real tokens (attention_mask.sum(-1),\n"
+        "or torch.tensor([len(s) for s in seqs]) of the rows padded) is judged against\n"
         "what the scores are about: arange(T) < lengths (or arange(1, T + 1) <= lengths)\n"
         "times scores of input_ids[:, 1:] keeps each shorter row's first pad; arange(T) <\n"
         "lengths - 1 does not.",
