@@ -286,6 +286,8 @@ typedef enum {
                             for model(**batch) */
     TARGET_FILL_SCORED,  /* EV_TARGET_UNWRITTEN: the fill is no value the loss ignores (or the
                             read is a selection's index): the step scores the fill as a token */
+    TARGET_READ_AHEAD,   /* EV_TARGET_UNWRITTEN: a loop forward over t reads buf[t + k] that only a
+                            later iteration writes (a recurrence that must run from the end) */
 } EventOp;
 
 typedef struct FactEvent {

@@ -143,7 +143,15 @@ typedef struct Term {
     bool ok;
     uint8_t specials; /* base is a count of token ids made with or without special tokens */
     FactPos end;      /* where the tokens base counts end, when known */
+    FactPos start, past; /* base is the length of a sequence starting at start (lengths_span) */
 } Term;
+
+/* An index value that is a length of a sequence's positions: its head is the sequence's start,
+ * its tail one past its end (counters and picked positions have head == tail). */
+static bool is_length(const Fact *f) {
+    return (f->kinds & FK_INDEX) && f->ndim == 0 && f->head.sym && !f->head.end &&
+           f->tail.sym && f->tail.end && f->head.sym != f->tail.sym;
+}
 
 static Term term_of(Interp *in, TSNode n, const Fact *f, int depth) {
     Term t = {0};
@@ -157,7 +165,15 @@ static Term term_of(Interp *in, TSNode n, const Fact *f, int depth) {
         return t;
     }
     if (f && (f->kinds & FK_INDEX) && f->ndim == 0) t.specials = f->specials, t.end = f->tail;
-    if (f && (f->kinds & FK_INDEX) && f->head.sym && f->ndim == 0) {
+    /* as any other expression, and where it ends (-n and n - 1 are not n: their own cases) */
+    if (f && is_length(f) && !parse_is(n, "unary_operator") && !parse_is(n, "binary_operator")) {
+        t.base = text_sym(in, n);
+        t.start = f->head;
+        t.past = f->tail;
+        t.ok = true;
+        return t;
+    }
+    if (f && (f->kinds & FK_INDEX) && f->head.sym && f->ndim == 0 && !is_length(f)) {
         t.base = f->head.sym;
         t.c = f->head.c;
         t.ok = true;
@@ -202,6 +218,11 @@ static FactPos pos_of(const Fact *v, Term t) {
     if (!t.ok) return (FactPos){0, 0, false};
     if (!t.neg) {
         if (!v->head.sym) return (FactPos){0, 0, false};
+        if (t.past.sym && v->head.sym == t.start.sym) { /* x[len(a)] where x starts with a */
+            FactPos p = t.past;
+            p.c += v->head.c - t.start.c + (int32_t)t.c;
+            return p;
+        }
         FactPos p = v->head;
         if (t.base) p.sym = align_sym(p.sym, t.base);
         p.c += (int32_t)t.c;

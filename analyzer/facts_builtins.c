@@ -80,7 +80,8 @@ Fact builtins_apply(Interp *in, const Applied *s) {
     case OP_LEN: { /* len(ids): its length; len(list of candidates) is no token count */
         Fact x = a->npos ? a->posf[0] : fact_unknown();
         AxisKind k = x.ndim >= 1 ? (AxisKind)x.ax[0] : AX_UNK;
-        return lengths_of(x, k == AX_ITEM || k == AX_STEP ? AX_ITEM : AX_POS, node);
+        Fact n = lengths_of(x, k == AX_ITEM || k == AX_STEP ? AX_ITEM : AX_POS, node);
+        return k == AX_POS ? lengths_span(n, &x) : n; /* len([B, T]) is B */
     }
     case OP_RANGE: {
         Fact r = fact_tensor(FK_INDEX, 0, node, 1, (AxisKind[]){AX_POS});

@@ -18,8 +18,25 @@ Fact lengths_of(Fact seq, AxisKind axis, TSNode node) {
     return f;
 }
 
+/* The length of a sequence's positions as a position itself: counted from the sequence's start
+ * (head: that start), it is the position one past its last (tail: the last + 1). x[:, n:] with
+ * n = len(a) then starts where a ends, when x starts where a starts (ctx + cont, cat([ctx,
+ * cont]) or scores of them: facts_align.c). A count of a mask's ones (mask.sum()) is no such
+ * length: padded rows have fewer. */
+Fact lengths_span(Fact f, const Fact *seq) {
+    if (seq->obj != FO_NONE || !seq->head.sym || seq->head.end || !seq->tail.sym ||
+        seq->head.sym == seq->tail.sym)
+        return f;
+    f.head = seq->head;
+    f.tail = align_shift(seq->tail, 1);
+    f.tail.end = true;
+    return f;
+}
+
 /* x.shape: one length per axis, counts where the axis holds positions. */
 Fact lengths_shape(Interp *in, Fact x, TSNode node) {
+    if (x.ndim < 0 && x.obj == FO_NONE && x.kinds == FK_IDS) /* ids of unknown rank: [B, T] */
+        fact_set_axes(&x, 2, (AxisKind[]){AX_BATCH, AX_POS});
     if (x.obj != FO_NONE || !x.kinds || x.ndim < 1) {
         Fact f = fact_of(FK_INDEX, 0, node);
         return f;
@@ -29,6 +46,7 @@ Fact lengths_shape(Interp *in, Fact x, TSNode node) {
     for (int i = 0; i < x.ndim; i++) {
         AxisKind k = (AxisKind)x.ax[i];
         t.elems[i] = lengths_of(x, k == AX_POS ? AX_POS : AX_BATCH, node);
+        if (k == AX_POS) t.elems[i] = lengths_span(t.elems[i], &x);
     }
     t.nelems = x.ndim;
     return t;
@@ -43,5 +61,8 @@ Fact lengths_size(Fact x, int dim, bool numel, TSNode node) {
     }
     AxisKind k = fact_axis(&x, dim);
     if (x.ndim < 0 && dim == -1 && k == AX_UNK) k = AX_POS;
-    return lengths_of(x, k == AX_POS ? AX_POS : AX_BATCH, node);
+    Fact f = lengths_of(x, k == AX_POS ? AX_POS : AX_BATCH, node);
+    /* ids of unknown rank: [B, T], so size(1) is their length too */
+    bool ids_bt = x.ndim < 0 && (x.kinds & FK_IDS) && (dim == 1 || dim == -1);
+    return k == AX_POS && (x.ndim >= 0 || ids_bt) ? lengths_span(f, &x) : f;
 }

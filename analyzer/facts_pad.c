@@ -1365,8 +1365,12 @@ void pad_assigned(Interp *in, TSNode target, TSNode value, const Fact *held) {
     TSNode container;
     Fact buf;
     if (!svc_item_container(in, target, &container, &buf)) return;
-    if (buf.fill || buf.pad_what == PW_IDS)
+    if (buf.fill || buf.pad_what == PW_IDS) {
         regions_assigned(in, parse_unparen(target), container, held);
+        Fact now; /* which positions it wrote: kept when buf is bound again below */
+        if (svc_item_container(in, target, &container, &now))
+            buf.fill_cov = now.fill_cov, buf.fill_end = now.fill_end;
+    }
     if (buf.pad_what == PW_ZEROS || buf.pad_what == PW_TAILMASK || buf.pad_what == PW_SPANMASK) {
         padval_store(&buf, written_mask(in, target, value, &buf));
         /* m[i, :k] = torch.tensor(vals): values at positions nothing says are the columns' (a

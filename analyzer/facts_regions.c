@@ -610,6 +610,55 @@ static void mark_written_reads(Interp *in, const Accesses *acc, uint32_t var, ui
     }
 }
 
+/* Does the body bind the container's name as a whole (buf = ..., buf += ...)? */
+static bool rebinds(Interp *in, TSNode n, uint32_t key, int depth) {
+    if (ts_node_is_null(n) || depth > 200 || parse_is(n, "function_definition") ||
+        parse_is(n, "class_definition") || parse_is(n, "lambda"))
+        return false;
+    if (parse_is(n, "assignment") || parse_is(n, "augmented_assignment")) {
+        TSNode l = parse_unparen(parse_field(n, "left"));
+        if ((parse_is(l, "identifier") || parse_is(l, "attribute")) && regions_key(in, l) == key)
+            return true;
+    }
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        if (rebinds(in, ts_node_named_child(n, i), key, depth + 1)) return true;
+    return false;
+}
+
+/* A recurrence run the wrong way: a loop forward over t (range(a, b), step 1) that writes a
+ * filled buffer at its own position t and reads it at t + k (k > 0). Position t + k is written
+ * by a later iteration only, so every read holds the fill: GAE's advantages[:, t + 1] read in
+ * a loop that must run from the end (reversed(range(T))). Nothing was written before the loop,
+ * and no write of the body covers the position read. */
+static void reads_ahead(Interp *in, TSNode stmt, TSNode body, const Accesses *acc, uint32_t var) {
+    TSNode it = parse_unparen(parse_field(stmt, "right"));
+    if (!parse_is(stmt, "for_statement") || !builtin_range(in, it) ||
+        !ts_node_is_null(posarg(it, 2)))
+        return;
+    for (size_t i = 0; i < acc->list.len; i++) {
+        const Access *r = &acc->list.items[i];
+        if (r->write || !ts_node_is_null(r->call) || r->open_lo || r->hi.base != var ||
+            r->hi.off || r->hi.c <= 0 || r->lo.base != var || r->lo.c != r->hi.c)
+            continue;
+        bool found;
+        Fact buf = svc_lookup_key(in, parse_field(r->node, "value"), &found);
+        if (!found || !buf.fill || buf.fill_cov != REG_NONE || rebinds(in, body, r->buf, 0))
+            continue;
+        Fact later = fact_unknown(); /* origin: the write at the loop's own position */
+        bool other = false;
+        for (size_t j = 0; j < acc->list.len; j++) {
+            const Access *w = &acc->list.items[j];
+            if (!w->write || w->buf != r->buf) continue;
+            bool own = !w->open_lo && !w->open_hi && w->lo.base == var && w->hi.base == var &&
+                       !w->lo.off && !w->hi.off && w->hi.c < r->hi.c;
+            if (!own) other = true;
+            else if (ts_node_is_null(later.origin)) later.origin = w->node;
+        }
+        if (!other && !ts_node_is_null(later.origin))
+            svc_emit(in, EV_TARGET_UNWRITTEN, TARGET_READ_AHEAD, r->node, buf, later, AX_UNK);
+    }
+}
+
 void regions_loop(Interp *in, TSNode body) {
     TSNode stmt = ts_node_parent(body);
     uint32_t start, stop, var = loop_variable(in, stmt, body, &start, &stop);
@@ -641,6 +690,7 @@ void regions_loop(Interp *in, TSNode body) {
             svc_emit(in, EV_TARGET_UNWRITTEN, buf.fill == r->ignore ? 0 : TARGET_FILL_SCORED,
                      r->aliased ? r->call : r->node, buf, later, AX_UNK);
     }
+    reads_ahead(in, stmt, body, &acc, var);
     mark_written_reads(in, &acc, var, start);
     array_free(&acc.list);
     array_free(&acc.aliases);

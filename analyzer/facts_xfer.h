@@ -95,6 +95,7 @@ void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend
 /* The length of seq along an axis of that kind: a token count N of unshifted, unmasked ids. */
 Fact lengths_of(Fact seq, AxisKind axis, TSNode node);
 Fact lengths_shape(Interp *in, Fact x, TSNode node);         /* x.shape */
+Fact lengths_span(Fact f, const Fact *seq); /* a length of seq's positions: where it ends */
 Fact lengths_size(Fact x, int dim, bool numel, TSNode node); /* x.size(d), x.numel() */
 
 /* ---- facts_names.c: what names say ---- */

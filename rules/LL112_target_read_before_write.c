@@ -157,6 +157,18 @@ static void check(RuleContext *ctx) {
         int row = facts_origin_row(ctx->facts, &e->in);
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (filled on line %d)", row);
+        if (e->op == TARGET_READ_AHEAD) {
+            /* no counterexample and no fix: the loop's direction is what is wrong */
+            rules_emit(ctx, e->node, NULL,
+                       "run the loop from the end (for t in reversed(range(...))), so position "
+                       "t + 1 is written before position t reads it",
+                       "the loop runs forward over t and reads the buffer one or more positions "
+                       "ahead, which only a later iteration writes (at line %u): the read still "
+                       "holds the fill%s, so the recurrence (a GAE advantage, a discounted "
+                       "return) never carries the later terms back",
+                       ts_node_start_point(e->in2.origin).row + 1, where);
+            continue;
+        }
         if (e->op == TARGET_FILL_SCORED)
             /* no counterexample: what the fill token scores depends on the model, not on
              * the table's candidates */
@@ -205,10 +217,11 @@ static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
 
 /* The fill comes from torch.full / full_like / new_full ("full") or torch.zeros / zeros_like
  * ("zeros"); the loss is cross_entropy, nll_loss or a CrossEntropyLoss / NLLLoss object, the
- * selection gather, take_along_dim or take_along_axis (case is ignored). */
+ * selection gather, take_along_dim or take_along_axis, or the read ahead is in a loop over the
+ * builtin range (case is ignored). */
 static const char *const literals[] = {
     "full", "zeros", "", "cross_entropy", "nll_loss", "crossentropyloss", "nllloss",
-    "gather", "take_along", NULL};
+    "gather", "take_along", "range", NULL};
 
 const Rule rule_LL112 = {
     .code = "LL112",
@@ -223,7 +236,9 @@ const Rule rule_LL112 = {
             "(ignore_index=pad_id, or -100 with the default) makes each log-prob 0; any other fill\n"
             "is scored as if it were the token. Silent when the write comes first and when that\n"
             "position was written before the loop (the whole buffer, or the prefix the loop runs\n"
-            "over).",
+            "over). Also flags a recurrence run the wrong way: a loop forward over t (range, step\n"
+            "1) that writes such a buffer at t and reads it at t + 1 (GAE's advantages[:, t + 1]),\n"
+            "a position only a later iteration writes, so the read always holds the fill.",
     .why =
         "A generation loop that pre-fills its token buffer with pad_id and computes the sampled\n"
         "token's log-prob with cross_entropy(logits, tokens[:, cur_pos], ignore_index=pad_id)\n"
