@@ -238,6 +238,9 @@ typedef struct ExecPlan {
      * id (a buffer's fill), which the tokenizer the script loads must have */
     bool tok_pad;
     char inst_class[EXEC_MAX_PARAMS][32]; /* XP_INSTANCE*: the class's name */
+    /* XP_ACCELERATOR: the method that bound it is Lightning Fabric's (setup_module, print),
+     * not accelerate's (unwrap_model, prepare): the stand-in's line names Fabric */
+    bool fabric[EXEC_MAX_PARAMS];
 } ExecPlan;
 
 /* The work every run of one finding may do together. Steps are counted, not timed, so a
@@ -731,11 +734,13 @@ ExecValue *exec_host_call(ExecRun *r, const char *q, ExecArgs *a);
 /* The value of a library name that is data, not a function: sys.argv, os.environ, string's
  * constants (NULL with r->failed unset: not one). */
 ExecValue *exec_host_value(ExecRun *r, const char *q, TSNode at);
-/* accelerate's Accelerator of one process on the CPU (is_main_process, num_processes 1): a
- * parameter whose first use is a method only an Accelerator has (unwrap_model, prepare), or
- * accelerate.Accelerator(). */
-ExecValue *exec_host_accelerator(ExecRun *r);
+/* accelerate's Accelerator (or Lightning's Fabric) of one process on the CPU (is_main_process,
+ * num_processes 1): a parameter whose first use is a method only such an object has
+ * (unwrap_model, prepare, setup_module), or accelerate.Accelerator() / lightning.Fabric().
+ * `what` names it in the stand-in's line ("Accelerator", "Fabric"). */
+ExecValue *exec_host_accelerator(ExecRun *r, const char *what);
 bool exec_host_accelerator_method(const char *m);
+bool exec_host_fabric_method(const char *m); /* one only Lightning's Fabric has (setup_module) */
 ExecValue *exec_host_accelerator_call(ExecRun *r, const char *m, ExecArgs *a);
 /* A method of an argparse parser (NULL with r->failed unset: not one). */
 ExecValue *exec_host_method(ExecRun *r, ExecValue *parser, const char *m, ExecArgs *a);

@@ -384,6 +384,26 @@ static const struct {
     {"stand_paths.py", "os.path.exists at line 8: False (the run has no files)", 18},
 };
 
+/* Library calls the run computes as the library does, no stand-in needed: a tokenizer wrapper's
+ * encode(text, device=torch.device(...)) gives the ids as a 1-D tensor (+ 0); torch.triu / tril
+ * and np.triu keep the elements on their side of the diagonal (+ 13). */
+static const struct {
+    const char *file;
+    double bonus;
+} computed[] = {
+    {"stand_wrapper_encode.py", 0},
+    {"stand_triu_mask.py", 13},
+};
+
+START_TEST(library_calls_computed_as_the_library_does) {
+    json_t *cex = check_cex(computed[_i].file);
+    ck_assert_msg(!strcmp(json_string_value(json_object_get(cex, "origin")), "script"), "%s: %s", computed[_i].file,
+                  json_string_value(json_object_get(cex, "fallback")));
+    assert_raw_logit_sums_plus(cex, computed[_i].bonus);
+    json_decref(cex);
+}
+END_TEST
+
 START_TEST(stand_in_scores_are_raw_logit_sums) {
     json_t *cex = check_cex(raw_sums[_i].file);
     ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
@@ -444,6 +464,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, minimum_shift_stays_finite);
     tcase_add_test(tc, host_stand_ins_are_reported);
     tcase_add_loop_test(tc, stand_in_scores_are_raw_logit_sums, 0, sizeof raw_sums / sizeof *raw_sums);
+    tcase_add_loop_test(tc, library_calls_computed_as_the_library_does, 0, sizeof computed / sizeof *computed);
     tcase_add_loop_test(tc, served_clients_give_the_toy_lm, 0, sizeof served / sizeof *served);
     suite_add_tcase(s, tc);
     return s;
