@@ -973,6 +973,8 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
             k++;
         if (k == e->n_stand_ins && k < VERIFY_MAX_STAND_INS) memcpy(e->stand_ins[e->n_stand_ins++], r.stand_ins[i], sizeof e->stand_ins[0]);
     }
+    /* (the run's own failure: a batch's scores read from the flagged code may word another) */
+    bool none_id = rc < 0 && r.failed && r.fail == XF_NONE_ID;
     exec_run_free(&r);
     trace_run(e, ci, rc, why->text);
     bool self_lacks = !ts_node_is_null(e->cls) && why->kind == XF_NO_FIELD;
@@ -987,12 +989,12 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         rc = entry_run(e, t, ci, scores, dtype, pick, why);
         if (rc < 0 && first.progress >= why->progress) *why = first;
     }
-    if (rc < 0 && why->kind == XF_NONE_ID && !e->plan.tok_pad && !e->bound_plan) {
+    if (rc < 0 && (why->kind == XF_NONE_ID || none_id) && !e->plan.tok_pad && !e->bound_plan) {
         /* None filled an id buffer: the tokenizer's pad id, which the script's tokenizer has (it
          * would crash otherwise): again with a pad token, said so (a failure then names what
-         * stops the code further on) */
+         * stops the code further on), each parameter bound as it was (bound anew, the first
+         * use of a tokenizer called on a parameter would make it the model again) */
         e->plan.tok_pad = true;
-        plan_rebind(&e->plan);
         rc = entry_run(e, t, ci, scores, dtype, pick, why);
         if (rc < 0) e->plan.tok_pad = false;
     }

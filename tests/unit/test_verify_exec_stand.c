@@ -366,7 +366,8 @@ END_TEST
 /* Stand-ins of the script's own runs whose scores are the raw-logit sums (+ a bonus the script
  * adds), each said so: an accelerate Accelerator bound by unwrap_model (one process) whose model
  * is called through __call__; a tokenizer's pad_token_id filling an id buffer (the run again
- * with the end of text as the pad token); a causal LM class of the script's own built by the
+ * with the end of text as the pad token; for a batch of the candidates' texts, the tokenizer
+ * still bound as the tokenizer); a causal LM class of the script's own built by the
  * scorer (the toy LM); a shuffle (the order kept), a backward pass (nothing) and a fill from a
  * one-element tensor (+ 0.5); a model output unpacked in two names ((logits, None)); a shuffling
  * DataLoader with the default collation (the order kept); paths computed as text, a file the run
@@ -377,6 +378,7 @@ static const struct {
 } raw_sums[] = {
     {"stand_accelerate.py", "Accelerator: one process on the CPU", 0},
     {"stand_pad_fill.py", "tokenizer: its pad token is the end of text", 0},
+    {"stand_pad_fill_batch.py", "tokenizer: its pad token is the end of text", 0},
     {"stand_token_model.py", "nn.Module at line 7: TinyLM is the toy LM", 0},
     {"stand_shuffle_backward.py", "torch.randperm at line 8: keeps the order", 0.5},
     {"stand_unpack_output.py", "model output at line 4: unpacked as (logits, None)", 0},
