@@ -667,15 +667,15 @@ ExecValue *exec_nn_dist_method(ExecRun *r, ExecValue *dist, const char *m, ExecA
 
 /* ---- verify_exec_flow.c ---- */
 /* The item of the returned tuple of n items of function `def` that the values of the flagged
- * node (mark_start..mark_end) flow into: its index; 0 when none, item 0, or more than one do. */
+ * node (mark_start..mark_end) flow into: its index; -1 when none or more than one do. */
 int verify_exec_flow_item(const Source *src, TSNode def, uint32_t mark_start, uint32_t mark_end, int n);
 /* Does v hold floats (a float tensor, a float, or a list whose first item is one)? Ids and
  * token lists do not. */
 bool verify_exec_holds_floats(const ExecValue *v);
 /* The item of a tuple an entry given every candidate returns that holds one float per candidate
  * (a list of n Python floats, or a float tensor of n): (preds, margins) gives its margins. Item
- * `flowing` (> 0: the one the flagged code flows into) when it does, else the only one that
- * does; -1: none, or more than one. */
+ * `flowing` (>= 0: the one the flagged code flows into, (total, count) its total) when it does,
+ * else the only one that does; -1: none, or more than one. */
 int verify_exec_batch_item(const ExecValue *v, int n, int flowing);
 /* The same for a returned dict literal: the key (into out, n bytes) of the one pair whose value
  * the flagged values flow into; false: none, or more than one. */

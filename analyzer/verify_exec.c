@@ -779,14 +779,14 @@ static bool entry_read_positions(const ExecRun *r, ExecEntry *e, ExecValue *v, d
     return true;
 }
 
-/* The item of the entry's returned tuple of n items the flagged code's values flow into (0:
+/* The item of the entry's returned tuple of n items the flagged code's values flow into (-1:
  * none, or unknown). */
 static int flow_item(const ExecEntry *e, int n) {
-    return e->module_unit ? 0 : verify_exec_flow_item(&e->vs->src, e->def, e->mark_start, e->mark_end, n);
+    return e->module_unit ? -1 : verify_exec_flow_item(&e->vs->src, e->def, e->mark_start, e->mark_end, n);
 }
 
 /* A generation's tuple (tokens, their log-probs): item `only` (> 0) when the flagged code's
- * values flow into it alone, else (only == 0, a run that generates the candidate) the first
+ * values flow into it alone, else (only <= 0, a run that generates the candidate) the first
  * item after the first that holds floats; it is one number, or one value per position (read as
  * entry_read_positions does). Its index, 0: none. */
 static int tuple_score(const ExecRun *r, ExecEntry *e, ExecValue *v, int only, double *score, const char **dtype) {
