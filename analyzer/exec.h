@@ -238,6 +238,9 @@ typedef struct ExecPlan {
      * id (a buffer's fill), which the tokenizer the script loads must have */
     bool tok_pad;
     char inst_class[EXEC_MAX_PARAMS][32]; /* XP_INSTANCE*: the class's name */
+    /* XP_ACCELERATOR: the method that bound it is Lightning Fabric's (setup_module, print),
+     * not accelerate's (unwrap_model, prepare): the stand-in's line names Fabric */
+    bool fabric[EXEC_MAX_PARAMS];
 } ExecPlan;
 
 /* The work every run of one finding may do together. Steps are counted, not timed, so a
@@ -664,15 +667,15 @@ ExecValue *exec_nn_dist_method(ExecRun *r, ExecValue *dist, const char *m, ExecA
 
 /* ---- verify_exec_flow.c ---- */
 /* The item of the returned tuple of n items of function `def` that the values of the flagged
- * node (mark_start..mark_end) flow into: its index; 0 when none, item 0, or more than one do. */
+ * node (mark_start..mark_end) flow into: its index; -1 when none or more than one do. */
 int verify_exec_flow_item(const Source *src, TSNode def, uint32_t mark_start, uint32_t mark_end, int n);
 /* Does v hold floats (a float tensor, a float, or a list whose first item is one)? Ids and
  * token lists do not. */
 bool verify_exec_holds_floats(const ExecValue *v);
 /* The item of a tuple an entry given every candidate returns that holds one float per candidate
  * (a list of n Python floats, or a float tensor of n): (preds, margins) gives its margins. Item
- * `flowing` (> 0: the one the flagged code flows into) when it does, else the only one that
- * does; -1: none, or more than one. */
+ * `flowing` (>= 0: the one the flagged code flows into, (total, count) its total) when it does,
+ * else the only one that does; -1: none, or more than one. */
 int verify_exec_batch_item(const ExecValue *v, int n, int flowing);
 /* The same for a returned dict literal: the key (into out, n bytes) of the one pair whose value
  * the flagged values flow into; false: none, or more than one. */
@@ -731,11 +734,13 @@ ExecValue *exec_host_call(ExecRun *r, const char *q, ExecArgs *a);
 /* The value of a library name that is data, not a function: sys.argv, os.environ, string's
  * constants (NULL with r->failed unset: not one). */
 ExecValue *exec_host_value(ExecRun *r, const char *q, TSNode at);
-/* accelerate's Accelerator of one process on the CPU (is_main_process, num_processes 1): a
- * parameter whose first use is a method only an Accelerator has (unwrap_model, prepare), or
- * accelerate.Accelerator(). */
-ExecValue *exec_host_accelerator(ExecRun *r);
+/* accelerate's Accelerator (or Lightning's Fabric) of one process on the CPU (is_main_process,
+ * num_processes 1): a parameter whose first use is a method only such an object has
+ * (unwrap_model, prepare, setup_module), or accelerate.Accelerator() / lightning.Fabric().
+ * `what` names it in the stand-in's line ("Accelerator", "Fabric"). */
+ExecValue *exec_host_accelerator(ExecRun *r, const char *what);
 bool exec_host_accelerator_method(const char *m);
+bool exec_host_fabric_method(const char *m); /* one only Lightning's Fabric has (setup_module) */
 ExecValue *exec_host_accelerator_call(ExecRun *r, const char *m, ExecArgs *a);
 /* A method of an argparse parser (NULL with r->failed unset: not one). */
 ExecValue *exec_host_method(ExecRun *r, ExecValue *parser, const char *m, ExecArgs *a);

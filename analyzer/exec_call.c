@@ -1140,7 +1140,7 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                     v = exec_fail_at(r, at, "llama_cpp tokenize() of a %s", text ? exec_kind_name(text) : "nothing");
             } else if (!strcmp(self->obj.type, "accelerator")) {
                 v = exec_host_accelerator_call(r, m, &a);
-                if (!v && !r->failed) v = exec_fail_as(r, XF_GAP, at, "unsupported call Accelerator.%s", m);
+                if (!v && !r->failed) v = exec_fail_as(r, XF_GAP, at, "unsupported call %s of the accelerator", m);
             } else if (!strcmp(self->obj.type, "argparser")) {
                 v = exec_host_method(r, self, m, &a);
                 if (!v && !r->failed) v = exec_fail_as(r, XF_GAP, at, "unsupported call ArgumentParser.%s", m);

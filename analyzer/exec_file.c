@@ -54,10 +54,13 @@ bool exec_file_is(const ExecValue *v) {
 }
 
 /* What reading a file gives: the file itself, its lines (or its text split into them) iterated
- * as one record; a data set's subsets and reorderings are the same records too. */
+ * as one record; a data set's subsets and reorderings are the same records too, and so are its
+ * examples mapped by a function (raw.map(lambda ex: {...})): the fields the mapped records are
+ * read by are bound by that use, as the loaded ones are. */
 static bool file_reader(const char *m) {
     static const char *const readers[] = {"read",  "readlines", "readline", "strip",   "rstrip", "lstrip",
-                                          "splitlines", "split", "decode", "select", "shuffle", "take"};
+                                          "splitlines", "split", "decode", "select", "shuffle", "take",
+                                          "map", "filter"};
     for (size_t i = 0; i < sizeof readers / sizeof *readers; i++)
         if (!strcmp(m, readers[i])) return true;
     return false;

@@ -121,6 +121,12 @@ ExecValue *exec_host_call(ExecRun *r, const char *q, ExecArgs *a) {
         if (!exec_arg(a, 0, "path")) return exec_fail_at(r, a->at, "%s() of nothing", q);
         return exec_stand_in(r, a->at, q, "False (the run has no files)") ? exec_bool(false) : NULL;
     }
+    if (!strcmp(q, "torch.device")) { /* torch.device("cuda", 0): a device is its name to the run */
+        ExecValue *type = exec_arg(a, 0, "type");
+        (void)exec_arg(a, 1, "index");
+        if (!type || type->kind != XV_STR) return exec_fail_at(r, a->at, "torch.device() of other than a name");
+        return type;
+    }
     if (!strcmp(q, "torch.load") || !strcmp(q, "safetensors.torch.load_file") ||
         !strcmp(q, "flax.training.checkpoints.restore_checkpoint")) {
         /* weights the run cannot read: an opaque checkpoint, which only a model's load_state_dict
@@ -133,7 +139,7 @@ ExecValue *exec_host_call(ExecRun *r, const char *q, ExecArgs *a) {
     if (!strcmp(q, "accelerate.Accelerator") || !strcmp(q, "lightning.Fabric") || !strcmp(q, "lightning.fabric.Fabric") ||
         !strcmp(q, "lightning_fabric.Fabric")) { /* Lightning's Fabric: the same one process */
         a->used = ~0u; /* mixed_precision=, gradient_accumulation_steps=: nothing one process's score reads */
-        return exec_host_accelerator(r);
+        return exec_host_accelerator(r, strstr(q, "Fabric") ? "Fabric" : "Accelerator");
     }
     if (!strcmp(q, "argparse.ArgumentParser")) {
         a->used = ~0u; /* description=, formatter_class=: nothing a default depends on */
@@ -204,6 +210,15 @@ static const char *const accel_identity[] = {"unwrap_model", "prepare", "prepare
 static const char *const accel_inert[] = {"wait_for_everyone", "print", "log", "backward", "end_training",
                                           "free_memory", "init_trackers", "barrier", "log_dict", "seed_everything"};
 
+/* Is m a method Lightning's Fabric has and accelerate's Accelerator has not? */
+bool exec_host_fabric_method(const char *m) {
+    static const char *const own[] = {"setup", "setup_module", "setup_dataloaders", "to_device", "all_gather",
+                                      "all_reduce", "barrier", "print", "log_dict", "seed_everything"};
+    for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+        if (!strcmp(m, own[i])) return true;
+    return false;
+}
+
 bool exec_host_accelerator_method(const char *m) {
     /* only the Accelerator's own names: gather, reduce, log or backward may be a tensor's */
     static const char *const own[] = {"unwrap_model", "prepare", "prepare_model", "gather_for_metrics",
@@ -216,8 +231,8 @@ bool exec_host_accelerator_method(const char *m) {
     return false;
 }
 
-ExecValue *exec_host_accelerator(ExecRun *r) {
-    if (!exec_stand_in(r, (TSNode){0}, "Accelerator", "one process on the CPU")) return NULL;
+ExecValue *exec_host_accelerator(ExecRun *r, const char *what) {
+    if (!exec_stand_in(r, (TSNode){0}, what, "one process on the CPU")) return NULL;
     ExecValue *acc = exec_object(r, "accelerator");
     if (!acc || !exec_dict_set_str(r, &acc->obj.fields, "device", exec_str(r, "cpu", 3)) ||
         !exec_dict_set_str(r, &acc->obj.fields, "is_main_process", exec_bool(true)) ||

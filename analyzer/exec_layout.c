@@ -1,6 +1,6 @@
 /* exec_layout: tensor kernels that lay a tensor's values out anew for the concrete interpreter:
  * repeat / tile / expand / broadcast_to, matrix products (torch.matmul, mm, bmm, dot, np.dot),
- * F.one_hot, F.pad (constant) and einops.rearrange of named axes. Each follows the library's
+ * F.one_hot, F.pad (constant), triu / tril and einops.rearrange of named axes. Each follows the library's
  * shape rules and raises where it raises; values are copied, never recomputed, except the
  * products (summed exactly, rounded once to the dtype). */
 #include <stdint.h>
@@ -152,7 +152,24 @@ static ExecValue *k_pad(ExecRun *r, ExecTensor *t, ExecArgs *a) {
     return tv(r, o);
 }
 
+/* triu / tril (torch's diagonal=, NumPy's k=): the last two axes' elements above (on or below)
+ * the k-th diagonal kept, the others 0 (a causal mask built as triu(full(-inf), 1)). */
+static ExecValue *k_triangle(ExecRun *r, ExecTensor *t, bool upper, ExecArgs *a) {
+    int64_t k = 0;
+    ExecValue *kv = exec_arg(a, 0, t->numpy ? "k" : "diagonal");
+    if (kv && !exec_as_int(kv, &k)) return exec_fail_at(r, a->at, "%s() of a non-integer diagonal", upper ? "triu" : "tril");
+    if (t->ndim < 2) return exec_fail_at(r, a->at, "%s() of a tensor of %d dimensions", upper ? "triu" : "tril", t->ndim);
+    ExecTensor *o = exec_tensor_new(r, t->dtype, t->ndim, t->shape, t->numpy);
+    int rows = t->shape[t->ndim - 2], cols = t->shape[t->ndim - 1];
+    for (int e = 0; o && e < t->n; e++) {
+        int64_t j = e % cols, i = (e / cols) % rows;
+        o->data[e] = (upper ? j - i >= k : j - i <= k) ? t->data[e] : 0.0;
+    }
+    return tv(r, o);
+}
+
 ExecValue *exec_layout_method(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a) {
+    if (!strcmp(fn, "triu") || !strcmp(fn, "tril")) return k_triangle(r, t, fn[3] == 'u', a);
     if (!strcmp(fn, "repeat") && !t->numpy) return k_repeat(r, t, a, false);
     if (!strcmp(fn, "tile")) return k_repeat(r, t, a, true);
     if (!strcmp(fn, "expand") || !strcmp(fn, "broadcast_to")) {

@@ -157,9 +157,10 @@ static ExecValue *tok_encoding(ExecRun *r, ExecValue *tok, ExecValue *rows, bool
     return enc;
 }
 
-static bool tok_keywords_known(ExecRun *r, ExecArgs *a, const char *what) {
+static bool tok_keywords_known(ExecRun *r, ExecArgs *a, const char *what, bool device) {
     for (int k = 0; k < a->nkw; k++)
         if (strcmp(a->kw[k], "text") && strcmp(a->kw[k], "return_tensors") && strcmp(a->kw[k], "padding") &&
+            (!device || strcmp(a->kw[k], "device")) &&
             strcmp(a->kw[k], "encoded_inputs") && !stand_ignorable(a->kw[k]))
             return exec_fail_as(r, XF_GAP, a->at, "unsupported keyword %s= of %s", a->kw[k], what) != NULL;
     return true;
@@ -188,7 +189,13 @@ static ExecValue *tok_call(ExecRun *r, ExecValue *tok, ExecArgs *a) {
     }
     bool pad = false;
     if (padding && !exec_truthy(r, padding, &pad)) return NULL;
-    if (!rows || !tok_keywords_known(r, a, "the tokenizer")) return NULL;
+    /* device=: a wrapper's encode (lit-gpt's Tokenizer.encode(text, device=)) gives the ids of
+     * one text as a 1-D tensor, not an encoding (HF's tokenizers take no device) */
+    if (rows && !batch && exec_arg(a, -1, "device")) {
+        if (!tok_keywords_known(r, a, "the tokenizer", true)) return NULL;
+        return exec_tensor_value(r, exec_tensor_from(r, rows->seq.items[0], XD_INT64, false));
+    }
+    if (!rows || !tok_keywords_known(r, a, "the tokenizer", false)) return NULL;
     return tok_encoding(r, tok, rows, pad, rt, batch, a->at);
 }
 
@@ -216,7 +223,7 @@ static ExecValue *tok_pad(ExecRun *r, ExecValue *tok, ExecArgs *a) {
     if (!rows || rows->kind != XV_LIST) return exec_fail_at(r, a->at, "tokenizer.pad() without input_ids rows");
     for (int i = 0; i < rows->seq.n; i++)
         if (rows->seq.items[i]->kind != XV_LIST) return exec_fail_at(r, a->at, "tokenizer.pad() of rows that are not lists");
-    if (!tok_keywords_known(r, a, "tokenizer.pad()")) return NULL;
+    if (!tok_keywords_known(r, a, "tokenizer.pad()", false)) return NULL;
     return tok_encoding(r, tok, rows, pad, rt, true, a->at);
 }
 
@@ -241,9 +248,12 @@ static ExecValue *tok_method(ExecRun *r, ExecValue *self, const char *m, ExecArg
         if (!text || text->kind != XV_STR) return exec_fail_at(r, a->at, "encode() of a %s", exec_kind_name(text));
         ExecValue *ids = tok_ids(r, text);
         ExecValue *rt = exec_arg(a, -1, "return_tensors");
+        bool device = exec_arg(a, -1, "device") != NULL; /* a wrapper's: the ids as a 1-D tensor */
         for (int k = 0; k < a->nkw; k++)
-            if (strcmp(a->kw[k], "text") && strcmp(a->kw[k], "return_tensors") && !stand_ignorable(a->kw[k]))
+            if (strcmp(a->kw[k], "text") && strcmp(a->kw[k], "return_tensors") && strcmp(a->kw[k], "device") &&
+                !stand_ignorable(a->kw[k]))
                 return exec_fail_as(r, XF_GAP, a->at, "unsupported keyword %s= of encode()", a->kw[k]);
+        if (ids && device) return exec_tensor_value(r, exec_tensor_from(r, ids, XD_INT64, false));
         if (!ids || !rt || rt->kind != XV_STR) return ids;
         ExecValue *outer = exec_new(r, XV_LIST);
         if (!outer || !exec_seq_push(r, &outer->seq, ids)) return NULL;
@@ -917,6 +927,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         return arg && arg->kind == XV_PENDING ? 2 : 1;
     }
     if (!strncmp(use, "attr:", 5) && exec_host_accelerator_method(use + 5)) { /* accelerator.unwrap_model */
+        r->plan->fabric[param] = exec_host_fabric_method(use + 5);
         opts[0] = XP_ACCELERATOR;
         return 1;
     }
@@ -1314,7 +1325,7 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         return l;
     }
     case XP_ACCELERATOR:
-        return exec_host_accelerator(r);
+        return exec_host_accelerator(r, r->plan->fabric[i] ? "Fabric" : "Accelerator");
     case XP_UNIT: {
         char what[64];
         snprintf(what, sizeof what, "parameter %s", r->plan->names[i]);

@@ -779,14 +779,14 @@ static bool entry_read_positions(const ExecRun *r, ExecEntry *e, ExecValue *v, d
     return true;
 }
 
-/* The item of the entry's returned tuple of n items the flagged code's values flow into (0:
+/* The item of the entry's returned tuple of n items the flagged code's values flow into (-1:
  * none, or unknown). */
 static int flow_item(const ExecEntry *e, int n) {
-    return e->module_unit ? 0 : verify_exec_flow_item(&e->vs->src, e->def, e->mark_start, e->mark_end, n);
+    return e->module_unit ? -1 : verify_exec_flow_item(&e->vs->src, e->def, e->mark_start, e->mark_end, n);
 }
 
 /* A generation's tuple (tokens, their log-probs): item `only` (> 0) when the flagged code's
- * values flow into it alone, else (only == 0, a run that generates the candidate) the first
+ * values flow into it alone, else (only <= 0, a run that generates the candidate) the first
  * item after the first that holds floats; it is one number, or one value per position (read as
  * entry_read_positions does). Its index, 0: none. */
 static int tuple_score(const ExecRun *r, ExecEntry *e, ExecValue *v, int only, double *score, const char **dtype) {
@@ -973,6 +973,8 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
             k++;
         if (k == e->n_stand_ins && k < VERIFY_MAX_STAND_INS) memcpy(e->stand_ins[e->n_stand_ins++], r.stand_ins[i], sizeof e->stand_ins[0]);
     }
+    /* (the run's own failure: a batch's scores read from the flagged code may word another) */
+    bool none_id = rc < 0 && r.failed && r.fail == XF_NONE_ID;
     exec_run_free(&r);
     trace_run(e, ci, rc, why->text);
     bool self_lacks = !ts_node_is_null(e->cls) && why->kind == XF_NO_FIELD;
@@ -987,12 +989,12 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         rc = entry_run(e, t, ci, scores, dtype, pick, why);
         if (rc < 0 && first.progress >= why->progress) *why = first;
     }
-    if (rc < 0 && why->kind == XF_NONE_ID && !e->plan.tok_pad && !e->bound_plan) {
+    if (rc < 0 && (why->kind == XF_NONE_ID || none_id) && !e->plan.tok_pad && !e->bound_plan) {
         /* None filled an id buffer: the tokenizer's pad id, which the script's tokenizer has (it
          * would crash otherwise): again with a pad token, said so (a failure then names what
-         * stops the code further on) */
+         * stops the code further on), each parameter bound as it was (bound anew, the first
+         * use of a tokenizer called on a parameter would make it the model again) */
         e->plan.tok_pad = true;
-        plan_rebind(&e->plan);
         rc = entry_run(e, t, ci, scores, dtype, pick, why);
         if (rc < 0) e->plan.tok_pad = false;
     }

@@ -103,7 +103,7 @@ static void flow_returns(const Flow *f, TSNode n, const Names *ns, int count, in
 }
 
 int verify_exec_flow_item(const Source *src, TSNode def, uint32_t mark_start, uint32_t mark_end, int n) {
-    if (!parse_is(def, "function_definition")) return 0;
+    if (!parse_is(def, "function_definition")) return -1;
     const Flow flow = {src, mark_start, mark_end}, *f = &flow;
     TSNode body = parse_field(def, "body");
     Names ns = {.count = 0};
@@ -111,7 +111,7 @@ int verify_exec_flow_item(const Source *src, TSNode def, uint32_t mark_start, ui
         ;
     int item = -1;
     flow_returns(f, body, &ns, n, &item);
-    return item > 0 ? item : 0;
+    return item >= 0 ? item : -1;
 }
 
 /* The first dict literal under n, nested defs left out (null: none). */
@@ -295,7 +295,7 @@ static bool n_floats(const ExecValue *x, int n) {
 
 int verify_exec_batch_item(const ExecValue *v, int n, int flowing) {
     if (v->kind != XV_TUPLE || v->seq.n > 4) return -1;
-    if (flowing > 0 && flowing < v->seq.n && n_floats(v->seq.items[flowing], n)) return flowing;
+    if (flowing >= 0 && flowing < v->seq.n && n_floats(v->seq.items[flowing], n)) return flowing;
     int found = -1;
     for (int i = 0; i < v->seq.n; i++)
         if (n_floats(v->seq.items[i], n)) {

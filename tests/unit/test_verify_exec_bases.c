@@ -77,7 +77,7 @@ END_TEST
 START_TEST(fabric_and_batch_pop_run) {
     json_t *o = check_json(TEST_DATA_DIR "/exec/fabric_batch_pop.py");
     json_t *cex = only_script_cex(o, "validate");
-    ck_assert(cex_has_stand_in(cex, "Accelerator: one process on the CPU"));
+    ck_assert(cex_has_stand_in(cex, "Fabric: one process on the CPU")); /* (its own name, not accelerate's) */
     assert_raw_logit_sums(cex);
     json_decref(o);
 }

@@ -109,6 +109,19 @@ START_TEST(records_loaded_from_a_file_are_the_tables) {
 }
 END_TEST
 
+/* A data set reshaped by functions before the loop (raw.map(lambda ex: {...}), then filter):
+ * the mapped records are the same records, their fields bound by use, so the flagged raw-logit
+ * sum runs on the table's candidates. */
+START_TEST(mapped_data_set_records_are_the_tables) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/data_set_mapped.py");
+    json_t *cex = only_script_cex(o, "evaluate_mapped");
+    ck_assert(cex_has_stand_in(cex, "datasets.load_dataset at line 11: the run loads no data set"));
+    assert_raw_logit_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 /* A per-token NLL of raw logits that the caller sorts without reverse: lower is better (the
  * callers' order, not the recipe's), each score minus the mean chosen raw logit, and the
  * script's pick the lowest. */
@@ -269,6 +282,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, model_moved_first_is_the_model);
     tcase_add_test(tc, returned_dict_key_is_found_by_data_flow);
     tcase_add_loop_test(tc, records_loaded_from_a_file_are_the_tables, 0, sizeof loaded / sizeof *loaded);
+    tcase_add_test(tc, mapped_data_set_records_are_the_tables);
     tcase_add_test(tc, callers_minimum_is_the_order);
     tcase_add_test(tc, record_fields_by_key_and_a_parallel_label);
     tcase_add_test(tc, tensor_data_attributes_are_values);

@@ -366,7 +366,8 @@ END_TEST
 /* Stand-ins of the script's own runs whose scores are the raw-logit sums (+ a bonus the script
  * adds), each said so: an accelerate Accelerator bound by unwrap_model (one process) whose model
  * is called through __call__; a tokenizer's pad_token_id filling an id buffer (the run again
- * with the end of text as the pad token); a causal LM class of the script's own built by the
+ * with the end of text as the pad token; for a batch of the candidates' texts, the tokenizer
+ * still bound as the tokenizer); a causal LM class of the script's own built by the
  * scorer (the toy LM); a shuffle (the order kept), a backward pass (nothing) and a fill from a
  * one-element tensor (+ 0.5); a model output unpacked in two names ((logits, None)); a shuffling
  * DataLoader with the default collation (the order kept); paths computed as text, a file the run
@@ -377,12 +378,34 @@ static const struct {
 } raw_sums[] = {
     {"stand_accelerate.py", "Accelerator: one process on the CPU", 0},
     {"stand_pad_fill.py", "tokenizer: its pad token is the end of text", 0},
+    {"stand_pad_fill_batch.py", "tokenizer: its pad token is the end of text", 0},
     {"stand_token_model.py", "nn.Module at line 7: TinyLM is the toy LM", 0},
     {"stand_shuffle_backward.py", "torch.randperm at line 8: keeps the order", 0.5},
     {"stand_unpack_output.py", "model output at line 4: unpacked as (logits, None)", 0},
     {"stand_data_loader.py", "DataLoader at line 8: keeps the dataset's order", 0},
     {"stand_paths.py", "os.path.exists at line 8: False (the run has no files)", 18},
 };
+
+/* Library calls the run computes as the library does, no stand-in needed: a tokenizer wrapper's
+ * encode(text, device=torch.device(...)) gives the ids as a 1-D tensor (+ 0); torch.triu / tril
+ * and np.triu keep the elements on their side of the diagonal (+ 13). */
+static const struct {
+    const char *file;
+    double bonus;
+} computed[] = {
+    {"stand_wrapper_encode.py", 0},
+    {"stand_triu_mask.py", 13},
+    {"batch_total_and_count.py", 0}, /* (totals, counts): the item the flagged values flow into */
+};
+
+START_TEST(library_calls_computed_as_the_library_does) {
+    json_t *cex = check_cex(computed[_i].file);
+    ck_assert_msg(!strcmp(json_string_value(json_object_get(cex, "origin")), "script"), "%s: %s", computed[_i].file,
+                  json_string_value(json_object_get(cex, "fallback")));
+    assert_raw_logit_sums_plus(cex, computed[_i].bonus);
+    json_decref(cex);
+}
+END_TEST
 
 START_TEST(stand_in_scores_are_raw_logit_sums) {
     json_t *cex = check_cex(raw_sums[_i].file);
@@ -444,6 +467,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, minimum_shift_stays_finite);
     tcase_add_test(tc, host_stand_ins_are_reported);
     tcase_add_loop_test(tc, stand_in_scores_are_raw_logit_sums, 0, sizeof raw_sums / sizeof *raw_sums);
+    tcase_add_loop_test(tc, library_calls_computed_as_the_library_does, 0, sizeof computed / sizeof *computed);
     tcase_add_loop_test(tc, served_clients_give_the_toy_lm, 0, sizeof served / sizeof *served);
     suite_add_tcase(s, tc);
     return s;
