@@ -455,27 +455,33 @@ static char *module_file(ProjectFile *pf, const char *dir, const char *dotted) {
     return found;
 }
 
+/* The directory an absolute import's search goes on to after dir: the one above it, NULL when
+ * dir is the repository's root (a .git there) or "/". Asked once per run for each directory:
+ * every name imported from dir and the directories below it climbs through it. */
+static char *search_above(ProjectCache *c, const char *dir) {
+    char *git = path_join(dir, ".git"), *there = project_cache_find(c, git, exists);
+    bool root = there || !strcmp(dir, "/");
+    free(git);
+    free(there);
+    return root ? NULL : path_up(dir);
+}
+
 /* The file an absolute import of a.b names from dir (the question "a.b\ndir": a dotted name
  * holds no newline): dir's module a.b, else that of the nearest directory above it, up to the
  * repository's root (a .git there) or PROJECT_MAX_ANCESTORS directories; NULL: none. One
  * question for the whole search, so that a cached result holds one answer, not one per
- * directory tried and checks it with one look-up; each directory's own question is asked of the
- * file system once per run. */
+ * directory tried and checks it with one look-up; each directory's own questions (its module
+ * a.b, the directory above it) are asked of the file system once per run. */
 static char *search_module(ProjectCache *c, const char *question) {
     const char *nl = strchr(question, '\n');
     if (!nl) return NULL;
     char *dotted = util_xstrndup(question, (size_t)(nl - question)), *dir = util_xstrdup(nl + 1);
     char *found = NULL;
-    for (int i = 0; i < PROJECT_MAX_ANCESTORS && !found; i++) {
+    for (int i = 0; i < PROJECT_MAX_ANCESTORS && dir && !found; i++) {
         char *base = module_base(dir, dotted);
         found = project_cache_find(c, base, find_module);
-        char *git = path_join(dir, ".git"), *there = project_cache_find(c, git, exists);
-        bool root = there || !strcmp(dir, "/");
+        char *up = found ? NULL : project_cache_find(c, dir, search_above);
         free(base);
-        free(git);
-        free(there);
-        if (root) break;
-        char *up = path_up(dir);
         free(dir);
         dir = up;
     }

@@ -110,8 +110,8 @@ ProjectAsk project_cache_read_ask(const ProjectCache *c, const char *real, const
 bool project_same_answer(const char *a, const char *b);
 /* Does the question `was` (kind READ) get the same answer now (read once per run; not parsed)? */
 bool project_cache_read_holds(ProjectCache *c, const ProjectAsk *was);
-/* find(c, key), computed once per run for each key (a copy the caller frees; NULL: none). find
- * may ask c other questions. */
+/* find(c, key), computed once per run for each key and find (a copy the caller frees; NULL:
+ * none). find may ask c other questions. */
 char *project_cache_find(ProjectCache *c, const char *key,
                          char *(*find)(ProjectCache *c, const char *key));
 /* Is find(c, key), asked as project_cache_find does, `answer` (NULL: none)? (No copy made: a

@@ -38,8 +38,11 @@ typedef struct CacheEntry {
     ProjectRead *text; /* the parse kept; NULL: none now (dropped, or never made) */
 } CacheEntry;
 
+typedef char *(*FindFn)(ProjectCache *c, const char *key);
+
 typedef struct FoundSlot {
     char *key, *path; /* path NULL: nothing there */
+    FindFn find;      /* what answered: each question's kind has its own keys */
     uint32_t hash;    /* hash_key(key): most probes end without comparing keys */
 } FoundSlot;
 
@@ -423,18 +426,19 @@ void project_cache_use_dirs(ProjectCache *c, DirCache *dirs) {
     c->dirs = dirs;
 }
 
-/* The slot of key (whose hash_key is h) in c->found: its answer's, or the empty one to fill. */
-static FoundSlot *found_slot(const ProjectCache *c, const char *key, uint32_t h) {
+/* The slot of key (whose hash_key is h) as find answers it in c->found: its answer's, or the
+ * empty one to fill. */
+static FoundSlot *found_slot(const ProjectCache *c, const char *key, uint32_t h, FindFn find) {
     size_t s = h & (c->nfound_slots - 1);
-    while (c->found[s].key && (c->found[s].hash != h || strcmp(c->found[s].key, key) != 0))
+    while (c->found[s].key &&
+           (c->found[s].hash != h || c->found[s].find != find || strcmp(c->found[s].key, key) != 0))
         s = (s + 1) & (c->nfound_slots - 1);
     return &c->found[s];
 }
 
 /* find(c, key) computed now and kept, unless another thread was quicker: its answer stands for
  * the run. Returns its slot with the lock held to write. */
-static const FoundSlot *found_add(ProjectCache *c, const char *key, uint32_t h,
-                                  char *(*find)(ProjectCache *c, const char *key)) {
+static const FoundSlot *found_add(ProjectCache *c, const char *key, uint32_t h, FindFn find) {
     char *answer = find(c, key);
     pthread_rwlock_wrlock(&c->found_lock);
     if ((c->nfound + 1) * 2 > c->nfound_slots) {
@@ -444,12 +448,12 @@ static const FoundSlot *found_add(ProjectCache *c, const char *key, uint32_t h,
         c->found = util_xcalloc(n, sizeof *c->found);
         c->nfound_slots = n;
         for (size_t i = 0; i < nold; i++)
-            if (old[i].key) *found_slot(c, old[i].key, old[i].hash) = old[i];
+            if (old[i].key) *found_slot(c, old[i].key, old[i].hash, old[i].find) = old[i];
         free(old);
     }
-    FoundSlot *slot = found_slot(c, key, h);
+    FoundSlot *slot = found_slot(c, key, h, find);
     if (!slot->key) {
-        *slot = (FoundSlot){util_xstrdup(key), answer, h};
+        *slot = (FoundSlot){util_xstrdup(key), answer, find, h};
         c->nfound++;
     } else {
         free(answer);
@@ -464,11 +468,10 @@ static const FoundSlot *found_add(ProjectCache *c, const char *key, uint32_t h,
  * the same directories recur in every file of a package, and each try costs file-system calls.
  * Answers are looked up under a shared lock and computed outside any: the two threads of a
  * warm run ask thousands of questions, nearly all answered already. */
-static const FoundSlot *answer_slot(ProjectCache *c, const char *key,
-                                    char *(*find)(ProjectCache *c, const char *key)) {
+static const FoundSlot *answer_slot(ProjectCache *c, const char *key, FindFn find) {
     uint32_t h = hash_key(key);
     pthread_rwlock_rdlock(&c->found_lock);
-    const FoundSlot *known = c->nfound_slots ? found_slot(c, key, h) : NULL;
+    const FoundSlot *known = c->nfound_slots ? found_slot(c, key, h, find) : NULL;
     if (known && known->key) return known;
     pthread_rwlock_unlock(&c->found_lock);
     return found_add(c, key, h, find);
