@@ -153,6 +153,11 @@ static bool is_length(const Fact *f) {
            f->tail.sym && f->tail.end && f->head.sym != f->tail.sym;
 }
 
+/* Where the tokens a count counts end: a length's tail is one past its sequence's last. */
+static FactPos counted_end(const Fact *f) {
+    return is_length(f) ? align_shift(f->tail, -1) : f->tail;
+}
+
 static Term term_of(Interp *in, TSNode n, const Fact *f, int depth) {
     Term t = {0};
     n = parse_unparen(n);
@@ -164,7 +169,7 @@ static Term term_of(Interp *in, TSNode n, const Fact *f, int depth) {
         t.ok = true;
         return t;
     }
-    if (f && (f->kinds & FK_INDEX) && f->ndim == 0) t.specials = f->specials, t.end = f->tail;
+    if (f && (f->kinds & FK_INDEX) && f->ndim == 0) t.specials = f->specials, t.end = counted_end(f);
     /* as any other expression, and where it ends (-n and n - 1 are not n: their own cases) */
     if (f && is_length(f) && !parse_is(n, "unary_operator") && !parse_is(n, "binary_operator")) {
         t.base = text_sym(in, n);
@@ -202,7 +207,7 @@ static Term term_of(Interp *in, TSNode n, const Fact *f, int depth) {
     }
     if (parse_is(n, "unary_operator") && parse_text_eq(in->src, parse_field(n, "operator"), "-")) {
         Fact af = svc_eval(in, parse_field(n, "argument")); /* -n: of n's tokens */
-        if ((af.kinds & FK_INDEX) && af.ndim == 0) t.specials = af.specials, t.end = af.tail;
+        if ((af.kinds & FK_INDEX) && af.ndim == 0) t.specials = af.specials, t.end = counted_end(&af);
         t.base = align_sym(text_sym(in, parse_field(n, "argument")), 'N');
         t.neg = true;
         t.ok = true;
