@@ -823,6 +823,23 @@ static int param_index(Interp *in, TSNode def, TSNode ident) {
     return -1;
 }
 
+/* Does code of n ahead of byte `before` bind the name ident as a whole (tok = copy(tok))? Then
+ * the name no longer holds what the caller handed. */
+static bool rebound_before(Interp *in, TSNode n, TSNode ident, uint32_t before, int depth) {
+    if (ts_node_is_null(n) || depth > 200 || ts_node_start_byte(n) >= before ||
+        parse_is(n, "function_definition") || parse_is(n, "class_definition") ||
+        parse_is(n, "lambda"))
+        return false;
+    if (parse_is(n, "assignment") || parse_is(n, "augmented_assignment") ||
+        parse_is(n, "for_statement") || parse_is(n, "named_expression")) {
+        TSNode l = parse_unparen(parse_field(n, parse_is(n, "named_expression") ? "name" : "left"));
+        if (parse_is(l, "identifier") && parse_same_text(in->src, l, ident)) return true;
+    }
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        if (rebound_before(in, ts_node_named_child(n, i), ident, before, depth + 1)) return true;
+    return false;
+}
+
 /* def prepare(tok): tok.padding_side = cfg.side, a statement of the function's body (on every
  * path): the object the caller handed it pads on that side after the call. Recorded per
  * function, three bits per parameter (the side's bits, or PARAM_SIDE_ANY when runs of it set
@@ -838,7 +855,9 @@ static void param_side_set(Interp *in, TSNode target, TSNode object, uint8_t sid
         !ts_node_eq(ts_node_parent(ts_node_parent(stmt)), def))
         return;
     int k = param_index(in, def, object);
-    if (k < 0 || k >= PARAM_SIDE_MAX) return;
+    if (k < 0 || k >= PARAM_SIDE_MAX ||
+        rebound_before(in, parse_field(def, "body"), object, ts_node_start_byte(stmt), 0))
+        return;
     int32_t *slot = branch_memo_slot(&in->param_sides, def.id, NULL);
     unsigned shift = (unsigned)k * PARAM_SIDE_BITS;
     unsigned was = ((unsigned)*slot >> shift) & PARAM_SIDE_ANY;
