@@ -673,11 +673,6 @@ static bool whole_rows(Interp *in, TSNode n) {
 static PadVal row_lengths(Interp *in, TSNode comp) {
     PadVal none = padval(PW_NONE, 0, 0, 0);
     TSNode body = parse_unparen(parse_field(comp, "body"));
-    for (uint32_t i = 1; i < ts_node_named_child_count(comp); i++) {
-        TSNode clause = ts_node_named_child(comp, i);
-        if (parse_is(clause, "for_in_clause") && !whole_rows(in, parse_field(clause, "right")))
-            return none;
-    }
     long k = 0;
     if (parse_is(body, "binary_operator")) {
         TSNode op = parse_field(body, "operator");
@@ -691,6 +686,12 @@ static PadVal row_lengths(Interp *in, TSNode comp) {
     if (!parse_is(body, "call") || !text_is(in, parse_field(body, "function"), "len") ||
         funcs_find(in, "len", 3) || ts_node_named_child_count(args) != 1)
         return none;
+    /* (evaluated again only now: every comprehension without a pad meaning comes here) */
+    for (uint32_t i = 1; i < ts_node_named_child_count(comp); i++) {
+        TSNode clause = ts_node_named_child(comp, i);
+        if (parse_is(clause, "for_in_clause") && !whole_rows(in, parse_field(clause, "right")))
+            return none;
+    }
     if (!whole_rows(in, ts_node_named_child(args, 0))) return none;
     return padval(PW_ROWLENS, 0, 0, k);
 }
