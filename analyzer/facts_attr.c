@@ -82,10 +82,8 @@ static Fact attr_apply(Interp *in, const AttrContract *c, Fact obj, unsigned obj
         return lengths_shape(in, obj, attr_node);
     case AY_HEAD_LOGITS:
         return hf_head_logits(&obj, 0, attr_node);
-    case AY_BACKBONE: { /* of an encoder-decoder: its encoder and decoder, still aligned */
-        Fact m = fact_object(FO_MODEL, obj.flags & FF_SEQ2SEQ, attr_node);
-        return m;
-    }
+    case AY_BACKBONE:
+        return hf_backbone(&obj, attr_node);
     case AY_NOTHING:
     case AY_COUNT:
         break;

@@ -306,8 +306,7 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
             recv.obj == FO_MODEL ? contracts_attr(AR_MODEL, method, mlen, recv.flags, recv.kinds)
                                  : NULL;
         if (part && part->yields == AY_BACKBONE)
-            return hf_model_output(in, fact_object(FO_MODEL, recv.flags & FF_SEQ2SEQ, call), &a,
-                                   call);
+            return hf_model_output(in, hf_backbone(&recv, call), &a, call);
     }
     /* nn.CrossEntropyLoss().to(device), nn.LogSoftmax(-1).cuda(): the same module */
     const Contract *t;

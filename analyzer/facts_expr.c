@@ -1048,11 +1048,9 @@ static bool moves_each(Interp *in, TSNode left, const Fact *it, TSNode body) {
     TSNode fn = parse_field(body, "function");
     if (!parse_is(fn, "attribute")) return false;
     TSNode recv = parse_unparen(parse_field(fn, "object"));
-    size_t len, rlen, mlen;
-    const char *name = parse_text(in->src, left, &len);
-    const char *r = parse_text(in->src, recv, &rlen);
+    size_t mlen;
     const char *m = parse_text(in->src, parse_field(fn, "attribute"), &mlen);
-    return parse_is(recv, "identifier") && rlen == len && !memcmp(r, name, len) &&
+    return parse_is(recv, "identifier") && parse_same_text(in->src, recv, left) &&
            calls_keeps_values(m, mlen);
 }
 

@@ -347,6 +347,11 @@ Fact hf_output_logits(Fact out) {
     return hf_output_part(out, logits);
 }
 
+/* Of an encoder-decoder: its encoder and decoder, still aligned. */
+Fact hf_backbone(const Fact *model, TSNode origin) {
+    return fact_object(FO_MODEL, model->flags & FF_SEQ2SEQ, origin);
+}
+
 Fact hf_head_logits(const Fact *out, unsigned flags, TSNode origin) {
     Fact r = fact_of(FK_RAW, flags, origin);
     if (out->choices) fact_set_axes(&r, 2, (AxisKind[]){AX_BATCH, AX_VOCAB});

@@ -527,6 +527,8 @@ Fact hf_output_logits(Fact out); /* the same, whatever the model was fed */
 /* The logits of a head that is no LM's (FF_NOTLM): of unknown layout, or [batch, choices] for a
  * multiple-choice head (the choices normalised as a vocabulary is). */
 Fact hf_head_logits(const Fact *out, unsigned flags, TSNode origin);
+/* A model's transformer without its head (AY_BACKBONE: m.model, m.transformer, m.base_model). */
+Fact hf_backbone(const Fact *model, TSNode origin);
 /* What a value named like this probably holds, when nothing else is known. Weak evidence. */
 Fact names_evidence(TSNode origin, const char *name, size_t len);
 /* batch["input_ids_chosen"]: a collator's key naming one of several batches of input ids */

@@ -806,8 +806,6 @@ static bool user_call(Interp *in, TSNode fn) {
 static int param_index(Interp *in, TSNode def, TSNode ident) {
     TSNode params = parse_field(def, "parameters");
     uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
-    size_t len;
-    const char *want = parse_text(in->src, ident, &len);
     for (uint32_t i = 0, k = 0; i < n; i++) {
         TSNode p = ts_node_named_child(params, i), name = p;
         if (parse_is(p, "default_parameter") || parse_is(p, "typed_default_parameter"))
@@ -816,9 +814,7 @@ static int param_index(Interp *in, TSNode def, TSNode ident) {
             name = ts_node_named_child(p, 0);
         else if (!parse_is(p, "identifier"))
             continue;
-        size_t plen;
-        const char *pname = parse_is(name, "identifier") ? parse_text(in->src, name, &plen) : NULL;
-        if (pname && plen == len && !memcmp(pname, want, len)) return (int)k;
+        if (parse_is(name, "identifier") && parse_same_text(in->src, name, ident)) return (int)k;
         k++;
     }
     return -1;
