@@ -253,7 +253,52 @@ static void site_order(const Source *src, TSNode call, int *low, int *high, bool
     choices(f, scope, &ns, low, high, unknown);
 }
 
-/* The calls of `name` (name(...) or x.name(...)) under n, outside `def` itself. */
+/* Does n name the function `name` (name, x.name) or hold a lambda whose body calls it? */
+static bool names_function(const Source *src, TSNode n, const char *name, size_t len) {
+    if (parse_is(n, "keyword_argument")) n = parse_field(n, "value");
+    if (parse_is(n, "attribute")) n = parse_field(n, "attribute");
+    if (parse_is(n, "identifier")) {
+        size_t l;
+        const char *s = parse_text(src, n, &l);
+        return l == len && !memcmp(s, name, len);
+    }
+    if (parse_is(n, "call")) return names_function(src, parse_field(n, "function"), name, len);
+    if (!parse_is(n, "lambda")) return false;
+    TSNode body = parse_field(n, "body");
+    if (parse_is(body, "unary_operator")) return false; /* lambda t: -f(t): maximised */
+    for (int depth = 0; parse_is(body, "call") && depth < 4; depth++) { /* lambda t: float(f(t, x)) */
+        if (names_function(src, parse_field(body, "function"), name, len)) return true;
+        body = ts_node_named_child(parse_field(body, "arguments"), 0);
+    }
+    return false;
+}
+
+/* Is `call` an optimiser (scipy.optimize's minimize and friends) handed the function `name` to
+ * minimise? The value such a function returns is a loss: its callers take the lowest. */
+static bool minimiser_of(const Source *src, TSNode call, const char *name, size_t len) {
+    static const char *const minimisers[] = {"minimize", "minimize_scalar", "fmin", "fmin_bfgs", "fmin_l_bfgs_b",
+                                             "fmin_powell", "fmin_cg", "fminbound", "brent", "golden",
+                                             "least_squares", "basinhopping", "differential_evolution",
+                                             "dual_annealing", "shgo"};
+    TSNode fn = parse_field(call, "function");
+    if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
+    bool known = false;
+    for (size_t i = 0; i < sizeof minimisers / sizeof *minimisers && !known; i++)
+        known = parse_text_eq(src, fn, minimisers[i]);
+    TSNode args = parse_field(call, "arguments");
+    if (!known || ts_node_named_child_count(args) == 0) return false;
+    TSNode first = ts_node_named_child(args, 0);
+    for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) { /* fun=f, func=f */
+        TSNode a = ts_node_named_child(args, i);
+        if (parse_is(a, "keyword_argument") && (parse_text_eq(src, parse_field(a, "name"), "fun") ||
+                                                parse_text_eq(src, parse_field(a, "name"), "func")))
+            first = a;
+    }
+    return !parse_is(first, "call") && names_function(src, first, name, len);
+}
+
+/* The calls of `name` (name(...) or x.name(...)) under n, outside `def` itself, and the
+ * optimisers it is handed to. */
 static void calls_of(const Source *src, TSNode n, TSNode def, const char *name, size_t len, int *low, int *high,
                      bool *unknown, int depth) {
     if (ts_node_eq(n, def) || depth > 200) return;
@@ -263,9 +308,64 @@ static void calls_of(const Source *src, TSNode n, TSNode def, const char *name, 
         size_t fl;
         const char *fs = parse_is(fn, "identifier") ? parse_text(src, fn, &fl) : NULL;
         if (fs && fl == len && !memcmp(fs, name, len)) site_order(src, n, low, high, unknown);
+        if (minimiser_of(src, n, name, len)) (*low)++;
     }
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
         calls_of(src, ts_node_named_child(n, i), def, name, len, low, high, unknown, depth + 1);
+}
+
+/* Does a call under n take a log (log, log_softmax, log_prob, ...)? */
+static bool takes_log(const Source *src, TSNode n) {
+    if (parse_is(n, "lambda")) return false;
+    if (parse_is(n, "call")) {
+        TSNode fn = parse_field(n, "function");
+        if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
+        size_t len;
+        const char *s = parse_is(fn, "identifier") ? parse_text(src, fn, &len) : NULL;
+        if (s && len >= 3 && !memcmp(s, "log", 3)) return true;
+    }
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        if (takes_log(src, ts_node_named_child(n, i))) return true;
+    return false;
+}
+
+/* Is v (inside float(...), (...), .item()) the negated mean or sum of logs, -mean(log p): a
+ * negative log-likelihood? */
+static bool negated_log_aggregate(const Source *src, TSNode v) {
+    for (int depth = 0; depth < 4; depth++) {
+        TSNode fn = parse_is(v, "call") ? parse_field(v, "function") : (TSNode){0};
+        if (parse_is(v, "parenthesized_expression")) v = ts_node_named_child(v, 0);
+        else if (parse_is(fn, "identifier") && parse_text_eq(src, fn, "float"))
+            v = ts_node_named_child(parse_field(v, "arguments"), 0);
+        else if (parse_is(fn, "attribute") && parse_text_eq(src, parse_field(fn, "attribute"), "item"))
+            v = parse_field(fn, "object");
+        else break;
+    }
+    if (!parse_is(v, "unary_operator") || !parse_text_eq(src, parse_field(v, "operator"), "-")) return false;
+    TSNode arg = parse_field(v, "argument");
+    if (parse_is(arg, "parenthesized_expression")) arg = ts_node_named_child(arg, 0);
+    TSNode fn = parse_is(arg, "call") ? parse_field(arg, "function") : (TSNode){0};
+    if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
+    static const char *const aggregates[] = {"mean", "sum", "nanmean", "nansum"};
+    bool agg = false;
+    for (size_t i = 0; i < sizeof aggregates / sizeof *aggregates && !agg; i++)
+        agg = parse_text_eq(src, fn, aggregates[i]);
+    return agg && takes_log(src, arg);
+}
+
+/* Every return of n (nested defs left out) returns a negative log-likelihood; *count of them. */
+static bool returns_nll(const Source *src, TSNode n, int *count) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (parse_is(c, "function_definition") || parse_is(c, "class_definition") || parse_is(c, "lambda")) continue;
+        if (parse_is(c, "return_statement")) {
+            if (!negated_log_aggregate(src, ts_node_named_child(c, 0))) return false;
+            (*count)++;
+        } else if (!returns_nll(src, c, count)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 int verify_exec_flow_order(const Source *src, TSNode root, const Source *def_src, TSNode def) {
@@ -275,8 +375,11 @@ int verify_exec_flow_order(const Source *src, TSNode root, const Source *def_src
     int low = 0, high = 0;
     bool unknown = false;
     calls_of(src, root, def, name, len, &low, &high, &unknown, 0);
-    if (unknown || (low && high)) return 0;
-    return low ? -1 : high ? 1 : 0;
+    if (!unknown && (low != 0) != (high != 0)) return low ? -1 : 1;
+    /* no caller tells (or they turn the values around first): a function returning
+     * -mean(log p) returns a loss */
+    int nll = 0;
+    return returns_nll(def_src, parse_field(def, "body"), &nll) && nll > 0 ? -1 : 0;
 }
 
 bool verify_exec_holds_floats(const ExecValue *v) {

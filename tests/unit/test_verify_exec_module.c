@@ -128,6 +128,42 @@ START_TEST(a_returned_loss_ranks_lowest_first) {
 }
 END_TEST
 
+/* A function handed to scipy's minimize_scalar returns a loss: its lowest value is the script's
+ * pick. Each candidate's value is -mean(log(clip(p, 1e-12))) of its tokens' probabilities in the
+ * reported table; the harm shown is the clip's, a probability below 1e-12 floored (a tie). */
+START_TEST(a_minimised_function_ranks_lowest_first) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/minimised_nll.py");
+    json_t *cex = script_cex(o);
+    assert_entry(cex, "nll_at", 15);
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_order")), "lower-is-better");
+    json_t *table = json_object_get(cex, "table"), *cands = json_object_get(cex, "candidates"), *c;
+    size_t i, n = json_array_size(cands);
+    double score[16], lp[16];
+    bool floored = false;
+    ck_assert(n >= 2 && n <= 16);
+    json_array_foreach(cands, i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        size_t len = json_array_size(toks);
+        double nll = 0;
+        for (size_t k = 0; k < len; k++) {
+            json_t *u = row_of(table, toks, k);
+            double p = exp(logit_at(u, vocab_index(table, json_string_value(json_array_get(toks, k)))) - lse(u));
+            floored |= p < 1e-12;
+            nll -= log(p < 1e-12 ? 1e-12 : p) / (double)len;
+        }
+        score[i] = json_number_value(json_object_get(c, "script_score"));
+        ck_assert_double_eq_tol(score[i], nll, 1e-4);
+        lp[i] = log_pr(table, toks);
+    }
+    ck_assert(floored);
+    ck_assert(json_equal(json_object_get(cex, "script_pick"),
+                         json_object_get(json_array_get(cands, best_of(score, n, true)), "tokens")));
+    ck_assert(json_equal(json_object_get(cex, "correct_pick"), json_object_get(json_array_get(cands, argmax(lp, n)), "tokens")));
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "harm")), "tie");
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_module");
     TCase *tc = tcase_create("module");
@@ -136,6 +172,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, module_level_choices_of_one_example_are_the_candidates);
     tcase_add_test(tc, text_report_names_module_level_code);
     tcase_add_test(tc, a_returned_loss_ranks_lowest_first);
+    tcase_add_test(tc, a_minimised_function_ranks_lowest_first);
     suite_add_tcase(s, tc);
     return s;
 }
