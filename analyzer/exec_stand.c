@@ -166,10 +166,37 @@ static bool tok_keywords_known(ExecRun *r, ExecArgs *a, const char *what, bool d
     return true;
 }
 
-/* tokenizer(text or texts, return_tensors=, padding=): an encoding with input_ids and
- * attention_mask, lists or [B, L] tensors. Padding without a pad token is HF's error. */
-static ExecValue *tok_call(ExecRun *r, ExecValue *tok, ExecArgs *a) {
+static ExecValue *tok_call(ExecRun *r, ExecValue *tok, ExecArgs *a);
+
+/* tokenizer(text, text_target=targets): the texts' encoding, with the targets' input_ids as its
+ * labels (an encoder-decoder's; the toy tokenizer encodes a target as it does any text). */
+static ExecValue *tok_call_with_target(ExecRun *r, ExecValue *tok, ExecArgs *a, ExecValue *target) {
+    enum { MAX_KW = 16 };
+    const char *kw[MAX_KW];
+    ExecValue *kwv[MAX_KW], *pos[1] = {target};
+    ExecArgs ta = {.pos = pos, .npos = 1, .kw = kw, .kwv = kwv, .at = a->at, .name = a->name};
+    for (int k = 0; k < a->nkw && ta.nkw < MAX_KW; k++) /* the same keywords, checked by the calls */
+        if (strcmp(a->kw[k], "text") && strcmp(a->kw[k], "text_target"))
+            kw[ta.nkw] = a->kw[k], kwv[ta.nkw++] = a->kwv[k];
+    if (ta.nkw < a->nkw - 2) return exec_fail_at(r, a->at, "tokenizer() with more than %d keywords", MAX_KW);
     ExecValue *text = exec_arg(a, 0, "text");
+    a->used = ~0u;
+    if (!text || text->kind == XV_NONE) return tok_call(r, tok, &ta);
+    /* the text first: a parameter bound by use is the prompt when it is read first */
+    pos[0] = text;
+    ExecValue *enc = tok_call(r, tok, &ta);
+    pos[0] = target;
+    ExecValue *labels = enc ? tok_call(r, tok, &ta) : NULL;
+    ExecValue *ids = labels ? exec_dict_get_str(&labels->obj.fields, "input_ids") : NULL;
+    return ids && exec_dict_set_str(r, &enc->obj.fields, "labels", ids) ? enc : NULL;
+}
+
+/* tokenizer(text or texts, return_tensors=, padding=): an encoding with input_ids and
+ * attention_mask, lists or [B, L] tensors. Padding without a pad token is HF's error. A target
+ * alone (text_target=) is encoded as a text; beside a text, it is the encoding's labels. */
+static ExecValue *tok_call(ExecRun *r, ExecValue *tok, ExecArgs *a) {
+    ExecValue *text = exec_arg(a, 0, "text"), *target = exec_arg(a, -1, "text_target");
+    if (target && target->kind != XV_NONE) return tok_call_with_target(r, tok, a, target);
     ExecValue *rt = exec_arg(a, -1, "return_tensors");
     ExecValue *padding = exec_arg(a, -1, "padding");
     if (!text) return exec_fail_at(r, a->at, "tokenizer() without text");

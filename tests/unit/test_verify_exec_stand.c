@@ -119,6 +119,36 @@ START_TEST(seq2seq_masked_labels_rank_as_log_pr) {
 }
 END_TEST
 
+/* tokenizer(source, text_target=hyp) encodes the hypothesis as the encoder-decoder's labels: each
+ * candidate's value is its tokens' float32 log(softmax) in the rows of the prompt + the labels
+ * before each, summed, -inf where a probability underflows. */
+START_TEST(seq2seq_text_target_is_the_labels) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/s2s_text_target.py");
+    json_t *cex = only_script_cex(o, "Seq2SeqScorer.score");
+    ck_assert(cex_has_stand_in(cex, "model at line 16: an encoder-decoder"));
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *seq = json_deep_copy(json_object_get(table, "prompt"));
+        if (!seq) seq = json_array();
+        size_t plen = json_array_size(seq);
+        json_array_extend(seq, json_object_get(c, "tokens"));
+        double want = 0;
+        for (size_t k = plen; k < json_array_size(seq); k++) {
+            json_t *u = row_of(table, seq, k);
+            double lp = logit_at(u, vocab_index(table, json_string_value(json_array_get(seq, k)))) - lse(u);
+            want += (float)exp(lp) == 0 ? -INFINITY : lp;
+        }
+        json_t *got = json_object_get(c, "script_score");
+        if (isinf(want)) ck_assert_str_eq(json_string_value(got), "-inf");
+        else ck_assert_double_eq_tol(json_number_value(got), want, 1e-4);
+        json_decref(seq);
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 /* The text report names the same stand-ins under the verdict. */
 START_TEST(head_stand_ins_are_in_the_text_report) {
     TvRun r = tv_verify_at("stand_head.py", 18, false);
@@ -454,6 +484,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, head_stand_ins_are_in_the_text_report);
     tcase_add_test(tc, seq2seq_labels_are_scored_under_the_encoder_text);
     tcase_add_test(tc, seq2seq_masked_labels_rank_as_log_pr);
+    tcase_add_test(tc, seq2seq_text_target_is_the_labels);
     tcase_add_test(tc, sampler_draws_the_most_probable);
     tcase_add_test(tc, unknown_randomness_falls_back);
     tcase_add_test(tc, lm_eval_results_are_the_answers_log_prs);
