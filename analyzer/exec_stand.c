@@ -157,9 +157,21 @@ static ExecValue *tok_encoding(ExecRun *r, ExecValue *tok, ExecValue *rows, bool
     return enc;
 }
 
+/* A multimodal processor's images (processor(images=, text=)): the toy LM reads no pixels, so an
+ * image is the unscored start "x" of each text; the encoding carries pixel_values of zeros for
+ * the model call to take. */
+static ExecValue *tok_pixels(ExecRun *r, ExecValue *enc, int rows, TSNode at) {
+    if (!exec_stand_in(r, at, "processor", "the images are the texts' unscored start x (the toy LM reads no pixels)"))
+        return NULL;
+    int shape[4] = {rows, 3, 1, 1};
+    ExecTensor *px = exec_tensor_new(r, XD_F32, 4, shape, false);
+    return px && exec_dict_set_str(r, &enc->obj.fields, "pixel_values", exec_tensor_value(r, px)) ? enc : NULL;
+}
+
 static bool tok_keywords_known(ExecRun *r, ExecArgs *a, const char *what, bool device) {
     for (int k = 0; k < a->nkw; k++)
         if (strcmp(a->kw[k], "text") && strcmp(a->kw[k], "return_tensors") && strcmp(a->kw[k], "padding") &&
+            strcmp(a->kw[k], "images") &&
             (!device || strcmp(a->kw[k], "device")) &&
             strcmp(a->kw[k], "encoded_inputs") && !stand_ignorable(a->kw[k]))
             return exec_fail_as(r, XF_GAP, a->at, "unsupported keyword %s= of %s", a->kw[k], what) != NULL;
@@ -222,8 +234,10 @@ static ExecValue *tok_call(ExecRun *r, ExecValue *tok, ExecArgs *a) {
         if (!tok_keywords_known(r, a, "the tokenizer", true)) return NULL;
         return exec_tensor_value(r, exec_tensor_from(r, rows->seq.items[0], XD_INT64, false));
     }
+    ExecValue *images = exec_arg(a, -1, "images");
     if (!rows || !tok_keywords_known(r, a, "the tokenizer", false)) return NULL;
-    return tok_encoding(r, tok, rows, pad, rt, batch, a->at);
+    ExecValue *enc = tok_encoding(r, tok, rows, pad, rt, batch, a->at);
+    return enc && images && images->kind != XV_NONE ? tok_pixels(r, enc, rows->seq.n, a->at) : enc;
 }
 
 /* tokenizer.pad({"input_ids": rows} or a list of {"input_ids": ids}, padding=, return_tensors=). */
@@ -596,6 +610,7 @@ static ExecValue *lm_call(ExecRun *r, const ExecValue *model, ExecArgs *a) {
     bool s2s = model && !strcmp(model->obj.type, MODEL_SEQ2SEQ);
     for (int k = 0; k < a->nkw; k++)
         if (strcmp(a->kw[k], "input_ids") && strcmp(a->kw[k], "attention_mask") && strcmp(a->kw[k], "labels") &&
+            strcmp(a->kw[k], "pixel_values") && /* a processor's images, whose stand-in says so */
             !stand_ignorable(a->kw[k]) &&
             !(s2s && (!strcmp(a->kw[k], "decoder_input_ids") || !strcmp(a->kw[k], "decoder_attention_mask"))))
             return exec_fail_as(r, XF_GAP, a->at, "unsupported keyword %s= of the model call", a->kw[k]);

@@ -149,6 +149,29 @@ START_TEST(seq2seq_text_target_is_the_labels) {
 }
 END_TEST
 
+/* processor(images=, text=): the image is the caption's unscored start (the toy LM reads no
+ * pixels, and the report says so); each candidate's value is the float32 product of its tokens'
+ * probabilities, recomputed here from the reported table. */
+START_TEST(processor_images_are_the_start) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/processor_images.py");
+    json_t *cex = only_script_cex(o, "CaptionRanker.caption_score");
+    ck_assert(cex_has_stand_in(cex, "processor at line 14: the images are the texts' unscored start x"));
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        float want = 1;
+        for (size_t k = 0; k < json_array_size(toks); k++) {
+            json_t *u = row_of(table, toks, k);
+            want *= (float)exp(logit_at(u, vocab_index(table, json_string_value(json_array_get(toks, k)))) - lse(u));
+        }
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), want, 1e-6 * want + 1e-30);
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 /* The text report names the same stand-ins under the verdict. */
 START_TEST(head_stand_ins_are_in_the_text_report) {
     TvRun r = tv_verify_at("stand_head.py", 18, false);
@@ -485,6 +508,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, seq2seq_labels_are_scored_under_the_encoder_text);
     tcase_add_test(tc, seq2seq_masked_labels_rank_as_log_pr);
     tcase_add_test(tc, seq2seq_text_target_is_the_labels);
+    tcase_add_test(tc, processor_images_are_the_start);
     tcase_add_test(tc, sampler_draws_the_most_probable);
     tcase_add_test(tc, unknown_randomness_falls_back);
     tcase_add_test(tc, lm_eval_results_are_the_answers_log_prs);
