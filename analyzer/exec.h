@@ -627,12 +627,15 @@ bool exec_token_model_class(ExecRun *r, ExecValue *cls);
 /* The entry's method `method` (not forward) of such a class, bound to the toy LM as its self
  * (self(ids) and self.forward are the toy LM's, a stand-in line says so); NULL: not one. */
 ExecValue *exec_token_model_method(ExecRun *r, ExecValue *cls, const char *method);
-/* The module-level class of the file whose method `method` the code calls (NULL: none). */
 /* model.parameters(): one parameter of dtype d, zero-dimensional, on the CPU, what the
  * script reads of it (next(model.parameters()).device / .dtype; an optimizer's, never a
  * score's). */
 ExecValue *exec_stand_parameters(ExecRun *r, ExecDtype d);
+/* The module-level class whose method `method` the code calls: the file's, else one of a module
+ * of the project the run loaded (NULL: none). */
 ExecValue *exec_class_with_method(ExecRun *r, const char *method);
+/* The module-level class `name`: the file's, else a loaded module's of the project (NULL: none). */
+ExecValue *exec_project_class(ExecRun *r, const char *name);
 /* A @dataclass of the run's module (defined or imported) whose every field has a default, one
  * of them `field`, with no __init__ or base of its own: a config a parameter stands for
  * (cfg.max_length), built with its defaults. NULL: none. */

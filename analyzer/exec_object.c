@@ -470,14 +470,32 @@ ExecValue *exec_hasattr(ExecRun *r, ExecValue *v, const char *name, TSNode at) {
     return has < 0 ? exec_fail_as(r, XF_GAP, at, "hasattr(%s) of a %s", name, exec_kind_name(v)) : exec_bool(has);
 }
 
-ExecValue *exec_class_with_method(ExecRun *r, const char *method) {
-    ExecDict *g = exec_env_vars(r->globals);
+/* The class among env's names that defines `method` (not __init__); NULL: none. */
+static ExecValue *env_class_with_method(ExecEnv *env, const char *method) {
+    ExecDict *g = exec_env_vars(env);
     for (int i = 0; i < g->n; i++) {
         ExecValue *c = g->vals[i];
         ExecValue *m = c->kind == XV_CLASS ? find_class_attr(c, method) : NULL;
         if (m && m->kind == XV_FUNC && strcmp(method, "__init__")) return c;
     }
     return NULL;
+}
+
+/* The file's own classes first, then those of the project's modules its imports loaded (the
+ * class of what `from lm import load_lm` returns). */
+ExecValue *exec_class_with_method(ExecRun *r, const char *method) {
+    ExecValue *c = env_class_with_method(r->globals, method);
+    for (int i = 0; !c && i < EXEC_MAX_MODULES; i++)
+        if (r->mod_run[i].env && r->mod_run[i].env != r->globals) c = env_class_with_method(r->mod_run[i].env, method);
+    return c;
+}
+
+ExecValue *exec_project_class(ExecRun *r, const char *name) {
+    int len = (int)strlen(name);
+    ExecValue *c = exec_env_get(r->globals, name, len);
+    for (int i = 0; (!c || c->kind != XV_CLASS) && i < EXEC_MAX_MODULES; i++)
+        if (r->mod_run[i].env && r->mod_run[i].env != r->globals) c = exec_env_get(r->mod_run[i].env, name, len);
+    return c && c->kind == XV_CLASS ? c : NULL;
 }
 
 ExecValue *exec_config_class(ExecRun *r, const char *field) {

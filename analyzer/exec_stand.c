@@ -1320,8 +1320,8 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     case XP_INSTANCE:
     case XP_INSTANCE_LAZY: {
         const char *cn = r->plan->inst_class[i];
-        ExecValue *cls = exec_env_get(r->globals, cn, (int)strlen(cn));
-        if (!cls || cls->kind != XV_CLASS) return exec_fail_as(r, XF_UNDEFINED, (TSNode){0}, "class %s is not defined at module level", cn);
+        ExecValue *cls = exec_project_class(r, cn);
+        if (!cls) return exec_fail_as(r, XF_UNDEFINED, (TSNode){0}, "class %s is not defined at module level", cn);
         return exec_instance_by_use(r, cls, r->plan->names[i], r->plan->role[i] == XP_INSTANCE_LAZY);
     }
     case XP_API:

@@ -212,11 +212,47 @@ START_TEST(sibling_module_function_is_the_entry) {
 }
 END_TEST
 
+/* The ranking function is handed an object of a class of another module (lm.py's LanguageModel,
+ * built by its __init__ with the toy tokenizer and LM): its method runs, and each candidate's
+ * value is outputs.loss of prompt + candidate, the mean NLL of every token after the start,
+ * lowest first. */
+START_TEST(method_of_another_modules_class_runs) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/pkg_lm/rank.py");
+    json_t *cex = cex_of(o, 0);
+    ck_assert_msg(!strcmp(json_string_value(json_object_get(cex, "origin")), "script"), "fallback: %s",
+                  json_string_value(json_object_get(cex, "fallback")));
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")), "rank_candidates");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_order")), "lower-is-better");
+    json_t *table = json_object_get(cex, "table"), *cands = json_object_get(cex, "candidates"), *c;
+    size_t i, n = json_array_size(cands), best = 0;
+    double want[16];
+    ck_assert(n >= 2 && n <= 16);
+    json_array_foreach(cands, i, c) {
+        json_t *seq = json_deep_copy(json_object_get(table, "prompt"));
+        if (!seq) seq = json_array();
+        json_array_extend(seq, json_object_get(c, "tokens"));
+        size_t len = json_array_size(seq);
+        want[i] = 0;
+        for (size_t k = 0; k < len; k++) {
+            json_t *u = row_of(table, seq, k);
+            want[i] -= (logit_at(u, vocab_index(table, json_string_value(json_array_get(seq, k)))) - lse(u)) / (double)len;
+        }
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), want[i], 1e-5);
+        if (want[i] < want[best]) best = i;
+        json_decref(seq);
+    }
+    ck_assert(json_equal(json_object_get(cex, "script_pick"), json_object_get(json_array_get(cands, best), "tokens")));
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_reach");
     TCase *tc = tcase_create("reach");
     tcase_set_timeout(tc, 300); /* two whole searches to their step budget: minutes under ASan on a loaded machine */
     tcase_add_test(tc, sibling_module_code_runs);
+    tcase_add_test(tc, method_of_another_modules_class_runs);
     tcase_add_test(tc, sibling_module_function_is_the_entry);
     tcase_add_test(tc, step_budget_ends_the_search_deterministically);
     tcase_add_test(tc, per_position_values_are_read_at_the_candidate);
