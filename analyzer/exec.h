@@ -17,6 +17,7 @@
 #ifndef LOGITLINT_EXEC_H
 #define LOGITLINT_EXEC_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -331,6 +332,11 @@ typedef struct ExecRun {
     int const_depth;               /* module constants being evaluated (one reads another) */
     uint32_t mark_start, mark_end; /* the flagged node: `reached` once it is evaluated */
     bool reached;
+    int in_mark; /* evaluations of the flagged node under way */
+    /* an eps (a positive constant below 1e-3) added to a value or taken as its floor inside the
+     * flagged node: seen */
+    bool eps_seen;
+    bool eps_off; /* such an eps is taken as 0: the run without the floor, to compare */
     ExecValue *yields; /* the values the generator being run has yielded (NULL: none runs) */
     ExecMt *torch_rng; /* torch's CPU generator once the code seeds it or draws (NULL: not yet) */
     ExecValue *marked; /* the flagged expression's last value (NULL: not evaluated) */
@@ -372,6 +378,17 @@ typedef struct ExecRun {
     char stand_ins[VERIFY_MAX_STAND_INS][160];
     int n_stand_ins;
 } ExecRun;
+
+/* ---- exec_tok.c: the toy tokenizer ---- */
+struct ExecArgs;
+ExecValue *exec_tok_new(ExecRun *r);
+/* tokenizer(text(s), text_target=, images=, return_tensors=, padding=): an encoding. */
+ExecValue *exec_tok_call(ExecRun *r, ExecValue *tok, struct ExecArgs *a);
+ExecValue *exec_tok_method(ExecRun *r, ExecValue *self, const char *m, struct ExecArgs *a);
+/* The id of "x", the unscored start: one past the table's tokens (exec_stand.c). */
+int exec_stand_start_id(ExecRun *r);
+/* A keyword of a tokenizer or model call that changes nothing the toy model computes. */
+bool exec_stand_ignorable(const char *kw);
 
 /* ---- exec_value.c ---- */
 void exec_run_init(ExecRun *r, const Source *src, TSNode root, VerifyTable *table, int cand,
@@ -572,6 +589,17 @@ void exec_modules_free(ExecModules *m);
 int exec_modules_find(ExecModules *m, const void *from_tree, int level, const char *dotted);
 /* The modules the code of s has imported so far (NULL: its text was never run). */
 const ExecModules *verify_source_modules(const VerifySource *s);
+/* s parsed, with its modules (once; false: it does not parse). */
+bool verify_source_parse(VerifySource *s);
+/* verify_source.c: the text of a file's findings, shared by them (verify.h) */
+struct VerifySource {
+    atomic_int refs;
+    const void *key;
+    Source src;
+    Parsed parsed;
+    bool parse_tried, parse_ok;
+    ExecModules mods; /* the file and the modules of its project its code imports */
+};
 bool exec_module_locate(const char *from_real, int level, const char *dotted, char *path, size_t n);
 /* The module whose tree is `tree` (-1: none of them). */
 int exec_modules_of_tree(const ExecModules *m, const void *tree);

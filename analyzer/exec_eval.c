@@ -222,11 +222,26 @@ static ExecValue *output_logits(ExecValue *v) {
                                                                                  : NULL;
 }
 
+/* Inside the flagged node, x + eps and maximum(x, eps) (clip, clamp) with a small positive
+ * constant: the eps is seen, and taken as 0 in a run without the floor (ExecRun.eps_off). */
+static void note_eps(ExecRun *r, const char *op, ExecValue **a, ExecValue **b) {
+    if (!r->in_mark || (strcmp(op, "+") && strcmp(op, "M"))) return;
+    for (int side = 0; side < 2; side++) {
+        ExecValue **e = side ? a : b;
+        double eps = exec_is_number(*e) && (*e)->kind != XV_BOOL ? exec_number(*e) : 0;
+        if (!(eps > 0 && eps < 1e-3)) continue;
+        r->eps_seen = true;
+        if (r->eps_off) *e = exec_float(r, 0);
+    }
+}
+
 ExecValue *exec_binop(ExecRun *r, const char *op, ExecValue *a, ExecValue *b, TSNode at) {
     if (!a || !b) return NULL;
     bool equality = !strcmp(op, "==") || !strcmp(op, "!=");
     if (a->kind == XV_PENDING && !(a = resolve_operand(r, a, b, op, false))) return NULL;
     if (b->kind == XV_PENDING && !(b = resolve_operand(r, b, a, op, true))) return NULL;
+    note_eps(r, op, &a, &b);
+    if (!a || !b) return NULL;
     /* a model that returns its logits (mlx_lm, nanoGPT-style): arithmetic on them */
     ExecValue *la = output_logits(a), *lb = output_logits(b);
     if (la && la->kind == XV_TENSOR && !equality) a = la;
@@ -772,7 +787,8 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
     ExecValue *v = NULL;
     const char *t = ts_node_type(n);
     int len;
-    if (ts_node_start_byte(n) == r->mark_start && ts_node_end_byte(n) == r->mark_end) r->reached = true;
+    bool mark = ts_node_start_byte(n) == r->mark_start && ts_node_end_byte(n) == r->mark_end;
+    if (mark) r->reached = true, r->in_mark++;
     if (!strcmp(t, "identifier")) {
         const char *s = exec_text(r, n, &len);
         v = exec_env_get(env, s, len);
@@ -861,7 +877,8 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
     } else {
         exec_fail_as(r, XF_GAP, n, "unsupported expression %s", t);
     }
-    if (v && ts_node_start_byte(n) == r->mark_start && ts_node_end_byte(n) == r->mark_end) {
+    if (mark) r->in_mark--;
+    if (v && mark) {
         if (r->marked_times < EXEC_MAX_MARKS)
             r->marks[r->marked_times].v = v, r->marks[r->marked_times].cand = r->lm_cand;
         r->marked = v, r->marked_times++;

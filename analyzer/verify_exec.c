@@ -10,7 +10,6 @@
  * whose values the flagged statement ranks are run instead. */
 #include <math.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -21,75 +20,6 @@
  * take together (exec.h, ExecBudget), with the CPU-time safety net behind them. */
 enum { EXEC_RANDOM_TABLES = 24, EXEC_MAX_SOURCE = 1 << 20, EXEC_STEPS_PER_FINDING = 1000000 };
 #define EXEC_SAFETY_SECONDS 5.0
-
-struct VerifySource {
-    atomic_int refs;
-    const void *key;
-    Source src;
-    Parsed parsed;
-    bool parse_tried, parse_ok;
-    ExecModules mods; /* the file and the modules of its project its code imports */
-};
-
-VerifySource *verify_source_new(const char *path, const char *text, size_t len, const void *key) {
-    VerifySource *s = calloc(1, sizeof *s);
-    char *buf = malloc(len + 1);
-    if (!s || !buf) {
-        free(s);
-        free(buf);
-        return NULL;
-    }
-    memcpy(buf, text, len);
-    if (source_from_buffer(&s->src, path, buf, len) != SOURCE_OK) {
-        source_free(&s->src);
-        free(s);
-        return NULL;
-    }
-    atomic_init(&s->refs, 1);
-    s->key = key;
-    return s;
-}
-
-const void *verify_source_key(const VerifySource *s) {
-    return s->key;
-}
-
-const ExecModules *verify_source_modules(const VerifySource *s) {
-    return s->parse_ok ? &s->mods : NULL;
-}
-
-const char *verify_source_text(const VerifySource *s, size_t *len) {
-    *len = s->src.len;
-    return s->src.text;
-}
-
-VerifySource *verify_source_ref(VerifySource *s) {
-    if (s) atomic_fetch_add(&s->refs, 1);
-    return s;
-}
-
-void verify_source_trim(VerifySource *s) {
-    if (!s || !s->parse_tried) return;
-    if (s->parse_ok) exec_modules_free(&s->mods);
-    if (s->parse_ok) parse_free(&s->parsed);
-    s->parse_tried = s->parse_ok = false;
-}
-
-void verify_source_unref(VerifySource *s) {
-    if (!s || atomic_fetch_sub(&s->refs, 1) != 1) return;
-    verify_source_trim(s);
-    source_free(&s->src);
-    free(s);
-}
-
-static bool source_parse(VerifySource *s) {
-    if (!s->parse_tried) {
-        s->parse_tried = true;
-        s->parse_ok = parse_python(&s->parsed, &s->src) == PARSE_OK;
-        if (s->parse_ok) exec_modules_init(&s->mods, &s->src, s->parsed.root);
-    }
-    return s->parse_ok;
-}
 
 /* ---- the entry ---- */
 
@@ -177,6 +107,9 @@ typedef struct {
     bool ranked;     /* the entry returns the candidates in its order: each scores n - position */
     const VerifyRecipe *recipe;
     bool reached;
+    /* the table's runs met an eps floor in the flagged code (ExecRun.eps_seen); runs take it as 0
+     * (eps_off); some table showed a harm the floor had no part in (not the flagged flaw's) */
+    bool eps_seen, eps_off, eps_idle_harm;
     bool bound_plan; /* a binding ran: keep it for every table */
     bool past_candidates; /* a run fed the LM a text that is no prompt + candidate: a doubt */
     char stand_ins[VERIFY_MAX_STAND_INS][160]; /* those of the runs that scored the table */
@@ -254,6 +187,7 @@ static void entry_reset(ExecEntry *e, TSNode def) {
     e->closure = false;
     e->ranked = false;
     e->module_unit = e->loss = false;
+    e->eps_idle_harm = false;
     e->order = 0;
     e->def = def;
     e->cls = (TSNode){0};
@@ -866,6 +800,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     ExecRun r;
     int mod = exec_modules_of_tree(&e->vs->mods, e->def.tree);
     exec_run_init(&r, &e->vs->src, e->vs->mods.items[mod].root, t, ci, &e->plan, &e->budget);
+    r.eps_off = e->eps_off;
     r.mods = &e->vs->mods;
     r.main_mod = mod;
     r.mark_start = e->mark_start;
@@ -964,6 +899,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     else
         why_set(why, r.fail ? r.fail : XF_OTHER, "%s", r.why[0] ? r.why : "the run failed");
     e->reached |= r.reached || (rc >= 0 && e->via_callee);
+    e->eps_seen |= r.eps_seen;
     if (rc < 0)
         why->progress = (r.reached ? PROGRESS_REACHED : 0) + (finished ? PROGRESS_FINISHED : 0) +
                         (!finished && is_gap(why) ? PROGRESS_GAP : 0) + r.steps;
@@ -1241,6 +1177,24 @@ static bool scores_vary(const VerifyResult *res) {
 
 static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex, Why *why);
 
+/* Does the eps floor the flagged code met change what the script returns on res's table? The
+ * same binding run again with the eps taken as 0: some candidate's value differs. */
+static bool eps_changes_scores(ExecEntry *e, VerifyTable *t, const VerifyResult *res) {
+    double *off = calloc((size_t)res->n, sizeof *off);
+    const char *dtype = "python float";
+    bool pick = false, changed = false;
+    Why why = {.text = ""};
+    e->eps_off = true;
+    bool ran = off && entry_run_all(e, t, off, &dtype, &pick, &why) >= 0;
+    e->eps_off = false;
+    for (int i = 0; ran && i < res->n && !changed; i++) {
+        double a = res->cands[i].score, b = off[i];
+        changed = !(a == b || (isnan(a) && isnan(b)) || fabs(a - b) <= 1e-9 * fmax(1, fabs(a)));
+    }
+    free(off);
+    return !ran || changed; /* (a run that fails without the floor: the floor mattered) */
+}
+
 /* The plan given every candidate at once (a parameter used as text is the list of texts, ids a
  * padded batch), its parameters bound anew. */
 static void plan_as_batch(ExecEntry *e) {
@@ -1268,6 +1222,7 @@ static VerifyResult *entry_search_batch(ExecEntry *e, const VerifyRecipe *r, con
 
 static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const VerifyResult *recipe_cex, Why *why) {
     VerifyResult *first = NULL;
+    bool first_idle = false; /* first shows a harm the flagged eps floor had no part in */
     char stop[110] = ""; /* why the search ended before its last table */
     int tried = 0;
     for (int i = 0;; i++) {
@@ -1275,7 +1230,7 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
         VerifyTable *t = entry_candidate_table(r, recipe_cex, i);
         if (!t) break;
         bool reached_before = e->reached;
-        e->reached = false;
+        e->reached = e->eps_seen = false;
         VerifyResult *res = entry_table(e, r, t, why);
         bool reached_here = e->reached;
         e->reached |= reached_before;
@@ -1296,13 +1251,23 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
          * the model's numbers cause needs no candidate to be one; a tie the recipe predicts, an
          * ignored target or an underflow, from runs that fed the LM each candidate's text) */
         bool own_tie = res->harm == VERIFY_HARM_TIE && (e->generated || (r->harm == VERIFY_HARM_TIE && e->read_cand));
-        if (shows_harm(res) && reached_here && (e->varied || res->harm == VERIFY_HARM_NAN || own_tie)) {
+        bool harm = shows_harm(res) && reached_here && (e->varied || res->harm == VERIFY_HARM_NAN || own_tie);
+        /* a log-of-softmax finding whose flagged code floors with an eps: its harm is the
+         * floor's (a probability below it), not another difference of the script's */
+        bool idle_eps = harm && !strcmp(r->rule, "LL103") && e->eps_seen && !eps_changes_scores(e, t, res);
+        if (harm && !idle_eps) {
             verify_result_free(first);
             res->runs = e->runs;
             return res;
         }
-        if (!first) first = res;
-        else verify_result_free(res);
+        e->eps_idle_harm |= harm;
+        if (!first || (first_idle && !shows_harm(res))) { /* not the floor's harm: a table without */
+            verify_result_free(first);
+            first = res;
+            first_idle = harm;
+        } else {
+            verify_result_free(res);
+        }
     }
     if (first && !e->plan.all_candidates && entry_uses_tensors(&e->plan) && e->budget.steps_left > 0) {
         /* one candidate at a time showed nothing: the same code on a padded batch of them all */
@@ -1329,10 +1294,12 @@ static VerifyResult *entry_search(ExecEntry *e, const VerifyRecipe *r, const Ver
     if (first) {
         first->runs = e->runs;
         snprintf(first->note, sizeof first->note,
-                 e->reached ? "on all %d tables tried%s the script's own numbers rank as log Pr(y|x) does: "
-                              "a candidate false positive to study"
-                            : "the flagged code never ran on the %d tables tried%s: a candidate false "
-                              "positive to study",
+                 e->eps_idle_harm ? "on all %d tables tried%s the flagged eps floor changed no value where the script's "
+                                    "own numbers rank otherwise than log Pr(y|x): a candidate false positive to study"
+                 : e->reached ? "on all %d tables tried%s the script's own numbers rank as log Pr(y|x) does: "
+                                "a candidate false positive to study"
+                              : "the flagged code never ran on the %d tables tried%s: a candidate false "
+                                "positive to study",
                  tried, e->budget.steps_left <= 0 ? " (the finding's step budget ended the search)" : stop);
     }
     return first;
@@ -1430,7 +1397,7 @@ VerifyResult *verify_exec_finding(const VerifySite *site, const VerifyRecipe *r,
         snprintf(why, why_len, "the file is larger than %d MiB: its code is not run", EXEC_MAX_SOURCE >> 20);
         return NULL;
     }
-    if (!source_parse(site->src)) {
+    if (!verify_source_parse(site->src)) {
         snprintf(why, why_len, "the file could not be parsed again");
         return NULL;
     }
@@ -1449,7 +1416,7 @@ VerifyResult *verify_exec_source(const char *label, const char *text, size_t len
                                  size_t why_len) {
     if (why_len) why[0] = '\0';
     VerifySource *vs = verify_source_new(label, text, len, NULL);
-    if (!vs || !source_parse(vs)) {
+    if (!vs || !verify_source_parse(vs)) {
         snprintf(why, why_len, "%s: could not be parsed", label);
         verify_source_unref(vs);
         return NULL;
