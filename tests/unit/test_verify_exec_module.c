@@ -164,6 +164,17 @@ START_TEST(a_minimised_function_ranks_lowest_first) {
 }
 END_TEST
 
+/* The optimiser handed `lambda t: -loglik(t, ...)`: loglik itself is maximised, its value a
+ * score (highest first), not a loss. */
+START_TEST(a_negated_objective_is_maximised) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/maximised_loglik.py");
+    json_t *cex = script_cex(o);
+    assert_entry(cex, "loglik", 14);
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_order")), "higher-is-better");
+    json_decref(o);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_module");
     TCase *tc = tcase_create("module");
@@ -173,6 +184,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, text_report_names_module_level_code);
     tcase_add_test(tc, a_returned_loss_ranks_lowest_first);
     tcase_add_test(tc, a_minimised_function_ranks_lowest_first);
+    tcase_add_test(tc, a_negated_objective_is_maximised);
     suite_add_tcase(s, tc);
     return s;
 }
