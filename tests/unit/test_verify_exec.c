@@ -201,6 +201,7 @@ static const struct {
     {"stand_tf_mask.py", 8, "response_raw", S_RAW, true},
     {"stand_tf_mask.py", 16, "response_log_prob", S_LOGPROB, false},
     {"stand_tf_mask.py", 30, "Evaluator.log_prob", S_LOGPROB, false},
+    {"collator_token_class.py", 18, "tagged_raw", S_RAW, true},
     {"stand_generate.py", 3, "raw_scores", S_RAW, true},
     {"stand_generate.py", 12, "normalised", S_LOGPROB, false},
     {"stand_api.py", 6, "echo_sum", S_LOGPROB, false},
