@@ -388,7 +388,8 @@ static const struct {
 
 /* Library calls the run computes as the library does, no stand-in needed: a tokenizer wrapper's
  * encode(text, device=torch.device(...)) gives the ids as a 1-D tensor (+ 0); torch.triu / tril
- * and np.triu keep the elements on their side of the diagonal (+ 13). */
+ * and np.triu keep the elements on their side of the diagonal (+ 13); TensorFlow's argmax,
+ * one_hot and rank and Python's str.count / rfind / find (+ 7). */
 static const struct {
     const char *file;
     double bonus;
@@ -396,6 +397,7 @@ static const struct {
     {"stand_wrapper_encode.py", 0},
     {"stand_triu_mask.py", 13},
     {"batch_total_and_count.py", 0}, /* (totals, counts): the item the flagged values flow into */
+    {"stand_tf_semantics.py", 7}, /* tf.argmax over axis 0, tf.one_hot outside, tf.rank, str.count / find */
 };
 
 START_TEST(library_calls_computed_as_the_library_does) {
