@@ -212,6 +212,8 @@ typedef enum {
                        separator), which the toy LM reads past as it does the start */
     XP_CONT_TENSOR, /* the candidate's ids alone, [1, C], beside a parameter bound to the prompt's
                        (a scorer given the two apart, that joins them itself) */
+    XP_PROMPT_LENS, /* the number of ids before the candidate, one per row of the ids ([1], or [n]
+                       with every candidate): a batch's prompt lengths */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -580,6 +582,18 @@ ExecValue *exec_builtin_name(ExecRun *r, const char *name, int len); /* NULL: no
  * it is called on is a text. */
 bool exec_text_only_method(const char *m);
 
+/* ---- exec_tf.c ---- */
+/* The torch name of a TensorFlow function computing the same (tf.reduce_sum: sum); NULL: none. */
+const char *exec_tf_alias(const char *q);
+/* A TensorFlow or Keras function computed as TF does (tf.gather, tf.one_hot, tf.shape, Keras'
+ * sparse categorical cross-entropy, a Keras loss object built); NULL with r->failed unset: not
+ * one of them. */
+ExecValue *exec_tf_call(ExecRun *r, const char *q, ExecArgs *a);
+/* A call of a Keras loss object (made by exec_tf_call): the loss of (y_true, y_pred), reduced. */
+ExecValue *exec_tf_loss_call(ExecRun *r, ExecValue *loss, ExecValue **args, int nargs, const char **kw_names,
+                             ExecValue **kw_vals, int nkw, TSNode at);
+/* update_state / result / reset_state of a Keras Sum or Mean metric (made by exec_tf_call). */
+ExecValue *exec_tf_metric_method(ExecRun *r, ExecValue *metric, const char *m, ExecArgs *a);
 /* ---- exec_module.c ---- */
 void exec_modules_init(ExecModules *m, Source *home, TSNode root);
 void exec_modules_free(ExecModules *m);

@@ -65,7 +65,7 @@ static const char *const builtin_names[] = {
 static bool builtin_forbidden(const char *name) {
     static const char *const bad[] = {"exec",   "eval",  "compile", "__import__",
                                       "getattr", "setattr", "delattr", "globals", "locals",
-                                      "vars",  "input",  "breakpoint", "exit", "quit", "help",
+                                      "input",  "breakpoint", "exit", "quit", "help",
                                       "memoryview", "type", "object", "id", "hash"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         if (!strcmp(bad[i], name)) return true;
@@ -414,7 +414,37 @@ static const char *spelled_attr_name(ExecArgs *a) {
     return s && s->kind == XV_STR && !exec_is_dunder(s->str.s) ? s->str.s : NULL;
 }
 
+/* vars(x) of an object whose every field the run holds (an argparse namespace, an instance of a
+ * file's class built by its __init__ or a dataclass): a dict of its fields in the order they were
+ * set (a copy: no script here writes through it). Objects whose fields are bound by use, library
+ * objects and other values cannot be listed: the run ends. */
+static ExecValue *b_vars(ExecRun *r, ExecArgs *a) {
+    ExecValue *x = exec_arg(a, 0, NULL), *d = exec_new(r, XV_DICT);
+    bool listed = x && x->kind == XV_OBJECT && !x->obj.lazy && (x->obj.cls || !strcmp(x->obj.type, "namespace"));
+    if (!listed) return exec_fail_as(r, XF_GAP, a->at, "vars() of a %s", x ? exec_kind_name(x) : "nothing");
+    for (int i = 0; d && i < x->obj.fields.n; i++) {
+        ExecValue *k = x->obj.fields.keys[i];
+        if (k->kind == XV_STR && k->str.s[0] != ' ' && !exec_dict_set(r, &d->dict, k, x->obj.fields.vals[i])) return NULL;
+    }
+    return d;
+}
+
+/* type(x) of None, a bool, a number, a text, a list, a tuple or a dict: its constructor (argparse's
+ * type=type(default)); of anything else the run ends. */
+static ExecValue *b_type(ExecRun *r, ExecArgs *a) {
+    static const char *const ctor[] = {[XV_BOOL] = "builtins.bool", [XV_INT] = "builtins.int",
+                                       [XV_FLOAT] = "builtins.float", [XV_STR] = "builtins.str",
+                                       [XV_LIST] = "builtins.list", [XV_TUPLE] = "builtins.tuple",
+                                       [XV_DICT] = "builtins.dict"};
+    ExecValue *x = a->npos == 1 && !a->nkw ? a->pos[0] : NULL;
+    if (!x || (size_t)x->kind >= sizeof ctor / sizeof *ctor || !ctor[x->kind])
+        return exec_fail_as(r, XF_GAP, a->at, "forbidden call type of a %s", x ? exec_kind_name(x) : "class");
+    return exec_lib(r, ctor[x->kind]);
+}
+
 static ExecValue *call_builtin(ExecRun *r, const char *name, ExecArgs *a) {
+    if (!strcmp(name, "vars")) return b_vars(r, a);
+    if (!strcmp(name, "type")) return b_type(r, a);
     const char *attr = !strcmp(name, "getattr") || !strcmp(name, "hasattr") ? spelled_attr_name(a) : NULL;
     if (attr && name[0] == 'g' && a->npos <= 3)
         return exec_getattr_or(r, exec_arg(a, 0, NULL), attr, exec_arg(a, 2, NULL), a->at);
@@ -536,7 +566,35 @@ static ExecValue *str_partition(ExecRun *r, ExecValue *s, bool last, ExecArgs *a
     return t;
 }
 
+/* s.count(sub, start, end): non-overlapping occurrences (an empty sub: one more than the
+ * characters); s.find / rfind / index / rindex(sub, start, end): the first or last place, -1
+ * (find) or ValueError (index) when absent. start and end are sliced as Python slices them. */
+static ExecValue *str_search(ExecRun *r, ExecValue *s, const char *m, ExecArgs *a) {
+    ExecValue *sub = exec_arg(a, 0, NULL);
+    int64_t lo, hi;
+    if (sub && sub->kind == XV_PENDING && !(sub = exec_stand_resolve(r, sub, "str", NULL))) return NULL;
+    if (!sub || sub->kind != XV_STR) return exec_fail_at(r, a->at, "str.%s() of a %s", m, sub ? exec_kind_name(sub) : "nothing");
+    if (!exec_arg_int(r, a, 1, NULL, 0, &lo) || !exec_arg_int(r, a, 2, NULL, s->str.n, &hi) || !exec_work(r, s->str.n)) return NULL;
+    if (lo < 0) lo = lo + s->str.n < 0 ? 0 : lo + s->str.n;
+    if (hi < 0) hi = hi + s->str.n < 0 ? 0 : hi + s->str.n;
+    if (hi > s->str.n) hi = s->str.n;
+    bool last = m[0] == 'r', counting = !strcmp(m, "count");
+    int found = -1, count = 0;
+    for (int64_t i = lo; i + sub->str.n <= hi; i++)
+        if (!memcmp(s->str.s + i, sub->str.s, (size_t)sub->str.n)) {
+            if (found < 0 || last) found = (int)i;
+            count++;
+            if (counting && sub->str.n) i += sub->str.n - 1; /* counted without overlap */
+        }
+    if (counting) return exec_int(r, lo > s->str.n ? 0 : count);
+    if (last && sub->str.n == 0 && lo <= hi) found = (int)hi; /* "ab".rfind("") is 2 */
+    if (found < 0 && strstr(m, "index")) return exec_fail_at(r, a->at, "str.%s(): substring not found", m);
+    return exec_int(r, found);
+}
+
 static ExecValue *str_method(ExecRun *r, ExecValue *s, const char *m, ExecArgs *a) {
+    if (!strcmp(m, "count") || !strcmp(m, "find") || !strcmp(m, "rfind") || !strcmp(m, "index") || !strcmp(m, "rindex"))
+        return str_search(r, s, m, a);
     if (!strcmp(m, "partition") || !strcmp(m, "rpartition")) return str_partition(r, s, m[0] == 'r', a);
     if (!strcmp(m, "encode") || !strcmp(m, "decode")) { /* bytes are held as their text */
         a->used = ~0u; /* the encoding, errors= */
@@ -630,6 +688,12 @@ static ExecValue *str_method(ExecRun *r, ExecValue *s, const char *m, ExecArgs *
 
 static ExecValue *list_method(ExecRun *r, ExecValue *l, const char *m, ExecArgs *a) {
     if (!strcmp(m, "append")) return exec_seq_push(r, &l->seq, exec_arg(a, 0, NULL)) ? exec_none() : NULL;
+    if (!strcmp(m, "add") && l->kind == XV_LIST) { /* a set, held as a list of distinct items (no list has add) */
+        ExecValue *x = exec_arg(a, 0, NULL);
+        for (int i = 0; x && i < l->seq.n; i++)
+            if (exec_equal(l->seq.items[i], x)) return exec_none();
+        return exec_seq_push(r, &l->seq, x) ? exec_none() : NULL;
+    }
     if (!strcmp(m, "extend")) {
         ExecValue *it = exec_iterate(r, exec_arg(a, 0, NULL), a->at);
         for (int i = 0; it && i < it->seq.n; i++)
@@ -743,7 +807,7 @@ static char lib_family(const char *q, const char **fn) {
 /* No-op library calls: printing, logging, progress bars, seeding, warnings. */
 static bool lib_is_noop(const char *q) {
     static const char *const pre[] = {"logging.", "warnings.", "tqdm.", "torch.manual_seed",
-                                       "numpy.random.seed", "random.seed", "torch.set_grad_enabled",
+                                       "numpy.random.seed", "random.seed",
                                        "transformers.set_seed", "torch.cuda.empty_cache"};
     for (size_t i = 0; i < sizeof pre / sizeof *pre; i++)
         if (!strncmp(q, pre[i], strlen(pre[i]))) return true;
@@ -758,51 +822,8 @@ static ExecValue *lib_context(ExecRun *r, ExecArgs *a) {
 /* mlx.core and TensorFlow functions under the torch name of the same operation (both default
  * to float32 as torch does; their axis= keyword is read where dim= is). NULL: not one. */
 static const char *lib_alias(const char *q) {
-    static const char *const tf_prefixes[] = {"tensorflow.math.", "tensorflow.nn.", "tensorflow.", "keras.ops."};
-    static const char *const tf_names[][2] = {{"constant", "tensor"}, {"convert_to_tensor", "tensor"},
-                                              {"reduce_sum", "sum"}, {"reduce_mean", "mean"},
-                                              {"reduce_max", "amax"}, {"reduce_min", "amin"},
-                                              {"reduce_prod", "prod"}, {"reduce_logsumexp", "logsumexp"},
-                                              {"cast", "to"}, {"concat", "cat"}, {"concatenate", "cat"},
-                                              {"softmax", "softmax"}, {"log_softmax", "log_softmax"},
-                                              {"log", "log"}, {"exp", "exp"}, {"argmax", "argmax"},
-                                              {"stack", "stack"}, {"range", "arange"}, {"ones_like", "ones_like"},
-                                              {"zeros_like", "zeros_like"}, {"where", "where"},
-                                              {"squeeze", "squeeze"}, {"expand_dims", "unsqueeze"},
-                                              {"reshape", "reshape"}, {"logsumexp", "logsumexp"},
-                                              {"sigmoid", "sigmoid"}, {"take_along_axis", "take_along_axis"}};
     if (!strncmp(q, "mlx.core.", 9) && !strchr(q + 9, '.')) return q + 9; /* the same names as NumPy's */
-    for (size_t p = 0; p < sizeof tf_prefixes / sizeof *tf_prefixes; p++) {
-        size_t n = strlen(tf_prefixes[p]);
-        if (strncmp(q, tf_prefixes[p], n) || strchr(q + n, '.')) continue;
-        for (size_t i = 0; i < sizeof tf_names / sizeof *tf_names; i++)
-            if (!strcmp(q + n, tf_names[i][0])) return tf_names[i][1];
-    }
-    return NULL;
-}
-
-/* tf.gather(params, indices, batch_dims=k) along params' last axis (axis = k = rank - 1): for
- * each leading position, params[..., indices[...]] in the shape of the index's trailing part. */
-static ExecValue *lib_tf_gather(ExecRun *r, ExecArgs *a) {
-    ExecTensor *p = exec_lib_tensor(r, exec_arg(a, 0, "params"), false);
-    ExecTensor *idx = p ? exec_lib_tensor(r, exec_arg(a, 1, "indices"), false) : NULL;
-    int64_t bd, axis;
-    if (!idx || !exec_arg_int(r, a, -1, "batch_dims", 0, &bd) || !exec_arg_int(r, a, 2, "axis", bd, &axis)) return NULL;
-    if (bd < 0) bd += idx->ndim;
-    if (axis < 0) axis += p->ndim;
-    if (axis != bd || axis != p->ndim - 1 || bd > idx->ndim)
-        return exec_fail_at(r, a->at, "tf.gather other than along the last axis after its batch dims");
-    int lead[EXEC_MAX_DIMS], m = 1;
-    for (int d = 0; d < bd; d++)
-        if ((lead[d] = idx->shape[d]) != p->shape[d]) return exec_fail_at(r, a->at, "tf.gather: batch dims differ");
-    for (int d = (int)bd; d < idx->ndim; d++)
-        m *= idx->shape[d];
-    lead[bd] = m;
-    ExecTensor *flat = exec_tensor_reshape(r, idx, (int)bd + 1, lead);
-    ExecTensor *g = flat ? exec_tensor_gather(r, p, (int)bd, flat) : NULL;
-    int shape[EXEC_MAX_DIMS];
-    memcpy(shape, idx->shape, sizeof shape);
-    return g ? exec_tensor_value(r, exec_tensor_reshape(r, g, idx->ndim, shape)) : NULL;
+    return exec_tf_alias(q);
 }
 
 /* A class of a module that is neither the project's nor a library the interpreter models
@@ -919,7 +940,8 @@ static ExecValue *call_lib_more(ExecRun *r, const char *q, ExecArgs *a) {
 }
 
 static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
-    if (!strcmp(q, "tensorflow.gather")) return lib_tf_gather(r, a);
+    ExecValue *tf = exec_tf_call(r, q, a);
+    if (tf || r->failed) return tf;
     if (!strcmp(q, "mlx_lm.load")) { /* (model, tokenizer) */
         ExecValue *pair = exec_new(r, XV_TUPLE);
         a->used = ~0u;
@@ -973,7 +995,8 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
     if (!host && !r->failed) host = exec_file_call(r, q, a); /* data the run never reads */
     if (host || r->failed) return host;
     if (!strcmp(q, "torch.no_grad") || !strcmp(q, "torch.inference_mode") || !strcmp(q, "torch.autocast") ||
-        !strcmp(q, "torch.cuda.amp.autocast") || !strcmp(q, "torch.amp.autocast") || !strcmp(q, "contextlib.nullcontext"))
+        !strcmp(q, "torch.cuda.amp.autocast") || !strcmp(q, "torch.amp.autocast") || !strcmp(q, "contextlib.nullcontext") ||
+        !strcmp(q, "torch.set_grad_enabled")) /* also called alone: the same numbers either way */
         return lib_context(r, a);
     if (!strcmp(q, "torch.compile") || !strcmp(q, "torch.jit.script")) { /* the same numbers, compiled */
         a->used = ~0u;
@@ -1138,6 +1161,8 @@ ExecValue *exec_call_lib(ExecRun *r, ExecValue *fn, ExecValue **args, int nargs,
                 v = exec_stand_text_ids(r, text);
                 if (!v && !r->failed)
                     v = exec_fail_at(r, at, "llama_cpp tokenize() of a %s", text ? exec_kind_name(text) : "nothing");
+            } else if (!strcmp(self->obj.type, "keras_metric")) {
+                v = exec_tf_metric_method(r, self, m, &a);
             } else if (!strcmp(self->obj.type, "accelerator")) {
                 v = exec_host_accelerator_call(r, m, &a);
                 if (!v && !r->failed) v = exec_fail_as(r, XF_GAP, at, "unsupported call %s of the accelerator", m);

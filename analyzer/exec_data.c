@@ -97,14 +97,20 @@ ExecValue *exec_data_loader(ExecRun *r, ExecArgs *a) {
     return batches;
 }
 
-/* transformers.DataCollatorWithPadding(tokenizer) and DataCollatorForLanguageModeling(tokenizer,
- * mlm=False): a collator over the toy tokenizer (the masked-LM one draws random masks: not
- * taken). Called on a list of features, it pads them as tokenizer.pad(features,
- * return_tensors="pt") does; the language-model one adds labels, the ids with every pad id -100
- * (the model shifts them). NULL with r->failed unset: not one. */
+/* transformers.DataCollatorWithPadding(tokenizer), DataCollatorForLanguageModeling(tokenizer,
+ * mlm=False) and DataCollatorForTokenClassification(tokenizer, label_pad_token_id=-100): a
+ * collator over the toy tokenizer (the masked-LM one draws random masks: not taken). Called on a
+ * list of features, it pads them as tokenizer.pad(features, return_tensors="pt") does; the
+ * language-model one adds labels, the ids with every pad id -100 (the model shifts them); the
+ * token-classification one takes each feature's labels out before padding and pads them after,
+ * with label_pad_token_id on the tokenizer's padding side, to the padded ids' length. NULL with
+ * r->failed unset: not one. */
 ExecValue *exec_data_collator(ExecRun *r, const char *q, ExecArgs *a) {
     bool lm = !strcmp(q, "transformers.DataCollatorForLanguageModeling");
-    if (!lm && strcmp(q, "transformers.DataCollatorWithPadding")) return NULL;
+    bool tc = !strcmp(q, "transformers.DataCollatorForTokenClassification");
+    if (!lm && !tc && strcmp(q, "transformers.DataCollatorWithPadding")) return NULL;
+    ExecValue *label_pad = tc ? exec_arg(a, -1, "label_pad_token_id") : NULL;
+    if (label_pad && !exec_is_number(label_pad)) return exec_fail_at(r, a->at, "%s label_pad_token_id of a %s", q, exec_kind_name(label_pad));
     ExecValue *tok = exec_arg(a, 0, "tokenizer"), *mlm = exec_arg(a, lm ? 1 : -1, "mlm");
     ExecValue *padding = exec_arg(a, lm ? -1 : 1, "padding"), *multiple = exec_arg(a, -1, "pad_to_multiple_of");
     ExecValue *rt = exec_arg(a, -1, "return_tensors");
@@ -118,9 +124,48 @@ ExecValue *exec_data_collator(ExecRun *r, const char *q, ExecArgs *a) {
     if (tok && tok->kind == XV_PENDING && !(tok = exec_stand_resolve(r, tok, "attr:pad", NULL))) return NULL;
     if (!tok || tok->kind != XV_TOKENIZER) return exec_fail_at(r, a->at, "%s of a %s", q, tok ? exec_kind_name(tok) : "nothing");
     ExecValue *c = exec_object(r, "collator");
-    if (!c || !exec_dict_set_str(r, &c->obj.fields, " tok", tok) || !exec_dict_set_str(r, &c->obj.fields, " lm", exec_bool(lm)))
+    if (!c || !exec_dict_set_str(r, &c->obj.fields, " tok", tok) || !exec_dict_set_str(r, &c->obj.fields, " lm", exec_bool(lm)) ||
+        (tc && !exec_dict_set_str(r, &c->obj.fields, " label_pad", label_pad ? label_pad : exec_int(r, -100))))
         return NULL;
     return c;
+}
+
+/* The features' labels (taken out of each), padded with `fill` on `side` ("left" or "right") to
+ * width, an int64 [n, width] tensor. */
+static ExecTensor *pad_labels(ExecRun *r, ExecValue *rows, double fill, bool left, int width, TSNode at) {
+    int shape[2] = {rows->seq.n, width};
+    ExecTensor *t = exec_tensor_new(r, XD_INT64, 2, shape, false);
+    for (int i = 0; t && i < rows->seq.n; i++) {
+        ExecValue *d = rows->seq.items[i], *lab = d->kind == XV_DICT ? exec_dict_get_str(&d->dict, "labels") : NULL;
+        if (!lab) lab = d->kind == XV_DICT ? exec_dict_get_str(&d->dict, "label") : NULL;
+        ExecValue *l = lab ? exec_iterate(r, lab, at) : NULL;
+        if (!l) return r->failed ? NULL : (ExecTensor *)exec_fail_at(r, at, "a token-classification feature without labels");
+        if (l->seq.n > width) return (ExecTensor *)exec_fail_at(r, at, "labels longer than the padded ids");
+        int off = left ? width - l->seq.n : 0;
+        for (int k = 0; k < width; k++)
+            t->data[i * width + k] = fill;
+        for (int k = 0; k < l->seq.n; k++) {
+            int64_t v;
+            if (!exec_as_int(l->seq.items[k], &v)) return (ExecTensor *)exec_fail_at(r, at, "a label that is not an int");
+            t->data[i * width + off + k] = (double)v;
+        }
+    }
+    return t;
+}
+
+/* Each feature without its labels (a dict copied; the features are the caller's). */
+static ExecValue *without_labels(ExecRun *r, ExecValue *rows) {
+    ExecValue *out = exec_new(r, XV_LIST);
+    for (int i = 0; out && i < rows->seq.n; i++) {
+        ExecValue *d = rows->seq.items[i], *c = exec_new(r, XV_DICT);
+        for (int k = 0; c && k < d->dict.n; k++) {
+            ExecValue *key = d->dict.keys[k];
+            bool label = key->kind == XV_STR && (!strcmp(key->str.s, "labels") || !strcmp(key->str.s, "label"));
+            if (!label && !exec_dict_set(r, &c->dict, key, d->dict.vals[k])) return NULL;
+        }
+        if (!c || !exec_seq_push(r, &out->seq, c)) return NULL;
+    }
+    return out;
 }
 
 ExecValue *exec_data_collate(ExecRun *r, ExecValue *collator, ExecValue **args, int nargs, TSNode at) {
@@ -133,7 +178,19 @@ ExecValue *exec_data_collate(ExecRun *r, ExecValue *collator, ExecValue **args, 
         if (f->kind == XV_OBJECT && !f->obj.cls && !f->obj.lazy && (d = exec_new(r, XV_DICT))) d->dict = f->obj.fields;
         if (!d || !exec_seq_push(r, &rows->seq, d)) return NULL;
     }
-    ExecValue *batch = pt && rows && features ? exec_call_value(r, exec_method(r, "pad", tok), &rows, 1, kw, &pt, 1, at) : NULL;
+    ExecValue *label_pad = exec_dict_get_str(&collator->obj.fields, " label_pad");
+    for (int i = 0; label_pad && rows && i < rows->seq.n; i++)
+        if (rows->seq.items[i]->kind != XV_DICT) return exec_fail_at(r, at, "a token-classification feature that is not a dict");
+    ExecValue *plain = label_pad && rows ? without_labels(r, rows) : rows;
+    ExecValue *batch = pt && plain && features ? exec_call_value(r, exec_method(r, "pad", tok), &plain, 1, kw, &pt, 1, at) : NULL;
+    if (batch && label_pad) {
+        ExecValue *ids = batch->kind == XV_OBJECT ? exec_dict_get_str(&batch->obj.fields, "input_ids") : NULL;
+        ExecValue *side = exec_getattr(r, tok, "padding_side", at);
+        if (!ids || ids->kind != XV_TENSOR || ids->t->ndim != 2 || !side || side->kind != XV_STR)
+            return r->failed ? NULL : exec_fail_at(r, at, "a collated batch without input_ids");
+        ExecTensor *labels = pad_labels(r, rows, exec_number(label_pad), !strcmp(side->str.s, "left"), ids->t->shape[1], at);
+        return labels && exec_dict_set_str(r, &batch->obj.fields, "labels", exec_tensor_value(r, labels)) ? batch : NULL;
+    }
     if (!batch || !lm->b) return batch;
     ExecValue *ids = batch->kind == XV_OBJECT ? exec_dict_get_str(&batch->obj.fields, "input_ids") : NULL;
     ExecValue *pad = exec_getattr(r, tok, "pad_token_id", at);

@@ -794,6 +794,8 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
         v = exec_env_get(env, s, len);
         if (!v) v = exec_builtin_name(r, s, len);
         if (!v && len == 8 && !memcmp(s, "__file__", 8)) v = exec_host_value(r, "__file__", n);
+        if (!v && len == 8 && !memcmp(s, "__name__", 8) && exec_env_globals(env) == r->globals)
+            v = exec_str(r, "__main__", 8); /* the entry's module is the script run (logging.getLogger(__name__)) */
         if (!v && !r->failed) v = exec_module_constant(r, env, s, len);
         if (!v && !r->failed) v = exec_stand_outer_local(r, s, len);
         if (!v && !r->failed) v = exec_stand_global(r, env, s, len);

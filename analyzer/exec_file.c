@@ -76,11 +76,12 @@ ExecValue *exec_file_method(ExecValue *file, const char *m, ExecArgs *a) {
     return file_reader(m) ? file : exec_none();
 }
 
-/* json.load(f), json.loads(line), ...: the records of a file, as they are (a literal's text is
- * not parsed: NULL); json.dump to a file: nothing; a data set loaded: its records. */
+/* json.load(f), json.loads(line), csv.DictReader(f), ...: the records of a file, as they are
+ * (a literal's text is not parsed: NULL; delimiter=, fieldnames=: the records are bound by use
+ * whatever they are); json.dump to a file: nothing; a data set loaded: its records. */
 ExecValue *exec_file_call(ExecRun *r, const char *q, ExecArgs *a) {
     static const char *const loaders[] = {"json.load", "json.loads", "ujson.load", "ujson.loads", "orjson.loads",
-                                          "yaml.safe_load", "yaml.load", "ast.literal_eval"};
+                                          "yaml.safe_load", "yaml.load", "ast.literal_eval", "csv.DictReader"};
     static const char *const writers[] = {"json.dump", "yaml.dump", "yaml.safe_dump"};
     if (!strcmp(q, "datasets.load_dataset") || !strcmp(q, "datasets.load_from_disk")) return file_dataset(r, q, a);
     for (size_t i = 0; i < sizeof writers / sizeof *writers; i++)

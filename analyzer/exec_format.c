@@ -212,6 +212,7 @@ static bool json_newline(ExecRun *r, ExecBuf *b, int indent, int level) {
 static bool json_value(ExecRun *r, ExecBuf *b, ExecValue *v, int indent, int level, TSNode at) {
     if (level > 32) return exec_fail_at(r, at, "json.dumps nested deeper than 32") != NULL;
     if (!exec_step(r)) return false;
+    if (v->kind == XV_PENDING && !(v = exec_stand_resolve(r, v, "str", NULL))) return false; /* text, as in an f-string */
     switch (v->kind) {
     case XV_NONE:
         return exec_buf_add(r, b, "null", 4);

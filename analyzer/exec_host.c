@@ -150,6 +150,15 @@ ExecValue *exec_host_call(ExecRun *r, const char *q, ExecArgs *a) {
         if (!exec_stand_in(r, a->at, q, "%s (the run has no GPU)", q[strlen(q) - 1] == 't' ? "0" : "False")) return NULL;
         return q[strlen(q) - 1] == 't' ? exec_int(r, 0) : exec_bool(false);
     }
+    if (!strcmp(q, "accelerate.utils.gather_object") || !strcmp(q, "accelerate.utils.gather") ||
+        !strcmp(q, "accelerate.utils.reduce") || !strcmp(q, "accelerate.utils.pad_across_processes") ||
+        !strcmp(q, "accelerate.utils.broadcast")) { /* across processes, of one process: the value itself */
+        a->used = ~0u; /* reduction=, dim=, pad_index=, from_process=: one process's value either way */
+        ExecValue *x = exec_arg(a, 0, "tensor");
+        if (!x) x = exec_arg(a, 0, "object");
+        if (!x) return exec_fail_at(r, a->at, "%s() of nothing", q);
+        return exec_stand_in(r, a->at, q, "the identity (the run is one process)") ? x : NULL;
+    }
     if (!strcmp(q, "jax.lax.psum") || !strcmp(q, "jax.lax.pmean") || !strcmp(q, "jax.lax.pmax") ||
         !strcmp(q, "jax.lax.pmin")) { /* a reduction across devices, of one device: the value itself */
         a->used = ~0u; /* axis_name= */

@@ -31,7 +31,7 @@ int exec_lib_dtype(ExecValue *v) {
 }
 
 ExecValue *exec_lib_constant(ExecRun *r, const char *q) {
-    static const char *const modules[] = {"numpy.", "torch.", "math.", "jax.numpy."};
+    static const char *const modules[] = {"numpy.", "torch.", "math.", "jax.numpy.", "tensorflow."};
     static const struct {
         const char *name;
         double v;
@@ -39,7 +39,7 @@ ExecValue *exec_lib_constant(ExecRun *r, const char *q) {
     for (size_t m = 0; m < sizeof modules / sizeof *modules; m++) {
         size_t n = strlen(modules[m]);
         if (strncmp(q, modules[m], n)) continue;
-        for (size_t i = 0; i < sizeof consts / sizeof *consts; i++)
+        for (size_t i = 0; m != 4 && i < sizeof consts / sizeof *consts; i++)
             if (!strcmp(q + n, consts[i].name)) return exec_float(r, consts[i].v);
         if (m != 2 && !strcmp(q + n, "newaxis")) return exec_none();
     }

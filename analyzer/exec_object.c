@@ -250,6 +250,7 @@ ExecValue *exec_call_value(ExecRun *r, ExecValue *fn, ExecValue **args, int narg
     case XV_OBJECT: {
         if (!fn->obj.cls && !strcmp(fn->obj.type, "nn_layer")) return exec_nn_call(r, fn, args, nargs, nkw, at);
         if (!fn->obj.cls && !strcmp(fn->obj.type, "collator")) return exec_data_collate(r, fn, args, nargs, at);
+        if (!fn->obj.cls && !strcmp(fn->obj.type, "keras_loss")) return exec_tf_loss_call(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
         if (!fn->obj.cls && !strcmp(fn->obj.type, "partial")) return call_partial(r, fn, args, nargs, kw_names, kw_vals, nkw, at);
         if (!fn->obj.cls && !strcmp(fn->obj.type, "llama_cpp")) /* llm(prompt, ...): create_completion */
             return exec_call_lib(r, exec_method(r, "create_completion", fn), args, nargs, kw_names, kw_vals, nkw, at);

@@ -629,8 +629,9 @@ const char *exec_role_name(ExecParamRole role) {
         "no_limit",   "id_rows",       "api",        "api_gen",    "prompt_batch", "prompt_tensor",
         "instance",   "instance_lazy", "cands_bare", "token_lps",  "ignore_id",    "pad_id",
         "ll_pairs",   "unit",          "id_batches", "id_tensors", "gen_len",      "total_len",
-        "accelerator", "enc_batches",  "cand_nth",   "start_id",   "cont_tensor"};
-    _Static_assert(sizeof names / sizeof *names == XP_CONT_TENSOR + 1, "one name per ExecParamRole");
+        "accelerator", "enc_batches",  "cand_nth",   "start_id",   "cont_tensor",
+        "prompt_lens"};
+    _Static_assert(sizeof names / sizeof *names == XP_PROMPT_LENS + 1, "one name per ExecParamRole");
     return (unsigned)role < sizeof names / sizeof *names ? names[role] : "?";
 }
 
@@ -772,6 +773,7 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
         opts[n++] = XP_IDS, opts[n++] = XP_LOGITS, opts[n++] = XP_PROMPT_TENSOR, opts[n++] = XP_TOKEN_LPS;
         if (!strcmp(use, "index")) opts[n++] = XP_CANDS;
         if (plan_holds(r->plan, XP_PROMPT_TENSOR)) opts[n++] = XP_CONT_TENSOR;
+        if (plan_holds(r->plan, XP_IDS)) opts[n++] = XP_PROMPT_LENS; /* positions >= prompt_len[:, None] */
         return n;
     }
     if (!strcmp(use, "list")) return opts[0] = r->plan->n_lists == 0 ? XP_PROMPT_IDS : XP_CONT_IDS, 1;
@@ -839,6 +841,22 @@ static ExecValue *stand_ids_masked(ExecRun *r, ExecTensor **mask, bool prompt_on
 
 static ExecValue *stand_ids(ExecRun *r, bool prompt_only) {
     return stand_ids_masked(r, NULL, prompt_only);
+}
+
+static ExecValue *stand_cont_ids(ExecRun *r);
+
+/* The ids (XP_IDS; a run that generates the candidate is given what it continues, the prompt),
+ * the prompt's alone (XP_PROMPT_TENSOR), the candidate's (XP_CONT_TENSOR), or each row's number of
+ * ids before the candidate beside the ids (XP_PROMPT_LENS, [rows]: one, or every candidate's in a
+ * batch). */
+static ExecValue *stand_id_part(ExecRun *r, ExecParamRole role) {
+    if (role == XP_IDS) return stand_ids(r, exec_plan_generates(r->plan));
+    if (role != XP_PROMPT_LENS) return role == XP_PROMPT_TENSOR ? stand_ids(r, true) : stand_cont_ids(r);
+    int rows = r->plan->all_candidates ? r->table->n_candidates : 1;
+    ExecTensor *lens = exec_tensor_new(r, XD_INT64, 1, &rows, false);
+    for (int k = 0; lens && k < rows; k++)
+        lens->data[k] = 1 + r->table->prompt.len;
+    return lens ? exec_tensor_value(r, lens) : NULL;
 }
 
 /* The candidate's ids alone: [1, C], or [C] unbatched (the prompt's are another parameter's). */
@@ -945,11 +963,11 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         return model_new(r, given_model_bare(r));
     case XP_TOKENIZER:
         return exec_tok_new(r);
-    case XP_IDS: /* a run that generates the candidate is given what it continues: the prompt */
-        return stand_ids(r, exec_plan_generates(r->plan));
-    case XP_PROMPT_TENSOR: /* the prompt's, or the candidate's, ids alone */
+    case XP_IDS:
+    case XP_PROMPT_TENSOR:
     case XP_CONT_TENSOR:
-        return r->plan->role[i] == XP_PROMPT_TENSOR ? stand_ids(r, true) : stand_cont_ids(r);
+    case XP_PROMPT_LENS:
+        return stand_id_part(r, r->plan->role[i]);
     case XP_PROMPT_LEN: /* the start and the prompt's; a limit beyond every length */
     case XP_NO_LIMIT:
         return exec_int(r, r->plan->role[i] == XP_PROMPT_LEN ? 1 + t->prompt.len : 1 << 20);

@@ -109,6 +109,21 @@ START_TEST(records_loaded_from_a_file_are_the_tables) {
 }
 END_TEST
 
+/* Rows of a CSV file (csv.DictReader) scored in a loop among the helpers such loops use (a
+ * logger named by __name__, vars() of parsed defaults, type() of a default, a set of rows seen,
+ * str.count, gather_object, set_grad_enabled, json.dumps of a field): the flagged raw-logit sum
+ * runs on the table's candidates, each stand-in said. */
+START_TEST(csv_rows_are_the_tables) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/data_csv_records.py");
+    json_t *cex = only_script_cex(o, "evaluate_csv");
+    ck_assert(cex_has_stand_in(cex, "open at line 32: the run reads and writes no file"));
+    ck_assert(cex_has_stand_in(cex, "accelerate.utils.gather_object at line 44: the identity"));
+    assert_raw_logit_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 /* A data set reshaped by functions before the loop (raw.map(lambda ex: {...}), then filter):
  * the mapped records are the same records, their fields bound by use, so the flagged raw-logit
  * sum runs on the table's candidates. */
@@ -282,6 +297,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, model_moved_first_is_the_model);
     tcase_add_test(tc, returned_dict_key_is_found_by_data_flow);
     tcase_add_loop_test(tc, records_loaded_from_a_file_are_the_tables, 0, sizeof loaded / sizeof *loaded);
+    tcase_add_test(tc, csv_rows_are_the_tables);
     tcase_add_test(tc, mapped_data_set_records_are_the_tables);
     tcase_add_test(tc, callers_minimum_is_the_order);
     tcase_add_test(tc, record_fields_by_key_and_a_parallel_label);

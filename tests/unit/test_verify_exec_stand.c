@@ -441,7 +441,8 @@ static const struct {
 
 /* Library calls the run computes as the library does, no stand-in needed: a tokenizer wrapper's
  * encode(text, device=torch.device(...)) gives the ids as a 1-D tensor (+ 0); torch.triu / tril
- * and np.triu keep the elements on their side of the diagonal (+ 13). */
+ * and np.triu keep the elements on their side of the diagonal (+ 13); TensorFlow's argmax,
+ * one_hot and rank and Python's str.count / rfind / find (+ 7). */
 static const struct {
     const char *file;
     double bonus;
@@ -449,6 +450,7 @@ static const struct {
     {"stand_wrapper_encode.py", 0},
     {"stand_triu_mask.py", 13},
     {"batch_total_and_count.py", 0}, /* (totals, counts): the item the flagged values flow into */
+    {"stand_tf_semantics.py", 7}, /* tf.argmax over axis 0, tf.one_hot outside, tf.rank, str.count / find */
 };
 
 START_TEST(library_calls_computed_as_the_library_does) {
@@ -499,6 +501,34 @@ START_TEST(served_clients_give_the_toy_lm) {
 }
 END_TEST
 
+/* Keras' sparse categorical cross-entropy of probabilities (from_logits=False), as tf.keras
+ * computes it: each probability clipped to [1e-7, 1 - 1e-7] in float32 before its log, so a
+ * token of probability e^-30 scores log(1e-7), and a probability that rounds to 1 scores
+ * log(1 - 1e-7); recomputed here in float32. */
+START_TEST(keras_probabilities_are_clipped) {
+    char table[64];
+    tv_write_table(table, sizeof table,
+                   "{\"vocab\": [\"A\", \"B\"], \"contexts\": [{\"prefix\": [], \"logits\": [30, 0]}],"
+                   " \"candidates\": [[\"A\"], [\"B\"]]}");
+    char path[512];
+    snprintf(path, sizeof path, "%s/exec/stand_tf_loss.py", TEST_DATA_DIR);
+    const char *argv[] = {"verify", "--file", path, "--line", "21", "--table", table, "--output-format", "json", NULL};
+    TvRun r = tv_run(verify_main, argv);
+    unlink(table);
+    ck_assert_msg(r.rc == 0, "%s", r.err);
+    json_t *o = json_loads(r.out, 0, NULL);
+    ck_assert_ptr_nonnull(o);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "origin")), "script");
+    json_t *cands = json_object_get(o, "candidates");
+    double want[2] = {(double)logf((float)(1 - 1e-7)), (double)logf((float)1e-7)};
+    for (size_t i = 0; i < 2; i++)
+        ck_assert_double_eq_tol(json_number_value(json_object_get(json_array_get(cands, i), "script_score")), want[i],
+                                1e-6 * fmax(1, fabs(want[i])));
+    json_decref(o);
+    tv_free(&r);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("verify_exec_stand");
     TCase *tc = tcase_create("stand_ins");
@@ -524,6 +554,7 @@ static Suite *suite(void) {
     tcase_add_loop_test(tc, stand_in_scores_are_raw_logit_sums, 0, sizeof raw_sums / sizeof *raw_sums);
     tcase_add_loop_test(tc, library_calls_computed_as_the_library_does, 0, sizeof computed / sizeof *computed);
     tcase_add_loop_test(tc, served_clients_give_the_toy_lm, 0, sizeof served / sizeof *served);
+    tcase_add_test(tc, keras_probabilities_are_clipped);
     suite_add_tcase(s, tc);
     return s;
 }
