@@ -12,6 +12,9 @@
  *   then the mean runs over the prompt too;
  * - an item assignment into token ids (labels[:, :n] = -100) masks them; one of a negative
  *   sentinel over the pads only (labels[mask == 0] = -100) masks the pads and not a prompt;
+ *   one through a single slice of [batch, position] labels (labels[:-n] = -100) writes whole
+ *   rows, no position: the prefix it was meant to drop stays in the loss (EV_PADS_IN_LOSS,
+ *   IGNORED_ROWS);
  * - len(ids), ids.size(-1), ids.shape[1], ids.numel() of unshifted, unmasked ids are FF_COUNT:
  *   N, not N - 1 (facts_lengths.c);
  * - a loss times a non-constant is FF_SCALED (a sum, no longer a mean), and FF_COUNT when the
@@ -142,6 +145,9 @@ void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) 
                          pad_sentinel_over_pads(in, target, value_node);
         f.flags |= FF_MASKED;
         svc_bind(in, container, f);
+        if (f.ndim == 2 && f.ax[0] == AX_BATCH && f.ax[1] == AX_POS &&
+            pad_sentinel_over_rows(in, target, value_node))
+            svc_emit(in, EV_PADS_IN_LOSS, IGNORED_ROWS, target, f, fact_unknown(), AX_UNK);
     } else if (mean_loss(&v) && (!f.kinds || f.kinds == FK_LOSS)) {
         Fact c = v;
         c.flags &= ~(FF_STEPVAR | FF_LOOPVAR);

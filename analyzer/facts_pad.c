@@ -321,7 +321,8 @@ static int verdict(Interp *in, TSNode pos, PadVal ix, uint8_t pad) {
     }
     if (ix.what == PW_COUNT) {
         /* of a batch whose side is not known: the count's batch's */
-        if ((pad & PAD_START) || (!pad && (ix.pad & PAD_START))) return PADREAD_COUNT_LEFT;
+        if ((pad & PAD_START) || (!(pad & (PAD_START | PAD_END)) && (ix.pad & PAD_START)))
+            return PADREAD_COUNT_LEFT;
         if ((pad & PAD_END) && ix.c >= 0) return PADREAD_PAST_COUNT;
     }
     if (ix.what == PW_FIRSTPAD && ix.c >= 0) /* a pad on either side */
@@ -508,6 +509,19 @@ static bool sentinel(Interp *in, TSNode n) {
     if (!parse_is(parse_unparen(n), "identifier")) return false;
     Fact f = svc_lookup(in, parse_unparen(n));
     return (f.flags & FF_CONST) && f.num < 0;
+}
+
+/* ids[:-n] = -100, ids[k:] = -100: a negative sentinel written through one slice with a bound,
+ * the first axis only. */
+bool pad_sentinel_over_rows(Interp *in, TSNode target, TSNode value) {
+    target = parse_unparen(target);
+    if (!parse_is(target, "subscript") || ts_node_named_child_count(target) != 2 ||
+        ts_node_is_null(value) || !sentinel(in, value))
+        return false;
+    TSNode ix = parse_unparen(parse_field(target, "subscript")), parts[3];
+    if (!parse_is(ix, "slice")) return false;
+    parse_slice_parts(ix, parts);
+    return !ts_node_is_null(parts[0]) || !ts_node_is_null(parts[1]);
 }
 
 /* A tensor each element of which is a negative constant: torch.full((B, 1), -100), torch.tensor(
@@ -725,6 +739,8 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
         return padval(b.what, b.pad, b.nd, b.c + k);
     }
     if (text_is(in, op, "%") && (a.what == PW_COUNT || a.what == PW_FIRSTPAD)) return a;
+    /* mask.cumsum(-1) - 1: position ids from 0 */
+    if ((plus || minus) && a.what == PW_RUNCOUNT && int_lit(in, rn, &k)) return a;
     /* arange(T) + 1: positions from 1 (clamped as counts are) */
     if ((plus || minus) && a.what == PW_ROWS && int_lit(in, rn, &k) && k >= -8 && k <= 8)
         return padval(PW_ROWS, a.pad, a.nd, a.c + (plus ? k : -k));
@@ -943,13 +959,30 @@ static PadVal gathered(Interp *in, TSNode node, const Contract *c, PadVal x, con
     return sided(x);
 }
 
+/* Is x, whose cumsum along the positions the call takes, a mask of a batch's real tokens: one
+ * this domain knows as such, or a tensor the main facts hold a mask of (an attention mask a
+ * caller hands over, of which this domain knows nothing yet)? */
+static bool running_count_of(Interp *in, TSNode call, PadVal x, const CallArgs *a, int first) {
+    if (x.what == PW_REALMASK) return true;
+    if (x.what) return false;
+    TSNode fn = parse_field(call, "function");
+    TSNode of = first                       ? a->pos[0]
+                : parse_is(fn, "attribute") ? parse_field(fn, "object")
+                                            : (TSNode){0};
+    if (ts_node_is_null(of)) return false;
+    Fact f = svc_eval(in, of);
+    return f.obj == FO_NONE && f.kinds == FK_MASK && f.ndim != 1;
+}
+
 /* What the call with row c makes of x: its receiver (first = 0), or the first argument of a
  * library function (first = 1). The row's padding columns (contracts.h PadOp, PK_*) say it. */
 static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, const CallArgs *a,
                         int first, PadVal *argv, Fact *r) {
     long d;
     bool index = x.what == PW_COUNT || x.what == PW_FIRSTPAD || x.what == PW_ROWS ||
-                 x.what == PW_PARTCOUNT || x.what == PW_ROWLENS;
+                 x.what == PW_PARTCOUNT || x.what == PW_ROWLENS || x.what == PW_RUNCOUNT;
+    /* position_ids.masked_fill_(mask == 0, 1): the pads' ids set to any number, the rest kept */
+    if (x.what == PW_RUNCOUNT && c->op == OP_MASKED_FILL) return x;
     if ((c->keeps & PK_ALL) || (x.what == PW_TAILMASK && (c->keeps & PK_TAILMASK))) return x;
     if (index && (c->keeps & PK_INDEX)) return x;
     /* mask.view(-1): the rows' positions in one line, each pad where it was: a part of the mask
@@ -962,6 +995,10 @@ static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, co
     if (c->op == OP_SQUEEZE && x.what == PW_VALUES && x.nd == 3 &&
         (a->npos <= first || (dim && (d == -1 || d == 2))))
         return padval(PW_VALUES, x.pad, 2, 0);
+    /* mask.cumsum(-1): at each position, the real tokens up to it (position ids) */
+    if (c->op == OP_CUMSUM && dim && along_positions(x, d) &&
+        running_count_of(in, node, x, a, first))
+        return padval(PW_RUNCOUNT, x.pad, 0, 0);
     switch ((PadOp)c->pad) {
     case PO_MASK_BOOL:
         if (negated(x).what) return x;
@@ -1147,6 +1184,13 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         mask_by_use(in, kw(in, &a, "attention_mask"), ts_node_is_null(ids) && a.npos ? a.pos[0] : ids);
         /* an encoder-decoder's logits are over the decoder's positions, not the input's */
         PadVal input = model_input(in, &a, argv);
+        /* position ids that count only the real tokens: the code says its rows may start with
+         * pads, so a batch of a side nothing shows is not taken to be padded on the right
+         * (facts_mask.c); nor on the left, for a read at an index (mixed padding: left-padded
+         * prompts, then generated tokens padded on the right) */
+        if (!(input.pad & (PAD_START | PAD_END)) &&
+            take(in, kw(in, &a, "position_ids")).what == PW_RUNCOUNT)
+            input.pad |= PAD_HANDLED;
         if ((input.what == PW_ENCODING || (input.what == PW_IDS && !(input.pad & PAD_ROW))) &&
             !(r->flags & FF_SEQ2SEQ))
             return padval(PW_OUTPUT, input.pad, (r->flags & FF_NOTLM) ? 2 : 3, 0);
