@@ -1401,6 +1401,10 @@ static PadVal written_mask(Interp *in, TSNode target, TSNode value, Fact *buf) {
     int shift;
     if (ones_to_end(in, target, value)) return padval(PW_TAILMASK, 0, 0, 0);
     if (!ones_over_span(in, target, value, &shift)) return padval(PW_NONE, 0, 0, 0);
+    /* the span's bounds count tokens from the row's start (len(ids) is one past its last): in a
+     * buffer whose columns are the scores' of tokens 1..T-1 (torch.zeros_like(lp), head 1),
+     * m[i, s:len(ids)] marks the tokens one further than s..len(ids)-1 */
+    if (buf->head.sym && !buf->head.end) shift -= buf->head.c;
     if (buf->pad_what == PW_SPANMASK && buf->pad_c != shift) return padval(PW_NONE, 0, 0, 0);
     if (!(buf->kinds & ~FK_NUM) && buf->obj == FO_NONE) buf->kinds = FK_MASK;
     return padval(PW_SPANMASK, 0, 0, shift);
