@@ -216,8 +216,32 @@ static bool last_field_is(const Fact *obj, const char *key, size_t len, const Fa
     return true;
 }
 
+/* d[key] = value inside `for key in ("chosen", "rejected"):` (the loop's target, over a tuple or
+ * list of string literals): the keys d gets. NULL when key is no such variable. */
+static TSNode loop_keys(Interp *in, TSNode key) {
+    key = parse_unparen(key);
+    if (!parse_is(key, "identifier")) return (TSNode){0};
+    for (TSNode p = ts_node_parent(key); !ts_node_is_null(p); p = ts_node_parent(p)) {
+        if (parse_is(p, "function_definition") || parse_is(p, "class_definition")) break;
+        if (!parse_is(p, "for_statement") || !parse_same_text(in->src, parse_field(p, "left"), key))
+            continue;
+        TSNode keys = parse_unparen(parse_field(p, "right"));
+        if (!parse_is(keys, "tuple") && !parse_is(keys, "list")) return (TSNode){0};
+        uint32_t n = ts_node_named_child_count(keys);
+        size_t len;
+        for (uint32_t i = 0; i < n; i++)
+            if (!interp_string_key(in, ts_node_named_child(keys, i), &len)) return (TSNode){0};
+        return n && n <= 8 ? keys : (TSNode){0};
+    }
+    return (TSNode){0};
+}
+
+static void put_field(Interp *in, const char *oname, size_t olen, Fact obj, const char *key,
+                      size_t alen, Fact value);
+
 /* obj.field = value on an object of a class of this file, d["key"] = value on a dict: the
- * object (or dict) holds the new value under that name. */
+ * object (or dict) holds the new value under that name; d[k] = value with k the variable of a
+ * loop over string literals, under each of them. */
 static void set_field(Interp *in, TSNode target, Fact value) {
     bool attr = parse_is(target, "attribute");
     TSNode object = parse_field(target, attr ? "object" : "value");
@@ -227,12 +251,28 @@ static void set_field(Interp *in, TSNode target, Fact value) {
     Binding *b = env_find(in, &in->frame->env, oname, olen);
     const char *key = attr ? parse_text(in->src, parse_field(target, "attribute"), &alen)
                            : interp_string_key(in, parse_field(target, "subscript"), &alen);
-    if (!b || !key || (!attr && ts_node_named_child_count(target) != 2)) return; /* d["a", 1] */
+    TSNode keys = !attr && !key ? loop_keys(in, parse_field(target, "subscript")) : (TSNode){0};
+    if (!b || (!key && ts_node_is_null(keys)) ||
+        (!attr && ts_node_named_child_count(target) != 2)) /* d["a", 1] */
+        return;
     Fact obj = b->fact;
     /* rec = {} (a dict literal of plain data), then rec["ts"] = ...: a dict from here on */
     if (!attr && fact_knows_nothing(&obj) && parse_is(obj.origin, "dictionary"))
         obj = fact_object(FO_DICT, 0, object);
     if (obj.obj != (attr ? FO_INSTANCE : FO_DICT)) return;
+    if (key) {
+        put_field(in, oname, olen, obj, key, alen, value);
+        return;
+    }
+    for (uint32_t i = 0; i < ts_node_named_child_count(keys); i++) {
+        key = interp_string_key(in, ts_node_named_child(keys, i), &alen);
+        put_field(in, oname, olen, obj, key, alen, value);
+        obj = env_find(in, &in->frame->env, oname, olen)->fact;
+    }
+}
+
+static void put_field(Interp *in, const char *oname, size_t olen, Fact obj, const char *key,
+                      size_t alen, Fact value) {
     if (last_field_is(&obj, key, alen, &value)) { /* set again to what it holds */
         bind_name(in, oname, olen, obj);
         return;

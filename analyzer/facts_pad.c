@@ -1073,22 +1073,41 @@ static void pads_replaced(Interp *in, TSNode fn, Fact *r) {
     svc_rebind(in, recv, buf);
 }
 
+/* d["key"] of a dict the code built (its values by key): a value read, not run again. */
+static bool dict_entry(Interp *in, TSNode n) {
+    if (!parse_is(n, "subscript") || ts_node_named_child_count(n) != 2) return false;
+    TSNode base = parse_unparen(parse_field(n, "value"));
+    size_t len;
+    if (!parse_is(base, "identifier") || !svc_string_key(in, parse_field(n, "subscript"), &len))
+        return false;
+    bool found;
+    return svc_lookup_key(in, base, &found).obj == FO_DICT && found;
+}
+
 /* model(ids, attention_mask=m) where nothing is known of m (a parameter: forward(self,
  * input_ids, attention_mask)): the code hands it to the model as its attention mask, 1 at the
  * real tokens of ids, so it says the batch may hold pads, on a side not known, and its shape
  * and positions are the ids'. None by default is no obstacle: the code then never reads it. */
+/* What a name holds (found: bound), or what a dict the code built holds under a key. */
+static Fact held_by(Interp *in, TSNode n, bool *found) {
+    if (!dict_entry(in, n)) return svc_lookup_key(in, n, found);
+    *found = true;
+    return svc_eval(in, n);
+}
+
 static void mask_by_use(Interp *in, TSNode m, TSNode ids) {
     m = parse_unparen(m);
     ids = parse_unparen(ids);
-    if (!parse_is(m, "identifier") || ts_node_is_null(ids)) return;
+    bool entry = dict_entry(in, m);
+    if ((!parse_is(m, "identifier") && !entry) || ts_node_is_null(ids)) return;
     bool found, ids_found;
-    Fact f = svc_lookup_key(in, m, &found), x = svc_lookup_key(in, ids, &ids_found);
+    Fact f = held_by(in, m, &found), x = held_by(in, ids, &ids_found);
     /* a mask of the real tokens of ids of prompt + continuation marks the prompt's positions
      * too: its count is the joined length (facts_mask.c, mask_divided) */
     if (found && ids_found && f.obj == FO_NONE && f.kinds == FK_MASK && f.pad_what == PW_REALMASK &&
         (x.flags & FF_JOINED) && !(f.flags & FF_JOINED)) {
         f.flags |= FF_JOINED;
-        svc_rebind(in, m, f);
+        entry ? svc_bind(in, m, f) : (void)svc_rebind(in, m, f); /* into the dict: d["k"] = f */
         return;
     }
     /* (a buffer of zeros the code wrote the ones of each row into is such a mask too, and so
@@ -1105,7 +1124,7 @@ static void mask_by_use(Interp *in, TSNode m, TSNode ids) {
     f.head = x.head;
     f.tail = x.tail;
     padval_store(&f, padval(PW_REALMASK, 0, 2, 0));
-    svc_rebind(in, m, f);
+    entry ? svc_bind(in, m, f) : (void)svc_rebind(in, m, f);
 }
 
 /* pad_sequence(rows, batch_first=True, padding_value=tok.pad_token_id): each row copied to
