@@ -264,8 +264,12 @@ static void set_field(Interp *in, TSNode target, Fact value) {
         put_field(in, oname, olen, obj, key, alen, value);
         return;
     }
+    /* only keys the dict does not hold yet: `for k in keys: enc[k] = enc[k].to(device)` gives
+     * each key its own value, which one evaluation with k unknown does not tell */
+    if (fact_knows_nothing(&value)) return;
     for (uint32_t i = 0; i < ts_node_named_child_count(keys); i++) {
         key = interp_string_key(in, ts_node_named_child(keys, i), &alen);
+        if (fact_field(&obj, key, alen)) continue;
         put_field(in, oname, olen, obj, key, alen, value);
         obj = env_find(in, &in->frame->env, oname, olen)->fact;
     }
