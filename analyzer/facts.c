@@ -216,28 +216,28 @@ static bool last_field_is(const Fact *obj, const char *key, size_t len, const Fa
     return true;
 }
 
-/* d[key] = value inside `for key in ("chosen", "rejected"):` (the loop's target, over a tuple or
- * list of string literals): the keys d gets. NULL when key is no such variable. */
-static TSNode loop_keys(Interp *in, TSNode key) {
-    key = parse_unparen(key);
-    if (!parse_is(key, "identifier")) return (TSNode){0};
-    for (TSNode p = ts_node_parent(key); !ts_node_is_null(p); p = ts_node_parent(p)) {
-        if (parse_is(p, "function_definition") || parse_is(p, "class_definition")) break;
-        if (!parse_is(p, "for_statement") || !parse_same_text(in->src, parse_field(p, "left"), key))
-            continue;
-        TSNode keys = parse_unparen(parse_field(p, "right"));
-        if (!parse_is(keys, "tuple") && !parse_is(keys, "list")) return (TSNode){0};
-        uint32_t n = ts_node_named_child_count(keys);
-        size_t len;
-        for (uint32_t i = 0; i < n; i++)
-            if (!interp_string_key(in, ts_node_named_child(keys, i), &len)) return (TSNode){0};
-        return n && n <= 8 ? keys : (TSNode){0};
-    }
-    return (TSNode){0};
-}
-
+/* d["key"] = value on the dict bound to oname (obj): its fields, key's replaced. */
 static void put_field(Interp *in, const char *oname, size_t olen, Fact obj, const char *key,
-                      size_t alen, Fact value);
+                      size_t alen, Fact value) {
+    if (last_field_is(&obj, key, alen, &value)) { /* set again to what it holds */
+        bind_name(in, oname, olen, obj);
+        return;
+    }
+    Fact *elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)(obj.nelems + 1));
+    const char **keys = arena_alloc(in->arena, sizeof(char *) * (size_t)(obj.nelems + 1));
+    int n = 0;
+    for (int i = 0; i < obj.nelems; i++)
+        if (!fact_key_is(obj.keys[i], key, alen)) {
+            elems[n] = obj.elems[i];
+            keys[n++] = obj.keys[i];
+        }
+    elems[n] = value;
+    keys[n++] = arena_strndup(in->arena, key, alen);
+    obj.elems = elems;
+    obj.keys = keys;
+    obj.nelems = n;
+    bind_name(in, oname, olen, obj);
+}
 
 /* obj.field = value on an object of a class of this file, d["key"] = value on a dict: the
  * object (or dict) holds the new value under that name; d[k] = value with k the variable of a
@@ -251,7 +251,7 @@ static void set_field(Interp *in, TSNode target, Fact value) {
     Binding *b = env_find(in, &in->frame->env, oname, olen);
     const char *key = attr ? parse_text(in->src, parse_field(target, "attribute"), &alen)
                            : interp_string_key(in, parse_field(target, "subscript"), &alen);
-    TSNode keys = !attr && !key ? loop_keys(in, parse_field(target, "subscript")) : (TSNode){0};
+    TSNode keys = !attr && !key ? interp_loop_keys(in, parse_field(target, "subscript")) : (TSNode){0};
     if (!b || (!key && ts_node_is_null(keys)) ||
         (!attr && ts_node_named_child_count(target) != 2)) /* d["a", 1] */
         return;
@@ -273,28 +273,6 @@ static void set_field(Interp *in, TSNode target, Fact value) {
         put_field(in, oname, olen, obj, key, alen, value);
         obj = env_find(in, &in->frame->env, oname, olen)->fact;
     }
-}
-
-static void put_field(Interp *in, const char *oname, size_t olen, Fact obj, const char *key,
-                      size_t alen, Fact value) {
-    if (last_field_is(&obj, key, alen, &value)) { /* set again to what it holds */
-        bind_name(in, oname, olen, obj);
-        return;
-    }
-    Fact *elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)(obj.nelems + 1));
-    const char **keys = arena_alloc(in->arena, sizeof(char *) * (size_t)(obj.nelems + 1));
-    int n = 0;
-    for (int i = 0; i < obj.nelems; i++)
-        if (!fact_key_is(obj.keys[i], key, alen)) {
-            elems[n] = obj.elems[i];
-            keys[n++] = obj.keys[i];
-        }
-    elems[n] = value;
-    keys[n++] = arena_strndup(in->arena, key, alen);
-    obj.elems = elems;
-    obj.keys = keys;
-    obj.nelems = n;
-    bind_name(in, oname, olen, obj);
 }
 
 /* buf[i, :len(t)] = t, buf[:, 0:n] = x: a sequence from its own start (head known, no offset
