@@ -216,23 +216,9 @@ static bool last_field_is(const Fact *obj, const char *key, size_t len, const Fa
     return true;
 }
 
-/* obj.field = value on an object of a class of this file, d["key"] = value on a dict: the
- * object (or dict) holds the new value under that name. */
-static void set_field(Interp *in, TSNode target, Fact value) {
-    bool attr = parse_is(target, "attribute");
-    TSNode object = parse_field(target, attr ? "object" : "value");
-    if (!parse_is(object, "identifier")) return;
-    size_t olen, alen;
-    const char *oname = parse_text(in->src, object, &olen);
-    Binding *b = env_find(in, &in->frame->env, oname, olen);
-    const char *key = attr ? parse_text(in->src, parse_field(target, "attribute"), &alen)
-                           : interp_string_key(in, parse_field(target, "subscript"), &alen);
-    if (!b || !key || (!attr && ts_node_named_child_count(target) != 2)) return; /* d["a", 1] */
-    Fact obj = b->fact;
-    /* rec = {} (a dict literal of plain data), then rec["ts"] = ...: a dict from here on */
-    if (!attr && fact_knows_nothing(&obj) && parse_is(obj.origin, "dictionary"))
-        obj = fact_object(FO_DICT, 0, object);
-    if (obj.obj != (attr ? FO_INSTANCE : FO_DICT)) return;
+/* d["key"] = value on the dict bound to oname (obj): its fields, key's replaced. */
+static void put_field(Interp *in, const char *oname, size_t olen, Fact obj, const char *key,
+                      size_t alen, Fact value) {
     if (last_field_is(&obj, key, alen, &value)) { /* set again to what it holds */
         bind_name(in, oname, olen, obj);
         return;
@@ -251,6 +237,42 @@ static void set_field(Interp *in, TSNode target, Fact value) {
     obj.keys = keys;
     obj.nelems = n;
     bind_name(in, oname, olen, obj);
+}
+
+/* obj.field = value on an object of a class of this file, d["key"] = value on a dict: the
+ * object (or dict) holds the new value under that name; d[k] = value with k the variable of a
+ * loop over string literals, under each of them. */
+static void set_field(Interp *in, TSNode target, Fact value) {
+    bool attr = parse_is(target, "attribute");
+    TSNode object = parse_field(target, attr ? "object" : "value");
+    if (!parse_is(object, "identifier")) return;
+    size_t olen, alen;
+    const char *oname = parse_text(in->src, object, &olen);
+    Binding *b = env_find(in, &in->frame->env, oname, olen);
+    const char *key = attr ? parse_text(in->src, parse_field(target, "attribute"), &alen)
+                           : interp_string_key(in, parse_field(target, "subscript"), &alen);
+    TSNode keys = !attr && !key ? interp_loop_keys(in, parse_field(target, "subscript")) : (TSNode){0};
+    if (!b || (!key && ts_node_is_null(keys)) ||
+        (!attr && ts_node_named_child_count(target) != 2)) /* d["a", 1] */
+        return;
+    Fact obj = b->fact;
+    /* rec = {} (a dict literal of plain data), then rec["ts"] = ...: a dict from here on */
+    if (!attr && fact_knows_nothing(&obj) && parse_is(obj.origin, "dictionary"))
+        obj = fact_object(FO_DICT, 0, object);
+    if (obj.obj != (attr ? FO_INSTANCE : FO_DICT)) return;
+    if (key) {
+        put_field(in, oname, olen, obj, key, alen, value);
+        return;
+    }
+    /* only keys the dict does not hold yet: `for k in keys: enc[k] = enc[k].to(device)` gives
+     * each key its own value, which one evaluation with k unknown does not tell */
+    if (fact_knows_nothing(&value)) return;
+    for (uint32_t i = 0; i < ts_node_named_child_count(keys); i++) {
+        key = interp_string_key(in, ts_node_named_child(keys, i), &alen);
+        if (fact_field(&obj, key, alen)) continue;
+        put_field(in, oname, olen, obj, key, alen, value);
+        obj = env_find(in, &in->frame->env, oname, olen)->fact;
+    }
 }
 
 /* buf[i, :len(t)] = t, buf[:, 0:n] = x: a sequence from its own start (head known, no offset

@@ -288,6 +288,8 @@ typedef enum {
                             read is a selection's index): the step scores the fill as a token */
     TARGET_READ_AHEAD,   /* EV_TARGET_UNWRITTEN: a loop forward over t reads buf[t + k] that only a
                             later iteration writes (a recurrence that must run from the end) */
+    IGNORED_ROWS, /* EV_PADS_IN_LOSS: -100 written through a slice of the batch axis of [batch,
+                     position] labels (labels[:-n] = -100): whole rows, not the positions */
 } EventOp;
 
 typedef struct FactEvent {

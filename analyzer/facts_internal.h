@@ -559,7 +559,10 @@ bool labels_scale_by(Fact l, TSNode ln, Fact r, TSNode rn, Fact *out);
 void labels_batch_returned(Interp *in, TSNode ret, Fact batch);
 
 /* ---- facts_pad.c: padding sides and position indices (LL111) ---- */
-enum { PAD_START = 1, PAD_END = 2 }; /* Fact.pad: pads may sit at the start / end of rows */
+/* Fact.pad: pads may sit at the start / end of rows; PAD_HANDLED: no side is known, but the
+ * code gives the model position ids that count only real tokens, as rows that start with pads
+ * need (nothing is concluded from pads after the rows) */
+enum { PAD_START = 1, PAD_END = 2, PAD_HANDLED = 8 };
 typedef enum {
     PW_NONE,
     PW_TOKENIZER, /* a tokenizer; pad: the side it pads on */
@@ -606,6 +609,9 @@ typedef enum {
      * s in seqs])): each row's count of real tokens where those rows fill a padded batch, as
      * PW_COUNT, but only a length bound takes it (the rows may be prompts: no read at it) */
     PW_ROWLENS,
+    /* the running count of real tokens at each position (mask.cumsum(-1) - 1): position ids that
+     * skip the pads a row starts with, which only a batch padded on the left needs */
+    PW_RUNCOUNT,
 } PadWhat;
 /* After interp_eval(n) computed *r: what n holds in the padding domain, and reads at pads. */
 void pad_expr(Interp *in, TSNode n, Fact *r);
@@ -614,6 +620,9 @@ void pad_expr(Interp *in, TSNode n, Fact *r);
 void pad_assigned(Interp *in, TSNode target, TSNode value, const Fact *held);
 /* ids[k] = -100 where k is a mask of the pads (attention_mask == 0, ids == pad_id). */
 bool pad_sentinel_over_pads(Interp *in, TSNode target, TSNode value);
+/* ids[:-n] = -100: a negative sentinel through one slice of the first axis (of [batch,
+ * position] labels: whole rows). */
+bool pad_sentinel_over_rows(Interp *in, TSNode target, TSNode value);
 /* A tensor of a negative constant only (torch.full((B, 1), -100)): targets a loss ignores. */
 bool pad_sentinel_block(Interp *in, TSNode n);
 /* m &= x, m *= x, m |= x (op: "&=", ...): the value m holds now. */

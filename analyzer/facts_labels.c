@@ -12,6 +12,9 @@
  *   then the mean runs over the prompt too;
  * - an item assignment into token ids (labels[:, :n] = -100) masks them; one of a negative
  *   sentinel over the pads only (labels[mask == 0] = -100) masks the pads and not a prompt;
+ *   one through a single slice of [batch, position] labels (labels[:-n] = -100) writes whole
+ *   rows, no position: the prefix it was meant to drop stays in the loss (EV_PADS_IN_LOSS,
+ *   IGNORED_ROWS);
  * - len(ids), ids.size(-1), ids.shape[1], ids.numel() of unshifted, unmasked ids are FF_COUNT:
  *   N, not N - 1 (facts_lengths.c);
  * - a loss times a non-constant is FF_SCALED (a sum, no longer a mean), and FF_COUNT when the
@@ -112,6 +115,27 @@ static bool encoding_labels(Interp *in, TSNode n, TSNode *container, Fact *enc) 
     return k && len == 6 && !memcmp(k, "labels", 6);
 }
 
+/* labels[:-n] = -100 where n counts positions: the length of a token sequence (len(prompt_ids)),
+ * or a number the loop derives from its variable while the labels are a window the same loop
+ * cuts along the sequence (trg_len = end - prev_end of ids[:, begin:end]). A number of rows
+ * (len(chosen), labels.size(0) // 2) is neither: labels[n:] = -100 then drops whole rows on
+ * purpose. */
+static bool bound_counts_positions(Interp *in, TSNode target, const Fact *labels) {
+    TSNode parts[3];
+    parse_slice_parts(parse_unparen(parse_field(parse_unparen(target), "subscript")), parts);
+    for (int i = 0; i < 2; i++) {
+        TSNode b = parse_unparen(parts[i]);
+        if (ts_node_is_null(b)) continue;
+        if (parse_is(b, "unary_operator")) b = parse_unparen(parse_field(b, "argument"));
+        if (!parse_is(b, "identifier") && !parse_is(b, "attribute") && !parse_is(b, "call"))
+            return false;
+        Fact n = svc_eval(in, b);
+        if (!(n.flags & FF_COUNT) && !((n.flags & FF_LOOPVAR) && (labels->flags & FF_PREFIX)))
+            return false;
+    }
+    return true;
+}
+
 void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) {
     TSNode container;
     Fact f;
@@ -142,6 +166,10 @@ void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) 
                          pad_sentinel_over_pads(in, target, value_node);
         f.flags |= FF_MASKED;
         svc_bind(in, container, f);
+        if (f.ndim == 2 && f.ax[0] == AX_BATCH && f.ax[1] == AX_POS &&
+            pad_sentinel_over_rows(in, target, value_node) &&
+            bound_counts_positions(in, target, &f))
+            svc_emit(in, EV_PADS_IN_LOSS, IGNORED_ROWS, target, f, fact_unknown(), AX_UNK);
     } else if (mean_loss(&v) && (!f.kinds || f.kinds == FK_LOSS)) {
         Fact c = v;
         c.flags &= ~(FF_STEPVAR | FF_LOOPVAR);

@@ -46,10 +46,13 @@ static bool token_scores(const Fact *f) {
 
 /* No row has pads after its tokens (no pads, or padded on the left only): a mask one behind the
  * scores, or one running to every row's end, is right there (see above). A mask of the real
- * tokens (real) says the batch has pads, whatever else is known of it. */
+ * tokens (real) says the batch has pads, whatever else is known of it. Scores of a batch of
+ * unknown side given position ids that count real tokens (PAD_HANDLED): the code expects rows
+ * that start with pads; pads after them are not assumed. */
 static bool no_pads_after(const Fact *scores, const Fact *mask, bool real) {
     if (!(scores->flags & FF_PADDED) && !real) return true;
-    return mask->pad == PAD_START || (scores->pad_what == PW_SIDED && scores->pad == PAD_START);
+    bool left = scores->pad == PAD_START || scores->pad == PAD_HANDLED;
+    return mask->pad == PAD_START || (scores->pad_what == PW_SIDED && left);
 }
 
 /* The mask's positions lag the scores': the scores' head is the token they predict, a mask's

@@ -321,7 +321,8 @@ static int verdict(Interp *in, TSNode pos, PadVal ix, uint8_t pad) {
     }
     if (ix.what == PW_COUNT) {
         /* of a batch whose side is not known: the count's batch's */
-        if ((pad & PAD_START) || (!pad && (ix.pad & PAD_START))) return PADREAD_COUNT_LEFT;
+        if ((pad & PAD_START) || (!(pad & (PAD_START | PAD_END)) && (ix.pad & PAD_START)))
+            return PADREAD_COUNT_LEFT;
         if ((pad & PAD_END) && ix.c >= 0) return PADREAD_PAST_COUNT;
     }
     if (ix.what == PW_FIRSTPAD && ix.c >= 0) /* a pad on either side */
@@ -508,6 +509,19 @@ static bool sentinel(Interp *in, TSNode n) {
     if (!parse_is(parse_unparen(n), "identifier")) return false;
     Fact f = svc_lookup(in, parse_unparen(n));
     return (f.flags & FF_CONST) && f.num < 0;
+}
+
+/* ids[:-n] = -100, ids[k:] = -100: a negative sentinel written through one slice with a bound,
+ * the first axis only. */
+bool pad_sentinel_over_rows(Interp *in, TSNode target, TSNode value) {
+    target = parse_unparen(target);
+    if (!parse_is(target, "subscript") || ts_node_named_child_count(target) != 2 ||
+        ts_node_is_null(value) || !sentinel(in, value))
+        return false;
+    TSNode ix = parse_unparen(parse_field(target, "subscript")), parts[3];
+    if (!parse_is(ix, "slice")) return false;
+    parse_slice_parts(ix, parts);
+    return !ts_node_is_null(parts[0]) || !ts_node_is_null(parts[1]);
 }
 
 /* A tensor each element of which is a negative constant: torch.full((B, 1), -100), torch.tensor(
@@ -725,6 +739,8 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
         return padval(b.what, b.pad, b.nd, b.c + k);
     }
     if (text_is(in, op, "%") && (a.what == PW_COUNT || a.what == PW_FIRSTPAD)) return a;
+    /* mask.cumsum(-1) - 1: position ids from 0 */
+    if ((plus || minus) && a.what == PW_RUNCOUNT && int_lit(in, rn, &k)) return a;
     /* arange(T) + 1: positions from 1 (clamped as counts are) */
     if ((plus || minus) && a.what == PW_ROWS && int_lit(in, rn, &k) && k >= -8 && k <= 8)
         return padval(PW_ROWS, a.pad, a.nd, a.c + (plus ? k : -k));
@@ -943,13 +959,30 @@ static PadVal gathered(Interp *in, TSNode node, const Contract *c, PadVal x, con
     return sided(x);
 }
 
+/* Is x, whose cumsum along the positions the call takes, a mask of a batch's real tokens: one
+ * this domain knows as such, or a tensor the main facts hold a mask of (an attention mask a
+ * caller hands over, of which this domain knows nothing yet)? */
+static bool running_count_of(Interp *in, TSNode call, PadVal x, const CallArgs *a, int first) {
+    if (x.what == PW_REALMASK) return true;
+    if (x.what) return false;
+    TSNode fn = parse_field(call, "function");
+    TSNode of = first                       ? a->pos[0]
+                : parse_is(fn, "attribute") ? parse_field(fn, "object")
+                                            : (TSNode){0};
+    if (ts_node_is_null(of)) return false;
+    Fact f = svc_eval(in, of);
+    return f.obj == FO_NONE && f.kinds == FK_MASK && f.ndim != 1;
+}
+
 /* What the call with row c makes of x: its receiver (first = 0), or the first argument of a
  * library function (first = 1). The row's padding columns (contracts.h PadOp, PK_*) say it. */
 static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, const CallArgs *a,
                         int first, PadVal *argv, Fact *r) {
     long d;
     bool index = x.what == PW_COUNT || x.what == PW_FIRSTPAD || x.what == PW_ROWS ||
-                 x.what == PW_PARTCOUNT || x.what == PW_ROWLENS;
+                 x.what == PW_PARTCOUNT || x.what == PW_ROWLENS || x.what == PW_RUNCOUNT;
+    /* position_ids.masked_fill_(mask == 0, 1): the pads' ids set to any number, the rest kept */
+    if (x.what == PW_RUNCOUNT && c->op == OP_MASKED_FILL) return x;
     if ((c->keeps & PK_ALL) || (x.what == PW_TAILMASK && (c->keeps & PK_TAILMASK))) return x;
     if (index && (c->keeps & PK_INDEX)) return x;
     /* mask.view(-1): the rows' positions in one line, each pad where it was: a part of the mask
@@ -962,6 +995,10 @@ static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, co
     if (c->op == OP_SQUEEZE && x.what == PW_VALUES && x.nd == 3 &&
         (a->npos <= first || (dim && (d == -1 || d == 2))))
         return padval(PW_VALUES, x.pad, 2, 0);
+    /* mask.cumsum(-1): at each position, the real tokens up to it (position ids) */
+    if (c->op == OP_CUMSUM && dim && along_positions(x, d) &&
+        running_count_of(in, node, x, a, first))
+        return padval(PW_RUNCOUNT, x.pad, 0, 0);
     switch ((PadOp)c->pad) {
     case PO_MASK_BOOL:
         if (negated(x).what) return x;
@@ -1036,22 +1073,41 @@ static void pads_replaced(Interp *in, TSNode fn, Fact *r) {
     svc_rebind(in, recv, buf);
 }
 
+/* d["key"] of a dict the code built (its values by key): a value read, not run again. */
+static bool dict_entry(Interp *in, TSNode n) {
+    if (!parse_is(n, "subscript") || ts_node_named_child_count(n) != 2) return false;
+    TSNode base = parse_unparen(parse_field(n, "value"));
+    size_t len;
+    if (!parse_is(base, "identifier") || !svc_string_key(in, parse_field(n, "subscript"), &len))
+        return false;
+    bool found;
+    return svc_lookup_key(in, base, &found).obj == FO_DICT && found;
+}
+
 /* model(ids, attention_mask=m) where nothing is known of m (a parameter: forward(self,
  * input_ids, attention_mask)): the code hands it to the model as its attention mask, 1 at the
  * real tokens of ids, so it says the batch may hold pads, on a side not known, and its shape
  * and positions are the ids'. None by default is no obstacle: the code then never reads it. */
+/* What a name holds (found: bound), or what a dict the code built holds under a key. */
+static Fact held_by(Interp *in, TSNode n, bool *found) {
+    if (!dict_entry(in, n)) return svc_lookup_key(in, n, found);
+    *found = true;
+    return svc_eval(in, n);
+}
+
 static void mask_by_use(Interp *in, TSNode m, TSNode ids) {
     m = parse_unparen(m);
     ids = parse_unparen(ids);
-    if (!parse_is(m, "identifier") || ts_node_is_null(ids)) return;
+    bool entry = dict_entry(in, m);
+    if ((!parse_is(m, "identifier") && !entry) || ts_node_is_null(ids)) return;
     bool found, ids_found;
-    Fact f = svc_lookup_key(in, m, &found), x = svc_lookup_key(in, ids, &ids_found);
+    Fact f = held_by(in, m, &found), x = held_by(in, ids, &ids_found);
     /* a mask of the real tokens of ids of prompt + continuation marks the prompt's positions
      * too: its count is the joined length (facts_mask.c, mask_divided) */
     if (found && ids_found && f.obj == FO_NONE && f.kinds == FK_MASK && f.pad_what == PW_REALMASK &&
         (x.flags & FF_JOINED) && !(f.flags & FF_JOINED)) {
         f.flags |= FF_JOINED;
-        svc_rebind(in, m, f);
+        entry ? svc_bind(in, m, f) : (void)svc_rebind(in, m, f); /* into the dict: d["k"] = f */
         return;
     }
     /* (a buffer of zeros the code wrote the ones of each row into is such a mask too, and so
@@ -1068,7 +1124,7 @@ static void mask_by_use(Interp *in, TSNode m, TSNode ids) {
     f.head = x.head;
     f.tail = x.tail;
     padval_store(&f, padval(PW_REALMASK, 0, 2, 0));
-    svc_rebind(in, m, f);
+    entry ? svc_bind(in, m, f) : (void)svc_rebind(in, m, f);
 }
 
 /* pad_sequence(rows, batch_first=True, padding_value=tok.pad_token_id): each row copied to
@@ -1147,6 +1203,13 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         mask_by_use(in, kw(in, &a, "attention_mask"), ts_node_is_null(ids) && a.npos ? a.pos[0] : ids);
         /* an encoder-decoder's logits are over the decoder's positions, not the input's */
         PadVal input = model_input(in, &a, argv);
+        /* position ids that count only the real tokens: the code says its rows may start with
+         * pads, so a batch of a side nothing shows is not taken to be padded on the right
+         * (facts_mask.c); nor on the left, for a read at an index (mixed padding: left-padded
+         * prompts, then generated tokens padded on the right) */
+        if (!(input.pad & (PAD_START | PAD_END)) &&
+            take(in, kw(in, &a, "position_ids")).what == PW_RUNCOUNT)
+            input.pad |= PAD_HANDLED;
         if ((input.what == PW_ENCODING || (input.what == PW_IDS && !(input.pad & PAD_ROW))) &&
             !(r->flags & FF_SEQ2SEQ))
             return padval(PW_OUTPUT, input.pad, (r->flags & FF_NOTLM) ? 2 : 3, 0);
@@ -1357,6 +1420,10 @@ static PadVal written_mask(Interp *in, TSNode target, TSNode value, Fact *buf) {
     int shift;
     if (ones_to_end(in, target, value)) return padval(PW_TAILMASK, 0, 0, 0);
     if (!ones_over_span(in, target, value, &shift)) return padval(PW_NONE, 0, 0, 0);
+    /* the span's bounds count tokens from the row's start (len(ids) is one past its last): in a
+     * buffer whose columns are the scores' of tokens 1..T-1 (torch.zeros_like(lp), head 1),
+     * m[i, s:len(ids)] marks the tokens one further than s..len(ids)-1 */
+    if (buf->head.sym && !buf->head.end) shift -= buf->head.c;
     if (buf->pad_what == PW_SPANMASK && buf->pad_c != shift) return padval(PW_NONE, 0, 0, 0);
     if (!(buf->kinds & ~FK_NUM) && buf->obj == FO_NONE) buf->kinds = FK_MASK;
     return padval(PW_SPANMASK, 0, 0, shift);

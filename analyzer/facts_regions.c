@@ -67,11 +67,25 @@ static uint32_t default_ignore(void) {
     return text_key("-100", 4);
 }
 
+/* torch.zeros_like(x), full_like(x, v): a buffer whose columns are x's positions (a mask
+ * made of the scores of tokens 1..T-1 has their alignment). */
+static void like_columns(Interp *in, Fact *r, TSNode call) {
+    TSNode x = parse_unparen(posarg(call, 0));
+    if (!parse_is(x, "identifier") && !parse_is(x, "attribute")) return; /* read, not run again */
+    bool found;
+    Fact f = svc_lookup_key(in, x, &found);
+    if (!found || f.obj != FO_NONE || !f.head.sym) return;
+    r->head = f.head;
+    r->tail = f.tail;
+}
+
 void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r) {
     if (!row) return;
     /* its positions are its columns (zeros_like(x) and full_like(x, v) have x's) */
     if ((row->pad == PO_FULL || row->pad == PO_ZEROS) && !strstr(row->name, "_like"))
         align_columns(in, r, call, row->pad == PO_ZEROS);
+    else if (row->pad == PO_FULL || row->pad == PO_ZEROS)
+        like_columns(in, r, call);
     if (row->pad == PO_FULL) {
         /* torch.full(size, fill), torch.full_like(x, fill), x.new_full(size, fill) */
         TSNode fill = kwarg(in, call, "fill_value");

@@ -188,6 +188,17 @@ static void emit_pads_in_loss(RuleContext *ctx, const FactEvent *e) {
     const char *help = "write -100 over the pads too (labels[attention_mask == 0] = -100, or "
                        "torch.where(attention_mask.bool(), input_ids, -100)), or pad the labels "
                        "with -100 rather than the pad id";
+    if (e->op == IGNORED_ROWS) {
+        rules_emit(ctx, e->node, NULL,
+                   "write -100 along the positions: labels[:, :-n] = -100 (the first axis is "
+                   "the batch)",
+                   "-100 is written through a slice of the labels' first axis, the batch%s: it "
+                   "ignores whole rows (none when the slice runs past the rows), never a "
+                   "position of a row, so the prefix it was to drop stays in the loss as "
+                   "targets to predict",
+                   where);
+        return;
+    }
     if (e->op == PADS_BATCH_RETURNED)
         rules_emit(ctx, e->node, NULL, help,
                    "the batch returned here for model(**batch) has labels that are the token ids "
