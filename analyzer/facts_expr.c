@@ -560,6 +560,8 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
     if (value.obj == FO_OUTPUT && !(nix == 1 && ix[0].kind == IX_STRING) && !tuple_slice)
         value = hf_output_tensor(value); /* logits = model(x); logits[:, -1, :] */
     if (value.obj != FO_NONE) return index_object(in, value, ix, nix);
+    /* texts[i:i + bs]: a slice of a list the code built holds the same kind of elements */
+    if (nix == 1 && ix[0].kind == IX_SLICE && fact_made_list(&value)) return value;
     if (nix == 1 && ix[0].kind == IX_STRING) {
         Fact r = index_object(in, value, ix, nix);
         /* batch["input_ids"] of a batch nothing is known of: the same ids each time it is read */
@@ -728,7 +730,8 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
 
     if (c == '/') {
         interp_emit(in, EV_DIVIDE, 0, node, l, r, AX_UNK);
-        mask_divided(in, node, &l, &r); /* LL106 (facts_mask.c) */
+        Fact mean;
+        if (mask_divided(in, node, &l, &r, &mean)) return mean; /* facts_mask.c */
     }
     if (c == '@' &&
         ((l.kinds | r.kinds) & FK_SCORES)) /* a matrix product mixes: no longer a softmax */
@@ -956,7 +959,7 @@ static Fact eval_dict(Interp *in, TSNode node) {
         d.keys[d.nelems] = text ? arena_strndup(in->arena, text, len) : NULL;
         d.elems[d.nelems] = interp_eval(in, parse_field(c, "value"));
         const Fact *v = &d.elems[d.nelems++];
-        if ((v->kinds & ~FK_NUM) || v->obj != FO_NONE) informative = true;
+        if (fact_informs_dict(v)) informative = true;
     }
     parse_kids_end(&kids);
     /* A dict of plain data (a config, a table of numbers, {} to fill) stays unknown, so that
