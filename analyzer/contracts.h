@@ -454,11 +454,12 @@ extern const char *const contracts_attr_table_names[];
 
 /* What a part of a class's name says (HfClassName.says). */
 enum {
-    HN_TOKENIZER = 1 << 0, /* a tokenizer (or a processor): the first such row decides */
-    HN_MODEL = 1 << 1,     /* a model: a class no such part names loads nothing known */
-    HN_CAUSAL = 1 << 2,    /* a causal LM's head (unless the flags say seq2seq, a head, an MLM) */
-    HN_CHOICES = 1 << 3,   /* a multiple-choice head: logits [batch, choices] */
-    HN_POOLED = 1 << 4,    /* a head that reads one pooled position of each sequence */
+    HN_TOKENIZER = 1 << 0,  /* a tokenizer (or a processor): the first such row decides */
+    HN_MODEL = 1 << 1,      /* a model: a class no such part names loads nothing known */
+    HN_CAUSAL = 1 << 2,     /* a causal LM's head (unless the flags say seq2seq, a head, an MLM) */
+    HN_CHOICES = 1 << 3,    /* a multiple-choice head: logits [batch, choices] */
+    HN_POOLED = 1 << 4,     /* a head that reads one pooled position of each sequence */
+    HN_PADS_RIGHT = 1 << 5, /* a tokenizer whose class pads on the right unless told */
 };
 
 /* One convention of Hugging Face's (and KerasNLP's) class names: a class whose qualified name

@@ -43,6 +43,9 @@ const Contract contracts_hf[] = {
 const HfClassName contracts_hf_class_names[] = {
     /* KerasNLP / KerasHub: calling it gives a causal LM's (x, y, sample_weight), y shifted */
     {"CausalLMPreprocessor", HN_TOKENIZER, 0, FF_SHIFTED},
+    /* GPT-2's tokenizer keeps the class default, padding_side = "right"; its checkpoints set
+     * no other (a Llama or XLNet tokenizer may pad on the left: no row says a side for them) */
+    {"GPT2Tokenizer", HN_TOKENIZER | HN_PADS_RIGHT, 0, 0},
     {"Tokenizer", HN_TOKENIZER, 0, 0},
     /* a processor tokenizes the text it is given (and prepares images or audio) */
     {"Processor", HN_TOKENIZER, 0, 0},

@@ -18,6 +18,9 @@ const Contract contracts_python[] = {
     {"list", LIB_ANY, FORM_FUNC, OP_LIST, -1, -1},
     {"tuple", LIB_ANY, FORM_FUNC, OP_LIST, -1, -1},
     {"dict", LIB_ANY, FORM_FUNC, OP_DICT, -1, -1},
+    /* transformers' GenerationConfig(k=v, ...): generate(generation_config=) reads its
+     * settings as those of a dict(k=v, ...) */
+    {"GenerationConfig", LIB_ANY, FORM_FUNC, OP_DICT, -1, -1},
     {"sorted", LIB_ANY, FORM_FUNC, OP_SORTED, -1, -1},
     /* tqdm(loader): a progress bar iterates the very elements it wraps */
     {"tqdm", LIB_ANY, FORM_FUNC, OP_LIST, -1, -1},

@@ -201,6 +201,8 @@ static Fact named_value(Fact named, const Fact *value) {
     named.flags |= loop;
     if (head.sym || tail.sym) named.head = head, named.tail = tail;
     pad_carry(&named, value); /* LL111/LL112 (facts_padval.c) */
+    /* a list the caller built ([p + c for c in cands]) stays one when nothing else is known */
+    if (fact_knows_nothing(&named) && fact_made_list(value)) named.origin = value->origin;
     return named;
 }
 
@@ -484,8 +486,16 @@ static bool zeroes_positions(Interp *in, TSNode target, TSNode value) {
 static void mask_item_assigned(Interp *in, TSNode target, TSNode value) {
     TSNode container;
     Fact f;
-    if (!interp_item_container(in, target, &container, &f) || !(f.kinds & (FK_SCORES | FK_LOSS)))
+    if (!interp_item_container(in, target, &container, &f)) return;
+    if (f.kinds == FK_MASK && f.obj == FO_NONE && (f.flags & FF_JOINED) &&
+        zeroes_positions(in, parse_unparen(target), value)) {
+        /* mask[:, :n_prompt] = 0: a mask of the joined text's real tokens no longer; its sum
+         * counts what is left (the continuation's), no mean over the prompt (LL106, LL107) */
+        f.flags &= ~FF_JOINED;
+        interp_bind(in, container, f);
         return;
+    }
+    if (!(f.kinds & (FK_SCORES | FK_LOSS))) return;
     target = parse_unparen(target);
     bool by_mask = ts_node_named_child_count(target) == 2 &&
                    (interp_eval(in, parse_field(target, "subscript")).kinds & FK_MASK);
@@ -533,7 +543,11 @@ static void exec_augassign(Interp *in, TSNode stmt) {
     Fact cur = interp_eval(in, left);
     if (!strcmp(op, "/=")) {
         interp_emit(in, EV_DIVIDE, 0, stmt, cur, rhs, AX_UNK);
-        mask_divided(in, stmt, &cur, &rhs); /* LL106 (facts_mask.c) */
+        Fact mean;
+        if (mask_divided(in, stmt, &cur, &rhs, &mean)) { /* facts_mask.c */
+            interp_bind(in, left, mean);
+            return;
+        }
     }
     if (is_list_fact(&cur) && is_list_fact(&rhs)) { /* lst += [x]: extending a list */
         Fact grown = fact_join(in->arena, cur, rhs);

@@ -9,6 +9,7 @@ void args_read(Interp *in, TSNode arglist, Args *a) {
     memset(a, 0, sizeof *a);
     a->node = arglist;
     a->splat = fact_unknown();
+    a->settings = fact_unknown();
     if (ts_node_is_null(arglist)) return;
     if (parse_is(arglist, "generator_expression")) { /* sum(x for x in xs) */
         a->pos[0] = arglist;
@@ -33,6 +34,7 @@ void args_read(Interp *in, TSNode arglist, Args *a) {
         } else if (parse_is(c, "dictionary_splat")) {
             a->splatted = true;
             a->splat = svc_eval(in, ts_node_named_child(c, 0));
+            if (a->splat.obj == FO_DICT) a->settings = a->splat;
             in->call_loopvar |= a->splat.flags & FF_PREFIX;
             a->has_splat = true;
         } else if (parse_is(c, "comment")) {
@@ -216,6 +218,36 @@ bool args_truthy(Interp *in, const Args *a, const char *name) {
     TSNode v = parse_unparen(a->kw_val[k]);
     return !(parse_is(v, "false") || parse_is(v, "none") || svc_text_eq(in, v, "0") ||
              svc_text_eq(in, v, "\"do_not_pad\"") || svc_text_eq(in, v, "'do_not_pad'"));
+}
+
+/* The fact of setting `name` when the call is not given it by keyword: the value a dict of
+ * settings holds under that name, a dict handed as **kw or as the keyword `holder`
+ * (generate(generation_config=GenerationConfig(output_scores=True))). bottom: no such. */
+static Fact setting_held(Interp *in, const Args *a, const char *name, const char *holder) {
+    Fact dicts[2] = {a->settings, holder ? args_fact(in, a, holder, -1) : fact_bottom()};
+    size_t len = strlen(name);
+    for (int d = 0; d < 2; d++) {
+        if (dicts[d].obj != FO_DICT) continue;
+        for (int i = dicts[d].nelems - 1; i >= 0; i--) /* the last entry of a name wins */
+            if (fact_key_is(dicts[d].keys[i], name, len)) return dicts[d].elems[i];
+    }
+    return fact_bottom();
+}
+
+bool args_setting_truthy(Interp *in, const Args *a, const char *name, const char *holder) {
+    if (args_kw(in, a, name) >= 0) return args_truthy(in, a, name);
+    Fact v = setting_held(in, a, name, holder);
+    if (v.bottom) return false;
+    return !(v.flags & FF_NONE) && !((v.flags & FF_CONST) && v.num == 0);
+}
+
+bool args_setting_above_one(Interp *in, const Args *a, const char *name, const char *holder) {
+    TSNode n = args_node(in, a, name, NULL, -1);
+    long k;
+    if (!ts_node_is_null(n)) return !(svc_int_literal(in, n, &k) && k <= 1);
+    Fact v = setting_held(in, a, name, holder);
+    if (v.bottom || (v.flags & FF_NONE)) return false;
+    return !((v.flags & FF_CONST) && v.num <= 1);
 }
 
 bool args_string_is(Interp *in, const Args *a, const char *name, const char *value) {

@@ -152,8 +152,18 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
     return f;
 }
 
+/* enc["labels"] of a tokenizer's own output, into which the code stored something other than
+ * its ids (enc["labels"] = torch.tensor(classes)): a tokenizer makes no labels, so they are
+ * what was stored, no padded token ids (a collator's labels are: FF_MASKED). */
+static bool labels_stored_apart(const Fact *obj, const char *attr, size_t len) {
+    return obj->obj == FO_ENCODING && len == 6 && !memcmp(attr, "labels", 6) &&
+           (obj->flags & FF_LABELS) && !(obj->flags & (FF_FULLLABELS | FF_MASKED)) &&
+           !obj->fill_pad;
+}
+
 Fact attr_get(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t len) {
     if (project_is_module(&obj)) return project_member(in, obj, attr, len);
+    if (labels_stored_apart(&obj, attr, len)) return fact_unknown();
     const AttrContract *row = NULL;
     Fact r = attr_of(in, obj, attr_node, attr, len, &row);
     if (row && (obj.obj == FO_OUTPUT || obj.obj == FO_ENCODING))

@@ -34,6 +34,24 @@ static char fold_operator(Interp *in, TSNode fn, Fact f) {
 }
 
 /* Builtins, tokenizers, models: calls that are not tensor arithmetic. */
+/* dict(k=v, ...) (or GenerationConfig(k=v, ...), a settings object read as such): its values
+ * by key, as a dict literal's; of plain numbers only, unknown (eval_dict). */
+static Fact keyword_dict(Interp *in, const Args *a, TSNode node) {
+    Fact d = fact_object(FO_DICT, 0, node);
+    d.elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)a->nkw);
+    d.keys = arena_alloc(in->arena, sizeof(char *) * (size_t)a->nkw);
+    bool informative = false;
+    for (int i = 0; i < a->nkw; i++) {
+        size_t len;
+        const char *k = parse_text(in->src, a->kw_name[i], &len);
+        d.keys[i] = arena_strndup(in->arena, k, len);
+        d.elems[i] = a->kwf[i];
+        informative |= fact_informs_dict(&a->kwf[i]);
+    }
+    d.nelems = a->nkw;
+    return informative ? d : fact_unknown();
+}
+
 Fact builtins_apply(Interp *in, const Applied *s) {
     const Contract *t = s->row;
     TSNode node = s->node;
@@ -111,6 +129,7 @@ Fact builtins_apply(Interp *in, const Applied *s) {
         return a->npos == 1 && !a->splatted ? a->posf[0] : fact_unknown();
     case OP_DICT: { /* dict(zip(names, losses)): what .get / [k] give, as a dict literal's
                        values are (iterating the pairs' second elements) */
+        if (a->npos == 0 && !a->splatted && a->nkw > 0) return keyword_dict(in, a, node);
         Fact pairs = a->npos == 1 && !a->splatted ? a->posf[0] : fact_unknown();
         if (pairs.obj != FO_TUPLE || !pairs.records || pairs.nelems != 2) return fact_unknown();
         return svc_list_of(in, pairs.elems[1], node);

@@ -580,6 +580,8 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
     if (value.obj == FO_OUTPUT && !(nix == 1 && ix[0].kind == IX_STRING) && !tuple_slice)
         value = hf_output_tensor(value); /* logits = model(x); logits[:, -1, :] */
     if (value.obj != FO_NONE) return index_object(in, value, ix, nix);
+    /* texts[i:i + bs]: a slice of a list the code built holds the same kind of elements */
+    if (nix == 1 && ix[0].kind == IX_SLICE && fact_made_list(&value)) return value;
     if (nix == 1 && ix[0].kind == IX_STRING) {
         Fact r = index_object(in, value, ix, nix);
         /* batch["input_ids"] of a batch nothing is known of: the same ids each time it is read */
@@ -738,6 +740,84 @@ static void weigh_log(Interp *in, const Fact *probs, const Fact *logs) {
         e->cancelled = true;
 }
 
+/* Is an assignment to the name `name` (len bytes) inside n, after byte `after`? */
+static bool assigned_after(Interp *in, TSNode n, const char *name, size_t len, uint32_t after,
+                           int depth) {
+    if (depth > 64) return false;
+    if (parse_is(n, "function_definition") || parse_is(n, "class_definition")) return false;
+    if (parse_is(n, "assignment") && ts_node_start_byte(n) >= after) {
+        TSNode left = parse_field(n, "left");
+        size_t l;
+        const char *t = parse_text(in->src, left, &l);
+        if (parse_is(left, "identifier") && l == len && !memcmp(t, name, len)) return true;
+    }
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        if (assigned_after(in, ts_node_named_child(n, i), name, len, after, depth + 1)) return true;
+    return false;
+}
+
+/* The innermost loop around n in its function; null when none. */
+static TSNode loop_around(TSNode n) {
+    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+        if (parse_is(p, "for_statement") || parse_is(p, "while_statement")) return p;
+        if (parse_is(p, "function_definition") || parse_is(p, "lambda")) break;
+    }
+    return (TSNode){0};
+}
+
+/* Does x (beam_scores.unsqueeze(-1), a name under calls and subscripts) read a name that the
+ * loop binds again after it: a value the loop carries from one step to the next? */
+static bool carried_by_loop(Interp *in, TSNode loop, TSNode x) {
+    TSNode base = parse_unparen(x);
+    for (;;) {
+        if (parse_is(base, "call"))
+            base = parse_field(base, "function");
+        else if (parse_is(base, "attribute"))
+            base = parse_field(base, "object");
+        else if (parse_is(base, "subscript"))
+            base = parse_field(base, "value");
+        else
+            break;
+        base = parse_unparen(base);
+    }
+    if (!parse_is(base, "identifier")) return false;
+    size_t len;
+    const char *name = parse_text(in->src, base, &len);
+    return assigned_after(in, parse_field(loop, "body"), name, len, ts_node_end_byte(x), 0);
+}
+
+/* Is f made in the body of loop (its kind established there: a softmax of each step)? */
+static bool made_in(TSNode loop, const Fact *f) {
+    return !ts_node_is_null(f->origin) &&
+           ts_node_start_byte(f->origin) >= ts_node_start_byte(loop) &&
+           ts_node_end_byte(f->origin) <= ts_node_end_byte(loop);
+}
+
+/* beam_scores.unsqueeze(-1) * probs in a loop that then binds beam_scores again from what
+ * this gave (topk of it): probabilities of the tokens chosen so far, from a softmax of an
+ * earlier step, one per hypothesis (no vocabulary axis: a distribution the loop carries, as
+ * the previous step's, is no hypothesis's score), times the softmax this step made: each
+ * hypothesis's probability is a running product across steps (LL102). */
+static void step_product(Interp *in, TSNode node, const Fact *l, const Fact *r) {
+    if (in->frame->loop_depth == 0) return;
+    TSNode loop = loop_around(node);
+    if (ts_node_is_null(loop)) return;
+    for (int side = 0; side < 2; side++) {
+        const Fact *step = side ? l : r, *held = side ? r : l;
+        TSNode held_node = parse_field(node, side ? "right" : "left");
+        if ((step->kinds & FK_SCORES) != FK_PROB || !(step->flags & FF_SOFTMAX) ||
+            (step->flags & FF_AGGREGATED) || !((step->flags & FF_STEPVAR) || made_in(loop, step)) ||
+            (held->kinds & FK_SCORES) != FK_PROB || !(held->flags & FF_SOFTMAX) ||
+            (held->flags & (FF_STEPVAR | FF_WEAK)) || fact_axis(held, -1) == AX_VOCAB ||
+            (held->ndim < 0 && held->ax_last == AX_VOCAB) || !carried_by_loop(in, loop, held_node))
+            continue;
+        Fact chosen = *step; /* each entry extends a hypothesis by one token */
+        chosen.flags |= FF_SELECTED;
+        interp_emit(in, EV_PRODUCT, AGG_ACCUMULATE, node, chosen, fact_unknown(), AX_UNK);
+        return;
+    }
+}
+
 Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     l = hf_output_array(l); /* logits = model(tokens) (mlx): the output is the logits */
     r = hf_output_array(r);
@@ -746,9 +826,11 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     /* chosen + rejected of two lists made in this code: a list made here too */
     if (c == '+' && fact_made_list(&l) && fact_made_list(&r)) return l;
 
+    if (c == '*' && parse_is(node, "binary_operator")) step_product(in, node, &l, &r);
     if (c == '/') {
         interp_emit(in, EV_DIVIDE, 0, node, l, r, AX_UNK);
-        mask_divided(in, node, &l, &r); /* LL106 (facts_mask.c) */
+        Fact mean;
+        if (mask_divided(in, node, &l, &r, &mean)) return mean; /* facts_mask.c */
     }
     if (c == '@' &&
         ((l.kinds | r.kinds) & FK_SCORES)) /* a matrix product mixes: no longer a softmax */
@@ -976,7 +1058,7 @@ static Fact eval_dict(Interp *in, TSNode node) {
         d.keys[d.nelems] = text ? arena_strndup(in->arena, text, len) : NULL;
         d.elems[d.nelems] = interp_eval(in, parse_field(c, "value"));
         const Fact *v = &d.elems[d.nelems++];
-        if ((v->kinds & ~FK_NUM) || v->obj != FO_NONE) informative = true;
+        if (fact_informs_dict(v)) informative = true;
     }
     parse_kids_end(&kids);
     /* A dict of plain data (a config, a table of numbers, {} to fill) stays unknown, so that

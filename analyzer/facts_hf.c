@@ -159,7 +159,11 @@ static Fact from_pretrained(const char *qual, TSNode node) {
     unsigned says = 0, flags = 0;
     for (const HfClassName *c = contracts_hf_class_names; c->part; c++) {
         if (!strstr(qual, c->part)) continue;
-        if (c->says & HN_TOKENIZER) return fact_object(FO_TOKENIZER, c->flags, node);
+        if (c->says & HN_TOKENIZER) {
+            Fact t = fact_object(FO_TOKENIZER, c->flags, node);
+            if (c->says & HN_PADS_RIGHT) t.pad_what = PW_TOKENIZER, t.pad = PAD_END;
+            return t;
+        }
         says = (says | c->says) & ~(unsigned)c->unsays;
         flags |= c->flags;
     }
@@ -270,10 +274,7 @@ Fact hf_tokenizer_call(Interp *in, Fact tok, const Args *a, TSNode node) {
 
 /* generate(num_beams=k): a beam search when k may exceed 1 (a literal 1 says it does not). */
 static unsigned beam_search(Interp *in, const Args *a) {
-    TSNode n = args_node(in, a, "num_beams", NULL, -1);
-    long k;
-    if (ts_node_is_null(n) || (svc_int_literal(in, n, &k) && k <= 1)) return 0;
-    return FF_BEAM;
+    return args_setting_above_one(in, a, "num_beams", "generation_config") ? FF_BEAM : 0;
 }
 
 /* A tokenizer's padded batch (tokenizer.pad, a data collator): input_ids, attention_mask. A
@@ -366,6 +367,20 @@ Fact hf_output_part(Fact out, Fact part) {
     return hf_aligned_attr(out, part, loss ? AS_NONE : seqs ? AS_SEQUENCES : AS_POSITIONS);
 }
 
+/* obj.method handed as a function (collate_fn=ds.collate), obj an object of a class of the
+ * project: the method, and *self becomes the object it runs on; null when it is none. */
+static TSNode bound_method(Interp *in, TSNode n, Fact *self) {
+    n = parse_unparen(n);
+    if (!parse_is(n, "attribute")) return (TSNode){0};
+    Fact obj = svc_eval(in, parse_field(n, "object"));
+    if (obj.obj != FO_INSTANCE) return (TSNode){0};
+    size_t len;
+    const char *name = parse_text(in->src, parse_field(n, "attribute"), &len);
+    TSNode def = svc_find_method(in, obj.def, name, len);
+    if (!ts_node_is_null(def)) *self = obj;
+    return def;
+}
+
 /* Hugging Face's calls: loading, generation, tokenizers, collators and loaders. */
 Fact hf_apply(Interp *in, const Applied *s) {
     const Contract *t = s->row;
@@ -385,18 +400,21 @@ Fact hf_apply(Interp *in, const Applied *s) {
             padded |= a->posf[i].flags & FF_PADDED;
         int ki = args_kw(in, a, "input_ids");
         if (ki >= 0) padded |= a->kwf[ki].flags & FF_PADDED;
-        TSNode nrs = args_node(in, a, "num_return_sequences", NULL, -1);
-        long k;
-        if (!ts_node_is_null(nrs) && !(svc_int_literal(in, nrs, &k) && k <= 1)) padded = FF_PADDED;
+        /* its settings given by keyword, or in a dict of them (**gen_kwargs) or a
+         * GenerationConfig (generation_config=) */
+        if (args_setting_above_one(in, a, "num_return_sequences", "generation_config"))
+            padded = FF_PADDED;
         Fact g;
-        if (!args_truthy(in, a, "return_dict_in_generate"))
+        if (!args_setting_truthy(in, a, "return_dict_in_generate", "generation_config"))
             g = fact_tensor(FK_IDS, padded, node, 2, (AxisKind[]){AX_BATCH, AX_POS});
         else
             /* renormalize_logits=True log-softmaxes the scores, as a beam search does */
-            g = fact_object(FO_OUTPUT,
-                            FF_GENERATE | padded | (recv.flags & FF_SEQ2SEQ) | beam_search(in, a) |
-                                (args_truthy(in, a, "renormalize_logits") ? FF_BEAM : 0),
-                            node);
+            g = fact_object(
+                FO_OUTPUT,
+                FF_GENERATE | padded | (recv.flags & FF_SEQ2SEQ) | beam_search(in, a) |
+                    (args_setting_truthy(in, a, "renormalize_logits", "generation_config") ? FF_BEAM
+                                                                                           : 0),
+                node);
         align_fresh(&g, node); /* the sequences; .scores end where they end (attr_get) */
         return g;
     }
@@ -459,12 +477,17 @@ Fact hf_apply(Interp *in, const Applied *s) {
     case OP_DATALOADER: { /* DataLoader(ds, collate_fn=f): iterating it yields what f returns */
         Fact f = args_fact(in, a, "collate_fn", -1);
         Fact batch = fact_unknown();
+        TSNode def = {0};
+        if (f.obj == FO_INSTANCE) def = svc_find_method(in, f.def, "__call__", 8);
+        if (f.obj == FO_FUNC) def = f.def;
+        if (ts_node_is_null(def))
+            def = bound_method(in, args_node(in, a, "collate_fn", NULL, -1), &f);
         if (f.obj == FO_CALLABLE && f.op == OP_COLLATOR)
             batch = hf_padded_batch(node, true);
         else if (f.obj == FO_FUNC || f.obj == FO_INSTANCE) {
             /* it is called with a list of the dataset's items: a function, or an object of a
-             * class of the project (a collator) whose __call__ runs with self as it was built */
-            TSNode def = f.obj == FO_FUNC ? f.def : svc_find_method(in, f.def, "__call__", 8);
+             * class of the project (a collator) whose __call__ (or the method handed,
+             * collate_fn=ds.collate) runs with self as it was built */
             Args items = {.npos = 1, .nplain = 1};
             /* a list of the dataset's records when the dataset is one (a list of dicts built
              * here): a batch of them is such a list too */

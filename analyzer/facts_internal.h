@@ -22,6 +22,9 @@ bool fact_knows_nothing(const Fact *f);
 /* A list of values nothing is known of, made by the code here (a comprehension, a literal of
  * several elements, or two such joined by +): its origin says so (interp_list_of). */
 bool fact_made_list(const Fact *f);
+/* Does a dict holding v say something (a kind, an object, a True / False switch)? A dict of
+ * plain numbers stays unknown, so that its name is the evidence. */
+bool fact_informs_dict(const Fact *v);
 /* Is key (a dict's or an object's field name, NUL-terminated or NULL) the name s[0..len)? */
 bool fact_key_is(const char *key, const char *s, size_t len);
 /* The value a dict literal or an object of this file's classes holds under that name; NULL
@@ -342,7 +345,8 @@ typedef struct Args {
     TSNode kw_name[MAX_ARGS], kw_val[MAX_ARGS];
     Fact kwf[MAX_ARGS];
     int nkw;
-    Fact splat; /* **inputs */
+    Fact splat;    /* **inputs */
+    Fact settings; /* the last **kw that is a dict of known keys (dict(...), a literal): settings */
     bool has_splat;
     bool splatted; /* some *xs or **kw */
     bool overflow; /* more than MAX_ARGS positional or keyword arguments: some not read */
@@ -647,8 +651,10 @@ void mask_combine(char op, Fact *l, Fact *r);
  * them, as before a gather); a mask nothing else is known of becomes a mask of dropped targets. */
 void mask_ids_filled(Interp *in, TSNode mask, TSNode value);
 /* sum / count: a sum of a joined sequence's token scores divided by the count of its real
- * tokens is a mean over prompt + continuation; emits it as such (MFLAW_PROMPT). */
-void mask_divided(Interp *in, TSNode node, const Fact *sum, const Fact *count);
+ * tokens is a mean over prompt + continuation. Of log-probs it emits it as such (MFLAW_PROMPT);
+ * of per-token NLL it returns true with *mean the mean token NLL over the prompt too, as
+ * outputs.loss is (LL107 when candidates are ranked by it). */
+bool mask_divided(Interp *in, TSNode node, const Fact *sum, const Fact *count, Fact *mean);
 /* gather(lp, 2, x.masked_fill(m, 0).unsqueeze(-1)): the call is (a chain ending in) the index of
  * a selection, so x holds the tokens selected, whatever else is known of it. */
 bool mask_is_select_index(Interp *in, TSNode call);

@@ -210,7 +210,10 @@ bool labels_scale_by(Fact l, TSNode ln, Fact r, TSNode rn, Fact *out) {
         return false;
     if (ts_node_is_null(other_node) || constant(other_node)) return false;
     loss.flags |= FF_SCALED;
-    if ((other.kinds & FK_INDEX) && (other.flags & FF_COUNT)) loss.flags |= FF_COUNT;
+    /* the mean over N - 1 targets times N is off by one; a mean written by hand (a masked sum
+     * over the count of what it summed: agg_event, facts_mask.c) times a count is that sum */
+    if ((other.kinds & FK_INDEX) && (other.flags & FF_COUNT) && !loss.agg_event)
+        loss.flags |= FF_COUNT;
     *out = loss;
     return true;
 }

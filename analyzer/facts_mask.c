@@ -221,20 +221,30 @@ void mask_combine(char op, Fact *l, Fact *r) {
     align_clear(r);
 }
 
-void mask_divided(Interp *in, TSNode node, const Fact *sum, const Fact *count) {
+bool mask_divided(Interp *in, TSNode node, const Fact *sum, const Fact *count, Fact *mean) {
     bool real_count = count->pad_what == PW_COUNT || count->pad_what == PW_PARTCOUNT;
     if (!real_count || !(count->flags & FF_JOINED) || !sum->agg_event ||
         sum->agg_event > in->facts->events.len)
-        return;
+        return false;
     const FactEvent *e = &in->facts->events.items[sum->agg_event - 1];
     Fact scores = e->in;
     if (e->kind != EV_AGGREGATE || e->op != AGG_SUM || !token_scores(&scores) ||
         !(scores.flags & FF_JOINED) || (scores.flags & FF_SLICED) || scores.mask_flaw)
-        return;
+        return false;
+    if ((scores.kinds & FK_LOSS) && !(scores.kinds & FK_LOGPROB)) {
+        /* NLL per token: a mean token NLL over prompt + continuation, which is harmless as a
+         * perplexity and wrong only when candidates are ranked by it (LL107) */
+        *mean = *sum;
+        mean->kinds = FK_LOSS;
+        mean->flags = (sum->flags & ~(FF_PERTOKEN | FF_AGGREGATED | FF_SCALED | FF_MASKED)) |
+                      FF_LABELS | FF_FULLLABELS | FF_JOINED;
+        return true;
+    }
     /* a mean over every real position, the prompt's among them: masked of the pads only */
     scores.flags &= ~FF_MASKED;
     scores.mask_flaw = MFLAW_PROMPT;
     svc_emit(in, EV_AGGREGATE, AGG_MEAN, node, scores, *count, e->axis);
+    return false;
 }
 
 /* ---- masks applied by control flow: a loop that skips the positions a mask drops ---- */

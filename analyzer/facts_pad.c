@@ -1175,6 +1175,8 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     }
     if (r->obj == FO_TOKENIZER) {
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
+        /* GPT2TokenizerFast.from_pretrained(name): its class's side (facts_hf.c) */
+        if (!side && r->pad_what == PW_TOKENIZER) side = r->pad;
         return side ? padval(PW_TOKENIZER, side, 0, 0) : padval(PW_NONE, 0, 0, 0);
     }
     if (r->obj == FO_ENCODING) {
@@ -1182,6 +1184,8 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
         if (!side) side = tokenizer_side(in, fn, recv);
         if (!side) side = tokenizer_arg(in, &a, argv); /* DataLoader(ds, collate_fn=...) */
+        /* the batch a collate_fn the loader ran made: the side its tokenizer padded it on */
+        if (!side && r->pad_what == PW_ENCODING) side = r->pad;
         /* of an unknown side too: its attention_mask is still one of the real tokens */
         return (r->flags & FF_PADDED) ? padval(PW_ENCODING, side, 0, 0) : padval(PW_NONE, 0, 0, 0);
     }

@@ -66,6 +66,13 @@ bool fact_knows_nothing(const Fact *f) {
     return !f->bottom && !f->kinds && f->obj == FO_NONE && f->ndim < 0 && !(f->flags & FF_OPAQUE);
 }
 
+bool fact_informs_dict(const Fact *v) {
+    if ((v->kinds & ~FK_NUM) || v->obj != FO_NONE) return true;
+    /* a switch (output_scores=True): what a call handed the dict then does */
+    return (v->flags & FF_CONST) && !ts_node_is_null(v->origin) &&
+           (parse_is(v->origin, "true") || parse_is(v->origin, "false"));
+}
+
 bool fact_made_list(const Fact *f) {
     if (!fact_knows_nothing(f) || ts_node_is_null(f->origin)) return false;
     if (parse_is(f->origin, "list")) return ts_node_named_child_count(f->origin) >= 2;

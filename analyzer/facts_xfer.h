@@ -41,6 +41,10 @@ int args_dim(Interp *in, const Args *a, int pos);
 bool args_truthy(Interp *in, const Args *a, const char *name);
 /* A keyword argument that is the string literal value. */
 bool args_string_is(Interp *in, const Args *a, const char *name, const char *value);
+/* A setting given by keyword, or held by a dict of settings the call is handed (**kw, or the
+ * keyword holder: generation_config=): truthy (as args_truthy) / an integer that may exceed 1. */
+bool args_setting_truthy(Interp *in, const Args *a, const char *name, const char *holder);
+bool args_setting_above_one(Interp *in, const Args *a, const char *name, const char *holder);
 /* `NAME = 1` in the body of a class of the file: the integer Cls.NAME / obj.NAME. */
 bool args_class_int(Interp *in, TSNode cls, const char *name, size_t len, Fact *out);
 

@@ -989,7 +989,9 @@ void project_state_written(Interp *in, TSNode call) {
 }
 
 bool project_told_nothing(Interp *in, const Fact *obj, const Fact *r) {
-    return in->project && module_of_tree(in->project, obj->def.tree) && fact_knows_nothing(r);
+    /* a value of no known kind still tells where its batch's pads sit (facts_pad.c) */
+    return in->project && module_of_tree(in->project, obj->def.tree) && fact_knows_nothing(r) &&
+           !r->pad_what;
 }
 
 /* ---------- subclasses ---------- */

@@ -130,7 +130,9 @@ const Rule rule_LL102 = {
             "(torch.prod / np.prod / math.prod over the positions, or `score *= p` in a loop over\n"
             "positions) to score a whole sequence. The probabilities may come from a softmax\n"
             "gathered at the token ids or from exp() of per-token log-probabilities (an API's\n"
-            "token_logprobs included).",
+            "token_logprobs included). A beam search that keeps probabilities counts too: a\n"
+            "hypothesis score carried around the decoding loop (bound again from the top-k of\n"
+            "the product) times the softmax of each step, beam_scores.unsqueeze(-1) * probs.",
     .why = "Pr(y|x) is the product of the per-step probabilities, but each factor is below 1,\n"
            "so the product shrinks geometrically with the length: float32 underflows to 0.0\n"
            "below about 1.4e-45 (50 tokens at p = 0.1 give 1e-50), float64 below 4.9e-324.\n"

@@ -80,8 +80,9 @@ static void report(RuleContext *ctx, const FactEvent *e, const Fact *f, LossUse 
         ctx, e->node, &mean_token_nll,
         "set the prompt's labels to -100 and rank by the summed log-probability of the "
         "candidate tokens (e.g. -loss * n_candidate_tokens)",
-        "candidates ranked by a mean token NLL%s (outputs.loss, or a cross-entropy's default "
-        "mean) whose targets cover the prompt as well as the candidate: the prompt's NLL is averaged in and each candidate's "
+        "candidates ranked by a mean token NLL%s (outputs.loss, a cross-entropy's default "
+        "mean, or per-token NLL summed under a mask of the pads only and divided by the count "
+        "of real tokens) whose targets cover the prompt as well as the candidate: the prompt's NLL is averaged in and each candidate's "
         "length changes the weights, so this is not log Pr(candidate | prompt)",
         where);
 }
@@ -143,8 +144,10 @@ const Rule rule_LL107 = {
     .what = "Flags candidates ranked (argmin / argmax / sorted / min / max / a comparison) by a\n"
             "mean token NLL whose targets are the unmasked ids of prompt + candidate: Hugging\n"
             "Face's `outputs.loss` of a model called with such labels, `F.cross_entropy` /\n"
-            "`nn.CrossEntropyLoss` with the default reduction=\"mean\", or the loss a model\n"
-            "called with its targets returns (nanoGPT's `logits, loss = model(x, y)`); and\n"
+            "`nn.CrossEntropyLoss` with the default reduction=\"mean\", the loss a model\n"
+            "called with its targets returns (nanoGPT's `logits, loss = model(x, y)`), or the\n"
+            "same mean written by hand: per-token NLL (reduction=\"none\") summed under a mask\n"
+            "of the pads only and divided by the count of real tokens; and\n"
             "rankings by that loss multiplied by the sequence length N as if it were the\n"
             "summed NLL. Not flagged: training losses,\n"
             "perplexity that is only reported, labels with the prompt set to -100 (the mean then\n"
