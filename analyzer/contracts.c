@@ -233,6 +233,8 @@ const char *contracts_op_name(unsigned op) {
         N(FOLD),
         N(PARTIAL),
         N(SEQUENTIAL),
+        N(KERAS_MODEL),
+        N(KERAS_COMPILE),
         N(DISTRIBUTION),
         N(GENERATE),
         N(TRANSITION_SCORES),

@@ -118,6 +118,9 @@ typedef enum {
     OP_FOLD,         /* functools.reduce(operator.mul / add, xs): a product / sum */
     OP_PARTIAL,      /* functools.partial(f, ...): f itself */
     OP_SEQUENTIAL,   /* nn.Sequential(..., m): what its last module does */
+    OP_KERAS_MODEL,  /* keras.Model(inputs, outputs): a callable whose output is outputs: what
+                        the layer that made them does */
+    OP_KERAS_COMPILE, /* model.compile(loss=L): the training loss L applied to the model's output */
     OP_DISTRIBUTION, /* Categorical(logits= / probs=): normalised log-probs */
     OP_TOKENIZER,    /* tiktoken.get_encoding(...): a tokenizer */
     OP_MODEL,        /* llama_cpp.Llama(...): a model (llm.scores: its logits) */
@@ -209,6 +212,8 @@ typedef enum {
     X(FOLD)                                                                                        \
     X(PARTIAL)                                                                                     \
     X(SEQUENTIAL)                                                                                  \
+    X(KERAS_MODEL)                                                                                 \
+    X(KERAS_COMPILE)                                                                               \
     X(DISTRIBUTION)                                                                                \
     X(TOKENIZER) X(MODEL) X(LOAD_BARE_LM) X(LEN) X(RANGE) X(ENUMERATE) X(ZIP) X(LIST) X(DICT)     \
         X(SORTED)                                                                                  \

@@ -1112,6 +1112,16 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
     return fact_unknown(); /* not an Op: unreachable */
 }
 
+/* Dense(n, activation="softmax"), activation=tf.nn.softmax / keras.activations.softmax: the
+ * layer's output is a softmax over its units. */
+static bool dense_softmax(Interp *in, const Args *a) {
+    if (args_string_is(in, a, "activation", "softmax")) return true;
+    Fact f = args_fact(in, a, "activation", -1);
+    if (f.bottom || f.obj != FO_MODULE || !f.qual) return false;
+    const Contract *t = contracts_func(f.qual);
+    return t && t->op == OP_SOFTMAX;
+}
+
 /* losses, and the loss and normalising modules that apply them */
 static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
                          int off) {
@@ -1122,9 +1132,16 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
         return apply_loss(in, node, hf_output_tensor(a->posf[1]), a->posf[0], false, RED_NONE,
                           false);
     case OP_LINEAR_CLASS: {
-        /* keras Dense(V, activation="softmax") ends in a softmax; Linear(h, 1) is a scalar
-         * head (a value, a reward): no scores over anything */
+        /* keras Dense(V, activation="softmax") ends in a softmax over its units, as a layer
+         * Softmax(-1) after it would; another activation is no scores we know; Linear(h, 1)
+         * is a scalar head (a value, a reward): no scores over anything */
         TSNode act = args_node(in, a, "activation", NULL, -1);
+        if (dense_softmax(in, a)) {
+            Fact c = fact_object(FO_CALLABLE, 0, node);
+            c.op = OP_SOFTMAX_CLASS;
+            c.op_dim = -1;
+            return c;
+        }
         if (!ts_node_is_null(act) && !parse_is(parse_unparen(act), "none") &&
             !args_string_is(in, a, "activation", "linear"))
             return fact_unknown();
