@@ -298,7 +298,8 @@ enum {
                                 fallback; the row's comment says why the name is enough */
     FORM_MODEL = 1 << 3,     /* model.name(...) on a model (FO_MODEL) */
     FORM_TOKENIZER = 1 << 4, /* tokenizer.name(...) */
-    FORM_MODULE = 1 << 5,    /* module.name(...) returning the module (an nn.Module's .to()) */
+    FORM_MODULE = 1 << 5,    /* module.name(...) returning the module (an nn.Module's .to()),
+                                or keras's model.compile(loss=...) */
     FORM_ANY_RECV = 1 << 6,  /* x.name(...) whatever x is (a list's append) */
     FORM_MAPPING = 1 << 7,   /* enc.name(...) on an encoding or a model output as a dict (its
                                 items()): only the padding domain reads these rows */

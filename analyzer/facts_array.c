@@ -101,9 +101,14 @@ Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op)
 static Fact normalize(Interp *in, TSNode node, Fact x, int dim, bool log) {
     if (dim == FACT_NO_DIM) dim = -1; /* torch's implicit dim and jax/scipy default: last */
     AxisKind axis = fact_axis(&x, dim);
-    if (x.kinds & (FK_SCORES | FK_NUM))
+    if (x.kinds & (FK_SCORES | FK_NUM)) {
+        in->last_event = 0;
         svc_emit(in, EV_NORMALIZE, log ? NORM_LOG_SOFTMAX : NORM_SOFTMAX, node, x, fact_unknown(),
                  axis);
+        /* the dim, for a layout the uses of the result teach later (facts_use.c) */
+        if (in->last_event && x.ndim < 0 && axis == AX_UNK)
+            in->facts->events.items[in->last_event - 1].delta = dim;
+    }
     Fact r = x;
     if (!x.kinds && x.obj == FO_NONE) r = fact_of(0, 0, node);
     r.kinds = log ? FK_LOGPROB : FK_PROB;
