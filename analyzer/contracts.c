@@ -235,6 +235,7 @@ const char *contracts_op_name(unsigned op) {
         N(SEQUENTIAL),
         N(KERAS_MODEL),
         N(KERAS_COMPILE),
+        N(LAYER_ADD),
         N(DISTRIBUTION),
         N(GENERATE),
         N(TRANSITION_SCORES),

@@ -121,6 +121,7 @@ typedef enum {
     OP_KERAS_MODEL,  /* keras.Model(inputs, outputs): a callable whose output is outputs: what
                         the layer that made them does */
     OP_KERAS_COMPILE, /* model.compile(loss=L): the training loss L applied to the model's output */
+    OP_LAYER_ADD,    /* keras seq.add(layer): a Sequential's last layer is now layer */
     OP_DISTRIBUTION, /* Categorical(logits= / probs=): normalised log-probs */
     OP_TOKENIZER,    /* tiktoken.get_encoding(...): a tokenizer */
     OP_MODEL,        /* llama_cpp.Llama(...): a model (llm.scores: its logits) */
@@ -214,6 +215,7 @@ typedef enum {
     X(SEQUENTIAL)                                                                                  \
     X(KERAS_MODEL)                                                                                 \
     X(KERAS_COMPILE)                                                                               \
+    X(LAYER_ADD)                                                                                   \
     X(DISTRIBUTION)                                                                                \
     X(TOKENIZER) X(MODEL) X(LOAD_BARE_LM) X(LEN) X(RANGE) X(ENUMERATE) X(ZIP) X(LIST) X(DICT)     \
         X(SORTED)                                                                                  \
@@ -299,7 +301,7 @@ enum {
     FORM_MODEL = 1 << 3,     /* model.name(...) on a model (FO_MODEL) */
     FORM_TOKENIZER = 1 << 4, /* tokenizer.name(...) */
     FORM_MODULE = 1 << 5,    /* module.name(...) returning the module (an nn.Module's .to()),
-                                or keras's model.compile(loss=...) */
+                                or keras's model.compile(loss=...), a Sequential's .add(m) */
     FORM_ANY_RECV = 1 << 6,  /* x.name(...) whatever x is (a list's append) */
     FORM_MAPPING = 1 << 7,   /* enc.name(...) on an encoding or a model output as a dict (its
                                 items()): only the padding domain reads these rows */

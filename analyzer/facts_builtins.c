@@ -82,6 +82,11 @@ Fact builtins_apply(Interp *in, const Applied *s) {
     }
     case OP_SEQUENTIAL: { /* nn.Sequential(..., nn.Softmax(-1)): what its last module does */
         Fact last = a->npos ? a->posf[a->npos - 1] : fact_unknown();
+        if (!a->npos && !a->nkw && !a->splatted) { /* no layers yet: .add(layer) gives them */
+            Fact none = fact_object(FO_CALLABLE, 0, node);
+            none.op = OP_NONE;
+            return none;
+        }
         /* keras.Sequential([..., Dense(n, activation="softmax")]): one list of the layers */
         if (a->npos == 1 && last.obj == FO_TUPLE && !last.records && last.nelems > 0)
             last = last.elems[last.nelems - 1];
@@ -91,6 +96,17 @@ Fact builtins_apply(Interp *in, const Applied *s) {
         return keras_model(in, a);
     case OP_KERAS_COMPILE:
         return keras_compile(in, s);
+    case OP_LAYER_ADD: { /* what the Sequential does is now what its new last layer does */
+        if (s->recv.obj != FO_CALLABLE || a->npos != 1 || a->splatted) return fact_unknown();
+        Fact layer = a->posf[0];
+        if (layer.obj != FO_CALLABLE) {
+            layer = fact_object(FO_CALLABLE, 0, node);
+            layer.op = OP_NONE;
+        }
+        if (parse_is(s->recv_node, "identifier") || parse_is(s->recv_node, "attribute"))
+            svc_bind(in, s->recv_node, layer);
+        return fact_unknown();
+    }
     case OP_FOLD: { /* functools.reduce(operator.mul, ps) is math.prod(ps); add, sum(xs) */
         if (a->npos < 2) return fact_unknown();
         char op = fold_operator(in, a->pos[0], a->posf[0]);
