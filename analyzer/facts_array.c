@@ -1163,6 +1163,11 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
     case OP_RECURRENT_CELL:
     case OP_RECURRENT_SEQ:
         return recurrent_layer(in, node, t, a);
+    case OP_EMBED: {
+        Fact c = fact_object(FO_CALLABLE, 0, node);
+        c.op = OP_EMBED;
+        return c;
+    }
     case OP_KERAS_CE_CLASS: {
         if (!args_truthy(in, a, "from_logits")) return fact_unknown();
         Fact c = fact_object(FO_CALLABLE, 0, node);
@@ -1257,6 +1262,8 @@ Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
     case OP_RECURRENT_CELL:
     case OP_RECURRENT_SEQ:
         return recurrent_apply(in, node, c, &x);
+    case OP_EMBED: /* vectors of the ids: nothing the rules look at */
+        return fact_unknown();
     case OP_KERAS_CE_CLASS: /* SparseCategoricalCrossentropy(from_logits=True)(y, logits) */
         return a->npos >= 2 ? apply_loss(in, node, hf_output_tensor(a->posf[1]), a->posf[0], false,
                                          RED_UNSAID, false)
