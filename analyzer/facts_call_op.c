@@ -71,6 +71,7 @@ static bool scan_lm(Interp *in, TSNode n, TSNode x, TSNode *vocab, int depth) {
  * else (a classifier's classes) says nothing. */
 static bool embeds_input(Interp *in, TSNode cls) {
     TSNode m = svc_find_method(in, cls, "__call__", 8);
+    if (ts_node_is_null(m)) return false; /* no __call__ of its own (a filter's apply) */
     TSNode params = parse_field(m, "parameters");
     if (ts_node_is_null(params) || ts_node_named_child_count(params) < 2) return false;
     TSNode x = ts_node_named_child(params, 1), vocab = {0};
