@@ -92,6 +92,8 @@ typedef enum {
     OP_RECURRENT_SEQ,       /* nn.LSTM / GRU / RNN(...): a callable whose output is (output,
                                final state), output [steps, batch, hidden] (batch_first=True:
                                [batch, steps, hidden]) or one sequence's [steps, hidden] */
+    OP_EMBED,               /* flax nn.Embed(num_embeddings, features): a callable that looks up
+                               the rows of the token ids it is given (its input is token ids) */
     OP_ONES,                /* ones / ones_like: a new tensor of ones; nothing the main facts
                                track, what a distribution sums to in facts_use.c */
     OP_CLOSE,               /* allclose / isclose / assert_close(a, b): a equals b within a
@@ -118,6 +120,10 @@ typedef enum {
     OP_FOLD,         /* functools.reduce(operator.mul / add, xs): a product / sum */
     OP_PARTIAL,      /* functools.partial(f, ...): f itself */
     OP_SEQUENTIAL,   /* nn.Sequential(..., m): what its last module does */
+    OP_KERAS_MODEL,  /* keras.Model(inputs, outputs): a callable whose output is outputs: what
+                        the layer that made them does */
+    OP_KERAS_COMPILE, /* model.compile(loss=L): the training loss L applied to the model's output */
+    OP_LAYER_ADD,    /* keras seq.add(layer): a Sequential's last layer is now layer */
     OP_DISTRIBUTION, /* Categorical(logits= / probs=): normalised log-probs */
     OP_TOKENIZER,    /* tiktoken.get_encoding(...): a tokenizer */
     OP_MODEL,        /* llama_cpp.Llama(...): a model (llm.scores: its logits) */
@@ -195,6 +201,7 @@ typedef enum {
     X(LINEAR_CLASS)                                                                                \
     X(RECURRENT_CELL)                                                                              \
     X(RECURRENT_SEQ)                                                                               \
+    X(EMBED)                                                                                       \
     X(CROSS_ENTROPY_CLASS) X(NLL_LOSS_CLASS) X(LOG_SOFTMAX_CLASS) X(SOFTMAX_CLASS)
 /* array_apply AT_NOTHING: rows read by facts_use.c and the padding domain only */
 #define OPS_NOTHING(X) X(ONES) X(CLOSE) X(PAD_ONLY)
@@ -209,6 +216,9 @@ typedef enum {
     X(FOLD)                                                                                        \
     X(PARTIAL)                                                                                     \
     X(SEQUENTIAL)                                                                                  \
+    X(KERAS_MODEL)                                                                                 \
+    X(KERAS_COMPILE)                                                                               \
+    X(LAYER_ADD)                                                                                   \
     X(DISTRIBUTION)                                                                                \
     X(TOKENIZER) X(MODEL) X(LOAD_BARE_LM) X(LEN) X(RANGE) X(ENUMERATE) X(ZIP) X(LIST) X(DICT)     \
         X(SORTED)                                                                                  \
@@ -293,7 +303,8 @@ enum {
                                 fallback; the row's comment says why the name is enough */
     FORM_MODEL = 1 << 3,     /* model.name(...) on a model (FO_MODEL) */
     FORM_TOKENIZER = 1 << 4, /* tokenizer.name(...) */
-    FORM_MODULE = 1 << 5,    /* module.name(...) returning the module (an nn.Module's .to()) */
+    FORM_MODULE = 1 << 5,    /* module.name(...) returning the module (an nn.Module's .to()),
+                                or keras's model.compile(loss=...), a Sequential's .add(m) */
     FORM_ANY_RECV = 1 << 6,  /* x.name(...) whatever x is (a list's append) */
     FORM_MAPPING = 1 << 7,   /* enc.name(...) on an encoding or a model output as a dict (its
                                 items()): only the padding domain reads these rows */

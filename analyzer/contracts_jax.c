@@ -14,6 +14,9 @@ const Contract contracts_jax[] = {
     {"grad", LIB_JAX, FORM_FUNC, OP_PASS, -1, -1, .keeps = PK_ALL},
     {"jit", LIB_JAX, FORM_FUNC, OP_PASS, -1, -1, .keeps = PK_ALL},
     {"create", LIB_FLAX, FORM_FUNC, OP_TRAIN_STATE, -1, -1},
+    /* flax nn.Embed(V, d): a lookup of token ids; a module that feeds its input to one is
+     * applied to token ids (facts_call_op.c) */
+    {"Embed", LIB_FLAX, FORM_FUNC, OP_EMBED, -1, -1},
     /* flax: module.apply(variables, x) runs the module on x, and so does a TrainState's
      * apply_fn(variables, x). On a model (a TrainState.create(...) is one); and as bare-name
      * fallbacks, on an object nothing is known of (a flax module of a class of the file, a

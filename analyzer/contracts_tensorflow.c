@@ -19,6 +19,10 @@ const Contract contracts_tensorflow[] = {
     {"categorical_crossentropy", LIB_TF, FORM_ARRAY, OP_KERAS_CE, -1, -1},
     {"SparseCategoricalCrossentropy", LIB_TF, FORM_ARRAY, OP_KERAS_CE_CLASS, -1, -1},
     {"CategoricalCrossentropy", LIB_TF, FORM_ARRAY, OP_KERAS_CE_CLASS, -1, -1},
+    /* keras's functional model, keras.Model(inputs, outputs): its output is outputs; and its
+     * compile(optimizer, loss), which trains it on loss(y, model(x)) */
+    {"Model", LIB_TF, FORM_FUNC, OP_KERAS_MODEL, -1, -1},
+    {"compile", 0, FORM_MODULE, OP_KERAS_COMPILE, -1, -1},
     /* tf.debugging.assert_near(x, y): x and y close, or an InvalidArgumentError */
     {"assert_near", LIB_TF, FORM_FUNC, OP_CLOSE, -1, -1},
     {NULL, 0, 0, OP_NONE, 0, 0}};

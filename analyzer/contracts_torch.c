@@ -88,8 +88,10 @@ const Contract contracts_torch[] = {
     {"CrossEntropyLoss", LIB_TORCH, FORM_ARRAY, OP_CROSS_ENTROPY_CLASS, -1, -1},
     {"NLLLoss", LIB_TORCH, FORM_ARRAY, OP_NLL_LOSS_CLASS, -1, -1},
     {"LogSoftmax", LIB_TORCH, FORM_ARRAY, OP_LOG_SOFTMAX_CLASS, -1, -1},
-    {"Softmax", LIB_TORCH, FORM_ARRAY, OP_SOFTMAX_CLASS, -1, -1},
+    {"Softmax", LIB_TORCH | LIB_TF, FORM_ARRAY, OP_SOFTMAX_CLASS, -1, -1}, /* keras: axis= */
     {"Sequential", LIB_TORCH | LIB_TF, FORM_FUNC, OP_SEQUENTIAL, -1, -1},
+    /* keras's Sequential().add(layer): one more layer, last */
+    {"add", 0, FORM_MODULE, OP_LAYER_ADD, -1, -1},
     /* linear layers (heads, probes): raw scores; tf.keras and flax name theirs Dense */
     {"Linear", LIB_TORCH, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},
     {"LazyLinear", LIB_TORCH, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},

@@ -299,7 +299,8 @@ typedef struct FactEvent {
     TSNode node;   /* where it happens (the call, subscript or statement) */
     Fact in, in2;
     /* EV_SELECT / EV_LOSS: position of the scores' target minus position of the tokens
-     * (0 aligned, +1 no causal shift, -1 shifted twice); FACT_NO_ALIGN when unknown. */
+     * (0 aligned, +1 no causal shift, -1 shifted twice); FACT_NO_ALIGN when unknown.
+     * EV_NORMALIZE of a value of unknown rank: the dim it was given (FACT_NO_ALIGN: none). */
     int delta;
     /* EV_AGGREGATE: what the code did next with the sum makes it no score of raw logits
      * (sum(x[y]) - sum(logsumexp(x)) normalises it; sum(...).backward() only takes gradients).

@@ -101,9 +101,14 @@ Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op)
 static Fact normalize(Interp *in, TSNode node, Fact x, int dim, bool log) {
     if (dim == FACT_NO_DIM) dim = -1; /* torch's implicit dim and jax/scipy default: last */
     AxisKind axis = fact_axis(&x, dim);
-    if (x.kinds & (FK_SCORES | FK_NUM))
+    if (x.kinds & (FK_SCORES | FK_NUM)) {
+        in->last_event = 0;
         svc_emit(in, EV_NORMALIZE, log ? NORM_LOG_SOFTMAX : NORM_SOFTMAX, node, x, fact_unknown(),
                  axis);
+        /* the dim, for a layout the uses of the result teach later (facts_use.c) */
+        if (in->last_event && x.ndim < 0 && axis == AX_UNK)
+            in->facts->events.items[in->last_event - 1].delta = dim;
+    }
     Fact r = x;
     if (!x.kinds && x.obj == FO_NONE) r = fact_of(0, 0, node);
     r.kinds = log ? FK_LOGPROB : FK_PROB;
@@ -1112,6 +1117,16 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
     return fact_unknown(); /* not an Op: unreachable */
 }
 
+/* Dense(n, activation="softmax"), activation=tf.nn.softmax / keras.activations.softmax: the
+ * layer's output is a softmax over its units. */
+static bool dense_softmax(Interp *in, const Args *a) {
+    if (args_string_is(in, a, "activation", "softmax")) return true;
+    Fact f = args_fact(in, a, "activation", -1);
+    if (f.bottom || f.obj != FO_MODULE || !f.qual) return false;
+    const Contract *t = contracts_func(f.qual);
+    return t && t->op == OP_SOFTMAX;
+}
+
 /* losses, and the loss and normalising modules that apply them */
 static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
                          int off) {
@@ -1122,9 +1137,16 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
         return apply_loss(in, node, hf_output_tensor(a->posf[1]), a->posf[0], false, RED_NONE,
                           false);
     case OP_LINEAR_CLASS: {
-        /* keras Dense(V, activation="softmax") ends in a softmax; Linear(h, 1) is a scalar
-         * head (a value, a reward): no scores over anything */
+        /* keras Dense(V, activation="softmax") ends in a softmax over its units, as a layer
+         * Softmax(-1) after it would; another activation is no scores we know; Linear(h, 1)
+         * is a scalar head (a value, a reward): no scores over anything */
         TSNode act = args_node(in, a, "activation", NULL, -1);
+        if (dense_softmax(in, a)) {
+            Fact c = fact_object(FO_CALLABLE, 0, node);
+            c.op = OP_SOFTMAX_CLASS;
+            c.op_dim = -1;
+            return c;
+        }
         if (!ts_node_is_null(act) && !parse_is(parse_unparen(act), "none") &&
             !args_string_is(in, a, "activation", "linear"))
             return fact_unknown();
@@ -1141,6 +1163,11 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
     case OP_RECURRENT_CELL:
     case OP_RECURRENT_SEQ:
         return recurrent_layer(in, node, t, a);
+    case OP_EMBED: {
+        Fact c = fact_object(FO_CALLABLE, 0, node);
+        c.op = OP_EMBED;
+        return c;
+    }
     case OP_KERAS_CE_CLASS: {
         if (!args_truthy(in, a, "from_logits")) return fact_unknown();
         Fact c = fact_object(FO_CALLABLE, 0, node);
@@ -1235,6 +1262,8 @@ Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
     case OP_RECURRENT_CELL:
     case OP_RECURRENT_SEQ:
         return recurrent_apply(in, node, c, &x);
+    case OP_EMBED: /* vectors of the ids: nothing the rules look at */
+        return fact_unknown();
     case OP_KERAS_CE_CLASS: /* SparseCategoricalCrossentropy(from_logits=True)(y, logits) */
         return a->npos >= 2 ? apply_loss(in, node, hf_output_tensor(a->posf[1]), a->posf[0], false,
                                          RED_UNSAID, false)

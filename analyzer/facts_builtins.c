@@ -33,6 +33,69 @@ static char fold_operator(Interp *in, TSNode fn, Fact f) {
     return parse_text_eq(in->src, op, "*") ? '*' : parse_text_eq(in->src, op, "+") ? '+' : 0;
 }
 
+/* keras.Model(inputs, outputs): the model computes outputs from inputs, so what it does is
+ * what the layer that made outputs does, known when that layer ended in a softmax (Dense(n,
+ * activation="softmax")(x)) or was a linear head's raw scores. Several outputs (a list, a
+ * dict) or anything else: nothing known. */
+static Fact keras_model(Interp *in, const Args *a) {
+    Fact out = args_fact(in, a, "outputs", 1);
+    if (out.bottom || out.obj != FO_NONE || (out.flags & FF_WEAK)) return fact_unknown();
+    bool probs = out.kinds == FK_PROB && (out.flags & FF_SOFTMAX);
+    if (!probs && out.kinds != FK_RAW) return fact_unknown();
+    Op op = probs ? OP_SOFTMAX_CLASS : OP_LINEAR_CLASS;
+    Fact m = fact_object(FO_CALLABLE, 0, out.origin);
+    m.op = (uint8_t)op;
+    m.op_dim = -1;
+    return m;
+}
+
+/* model.compile(optimizer, loss=L): keras trains the model on L(y, model(x)), so L is applied
+ * to what the model outputs, here where the loss is named. Only a model whose output is known
+ * (a callable of a known op) and a loss object (SparseCategoricalCrossentropy(from_logits=
+ * True)); a loss named by a string takes probabilities, as the default from_logits=False does. */
+static Fact keras_compile(Interp *in, const Applied *s) {
+    Fact loss = args_fact(in, s->a, "loss", 1);
+    if (s->recv.obj != FO_CALLABLE || loss.bottom || loss.obj != FO_CALLABLE) return fact_unknown();
+    TSNode at = args_node(in, s->a, "loss", NULL, 1);
+    Args none = {.node = at};
+    Fact out = array_callable(in, at, s->recv, &none);
+    out.origin = s->recv.origin; /* the layer that made them */
+    Args pair = {.node = at, .npos = 2, .nplain = 2};
+    pair.posf[0] = fact_unknown(); /* y: the targets fit() is given */
+    pair.posf[1] = out;
+    array_callable(in, at, loss, &pair);
+    return fact_unknown();
+}
+
+/* nn.Sequential(..., nn.Softmax(-1)), keras.Sequential([..., Dense(n, activation="softmax")]):
+ * what its last module does; keras.Sequential() with no layers yet: a callable of no op, which
+ * .add(layer) makes do what layer does (layer_added). */
+static Fact sequential_last(TSNode node, const Args *a) {
+    if (!a->npos && !a->nkw && !a->splatted) {
+        Fact none = fact_object(FO_CALLABLE, 0, node);
+        none.op = OP_NONE;
+        return none;
+    }
+    Fact last = a->npos ? a->posf[a->npos - 1] : fact_unknown();
+    if (a->npos == 1 && last.obj == FO_TUPLE && !last.records && last.nelems > 0)
+        last = last.elems[last.nelems - 1];
+    return last.obj == FO_CALLABLE && !a->splatted ? last : fact_unknown();
+}
+
+/* seq.add(layer): what the Sequential does is now what its new last layer does (a layer of no
+ * known op: nothing known). */
+static Fact layer_added(Interp *in, const Applied *s) {
+    if (s->recv.obj != FO_CALLABLE || s->a->npos != 1 || s->a->splatted) return fact_unknown();
+    Fact layer = s->a->posf[0];
+    if (layer.obj != FO_CALLABLE) {
+        layer = fact_object(FO_CALLABLE, 0, s->node);
+        layer.op = OP_NONE;
+    }
+    if (parse_is(s->recv_node, "identifier") || parse_is(s->recv_node, "attribute"))
+        svc_bind(in, s->recv_node, layer);
+    return fact_unknown();
+}
+
 /* Builtins, tokenizers, models: calls that are not tensor arithmetic. */
 /* dict(k=v, ...) (or GenerationConfig(k=v, ...), a settings object read as such): its values
  * by key, as a dict literal's; of plain numbers only, unknown (eval_dict). */
@@ -63,10 +126,14 @@ Fact builtins_apply(Interp *in, const Applied *s) {
         bool callable = f.obj == FO_MODULE || f.obj == FO_CALLABLE || f.obj == FO_FUNC;
         return callable ? f : fact_unknown();
     }
-    case OP_SEQUENTIAL: { /* nn.Sequential(..., nn.Softmax(-1)): what its last module does */
-        Fact last = a->npos ? a->posf[a->npos - 1] : fact_unknown();
-        return last.obj == FO_CALLABLE && !a->splatted ? last : fact_unknown();
-    }
+    case OP_SEQUENTIAL:
+        return sequential_last(node, a);
+    case OP_KERAS_MODEL:
+        return keras_model(in, a);
+    case OP_KERAS_COMPILE:
+        return keras_compile(in, s);
+    case OP_LAYER_ADD:
+        return layer_added(in, s);
     case OP_FOLD: { /* functools.reduce(operator.mul, ps) is math.prod(ps); add, sum(xs) */
         if (a->npos < 2) return fact_unknown();
         char op = fold_operator(in, a->pos[0], a->posf[0]);

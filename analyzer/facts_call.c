@@ -340,7 +340,8 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
     }
     if (recv.obj == FO_CLASS) return call_on_class(in, call, recv, method, mlen, &a);
     bool field = false;
-    TSNode ran = {0}; /* the method of another module's object run below, told nothing */
+    TSNode ran = {0};     /* the method of another module's object run below, told nothing */
+    Fact instance = recv; /* a flax module of the file's class: what its apply runs */
     if (recv.obj == FO_INSTANCE) {
         if (!ts_node_is_null(ran = interp_find_method(in, recv.def, method, mlen))) {
             Fact r = call_instance(in, call, recv, method, mlen, &a);
@@ -357,7 +358,8 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
     form = recv.obj == FO_MODEL ? FORM_MODEL : unknown ? FORM_UNKNOWN : 0;
     t = form ? contracts_method(form, method, mlen) : NULL;
     if (t && t->op == OP_FLAX_APPLY) {
-        Fact r = apply_method(in, call, t, recv_node, recv, &a);
+        Fact r =
+            apply_method(in, call, t, recv_node, instance.obj == FO_INSTANCE ? instance : recv, &a);
         if (r.obj != FO_NONE || r.kinds) return r;
     }
     /* obj.helper(...) where helper is a method of this file; lm.loglikelihood(...) on an

@@ -25,6 +25,59 @@ static Fact distribution_method(const Applied *s) {
  * apply_fn({"params": p}, x): given token ids, a model call on the arguments after the
  * variables (known by its name only unless the ids are known from data flow). The receiver is
  * a model, or (the row's bare-name fallback) nothing known. */
+/* The first argument of a layer made in place and applied, Layer(a, ...)(v), when the layer's
+ * row has op: a call of an embedding on the name v (op OP_EMBED), or any call of a head
+ * (OP_LINEAR_CLASS, v null). Null otherwise. */
+static TSNode layer_arg(Interp *in, TSNode n, Op op, TSNode v) {
+    Callee layer;
+    TSNode fn = parse_field(n, "function"), args = parse_field(n, "arguments");
+    if (!parse_is(n, "call") || !parse_is(fn, "call") || !callee_row(in, fn, &layer) ||
+        layer.row->op != op || ts_node_named_child_count(args) != 1)
+        return (TSNode){0};
+    if (!ts_node_is_null(v) && !parse_same_text(in->src, ts_node_named_child(args, 0), v))
+        return (TSNode){0};
+    TSNode made = parse_field(fn, "arguments");
+    TSNode a = ts_node_named_child_count(made) ? ts_node_named_child(made, 0) : (TSNode){0};
+    return parse_is(a, "keyword_argument") ? parse_field(a, "value") : a;
+}
+
+/* In n: the vocabulary (first argument) of an embedding applied to x, when looking (*vocab
+ * null); then whether a return gives a head over that same vocabulary, Dense(vocab)(h). */
+static bool scan_lm(Interp *in, TSNode n, TSNode x, TSNode *vocab, int depth) {
+    if (ts_node_is_null(n) || depth > BOUND_MAX_NESTING) return false;
+    if (parse_is(n, "function_definition") || parse_is(n, "class_definition") ||
+        parse_is(n, "lambda"))
+        return false;
+    if (ts_node_is_null(*vocab)) {
+        *vocab = layer_arg(in, n, OP_EMBED, x);
+    } else if (parse_is(n, "return_statement") && ts_node_named_child_count(n) == 1) {
+        TSNode w =
+            layer_arg(in, parse_unparen(ts_node_named_child(n, 0)), OP_LINEAR_CLASS, (TSNode){0});
+        if (!ts_node_is_null(w) && parse_same_text(in->src, w, *vocab)) return true;
+    }
+    ParseKids k;
+    parse_kids_begin(&k, n);
+    bool found = false;
+    for (TSNode c; !found && parse_kids_next(&k, &c);)
+        found = scan_lm(in, c, x, vocab, depth + 1);
+    parse_kids_end(&k);
+    return found;
+}
+
+/* Is the flax module class cls a language model of the input of its __call__ (its first
+ * parameter after self): the input fed to an embedding nn.Embed(V, d)(x), and what it returns
+ * a head over the same V, nn.Dense(V)(h)? Then what apply is given is token ids, whatever the
+ * caller knows of them (a byte array, a slice of a reshaped corpus). A head over anything
+ * else (a classifier's classes) says nothing. */
+static bool embeds_input(Interp *in, TSNode cls) {
+    TSNode m = svc_find_method(in, cls, "__call__", 8);
+    if (ts_node_is_null(m)) return false; /* no __call__ of its own (a filter's apply) */
+    TSNode params = parse_field(m, "parameters");
+    if (ts_node_is_null(params) || ts_node_named_child_count(params) < 2) return false;
+    TSNode x = ts_node_named_child(params, 1), vocab = {0};
+    return parse_is(x, "identifier") && scan_lm(in, parse_field(m, "body"), x, &vocab, 0);
+}
+
 static Fact flax_apply(Interp *in, const Applied *s) {
     const Args *a = s->a;
     if (a->npos < 2 || a->splatted) return fact_unknown();
@@ -33,6 +86,8 @@ static Fact flax_apply(Interp *in, const Applied *s) {
     rest.nplain = a->nplain - 1;
     memmove(rest.pos, a->pos + 1, sizeof(TSNode) * (size_t)rest.npos);
     memmove(rest.posf, a->posf + 1, sizeof(Fact) * (size_t)rest.npos);
+    if (!rest.posf[0].kinds && s->recv.obj == FO_INSTANCE && embeds_input(in, s->recv.def))
+        rest.posf[0].kinds = FK_IDS;
     if (!(rest.posf[0].kinds & FK_IDS) || rest.posf[0].ndim == 0) return fact_unknown();
     unsigned weak = hf_looks_like_model_call(in, &rest) ? 0 : FF_WEAK;
     /* a model known by a TrainState's use only (FF_WEAK) is judged by the look, as nothing is */

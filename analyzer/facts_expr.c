@@ -600,6 +600,10 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
     }
     if (value.bare_lm) resolve_open_layout(&value, ix, nix);
     resolve_ids_layout(&value, ix, nix);
+    /* probs[arange(n), labels]: one class picked per row, so probs are [rows, classes] */
+    if (nix == 2 && ix[0].kind == IX_TENSOR && (ix[0].fact.kinds & FK_INDEX) &&
+        ix[1].fact.kinds == FK_IDS && ix[1].fact.ndim != 0)
+        uses_rows_picked(in, &value);
     Fact r = index_tensor(in, node, value, ix, nix);
     r.bare_lm = false; /* whatever is left of out[0] has a layout the subscript says */
     return r;

@@ -471,6 +471,10 @@ bool callee_reads_at(Interp *in, const Callee *c, TSNode arg, int pos, const cha
 Fact uses_evidence(Interp *in, TSNode target, const Fact *value);
 /* Does the scope of target (a name) take argmax of it over its last axis? */
 bool uses_argmax_last(Interp *in, TSNode target);
+/* probs[rows, ids] (rows an arange, ids class or token ids) of a softmax / log_softmax of
+ * unknown rank: the picks say it is [rows, classes]; a normaliser given axis 0 ran over the
+ * rows, and is told again with that layout (an EV_NORMALIZE at its call). */
+void uses_rows_picked(Interp *in, const Fact *probs);
 void uses_free(Interp *in);
 
 /* ---- facts_paths.c: feasible paths ---- */

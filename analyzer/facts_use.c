@@ -191,6 +191,23 @@ bool uses_argmax_last(Interp *in, TSNode target) {
     return s && listed(in, &s->argmaxed, target);
 }
 
+void uses_rows_picked(Interp *in, const Fact *probs) {
+    if ((probs->kinds != FK_LOGPROB && probs->kinds != FK_PROB) || probs->obj != FO_NONE ||
+        probs->ndim >= 0 || (probs->flags & (FF_SELECTED | FF_AGGREGATED)))
+        return;
+    for (size_t i = 0; i < in->facts->events.len; i++) {
+        const FactEvent *e = &in->facts->events.items[i];
+        if (e->kind != EV_NORMALIZE || e->axis != AX_UNK || e->in.ndim >= 0 ||
+            !ts_node_eq(e->node, probs->origin))
+            continue;
+        if (e->delta != 0 && e->delta != -2) return; /* over the classes (1, -1): right */
+        Fact x = e->in;
+        fact_set_axes(&x, 2, (AxisKind[]){AX_BATCH, AX_VOCAB});
+        svc_emit(in, EV_NORMALIZE, e->op, e->node, x, fact_unknown(), AX_BATCH);
+        return;
+    }
+}
+
 void uses_free(Interp *in) {
     if (!in->uses) return;
     for (size_t i = 0; i < in->uses->scopes.len; i++) {

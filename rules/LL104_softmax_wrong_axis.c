@@ -167,7 +167,12 @@ const Rule rule_LL104 = {
         "head, or of a sequence classifier whose logits the code argmaxes over the classes;\n"
         "and over the batch axis of a Linear head's scores over a torch recurrent cell's\n"
         "[batch, hidden] state or an LSTM / GRU / RNN layer's [steps, batch, hidden] output,\n"
-        "once the code indexes as many axes as the batched form has.\n"
+        "once the code indexes as many axes as the batched form has; and axis 0 of an array\n"
+        "of unknown rank (loaded from disk, handed in) whose result the code reads one class\n"
+        "per row, lp[arange(n), labels]: that pick says the array is [rows, classes]. A flax\n"
+        "module of the project that embeds its input (nn.Embed(V, d)(x)) and returns a head\n"
+        "over the same V (nn.Dense(V)) is a language model: apply() on any input gives\n"
+        "[B, T, V] logits.\n"
         "When the layout is not known (a tensor of unknown rank, a classifier's logits that\n"
         "may be a reranker's [batch, 1] score, a similarity matrix, the logits of a model\n"
         "known only by its name and fed no token ids, e.g. pixels) nothing is reported.",

@@ -150,7 +150,10 @@ const Rule rule_LL108 = {
         "holds probabilities: the output of a softmax (or sigmoid, or exp of log-probabilities)\n"
         "rather than logits. Only the input is checked: soft targets that are probabilities\n"
         "(label smoothing, distillation) are correct. log_softmax output is not flagged either:\n"
-        "log_softmax(log_softmax(u)) equals log_softmax(u), so that loss is right.",
+        "log_softmax(log_softmax(u)) equals log_softmax(u), so that loss is right.\n"
+        "A Keras model whose last layer ends in a softmax (Dense(n, activation=\"softmax\"),\n"
+        "layers.Softmax()), built by keras.Model(inputs, outputs) or keras.Sequential([...]),\n"
+        "and compiled with a loss told from_logits=True is flagged at that loss argument.",
     .why =
         "F.cross_entropy(x, y) is -log_softmax(x)[y]: it normalises its input itself. Given\n"
         "p = softmax(u), it computes -log(exp(p_y) / sum_k exp(p_k)). Every p_k lies in [0, 1],\n"

@@ -60,8 +60,9 @@ static bool form_applies(unsigned form, unsigned op) {
         return model_method(op);
     case FORM_TOKENIZER:
         return contracts_is_hf_op(op);
-    case FORM_MODULE:
-        return op == OP_PASS || op == OP_TO_TENSOR || op == OP_RETURNS_SELF;
+    case FORM_MODULE: /* the module itself; keras's compile: its loss applied */
+        return op == OP_PASS || op == OP_TO_TENSOR || op == OP_RETURNS_SELF ||
+               op == OP_KERAS_COMPILE || op == OP_LAYER_ADD;
     case FORM_ANY_RECV:
         return op == OP_APPEND || op == OP_EXTEND || op == OP_BACKWARD;
     case FORM_MAPPING: /* read by the padding domain only */
