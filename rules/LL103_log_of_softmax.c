@@ -65,6 +65,44 @@ static bool eps_added(const Source *src, TSNode call) {
            parse_text_eq(src, name, "clip");
 }
 
+/* The operand under the eps: log(x + eps) -> x, log(x.clamp(min=eps)) / log(np.clip(x, eps, 1))
+ * -> x. */
+static TSNode floored_operand(TSNode log_call) {
+    TSNode x = parse_unparen(log_operand(log_call));
+    if (parse_is(x, "binary_operator")) return parse_unparen(parse_field(x, "left"));
+    TSNode fn = parse_field(x, "function");
+    if (parse_is(fn, "attribute")) return parse_unparen(parse_field(fn, "object"));
+    TSNode args = parse_field(x, "arguments");
+    return ts_node_named_child_count(args) ? parse_unparen(ts_node_named_child(args, 0)) : (TSNode){0};
+}
+
+/* p[np.arange(n), y] (or range(n)): one entry picked in each row of a [rows, classes] array. */
+static bool picked_per_row(const Source *src, TSNode x) {
+    if (!parse_is(x, "subscript")) return false;
+    TSNode first = parse_field(x, "subscript");
+    TSNode second = ts_node_next_named_sibling(first);
+    if (!parse_is(first, "call") || ts_node_is_null(second) || !ts_node_is_null(ts_node_next_named_sibling(second)))
+        return false;
+    TSNode fn = parse_field(first, "function");
+    TSNode name = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
+    return parse_text_eq(src, name, "arange") || parse_text_eq(src, name, "range");
+}
+
+/* A floored log of the probability each row gives its own label (already picked, one per row),
+ * only averaged or reported: a classification log loss, clipped as sklearn's log_loss clips.
+ * The floor caps one example's loss at -log(eps); it does not tie candidates of a sequence
+ * score, which sums (or ranks) such logs. */
+static bool class_log_loss(const RuleContext *ctx, size_t i) {
+    const FactEvent *e = &ctx->facts->events.items[i];
+    if (!(e->in.flags & FF_SELECTED) && !picked_per_row(ctx->src, floored_operand(e->node))) return false;
+    for (size_t j = 0; j < ctx->facts->events.len; j++) {
+        const FactEvent *u = &ctx->facts->events.items[j];
+        bool uses = u->in.log_event == i + 1 || u->in2.log_event == i + 1;
+        if (uses && !(u->kind == EV_AGGREGATE && u->op == AGG_MEAN)) return false;
+    }
+    return true;
+}
+
 /* The log of event i is weighted by its own probabilities (p * log(p), facts_expr.c) and its
  * values reach nothing else the facts see: no pick at tokens, no sum over positions, no
  * ranking, no loss. */
@@ -145,7 +183,7 @@ static void check(RuleContext *ctx) {
         if (eps_added(ctx->src, e->node)) {
             /* -(p * log(p + eps)).sum(-1): a token of probability below eps adds p * log(eps),
              * nearly 0 as p * log(p) is, and exactly 0 where p is 0: an entropy, no scores */
-            if (only_weighted(ctx->facts, i)) continue;
+            if (only_weighted(ctx->facts, i) || class_log_loss(ctx, i)) continue;
             rules_emit(
                 ctx, e->node, NULL, "use log_softmax over the same axis and drop the eps",
                 "log of softmax probabilities with an eps added or as a floor%s: the eps hides "
@@ -211,11 +249,17 @@ const Rule rule_LL103 = {
             "F.softmax(x, d).log(), np.log(softmax(x)), also when the probabilities travel\n"
             "through variables or a function's return value first (p = softmax(x) ... log(p)).\n"
             "Policy for `log(softmax(x) + eps)` and `log(softmax(x).clamp(min=eps))`: still\n"
-            "flagged (without a counterexample), because the eps trades the -inf for a clamp at\n"
-            "log(eps); except where those logs are only weighted by the same probabilities\n"
+            "flagged (a counterexample only where the floor itself changes a ranking), because the\n"
+            "eps trades the -inf for a clamp at log(eps); except where those logs are only\n"
+            "weighted by the same probabilities\n"
             "(-(p * log(p + eps)).sum(-1), an entropy) and used for nothing else: a token below\n"
             "the floor then adds p * log(eps), next to nothing, and exactly 0 where p is 0 (the\n"
             "limit of p * log(p)). Unfloored, p * log(p) is still flagged: 0 * -inf is NaN.\n"
+            "Nor where the floored value is each example's probability of its own label,\n"
+            "already picked one per row (p[arange(n), y]), and its logs are only averaged or\n"
+            "reported: a classification log loss, clipped as sklearn's log_loss clips; the floor\n"
+            "caps one example's loss, it ties no candidates. Picked at a sequence's tokens and\n"
+            "summed, accumulated over steps or ranked, the floored logs are flagged.\n"
             "A log of probabilities that came from elsewhere (a dataset, labels, a sigmoid) is\n"
             "not flagged, nor the log of a mixture or average of several softmax outputs, nor\n"
             "log(1 - p): log_softmax cannot express those.",
