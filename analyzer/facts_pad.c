@@ -450,6 +450,8 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
         return tail_ids(in, v, ix, ixv, nix);
     case PW_VALUES:
         break;
+    case PW_SIDED: /* lp[..., 0] of gather(...)[..., None]: the leading rows and positions stay */
+        return nix >= 2 && parse_is(parse_unparen(ix[0]), "ellipsis") ? v : padval(PW_NONE, 0, 0, 0);
     default:
         return padval(PW_NONE, 0, 0, 0);
     }
