@@ -129,7 +129,7 @@ START_TEST(a_returned_loss_ranks_lowest_first) {
 END_TEST
 
 /* A function handed to scipy's minimize_scalar returns a loss: its lowest value is the script's
- * pick. Each candidate's value is -mean(log(clip(p, 1e-12))) of its tokens' probabilities in the
+ * pick. Each candidate's value is -sum(log(clip(p, 1e-12))) of its tokens' probabilities in the
  * reported table; the harm shown is the clip's, a probability below 1e-12 floored (a tie). */
 START_TEST(a_minimised_function_ranks_lowest_first) {
     json_t *o = check_json(TEST_DATA_DIR "/exec/minimised_nll.py");
@@ -149,7 +149,7 @@ START_TEST(a_minimised_function_ranks_lowest_first) {
             json_t *u = row_of(table, toks, k);
             double p = exp(logit_at(u, vocab_index(table, json_string_value(json_array_get(toks, k)))) - lse(u));
             floored |= p < 1e-12;
-            nll -= log(p < 1e-12 ? 1e-12 : p) / (double)len;
+            nll -= log(p < 1e-12 ? 1e-12 : p);
         }
         score[i] = json_number_value(json_object_get(c, "script_score"));
         ck_assert_double_eq_tol(score[i], nll, 1e-4);

@@ -14,7 +14,7 @@ def softmax_t(logits, temperature):
 def loglik(temperature, logits, labels):
     p = softmax_t(logits, temperature)
     picked = p[np.arange(len(labels)), labels]
-    return float(np.mean(np.log(np.clip(picked, 1e-12, None))))
+    return float(np.sum(np.log(np.clip(picked, 1e-12, None))))
 
 
 def fit_temperature(logits, labels):
