@@ -67,13 +67,17 @@ static bool eps_added(const Source *src, TSNode call) {
 
 /* The operand under the eps: log(x + eps) -> x, log(x.clamp(min=eps)) / log(np.clip(x, eps, 1))
  * -> x. */
-static TSNode floored_operand(TSNode log_call) {
+static TSNode floored_operand(const Source *src, TSNode log_call) {
     TSNode x = parse_unparen(log_operand(log_call));
     if (parse_is(x, "binary_operator")) return parse_unparen(parse_field(x, "left"));
-    TSNode fn = parse_field(x, "function");
-    if (parse_is(fn, "attribute")) return parse_unparen(parse_field(fn, "object"));
-    TSNode args = parse_field(x, "arguments");
-    return ts_node_named_child_count(args) ? parse_unparen(ts_node_named_child(args, 0)) : (TSNode){0};
+    TSNode fn = parse_field(x, "function"), args = parse_field(x, "arguments");
+    TSNode first = ts_node_named_child_count(args) ? parse_unparen(ts_node_named_child(args, 0)) : (TSNode){0};
+    if (!parse_is(fn, "attribute")) return first; /* clip(x, eps) imported bare */
+    TSNode of = parse_field(fn, "object"); /* np.clip(x, eps) or x.clamp(min=eps) */
+    static const char *const modules[] = {"np", "numpy", "torch", "jnp", "tf"};
+    for (size_t i = 0; i < sizeof modules / sizeof *modules; i++)
+        if (parse_text_eq(src, of, modules[i])) return first;
+    return parse_unparen(of);
 }
 
 /* p[np.arange(n), y] (or range(n)): one entry picked in each row of a [rows, classes] array. */
@@ -88,13 +92,35 @@ static bool picked_per_row(const Source *src, TSNode x) {
     return parse_text_eq(src, name, "arange") || parse_text_eq(src, name, "range");
 }
 
+/* The value last assigned to the name x before x, in x's function (x itself if it is no name,
+ * or no such assignment is found). */
+static void last_assigned(const Source *src, TSNode n, TSNode name, TSNode *value) {
+    if (ts_node_start_byte(n) >= ts_node_start_byte(name)) return;
+    if (parse_is(n, "function_definition") || parse_is(n, "lambda")) return; /* another scope */
+    if (parse_is(n, "assignment") && parse_same_text(src, parse_field(n, "left"), name))
+        *value = parse_unparen(parse_field(n, "right"));
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        last_assigned(src, ts_node_named_child(n, i), name, value);
+}
+
+static TSNode assigned_value(const Source *src, TSNode x) {
+    if (!parse_is(x, "identifier")) return x;
+    TSNode def = ts_node_parent(x);
+    while (!ts_node_is_null(def) && !parse_is(def, "function_definition")) def = ts_node_parent(def);
+    if (ts_node_is_null(def)) return x;
+    TSNode value = x, body = parse_field(def, "body");
+    for (uint32_t i = 0; i < ts_node_named_child_count(body); i++)
+        last_assigned(src, ts_node_named_child(body, i), x, &value);
+    return value;
+}
+
 /* A floored log of the probability each row gives its own label (already picked, one per row),
  * only averaged or reported: a classification log loss, clipped as sklearn's log_loss clips.
  * The floor caps one example's loss at -log(eps); it does not tie candidates of a sequence
  * score, which sums (or ranks) such logs. */
 static bool class_log_loss(const RuleContext *ctx, size_t i) {
     const FactEvent *e = &ctx->facts->events.items[i];
-    if (!(e->in.flags & FF_SELECTED) && !picked_per_row(ctx->src, floored_operand(e->node))) return false;
+    if (!picked_per_row(ctx->src, assigned_value(ctx->src, floored_operand(ctx->src, e->node)))) return false;
     for (size_t j = 0; j < ctx->facts->events.len; j++) {
         const FactEvent *u = &ctx->facts->events.items[j];
         bool uses = u->in.log_event == i + 1 || u->in2.log_event == i + 1;
