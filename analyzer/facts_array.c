@@ -1185,8 +1185,11 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
          * reduced (and masked) by the code that follows */
         Reduction red = (t->libs & LIB_TORCH) ? reduction_of(in, a) : RED_NONE;
         if (red != RED_NONE) regions_loss_targets(in, node, &y, regions_loss_ignore(in, node));
-        return apply_loss(in, node, x, y, t->op == OP_NLL_LOSS, red,
-                          args_kw(in, a, "ignore_index") >= 0);
+        /* ignore_index=-100 masks nothing where the targets are padded ids no code wrote
+         * over: their pads hold the pad id, never -100 */
+        bool ignored = args_kw(in, a, "ignore_index") >= 0 &&
+                       !regions_ignore_misses_pads(regions_loss_ignore(in, node), &y);
+        return apply_loss(in, node, x, y, t->op == OP_NLL_LOSS, red, ignored);
     }
     case OP_CROSS_ENTROPY_CLASS:
     case OP_NLL_LOSS_CLASS:
@@ -1276,7 +1279,8 @@ Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
                           (c.flags & FF_PERTOKEN) ? RED_NONE
                           : (c.flags & FF_SCALED) ? RED_SUM
                                                   : RED_MEAN,
-                          (c.flags & FF_MASKED) != 0); /* CrossEntropyLoss(ignore_index=pad) */
+                          (c.flags & FF_MASKED) && /* CrossEntropyLoss(ignore_index=pad) */
+                              !regions_ignore_misses_pads(c.fill, &y));
     }
         OPS_BUT_CALLABLES(OP_CASE) /* no module class's or collator's object */
         return fact_unknown();

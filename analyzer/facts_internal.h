@@ -717,6 +717,9 @@ void regions_loss_targets(Interp *in, TSNode loss, const Fact *targets, uint32_t
 /* Do these targets hold the pad id at a padded batch's pads (a buffer filled with it and rows
  * copied to its start, or a padded batch's ids nothing wrote over)? */
 bool regions_pads_as_targets(const Fact *targets);
+/* The loss ignores -100 (ignore: regions_loss_ignore's key) and its targets are padded ids
+ * whose pads hold the pad id: the ignore never applies to a pad. */
+bool regions_ignore_misses_pads(uint32_t ignore, const Fact *targets);
 /* The key of a value's text (an int known on every path: of its decimal form). */
 uint32_t regions_key(Interp *in, TSNode n);
 

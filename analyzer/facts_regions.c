@@ -132,10 +132,14 @@ bool regions_pads_as_targets(const Fact *targets) {
     return padded_ids_unwritten(targets);
 }
 
+bool regions_ignore_misses_pads(uint32_t ignore, const Fact *targets) {
+    return ignore == default_ignore() && regions_pads_as_targets(targets);
+}
+
 void regions_loss_targets(Interp *in, TSNode loss, const Fact *targets, uint32_t ignore) {
     /* a loss that ignores -100 reduces over targets whose pads hold the pad id (a token id is
      * never negative; another ignored value may be the pad id itself) */
-    if (ignore == default_ignore() && regions_pads_as_targets(targets))
+    if (regions_ignore_misses_pads(ignore, targets))
         svc_emit(in, EV_PADS_IN_LOSS, 0, loss, *targets, fact_unknown(), AX_UNK);
 }
 
