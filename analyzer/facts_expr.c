@@ -797,27 +797,35 @@ static bool made_in(TSNode loop, const Fact *f) {
            ts_node_end_byte(f->origin) <= ts_node_end_byte(loop);
 }
 
-/* beam_scores.unsqueeze(-1) * probs in a loop that then binds beam_scores again from what
- * this gave (topk of it): probabilities of the tokens chosen so far, from a softmax of an
- * earlier step, one per hypothesis (no vocabulary axis: a distribution the loop carries, as
- * the previous step's, is no hypothesis's score), times the softmax this step made: each
- * hypothesis's probability is a running product across steps (LL102). */
-static void step_product(Interp *in, TSNode node, const Fact *l, const Fact *r) {
+/* Does f hold scores of the kind a carried hypothesis score is built from: for a product,
+ * probabilities of a softmax; for a sum, raw logits? */
+static bool step_kind(const Fact *f, bool product) {
+    return product ? (f->kinds & FK_SCORES) == FK_PROB && (f->flags & FF_SOFTMAX)
+                   : (f->kinds & FK_SCORES) == FK_RAW;
+}
+
+/* beam_scores.unsqueeze(-1) * probs (or beam_scores[:, None] + logits) in a loop that then
+ * binds beam_scores again from what this gave (topk of it): scores of the tokens chosen so far,
+ * from an earlier step, one per hypothesis (no vocabulary axis: a distribution the loop carries,
+ * as the previous step's, is no hypothesis's score), combined with the scores this step made:
+ * each hypothesis's probability is a running product across steps (LL102), its raw logits a
+ * running sum (LL101). */
+static void step_carried(Interp *in, TSNode node, const Fact *l, const Fact *r, bool product) {
     if (in->frame->loop_depth == 0) return;
     TSNode loop = loop_around(node);
     if (ts_node_is_null(loop)) return;
     for (int side = 0; side < 2; side++) {
         const Fact *step = side ? l : r, *held = side ? r : l;
         TSNode held_node = parse_field(node, side ? "right" : "left");
-        if ((step->kinds & FK_SCORES) != FK_PROB || !(step->flags & FF_SOFTMAX) ||
-            (step->flags & FF_AGGREGATED) || !((step->flags & FF_STEPVAR) || made_in(loop, step)) ||
-            (held->kinds & FK_SCORES) != FK_PROB || !(held->flags & FF_SOFTMAX) ||
+        if (!step_kind(step, product) || (step->flags & FF_AGGREGATED) ||
+            !((step->flags & FF_STEPVAR) || made_in(loop, step)) || !step_kind(held, product) ||
             (held->flags & (FF_STEPVAR | FF_WEAK)) || fact_axis(held, -1) == AX_VOCAB ||
             (held->ndim < 0 && held->ax_last == AX_VOCAB) || !carried_by_loop(in, loop, held_node))
             continue;
         Fact chosen = *step; /* each entry extends a hypothesis by one token */
         chosen.flags |= FF_SELECTED;
-        interp_emit(in, EV_PRODUCT, AGG_ACCUMULATE, node, chosen, fact_unknown(), AX_UNK);
+        interp_emit(in, product ? EV_PRODUCT : EV_AGGREGATE, AGG_ACCUMULATE, node, chosen,
+                    fact_unknown(), AX_UNK);
         return;
     }
 }
@@ -830,7 +838,8 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     /* chosen + rejected of two lists made in this code: a list made here too */
     if (c == '+' && fact_made_list(&l) && fact_made_list(&r)) return l;
 
-    if (c == '*' && parse_is(node, "binary_operator")) step_product(in, node, &l, &r);
+    if ((c == '*' || c == '+') && parse_is(node, "binary_operator"))
+        step_carried(in, node, &l, &r, c == '*');
     if (c == '/') {
         interp_emit(in, EV_DIVIDE, 0, node, l, r, AX_UNK);
         Fact mean;
