@@ -278,7 +278,9 @@ const Rule rule_LL101 = {
     .summary =
         "Raw logits of chosen tokens summed or averaged across positions to score a sequence",
     .what = "Flags code that selects the raw (pre-softmax) logits of the chosen tokens and sums,\n"
-            "averages or accumulates them across positions to score or rank whole sequences.",
+            "averages or accumulates them across positions to score or rank whole sequences,\n"
+            "including a beam search that adds each step's raw logits to the hypothesis scores\n"
+            "it carries from the previous step (beam_scores[:, None] + logits, then top-k).",
     .why =
         "log Pr(y|x) = sum over t of log Pr(y_t | x, y_<t), and each term is\n"
         "u_t(y_t) - logsumexp(u_t): every step has its own normaliser log Z_t. Softmax is\n"
