@@ -379,6 +379,19 @@ typedef struct ExecRun {
      * weights, a sampler's draw): one line each, reported with the counterexample. */
     char stand_ins[VERIFY_MAX_STAND_INS][160];
     int n_stand_ins;
+    /* The numbers the run's ranking calls chose among (argmax / argmin of a vector or list,
+     * max / min with key=), the first call's kept: where code that returns nothing (a main())
+     * compares its candidates' scores (exec_rank.c). */
+    struct {
+        int times; /* ranking calls over numbers */
+        int n;
+        double vals[EXEC_MAX_MARKS];
+        ExecValue *items[EXEC_MAX_MARKS]; /* what each value ranks (NULL: its position) */
+        bool lowest;                      /* argmin / min: the lowest is the pick */
+        const char *dtype;
+        int line;
+        char what[24]; /* "numpy.argmax", "max(key=)" */
+    } rank;
 } ExecRun;
 
 /* ---- exec_tok.c: the toy tokenizer ---- */
@@ -758,6 +771,12 @@ ExecValue *exec_data_collate(ExecRun *r, ExecValue *collator, ExecValue **args, 
 /* torch.manual_seed / transformers.set_seed (seed torch's CPU generator) and torch.randint
  * drawing from it as torch does (NULL with r->failed unset: not one). */
 ExecValue *exec_random_call(ExecRun *r, const char *q, ExecArgs *a);
+
+/* ---- exec_rank.c: the values a ranking call chooses among ---- */
+/* Notes a call of fn (a library argmax / argmin, or a tensor's method) on args[0] or on self. */
+void exec_rank_note_call(ExecRun *r, const ExecValue *fn, ExecValue **args, int nargs, TSNode at);
+/* Notes max / min with key=: items[i] ranked by keys[i]. */
+void exec_rank_note_keyed(ExecRun *r, ExecValue **items, ExecValue **keys, int n, bool lowest, TSNode at);
 
 /* ---- exec_file.c: the script's data files, never read or written ---- */
 /* open(...): a file whose records are bound by their use (a stand-in, reported). */
