@@ -497,23 +497,38 @@ ExecValue *exec_stand_session(ExecRun *r, const char *m, ExecArgs *a) {
     return exec_seq_push(r, &l->seq, exec_tensor_value(r, f32)) ? l : NULL;
 }
 
-/* A model the entry is given, in a file that loads its models with mlx_lm and not with Hugging
- * Face's classes: it returns its logits itself, as mlx_lm's do. */
-static bool given_model_bare(ExecRun *r) {
-    bool mlx = false, hf = false;
+/* Is `qual` a Hugging Face encoder-decoder of text (T5, BART and their kin)? */
+static bool is_s2s_class(const char *qual) {
+    static const char *const text_s2s[] = {"T5", "Bart", "Pegasus", "Marian", "Blenderbot", "Prophet", "LED"};
+    bool s2s = strstr(qual, "Seq2SeqLM") != NULL;
+    for (size_t k = 0; !s2s && strstr(qual, "ForConditionalGeneration") && k < sizeof text_s2s / sizeof *text_s2s; k++)
+        s2s = strstr(qual, text_s2s[k]) != NULL;
+    return s2s;
+}
+
+/* The kind of toy model that stands for a model the entry is given, from the classes its file
+ * loads models with: mlx_lm's and none of Hugging Face's, a model that returns its logits itself;
+ * encoder-decoder classes of Hugging Face's and no causal LM's, the toy encoder-decoder (its
+ * callers built it with one of them); else the toy causal LM. */
+static const char *given_model_kind(ExecRun *r) {
+    bool mlx = false, hf = false, s2s = false, causal = false;
     ExecDict *g = exec_env_vars(r->globals);
     for (int i = 0; i < g->n; i++) {
         const ExecValue *v = g->vals[i];
         if (v->kind != XV_LIB) continue;
         mlx |= !strncmp(v->lib.qual, "mlx_lm", 6);
         hf |= !strncmp(v->lib.qual, "transformers", 12);
+        s2s |= !strncmp(v->lib.qual, "transformers", 12) && is_s2s_class(v->lib.qual);
+        causal |= !strncmp(v->lib.qual, "transformers", 12) &&
+                  (strstr(v->lib.qual, "CausalLM") || strstr(v->lib.qual, "LMHeadModel") || !strcmp(v->lib.qual, "transformers"));
     }
-    return mlx && !hf;
+    if (mlx && !hf) return MODEL_BARE_LOGITS;
+    return s2s && !causal ? MODEL_SEQ2SEQ : "model";
 }
 
-static ExecValue *model_new(ExecRun *r, bool bare_logits) {
+static ExecValue *model_new(ExecRun *r, const char *kind) {
     ExecValue *m = exec_new(r, XV_MODEL);
-    if (m) m->obj.type = bare_logits ? MODEL_BARE_LOGITS : "model";
+    if (m) m->obj.type = kind;
     return m;
 }
 
@@ -602,10 +617,7 @@ ExecValue *exec_stand_pretrained(ExecRun *r, const char *qual, const char **kw_n
         return tok;
     }
     /* an encoder-decoder of text (T5, BART and their kin): the toy encoder-decoder */
-    static const char *const text_s2s[] = {"T5", "Bart", "Pegasus", "Marian", "Blenderbot", "Prophet", "LED"};
-    bool s2s = strstr(qual, "Seq2SeqLM") != NULL;
-    for (size_t k = 0; !s2s && strstr(qual, "ForConditionalGeneration") && k < sizeof text_s2s / sizeof *text_s2s; k++)
-        s2s = strstr(qual, text_s2s[k]) != NULL;
+    bool s2s = is_s2s_class(qual);
     if (!s2s && (strstr(qual, "SequenceClassification") || strstr(qual, "MaskedLM") || strstr(qual, "Seq2Seq") ||
                  strstr(qual, "Encoder") || strstr(qual, "Vision")))
         return exec_fail_as(r, XF_GAP, (TSNode){0}, "%s is not a causal LM (the toy LM does not stand for it)", qual);
@@ -614,9 +626,7 @@ ExecValue *exec_stand_pretrained(ExecRun *r, const char *qual, const char **kw_n
             int d = exec_lib_dtype(kw_vals[k]);
             if (d >= XD_BF16) r->lm_dtype = (ExecDtype)d;
         }
-    ExecValue *m = model_new(r, !strcmp(qual, "mlx_lm.model"));
-    if (m && s2s) m->obj.type = MODEL_SEQ2SEQ;
-    return m;
+    return model_new(r, !strcmp(qual, "mlx_lm.model") ? MODEL_BARE_LOGITS : s2s ? MODEL_SEQ2SEQ : "model");
 }
 
 /* ---- parameters bound by use ---- */
@@ -960,7 +970,7 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     const VerifySeq *c = &t->candidates[r->cand];
     switch (r->plan->role[i]) {
     case XP_MODEL:
-        return model_new(r, given_model_bare(r));
+        return model_new(r, given_model_kind(r));
     case XP_TOKENIZER:
         return exec_tok_new(r);
     case XP_IDS:

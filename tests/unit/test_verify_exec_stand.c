@@ -119,6 +119,26 @@ START_TEST(seq2seq_masked_labels_rank_as_log_pr) {
 }
 END_TEST
 
+/* A model the scorer is given, in a file whose only model class is an encoder-decoder's: the toy
+ * encoder-decoder stands for it (the question its encoder's text, each answer its labels), and
+ * each answer's value is the raw decoder logits of its tokens summed. In a file that loads a
+ * causal LM, the same scorer is not run as an encoder-decoder's. */
+START_TEST(given_model_of_a_seq2seq_file_is_the_encoder_decoder) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/s2s_given_model.py");
+    json_t *cex = only_script_cex(o, "answer_scores");
+    ck_assert(cex_has_stand_in(cex, "model at line 13: an encoder-decoder"));
+    assert_raw_logit_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+    o = check_json(TEST_DATA_DIR "/exec/s2s_given_causal.py");
+    for (size_t i = 0; i < json_array_size(o); i++) {
+        json_t *c = json_object_get(json_array_get(o, i), "counterexample");
+        ck_assert_str_eq(json_string_value(json_object_get(c, "origin")), "recipe");
+    }
+    json_decref(o);
+}
+END_TEST
+
 /* tokenizer(source, text_target=hyp) encodes the hypothesis as the encoder-decoder's labels: each
  * candidate's value is its tokens' float32 log(softmax) in the rows of the prompt + the labels
  * before each, summed, -inf where a probability underflows. */
@@ -538,6 +558,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, seq2seq_labels_are_scored_under_the_encoder_text);
     tcase_add_test(tc, seq2seq_masked_labels_rank_as_log_pr);
     tcase_add_test(tc, seq2seq_text_target_is_the_labels);
+    tcase_add_test(tc, given_model_of_a_seq2seq_file_is_the_encoder_decoder);
     tcase_add_test(tc, processor_images_are_the_start);
     tcase_add_test(tc, sampler_draws_the_most_probable);
     tcase_add_test(tc, unknown_randomness_falls_back);
