@@ -214,6 +214,8 @@ typedef enum {
                        (a scorer given the two apart, that joins them itself) */
     XP_PROMPT_LENS, /* the number of ids before the candidate, one per row of the ids ([1], or [n]
                        with every candidate): a batch's prompt lengths */
+    XP_VOCAB,       /* the toy LM's vocabulary size (its logits' last dimension): the last size
+                       logits are reshaped to (logits.view(-1, vocab_size)) */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };

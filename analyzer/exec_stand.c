@@ -640,8 +640,8 @@ const char *exec_role_name(ExecParamRole role) {
         "instance",   "instance_lazy", "cands_bare", "token_lps",  "ignore_id",    "pad_id",
         "ll_pairs",   "unit",          "id_batches", "id_tensors", "gen_len",      "total_len",
         "accelerator", "enc_batches",  "cand_nth",   "start_id",   "cont_tensor",
-        "prompt_lens"};
-    _Static_assert(sizeof names / sizeof *names == XP_PROMPT_LENS + 1, "one name per ExecParamRole");
+        "prompt_lens", "vocab"};
+    _Static_assert(sizeof names / sizeof *names == XP_VOCAB + 1, "one name per ExecParamRole");
     return (unsigned)role < sizeof names / sizeof *names ? names[role] : "?";
 }
 
@@ -769,6 +769,8 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     }
     if (!strcmp(use, "int") && r->plan->names[param][0] && strchr(r->plan->names[param], '.'))
         return opts[0] = XP_NO_LIMIT, opts[1] = XP_PROMPT_LEN, 2; /* a record's number: a limit first */
+    if (!strcmp(use, "vocab_size")) /* the last size of logits reshaped: the vocabulary's, else a length */
+        return opts[0] = XP_VOCAB, opts[1] = XP_PROMPT_LEN, opts[2] = XP_GEN_LEN, opts[3] = XP_TOTAL_LEN, 4;
     if (!strcmp(use, "int")) /* a length: the prompt's, else a generation's */
         return opts[0] = XP_PROMPT_LEN, opts[1] = XP_GEN_LEN, opts[2] = XP_TOTAL_LEN, 3;
     if (!strcmp(use, "divisor")) /* a float tensor divided by it: a temperature (never ids or log-probs) */
@@ -978,6 +980,8 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     case XP_CONT_TENSOR:
     case XP_PROMPT_LENS:
         return stand_id_part(r, r->plan->role[i]);
+    case XP_VOCAB:
+        return exec_int(r, exec_stand_start_id(r) + 1);
     case XP_PROMPT_LEN: /* the start and the prompt's; a limit beyond every length */
     case XP_NO_LIMIT:
         return exec_int(r, r->plan->role[i] == XP_PROMPT_LEN ? 1 + t->prompt.len : 1 << 20);
