@@ -980,11 +980,12 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     case XP_CONT_TENSOR:
     case XP_PROMPT_LENS:
         return stand_id_part(r, r->plan->role[i]);
-    case XP_VOCAB:
-        return exec_int(r, exec_stand_start_id(r) + 1);
-    case XP_PROMPT_LEN: /* the start and the prompt's; a limit beyond every length */
+    case XP_PROMPT_LEN: /* the start and the prompt's; a limit beyond every length; the vocabulary's */
     case XP_NO_LIMIT:
-        return exec_int(r, r->plan->role[i] == XP_PROMPT_LEN ? 1 + t->prompt.len : 1 << 20);
+    case XP_VOCAB:
+        return exec_int(r, r->plan->role[i] == XP_PROMPT_LEN ? 1 + t->prompt.len
+                           : r->plan->role[i] == XP_VOCAB    ? x_id(r) + 1
+                                                             : 1 << 20);
     case XP_GEN_LEN:
     case XP_TOTAL_LEN: { /* what its callers would pass to generate the candidate */
         char what[64];
@@ -992,8 +993,7 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         bool gen = r->plan->role[i] == XP_GEN_LEN;
         const char *how = gen ? "the candidate's length (the tokens to generate)"
                               : "the start, prompt and candidate's length (the sequence to fill)";
-        if (!exec_stand_in(r, (TSNode){0}, what, "%s", how))
-            return NULL;
+        if (!exec_stand_in(r, (TSNode){0}, what, "%s", how)) return NULL;
         return exec_int(r, gen ? c->len : 1 + t->prompt.len + c->len);
     }
     case XP_PROMPT:
