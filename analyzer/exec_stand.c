@@ -967,6 +967,13 @@ static ExecValue *stand_text(ExecRun *r, bool prompt, bool cont) {
     return exec_str(r, buf, n);
 }
 
+/* An int parameter: the start and the prompt's length, a limit beyond every length, or the toy
+ * LM's vocabulary size. */
+static ExecValue *stand_int(ExecRun *r, ExecParamRole role) {
+    if (role == XP_VOCAB) return exec_int(r, x_id(r) + 1);
+    return exec_int(r, role == XP_PROMPT_LEN ? 1 + r->table->prompt.len : 1 << 20);
+}
+
 ExecValue *exec_stand_param(ExecRun *r, int i) {
     const VerifyTable *t = r->table;
     const VerifySeq *c = &t->candidates[r->cand];
@@ -980,12 +987,10 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     case XP_CONT_TENSOR:
     case XP_PROMPT_LENS:
         return stand_id_part(r, r->plan->role[i]);
-    case XP_PROMPT_LEN: /* the start and the prompt's; a limit beyond every length; the vocabulary's */
+    case XP_PROMPT_LEN:
     case XP_NO_LIMIT:
     case XP_VOCAB:
-        return exec_int(r, r->plan->role[i] == XP_PROMPT_LEN ? 1 + t->prompt.len
-                           : r->plan->role[i] == XP_VOCAB    ? x_id(r) + 1
-                                                             : 1 << 20);
+        return stand_int(r, r->plan->role[i]);
     case XP_GEN_LEN:
     case XP_TOTAL_LEN: { /* what its callers would pass to generate the candidate */
         char what[64];
