@@ -323,6 +323,7 @@ typedef struct ExecRun {
         ExecEnv *env;
         ExecValue *obj;
     } mod_run[EXEC_MAX_MODULES];
+    bool siblings_bound; /* the modules beside the entry's file are bound (exec_module_siblings) */
     /* The toy model: the table (rows are added to it when a run needs one it lacks), the
      * candidate being scored, and the plan that binds the entry's parameters. */
     VerifyTable *table;
@@ -634,6 +635,8 @@ bool exec_module_locate(const char *from_real, int level, const char *dotted, ch
 int exec_modules_of_tree(const ExecModules *m, const void *tree);
 /* The same, in a run, for an import statement `at` (-1: none). */
 int exec_module_find(ExecRun *r, TSNode at, int level, const char *dotted);
+/* Binds the modules beside the entry's file (a class its callers elsewhere built). */
+void exec_module_siblings(ExecRun *r);
 /* Module idx of the run as an object whose fields are its top-level names (its definitions
  * and imports bound on first use). NULL: the run failed. */
 ExecValue *exec_module_value(ExecRun *r, int idx);

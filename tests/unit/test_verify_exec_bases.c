@@ -49,6 +49,18 @@ START_TEST(config_dataclass_and_classmethods_run) {
 }
 END_TEST
 
+/* continuation_scores(lm, requests) calls lm.pack and lm.logits of a class in wrapper.py, which
+ * scoring.py never imports (run.py builds the object): the class is found in the module beside
+ * it, its methods run, and each score is the raw logits summed plus its self.bonus, 1. */
+START_TEST(class_of_a_module_beside_the_file_runs) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/pkg_peer_class/scoring.py");
+    json_t *cex = only_script_cex(o, "continuation_scores");
+    assert_raw_logit_sums_plus(cex, 1.0);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 /* main() parses its arguments, loops over a data set's records (ex["text"].rpartition binds the
  * record's field as the candidate's text) and prints its score: it returns None, so each
  * candidate's score is the flagged expression's value, the raw logits of its tokens summed. */
@@ -206,6 +218,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, base_class_of_another_module_runs_its_init);
     tcase_add_test(tc, computed_getattr_stays_forbidden);
     tcase_add_test(tc, config_dataclass_and_classmethods_run);
+    tcase_add_test(tc, class_of_a_module_beside_the_file_runs);
     tcase_add_test(tc, main_returning_none_scores_by_its_flagged_value);
     tcase_add_test(tc, main_returning_none_scores_by_what_it_ranks);
     tcase_add_test(tc, main_ranking_with_min_key_scores_lowest_first);
