@@ -190,7 +190,7 @@ static int by_name(const void *a, const void *b) {
 /* The modules beside the entry's file in its directory, bound as an import of each would bind
  * them (in name order, up to the bound on modules): where the class of an object the code calls
  * methods on is looked for when no module it imports defines one (its callers, in another module,
- * built it there and passed it). Once per run. */
+ * built it there and passed it). Once per run; they fill half the room for modules at most. */
 void exec_module_siblings(ExecRun *r) {
     if (r->siblings_bound || !r->mods) return;
     r->siblings_bound = true;
@@ -212,7 +212,9 @@ void exec_module_siblings(ExecRun *r) {
     qsort(names, (size_t)n, sizeof *names, by_name);
     for (int i = 0; i < n; i++) {
         names[i][strlen(names[i]) - 3] = '\0';
-        int m = r->failed ? -1 : exec_module_find(r, r->mods->items[r->main_mod].root, 0, names[i]);
+        /* (half the modules' room at most: the imports the run meets later keep theirs) */
+        bool room = r->mods->n < EXEC_MAX_MODULES / 2;
+        int m = r->failed || !room ? -1 : exec_module_find(r, r->mods->items[r->main_mod].root, 0, names[i]);
         if (m >= 0 && m != r->main_mod) exec_module_value(r, m);
         free(names[i]);
     }
