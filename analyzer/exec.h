@@ -214,6 +214,8 @@ typedef enum {
                        (a scorer given the two apart, that joins them itself) */
     XP_PROMPT_LENS, /* the number of ids before the candidate, one per row of the ids ([1], or [n]
                        with every candidate): a batch's prompt lengths */
+    XP_VOCAB,       /* the toy LM's vocabulary size (its logits' last dimension): the last size
+                       logits are reshaped to (logits.view(-1, vocab_size)) */
 } ExecParamRole;
 
 enum { EXEC_MAX_PARAMS = 16 };
@@ -321,6 +323,7 @@ typedef struct ExecRun {
         ExecEnv *env;
         ExecValue *obj;
     } mod_run[EXEC_MAX_MODULES];
+    bool siblings_bound; /* the modules beside the entry's file are bound (exec_module_siblings) */
     /* The toy model: the table (rows are added to it when a run needs one it lacks), the
      * candidate being scored, and the plan that binds the entry's parameters. */
     VerifyTable *table;
@@ -379,6 +382,19 @@ typedef struct ExecRun {
      * weights, a sampler's draw): one line each, reported with the counterexample. */
     char stand_ins[VERIFY_MAX_STAND_INS][160];
     int n_stand_ins;
+    /* The numbers the run's ranking calls chose among (argmax / argmin of a vector or list,
+     * max / min with key=), the first call's kept: where code that returns nothing (a main())
+     * compares its candidates' scores (exec_rank.c). */
+    struct {
+        int times; /* ranking calls over numbers */
+        int n;
+        double vals[EXEC_MAX_MARKS];
+        ExecValue *items[EXEC_MAX_MARKS]; /* what each value ranks (NULL: its position) */
+        bool lowest;                      /* argmin / min: the lowest is the pick */
+        const char *dtype;
+        int line;
+        char what[24]; /* "numpy.argmax", "max(key=)" */
+    } rank;
 } ExecRun;
 
 /* ---- exec_tok.c: the toy tokenizer ---- */
@@ -619,6 +635,8 @@ bool exec_module_locate(const char *from_real, int level, const char *dotted, ch
 int exec_modules_of_tree(const ExecModules *m, const void *tree);
 /* The same, in a run, for an import statement `at` (-1: none). */
 int exec_module_find(ExecRun *r, TSNode at, int level, const char *dotted);
+/* Binds the modules beside the entry's file (a class its callers elsewhere built). */
+void exec_module_siblings(ExecRun *r);
 /* Module idx of the run as an object whose fields are its top-level names (its definitions
  * and imports bound on first use). NULL: the run failed. */
 ExecValue *exec_module_value(ExecRun *r, int idx);
@@ -758,6 +776,12 @@ ExecValue *exec_data_collate(ExecRun *r, ExecValue *collator, ExecValue **args, 
 /* torch.manual_seed / transformers.set_seed (seed torch's CPU generator) and torch.randint
  * drawing from it as torch does (NULL with r->failed unset: not one). */
 ExecValue *exec_random_call(ExecRun *r, const char *q, ExecArgs *a);
+
+/* ---- exec_rank.c: the values a ranking call chooses among ---- */
+/* Notes a call of fn (a library argmax / argmin, or a tensor's method) on args[0] or on self. */
+void exec_rank_note_call(ExecRun *r, const ExecValue *fn, ExecValue **args, int nargs, TSNode at);
+/* Notes max / min with key=: items[i] ranked by keys[i]. */
+void exec_rank_note_keyed(ExecRun *r, ExecValue **items, ExecValue **keys, int n, bool lowest, TSNode at);
 
 /* ---- exec_file.c: the script's data files, never read or written ---- */
 /* open(...): a file whose records are bound by their use (a stand-in, reported). */

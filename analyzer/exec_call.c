@@ -254,17 +254,21 @@ static ExecValue *b_extreme(ExecRun *r, ExecArgs *a, bool want_max) {
     if (it->seq.n == 0) return dflt ? dflt : exec_fail_at(r, a->at, "%s() of an empty sequence", want_max ? "max" : "min");
     ExecValue *best = it->seq.items[0];
     ExecValue *bk = key ? call1(r, key, best, a->at) : best;
+    ExecValue *keys[EXEC_MAX_MARKS]; /* what key= gave each item: the values ranked */
+    keys[0] = bk;
     for (int i = 1; bk && i < it->seq.n; i++) {
         ExecValue *x = it->seq.items[i];
         ExecValue *k = key ? call1(r, key, x, a->at) : x;
         bool better;
         if (!k || !(want_max ? less_than(r, bk, k, a->at, &better) : less_than(r, k, bk, a->at, &better)))
             return NULL;
+        if (i < EXEC_MAX_MARKS) keys[i] = k;
         if (better) {
             best = x;
             bk = k;
         }
     }
+    if (bk && key && it->seq.n <= EXEC_MAX_MARKS) exec_rank_note_keyed(r, it->seq.items, keys, it->seq.n, !want_max, a->at);
     return bk ? best : NULL;
 }
 

@@ -647,6 +647,7 @@ static ExecValue *eval_call(ExecRun *r, ExecEnv *env, TSNode n) {
             }
         }
     }
+    exec_rank_note_call(r, fn, args, nargs, n);
     return exec_call_value(r, fn, args, nargs, kw_names, kw_vals, nkw, n);
 }
 

@@ -417,6 +417,35 @@ static ExecValue *k_clamp(ExecRun *r, ExecTensor *t, ExecArgs *a, int lo_pos) {
     return x;
 }
 
+/* The p-norm of t along dim, the dimension kept: (sum |x|^p)^(1/p), each step in t's dtype. */
+static ExecTensor *pnorm_keep(ExecRun *r, ExecTensor *t, double p, int dim, TSNode at) {
+    ExecValue *x = tv(r, exec_tensor_unary(r, "abs", t));
+    if (x && p != 1) x = exec_binop(r, "**", x, exec_float(r, p), at);
+    ExecTensor *s = x && x->kind == XV_TENSOR ? exec_tensor_reduce(r, "sum", x->t, dim, true) : NULL;
+    if (!s || p == 1) return s;
+    if (p == 2) return exec_tensor_unary(r, "sqrt", s);
+    ExecValue *n = exec_binop(r, "**", tv(r, s), exec_float(r, 1.0 / p), at);
+    return n && n->kind == XV_TENSOR ? n->t : NULL;
+}
+
+/* torch.nn.functional.normalize(x, p=2, dim=1, eps=1e-12): x divided by its p-norm along dim,
+ * clamped below at eps, as torch computes it (each step rounded to x's dtype). */
+static ExecValue *k_normalize(ExecRun *r, ExecTensor *t, ExecArgs *a) {
+    ExecValue *pv = exec_arg(a, 0, "p"), *dv = exec_arg(a, 1, "dim"), *ev = exec_arg(a, 2, "eps");
+    if ((pv && !exec_is_number(pv)) || (ev && !exec_is_number(ev)))
+        return exec_fail_at(r, a->at, "normalize() with a p or eps that is not a number");
+    double p = pv ? exec_number(pv) : 2.0, eps = ev ? exec_number(ev) : 1e-12;
+    int64_t d = 1;
+    int dim;
+    if (!(p > 0) || isinf(p)) return exec_fail_at(r, a->at, "normalize() with p=%g", p);
+    if (dv && !exec_as_int(dv, &d)) return exec_fail_at(r, a->at, "normalize() over a %s", exec_kind_name(dv));
+    if (!exec_dtype_is_float(t->dtype)) return exec_fail_at(r, a->at, "normalize() of an integer tensor");
+    if (!exec_norm_dim(r, t->ndim, d, &dim)) return NULL;
+    ExecTensor *n = pnorm_keep(r, t, p, dim, a->at);
+    ExecValue *den = n ? exec_binop(r, "M", tv(r, n), exec_float(r, eps), a->at) : NULL;
+    return den ? exec_binop(r, "/", tv(r, t), den, a->at) : NULL;
+}
+
 static ExecValue *k_where(ExecRun *r, ExecArgs *a, bool numpy) {
     ExecValue *c = exec_arg(a, 0, "condition"), *x = exec_arg(a, 1, "input"), *y = exec_arg(a, 2, "other");
     if (!c || !x || !y) return exec_fail_at(r, a->at, "where() without three arguments");
@@ -623,6 +652,11 @@ ExecValue *exec_lib_function(ExecRun *r, char family, const char *fn, ExecArgs *
         if (!dim) return exec_fail_at(r, a->at, "%s without a dim", fn);
         return k_gather(r, t, dim, idx, a);
     }
+    if (!strcmp(fn, "normalize") && family == 't') {
+        ExecValue *v = k_normalize(r, t, &rest);
+        a->used |= rest.used;
+        return v;
+    }
     ExecValue *v = exec_lib_tensor_method(r, t, fn, &rest);
     a->used |= rest.used;
     return v;
@@ -633,6 +667,11 @@ ExecValue *exec_lib_function(ExecRun *r, char family, const char *fn, ExecArgs *
 static ExecValue *m_shape_ops(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a) {
     if (!strcmp(fn, "view") || !strcmp(fn, "reshape")) {
         int nd, shape[EXEC_MAX_DIMS];
+        /* logits.view(-1, vocab_size): the last size of a float tensor whose last dimension is
+         * the toy LM's vocabulary, given by a parameter, is the vocabulary's size */
+        ExecValue *last = a->npos >= 2 ? a->pos[a->npos - 1] : NULL;
+        bool vocab_wide = exec_dtype_is_float(t->dtype) && t->ndim > 0 && t->shape[t->ndim - 1] == exec_stand_start_id(r) + 1;
+        if (last && last->kind == XV_PENDING && vocab_wide && !exec_stand_resolve(r, last, "vocab_size", NULL)) return NULL;
         if (!exec_lib_shape(r, a, 0, &nd, shape)) return NULL;
         return tv(r, exec_tensor_reshape(r, t, nd, shape));
     }

@@ -8,6 +8,7 @@
  * module constants (evaluated on first read) of every module, the analysed file's included,
  * are here too. */
 #define _DEFAULT_SOURCE /* realpath */
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +181,43 @@ ExecValue *exec_module_value(ExecRun *r, int idx) {
     if (idx != r->main_mod && !exec_defs_in(r, r->mods->items[idx].root, env)) return NULL;
     obj->obj.fields = *exec_env_vars(env);
     return obj;
+}
+
+static int by_name(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The modules beside the entry's file in its directory, bound as an import of each would bind
+ * them (in name order, up to the bound on modules): where the class of an object the code calls
+ * methods on is looked for when no module it imports defines one (its callers, in another module,
+ * built it there and passed it). Once per run; they fill half the room for modules at most. */
+void exec_module_siblings(ExecRun *r) {
+    if (r->siblings_bound || !r->mods) return;
+    r->siblings_bound = true;
+    const char *home = r->mods->items[r->main_mod].real;
+    const char *slash = home ? strrchr(home, '/') : NULL;
+    if (!slash) return;
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - home), home);
+    DIR *d = opendir(dir);
+    if (!d) return;
+    char *names[EXEC_MAX_MODULES * 4];
+    int n = 0;
+    for (struct dirent *e; n < (int)(sizeof names / sizeof *names) && (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (len > 3 && !strcmp(e->d_name + len - 3, ".py") && e->d_name[0] != '.' && strcmp(e->d_name, "__init__.py"))
+            names[n++] = util_xstrdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof *names, by_name);
+    for (int i = 0; i < n; i++) {
+        names[i][strlen(names[i]) - 3] = '\0';
+        /* (half the modules' room at most: the imports the run meets later keep theirs) */
+        bool room = r->mods->n < EXEC_MAX_MODULES / 2;
+        int m = r->failed || !room ? -1 : exec_module_find(r, r->mods->items[r->main_mod].root, 0, names[i]);
+        if (m >= 0 && m != r->main_mod) exec_module_value(r, m);
+        free(names[i]);
+    }
 }
 
 TSNode exec_module_root(ExecRun *r, ExecEnv *globals) {

@@ -483,24 +483,32 @@ static ExecValue *env_class_with_method(ExecEnv *env, const char *method) {
 }
 
 /* The file's own classes first, then those of the project's modules its imports loaded (the
- * class of what `from lm import load_lm` returns). */
+ * class of what `from lm import load_lm` returns), then those of the modules beside it. */
 ExecValue *exec_class_with_method(ExecRun *r, const char *method) {
     ExecValue *c = env_class_with_method(r->globals, method);
-    for (int i = 0; !c && i < EXEC_MAX_MODULES; i++)
-        if (r->mod_run[i].env && r->mod_run[i].env != r->globals) c = env_class_with_method(r->mod_run[i].env, method);
+    for (int pass = 0; !c && pass < 2; pass++) {
+        if (pass == 1) exec_module_siblings(r); /* then those beside the file */
+        for (int i = 0; !c && i < EXEC_MAX_MODULES; i++)
+            if (r->mod_run[i].env && r->mod_run[i].env != r->globals) c = env_class_with_method(r->mod_run[i].env, method);
+    }
     return c;
 }
 
 ExecValue *exec_project_class(ExecRun *r, const char *name) {
     int len = (int)strlen(name);
     ExecValue *c = exec_env_get(r->globals, name, len);
-    for (int i = 0; (!c || c->kind != XV_CLASS) && i < EXEC_MAX_MODULES; i++)
-        if (r->mod_run[i].env && r->mod_run[i].env != r->globals) c = exec_env_get(r->mod_run[i].env, name, len);
+    for (int pass = 0; (!c || c->kind != XV_CLASS) && pass < 2; pass++) {
+        if (pass == 1) exec_module_siblings(r); /* (as exec_class_with_method found it) */
+        for (int i = 0; (!c || c->kind != XV_CLASS) && i < EXEC_MAX_MODULES; i++)
+            if (r->mod_run[i].env && r->mod_run[i].env != r->globals) c = exec_env_get(r->mod_run[i].env, name, len);
+    }
     return c && c->kind == XV_CLASS ? c : NULL;
 }
 
-ExecValue *exec_config_class(ExecRun *r, const char *field) {
-    ExecDict *g = exec_env_vars(r->globals);
+/* A config class among env's names: no __init__ of its own, no base, `field` a class-level value,
+ * and (a dataclass) a default for every field. */
+static ExecValue *env_config_class(ExecEnv *env, const char *field) {
+    ExecDict *g = exec_env_vars(env);
     for (int i = 0; i < g->n; i++) {
         ExecValue *c = g->vals[i];
         if (c->kind != XV_CLASS || find_class_attr(c, "__init__") || exec_dict_get_str(&c->cls.attrs, " base")) continue;
@@ -513,6 +521,13 @@ ExecValue *exec_config_class(ExecRun *r, const char *field) {
         if (defaults) return c;
     }
     return NULL;
+}
+
+ExecValue *exec_config_class(ExecRun *r, const char *field) {
+    ExecValue *c = env_config_class(r->globals, field);
+    for (int i = 0; !c && i < EXEC_MAX_MODULES; i++) /* then the project's modules its imports loaded */
+        if (r->mod_run[i].env && r->mod_run[i].env != r->globals) c = env_config_class(r->mod_run[i].env, field);
+    return c;
 }
 
 ExecValue *exec_instance_by_use(ExecRun *r, ExecValue *cls, const char *prefix, bool lazy) {

@@ -497,23 +497,38 @@ ExecValue *exec_stand_session(ExecRun *r, const char *m, ExecArgs *a) {
     return exec_seq_push(r, &l->seq, exec_tensor_value(r, f32)) ? l : NULL;
 }
 
-/* A model the entry is given, in a file that loads its models with mlx_lm and not with Hugging
- * Face's classes: it returns its logits itself, as mlx_lm's do. */
-static bool given_model_bare(ExecRun *r) {
-    bool mlx = false, hf = false;
+/* Is `qual` a Hugging Face encoder-decoder of text (T5, BART and their kin)? */
+static bool is_s2s_class(const char *qual) {
+    static const char *const text_s2s[] = {"T5", "Bart", "Pegasus", "Marian", "Blenderbot", "Prophet", "LED"};
+    bool s2s = strstr(qual, "Seq2SeqLM") != NULL;
+    for (size_t k = 0; !s2s && strstr(qual, "ForConditionalGeneration") && k < sizeof text_s2s / sizeof *text_s2s; k++)
+        s2s = strstr(qual, text_s2s[k]) != NULL;
+    return s2s;
+}
+
+/* The kind of toy model that stands for a model the entry is given, from the classes its file
+ * loads models with: mlx_lm's and none of Hugging Face's, a model that returns its logits itself;
+ * encoder-decoder classes of Hugging Face's and no causal LM's, the toy encoder-decoder (its
+ * callers built it with one of them); else the toy causal LM. */
+static const char *given_model_kind(ExecRun *r) {
+    bool mlx = false, hf = false, s2s = false, causal = false;
     ExecDict *g = exec_env_vars(r->globals);
     for (int i = 0; i < g->n; i++) {
         const ExecValue *v = g->vals[i];
         if (v->kind != XV_LIB) continue;
         mlx |= !strncmp(v->lib.qual, "mlx_lm", 6);
         hf |= !strncmp(v->lib.qual, "transformers", 12);
+        s2s |= !strncmp(v->lib.qual, "transformers", 12) && is_s2s_class(v->lib.qual);
+        causal |= !strncmp(v->lib.qual, "transformers", 12) &&
+                  (strstr(v->lib.qual, "CausalLM") || strstr(v->lib.qual, "LMHeadModel") || !strcmp(v->lib.qual, "transformers"));
     }
-    return mlx && !hf;
+    if (mlx && !hf) return MODEL_BARE_LOGITS;
+    return s2s && !causal ? MODEL_SEQ2SEQ : "model";
 }
 
-static ExecValue *model_new(ExecRun *r, bool bare_logits) {
+static ExecValue *model_new(ExecRun *r, const char *kind) {
     ExecValue *m = exec_new(r, XV_MODEL);
-    if (m) m->obj.type = bare_logits ? MODEL_BARE_LOGITS : "model";
+    if (m) m->obj.type = kind;
     return m;
 }
 
@@ -602,10 +617,7 @@ ExecValue *exec_stand_pretrained(ExecRun *r, const char *qual, const char **kw_n
         return tok;
     }
     /* an encoder-decoder of text (T5, BART and their kin): the toy encoder-decoder */
-    static const char *const text_s2s[] = {"T5", "Bart", "Pegasus", "Marian", "Blenderbot", "Prophet", "LED"};
-    bool s2s = strstr(qual, "Seq2SeqLM") != NULL;
-    for (size_t k = 0; !s2s && strstr(qual, "ForConditionalGeneration") && k < sizeof text_s2s / sizeof *text_s2s; k++)
-        s2s = strstr(qual, text_s2s[k]) != NULL;
+    bool s2s = is_s2s_class(qual);
     if (!s2s && (strstr(qual, "SequenceClassification") || strstr(qual, "MaskedLM") || strstr(qual, "Seq2Seq") ||
                  strstr(qual, "Encoder") || strstr(qual, "Vision")))
         return exec_fail_as(r, XF_GAP, (TSNode){0}, "%s is not a causal LM (the toy LM does not stand for it)", qual);
@@ -614,9 +626,7 @@ ExecValue *exec_stand_pretrained(ExecRun *r, const char *qual, const char **kw_n
             int d = exec_lib_dtype(kw_vals[k]);
             if (d >= XD_BF16) r->lm_dtype = (ExecDtype)d;
         }
-    ExecValue *m = model_new(r, !strcmp(qual, "mlx_lm.model"));
-    if (m && s2s) m->obj.type = MODEL_SEQ2SEQ;
-    return m;
+    return model_new(r, !strcmp(qual, "mlx_lm.model") ? MODEL_BARE_LOGITS : s2s ? MODEL_SEQ2SEQ : "model");
 }
 
 /* ---- parameters bound by use ---- */
@@ -630,8 +640,8 @@ const char *exec_role_name(ExecParamRole role) {
         "instance",   "instance_lazy", "cands_bare", "token_lps",  "ignore_id",    "pad_id",
         "ll_pairs",   "unit",          "id_batches", "id_tensors", "gen_len",      "total_len",
         "accelerator", "enc_batches",  "cand_nth",   "start_id",   "cont_tensor",
-        "prompt_lens"};
-    _Static_assert(sizeof names / sizeof *names == XP_PROMPT_LENS + 1, "one name per ExecParamRole");
+        "prompt_lens", "vocab"};
+    _Static_assert(sizeof names / sizeof *names == XP_VOCAB + 1, "one name per ExecParamRole");
     return (unsigned)role < sizeof names / sizeof *names ? names[role] : "?";
 }
 
@@ -759,6 +769,8 @@ static int stand_roles_for(ExecRun *r, int param, const char *use, ExecValue *ar
     }
     if (!strcmp(use, "int") && r->plan->names[param][0] && strchr(r->plan->names[param], '.'))
         return opts[0] = XP_NO_LIMIT, opts[1] = XP_PROMPT_LEN, 2; /* a record's number: a limit first */
+    if (!strcmp(use, "vocab_size")) /* the last size of logits reshaped: the vocabulary's, else a length */
+        return opts[0] = XP_VOCAB, opts[1] = XP_PROMPT_LEN, opts[2] = XP_GEN_LEN, opts[3] = XP_TOTAL_LEN, 4;
     if (!strcmp(use, "int")) /* a length: the prompt's, else a generation's */
         return opts[0] = XP_PROMPT_LEN, opts[1] = XP_GEN_LEN, opts[2] = XP_TOTAL_LEN, 3;
     if (!strcmp(use, "divisor")) /* a float tensor divided by it: a temperature (never ids or log-probs) */
@@ -955,12 +967,19 @@ static ExecValue *stand_text(ExecRun *r, bool prompt, bool cont) {
     return exec_str(r, buf, n);
 }
 
+/* An int parameter: the start and the prompt's length, a limit beyond every length, or the toy
+ * LM's vocabulary size. */
+static ExecValue *stand_int(ExecRun *r, ExecParamRole role) {
+    if (role == XP_VOCAB) return exec_int(r, x_id(r) + 1);
+    return exec_int(r, role == XP_PROMPT_LEN ? 1 + r->table->prompt.len : 1 << 20);
+}
+
 ExecValue *exec_stand_param(ExecRun *r, int i) {
     const VerifyTable *t = r->table;
     const VerifySeq *c = &t->candidates[r->cand];
     switch (r->plan->role[i]) {
     case XP_MODEL:
-        return model_new(r, given_model_bare(r));
+        return model_new(r, given_model_kind(r));
     case XP_TOKENIZER:
         return exec_tok_new(r);
     case XP_IDS:
@@ -968,9 +987,10 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
     case XP_CONT_TENSOR:
     case XP_PROMPT_LENS:
         return stand_id_part(r, r->plan->role[i]);
-    case XP_PROMPT_LEN: /* the start and the prompt's; a limit beyond every length */
+    case XP_PROMPT_LEN:
     case XP_NO_LIMIT:
-        return exec_int(r, r->plan->role[i] == XP_PROMPT_LEN ? 1 + t->prompt.len : 1 << 20);
+    case XP_VOCAB:
+        return stand_int(r, r->plan->role[i]);
     case XP_GEN_LEN:
     case XP_TOTAL_LEN: { /* what its callers would pass to generate the candidate */
         char what[64];
@@ -978,8 +998,7 @@ ExecValue *exec_stand_param(ExecRun *r, int i) {
         bool gen = r->plan->role[i] == XP_GEN_LEN;
         const char *how = gen ? "the candidate's length (the tokens to generate)"
                               : "the start, prompt and candidate's length (the sequence to fill)";
-        if (!exec_stand_in(r, (TSNode){0}, what, "%s", how))
-            return NULL;
+        if (!exec_stand_in(r, (TSNode){0}, what, "%s", how)) return NULL;
         return exec_int(r, gen ? c->len : 1 + t->prompt.len + c->len);
     }
     case XP_PROMPT:

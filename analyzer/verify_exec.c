@@ -97,6 +97,11 @@ typedef struct {
     int flagged_line;
     bool flagged_then_stopped;
     bool closure; /* the entry returns a closure (of its own), called: its value is the score */
+    /* the entry returns no score: the values its one ranking call chose among are (the call's
+     * line, what it was, whether the lowest wins) */
+    int rank_line;
+    char rank_what[24];
+    bool rank_lowest;
     /* the entry is the top-level statement `def` holds (module-level code, "<module>"): the value
      * of the flagged expression, evaluated once per candidate, is its score */
     bool module_unit;
@@ -184,6 +189,7 @@ static void entry_reset(ExecEntry *e, TSNode def) {
     e->metric[0] = '\0';
     e->flagged_line = 0;
     e->flagged_then_stopped = false;
+    e->rank_line = 0;
     e->closure = false;
     e->ranked = false;
     e->module_unit = e->loss = false;
@@ -765,6 +771,29 @@ static int unit_score(ExecEntry *e, const ExecRun *r, double *score, const char 
     return 0;
 }
 
+/* Code given every candidate that returns no score (a main() that counts its hits) but ranked
+ * one value per candidate, once, in a run that read the toy LM: those values, each the candidate
+ * its position or its item (an index, the candidate's text) names, are the scores the script
+ * compares. */
+static bool entry_rank_read(ExecEntry *e, const ExecRun *r, double *scores, int n, const char **dtype) {
+    if (r->rank.times != 1 || r->rank.n != n || n > 64 || r->lm_reads == 0) return false;
+    bool seen[64] = {false};
+    for (int i = 0; i < n; i++) {
+        ExecValue *it = r->rank.items[i];
+        int64_t k = i;
+        if (it && it->kind == XV_STR) k = candidate_of_text(r->table, it);
+        else if (it && (it->kind != XV_INT || !exec_as_int(it, &k))) k = -1;
+        if (k < 0 || k >= n || seen[k]) return false;
+        seen[k] = true;
+        scores[k] = r->rank.vals[i];
+    }
+    *dtype = r->rank.dtype;
+    e->rank_line = r->rank.line;
+    e->rank_lowest = r->rank.lowest;
+    snprintf(e->rank_what, sizeof e->rank_what, "%s", r->rank.what);
+    return true;
+}
+
 /* LOGITLINT_EXEC_TRACE=1: one line per run on standard error (the entry, how each parameter
  * was bound, the outcome), to see why a finding fell back to its recipe. */
 static void trace_run(const ExecEntry *e, int ci, int rc, const char *why) {
@@ -893,6 +922,8 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
         rc = 0; /* a generation's (tokens, scores): the tokens are the candidate's */
     else if (ok && !batch && ret->kind == XV_NONE && r.marked) /* main() returns nothing: its flagged value */
         rc = unit_score(e, &r, &scores[ci], dtype, why);
+    else if (ok && batch && !holds_score(ret) && entry_rank_read(e, &r, scores, t->n_candidates, dtype))
+        rc = 1;
     else if (ok)
         why_set(why, XF_RETURN, "%s() returns a %s, not %s", e->name, exec_kind_name(ret),
                  batch ? "a score for each candidate or its pick" : "one score per candidate");
@@ -976,7 +1007,7 @@ static int entry_run_all(ExecEntry *e, VerifyTable *t, double *scores, const cha
     e->generated = e->read_cand = true;
     e->past_candidates = false;
     e->ranked = e->flagged_then_stopped = false; /* what the score is: as this binding's runs read it */
-    e->flagged_line = 0;
+    e->flagged_line = e->rank_line = 0;
     int rc = entry_run(e, t, 0, scores, dtype, pick, why);
     for (int ci = 1; rc == 0 && ci < t->n_candidates; ci++)
         if (entry_run(e, t, ci, scores, dtype, pick, why) < 0) rc = -1;
@@ -1106,6 +1137,9 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
         snprintf(res->score_label, sizeof res->score_label, "the %s of %.40s()%s at the candidate's tokens",
                  recipe->aggregate == VERIFY_AGG_PRODUCT ? "product" : recipe->aggregate == VERIFY_AGG_MEAN ? "mean" : "sum",
                  e->name, item);
+    else if (e->rank_line)
+        snprintf(res->score_label, sizeof res->score_label, "the value %.32s() ranks with %.24s at line %d", e->name,
+                 e->rank_what, e->rank_line);
     else if (e->flagged_line)
         snprintf(res->score_label, sizeof res->score_label, "the flagged value at line %d%s", e->flagged_line,
                  e->flagged_then_stopped ? " (the code after it did not run)" : "");
@@ -1120,8 +1154,8 @@ static VerifyResult *entry_table(ExecEntry *e, const VerifyRecipe *recipe, Verif
     /* the order the callers choose in decides a value the entry returns (a per-token NLL that
      * they minimise); else a loss kernel's, else the recipe's */
     bool returned = !e->read_dist && !e->read_positions && !e->flagged_line && !e->metric[0] && !e->closure &&
-                    e->tuple_item == 0;
-    bool lower = returned && e->order ? e->order < 0 : recipe->lower_is_better || e->loss;
+                    e->tuple_item == 0 && !e->rank_line;
+    bool lower = e->rank_line ? e->rank_lowest : returned && e->order ? e->order < 0 : recipe->lower_is_better || e->loss;
     res->lower_is_better = !pick && !e->ranked && lower;
     res->dtype = dtype;
     memcpy(res->stand_ins, e->stand_ins, sizeof res->stand_ins);

@@ -246,15 +246,18 @@ START_TEST(stand_ins_give_the_scripts_own_numbers) {
 }
 END_TEST
 
-/* The ranking is in main(), which cannot run (arguments, files): the function whose values it
- * ranks is run instead, and its numbers are Hugging Face's labels= loss on the reported table. */
-START_TEST(ranking_in_main_runs_the_function_it_ranks) {
+/* The ranking is in main(), which parses its arguments (each its default) and reads its records
+ * from a file (bound by use): main() runs, returns nothing, and the values it ranks with
+ * np.argmin are the scores, Hugging Face's labels= loss on the reported table. */
+START_TEST(ranking_in_main_reads_the_values_it_ranks) {
     json_t *o = check_json(TEST_DATA_DIR "/exec/stand_callee.py");
     json_t *f = json_array_get(o, 0);
     ck_assert_str_eq(json_string_value(json_object_get(f, "code")), "LL107");
     json_t *cex = first_cex(o);
     ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "script");
-    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")), "option_losses");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cex, "entry"), "function")), "main");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_label")),
+                     "the value main() ranks with numpy.argmin at line 30");
     json_t *table = json_object_get(cex, "table");
     json_t *cands = json_object_get(cex, "candidates");
     size_t n = json_array_size(cands), best = 0;
@@ -404,7 +407,7 @@ static Suite *suite(void) {
     tcase_add_test(tc, unreached_flagged_code_is_reported_not_dropped);
     tcase_add_test(tc, explain_under_a_script_result_names_both);
     tcase_add_loop_test(tc, stand_ins_give_the_scripts_own_numbers, 0, (int)(sizeof stands / sizeof *stands));
-    tcase_add_test(tc, ranking_in_main_runs_the_function_it_ranks);
+    tcase_add_test(tc, ranking_in_main_reads_the_values_it_ranks);
     tcase_add_test(tc, findings_under_new_stand_ins_are_the_scripts);
     tcase_add_test(tc, sampling_loops_generate_the_candidate);
     tcase_add_test(tc, bindings_that_prove_nothing_fall_back);

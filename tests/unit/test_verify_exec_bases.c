@@ -1,7 +1,8 @@
 /* The verifier's runs through code that used to stop them: super().__init__ of a base class in
  * another module of the project, getattr with a name the code spells out, or computes as a text
  * for a library (another computed one stays forbidden), a config parameter that is the
- * project's dataclass with its defaults, a @classmethod, a main() that returns nothing, a model
+ * project's dataclass with its defaults, a @classmethod, a main() that returns nothing (its
+ * flagged value, or the values it ranks), a model
  * loaded with mlx_lm that returns its logits itself, and a finding no recipe models (an eps
  * before the log), run all the same. Each script_score is recomputed here from the reported
  * table alone. */
@@ -48,6 +49,18 @@ START_TEST(config_dataclass_and_classmethods_run) {
 }
 END_TEST
 
+/* continuation_scores(lm, requests) calls lm.pack and lm.logits of a class in wrapper.py, which
+ * scoring.py never imports (run.py builds the object): the class is found in the module beside
+ * it, its methods run, and each score is the raw logits summed plus its self.bonus, 1. */
+START_TEST(class_of_a_module_beside_the_file_runs) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/pkg_peer_class/scoring.py");
+    json_t *cex = only_script_cex(o, "continuation_scores");
+    assert_raw_logit_sums_plus(cex, 1.0);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 /* main() parses its arguments, loops over a data set's records (ex["text"].rpartition binds the
  * record's field as the candidate's text) and prints its score: it returns None, so each
  * candidate's score is the flagged expression's value, the raw logits of its tokens summed. */
@@ -56,6 +69,64 @@ START_TEST(main_returning_none_scores_by_its_flagged_value) {
     json_t *cex = only_script_cex(o, "main");
     assert_raw_logit_sums(cex);
     ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* main() loads its examples from a file, packs them (ids, spans) for a function that cannot run
+ * alone, and counts hits with np.argmax(scores): the values it ranks are the scores, each the
+ * float64 log of its softmax probabilities summed (-inf where exp underflows in float64). */
+START_TEST(main_returning_none_scores_by_what_it_ranks) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/main_ranks_argmax.py");
+    json_t *cex = only_script_cex(o, "main");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_label")),
+                     "the value main() ranks with numpy.argmax at line 44");
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        double lp = log_pr(table, json_object_get(c, "tokens"));
+        json_t *s = json_object_get(c, "script_score");
+        if (json_is_string(s)) {
+            ck_assert_str_eq(json_string_value(s), "-inf");
+            ck_assert(lp < -708); /* a probability below float64's least normal */
+        } else {
+            ck_assert_double_eq_tol(json_number_value(s), lp, 1e-9);
+        }
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
+/* main() keeps each option's masked, unshifted NLL in a dict and picks min(d, key=d.get): the
+ * values it ranks, lowest first, are the scores; each recomputed as the token's NLL under the row
+ * of the prefix that already holds it. A main() that ranks a second thing (the shortest option)
+ * says nothing of which ranking is the script's pick: it falls back. */
+START_TEST(main_ranking_with_min_key_scores_lowest_first) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/main_ranks_min_key.py");
+    json_t *cex = only_script_cex(o, "main");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_order")), "lower-is-better");
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    double nll[8];
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        json_t *toks = json_object_get(c, "tokens");
+        double sum = 0;
+        for (size_t k = 0; k < json_array_size(toks); k++) {
+            json_t *u = row_of(table, toks, k + 1);
+            sum += lse(u) - logit_at(u, vocab_index(table, json_string_value(json_array_get(toks, k))));
+        }
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), sum, 1e-4);
+        nll[i] = sum;
+    }
+    size_t pick = nll[0] <= nll[1] ? 0 : 1;
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(cex, "script_pick"), 0)),
+                     json_string_value(json_array_get(json_object_get(json_array_get(json_object_get(cex, "candidates"), pick), "tokens"), 0)));
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+    o = check_json(TEST_DATA_DIR "/exec/main_ranks_twice.py");
+    cex = json_object_get(json_array_get(o, 0), "counterexample");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "origin")), "recipe");
     json_decref(o);
 }
 END_TEST
@@ -147,7 +218,10 @@ static Suite *suite(void) {
     tcase_add_test(tc, base_class_of_another_module_runs_its_init);
     tcase_add_test(tc, computed_getattr_stays_forbidden);
     tcase_add_test(tc, config_dataclass_and_classmethods_run);
+    tcase_add_test(tc, class_of_a_module_beside_the_file_runs);
     tcase_add_test(tc, main_returning_none_scores_by_its_flagged_value);
+    tcase_add_test(tc, main_returning_none_scores_by_what_it_ranks);
+    tcase_add_test(tc, main_ranking_with_min_key_scores_lowest_first);
     tcase_add_test(tc, tuple_of_lists_scores_by_its_float_list);
     tcase_add_test(tc, fabric_and_batch_pop_run);
     tcase_add_test(tc, mlx_given_model_returns_its_logits);

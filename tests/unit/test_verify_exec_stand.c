@@ -119,6 +119,44 @@ START_TEST(seq2seq_masked_labels_rank_as_log_pr) {
 }
 END_TEST
 
+/* A model the scorer is given, in a file whose only model class is an encoder-decoder's: the toy
+ * encoder-decoder stands for it (the question its encoder's text, each answer its labels), and
+ * each answer's value is the raw decoder logits of its tokens summed. In a file that loads a
+ * causal LM, the same scorer is not run as an encoder-decoder's. */
+START_TEST(given_model_of_a_seq2seq_file_is_the_encoder_decoder) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/s2s_given_model.py");
+    json_t *cex = only_script_cex(o, "answer_scores");
+    ck_assert(cex_has_stand_in(cex, "model at line 13: an encoder-decoder"));
+    assert_raw_logit_sums(cex);
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+    o = check_json(TEST_DATA_DIR "/exec/s2s_given_causal.py");
+    for (size_t i = 0; i < json_array_size(o); i++) {
+        json_t *c = json_object_get(json_array_get(o, i), "counterexample");
+        ck_assert_str_eq(json_string_value(json_object_get(c, "origin")), "recipe");
+    }
+    json_decref(o);
+}
+END_TEST
+
+/* sequence_nll(model, input_ids, vocab_size) reshapes the logits by its vocab_size parameter: the
+ * toy LM's vocabulary size, so nll_loss on the raw logits runs, each candidate's value the negated
+ * sum of its tokens' raw logits (a loss: lowest first). */
+START_TEST(vocab_size_parameter_is_the_toy_vocabulary) {
+    json_t *o = check_json(TEST_DATA_DIR "/exec/vocab_size_param.py");
+    json_t *cex = only_script_cex(o, "sequence_nll");
+    ck_assert_str_eq(json_string_value(json_object_get(cex, "score_order")), "lower-is-better");
+    json_t *table = json_object_get(cex, "table"), *c;
+    size_t i;
+    json_array_foreach(json_object_get(cex, "candidates"), i, c) {
+        double raw = raw_logit_sum(table, json_object_get(c, "tokens"));
+        ck_assert_double_eq_tol(json_number_value(json_object_get(c, "script_score")), -raw, 1e-4);
+    }
+    ck_assert(json_is_true(json_object_get(cex, "flipped")));
+    json_decref(o);
+}
+END_TEST
+
 /* tokenizer(source, text_target=hyp) encodes the hypothesis as the encoder-decoder's labels: each
  * candidate's value is its tokens' float32 log(softmax) in the rows of the prompt + the labels
  * before each, summed, -inf where a probability underflows. */
@@ -451,6 +489,7 @@ static const struct {
     {"stand_triu_mask.py", 13},
     {"batch_total_and_count.py", 0}, /* (totals, counts): the item the flagged values flow into */
     {"stand_tf_semantics.py", 7}, /* tf.argmax over axis 0, tf.one_hot outside, tf.rank, str.count / find */
+    {"stand_normalize.py", 4},    /* F.normalize: L2 by default, p=1, a zero row clamped at eps */
 };
 
 START_TEST(library_calls_computed_as_the_library_does) {
@@ -538,6 +577,8 @@ static Suite *suite(void) {
     tcase_add_test(tc, seq2seq_labels_are_scored_under_the_encoder_text);
     tcase_add_test(tc, seq2seq_masked_labels_rank_as_log_pr);
     tcase_add_test(tc, seq2seq_text_target_is_the_labels);
+    tcase_add_test(tc, vocab_size_parameter_is_the_toy_vocabulary);
+    tcase_add_test(tc, given_model_of_a_seq2seq_file_is_the_encoder_decoder);
     tcase_add_test(tc, processor_images_are_the_start);
     tcase_add_test(tc, sampler_draws_the_most_probable);
     tcase_add_test(tc, unknown_randomness_falls_back);

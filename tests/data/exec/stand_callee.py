@@ -1,5 +1,5 @@
-# The ranking is in main(), which parses arguments and reads files: the function whose values
-# it ranks (option_losses) is run instead.
+# The ranking is in main(), which parses arguments and reads files: main() runs (each argument
+# its default, the records bound by use), and the values it ranks with np.argmin are the scores.
 import argparse
 import json
 
