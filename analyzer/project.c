@@ -192,10 +192,6 @@ static void keep_funcs(Interp *in) {
     in->mod->func_nslots = in->func_nslots;
 }
 
-bool project_runs_here(const Interp *in, TSNode def) {
-    return !in->project || module_of_tree(in->project, def.tree) == in->mod;
-}
-
 void project_enter(Interp *in, TSNode node, TSNode call_args, ProjectCtx *saved) {
     saved->switched = false;
     if (!in->project || ts_node_is_null(node)) return;

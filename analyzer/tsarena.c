@@ -234,9 +234,7 @@ void tsarena_free(TsArena *a) {
  * cache kept few modules and parsed most of them again. Blocks are mapped (install), so their
  * untouched tails can be given back page by page. */
 void tsarena_trim(TsArena *a) {
-    static long page;
-    if (!page) page = sysconf(_SC_PAGESIZE);
-    uintptr_t mask = (uintptr_t)page - 1;
+    uintptr_t mask = (uintptr_t)sysconf(_SC_PAGESIZE) - 1;
     for (TsArenaBlock *b = a->blocks; b; b = b->next) {
         char *top = b->cur > b->touched ? b->cur : b->touched;
         uintptr_t from = ((uintptr_t)b->cur + mask) & ~mask;
