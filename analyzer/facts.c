@@ -1262,18 +1262,21 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
                    .yielded = fact_bottom(),
                    .serial = ++in->frames,
                    .called = !ts_node_is_null(call_args) || args};
-    /* summaries hold for this file's code run from this file's (facts_summary.c) */
-    bool memo = project_runs_home(in, def);
+    Frame *caller = in->frame;
+    bool from_home = !in->mod;
+    ProjectCtx module;
+    project_enter(in, def, call_args, &module); /* its names are its module's */
+    /* summaries hold for a file's code run from the same file's, or from a call of the analysed
+     * file's (facts_summary.c) */
+    bool memo = !module.switched || from_home;
     Fact r;
     if (memo && summary_reuse(in, def, &frame.env, self_fact != NULL, &r)) {
+        project_leave(in, &module);
         env_free(&frame.env);
         return r;
     }
     SummaryRun run;
     if (memo) summary_begin(in, &run, &frame.env, self_fact != NULL);
-    Frame *caller = in->frame;
-    ProjectCtx module;
-    project_enter(in, def, call_args, &module); /* its names are its module's */
     in->frame = &frame;
     if (parse_is(def, "lambda")) /* its body is the expression it returns */
         frame.ret = interp_eval(in, parse_field(def, "body"));
@@ -1282,15 +1285,15 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
     /* the object as this method left it: __init__ and __post_init__ build it */
     Binding *me = self_fact ? env_find(in, &frame.env, "self", 4) : NULL;
     in->built_self = me && me->fact.obj == FO_INSTANCE ? me->fact : fact_unknown();
-    in->frame = caller;
-    project_leave(in, &module);
-    env_free(&frame.env);
     /* a generator: what iterating it gives, as for a list of what it yields */
     if (!frame.yielded.bottom)
         r = interp_list_of(frame.yielded, def);
     else
         r = frame.ret.bottom ? fact_unknown() : frame.ret;
-    if (memo) summary_end(in, &run, def, r);
+    if (memo) summary_end(in, &run, def, r); /* (in its module: what it wrote there) */
+    in->frame = caller;
+    project_leave(in, &module);
+    env_free(&frame.env);
     return r;
 }
 

@@ -411,8 +411,6 @@ FuncInfo *project_func_of(Interp *in, TSNode def);
 void project_import(Interp *in, TSNode stmt);
 /* A module of the project (FO_MODULE with def = its root), and a name it holds. */
 bool project_is_module(const Fact *f);
-/* Does def belong to the analysed file, and does the code running now (facts_summary.c)? */
-bool project_runs_home(const Interp *in, TSNode def);
 Fact project_member(Interp *in, Fact module, const char *name, size_t len);
 /* mod.name (an attribute node) where mod is a module of the project. */
 bool project_names_member(Interp *in, TSNode attribute);

@@ -9,7 +9,13 @@
  * It is reused only where all of them are the same, and then it replays what the run did to
  * the module (self.model = ... in a constructor) and leaves what it left (built_self,
  * last_event). Its events need no replay: the run emitted them, and the same run again would
- * only find them already there. */
+ * only find them already there.
+ *
+ * A module's functions calling each other (a model's forward calling its blocks') are
+ * summarised as the analysed file's are, against that module's values: their events are
+ * those of the analysed file's call they run for (Interp.site), and go to the list of the
+ * mode they run in (alone or not), so a summary of them holds only for the same call and mode
+ * (away). */
 #include <stdlib.h>
 
 #include "facts_internal.h"
@@ -46,6 +52,10 @@ struct CallSummary {
     int nwrites;
     Fact result, built_self;
     uint16_t last_event;
+    /* another module's code (Interp.mod): where its events go (interp_emit) */
+    bool away, alone;
+    int overriding;
+    TSNode site;
 };
 
 /* ---------- the table: def -> its summaries ---------- */
@@ -95,6 +105,9 @@ static bool same_params(const CallSummary *s, const Env *params, bool has_self) 
 /* Would the same run happen here: the module values it read unchanged, its nested calls
  * neither cut deeper nor stopped as recursive by the callers now on the stack? */
 static bool still_valid(Interp *in, const CallSummary *s) {
+    if (s->away && (s->alone != in->alone || s->overriding != in->overriding ||
+                    !ts_node_eq(s->site, in->site)))
+        return false;
     int depth = in->call_depth - 1; /* the call itself is on the stack */
     if (s->exact_stack) {
         if (depth != s->depth) return false;
@@ -260,6 +273,10 @@ void summary_end(Interp *in, SummaryRun *run, TSNode def, Fact result) {
     s.result = result;
     s.built_self = in->built_self;
     s.last_event = in->last_event;
+    s.away = in->mod != NULL;
+    s.alone = in->alone;
+    s.overriding = in->overriding;
+    s.site = in->site;
     if (!*slot) in->summaries.used++;
     array_push(&in->summaries.items, s);
     *slot = (uint32_t)in->summaries.items.len;

@@ -192,10 +192,6 @@ static void keep_funcs(Interp *in) {
     in->mod->func_nslots = in->func_nslots;
 }
 
-bool project_runs_home(const Interp *in, TSNode def) {
-    return !in->mod && (!in->project || !module_of_tree(in->project, def.tree));
-}
-
 void project_enter(Interp *in, TSNode node, TSNode call_args, ProjectCtx *saved) {
     saved->switched = false;
     if (!in->project || ts_node_is_null(node)) return;
@@ -215,7 +211,9 @@ void project_enter(Interp *in, TSNode node, TSNode call_args, ProjectCtx *saved)
         in->site = ts_node_is_null(call_args) ? (TSNode){0} : ts_node_parent(call_args);
     }
     in->mod = m;
-    if (m) in->left_home = true; /* facts_summary.c: no summary of what runs around this */
+    /* facts_summary.c: no summary of what runs around this (its accesses are of another
+     * module's names, the analysed file's included) */
+    in->left_home = true;
     if (m) {
         in->module = &m->frame;
         in->funcs = m->funcs;

@@ -217,6 +217,7 @@ static ProjectRead *read_module(const ProjectCache *c, const char *real, Project
     }
     free(r->src.path);
     r->src.path = util_xstrdup(read->answer);
+    tsarena_trim(&r->parsed.arena);
     r->bytes = tsarena_bytes(&r->parsed.arena) + r->src.len;
     return r;
 }
@@ -384,6 +385,7 @@ bool project_cache_give(ProjectCache *c, const char *real, const Source *src, Pa
     free(shown);
     r->parsed = *parsed;
     r->parsed.src = &r->src;
+    tsarena_trim(&r->parsed.arena);
     r->bytes = tsarena_bytes(&r->parsed.arena) + r->src.len;
     ProjectAsk read = project_cache_read_ask(c, real, &r->src); /* as an import's read records it */
     pthread_mutex_lock(&c->lock);

@@ -5,9 +5,12 @@
  * pops its stacks), and realloc() grows the most recent one in place. A pointer that is not in the
  * thread's arena (allocated outside a parse, e.g. a tree cursor's stack during analysis) goes to
  * the C library, whatever the arena. */
+#define _DEFAULT_SOURCE /* madvise */
 #include "tsarena.h"
 
 #include <pthread.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -223,6 +226,23 @@ void tsarena_free(TsArena *a) {
         block_drop(b);
     }
     a->blocks = NULL;
+}
+
+/* A parse kept by the project's module cache holds its blocks for long, and the cache's budget
+ * counts them up to their highest touched page: a small module parsed into a reused 256 KiB
+ * block counted (and kept resident) all of it, 190 times its text instead of about 20, so the
+ * cache kept few modules and parsed most of them again. Blocks are mapped (install), so their
+ * untouched tails can be given back page by page. */
+void tsarena_trim(TsArena *a) {
+    uintptr_t mask = (uintptr_t)sysconf(_SC_PAGESIZE) - 1;
+    for (TsArenaBlock *b = a->blocks; b; b = b->next) {
+        char *top = b->cur > b->touched ? b->cur : b->touched;
+        uintptr_t from = ((uintptr_t)b->cur + mask) & ~mask;
+        uintptr_t to = ((uintptr_t)top + mask) & ~mask;
+        uintptr_t end = (uintptr_t)b->end & ~mask;
+        if (to > end) to = end;
+        if (to > from && !madvise((void *)from, to - from, MADV_DONTNEED)) b->touched = b->cur;
+    }
 }
 
 size_t tsarena_bytes(const TsArena *a) {

@@ -18,6 +18,9 @@ void tsarena_enter(TsArena *a);
 void tsarena_leave(void);
 /* Frees everything allocated in a: the tree and whatever the parser left. */
 void tsarena_free(TsArena *a);
+/* a will not allocate again (its parse is done and kept): the pages past each block's last
+ * allocation are given back to the system. */
+void tsarena_trim(TsArena *a);
 /* The memory a holds: what its blocks hold up to the highest allocation they ever had, in this
  * arena or in an earlier one that had the block (pages past it are not touched, so not
  * resident). */
