@@ -261,8 +261,37 @@ Fact builtins_apply(Interp *in, const Applied *s) {
 
 /* lst.append(x): the list now may hold x; appending one position's value per loop pass
  * builds a list over positions. */
+/* groups[k].append(x) with k computed (a question id): the dict's lists are grouped by keys we
+ * cannot tell apart, so every key's list holds what any append added (FACT_ANY_KEY). groups is
+ * a name bound to a dict, or to nothing known (defaultdict(list)); list is the grown list. */
+static void group_store(Interp *in, TSNode target, Fact list) {
+    TSNode object = parse_field(target, "value");
+    if (!parse_is(object, "identifier") || ts_node_named_child_count(target) != 2) return;
+    Fact dict = svc_lookup(in, object);
+    if (dict.obj != FO_DICT) {
+        if (!fact_knows_nothing(&dict)) return;
+        dict = fact_object(FO_DICT, 0, object);
+    }
+    size_t n = 0, klen = sizeof FACT_ANY_KEY - 1;
+    Fact *elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)(dict.nelems + 1));
+    const char **keys = arena_alloc(in->arena, sizeof(char *) * (size_t)(dict.nelems + 1));
+    for (int i = 0; i < dict.nelems; i++)
+        if (!fact_key_is(dict.keys[i], FACT_ANY_KEY, klen)) {
+            elems[n] = dict.elems[i];
+            keys[n++] = dict.keys[i];
+        }
+    elems[n] = list;
+    keys[n++] = FACT_ANY_KEY;
+    dict.elems = elems;
+    dict.keys = keys;
+    dict.nelems = (int)n;
+    svc_rebind(in, object, dict);
+}
+
 void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend) {
-    if (!parse_is(receiver, "identifier") && !parse_is(receiver, "attribute")) return;
+    bool group = parse_is(receiver, "subscript") &&
+                 !svc_string_key(in, parse_field(receiver, "subscript"), &(size_t){0});
+    if (!parse_is(receiver, "identifier") && !parse_is(receiver, "attribute") && !group) return;
     Fact elem = x;
     if (extend) {
         elem = iter_element(in, x);
@@ -283,5 +312,8 @@ void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend
                                     : fact_join(in->arena, list, as_list);
     if (was_list && !empty && list.ax[0] != as_list.ax[0] && r.ndim >= 1) r.ax[0] = AX_STEP;
     if (in->frame->loop_depth > 0) r.flags |= FF_PREFIX; /* a context the loop grows */
-    svc_bind(in, receiver, r);
+    if (group)
+        group_store(in, receiver, r);
+    else
+        svc_bind(in, receiver, r);
 }

@@ -109,6 +109,10 @@ TSNode interp_loop_keys(Interp *in, TSNode key) {
 
 static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
     if (nix != 1) return fact_unknown();
+    if (value.obj == FO_DICT && ix[0].kind != IX_STRING) { /* by_q[qid]: what any key's group holds */
+        const Fact *group = fact_field(&value, FACT_ANY_KEY, sizeof FACT_ANY_KEY - 1);
+        if (group) return *group;
+    }
     if (value.records && value.obj != FO_CALLABLE && ix[0].kind == IX_INT) {
         value.records = false; /* records[0]: one of the list's records */
         return value;

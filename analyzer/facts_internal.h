@@ -715,6 +715,9 @@ void regions_loss_targets(Interp *in, TSNode loss, const Fact *targets, uint32_t
 /* Do these targets hold the pad id at a padded batch's pads (a buffer filled with it and rows
  * copied to its start, or a padded batch's ids nothing wrote over)? */
 bool regions_pads_as_targets(const Fact *targets);
+/* A dict's key for what every computed key holds (groups[qid].append(x)): no Python string
+ * literal is this byte. */
+#define FACT_ANY_KEY "\x01"
 /* The loss ignores -100 (ignore: regions_loss_ignore's key) and its targets are padded ids
  * whose pads hold the pad id: the ignore never applies to a pad. */
 bool regions_ignore_misses_pads(uint32_t ignore, const Fact *targets);
