@@ -206,39 +206,10 @@ static Fact named_value(Fact named, const Fact *value) {
     return named;
 }
 
-/* Is the field last set on obj key, alone of its name, with a value equal to value? Setting it
- * again changes nothing (the copy it would make is equal to obj). */
-static bool last_field_is(const Fact *obj, const char *key, size_t len, const Fact *value) {
-    int last = obj->nelems - 1;
-    if (last < 0 || !fact_key_is(obj->keys[last], key, len) ||
-        !fact_identical(&obj->elems[last], value))
-        return false;
-    for (int i = 0; i < last; i++)
-        if (fact_key_is(obj->keys[i], key, len)) return false;
-    return true;
-}
-
 /* d["key"] = value on the dict bound to oname (obj): its fields, key's replaced. */
 static void put_field(Interp *in, const char *oname, size_t olen, Fact obj, const char *key,
                       size_t alen, Fact value) {
-    if (last_field_is(&obj, key, alen, &value)) { /* set again to what it holds */
-        bind_name(in, oname, olen, obj);
-        return;
-    }
-    Fact *elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)(obj.nelems + 1));
-    const char **keys = arena_alloc(in->arena, sizeof(char *) * (size_t)(obj.nelems + 1));
-    int n = 0;
-    for (int i = 0; i < obj.nelems; i++)
-        if (!fact_key_is(obj.keys[i], key, alen)) {
-            elems[n] = obj.elems[i];
-            keys[n++] = obj.keys[i];
-        }
-    elems[n] = value;
-    keys[n++] = arena_strndup(in->arena, key, alen);
-    obj.elems = elems;
-    obj.keys = keys;
-    obj.nelems = n;
-    bind_name(in, oname, olen, obj);
+    bind_name(in, oname, olen, fact_with_field(in->arena, obj, key, alen, value));
 }
 
 /* obj.field = value on an object of a class of this file, d["key"] = value on a dict: the

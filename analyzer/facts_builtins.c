@@ -272,19 +272,7 @@ static void group_store(Interp *in, TSNode target, Fact list) {
         if (!fact_knows_nothing(&dict)) return;
         dict = fact_object(FO_DICT, 0, object);
     }
-    size_t n = 0, klen = sizeof FACT_ANY_KEY - 1;
-    Fact *elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)(dict.nelems + 1));
-    const char **keys = arena_alloc(in->arena, sizeof(char *) * (size_t)(dict.nelems + 1));
-    for (int i = 0; i < dict.nelems; i++)
-        if (!fact_key_is(dict.keys[i], FACT_ANY_KEY, klen)) {
-            elems[n] = dict.elems[i];
-            keys[n++] = dict.keys[i];
-        }
-    elems[n] = list;
-    keys[n++] = FACT_ANY_KEY;
-    dict.elems = elems;
-    dict.keys = keys;
-    dict.nelems = (int)n;
+    dict = fact_with_field(in->arena, dict, FACT_ANY_KEY, sizeof FACT_ANY_KEY - 1, list);
     svc_rebind(in, object, dict);
 }
 

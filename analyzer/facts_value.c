@@ -90,6 +90,36 @@ const Fact *fact_field(const Fact *f, const char *name, size_t len) {
     return NULL;
 }
 
+/* Is the field last set on obj key, alone of its name, with a value equal to value? Setting it
+ * again changes nothing (the copy it would make is equal to obj). */
+static bool last_field_is(const Fact *obj, const char *key, size_t len, const Fact *value) {
+    int last = obj->nelems - 1;
+    if (last < 0 || !fact_key_is(obj->keys[last], key, len) ||
+        !fact_identical(&obj->elems[last], value))
+        return false;
+    for (int i = 0; i < last; i++)
+        if (fact_key_is(obj->keys[i], key, len)) return false;
+    return true;
+}
+
+Fact fact_with_field(Arena *arena, Fact obj, const char *key, size_t len, Fact value) {
+    if (last_field_is(&obj, key, len, &value)) return obj; /* set again to what it holds */
+    Fact *elems = arena_alloc(arena, sizeof(Fact) * (size_t)(obj.nelems + 1));
+    const char **keys = arena_alloc(arena, sizeof(char *) * (size_t)(obj.nelems + 1));
+    int n = 0;
+    for (int i = 0; i < obj.nelems; i++)
+        if (!fact_key_is(obj.keys[i], key, len)) {
+            elems[n] = obj.elems[i];
+            keys[n++] = obj.keys[i];
+        }
+    elems[n] = value;
+    keys[n++] = arena_strndup(arena, key, len);
+    obj.elems = elems;
+    obj.keys = keys;
+    obj.nelems = n;
+    return obj;
+}
+
 static bool same_pos(FactPos a, FactPos b) {
     return a.sym == b.sym && a.c == b.c && a.end == b.end;
 }
