@@ -1,10 +1,11 @@
 /* The result cache: the directory, its entries and their format (see cache.h).
  *
- * An entry, little-endian:  "LLCACHE8" | u16 n, the version string | the 16-byte key |
+ * An entry, little-endian:  "LLCACHE9" | u16 n, the version string | the 16-byte key |
  * u32 n, the payload | the 16-byte MAC of all that precedes it.
  * The payload: u8 syntax error, i32 row, col, cell | u32 findings, each: code, message, help?,
  * i32 row, col, end_row, end_col, cell, file rows, recipe?, u32 frame lines, each a string, the
- * fix (with its verification), the site, the counterexample (put_result), why none? | the asks
+ * fix (with its verification), the site, the counterexample (put_result), why none?, where it
+ * lies in the callee's code (put_there) | the asks
  * (put_asks) | u8 verified | the verifier's asks.
  * A string is u32 length + bytes (no NUL); an optional one has length 0xffffffff when absent. */
 #define _GNU_SOURCE /* getrandom, mkstemp */
@@ -27,7 +28,7 @@
 #include "rules.h"
 #include "verify.h"
 
-static const char MAGIC[8] = "LLCACHE8"; /* the last character is the format's version */
+static const char MAGIC[8] = "LLCACHE9"; /* the last character is the format's version */
 enum { NO_STRING = 0xffffffffu, SECRET_BYTES = 16, ENTRY_MAX = 64 << 20 };
 
 struct Cache {
@@ -342,6 +343,22 @@ static void put_fix(Bytes *b, const DiagFix *f) {
     put_str(b, f->verify_note);
 }
 
+/* The place in another file's code of a finding made at a call (diag.h): a presence byte, then
+ * its fields. */
+static void put_there(Bytes *b, const DiagThere *t) {
+    put(b, (uint8_t[]){t != NULL}, 1);
+    if (!t) return;
+    put_str(b, t->filename);
+    put_str(b, t->message);
+    put_str(b, t->callee);
+    int pos[5] = {t->row, t->col, t->end_row, t->end_col, t->noqa_row};
+    for (int k = 0; k < 5; k++)
+        put_u32(b, (uint32_t)pos[k]);
+    put_u32(b, (uint32_t)t->nframe);
+    for (int k = 0; k < t->nframe; k++)
+        put_str(b, t->frame_lines[k]);
+}
+
 static void put_seq(Bytes *b, const VerifySeq *q) {
     put_u32(b, (uint32_t)q->len);
     for (int k = 0; k < q->len; k++)
@@ -509,6 +526,7 @@ uint8_t *cache_encode(const uint8_t secret[16], Hash128 key, const CachedFile *f
         put_u32(&b, d->site.start), put_u32(&b, d->site.end); /* the verifier's (verify.h) */
         put_result(&b, f->verified ? d->cex : NULL);
         put_str(&b, f->verified ? d->no_cex : NULL);
+        put_there(&b, d->there);
     }
     put_asks(&b, &f->asks);
     put(&b, (uint8_t[]){f->verified}, 1);
@@ -910,6 +928,43 @@ static void get_asks(Reader *r, ProjectAsks *asks, char **block) {
     else free(text.items);
 }
 
+/* The lines shown of a finding at row:col..end_row:end_col; false (r->ok cleared) unless they
+ * are what rules_emit makes and the reporters rely on. */
+static bool get_frames(Reader *r, int row, int col, int end_row, int end_col, char ***lines,
+                       int *n) {
+    uint32_t nframe = get_u32(r);
+    if (!r->ok || row < 1 || col < 1 || end_row < row || nframe < 1 || nframe > DIAG_FRAME_MAX)
+        return r->ok = false;
+    char **frame = *lines = util_xcalloc(nframe, sizeof *frame);
+    *n = (int)nframe;
+    for (int k = 0; k < *n && r->ok; k++)
+        frame[k] = get_str(r, false);
+    if (!r->ok) return false;
+    /* columns inside the lines shown (the text format pads a caret out to them) */
+    int last = end_row - row;
+    if ((size_t)col - 1 > strlen(frame[0]) ||
+        (last < *n && (size_t)end_col - 1 > strlen(frame[last])) ||
+        (last == 0 && end_col < col))
+        return r->ok = false;
+    return true;
+}
+
+/* The place put_there wrote, into d->there; false (r->ok cleared) when it is not one. */
+static bool get_there(Reader *r, Diagnostic *d) {
+    const uint8_t *present = get(r, 1);
+    if (!present || *present > 1) return r->ok = false;
+    if (!*present) return true;
+    DiagThere *t = d->there = util_xcalloc(1, sizeof *t);
+    t->filename = get_str(r, false);
+    t->message = get_str(r, false);
+    t->callee = get_str(r, false);
+    int *pos[5] = {&t->row, &t->col, &t->end_row, &t->end_col, &t->noqa_row};
+    for (int k = 0; k < 5; k++)
+        *pos[k] = get_int(r);
+    if (!r->ok || !t->filename || !t->message || !t->callee) return r->ok = false;
+    return get_frames(r, t->row, t->col, t->end_row, t->end_col, &t->frame_lines, &t->nframe);
+}
+
 static bool get_diag(Reader *r, Diagnostic *d) {
     char *code = get_str(r, false);
     d->rule = code ? rules_find(code) : NULL;
@@ -926,29 +981,18 @@ static bool get_diag(Reader *r, Diagnostic *d) {
     d->recipe = known;
     bool recipe_ok = !recipe || known;
     free(recipe);
-    uint32_t nframe = get_u32(r);
     /* What rules_emit guarantees and the reporters rely on. */
-    bool shape_ok = d->rule && d->message && recipe_ok && d->row >= 1 && d->col >= 1 &&
-                    d->end_row >= d->row && nframe >= 1 && nframe <= DIAG_FRAME_MAX;
+    bool shape_ok = d->rule && d->message && recipe_ok;
     if (!r->ok || !shape_ok) return r->ok = false;
-    d->frame_lines = util_xcalloc(nframe, sizeof *d->frame_lines);
-    d->nframe = (int)nframe;
-    for (int k = 0; k < d->nframe && r->ok; k++)
-        d->frame_lines[k] = get_str(r, false);
-    if (!r->ok) return false;
-    /* columns inside the lines shown (the text format pads a caret out to them) */
-    int last = d->end_row - d->row;
-    if ((size_t)d->col - 1 > strlen(d->frame_lines[0]) ||
-        (last < d->nframe && (size_t)d->end_col - 1 > strlen(d->frame_lines[last])) ||
-        (last == 0 && d->end_col < d->col))
-        return r->ok = false;
+    if (!get_frames(r, d->row, d->col, d->end_row, d->end_col, &d->frame_lines, &d->nframe))
+        return false;
     if (!get_fix(r, d)) return false;
     /* The flagged bytes; run.c gives a finding with a recipe the file's text, as rules_emit. */
     d->site.start = get_u32(r), d->site.end = get_u32(r);
     if (d->site.end < d->site.start) r->ok = false;
     d->cex = get_result(r);
     d->no_cex = get_str(r, true);
-    return r->ok;
+    return r->ok && get_there(r, d);
 }
 
 bool cache_decode(const uint8_t secret[16], const Hash128 *expect, const uint8_t *buf, size_t n,

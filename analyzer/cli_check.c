@@ -16,6 +16,7 @@
 #include "noqa_add.h"
 #include "problem.h"
 #include "realdir.h"
+#include "relocate.h"
 #include "report.h"
 #include "run.h"
 
@@ -768,7 +769,8 @@ static bool fix_stage(Settings *s, DiagList *diags, DiagList *fixed, CexPool *ce
     if (!s->o->no_verify)
         cex_attach(cex, diags->items, diags->len, true, s->o->report.unsafe_fixes == 1);
     bool failed = run_fixes(s, diags, fixed);
-    drop_unfixable(s, diags); /* those of a fixed file's new text */
+    drop_unfixable(s, diags); /* those of a fixed file's new text, */
+    relocate_findings(diags, s->files, (const bool(*)[64])s->enabled); /* and moved */
     return failed;
 }
 
@@ -914,7 +916,7 @@ int cli_check(int argc, char **argv) {
         fprintf(stderr, "warning: No Python files found under the given path(s)\n");
     o.report.no_files = !files.len;
     o.report.stdin_name = stdin_name(&files, &o);
-    diag_sort(&diags);
+    relocate_findings(&diags, &files, (const bool(*)[64])s.enabled);
     if (o.add_noqa) {
         rc = add_noqa(&diags, failed);
         goto done;

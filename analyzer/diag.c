@@ -14,8 +14,20 @@ void diag_fix_free(DiagFix *fix) {
     free(fix);
 }
 
+void diag_there_free(DiagThere *t) {
+    if (!t) return;
+    free(t->filename);
+    free(t->message);
+    free(t->callee);
+    for (int i = 0; i < t->nframe; i++)
+        free(t->frame_lines[i]);
+    free(t->frame_lines);
+    free(t);
+}
+
 void diag_free(Diagnostic *d) {
     diag_fix_free(d->fix);
+    diag_there_free(d->there);
     free(d->filename);
     free(d->message);
     free(d->help);

@@ -35,6 +35,23 @@ typedef struct DiagFix {
     char verify_note[320]; /* verified or not: on which tables, in words */
 } DiagFix;
 
+/* A finding in another file's code that appears only with the arguments of this file's call
+ * (lint_sites.c): it is reported at the call, and the run moves it to that code when it
+ * analyses that file too (relocate.h). */
+typedef struct DiagThere {
+    char *filename;          /* the callee's file, as the import found it */
+    char *message;           /* the finding as the rule worded it there */
+    char *callee;            /* the call's function, as written at the call: `scorer.predict` */
+    int row, col, end_row, end_col;
+    int noqa_row;            /* a `# noqa` of that file covering it: its row (0: none) */
+    char **frame_lines;      /* that file's lines row..end_row (at most DIAG_FRAME_MAX) */
+    int nframe;
+    /* The finding is reported there now (relocate.c): these fields hold the call's place and
+     * the message and lines the finding had there, cell its notebook cell. */
+    bool moved;
+    int cell;
+} DiagThere;
+
 typedef struct Diagnostic {
     const struct Rule *rule; /* rules.h; never NULL */
     const char *code;        /* rule->code, for code that needs no more of the rule */
@@ -53,6 +70,7 @@ typedef struct Diagnostic {
     char **frame_lines;      /* source lines row..end_row (at most DIAG_FRAME_MAX) */
     DiagFix *fix;            /* NULL: no fix */
     int nframe;
+    DiagThere *there;        /* found in another file's code for this call (NULL: its own) */
 } Diagnostic;
 
 enum { DIAG_FRAME_MAX = 6 };
@@ -64,6 +82,7 @@ typedef Array(Diagnostic) DiagList;
 
 void diag_free(Diagnostic *d);
 void diag_fix_free(DiagFix *fix);
+void diag_there_free(DiagThere *there);
 void diag_list_free(DiagList *list);
 /* By filename, cell, row, column, code: output order never depends on thread scheduling. */
 void diag_sort(DiagList *list);

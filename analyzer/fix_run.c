@@ -100,6 +100,7 @@ static void warn_misranked(const DiagList *diags, size_t from, size_t to, const 
 static bool changed(const Source *src, const DiagList *diags, size_t from, size_t to) {
     for (size_t i = from; i < to; i++) {
         const Diagnostic *d = &diags->items[i];
+        if (d->there && d->there->moved) continue; /* its text is the call's file's */
         for (size_t k = 0; d->fix && k < d->fix->edits.len; k++)
             if (d->fix->edits.items[k].end > src->len) return true;
         size_t len;
@@ -176,8 +177,10 @@ static bool fix_file(DiagList *diags, size_t from, size_t to, const FixRunOption
             ok = false;
         } else {
             warn_misranked(diags, from, to, done);
+            /* (a finding moved here from a call is kept, at its place in the text before: the
+             * call's file is not analysed again) */
             for (size_t i = from; i < to; i++)
-                stale[i] = !done[i];
+                stale[i] = !done[i] && !(diags->items[i].there && diags->items[i].there->moved);
             for (size_t i = 0; i < fresh.len; i++)
                 array_push(remaining, fresh.items[i]);
             fresh.len = 0;

@@ -3,8 +3,12 @@
  * event's site). The rules run over each site's events on their own, and over the events of
  * those functions analysed alone (as their own file sees them): a finding that the callee's
  * code shows alone is its own file's to report; one that appears only with this call's
- * arguments is reported at the call, naming the place in the callee. */
+ * arguments is reported at the call, naming the place in the callee, and remembers that place
+ * (with the callee file's `# noqa` there): the run reports it there when it analyses that file
+ * too (relocate.h). */
 #include "lint_sites.h"
+
+#include "suppress.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,14 +31,47 @@ static bool same_place(const DiagList *list, const Diagnostic *d) {
     return false;
 }
 
-/* Re-emits a finding made in the callee's code at the call of this file. */
+/* The row of a `# noqa` of the callee's file covering d there (0: none): the events of the call
+ * ran that file's code, so one of them holds its tree. */
+static int noqa_there(const Facts *facts, const Source *src, TSNode site, const Diagnostic *d) {
+    for (size_t j = 0; j < facts->events.len; j++) {
+        const FactEvent *e = &facts->events.items[j];
+        const Source *there = e->node.tree ? source_of(src, e->node.tree) : NULL;
+        if (!ts_node_eq(e->site, site) || !there || strcmp(there->path, d->filename)) continue;
+        Parsed p = {.root = ts_tree_root_node(e->node.tree), .src = there};
+        NoqaList noqa;
+        suppress_collect(&noqa, &p);
+        int row = suppress_covering_row(&noqa, d->code, d->row);
+        suppress_free(&noqa);
+        return row;
+    }
+    return 0;
+}
+
+/* Re-emits a finding made in the callee's code at the call of this file, keeping where it lies
+ * there (d's place and lines, taken) for the run to report it there (relocate.h). */
 static void report_at_site(const Facts *facts, const Source *src, TSNode site, Diagnostic *d,
                            DiagList *out) {
-    size_t flen;
+    size_t flen, before = out->len;
     const char *fn = parse_text(src, parse_field(site, "function"), &flen);
     RuleContext ctx = {.facts = facts, .src = src, .rule = d->rule, .out = out};
-    rules_emit(&ctx, site, d->recipe, d->help, "%s (in `%.*s`, at %s:%d:%d, with the arguments of this call)",
-               d->message, (int)flen, fn, d->filename, d->row, d->col);
+    rules_emit(&ctx, site, d->recipe, d->help,
+               "%s (in `%.*s`, at %s:%d:%d, with the arguments of this call)", d->message,
+               (int)flen, fn, d->filename, d->row, d->col);
+    if (out->len == before) return; /* (one finding per rule at a call) */
+    DiagThere *t = util_xcalloc(1, sizeof *t);
+    *t = (DiagThere){.filename = d->filename,
+                     .message = d->message,
+                     .callee = util_xstrndup(fn, flen),
+                     .row = d->row,
+                     .col = d->col,
+                     .end_row = d->end_row,
+                     .end_col = d->end_col,
+                     .noqa_row = noqa_there(facts, src, site, d),
+                     .frame_lines = d->frame_lines,
+                     .nframe = d->nframe};
+    d->filename = d->message = NULL, d->frame_lines = NULL, d->nframe = 0;
+    out->items[before].there = t;
 }
 
 /* Is i the first event of its call (each site once, in the order they were reached)? */

@@ -148,6 +148,17 @@ void suppress_apply(NoqaList *list, DiagList *diags, size_t from) {
     diags->len = keep;
 }
 
+int suppress_covering_row(const NoqaList *list, const char *code, int row) {
+    for (size_t k = 0; k < list->len; k++) {
+        const NoqaDirective *d = &list->items[k];
+        if (!d->file_level && d->row != row) continue;
+        if (d->blanket) return d->row;
+        for (size_t i = 0; i < d->codes.len; i++)
+            if (!strcmp(d->codes.items[i].code, code)) return d->row;
+    }
+    return 0;
+}
+
 void suppress_free(NoqaList *list) {
     for (size_t i = 0; i < list->len; i++) {
         for (size_t k = 0; k < list->items[i].codes.len; k++)

@@ -33,6 +33,9 @@ void suppress_collect(NoqaList *out, const Parsed *p);
  * starting on its row; a file-level one every finding), marking the directives used. */
 void suppress_apply(NoqaList *list, DiagList *diags, size_t from);
 void suppress_free(NoqaList *list);
+/* The row of a directive that covers a finding of `code` starting on `row` (0: none), marking
+ * nothing: for a finding another file's analysis made in this file's code (lint_sites.c). */
+int suppress_covering_row(const NoqaList *list, const char *code, int row);
 
 /* Parses one comment's text; true when it holds a directive (fills d->blanket/codes/file_level
  * except `comment` and `row`). `own_line`: nothing but whitespace precedes it on its line. */

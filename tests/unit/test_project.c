@@ -269,9 +269,19 @@ START_TEST(files_report_in_one_run_what_each_reports_alone) {
     /* via b_mod (AXIS bound) and via presets (dim 1) fire; via a_mod (AXIS not yet bound when
      * b_mod reads it) and Scorer(-1) do not: 4 + 4 files */
     ck_assert_int_eq(firing, 8);
+    /* The users only: with the modules in the run, their findings would be reported in the
+     * modules' code, once (relocate.h; below). */
+    const char *argv[32] = {"check", "--isolated", "--no-verify", "--no-cache", "--threads", "1",
+                            "--output-format", "concise"};
+    int argc = 8;
+    char *users[16];
+    for (int i = 0; i < 16; i++) {
+        const char *mods[] = {"a_mod", "b_mod", "presets", "helper"};
+        argv[argc++] = users[i] = util_xasprintf("%s/user%d_%s.py", dir, i / 4, mods[i % 4]);
+    }
     for (int threads = 1; threads <= 2; threads++) {
-        CliRun r = RUN("check", "--isolated", "--no-verify", "--no-cache", "--threads",
-                       threads == 1 ? "1" : "2", "--output-format", "concise", dir);
+        argv[5] = threads == 1 ? "1" : "2";
+        CliRun r = harness_run(argv, NULL, NULL);
         char *got = finding_lines(r.out);
         if (strcmp(got, expected) != 0) fprintf(stderr, "alone:\n%sone run:\n%s", expected, got);
         ck_assert_msg(!strcmp(got, expected), "%d thread(s): not what each file reports alone",
@@ -279,6 +289,25 @@ START_TEST(files_report_in_one_run_what_each_reports_alone) {
         free(got);
         harness_run_free(&r);
     }
+    /* the whole directory: each finding in the module's code, named by its first user */
+    CliRun r = RUN("check", "--isolated", "--no-verify", "--no-cache", "--threads", "2",
+                   "--output-format", "concise", dir);
+    char *got = finding_lines(r.out);
+    char *want = util_xasprintf(
+        "%s/b_mod.py:7:12: LL104 %.*s (with the arguments of the call of `score` at "
+        "%s/user0_b_mod.py:9:12)\n"
+        "%s/helper.py:9:16: LL104 %.*s (with the arguments of the call of `DEFAULT.score` at "
+        "%s/user0_presets.py:9:12)\n",
+        dir, (int)(strstr(expected, " (in `") - strstr(expected, "LL104 ") - 6),
+        strstr(expected, "LL104 ") + 6, dir, dir,
+        (int)(strstr(expected, " (in `") - strstr(expected, "LL104 ") - 6),
+        strstr(expected, "LL104 ") + 6, dir);
+    ck_assert_str_eq(got, want);
+    free(want);
+    free(got);
+    harness_run_free(&r);
+    for (int i = 0; i < 16; i++)
+        free(users[i]);
     free(expected);
     free(alone);
     tmp_remove(dir);
