@@ -46,6 +46,7 @@ static Fact keras_model(Interp *in, const Args *a) {
     Fact m = fact_object(FO_CALLABLE, 0, out.origin);
     m.op = (uint8_t)op;
     m.op_dim = -1;
+    m.batch_first = true; /* built on keras.Input: its outputs are batches */
     return m;
 }
 
