@@ -808,6 +808,13 @@ static char lib_family(const char *q, const char **fn) {
     return 0;
 }
 
+/* An optimizer or a learning-rate scheduler: torch.optim's, transformers' get_*_schedule*. */
+static bool training_state(const char *q) {
+    return !strncmp(q, "torch.optim.", 12) ||
+           ((!strncmp(q, "transformers.get_", 17) || !strncmp(q, "transformers.optimization.get_", 30)) &&
+            strstr(q, "schedule"));
+}
+
 /* No-op library calls: printing, logging, progress bars, seeding, warnings. */
 static bool lib_is_noop(const char *q) {
     static const char *const pre[] = {"logging.", "warnings.", "tqdm.", "torch.manual_seed",
@@ -1006,12 +1013,13 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
         a->used = ~0u;
         return exec_arg(a, 0, "model") ? exec_arg(a, 0, "model") : exec_fail_at(r, a->at, "%s() of nothing", q);
     }
-    if (!strncmp(q, "torch.optim.", 12)) { /* an optimizer or scheduler: training state no score reads */
+    if (training_state(q)) { /* an optimizer or scheduler: training state no score reads */
         a->used = ~0u;
         return exec_object(r, "optimizer");
     }
     ExecValue *nn = exec_nn_new(r, q, a);
     if (!nn && !r->failed) nn = exec_nn_sampler(r, q, a);
+    if (!nn && !r->failed) nn = exec_nn_training(r, q, a);
     if (nn || r->failed) return nn;
     static const char *const modules[][2] = {{"torch.nn.LogSoftmax", "torch.nn.functional.log_softmax"},
                                              {"torch.nn.Softmax", "torch.nn.functional.softmax"},
