@@ -159,7 +159,8 @@ struct Fact {
                            head/tail its positions (the same either way), until a subscript
                            says which ([:, :-1]) or forgets them (facts_expr.c) */
     bool batch_first : 1;  /* a tensor of unknown rank whose axis 0 is its batch, whatever the
-                              rank: a keras model's output (keras runs models on batches);
+                              rank: a keras model's output (keras.Model, keras.Sequential:
+                              keras runs models on batches);
                               FO_CALLABLE: a model whose outputs are such tensors. Kept by
                               what keeps every axis (elementwise), dropped by the rest */
     bool pads_ignored : 1; /* token ids: a negative sentinel written over the pads only

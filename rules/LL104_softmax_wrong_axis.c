@@ -182,9 +182,9 @@ const Rule rule_LL104 = {
         "per row, lp[arange(n), labels]: that pick says the array is [rows, classes]. A flax\n"
         "module of the project that embeds its input (nn.Embed(V, d)(x)) and returns a head\n"
         "over the same V (nn.Dense(V)) is a language model: apply() on any input gives\n"
-        "[B, T, V] logits. A keras functional model (keras.Model(inputs, Dense(n)(x))) runs on\n"
-        "batches: axis 0 of model(x) or model.predict(x) is the batch whatever the rank, so\n"
-        "softmax over axis 0 of its raw scores is flagged.\n"
+        "[B, T, V] logits. A keras model (keras.Model(inputs, Dense(n)(x)), a Sequential ending\n"
+        "in Dense(n)) runs on batches: axis 0 of model(x) or model.predict(x) is the batch\n"
+        "whatever the rank, so softmax over axis 0 of its raw scores is flagged.\n"
         "When the layout is not known (a tensor of unknown rank, a classifier's logits that\n"
         "may be a reranker's [batch, 1] score, a similarity matrix, the logits of a model\n"
         "known only by its name and fed no token ids, e.g. pixels) nothing is reported.",
