@@ -106,6 +106,7 @@ typedef struct {
     ExecValue **keys, **vals;
     int n, cap;
     ExecValue *factory; /* a defaultdict's default_factory (NULL: a plain dict) */
+    bool counter;       /* a collections.Counter: a missing key reads 0, and is not stored */
 } ExecDict;
 
 struct ExecValue {

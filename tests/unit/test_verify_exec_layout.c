@@ -2,7 +2,7 @@
  * tensor layouts (F.pad, repeat, expand, one_hot and matmul, np.tile and np.dot, ufunc reduces,
  * nanprod, integer casts, einops, linspace), transformers' collators, torch's seeded draws, chat
  * templates, torch's chunk / split and nn.init, and Python (generators, %-formatting,
- * copy.deepcopy, json.dumps). Each flagged
+ * copy.deepcopy, json.dumps, collections.Counter, dict equality). Each flagged
  * raw-logit sum keeps its value through them: every candidate's script_score is recomputed
  * from the reported table. */
 #define _DEFAULT_SOURCE /* mkstemp */
@@ -46,6 +46,7 @@ static const struct {
     {TEST_DATA_DIR "/exec/pieces_and_init.py",
      "torch.nn.init.normal_ at line 20: keeps the layer's stand-in values (a deterministic stand-in for a "
      "random initialisation)"},
+    {TEST_DATA_DIR "/exec/counter_most_common.py", NULL},
 };
 
 START_TEST(python_and_library_calls_run) {
