@@ -23,6 +23,10 @@ const Contract contracts_tensorflow[] = {
      * compile(optimizer, loss), which trains it on loss(y, model(x)) */
     {"Model", LIB_TF, FORM_FUNC, OP_KERAS_MODEL, -1, -1},
     {"compile", 0, FORM_MODULE, OP_KERAS_COMPILE, -1, -1},
+    /* model.predict(x, batch_size=...): the model run on x batch by batch, its outputs joined
+     * along the batch, as model(x) gives them */
+    {"predict", 0, FORM_MODULE, OP_MODEL_CALL, -1, -1},
+    {"predict_on_batch", 0, FORM_MODULE, OP_MODEL_CALL, -1, -1},
     /* tf.debugging.assert_near(x, y): x and y close, or an InvalidArgumentError */
     {"assert_near", LIB_TF, FORM_FUNC, OP_CLOSE, -1, -1},
     {NULL, 0, 0, OP_NONE, 0, 0}};

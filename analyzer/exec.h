@@ -106,6 +106,7 @@ typedef struct {
     ExecValue **keys, **vals;
     int n, cap;
     ExecValue *factory; /* a defaultdict's default_factory (NULL: a plain dict) */
+    bool counter;       /* a collections.Counter: a missing key reads 0, and is not stored */
 } ExecDict;
 
 struct ExecValue {
@@ -713,6 +714,8 @@ ExecValue *exec_stand_session(ExecRun *r, const char *m, ExecArgs *a);
 /* torch.nn.Linear / LayerNorm / RMSNorm / Dropout / activations / Sequential (NULL with
  * r->failed unset: not one of them), a call of one, a method of one. */
 ExecValue *exec_nn_new(ExecRun *r, const char *q, ExecArgs *a);
+/* torch.nn.init's initialisers, clip_grad_norm_ (exec_nn.c); NULL with r->failed unset: not one */
+ExecValue *exec_nn_training(ExecRun *r, const char *q, ExecArgs *a);
 ExecValue *exec_nn_call(ExecRun *r, ExecValue *layer, ExecValue **args, int nargs, int nkw, TSNode at);
 ExecValue *exec_nn_method(ExecRun *r, ExecValue *layer, const char *m, ExecArgs *a);
 /* A model output's last_hidden_state / hidden_states; the toy config's hidden_size and layer

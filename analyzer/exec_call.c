@@ -731,7 +731,63 @@ static ExecValue *list_method(ExecRun *r, ExecValue *l, const char *m, ExecArgs 
     return exec_fail_as(r, python_method(exec_kind_name(l), m) ? XF_GAP : XF_KIND, a->at, "unsupported call list.%s", m);
 }
 
+/* collections.Counter(iterable): a dict of each element's count, in the order first seen, whose
+ * missing keys read 0; Counter(mapping): the counts given. */
+static ExecValue *counter_new(ExecRun *r, ExecArgs *a) {
+    ExecValue *d = exec_new(r, XV_DICT), *src = exec_arg(a, 0, "iterable");
+    if (!d) return NULL;
+    d->dict.counter = true;
+    if (src && src->kind == XV_DICT) {
+        for (int i = 0; i < src->dict.n; i++)
+            if (!exec_dict_set(r, &d->dict, src->dict.keys[i], src->dict.vals[i])) return NULL;
+        return d;
+    }
+    ExecValue *it = src && src->kind != XV_NONE ? exec_iterate(r, src, a->at) : NULL;
+    if (src && src->kind != XV_NONE && !it) return NULL;
+    for (int i = 0; it && i < it->seq.n; i++) {
+        ExecValue *seen = exec_dict_get(&d->dict, it->seq.items[i]);
+        int64_t n = 0;
+        if (seen && !exec_as_int(seen, &n)) return exec_fail_at(r, a->at, "Counter() of a count that is no integer");
+        if (!exec_dict_set(r, &d->dict, it->seq.items[i], exec_int(r, n + 1))) return NULL;
+    }
+    return d;
+}
+
+/* collections.Counter(...), collections.defaultdict(factory). */
+static ExecValue *counting_dict(ExecRun *r, const char *q, ExecArgs *a) {
+    if (!strcmp(q, "collections.Counter")) return counter_new(r, a);
+    ExecValue *d = exec_new(r, XV_DICT);
+    if (d) d->dict.factory = exec_arg(a, 0, "default_factory");
+    return d;
+}
+
+/* counter.most_common(n=None): (element, count) pairs, the highest counts first, ties in the
+ * order first seen (a stable sort, as Python's). */
+static ExecValue *most_common(ExecRun *r, ExecValue *d, ExecArgs *a) {
+    int64_t n = d->dict.n;
+    ExecValue *nv = exec_arg(a, 0, "n");
+    if (nv && nv->kind != XV_NONE && (!exec_as_int(nv, &n) || n < 0)) return exec_fail_at(r, a->at, "most_common(n)");
+    int *order = exec_alloc(r, (size_t)(d->dict.n ? d->dict.n : 1) * sizeof *order);
+    if (!order) return NULL;
+    for (int i = 0; i < d->dict.n; i++) {
+        if (!exec_is_number(d->dict.vals[i])) return exec_fail_at(r, a->at, "most_common() of counts that are no numbers");
+        int j = i;
+        for (; j > 0 && exec_number(d->dict.vals[order[j - 1]]) < exec_number(d->dict.vals[i]); j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
+    ExecValue *l = new_list(r, XV_LIST);
+    for (int i = 0; l && i < d->dict.n && i < n; i++) {
+        ExecValue *pair = new_list(r, XV_TUPLE);
+        if (!pair || !exec_seq_push(r, &pair->seq, d->dict.keys[order[i]]) ||
+            !exec_seq_push(r, &pair->seq, d->dict.vals[order[i]]) || !exec_seq_push(r, &l->seq, pair))
+            return NULL;
+    }
+    return l;
+}
+
 static ExecValue *dict_method(ExecRun *r, ExecValue *d, const char *m, ExecArgs *a) {
+    if (!strcmp(m, "most_common")) return most_common(r, d, a);
     if (!strcmp(m, "get")) {
         ExecValue *k = exec_arg(a, 0, NULL);
         ExecValue *v = k ? exec_dict_get(&d->dict, k) : NULL;
@@ -806,6 +862,13 @@ static char lib_family(const char *q, const char **fn) {
     }
     *fn = q;
     return 0;
+}
+
+/* An optimizer or a learning-rate scheduler: torch.optim's, transformers' get_*_schedule*. */
+static bool training_state(const char *q) {
+    return !strncmp(q, "torch.optim.", 12) ||
+           ((!strncmp(q, "transformers.get_", 17) || !strncmp(q, "transformers.optimization.get_", 30)) &&
+            strstr(q, "schedule"));
 }
 
 /* No-op library calls: printing, logging, progress bars, seeding, warnings. */
@@ -1006,12 +1069,13 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
         a->used = ~0u;
         return exec_arg(a, 0, "model") ? exec_arg(a, 0, "model") : exec_fail_at(r, a->at, "%s() of nothing", q);
     }
-    if (!strncmp(q, "torch.optim.", 12)) { /* an optimizer or scheduler: training state no score reads */
+    if (training_state(q)) { /* an optimizer or scheduler: training state no score reads */
         a->used = ~0u;
         return exec_object(r, "optimizer");
     }
     ExecValue *nn = exec_nn_new(r, q, a);
     if (!nn && !r->failed) nn = exec_nn_sampler(r, q, a);
+    if (!nn && !r->failed) nn = exec_nn_training(r, q, a);
     if (nn || r->failed) return nn;
     static const char *const modules[][2] = {{"torch.nn.LogSoftmax", "torch.nn.functional.log_softmax"},
                                              {"torch.nn.Softmax", "torch.nn.functional.softmax"},
@@ -1040,11 +1104,7 @@ static ExecValue *call_lib_qual(ExecRun *r, const char *q, ExecArgs *a) {
         a->used = ~0u;
         return exec_stand_pretrained(r, q, a->kw, a->kwv, a->nkw);
     }
-    if (!strcmp(q, "collections.defaultdict")) {
-        ExecValue *d = exec_new(r, XV_DICT);
-        if (d) d->dict.factory = exec_arg(a, 0, "default_factory");
-        return d;
-    }
+    if (!strcmp(q, "collections.Counter") || !strcmp(q, "collections.defaultdict")) return counting_dict(r, q, a);
     if (!strcmp(q, "dataclasses.field")) { /* a dataclass field's default, or its factory's value */
         ExecValue *d = exec_arg(a, -1, "default"), *f = exec_arg(a, -1, "default_factory");
         a->used = ~0u;

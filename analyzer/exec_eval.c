@@ -548,6 +548,7 @@ ExecValue *exec_subscript(ExecRun *r, ExecValue *v, ExecValue *idx, TSNode at) {
         return seq_index(r, v, idx, at);
     case XV_DICT: {
         ExecValue *x = exec_dict_get(&v->dict, idx);
+        if (!x && v->dict.counter) return exec_int(r, 0);
         if (!x && v->dict.factory && v->dict.factory->kind != XV_NONE) { /* defaultdict */
             x = exec_call_value(r, v->dict.factory, NULL, 0, NULL, NULL, 0, at);
             if (x && !exec_dict_set(r, &v->dict, idx, x)) return NULL;

@@ -217,7 +217,13 @@ static const char *const accel_identity[] = {"unwrap_model", "prepare", "prepare
                                              "setup", "setup_module", "setup_dataloaders", "to_device", "all_gather",
                                              "all_reduce"};
 static const char *const accel_inert[] = {"wait_for_everyone", "print", "log", "backward", "end_training",
-                                          "free_memory", "init_trackers", "barrier", "log_dict", "seed_everything"};
+                                          "free_memory", "init_trackers", "barrier", "log_dict", "seed_everything",
+                                          /* files the run never reads back */
+                                          "save_model", "save_state", "save"};
+/* Methods that give a context the block runs in unchanged on one process (gradient accumulation,
+ * mixed precision, the main process first). */
+static const char *const accel_context[] = {"accumulate", "autocast", "no_sync", "main_process_first",
+                                            "local_main_process_first"};
 
 /* Is m a method Lightning's Fabric has and accelerate's Accelerator has not? */
 bool exec_host_fabric_method(const char *m) {
@@ -257,6 +263,11 @@ ExecValue *exec_host_accelerator_call(ExecRun *r, const char *m, ExecArgs *a) {
         if (!strcmp(m, accel_inert[i])) {
             a->used = ~0u;
             return exec_none();
+        }
+    for (size_t i = 0; i < sizeof accel_context / sizeof *accel_context; i++)
+        if (!strcmp(m, accel_context[i])) {
+            a->used = ~0u;
+            return exec_object(r, "context");
         }
     bool identity = false;
     for (size_t i = 0; i < sizeof accel_identity / sizeof *accel_identity; i++)

@@ -1,6 +1,7 @@
 /* exec_layout: tensor kernels that lay a tensor's values out anew for the concrete interpreter:
  * repeat / tile / expand / broadcast_to, matrix products (torch.matmul, mm, bmm, dot, np.dot),
- * F.one_hot, F.pad (constant), triu / tril and einops.rearrange of named axes. Each follows the library's
+ * F.one_hot, F.pad (constant), triu / tril, torch's chunk / split into pieces, and
+ * einops.rearrange of named axes. Each follows the library's
  * shape rules and raises where it raises; values are copied, never recomputed, except the
  * products (summed exactly, rounded once to the dtype). */
 #include <stdint.h>
@@ -168,7 +169,49 @@ static ExecValue *k_triangle(ExecRun *r, ExecTensor *t, bool upper, ExecArgs *a)
     return tv(r, o);
 }
 
+/* t[:, ..., start:stop] along dim: one piece of a chunk or split. */
+static ExecValue *piece(ExecRun *r, ExecTensor *t, int dim, int64_t start, int64_t stop) {
+    ExecValue *idx = exec_new(r, XV_TUPLE);
+    for (int k = 0; idx && k <= dim; k++) {
+        ExecValue *sl = exec_new(r, XV_SLICE);
+        if (!sl) return NULL;
+        if (k == dim) sl->slice.start = exec_int(r, start), sl->slice.stop = exec_int(r, stop);
+        if (!exec_seq_push(r, &idx->seq, sl)) return NULL;
+    }
+    return idx ? exec_tensor_index(r, t, idx) : NULL;
+}
+
+/* torch's x.chunk(chunks, dim=0): pieces of ceil(size / chunks) along dim (fewer when they
+ * run out); x.split(size, dim=0): pieces of size (the last one shorter), or of each size of a
+ * list, which must add up to the axis. A tuple of views, copied here. */
+static ExecValue *k_pieces(ExecRun *r, ExecTensor *t, bool chunk, ExecArgs *a) {
+    int64_t d, each = 0;
+    int dim;
+    ExecValue *sizes = chunk ? NULL : exec_arg(a, 0, "split_size");
+    bool listed = sizes && (sizes->kind == XV_LIST || sizes->kind == XV_TUPLE);
+    if (chunk ? !exec_arg_int(r, a, 0, "chunks", 0, &each) : !listed && !exec_arg_int(r, a, 0, "split_size", 0, &each))
+        return NULL;
+    if (!exec_arg_int(r, a, 1, "dim", 0, &d) || !exec_norm_dim(r, t->ndim, d, &dim)) return NULL;
+    int64_t n = t->shape[dim];
+    if (!listed && each <= 0) return exec_fail_at(r, a->at, "%s() into %lld", chunk ? "chunk" : "split", (long long)each);
+    if (chunk) each = (n + each - 1) / each;
+    ExecValue *all = exec_new(r, XV_TUPLE);
+    int64_t start = 0;
+    for (int i = 0; all && (listed ? i < sizes->seq.n : start < n || (!i && !n)); i++) {
+        int64_t len = each;
+        if (listed && !exec_as_int(sizes->seq.items[i], &len)) return exec_fail_at(r, a->at, "split() sizes");
+        int64_t stop = listed || start + len < n ? start + len : n;
+        if (len < 0 || stop > n) return exec_fail_at(r, a->at, "split() sizes past the axis");
+        ExecValue *p = piece(r, t, dim, start, stop);
+        if (!p || !exec_seq_push(r, &all->seq, p)) return NULL;
+        start = stop;
+    }
+    if (listed && start != n) return exec_fail_at(r, a->at, "split() sizes that do not add up to the axis");
+    return all;
+}
+
 ExecValue *exec_layout_method(ExecRun *r, ExecTensor *t, const char *fn, ExecArgs *a) {
+    if ((!strcmp(fn, "chunk") || !strcmp(fn, "split")) && !t->numpy) return k_pieces(r, t, fn[0] == 'c', a);
     if (!strcmp(fn, "triu") || !strcmp(fn, "tril")) return k_triangle(r, t, fn[3] == 'u', a);
     if (!strcmp(fn, "repeat") && !t->numpy) return k_repeat(r, t, a, false);
     if (!strcmp(fn, "tile")) return k_repeat(r, t, a, true);

@@ -10,6 +10,9 @@
  *  - a Linear's weight is the identity (out x in: 1 where the row equals the column), its bias
  *    0; a norm's weight 1 and bias 0 (torch's initial values); Dropout is the identity (as in
  *    eval mode);
+ *  - torch.nn.init's random initialisers (normal_, xavier_uniform_, ...) leave a layer's
+ *    stand-in weights as they were; its constant ones (zeros_, ones_, constant_) fill them;
+ *    no gradient is taken, so clip_grad_norm_ clips nothing (a norm of 0);
  *  - a sampler draws the most probable outcome (ties: the first). */
 #include <math.h>
 #include <stdio.h>
@@ -511,6 +514,51 @@ ExecValue *exec_nn_dist_method(ExecRun *r, ExecValue *dist, const char *m, ExecA
         return exec_tensor_value(r, out);
     }
     return exec_fail_as(r, XF_GAP, a->at, "unsupported call of a Categorical's %s()", m);
+}
+
+/* torch.nn.init.NAME_(tensor, ...), in place, the tensor returned: a constant fill is done; a
+ * random draw keeps the values the tensor holds (a layer's stand-in weights, which the reported
+ * table lets anyone recompute, where a draw of torch's normal_ would not). NULL with r->failed
+ * unset: not one of them. */
+static ExecValue *init_in_place(ExecRun *r, const char *q, ExecArgs *a) {
+    static const char *const random[] = {"normal_", "uniform_", "trunc_normal_", "xavier_normal_",
+                                         "xavier_uniform_", "kaiming_normal_", "kaiming_uniform_",
+                                         "orthogonal_"};
+    const char *prefix = "torch.nn.init.", *name = q + strlen(prefix);
+    if (strncmp(q, prefix, strlen(prefix))) return NULL;
+    double fill = !strcmp(name, "zeros_") ? 0 : 1;
+    bool constant = !strcmp(name, "zeros_") || !strcmp(name, "ones_") || !strcmp(name, "constant_");
+    bool drawn = false;
+    for (size_t i = 0; i < sizeof random / sizeof *random; i++)
+        drawn |= !strcmp(name, random[i]);
+    if (!constant && !drawn) return NULL;
+    ExecValue *x = exec_arg(a, 0, "tensor");
+    if (!x || x->kind != XV_TENSOR) return exec_fail_at(r, a->at, "%s() of no tensor", q);
+    if (!strcmp(name, "constant_")) {
+        ExecValue *v = exec_arg(a, 1, "val");
+        if (!v || !exec_is_number(v)) return exec_fail_at(r, a->at, "%s() of no number", q);
+        fill = exec_number(v);
+    }
+    a->used = ~0u; /* a draw's mean, std, bounds, gain, generator: the values are kept */
+    if (drawn)
+        return exec_stand_in(r, a->at, q, "keeps the layer's stand-in values (a deterministic "
+                                          "stand-in for a random initialisation)")
+                   ? x
+                   : NULL;
+    if (!exec_work(r, x->t->n)) return NULL;
+    for (int i = 0; i < x->t->n; i++)
+        x->t->data[i] = exec_round(x->t->dtype, fill);
+    return x;
+}
+
+ExecValue *exec_nn_training(ExecRun *r, const char *q, ExecArgs *a) {
+    if (!strcmp(q, "torch.nn.utils.clip_grad_norm_") || !strcmp(q, "torch.nn.utils.clip_grad_value_")) {
+        /* backward() takes no gradient here (no score reads one): nothing to clip, a norm of 0 */
+        a->used = ~0u;
+        ExecTensor *norm = strstr(q, "norm") ? exec_tensor_new(r, XD_F32, 0, (int[]){0}, false) : NULL;
+        return norm ? exec_tensor_value(r, norm) : r->failed ? NULL : exec_none();
+    }
+    return init_in_place(r, q, a);
 }
 
 ExecValue *exec_nn_sampler(ExecRun *r, const char *q, ExecArgs *a) {

@@ -419,6 +419,13 @@ bool exec_equal(ExecValue *a, ExecValue *b) {
         for (int i = 0; i < a->seq.n; i++)
             if (!exec_equal(a->seq.items[i], b->seq.items[i])) return false;
         return true;
+    case XV_DICT: /* the same keys, each with an equal value, in any order */
+        if (a->dict.n != b->dict.n) return false;
+        for (int i = 0; i < a->dict.n; i++) {
+            ExecValue *v = exec_dict_get(&b->dict, a->dict.keys[i]);
+            if (!v || !exec_equal(a->dict.vals[i], v)) return false;
+        }
+        return true;
     case XV_LIB:
         return !strcmp(a->lib.qual, b->lib.qual);
     default:

@@ -158,6 +158,11 @@ struct Fact {
                            output [B, T, V] or row 0 [T, V] of such logits: its rank unknown,
                            head/tail its positions (the same either way), until a subscript
                            says which ([:, :-1]) or forgets them (facts_expr.c) */
+    bool batch_first : 1;  /* a tensor of unknown rank whose axis 0 is its batch, whatever the
+                              rank: a keras model's output (keras.Model, keras.Sequential:
+                              keras runs models on batches);
+                              FO_CALLABLE: a model whose outputs are such tensors. Kept by
+                              what keeps every axis (elementwise), dropped by the rest */
     bool pads_ignored : 1; /* token ids: a negative sentinel written over the pads only
                               (labels[mask == 0] = -100) and over no other position, so
                               labels != -100 is a mask of every real token, a joined prompt's

@@ -1219,6 +1219,7 @@ Fact array_apply(Interp *in, const Applied *s, ArrayTransfer which) {
     /* a recurrent layer's layout: kept by what keeps every axis, and by the reshapes that
      * say so */
     if (s->row->op != OP_PASS && s->row->op != OP_RESHAPE) r.recurrent = false;
+    if (s->row->op != OP_PASS) r.batch_first = false; /* a transpose, a reduction over axis 0 */
     return r;
 }
 
@@ -1260,6 +1261,8 @@ Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
         r.ndim = -1;
         pad_carry(&r, &x); /* a padded batch's hidden states: the head's values are too */
         recurrent_head(&r, &x); /* over a recurrent layer's output: at its batch rows */
+        if (c.batch_first) /* a keras model's: [batch, ..., features] */
+            r.batch_first = true, r.ax_last = AX_VOCAB;
         return r;
     }
     case OP_RECURRENT_CELL:

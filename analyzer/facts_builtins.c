@@ -46,6 +46,7 @@ static Fact keras_model(Interp *in, const Args *a) {
     Fact m = fact_object(FO_CALLABLE, 0, out.origin);
     m.op = (uint8_t)op;
     m.op_dim = -1;
+    m.batch_first = true; /* built on keras.Input: its outputs are batches */
     return m;
 }
 
@@ -69,17 +70,21 @@ static Fact keras_compile(Interp *in, const Applied *s) {
 
 /* nn.Sequential(..., nn.Softmax(-1)), keras.Sequential([..., Dense(n, activation="softmax")]):
  * what its last module does; keras.Sequential() with no layers yet: a callable of no op, which
- * .add(layer) makes do what layer does (layer_added). */
-static Fact sequential_last(TSNode node, const Args *a) {
-    if (!a->npos && !a->nkw && !a->splatted) {
-        Fact none = fact_object(FO_CALLABLE, 0, node);
-        none.op = OP_NONE;
-        return none;
-    }
+ * .add(layer) makes do what layer does (layer_added). A keras model runs on batches: its
+ * outputs have the batch first (Fact.batch_first). */
+static Fact sequential_last(const Applied *s) {
+    const Args *a = s->a;
+    bool keras = s->qual && (contracts_lib_of(s->qual) & LIB_TF);
     Fact last = a->npos ? a->posf[a->npos - 1] : fact_unknown();
+    if (!a->npos && !a->nkw && !a->splatted) {
+        last = fact_object(FO_CALLABLE, 0, s->node);
+        last.op = OP_NONE;
+    }
     if (a->npos == 1 && last.obj == FO_TUPLE && !last.records && last.nelems > 0)
         last = last.elems[last.nelems - 1];
-    return last.obj == FO_CALLABLE && !a->splatted ? last : fact_unknown();
+    if (last.obj != FO_CALLABLE || a->splatted) return fact_unknown();
+    last.batch_first = keras;
+    return last;
 }
 
 /* seq.add(layer): what the Sequential does is now what its new last layer does (a layer of no
@@ -91,6 +96,7 @@ static Fact layer_added(Interp *in, const Applied *s) {
         layer = fact_object(FO_CALLABLE, 0, s->node);
         layer.op = OP_NONE;
     }
+    layer.batch_first = s->recv.batch_first; /* a keras Sequential's */
     if (parse_is(s->recv_node, "identifier") || parse_is(s->recv_node, "attribute"))
         svc_bind(in, s->recv_node, layer);
     return fact_unknown();
@@ -127,7 +133,7 @@ Fact builtins_apply(Interp *in, const Applied *s) {
         return callable ? f : fact_unknown();
     }
     case OP_SEQUENTIAL:
-        return sequential_last(node, a);
+        return sequential_last(s);
     case OP_KERAS_MODEL:
         return keras_model(in, a);
     case OP_KERAS_COMPILE:

@@ -461,7 +461,8 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
         if (recv.kinds & FK_RAW) interp_cancel_aggregate(in, &recv);
     }
     const Contract *t; /* "{} {}".format(prompt, answer), "".join(parts), TEMPLATE.format(..) */
-    if ((parse_is(parse_unparen(recv_node), "string") || labels_literal_text(&recv)) &&
+    if ((parse_is(parse_unparen(recv_node), "string") || labels_literal_text(&recv) ||
+         labels_template_filled(call, &recv)) &&
         (t = contracts_method(FORM_STRING, method, mlen))) {
         args_read(in, parse_field(call, "arguments"), &a);
         return apply_method(in, call, t, recv_node, recv, &a);

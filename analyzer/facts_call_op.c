@@ -204,6 +204,7 @@ Fact xfer_apply(Interp *in, const Applied *s) {
     case OP_UFUNC_REDUCE:
         return ufunc_reduce(in, s);
     case OP_MODEL_CALL: { /* on an object nothing is known of (the row's fallback): a model */
+        if (s->recv.obj == FO_CALLABLE) return array_callable(in, s->node, s->recv, s->a);
         Fact model = s->recv.obj == FO_MODEL ? s->recv : fact_object(FO_MODEL, 0, s->node);
         return hf_model_output(in, model, s->a, s->node);
     }

@@ -293,6 +293,7 @@ static void slice_positions(Interp *in, Fact *r, const Fact *value, TSNode slice
  * general case already). */
 static void unknown_rank_last(Fact *r, const Fact *value, const Index *ix, int nix, int ell) {
     r->recurrent = false; /* a part of a recurrent layer's output, of unknown rank: no claim */
+    r->batch_first = false; /* x[0] may have dropped the batch */
     if (nix == 1 && ix[0].kind == IX_INT) r->ax_last = value->ax_last;
     /* x[..., 0] after a keepdim gather: what is left of selected scores is positions */
     bool lead_full = true; /* x[:, 0], x[:, :, 0]: only the last axis is indexed */

@@ -553,6 +553,7 @@ Fact labels_string(Interp *in, TSNode string_node);
 /* Is it a string literal's fact, written there or bound to a name (a template kept in a module
  * constant), with nothing else made of it since? */
 bool labels_literal_text(const Fact *f);
+bool labels_template_filled(TSNode call, const Fact *recv);
 unsigned labels_model_flags(Interp *in, Fact labels, TSNode labels_node, TSNode input_node);
 /* The same for labels known only as a fact (a dict's "labels"), given whether they are the very
  * value passed as the input ids. */

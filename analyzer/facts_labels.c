@@ -46,6 +46,23 @@ bool labels_literal_text(const Fact *f) {
            (parse_is(f->origin, "string") || parse_is(f->origin, "concatenated_string"));
 }
 
+/* template.format(question=q, choice=c) with a template nothing is known of (a parameter, a
+ * configuration's field): str.format filling two values or more, text of several parts as an
+ * f-string with two interpolations is; a value the analysis knows (a tensor, a model, an
+ * object) is no template. */
+bool labels_template_filled(TSNode call, const Fact *recv) {
+    if (recv->kinds || recv->obj != FO_NONE) return false;
+    TSNode args = parse_field(call, "arguments");
+    uint32_t n = parse_is(args, "argument_list") ? ts_node_named_child_count(args) : 0;
+    int values = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode a = ts_node_named_child(args, i);
+        if (parse_is(a, "list_splat") || parse_is(a, "dictionary_splat")) return false;
+        if (!parse_is(a, "comment")) values++;
+    }
+    return values >= 2;
+}
+
 static bool ids_unmasked(const Fact *f) {
     return f->obj == FO_NONE && f->kinds == FK_IDS && !(f->flags & (FF_MASKED | FF_SHIFTED));
 }

@@ -67,6 +67,21 @@ static uint32_t default_ignore(void) {
     return text_key("-100", 4);
 }
 
+/* A loss's (y_true, y_pred) order: keras's take the targets first, torch's and tf.nn's
+ * (with labels=) second. */
+static bool targets_first(unsigned op) {
+    return op == OP_KERAS_CE || op == OP_KERAS_CE_CLASS;
+}
+
+/* The key of the target value a loss ignores: torch's ignore_index (-100 by default), keras's
+ * ignore_class (None by default: none, a key no buffer's fill has). */
+static uint32_t loss_ignore(Interp *in, TSNode call, unsigned op) {
+    bool keras = targets_first(op);
+    TSNode ignore = kwarg(in, call, keras ? "ignore_class" : "ignore_index");
+    if (!ts_node_is_null(ignore)) return regions_key(in, ignore);
+    return keras ? text_key("None", 4) : default_ignore();
+}
+
 /* torch.zeros_like(x), full_like(x, v): a buffer whose columns are x's positions (a mask
  * made of the scores of tokens 1..T-1 has their alignment). */
 static void like_columns(Interp *in, Fact *r, TSNode call) {
@@ -102,15 +117,14 @@ void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r) {
         r->fill = text_key("0", 1);
         r->fill_cov = REG_NONE;
         r->fill_end = 0;
-    } else if (row->op == OP_CROSS_ENTROPY_CLASS || row->op == OP_NLL_LOSS_CLASS) {
-        TSNode ignore = kwarg(in, call, "ignore_index");
-        r->fill = ts_node_is_null(ignore) ? default_ignore() : regions_key(in, ignore);
+    } else if (row->op == OP_CROSS_ENTROPY_CLASS || row->op == OP_NLL_LOSS_CLASS ||
+               row->op == OP_KERAS_CE_CLASS) {
+        r->fill = loss_ignore(in, call, row->op);
     }
 }
 
 uint32_t regions_loss_ignore(Interp *in, TSNode call) {
-    TSNode ignore = kwarg(in, call, "ignore_index");
-    return ts_node_is_null(ignore) ? default_ignore() : regions_key(in, ignore);
+    return loss_ignore(in, call, OP_CROSS_ENTROPY);
 }
 
 /* Token ids of a padded batch (a tokenizer's, pad_sequence's, a collator's) that nothing wrote
@@ -348,18 +362,22 @@ static bool target_call(Interp *in, TSNode call, const Accesses *acc, TSNode *ta
         if (ts_node_is_null(*target))
             *target = posarg(call, c.row->idx_pos + (ts_node_is_null(c.recv) ? 1 : 0));
     } else {
+        unsigned op;
         if (row && ts_node_is_null(c.recv) &&
-            (c.row->op == OP_CROSS_ENTROPY || c.row->op == OP_NLL_LOSS)) {
-            *ignore = regions_loss_ignore(in, call);
+            (c.row->op == OP_CROSS_ENTROPY || c.row->op == OP_NLL_LOSS ||
+             c.row->op == OP_KERAS_CE)) {
+            op = c.row->op;
+            *ignore = loss_ignore(in, call, op);
         } else {
             bool found;
             Fact f = svc_lookup_key(in, fn, &found);
             if (!found || f.obj != FO_CALLABLE || !f.fill) return false;
+            op = f.op;
             *ignore = f.fill;
         }
-        *target = kwarg(in, call, "target");
+        *target = kwarg(in, call, targets_first(op) ? "y_true" : "target");
         if (ts_node_is_null(*target)) *target = kwarg(in, call, "labels");
-        if (ts_node_is_null(*target)) *target = posarg(call, 1);
+        if (ts_node_is_null(*target)) *target = posarg(call, targets_first(op) ? 0 : 1);
     }
     *target = target_source(in, acc, *target);
     return !ts_node_is_null(*target);

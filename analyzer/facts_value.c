@@ -154,7 +154,7 @@ bool fact_same(const Fact *a, const Fact *b) {
 bool fact_identical(const Fact *a, const Fact *b) {
     return a->records == b->records && a->causal == b->causal && a->one_text == b->one_text &&
            a->choices == b->choices && a->pooled == b->pooled && a->recurrent == b->recurrent &&
-           a->bare_lm == b->bare_lm && fact_same(a, b);
+           a->bare_lm == b->bare_lm && a->batch_first == b->batch_first && fact_same(a, b);
 }
 
 /* The arrays of facts are never written once built, so a join that gives back what a path
@@ -286,6 +286,7 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     r.causal = a.causal && b.causal;
     r.recurrent = a.recurrent && b.recurrent && a.op == b.op && a.op_dim == b.op_dim;
     r.bare_lm = a.bare_lm && b.bare_lm;
+    r.batch_first = a.batch_first && b.batch_first;
     /* A position is known after a join only when both paths agree on it (facts_align.c). */
     if (!align_pos_eq(a.head, b.head)) r.head = (FactPos){0, 0, false};
     if (!align_pos_eq(a.tail, b.tail)) r.tail = (FactPos){0, 0, false};
@@ -300,7 +301,8 @@ static int norm_dim(const Fact *f, int dim) {
 }
 
 AxisKind fact_axis(const Fact *f, int dim) {
-    if (f->ndim < 0) return dim == -1 ? (AxisKind)f->ax_last : AX_UNK;
+    if (f->ndim < 0)
+        return dim == -1 ? (AxisKind)f->ax_last : dim == 0 && f->batch_first ? AX_BATCH : AX_UNK;
     int d = norm_dim(f, dim);
     return d < 0 ? AX_UNK : (AxisKind)f->ax[d];
 }

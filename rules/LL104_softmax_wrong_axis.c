@@ -49,10 +49,18 @@ static bool has_axis(const Fact *f, AxisKind k) {
     return false;
 }
 
+/* A keras model's scores of unknown rank, [batch, ..., classes], normalised over axis 0. */
+static bool over_keras_batch(const FactEvent *e) {
+    return e->in.ndim < 0 && e->in.batch_first && e->in.ax_last == AX_VOCAB &&
+           e->axis == AX_BATCH;
+}
+
 /* Only when data flow knows the layout: the tensor has a vocabulary axis at a known place
  * and the normalised axis is another known axis. An unknown rank or axis is never guessed. */
 static bool wrong_axis(const FactEvent *e) {
-    if (!(e->in.kinds & (FK_RAW | FK_LOGPROB)) || e->in.ndim < 2) return false;
+    if (!(e->in.kinds & (FK_RAW | FK_LOGPROB))) return false;
+    if (over_keras_batch(e)) return true;
+    if (e->in.ndim < 2) return false;
     if (vocab_axis(&e->in) < 0) return false;
     return e->axis == AX_BATCH || e->axis == AX_POS || e->axis == AX_STEP || e->axis == AX_ITEM;
 }
@@ -68,24 +76,26 @@ static void check(RuleContext *ctx) {
         if (row > 0) snprintf(where, sizeof where, " (logits from line %d)", row);
         char help[96];
         /* a classifier's or multiple-choice head's [batch, classes]; a head over a recurrent
-         * layer's [batch, hidden] or [steps, batch, hidden] output */
+         * layer's [batch, hidden] or [steps, batch, hidden] output; a keras model's */
+        bool keras = over_keras_batch(e);
         bool classes = (e->in.ndim == 2 && !has_axis(&e->in, AX_POS) &&
                         !has_axis(&e->in, AX_STEP)) ||
-                       e->in.recurrent;
+                       e->in.recurrent || keras;
         snprintf(help, sizeof help, "normalise over the %s axis (dim=%d here)",
                  classes ? "class" : "vocabulary", vocab);
         if (classes) {
-            char layout[64] = "";
+            char layout[64] = "rows, ..., classes", rank[24] = "a keras model's ";
+            if (!keras) snprintf(rank, sizeof rank, "%d-D ", e->in.ndim);
             for (int d = 0, k = 0; d < e->in.ndim; d++)
                 k += snprintf(layout + k, sizeof layout - (size_t)k, "%s%s", d ? ", " : "",
                               e->in.ax[d] == AX_BATCH   ? "rows"
                               : e->in.ax[d] == AX_VOCAB ? "classes"
                                                         : "steps");
             rules_emit(ctx, e->node, NULL, help,
-                       "%s over %s of %d-D [%s] logits%s: each class is normalised against the "
+                       "%s over %s of %s[%s] logits%s: each class is normalised against the "
                        "other rows, so the result is no distribution over a row's classes",
                        e->op == NORM_LOG_SOFTMAX ? "log_softmax" : "softmax", axis_name(e->axis),
-                       e->in.ndim, layout, where);
+                       rank, layout, where);
             continue;
         }
         rules_emit(
@@ -172,7 +182,9 @@ const Rule rule_LL104 = {
         "per row, lp[arange(n), labels]: that pick says the array is [rows, classes]. A flax\n"
         "module of the project that embeds its input (nn.Embed(V, d)(x)) and returns a head\n"
         "over the same V (nn.Dense(V)) is a language model: apply() on any input gives\n"
-        "[B, T, V] logits.\n"
+        "[B, T, V] logits. A keras model (keras.Model(inputs, Dense(n)(x)), a Sequential ending\n"
+        "in Dense(n)) runs on batches: axis 0 of model(x) or model.predict(x) is the batch\n"
+        "whatever the rank, so softmax over axis 0 of its raw scores is flagged.\n"
         "When the layout is not known (a tensor of unknown rank, a classifier's logits that\n"
         "may be a reranker's [batch, 1] score, a similarity matrix, the logits of a model\n"
         "known only by its name and fed no token ids, e.g. pixels) nothing is reported.",

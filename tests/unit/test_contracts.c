@@ -60,9 +60,9 @@ static bool form_applies(unsigned form, unsigned op) {
         return model_method(op);
     case FORM_TOKENIZER:
         return contracts_is_hf_op(op);
-    case FORM_MODULE: /* the module itself; keras's compile: its loss applied */
+    case FORM_MODULE: /* the module itself; keras's compile: its loss applied; predict: run */
         return op == OP_PASS || op == OP_TO_TENSOR || op == OP_RETURNS_SELF ||
-               op == OP_KERAS_COMPILE || op == OP_LAYER_ADD;
+               op == OP_KERAS_COMPILE || op == OP_LAYER_ADD || op == OP_MODEL_CALL;
     case FORM_ANY_RECV:
         return op == OP_APPEND || op == OP_EXTEND || op == OP_BACKWARD;
     case FORM_MAPPING: /* read by the padding domain only */

@@ -1,7 +1,8 @@
 /* Operations the concrete interpreter runs on the way from the model's logits to the score:
  * tensor layouts (F.pad, repeat, expand, one_hot and matmul, np.tile and np.dot, ufunc reduces,
  * nanprod, integer casts, einops, linspace), transformers' collators, torch's seeded draws, chat
- * templates, and Python (generators, %-formatting, copy.deepcopy, json.dumps). Each flagged
+ * templates, torch's chunk / split and nn.init, and Python (generators, %-formatting,
+ * copy.deepcopy, json.dumps, collections.Counter, dict equality). Each flagged
  * raw-logit sum keeps its value through them: every candidate's script_score is recomputed
  * from the reported table. */
 #define _DEFAULT_SOURCE /* mkstemp */
@@ -42,6 +43,10 @@ static const struct {
     {TEST_DATA_DIR "/exec/collator_lm.py", NULL},
     {TEST_DATA_DIR "/exec/seeded_draws.py", "torch.randint at line 9: torch's CPU generator from seed 0 (the code's)"},
     {TEST_DATA_DIR "/exec/chat_template.py", "apply_chat_template at line 10: the toy template"},
+    {TEST_DATA_DIR "/exec/pieces_and_init.py",
+     "torch.nn.init.normal_ at line 20: keeps the layer's stand-in values (a deterministic stand-in for a "
+     "random initialisation)"},
+    {TEST_DATA_DIR "/exec/counter_most_common.py", NULL},
 };
 
 START_TEST(python_and_library_calls_run) {
