@@ -1206,9 +1206,13 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
             Args none = {0};
             f = calls_construct(in, cls, &none, p);
         }
+        /* forward(self, input_ids=None) run on its own: None is what no caller passes when it
+         * hands a batch, so the parameter is what a caller would give (what its name says) */
+        bool alone = ts_node_is_null(call_args) && !given;
         if (f.bottom)
-            f = ts_node_is_null(dflt) ? names_evidence(name, pname, len)
-                                      : project_eval_in(in, def, dflt);
+            f = ts_node_is_null(dflt) || (alone && parse_is(parse_unparen(dflt), "none"))
+                    ? names_evidence(name, pname, len)
+                    : project_eval_in(in, def, dflt);
         else if (fact_knows_nothing(&f)) { /* run(model, batch): the parameter's name is evidence */
             Fact named = named_value(names_evidence(name, pname, len), &f);
             rows_carry(&named, &f); /* facts_rows.c */
