@@ -845,16 +845,17 @@ static bool exec_arms(Interp *in, TSNode stmt, int truth, bool config, TSNode re
 }
 
 /* A condition the facts decide (facts_paths.c), or that an arm running now took, leaves out the
- * branches that cannot be taken. A branch on configuration (facts_branch.c) whose arms bind
- * values rules read, with statements after it in its block, runs them again after each arm, so
- * that each path keeps its own values to the block's end: true when it did. */
+ * branches that cannot be taken. A branch on configuration, or on local names that the rest of
+ * its block tests again (facts_branch.c), whose arms bind values rules read, with statements
+ * after it in its block, runs them again after each arm, so that each path keeps its own values
+ * to the block's end: true when it did. */
 enum { MAX_SPLITS = 2 }; /* nested splits: each doubles the work of what follows */
 
 static bool exec_branches(Interp *in, TSNode stmt, TSNode rest) {
     TSNode cond = parse_field(stmt, "condition");
     interp_eval(in, cond);
     int truth = cond_truth(in, cond);
-    bool config = branch_by_config(in, stmt);
+    bool config = branch_by_config(in, stmt) || (truth < 0 && branch_tested_again(in, stmt, rest));
     bool may_split = config && truth < 0 && !ts_node_is_null(rest) && in->splits < MAX_SPLITS;
     Env *env = &in->frame->env;
     EnvMark before = may_split ? env_mark(env) : 0;
@@ -1206,9 +1207,13 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
             Args none = {0};
             f = calls_construct(in, cls, &none, p);
         }
+        /* forward(self, input_ids=None) run on its own: None is what no caller passes when it
+         * hands a batch, so the parameter is what a caller would give (what its name says) */
+        bool alone = ts_node_is_null(call_args) && !given;
         if (f.bottom)
-            f = ts_node_is_null(dflt) ? names_evidence(name, pname, len)
-                                      : project_eval_in(in, def, dflt);
+            f = ts_node_is_null(dflt) || (alone && parse_is(parse_unparen(dflt), "none"))
+                    ? names_evidence(name, pname, len)
+                    : project_eval_in(in, def, dflt);
         else if (fact_knows_nothing(&f)) { /* run(model, batch): the parameter's name is evidence */
             Fact named = named_value(names_evidence(name, pname, len), &f);
             rows_carry(&named, &f); /* facts_rows.c */

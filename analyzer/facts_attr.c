@@ -168,5 +168,6 @@ Fact attr_get(Interp *in, Fact obj, TSNode attr_node, const char *attr, size_t l
     Fact r = attr_of(in, obj, attr_node, attr, len, &row);
     if (row && (obj.obj == FO_OUTPUT || obj.obj == FO_ENCODING))
         r = hf_aligned_attr(obj, r, (AttrSpan)row->span);
+    if (len == 6 && !memcmp(attr, "labels", 6)) r = hf_target_labels(obj, r);
     return r;
 }

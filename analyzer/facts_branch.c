@@ -256,3 +256,58 @@ int branch_assumed_truth(Interp *in, TSNode cond) {
     }
     return -1;
 }
+
+/* ---- a condition on local names tested again: both tests take the same arm ---- */
+
+/* Only names, literals, comparisons and boolean operators: nothing a call in between may
+ * change (an attribute or an item of an object may be changed by any call; a local name only by
+ * an assignment to it). */
+static bool names_only(TSNode n, int depth) {
+    n = parse_unparen(n);
+    if (ts_node_is_null(n) || depth > 16) return false;
+    if (parse_is(n, "identifier") || parse_is(n, "string") || parse_is(n, "integer") ||
+        parse_is(n, "true") || parse_is(n, "false") || parse_is(n, "none"))
+        return true;
+    if (!parse_is(n, "comparison_operator") && !parse_is(n, "boolean_operator") &&
+        !parse_is(n, "not_operator"))
+        return false;
+    uint32_t count = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < count; i++)
+        if (!names_only(ts_node_named_child(n, i), depth + 1)) return false;
+    return true;
+}
+
+/* Is cond (or its negation) the condition of an if or elif in code? Functions and classes
+ * defined there are other scopes, not looked into. */
+static bool tests_again(Interp *in, TSNode code, TSNode cond, int depth) {
+    if (ts_node_is_null(code) || depth > 64 || parse_is(code, "function_definition") ||
+        parse_is(code, "class_definition") || parse_is(code, "lambda"))
+        return false;
+    if ((parse_is(code, "if_statement") || parse_is(code, "elif_clause")) &&
+        relation(in, cond, parse_field(code, "condition")))
+        return true;
+    uint32_t n = ts_node_named_child_count(code);
+    for (uint32_t i = 0; i < n; i++)
+        if (tests_again(in, ts_node_named_child(code, i), cond, depth + 1)) return true;
+    return false;
+}
+
+bool branch_tested_again(Interp *in, TSNode if_stmt, TSNode rest) {
+    TSNode cond = parse_field(if_stmt, "condition");
+    if (ts_node_is_null(rest) || !names_only(cond, 0) ||
+        ts_node_named_child_count(if_stmt) > 3) /* if / else only: one condition */
+        return false;
+    for (uint32_t i = 0; i < ts_node_named_child_count(if_stmt); i++)
+        if (parse_is(ts_node_named_child(if_stmt, i), "elif_clause")) return false;
+    /* the text alone decides: once per statement */
+    int32_t *known = branch_memo_slot(&in->cond_written, if_stmt.id, cond.id);
+    if (*known) return *known > 0;
+    bool again = false, written = false;
+    for (TSNode s = rest; !ts_node_is_null(s) && !written; s = ts_node_next_named_sibling(s)) {
+        again |= tests_again(in, s, cond, 0);
+        written = writes_read(in, s, cond, (TSNode){0}, 0, 0);
+    }
+    bool split = again && !written;
+    *branch_memo_slot(&in->cond_written, if_stmt.id, cond.id) = split ? 1 : -1;
+    return split;
+}

@@ -272,6 +272,38 @@ static Fact call_on_class(Interp *in, TSNode call, Fact cls, const char *method,
     return fact_unknown();
 }
 
+/* Does the class derive, through its base lists (its own module's names, then its bases'), from
+ * a Hugging Face causal LM's class, whose methods (generate) it inherits? */
+static bool hf_causal_base(Interp *in, TSNode cls, int depth) {
+    /* the class itself, or a causal LM's (T5PreTrainedModel's generate gives no prompt) */
+    static const char *const causal[] = {".GenerationMixin", ".PreTrainedModel", "ForCausalLM",
+                                         NULL};
+    TSNode bases = parse_field(cls, "superclasses");
+    uint32_t n = ts_node_is_null(bases) ? 0 : ts_node_named_child_count(bases);
+    bool found = false;
+    for (uint32_t i = 0; i < n && !found && depth < 8; i++) {
+        TSNode base = ts_node_named_child(bases, i);
+        if (!parse_is(base, "identifier") && !parse_is(base, "attribute")) continue;
+        Fact b = project_eval_in(in, cls, base);
+        if (b.obj == FO_CLASS && !ts_node_eq(b.def, cls))
+            found = hf_causal_base(in, b.def, depth + 1);
+        if (b.obj != FO_MODULE || !b.qual || strncmp(b.qual, "transformers.", 13)) continue;
+        size_t len = strlen(b.qual);
+        for (const char *const *c = causal; *c && !found; c++)
+            found = len >= strlen(*c) && !strcmp(b.qual + len - strlen(*c), *c);
+    }
+    return found;
+}
+
+/* lm.generate(...) of a class deriving from GenerationMixin: Hugging Face's (its row), run on
+ * a causal LM; NULL for any other method. */
+static const Contract *inherited_generate(Interp *in, Fact recv, const char *method, size_t mlen) {
+    const Contract *t = contracts_method(FORM_MODEL, method, mlen);
+    if (!t || t->op != OP_GENERATE || !hf_causal_base(in, recv.def, 0)) return NULL;
+    in->call_row = t;
+    return t;
+}
+
 static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, const char *method,
                         size_t mlen) {
     Args a;
@@ -348,6 +380,8 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
             if (!project_told_nothing(in, &recv, &r)) return r;
         } else if ((t = module_row(method, mlen))) { /* Wrapper(lm).eval() */
             return apply_method(in, call, t, recv_node, recv, &a);
+        } else if ((t = inherited_generate(in, recv, method, mlen))) {
+            return apply_method(in, call, t, recv_node, fact_object(FO_MODEL, 0, recv_node), &a);
         } else { /* self.score(h) where __init__ set self.score = nn.Linear(...): no method */
             field = funcs_find(in, method, mlen) && types_assigns_field(in, recv.def, method, mlen);
         }

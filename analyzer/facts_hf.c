@@ -30,6 +30,10 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     unsigned flags = model.flags & (FF_SEQ2SEQ | FF_NOTLM | FF_WEAK);
     int k = args_kw(in, a, "labels");
     if (k >= 0 && !parse_is(parse_unparen(a->kw_val[k]), "none")) flags |= FF_LABELS;
+    /* labels=enc.labels of tok(source, text_target=target): the decoder's target */
+    Fact splat_labels =
+        a->has_splat && a->splat.obj == FO_DICT ? dict_value(&a->splat, "labels") : fact_unknown();
+    if ((k >= 0 ? a->kwf[k].flags : splat_labels.flags) & FF_SEQ2SEQ) flags |= FF_SEQ2SEQ;
     /* decoder inputs, or a speech encoder's features (Whisper): the logits are the decoder's */
     if (args_kw(in, a, "decoder_input_ids") >= 0 || args_kw(in, a, "input_features") >= 0)
         flags |= FF_SEQ2SEQ;
@@ -231,6 +235,10 @@ Fact hf_encoding(Interp *in, const Args *a, TSNode node) {
     /* a text pair (queries, passages): input for a cross-encoder or an NLI head, whose logits
      * are over classes */
     if (a->npos >= 2 || args_kw(in, a, "text_pair") >= 0) flags |= FF_NOTLM;
+    /* tok(source, text_target=target): its labels are the target's ids, another sequence than
+     * the source's, for an encoder-decoder's decoder (hf_target_labels) */
+    if ((a->npos >= 1 || args_kw(in, a, "text") >= 0) && args_kw(in, a, "text_target") >= 0)
+        flags |= FF_SEQ2SEQ;
     Fact f = fact_object(FO_ENCODING, flags, node);
     /* tok(text).input_ids with no return_tensors: one text's ids, a plain list [T] */
     f.one_text = args_kw(in, a, "return_tensors") < 0 && !texts_batch(in, a);
@@ -294,6 +302,13 @@ Fact hf_stepwise_scores(TSNode origin, bool log_probs) {
 
 /* What an output's or encoding's tensor knows of its positions (facts_align.c), given which
  * of them it covers (AttrSpan: the attribute's row says). */
+Fact hf_target_labels(Fact enc, Fact labels) {
+    if (enc.obj != FO_ENCODING || !(enc.flags & FF_SEQ2SEQ) || !labels.kinds) return labels;
+    labels.flags |= FF_SEQ2SEQ;
+    align_fresh_tag(&labels, enc.origin, 'T');
+    return labels;
+}
+
 Fact hf_aligned_attr(Fact obj, Fact t, AttrSpan span) {
     if (t.obj != FO_NONE || !t.kinds) return t;
     if (obj.obj == FO_OUTPUT) t.flags |= obj.flags & FF_STEPVAR; /* one step's output */

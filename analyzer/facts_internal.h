@@ -500,6 +500,9 @@ int32_t *branch_memo_slot(CondMemo *m, const void *a, const void *b);
 void branch_free_memo(CondMemo *m);
 /* 1 / 0 when an arm running now took this very condition (or its negation), -1 otherwise. */
 int branch_assumed_truth(Interp *in, TSNode cond);
+/* Is the if statement's one condition, on local names only, tested again by the statements
+ * from rest on (its block's), which assign none of them? Then both tests take the same arm. */
+bool branch_tested_again(Interp *in, TSNode if_stmt, TSNode rest);
 
 /* ---- facts_funcs.c: the file's functions by name ---- */
 void funcs_index(Interp *in);

@@ -89,6 +89,9 @@ Fact hf_logits_3d(unsigned flags, TSNode origin);
 Fact hf_stepwise_scores(TSNode origin, bool log_probs);
 /* What an output's or encoding's tensor attribute knows of its positions. */
 Fact hf_aligned_attr(Fact obj, Fact t, AttrSpan span);
+/* enc.labels of tok(source, text_target=target): the target's ids, a sequence of their own
+ * (FF_SEQ2SEQ: for an encoder-decoder's decoder); any other labels as they are. */
+Fact hf_target_labels(Fact enc, Fact labels);
 
 /* ---- facts_builtins.c: Python builtins, functools and other objects' ops ---- */
 Fact builtins_apply(Interp *in, const Applied *s);
