@@ -343,10 +343,10 @@ static void put_fix(Bytes *b, const DiagFix *f) {
     put_str(b, f->verify_note);
 }
 
-/* The place in another file's code of a finding made at a call (diag.h): a presence byte, then
- * its fields. */
+/* The place in another file's code of a finding made at a call (diag.h): a presence byte (2:
+ * there and shared), then its fields. */
 static void put_there(Bytes *b, const DiagThere *t) {
-    put(b, (uint8_t[]){t != NULL}, 1);
+    put(b, (uint8_t[]){!t ? 0 : t->shared ? 2 : 1}, 1);
     if (!t) return;
     put_str(b, t->filename);
     put_str(b, t->message);
@@ -952,9 +952,10 @@ static bool get_frames(Reader *r, int row, int col, int end_row, int end_col, ch
 /* The place put_there wrote, into d->there; false (r->ok cleared) when it is not one. */
 static bool get_there(Reader *r, Diagnostic *d) {
     const uint8_t *present = get(r, 1);
-    if (!present || *present > 1) return r->ok = false;
+    if (!present || *present > 2) return r->ok = false;
     if (!*present) return true;
     DiagThere *t = d->there = util_xcalloc(1, sizeof *t);
+    t->shared = *present == 2;
     t->filename = get_str(r, false);
     t->message = get_str(r, false);
     t->callee = get_str(r, false);

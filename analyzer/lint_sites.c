@@ -48,6 +48,23 @@ static int noqa_there(const Facts *facts, const Source *src, TSNode site, const 
     return 0;
 }
 
+/* Does this file call the function of `site` at another call that runs code of the file `there`
+ * (the callee's)? A helper called at several places of a file is shared code handed values: a
+ * finding one call's values make is that call's flaw (where the fixes of real projects went). */
+static bool called_elsewhere(const Facts *facts, const Source *src, TSNode site,
+                             const char *there) {
+    TSNode fn = parse_field(site, "function");
+    for (size_t i = 0; i < facts->events.len; i++) {
+        const FactEvent *e = &facts->events.items[i];
+        const Source *ran = e->node.tree ? source_of(src, e->node.tree) : NULL;
+        if (!ts_node_is_null(e->site) && !ts_node_eq(e->site, site) && e->site.tree == site.tree &&
+            ran && !strcmp(ran->path, there) &&
+            parse_same_text(src, parse_field(e->site, "function"), fn))
+            return true;
+    }
+    return false;
+}
+
 /* Re-emits a finding made in the callee's code at the call of this file, keeping where it lies
  * there (d's place and lines, taken) for the run to report it there (relocate.h). */
 static void report_at_site(const Facts *facts, const Source *src, TSNode site, Diagnostic *d,
@@ -68,6 +85,7 @@ static void report_at_site(const Facts *facts, const Source *src, TSNode site, D
                      .end_row = d->end_row,
                      .end_col = d->end_col,
                      .noqa_row = noqa_there(facts, src, site, d),
+                     .shared = called_elsewhere(facts, src, site, d->filename),
                      .frame_lines = d->frame_lines,
                      .nframe = d->nframe};
     d->filename = d->message = NULL, d->frame_lines = NULL, d->nframe = 0;
