@@ -167,6 +167,10 @@ struct Fact {
                               (labels[mask == 0] = -100) and over no other position, so
                               labels != -100 is a mask of every real token, a joined prompt's
                               included (facts_pad.c) */
+    bool prefix_ignored : 1; /* token ids of a padded batch: a negative sentinel written over
+                                the start of rows only (labels[i, :n] = -100, a prompt), the
+                                pads after each row still hold the pad id, so labels != -100
+                                keeps them (facts_labels.c) */
     /* token ids of a tokenizer call (and its encoding): made with the tokenizer's special
      * tokens (SP_ADDED, the default: a BOS first for most causal LMs) or without them
      * (SP_BARE, add_special_tokens=False); a count of such ids (len(ids)): of which; token
@@ -226,8 +230,8 @@ enum {
     /* as MFLAW_LAGS, the scores and the mask cut to one window (lp[:, s:e] * m[:, s:e]): the
        window still holds the positions the mask is there to drop, and the lag is kept */
     MFLAW_LAGS_WINDOW,
-    /* a span mask of tokens (m[i, s:len(ids)] = 1) one position off the scores it multiplies:
-       the token before the span is counted and the span's last token dropped */
+    /* a span mask of tokens (m[i, s:len(ids)] = 1) one position ahead of the scores it
+       multiplies: the token before the span is counted and the span's last token dropped */
     MFLAW_SPAN_OFF,
     /* the scores are cut at a count of the prompt's tokens made with another setting of the
        special tokens (add_special_tokens=False) than the sequence scored: a BOS in one of
@@ -245,6 +249,9 @@ enum {
        continuation's tokens with the tokenizer's special tokens (len(tok(cont).input_ids)):
        a BOS counted there makes the cut one position early, the prompt's last token in */
     MFLAW_TAIL_SPECIALS,
+    /* a span mask of tokens one position behind the scores it multiplies (m[:, :-1] against
+       scores of tokens 1..T-1): the span's first token is dropped, the one after it counted */
+    MFLAW_SPAN_LAGS,
 };
 enum { SP_UNKNOWN = 0, SP_ADDED, SP_BARE }; /* Fact.specials */
 

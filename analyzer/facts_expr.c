@@ -1174,6 +1174,17 @@ static bool moves_each(Interp *in, TSNode left, const Fact *it, TSNode body) {
            calls_keeps_values(m, mlen);
 }
 
+/* a, b, c = (t.to(dev) for t in batch): a generator unpacked at once, as a list would be. */
+static bool unpacked_generator(TSNode node) {
+    if (!parse_is(node, "generator_expression")) return false;
+    TSNode up = ts_node_parent(node);
+    while (parse_is(up, "parenthesized_expression"))
+        up = ts_node_parent(up);
+    if (!parse_is(up, "assignment")) return false;
+    TSNode left = parse_field(up, "left");
+    return parse_is(left, "pattern_list") || parse_is(left, "tuple_pattern");
+}
+
 /* [body for x in it if cond]: bind like a for loop, in a scope of its own. */
 static Fact eval_comprehension(Interp *in, TSNode node) {
     EnvMark saved = interp_scope_begin(in);
@@ -1184,7 +1195,8 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
         TSNode c = ts_node_named_child(node, i);
         if (parse_is(c, "for_in_clause")) {
             Fact it = interp_eval(in, parse_field(c, "right"));
-            if (n == 2 && !ts_node_is_null(body) && parse_is(node, "list_comprehension") &&
+            if (n == 2 && !ts_node_is_null(body) &&
+                (parse_is(node, "list_comprehension") || unpacked_generator(node)) &&
                 (iter_unrolled(&it) || moves_each(in, parse_field(c, "left"), &it, body))) {
                 interp_scope_end(in, saved);
                 return comprehension_unrolled(in, parse_field(c, "left"), it, body, node);

@@ -22,6 +22,9 @@ bool fact_knows_nothing(const Fact *f);
 /* A list of values nothing is known of, made by the code here (a comprehension, a literal of
  * several elements, or two such joined by +): its origin says so (interp_list_of). */
 bool fact_made_list(const Fact *f);
+/* Token ids whose pads hold the pad id: a padded batch's (a tokenizer's, pad_sequence's), or a
+ * buffer filled with the pad id whose rows were copied to its start (facts_regions.c). */
+bool fact_pads_hold_id(const Fact *f);
 /* Does a dict holding v say something (a kind, an object, a True / False switch)? A dict of
  * plain numbers stays unknown, so that its name is the evidence. */
 bool fact_informs_dict(const Fact *v);
@@ -632,6 +635,8 @@ void pad_expr(Interp *in, TSNode n, Fact *r);
 void pad_assigned(Interp *in, TSNode target, TSNode value, const Fact *held);
 /* ids[k] = -100 where k is a mask of the pads (attention_mask == 0, ids == pad_id). */
 bool pad_sentinel_over_pads(Interp *in, TSNode target, TSNode value);
+/* ids[i, :n] = -100, ids[:, :n] = -100: a negative sentinel over the start of rows only. */
+bool pad_sentinel_over_start(Interp *in, TSNode target, TSNode value);
 /* ids[:-n] = -100: a negative sentinel through one slice of the first axis (of [batch,
  * position] labels: whole rows). */
 bool pad_sentinel_over_rows(Interp *in, TSNode target, TSNode value);

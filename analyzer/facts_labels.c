@@ -171,7 +171,9 @@ void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) 
              * last store says */
             f.flags = (f.flags & ~FF_FULLLABELS) | FF_LABELS |
                       (ids_unmasked(&v) && !(v.flags & FF_WEAK) ? FF_FULLLABELS : 0);
-            f.fill_pad = regions_pads_as_targets(&v) && own_input_ids(in, value_node, container);
+            f.fill_pad =
+                (regions_pads_as_targets(&v) && own_input_ids(in, value_node, container)) ||
+                v.prefix_ignored; /* -100 over the prompts only: the pads hold the id */
             svc_bind(in, container, f);
         }
         return;
@@ -181,6 +183,10 @@ void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) 
         /* the sentinel over the pads only so far: over the prompt too, and the bit is gone */
         f.pads_ignored = (!(f.flags & FF_MASKED) || f.pads_ignored) &&
                          pad_sentinel_over_pads(in, target, value_node);
+        /* the sentinel over the rows' starts only (a prompt) of a padded batch not known to be
+         * padded on the left: the pads after the rows keep the pad id */
+        f.prefix_ignored = (!(f.flags & FF_MASKED) || f.prefix_ignored) && fact_pads_hold_id(&f) &&
+                           !(f.pad & PAD_START) && pad_sentinel_over_start(in, target, value_node);
         f.flags |= FF_MASKED;
         svc_bind(in, container, f);
         if (f.ndim == 2 && f.ax[0] == AX_BATCH && f.ax[1] == AX_POS &&
@@ -279,9 +285,10 @@ void labels_batch_returned(Interp *in, TSNode ret, Fact batch) {
     const Fact *labels = fact_field(&batch, "labels", 6);
     TSNode at = dict_entry(in, batch.origin, "labels"),
            ids = dict_entry(in, batch.origin, "input_ids");
-    if (!labels || ts_node_is_null(at) || ts_node_is_null(ids) ||
-        !parse_same_text(in->src, peel_copies(at), peel_copies(ids)) ||
-        !regions_pads_as_targets(labels))
-        return;
+    /* or they are such ids with -100 written over the rows' starts only (the prompts) */
+    if (!labels || ts_node_is_null(at) || ts_node_is_null(ids)) return;
+    bool own = parse_same_text(in->src, peel_copies(at), peel_copies(ids)) &&
+               regions_pads_as_targets(labels);
+    if (!own && !labels->prefix_ignored) return;
     svc_emit(in, EV_PADS_IN_LOSS, PADS_BATCH_RETURNED, at, *labels, fact_unknown(), AX_UNK);
 }

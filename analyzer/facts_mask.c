@@ -66,16 +66,18 @@ static bool lags(Fact *scores, const Fact *mask, bool real) {
     return true;
 }
 
-/* A span mask (m[i, s:len(ids)] = 1 in zeros) marks tokens; scores of other tokens under it
- * (lp of tokens 1..T-1 times m[:, :-1], about tokens 0..T-2) count the token before the span
- * and drop its last one, padded or not. Sets the flaw. */
+/* A span mask (m[i, s:len(ids)] = 1 in zeros, or (arange(T) >= k) & attention_mask) marks
+ * tokens; scores of other tokens under it are off, padded or not: lp of tokens 1..T-1 times
+ * m[:, :-1] (about tokens 0..T-2) drops the span's first token and counts the one after its last
+ * (the first pad of a shorter row); a mask one ahead counts the token before the span and drops
+ * its last. Sets the flaw. */
 static bool span_off(Fact *scores, const Fact *mask) {
     Fact marked = *mask; /* the positions of the tokens it marks */
     marked.head = align_shift(mask->head, mask->pad_c);
     marked.tail = align_shift(mask->tail, mask->pad_c);
     int d = align_delta(scores, &marked);
     if (d == FACT_NO_ALIGN || d == 0) return false;
-    scores->mask_flaw = MFLAW_SPAN_OFF;
+    scores->mask_flaw = d > 0 ? MFLAW_SPAN_LAGS : MFLAW_SPAN_OFF;
     return true;
 }
 
@@ -213,8 +215,23 @@ void mask_ids_filled(Interp *in, TSNode mask, TSNode value) {
     svc_rebind(in, mask, f);
 }
 
+/* A mask made by comparing an arange's positions (positions >= k, arange(T) < lengths) is
+ * about the columns 0..T-1 of whatever it meets; combined with a mask of a sequence's positions
+ * (the attention mask), cut alike (no cut, or the same), its columns are that sequence's. */
+static void columns_of(Fact *cols, const Fact *seq) {
+    bool arange = cols->pad_what == PW_TAILMASK || cols->pad_what == PW_LENMASK ||
+                  cols->pad_what == PW_EARLYTAIL;
+    bool of_seq = seq->pad_what == PW_REALMASK || seq->pad_what == PW_MASKPART;
+    if (!arange || !of_seq || !seq->head.sym || seq->head.end || cols->head.c != seq->head.c)
+        return;
+    cols->head = seq->head;
+    cols->tail = seq->tail;
+}
+
 void mask_combine(char op, Fact *l, Fact *r) {
     if ((op != '*' && op != '&') || !(l->kinds & FK_MASK) || !(r->kinds & FK_MASK)) return;
+    columns_of(l, r);
+    columns_of(r, l);
     if (align_pos_eq(l->head, r->head) && align_pos_eq(l->tail, r->tail)) return;
     /* attn[:, :-1] * attn[:, 1:]: real where both are, aligned with either's scores */
     align_clear(l);

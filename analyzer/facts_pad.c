@@ -14,79 +14,21 @@
 
 enum { PAD_ROW = 4 }; /* Fact.pad: one row of the batch, its positions on axis 0 */
 
-/* ---------- the memo: node -> what it held ---------- */
-
-typedef struct PadRec {
-    const void *id;
-    PadVal v;
-    uint8_t state; /* 0 empty, 1 live, 2 deleted */
-} PadRec;
-
-struct PadMemo {
-    PadRec *slots;
-    size_t cap, taken; /* taken: live + deleted */
-};
-
-static size_t memo_hash(const void *id, size_t cap) {
-    uintptr_t h = (uintptr_t)id;
-    h ^= h >> 17;
-    h *= 0x9E3779B97F4A7C15ull;
-    return (size_t)(h >> 7) & (cap - 1);
-}
-
-static PadRec *memo_find(struct PadMemo *m, const void *id) {
-    if (!m || !m->cap) return NULL;
-    for (size_t i = memo_hash(id, m->cap);; i = (i + 1) & (m->cap - 1)) {
-        PadRec *s = &m->slots[i];
-        if (s->state == 0) return NULL;
-        if (s->state == 1 && s->id == id) return s;
-    }
-}
-
-static void memo_put(Interp *in, const void *id, PadVal v) {
-    if (!in->pad_memo) in->pad_memo = util_xcalloc(1, sizeof *in->pad_memo);
-    struct PadMemo *m = in->pad_memo;
-    PadRec *old = memo_find(m, id);
-    if (old) {
-        old->v = v;
-        return;
-    }
-    if ((m->taken + 1) * 2 > m->cap) { /* grow (and drop the deleted) */
-        PadRec *slots = m->slots;
-        size_t cap = m->cap;
-        m->cap = cap ? cap * 2 : 64;
-        m->slots = util_xcalloc(m->cap, sizeof *m->slots);
-        m->taken = 0;
-        for (size_t i = 0; i < cap; i++)
-            if (slots[i].state == 1) memo_put(in, slots[i].id, slots[i].v);
-        free(slots);
-    }
-    size_t i = memo_hash(id, m->cap);
-    while (m->slots[i].state == 1)
-        i = (i + 1) & (m->cap - 1);
-    if (m->slots[i].state == 0) m->taken++;
-    m->slots[i] = (PadRec){id, v, 1};
-}
+/* ---------- the memo (facts_padmemo.c) ---------- */
 
 /* What a child was found to hold; the record is dropped (read once, by its parent). */
 static PadVal take(Interp *in, TSNode n) {
-    PadVal none = {0};
-    if (ts_node_is_null(n)) return none;
-    PadRec *s = memo_find(in->pad_memo, n.id);
-    if (!s) {
+    PadVal v = {0};
+    if (ts_node_is_null(n)) return v;
+    if (!padmemo_take(in, n.id, &v)) {
         TSNode inner = parse_unparen(n);
-        if (!ts_node_eq(inner, n)) s = memo_find(in->pad_memo, inner.id);
+        if (!ts_node_eq(inner, n)) padmemo_take(in, inner.id, &v);
     }
-    if (!s) return none;
-    s->state = 2;
-    return s->v;
+    return v;
 }
 
 void pad_free(Interp *in) {
-    if (!in->pad_memo) return;
-    free(in->pad_memo->slots);
-    free(in->pad_memo);
-    in->pad_memo = NULL;
+    padmemo_free(in);
 }
 
 /* ---------- values ---------- */
@@ -394,6 +336,15 @@ static PadVal joined_ids(Interp *in, const CallArgs *a) {
     return padval(PW_IDS, PAD_END | (starts ? first.pad & PAD_START : 0), 2, 0);
 }
 
+/* x[:k]: a slice that keeps the start (and so each kept element's position). */
+static bool cut_at_end(TSNode ix) {
+    ix = parse_unparen(ix);
+    if (!parse_is(ix, "slice")) return false;
+    TSNode parts[3];
+    parse_slice_parts(ix, parts);
+    return ts_node_is_null(parts[0]) && ts_node_is_null(parts[2]);
+}
+
 static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
     TSNode value = parse_field(n, "value");
     PadVal v = take(in, value);
@@ -443,6 +394,8 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
     case PW_TAILMASK:
         return v; /* positions[None, :] */
     case PW_SPANMASK: /* m[:, :-1]: its columns move (facts_align.c), the tokens marked stay */
+        if ((v.pad & PAD_ROW) && nix == 1) /* row[:max_len]: the columns it keeps stay */
+            return cut_at_end(ix[0]) ? v : padval(PW_NONE, 0, 0, 0);
         return nix == 2 && parse_is(parse_unparen(ix[1]), "slice") && all_rows(in, ix[0], ixv[0])
                    ? v
                    : padval(PW_NONE, 0, 0, 0);
@@ -524,6 +477,17 @@ bool pad_sentinel_over_rows(Interp *in, TSNode target, TSNode value) {
     if (!parse_is(ix, "slice")) return false;
     parse_slice_parts(ix, parts);
     return !ts_node_is_null(parts[0]) || !ts_node_is_null(parts[1]);
+}
+
+bool pad_sentinel_over_start(Interp *in, TSNode target, TSNode value) {
+    target = parse_unparen(target);
+    if (!parse_is(target, "subscript") || ts_node_named_child_count(target) != 3 ||
+        ts_node_is_null(value) || !sentinel(in, value))
+        return false;
+    TSNode pos = parse_unparen(ts_node_named_child(target, 2)), parts[3];
+    if (!parse_is(pos, "slice")) return false;
+    parse_slice_parts(pos, parts);
+    return ts_node_is_null(parts[0]) && !ts_node_is_null(parts[1]) && ts_node_is_null(parts[2]);
 }
 
 /* A tensor each element of which is a negative constant: torch.full((B, 1), -100), torch.tensor(
@@ -622,15 +586,17 @@ static bool pad_compared(Interp *in, TSNode value, PadVal v, TSNode other, PadVa
     return (svc_lookup_key(in, parse_unparen(value), &found).kinds & FK_IDS) != 0;
 }
 
-/* labels of a buffer filled with the pad id, rows copied to its start (facts_regions.c): the
- * pads after each shorter row hold the pad id, not -100. */
+/* labels of a buffer filled with the pad id, rows copied to its start (facts_regions.c), or of a
+ * padded batch with -100 over the rows' starts only (facts_labels.c): the pads after each
+ * shorter row hold the pad id, not -100. */
 static bool pads_hold_pad_id(Interp *in, TSNode n) {
     n = parse_unparen(n);
     if (!parse_is(n, "identifier") && !parse_is(n, "attribute") && !parse_is(n, "subscript"))
         return false;
     bool found;
     Fact f = svc_lookup_key(in, n, &found);
-    return found && f.fill_pad && f.fill_cov == REG_PREFIX && f.pad_what == PW_IDS;
+    return found &&
+           ((f.fill_pad && f.fill_cov == REG_PREFIX && f.pad_what == PW_IDS) || f.prefix_ignored);
 }
 
 /* positions < lengths (positions <= lengths, lengths > positions): 1 at the positions j of an
@@ -723,6 +689,14 @@ static bool run_of(Interp *in, TSNode n, long *elem) {
     return true;
 }
 
+static bool row_length(Interp *in, TSNode n);
+
+/* [v] * len(ids): a run of v as long as a token sequence (its element in *elem). */
+static bool run_count_of(Interp *in, TSNode n, long *elem) {
+    n = parse_unparen(n);
+    return run_of(in, n, elem) && row_length(in, parse_unparen(parse_field(n, "right")));
+}
+
 static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
     TSNode ln = parse_field(n, "left"), rn = parse_field(n, "right");
     PadVal a = take(in, ln), b = take(in, rn);
@@ -751,11 +725,22 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
         ((a.what == PW_LENMASK && b.what == PW_TAILMASK) ||
          (b.what == PW_LENMASK && a.what == PW_TAILMASK)))
         return a.what == PW_LENMASK ? a : b;
+    /* tail & real: from a start to each row's last real token, a span of the tokens (their
+     * columns: a mask of the real tokens is about the tokens, not the scores predicting them) */
+    if ((text_is(in, op, "&") || text_is(in, op, "*")) && !(r->kinds & (FK_SCORES | FK_LOSS)) &&
+        ((a.what == PW_TAILMASK && b.what == PW_REALMASK) ||
+         (b.what == PW_TAILMASK && a.what == PW_REALMASK)))
+        return padval(PW_SPANMASK, 0, 0, 0);
     if (minus && int_lit(in, ln, &k) && k == 1 && negated(b).what) return negated(b);
     /* early & real, early * keep: a mask that also drops pads still starts inside the prompt */
     if ((text_is(in, op, "&") || text_is(in, op, "*")) && !(r->kinds & (FK_SCORES | FK_LOSS)) &&
         (a.what == PW_EARLYTAIL || b.what == PW_EARLYTAIL))
         return padval(PW_EARLYTAIL, 0, 0, 0);
+    /* [0] * len(prompt) + [1] * len(cont): one row's span mask of the second part's tokens,
+     * at their columns in the row prompt + cont (both runs count token ids) */
+    long zero, one;
+    if (plus && run_count_of(in, ln, &zero) && run_count_of(in, rn, &one) && zero == 0 && one == 1)
+        return padval(PW_SPANMASK, PAD_ROW, 1, 0);
     /* ids + [pad_id] * (n - len(ids)), [1] * len(ids) + [0] * (n - len(ids)): one row padded by
      * hand, on the side of the run of pads (the main facts decided it pads) */
     if (plus && (r->flags & FF_PADDED)) {
@@ -1064,14 +1049,15 @@ static const Contract *call_row(Interp *in, TSNode call, TSNode fn, PadVal recv)
  * labels.masked_fill_(m, -100) changes labels itself. */
 static void pads_replaced(Interp *in, TSNode fn, Fact *r) {
     r->fill_pad = false;
+    r->prefix_ignored = false;
     TSNode recv = parse_is(fn, "attribute") ? parse_field(fn, "object") : (TSNode){0};
     size_t len;
     const char *name = parse_is(fn, "attribute") ? callee_name(in, fn, &len) : NULL;
     if (!name || !len || name[len - 1] != '_') return;
     bool found;
     Fact buf = svc_lookup_key(in, recv, &found);
-    if (!found || !buf.fill_pad) return;
-    buf.fill_pad = false;
+    if (!found || !(buf.fill_pad || buf.prefix_ignored)) return;
+    buf.fill_pad = buf.prefix_ignored = false;
     svc_rebind(in, recv, buf);
 }
 
@@ -1161,10 +1147,12 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     regions_call(in, n, row, r); /* a buffer of pads (its side comes with its rows) */
     if (r->fill && row && row->pad == PO_FULL) { /* torch.full((B, T), tokenizer.pad_token_id) */
         TSNode fill = kw(in, &a, "fill_value");
-        PadVal v = !ts_node_is_null(fill) ? take(in, fill)
-                   : a.npos > 1           ? argv[1]
-                                          : padval(PW_NONE, 0, 0, 0);
-        r->fill_pad = v.what == PW_PADID;
+        if (ts_node_is_null(fill) && a.npos > 1) fill = a.pos[1];
+        PadVal v = !ts_node_is_null(kw(in, &a, "fill_value")) ? take(in, fill)
+                   : a.npos > 1                               ? argv[1]
+                                                              : padval(PW_NONE, 0, 0, 0);
+        /* the pad id, or a name that is one by convention (a parameter pad_token_id) */
+        r->fill_pad = v.what == PW_PADID || (!ts_node_is_null(fill) && pad_id_name(in, fill));
     }
     if (op == OP_PAD_SEQUENCE) padded_with_pad_id(in, &a, r);
     if (op == OP_MASKED_FILL || op == OP_WHERE) /* values replaced: maybe the pads' */
@@ -1338,8 +1326,8 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
         v = padval(PW_REALMASK, 0, r->ndim == 2 ? 2 : 0, 0);
     padval_store(r, v);
     if (v.what)
-        memo_put(in, n.id, v);
-    else if (in->pad_memo)
+        padmemo_put(in, n.id, v);
+    else
         take(in, n); /* no stale record of an earlier evaluation */
 }
 
@@ -1422,10 +1410,22 @@ static bool ones_over_span(Interp *in, TSNode target, TSNode value, int *shift) 
 /* A write into a buffer of zeros: a tail of ones makes a tail mask, ones over a span ending at
  * a row's length a span mask (its kind: a mask, by what is written); any other write makes a
  * mask of its own, and a span mask written with another shift is none we know. */
-static PadVal written_mask(Interp *in, TSNode target, TSNode value, Fact *buf) {
+/* target = value is m[i, :n] = row where row is one row's span mask ([0] * len(prompt) +
+ * [1] * len(cont), as a list or a tensor): copied to the row's start, its columns are the
+ * buffer's. *shift as for ones_over_span. */
+static bool span_row_copied(TSNode target, const Fact *held, int *shift) {
+    if (held->pad_what != PW_SPANMASK || !(held->pad & PAD_ROW) ||
+        ts_node_named_child_count(target) != 3 || !cut_at_end(ts_node_named_child(target, 2)))
+        return false;
+    *shift = held->pad_c;
+    return true;
+}
+
+static PadVal written_mask(Interp *in, TSNode target, const Fact *held, TSNode value, Fact *buf) {
     int shift;
     if (ones_to_end(in, target, value)) return padval(PW_TAILMASK, 0, 0, 0);
-    if (!ones_over_span(in, target, value, &shift)) return padval(PW_NONE, 0, 0, 0);
+    if (!ones_over_span(in, target, value, &shift) && !span_row_copied(target, held, &shift))
+        return padval(PW_NONE, 0, 0, 0);
     /* the span's bounds count tokens from the row's start (len(ids) is one past its last): in a
      * buffer whose columns are the scores' of tokens 1..T-1 (torch.zeros_like(lp), head 1),
      * m[i, s:len(ids)] marks the tokens one further than s..len(ids)-1 */
@@ -1461,7 +1461,7 @@ void pad_assigned(Interp *in, TSNode target, TSNode value, const Fact *held) {
             buf.fill_cov = now.fill_cov, buf.fill_end = now.fill_end;
     }
     if (buf.pad_what == PW_ZEROS || buf.pad_what == PW_TAILMASK || buf.pad_what == PW_SPANMASK) {
-        padval_store(&buf, written_mask(in, target, value, &buf));
+        padval_store(&buf, written_mask(in, target, held, value, &buf));
         /* m[i, :k] = torch.tensor(vals): values at positions nothing says are the columns' (a
          * mask built already at the scores' positions, say); a number written is the same at
          * every position it covers */

@@ -27,4 +27,9 @@ static inline void padval_store(Fact *f, PadVal v) {
     f->pad_c = v.c;
 }
 
+/* facts_padmemo.c: node id -> what it held; a record taken is dropped. */
+void padmemo_put(Interp *in, const void *id, PadVal v);
+bool padmemo_take(Interp *in, const void *id, PadVal *v);
+void padmemo_free(Interp *in);
+
 #endif

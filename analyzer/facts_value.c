@@ -136,8 +136,9 @@ bool fact_same(const Fact *a, const Fact *b) {
         a->pad_nd != b->pad_nd || a->pad_c != b->pad_c || a->fill != b->fill ||
         a->fill_end != b->fill_end || a->fill_cov != b->fill_cov || a->fill_pad != b->fill_pad ||
         a->prompt_in != b->prompt_in || a->pads_ignored != b->pads_ignored ||
-        a->mask_flaw != b->mask_flaw || a->specials != b->specials || a->rows != b->rows ||
-        a->rows_parts != b->rows_parts || a->log_event != b->log_event)
+        a->prefix_ignored != b->prefix_ignored || a->mask_flaw != b->mask_flaw ||
+        a->specials != b->specials || a->rows != b->rows || a->rows_parts != b->rows_parts ||
+        a->log_event != b->log_event)
         return false;
     if (a->qual != b->qual && (!a->qual || !b->qual || strcmp(a->qual, b->qual) != 0)) return false;
     if ((a->keys == NULL) != (b->keys == NULL)) return false;
@@ -220,6 +221,16 @@ static bool steps_list(const Fact *f) {
     return f->ndim > i && f->ax[i] == AX_STEP;
 }
 
+bool fact_pads_hold_id(const Fact *f) {
+    if (f->obj != FO_NONE || !(f->kinds & FK_IDS) || (f->kinds & ~FK_IDS)) return false;
+    return ((f->flags & FF_PADDED) && !f->fill) || (f->fill_pad && f->fill_cov == REG_PREFIX);
+}
+
+/* Token ids of a padded batch nothing was written over since: their pads hold the pad id. */
+static bool pads_unwritten(const Fact *f) {
+    return fact_pads_hold_id(f) && !(f->flags & FF_MASKED);
+}
+
 Fact fact_join(Arena *arena, Fact a, Fact b) {
     if (a.bottom) return b;
     if (b.bottom) return a;
@@ -238,6 +249,11 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     r.pooled = a.pooled && b.pooled;             /* a classifier's head on every path */
     r.prompt_in = a.prompt_in && b.prompt_in;    /* a mask of the pads only on every path */
     r.pads_ignored = a.pads_ignored && b.pads_ignored; /* the pads only, on every path */
+    /* the pads hold the pad id on every path: a path that wrote nothing yet keeps them too (a
+     * loop's entry joined with its body writing each row's prompt) */
+    r.prefix_ignored = (a.prefix_ignored || b.prefix_ignored) &&
+                       (a.prefix_ignored || pads_unwritten(&a)) &&
+                       (b.prefix_ignored || pads_unwritten(&b));
     r.specials = a.specials == b.specials ? a.specials : SP_UNKNOWN; /* the same on every path */
     if (a.rows != b.rows || a.rows_parts != b.rows_parts) r.rows = r.rows_parts = 0;
     if (!ts_node_is_null(b.origin) && ts_node_is_null(a.origin)) r.origin = b.origin;

@@ -67,14 +67,23 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "0..T-2, so each row's first pad is counted and the score depends on the "
                    "padding",
                    agg, where);
+    else if (flaw == MFLAW_SPAN_LAGS) /* a prompt token's and a pad's: no recipe counts them */
+        rules_emit(ctx, e->node, NULL,
+                   "take the mask at the positions of the tokens scored: mask[:, 1:] with "
+                   "scores of input_ids[:, 1:] when the mask marks token positions",
+                   "token log-probs are %s under a span mask one position behind them%s: the "
+                   "mask marks the span's tokens, each score is weighted by the mark of the "
+                   "token before its own, so the span's first token is dropped and the token "
+                   "after its last (a shorter row's first pad) is counted",
+                   agg, where);
     else if (flaw == MFLAW_SPAN_OFF) /* prompt tokens, not pads: no recipe counts them */
         rules_emit(ctx, e->node, NULL,
                    "take the mask at the positions of the tokens scored: mask[:, 1:] with "
                    "scores of input_ids[:, 1:] when the mask marks token positions",
-                   "token log-probs are %s under a span mask one position off them%s: the mask "
-                   "marks the span's tokens, the scores multiplied by it are about the tokens "
-                   "one further, so the token before the span is counted and the span's last "
-                   "token is dropped",
+                   "token log-probs are %s under a span mask one position ahead of them%s: the "
+                   "mask marks the span's tokens, the scores multiplied by it are about the "
+                   "tokens one further, so the token before the span is counted and the span's "
+                   "last token is dropped",
                    agg, where);
     else if (flaw == MFLAW_LENGTH_PAST)
         rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
@@ -125,11 +134,12 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    where);
     else if (flaw == MFLAW_PADS_KEPT)
         rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
-                   "pad the labels with -100 (the value the mask drops), or multiply by the "
-                   "attention mask too",
-                   "token log-probs are %s under labels != -100%s, but the labels were padded "
-                   "with the pad token id, not -100: the mask keeps every pad position, so a "
-                   "sequence's score depends on how much padding its batch gave it",
+                   "pad the labels with -100 (the value the mask drops) or write -100 over the "
+                   "pads too, or multiply by the attention mask too",
+                   "token log-probs are %s under labels != -100%s, but the labels hold the pad "
+                   "token id at the pads, not -100 (padded with it, or -100 written over the "
+                   "prompts only): the mask keeps every pad position, so a sequence's score "
+                   "depends on how much padding its batch gave it",
                    agg, where);
     else if (flaw == MFLAW_EARLY) /* prompt tokens, not pads: no recipe counts them */
         rules_emit(ctx, e->node, NULL,
@@ -303,7 +313,7 @@ static void check(RuleContext *ctx) {
         /* a slice may have cut the pads off, but never makes an inverted or early mask right */
         bool flaw_any_slice = f->mask_flaw == MFLAW_INVERTED || f->mask_flaw == MFLAW_EARLY ||
                               f->mask_flaw == MFLAW_LAGS_WINDOW || f->mask_flaw == MFLAW_SPAN_OFF ||
-                              f->mask_flaw == MFLAW_SPECIALS ||
+                              f->mask_flaw == MFLAW_SPAN_LAGS || f->mask_flaw == MFLAW_SPECIALS ||
                               f->mask_flaw == MFLAW_TAIL_SPECIALS ||
                               f->mask_flaw == MFLAW_ROWS_UNWRITTEN;
         if (!token_logprobs(f) || (f->flags & FF_MASKED) ||
@@ -449,6 +459,11 @@ const Rule rule_LL106 = {
         "= 0) whose per-row list has fewer rows than the mask is no masking either: when the\n"
         "mask holds one batch's rows twice (torch.cat((chosen, rejected)) of a loader's batch)\n"
         "and the list once, zip stops at the shorter and the second half keeps its prompt.\n"
+        "A span mask of tokens (ones over the continuation's columns: m[i, s:len(ids)] = 1,\n"
+        "a row [0] * len(prompt) + [1] * len(cont) copied to the row's start, or (arange(T)\n"
+        ">= k) & attention_mask) cut m[:, :-1] against scores of input_ids[:, 1:] is one\n"
+        "position behind them: the continuation's first token is dropped and the token after\n"
+        "its last (a shorter row's first pad) counted, padded on either side or not.\n"
         "A mean written by hand counts too: the masked sum of prompt + continuation log-probs\n"
         "divided by the count of the real tokens (loss_mask = labels != pad_id, then\n"
         "lp.sum(-1) / loss_mask.sum(-1), or the joined batch's attention_mask[:, 1:] and its\n"
@@ -461,11 +476,16 @@ const Rule rule_LL106 = {
         "start of each row, and the loss ignores another value (-100): the pads after every\n"
         "shorter row are trained on. Writing anything over the rest of the rows (labels[mask] =\n"
         "-100, labels[i, n:] = -100) counts as masking them, and a mask labels != -100 of such\n"
-        "labels (padded with the pad id) keeps the pads: no masking either. The same loss given\n"
+        "labels (padded with the pad id) keeps the pads: no masking either, and so does one of\n"
+        "a padded batch's ids with -100 written over each row's start only (labels[i, :n] =\n"
+        "-100, the prompt) unless the batch is padded on the left: the pads after the rows keep\n"
+        "the pad id. -100 over the pads too (labels[attention_mask == 0] = -100, a replace of\n"
+        "the pad id, torch.where / masked_fill with the mask) is masking. The same loss given\n"
         "the token ids of a padded batch (a tokenizer's, pad_sequence's with a pad id that is\n"
         "no negative sentinel) that nothing wrote over is flagged, and so is a batch a function\n"
         "builds and returns for model(**batch) ({\"input_ids\": ..., \"labels\": ...} from a\n"
-        "dataset's __getitem__ or a collate function) with such labels, at its labels: the\n"
+        "dataset's __getitem__ or a collate function) with such labels, or with labels of its\n"
+        "ids that hold -100 over each row's prompt only, at its labels: the\n"
         "Trainer or loop that computes its loss is often code we never see. A dataset built\n"
         "with arguments has its __getitem__ read with what it was given. A plain sum of\n"
         "prompt + continuation log-probs (unmasked, or under a mask of the pads only) is\n"
