@@ -48,27 +48,45 @@ static int noqa_there(const Facts *facts, const Source *src, TSNode site, const 
     return 0;
 }
 
-/* Does this file call the function of `site` at another call that runs code of the file `there`
- * (the callee's)? A helper called at several places of a file is shared code handed values: a
- * finding one call's values make is that call's flaw (where the fixes of real projects went). */
-static bool called_elsewhere(const Facts *facts, const Source *src, TSNode site,
-                             const char *there) {
-    TSNode fn = parse_field(site, "function");
+/* The findings of the events of each call of this file into other files' code. */
+typedef struct SiteFindings {
+    TSNode site;
+    DiagList found;
+} SiteFindings;
+typedef Array(SiteFindings) SiteFindingsList;
+
+/* Did the call `other` run code of the file `path`? */
+static bool ran_in(const Facts *facts, const Source *src, TSNode other, const char *path) {
     for (size_t i = 0; i < facts->events.len; i++) {
         const FactEvent *e = &facts->events.items[i];
         const Source *ran = e->node.tree ? source_of(src, e->node.tree) : NULL;
-        if (!ts_node_is_null(e->site) && !ts_node_eq(e->site, site) && e->site.tree == site.tree &&
-            ran && !strcmp(ran->path, there) &&
-            parse_same_text(src, parse_field(e->site, "function"), fn))
-            return true;
+        if (ts_node_eq(e->site, other) && ran && !strcmp(ran->path, path)) return true;
+    }
+    return false;
+}
+
+/* Does this file call the function of `site` at another call whose values do not make d (the
+ * same rule at the same place of the callee)? Then the callee is shared code that other values
+ * keep right: d is this call's flaw, where the fixes of real projects went (a correct
+ * `cross_entropy(logits, targets)` called once with unshifted pairs). */
+static bool kept_right_elsewhere(const Facts *facts, const Source *src,
+                                 const SiteFindingsList *sites, TSNode site, const Diagnostic *d) {
+    TSNode fn = parse_field(site, "function");
+    for (size_t i = 0; i < sites->len; i++) {
+        const SiteFindings *o = &sites->items[i];
+        if (ts_node_eq(o->site, site) || o->site.tree != site.tree ||
+            !parse_same_text(src, parse_field(o->site, "function"), fn) ||
+            !ran_in(facts, src, o->site, d->filename) || same_place(&o->found, d))
+            continue;
+        return true;
     }
     return false;
 }
 
 /* Re-emits a finding made in the callee's code at the call of this file, keeping where it lies
  * there (d's place and lines, taken) for the run to report it there (relocate.h). */
-static void report_at_site(const Facts *facts, const Source *src, TSNode site, Diagnostic *d,
-                           DiagList *out) {
+static void report_at_site(const Facts *facts, const Source *src, TSNode site, bool shared,
+                           Diagnostic *d, DiagList *out) {
     size_t flen, before = out->len;
     const char *fn = parse_text(src, parse_field(site, "function"), &flen);
     RuleContext ctx = {.facts = facts, .src = src, .rule = d->rule, .out = out};
@@ -85,7 +103,7 @@ static void report_at_site(const Facts *facts, const Source *src, TSNode site, D
                      .end_row = d->end_row,
                      .end_col = d->end_col,
                      .noqa_row = noqa_there(facts, src, site, d),
-                     .shared = called_elsewhere(facts, src, site, d->filename),
+                     .shared = shared,
                      .frame_lines = d->frame_lines,
                      .nframe = d->nframe};
     d->filename = d->message = NULL, d->frame_lines = NULL, d->nframe = 0;
@@ -151,17 +169,30 @@ void sites_check(const Facts *facts, const Source *src, const bool *run, DiagLis
     DiagList alone = {0};
     view.events = facts->alone;
     run_rules(&view, src, run, &alone);
+    SiteFindingsList sites = {0};
     for (size_t i = 0; i < facts->events.len; i++) {
         if (!first_of_site(facts, i)) continue;
-        DiagList there = {0};
-        site_findings(facts, src, run, i, &at, &there);
-        for (size_t k = 0; k < there.len; k++) {
-            if (!same_place(&alone, &there.items[k]))
-                report_at_site(facts, src, facts->events.items[i].site, &there.items[k], out);
-            diag_free(&there.items[k]);
-        }
-        array_free(&there);
+        SiteFindings sf = {facts->events.items[i].site, {0}};
+        site_findings(facts, src, run, i, &at, &sf.found);
+        array_push(&sites, sf);
     }
+    /* (each finding's sharing judged before any is taken by report_at_site) */
+    Array(bool) shared = {0};
+    for (size_t i = 0; i < sites.len; i++)
+        for (size_t k = 0; k < sites.items[i].found.len; k++)
+            array_push(&shared, kept_right_elsewhere(facts, src, &sites, sites.items[i].site,
+                                                     &sites.items[i].found.items[k]));
+    for (size_t i = 0, n = 0; i < sites.len; i++) {
+        DiagList *found = &sites.items[i].found;
+        for (size_t k = 0; k < found->len; k++, n++)
+            if (!same_place(&alone, &found->items[k]))
+                report_at_site(facts, src, sites.items[i].site, shared.items[n], &found->items[k],
+                               out);
+    }
+    array_free(&shared);
+    for (size_t i = 0; i < sites.len; i++)
+        diag_list_free(&sites.items[i].found);
+    array_free(&sites);
     array_free(&at);
     diag_list_free(&alone);
 }

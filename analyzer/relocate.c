@@ -1,11 +1,11 @@
 /* Where a finding made at a call is reported. The analysis of each file is the same whatever
  * else the run analyses (the result cache keeps it per file), so the move is made here, over the
  * run's findings: the callee's file is one of the run's when its canonical path is, and the
- * finding moves only when one call makes it and its file calls that function nowhere else
- * (else each call keeps it: DiagThere.shared, reached_by_other_calls). A place reached by the same call from several files' analyses is
- * reported once: the finding the callee's own analysis made wins, else the first by file and
- * position, whatever the thread count or cache. A moved finding keeps its counterexample (of the call's file) and gets no fix (its
- * edits would be of that file's text). */
+ * finding moves unless its call's file calls that function elsewhere with values that keep it
+ * right (DiagThere.shared: then the call is the flaw). A place several calls reach is reported
+ * once: the finding the callee's own analysis made wins, else the first call by file and
+ * position, whatever the thread count or cache. A moved finding keeps its counterexample (of
+ * the call's file) and gets no fix (its edits would be of that file's text). */
 #define _DEFAULT_SOURCE /* realpath */
 #include "relocate.h"
 
@@ -133,25 +133,6 @@ static bool forget_code(Diagnostic *d, const char *code) {
     return n > 0;
 }
 
-/* Does another call (of any file) show the same finding at d's place in the callee? A helper
- * that several calls make wrong is a helper shared by code that hands it the wrong values: each
- * of those calls is where the fix goes (the fixes real projects made: the callers of a correct
- * `cross_entropy(logits, targets)` that passed unshifted pairs), so each keeps its finding. */
-static bool reached_by_other_calls(const DiagList *diags, const long *file_of, size_t i) {
-    const Diagnostic *d = &diags->items[i];
-    for (size_t j = 0; j < diags->len; j++) {
-        const Diagnostic *o = &diags->items[j];
-        if (j == i || !o->there || o->there->moved || o->rule != d->rule ||
-            file_of[j] != file_of[i] || o->there->row != d->there->row ||
-            o->there->col != d->there->col)
-            continue;
-        if (o->row != d->row || o->col != d->col || o->cell != d->cell ||
-            strcmp(o->filename, d->filename))
-            return true;
-    }
-    return false;
-}
-
 static void relocate(DiagList *diags, const PathList *files, const bool (*enabled)[64]) {
     bool *drop = util_xcalloc(diags->len, 1);
     long *file_of = util_xcalloc(diags->len, sizeof *file_of);
@@ -170,8 +151,7 @@ static void relocate(DiagList *diags, const PathList *files, const bool (*enable
             drop[i] = true;
             if (f >= 0)
                 array_push(&used, ((UsedCode){files->items[f], d->there->noqa_row, d->code}));
-        } else if (f >= 0 && rule_enabled(enabled[f], d->rule) && !d->there->shared &&
-                   !reached_by_other_calls(diags, file_of, i)) {
+        } else if (f >= 0 && rule_enabled(enabled[f], d->rule) && !d->there->shared) {
             move_there(d, files->items[f]);
         }
     }
