@@ -92,7 +92,7 @@ void align_columns(Interp *in, Fact *r, TSNode call, bool varargs) {
     if (!parse_is(args, "argument_list")) return;
     TSNode shape = {0}, width = {0};
     for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
-        TSNode c = ts_node_named_child(args, i);
+        TSNode c = parse_named_child(args, i);
         if (parse_is(c, "keyword_argument") || parse_is(c, "comment")) continue;
         if (parse_is(c, "list_splat") || parse_is(c, "dictionary_splat")) return;
         if (ts_node_is_null(shape)) shape = c;
@@ -101,7 +101,7 @@ void align_columns(Interp *in, Fact *r, TSNode call, bool varargs) {
     shape = parse_unparen(shape);
     if (parse_is(shape, "tuple") || parse_is(shape, "list")) {
         uint32_t n = ts_node_named_child_count(shape);
-        width = n ? ts_node_named_child(shape, n - 1) : (TSNode){0};
+        width = n ? parse_named_child(shape, n - 1) : (TSNode){0};
     } else if (!varargs) {
         return;
     }

@@ -26,7 +26,7 @@ static bool first_param_of_method(Interp *in, TSNode ident, const char *name, si
     TSNode cls = ts_node_parent(ts_node_parent(def)); /* def in a class body (block) */
     if (parse_is(cls, "decorated_definition")) cls = ts_node_parent(ts_node_parent(cls));
     TSNode params = parse_field(def, "parameters");
-    TSNode first = ts_node_is_null(params) ? params : ts_node_named_child(params, 0);
+    TSNode first = ts_node_is_null(params) ? params : parse_named_child(params, 0);
     size_t first_len = 0;
     const char *first_name =
         parse_is(first, "identifier") ? parse_text(in->src, first, &first_len) : NULL;
@@ -70,7 +70,7 @@ static bool reads_target(Interp *in, TSNode cond, const char *t, size_t tlen, in
         return reads_target(in, parse_field(cond, "object"), t, tlen, depth + 1);
     uint32_t n = ts_node_named_child_count(cond);
     for (uint32_t i = 0; i < n; i++)
-        if (reads_target(in, ts_node_named_child(cond, i), t, tlen, depth + 1)) return true;
+        if (reads_target(in, parse_named_child(cond, i), t, tlen, depth + 1)) return true;
     return false;
 }
 
@@ -94,12 +94,12 @@ static bool writes_read(Interp *in, TSNode code, TSNode cond, TSNode block, uint
     uint32_t nt = !assign ? 0 : many ? ts_node_named_child_count(left) : 1;
     for (uint32_t i = 0; i < nt; i++) { /* a, self.b = ...: each target */
         size_t tlen;
-        const char *text = parse_text(in->src, many ? ts_node_named_child(left, i) : left, &tlen);
+        const char *text = parse_text(in->src, many ? parse_named_child(left, i) : left, &tlen);
         if (reads_target(in, cond, text, tlen, 0)) return true;
     }
     uint32_t n = ts_node_named_child_count(code);
     for (uint32_t i = 0; i < n; i++)
-        if (writes_read(in, ts_node_named_child(code, i), cond, block, before, depth + 1))
+        if (writes_read(in, parse_named_child(code, i), cond, block, before, depth + 1))
             return true;
     return false;
 }
@@ -162,7 +162,7 @@ static bool config_expr(Interp *in, TSNode n, bool attr_object, int depth) {
         return false;
     uint32_t count = ts_node_named_child_count(n);
     for (uint32_t i = 0; i < count; i++)
-        if (!config_expr(in, ts_node_named_child(n, i), false, depth + 1)) return false;
+        if (!config_expr(in, parse_named_child(n, i), false, depth + 1)) return false;
     return true;
 }
 
@@ -190,7 +190,7 @@ bool branch_by_config(Interp *in, TSNode if_stmt) {
     if (!config_cond(in, if_stmt, parse_field(if_stmt, "condition"))) return false;
     uint32_t n = ts_node_named_child_count(if_stmt);
     for (uint32_t i = 0; i < n; i++) {
-        TSNode alt = ts_node_named_child(if_stmt, i);
+        TSNode alt = parse_named_child(if_stmt, i);
         if (parse_is(alt, "elif_clause") &&
             !config_cond(in, if_stmt, parse_field(alt, "condition")))
             return false;
@@ -222,8 +222,8 @@ static int relation(Interp *in, TSNode a, TSNode b) {
     if (same_text(in, a, b)) return 1;
     TSNode oa = equality_op(a), ob = equality_op(b);
     if (ts_node_is_null(oa) || ts_node_is_null(ob) ||
-        !same_text(in, ts_node_named_child(a, 0), ts_node_named_child(b, 0)) ||
-        !same_text(in, ts_node_named_child(a, 1), ts_node_named_child(b, 1)))
+        !same_text(in, parse_named_child(a, 0), parse_named_child(b, 0)) ||
+        !same_text(in, parse_named_child(a, 1), parse_named_child(b, 1)))
         return 0;
     bool eq_a = parse_text_eq(in->src, oa, "=="), eq_b = parse_text_eq(in->src, ob, "==");
     bool ne_a = parse_text_eq(in->src, oa, "!="), ne_b = parse_text_eq(in->src, ob, "!=");

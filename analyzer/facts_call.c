@@ -97,7 +97,7 @@ static Fact instance_fields(Interp *in, TSNode cls, const Args *a, TSNode call) 
     int defaults = 0;
     for (TSNode st; parse_kids_next(&k, &st);) {
         if (!parse_is(st, "expression_statement")) continue; /* methods, nested classes */
-        TSNode as = ts_node_named_child(st, 0), left;
+        TSNode as = parse_named_child(st, 0), left;
         if (!parse_is(as, "assignment") || ts_node_is_null(parse_field(as, "type")) ||
             !parse_is(left = parse_field(as, "left"), "identifier"))
             continue;

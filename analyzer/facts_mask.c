@@ -261,7 +261,7 @@ static bool keeps_real(const Fact *m) {
  * tokens that scores at t predict). */
 static bool subscript_at(Interp *in, TSNode sub, TSNode ix) {
     if (!parse_is(sub, "subscript")) return false;
-    TSNode last = parse_unparen(ts_node_named_child(sub, ts_node_named_child_count(sub) - 1));
+    TSNode last = parse_unparen(parse_named_child(sub, ts_node_named_child_count(sub) - 1));
     long k;
     if (parse_is(last, "binary_operator") && svc_int_literal(in, parse_field(last, "right"), &k))
         last = parse_unparen(parse_field(last, "left"));
@@ -271,7 +271,7 @@ static bool subscript_at(Interp *in, TSNode sub, TSNode ix) {
 /* ids[b, t] == pad_id, labels[b, t] != -100: a comparison at ix whose value is a mask of the
  * pads (or of the ignored labels), or of the real tokens; *holds as for tests_mask_at. */
 static bool compares_at(Interp *in, TSNode cond, TSNode ix, bool eq, bool *holds) {
-    TSNode lhs = parse_unparen(ts_node_named_child(cond, 0)), rhs = ts_node_named_child(cond, 1);
+    TSNode lhs = parse_unparen(parse_named_child(cond, 0)), rhs = parse_named_child(cond, 1);
     if (!subscript_at(in, lhs, ix)) return false;
     Fact m = svc_eval(in, cond);
     if ((m.kinds & FK_MASK) && m.obj == FO_NONE) {
@@ -302,7 +302,7 @@ static bool tests_mask_at(Interp *in, TSNode cond, TSNode ix, bool *holds, int d
     }
     if (parse_is(cond, "comparison_operator") && ts_node_named_child_count(cond) == 2 &&
         ts_node_child_count(cond) == 3) {
-        TSNode op = ts_node_child(cond, 1), rhs = ts_node_named_child(cond, 1);
+        TSNode op = ts_node_child(cond, 1), rhs = parse_named_child(cond, 1);
         long v;
         bool eq = parse_text_eq(in->src, op, "=="), ne = parse_text_eq(in->src, op, "!=");
         if (!(eq || ne)) return false;
@@ -310,7 +310,7 @@ static bool tests_mask_at(Interp *in, TSNode cond, TSNode ix, bool *holds, int d
         else if (parse_text_eq(in->src, rhs, "False")) v = 0;
         else if (!svc_int_literal(in, rhs, &v) || (v != 0 && v != 1))
             return compares_at(in, cond, ix, eq, holds); /* ids[b, t] == pad_id */
-        if (!tests_mask_at(in, ts_node_named_child(cond, 0), ix, holds, depth + 1)) return false;
+        if (!tests_mask_at(in, parse_named_child(cond, 0), ix, holds, depth + 1)) return false;
         if ((eq && v == 0) || (ne && v == 1)) *holds = !*holds;
         return true;
     }
@@ -318,7 +318,7 @@ static bool tests_mask_at(Interp *in, TSNode cond, TSNode ix, bool *holds, int d
         TSNode fn = parse_field(cond, "function"), args = parse_field(cond, "arguments");
         if (parse_is(fn, "identifier") && parse_text_eq(in->src, fn, "bool") &&
             ts_node_named_child_count(args) == 1)
-            return tests_mask_at(in, ts_node_named_child(args, 0), ix, holds, depth + 1);
+            return tests_mask_at(in, parse_named_child(args, 0), ix, holds, depth + 1);
         if (parse_is(fn, "attribute") && parse_text_eq(in->src, parse_field(fn, "attribute"), "item"))
             return tests_mask_at(in, parse_field(fn, "object"), ix, holds, depth + 1);
         return false;
@@ -334,7 +334,7 @@ static bool tests_mask_at(Interp *in, TSNode cond, TSNode ix, bool *holds, int d
 /* A block that does nothing but leave the iteration: `continue` or `break`. */
 static bool only_leaves(TSNode block) {
     if (ts_node_named_child_count(block) != 1) return false;
-    TSNode s = ts_node_named_child(block, 0);
+    TSNode s = parse_named_child(block, 0);
     return parse_is(s, "continue_statement") || parse_is(s, "break_statement");
 }
 

@@ -34,7 +34,7 @@ static TSNode own_assignment(Interp *in, TSNode n, TSNode attr, int depth) {
         return (TSNode){0};
     }
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-        TSNode v = own_assignment(in, ts_node_named_child(n, i), attr, depth + 1);
+        TSNode v = own_assignment(in, parse_named_child(n, i), attr, depth + 1);
         if (!ts_node_is_null(v)) return v;
     }
     return (TSNode){0};

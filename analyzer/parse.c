@@ -177,36 +177,48 @@ static TSFieldId field_id(const char *field) {
     return 0;
 }
 
-/* The fields found last, by node and field id: the interpreter reads the same fields of the
- * same nodes on every call of a function, and tree-sitter walks the node's children for each
- * (11% of a run's instructions). Per thread, one slot per key; a slot written before a tree was
- * freed anywhere is stale. */
-enum { FIELD_FOUND = 1 << 13 };
+/* The children found last, by node and what was asked (a field id, or a named child's index
+ * with NAMED_CHILD set): the interpreter reads the same children of the same nodes on every call
+ * of a function, and tree-sitter walks the node's children for each (fields: 11% of a run's
+ * instructions). Per thread, one slot per key; a slot written before a tree was freed anywhere
+ * is stale. */
+enum { CHILD_FOUND = 1 << 13, NAMED_CHILD = 1u << 16 };
 static _Thread_local struct {
     const void *id;
     const TSTree *tree;
     unsigned freed; /* trees_freed when written */
-    TSFieldId field;
+    uint32_t what;
     TSNode child;
-} field_found[FIELD_FOUND];
+} child_found[CHILD_FOUND];
+
+static TSNode child_of(TSNode n, uint32_t what) {
+    uintptr_t h = ((uintptr_t)n.id ^ what) * 0x9E3779B97F4A7C15ull;
+    size_t k = (size_t)(h >> 40) & (CHILD_FOUND - 1);
+    unsigned freed = atomic_load(&trees_freed);
+    if (child_found[k].id == n.id && child_found[k].tree == n.tree && child_found[k].what == what &&
+        child_found[k].freed == freed)
+        return child_found[k].child;
+    TSNode child = what & NAMED_CHILD ? ts_node_named_child(n, what & ~NAMED_CHILD)
+                                      : ts_node_child_by_field_id(n, (TSFieldId)what);
+    child_found[k].id = n.id;
+    child_found[k].tree = n.tree;
+    child_found[k].freed = freed;
+    child_found[k].what = what;
+    child_found[k].child = child;
+    return child;
+}
 
 TSNode parse_field(TSNode n, const char *field) {
     TSFieldId id;
-    if (ts_node_is_null(n) || ts_node_language(n) != tree_sitter_python() || !(id = field_id(field)))
+    if (ts_node_is_null(n) || ts_node_language(n) != tree_sitter_python() ||
+        !(id = field_id(field)))
         return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
-    uintptr_t h = ((uintptr_t)n.id ^ id) * 0x9E3779B97F4A7C15ull;
-    size_t k = (size_t)(h >> 40) & (FIELD_FOUND - 1);
-    unsigned freed = atomic_load(&trees_freed);
-    if (field_found[k].id == n.id && field_found[k].tree == n.tree &&
-        field_found[k].field == id && field_found[k].freed == freed)
-        return field_found[k].child;
-    TSNode child = ts_node_child_by_field_id(n, id);
-    field_found[k].id = n.id;
-    field_found[k].tree = n.tree;
-    field_found[k].freed = freed;
-    field_found[k].field = id;
-    field_found[k].child = child;
-    return child;
+    return child_of(n, id);
+}
+
+TSNode parse_named_child(TSNode n, uint32_t i) {
+    if (ts_node_is_null(n) || i >= NAMED_CHILD) return ts_node_named_child(n, i);
+    return child_of(n, NAMED_CHILD | i);
 }
 
 TSNode parse_enclosing(TSNode n, const char *const *types) {
@@ -224,7 +236,7 @@ TSNode parse_enclosing(TSNode n, const char *const *types) {
 
 TSNode parse_unparen(TSNode n) {
     while (parse_is(n, "parenthesized_expression") && ts_node_named_child_count(n) == 1)
-        n = ts_node_named_child(n, 0);
+        n = parse_named_child(n, 0);
     return n;
 }
 
@@ -243,7 +255,7 @@ void parse_kids_begin(ParseKids *k, TSNode n) {
 bool parse_kids_next(ParseKids *k, TSNode *child) {
     if (k->indexed) {
         if (k->next >= k->count) return false;
-        *child = ts_node_named_child(k->node, k->next++);
+        *child = parse_named_child(k->node, k->next++);
         return true;
     }
     while (k->more) {

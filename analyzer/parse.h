@@ -44,6 +44,9 @@ const char *parse_text(const Source *src, TSNode n, size_t *len);
 /* The child in field `field`, a name whose text never changes at that address (a literal): its
  * id is remembered by the address. */
 TSNode parse_field(TSNode n, const char *field);
+/* ts_node_named_child(n, i), remembered like parse_field: use it where the same children are
+ * read again. */
+TSNode parse_named_child(TSNode n, uint32_t i);
 /* start, stop and step of a slice node (null nodes where absent). */
 void parse_slice_parts(TSNode slice, TSNode parts[3]);
 /* The nearest node above n whose type is one of types (NULL-terminated; null: none), found in

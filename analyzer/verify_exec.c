@@ -124,8 +124,8 @@ typedef struct {
 static bool is_static(const Source *src, TSNode def) {
     TSNode up = ts_node_parent(def);
     for (uint32_t k = 0; parse_is(up, "decorated_definition") && k < ts_node_named_child_count(up); k++) {
-        TSNode d = ts_node_named_child(up, k);
-        if (parse_is(d, "decorator") && parse_text_eq(src, ts_node_named_child(d, 0), "staticmethod")) return true;
+        TSNode d = parse_named_child(up, k);
+        if (parse_is(d, "decorator") && parse_text_eq(src, parse_named_child(d, 0), "staticmethod")) return true;
     }
     return false;
 }
@@ -135,7 +135,7 @@ static bool top_class(ExecEntry *e, TSNode def, const char *name, size_t len) {
     int mod = exec_modules_of_tree(&e->vs->mods, def.tree);
     const ExecModule *m = &e->vs->mods.items[mod < 0 ? 0 : mod];
     for (uint32_t i = 0; m->src && i < ts_node_named_child_count(m->root); i++) {
-        TSNode c = ts_node_named_child(m->root, i);
+        TSNode c = parse_named_child(m->root, i);
         if (parse_is(c, "decorated_definition")) c = parse_field(c, "definition");
         size_t cl;
         const char *cn = parse_is(c, "class_definition") ? parse_text(m->src, parse_field(c, "name"), &cl) : NULL;
@@ -150,7 +150,7 @@ static bool entry_params(ExecEntry *e, TSNode def, int skip, Why *why) {
     TSNode params = parse_field(def, "parameters");
     bool kept_default = false; /* arguments are passed by position: none after a default kept */
     for (uint32_t i = 0; !ts_node_is_null(params) && i < ts_node_named_child_count(params); i++) {
-        TSNode p = ts_node_named_child(params, i);
+        TSNode p = parse_named_child(params, i);
         bool has_default = parse_is(p, "default_parameter") || parse_is(p, "typed_default_parameter");
         bool int_default = e->int_defaults && skip == 0 && has_default && !kept_default &&
                            parse_is(parse_field(p, "value"), "integer");
@@ -165,11 +165,11 @@ static bool entry_params(ExecEntry *e, TSNode def, int skip, Why *why) {
             return false;
         }
         size_t len;
-        TSNode id = parse_is(p, "identifier") ? p : int_default ? parse_field(p, "name") : ts_node_named_child(p, 0);
+        TSNode id = parse_is(p, "identifier") ? p : int_default ? parse_field(p, "name") : parse_named_child(p, 0);
         const char *s = parse_text(&e->vs->src, id, &len);
         /* annotated with a class of the file (cfg: Config): an instance of it */
         TSNode type = parse_is(p, "typed_parameter") ? parse_field(p, "type") : (TSNode){0};
-        if (parse_is(type, "type")) type = ts_node_named_child(type, 0);
+        if (parse_is(type, "type")) type = parse_named_child(type, 0);
         size_t tl;
         const char *ts = parse_is(type, "identifier") ? parse_text(&e->vs->src, type, &tl) : NULL;
         if (ts && tl < sizeof e->plan.inst_class[0] && top_class(e, def, ts, tl))
@@ -224,7 +224,7 @@ static bool entry_set(ExecEntry *e, TSNode def, Why *why) {
     snprintf(e->name, sizeof e->name, "%.*s.%.*s", (int)(clen < 28 ? clen : 28), cls, (int)(len < 28 ? len : 28), name);
     TSNode body = parse_field(e->cls, "body");
     for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
-        TSNode d = ts_node_named_child(body, i);
+        TSNode d = parse_named_child(body, i);
         if (parse_is(d, "decorated_definition")) d = parse_field(d, "definition");
         if (parse_is(d, "function_definition") && parse_text_eq(&e->vs->src, parse_field(d, "name"), "__init__")) {
             if (!entry_params(e, d, 1, why)) return false;
@@ -310,7 +310,7 @@ static int entry_callers(ExecEntry *e, TSNode def, TSNode *out, int max) {
 /* The top-level def `name` of the tree under root (null: none). */
 static TSNode top_def(const Source *src, TSNode root, const char *name, size_t len) {
     for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
-        TSNode d = ts_node_named_child(root, i);
+        TSNode d = parse_named_child(root, i);
         if (parse_is(d, "decorated_definition")) d = parse_field(d, "definition");
         size_t dl;
         const char *dn = parse_is(d, "function_definition") ? parse_text(src, parse_field(d, "name"), &dl) : NULL;
@@ -325,10 +325,10 @@ static TSNode imported_def(ExecEntry *e, const char *name, size_t len) {
     const Source *src = &e->vs->src;
     TSNode root = e->vs->parsed.root;
     for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
-        TSNode st = ts_node_named_child(root, i), mod = parse_field(st, "module_name");
+        TSNode st = parse_named_child(root, i), mod = parse_field(st, "module_name");
         if (!parse_is(st, "import_from_statement")) continue;
         for (uint32_t k = 0; k < ts_node_named_child_count(st); k++) {
-            TSNode c = ts_node_named_child(st, k), orig = c, bound = c;
+            TSNode c = parse_named_child(st, k), orig = c, bound = c;
             if (ts_node_eq(c, mod)) continue;
             if (parse_is(c, "aliased_import")) orig = parse_field(c, "name"), bound = parse_field(c, "alias");
             size_t bl, ol, ml;
@@ -402,7 +402,7 @@ static bool writes_name(ExecEntry *e, TSNode stmt, TSNode id) {
     }
     for (uint32_t i = 0; i < ts_node_named_child_count(target); i++) { /* a, b = ... */
         size_t tl;
-        const char *t = parse_text(&e->vs->src, ts_node_named_child(target, i), &tl);
+        const char *t = parse_text(&e->vs->src, parse_named_child(target, i), &tl);
         if (tl == len && !memcmp(t, want, len)) return true;
     }
     return false;

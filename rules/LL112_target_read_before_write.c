@@ -47,7 +47,7 @@ static void written_objects(TSNode target, Nodes *out) {
         array_push(out, target);
     } else { /* a, b = ...; (a, b) = ...; [a, *b] = ... */
         for (uint32_t i = 0; i < ts_node_named_child_count(target); i++)
-            written_objects(ts_node_named_child(target, i), out);
+            written_objects(parse_named_child(target, i), out);
     }
 }
 
@@ -66,10 +66,10 @@ static bool scan_statement(TSNode n, Nodes *writes) {
     else if (parse_is(n, "named_expression"))
         written_objects(parse_field(n, "name"), writes);
     else if (parse_is(n, "as_pattern_target"))
-        written_objects(ts_node_named_child(n, 0), writes);
+        written_objects(parse_named_child(n, 0), writes);
     bool straight = true;
     for (uint32_t i = 0; straight && i < ts_node_named_child_count(n); i++)
-        straight = scan_statement(ts_node_named_child(n, i), writes);
+        straight = scan_statement(parse_named_child(n, i), writes);
     return straight;
 }
 
@@ -82,7 +82,7 @@ static bool mentions(const Source *src, TSNode n, TSNode obj) {
         return true;
     if (parse_is(n, "attribute")) return mentions(src, parse_field(n, "object"), obj);
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        if (mentions(src, ts_node_named_child(n, i), obj)) return true;
+        if (mentions(src, parse_named_child(n, i), obj)) return true;
     return false;
 }
 
