@@ -311,7 +311,7 @@ static bool set_up_call(ExecRun *r, ExecEnv *globals, TSNode call, const char *n
  * once NAME is bound: the object the scoring reads is the one the script set up. false: the
  * run failed. */
 static bool set_up_after(ExecRun *r, ExecEnv *globals, TSNode a, const char *name, int len) {
-    for (TSNode st = ts_node_next_named_sibling(ts_node_parent(a)); !ts_node_is_null(st);
+    for (TSNode st = ts_node_next_named_sibling(parse_parent(a)); !ts_node_is_null(st);
          st = ts_node_next_named_sibling(st)) {
         TSNode w = parse_is(st, "expression_statement") ? parse_named_child(st, 0) : (TSNode){0};
         if (parse_is(w, "call")) {

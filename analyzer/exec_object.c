@@ -316,26 +316,26 @@ static ExecValue *tensor_attr(ExecRun *r, ExecValue *v, const char *name) {
 
 TSNode exec_enclosing_def(TSNode n) {
     while (!ts_node_is_null(n) && !parse_is(n, "function_definition"))
-        n = ts_node_parent(n);
+        n = parse_parent(n);
     return n;
 }
 
 TSNode exec_def_class(TSNode def) {
-    TSNode up = ts_node_parent(def);
-    if (parse_is(up, "decorated_definition")) up = ts_node_parent(up);
-    return parse_is(up, "block") && parse_is(ts_node_parent(up), "class_definition") ? ts_node_parent(up)
+    TSNode up = parse_parent(def);
+    if (parse_is(up, "decorated_definition")) up = parse_parent(up);
+    return parse_is(up, "block") && parse_is(parse_parent(up), "class_definition") ? parse_parent(up)
                                                                                    : (TSNode){0};
 }
 
 TSNode exec_named_lambda(TSNode n) {
     while (!ts_node_is_null(n) && !parse_is(n, "assignment"))
-        n = ts_node_parent(n);
+        n = parse_parent(n);
     TSNode f = ts_node_is_null(n) ? n : parse_field(n, "right");
     return parse_is(f, "lambda") && parse_is(parse_field(n, "left"), "identifier") ? f : (TSNode){0};
 }
 
 TSNode exec_def_name(TSNode def) {
-    return parse_is(def, "lambda") ? parse_field(ts_node_parent(def), "left") : parse_field(def, "name");
+    return parse_is(def, "lambda") ? parse_field(parse_parent(def), "left") : parse_field(def, "name");
 }
 
 /* super() in a method of a class of the project: its base class's attributes, bound to the

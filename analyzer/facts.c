@@ -592,8 +592,8 @@ static bool compares_above(Interp *in, TSNode cond, TSNode value, TSNode target)
  * bounded above by 0, exp() of it cannot overflow). */
 static bool running_max(Interp *in, TSNode stmt, TSNode left, TSNode right) {
     if (!parse_is(left, "identifier") || !parse_is(right, "identifier")) return false;
-    TSNode block = ts_node_parent(ts_node_parent(stmt));
-    TSNode ifs = ts_node_is_null(block) ? block : ts_node_parent(block);
+    TSNode block = parse_parent(parse_parent(stmt));
+    TSNode ifs = ts_node_is_null(block) ? block : parse_parent(block);
     return !ts_node_is_null(ifs) && parse_is(ifs, "if_statement") &&
            ts_node_eq(parse_field(ifs, "consequence"), block) &&
            compares_above(in, parse_field(ifs, "condition"), right, left);
@@ -1284,7 +1284,7 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
     }
     if (!project_before_call(in, def)) return fact_unknown();
     in->call_sites[in->call_depth] =
-        ts_node_is_null(call_args) ? call_args : ts_node_parent(call_args);
+        ts_node_is_null(call_args) ? call_args : parse_parent(call_args);
     in->call_npos[in->call_depth] = 0; /* bind_params fills call_pos */
     in->call_stack[in->call_depth++] = def;
     FuncInfo *fi = project_func_of(in, def);

@@ -106,9 +106,9 @@ void align_columns(Interp *in, Fact *r, TSNode call, bool varargs) {
         return;
     }
     if (ts_node_is_null(width) || parse_is(width, "list_splat")) return;
-    TSNode scope = ts_node_parent(call);
+    TSNode scope = parse_parent(call);
     while (!ts_node_is_null(scope) && !parse_is(scope, "function_definition"))
-        scope = ts_node_parent(scope);
+        scope = parse_parent(scope);
     align_fresh_text(in, r, width, scope);
 }
 

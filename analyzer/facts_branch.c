@@ -20,11 +20,11 @@ int32_t *branch_memo_slot(CondMemo *m, const void *a, const void *b);
 static bool first_param_of_method(Interp *in, TSNode ident, const char *name, size_t len) {
     int32_t *known = branch_memo_slot(&in->self_roots, ident.id, NULL);
     if (*known) return *known > 0;
-    TSNode def = ts_node_parent(ident);
+    TSNode def = parse_parent(ident);
     while (!ts_node_is_null(def) && !parse_is(def, "function_definition"))
-        def = ts_node_parent(def);
-    TSNode cls = ts_node_parent(ts_node_parent(def)); /* def in a class body (block) */
-    if (parse_is(cls, "decorated_definition")) cls = ts_node_parent(ts_node_parent(cls));
+        def = parse_parent(def);
+    TSNode cls = parse_parent(parse_parent(def)); /* def in a class body (block) */
+    if (parse_is(cls, "decorated_definition")) cls = parse_parent(parse_parent(cls));
     TSNode params = parse_field(def, "parameters");
     TSNode first = ts_node_is_null(params) ? params : parse_named_child(params, 0);
     size_t first_len = 0;
@@ -85,9 +85,9 @@ static bool writes_read(Interp *in, TSNode code, TSNode cond, TSNode block, uint
         return false;
     bool assign = parse_is(code, "assignment") || parse_is(code, "augmented_assignment");
     /* (a parent is found from the root down: looked for only where it is needed) */
-    TSNode stmt = assign && !ts_node_is_null(block) ? ts_node_parent(code) : (TSNode){0};
+    TSNode stmt = assign && !ts_node_is_null(block) ? parse_parent(code) : (TSNode){0};
     if (assign && !ts_node_is_null(block) && parse_is(stmt, "expression_statement") &&
-        ts_node_eq(ts_node_parent(stmt), block) && ts_node_start_byte(code) < before)
+        ts_node_eq(parse_parent(stmt), block) && ts_node_start_byte(code) < before)
         assign = false; /* args = parser.parse_args() before the test: fixed from there on */
     TSNode left = assign ? parse_field(code, "left") : (TSNode){0};
     bool many = parse_is(left, "pattern_list") || parse_is(left, "tuple_pattern");
@@ -175,10 +175,10 @@ static bool config_cond(Interp *in, TSNode if_stmt, TSNode cond) {
     /* the text alone decides what follows: once per condition (the scope may be a module) */
     int32_t *known = branch_memo_slot(&in->cond_written, cond.id, NULL);
     if (*known) return *known > 0;
-    TSNode scope = ts_node_parent(if_stmt);
+    TSNode scope = parse_parent(if_stmt);
     while (!ts_node_is_null(scope) && !parse_is(scope, "function_definition") &&
            !parse_is(scope, "module"))
-        scope = ts_node_parent(scope);
+        scope = parse_parent(scope);
     if (parse_is(scope, "function_definition")) scope = parse_field(scope, "body");
     bool fixed = !writes_read(in, scope, cond, scope, ts_node_start_byte(if_stmt), 0);
     known = branch_memo_slot(&in->cond_written, cond.id, NULL); /* (the table may have grown) */

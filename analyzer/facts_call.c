@@ -263,7 +263,7 @@ static Fact model_call(Interp *in, Fact model, const Args *a, TSNode call) {
 static Fact call_on_class(Interp *in, TSNode call, Fact cls, const char *method, size_t mlen,
                           const Args *a) {
     TSNode m = interp_find_method(in, cls.def, method, mlen);
-    TSNode up = ts_node_is_null(m) ? m : ts_node_parent(m);
+    TSNode up = ts_node_is_null(m) ? m : parse_parent(m);
     if (ts_node_is_null(up) || !parse_is(up, "decorated_definition")) return fact_unknown();
     if (svc_decorated_with(in, up, "classmethod"))
         return interp_call_user(in, m, parse_field(call, "arguments"), a, &cls);

@@ -48,7 +48,7 @@ TSNode callee_operand(const Callee *c, uint32_t k) {
 }
 
 bool callee_reads_at(Interp *in, const Callee *c, TSNode arg, int pos, const char *keyword) {
-    TSNode up = ts_node_parent(arg);
+    TSNode up = parse_parent(arg);
     if (parse_is(up, "keyword_argument"))
         return keyword && ts_node_eq(parse_field(up, "value"), arg) &&
                svc_text_eq(in, parse_field(up, "name"), keyword);

@@ -92,7 +92,7 @@ const char *interp_string_key(Interp *in, TSNode node, size_t *len) {
 TSNode interp_loop_keys(Interp *in, TSNode key) {
     key = parse_unparen(key);
     if (!parse_is(key, "identifier")) return (TSNode){0};
-    for (TSNode p = ts_node_parent(key); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    for (TSNode p = parse_parent(key); !ts_node_is_null(p); p = parse_parent(p)) {
         if (parse_is(p, "function_definition") || parse_is(p, "class_definition")) break;
         if (!parse_is(p, "for_statement") || !parse_same_text(in->src, parse_field(p, "left"), key))
             continue;
@@ -766,7 +766,7 @@ static bool assigned_after(Interp *in, TSNode n, const char *name, size_t len, u
 
 /* The innermost loop around n in its function; null when none. */
 static TSNode loop_around(TSNode n) {
-    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    for (TSNode p = parse_parent(n); !ts_node_is_null(p); p = parse_parent(p)) {
         if (parse_is(p, "for_statement") || parse_is(p, "while_statement")) return p;
         if (parse_is(p, "function_definition") || parse_is(p, "lambda")) break;
     }

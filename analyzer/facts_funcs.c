@@ -63,7 +63,7 @@ enum { CLOSURE_MAX_NAMES = 16 };
 
 /* The innermost function (def or lambda) whose body holds node; null at the top level. */
 static TSNode enclosing_function(TSNode node) {
-    for (TSNode p = ts_node_parent(node); !ts_node_is_null(p); p = ts_node_parent(p))
+    for (TSNode p = parse_parent(node); !ts_node_is_null(p); p = parse_parent(p))
         if (parse_is(p, "function_definition") || parse_is(p, "lambda")) return p;
     return (TSNode){0};
 }

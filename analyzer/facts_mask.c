@@ -178,19 +178,19 @@ bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value) {
 }
 
 bool mask_is_select_index(Interp *in, TSNode call) {
-    TSNode n = call, up = ts_node_parent(n);
+    TSNode n = call, up = parse_parent(n);
     /* peel .unsqueeze(-1).long(): a tensor method whose row keeps an index an index (a layout
      * change, a cast, a device move: contracts.h PK_INDEX, PK_ALL) */
-    while (parse_is(up, "attribute") && parse_is(ts_node_parent(up), "call")) {
+    while (parse_is(up, "attribute") && parse_is(parse_parent(up), "call")) {
         size_t len;
         const char *name = parse_text(in->src, parse_field(up, "attribute"), &len);
         const Contract *row = contracts_method(FORM_TENSOR, name, len);
         if (!row || !(row->keeps & (PK_INDEX | PK_ALL))) return false;
-        n = ts_node_parent(up);
-        up = ts_node_parent(n);
+        n = parse_parent(up);
+        up = parse_parent(n);
     }
-    if (parse_is(up, "keyword_argument")) up = ts_node_parent(up);
-    TSNode select = ts_node_parent(up);
+    if (parse_is(up, "keyword_argument")) up = parse_parent(up);
+    TSNode select = parse_parent(up);
     if (!parse_is(up, "argument_list") || !parse_is(select, "call")) return false;
     /* a selection's row (gather, take_along_dim, index_select), n where its transfer reads the
      * index (facts_array.c select_at) */
@@ -342,8 +342,8 @@ bool mask_guards_read(Interp *in, TSNode read, TSNode ix) {
     if (!parse_is(parse_unparen(ix), "identifier")) return false;
     ix = parse_unparen(ix);
     bool holds;
-    for (TSNode p = read, up = ts_node_parent(p); !ts_node_is_null(up);
-         p = up, up = ts_node_parent(up)) {
+    for (TSNode p = read, up = parse_parent(p); !ts_node_is_null(up);
+         p = up, up = parse_parent(up)) {
         if (parse_is(up, "function_definition") || parse_is(up, "class_definition")) break;
         if (parse_is(up, "if_statement") && ts_node_eq(parse_field(up, "consequence"), p) &&
             tests_mask_at(in, parse_field(up, "condition"), ix, &holds, 0) && holds)

@@ -227,7 +227,7 @@ static bool text_has(const char *t, size_t len, const char *w) {
  * `if attention_mask[:, -1].all():`): the code handles both sides; no claim is made. */
 static bool guarded(Interp *in, TSNode n) {
     static const char *const tests[] = {"pad", "left", "right", "[:,-1]", "[:,0]", NULL};
-    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    for (TSNode p = parse_parent(n); !ts_node_is_null(p); p = parse_parent(p)) {
         if (parse_is(p, "function_definition") || parse_is(p, "class_definition")) break;
         TSNode cond = {0};
         if (parse_is(p, "if_statement") || parse_is(p, "elif_clause") ||
@@ -235,8 +235,8 @@ static bool guarded(Interp *in, TSNode n) {
             cond = parse_field(p, "condition");
         else if (parse_is(p, "conditional_expression"))
             cond = parse_named_child(p, 1);
-        else if (parse_is(p, "else_clause") && parse_is(ts_node_parent(p), "if_statement"))
-            cond = parse_field(ts_node_parent(p), "condition");
+        else if (parse_is(p, "else_clause") && parse_is(parse_parent(p), "if_statement"))
+            cond = parse_field(parse_parent(p), "condition");
         if (ts_node_is_null(cond)) continue;
         size_t len;
         const char *t = parse_text(in->src, cond, &len);
@@ -273,11 +273,11 @@ static bool one_row_first(Interp *in, TSNode n) {
  * start with pads, and looks at one row only: whichever arm runs, other rows may be padded at
  * the start (a test of every row, any(mask[:, 0] == 0), is no such test). */
 static bool one_row_start_test_above(Interp *in, TSNode n) {
-    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    for (TSNode p = parse_parent(n); !ts_node_is_null(p); p = parse_parent(p)) {
         if (parse_is(p, "function_definition") || parse_is(p, "class_definition")) break;
-        TSNode stmt = parse_is(p, "else_clause") ? ts_node_parent(p)
-                      : parse_is(p, "block") && parse_is(ts_node_parent(p), "if_statement")
-                          ? ts_node_parent(p)
+        TSNode stmt = parse_is(p, "else_clause") ? parse_parent(p)
+                      : parse_is(p, "block") && parse_is(parse_parent(p), "if_statement")
+                          ? parse_parent(p)
                           : (TSNode){0};
         if (ts_node_is_null(stmt)) continue;
         TSNode cond = parse_unparen(parse_field(stmt, "condition"));
@@ -865,9 +865,9 @@ enum { PARAM_SIDE_BITS = 3, PARAM_SIDE_ANY = 7, PARAM_SIDE_MAX = 10 };
 static void param_side_set(Interp *in, TSNode target, TSNode object, uint8_t side) {
     if (!parse_is(object, "identifier") || in->frame == in->module || in->call_depth <= 0) return;
     TSNode def = in->call_stack[in->call_depth - 1];
-    TSNode stmt = ts_node_parent(ts_node_parent(target)); /* assignment, its statement */
+    TSNode stmt = parse_parent(parse_parent(target)); /* assignment, its statement */
     if (!parse_is(stmt, "expression_statement") ||
-        !ts_node_eq(ts_node_parent(ts_node_parent(stmt)), def))
+        !ts_node_eq(parse_parent(parse_parent(stmt)), def))
         return;
     int k = param_index(in, def, object);
     if (k < 0 || k >= PARAM_SIDE_MAX ||

@@ -17,7 +17,7 @@ Fact recurrent_layer(Interp *in, TSNode node, const Contract *t, const Args *a) 
 }
 
 static TSNode enclosing_class(TSNode n) {
-    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p))
+    for (TSNode p = parse_parent(n); !ts_node_is_null(p); p = parse_parent(p))
         if (parse_is(p, "class_definition")) return p;
     return (TSNode){0};
 }

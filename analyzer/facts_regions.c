@@ -463,8 +463,8 @@ static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
         if (target_call(in, n, acc, &target, &ignore)) {
             TSNode pos = position_index(target);
             Access a = {.buf = container_key(in, target), .node = target, .call = n};
-            a.aliased = !ts_node_eq(ts_node_parent(target), parse_field(n, "arguments")) &&
-                        !parse_is(ts_node_parent(target), "keyword_argument");
+            a.aliased = !ts_node_eq(parse_parent(target), parse_field(n, "arguments")) &&
+                        !parse_is(parse_parent(target), "keyword_argument");
             if (parse_is(pos, "slice")) {
                 TSNode parts[3];
                 parse_slice_parts(pos, parts);
@@ -678,7 +678,7 @@ static void reads_ahead(Interp *in, TSNode stmt, TSNode body, const Accesses *ac
 }
 
 void regions_loop(Interp *in, TSNode body) {
-    TSNode stmt = ts_node_parent(body);
+    TSNode stmt = parse_parent(body);
     uint32_t start, stop, var = loop_variable(in, stmt, body, &start, &stop);
     if (!var) return;
     Accesses acc = {.var = var};

@@ -54,7 +54,7 @@ static bool placeholder(Interp *in, TSNode st) {
 }
 
 bool types_is_abstract(Interp *in, TSNode def) {
-    TSNode up = ts_node_parent(def);
+    TSNode up = parse_parent(def);
     if (parse_is(up, "decorated_definition") && svc_decorated_with(in, up, "abstractmethod"))
         return true;
     TSNode body = parse_field(def, "body");

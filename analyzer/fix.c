@@ -153,8 +153,8 @@ static int occurrences(const Source *src, TSNode n, TSNode name, TSNode *value) 
 
 TSNode fix_single_assignment(const Source *src, TSNode use, int uses) {
     TSNode scope = use;
-    while (!ts_node_is_null(ts_node_parent(scope)) && !parse_is(scope, "function_definition"))
-        scope = ts_node_parent(scope);
+    while (!ts_node_is_null(parse_parent(scope)) && !parse_is(scope, "function_definition"))
+        scope = parse_parent(scope);
     TSNode value = {0};
     if (occurrences(src, scope, use, &value) != uses + 1 || ts_node_is_null(value) ||
         ts_node_end_byte(value) > ts_node_start_byte(use))
@@ -199,7 +199,7 @@ static bool imports_in(const Source *src, TSNode scope, TSNode name) {
 bool fix_names_import(const Source *src, TSNode n) {
     if (!parse_is(n, "identifier")) return false;
     TSNode root = n;
-    while (!ts_node_is_null(ts_node_parent(root)))
-        root = ts_node_parent(root);
+    while (!ts_node_is_null(parse_parent(root)))
+        root = parse_parent(root);
     return imports_in(src, root, n);
 }

@@ -156,7 +156,7 @@ static void field_table_init(void) {
 
 /* The last ids found, by the address of the name asked: callers name fields with literals, so
  * most calls end with one pointer compare instead of hashing and comparing the name (3% of a
- * run's instructions). Per thread: written on every miss. */
+ * run's instructions; a parent is found from the root down). Per thread: written on every miss. */
 enum { FIELD_MEMO = 128 };
 static _Thread_local struct {
     const char *field;
@@ -177,12 +177,12 @@ static TSFieldId field_id(const char *field) {
     return 0;
 }
 
-/* The children found last, by node and what was asked (a field id, or a named child's index
- * with NAMED_CHILD set): the interpreter reads the same children of the same nodes on every call
+/* The children found last, by node and what was asked (a field id, a named child's index with
+ * NAMED_CHILD set, or PARENT for the node above): the interpreter reads the same children of the same nodes on every call
  * of a function, and tree-sitter walks the node's children for each (fields: 11% of a run's
- * instructions). Per thread, one slot per key; a slot written before a tree was freed anywhere
+ * instructions; a parent is found from the root down). Per thread, one slot per key; a slot written before a tree was freed anywhere
  * is stale. */
-enum { CHILD_FOUND = 1 << 13, NAMED_CHILD = 1u << 16 };
+enum { CHILD_FOUND = 1 << 13, NAMED_CHILD = 1u << 16, PARENT = 1u << 17 };
 static _Thread_local struct {
     const void *id;
     const TSTree *tree;
@@ -198,8 +198,9 @@ static TSNode child_of(TSNode n, uint32_t what) {
     if (child_found[k].id == n.id && child_found[k].tree == n.tree && child_found[k].what == what &&
         child_found[k].freed == freed)
         return child_found[k].child;
-    TSNode child = what & NAMED_CHILD ? ts_node_named_child(n, what & ~NAMED_CHILD)
-                                      : ts_node_child_by_field_id(n, (TSFieldId)what);
+    TSNode child = what == PARENT        ? ts_node_parent(n)
+                   : what & NAMED_CHILD ? ts_node_named_child(n, what & ~NAMED_CHILD)
+                                        : ts_node_child_by_field_id(n, (TSFieldId)what);
     child_found[k].id = n.id;
     child_found[k].tree = n.tree;
     child_found[k].freed = freed;
@@ -219,6 +220,11 @@ TSNode parse_field(TSNode n, const char *field) {
 TSNode parse_named_child(TSNode n, uint32_t i) {
     if (ts_node_is_null(n) || i >= NAMED_CHILD) return ts_node_named_child(n, i);
     return child_of(n, NAMED_CHILD | i);
+}
+
+TSNode parse_parent(TSNode n) {
+    if (ts_node_is_null(n)) return n;
+    return child_of(n, PARENT);
 }
 
 TSNode parse_enclosing(TSNode n, const char *const *types) {

@@ -47,6 +47,8 @@ TSNode parse_field(TSNode n, const char *field);
 /* ts_node_named_child(n, i), remembered like parse_field: use it where the same children are
  * read again. */
 TSNode parse_named_child(TSNode n, uint32_t i);
+/* ts_node_parent(n), remembered the same way. */
+TSNode parse_parent(TSNode n);
 /* start, stop and step of a slice node (null nodes where absent). */
 void parse_slice_parts(TSNode slice, TSNode parts[3]);
 /* The nearest node above n whose type is one of types (NULL-terminated; null: none), found in

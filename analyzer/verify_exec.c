@@ -122,7 +122,7 @@ typedef struct {
 } ExecEntry;
 
 static bool is_static(const Source *src, TSNode def) {
-    TSNode up = ts_node_parent(def);
+    TSNode up = parse_parent(def);
     for (uint32_t k = 0; parse_is(up, "decorated_definition") && k < ts_node_named_child_count(up); k++) {
         TSNode d = parse_named_child(up, k);
         if (parse_is(d, "decorator") && parse_text_eq(src, parse_named_child(d, 0), "staticmethod")) return true;
@@ -242,8 +242,8 @@ static bool entry_set(ExecEntry *e, TSNode def, Why *why) {
  * dunder; the try's handlers never run). */
 static TSNode module_unit_stmt(ExecEntry *e, TSNode n) {
     TSNode top = n;
-    while (!ts_node_is_null(ts_node_parent(top)) && !parse_is(ts_node_parent(top), "module"))
-        top = ts_node_parent(top);
+    while (!ts_node_is_null(parse_parent(top)) && !parse_is(parse_parent(top), "module"))
+        top = parse_parent(top);
     for (int depth = 0; depth < 8; depth++) {
         TSNode inner = {0};
         if (parse_is(top, "try_statement")) inner = parse_field(top, "body");
@@ -259,9 +259,9 @@ static TSNode module_unit_stmt(ExecEntry *e, TSNode n) {
         }
         if (ts_node_is_null(inner)) return top;
         TSNode s = n;
-        while (!ts_node_is_null(ts_node_parent(s)) && !ts_node_eq(ts_node_parent(s), inner))
-            s = ts_node_parent(s);
-        if (ts_node_is_null(ts_node_parent(s))) return top;
+        while (!ts_node_is_null(parse_parent(s)) && !ts_node_eq(parse_parent(s), inner))
+            s = parse_parent(s);
+        if (ts_node_is_null(parse_parent(s))) return top;
         top = s;
     }
     return top;
@@ -414,9 +414,9 @@ static bool writes_name(ExecEntry *e, TSNode stmt, TSNode id) {
  * the flagged statement reads. Each is run as an entry of its own. */
 static int entry_callees(ExecEntry *e, TSNode scope, TSNode flagged, TSNode *out, int max) {
     TSNode stmt = flagged;
-    while (!ts_node_is_null(ts_node_parent(stmt)) && !parse_is(ts_node_parent(stmt), "block") &&
-           !parse_is(ts_node_parent(stmt), "module"))
-        stmt = ts_node_parent(stmt);
+    while (!ts_node_is_null(parse_parent(stmt)) && !parse_is(parse_parent(stmt), "block") &&
+           !parse_is(parse_parent(stmt), "module"))
+        stmt = parse_parent(stmt);
     TSNode cls = parse_is(scope, "function_definition") ? exec_def_class(scope) : (TSNode){0};
     int n = collect_callees(e, stmt, cls, out, 0, max);
     uint32_t until = ts_node_start_byte(stmt);
@@ -490,7 +490,7 @@ static bool score_is_loss(const ExecValue *v) {
 static bool flagged_metric(ExecEntry *e, ExecValue *v, double *out, const char **dtype) {
     TSNode n = ts_node_descendant_for_byte_range(e->vs->parsed.root, e->mark_start, e->mark_end);
     while (!ts_node_is_null(n) && !parse_is(n, "pair") && !parse_is(n, "function_definition"))
-        n = ts_node_parent(n);
+        n = parse_parent(n);
     TSNode key = parse_is(n, "pair") ? parse_field(n, "key") : (TSNode){0};
     size_t len;
     const char *k = parse_is(key, "string") ? parse_text(&e->vs->src, key, &len) : NULL;
@@ -834,7 +834,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     r.main_mod = mod;
     r.mark_start = e->mark_start;
     r.mark_end = e->mark_end;
-    if (e->outer_locals) r.outer_def = exec_enclosing_def(ts_node_parent(e->def));
+    if (e->outer_locals) r.outer_def = exec_enclosing_def(parse_parent(e->def));
     r.entry_class = e->cls;
     r.module_unit = e->module_unit;
     r.unit_start = ts_node_start_byte(e->def);
@@ -1373,14 +1373,14 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
         why_keep_further(&first, &w);
         if (!caller_may_help(&w) || e->budget.steps_left <= 0) break;
         /* a closure reads the locals of the def it is in: that def, its returned closure called */
-        TSNode outer = exec_enclosing_def(ts_node_parent(queue[i]));
+        TSNode outer = exec_enclosing_def(parse_parent(queue[i]));
         bool dup = ts_node_is_null(outer);
         for (int k = 0; k < nq && !dup; k++)
             dup = ts_node_eq(queue[k], outer);
         if (!dup && nq < MAX_ENTRIES) queue[nq++] = outer;
         nq += entry_callers(e, queue[i], queue + nq, MAX_ENTRIES - nq);
     }
-    if (nq > 0 && !ts_node_is_null(exec_enclosing_def(ts_node_parent(def))) && e->budget.steps_left > 0) {
+    if (nq > 0 && !ts_node_is_null(exec_enclosing_def(parse_parent(def))) && e->budget.steps_left > 0) {
         /* a closure whose enclosing def cannot run (it parses arguments, loads files): the
          * closure itself, the locals it reads bound by their use */
         Why w = {.text = ""};

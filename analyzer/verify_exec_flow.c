@@ -237,9 +237,9 @@ static bool flow_flips(const Flow *f, TSNode n, const Names *ns) {
 /* The order of one call site `call` of the function, in the body of the def it is in (or the
  * module's code): its values by data flow, then what chooses among them. */
 static void site_order(const Source *src, TSNode call, int *low, int *high, bool *unknown) {
-    TSNode scope = ts_node_parent(call);
+    TSNode scope = parse_parent(call);
     while (!ts_node_is_null(scope) && !parse_is(scope, "function_definition") && !parse_is(scope, "module"))
-        scope = ts_node_parent(scope);
+        scope = parse_parent(scope);
     if (parse_is(scope, "function_definition")) scope = parse_field(scope, "body");
     if (ts_node_is_null(scope)) return;
     const Flow flow = {src, ts_node_start_byte(call), ts_node_end_byte(call)}, *f = &flow;

@@ -105,8 +105,8 @@ static void last_assigned(const Source *src, TSNode n, TSNode name, TSNode *valu
 
 static TSNode assigned_value(const Source *src, TSNode x) {
     if (!parse_is(x, "identifier")) return x;
-    TSNode def = ts_node_parent(x);
-    while (!ts_node_is_null(def) && !parse_is(def, "function_definition")) def = ts_node_parent(def);
+    TSNode def = parse_parent(x);
+    while (!ts_node_is_null(def) && !parse_is(def, "function_definition")) def = parse_parent(def);
     if (ts_node_is_null(def)) return x;
     TSNode value = x, body = parse_field(def, "body");
     for (uint32_t i = 0; i < ts_node_named_child_count(body); i++)

@@ -32,8 +32,8 @@ typedef Array(TSNode) Nodes;
 
 /* The child of `block` that holds n; null if n is not inside it. */
 static TSNode statement_in(TSNode block, TSNode n) {
-    for (TSNode p = n; !ts_node_is_null(p); p = ts_node_parent(p))
-        if (ts_node_eq(ts_node_parent(p), block)) return p;
+    for (TSNode p = n; !ts_node_is_null(p); p = parse_parent(p))
+        if (ts_node_eq(parse_parent(p), block)) return p;
     return (TSNode){0};
 }
 
@@ -113,7 +113,7 @@ static void attach_fix(RuleContext *ctx, const FactEvent *e) {
     const Source *src = ctx->src;
     TSNode write = e->in2.origin, read_stmt = {0}, write_stmt = {0};
     if (!ts_node_is_null(e->site) || ts_node_is_null(write)) return;
-    for (TSNode b = ts_node_parent(e->node); !ts_node_is_null(b); b = ts_node_parent(b)) {
+    for (TSNode b = parse_parent(e->node); !ts_node_is_null(b); b = parse_parent(b)) {
         if (!parse_is(b, "block")) continue;
         write_stmt = statement_in(b, write);
         if (ts_node_is_null(write_stmt)) continue;
