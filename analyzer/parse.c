@@ -178,34 +178,51 @@ static TSFieldId field_id(const char *field) {
 }
 
 /* The children found last, by node and what was asked (a field id, a named child's index with
- * NAMED_CHILD set, or PARENT for the node above): the interpreter reads the same children of the same nodes on every call
- * of a function, and tree-sitter walks the node's children for each (fields: 11% of a run's
- * instructions; a parent is found from the root down). Per thread, one slot per key; a slot written before a tree was freed anywhere
- * is stale. */
+ * NAMED_CHILD set, or PARENT for the node above): the interpreter reads the same children of
+ * the same nodes on every call of a function, and tree-sitter walks the node's children for
+ * each (fields: 11% of a run's instructions). Per thread, one slot per key; a slot written
+ * before a tree was freed anywhere is stale. */
 enum { CHILD_FOUND = 1 << 13, NAMED_CHILD = 1u << 16, PARENT = 1u << 17 };
-static _Thread_local struct {
+typedef struct ChildFound {
     const void *id;
     const TSTree *tree;
     unsigned freed; /* trees_freed when written */
     uint32_t what;
     TSNode child;
-} child_found[CHILD_FOUND];
+} ChildFound;
+static _Thread_local ChildFound child_found[CHILD_FOUND];
+
+static ChildFound *found_slot(TSNode n, uint32_t what) {
+    uintptr_t h = ((uintptr_t)n.id ^ what) * 0x9E3779B97F4A7C15ull;
+    return &child_found[(size_t)(h >> 40) & (CHILD_FOUND - 1)];
+}
+
+static void remember(TSNode n, uint32_t what, unsigned freed, TSNode child) {
+    *found_slot(n, what) = (ChildFound){n.id, n.tree, freed, what, child};
+}
+
+/* ts_node_parent walks down from the root; each node on the way is the parent of the next, so
+ * climbing further up from n costs no more walks. */
+static TSNode parent_walk(TSNode n, unsigned freed) {
+    TSNode node = ts_tree_root_node(n.tree);
+    if (node.id == n.id) return (TSNode){0};
+    for (;;) {
+        TSNode next = ts_node_child_with_descendant(node, n);
+        if (next.id == n.id || ts_node_is_null(next)) return node;
+        remember(next, PARENT, freed, node);
+        node = next;
+    }
+}
 
 static TSNode child_of(TSNode n, uint32_t what) {
-    uintptr_t h = ((uintptr_t)n.id ^ what) * 0x9E3779B97F4A7C15ull;
-    size_t k = (size_t)(h >> 40) & (CHILD_FOUND - 1);
+    ChildFound *slot = found_slot(n, what);
     unsigned freed = atomic_load(&trees_freed);
-    if (child_found[k].id == n.id && child_found[k].tree == n.tree && child_found[k].what == what &&
-        child_found[k].freed == freed)
-        return child_found[k].child;
-    TSNode child = what == PARENT        ? ts_node_parent(n)
+    if (slot->id == n.id && slot->tree == n.tree && slot->what == what && slot->freed == freed)
+        return slot->child;
+    TSNode child = what == PARENT        ? parent_walk(n, freed)
                    : what & NAMED_CHILD ? ts_node_named_child(n, what & ~NAMED_CHILD)
                                         : ts_node_child_by_field_id(n, (TSFieldId)what);
-    child_found[k].id = n.id;
-    child_found[k].tree = n.tree;
-    child_found[k].freed = freed;
-    child_found[k].what = what;
-    child_found[k].child = child;
+    remember(n, what, freed, child);
     return child;
 }
 
