@@ -1440,7 +1440,7 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
     funcs_free(&in);
     uses_free(&in);
     array_free(&in.assumed);
-    branch_free_memo(&in.cond_written);
+    branch_free(&in);
     branch_free_memo(&in.self_roots);
     branch_free_memo(&in.one_row_tests);
     branch_free_memo(&in.param_sides);

@@ -142,6 +142,72 @@ void branch_free_memo(CondMemo *m) {
     memset(m, 0, sizeof *m);
 }
 
+/* The assignments of a scope, listed once by the walk writes_read makes: config_cond tests each
+ * condition against the list instead of walking the scope (a module) again (5% of a run's
+ * instructions went there). */
+typedef struct ScopeWrite {
+    TSNode target;  /* the assignment's left side */
+    uint32_t start; /* where the assignment starts */
+    bool plain;     /* a statement of the scope's own block (not in a branch or a loop) */
+} ScopeWrite;
+typedef struct ScopeWrites {
+    Array(ScopeWrite) writes;
+} ScopeWrites;
+
+static void list_writes(TSNode code, TSNode scope, ScopeWrites *out, int depth) {
+    if (ts_node_is_null(code) || depth > 64) return;
+    if (depth > 0 && (parse_is(code, "function_definition") || parse_is(code, "class_definition") ||
+                      parse_is(code, "lambda")))
+        return;
+    if (parse_is(code, "assignment") || parse_is(code, "augmented_assignment")) {
+        TSNode stmt = parse_parent(code);
+        bool plain =
+            parse_is(stmt, "expression_statement") && ts_node_eq(parse_parent(stmt), scope);
+        array_push(&out->writes,
+                   ((ScopeWrite){parse_field(code, "left"), ts_node_start_byte(code), plain}));
+    }
+    uint32_t n = ts_node_named_child_count(code);
+    for (uint32_t i = 0; i < n; i++)
+        list_writes(parse_named_child(code, i), scope, out, depth + 1);
+}
+
+static const ScopeWrites *scope_writes(Interp *in, TSNode scope) {
+    static const char listed; /* second key of the memo: no node's id */
+    int32_t *known = branch_memo_slot(&in->cond_written, scope.id, &listed);
+    if (*known) return &in->scope_writes.items[*known - 1];
+    ScopeWrites sw = {0};
+    list_writes(scope, scope, &sw, 0);
+    array_push(&in->scope_writes, sw);
+    *branch_memo_slot(&in->cond_written, scope.id, &listed) = (int32_t)in->scope_writes.len;
+    return &in->scope_writes.items[in->scope_writes.len - 1];
+}
+
+/* What writes_read(scope, cond, scope, before) says, from the scope's list. */
+static bool scope_writes_read(Interp *in, TSNode scope, TSNode cond, uint32_t before) {
+    if (ts_node_is_null(scope)) return false;
+    const ScopeWrites *sw = scope_writes(in, scope);
+    for (size_t w = 0; w < sw->writes.len; w++) {
+        const ScopeWrite *write = &sw->writes.items[w];
+        if (write->plain && write->start < before) continue; /* fixed from there on */
+        TSNode left = write->target;
+        bool many = parse_is(left, "pattern_list") || parse_is(left, "tuple_pattern");
+        uint32_t nt = many ? ts_node_named_child_count(left) : 1;
+        for (uint32_t i = 0; i < nt; i++) {
+            size_t tlen;
+            const char *text = parse_text(in->src, many ? parse_named_child(left, i) : left, &tlen);
+            if (reads_target(in, cond, text, tlen, 0)) return true;
+        }
+    }
+    return false;
+}
+
+void branch_free(Interp *in) {
+    for (size_t i = 0; i < in->scope_writes.len; i++)
+        array_free(&in->scope_writes.items[i].writes);
+    array_free(&in->scope_writes);
+    branch_free_memo(&in->cond_written);
+}
+
 /* Only names, attributes, string-keyed items, literals, comparisons and boolean operators: a
  * call may read anything. */
 static bool config_expr(Interp *in, TSNode n, bool attr_object, int depth) {
@@ -180,7 +246,7 @@ static bool config_cond(Interp *in, TSNode if_stmt, TSNode cond) {
            !parse_is(scope, "module"))
         scope = parse_parent(scope);
     if (parse_is(scope, "function_definition")) scope = parse_field(scope, "body");
-    bool fixed = !writes_read(in, scope, cond, scope, ts_node_start_byte(if_stmt), 0);
+    bool fixed = !scope_writes_read(in, scope, cond, ts_node_start_byte(if_stmt));
     known = branch_memo_slot(&in->cond_written, cond.id, NULL); /* (the table may have grown) */
     *known = fixed ? 1 : -1;
     return fixed;
