@@ -56,10 +56,9 @@ unsigned names_head(const char *name, size_t len) {
     return 0;
 }
 
-/* What a value named like this probably holds, when nothing else is known. Weak evidence. */
-Fact names_evidence(TSNode origin, const char *name, size_t len) {
+/* What a value named like this probably holds, by the name alone. */
+static Fact name_class(const char *name, size_t len) {
     Fact f = fact_unknown();
-    f.origin = origin;
     unsigned weak = FF_WEAK;
     if (names_icontains(name, len, "logprob") || names_icontains(name, len, "log_prob") ||
         ieq(name, len, "logp") || ieq(name, len, "lprobs") || iends(name, len, "_logp") ||
@@ -96,6 +95,37 @@ Fact names_evidence(TSNode origin, const char *name, size_t len) {
         weak = 0;
     }
     f.flags |= weak;
+    return f;
+}
+
+/* name_class's answers for the names asked last, by their text: the interpreter asks about the
+ * same names again and again, and each answer compares the name with some forty words (5% of a
+ * run's instructions). Per thread, one slot per name; longer names are not kept. */
+enum { NAMES_KEPT = 512, NAME_KEPT_LEN = 40 };
+static _Thread_local struct {
+    char name[NAME_KEPT_LEN];
+    size_t len; /* 0: empty */
+    Fact f;
+} names_kept[NAMES_KEPT];
+
+/* What a value named like this probably holds, when nothing else is known. Weak evidence. */
+Fact names_evidence(TSNode origin, const char *name, size_t len) {
+    Fact f;
+    if (len == 0 || len > NAME_KEPT_LEN) {
+        f = name_class(name, len);
+    } else {
+        unsigned h = 2166136261u;
+        for (size_t i = 0; i < len; i++)
+            h = (h ^ (unsigned char)name[i]) * 16777619u;
+        size_t k = h & (NAMES_KEPT - 1);
+        if (names_kept[k].len != len || memcmp(names_kept[k].name, name, len)) {
+            memcpy(names_kept[k].name, name, len);
+            names_kept[k].len = len;
+            names_kept[k].f = name_class(name, len);
+        }
+        f = names_kept[k].f;
+    }
+    f.origin = origin;
     if ((f.kinds & (FK_IDS | FK_MASK)) && f.ndim != 0)
         align_fresh(&f, origin); /* a sequence of its own */
     return f;
