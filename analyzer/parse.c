@@ -177,28 +177,30 @@ static TSFieldId field_id(const char *field) {
     return 0;
 }
 
-/* The children found last, by node and what was asked (a field id, a named child's index with
- * NAMED_CHILD set, or PARENT for the node above): the interpreter reads the same children of
- * the same nodes on every call of a function, and tree-sitter walks the node's children for
- * each (fields: 11% of a run's instructions). Per thread, one slot per key; a slot written
- * before a tree was freed anywhere is stale. */
-enum { CHILD_FOUND = 1 << 13, NAMED_CHILD = 1u << 16, PARENT = 1u << 17 };
+/* The children found last, by node and what was asked (a field by its name's address, a named
+ * child by its index, or the parent): the interpreter reads the same children of the same nodes
+ * on every call of a function, and tree-sitter walks the node's children for each (fields: 11%
+ * of a run's instructions). Per thread, one slot per key; a slot written before a tree was
+ * freed anywhere is stale. */
+enum { CHILD_FOUND = 1 << 13 };
+typedef enum { FOUND_FIELD, FOUND_NAMED, FOUND_PARENT } FoundKind;
 typedef struct ChildFound {
     const void *id;
     const TSTree *tree;
     unsigned freed; /* trees_freed when written */
-    uint32_t what;
+    FoundKind kind;
+    uintptr_t arg; /* the field's name, or the named child's index */
     TSNode child;
 } ChildFound;
 static _Thread_local ChildFound child_found[CHILD_FOUND];
 
-static ChildFound *found_slot(TSNode n, uint32_t what) {
-    uintptr_t h = ((uintptr_t)n.id ^ what) * 0x9E3779B97F4A7C15ull;
+static ChildFound *found_slot(TSNode n, FoundKind kind, uintptr_t arg) {
+    uintptr_t h = ((uintptr_t)n.id ^ (arg * 4 + kind)) * 0x9E3779B97F4A7C15ull;
     return &child_found[(size_t)(h >> 40) & (CHILD_FOUND - 1)];
 }
 
-static void remember(TSNode n, uint32_t what, unsigned freed, TSNode child) {
-    *found_slot(n, what) = (ChildFound){n.id, n.tree, freed, what, child};
+static void remember(TSNode n, FoundKind kind, uintptr_t arg, unsigned freed, TSNode child) {
+    *found_slot(n, kind, arg) = (ChildFound){n.id, n.tree, freed, kind, arg, child};
 }
 
 /* ts_node_parent walks down from the root; each node on the way is the parent of the next, so
@@ -209,39 +211,44 @@ static TSNode parent_walk(TSNode n, unsigned freed) {
     for (;;) {
         TSNode next = ts_node_child_with_descendant(node, n);
         if (next.id == n.id || ts_node_is_null(next)) return node;
-        remember(next, PARENT, freed, node);
+        remember(next, FOUND_PARENT, 0, freed, node);
         node = next;
     }
 }
 
-static TSNode child_of(TSNode n, uint32_t what) {
-    ChildFound *slot = found_slot(n, what);
+static TSNode field_find(TSNode n, const char *field) {
+    TSFieldId id;
+    if (ts_node_language(n) != tree_sitter_python() || !(id = field_id(field)))
+        return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
+    return ts_node_child_by_field_id(n, id);
+}
+
+static TSNode child_of(TSNode n, FoundKind kind, uintptr_t arg) {
+    ChildFound *slot = found_slot(n, kind, arg);
     unsigned freed = atomic_load(&trees_freed);
-    if (slot->id == n.id && slot->tree == n.tree && slot->what == what && slot->freed == freed)
+    if (slot->id == n.id && slot->tree == n.tree && slot->kind == kind && slot->arg == arg &&
+        slot->freed == freed)
         return slot->child;
-    TSNode child = what == PARENT        ? parent_walk(n, freed)
-                   : what & NAMED_CHILD ? ts_node_named_child(n, what & ~NAMED_CHILD)
-                                        : ts_node_child_by_field_id(n, (TSFieldId)what);
-    remember(n, what, freed, child);
+    TSNode child = kind == FOUND_PARENT  ? parent_walk(n, freed)
+                   : kind == FOUND_NAMED ? ts_node_named_child(n, (uint32_t)arg)
+                                         : field_find(n, (const char *)arg);
+    remember(n, kind, arg, freed, child);
     return child;
 }
 
 TSNode parse_field(TSNode n, const char *field) {
-    TSFieldId id;
-    if (ts_node_is_null(n) || ts_node_language(n) != tree_sitter_python() ||
-        !(id = field_id(field)))
-        return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
-    return child_of(n, id);
+    if (ts_node_is_null(n)) return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
+    return child_of(n, FOUND_FIELD, (uintptr_t)field);
 }
 
 TSNode parse_named_child(TSNode n, uint32_t i) {
-    if (ts_node_is_null(n) || i >= NAMED_CHILD) return ts_node_named_child(n, i);
-    return child_of(n, NAMED_CHILD | i);
+    if (ts_node_is_null(n)) return ts_node_named_child(n, i);
+    return child_of(n, FOUND_NAMED, i);
 }
 
 TSNode parse_parent(TSNode n) {
     if (ts_node_is_null(n)) return n;
-    return child_of(n, PARENT);
+    return child_of(n, FOUND_PARENT, 0);
 }
 
 TSNode parse_enclosing(TSNode n, const char *const *types) {
