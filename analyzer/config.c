@@ -422,7 +422,7 @@ ConfigStatus config_parse(Config *cfg, const char *name, const char *text, size_
     else
         ok = document(&c, ts_tree_root_node(tree));
     list_free(&c.seen);
-    if (tree) ts_tree_delete(tree);
+    if (tree) parse_tree_delete(tree);
     ts_parser_delete(parser);
     source_free(&src);
     if (!ok) return CONFIG_ERROR;

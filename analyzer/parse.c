@@ -65,9 +65,14 @@ ParseStatus parse_python_within(Parsed *out, const Source *src, Budget *budget) 
     return PARSE_OK;
 }
 
-/* Bumped whenever a tree is freed: the memo of parse_field forgets what it holds, since a new
- * tree may reuse the freed one's addresses. */
+/* Bumped whenever a tree is freed (parse_free, parse_tree_delete): the memo of parse_field
+ * forgets what it holds, since a new tree may reuse the freed one's addresses. */
 static atomic_uint trees_freed;
+
+void parse_tree_delete(TSTree *tree) {
+    atomic_fetch_add(&trees_freed, 1);
+    ts_tree_delete(tree);
+}
 
 void parse_free(Parsed *p) {
     atomic_fetch_add(&trees_freed, 1);

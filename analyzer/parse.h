@@ -25,6 +25,9 @@ struct Budget;
  * when the parser was stopped. */
 ParseStatus parse_python_within(Parsed *out, const Source *src, struct Budget *budget);
 void parse_free(Parsed *p);
+/* Deletes a tree parsed by other means (a TOML file's): every tree freed goes through here or
+ * parse_free, which the memo of parse_field relies on. */
+void parse_tree_delete(TSTree *tree);
 
 /* First syntax error or missing node, for the warning (byte offset). */
 bool parse_first_error(const Parsed *p, size_t *byte);
