@@ -102,11 +102,12 @@ static Fact name_class(const char *name, size_t len) {
  * same names again and again, and each answer compares the name with some forty words (5% of a
  * run's instructions). Per thread, one slot per name; longer names are not kept. */
 enum { NAMES_KEPT = 512, NAME_KEPT_LEN = 40 };
-static _Thread_local struct {
+typedef struct NameKept {
     char name[NAME_KEPT_LEN];
     size_t len; /* 0: empty */
     Fact f;
-} names_kept[NAMES_KEPT];
+} NameKept;
+static _Thread_local NameKept *names_kept; /* NAMES_KEPT slots (util_thread_table) */
 
 /* What a value named like this probably holds, when nothing else is known. Weak evidence. */
 Fact names_evidence(TSNode origin, const char *name, size_t len) {
@@ -117,13 +118,16 @@ Fact names_evidence(TSNode origin, const char *name, size_t len) {
         unsigned h = 2166136261u;
         for (size_t i = 0; i < len; i++)
             h = (h ^ (unsigned char)name[i]) * 16777619u;
-        size_t k = h & (NAMES_KEPT - 1);
-        if (names_kept[k].len != len || memcmp(names_kept[k].name, name, len)) {
-            memcpy(names_kept[k].name, name, len);
-            names_kept[k].len = len;
-            names_kept[k].f = name_class(name, len);
+        NameKept *kept =
+            names_kept ? names_kept
+                       : util_thread_table((void **)&names_kept, NAMES_KEPT * sizeof *names_kept);
+        kept += h & (NAMES_KEPT - 1);
+        if (kept->len != len || memcmp(kept->name, name, len)) {
+            memcpy(kept->name, name, len);
+            kept->len = len;
+            kept->f = name_class(name, len);
         }
-        f = names_kept[k].f;
+        f = kept->f;
     }
     f.origin = origin;
     if ((f.kinds & (FK_IDS | FK_MASK)) && f.ndim != 0)

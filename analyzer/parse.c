@@ -1,6 +1,7 @@
 #include "parse.h"
 
 #include "bounds.h"
+#include "util.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -197,11 +198,14 @@ typedef struct ChildFound {
     uintptr_t arg; /* the field's name, or the named child's index */
     TSNode child;
 } ChildFound;
-static _Thread_local ChildFound child_found[CHILD_FOUND];
+static _Thread_local ChildFound *child_found; /* CHILD_FOUND slots (util_thread_table) */
 
 static ChildFound *found_slot(TSNode n, FoundKind kind, uintptr_t arg) {
+    ChildFound *table =
+        child_found ? child_found
+                    : util_thread_table((void **)&child_found, CHILD_FOUND * sizeof *child_found);
     uintptr_t h = ((uintptr_t)n.id ^ (arg * 4 + kind)) * 0x9E3779B97F4A7C15ull;
-    return &child_found[(size_t)(h >> 40) & (CHILD_FOUND - 1)];
+    return &table[(size_t)(h >> 40) & (CHILD_FOUND - 1)];
 }
 
 static void remember(TSNode n, FoundKind kind, uintptr_t arg, unsigned freed, TSNode child) {
