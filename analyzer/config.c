@@ -144,7 +144,7 @@ static char *unquote(const Source *src, TSNode n) {
 static void key_segments(const Source *src, TSNode key, ConfigList *out) {
     if (parse_is(key, "dotted_key")) {
         for (uint32_t i = 0; i < ts_node_named_child_count(key); i++)
-            key_segments(src, ts_node_named_child(key, i), out);
+            key_segments(src, parse_named_child(key, i), out);
     } else if (parse_is(key, "quoted_key")) {
         array_push(out, unquote(src, key));
     } else {
@@ -168,7 +168,7 @@ static bool is_key(TSNode n) {
 static bool string_array(Ctx *c, TSNode value, const char *key, bool codes, ConfigList *out) {
     if (!parse_is(value, "array")) return fail(c, value, "'%s' must be an array of strings", key);
     for (uint32_t i = 0; i < ts_node_named_child_count(value); i++) {
-        TSNode e = ts_node_named_child(value, i);
+        TSNode e = parse_named_child(value, i);
         if (parse_is(e, "comment")) continue;
         if (!parse_is(e, "string")) return fail(c, e, "'%s' must be an array of strings", key);
         char *s = unquote(c->src, e);
@@ -230,11 +230,11 @@ static bool setting(Ctx *c, ConfigList *path, TSNode key_node, TSNode value) {
         if (!parse_is(value, "inline_table"))
             return fail(c, value, "'per-file-ignores' must be a table of glob = [codes]");
         for (uint32_t i = 0; i < ts_node_named_child_count(value); i++) {
-            TSNode pair = ts_node_named_child(value, i);
+            TSNode pair = parse_named_child(value, i);
             if (!parse_is(pair, "pair")) continue;
             ConfigList sub = {0};
-            key_segments(c->src, ts_node_named_child(pair, 0), &sub);
-            bool ok = sub.len == 1 ? per_file(c, pair, sub.items[0], ts_node_named_child(pair, 1))
+            key_segments(c->src, parse_named_child(pair, 0), &sub);
+            bool ok = sub.len == 1 ? per_file(c, pair, sub.items[0], parse_named_child(pair, 1))
                                    : fail(c, pair, "a per-file-ignores glob is one quoted key");
             list_free(&sub);
             if (!ok) return false;
@@ -294,7 +294,7 @@ static bool setting(Ctx *c, ConfigList *path, TSNode key_node, TSNode value) {
 
 /* One key = value under table header `prefix`. */
 static bool pair(Ctx *c, const ConfigList *prefix, TSNode pair_node) {
-    TSNode key = ts_node_named_child(pair_node, 0), value = ts_node_named_child(pair_node, 1);
+    TSNode key = parse_named_child(pair_node, 0), value = parse_named_child(pair_node, 1);
     ConfigList path = {0};
     for (size_t i = 0; i < prefix->len; i++)
         array_push(&path, util_xstrdup(prefix->items[i]));
@@ -355,12 +355,12 @@ static bool document(Ctx *c, TSNode root) {
     }
     ConfigList none = {0};
     for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
-        TSNode n = ts_node_named_child(root, i);
+        TSNode n = parse_named_child(root, i);
         if (parse_is(n, "pair")) {
             if (!pair(c, &none, n)) return false;
         } else if (parse_is(n, "table") || parse_is(n, "table_array_element")) {
             ConfigList header = {0};
-            TSNode key = ts_node_named_child(n, 0);
+            TSNode key = parse_named_child(n, 0);
             if (is_key(key)) key_segments(c->src, key, &header);
             bool ours = !c->pyproject || (header.len >= 2 && !strcmp(header.items[0], "tool") &&
                                           !strcmp(header.items[1], "logitlint"));
@@ -384,7 +384,7 @@ static bool document(Ctx *c, TSNode root) {
                                       !strcmp(header.items[2], "contracts"))))
                 ok = fail(c, key, "unknown table [tool.logitlint.%s]", header.items[2]);
             for (uint32_t k = 0; ok && k < ts_node_named_child_count(n); k++) {
-                TSNode p = ts_node_named_child(n, k);
+                TSNode p = parse_named_child(n, k);
                 if (parse_is(p, "pair")) ok = pair(c, &header, p);
             }
             list_free(&header);
@@ -422,7 +422,7 @@ ConfigStatus config_parse(Config *cfg, const char *name, const char *text, size_
     else
         ok = document(&c, ts_tree_root_node(tree));
     list_free(&c.seen);
-    if (tree) ts_tree_delete(tree);
+    if (tree) parse_tree_delete(tree);
     ts_parser_delete(parser);
     source_free(&src);
     if (!ok) return CONFIG_ERROR;

@@ -67,7 +67,7 @@ static bool axes(Ctx *c, TSNode value, const char *callee, UserContract *u) {
         return fail(c, value, "'axes' of '%s' must be an array of axis names (%s)", callee, names);
     u->naxes = 0;
     for (uint32_t i = 0; i < ts_node_named_child_count(value); i++) {
-        TSNode e = ts_node_named_child(value, i);
+        TSNode e = parse_named_child(value, i);
         if (parse_is(e, "comment")) continue;
         if (u->naxes == CONTRACT_MAX_AXES)
             return fail(c, e, "'axes' of '%s' has more than %d axes", callee, CONTRACT_MAX_AXES);
@@ -93,11 +93,11 @@ static bool declaration(Ctx *c, TSNode key, const char *callee, TSNode value) {
     if (parse_is(value, "inline_table")) {
         bool has_returns = false;
         for (uint32_t i = 0; i < ts_node_named_child_count(value); i++) {
-            TSNode p = ts_node_named_child(value, i);
+            TSNode p = parse_named_child(value, i);
             if (!parse_is(p, "pair")) continue;
             ConfigList k = {0};
-            config_key_segments(c->src, ts_node_named_child(p, 0), &k);
-            TSNode v = ts_node_named_child(p, 1);
+            config_key_segments(c->src, parse_named_child(p, 0), &k);
+            TSNode v = parse_named_child(p, 1);
             bool ok = k.len == 1;
             if (ok && !strcmp(k.items[0], "returns"))
                 ok = returns(c, v, callee, &u.returns), has_returns = true;
@@ -140,16 +140,16 @@ bool config_contracts_setting(Config *cfg, const Source *src, char *const *path,
     if (!parse_is(value, "inline_table"))
         return fail(&c, value, "'contracts' must be a table of callee = kind");
     for (uint32_t i = 0; i < ts_node_named_child_count(value); i++) {
-        TSNode p = ts_node_named_child(value, i);
+        TSNode p = parse_named_child(value, i);
         if (!parse_is(p, "pair")) continue;
         ConfigList k = {0};
-        config_key_segments(src, ts_node_named_child(p, 0), &k);
+        config_key_segments(src, parse_named_child(p, 0), &k);
         char *sub[8] = {"contracts"};
         size_t n = 1;
         for (size_t j = 0; j < k.len && n < 8; j++)
             sub[n++] = k.items[j];
-        bool ok = k.len < 8 ? config_contracts_setting(cfg, src, sub, n, ts_node_named_child(p, 0),
-                                                       ts_node_named_child(p, 1), err, errlen)
+        bool ok = k.len < 8 ? config_contracts_setting(cfg, src, sub, n, parse_named_child(p, 0),
+                                                       parse_named_child(p, 1), err, errlen)
                             : fail(&c, p, "a contract's key has too many parts");
         for (size_t j = 0; j < k.len; j++)
             free(k.items[j]);

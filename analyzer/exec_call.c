@@ -406,14 +406,14 @@ static const char *spelled_attr_name(ExecArgs *a) {
     TSNode argl = parse_field(a->at, "arguments"), lit = {0};
     int k = 0;
     for (uint32_t i = 0; !ts_node_is_null(argl) && i < ts_node_named_child_count(argl); i++) {
-        TSNode c = ts_node_named_child(argl, i);
+        TSNode c = parse_named_child(argl, i);
         if (parse_is(c, "comment")) continue;
         if (parse_is(c, "list_splat") || parse_is(c, "dictionary_splat")) return NULL;
         if (k++ == 1) lit = c;
     }
     if (ts_node_is_null(lit) || !parse_is(lit, "string")) return NULL;
     for (uint32_t i = 0; i < ts_node_named_child_count(lit); i++)
-        if (parse_is(ts_node_named_child(lit, i), "interpolation")) return NULL;
+        if (parse_is(parse_named_child(lit, i), "interpolation")) return NULL;
     ExecValue *s = exec_arg(a, 1, NULL);
     return s && s->kind == XV_STR && !exec_is_dunder(s->str.s) ? s->str.s : NULL;
 }

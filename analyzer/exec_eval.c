@@ -43,13 +43,13 @@ static bool sb_escape(ExecRun *r, ExecBuf *b, const char *s, int n) {
 /* An f-string replacement field: {expr}, {expr:.3f}, {expr!r}. */
 static bool eval_interpolation(ExecRun *r, ExecEnv *env, TSNode n, ExecBuf *b) {
     TSNode e = parse_field(n, "expression");
-    if (ts_node_is_null(e)) e = ts_node_named_child(n, 0);
+    if (ts_node_is_null(e)) e = parse_named_child(n, 0);
     ExecValue *v = exec_eval(r, env, e);
     if (!v) return false;
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        if (parse_is(ts_node_named_child(n, i), "format_specifier")) {
+        if (parse_is(parse_named_child(n, i), "format_specifier")) {
             int len;
-            const char *s = exec_text(r, ts_node_named_child(n, i), &len);
+            const char *s = exec_text(r, parse_named_child(n, i), &len);
             if (len > 0 && s[0] == ':') s++, len--;
             return exec_format_value(r, b, v, s, len);
         }
@@ -67,7 +67,7 @@ static ExecValue *eval_string(ExecRun *r, ExecEnv *env, TSNode n) {
     }
     if (bytes) return exec_fail_at(r, n, "bytes literal");
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-        TSNode c = ts_node_named_child(n, i);
+        TSNode c = parse_named_child(n, i);
         const char *t = ts_node_type(c);
         int cl;
         const char *cs = exec_text(r, c, &cl);
@@ -77,7 +77,7 @@ static ExecValue *eval_string(ExecRun *r, ExecEnv *env, TSNode n) {
             uint32_t at = ts_node_start_byte(c);
             const char *text = cs - at; /* the text of the file the string is in */
             for (uint32_t k = 0; k < ts_node_named_child_count(c) && ok; k++) {
-                TSNode e = ts_node_named_child(c, k);
+                TSNode e = parse_named_child(c, k);
                 int el;
                 const char *es = exec_text(r, e, &el);
                 ok = exec_buf_add(r, &b, text + at, (int)(ts_node_start_byte(e) - at));
@@ -368,10 +368,10 @@ static ExecValue *eval_seq(ExecRun *r, ExecEnv *env, TSNode n, ExecKind kind) {
     ExecValue *v = exec_new(r, kind);
     if (!v) return NULL;
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-        TSNode c = ts_node_named_child(n, i);
+        TSNode c = parse_named_child(n, i);
         if (parse_is(c, "comment")) continue;
         if (parse_is(c, "list_splat")) {
-            ExecValue *it = exec_iterate(r, exec_eval(r, env, ts_node_named_child(c, 0)), c);
+            ExecValue *it = exec_iterate(r, exec_eval(r, env, parse_named_child(c, 0)), c);
             if (!it) return NULL;
             for (int k = 0; k < it->seq.n; k++)
                 if (!exec_seq_push(r, &v->seq, it->seq.items[k])) return NULL;
@@ -386,13 +386,13 @@ static ExecValue *eval_dict(ExecRun *r, ExecEnv *env, TSNode n) {
     ExecValue *v = exec_new(r, XV_DICT);
     if (!v) return NULL;
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-        TSNode c = ts_node_named_child(n, i);
+        TSNode c = parse_named_child(n, i);
         if (parse_is(c, "pair")) {
             ExecValue *k = exec_eval(r, env, parse_field(c, "key"));
             ExecValue *val = k ? exec_eval(r, env, parse_field(c, "value")) : NULL;
             if (!exec_dict_set(r, &v->dict, k, val)) return NULL;
         } else if (parse_is(c, "dictionary_splat")) {
-            ExecValue *d = exec_eval(r, env, ts_node_named_child(c, 0));
+            ExecValue *d = exec_eval(r, env, parse_named_child(c, 0));
             if (!d) return NULL;
             ExecDict *src = d->kind == XV_DICT ? &d->dict : d->kind == XV_OBJECT ? &d->obj.fields : NULL;
             if (!src) return exec_fail_at(r, c, "** of a %s", exec_kind_name(d));
@@ -409,7 +409,7 @@ static ExecValue *eval_dict(ExecRun *r, ExecEnv *env, TSNode n) {
 static bool comp_clauses(ExecRun *r, ExecEnv *env, TSNode n, uint32_t i, ExecValue *out) {
     uint32_t count = ts_node_named_child_count(n);
     for (; i < count; i++) {
-        TSNode c = ts_node_named_child(n, i);
+        TSNode c = parse_named_child(n, i);
         if (parse_is(c, "for_in_clause")) {
             ExecValue *it = exec_iterate(r, exec_eval(r, env, parse_field(c, "right")), c);
             if (!it) return false;
@@ -421,7 +421,7 @@ static bool comp_clauses(ExecRun *r, ExecEnv *env, TSNode n, uint32_t i, ExecVal
             return true;
         }
         if (parse_is(c, "if_clause")) {
-            ExecValue *cond = exec_eval(r, env, ts_node_named_child(c, 0));
+            ExecValue *cond = exec_eval(r, env, parse_named_child(c, 0));
             bool t;
             if (!cond || !exec_truthy(r, cond, &t)) return false;
             if (!t) return true;
@@ -613,7 +613,7 @@ static ExecValue *eval_call(ExecRun *r, ExecEnv *env, TSNode n) {
         if (!args[nargs++]) return NULL;
     } else {
         for (uint32_t i = 0; i < ts_node_named_child_count(argl); i++) {
-            TSNode a = ts_node_named_child(argl, i);
+            TSNode a = parse_named_child(argl, i);
             if (parse_is(a, "comment")) continue;
             if (nargs >= EXEC_MAX_ARGS || nkw >= EXEC_MAX_ARGS) return exec_fail_at(r, n, "a call with too many arguments");
             if (parse_is(a, "keyword_argument")) {
@@ -624,14 +624,14 @@ static ExecValue *eval_call(ExecRun *r, ExecEnv *env, TSNode n) {
                 if (!name || !kw_vals[nkw]) return NULL;
                 kw_names[nkw++] = name->str.s;
             } else if (parse_is(a, "list_splat")) {
-                ExecValue *it = exec_iterate(r, exec_eval(r, env, ts_node_named_child(a, 0)), a);
+                ExecValue *it = exec_iterate(r, exec_eval(r, env, parse_named_child(a, 0)), a);
                 if (!it) return NULL;
                 for (int k = 0; k < it->seq.n; k++) {
                     if (nargs >= EXEC_MAX_ARGS) return exec_fail_at(r, n, "a call with too many arguments");
                     args[nargs++] = it->seq.items[k];
                 }
             } else if (parse_is(a, "dictionary_splat")) {
-                ExecValue *d = exec_eval(r, env, ts_node_named_child(a, 0));
+                ExecValue *d = exec_eval(r, env, parse_named_child(a, 0));
                 /* model(**inputs): a parameter splatted into a call is a tokenizer's encoding */
                 if (d && d->kind == XV_PENDING) d = exec_stand_resolve(r, d, "key:input_ids", NULL);
                 if (!d) return NULL;
@@ -723,7 +723,7 @@ static ExecValue *eval_yield(ExecRun *r, ExecEnv *env, TSNode n) {
     bool from = false;
     for (uint32_t i = 0; i < ts_node_child_count(n); i++)
         from |= !strcmp(ts_node_type(ts_node_child(n, i)), "from");
-    TSNode e = ts_node_named_child(n, 0);
+    TSNode e = parse_named_child(n, 0);
     ExecValue *v = ts_node_is_null(e) ? exec_none() : exec_eval(r, env, e);
     ExecValue *gen = r->yields;
     if (v && from) {
@@ -738,7 +738,7 @@ static ExecValue *eval_yield(ExecRun *r, ExecEnv *env, TSNode n) {
 static bool holds_yield(TSNode n, int depth) {
     if (depth > EXEC_MAX_NEST) return false;
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-        TSNode k = ts_node_named_child(n, i);
+        TSNode k = parse_named_child(n, i);
         if (parse_is(k, "yield")) return true;
         if (parse_is(k, "function_definition") || parse_is(k, "lambda") || parse_is(k, "class_definition")) continue;
         if (holds_yield(k, depth + 1)) return true;
@@ -812,7 +812,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
         ExecBuf b = {0};
         bool ok = true;
         for (uint32_t i = 0; ok && i < ts_node_named_child_count(n); i++) {
-            ExecValue *p = eval_string(r, env, ts_node_named_child(n, i));
+            ExecValue *p = eval_string(r, env, parse_named_child(n, i));
             ok = p && exec_buf_add(r, &b, p->str.s, p->str.n);
         }
         v = ok ? exec_str(r, b.s ? b.s : "", b.n) : NULL;
@@ -823,7 +823,7 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
     } else if (!strcmp(t, "ellipsis")) {
         v = exec_lib(r, "Ellipsis");
     } else if (!strcmp(t, "parenthesized_expression")) {
-        v = exec_eval(r, env, ts_node_named_child(n, 0));
+        v = exec_eval(r, env, parse_named_child(n, 0));
     } else if (!strcmp(t, "list") || !strcmp(t, "set")) {
         v = eval_seq(r, env, n, XV_LIST);
     } else if (!strcmp(t, "tuple") || !strcmp(t, "expression_list")) {
@@ -855,9 +855,9 @@ ExecValue *exec_eval(ExecRun *r, ExecEnv *env, TSNode n) {
     } else if (!strcmp(t, "comparison_operator")) {
         v = eval_comparison(r, env, n);
     } else if (!strcmp(t, "conditional_expression")) {
-        ExecValue *c = exec_eval(r, env, ts_node_named_child(n, 1));
+        ExecValue *c = exec_eval(r, env, parse_named_child(n, 1));
         bool b;
-        if (c && exec_truthy(r, c, &b)) v = exec_eval(r, env, ts_node_named_child(n, b ? 0 : 2));
+        if (c && exec_truthy(r, c, &b)) v = exec_eval(r, env, parse_named_child(n, b ? 0 : 2));
     } else if (!strcmp(t, "call")) {
         v = eval_call(r, env, n);
     } else if (!strcmp(t, "attribute")) {
@@ -938,10 +938,10 @@ bool exec_bind_target(ExecRun *r, ExecEnv *env, TSNode target, ExecValue *v) {
         if ((int)n != items->seq.n)
             return exec_fail_at(r, target, "unpacking %d values into %u names", items->seq.n, n) != NULL;
         for (uint32_t i = 0; i < n; i++)
-            if (!exec_bind_target(r, env, ts_node_named_child(target, i), items->seq.items[i])) return false;
+            if (!exec_bind_target(r, env, parse_named_child(target, i), items->seq.items[i])) return false;
         return true;
     }
-    if (!strcmp(t, "parenthesized_expression")) return exec_bind_target(r, env, ts_node_named_child(target, 0), v);
+    if (!strcmp(t, "parenthesized_expression")) return exec_bind_target(r, env, parse_named_child(target, 0), v);
     if (!strcmp(t, "attribute")) {
         ExecValue *o = exec_eval(r, env, parse_field(target, "object"));
         if (!o) return false;
@@ -992,7 +992,7 @@ static bool decorator_is_identity(ExecRun *r, TSNode dec) {
                                      "dataclasses.dataclass", "functools.lru_cache", "lru_cache",
                                      "functools.cache", "cache", "torch.jit.script", "jax.jit", "jit",
                                      "torch.compile", "torch.autocast", "torch.enable_grad"};
-    TSNode e = ts_node_named_child(dec, 0);
+    TSNode e = parse_named_child(dec, 0);
     if (parse_is(e, "call")) e = parse_field(e, "function");
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         if (exec_text_is(r, e, ok[i])) return true;
@@ -1005,7 +1005,7 @@ static bool exec_class(ExecRun *r, ExecEnv *env, TSNode n, bool dataclass) {
     cls->cls.def = n;
     TSNode supers = parse_field(n, "superclasses");
     for (uint32_t i = 0; !ts_node_is_null(supers) && i < ts_node_named_child_count(supers); i++) {
-        ExecValue *b = exec_eval(r, env, ts_node_named_child(supers, i));
+        ExecValue *b = exec_eval(r, env, parse_named_child(supers, i));
         if (b && b->kind == XV_CLASS && !exec_dict_set_str(r, &cls->cls.attrs, " base", b)) return false;
         if (b && b->kind == XV_LIB && !exec_dict_set_str(r, &cls->cls.attrs, " lib_base", b)) return false;
         if (!b) r->failed = false, r->fail = XF_NONE, r->why[0] = 0; /* a library base (nn.Module): nothing of it is used */
@@ -1014,7 +1014,7 @@ static bool exec_class(ExecRun *r, ExecEnv *env, TSNode n, bool dataclass) {
     ExecEnv *scope = exec_env_new(r, env);
     TSNode body = parse_field(n, "body");
     for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
-        TSNode s = ts_node_named_child(body, i);
+        TSNode s = parse_named_child(body, i);
         TSNode d = parse_is(s, "decorated_definition") ? parse_field(s, "definition") : s;
         if (parse_is(d, "function_definition")) {
             ExecValue *f = exec_new(r, XV_FUNC);
@@ -1022,16 +1022,16 @@ static bool exec_class(ExecRun *r, ExecEnv *env, TSNode n, bool dataclass) {
             f->fn.def = d;
             f->fn.closure = env;
             for (uint32_t k = 0; parse_is(s, "decorated_definition") && k < ts_node_named_child_count(s); k++) {
-                TSNode dec = ts_node_named_child(s, k);
+                TSNode dec = parse_named_child(s, k);
                 if (!parse_is(dec, "decorator")) continue;
-                f->fn.is_static |= exec_text_is(r, ts_node_named_child(dec, 0), "staticmethod");
-                f->fn.is_class |= exec_text_is(r, ts_node_named_child(dec, 0), "classmethod");
+                f->fn.is_static |= exec_text_is(r, parse_named_child(dec, 0), "staticmethod");
+                f->fn.is_class |= exec_text_is(r, parse_named_child(dec, 0), "classmethod");
             }
             int len;
             const char *name = exec_text(r, parse_field(d, "name"), &len);
             if (!exec_dict_set(r, &cls->cls.attrs, exec_str(r, name, len), f)) return false;
-        } else if (parse_is(s, "expression_statement") && parse_is(ts_node_named_child(s, 0), "assignment")) {
-            TSNode a = ts_node_named_child(s, 0), left = parse_field(a, "left"), right = parse_field(a, "right");
+        } else if (parse_is(s, "expression_statement") && parse_is(parse_named_child(s, 0), "assignment")) {
+            TSNode a = parse_named_child(s, 0), left = parse_field(a, "left"), right = parse_field(a, "right");
             if (!parse_is(left, "identifier")) continue;
             int len;
             const char *name = exec_text(r, left, &len);
@@ -1058,11 +1058,11 @@ static bool exec_def(ExecRun *r, ExecEnv *env, TSNode stmt) {
     if (parse_is(stmt, "decorated_definition")) {
         def = parse_field(stmt, "definition");
         for (uint32_t k = 0; k < ts_node_named_child_count(stmt); k++) {
-            TSNode dec = ts_node_named_child(stmt, k);
+            TSNode dec = parse_named_child(stmt, k);
             if (!parse_is(dec, "decorator")) continue;
             if (!decorator_is_identity(r, dec))
                 return exec_fail_as(r, XF_GAP, dec, "unsupported decorator") != NULL;
-            TSNode d = ts_node_named_child(dec, 0);
+            TSNode d = parse_named_child(dec, 0);
             if (parse_is(d, "call")) d = parse_field(d, "function"); /* @dataclass(frozen=True) */
             dataclass |= exec_text_is(r, d, "dataclass") || exec_text_is(r, d, "dataclasses.dataclass");
         }
@@ -1083,7 +1083,7 @@ static ExecFlow exec_if(ExecRun *r, ExecEnv *env, TSNode n, ExecValue **ret) {
     if (!c || !exec_truthy(r, c, &b)) return FLOW_FAIL;
     if (b) return exec_block(r, env, parse_field(n, "consequence"), ret);
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-        TSNode alt = ts_node_named_child(n, i);
+        TSNode alt = parse_named_child(n, i);
         if (parse_is(alt, "elif_clause")) {
             c = exec_eval(r, env, parse_field(alt, "condition"));
             if (!c || !exec_truthy(r, c, &b)) return FLOW_FAIL;
@@ -1128,14 +1128,14 @@ static ExecFlow exec_while(ExecRun *r, ExecEnv *env, TSNode n, ExecValue **ret) 
 }
 
 static ExecFlow exec_with(ExecRun *r, ExecEnv *env, TSNode n, ExecValue **ret) {
-    TSNode clause = ts_node_named_child(n, 0);
+    TSNode clause = parse_named_child(n, 0);
     for (uint32_t i = 0; parse_is(clause, "with_clause") && i < ts_node_named_child_count(clause); i++) {
-        TSNode item = parse_field(ts_node_named_child(clause, i), "value");
+        TSNode item = parse_field(parse_named_child(clause, i), "value");
         TSNode target = (TSNode){0};
         if (parse_is(item, "as_pattern")) {
             target = parse_field(item, "alias");
-            if (parse_is(target, "as_pattern_target")) target = ts_node_named_child(target, 0);
-            item = ts_node_named_child(item, 0);
+            if (parse_is(target, "as_pattern_target")) target = parse_named_child(target, 0);
+            item = parse_named_child(item, 0);
         }
         ExecValue *v = exec_eval(r, env, item);
         if (!v) return FLOW_FAIL;
@@ -1192,14 +1192,14 @@ static ExecFlow exec_stmt(ExecRun *r, ExecEnv *env, TSNode s, ExecValue **ret) {
         r->reached = true;
     const char *t = ts_node_type(s);
     if (!strcmp(t, "expression_statement")) {
-        TSNode e = ts_node_named_child(s, 0);
+        TSNode e = parse_named_child(s, 0);
         if (parse_is(e, "assignment")) return exec_assignment(r, env, e);
         if (parse_is(e, "augmented_assignment")) return exec_augmented(r, env, e);
         if (parse_is(e, "string")) return FLOW_NEXT; /* a docstring */
         return exec_eval(r, env, e) ? FLOW_NEXT : FLOW_FAIL;
     }
     if (!strcmp(t, "return_statement")) {
-        TSNode e = ts_node_named_child(s, 0);
+        TSNode e = parse_named_child(s, 0);
         *ret = ts_node_is_null(e) ? exec_none() : exec_eval(r, env, e);
         return *ret ? FLOW_RETURN : FLOW_FAIL;
     }
@@ -1219,13 +1219,13 @@ static ExecFlow exec_stmt(ExecRun *r, ExecEnv *env, TSNode s, ExecValue **ret) {
         return exec_import(r, env, s) ? FLOW_NEXT : FLOW_FAIL;
     if (!strcmp(t, "future_import_statement")) return FLOW_NEXT;
     if (!strcmp(t, "assert_statement")) {
-        ExecValue *c = exec_eval(r, env, ts_node_named_child(s, 0));
+        ExecValue *c = exec_eval(r, env, parse_named_child(s, 0));
         bool b;
         if (!c || !exec_truthy(r, c, &b)) return FLOW_FAIL;
         return b ? FLOW_NEXT : (exec_fail_at(r, s, "assertion failed"), FLOW_FAIL);
     }
     if (!strcmp(t, "raise_statement")) { /* the exception's class, never its message (not run) */
-        TSNode e = ts_node_named_child(s, 0);
+        TSNode e = parse_named_child(s, 0);
         if (parse_is(e, "call")) e = parse_field(e, "function");
         int len = 0;
         const char *name = ts_node_is_null(e) ? "" : exec_text(r, e, &len);

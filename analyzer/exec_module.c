@@ -243,7 +243,7 @@ static int binds_name(ExecRun *r, TSNode left, const char *name, int len) {
     }
     if (!parse_is(left, "pattern_list") && !parse_is(left, "tuple_pattern")) return -1;
     for (uint32_t i = 0; i < ts_node_named_child_count(left); i++) {
-        TSNode c = ts_node_named_child(left, i);
+        TSNode c = parse_named_child(left, i);
         const char *t = parse_is(c, "identifier") ? exec_text(r, c, &l) : NULL;
         if (t && l == len && !memcmp(t, name, (size_t)len)) return (int)i + 1;
     }
@@ -253,9 +253,9 @@ static int binds_name(ExecRun *r, TSNode left, const char *name, int len) {
 bool exec_declares_global(ExecRun *r, TSNode fn, const char *name, int len) {
     TSNode body = parse_field(fn, "body");
     for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
-        TSNode g = ts_node_named_child(body, i);
+        TSNode g = parse_named_child(body, i);
         for (uint32_t j = 0; parse_is(g, "global_statement") && j < ts_node_named_child_count(g); j++)
-            if (binds_name(r, ts_node_named_child(g, j), name, len) == 0) return true;
+            if (binds_name(r, parse_named_child(g, j), name, len) == 0) return true;
     }
     return false;
 }
@@ -277,7 +277,7 @@ static TSNode module_assignment(ExecRun *r, TSNode block, const char *name, int 
             if (!ts_node_is_null(in)) found = in;
             continue;
         }
-        TSNode a = ts_node_named_child(st, 0);
+        TSNode a = parse_named_child(st, 0);
         if (!parse_is(st, "expression_statement") || !parse_is(a, "assignment") ||
             ts_node_is_null(parse_field(a, "right")))
             continue;
@@ -311,9 +311,9 @@ static bool set_up_call(ExecRun *r, ExecEnv *globals, TSNode call, const char *n
  * once NAME is bound: the object the scoring reads is the one the script set up. false: the
  * run failed. */
 static bool set_up_after(ExecRun *r, ExecEnv *globals, TSNode a, const char *name, int len) {
-    for (TSNode st = ts_node_next_named_sibling(ts_node_parent(a)); !ts_node_is_null(st);
+    for (TSNode st = ts_node_next_named_sibling(parse_parent(a)); !ts_node_is_null(st);
          st = ts_node_next_named_sibling(st)) {
-        TSNode w = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : (TSNode){0};
+        TSNode w = parse_is(st, "expression_statement") ? parse_named_child(st, 0) : (TSNode){0};
         if (parse_is(w, "call")) {
             if (!set_up_call(r, globals, w, name, len)) return false;
             continue;
@@ -416,7 +416,7 @@ bool exec_import(ExecRun *r, ExecEnv *env, TSNode n) {
     snprintf(dotted, sizeof dotted, "%.*s", mlen - level, mod ? mod + level : "");
     uint32_t count = ts_node_named_child_count(n);
     for (uint32_t i = 0; i < count; i++) {
-        TSNode c = ts_node_named_child(n, i);
+        TSNode c = parse_named_child(n, i);
         if (from && ts_node_eq(c, parse_field(n, "module_name"))) continue;
         TSNode name = c, alias = (TSNode){0};
         if (parse_is(c, "aliased_import")) {

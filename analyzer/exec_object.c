@@ -14,7 +14,7 @@ static bool bind_params(ExecRun *r, ExecEnv *env, ExecEnv *def_env, TSNode param
     uint32_t count = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
     bool kw_only = false;
     for (uint32_t i = 0; i < count; i++) {
-        TSNode p = ts_node_named_child(params, i);
+        TSNode p = parse_named_child(params, i);
         const char *t = ts_node_type(p);
         if (!strcmp(t, "comment") || !strcmp(t, "positional_separator")) continue;
         if (!strcmp(t, "keyword_separator")) {
@@ -36,11 +36,11 @@ static bool bind_params(ExecRun *r, ExecEnv *env, ExecEnv *def_env, TSNode param
                         if (!exec_dict_set_str(r, &rest->dict, kw_names[k], kw_vals[k])) return false;
                     }
             }
-            if (!exec_bind_target(r, env, ts_node_named_child(p, 0), rest)) return false;
+            if (!exec_bind_target(r, env, parse_named_child(p, 0), rest)) return false;
             continue;
         }
         TSNode name = !strcmp(t, "identifier") ? p : parse_field(p, "name");
-        if (ts_node_is_null(name)) name = ts_node_named_child(p, 0);
+        if (ts_node_is_null(name)) name = parse_named_child(p, 0);
         TSNode defv = parse_field(p, "value");
         int len;
         const char *s = exec_text(r, name, &len);
@@ -121,7 +121,7 @@ static bool calls_embedding(ExecRun *r, TSNode n) {
         if (s && len == 9 && !memcmp(s, "Embedding", 9)) return true;
     }
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        if (calls_embedding(r, ts_node_named_child(n, i))) return true;
+        if (calls_embedding(r, parse_named_child(n, i))) return true;
     return false;
 }
 
@@ -130,7 +130,7 @@ static int required_params(TSNode fn) {
     TSNode params = parse_field(fn, "parameters");
     int n = 0;
     for (uint32_t i = 0; !ts_node_is_null(params) && i < ts_node_named_child_count(params); i++) {
-        TSNode p = ts_node_named_child(params, i);
+        TSNode p = parse_named_child(params, i);
         n += parse_is(p, "identifier") || parse_is(p, "typed_parameter");
     }
     return n - 1;
@@ -316,26 +316,26 @@ static ExecValue *tensor_attr(ExecRun *r, ExecValue *v, const char *name) {
 
 TSNode exec_enclosing_def(TSNode n) {
     while (!ts_node_is_null(n) && !parse_is(n, "function_definition"))
-        n = ts_node_parent(n);
+        n = parse_parent(n);
     return n;
 }
 
 TSNode exec_def_class(TSNode def) {
-    TSNode up = ts_node_parent(def);
-    if (parse_is(up, "decorated_definition")) up = ts_node_parent(up);
-    return parse_is(up, "block") && parse_is(ts_node_parent(up), "class_definition") ? ts_node_parent(up)
+    TSNode up = parse_parent(def);
+    if (parse_is(up, "decorated_definition")) up = parse_parent(up);
+    return parse_is(up, "block") && parse_is(parse_parent(up), "class_definition") ? parse_parent(up)
                                                                                    : (TSNode){0};
 }
 
 TSNode exec_named_lambda(TSNode n) {
     while (!ts_node_is_null(n) && !parse_is(n, "assignment"))
-        n = ts_node_parent(n);
+        n = parse_parent(n);
     TSNode f = ts_node_is_null(n) ? n : parse_field(n, "right");
     return parse_is(f, "lambda") && parse_is(parse_field(n, "left"), "identifier") ? f : (TSNode){0};
 }
 
 TSNode exec_def_name(TSNode def) {
-    return parse_is(def, "lambda") ? parse_field(ts_node_parent(def), "left") : parse_field(def, "name");
+    return parse_is(def, "lambda") ? parse_field(parse_parent(def), "left") : parse_field(def, "name");
 }
 
 /* super() in a method of a class of the project: its base class's attributes, bound to the
@@ -346,7 +346,7 @@ ExecValue *exec_super(ExecRun *r, ExecEnv *env, TSNode call) {
     ExecValue *sup = exec_object(r, "super");
     TSNode def = exec_enclosing_def(call), cls = ts_node_is_null(def) ? def : exec_def_class(def);
     if (!sup || ts_node_is_null(cls)) return sup;
-    TSNode p = ts_node_named_child(parse_field(def, "parameters"), 0);
+    TSNode p = parse_named_child(parse_field(def, "parameters"), 0);
     if (ts_node_is_null(p) || !parse_is(p, "identifier")) return sup;
     int len;
     const char *first = exec_text(r, p, &len);
@@ -557,10 +557,10 @@ ExecValue *exec_instance_by_use(ExecRun *r, ExecValue *cls, const char *prefix, 
     ExecValue *args[EXEC_MAX_PARAMS];
     int nargs = 0;
     for (uint32_t i = 1; i < ts_node_named_child_count(params) && nargs < EXEC_MAX_PARAMS; i++) {
-        TSNode p = ts_node_named_child(params, i);
+        TSNode p = parse_named_child(params, i);
         if (!parse_is(p, "identifier") && !parse_is(p, "typed_parameter")) break;
         int len;
-        const char *s = exec_text(r, parse_is(p, "identifier") ? p : ts_node_named_child(p, 0), &len);
+        const char *s = exec_text(r, parse_is(p, "identifier") ? p : parse_named_child(p, 0), &len);
         char name[32];
         snprintf(name, sizeof name, "%.12s(%.*s)", prefix, len < 16 ? len : 16, s);
         if (!(args[nargs++] = exec_stand_named(r, name, -1))) return NULL;

@@ -1132,7 +1132,7 @@ static bool binds_local(ExecRun *r, TSNode def, const char *name, int len) {
     bool found = false;
     for (bool more = ts_tree_cursor_goto_first_child(&c); more && !found;) {
         TSNode n = ts_tree_cursor_current_node(&c);
-        TSNode up = ts_node_parent(n);
+        TSNode up = parse_parent(n);
         bool target = parse_is(up, "assignment") || parse_is(up, "for_statement")
                           ? ts_node_eq(n, parse_field(up, "left"))
                       : parse_is(up, "default_parameter") || parse_is(up, "typed_default_parameter")

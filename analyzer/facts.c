@@ -241,7 +241,7 @@ static void set_field(Interp *in, TSNode target, Fact value) {
      * each key its own value, which one evaluation with k unknown does not tell */
     if (fact_knows_nothing(&value)) return;
     for (uint32_t i = 0; i < ts_node_named_child_count(keys); i++) {
-        key = interp_string_key(in, ts_node_named_child(keys, i), &alen);
+        key = interp_string_key(in, parse_named_child(keys, i), &alen);
         if (fact_field(&obj, key, alen)) continue;
         put_field(in, oname, olen, obj, key, alen, value);
         obj = env_find(in, &in->frame->env, oname, olen)->fact;
@@ -260,7 +260,7 @@ static bool copied_to_start(Interp *in, TSNode target, const Fact *value) {
     bool ids_suffix = value->head.end && value->kinds == FK_IDS && value->obj == FO_NONE;
     if (n < 2 || !value->head.sym || (!ids_suffix && (value->head.end || value->head.c != 0)))
         return false;
-    TSNode pos = parse_unparen(ts_node_named_child(target, n - 1)), parts[3];
+    TSNode pos = parse_unparen(parse_named_child(target, n - 1)), parts[3];
     if (!parse_is(pos, "slice")) return false;
     parse_slice_parts(pos, parts);
     long start;
@@ -290,7 +290,7 @@ static bool boolean_index(Interp *in, TSNode idx) {
  * (a constant known by its name only gets positions of its own, facts_align.c). */
 static bool filled_in_place(Interp *in, TSNode target) {
     return ts_node_named_child_count(target) == 2 &&
-           boolean_index(in, ts_node_named_child(target, 1));
+           boolean_index(in, parse_named_child(target, 1));
 }
 
 void interp_bind(Interp *in, TSNode target, Fact f) {
@@ -386,7 +386,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
                 (!e.kinds || (e.kinds & (FK_IDS | FK_MASK))) && e.ndim != 0 && !e.bottom &&
                 !align_known(&e))
                 align_fresh_tag(&e, f.origin, 0x100u + 2u * (uint32_t)i);
-            interp_bind(in, ts_node_named_child(target, (uint32_t)i), e);
+            interp_bind(in, parse_named_child(target, (uint32_t)i), e);
         }
     }
 }
@@ -450,7 +450,7 @@ static bool zeroes_positions(Interp *in, TSNode target, TSNode value) {
     bool zero = (parse_is(value, "integer") || parse_is(value, "float")) && strspn(t, "0.") == len;
     uint32_t n = ts_node_named_child_count(target);
     for (uint32_t i = 1; zero && i < n; i++)
-        if (parse_is(ts_node_named_child(target, i), "slice")) return true;
+        if (parse_is(parse_named_child(target, i), "slice")) return true;
     return false;
 }
 
@@ -556,13 +556,13 @@ static bool concatenates_onto(Interp *in, TSNode call, TSNode target) {
         return false;
     TSNode args = parse_field(call, "arguments");
     TSNode seqs =
-        ts_node_named_child_count(args) ? parse_unparen(ts_node_named_child(args, 0)) : args;
+        ts_node_named_child_count(args) ? parse_unparen(parse_named_child(args, 0)) : args;
     if (!parse_is(seqs, "list") && !parse_is(seqs, "tuple")) return false;
     size_t len;
     const char *name = parse_text(in->src, target, &len);
     for (uint32_t i = 0; i < ts_node_named_child_count(seqs); i++) {
         size_t l2;
-        const char *t = parse_text(in->src, parse_unparen(ts_node_named_child(seqs, i)), &l2);
+        const char *t = parse_text(in->src, parse_unparen(parse_named_child(seqs, i)), &l2);
         if (l2 == len && !memcmp(t, name, len)) return true;
     }
     return false;
@@ -592,8 +592,8 @@ static bool compares_above(Interp *in, TSNode cond, TSNode value, TSNode target)
  * bounded above by 0, exp() of it cannot overflow). */
 static bool running_max(Interp *in, TSNode stmt, TSNode left, TSNode right) {
     if (!parse_is(left, "identifier") || !parse_is(right, "identifier")) return false;
-    TSNode block = ts_node_parent(ts_node_parent(stmt));
-    TSNode ifs = ts_node_is_null(block) ? block : ts_node_parent(block);
+    TSNode block = parse_parent(parse_parent(stmt));
+    TSNode ifs = ts_node_is_null(block) ? block : parse_parent(block);
     return !ts_node_is_null(ifs) && parse_is(ifs, "if_statement") &&
            ts_node_eq(parse_field(ifs, "consequence"), block) &&
            compares_above(in, parse_field(ifs, "condition"), right, left);
@@ -615,7 +615,7 @@ static bool trims_own_end(Interp *in, TSNode left, TSNode right) {
     int trims = 0;
     uint32_t n = ts_node_named_child_count(right);
     for (uint32_t i = 1; i < n; i++) {
-        TSNode ix = ts_node_named_child(right, i), parts[3];
+        TSNode ix = parse_named_child(right, i), parts[3];
         if (parse_is(ix, "ellipsis")) continue;
         if (!parse_is(ix, "slice")) return false;
         parse_slice_parts(ix, parts);
@@ -721,7 +721,7 @@ static void exec_import(Interp *in, TSNode stmt, bool from) {
     }
     uint32_t n = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < n; i++) {
-        TSNode c = ts_node_named_child(stmt, i);
+        TSNode c = parse_named_child(stmt, i);
         const char *field = ts_node_field_name_for_named_child(stmt, i);
         if (!field || strcmp(field, "name") != 0) continue;
         TSNode name = c, alias = {0};
@@ -792,7 +792,7 @@ static bool exec_arm(Interp *in, TSNode stmt, uint32_t clause, bool config, TSNo
                      TSNode rest, EnvPaths *paths, EnvChanges *scratch) {
     size_t assumed = in->assumed.len;
     for (uint32_t i = 0, nth = 0; config && i < ts_node_named_child_count(stmt); i++) {
-        TSNode c = ts_node_named_child(stmt, i);
+        TSNode c = parse_named_child(stmt, i);
         bool arm = i == 0 || parse_is(c, "elif_clause");
         if (!arm || nth > clause) continue;
         TSNode cond = parse_field(i == 0 ? stmt : c, "condition");
@@ -821,7 +821,7 @@ static bool exec_arms(Interp *in, TSNode stmt, int truth, bool config, TSNode re
             exec_arm(in, stmt, 0, config, parse_field(stmt, "consequence"), rest, &paths, &scratch);
     uint32_t n = ts_node_named_child_count(stmt), clause = 0;
     for (uint32_t i = 0; i < n && !decided; i++) {
-        TSNode alt = ts_node_named_child(stmt, i);
+        TSNode alt = parse_named_child(stmt, i);
         bool elif = parse_is(alt, "elif_clause");
         if (!elif && !parse_is(alt, "else_clause")) continue;
         int t = 1;
@@ -936,16 +936,16 @@ static void exec_for(Interp *in, TSNode stmt) {
 static void exec_with(Interp *in, TSNode stmt) {
     uint32_t n = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < n; i++) {
-        TSNode clause = ts_node_named_child(stmt, i);
+        TSNode clause = parse_named_child(stmt, i);
         if (!parse_is(clause, "with_clause")) continue;
         uint32_t m = ts_node_named_child_count(clause);
         for (uint32_t j = 0; j < m; j++) {
-            TSNode item = ts_node_named_child(clause, j);
+            TSNode item = parse_named_child(clause, j);
             TSNode value = parse_field(item, "value");
             if (parse_is(value, "as_pattern")) {
-                Fact f = interp_eval(in, ts_node_named_child(value, 0));
+                Fact f = interp_eval(in, parse_named_child(value, 0));
                 TSNode alias = parse_field(value, "alias");
-                if (!ts_node_is_null(alias)) interp_bind(in, ts_node_named_child(alias, 0), f);
+                if (!ts_node_is_null(alias)) interp_bind(in, parse_named_child(alias, 0), f);
             } else {
                 interp_eval(in, value);
             }
@@ -992,7 +992,7 @@ static void mark_counters(Interp *in, TSNode body) {
     ParseKids k;
     parse_kids_begin(&k, body);
     for (TSNode st; parse_kids_next(&k, &st);) {
-        TSNode aug = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
+        TSNode aug = parse_is(st, "expression_statement") ? parse_named_child(st, 0) : st;
         if (!parse_is(aug, "augmented_assignment")) continue;
         TSNode left = parse_field(aug, "left"), op = parse_field(aug, "operator");
         long step;
@@ -1014,7 +1014,7 @@ static void exec_stmt(Interp *in, TSNode s) {
     case SYM_EXPRESSION_STATEMENT: {
         uint32_t n = ts_node_named_child_count(s);
         for (uint32_t i = 0; i < n; i++) {
-            TSNode c = ts_node_named_child(s, i);
+            TSNode c = parse_named_child(s, i);
             if (parse_is(c, "assignment"))
                 exec_assign(in, c);
             else if (parse_is(c, "augmented_assignment"))
@@ -1042,12 +1042,12 @@ static void exec_stmt(Interp *in, TSNode s) {
         uint32_t n = ts_node_named_child_count(s);
         exec_block(in, parse_field(s, "body"));
         for (uint32_t i = 0; i < n; i++) {
-            TSNode c = ts_node_named_child(s, i);
+            TSNode c = parse_named_child(s, i);
             if (parse_is(c, "block")) continue;
             uint32_t m = ts_node_named_child_count(c);
             for (uint32_t j = 0; j < m; j++)
-                if (parse_is(ts_node_named_child(c, j), "block"))
-                    exec_block(in, ts_node_named_child(c, j));
+                if (parse_is(parse_named_child(c, j), "block"))
+                    exec_block(in, parse_named_child(c, j));
         }
         break;
     }
@@ -1065,7 +1065,7 @@ static void exec_stmt(Interp *in, TSNode s) {
         exec_stmt(in, parse_field(s, "definition"));
         break;
     case SYM_RETURN_STATEMENT: {
-        TSNode v = ts_node_named_child_count(s) ? ts_node_named_child(s, 0) : (TSNode){0};
+        TSNode v = ts_node_named_child_count(s) ? parse_named_child(s, 0) : (TSNode){0};
         Fact f = ts_node_is_null(v) ? fact_unknown() : interp_eval(in, v);
         if (!ts_node_is_null(v)) labels_batch_returned(in, s, f);
         in->frame->ret = fact_join(in->arena, in->frame->ret, f);
@@ -1084,7 +1084,7 @@ static void exec_stmt(Interp *in, TSNode s) {
     case SYM_RAISE_STATEMENT: {
         uint32_t n = ts_node_named_child_count(s); /* their expressions may score or log */
         for (uint32_t i = 0; i < n; i++)
-            interp_eval(in, ts_node_named_child(s, i));
+            interp_eval(in, parse_named_child(s, i));
         break;
     }
     default:
@@ -1101,7 +1101,7 @@ static TSNode method_in(Interp *in, TSNode cls, const char *name, size_t len, in
     TSNode bases = parse_field(cls, "superclasses");
     uint32_t n = ts_node_is_null(bases) ? 0 : ts_node_named_child_count(bases);
     for (uint32_t i = 0; i < n && ts_node_is_null(found) && depth < 8; i++) {
-        TSNode base = ts_node_named_child(bases, i);
+        TSNode base = parse_named_child(bases, i);
         if (!parse_is(base, "identifier")) continue;
         Fact b = interp_lookup(in, base);
         if (b.obj == FO_CLASS && !ts_node_eq(b.def, cls))
@@ -1132,7 +1132,7 @@ static int positional_facts(Interp *in, TSNode call_args, const Args *given, con
     }
     uint32_t na = ts_node_is_null(call_args) ? 0 : ts_node_named_child_count(call_args);
     for (uint32_t i = 0; i < na && npos < 16; i++) {
-        TSNode a = ts_node_named_child(call_args, i);
+        TSNode a = parse_named_child(call_args, i);
         if (parse_is(a, "keyword_argument") || parse_is(a, "comment")) continue;
         if (parse_is(a, "list_splat") || parse_is(a, "dictionary_splat")) break;
         pos[npos++] = interp_eval(in, a);
@@ -1152,7 +1152,7 @@ static Fact keyword_fact(Interp *in, TSNode call_args, const Args *given, const 
     }
     uint32_t na = ts_node_is_null(call_args) ? 0 : ts_node_named_child_count(call_args);
     for (uint32_t j = 0; j < na; j++) {
-        TSNode a = ts_node_named_child(call_args, j);
+        TSNode a = parse_named_child(call_args, j);
         if (!parse_is(a, "keyword_argument")) continue;
         if (interp_text_len_eq(in, parse_field(a, "name"), name, len)) {
             f = interp_eval(in, parse_field(a, "value"));
@@ -1177,14 +1177,14 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
     uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
     int k = 0;
     for (uint32_t i = 0; i < n; i++) {
-        TSNode p = ts_node_named_child(params, i);
+        TSNode p = parse_named_child(params, i);
         TSNode name = p, dflt = {0};
         const char *type = ts_node_type(p);
         if (!strcmp(type, "default_parameter") || !strcmp(type, "typed_default_parameter")) {
             name = parse_field(p, "name");
             dflt = parse_field(p, "value");
         } else if (!strcmp(type, "typed_parameter")) {
-            name = ts_node_named_child(p, 0);
+            name = parse_named_child(p, 0);
         } else if (strcmp(type, "identifier") != 0) {
             continue; /* *args, **kwargs, / and * separators */
         }
@@ -1289,7 +1289,7 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
     }
     if (!project_before_call(in, def)) return fact_unknown();
     in->call_sites[in->call_depth] =
-        ts_node_is_null(call_args) ? call_args : ts_node_parent(call_args);
+        ts_node_is_null(call_args) ? call_args : parse_parent(call_args);
     in->call_npos[in->call_depth] = 0; /* bind_params fills call_pos */
     in->call_stack[in->call_depth++] = def;
     FuncInfo *fi = project_func_of(in, def);
@@ -1312,7 +1312,7 @@ typedef Array(TSNode) NodeList;
 bool interp_decorated_with(Interp *in, TSNode decorated, const char *name) {
     size_t n = strlen(name);
     for (uint32_t i = 0; i < ts_node_named_child_count(decorated); i++) {
-        TSNode d = ts_node_named_child(decorated, i);
+        TSNode d = parse_named_child(decorated, i);
         size_t len;
         const char *t = parse_text(in->src, d, &len);
         if (parse_is(d, "decorator") && len > n && !memcmp(t + len - n, name, n)) return true;
@@ -1445,7 +1445,7 @@ void facts_analyze_declared(Facts *facts, const Parsed *parsed, Budget *budget,
     funcs_free(&in);
     uses_free(&in);
     array_free(&in.assumed);
-    branch_free_memo(&in.cond_written);
+    branch_free(&in);
     branch_free_memo(&in.self_roots);
     branch_free_memo(&in.one_row_tests);
     branch_free_memo(&in.param_sides);

@@ -92,7 +92,7 @@ void align_columns(Interp *in, Fact *r, TSNode call, bool varargs) {
     if (!parse_is(args, "argument_list")) return;
     TSNode shape = {0}, width = {0};
     for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
-        TSNode c = ts_node_named_child(args, i);
+        TSNode c = parse_named_child(args, i);
         if (parse_is(c, "keyword_argument") || parse_is(c, "comment")) continue;
         if (parse_is(c, "list_splat") || parse_is(c, "dictionary_splat")) return;
         if (ts_node_is_null(shape)) shape = c;
@@ -101,14 +101,14 @@ void align_columns(Interp *in, Fact *r, TSNode call, bool varargs) {
     shape = parse_unparen(shape);
     if (parse_is(shape, "tuple") || parse_is(shape, "list")) {
         uint32_t n = ts_node_named_child_count(shape);
-        width = n ? ts_node_named_child(shape, n - 1) : (TSNode){0};
+        width = n ? parse_named_child(shape, n - 1) : (TSNode){0};
     } else if (!varargs) {
         return;
     }
     if (ts_node_is_null(width) || parse_is(width, "list_splat")) return;
-    TSNode scope = ts_node_parent(call);
+    TSNode scope = parse_parent(call);
     while (!ts_node_is_null(scope) && !parse_is(scope, "function_definition"))
-        scope = ts_node_parent(scope);
+        scope = parse_parent(scope);
     align_fresh_text(in, r, width, scope);
 }
 

@@ -19,7 +19,7 @@ void args_read(Interp *in, TSNode arglist, Args *a) {
     }
     uint32_t n = ts_node_named_child_count(arglist);
     for (uint32_t i = 0; i < n; i++) {
-        TSNode c = ts_node_named_child(arglist, i);
+        TSNode c = parse_named_child(arglist, i);
         if (parse_is(c, "keyword_argument")) {
             if (a->nkw == MAX_ARGS) {
                 a->overflow = true;
@@ -33,7 +33,7 @@ void args_read(Interp *in, TSNode arglist, Args *a) {
             a->nkw++;
         } else if (parse_is(c, "dictionary_splat")) {
             a->splatted = true;
-            a->splat = svc_eval(in, ts_node_named_child(c, 0));
+            a->splat = svc_eval(in, parse_named_child(c, 0));
             if (a->splat.obj == FO_DICT) a->settings = a->splat;
             in->call_loopvar |= a->splat.flags & FF_PREFIX;
             a->has_splat = true;
@@ -44,7 +44,7 @@ void args_read(Interp *in, TSNode arglist, Args *a) {
             if (!a->splatted) a->nplain++;
             a->pos[a->npos] = c;
             a->posf[a->npos] =
-                svc_eval(in, parse_is(c, "list_splat") ? ts_node_named_child(c, 0) : c);
+                svc_eval(in, parse_is(c, "list_splat") ? parse_named_child(c, 0) : c);
             in->call_loopvar |= a->posf[a->npos].flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);
             if (a->posf[a->npos].kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
             a->npos++;
@@ -150,7 +150,7 @@ static void read_class(Interp *in, TSNode cls) {
     ParseKids k;
     parse_kids_begin(&k, body);
     for (TSNode st; parse_kids_next(&k, &st);) {
-        TSNode as = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
+        TSNode as = parse_is(st, "expression_statement") ? parse_named_child(st, 0) : st;
         if (!parse_is(as, "assignment")) continue;
         TSNode left = parse_field(as, "left"), right = parse_field(as, "right");
         if (!parse_is(left, "identifier")) continue;

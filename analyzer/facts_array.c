@@ -31,7 +31,7 @@ static bool literal_numbers(Interp *in, TSNode n, int depth) {
     uint32_t k = ts_node_named_child_count(n);
     int seen = 0;
     for (uint32_t i = 0; i < k && seen < bounded; i++) {
-        TSNode c = ts_node_named_child(n, i);
+        TSNode c = parse_named_child(n, i);
         if (parse_is(c, "keyword_argument") || parse_is(c, "comment")) continue;
         if (!literal_numbers(in, c, depth + 1)) return false;
         seen++;
@@ -279,7 +279,7 @@ static Fact filled_batch(Interp *in, const Args *a, TSNode node) {
     long last;
     if (!(parse_is(shape, "tuple") || parse_is(shape, "list")) ||
         ts_node_named_child_count(shape) != 2 ||
-        (svc_int_literal(in, ts_node_named_child(shape, 1), &last) && last == 1))
+        (svc_int_literal(in, parse_named_child(shape, 1), &last) && last == 1))
         return fact_unknown();
     bool ignored = (fill.flags & FF_CONST) && fill.num < 0;
     if (!ignored && !(fill.kinds & FK_IDS)) return fact_unknown();
@@ -558,7 +558,7 @@ void array_rank_key(Interp *in, const Args *a, TSNode node) {
     if (parse_is(key, "lambda")) { /* key=lambda s: s.total: s is an element of what is ranked */
         EnvMark saved = svc_scope_begin(in);
         TSNode params = parse_field(key, "parameters");
-        TSNode p = ts_node_is_null(params) ? params : ts_node_named_child(params, 0);
+        TSNode p = ts_node_is_null(params) ? params : parse_named_child(params, 0);
         if (a->npos >= 1 && !ts_node_is_null(p) && parse_is(p, "identifier") &&
             ts_node_named_child_count(params) == 1)
             svc_bind(in, p, iter_element(in, a->posf[0]));
@@ -598,10 +598,10 @@ static Fact where_join(Interp *in, Fact a, Fact b) {
  * the result (its chunk(2)[0] is that batch again); tails agree only when every batch's does.
  * (For 1-D ids, dim 0 is their positions: the head is the first part's all the same.) */
 static void cat_rows(Interp *in, Fact *r, TSNode list, uint32_t n) {
-    Fact first = svc_eval(in, ts_node_named_child(list, 0));
+    Fact first = svc_eval(in, parse_named_child(list, 0));
     FactPos tail = first.tail;
     for (uint32_t i = 0; i < n; i++) {
-        Fact p = svc_eval(in, ts_node_named_child(list, i));
+        Fact p = svc_eval(in, parse_named_child(list, i));
         if (!(p.kinds & (FK_IDS | FK_MASK)) || p.obj != FO_NONE || !p.head.sym ||
             p.head.end || p.head.c != first.head.c)
             return;
@@ -618,8 +618,8 @@ static void cat_positions(Interp *in, Fact *r, TSNode list, int dim) {
     if (!parse_is(list, "list") && !parse_is(list, "tuple")) return;
     uint32_t n = ts_node_named_child_count(list);
     if (n < 2 || dim == FACT_NO_DIM) return;
-    Fact first = svc_eval(in, ts_node_named_child(list, 0));
-    Fact last = svc_eval(in, ts_node_named_child(list, n - 1));
+    Fact first = svc_eval(in, parse_named_child(list, 0));
+    Fact last = svc_eval(in, parse_named_child(list, n - 1));
     Fact ids = (last.kinds & FK_IDS) ? last : first;
     AxisKind k = fact_axis(&ids, dim);
     if (dim == 0 && (k == AX_BATCH || ids.ndim < 0)) {
@@ -642,7 +642,7 @@ static void cat_ignored(Interp *in, Fact *r, TSNode list) {
     if (!parse_is(list, "list") && !parse_is(list, "tuple")) return;
     bool masked = false;
     for (uint32_t i = 0, n = ts_node_named_child_count(list); i < n; i++) {
-        TSNode part = ts_node_named_child(list, i);
+        TSNode part = parse_named_child(list, i);
         if (pad_sentinel_block(in, part)) continue;
         Fact f = svc_eval(in, part);
         if (!(f.kinds & FK_IDS) || !(f.flags & FF_MASKED)) return;
@@ -657,7 +657,7 @@ static bool pads_end_only(Interp *in, TSNode width) {
     long before;
     return (parse_is(width, "tuple") || parse_is(width, "list")) &&
            ts_node_named_child_count(width) == 2 &&
-           svc_int_literal(in, ts_node_named_child(width, 0), &before) && before == 0;
+           svc_int_literal(in, parse_named_child(width, 0), &before) && before == 0;
 }
 
 /* A pad width (F.pad's pad, np.pad's pad_width) with an amount that is no literal. */
@@ -668,7 +668,7 @@ static bool pad_width_varies(Interp *in, TSNode width) {
     uint32_t n = ts_node_named_child_count(width);
     for (uint32_t i = 0; i < n; i++) {
         long v;
-        TSNode e = ts_node_named_child(width, i);
+        TSNode e = parse_named_child(width, i);
         if (parse_is(e, "tuple") || parse_is(e, "list") ? pad_width_varies(in, e)
                                                         : !svc_int_literal(in, e, &v))
             return true;
@@ -978,7 +978,7 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
 static Fact one_sequence_batch(Interp *in, const Args *a, Fact x) {
     TSNode list = a->npos >= 1 ? parse_unparen(a->pos[0]) : (TSNode){0};
     if (!parse_is(list, "list") || ts_node_named_child_count(list) != 1) return x;
-    TSNode elem = parse_unparen(ts_node_named_child(list, 0));
+    TSNode elem = parse_unparen(parse_named_child(list, 0));
     if (!parse_is(elem, "identifier")) return x;
     Fact seq = svc_eval(in, elem);
     if (seq.kinds != FK_IDS || seq.obj != FO_NONE || seq.ndim > 1 || seq.ndim == 0 ||

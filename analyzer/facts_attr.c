@@ -6,7 +6,7 @@
 
 /* A method decorated @property (or @cached_property): reading the attribute calls it. */
 static bool is_property(Interp *in, TSNode def) {
-    TSNode decorated = ts_node_is_null(def) ? def : ts_node_parent(def);
+    TSNode decorated = ts_node_is_null(def) ? def : parse_parent(def);
     return !ts_node_is_null(decorated) && parse_is(decorated, "decorated_definition") &&
            svc_decorated_with(in, decorated, "property");
 }

@@ -20,13 +20,13 @@ int32_t *branch_memo_slot(CondMemo *m, const void *a, const void *b);
 static bool first_param_of_method(Interp *in, TSNode ident, const char *name, size_t len) {
     int32_t *known = branch_memo_slot(&in->self_roots, ident.id, NULL);
     if (*known) return *known > 0;
-    TSNode def = ts_node_parent(ident);
+    TSNode def = parse_parent(ident);
     while (!ts_node_is_null(def) && !parse_is(def, "function_definition"))
-        def = ts_node_parent(def);
-    TSNode cls = ts_node_parent(ts_node_parent(def)); /* def in a class body (block) */
-    if (parse_is(cls, "decorated_definition")) cls = ts_node_parent(ts_node_parent(cls));
+        def = parse_parent(def);
+    TSNode cls = parse_parent(parse_parent(def)); /* def in a class body (block) */
+    if (parse_is(cls, "decorated_definition")) cls = parse_parent(parse_parent(cls));
     TSNode params = parse_field(def, "parameters");
-    TSNode first = ts_node_is_null(params) ? params : ts_node_named_child(params, 0);
+    TSNode first = ts_node_is_null(params) ? params : parse_named_child(params, 0);
     size_t first_len = 0;
     const char *first_name =
         parse_is(first, "identifier") ? parse_text(in->src, first, &first_len) : NULL;
@@ -70,7 +70,7 @@ static bool reads_target(Interp *in, TSNode cond, const char *t, size_t tlen, in
         return reads_target(in, parse_field(cond, "object"), t, tlen, depth + 1);
     uint32_t n = ts_node_named_child_count(cond);
     for (uint32_t i = 0; i < n; i++)
-        if (reads_target(in, ts_node_named_child(cond, i), t, tlen, depth + 1)) return true;
+        if (reads_target(in, parse_named_child(cond, i), t, tlen, depth + 1)) return true;
     return false;
 }
 
@@ -85,21 +85,21 @@ static bool writes_read(Interp *in, TSNode code, TSNode cond, TSNode block, uint
         return false;
     bool assign = parse_is(code, "assignment") || parse_is(code, "augmented_assignment");
     /* (a parent is found from the root down: looked for only where it is needed) */
-    TSNode stmt = assign && !ts_node_is_null(block) ? ts_node_parent(code) : (TSNode){0};
+    TSNode stmt = assign && !ts_node_is_null(block) ? parse_parent(code) : (TSNode){0};
     if (assign && !ts_node_is_null(block) && parse_is(stmt, "expression_statement") &&
-        ts_node_eq(ts_node_parent(stmt), block) && ts_node_start_byte(code) < before)
+        ts_node_eq(parse_parent(stmt), block) && ts_node_start_byte(code) < before)
         assign = false; /* args = parser.parse_args() before the test: fixed from there on */
     TSNode left = assign ? parse_field(code, "left") : (TSNode){0};
     bool many = parse_is(left, "pattern_list") || parse_is(left, "tuple_pattern");
     uint32_t nt = !assign ? 0 : many ? ts_node_named_child_count(left) : 1;
     for (uint32_t i = 0; i < nt; i++) { /* a, self.b = ...: each target */
         size_t tlen;
-        const char *text = parse_text(in->src, many ? ts_node_named_child(left, i) : left, &tlen);
+        const char *text = parse_text(in->src, many ? parse_named_child(left, i) : left, &tlen);
         if (reads_target(in, cond, text, tlen, 0)) return true;
     }
     uint32_t n = ts_node_named_child_count(code);
     for (uint32_t i = 0; i < n; i++)
-        if (writes_read(in, ts_node_named_child(code, i), cond, block, before, depth + 1))
+        if (writes_read(in, parse_named_child(code, i), cond, block, before, depth + 1))
             return true;
     return false;
 }
@@ -142,6 +142,72 @@ void branch_free_memo(CondMemo *m) {
     memset(m, 0, sizeof *m);
 }
 
+/* The assignments of a scope, listed once by the walk writes_read makes: config_cond tests each
+ * condition against the list instead of walking the scope (a module) again (5% of a run's
+ * instructions went there). */
+typedef struct ScopeWrite {
+    TSNode target;  /* the assignment's left side */
+    uint32_t start; /* where the assignment starts */
+    bool plain;     /* a statement of the scope's own block (not in a branch or a loop) */
+} ScopeWrite;
+typedef struct ScopeWrites {
+    Array(ScopeWrite) writes;
+} ScopeWrites;
+
+static void list_writes(TSNode code, TSNode scope, ScopeWrites *out, int depth) {
+    if (ts_node_is_null(code) || depth > 64) return;
+    if (depth > 0 && (parse_is(code, "function_definition") || parse_is(code, "class_definition") ||
+                      parse_is(code, "lambda")))
+        return;
+    if (parse_is(code, "assignment") || parse_is(code, "augmented_assignment")) {
+        TSNode stmt = parse_parent(code);
+        bool plain =
+            parse_is(stmt, "expression_statement") && ts_node_eq(parse_parent(stmt), scope);
+        array_push(&out->writes,
+                   ((ScopeWrite){parse_field(code, "left"), ts_node_start_byte(code), plain}));
+    }
+    uint32_t n = ts_node_named_child_count(code);
+    for (uint32_t i = 0; i < n; i++)
+        list_writes(parse_named_child(code, i), scope, out, depth + 1);
+}
+
+static const ScopeWrites *scope_writes(Interp *in, TSNode scope) {
+    static const char listed; /* second key of the memo: no node's id */
+    int32_t *known = branch_memo_slot(&in->cond_written, scope.id, &listed);
+    if (*known) return &in->scope_writes.items[*known - 1];
+    ScopeWrites sw = {0};
+    list_writes(scope, scope, &sw, 0);
+    array_push(&in->scope_writes, sw);
+    *branch_memo_slot(&in->cond_written, scope.id, &listed) = (int32_t)in->scope_writes.len;
+    return &in->scope_writes.items[in->scope_writes.len - 1];
+}
+
+/* What writes_read(scope, cond, scope, before) says, from the scope's list. */
+static bool scope_writes_read(Interp *in, TSNode scope, TSNode cond, uint32_t before) {
+    if (ts_node_is_null(scope)) return false;
+    const ScopeWrites *sw = scope_writes(in, scope);
+    for (size_t w = 0; w < sw->writes.len; w++) {
+        const ScopeWrite *write = &sw->writes.items[w];
+        if (write->plain && write->start < before) continue; /* fixed from there on */
+        TSNode left = write->target;
+        bool many = parse_is(left, "pattern_list") || parse_is(left, "tuple_pattern");
+        uint32_t nt = many ? ts_node_named_child_count(left) : 1;
+        for (uint32_t i = 0; i < nt; i++) {
+            size_t tlen;
+            const char *text = parse_text(in->src, many ? parse_named_child(left, i) : left, &tlen);
+            if (reads_target(in, cond, text, tlen, 0)) return true;
+        }
+    }
+    return false;
+}
+
+void branch_free(Interp *in) {
+    for (size_t i = 0; i < in->scope_writes.len; i++)
+        array_free(&in->scope_writes.items[i].writes);
+    array_free(&in->scope_writes);
+    branch_free_memo(&in->cond_written);
+}
+
 /* Only names, attributes, string-keyed items, literals, comparisons and boolean operators: a
  * call may read anything. */
 static bool config_expr(Interp *in, TSNode n, bool attr_object, int depth) {
@@ -162,7 +228,7 @@ static bool config_expr(Interp *in, TSNode n, bool attr_object, int depth) {
         return false;
     uint32_t count = ts_node_named_child_count(n);
     for (uint32_t i = 0; i < count; i++)
-        if (!config_expr(in, ts_node_named_child(n, i), false, depth + 1)) return false;
+        if (!config_expr(in, parse_named_child(n, i), false, depth + 1)) return false;
     return true;
 }
 
@@ -175,12 +241,12 @@ static bool config_cond(Interp *in, TSNode if_stmt, TSNode cond) {
     /* the text alone decides what follows: once per condition (the scope may be a module) */
     int32_t *known = branch_memo_slot(&in->cond_written, cond.id, NULL);
     if (*known) return *known > 0;
-    TSNode scope = ts_node_parent(if_stmt);
+    TSNode scope = parse_parent(if_stmt);
     while (!ts_node_is_null(scope) && !parse_is(scope, "function_definition") &&
            !parse_is(scope, "module"))
-        scope = ts_node_parent(scope);
+        scope = parse_parent(scope);
     if (parse_is(scope, "function_definition")) scope = parse_field(scope, "body");
-    bool fixed = !writes_read(in, scope, cond, scope, ts_node_start_byte(if_stmt), 0);
+    bool fixed = !scope_writes_read(in, scope, cond, ts_node_start_byte(if_stmt));
     known = branch_memo_slot(&in->cond_written, cond.id, NULL); /* (the table may have grown) */
     *known = fixed ? 1 : -1;
     return fixed;
@@ -190,7 +256,7 @@ bool branch_by_config(Interp *in, TSNode if_stmt) {
     if (!config_cond(in, if_stmt, parse_field(if_stmt, "condition"))) return false;
     uint32_t n = ts_node_named_child_count(if_stmt);
     for (uint32_t i = 0; i < n; i++) {
-        TSNode alt = ts_node_named_child(if_stmt, i);
+        TSNode alt = parse_named_child(if_stmt, i);
         if (parse_is(alt, "elif_clause") &&
             !config_cond(in, if_stmt, parse_field(alt, "condition")))
             return false;
@@ -222,8 +288,8 @@ static int relation(Interp *in, TSNode a, TSNode b) {
     if (same_text(in, a, b)) return 1;
     TSNode oa = equality_op(a), ob = equality_op(b);
     if (ts_node_is_null(oa) || ts_node_is_null(ob) ||
-        !same_text(in, ts_node_named_child(a, 0), ts_node_named_child(b, 0)) ||
-        !same_text(in, ts_node_named_child(a, 1), ts_node_named_child(b, 1)))
+        !same_text(in, parse_named_child(a, 0), parse_named_child(b, 0)) ||
+        !same_text(in, parse_named_child(a, 1), parse_named_child(b, 1)))
         return 0;
     bool eq_a = parse_text_eq(in->src, oa, "=="), eq_b = parse_text_eq(in->src, ob, "==");
     bool ne_a = parse_text_eq(in->src, oa, "!="), ne_b = parse_text_eq(in->src, ob, "!=");

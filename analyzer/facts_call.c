@@ -97,7 +97,7 @@ static Fact instance_fields(Interp *in, TSNode cls, const Args *a, TSNode call) 
     int defaults = 0;
     for (TSNode st; parse_kids_next(&k, &st);) {
         if (!parse_is(st, "expression_statement")) continue; /* methods, nested classes */
-        TSNode as = ts_node_named_child(st, 0), left;
+        TSNode as = parse_named_child(st, 0), left;
         if (!parse_is(as, "assignment") || ts_node_is_null(parse_field(as, "type")) ||
             !parse_is(left = parse_field(as, "left"), "identifier"))
             continue;
@@ -263,7 +263,7 @@ static Fact model_call(Interp *in, Fact model, const Args *a, TSNode call) {
 static Fact call_on_class(Interp *in, TSNode call, Fact cls, const char *method, size_t mlen,
                           const Args *a) {
     TSNode m = interp_find_method(in, cls.def, method, mlen);
-    TSNode up = ts_node_is_null(m) ? m : ts_node_parent(m);
+    TSNode up = ts_node_is_null(m) ? m : parse_parent(m);
     if (ts_node_is_null(up) || !parse_is(up, "decorated_definition")) return fact_unknown();
     if (svc_decorated_with(in, up, "classmethod"))
         return interp_call_user(in, m, parse_field(call, "arguments"), a, &cls);

@@ -34,10 +34,10 @@ static TSNode layer_arg(Interp *in, TSNode n, Op op, TSNode v) {
     if (!parse_is(n, "call") || !parse_is(fn, "call") || !callee_row(in, fn, &layer) ||
         layer.row->op != op || ts_node_named_child_count(args) != 1)
         return (TSNode){0};
-    if (!ts_node_is_null(v) && !parse_same_text(in->src, ts_node_named_child(args, 0), v))
+    if (!ts_node_is_null(v) && !parse_same_text(in->src, parse_named_child(args, 0), v))
         return (TSNode){0};
     TSNode made = parse_field(fn, "arguments");
-    TSNode a = ts_node_named_child_count(made) ? ts_node_named_child(made, 0) : (TSNode){0};
+    TSNode a = ts_node_named_child_count(made) ? parse_named_child(made, 0) : (TSNode){0};
     return parse_is(a, "keyword_argument") ? parse_field(a, "value") : a;
 }
 
@@ -52,7 +52,7 @@ static bool scan_lm(Interp *in, TSNode n, TSNode x, TSNode *vocab, int depth) {
         *vocab = layer_arg(in, n, OP_EMBED, x);
     } else if (parse_is(n, "return_statement") && ts_node_named_child_count(n) == 1) {
         TSNode w =
-            layer_arg(in, parse_unparen(ts_node_named_child(n, 0)), OP_LINEAR_CLASS, (TSNode){0});
+            layer_arg(in, parse_unparen(parse_named_child(n, 0)), OP_LINEAR_CLASS, (TSNode){0});
         if (!ts_node_is_null(w) && parse_same_text(in->src, w, *vocab)) return true;
     }
     ParseKids k;
@@ -74,7 +74,7 @@ static bool embeds_input(Interp *in, TSNode cls) {
     if (ts_node_is_null(m)) return false; /* no __call__ of its own (a filter's apply) */
     TSNode params = parse_field(m, "parameters");
     if (ts_node_is_null(params) || ts_node_named_child_count(params) < 2) return false;
-    TSNode x = ts_node_named_child(params, 1), vocab = {0};
+    TSNode x = parse_named_child(params, 1), vocab = {0};
     return parse_is(x, "identifier") && scan_lm(in, parse_field(m, "body"), x, &vocab, 0);
 }
 
@@ -118,7 +118,7 @@ static Fact onnx_run(Interp *in, const Applied *s) {
     bool any = false;
     for (uint32_t i = 0; i < n; i++) {
         size_t len;
-        const char *key = svc_string_key(in, ts_node_named_child(names, i), &len);
+        const char *key = svc_string_key(in, parse_named_child(names, i), &len);
         outs[i] = fact_unknown();
         if (!key || len != 6 || memcmp(key, "logits", 6)) continue;
         outs[i] = hf_output_logits(hf_model_output(in, s->recv, &feed, s->node));

@@ -44,11 +44,11 @@ TSNode callee_operand(const Callee *c, uint32_t k) {
         if (k == 0) return c->recv;
         k--;
     }
-    return k < ts_node_named_child_count(c->args) ? ts_node_named_child(c->args, k) : (TSNode){0};
+    return k < ts_node_named_child_count(c->args) ? parse_named_child(c->args, k) : (TSNode){0};
 }
 
 bool callee_reads_at(Interp *in, const Callee *c, TSNode arg, int pos, const char *keyword) {
-    TSNode up = ts_node_parent(arg);
+    TSNode up = parse_parent(arg);
     if (parse_is(up, "keyword_argument"))
         return keyword && ts_node_eq(parse_field(up, "value"), arg) &&
                svc_text_eq(in, parse_field(up, "name"), keyword);
@@ -56,7 +56,7 @@ bool callee_reads_at(Interp *in, const Callee *c, TSNode arg, int pos, const cha
     int k = pos + (ts_node_is_null(c->recv) ? 1 : 0); /* a function's first argument: its x */
     uint32_t n = ts_node_named_child_count(c->args);
     for (uint32_t i = 0; i < n; i++) {
-        TSNode a = ts_node_named_child(c->args, i);
+        TSNode a = parse_named_child(c->args, i);
         if (parse_is(a, "keyword_argument") || parse_is(a, "comment")) continue;
         if (parse_is(a, "list_splat") || parse_is(a, "dictionary_splat")) return false;
         if (k-- == 0) return ts_node_eq(a, arg);

@@ -79,7 +79,7 @@ const char *interp_string_key(Interp *in, TSNode node, size_t *len) {
     TSNode s = parse_unparen(node), content = {0};
     if (!parse_is(s, "string")) return NULL;
     for (uint32_t i = 0; i < ts_node_named_child_count(s); i++) {
-        TSNode c = ts_node_named_child(s, i);
+        TSNode c = parse_named_child(s, i);
         if (parse_is(c, "interpolation")) return NULL;
         if (parse_is(c, "string_content")) content = c;
     }
@@ -92,7 +92,7 @@ const char *interp_string_key(Interp *in, TSNode node, size_t *len) {
 TSNode interp_loop_keys(Interp *in, TSNode key) {
     key = parse_unparen(key);
     if (!parse_is(key, "identifier")) return (TSNode){0};
-    for (TSNode p = ts_node_parent(key); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    for (TSNode p = parse_parent(key); !ts_node_is_null(p); p = parse_parent(p)) {
         if (parse_is(p, "function_definition") || parse_is(p, "class_definition")) break;
         if (!parse_is(p, "for_statement") || !parse_same_text(in->src, parse_field(p, "left"), key))
             continue;
@@ -101,7 +101,7 @@ TSNode interp_loop_keys(Interp *in, TSNode key) {
         uint32_t n = ts_node_named_child_count(keys);
         size_t len;
         for (uint32_t i = 0; i < n; i++)
-            if (!interp_string_key(in, ts_node_named_child(keys, i), &len)) return (TSNode){0};
+            if (!interp_string_key(in, parse_named_child(keys, i), &len)) return (TSNode){0};
         return n && n <= 8 ? keys : (TSNode){0};
     }
     return (TSNode){0};
@@ -530,7 +530,7 @@ static Fact eval_subscript(Interp *in, TSNode node) {
         const char *field = ts_node_field_name_for_named_child(node, i);
         if (!field || strcmp(field, "subscript") != 0) continue;
         if (nix == FACT_MAX_DIMS + 2) return fact_unknown();
-        ix[nix++] = classify_index(in, ts_node_named_child(node, i));
+        ix[nix++] = classify_index(in, parse_named_child(node, i));
     }
     if (value.obj == FO_OUTPUT && nix == 1 && ix[0].kind == IX_INT)
         return hf_output_part(value, index_object(in, value, ix, nix));
@@ -549,7 +549,7 @@ static Fact eval_subscript(Interp *in, TSNode node) {
 /* Does a bound of this slice vary with the enclosing loop? */
 static bool slice_moves_with_loop(Interp *in, TSNode slice) {
     for (uint32_t i = 0; i < ts_node_named_child_count(slice); i++)
-        if (interp_eval(in, ts_node_named_child(slice, i)).flags & FF_LOOPVAR) return true;
+        if (interp_eval(in, parse_named_child(slice, i)).flags & FF_LOOPVAR) return true;
     return false;
 }
 
@@ -628,7 +628,7 @@ static bool list_repeat(Interp *in, TSNode n, TSNode *fill, TSNode *count) {
         *count = parse_field(n, "left");
     }
     if (!parse_is(list, "list") || ts_node_named_child_count(list) != 1) return false;
-    *fill = ts_node_named_child(list, 0);
+    *fill = parse_named_child(list, 0);
     return true;
 }
 
@@ -761,13 +761,13 @@ static bool assigned_after(Interp *in, TSNode n, const char *name, size_t len, u
         if (parse_is(left, "identifier") && l == len && !memcmp(t, name, len)) return true;
     }
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        if (assigned_after(in, ts_node_named_child(n, i), name, len, after, depth + 1)) return true;
+        if (assigned_after(in, parse_named_child(n, i), name, len, after, depth + 1)) return true;
     return false;
 }
 
 /* The innermost loop around n in its function; null when none. */
 static TSNode loop_around(TSNode n) {
-    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    for (TSNode p = parse_parent(n); !ts_node_is_null(p); p = parse_parent(p)) {
         if (parse_is(p, "for_statement") || parse_is(p, "while_statement")) return p;
         if (parse_is(p, "function_definition") || parse_is(p, "lambda")) break;
     }
@@ -1096,7 +1096,7 @@ static Fact eval_lambda(Interp *in, TSNode node) {
     TSNode params = parse_field(node, "parameters");
     uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
     for (uint32_t i = 0; i < n; i++) {
-        TSNode p = ts_node_named_child(params, i);
+        TSNode p = parse_named_child(params, i);
         TSNode name = parse_is(p, "default_parameter") ? parse_field(p, "name") : p;
         Fact opaque = fact_unknown(); /* called with who knows what: its name is no evidence */
         opaque.flags |= FF_OPAQUE;
@@ -1112,8 +1112,8 @@ static Fact eval_lambda(Interp *in, TSNode node) {
 static Fact encoding_remade(Interp *in, TSNode comprehension) {
     TSNode clause = {0};
     for (uint32_t i = 0; i < ts_node_named_child_count(comprehension); i++)
-        if (parse_is(ts_node_named_child(comprehension, i), "for_in_clause"))
-            clause = ts_node_named_child(comprehension, i);
+        if (parse_is(parse_named_child(comprehension, i), "for_in_clause"))
+            clause = parse_named_child(comprehension, i);
     if (ts_node_is_null(clause)) return fact_unknown();
     TSNode it = parse_unparen(parse_field(clause, "right"));
     TSNode fn = parse_field(it, "function");
@@ -1192,7 +1192,7 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
     uint32_t n = ts_node_named_child_count(node);
     bool one_row = true; /* every clause iterates an axis of size 1 (x[None]): one element */
     for (uint32_t i = 0; i < n; i++) {
-        TSNode c = ts_node_named_child(node, i);
+        TSNode c = parse_named_child(node, i);
         if (parse_is(c, "for_in_clause")) {
             Fact it = interp_eval(in, parse_field(c, "right"));
             if (n == 2 && !ts_node_is_null(body) &&
@@ -1206,7 +1206,7 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
             TSNode left = parse_field(c, "left");
             interp_bind(in, left, elem);
         } else if (parse_is(c, "if_clause")) {
-            interp_eval(in, ts_node_named_child(c, 0));
+            interp_eval(in, parse_named_child(c, 0));
         }
     }
     Fact elem = ts_node_is_null(body) ? fact_unknown() : interp_eval(in, body);
@@ -1307,14 +1307,14 @@ Fact interp_eval(Interp *in, TSNode n) {
     case SYM_AWAIT:
     case SYM_KEYWORD_ARGUMENT: {
         uint32_t c = ts_node_named_child_count(n);
-        r = c ? interp_eval(in, ts_node_named_child(n, c - 1)) : fact_unknown();
+        r = c ? interp_eval(in, parse_named_child(n, c - 1)) : fact_unknown();
         break;
     }
     case SYM_CONDITIONAL_EXPRESSION: {
-        interp_eval(in, ts_node_named_child(n, 1));
-        int truth = paths_truth(in, ts_node_named_child(n, 1)); /* only what can be taken */
-        Fact yes = truth ? interp_eval(in, ts_node_named_child(n, 0)) : fact_bottom();
-        Fact no = truth != 1 ? interp_eval(in, ts_node_named_child(n, 2)) : fact_bottom();
+        interp_eval(in, parse_named_child(n, 1));
+        int truth = paths_truth(in, parse_named_child(n, 1)); /* only what can be taken */
+        Fact yes = truth ? interp_eval(in, parse_named_child(n, 0)) : fact_bottom();
+        Fact no = truth != 1 ? interp_eval(in, parse_named_child(n, 2)) : fact_bottom();
         r = fact_join(in->arena, yes, no);
         break;
     }
@@ -1329,7 +1329,7 @@ Fact interp_eval(Interp *in, TSNode n) {
         uint16_t sum = 0; /* the one sum compared (logp < threshold: LL106) */
         uint32_t c = ts_node_named_child_count(n);
         for (uint32_t i = 0; i < c; i++) {
-            Fact v = interp_eval(in, ts_node_named_child(n, i));
+            Fact v = interp_eval(in, parse_named_child(n, i));
             joined = fact_join(in->arena, joined, v);
             if (v.agg_event) sum = sum && sum != v.agg_event ? UINT16_MAX : v.agg_event;
             uint16_t kinds = common.bottom ? v.kinds : common.kinds & v.kinds;
@@ -1389,7 +1389,7 @@ Fact interp_eval(Interp *in, TSNode n) {
     case SYM_YIELD: {
         /* yield x, yield from xs: what the generator gives */
         uint32_t c = ts_node_named_child_count(n);
-        Fact v = c ? interp_eval(in, ts_node_named_child(n, 0)) : fact_unknown();
+        Fact v = c ? interp_eval(in, parse_named_child(n, 0)) : fact_unknown();
         if (c && ts_node_child_count(n) > 1 && parse_text_eq(in->src, ts_node_child(n, 1), "from"))
             v = iter_element(in, v);
         if (in->frame != in->module)
@@ -1401,7 +1401,7 @@ Fact interp_eval(Interp *in, TSNode n) {
     case SYM_DICTIONARY_SPLAT: {
         uint32_t c = ts_node_named_child_count(n); /* what they hold is not tracked */
         for (uint32_t i = 0; i < c; i++)
-            interp_eval(in, ts_node_named_child(n, i));
+            interp_eval(in, parse_named_child(n, i));
         break;
     }
     default:

@@ -63,7 +63,7 @@ enum { CLOSURE_MAX_NAMES = 16 };
 
 /* The innermost function (def or lambda) whose body holds node; null at the top level. */
 static TSNode enclosing_function(TSNode node) {
-    for (TSNode p = ts_node_parent(node); !ts_node_is_null(p); p = ts_node_parent(p))
+    for (TSNode p = parse_parent(node); !ts_node_is_null(p); p = parse_parent(p))
         if (parse_is(p, "function_definition") || parse_is(p, "lambda")) return p;
     return (TSNode){0};
 }
@@ -87,7 +87,7 @@ static void capture_names(Interp *in, TSNode n, Env *env, Fact *f, int depth) {
     TSNode member = parse_is(n, "attribute") ? parse_field(n, "attribute") : (TSNode){0};
     uint32_t nc = ts_node_named_child_count(n);
     for (uint32_t i = 0; i < nc; i++) {
-        TSNode c = ts_node_named_child(n, i);
+        TSNode c = parse_named_child(n, i);
         if (ts_node_is_null(member) || !ts_node_eq(c, member))
             capture_names(in, c, env, f, depth + 1);
     }

@@ -141,7 +141,7 @@ bool hf_called_like_tokenizer(Interp *in, const Args *a) {
     if (a->npos < 1 || args_kw(in, a, "return_tensors") < 0) return false;
     TSNode text = parse_unparen(a->pos[0]);
     if (parse_is(text, "list") && ts_node_named_child_count(text) == 1)
-        text = parse_unparen(ts_node_named_child(text, 0));
+        text = parse_unparen(parse_named_child(text, 0));
     return parse_is(text, "string") || parse_is(text, "concatenated_string") ||
            (a->posf[0].flags & FF_JOINED);
 }
@@ -195,7 +195,7 @@ static bool texts_batch(Interp *in, const Args *a) {
         const char *fname = parse_text(in->src, fn, &flen);
         const Contract *row = contracts_func(arena_strndup(in->arena, fname, flen));
         if (!row || (row->op != OP_LIST && row->op != OP_SORTED)) break; /* the same elements */
-        n = parse_unparen(ts_node_named_child(args, 0));
+        n = parse_unparen(parse_named_child(args, 0));
     }
     if (parse_is(n, "list") || parse_is(n, "tuple")) return ts_node_named_child_count(n) >= 2;
     if (parse_is(n, "list_comprehension") || parse_is(n, "generator_expression")) return true;

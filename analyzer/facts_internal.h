@@ -314,6 +314,7 @@ typedef struct Interp {
         int32_t *vals;
         size_t cap, n;
     } cond_written, self_roots, one_row_tests, param_sides; /* the last two: facts_pad.c's */
+    Array(struct ScopeWrites) scope_writes; /* facts_branch.c: each scope's assignments */
     /* facts_rows.c: the list literal evaluated last (its node's id) and its elements as a
      * tuple, for torch.cat([a, b]) */
     const void *rows_list_id;
@@ -501,6 +502,8 @@ typedef struct CondMemo CondMemo;
 /* The memo's value for the pair (a, b): 1 yes, -1 no, 0 not known yet (set it). */
 int32_t *branch_memo_slot(CondMemo *m, const void *a, const void *b);
 void branch_free_memo(CondMemo *m);
+/* Frees what facts_branch.c remembers of the text (cond_written, scope_writes). */
+void branch_free(Interp *in);
 /* 1 / 0 when an arm running now took this very condition (or its negation), -1 otherwise. */
 int branch_assumed_truth(Interp *in, TSNode cond);
 /* Is the if statement's one condition, on local names only, tested again by the statements

@@ -31,7 +31,7 @@ Fact labels_string(Interp *in, TSNode n) {
     int interps = 0, parts = 0;
     uint32_t c = ts_node_named_child_count(n);
     for (uint32_t i = 0; i < c; i++) {
-        TSNode k = ts_node_named_child(n, i);
+        TSNode k = parse_named_child(n, i);
         if (parse_is(k, "interpolation"))
             interps++;
         else if (parse_is(k, "string_content") || parse_is(k, "escape_sequence"))
@@ -250,7 +250,7 @@ static TSNode dict_entry(Interp *in, TSNode n, const char *key) {
     n = parse_unparen(n);
     if (!parse_is(n, "dictionary")) return (TSNode){0};
     for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++) {
-        TSNode p = ts_node_named_child(n, i);
+        TSNode p = parse_named_child(n, i);
         size_t len;
         const char *t =
             parse_is(p, "pair") ? svc_string_key(in, parse_field(p, "key"), &len) : NULL;

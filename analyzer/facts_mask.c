@@ -180,19 +180,19 @@ bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value) {
 }
 
 bool mask_is_select_index(Interp *in, TSNode call) {
-    TSNode n = call, up = ts_node_parent(n);
+    TSNode n = call, up = parse_parent(n);
     /* peel .unsqueeze(-1).long(): a tensor method whose row keeps an index an index (a layout
      * change, a cast, a device move: contracts.h PK_INDEX, PK_ALL) */
-    while (parse_is(up, "attribute") && parse_is(ts_node_parent(up), "call")) {
+    while (parse_is(up, "attribute") && parse_is(parse_parent(up), "call")) {
         size_t len;
         const char *name = parse_text(in->src, parse_field(up, "attribute"), &len);
         const Contract *row = contracts_method(FORM_TENSOR, name, len);
         if (!row || !(row->keeps & (PK_INDEX | PK_ALL))) return false;
-        n = ts_node_parent(up);
-        up = ts_node_parent(n);
+        n = parse_parent(up);
+        up = parse_parent(n);
     }
-    if (parse_is(up, "keyword_argument")) up = ts_node_parent(up);
-    TSNode select = ts_node_parent(up);
+    if (parse_is(up, "keyword_argument")) up = parse_parent(up);
+    TSNode select = parse_parent(up);
     if (!parse_is(up, "argument_list") || !parse_is(select, "call")) return false;
     /* a selection's row (gather, take_along_dim, index_select), n where its transfer reads the
      * index (facts_array.c select_at) */
@@ -278,7 +278,7 @@ static bool keeps_real(const Fact *m) {
  * tokens that scores at t predict). */
 static bool subscript_at(Interp *in, TSNode sub, TSNode ix) {
     if (!parse_is(sub, "subscript")) return false;
-    TSNode last = parse_unparen(ts_node_named_child(sub, ts_node_named_child_count(sub) - 1));
+    TSNode last = parse_unparen(parse_named_child(sub, ts_node_named_child_count(sub) - 1));
     long k;
     if (parse_is(last, "binary_operator") && svc_int_literal(in, parse_field(last, "right"), &k))
         last = parse_unparen(parse_field(last, "left"));
@@ -288,7 +288,7 @@ static bool subscript_at(Interp *in, TSNode sub, TSNode ix) {
 /* ids[b, t] == pad_id, labels[b, t] != -100: a comparison at ix whose value is a mask of the
  * pads (or of the ignored labels), or of the real tokens; *holds as for tests_mask_at. */
 static bool compares_at(Interp *in, TSNode cond, TSNode ix, bool eq, bool *holds) {
-    TSNode lhs = parse_unparen(ts_node_named_child(cond, 0)), rhs = ts_node_named_child(cond, 1);
+    TSNode lhs = parse_unparen(parse_named_child(cond, 0)), rhs = parse_named_child(cond, 1);
     if (!subscript_at(in, lhs, ix)) return false;
     Fact m = svc_eval(in, cond);
     if ((m.kinds & FK_MASK) && m.obj == FO_NONE) {
@@ -319,7 +319,7 @@ static bool tests_mask_at(Interp *in, TSNode cond, TSNode ix, bool *holds, int d
     }
     if (parse_is(cond, "comparison_operator") && ts_node_named_child_count(cond) == 2 &&
         ts_node_child_count(cond) == 3) {
-        TSNode op = ts_node_child(cond, 1), rhs = ts_node_named_child(cond, 1);
+        TSNode op = ts_node_child(cond, 1), rhs = parse_named_child(cond, 1);
         long v;
         bool eq = parse_text_eq(in->src, op, "=="), ne = parse_text_eq(in->src, op, "!=");
         if (!(eq || ne)) return false;
@@ -327,7 +327,7 @@ static bool tests_mask_at(Interp *in, TSNode cond, TSNode ix, bool *holds, int d
         else if (parse_text_eq(in->src, rhs, "False")) v = 0;
         else if (!svc_int_literal(in, rhs, &v) || (v != 0 && v != 1))
             return compares_at(in, cond, ix, eq, holds); /* ids[b, t] == pad_id */
-        if (!tests_mask_at(in, ts_node_named_child(cond, 0), ix, holds, depth + 1)) return false;
+        if (!tests_mask_at(in, parse_named_child(cond, 0), ix, holds, depth + 1)) return false;
         if ((eq && v == 0) || (ne && v == 1)) *holds = !*holds;
         return true;
     }
@@ -335,7 +335,7 @@ static bool tests_mask_at(Interp *in, TSNode cond, TSNode ix, bool *holds, int d
         TSNode fn = parse_field(cond, "function"), args = parse_field(cond, "arguments");
         if (parse_is(fn, "identifier") && parse_text_eq(in->src, fn, "bool") &&
             ts_node_named_child_count(args) == 1)
-            return tests_mask_at(in, ts_node_named_child(args, 0), ix, holds, depth + 1);
+            return tests_mask_at(in, parse_named_child(args, 0), ix, holds, depth + 1);
         if (parse_is(fn, "attribute") && parse_text_eq(in->src, parse_field(fn, "attribute"), "item"))
             return tests_mask_at(in, parse_field(fn, "object"), ix, holds, depth + 1);
         return false;
@@ -351,7 +351,7 @@ static bool tests_mask_at(Interp *in, TSNode cond, TSNode ix, bool *holds, int d
 /* A block that does nothing but leave the iteration: `continue` or `break`. */
 static bool only_leaves(TSNode block) {
     if (ts_node_named_child_count(block) != 1) return false;
-    TSNode s = ts_node_named_child(block, 0);
+    TSNode s = parse_named_child(block, 0);
     return parse_is(s, "continue_statement") || parse_is(s, "break_statement");
 }
 
@@ -359,8 +359,8 @@ bool mask_guards_read(Interp *in, TSNode read, TSNode ix) {
     if (!parse_is(parse_unparen(ix), "identifier")) return false;
     ix = parse_unparen(ix);
     bool holds;
-    for (TSNode p = read, up = ts_node_parent(p); !ts_node_is_null(up);
-         p = up, up = ts_node_parent(up)) {
+    for (TSNode p = read, up = parse_parent(p); !ts_node_is_null(up);
+         p = up, up = parse_parent(up)) {
         if (parse_is(up, "function_definition") || parse_is(up, "class_definition")) break;
         if (parse_is(up, "if_statement") && ts_node_eq(parse_field(up, "consequence"), p) &&
             tests_mask_at(in, parse_field(up, "condition"), ix, &holds, 0) && holds)

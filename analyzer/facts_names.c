@@ -56,10 +56,9 @@ unsigned names_head(const char *name, size_t len) {
     return 0;
 }
 
-/* What a value named like this probably holds, when nothing else is known. Weak evidence. */
-Fact names_evidence(TSNode origin, const char *name, size_t len) {
+/* What a value named like this probably holds, by the name alone. */
+static Fact name_class(const char *name, size_t len) {
     Fact f = fact_unknown();
-    f.origin = origin;
     unsigned weak = FF_WEAK;
     if (names_icontains(name, len, "logprob") || names_icontains(name, len, "log_prob") ||
         ieq(name, len, "logp") || ieq(name, len, "lprobs") || iends(name, len, "_logp") ||
@@ -96,6 +95,41 @@ Fact names_evidence(TSNode origin, const char *name, size_t len) {
         weak = 0;
     }
     f.flags |= weak;
+    return f;
+}
+
+/* name_class's answers for the names asked last, by their text: the interpreter asks about the
+ * same names again and again, and each answer compares the name with some forty words (5% of a
+ * run's instructions). Per thread, one slot per name; longer names are not kept. */
+enum { NAMES_KEPT = 512, NAME_KEPT_LEN = 40 };
+typedef struct NameKept {
+    char name[NAME_KEPT_LEN];
+    size_t len; /* 0: empty */
+    Fact f;
+} NameKept;
+static _Thread_local NameKept *names_kept; /* NAMES_KEPT slots (util_thread_table) */
+
+/* What a value named like this probably holds, when nothing else is known. Weak evidence. */
+Fact names_evidence(TSNode origin, const char *name, size_t len) {
+    Fact f;
+    if (len == 0 || len > NAME_KEPT_LEN) {
+        f = name_class(name, len);
+    } else {
+        unsigned h = 2166136261u;
+        for (size_t i = 0; i < len; i++)
+            h = (h ^ (unsigned char)name[i]) * 16777619u;
+        NameKept *kept =
+            names_kept ? names_kept
+                       : util_thread_table((void **)&names_kept, NAMES_KEPT * sizeof *names_kept);
+        kept += h & (NAMES_KEPT - 1);
+        if (kept->len != len || memcmp(kept->name, name, len)) {
+            memcpy(kept->name, name, len);
+            kept->len = len;
+            kept->f = name_class(name, len);
+        }
+        f = kept->f;
+    }
+    f.origin = origin;
     if ((f.kinds & (FK_IDS | FK_MASK)) && f.ndim != 0)
         align_fresh(&f, origin); /* a sequence of its own */
     return f;

@@ -105,7 +105,7 @@ static void call_args(TSNode call, CallArgs *a) {
             a->kw_name[a->nkw] = parse_field(c, "name");
             a->kw_val[a->nkw++] = parse_field(c, "value");
         } else if (parse_is(c, "dictionary_splat")) {
-            a->splat = ts_node_named_child(c, 0);
+            a->splat = parse_named_child(c, 0);
         } else if (!parse_is(c, "comment") && !parse_is(c, "list_splat") && a->npos < 4) {
             a->pos[a->npos++] = c;
         }
@@ -169,16 +169,16 @@ static bool text_has(const char *t, size_t len, const char *w) {
  * `if attention_mask[:, -1].all():`): the code handles both sides; no claim is made. */
 static bool guarded(Interp *in, TSNode n) {
     static const char *const tests[] = {"pad", "left", "right", "[:,-1]", "[:,0]", NULL};
-    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    for (TSNode p = parse_parent(n); !ts_node_is_null(p); p = parse_parent(p)) {
         if (parse_is(p, "function_definition") || parse_is(p, "class_definition")) break;
         TSNode cond = {0};
         if (parse_is(p, "if_statement") || parse_is(p, "elif_clause") ||
             parse_is(p, "while_statement"))
             cond = parse_field(p, "condition");
         else if (parse_is(p, "conditional_expression"))
-            cond = ts_node_named_child(p, 1);
-        else if (parse_is(p, "else_clause") && parse_is(ts_node_parent(p), "if_statement"))
-            cond = parse_field(ts_node_parent(p), "condition");
+            cond = parse_named_child(p, 1);
+        else if (parse_is(p, "else_clause") && parse_is(parse_parent(p), "if_statement"))
+            cond = parse_field(parse_parent(p), "condition");
         if (ts_node_is_null(cond)) continue;
         size_t len;
         const char *t = parse_text(in->src, cond, &len);
@@ -198,15 +198,15 @@ static bool one_row_first(Interp *in, TSNode n) {
     if (!parse_is(n, "subscript")) return false;
     long v;
     uint32_t k = ts_node_named_child_count(n);
-    TSNode last = ts_node_named_child(n, k - 1), row;
+    TSNode last = parse_named_child(n, k - 1), row;
     if (!int_lit(in, last, &v) || v != 0) return false;
     if (k == 3) {
-        row = ts_node_named_child(n, 1);
+        row = parse_named_child(n, 1);
     } else {
         TSNode inner = parse_unparen(parse_field(n, "value"));
         if (k != 2 || !parse_is(inner, "subscript") || ts_node_named_child_count(inner) != 2)
             return false;
-        row = ts_node_named_child(inner, 1);
+        row = parse_named_child(inner, 1);
     }
     return !parse_is(parse_unparen(row), "slice") && !parse_is(parse_unparen(row), "ellipsis");
 }
@@ -215,19 +215,19 @@ static bool one_row_first(Interp *in, TSNode n) {
  * start with pads, and looks at one row only: whichever arm runs, other rows may be padded at
  * the start (a test of every row, any(mask[:, 0] == 0), is no such test). */
 static bool one_row_start_test_above(Interp *in, TSNode n) {
-    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    for (TSNode p = parse_parent(n); !ts_node_is_null(p); p = parse_parent(p)) {
         if (parse_is(p, "function_definition") || parse_is(p, "class_definition")) break;
-        TSNode stmt = parse_is(p, "else_clause") ? ts_node_parent(p)
-                      : parse_is(p, "block") && parse_is(ts_node_parent(p), "if_statement")
-                          ? ts_node_parent(p)
+        TSNode stmt = parse_is(p, "else_clause") ? parse_parent(p)
+                      : parse_is(p, "block") && parse_is(parse_parent(p), "if_statement")
+                          ? parse_parent(p)
                           : (TSNode){0};
         if (ts_node_is_null(stmt)) continue;
         TSNode cond = parse_unparen(parse_field(stmt, "condition"));
         if (!parse_is(cond, "comparison_operator") || ts_node_named_child_count(cond) != 2 ||
             ts_node_child_count(cond) != 3)
             continue;
-        TSNode op = ts_node_child(cond, 1), a = ts_node_named_child(cond, 0),
-               b = ts_node_named_child(cond, 1);
+        TSNode op = ts_node_child(cond, 1), a = parse_named_child(cond, 0),
+               b = parse_named_child(cond, 1);
         if (!text_is(in, op, "==") && !text_is(in, op, "!=")) continue;
         if ((one_row_first(in, a) && pad_id_name(in, b)) ||
             (one_row_first(in, b) && pad_id_name(in, a)))
@@ -325,7 +325,7 @@ static PadVal joined_ids(Interp *in, const CallArgs *a) {
     uint32_t n = ts_node_named_child_count(list);
     PadVal first = {0}, last = {0};
     for (uint32_t i = 0; i < n; i++) {
-        PadVal e = take(in, parse_unparen(ts_node_named_child(list, i)));
+        PadVal e = take(in, parse_unparen(parse_named_child(list, i)));
         if (i == 0) first = e;
         last = e;
     }
@@ -352,7 +352,7 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
     PadVal ixv[4];
     int nix = 0;
     for (uint32_t i = 1; i < ts_node_named_child_count(n) && nix < 4; i++) {
-        TSNode c = ts_node_named_child(n, i);
+        TSNode c = parse_named_child(n, i);
         if (parse_is(c, "comment")) continue;
         ix[nix] = c;
         ixv[nix++] = take(in, parse_unparen(c));
@@ -500,7 +500,7 @@ bool pad_sentinel_block(Interp *in, TSNode n) {
         if (parse_is(n, "list") || parse_is(n, "tuple")) {
             uint32_t k = ts_node_named_child_count(n);
             for (uint32_t i = 0; i < k; i++)
-                if (!pad_sentinel_block(in, ts_node_named_child(n, i))) return false;
+                if (!pad_sentinel_block(in, parse_named_child(n, i))) return false;
             return k > 0;
         }
         if (parse_is(n, "binary_operator")) { /* [-100] * B */
@@ -519,10 +519,10 @@ bool pad_sentinel_block(Interp *in, TSNode n) {
         if (!parse_is(args, "argument_list")) return false;
         uint32_t k = ts_node_named_child_count(args);
         if (text_is(in, name, "full") || text_is(in, name, "full_like"))
-            return k >= 2 && sentinel(in, ts_node_named_child(args, 1));
+            return k >= 2 && sentinel(in, parse_named_child(args, 1));
         if (text_is(in, name, "tensor") || text_is(in, name, "as_tensor") ||
             text_is(in, name, "array") || text_is(in, name, "LongTensor")) {
-            n = k ? ts_node_named_child(args, 0) : (TSNode){0};
+            n = k ? parse_named_child(args, 0) : (TSNode){0};
             continue;
         }
         if (!parse_is(fn, "attribute")) return false;
@@ -615,7 +615,7 @@ static PadVal length_bound(Interp *in, PadVal a, PadVal b, TSNode op) {
 
 static PadVal comparison_val(Interp *in, TSNode n) {
     if (ts_node_named_child_count(n) != 2) return padval(PW_NONE, 0, 0, 0);
-    TSNode l = ts_node_named_child(n, 0), rn = ts_node_named_child(n, 1);
+    TSNode l = parse_named_child(n, 0), rn = parse_named_child(n, 1);
     PadVal a = take(in, l), b = take(in, rn);
     TSNode op = ts_node_child(n, 1);
     /* positions >= k, k <= positions: from k to the end of every row */
@@ -645,7 +645,7 @@ static bool whole_rows(Interp *in, TSNode n) {
     n = parse_unparen(n);
     /* s[1:] of a comprehension's s (no fact known of s here): a cut, whatever s holds */
     for (uint32_t i = 1; parse_is(n, "subscript") && i < ts_node_named_child_count(n); i++)
-        if (parse_is(parse_unparen(ts_node_named_child(n, i)), "slice")) return false;
+        if (parse_is(parse_unparen(parse_named_child(n, i)), "slice")) return false;
     Fact x = svc_eval(in, n);
     return x.obj == FO_NONE && !(x.kinds & ~FK_IDS) && !(x.flags & (FF_SHIFTED | FF_SLICED));
 }
@@ -670,11 +670,11 @@ static PadVal row_lengths(Interp *in, TSNode comp) {
         return none;
     /* (evaluated again only now: every comprehension without a pad meaning comes here) */
     for (uint32_t i = 1; i < ts_node_named_child_count(comp); i++) {
-        TSNode clause = ts_node_named_child(comp, i);
+        TSNode clause = parse_named_child(comp, i);
         if (parse_is(clause, "for_in_clause") && !whole_rows(in, parse_field(clause, "right")))
             return none;
     }
-    if (!whole_rows(in, ts_node_named_child(args, 0))) return none;
+    if (!whole_rows(in, parse_named_child(args, 0))) return none;
     return padval(PW_ROWLENS, 0, 0, k);
 }
 
@@ -685,7 +685,7 @@ static bool run_of(Interp *in, TSNode n, long *elem) {
         return false;
     TSNode l = parse_unparen(parse_field(n, "left"));
     if (!parse_is(l, "list") || ts_node_named_child_count(l) != 1) return false;
-    if (!int_lit(in, ts_node_named_child(l, 0), elem)) *elem = -1;
+    if (!int_lit(in, parse_named_child(l, 0), elem)) *elem = -1;
     return true;
 }
 
@@ -770,8 +770,8 @@ static uint8_t pad_width_side(Interp *in, TSNode width) {
         ts_node_named_child_count(width) != 2)
         return 0;
     long a, b;
-    bool az = int_lit(in, ts_node_named_child(width, 0), &a) && a == 0;
-    bool bz = int_lit(in, ts_node_named_child(width, 1), &b) && b == 0;
+    bool az = int_lit(in, parse_named_child(width, 0), &a) && a == 0;
+    bool bz = int_lit(in, parse_named_child(width, 1), &b) && b == 0;
     return az && !bz ? PAD_END : bz && !az ? PAD_START : 0;
 }
 
@@ -810,11 +810,11 @@ static int param_index(Interp *in, TSNode def, TSNode ident) {
     TSNode params = parse_field(def, "parameters");
     uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
     for (uint32_t i = 0, k = 0; i < n; i++) {
-        TSNode p = ts_node_named_child(params, i), name = p;
+        TSNode p = parse_named_child(params, i), name = p;
         if (parse_is(p, "default_parameter") || parse_is(p, "typed_default_parameter"))
             name = parse_field(p, "name");
         else if (parse_is(p, "typed_parameter"))
-            name = ts_node_named_child(p, 0);
+            name = parse_named_child(p, 0);
         else if (!parse_is(p, "identifier"))
             continue;
         if (parse_is(name, "identifier") && parse_same_text(in->src, name, ident)) return (int)k;
@@ -836,7 +836,7 @@ static bool rebound_before(Interp *in, TSNode n, TSNode ident, uint32_t before, 
         if (parse_is(l, "identifier") && parse_same_text(in->src, l, ident)) return true;
     }
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        if (rebound_before(in, ts_node_named_child(n, i), ident, before, depth + 1)) return true;
+        if (rebound_before(in, parse_named_child(n, i), ident, before, depth + 1)) return true;
     return false;
 }
 
@@ -850,9 +850,9 @@ enum { PARAM_SIDE_BITS = 3, PARAM_SIDE_ANY = 7, PARAM_SIDE_MAX = 10 };
 static void param_side_set(Interp *in, TSNode target, TSNode object, uint8_t side) {
     if (!parse_is(object, "identifier") || in->frame == in->module || in->call_depth <= 0) return;
     TSNode def = in->call_stack[in->call_depth - 1];
-    TSNode stmt = ts_node_parent(ts_node_parent(target)); /* assignment, its statement */
+    TSNode stmt = parse_parent(parse_parent(target)); /* assignment, its statement */
     if (!parse_is(stmt, "expression_statement") ||
-        !ts_node_eq(ts_node_parent(ts_node_parent(stmt)), def))
+        !ts_node_eq(parse_parent(parse_parent(stmt)), def))
         return;
     int k = param_index(in, def, object);
     if (k < 0 || k >= PARAM_SIDE_MAX ||
@@ -1283,7 +1283,7 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
         v = binop_val(in, n, r);
         break;
     case SYM_PARENTHESIZED_EXPRESSION:
-        v = take(in, ts_node_named_child(n, ts_node_named_child_count(n) - 1));
+        v = take(in, parse_named_child(n, ts_node_named_child_count(n) - 1));
         break;
     case SYM_STRING: { /* "left": a padding side, wherever the value is then assigned */
         uint8_t side = side_named(in, n);
@@ -1303,7 +1303,7 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
     case SYM_DICTIONARY_COMPREHENSION:
         if (r->obj == FO_ENCODING) {
             /* {k: v.to(dev) for k, v in enc.items()}: the same batch */
-            TSNode clause = ts_node_named_child(n, 1);
+            TSNode clause = parse_named_child(n, 1);
             v = parse_is(clause, "for_in_clause") ? take(in, parse_field(clause, "right"))
                                                   : padval(0, 0, 0, 0);
         } else {
@@ -1362,7 +1362,7 @@ static bool number_literal(Interp *in, TSNode value) {
 static bool ones_to_end(Interp *in, TSNode target, TSNode value) {
     uint32_t n = ts_node_named_child_count(target);
     if (!is_one(in, value) || n != 3) return false; /* value, row, positions */
-    TSNode pos = parse_unparen(ts_node_named_child(target, 2)), parts[3];
+    TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
     if (!parse_is(pos, "slice")) return false;
     parse_slice_parts(pos, parts);
     return !ts_node_is_null(parts[0]) && ts_node_is_null(parts[1]) && ts_node_is_null(parts[2]);
@@ -1376,7 +1376,7 @@ static bool row_length(Interp *in, TSNode n) {
     if (!parse_is(n, "call") || !text_is(in, parse_field(n, "function"), "len") ||
         ts_node_named_child_count(args) != 1)
         return false;
-    Fact x = svc_eval(in, ts_node_named_child(args, 0));
+    Fact x = svc_eval(in, parse_named_child(args, 0));
     return x.obj == FO_NONE && x.kinds == FK_IDS && !(x.flags & FF_SHIFTED);
 }
 
@@ -1388,7 +1388,7 @@ static bool row_length(Interp *in, TSNode n) {
 static bool ones_over_span(Interp *in, TSNode target, TSNode value, int *shift) {
     uint32_t n = ts_node_named_child_count(target);
     if (!is_one(in, value) || n != 3) return false;
-    TSNode pos = parse_unparen(ts_node_named_child(target, 2)), parts[3];
+    TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
     if (!parse_is(pos, "slice")) return false;
     parse_slice_parts(pos, parts);
     TSNode end = parse_unparen(parts[1]);

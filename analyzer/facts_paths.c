@@ -51,7 +51,7 @@ static int truth_of_value(Interp *in, TSNode n) {
 /* a is None, a is not None, a == k, a != k (two operands). */
 static int truth_of_comparison(Interp *in, TSNode n) {
     if (ts_node_named_child_count(n) != 2 || ts_node_child_count(n) < 3) return -1;
-    TSNode l = ts_node_named_child(n, 0), r = ts_node_named_child(n, 1);
+    TSNode l = parse_named_child(n, 0), r = parse_named_child(n, 1);
     size_t oplen = 0;
     const char *op = "";
     for (uint32_t i = 0; i < ts_node_child_count(n); i++) { /* "is", "is not", "==", ... */

@@ -17,7 +17,7 @@ Fact recurrent_layer(Interp *in, TSNode node, const Contract *t, const Args *a) 
 }
 
 static TSNode enclosing_class(TSNode n) {
-    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p))
+    for (TSNode p = parse_parent(n); !ts_node_is_null(p); p = parse_parent(p))
         if (parse_is(p, "class_definition")) return p;
     return (TSNode){0};
 }
@@ -34,7 +34,7 @@ static TSNode own_assignment(Interp *in, TSNode n, TSNode attr, int depth) {
         return (TSNode){0};
     }
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-        TSNode v = own_assignment(in, ts_node_named_child(n, i), attr, depth + 1);
+        TSNode v = own_assignment(in, parse_named_child(n, i), attr, depth + 1);
         if (!ts_node_is_null(v)) return v;
     }
     return (TSNode){0};

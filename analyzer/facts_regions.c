@@ -43,7 +43,7 @@ static TSNode kwarg(Interp *in, TSNode call, const char *name) {
     TSNode args = parse_field(call, "arguments");
     uint32_t n = parse_is(args, "argument_list") ? ts_node_named_child_count(args) : 0;
     for (uint32_t i = 0; i < n; i++) {
-        TSNode c = ts_node_named_child(args, i);
+        TSNode c = parse_named_child(args, i);
         if (parse_is(c, "keyword_argument") && svc_text_eq(in, parse_field(c, "name"), name))
             return parse_field(c, "value");
     }
@@ -54,7 +54,7 @@ static TSNode posarg(TSNode call, int k) {
     TSNode args = parse_field(call, "arguments");
     uint32_t n = parse_is(args, "argument_list") ? ts_node_named_child_count(args) : 0;
     for (uint32_t i = 0; i < n; i++) {
-        TSNode c = ts_node_named_child(args, i);
+        TSNode c = parse_named_child(args, i);
         if (parse_is(c, "keyword_argument") || parse_is(c, "comment")) continue;
         if (parse_is(c, "list_splat") || parse_is(c, "dictionary_splat")) break;
         if (k-- == 0) return c;
@@ -205,7 +205,7 @@ static TSNode position_index(TSNode sub) {
     uint32_t n = ts_node_named_child_count(sub);
     TSNode last = {0};
     for (uint32_t i = 1; i < n; i++) {
-        TSNode c = ts_node_named_child(sub, i);
+        TSNode c = parse_named_child(sub, i);
         if (!parse_is(c, "comment") && !parse_is(c, "none")) last = c;
     }
     return parse_unparen(last);
@@ -229,9 +229,9 @@ void regions_assigned(Interp *in, TSNode target, TSNode container, const Fact *h
     uint32_t n = ts_node_named_child_count(target);
     bool whole = true;
     for (uint32_t i = 1; i < n; i++)
-        if (!full_slice(ts_node_named_child(target, i))) whole = false;
+        if (!full_slice(parse_named_child(target, i))) whole = false;
     TSNode pos = position_index(target);
-    TSNode first = n >= 3 ? parse_unparen(ts_node_named_child(target, 1)) : (TSNode){0};
+    TSNode first = n >= 3 ? parse_unparen(parse_named_child(target, 1)) : (TSNode){0};
     bool one_row = !ts_node_is_null(first) && !parse_is(first, "slice");
     TSNode parts[3];
     memset(parts, 0, sizeof parts);
@@ -336,7 +336,7 @@ static TSNode target_source(Interp *in, const Accesses *acc, TSNode t) {
         bool new_axis = parse_is(value, "identifier") || parse_is(value, "call") ||
                         parse_is(value, "subscript"); /* buf[:, t][:, None] */
         for (uint32_t i = 1; i < ts_node_named_child_count(t) && new_axis; i++) {
-            TSNode ix = ts_node_named_child(t, i);
+            TSNode ix = parse_named_child(t, i);
             if (!parse_is(ix, "comment") && !parse_is(ix, "none") && !full_slice(ix))
                 new_axis = false;
         }
@@ -399,7 +399,7 @@ static Access access_of(Interp *in, TSNode target, bool write) {
     Access a = {.write = write, .buf = container_key(in, target), .node = target, .all_rows = true};
     TSNode pos = position_index(target);
     for (uint32_t i = 1; i < ts_node_named_child_count(target); i++) {
-        TSNode ix = ts_node_named_child(target, i);
+        TSNode ix = parse_named_child(target, i);
         if (!ts_node_eq(parse_unparen(ix), pos) && !parse_is(ix, "comment") && !full_slice(ix))
             a.all_rows = false;
     }
@@ -482,8 +482,8 @@ static void collect(Interp *in, TSNode n, Accesses *acc, int depth) {
         if (target_call(in, n, acc, &target, &ignore)) {
             TSNode pos = position_index(target);
             Access a = {.buf = container_key(in, target), .node = target, .call = n};
-            a.aliased = !ts_node_eq(ts_node_parent(target), parse_field(n, "arguments")) &&
-                        !parse_is(ts_node_parent(target), "keyword_argument");
+            a.aliased = !ts_node_eq(parse_parent(target), parse_field(n, "arguments")) &&
+                        !parse_is(parse_parent(target), "keyword_argument");
             if (parse_is(pos, "slice")) {
                 TSNode parts[3];
                 parse_slice_parts(pos, parts);
@@ -542,7 +542,7 @@ static uint32_t loop_variable(Interp *in, TSNode stmt, TSNode body, uint32_t *st
     parse_kids_begin(&k, body);
     uint32_t var = 0;
     for (TSNode st; parse_kids_next(&k, &st);) {
-        TSNode aug = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
+        TSNode aug = parse_is(st, "expression_statement") ? parse_named_child(st, 0) : st;
         if (!parse_is(aug, "augmented_assignment") ||
             !parse_is(parse_field(aug, "left"), "identifier") ||
             !svc_text_eq(in, parse_field(aug, "operator"), "+="))
@@ -609,7 +609,7 @@ static bool mentions_key(Interp *in, TSNode n, uint32_t key, int depth) {
         regions_key(in, n) == key)
         return true;
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        if (mentions_key(in, ts_node_named_child(n, i), key, depth + 1)) return true;
+        if (mentions_key(in, parse_named_child(n, i), key, depth + 1)) return true;
     return false;
 }
 
@@ -658,7 +658,7 @@ static bool rebinds(Interp *in, TSNode n, uint32_t key, int depth) {
             return true;
     }
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        if (rebinds(in, ts_node_named_child(n, i), key, depth + 1)) return true;
+        if (rebinds(in, parse_named_child(n, i), key, depth + 1)) return true;
     return false;
 }
 
@@ -697,7 +697,7 @@ static void reads_ahead(Interp *in, TSNode stmt, TSNode body, const Accesses *ac
 }
 
 void regions_loop(Interp *in, TSNode body) {
-    TSNode stmt = ts_node_parent(body);
+    TSNode stmt = parse_parent(body);
     uint32_t start, stop, var = loop_variable(in, stmt, body, &start, &stop);
     if (!var) return;
     Accesses acc = {.var = var};

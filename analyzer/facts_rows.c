@@ -44,7 +44,7 @@ void rows_forget(Fact *f) {
 static bool later_axis(Interp *in, TSNode call) {
     TSNode args = parse_field(call, "arguments");
     if (!parse_is(args, "argument_list") || ts_node_named_child_count(args) != 1) return false;
-    TSNode d = ts_node_named_child(args, 0);
+    TSNode d = parse_named_child(args, 0);
     if (parse_is(d, "keyword_argument")) d = parse_field(d, "value");
     long v;
     return svc_int_literal(in, d, &v) && v >= 1;
@@ -70,7 +70,7 @@ void rows_after_call(Interp *in, TSNode call, const Contract *row, Fact *r) {
 }
 
 void rows_after_subscript(Interp *in, TSNode sub, Fact *r) {
-    TSNode first = parse_unparen(ts_node_named_child(sub, 1));
+    TSNode first = parse_unparen(parse_named_child(sub, 1));
     if (parse_is(first, "string")) { /* batch["ids"]: one of the batch's values, its rows */
         TSNode base = parse_unparen(parse_field(sub, "value"));
         bool found = false;
@@ -130,14 +130,14 @@ static bool writes_row(Interp *in, TSNode node, TSNode var, int depth) {
         }
     }
     for (uint32_t i = 0, n = ts_node_named_child_count(node); i < n; i++)
-        if (writes_row(in, ts_node_named_child(node, i), var, depth + 1)) return true;
+        if (writes_row(in, parse_named_child(node, i), var, depth + 1)) return true;
     return false;
 }
 
 /* for a, b in zip(xs, ys): the zip's argument of loop variable k (null: none). */
 static TSNode zip_arg(TSNode args, uint32_t k) {
     if (k >= ts_node_named_child_count(args)) return (TSNode){0};
-    TSNode a = ts_node_named_child(args, k);
+    TSNode a = parse_named_child(args, k);
     return parse_is(a, "identifier") || parse_is(a, "attribute") ? a : (TSNode){0};
 }
 
@@ -151,7 +151,7 @@ void rows_zip_written(Interp *in, TSNode stmt) {
         return;
     uint32_t n = ts_node_named_child_count(left);
     for (uint32_t k = 0; k < n; k++) {
-        TSNode var = ts_node_named_child(left, k), xs = zip_arg(c.args, k);
+        TSNode var = parse_named_child(left, k), xs = zip_arg(c.args, k);
         if (!parse_is(var, "identifier") || ts_node_is_null(xs) ||
             !writes_row(in, parse_field(stmt, "body"), var, 0))
             continue;

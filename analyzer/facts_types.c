@@ -13,18 +13,18 @@
 /* The class an annotation names: an identifier or dotted name bound to a class of the project,
  * also through Optional[C] (None is nothing the rules look at); null otherwise. */
 static TSNode annotated_class(Interp *in, TSNode def, TSNode type) {
-    if (parse_is(type, "type")) type = ts_node_named_child(type, 0);
+    if (parse_is(type, "type")) type = parse_named_child(type, 0);
     if (parse_is(type, "generic_type") || parse_is(type, "subscript")) {
         /* Optional[C]: one argument; List[C], Dict[...] hold several objects, not one */
-        TSNode head = ts_node_named_child(type, 0);
+        TSNode head = parse_named_child(type, 0);
         if (!svc_text_eq(in, head, "Optional") || ts_node_named_child_count(type) != 2)
             return (TSNode){0};
-        type = ts_node_named_child(type, 1);
+        type = parse_named_child(type, 1);
         if (parse_is(type, "type_parameter")) {
             if (ts_node_named_child_count(type) != 1) return (TSNode){0};
-            type = ts_node_named_child(type, 0);
+            type = parse_named_child(type, 0);
         }
-        if (parse_is(type, "type")) type = ts_node_named_child(type, 0);
+        if (parse_is(type, "type")) type = parse_named_child(type, 0);
     }
     if (!parse_is(type, "identifier") && !parse_is(type, "attribute")) return (TSNode){0};
     Fact c = project_eval_in(in, def, type);
@@ -43,24 +43,24 @@ TSNode types_declared(Interp *in, TSNode def, TSNode param, Fact value) {
 static bool placeholder(Interp *in, TSNode st) {
     if (parse_is(st, "pass_statement") || parse_is(st, "comment")) return true;
     if (parse_is(st, "expression_statement")) {
-        TSNode e = ts_node_named_child(st, 0);
+        TSNode e = parse_named_child(st, 0);
         return ts_node_named_child_count(st) == 1 &&
                (parse_is(e, "string") || parse_is(e, "ellipsis"));
     }
     if (!parse_is(st, "raise_statement")) return false;
-    TSNode e = ts_node_named_child(st, 0);
+    TSNode e = parse_named_child(st, 0);
     if (parse_is(e, "call")) e = parse_field(e, "function");
     return svc_text_eq(in, e, "NotImplementedError");
 }
 
 bool types_is_abstract(Interp *in, TSNode def) {
-    TSNode up = ts_node_parent(def);
+    TSNode up = parse_parent(def);
     if (parse_is(up, "decorated_definition") && svc_decorated_with(in, up, "abstractmethod"))
         return true;
     TSNode body = parse_field(def, "body");
     uint32_t n = ts_node_named_child_count(body);
     for (uint32_t i = 0; i < n; i++)
-        if (!placeholder(in, ts_node_named_child(body, i))) return false;
+        if (!placeholder(in, parse_named_child(body, i))) return false;
     return n > 0;
 }
 
@@ -68,7 +68,7 @@ bool types_is_abstract(Interp *in, TSNode def) {
  * "dictionary_splat_pattern"), into *out; false when p is no such parameter. */
 static bool splat_param(Interp *in, TSNode p, const char *kind, const char **out, size_t *len) {
     if (!parse_is(p, kind) || ts_node_named_child_count(p) != 1) return false;
-    *out = parse_text(in->src, ts_node_named_child(p, 0), len);
+    *out = parse_text(in->src, parse_named_child(p, 0), len);
     return true;
 }
 
@@ -76,7 +76,7 @@ static bool splat_param(Interp *in, TSNode p, const char *kind, const char **out
 static bool splat_arg(Interp *in, TSNode a, const char *kind, const char *name, size_t len) {
     if (!parse_is(a, kind) || ts_node_named_child_count(a) != 1) return false;
     size_t l;
-    const char *t = parse_text(in->src, ts_node_named_child(a, 0), &l);
+    const char *t = parse_text(in->src, parse_named_child(a, 0), &l);
     return l == len && !memcmp(t, name, len);
 }
 
@@ -85,24 +85,24 @@ TSNode types_forwarded(Interp *in, TSNode def) {
     if (ts_node_named_child_count(params) != 3) return none;
     const char *args, *kwargs;
     size_t alen, klen;
-    if (!svc_text_eq(in, ts_node_named_child(params, 0), "self") ||
-        !splat_param(in, ts_node_named_child(params, 1), "list_splat_pattern", &args, &alen) ||
-        !splat_param(in, ts_node_named_child(params, 2), "dictionary_splat_pattern", &kwargs,
+    if (!svc_text_eq(in, parse_named_child(params, 0), "self") ||
+        !splat_param(in, parse_named_child(params, 1), "list_splat_pattern", &args, &alen) ||
+        !splat_param(in, parse_named_child(params, 2), "dictionary_splat_pattern", &kwargs,
                      &klen))
         return none;
     TSNode body = parse_field(def, "body"), ret = {0};
     for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
-        TSNode st = ts_node_named_child(body, i);
+        TSNode st = parse_named_child(body, i);
         if (!ts_node_is_null(ret) || !(parse_is(st, "return_statement") || placeholder(in, st)))
             return none;
         if (parse_is(st, "return_statement")) ret = st;
     }
-    TSNode call = ts_node_is_null(ret) ? none : ts_node_named_child(ret, 0);
+    TSNode call = ts_node_is_null(ret) ? none : parse_named_child(ret, 0);
     TSNode fn = parse_field(call, "function"), list = parse_field(call, "arguments");
     if (!parse_is(call, "call") || !parse_is(fn, "attribute") ||
         ts_node_named_child_count(list) != 2 ||
-        !splat_arg(in, ts_node_named_child(list, 0), "list_splat", args, alen) ||
-        !splat_arg(in, ts_node_named_child(list, 1), "dictionary_splat", kwargs, klen))
+        !splat_arg(in, parse_named_child(list, 0), "list_splat", args, alen) ||
+        !splat_arg(in, parse_named_child(list, 1), "dictionary_splat", kwargs, klen))
         return none;
     return fn;
 }

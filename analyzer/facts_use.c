@@ -33,7 +33,7 @@ static bool last_axis(Interp *in, TSNode args, int pos) {
     uint32_t n = ts_node_named_child_count(args);
     int k = 0;
     for (uint32_t i = 0; i < n; i++) {
-        TSNode a = ts_node_named_child(args, i);
+        TSNode a = parse_named_child(args, i);
         TSNode v = a;
         if (parse_is(a, "keyword_argument")) {
             TSNode name = parse_field(a, "name");

@@ -121,7 +121,7 @@ TSNode fix_call_arg(const Source *src, TSNode call, uint32_t pos, const char *kw
     TSNode args = parse_field(call, "arguments");
     uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args), at = 0;
     for (uint32_t i = 0; i < n; i++) {
-        TSNode a = ts_node_named_child(args, i);
+        TSNode a = parse_named_child(args, i);
         if (parse_is(a, "list_splat") || parse_is(a, "dictionary_splat")) return (TSNode){0};
         if (parse_is(a, "keyword_argument")) {
             if (kw && parse_text_eq(src, parse_field(a, "name"), kw))
@@ -147,14 +147,14 @@ static int occurrences(const Source *src, TSNode n, TSNode name, TSNode *value) 
     }
     int count = 0;
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        count += occurrences(src, ts_node_named_child(n, i), name, value);
+        count += occurrences(src, parse_named_child(n, i), name, value);
     return count;
 }
 
 TSNode fix_single_assignment(const Source *src, TSNode use, int uses) {
     TSNode scope = use;
-    while (!ts_node_is_null(ts_node_parent(scope)) && !parse_is(scope, "function_definition"))
-        scope = ts_node_parent(scope);
+    while (!ts_node_is_null(parse_parent(scope)) && !parse_is(scope, "function_definition"))
+        scope = parse_parent(scope);
     TSNode value = {0};
     if (occurrences(src, scope, use, &value) != uses + 1 || ts_node_is_null(value) ||
         ts_node_end_byte(value) > ts_node_start_byte(use))
@@ -181,7 +181,7 @@ static bool imports_in(const Source *src, TSNode scope, TSNode name) {
     for (TSNode c; !found && parse_kids_next(&k, &c);) {
         if (parse_is(c, "import_statement") || parse_is(c, "import_from_statement")) {
             for (uint32_t i = 0; !found && i < ts_node_named_child_count(c); i++) {
-                TSNode item = ts_node_named_child(c, i);
+                TSNode item = parse_named_child(c, i);
                 if (parse_is(c, "import_from_statement") &&
                     ts_node_start_byte(item) == ts_node_start_byte(parse_field(c, "module_name")))
                     continue;
@@ -199,7 +199,7 @@ static bool imports_in(const Source *src, TSNode scope, TSNode name) {
 bool fix_names_import(const Source *src, TSNode n) {
     if (!parse_is(n, "identifier")) return false;
     TSNode root = n;
-    while (!ts_node_is_null(ts_node_parent(root)))
-        root = ts_node_parent(root);
+    while (!ts_node_is_null(parse_parent(root)))
+        root = parse_parent(root);
     return imports_in(src, root, n);
 }

@@ -45,7 +45,7 @@ static bool line_edit(const Parsed *p, int row, const char *codes, FixEdit *e) {
         }
     }
     /* Inside a string that goes on past this line, a comment would be text. */
-    for (TSNode a = n; !ts_node_is_null(a); a = ts_node_parent(a))
+    for (TSNode a = n; !ts_node_is_null(a); a = parse_parent(a))
         if (strstr(ts_node_type(a), "string") && ts_node_end_byte(a) > le) return false;
     e->start = e->end = le;
     e->content = util_xasprintf("  # noqa: %s", codes);

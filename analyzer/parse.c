@@ -1,8 +1,10 @@
 #include "parse.h"
 
 #include "bounds.h"
+#include "util.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 const TSLanguage *tree_sitter_python(void);
@@ -64,7 +66,17 @@ ParseStatus parse_python_within(Parsed *out, const Source *src, Budget *budget) 
     return PARSE_OK;
 }
 
+/* Bumped whenever a tree is freed (parse_free, parse_tree_delete): the memo of parse_field
+ * forgets what it holds, since a new tree may reuse the freed one's addresses. */
+static atomic_uint trees_freed;
+
+void parse_tree_delete(TSTree *tree) {
+    atomic_fetch_add(&trees_freed, 1);
+    ts_tree_delete(tree);
+}
+
 void parse_free(Parsed *p) {
+    atomic_fetch_add(&trees_freed, 1);
     tsarena_free(&p->arena); /* the tree with it: no node-by-node release */
     memset(p, 0, sizeof *p);
 }
@@ -150,7 +162,7 @@ static void field_table_init(void) {
 
 /* The last ids found, by the address of the name asked: callers name fields with literals, so
  * most calls end with one pointer compare instead of hashing and comparing the name (3% of a
- * run's instructions). Per thread: written on every miss. */
+ * run's instructions; a parent is found from the root down). Per thread: written on every miss. */
 enum { FIELD_MEMO = 128 };
 static _Thread_local struct {
     const char *field;
@@ -171,11 +183,81 @@ static TSFieldId field_id(const char *field) {
     return 0;
 }
 
-TSNode parse_field(TSNode n, const char *field) {
+/* The children found last, by node and what was asked (a field by its name's address, a named
+ * child by its index, or the parent): the interpreter reads the same children of the same nodes
+ * on every call of a function, and tree-sitter walks the node's children for each (fields: 11%
+ * of a run's instructions). Per thread, one slot per key; a slot written before a tree was
+ * freed anywhere is stale. */
+enum { CHILD_FOUND = 1 << 13 };
+typedef enum { FOUND_FIELD, FOUND_NAMED, FOUND_PARENT } FoundKind;
+typedef struct ChildFound {
+    const void *id;
+    const TSTree *tree;
+    unsigned freed; /* trees_freed when written */
+    FoundKind kind;
+    uintptr_t arg; /* the field's name, or the named child's index */
+    TSNode child;
+} ChildFound;
+static _Thread_local ChildFound *child_found; /* CHILD_FOUND slots (util_thread_table) */
+
+static ChildFound *found_slot(TSNode n, FoundKind kind, uintptr_t arg) {
+    ChildFound *table =
+        child_found ? child_found
+                    : util_thread_table((void **)&child_found, CHILD_FOUND * sizeof *child_found);
+    uintptr_t h = ((uintptr_t)n.id ^ (arg * 4 + kind)) * 0x9E3779B97F4A7C15ull;
+    return &table[(size_t)(h >> 40) & (CHILD_FOUND - 1)];
+}
+
+static void remember(TSNode n, FoundKind kind, uintptr_t arg, unsigned freed, TSNode child) {
+    *found_slot(n, kind, arg) = (ChildFound){n.id, n.tree, freed, kind, arg, child};
+}
+
+/* ts_node_parent walks down from the root; each node on the way is the parent of the next, so
+ * climbing further up from n costs no more walks. */
+static TSNode parent_walk(TSNode n, unsigned freed) {
+    TSNode node = ts_tree_root_node(n.tree);
+    if (node.id == n.id) return (TSNode){0};
+    for (;;) {
+        TSNode next = ts_node_child_with_descendant(node, n);
+        if (next.id == n.id || ts_node_is_null(next)) return node;
+        remember(next, FOUND_PARENT, 0, freed, node);
+        node = next;
+    }
+}
+
+static TSNode field_find(TSNode n, const char *field) {
     TSFieldId id;
-    if (ts_node_is_null(n) || ts_node_language(n) != tree_sitter_python() || !(id = field_id(field)))
+    if (ts_node_language(n) != tree_sitter_python() || !(id = field_id(field)))
         return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
     return ts_node_child_by_field_id(n, id);
+}
+
+static TSNode child_of(TSNode n, FoundKind kind, uintptr_t arg) {
+    ChildFound *slot = found_slot(n, kind, arg);
+    unsigned freed = atomic_load(&trees_freed);
+    if (slot->id == n.id && slot->tree == n.tree && slot->kind == kind && slot->arg == arg &&
+        slot->freed == freed)
+        return slot->child;
+    TSNode child = kind == FOUND_PARENT  ? parent_walk(n, freed)
+                   : kind == FOUND_NAMED ? ts_node_named_child(n, (uint32_t)arg)
+                                         : field_find(n, (const char *)arg);
+    remember(n, kind, arg, freed, child);
+    return child;
+}
+
+TSNode parse_field(TSNode n, const char *field) {
+    if (ts_node_is_null(n)) return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
+    return child_of(n, FOUND_FIELD, (uintptr_t)field);
+}
+
+TSNode parse_named_child(TSNode n, uint32_t i) {
+    if (ts_node_is_null(n)) return ts_node_named_child(n, i);
+    return child_of(n, FOUND_NAMED, i);
+}
+
+TSNode parse_parent(TSNode n) {
+    if (ts_node_is_null(n)) return n;
+    return child_of(n, FOUND_PARENT, 0);
 }
 
 TSNode parse_enclosing(TSNode n, const char *const *types) {
@@ -193,7 +275,7 @@ TSNode parse_enclosing(TSNode n, const char *const *types) {
 
 TSNode parse_unparen(TSNode n) {
     while (parse_is(n, "parenthesized_expression") && ts_node_named_child_count(n) == 1)
-        n = ts_node_named_child(n, 0);
+        n = parse_named_child(n, 0);
     return n;
 }
 
@@ -212,7 +294,7 @@ void parse_kids_begin(ParseKids *k, TSNode n) {
 bool parse_kids_next(ParseKids *k, TSNode *child) {
     if (k->indexed) {
         if (k->next >= k->count) return false;
-        *child = ts_node_named_child(k->node, k->next++);
+        *child = parse_named_child(k->node, k->next++);
         return true;
     }
     while (k->more) {

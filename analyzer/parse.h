@@ -25,6 +25,9 @@ struct Budget;
  * when the parser was stopped. */
 ParseStatus parse_python_within(Parsed *out, const Source *src, struct Budget *budget);
 void parse_free(Parsed *p);
+/* Deletes a tree parsed by other means (a TOML file's): every tree freed goes through here or
+ * parse_free, which the memo of parse_field relies on. */
+void parse_tree_delete(TSTree *tree);
 
 /* First syntax error or missing node, for the warning (byte offset). */
 bool parse_first_error(const Parsed *p, size_t *byte);
@@ -44,6 +47,11 @@ const char *parse_text(const Source *src, TSNode n, size_t *len);
 /* The child in field `field`, a name whose text never changes at that address (a literal): its
  * id is remembered by the address. */
 TSNode parse_field(TSNode n, const char *field);
+/* ts_node_named_child(n, i), remembered like parse_field: use it where the same children are
+ * read again. */
+TSNode parse_named_child(TSNode n, uint32_t i);
+/* ts_node_parent(n), remembered the same way. */
+TSNode parse_parent(TSNode n);
 /* start, stop and step of a slice node (null nodes where absent). */
 void parse_slice_parts(TSNode slice, TSNode parts[3]);
 /* The nearest node above n whose type is one of types (NULL-terminated; null: none), found in

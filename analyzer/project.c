@@ -208,7 +208,7 @@ void project_enter(Interp *in, TSNode node, TSNode call_args, ProjectCtx *saved)
         pf->home_slots = in->func_slots;
         pf->home_nslots = in->func_nslots;
         /* a call of this file into another: what happens there is reported here */
-        in->site = ts_node_is_null(call_args) ? (TSNode){0} : ts_node_parent(call_args);
+        in->site = ts_node_is_null(call_args) ? (TSNode){0} : parse_parent(call_args);
     }
     in->mod = m;
     /* facts_summary.c: no summary of what runs around this (its accesses are of another
@@ -772,7 +772,7 @@ static void exec_top_level(Interp *in, TSNode root) {
     ParseKids k;
     parse_kids_begin(&k, root);
     for (TSNode st; parse_kids_next(&k, &st) && !in->budget->hit;) {
-        TSNode first = ts_node_named_child_count(st) ? ts_node_named_child(st, 0) : st;
+        TSNode first = ts_node_named_child_count(st) ? parse_named_child(st, 0) : st;
         if (parse_is(st, "import_statement") || parse_is(st, "import_from_statement") ||
             parse_is(st, "function_definition") || parse_is(st, "class_definition") ||
             parse_is(st, "decorated_definition") || parse_is(st, "try_statement") ||
@@ -901,7 +901,7 @@ static void import_names(Interp *in, TSNode stmt) {
     for (uint32_t i = 0; i < n; i++) {
         const char *field = ts_node_field_name_for_named_child(stmt, i);
         if (!field || strcmp(field, "name") != 0) continue;
-        TSNode c = ts_node_named_child(stmt, i), alias = {0};
+        TSNode c = parse_named_child(stmt, i), alias = {0};
         if (parse_is(c, "aliased_import")) {
             alias = parse_field(c, "alias");
             c = parse_field(c, "name");
@@ -925,7 +925,7 @@ static void import_from(Interp *in, TSNode stmt) {
     const char *dotted = "";
     if (parse_is(mod, "relative_import")) {
         for (uint32_t i = 0; i < ts_node_named_child_count(mod); i++) {
-            TSNode c = ts_node_named_child(mod, i);
+            TSNode c = parse_named_child(mod, i);
             if (parse_is(c, "import_prefix"))
                 level = (int)(ts_node_end_byte(c) - ts_node_start_byte(c));
             else if (parse_is(c, "dotted_name"))
@@ -941,7 +941,7 @@ static void import_from(Interp *in, TSNode stmt) {
     const char *qual = dotted;
     uint32_t n = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < n; i++) {
-        TSNode c = ts_node_named_child(stmt, i), alias = {0};
+        TSNode c = parse_named_child(stmt, i), alias = {0};
         if (parse_is(c, "wildcard_import")) { /* from m import *: its public names */
             in->left_home = true; /* read another module's names (module_binding) */
             for (size_t j = 0; j < m->frame.env.items.len; j++) {
@@ -1002,7 +1002,7 @@ static bool derives_from(Interp *in, TSNode sub, TSNode cls, int depth) {
     ProjectCtx module;
     project_enter(in, sub, (TSNode){0}, &module);
     for (uint32_t i = 0; i < n && !found && depth < 8; i++) {
-        TSNode base = ts_node_named_child(bases, i);
+        TSNode base = parse_named_child(bases, i);
         if (!parse_is(base, "identifier") && !parse_is(base, "attribute")) continue;
         Fact b = svc_eval(in, base);
         found = b.obj == FO_CLASS && !ts_node_eq(b.def, sub) &&

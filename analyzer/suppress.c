@@ -105,22 +105,21 @@ static bool mentions_noqa(const Source *src) {
     return false;
 }
 
-/* Every comment node, in order; a cursor walk, so nesting depth costs no stack. */
+/* Every comment that spells `noqa`, in order: each directive does, so the comments are found
+ * from the text (the node at each `noqa`) instead of walking the whole tree (2.6% of a run's
+ * instructions). */
 void suppress_collect(NoqaList *out, const Parsed *p) {
     memset(out, 0, sizeof *out);
     if (!mentions_noqa(p->src)) return;
-    TSTreeCursor cur = ts_tree_cursor_new(p->root);
-    for (;;) {
-        TSNode n = ts_tree_cursor_current_node(&cur);
-        if (parse_is(n, "comment"))
-            add_comment(n, p, out);
-        else if (ts_tree_cursor_goto_first_child(&cur))
+    const Source *src = p->src;
+    uint32_t after = 0; /* the end of the last comment taken */
+    for (size_t q = 2; q < src->len; q++) {
+        if ((src->text[q] | 0x20) != 'q' || !noqa_around(src, src->text + q) || q < after)
             continue;
-        while (!ts_tree_cursor_goto_next_sibling(&cur))
-            if (!ts_tree_cursor_goto_parent(&cur)) {
-                ts_tree_cursor_delete(&cur);
-                return;
-            }
+        TSNode n = ts_node_descendant_for_byte_range(p->root, (uint32_t)q, (uint32_t)q + 1);
+        if (!parse_is(n, "comment")) continue;
+        add_comment(n, p, out);
+        after = ts_node_end_byte(n);
     }
 }
 

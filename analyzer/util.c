@@ -1,5 +1,6 @@
 #include "util.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -111,4 +112,33 @@ uint32_t util_hash(uint32_t h, const char *s, size_t len) {
     for (size_t i = 0; i < len && (len != SIZE_MAX || s[i]); i++)
         h = (h ^ (unsigned char)s[i]) * 16777619u;
     return h;
+}
+
+enum { THREAD_TABLES = 4 };
+static pthread_key_t tables_key;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void tables_free(void *p) {
+    void **tables = p;
+    for (int i = 0; i < THREAD_TABLES; i++)
+        free(tables[i]);
+    free(tables);
+}
+
+static void tables_key_make(void) {
+    if (pthread_key_create(&tables_key, tables_free)) abort();
+}
+
+void *util_thread_table(void **slot, size_t size) {
+    if (*slot) return *slot;
+    pthread_once(&tables_once, tables_key_make);
+    void **tables = pthread_getspecific(tables_key);
+    if (!tables) {
+        tables = util_xcalloc(THREAD_TABLES, sizeof *tables);
+        pthread_setspecific(tables_key, tables);
+    }
+    int i = 0;
+    while (tables[i])
+        if (++i == THREAD_TABLES) abort(); /* more tables than THREAD_TABLES: raise it */
+    return *slot = tables[i] = util_xcalloc(1, size);
 }

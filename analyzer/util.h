@@ -10,6 +10,10 @@
 /* Allocation failure is not recoverable for a linter; these abort with a message. */
 void *util_xmalloc(size_t n);
 void *util_xcalloc(size_t n, size_t size);
+/* This thread's zeroed table of `size` bytes behind *slot (the caller's _Thread_local pointer):
+ * made on first use and freed when the thread ends. A _Thread_local array is zeroed, so made
+ * resident, in every thread, even one that never uses it. At most four such tables. */
+void *util_thread_table(void **slot, size_t size);
 void *util_xrealloc(void *p, size_t n);
 char *util_xstrdup(const char *s);
 char *util_xstrndup(const char *s, size_t n);

@@ -122,10 +122,10 @@ typedef struct {
 } ExecEntry;
 
 static bool is_static(const Source *src, TSNode def) {
-    TSNode up = ts_node_parent(def);
+    TSNode up = parse_parent(def);
     for (uint32_t k = 0; parse_is(up, "decorated_definition") && k < ts_node_named_child_count(up); k++) {
-        TSNode d = ts_node_named_child(up, k);
-        if (parse_is(d, "decorator") && parse_text_eq(src, ts_node_named_child(d, 0), "staticmethod")) return true;
+        TSNode d = parse_named_child(up, k);
+        if (parse_is(d, "decorator") && parse_text_eq(src, parse_named_child(d, 0), "staticmethod")) return true;
     }
     return false;
 }
@@ -135,7 +135,7 @@ static bool top_class(ExecEntry *e, TSNode def, const char *name, size_t len) {
     int mod = exec_modules_of_tree(&e->vs->mods, def.tree);
     const ExecModule *m = &e->vs->mods.items[mod < 0 ? 0 : mod];
     for (uint32_t i = 0; m->src && i < ts_node_named_child_count(m->root); i++) {
-        TSNode c = ts_node_named_child(m->root, i);
+        TSNode c = parse_named_child(m->root, i);
         if (parse_is(c, "decorated_definition")) c = parse_field(c, "definition");
         size_t cl;
         const char *cn = parse_is(c, "class_definition") ? parse_text(m->src, parse_field(c, "name"), &cl) : NULL;
@@ -150,7 +150,7 @@ static bool entry_params(ExecEntry *e, TSNode def, int skip, Why *why) {
     TSNode params = parse_field(def, "parameters");
     bool kept_default = false; /* arguments are passed by position: none after a default kept */
     for (uint32_t i = 0; !ts_node_is_null(params) && i < ts_node_named_child_count(params); i++) {
-        TSNode p = ts_node_named_child(params, i);
+        TSNode p = parse_named_child(params, i);
         bool has_default = parse_is(p, "default_parameter") || parse_is(p, "typed_default_parameter");
         bool int_default = e->int_defaults && skip == 0 && has_default && !kept_default &&
                            parse_is(parse_field(p, "value"), "integer");
@@ -165,11 +165,11 @@ static bool entry_params(ExecEntry *e, TSNode def, int skip, Why *why) {
             return false;
         }
         size_t len;
-        TSNode id = parse_is(p, "identifier") ? p : int_default ? parse_field(p, "name") : ts_node_named_child(p, 0);
+        TSNode id = parse_is(p, "identifier") ? p : int_default ? parse_field(p, "name") : parse_named_child(p, 0);
         const char *s = parse_text(&e->vs->src, id, &len);
         /* annotated with a class of the file (cfg: Config): an instance of it */
         TSNode type = parse_is(p, "typed_parameter") ? parse_field(p, "type") : (TSNode){0};
-        if (parse_is(type, "type")) type = ts_node_named_child(type, 0);
+        if (parse_is(type, "type")) type = parse_named_child(type, 0);
         size_t tl;
         const char *ts = parse_is(type, "identifier") ? parse_text(&e->vs->src, type, &tl) : NULL;
         if (ts && tl < sizeof e->plan.inst_class[0] && top_class(e, def, ts, tl))
@@ -224,7 +224,7 @@ static bool entry_set(ExecEntry *e, TSNode def, Why *why) {
     snprintf(e->name, sizeof e->name, "%.*s.%.*s", (int)(clen < 28 ? clen : 28), cls, (int)(len < 28 ? len : 28), name);
     TSNode body = parse_field(e->cls, "body");
     for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
-        TSNode d = ts_node_named_child(body, i);
+        TSNode d = parse_named_child(body, i);
         if (parse_is(d, "decorated_definition")) d = parse_field(d, "definition");
         if (parse_is(d, "function_definition") && parse_text_eq(&e->vs->src, parse_field(d, "name"), "__init__")) {
             if (!entry_params(e, d, 1, why)) return false;
@@ -242,8 +242,8 @@ static bool entry_set(ExecEntry *e, TSNode def, Why *why) {
  * dunder; the try's handlers never run). */
 static TSNode module_unit_stmt(ExecEntry *e, TSNode n) {
     TSNode top = n;
-    while (!ts_node_is_null(ts_node_parent(top)) && !parse_is(ts_node_parent(top), "module"))
-        top = ts_node_parent(top);
+    while (!ts_node_is_null(parse_parent(top)) && !parse_is(parse_parent(top), "module"))
+        top = parse_parent(top);
     for (int depth = 0; depth < 8; depth++) {
         TSNode inner = {0};
         if (parse_is(top, "try_statement")) inner = parse_field(top, "body");
@@ -259,9 +259,9 @@ static TSNode module_unit_stmt(ExecEntry *e, TSNode n) {
         }
         if (ts_node_is_null(inner)) return top;
         TSNode s = n;
-        while (!ts_node_is_null(ts_node_parent(s)) && !ts_node_eq(ts_node_parent(s), inner))
-            s = ts_node_parent(s);
-        if (ts_node_is_null(ts_node_parent(s))) return top;
+        while (!ts_node_is_null(parse_parent(s)) && !ts_node_eq(parse_parent(s), inner))
+            s = parse_parent(s);
+        if (ts_node_is_null(parse_parent(s))) return top;
         top = s;
     }
     return top;
@@ -310,7 +310,7 @@ static int entry_callers(ExecEntry *e, TSNode def, TSNode *out, int max) {
 /* The top-level def `name` of the tree under root (null: none). */
 static TSNode top_def(const Source *src, TSNode root, const char *name, size_t len) {
     for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
-        TSNode d = ts_node_named_child(root, i);
+        TSNode d = parse_named_child(root, i);
         if (parse_is(d, "decorated_definition")) d = parse_field(d, "definition");
         size_t dl;
         const char *dn = parse_is(d, "function_definition") ? parse_text(src, parse_field(d, "name"), &dl) : NULL;
@@ -325,10 +325,10 @@ static TSNode imported_def(ExecEntry *e, const char *name, size_t len) {
     const Source *src = &e->vs->src;
     TSNode root = e->vs->parsed.root;
     for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
-        TSNode st = ts_node_named_child(root, i), mod = parse_field(st, "module_name");
+        TSNode st = parse_named_child(root, i), mod = parse_field(st, "module_name");
         if (!parse_is(st, "import_from_statement")) continue;
         for (uint32_t k = 0; k < ts_node_named_child_count(st); k++) {
-            TSNode c = ts_node_named_child(st, k), orig = c, bound = c;
+            TSNode c = parse_named_child(st, k), orig = c, bound = c;
             if (ts_node_eq(c, mod)) continue;
             if (parse_is(c, "aliased_import")) orig = parse_field(c, "name"), bound = parse_field(c, "alias");
             size_t bl, ol, ml;
@@ -402,7 +402,7 @@ static bool writes_name(ExecEntry *e, TSNode stmt, TSNode id) {
     }
     for (uint32_t i = 0; i < ts_node_named_child_count(target); i++) { /* a, b = ... */
         size_t tl;
-        const char *t = parse_text(&e->vs->src, ts_node_named_child(target, i), &tl);
+        const char *t = parse_text(&e->vs->src, parse_named_child(target, i), &tl);
         if (tl == len && !memcmp(t, want, len)) return true;
     }
     return false;
@@ -414,9 +414,9 @@ static bool writes_name(ExecEntry *e, TSNode stmt, TSNode id) {
  * the flagged statement reads. Each is run as an entry of its own. */
 static int entry_callees(ExecEntry *e, TSNode scope, TSNode flagged, TSNode *out, int max) {
     TSNode stmt = flagged;
-    while (!ts_node_is_null(ts_node_parent(stmt)) && !parse_is(ts_node_parent(stmt), "block") &&
-           !parse_is(ts_node_parent(stmt), "module"))
-        stmt = ts_node_parent(stmt);
+    while (!ts_node_is_null(parse_parent(stmt)) && !parse_is(parse_parent(stmt), "block") &&
+           !parse_is(parse_parent(stmt), "module"))
+        stmt = parse_parent(stmt);
     TSNode cls = parse_is(scope, "function_definition") ? exec_def_class(scope) : (TSNode){0};
     int n = collect_callees(e, stmt, cls, out, 0, max);
     uint32_t until = ts_node_start_byte(stmt);
@@ -490,7 +490,7 @@ static bool score_is_loss(const ExecValue *v) {
 static bool flagged_metric(ExecEntry *e, ExecValue *v, double *out, const char **dtype) {
     TSNode n = ts_node_descendant_for_byte_range(e->vs->parsed.root, e->mark_start, e->mark_end);
     while (!ts_node_is_null(n) && !parse_is(n, "pair") && !parse_is(n, "function_definition"))
-        n = ts_node_parent(n);
+        n = parse_parent(n);
     TSNode key = parse_is(n, "pair") ? parse_field(n, "key") : (TSNode){0};
     size_t len;
     const char *k = parse_is(key, "string") ? parse_text(&e->vs->src, key, &len) : NULL;
@@ -834,7 +834,7 @@ static int entry_run(ExecEntry *e, VerifyTable *t, int ci, double *scores, const
     r.main_mod = mod;
     r.mark_start = e->mark_start;
     r.mark_end = e->mark_end;
-    if (e->outer_locals) r.outer_def = exec_enclosing_def(ts_node_parent(e->def));
+    if (e->outer_locals) r.outer_def = exec_enclosing_def(parse_parent(e->def));
     r.entry_class = e->cls;
     r.module_unit = e->module_unit;
     r.unit_start = ts_node_start_byte(e->def);
@@ -1373,14 +1373,14 @@ static VerifyResult *finding_entries(ExecEntry *e, const VerifySite *site, const
         why_keep_further(&first, &w);
         if (!caller_may_help(&w) || e->budget.steps_left <= 0) break;
         /* a closure reads the locals of the def it is in: that def, its returned closure called */
-        TSNode outer = exec_enclosing_def(ts_node_parent(queue[i]));
+        TSNode outer = exec_enclosing_def(parse_parent(queue[i]));
         bool dup = ts_node_is_null(outer);
         for (int k = 0; k < nq && !dup; k++)
             dup = ts_node_eq(queue[k], outer);
         if (!dup && nq < MAX_ENTRIES) queue[nq++] = outer;
         nq += entry_callers(e, queue[i], queue + nq, MAX_ENTRIES - nq);
     }
-    if (nq > 0 && !ts_node_is_null(exec_enclosing_def(ts_node_parent(def))) && e->budget.steps_left > 0) {
+    if (nq > 0 && !ts_node_is_null(exec_enclosing_def(parse_parent(def))) && e->budget.steps_left > 0) {
         /* a closure whose enclosing def cannot run (it parses arguments, loads files): the
          * closure itself, the locals it reads bound by their use */
         Why w = {.text = ""};

@@ -37,14 +37,14 @@ static bool reads_names(const Flow *f, TSNode n, const Names *ns) {
         return names_has(ns, s, (int)len);
     }
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        if (reads_names(f, ts_node_named_child(n, i), ns)) return true;
+        if (reads_names(f, parse_named_child(n, i), ns)) return true;
     return false;
 }
 
 /* Adds the names the simple statement st writes (assignment targets, x.append/extend's x) to ns;
  * true when one is new. */
 static bool add_written(const Flow *f, TSNode st, Names *ns) {
-    TSNode w = ts_node_named_child(st, 0), target = {0};
+    TSNode w = parse_named_child(st, 0), target = {0};
     if (parse_is(w, "assignment") || parse_is(w, "augmented_assignment")) target = parse_field(w, "left");
     if (parse_is(w, "call")) {
         TSNode fn = parse_field(w, "function");
@@ -60,7 +60,7 @@ static bool add_written(const Flow *f, TSNode st, Names *ns) {
     }
     for (uint32_t i = 0; (parse_is(target, "pattern_list") || parse_is(target, "tuple_pattern")) &&
                          i < ts_node_named_child_count(target); i++) {
-        TSNode id = ts_node_named_child(target, i);
+        TSNode id = parse_named_child(target, i);
         if (!parse_is(id, "identifier")) continue;
         const char *name = parse_text(f->src, id, &len); /* len is set before it is passed */
         added |= names_add(ns, name, (int)len);
@@ -74,7 +74,7 @@ static bool add_written(const Flow *f, TSNode st, Names *ns) {
 static bool flow_pass(const Flow *f, TSNode n, Names *ns) {
     bool added = false;
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-        TSNode c = ts_node_named_child(n, i);
+        TSNode c = parse_named_child(n, i);
         if (parse_is(c, "function_definition") || parse_is(c, "class_definition") || parse_is(c, "lambda")) continue;
         if (parse_is(c, "expression_statement")) added |= reads_names(f, c, ns) && add_written(f, c, ns);
         else added |= flow_pass(f, c, ns);
@@ -87,16 +87,16 @@ static bool flow_pass(const Flow *f, TSNode n, Names *ns) {
  * it does too. */
 static void flow_returns(const Flow *f, TSNode n, const Names *ns, int count, int *item) {
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-        TSNode c = ts_node_named_child(n, i);
+        TSNode c = parse_named_child(n, i);
         if (parse_is(c, "function_definition") || parse_is(c, "class_definition") || parse_is(c, "lambda")) continue;
-        TSNode v = parse_is(c, "return_statement") ? ts_node_named_child(c, 0) : (TSNode){0};
-        if (parse_is(v, "parenthesized_expression")) v = ts_node_named_child(v, 0);
+        TSNode v = parse_is(c, "return_statement") ? parse_named_child(c, 0) : (TSNode){0};
+        if (parse_is(v, "parenthesized_expression")) v = parse_named_child(v, 0);
         if (!(parse_is(v, "expression_list") || parse_is(v, "tuple")) || (int)ts_node_named_child_count(v) != count) {
             flow_returns(f, c, ns, count, item);
             continue;
         }
         for (int k = 0; k < count; k++) {
-            if (!reads_names(f, ts_node_named_child(v, (uint32_t)k), ns)) continue;
+            if (!reads_names(f, parse_named_child(v, (uint32_t)k), ns)) continue;
             *item = *item == -1 || *item == k ? k : -2;
         }
     }
@@ -118,7 +118,7 @@ int verify_exec_flow_item(const Source *src, TSNode def, uint32_t mark_start, ui
 static TSNode first_dict(TSNode n) {
     if (parse_is(n, "dictionary")) return n;
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-        TSNode c = ts_node_named_child(n, i);
+        TSNode c = parse_named_child(n, i);
         if (parse_is(c, "lambda")) continue;
         TSNode d = first_dict(c);
         if (!ts_node_is_null(d)) return d;
@@ -131,7 +131,7 @@ static TSNode first_dict(TSNode n) {
  * pairs disagree. */
 static void flow_keys(const Flow *f, TSNode n, const Names *ns, TSNode *key, bool *ambiguous) {
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-        TSNode c = ts_node_named_child(n, i);
+        TSNode c = parse_named_child(n, i);
         if (parse_is(c, "function_definition") || parse_is(c, "class_definition") || parse_is(c, "lambda")) continue;
         TSNode d = parse_is(c, "return_statement") ? first_dict(c) : (TSNode){0};
         if (ts_node_is_null(d)) {
@@ -139,7 +139,7 @@ static void flow_keys(const Flow *f, TSNode n, const Names *ns, TSNode *key, boo
             continue;
         }
         for (uint32_t k = 0; k < ts_node_named_child_count(d); k++) {
-            TSNode p = ts_node_named_child(d, k), kn = parse_field(p, "key");
+            TSNode p = parse_named_child(d, k), kn = parse_field(p, "key");
             if (!parse_is(p, "pair") || !parse_is(kn, "string") || !reads_names(f, parse_field(p, "value"), ns)) continue;
             size_t a, b;
             const char *x = parse_text(f->src, kn, &a), *y = ts_node_is_null(*key) ? NULL : parse_text(f->src, *key, &b);
@@ -178,14 +178,14 @@ static bool flips(const Flow *f, TSNode n, const Names *ns) {
         if (len == 1 && (*o == '-' || *o == '/' || *o == '~') && reads_names(f, arg, ns)) return true;
     }
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        if (flips(f, ts_node_named_child(n, i), ns)) return true;
+        if (flips(f, parse_named_child(n, i), ns)) return true;
     return false;
 }
 
 /* The keyword argument `reverse=True` of a call's argument list. */
 static bool reversed_order(const Source *src, TSNode args) {
     for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
-        TSNode a = ts_node_named_child(args, i);
+        TSNode a = parse_named_child(args, i);
         if (parse_is(a, "keyword_argument") && parse_text_eq(src, parse_field(a, "name"), "reverse"))
             return !parse_text_eq(src, parse_field(a, "value"), "False");
     }
@@ -217,13 +217,13 @@ static void choices(const Flow *f, TSNode n, const Names *ns, int *low, int *hig
         else if (dir > 0) (*high)++;
     }
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        choices(f, ts_node_named_child(n, i), ns, low, high, unknown);
+        choices(f, parse_named_child(n, i), ns, low, high, unknown);
 }
 
 /* The statements under n that read a name of ns: does one turn the values around? */
 static bool flow_flips(const Flow *f, TSNode n, const Names *ns) {
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-        TSNode c = ts_node_named_child(n, i);
+        TSNode c = parse_named_child(n, i);
         if (parse_is(c, "function_definition") || parse_is(c, "class_definition") || parse_is(c, "lambda")) continue;
         if (parse_is(c, "expression_statement") || parse_is(c, "return_statement")) {
             if (reads_names(f, c, ns) && flips(f, c, ns)) return true;
@@ -237,9 +237,9 @@ static bool flow_flips(const Flow *f, TSNode n, const Names *ns) {
 /* The order of one call site `call` of the function, in the body of the def it is in (or the
  * module's code): its values by data flow, then what chooses among them. */
 static void site_order(const Source *src, TSNode call, int *low, int *high, bool *unknown) {
-    TSNode scope = ts_node_parent(call);
+    TSNode scope = parse_parent(call);
     while (!ts_node_is_null(scope) && !parse_is(scope, "function_definition") && !parse_is(scope, "module"))
-        scope = ts_node_parent(scope);
+        scope = parse_parent(scope);
     if (parse_is(scope, "function_definition")) scope = parse_field(scope, "body");
     if (ts_node_is_null(scope)) return;
     const Flow flow = {src, ts_node_start_byte(call), ts_node_end_byte(call)}, *f = &flow;
@@ -268,7 +268,7 @@ static bool names_function(const Source *src, TSNode n, const char *name, size_t
     if (parse_is(body, "unary_operator")) return false; /* lambda t: -f(t): maximised */
     for (int depth = 0; parse_is(body, "call") && depth < 4; depth++) { /* lambda t: float(f(t, x)) */
         if (names_function(src, parse_field(body, "function"), name, len)) return true;
-        body = ts_node_named_child(parse_field(body, "arguments"), 0);
+        body = parse_named_child(parse_field(body, "arguments"), 0);
     }
     return false;
 }
@@ -287,9 +287,9 @@ static bool minimiser_of(const Source *src, TSNode call, const char *name, size_
         known = parse_text_eq(src, fn, minimisers[i]);
     TSNode args = parse_field(call, "arguments");
     if (!known || ts_node_named_child_count(args) == 0) return false;
-    TSNode first = ts_node_named_child(args, 0);
+    TSNode first = parse_named_child(args, 0);
     for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) { /* fun=f, func=f */
-        TSNode a = ts_node_named_child(args, i);
+        TSNode a = parse_named_child(args, i);
         if (parse_is(a, "keyword_argument") && (parse_text_eq(src, parse_field(a, "name"), "fun") ||
                                                 parse_text_eq(src, parse_field(a, "name"), "func")))
             first = a;
@@ -311,7 +311,7 @@ static void calls_of(const Source *src, TSNode n, TSNode def, const char *name, 
         if (minimiser_of(src, n, name, len)) (*low)++;
     }
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        calls_of(src, ts_node_named_child(n, i), def, name, len, low, high, unknown, depth + 1);
+        calls_of(src, parse_named_child(n, i), def, name, len, low, high, unknown, depth + 1);
 }
 
 /* Does a call under n take a log (log, log_softmax, log_prob, ...)? */
@@ -325,7 +325,7 @@ static bool takes_log(const Source *src, TSNode n) {
         if (s && len >= 3 && !memcmp(s, "log", 3)) return true;
     }
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        if (takes_log(src, ts_node_named_child(n, i))) return true;
+        if (takes_log(src, parse_named_child(n, i))) return true;
     return false;
 }
 
@@ -334,16 +334,16 @@ static bool takes_log(const Source *src, TSNode n) {
 static bool negated_log_aggregate(const Source *src, TSNode v) {
     for (int depth = 0; depth < 4; depth++) {
         TSNode fn = parse_is(v, "call") ? parse_field(v, "function") : (TSNode){0};
-        if (parse_is(v, "parenthesized_expression")) v = ts_node_named_child(v, 0);
+        if (parse_is(v, "parenthesized_expression")) v = parse_named_child(v, 0);
         else if (parse_is(fn, "identifier") && parse_text_eq(src, fn, "float"))
-            v = ts_node_named_child(parse_field(v, "arguments"), 0);
+            v = parse_named_child(parse_field(v, "arguments"), 0);
         else if (parse_is(fn, "attribute") && parse_text_eq(src, parse_field(fn, "attribute"), "item"))
             v = parse_field(fn, "object");
         else break;
     }
     if (!parse_is(v, "unary_operator") || !parse_text_eq(src, parse_field(v, "operator"), "-")) return false;
     TSNode arg = parse_field(v, "argument");
-    if (parse_is(arg, "parenthesized_expression")) arg = ts_node_named_child(arg, 0);
+    if (parse_is(arg, "parenthesized_expression")) arg = parse_named_child(arg, 0);
     TSNode fn = parse_is(arg, "call") ? parse_field(arg, "function") : (TSNode){0};
     if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
     static const char *const aggregates[] = {"mean", "sum", "nanmean", "nansum"};
@@ -356,10 +356,10 @@ static bool negated_log_aggregate(const Source *src, TSNode v) {
 /* Every return of n (nested defs left out) returns a negative log-likelihood; *count of them. */
 static bool returns_nll(const Source *src, TSNode n, int *count) {
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
-        TSNode c = ts_node_named_child(n, i);
+        TSNode c = parse_named_child(n, i);
         if (parse_is(c, "function_definition") || parse_is(c, "class_definition") || parse_is(c, "lambda")) continue;
         if (parse_is(c, "return_statement")) {
-            if (!negated_log_aggregate(src, ts_node_named_child(c, 0))) return false;
+            if (!negated_log_aggregate(src, parse_named_child(c, 0))) return false;
             (*count)++;
         } else if (!returns_nll(src, c, count)) {
             return false;

@@ -49,7 +49,7 @@ static TSNode log_operand(TSNode call) {
         (ts_node_is_null(args) || ts_node_named_child_count(args) == 0))
         return parse_field(fn, "object");
     if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0) return (TSNode){0};
-    return ts_node_named_child(args, 0);
+    return parse_named_child(args, 0);
 }
 
 /* log(p + eps), log(p.clamp(min=eps)), log(np.clip(p, eps, 1)): the author hid the -inf, not
@@ -71,7 +71,7 @@ static TSNode floored_operand(const Source *src, TSNode log_call) {
     TSNode x = parse_unparen(log_operand(log_call));
     if (parse_is(x, "binary_operator")) return parse_unparen(parse_field(x, "left"));
     TSNode fn = parse_field(x, "function"), args = parse_field(x, "arguments");
-    TSNode first = ts_node_named_child_count(args) ? parse_unparen(ts_node_named_child(args, 0)) : (TSNode){0};
+    TSNode first = ts_node_named_child_count(args) ? parse_unparen(parse_named_child(args, 0)) : (TSNode){0};
     if (!parse_is(fn, "attribute")) return first; /* clip(x, eps) imported bare */
     TSNode of = parse_field(fn, "object"); /* np.clip(x, eps) or x.clamp(min=eps) */
     static const char *const modules[] = {"np", "numpy", "torch", "jnp", "tf"};
@@ -100,17 +100,17 @@ static void last_assigned(const Source *src, TSNode n, TSNode name, TSNode *valu
     if (parse_is(n, "assignment") && parse_same_text(src, parse_field(n, "left"), name))
         *value = parse_unparen(parse_field(n, "right"));
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        last_assigned(src, ts_node_named_child(n, i), name, value);
+        last_assigned(src, parse_named_child(n, i), name, value);
 }
 
 static TSNode assigned_value(const Source *src, TSNode x) {
     if (!parse_is(x, "identifier")) return x;
-    TSNode def = ts_node_parent(x);
-    while (!ts_node_is_null(def) && !parse_is(def, "function_definition")) def = ts_node_parent(def);
+    TSNode def = parse_parent(x);
+    while (!ts_node_is_null(def) && !parse_is(def, "function_definition")) def = parse_parent(def);
     if (ts_node_is_null(def)) return x;
     TSNode value = x, body = parse_field(def, "body");
     for (uint32_t i = 0; i < ts_node_named_child_count(body); i++)
-        last_assigned(src, ts_node_named_child(body, i), x, &value);
+        last_assigned(src, parse_named_child(body, i), x, &value);
     return value;
 }
 

@@ -242,7 +242,7 @@ static bool against_threshold(const Facts *facts, const Source *src, const FactE
             (o->in2.kinds & (FK_SCORES | FK_LOSS)))
             return false;
     }
-    for (TSNode up = ts_node_parent(e->node); !ts_node_is_null(up); up = ts_node_parent(up)) {
+    for (TSNode up = parse_parent(e->node); !ts_node_is_null(up); up = parse_parent(up)) {
         if (parse_is(up, "assert_statement")) return false;
         if (parse_is(up, "function_definition")) break;
     }

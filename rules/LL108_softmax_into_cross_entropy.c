@@ -42,7 +42,7 @@ static void attach_fix(RuleContext *ctx, TSNode loss_call) {
     const Source *src = ctx->src;
     TSNode args = parse_field(loss_call, "arguments");
     if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0) return;
-    TSNode arg = ts_node_named_child(args, 0), sm = parse_unparen(arg);
+    TSNode arg = parse_named_child(args, 0), sm = parse_unparen(arg);
     TSNode name = fix_callee_name(sm);
     if (ts_node_is_null(name) || !parse_text_eq(src, name, "softmax")) return;
     TSNode fn = parse_field(sm, "function"), receiver = parse_field(fn, "object"), input;
@@ -59,7 +59,7 @@ static void attach_fix(RuleContext *ctx, TSNode loss_call) {
             torch |= strlen(*t) == n && !strncmp(prefix, *t, n);
         TSNode sm_args = parse_field(sm, "arguments");
         if (!torch || ts_node_named_child_count(sm_args) == 0) return;
-        input = ts_node_named_child(sm_args, 0);
+        input = parse_named_child(sm_args, 0);
         if (parse_is(input, "keyword_argument")) return;
     }
     size_t len;

@@ -74,7 +74,7 @@ static bool plain(const Source *src, TSNode x) {
             ok = parse_text_eq(src, parse_field(x, "operator"), *op);
     }
     for (uint32_t i = 0; ok && i < ts_node_named_child_count(x); i++)
-        ok = plain(src, ts_node_named_child(x, i));
+        ok = plain(src, parse_named_child(x, i));
     return ok;
 }
 
@@ -106,7 +106,7 @@ static bool literal(TSNode v) {
     if (parse_is(v, "unary_operator")) return literal(parse_field(v, "argument"));
     if (!parse_is(v, "tuple")) return false;
     for (uint32_t i = 0; i < ts_node_named_child_count(v); i++)
-        if (!literal(ts_node_named_child(v, i))) return false;
+        if (!literal(parse_named_child(v, i))) return false;
     return true;
 }
 
@@ -121,7 +121,7 @@ static bool max_compatible(const Source *src, TSNode sum, uint32_t first, bool c
     bool keep = false;
     *has_axis = false;
     for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
-        TSNode a = ts_node_named_child(args, i);
+        TSNode a = parse_named_child(args, i);
         if (parse_is(a, "comment")) continue;
         if (!parse_is(a, "keyword_argument")) {
             if (parse_is(a, "list_splat") || parse_is(a, "dictionary_splat")) return false;
@@ -164,7 +164,7 @@ static char *numpy_max(const Source *src, TSNode exp, TSNode sum, bool sum_metho
     TSNode args = parse_field(sum, "arguments");
     size_t from = 0, to = 0;
     for (uint32_t i = sum_method ? 0 : 1; i < ts_node_named_child_count(args); i++) {
-        TSNode a = ts_node_named_child(args, i);
+        TSNode a = parse_named_child(args, i);
         if (parse_is(a, "comment")) continue;
         if (!from) from = ts_node_start_byte(a);
         to = ts_node_end_byte(a);

@@ -32,8 +32,8 @@ typedef Array(TSNode) Nodes;
 
 /* The child of `block` that holds n; null if n is not inside it. */
 static TSNode statement_in(TSNode block, TSNode n) {
-    for (TSNode p = n; !ts_node_is_null(p); p = ts_node_parent(p))
-        if (ts_node_eq(ts_node_parent(p), block)) return p;
+    for (TSNode p = n; !ts_node_is_null(p); p = parse_parent(p))
+        if (ts_node_eq(parse_parent(p), block)) return p;
     return (TSNode){0};
 }
 
@@ -47,7 +47,7 @@ static void written_objects(TSNode target, Nodes *out) {
         array_push(out, target);
     } else { /* a, b = ...; (a, b) = ...; [a, *b] = ... */
         for (uint32_t i = 0; i < ts_node_named_child_count(target); i++)
-            written_objects(ts_node_named_child(target, i), out);
+            written_objects(parse_named_child(target, i), out);
     }
 }
 
@@ -66,10 +66,10 @@ static bool scan_statement(TSNode n, Nodes *writes) {
     else if (parse_is(n, "named_expression"))
         written_objects(parse_field(n, "name"), writes);
     else if (parse_is(n, "as_pattern_target"))
-        written_objects(ts_node_named_child(n, 0), writes);
+        written_objects(parse_named_child(n, 0), writes);
     bool straight = true;
     for (uint32_t i = 0; straight && i < ts_node_named_child_count(n); i++)
-        straight = scan_statement(ts_node_named_child(n, i), writes);
+        straight = scan_statement(parse_named_child(n, i), writes);
     return straight;
 }
 
@@ -82,7 +82,7 @@ static bool mentions(const Source *src, TSNode n, TSNode obj) {
         return true;
     if (parse_is(n, "attribute")) return mentions(src, parse_field(n, "object"), obj);
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        if (mentions(src, ts_node_named_child(n, i), obj)) return true;
+        if (mentions(src, parse_named_child(n, i), obj)) return true;
     return false;
 }
 
@@ -113,7 +113,7 @@ static void attach_fix(RuleContext *ctx, const FactEvent *e) {
     const Source *src = ctx->src;
     TSNode write = e->in2.origin, read_stmt = {0}, write_stmt = {0};
     if (!ts_node_is_null(e->site) || ts_node_is_null(write)) return;
-    for (TSNode b = ts_node_parent(e->node); !ts_node_is_null(b); b = ts_node_parent(b)) {
+    for (TSNode b = parse_parent(e->node); !ts_node_is_null(b); b = parse_parent(b)) {
         if (!parse_is(b, "block")) continue;
         write_stmt = statement_in(b, write);
         if (ts_node_is_null(write_stmt)) continue;
