@@ -339,7 +339,7 @@ static bool names_only(TSNode n, int depth) {
         return false;
     uint32_t count = ts_node_named_child_count(n);
     for (uint32_t i = 0; i < count; i++)
-        if (!names_only(ts_node_named_child(n, i), depth + 1)) return false;
+        if (!names_only(parse_named_child(n, i), depth + 1)) return false;
     return true;
 }
 
@@ -354,7 +354,7 @@ static bool tests_again(Interp *in, TSNode code, TSNode cond, int depth) {
         return true;
     uint32_t n = ts_node_named_child_count(code);
     for (uint32_t i = 0; i < n; i++)
-        if (tests_again(in, ts_node_named_child(code, i), cond, depth + 1)) return true;
+        if (tests_again(in, parse_named_child(code, i), cond, depth + 1)) return true;
     return false;
 }
 
@@ -364,7 +364,7 @@ bool branch_tested_again(Interp *in, TSNode if_stmt, TSNode rest) {
         ts_node_named_child_count(if_stmt) > 3) /* if / else only: one condition */
         return false;
     for (uint32_t i = 0; i < ts_node_named_child_count(if_stmt); i++)
-        if (parse_is(ts_node_named_child(if_stmt, i), "elif_clause")) return false;
+        if (parse_is(parse_named_child(if_stmt, i), "elif_clause")) return false;
     /* the text alone decides: once per statement */
     int32_t *known = branch_memo_slot(&in->cond_written, if_stmt.id, cond.id);
     if (*known) return *known > 0;

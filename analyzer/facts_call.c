@@ -282,7 +282,7 @@ static bool hf_causal_base(Interp *in, TSNode cls, int depth) {
     uint32_t n = ts_node_is_null(bases) ? 0 : ts_node_named_child_count(bases);
     bool found = false;
     for (uint32_t i = 0; i < n && !found && depth < 8; i++) {
-        TSNode base = ts_node_named_child(bases, i);
+        TSNode base = parse_named_child(bases, i);
         if (!parse_is(base, "identifier") && !parse_is(base, "attribute")) continue;
         Fact b = project_eval_in(in, cls, base);
         if (b.obj == FO_CLASS && !ts_node_eq(b.def, cls))

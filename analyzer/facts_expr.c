@@ -1177,9 +1177,9 @@ static bool moves_each(Interp *in, TSNode left, const Fact *it, TSNode body) {
 /* a, b, c = (t.to(dev) for t in batch): a generator unpacked at once, as a list would be. */
 static bool unpacked_generator(TSNode node) {
     if (!parse_is(node, "generator_expression")) return false;
-    TSNode up = ts_node_parent(node);
+    TSNode up = parse_parent(node);
     while (parse_is(up, "parenthesized_expression"))
-        up = ts_node_parent(up);
+        up = parse_parent(up);
     if (!parse_is(up, "assignment")) return false;
     TSNode left = parse_field(up, "left");
     return parse_is(left, "pattern_list") || parse_is(left, "tuple_pattern");

@@ -56,7 +56,7 @@ bool labels_template_filled(TSNode call, const Fact *recv) {
     uint32_t n = parse_is(args, "argument_list") ? ts_node_named_child_count(args) : 0;
     int values = 0;
     for (uint32_t i = 0; i < n; i++) {
-        TSNode a = ts_node_named_child(args, i);
+        TSNode a = parse_named_child(args, i);
         if (parse_is(a, "list_splat") || parse_is(a, "dictionary_splat")) return false;
         if (!parse_is(a, "comment")) values++;
     }

@@ -484,7 +484,7 @@ bool pad_sentinel_over_start(Interp *in, TSNode target, TSNode value) {
     if (!parse_is(target, "subscript") || ts_node_named_child_count(target) != 3 ||
         ts_node_is_null(value) || !sentinel(in, value))
         return false;
-    TSNode pos = parse_unparen(ts_node_named_child(target, 2)), parts[3];
+    TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
     if (!parse_is(pos, "slice")) return false;
     parse_slice_parts(pos, parts);
     return ts_node_is_null(parts[0]) && !ts_node_is_null(parts[1]) && ts_node_is_null(parts[2]);
@@ -1415,7 +1415,7 @@ static bool ones_over_span(Interp *in, TSNode target, TSNode value, int *shift) 
  * buffer's. *shift as for ones_over_span. */
 static bool span_row_copied(TSNode target, const Fact *held, int *shift) {
     if (held->pad_what != PW_SPANMASK || !(held->pad & PAD_ROW) ||
-        ts_node_named_child_count(target) != 3 || !cut_at_end(ts_node_named_child(target, 2)))
+        ts_node_named_child_count(target) != 3 || !cut_at_end(parse_named_child(target, 2)))
         return false;
     *shift = held->pad_c;
     return true;
