@@ -289,6 +289,10 @@ void labels_batch_returned(Interp *in, TSNode ret, Fact batch) {
     if (!labels || ts_node_is_null(at) || ts_node_is_null(ids)) return;
     bool own = parse_same_text(in->src, peel_copies(at), peel_copies(ids)) &&
                regions_pads_as_targets(labels);
-    if (!own && !labels->prefix_ignored) return;
+    /* or labels padded on their own with the pad id (pad_sequence(..., padding_value=pad_id),
+     * rows copied into torch.full((B, T), pad_id)): their pads hold it as the ids' do */
+    bool padded_with_id = labels->obj == FO_NONE && labels->fill_pad && labels->fill &&
+                          labels->fill_cov == REG_PREFIX && labels->pad_what == PW_IDS;
+    if (!own && !labels->prefix_ignored && !padded_with_id) return;
     svc_emit(in, EV_PADS_IN_LOSS, PADS_BATCH_RETURNED, at, *labels, fact_unknown(), AX_UNK);
 }

@@ -697,6 +697,19 @@ static bool run_count_of(Interp *in, TSNode n, long *elem) {
     return run_of(in, n, elem) && row_length(in, parse_unparen(parse_field(n, "right")));
 }
 
+/* ids + [pad_id] * (n - len(ids)): a row padded by hand whose pads hold the pad id, as
+ * pad_sequence's with padding_value=pad_id (padded_with_pad_id below): labels so padded keep
+ * their pads under labels != -100. A run of -100 or of a literal is no pad id. */
+static void hand_padded_with_pad_id(Interp *in, TSNode run, Fact *r) {
+    TSNode list = parse_unparen(parse_field(parse_unparen(run), "left"));
+    TSNode elem = ts_node_named_child(list, 0);
+    if (r->obj != FO_NONE || take(in, elem).what != PW_PADID) return;
+    r->fill = regions_key(in, elem);
+    r->fill_pad = true;
+    r->fill_cov = REG_PREFIX;
+    r->fill_end = 0;
+}
+
 static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
     TSNode ln = parse_field(n, "left"), rn = parse_field(n, "right");
     PadVal a = take(in, ln), b = take(in, rn);
@@ -749,6 +762,7 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
             if (lrun && rrun && e == 1) return padval(PW_REALMASK, PAD_END | PAD_ROW, 1, 0);
             if (lrun && rrun && k == 1) return padval(PW_REALMASK, PAD_START | PAD_ROW, 1, 0);
         } else if (lrun != rrun) {
+            hand_padded_with_pad_id(in, lrun ? ln : rn, r);
             return padval(PW_IDS, (lrun ? PAD_START : PAD_END) | PAD_ROW, 1, 0);
         }
     }

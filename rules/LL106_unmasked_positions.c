@@ -209,7 +209,14 @@ static void emit_pads_in_loss(RuleContext *ctx, const FactEvent *e) {
                    where);
         return;
     }
-    if (e->op == PADS_BATCH_RETURNED)
+    if (e->op == PADS_BATCH_RETURNED && e->in.fill_pad && e->in.obj == FO_NONE)
+        rules_emit(ctx, e->node, NULL, help,
+                   "the batch returned here for model(**batch) has labels padded with the pad "
+                   "token id%s, not -100: the pads hold the pad id, and the model's loss (or a "
+                   "mask labels != -100) ignores only -100, so every pad enters the loss or the "
+                   "summed log-probs and a row's score depends on how much padding it got",
+                   where);
+    else if (e->op == PADS_BATCH_RETURNED)
         rules_emit(ctx, e->node, NULL, help,
                    "the batch returned here for model(**batch) has labels that are the token ids "
                    "of a padded batch%s, the pad id still at the pads: the model's loss ignores "
@@ -485,7 +492,9 @@ const Rule rule_LL106 = {
         "no negative sentinel) that nothing wrote over is flagged, and so is a batch a function\n"
         "builds and returns for model(**batch) ({\"input_ids\": ..., \"labels\": ...} from a\n"
         "dataset's __getitem__ or a collate function) with such labels, or with labels of its\n"
-        "ids that hold -100 over each row's prompt only, at its labels: the\n"
+        "ids that hold -100 over each row's prompt only, or with labels padded with the pad\n"
+        "id (pad_sequence(labels, padding_value=pad_id), lab + [pad_id] * (T - len(lab))),\n"
+        "nothing written over their pads since, at its labels: the\n"
         "Trainer or loop that computes its loss is often code we never see. A dataset built\n"
         "with arguments has its __getitem__ read with what it was given. A plain sum of\n"
         "prompt + continuation log-probs (unmasked, or under a mask of the pads only) is\n"
