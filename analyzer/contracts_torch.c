@@ -90,6 +90,9 @@ const Contract contracts_torch[] = {
     {"LogSoftmax", LIB_TORCH, FORM_ARRAY, OP_LOG_SOFTMAX_CLASS, -1, -1},
     {"Softmax", LIB_TORCH | LIB_TF, FORM_ARRAY, OP_SOFTMAX_CLASS, -1, -1}, /* keras: axis= */
     {"Sequential", LIB_TORCH | LIB_TF, FORM_FUNC, OP_SEQUENTIAL, -1, -1},
+    /* nn.ModuleList(heads), nn.ModuleDict(heads): the same modules, read by index or key */
+    {"ModuleList", LIB_TORCH, FORM_FUNC, OP_LIST, -1, -1},
+    {"ModuleDict", LIB_TORCH, FORM_FUNC, OP_LIST, -1, -1},
     /* keras's Sequential().add(layer): one more layer, last */
     {"add", 0, FORM_MODULE, OP_LAYER_ADD, -1, -1},
     /* linear layers (heads, probes): raw scores; tf.keras and flax name theirs Dense */

@@ -584,6 +584,38 @@ Fact calls_standalone_self(Interp *in, TSNode def, TSNode cls) {
     return r;
 }
 
+/* Is name read as name.tokenizer in n (its own scope: nested functions and classes are not)? */
+static bool reads_tokenizer_of(Interp *in, TSNode n, TSNode name, int depth) {
+    if (depth > BOUND_MAX_NESTING) return false;
+    if (depth > 0 && (parse_is(n, "function_definition") || parse_is(n, "class_definition")))
+        return false;
+    if (parse_is(n, "attribute") && interp_text_eq(in, parse_field(n, "attribute"), "tokenizer")) {
+        TSNode obj = parse_field(n, "object");
+        size_t a, b;
+        const char *x = parse_text(in->src, obj, &a), *y = parse_text(in->src, name, &b);
+        if (parse_is(obj, "identifier") && a == b && !memcmp(x, y, a)) return true;
+    }
+    bool found = false;
+    ParseKids k;
+    parse_kids_begin(&k, n);
+    for (TSNode c; !found && parse_kids_next(&k, &c);)
+        found = reads_tokenizer_of(in, c, name, depth + 1);
+    parse_kids_end(&k);
+    return found;
+}
+
+/* scorer(ids, mask) of an object nothing is known of (or its name only), whose tokenizer the
+ * same function reads (scorer.tokenizer): a wrapper that holds its tokenizer beside its model
+ * (a Hugging Face model has no tokenizer attribute), so its call is no model's forward and
+ * returns what its class says (log-probs, pairs), not logits. Called from code that builds it,
+ * the class's own __call__ runs and decides. */
+static bool holds_tokenizer(Interp *in, TSNode fn) {
+    if (!parse_is(fn, "identifier")) return false;
+    TSNode scope =
+        parse_enclosing(fn, (const char *const[]){"function_definition", "module", NULL});
+    return !ts_node_is_null(scope) && reads_tokenizer_of(in, scope, fn, 0);
+}
+
 static Fact eval_call(Interp *in, TSNode call) {
     TSNode fn = parse_field(call, "function");
     Args a;
@@ -613,7 +645,8 @@ static Fact eval_call(Interp *in, TSNode call) {
         return call_library(in, call, f.qual, fact_unknown(), &a);
     case FO_CALLABLE:
         return array_callable(in, call, f, &a);
-    case FO_MODEL:
+    case FO_MODEL: /* lm(ids) of a model known by its name only: unless lm.tokenizer says not */
+        if ((f.flags & FF_WEAK) && holds_tokenizer(in, fn)) return fact_unknown();
         return model_call(in, f, &a, call);
     case FO_TOKENIZER:
         return hf_tokenizer_call(in, f, &a, call);
@@ -635,7 +668,8 @@ static Fact eval_call(Interp *in, TSNode call) {
         Fact r = xfer_apply(in, &s);
         if (r.obj != FO_NONE || r.kinds) return r;
     }
-    if (!f.kinds && hf_looks_like_model_call(in, &a)) { /* classifier(**enc), mlm(input_ids=x) */
+    if (!f.kinds && hf_looks_like_model_call(in, &a) && !holds_tokenizer(in, fn)) {
+        /* classifier(**enc), mlm(input_ids=x) */
         size_t nlen;
         const char *name = parse_text(in->src, fn, &nlen);
         unsigned head = parse_is(fn, "identifier") ? names_head(name, nlen) : 0;

@@ -1215,8 +1215,12 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
         /* {k: v.to(d) for k, v in enc.items()} is the encoding (or the dict); any other, its
          * values keyed by the iteration's items, as a dict filled in a loop is */
         Fact enc = encoding_remade(in, node);
-        if (enc.obj == FO_ENCODING || enc.obj == FO_DICT || elem.obj != FO_NONE || !elem.kinds)
-            return enc;
+        if (enc.obj == FO_ENCODING || enc.obj == FO_DICT) return enc;
+        /* {name: Head(n) for name, n in tasks.items()}: any key reads an object built so */
+        if (elem.obj == FO_INSTANCE || elem.obj == FO_CALLABLE)
+            return fact_with_field(in->arena, fact_object(FO_DICT, 0, node), FACT_ANY_KEY,
+                                   sizeof FACT_ANY_KEY - 1, elem);
+        if (elem.obj != FO_NONE || !elem.kinds) return enc;
     }
     /* [np.pad(x, (0, maxlen - len(x))) for x in batch] over a batch of one pads nothing */
     if (one_row) elem.flags &= ~FF_PADDED;
