@@ -702,7 +702,7 @@ static bool run_count_of(Interp *in, TSNode n, long *elem) {
  * their pads under labels != -100. A run of -100 or of a literal is no pad id. */
 static void hand_padded_with_pad_id(Interp *in, TSNode run, Fact *r) {
     TSNode list = parse_unparen(parse_field(parse_unparen(run), "left"));
-    TSNode elem = ts_node_named_child(list, 0);
+    TSNode elem = parse_named_child(list, 0);
     if (r->obj != FO_NONE || take(in, elem).what != PW_PADID) return;
     r->fill = regions_key(in, elem);
     r->fill_pad = true;
