@@ -40,14 +40,35 @@ static bool rule_enabled(const bool *enabled, const Rule *rule) {
     return false;
 }
 
+/* The rules' "line N" name lines of the file whose analysis made the finding (the call's): in
+ * the callee's file they say which file they are of ("logits from ./run.py line 9"). */
+static char *lines_of_file(const char *message, const char *file) {
+    char *out = util_xstrdup("");
+    const char *p = message, *hit;
+    while ((hit = strstr(p, "line "))) {
+        bool ref = hit[5] >= '0' && hit[5] <= '9' &&
+                   (hit == message || hit[-1] == ' ' || hit[-1] == '(');
+        char *prev = out;
+        out = util_xasprintf("%s%.*s%s%sline ", prev, (int)(hit - p), p, ref ? file : "",
+                             ref ? " " : "");
+        free(prev);
+        p = hit + 5;
+    }
+    char *all = util_xasprintf("%s%s", out, p);
+    free(out);
+    return all;
+}
+
 /* d, found at a call, reported at its place in the callee's code (file `name` of the run); the
  * call's place goes to d->there, for the order of duplicates and for fix_run. */
 static void move_there(Diagnostic *d, const char *name) {
     DiagThere *t = d->there;
     char cell[32] = "";
     if (d->cell) snprintf(cell, sizeof cell, ":cell %d", d->cell);
+    char *said = lines_of_file(t->message, d->filename);
     char *message = util_xasprintf("%s (with the arguments of the call of `%s` at %s%s:%d:%d)",
-                                   t->message, t->callee, d->filename, cell, d->row, d->col);
+                                   said, t->callee, d->filename, cell, d->row, d->col);
+    free(said);
     char *callee_file = t->filename, **callee_lines = t->frame_lines;
     int place[4] = {t->row, t->col, t->end_row, t->end_col}, nframe = t->nframe;
     free(t->message);

@@ -59,6 +59,8 @@ START_TEST(reported_in_the_helper_once_for_two_callers) {
     ck_assert_ptr_nonnull(strstr(r.out, "./scoring/ops.py:7:12: LL104 "));
     ck_assert_ptr_nonnull(strstr(
         r.out, "(with the arguments of the call of `token_logprobs` at ./eval_arc.py:10:12)"));
+    /* the caller's lines it cites are named with their file */
+    ck_assert_ptr_nonnull(strstr(r.out, "(logits from ./eval_arc.py line 9)"));
     harness_run_free(&r);
     /* the files given in the other order: the same report */
     CliRun back =
