@@ -44,7 +44,8 @@ typedef struct DiagThere {
     char *callee;            /* the call's function, as written at the call: `scorer.predict` */
     int row, col, end_row, end_col;
     int noqa_row;            /* a `# noqa` of that file covering it: its row (0: none) */
-    bool shared;             /* this file calls that function at another call too */
+    bool shared;             /* the file calls that function elsewhere with values that keep
+                                it right: the call is the flaw, never moved */
     char **frame_lines;      /* that file's lines row..end_row (at most DIAG_FRAME_MAX) */
     int nframe;
     /* The finding is reported there now (relocate.c): these fields hold the call's place and

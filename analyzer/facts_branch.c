@@ -74,33 +74,35 @@ static bool reads_target(Interp *in, TSNode cond, const char *t, size_t tlen, in
     return false;
 }
 
-/* Does code assign anything the condition reads, other than by a statement of block (null:
- * none) that starts before byte `before`? Functions and classes defined in code are other
- * scopes, not looked into. */
-static bool writes_read(Interp *in, TSNode code, TSNode cond, TSNode block, uint32_t before,
-                        int depth) {
-    if (ts_node_is_null(code) || depth > 64) return false;
-    if (depth > 0 && (parse_is(code, "function_definition") || parse_is(code, "class_definition") ||
-                      parse_is(code, "lambda")))
-        return false;
-    bool assign = parse_is(code, "assignment") || parse_is(code, "augmented_assignment");
-    /* (a parent is found from the root down: looked for only where it is needed) */
-    TSNode stmt = assign && !ts_node_is_null(block) ? parse_parent(code) : (TSNode){0};
-    if (assign && !ts_node_is_null(block) && parse_is(stmt, "expression_statement") &&
-        ts_node_eq(parse_parent(stmt), block) && ts_node_start_byte(code) < before)
-        assign = false; /* args = parser.parse_args() before the test: fixed from there on */
-    TSNode left = assign ? parse_field(code, "left") : (TSNode){0};
+/* A function, class or lambda defined in code: another scope, not looked into. */
+static bool other_scope(TSNode code) {
+    return parse_is(code, "function_definition") || parse_is(code, "class_definition") ||
+           parse_is(code, "lambda");
+}
+
+/* Does an assignment to `left` (a, self.b = ...: each target) write what the condition reads? */
+static bool target_read(Interp *in, TSNode left, TSNode cond) {
     bool many = parse_is(left, "pattern_list") || parse_is(left, "tuple_pattern");
-    uint32_t nt = !assign ? 0 : many ? ts_node_named_child_count(left) : 1;
-    for (uint32_t i = 0; i < nt; i++) { /* a, self.b = ...: each target */
+    uint32_t nt = many ? ts_node_named_child_count(left) : 1;
+    for (uint32_t i = 0; i < nt; i++) {
         size_t tlen;
         const char *text = parse_text(in->src, many ? parse_named_child(left, i) : left, &tlen);
         if (reads_target(in, cond, text, tlen, 0)) return true;
     }
+    return false;
+}
+
+static bool is_assignment(TSNode code) {
+    return parse_is(code, "assignment") || parse_is(code, "augmented_assignment");
+}
+
+/* Does code assign anything the condition reads? */
+static bool writes_read(Interp *in, TSNode code, TSNode cond, int depth) {
+    if (ts_node_is_null(code) || depth > 64 || (depth > 0 && other_scope(code))) return false;
+    if (is_assignment(code) && target_read(in, parse_field(code, "left"), cond)) return true;
     uint32_t n = ts_node_named_child_count(code);
     for (uint32_t i = 0; i < n; i++)
-        if (writes_read(in, parse_named_child(code, i), cond, block, before, depth + 1))
-            return true;
+        if (writes_read(in, parse_named_child(code, i), cond, depth + 1)) return true;
     return false;
 }
 
@@ -142,7 +144,7 @@ void branch_free_memo(CondMemo *m) {
     memset(m, 0, sizeof *m);
 }
 
-/* The assignments of a scope, listed once by the walk writes_read makes: config_cond tests each
+/* The assignments of a scope, listed once by a walk as writes_read's: config_cond tests each
  * condition against the list instead of walking the scope (a module) again (5% of a run's
  * instructions went there). */
 typedef struct ScopeWrite {
@@ -155,11 +157,8 @@ typedef struct ScopeWrites {
 } ScopeWrites;
 
 static void list_writes(TSNode code, TSNode scope, ScopeWrites *out, int depth) {
-    if (ts_node_is_null(code) || depth > 64) return;
-    if (depth > 0 && (parse_is(code, "function_definition") || parse_is(code, "class_definition") ||
-                      parse_is(code, "lambda")))
-        return;
-    if (parse_is(code, "assignment") || parse_is(code, "augmented_assignment")) {
+    if (ts_node_is_null(code) || depth > 64 || (depth > 0 && other_scope(code))) return;
+    if (is_assignment(code)) {
         TSNode stmt = parse_parent(code);
         bool plain =
             parse_is(stmt, "expression_statement") && ts_node_eq(parse_parent(stmt), scope);
@@ -182,21 +181,16 @@ static const ScopeWrites *scope_writes(Interp *in, TSNode scope) {
     return &in->scope_writes.items[in->scope_writes.len - 1];
 }
 
-/* What writes_read(scope, cond, scope, before) says, from the scope's list. */
+/* Does the scope assign anything the condition reads, other than by a plain statement of its
+ * own block before byte `before` (args = parser.parse_args() before the test: fixed from there
+ * on)? From the scope's list. */
 static bool scope_writes_read(Interp *in, TSNode scope, TSNode cond, uint32_t before) {
     if (ts_node_is_null(scope)) return false;
     const ScopeWrites *sw = scope_writes(in, scope);
     for (size_t w = 0; w < sw->writes.len; w++) {
         const ScopeWrite *write = &sw->writes.items[w];
-        if (write->plain && write->start < before) continue; /* fixed from there on */
-        TSNode left = write->target;
-        bool many = parse_is(left, "pattern_list") || parse_is(left, "tuple_pattern");
-        uint32_t nt = many ? ts_node_named_child_count(left) : 1;
-        for (uint32_t i = 0; i < nt; i++) {
-            size_t tlen;
-            const char *text = parse_text(in->src, many ? parse_named_child(left, i) : left, &tlen);
-            if (reads_target(in, cond, text, tlen, 0)) return true;
-        }
+        if (!(write->plain && write->start < before) && target_read(in, write->target, cond))
+            return true;
     }
     return false;
 }
@@ -302,7 +296,7 @@ static bool arm_writes_read(Interp *in, TSNode cond, TSNode arm) {
     if (ts_node_is_null(arm)) return false;
     int32_t *known = branch_memo_slot(&in->cond_written, cond.id, arm.id);
     if (*known) return *known > 0;
-    bool writes = writes_read(in, arm, cond, (TSNode){0}, 0, 0);
+    bool writes = writes_read(in, arm, cond, 0);
     *branch_memo_slot(&in->cond_written, cond.id, arm.id) = writes ? 1 : -1;
     return writes;
 }
@@ -346,9 +340,7 @@ static bool names_only(TSNode n, int depth) {
 /* Is cond (or its negation) the condition of an if or elif in code? Functions and classes
  * defined there are other scopes, not looked into. */
 static bool tests_again(Interp *in, TSNode code, TSNode cond, int depth) {
-    if (ts_node_is_null(code) || depth > 64 || parse_is(code, "function_definition") ||
-        parse_is(code, "class_definition") || parse_is(code, "lambda"))
-        return false;
+    if (ts_node_is_null(code) || depth > 64 || other_scope(code)) return false;
     if ((parse_is(code, "if_statement") || parse_is(code, "elif_clause")) &&
         relation(in, cond, parse_field(code, "condition")))
         return true;
@@ -371,7 +363,7 @@ bool branch_tested_again(Interp *in, TSNode if_stmt, TSNode rest) {
     bool again = false, written = false;
     for (TSNode s = rest; !ts_node_is_null(s) && !written; s = ts_node_next_named_sibling(s)) {
         again |= tests_again(in, s, cond, 0);
-        written = writes_read(in, s, cond, (TSNode){0}, 0, 0);
+        written = writes_read(in, s, cond, 0);
     }
     bool split = again && !written;
     *branch_memo_slot(&in->cond_written, if_stmt.id, cond.id) = split ? 1 : -1;

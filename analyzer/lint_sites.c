@@ -31,21 +31,28 @@ static bool same_place(const DiagList *list, const Diagnostic *d) {
     return false;
 }
 
+/* An event of the call `site` that ran code of the file `path` (NULL: none). */
+static const FactEvent *ran_in(const Facts *facts, const Source *src, TSNode site,
+                               const char *path) {
+    for (size_t i = 0; i < facts->events.len; i++) {
+        const FactEvent *e = &facts->events.items[i];
+        const Source *ran = e->node.tree ? source_of(src, e->node.tree) : NULL;
+        if (ts_node_eq(e->site, site) && ran && !strcmp(ran->path, path)) return e;
+    }
+    return NULL;
+}
+
 /* The row of a `# noqa` of the callee's file covering d there (0: none): the events of the call
  * ran that file's code, so one of them holds its tree. */
 static int noqa_there(const Facts *facts, const Source *src, TSNode site, const Diagnostic *d) {
-    for (size_t j = 0; j < facts->events.len; j++) {
-        const FactEvent *e = &facts->events.items[j];
-        const Source *there = e->node.tree ? source_of(src, e->node.tree) : NULL;
-        if (!ts_node_eq(e->site, site) || !there || strcmp(there->path, d->filename)) continue;
-        Parsed p = {.root = ts_tree_root_node(e->node.tree), .src = there};
-        NoqaList noqa;
-        suppress_collect(&noqa, &p);
-        int row = suppress_covering_row(&noqa, d->code, d->row);
-        suppress_free(&noqa);
-        return row;
-    }
-    return 0;
+    const FactEvent *e = ran_in(facts, src, site, d->filename);
+    if (!e) return 0;
+    Parsed p = {.root = ts_tree_root_node(e->node.tree), .src = source_of(src, e->node.tree)};
+    NoqaList noqa;
+    suppress_collect(&noqa, &p);
+    int row = suppress_covering_row(&noqa, d->code, d->row);
+    suppress_free(&noqa);
+    return row;
 }
 
 /* The findings of the events of each call of this file into other files' code. */
@@ -54,16 +61,6 @@ typedef struct SiteFindings {
     DiagList found;
 } SiteFindings;
 typedef Array(SiteFindings) SiteFindingsList;
-
-/* Did the call `other` run code of the file `path`? */
-static bool ran_in(const Facts *facts, const Source *src, TSNode other, const char *path) {
-    for (size_t i = 0; i < facts->events.len; i++) {
-        const FactEvent *e = &facts->events.items[i];
-        const Source *ran = e->node.tree ? source_of(src, e->node.tree) : NULL;
-        if (ts_node_eq(e->site, other) && ran && !strcmp(ran->path, path)) return true;
-    }
-    return false;
-}
 
 /* Does this file call the function of `site` at another call whose values do not make d (the
  * same rule at the same place of the callee)? Then the callee is shared code that other values

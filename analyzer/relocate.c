@@ -156,16 +156,11 @@ static bool forget_code(Diagnostic *d, const char *code) {
 
 static void relocate(DiagList *diags, const PathList *files, const bool (*enabled)[64]) {
     bool *drop = util_xcalloc(diags->len, 1);
-    long *file_of = util_xcalloc(diags->len, sizeof *file_of);
-    for (size_t i = 0; i < diags->len; i++) {
-        const Diagnostic *d = &diags->items[i];
-        file_of[i] = d->there && !d->there->moved ? run_file_of(files, d->there->filename) : -1;
-    }
     Array(UsedCode) used = {0};
     for (size_t i = 0; i < diags->len; i++) {
         Diagnostic *d = &diags->items[i];
         if (!d->there || d->there->moved) continue;
-        long f = file_of[i];
+        long f = run_file_of(files, d->there->filename);
         /* the callee's `# noqa` covers it wherever it is reported: the same findings whichever
          * files the run is given */
         if (d->there->noqa_row) {
@@ -194,7 +189,6 @@ static void relocate(DiagList *diags, const PathList *files, const bool (*enable
     }
     diags->len = keep;
     array_free(&used);
-    free(file_of);
     free(drop);
 }
 
