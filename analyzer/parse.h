@@ -35,7 +35,7 @@ bool parse_first_error(const Parsed *p, size_t *byte);
 /* (the first letters compared inline: most tests are of another type, and strcmp was 3% of a
  * run's instructions) */
 static inline bool parse_is(TSNode n, const char *type) {
-    if (ts_node_is_null(n)) return false;
+    if (!n.id) return false; /* ts_node_is_null, without a call into the library */
     const char *t = ts_node_type(n);
     return t[0] == type[0] && strcmp(t, type) == 0;
 }

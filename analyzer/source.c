@@ -89,9 +89,11 @@ void source_free(Source *src) {
 }
 
 const Source *source_of(const Source *src, const void *tree) {
-    if (!src->peers || tree == src->peers->home) return src;
-    for (size_t i = 0; i < src->peers->len; i++)
-        if (src->peers->trees[i] == tree) return src->peers->srcs[i];
+    SourcePeers *p = src->peers;
+    if (!p || tree == p->home) return src;
+    if (p->last < p->len && p->trees[p->last] == tree) return p->srcs[p->last];
+    for (size_t i = 0; i < p->len; i++)
+        if (p->trees[i] == tree) return p->srcs[p->last = i];
     return src;
 }
 

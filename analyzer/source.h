@@ -16,6 +16,7 @@ typedef struct SourcePeers {
     const void **trees;
     const Source **srcs;
     size_t len, cap;
+    size_t last; /* the index source_of found last: a function's nodes are read in a row */
 } SourcePeers;
 
 struct Source {
