@@ -188,28 +188,31 @@ static TSFieldId field_id(const char *field) {
  * on every call of a function, and tree-sitter walks the node's children for each (fields: 11%
  * of a run's instructions). Per thread, one slot per key; a slot written before a tree was
  * freed anywhere is stale. */
-enum { CHILD_FOUND = 1 << 13 };
+enum { CHILD_FOUND = 1 << 15 };
 typedef enum { FOUND_FIELD, FOUND_NAMED, FOUND_PARENT } FoundKind;
+/* 48 bytes: the node's tree is not kept (no two live trees share a node's address; the child is
+ * in the node's tree), so that more slots fit in the memory (a run's peak RSS is bounded). */
 typedef struct ChildFound {
     const void *id;
-    const TSTree *tree;
-    unsigned freed; /* trees_freed when written */
-    FoundKind kind;
-    uintptr_t arg; /* the field's name, or the named child's index */
-    TSNode child;
+    uintptr_t asked;  /* the field's name or the named child's index, times 4, plus the kind */
+    unsigned freed;   /* trees_freed when written */
+    uint32_t context[4];
+    const void *child; /* its id (NULL: none) */
 } ChildFound;
 static _Thread_local ChildFound *child_found; /* CHILD_FOUND slots (util_thread_table) */
 
-static ChildFound *found_slot(TSNode n, FoundKind kind, uintptr_t arg) {
+static ChildFound *found_slot(TSNode n, uintptr_t asked) {
     ChildFound *table =
         child_found ? child_found
                     : util_thread_table((void **)&child_found, CHILD_FOUND * sizeof *child_found);
-    uintptr_t h = ((uintptr_t)n.id ^ (arg * 4 + kind)) * 0x9E3779B97F4A7C15ull;
+    uintptr_t h = ((uintptr_t)n.id ^ asked) * 0x9E3779B97F4A7C15ull;
     return &table[(size_t)(h >> 40) & (CHILD_FOUND - 1)];
 }
 
-static void remember(TSNode n, FoundKind kind, uintptr_t arg, unsigned freed, TSNode child) {
-    *found_slot(n, kind, arg) = (ChildFound){n.id, n.tree, freed, kind, arg, child};
+static void remember(TSNode n, uintptr_t asked, unsigned freed, TSNode child) {
+    ChildFound *slot = found_slot(n, asked);
+    *slot = (ChildFound){n.id, asked, freed, {0}, child.id};
+    memcpy(slot->context, child.context, sizeof slot->context);
 }
 
 /* ts_node_parent walks down from the root; each node on the way is the parent of the next, so
@@ -220,7 +223,7 @@ static TSNode parent_walk(TSNode n, unsigned freed) {
     for (;;) {
         TSNode next = ts_node_child_with_descendant(node, n);
         if (next.id == n.id || ts_node_is_null(next)) return node;
-        remember(next, FOUND_PARENT, 0, freed, node);
+        remember(next, FOUND_PARENT, freed, node);
         node = next;
     }
 }
@@ -233,15 +236,18 @@ static TSNode field_find(TSNode n, const char *field) {
 }
 
 static TSNode child_of(TSNode n, FoundKind kind, uintptr_t arg) {
-    ChildFound *slot = found_slot(n, kind, arg);
+    uintptr_t asked = arg * 4 + kind;
+    ChildFound *slot = found_slot(n, asked);
     unsigned freed = atomic_load(&trees_freed);
-    if (slot->id == n.id && slot->tree == n.tree && slot->kind == kind && slot->arg == arg &&
-        slot->freed == freed)
-        return slot->child;
+    if (slot->id == n.id && slot->asked == asked && slot->freed == freed) {
+        TSNode child = {{0}, slot->child, slot->child ? n.tree : NULL};
+        memcpy(child.context, slot->context, sizeof child.context);
+        return child;
+    }
     TSNode child = kind == FOUND_PARENT  ? parent_walk(n, freed)
                    : kind == FOUND_NAMED ? ts_node_named_child(n, (uint32_t)arg)
                                          : field_find(n, (const char *)arg);
-    remember(n, kind, arg, freed, child);
+    remember(n, asked, freed, child);
     return child;
 }
 
