@@ -207,6 +207,10 @@ Fact builtins_apply(Interp *in, const Applied *s) {
         if (pairs.obj != FO_TUPLE || !pairs.records || pairs.nelems != 2) return fact_unknown();
         return svc_list_of(in, pairs.elems[1], node);
     }
+    case OP_ITEMS: { /* {t: lp for ...}.items(): pairs of a key nothing is known of and a value */
+        Fact e[2] = {fact_unknown(), iter_element(in, s->recv)};
+        return iter_of(in, e, 2, node);
+    }
     case OP_ZIP: {
         Fact e[MAX_ARGS];
         uint32_t counter = align_node_pos(node, 'C').sym;
