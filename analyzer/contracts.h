@@ -157,6 +157,7 @@ typedef enum {
     OP_TRAIN_STATE,  /* flax TrainState.create(apply_fn=..., ...): a state whose apply_fn runs
                         the module, a model known by that use only */
     OP_ELEMENT,      /* d.get(k): one of the values of a dict known by its values */
+    OP_ITEMS,        /* d.items() of a dict known by its values: (key, value) pairs */
     OP_BACKWARD,     /* loss.backward(): a gradient taken; the sum taken for it is no score. It
                         only observes the receiver (facts_call.c), the call goes on */
     OP_JOIN_TEXT,    /* "...".format(a, b), " ".join(parts): text built from several parts */
@@ -221,7 +222,7 @@ typedef enum {
     X(LAYER_ADD)                                                                                   \
     X(DISTRIBUTION)                                                                                \
     X(TOKENIZER) X(MODEL) X(LOAD_BARE_LM) X(LEN) X(RANGE) X(ENUMERATE) X(ZIP) X(LIST) X(DICT)     \
-        X(SORTED)                                                                                  \
+        X(ITEMS) X(SORTED)                                                                                  \
         X(RANK_METRIC) X(WRAP_MODEL) X(TRAIN_STATE)
 /* xfer_apply's own cases (facts_call_op.c): what the receiver holds */
 #define OPS_RECEIVER(X)                                                                            \

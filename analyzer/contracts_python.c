@@ -31,6 +31,7 @@ const Contract contracts_python[] = {
      * them, d.values() the same values */
     {"get", 0, FORM_VALUES, OP_ELEMENT, -1, -1},
     {"values", 0, FORM_VALUES, OP_RETURNS_SELF, -1, -1},
+    {"items", 0, FORM_VALUES, OP_ITEMS, -1, -1},
     /* loss.backward(), whatever the receiver is known as (torch's Tensor.backward; an engine's
      * backward(loss) is let through the same way): the sum taken for a gradient is no score */
     {"backward", 0, FORM_ANY_RECV, OP_BACKWARD, -1, -1},

@@ -305,6 +305,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
             fact_set_axes(&f, 2, (AxisKind[]){AX_BATCH, AX_VOCAB});
             f.pooled = false;
         }
+        uses_normalised_argmaxed(in, target, &f); /* p = softmax(that, 0); p.argmax(-1) */
         /* Nothing known of the value: the name it is stored under is the only evidence. */
         if (fact_knows_nothing(&f) && !parse_is(target, "subscript")) {
             Fact named = uses_evidence(in, target, &f); /* normalised where it is used */

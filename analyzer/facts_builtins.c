@@ -80,9 +80,14 @@ static Fact sequential_last(const Applied *s) {
         last = fact_object(FO_CALLABLE, 0, s->node);
         last.op = OP_NONE;
     }
-    if (a->npos == 1 && last.obj == FO_TUPLE && !last.records && last.nelems > 0)
+    /* nn.Sequential(*body, nn.Softmax(-1)): the modules a list splat adds come first; a last
+     * argument *layers is that list's last module */
+    bool splat_last = a->npos && parse_is(a->pos[a->npos - 1], "list_splat");
+    if ((a->npos == 1 || splat_last) && last.obj == FO_TUPLE && !last.records && last.nelems > 0)
         last = last.elems[last.nelems - 1];
-    if (last.obj != FO_CALLABLE || a->splatted) return fact_unknown();
+    else if (splat_last)
+        return fact_unknown();
+    if (last.obj != FO_CALLABLE || a->has_splat || a->overflow) return fact_unknown();
     last.batch_first = keras;
     return last;
 }
@@ -129,6 +134,16 @@ Fact builtins_apply(Interp *in, const Applied *s) {
     switch ((Op)t->op) {
     case OP_PARTIAL: { /* functools.partial(F.nll_loss, reduction="sum"): F.nll_loss itself */
         Fact f = a->npos ? a->posf[0] : fact_unknown();
+        /* partial(F.softmax, dim=0): a normaliser over that dim, as nn.Softmax(dim=0) is */
+        const Contract *row = f.obj == FO_MODULE && f.qual ? contracts_func(f.qual) : NULL;
+        int dim = row && contracts_normalises(row->op) && a->npos == 1 ? args_dim(in, a, -1)
+                                                                        : FACT_NO_DIM;
+        if (dim != FACT_NO_DIM) {
+            Fact c = fact_object(FO_CALLABLE, 0, node);
+            c.op = row->op == OP_SOFTMAX ? OP_SOFTMAX_CLASS : OP_LOG_SOFTMAX_CLASS;
+            c.op_dim = (int8_t)dim;
+            return c;
+        }
         bool callable = f.obj == FO_MODULE || f.obj == FO_CALLABLE || f.obj == FO_FUNC;
         return callable ? f : fact_unknown();
     }
@@ -206,6 +221,10 @@ Fact builtins_apply(Interp *in, const Applied *s) {
         Fact pairs = a->npos == 1 && !a->splatted ? a->posf[0] : fact_unknown();
         if (pairs.obj != FO_TUPLE || !pairs.records || pairs.nelems != 2) return fact_unknown();
         return svc_list_of(in, pairs.elems[1], node);
+    }
+    case OP_ITEMS: { /* {t: lp for ...}.items(): pairs of a key nothing is known of and a value */
+        Fact e[2] = {fact_unknown(), iter_element(in, s->recv)};
+        return iter_of(in, e, 2, node);
     }
     case OP_ZIP: {
         Fact e[MAX_ARGS];

@@ -162,8 +162,11 @@ static Fact call_overrides(Interp *in, TSNode call, Fact obj, const char *method
 static Fact call_instance(Interp *in, TSNode call, Fact obj, const char *method, size_t len,
                           const Args *a) {
     TSNode m = interp_find_method(in, obj.def, method, len);
-    if (ts_node_is_null(m) && contracts_method(FORM_CALLED, method, len)) /* Python's protocol */
+    if (ts_node_is_null(m) && contracts_method(FORM_CALLED, method, len)) { /* Python's protocol */
         m = interp_find_method(in, obj.def, "__call__", 8);
+        /* a keras Layer or Model of the file: the __call__ it inherits runs its call */
+        if (ts_node_is_null(m)) m = interp_find_method(in, obj.def, "call", 4);
+    }
     if (ts_node_is_null(m)) return fact_unknown();
     if (types_is_abstract(in, m)) return call_overrides(in, call, obj, method, len, a);
     TSNode fwd = types_forwarded(in, m); /* generate(self, *a, **kw): self.lm.generate(...) */

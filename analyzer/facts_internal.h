@@ -479,6 +479,9 @@ bool uses_argmax_last(Interp *in, TSNode target);
  * unknown rank: the picks say it is [rows, classes]; a normaliser given axis 0 ran over the
  * rows, and is told again with that layout (an EV_NORMALIZE at its call). */
 void uses_rows_picked(Interp *in, const Fact *probs);
+/* The same when probs (bound to target) normalised a sequence head's output of unknown layout
+ * and the scope argmaxes target over its last axis: a class per row, so [rows, classes]. */
+void uses_normalised_argmaxed(Interp *in, TSNode target, const Fact *probs);
 void uses_free(Interp *in);
 
 /* ---- facts_paths.c: feasible paths ---- */

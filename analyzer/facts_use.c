@@ -191,14 +191,18 @@ bool uses_argmax_last(Interp *in, TSNode target) {
     return s && listed(in, &s->argmaxed, target);
 }
 
-void uses_rows_picked(Interp *in, const Fact *probs) {
+/* probs made by normalising values of unknown rank over a dim given (e->delta) turn out to be
+ * [rows, classes]: normalised over axis 0 (or -2), that was the rows. pooled: only when what
+ * was normalised is a head's output over whole sequences (one row per sequence; the probs'
+ * own layout may have been guessed from the dim). */
+static void normalised_rows(Interp *in, const Fact *probs, bool pooled) {
     if ((probs->kinds != FK_LOGPROB && probs->kinds != FK_PROB) || probs->obj != FO_NONE ||
-        probs->ndim >= 0 || (probs->flags & (FF_SELECTED | FF_AGGREGATED)))
+        (!pooled && probs->ndim >= 0) || (probs->flags & (FF_SELECTED | FF_AGGREGATED)))
         return;
     for (size_t i = 0; i < in->facts->events.len; i++) {
         const FactEvent *e = &in->facts->events.items[i];
         if (e->kind != EV_NORMALIZE || e->axis != AX_UNK || e->in.ndim >= 0 ||
-            !ts_node_eq(e->node, probs->origin))
+            !ts_node_eq(e->node, probs->origin) || (pooled && !e->in.pooled))
             continue;
         if (e->delta != 0 && e->delta != -2) return; /* over the classes (1, -1): right */
         Fact x = e->in;
@@ -206,6 +210,14 @@ void uses_rows_picked(Interp *in, const Fact *probs) {
         svc_emit(in, EV_NORMALIZE, e->op, e->node, x, fact_unknown(), AX_BATCH);
         return;
     }
+}
+
+void uses_rows_picked(Interp *in, const Fact *probs) {
+    normalised_rows(in, probs, false);
+}
+
+void uses_normalised_argmaxed(Interp *in, TSNode target, const Fact *probs) {
+    if (probs->kinds && uses_argmax_last(in, target)) normalised_rows(in, probs, true);
 }
 
 void uses_free(Interp *in) {

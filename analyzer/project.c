@@ -885,11 +885,14 @@ static void bind_name(Interp *in, const char *name, size_t len, Fact f) {
 }
 
 /* Binds the name (an identifier or a dotted name's first part) to what the project says it
- * holds: objects of code and integer constants; any other value keeps the binding imports
- * always gave it (its own name is the evidence there, as here). */
+ * holds: objects of code (a library's function or module object the module bound, as
+ * `choice_loss = partial(F.cross_entropy, ...)` or `loss_fn = nn.CrossEntropyLoss()`) and
+ * integer constants; any other value keeps the binding imports always gave it (its own name
+ * is the evidence there, as here). */
 static void bind_import(Interp *in, TSNode name, Fact f) {
     bool code = f.obj == FO_FUNC || f.obj == FO_CLASS || f.obj == FO_INSTANCE ||
-                project_is_module(&f) || (f.obj == FO_NONE && (f.flags & FF_CONST));
+                f.obj == FO_MODULE || f.obj == FO_CALLABLE ||
+                (f.obj == FO_NONE && (f.flags & FF_CONST));
     size_t len;
     const char *text = parse_text(in->src, name, &len);
     len = strcspn(text, ". \t\\") < len ? strcspn(text, ". \t\\") : len;
