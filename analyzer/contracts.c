@@ -270,6 +270,7 @@ const char *contracts_op_name(unsigned op) {
         N(ONNX_RUN),
         N(TRAIN_STATE),
         N(ELEMENT),
+        N(ITEMS),
         N(BACKWARD),
         N(JOIN_TEXT),
 #undef N

@@ -107,6 +107,23 @@ static Fact layer_added(Interp *in, const Applied *s) {
     return fact_unknown();
 }
 
+/* functools.partial(F.nll_loss, reduction="sum"): F.nll_loss itself; partial(F.softmax, dim=0):
+ * a normaliser over that dim, as nn.Softmax(dim=0) is. */
+static Fact partial_of(Interp *in, const Args *a, TSNode node) {
+    Fact f = a->npos ? a->posf[0] : fact_unknown();
+    const Contract *row = f.obj == FO_MODULE && f.qual ? contracts_func(f.qual) : NULL;
+    int dim = row && contracts_normalises(row->op) && a->npos == 1 ? args_dim(in, a, -1)
+                                                                    : FACT_NO_DIM;
+    if (dim != FACT_NO_DIM) {
+        Fact c = fact_object(FO_CALLABLE, 0, node);
+        c.op = row->op == OP_SOFTMAX ? OP_SOFTMAX_CLASS : OP_LOG_SOFTMAX_CLASS;
+        c.op_dim = (int8_t)dim;
+        return c;
+    }
+    bool callable = f.obj == FO_MODULE || f.obj == FO_CALLABLE || f.obj == FO_FUNC;
+    return callable ? f : fact_unknown();
+}
+
 /* Builtins, tokenizers, models: calls that are not tensor arithmetic. */
 /* dict(k=v, ...) (or GenerationConfig(k=v, ...), a settings object read as such): its values
  * by key, as a dict literal's; of plain numbers only, unknown (eval_dict). */
@@ -132,21 +149,8 @@ Fact builtins_apply(Interp *in, const Applied *s) {
     const Args *a = s->a;
     in->call_transfer = true;
     switch ((Op)t->op) {
-    case OP_PARTIAL: { /* functools.partial(F.nll_loss, reduction="sum"): F.nll_loss itself */
-        Fact f = a->npos ? a->posf[0] : fact_unknown();
-        /* partial(F.softmax, dim=0): a normaliser over that dim, as nn.Softmax(dim=0) is */
-        const Contract *row = f.obj == FO_MODULE && f.qual ? contracts_func(f.qual) : NULL;
-        int dim = row && contracts_normalises(row->op) && a->npos == 1 ? args_dim(in, a, -1)
-                                                                        : FACT_NO_DIM;
-        if (dim != FACT_NO_DIM) {
-            Fact c = fact_object(FO_CALLABLE, 0, node);
-            c.op = row->op == OP_SOFTMAX ? OP_SOFTMAX_CLASS : OP_LOG_SOFTMAX_CLASS;
-            c.op_dim = (int8_t)dim;
-            return c;
-        }
-        bool callable = f.obj == FO_MODULE || f.obj == FO_CALLABLE || f.obj == FO_FUNC;
-        return callable ? f : fact_unknown();
-    }
+    case OP_PARTIAL:
+        return partial_of(in, a, node);
     case OP_SEQUENTIAL:
         return sequential_last(s);
     case OP_KERAS_MODEL:

@@ -74,7 +74,7 @@ static bool form_applies(unsigned form, unsigned op) {
     case FORM_UNKNOWN_FN: /* a function nothing is known of, called: flax's apply_fn */
         return op == OP_FLAX_APPLY;
     case FORM_VALUES: /* a dict known by its values */
-        return op == OP_ELEMENT || op == OP_RETURNS_SELF;
+        return op == OP_ELEMENT || op == OP_RETURNS_SELF || op == OP_ITEMS;
     case FORM_CALLED: /* the method an object of the file's class is called by */
         return op == OP_MODEL_CALL;
     case FORM_STRING: /* a string literal's methods */
