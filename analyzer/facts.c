@@ -1086,6 +1086,7 @@ static void exec_stmt(Interp *in, TSNode s) {
         uint32_t n = ts_node_named_child_count(s); /* their expressions may score or log */
         for (uint32_t i = 0; i < n; i++)
             interp_eval(in, parse_named_child(s, i));
+        if (syms_kind(s) == SYM_ASSERT_STATEMENT) uses_rank_asserted(in, s);
         break;
     }
     default:

@@ -106,7 +106,7 @@ static Fact normalize(Interp *in, TSNode node, Fact x, int dim, bool log) {
         svc_emit(in, EV_NORMALIZE, log ? NORM_LOG_SOFTMAX : NORM_SOFTMAX, node, x, fact_unknown(),
                  axis);
         /* the dim, for a layout the uses of the result teach later (facts_use.c) */
-        if (in->last_event && x.ndim < 0 && axis == AX_UNK)
+        if (in->last_event && axis == AX_UNK)
             in->facts->events.items[in->last_event - 1].delta = dim;
     }
     Fact r = x;

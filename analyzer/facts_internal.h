@@ -479,9 +479,11 @@ bool uses_argmax_last(Interp *in, TSNode target);
  * unknown rank: the picks say it is [rows, classes]; a normaliser given axis 0 ran over the
  * rows, and is told again with that layout (an EV_NORMALIZE at its call). */
 void uses_rows_picked(Interp *in, const Fact *probs);
-/* The same when probs (bound to target) normalised a sequence head's output of unknown layout
- * and the scope argmaxes target over its last axis: a class per row, so [rows, classes]. */
+/* The same when the scope argmaxes target (bound to probs) over its last axis, and what was
+ * normalised had rows: a sequence head's output of unknown layout, or values of rank 2. */
 void uses_normalised_argmaxed(Interp *in, TSNode target, const Fact *probs);
+/* assert x.ndim == 2 (x.dim(), len(x.shape)): x, of a kind known but no rank, has that rank. */
+void uses_rank_asserted(Interp *in, TSNode assert_stmt);
 void uses_free(Interp *in);
 
 /* ---- facts_paths.c: feasible paths ---- */

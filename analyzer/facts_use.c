@@ -9,6 +9,7 @@
  * first time a value nothing is known of is bound in it; the names normalised there are kept
  * per scope for the rest of the file's analysis. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "facts_svc.h"
 
@@ -191,19 +192,22 @@ bool uses_argmax_last(Interp *in, TSNode target) {
     return s && listed(in, &s->argmaxed, target);
 }
 
-/* probs made by normalising values of unknown rank over a dim given (e->delta) turn out to be
- * [rows, classes]: normalised over axis 0 (or -2), that was the rows. pooled: only when what
- * was normalised is a head's output over whole sequences (one row per sequence; the probs'
- * own layout may have been guessed from the dim). */
-static void normalised_rows(Interp *in, const Fact *probs, bool pooled) {
+/* probs made by normalising values of unknown layout over a dim given (e->delta) turn out to
+ * be [rows, classes]: normalised over axis 0 (or -2), that was the rows. argmaxed: the code
+ * reads a class per row off probs (argmax over the last axis), which says so only when the
+ * values had rows: a sequence head's output (one row per sequence) or values of rank 2 (an
+ * assert said so); else the picks probs[rows, ids] said it, of values of unknown rank. */
+static void normalised_rows(Interp *in, const Fact *probs, bool argmaxed) {
     if ((probs->kinds != FK_LOGPROB && probs->kinds != FK_PROB) || probs->obj != FO_NONE ||
-        (!pooled && probs->ndim >= 0) || (probs->flags & (FF_SELECTED | FF_AGGREGATED)))
+        (!argmaxed && probs->ndim >= 0) || (probs->flags & (FF_SELECTED | FF_AGGREGATED)))
         return;
     for (size_t i = 0; i < in->facts->events.len; i++) {
         const FactEvent *e = &in->facts->events.items[i];
-        if (e->kind != EV_NORMALIZE || e->axis != AX_UNK || e->in.ndim >= 0 ||
-            !ts_node_eq(e->node, probs->origin) || (pooled && !e->in.pooled))
+        if (e->kind != EV_NORMALIZE || e->axis != AX_UNK || !ts_node_eq(e->node, probs->origin))
             continue;
+        bool rows = argmaxed ? (e->in.pooled && e->in.ndim < 0) || e->in.ndim == 2
+                             : e->in.ndim < 0;
+        if (!rows) continue;
         if (e->delta != 0 && e->delta != -2) return; /* over the classes (1, -1): right */
         Fact x = e->in;
         fact_set_axes(&x, 2, (AxisKind[]){AX_BATCH, AX_VOCAB});
@@ -218,6 +222,39 @@ void uses_rows_picked(Interp *in, const Fact *probs) {
 
 void uses_normalised_argmaxed(Interp *in, TSNode target, const Fact *probs) {
     if (probs->kinds && uses_argmax_last(in, target)) normalised_rows(in, probs, true);
+}
+
+/* assert x.ndim == k, x.dim() == k, len(x.shape) == k: x has rank k, its axes unknown but
+ * the last (a kind it was known to have stays). */
+void uses_rank_asserted(Interp *in, TSNode assert_stmt) {
+    TSNode cond = parse_named_child(assert_stmt, 0);
+    if (!parse_is(cond, "comparison_operator") || ts_node_named_child_count(cond) != 2) return;
+    TSNode lhs = parse_unparen(parse_named_child(cond, 0));
+    long k;
+    if (!svc_int_literal(in, parse_named_child(cond, 1), &k) || k < 1 || k > FACT_MAX_DIMS)
+        return;
+    size_t oplen;
+    const char *op = parse_text(in->src, ts_node_child(cond, 1), &oplen);
+    if (oplen != 2 || memcmp(op, "==", 2)) return;
+    TSNode x = {0};
+    if (parse_is(lhs, "attribute") && svc_text_eq(in, parse_field(lhs, "attribute"), "ndim"))
+        x = parse_field(lhs, "object");
+    else if (parse_is(lhs, "call")) {
+        TSNode fn = parse_field(lhs, "function");
+        TSNode arg = parse_named_child(parse_field(lhs, "arguments"), 0);
+        if (parse_is(fn, "attribute") && svc_text_eq(in, parse_field(fn, "attribute"), "dim"))
+            x = parse_field(fn, "object");
+        else if (svc_text_eq(in, fn, "len") && parse_is(arg, "attribute") &&
+                 svc_text_eq(in, parse_field(arg, "attribute"), "shape"))
+            x = parse_field(arg, "object");
+    }
+    if (!parse_is(x, "identifier") && !parse_is(x, "attribute")) return;
+    Fact f = svc_eval(in, x);
+    if (f.ndim >= 0 || f.obj != FO_NONE || !f.kinds) return;
+    AxisKind axes[FACT_MAX_DIMS] = {0};
+    axes[k - 1] = (AxisKind)f.ax_last;
+    fact_set_axes(&f, (int)k, axes);
+    svc_bind(in, x, f);
 }
 
 void uses_free(Interp *in) {
