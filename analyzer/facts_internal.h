@@ -521,6 +521,9 @@ Fact funcs_closure(Interp *in, TSNode def);
 /* Binds into a call's env of def the names it reads from its enclosing function: as they are
  * now when that function calls it, else as closure (the value called, or NULL) captured them. */
 void funcs_bind_captured(Interp *in, Env *env, TSNode def, const Fact *closure);
+/* obj.method as a value: the method, bound to obj (its self when called); and that object. */
+Fact funcs_bound_method(Interp *in, TSNode def, Fact obj);
+const Fact *funcs_bound_self(const Fact *f);
 void funcs_free(Interp *in);
 
 /* ---- what calls, attributes and iteration do (facts_call.c, facts_attr.c, facts_hf.c,
