@@ -438,7 +438,7 @@ bool interp_item_container(Interp *in, TSNode target, TSNode *container, Fact *f
     *container = parse_field(target, "value");
     if (!parse_is(*container, "identifier") && !parse_is(*container, "attribute")) return false;
     bool found;
-    *fact = interp_lookup_key(in, *container, &found);
+    *fact = regions_held(in, *container, &found); /* buf.tokens[...]: an object's field too */
     return found;
 }
 

@@ -712,6 +712,9 @@ void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r);
 /* buf[...] = v (held: v's fact) before a loop: which positions now hold something else than
  * the fill; rows of prompt + continuation copied in make the buffer's rows joined too. */
 void regions_assigned(Interp *in, TSNode target, TSNode container, const Fact *held);
+/* What an item store's or read's container holds: a name's value (`buf`, `self.buf`), or the
+ * field of an object a name holds (buf.tokens of Rollout(tokens=...)); *found: either is. */
+Fact regions_held(Interp *in, TSNode container, bool *found);
 /* buf.at[idx].set(v), jax's store that returns the updated array: the subscript buf.at[idx]
  * and v; false for any other expression. */
 bool regions_functional_store(Interp *in, TSNode expr, TSNode *at_sub, TSNode *value);
