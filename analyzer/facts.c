@@ -311,6 +311,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
             if (fact_knows_nothing(&named)) named = named_value(name_evidence(in, target), &f);
             if (!fact_knows_nothing(&named)) { /* else where it was made stays */
                 rows_carry(&named, &f);
+                named.batch_first = f.batch_first && named.ndim < 0; /* a session's batch */
                 f = named;
             }
         } else if (!f.kinds && f.obj == FO_NONE && !f.bottom && !(f.flags & FF_OPAQUE) &&

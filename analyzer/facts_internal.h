@@ -479,6 +479,9 @@ bool uses_argmax_last(Interp *in, TSNode target);
  * unknown rank: the picks say it is [rows, classes]; a normaliser given axis 0 ran over the
  * rows, and is told again with that layout (an EV_NORMALIZE at its call). */
 void uses_rows_picked(Interp *in, const Fact *probs);
+/* top = probs.argmax(-1), top then walked element by element, of a softmax over axis 0 of a
+ * model's batch of unknown rank: [rows, ..., classes], the softmax over the rows (told again). */
+void uses_rows_argmaxed(Interp *in, TSNode call, const Fact *probs);
 void uses_free(Interp *in);
 
 /* ---- facts_paths.c: feasible paths ---- */
