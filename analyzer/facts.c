@@ -312,6 +312,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
             if (fact_knows_nothing(&named)) named = named_value(name_evidence(in, target), &f);
             if (!fact_knows_nothing(&named)) { /* else where it was made stays */
                 rows_carry(&named, &f);
+                named.batch_first = f.batch_first && named.ndim < 0; /* a session's batch */
                 f = named;
             }
         } else if (!f.kinds && f.obj == FO_NONE && !f.bottom && !(f.flags & FF_OPAQUE) &&
@@ -356,16 +357,17 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
                 bind_name(in, bname, blen, b);
             }
         }
-        /* self.model = ..., self.norm = nn.Softmax(dim=-1), self.dim = 1: the object or
-         * integer the class's other methods see (objects known from data flow only; tensors
-         * stay in their method). Integers set twice keep only a value both agree on. A loader
-         * of records (DataLoader(ds, collate_fn=...)) is such an object too: iterating it in
-         * another method gives the batches its collator makes. */
+        /* self.model = ..., self.norm = nn.Softmax(dim=-1), self.dim = 1, self.fwd =
+         * jax.jit(self.forward): the object, function or integer the class's other methods
+         * see (objects known from data flow only; tensors stay in their method). Integers set
+         * twice keep only a value both agree on. A loader of records (DataLoader(ds,
+         * collate_fn=...)) is such an object too: iterating it in another method gives the
+         * batches its collator makes. */
         bool is_const = f.obj == FO_NONE && (f.flags & FF_CONST);
         bool loader = f.records && (f.obj == FO_DICT || f.obj == FO_ENCODING);
         if (in->frame != in->module && parse_is(target, "attribute") && !(f.flags & FF_WEAK) &&
             (f.obj == FO_MODEL || f.obj == FO_CALLABLE || f.obj == FO_TOKENIZER ||
-             f.obj == FO_INSTANCE || is_const || loader) &&
+             f.obj == FO_INSTANCE || f.obj == FO_FUNC || is_const || loader) &&
             interp_text_eq(in, parse_field(target, "object"), "self")) {
             Binding *b = env_find(in, &in->module->env, name, len);
             env_set(in, &in->module->env, name, len,
@@ -438,7 +440,7 @@ bool interp_item_container(Interp *in, TSNode target, TSNode *container, Fact *f
     *container = parse_field(target, "value");
     if (!parse_is(*container, "identifier") && !parse_is(*container, "attribute")) return false;
     bool found;
-    *fact = interp_lookup_key(in, *container, &found);
+    *fact = regions_held(in, *container, &found); /* buf.tokens[...]: an object's field too */
     return found;
 }
 

@@ -101,7 +101,10 @@ Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op)
 static Fact normalize(Interp *in, TSNode node, Fact x, int dim, bool log) {
     if (dim == FACT_NO_DIM) dim = -1; /* torch's implicit dim and jax/scipy default: last */
     AxisKind axis = fact_axis(&x, dim);
-    if (x.kinds & (FK_SCORES | FK_NUM)) {
+    /* a model's batch of unknown kind and rank: scores by this use, whose layout the uses of
+     * the result may teach (facts_use.c) */
+    bool open_batch = !x.kinds && x.obj == FO_NONE && x.batch_first && x.ndim < 0;
+    if ((x.kinds & (FK_SCORES | FK_NUM)) || open_batch) {
         in->last_event = 0;
         svc_emit(in, EV_NORMALIZE, log ? NORM_LOG_SOFTMAX : NORM_SOFTMAX, node, x, fact_unknown(),
                  axis);
@@ -110,7 +113,7 @@ static Fact normalize(Interp *in, TSNode node, Fact x, int dim, bool log) {
             in->facts->events.items[in->last_event - 1].delta = dim;
     }
     Fact r = x;
-    if (!x.kinds && x.obj == FO_NONE) r = fact_of(0, 0, node);
+    if (!x.kinds && x.obj == FO_NONE) r = fact_of(0, 0, node), r.batch_first = x.batch_first;
     r.kinds = log ? FK_LOGPROB : FK_PROB;
     r.flags = (x.flags & ~(FF_SOFTMAX | FF_EXP | FF_WEAK | FF_STABLE)) | (log ? 0 : FF_SOFTMAX);
     r.origin = node;
@@ -813,6 +816,7 @@ static Fact array_reductions(Interp *in, TSNode node, const Contract *t, Fact x,
     }
     case OP_ARGMAX: {
         bool vocab = dim != FACT_NO_DIM && fact_axis(&x, dim) == AX_VOCAB;
+        if (dim == -1) uses_rows_argmaxed(in, node, &x); /* facts_use.c */
         if (!vocab && (x.kinds & (FK_SCORES | FK_LOSS | FK_NUM)))
             svc_emit(in, EV_RANK, 0, node, x, fact_unknown(), AX_UNK);
         Fact r = fact_of(vocab ? FK_IDS : FK_INDEX, 0, node);
@@ -1219,7 +1223,8 @@ Fact array_apply(Interp *in, const Applied *s, ArrayTransfer which) {
     /* a recurrent layer's layout: kept by what keeps every axis, and by the reshapes that
      * say so */
     if (s->row->op != OP_PASS && s->row->op != OP_RESHAPE) r.recurrent = false;
-    if (s->row->op != OP_PASS) r.batch_first = false; /* a transpose, a reduction over axis 0 */
+    /* a transpose, a reduction over axis 0 (a softmax keeps every axis) */
+    if (s->row->op != OP_PASS && !contracts_normalises(s->row->op)) r.batch_first = false;
     return r;
 }
 

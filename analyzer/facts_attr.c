@@ -128,6 +128,7 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
         TSNode m =
             funcs_find(in, attr, len) ? svc_find_method(in, obj.def, attr, len) : (TSNode){0};
         if (is_property(in, m)) return svc_call_user(in, m, (TSNode){0}, NULL, &obj);
+        if (!ts_node_is_null(m)) return funcs_bound_method(in, m, obj); /* jit(self.step) */
         break; /* set elsewhere (by its methods): the name is the evidence left */
     }
     case FO_CALLABLE: /* nn.CrossEntropyLoss().ignore_index: the target value it drops */

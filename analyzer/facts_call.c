@@ -479,7 +479,8 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
             return call_instance(in, call, recv, "forward", 7, &a);
         if (recv.obj == FO_FUNC) {
             in->closure = &recv;
-            return interp_call_user(in, recv.def, parse_field(call, "arguments"), &a, NULL);
+            return interp_call_user(in, recv.def, parse_field(call, "arguments"), &a,
+                                    funcs_bound_self(&recv));
         }
     }
     recv = interp_eval(in, recv_node);
@@ -629,7 +630,8 @@ static Fact eval_call(Interp *in, TSNode call) {
     if (f.obj == FO_FUNC) {
         /* Arguments are evaluated by the callee's parameter binding. */
         in->closure = &f;
-        return interp_call_user(in, f.def, parse_field(call, "arguments"), NULL, NULL);
+        return interp_call_user(in, f.def, parse_field(call, "arguments"), NULL,
+                                funcs_bound_self(&f));
     }
     args_read(in, parse_field(call, "arguments"), &a);
     if (f.obj == FO_CLASS) /* Scorer(lm): an object of that class, built by its __init__ */

@@ -100,6 +100,34 @@ static Fact flax_apply(Interp *in, const Applied *s) {
                                          : fact_pair(in->arena, logits, fact_unknown(), s->node);
 }
 
+/* Does an ONNX feed hold a batch of token ids ({"input_ids": enc["input_ids"], ...}, or a dict
+ * remade from a tokenizer's batched encoding)? */
+static bool feeds_batch(const Fact *feed) {
+    if (feed->obj == FO_ENCODING) return !feed->one_text;
+    if (feed->obj != FO_DICT) return false;
+    for (int i = 0; i < feed->nelems; i++) {
+        const Fact *v = &feed->elems[i];
+        if (v->obj == FO_ENCODING ? !v->one_text : (v->kinds & FK_IDS) && v->ndim >= 2) return true;
+    }
+    return false;
+}
+
+/* session.run(None, feed): the graph's outputs in its own order, none known by name. Run on a
+ * batch of token ids, an exported model keeps the batch on axis 0 of its outputs (the export's
+ * batch axis), whatever their rank: the first output is such an array of unknown kind (what the
+ * code does with it may say more: facts_use.c), the others unknown. */
+static Fact onnx_batch_outputs(Interp *in, const Applied *s) {
+    Fact feed = args_fact(in, s->a, "input_feed", 1);
+    if (!feeds_batch(&feed)) return fact_unknown();
+    Fact out = fact_of(0, 0, s->node);
+    out.batch_first = true;
+    Fact r = fact_object(FO_TUPLE, 0, s->node);
+    r.elems = arena_alloc(in->arena, sizeof(Fact));
+    r.elems[0] = out;
+    r.nelems = 1;
+    return r;
+}
+
 /* session.run(["logits", ...], feed) of an ONNX Runtime session: a list of its outputs in the
  * order named. The one named "logits" is what the exported model's forward returns under that
  * name (Hugging Face's exports keep it), run on the feed (its "input_ids", when known); the
@@ -107,7 +135,7 @@ static Fact flax_apply(Interp *in, const Applied *s) {
  * are unknown. */
 static Fact onnx_run(Interp *in, const Applied *s) {
     TSNode names = parse_unparen(args_node(in, s->a, "output_names", NULL, 0));
-    if (!parse_is(names, "list") && !parse_is(names, "tuple")) return fact_unknown();
+    if (!parse_is(names, "list") && !parse_is(names, "tuple")) return onnx_batch_outputs(in, s);
     uint32_t n = ts_node_named_child_count(names);
     if (n == 0 || n > 16) return fact_unknown();
     Args feed = {.npos = 1, .nplain = 1};

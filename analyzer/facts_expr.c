@@ -1117,23 +1117,43 @@ static Fact encoding_remade(Interp *in, TSNode comprehension) {
     if (ts_node_is_null(clause)) return fact_unknown();
     TSNode it = parse_unparen(parse_field(clause, "right"));
     TSNode fn = parse_field(it, "function");
-    if (!parse_is(it, "call") || !parse_is(fn, "attribute") ||
-        !interp_text_eq(in, parse_field(fn, "attribute"), "items"))
-        return fact_unknown();
     /* the values moved or cast (v.to(d), v.cuda(), v.long()) or kept (v), not sliced or changed */
     TSNode value = parse_unparen(parse_field(parse_field(comprehension, "body"), "value"));
+    TSNode kept = value; /* what the value's call keeps: v of v.to(d) */
+    bool cast = false;   /* a method of the same layout (x.astype(np.int64)): of ids, the same */
     if (parse_is(value, "call")) {
         TSNode f = parse_field(value, "function");
         size_t mlen;
         const char *m = parse_text(in->src, parse_field(f, "attribute"), &mlen);
-        if (!parse_is(f, "attribute") || !calls_keeps_values(m, mlen)) return fact_unknown();
-    } else if (!parse_is(value, "identifier")) {
+        if (!parse_is(f, "attribute")) return fact_unknown();
+        const Contract *t = contracts_method(FORM_TENSOR, m, mlen);
+        cast = t && t->op == OP_PASS && !calls_keeps_values(m, mlen);
+        if (!cast && !calls_keeps_values(m, mlen)) return fact_unknown();
+        kept = parse_unparen(parse_field(f, "object"));
+    } else if (!parse_is(value, "identifier") && !parse_is(value, "subscript")) {
         return fact_unknown();
     }
-    Fact src = interp_eval(in, parse_field(fn, "object"));
+    TSNode src_node = parse_is(fn, "attribute") ? parse_field(fn, "object") : (TSNode){0};
+    bool by_key = false;
+    if (!parse_is(it, "call") || !parse_is(fn, "attribute") ||
+        !interp_text_eq(in, parse_field(fn, "attribute"), "items") ||
+        parse_is(value, "subscript") || cast) {
+        /* {k: enc[k].astype(np.int64) for k in names}: some of enc's values, key by key */
+        TSNode key = parse_field(parse_field(comprehension, "body"), "key");
+        TSNode var = parse_field(clause, "left");
+        if (!parse_is(kept, "subscript") || !parse_is(key, "identifier") ||
+            !parse_is(var, "identifier") || ts_node_named_child_count(kept) != 2 ||
+            !parse_same_text(in->src, key, var) ||
+            !parse_same_text(in->src, parse_named_child(kept, 1), var))
+            return fact_unknown();
+        src_node = parse_field(kept, "value");
+        by_key = true;
+    }
+    Fact src = interp_eval(in, src_node);
     /* a collator's dict of tensors moved to the device is that dict, key by key */
     bool dict = src.obj == FO_DICT && !src.records;
     if (src.obj == FO_ENCODING || dict) return src;
+    if (by_key) return fact_unknown();
     Fact moved = fact_unknown();
     rows_carry(&moved, &src); /* a loader's batch moved: its rows (facts_rows.c) */
     return moved;

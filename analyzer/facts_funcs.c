@@ -113,6 +113,24 @@ Fact funcs_closure(Interp *in, TSNode def) {
     return captured_from(in, def, &in->frame->env);
 }
 
+/* obj.method read without a call (jax.jit(self.forward), self.fn = self._step): the method with
+ * its object, which it gets as self when called. One element, with no name: nothing else is
+ * captured (a method of a class is no closure). */
+Fact funcs_bound_method(Interp *in, TSNode def, Fact obj) {
+    Fact f = fact_object(FO_FUNC, 0, def);
+    f.def = def;
+    f.elems = arena_alloc(in->arena, sizeof(Fact));
+    f.keys = arena_alloc(in->arena, sizeof(char *));
+    f.elems[0] = obj;
+    f.keys[0] = NULL;
+    f.nelems = 1;
+    return f;
+}
+
+const Fact *funcs_bound_self(const Fact *f) {
+    return f->obj == FO_FUNC && f->nelems == 1 && f->keys && !f->keys[0] ? &f->elems[0] : NULL;
+}
+
 void funcs_bind_captured(Interp *in, Env *env, TSNode def, const Fact *closure) {
     /* called from the function that defines it: its names as they are now (Python reads
      * them when the body runs); the caller's def is the one below def on the stack */

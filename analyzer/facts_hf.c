@@ -511,9 +511,8 @@ Fact hf_apply(Interp *in, const Applied *s) {
             if (!items.posf[0].records) fact_set_axes(&items.posf[0], 1, (AxisKind[]){AX_ITEM});
             /* a function made by another (make_collate(tok)) reads the names it captured */
             if (f.obj == FO_FUNC) in->closure = &f;
-            if (!ts_node_is_null(def))
-                batch =
-                    svc_call_user(in, def, (TSNode){0}, &items, f.obj == FO_INSTANCE ? &f : NULL);
+            const Fact *self = f.obj == FO_INSTANCE ? &f : funcs_bound_self(&f);
+            if (!ts_node_is_null(def)) batch = svc_call_user(in, def, (TSNode){0}, &items, self);
             in->closure = NULL;
         }
         if (!fact_is_record(&batch)) return fact_unknown();

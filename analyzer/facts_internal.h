@@ -484,6 +484,9 @@ void uses_rows_picked(Interp *in, const Fact *probs);
 void uses_normalised_argmaxed(Interp *in, TSNode target, const Fact *probs);
 /* assert x.ndim == 2 (x.dim(), len(x.shape)): x, of a kind known but no rank, has that rank. */
 void uses_rank_asserted(Interp *in, TSNode assert_stmt);
+/* top = probs.argmax(-1), top then walked element by element, of a softmax over axis 0 of a
+ * model's batch of unknown rank: [rows, ..., classes], the softmax over the rows (told again). */
+void uses_rows_argmaxed(Interp *in, TSNode call, const Fact *probs);
 void uses_free(Interp *in);
 
 /* ---- facts_paths.c: feasible paths ---- */
@@ -526,6 +529,9 @@ Fact funcs_closure(Interp *in, TSNode def);
 /* Binds into a call's env of def the names it reads from its enclosing function: as they are
  * now when that function calls it, else as closure (the value called, or NULL) captured them. */
 void funcs_bind_captured(Interp *in, Env *env, TSNode def, const Fact *closure);
+/* obj.method as a value: the method, bound to obj (its self when called); and that object. */
+Fact funcs_bound_method(Interp *in, TSNode def, Fact obj);
+const Fact *funcs_bound_self(const Fact *f);
 void funcs_free(Interp *in);
 
 /* ---- what calls, attributes and iteration do (facts_call.c, facts_attr.c, facts_hf.c,
@@ -714,6 +720,9 @@ void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r);
 /* buf[...] = v (held: v's fact) before a loop: which positions now hold something else than
  * the fill; rows of prompt + continuation copied in make the buffer's rows joined too. */
 void regions_assigned(Interp *in, TSNode target, TSNode container, const Fact *held);
+/* What an item store's or read's container holds: a name's value (`buf`, `self.buf`), or the
+ * field of an object a name holds (buf.tokens of Rollout(tokens=...)); *found: either is. */
+Fact regions_held(Interp *in, TSNode container, bool *found);
 /* buf.at[idx].set(v), jax's store that returns the updated array: the subscript buf.at[idx]
  * and v; false for any other expression. */
 bool regions_functional_store(Interp *in, TSNode expr, TSNode *at_sub, TSNode *value);

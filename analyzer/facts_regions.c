@@ -222,9 +222,29 @@ static bool full_slice(TSNode n) {
 
 /* ---------- writes before the loop ---------- */
 
+/* The buffer a subscript's container names: a name's value, or a field of an object built
+ * with it (buf.tokens of RolloutBuffer(tokens=torch.full(...)), made by a constructor or a
+ * classmethod that returns cls(...)). */
+Fact regions_held(Interp *in, TSNode container, bool *found) {
+    Fact f = svc_lookup_key(in, container, found);
+    if (*found || !parse_is(container, "attribute")) return f;
+    TSNode obj = parse_field(container, "object");
+    if (!parse_is(obj, "identifier") && !parse_is(obj, "attribute")) return f;
+    bool held;
+    Fact o = svc_lookup_key(in, obj, &held);
+    if (!held || o.obj != FO_INSTANCE) return f;
+    size_t len;
+    const char *name = parse_text(in->src, parse_field(container, "attribute"), &len);
+    const Fact *v = fact_field(&o, name, len);
+    if (!v) return f;
+    *found = true;
+    return *v;
+}
+
 void regions_assigned(Interp *in, TSNode target, TSNode container, const Fact *held) {
-    bool found;
-    Fact buf = svc_lookup_key(in, container, &found);
+    bool found, named;
+    svc_lookup_key(in, container, &named);
+    Fact buf = regions_held(in, container, &found);
     if (!found) return;
     uint32_t n = ts_node_named_child_count(target);
     bool whole = true;
@@ -257,8 +277,12 @@ void regions_assigned(Interp *in, TSNode target, TSNode container, const Fact *h
                 buf.pad |= PAD_START;
         }
     }
-    /* only this domain changes (pad, fill_cov, fill_end): the rest is the value bound */
-    svc_rebind(in, container, buf);
+    /* only this domain changes (pad, fill_cov, fill_end): the rest is the value bound (an
+     * object's field: bound under its text from here, as self.x = ... is) */
+    if (named)
+        svc_rebind(in, container, buf);
+    else
+        svc_bind(in, container, buf);
 }
 
 bool regions_functional_store(Interp *in, TSNode expr, TSNode *at_sub, TSNode *value) {
@@ -629,7 +653,7 @@ static void mark_written_reads(Interp *in, const Accesses *acc, uint32_t var, ui
         if (r->write || (!prefix && (!pos_on(r->hi, var) || !pos_on(r->lo, var) || r->open_lo)))
             continue;
         bool found;
-        Fact buf = svc_lookup_key(in, parse_field(r->node, "value"), &found);
+        Fact buf = regions_held(in, parse_field(r->node, "value"), &found);
         if (!found || !buf.fill) continue;
         if (prefix && !(buf.fill_cov == REG_FULL || (start && start == text_key("0", 1)) ||
                         (buf.fill_cov == REG_PREFIX && start && buf.fill_end == start)))
@@ -674,11 +698,11 @@ static void reads_ahead(Interp *in, TSNode stmt, TSNode body, const Accesses *ac
         return;
     for (size_t i = 0; i < acc->list.len; i++) {
         const Access *r = &acc->list.items[i];
-        if (r->write || !ts_node_is_null(r->call) || r->open_lo || r->hi.base != var ||
-            r->hi.off || r->hi.c <= 0 || r->lo.base != var || r->lo.c != r->hi.c)
+        if (r->write || !ts_node_is_null(r->call) || r->open_lo || r->hi.base != var || r->hi.off ||
+            r->hi.c <= 0 || r->lo.base != var || r->lo.c != r->hi.c)
             continue;
         bool found;
-        Fact buf = svc_lookup_key(in, parse_field(r->node, "value"), &found);
+        Fact buf = regions_held(in, parse_field(r->node, "value"), &found);
         if (!found || !buf.fill || buf.fill_cov != REG_NONE || rebinds(in, body, r->buf, 0))
             continue;
         Fact later = fact_unknown(); /* origin: the write at the loop's own position */
@@ -707,7 +731,7 @@ void regions_loop(Interp *in, TSNode body) {
         if (r->write || ts_node_is_null(r->call) || (!pos_on(r->hi, var) && !r->moving)) continue;
         TSNode container = parse_field(r->node, "value");
         bool found;
-        Fact buf = svc_lookup_key(in, container, &found);
+        Fact buf = regions_held(in, container, &found);
         if (!found || !buf.fill) continue;
         /* filled before the loop: all of it, or the prefix the loop runs over */
         if (buf.fill_cov == REG_FULL ||

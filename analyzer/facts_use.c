@@ -20,6 +20,7 @@ typedef struct UseScope {
     NameList normalised; /* softmax(x, -1): raw logits */
     NameList sum_to_one; /* allclose(exp(x).sum(-1), 1): log-probs */
     NameList argmaxed;   /* argmax(x, -1), x.argmax(-1): a class (or token) per row */
+    NameList iterated;   /* for v in x, zip(.., x, ..), enumerate(x): walked element by element */
 } UseScope;
 
 struct FactsUses {
@@ -126,6 +127,12 @@ static void scan_call(Interp *in, UseScope *s, TSNode call) {
         note_name(in, &s->argmaxed, root_name(callee_operand(&u, 0)));
     else if (contracts_normalises(op) && over_last_axis(in, &u))
         note_name(in, &s->normalised, root_name(callee_operand(&u, 0)));
+    else if (op == OP_ZIP || op == OP_ENUMERATE)
+        for (int i = 0; i < 8; i++) {
+            TSNode x = parse_unparen(callee_operand(&u, i));
+            if (ts_node_is_null(x)) break;
+            if (parse_is(x, "identifier")) note_name(in, &s->iterated, x);
+        }
 }
 
 /* The uses in one scope: nested functions, classes and lambdas are scopes of their own. */
@@ -135,6 +142,10 @@ static void scan(Interp *in, UseScope *s, TSNode n, int depth) {
                       parse_is(n, "lambda")))
         return;
     if (parse_is(n, "call")) scan_call(in, s, n);
+    if (parse_is(n, "for_statement") || parse_is(n, "for_in_clause")) {
+        TSNode x = parse_unparen(parse_field(n, "right"));
+        if (parse_is(x, "identifier")) note_name(in, &s->iterated, x);
+    }
     ParseKids k;
     parse_kids_begin(&k, n);
     for (TSNode c; parse_kids_next(&k, &c);)
@@ -257,12 +268,44 @@ void uses_rank_asserted(Interp *in, TSNode assert_stmt) {
     svc_bind(in, x, f);
 }
 
+/* The softmax EV_NORMALIZE at a node, of an input of unknown rank. */
+static const FactEvent *open_normalize(Interp *in, TSNode node) {
+    for (size_t i = 0; i < in->facts->events.len; i++) {
+        const FactEvent *e = &in->facts->events.items[i];
+        if (e->kind == EV_NORMALIZE && e->in.ndim < 0 && ts_node_eq(e->node, node)) return e;
+    }
+    return NULL;
+}
+
+/* top = probs.argmax(-1) of a softmax taken over axis 0 of a model's batch of unknown rank
+ * (Fact.batch_first), the result then walked element by element (zip(texts, top)): a class per
+ * row, so the array has an axis after the batch and its last one holds the classes; the
+ * softmax ran over the rows. (Of a batch of single scores, [B], the argmax over -1 is over the
+ * batch itself and gives one number: nothing to walk, and a softmax over the batch is a
+ * listwise one.) The normaliser is told again with that layout. */
+void uses_rows_argmaxed(Interp *in, TSNode call, const Fact *probs) {
+    if ((probs->kinds != FK_LOGPROB && probs->kinds != FK_PROB) || probs->obj != FO_NONE ||
+        probs->ndim >= 0 || !probs->batch_first || (probs->flags & (FF_SELECTED | FF_AGGREGATED)))
+        return;
+    TSNode as = parse_parent(call), top = parse_field(as, "left");
+    if (!parse_is(as, "assignment") || !parse_is(top, "identifier")) return;
+    UseScope *s = scope_uses(in, top);
+    if (!s || !listed(in, &s->iterated, top)) return;
+    const FactEvent *e = open_normalize(in, probs->origin);
+    if (!e || e->axis != AX_BATCH || !e->in.batch_first || e->in.ax_last != AX_UNK) return;
+    Fact x = e->in;
+    x.kinds = x.kinds ? x.kinds : FK_RAW; /* what a softmax is given: scores */
+    x.ax_last = AX_VOCAB;
+    svc_emit(in, EV_NORMALIZE, e->op, e->node, x, fact_unknown(), AX_BATCH);
+}
+
 void uses_free(Interp *in) {
     if (!in->uses) return;
     for (size_t i = 0; i < in->uses->scopes.len; i++) {
         array_free(&in->uses->scopes.items[i].normalised);
         array_free(&in->uses->scopes.items[i].sum_to_one);
         array_free(&in->uses->scopes.items[i].argmaxed);
+        array_free(&in->uses->scopes.items[i].iterated);
     }
     array_free(&in->uses->scopes);
     branch_free_memo(&in->uses->scope_of_target);

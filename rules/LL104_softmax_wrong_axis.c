@@ -49,10 +49,11 @@ static bool has_axis(const Fact *f, AxisKind k) {
     return false;
 }
 
-/* A keras model's scores of unknown rank, [batch, ..., classes], normalised over axis 0. */
+/* A model's batch of scores of unknown rank, [batch, ..., classes] (a keras model's, an ONNX
+ * session's run on a batch of token ids whose classes the code reads per row), normalised over
+ * axis 0. */
 static bool over_keras_batch(const FactEvent *e) {
-    return e->in.ndim < 0 && e->in.batch_first && e->in.ax_last == AX_VOCAB &&
-           e->axis == AX_BATCH;
+    return e->in.ndim < 0 && e->in.batch_first && e->in.ax_last == AX_VOCAB && e->axis == AX_BATCH;
 }
 
 /* Only when data flow knows the layout: the tensor has a vocabulary axis at a known place
@@ -78,13 +79,13 @@ static void check(RuleContext *ctx) {
         /* a classifier's or multiple-choice head's [batch, classes]; a head over a recurrent
          * layer's [batch, hidden] or [steps, batch, hidden] output; a keras model's */
         bool keras = over_keras_batch(e);
-        bool classes = (e->in.ndim == 2 && !has_axis(&e->in, AX_POS) &&
-                        !has_axis(&e->in, AX_STEP)) ||
-                       e->in.recurrent || keras;
+        bool classes =
+            (e->in.ndim == 2 && !has_axis(&e->in, AX_POS) && !has_axis(&e->in, AX_STEP)) ||
+            e->in.recurrent || keras;
         snprintf(help, sizeof help, "normalise over the %s axis (dim=%d here)",
                  classes ? "class" : "vocabulary", vocab);
         if (classes) {
-            char layout[64] = "rows, ..., classes", rank[24] = "a keras model's ";
+            char layout[64] = "rows, ..., classes", rank[24] = "batched ";
             if (!keras) snprintf(rank, sizeof rank, "%d-D ", e->in.ndim);
             for (int d = 0, k = 0; d < e->in.ndim; d++)
                 k += snprintf(layout + k, sizeof layout - (size_t)k, "%s%s", d ? ", " : "",
@@ -184,7 +185,11 @@ const Rule rule_LL104 = {
         "over the same V (nn.Dense(V)) is a language model: apply() on any input gives\n"
         "[B, T, V] logits. A keras model (keras.Model(inputs, Dense(n)(x)), a Sequential ending\n"
         "in Dense(n)) runs on batches: axis 0 of model(x) or model.predict(x) is the batch\n"
-        "whatever the rank, so softmax over axis 0 of its raw scores is flagged.\n"
+        "whatever the rank, so softmax over axis 0 of its raw scores is flagged. So is an ONNX\n"
+        "session's first output when session.run(None, feed) is fed a batch of token ids (an\n"
+        "export keeps the batch on axis 0) and the code reads one class per row of the\n"
+        "softmax (top = probs.argmax(-1), then zip(texts, top)): of a batch of single scores\n"
+        "the argmax is one number, and a softmax over them a listwise one.\n"
         "When the layout is not known (a tensor of unknown rank, a classifier's logits that\n"
         "may be a reranker's [batch, 1] score, a similarity matrix, the logits of a model\n"
         "known only by its name and fed no token ids, e.g. pixels) nothing is reported.",
