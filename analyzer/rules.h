@@ -77,9 +77,10 @@ void rules_emit(RuleContext *ctx, TSNode node, const VerifyRecipe *recipe, const
  * where they are summed or ranked); NULL when there is none, or it is in the same file. */
 const FactEvent *rules_made_apart(const RuleContext *ctx, TSNode at, uint16_t made,
                                   EventKind kind);
-/* Are the values that event `made` made used only where `flawed` says the rule flags them (or
- * downstream of such a use)? Else the code that made them serves a right use too, and the flaw
- * is where they were summed or ranked. flawed gets the event and its operand holding them. */
+/* Are the values that the code of event `made` made (for any call that ran it) used only where
+ * `flawed` says the rule flags them (or downstream of such a use)? Else that code serves a
+ * right use too, and the flaw is where they were summed or ranked. flawed gets the event and
+ * its operand holding them. */
 bool rules_made_used_only_by(const RuleContext *ctx, uint16_t made,
                              bool (*flawed)(const FactEvent *e, const Fact *f));
 /* The finding last emitted is verified on the value computed at node (the sum or the ranking

@@ -93,14 +93,21 @@ const FactEvent *rules_made_apart(const RuleContext *ctx, TSNode at, uint16_t ma
     return m;
 }
 
+/* Did the code at the node of event `made` make f (at any call that ran it), and e use f in
+ * a way flawed does not flag? */
+static bool used_otherwise(const RuleContext *ctx, const FactEvent *made, const FactEvent *e,
+                           const Fact *f, bool (*flawed)(const FactEvent *e, const Fact *f)) {
+    const FactEvent *m = facts_event(ctx->facts, f->made_event);
+    return m && m != e && ts_node_eq(m->node, made->node) && !flawed(e, f);
+}
+
 bool rules_made_used_only_by(const RuleContext *ctx, uint16_t made,
                              bool (*flawed)(const FactEvent *e, const Fact *f)) {
     const FactEventList *all = ctx->facts->numbered ? ctx->facts->numbered : &ctx->facts->events;
-    for (size_t i = 0; i < all->len; i++) {
+    const FactEvent *m = facts_event(ctx->facts, made);
+    for (size_t i = 0; i < all->len && m; i++) {
         const FactEvent *e = &all->items[i];
-        if (i + 1 == made) continue;
-        if ((e->in.made_event == made && !flawed(e, &e->in)) ||
-            (e->in2.made_event == made && !flawed(e, &e->in2)))
+        if (used_otherwise(ctx, m, e, &e->in, flawed) || used_otherwise(ctx, m, e, &e->in2, flawed))
             return false;
     }
     return true;
