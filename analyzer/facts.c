@@ -1212,6 +1212,7 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
             in->call_pos[d][np][0] = f.head, in->call_pos[d][np][1] = f.tail;
             in->call_npos[d] = np + 1;
         }
+        if (d >= 0) in->call_kinds[d] |= f.kinds, in->call_flags[d] |= f.flags;
         /* model: RewardModel, unless a call leaves it at its default */
         TSNode cls = !f.bottom || ts_node_is_null(dflt) || (ts_node_is_null(call_args) && !given)
                          ? types_declared(in, def, p, f)
@@ -1303,7 +1304,8 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
     if (!project_before_call(in, def)) return fact_unknown();
     in->call_sites[in->call_depth] =
         ts_node_is_null(call_args) ? call_args : parse_parent(call_args);
-    in->call_npos[in->call_depth] = 0; /* bind_params fills call_pos */
+    in->call_npos[in->call_depth] = 0; /* bind_params fills call_pos, call_kinds, call_flags */
+    in->call_kinds[in->call_depth] = 0, in->call_flags[in->call_depth] = 0;
     in->call_stack[in->call_depth++] = def;
     FuncInfo *fi = project_func_of(in, def);
     if (self_fact && fi && fi->is_static) self_fact = NULL; /* obj.static_helper(x) */
@@ -1484,4 +1486,9 @@ int facts_origin_row(const Facts *facts, const Fact *f) {
     if (src && src->line_cell && row >= 1 && (size_t)row <= src->nlines)
         row = src->line_cell_row[row - 1];
     return row;
+}
+
+const FactEvent *facts_event(const Facts *facts, uint16_t index) {
+    const FactEventList *list = facts->numbered ? facts->numbered : &facts->events;
+    return index && index <= list->len ? &list->items[index - 1] : NULL;
 }

@@ -179,6 +179,7 @@ struct Fact {
     uint8_t specials : 2;
     uint8_t op;         /* FO_CALLABLE: the op it applies (contracts.h) */
     int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
+    uint8_t rows_parts; /* facts_rows.c: see rows, below (here: a byte the alignment left) */
     uint16_t agg_event; /* 1 + the index of the EV_AGGREGATE whose sum this is (0: none) */
     TSNode origin;      /* where the value's kind was established (for messages) */
     const char *qual;   /* FO_MODULE: dotted name */
@@ -209,7 +210,12 @@ struct Fact {
      * batch one iteration of a loader unpacked (0: unknown), rows_parts: how many copies of
      * those rows lie one after the other (torch.cat((chosen, rejected)) of one batch: 2). */
     uint16_t rows;
-    uint8_t rows_parts;
+    /* 1 + the index of the event of the code that made these values what they are, kept by
+     * copies and by what keeps their values (0: none, or several on joined paths): the
+     * EV_SELECT that picked them from scores, or the EV_MODEL_LOSS of the model call that
+     * computed them. A rule reports a flaw there when it was made in another file than the one
+     * that sums or ranks them (the fix goes there). */
+    uint16_t made_event;
 };
 
 /* Fact.mask_flaw: a mask was applied, but what it covers leaves pads (or other positions) in. */
@@ -276,6 +282,9 @@ typedef enum {
                             later write's subscript) */
     EV_PADS_IN_LOSS, /* LL106: a loss that reduces its targets (a mean, a sum) given targets whose
                         pads hold the pad token id it does not ignore (in: the targets) */
+    EV_MODEL_LOSS,   /* a model called with labels= of the unmasked input ids (FF_FULLLABELS):
+                        it computes the mean loss of every token (in: its output). Where such a
+                        loss is made, for Fact.made_event */
 } EventKind;
 
 typedef enum {
@@ -341,6 +350,9 @@ typedef struct Facts {
     /* The functions of other files this file calls, analysed alone (parameters known by their
      * names, as their own file's analysis sees them): what they show without this file. */
     FactEventList alone;
+    /* The list the facts' event indices (Fact.agg_event, made_event, ...) number, when events
+     * holds only some of them (a view of one call's events, lint_sites.c); NULL: events. */
+    const FactEventList *numbered;
 } Facts;
 
 /* Interpret the whole file; fills facts->events. */
@@ -362,6 +374,10 @@ struct UserContracts;
 void facts_analyze_declared(Facts *facts, const Parsed *parsed, struct Budget *budget,
                             const struct UserContracts *contracts, const FactsAloneAsk *ask);
 void facts_free(Facts *facts);
+
+/* The event a fact's index names (1 + its index in the list facts number; 0: none): NULL if
+ * none. */
+const FactEvent *facts_event(const Facts *facts, uint16_t index);
 
 /* The 1-based row of a fact's origin, 0 if unknown. */
 int facts_origin_row(const Facts *facts, const Fact *f);

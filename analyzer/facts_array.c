@@ -153,7 +153,7 @@ static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
     if (x.ndim >= 0 && fact_find_axis(&x, AX_POS) < 0 && fact_find_axis(&x, AX_STEP) < 0 &&
         !one_position)
         align_clear(&ids);
-    svc_emit(in, EV_SELECT, 0, node, x, ids, fact_axis(&x, dim));
+    r.made_event = svc_emit_pick(in, node, x, ids, fact_axis(&x, dim));
     align_selected(&r, &x, &ids);
     /* gather(row, 2, tokens) with one row of a padded batch and tokens that are not the
      * batch's (one sequence's own): the output has the index's shape, the row's first

@@ -256,7 +256,7 @@ static Fact model_call(Interp *in, Fact model, const Args *a, TSNode call) {
     Fact loss = fact_of(FK_LOSS, FF_LABELS, call);
     if (y->obj == FO_NONE && !(y->flags & (FF_MASKED | FF_SLICED)))
         loss.flags |= FF_FULLLABELS | (y->flags & FF_JOINED);
-    return fact_pair(in->arena, logits, loss, call);
+    return fact_pair(in->arena, logits, hf_loss_made(in, loss, call), call);
 }
 
 /* recv.method(...) where recv is no module: by the receiver's kind. */

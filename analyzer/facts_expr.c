@@ -1,6 +1,7 @@
 /* Expressions: what each expression holds, given the facts of its parts. Calls are dispatched
  * in facts_call.c, attributes read in facts_attr.c. */
 #include "facts_interp.h"
+#include "facts_svc.h"
 #include "facts_syms.h"
 
 /* ---------- subscripts ---------- */
@@ -509,7 +510,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
         Fact sel = value; /* the scores, at the positions this subscript picked */
         sel.head = r.head;
         sel.tail = r.tail;
-        interp_emit(in, EV_SELECT, 0, node, sel, ids_fact, AX_UNK);
+        r.made_event = svc_emit_pick(in, node, sel, ids_fact, AX_UNK);
         align_selected(&r, &sel, &ids_fact);
     } else if (loop_indexed && (value.kinds & (FK_SCORES | FK_IDS))) {
         loop_position(&r, ix, nix, step_indexed);

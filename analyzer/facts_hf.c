@@ -25,6 +25,19 @@ static bool hf_forward_call(Interp *in, const Args *a) {
     return false;
 }
 
+/* A model output whose loss is the mean over every token of its input (labels= the input ids,
+ * unmasked): the call made that loss, and its values remember it (Fact.made_event), unless the
+ * input was joined elsewhere. */
+Fact hf_loss_made(Interp *in, Fact out, TSNode call) {
+    /* text joined (prompt + candidate) by the caller: the helper computes the loss of any text
+     * it is given, and making that text is the caller's doing */
+    if (!(out.flags & FF_FULLLABELS) || svc_handed_in(in, call, 0, FF_JOINED)) return out;
+    in->last_event = 0; /* (none emitted: none made it) */
+    svc_emit(in, EV_MODEL_LOSS, 0, call, out, fact_unknown(), AX_UNK);
+    out.made_event = in->last_event;
+    return out;
+}
+
 Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     /* FF_WEAK: a model known by its name only; what its output holds by position is weak too */
     unsigned flags = model.flags & (FF_SEQ2SEQ | FF_NOTLM | FF_WEAK);
@@ -132,7 +145,7 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
         labels.tail = input.tail;
         svc_bind(in, a->kw_val[k], labels);
     }
-    return out;
+    return hf_loss_made(in, out, node);
 }
 
 /* tok(prompt + answer, return_tensors="pt"): text with return_tensors goes to a tokenizer,
@@ -311,6 +324,7 @@ Fact hf_target_labels(Fact enc, Fact labels) {
 
 Fact hf_aligned_attr(Fact obj, Fact t, AttrSpan span) {
     if (t.obj != FO_NONE || !t.kinds) return t;
+    if (obj.obj == FO_OUTPUT && t.kinds == FK_LOSS) t.made_event = obj.made_event; /* its call */
     if (obj.obj == FO_OUTPUT) t.flags |= obj.flags & FF_STEPVAR; /* one step's output */
     if (obj.obj == FO_OUTPUT && (obj.flags & FF_GENERATE)) {
         /* .scores / .logits: one step per generated token, step s predicting it, so they end

@@ -284,6 +284,10 @@ typedef struct Interp {
     TSNode call_sites[FACTS_MAX_CALL_DEPTH];
     FactPos call_pos[FACTS_MAX_CALL_DEPTH][FACTS_MAX_PARAMS][2];
     int call_npos[FACTS_MAX_CALL_DEPTH];
+    /* what its arguments held, joined: their kinds and flags (code that only handles what it
+     * was handed did not make it: svc_handed_in) */
+    uint16_t call_kinds[FACTS_MAX_CALL_DEPTH];
+    uint32_t call_flags[FACTS_MAX_CALL_DEPTH];
     int call_depth;
     int expr_depth;
     int block_depth;             /* nested blocks being executed, across calls (bounds.h) */

@@ -13,6 +13,22 @@ static inline void svc_emit(Interp *in, EventKind kind, EventOp op, TSNode node,
                             AxisKind axis) {
     in->svc->emit(in, kind, op, node, a, b, axis);
 }
+/* Did the call that entered the file of node's code (from another file) hand that code
+ * arguments of one of these kinds or flags? What it does to them is then the caller's doing. */
+static inline bool svc_handed_in(const Interp *in, TSNode node, unsigned kinds, unsigned flags) {
+    for (int d = in->call_depth - 1; d >= 0; d--)
+        if (!ts_node_is_null(in->call_sites[d]) && in->call_sites[d].tree != node.tree)
+            return (in->call_kinds[d] & kinds) || (in->call_flags[d] & flags);
+    return false;
+}
+/* Records the EV_SELECT of scores x picked at ids; returns what made the picks (for
+ * Fact.made_event): that event, unless a caller of another file handed the scores in raw (to
+ * normalise them is then that caller's to do). */
+static inline uint16_t svc_emit_pick(Interp *in, TSNode node, Fact x, Fact ids, AxisKind axis) {
+    in->last_event = 0; /* (none emitted: none made them) */
+    svc_emit(in, EV_SELECT, 0, node, x, ids, axis);
+    return svc_handed_in(in, node, FK_RAW, 0) ? 0 : in->last_event;
+}
 /* target = f (a name, an attribute, an item, or a pattern to unpack). */
 static inline void svc_bind(Interp *in, TSNode target, Fact f) {
     in->svc->bind(in, target, f);

@@ -138,7 +138,7 @@ bool fact_same(const Fact *a, const Fact *b) {
         a->prompt_in != b->prompt_in || a->pads_ignored != b->pads_ignored ||
         a->prefix_ignored != b->prefix_ignored || a->mask_flaw != b->mask_flaw ||
         a->specials != b->specials || a->rows != b->rows || a->rows_parts != b->rows_parts ||
-        a->log_event != b->log_event)
+        a->log_event != b->log_event || a->made_event != b->made_event)
         return false;
     if (a->qual != b->qual && (!a->qual || !b->qual || strcmp(a->qual, b->qual) != 0)) return false;
     if ((a->keys == NULL) != (b->keys == NULL)) return false;
@@ -246,6 +246,9 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     if (!(a.flags & b.flags & FF_CONST) || a.num != b.num) r.flags &= ~FF_CONST;
     if (a.agg_event != b.agg_event) r.agg_event = 0;
     if (!a.log_event) r.log_event = b.log_event; /* a use on either path is a use */
+    /* made by one code on every path that holds a value */
+    if (a.made_event != b.made_event)
+        r.made_event = a_empty ? b.made_event : b_empty ? a.made_event : 0;
     r.pooled = a.pooled && b.pooled;             /* a classifier's head on every path */
     r.prompt_in = a.prompt_in && b.prompt_in;    /* a mask of the pads only on every path */
     r.pads_ignored = a.pads_ignored && b.pads_ignored; /* the pads only, on every path */

@@ -78,6 +78,9 @@ bool recurrent_reshape_keeps(Interp *in, const Fact *x, const Args *a, int first
 /* ---- facts_hf.c: Hugging Face models, outputs, tokenizers and encodings ---- */
 Fact hf_apply(Interp *in, const Applied *s);
 Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node);
+/* out (a model call's output, or its loss) with the call that made its loss noted, when that
+ * loss is the mean over every token of the input (FF_FULLLABELS). */
+Fact hf_loss_made(Interp *in, Fact out, TSNode call);
 Fact hf_encoding(Interp *in, const Args *a, TSNode node);
 /* tok(texts): its encoding, or what a KerasNLP causal LM preprocessor makes (x, y, weights) */
 Fact hf_tokenizer_call(Interp *in, Fact tok, const Args *a, TSNode node);

@@ -107,6 +107,68 @@ static void report_at_site(const Facts *facts, const Source *src, TSNode site, b
     out->items[before].there = t;
 }
 
+/* Is the event's node at d's place (its file, row and column)? */
+static bool event_at(const Source *src, const FactEvent *e, const Diagnostic *d) {
+    const Source *in = e->node.tree ? source_of(src, e->node.tree) : NULL;
+    if (!in || strcmp(in->path, d->filename)) return false;
+    int row, col;
+    source_position(in, ts_node_start_byte(e->node), &row, &col);
+    return row == d->row && col == d->col;
+}
+
+/* Did an event of the call `site` (null: of this file's own code) use values that event
+ * index `made` made (Fact.made_event)? */
+static bool site_uses(const Facts *facts, TSNode site, size_t made) {
+    for (size_t i = 0; i < facts->events.len; i++) {
+        const FactEvent *e = &facts->events.items[i];
+        if (ts_node_eq(e->site, site) && (e->in.made_event == made || e->in2.made_event == made))
+            return true;
+    }
+    return false;
+}
+
+/* The call of this file whose run of another file's code holds d's place: `site` when one of
+ * its events is there, else the call of such an event, the one whose values `site` used
+ * first (a rule reports a flaw where the values were made, which may be another call's code
+ * than the one that summed or ranked them: rules.h, rules_made_apart); null: none. */
+static TSNode call_at_place(const Facts *facts, const Source *src, TSNode site,
+                            const Diagnostic *d) {
+    TSNode other = {0};
+    for (size_t i = 0; i < facts->events.len; i++) {
+        const FactEvent *e = &facts->events.items[i];
+        if (ts_node_is_null(e->site) || !event_at(src, e, d)) continue;
+        if (ts_node_eq(e->site, site)) return site;
+        if (site_uses(facts, site, i + 1)) return e->site;
+        if (ts_node_is_null(other)) other = e->site;
+    }
+    return other;
+}
+
+/* d, a finding of the rules run over some of the events, where it belongs: this file's own when
+ * it lies in this file's code (the values it flags were made here and summed in another file's
+ * code), else at the call whose run of the other file's code holds it (`site`, of the events
+ * the rules ran over, and `shared` then as kept_right_elsewhere says). What it takes of d is
+ * left zeroed; the caller frees the rest. */
+static void place_finding(const Facts *facts, const Source *src, TSNode site, bool shared,
+                          Diagnostic *d, DiagList *out) {
+    size_t before = out->len;
+    bool own = !strcmp(d->filename, src->path);
+    TSNode at = own ? (TSNode){0} : call_at_place(facts, src, site, d);
+    if (own && !same_place(out, d)) {
+        array_push(out, *d);
+        *d = (Diagnostic){0};
+    } else if (!ts_node_is_null(at)) {
+        report_at_site(facts, src, at, ts_node_eq(at, site) && shared, d, out);
+    }
+    /* made apart from the call whose code summed or ranked the values: the verifier runs that
+     * call, whose value is the score */
+    if (out->len > before && !ts_node_is_null(site) && !ts_node_eq(at, site) &&
+        out->items[before].site.src) {
+        out->items[before].site.start = ts_node_start_byte(site);
+        out->items[before].site.end = ts_node_end_byte(site);
+    }
+}
+
 /* Is i the first event of its call (each site once, in the order they were reached)? */
 static bool first_of_site(const Facts *facts, size_t i) {
     TSNode site = facts->events.items[i].site;
@@ -131,6 +193,7 @@ static void site_findings(const Facts *facts, const Source *src, const bool *run
             array_push(at, facts->events.items[j]);
     Facts view = *facts;
     view.events = *at;
+    view.numbered = &facts->events;
     run_rules(&view, src, run, there);
 }
 
@@ -160,11 +223,17 @@ void sites_check(const Facts *facts, const Source *src, const bool *run, DiagLis
             array_push(&own, *e);
     }
     view.events = own;
-    run_rules(&view, src, run, out);
+    view.numbered = &facts->events;
+    DiagList mine = {0};
+    run_rules(&view, src, run, &mine);
+    for (size_t i = 0; i < mine.len; i++)
+        place_finding(facts, src, (TSNode){0}, false, &mine.items[i], out);
+    diag_list_free(&mine);
     array_free(&own);
     if (!others) return;
     DiagList alone = {0};
     view.events = facts->alone;
+    view.numbered = &facts->alone;
     run_rules(&view, src, run, &alone);
     SiteFindingsList sites = {0};
     for (size_t i = 0; i < facts->events.len; i++) {
@@ -183,8 +252,8 @@ void sites_check(const Facts *facts, const Source *src, const bool *run, DiagLis
         DiagList *found = &sites.items[i].found;
         for (size_t k = 0; k < found->len; k++, n++)
             if (!same_place(&alone, &found->items[k]))
-                report_at_site(facts, src, sites.items[i].site, shared.items[n], &found->items[k],
-                               out);
+                place_finding(facts, src, sites.items[i].site, shared.items[n], &found->items[k],
+                              out);
     }
     array_free(&shared);
     for (size_t i = 0; i < sites.len; i++)

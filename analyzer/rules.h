@@ -72,6 +72,23 @@ struct RuleContext {
 void rules_emit(RuleContext *ctx, TSNode node, const VerifyRecipe *recipe, const char *help,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Where a flaw was made (Fact.made_event, facts.h): the event of `kind` that made the values a
+ * rule flags at `at`, when it lies in another file's code than `at` (the fix goes there, not
+ * where they are summed or ranked); NULL when there is none, or it is in the same file. */
+const FactEvent *rules_made_apart(const RuleContext *ctx, TSNode at, uint16_t made,
+                                  EventKind kind);
+/* Are the values that the code of event `made` made (for any call that ran it) used only where
+ * `flawed` says the rule flags them (or downstream of such a use)? Else that code serves a
+ * right use too, and the flaw is where they were summed or ranked. flawed gets the event and
+ * its operand holding them. */
+bool rules_made_used_only_by(const RuleContext *ctx, uint16_t made,
+                             bool (*flawed)(const FactEvent *e, const Fact *f));
+/* The finding last emitted is verified on the value computed at node (the sum or the ranking
+ * of the values it flags where they were made), when node is this file's code. */
+void rules_verify_at(RuleContext *ctx, TSNode node);
+/* "path:row:col" of node (its file's, as the run names it), into buf. */
+void rules_where(const RuleContext *ctx, TSNode node, char *buf, size_t size);
+
 extern const Rule *const rules_registry[];
 extern const size_t rules_count;
 const Rule *rules_find(const char *code);

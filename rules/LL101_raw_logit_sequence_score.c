@@ -108,24 +108,47 @@ static void attach_fix(RuleContext *ctx, const FactEvent *e) {
     free(edit.content);
 }
 
+/* A use of picked raw logits that this rule flags: a sum of them, or what follows from one. */
+static bool summed_raw(const FactEvent *e, const Fact *f) {
+    return (f->flags & FF_AGGREGATED) ||
+           (e->kind == EV_AGGREGATE && !e->cancelled && raw_selected(f));
+}
+
+/* The gather that picked the summed raw logits, when another file's code did it and its picks
+ * serve no other use: the missing log_softmax goes there. */
+static const FactEvent *picked_apart(RuleContext *ctx, const FactEvent *e) {
+    const FactEvent *pick = rules_made_apart(ctx, e->node, e->in.made_event, EV_SELECT);
+    return pick && rules_made_used_only_by(ctx, e->in.made_event, summed_raw) ? pick : NULL;
+}
+
 static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
         const FactEvent *e = &ctx->facts->events.items[i];
         if (e->kind != EV_AGGREGATE || e->cancelled || !raw_selected(&e->in)) continue;
         bool mean = e->op == AGG_MEAN;
+        const char *how = mean ? "averaged" : e->op == AGG_ACCUMULATE ? "accumulated" : "summed";
+        const char *help = "take log_softmax over the vocabulary first, then select the chosen "
+                           "tokens and sum the log-probabilities";
+        const FactEvent *pick = picked_apart(ctx, e);
+        if (pick) {
+            char at[512];
+            rules_where(ctx, e->node, at, sizeof at);
+            rules_emit(ctx, pick->node, mean ? &mean_raw_logits : &sum_raw_logits, help,
+                       "raw logits of the chosen tokens are picked here, with no log_softmax, "
+                       "and %s across positions at %s; each step has its own normaliser "
+                       "log Z_t, so this is not log Pr(y|x) and can rank candidates wrongly",
+                       how, at);
+            rules_verify_at(ctx, e->node);
+            continue;
+        }
         int row = facts_origin_row(ctx->facts, &e->in);
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (logits from line %d)", row);
-        rules_emit(
-            ctx, e->node, mean ? &mean_raw_logits : &sum_raw_logits,
-            "take log_softmax over the vocabulary first, then select the chosen tokens and sum "
-            "the log-probabilities",
-            "raw logits of the chosen tokens are %s across positions%s; each step has its own "
-            "normaliser log Z_t, so this is not log Pr(y|x) and can rank candidates wrongly",
-            mean                      ? "averaged"
-            : e->op == AGG_ACCUMULATE ? "accumulated"
-                                      : "summed",
-            where);
+        rules_emit(ctx, e->node, mean ? &mean_raw_logits : &sum_raw_logits, help,
+                   "raw logits of the chosen tokens are %s across positions%s; each step has its "
+                   "own normaliser log Z_t, so this is not log Pr(y|x) and can rank candidates "
+                   "wrongly",
+                   how, where);
         attach_fix(ctx, e);
     }
 }

@@ -62,7 +62,35 @@ static LossUse classify(const Fact *f) {
     return LOSS_OK;
 }
 
+/* A ranking of losses this rule flags (or what follows from one). */
+static bool ranked_mean(const FactEvent *e, const Fact *f) {
+    return e->kind == EV_RANK && classify(f) != LOSS_OK;
+}
+
+/* The model call whose loss is ranked as it is, when another file's code made it and its losses
+ * serve no other use: the labels (-100 on the prompt) and the sum go there. */
+static void report_made_apart(RuleContext *ctx, const FactEvent *e, const FactEvent *made) {
+    char at[512];
+    rules_where(ctx, e->node, at, sizeof at);
+    rules_emit(ctx, made->node, &mean_token_nll,
+               "set the prompt's labels to -100 and score each candidate by the summed "
+               "log-probability of its tokens (e.g. -loss * n_candidate_tokens)",
+               "the mean token NLL of the whole sequence is computed here (labels= the input "
+               "ids: the prompt's tokens are averaged in and each candidate's length changes "
+               "the weights) and candidates are ranked by it at %s, so they are not ranked by "
+               "log Pr(candidate | prompt)",
+               at);
+    rules_verify_at(ctx, e->node);
+}
+
 static void report(RuleContext *ctx, const FactEvent *e, const Fact *f, LossUse use) {
+    const FactEvent *made = use == LOSS_MEAN_WITH_PROMPT
+                                ? rules_made_apart(ctx, e->node, f->made_event, EV_MODEL_LOSS)
+                                : NULL;
+    if (made && rules_made_used_only_by(ctx, f->made_event, ranked_mean)) {
+        report_made_apart(ctx, e, made);
+        return;
+    }
     int row = facts_origin_row(ctx->facts, f);
     char where[40] = "";
     if (row > 0) snprintf(where, sizeof where, " (loss from line %d)", row);

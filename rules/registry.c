@@ -86,6 +86,48 @@ void rules_emit(RuleContext *ctx, TSNode node, const VerifyRecipe *recipe, const
     array_push(ctx->out, d);
 }
 
+const FactEvent *rules_made_apart(const RuleContext *ctx, TSNode at, uint16_t made,
+                                  EventKind kind) {
+    const FactEvent *m = facts_event(ctx->facts, made);
+    if (!m || m->kind != kind || ts_node_is_null(m->node) || m->node.tree == at.tree) return NULL;
+    return m;
+}
+
+/* Did the code at the node of event `made` make f (at any call that ran it), and e use f in
+ * a way flawed does not flag? */
+static bool used_otherwise(const RuleContext *ctx, const FactEvent *made, const FactEvent *e,
+                           const Fact *f, bool (*flawed)(const FactEvent *e, const Fact *f)) {
+    const FactEvent *m = facts_event(ctx->facts, f->made_event);
+    return m && m != e && ts_node_eq(m->node, made->node) && !flawed(e, f);
+}
+
+bool rules_made_used_only_by(const RuleContext *ctx, uint16_t made,
+                             bool (*flawed)(const FactEvent *e, const Fact *f)) {
+    const FactEventList *all = ctx->facts->numbered ? ctx->facts->numbered : &ctx->facts->events;
+    const FactEvent *m = facts_event(ctx->facts, made);
+    for (size_t i = 0; i < all->len && m; i++) {
+        const FactEvent *e = &all->items[i];
+        if (used_otherwise(ctx, m, e, &e->in, flawed) || used_otherwise(ctx, m, e, &e->in2, flawed))
+            return false;
+    }
+    return true;
+}
+
+void rules_verify_at(RuleContext *ctx, TSNode node) {
+    Diagnostic *d = ctx->out->len ? &ctx->out->items[ctx->out->len - 1] : NULL;
+    if (!d || d->rule != ctx->rule || !d->site.src || source_of(ctx->src, node.tree) != ctx->src)
+        return;
+    d->site.start = ts_node_start_byte(node);
+    d->site.end = ts_node_end_byte(node);
+}
+
+void rules_where(const RuleContext *ctx, TSNode node, char *buf, size_t size) {
+    const Source *src = source_of(ctx->src, node.tree);
+    int row, col;
+    source_position(src, ts_node_start_byte(node), &row, &col);
+    snprintf(buf, size, "%s:%d:%d", src->path, row, col);
+}
+
 void rules_print_doc(FILE *out, const Rule *r) {
     fprintf(out, "# %s (%s)\n\n%s\n\n", r->name, r->code, r->summary);
     fprintf(out, "## What it does\n%s\n\n## Why is this bad?\n%s\n\n", r->what, r->why);

@@ -186,6 +186,33 @@ START_TEST(fixes_and_noqa_edit_the_right_file) {
 }
 END_TEST
 
+/* Values made wrong in one module and summed in another (raw logits gathered in
+ * token_scores.py, summed by aggregate.py): reported at the gather, naming the sum; at the call
+ * of the gathering function when the run does not analyse its module, whichever other files it
+ * analyses. The package: tests/fixtures/project/fire_raw_logits_picked_in_other_module. */
+START_TEST(reported_where_the_values_were_made) {
+    const char *pkg = FIXTURES_DIR "/project/fire_raw_logits_picked_in_other_module";
+    CliRun r = RUN_IN(pkg, "check", "--isolated", "--no-verify", "--no-cache", "--output-format",
+                      "concise", ".");
+    ck_assert_int_eq(count(r.out, ": LL101"), 1);
+    ck_assert_ptr_nonnull(strstr(r.out, "./lmscore/token_scores.py:8:14: LL101 raw logits of the "
+                                        "chosen tokens are picked here"));
+    ck_assert_ptr_nonnull(strstr(r.out, "summed across positions at lmscore/aggregate.py:2:12"));
+    ck_assert_ptr_nonnull(
+        strstr(r.out, "(with the arguments of the call of `token_scores` at ./score_answers.py:9"));
+    harness_run_free(&r);
+    /* the runner alone, then with the module that sums */
+    for (int i = 0; i < 2; i++) {
+        r = RUN_IN(pkg, "check", "--isolated", "--no-verify", "--no-cache", "--output-format",
+                   "concise", "score_answers.py", i ? "lmscore/aggregate.py" : NULL);
+        ck_assert_int_eq(count(r.out, ": LL101"), 1);
+        ck_assert_ptr_nonnull(strstr(r.out, "score_answers.py:9:12: LL101 "));
+        ck_assert_ptr_nonnull(strstr(r.out, "(in `token_scores`, at lmscore/token_scores.py:8:14"));
+        harness_run_free(&r);
+    }
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("relocate");
     TCase *tc = tcase_create("relocate");
@@ -195,6 +222,7 @@ int main(void) {
     tcase_add_test(tc, the_helpers_noqa_suppresses_it);
     tcase_add_test(tc, a_warm_cache_reports_the_same);
     tcase_add_test(tc, fixes_and_noqa_edit_the_right_file);
+    tcase_add_test(tc, reported_where_the_values_were_made);
     suite_add_tcase(s, tc);
     return harness_main(s);
 }
