@@ -33,6 +33,16 @@ const Contract contracts_hf[] = {
     /* a tokenizer's batch moved to a device (BatchEncoding.to): the batch itself; it has no
      * cuda() or cpu() */
     {"to", 0, FORM_ENCODING, OP_RETURNS_SELF, -1, -1},
+    /* transformers' ModelOutput classes built by a project's forward (the names are theirs):
+     * SequenceClassifierOutput(logits=probs) holds what it was given, read as out.logits or
+     * out["logits"] */
+    {"ModelOutput", LIB_ANY, FORM_FUNC, OP_DICT, -1, -1},
+    {"SequenceClassifierOutput", LIB_ANY, FORM_FUNC, OP_DICT, -1, -1},
+    {"SequenceClassifierOutputWithPast", LIB_ANY, FORM_FUNC, OP_DICT, -1, -1},
+    {"TokenClassifierOutput", LIB_ANY, FORM_FUNC, OP_DICT, -1, -1},
+    {"MultipleChoiceModelOutput", LIB_ANY, FORM_FUNC, OP_DICT, -1, -1},
+    {"CausalLMOutput", LIB_ANY, FORM_FUNC, OP_DICT, -1, -1},
+    {"CausalLMOutputWithPast", LIB_ANY, FORM_FUNC, OP_DICT, -1, -1},
     {"DataCollatorWithPadding", LIB_ANY, FORM_FUNC, OP_COLLATOR, -1, -1},
     {"DataCollatorForSeq2Seq", LIB_ANY, FORM_FUNC, OP_COLLATOR, -1, -1},
     {"DataCollatorForCompletionOnlyLM", LIB_ANY, FORM_FUNC, OP_COLLATOR, -1, -1},

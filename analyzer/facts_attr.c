@@ -131,6 +131,11 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
         if (!ts_node_is_null(m)) return funcs_bound_method(in, m, obj); /* jit(self.step) */
         break; /* set elsewhere (by its methods): the name is the evidence left */
     }
+    case FO_DICT: { /* CausalLMOutput(logits=x).logits: a ModelOutput's field (a dict has no
+                       attributes: only such an object gets here) */
+        const Fact *v = fact_field(&obj, attr, len);
+        return v ? *v : fact_unknown();
+    }
     case FO_CALLABLE: /* nn.CrossEntropyLoss().ignore_index: the target value it drops */
         return ignored_target(obj, attr_node, attr, len);
     case FO_CLASS: { /* Config.VOCAB_DIM */
