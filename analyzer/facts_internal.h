@@ -427,8 +427,8 @@ void project_state_written(Interp *in, TSNode call);
  * call is judged as for an object nothing is known of (self.model.forward(tokens) of a
  * Transformer whose forward returns a layer's output: called with token ids, a model call). */
 bool project_told_nothing(Interp *in, const Fact *obj, const Fact *r);
-/* The classes deriving from cls that the analysed file and the project's modules it loaded
- * bind at their top level (at most max, into out); their number. */
+/* The classes deriving from cls (null: all classes) that the analysed file and the project's
+ * modules it loaded bind at their top level (at most max, into out); their number. */
 int project_subclasses(Interp *in, TSNode cls, TSNode *out, int max);
 /* Evaluates expr (a default value) in the module of def. */
 Fact project_eval_in(Interp *in, TSNode def, TSNode expr);
@@ -534,6 +534,13 @@ bool calls_keeps_values(const char *method, size_t len);
 Fact calls_construct(Interp *in, TSNode cls, const Args *a, TSNode call);
 /* The object a method of cls called nowhere runs on (def: that method). */
 Fact calls_standalone_self(Interp *in, TSNode def, TSNode cls);
+
+/* ---- facts_dispatch.c: a method called by keywords on an object nothing is known of ---- */
+/* The one method named `method` of the classes the file and its loaded modules define that
+ * takes the call's arguments a (by the keywords' names), its class in *cls; null when none or
+ * several could run there, or the call gives fewer than two keywords. */
+TSNode dispatch_by_keywords(Interp *in, const char *method, size_t mlen, const Args *a,
+                            TSNode *cls);
 Fact attr_get(Interp *in, Fact object, TSNode attr_node, const char *attr, size_t len);
 /* out[0], `loss, logits = out`: the part of a model output, with what the output knows of
  * its positions. */
