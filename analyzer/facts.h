@@ -276,6 +276,9 @@ typedef enum {
                             later write's subscript) */
     EV_PADS_IN_LOSS, /* LL106: a loss that reduces its targets (a mean, a sum) given targets whose
                         pads hold the pad token id it does not ignore (in: the targets) */
+    EV_MASK_OFF, /* LL106: a mask multiplying per-token log-ratios (log p - log q of chosen
+                    tokens) that is not about their tokens (op: the MFLAW_*; in: the log-ratios,
+                    in2: the mask; facts_ratio.c) */
 } EventKind;
 
 typedef enum {
@@ -325,7 +328,7 @@ typedef struct FactEvent {
     /* EV_SELECT / EV_LOSS in a function of this file run for a call: the outermost call whose
      * arguments already held these scores and tokens at the positions paired (the function
      * moved neither): the pairing, right or wrong, is the call's. Null: the code at node made
-     * it. */
+     * it. EV_MASK_OFF in another file's code: the site, when its arguments held both. */
     TSNode caller;
     /* EV_SELECT / EV_LOSS whose delta another use taught (align_learn_from_uses): the use that
      * pairs the same two sequences with the shift, where this one has none. */

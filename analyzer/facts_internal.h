@@ -93,6 +93,7 @@ int align_delta(const Fact *scores, const Fact *ids);
 bool align_pairs_tokens(EventKind kind, AxisKind axis);
 void align_learn_from_uses(Facts *facts);
 TSNode align_paired_by_caller(const Interp *in, const Fact *scores, const Fact *ids);
+TSNode align_paired_at_site(const Interp *in, const Fact *a, const Fact *b);
 void align_selected(Fact *r, const Fact *scores, const Fact *ids);
 Fact align_concat(Fact a, Fact b);
 
@@ -670,6 +671,13 @@ bool mask_multiply(Fact *scores, const Fact *mask);
 bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value);
 /* m1 * m2, m1 & m2 of two masks: their positions, when they differ, are those of neither. */
 void mask_combine(char op, Fact *l, Fact *r);
+
+/* ---- facts_ratio.c: per-token log-ratios under a mask ---- */
+/* diff = logp - (other log-probs): keeps logp's positions when logp is per-token log-probs. */
+void ratio_of(Fact *diff, const Fact *logp);
+/* l * r where one is such a log-ratio and the other a mask: emits EV_MASK_OFF when the mask is
+ * not about the ratio's tokens; true when it was such a product. */
+bool ratio_masked(Interp *in, TSNode node, const Fact *l, const Fact *r);
 /* ids.masked_fill(m, 0): m marks the positions that hold no token (a dummy 0 stands in for
  * them, as before a gather); a mask nothing else is known of becomes a mask of dropped targets. */
 void mask_ids_filled(Interp *in, TSNode mask, TSNode value);
