@@ -176,6 +176,8 @@ struct Fact {
      * (SP_BARE, add_special_tokens=False); a count of such ids (len(ids)): of which; token
      * scores picked at such ids: of which (facts_align.c: a cut of scores of ids of one setting
      * at a count of the other is off by the BOS) */
+    bool token_ratio : 1; /* facts_ratio.c: log p - log q of per-token log-probs, at their
+                             positions (none of their kinds or flags: only where they are) */
     uint8_t specials : 2;
     uint8_t op;         /* FO_CALLABLE: the op it applies (contracts.h) */
     int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */

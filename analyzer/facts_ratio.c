@@ -17,17 +17,18 @@
  * where that lag also drops the window's first token, is taken. */
 #include "facts_svc.h"
 
-/* Is f the log-ratio of two per-token log-probs (ratio_of made it)? */
+/* Is f the log-ratio of two per-token log-probs (ratio_of made it), not yet changed? */
 static bool token_ratio(const Fact *f) {
-    return f->kinds == FK_NUM && f->obj == FO_NONE && (f->flags & FF_SELECTED) &&
-           !(f->flags & FF_AGGREGATED) && align_known(f);
+    return f->token_ratio && f->kinds == FK_NUM && f->obj == FO_NONE &&
+           !(f->flags & (FF_AGGREGATED | FF_EXP)) && align_known(f);
 }
 
 void ratio_of(Fact *diff, const Fact *logp) {
     if (logp->obj != FO_NONE || (logp->flags & FF_AGGREGATED) || !(logp->flags & FF_SELECTED) ||
         !align_known(logp))
         return;
-    diff->flags |= logp->flags & (FF_SELECTED | FF_PADDED | FF_SLICED | FF_JOINED);
+    diff->token_ratio = true;
+    diff->flags |= logp->flags & (FF_PADDED | FF_SLICED | FF_JOINED);
     diff->origin = logp->origin; /* where the log-probs were made */
     diff->head = logp->head;
     diff->tail = logp->tail;
@@ -43,6 +44,7 @@ bool ratio_masked(Interp *in, TSNode node, const Fact *l, const Fact *r) {
     const Fact *mask = ratio == l ? r : l;
     Fact as_logprobs = *ratio; /* the positions of the log-probs it was made of */
     as_logprobs.kinds = FK_LOGPROB;
+    as_logprobs.flags |= FF_SELECTED;
     as_logprobs.mask_flaw = MFLAW_NONE;
     if (mask_multiply(&as_logprobs, mask)) return true;
     uint8_t flaw = as_logprobs.mask_flaw;
