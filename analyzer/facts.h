@@ -176,6 +176,8 @@ struct Fact {
      * (SP_BARE, add_special_tokens=False); a count of such ids (len(ids)): of which; token
      * scores picked at such ids: of which (facts_align.c: a cut of scores of ids of one setting
      * at a count of the other is off by the BOS) */
+    bool token_ratio : 1; /* facts_ratio.c: log p - log q of per-token log-probs, at their
+                             positions (none of their kinds or flags: only where they are) */
     uint8_t specials : 2;
     uint8_t op;         /* FO_CALLABLE: the op it applies (contracts.h) */
     int8_t op_dim;      /* FO_CALLABLE: its dim argument, or FACT_NO_DIM */
@@ -285,6 +287,9 @@ typedef enum {
     EV_MODEL_LOSS,   /* a model called with labels= of the unmasked input ids (FF_FULLLABELS):
                         it computes the mean loss of every token (in: its output). Where such a
                         loss is made, for Fact.made_event */
+    EV_MASK_OFF, /* LL106: a mask multiplying per-token log-ratios (log p - log q of chosen
+                    tokens) that is not about their tokens (op: the MFLAW_*; in: the log-ratios,
+                    in2: the mask; facts_ratio.c) */
 } EventKind;
 
 typedef enum {
@@ -334,7 +339,7 @@ typedef struct FactEvent {
     /* EV_SELECT / EV_LOSS in a function of this file run for a call: the outermost call whose
      * arguments already held these scores and tokens at the positions paired (the function
      * moved neither): the pairing, right or wrong, is the call's. Null: the code at node made
-     * it. */
+     * it. EV_MASK_OFF in another file's code: the site, when its arguments held both. */
     TSNode caller;
     /* EV_SELECT / EV_LOSS whose delta another use taught (align_learn_from_uses): the use that
      * pairs the same two sequences with the shift, where this one has none. */

@@ -443,3 +443,15 @@ TSNode align_paired_by_caller(const Interp *in, const Fact *scores, const Fact *
     }
     return found;
 }
+
+/* The same question for another file's code run for a call of this one (in->site): did that
+ * call's arguments hold both values at these positions? Then the call paired them, and its
+ * slices are the flaw, not the callee that multiplies what it was given (lint_sites.c keeps the
+ * finding at the call). Null otherwise. */
+TSNode align_paired_at_site(const Interp *in, const Fact *a, const Fact *b) {
+    if (!in->mod || ts_node_is_null(in->site)) return (TSNode){0};
+    for (int d = 0; d < in->call_depth; d++)
+        if (ts_node_eq(in->call_sites[d], in->site))
+            return given_at(in, d, a) && given_at(in, d, b) ? in->site : (TSNode){0};
+    return (TSNode){0};
+}

@@ -307,6 +307,30 @@ static const Contract *inherited_generate(Interp *in, Fact recv, const char *met
     return t;
 }
 
+/* obj.helper(...) where helper is a method of this file; lm.loglikelihood(...) on an object
+ * that is a model by its name only may be an instance of the file's LM class. On an object
+ * nothing is known of, a call by keywords runs the one method of the project taking them
+ * (facts_dispatch.c: self.config.method.loss(logprobs=lp, mask=m), the method chosen from a
+ * configuration), before a method of this file of that name that may not. False: none runs. */
+static bool call_by_name(Interp *in, TSNode call, Fact recv, TSNode ran, const char *method,
+                         size_t mlen, const Args *a, Fact *r) {
+    TSNode cls, def = {0};
+    if (recv.obj == FO_NONE && !recv.kinds) def = dispatch_by_keywords(in, method, mlen, a, &cls);
+    if (!ts_node_is_null(def)) {
+        Fact self = calls_standalone_self(in, def, cls);
+        *r = interp_call_user(in, def, parse_field(call, "arguments"), a, &self);
+        return true;
+    }
+    bool named_model = recv.obj == FO_MODEL && (recv.flags & FF_WEAK);
+    FuncInfo *fi = funcs_find(in, method, mlen);
+    Fact self = named_model ? fact_unknown() : recv;
+    /* not the method that just ran on its own object again, on an object of no class: it
+     * would read what any other run left in the file's self.* bindings */
+    if (!fi || ts_node_eq(fi->def, ran)) return false;
+    *r = interp_call_user(in, fi->def, parse_field(call, "arguments"), a, &self);
+    return true;
+}
+
 static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, const char *method,
                         size_t mlen) {
     Args a;
@@ -399,17 +423,12 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
             apply_method(in, call, t, recv_node, instance.obj == FO_INSTANCE ? instance : recv, &a);
         if (r.obj != FO_NONE || r.kinds) return r;
     }
-    /* obj.helper(...) where helper is a method of this file; lm.loglikelihood(...) on an
-     * object that is a model by its name only may be an instance of the file's LM class */
+    /* obj.helper(...), obj.m(k1=x, k2=y) (call_by_name) */
     bool named_model = recv.obj == FO_MODEL && (recv.flags & FF_WEAK);
-    if ((recv.obj == FO_NONE && !field) || recv.obj == FO_OUTPUT || named_model) {
-        FuncInfo *fi = funcs_find(in, method, mlen);
-        Fact self = named_model ? fact_unknown() : recv;
-        /* not the method that just ran on its own object again, on an object of no class: it
-         * would read what any other run left in the file's self.* bindings */
-        if (fi && !ts_node_eq(fi->def, ran))
-            return interp_call_user(in, fi->def, parse_field(call, "arguments"), &a, &self);
-    }
+    Fact by_name;
+    if (((recv.obj == FO_NONE && !field) || recv.obj == FO_OUTPUT || named_model) &&
+        call_by_name(in, call, recv, ran, method, mlen, &a, &by_name))
+        return by_name;
     if (unknown && hf_looks_like_model_call(in, &a)) {
         t = contracts_method(FORM_UNKNOWN, method, mlen); /* x.forward(ids): the row's fallback */
         if (t && t->op == OP_MODEL_CALL) return apply_method(in, call, t, recv_node, recv, &a);

@@ -918,6 +918,12 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         l.flags |= (mask_multiply(&l, &r) ? FF_MASKED : 0) | loop;
         return l;
     }
+    /* (log p - log q) * mask: the mask must be about the ratio's tokens (facts_ratio.c) */
+    if (c == '*' && ratio_masked(in, node, &l, &r)) {
+        Fact f = (l.kinds & FK_MASK) ? r : l;
+        f.flags |= FF_MASKED | loop;
+        return f;
+    }
     /* token log-probs times a tensor of unknown kind (valid, weights): it may zero positions */
     if (c == '*' && (lscores != rscores) && (lscores ? r : l).obj == FO_NONE &&
         !(lscores ? r : l).kinds && (lscores ? r : l).ndim != 0 &&
@@ -938,6 +944,7 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         f.ndim = l.ndim;
         memcpy(f.ax, l.ax, sizeof f.ax);
         f.ax_last = l.ax_last;
+        if (c == '-') ratio_of(&f, &l); /* facts_ratio.c */
         return f;
     }
     if (c == '/' && lscores && rscores) { /* p / q: a ratio of probabilities is none */

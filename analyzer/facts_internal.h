@@ -93,6 +93,7 @@ int align_delta(const Fact *scores, const Fact *ids);
 bool align_pairs_tokens(EventKind kind, AxisKind axis);
 void align_learn_from_uses(Facts *facts);
 TSNode align_paired_by_caller(const Interp *in, const Fact *scores, const Fact *ids);
+TSNode align_paired_at_site(const Interp *in, const Fact *a, const Fact *b);
 void align_selected(Fact *r, const Fact *scores, const Fact *ids);
 Fact align_concat(Fact a, Fact b);
 
@@ -431,8 +432,8 @@ void project_state_written(Interp *in, TSNode call);
  * call is judged as for an object nothing is known of (self.model.forward(tokens) of a
  * Transformer whose forward returns a layer's output: called with token ids, a model call). */
 bool project_told_nothing(Interp *in, const Fact *obj, const Fact *r);
-/* The classes deriving from cls that the analysed file and the project's modules it loaded
- * bind at their top level (at most max, into out); their number. */
+/* The classes deriving from cls (null: all classes) that the analysed file and the project's
+ * modules it loaded bind at their top level (at most max, into out); their number. */
 int project_subclasses(Interp *in, TSNode cls, TSNode *out, int max);
 /* Evaluates expr (a default value) in the module of def. */
 Fact project_eval_in(Interp *in, TSNode def, TSNode expr);
@@ -549,6 +550,13 @@ bool calls_keeps_values(const char *method, size_t len);
 Fact calls_construct(Interp *in, TSNode cls, const Args *a, TSNode call);
 /* The object a method of cls called nowhere runs on (def: that method). */
 Fact calls_standalone_self(Interp *in, TSNode def, TSNode cls);
+
+/* ---- facts_dispatch.c: a method called by keywords on an object nothing is known of ---- */
+/* The one method named `method` of the classes the file and its loaded modules define that
+ * takes the call's arguments a (by the keywords' names), its class in *cls; null when none or
+ * several could run there, or the call gives fewer than two keywords. */
+TSNode dispatch_by_keywords(Interp *in, const char *method, size_t mlen, const Args *a,
+                            TSNode *cls);
 Fact attr_get(Interp *in, Fact object, TSNode attr_node, const char *attr, size_t len);
 /* out[0], `loss, logits = out`: the part of a model output, with what the output knows of
  * its positions. */
@@ -678,6 +686,13 @@ bool mask_multiply(Fact *scores, const Fact *mask);
 bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value);
 /* m1 * m2, m1 & m2 of two masks: their positions, when they differ, are those of neither. */
 void mask_combine(char op, Fact *l, Fact *r);
+
+/* ---- facts_ratio.c: per-token log-ratios under a mask ---- */
+/* diff = logp - (other log-probs): keeps logp's positions when logp is per-token log-probs. */
+void ratio_of(Fact *diff, const Fact *logp);
+/* l * r where one is such a log-ratio and the other a mask: emits EV_MASK_OFF when the mask is
+ * not about the ratio's tokens; true when it was such a product. */
+bool ratio_masked(Interp *in, TSNode node, const Fact *l, const Fact *r);
 /* ids.masked_fill(m, 0): m marks the positions that hold no token (a dummy 0 stands in for
  * them, as before a gather); a mask nothing else is known of becomes a mask of dropped targets. */
 void mask_ids_filled(Interp *in, TSNode mask, TSNode value);

@@ -80,6 +80,22 @@ static bool kept_right_elsewhere(const Facts *facts, const Source *src,
     return false;
 }
 
+/* Did the call hand the callee the values of d already paired as d finds them (an event of the
+ * site at d's place whose caller is set: facts_align.c)? The callee only combined what it was
+ * given: the call's slices are the flaw, as when the file calls the callee right elsewhere. */
+static bool paired_by_call(const Facts *facts, const Source *src, TSNode site,
+                           const Diagnostic *d) {
+    for (size_t i = 0; i < facts->events.len; i++) {
+        const FactEvent *e = &facts->events.items[i];
+        if (!ts_node_eq(e->site, site) || ts_node_is_null(e->caller)) continue;
+        const Source *ran = source_of(src, e->node.tree);
+        if (ran && !strcmp(ran->path, d->filename) &&
+            (int)ts_node_start_point(e->node).row + 1 == d->row)
+            return true;
+    }
+    return false;
+}
+
 /* Re-emits a finding made in the callee's code at the call of this file, keeping where it lies
  * there (d's place and lines, taken) for the run to report it there (relocate.h). */
 static void report_at_site(const Facts *facts, const Source *src, TSNode site, bool shared,
@@ -246,8 +262,11 @@ void sites_check(const Facts *facts, const Source *src, const bool *run, DiagLis
     Array(bool) shared = {0};
     for (size_t i = 0; i < sites.len; i++)
         for (size_t k = 0; k < sites.items[i].found.len; k++)
-            array_push(&shared, kept_right_elsewhere(facts, src, &sites, sites.items[i].site,
-                                                     &sites.items[i].found.items[k]));
+            array_push(&shared,
+                       kept_right_elsewhere(facts, src, &sites, sites.items[i].site,
+                                            &sites.items[i].found.items[k]) ||
+                           paired_by_call(facts, src, sites.items[i].site,
+                                          &sites.items[i].found.items[k]));
     for (size_t i = 0, n = 0; i < sites.len; i++) {
         DiagList *found = &sites.items[i].found;
         for (size_t k = 0; k < found->len; k++, n++)

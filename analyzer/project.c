@@ -1015,7 +1015,7 @@ static bool derives_from(Interp *in, TSNode sub, TSNode cls, int depth) {
     return found;
 }
 
-/* Adds the classes env binds that derive from cls, each once. */
+/* Adds the classes env binds that derive from cls (null: every class), each once. */
 static int subclasses_in(Interp *in, const Env *env, TSNode cls, TSNode *out, int n, int max) {
     for (size_t i = 0; i < env->items.len && n < max; i++) {
         const Binding *b = &env->items.items[i];
@@ -1023,7 +1023,8 @@ static int subclasses_in(Interp *in, const Env *env, TSNode cls, TSNode *out, in
         bool seen = false;
         for (int j = 0; j < n && !seen; j++)
             seen = ts_node_eq(out[j], b->fact.def);
-        if (!seen && derives_from(in, b->fact.def, cls, 0)) out[n++] = b->fact.def;
+        if (!seen && (ts_node_is_null(cls) || derives_from(in, b->fact.def, cls, 0)))
+            out[n++] = b->fact.def;
     }
     return n;
 }

@@ -187,6 +187,37 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    agg, where);
 }
 
+/* A mask multiplying per-token log-ratios (log p - log q: a PPO ratio's log, a KL term) that is
+ * not about their tokens (facts_ratio.c): a training objective, no ranking to flip, so no
+ * recipe. */
+static void emit_ratio_mask(RuleContext *ctx, const FactEvent *e) {
+    int row = facts_origin_row(ctx->facts, &e->in);
+    char where[48] = "";
+    if (row > 0) snprintf(where, sizeof where, " (log-probs from line %d)", row);
+    int flaw = (int)e->op;
+    bool behind = flaw == MFLAW_LAGS_WINDOW || flaw == MFLAW_SPAN_LAGS;
+    if (flaw == MFLAW_LENGTH_PAST)
+        rules_emit(ctx, e->node, NULL,
+                   "bound the positions by the count of the tokens scored: arange(T) < lengths - 1 "
+                   "for log-probs of input_ids[:, 1:]",
+                   "per-token log-ratios of log-probs%s are masked by a bound on each row's "
+                   "length one position too far: the log-ratio at j is about token j + 1, so the "
+                   "first pad after every shorter row is kept in the objective",
+                   where);
+    else
+        rules_emit(ctx, e->node, NULL,
+                   behind ? "cut the mask one position further than the log-probs: lp[:, s:e] "
+                            "with mask[:, s + 1:e + 1] when lp scores input_ids[:, 1:]"
+                          : "take the mask at the positions of the tokens scored",
+                   "per-token log-ratios of log-probs%s are multiplied by a mask one position "
+                   "%s them: each log-ratio is weighed by the mask entry of the token %s its "
+                   "own, so %s, whatever the objective does with the product",
+                   where, behind ? "behind" : "ahead of", behind ? "before" : "after",
+                   behind ? "the first pad after a shorter row is kept and the row's first "
+                            "scored token dropped"
+                          : "the token before the span is kept and its last token dropped");
+}
+
 /* A loss reducing targets whose pads still hold the pad id (facts_regions.c), or the labels of
  * a batch returned for model(**batch) (facts_labels.c): no ranking to flip (often a training
  * loss), so no recipe. */
@@ -301,6 +332,7 @@ static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
         const FactEvent *e = &ctx->facts->events.items[i];
         if (e->kind == EV_PADS_IN_LOSS) emit_pads_in_loss(ctx, e);
+        if (e->kind == EV_MASK_OFF) emit_ratio_mask(ctx, e);
         if (e->kind == EV_RANK) check_threshold(ctx, e);
         if (e->kind != EV_AGGREGATE || (e->op != AGG_SUM && e->op != AGG_MEAN)) continue;
         const Fact *f = &e->in;
