@@ -102,9 +102,20 @@ static bool rows_unwritten(Fact *scores, const Fact *mask) {
     return true;
 }
 
+/* A mask whose bounds count from each row's first token (facts_spans.c: m[i, s:len(ids)] = 1,
+ * arange(T) >= len(prompt)) on scores of a batch padded on the left only: each row starts
+ * after its pads, so the mask sits as many columns early as the row has pads, over the
+ * prompt's last tokens (or pads) and short of the continuation's end. Sets the flaw. */
+static bool from_row_start(Fact *scores, const Fact *mask) {
+    if (!(mask->pad & PAD_FROM_ROW) || !(scores->flags & FF_PADDED) || scores->pad != PAD_START)
+        return false;
+    scores->mask_flaw = MFLAW_ROW_START;
+    return true;
+}
+
 bool mask_multiply(Fact *scores, const Fact *mask) {
     if (!token_scores(scores)) return true;
-    if (rows_unwritten(scores, mask)) return false;
+    if (rows_unwritten(scores, mask) || from_row_start(scores, mask)) return false;
     if (mask->pad_what == PW_LENMASK) return !length_past(scores, mask);
     if (mask->pad_what == PW_SPANMASK) return !span_off(scores, mask);
     /* a mask of every real token drops the pads, not a joined prompt (LL106's sinks) */

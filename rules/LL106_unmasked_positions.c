@@ -170,6 +170,16 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "the shorter, so the rows past it keep what the loop removes from the others "
                    "and their scores count those positions too",
                    agg, where);
+    else if (flaw == MFLAW_ROW_START) /* prompt tokens as much as pads: no recipe counts them */
+        rules_emit(ctx, e->node, NULL,
+                   "add each row's number of pads to the mask's bounds (the padded width minus "
+                   "the row's length), or pad on the right",
+                   "token log-probs are %s under a mask whose bounds count from each row's "
+                   "first token (a row's length, a prompt's token count)%s, but the batch is "
+                   "padded on the left: every shorter row starts after its pads, so its mask "
+                   "sits that many positions early, over the end of its prompt (or its pads) "
+                   "and short of its continuation's last tokens",
+                   agg, where);
     else if (flaw == MFLAW_TAIL)
         rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
                    "bound the mask by each row's length too (positions < lengths, or multiply "
@@ -322,7 +332,8 @@ static void check(RuleContext *ctx) {
                               f->mask_flaw == MFLAW_LAGS_WINDOW || f->mask_flaw == MFLAW_SPAN_OFF ||
                               f->mask_flaw == MFLAW_SPAN_LAGS || f->mask_flaw == MFLAW_SPECIALS ||
                               f->mask_flaw == MFLAW_TAIL_SPECIALS ||
-                              f->mask_flaw == MFLAW_ROWS_UNWRITTEN;
+                              f->mask_flaw == MFLAW_ROWS_UNWRITTEN ||
+                              f->mask_flaw == MFLAW_ROW_START;
         if (!token_logprobs(f) || (f->flags & FF_MASKED) ||
             ((f->flags & FF_SLICED) && !flaw_any_slice))
             continue;
@@ -513,7 +524,11 @@ const Rule rule_LL106 = {
         "or torch.tensor([len(s) for s in seqs]) of the rows padded) is judged against\n"
         "what the scores are about: arange(T) < lengths (or arange(1, T + 1) <= lengths)\n"
         "times scores of input_ids[:, 1:] keeps each shorter row's first pad; arange(T) <\n"
-        "lengths - 1 does not.",
+        "lengths - 1 does not. A mask whose bounds count from each row's first token (ones\n"
+        "over m[i, c - 1:n - 1] with n a row's length, arange(T) >= a prompt's token count\n"
+        "from len(prompt) or len(s) - len(cont)) is right only where every row starts at column\n"
+        "0: on a batch padded on the left it sits each row's number of pads early, over the end\n"
+        "of the prompt; bounds moved by each row's pads are not flagged.",
     .why =
         "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
         "batch the pad positions have log-probabilities too (often large negative, sometimes\n"
