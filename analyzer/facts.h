@@ -256,6 +256,9 @@ enum {
        len(prompt)) on a batch padded on the left: every row with pads starts later, so the
        mask covers its prompt's last tokens (or pads) and misses its continuation's last */
     MFLAW_ROW_START,
+    /* a span mask of runs whose ones start before the continuation ([0] * (len(prompt) - 1) +
+       [1] * (len(cont) + 1)), taken at the tokens scored: the prompt's last token is counted */
+    MFLAW_SPAN_EARLY,
 };
 enum { SP_UNKNOWN = 0, SP_ADDED, SP_BARE }; /* Fact.specials */
 

@@ -585,6 +585,9 @@ enum { PAD_START = 1, PAD_END = 2, PAD_HANDLED = 8 };
  * (len(ids), len(prompt)), as a batch's columns only where rows start at column 0
  * (facts_spans.c) */
 enum { PAD_FROM_ROW = 16 };
+/* Fact.pad of a span mask: it marks the prompt's last tokens as well as the continuation's
+ * ([0] * (len(prompt) - 1) + [1] * (len(cont) + 1); facts_spans.c) */
+enum { PAD_SPAN_EARLY = 32 };
 typedef enum {
     PW_NONE,
     PW_TOKENIZER, /* a tokenizer; pad: the side it pads on */
@@ -668,6 +671,10 @@ void pad_unpack(Fact *elem, const Fact *f, int i, int n);
 struct PadVal spans_row_counts(Interp *in, TSNode comp);
 /* The number of tokens of a row: a count of an unshifted sequence (FF_COUNT), len(ids). */
 bool spans_row_length(Interp *in, TSNode n);
+/* [v] * n: a run of one element (-1 in *elem when no integer) repeated n times. */
+bool spans_run_of(Interp *in, TSNode n, long *elem);
+/* [0] * len(prompt) + [1] * len(cont) (each count moved by a constant): a row's span mask. */
+struct PadVal spans_runs(Interp *in, TSNode ln, TSNode rn);
 /* x[:n], x[:]: a slice from the start, with no step */
 bool spans_cut_at_end(TSNode ix);
 /* target = value into buf (container) of zeros or a mask of ones already written: the mask it

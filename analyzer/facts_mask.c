@@ -76,8 +76,9 @@ static bool span_off(Fact *scores, const Fact *mask) {
     marked.head = align_shift(mask->head, mask->pad_c);
     marked.tail = align_shift(mask->tail, mask->pad_c);
     int d = align_delta(scores, &marked);
-    if (d == FACT_NO_ALIGN || d == 0) return false;
-    scores->mask_flaw = d > 0 ? MFLAW_SPAN_LAGS : MFLAW_SPAN_OFF;
+    if (d == FACT_NO_ALIGN || (d == 0 && !(mask->pad & PAD_SPAN_EARLY))) return false;
+    /* aligned, a span that marks the prompt's last tokens too (facts_spans.c) counts them */
+    scores->mask_flaw = d == 0 ? MFLAW_SPAN_EARLY : d > 0 ? MFLAW_SPAN_LAGS : MFLAW_SPAN_OFF;
     return true;
 }
 

@@ -632,23 +632,6 @@ static PadVal comparison_val(Interp *in, TSNode n) {
     return m;
 }
 
-/* [pad] * n: a run of one element repeated a number of times the code computes. */
-static bool run_of(Interp *in, TSNode n, long *elem) {
-    n = parse_unparen(n);
-    if (!parse_is(n, "binary_operator") || !text_is(in, parse_field(n, "operator"), "*"))
-        return false;
-    TSNode l = parse_unparen(parse_field(n, "left"));
-    if (!parse_is(l, "list") || ts_node_named_child_count(l) != 1) return false;
-    if (!int_lit(in, parse_named_child(l, 0), elem)) *elem = -1;
-    return true;
-}
-
-/* [v] * len(ids): a run of v as long as a token sequence (its element in *elem). */
-static bool run_count_of(Interp *in, TSNode n, long *elem) {
-    n = parse_unparen(n);
-    return run_of(in, n, elem) && spans_row_length(in, parse_unparen(parse_field(n, "right")));
-}
-
 /* ids + [pad_id] * (n - len(ids)): a row padded by hand whose pads hold the pad id, as
  * pad_sequence's with padding_value=pad_id (padded_with_pad_id below): labels so padded keep
  * their pads under labels != -100. A run of -100 or of a literal is no pad id. */
@@ -701,15 +684,13 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
     if ((text_is(in, op, "&") || text_is(in, op, "*")) && !(r->kinds & (FK_SCORES | FK_LOSS)) &&
         (a.what == PW_EARLYTAIL || b.what == PW_EARLYTAIL))
         return padval(PW_EARLYTAIL, 0, 0, 0);
-    /* [0] * len(prompt) + [1] * len(cont): one row's span mask of the second part's tokens,
-     * at their columns in the row prompt + cont (both runs count token ids) */
-    long zero, one;
-    if (plus && run_count_of(in, ln, &zero) && run_count_of(in, rn, &one) && zero == 0 && one == 1)
-        return padval(PW_SPANMASK, PAD_ROW, 1, 0);
+    /* [0] * len(prompt) + [1] * len(cont): one row's span mask (facts_spans.c) */
+    PadVal runs = plus ? spans_runs(in, ln, rn) : padval(PW_NONE, 0, 0, 0);
+    if (runs.what) return runs;
     /* ids + [pad_id] * (n - len(ids)), [1] * len(ids) + [0] * (n - len(ids)): one row padded by
      * hand, on the side of the run of pads (the main facts decided it pads) */
     if (plus && (r->flags & FF_PADDED)) {
-        bool lrun = run_of(in, ln, &e), rrun = run_of(in, rn, &k);
+        bool lrun = spans_run_of(in, ln, &e), rrun = spans_run_of(in, rn, &k);
         if (r->kinds & FK_MASK) {
             if (lrun && rrun && e == 1) return padval(PW_REALMASK, PAD_END | PAD_ROW, 1, 0);
             if (lrun && rrun && k == 1) return padval(PW_REALMASK, PAD_START | PAD_ROW, 1, 0);
@@ -1335,6 +1316,7 @@ void pad_assigned(Interp *in, TSNode target, TSNode value, const Fact *held) {
         if (svc_item_container(in, target, &container, &now))
             buf.fill_cov = now.fill_cov, buf.fill_end = now.fill_end;
     }
-    if (buf.pad_what == PW_ZEROS || buf.pad_what == PW_TAILMASK || buf.pad_what == PW_SPANMASK)
+    if (buf.pad_what == PW_ZEROS || buf.pad_what == PW_TAILMASK || buf.pad_what == PW_SPANMASK ||
+        buf.pad_what == PW_REALMASK)
         spans_assigned(in, target, container, buf, held, value); /* facts_spans.c */
 }

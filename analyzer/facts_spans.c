@@ -126,6 +126,51 @@ PadVal spans_row_counts(Interp *in, TSNode comp) {
     return v.what ? v : row_positions(in, comp);
 }
 
+/* [pad] * n: a run of one element repeated a number of times the code computes. */
+bool spans_run_of(Interp *in, TSNode n, long *elem) {
+    n = parse_unparen(n);
+    if (!parse_is(n, "binary_operator") || !text_is(in, parse_field(n, "operator"), "*"))
+        return false;
+    TSNode l = parse_unparen(parse_field(n, "left"));
+    if (!parse_is(l, "list") || ts_node_named_child_count(l) != 1) return false;
+    if (!int_lit(in, parse_named_child(l, 0), elem)) *elem = -1;
+    return true;
+}
+
+/* len(ids) + k (|k| <= 2): a token sequence's count of tokens, moved by k. */
+static bool row_length_plus(Interp *in, TSNode n, long *k) {
+    n = parse_unparen(n);
+    *k = 0;
+    if (parse_is(n, "binary_operator")) {
+        bool plus = text_is(in, parse_field(n, "operator"), "+");
+        if (!(plus || text_is(in, parse_field(n, "operator"), "-")) ||
+            !int_lit(in, parse_field(n, "right"), k) || *k < 0 || *k > 2)
+            return false;
+        *k = plus ? *k : -*k;
+        n = parse_unparen(parse_field(n, "left"));
+    }
+    return spans_row_length(in, n);
+}
+
+/* [0] * (len(prompt) + k0) + [1] * (len(cont) + k1): one row's span mask of the second part's
+ * tokens (both runs count token ids), at their columns in the row prompt + cont. The ones end
+ * k0 + k1 after the row's last token, so they mark the tokens k0 + k1 before their columns
+ * ([0] * (len(prompt) - 1) + [1] * len(cont): the columns of the scores predicting cont) and
+ * start k1 tokens before cont: with k1 > 0 they mark the prompt's last tokens too
+ * (PAD_SPAN_EARLY), whatever they are taken against. */
+PadVal spans_runs(Interp *in, TSNode ln, TSNode rn) {
+    PadVal none = padval(PW_NONE, 0, 0, 0);
+    long zero, one, k0, k1;
+    ln = parse_unparen(ln);
+    rn = parse_unparen(rn);
+    if (!spans_run_of(in, ln, &zero) || !spans_run_of(in, rn, &one) || zero != 0 || one != 1 ||
+        !row_length_plus(in, parse_field(ln, "right"), &k0) ||
+        !row_length_plus(in, parse_field(rn, "right"), &k1) || k1 < 0 || k0 + k1 < -2 ||
+        k0 + k1 > 2)
+        return none;
+    return padval(PW_SPANMASK, PAD_ROW | (k1 > 0 ? PAD_SPAN_EARLY : 0), 1, -(k0 + k1));
+}
+
 static bool is_one(Interp *in, TSNode value) {
     value = parse_unparen(value);
     long one;
@@ -206,20 +251,47 @@ static bool span_row_copied(TSNode target, const Fact *held, int *shift) {
 
 static PadVal written_mask(Interp *in, TSNode target, const Fact *held, TSNode value, Fact *buf) {
     int shift;
+    uint8_t early = 0; /* a row's runs that mark the prompt's last tokens too (spans_runs) */
     if (ones_to_end(in, target, value)) return padval(PW_TAILMASK, 0, 0, 0);
-    if (!ones_over_span(in, target, value, &shift) && !span_row_copied(target, held, &shift))
-        return padval(PW_NONE, 0, 0, 0);
+    if (!ones_over_span(in, target, value, &shift)) {
+        if (!span_row_copied(target, held, &shift)) return padval(PW_NONE, 0, 0, 0);
+        early = held->pad & PAD_SPAN_EARLY;
+    }
     /* the span's bounds count tokens from the row's start (len(ids) is one past its last): in a
      * buffer whose columns are the scores' of tokens 1..T-1 (torch.zeros_like(lp), head 1),
      * m[i, s:len(ids)] marks the tokens one further than s..len(ids)-1 */
     if (buf->head.sym && !buf->head.end) shift -= buf->head.c;
     if (buf->pad_what == PW_SPANMASK && buf->pad_c != shift) return padval(PW_NONE, 0, 0, 0);
     if (!(buf->kinds & ~FK_NUM) && buf->obj == FO_NONE) buf->kinds = FK_MASK;
-    return padval(PW_SPANMASK, PAD_FROM_ROW, 0, shift); /* bounded by the row's length */
+    return padval(PW_SPANMASK, PAD_FROM_ROW | early, 0, shift); /* a row's length bounds it */
+}
+
+/* target = value is m[:, :k] = 0 (False, 0.0): zeros over the start of every row, up to k. */
+static bool zeros_over_start(Interp *in, TSNode target, TSNode value) {
+    long zero;
+    value = parse_unparen(value);
+    bool is_zero = (int_lit(in, value, &zero) && zero == 0) || text_is(in, value, "0.0") ||
+                   text_is(in, value, "False");
+    if (!is_zero || ts_node_named_child_count(target) != 3) return false;
+    TSNode rows = parse_unparen(parse_named_child(target, 1));
+    TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
+    if (!parse_is(rows, "slice") || !parse_is(pos, "slice")) return false;
+    parse_slice_parts(rows, parts);
+    if (!ts_node_is_null(parts[0]) || !ts_node_is_null(parts[1])) return false; /* [:, ...] */
+    parse_slice_parts(pos, parts);
+    return ts_node_is_null(parts[0]) && !ts_node_is_null(parts[1]) && ts_node_is_null(parts[2]);
 }
 
 void spans_assigned(Interp *in, TSNode target, TSNode container, Fact buf, const Fact *held,
                     TSNode value) {
+    if (buf.pad_what == PW_REALMASK) {
+        /* m = attention_mask.clone(); m[:, :k] = 0: the real tokens from k on, a span of tokens
+         * as (arange(T) >= k) & attention_mask is; any other write leaves it as it was */
+        if (!zeros_over_start(in, target, value)) return;
+        padval_store(&buf, padval(PW_SPANMASK, 0, 0, 0));
+        svc_bind(in, container, buf);
+        return;
+    }
     padval_store(&buf, written_mask(in, target, held, value, &buf));
     /* m[i, :k] = torch.tensor(vals): values at positions nothing says are the columns' (a
      * mask built already at the scores' positions, say); a number written is the same at
