@@ -260,6 +260,13 @@ enum {
     /* a span mask of tokens one position behind the scores it multiplies (m[:, :-1] against
        scores of tokens 1..T-1): the span's first token is dropped, the one after it counted */
     MFLAW_SPAN_LAGS,
+    /* a mask whose bounds count from each row's first token (m[i, s:len(ids)] = 1, arange(T) >=
+       len(prompt)) on a batch padded on the left: every row with pads starts later, so the
+       mask covers its prompt's last tokens (or pads) and misses its continuation's last */
+    MFLAW_ROW_START,
+    /* a span mask of runs whose ones start before the continuation ([0] * (len(prompt) - 1) +
+       [1] * (len(cont) + 1)), taken at the tokens scored: the prompt's last token is counted */
+    MFLAW_SPAN_EARLY,
 };
 enum { SP_UNKNOWN = 0, SP_ADDED, SP_BARE }; /* Fact.specials */
 

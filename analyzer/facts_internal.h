@@ -604,6 +604,13 @@ void labels_batch_returned(Interp *in, TSNode ret, Fact batch);
  * code gives the model position ids that count only real tokens, as rows that start with pads
  * need (nothing is concluded from pads after the rows) */
 enum { PAD_START = 1, PAD_END = 2, PAD_HANDLED = 8 };
+/* Fact.pad of a mask (not a side): its bounds count positions from each row's first token
+ * (len(ids), len(prompt)), as a batch's columns only where rows start at column 0
+ * (facts_spans.c) */
+enum { PAD_FROM_ROW = 16 };
+/* Fact.pad of a span mask: it marks the prompt's last tokens as well as the continuation's
+ * ([0] * (len(prompt) - 1) + [1] * (len(cont) + 1); facts_spans.c) */
+enum { PAD_SPAN_EARLY = 32 };
 typedef enum {
     PW_NONE,
     PW_TOKENIZER, /* a tokenizer; pad: the side it pads on */
@@ -653,6 +660,10 @@ typedef enum {
     /* the running count of real tokens at each position (mask.cumsum(-1) - 1): position ids that
      * skip the pads a row starts with, which only a batch padded on the left needs */
     PW_RUNCOUNT,
+    /* a position of each row of a list of sequences counted from its first token, not its
+     * length (len(prompt), len(s) - len(cont)): a column of the batch only where the rows
+     * start at column 0 (facts_spans.c) */
+    PW_ROWPOS,
 } PadWhat;
 /* After interp_eval(n) computed *r: what n holds in the padding domain, and reads at pads. */
 void pad_expr(Interp *in, TSNode n, Fact *r);
@@ -676,6 +687,23 @@ void pad_free(Interp *in);
 void pad_join(Fact *r, const Fact *a, const Fact *b);
 void pad_carry(Fact *to, const Fact *from);
 void pad_unpack(Fact *elem, const Fact *f, int i, int n);
+
+/* ---- facts_spans.c: masks written over spans of rows, and the counts that bound them ---- */
+/* [len(s) for s in seqs], [len(s) - len(c) for ...]: each row's count of tokens (PW_ROWLENS)
+ * or a position counted from its first token (PW_ROWPOS); PW_NONE for anything else. */
+struct PadVal spans_row_counts(Interp *in, TSNode comp);
+/* The number of tokens of a row: a count of an unshifted sequence (FF_COUNT), len(ids). */
+bool spans_row_length(Interp *in, TSNode n);
+/* [v] * n: a run of one element (-1 in *elem when no integer) repeated n times. */
+bool spans_run_of(Interp *in, TSNode n, long *elem);
+/* [0] * len(prompt) + [1] * len(cont) (each count moved by a constant): a row's span mask. */
+struct PadVal spans_runs(Interp *in, TSNode ln, TSNode rn);
+/* x[:n], x[:]: a slice from the start, with no step */
+bool spans_cut_at_end(TSNode ix);
+/* target = value into buf (container) of zeros or a mask of ones already written: the mask it
+ * makes, bound to container. */
+void spans_assigned(Interp *in, TSNode target, TSNode container, Fact buf, const Fact *held,
+                    TSNode value);
 
 /* ---- facts_mask.c: what a mask applied to token scores covers (LL106) ---- */
 /* scores * mask: true when the product excludes what the mask says; else records the flaw in

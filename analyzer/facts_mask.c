@@ -76,8 +76,9 @@ static bool span_off(Fact *scores, const Fact *mask) {
     marked.head = align_shift(mask->head, mask->pad_c);
     marked.tail = align_shift(mask->tail, mask->pad_c);
     int d = align_delta(scores, &marked);
-    if (d == FACT_NO_ALIGN || d == 0) return false;
-    scores->mask_flaw = d > 0 ? MFLAW_SPAN_LAGS : MFLAW_SPAN_OFF;
+    if (d == FACT_NO_ALIGN || (d == 0 && !(mask->pad & PAD_SPAN_EARLY))) return false;
+    /* aligned, a span that marks the prompt's last tokens too (facts_spans.c) counts them */
+    scores->mask_flaw = d == 0 ? MFLAW_SPAN_EARLY : d > 0 ? MFLAW_SPAN_LAGS : MFLAW_SPAN_OFF;
     return true;
 }
 
@@ -102,9 +103,20 @@ static bool rows_unwritten(Fact *scores, const Fact *mask) {
     return true;
 }
 
+/* A mask whose bounds count from each row's first token (facts_spans.c: m[i, s:len(ids)] = 1,
+ * arange(T) >= len(prompt)) on scores of a batch padded on the left only: each row starts
+ * after its pads, so the mask sits as many columns early as the row has pads, over the
+ * prompt's last tokens (or pads) and short of the continuation's end. Sets the flaw. */
+static bool from_row_start(Fact *scores, const Fact *mask) {
+    if (!(mask->pad & PAD_FROM_ROW) || !(scores->flags & FF_PADDED) || scores->pad != PAD_START)
+        return false;
+    scores->mask_flaw = MFLAW_ROW_START;
+    return true;
+}
+
 bool mask_multiply(Fact *scores, const Fact *mask) {
     if (!token_scores(scores)) return true;
-    if (rows_unwritten(scores, mask)) return false;
+    if (rows_unwritten(scores, mask) || from_row_start(scores, mask)) return false;
     if (mask->pad_what == PW_LENMASK) return !length_past(scores, mask);
     if (mask->pad_what == PW_SPANMASK) return !span_off(scores, mask);
     /* a mask of every real token drops the pads, not a joined prompt (LL106's sinks) */

@@ -12,8 +12,6 @@
 #include "facts_svc.h"
 #include "facts_syms.h"
 
-enum { PAD_ROW = 4 }; /* Fact.pad: one row of the batch, its positions on axis 0 */
-
 /* ---------- the memo (facts_padmemo.c) ---------- */
 
 /* What a child was found to hold; the record is dropped (read once, by its parent). */
@@ -337,14 +335,6 @@ static PadVal joined_ids(Interp *in, const CallArgs *a) {
 }
 
 /* x[:k]: a slice that keeps the start (and so each kept element's position). */
-static bool cut_at_end(TSNode ix) {
-    ix = parse_unparen(ix);
-    if (!parse_is(ix, "slice")) return false;
-    TSNode parts[3];
-    parse_slice_parts(ix, parts);
-    return ts_node_is_null(parts[0]) && ts_node_is_null(parts[2]);
-}
-
 static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
     TSNode value = parse_field(n, "value");
     PadVal v = take(in, value);
@@ -383,6 +373,7 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
     case PW_FIRSTPAD:
     case PW_ROWS:
     case PW_ROWLENS:
+    case PW_ROWPOS:
         return v; /* idx[:, None], lengths[i]: the same index */
     case PW_REALMASK:
     case PW_MASKPART:
@@ -395,7 +386,7 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
         return v; /* positions[None, :] */
     case PW_SPANMASK: /* m[:, :-1]: its columns move (facts_align.c), the tokens marked stay */
         if ((v.pad & PAD_ROW) && nix == 1) /* row[:max_len]: the columns it keeps stay */
-            return cut_at_end(ix[0]) ? v : padval(PW_NONE, 0, 0, 0);
+            return spans_cut_at_end(ix[0]) ? v : padval(PW_NONE, 0, 0, 0);
         return nix == 2 && parse_is(parse_unparen(ix[1]), "slice") && all_rows(in, ix[0], ixv[0])
                    ? v
                    : padval(PW_NONE, 0, 0, 0);
@@ -622,9 +613,11 @@ static PadVal comparison_val(Interp *in, TSNode n) {
     PadVal len = length_bound(in, a, b, op);
     if (len.what) return len;
     PadVal start = a.what == PW_ROWS ? b : a;
+    bool from_row = start.what == PW_ROWLENS || start.what == PW_ROWPOS; /* facts_spans.c */
     if ((a.what == PW_ROWS && (text_is(in, op, ">=") || text_is(in, op, ">"))) ||
         (b.what == PW_ROWS && (text_is(in, op, "<=") || text_is(in, op, "<"))))
-        return padval(left_count(start) ? PW_EARLYTAIL : PW_TAILMASK, 0, 0, 0);
+        return padval(left_count(start) ? PW_EARLYTAIL : PW_TAILMASK,
+                      from_row ? PAD_FROM_ROW : 0, 0, 0);
     bool eq = text_is(in, op, "=="), ne = text_is(in, op, "!=") || text_is(in, op, ">");
     if (!eq && !ne) return padval(PW_NONE, 0, 0, 0);
     PadVal m = compare_val(in, a, rn, b, eq);
@@ -637,64 +630,6 @@ static PadVal comparison_val(Interp *in, TSNode n) {
     if (m.what == PW_KEEPMASK && (pads_hold_pad_id(in, l) || pads_hold_pad_id(in, rn)))
         m.what = PW_PADKEEP;
     return m;
-}
-
-/* Token sequences as they were encoded, as far as known: not cut or shifted (ids[1:], the
- * targets, count one less), not scores or a model. */
-static bool whole_rows(Interp *in, TSNode n) {
-    n = parse_unparen(n);
-    /* s[1:] of a comprehension's s (no fact known of s here): a cut, whatever s holds */
-    for (uint32_t i = 1; parse_is(n, "subscript") && i < ts_node_named_child_count(n); i++)
-        if (parse_is(parse_unparen(parse_named_child(n, i)), "slice")) return false;
-    Fact x = svc_eval(in, n);
-    return x.obj == FO_NONE && !(x.kinds & ~FK_IDS) && !(x.flags & (FF_SHIFTED | FF_SLICED));
-}
-
-/* len(s) (+ k) as the element of [len(s) for s in seqs]: the tokens of each row, a count of
- * real tokens where the rows fill a padded batch. */
-static PadVal row_lengths(Interp *in, TSNode comp) {
-    PadVal none = padval(PW_NONE, 0, 0, 0);
-    TSNode body = parse_unparen(parse_field(comp, "body"));
-    long k = 0;
-    if (parse_is(body, "binary_operator")) {
-        TSNode op = parse_field(body, "operator");
-        bool plus = text_is(in, op, "+"), minus = text_is(in, op, "-");
-        if (!(plus || minus) || !int_lit(in, parse_field(body, "right"), &k) || k < -8 || k > 8)
-            return none;
-        k = plus ? k : -k;
-        body = parse_unparen(parse_field(body, "left"));
-    }
-    TSNode args = parse_field(body, "arguments");
-    if (!parse_is(body, "call") || !text_is(in, parse_field(body, "function"), "len") ||
-        funcs_find(in, "len", 3) || ts_node_named_child_count(args) != 1)
-        return none;
-    /* (evaluated again only now: every comprehension without a pad meaning comes here) */
-    for (uint32_t i = 1; i < ts_node_named_child_count(comp); i++) {
-        TSNode clause = parse_named_child(comp, i);
-        if (parse_is(clause, "for_in_clause") && !whole_rows(in, parse_field(clause, "right")))
-            return none;
-    }
-    if (!whole_rows(in, parse_named_child(args, 0))) return none;
-    return padval(PW_ROWLENS, 0, 0, k);
-}
-
-/* [pad] * n: a run of one element repeated a number of times the code computes. */
-static bool run_of(Interp *in, TSNode n, long *elem) {
-    n = parse_unparen(n);
-    if (!parse_is(n, "binary_operator") || !text_is(in, parse_field(n, "operator"), "*"))
-        return false;
-    TSNode l = parse_unparen(parse_field(n, "left"));
-    if (!parse_is(l, "list") || ts_node_named_child_count(l) != 1) return false;
-    if (!int_lit(in, parse_named_child(l, 0), elem)) *elem = -1;
-    return true;
-}
-
-static bool row_length(Interp *in, TSNode n);
-
-/* [v] * len(ids): a run of v as long as a token sequence (its element in *elem). */
-static bool run_count_of(Interp *in, TSNode n, long *elem) {
-    n = parse_unparen(n);
-    return run_of(in, n, elem) && row_length(in, parse_unparen(parse_field(n, "right")));
 }
 
 /* ids + [pad_id] * (n - len(ids)): a row padded by hand whose pads hold the pad id, as
@@ -741,23 +676,21 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
     /* tail & real: from a start to each row's last real token, a span of the tokens (their
      * columns: a mask of the real tokens is about the tokens, not the scores predicting them) */
     if ((text_is(in, op, "&") || text_is(in, op, "*")) && !(r->kinds & (FK_SCORES | FK_LOSS)) &&
-        ((a.what == PW_TAILMASK && b.what == PW_REALMASK) ||
-         (b.what == PW_TAILMASK && a.what == PW_REALMASK)))
-        return padval(PW_SPANMASK, 0, 0, 0);
+        ((a.what == PW_TAILMASK && (b.what == PW_REALMASK || b.what == PW_MASKPART)) ||
+         (b.what == PW_TAILMASK && (a.what == PW_REALMASK || a.what == PW_MASKPART))))
+        return padval(PW_SPANMASK, (a.what == PW_TAILMASK ? a : b).pad & PAD_FROM_ROW, 0, 0);
     if (minus && int_lit(in, ln, &k) && k == 1 && negated(b).what) return negated(b);
     /* early & real, early * keep: a mask that also drops pads still starts inside the prompt */
     if ((text_is(in, op, "&") || text_is(in, op, "*")) && !(r->kinds & (FK_SCORES | FK_LOSS)) &&
         (a.what == PW_EARLYTAIL || b.what == PW_EARLYTAIL))
         return padval(PW_EARLYTAIL, 0, 0, 0);
-    /* [0] * len(prompt) + [1] * len(cont): one row's span mask of the second part's tokens,
-     * at their columns in the row prompt + cont (both runs count token ids) */
-    long zero, one;
-    if (plus && run_count_of(in, ln, &zero) && run_count_of(in, rn, &one) && zero == 0 && one == 1)
-        return padval(PW_SPANMASK, PAD_ROW, 1, 0);
+    /* [0] * len(prompt) + [1] * len(cont): one row's span mask (facts_spans.c) */
+    PadVal runs = plus ? spans_runs(in, ln, rn) : padval(PW_NONE, 0, 0, 0);
+    if (runs.what) return runs;
     /* ids + [pad_id] * (n - len(ids)), [1] * len(ids) + [0] * (n - len(ids)): one row padded by
      * hand, on the side of the run of pads (the main facts decided it pads) */
     if (plus && (r->flags & FF_PADDED)) {
-        bool lrun = run_of(in, ln, &e), rrun = run_of(in, rn, &k);
+        bool lrun = spans_run_of(in, ln, &e), rrun = spans_run_of(in, rn, &k);
         if (r->kinds & FK_MASK) {
             if (lrun && rrun && e == 1) return padval(PW_REALMASK, PAD_END | PAD_ROW, 1, 0);
             if (lrun && rrun && k == 1) return padval(PW_REALMASK, PAD_START | PAD_ROW, 1, 0);
@@ -981,7 +914,8 @@ static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, co
                         int first, PadVal *argv, Fact *r) {
     long d;
     bool index = x.what == PW_COUNT || x.what == PW_FIRSTPAD || x.what == PW_ROWS ||
-                 x.what == PW_PARTCOUNT || x.what == PW_ROWLENS || x.what == PW_RUNCOUNT;
+                 x.what == PW_PARTCOUNT || x.what == PW_ROWLENS || x.what == PW_RUNCOUNT ||
+                 x.what == PW_ROWPOS;
     /* position_ids.masked_fill_(mask == 0, 1): the pads' ids set to any number, the rest kept */
     if (x.what == PW_RUNCOUNT && c->op == OP_MASKED_FILL) return x;
     if ((c->keeps & PK_ALL) || (x.what == PW_TAILMASK && (c->keeps & PK_TAILMASK))) return x;
@@ -1001,8 +935,8 @@ static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, co
         running_count_of(in, node, x, a, first))
         return padval(PW_RUNCOUNT, x.pad, 0, 0);
     switch ((PadOp)c->pad) {
-    case PO_MASK_BOOL:
-        if (negated(x).what) return x;
+    case PO_MASK_BOOL: /* of a mask's part too (mask[:, 1:].bool()) */
+        if (negated(x).what || x.what == PW_MASKPART) return x;
         break;
     case PO_COUNT:
         if (x.what == PW_REALMASK && dim && along_positions(x, d))
@@ -1312,7 +1246,7 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
     case SYM_LIST_COMPREHENSION:
     case SYM_GENERATOR_EXPRESSION:
         v = rows_to_batch(take(in, parse_field(n, "body")));
-        if (!v.what) v = row_lengths(in, n);
+        if (!v.what) v = spans_row_counts(in, n);
         break;
     case SYM_DICTIONARY_COMPREHENSION:
         if (r->obj == FO_ENCODING) {
@@ -1357,98 +1291,6 @@ void pad_combined_in_place(Fact *now, const char *op) {
     if (memchr(masks, now->pad_what, sizeof masks)) padval_store(now, padval(PW_NONE, 0, 0, 0));
 }
 
-static bool is_one(Interp *in, TSNode value) {
-    value = parse_unparen(value);
-    long one;
-    return (int_lit(in, value, &one) && one == 1) || text_is(in, value, "1.0") ||
-           text_is(in, value, "True");
-}
-
-/* 1, 0.5, -1, True: a number written in the code */
-static bool number_literal(Interp *in, TSNode value) {
-    value = parse_unparen(value);
-    if (parse_is(value, "unary_operator")) value = parse_unparen(parse_field(value, "argument"));
-    return parse_is(value, "integer") || parse_is(value, "float") || parse_is(value, "true") ||
-           parse_is(value, "false") || is_one(in, value);
-}
-
-/* target = value is m[i, k:] = 1 (or m[:, k:] = 1.0, True): ones from k to the rows' end. */
-static bool ones_to_end(Interp *in, TSNode target, TSNode value) {
-    uint32_t n = ts_node_named_child_count(target);
-    if (!is_one(in, value) || n != 3) return false; /* value, row, positions */
-    TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
-    if (!parse_is(pos, "slice")) return false;
-    parse_slice_parts(pos, parts);
-    return !ts_node_is_null(parts[0]) && ts_node_is_null(parts[1]) && ts_node_is_null(parts[2]);
-}
-
-/* The number of tokens of a row: a count of an unshifted sequence's positions (FF_COUNT), or
- * len(x) of token ids not shifted (cut to a window, or joined, it is still the row's). */
-static bool row_length(Interp *in, TSNode n) {
-    if (svc_eval(in, n).flags & FF_COUNT) return true;
-    TSNode args = parse_field(n, "arguments");
-    if (!parse_is(n, "call") || !text_is(in, parse_field(n, "function"), "len") ||
-        ts_node_named_child_count(args) != 1)
-        return false;
-    Fact x = svc_eval(in, parse_named_child(args, 0));
-    return x.obj == FO_NONE && x.kinds == FK_IDS && !(x.flags & FF_SHIFTED);
-}
-
-/* target = value is m[i, s:n + c] = 1 where n is the length of a token sequence (len(ids)):
- * ones over a span of the row that ends c after the row's last token. The tokens the span
- * marks are its columns when c is 0; when c is -1 they are one further (the columns of the
- * scores that predict them: m[i, len(ids) - n_cont - 1 : len(ids) - 1] = 1). *shift: how far
- * the marked tokens are from the columns (-c). */
-static bool ones_over_span(Interp *in, TSNode target, TSNode value, int *shift) {
-    uint32_t n = ts_node_named_child_count(target);
-    if (!is_one(in, value) || n != 3) return false;
-    TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
-    if (!parse_is(pos, "slice")) return false;
-    parse_slice_parts(pos, parts);
-    TSNode end = parse_unparen(parts[1]);
-    if (ts_node_is_null(parts[0]) || ts_node_is_null(end) || !ts_node_is_null(parts[2]))
-        return false;
-    long c = 0;
-    if (parse_is(end, "binary_operator") && int_lit(in, parse_field(end, "right"), &c)) {
-        if (text_is(in, parse_field(end, "operator"), "-"))
-            c = -c;
-        else if (!text_is(in, parse_field(end, "operator"), "+"))
-            return false;
-        end = parse_unparen(parse_field(end, "left"));
-    }
-    if (c < -2 || c > 2 || !row_length(in, end)) return false;
-    *shift = (int)-c;
-    return true;
-}
-
-/* A write into a buffer of zeros: a tail of ones makes a tail mask, ones over a span ending at
- * a row's length a span mask (its kind: a mask, by what is written); any other write makes a
- * mask of its own, and a span mask written with another shift is none we know. */
-/* target = value is m[i, :n] = row where row is one row's span mask ([0] * len(prompt) +
- * [1] * len(cont), as a list or a tensor): copied to the row's start, its columns are the
- * buffer's. *shift as for ones_over_span. */
-static bool span_row_copied(TSNode target, const Fact *held, int *shift) {
-    if (held->pad_what != PW_SPANMASK || !(held->pad & PAD_ROW) ||
-        ts_node_named_child_count(target) != 3 || !cut_at_end(parse_named_child(target, 2)))
-        return false;
-    *shift = held->pad_c;
-    return true;
-}
-
-static PadVal written_mask(Interp *in, TSNode target, const Fact *held, TSNode value, Fact *buf) {
-    int shift;
-    if (ones_to_end(in, target, value)) return padval(PW_TAILMASK, 0, 0, 0);
-    if (!ones_over_span(in, target, value, &shift) && !span_row_copied(target, held, &shift))
-        return padval(PW_NONE, 0, 0, 0);
-    /* the span's bounds count tokens from the row's start (len(ids) is one past its last): in a
-     * buffer whose columns are the scores' of tokens 1..T-1 (torch.zeros_like(lp), head 1),
-     * m[i, s:len(ids)] marks the tokens one further than s..len(ids)-1 */
-    if (buf->head.sym && !buf->head.end) shift -= buf->head.c;
-    if (buf->pad_what == PW_SPANMASK && buf->pad_c != shift) return padval(PW_NONE, 0, 0, 0);
-    if (!(buf->kinds & ~FK_NUM) && buf->obj == FO_NONE) buf->kinds = FK_MASK;
-    return padval(PW_SPANMASK, 0, 0, shift);
-}
-
 void pad_assigned(Interp *in, TSNode target, TSNode value, const Fact *held) {
     target = parse_unparen(target);
     if (parse_is(target, "attribute") &&
@@ -1474,14 +1316,7 @@ void pad_assigned(Interp *in, TSNode target, TSNode value, const Fact *held) {
         if (svc_item_container(in, target, &container, &now))
             buf.fill_cov = now.fill_cov, buf.fill_end = now.fill_end;
     }
-    if (buf.pad_what == PW_ZEROS || buf.pad_what == PW_TAILMASK || buf.pad_what == PW_SPANMASK) {
-        padval_store(&buf, written_mask(in, target, held, value, &buf));
-        /* m[i, :k] = torch.tensor(vals): values at positions nothing says are the columns' (a
-         * mask built already at the scores' positions, say); a number written is the same at
-         * every position it covers */
-        if (!buf.pad_what && !(held->flags & FF_CONST) && !align_known(held) &&
-            !number_literal(in, value))
-            align_clear(&buf);
-        svc_bind(in, container, buf);
-    }
+    if (buf.pad_what == PW_ZEROS || buf.pad_what == PW_TAILMASK || buf.pad_what == PW_SPANMASK ||
+        buf.pad_what == PW_REALMASK)
+        spans_assigned(in, target, container, buf, held, value); /* facts_spans.c */
 }

@@ -23,6 +23,10 @@ void pad_join(Fact *r, const Fact *a, const Fact *b) {
      * in the pads */
     if (x.what == PW_COUNT && (x.pad & PAD_START) && y.what == PW_NONE) y = x;
     if (y.what == PW_COUNT && (y.pad & PAD_START) && x.what == PW_NONE) x = y;
+    /* span masks whose tokens lie at other columns on each path (their shifts differ): which
+     * tokens the join marks at a column is not known, so neither is its alignment */
+    if (x.what == PW_SPANMASK && y.what == PW_SPANMASK && x.c != y.c)
+        r->head = r->tail = (FactPos){0, 0, false};
     padval_store(r, memcmp(&x, &y, sizeof x) ? padval(PW_NONE, 0, 0, 0) : x);
     r->fill = a->fill == b->fill ? a->fill : 0;
     r->fill_pad = a->fill_pad && b->fill_pad && r->fill;

@@ -6,6 +6,8 @@
 
 #include "facts_internal.h"
 
+enum { PAD_ROW = 4 }; /* Fact.pad: one row of the batch, its positions on axis 0 */
+
 typedef struct PadVal {
     uint8_t pad, what; /* PAD_* side bits, PadWhat */
     int8_t nd, c;      /* rank when known (0 unknown), offset added to a position index */

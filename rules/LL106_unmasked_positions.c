@@ -45,10 +45,65 @@ static bool token_logprobs(const Fact *f) {
     return (f->kinds & FK_LOGPROB) && !(f->kinds & FK_RAW) && (f->flags & FF_SELECTED);
 }
 
+/* The flaws of where a span mask (or a mask's bounds) sits against the scores (facts_mask.c,
+ * facts_spans.c): emitted here, true; false for the others. */
+static bool emit_span_flaw(RuleContext *ctx, const FactEvent *e, int flaw, const char *agg,
+                           const char *where) {
+    if (flaw == MFLAW_SPAN_LAGS) { /* a prompt token's and a pad's: no recipe counts them */
+        rules_emit(ctx, e->node, NULL,
+                   "take the mask at the positions of the tokens scored: mask[:, 1:] with "
+                   "scores of input_ids[:, 1:] when the mask marks token positions",
+                   "token log-probs are %s under a span mask one position behind them%s: the "
+                   "mask marks the span's tokens, each score is weighted by the mark of the "
+                   "token before its own, so the span's first token is dropped and the token "
+                   "after its last (a shorter row's first pad) is counted",
+                   agg, where);
+        return true;
+    }
+    if (flaw == MFLAW_SPAN_OFF) { /* prompt tokens, not pads: no recipe counts them */
+        rules_emit(ctx, e->node, NULL,
+                   "take the mask at the positions of the tokens scored: mask[:, 1:] with "
+                   "scores of input_ids[:, 1:] when the mask marks token positions",
+                   "token log-probs are %s under a span mask one position ahead of them%s: the "
+                   "mask marks the span's tokens, the scores multiplied by it are about the "
+                   "tokens one further, so the token before the span is counted and the span's "
+                   "last token is dropped",
+                   agg, where);
+        return true;
+    }
+    if (flaw == MFLAW_SPAN_EARLY) { /* a prompt token, not pads: no recipe counts it */
+        rules_emit(ctx, e->node, NULL,
+                   "make the runs as long as the parts: [0] * len(prompt) + [1] * len(cont) for a "
+                   "mask of tokens, or [0] * (len(prompt) - 1) + [1] * len(cont) for one of the "
+                   "scores' positions",
+                   "token log-probs are %s under a span mask built per row as runs of 0 and 1 "
+                   "whose ones start before the continuation: the run of 0 is shorter than the "
+                   "prompt, the run of 1 longer than the continuation%s. Taken at the positions "
+                   "of the tokens scored, it marks the prompt's last token as the continuation's "
+                   "first, so that token's log-prob is counted",
+                   agg, where);
+        return true;
+    }
+    if (flaw == MFLAW_ROW_START) { /* prompt tokens as much as pads: no recipe counts them */
+        rules_emit(ctx, e->node, NULL,
+                   "add each row's number of pads to the mask's bounds (the padded width minus "
+                   "the row's length), or pad on the right",
+                   "token log-probs are %s under a mask whose bounds count from each row's "
+                   "first token (a row's length, a prompt's token count)%s, but the batch is "
+                   "padded on the left: every shorter row starts after its pads, so its mask "
+                   "sits that many positions early, over the end of its prompt (or its pads) "
+                   "and short of its continuation's last tokens",
+                   agg, where);
+        return true;
+    }
+    return false;
+}
+
 /* A mask was applied but covers the wrong positions (facts_mask.c). */
 static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                       const char *where) {
     const char *agg = mean ? "averaged" : "summed";
+    if (emit_span_flaw(ctx, e, flaw, agg, where)) return;
     if (flaw == MFLAW_LAGS_WINDOW)
         rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
                    "cut the mask one position further than the scores: lp[:, s:e] with "
@@ -66,24 +121,6 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "them%s: the scores are about tokens 1..T-1 and the mask about tokens "
                    "0..T-2, so each row's first pad is counted and the score depends on the "
                    "padding",
-                   agg, where);
-    else if (flaw == MFLAW_SPAN_LAGS) /* a prompt token's and a pad's: no recipe counts them */
-        rules_emit(ctx, e->node, NULL,
-                   "take the mask at the positions of the tokens scored: mask[:, 1:] with "
-                   "scores of input_ids[:, 1:] when the mask marks token positions",
-                   "token log-probs are %s under a span mask one position behind them%s: the "
-                   "mask marks the span's tokens, each score is weighted by the mark of the "
-                   "token before its own, so the span's first token is dropped and the token "
-                   "after its last (a shorter row's first pad) is counted",
-                   agg, where);
-    else if (flaw == MFLAW_SPAN_OFF) /* prompt tokens, not pads: no recipe counts them */
-        rules_emit(ctx, e->node, NULL,
-                   "take the mask at the positions of the tokens scored: mask[:, 1:] with "
-                   "scores of input_ids[:, 1:] when the mask marks token positions",
-                   "token log-probs are %s under a span mask one position ahead of them%s: the "
-                   "mask marks the span's tokens, the scores multiplied by it are about the "
-                   "tokens one further, so the token before the span is counted and the span's "
-                   "last token is dropped",
                    agg, where);
     else if (flaw == MFLAW_LENGTH_PAST)
         rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
@@ -354,7 +391,8 @@ static void check(RuleContext *ctx) {
                               f->mask_flaw == MFLAW_LAGS_WINDOW || f->mask_flaw == MFLAW_SPAN_OFF ||
                               f->mask_flaw == MFLAW_SPAN_LAGS || f->mask_flaw == MFLAW_SPECIALS ||
                               f->mask_flaw == MFLAW_TAIL_SPECIALS ||
-                              f->mask_flaw == MFLAW_ROWS_UNWRITTEN;
+                              f->mask_flaw == MFLAW_ROWS_UNWRITTEN ||
+                              f->mask_flaw == MFLAW_ROW_START || f->mask_flaw == MFLAW_SPAN_EARLY;
         if (!token_logprobs(f) || (f->flags & FF_MASKED) ||
             ((f->flags & FF_SLICED) && !flaw_any_slice))
             continue;
@@ -499,10 +537,15 @@ const Rule rule_LL106 = {
         "mask holds one batch's rows twice (torch.cat((chosen, rejected)) of a loader's batch)\n"
         "and the list once, zip stops at the shorter and the second half keeps its prompt.\n"
         "A span mask of tokens (ones over the continuation's columns: m[i, s:len(ids)] = 1,\n"
-        "a row [0] * len(prompt) + [1] * len(cont) copied to the row's start, or (arange(T)\n"
-        ">= k) & attention_mask) cut m[:, :-1] against scores of input_ids[:, 1:] is one\n"
-        "position behind them: the continuation's first token is dropped and the token after\n"
-        "its last (a shorter row's first pad) counted, padded on either side or not.\n"
+        "a row [0] * len(prompt) + [1] * len(cont) copied to the row's start, (arange(T)\n"
+        ">= k) & attention_mask, or the attention mask with its start zeroed in place: m =\n"
+        "attention_mask.clone(); m[:, :k] = 0) cut m[:, :-1] against scores of\n"
+        "input_ids[:, 1:] is one position behind them: the continuation's first token is\n"
+        "dropped and the token after its last (a shorter row's first pad) counted, padded on\n"
+        "either side or not. Runs whose ones start before the continuation ([0] *\n"
+        "(len(prompt) - 1) + [1] * (len(cont) + 1)) taken at the tokens scored count the\n"
+        "prompt's last token; [0] * (len(prompt) - 1) + [1] * len(cont) marks the positions\n"
+        "of the scores predicting the continuation and is judged as such.\n"
         "A mean written by hand counts too: the masked sum of prompt + continuation log-probs\n"
         "divided by the count of the real tokens (loss_mask = labels != pad_id, then\n"
         "lp.sum(-1) / loss_mask.sum(-1), or the joined batch's attention_mask[:, 1:] and its\n"
@@ -545,7 +588,11 @@ const Rule rule_LL106 = {
         "or torch.tensor([len(s) for s in seqs]) of the rows padded) is judged against\n"
         "what the scores are about: arange(T) < lengths (or arange(1, T + 1) <= lengths)\n"
         "times scores of input_ids[:, 1:] keeps each shorter row's first pad; arange(T) <\n"
-        "lengths - 1 does not.",
+        "lengths - 1 does not. A mask whose bounds count from each row's first token (ones\n"
+        "over m[i, c - 1:n - 1] with n a row's length, arange(T) >= a prompt's token count\n"
+        "from len(prompt) or len(s) - len(cont)) is right only where every row starts at column\n"
+        "0: on a batch padded on the left it sits each row's number of pads early, over the end\n"
+        "of the prompt; bounds moved by each row's pads are not flagged.",
     .why =
         "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
         "batch the pad positions have log-probabilities too (often large negative, sometimes\n"

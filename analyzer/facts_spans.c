@@ -1,0 +1,303 @@
+/* facts_spans: masks written over spans of a batch's rows (ones from a start to the rows' end,
+ * ones over a span ending at a row's length, runs copied to a row's start) and the counts of
+ * each row's tokens that bound them, for LL106 (facts_mask.c judges what they cover).
+ *
+ * Such bounds count positions from each row's first token: len(ids) is one past a row's last
+ * token, len(prompt) its continuation's first, only where every row starts at column 0. A mask
+ * made of them carries PAD_FROM_ROW; on a batch padded on the left, where each row starts after
+ * its pads, it sits that many columns early (facts_mask.c). */
+#include "facts_padval.h"
+#include "facts_svc.h"
+
+static bool text_is(Interp *in, TSNode n, const char *s) {
+    return !ts_node_is_null(n) && svc_text_eq(in, n, s);
+}
+
+static bool int_lit(Interp *in, TSNode n, long *v) {
+    return !ts_node_is_null(n) && svc_int_literal(in, n, v);
+}
+
+bool spans_cut_at_end(TSNode ix) {
+    ix = parse_unparen(ix);
+    if (!parse_is(ix, "slice")) return false;
+    TSNode parts[3];
+    parse_slice_parts(ix, parts);
+    return ts_node_is_null(parts[0]) && ts_node_is_null(parts[2]);
+}
+
+/* Token sequences as they were encoded, as far as known: not cut or shifted (ids[1:], the
+ * targets, count one less), not scores or a model. */
+static bool whole_rows(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    /* s[1:] of a comprehension's s (no fact known of s here): a cut, whatever s holds */
+    for (uint32_t i = 1; parse_is(n, "subscript") && i < ts_node_named_child_count(n); i++)
+        if (parse_is(parse_unparen(parse_named_child(n, i)), "slice")) return false;
+    Fact x = svc_eval(in, n);
+    return x.obj == FO_NONE && !(x.kinds & ~FK_IDS) && !(x.flags & (FF_SHIFTED | FF_SLICED));
+}
+
+/* The argument of len(x), the builtin; null for anything else. */
+static TSNode len_arg(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    TSNode args = parse_field(n, "arguments");
+    if (!parse_is(n, "call") || !text_is(in, parse_field(n, "function"), "len") ||
+        funcs_find(in, "len", 3) || ts_node_named_child_count(args) != 1)
+        return (TSNode){0};
+    return parse_named_child(args, 0);
+}
+
+/* len(s) (+ k) as the element of [len(s) for s in seqs]: the tokens of each row, a count of
+ * real tokens where the rows fill a padded batch. */
+static PadVal row_lengths(Interp *in, TSNode comp) {
+    PadVal none = padval(PW_NONE, 0, 0, 0);
+    TSNode body = parse_unparen(parse_field(comp, "body"));
+    long k = 0;
+    if (parse_is(body, "binary_operator")) {
+        TSNode op = parse_field(body, "operator");
+        bool plus = text_is(in, op, "+"), minus = text_is(in, op, "-");
+        if (!(plus || minus) || !int_lit(in, parse_field(body, "right"), &k) || k < -8 || k > 8)
+            return none;
+        k = plus ? k : -k;
+        body = parse_unparen(parse_field(body, "left"));
+    }
+    TSNode arg = len_arg(in, body);
+    if (ts_node_is_null(arg)) return none;
+    /* (evaluated again only now: every comprehension without a pad meaning comes here) */
+    for (uint32_t i = 1; i < ts_node_named_child_count(comp); i++) {
+        TSNode clause = parse_named_child(comp, i);
+        if (parse_is(clause, "for_in_clause") && !whole_rows(in, parse_field(clause, "right")))
+            return none;
+    }
+    if (!whole_rows(in, arg)) return none;
+    return padval(PW_ROWLENS, 0, 0, k);
+}
+
+/* Lists of token ids, cut or not (a len counts from their first token), none padded (a row
+ * padded by hand is as long as the batch). */
+static bool token_lists(Interp *in, TSNode n) {
+    Fact x = svc_eval(in, n);
+    return x.obj == FO_NONE && x.kinds == FK_IDS && !(x.flags & FF_PADDED);
+}
+
+/* Every row a comprehension walks is a list of token ids: it iterates such lists, or zips
+ * them. The element's len() is then of them (nothing else is known of its names here). */
+static bool walks_token_lists(Interp *in, TSNode comp) {
+    bool any = false;
+    for (uint32_t i = 1; i < ts_node_named_child_count(comp); i++) {
+        TSNode clause = parse_named_child(comp, i);
+        if (!parse_is(clause, "for_in_clause")) return false; /* an if: rows left out */
+        TSNode seq = parse_unparen(parse_field(clause, "right"));
+        TSNode args = parse_field(seq, "arguments");
+        if (parse_is(seq, "call") && text_is(in, parse_field(seq, "function"), "zip") &&
+            !funcs_find(in, "zip", 3)) {
+            for (uint32_t k = 0; k < ts_node_named_child_count(args); k++)
+                if (!token_lists(in, parse_named_child(args, k))) return false;
+        } else if (!token_lists(in, seq)) {
+            return false;
+        }
+        any = true;
+    }
+    return any;
+}
+
+/* len(prompt), len(s) - len(cont), max(len(s) - len(cont), 0) as the element of a
+ * comprehension over lists of token ids: where each row's continuation starts, counted from
+ * the row's first token. */
+static PadVal row_positions(Interp *in, TSNode comp) {
+    PadVal none = padval(PW_NONE, 0, 0, 0);
+    TSNode body = parse_unparen(parse_field(comp, "body"));
+    TSNode args = parse_field(body, "arguments");
+    long zero;
+    if (parse_is(body, "call") && text_is(in, parse_field(body, "function"), "max") &&
+        !funcs_find(in, "max", 3) && ts_node_named_child_count(args) == 2 &&
+        int_lit(in, parse_named_child(args, 1), &zero) && zero == 0)
+        body = parse_unparen(parse_named_child(args, 0)); /* clamped at 0: still a count */
+    TSNode whole = len_arg(in, body);
+    if (parse_is(body, "binary_operator") && text_is(in, parse_field(body, "operator"), "-")) {
+        whole = len_arg(in, parse_field(body, "left"));
+        if (ts_node_is_null(len_arg(in, parse_field(body, "right")))) return none;
+    }
+    if (ts_node_is_null(whole) || !walks_token_lists(in, comp)) return none;
+    return padval(PW_ROWPOS, 0, 0, 0);
+}
+
+PadVal spans_row_counts(Interp *in, TSNode comp) {
+    PadVal v = row_lengths(in, comp);
+    return v.what ? v : row_positions(in, comp);
+}
+
+/* [pad] * n: a run of one element repeated a number of times the code computes. */
+bool spans_run_of(Interp *in, TSNode n, long *elem) {
+    n = parse_unparen(n);
+    if (!parse_is(n, "binary_operator") || !text_is(in, parse_field(n, "operator"), "*"))
+        return false;
+    TSNode l = parse_unparen(parse_field(n, "left"));
+    if (!parse_is(l, "list") || ts_node_named_child_count(l) != 1) return false;
+    if (!int_lit(in, parse_named_child(l, 0), elem)) *elem = -1;
+    return true;
+}
+
+/* len(ids) + k (|k| <= 2): a token sequence's count of tokens, moved by k. */
+static bool row_length_plus(Interp *in, TSNode n, long *k) {
+    n = parse_unparen(n);
+    *k = 0;
+    if (parse_is(n, "binary_operator")) {
+        bool plus = text_is(in, parse_field(n, "operator"), "+");
+        if (!(plus || text_is(in, parse_field(n, "operator"), "-")) ||
+            !int_lit(in, parse_field(n, "right"), k) || *k < 0 || *k > 2)
+            return false;
+        *k = plus ? *k : -*k;
+        n = parse_unparen(parse_field(n, "left"));
+    }
+    return spans_row_length(in, n);
+}
+
+/* [0] * (len(prompt) + k0) + [1] * (len(cont) + k1): one row's span mask of the second part's
+ * tokens (both runs count token ids), at their columns in the row prompt + cont. The ones end
+ * k0 + k1 after the row's last token, so they mark the tokens k0 + k1 before their columns
+ * ([0] * (len(prompt) - 1) + [1] * len(cont): the columns of the scores predicting cont) and
+ * start k1 tokens before cont: with k1 > 0 they mark the prompt's last tokens too
+ * (PAD_SPAN_EARLY), whatever they are taken against. */
+PadVal spans_runs(Interp *in, TSNode ln, TSNode rn) {
+    PadVal none = padval(PW_NONE, 0, 0, 0);
+    long zero, one, k0, k1;
+    ln = parse_unparen(ln);
+    rn = parse_unparen(rn);
+    if (!spans_run_of(in, ln, &zero) || !spans_run_of(in, rn, &one) || zero != 0 || one != 1 ||
+        !row_length_plus(in, parse_field(ln, "right"), &k0) ||
+        !row_length_plus(in, parse_field(rn, "right"), &k1) || k1 < 0 || k0 + k1 < -2 ||
+        k0 + k1 > 2)
+        return none;
+    return padval(PW_SPANMASK, PAD_ROW | (k1 > 0 ? PAD_SPAN_EARLY : 0), 1, -(k0 + k1));
+}
+
+static bool is_one(Interp *in, TSNode value) {
+    value = parse_unparen(value);
+    long one;
+    return (int_lit(in, value, &one) && one == 1) || text_is(in, value, "1.0") ||
+           text_is(in, value, "True");
+}
+
+/* 1, 0.5, -1, True: a number written in the code */
+static bool number_literal(Interp *in, TSNode value) {
+    value = parse_unparen(value);
+    if (parse_is(value, "unary_operator")) value = parse_unparen(parse_field(value, "argument"));
+    return parse_is(value, "integer") || parse_is(value, "float") || parse_is(value, "true") ||
+           parse_is(value, "false") || is_one(in, value);
+}
+
+/* target = value is m[i, k:] = 1 (or m[:, k:] = 1.0, True): ones from k to the rows' end. */
+static bool ones_to_end(Interp *in, TSNode target, TSNode value) {
+    uint32_t n = ts_node_named_child_count(target);
+    if (!is_one(in, value) || n != 3) return false; /* value, row, positions */
+    TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
+    if (!parse_is(pos, "slice")) return false;
+    parse_slice_parts(pos, parts);
+    return !ts_node_is_null(parts[0]) && ts_node_is_null(parts[1]) && ts_node_is_null(parts[2]);
+}
+
+/* The number of tokens of a row: a count of an unshifted sequence's positions (FF_COUNT), or
+ * len(x) of token ids not shifted (cut to a window, or joined, it is still the row's). */
+bool spans_row_length(Interp *in, TSNode n) {
+    if (svc_eval(in, n).flags & FF_COUNT) return true;
+    TSNode args = parse_field(n, "arguments");
+    if (!parse_is(n, "call") || !text_is(in, parse_field(n, "function"), "len") ||
+        ts_node_named_child_count(args) != 1)
+        return false;
+    Fact x = svc_eval(in, parse_named_child(args, 0));
+    return x.obj == FO_NONE && x.kinds == FK_IDS && !(x.flags & FF_SHIFTED);
+}
+
+/* target = value is m[i, s:n + c] = 1 where n is the length of a token sequence (len(ids)):
+ * ones over a span of the row that ends c after the row's last token. The tokens the span
+ * marks are its columns when c is 0; when c is -1 they are one further (the columns of the
+ * scores that predict them: m[i, len(ids) - n_cont - 1 : len(ids) - 1] = 1). *shift: how far
+ * the marked tokens are from the columns (-c). */
+static bool ones_over_span(Interp *in, TSNode target, TSNode value, int *shift) {
+    uint32_t n = ts_node_named_child_count(target);
+    if (!is_one(in, value) || n != 3) return false;
+    TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
+    if (!parse_is(pos, "slice")) return false;
+    parse_slice_parts(pos, parts);
+    TSNode end = parse_unparen(parts[1]);
+    if (ts_node_is_null(parts[0]) || ts_node_is_null(end) || !ts_node_is_null(parts[2]))
+        return false;
+    long c = 0;
+    if (parse_is(end, "binary_operator") && int_lit(in, parse_field(end, "right"), &c)) {
+        if (text_is(in, parse_field(end, "operator"), "-"))
+            c = -c;
+        else if (!text_is(in, parse_field(end, "operator"), "+"))
+            return false;
+        end = parse_unparen(parse_field(end, "left"));
+    }
+    if (c < -2 || c > 2 || !spans_row_length(in, end)) return false;
+    *shift = (int)-c;
+    return true;
+}
+
+/* A write into a buffer of zeros: a tail of ones makes a tail mask, ones over a span ending at
+ * a row's length a span mask (its kind: a mask, by what is written); any other write makes a
+ * mask of its own, and a span mask written with another shift is none we know. */
+/* target = value is m[i, :n] = row where row is one row's span mask ([0] * len(prompt) +
+ * [1] * len(cont), as a list or a tensor): copied to the row's start, its columns are the
+ * buffer's. *shift as for ones_over_span. */
+static bool span_row_copied(TSNode target, const Fact *held, int *shift) {
+    if (held->pad_what != PW_SPANMASK || !(held->pad & PAD_ROW) ||
+        ts_node_named_child_count(target) != 3 || !spans_cut_at_end(parse_named_child(target, 2)))
+        return false;
+    *shift = held->pad_c;
+    return true;
+}
+
+static PadVal written_mask(Interp *in, TSNode target, const Fact *held, TSNode value, Fact *buf) {
+    int shift;
+    uint8_t early = 0; /* a row's runs that mark the prompt's last tokens too (spans_runs) */
+    if (ones_to_end(in, target, value)) return padval(PW_TAILMASK, 0, 0, 0);
+    if (!ones_over_span(in, target, value, &shift)) {
+        if (!span_row_copied(target, held, &shift)) return padval(PW_NONE, 0, 0, 0);
+        early = held->pad & PAD_SPAN_EARLY;
+    }
+    /* the span's bounds count tokens from the row's start (len(ids) is one past its last): in a
+     * buffer whose columns are the scores' of tokens 1..T-1 (torch.zeros_like(lp), head 1),
+     * m[i, s:len(ids)] marks the tokens one further than s..len(ids)-1 */
+    if (buf->head.sym && !buf->head.end) shift -= buf->head.c;
+    if (buf->pad_what == PW_SPANMASK && buf->pad_c != shift) return padval(PW_NONE, 0, 0, 0);
+    if (!(buf->kinds & ~FK_NUM) && buf->obj == FO_NONE) buf->kinds = FK_MASK;
+    return padval(PW_SPANMASK, PAD_FROM_ROW | early, 0, shift); /* a row's length bounds it */
+}
+
+/* target = value is m[:, :k] = 0 (False, 0.0): zeros over the start of every row, up to k. */
+static bool zeros_over_start(Interp *in, TSNode target, TSNode value) {
+    long zero;
+    value = parse_unparen(value);
+    bool is_zero = (int_lit(in, value, &zero) && zero == 0) || text_is(in, value, "0.0") ||
+                   text_is(in, value, "False");
+    if (!is_zero || ts_node_named_child_count(target) != 3) return false;
+    TSNode rows = parse_unparen(parse_named_child(target, 1));
+    TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
+    if (!parse_is(rows, "slice") || !parse_is(pos, "slice")) return false;
+    parse_slice_parts(rows, parts);
+    if (!ts_node_is_null(parts[0]) || !ts_node_is_null(parts[1])) return false; /* [:, ...] */
+    parse_slice_parts(pos, parts);
+    return ts_node_is_null(parts[0]) && !ts_node_is_null(parts[1]) && ts_node_is_null(parts[2]);
+}
+
+void spans_assigned(Interp *in, TSNode target, TSNode container, Fact buf, const Fact *held,
+                    TSNode value) {
+    if (buf.pad_what == PW_REALMASK) {
+        /* m = attention_mask.clone(); m[:, :k] = 0: the real tokens from k on, a span of tokens
+         * as (arange(T) >= k) & attention_mask is; any other write leaves it as it was */
+        if (!zeros_over_start(in, target, value)) return;
+        padval_store(&buf, padval(PW_SPANMASK, 0, 0, 0));
+        svc_bind(in, container, buf);
+        return;
+    }
+    padval_store(&buf, written_mask(in, target, held, value, &buf));
+    /* m[i, :k] = torch.tensor(vals): values at positions nothing says are the columns' (a
+     * mask built already at the scores' positions, say); a number written is the same at
+     * every position it covers */
+    if (!buf.pad_what && !(held->flags & FF_CONST) && !align_known(held) &&
+        !number_literal(in, value))
+        align_clear(&buf);
+    svc_bind(in, container, buf);
+}
