@@ -104,6 +104,7 @@ static void check(RuleContext *ctx) {
             "other %s, so the result is no distribution over next tokens",
             e->op == NORM_LOG_SOFTMAX ? "log_softmax"
             : e->op == NORM_LOGSUMEXP ? "the logsumexp of a log_softmax by hand"
+            : e->op == NORM_SUMEXP    ? "the sum of exp() of a softmax by hand"
                                       : "softmax",
             axis_name(e->axis), e->in.ndim,
             where,
