@@ -163,7 +163,7 @@ static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
 
 static const char *const literals[] = {NULL};
 static const uint8_t literal_ops[] = {OP_LOG_SOFTMAX,   OP_SOFTMAX, OP_LOG_SOFTMAX_CLASS,
-                                      OP_SOFTMAX_CLASS, OP_LOGSUMEXP, OP_COUNT};
+                                      OP_SOFTMAX_CLASS, OP_LOGSUMEXP, OP_EXP, OP_COUNT};
 
 const Rule rule_LL104 = {
     .code = "LL104",
