@@ -80,15 +80,18 @@ static bool kept_right_elsewhere(const Facts *facts, const Source *src,
     return false;
 }
 
-/* The definition named `name` at the top of a module (or in one of its classes). */
-static TSNode def_named(const Source *src, TSNode root, const char *name, size_t len, int depth) {
+/* The definition named `name` at the top of a module or in one of its classes (*method: there,
+ * its first parameter is the object, bound by the call's receiver). */
+static TSNode def_named(const Source *src, TSNode root, const char *name, size_t len, int depth,
+                        bool *method) {
     for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
         TSNode d = parse_named_child(root, i);
         if (parse_is(d, "decorated_definition")) d = parse_field(d, "definition");
         if (parse_is(d, "class_definition") && depth == 0) {
-            TSNode m = def_named(src, parse_field(d, "body"), name, len, 1);
+            TSNode m = def_named(src, parse_field(d, "body"), name, len, 1, method);
             if (!ts_node_is_null(m)) return m;
         }
+        *method = depth > 0;
         if (!parse_is(d, "function_definition")) continue;
         size_t n;
         const char *t = parse_text(src, parse_field(d, "name"), &n);
@@ -110,11 +113,12 @@ static bool leaves_int_default(const Facts *facts, const Source *src, TSNode sit
     if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
     size_t len;
     const char *name = parse_text(src, fn, &len);
-    TSNode def = def_named(there, ts_tree_root_node(e->node.tree), name, len, 0);
+    bool method = false;
+    TSNode def = def_named(there, ts_tree_root_node(e->node.tree), name, len, 0, &method);
     if (ts_node_is_null(def)) return false;
     TSNode params = parse_field(def, "parameters"), args = parse_field(site, "arguments");
     if (ts_node_is_null(params) || ts_node_is_null(args)) return false;
-    uint32_t npos = 0;
+    uint32_t npos = method ? 1 : 0;
     for (uint32_t j = 0; j < ts_node_named_child_count(args); j++) {
         TSNode a = parse_named_child(args, j);
         if (parse_is(a, "list_splat") || parse_is(a, "dictionary_splat")) return false;
