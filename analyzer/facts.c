@@ -1296,6 +1296,12 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
     if (in->call_depth > 0) array_push(&in->call_log, def);
     if (in->call_depth > in->deepest) in->deepest = in->call_depth;
     bool refused = in->call_depth >= FACTS_MAX_CALL_DEPTH;
+    /* cut by depth: the functions on the stack ran without it, so each is not yet analysed,
+     * and runs again from the top (facts_analyze_within), where the call is within the bound */
+    for (int i = 1; i < in->call_depth && refused; i++) {
+        FuncInfo *cut = project_func_of(in, in->call_stack[i]);
+        if (cut) cut->analysed = false;
+    }
     for (int i = 0; i < in->call_depth && !refused; i++)
         refused = ts_node_eq(in->call_stack[i], def); /* recursion */
     if (refused) {

@@ -323,6 +323,8 @@ typedef enum {
                             later iteration writes (a recurrence that must run from the end) */
     IGNORED_ROWS, /* EV_PADS_IN_LOSS: -100 written through a slice of the batch axis of [batch,
                      position] labels (labels[:-n] = -100): whole rows, not the positions */
+    NORM_SUMEXP,  /* EV_NORMALIZE: sum(exp(x)), the normaliser of a softmax or log_softmax by
+                     hand */
 } EventOp;
 
 typedef struct FactEvent {

@@ -39,6 +39,21 @@ static bool literal_numbers(Interp *in, TSNode n, int depth) {
     return seen > 0;
 }
 
+/* sum(exp(x - max(x))) of logits over a known axis that is not their vocabulary: the
+ * normaliser of a softmax or log_softmax by hand taken over the wrong axis (LL104), as
+ * logsumexp over that axis is. exp() left FK_NUM; the vocabulary axis it kept says the values
+ * were token scores (only logits' layouts carry one). */
+static void exp_summed_off_vocab(Interp *in, TSNode node, const Fact *x, AxisKind axis, Op op) {
+    if (op != OP_SUM || !(x->flags & FF_EXP) || (x->flags & (FF_SELECTED | FF_WEAK)) ||
+        x->ndim < 2 || fact_find_axis(x, AX_VOCAB) < 0)
+        return;
+    if (axis != AX_POS && axis != AX_STEP && axis != AX_BATCH) return;
+    Fact raw = *x;
+    raw.kinds = FK_RAW;
+    raw.flags &= ~(FF_EXP | FF_SUMEXP);
+    svc_emit(in, EV_NORMALIZE, NORM_SUMEXP, node, raw, fact_unknown(), axis);
+}
+
 /* Values reduced over `dim` (FACT_NO_DIM: all of them). Across positions that is an
  * aggregation (or a product): the event rules look for. */
 Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op) {
@@ -55,6 +70,7 @@ Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op)
         if (x.ndim == 0) axis = AX_UNK;
     } else {
         axis = fact_axis(&x, dim);
+        exp_summed_off_vocab(in, node, &x, axis, op);
     }
     bool positions = axis == AX_POS || axis == AX_STEP;
     /* Rank unknown: selected scores can only be reduced over what is left, the positions; so

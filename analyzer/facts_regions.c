@@ -319,7 +319,8 @@ typedef struct Access {
 
 typedef struct Accesses {
     Array(Access) list;
-    /* target = buf[:, t] earlier in the body: a loss given `target` reads buf there */
+    /* target = buf[:, t] (or keep = target != pad) earlier in the body: a loss given `target`
+     * reads buf there */
     Array(struct Alias {
         uint32_t name;
         TSNode sub;
@@ -330,21 +331,47 @@ typedef struct Accesses {
     Array(uint32_t) moving;
 } Accesses;
 
+/* The value the body last bound to the name n (null: none, or n is no name). */
+static TSNode alias_value(Interp *in, const Accesses *acc, TSNode n) {
+    if (!parse_is(n, "identifier")) return (TSNode){0};
+    size_t len;
+    const char *s = parse_text(in->src, n, &len);
+    uint32_t key = text_key(s, len);
+    size_t i = acc->aliases.len;
+    while (i > 0 && acc->aliases.items[i - 1].name != key)
+        i--;
+    return i ? acc->aliases.items[i - 1].sub : (TSNode){0};
+}
+
+static TSNode target_source(Interp *in, const Accesses *acc, TSNode t, uint32_t *ignore);
+
+/* y[keep] with keep = (y != v), or the comparison written in place: the rows whose target is
+ * not v, as a loss with ignore_index=v keeps them; v's key, 0 when the index is no such mask
+ * of the same target y. */
+static uint32_t mask_kept(Interp *in, const Accesses *acc, TSNode sub) {
+    if (ts_node_named_child_count(sub) != 2) return 0;
+    TSNode ix = parse_unparen(parse_named_child(sub, 1));
+    if (parse_is(ix, "identifier")) ix = alias_value(in, acc, ix);
+    if (!parse_is(ix, "comparison_operator") || ts_node_named_child_count(ix) != 2 ||
+        !svc_text_eq(in, parse_field(ix, "operators"), "!="))
+        return 0;
+    uint32_t none;
+    TSNode y = target_source(in, acc, parse_field(sub, "value"), &none);
+    TSNode compared = target_source(in, acc, parse_named_child(ix, 0), &none);
+    if (ts_node_is_null(y) || !ts_node_eq(y, compared)) return 0;
+    return regions_key(in, parse_named_child(ix, 1));
+}
+
 /* The subscript of a buffer a target comes from: itself, or through a name the body bound to
- * it earlier (target = buf[:, t]), a new axis (y[:, None], y.unsqueeze(-1)) or a cast
- * (y.long()); null when it comes from anything else. */
-static TSNode target_source(Interp *in, const Accesses *acc, TSNode t) {
+ * it earlier (target = buf[:, t]), a new axis (y[:, None], y.unsqueeze(-1)), a cast (y.long())
+ * or the rows a mask of it keeps (y[y != pad]: *ignore, pad's key, is what that drops); null
+ * when it comes from anything else. */
+static TSNode target_source(Interp *in, const Accesses *acc, TSNode t, uint32_t *ignore) {
     for (int depth = 0; depth < 8; depth++) {
         t = parse_unparen(t);
         if (parse_is(t, "identifier")) { /* the subscript last assigned to that name */
-            size_t len;
-            const char *s = parse_text(in->src, t, &len);
-            uint32_t key = text_key(s, len);
-            size_t i = acc->aliases.len;
-            while (i > 0 && acc->aliases.items[i - 1].name != key)
-                i--;
-            if (!i || ts_node_is_null(acc->aliases.items[i - 1].sub)) return (TSNode){0};
-            t = acc->aliases.items[i - 1].sub;
+            t = alias_value(in, acc, t);
+            if (!parse_is(t, "subscript")) return (TSNode){0};
             continue;
         }
         Callee c;
@@ -357,6 +384,12 @@ static TSNode target_source(Interp *in, const Accesses *acc, TSNode t) {
         }
         if (!parse_is(t, "subscript")) return (TSNode){0};
         TSNode value = parse_unparen(parse_field(t, "value"));
+        uint32_t kept = mask_kept(in, acc, t);
+        if (kept) {
+            *ignore = kept;
+            t = value;
+            continue;
+        }
         bool new_axis = parse_is(value, "identifier") || parse_is(value, "call") ||
                         parse_is(value, "subscript"); /* buf[:, t][:, None] */
         for (uint32_t i = 1; i < ts_node_named_child_count(t) && new_axis; i++) {
@@ -404,7 +437,7 @@ static bool target_call(Interp *in, TSNode call, const Accesses *acc, TSNode *ta
         if (ts_node_is_null(*target)) *target = kwarg(in, call, "labels");
         if (ts_node_is_null(*target)) *target = posarg(call, targets_first(op) ? 0 : 1);
     }
-    *target = target_source(in, acc, *target);
+    *target = target_source(in, acc, *target, ignore);
     return !ts_node_is_null(*target);
 }
 
@@ -454,7 +487,8 @@ static void add_alias(Interp *in, Accesses *acc, TSNode target, TSNode value) {
     size_t len;
     const char *t = parse_text(in->src, target, &len);
     struct Alias al = {text_key(t, len), parse_unparen(value)};
-    if (!parse_is(al.sub, "subscript")) al.sub = (TSNode){0};
+    if (!parse_is(al.sub, "subscript") && !parse_is(al.sub, "comparison_operator"))
+        al.sub = (TSNode){0};
     array_push(&acc->aliases, al);
 }
 
@@ -732,6 +766,8 @@ void regions_loop(Interp *in, TSNode body) {
         TSNode container = parse_field(r->node, "value");
         bool found;
         Fact buf = regions_held(in, container, &found);
+        /* st.tokens of an object built elsewhere (a dataclass, a class's __init__): its field */
+        if (!found && parse_is(container, "attribute")) buf = svc_eval(in, container), found = true;
         if (!found || !buf.fill) continue;
         /* filled before the loop: all of it, or the prefix the loop runs over */
         if (buf.fill_cov == REG_FULL ||

@@ -96,6 +96,79 @@ static bool paired_by_call(const Facts *facts, const Source *src, TSNode site,
     return false;
 }
 
+/* The definition named `name` at the top of a module or in one of its classes (*method: there,
+ * its first parameter is the object, bound by the call's receiver). */
+static TSNode def_named(const Source *src, TSNode root, const char *name, size_t len, int depth,
+                        bool *method) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
+        TSNode d = parse_named_child(root, i);
+        if (parse_is(d, "decorated_definition")) d = parse_field(d, "definition");
+        if (parse_is(d, "class_definition") && depth == 0) {
+            TSNode m = def_named(src, parse_field(d, "body"), name, len, 1, method);
+            if (!ts_node_is_null(m)) return m;
+        }
+        *method = depth > 0;
+        if (!parse_is(d, "function_definition")) continue;
+        size_t n;
+        const char *t = parse_text(src, parse_field(d, "name"), &n);
+        if (n == len && !memcmp(t, name, len)) return d;
+    }
+    return (TSNode){0};
+}
+
+/* Does the call leave an integer parameter of the function it calls (in file `path`) at its
+ * default (log_softmax(x) of `def log_softmax(x, axis=1)`)? The default is the value the
+ * function's author chose for the inputs they meant (a [batch, classes] head); an axis wrong for
+ * this call's values is then the call's to pass, not the function's to change. */
+static bool leaves_int_default(const Facts *facts, const Source *src, TSNode site,
+                               const char *path) {
+    const FactEvent *e = ran_in(facts, src, site, path);
+    if (!e) return false;
+    const Source *there = source_of(src, e->node.tree);
+    TSNode fn = parse_field(site, "function");
+    if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
+    size_t len;
+    const char *name = parse_text(src, fn, &len);
+    bool method = false;
+    TSNode def = def_named(there, ts_tree_root_node(e->node.tree), name, len, 0, &method);
+    if (ts_node_is_null(def)) return false;
+    TSNode params = parse_field(def, "parameters"), args = parse_field(site, "arguments");
+    if (ts_node_is_null(params) || ts_node_is_null(args)) return false;
+    uint32_t npos = method ? 1 : 0;
+    for (uint32_t j = 0; j < ts_node_named_child_count(args); j++) {
+        TSNode a = parse_named_child(args, j);
+        if (parse_is(a, "list_splat") || parse_is(a, "dictionary_splat")) return false;
+        if (!parse_is(a, "keyword_argument") && !parse_is(a, "comment")) npos++;
+    }
+    for (uint32_t i = 0; i < ts_node_named_child_count(params); i++) {
+        TSNode p = parse_named_child(params, i);
+        if (!parse_is(p, "default_parameter") && !parse_is(p, "typed_default_parameter")) continue;
+        TSNode v = parse_field(p, "value");
+        if (parse_is(v, "unary_operator")) v = parse_field(v, "argument");
+        if (!parse_is(v, "integer") || i < npos) continue;
+        size_t plen;
+        const char *pname = parse_text(there, parse_field(p, "name"), &plen);
+        bool named = false;
+        for (uint32_t j = 0; j < ts_node_named_child_count(args) && !named; j++) {
+            TSNode a = parse_named_child(args, j);
+            size_t alen;
+            const char *an = parse_is(a, "keyword_argument")
+                                 ? parse_text(src, parse_field(a, "name"), &alen)
+                                 : NULL;
+            named = an && alen == plen && !memcmp(an, pname, plen);
+        }
+        if (!named) return true;
+    }
+    return false;
+}
+
+/* A softmax over the wrong axis (LL104) in a function the call leaves an integer parameter of
+ * at its default: the call's flaw, reported there. */
+static bool axis_left_default(const Facts *facts, const Source *src, TSNode site,
+                              const Diagnostic *d) {
+    return !strcmp(d->code, "LL104") && leaves_int_default(facts, src, site, d->filename);
+}
+
 /* Re-emits a finding made in the callee's code at the call of this file, keeping where it lies
  * there (d's place and lines, taken) for the run to report it there (relocate.h). */
 static void report_at_site(const Facts *facts, const Source *src, TSNode site, bool shared,
@@ -266,7 +339,9 @@ void sites_check(const Facts *facts, const Source *src, const bool *run, DiagLis
                        kept_right_elsewhere(facts, src, &sites, sites.items[i].site,
                                             &sites.items[i].found.items[k]) ||
                            paired_by_call(facts, src, sites.items[i].site,
-                                          &sites.items[i].found.items[k]));
+                                          &sites.items[i].found.items[k]) ||
+                           axis_left_default(facts, src, sites.items[i].site,
+                                             &sites.items[i].found.items[k]));
     for (size_t i = 0, n = 0; i < sites.len; i++) {
         DiagList *found = &sites.items[i].found;
         for (size_t k = 0; k < found->len; k++, n++)

@@ -105,6 +105,7 @@ static void check(RuleContext *ctx) {
             "other %s, so the result is no distribution over next tokens",
             e->op == NORM_LOG_SOFTMAX ? "log_softmax"
             : e->op == NORM_LOGSUMEXP ? "the logsumexp of a log_softmax by hand"
+            : e->op == NORM_SUMEXP    ? "the sum of exp() of a softmax by hand"
                                       : "softmax",
             axis_name(e->axis), e->in.ndim,
             where,
@@ -163,7 +164,7 @@ static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
 
 static const char *const literals[] = {NULL};
 static const uint8_t literal_ops[] = {OP_LOG_SOFTMAX,   OP_SOFTMAX, OP_LOG_SOFTMAX_CLASS,
-                                      OP_SOFTMAX_CLASS, OP_LOGSUMEXP, OP_COUNT};
+                                      OP_SOFTMAX_CLASS, OP_LOGSUMEXP, OP_EXP, OP_COUNT};
 
 const Rule rule_LL104 = {
     .code = "LL104",
