@@ -358,12 +358,11 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
                 bind_name(in, bname, blen, b);
             }
         }
-        /* self.model = ..., self.norm = nn.Softmax(dim=-1), self.dim = 1, self.fwd =
-         * jax.jit(self.forward): the object, function or integer the class's other methods
-         * see (objects known from data flow only; tensors stay in their method). Integers set
-         * twice keep only a value both agree on. A loader of records (DataLoader(ds,
-         * collate_fn=...)) is such an object too: iterating it in another method gives the
-         * batches its collator makes. */
+        /* self.model = ..., self.norm = nn.Softmax(-1), self.dim = 1, self.fwd = jit(self.f):
+         * the object, function or integer the class's other methods see (objects known from
+         * data flow only; tensors stay in their method); integers set twice keep only a value
+         * both agree on. A loader of records (DataLoader(ds, collate_fn=...)) is one too:
+         * iterating it in another method gives the batches its collator makes. */
         bool is_const = f.obj == FO_NONE && (f.flags & FF_CONST);
         bool loader = f.records && (f.obj == FO_DICT || f.obj == FO_ENCODING);
         if (in->frame != in->module && parse_is(target, "attribute") && !(f.flags & FF_WEAK) &&
