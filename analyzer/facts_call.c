@@ -478,6 +478,23 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
 
 /* x.method(...): a value stored under the callee's own text (self.fn = ...), a module's
  * function, or a method of the receiver. */
+/* obj.fn(x) where obj.fn holds an object that is called (*called: it was one of those). */
+static Fact call_held(Interp *in, TSNode call, Fact held, const Args *a, bool *called) {
+    *called = true;
+    if (held.obj == FO_CALLABLE) return array_callable(in, call, held, a);
+    if (held.obj == FO_MODEL) return model_call(in, held, a, call);
+    if (held.obj == FO_TOKENIZER) return hf_tokenizer_call(in, held, a, call);
+    if (held.obj == FO_INSTANCE) /* self.scorer = Scorer(m) ... self.scorer(x) */
+        return call_instance(in, call, held, "forward", 7, a);
+    if (held.obj == FO_FUNC) {
+        in->closure = &held;
+        return interp_call_user(in, held.def, parse_field(call, "arguments"), a,
+                                funcs_bound_self(&held));
+    }
+    *called = false;
+    return fact_unknown();
+}
+
 static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
     Args a;
     TSNode recv_node = parse_field(fn, "object");
@@ -492,17 +509,22 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
     }
     if (found && recv.obj != FO_MODULE) { /* self.fn = some_callable */
         args_read(in, parse_field(call, "arguments"), &a);
-        if (recv.obj == FO_CALLABLE) return array_callable(in, call, recv, &a);
-        if (recv.obj == FO_MODEL) return model_call(in, recv, &a, call);
-        if (recv.obj == FO_INSTANCE) /* self.scorer = Scorer(m) ... self.scorer(x) */
-            return call_instance(in, call, recv, "forward", 7, &a);
-        if (recv.obj == FO_FUNC) {
-            in->closure = &recv;
-            return interp_call_user(in, recv.def, parse_field(call, "arguments"), &a,
-                                    funcs_bound_self(&recv));
-        }
+        bool called;
+        Fact r = call_held(in, call, recv, &a, &called);
+            if (called) return r;
     }
     recv = interp_eval(in, recv_node);
+    /* trainer.model(x) of an object whose field holds what is called (no method of that name) */
+    const Fact *held = recv.obj == FO_INSTANCE &&
+                               ts_node_is_null(interp_find_method(in, recv.def, method, mlen))
+                           ? fact_field(&recv, method, mlen)
+                           : NULL;
+    if (held) {
+        args_read(in, parse_field(call, "arguments"), &a);
+        bool called;
+        Fact r = call_held(in, call, *held, &a, &called);
+        if (called) return r;
+    }
     in->call_loopvar |= recv.flags & (FF_LOOPVAR | FF_STEPVAR);
     if (recv.kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
     if (recv.obj == FO_MODULE) {
