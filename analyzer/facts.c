@@ -360,12 +360,11 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         }
         /* self.model = ..., self.norm = nn.Softmax(-1), self.dim = 1, self.fwd = jit(self.f),
          * a loader (DataLoader(ds, collate_fn=...)): what the class's other methods see (known
-         * from data flow; tensors stay in their method, a call's values (site) in its object's
-         * fields); integers set twice keep only a value both agree on. */
+         * from data flow; tensors stay in their method); integers set twice keep only a value
+         * both agree on. */
         bool is_const = f.obj == FO_NONE && (f.flags & FF_CONST);
         bool loader = f.records && (f.obj == FO_DICT || f.obj == FO_ENCODING);
         if (in->frame != in->module && parse_is(target, "attribute") && !(f.flags & FF_WEAK) &&
-            ts_node_is_null(in->site) &&
             (f.obj == FO_MODEL || f.obj == FO_CALLABLE || f.obj == FO_TOKENIZER ||
              f.obj == FO_INSTANCE || f.obj == FO_FUNC || is_const || loader) &&
             interp_text_eq(in, parse_field(target, "object"), "self")) {

@@ -483,7 +483,6 @@ static Fact call_held(Interp *in, TSNode call, Fact held, const Args *a, bool *c
     *called = true;
     if (held.obj == FO_CALLABLE) return array_callable(in, call, held, a);
     if (held.obj == FO_MODEL) return model_call(in, held, a, call);
-    if (held.obj == FO_TOKENIZER) return hf_tokenizer_call(in, held, a, call);
     if (held.obj == FO_INSTANCE) /* self.scorer = Scorer(m) ... self.scorer(x) */
         return call_instance(in, call, held, "forward", 7, a);
     if (held.obj == FO_FUNC) {
@@ -502,6 +501,20 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
     const char *method = parse_text(in->src, parse_field(fn, "attribute"), &mlen);
     Fact recv;
     bool found;
+    /* self.net(x), trainer.model(x): what the object's field holds (its constructor set it;
+     * no method of that name), before what the class's methods saw alone */
+    bool named = parse_is(recv_node, "identifier") || parse_is(recv_node, "attribute");
+    Fact obj = named ? interp_eval(in, recv_node) : fact_unknown();
+    const Fact *held = obj.obj == FO_INSTANCE &&
+                               ts_node_is_null(interp_find_method(in, obj.def, method, mlen))
+                           ? fact_field(&obj, method, mlen)
+                           : NULL;
+    if (held) {
+        args_read(in, parse_field(call, "arguments"), &a);
+        bool called;
+        Fact r = call_held(in, call, *held, &a, &called);
+        if (called) return r;
+    }
     recv = interp_lookup_key(in, fn, &found);
     if (found && recv.obj == FO_MODULE && strstr(recv.qual, "()")) { /* self.scorer(x) */
         args_read(in, parse_field(call, "arguments"), &a);
@@ -511,20 +524,9 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
         args_read(in, parse_field(call, "arguments"), &a);
         bool called;
         Fact r = call_held(in, call, recv, &a, &called);
-            if (called) return r;
-    }
-    recv = interp_eval(in, recv_node);
-    /* trainer.model(x) of an object whose field holds what is called (no method of that name) */
-    const Fact *held = recv.obj == FO_INSTANCE &&
-                               ts_node_is_null(interp_find_method(in, recv.def, method, mlen))
-                           ? fact_field(&recv, method, mlen)
-                           : NULL;
-    if (held) {
-        args_read(in, parse_field(call, "arguments"), &a);
-        bool called;
-        Fact r = call_held(in, call, *held, &a, &called);
         if (called) return r;
     }
+    recv = named ? obj : interp_eval(in, recv_node);
     in->call_loopvar |= recv.flags & (FF_LOOPVAR | FF_STEPVAR);
     if (recv.kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
     if (recv.obj == FO_MODULE) {
