@@ -681,6 +681,8 @@ bool pad_sentinel_over_rows(Interp *in, TSNode target, TSNode value);
 bool pad_sentinel_block(Interp *in, TSNode n);
 /* m &= x, m *= x, m |= x (op: "&=", ...): the value m holds now. */
 void pad_combined_in_place(Fact *now, const char *op);
+/* lst.append(row): a list of rows each padded by hand is a padded batch, as [row for ...] is. */
+void pad_rows_appended(Fact *list);
 void pad_free(Interp *in);
 /* facts_padval.c: the padding domain of a join / of a value stored under a name that made its
  * own fact / of element i of n unpacked from f (a model output's tuple). */

@@ -708,6 +708,10 @@ static PadVal rows_to_batch(PadVal e) {
     return padval(e.what, e.pad & ~PAD_ROW, 2, 0);
 }
 
+void pad_rows_appended(Fact *list) {
+    padval_store(list, rows_to_batch(padval_of(list)));
+}
+
 /* ---------- calls ---------- */
 
 /* F.pad(row, (0, n)) / np.pad(row, (0, n)): pads after (or before) the row's tokens. */
