@@ -21,6 +21,7 @@ typedef struct UseScope {
     NameList sum_to_one; /* allclose(exp(x).sum(-1), 1): log-probs */
     NameList argmaxed;   /* argmax(x, -1), x.argmax(-1): a class (or token) per row */
     NameList iterated;   /* for v in x, zip(.., x, ..), enumerate(x): walked element by element */
+    NameList per_row1;   /* x.max(axis=1), x.argmax(1): one value per row read across axis 1 */
 } UseScope;
 
 struct FactsUses {
@@ -30,8 +31,8 @@ struct FactsUses {
     CondMemo scope_of_target;
 };
 
-/* dim=-1 / axis=-1, or -1 as the positional argument at pos. */
-static bool last_axis(Interp *in, TSNode args, int pos) {
+/* dim=want / axis=want, or want as the positional argument at pos. */
+static bool axis_is(Interp *in, TSNode args, int pos, long want) {
     uint32_t n = ts_node_named_child_count(args);
     int k = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -47,7 +48,7 @@ static bool last_axis(Interp *in, TSNode args, int pos) {
             continue;
         }
         long d;
-        return svc_int_literal(in, v, &d) && d == -1;
+        return svc_int_literal(in, v, &d) && d == want;
     }
     return false;
 }
@@ -80,9 +81,13 @@ static void note_name(Interp *in, NameList *names, TSNode name) {
 }
 
 /* Is the call's dim/axis (where its row says) the last axis? */
-static bool over_last_axis(Interp *in, const Callee *u) {
+static bool over_axis(Interp *in, const Callee *u, long want) {
     return u->row->dim_pos >= 0 &&
-           last_axis(in, u->args, u->row->dim_pos + (ts_node_is_null(u->recv) ? 1 : 0));
+           axis_is(in, u->args, u->row->dim_pos + (ts_node_is_null(u->recv) ? 1 : 0), want);
+}
+
+static bool over_last_axis(Interp *in, const Callee *u) {
+    return over_axis(in, u, -1);
 }
 
 /* exp(x).sum(-1), x.exp().sum(axis=-1), np.sum(np.exp(x), axis=-1): the x, else null. */
@@ -125,6 +130,8 @@ static void scan_call(Interp *in, UseScope *s, TSNode call) {
         scan_sum_to_one(in, s, &u);
     else if (op == OP_ARGMAX && over_last_axis(in, &u))
         note_name(in, &s->argmaxed, root_name(callee_operand(&u, 0)));
+    else if ((op == OP_ARGMAX || op == OP_MAX) && over_axis(in, &u, 1))
+        note_name(in, &s->per_row1, root_name(callee_operand(&u, 0)));
     else if (contracts_normalises(op) && over_last_axis(in, &u))
         note_name(in, &s->normalised, root_name(callee_operand(&u, 0)));
     else if (op == OP_ZIP || op == OP_ENUMERATE)
@@ -207,8 +214,9 @@ bool uses_argmax_last(Interp *in, TSNode target) {
  * be [rows, classes]: normalised over axis 0 (or -2), that was the rows. argmaxed: the code
  * reads a class per row off probs (argmax over the last axis), which says so only when the
  * values had rows: a sequence head's output (one row per sequence) or values of rank 2 (an
- * assert said so); else the picks probs[rows, ids] said it, of values of unknown rank. */
-static void normalised_rows(Interp *in, const Fact *probs, bool argmaxed) {
+ * assert said so), or whatever their rank when read across axis 1 (axis1); else the picks
+ * probs[rows, ids] said it, of values of unknown rank. */
+static void normalised_rows(Interp *in, const Fact *probs, bool argmaxed, bool axis1) {
     if ((probs->kinds != FK_LOGPROB && probs->kinds != FK_PROB) || probs->obj != FO_NONE ||
         (!argmaxed && probs->ndim >= 0) || (probs->flags & (FF_SELECTED | FF_AGGREGATED)))
         return;
@@ -216,8 +224,9 @@ static void normalised_rows(Interp *in, const Fact *probs, bool argmaxed) {
         const FactEvent *e = &in->facts->events.items[i];
         if (e->kind != EV_NORMALIZE || e->axis != AX_UNK || !ts_node_eq(e->node, probs->origin))
             continue;
-        bool rows = argmaxed ? (e->in.pooled && e->in.ndim < 0) || e->in.ndim == 2
-                             : e->in.ndim < 0;
+        bool rows = axis1      ? e->in.ndim < 0 || e->in.ndim == 2
+                    : argmaxed ? (e->in.pooled && e->in.ndim < 0) || e->in.ndim == 2
+                               : e->in.ndim < 0;
         if (!rows) continue;
         if (e->delta != 0 && e->delta != -2) return; /* over the classes (1, -1): right */
         Fact x = e->in;
@@ -228,11 +237,15 @@ static void normalised_rows(Interp *in, const Fact *probs, bool argmaxed) {
 }
 
 void uses_rows_picked(Interp *in, const Fact *probs) {
-    normalised_rows(in, probs, false);
+    normalised_rows(in, probs, false, false);
 }
 
 void uses_normalised_argmaxed(Interp *in, TSNode target, const Fact *probs) {
-    if (probs->kinds && uses_argmax_last(in, target)) normalised_rows(in, probs, true);
+    if (!probs->kinds) return;
+    UseScope *s = scope_uses(in, target);
+    if (s && listed(in, &s->argmaxed, target)) normalised_rows(in, probs, true, false);
+    /* p.max(axis=1) says p has rows and an axis after them, whatever its rank */
+    if (s && listed(in, &s->per_row1, target)) normalised_rows(in, probs, true, true);
 }
 
 /* assert x.ndim == k, x.dim() == k, len(x.shape) == k: x has rank k, its axes unknown but
@@ -305,6 +318,7 @@ void uses_free(Interp *in) {
         array_free(&in->uses->scopes.items[i].normalised);
         array_free(&in->uses->scopes.items[i].sum_to_one);
         array_free(&in->uses->scopes.items[i].argmaxed);
+        array_free(&in->uses->scopes.items[i].per_row1);
         array_free(&in->uses->scopes.items[i].iterated);
     }
     array_free(&in->uses->scopes);
