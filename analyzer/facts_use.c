@@ -241,7 +241,10 @@ void uses_rows_picked(Interp *in, const Fact *probs) {
 }
 
 void uses_normalised_argmaxed(Interp *in, TSNode target, const Fact *probs) {
-    if (!probs->kinds) return;
+    /* (only what a normaliser made: the scope's walk is not made for every name bound) */
+    if ((probs->kinds != FK_LOGPROB && probs->kinds != FK_PROB) || probs->obj != FO_NONE ||
+        (probs->flags & (FF_SELECTED | FF_AGGREGATED)) || !parse_is(probs->origin, "call"))
+        return;
     UseScope *s = scope_uses(in, target);
     if (s && listed(in, &s->argmaxed, target)) normalised_rows(in, probs, true, false);
     /* p.max(axis=1) says p has rows and an axis after them, whatever its rank */
