@@ -1294,12 +1294,13 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
     if (in->call_depth > 0) array_push(&in->call_log, def);
     if (in->call_depth > in->deepest) in->deepest = in->call_depth;
     bool refused = in->call_depth >= FACTS_MAX_CALL_DEPTH;
-    /* cut by depth: the functions on the stack ran without it, so each is not yet analysed,
-     * and runs again from the top (facts_analyze_within), where the call is within the bound */
-    for (int i = 1; i < in->call_depth && refused; i++) {
-        FuncInfo *cut = project_func_of(in, in->call_stack[i]);
-        if (cut) cut->analysed = false;
-    }
+    /* cut by depth, a call of the file's own code: the outermost function called runs again
+     * from the top (facts_analyze_within), where the call is within the bound */
+    FuncInfo *cut = refused && in->call_depth > 1 && def.tree == in->call_stack[1].tree &&
+                            in->mod == NULL
+                        ? project_func_of(in, in->call_stack[1])
+                        : NULL;
+    if (cut) cut->analysed = false;
     for (int i = 0; i < in->call_depth && !refused; i++)
         refused = ts_node_eq(in->call_stack[i], def); /* recursion */
     if (refused) {
