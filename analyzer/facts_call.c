@@ -476,8 +476,6 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
     return fact_unknown();
 }
 
-/* x.method(...): a value stored under the callee's own text (self.fn = ...), a module's
- * function, or a method of the receiver. */
 /* obj.fn(x) where obj.fn holds an object that is called (*called: it was one of those). */
 static Fact call_held(Interp *in, TSNode call, Fact held, const Args *a, bool *called) {
     *called = true;
@@ -494,6 +492,8 @@ static Fact call_held(Interp *in, TSNode call, Fact held, const Args *a, bool *c
     return fact_unknown();
 }
 
+/* x.method(...): a value stored under the callee's own text (self.fn = ...), a module's
+ * function, or a method of the receiver. */
 static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
     Args a;
     TSNode recv_node = parse_field(fn, "object");

@@ -13,15 +13,13 @@ static bool empty_list(const Fact *f) {
 
 void pad_join(Fact *r, const Fact *a, const Fact *b) {
     PadVal x = padval_of(a), y = padval_of(b);
-    /* [] before the loop that appends rows padded by hand: the batch of those rows */
-    if ((empty_list(a) && y.what == PW_IDS && y.nd == 2) ||
-        (empty_list(b) && x.what == PW_IDS && x.nd == 2)) {
-        const Fact *rows = empty_list(a) ? b : a;
-        padval_store(r, padval_of(rows));
-        r->fill = rows->fill, r->fill_pad = rows->fill_pad, r->fill_end = rows->fill_end;
-        r->fill_cov = rows->fill_cov, r->mask_flaw = rows->mask_flaw;
+    /* [] before the loop that appends rows padded by hand: the batch of those rows (r holds
+     * a's domain, fact_join: the empty list's, which is none, or the rows' already) */
+    if (empty_list(a) && y.what == PW_IDS && y.nd == 2) {
+        pad_carry(r, b);
         return;
     }
+    if (empty_list(b) && x.what == PW_IDS && x.nd == 2) return;
     /* a buffer of pads before and after rows were copied into it (in a loop): the copies say
      * where its pads are */
     if (a->fill && a->fill == b->fill && x.what == PW_IDS && y.what == PW_IDS)

@@ -210,6 +210,13 @@ bool uses_argmax_last(Interp *in, TSNode target) {
     return s && listed(in, &s->argmaxed, target);
 }
 
+/* Probabilities or log-probs as a normaliser left them: a plain tensor, no class picked or
+ * reduced yet (what the uses below can still teach a layout of). */
+static bool normalised_values(const Fact *probs) {
+    return (probs->kinds == FK_LOGPROB || probs->kinds == FK_PROB) && probs->obj == FO_NONE &&
+           !(probs->flags & (FF_SELECTED | FF_AGGREGATED));
+}
+
 /* probs made by normalising values of unknown layout over a dim given (e->delta) turn out to
  * be [rows, classes]: normalised over axis 0 (or -2), that was the rows. argmaxed: the code
  * reads a class per row off probs (argmax over the last axis), which says so only when the
@@ -217,9 +224,7 @@ bool uses_argmax_last(Interp *in, TSNode target) {
  * assert said so), or whatever their rank when read across axis 1 (axis1); else the picks
  * probs[rows, ids] said it, of values of unknown rank. */
 static void normalised_rows(Interp *in, const Fact *probs, bool argmaxed, bool axis1) {
-    if ((probs->kinds != FK_LOGPROB && probs->kinds != FK_PROB) || probs->obj != FO_NONE ||
-        (!argmaxed && probs->ndim >= 0) || (probs->flags & (FF_SELECTED | FF_AGGREGATED)))
-        return;
+    if (!normalised_values(probs) || (!argmaxed && probs->ndim >= 0)) return;
     for (size_t i = 0; i < in->facts->events.len; i++) {
         const FactEvent *e = &in->facts->events.items[i];
         if (e->kind != EV_NORMALIZE || e->axis != AX_UNK || !ts_node_eq(e->node, probs->origin))
@@ -242,9 +247,7 @@ void uses_rows_picked(Interp *in, const Fact *probs) {
 
 void uses_normalised_argmaxed(Interp *in, TSNode target, const Fact *probs) {
     /* (only what a normaliser made: the scope's walk is not made for every name bound) */
-    if ((probs->kinds != FK_LOGPROB && probs->kinds != FK_PROB) || probs->obj != FO_NONE ||
-        (probs->flags & (FF_SELECTED | FF_AGGREGATED)) || !parse_is(probs->origin, "call"))
-        return;
+    if (!normalised_values(probs) || !parse_is(probs->origin, "call")) return;
     UseScope *s = scope_uses(in, target);
     if (s && listed(in, &s->argmaxed, target)) normalised_rows(in, probs, true, false);
     /* p.max(axis=1) says p has rows and an axis after them, whatever its rank */
@@ -300,9 +303,7 @@ static const FactEvent *open_normalize(Interp *in, TSNode node) {
  * batch itself and gives one number: nothing to walk, and a softmax over the batch is a
  * listwise one.) The normaliser is told again with that layout. */
 void uses_rows_argmaxed(Interp *in, TSNode call, const Fact *probs) {
-    if ((probs->kinds != FK_LOGPROB && probs->kinds != FK_PROB) || probs->obj != FO_NONE ||
-        probs->ndim >= 0 || !probs->batch_first || (probs->flags & (FF_SELECTED | FF_AGGREGATED)))
-        return;
+    if (!normalised_values(probs) || probs->ndim >= 0 || !probs->batch_first) return;
     TSNode as = parse_parent(call), top = parse_field(as, "left");
     if (!parse_is(as, "assignment") || !parse_is(top, "identifier")) return;
     UseScope *s = scope_uses(in, top);
