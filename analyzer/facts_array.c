@@ -561,10 +561,11 @@ static Fact apply_loss(Interp *in, TSNode node, Fact input, Fact target, bool nl
     }
     if (per_token) r.flags |= target.flags & (FF_SHIFTED | FF_PADDED);
     /* per-token losses at -100 / masked targets are 0: masked; padded or joined scores or
-     * targets leave their positions in the losses */
+     * targets leave their positions in the losses. One loss per target: of targets nothing
+     * is known of (a classifier's gold labels), the losses need not have positions at all */
     if (per_token)
-        r.flags |=
-            (target.flags & (FF_MASKED | FF_JOINED)) | (input.flags & (FF_PADDED | FF_JOINED));
+        r.flags |= (target.flags & (FF_MASKED | FF_JOINED)) |
+                   (fact_knows_nothing(&target) ? 0 : input.flags & (FF_PADDED | FF_JOINED));
     return r;
 }
 
@@ -901,6 +902,24 @@ static Fact split_pieces(Interp *in, TSNode node, Fact x, const Args *a, int off
     return svc_list_of(in, x, node);
 }
 
+/* reshape(x, [b, 8]), x.view(b, 8): of a value nothing is known of, the rank the shape says
+ * (its axes unknown). A module's forward returning it computed something of its own, which is
+ * no language model's output (facts_call.c's guess for forwards that return what we cannot
+ * see). */
+static void reshaped_rank(const Args *a, int off, Fact *x) {
+    int n = a->npos - off;
+    if (a->splatted || n < 1) return;
+    if (n == 1) {
+        TSNode s = parse_unparen(a->pos[off]);
+        if (!parse_is(s, "list") && !parse_is(s, "tuple")) return;
+        n = (int)ts_node_named_child_count(s);
+        for (int i = 0; i < n; i++)
+            if (parse_is(parse_named_child(s, (uint32_t)i), "list_splat")) return;
+    }
+    AxisKind unk[FACT_MAX_DIMS] = {AX_UNK};
+    if (n <= FACT_MAX_DIMS) fact_set_axes(x, n, unk);
+}
+
 /* layout: which axis is which after a reshape, transpose, slice or join */
 static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a, int off,
                          int dim) {
@@ -924,6 +943,7 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
         if (rows) fact_set_axes(&x, 2, (AxisKind[]){AX_POS, AX_VOCAB});
         if (flat) fact_set_axes(&x, flat, (AxisKind[]){AX_POS, AX_ONE});
         if (split) fact_set_axes(&x, 2, (AxisKind[]){AX_BATCH, AX_POS});
+        if (t->op == OP_RESHAPE && fact_knows_nothing(&x)) reshaped_rank(a, off, &x);
         return x;
     }
     case OP_TRANSPOSE:

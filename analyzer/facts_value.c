@@ -222,6 +222,11 @@ static bool steps_list(const Fact *f) {
     return f->ndim > i && f->ax[i] == AX_STEP;
 }
 
+/* A list of arrays made by appending them (facts_builtins.c). */
+static bool items_list(const Fact *f) {
+    return f->ndim >= 2 && f->ax[0] == AX_ITEM;
+}
+
 bool fact_pads_hold_id(const Fact *f) {
     if (f->obj != FO_NONE || !(f->kinds & FK_IDS) || (f->kinds & ~FK_IDS)) return false;
     return ((f->flags & FF_PADDED) && !f->fill) || (f->fill_pad && f->fill_cov == REG_PREFIX);
@@ -250,7 +255,10 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     /* made by one code on every path that holds a value */
     if (a.made_event != b.made_event)
         r.made_event = a_empty ? b.made_event : b_empty ? a.made_event : 0;
-    r.pooled = a.pooled && b.pooled;             /* a classifier's head on every path */
+    /* a classifier's head on every path ([] before the loop appending its rows is none) */
+    bool a_list0 = a_empty && a.ndim == 1 && a.ax[0] == AX_ITEM;
+    bool b_list0 = b_empty && b.ndim == 1 && b.ax[0] == AX_ITEM;
+    r.pooled = a_list0 ? b.pooled : b_list0 ? a.pooled : a.pooled && b.pooled;
     r.prompt_in = a.prompt_in && b.prompt_in;    /* a mask of the pads only on every path */
     r.pads_ignored = a.pads_ignored && b.pads_ignored; /* the pads only, on every path */
     r.token_ratio = a.token_ratio && b.token_ratio;    /* a log-ratio on every path */
@@ -262,10 +270,10 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     r.specials = a.specials == b.specials ? a.specials : SP_UNKNOWN; /* the same on every path */
     if (a.rows != b.rows || a.rows_parts != b.rows_parts) r.rows = r.rows_parts = 0;
     if (!ts_node_is_null(b.origin) && ts_node_is_null(a.origin)) r.origin = b.origin;
-    /* nor of its layout: [] joined with the list a loop appended one position's value to at
-     * a time is that list */
-    bool a_nil = a_empty && a.ndim == 1 && a.ax[0] == AX_ITEM && steps_list(&b);
-    bool b_nil = b_empty && b.ndim == 1 && b.ax[0] == AX_ITEM && steps_list(&a);
+    /* nor of its layout: [] joined with the list a loop appended one position's value (or
+     * an array) to at a time is that list */
+    bool a_nil = a_list0 && (steps_list(&b) || items_list(&b));
+    bool b_nil = b_list0 && (steps_list(&a) || items_list(&a));
     if (a_nil) {
         r.ndim = b.ndim;
         memcpy(r.ax, b.ax, sizeof r.ax);

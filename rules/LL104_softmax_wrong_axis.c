@@ -89,13 +89,14 @@ static void check(RuleContext *ctx) {
             if (!keras) snprintf(rank, sizeof rank, "%d-D ", e->in.ndim);
             for (int d = 0, k = 0; d < e->in.ndim; d++)
                 k += snprintf(layout + k, sizeof layout - (size_t)k, "%s%s", d ? ", " : "",
-                              e->in.ax[d] == AX_BATCH   ? "rows"
-                              : e->in.ax[d] == AX_VOCAB ? "classes"
-                                                        : "steps");
+                              e->in.ax[d] == AX_BATCH || e->in.ax[d] == AX_ITEM ? "rows"
+                              : e->in.ax[d] == AX_VOCAB                         ? "classes"
+                                                                                : "steps");
             rules_emit(ctx, e->node, NULL, help,
                        "%s over %s of %s[%s] logits%s: each class is normalised against the "
                        "other rows, so the result is no distribution over a row's classes",
-                       e->op == NORM_LOG_SOFTMAX ? "log_softmax" : "softmax", axis_name(e->axis),
+                       e->op == NORM_LOG_SOFTMAX ? "log_softmax" : "softmax",
+                       e->axis == AX_ITEM ? "the rows" : axis_name(e->axis),
                        rank, layout, where);
             continue;
         }
