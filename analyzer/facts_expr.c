@@ -580,6 +580,19 @@ static void resolve_ids_layout(Fact *value, const Index *ix, int nix) {
     fact_set_axes(value, 2, (AxisKind[]){AX_BATCH, AX_POS});
 }
 
+/* An exported model's first output, fed token ids, of no kind yet (facts_call_op.c, bare_lm):
+ * picked at token ids on the last of two axes, each row at one (out[rows, ids[rows + 1]]), it
+ * is [positions, vocabulary]: a language model's logits, as out[0] of a model fed token ids is
+ * (an export keeps the forward's first output). */
+static bool open_output_picked(Fact *value, const Index *ix, int nix) {
+    if (nix != 2 || ix[0].kind != IX_TENSOR || ix[1].kind != IX_TENSOR) return false;
+    if (!(ix[0].fact.kinds & FK_INDEX) || ix[1].fact.kinds != FK_IDS || ix[1].fact.ndim == 0)
+        return false;
+    value->kinds = FK_RAW;
+    fact_set_axes(value, 2, (AxisKind[]){AX_POS, AX_VOCAB});
+    return true;
+}
+
 static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int nix) {
     /* with labels= the output is (loss, logits, ...): out[:2] is a tuple to unpack */
     bool tuple_slice = nix == 1 && ix[0].kind == IX_SLICE && (value.flags & FF_LABELS);
@@ -593,6 +606,13 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
         /* batch["input_ids"] of a batch nothing is known of: the same ids each time it is read */
         if (fact_knows_nothing(&value) && (r.kinds & (FK_IDS | FK_MASK)) && r.obj == FO_NONE)
             align_fresh_text(in, &r, node, value.origin);
+        return r;
+    }
+    if (!value.kinds && value.bare_lm && !open_output_picked(&value, ix, nix)) {
+        Fact r = value; /* out[0], out[0][:-1]: rows of it, still open */
+        r.batch_first = false;
+        r.origin = node;
+        if (nix != 1 || (ix[0].kind != IX_INT && ix[0].kind != IX_SLICE)) r = fact_unknown();
         return r;
     }
     if (!value.kinds) {
