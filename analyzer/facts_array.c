@@ -159,6 +159,7 @@ static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
      * scores whose rank is unknown, axis 0 is the vocabulary only for one distribution alone,
      * which is indexed, not selected from along an explicit 0 */
     if (along == AX_BATCH || (dim == 0 && x.ndim < 0)) return x;
+    uses_vocab_gathered(in, &x, dim, &ids); /* [B, V, T] told by the index (facts_use.c) */
     if (!(x.kinds & FK_SCORES)) {
         if (x.kinds & FK_MASK) return x;
         return x.kinds ? x : fact_unknown();
