@@ -582,14 +582,18 @@ static void resolve_ids_layout(Fact *value, const Index *ix, int nix) {
 
 /* An exported model's first output, fed token ids, of no kind yet (facts_call_op.c, bare_lm):
  * picked at token ids on the last of two axes, each row at one (out[rows, ids[rows + 1]]), it
- * is [positions, vocabulary]: a language model's logits, as out[0] of a model fed token ids is
- * (an export keeps the forward's first output). */
+ * is [positions, vocabulary] (after a batch row: out[0, rows, ids]): a language model's
+ * logits, as out[0] of a model fed token ids is (an export keeps the forward's first output). */
 static bool open_output_picked(Fact *value, const Index *ix, int nix) {
-    if (nix != 2 || ix[0].kind != IX_TENSOR || ix[1].kind != IX_TENSOR) return false;
-    if (!(ix[0].fact.kinds & FK_INDEX) || ix[1].fact.kinds != FK_IDS || ix[1].fact.ndim == 0)
-        return false;
+    int row = nix == 3 && ix[0].kind == IX_INT ? 1 : 0;
+    if (nix - row != 2 || ix[row].kind != IX_TENSOR || ix[row + 1].kind != IX_TENSOR) return false;
+    const Fact *at = &ix[row].fact, *ids = &ix[row + 1].fact;
+    if (!(at->kinds & FK_INDEX) || ids->kinds != FK_IDS || ids->ndim == 0) return false;
     value->kinds = FK_RAW;
-    fact_set_axes(value, 2, (AxisKind[]){AX_POS, AX_VOCAB});
+    if (row)
+        fact_set_axes(value, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
+    else
+        fact_set_axes(value, 2, (AxisKind[]){AX_POS, AX_VOCAB});
     return true;
 }
 
