@@ -620,8 +620,10 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
         return r;
     }
     if (!value.kinds) {
-        /* a sequence of unknown kind (padded inputs, a slice of a buffer) still has positions */
+        /* a sequence of unknown kind (padded inputs, a slice of a buffer) still has positions;
+         * x[..., None] of anything ends in an axis of size one (a gather's index) */
         Fact r = fact_unknown();
+        if (value.obj == FO_NONE && ix[nix - 1].kind == IX_NONE) r.ax_last = AX_ONE;
         if (value.obj != FO_NONE || !align_known(&value)) return r;
         r.head = value.head;
         r.tail = value.tail;
