@@ -12,6 +12,9 @@ const Contract contracts_tensorflow[] = {
     /* tf.cast(x, tf.float32), tf.identity(x): the same values in another dtype or tensor */
     {"cast", LIB_TF, FORM_FUNC, OP_PASS, -1, -1, .keeps = PK_ALL},
     {"identity", LIB_TF, FORM_FUNC, OP_PASS, -1, -1, .keeps = PK_ALL},
+    /* tf.convert_to_tensor(ids[:, 1:]), tf.constant(x): the values made a tensor, as asarray */
+    {"convert_to_tensor", LIB_TF, FORM_FUNC, OP_TO_TENSOR, -1, -1, .keeps = PK_ALL},
+    {"constant", LIB_TF, FORM_FUNC, OP_TO_TENSOR, -1, -1, .keeps = PK_ALL},
     {"stop_gradient", LIB_TF | LIB_JAX | LIB_MLX, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
     {"sparse_softmax_cross_entropy_with_logits", LIB_TF, FORM_ARRAY, OP_CROSS_ENTROPY, -1, -1},
     {"softmax_cross_entropy_with_logits", LIB_TF, FORM_ARRAY, OP_CROSS_ENTROPY, -1, -1},

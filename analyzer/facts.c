@@ -286,12 +286,12 @@ static bool boolean_index(Interp *in, TSNode idx) {
     return false;
 }
 
-/* labels[labels == pad] = IGNORE: a store through a boolean mask fills the cells the mask
- * picks, each at its own position, as masked_fill does: nothing moves, whatever the value
- * (a constant known by its name only gets positions of its own, facts_align.c). */
+/* labels[labels == pad] = IGNORE: a store through a boolean mask fills the cells it picks, each
+ * at its own position (a constant known by its name only gets positions of its own,
+ * facts_align.c); enc["doc_idx"] = x stores a field: neither moves the other values. */
 static bool filled_in_place(Interp *in, TSNode target) {
-    return ts_node_named_child_count(target) == 2 &&
-           boolean_index(in, parse_named_child(target, 1));
+    TSNode ix = ts_node_named_child_count(target) == 2 ? parse_named_child(target, 1) : (TSNode){0};
+    return boolean_index(in, ix) || parse_is(ix, "string");
 }
 
 void interp_bind(Interp *in, TSNode target, Fact f) {

@@ -138,6 +138,14 @@ static Fact normalize(Interp *in, TSNode node, Fact x, int dim, bool log) {
 
 static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
     if (dim == 2) fact_assume_lm_layout(&x, 3);
+    /* an exported model's first output fed token ids (facts_call_op.c, bare_lm) picked at
+     * token ids along its last axis: that axis is a vocabulary, the values a language model's
+     * logits (as out[rows, ids] says in facts_expr.c) */
+    if (!x.kinds && x.bare_lm && x.obj == FO_NONE && ids.kinds == FK_IDS && ids.ndim != 0 &&
+        (dim == -1 || dim == FACT_NO_DIM)) {
+        x.kinds = FK_RAW;
+        x.ax_last = AX_VOCAB;
+    }
     Fact r = x;
     AxisKind along = fact_axis(&x, dim == FACT_NO_DIM ? -1 : dim);
     if (along == AX_POS || along == AX_STEP || (!(x.kinds & FK_SCORES) && (x.kinds & FK_IDS))) {
@@ -151,6 +159,7 @@ static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
      * scores whose rank is unknown, axis 0 is the vocabulary only for one distribution alone,
      * which is indexed, not selected from along an explicit 0 */
     if (along == AX_BATCH || (dim == 0 && x.ndim < 0)) return x;
+    uses_vocab_gathered(in, &x, dim, &ids); /* [B, V, T] told by the index (facts_use.c) */
     if (!(x.kinds & FK_SCORES)) {
         if (x.kinds & FK_MASK) return x;
         return x.kinds ? x : fact_unknown();

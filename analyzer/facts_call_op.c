@@ -115,12 +115,14 @@ static bool feeds_batch(const Fact *feed) {
 /* session.run(None, feed): the graph's outputs in its own order, none known by name. Run on a
  * batch of token ids, an exported model keeps the batch on axis 0 of its outputs (the export's
  * batch axis), whatever their rank: the first output is such an array of unknown kind (what the
- * code does with it may say more: facts_use.c), the others unknown. */
+ * code does with it may say more: facts_use.c, and picks at token ids, facts_expr.c), the
+ * others unknown. */
 static Fact onnx_batch_outputs(Interp *in, const Applied *s) {
     Fact feed = args_fact(in, s->a, "input_feed", 1);
     if (!feeds_batch(&feed)) return fact_unknown();
     Fact out = fact_of(0, 0, s->node);
     out.batch_first = true;
+    out.bare_lm = true; /* fed token ids: logits if picked at tokens (facts_expr.c) */
     Fact r = fact_object(FO_TUPLE, 0, s->node);
     r.elems = arena_alloc(in->arena, sizeof(Fact));
     r.elems[0] = out;

@@ -580,6 +580,23 @@ static void resolve_ids_layout(Fact *value, const Index *ix, int nix) {
     fact_set_axes(value, 2, (AxisKind[]){AX_BATCH, AX_POS});
 }
 
+/* An exported model's first output, fed token ids, of no kind yet (facts_call_op.c, bare_lm):
+ * picked at token ids on the last of two axes, each row at one (out[rows, ids[rows + 1]]), it
+ * is [positions, vocabulary] (after a batch row: out[0, rows, ids]): a language model's
+ * logits, as out[0] of a model fed token ids is (an export keeps the forward's first output). */
+static bool open_output_picked(Fact *value, const Index *ix, int nix) {
+    int row = nix == 3 && ix[0].kind == IX_INT ? 1 : 0;
+    if (nix - row != 2 || ix[row].kind != IX_TENSOR || ix[row + 1].kind != IX_TENSOR) return false;
+    const Fact *at = &ix[row].fact, *ids = &ix[row + 1].fact;
+    if (!(at->kinds & FK_INDEX) || ids->kinds != FK_IDS || ids->ndim == 0) return false;
+    value->kinds = FK_RAW;
+    if (row)
+        fact_set_axes(value, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
+    else
+        fact_set_axes(value, 2, (AxisKind[]){AX_POS, AX_VOCAB});
+    return true;
+}
+
 static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int nix) {
     /* with labels= the output is (loss, logits, ...): out[:2] is a tuple to unpack */
     bool tuple_slice = nix == 1 && ix[0].kind == IX_SLICE && (value.flags & FF_LABELS);
@@ -595,9 +612,18 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
             align_fresh_text(in, &r, node, value.origin);
         return r;
     }
+    if (!value.kinds && value.bare_lm && !open_output_picked(&value, ix, nix)) {
+        Fact r = value; /* out[0], out[0][:-1]: rows of it, still open */
+        r.batch_first = false;
+        r.origin = node;
+        if (nix != 1 || (ix[0].kind != IX_INT && ix[0].kind != IX_SLICE)) r = fact_unknown();
+        return r;
+    }
     if (!value.kinds) {
-        /* a sequence of unknown kind (padded inputs, a slice of a buffer) still has positions */
+        /* a sequence of unknown kind (padded inputs, a slice of a buffer) still has positions;
+         * x[..., None] of anything ends in an axis of size one (a gather's index) */
         Fact r = fact_unknown();
+        if (value.obj == FO_NONE && ix[nix - 1].kind == IX_NONE) r.ax_last = AX_ONE;
         if (value.obj != FO_NONE || !align_known(&value)) return r;
         r.head = value.head;
         r.tail = value.tail;

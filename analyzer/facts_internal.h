@@ -484,6 +484,10 @@ bool uses_argmax_last(Interp *in, TSNode target);
  * unknown rank: the picks say it is [rows, classes]; a normaliser given axis 0 ran over the
  * rows, and is told again with that layout (an EV_NORMALIZE at its call). */
 void uses_rows_picked(Interp *in, const Fact *probs);
+/* lp.gather(1, ids.unsqueeze(1)) of a normaliser's output of unknown rank: the index's rank
+ * and its size-1 axis say where the vocabulary is; a normaliser over another dim is told again
+ * with that layout. */
+void uses_vocab_gathered(Interp *in, const Fact *probs, int dim, const Fact *ids);
 /* The same when the scope argmaxes target (bound to probs) over its last axis, and what was
  * normalised had rows: a sequence head's output of unknown layout, or values of rank 2. */
 void uses_normalised_argmaxed(Interp *in, TSNode target, const Fact *probs);

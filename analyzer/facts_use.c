@@ -241,6 +241,35 @@ static void normalised_rows(Interp *in, const Fact *probs, bool argmaxed, bool a
     }
 }
 
+/* lp.gather(1, ids.unsqueeze(1)) of log-probs of unknown rank: the index has the rank of
+ * what it picks from (torch's gather, take_along_axis), and token ids on all its axes but the
+ * picked one, which it holds at size one: that axis is the vocabulary, the others the index's
+ * (a conv model's [B, V, T]). A normaliser given another dim (-1: the positions here) ran over
+ * that axis, and is told again with the layout. */
+void uses_vocab_gathered(Interp *in, const Fact *probs, int dim, const Fact *ids) {
+    int k = ids->ndim;
+    if (!normalised_values(probs) || probs->ndim >= 0 || ids->kinds != FK_IDS || k < 2 ||
+        dim == FACT_NO_DIM || dim < -k || dim >= k)
+        return;
+    int g = dim < 0 ? dim + k : dim;
+    if (ids->ax[g] != AX_ONE || fact_find_axis(ids, AX_POS) < 0) return;
+    for (size_t i = 0; i < in->facts->events.len; i++) {
+        const FactEvent *e = &in->facts->events.items[i];
+        if (e->kind != EV_NORMALIZE || e->in.ndim >= 0 || !ts_node_eq(e->node, probs->origin))
+            continue;
+        /* of unknown rank: over the vocabulary assumed last (-1), or over the dim kept */
+        int d = e->axis == AX_VOCAB ? -1 : e->axis == AX_UNK ? e->delta : FACT_NO_DIM;
+        if (d == FACT_NO_DIM || d < -k || d >= k || (d < 0 ? d + k : d) == g) return;
+        Fact x = e->in;
+        AxisKind axes[FACT_MAX_DIMS];
+        for (int j = 0; j < k; j++)
+            axes[j] = j == g ? AX_VOCAB : (AxisKind)ids->ax[j];
+        fact_set_axes(&x, k, axes);
+        svc_emit(in, EV_NORMALIZE, e->op, e->node, x, fact_unknown(), axes[d < 0 ? d + k : d]);
+        return;
+    }
+}
+
 void uses_rows_picked(Interp *in, const Fact *probs) {
     normalised_rows(in, probs, false, false);
 }
