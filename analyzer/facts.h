@@ -158,15 +158,15 @@ struct Fact {
                            output [B, T, V] or row 0 [T, V] of such logits: its rank unknown,
                            head/tail its positions (the same either way), until a subscript
                            says which ([:, :-1]) or forgets them (facts_expr.c) */
-    bool batch_first : 1;    /* a tensor of unknown rank whose axis 0 is its batch, whatever the
-                                rank: a keras model's output (keras.Model, keras.Sequential:
-                                keras runs models on batches);
-                                FO_CALLABLE: a model whose outputs are such tensors. Kept by
-                                what keeps every axis (elementwise), dropped by the rest */
-    bool pads_ignored : 1;   /* token ids: a negative sentinel written over the pads only
-                                (labels[mask == 0] = -100) and over no other position, so
-                                labels != -100 is a mask of every real token, a joined prompt's
-                                included (facts_pad.c) */
+    bool batch_first : 1;  /* a tensor of unknown rank whose axis 0 is its batch, whatever the
+                              rank: a keras model's output (keras.Model, keras.Sequential:
+                              keras runs models on batches);
+                              FO_CALLABLE: a model whose outputs are such tensors. Kept by
+                              what keeps every axis (elementwise), dropped by the rest */
+    bool pads_ignored : 1; /* token ids: a negative sentinel written over the pads only
+                              (labels[mask == 0] = -100) and over no other position, so
+                              labels != -100 is a mask of every real token, a joined prompt's
+                              included (facts_pad.c) */
     bool prefix_ignored : 1; /* token ids of a padded batch: a negative sentinel written over
                                 the start of rows only (labels[i, :n] = -100, a prompt), the
                                 pads after each row still hold the pad id, so labels != -100
@@ -296,12 +296,12 @@ typedef enum {
     EV_MODEL_LOSS,   /* a model called with labels= of the unmasked input ids (FF_FULLLABELS):
                         it computes the mean loss of every token (in: its output). Where such a
                         loss is made, for Fact.made_event */
-    EV_MASK_OFF,     /* LL106: a mask multiplying per-token log-ratios (log p - log q of chosen
-                        tokens) that is not about their tokens (op: the MFLAW_*; in: the log-ratios,
-                        in2: the mask; facts_ratio.c) */
-    EV_MASK_MADE,    /* where a mask (or labels) got the positions it covers (a tail or a span of
-                        ones written, a bound compared, rows padded with the pad id; in: it): for
-                        Fact.made_event of the mask, and of scores a flaw of that cover reaches */
+    EV_MASK_OFF, /* LL106: a mask multiplying per-token log-ratios (log p - log q of chosen
+                    tokens) that is not about their tokens (op: the MFLAW_*; in: the log-ratios,
+                    in2: the mask; facts_ratio.c) */
+    EV_MASK_MADE, /* where a mask (or labels) got the positions it covers (a tail or a span of
+                     ones written, a bound compared, rows padded with the pad id; in: it): for
+                     Fact.made_event of the mask, and of scores a flaw of that cover reaches */
 } EventKind;
 
 typedef enum {
@@ -314,12 +314,12 @@ typedef enum {
     NORM_SOFTMAX,
     NORM_LOG_SOFTMAX,
     /* Appended: EV_PAD_READ verdicts (facts_pad.c) */
-    PADREAD_END,         /* [:, -1] of a batch with pads at the end of rows */
-    PADREAD_START,       /* [:, 0] of a batch with pads at the start of rows */
-    PADREAD_COUNT_LEFT,  /* a count of real tokens (minus one) used under left padding */
-    PADREAD_PAST_COUNT,  /* the count of real tokens itself under right padding: the first pad */
-    PADREAD_FIRST_PAD,   /* the index of the first pad itself */
-    NORM_LOGSUMEXP,      /* EV_NORMALIZE: logsumexp(x) to subtract, a log_softmax by hand */
+    PADREAD_END,        /* [:, -1] of a batch with pads at the end of rows */
+    PADREAD_START,      /* [:, 0] of a batch with pads at the start of rows */
+    PADREAD_COUNT_LEFT, /* a count of real tokens (minus one) used under left padding */
+    PADREAD_PAST_COUNT, /* the count of real tokens itself under right padding: the first pad */
+    PADREAD_FIRST_PAD,  /* the index of the first pad itself */
+    NORM_LOGSUMEXP,     /* EV_NORMALIZE: logsumexp(x) to subtract, a log_softmax by hand */
     PADS_BATCH_RETURNED, /* EV_PADS_IN_LOSS: no loss in sight, the labels of a batch returned
                             for model(**batch) */
     TARGET_FILL_SCORED,  /* EV_TARGET_UNWRITTEN: the fill is no value the loss ignores (or the

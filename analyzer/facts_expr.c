@@ -111,8 +111,7 @@ TSNode interp_loop_keys(Interp *in, TSNode key) {
 
 static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
     if (nix != 1) return fact_unknown();
-    if (value.obj == FO_DICT &&
-        ix[0].kind != IX_STRING) { /* by_q[qid]: what any key's group holds */
+    if (value.obj == FO_DICT && ix[0].kind != IX_STRING) { /* by_q[qid]: what any key's group holds */
         const Fact *group = fact_field(&value, FACT_ANY_KEY, sizeof FACT_ANY_KEY - 1);
         if (group) return *group;
     }
@@ -260,8 +259,8 @@ static bool to_the_end(Interp *in, TSNode slice) {
 
 /* A batch known to be padded on the left only: x[i, k:] of it ends where each row ends. */
 static bool left_padded(const Fact *value) {
-    bool positions =
-        value->pad_what == PW_VALUES || value->pad_what == PW_SIDED || value->pad_what == PW_IDS;
+    bool positions = value->pad_what == PW_VALUES || value->pad_what == PW_SIDED ||
+                     value->pad_what == PW_IDS;
     return positions && (value->pad & (PAD_START | PAD_END)) == PAD_START;
 }
 
@@ -295,7 +294,7 @@ static void slice_positions(Interp *in, Fact *r, const Fact *value, TSNode slice
 /* The last axis left by a subscript of a value of unknown rank (r->ax_last set for the
  * general case already). */
 static void unknown_rank_last(Fact *r, const Fact *value, const Index *ix, int nix, int ell) {
-    r->recurrent = false;   /* a part of a recurrent layer's output, of unknown rank: no claim */
+    r->recurrent = false; /* a part of a recurrent layer's output, of unknown rank: no claim */
     r->batch_first = false; /* x[0] may have dropped the batch */
     if (nix == 1 && ix[0].kind == IX_INT) r->ax_last = value->ax_last;
     /* x[..., 0] after a keepdim gather: what is left of selected scores is positions */

@@ -315,7 +315,7 @@ typedef struct Interp {
     /* a call of the analysed file that runs a function of another without naming its arguments
      * (DataLoader(ds, collate_fn=f) runs f): where what f does is reported (project_enter) */
     TSNode runs_at;
-    int splits; /* branches whose arms each run the rest of their block, nested */
+    int splits;          /* branches whose arms each run the rest of their block, nested */
     Array(struct BranchAssumed) assumed; /* facts_branch.c: conditions the running arms took */
     struct CondMemo {                    /* facts_branch.c: what the text alone decides */
         const void **keys;               /* pairs of node ids (the second may be NULL) */

@@ -346,10 +346,8 @@ static bool tests_mask_at(Interp *in, TSNode cond, TSNode ix, bool *holds, int d
         long v;
         bool eq = parse_text_eq(in->src, op, "=="), ne = parse_text_eq(in->src, op, "!=");
         if (!(eq || ne)) return false;
-        if (parse_text_eq(in->src, rhs, "True"))
-            v = 1;
-        else if (parse_text_eq(in->src, rhs, "False"))
-            v = 0;
+        if (parse_text_eq(in->src, rhs, "True")) v = 1;
+        else if (parse_text_eq(in->src, rhs, "False")) v = 0;
         else if (!svc_int_literal(in, rhs, &v) || (v != 0 && v != 1))
             return compares_at(in, cond, ix, eq, holds); /* ids[b, t] == pad_id */
         if (!tests_mask_at(in, parse_named_child(cond, 0), ix, holds, depth + 1)) return false;
@@ -361,15 +359,13 @@ static bool tests_mask_at(Interp *in, TSNode cond, TSNode ix, bool *holds, int d
         if (parse_is(fn, "identifier") && parse_text_eq(in->src, fn, "bool") &&
             ts_node_named_child_count(args) == 1)
             return tests_mask_at(in, parse_named_child(args, 0), ix, holds, depth + 1);
-        if (parse_is(fn, "attribute") &&
-            parse_text_eq(in->src, parse_field(fn, "attribute"), "item"))
+        if (parse_is(fn, "attribute") && parse_text_eq(in->src, parse_field(fn, "attribute"), "item"))
             return tests_mask_at(in, parse_field(fn, "object"), ix, holds, depth + 1);
         return false;
     }
     if (!subscript_at(in, cond, ix)) return false;
     TSNode value = parse_unparen(parse_field(cond, "value"));
-    if (parse_is(value, "subscript"))
-        value = parse_unparen(parse_field(value, "value")); /* m[b][t] */
+    if (parse_is(value, "subscript")) value = parse_unparen(parse_field(value, "value")); /* m[b][t] */
     Fact m = svc_eval(in, value);
     *holds = true;
     return keeps_real(&m);

@@ -383,7 +383,7 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
                    ? padval(PW_MASKPART, v.pad, v.nd, 0)
                    : padval(PW_NONE, 0, 0, 0);
     case PW_TAILMASK:
-        return v;     /* positions[None, :] */
+        return v; /* positions[None, :] */
     case PW_SPANMASK: /* m[:, :-1]: its columns move (facts_align.c), the tokens marked stay */
         if ((v.pad & PAD_ROW) && nix == 1) /* row[:max_len]: the columns it keeps stay */
             return spans_cut_at_end(ix[0]) ? v : padval(PW_NONE, 0, 0, 0);
@@ -395,8 +395,7 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
     case PW_VALUES:
         break;
     case PW_SIDED: /* lp[..., 0] of gather(...)[..., None]: the leading rows and positions stay */
-        return nix >= 2 && parse_is(parse_unparen(ix[0]), "ellipsis") ? v
-                                                                      : padval(PW_NONE, 0, 0, 0);
+        return nix >= 2 && parse_is(parse_unparen(ix[0]), "ellipsis") ? v : padval(PW_NONE, 0, 0, 0);
     default:
         return padval(PW_NONE, 0, 0, 0);
     }
@@ -619,8 +618,8 @@ static PadVal comparison_val(Interp *in, TSNode n, uint16_t *made, PadVal *opera
     bool from_row = start.what == PW_ROWLENS || start.what == PW_ROWPOS; /* facts_spans.c */
     if ((a.what == PW_ROWS && (text_is(in, op, ">=") || text_is(in, op, ">"))) ||
         (b.what == PW_ROWS && (text_is(in, op, "<=") || text_is(in, op, "<"))))
-        return padval(left_count(start) ? PW_EARLYTAIL : PW_TAILMASK, from_row ? PAD_FROM_ROW : 0,
-                      0, 0);
+        return padval(left_count(start) ? PW_EARLYTAIL : PW_TAILMASK,
+                      from_row ? PAD_FROM_ROW : 0, 0, 0);
     bool eq = text_is(in, op, "=="), ne = text_is(in, op, "!=") || text_is(in, op, ">");
     if (!eq && !ne) return padval(PW_NONE, 0, 0, 0);
     PadVal m = compare_val(in, a, rn, b, eq);
@@ -949,8 +948,8 @@ static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, co
         break;
     case PO_COUNT:
         if (x.what == PW_REALMASK && dim && along_positions(x, d))
-            return padval(PW_COUNT, x.pad | (under_one_row_start_test(in, node) ? PAD_START : 0), 0,
-                          0);
+            return padval(PW_COUNT, x.pad | (under_one_row_start_test(in, node) ? PAD_START : 0),
+                          0, 0);
         if (x.what == PW_MASKPART && dim && along_positions(x, d))
             return padval(PW_PARTCOUNT, x.pad, 0, 0);
         break;
@@ -965,7 +964,7 @@ static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, co
             PadVal m = compare_val(in, x, a->pos[first], argv[first], eq);
             /* ids.ne(tok.pad_token_id), torch.ne(ids, pad_id): as ids != pad_id */
             TSNode fn = parse_field(node, "function");
-            TSNode recv = first                       ? a->pos[0]
+            TSNode recv = first                        ? a->pos[0]
                           : parse_is(fn, "attribute") ? parse_field(fn, "object")
                                                       : (TSNode){0};
             if (!m.what && !ts_node_is_null(recv) &&
@@ -1152,8 +1151,7 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     }
     if (r->obj == FO_OUTPUT) {
         TSNode ids = kw(in, &a, "input_ids");
-        mask_by_use(in, kw(in, &a, "attention_mask"),
-                    ts_node_is_null(ids) && a.npos ? a.pos[0] : ids);
+        mask_by_use(in, kw(in, &a, "attention_mask"), ts_node_is_null(ids) && a.npos ? a.pos[0] : ids);
         /* an encoder-decoder's logits are over the decoder's positions, not the input's */
         PadVal input = model_input(in, &a, argv);
         /* position ids that count only the real tokens: the code says its rows may start with

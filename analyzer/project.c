@@ -53,10 +53,10 @@ struct ProjectFile {
     bool real_known;
     ProjectCache *cache, *own_cache;
     Array(ProjectModule *) modules;
-    ProjectAsks asks;                /* project_file_asks */
+    ProjectAsks asks; /* project_file_asks */
     Array(AloneWanted) alone_wanted; /* functions to analyse alone if a finding asks */
-    Array(Loading) loading;          /* the loads running now, the innermost last */
-    ProjectRead *own_parse;          /* the run's parse of this file that it reads (or NULL) */
+    Array(Loading) loading;    /* the loads running now, the innermost last */
+    ProjectRead *own_parse;    /* the run's parse of this file that it reads (or NULL) */
     SourcePeers peers;
     size_t bytes;
     Budget budget; /* the steps other files' code may take */
@@ -80,9 +80,9 @@ static const char *const LIBRARIES[] = {
     "string", "datetime", "pickle", "hashlib", "threading", "multiprocessing", "concurrent",
     "asyncio", "unittest", "importlib", "types", "operator", "heapq", "bisect", "uuid", "csv",
     "gzip", "zipfile", "socket", "signal", "traceback", "pprint", "platform", "struct", "base64",
-    "queue", "weakref", "codecs", "fnmatch", "errno", "ctypes", "__future__", "pandas", "packaging",
-    "tqdm", "yaml", "requests", "wandb", "tokenizers", "sentencepiece", "einops", "safetensors",
-    "huggingface_hub", "pytest", "rich", "omegaconf", "hydra", "tiktoken", NULL};
+    "queue", "weakref", "codecs", "fnmatch", "errno", "ctypes", "__future__", "pandas",
+    "packaging", "tqdm", "yaml", "requests", "wandb", "tokenizers", "sentencepiece", "einops",
+    "safetensors", "huggingface_hub", "pytest", "rich", "omegaconf", "hydra", "tiktoken", NULL};
 
 ProjectFile *project_file_new(const char *path, Source *src, ProjectCache *cache) {
     ProjectFile *pf = util_xcalloc(1, sizeof *pf);
@@ -132,8 +132,7 @@ static bool importable(ProjectFile *pf, const Source *src) {
 
 ParseStatus project_file_parse(ProjectFile *pf, Parsed *parsed, const Source *src, Budget *budget) {
     ParseStatus st = PARSE_OK;
-    if (!importable(pf, src) ||
-        !project_cache_take(pf->cache, pf->real, src, parsed, &pf->own_parse))
+    if (!importable(pf, src) || !project_cache_take(pf->cache, pf->real, src, parsed, &pf->own_parse))
         st = parse_python_within(parsed, src, budget);
     if (pf && st == PARSE_OK) pf->peers.home = parsed->tree;
     return st;
@@ -162,10 +161,8 @@ static int by_question(const void *a, const void *b) {
 const ProjectAsks *project_file_asks(ProjectFile *pf) {
     ProjectAsks *a = &pf->asks;
     if (a->len && a->items[a->len - 1].kind != PROJECT_ASK_SELF) /* not yet added */
-        array_push(a, ((ProjectAsk){PROJECT_ASK_SELF,
-                                    util_xstrdup(pf->path),
-                                    file_real(pf) ? util_xstrdup(pf->real) : NULL,
-                                    {0, 0}}));
+        array_push(a, ((ProjectAsk){PROJECT_ASK_SELF, util_xstrdup(pf->path),
+                                    file_real(pf) ? util_xstrdup(pf->real) : NULL, {0, 0}}));
     if (a->len) qsort(a->items, a->len, sizeof *a->items, by_question);
     size_t kept = 0;
     for (size_t i = 0; i < a->len; i++) {
@@ -201,8 +198,8 @@ void project_enter(Interp *in, TSNode node, TSNode call_args, ProjectCtx *saved)
     ProjectFile *pf = in->project;
     ProjectModule *m = module_of_tree(pf, node.tree);
     if (m == in->mod) return;
-    *saved = (ProjectCtx){in->mod,         in->module, in->frame,  in->funcs, in->func_slots,
-                          in->func_nslots, in->site,   in->budget, true};
+    *saved = (ProjectCtx){in->mod,      in->module,      in->frame, in->funcs, in->func_slots,
+                          in->func_nslots, in->site,     in->budget, true};
     if (in->mod) {
         keep_funcs(in);
     } else {
@@ -366,9 +363,8 @@ static char *(*const ANSWER[])(ProjectCache *, const char *) = {
  * cache (a copy the caller frees; NULL: nothing there). */
 static char *ask(ProjectFile *pf, ProjectAskKind kind, const char *question) {
     char *answer = project_cache_find(pf->cache, question, ANSWER[kind]);
-    array_push(
-        &pf->asks,
-        ((ProjectAsk){kind, util_xstrdup(question), answer ? util_xstrdup(answer) : NULL, {0, 0}}));
+    array_push(&pf->asks, ((ProjectAsk){kind, util_xstrdup(question),
+                                        answer ? util_xstrdup(answer) : NULL, {0, 0}}));
     return answer;
 }
 
@@ -390,12 +386,13 @@ static char *real_of_file(ProjectCache *c, const char *path) {
     DirCacheKind kind = dircache_kind(project_cache_dirs(c), path); /* (lstat's answer) */
     bool plain = kind == DIRCACHE_FILE || kind == DIRCACHE_DIR ||
                  (kind == DIRCACHE_OTHER && lstat(path, &st) == 0 && !S_ISLNK(st.st_mode));
-    if (!plain || !*name || !strcmp(name, ".") || !strcmp(name, "..")) return realpath(path, NULL);
+    if (!plain || !*name || !strcmp(name, ".") || !strcmp(name, ".."))
+        return realpath(path, NULL);
     /* dir/. : no other question to the run's cache ends so (module questions hold no dot) */
     char *parent = path_dir(path), *dir = util_xasprintf("%s/.", parent);
     char *real_dir = project_cache_find(c, dir, real_of_dir);
     free(parent);
-    char *real = !real_dir                ? NULL
+    char *real = !real_dir ? NULL
                  : !strcmp(real_dir, "/") ? util_xasprintf("/%s", name)
                                           : util_xasprintf("%s/%s", real_dir, name);
     free(dir);
@@ -854,8 +851,8 @@ static Binding *module_binding(ProjectModule *m, const char *name, size_t len) {
 }
 
 /* A name the module holds, or its submodule of that name (a package's). */
-static bool member_of(Interp *in, ProjectModule *m, const char *qual, const char *name, size_t len,
-                      Fact *out) {
+static bool member_of(Interp *in, ProjectModule *m, const char *qual, const char *name,
+                      size_t len, Fact *out) {
     in->left_home = true; /* read another module's names (module_binding) */
     Binding *b = module_binding(m, name, len);
     if (b) {
@@ -949,7 +946,7 @@ static void import_from(Interp *in, TSNode stmt) {
     for (uint32_t i = 0; i < n; i++) {
         TSNode c = parse_named_child(stmt, i), alias = {0};
         if (parse_is(c, "wildcard_import")) { /* from m import *: its public names */
-            in->left_home = true;             /* read another module's names (module_binding) */
+            in->left_home = true; /* read another module's names (module_binding) */
             for (size_t j = 0; j < m->frame.env.items.len; j++) {
                 Binding b = m->frame.env.items.items[j];
                 if (b.bound && b.len && b.name[0] != '_') bind_name(in, b.name, b.len, b.fact);
