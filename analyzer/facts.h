@@ -215,8 +215,10 @@ struct Fact {
     /* 1 + the index of the event of the code that made these values what they are, kept by
      * copies and by what keeps their values (0: none, or several on joined paths): the
      * EV_SELECT that picked them from scores, or the EV_MODEL_LOSS of the model call that
-     * computed them. A rule reports a flaw there when it was made in another file than the one
-     * that sums or ranks them (the fix goes there). */
+     * computed them; of a mask (or labels), the EV_MASK_MADE that built what it covers, and of
+     * scores under a mask whose cover was built wrong (facts_mask.c), that one. A rule reports a
+     * flaw there when it was made in another file than the one that sums or ranks them (the fix
+     * goes there). */
     uint16_t made_event;
 };
 
@@ -297,6 +299,9 @@ typedef enum {
     EV_MASK_OFF, /* LL106: a mask multiplying per-token log-ratios (log p - log q of chosen
                     tokens) that is not about their tokens (op: the MFLAW_*; in: the log-ratios,
                     in2: the mask; facts_ratio.c) */
+    EV_MASK_MADE, /* where a mask (or labels) got the positions it covers (a tail or a span of
+                     ones written, a bound compared, rows padded with the pad id; in: it): for
+                     Fact.made_event of the mask, and of scores a flaw of that cover reaches */
 } EventKind;
 
 typedef enum {

@@ -1,6 +1,7 @@
 /* Expressions: what each expression holds, given the facts of its parts. Calls are dispatched
  * in facts_call.c, attributes read in facts_attr.c. */
 #include "facts_interp.h"
+#include "facts_padval.h"
 #include "facts_svc.h"
 #include "facts_syms.h"
 
@@ -544,6 +545,7 @@ static Fact eval_subscript(Interp *in, TSNode node) {
             prefix = FF_PREFIX;
     Fact r = subscript_value(in, node, value, ix, nix);
     r.flags |= prefix;
+    if (pad_cover_of(&value) && !r.made_event) r.made_event = value.made_event; /* m[:, 1:] */
     return r;
 }
 

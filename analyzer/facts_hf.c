@@ -526,8 +526,10 @@ Fact hf_apply(Interp *in, const Applied *s) {
             /* a function made by another (make_collate(tok)) reads the names it captured */
             if (f.obj == FO_FUNC) in->closure = &f;
             const Fact *self = f.obj == FO_INSTANCE ? &f : funcs_bound_self(&f);
+            in->runs_at = node; /* what f does is this call's doing */
             if (!ts_node_is_null(def)) batch = svc_call_user(in, def, (TSNode){0}, &items, self);
             in->closure = NULL;
+            in->runs_at = (TSNode){0};
         }
         if (!fact_is_record(&batch)) return fact_unknown();
         batch.records = true;

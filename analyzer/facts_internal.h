@@ -312,6 +312,9 @@ typedef struct Interp {
     struct ClassConsts *class_consts; /* facts_args.c: integer constants of classes */
     struct ClassMemos *class_memos;   /* facts_types.c: each class's self fields and methods */
     const Fact *closure; /* the function value eval_call is calling (funcs_closure), or NULL */
+    /* a call of the analysed file that runs a function of another without naming its arguments
+     * (DataLoader(ds, collate_fn=f) runs f): where what f does is reported (project_enter) */
+    TSNode runs_at;
     int splits;          /* branches whose arms each run the rest of their block, nested */
     Array(struct BranchAssumed) assumed; /* facts_branch.c: conditions the running arms took */
     struct CondMemo {                    /* facts_branch.c: what the text alone decides */

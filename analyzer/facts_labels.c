@@ -185,8 +185,11 @@ void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) 
                          pad_sentinel_over_pads(in, target, value_node);
         /* the sentinel over the rows' starts only (a prompt) of a padded batch not known to be
          * padded on the left: the pads after the rows keep the pad id */
+        bool before = f.prefix_ignored;
         f.prefix_ignored = (!(f.flags & FF_MASKED) || f.prefix_ignored) && fact_pads_hold_id(&f) &&
                            !(f.pad & PAD_START) && pad_sentinel_over_start(in, target, value_node);
+        if (f.prefix_ignored && !before) /* what they cover at the pads: built here */
+            svc_mask_made(in, parse_parent(target), &f);
         f.flags |= FF_MASKED;
         svc_bind(in, container, f);
         if (f.ndim == 2 && f.ax[0] == AX_BATCH && f.ax[1] == AX_POS &&

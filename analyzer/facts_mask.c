@@ -44,6 +44,14 @@ static bool token_scores(const Fact *f) {
     return (f->kinds & FK_LOGPROB) && !(f->kinds & FK_RAW) && (f->flags & FF_SELECTED);
 }
 
+/* A flaw of what the mask covers as it was built (a tail to every row's end, bounds from each
+ * row's first token, labels padded with the pad id): the scores keep where it was built
+ * (Fact.made_event), for the finding to go there when that is another file's code. */
+static void cover_flaw(Fact *scores, const Fact *mask, uint8_t flaw) {
+    scores->mask_flaw = flaw;
+    scores->made_event = mask->made_event;
+}
+
 /* No row has pads after its tokens (no pads, or padded on the left only): a mask one behind the
  * scores, or one running to every row's end, is right there (see above). A mask of the real
  * tokens (real) says the batch has pads, whatever else is known of it. Scores of a batch of
@@ -78,7 +86,10 @@ static bool span_off(Fact *scores, const Fact *mask) {
     int d = align_delta(scores, &marked);
     if (d == FACT_NO_ALIGN || (d == 0 && !(mask->pad & PAD_SPAN_EARLY))) return false;
     /* aligned, a span that marks the prompt's last tokens too (facts_spans.c) counts them */
-    scores->mask_flaw = d == 0 ? MFLAW_SPAN_EARLY : d > 0 ? MFLAW_SPAN_LAGS : MFLAW_SPAN_OFF;
+    if (d == 0)
+        cover_flaw(scores, mask, MFLAW_SPAN_EARLY); /* the runs, as they were built */
+    else
+        scores->mask_flaw = d > 0 ? MFLAW_SPAN_LAGS : MFLAW_SPAN_OFF;
     return true;
 }
 
@@ -99,7 +110,7 @@ static bool length_past(Fact *scores, const Fact *mask) {
  * leaves those rows unmasked, whatever else it covers. Sets the flaw. */
 static bool rows_unwritten(Fact *scores, const Fact *mask) {
     if (mask->mask_flaw != MFLAW_ROWS_UNWRITTEN) return false;
-    scores->mask_flaw = MFLAW_ROWS_UNWRITTEN;
+    cover_flaw(scores, mask, MFLAW_ROWS_UNWRITTEN);
     return true;
 }
 
@@ -110,7 +121,7 @@ static bool rows_unwritten(Fact *scores, const Fact *mask) {
 static bool from_row_start(Fact *scores, const Fact *mask) {
     if (!(mask->pad & PAD_FROM_ROW) || !(scores->flags & FF_PADDED) || scores->pad != PAD_START)
         return false;
-    scores->mask_flaw = MFLAW_ROW_START;
+    cover_flaw(scores, mask, MFLAW_ROW_START);
     return true;
 }
 
@@ -127,15 +138,15 @@ bool mask_multiply(Fact *scores, const Fact *mask) {
         return false;
     }
     if (mask->pad_what == PW_PADKEEP) { /* labels != -100 where the pads hold the pad id */
-        scores->mask_flaw = MFLAW_PADS_KEPT;
+        cover_flaw(scores, mask, MFLAW_PADS_KEPT);
         return false;
     }
     if (mask->pad_what == PW_EARLYTAIL) { /* whatever the scores' padding (see above) */
-        scores->mask_flaw = MFLAW_EARLY;
+        cover_flaw(scores, mask, MFLAW_EARLY);
         return false;
     }
     if (!no_pads_after(scores, mask, real) && mask->pad_what == PW_TAILMASK) {
-        scores->mask_flaw = MFLAW_TAIL;
+        cover_flaw(scores, mask, MFLAW_TAIL);
         return false;
     }
     return !lags(scores, mask, real);

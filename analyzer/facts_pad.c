@@ -580,12 +580,13 @@ static bool pad_compared(Interp *in, TSNode value, PadVal v, TSNode other, PadVa
 /* labels of a buffer filled with the pad id, rows copied to its start (facts_regions.c), or of a
  * padded batch with -100 over the rows' starts only (facts_labels.c): the pads after each
  * shorter row hold the pad id, not -100. */
-static bool pads_hold_pad_id(Interp *in, TSNode n) {
+static bool pads_hold_pad_id(Interp *in, TSNode n, uint16_t *made) {
     n = parse_unparen(n);
     if (!parse_is(n, "identifier") && !parse_is(n, "attribute") && !parse_is(n, "subscript"))
         return false;
     bool found;
     Fact f = svc_lookup_key(in, n, &found);
+    *made = f.made_event; /* where they were so made (Fact.made_event) */
     return found &&
            ((f.fill_pad && f.fill_cov == REG_PREFIX && f.pad_what == PW_IDS) || f.prefix_ignored);
 }
@@ -604,10 +605,11 @@ static PadVal length_bound(Interp *in, PadVal a, PadVal b, TSNode op) {
     return padval(PW_LENMASK, count.pad, 0, count.c - pos.c + (le ? 1 : 0));
 }
 
-static PadVal comparison_val(Interp *in, TSNode n) {
+static PadVal comparison_val(Interp *in, TSNode n, uint16_t *made, PadVal *operands) {
     if (ts_node_named_child_count(n) != 2) return padval(PW_NONE, 0, 0, 0);
     TSNode l = parse_named_child(n, 0), rn = parse_named_child(n, 1);
     PadVal a = take(in, l), b = take(in, rn);
+    operands[0] = a, operands[1] = b;
     TSNode op = ts_node_child(n, 1);
     /* positions >= k, k <= positions: from k to the end of every row */
     PadVal len = length_bound(in, a, b, op);
@@ -627,15 +629,15 @@ static PadVal comparison_val(Interp *in, TSNode n) {
         m = padval(eq ? PW_DROPMASK : PW_KEEPMASK, 0, 0, 0);
     if (!m.what && (pad_compared(in, l, a, rn, b) || pad_compared(in, rn, b, l, a)))
         m = padval(eq ? PW_PADMASK : PW_REALMASK, 0, 0, 0);
-    if (m.what == PW_KEEPMASK && (pads_hold_pad_id(in, l) || pads_hold_pad_id(in, rn)))
-        m.what = PW_PADKEEP;
+    if (m.what == PW_KEEPMASK && (pads_hold_pad_id(in, l, made) || pads_hold_pad_id(in, rn, made)))
+        m.what = PW_PADKEEP; /* a mask of the labels: what they cover was built where they were */
     return m;
 }
 
 /* ids + [pad_id] * (n - len(ids)): a row padded by hand whose pads hold the pad id, as
  * pad_sequence's with padding_value=pad_id (padded_with_pad_id below): labels so padded keep
  * their pads under labels != -100. A run of -100 or of a literal is no pad id. */
-static void hand_padded_with_pad_id(Interp *in, TSNode run, Fact *r) {
+static void hand_padded_with_pad_id(Interp *in, TSNode n, TSNode run, Fact *r) {
     TSNode list = parse_unparen(parse_field(parse_unparen(run), "left"));
     TSNode elem = parse_named_child(list, 0);
     if (r->obj != FO_NONE || take(in, elem).what != PW_PADID) return;
@@ -643,11 +645,13 @@ static void hand_padded_with_pad_id(Interp *in, TSNode run, Fact *r) {
     r->fill_pad = true;
     r->fill_cov = REG_PREFIX;
     r->fill_end = 0;
+    svc_mask_made(in, n, r); /* what labels so padded cover at their pads */
 }
 
-static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
+static PadVal binop_val(Interp *in, TSNode n, Fact *r, PadVal *operands) {
     TSNode ln = parse_field(n, "left"), rn = parse_field(n, "right");
     PadVal a = take(in, ln), b = take(in, rn);
+    operands[0] = a, operands[1] = b;
     TSNode op = parse_field(n, "operator");
     long k, e;
     bool plus = text_is(in, op, "+"), minus = text_is(in, op, "-");
@@ -695,7 +699,7 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r) {
             if (lrun && rrun && e == 1) return padval(PW_REALMASK, PAD_END | PAD_ROW, 1, 0);
             if (lrun && rrun && k == 1) return padval(PW_REALMASK, PAD_START | PAD_ROW, 1, 0);
         } else if (lrun != rrun) {
-            hand_padded_with_pad_id(in, lrun ? ln : rn, r);
+            hand_padded_with_pad_id(in, n, lrun ? ln : rn, r);
             return padval(PW_IDS, (lrun ? PAD_START : PAD_END) | PAD_ROW, 1, 0);
         }
     }
@@ -1071,7 +1075,7 @@ static void mask_by_use(Interp *in, TSNode m, TSNode ids) {
  * the start of a batch whose pads hold the pad id, as torch.full((B, T), pad_id) with rows
  * written over its start (facts_regions.c): labels padded so keep their pads under
  * labels != -100. Left padding (padding_side="left") or a fill that is no pad id: not known. */
-static void padded_with_pad_id(Interp *in, const CallArgs *a, Fact *r) {
+static void padded_with_pad_id(Interp *in, TSNode call, const CallArgs *a, Fact *r) {
     TSNode fill = kw(in, a, "padding_value"), side = kw(in, a, "padding_side");
     if (ts_node_is_null(fill) && a->npos > 2) fill = a->pos[2];
     if (ts_node_is_null(fill) || r->obj != FO_NONE || !(r->flags & FF_PADDED) ||
@@ -1083,6 +1087,7 @@ static void padded_with_pad_id(Interp *in, const CallArgs *a, Fact *r) {
     r->fill_cov = REG_PREFIX;
     r->fill_end = 0;
     r->pad = PAD_END, r->pad_what = PW_IDS, r->pad_nd = 2, r->pad_c = 0;
+    svc_mask_made(in, call, r); /* what labels so padded cover at their pads */
 }
 
 static PadVal call_val(Interp *in, TSNode n, Fact *r) {
@@ -1106,7 +1111,7 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         /* the pad id, or a name that is one by convention (a parameter pad_token_id) */
         r->fill_pad = v.what == PW_PADID || (!ts_node_is_null(fill) && pad_id_name(in, fill));
     }
-    if (op == OP_PAD_SEQUENCE) padded_with_pad_id(in, &a, r);
+    if (op == OP_PAD_SEQUENCE) padded_with_pad_id(in, n, &a, r);
     if (op == OP_MASKED_FILL || op == OP_WHERE) /* values replaced: maybe the pads' */
         pads_replaced(in, fn, r);
     if (r->fill && r->pad_what == PW_IDS) return padval_of(r);
@@ -1205,9 +1210,18 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
 
 /* ---------- the hook ---------- */
 
+/* A mask whose cover the operator at n builds (arange(T) >= k, tail & real, [0] * len(p) + [1] *
+ * len(c)): a tail or a span of ones that neither operand (a, b) was. */
+static bool cover_built(PadVal v, PadVal a, PadVal b) {
+    if (v.what != PW_TAILMASK && v.what != PW_EARLYTAIL && v.what != PW_SPANMASK) return false;
+    return memcmp(&a, &v, sizeof v) && memcmp(&b, &v, sizeof v);
+}
+
 void pad_expr(Interp *in, TSNode n, Fact *r) {
     SymKind kind = syms_kind(n);
     PadVal v;
+    uint16_t made = 0;               /* labels != -100: where the labels' cover was built */
+    PadVal operands[2] = {{0}, {0}}; /* an operator's */
     switch (kind) {
     case SYM_CALL:
         v = call_val(in, n, r);
@@ -1225,14 +1239,14 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
         v = attribute_val(in, n, r);
         break;
     case SYM_COMPARISON_OPERATOR:
-        v = comparison_val(in, n);
+        v = comparison_val(in, n, &made, operands);
         /* labels != -100 of labels ignored at the pads only: the real tokens (and == the pads) */
         if (r->pads_ignored && (v.what == PW_KEEPMASK || v.what == PW_DROPMASK))
             v.what = v.what == PW_KEEPMASK ? PW_REALMASK : PW_PADMASK;
         r->pads_ignored = false;
         break;
     case SYM_BINARY_OPERATOR:
-        v = binop_val(in, n, r);
+        v = binop_val(in, n, r, operands);
         break;
     case SYM_PARENTHESIZED_EXPRESSION:
         v = take(in, parse_named_child(n, ts_node_named_child_count(n) - 1));
@@ -1277,6 +1291,10 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
         r->obj == FO_NONE && r->ndim != 0 && r->ndim != 1 && under_one_row_start_test(in, n))
         v = padval(PW_REALMASK, 0, r->ndim == 2 ? 2 : 0, 0);
     padval_store(r, v);
+    if (v.what == PW_PADKEEP && kind == SYM_COMPARISON_OPERATOR) r->made_event = made;
+    if ((kind == SYM_COMPARISON_OPERATOR || kind == SYM_BINARY_OPERATOR) &&
+        cover_built(v, operands[0], operands[1]))
+        svc_mask_made(in, n, r);
     if (v.what)
         padmemo_put(in, n.id, v);
     else

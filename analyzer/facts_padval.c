@@ -41,6 +41,14 @@ void pad_join(Fact *r, const Fact *a, const Fact *b) {
     if (x.what == PW_SPANMASK && y.what == PW_SPANMASK && x.c != y.c)
         r->head = r->tail = (FactPos){0, 0, false};
     padval_store(r, memcmp(&x, &y, sizeof x) ? padval(PW_NONE, 0, 0, 0) : x);
+    /* a mask whose cover one path built (a tail written in a loop, zeros before it): where */
+    if (x.what == PW_TAILMASK || x.what == PW_SPANMASK || x.what == PW_EARLYTAIL) {
+        PadVal was_a = padval_of(a), was_b = padval_of(b);
+        if (!memcmp(&was_b, &x, sizeof x) && memcmp(&was_a, &x, sizeof x))
+            r->made_event = b->made_event;
+        else if (!memcmp(&was_a, &x, sizeof x) && memcmp(&was_b, &x, sizeof x))
+            r->made_event = a->made_event;
+    }
     r->fill = a->fill == b->fill ? a->fill : 0;
     r->fill_pad = a->fill_pad && b->fill_pad && r->fill;
     r->fill_end = a->fill_end == b->fill_end ? a->fill_end : 0;
@@ -56,6 +64,8 @@ void pad_carry(Fact *to, const Fact *from) {
     to->fill_end = from->fill_end;
     to->fill_cov = from->fill_cov;
     if (!to->mask_flaw) to->mask_flaw = from->mask_flaw;
+    /* a mask's (or labels') cover goes with where it was built (Fact.made_event) */
+    if (pad_cover_of(from) && !to->made_event) to->made_event = from->made_event;
 }
 
 /* The tuple a model of trl's value-head kind returns, (lm_logits, loss, value): the logits

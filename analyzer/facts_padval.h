@@ -29,6 +29,14 @@ static inline void padval_store(Fact *f, PadVal v) {
     f->pad_c = v.c;
 }
 
+/* A mask (or labels) whose cover was built somewhere (Fact.made_event: where): a tail or a span
+ * of ones, labels != -100 of labels padded with the pad id, such labels themselves. What keeps
+ * its positions (a copy, a slice, a cast) keeps where that was. */
+static inline bool pad_cover_of(const Fact *f) {
+    return f->pad_what == PW_TAILMASK || f->pad_what == PW_SPANMASK ||
+           f->pad_what == PW_EARLYTAIL || f->pad_what == PW_PADKEEP || f->fill_pad;
+}
+
 /* facts_padmemo.c: node id -> what it held; a record taken is dropped. */
 void padmemo_put(Interp *in, const void *id, PadVal v);
 bool padmemo_take(Interp *in, const void *id, PadVal *v);

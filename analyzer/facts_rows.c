@@ -165,6 +165,7 @@ void rows_zip_written(Interp *in, TSNode stmt) {
             if (!found || other.rows != written.rows || other.rows_parts >= written.rows_parts)
                 continue;
             written.mask_flaw = MFLAW_ROWS_UNWRITTEN; /* the rows past other's are not written */
+            svc_mask_made(in, stmt, &written);
             svc_rebind(in, xs, written);
             break;
         }

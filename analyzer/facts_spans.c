@@ -6,6 +6,8 @@
  * token, len(prompt) its continuation's first, only where every row starts at column 0. A mask
  * made of them carries PAD_FROM_ROW; on a batch padded on the left, where each row starts after
  * its pads, it sits that many columns early (facts_mask.c). */
+#include <string.h>
+
 #include "facts_padval.h"
 #include "facts_svc.h"
 
@@ -289,10 +291,14 @@ void spans_assigned(Interp *in, TSNode target, TSNode container, Fact buf, const
          * as (arange(T) >= k) & attention_mask is; any other write leaves it as it was */
         if (!zeros_over_start(in, target, value)) return;
         padval_store(&buf, padval(PW_SPANMASK, 0, 0, 0));
+        svc_mask_made(in, parse_parent(target), &buf);
         svc_bind(in, container, buf);
         return;
     }
-    padval_store(&buf, written_mask(in, target, held, value, &buf));
+    PadVal was = padval_of(&buf), now = written_mask(in, target, held, value, &buf);
+    padval_store(&buf, now);
+    if (now.what && memcmp(&was, &now, sizeof now)) /* what it covers: written here */
+        svc_mask_made(in, parse_parent(target), &buf);
     /* m[i, :k] = torch.tensor(vals): values at positions nothing says are the columns' (a
      * mask built already at the scores' positions, say); a number written is the same at
      * every position it covers */

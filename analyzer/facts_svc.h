@@ -29,6 +29,15 @@ static inline uint16_t svc_emit_pick(Interp *in, TSNode node, Fact x, Fact ids, 
     svc_emit(in, EV_SELECT, 0, node, x, ids, axis);
     return svc_handed_in(in, node, FK_RAW, 0) ? 0 : in->last_event;
 }
+/* The code at node built what mask m (or labels) covers: records the EV_MASK_MADE and notes it
+ * in m (Fact.made_event), for a flaw of that cover to be reported where it was built. */
+static inline void svc_mask_made(Interp *in, TSNode node, Fact *m) {
+    Fact built = *m;
+    built.made_event = 0; /* (one event per place, whatever an earlier pass noted) */
+    in->last_event = 0;   /* (none emitted: none made it) */
+    svc_emit(in, EV_MASK_MADE, 0, node, built, fact_unknown(), AX_UNK);
+    m->made_event = in->last_event;
+}
 /* target = f (a name, an attribute, an item, or a pattern to unpack). */
 static inline void svc_bind(Interp *in, TSNode target, Fact f) {
     in->svc->bind(in, target, f);

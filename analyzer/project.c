@@ -208,7 +208,7 @@ void project_enter(Interp *in, TSNode node, TSNode call_args, ProjectCtx *saved)
         pf->home_slots = in->func_slots;
         pf->home_nslots = in->func_nslots;
         /* a call of this file into another: what happens there is reported here */
-        in->site = ts_node_is_null(call_args) ? (TSNode){0} : parse_parent(call_args);
+        in->site = ts_node_is_null(call_args) ? in->runs_at : parse_parent(call_args);
     }
     in->mod = m;
     /* facts_summary.c: no summary of what runs around this (its accesses are of another

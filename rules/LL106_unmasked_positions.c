@@ -47,10 +47,10 @@ static bool token_logprobs(const Fact *f) {
 
 /* The flaws of where a span mask (or a mask's bounds) sits against the scores (facts_mask.c,
  * facts_spans.c): emitted here, true; false for the others. */
-static bool emit_span_flaw(RuleContext *ctx, const FactEvent *e, int flaw, const char *agg,
+static bool emit_span_flaw(RuleContext *ctx, TSNode at, int flaw, const char *agg,
                            const char *where) {
     if (flaw == MFLAW_SPAN_LAGS) { /* a prompt token's and a pad's: no recipe counts them */
-        rules_emit(ctx, e->node, NULL,
+        rules_emit(ctx, at, NULL,
                    "take the mask at the positions of the tokens scored: mask[:, 1:] with "
                    "scores of input_ids[:, 1:] when the mask marks token positions",
                    "token log-probs are %s under a span mask one position behind them%s: the "
@@ -61,7 +61,7 @@ static bool emit_span_flaw(RuleContext *ctx, const FactEvent *e, int flaw, const
         return true;
     }
     if (flaw == MFLAW_SPAN_OFF) { /* prompt tokens, not pads: no recipe counts them */
-        rules_emit(ctx, e->node, NULL,
+        rules_emit(ctx, at, NULL,
                    "take the mask at the positions of the tokens scored: mask[:, 1:] with "
                    "scores of input_ids[:, 1:] when the mask marks token positions",
                    "token log-probs are %s under a span mask one position ahead of them%s: the "
@@ -72,7 +72,7 @@ static bool emit_span_flaw(RuleContext *ctx, const FactEvent *e, int flaw, const
         return true;
     }
     if (flaw == MFLAW_SPAN_EARLY) { /* a prompt token, not pads: no recipe counts it */
-        rules_emit(ctx, e->node, NULL,
+        rules_emit(ctx, at, NULL,
                    "make the runs as long as the parts: [0] * len(prompt) + [1] * len(cont) for a "
                    "mask of tokens, or [0] * (len(prompt) - 1) + [1] * len(cont) for one of the "
                    "scores' positions",
@@ -85,7 +85,7 @@ static bool emit_span_flaw(RuleContext *ctx, const FactEvent *e, int flaw, const
         return true;
     }
     if (flaw == MFLAW_ROW_START) { /* prompt tokens as much as pads: no recipe counts them */
-        rules_emit(ctx, e->node, NULL,
+        rules_emit(ctx, at, NULL,
                    "add each row's number of pads to the mask's bounds (the padded width minus "
                    "the row's length), or pad on the right",
                    "token log-probs are %s under a mask whose bounds count from each row's "
@@ -99,13 +99,14 @@ static bool emit_span_flaw(RuleContext *ctx, const FactEvent *e, int flaw, const
     return false;
 }
 
-/* A mask was applied but covers the wrong positions (facts_mask.c). */
-static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
+/* A mask was applied but covers the wrong positions (facts_mask.c): reported at `at`, the
+ * aggregation e or where the mask was built. */
+static void emit_flaw(RuleContext *ctx, TSNode at, const FactEvent *e, int flaw, bool mean,
                       const char *where) {
     const char *agg = mean ? "averaged" : "summed";
-    if (emit_span_flaw(ctx, e, flaw, agg, where)) return;
+    if (emit_span_flaw(ctx, at, flaw, agg, where)) return;
     if (flaw == MFLAW_LAGS_WINDOW)
-        rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
+        rules_emit(ctx, at, mean ? NULL : &sum_with_padding,
                    "cut the mask one position further than the scores: lp[:, s:e] with "
                    "mask[:, s + 1:e + 1] when lp scores input_ids[:, 1:]",
                    "token log-probs are %s under a mask one position behind them%s, both cut to "
@@ -114,7 +115,7 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "row's first scored token is dropped",
                    agg, where);
     else if (flaw == MFLAW_LAGS)
-        rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
+        rules_emit(ctx, at, mean ? NULL : &sum_with_padding,
                    "take the mask at the positions of the tokens scored: attention_mask[:, 1:] "
                    "with scores of input_ids[:, 1:]",
                    "token log-probs of a padded batch are %s under a mask one position behind "
@@ -123,7 +124,7 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "padding",
                    agg, where);
     else if (flaw == MFLAW_LENGTH_PAST)
-        rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
+        rules_emit(ctx, at, mean ? NULL : &sum_with_padding,
                    "bound the positions by the count of the tokens scored: arange(T) < lengths - 1 "
                    "for scores of input_ids[:, 1:] (or arange(1, T + 1) < lengths)",
                    "token log-probs of a padded batch are %s under a mask that bounds positions "
@@ -132,7 +133,7 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "first pad after every shorter row, and the score depends on the padding",
                    agg, where);
     else if (flaw == MFLAW_SPECIALS && e->in.specials == SP_BARE) /* see below */
-        rules_emit(ctx, e->node, NULL,
+        rules_emit(ctx, at, NULL,
                    "count the prompt as the scored sequence was encoded (both with "
                    "add_special_tokens=False), or cut at the count minus the BOS",
                    "token log-probs are %s from a cut at the prompt's token count measured with "
@@ -143,7 +144,7 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "token",
                    agg, where);
     else if (flaw == MFLAW_SPECIALS) /* one prompt token, not pads: no recipe counts it */
-        rules_emit(ctx, e->node, NULL,
+        rules_emit(ctx, at, NULL,
                    "count the prompt as the scored sequence was encoded (len(tok(prompt)."
                    "input_ids), its BOS included), or encode both without special tokens",
                    "token log-probs are %s from a cut at the prompt's token count measured "
@@ -154,14 +155,14 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "continuation's first",
                    agg, where);
     else if (flaw == MFLAW_INVERTED)
-        rules_emit(ctx, e->node, NULL,
+        rules_emit(ctx, at, NULL,
                    "invert the mask: keep the real targets (labels != -100, attention_mask == 1) "
                    "and drop the rest",
                    "token log-probs are %s under an inverted mask%s: it keeps the positions it "
                    "should drop (ignored labels or pads) and removes the tokens scored",
                    agg, where);
     else if (flaw == MFLAW_PROMPT)
-        rules_emit(ctx, e->node, &mean_with_prompt,
+        rules_emit(ctx, at, &mean_with_prompt,
                    "mask the prompt too (labels = -100 or a completion mask) and divide by the "
                    "number of continuation tokens, or keep the plain masked sum",
                    "token log-probs of prompt + continuation are summed under a mask of the pads "
@@ -170,7 +171,7 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "share and candidates of different lengths can swap places",
                    where);
     else if (flaw == MFLAW_PADS_KEPT)
-        rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
+        rules_emit(ctx, at, mean ? NULL : &sum_with_padding,
                    "pad the labels with -100 (the value the mask drops) or write -100 over the "
                    "pads too, or multiply by the attention mask too",
                    "token log-probs are %s under labels != -100%s, but the labels hold the pad "
@@ -179,7 +180,7 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "depends on how much padding its batch gave it",
                    agg, where);
     else if (flaw == MFLAW_EARLY) /* prompt tokens, not pads: no recipe counts them */
-        rules_emit(ctx, e->node, NULL,
+        rules_emit(ctx, at, NULL,
                    "start the mask at the padded prompt width (input_ids.shape[1]), where every "
                    "left-padded prompt ends",
                    "token log-probs are %s under a mask that starts at each prompt's number of "
@@ -188,7 +189,7 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "and its last tokens are scored as the response's",
                    agg, where);
     else if (flaw == MFLAW_TAIL_SPECIALS) /* one prompt token, not pads: no recipe counts it */
-        rules_emit(ctx, e->node, NULL,
+        rules_emit(ctx, at, NULL,
                    "count the continuation without special tokens (add_special_tokens=False), "
                    "as the tokens it has at the end of the scored sequence",
                    "token log-probs of prompt + continuation are %s over their last n "
@@ -198,7 +199,7 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "token is scored as the continuation's",
                    agg, where);
     else if (flaw == MFLAW_ROWS_UNWRITTEN) /* prompt tokens of some rows: no recipe */
-        rules_emit(ctx, e->node, NULL,
+        rules_emit(ctx, at, NULL,
                    "give the per-row list as many rows as the mask: repeat it for every "
                    "concatenated part (lens * 2, torch.cat((lens, lens))), as the rows were",
                    "token log-probs are %s under a mask (or labels) written row by row through "
@@ -208,7 +209,7 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "and their scores count those positions too",
                    agg, where);
     else if (flaw == MFLAW_TAIL)
-        rules_emit(ctx, e->node, mean ? NULL : &sum_with_padding,
+        rules_emit(ctx, at, mean ? NULL : &sum_with_padding,
                    "bound the mask by each row's length too (positions < lengths, or multiply "
                    "by the shifted attention mask)",
                    "token log-probs of a padded batch are %s under a mask that runs from a "
@@ -216,7 +217,7 @@ static void emit_flaw(RuleContext *ctx, const FactEvent *e, int flaw, bool mean,
                    "pads after a shorter row, so a row's score depends on the padding",
                    agg, where);
     else /* no recipe fills masked positions with a constant: no counterexample */
-        rules_emit(ctx, e->node, NULL,
+        rules_emit(ctx, at, NULL,
                    "fill the masked positions with 0 before a sum (masked_fill(~mask, 0.0))",
                    "token log-probs are %s after masked_fill wrote a non-zero constant over the "
                    "masked positions%s: each masked position adds that constant, and rows have "
@@ -397,10 +398,20 @@ static void check(RuleContext *ctx) {
             ((f->flags & FF_SLICED) && !flaw_any_slice))
             continue;
         int row = facts_origin_row(ctx->facts, f);
-        char where[48] = "";
+        char where[640] = "";
         if (row > 0) snprintf(where, sizeof where, " (log-probs from line %d)", row);
+        const FactEvent *built = rules_made_apart(ctx, e->node, f->made_event, EV_MASK_MADE);
+        if (f->mask_flaw && built) {
+            char at[512];
+            rules_where(ctx, e->node, at, sizeof at);
+            snprintf(where, sizeof where, " (built here; the log-probs %s at %s)",
+                     mean ? "averaged" : "summed", at);
+            emit_flaw(ctx, built->node, e, f->mask_flaw, mean, where);
+            rules_verify_at(ctx, e->node);
+            continue;
+        }
         if (f->mask_flaw) {
-            emit_flaw(ctx, e, f->mask_flaw, mean, where);
+            emit_flaw(ctx, e->node, e, f->mask_flaw, mean, where);
             continue;
         }
         if (f->flags & FF_PADDED) {
