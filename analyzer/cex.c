@@ -110,6 +110,9 @@ void cex_attach(CexPool *p, Diagnostic *diags, size_t n, bool fixing, bool unsaf
         VerifyResult *own = NULL;
         if (!r)
             snprintf(why, sizeof why, "%s has no recipe and its code was not run", d->code);
+        else if (r->mask == VERIFY_MASK_OWN_PROMPT) /* the toy run gives all rows one prompt */
+            snprintf(why, sizeof why, "its rows have prompts of their own, and a run on the toy "
+                                      "model gives them one shared prompt");
         else
             own = verify_exec_finding(&d->site, r, shape_of(p, r), why, sizeof why);
         if (!own && !modelled && why[0]) { /* the run's reason alone names no finding's fact */

@@ -204,7 +204,10 @@ struct Fact {
     uint32_t fill, fill_end;
     uint8_t fill_cov;
     /* facts_mask.c: why a mask applied to token scores does not exclude the pads (MFLAW_*) */
-    uint8_t mask_flaw;
+    uint8_t mask_flaw : 7;
+    /* FF_JOINED rows whose prompts differ from one row to the next (made per element of a
+     * loop: facts_prompts.c) */
+    uint8_t prompt_rows : 1;
     /* 1 + the index of the EV_LOG whose values these are, unchanged but for copies, clips and
      * picks (0: none): what the code then does with a log of probabilities (LL103) */
     uint16_t log_event;

@@ -165,7 +165,7 @@ static Fact select_at(Interp *in, TSNode node, Fact x, int dim, Fact ids) {
         return x.kinds ? x : fact_unknown();
     }
     if (dim == FACT_NO_DIM) dim = -1;
-    r.flags |= FF_SELECTED | (ids.flags & (FF_PADDED | FF_JOINED));
+    prompts_picked(&r, &ids);
     if (x.ndim >= 0)
         fact_replace_axis(&r, dim, AX_ONE);
     else
@@ -662,6 +662,7 @@ static void cat_positions(Interp *in, Fact *r, TSNode list, int dim) {
     r->head = c.head;
     r->tail = c.tail;
     r->flags |= c.flags & (FF_PADDED | FF_JOINED);
+    r->prompt_rows |= c.prompt_rows;
 }
 
 /* cat([labels[:, 1:], torch.full((B, 1), -100)], 1): masked labels joined with a block of

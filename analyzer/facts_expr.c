@@ -506,7 +506,7 @@ static Fact index_tensor(Interp *in, TSNode node, Fact value, Index *ix, int nix
     r.flags |= picked & FF_SLICED;
     align_subscript(in, &r, &value, ix, nix);
     if (selected && scores) {
-        r.flags |= FF_SELECTED | (ids_fact.flags & (FF_PADDED | FF_JOINED));
+        prompts_picked(&r, &ids_fact);
         if (step_indexed) r.flags |= FF_STEPVAR;
         Fact sel = value; /* the scores, at the positions this subscript picked */
         sel.head = r.head;
@@ -716,6 +716,7 @@ static Fact binop_ids_and_numbers(Interp *in, TSNode node, char c, Fact l, Fact 
         /* ctx_ids + cont_ids: one sequence of both (facts_align.c); [bos_id] + ids is the
          * sequence's positions too, not a list of items */
         Fact f = align_concat(l, r);
+        f.prompt_rows = l.prompt_rows || prompts_vary(in, node);
         const Fact *seq = l.ndim >= 1 && l.ax[0] == AX_POS ? &l : &r;
         if (seq->ndim >= 1 && seq->ax[0] == AX_POS) {
             f.ndim = seq->ndim;

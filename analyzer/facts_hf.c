@@ -106,6 +106,7 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
         out.flags |= a->kwf[kdec].flags & FF_PADDED;
     else
         out.flags |= input.flags & (FF_PADDED | FF_JOINED);
+    out.prompt_rows |= input.prompt_rows && !(flags & FF_SEQ2SEQ);
     if (((input.kinds & FK_IDS) && !(input.flags & FF_WEAK)) || input.obj == FO_ENCODING)
         out.flags |= FF_TOKENS_IN;
     else if (!(input.kinds & FK_IDS) && (model.flags & FF_WEAK))
@@ -336,6 +337,7 @@ Fact hf_aligned_attr(Fact obj, Fact t, AttrSpan span) {
         }
     } else if (obj.obj == FO_OUTPUT && !obj.pooled) { /* a pooled head's rows hold no pads */
         t.flags |= obj.flags & (FF_PADDED | FF_JOINED);
+        t.prompt_rows |= obj.prompt_rows;
     }
     if (span != AS_NONE) {
         t.head = obj.head;

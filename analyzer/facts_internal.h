@@ -724,6 +724,14 @@ bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value);
 /* m1 * m2, m1 & m2 of two masks: their positions, when they differ, are those of neither. */
 void mask_combine(char op, Fact *l, Fact *r);
 
+/* ---- facts_prompts.c: prompts that differ from row to row (LL106) ---- */
+/* join is prompt + continuation (a binary_operator): does its prompt part take a new value in
+ * each iteration of the loop that makes the rows? */
+bool prompts_vary(Interp *in, TSNode join);
+/* scores picked at the tokens ids (a gather, an index): selected, of the ids' rows (padded,
+ * joined, of their own prompts) */
+void prompts_picked(Fact *scores, const Fact *ids);
+
 /* ---- facts_ratio.c: per-token log-ratios under a mask ---- */
 /* diff = logp - (other log-probs): keeps logp's positions when logp is per-token log-probs. */
 void ratio_of(Fact *diff, const Fact *logp);

@@ -1061,6 +1061,7 @@ static void mask_by_use(Interp *in, TSNode m, TSNode ids) {
         f.ndim > 2 || !ids_found || x.obj != FO_NONE || !(x.kinds & FK_IDS))
         return;
     f.flags |= x.flags & FF_JOINED;
+    f.prompt_rows |= x.prompt_rows;
     f.kinds = FK_MASK; /* of the ids' shape and positions */
     f.ndim = x.ndim;
     memcpy(f.ax, x.ax, sizeof f.ax);

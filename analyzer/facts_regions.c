@@ -267,12 +267,14 @@ void regions_assigned(Interp *in, TSNode target, TSNode container, const Fact *h
             if (buf.fill_cov < REG_PREFIX) buf.fill_cov = REG_PREFIX;
             buf.fill_end = one_row ? 0 : regions_key(in, parts[1]);
             buf.flags |= held->flags & FF_JOINED; /* rows of prompt + continuation */
+            buf.prompt_rows |= held->prompt_rows;
             /* (a number written there, labels[i, :n] = -100, is no row: nothing of the side) */
             if (one_row && buf.pad_what == PW_IDS && !(held->flags & FF_CONST)) buf.pad |= PAD_END;
         } else if (!ts_node_is_null(parts[0]) && ts_node_is_null(parts[1]) && one_row) {
             long v; /* buf[k, -len(t):] = t: the row at the end, pads before it */
             if (buf.fill_cov < REG_PREFIX) buf.fill_cov = REG_PREFIX;
             buf.flags |= held->flags & FF_JOINED;
+            buf.prompt_rows |= held->prompt_rows;
             if (buf.pad_what == PW_IDS && !(svc_int_literal(in, parts[0], &v) && v >= 0))
                 buf.pad |= PAD_START;
         }

@@ -200,7 +200,9 @@ typedef enum {
 typedef enum {
     VERIFY_MASK_CONTINUATION, /* only the candidate's own tokens */
     VERIFY_MASK_WITH_PROMPT,  /* the prompt's tokens too */
-    VERIFY_MASK_WITH_PADDING  /* shorter candidates padded to the longest */
+    VERIFY_MASK_WITH_PADDING, /* shorter candidates padded to the longest */
+    VERIFY_MASK_OWN_PROMPT    /* each candidate's first token is its own prompt (rows of
+                                 different prompts): scored, though log Pr(y|x) leaves it out */
 } VerifyMask;
 typedef enum { VERIFY_FLOAT64, VERIFY_FLOAT32 } VerifyPrecision;
 

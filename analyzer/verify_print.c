@@ -369,7 +369,8 @@ static const char *print_role(VerifyRole r) {
 static void print_candidate_steps(FILE *out, const VerifyResult *res, int ci) {
     const VerifyTable *t = res->table;
     const VerifyCandidate *cs = &res->cands[ci];
-    bool roles = t->prompt.len > 0 || res->recipe->mask == VERIFY_MASK_WITH_PADDING;
+    bool roles = t->prompt.len > 0 || res->recipe->mask == VERIFY_MASK_WITH_PADDING ||
+                 res->recipe->mask == VERIFY_MASK_OWN_PROMPT;
     bool shifted = res->recipe->shift == VERIFY_SHIFT_NONE;
     enum { NCOL = 9 };
     const char *const head[NCOL] = {"pos",      "role",         "context",

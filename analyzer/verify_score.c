@@ -85,11 +85,13 @@ static int score_rows(const VerifyTable *t, const VerifyRecipe *r, int ci, int p
     for (int i = c->len; i < pad_to; i++)
         s[len++] = t->pad;
     int n = 0;
+    /* a candidate that starts with its own prompt: its first token is the prompt's */
+    int own = r->mask == VERIFY_MASK_OWN_PROMPT && c->len > 1 ? 1 : 0;
     for (int pos = 0; pos < len; pos++) {
-        VerifyRole role = pos < t->prompt.len            ? VERIFY_ROLE_PROMPT
+        VerifyRole role = pos < t->prompt.len + own      ? VERIFY_ROLE_PROMPT
                           : pos < t->prompt.len + c->len ? VERIFY_ROLE_CONTINUATION
                                                          : VERIFY_ROLE_PAD;
-        if (role == VERIFY_ROLE_PROMPT && r->mask != VERIFY_MASK_WITH_PROMPT) continue;
+        if (role == VERIFY_ROLE_PROMPT && r->mask != VERIFY_MASK_WITH_PROMPT && !own) continue;
         int step = role == VERIFY_ROLE_PROMPT         ? pos + 1
                    : role == VERIFY_ROLE_CONTINUATION ? pos - t->prompt.len + 1
                                                       : pos - t->prompt.len - c->len + 1;

@@ -36,7 +36,25 @@ static const VerifyRecipe sum_with_padding = {
     .harm = VERIFY_HARM_FLIP,
     .min_steps = 1,
 };
-static const VerifyRecipe *const recipes[] = {&mean_with_prompt, &sum_with_padding, NULL};
+/* Rows whose prompts differ, each scored with its own prompt's log-probs: the sum is log
+ * Pr(prompt) + log Pr(y|x), and log Pr(prompt) is no constant across them. */
+static const VerifyRecipe sum_with_own_prompt = {
+    .name = "sum-with-own-prompt",
+    .rule = "LL106",
+    .summary = "sum of log-probs over each row's own prompt and continuation (prompts differ "
+               "from row to row)",
+    .score_label = "sum of log-probs incl. the row's prompt (its first token)",
+    .transform = VERIFY_TERM_LOG_PROB,
+    .aggregate = VERIFY_AGG_SUM,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_OWN_PROMPT,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = false,
+    .harm = VERIFY_HARM_FLIP,
+    .min_steps = 2,
+};
+static const VerifyRecipe *const recipes[] = {&mean_with_prompt, &sum_with_padding,
+                                              &sum_with_own_prompt, NULL};
 
 /* Token log-probabilities (or per-token NLL) of chosen tokens, not yet reduced. */
 static bool token_logprobs(const Fact *f) {
@@ -351,7 +369,7 @@ static void check_threshold(RuleContext *ctx, const FactEvent *e) {
         return;
     const FactEvent *s = &facts->events.items[e->in.agg_event - 1];
     const Fact *f = &s->in;
-    if (s->kind != EV_AGGREGATE || s->op != AGG_SUM || !token_logprobs(f) ||
+    if (s->kind != EV_AGGREGATE || s->op != AGG_SUM || !token_logprobs(f) || f->prompt_rows ||
         !(f->flags & FF_JOINED) || (f->flags & FF_SLICED) || f->mask_flaw ||
         ((f->flags & FF_MASKED) && !f->prompt_in))
         return;
@@ -364,6 +382,30 @@ static void check_threshold(RuleContext *ctx, const FactEvent *e) {
                "Pr(prompt), a different amount for every prompt, so whether a continuation "
                "passes depends on how likely its prompt is, not only on log Pr(y|x)",
                row);
+}
+
+/* A per-sequence sum of token log-probs of rows of prompt + continuation whose prompts differ
+ * from row to row (facts_prompts.c), the prompt's positions still in (no mask on an unpadded
+ * batch, or a mask of the pads only). Left to the pads' finding when the pads are in too. */
+static bool own_prompts_summed(const Fact *f) {
+    if (!token_logprobs(f) || !(f->kinds & FK_LOGPROB) || !(f->flags & FF_JOINED) ||
+        !f->prompt_rows || (f->flags & FF_SLICED) || f->mask_flaw)
+        return false;
+    return (f->flags & FF_MASKED) ? f->prompt_in : !(f->flags & FF_PADDED);
+}
+
+static void emit_own_prompts(RuleContext *ctx, const FactEvent *e) {
+    int row = facts_origin_row(ctx->facts, &e->in);
+    char where[48] = "";
+    if (row > 0) snprintf(where, sizeof where, " (log-probs from line %d)", row);
+    rules_emit(ctx, e->node, &sum_with_own_prompt,
+               "mask each row's prompt too (labels = -100 or a mask from the prompt's length), "
+               "so that the sum is the continuation's log Pr(y|x) alone",
+               "token log-probs of prompt + continuation are summed over the prompt's positions "
+               "too%s, and each row has its own prompt: every row's score is log Pr(prompt) + "
+               "log Pr(y|x), with a log Pr(prompt) that differs from row to row, so scores read "
+               "or compared across rows follow how likely each prompt is",
+               where);
 }
 
 static void check(RuleContext *ctx) {
@@ -385,6 +427,10 @@ static void check(RuleContext *ctx) {
                        "every position, pads included: each sequence's mean is divided by the "
                        "batch's padded length, so it depends on how much padding its batch gave "
                        "it");
+            continue;
+        }
+        if (!mean && own_prompts_summed(f)) {
+            emit_own_prompts(ctx, e);
             continue;
         }
         /* a slice may have cut the pads off, but never makes an inverted or early mask right */
@@ -587,6 +633,10 @@ const Rule rule_LL106 = {
         "flagged where it is compared with a threshold (if logp < min_logp, a score that is no\n"
         "log-prob itself, not 0, outside an assert); ranking the continuations of one prompt\n"
         "by it, or a DPO-style difference of two such sums of one prompt, is left alone.\n"
+        "Rows of their own prompts (prompt_ids + cont_ids made per element of a loop over\n"
+        "records, the prompt from that element) summed so are flagged wherever they go: each\n"
+        "row's score holds its own log Pr(prompt). A prompt made before the loop over its\n"
+        "candidates (or in an outer loop, its candidates in the inner one) is shared.\n"
         "A cut of token scores (lp[n - 1:] of scores of ids[1:], or logits[:, n - 1:-1] with\n"
         "ids[:, n:]) at a prompt's token count made with another setting of the special tokens\n"
         "than the sequence scored (n = len(tok(prompt, add_special_tokens=False).input_ids),\n"

@@ -1,0 +1,134 @@
+/* facts_prompts: whether the prompt of a join (prompt_ids + cont_ids) differs from one row to
+ * the next, for LL106. A plain sum of the log-probs of prompt + continuation is log Pr(prompt)
+ * + log Pr(y|x): ranking the continuations of one prompt by it is right (the prompt adds the
+ * same constant to each), but rows of different prompts each carry their own log Pr(prompt),
+ * so a value read per row (a confidence, a PMI, a preference margin) is off by it.
+ *
+ * The prompt differs per row when the join sits in a loop (or comprehension) and its prompt
+ * part is made from that loop's variable or from a name the loop's body assigns from it. A
+ * prompt made before the innermost loop (the loop over one prompt's candidates) is shared,
+ * whatever outer loop it varies with. A join in no loop of its function differs per row when
+ * its prompt comes from a value its caller passes per iteration (a loop variable). A prompt
+ * joined to two continuations there (chosen = p + c, rejected = p + r) is shared by those rows,
+ * as a loop's candidates share theirs. */
+#include "facts_svc.h"
+
+enum { VARY_DEPTH = 4 };
+
+/* The innermost loop around n in its function: a for or while statement, or a comprehension
+ * (the join inside it is made once per element). */
+static TSNode enclosing_loop(TSNode n) {
+    for (TSNode up = parse_parent(n); !ts_node_is_null(up); up = parse_parent(up)) {
+        if (parse_is(up, "function_definition") || parse_is(up, "lambda")) break;
+        if (parse_is(up, "for_statement") || parse_is(up, "while_statement") ||
+            parse_is(up, "list_comprehension") || parse_is(up, "generator_expression") ||
+            parse_is(up, "set_comprehension") || parse_is(up, "dictionary_comprehension"))
+            return up;
+    }
+    return (TSNode){0};
+}
+
+/* Does the pattern (a for target, an assignment's left side) bind a name of id's text? */
+static bool binds(const Source *src, TSNode pattern, TSNode id) {
+    pattern = parse_unparen(pattern);
+    if (parse_is(pattern, "identifier")) return parse_same_text(src, pattern, id);
+    if (!parse_is(pattern, "pattern_list") && !parse_is(pattern, "tuple_pattern") &&
+        !parse_is(pattern, "list_pattern") && !parse_is(pattern, "tuple") &&
+        !parse_is(pattern, "list"))
+        return false;
+    for (uint32_t i = 0, n = ts_node_named_child_count(pattern); i < n; i++)
+        if (binds(src, parse_named_child(pattern, i), id)) return true;
+    return false;
+}
+
+/* Is id the loop's own variable (a for target, a comprehension's for clause)? */
+static bool loop_variable(const Source *src, TSNode loop, TSNode id) {
+    if (parse_is(loop, "for_statement")) return binds(src, parse_field(loop, "left"), id);
+    for (uint32_t i = 0, n = ts_node_named_child_count(loop); i < n; i++) {
+        TSNode c = parse_named_child(loop, i);
+        if (parse_is(c, "for_in_clause") && binds(src, parse_field(c, "left"), id)) return true;
+    }
+    return false;
+}
+
+static bool expr_varies(Interp *in, TSNode expr, TSNode loop, int depth);
+
+/* The body of the function n is in (null: module level). */
+static TSNode function_body(TSNode n) {
+    for (TSNode up = parse_parent(n); !ts_node_is_null(up); up = parse_parent(up))
+        if (parse_is(up, "function_definition")) return parse_field(up, "body");
+    return (TSNode){0};
+}
+
+/* The right side of an assignment to id inside the loop's body, before `before` (null: none). */
+static TSNode assigned_in(Interp *in, TSNode scope, TSNode id, uint32_t before, int depth) {
+    if (depth > 32 || ts_node_start_byte(scope) >= before) return (TSNode){0};
+    if (parse_is(scope, "function_definition") || parse_is(scope, "class_definition"))
+        return (TSNode){0};
+    if (parse_is(scope, "assignment") && binds(in->src, parse_field(scope, "left"), id))
+        return parse_field(scope, "right");
+    for (uint32_t i = 0, n = ts_node_named_child_count(scope); i < n; i++) {
+        TSNode r = assigned_in(in, parse_named_child(scope, i), id, before, depth + 1);
+        if (!ts_node_is_null(r)) return r;
+    }
+    return (TSNode){0};
+}
+
+/* Does a name in expr take a new value in each iteration of the loop (null loop: in each call
+ * its caller makes from a loop)? Field names (x.attr) and keywords (f(k=v)) are no names. */
+static bool expr_varies(Interp *in, TSNode expr, TSNode loop, int depth) {
+    if (depth > VARY_DEPTH || ts_node_is_null(expr)) return false;
+    if (parse_is(expr, "identifier")) {
+        TSNode body;
+        if (ts_node_is_null(loop)) { /* the caller's per-iteration value, or one made of it */
+            bool found;
+            Fact f = svc_lookup_key(in, expr, &found);
+            if (found && (f.flags & FF_LOOPVAR)) return true;
+            body = function_body(expr);
+        } else if (loop_variable(in->src, loop, expr)) {
+            return true;
+        } else {
+            body = parse_is(loop, "for_statement") || parse_is(loop, "while_statement")
+                       ? parse_field(loop, "body")
+                       : loop;
+        }
+        if (ts_node_is_null(body)) return false;
+        TSNode rhs = assigned_in(in, body, expr, ts_node_start_byte(expr), 0);
+        return !ts_node_is_null(rhs) && expr_varies(in, rhs, loop, depth + 1);
+    }
+    if (parse_is(expr, "attribute")) return expr_varies(in, parse_field(expr, "object"), loop, depth);
+    for (uint32_t i = 0, n = ts_node_named_child_count(expr); i < n; i++) {
+        TSNode c = parse_named_child(expr, i);
+        if (parse_is(c, "keyword_argument")) c = parse_field(c, "value");
+        if (expr_varies(in, c, loop, depth)) return true;
+    }
+    return false;
+}
+
+/* Is the prompt (a name) joined to another continuation in scope too (chosen = p + c,
+ * rejected = p + r)? Those rows share it: a difference of their sums cancels it. */
+static bool joined_again(Interp *in, TSNode scope, TSNode join, TSNode prompt, int depth) {
+    if (depth > 32 || ts_node_is_null(scope)) return false;
+    if (parse_is(scope, "binary_operator") && !ts_node_eq(scope, join) &&
+        parse_text_eq(in->src, parse_field(scope, "operator"), "+")) {
+        TSNode left = parse_unparen(parse_field(scope, "left"));
+        if (parse_is(left, "identifier") && parse_same_text(in->src, left, prompt)) return true;
+    }
+    for (uint32_t i = 0, n = ts_node_named_child_count(scope); i < n; i++)
+        if (joined_again(in, parse_named_child(scope, i), join, prompt, depth + 1)) return true;
+    return false;
+}
+
+bool prompts_vary(Interp *in, TSNode join) {
+    TSNode prompt = parse_unparen(parse_field(join, "left"));
+    if (ts_node_is_null(prompt)) return false;
+    TSNode loop = enclosing_loop(join);
+    TSNode scope = ts_node_is_null(loop) ? function_body(join) : loop;
+    if (parse_is(prompt, "identifier") && joined_again(in, scope, join, prompt, 0)) return false;
+    return expr_varies(in, prompt, loop, 0);
+}
+
+void prompts_picked(Fact *scores, const Fact *ids) {
+    scores->flags |= FF_SELECTED | (ids->flags & (FF_PADDED | FF_JOINED));
+    scores->prompt_rows |= ids->prompt_rows;
+}
