@@ -305,6 +305,15 @@ static void group_store(Interp *in, TSNode target, Fact list) {
     svc_rebind(in, object, dict);
 }
 
+void builtins_sort_in_place(Interp *in, TSNode call, Fact list, const Args *a) {
+    Args sorted = *a; /* sorted(lst, key=f) */
+    sorted.npos = sorted.nplain = 1;
+    sorted.pos[0] = parse_field(parse_field(call, "function"), "object");
+    sorted.posf[0] = list;
+    svc_emit(in, EV_RANK, 0, call, list, fact_unknown(), AX_UNK);
+    array_rank_key(in, &sorted, call);
+}
+
 void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend) {
     bool group = parse_is(receiver, "subscript") &&
                  !svc_string_key(in, parse_field(receiver, "subscript"), &(size_t){0});

@@ -552,6 +552,14 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
         args_read(in, parse_field(call, "arguments"), &a);
         return apply_method(in, call, any_recv, recv_node, recv, &a);
     }
+    /* lst.sort(key=f): Python's list sort (a tensor's takes no key), in place */
+    if (mlen == 4 && !memcmp(method, "sort", 4)) {
+        args_read(in, parse_field(call, "arguments"), &a);
+        if (a.npos == 0 && !a.splatted && args_kw(in, &a, "key") >= 0) {
+            builtins_sort_in_place(in, call, recv, &a);
+            return fact_unknown();
+        }
+    }
     return call_method(in, call, recv_node, recv, method, mlen);
 }
 
