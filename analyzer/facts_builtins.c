@@ -222,6 +222,9 @@ Fact builtins_apply(Interp *in, const Applied *s) {
     case OP_DICT: { /* dict(zip(names, losses)): what .get / [k] give, as a dict literal's
                        values are (iterating the pairs' second elements) */
         if (a->npos == 0 && !a->splatted && a->nkw > 0) return keyword_dict(in, a, node);
+        /* dict(enc) of a tokenizer's batch: the same tensors under the same keys */
+        if (a->npos == 1 && !a->splatted && a->nkw == 0 && a->posf[0].obj == FO_ENCODING)
+            return a->posf[0];
         Fact pairs = a->npos == 1 && !a->splatted ? a->posf[0] : fact_unknown();
         if (pairs.obj != FO_TUPLE || !pairs.records || pairs.nelems != 2) return fact_unknown();
         return svc_list_of(in, pairs.elems[1], node);
