@@ -351,7 +351,7 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
             recv.obj == FO_MODEL || args_kw(in, &a, "input_ids") >= 0 || a.has_splat ||
             (a.npos >= 1 && ((a.posf[0].kinds & FK_IDS) || a.posf[0].obj == FO_ENCODING));
         if (t && ((t->op == OP_GENERATE && fed_ids) || t->op == OP_TRANSITION_SCORES ||
-                  t->op == OP_WRAP_MODEL || t->op == OP_ONNX_RUN)) {
+                  t->op == OP_WRAP_MODEL || t->op == OP_ONNX_RUN || t->op == OP_LIST)) {
             in->call_row = t;
             return apply_method(in, call, t, recv_node, recv, &a);
         }
