@@ -29,6 +29,10 @@ const Contract contracts_hf[] = {
     {"prepare", 0, FORM_MODEL | FORM_UNKNOWN, OP_WRAP_MODEL, -1, -1},
     {"prepare_model", 0, FORM_MODEL | FORM_UNKNOWN, OP_WRAP_MODEL, -1, -1},
     {"get_peft_model", LIB_ANY, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
+    /* accelerate's accelerator.gather_for_metrics(x) (a bare-name fallback, as above) and
+     * gather_object(xs): every process's values of x, one after another (the same elements) */
+    {"gather_for_metrics", 0, FORM_UNKNOWN, OP_LIST, -1, -1},
+    {"gather_object", LIB_ANY, FORM_FUNC, OP_LIST, -1, -1},
     {"prepare_model_for_kbit_training", LIB_ANY, FORM_FUNC, OP_WRAP_MODEL, -1, -1},
     /* a tokenizer's batch moved to a device (BatchEncoding.to): the batch itself; it has no
      * cuda() or cpu() */

@@ -728,6 +728,16 @@ static ExecValue *list_method(ExecRun *r, ExecValue *l, const char *m, ExecArgs 
         return x;
     }
     if (!strcmp(m, "copy")) return b_convert(r, "list", &(ExecArgs){&l, 1, NULL, NULL, 0, 0, a->at, "copy"});
+    if (!strcmp(m, "sort") && l->kind == XV_LIST && a->npos == 0) { /* sorted(l, key=, reverse=), in place */
+        ExecArgs s = *a;
+        s.pos = &l;
+        s.npos = 1;
+        ExecValue *sorted = b_sorted(r, &s);
+        a->used |= s.used;
+        if (!sorted) return NULL;
+        memcpy(l->seq.items, sorted->seq.items, (size_t)l->seq.n * sizeof *l->seq.items);
+        return exec_none();
+    }
     return exec_fail_as(r, python_method(exec_kind_name(l), m) ? XF_GAP : XF_KIND, a->at, "unsupported call list.%s", m);
 }
 

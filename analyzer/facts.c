@@ -1165,14 +1165,6 @@ static Fact keyword_fact(Interp *in, TSNode call_args, const Args *given, const 
     return f;
 }
 
-/* model(**batch) of a dict ({"input_ids": ..., "attention_mask": ...}, a collator's): a
- * parameter no argument names takes the dict's value under its name, when it holds a known one;
- * bottom else. */
-static Fact splat_param(const Fact *splat, const char *pname, size_t len) {
-    const Fact *v = splat->obj == FO_DICT ? fact_field(splat, pname, len) : NULL;
-    return v && !fact_knows_nothing(v) ? *v : fact_bottom();
-}
-
 /* The callee's parameters, bound to the facts of the call's arguments (evaluated in the
  * caller's frame). Without a call, parameters are known only by their names. Arguments the
  * caller has already evaluated (args_read) are given: evaluated again here, inside the callee's
@@ -1204,7 +1196,7 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
         const char *pname = parse_text(in->src, name, &len);
         Fact f = keyword_fact(in, call_args, given, pname, len);
         if (f.bottom && k < npos) f = pos[k];
-        if (f.bottom && given && given->has_splat) f = splat_param(&given->splat, pname, len);
+        if (f.bottom && given && given->has_splat) f = hf_splat_param(in, &given->splat, name);
         k++;
         int d = in->call_depth - 1, np = d >= 0 ? in->call_npos[d] : FACTS_MAX_PARAMS;
         if (!f.bottom && align_known(&f) && np < FACTS_MAX_PARAMS) { /* as the call gave it */

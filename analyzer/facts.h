@@ -164,9 +164,10 @@ struct Fact {
                               FO_CALLABLE: a model whose outputs are such tensors. Kept by
                               what keeps every axis (elementwise), dropped by the rest */
     bool pads_ignored : 1; /* token ids: a negative sentinel written over the pads only
-                              (labels[mask == 0] = -100) and over no other position, so
-                              labels != -100 is a mask of every real token, a joined prompt's
-                              included (facts_pad.c) */
+                              (labels[mask == 0] = -100), or a buffer of -100 rows of ids
+                              were copied into from their starts only (labels[i, :len(r)] =
+                              r), and over no other position, so labels != -100 is a mask of
+                              every real token, a joined prompt's included (facts_pad.c) */
     bool prefix_ignored : 1; /* token ids of a padded batch: a negative sentinel written over
                                 the start of rows only (labels[i, :n] = -100, a prompt), the
                                 pads after each row still hold the pad id, so labels != -100

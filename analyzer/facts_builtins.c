@@ -222,6 +222,9 @@ Fact builtins_apply(Interp *in, const Applied *s) {
     case OP_DICT: { /* dict(zip(names, losses)): what .get / [k] give, as a dict literal's
                        values are (iterating the pairs' second elements) */
         if (a->npos == 0 && !a->splatted && a->nkw > 0) return keyword_dict(in, a, node);
+        /* dict(enc) of a tokenizer's batch: the same tensors under the same keys */
+        if (a->npos == 1 && !a->splatted && a->nkw == 0 && a->posf[0].obj == FO_ENCODING)
+            return a->posf[0];
         Fact pairs = a->npos == 1 && !a->splatted ? a->posf[0] : fact_unknown();
         if (pairs.obj != FO_TUPLE || !pairs.records || pairs.nelems != 2) return fact_unknown();
         return svc_list_of(in, pairs.elems[1], node);
@@ -303,6 +306,15 @@ static void group_store(Interp *in, TSNode target, Fact list) {
     }
     dict = fact_with_field(in->arena, dict, FACT_ANY_KEY, sizeof FACT_ANY_KEY - 1, list);
     svc_rebind(in, object, dict);
+}
+
+void builtins_sort_in_place(Interp *in, TSNode call, Fact list, const Args *a) {
+    Args sorted = *a; /* sorted(lst, key=f) */
+    sorted.npos = sorted.nplain = 1;
+    sorted.pos[0] = parse_field(parse_field(call, "function"), "object");
+    sorted.posf[0] = list;
+    svc_emit(in, EV_RANK, 0, call, list, fact_unknown(), AX_UNK);
+    array_rank_key(in, &sorted, call);
 }
 
 void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend) {

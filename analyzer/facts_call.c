@@ -351,7 +351,7 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
             recv.obj == FO_MODEL || args_kw(in, &a, "input_ids") >= 0 || a.has_splat ||
             (a.npos >= 1 && ((a.posf[0].kinds & FK_IDS) || a.posf[0].obj == FO_ENCODING));
         if (t && ((t->op == OP_GENERATE && fed_ids) || t->op == OP_TRANSITION_SCORES ||
-                  t->op == OP_WRAP_MODEL || t->op == OP_ONNX_RUN)) {
+                  t->op == OP_WRAP_MODEL || t->op == OP_ONNX_RUN || t->op == OP_LIST)) {
             in->call_row = t;
             return apply_method(in, call, t, recv_node, recv, &a);
         }
@@ -551,6 +551,14 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
     if (any_recv && !contracts_observes(any_recv->op)) { /* lst.append(x), lst.extend(xs) */
         args_read(in, parse_field(call, "arguments"), &a);
         return apply_method(in, call, any_recv, recv_node, recv, &a);
+    }
+    /* lst.sort(key=f): Python's list sort (a tensor's takes no key), in place */
+    if (mlen == 4 && !memcmp(method, "sort", 4)) {
+        args_read(in, parse_field(call, "arguments"), &a);
+        if (a.npos == 0 && !a.splatted && args_kw(in, &a, "key") >= 0) {
+            builtins_sort_in_place(in, call, recv, &a);
+            return fact_unknown();
+        }
     }
     return call_method(in, call, recv_node, recv, method, mlen);
 }

@@ -391,6 +391,20 @@ Fact hf_head_logits(const Fact *out, unsigned flags, TSNode origin) {
     return r;
 }
 
+Fact hf_splat_param(Interp *in, const Fact *splat, TSNode name) {
+    size_t len;
+    const char *pname = parse_text(in->src, name, &len);
+    Fact v = fact_unknown();
+    if (splat->obj == FO_DICT) {
+        const Fact *held = fact_field(splat, pname, len);
+        if (held) v = *held;
+    } else if (splat->obj == FO_ENCODING) { /* as enc.input_ids reads it, padding and all */
+        v = attr_get(in, *splat, name, pname, len);
+        if (!fact_knows_nothing(&v)) pad_member(splat, pname, len, &v);
+    }
+    return fact_knows_nothing(&v) ? fact_bottom() : v;
+}
+
 Fact hf_output_part(Fact out, Fact part) {
     if (out.obj != FO_OUTPUT) return part;
     /* out[i] / a tuple's element: its loss, its sequences (of generate()) or its logits */

@@ -568,6 +568,10 @@ Fact attr_get(Interp *in, Fact object, TSNode attr_node, const char *attr, size_
 /* out[0], `loss, logits = out`: the part of a model output, with what the output knows of
  * its positions. */
 Fact hf_output_part(Fact out, Fact part);
+/* model(**batch) of a dict ({"input_ids": ..., "attention_mask": ...}) or of a tokenizer's
+ * batch: what parameter `name`, given by no argument, takes (the value under its name, when a
+ * known one; bottom else). */
+Fact hf_splat_param(Interp *in, const Fact *splat, TSNode name);
 Fact hf_output_tensor(Fact out); /* a model output used as a tensor: its logits */
 Fact hf_output_array(Fact out);  /* the same as an operand or a method's receiver */
 Fact hf_output_logits(Fact out); /* the same, whatever the model was fed */
@@ -695,6 +699,8 @@ void pad_free(Interp *in);
  * own fact / of element i of n unpacked from f (a model output's tuple). */
 void pad_join(Fact *r, const Fact *a, const Fact *b);
 void pad_carry(Fact *to, const Fact *from);
+/* r := obj.name of a tokenizer's batch or a model output: its padding domain (facts_pad.c). */
+void pad_member(const Fact *obj, const char *name, size_t len, Fact *r);
 void pad_unpack(Fact *elem, const Fact *f, int i, int n);
 
 /* ---- facts_spans.c: masks written over spans of rows, and the counts that bound them ---- */

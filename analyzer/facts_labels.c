@@ -153,6 +153,18 @@ static bool bound_counts_positions(Interp *in, TSNode target, const Fact *labels
     return true;
 }
 
+/* buf[i, :n] = row: token ids (no constant) written from the start of a row of a buffer. */
+static bool row_copied_to_start(TSNode target, const Fact *v) {
+    target = parse_unparen(target);
+    if (!(v->kinds & FK_IDS) || (v->kinds & ~FK_IDS) || (v->flags & FF_CONST) ||
+        !parse_is(target, "subscript") || ts_node_named_child_count(target) != 3)
+        return false;
+    TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
+    if (!parse_is(pos, "slice")) return false;
+    parse_slice_parts(pos, parts);
+    return ts_node_is_null(parts[0]) && !ts_node_is_null(parts[1]) && ts_node_is_null(parts[2]);
+}
+
 void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) {
     TSNode container;
     Fact f;
@@ -180,9 +192,11 @@ void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) 
     }
     if (f.obj != FO_NONE) return;
     if (f.kinds & FK_IDS) {
-        /* the sentinel over the pads only so far: over the prompt too, and the bit is gone */
-        f.pads_ignored = (!(f.flags & FF_MASKED) || f.pads_ignored) &&
-                         pad_sentinel_over_pads(in, target, value_node);
+        /* the sentinel over the pads only so far: over the prompt too, and the bit is gone (a
+         * row of ids copied to its start in a buffer of the sentinel leaves it at the pads) */
+        f.pads_ignored = (f.pads_ignored && row_copied_to_start(target, &v)) ||
+                         ((!(f.flags & FF_MASKED) || f.pads_ignored) &&
+                          pad_sentinel_over_pads(in, target, value_node));
         /* the sentinel over the rows' starts only (a prompt) of a padded batch not known to be
          * padded on the left: the pads after the rows keep the pad id */
         bool before = f.prefix_ignored;

@@ -300,6 +300,10 @@ static PadVal member_val(PadVal o, const char *name, size_t len) {
     return c ? padval(c->pad, o.pad, c->pad_nd, 0) : padval(PW_NONE, 0, 0, 0);
 }
 
+void pad_member(const Fact *obj, const char *name, size_t len, Fact *r) {
+    padval_store(r, member_val(padval_of(obj), name, len));
+}
+
 /* ids[:, k:] of a batch padded at the end (the continuations of generate()'s sequences): the
  * rows end where they ended, whatever pads k cut from their start. */
 static PadVal tail_ids(Interp *in, PadVal v, const TSNode *ix, const PadVal *ixv, int nix) {

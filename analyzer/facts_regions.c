@@ -109,6 +109,9 @@ void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r) {
         r->fill = regions_key(in, fill);
         r->fill_cov = REG_NONE;
         r->fill_end = 0;
+        /* targets a loss ignores wherever no row is copied (facts_labels.c): once rows are
+         * copied to their starts, the sentinel is left over the pads only */
+        r->pads_ignored = r->fill == default_ignore();
         /* a batch of pads that rows are copied into (facts_calls.c): which side they pad on
          * comes with the copies (regions_assigned) */
         if (r->flags & FF_PADDED) r->pad = 0, r->pad_what = PW_IDS, r->pad_nd = 2, r->pad_c = 0;

@@ -100,6 +100,9 @@ Fact hf_target_labels(Fact enc, Fact labels);
 Fact builtins_apply(Interp *in, const Applied *s);
 /* lst.append(x) / lst.extend(xs): the list now may hold x (xs' elements). */
 void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend);
+/* lst.sort(key=f) (a call with no positional argument): the list ranked in place, as
+ * sorted(lst, key=f) ranks it. */
+void builtins_sort_in_place(Interp *in, TSNode call, Fact list, const Args *a);
 
 /* ---- facts_lengths.c: lengths, and token counts (FF_COUNT) ---- */
 /* The length of seq along an axis of that kind: a token count N of unshifted, unmasked ids. */

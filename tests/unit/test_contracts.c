@@ -54,8 +54,9 @@ static bool form_applies(unsigned form, unsigned op) {
         return !reads_receiver(op);
     case FORM_TENSOR:
         return contracts_is_array_op(op);
-    case FORM_UNKNOWN: /* a tensor's method, or a model's, on a receiver nothing is known of */
-        return contracts_is_array_op(op) || model_method(op);
+    case FORM_UNKNOWN: /* a tensor's method, or a model's, on a receiver nothing is known of;
+                          one handing back its argument's elements (gather_for_metrics) */
+        return contracts_is_array_op(op) || model_method(op) || op == OP_LIST;
     case FORM_MODEL:
         return model_method(op);
     case FORM_TOKENIZER:
