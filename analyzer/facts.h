@@ -267,6 +267,12 @@ enum {
     /* a span mask of runs whose ones start before the continuation ([0] * (len(prompt) - 1) +
        [1] * (len(cont) + 1)), taken at the tokens scored: the prompt's last token is counted */
     MFLAW_SPAN_EARLY,
+    /* labels whose prompt was ignored up to a count of its tokens made with another setting of
+       the special tokens than the labels' ids (labels[:n] = -100, n = len(tok(prompt,
+       add_special_tokens=False).input_ids) of ids with a BOS): one label too few (or too many)
+       ignored, so a mask of the labels kept keeps the prompt's last token (or drops the
+       continuation's first); Fact.specials of the labels says which */
+    MFLAW_PREFIX_SPECIALS,
 };
 enum { SP_UNKNOWN = 0, SP_ADDED, SP_BARE }; /* Fact.specials */
 

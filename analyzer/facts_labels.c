@@ -153,6 +153,38 @@ static bool bound_counts_positions(Interp *in, TSNode target, const Fact *labels
     return true;
 }
 
+/* buf[i, :n] = row, buf[:n] = row: the row written from the start of the last axis. */
+static bool row_start_written(Interp *in, TSNode target) {
+    (void)in;
+    target = parse_unparen(target);
+    uint32_t k = ts_node_named_child_count(target);
+    if (!parse_is(target, "subscript") || k < 2) return false;
+    TSNode pos = parse_unparen(parse_named_child(target, k - 1)), parts[3];
+    if (!parse_is(pos, "slice")) return false;
+    parse_slice_parts(pos, parts);
+    return ts_node_is_null(parts[0]) && ts_node_is_null(parts[2]);
+}
+
+/* labels[:n] = -100 (labels[i, :n] = ...): a sentinel over the labels' first n positions, n a
+ * count of a prompt's tokens made with another setting of the special tokens than the labels'
+ * ids (len(tok(prompt, add_special_tokens=False).input_ids) for ids with them): where the
+ * tokenizer puts a BOS first, one label of the prompt is left (or one of the continuation
+ * ignored), as for a cut of scores at such a count (facts_align.c). */
+static bool prefix_at_other_count(Interp *in, TSNode target, TSNode value, const Fact *labels) {
+    target = parse_unparen(target);
+    uint32_t k = ts_node_named_child_count(target);
+    if (!labels->specials || !parse_is(target, "subscript") || k < 2 || ts_node_is_null(value) ||
+        !pad_sentinel_block(in, value))
+        return false;
+    TSNode pos = parse_unparen(parse_named_child(target, k - 1)), parts[3];
+    if (!parse_is(pos, "slice")) return false;
+    parse_slice_parts(pos, parts);
+    if (!ts_node_is_null(parts[0]) || ts_node_is_null(parts[1]) || !ts_node_is_null(parts[2]))
+        return false;
+    Fact n = svc_eval(in, parts[1]);
+    return (n.kinds & FK_INDEX) && n.ndim == 0 && n.specials && n.specials != labels->specials;
+}
+
 void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) {
     TSNode container;
     Fact f;
@@ -187,6 +219,11 @@ void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) 
          * padded on the left: the pads after the rows keep the pad id */
         f.prefix_ignored = (!(f.flags & FF_MASKED) || f.prefix_ignored) && fact_pads_hold_id(&f) &&
                            !(f.pad & PAD_START) && pad_sentinel_over_start(in, target, value_node);
+        if (prefix_at_other_count(in, target, value_node, &f)) f.mask_flaw = MFLAW_PREFIX_SPECIALS;
+        if (v.mask_flaw == MFLAW_PREFIX_SPECIALS && row_start_written(in, target)) {
+            f.mask_flaw = v.mask_flaw; /* buf[i, :n] = such labels: the rows keep their flaw */
+            f.specials = v.specials;
+        }
         f.flags |= FF_MASKED;
         svc_bind(in, container, f);
         if (f.ndim == 2 && f.ax[0] == AX_BATCH && f.ax[1] == AX_POS &&

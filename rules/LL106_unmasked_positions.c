@@ -84,6 +84,23 @@ static bool emit_span_flaw(RuleContext *ctx, const FactEvent *e, int flaw, const
                    agg, where);
         return true;
     }
+    if (flaw == MFLAW_PREFIX_SPECIALS) { /* one prompt token, not pads: no recipe counts it */
+        bool late = e->in.specials == SP_BARE; /* ids without specials, count with a BOS */
+        rules_emit(ctx, e->node, NULL,
+                   "count the prompt as the labeled sequence was encoded (both with or both "
+                   "without add_special_tokens=False) before writing -100 over its labels",
+                   "token log-probs are %s under a mask of the labels left after -100 was "
+                   "written over the prompt's first n labels%s, n counted on the prompt encoded "
+                   "%s the tokenizer's special tokens and the labels encoded %s them: where the "
+                   "tokenizer puts a BOS first (Llama, Mistral, Gemma) n is one %s than the "
+                   "prompt's positions, so %s",
+                   agg, where, late ? "with" : "without", late ? "without" : "with",
+                   late ? "more" : "less",
+                   late ? "the continuation's first token is ignored"
+                        : "the prompt's last token keeps its label and is scored as the "
+                          "continuation's first");
+        return true;
+    }
     if (flaw == MFLAW_ROW_START) { /* prompt tokens as much as pads: no recipe counts them */
         rules_emit(ctx, e->node, NULL,
                    "add each row's number of pads to the mask's bounds (the padded width minus "
@@ -392,7 +409,8 @@ static void check(RuleContext *ctx) {
                               f->mask_flaw == MFLAW_SPAN_LAGS || f->mask_flaw == MFLAW_SPECIALS ||
                               f->mask_flaw == MFLAW_TAIL_SPECIALS ||
                               f->mask_flaw == MFLAW_ROWS_UNWRITTEN ||
-                              f->mask_flaw == MFLAW_ROW_START || f->mask_flaw == MFLAW_SPAN_EARLY;
+                              f->mask_flaw == MFLAW_ROW_START || f->mask_flaw == MFLAW_SPAN_EARLY ||
+                              f->mask_flaw == MFLAW_PREFIX_SPECIALS;
         if (!token_logprobs(f) || (f->flags & FF_MASKED) ||
             ((f->flags & FF_SLICED) && !flaw_any_slice))
             continue;
