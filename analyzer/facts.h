@@ -303,6 +303,10 @@ typedef enum {
     EV_MASK_OFF, /* LL106: a mask multiplying per-token log-ratios (log p - log q of chosen
                     tokens) that is not about their tokens (op: the MFLAW_*; in: the log-ratios,
                     in2: the mask; facts_ratio.c) */
+    EV_MASK_MADE, /* where labels were written so that a mask of them covers other positions
+                     than the continuation's (op: the MFLAW_*; in: the labels). Their
+                     Fact.made_event, and that of the scores summed under such a mask: LL106
+                     reports the flaw there when it is another file's code (facts_labels.c) */
 } EventKind;
 
 typedef enum {

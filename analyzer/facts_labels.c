@@ -219,10 +219,15 @@ void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) 
          * padded on the left: the pads after the rows keep the pad id */
         f.prefix_ignored = (!(f.flags & FF_MASKED) || f.prefix_ignored) && fact_pads_hold_id(&f) &&
                            !(f.pad & PAD_START) && pad_sentinel_over_start(in, target, value_node);
-        if (prefix_at_other_count(in, target, value_node, &f)) f.mask_flaw = MFLAW_PREFIX_SPECIALS;
+        if (prefix_at_other_count(in, target, value_node, &f)) {
+            f.mask_flaw = MFLAW_PREFIX_SPECIALS;
+            svc_emit(in, EV_MASK_MADE, (EventOp)MFLAW_PREFIX_SPECIALS, target, f, v, AX_UNK);
+            f.made_event = in->last_event;
+        }
         if (v.mask_flaw == MFLAW_PREFIX_SPECIALS && row_start_written(in, target)) {
             f.mask_flaw = v.mask_flaw; /* buf[i, :n] = such labels: the rows keep their flaw */
             f.specials = v.specials;
+            f.made_event = v.made_event;
         }
         f.flags |= FF_MASKED;
         svc_bind(in, container, f);

@@ -105,11 +105,12 @@ static bool rows_unwritten(Fact *scores, const Fact *mask) {
 
 /* A mask of labels whose prompt was ignored up to a count of another setting of the special
  * tokens (facts_labels.c) keeps the prompt's last token, or drops the continuation's first,
- * wherever it is taken. Sets the flaw and the labels' setting. */
+ * wherever it is taken. Sets the flaw, the labels' setting and where they were written. */
 static bool prefix_miscounted(Fact *scores, const Fact *mask) {
     if (mask->mask_flaw != MFLAW_PREFIX_SPECIALS) return false;
     scores->mask_flaw = MFLAW_PREFIX_SPECIALS;
     scores->specials = mask->specials;
+    scores->made_event = mask->made_event; /* where the labels were written */
     return true;
 }
 

@@ -250,6 +250,9 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     /* made by one code on every path that holds a value */
     if (a.made_event != b.made_event)
         r.made_event = a_empty ? b.made_event : b_empty ? a.made_event : 0;
+    /* the flaw r keeps (a's mask flaw) is where a's code made it (a buffer of such labels after
+     * the loop that wrote them, joined with the buffer before it) */
+    if (a.mask_flaw && a.mask_flaw != b.mask_flaw) r.made_event = a.made_event;
     r.pooled = a.pooled && b.pooled;             /* a classifier's head on every path */
     r.prompt_in = a.prompt_in && b.prompt_in;    /* a mask of the pads only on every path */
     r.pads_ignored = a.pads_ignored && b.pads_ignored; /* the pads only, on every path */

@@ -86,7 +86,16 @@ static bool emit_span_flaw(RuleContext *ctx, const FactEvent *e, int flaw, const
     }
     if (flaw == MFLAW_PREFIX_SPECIALS) { /* one prompt token, not pads: no recipe counts it */
         bool late = e->in.specials == SP_BARE; /* ids without specials, count with a BOS */
-        rules_emit(ctx, e->node, NULL,
+        /* the labels written in another file's code: the fix goes there */
+        const FactEvent *made = rules_made_apart(ctx, e->node, e->in.made_event, EV_MASK_MADE);
+        char at[560] = "";
+        if (made) {
+            char sum_at[512];
+            rules_where(ctx, e->node, sum_at, sizeof sum_at);
+            snprintf(at, sizeof at, " (the log-probs %s at %s)", agg, sum_at);
+            where = at;
+        }
+        rules_emit(ctx, made ? made->node : e->node, NULL,
                    "count the prompt as the labeled sequence was encoded (both with or both "
                    "without add_special_tokens=False) before writing -100 over its labels",
                    "token log-probs are %s under a mask of the labels left after -100 was "
@@ -99,6 +108,7 @@ static bool emit_span_flaw(RuleContext *ctx, const FactEvent *e, int flaw, const
                    late ? "the continuation's first token is ignored"
                         : "the prompt's last token keeps its label and is scored as the "
                           "continuation's first");
+        if (made) rules_verify_at(ctx, e->node);
         return true;
     }
     if (flaw == MFLAW_ROW_START) { /* prompt tokens as much as pads: no recipe counts them */
