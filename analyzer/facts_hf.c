@@ -428,20 +428,6 @@ static TSNode bound_method(Interp *in, TSNode n, Fact *self) {
 }
 
 /* Hugging Face's calls: loading, generation, tokenizers, collators and loaders. */
-/* The items a loader reads from a dataset object of the project's classes: what its
- * __getitem__ returns at an index we know nothing of (a record: a dict of one item's ids and
- * masks), as a list of such records. */
-static Fact dataset_items(Interp *in, const Fact *ds) {
-    TSNode getitem = svc_find_method(in, ds->def, "__getitem__", 11);
-    if (ts_node_is_null(getitem)) return fact_unknown();
-    Args index = {.npos = 1, .nplain = 1};
-    index.posf[0] = fact_unknown();
-    Fact item = svc_call_user(in, getitem, (TSNode){0}, &index, ds);
-    if (!fact_is_record(&item) || item.records) return fact_unknown();
-    item.records = true;
-    return item;
-}
-
 Fact hf_apply(Interp *in, const Applied *s) {
     const Contract *t = s->row;
     TSNode node = s->node;
@@ -554,7 +540,6 @@ Fact hf_apply(Interp *in, const Applied *s) {
             /* a list of the dataset's records when the dataset is one (a list of dicts built
              * here): a batch of them is such a list too */
             Fact ds = args_fact(in, a, "dataset", 0);
-            if (ds.obj == FO_INSTANCE) ds = dataset_items(in, &ds);
             items.posf[0] = fact_is_record(&ds) && ds.records ? ds : fact_unknown();
             if (!items.posf[0].records) fact_set_axes(&items.posf[0], 1, (AxisKind[]){AX_ITEM});
             /* a function made by another (make_collate(tok)) reads the names it captured */
