@@ -533,6 +533,9 @@ bool exec_body(ExecRun *r, ExecEnv *env, TSNode body, ExecValue **ret);
 
 /* ---- exec_object.c: the file's functions, classes and objects ---- */
 bool exec_is_dunder(const char *s); /* __name__: an attribute the code run may not touch */
+/* obj.name of an object of a class of the file, a dunder too (__len__, __getitem__), bound to it;
+ * NULL: no such method (a static one neither). */
+ExecValue *exec_class_method(ExecRun *r, ExecValue *obj, const char *name);
 ExecValue *exec_getattr(ExecRun *r, ExecValue *v, const char *name, TSNode at);
 ExecValue *exec_super(ExecRun *r, ExecEnv *env, TSNode call); /* super() with no arguments */
 TSNode exec_enclosing_def(TSNode n); /* the function a node is in (null: module level) */

@@ -7,7 +7,7 @@
 
 #include "exec.h"
 
-enum { DATA_MAX_BATCH = 4096 };
+enum { DATA_MAX_BATCH = 4096, DATA_MAX_ITEMS = 1 << 16 };
 
 /* torch's default_collate of n items alike. */
 static ExecValue *collate(ExecRun *r, ExecValue **items, int n, TSNode at, int depth) {
@@ -67,6 +67,25 @@ static ExecValue *collate(ExecRun *r, ExecValue **items, int n, TSNode at, int d
     }
 }
 
+/* The items of a map-style dataset, an object of a class of the file: dataset[i] for i below
+ * len(dataset), as the loader's sampler reads them. */
+static ExecValue *dataset_items(ExecRun *r, ExecValue *ds, TSNode at) {
+    ExecValue *len_fn = exec_class_method(r, ds, "__len__"), *n_val;
+    ExecValue *get_fn = exec_class_method(r, ds, "__getitem__");
+    if (!len_fn || !get_fn) return exec_fail_at(r, at, "a dataset object without __len__ and __getitem__");
+    if (!(n_val = exec_call_value(r, len_fn, NULL, 0, NULL, NULL, 0, at))) return NULL;
+    int64_t n;
+    if (!exec_as_int(n_val, &n) || n < 0 || n > DATA_MAX_ITEMS)
+        return exec_fail_at(r, at, "a dataset's __len__ of no usable size");
+    ExecValue *items = exec_new(r, XV_LIST);
+    for (int64_t i = 0; items && i < n; i++) {
+        ExecValue *ix = exec_int(r, i);
+        if (!exec_seq_push(r, &items->seq, exec_call_value(r, get_fn, &ix, 1, NULL, NULL, 0, at)))
+            return NULL;
+    }
+    return items;
+}
+
 ExecValue *exec_data_loader(ExecRun *r, ExecArgs *a) {
     ExecValue *dataset = exec_arg(a, 0, "dataset"), *collate_fn = exec_arg(a, -1, "collate_fn");
     ExecValue *shuffle = exec_arg(a, -1, "shuffle"), *sampler = exec_arg(a, -1, "sampler");
@@ -81,7 +100,9 @@ ExecValue *exec_data_loader(ExecRun *r, ExecArgs *a) {
     if ((shuffled || (sampler && sampler->kind != XV_NONE)) &&
         !exec_stand_in(r, a->at, "DataLoader", "keeps the dataset's order (a deterministic stand-in for shuffling)"))
         return NULL;
-    ExecValue *items = exec_iterate(r, dataset, a->at), *batches = exec_new(r, XV_LIST);
+    ExecValue *items = dataset->kind == XV_OBJECT && dataset->obj.cls ? dataset_items(r, dataset, a->at)
+                                                                       : exec_iterate(r, dataset, a->at);
+    ExecValue *batches = exec_new(r, XV_LIST);
     if (!items || !batches) return NULL;
     for (int at = 0; at < items->seq.n; at += (int)bs) {
         int n = items->seq.n - at < bs ? items->seq.n - at : (int)bs;

@@ -164,6 +164,12 @@ static ExecValue *bind_method(ExecRun *r, ExecValue *f, ExecValue *self) {
     return m;
 }
 
+ExecValue *exec_class_method(ExecRun *r, ExecValue *obj, const char *name) {
+    if (!obj || obj->kind != XV_OBJECT || !obj->obj.cls || !strcmp(obj->obj.type, "super")) return NULL;
+    ExecValue *m = find_class_attr(obj->obj.cls, name);
+    return m && m->kind == XV_FUNC && !m->fn.is_static ? bind_method(r, m, obj) : NULL;
+}
+
 ExecValue *exec_token_model_method(ExecRun *r, ExecValue *cls, const char *method) {
     if (!token_model_shape(r, cls) || !strcmp(method, "forward") || !strcmp(method, "__init__")) return NULL;
     ExecValue *m = find_class_attr(cls, method);

@@ -273,6 +273,12 @@ enum {
     /* a span mask of runs whose ones start before the continuation ([0] * (len(prompt) - 1) +
        [1] * (len(cont) + 1)), taken at the tokens scored: the prompt's last token is counted */
     MFLAW_SPAN_EARLY,
+    /* labels whose prompt was ignored up to a count of its tokens made with another setting of
+       the special tokens than the labels' ids (labels[:n] = -100, n = len(tok(prompt,
+       add_special_tokens=False).input_ids) of ids with a BOS): one label too few (or too many)
+       ignored, so a mask of the labels kept keeps the prompt's last token (or drops the
+       continuation's first); Fact.specials of the labels says which */
+    MFLAW_PREFIX_SPECIALS,
 };
 enum { SP_UNKNOWN = 0, SP_ADDED, SP_BARE }; /* Fact.specials */
 
@@ -304,8 +310,10 @@ typedef enum {
                     tokens) that is not about their tokens (op: the MFLAW_*; in: the log-ratios,
                     in2: the mask; facts_ratio.c) */
     EV_MASK_MADE, /* where a mask (or labels) got the positions it covers (a tail or a span of
-                     ones written, a bound compared, rows padded with the pad id; in: it): for
-                     Fact.made_event of the mask, and of scores a flaw of that cover reaches */
+                     ones written, a bound compared, rows padded with the pad id, -100 written
+                     over a prompt counted with other special tokens: op the MFLAW_* then; in:
+                     it): for Fact.made_event of the mask, and of scores a flaw of that cover
+                     reaches (LL106 reports there when it is another file's code) */
 } EventKind;
 
 typedef enum {

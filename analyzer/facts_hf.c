@@ -294,6 +294,23 @@ Fact hf_tokenizer_call(Interp *in, Fact tok, const Args *a, TSNode node) {
     return tok.flags & FF_SHIFTED ? keras_lm_batch(in, node) : hf_encoding(in, a, node);
 }
 
+/* The prompts handed to generate() (its input_ids, or the encoding spread into it) are one
+ * text repeated, tok([prompt] * n): rows alike, so none padded, yet sampled they end at
+ * different steps. */
+static bool repeated_prompt(Interp *in, const Args *a) {
+    int k = args_kw(in, a, "input_ids");
+    const Fact *enc = a->has_splat ? &a->splat : k >= 0 ? &a->kwf[k] : a->npos ? &a->posf[0] : NULL;
+    if (!enc || ts_node_is_null(enc->origin) || !parse_is(enc->origin, "call")) return false;
+    TSNode args = parse_field(enc->origin, "arguments");
+    if (ts_node_is_null(args) || !ts_node_named_child_count(args)) return false;
+    TSNode text = parse_unparen(parse_named_child(args, 0));
+    if (!parse_is(text, "binary_operator") ||
+        !parse_text_eq(in->src, parse_field(text, "operator"), "*"))
+        return false;
+    return parse_is(parse_unparen(parse_field(text, "left")), "list") ||
+           parse_is(parse_unparen(parse_field(text, "right")), "list");
+}
+
 /* generate(num_beams=k): a beam search when k may exceed 1 (a literal 1 says it does not). */
 static unsigned beam_search(Interp *in, const Args *a) {
     return args_setting_above_one(in, a, "num_beams", "generation_config") ? FF_BEAM : 0;
@@ -448,6 +465,8 @@ Fact hf_apply(Interp *in, const Applied *s) {
         /* its settings given by keyword, or in a dict of them (**gen_kwargs) or a
          * GenerationConfig (generation_config=) */
         if (args_setting_above_one(in, a, "num_return_sequences", "generation_config"))
+            padded = FF_PADDED;
+        if (repeated_prompt(in, a) && args_setting_truthy(in, a, "do_sample", "generation_config"))
             padded = FF_PADDED;
         Fact g;
         if (!args_setting_truthy(in, a, "return_dict_in_generate", "generation_config"))

@@ -153,16 +153,43 @@ static bool bound_counts_positions(Interp *in, TSNode target, const Fact *labels
     return true;
 }
 
-/* buf[i, :n] = row: token ids (no constant) written from the start of a row of a buffer. */
-static bool row_copied_to_start(TSNode target, const Fact *v) {
+/* buf[i, :n] = row, buf[:n] = row: the row written from the start of the last axis (up to
+ * a bound given: bounded). */
+static bool row_start_written(TSNode target, bool bounded) {
     target = parse_unparen(target);
-    if (!(v->kinds & FK_IDS) || (v->kinds & ~FK_IDS) || (v->flags & FF_CONST) ||
-        !parse_is(target, "subscript") || ts_node_named_child_count(target) != 3)
-        return false;
-    TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
+    uint32_t k = ts_node_named_child_count(target);
+    if (!parse_is(target, "subscript") || k < 2) return false;
+    TSNode pos = parse_unparen(parse_named_child(target, k - 1)), parts[3];
     if (!parse_is(pos, "slice")) return false;
     parse_slice_parts(pos, parts);
-    return ts_node_is_null(parts[0]) && !ts_node_is_null(parts[1]) && ts_node_is_null(parts[2]);
+    return ts_node_is_null(parts[0]) && ts_node_is_null(parts[2]) &&
+           (!bounded || !ts_node_is_null(parts[1]));
+}
+
+/* buf[i, :n] = row: token ids (no constant) written from the start of a row of a buffer. */
+static bool row_copied_to_start(TSNode target, const Fact *v) {
+    return (v->kinds & FK_IDS) && !(v->kinds & ~FK_IDS) && !(v->flags & FF_CONST) &&
+           ts_node_named_child_count(parse_unparen(target)) == 3 && row_start_written(target, true);
+}
+
+/* labels[:n] = -100 (labels[i, :n] = ...): a sentinel over the labels' first n positions, n a
+ * count of a prompt's tokens made with another setting of the special tokens than the labels'
+ * ids (len(tok(prompt, add_special_tokens=False).input_ids) for ids with them): where the
+ * tokenizer puts a BOS first, one label of the prompt is left (or one of the continuation
+ * ignored), as for a cut of scores at such a count (facts_align.c). */
+static bool prefix_at_other_count(Interp *in, TSNode target, TSNode value, const Fact *labels) {
+    target = parse_unparen(target);
+    uint32_t k = ts_node_named_child_count(target);
+    if (!labels->specials || !parse_is(target, "subscript") || k < 2 || ts_node_is_null(value) ||
+        !pad_sentinel_block(in, value))
+        return false;
+    TSNode pos = parse_unparen(parse_named_child(target, k - 1)), parts[3];
+    if (!parse_is(pos, "slice")) return false;
+    parse_slice_parts(pos, parts);
+    if (!ts_node_is_null(parts[0]) || ts_node_is_null(parts[1]) || !ts_node_is_null(parts[2]))
+        return false;
+    Fact n = svc_eval(in, parts[1]);
+    return (n.kinds & FK_INDEX) && n.ndim == 0 && n.specials && n.specials != labels->specials;
 }
 
 void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) {
@@ -204,6 +231,16 @@ void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) 
                            !(f.pad & PAD_START) && pad_sentinel_over_start(in, target, value_node);
         if (f.prefix_ignored && !before) /* what they cover at the pads: built here */
             svc_mask_made(in, parse_parent(target), &f);
+        if (prefix_at_other_count(in, target, value_node, &f)) {
+            f.mask_flaw = MFLAW_PREFIX_SPECIALS;
+            svc_emit(in, EV_MASK_MADE, (EventOp)MFLAW_PREFIX_SPECIALS, target, f, v, AX_UNK);
+            f.made_event = in->last_event;
+        }
+        if (v.mask_flaw == MFLAW_PREFIX_SPECIALS && row_start_written(target, false)) {
+            f.mask_flaw = v.mask_flaw; /* buf[i, :n] = such labels: the rows keep their flaw */
+            f.specials = v.specials;
+            f.made_event = v.made_event;
+        }
         f.flags |= FF_MASKED;
         svc_bind(in, container, f);
         if (f.ndim == 2 && f.ax[0] == AX_BATCH && f.ax[1] == AX_POS &&

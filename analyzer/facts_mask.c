@@ -114,6 +114,17 @@ static bool rows_unwritten(Fact *scores, const Fact *mask) {
     return true;
 }
 
+/* A mask of labels whose prompt was ignored up to a count of another setting of the special
+ * tokens (facts_labels.c) keeps the prompt's last token, or drops the continuation's first,
+ * wherever it is taken. Sets the flaw, the labels' setting and where they were written. */
+static bool prefix_miscounted(Fact *scores, const Fact *mask) {
+    if (mask->mask_flaw != MFLAW_PREFIX_SPECIALS) return false;
+    scores->mask_flaw = MFLAW_PREFIX_SPECIALS;
+    scores->specials = mask->specials;
+    scores->made_event = mask->made_event; /* where the labels were written */
+    return true;
+}
+
 /* A mask whose bounds count from each row's first token (facts_spans.c: m[i, s:len(ids)] = 1,
  * arange(T) >= len(prompt)) on scores of a batch padded on the left only: each row starts
  * after its pads, so the mask sits as many columns early as the row has pads, over the
@@ -127,7 +138,9 @@ static bool from_row_start(Fact *scores, const Fact *mask) {
 
 bool mask_multiply(Fact *scores, const Fact *mask) {
     if (!token_scores(scores)) return true;
-    if (rows_unwritten(scores, mask) || from_row_start(scores, mask)) return false;
+    if (rows_unwritten(scores, mask) || prefix_miscounted(scores, mask) ||
+        from_row_start(scores, mask))
+        return false;
     if (mask->pad_what == PW_LENMASK) return !length_past(scores, mask);
     if (mask->pad_what == PW_SPANMASK) return !span_off(scores, mask);
     /* a mask of every real token drops the pads, not a joined prompt (LL106's sinks) */

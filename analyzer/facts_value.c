@@ -255,6 +255,9 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     /* made by one code on every path that holds a value */
     if (a.made_event != b.made_event)
         r.made_event = a_empty ? b.made_event : b_empty ? a.made_event : 0;
+    /* the flaw r keeps (a's mask flaw) is where a's code made it (a buffer of such labels after
+     * the loop that wrote them, joined with the buffer before it) */
+    if (a.mask_flaw && a.mask_flaw != b.mask_flaw) r.made_event = a.made_event;
     /* a classifier's head on every path ([] before the loop appending its rows is none) */
     bool a_list0 = a_empty && a.ndim == 1 && a.ax[0] == AX_ITEM;
     bool b_list0 = b_empty && b.ndim == 1 && b.ax[0] == AX_ITEM;

@@ -123,6 +123,23 @@ static void emit_flaw(RuleContext *ctx, TSNode at, const FactEvent *e, int flaw,
                       const char *where) {
     const char *agg = mean ? "averaged" : "summed";
     if (emit_span_flaw(ctx, at, flaw, agg, where)) return;
+    if (flaw == MFLAW_PREFIX_SPECIALS) { /* one prompt token, not pads: no recipe counts it */
+        bool late = e->in.specials == SP_BARE; /* ids without specials, count with a BOS */
+        rules_emit(ctx, at, NULL,
+                   "count the prompt as the labeled sequence was encoded (both with or both "
+                   "without add_special_tokens=False) before writing -100 over its labels",
+                   "token log-probs are %s under a mask of the labels left after -100 was "
+                   "written over the prompt's first n labels%s, n counted on the prompt encoded "
+                   "%s the tokenizer's special tokens and the labels encoded %s them: where the "
+                   "tokenizer puts a BOS first (Llama, Mistral, Gemma) n is one %s than the "
+                   "prompt's positions, so %s",
+                   agg, where, late ? "with" : "without", late ? "without" : "with",
+                   late ? "more" : "less",
+                   late ? "the continuation's first token is ignored"
+                        : "the prompt's last token keeps its label and is scored as the "
+                          "continuation's first");
+        return;
+    }
     if (flaw == MFLAW_LAGS_WINDOW)
         rules_emit(ctx, at, mean ? NULL : &sum_with_padding,
                    "cut the mask one position further than the scores: lp[:, s:e] with "
@@ -439,7 +456,8 @@ static void check(RuleContext *ctx) {
                               f->mask_flaw == MFLAW_SPAN_LAGS || f->mask_flaw == MFLAW_SPECIALS ||
                               f->mask_flaw == MFLAW_TAIL_SPECIALS ||
                               f->mask_flaw == MFLAW_ROWS_UNWRITTEN ||
-                              f->mask_flaw == MFLAW_ROW_START || f->mask_flaw == MFLAW_SPAN_EARLY;
+                              f->mask_flaw == MFLAW_ROW_START || f->mask_flaw == MFLAW_SPAN_EARLY ||
+                              f->mask_flaw == MFLAW_PREFIX_SPECIALS;
         if (!token_logprobs(f) || (f->flags & FF_MASKED) ||
             ((f->flags & FF_SLICED) && !flaw_any_slice))
             continue;
