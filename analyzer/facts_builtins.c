@@ -329,6 +329,7 @@ void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend
     if (fact_is_record(&elem))
         as_list.records = true; /* a list of such tuples, records or objects */
     pad_rows_appended(&as_list); /* rows padded by hand, one by one: a padded batch */
+    if (!extend) spans_count_appended(in, &elem, &as_list); /* each row's count of tokens */
     if (elem.obj == FO_NONE && !elem.bottom) {
         as_list.flags &= ~(FF_STEPVAR | FF_LOOPVAR);
         fact_insert_axis(&as_list, 0, (elem.flags & FF_STEPVAR) ? AX_STEP : AX_ITEM);

@@ -257,11 +257,23 @@ static bool to_the_end(Interp *in, TSNode slice) {
     return !from_the_end(in, parts[0]);
 }
 
-/* A batch known to be padded on the left only: x[i, k:] of it ends where each row ends. */
-static bool left_padded(const Fact *value) {
-    bool positions = value->pad_what == PW_VALUES || value->pad_what == PW_SIDED ||
-                     value->pad_what == PW_IDS;
-    return positions && (value->pad & (PAD_START | PAD_END)) == PAD_START;
+/* x[-n:] (or x[-n:-1], the causal shift): the last positions, counted from the end. */
+static bool last_positions(Interp *in, TSNode slice) {
+    TSNode parts[3];
+    parse_slice_parts(slice, parts);
+    long v;
+    bool open_end = ts_node_is_null(parts[1]) || (interp_int_literal(in, parts[1], &v) && v == -1);
+    return !ts_node_is_null(parts[0]) && open_end && ts_node_is_null(parts[2]) &&
+           from_the_end(in, parts[0]);
+}
+
+/* A batch known to be padded on one side only (side: PAD_START or PAD_END): x[i, k:] of a
+ * batch padded on the left ends where each row ends; x[i, -n:] of one padded on the right
+ * ends in each shorter row's pads. */
+static bool padded_on(const Fact *value, uint8_t side) {
+    bool positions =
+        value->pad_what == PW_VALUES || value->pad_what == PW_SIDED || value->pad_what == PW_IDS;
+    return positions && (value->pad & (PAD_START | PAD_END)) == side;
 }
 
 /* x[:, -1:], x[:, 3:4]: a slice one element wide keeps an axis of size 1. */
@@ -285,16 +297,19 @@ static void slice_positions(Interp *in, Fact *r, const Fact *value, TSNode slice
     /* a slice keeps only some positions; but x[:, k:] of a padded batch still runs to
      * the end of every row, past the pads of the shorter ones (x[:, -n:] counts from
      * the end: a left-padded batch's continuations; x[i, a_i:] runs past row i's pads as
-     * x[:, a:] does past every row's, unless the batch is padded on the left only) */
+     * x[:, a:] does past every row's, unless the batch is padded on the left only; x[:, -n:]
+     * of a batch padded on the right ends in the shorter rows' pads) */
     bool restricts = (partial && !drops_last && !drops_first) || align_slice_restricts(in, slice);
-    bool past_pads = (value->flags & FF_PADDED) && !left_padded(value) && to_the_end(in, slice);
+    bool past_pads =
+        (value->flags & FF_PADDED) && ((!padded_on(value, PAD_START) && to_the_end(in, slice)) ||
+                                       (padded_on(value, PAD_END) && last_positions(in, slice)));
     if (positions && restricts && !past_pads) r->flags |= FF_SLICED;
 }
 
 /* The last axis left by a subscript of a value of unknown rank (r->ax_last set for the
  * general case already). */
 static void unknown_rank_last(Fact *r, const Fact *value, const Index *ix, int nix, int ell) {
-    r->recurrent = false; /* a part of a recurrent layer's output, of unknown rank: no claim */
+    r->recurrent = false;   /* a part of a recurrent layer's output, of unknown rank: no claim */
     r->batch_first = false; /* x[0] may have dropped the batch */
     if (nix == 1 && ix[0].kind == IX_INT) r->ax_last = value->ax_last;
     /* x[..., 0] after a keepdim gather: what is left of selected scores is positions */

@@ -443,6 +443,32 @@ static TSNode bound_method(Interp *in, TSNode n, Fact *self) {
     return def;
 }
 
+/* The items a loader draws from dataset ds, as a list of them: a list of records built here is
+ * its own; an object of a class of the project gives what its __getitem__ returns, run on the
+ * object as built at an index nothing is known of. */
+static Fact dataset_items(Interp *in, Fact ds) {
+    if (fact_is_record(&ds) && ds.records) return ds;
+    if (ds.obj != FO_INSTANCE) return fact_unknown();
+    TSNode get = svc_find_method(in, ds.def, "__getitem__", 11);
+    if (ts_node_is_null(get)) return fact_unknown();
+    Args index = {.npos = 1, .nplain = 1};
+    index.posf[0] = fact_unknown();
+    Fact item = svc_call_user(in, get, (TSNode){0}, &index, &ds);
+    if (!fact_is_record(&item) || item.records) return fact_unknown();
+    /* of one item's fields, only the counts of its tokens (len(ctx)) are taken: the rest (its
+     * ids, its labels) are cut and padded by the collate, judged as the collate shows them */
+    Fact *fields = arena_alloc(in->arena, sizeof(Fact) * (size_t)item.nelems);
+    for (int i = 0; i < item.nelems; i++) {
+        const Fact *f = &item.elems[i];
+        bool count =
+            f->obj == FO_NONE && f->kinds == FK_INDEX && f->ndim == 0 && (f->flags & FF_COUNT);
+        fields[i] = count ? *f : fact_unknown();
+    }
+    item.elems = fields;
+    item.records = true;
+    return item;
+}
+
 /* Hugging Face's calls: loading, generation, tokenizers, collators and loaders. */
 Fact hf_apply(Interp *in, const Applied *s) {
     const Contract *t = s->row;
@@ -553,10 +579,9 @@ Fact hf_apply(Interp *in, const Applied *s) {
              * class of the project (a collator) whose __call__ (or the method handed,
              * collate_fn=ds.collate) runs with self as it was built */
             Args items = {.npos = 1, .nplain = 1};
-            /* a list of the dataset's records when the dataset is one (a list of dicts built
-             * here): a batch of them is such a list too */
-            Fact ds = args_fact(in, a, "dataset", 0);
-            items.posf[0] = fact_is_record(&ds) && ds.records ? ds : fact_unknown();
+            /* a list of the dataset's records (a list of dicts built here, or what a dataset
+             * object's __getitem__ returns): a batch of them is such a list too */
+            items.posf[0] = dataset_items(in, args_fact(in, a, "dataset", 0));
             if (!items.posf[0].records) fact_set_axes(&items.posf[0], 1, (AxisKind[]){AX_ITEM});
             /* a function made by another (make_collate(tok)) reads the names it captured */
             if (f.obj == FO_FUNC) in->closure = &f;

@@ -705,10 +705,18 @@ void pad_unpack(Fact *elem, const Fact *f, int i, int n);
 
 /* ---- facts_spans.c: masks written over spans of rows, and the counts that bound them ---- */
 /* [len(s) for s in seqs], [len(s) - len(c) for ...]: each row's count of tokens (PW_ROWLENS)
- * or a position counted from its first token (PW_ROWPOS); PW_NONE for anything else. */
-struct PadVal spans_row_counts(Interp *in, TSNode comp);
+ * or a position counted from its first token (PW_ROWPOS); PW_NONE for anything else. list: the
+ * comprehension's value. */
+struct PadVal spans_row_counts(Interp *in, TSNode comp, const Fact *list);
 /* The number of tokens of a row: a count of an unshifted sequence (FF_COUNT), len(ids). */
 bool spans_row_length(Interp *in, TSNode n);
+/* len(ids) of one sequence of token ids (r: its value, FF_COUNT): a position counted from that
+ * row's first token (PW_ROWPOS: where its continuation starts, when ids is a prompt); PW_NONE
+ * for anything else. */
+struct PadVal spans_row_count(Interp *in, TSNode call, const Fact *r);
+/* counts.append(len(ids)) inside a loop (x: the value appended): the list grows one row's count
+ * of tokens per pass, as [len(s) for s in seqs] holds them (PW_ROWLENS). */
+void spans_count_appended(Interp *in, const Fact *x, Fact *list);
 /* [v] * n: a run of one element (-1 in *elem when no integer) repeated n times. */
 bool spans_run_of(Interp *in, TSNode n, long *elem);
 /* [0] * len(prompt) + [1] * len(cont) (each count moved by a constant): a row's span mask. */

@@ -660,7 +660,9 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r, PadVal *operands) {
     long k, e;
     bool plus = text_is(in, op, "+"), minus = text_is(in, op, "-");
     /* count - 1, 1 + first_pad: the index moves (offsets clamped: no overflow) */
-    if ((plus || minus) && (a.what == PW_COUNT || a.what == PW_FIRSTPAD || a.what == PW_ROWLENS) &&
+    if ((plus || minus) &&
+        (a.what == PW_COUNT || a.what == PW_FIRSTPAD || a.what == PW_ROWLENS ||
+         a.what == PW_ROWPOS) &&
         int_lit(in, rn, &k)) {
         k = k < -1000 ? -1000 : k > 1000 ? 1000 : k;
         return padval(a.what, a.pad, a.nd, a.c + (plus ? k : -k));
@@ -1116,6 +1118,13 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         /* the pad id, or a name that is one by convention (a parameter pad_token_id) */
         r->fill_pad = v.what == PW_PADID || (!ts_node_is_null(fill) && pad_id_name(in, fill));
     }
+    /* torch.full((B,), len(prompt)): one prompt's count of tokens for every row, a position
+     * counted from each row's first token (facts_spans.c) */
+    TSNode shape = a.npos > 1 ? parse_unparen(a.pos[0]) : (TSNode){0};
+    if (row && row->pad == PO_FULL && argv[1].what == PW_ROWPOS &&
+        (parse_is(shape, "tuple") || parse_is(shape, "list")) &&
+        ts_node_named_child_count(shape) == 1)
+        return argv[1];
     if (op == OP_PAD_SEQUENCE) padded_with_pad_id(in, n, &a, r);
     if (op == OP_MASKED_FILL || op == OP_WHERE) /* values replaced: maybe the pads' */
         pads_replaced(in, fn, r);
@@ -1230,6 +1239,7 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
     switch (kind) {
     case SYM_CALL:
         v = call_val(in, n, r);
+        if (!v.what) v = spans_row_count(in, n, r); /* len(prompt_ids) (facts_spans.c) */
         break;
     case SYM_SUBSCRIPT:
         if (!regions_written_read(in, n)) {
@@ -1269,7 +1279,8 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
     case SYM_LIST_COMPREHENSION:
     case SYM_GENERATOR_EXPRESSION:
         v = rows_to_batch(take(in, parse_field(n, "body")));
-        if (!v.what) v = spans_row_counts(in, n);
+        /* [len(s) for s in seqs]: each row's count, not one (facts_spans.c) */
+        if (!v.what || v.what == PW_ROWPOS) v = spans_row_counts(in, n, r);
         break;
     case SYM_DICTIONARY_COMPREHENSION:
         if (r->obj == FO_ENCODING) {

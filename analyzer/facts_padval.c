@@ -20,6 +20,12 @@ void pad_join(Fact *r, const Fact *a, const Fact *b) {
         return;
     }
     if (empty_list(b) && x.what == PW_IDS && x.nd == 2) return;
+    /* the same for a list of each row's count of tokens, appended one by one (facts_spans.c) */
+    if (empty_list(a) && y.what == PW_ROWLENS) {
+        pad_carry(r, b);
+        return;
+    }
+    if (empty_list(b) && x.what == PW_ROWLENS) return;
     /* a buffer of pads before and after rows were copied into it (in a loop): the copies say
      * where its pads are */
     if (a->fill && a->fill == b->fill && x.what == PW_IDS && y.what == PW_IDS)
@@ -27,7 +33,7 @@ void pad_join(Fact *r, const Fact *a, const Fact *b) {
     /* zeros before a loop, a tail of ones written in it: the rows not written have no tail */
     if ((x.what == PW_ZEROS && y.what == PW_TAILMASK) ||
         (x.what == PW_TAILMASK && y.what == PW_ZEROS))
-        x = y = padval(PW_TAILMASK, 0, 0, 0);
+        x = y = padval(PW_TAILMASK, (x.pad | y.pad) & PAD_FROM_ROW, 0, 0);
     /* the same for ones over a span of the rows: the rows not written mark nothing */
     if (x.what == PW_ZEROS && y.what == PW_SPANMASK) x = y;
     if (y.what == PW_ZEROS && x.what == PW_SPANMASK) y = x;

@@ -123,9 +123,34 @@ static PadVal row_positions(Interp *in, TSNode comp) {
     return padval(PW_ROWPOS, 0, 0, 0);
 }
 
-PadVal spans_row_counts(Interp *in, TSNode comp) {
+/* A list of numbers each counting one sequence's token ids (len(ids), facts_lengths.c),
+ * whatever the comprehension's element reads them from: a count stored with each row
+ * ([b["prompt_len"] for b in batch] of records {"prompt_len": len(ctx), ...}). */
+static bool stored_counts(const Fact *list) {
+    return list->obj == FO_NONE && list->kinds == FK_INDEX && list->ndim == 1 &&
+           (list->flags & FF_COUNT);
+}
+
+PadVal spans_row_counts(Interp *in, TSNode comp, const Fact *list) {
     PadVal v = row_lengths(in, comp);
-    return v.what ? v : row_positions(in, comp);
+    if (!v.what) v = row_positions(in, comp);
+    return v.what || !stored_counts(list) ? v : padval(PW_ROWLENS, 0, 0, 0);
+}
+
+PadVal spans_row_count(Interp *in, TSNode call, const Fact *r) {
+    bool count = r->obj == FO_NONE && r->kinds == FK_INDEX && r->ndim == 0 &&
+                 (r->flags & FF_COUNT) && !ts_node_is_null(len_arg(in, call));
+    return count ? padval(PW_ROWPOS, 0, 0, 0) : padval(PW_NONE, 0, 0, 0);
+}
+
+/* A number counting one sequence's token ids (len(ids), facts_lengths.c), appended once per
+ * pass of a loop: the list holds each row's count, as the comprehension's (row_lengths). A list
+ * that already held something else is no such list. */
+void spans_count_appended(Interp *in, const Fact *x, Fact *list) {
+    if (in->frame->loop_depth <= 0 || !(x->flags & FF_COUNT) || x->ndim != 0 || x->obj != FO_NONE ||
+        (x->pad_what && x->pad_what != PW_ROWPOS))
+        return;
+    padval_store(list, padval(PW_ROWLENS, 0, 0, 0));
 }
 
 /* [pad] * n: a run of one element repeated a number of times the code computes. */
@@ -188,14 +213,24 @@ static bool number_literal(Interp *in, TSNode value) {
            parse_is(value, "false") || is_one(in, value);
 }
 
-/* target = value is m[i, k:] = 1 (or m[:, k:] = 1.0, True): ones from k to the rows' end. */
-static bool ones_to_end(Interp *in, TSNode target, TSNode value) {
+/* target = value is m[i, k:] = 1 (or m[:, k:] = 1.0, True): ones from k to the rows' end.
+ * *start: k. */
+static bool ones_to_end(Interp *in, TSNode target, TSNode value, TSNode *start) {
     uint32_t n = ts_node_named_child_count(target);
     if (!is_one(in, value) || n != 3) return false; /* value, row, positions */
     TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
     if (!parse_is(pos, "slice")) return false;
     parse_slice_parts(pos, parts);
+    *start = parts[0];
     return !ts_node_is_null(parts[0]) && ts_node_is_null(parts[1]) && ts_node_is_null(parts[2]);
+}
+
+/* A start counted from the row's first token: an element of each row's counts (for i, p in
+ * enumerate(prompt_lens): m[i, p:] = 1), or one prompt's count (len(prompt)). */
+static bool start_from_row(Interp *in, TSNode start) {
+    if (parse_is(parse_unparen(start), "unary_operator")) return false; /* m[i, -n:]: the end's */
+    Fact k = svc_eval(in, start);
+    return k.pad_what == PW_ROWLENS || k.pad_what == PW_ROWPOS;
 }
 
 /* The number of tokens of a row: a count of an unshifted sequence's positions (FF_COUNT), or
@@ -254,7 +289,9 @@ static bool span_row_copied(TSNode target, const Fact *held, int *shift) {
 static PadVal written_mask(Interp *in, TSNode target, const Fact *held, TSNode value, Fact *buf) {
     int shift;
     uint8_t early = 0; /* a row's runs that mark the prompt's last tokens too (spans_runs) */
-    if (ones_to_end(in, target, value)) return padval(PW_TAILMASK, 0, 0, 0);
+    TSNode start;
+    if (ones_to_end(in, target, value, &start))
+        return padval(PW_TAILMASK, start_from_row(in, start) ? PAD_FROM_ROW : 0, 0, 0);
     if (!ones_over_span(in, target, value, &shift)) {
         if (!span_row_copied(target, held, &shift)) return padval(PW_NONE, 0, 0, 0);
         early = held->pad & PAD_SPAN_EARLY;
