@@ -738,6 +738,11 @@ bool prompts_vary(Interp *in, TSNode join);
 /* scores picked at the tokens ids (a gather, an index): selected, of the ids' rows (padded,
  * joined, of their own prompts) */
 void prompts_picked(Fact *scores, const Fact *ids);
+/* template.format(...) (template: the string literal the code wrote): does a field before its
+ * last (the prompt's) take a new value per row? */
+bool prompts_fill_vary(Interp *in, TSNode call, TSNode template);
+/* An f-string: does an interpolation before its last take a new value per row? */
+bool prompts_fstring_vary(Interp *in, TSNode string);
 
 /* ---- facts_byuse.c: what a callee learned of its arguments by using them ---- */
 /* name (a parameter of the function running, never assigned in its body) holds f by its use. */
