@@ -1273,6 +1273,8 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
         r = frame.ret.bottom ? fact_unknown() : frame.ret;
     if (memo) summary_end(in, &run, def, r); /* (in its module: what it wrote there) */
     in->frame = caller;
+    byuse_hand_back(in, def, call_args, self_fact != NULL, &frame.learned);
+    env_free(&frame.learned);
     project_leave(in, &module);
     env_free(&frame.env);
     return r;

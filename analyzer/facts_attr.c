@@ -56,6 +56,7 @@ static Fact attr_apply(Interp *in, const AttrContract *c, Fact obj, unsigned obj
     switch ((AttrYield)c->yields) {
     case AY_VALUE: {
         Fact r = fact_of(c->kinds, c->flags | (obj_flags & c->keep), attr_node);
+        r.prompt_rows = (r.flags & FF_JOINED) && obj.prompt_rows; /* (facts_prompts.c) */
         if (c->ndim < 0) {
             r.ax_last = c->ax[0];
             return r;

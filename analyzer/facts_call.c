@@ -546,7 +546,11 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
          labels_template_filled(call, &recv)) &&
         (t = contracts_method(FORM_STRING, method, mlen))) {
         args_read(in, parse_field(call, "arguments"), &a);
-        return apply_method(in, call, t, recv_node, recv, &a);
+        Fact text = apply_method(in, call, t, recv_node, recv, &a);
+        TSNode template = parse_is(parse_unparen(recv_node), "string") ? recv_node : recv.origin;
+        if ((text.flags & FF_JOINED) && !ts_node_is_null(template))
+            text.prompt_rows = prompts_fill_vary(in, call, template); /* (facts_prompts.c) */
+        return text;
     }
     if (any_recv && !contracts_observes(any_recv->op)) { /* lst.append(x), lst.extend(xs) */
         args_read(in, parse_field(call, "arguments"), &a);

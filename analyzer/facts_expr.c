@@ -1334,7 +1334,9 @@ static Fact eval_string(Interp *in, TSNode n) {
     for (TSNode part; parse_kids_next(&k, &part);)
         if (parse_is(part, "interpolation")) interp_eval(in, parse_field(part, "expression"));
     parse_kids_end(&k);
-    return labels_string(in, n);
+    Fact text = labels_string(in, n);
+    if (text.flags & FF_JOINED) text.prompt_rows = prompts_fstring_vary(in, n);
+    return text;
 }
 
 Fact interp_eval(Interp *in, TSNode n) {

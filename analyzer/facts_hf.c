@@ -254,6 +254,7 @@ Fact hf_encoding(Interp *in, const Args *a, TSNode node) {
     if ((a->npos >= 1 || args_kw(in, a, "text") >= 0) && args_kw(in, a, "text_target") >= 0)
         flags |= FF_SEQ2SEQ;
     Fact f = fact_object(FO_ENCODING, flags, node);
+    f.prompt_rows = (flags & FF_JOINED) && a->npos == 1 && a->posf[0].prompt_rows;
     /* tok(text).input_ids with no return_tensors: one text's ids, a plain list [T] */
     f.one_text = args_kw(in, a, "return_tensors") < 0 && !texts_batch(in, a);
     f.specials = hf_specials(in, a);

@@ -244,6 +244,7 @@ typedef struct Frame {
     int loop_depth;
     uint32_t serial; /* tells frames apart (a call's frame may reuse an earlier one's address) */
     bool called;     /* run for a call (its arguments known), not analysed on its own */
+    Env learned;     /* parameters known by their use in the body (facts_byuse.c) */
 } Frame;
 
 enum { FACTS_MAX_CALL_DEPTH = 4, FACTS_MAX_EXPR_DEPTH = 400, FACTS_MAX_PARAMS = 16 };
@@ -745,6 +746,18 @@ bool prompts_vary(Interp *in, TSNode join);
 /* scores picked at the tokens ids (a gather, an index): selected, of the ids' rows (padded,
  * joined, of their own prompts) */
 void prompts_picked(Fact *scores, const Fact *ids);
+/* template.format(...) (template: the string literal the code wrote): does a field before its
+ * last (the prompt's) take a new value per row? */
+bool prompts_fill_vary(Interp *in, TSNode call, TSNode template);
+/* An f-string: does an interpolation before its last take a new value per row? */
+bool prompts_fstring_vary(Interp *in, TSNode string);
+
+/* ---- facts_byuse.c: what a callee learned of its arguments by using them ---- */
+/* name (a parameter of the function running, never assigned in its body) holds f by its use. */
+void byuse_note(Interp *in, TSNode name, Fact f);
+/* Back in the caller's frame: its arguments' names take what the callee learned of them. */
+void byuse_hand_back(Interp *in, TSNode def, TSNode call_args, bool bound_self,
+                     const Env *learned);
 
 /* ---- facts_ratio.c: per-token log-ratios under a mask ---- */
 /* diff = logp - (other log-probs): keeps logp's positions when logp is per-token log-probs. */

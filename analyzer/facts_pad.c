@@ -1058,6 +1058,7 @@ static void mask_by_use(Interp *in, TSNode m, TSNode ids) {
         (x.flags & FF_JOINED) && !(f.flags & FF_JOINED)) {
         f.flags |= FF_JOINED;
         entry ? svc_bind(in, m, f) : (void)svc_rebind(in, m, f); /* into the dict: d["k"] = f */
+        if (!entry) byuse_note(in, m, f);
         return;
     }
     /* (a buffer of zeros the code wrote the ones of each row into is such a mask too, and so
@@ -1076,6 +1077,7 @@ static void mask_by_use(Interp *in, TSNode m, TSNode ids) {
     f.tail = x.tail;
     padval_store(&f, padval(PW_REALMASK, 0, 2, 0));
     entry ? svc_bind(in, m, f) : (void)svc_rebind(in, m, f);
+    if (!entry) byuse_note(in, m, f);
 }
 
 /* pad_sequence(rows, batch_first=True, padding_value=tok.pad_token_id): each row copied to

@@ -10,10 +10,14 @@
  * whatever outer loop it varies with. A join in no loop of its function differs per row when
  * its prompt comes from a value its caller passes per iteration (a loop variable). A prompt
  * joined to two continuations there (chosen = p + c, rejected = p + r) is shared by those rows,
- * as a loop's candidates share theirs. */
+ * as a loop's candidates share theirs. Text so made counts as ids do: a template filled (or an
+ * f-string) has its last field as the continuation, the fields before it as the prompt. */
+#include <ctype.h>
+#include <stdlib.h>
+
 #include "facts_svc.h"
 
-enum { VARY_DEPTH = 4 };
+enum { VARY_DEPTH = 4, FILL_MAX = 8 };
 
 /* The innermost loop around n in its function: a for or while statement, or a comprehension
  * (the join inside it is made once per element). */
@@ -41,14 +45,17 @@ static bool binds(const Source *src, TSNode pattern, TSNode id) {
     return false;
 }
 
-/* Is id the loop's own variable (a for target, a comprehension's for clause)? */
+/* Is id the loop's own variable (a for target, a comprehension's last for clause)? A variable
+ * of an earlier clause ([q + c for q, cs in items for c in cs]) is an outer loop's: the rows of
+ * the last clause share it. */
 static bool loop_variable(const Source *src, TSNode loop, TSNode id) {
     if (parse_is(loop, "for_statement")) return binds(src, parse_field(loop, "left"), id);
+    TSNode last = {0};
     for (uint32_t i = 0, n = ts_node_named_child_count(loop); i < n; i++) {
         TSNode c = parse_named_child(loop, i);
-        if (parse_is(c, "for_in_clause") && binds(src, parse_field(c, "left"), id)) return true;
+        if (parse_is(c, "for_in_clause")) last = c;
     }
-    return false;
+    return !ts_node_is_null(last) && binds(src, parse_field(last, "left"), id);
 }
 
 static bool expr_varies(Interp *in, TSNode expr, TSNode loop, int depth);
@@ -131,4 +138,76 @@ bool prompts_vary(Interp *in, TSNode join) {
 void prompts_picked(Fact *scores, const Fact *ids) {
     scores->flags |= FF_SELECTED | (ids->flags & (FF_PADDED | FF_JOINED));
     scores->prompt_rows |= ids->prompt_rows;
+}
+
+/* text.format(...) of a template written in the code ("Passage: {passage}\nQuestion: {query}"):
+ * its last field is the continuation, the fields before it the prompt. Does the argument of a
+ * prompt field (by name, or by place: {} or {0}) take a new value in each iteration of the
+ * loop making the texts? A field whose argument is not found (**kwargs, a spec) says nothing. */
+static TSNode fill_argument(Interp *in, TSNode args, const char *name, size_t len, int place) {
+    int k = 0;
+    for (uint32_t i = 0, n = ts_node_named_child_count(args); i < n; i++) {
+        TSNode a = parse_named_child(args, i);
+        if (parse_is(a, "comment")) continue;
+        if (parse_is(a, "list_splat") || parse_is(a, "dictionary_splat")) return (TSNode){0};
+        if (parse_is(a, "keyword_argument")) {
+            size_t kl;
+            const char *key = parse_text(in->src, parse_field(a, "name"), &kl);
+            if (len && kl == len && !memcmp(key, name, len)) return parse_field(a, "value");
+        } else if (k++ == place && !len) {
+            return a;
+        }
+    }
+    return (TSNode){0};
+}
+
+bool prompts_fill_vary(Interp *in, TSNode call, TSNode template) {
+    template = parse_unparen(template);
+    TSNode args = parse_field(call, "arguments");
+    if (!parse_is(template, "string") || !parse_is(args, "argument_list")) return false;
+    size_t len;
+    const char *t = parse_text(in->src, template, &len);
+    TSNode fields[FILL_MAX];
+    int nfields = 0, autonum = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (t[i] != '{') continue;
+        if (i + 1 < len && t[i + 1] == '{') { /* {{: a brace, no field */
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < len && (isalnum((unsigned char)t[j]) || t[j] == '_'))
+            j++;
+        if (j >= len || (t[j] != '}' && t[j] != ':' && t[j] != '!') || nfields == FILL_MAX)
+            return false; /* a[0], x.y, or too many: not followed */
+        size_t nl = j - (i + 1);
+        bool number = nl && isdigit((unsigned char)t[i + 1]);
+        int place = number ? atoi(t + i + 1) : autonum++;
+        const char *name = number ? NULL : t + i + 1;
+        fields[nfields++] = fill_argument(in, args, name, number ? 0 : nl, place);
+        while (j < len && t[j] != '}') /* past a spec ({x:>8}); one nested ({x:{w}}): no */
+            if (t[j++] == '{') return false;
+        i = j;
+    }
+    TSNode loop = enclosing_loop(call);
+    for (int f = 0; f + 1 < nfields; f++)
+        if (expr_varies(in, fields[f], loop, 0)) return true;
+    return false;
+}
+
+/* f"Passage: {p}\nQuestion: {q}": as a template filled, its last interpolation the
+ * continuation. */
+bool prompts_fstring_vary(Interp *in, TSNode string) {
+    TSNode parts[FILL_MAX];
+    int n = 0;
+    for (uint32_t i = 0, c = ts_node_named_child_count(string); i < c; i++) {
+        TSNode k = parse_named_child(string, i);
+        if (!parse_is(k, "interpolation")) continue;
+        if (n == FILL_MAX) return false;
+        parts[n++] = parse_field(k, "expression");
+    }
+    TSNode loop = enclosing_loop(string);
+    for (int f = 0; f + 1 < n; f++)
+        if (expr_varies(in, parts[f], loop, 0)) return true;
+    return false;
 }

@@ -425,6 +425,19 @@ static void emit_own_prompts(RuleContext *ctx, const FactEvent *e) {
                where);
 }
 
+/* Was event i's sum already reported (another event of that node, its facts from another
+ * pass over the loop that made the rows)? */
+static bool own_prompts_emitted(RuleContext *ctx, size_t i) {
+    const FactEvent *e = &ctx->facts->events.items[i];
+    for (size_t j = 0; j < i; j++) {
+        const FactEvent *o = &ctx->facts->events.items[j];
+        if (o->kind == EV_AGGREGATE && o->op == AGG_SUM && ts_node_eq(o->node, e->node) &&
+            own_prompts_summed(&o->in))
+            return true;
+    }
+    return false;
+}
+
 static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
         const FactEvent *e = &ctx->facts->events.items[i];
@@ -447,7 +460,7 @@ static void check(RuleContext *ctx) {
             continue;
         }
         if (!mean && own_prompts_summed(f)) {
-            emit_own_prompts(ctx, e);
+            if (!own_prompts_emitted(ctx, i)) emit_own_prompts(ctx, e);
             continue;
         }
         /* a slice may have cut the pads off, but never makes an inverted or early mask right */
@@ -655,6 +668,8 @@ const Rule rule_LL106 = {
         "records, the prompt from that element) summed so are flagged wherever they go: each\n"
         "row's score holds its own log Pr(prompt). A prompt made before the loop over its\n"
         "candidates (or in an outer loop, its candidates in the inner one) is shared.\n"
+        "Texts so made count too: a template filled per row (TEMPLATE.format(passage=p,\n"
+        "query=q), an f-string) whose fields before the last come from the row.\n"
         "A cut of token scores (lp[n - 1:] of scores of ids[1:], or logits[:, n - 1:-1] with\n"
         "ids[:, n:]) at a prompt's token count made with another setting of the special tokens\n"
         "than the sequence scored (n = len(tok(prompt, add_special_tokens=False).input_ids),\n"
