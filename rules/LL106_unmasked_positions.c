@@ -686,7 +686,15 @@ const Rule rule_LL106 = {
         "over m[i, c - 1:n - 1] with n a row's length, arange(T) >= a prompt's token count\n"
         "from len(prompt) or len(s) - len(cont)) is right only where every row starts at column\n"
         "0: on a batch padded on the left it sits each row's number of pads early, over the end\n"
-        "of the prompt; bounds moved by each row's pads are not flagged.",
+        "of the prompt; bounds moved by each row's pads are not flagged. A cut of each row's\n"
+        "last n positions (lp[i, -n:]) of a batch padded on the right runs into the shorter\n"
+        "rows' pads. Samples of one prompt (tok([prompt] * G) given to generate() with\n"
+        "do_sample) end at different steps and are padded after: summed from the prompt's\n"
+        "end with no completion mask they are flagged. -100 written over a prompt's first n\n"
+        "labels, n counted with another setting of the special tokens than the labels' ids,\n"
+        "leaves the prompt's last label (or drops the continuation's first).\n"
+        "Where the mask or labels were built wrong in another analysed file than the sum\n"
+        "(a collate, a dataset), the finding is reported there, naming the sum.",
     .why =
         "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
         "batch the pad positions have log-probabilities too (often large negative, sometimes\n"
