@@ -225,6 +225,7 @@ const char *contracts_op_name(unsigned op) {
         N(LINEAR_CLASS),
         N(RECURRENT_CELL),
         N(RECURRENT_SEQ),
+        N(DROPOUT_CLASS),
         N(EMBED),
         N(ONES),
         N(CLOSE),

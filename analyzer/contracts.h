@@ -92,6 +92,8 @@ typedef enum {
     OP_RECURRENT_SEQ,       /* nn.LSTM / GRU / RNN(...): a callable whose output is (output,
                                final state), output [steps, batch, hidden] (batch_first=True:
                                [batch, steps, hidden]) or one sequence's [steps, hidden] */
+    OP_DROPOUT_CLASS,       /* nn.Dropout(p): a callable whose output is its input, its layout
+                               kept (zeroed entries at training time only) */
     OP_EMBED,               /* flax nn.Embed(num_embeddings, features): a callable that looks up
                                the rows of the token ids it is given (its input is token ids) */
     OP_ONES,                /* ones / ones_like: a new tensor of ones; nothing the main facts
@@ -202,6 +204,7 @@ typedef enum {
     X(LINEAR_CLASS)                                                                                \
     X(RECURRENT_CELL)                                                                              \
     X(RECURRENT_SEQ)                                                                               \
+    X(DROPOUT_CLASS)                                                                               \
     X(EMBED)                                                                                       \
     X(CROSS_ENTROPY_CLASS) X(NLL_LOSS_CLASS) X(LOG_SOFTMAX_CLASS) X(SOFTMAX_CLASS)
 /* array_apply AT_NOTHING: rows read by facts_use.c and the padding domain only */

@@ -133,7 +133,12 @@ const AttrContract contracts_hf_attrs[] = {
     {"*_logits", AR_OUTPUT, AY_VALUE, FK_RAW, .ndim = -1},
     /* hidden states: no kind the facts track, but [batch, seq, hidden] of a padded batch is
      * padded as it is (a reward model's pooled read); .hidden_states has one per layer */
-    {"last_hidden_state", AR_OUTPUT, AY_NOTHING, PAD_VALUES, .pad_in = AP_RANK(2) | AP_RANK(3)},
+    {"last_hidden_state", AR_OUTPUT, AY_NOTHING, .when = FF_UNTYPED_IN, PAD_VALUES,
+     .pad_in = AP_RANK(2) | AP_RANK(3)},
+    /* of token ids: a vector at each position of each sequence, [batch, seq, hidden], of no
+     * kind (a head over them keeps the leading axes, facts_array.c); padded as the row above
+     * says (the padding domain reads the first row of a name) */
+    {"last_hidden_state", AR_OUTPUT, AY_VALUE, .ndim = 3, .ax = {AX_BATCH, AX_POS, AX_UNK}},
     {"hidden_states", AR_OUTPUT, AY_NOTHING, .pad = PW_LAYERS, .pad_in = AP_RANK(2) | AP_RANK(3)},
     /* the cache of keys and values for the next call: nothing the facts track */
     {"past_key_values", AR_OUTPUT, .yields = AY_NOTHING},

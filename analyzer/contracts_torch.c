@@ -99,6 +99,8 @@ const Contract contracts_torch[] = {
     {"Linear", LIB_TORCH, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},
     {"LazyLinear", LIB_TORCH, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},
     {"Dense", LIB_TF | LIB_FLAX, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},
+    /* dropout layers: the values they are given, at the same axes */
+    {"Dropout", LIB_TORCH, FORM_FUNC, OP_DROPOUT_CLASS, -1, -1},
     /* recurrent layers: a cell's one step (the pair (h, c) for LSTMCell), a sequence layer's
      * (output, final state) */
     {"LSTMCell", LIB_TORCH, FORM_FUNC, OP_RECURRENT_CELL, -1, -1},

@@ -1213,9 +1213,10 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
     case OP_RECURRENT_CELL:
     case OP_RECURRENT_SEQ:
         return recurrent_layer(in, node, t, a);
+    case OP_DROPOUT_CLASS:
     case OP_EMBED: {
         Fact c = fact_object(FO_CALLABLE, 0, node);
-        c.op = OP_EMBED;
+        c.op = (Op)t->op;
         return c;
     }
     case OP_KERAS_CE_CLASS: {
@@ -1297,6 +1298,22 @@ static Fact array_transfer(Interp *in, const Applied *s, ArrayTransfer which) {
 }
 
 /* A FO_CALLABLE applied to its arguments: nn.LogSoftmax(dim=-1)(x), nn.CrossEntropyLoss()(x, y). */
+/* A Linear head over vectors of no kind whose leading axes are known (a transformer's hidden
+ * states, [batch, seq, hidden]) maps the last axis only: its scores are at the same rows and
+ * positions, over the head's classes (a token tagger's [batch, seq, tags]). */
+static void head_keeps_rows(Fact *scores, const Fact *x) {
+    if (x->kinds || x->obj != FO_NONE || x->ndim < 2 || scores->ndim >= 0 ||
+        x->ax[x->ndim - 1] != AX_UNK)
+        return;
+    AxisKind axes[FACT_MAX_DIMS];
+    for (int i = 0; i < x->ndim - 1; i++) {
+        axes[i] = (AxisKind)x->ax[i];
+        if (axes[i] == AX_UNK || axes[i] == AX_VOCAB) return;
+    }
+    axes[x->ndim - 1] = AX_VOCAB;
+    fact_set_axes(scores, x->ndim, axes);
+}
+
 Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
     Fact x = a->npos > 0 ? a->posf[0] : fact_unknown();
     switch ((Op)c.op) {
@@ -1312,6 +1329,7 @@ Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
         r.ndim = -1;
         pad_carry(&r, &x); /* a padded batch's hidden states: the head's values are too */
         recurrent_head(&r, &x); /* over a recurrent layer's output: at its batch rows */
+        head_keeps_rows(&r, &x);
         if (c.batch_first) /* a keras model's: [batch, ..., features] */
             r.batch_first = true, r.ax_last = AX_VOCAB;
         return r;
@@ -1319,6 +1337,8 @@ Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
     case OP_RECURRENT_CELL:
     case OP_RECURRENT_SEQ:
         return recurrent_apply(in, node, c, &x);
+    case OP_DROPOUT_CLASS: /* dropout(h): h, as it was */
+        return x;
     case OP_EMBED: /* vectors of the ids: nothing the rules look at */
         return fact_unknown();
     case OP_KERAS_CE_CLASS: /* SparseCategoricalCrossentropy(from_logits=True)(y, logits) */

@@ -22,6 +22,7 @@ typedef struct UseScope {
     NameList argmaxed;   /* argmax(x, -1), x.argmax(-1): a class (or token) per row */
     NameList iterated;   /* for v in x, zip(.., x, ..), enumerate(x): walked element by element */
     NameList per_row1;   /* x.max(axis=1), x.argmax(1): one value per row read across axis 1 */
+    NameList max_last;   /* x.max(-1), x.max(dim=-1): the largest entry of each last-axis row */
 } UseScope;
 
 struct FactsUses {
@@ -130,6 +131,8 @@ static void scan_call(Interp *in, UseScope *s, TSNode call) {
         scan_sum_to_one(in, s, &u);
     else if (op == OP_ARGMAX && over_last_axis(in, &u))
         note_name(in, &s->argmaxed, root_name(callee_operand(&u, 0)));
+    else if (op == OP_MAX && over_last_axis(in, &u))
+        note_name(in, &s->max_last, root_name(callee_operand(&u, 0)));
     else if ((op == OP_ARGMAX || op == OP_MAX) && over_axis(in, &u, 1))
         note_name(in, &s->per_row1, root_name(callee_operand(&u, 0)));
     else if (contracts_normalises(op) && over_last_axis(in, &u))
@@ -274,7 +277,42 @@ void uses_rows_picked(Interp *in, const Fact *probs) {
     normalised_rows(in, probs, false, false);
 }
 
+/* probs = softmax(scores, dim=0) of scores of rank 2 whose leading axis holds rows (a batch,
+ * or a list of per-example vectors stacked: [examples, candidates]) and no axis known to be a
+ * vocabulary, and the code then reads one value per row across the last axis: whatever axis 1
+ * holds (a model call's batch of candidates, say), the code treats it as the classes, and the
+ * softmax ran over the rows. (Of a list stacked per candidate, [candidates, examples], the
+ * code reads across axis 0.) The normaliser is told again with that layout. */
+static void leading_rows(Interp *in, const Fact *probs) {
+    if (!(probs->kinds == FK_LOGPROB || probs->kinds == FK_PROB) || probs->obj != FO_NONE ||
+        probs->ndim != 2)
+        return;
+    for (size_t i = 0; i < in->facts->events.len; i++) {
+        const FactEvent *e = &in->facts->events.items[i];
+        const Fact *x = &e->in;
+        if (e->kind != EV_NORMALIZE || !ts_node_eq(e->node, probs->origin)) continue;
+        if (!(x->kinds & (FK_RAW | FK_LOGPROB)) || x->obj != FO_NONE || x->ndim != 2 ||
+            x->ax[0] == x->ax[1] || x->ax[1] == AX_VOCAB || e->axis != x->ax[0] ||
+            (x->ax[0] != AX_ITEM && x->ax[0] != AX_BATCH))
+            return;
+        Fact rows = *x;
+        TSNode site = e->site; /* (e moves when the list grows) */
+        fact_set_axes(&rows, 2, (AxisKind[]){AX_BATCH, AX_VOCAB});
+        in->last_event = 0;
+        svc_emit(in, EV_NORMALIZE, e->op, e->node, rows, fact_unknown(), AX_BATCH);
+        /* another file's softmax, run for a call of this one: reported where it was */
+        if (in->last_event) in->facts->events.items[in->last_event - 1].site = site;
+        return;
+    }
+}
+
 void uses_normalised_argmaxed(Interp *in, TSNode target, const Fact *probs) {
+    if (parse_is(probs->origin, "call") && probs->ndim == 2) {
+        UseScope *s = scope_uses(in, target);
+        if (s && (listed(in, &s->argmaxed, target) || listed(in, &s->max_last, target) ||
+                  listed(in, &s->per_row1, target)))
+            leading_rows(in, probs);
+    }
     /* (only what a normaliser made: the scope's walk is not made for every name bound) */
     if (!normalised_values(probs) || !parse_is(probs->origin, "call")) return;
     UseScope *s = scope_uses(in, target);
@@ -352,6 +390,7 @@ void uses_free(Interp *in) {
         array_free(&in->uses->scopes.items[i].sum_to_one);
         array_free(&in->uses->scopes.items[i].argmaxed);
         array_free(&in->uses->scopes.items[i].per_row1);
+        array_free(&in->uses->scopes.items[i].max_last);
         array_free(&in->uses->scopes.items[i].iterated);
     }
     array_free(&in->uses->scopes);
