@@ -409,6 +409,16 @@ Fact hf_head_logits(const Fact *out, unsigned flags, TSNode origin) {
     return r;
 }
 
+/* Are all the keys of a dict splatted into a call known: a dict display of the code's own
+ * ({"input_ids": x, "labels": y}, keys written into it after included), no ** inside? */
+static bool splat_keys_known(const Fact *splat) {
+    TSNode d = splat->origin;
+    if (splat->obj != FO_DICT || !parse_is(d, "dictionary")) return false;
+    for (uint32_t i = 0, n = ts_node_named_child_count(d); i < n; i++)
+        if (parse_is(parse_named_child(d, i), "dictionary_splat")) return false;
+    return true;
+}
+
 Fact hf_splat_param(Interp *in, const Fact *splat, TSNode name) {
     size_t len;
     const char *pname = parse_text(in->src, name, &len);
@@ -420,7 +430,11 @@ Fact hf_splat_param(Interp *in, const Fact *splat, TSNode name) {
         v = attr_get(in, *splat, name, pname, len);
         if (!fact_knows_nothing(&v)) pad_member(splat, pname, len, &v);
     }
-    return fact_knows_nothing(&v) ? fact_bottom() : v;
+    if (!fact_knows_nothing(&v)) return v;
+    if (splat_keys_known(splat)) return fact_bottom(); /* not given: its default */
+    /* a key the code may have added (enc["labels"] = y, then a collate's dict(enc)): the
+     * parameter is given, nothing known of it, never its default */
+    return fact_unknown();
 }
 
 Fact hf_output_part(Fact out, Fact part) {

@@ -571,7 +571,8 @@ Fact attr_get(Interp *in, Fact object, TSNode attr_node, const char *attr, size_
 Fact hf_output_part(Fact out, Fact part);
 /* model(**batch) of a dict ({"input_ids": ..., "attention_mask": ...}) or of a tokenizer's
  * batch: what parameter `name`, given by no argument, takes (the value under its name, when a
- * known one; bottom else). */
+ * known one; bottom, its default, when the splat is a dict display without it; else unknown:
+ * the code may have put it there). */
 Fact hf_splat_param(Interp *in, const Fact *splat, TSNode name);
 Fact hf_output_tensor(Fact out); /* a model output used as a tensor: its logits */
 Fact hf_output_array(Fact out);  /* the same as an operand or a method's receiver */
