@@ -119,9 +119,8 @@ static bool rows_unwritten(Fact *scores, const Fact *mask) {
  * wherever it is taken. Sets the flaw, the labels' setting and where they were written. */
 static bool prefix_miscounted(Fact *scores, const Fact *mask) {
     if (mask->mask_flaw != MFLAW_PREFIX_SPECIALS) return false;
-    scores->mask_flaw = MFLAW_PREFIX_SPECIALS;
+    cover_flaw(scores, mask, MFLAW_PREFIX_SPECIALS); /* and where the labels were written */
     scores->specials = mask->specials;
-    scores->made_event = mask->made_event; /* where the labels were written */
     return true;
 }
 
