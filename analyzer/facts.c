@@ -1299,7 +1299,7 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
         refused = ts_node_eq(in->call_stack[i], def); /* recursion */
     if (refused) {
         in->cut = true;
-        return fact_unknown();
+        return cutret_of(in, def); /* what it returns whatever it is given, if anything */
     }
     if (!project_before_call(in, def)) return fact_unknown();
     in->call_sites[in->call_depth] =

@@ -740,6 +740,11 @@ bool mask_fill(Interp *in, Fact *scores, const Fact *mask, TSNode value);
 /* m1 * m2, m1 & m2 of two masks: their positions, when they differ, are those of neither. */
 void mask_combine(char op, Fact *l, Fact *r);
 
+/* ---- facts_cutret.c: what a call cut by the depth bound still returns ---- */
+/* def's return whatever its arguments: probabilities (log-probabilities) when every return is a
+ * softmax (log_softmax) over the last axis; else a fact that knows nothing. */
+Fact cutret_of(Interp *in, TSNode def);
+
 /* ---- facts_prompts.c: prompts that differ from row to row (LL106) ---- */
 /* join is prompt + continuation (a binary_operator): does its prompt part take a new value in
  * each iteration of the loop that makes the rows? */

@@ -1,0 +1,90 @@
+/* facts_cutret: what a call cut by the depth bound still returns.
+ *
+ * Calls nest deeper than FACTS_MAX_CALL_DEPTH in ordinary training code (main -> trainer.fit
+ * -> self._step -> model.forward -> self.head(x)), and the cut call gives nothing. But a callee
+ * whose every return is a softmax (log_softmax) over the last axis of what it computed,
+ * `return torch.softmax(self.out_proj(x), dim=-1)`, returns probabilities (log-probabilities)
+ * whatever it was given: that much holds without running it. Nothing else is concluded. */
+#include "facts_svc.h"
+
+enum { CUTRET_DEPTH = 64 };
+
+/* dim=-1 / axis=-1, or -1 as the positional argument at pos (a method's: after its receiver's
+ * place). An absent dim is no evidence (torch's implicit dim is not always the last). */
+static bool over_last_axis(Interp *in, const Callee *u) {
+    if (u->row->dim_pos < 0) return false;
+    int pos = u->row->dim_pos + (ts_node_is_null(u->recv) ? 1 : 0), k = 0;
+    ParseKids kids;
+    parse_kids_begin(&kids, u->args);
+    bool last = false;
+    for (TSNode a; parse_kids_next(&kids, &a);) {
+        TSNode v = a;
+        if (parse_is(a, "keyword_argument")) {
+            TSNode name = parse_field(a, "name");
+            if (!svc_text_eq(in, name, "dim") && !svc_text_eq(in, name, "axis")) continue;
+            v = parse_field(a, "value");
+        } else if (parse_is(a, "comment") || k++ != pos) {
+            continue;
+        }
+        long d;
+        last = svc_int_literal(in, v, &d) && d == -1;
+        break;
+    }
+    parse_kids_end(&kids);
+    return last;
+}
+
+typedef struct {
+    unsigned op; /* OP_SOFTMAX or OP_LOG_SOFTMAX of every return so far (0: none yet) */
+    TSNode at;   /* the last such call */
+    bool other;  /* a return of anything else, a bare return, or a yield */
+} Returns;
+
+static void scan(Interp *in, TSNode n, Returns *r, int depth) {
+    if (r->other) return;
+    if (depth > CUTRET_DEPTH) {
+        r->other = true;
+        return;
+    }
+    if (depth > 0 && (parse_is(n, "function_definition") || parse_is(n, "class_definition") ||
+                      parse_is(n, "lambda")))
+        return;
+    if (parse_is(n, "yield")) {
+        r->other = true;
+        return;
+    }
+    if (parse_is(n, "return_statement")) {
+        TSNode v = ts_node_named_child_count(n) ? parse_named_child(n, 0) : (TSNode){0};
+        Callee u;
+        bool normaliser = !ts_node_is_null(v) && callee_row(in, v, &u) &&
+                          (u.row->op == OP_SOFTMAX || u.row->op == OP_LOG_SOFTMAX) &&
+                          (!r->op || r->op == u.row->op) && over_last_axis(in, &u);
+        if (!normaliser) {
+            r->other = true;
+            return;
+        }
+        r->op = u.row->op;
+        r->at = parse_unparen(v);
+        return;
+    }
+    ParseKids k;
+    parse_kids_begin(&k, n);
+    for (TSNode c; !r->other && parse_kids_next(&k, &c);)
+        scan(in, c, r, depth + 1);
+    parse_kids_end(&k);
+}
+
+Fact cutret_of(Interp *in, TSNode def) {
+    if (!parse_is(def, "function_definition")) return fact_unknown();
+    ProjectCtx module;
+    Frame *caller = in->frame;
+    project_enter(in, def, (TSNode){0}, &module); /* its names are its module's */
+    in->frame = in->module;
+    Returns r = {0};
+    scan(in, parse_field(def, "body"), &r, 1);
+    project_leave(in, &module);
+    in->frame = caller;
+    if (r.other || !r.op) return fact_unknown();
+    bool log = r.op == OP_LOG_SOFTMAX;
+    return fact_of(log ? FK_LOGPROB : FK_PROB, log ? 0 : FF_SOFTMAX, r.at);
+}
