@@ -274,6 +274,7 @@ const char *contracts_op_name(unsigned op) {
         N(ITEMS),
         N(BACKWARD),
         N(JOIN_TEXT),
+        N(ARGUMENTS),
 #undef N
     };
     return op < OP_COUNT && names[op] ? names[op] : NULL;

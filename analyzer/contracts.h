@@ -163,6 +163,8 @@ typedef enum {
     OP_BACKWARD,     /* loss.backward(): a gradient taken; the sum taken for it is no score. It
                         only observes the receiver (facts_call.c), the call goes on */
     OP_JOIN_TEXT,    /* "...".format(a, b), " ".join(parts): text built from several parts */
+    OP_ARGUMENTS,    /* argparse: ArgumentParser(), parser.add_argument(...), parser.parse_args():
+                        a namespace of the arguments' defaults (facts_argparse.c) */
     OP_COUNT
 } Op;
 
@@ -226,7 +228,7 @@ typedef enum {
     X(DISTRIBUTION)                                                                                \
     X(TOKENIZER) X(MODEL) X(LOAD_BARE_LM) X(LEN) X(RANGE) X(ENUMERATE) X(ZIP) X(LIST) X(DICT)     \
         X(ITEMS) X(SORTED)                                                                                  \
-        X(RANK_METRIC) X(WRAP_MODEL) X(TRAIN_STATE)
+        X(RANK_METRIC) X(WRAP_MODEL) X(TRAIN_STATE) X(ARGUMENTS)
 /* xfer_apply's own cases (facts_call_op.c): what the receiver holds */
 #define OPS_RECEIVER(X)                                                                            \
     X(APPEND)                                                                                      \
@@ -489,6 +491,10 @@ typedef struct HfClassName {
 } HfClassName;
 /* The conventions (contracts_hf.c), ended by a row with a NULL part. */
 extern const HfClassName contracts_hf_class_names[];
+/* Checkpoints on the Hub whose tokenizer pads on the right unless told (its class's default,
+ * which the checkpoint's tokenizer_config.json keeps): AutoTokenizer.from_pretrained(name) of
+ * one of these names (contracts_hf.c), ended by NULL. */
+extern const char *const contracts_hf_right_padded_checkpoints[];
 
 /* ---- user-declared contracts ([tool.logitlint.contracts], config_contracts.c) ---- */
 

@@ -92,6 +92,24 @@ const HfClassName contracts_hf_class_names[] = {
     {"ForRegression", HN_POOLED, 0, FF_NOTLM},
     {NULL, 0, 0, 0}};
 
+/* GPT-2's checkpoints load GPT2TokenizerFast and set no padding side: the class default,
+ * "right", holds (openai-community/ is their organisation since 2024; the bare ids still
+ * resolve). No other family is listed: a Llama or Gemma tokenizer pads on the left, and a
+ * checkpoint's own config may set either side. */
+const char *const contracts_hf_right_padded_checkpoints[] = {
+    "gpt2",
+    "gpt2-medium",
+    "gpt2-large",
+    "gpt2-xl",
+    "distilgpt2",
+    "openai-community/gpt2",
+    "openai-community/gpt2-medium",
+    "openai-community/gpt2-large",
+    "openai-community/gpt2-xl",
+    "distilbert/distilgpt2",
+    NULL,
+};
+
 #define BATCH_POS .ndim = 2, .ax = {AX_BATCH, AX_POS}
 /* in a padded batch: [batch, seq] token ids, a mask of the real tokens; [batch, seq, ...] values
  * at every position (of a language model's or a classifier's output) */

@@ -24,6 +24,10 @@ const Contract contracts_python[] = {
     {"sorted", LIB_ANY, FORM_FUNC, OP_SORTED, -1, -1},
     /* tqdm(loader): a progress bar iterates the very elements it wraps */
     {"tqdm", LIB_ANY, FORM_FUNC, OP_LIST, -1, -1},
+    /* argparse: a parser, its arguments' defaults, the namespace of them (facts_argparse.c) */
+    {"ArgumentParser", LIB_ANY, FORM_FUNC, OP_ARGUMENTS, -1, -1},
+    {"add_argument", 0, FORM_ANY_RECV, OP_ARGUMENTS, -1, -1},
+    {"parse_args", 0, FORM_ANY_RECV, OP_ARGUMENTS, -1, -1},
     /* list methods, whatever the receiver holds so far */
     {"append", 0, FORM_ANY_RECV, OP_APPEND, -1, -1},
     {"extend", 0, FORM_ANY_RECV, OP_EXTEND, -1, -1},

@@ -151,6 +151,8 @@ Fact builtins_apply(Interp *in, const Applied *s) {
     switch ((Op)t->op) {
     case OP_PARTIAL:
         return partial_of(in, a, node);
+    case OP_ARGUMENTS:
+        return argparse_apply(in, s);
     case OP_SEQUENTIAL:
         return sequential_last(s);
     case OP_KERAS_MODEL:

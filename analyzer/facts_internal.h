@@ -677,6 +677,9 @@ typedef enum {
      * length (len(prompt), len(s) - len(cont)): a column of the batch only where the rows
      * start at column 0 (facts_spans.c) */
     PW_ROWPOS,
+    /* a string naming a checkpoint whose tokenizer pads on a known side unless told ("gpt2";
+     * pad: which): from_pretrained of it loads a tokenizer of that side */
+    PW_CHECKPOINT,
 } PadWhat;
 /* After interp_eval(n) computed *r: what n holds in the padding domain, and reads at pads. */
 void pad_expr(Interp *in, TSNode n, Fact *r);

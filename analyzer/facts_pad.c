@@ -71,6 +71,16 @@ static uint8_t side_literal(Interp *in, TSNode n) {
     return v.what == PW_SIDE ? v.pad : 0;
 }
 
+/* "gpt2": a checkpoint whose tokenizer pads on the right unless told (contracts_hf.c). */
+static bool checkpoint_pads_right(Interp *in, TSNode n) {
+    if (ts_node_end_byte(n) - ts_node_start_byte(n) > 64) return false; /* no checkpoint id */
+    size_t len;
+    const char *s = svc_string_key(in, n, &len);
+    for (const char *const *c = contracts_hf_right_padded_checkpoints; s && *c; c++)
+        if (strlen(*c) == len && !memcmp(s, *c, len)) return true;
+    return false;
+}
+
 /* The last component of a call's function: `pad` of F.pad, `tok` of tok. */
 static const char *callee_name(Interp *in, TSNode fn, size_t *len) {
     if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
@@ -872,6 +882,12 @@ static uint8_t tokenizer_side(Interp *in, TSNode fn, PadVal recv) {
     return found && t.pad_what == PW_TOKENIZER ? t.pad : 0;
 }
 
+/* from_pretrained's checkpoint: its first argument or pretrained_model_name_or_path=. */
+static PadVal checkpoint_arg(Interp *in, const CallArgs *a, const PadVal *argv) {
+    if (a->npos) return argv[0];
+    return take(in, kw(in, a, "pretrained_model_name_or_path"));
+}
+
 /* The side of a tokenizer handed to the call (a collator's or a DataLoader's collate_fn). */
 static uint8_t tokenizer_arg(Interp *in, const CallArgs *a, const PadVal *argv) {
     for (int i = 0; i < a->npos; i++)
@@ -1140,6 +1156,11 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
         /* GPT2TokenizerFast.from_pretrained(name): its class's side (facts_hf.c) */
         if (!side && r->pad_what == PW_TOKENIZER) side = r->pad;
+        /* AutoTokenizer.from_pretrained("gpt2"), the name in a variable, a parameter or an
+         * argument's default: the side that checkpoint's tokenizer pads on */
+        PadVal name =
+            op == OP_FROM_PRETRAINED ? checkpoint_arg(in, &a, argv) : padval(PW_NONE, 0, 0, 0);
+        if (!side && name.what == PW_CHECKPOINT) side = name.pad;
         return side ? padval(PW_TOKENIZER, side, 0, 0) : padval(PW_NONE, 0, 0, 0);
     }
     if (r->obj == FO_ENCODING) {
@@ -1271,6 +1292,7 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
     case SYM_STRING: { /* "left": a padding side, wherever the value is then assigned */
         uint8_t side = side_named(in, n);
         v = side ? padval(PW_SIDE, side, 0, 0) : padval_of(r);
+        if (!side && checkpoint_pads_right(in, n)) v = padval(PW_CHECKPOINT, PAD_END, 0, 0);
         break;
     }
     case SYM_UNARY_OPERATOR:

@@ -100,6 +100,8 @@ Fact hf_target_labels(Fact enc, Fact labels);
 Fact builtins_apply(Interp *in, const Applied *s);
 /* lst.append(x) / lst.extend(xs): the list now may hold x (xs' elements). */
 void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend);
+/* ---- facts_argparse.c: a parser's arguments and their defaults (OP_ARGUMENTS) ---- */
+Fact argparse_apply(Interp *in, const Applied *s);
 /* lst.sort(key=f) (a call with no positional argument): the list ranked in place, as
  * sorted(lst, key=f) ranks it. */
 void builtins_sort_in_place(Interp *in, TSNode call, Fact list, const Args *a);

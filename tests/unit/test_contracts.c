@@ -65,7 +65,7 @@ static bool form_applies(unsigned form, unsigned op) {
         return op == OP_PASS || op == OP_TO_TENSOR || op == OP_RETURNS_SELF ||
                op == OP_KERAS_COMPILE || op == OP_LAYER_ADD || op == OP_MODEL_CALL;
     case FORM_ANY_RECV:
-        return op == OP_APPEND || op == OP_EXTEND || op == OP_BACKWARD;
+        return op == OP_APPEND || op == OP_EXTEND || op == OP_BACKWARD || op == OP_ARGUMENTS;
     case FORM_MAPPING: /* read by the padding domain only */
         return op == OP_PAD_ONLY;
     case FORM_ENCODING:
