@@ -1030,6 +1030,7 @@ static Fact eval_unary(Interp *in, TSNode node) {
         f.kinds = FK_LOGPROB;
         f.flags = (f.flags & ~FF_PERTOKEN) | FF_SELECTED;
     }
+    if (minus) svc_loss_scored(in, node, &f);
     return f;
 }
 
