@@ -258,9 +258,14 @@ const Rule rule_LL107 = {
             "same mean written by hand: per-token NLL (reduction=\"none\") summed under a mask\n"
             "of the pads only and divided by the count of real tokens; and\n"
             "rankings by that loss multiplied by the sequence length N as if it were the\n"
-            "summed NLL. Not flagged: training losses,\n"
+            "summed NLL; and candidates of different lengths ranked by the mean log-probability\n"
+            "of their own tokens (`token_lp.mean()` over a span the code does not fix) when\n"
+            "nothing else ranks them. A loss made a score by its sign (`-out.loss`) in another\n"
+            "file than the ranking is reported there, where the code takes the mean for a\n"
+            "log-likelihood. Not flagged: training losses,\n"
             "perplexity that is only reported, labels with the prompt set to -100 (the mean then\n"
-            "covers the candidate alone: a deliberate length normalisation),\n"
+            "covers the candidate alone: a deliberate length normalisation), a mean of token\n"
+            "log-probs ranked beside their sum (acc_norm next to acc), one-token candidates,\n"
             "`-loss * (n - 1)`, which is the summed log-likelihood, and an encoder-decoder's\n"
             "loss (labels that are another sequence than the input: the target alone).",
     .why =
