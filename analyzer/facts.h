@@ -314,6 +314,9 @@ typedef enum {
                      over a prompt counted with other special tokens: op the MFLAW_* then; in:
                      it): for Fact.made_event of the mask, and of scores a flaw of that cover
                      reaches (LL106 reports there when it is another file's code) */
+    EV_LOSS_SCORED, /* a mean loss of every token made a score by its sign (-out.loss): where
+                       the code takes it for a log-likelihood, for Fact.made_event (LL107
+                       reports there when it is another file's code than the ranking) */
 } EventKind;
 
 typedef enum {

@@ -157,6 +157,11 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
             const Fact *v = fact_field(&value, key, len);
             return v ? *v : fact_unknown();
         }
+        /* q["scores"] of containers of losses stored with string levels left out (per_q[q]
+         * ["scores"][o] = loss, facts_labels.c): the losses */
+        if (value.obj == FO_NONE && value.kinds == FK_LOSS && value.ndim != 0 &&
+            (value.ndim < 0 || value.ax[0] == AX_ITEM))
+            return value;
         /* d["logits"], enc["input_ids"], out["loss"]: the key names what is stored. */
         Fact r = attr_get(in, value, ix[0].node, key, len);
         if (fact_knows_nothing(&r) && value.obj == FO_NONE && names_ids_key(key, len))
@@ -1030,6 +1035,7 @@ static Fact eval_unary(Interp *in, TSNode node) {
         f.kinds = FK_LOGPROB;
         f.flags = (f.flags & ~FF_PERTOKEN) | FF_SELECTED;
     }
+    if (minus) svc_loss_scored(in, node, &f);
     return f;
 }
 

@@ -192,9 +192,37 @@ static bool prefix_at_other_count(Interp *in, TSNode target, TSNode value, const
     return (n.kinds & FK_INDEX) && n.ndim == 0 && n.specials && n.specials != labels->specials;
 }
 
+/* per_q[q]["scores"][o] = loss: the root container (per_q) holds containers of losses, one
+ * axis of items per subscript that is no string key (a string picks a record's field). */
+static void nested_losses_stored(Interp *in, TSNode target, Fact v) {
+    int depth = 0;
+    TSNode n = parse_unparen(target);
+    for (; parse_is(n, "subscript") && ts_node_named_child_count(n) == 2;
+         n = parse_unparen(parse_field(n, "value"))) {
+        size_t len;
+        if (!svc_string_key(in, parse_field(n, "subscript"), &len)) depth++;
+    }
+    bool found = false;
+    Fact root = parse_is(n, "identifier") ? svc_lookup_key(in, n, &found) : fact_unknown();
+    if (!found || depth < 2 || depth > FACT_MAX_DIMS || root.obj != FO_NONE ||
+        (root.kinds && root.kinds != FK_LOSS))
+        return;
+    Fact c = v;
+    c.flags &= ~(FF_STEPVAR | FF_LOOPVAR);
+    AxisKind items[FACT_MAX_DIMS];
+    for (int i = 0; i < depth; i++) items[i] = AX_ITEM;
+    fact_set_axes(&c, depth, items);
+    svc_bind(in, n, root.kinds ? fact_join(in->arena, root, c) : c);
+}
+
 void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) {
     TSNode container;
     Fact f;
+    if (mean_loss(&v) && parse_is(parse_unparen(parse_field(parse_unparen(target), "value")),
+                                  "subscript")) {
+        nested_losses_stored(in, target, v);
+        return;
+    }
     if (encoding_labels(in, parse_field(parse_unparen(target), "value"), &container, &f)) {
         /* enc["labels"][mask == 0] = -100: no longer the input ids whole */
         f.flags &= ~FF_FULLLABELS;

@@ -38,6 +38,19 @@ static inline void svc_mask_made(Interp *in, TSNode node, Fact *m) {
     svc_emit(in, EV_MASK_MADE, 0, node, built, fact_unknown(), AX_UNK);
     m->made_event = in->last_event;
 }
+/* -loss at node: a mean loss of every token of its input (labels= the input ids) made a score,
+ * taken for a log-likelihood there: records the EV_LOSS_SCORED and notes it in the score
+ * (Fact.made_event), for a ranking of such scores to be reported where they were made. */
+static inline void svc_loss_scored(Interp *in, TSNode node, Fact *score) {
+    if (!(score->kinds & FK_LOSS) || !(score->flags & FF_FULLLABELS) ||
+        (score->flags & (FF_PERTOKEN | FF_TRAINED)))
+        return;
+    Fact made = *score;
+    made.made_event = 0; /* (one event per place, whatever an earlier pass noted) */
+    in->last_event = 0;
+    svc_emit(in, EV_LOSS_SCORED, 0, node, made, fact_unknown(), AX_UNK);
+    score->made_event = in->last_event;
+}
 /* target = f (a name, an attribute, an item, or a pattern to unpack). */
 static inline void svc_bind(Interp *in, TSNode target, Fact f) {
     in->svc->bind(in, target, f);

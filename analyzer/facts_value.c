@@ -250,7 +250,9 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
                                           : a.flags & b.flags;
     r.flags = ((a.flags | b.flags) & ~FF_MUST_FLAGS) | (must & FF_MUST_FLAGS);
     if (!(a.flags & b.flags & FF_CONST) || a.num != b.num) r.flags &= ~FF_CONST;
-    if (a.agg_event != b.agg_event) r.agg_event = 0;
+    /* summed by one code on every path that holds a value (a list's [] before the loop that
+     * appends means to it holds none) */
+    if (a.agg_event != b.agg_event) r.agg_event = a_empty ? b.agg_event : b_empty ? a.agg_event : 0;
     if (!a.log_event) r.log_event = b.log_event; /* a use on either path is a use */
     /* made by one code on every path that holds a value */
     if (a.made_event != b.made_event)

@@ -21,7 +21,22 @@ static const VerifyRecipe mean_token_nll = {
     .harm = VERIFY_HARM_FLIP,
     .min_steps = 1,
 };
-static const VerifyRecipe *const recipes[] = {&mean_token_nll, NULL};
+static const VerifyRecipe mean_cont_log_probs = {
+    .name = "mean-continuation-log-probs",
+    .rule = "LL107",
+    .summary = "mean log-prob of each candidate's own tokens, candidates of different lengths, "
+               "highest picked",
+    .score_label = "mean log-prob of the candidate",
+    .transform = VERIFY_TERM_LOG_PROB,
+    .aggregate = VERIFY_AGG_MEAN,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_CONTINUATION,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = false,
+    .harm = VERIFY_HARM_FLIP,
+    .min_steps = 1,
+};
+static const VerifyRecipe *const recipes[] = {&mean_token_nll, &mean_cont_log_probs, NULL};
 
 /* A comparison ranks values only with an ordering operator and no constant operand:
  * `if loss < best_loss` picks a candidate, `if loss > 10` is a threshold, `loss is None` a
@@ -49,7 +64,20 @@ static bool ranks(const Source *src, TSNode node) {
     return ordering;
 }
 
-typedef enum { LOSS_OK, LOSS_MEAN_WITH_PROMPT, LOSS_TIMES_N } LossUse;
+typedef enum { LOSS_OK, LOSS_MEAN_WITH_PROMPT, LOSS_TIMES_N, LOSS_MEAN_OF_LENGTHS } LossUse;
+
+/* The mean over positions (EV_AGGREGATE) that made f, a candidate's score: token log-probs
+ * picked at its ids, averaged over a span whose length the code does not fix (x[-n - 1:-1]
+ * with n = len(cont); x[-2:-1] is one token for every candidate). NULL: none. */
+static const FactEvent *mean_of_lengths(const Facts *facts, const Fact *f) {
+    if (f->obj != FO_NONE || (f->kinds & ~FK_LOGPROB) || !(f->flags & FF_AGGREGATED)) return NULL;
+    const FactEvent *a = facts_event(facts, f->agg_event);
+    if (!a || a->kind != EV_AGGREGATE || a->op != AGG_MEAN) return NULL;
+    const Fact *x = &a->in;
+    if (!(x->kinds & FK_LOGPROB) || !(x->flags & FF_SELECTED) || a->axis == AX_ITEM) return NULL;
+    bool fixed = x->head.sym && x->head.sym == x->tail.sym && x->head.end == x->tail.end;
+    return fixed ? NULL : a;
+}
 
 static LossUse classify(const Fact *f) {
     if (f->obj != FO_NONE || !(f->kinds & FK_LOSS) || (f->kinds & FK_SCORES)) return LOSS_OK;
@@ -60,6 +88,19 @@ static LossUse classify(const Fact *f) {
     if ((f->flags & FF_JOINED) && !(f->flags & (FF_SCALED | FF_AGGREGATED)))
         return LOSS_MEAN_WITH_PROMPT;
     return LOSS_OK;
+}
+
+/* Is the sum of the token log-probs that mean averaged ranked too (acc beside acc_norm)? The
+ * mean is then a second, length-normalised ranking the code reports on purpose. */
+static bool sum_ranked_too(const Facts *facts, const FactEvent *mean) {
+    for (size_t i = 0; i < facts->events.len; i++) {
+        const FactEvent *e = &facts->events.items[i];
+        const FactEvent *a = e->kind == EV_RANK ? facts_event(facts, e->in.agg_event) : NULL;
+        if (a && a->kind == EV_AGGREGATE && a->op == AGG_SUM && a->in.made_event &&
+            a->in.made_event == mean->in.made_event)
+            return true;
+    }
+    return false;
 }
 
 /* A ranking of losses this rule flags (or what follows from one). */
@@ -83,7 +124,33 @@ static void report_made_apart(RuleContext *ctx, const FactEvent *e, const FactEv
     rules_verify_at(ctx, e->node);
 }
 
+/* The mean loss made a score by its sign (-out.loss) in another file's code, whose scores serve
+ * no other use than this ranking: that code takes the mean for a log-likelihood, and the sum
+ * goes there. */
+static void report_scored_apart(RuleContext *ctx, const FactEvent *e, const FactEvent *scored) {
+    char at[512];
+    rules_where(ctx, e->node, at, sizeof at);
+    rules_emit(ctx, scored->node, &mean_token_nll,
+               "set the prompt's labels to -100 and score each candidate by the summed "
+               "log-probability of its tokens (e.g. -loss * n_candidate_tokens)",
+               "a mean token NLL of the whole sequence (labels= the input ids: the prompt's "
+               "tokens are averaged in and each candidate's length changes the weights) is "
+               "taken for a candidate's log-likelihood here, and candidates are ranked by it at "
+               "%s, so they are not ranked by log Pr(candidate | prompt)",
+               at);
+    rules_verify_at(ctx, e->node);
+}
+
 static void report(RuleContext *ctx, const FactEvent *e, const Fact *f, LossUse use) {
+    /* where the loss became the ranked score: there when it is another file's code (a loss
+     * negated in the ranking's file leaves the finding at the ranking) */
+    const FactEvent *scored = use == LOSS_MEAN_WITH_PROMPT
+                                  ? rules_made_apart(ctx, e->node, f->made_event, EV_LOSS_SCORED)
+                                  : NULL;
+    if (scored && rules_made_used_only_by(ctx, f->made_event, ranked_mean)) {
+        report_scored_apart(ctx, e, scored);
+        return;
+    }
     const FactEvent *made = use == LOSS_MEAN_WITH_PROMPT
                                 ? rules_made_apart(ctx, e->node, f->made_event, EV_MODEL_LOSS)
                                 : NULL;
@@ -94,6 +161,16 @@ static void report(RuleContext *ctx, const FactEvent *e, const Fact *f, LossUse 
     int row = facts_origin_row(ctx->facts, f);
     char where[40] = "";
     if (row > 0) snprintf(where, sizeof where, " (loss from line %d)", row);
+    if (use == LOSS_MEAN_OF_LENGTHS) {
+        rules_emit(ctx, e->node, &mean_cont_log_probs,
+                   "rank by the sum of the candidate's token log-probabilities (log Pr(candidate "
+                   "| prompt)), or report the mean as a length-normalised accuracy beside it",
+                   "candidates ranked by the mean log-probability of their tokens, though their "
+                   "lengths differ: a mean is not log Pr(candidate | prompt), and dividing by "
+                   "the length favours a long candidate whose extra tokens are likely over a "
+                   "shorter, more probable one");
+        return;
+    }
     if (use == LOSS_TIMES_N) {
         rules_emit(ctx, e->node, NULL,
                    "multiply by the number of predicted tokens, N - 1 (the model shifts the "
@@ -128,6 +205,10 @@ static void check(RuleContext *ctx) {
         if (use == LOSS_OK && f->obj == FO_TUPLE && f->nelems >= 1) {
             use = classify(&f->elems[0]);
             if (use != LOSS_OK) f = &f->elems[0];
+        }
+        if (use == LOSS_OK) {
+            const FactEvent *mean = mean_of_lengths(ctx->facts, f);
+            if (mean && !sum_ranked_too(ctx->facts, mean)) use = LOSS_MEAN_OF_LENGTHS;
         }
         if (use != LOSS_OK) report(ctx, e, f, use);
     }
@@ -177,9 +258,14 @@ const Rule rule_LL107 = {
             "same mean written by hand: per-token NLL (reduction=\"none\") summed under a mask\n"
             "of the pads only and divided by the count of real tokens; and\n"
             "rankings by that loss multiplied by the sequence length N as if it were the\n"
-            "summed NLL. Not flagged: training losses,\n"
+            "summed NLL; and candidates of different lengths ranked by the mean log-probability\n"
+            "of their own tokens (`token_lp.mean()` over a span the code does not fix) when\n"
+            "nothing else ranks them. A loss made a score by its sign (`-out.loss`) in another\n"
+            "file than the ranking is reported there, where the code takes the mean for a\n"
+            "log-likelihood. Not flagged: training losses,\n"
             "perplexity that is only reported, labels with the prompt set to -100 (the mean then\n"
-            "covers the candidate alone: a deliberate length normalisation),\n"
+            "covers the candidate alone: a deliberate length normalisation), a mean of token\n"
+            "log-probs ranked beside their sum (acc_norm next to acc), one-token candidates,\n"
             "`-loss * (n - 1)`, which is the summed log-likelihood, and an encoder-decoder's\n"
             "loss (labels that are another sequence than the input: the target alone).",
     .why =
