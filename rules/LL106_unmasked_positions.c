@@ -313,6 +313,17 @@ static void emit_pads_in_loss(RuleContext *ctx, const FactEvent *e) {
                    where);
         return;
     }
+    if (e->op == PADS_KEYED_LABELS) {
+        rules_emit(ctx, e->node, NULL,
+                   "pad the keys that hold labels with -100 (the value the loss ignores), as "
+                   "the ids with the pad id and the masks with 0",
+                   "this loop pads every key of the batch it tests, and its tests give a key "
+                   "ending in \"labels\" the pad token id as padding value, not -100: those "
+                   "labels hold the pad id at their pads, and the loss they are for (or a mask "
+                   "labels != -100) ignores only -100, so every pad enters the loss or the "
+                   "summed log-probs and a row's score depends on how much padding it got");
+        return;
+    }
     if (e->op == PADS_BATCH_RETURNED && e->in.fill_pad && e->in.obj == FO_NONE)
         rules_emit(ctx, e->node, NULL, help,
                    "the batch returned here for model(**batch) has labels padded with the pad "
