@@ -345,6 +345,8 @@ typedef enum {
                      position] labels (labels[:-n] = -100): whole rows, not the positions */
     NORM_SUMEXP,  /* EV_NORMALIZE: sum(exp(x)), the normaliser of a softmax or log_softmax by
                      hand */
+    PADS_KEYED_LABELS, /* EV_PADS_IN_LOSS: a loop over a batch's keys pads those ending in
+                          "labels" with the pad id (facts_keyguard.c) */
 } EventOp;
 
 typedef struct FactEvent {

@@ -319,10 +319,21 @@ void builtins_sort_in_place(Interp *in, TSNode call, Fact list, const Args *a) {
     array_rank_key(in, &sorted, call);
 }
 
+/* d["key"] with d a name bound to a dict the code built. */
+static bool dict_field_of(Interp *in, TSNode item) {
+    TSNode object = parse_field(item, "value");
+    if (!parse_is(object, "identifier") || ts_node_named_child_count(item) != 2) return false;
+    Fact d = svc_lookup(in, object); /* {"labels": []}, a dict of plain data, is none yet */
+    return d.obj == FO_DICT || (fact_knows_nothing(&d) && parse_is(d.origin, "dictionary"));
+}
+
 void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend) {
-    bool group = parse_is(receiver, "subscript") &&
-                 !svc_string_key(in, parse_field(receiver, "subscript"), &(size_t){0});
-    if (!parse_is(receiver, "identifier") && !parse_is(receiver, "attribute") && !group) return;
+    bool item = parse_is(receiver, "subscript");
+    bool keyed = item && svc_string_key(in, parse_field(receiver, "subscript"), &(size_t){0});
+    bool group = item && !keyed;
+    /* out["labels"].append(row): the list a dict the code built holds under that key */
+    if (keyed && !dict_field_of(in, receiver)) return;
+    if (!parse_is(receiver, "identifier") && !parse_is(receiver, "attribute") && !item) return;
     Fact elem = x;
     if (extend) {
         elem = iter_element(in, x);

@@ -708,6 +708,11 @@ void pad_carry(Fact *to, const Fact *from);
 void pad_member(const Fact *obj, const char *name, size_t len, Fact *r);
 void pad_unpack(Fact *elem, const Fact *f, int i, int n);
 
+/* ---- facts_keyguard.c: a loop over a batch's keys, for its labels ---- */
+/* out[k] = pad_sequence(rows, padding_value=fill) in `for k in ...`: the expression fill is for
+ * a key ending in "labels", decided by the body's tests on the key; null when undecided. */
+TSNode keyguard_labels_fill(Interp *in, TSNode call, TSNode fill);
+
 /* ---- facts_spans.c: masks written over spans of rows, and the counts that bound them ---- */
 /* [len(s) for s in seqs], [len(s) - len(c) for ...]: each row's count of tokens (PW_ROWLENS)
  * or a position counted from its first token (PW_ROWPOS); PW_NONE for anything else. list: the

@@ -367,9 +367,13 @@ void labels_batch_returned(Interp *in, TSNode ret, Fact batch) {
     const Fact *labels = fact_field(&batch, "labels", 6);
     TSNode at = dict_entry(in, batch.origin, "labels"),
            ids = dict_entry(in, batch.origin, "input_ids");
+    if (!labels || !fact_field(&batch, "input_ids", 9)) return;
+    /* a dict filled key by key (out["labels"].append(row) in a loop, then {k: torch.tensor(v)
+     * for k, v in out.items()}): no entry to point at, the batch returned here is reported */
+    bool literal = !ts_node_is_null(at) && !ts_node_is_null(ids);
+    if (!literal) at = ret;
     /* or they are such ids with -100 written over the rows' starts only (the prompts) */
-    if (!labels || ts_node_is_null(at) || ts_node_is_null(ids)) return;
-    bool own = parse_same_text(in->src, peel_copies(at), peel_copies(ids)) &&
+    bool own = literal && parse_same_text(in->src, peel_copies(at), peel_copies(ids)) &&
                regions_pads_as_targets(labels);
     /* or labels padded on their own with the pad id (pad_sequence(..., padding_value=pad_id),
      * rows copied into torch.full((B, T), pad_id)): their pads hold it as the ids' do */

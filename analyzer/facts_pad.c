@@ -1096,6 +1096,43 @@ static void mask_by_use(Interp *in, TSNode m, TSNode ids) {
     if (!entry) byuse_note(in, m, f);
 }
 
+/* Is there a negative integer literal (-100 written over the pads, a where(..., -100)) in the
+ * function holding node, after it? */
+static bool sentinel_after(TSNode node) {
+    TSNode fn = parse_enclosing(node, (const char *const[]){"function_definition", NULL});
+    if (ts_node_is_null(fn)) return false;
+    TSTreeCursor c = ts_tree_cursor_new(fn);
+    bool found = false, more = true;
+    while (more && !found) {
+        TSNode n = ts_tree_cursor_current_node(&c);
+        found = ts_node_start_byte(n) >= ts_node_end_byte(node) &&
+                parse_is(n, "unary_operator") &&
+                parse_is(parse_unparen(parse_field(n, "argument")), "integer");
+        /* into what ends after node; else on to the next sibling, up as far as needed */
+        if (ts_node_end_byte(n) > ts_node_end_byte(node) && ts_tree_cursor_goto_first_child(&c))
+            continue;
+        while (!ts_tree_cursor_goto_next_sibling(&c))
+            if (!ts_tree_cursor_goto_parent(&c)) {
+                more = false;
+                break;
+            }
+    }
+    ts_tree_cursor_delete(&c);
+    return found;
+}
+
+/* out[k] = pad_sequence(rows, padding_value=v) in a loop over a batch's keys whose tests on the
+ * key give the keys ending in "labels" the pad id (facts_keyguard.c), and nothing in the
+ * function writes a sentinel after it: those labels keep the pad id at their pads, and the
+ * loss they are for, or labels != -100, counts every pad. */
+static void keyed_labels_padded(Interp *in, TSNode call, TSNode fill, const Fact *r) {
+    TSNode v = keyguard_labels_fill(in, call, fill);
+    if (ts_node_is_null(v) || !pad_id_name(in, v)) return;
+    TSNode loop = parse_enclosing(call, (const char *const[]){"for_statement", NULL});
+    if (sentinel_after(loop)) return;
+    svc_emit(in, EV_PADS_IN_LOSS, PADS_KEYED_LABELS, call, *r, fact_unknown(), AX_UNK);
+}
+
 /* pad_sequence(rows, batch_first=True, padding_value=tok.pad_token_id): each row copied to
  * the start of a batch whose pads hold the pad id, as torch.full((B, T), pad_id) with rows
  * written over its start (facts_regions.c): labels padded so keep their pads under
@@ -1104,9 +1141,12 @@ static void padded_with_pad_id(Interp *in, TSNode call, const CallArgs *a, Fact 
     TSNode fill = kw(in, a, "padding_value"), side = kw(in, a, "padding_side");
     if (ts_node_is_null(fill) && a->npos > 2) fill = a->pos[2];
     if (ts_node_is_null(fill) || r->obj != FO_NONE || !(r->flags & FF_PADDED) ||
-        (!ts_node_is_null(side) && side_literal(in, side) != PAD_END) ||
-        take(in, fill).what != PW_PADID)
+        (!ts_node_is_null(side) && side_literal(in, side) != PAD_END))
         return;
+    if (take(in, fill).what != PW_PADID) {
+        keyed_labels_padded(in, call, fill, r);
+        return;
+    }
     r->fill = regions_key(in, fill);
     r->fill_pad = true;
     r->fill_cov = REG_PREFIX;

@@ -313,6 +313,17 @@ static void emit_pads_in_loss(RuleContext *ctx, const FactEvent *e) {
                    where);
         return;
     }
+    if (e->op == PADS_KEYED_LABELS) {
+        rules_emit(ctx, e->node, NULL,
+                   "pad the keys that hold labels with -100 (the value the loss ignores), as "
+                   "the ids with the pad id and the masks with 0",
+                   "this loop pads every key of the batch it tests, and its tests give a key "
+                   "ending in \"labels\" the pad token id as padding value, not -100: those "
+                   "labels hold the pad id at their pads, and the loss they are for (or a mask "
+                   "labels != -100) ignores only -100, so every pad enters the loss or the "
+                   "summed log-probs and a row's score depends on how much padding it got");
+        return;
+    }
     if (e->op == PADS_BATCH_RETURNED && e->in.fill_pad && e->in.obj == FO_NONE)
         rules_emit(ctx, e->node, NULL, help,
                    "the batch returned here for model(**batch) has labels padded with the pad "
@@ -657,7 +668,11 @@ const Rule rule_LL106 = {
         "dataset's __getitem__ or a collate function) with such labels, or with labels of its\n"
         "ids that hold -100 over each row's prompt only, or with labels padded with the pad\n"
         "id (pad_sequence(labels, padding_value=pad_id), lab + [pad_id] * (T - len(lab))),\n"
-        "nothing written over their pads since, at its labels: the\n"
+        "nothing written over their pads since, at its labels (a dict of lists filled key\n"
+        "by key and returned by a comprehension over its items: at the return). A collate\n"
+        "padding every key of its examples in one loop is flagged at its pad_sequence call\n"
+        "when its tests on the key, decided for a key ending in \"labels\" and naming it,\n"
+        "give such keys the pad id as padding value: the\n"
         "Trainer or loop that computes its loss is often code we never see. A dataset built\n"
         "with arguments has its __getitem__ read with what it was given. A plain sum of\n"
         "prompt + continuation log-probs (unmasked, or under a mask of the pads only) is\n"
