@@ -31,8 +31,17 @@ const AttrContract contracts_serving_attrs[] = {
      * .logprob is the log-prob of that position's chosen token */
     {"logprob", AR_UNKNOWN, AY_VALUE, FK_LOGPROB, .when = FF_STEPVAR, .kinds_within = FK_LOGPROB,
      .flags = FF_SELECTED, .keep = FF_LOOPVAR | FF_STEPVAR, .ndim = 0},
+    /* a Logprob picked from a per-position list of them (prompt_logprobs[p][ids[p]]): its
+     * .logprob is the value picked */
+    {"logprob", AR_TENSOR, AY_RECV_VALUES, .when = FF_SELECTED | FF_STEPWISE,
+     .kinds_within = FK_LOGPROB},
     /* the OpenAI completions API's choice.logprobs.token_logprobs: the log-prob of each chosen
      * token, one per position */
     {"token_logprobs", AR_UNKNOWN, AY_VALUE, FK_LOGPROB, .flags = FF_SELECTED, .ndim = 1,
      .ax = {AX_STEP}},
+    /* vLLM's RequestOutput.prompt_logprobs: one entry per position of the prompt's token ids,
+     * aligned with them (entry 0 None, entry p a {token_id: Logprob} of token p given tokens
+     * < p): already shifted, as generate()'s step scores are */
+    {"prompt_logprobs", AR_UNKNOWN, AY_VALUE, FK_LOGPROB, .flags = FF_STEPWISE, .ndim = 2,
+     .ax = {AX_POS, AX_VOCAB}},
     {.name = NULL}};

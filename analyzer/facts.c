@@ -405,6 +405,7 @@ static Fact accumulate(Interp *in, TSNode stmt, Fact cur, const char *op, Fact r
     bool per_step =
         in->frame->loop_depth > 0 && (rhs.flags & FF_STEPVAR) && fact_is_tensorish(&rhs);
     if (per_step && (!strcmp(op, "+=") || !strcmp(op, "-="))) {
+        promptlp_region(in, stmt, &rhs); /* a served prompt's log-probs: which positions */
         interp_emit(in, EV_AGGREGATE, AGG_ACCUMULATE, stmt, rhs, fact_unknown(), AX_UNK);
         Fact r = rhs;
         r.flags = (r.flags | FF_AGGREGATED) & ~(FF_STEPVAR | FF_LOOPVAR);

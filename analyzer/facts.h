@@ -279,6 +279,10 @@ enum {
        ignored, so a mask of the labels kept keeps the prompt's last token (or drops the
        continuation's first); Fact.specials of the labels says which */
     MFLAW_PREFIX_SPECIALS,
+    /* a loop over a served prompt's per-position log-probs starts one position before the
+       continuation (range(n_ctx - 1, len(ids))): the context's last token is added
+       (facts_promptlp.c) */
+    MFLAW_CONTEXT_LAST,
 };
 enum { SP_UNKNOWN = 0, SP_ADDED, SP_BARE }; /* Fact.specials */
 

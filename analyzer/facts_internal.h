@@ -766,6 +766,12 @@ bool prompts_fill_vary(Interp *in, TSNode call, TSNode template);
 /* An f-string: does an interpolation before its last take a new value per row? */
 bool prompts_fstring_vary(Interp *in, TSNode string);
 
+/* ---- facts_promptlp.c: the positions a loop adds up of a prompt's served log-probs ---- */
+/* stmt is acc += V, V picked per step from a per-position list aligned with joined ids:
+ * marks the positions the loop covers (FF_SLICED: from the context on, or not understood;
+ * MFLAW_CONTEXT_LAST: one early) and rows of requests handed in (prompt_rows). */
+void promptlp_region(Interp *in, TSNode stmt, Fact *picked);
+
 /* ---- facts_byuse.c: what a callee learned of its arguments by using them ---- */
 /* name (a parameter of the function running, never assigned in its body) holds f by its use. */
 void byuse_note(Interp *in, TSNode name, Fact f);

@@ -63,6 +63,13 @@ static bool token_logprobs(const Fact *f) {
     return (f->kinds & FK_LOGPROB) && !(f->kinds & FK_RAW) && (f->flags & FF_SELECTED);
 }
 
+/* Picks of a served prompt's per-position log-probs at joined ids (facts_promptlp.c): which
+ * positions are in is known of a loop over them only (check_served); a list made of them and
+ * cut (row[n_ctx:]) keeps no trace of the cut, so the other checks leave them alone. */
+static bool served_picks(const Fact *f) {
+    return (f->flags & FF_STEPWISE) && (f->flags & FF_JOINED) && (f->kinds & FK_LOGPROB);
+}
+
 /* The flaws of where a span mask (or a mask's bounds) sits against the scores (facts_mask.c,
  * facts_spans.c): emitted here, true; false for the others. */
 static bool emit_span_flaw(RuleContext *ctx, TSNode at, int flaw, const char *agg,
@@ -123,7 +130,7 @@ static void emit_flaw(RuleContext *ctx, TSNode at, const FactEvent *e, int flaw,
                       const char *where) {
     const char *agg = mean ? "averaged" : "summed";
     if (emit_span_flaw(ctx, at, flaw, agg, where)) return;
-    if (flaw == MFLAW_PREFIX_SPECIALS) { /* one prompt token, not pads: no recipe counts it */
+    if (flaw == MFLAW_PREFIX_SPECIALS) {       /* one prompt token, not pads: no recipe counts it */
         bool late = e->in.specials == SP_BARE; /* ids without specials, count with a BOS */
         rules_emit(ctx, at, NULL,
                    "count the prompt as the labeled sequence was encoded (both with or both "
@@ -397,8 +404,8 @@ static void check_threshold(RuleContext *ctx, const FactEvent *e) {
         return;
     const FactEvent *s = &facts->events.items[e->in.agg_event - 1];
     const Fact *f = &s->in;
-    if (s->kind != EV_AGGREGATE || s->op != AGG_SUM || !token_logprobs(f) || f->prompt_rows ||
-        !(f->flags & FF_JOINED) || (f->flags & FF_SLICED) || f->mask_flaw ||
+    if (s->kind != EV_AGGREGATE || s->op != AGG_SUM || !token_logprobs(f) || served_picks(f) ||
+        f->prompt_rows || !(f->flags & FF_JOINED) || (f->flags & FF_SLICED) || f->mask_flaw ||
         ((f->flags & FF_MASKED) && !f->prompt_in))
         return;
     int row = (int)ts_node_start_point(e->node).row + 1;
@@ -449,14 +456,52 @@ static bool own_prompts_emitted(RuleContext *ctx, size_t i) {
     return false;
 }
 
+/* A loop adding up a served prompt's per-position log-probs (vLLM's prompt_logprobs) of a
+ * context joined to a continuation, its positions from the prompt's start or from one before
+ * the continuation (facts_promptlp.c), over rows whose contexts are their own (or requests a
+ * function is handed, each with its context): each row's score holds its context's
+ * log-probs (or its last token's), a different amount per row. */
+static void check_served(RuleContext *ctx, size_t i) {
+    const FactEvent *e = &ctx->facts->events.items[i];
+    const Fact *f = &e->in;
+    if (!served_picks(f) || (f->flags & FF_SLICED) || !f->prompt_rows || !token_logprobs(f)) return;
+    if (f->mask_flaw != MFLAW_NONE && f->mask_flaw != MFLAW_CONTEXT_LAST) return;
+    for (size_t j = 0; j < i; j++) { /* one finding per statement, whatever the passes */
+        const FactEvent *o = &ctx->facts->events.items[j];
+        if (o->kind == EV_AGGREGATE && o->op == AGG_ACCUMULATE && ts_node_eq(o->node, e->node) &&
+            (o->in.flags & FF_STEPWISE) && o->in.prompt_rows && !(o->in.flags & FF_SLICED) &&
+            (o->in.flags & FF_JOINED))
+            return;
+    }
+    if (f->mask_flaw == MFLAW_CONTEXT_LAST) {
+        rules_emit(ctx, e->node, &sum_with_own_prompt,
+                   "start the loop at the context's length: entry p of prompt_logprobs is the "
+                   "log-prob of token p, so the continuation's first is at p = len(ctx)",
+                   "a served prompt's per-position log-probs are added up from one position "
+                   "before the continuation: entry p is the log-prob of token p given the "
+                   "tokens before it, so the context's last token is added too, and each "
+                   "request has its own context: every score is off by a different amount");
+        return;
+    }
+    rules_emit(ctx, e->node, &sum_with_own_prompt,
+               "add up the entries from the context's length on (range(len(ctx), len(ids))): "
+               "entry p of prompt_logprobs is the log-prob of token p",
+               "a served prompt's per-position log-probs of context + continuation are added "
+               "up over the context's positions too, and each request has its own context: "
+               "every score is log Pr(context) + log Pr(continuation | context), with a log "
+               "Pr(context) that differs from request to request");
+}
+
 static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
         const FactEvent *e = &ctx->facts->events.items[i];
         if (e->kind == EV_PADS_IN_LOSS) emit_pads_in_loss(ctx, e);
         if (e->kind == EV_MASK_OFF) emit_ratio_mask(ctx, e);
         if (e->kind == EV_RANK) check_threshold(ctx, e);
+        if (e->kind == EV_AGGREGATE && e->op == AGG_ACCUMULATE) check_served(ctx, i);
         if (e->kind != EV_AGGREGATE || (e->op != AGG_SUM && e->op != AGG_MEAN)) continue;
         const Fact *f = &e->in;
+        if (served_picks(f)) continue;
         bool mean = e->op == AGG_MEAN;
         if (mean && token_logprobs(f) && (f->kinds & FK_LOGPROB) && (f->flags & FF_PADDED) &&
             (f->flags & FF_MASKED) && !(f->flags & FF_SLICED)) {
@@ -685,6 +730,15 @@ const Rule rule_LL106 = {
         "candidates (or in an outer loop, its candidates in the inner one) is shared.\n"
         "Texts so made count too: a template filled per row (TEMPLATE.format(passage=p,\n"
         "query=q), an f-string) whose fields before the last come from the row.\n"
+        "A served prompt's per-position log-probs (vLLM's prompt_logprobs: entry p is the\n"
+        "log-prob of the prompt's token p given those before it, entry 0 None) of context ids\n"
+        "+ continuation ids, added up in a loop over positions from 0 or 1 (range(1,\n"
+        "len(ids)), every entry of enumerate(prompt_logprobs)) or from n_ctx - 1, hold the\n"
+        "context's log-probs (or its last token's): flagged where the rows have contexts of\n"
+        "their own, and where the requests are a function's parameter (a log-likelihood API\n"
+        "scoring (ids, n_ctx) requests it is handed: its results are read per request). A loop\n"
+        "from the context's length is right; one over a shared context's candidates is left\n"
+        "alone.\n"
         "A cut of token scores (lp[n - 1:] of scores of ids[1:], or logits[:, n - 1:-1] with\n"
         "ids[:, n:]) at a prompt's token count made with another setting of the special tokens\n"
         "than the sequence scored (n = len(tok(prompt, add_special_tokens=False).input_ids),\n"
