@@ -178,8 +178,7 @@ static Fact unpack_elem_of(Fact f, int i, int n) {
         }
         if (i == 0 && logits_at == 1) return fact_of(FK_LOSS, f.flags & FF_LOSS_FLAGS, f.origin);
     }
-    /* for qid, oid, s in rows.tolist(): a row of numbers one of which is a mean loss (the ids
-     * of a candidate and its loss concatenated): any element may be it, as rows[:, k] may */
+    /* for qid, oid, s in rows.tolist(): a row holding a mean loss may hold it anywhere */
     if (f.obj == FO_NONE && (f.kinds & FK_LOSS) && !(f.flags & FF_PERTOKEN) && f.ndim != 0) {
         if (f.ndim > 0) fact_remove_axis(&f, 0);
         return f;
