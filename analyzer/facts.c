@@ -233,7 +233,10 @@ static void set_field(Interp *in, TSNode target, Fact value) {
     /* rec = {} (a dict literal of plain data), then rec["ts"] = ...: a dict from here on */
     if (!attr && fact_knows_nothing(&obj) && parse_is(obj.origin, "dictionary"))
         obj = fact_object(FO_DICT, 0, object);
-    if (obj.obj != (attr ? FO_INSTANCE : FO_DICT)) return;
+    /* enc["prompt_lens"] = x on a tokenizer's batch: it holds x under that key as a dict would,
+     * wherever the batch goes (returned, dict(enc), a collate's output) */
+    bool keyed = obj.obj == FO_DICT || (obj.obj == FO_ENCODING && key);
+    if (attr ? obj.obj != FO_INSTANCE : !keyed) return;
     if (key) {
         put_field(in, oname, olen, obj, key, alen, value);
         return;

@@ -157,6 +157,8 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
             const Fact *v = fact_field(&value, key, len);
             return v ? *v : fact_unknown();
         }
+        const Fact *added = fact_field(&value, key, len); /* enc["prompt_lens"] = x (facts.c) */
+        if (added) return *added;
         /* d["logits"], enc["input_ids"], out["loss"]: the key names what is stored. */
         Fact r = attr_get(in, value, ix[0].node, key, len);
         if (fact_knows_nothing(&r) && value.obj == FO_NONE && names_ids_key(key, len))
