@@ -152,14 +152,6 @@ bool interp_rebind(Interp *in, TSNode n, Fact f) {
 /* ---------- assignment ---------- */
 
 /* Element i of n when unpacking a value into a tuple of targets. */
-static Fact unpack_elem_of(Fact f, int i, int n);
-
-static Fact unpack_elem(Fact f, int i, int n) {
-    Fact e = hf_output_part(f, unpack_elem_of(f, i, n));
-    pad_unpack(&e, &f, i, n); /* LL111 (facts_padval.c) */
-    return e;
-}
-
 static Fact unpack_elem_of(Fact f, int i, int n) {
     if (f.obj == FO_TUPLE && f.nelems == n) return f.elems[i];
     /* values, indices = torch.max(x, dim=-1): the values are the maximum */
@@ -187,6 +179,12 @@ static Fact unpack_elem_of(Fact f, int i, int n) {
     Fact u = fact_unknown();
     u.flags = f.flags & (FF_OPAQUE | FF_LOOPVAR | FF_STEPVAR);
     return u;
+}
+
+static Fact unpack_elem(Fact f, int i, int n) {
+    Fact e = hf_output_part(f, unpack_elem_of(f, i, n));
+    pad_unpack(&e, &f, i, n); /* LL111 (facts_padval.c) */
+    return e;
 }
 
 /* What the name a value is stored under says it holds: `x` or the attribute of `self.x`. */
@@ -238,7 +236,9 @@ static void set_field(Interp *in, TSNode target, Fact value) {
     /* rec = {} (a dict literal of plain data), then rec["ts"] = ...: a dict from here on */
     if (!attr && fact_knows_nothing(&obj) && parse_is(obj.origin, "dictionary"))
         obj = fact_object(FO_DICT, 0, object);
-    if (obj.obj != (attr ? FO_INSTANCE : FO_DICT)) return;
+    /* enc["prompt_lens"] = x: a tokenizer's batch holds x as a dict would, wherever it goes */
+    bool keyed = obj.obj == FO_DICT || (obj.obj == FO_ENCODING && key);
+    if (attr ? obj.obj != FO_INSTANCE : !keyed) return;
     if (key) {
         put_field(in, oname, olen, obj, key, alen, value);
         return;

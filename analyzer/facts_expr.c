@@ -157,6 +157,8 @@ static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
             const Fact *v = fact_field(&value, key, len);
             return v ? *v : fact_unknown();
         }
+        const Fact *added = fact_field(&value, key, len); /* enc["prompt_lens"] = x (facts.c) */
+        if (added) return *added;
         /* q["scores"] of containers of losses stored with string levels left out (per_q[q]
          * ["scores"][o] = loss, facts_labels.c): the losses */
         if (value.obj == FO_NONE && value.kinds == FK_LOSS && value.ndim != 0 &&

@@ -367,8 +367,11 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
     long lit;
     bool index_only = false;
     switch ((PadWhat)v.what) {
-    case PW_ENCODING: /* enc["input_ids"]: as enc.input_ids */
-        return key ? member_val(v, key, klen) : padval(PW_NONE, 0, 0, 0);
+    case PW_ENCODING: { /* enc["input_ids"]: as enc.input_ids */
+        PadVal m = key ? member_val(v, key, klen) : padval(PW_NONE, 0, 0, 0);
+        /* a key the code added (enc["prompt_lens"] = x): what it stored (facts.c set_field) */
+        return m.what || !key ? m : padval_of(r);
+    }
     case PW_OUTPUT:
         /* out[:, k]: an output used as a tensor, its logits (a value model's values); a
          * classifier's are [batch, classes], so only an index of positions reads positions */

@@ -84,7 +84,7 @@ bool fact_key_is(const char *key, const char *s, size_t len) {
 }
 
 const Fact *fact_field(const Fact *f, const char *name, size_t len) {
-    if (f->obj != FO_DICT && f->obj != FO_INSTANCE) return NULL;
+    if (f->obj != FO_DICT && f->obj != FO_INSTANCE && f->obj != FO_ENCODING) return NULL;
     for (int i = 0; i < f->nelems; i++)
         if (fact_key_is(f->keys[i], name, len)) return &f->elems[i];
     return NULL;
@@ -303,10 +303,11 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     } else if ((a.obj == FO_FUNC || a.obj == FO_CLASS || a.obj == FO_INSTANCE) &&
                !ts_node_eq(a.def, b.def)) {
         r.obj = FO_NONE;
-    } else if ((a.obj == FO_DICT || a.obj == FO_INSTANCE) &&
+    } else if ((a.obj == FO_DICT || a.obj == FO_INSTANCE || a.obj == FO_ENCODING) &&
                (a.nelems != b.nelems || !same_keys(&a, &b))) {
         r = join_fields(arena, r, &a, &b);
-    } else if (a.obj == FO_TUPLE || a.obj == FO_DICT || a.obj == FO_INSTANCE) {
+    } else if (a.obj == FO_TUPLE || a.obj == FO_DICT || a.obj == FO_INSTANCE ||
+               a.obj == FO_ENCODING) {
         if (a.nelems != b.nelems || !same_keys(&a, &b)) {
             r.obj = FO_NONE;
         } else {
