@@ -361,7 +361,6 @@ enum {
                              (a count, a first pad, the rows) stays that index */
     PK_SIDE = 1 << 2,     /* position-wise on a batch's scores (normalised, selected, a layout
                              change): the side its pads sit on is kept, its positions are not */
-    PK_TAILMASK = 1 << 3, /* a dtype cast of a mask from a start to each row's end: that mask */
 };
 
 typedef struct Contract {

@@ -10,8 +10,7 @@ const Contract contracts_numpy[] = {
      .keeps = PK_SIDE},
     {"expand_dims", LIB_NUMPY | LIB_JAX | LIB_MLX | LIB_TF, FORM_ARRAY, OP_UNSQUEEZE, 0, -1},
     {"copy", LIB_NUMPY | LIB_JAX, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
-    {"astype", LIB_NUMPY | LIB_JAX, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1,
-     .keeps = PK_SIDE | PK_TAILMASK},
+    {"astype", LIB_NUMPY | LIB_JAX, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1, .keeps = PK_ALL},
     {"float32", LIB_NUMPY | LIB_JAX, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
     {"float64", LIB_NUMPY | LIB_JAX, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
     /* np.multiply.reduce(x, axis): np.prod(x, axis); add: sum; maximum: max */

@@ -22,6 +22,9 @@ const Contract contracts_torch[] = {
     /* layout */
     {"unsqueeze", LIB_TORCH, FORM_ARRAY, OP_UNSQUEEZE, 0, -1, .keeps = PK_INDEX | PK_SIDE},
     {"view", 0, FORM_TENSOR, OP_RESHAPE, -1, -1, .keeps = PK_INDEX},
+    /* x.view_as(y): y's shape (facts_array.c reads y) */
+    {"view_as", 0, FORM_TENSOR, OP_RESHAPE, -1, -1, .keeps = PK_INDEX},
+    {"reshape_as", 0, FORM_TENSOR, OP_RESHAPE, -1, -1, .keeps = PK_INDEX},
     {"permute", LIB_TORCH, FORM_ARRAY, OP_PERMUTE, -1, -1},
     {"movedim", LIB_TORCH, FORM_ARRAY, OP_TRANSPOSE, -1, -1},
     {"narrow", LIB_TORCH, FORM_ARRAY, OP_NARROW, 0, -1},

@@ -287,14 +287,40 @@ static int flattens_positions(Interp *in, Fact x, const Args *a, int first, bool
     return n == 1 ? 1 : svc_int_literal(in, a->pos[first + 1], &d1) && d1 == 1 ? 2 : 0;
 }
 
-/* flat.view(B, -1), nll.reshape(len(texts), T - 1): positions of merged rows (one axis of
- * positions) split again into rows; the first size is the rows' count. */
-static bool splits_rows(Interp *in, Fact x, const Args *a, int first) {
-    long d0;
-    if (x.ndim < 1 || x.ax[0] != AX_POS || a->npos - first != 2 || a->nkw || a->splatted)
+/* The single argument of x.view(y.shape), x.reshape(y.size()), x.view(*y.shape), or of
+ * x.view_as(y) (like): y names a batch of rows of positions, [batch, seq]. y is read where it
+ * is bound, not evaluated again. */
+static bool shaped_as_rows(Interp *in, const Args *a, int first, bool like) {
+    if (a->npos - first != 1 || a->nkw) return false;
+    TSNode y = parse_unparen(a->pos[first]);
+    if (parse_is(y, "list_splat")) y = parse_unparen(parse_named_child(y, 0));
+    TSNode fn = parse_field(y, "function");
+    if (!like && parse_is(y, "attribute") && svc_text_eq(in, parse_field(y, "attribute"), "shape"))
+        y = parse_unparen(parse_field(y, "object"));
+    else if (!like && parse_is(y, "call") && parse_is(fn, "attribute") &&
+             svc_text_eq(in, parse_field(fn, "attribute"), "size") &&
+             ts_node_named_child_count(parse_field(y, "arguments")) == 0)
+        y = parse_unparen(parse_field(fn, "object"));
+    else if (!like)
         return false;
+    if (!parse_is(y, "identifier") && !parse_is(y, "attribute")) return false;
+    bool found;
+    Fact rows = svc_lookup_key(in, y, &found);
+    return found && rows.obj == FO_NONE && rows.ndim == 2 && rows.ax[0] == AX_BATCH &&
+           rows.ax[1] == AX_POS;
+}
+
+/* flat.view(B, -1), nll.reshape(len(texts), T - 1), nll.view(labels.shape): positions of
+ * merged rows (one axis of positions) split again into rows; the first size is the rows'
+ * count, or the shape is that of a batch of rows (a per-token loss of flattened logits put
+ * back in the labels' shape). */
+static bool splits_rows(Interp *in, Fact x, const Args *a, int first, bool like) {
+    long d0;
+    if (x.ndim < 1 || x.ax[0] != AX_POS) return false;
     for (int i = 1; i < x.ndim; i++) /* a gather's [N, 1] */
         if (x.ax[i] != AX_ONE) return false;
+    if (shaped_as_rows(in, a, first, like)) return true;
+    if (like || a->npos - first != 2 || a->nkw || a->splatted) return false;
     return !(svc_int_literal(in, a->pos[first], &d0) && d0 == -1);
 }
 
@@ -944,7 +970,8 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
         AxisKind last = x.ndim >= 1 ? (AxisKind)x.ax[x.ndim - 1] : (AxisKind)x.ax_last;
         bool rows = merges_rows(in, x, a, off, t->op == OP_FLATTEN);
         int flat = flattens_positions(in, x, a, off, t->op == OP_FLATTEN);
-        bool split = t->op == OP_RESHAPE && splits_rows(in, x, a, off);
+        bool like = strstr(t->name, "_as") != NULL; /* view_as(y), reshape_as(y) */
+        bool split = t->op == OP_RESHAPE && splits_rows(in, x, a, off, like);
         if (t->op == OP_RESHAPE && recurrent_reshape_keeps(in, &x, a, off)) return x;
         x.ndim = -1;
         x.recurrent = false;

@@ -823,6 +823,15 @@ void rows_of_cat(Interp *in, Fact *r, const Fact *list, TSNode arg, int dim);
  * than ys, the rows zip never reached are unwritten (xs' mask_flaw). */
 void rows_zip_written(Interp *in, TSNode stmt);
 
+/* ---- facts_copyside.c: where rows copied into a buffer of pads leave its pads ---- */
+/* The indices of a store buf[i, a:b] or buf[i][a:b] in order (at most max); 0: no subscript. */
+int copyside_indices(TSNode target, TSNode *ix, int max);
+/* buf[i][a:b] = row: the buffer (container, *buf: what it holds); false for any other target. */
+bool copyside_row_container(Interp *in, TSNode target, TSNode *container, Fact *buf);
+/* The side a row (held) copied at positions pos of one row of the buffer of ids buf leaves
+ * its pads on: PAD_END at the row's start, PAD_START at its end; 0 when not known. */
+uint8_t copyside_of(Interp *in, TSNode pos, bool one_row, const Fact *buf, const Fact *held);
+
 /* ---- facts_regions.c: what a buffer holds by region and program order (LL112) ---- */
 enum { REG_NONE = 0, REG_PREFIX = 1, REG_FULL = 2 }; /* Fact.fill_cov */
 /* A buffer made by a row of PO_FULL (torch.full & co.), or a loss class's ignored value, by

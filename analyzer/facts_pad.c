@@ -951,7 +951,7 @@ static PadVal tensor_op(Interp *in, TSNode node, const Contract *c, PadVal x, co
                  x.what == PW_ROWPOS;
     /* position_ids.masked_fill_(mask == 0, 1): the pads' ids set to any number, the rest kept */
     if (x.what == PW_RUNCOUNT && c->op == OP_MASKED_FILL) return x;
-    if ((c->keeps & PK_ALL) || (x.what == PW_TAILMASK && (c->keeps & PK_TAILMASK))) return x;
+    if (c->keeps & PK_ALL) return x;
     if (index && (c->keeps & PK_INDEX)) return x;
     /* mask.view(-1): the rows' positions in one line, each pad where it was: a part of the mask
      * (facts_mask.c judges what it covers), no longer rows to count */
@@ -1414,7 +1414,13 @@ void pad_assigned(Interp *in, TSNode target, TSNode value, const Fact *held) {
     }
     TSNode container;
     Fact buf;
-    if (!svc_item_container(in, target, &container, &buf)) return;
+    if (!svc_item_container(in, target, &container, &buf)) {
+        /* buf[i][a:b] = row: a row copied into a buffer of pads (facts_copyside.c) */
+        if (copyside_row_container(in, target, &container, &buf) &&
+            (buf.fill || buf.pad_what == PW_IDS))
+            regions_assigned(in, target, container, held);
+        return;
+    }
     if (buf.fill || buf.pad_what == PW_IDS) {
         regions_assigned(in, parse_unparen(target), container, held);
         Fact now; /* which positions it wrote: kept when buf is bound again below */

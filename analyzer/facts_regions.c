@@ -249,12 +249,15 @@ void regions_assigned(Interp *in, TSNode target, TSNode container, const Fact *h
     svc_lookup_key(in, container, &named);
     Fact buf = regions_held(in, container, &found);
     if (!found) return;
-    uint32_t n = ts_node_named_child_count(target);
+    TSNode ix[4]; /* buf[i, a:b] or buf[i][a:b] (facts_copyside.c) */
+    int n = copyside_indices(target, ix, 4);
     bool whole = true;
-    for (uint32_t i = 1; i < n; i++)
-        if (!full_slice(parse_named_child(target, i))) whole = false;
-    TSNode pos = position_index(target);
-    TSNode first = n >= 3 ? parse_unparen(parse_named_child(target, 1)) : (TSNode){0};
+    TSNode pos = {0};
+    for (int i = 0; i < n; i++) {
+        if (!full_slice(ix[i])) whole = false;
+        if (!parse_is(ix[i], "none")) pos = parse_unparen(ix[i]);
+    }
+    TSNode first = n >= 2 ? parse_unparen(ix[0]) : (TSNode){0};
     bool one_row = !ts_node_is_null(first) && !parse_is(first, "slice");
     TSNode parts[3];
     memset(parts, 0, sizeof parts);
@@ -262,6 +265,7 @@ void regions_assigned(Interp *in, TSNode target, TSNode container, const Fact *h
     /* a write anywhere but the start of rows (labels[mask] = -100, labels[i, n:] = -100) may
      * have replaced the pads' pad id */
     if (!parse_is(pos, "slice") || !ts_node_is_null(parts[0]) || whole) buf.fill_pad = false;
+    uint8_t side = whole ? 0 : copyside_of(in, pos, one_row, &buf, held);
     if (whole) {
         buf.fill_cov = REG_FULL;
     } else if (parse_is(pos, "slice")) {
@@ -271,16 +275,14 @@ void regions_assigned(Interp *in, TSNode target, TSNode container, const Fact *h
             buf.fill_end = one_row ? 0 : regions_key(in, parts[1]);
             buf.flags |= held->flags & FF_JOINED; /* rows of prompt + continuation */
             buf.prompt_rows |= held->prompt_rows;
-            /* (a number written there, labels[i, :n] = -100, is no row: nothing of the side) */
-            if (one_row && buf.pad_what == PW_IDS && !(held->flags & FF_CONST)) buf.pad |= PAD_END;
-        } else if (!ts_node_is_null(parts[0]) && ts_node_is_null(parts[1]) && one_row) {
-            long v; /* buf[k, -len(t):] = t: the row at the end, pads before it */
+        } else if (!ts_node_is_null(parts[0]) && one_row &&
+                   (ts_node_is_null(parts[1]) || side == PAD_START)) {
+            /* buf[k, -len(t):] = t, buf[k, L - len(t):L] = t: the row at the end */
             if (buf.fill_cov < REG_PREFIX) buf.fill_cov = REG_PREFIX;
             buf.flags |= held->flags & FF_JOINED;
             buf.prompt_rows |= held->prompt_rows;
-            if (buf.pad_what == PW_IDS && !(svc_int_literal(in, parts[0], &v) && v >= 0))
-                buf.pad |= PAD_START;
         }
+        buf.pad |= side;
     }
     /* only this domain changes (pad, fill_cov, fill_end): the rest is the value bound (an
      * object's field: bound under its text from here, as self.x = ... is) */

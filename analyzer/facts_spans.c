@@ -272,6 +272,19 @@ static bool ones_over_span(Interp *in, TSNode target, TSNode value, int *shift) 
     return true;
 }
 
+/* target = value is m[i, s:e] = 1 where s counts from the row's first token (start_from_row:
+ * p - 1 of each prompt's count p) and e is anything else (p - 1 + c, a completion's count
+ * added): which tokens the span marks is not known here, but it starts where the row starts
+ * only when the row starts at column 0. */
+static bool ones_from_row(Interp *in, TSNode target, TSNode value) {
+    if (!is_one(in, value) || ts_node_named_child_count(target) != 3) return false;
+    TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
+    if (!parse_is(pos, "slice")) return false;
+    parse_slice_parts(pos, parts);
+    return !ts_node_is_null(parts[0]) && !ts_node_is_null(parts[1]) && ts_node_is_null(parts[2]) &&
+           start_from_row(in, parts[0]);
+}
+
 /* A write into a buffer of zeros: a tail of ones makes a tail mask, ones over a span ending at
  * a row's length a span mask (its kind: a mask, by what is written); any other write makes a
  * mask of its own, and a span mask written with another shift is none we know. */
@@ -292,6 +305,12 @@ static PadVal written_mask(Interp *in, TSNode target, const Fact *held, TSNode v
     TSNode start;
     if (ones_to_end(in, target, value, &start))
         return padval(PW_TAILMASK, start_from_row(in, start) ? PAD_FROM_ROW : 0, 0, 0);
+    if (!ones_over_span(in, target, value, &shift) && ones_from_row(in, target, value)) {
+        /* its tokens unknown: no alignment, only where its start counts from */
+        align_clear(buf);
+        if (!(buf->kinds & ~FK_NUM) && buf->obj == FO_NONE) buf->kinds = FK_MASK;
+        return padval(PW_SPANMASK, PAD_FROM_ROW, 0, 0);
+    }
     if (!ones_over_span(in, target, value, &shift)) {
         if (!span_row_copied(target, held, &shift)) return padval(PW_NONE, 0, 0, 0);
         early = held->pad & PAD_SPAN_EARLY;
