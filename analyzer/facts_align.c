@@ -113,7 +113,8 @@ void align_columns(Interp *in, Fact *r, TSNode call, bool varargs) {
     if (ts_node_is_null(width) || parse_is(width, "list_splat")) return;
     width = parse_unparen(width);
     long cut = 0;
-    if (parse_is(width, "binary_operator") && parse_text_eq(in->src, parse_field(width, "operator"), "-") &&
+    if (parse_is(width, "binary_operator") &&
+        parse_text_eq(in->src, parse_field(width, "operator"), "-") &&
         svc_int_literal(in, parse_field(width, "right"), &cut) && cut >= 1 && cut <= 2)
         width = parse_unparen(parse_field(width, "left"));
     else

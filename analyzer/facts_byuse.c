@@ -59,24 +59,25 @@ static TSNode parameter(const Source *src, TSNode def, const char *name, size_t 
     return (TSNode){0};
 }
 
-/* The function running (in->frame; call_stack[d]) learned f of arg, one of its parameters or a field of one
- * (batch.attention_mask) that its body never assigns: it held f from the caller's first line,
- * where code before the call read it knowing less (byuse_run_body). */
+/* The function running (in->frame; call_stack[d]) learned f of arg, one of its parameters or a
+ * field of one (batch.attention_mask) that its body never assigns: it held f from the caller's
+ * first line, where code before the call read it knowing less (byuse_again). */
 static void relearn(Interp *in, int d, TSNode arg, Fact f) {
-    if (d < 0 || ts_node_is_null(in->call_stack[d]) || in->call_stack[d].tree != arg.tree)
-        return;
+    if (d < 0 || ts_node_is_null(in->call_stack[d]) || in->call_stack[d].tree != arg.tree) return;
     TSNode def = in->call_stack[d];
     TSNode base = parse_is(arg, "attribute") ? parse_unparen(parse_field(arg, "object")) : arg;
     int place;
     size_t len, base_len;
-    const char *text = parse_text(in->src, arg, &len), *base_text = parse_text(in->src, base, &base_len);
+    const char *text = parse_text(in->src, arg, &len),
+               *base_text = parse_text(in->src, base, &base_len);
     TSNode body = parse_field(def, "body");
     if (!parse_is(def, "function_definition") ||
         ts_node_is_null(parameter(in->src, def, base_text, base_len, &place)) ||
         assigns(in->src, body, base, 0) || (base.id != arg.id && assigns_field(in, body, arg, 0)))
         return;
     Binding *known = env_find(in, &in->frame->relearned, text, len);
-    if (!known || memcmp(&known->fact, &f, sizeof f)) env_set(in, &in->frame->relearned, text, len, f);
+    if (!known || memcmp(&known->fact, &f, sizeof f))
+        env_set(in, &in->frame->relearned, text, len, f);
 }
 
 void byuse_note(Interp *in, TSNode name, Fact f) {
@@ -115,7 +116,8 @@ static TSNode argument_of(Interp *in, TSNode call_args, TSNode param, int place)
 
 /* batch.attention_mask: a field of an object a name holds (its text is its key, as self.x's). */
 static bool field_of_name(TSNode n) {
-    return parse_is(n, "attribute") && parse_is(parse_unparen(parse_field(n, "object")), "identifier");
+    return parse_is(n, "attribute") &&
+           parse_is(parse_unparen(parse_field(n, "object")), "identifier");
 }
 
 /* Nothing is known of the field as it reads now but, at most, that it is a mask (a field of

@@ -1,7 +1,7 @@
 /* Hugging Face: model calls and their outputs, from_pretrained, generate, tokenizers and their
  * encodings, collators and loaders. */
-#include "facts_xfer.h"
 #include "facts_padval.h"
+#include "facts_xfer.h"
 
 Fact hf_logits_3d(unsigned flags, TSNode origin) {
     return fact_tensor(FK_RAW, flags, origin, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
