@@ -1267,8 +1267,11 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
     in->frame = &frame;
     if (parse_is(def, "lambda")) /* its body is the expression it returns */
         frame.ret = interp_eval(in, parse_field(def, "body"));
-    else
+    else {
+        Env params = byuse_params(in); /* run again when a callee tells more of them */
         exec_block(in, parse_field(def, "body"));
+        if (byuse_again(in, &params)) exec_block(in, parse_field(def, "body"));
+    }
     /* the object as this method left it: __init__ and __post_init__ build it */
     Binding *me = self_fact ? env_find(in, &frame.env, "self", 4) : NULL;
     in->built_self = me && me->fact.obj == FO_INSTANCE ? me->fact : fact_unknown();

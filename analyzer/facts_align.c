@@ -86,7 +86,12 @@ void align_fresh_text(Interp *in, Fact *f, TSNode expr, TSNode binding) {
  * the same function. Ids copied to the start of each row and a mask written over a span of
  * the rows are then positions of one sequence (facts_mask.c judges the mask against scores of
  * those ids). The width is the last size: the shape tuple's last element, or the last of the
- * sizes given one by one (varargs: torch.zeros(B, W)). */
+ * sizes given one by one (varargs: torch.zeros(B, W)); a width that is a sequence's length
+ * (ids.shape[1]) makes them that sequence's columns. A width W - k is the first W - k of
+ * those columns: a buffer of W - 1 meets the scores of ids[:, 1:] column for column, and what
+ * is written in it at a token's column stands there for the token one further. */
+static bool is_length(const Fact *f);
+
 void align_columns(Interp *in, Fact *r, TSNode call, bool varargs) {
     TSNode args = parse_field(call, "arguments");
     if (!parse_is(args, "argument_list")) return;
@@ -106,10 +111,25 @@ void align_columns(Interp *in, Fact *r, TSNode call, bool varargs) {
         return;
     }
     if (ts_node_is_null(width) || parse_is(width, "list_splat")) return;
+    width = parse_unparen(width);
+    long cut = 0;
+    if (parse_is(width, "binary_operator") &&
+        parse_text_eq(in->src, parse_field(width, "operator"), "-") &&
+        svc_int_literal(in, parse_field(width, "right"), &cut) && cut >= 1 && cut <= 2)
+        width = parse_unparen(parse_field(width, "left"));
+    else
+        cut = 0;
+    Fact w = svc_eval(in, width);
+    if (is_length(&w)) { /* ids.shape[1], len(ids): the columns of that sequence */
+        r->head = w.head;
+        r->tail = align_shift(w.tail, -1 - (int)cut);
+        return;
+    }
     TSNode scope = parse_parent(call);
     while (!ts_node_is_null(scope) && !parse_is(scope, "function_definition"))
         scope = parse_parent(scope);
     align_fresh_text(in, r, width, scope);
+    r->tail.c -= (int32_t)cut;
 }
 
 FactPos align_node_pos(TSNode node, uint32_t tag) {

@@ -1,5 +1,6 @@
 /* Hugging Face: model calls and their outputs, from_pretrained, generate, tokenizers and their
  * encodings, collators and loaders. */
+#include "facts_padval.h"
 #include "facts_xfer.h"
 
 Fact hf_logits_3d(unsigned flags, TSNode origin) {
@@ -470,14 +471,15 @@ static Fact dataset_items(Interp *in, Fact ds) {
     index.posf[0] = fact_unknown();
     Fact item = svc_call_user(in, get, (TSNode){0}, &index, &ds);
     if (!fact_is_record(&item) || item.records) return fact_unknown();
-    /* of one item's fields, only the counts of its tokens (len(ctx)) are taken: the rest (its
-     * ids, its labels) are cut and padded by the collate, judged as the collate shows them */
+    /* of one item's fields, only the counts of its tokens (len(ctx)) and what a row's mask
+     * of runs marks ([0] * len(prompt) + [1] * len(cont)) are taken: the rest (its ids, its
+     * labels) are cut and padded by the collate, judged as the collate shows them */
     Fact *fields = arena_alloc(in->arena, sizeof(Fact) * (size_t)item.nelems);
     for (int i = 0; i < item.nelems; i++) {
         const Fact *f = &item.elems[i];
         bool count =
             f->obj == FO_NONE && f->kinds == FK_INDEX && f->ndim == 0 && (f->flags & FF_COUNT);
-        fields[i] = count ? *f : fact_unknown();
+        fields[i] = count || padval_row_runs(f) ? *f : fact_unknown();
     }
     item.elems = fields;
     item.records = true;

@@ -245,6 +245,8 @@ typedef struct Frame {
     uint32_t serial; /* tells frames apart (a call's frame may reuse an earlier one's address) */
     bool called;     /* run for a call (its arguments known), not analysed on its own */
     Env learned;     /* parameters known by their use in the body (facts_byuse.c) */
+    Env relearned;   /* its own parameters (or their fields) a callee's use told more of, and
+                        which it never assigns: true from its first line (facts_byuse.c) */
 } Frame;
 
 enum { FACTS_MAX_CALL_DEPTH = 4, FACTS_MAX_EXPR_DEPTH = 400, FACTS_MAX_PARAMS = 16 };
@@ -778,6 +780,13 @@ void byuse_note(Interp *in, TSNode name, Fact f);
 /* Back in the caller's frame: its arguments' names take what the callee learned of them. */
 void byuse_hand_back(Interp *in, TSNode def, TSNode call_args, bool bound_self,
                      const Env *learned);
+/* A copy of the running frame's bindings, its parameters as the call bound them (before its
+ * body runs). */
+Env byuse_params(Interp *in);
+/* After the body ran: did a callee tell it more of a parameter (a mask built from it before
+ * the call that hands it to the model)? Then its env is set for a run again from the top,
+ * params with what was told (params is taken, or freed). */
+bool byuse_again(Interp *in, Env *params);
 
 /* ---- facts_ratio.c: per-token log-ratios under a mask ---- */
 /* diff = logp - (other log-probs): keeps logp's positions when logp is per-token log-probs. */

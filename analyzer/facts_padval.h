@@ -37,6 +37,12 @@ static inline bool pad_cover_of(const Fact *f) {
            f->pad_what == PW_EARLYTAIL || f->pad_what == PW_PADKEEP || f->fill_pad;
 }
 
+/* One row's span mask made of runs ([0] * len(prompt) + [1] * len(cont): facts_spans.c): what
+ * it marks is told by the counts of the row's own parts, wherever the row is taken. */
+static inline bool padval_row_runs(const Fact *f) {
+    return f->obj == FO_NONE && f->pad_what == PW_SPANMASK && (f->pad & PAD_ROW);
+}
+
 /* facts_padmemo.c: node id -> what it held; a record taken is dropped. */
 void padmemo_put(Interp *in, const void *id, PadVal v);
 bool padmemo_take(Interp *in, const void *id, PadVal *v);
