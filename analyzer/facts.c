@@ -151,42 +151,6 @@ bool interp_rebind(Interp *in, TSNode n, Fact f) {
 
 /* ---------- assignment ---------- */
 
-/* Element i of n when unpacking a value into a tuple of targets. */
-static Fact unpack_elem_of(Fact f, int i, int n) {
-    if (f.obj == FO_TUPLE && f.nelems == n) return f.elems[i];
-    /* values, indices = torch.max(x, dim=-1): the values are the maximum */
-    if (f.obj == FO_NONE && (f.kinds & FK_MAXV) && n == 2)
-        return i == 0 ? f : fact_of(FK_INDEX, f.flags & (FF_LOOPVAR | FF_STEPVAR), f.origin);
-    if (f.obj == FO_OUTPUT) {
-        /* Hugging Face tuple outputs: (loss, logits, ...) with labels=, else (logits, ...). */
-        int logits_at = (f.flags & FF_LABELS) ? 1 : 0;
-        if (i == logits_at) {
-            Fact r = fact_of(FK_RAW, f.flags & (FF_SEQ2SEQ | FF_WEAK), f.origin);
-            if (f.flags & FF_UNTYPED_IN) /* a name-only model fed no token ids */
-                r.ax_last = AX_VOCAB;
-            else
-                fact_set_axes(&r, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
-            return r;
-        }
-        if (i == 0 && logits_at == 1) return fact_of(FK_LOSS, f.flags & FF_LOSS_FLAGS, f.origin);
-    }
-    /* for qid, oid, s in rows.tolist(): a row holding a mean loss may hold it anywhere */
-    if (f.obj == FO_NONE && (f.kinds & FK_LOSS) && !(f.flags & FF_PERTOKEN) && f.ndim != 0) {
-        if (f.ndim > 0) fact_remove_axis(&f, 0);
-        return f;
-    }
-    (void)n;
-    Fact u = fact_unknown();
-    u.flags = f.flags & (FF_OPAQUE | FF_LOOPVAR | FF_STEPVAR);
-    return u;
-}
-
-static Fact unpack_elem(Fact f, int i, int n) {
-    Fact e = hf_output_part(f, unpack_elem_of(f, i, n));
-    pad_unpack(&e, &f, i, n); /* LL111 (facts_padval.c) */
-    return e;
-}
-
 /* What the name a value is stored under says it holds: `x` or the attribute of `self.x`. */
 static Fact name_evidence(Interp *in, TSNode target) {
     TSNode leaf = parse_is(target, "attribute") ? parse_field(target, "attribute") : target;
@@ -385,7 +349,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         !strcmp(type, "expression_list")) {
         int n = (int)ts_node_named_child_count(target);
         for (int i = 0; i < n; i++) {
-            Fact e = unpack_elem(f, i, n);
+            Fact e = iter_unpack_elem(f, i, n);
             rows_unpacked(&e, &f, n); /* facts_rows.c */
             /* x, y = get_batch(...): a sequence of unknown alignment is element i of what the
              * producer builds, the same one at every call (align_learn_from_uses) */

@@ -590,6 +590,8 @@ Fact names_evidence(TSNode origin, const char *name, size_t len);
 bool names_ids_key(const char *s, size_t len);
 /* Elements produced by iterating a value (for loops, comprehensions). */
 Fact iter_element(Interp *in, Fact iterable);
+/* Element i of n when unpacking a value into a tuple of targets (a, b = f). */
+Fact iter_unpack_elem(Fact f, int i, int n);
 /* Is it a few objects of code of different classes or functions ((AnswerNLL, MaxProb), [A(),
  * B()]), which a loop or comprehension runs one at a time (a join of them is no object)? */
 bool iter_unrolled(const Fact *it);

@@ -70,3 +70,38 @@ bool iter_unrolled(const Fact *it) {
         if (!ts_node_eq(it->elems[i].def, it->elems[0].def)) return true;
     return false;
 }
+
+/* Element i of n when unpacking a value into a tuple of targets. */
+static Fact unpack_elem_of(Fact f, int i, int n) {
+    if (f.obj == FO_TUPLE && f.nelems == n) return f.elems[i];
+    /* values, indices = torch.max(x, dim=-1): the values are the maximum */
+    if (f.obj == FO_NONE && (f.kinds & FK_MAXV) && n == 2)
+        return i == 0 ? f : fact_of(FK_INDEX, f.flags & (FF_LOOPVAR | FF_STEPVAR), f.origin);
+    if (f.obj == FO_OUTPUT) {
+        /* Hugging Face tuple outputs: (loss, logits, ...) with labels=, else (logits, ...). */
+        int logits_at = (f.flags & FF_LABELS) ? 1 : 0;
+        if (i == logits_at) {
+            Fact r = fact_of(FK_RAW, f.flags & (FF_SEQ2SEQ | FF_WEAK), f.origin);
+            if (f.flags & FF_UNTYPED_IN) /* a name-only model fed no token ids */
+                r.ax_last = AX_VOCAB;
+            else
+                fact_set_axes(&r, 3, (AxisKind[]){AX_BATCH, AX_POS, AX_VOCAB});
+            return r;
+        }
+        if (i == 0 && logits_at == 1) return fact_of(FK_LOSS, f.flags & FF_LOSS_FLAGS, f.origin);
+    }
+    /* for qid, oid, s in rows.tolist(): a row holding a mean loss may hold it anywhere */
+    if (f.obj == FO_NONE && (f.kinds & FK_LOSS) && !(f.flags & FF_PERTOKEN) && f.ndim != 0) {
+        if (f.ndim > 0) fact_remove_axis(&f, 0);
+        return f;
+    }
+    Fact u = fact_unknown();
+    u.flags = f.flags & (FF_OPAQUE | FF_LOOPVAR | FF_STEPVAR);
+    return u;
+}
+
+Fact iter_unpack_elem(Fact f, int i, int n) {
+    Fact e = hf_output_part(f, unpack_elem_of(f, i, n));
+    pad_unpack(&e, &f, i, n); /* LL111 (facts_padval.c) */
+    return e;
+}
