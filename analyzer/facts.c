@@ -1093,21 +1093,44 @@ TSNode interp_find_method(Interp *in, TSNode cls, const char *name, size_t len) 
 
 /* ---------- functions ---------- */
 
-/* The facts of the positional arguments before any *xs / **kw, after self. */
+/* *xs whose elements are known one by one (a tuple a helper returned) */
+static bool splat_known(const Fact *xs) {
+    return xs->obj == FO_TUPLE && !xs->records && xs->nelems > 0;
+}
+
+/* The facts of the positional arguments, after self, up to a *xs whose elements are not known
+ * (f(model, *enc, device) with enc = (ids, mask) returned by a helper passes its elements). */
 static int positional_facts(Interp *in, TSNode call_args, const Args *given, const Fact *self_fact,
                             Fact pos[16]) {
     int npos = 0;
     if (self_fact) pos[npos++] = *self_fact;
     if (given) {
-        for (int i = 0; i < given->nplain && npos < 16; i++)
-            pos[npos++] = given->posf[i];
+        for (int i = 0; i < given->npos && npos < 16; i++) {
+            const Fact *f = &given->posf[i];
+            if (!parse_is(given->pos[i], "list_splat")) {
+                pos[npos++] = *f;
+                continue;
+            }
+            if (!splat_known(f)) break;
+            for (int j = 0; j < f->nelems && npos < 16; j++)
+                pos[npos++] = f->elems[j];
+        }
         return npos;
     }
     uint32_t na = ts_node_is_null(call_args) ? 0 : ts_node_named_child_count(call_args);
     for (uint32_t i = 0; i < na && npos < 16; i++) {
         TSNode a = parse_named_child(call_args, i);
         if (parse_is(a, "keyword_argument") || parse_is(a, "comment")) continue;
-        if (parse_is(a, "list_splat") || parse_is(a, "dictionary_splat")) break;
+        if (parse_is(a, "dictionary_splat")) break;
+        if (parse_is(a, "list_splat")) {
+            Fact xs = interp_eval(in, parse_named_child(a, 0));
+            if (!splat_known(&xs)) break;
+            for (int j = 0; j < xs.nelems && npos < 16; j++) {
+                pos[npos++] = xs.elems[j];
+                in->call_loopvar |= xs.elems[j].flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);
+            }
+            continue;
+        }
         pos[npos++] = interp_eval(in, a);
         in->call_loopvar |= pos[npos - 1].flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);
     }
