@@ -94,7 +94,7 @@ typedef enum {
                                [batch, steps, hidden]) or one sequence's [steps, hidden] */
     OP_DROPOUT_CLASS,       /* nn.Dropout(p): a callable whose output is its input, its layout
                                kept (zeroed entries at training time only) */
-    OP_EMBED,               /* flax nn.Embed(num_embeddings, features): a callable that looks up
+    OP_EMBED,               /* flax nn.Embed / torch nn.Embedding(V, d): a callable that looks up
                                the rows of the token ids it is given (its input is token ids) */
     OP_ONES,                /* ones / ones_like: a new tensor of ones; nothing the main facts
                                track, what a distribution sums to in facts_use.c */

@@ -686,6 +686,10 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r, PadVal *operands) {
         return padval(b.what, b.pad, b.nd, b.c + k);
     }
     if (text_is(in, op, "%") && (a.what == PW_COUNT || a.what == PW_FIRSTPAD)) return a;
+    /* emb(ids) * math.sqrt(d) + pos_emb(arange(T))[None]: hidden states scaled, or added to
+     * what is no padded batch's (broadcast over the rows), are still at each position */
+    bool scaled = plus || minus || text_is(in, op, "*") || text_is(in, op, "/");
+    if (scaled && a.what == PW_VALUES && a.nd == 3 && !(a.pad & PAD_ROW) && !b.what) return a;
     /* mask.cumsum(-1) - 1: position ids from 0 */
     if ((plus || minus) && a.what == PW_RUNCOUNT && int_lit(in, rn, &k)) return a;
     /* arange(T) + 1: positions from 1 (clamped as counts are) */
@@ -1158,6 +1162,28 @@ static void padded_with_pad_id(Interp *in, TSNode call, const CallArgs *a, Fact 
     svc_mask_made(in, call, r); /* what labels so padded cover at their pads */
 }
 
+/* Is fn a layer nn.Embedding(...) made (a name or a field holding it)? */
+static bool embedding_called(Interp *in, TSNode fn) {
+    if (!parse_is(fn, "identifier") && !parse_is(fn, "attribute")) return false;
+    bool found = true;
+    Fact f = parse_is(fn, "identifier") ? svc_lookup(in, fn) : svc_lookup_key(in, fn, &found);
+    return found && f.obj == FO_CALLABLE && f.op == OP_EMBED;
+}
+
+/* Is one of the call's keyword arguments a mask of the padded batch's real tokens or pads, or
+ * one the main facts know as a mask (ids != PAD_ID of a constant)? Each is read here once: the
+ * call's other keywords were not. */
+static bool told_pads(Interp *in, const CallArgs *a) {
+    bool told = false;
+    for (int i = 0; i < a->nkw; i++) {
+        uint8_t w = take(in, a->kw_val[i]).what;
+        Fact f = w ? fact_unknown() : svc_eval(in, a->kw_val[i]);
+        told |= w == PW_REALMASK || w == PW_PADMASK ||
+                (f.obj == FO_NONE && f.kinds == FK_MASK && f.ndim != 1);
+    }
+    return told;
+}
+
 static PadVal call_val(Interp *in, TSNode n, Fact *r) {
     TSNode fn = parse_field(n, "function");
     PadVal recv =
@@ -1278,10 +1304,15 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         return row ? tensor_op(in, n, row, recv, &a, 0, argv, r) : padval(PW_NONE, 0, 0, 0);
     if (a.npos && argv[0].what) {
         PadVal x = argv[0];
+        /* self.tok(ids) of an nn.Embedding: a vector at each position of the padded batch */
+        if (x.what == PW_IDS && x.nd == 2 && !(x.pad & PAD_ROW) && a.npos == 1 && !a.nkw &&
+            embedding_called(in, fn))
+            return padval(PW_VALUES, x.pad, 3, 0);
         /* self.v_head(hidden): a head the code does not show, applied to every position of
-         * [batch, seq, hidden], keeps the positions */
-        if (x.what == PW_VALUES && x.nd == 3 && a.npos == 1 && !a.nkw && !r->kinds && !r->obj &&
-            (parse_is(fn, "identifier") || parse_is(fn, "attribute")))
+         * [batch, seq, hidden], keeps the positions; so does a layer told the batch's pads
+         * (self.blocks(h, src_key_padding_mask=~mask)): attention over the positions */
+        if (x.what == PW_VALUES && x.nd == 3 && a.npos == 1 && (!a.nkw || told_pads(in, &a)) &&
+            !r->kinds && !r->obj && (parse_is(fn, "identifier") || parse_is(fn, "attribute")))
             return x;
         return row ? tensor_op(in, n, row, x, &a, 1, argv, r) : padval(PW_NONE, 0, 0, 0);
     }

@@ -48,6 +48,15 @@ static TSNode len_arg(Interp *in, TSNode n) {
     return parse_named_child(args, 0);
 }
 
+/* Token ids cut to a part (ids[-n:], ids[:n]), not shifted: lengths_of counts no cut
+ * sequence's positions, but its len still counts from its own first token. */
+static bool cut_ids(Interp *in, TSNode n) {
+    if (ts_node_is_null(n)) return false;
+    Fact x = svc_eval(in, n);
+    return x.obj == FO_NONE && x.kinds == FK_IDS && x.ndim < 2 && (x.flags & FF_SLICED) &&
+           !(x.flags & (FF_SHIFTED | FF_MASKED | FF_PADDED));
+}
+
 /* len(s) (+ k) as the element of [len(s) for s in seqs]: the tokens of each row, a count of
  * real tokens where the rows fill a padded batch. */
 static PadVal row_lengths(Interp *in, TSNode comp) {
@@ -137,9 +146,13 @@ PadVal spans_row_counts(Interp *in, TSNode comp, const Fact *list) {
     return v.what || !stored_counts(list) ? v : padval(PW_ROWLENS, 0, 0, 0);
 }
 
+/* len(p) of token ids, whole or cut (p = ids[-max_len:], truncated before p + r is joined: a
+ * len still counts from p's first token), not shifted: a position counted from the row's
+ * start. */
 PadVal spans_row_count(Interp *in, TSNode call, const Fact *r) {
     bool count = r->obj == FO_NONE && r->kinds == FK_INDEX && r->ndim == 0 &&
-                 (r->flags & FF_COUNT) && !ts_node_is_null(len_arg(in, call));
+                 ((r->flags & FF_COUNT) || cut_ids(in, len_arg(in, call))) &&
+                 !ts_node_is_null(len_arg(in, call));
     return count ? padval(PW_ROWPOS, 0, 0, 0) : padval(PW_NONE, 0, 0, 0);
 }
 
@@ -147,7 +160,8 @@ PadVal spans_row_count(Interp *in, TSNode call, const Fact *r) {
  * pass of a loop: the list holds each row's count, as the comprehension's (row_lengths). A list
  * that already held something else is no such list. */
 void spans_count_appended(Interp *in, const Fact *x, Fact *list) {
-    if (in->frame->loop_depth <= 0 || !(x->flags & FF_COUNT) || x->ndim != 0 || x->obj != FO_NONE ||
+    bool count = (x->flags & FF_COUNT) || x->pad_what == PW_ROWPOS; /* len(ids[-n:]) too */
+    if (in->frame->loop_depth <= 0 || !count || x->ndim != 0 || x->obj != FO_NONE ||
         (x->pad_what && x->pad_what != PW_ROWPOS))
         return;
     padval_store(list, padval(PW_ROWLENS, 0, 0, 0));
