@@ -192,7 +192,8 @@ static void set_field(Interp *in, TSNode target, Fact value) {
     Binding *b = env_find(in, &in->frame->env, oname, olen);
     const char *key = attr ? parse_text(in->src, parse_field(target, "attribute"), &alen)
                            : interp_string_key(in, parse_field(target, "subscript"), &alen);
-    TSNode keys = !attr && !key ? interp_loop_keys(in, parse_field(target, "subscript")) : (TSNode){0};
+    TSNode keys =
+        !attr && !key ? interp_loop_keys(in, parse_field(target, "subscript")) : (TSNode){0};
     if (!b || (!key && ts_node_is_null(keys)) ||
         (!attr && ts_node_named_child_count(target) != 2)) /* d["a", 1] */
         return;
@@ -662,7 +663,7 @@ static void exec_assign(Interp *in, TSNode stmt) {
         interp_rebind(in, base, before);
     }
     labels_item_assigned(in, left, value, right); /* labels[:, :n] = -100, losses[c] = loss */
-    pad_assigned(in, left, right, &value); /* LL111/LL112 (facts_pad.c) */
+    pad_assigned(in, left, right, &value);        /* LL111/LL112 (facts_pad.c) */
     mask_item_assigned(in, left, right);
     normalised_item_assigned(in, left, value);
     exp_item_assigned(in, left, value);
@@ -1222,6 +1223,15 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
     return env;
 }
 
+/* cut by depth, a call of the file's own code: the outermost function called runs again from
+ * the top (facts_analyze_within), where the call is within the bound */
+static void cut_by_depth(Interp *in, TSNode def) {
+    FuncInfo *cut = in->call_depth > 1 && def.tree == in->call_stack[1].tree && in->mod == NULL
+                        ? project_func_of(in, in->call_stack[1])
+                        : NULL;
+    if (cut) cut->analysed = false;
+}
+
 static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call_args,
                          const Args *args, const Fact *self_fact, const Fact *closure) {
     /* a method analysed on its own: self is an object of its class (self(x) runs forward) */
@@ -1236,6 +1246,15 @@ static Fact run_function(Interp *in, TSNode def, const FuncInfo *fi, TSNode call
                    .yielded = fact_bottom(),
                    .serial = ++in->frames,
                    .called = !ts_node_is_null(call_args) || args};
+    int d = in->call_depth - 1; /* past the bound, a leaf runs only on what holds no kinds */
+    if (d >= FACTS_MAX_CALL_DEPTH && in->call_kinds[d]) {
+        env_free(&frame.env);
+        in->call_depth--; /* cut where it was called */
+        cut_by_depth(in, def);
+        in->call_depth++;
+        in->cut = true;
+        return cutret_of(in, def);
+    }
     Frame *caller = in->frame;
     bool from_home = !in->mod;
     ProjectCtx module;
@@ -1283,14 +1302,10 @@ Fact interp_call_user(Interp *in, TSNode def, TSNode call_args, const Args *args
     /* what a summary of the calls running depends on (facts_summary.c) */
     if (in->call_depth > 0) array_push(&in->call_log, def);
     if (in->call_depth > in->deepest) in->deepest = in->call_depth;
-    bool refused = in->call_depth >= FACTS_MAX_CALL_DEPTH;
-    /* cut by depth, a call of the file's own code: the outermost function called runs again
-     * from the top (facts_analyze_within), where the call is within the bound */
-    FuncInfo *cut = refused && in->call_depth > 1 && def.tree == in->call_stack[1].tree &&
-                            in->mod == NULL
-                        ? project_func_of(in, in->call_stack[1])
-                        : NULL;
-    if (cut) cut->analysed = false;
+    /* at the bound, a leaf still runs: one body more, and nothing nested (facts_cutret.c) */
+    bool refused = in->call_depth > FACTS_MAX_CALL_DEPTH ||
+                   (in->call_depth == FACTS_MAX_CALL_DEPTH && !cutret_leaf(in, def));
+    if (refused) cut_by_depth(in, def);
     for (int i = 0; i < in->call_depth && !refused; i++)
         refused = ts_node_eq(in->call_stack[i], def); /* recursion */
     if (refused) {

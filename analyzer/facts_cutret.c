@@ -4,10 +4,14 @@
  * -> self._step -> model.forward -> self.head(x)), and the cut call gives nothing. But a callee
  * whose every return is a softmax (log_softmax) over the last axis of what it computed,
  * `return torch.softmax(self.out_proj(x), dim=-1)`, returns probabilities (log-probabilities)
- * whatever it was given: that much holds without running it. Nothing else is concluded. */
+ * whatever it was given: that much holds without running it. Nothing else is concluded.
+ *
+ * A small leaf (it calls none of its module's functions, loglikelihood -> self._encode_pair
+ * building the ids) is run instead, one call past the bound: that costs one short body, and
+ * nothing it calls runs nested. */
 #include "facts_svc.h"
 
-enum { CUTRET_DEPTH = 64 };
+enum { CUTRET_DEPTH = 64, LEAF_MAX_NODES = 256 };
 
 /* dim=-1 / axis=-1, or -1 as the positional argument at pos (a method's: after its receiver's
  * place). An absent dim is no evidence (torch's implicit dim is not always the last). */
@@ -87,4 +91,39 @@ Fact cutret_of(Interp *in, TSNode def) {
     if (r.other || !r.op) return fact_unknown();
     bool log = r.op == OP_LOG_SOFTMAX;
     return fact_of(log ? FK_LOGPROB : FK_PROB, log ? 0 : FF_SOFTMAX, r.at);
+}
+
+/* The nodes of n left to look at in *room; false at a call of one of the module's functions
+ * (or a definition nested in it), or when n is bigger than the room. */
+static bool calls_nothing_of_its_module(Interp *in, TSNode n, int *room) {
+    if (--*room < 0) return false;
+    if (parse_is(n, "function_definition") || parse_is(n, "class_definition") ||
+        parse_is(n, "lambda"))
+        return false;
+    if (parse_is(n, "call")) {
+        TSNode fn = parse_field(n, "function");
+        if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
+        size_t len;
+        const char *name = parse_is(fn, "identifier") ? parse_text(in->src, fn, &len) : NULL;
+        if (name && funcs_find(in, name, len)) return false;
+    }
+    ParseKids k;
+    parse_kids_begin(&k, n);
+    bool leaf = true;
+    for (TSNode c; leaf && parse_kids_next(&k, &c);)
+        leaf = calls_nothing_of_its_module(in, c, room);
+    parse_kids_end(&k);
+    return leaf;
+}
+
+bool cutret_leaf(Interp *in, TSNode def) {
+    if (!parse_is(def, "function_definition")) return false;
+    ProjectCtx module;
+    bool left_home = in->left_home; /* looking runs nothing: the caller's summary still holds */
+    project_enter(in, def, (TSNode){0}, &module); /* its module's functions */
+    int room = LEAF_MAX_NODES;
+    bool leaf = calls_nothing_of_its_module(in, parse_field(def, "body"), &room);
+    project_leave(in, &module);
+    in->left_home = left_home;
+    return leaf;
 }

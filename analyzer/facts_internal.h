@@ -250,6 +250,8 @@ typedef struct Frame {
 } Frame;
 
 enum { FACTS_MAX_CALL_DEPTH = 4, FACTS_MAX_EXPR_DEPTH = 400, FACTS_MAX_PARAMS = 16 };
+/* room for the calls running: a leaf call may run one past the bound (cutret_leaf) */
+enum { FACTS_CALL_SLOTS = FACTS_MAX_CALL_DEPTH + 1 };
 
 /* The fields of the object a method called nowhere runs on, built once per class
  * (calls_standalone_self) and place of the build (the call depth, alone or not). */
@@ -281,17 +283,17 @@ typedef struct Interp {
     int overriding; /* running the overrides of an abstract method (facts_call.c): what their
                        code in other files does is that file's to report, as it sees it */
     struct Budget *home_budget; /* this file's own budget while in->budget is the others' */
-    TSNode call_stack[FACTS_MAX_CALL_DEPTH];
+    TSNode call_stack[FACTS_CALL_SLOTS];
     /* each running call's node (null: a function analysed on its own) and the positions its
      * arguments held as the parameters were bound, for the pairings a helper makes of its
      * arguments as given (align_paired_by_caller) */
-    TSNode call_sites[FACTS_MAX_CALL_DEPTH];
-    FactPos call_pos[FACTS_MAX_CALL_DEPTH][FACTS_MAX_PARAMS][2];
-    int call_npos[FACTS_MAX_CALL_DEPTH];
+    TSNode call_sites[FACTS_CALL_SLOTS];
+    FactPos call_pos[FACTS_CALL_SLOTS][FACTS_MAX_PARAMS][2];
+    int call_npos[FACTS_CALL_SLOTS];
     /* what its arguments held, joined: their kinds and flags (code that only handles what it
      * was handed did not make it: svc_handed_in) */
-    uint16_t call_kinds[FACTS_MAX_CALL_DEPTH];
-    uint32_t call_flags[FACTS_MAX_CALL_DEPTH];
+    uint16_t call_kinds[FACTS_CALL_SLOTS];
+    uint32_t call_flags[FACTS_CALL_SLOTS];
     int call_depth;
     int expr_depth;
     int block_depth;             /* nested blocks being executed, across calls (bounds.h) */
@@ -318,7 +320,7 @@ typedef struct Interp {
     /* a call of the analysed file that runs a function of another without naming its arguments
      * (DataLoader(ds, collate_fn=f) runs f): where what f does is reported (project_enter) */
     TSNode runs_at;
-    int splits;          /* branches whose arms each run the rest of their block, nested */
+    int splits; /* branches whose arms each run the rest of their block, nested */
     Array(struct BranchAssumed) assumed; /* facts_branch.c: conditions the running arms took */
     struct CondMemo {                    /* facts_branch.c: what the text alone decides */
         const void **keys;               /* pairs of node ids (the second may be NULL) */
@@ -756,6 +758,8 @@ void mask_combine(char op, Fact *l, Fact *r);
 /* def's return whatever its arguments: probabilities (log-probabilities) when every return is a
  * softmax (log_softmax) over the last axis; else a fact that knows nothing. */
 Fact cutret_of(Interp *in, TSNode def);
+/* def is small and calls none of its module's functions: it may run one call past the bound. */
+bool cutret_leaf(Interp *in, TSNode def);
 
 /* ---- facts_prompts.c: prompts that differ from row to row (LL106) ---- */
 /* join is prompt + continuation (a binary_operator): does its prompt part take a new value in
@@ -780,8 +784,7 @@ void promptlp_region(Interp *in, TSNode stmt, Fact *picked);
 /* name (a parameter of the function running, never assigned in its body) holds f by its use. */
 void byuse_note(Interp *in, TSNode name, Fact f);
 /* Back in the caller's frame: its arguments' names take what the callee learned of them. */
-void byuse_hand_back(Interp *in, TSNode def, TSNode call_args, bool bound_self,
-                     const Env *learned);
+void byuse_hand_back(Interp *in, TSNode def, TSNode call_args, bool bound_self, const Env *learned);
 /* A copy of the running frame's bindings, its parameters as the call bound them (before its
  * body runs). */
 Env byuse_params(Interp *in);

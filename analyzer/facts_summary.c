@@ -43,7 +43,7 @@ struct CallSummary {
     int depth;        /* call depth it ran at */
     int reach;        /* how much deeper its nested calls went */
     bool exact_stack; /* a nested call was cut (or too many to list): only under this stack */
-    TSNode stack[FACTS_MAX_CALL_DEPTH];
+    TSNode stack[FACTS_CALL_SLOTS];
     TSNode *called; /* the functions its nested calls entered */
     int ncalled;
     ModuleRead *reads;

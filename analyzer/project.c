@@ -18,7 +18,7 @@
 typedef struct AloneWanted {
     TSNode def;
     int depth;
-    TSNode stack[FACTS_MAX_CALL_DEPTH];
+    TSNode stack[FACTS_CALL_SLOTS];
 } AloneWanted;
 
 typedef struct ProjectModule {
