@@ -1094,11 +1094,6 @@ TSNode interp_find_method(Interp *in, TSNode cls, const char *name, size_t len) 
 
 /* ---------- functions ---------- */
 
-/* *xs whose elements are known one by one (a tuple a helper returned) */
-static bool splat_known(const Fact *xs) {
-    return xs->obj == FO_TUPLE && !xs->records && xs->nelems > 0;
-}
-
 /* The facts of the positional arguments, after self, up to a *xs whose elements are not known
  * (f(model, *enc, device) with enc = (ids, mask) returned by a helper passes its elements). */
 static int positional_facts(Interp *in, TSNode call_args, const Args *given, const Fact *self_fact,
@@ -1112,7 +1107,7 @@ static int positional_facts(Interp *in, TSNode call_args, const Args *given, con
                 pos[npos++] = *f;
                 continue;
             }
-            if (!splat_known(f)) break;
+            if (!fact_splat_known(f)) break;
             for (int j = 0; j < f->nelems && npos < 16; j++)
                 pos[npos++] = f->elems[j];
         }
@@ -1125,7 +1120,7 @@ static int positional_facts(Interp *in, TSNode call_args, const Args *given, con
         if (parse_is(a, "dictionary_splat")) break;
         if (parse_is(a, "list_splat")) {
             Fact xs = interp_eval(in, parse_named_child(a, 0));
-            if (!splat_known(&xs)) break;
+            if (!fact_splat_known(&xs)) break;
             for (int j = 0; j < xs.nelems && npos < 16; j++) {
                 pos[npos++] = xs.elems[j];
                 in->call_loopvar |= xs.elems[j].flags & (FF_LOOPVAR | FF_STEPVAR | FF_PREFIX);

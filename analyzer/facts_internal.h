@@ -35,6 +35,11 @@ bool fact_key_is(const char *key, const char *s, size_t len);
 const Fact *fact_field(const Fact *f, const char *name, size_t len);
 /* obj (a dict or an object) holding value under key, its other fields as they were. */
 Fact fact_with_field(Arena *arena, Fact obj, const char *key, size_t len, Fact value);
+/* *xs whose elements are known one by one (a tuple a helper returned) */
+static inline bool fact_splat_known(const Fact *xs) {
+    return xs->obj == FO_TUPLE && !xs->records && xs->nelems > 0;
+}
+
 /* Is it a value a list of which is a list of records (Fact.records): a tuple, a dict, an object
  * of a class of the project or a tokenizer's encoding, each read by key or field? */
 static inline bool fact_is_record(const Fact *f) {
