@@ -35,6 +35,8 @@ bool fact_key_is(const char *key, const char *s, size_t len);
 const Fact *fact_field(const Fact *f, const char *name, size_t len);
 /* obj (a dict or an object) holding value under key, its other fields as they were. */
 Fact fact_with_field(Arena *arena, Fact obj, const char *key, size_t len, Fact value);
+/* The k-th positional argument of a call, before any *xs / **kw (null: none). */
+TSNode call_posarg(TSNode call, int k);
 /* *xs whose elements are known one by one (a tuple a helper returned) */
 static inline bool fact_splat_known(const Fact *xs) {
     return xs->obj == FO_TUPLE && !xs->records && xs->nelems > 0;

@@ -24,22 +24,9 @@ static bool builtin_call(Interp *in, TSNode call, int op) {
     return c && (int)c->op == op;
 }
 
-/* The k-th positional argument of a call (null: none). */
-static TSNode call_arg(TSNode call, uint32_t k) {
-    TSNode args = parse_field(call, "arguments");
-    uint32_t n = parse_is(args, "argument_list") ? ts_node_named_child_count(args) : 0;
-    for (uint32_t i = 0, seen = 0; i < n; i++) {
-        TSNode c = parse_named_child(args, i);
-        if (parse_is(c, "keyword_argument") || parse_is(c, "comment")) continue;
-        if (parse_is(c, "list_splat") || parse_is(c, "dictionary_splat")) break;
-        if (seen++ == k) return c;
-    }
-    return (TSNode){0};
-}
-
 static uint32_t call_nargs(TSNode call) {
     uint32_t n = 0;
-    while (!ts_node_is_null(call_arg(call, n)))
+    while (!ts_node_is_null(call_posarg(call, n)))
         n++;
     return n;
 }
@@ -115,7 +102,7 @@ static bool ids_of_requests(Interp *in, TSNode loop, TSNode ids) {
         return binds(in->src, left, ids) && parameter_of_function(in, it);
     if (!builtin_call(in, it, OP_ZIP) || !is_pattern(left)) return false;
     for (uint32_t k = 0; k < ts_node_named_child_count(left); k++) {
-        TSNode part = call_arg(it, k);
+        TSNode part = call_posarg(it, k);
         if (!ts_node_is_null(part) && binds(in->src, parse_named_child(left, k), ids))
             return parse_is(parse_unparen(part), "identifier") &&
                    parameter_of_function(in, parse_unparen(part));
@@ -148,7 +135,7 @@ static int start_kind(Interp *in, TSNode start) {
         TSNode fn = parse_field(start, "function");
         if (!svc_text_eq(in, fn, "max")) return -1;
         long lo;
-        TSNode a = call_arg(start, 0), b = call_arg(start, 1);
+        TSNode a = call_posarg(start, 0), b = call_posarg(start, 1);
         if (svc_int_literal(in, b, &lo)) return lo <= 1 ? start_kind(in, a) : -1;
         if (svc_int_literal(in, a, &lo)) return lo <= 1 ? start_kind(in, b) : -1;
         return -1;
@@ -185,7 +172,7 @@ void promptlp_region(Interp *in, TSNode stmt, Fact *picked) {
         if (!same_name(in->src, pos, left) || !parse_is(entry, "subscript") ||
             !same_name(in->src, parse_field(entry, "subscript"), left))
             return;
-        kind = call_nargs(it) == 1 ? 0 : start_kind(in, call_arg(it, 0));
+        kind = call_nargs(it) == 1 ? 0 : start_kind(in, call_posarg(it, 0));
     } else if (is_pattern(left) && ts_node_named_child_count(left) == 2 &&
                builtin_call(in, it, OP_ENUMERATE) && call_nargs(it) == 1) {
         /* entry[ids[pos]] for pos, entry in enumerate(plp): every entry */

@@ -50,7 +50,7 @@ static TSNode kwarg(Interp *in, TSNode call, const char *name) {
     return (TSNode){0};
 }
 
-static TSNode posarg(TSNode call, int k) {
+TSNode call_posarg(TSNode call, int k) {
     TSNode args = parse_field(call, "arguments");
     uint32_t n = parse_is(args, "argument_list") ? ts_node_named_child_count(args) : 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -85,7 +85,7 @@ static uint32_t loss_ignore(Interp *in, TSNode call, unsigned op) {
 /* torch.zeros_like(x), full_like(x, v): a buffer whose columns are x's positions (a mask
  * made of the scores of tokens 1..T-1 has their alignment). */
 static void like_columns(Interp *in, Fact *r, TSNode call) {
-    TSNode x = parse_unparen(posarg(call, 0));
+    TSNode x = parse_unparen(call_posarg(call, 0));
     if (!parse_is(x, "identifier") && !parse_is(x, "attribute")) return; /* read, not run again */
     bool found;
     Fact f = svc_lookup_key(in, x, &found);
@@ -104,7 +104,7 @@ void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r) {
     if (row->pad == PO_FULL) {
         /* torch.full(size, fill), torch.full_like(x, fill), x.new_full(size, fill) */
         TSNode fill = kwarg(in, call, "fill_value");
-        if (ts_node_is_null(fill)) fill = posarg(call, 1);
+        if (ts_node_is_null(fill)) fill = call_posarg(call, 1);
         if (ts_node_is_null(fill)) return;
         r->fill = regions_key(in, fill);
         r->fill_cov = REG_NONE;
@@ -304,7 +304,7 @@ bool regions_functional_store(Interp *in, TSNode expr, TSNode *at_sub, TSNode *v
     if (!parse_is(at, "attribute") || !svc_text_eq(in, parse_field(at, "attribute"), "at"))
         return false;
     *at_sub = sub;
-    *value = posarg(expr, 0);
+    *value = call_posarg(expr, 0);
     return !ts_node_is_null(*value);
 }
 
@@ -425,7 +425,7 @@ static bool target_call(Interp *in, TSNode call, const Accesses *acc, TSNode *ta
         *target = kwarg(in, call, "index");
         if (ts_node_is_null(*target)) *target = kwarg(in, call, "indices");
         if (ts_node_is_null(*target))
-            *target = posarg(call, c.row->idx_pos + (ts_node_is_null(c.recv) ? 1 : 0));
+            *target = call_posarg(call, c.row->idx_pos + (ts_node_is_null(c.recv) ? 1 : 0));
     } else {
         unsigned op;
         if (row && ts_node_is_null(c.recv) &&
@@ -442,7 +442,7 @@ static bool target_call(Interp *in, TSNode call, const Accesses *acc, TSNode *ta
         }
         *target = kwarg(in, call, targets_first(op) ? "y_true" : "target");
         if (ts_node_is_null(*target)) *target = kwarg(in, call, "labels");
-        if (ts_node_is_null(*target)) *target = posarg(call, targets_first(op) ? 0 : 1);
+        if (ts_node_is_null(*target)) *target = call_posarg(call, targets_first(op) ? 0 : 1);
     }
     *target = target_source(in, acc, *target, ignore);
     return !ts_node_is_null(*target);
@@ -595,9 +595,9 @@ static uint32_t loop_variable(Interp *in, TSNode stmt, TSNode body, uint32_t *st
         TSNode v = parse_field(stmt, "left"), it = parse_unparen(parse_field(stmt, "right"));
         if (!parse_is(v, "identifier")) return 0;
         if (builtin_range(in, it)) {
-            TSNode b = posarg(it, 1);
-            *start = ts_node_is_null(b) ? text_key("0", 1) : regions_key(in, posarg(it, 0));
-            if (ts_node_is_null(b)) b = posarg(it, 0);
+            TSNode b = call_posarg(it, 1);
+            *start = ts_node_is_null(b) ? text_key("0", 1) : regions_key(in, call_posarg(it, 0));
+            if (ts_node_is_null(b)) b = call_posarg(it, 0);
             if (!ts_node_is_null(b)) *stop = regions_key(in, b);
         }
         const char *t = parse_text(in->src, v, &len);
@@ -735,7 +735,7 @@ static bool rebinds(Interp *in, TSNode n, uint32_t key, int depth) {
 static void reads_ahead(Interp *in, TSNode stmt, TSNode body, const Accesses *acc, uint32_t var) {
     TSNode it = parse_unparen(parse_field(stmt, "right"));
     if (!parse_is(stmt, "for_statement") || !builtin_range(in, it) ||
-        !ts_node_is_null(posarg(it, 2)))
+        !ts_node_is_null(call_posarg(it, 2)))
         return;
     for (size_t i = 0; i < acc->list.len; i++) {
         const Access *r = &acc->list.items[i];
