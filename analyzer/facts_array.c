@@ -324,6 +324,35 @@ static bool splits_rows(Interp *in, Fact x, const Args *a, int first, bool like)
     return !(svc_int_literal(in, a->pos[first], &d0) && d0 == -1);
 }
 
+/* logits.view(b, k, t, -1), tf.reshape(logits, (b, k, t, -1)) of [B, T, V] scores: the
+ * rows of a batch that held k candidates of each of b examples ([b * k, t] ids) put back in
+ * their groups, [batch, candidates, positions, vocabulary]. Only the vocabulary may be left
+ * to -1 (or named by its size); the other three sizes are given. */
+static bool splits_candidates(Interp *in, Fact x, const Args *a, int first) {
+    if (!(x.kinds & FK_SCORES) || x.ndim != 3 || x.ax[0] != AX_BATCH || x.ax[1] != AX_POS ||
+        x.ax[2] != AX_VOCAB || a->nkw || a->splatted)
+        return false;
+    TSNode sizes[4];
+    int n = a->npos - first;
+    TSNode one = n == 1 ? parse_unparen(a->pos[first]) : (TSNode){0};
+    if (n == 1 && (parse_is(one, "tuple") || parse_is(one, "list"))) {
+        n = (int)ts_node_named_child_count(one);
+        for (int i = 0; i < n && i < 4; i++) sizes[i] = parse_named_child(one, (uint32_t)i);
+    } else {
+        for (int i = 0; i < n && i < 4; i++) sizes[i] = a->pos[first + i];
+    }
+    if (n != 4) return false;
+    long v;
+    for (int i = 0; i < 3; i++) {
+        TSNode s = parse_unparen(sizes[i]);
+        if (parse_is(s, "list_splat") || (svc_int_literal(in, s, &v) && v <= 1)) return false;
+    }
+    TSNode last = parse_unparen(sizes[3]);
+    if (svc_int_literal(in, last, &v)) return v == -1;
+    return parse_is(last, "identifier") || parse_is(last, "call") ||
+           parse_is(last, "subscript") || parse_is(last, "attribute");
+}
+
 /* torch.full((B, L), pad_id): a batch buffer of pads that rows of their own length are copied
  * into; filled with -100, labels the loss ignores there. A column ((B, 1): a BOS column) or a
  * fill that is no token id is not followed. */
@@ -972,6 +1001,7 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
         int flat = flattens_positions(in, x, a, off, t->op == OP_FLATTEN);
         bool like = strstr(t->name, "_as") != NULL; /* view_as(y), reshape_as(y) */
         bool split = t->op == OP_RESHAPE && splits_rows(in, x, a, off, like);
+        bool grouped = t->op == OP_RESHAPE && !like && splits_candidates(in, x, a, off);
         if (t->op == OP_RESHAPE && recurrent_reshape_keeps(in, &x, a, off)) return x;
         x.ndim = -1;
         x.recurrent = false;
@@ -980,6 +1010,7 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
         if (rows) fact_set_axes(&x, 2, (AxisKind[]){AX_POS, AX_VOCAB});
         if (flat) fact_set_axes(&x, flat, (AxisKind[]){AX_POS, AX_ONE});
         if (split) fact_set_axes(&x, 2, (AxisKind[]){AX_BATCH, AX_POS});
+        if (grouped) fact_set_axes(&x, 4, (AxisKind[]){AX_BATCH, AX_ITEM, AX_POS, AX_VOCAB});
         if (t->op == OP_RESHAPE && fact_knows_nothing(&x)) reshaped_rank(a, off, &x);
         return x;
     }

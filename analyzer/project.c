@@ -990,9 +990,10 @@ void project_state_written(Interp *in, TSNode call) {
 }
 
 bool project_told_nothing(Interp *in, const Fact *obj, const Fact *r) {
-    /* a value of no known kind still tells where its batch's pads sit (facts_pad.c) */
+    /* a value of no known kind still tells where its batch's pads sit (facts_pad.c), and a
+     * text (or texts) joined from parts, prompt + candidate, what its tokens cover */
     return in->project && module_of_tree(in->project, obj->def.tree) && fact_knows_nothing(r) &&
-           !r->pad_what;
+           !r->pad_what && !(r->flags & FF_JOINED);
 }
 
 /* ---------- subclasses ---------- */

@@ -112,6 +112,7 @@ static void check(RuleContext *ctx) {
             where,
             positions             ? "positions"
             : e->axis == AX_BATCH ? "batch rows"
+            : e->axis == AX_ITEM  ? "candidates"
                                   : "entries");
     }
 }
