@@ -3,7 +3,7 @@
 
 const Contract contracts_tensorflow[] = {
     {"reduce_max", LIB_TF, FORM_ARRAY | FORM_UNKNOWN, OP_MAX, 0, -1},
-    {"reduce_sum", LIB_TF, FORM_ARRAY, OP_SUM, 0, -1},
+    {"reduce_sum", LIB_TF, FORM_ARRAY, OP_SUM, 0, -1, PO_COUNT},
     {"reduce_mean", LIB_TF, FORM_ARRAY, OP_MEAN, 0, -1},
     {"reduce_prod", LIB_TF, FORM_ARRAY, OP_PROD, 0, -1},
     {"reduce_logsumexp", LIB_TF, FORM_ARRAY, OP_LOGSUMEXP, 0, -1},
