@@ -901,6 +901,7 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         interp_emit(in, EV_DIVIDE, 0, node, l, r, AX_UNK);
         Fact mean;
         if (mask_divided(in, node, &l, &r, &mean)) return mean; /* facts_mask.c */
+        if (mask_counted_mean(in, node, &l, &r, &mean)) return mean;
     }
     if (c == '@' &&
         ((l.kinds | r.kinds) & FK_SCORES)) /* a matrix product mixes: no longer a softmax */

@@ -192,6 +192,17 @@ static bool prefix_at_other_count(Interp *in, TSNode target, TSNode value, const
     return (n.kinds & FK_INDEX) && n.ndim == 0 && n.specials && n.specials != labels->specials;
 }
 
+/* A value that goes into a container of scores to be ranked: a mean loss, or a mean of token
+ * log-probs (a length-normalised score: LL107 when it is ranked alone). */
+static bool stored_mean(Interp *in, const Fact *f) {
+    if (mean_loss(f)) return true;
+    if (f->obj != FO_NONE || f->kinds != FK_LOGPROB || !(f->flags & FF_AGGREGATED) ||
+        !f->agg_event || f->agg_event > in->facts->events.len)
+        return false;
+    const FactEvent *e = &in->facts->events.items[f->agg_event - 1];
+    return e->kind == EV_AGGREGATE && e->op == AGG_MEAN;
+}
+
 /* per_q[q]["scores"][o] = loss: the root container (per_q) holds containers of losses, one
  * axis of items per subscript that is no string key (a string picks a record's field). */
 static void nested_losses_stored(Interp *in, TSNode target, Fact v) {
@@ -205,7 +216,7 @@ static void nested_losses_stored(Interp *in, TSNode target, Fact v) {
     bool found = false;
     Fact root = parse_is(n, "identifier") ? svc_lookup_key(in, n, &found) : fact_unknown();
     if (!found || depth < 2 || depth > FACT_MAX_DIMS || root.obj != FO_NONE ||
-        (root.kinds && root.kinds != FK_LOSS))
+        (root.kinds && root.kinds != v.kinds))
         return;
     Fact c = v;
     c.flags &= ~(FF_STEPVAR | FF_LOOPVAR);
@@ -218,8 +229,8 @@ static void nested_losses_stored(Interp *in, TSNode target, Fact v) {
 void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) {
     TSNode container;
     Fact f;
-    if (mean_loss(&v) && parse_is(parse_unparen(parse_field(parse_unparen(target), "value")),
-                                  "subscript")) {
+    if (stored_mean(in, &v) &&
+        parse_is(parse_unparen(parse_field(parse_unparen(target), "value")), "subscript")) {
         nested_losses_stored(in, target, v);
         return;
     }
@@ -275,7 +286,7 @@ void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) 
             pad_sentinel_over_rows(in, target, value_node) &&
             bound_counts_positions(in, target, &f))
             svc_emit(in, EV_PADS_IN_LOSS, IGNORED_ROWS, target, f, fact_unknown(), AX_UNK);
-    } else if (mean_loss(&v) && (!f.kinds || f.kinds == FK_LOSS)) {
+    } else if (stored_mean(in, &v) && (!f.kinds || f.kinds == v.kinds)) {
         Fact c = v;
         c.flags &= ~(FF_STEPVAR | FF_LOOPVAR);
         fact_set_axes(&c, 1, (AxisKind[]){AX_ITEM});

@@ -410,3 +410,27 @@ bool mask_guards_read(Interp *in, TSNode read, TSNode ix) {
     }
     return false;
 }
+
+/* (lp * m).sum(-1) / m.sum(-1), lp.sum() / len(cont): token log-probs summed over a sequence
+ * and divided by a count of its tokens that is not one constant, a mean over each sequence's
+ * own tokens. Emitted as such (LL107 when candidates of different lengths are ranked by it
+ * alone); a joined sequence's sum over its real tokens is mask_divided's. */
+bool mask_counted_mean(Interp *in, TSNode node, const Fact *sum, const Fact *count, Fact *mean) {
+    if (sum->obj != FO_NONE || sum->kinds != FK_LOGPROB || !sum->agg_event ||
+        sum->agg_event > in->facts->events.len)
+        return false;
+    if (count->obj != FO_NONE || count->kinds != FK_INDEX || (count->flags & FF_CONST) ||
+        count->ndim > 0)
+        return false;
+    bool real_count = count->pad_what == PW_COUNT || count->pad_what == PW_PARTCOUNT;
+    if (real_count && (count->flags & FF_JOINED)) return false;
+    const FactEvent *e = &in->facts->events.items[sum->agg_event - 1];
+    Fact scores = e->in;
+    if (e->kind != EV_AGGREGATE || e->op != AGG_SUM || !token_scores(&scores) ||
+        scores.kinds != FK_LOGPROB)
+        return false;
+    svc_emit(in, EV_AGGREGATE, AGG_MEAN, node, scores, *count, e->axis);
+    *mean = *sum;
+    mean->agg_event = in->last_event;
+    return true;
+}

@@ -503,8 +503,10 @@ static void check(RuleContext *ctx) {
         const Fact *f = &e->in;
         if (served_picks(f)) continue;
         bool mean = e->op == AGG_MEAN;
-        if (mean && token_logprobs(f) && (f->kinds & FK_LOGPROB) && (f->flags & FF_PADDED) &&
-            (f->flags & FF_MASKED) && !(f->flags & FF_SLICED)) {
+        /* a mean whose divisor is a count of tokens (in2: the masked sum over mask.sum()) */
+        bool counted = (e->in2.kinds & FK_INDEX) != 0;
+        if (mean && !counted && token_logprobs(f) && (f->kinds & FK_LOGPROB) &&
+            (f->flags & FF_PADDED) && (f->flags & FF_MASKED) && !(f->flags & FF_SLICED)) {
             /* (lp * mask).mean(-1): the pads are zero, but still counted in the divisor */
             rules_emit(ctx, e->node, NULL,
                        "divide the masked sum by the mask's sum: (lp * mask).sum(-1) / "

@@ -64,7 +64,7 @@ static bool ranks(const Source *src, TSNode node) {
     return ordering;
 }
 
-typedef enum { LOSS_OK, LOSS_MEAN_WITH_PROMPT, LOSS_TIMES_N, LOSS_MEAN_OF_LENGTHS } LossUse;
+typedef enum { LOSS_OK, LOSS_MEAN_WITH_PROMPT, LOSS_TIMES_N } LossUse;
 
 /* The mean over positions (EV_AGGREGATE) that made f, a candidate's score: token log-probs
  * picked at its ids, averaged over a span whose length the code does not fix (x[-n - 1:-1]
@@ -161,16 +161,6 @@ static void report(RuleContext *ctx, const FactEvent *e, const Fact *f, LossUse 
     int row = facts_origin_row(ctx->facts, f);
     char where[40] = "";
     if (row > 0) snprintf(where, sizeof where, " (loss from line %d)", row);
-    if (use == LOSS_MEAN_OF_LENGTHS) {
-        rules_emit(ctx, e->node, &mean_cont_log_probs,
-                   "rank by the sum of the candidate's token log-probabilities (log Pr(candidate "
-                   "| prompt)), or report the mean as a length-normalised accuracy beside it",
-                   "candidates ranked by the mean log-probability of their tokens, though their "
-                   "lengths differ: a mean is not log Pr(candidate | prompt), and dividing by "
-                   "the length favours a long candidate whose extra tokens are likely over a "
-                   "shorter, more probable one");
-        return;
-    }
     if (use == LOSS_TIMES_N) {
         rules_emit(ctx, e->node, NULL,
                    "multiply by the number of predicted tokens, N - 1 (the model shifts the "
@@ -192,6 +182,44 @@ static void report(RuleContext *ctx, const FactEvent *e, const Fact *f, LossUse 
         where);
 }
 
+/* max(xs) / min(xs) alone: the best value, not which candidate has it (a softmax's stabiliser
+ * m = max(xs) picks nothing); xs.index(max(xs)) does pick. */
+static bool best_value_only(const Source *file, TSNode node) {
+    if (!parse_is(node, "call")) return false;
+    const Source *src = source_of(file, node.tree); /* (the ranking may be another file's) */
+    TSNode fn = parse_field(node, "function"), args = parse_field(node, "arguments");
+    if (!parse_is(fn, "identifier") ||
+        !(parse_text_eq(src, fn, "max") || parse_text_eq(src, fn, "min")) ||
+        ts_node_named_child_count(args) != 1 || parse_is(parse_named_child(args, 0), "keyword_argument"))
+        return false;
+    TSNode up = ts_node_parent(node);
+    return !parse_is(up, "argument_list");
+}
+
+/* Candidates ranked by the mean of their token log-probs. Where another file's code took that
+ * mean (a metric helper the ranking calls), the finding goes there, where the sum belongs. */
+static void report_mean_of_lengths(RuleContext *ctx, const FactEvent *e, const FactEvent *mean) {
+    static const char help[] = "rank by the sum of the candidate's token log-probabilities (log "
+                               "Pr(candidate | prompt)), or report the mean as a "
+                               "length-normalised accuracy beside it";
+    static const char why[] = "a mean is not log Pr(candidate | prompt), and dividing by the "
+                              "length favours a long candidate whose extra tokens are likely "
+                              "over a shorter, more probable one";
+    if (!ts_node_is_null(mean->node) && mean->node.tree != e->node.tree) {
+        char at[512];
+        rules_where(ctx, e->node, at, sizeof at);
+        rules_emit(ctx, mean->node, &mean_cont_log_probs, help,
+                   "the mean log-probability of a candidate's tokens is taken here and "
+                   "candidates of different lengths are ranked by it at %s: %s",
+                   at, why);
+        rules_verify_at(ctx, e->node);
+        return;
+    }
+    rules_emit(ctx, e->node, &mean_cont_log_probs, help,
+               "candidates ranked by the mean log-probability of their tokens, though their "
+               "lengths differ: %s", why);
+}
+
 static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
         const FactEvent *e = &ctx->facts->events.items[i];
@@ -208,9 +236,11 @@ static void check(RuleContext *ctx) {
         }
         if (use == LOSS_OK) {
             const FactEvent *mean = mean_of_lengths(ctx->facts, f);
-            if (mean && !sum_ranked_too(ctx->facts, mean)) use = LOSS_MEAN_OF_LENGTHS;
+            if (mean && !sum_ranked_too(ctx->facts, mean) && !best_value_only(ctx->src, e->node))
+                report_mean_of_lengths(ctx, e, mean);
+            continue;
         }
-        if (use != LOSS_OK) report(ctx, e, f, use);
+        report(ctx, e, f, use);
     }
 }
 
