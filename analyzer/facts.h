@@ -205,12 +205,18 @@ struct Fact {
     uint32_t fill, fill_end;
     uint8_t fill_cov;
     /* facts_mask.c: why a mask applied to token scores does not exclude the pads (MFLAW_*) */
-    uint8_t mask_flaw : 7;
+    uint8_t mask_flaw : 5;
+    /* facts_classprob.c (LL103): probabilities floored at a positive eps on every path (clip,
+     * clamp, + eps), so their log is finite; and one class's probability per row of a softmax
+     * over classes (probs[:, k], probs[..., k] of a softmax over that last axis) */
+    bool floored : 1;
+    bool class_column : 1;
     /* FF_JOINED rows whose prompts differ from one row to the next (made per element of a
      * loop: facts_prompts.c) */
     uint8_t prompt_rows : 1;
     /* 1 + the index of the EV_LOG whose values these are, unchanged but for copies, clips and
-     * picks (0: none): what the code then does with a log of probabilities (LL103) */
+     * picks (0: none; a mean of all of them is one number, none of them): what the code then
+     * does with a log of probabilities (LL103) */
     uint16_t log_event;
     /* facts_rows.c: which rows a batch tensor (or a per-row list) has. rows: a symbol of the
      * batch one iteration of a loader unpacked (0: unknown), rows_parts: how many copies of
@@ -284,6 +290,7 @@ enum {
        (facts_promptlp.c) */
     MFLAW_CONTEXT_LAST,
 };
+_Static_assert(MFLAW_CONTEXT_LAST < 32, "Fact.mask_flaw holds 5 bits");
 enum { SP_UNKNOWN = 0, SP_ADDED, SP_BARE }; /* Fact.specials */
 
 enum { FACT_NO_DIM = 127 };

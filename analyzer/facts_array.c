@@ -104,6 +104,8 @@ Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op)
     if (all) {
         r.ndim = 0;
         r.ax_last = AX_UNK;
+        /* a mean of every log: one number (a log loss), no log of any one probability */
+        if (op == OP_MEAN) r.log_event = 0;
         /* one number for all of them: no per-position score is left, whatever the axes were */
         if ((x.flags & FF_SELECTED) && op != OP_CUMSUM) r.flags |= FF_AGGREGATED;
     } else if (keepdim) {
@@ -132,6 +134,7 @@ static Fact normalize(Interp *in, TSNode node, Fact x, int dim, bool log) {
     if (!x.kinds && x.obj == FO_NONE) r = fact_of(0, 0, node), r.batch_first = x.batch_first;
     r.kinds = log ? FK_LOGPROB : FK_PROB;
     r.flags = (x.flags & ~(FF_SOFTMAX | FF_EXP | FF_WEAK | FF_STABLE)) | (log ? 0 : FF_SOFTMAX);
+    r.floored = r.class_column = false; /* new values, over all classes */
     r.origin = node;
     return r;
 }
@@ -798,6 +801,7 @@ static Fact array_scores(Interp *in, TSNode node, const Contract *t, Fact x, con
         if (x.kinds || x.obj == FO_NONE) svc_emit(in, EV_LOG, 0, node, x, fact_unknown(), AX_UNK);
         Fact r = x;
         r.log_event = in->last_event;
+        r.floored = false;
         if (x.kinds & FK_PROB)
             r.kinds = (uint16_t)((x.kinds & ~FK_PROB) | FK_LOGPROB);
         else if (x.flags & FF_SUMEXP)
@@ -809,6 +813,7 @@ static Fact array_scores(Interp *in, TSNode node, const Contract *t, Fact x, con
     }
     case OP_EXP: {
         Fact r = x;
+        r.floored = false;
         if (x.kinds & FK_LOGPROB) {
             r.kinds = (uint16_t)((x.kinds & ~FK_LOGPROB) | FK_PROB);
             /* a sequence log-likelihood is unbounded below: its exp() may underflow to 0 */
@@ -1126,8 +1131,8 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
         }
         if (off == 1) return one_sequence_batch(in, a, x);
         return x;
-    case OP_PASS:
-        return x;
+    case OP_PASS: /* np.clip(p, eps, 1), p.clamp(min=eps): a floor (facts_classprob.c) */
+        return classprob_clipped(in, t->name, args_node(in, a, "min", "a_min", off), x);
     case OP_WHERE: {
         Fact cond = args_fact(in, a, "condition", 0); /* x.where(cond, other) */
         Fact b = args_fact(in, a, "other", 1);

@@ -565,7 +565,7 @@ static Fact eval_subscript(Interp *in, TSNode node) {
     for (int i = 0; i < nix; i++)
         if (ix[i].kind == IX_SLICE && slice_moves_with_loop(in, parse_unparen(ix[i].node)))
             prefix = FF_PREFIX;
-    Fact r = subscript_value(in, node, value, ix, nix);
+    Fact r = classprob_column(in, node, &value, subscript_value(in, node, value, ix, nix));
     r.flags |= prefix;
     if (pad_cover_of(&value) && !r.made_event) r.made_event = value.made_event; /* m[:, 1:] */
     return r;
@@ -891,6 +891,7 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     l = hf_output_array(l); /* logits = model(tokens) (mlx): the output is the logits */
     r = hf_output_array(r);
     mask_combine(c, &l, &r); /* facts_mask.c */
+    if (c != '+') l.floored = r.floored = false; /* p * w, p - q may reach 0 */
     unsigned loop = (l.flags | r.flags) & (FF_LOOPVAR | FF_STEPVAR);
     /* chosen + rejected of two lists made in this code: a list made here too */
     if (c == '+' && fact_made_list(&l) && fact_made_list(&r)) return l;
@@ -1014,12 +1015,12 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     }
     if (lscores) {
         l.flags |= loop;
-        return l;
+        return classprob_added(in, node, c, l, false); /* p + eps: floored */
     }
     if (rscores && c != '/') {
         r.flags |= loop;
         if (c == '-') r.flags &= ~FF_SOFTMAX; /* 1 - p: the complement is no softmax output */
-        return r;
+        return classprob_added(in, node, c, r, true);
     }
     return binop_ids_and_numbers(in, node, c, l, r, loop);
 }

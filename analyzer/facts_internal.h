@@ -800,6 +800,16 @@ Env byuse_params(Interp *in);
  * params with what was told (params is taken, or freed). */
 bool byuse_again(Interp *in, Env *params);
 
+/* ---- facts_classprob.c: floored probabilities and one class's per row (LL103) ---- */
+/* np.clip(x, eps, 1), x.clamp(min=eps) (row: the contract's name, lower: its lower bound's
+ * argument): x floored when the bound is positive. */
+Fact classprob_clipped(Interp *in, const char *row, TSNode lower, Fact x);
+/* scores c other at node (scores_right: scores are the right operand): floored by + eps, and
+ * by nothing else (p * w, p - q may reach 0). */
+Fact classprob_added(Interp *in, TSNode node, char c, Fact scores, bool scores_right);
+/* picked = probs[...] at subscript: marked one class's probability per row when it is. */
+Fact classprob_column(Interp *in, TSNode subscript, const Fact *probs, Fact picked);
+
 /* ---- facts_ratio.c: per-token log-ratios under a mask ---- */
 /* diff = logp - (other log-probs): keeps logp's positions when logp is per-token log-probs. */
 void ratio_of(Fact *diff, const Fact *logp);

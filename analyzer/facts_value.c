@@ -138,6 +138,7 @@ bool fact_same(const Fact *a, const Fact *b) {
         a->prompt_in != b->prompt_in || a->pads_ignored != b->pads_ignored ||
         a->prefix_ignored != b->prefix_ignored || a->mask_flaw != b->mask_flaw ||
         a->token_ratio != b->token_ratio || a->prompt_rows != b->prompt_rows ||
+        a->floored != b->floored || a->class_column != b->class_column ||
         a->specials != b->specials || a->rows != b->rows || a->rows_parts != b->rows_parts ||
         a->log_event != b->log_event || a->made_event != b->made_event)
         return false;
@@ -268,6 +269,8 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     r.pads_ignored = a.pads_ignored && b.pads_ignored; /* the pads only, on every path */
     r.token_ratio = a.token_ratio && b.token_ratio;    /* a log-ratio on every path */
     r.prompt_rows = a.prompt_rows || b.prompt_rows;    /* some rows of their own prompts */
+    r.floored = a.floored && b.floored;                /* on every path (LL103) */
+    r.class_column = a.class_column && b.class_column;
     /* the pads hold the pad id on every path: a path that wrote nothing yet keeps them too (a
      * loop's entry joined with its body writing each row's prompt) */
     r.prefix_ignored = (a.prefix_ignored || b.prefix_ignored) &&

@@ -114,13 +114,18 @@ static TSNode assigned_value(const Source *src, TSNode x) {
     return value;
 }
 
-/* A floored log of the probability each row gives its own label (already picked, one per row),
- * only averaged or reported: a classification log loss, clipped as sklearn's log_loss clips.
- * The floor caps one example's loss at -log(eps); it does not tie candidates of a sequence
- * score, which sums (or ranks) such logs. */
+/* A floored log of one probability per row, each row's own label's (already picked:
+ * p[arange(n), y]) or one class's column of a softmax over classes (p[:, k], facts_classprob.c,
+ * whose y * log(p) + (1 - y) * log(1 - p) is a binary log loss), only averaged or reported: a
+ * classification log loss, clipped as sklearn's log_loss clips. The floor caps one example's
+ * loss at -log(eps); it does not tie candidates of a sequence score, which sums (or ranks) such
+ * logs. A mean of every log is one number (facts_array.c drops its log_event): ranking it
+ * compares losses, not the logs. */
 static bool class_log_loss(const RuleContext *ctx, size_t i) {
     const FactEvent *e = &ctx->facts->events.items[i];
-    if (!picked_per_row(ctx->src, assigned_value(ctx->src, floored_operand(ctx->src, e->node)))) return false;
+    TSNode x = eps_added(ctx->src, e->node) ? floored_operand(ctx->src, e->node)
+                                            : parse_unparen(log_operand(e->node));
+    if (!e->in.class_column && !picked_per_row(ctx->src, assigned_value(ctx->src, x))) return false;
     for (size_t j = 0; j < ctx->facts->events.len; j++) {
         const FactEvent *u = &ctx->facts->events.items[j];
         bool uses = u->in.log_event == i + 1 || u->in2.log_event == i + 1;
@@ -206,7 +211,8 @@ static void check(RuleContext *ctx) {
         int row = facts_origin_row(ctx->facts, &e->in);
         char where[48] = "";
         if (row > 0) snprintf(where, sizeof where, " (softmax at line %d)", row);
-        if (eps_added(ctx->src, e->node)) {
+        /* floored where the log is taken, or before (facts_classprob.c: on every path) */
+        if (eps_added(ctx->src, e->node) || e->in.floored) {
             /* -(p * log(p + eps)).sum(-1): a token of probability below eps adds p * log(eps),
              * nearly 0 as p * log(p) is, and exactly 0 where p is 0: an entropy, no scores */
             if (only_weighted(ctx->facts, i) || class_log_loss(ctx, i)) continue;
@@ -281,11 +287,16 @@ const Rule rule_LL103 = {
             "(-(p * log(p + eps)).sum(-1), an entropy) and used for nothing else: a token below\n"
             "the floor then adds p * log(eps), next to nothing, and exactly 0 where p is 0 (the\n"
             "limit of p * log(p)). Unfloored, p * log(p) is still flagged: 0 * -inf is NaN.\n"
-            "Nor where the floored value is each example's probability of its own label,\n"
-            "already picked one per row (p[arange(n), y]), and its logs are only averaged or\n"
-            "reported: a classification log loss, clipped as sklearn's log_loss clips; the floor\n"
-            "caps one example's loss, it ties no candidates. Picked at a sequence's tokens and\n"
-            "summed, accumulated over steps or ranked, the floored logs are flagged.\n"
+            "Nor where the floored value is one probability per example, its own label's\n"
+            "(p[arange(n), y]) or one class's column of a softmax over the classes (p[:, k],\n"
+            "p[..., k]), and its logs are only averaged or reported: a classification log loss\n"
+            "such as -(y * log(p) + (1 - y) * log(1 - p)).mean(), clipped as sklearn's log_loss\n"
+            "clips; the floor caps one example's loss, it ties no candidates, and comparing such\n"
+            "averages (to pick a weight or a temperature) compares losses. The floor may come\n"
+            "on an earlier line or in a helper (p = np.clip(p, eps, 1 - eps)), if on every path.\n"
+            "Picked at a sequence's tokens (or per position) and summed, accumulated over steps,\n"
+            "or ranked example by example, the floored logs are flagged; so is a column of a\n"
+            "softmax taken over another axis (the rows).\n"
             "A log of probabilities that came from elsewhere (a dataset, labels, a sigmoid) is\n"
             "not flagged, nor the log of a mixture or average of several softmax outputs, nor\n"
             "log(1 - p): log_softmax cannot express those.",
