@@ -92,26 +92,38 @@ static bool picked_per_row(const Source *src, TSNode x) {
     return parse_text_eq(src, name, "arange") || parse_text_eq(src, name, "range");
 }
 
-/* The value last assigned to the name x before x, in x's function (x itself if it is no name,
- * or no such assignment is found). */
-static void last_assigned(const Source *src, TSNode n, TSNode name, TSNode *value) {
+/* The assignment `x = ...` last written before the name x, in x's function. */
+static void last_assigned(const Source *src, TSNode n, TSNode name, TSNode *assignment) {
     if (ts_node_start_byte(n) >= ts_node_start_byte(name)) return;
     if (parse_is(n, "function_definition") || parse_is(n, "lambda")) return; /* another scope */
     if (parse_is(n, "assignment") && parse_same_text(src, parse_field(n, "left"), name))
-        *value = parse_unparen(parse_field(n, "right"));
+        *assignment = n;
     for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
-        last_assigned(src, parse_named_child(n, i), name, value);
+        last_assigned(src, parse_named_child(n, i), name, assignment);
 }
 
-static TSNode assigned_value(const Source *src, TSNode x) {
-    if (!parse_is(x, "identifier")) return x;
+static TSNode enclosing_function(TSNode x) {
     TSNode def = parse_parent(x);
-    while (!ts_node_is_null(def) && !parse_is(def, "function_definition")) def = parse_parent(def);
-    if (ts_node_is_null(def)) return x;
-    TSNode value = x, body = parse_field(def, "body");
+    while (!ts_node_is_null(def) && !parse_is(def, "function_definition"))
+        def = parse_parent(def);
+    return def;
+}
+
+/* That assignment of the name x (null if x is no name, or none is found). */
+static TSNode name_assignment(const Source *src, TSNode x) {
+    TSNode def = enclosing_function(x), assignment = {0};
+    if (!parse_is(x, "identifier") || ts_node_is_null(def)) return assignment;
+    TSNode body = parse_field(def, "body");
     for (uint32_t i = 0; i < ts_node_named_child_count(body); i++)
-        last_assigned(src, parse_named_child(body, i), x, &value);
-    return value;
+        last_assigned(src, parse_named_child(body, i), x, &assignment);
+    return assignment;
+}
+
+/* The value last assigned to the name x before x, in x's function (x itself if it is no name,
+ * or no such assignment is found). */
+static TSNode assigned_value(const Source *src, TSNode x) {
+    TSNode assignment = name_assignment(src, x);
+    return ts_node_is_null(assignment) ? x : parse_unparen(parse_field(assignment, "right"));
 }
 
 /* A floored log of one probability per row, each row's own label's (already picked:
@@ -144,6 +156,147 @@ static bool only_weighted(const Facts *facts, size_t i) {
         if (u->in.log_event == i + 1 || u->in2.log_event == i + 1) return false;
     }
     return true;
+}
+
+/* ---- a log read only at tokens drawn from the same probabilities ----
+ * torch.multinomial never draws an entry of weight 0, and the argmax of a softmax is at least
+ * 1/V: the entry read there is no underflowed 0.0, and its log is finite. The draw must reach
+ * the read unchanged: the probabilities are not written between them, the draw is no branch's
+ * alone, and each row is read at its own draw (p[arange(n), tok], p.gather(-1, tok)). */
+
+static bool is_attr_call(const Source *src, TSNode x, const char *const *names) {
+    TSNode fn = parse_field(x, "function");
+    if (!parse_is(x, "call") || !parse_is(fn, "attribute")) return false;
+    for (; *names; names++)
+        if (parse_text_eq(src, parse_field(fn, "attribute"), *names)) return true;
+    return false;
+}
+
+/* Whether a subscript's index keeps every row and only drops or adds axes: x[:, 0], x[..., None].
+ */
+static bool keeps_rows(TSNode subscript) {
+    for (TSNode i = parse_field(subscript, "subscript"); !ts_node_is_null(i);
+         i = ts_node_next_named_sibling(i))
+        if (!parse_is(i, "slice") && !parse_is(i, "integer") && !parse_is(i, "none") &&
+            !parse_is(i, "ellipsis"))
+            return false;
+    return true;
+}
+
+/* An index with what only reshapes it taken off: tok[:, 0], tok.squeeze(-1), tok.unsqueeze(-1). */
+static TSNode index_core(const Source *src, TSNode x) {
+    static const char *const reshapes[] = {"squeeze", "unsqueeze", "view", "reshape",
+                                           "flatten", "long",      NULL};
+    for (;;) {
+        x = parse_unparen(x);
+        if (parse_is(x, "subscript") && keeps_rows(x))
+            x = parse_field(x, "value");
+        else if (is_attr_call(src, x, reshapes))
+            x = parse_field(parse_field(x, "function"), "object");
+        else
+            return x;
+    }
+}
+
+/* Whether n, an argument, is the last axis: -1 (or 1, of the [rows, vocabulary] that
+ * multinomial draws from), positional or dim=. */
+static bool last_axis(const Source *src, TSNode n) {
+    if (parse_is(n, "keyword_argument")) {
+        if (!parse_text_eq(src, parse_field(n, "name"), "dim")) return false;
+        n = parse_field(n, "value");
+    }
+    return parse_text_eq(src, n, "-1") || parse_text_eq(src, n, "1");
+}
+
+/* The probabilities a draw samples from: P of torch.multinomial(P, k), P.multinomial(k),
+ * torch.argmax(P, -1), P.argmax(-1) (null if x is no such draw along the vocabulary). */
+static TSNode drawn_from(const Source *src, TSNode x) {
+    static const char *const draws[] = {"multinomial", "argmax", NULL};
+    if (!is_attr_call(src, x, draws)) return (TSNode){0};
+    TSNode fn = parse_field(x, "function"), args = parse_field(x, "arguments");
+    TSNode of = parse_unparen(parse_field(fn, "object"));
+    uint32_t first = fix_names_import(src, of) ? 1 : 0;
+    if (first && ts_node_named_child_count(args) == 0) return (TSNode){0};
+    TSNode probs = first ? parse_unparen(parse_named_child(args, 0)) : of;
+    if (parse_text_eq(src, parse_field(fn, "attribute"), "multinomial")) return probs;
+    for (uint32_t i = first; i < ts_node_named_child_count(args); i++)
+        if (last_axis(src, parse_named_child(args, i))) return probs;
+    return (TSNode){0};
+}
+
+static bool mentions(const Source *src, TSNode n, TSNode name) {
+    if (parse_is(n, "identifier")) return parse_same_text(src, n, name);
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        if (mentions(src, parse_named_child(n, i), name)) return true;
+    return false;
+}
+
+/* Whether n holds, between bytes from and to, a write of name: an assignment to it or into it,
+ * a for binding it, or an in-place method (name.masked_fill_(...)). */
+static bool written_between(const Source *src, TSNode n, TSNode name, uint32_t from, uint32_t to) {
+    if (ts_node_end_byte(n) <= from || ts_node_start_byte(n) >= to) return false;
+    uint32_t at = ts_node_start_byte(n);
+    bool inside = at > from && at < to;
+    if (inside &&
+        (parse_is(n, "assignment") || parse_is(n, "augmented_assignment") ||
+         parse_is(n, "for_statement")) &&
+        mentions(src, parse_field(n, "left"), name))
+        return true;
+    TSNode fn = parse_field(n, "function");
+    if (inside && parse_is(n, "call") && parse_is(fn, "attribute") &&
+        parse_same_text(src, parse_field(fn, "object"), name)) {
+        size_t len;
+        const char *method = parse_text(src, parse_field(fn, "attribute"), &len);
+        if (len > 1 && method[len - 1] == '_') return true;
+    }
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        if (written_between(src, parse_named_child(n, i), name, from, to)) return true;
+    return false;
+}
+
+/* Whether each row is read at its own draw: p.gather(-1, tok) / torch.gather(p, -1, tok), or
+ * p[rows, tok] with rows every row in order (arange / range). Sets probs and tokens. */
+static bool read_per_row(const Source *src, TSNode x, TSNode *probs, TSNode *tokens) {
+    static const char *const gathers[] = {"gather", NULL};
+    if (is_attr_call(src, x, gathers)) {
+        TSNode of = parse_field(parse_field(x, "function"), "object");
+        TSNode args = parse_field(x, "arguments");
+        uint32_t n = ts_node_named_child_count(args), first = fix_names_import(src, of) ? 1 : 0;
+        if (n != first + 2 || !last_axis(src, parse_named_child(args, first))) return false;
+        *probs = first ? parse_unparen(parse_named_child(args, 0)) : parse_unparen(of);
+        *tokens = parse_named_child(args, first + 1);
+        return !parse_is(*tokens, "keyword_argument");
+    }
+    if (!parse_is(x, "subscript")) return false;
+    *probs = parse_unparen(parse_field(x, "value"));
+    TSNode i = parse_field(x, "subscript");
+    if (ts_node_is_null(ts_node_next_named_sibling(i))) return false; /* p[tok]: rows by tokens? */
+    for (; !ts_node_is_null(ts_node_next_named_sibling(i)); i = ts_node_next_named_sibling(i)) {
+        TSNode rows = assigned_value(src, parse_unparen(i));
+        TSNode fn = parse_field(rows, "function");
+        TSNode name = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
+        if (!parse_is(rows, "call") ||
+            !(parse_text_eq(src, name, "arange") || parse_text_eq(src, name, "range")))
+            return false;
+    }
+    *tokens = i;
+    return true;
+}
+
+static bool read_at_own_draws(const Source *src, TSNode log_call) {
+    TSNode probs, tokens;
+    TSNode x = index_core(src, log_operand(log_call));
+    if (!read_per_row(src, x, &probs, &tokens) || !parse_is(probs, "identifier")) return false;
+    TSNode draw_assignment = name_assignment(src, index_core(src, tokens));
+    if (ts_node_is_null(draw_assignment)) return false;
+    TSNode from = drawn_from(src, index_core(src, parse_field(draw_assignment, "right")));
+    if (!parse_is(from, "identifier") || !parse_same_text(src, from, probs)) return false;
+    /* the draw's statement sits in a block that holds the read too: no branch draws alone */
+    TSNode block = parse_parent(parse_parent(draw_assignment));
+    uint32_t read_at = ts_node_start_byte(log_call);
+    if (ts_node_is_null(block) || read_at >= ts_node_end_byte(block)) return false;
+    TSNode def = enclosing_function(log_call);
+    return !written_between(src, def, probs, ts_node_end_byte(draw_assignment), read_at);
 }
 
 /* The fix: `log(M.softmax(x, d))` and `M.softmax(x, d).log()`, written as one expression, become
@@ -224,6 +377,7 @@ static void check(RuleContext *ctx) {
                 where);
             continue;
         }
+        if (read_at_own_draws(ctx->src, e->node)) continue;
         rules_emit(
             ctx, e->node, &log_of_softmax, "use log_softmax over the same axis (one stable step)",
             "log of softmax probabilities%s: softmax underflows to 0.0 for tokens far below the "
@@ -297,6 +451,9 @@ const Rule rule_LL103 = {
             "Picked at a sequence's tokens (or per position) and summed, accumulated over steps,\n"
             "or ranked example by example, the floored logs are flagged; so is a column of a\n"
             "softmax taken over another axis (the rows).\n"
+            "Nor the log of probabilities read only at tokens drawn from those very\n"
+            "probabilities (torch.multinomial(p, k), p.argmax(-1)), each row at its own draw and\n"
+            "with p unchanged in between: a drawn entry is positive, its log finite.\n"
             "A log of probabilities that came from elsewhere (a dataset, labels, a sigmoid) is\n"
             "not flagged, nor the log of a mixture or average of several softmax outputs, nor\n"
             "log(1 - p): log_softmax cannot express those.",
