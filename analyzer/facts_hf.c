@@ -39,6 +39,34 @@ Fact hf_loss_made(Interp *in, Fact out, TSNode call) {
     return out;
 }
 
+/* Does every use of name in n (but its own binding) ask its output for a field other than the
+ * loss (out.logits, out.past_key_values)? */
+static bool only_other_fields(Interp *in, TSNode n, TSNode name, TSNode binding) {
+    if (parse_is(n, "identifier") && !ts_node_eq(n, binding) && parse_same_text(in->src, n, name)) {
+        TSNode up = parse_parent(n);
+        return parse_is(up, "attribute") && ts_node_eq(parse_field(up, "object"), n) &&
+               !svc_text_eq(in, parse_field(up, "attribute"), "loss");
+    }
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+        if (!only_other_fields(in, parse_named_child(n, i), name, binding)) return false;
+    return true;
+}
+
+/* The loss of this model call is never read: its output is asked only for other fields, at the
+ * call (model(..., labels=y).logits) or through the one name it is bound to in its function.
+ * Targets handed to it then reach no loss the code uses (the code scores the logits itself). */
+static bool loss_unread(Interp *in, TSNode call) {
+    TSNode up = parse_parent(call);
+    if (parse_is(up, "attribute")) return !svc_text_eq(in, parse_field(up, "attribute"), "loss");
+    TSNode name = parse_field(up, "left");
+    if (!parse_is(up, "assignment") || !ts_node_eq(parse_field(up, "right"), call) ||
+        !parse_is(name, "identifier"))
+        return false;
+    static const char *const scopes[] = {"function_definition", "module", NULL};
+    TSNode scope = parse_enclosing(call, scopes);
+    return !ts_node_is_null(scope) && only_other_fields(in, scope, name, name);
+}
+
 Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     /* FF_WEAK: a model known by its name only; what its output holds by position is weak too */
     unsigned flags = model.flags & (FF_SEQ2SEQ | FF_NOTLM | FF_WEAK);
@@ -57,7 +85,7 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
                         : a->has_splat && a->splat.obj == FO_DICT ? dict_value(&a->splat, "labels")
                         : a->has_splat && a->splat.obj == FO_ENCODING ? a->splat /* its labels */
                                                                       : fact_unknown();
-    regions_loss_targets(in, node, &labels_given, regions_loss_ignore(in, node));
+    if (!loss_unread(in, node)) regions_loss_targets(in, node, &labels_given, regions_loss_ignore(in, node));
     if (a->has_splat && (a->splat.flags & FF_FULLLABELS)) /* enc["labels"] = enc["input_ids"] */
         flags |= FF_FULLLABELS | (a->splat.flags & FF_JOINED);
     if (k < 0 && a->has_splat && a->splat.obj == FO_DICT) { /* **{"input_ids": x, "labels": y} */
