@@ -686,6 +686,10 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r, PadVal *operands) {
         return padval(b.what, b.pad, b.nd, b.c + k);
     }
     if (text_is(in, op, "%") && (a.what == PW_COUNT || a.what == PW_FIRSTPAD)) return a;
+    /* len(seq) - len(cont): where a row's continuation starts, counted from its first token, as
+     * in a comprehension's element (facts_spans.c); appended row by row, each row's start */
+    if (minus && a.what == PW_ROWPOS && b.what == PW_ROWPOS)
+        return padval(PW_ROWPOS, 0, 0, a.c - b.c);
     /* emb(ids) * math.sqrt(d) + pos_emb(arange(T))[None]: hidden states scaled, or added to
      * what is no padded batch's (broadcast over the rows), are still at each position */
     bool scaled = plus || minus || text_is(in, op, "*") || text_is(in, op, "/");
