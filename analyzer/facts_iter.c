@@ -7,6 +7,7 @@ Fact iter_element(Interp *in, Fact it) {
     if ((it.obj == FO_TUPLE || it.obj == FO_DICT || it.obj == FO_INSTANCE) && it.records) {
         Fact t = it;
         t.records = false;
+        t.flags |= FF_LOOPVAR; /* one step's record: what is made of it varies with the loop */
         return t;
     }
     /* [tok(c) for c in cands] is kept as one of its encodings (interp_list_of), a loader's

@@ -686,6 +686,10 @@ static PadVal binop_val(Interp *in, TSNode n, Fact *r, PadVal *operands) {
         return padval(b.what, b.pad, b.nd, b.c + k);
     }
     if (text_is(in, op, "%") && (a.what == PW_COUNT || a.what == PW_FIRSTPAD)) return a;
+    /* len(seq) - len(cont): where a row's continuation starts, counted from its first token, as
+     * in a comprehension's element (facts_spans.c); appended row by row, each row's start */
+    if (minus && a.what == PW_ROWPOS && b.what == PW_ROWPOS)
+        return padval(PW_ROWPOS, 0, 0, a.c - b.c);
     /* emb(ids) * math.sqrt(d) + pos_emb(arange(T))[None]: hidden states scaled, or added to
      * what is no padded batch's (broadcast over the rows), are still at each position */
     bool scaled = plus || minus || text_is(in, op, "*") || text_is(in, op, "/");
@@ -1162,6 +1166,24 @@ static void padded_with_pad_id(Interp *in, TSNode call, const CallArgs *a, Fact 
     svc_mask_made(in, call, r); /* what labels so padded cover at their pads */
 }
 
+/* pad_sequence([torch.ones_like(s) for s in seqs]) padded with 0 (the default): rows of ones
+ * over each row's tokens, a mask of the real tokens, though nothing says so before the model is
+ * handed it. */
+static bool ones_padded(Interp *in, const CallArgs *a, const Fact *r) {
+    TSNode fill = kw(in, a, "padding_value");
+    if (ts_node_is_null(fill) && a->npos > 2) fill = a->pos[2];
+    long v = 0;
+    if ((!ts_node_is_null(fill) && (!int_lit(in, fill, &v) || v != 0)) || !a->npos ||
+        (r->kinds & ~(FK_MASK | FK_NUM)) || r->obj != FO_NONE)
+        return false;
+    TSNode rows = parse_unparen(a->pos[0]), elem = {0};
+    if (parse_is(rows, "list_comprehension") || parse_is(rows, "generator_expression"))
+        elem = parse_unparen(parse_field(rows, "body"));
+    Callee c;
+    return !ts_node_is_null(elem) && parse_is(elem, "call") && callee_row(in, elem, &c) &&
+           c.row->op == OP_ONES;
+}
+
 /* Is fn a layer nn.Embedding(...) made (a name or a field holding it)? */
 static bool embedding_called(Interp *in, TSNode fn) {
     if (!parse_is(fn, "identifier") && !parse_is(fn, "attribute")) return false;
@@ -1291,6 +1313,8 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         if (!int_lit(in, kw(in, &a, "batch_first"), &bf) &&
             !text_is(in, kw(in, &a, "batch_first"), "True"))
             return padval(PW_NONE, 0, 0, 0);
+        /* a mask's kind set here: mask_by_use then knows it as one when the model is handed it */
+        if (ones_padded(in, &a, r)) r->kinds = FK_MASK;
         uint8_t w = (r->kinds & FK_MASK) ? PW_REALMASK : PW_IDS;
         return padval(w, side ? side : PAD_END, 2, 0);
     }
