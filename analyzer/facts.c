@@ -79,8 +79,8 @@ void interp_emit(Interp *in, EventKind kind, EventOp op, TSNode node, Fact a, Fa
     int delta = FACT_NO_ALIGN;
     TSNode caller = {0};
     if (align_pairs_tokens(kind, axis)) delta = align_delta(&a, &b);
-    if (delta != FACT_NO_ALIGN && ts_node_is_null(site))
-        caller = align_paired_by_caller(in, &a, &b);
+    if (delta != FACT_NO_ALIGN) /* a helper pairing what it is given: the call chose it */
+        caller = site.id ? align_paired_at_site(in, &a, &b) : align_paired_by_caller(in, &a, &b);
     if (kind == EV_MASK_OFF) caller = align_paired_at_site(in, &a, &b); /* facts_ratio.c */
     /* Loop bodies run until they settle and functions may be analysed in several contexts:
      * keep one event per (kind, node, what flowed in). */

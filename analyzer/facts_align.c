@@ -268,6 +268,21 @@ void align_index(Interp *in, Fact *r, const Fact *value, TSNode idx, const Fact 
     r->head = r->tail = p;
 }
 
+/* x[p] with p a tensor of positions. arange(n) + s, its first element a known s: the positions
+ * from s on, as x[s:]. Else (torch.arange(s, e), moved by a constant) the positions p counts
+ * of x's, named by p, so the same p (or p - 1) picks the same (the one before) of another value
+ * of those positions: logp[p] against ids[0, p]. Where they end is not followed. */
+void align_at_positions(Fact *r, const Fact *value, const Fact *p) {
+    Term t = {.base = p->head.sym, .c = p->head.c, .ok = true};
+    if ((p->flags & FF_CONST) && p->num >= 0)
+        r->head = align_shift(value->head, p->num);
+    else if (p->ndim == 1 && p->head.sym && !p->head.end)
+        r->head = pos_of(value, t);
+    else
+        r->head = (FactPos){0, 0, false};
+    r->tail = (FactPos){0, 0, false};
+}
+
 /* Token scores picked at ids of one tokenizer setting (with its special tokens, or without:
  * add_special_tokens=False), or those ids before the scores are picked at them (ids[:, n:],
  * align_selected passes the flaw on), cut from a count of a prompt's tokens made with the other

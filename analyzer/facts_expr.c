@@ -208,8 +208,8 @@ static void align_subscript(Interp *in, Fact *r, const Fact *value, Index *ix, i
         }
         if (nix == 1) {
             if (ix[0].kind == IX_NONE || ix[0].kind == IX_ELLIPSIS) return; /* ids[None] */
-            if (ix[0].kind == IX_SLICE)
-                pos_ix = 0;
+            if (ix[0].kind == IX_SLICE || (ix[0].kind == IX_TENSOR && ix[0].fact.kinds & FK_INDEX))
+                pos_ix = 0; /* ids[1:], ids[arange(s, e)] */
             else if (ix[0].kind == IX_INT && ix[0].has_value && ix[0].value == 0)
                 return; /* ids[0]: a row */
         } else {
@@ -233,10 +233,8 @@ static void align_subscript(Interp *in, Fact *r, const Fact *value, Index *ix, i
         align_slice(in, r, value, parse_unparen(x->node));
     } else if (x->kind == IX_INT) {
         align_index(in, r, value, x->node, &x->fact);
-    } else if ((x->fact.kinds & FK_INDEX) && (x->fact.flags & FF_CONST) && x->fact.num >= 0) {
-        /* x[arange(n) + s]: the positions from s on, as x[s:] (where they end is not known) */
-        r->head = align_shift(value->head, x->fact.num);
-        r->tail = (FactPos){0, 0, false};
+    } else if (x->fact.kinds & FK_INDEX) {
+        align_at_positions(r, value, &x->fact); /* x[arange(s, e)] */
     } else {
         align_clear(r);
     }
@@ -762,7 +760,10 @@ static Fact binop_ids_and_numbers(Interp *in, TSNode node, char c, Fact l, Fact 
         (!(r.kinds & FK_INDEX) || r.ndim <= 0)) {
         /* arange(n) + start - 1: the same positions, moved by an offset */
         l.flags |= loop;
+        FactPos named = l.head; /* (arange(s, e) - 1 stays the positions before arange's) */
         align_clear(&l);
+        if ((r.flags & FF_CONST) && r.ndim == 0)
+            l.head = align_shift(named, c == '+' ? r.num : -r.num);
         if ((l.flags & r.flags & FF_CONST) && r.ndim == 0) /* its first element moves too */
             l.num = (int16_t)(c == '+' ? l.num + r.num : l.num - r.num);
         else

@@ -93,6 +93,7 @@ bool align_pos_eq(FactPos a, FactPos b);
 /* r := value indexed at one position (idx) / sliced (slice) along its position axis. */
 void align_index(Interp *in, Fact *r, const Fact *value, TSNode idx, const Fact *idx_fact);
 void align_slice(Interp *in, Fact *r, const Fact *value, TSNode slice);
+void align_at_positions(Fact *r, const Fact *value, const Fact *positions); /* x[arange(s, e)] */
 void align_from(Interp *in, Fact *r, const Fact *value, TSNode start); /* x.narrow(d, start, n) */
 bool align_slice_restricts(Interp *in, TSNode slice);
 /* Scores' target position minus the tokens' position; FACT_NO_ALIGN when not comparable. */

@@ -80,9 +80,108 @@ static bool kept_right_elsewhere(const Facts *facts, const Source *src,
     return false;
 }
 
+static bool is_pairing(const Source *src, TSNode fn, TSNode v, TSNode pairing, int depth);
+
+/* Does the target of an assignment bind `name` (itself, or among the names it unpacks to)? */
+static bool binds(const Source *src, TSNode target, TSNode name) {
+    if (parse_is(target, "identifier")) return parse_same_text(src, target, name);
+    bool unpacks = parse_is(target, "pattern_list") || parse_is(target, "tuple_pattern") ||
+                   parse_is(target, "list_pattern") || parse_is(target, "tuple") ||
+                   parse_is(target, "list");
+    for (uint32_t i = 0; unpacks && i < ts_node_named_child_count(target); i++)
+        if (binds(src, parse_named_child(target, i), name)) return true;
+    return false;
+}
+
+/* The one value `name` is bound to in the function fn (null: none, bound more than once, or
+ * unpacked from another value). */
+static TSNode bound_once(const Source *src, TSNode fn, TSNode name) {
+    TSNode found = {0};
+    int n = 0;
+    TSTreeCursor c = ts_tree_cursor_new(fn);
+    for (bool more = ts_tree_cursor_goto_first_child(&c); more;) {
+        TSNode x = ts_tree_cursor_current_node(&c);
+        bool bind = parse_is(x, "assignment") || parse_is(x, "augmented_assignment") ||
+                    parse_is(x, "for_statement") || parse_is(x, "named_expression");
+        TSNode left = parse_field(x, parse_is(x, "named_expression") ? "name" : "left");
+        if (bind && binds(src, left, name)) found = parse_field(x, "right"), n++;
+        if (!parse_is(x, "function_definition") && !parse_is(x, "class_definition") &&
+            ts_tree_cursor_goto_first_child(&c))
+            continue;
+        while (!(more = ts_tree_cursor_goto_next_sibling(&c)) && ts_tree_cursor_goto_parent(&c))
+            ;
+        if (ts_node_eq(ts_tree_cursor_current_node(&c), fn)) break;
+    }
+    ts_tree_cursor_delete(&c);
+    bool plain = n == 1 && parse_is(parse_parent(found), "assignment") &&
+                 parse_is(parse_field(parse_parent(found), "left"), "identifier");
+    return plain ? found : (TSNode){0};
+}
+
+/* Is v the per-token values of the pairing, as they are: the pairing itself, a name bound to it
+ * once, or it reshaped ([..., 0], .squeeze(-1), .float(), .view(B, T)), nothing reduced, masked or
+ * added to it? */
+static bool is_pairing(const Source *src, TSNode fn, TSNode v, TSNode pairing, int depth) {
+    static const char *const reshapes[] = {"squeeze",    "float", "double",  "to",
+                                           "contiguous", "view",  "reshape", NULL};
+    v = parse_unparen(v);
+    if (depth > 8 || ts_node_is_null(v)) return false;
+    if (ts_node_start_byte(v) == ts_node_start_byte(pairing) &&
+        ts_node_end_byte(v) == ts_node_end_byte(pairing))
+        return true;
+    if (parse_is(v, "identifier"))
+        return is_pairing(src, fn, bound_once(src, fn, v), pairing, depth + 1);
+    if (parse_is(v, "subscript")) { /* x[..., 0], x[:, :, 0]: the axis of one picked token */
+        for (uint32_t i = 0; i < ts_node_named_child_count(v); i++) {
+            TSNode ix = parse_named_child(v, i);
+            const char *field = ts_node_field_name_for_named_child(v, i);
+            if (field && !strcmp(field, "subscript") && !parse_is(ix, "ellipsis") &&
+                !parse_is(ix, "slice") && !parse_is(ix, "integer"))
+                return false;
+        }
+        return is_pairing(src, fn, parse_field(v, "value"), pairing, depth + 1);
+    }
+    TSNode f = parse_field(v, "function");
+    if (!parse_is(v, "call") || !parse_is(f, "attribute")) return false;
+    for (int i = 0; reshapes[i]; i++)
+        if (parse_text_eq(src, parse_field(f, "attribute"), reshapes[i]))
+            return is_pairing(src, fn, parse_field(f, "object"), pairing, depth + 1);
+    return false;
+}
+
+/* Does the function holding the pairing return only its per-token values (every return)? Such a
+ * helper (gather_token_logprobs(logits, ids)) is a primitive that pairs what it is given; one that
+ * goes on to mask, reduce or score them (token_nll(logits, labels)) defines what it expects of its
+ * inputs, and a flaw of the pairing is its own. */
+static bool returns_pairing(const Source *src, TSNode pairing) {
+    TSNode fn = parse_parent(pairing);
+    while (!ts_node_is_null(fn) && !parse_is(fn, "function_definition"))
+        fn = parse_parent(fn);
+    if (ts_node_is_null(fn)) return false;
+    int returns = 0;
+    TSTreeCursor c = ts_tree_cursor_new(fn);
+    bool ok = true;
+    for (bool more = ts_tree_cursor_goto_first_child(&c); more && ok;) {
+        TSNode x = ts_tree_cursor_current_node(&c);
+        if (parse_is(x, "return_statement")) {
+            returns++;
+            ok = is_pairing(src, fn, parse_named_child(x, 0), pairing, 0);
+        }
+        if (!parse_is(x, "function_definition") && !parse_is(x, "lambda") &&
+            !parse_is(x, "class_definition") && ts_tree_cursor_goto_first_child(&c))
+            continue;
+        while (!(more = ts_tree_cursor_goto_next_sibling(&c)) && ts_tree_cursor_goto_parent(&c))
+            ;
+        if (ts_node_eq(ts_tree_cursor_current_node(&c), fn)) break;
+    }
+    ts_tree_cursor_delete(&c);
+    return ok && returns > 0;
+}
+
 /* Did the call hand the callee the values of d already paired as d finds them (an event of the
- * site at d's place whose caller is set: facts_align.c)? The callee only combined what it was
- * given: the call's slices are the flaw, as when the file calls the callee right elsewhere. */
+ * site at d's place whose caller is set: facts_align.c), to a callee that only pairs them and
+ * returns the result? The callee only carried out what it was given: the call's slices are the
+ * flaw, as when the file calls the callee right elsewhere. */
 static bool paired_by_call(const Facts *facts, const Source *src, TSNode site,
                            const Diagnostic *d) {
     for (size_t i = 0; i < facts->events.len; i++) {
@@ -90,7 +189,8 @@ static bool paired_by_call(const Facts *facts, const Source *src, TSNode site,
         if (!ts_node_eq(e->site, site) || ts_node_is_null(e->caller)) continue;
         const Source *ran = source_of(src, e->node.tree);
         if (ran && !strcmp(ran->path, d->filename) &&
-            (int)ts_node_start_point(e->node).row + 1 == d->row)
+            (int)ts_node_start_point(e->node).row + 1 == d->row &&
+            (e->kind == EV_MASK_OFF || returns_pairing(ran, e->node)))
             return true;
     }
     return false;

@@ -39,9 +39,10 @@ static void check(RuleContext *ctx) {
             snprintf(taught, sizeof taught,
                      "; line %u pairs the same scores and targets with the shift",
                      ts_node_start_point(e->peer).row + 1);
-        /* a helper that pairs what it is given as given: the call chose the positions */
+        /* a helper that pairs what it is given as given: the call chose the positions (in
+         * another file's helper, lint_sites.c keeps the finding at the call) */
         TSNode at = e->node;
-        if (!ts_node_is_null(e->caller)) {
+        if (!ts_node_is_null(e->caller) && ts_node_is_null(e->site)) {
             size_t flen;
             const char *fn = parse_text(ctx->src, parse_field(e->caller, "function"), &flen);
             snprintf(where + strlen(where), sizeof where - strlen(where),
@@ -128,13 +129,16 @@ const Rule rule_LL105 = {
         "at position t: a gather, an index or a loss over logits and token ids whose positions\n"
         "line up one to one, although the logits at t predict token t + 1. It follows the\n"
         "positions through slices ([:, :-1], [:, 1:], [:, -n:], x[i:i+T] / y[i+1:i+1+T]),\n"
-        "loop indices (logits[:, t-1] with ids[:, t]), inputs truncated before the call\n"
+        "loop indices (logits[:, t-1] with ids[:, t]), one tensor of positions indexing both\n"
+        "(logp[pos, ids[pos]] with pos = torch.arange(s, e)), inputs truncated before the call\n"
         "((ctx + cont)[:-1]), torch.roll, einops.rearrange, copies, where(cond, ids, -100),\n"
         "stores through a boolean mask (labels[labels == pad] = -100) and a list of ids made a\n"
         "batch of one (torch.tensor([tokens]): tokens is one sequence, tokens[t] its token t);\n"
         "it stays silent where it cannot tell. A helper of the file that pairs the scores and\n"
         "ids it is given without moving either (gather(log_softmax(logits), ids)) is reported\n"
-        "at the call that hands them over misaligned, the code that chose the positions.\n"
+        "at the call that hands them over misaligned, the code that chose the positions; so is\n"
+        "one of another file that returns those pairs as they are (a helper that goes on to mask\n"
+        "or sum them defines what it expects, and keeps the finding).\n"
         "Where the relation of inputs and targets is not known (both returned by a loader),\n"
         "two uses of the same loader's values must agree: one that shifts the logits against\n"
         "the targets makes another that pairs them unshifted a finding. It also flags\n"
