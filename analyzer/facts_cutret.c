@@ -116,8 +116,12 @@ static bool calls_nothing_of_its_module(Interp *in, TSNode n, int *room) {
     return leaf;
 }
 
+/* Asked at every call that reaches the depth bound, of the same few functions: the answer is
+ * the def's own (its module's function index does not change once built), kept per def. */
 bool cutret_leaf(Interp *in, TSNode def) {
     if (!parse_is(def, "function_definition")) return false;
+    int32_t known = *branch_memo_slot(&in->leaf_defs, def.id, NULL);
+    if (known) return known > 0;
     ProjectCtx module;
     bool left_home = in->left_home; /* looking runs nothing: the caller's summary still holds */
     project_enter(in, def, (TSNode){0}, &module); /* its module's functions */
@@ -125,5 +129,6 @@ bool cutret_leaf(Interp *in, TSNode def) {
     bool leaf = calls_nothing_of_its_module(in, parse_field(def, "body"), &room);
     project_leave(in, &module);
     in->left_home = left_home;
+    *branch_memo_slot(&in->leaf_defs, def.id, NULL) = leaf ? 1 : -1;
     return leaf;
 }
