@@ -200,6 +200,7 @@ void branch_free(Interp *in) {
         array_free(&in->scope_writes.items[i].writes);
     array_free(&in->scope_writes);
     branch_free_memo(&in->cond_written);
+    branch_free_memo(&in->unassigned);
 }
 
 /* Only names, attributes, string-keyed items, literals, comparisons and boolean operators: a

@@ -38,44 +38,65 @@ static bool over_last_axis(Interp *in, const Callee *u) {
     return last;
 }
 
+/* What decides a cut call's result, in the order a walk of its body meets them: its returns,
+ * up to the first yield or node too deep. Found once per function (the walk of a long body was
+ * 2% of a run's instructions, at every cut call of it); only the returns' values are looked at
+ * again, against its module's names as they are then. */
+typedef enum { STOP_RETURN, STOP_OTHER, STOP_END } StopKind;
+struct CutretStop {
+    TSNode at; /* the return statement */
+    StopKind kind;
+};
+
+static bool list_stops(Interp *in, TSNode n, int depth) {
+    if (depth > CUTRET_DEPTH || parse_is(n, "yield")) {
+        array_push(&in->cutret_stops, ((struct CutretStop){n, STOP_OTHER}));
+        return false;
+    }
+    if (depth > 0 && (parse_is(n, "function_definition") || parse_is(n, "class_definition") ||
+                      parse_is(n, "lambda")))
+        return true;
+    if (parse_is(n, "return_statement")) {
+        array_push(&in->cutret_stops, ((struct CutretStop){n, STOP_RETURN}));
+        return true;
+    }
+    ParseKids k;
+    parse_kids_begin(&k, n);
+    bool more = true;
+    for (TSNode c; more && parse_kids_next(&k, &c);)
+        more = list_stops(in, c, depth + 1);
+    parse_kids_end(&k);
+    return more;
+}
+
+static size_t stops_of(Interp *in, TSNode def) {
+    int32_t known = *branch_memo_slot(&in->stops_at, def.id, NULL);
+    if (known) return (size_t)known - 1;
+    size_t first = in->cutret_stops.len;
+    list_stops(in, parse_field(def, "body"), 1);
+    array_push(&in->cutret_stops, ((struct CutretStop){.kind = STOP_END}));
+    *branch_memo_slot(&in->stops_at, def.id, NULL) = (int32_t)first + 1;
+    return first;
+}
+
 typedef struct {
     unsigned op; /* OP_SOFTMAX or OP_LOG_SOFTMAX of every return so far (0: none yet) */
     TSNode at;   /* the last such call */
     bool other;  /* a return of anything else, a bare return, or a yield */
 } Returns;
 
-static void scan(Interp *in, TSNode n, Returns *r, int depth) {
-    if (r->other) return;
-    if (depth > CUTRET_DEPTH) {
+static void take_return(Interp *in, TSNode n, Returns *r) {
+    TSNode v = ts_node_named_child_count(n) ? parse_named_child(n, 0) : (TSNode){0};
+    Callee u;
+    bool normaliser = !ts_node_is_null(v) && callee_row(in, v, &u) &&
+                      (u.row->op == OP_SOFTMAX || u.row->op == OP_LOG_SOFTMAX) &&
+                      (!r->op || r->op == u.row->op) && over_last_axis(in, &u);
+    if (!normaliser) {
         r->other = true;
         return;
     }
-    if (depth > 0 && (parse_is(n, "function_definition") || parse_is(n, "class_definition") ||
-                      parse_is(n, "lambda")))
-        return;
-    if (parse_is(n, "yield")) {
-        r->other = true;
-        return;
-    }
-    if (parse_is(n, "return_statement")) {
-        TSNode v = ts_node_named_child_count(n) ? parse_named_child(n, 0) : (TSNode){0};
-        Callee u;
-        bool normaliser = !ts_node_is_null(v) && callee_row(in, v, &u) &&
-                          (u.row->op == OP_SOFTMAX || u.row->op == OP_LOG_SOFTMAX) &&
-                          (!r->op || r->op == u.row->op) && over_last_axis(in, &u);
-        if (!normaliser) {
-            r->other = true;
-            return;
-        }
-        r->op = u.row->op;
-        r->at = parse_unparen(v);
-        return;
-    }
-    ParseKids k;
-    parse_kids_begin(&k, n);
-    for (TSNode c; !r->other && parse_kids_next(&k, &c);)
-        scan(in, c, r, depth + 1);
-    parse_kids_end(&k);
+    r->op = u.row->op;
+    r->at = parse_unparen(v);
 }
 
 Fact cutret_of(Interp *in, TSNode def) {
@@ -85,7 +106,14 @@ Fact cutret_of(Interp *in, TSNode def) {
     project_enter(in, def, (TSNode){0}, &module); /* its names are its module's */
     in->frame = in->module;
     Returns r = {0};
-    scan(in, parse_field(def, "body"), &r, 1);
+    for (size_t i = stops_of(in, def); !r.other; i++) {
+        struct CutretStop stop = in->cutret_stops.items[i]; /* (the list may grow: a copy) */
+        if (stop.kind == STOP_END) break;
+        if (stop.kind == STOP_OTHER)
+            r.other = true;
+        else
+            take_return(in, stop.at, &r);
+    }
     project_leave(in, &module);
     in->frame = caller;
     if (r.other || !r.op) return fact_unknown();
@@ -116,8 +144,12 @@ static bool calls_nothing_of_its_module(Interp *in, TSNode n, int *room) {
     return leaf;
 }
 
+/* Asked at every call that reaches the depth bound, of the same few functions: the answer is
+ * the def's own (its module's function index does not change once built), kept per def. */
 bool cutret_leaf(Interp *in, TSNode def) {
     if (!parse_is(def, "function_definition")) return false;
+    int32_t known = *branch_memo_slot(&in->leaf_defs, def.id, NULL);
+    if (known) return known > 0;
     ProjectCtx module;
     bool left_home = in->left_home; /* looking runs nothing: the caller's summary still holds */
     project_enter(in, def, (TSNode){0}, &module); /* its module's functions */
@@ -125,5 +157,6 @@ bool cutret_leaf(Interp *in, TSNode def) {
     bool leaf = calls_nothing_of_its_module(in, parse_field(def, "body"), &room);
     project_leave(in, &module);
     in->left_home = left_home;
+    *branch_memo_slot(&in->leaf_defs, def.id, NULL) = leaf ? 1 : -1;
     return leaf;
 }

@@ -152,4 +152,7 @@ void funcs_free(Interp *in) {
     in->func_slots = NULL;
     in->func_nslots = 0;
     array_free(&in->funcs);
+    branch_free_memo(&in->leaf_defs);
+    branch_free_memo(&in->stops_at);
+    array_free(&in->cutret_stops);
 }

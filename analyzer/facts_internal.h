@@ -335,6 +335,10 @@ typedef struct Interp {
         int32_t *vals;
         size_t cap, n;
     } cond_written, self_roots, one_row_tests, param_sides; /* the last two: facts_pad.c's */
+    struct CondMemo leaf_defs;  /* facts_cutret.c: def id -> 1 calls none of its module's, -1 */
+    struct CondMemo stops_at;   /* facts_cutret.c: def id -> index + 1 of its stops' first */
+    struct CondMemo unassigned; /* facts_prompts.c: (body, name) ids -> 1 not assigned before */
+    Array(struct CutretStop) cutret_stops;  /* facts_cutret.c: each def's, an end after them */
     Array(struct ScopeWrites) scope_writes; /* facts_branch.c: each scope's assignments */
     /* facts_rows.c: the list literal evaluated last (its node's id) and its elements as a
      * tuple, for torch.cat([a, b]) */
