@@ -1108,6 +1108,34 @@ static Fact one_sequence_batch(Interp *in, const Args *a, Fact x) {
     return batch;
 }
 
+/* 0, 0.0, zeros_like(x), x.new_zeros(...), torch.zeros(...): a fill of zeros. */
+static bool zero_fill(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    long v;
+    if (svc_int_literal(in, n, &v)) return v == 0;
+    if (parse_is(n, "float")) return svc_text_eq(in, n, "0.0") || svc_text_eq(in, n, "0.");
+    if (!parse_is(n, "call")) return false;
+    TSNode fn = parse_field(n, "function");
+    if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
+    return svc_text_eq(in, fn, "zeros_like") || svc_text_eq(in, fn, "zeros") ||
+           svc_text_eq(in, fn, "new_zeros");
+}
+
+/* torch.where(m, lp, 0): lp where m holds and 0 elsewhere, as lp * m is, whatever else m is
+ * known as (a loop's `alive` rows, made of ones and comparisons): a mask of the token scores,
+ * judged as a multiply is (facts_mask.c). A zero fill adds nothing to a sum, nor changes lp's
+ * layout. */
+static bool where_zero_fill(Interp *in, const Args *a, Fact *r) {
+    if (a->npos != 3 || !zero_fill(in, a->pos[2])) return false;
+    Fact scores = a->posf[1], cond = a->posf[0];
+    if (scores.obj != FO_NONE || !(scores.kinds & FK_SCORES) || cond.obj != FO_NONE ||
+        (cond.kinds & (FK_SCORES | FK_IDS | FK_LOSS)))
+        return false;
+    *r = scores;
+    if (mask_multiply(r, &cond)) r->flags |= FF_MASKED;
+    return true;
+}
+
 /* values made, combined or masked */
 static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, const Args *a,
                          int off) {
@@ -1137,6 +1165,7 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
         Fact cond = args_fact(in, a, "condition", 0); /* x.where(cond, other) */
         Fact b = args_fact(in, a, "other", 1);
         Fact r = x.bottom ? b : where_join(in, x, b.bottom ? fact_bottom() : b);
+        if (off == 1 && where_zero_fill(in, a, &r)) return r;
         if (off == 1) { /* torch.where(cond, a, b) */
             cond = a->npos > 0 ? a->posf[0] : fact_unknown();
             r = where_join(in, a->npos > 1 ? a->posf[1] : fact_bottom(),

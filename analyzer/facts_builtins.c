@@ -327,6 +327,19 @@ static bool dict_field_of(Interp *in, TSNode item) {
     return d.obj == FO_DICT || (fact_knows_nothing(&d) && parse_is(d.origin, "dictionary"));
 }
 
+/* Token scores of one position per row (a generation step's logits[:, -1], picked at the chosen
+ * token), not read at the loop's own position of a batch (FF_LOOPVAR): the list they are appended
+ * to holds steps, one per iteration, not the positions of the batch they came from, so that
+ * batch's pads are none of its entries (a left-padded prompt's pads are before every step). */
+static void steps_unpadded(Fact *as_list, const Fact *elem) {
+    if (elem->ndim < 0 || !(elem->kinds & FK_SCORES) ||
+        (elem->flags & (FF_LOOPVAR | FF_AGGREGATED)))
+        return;
+    for (int i = 0; i < elem->ndim; i++)
+        if (elem->ax[i] == AX_POS || elem->ax[i] == AX_STEP || elem->ax[i] == AX_UNK) return;
+    as_list->flags &= ~FF_PADDED;
+}
+
 void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend) {
     bool item = parse_is(receiver, "subscript");
     bool keyed = item && svc_string_key(in, parse_field(receiver, "subscript"), &(size_t){0});
@@ -342,6 +355,7 @@ void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend
     if (fact_is_record(&elem))
         as_list.records = true; /* a list of such tuples, records or objects */
     pad_rows_appended(&as_list); /* rows padded by hand, one by one: a padded batch */
+    steps_unpadded(&as_list, &elem);
     if (!extend) spans_count_appended(in, &elem, &as_list); /* each row's count of tokens */
     if (elem.obj == FO_NONE && !elem.bottom) {
         as_list.flags &= ~(FF_STEPVAR | FF_LOOPVAR);

@@ -1226,6 +1226,8 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
                                                               : padval(PW_NONE, 0, 0, 0);
         /* the pad id, or a name that is one by convention (a parameter pad_token_id) */
         r->fill_pad = v.what == PW_PADID || (!ts_node_is_null(fill) && pad_id_name(in, fill));
+        /* labels so made keep their pads under labels != -100: the flaw is built here */
+        if (r->fill_pad && r->obj == FO_NONE && !r->made_event) svc_mask_made(in, n, r);
     }
     /* torch.full((B,), len(prompt)): one prompt's count of tokens for every row, a position
      * counted from each row's first token (facts_spans.c) */
