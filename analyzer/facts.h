@@ -71,13 +71,15 @@ enum {
     FF_FULLLABELS = 1 << 22, /* model output / its loss: labels= the unmasked input ids (no -100) */
     FF_COUNT = 1 << 23,      /* a number: the length of an unshifted token sequence (len(ids),
                                 ids.size(-1));      a loss: its mean multiplied by such a length */
-    FF_SCALED = 1 << 24,  /* a loss: its mean multiplied by a non-constant (a count: now a sum) */
+    FF_SCALED = 1 << 24,  /* a loss: its mean multiplied by a non-constant (a count: now a sum);
+                             labels: all but a constant number of targets ignored (a mean
+                             over them ranks as their sum) */
     FF_TRAINED = 1 << 25, /* a loss: backpropagated (loss.backward()), a training objective */
 };
 /* The value may be None (the literal None flowed here on some path; facts_paths.c). */
 #define FF_NONE (1u << 31)
 /* What a model output passes on to its loss. */
-#define FF_LOSS_FLAGS (FF_LABELS | FF_FULLLABELS | FF_JOINED)
+#define FF_LOSS_FLAGS (FF_LABELS | FF_FULLLABELS | FF_JOINED | FF_SCALED)
 #define FF_MUST_FLAGS (FF_SHIFTED | FF_MASKED | FF_SLICED | FF_STABLE)
 
 /* A symbolic position along a sequence: sym + c, where sym names an unknown base (the start
@@ -358,6 +360,8 @@ typedef enum {
                      hand */
     PADS_KEYED_LABELS, /* EV_PADS_IN_LOSS: a loop over a batch's keys pads those ending in
                           "labels" with the pad id (facts_keyguard.c) */
+    RANK_METRIC, /* EV_RANK: a metric of the values' order across examples (roc_auc_score,
+                    spearmanr), not a pick among one prompt's candidates */
 } EventOp;
 
 typedef struct FactEvent {

@@ -597,17 +597,22 @@ static Reduction reduction_of(Interp *in, const Args *a) {
 
 /* A loss that averages over its targets (reduction="mean", the default) is a mean token NLL as
  * a Hugging Face loss with labels= is: over unmasked targets of a text joined from prompt and
- * candidate, the prompt's tokens are averaged in (LL107). A sum is no mean (FF_SCALED). */
-static void loss_reduced(Fact *r, const Fact *target, Reduction red) {
+ * candidate, the prompt's tokens are averaged in; over the candidate's alone, it is still a
+ * mean over its length (LL107). A sum is no mean (FF_SCALED). */
+static void loss_reduced(Fact *r, const Fact *input, const Fact *target, Reduction red) {
     if (red == RED_NONE || red == RED_UNSAID) return;
     if (red == RED_SUM) {
         r->flags |= FF_SCALED;
         return;
     }
-    r->flags |= FF_LABELS;
+    r->flags |= FF_LABELS | (target->flags & FF_SCALED); /* one target left: no mean */
     if (target->obj == FO_NONE && target->kinds == FK_IDS &&
         !(target->flags & (FF_MASKED | FF_WEAK | FF_SLICED)))
-        r->flags |= FF_FULLLABELS | (target->flags & FF_JOINED);
+        r->flags |= FF_FULLLABELS;
+    /* token targets of a joined text: a classifier's one target per row averages no tokens */
+    if (target->obj == FO_NONE && (target->kinds & FK_IDS) && !(input->flags & FF_NOTLM) &&
+        !input->pooled)
+        r->flags |= (target->flags | input->flags) & FF_JOINED;
 }
 
 /* ignored: an ignore_index was given (ignore_index=pad_id): the targets may be masked by it
@@ -617,7 +622,7 @@ static Fact apply_loss(Interp *in, TSNode node, Fact input, Fact target, bool nl
                        bool ignored) {
     bool per_token = red == RED_NONE;
     Fact r = fact_of(FK_LOSS, per_token ? FF_PERTOKEN : 0, node);
-    loss_reduced(&r, &target, red);
+    loss_reduced(&r, &input, &target, red);
     if (ignored) target.flags |= FF_MASKED;
     svc_emit(in, EV_LOSS, nll ? LOSS_NLL : LOSS_CROSS_ENTROPY, node, input, target, AX_UNK);
     if (per_token) { /* one loss per target token: the target's layout and positions */

@@ -284,7 +284,7 @@ Fact builtins_apply(Interp *in, const Applied *s) {
         }
         for (int i = 0; i < n; i++)
             if (!ranked[i].bottom && (ranked[i].kinds & (FK_SCORES | FK_LOSS | FK_NUM)))
-                svc_emit(in, EV_RANK, 0, node, ranked[i], fact_unknown(), AX_UNK);
+                svc_emit(in, EV_RANK, RANK_METRIC, node, ranked[i], fact_unknown(), AX_UNK);
         return fact_of(FK_NUM, 0, node);
     }
         OPS_BUT_BUILTINS(OP_CASE) /* another family's (xfer_apply routes by the lists) */

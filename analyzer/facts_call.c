@@ -253,9 +253,8 @@ static Fact model_call(Interp *in, Fact model, const Args *a, TSNode call) {
     Fact logits = hf_output_logits(out); /* at t: the distribution of x's token t + 1 */
     bool ahead = (x->kinds & FK_IDS) && align_delta(&logits, y) == 0;
     if (y->kinds != FK_IDS || !ahead) return out; /* x's own tokens: ids, whoever said so */
-    Fact loss = fact_of(FK_LOSS, FF_LABELS, call);
-    if (y->obj == FO_NONE && !(y->flags & (FF_MASKED | FF_SLICED)))
-        loss.flags |= FF_FULLLABELS | (y->flags & FF_JOINED);
+    Fact loss = fact_of(FK_LOSS, FF_LABELS | ((x->flags | y->flags) & FF_JOINED), call);
+    if (y->obj == FO_NONE && !(y->flags & (FF_MASKED | FF_SLICED))) loss.flags |= FF_FULLLABELS;
     return fact_pair(in->arena, logits, hf_loss_made(in, loss, call), call);
 }
 

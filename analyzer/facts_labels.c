@@ -81,12 +81,31 @@ unsigned labels_model_flags(Interp *in, Fact labels, TSNode labels_node, TSNode 
 }
 
 unsigned labels_flags(Fact labels, bool same_as_input) {
+    /* a constant number of targets left (labels[:, :-1] = -100): the mean ranks as the sum */
+    if (labels.obj == FO_NONE && (labels.kinds & FK_IDS) && (labels.flags & FF_SCALED))
+        return FF_SCALED;
     if (!ids_unmasked(&labels)) return 0;
     if ((labels.flags & FF_WEAK) && !same_as_input) return 0;
     return FF_FULLLABELS | (labels.flags & FF_JOINED);
 }
 
 static bool mean_loss(const Fact *f);
+
+/* labels[:, :-k] = -100 (or labels[..., :-k]) for a constant k: every target but the last k is
+ * ignored, so a mean over the labels is their sum over k, whatever the candidates' lengths:
+ * it ranks them as the sum does (k = 1: one token's NLL, the sum itself). */
+static bool keeps_constant_tail(Interp *in, TSNode target, TSNode value) {
+    long v, stop;
+    if (!svc_int_literal(in, value, &v) || v >= 0) return false;
+    uint32_t n = ts_node_named_child_count(target);
+    if (n < 2) return false;
+    TSNode last = ts_node_named_child(target, n - 1);
+    if (!parse_is(last, "slice") || ts_node_named_child_count(last) != 1) return false;
+    TSNode bound = ts_node_named_child(last, 0);
+    /* the one bound is the stop: `:-k`, with nothing before the colon */
+    if (ts_node_start_byte(bound) < ts_node_start_byte(last) + 1) return false;
+    return svc_int_literal(in, bound, &stop) && stop < 0;
+}
 
 /* x[k] = v. Into token ids (labels[:, :n] = -100): the ids are no longer the plain input.
  * enc["labels"] = ids on a tokenizer's output: model(**enc) computes a loss with those labels.
@@ -281,6 +300,10 @@ void labels_item_assigned(Interp *in, TSNode target, Fact v, TSNode value_node) 
             f.made_event = v.made_event;
         }
         f.flags |= FF_MASKED;
+        TSNode stmt = ts_node_parent(target);
+        if (parse_is(stmt, "assignment") &&
+            keeps_constant_tail(in, target, parse_field(stmt, "right")))
+            f.flags |= FF_SCALED;
         svc_bind(in, container, f);
         if (f.ndim == 2 && f.ax[0] == AX_BATCH && f.ax[1] == AX_POS &&
             pad_sentinel_over_rows(in, target, value_node) &&

@@ -1,6 +1,7 @@
 /* LL107 mean-loss-ranking: candidates ranked by a Hugging Face `outputs.loss` (a mean token
- * NLL) whose labels cover the prompt too, or by that mean times the sequence length N when it
- * averaged over N - 1 tokens. */
+ * NLL) whose labels cover the prompt too, or only the candidate's own tokens of lengths that
+ * differ; by a hand-written mean of their own token log-probs; or by that mean times the
+ * sequence length N when it averaged over N - 1 tokens. */
 #include <string.h>
 
 #include "rules.h"
@@ -36,7 +37,23 @@ static const VerifyRecipe mean_cont_log_probs = {
     .harm = VERIFY_HARM_FLIP,
     .min_steps = 1,
 };
-static const VerifyRecipe *const recipes[] = {&mean_token_nll, &mean_cont_log_probs, NULL};
+static const VerifyRecipe mean_candidate_nll = {
+    .name = "mean-candidate-nll",
+    .rule = "LL107",
+    .summary = "mean token NLL over the candidate's own tokens (HF outputs.loss with the prompt "
+               "at -100), candidates of different lengths, lowest loss picked",
+    .score_label = "mean NLL of the candidate (loss)",
+    .transform = VERIFY_TERM_NLL,
+    .aggregate = VERIFY_AGG_MEAN,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_CONTINUATION,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = true,
+    .harm = VERIFY_HARM_FLIP,
+    .min_steps = 1,
+};
+static const VerifyRecipe *const recipes[] = {&mean_token_nll, &mean_cont_log_probs,
+                                              &mean_candidate_nll, NULL};
 
 /* A comparison ranks values only with an ordering operator and no constant operand:
  * `if loss < best_loss` picks a candidate, `if loss > 10` is a threshold, `loss is None` a
@@ -64,7 +81,7 @@ static bool ranks(const Source *src, TSNode node) {
     return ordering;
 }
 
-typedef enum { LOSS_OK, LOSS_MEAN_WITH_PROMPT, LOSS_TIMES_N } LossUse;
+typedef enum { LOSS_OK, LOSS_MEAN_WITH_PROMPT, LOSS_MEAN_OF_CANDIDATE, LOSS_TIMES_N } LossUse;
 
 /* The mean over positions (EV_AGGREGATE) that made f, a candidate's score: token log-probs
  * picked at its ids, averaged over a span whose length the code does not fix (x[-n - 1:-1]
@@ -79,15 +96,21 @@ static const FactEvent *mean_of_lengths(const Facts *facts, const Fact *f) {
     return fixed ? NULL : a;
 }
 
-static LossUse classify(const Fact *f) {
+/* pick: the ranking chooses among values (argmin, sorted, a comparison), not a metric of their
+ * order across examples (roc_auc_score): a per-token mean of each answer's own tokens is a
+ * deliberate confidence measure there, but picking one prompt's candidates by it is not
+ * log Pr(candidate | prompt). */
+static LossUse classify(const Fact *f, bool pick) {
     if (f->obj != FO_NONE || !(f->kinds & FK_LOSS) || (f->kinds & FK_SCORES)) return LOSS_OK;
-    if (!(f->flags & FF_LABELS) || !(f->flags & FF_FULLLABELS) ||
-        (f->flags & (FF_PERTOKEN | FF_TRAINED)))
-        return LOSS_OK;
-    if (f->flags & FF_COUNT) return LOSS_TIMES_N;
-    if ((f->flags & FF_JOINED) && !(f->flags & (FF_SCALED | FF_AGGREGATED)))
-        return LOSS_MEAN_WITH_PROMPT;
-    return LOSS_OK;
+    /* FF_LABELS: a mean the code did not write (labels=, reduction's default, model(x, y)) */
+    if (!(f->flags & FF_LABELS) || (f->flags & (FF_PERTOKEN | FF_TRAINED))) return LOSS_OK;
+    bool full = f->flags & FF_FULLLABELS;
+    if (full && (f->flags & FF_COUNT)) return LOSS_TIMES_N;
+    /* FF_JOINED: the text continues a prompt; a sum (FF_SCALED: scaled by a count, or targets
+     * of one constant length) or a mean of means is no per-token mean of varying lengths */
+    if (!(f->flags & FF_JOINED) || (f->flags & (FF_SCALED | FF_AGGREGATED))) return LOSS_OK;
+    if (full) return LOSS_MEAN_WITH_PROMPT;
+    return pick ? LOSS_MEAN_OF_CANDIDATE : LOSS_OK;
 }
 
 /* Is the sum of the token log-probs that mean averaged ranked too (acc beside acc_norm)? The
@@ -103,9 +126,23 @@ static bool sum_ranked_too(const Facts *facts, const FactEvent *mean) {
     return false;
 }
 
+/* Is the same loss (made at one node) ranked somewhere else turned back into its sum (times
+ * the count of its targets)? The mean is then a second, length-normalised ranking beside it. */
+static bool loss_sum_ranked_too(const Facts *facts, const Fact *mean) {
+    for (size_t i = 0; i < facts->events.len; i++) {
+        const FactEvent *e = &facts->events.items[i];
+        if (e->kind != EV_RANK) continue;
+        const Fact *f = e->in.obj == FO_TUPLE && e->in.nelems ? &e->in.elems[0] : &e->in;
+        if ((f->kinds & FK_LOSS) && (f->flags & FF_SCALED) && !ts_node_is_null(f->origin) &&
+            ts_node_eq(f->origin, mean->origin))
+            return true;
+    }
+    return false;
+}
+
 /* A ranking of losses this rule flags (or what follows from one). */
 static bool ranked_mean(const FactEvent *e, const Fact *f) {
-    return e->kind == EV_RANK && classify(f) != LOSS_OK;
+    return e->kind == EV_RANK && classify(f, e->op != RANK_METRIC) != LOSS_OK;
 }
 
 /* The model call whose loss is ranked as it is, when another file's code made it and its losses
@@ -171,6 +208,18 @@ static void report(RuleContext *ctx, const FactEvent *e, const Fact *f, LossUse 
                    where);
         return;
     }
+    if (use == LOSS_MEAN_OF_CANDIDATE) {
+        rules_emit(ctx, e->node, &mean_candidate_nll,
+                   "rank by the summed NLL of the candidate tokens: multiply the loss by their "
+                   "number (labels != -100 after the shift), or sum a reduction='none' loss",
+                   "candidates ranked by an implicit mean token NLL%s: a labels= loss (or a "
+                   "cross-entropy's default reduction='mean') averages over each candidate's "
+                   "own tokens, so it is log Pr(candidate | prompt) divided by the candidate's "
+                   "length, a length normalisation the code never writes, and candidates of "
+                   "different lengths can swap places",
+                   where);
+        return;
+    }
     rules_emit(
         ctx, e->node, &mean_token_nll,
         "set the prompt's labels to -100 and rank by the summed log-probability of the "
@@ -229,11 +278,13 @@ static void check(RuleContext *ctx) {
         /* sorted(zip(losses, candidates)): tuples compare by their first element first (a
          * loss further in, as in sorted(zip(candidates, losses)), decides no order) */
         const Fact *f = &e->in;
-        LossUse use = classify(f);
+        bool pick = e->op != RANK_METRIC;
+        LossUse use = classify(f, pick);
         if (use == LOSS_OK && f->obj == FO_TUPLE && f->nelems >= 1) {
-            use = classify(&f->elems[0]);
+            use = classify(&f->elems[0], pick);
             if (use != LOSS_OK) f = &f->elems[0];
         }
+        if (use == LOSS_MEAN_OF_CANDIDATE && loss_sum_ranked_too(ctx->facts, f)) use = LOSS_OK;
         if (use == LOSS_OK) {
             const FactEvent *mean = mean_of_lengths(ctx->facts, f);
             if (mean && !sum_ranked_too(ctx->facts, mean) && !best_value_only(ctx->src, e->node))
@@ -248,28 +299,44 @@ static void check(RuleContext *ctx) {
 
 static void explain(FILE *out, const VerifyResult *res, ExplainStrs *s) {
     int p = res->script_rank[0], c = res->correct_rank[0];
+    bool own = res->recipe && res->recipe->mask == VERIFY_MASK_CONTINUATION;
     fprintf(out, "Why:\n");
-    explain_para(
-        out, "", "",
-        "A causal LM's outputs.loss is the mean negative log-likelihood over every labelled "
-        "position: prompt included, divided by the total length. Ranking candidates by it "
-        "(lowest first) is not ranking by log Pr(y|x): the prompt's tokens enter each "
-        "candidate's average, and dividing by the length rewards continuations whose extra "
-        "tokens are likely even when the sequence as a whole is less likely.");
+    if (own)
+        explain_para(
+            out, "", "",
+            "A mean over the candidate's own tokens (a labels= loss with the prompt's labels at "
+            "-100, a cross-entropy with its default reduction='mean', or token log-probs "
+            "averaged) is log Pr(y|x) divided by the candidate's length. Ranking candidates of "
+            "different lengths by it is a length normalisation, not log Pr(y|x): a long "
+            "candidate whose later tokens are likely gets a better mean even when the whole "
+            "candidate is less likely than a short one.");
+    else
+        explain_para(
+            out, "", "",
+            "A causal LM's outputs.loss is the mean negative log-likelihood over every labelled "
+            "position: prompt included, divided by the total length. Ranking candidates by it "
+            "(lowest first) is not ranking by log Pr(y|x): the prompt's tokens enter each "
+            "candidate's average, and dividing by the length rewards continuations whose extra "
+            "tokens are likely even when the sequence as a whole is less likely.");
     explain_para(out, "", "",
-                 "\nHere %s has the lowest loss, %s (against %s for %s), so a scorer of this shape "
+                 "\nHere %s has the %s, %s (against %s for %s), so a scorer of this shape "
                  "picks it; but its "
                  "log Pr(y|x) is %s, and %s's is %s.",
-                 explain_cand(s, res, p), explain_num(res->cands[p].score).s,
+                 explain_cand(s, res, p),
+                 res->recipe && !res->recipe->lower_is_better ? "highest mean" : "lowest loss",
+                 explain_num(res->cands[p].score).s,
                  explain_num(res->cands[c].score).s, explain_cand(s, res, c),
                  explain_num(res->cands[p].log_prob).s, explain_cand(s, res, c),
                  explain_num(res->cands[c].log_prob).s);
     fputc('\n', out);
-    explain_para(
-        out, "Fix: ", "     ",
-        "set labels to -100 on the prompt, take per-token losses with reduction='none', and "
-        "rank by minus their sum over the continuation (or multiply the masked mean by the "
-        "number of continuation tokens).");
+    explain_para(out, "Fix: ", "     ",
+                 own ? "multiply the loss by the number of candidate tokens (the labels not -100 "
+                       "after the shift) and rank by minus that sum, or sum per-token losses "
+                       "taken with reduction='none'; if a per-token mean is wanted, write it "
+                       "yourself so that it is a visible choice."
+                     : "set labels to -100 on the prompt, take per-token losses with "
+                       "reduction='none', and rank by minus their sum over the continuation (or "
+                       "multiply the masked mean by the number of continuation tokens).");
 }
 
 /* None: a mean loss comes from labels=, a cross-entropy's default reduction, or a model called
@@ -279,25 +346,29 @@ static const char *const literals[] = {NULL};
 const Rule rule_LL107 = {
     .code = "LL107",
     .name = "mean-loss-ranking",
-    .summary = "Candidates ranked by a mean token NLL (HF outputs.loss) over prompt + completion",
-    .what = "Flags candidates ranked (argmin / argmax / sorted / min / max / a comparison) by a\n"
-            "mean token NLL whose targets are the unmasked ids of prompt + candidate: Hugging\n"
-            "Face's `outputs.loss` of a model called with such labels, `F.cross_entropy` /\n"
-            "`nn.CrossEntropyLoss` with the default reduction=\"mean\", the loss a model\n"
-            "called with its targets returns (nanoGPT's `logits, loss = model(x, y)`), or the\n"
-            "same mean written by hand: per-token NLL (reduction=\"none\") summed under a mask\n"
-            "of the pads only and divided by the count of real tokens; and\n"
-            "rankings by that loss multiplied by the sequence length N as if it were the\n"
-            "summed NLL; and candidates of different lengths ranked by the mean log-probability\n"
-            "of their own tokens (`token_lp.mean()` over a span the code does not fix) when\n"
-            "nothing else ranks them. A loss made a score by its sign (`-out.loss`) in another\n"
-            "file than the ranking is reported there, where the code takes the mean for a\n"
-            "log-likelihood. Not flagged: training losses,\n"
-            "perplexity that is only reported, labels with the prompt set to -100 (the mean then\n"
-            "covers the candidate alone: a deliberate length normalisation), a mean of token\n"
-            "log-probs ranked beside their sum (acc_norm next to acc), one-token candidates,\n"
-            "`-loss * (n - 1)`, which is the summed log-likelihood, and an encoder-decoder's\n"
-            "loss (labels that are another sequence than the input: the target alone).",
+    .summary = "Candidates ranked by a mean token NLL the code never wrote (HF outputs.loss, "
+               "a cross-entropy's default mean)",
+    .what = "Flags candidates that continue a prompt ranked (argmin / argmax / argsort / sorted /\n"
+            "min / max / a comparison) by an implicit mean token NLL: Hugging Face's\n"
+            "`outputs.loss` of a model called with labels=, `F.cross_entropy` /\n"
+            "`nn.CrossEntropyLoss` with the default reduction=\"mean\", or the loss a model\n"
+            "called with its targets returns (nanoGPT's `logits, loss = model(x, y)`). Which mean\n"
+            "it is shows in the message: over prompt + candidate when the labels are the unmasked\n"
+            "input ids (also written by hand: per-token NLL summed under a mask of the pads only\n"
+            "and divided by the count of real tokens), over the candidate's own tokens when the\n"
+            "prompt's labels are -100 (still log Pr divided by the candidate's length). Also\n"
+            "flags rankings by such a loss multiplied by the sequence length N as if it were the\n"
+            "summed NLL, and candidates of different lengths ranked by the mean log-probability\n"
+            "of their own tokens written by hand (`token_lp.mean()` over a span the code does not\n"
+            "fix). A loss made a score by its sign (`-out.loss`) in another file than the ranking\n"
+            "is reported there, where the code takes the mean for a log-likelihood. Not flagged:\n"
+            "training losses (backpropagated), perplexity that is only reported, a metric of the\n"
+            "order of answers to different prompts (roc_auc_score), a mean over a constant\n"
+            "number of targets (`labels[:, :-k] = -100`: one-token answers), a mean the code\n"
+            "writes itself and ranks beside the sum (acc_norm next to acc; the same loss times\n"
+            "its count of targets ranked too), the loss times the number of candidate tokens or\n"
+            "reduction=\"sum\" (the summed NLL), texts with no prompt joined to them, `-loss * (n -\n"
+            "1)`, and an encoder-decoder's loss over its own label sequence.",
     .why =
         "`model(ids, labels=ids).loss` is the mean of -log Pr(ids[t] | ids[<t]) over t = 1..N-1:\n"
         "the labels are shifted inside the model, and every position not set to -100 counts.\n"
@@ -307,6 +378,10 @@ const Rule rule_LL107 = {
         "log Pr(candidate | prompt) nor its per-token mean, and it can flip against both:\n"
         "after a one-token prompt [B], candidates [A, A] and [A] get mean losses 0.567 and\n"
         "0.693, so [A, A] is picked, though log Pr is -1.006 for [A, A] and -0.693 for [A].\n"
+        "With the prompt's labels at -100 the loss is log Pr(candidate | prompt) divided by\n"
+        "the candidate's length: candidates [A] and [A, B] with log Pr -0.693 and -1.006 get\n"
+        "losses 0.693 and 0.503, and the less likely [A, B] wins. Nothing in the code says a\n"
+        "per-token mean was meant; the library's default chose it.\n"
         "Multiplying the mean by N to recover a sum is off by one: the mean is over N - 1\n"
         "tokens, so loss * N is the sum times N / (N - 1), larger for short candidates: a\n"
         "2-token text with summed NLL 1.0 gets 2.0, an 11-token one with summed NLL 1.5 gets\n"
@@ -326,7 +401,7 @@ const Rule rule_LL107 = {
     .check = check,
     .recipes = recipes,
     .explain_headline =
-        "Candidates ranked by a mean token NLL (such as HF outputs.loss) over prompt + "
-        "completion.",
+        "Candidates ranked by a mean token NLL the code never wrote (such as HF outputs.loss): "
+        "over prompt + completion, or over each candidate's own tokens.",
     .explain = explain,
 };
