@@ -76,19 +76,6 @@ static void slice_bounds(Interp *in, TSNode slice, bool *drops_last, bool *drops
     }
 }
 
-/* The text of a plain string literal ("logits", 'probs'), NULL for anything else. */
-const char *interp_string_key(Interp *in, TSNode node, size_t *len) {
-    TSNode s = parse_unparen(node), content = {0};
-    if (!parse_is(s, "string")) return NULL;
-    for (uint32_t i = 0; i < ts_node_named_child_count(s); i++) {
-        TSNode c = parse_named_child(s, i);
-        if (parse_is(c, "interpolation")) return NULL;
-        if (parse_is(c, "string_content")) content = c;
-    }
-    if (ts_node_is_null(content)) return NULL;
-    return parse_text(in->src, content, len);
-}
-
 /* d[key] = value inside `for key in ("chosen", "rejected"):` (the loop's target, over a tuple or
  * list of string literals): the keys d gets; a null node when key is no such variable. */
 TSNode interp_loop_keys(Interp *in, TSNode key) {
@@ -902,8 +889,7 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
     if (c == '/') {
         interp_emit(in, EV_DIVIDE, 0, node, l, r, AX_UNK);
         Fact mean;
-        if (mask_divided(in, node, &l, &r, &mean)) return mean; /* facts_mask.c */
-        if (mask_counted_mean(in, node, &l, &r, &mean)) return mean;
+        if (mask_mean(in, node, &l, &r, &mean)) return mean; /* facts_mask.c */
     }
     if (c == '@' &&
         ((l.kinds | r.kinds) & FK_SCORES)) /* a matrix product mixes: no longer a softmax */

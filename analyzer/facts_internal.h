@@ -832,6 +832,8 @@ bool mask_divided(Interp *in, TSNode node, const Fact *sum, const Fact *count, F
 /* sum / count of token log-probs over a count of tokens that varies: a mean over each sequence's
  * tokens, emitted as an EV_AGGREGATE mean that *mean (the sum otherwise) points to. */
 bool mask_counted_mean(Interp *in, TSNode node, const Fact *sum, const Fact *count, Fact *mean);
+/* sum / count: mask_divided, else mask_counted_mean. */
+bool mask_mean(Interp *in, TSNode node, const Fact *sum, const Fact *count, Fact *mean);
 /* gather(lp, 2, x.masked_fill(m, 0).unsqueeze(-1)): the call is (a chain ending in) the index of
  * a selection, so x holds the tokens selected, whatever else is known of it. */
 bool mask_is_select_index(Interp *in, TSNode call);

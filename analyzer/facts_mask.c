@@ -434,3 +434,7 @@ bool mask_counted_mean(Interp *in, TSNode node, const Fact *sum, const Fact *cou
     mean->agg_event = in->last_event;
     return true;
 }
+
+bool mask_mean(Interp *in, TSNode node, const Fact *sum, const Fact *count, Fact *mean) {
+    return mask_divided(in, node, sum, count, mean) || mask_counted_mean(in, node, sum, count, mean);
+}

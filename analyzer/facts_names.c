@@ -1,4 +1,5 @@
-/* Name evidence: what a value named like logits, ids or model probably holds (weak). */
+/* Names and keys: what a value named like logits, ids or model probably holds (weak); the text
+ * of a string literal used as a key. */
 #include <ctype.h>
 
 #include "facts_xfer.h"
@@ -133,4 +134,17 @@ Fact names_evidence(TSNode origin, const char *name, size_t len) {
     if ((f.kinds & (FK_IDS | FK_MASK)) && f.ndim != 0)
         align_fresh(&f, origin); /* a sequence of its own */
     return f;
+}
+
+/* The text of a plain string literal ("logits", 'probs'), NULL for anything else. */
+const char *interp_string_key(Interp *in, TSNode node, size_t *len) {
+    TSNode s = parse_unparen(node), content = {0};
+    if (!parse_is(s, "string")) return NULL;
+    for (uint32_t i = 0; i < ts_node_named_child_count(s); i++) {
+        TSNode c = parse_named_child(s, i);
+        if (parse_is(c, "interpolation")) return NULL;
+        if (parse_is(c, "string_content")) content = c;
+    }
+    if (ts_node_is_null(content)) return NULL;
+    return parse_text(in->src, content, len);
 }
