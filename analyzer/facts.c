@@ -449,7 +449,7 @@ static void mask_item_assigned(Interp *in, TSNode target, TSNode value) {
 }
 
 static bool is_list_fact(const Fact *f) {
-    return f->ndim >= 1 && (f->ax[0] == AX_STEP || f->ax[0] == AX_ITEM);
+    return f->ndim >= 1 ? f->ax[0] == AX_STEP || f->ax[0] == AX_ITEM : !!fact_last_module(f);
 }
 
 /* logits[i] = logits[i].log_softmax(-1), logits[:] = ...: log-probs written into raw logits
@@ -493,8 +493,8 @@ static void exec_augassign(Interp *in, TSNode stmt) {
             return;
         }
     }
-    if (is_list_fact(&cur) && is_list_fact(&rhs)) { /* lst += [x]: extending a list */
-        Fact grown = fact_join(in->arena, cur, rhs);
+    if (is_list_fact(&cur) && is_list_fact(&rhs)) { /* lst += [x], layers += [m]: extending */
+        Fact grown = fact_list_extended(in->arena, cur, rhs);
         if (in->frame->loop_depth > 0) grown.flags |= FF_PREFIX;
         interp_bind(in, left, grown);
         return;

@@ -85,6 +85,8 @@ static Fact sequential_last(const Applied *s) {
     bool splat_last = a->npos && parse_is(a->pos[a->npos - 1], "list_splat");
     if ((a->npos == 1 || splat_last) && last.obj == FO_TUPLE && !last.records && last.nelems > 0)
         last = last.elems[last.nelems - 1];
+    else if (splat_last && fact_last_module(&last)) /* a list of modules */
+        last = *fact_last_module(&last);
     else if (splat_last)
         return fact_unknown();
     if (last.obj != FO_CALLABLE || a->has_splat || a->overflow) return fact_unknown();
@@ -365,9 +367,14 @@ void builtins_append(Interp *in, TSNode receiver, Fact list, Fact x, bool extend
     bool empty = list.ndim == 1 && list.ax[0] == AX_ITEM && !list.kinds;
     bool was_list = list.ndim >= 1 && (list.ax[0] == AX_STEP || list.ax[0] == AX_ITEM);
     bool same_records = list.obj == as_list.obj && list.records && as_list.records;
-    Fact r = same_records           ? fact_join(in->arena, list, as_list)
-             : (empty || !was_list) ? as_list
-                                    : fact_join(in->arena, list, as_list);
+    const Fact *module = extend ? fact_last_module(&x) : &x; /* a list of modules' last */
+    Fact modules = module && module->obj == FO_CALLABLE && !item
+                       ? fact_modules_ending(in->arena, list, *module)
+                       : fact_unknown();
+    Fact r = modules.obj == FO_CALLABLE ? modules
+             : same_records             ? fact_join(in->arena, list, as_list)
+             : (empty || !was_list)     ? as_list
+                                        : fact_join(in->arena, list, as_list);
     if (was_list && !empty && list.ax[0] != as_list.ax[0] && r.ndim >= 1) r.ax[0] = AX_STEP;
     if (in->frame->loop_depth > 0) r.flags |= FF_PREFIX; /* a context the loop grows */
     if (group)

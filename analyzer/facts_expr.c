@@ -1095,6 +1095,8 @@ static Fact eval_sequence(Interp *in, TSNode node) {
         return t;
     }
     Fact r = interp_list_of(joined, node);
+    if (r.obj == FO_CALLABLE && k && elems[k - 1].obj == FO_CALLABLE) /* a list of modules */
+        r = fact_modules_ending(in->arena, r, elems[k - 1]);
     Fact t = fact_object(FO_TUPLE, 0, node);
     t.elems = elems;
     t.nelems = k;

@@ -50,6 +50,14 @@ static inline bool fact_is_record(const Fact *f) {
 }
 void fact_set_axes(Fact *f, int ndim, const AxisKind *axes);
 Fact fact_join(Arena *arena, Fact a, Fact b);
+/* A list of modules ([nn.Linear(d, n), nn.Softmax(-1)], grown by append, extend and +=) is the
+ * callable its modules join to, its last module kept in elems[0] (nelems 1): what
+ * nn.Sequential(*layers) does. fact_last_module: that module, or NULL when not known;
+ * fact_modules_ending: list (a list of modules, or [] before the first) now ending in last. */
+const Fact *fact_last_module(const Fact *list);
+Fact fact_modules_ending(Arena *arena, Fact list, Fact last);
+/* lst += xs: a list of modules ending in xs' last one, or the two lists joined */
+Fact fact_list_extended(Arena *arena, Fact list, Fact xs);
 /* The kind of axis `dim` (negative counts from the end); AX_UNK when not known. */
 AxisKind fact_axis(const Fact *f, int dim);
 /* Index of the first axis of this kind, -1 if none is known. */

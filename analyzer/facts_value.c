@@ -238,6 +238,28 @@ static bool pads_unwritten(const Fact *f) {
     return fact_pads_hold_id(f) && !(f->flags & FF_MASKED);
 }
 
+const Fact *fact_last_module(const Fact *list) {
+    bool known = list->obj == FO_CALLABLE && list->nelems == 1 && list->elems;
+    return known && list->elems[0].obj == FO_CALLABLE ? &list->elems[0] : NULL;
+}
+
+Fact fact_modules_ending(Arena *arena, Fact list, Fact last) {
+    bool empty = list.obj == FO_NONE && !list.kinds && list.ndim == 1 && list.ax[0] == AX_ITEM;
+    if (last.obj != FO_CALLABLE || (!empty && list.obj != FO_CALLABLE)) return fact_unknown();
+    Fact r = empty ? last : fact_join(arena, list, last);
+    r.elems = arena_alloc(arena, sizeof(Fact));
+    r.elems[0] = last;
+    r.elems[0].elems = NULL; /* the module itself, not a list */
+    r.elems[0].nelems = 0;
+    r.nelems = 1;
+    return r;
+}
+
+Fact fact_list_extended(Arena *arena, Fact list, Fact xs) {
+    const Fact *last = fact_last_module(&xs);
+    return last ? fact_modules_ending(arena, list, *last) : fact_join(arena, list, xs);
+}
+
 Fact fact_join(Arena *arena, Fact a, Fact b) {
     if (a.bottom) return b;
     if (b.bottom) return a;
@@ -303,6 +325,12 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
             r.obj = FO_NONE;
     } else if (a.obj == FO_MODULE && a.qual && b.qual && strcmp(a.qual, b.qual) != 0) {
         r.obj = FO_NONE;
+    } else if (a.obj == FO_CALLABLE && (a.nelems || b.nelems)) {
+        /* lists of modules: their last module is known when it is the same on both paths */
+        const Fact *la = fact_last_module(&a), *lb = fact_last_module(&b);
+        bool same = la && lb && la->op == lb->op && la->op_dim == lb->op_dim;
+        r.elems = same ? a.elems : NULL;
+        r.nelems = same ? 1 : 0;
     } else if ((a.obj == FO_FUNC || a.obj == FO_CLASS || a.obj == FO_INSTANCE) &&
                !ts_node_eq(a.def, b.def)) {
         r.obj = FO_NONE;
