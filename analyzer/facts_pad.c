@@ -411,8 +411,14 @@ static PadVal subscript_val(Interp *in, TSNode n, Fact *r) {
         return tail_ids(in, v, ix, ixv, nix);
     case PW_VALUES:
         break;
-    case PW_SIDED: /* lp[..., 0] of gather(...)[..., None]: the leading rows and positions stay */
-        return nix >= 2 && parse_is(parse_unparen(ix[0]), "ellipsis") ? v : padval(PW_NONE, 0, 0, 0);
+    case PW_SIDED: /* lp[..., 0] of gather(...)[..., None]; lp[:, :-1] (or [:, :-1, :]) of
+                    * log_softmax(logits): every row, some of its positions, the pads' side stays */
+        return nix >= 2 && (parse_is(parse_unparen(ix[0]), "ellipsis") ||
+                            (nix <= 3 && all_rows(in, ix[0], ixv[0]) &&
+                             parse_is(parse_unparen(ix[1]), "slice") &&
+                             (nix == 2 || all_rows(in, ix[2], ixv[2]))))
+                   ? v
+                   : padval(PW_NONE, 0, 0, 0);
     default:
         return padval(PW_NONE, 0, 0, 0);
     }
