@@ -109,6 +109,8 @@ typedef enum {
                         a key that is no string literal) */
     FO_CLASS,        /* a class of this file: def is its class_definition */
     FO_INSTANCE,     /* an object of such a class (def: the class): calling it runs forward */
+    FO_EITHER,       /* one of the objects of code in elems (classes, functions, objects of
+                        the file's classes, modules), chosen at run time (facts_either.c) */
 } FactObject;
 
 /* Axis kinds, for tensors whose layout is known. */

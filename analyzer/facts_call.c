@@ -330,8 +330,19 @@ static bool call_by_name(Interp *in, TSNode call, Fact recv, TSNode ran, const c
     return true;
 }
 
+/* cls(d, n).to(device) of one of several objects: each object's method, agreed on. */
+static Fact call_method_either(Interp *in, TSNode call, TSNode recv_node, Fact recv,
+                               const char *method, size_t mlen) {
+    Fact results[EITHER_MAX];
+    int n = recv.nelems < EITHER_MAX ? recv.nelems : EITHER_MAX;
+    for (int i = 0; i < n; i++)
+        results[i] = call_method(in, call, recv_node, recv.elems[i], method, mlen);
+    return either_agreed(in->arena, results, n);
+}
+
 static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, const char *method,
                         size_t mlen) {
+    if (recv.obj == FO_EITHER) return call_method_either(in, call, recv_node, recv, method, mlen);
     Args a;
     args_read(in, parse_field(call, "arguments"), &a);
     /* tokenizer(...).to("cuda"): the same batch, padding and all */
@@ -486,6 +497,15 @@ static Fact call_held(Interp *in, TSNode call, Fact held, const Args *a, bool *c
         in->closure = &held;
         return interp_call_user(in, held.def, parse_field(call, "arguments"), a,
                                 funcs_bound_self(&held));
+    }
+    if (held.obj == FO_EITHER) { /* self.probe = cls(d, n): what each of the objects gives */
+        Fact results[EITHER_MAX];
+        int n = held.nelems < EITHER_MAX ? held.nelems : EITHER_MAX;
+        for (int i = 0; i < n; i++)
+            results[i] = call_held(in, call, held.elems[i], a, called);
+        Fact r = either_agreed(in->arena, results, n);
+        *called = !fact_knows_nothing(&r);
+        return r;
     }
     *called = false;
     return fact_unknown();
@@ -674,13 +694,9 @@ static bool holds_tokenizer(Interp *in, TSNode fn) {
     return !ts_node_is_null(scope) && reads_tokenizer_of(in, scope, fn, 0);
 }
 
-static Fact eval_call(Interp *in, TSNode call) {
-    TSNode fn = parse_field(call, "function");
+/* fn(...) where fn holds f. */
+static Fact call_value(Interp *in, TSNode call, TSNode fn, Fact f) {
     Args a;
-    if (parse_is(fn, "attribute") && !project_names_member(in, fn)) /* utils.f(x): below */
-        return eval_method_call(in, call, fn);
-
-    Fact f = interp_eval(in, fn);
     if (f.obj == FO_FUNC) {
         /* Arguments are evaluated by the callee's parameter binding. */
         in->closure = &f;
@@ -735,6 +751,21 @@ static Fact eval_call(Interp *in, TSNode call) {
         return hf_model_output(in, fact_object(FO_MODEL, head, call), &a, call);
     }
     return fact_unknown();
+}
+
+static Fact eval_call(Interp *in, TSNode call) {
+    TSNode fn = parse_field(call, "function");
+    if (parse_is(fn, "attribute") && !project_names_member(in, fn)) /* utils.f(x): below */
+        return eval_method_call(in, call, fn);
+    Fact f = interp_eval(in, fn);
+    if (f.obj != FO_EITHER) return call_value(in, call, fn, f);
+    /* cls(d, n) of one of several classes: what all of them give; else as of any object */
+    Fact results[EITHER_MAX];
+    int n = f.nelems < EITHER_MAX ? f.nelems : EITHER_MAX;
+    for (int i = 0; i < n; i++)
+        results[i] = call_value(in, call, fn, f.elems[i]);
+    Fact r = either_agreed(in->arena, results, n);
+    return fact_knows_nothing(&r) ? call_value(in, call, fn, fact_unknown()) : r;
 }
 
 bool calls_keeps_values(const char *method, size_t len) {

@@ -81,6 +81,17 @@ bool fact_identical(const Fact *a, const Fact *b);
 /* Flags a derived value inherits from an operand. */
 unsigned fact_inherited_flags(const Fact *f);
 
+/* ---- facts_either.c: one of several objects of code, chosen at run time ---- */
+/* A class, a function, an object of the file's classes, a module with a transfer, or one of
+ * several of them: what a join keeps as FO_EITHER. */
+bool either_is_code(const Fact *f);
+enum { EITHER_MAX = 4 }; /* more alternatives than this: nothing is known */
+/* r (a and b joined, but for the object) as either a or b: their alternatives, those of one
+ * code joined; nothing known when they are too many. */
+Fact either_join(Arena *arena, Fact r, const Fact *a, const Fact *b);
+/* What calling each of n alternatives gave, joined: nothing known when one of them is. */
+Fact either_agreed(Arena *arena, const Fact *results, int n);
+
 /* ---- facts_align.c: alignment of position axes (head / tail positions) ---- */
 typedef struct Interp Interp;
 uint32_t align_sym(uint32_t base, uint32_t salt);

@@ -321,8 +321,12 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
             r = b;
             r.kinds = kinds;
             r.flags = flags;
+        } else if (either_is_code(&a) && either_is_code(&b)) {
+            r = either_join(arena, r, &a, &b);
         } else if (!(b.obj == FO_NONE && !b.kinds))
             r.obj = FO_NONE;
+    } else if (a.obj == FO_EITHER) {
+        r = either_join(arena, r, &a, &b);
     } else if (a.obj == FO_MODULE && a.qual && b.qual && strcmp(a.qual, b.qual) != 0) {
         r.obj = FO_NONE;
     } else if (a.obj == FO_CALLABLE && (a.nelems || b.nelems)) {
@@ -333,7 +337,7 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
         r.nelems = same ? 1 : 0;
     } else if ((a.obj == FO_FUNC || a.obj == FO_CLASS || a.obj == FO_INSTANCE) &&
                !ts_node_eq(a.def, b.def)) {
-        r.obj = FO_NONE;
+        r = either_join(arena, r, &a, &b); /* LinearProbe if linear else MLPProbe */
     } else if ((a.obj == FO_DICT || a.obj == FO_INSTANCE || a.obj == FO_ENCODING) &&
                (a.nelems != b.nelems || !same_keys(&a, &b))) {
         r = join_fields(arena, r, &a, &b);

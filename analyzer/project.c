@@ -891,7 +891,7 @@ static void bind_name(Interp *in, const char *name, size_t len, Fact f) {
  * is the evidence there, as here). */
 static void bind_import(Interp *in, TSNode name, Fact f) {
     bool code = f.obj == FO_FUNC || f.obj == FO_CLASS || f.obj == FO_INSTANCE ||
-                f.obj == FO_MODULE || f.obj == FO_CALLABLE ||
+                f.obj == FO_MODULE || f.obj == FO_CALLABLE || f.obj == FO_EITHER ||
                 (f.obj == FO_NONE && (f.flags & FF_CONST));
     size_t len;
     const char *text = parse_text(in->src, name, &len);
