@@ -219,6 +219,8 @@ static Fact squeeze(Fact x, int dim) {
     if (x.ndim < 0) {
         if (x.ax_last == AX_ONE && (dim == -1 || dim == FACT_NO_DIM))
             x.ax_last = (x.flags & FF_SELECTED) ? AX_POS : AX_UNK;
+        /* a reranker's [batch, 1] scores squeezed are [batch]: no [rows, classes] to assume */
+        if (x.pooled && x.obj == FO_NONE) x.pooled = false;
         return x;
     }
     /* squeeze(d) is a no-op unless axis d has size 1. A batch axis squeezed is a batch of one

@@ -552,6 +552,8 @@ static Fact eval_subscript(Interp *in, TSNode node) {
             prefix = FF_PREFIX;
     Fact r = classprob_column(in, node, &value, subscript_value(in, node, value, ix, nix));
     r.flags |= prefix;
+    /* logits[0] of a head's rows of unknown layout: one row's scores, not rows */
+    if (value.pooled && value.ndim < 0 && nix >= 1 && ix[0].kind == IX_INT) r.pooled = false;
     if (pad_cover_of(&value) && !r.made_event) r.made_event = value.made_event; /* m[:, 1:] */
     return r;
 }

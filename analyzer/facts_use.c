@@ -121,6 +121,27 @@ static void scan_sum_to_one(Interp *in, UseScope *s, const Callee *close) {
     note_name(in, &s->sum_to_one, x);
 }
 
+/* x.max(-1) whose indices are read: values, idx = x.max(-1), x.max(-1)[1], x.max(-1).indices
+ * (torch's max over a dim gives both): an argmax, a class per row. */
+static bool max_indices_read(Interp *in, TSNode call) {
+    TSNode up = parse_parent(call);
+    while (parse_is(up, "parenthesized_expression"))
+        call = up, up = parse_parent(up);
+    if (parse_is(up, "attribute"))
+        return ts_node_eq(parse_field(up, "object"), call) &&
+               svc_text_eq(in, parse_field(up, "attribute"), "indices");
+    if (parse_is(up, "subscript")) {
+        long k;
+        TSNode idx = parse_field(up, "subscript");
+        return ts_node_eq(parse_field(up, "value"), call) && ts_node_named_child_count(up) == 2 &&
+               svc_int_literal(in, idx, &k) && k == 1;
+    }
+    TSNode left = parse_field(up, "left");
+    return parse_is(up, "assignment") && ts_node_eq(parse_field(up, "right"), call) &&
+           (parse_is(left, "pattern_list") || parse_is(left, "tuple_pattern")) &&
+           ts_node_named_child_count(left) == 2;
+}
+
 /* softmax(x, -1), F.log_softmax(x, dim=-1), x.softmax(-1), x.log_softmax(dim=-1), x.argmax(-1):
  * what the call applies to, by its contract row. */
 static void scan_call(Interp *in, UseScope *s, TSNode call) {
@@ -131,8 +152,11 @@ static void scan_call(Interp *in, UseScope *s, TSNode call) {
         scan_sum_to_one(in, s, &u);
     else if (op == OP_ARGMAX && over_last_axis(in, &u))
         note_name(in, &s->argmaxed, root_name(callee_operand(&u, 0)));
-    else if (op == OP_MAX && over_last_axis(in, &u))
+    else if (op == OP_MAX && over_last_axis(in, &u)) {
         note_name(in, &s->max_last, root_name(callee_operand(&u, 0)));
+        if (max_indices_read(in, call))
+            note_name(in, &s->argmaxed, root_name(callee_operand(&u, 0)));
+    }
     else if ((op == OP_ARGMAX || op == OP_MAX) && over_axis(in, &u, 1))
         note_name(in, &s->per_row1, root_name(callee_operand(&u, 0)));
     else if (contracts_normalises(op) && over_last_axis(in, &u))
