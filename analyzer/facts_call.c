@@ -486,13 +486,28 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
     return fact_unknown();
 }
 
+/* obj(x) of a torch module of the project that embeds x and returns a head over the same
+ * vocabulary (facts_torchlm.c), given one argument of known rank: x is token ids, and the output
+ * a language model's scores over the vocabulary at each of x's positions. Whether the model is
+ * causal is not known (a masked LM's logits at t are about token t): no alignment is claimed.
+ * Otherwise r, what its forward returned. */
+static Fact embedding_lm_output(Interp *in, TSNode call, Fact obj, const Args *a, Fact r) {
+    if (a->npos != 1 || a->nkw || a->has_splat || a->posf[0].ndim == 0 ||
+        (a->posf[0].kinds && a->posf[0].kinds != FK_IDS) || !torchlm_embeds_input(in, obj.def))
+        return r;
+    Args ids = *a;
+    ids.posf[0].kinds = FK_IDS;
+    return hf_output_logits(hf_model_output(in, fact_object(FO_MODEL, FF_MLM, call), &ids, call));
+}
+
 /* obj.fn(x) where obj.fn holds an object that is called (*called: it was one of those). */
 static Fact call_held(Interp *in, TSNode call, Fact held, const Args *a, bool *called) {
     *called = true;
     if (held.obj == FO_CALLABLE) return array_callable(in, call, held, a);
     if (held.obj == FO_MODEL) return model_call(in, held, a, call);
     if (held.obj == FO_INSTANCE) /* self.scorer = Scorer(m) ... self.scorer(x) */
-        return call_instance(in, call, held, "forward", 7, a);
+        return embedding_lm_output(in, call, held, a,
+                                   call_instance(in, call, held, "forward", 7, a));
     if (held.obj == FO_FUNC) {
         in->closure = &held;
         return interp_call_user(in, held.def, parse_field(call, "arguments"), a,
@@ -713,7 +728,7 @@ static Fact call_value(Interp *in, TSNode call, TSNode fn, Fact f) {
         Fact r = call_instance(in, call, f, "forward", 7, &a);
         if (fact_knows_nothing(&r) && !r.pad_what && hf_looks_like_model_call(in, &a))
             return model_call(in, fact_object(FO_MODEL, 0, call), &a, call);
-        return r;
+        return embedding_lm_output(in, call, f, &a, r);
     }
     switch ((FactObject)f.obj) {
     case FO_MODULE:

@@ -495,6 +495,11 @@ enum { TYPES_MAX_OVERRIDES = 8 };
  * generate handing everything to the model it wraps): the attribute x.m called; else null. */
 TSNode types_forwarded(Interp *in, TSNode def);
 
+/* ---- facts_torchlm.c: torch language models of the project, known by their layers ---- */
+/* Does the nn.Module class cls embed its forward's input (self.e = nn.Embedding(V, d)) and
+ * return a head over the same V (self.h = nn.Linear(d, V)) on every return? */
+bool torchlm_embeds_input(Interp *in, TSNode cls);
+
 /* ---- facts_callee.c: a call's row read from its text ---- */
 /* A call as its contract row reads it, found without evaluating anything. */
 typedef struct Callee {
