@@ -48,9 +48,18 @@ static TSNode function_of(TSNode n) {
 
 /* Is the bound the width the buffer was made with, in the same function: the last size of the
  * shape its making call was given (torch.full((B, L), pad_id): L)? */
-static bool at_width(Interp *in, TSNode bound, const Fact *buf) {
-    TSNode call = buf->origin, args = parse_field(call, "arguments");
-    if (!parse_is(call, "call") || !parse_is(args, "argument_list") ||
+bool copyside_at_width(Interp *in, TSNode bound, const Fact *buf) {
+    TSNode call = buf->origin;
+    if (ts_node_is_null(call)) return false;
+    /* the name it was bound to (a name that says what it holds is where its kind came from):
+     * the value of that assignment */
+    TSNode up = parse_parent(call);
+    if (parse_is(call, "identifier") && parse_is(up, "assignment") &&
+        ts_node_eq(parse_field(up, "left"), call))
+        call = parse_unparen(parse_field(up, "right"));
+    if (!parse_is(call, "call")) return false;
+    TSNode args = parse_field(call, "arguments");
+    if (!parse_is(args, "argument_list") ||
         !ts_node_eq(function_of(call), function_of(bound)))
         return false;
     TSNode shape = parse_unparen(parse_named_child(args, 0));
@@ -70,5 +79,5 @@ uint8_t copyside_of(Interp *in, TSNode pos, bool one_row, const Fact *buf, const
     if (!ts_node_is_null(parts[2])) return 0;
     if (ts_node_is_null(parts[0])) return ts_node_is_null(parts[1]) ? 0 : PAD_END;
     if (svc_int_literal(in, parts[0], &v) && v >= 0) return 0;
-    return ts_node_is_null(parts[1]) || at_width(in, parts[1], buf) ? PAD_START : 0;
+    return ts_node_is_null(parts[1]) || copyside_at_width(in, parts[1], buf) ? PAD_START : 0;
 }

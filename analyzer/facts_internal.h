@@ -896,6 +896,8 @@ bool copyside_row_container(Interp *in, TSNode target, TSNode *container, Fact *
 /* The side a row (held) copied at positions pos of one row of the buffer of ids buf leaves
  * its pads on: PAD_END at the row's start, PAD_START at its end; 0 when not known. */
 uint8_t copyside_of(Interp *in, TSNode pos, bool one_row, const Fact *buf, const Fact *held);
+/* Is bound the width buf was made with in the same function (torch.full((B, L), pad_id): L)? */
+bool copyside_at_width(Interp *in, TSNode bound, const Fact *buf);
 
 /* ---- facts_regions.c: what a buffer holds by region and program order (LL112) ---- */
 enum { REG_NONE = 0, REG_PREFIX = 1, REG_FULL = 2 }; /* Fact.fill_cov */

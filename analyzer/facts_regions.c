@@ -120,6 +120,8 @@ void regions_call(Interp *in, TSNode call, const Contract *row, Fact *r) {
         r->fill = text_key("0", 1);
         r->fill_cov = REG_NONE;
         r->fill_end = 0;
+        /* where it was made: its width, for a mask written to its rows' ends (facts_spans.c) */
+        if (ts_node_is_null(r->origin)) r->origin = call;
     } else if (row->op == OP_CROSS_ENTROPY_CLASS || row->op == OP_NLL_LOSS_CLASS ||
                row->op == OP_KERAS_CE_CLASS) {
         r->fill = loss_ignore(in, call, row->op);

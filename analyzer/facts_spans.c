@@ -111,18 +111,18 @@ static bool walks_token_lists(Interp *in, TSNode comp) {
     return any;
 }
 
-/* len(prompt), len(s) - len(cont), max(len(s) - len(cont), 0) as the element of a
+/* len(prompt), len(s) - len(cont), max(len(s) - len(cont), 0) (or 1) as the element of a
  * comprehension over lists of token ids: where each row's continuation starts, counted from
  * the row's first token. */
 static PadVal row_positions(Interp *in, TSNode comp) {
     PadVal none = padval(PW_NONE, 0, 0, 0);
     TSNode body = parse_unparen(parse_field(comp, "body"));
     TSNode args = parse_field(body, "arguments");
-    long zero;
+    long floor;
     if (parse_is(body, "call") && text_is(in, parse_field(body, "function"), "max") &&
         !funcs_find(in, "max", 3) && ts_node_named_child_count(args) == 2 &&
-        int_lit(in, parse_named_child(args, 1), &zero) && zero == 0)
-        body = parse_unparen(parse_named_child(args, 0)); /* clamped at 0: still a count */
+        int_lit(in, parse_named_child(args, 1), &floor) && (floor == 0 || floor == 1))
+        body = parse_unparen(parse_named_child(args, 0)); /* clamped: still a count */
     TSNode whole = len_arg(in, body);
     if (parse_is(body, "binary_operator") && text_is(in, parse_field(body, "operator"), "-")) {
         whole = len_arg(in, parse_field(body, "left"));
@@ -313,10 +313,56 @@ static bool span_row_copied(TSNode target, const Fact *held, int *shift) {
     return true;
 }
 
+/* Is the store target, ones from start on, next to a store of a row into a buffer of token
+ * ids from the same start to the end (ids[i, W - len(s):] = s in the same block)? Its ones
+ * then sit over that row's tokens, not over a part of the row counted the same way (a
+ * continuation's last n positions). */
+static bool row_copied_at(Interp *in, TSNode target, TSNode start) {
+    TSNode block = parse_parent(parse_parent(parse_parent(target)));
+    uint32_t key = regions_key(in, start);
+    for (uint32_t i = 0; !ts_node_is_null(block) && i < ts_node_named_child_count(block); i++) {
+        TSNode stmt = parse_named_child(block, i), parts[3];
+        TSNode a = ts_node_named_child_count(stmt) ? parse_named_child(stmt, 0) : (TSNode){0};
+        if (ts_node_is_null(a) || !parse_is(a, "assignment")) continue;
+        TSNode left = parse_unparen(parse_field(a, "left"));
+        if (!parse_is(left, "subscript") || ts_node_eq(left, target) ||
+            ts_node_named_child_count(left) != 3 || number_literal(in, parse_field(a, "right")))
+            continue;
+        TSNode pos = parse_unparen(parse_named_child(left, 2));
+        if (!parse_is(pos, "slice")) continue;
+        parse_slice_parts(pos, parts);
+        if (ts_node_is_null(parts[0]) || !ts_node_is_null(parts[1]) ||
+            !ts_node_is_null(parts[2]) || regions_key(in, parts[0]) != key)
+            continue;
+        if (svc_eval(in, parse_field(left, "value")).pad_what == PW_IDS) return true;
+    }
+    return false;
+}
+
+/* A start that is a row's number of pads where the row ends at the buffer's last column: W -
+ * len(r), W the width the buffer was made with, or -len(r), r a row copied there. */
+static bool start_after_pads(Interp *in, TSNode target, TSNode start, const Fact *buf) {
+    start = parse_unparen(start);
+    TSNode op = parse_field(start, "operator");
+    bool shape = false;
+    if (parse_is(start, "unary_operator") && text_is(in, op, "-"))
+        shape = spans_row_length(in, parse_unparen(parse_field(start, "argument")));
+    else if (parse_is(start, "binary_operator") && text_is(in, op, "-"))
+        shape = copyside_at_width(in, parse_unparen(parse_field(start, "left")), buf) &&
+                spans_row_length(in, parse_unparen(parse_field(start, "right")));
+    return shape && row_copied_at(in, target, start);
+}
+
 static PadVal written_mask(Interp *in, TSNode target, const Fact *held, TSNode value, Fact *buf) {
     int shift;
     uint8_t early = 0; /* a row's runs that mark the prompt's last tokens too (spans_runs) */
     TSNode start;
+    if (ones_to_end(in, target, value, &start) && start_after_pads(in, target, start, buf)) {
+        /* m[i, W - len(s):] = 1: ones over a row's tokens ending at the last column, the mask
+         * of the real tokens of a batch padded on the left (as ids[i, W - len(s):] = s is) */
+        if (!(buf->kinds & ~FK_NUM) && buf->obj == FO_NONE) buf->kinds = FK_MASK;
+        return padval(PW_REALMASK, PAD_START, 2, 0);
+    }
     if (ones_to_end(in, target, value, &start))
         return padval(PW_TAILMASK, start_from_row(in, start) ? PAD_FROM_ROW : 0, 0, 0);
     if (!ones_over_span(in, target, value, &shift) && ones_from_row(in, target, value)) {
