@@ -126,6 +126,12 @@ typedef enum {
                         the layer that made them does */
     OP_KERAS_COMPILE, /* model.compile(loss=L): the training loss L applied to the model's output */
     OP_LAYER_ADD,    /* keras seq.add(layer): a Sequential's last layer is now layer */
+    OP_DATASET,      /* tf.data.Dataset.from_tensor_slices(x): batches of x's rows, each as x */
+    OP_DATASET_STEP, /* ds.batch(n), ds.shuffle(k), ds.prefetch(k): the same batches */
+    OP_KERAS_RUN,    /* model.fit(x, y) / evaluate / predict: the model's call run on each batch
+                        of x (of a dataset of (inputs, labels): on the inputs) */
+    OP_KERAS_PAD,    /* keras pad_sequences(seqs, padding="pre"): token ids padded to one
+                        length, at the start unless padding="post" (facts_keras.c) */
     OP_DISTRIBUTION, /* Categorical(logits= / probs=): normalised log-probs */
     OP_TOKENIZER,    /* tiktoken.get_encoding(...): a tokenizer */
     OP_MODEL,        /* llama_cpp.Llama(...): a model (llm.scores: its logits) */
@@ -217,13 +223,15 @@ typedef enum {
     X(GENERATE)                                                                                    \
     X(TRANSITION_SCORES) X(ENCODE) X(ENCODE_PLUS) X(CHAT_TEMPLATE) X(PAD_BATCH) X(DATALOADER)
 #define OPS_COLLATORS(X) X(COLLATOR) X(MLM_COLLATOR)
+/* builtins_apply's, applied by keras_apply (facts_keras.c) */
+#define OPS_KERAS(X)                                                                               \
+    X(KERAS_MODEL) X(KERAS_COMPILE) X(DATASET) X(DATASET_STEP) X(KERAS_RUN) X(KERAS_PAD)
 /* builtins_apply (facts_builtins.c) */
 #define OPS_BUILTINS(X)                                                                            \
     X(FOLD)                                                                                        \
     X(PARTIAL)                                                                                     \
     X(SEQUENTIAL)                                                                                  \
-    X(KERAS_MODEL)                                                                                 \
-    X(KERAS_COMPILE)                                                                               \
+    OPS_KERAS(X)                                                                                   \
     X(LAYER_ADD)                                                                                   \
     X(DISTRIBUTION)                                                                                \
     X(TOKENIZER) X(MODEL) X(LOAD_BARE_LM) X(LEN) X(RANGE) X(ENUMERATE) X(ZIP) X(LIST) X(DICT)     \
@@ -329,7 +337,9 @@ enum {
      * torch's nn.Module.__call__ runs forward) */
     FORM_CALLED = 1 << 12,
     FORM_STRING = 1 << 13, /* s.name(...) on a string literal: "{}{}".format(a, b) */
-    FORM_LAST = FORM_STRING,
+    /* ds.name(...) on a tf.data dataset (an OP_DATASET row built it: a list of batches) */
+    FORM_DATASET = 1 << 14,
+    FORM_LAST = FORM_DATASET,
 };
 #define FORM_ARRAY (FORM_FUNC | FORM_TENSOR)
 

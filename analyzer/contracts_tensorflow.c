@@ -30,6 +30,19 @@ const Contract contracts_tensorflow[] = {
      * along the batch, as model(x) gives them */
     {"predict", 0, FORM_MODULE, OP_MODEL_CALL, -1, -1},
     {"predict_on_batch", 0, FORM_MODULE, OP_MODEL_CALL, -1, -1},
+    /* keras's training loop: fit(x, y) and evaluate(x, y) run the model's call on each batch
+     * of x, a dataset's inputs (its elements' first part) or an array's rows */
+    {"fit", 0, FORM_MODULE, OP_KERAS_RUN, -1, -1},
+    {"evaluate", 0, FORM_MODULE, OP_KERAS_RUN, -1, -1},
+    /* tf.data: a dataset of x's rows (x an array, a dict or a tuple of them), batched,
+     * shuffled, prefetched: each batch is padded as x is */
+    {"from_tensor_slices", LIB_TF, FORM_FUNC, OP_DATASET, -1, -1},
+    {"batch", 0, FORM_DATASET, OP_DATASET_STEP, -1, -1},
+    {"shuffle", 0, FORM_DATASET, OP_DATASET_STEP, -1, -1},
+    {"prefetch", 0, FORM_DATASET, OP_DATASET_STEP, -1, -1},
+    {"cache", 0, FORM_DATASET, OP_DATASET_STEP, -1, -1},
+    /* keras.utils.pad_sequences, tf.keras.preprocessing.sequence.pad_sequences */
+    {"pad_sequences", LIB_TF, FORM_FUNC, OP_KERAS_PAD, -1, -1},
     /* tf.debugging.assert_near(x, y): x and y close, or an InvalidArgumentError */
     {"assert_near", LIB_TF, FORM_FUNC, OP_CLOSE, -1, -1},
     {NULL, 0, 0, OP_NONE, 0, 0}};

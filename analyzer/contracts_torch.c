@@ -102,8 +102,9 @@ const Contract contracts_torch[] = {
     {"Linear", LIB_TORCH, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},
     {"LazyLinear", LIB_TORCH, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},
     {"Dense", LIB_TF | LIB_FLAX, FORM_FUNC, OP_LINEAR_CLASS, -1, -1},
-    /* nn.Embedding(V, d): a lookup of token ids, a vector at each of their positions */
-    {"Embedding", LIB_TORCH, FORM_FUNC, OP_EMBED, -1, -1},
+    /* nn.Embedding(V, d), keras layers.Embedding(V, d): a lookup of token ids, a vector at each
+     * of their positions */
+    {"Embedding", LIB_TORCH | LIB_TF, FORM_FUNC, OP_EMBED, -1, -1},
     /* dropout layers: the values they are given, at the same axes */
     {"Dropout", LIB_TORCH, FORM_FUNC, OP_DROPOUT_CLASS, -1, -1},
     /* recurrent layers: a cell's one step (the pair (h, c) for LSTMCell), a sequence layer's

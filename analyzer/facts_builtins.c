@@ -33,41 +33,6 @@ static char fold_operator(Interp *in, TSNode fn, Fact f) {
     return parse_text_eq(in->src, op, "*") ? '*' : parse_text_eq(in->src, op, "+") ? '+' : 0;
 }
 
-/* keras.Model(inputs, outputs): the model computes outputs from inputs, so what it does is
- * what the layer that made outputs does, known when that layer ended in a softmax (Dense(n,
- * activation="softmax")(x)) or was a linear head's raw scores. Several outputs (a list, a
- * dict) or anything else: nothing known. */
-static Fact keras_model(Interp *in, const Args *a) {
-    Fact out = args_fact(in, a, "outputs", 1);
-    if (out.bottom || out.obj != FO_NONE || (out.flags & FF_WEAK)) return fact_unknown();
-    bool probs = out.kinds == FK_PROB && (out.flags & FF_SOFTMAX);
-    if (!probs && out.kinds != FK_RAW) return fact_unknown();
-    Op op = probs ? OP_SOFTMAX_CLASS : OP_LINEAR_CLASS;
-    Fact m = fact_object(FO_CALLABLE, 0, out.origin);
-    m.op = (uint8_t)op;
-    m.op_dim = -1;
-    m.batch_first = true; /* built on keras.Input: its outputs are batches */
-    return m;
-}
-
-/* model.compile(optimizer, loss=L): keras trains the model on L(y, model(x)), so L is applied
- * to what the model outputs, here where the loss is named. Only a model whose output is known
- * (a callable of a known op) and a loss object (SparseCategoricalCrossentropy(from_logits=
- * True)); a loss named by a string takes probabilities, as the default from_logits=False does. */
-static Fact keras_compile(Interp *in, const Applied *s) {
-    Fact loss = args_fact(in, s->a, "loss", 1);
-    if (s->recv.obj != FO_CALLABLE || loss.bottom || loss.obj != FO_CALLABLE) return fact_unknown();
-    TSNode at = args_node(in, s->a, "loss", NULL, 1);
-    Args none = {.node = at};
-    Fact out = array_callable(in, at, s->recv, &none);
-    out.origin = s->recv.origin; /* the layer that made them */
-    Args pair = {.node = at, .npos = 2, .nplain = 2};
-    pair.posf[0] = fact_unknown(); /* y: the targets fit() is given */
-    pair.posf[1] = out;
-    array_callable(in, at, loss, &pair);
-    return fact_unknown();
-}
-
 /* nn.Sequential(..., nn.Softmax(-1)), keras.Sequential([..., Dense(n, activation="softmax")]):
  * what its last module does; keras.Sequential() with no layers yet: a callable of no op, which
  * .add(layer) makes do what layer does (layer_added). A keras model runs on batches: its
@@ -157,12 +122,10 @@ Fact builtins_apply(Interp *in, const Applied *s) {
         return argparse_apply(in, s);
     case OP_SEQUENTIAL:
         return sequential_last(s);
-    case OP_KERAS_MODEL:
-        return keras_model(in, a);
-    case OP_KERAS_COMPILE:
-        return keras_compile(in, s);
     case OP_LAYER_ADD:
         return layer_added(in, s);
+        OPS_KERAS(OP_CASE) /* keras's models and data (facts_keras.c) */
+        return keras_apply(in, s);
     case OP_FOLD: { /* functools.reduce(operator.mul, ps) is math.prod(ps); add, sum(xs) */
         if (a->npos < 2) return fact_unknown();
         char op = fold_operator(in, a->pos[0], a->posf[0]);

@@ -345,6 +345,9 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
     if (recv.obj == FO_EITHER) return call_method_either(in, call, recv_node, recv, method, mlen);
     Args a;
     args_read(in, parse_field(call, "arguments"), &a);
+    /* ds.batch(n), ds.shuffle(k) of a list of batches (a tf.data dataset): the same batches */
+    const Contract *step = recv.records ? contracts_method(FORM_DATASET, method, mlen) : NULL;
+    if (step) return apply_method(in, call, step, recv_node, recv, &a);
     /* tokenizer(...).to("cuda"): the same batch, padding and all */
     if (recv.obj == FO_ENCODING) {
         const Contract *t = contracts_method(FORM_ENCODING, method, mlen);

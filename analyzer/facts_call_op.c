@@ -235,6 +235,10 @@ Fact xfer_apply(Interp *in, const Applied *s) {
         return ufunc_reduce(in, s);
     case OP_MODEL_CALL: { /* on an object nothing is known of (the row's fallback): a model */
         if (s->recv.obj == FO_CALLABLE) return array_callable(in, s->node, s->recv, s->a);
+        if (s->recv.obj == FO_INSTANCE) { /* predict(x) of a keras Model subclass: its call */
+            Fact r = keras_apply(in, s);
+            if (!fact_knows_nothing(&r)) return r;
+        }
         Fact model = s->recv.obj == FO_MODEL ? s->recv : fact_object(FO_MODEL, 0, s->node);
         return hf_model_output(in, model, s->a, s->node);
     }

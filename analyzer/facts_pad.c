@@ -1302,6 +1302,7 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
             return padval(PW_OUTPUT, input.pad, (r->flags & FF_NOTLM) ? 2 : 3, 0);
         return padval(PW_NONE, 0, 0, 0);
     }
+    if (op == OP_KERAS_PAD) return padkeras_ids(in, kw(in, &a, "padding"));
     if (op == OP_CAT) return joined_ids(in, &a);
     if (op == OP_ARANGE || op == OP_RANGE) { /* arange(1, T + 1): c, the first value */
         long start;

@@ -43,6 +43,10 @@ static inline bool padval_row_runs(const Fact *f) {
     return f->obj == FO_NONE && f->pad_what == PW_SPANMASK && (f->pad & PAD_ROW);
 }
 
+/* facts_padkeras.c: keras pad_sequences(padding=p) token ids, padded at the start unless p is
+ * "post" (padding: its argument's node, null when absent). */
+PadVal padkeras_ids(Interp *in, TSNode padding);
+
 /* facts_padmemo.c: node id -> what it held; a record taken is dropped. */
 void padmemo_put(Interp *in, const void *id, PadVal v);
 bool padmemo_take(Interp *in, const void *id, PadVal *v);

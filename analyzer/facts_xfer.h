@@ -27,6 +27,11 @@ typedef struct Applied {
  * compiler: a switch over every Op with no default). */
 Fact xfer_apply(Interp *in, const Applied *s);
 
+/* ---- facts_keras.c: tf.data datasets, keras's fit / evaluate / predict (OP_DATASET,
+ * OP_DATASET_STEP, OP_KERAS_RUN, OP_KERAS_PAD; predict's OP_MODEL_CALL on an object of the
+ * file's class) ---- */
+Fact keras_apply(Interp *in, const Applied *s);
+
 /* ---- facts_args.c: a call's arguments ---- */
 void args_read(Interp *in, TSNode arglist, Args *a);
 /* The index of keyword argument `name`, -1 if absent. */

@@ -61,9 +61,11 @@ static bool form_applies(unsigned form, unsigned op) {
         return model_method(op);
     case FORM_TOKENIZER:
         return contracts_is_hf_op(op);
-    case FORM_MODULE: /* the module itself; keras's compile: its loss applied; predict: run */
+    case FORM_MODULE: /* the module itself; keras's compile: its loss applied; predict, fit,
+                         evaluate: run */
         return op == OP_PASS || op == OP_TO_TENSOR || op == OP_RETURNS_SELF ||
-               op == OP_KERAS_COMPILE || op == OP_LAYER_ADD || op == OP_MODEL_CALL;
+               op == OP_KERAS_COMPILE || op == OP_LAYER_ADD || op == OP_MODEL_CALL ||
+               op == OP_KERAS_RUN;
     case FORM_ANY_RECV:
         return op == OP_APPEND || op == OP_EXTEND || op == OP_BACKWARD || op == OP_ARGUMENTS;
     case FORM_MAPPING: /* read by the padding domain only */
@@ -80,6 +82,8 @@ static bool form_applies(unsigned form, unsigned op) {
         return op == OP_MODEL_CALL;
     case FORM_STRING: /* a string literal's methods */
         return op == OP_JOIN_TEXT;
+    case FORM_DATASET: /* a tf.data dataset's: the same batches */
+        return op == OP_DATASET_STEP;
     default:
         return false;
     }
