@@ -219,26 +219,6 @@ static void set_field(Interp *in, TSNode target, Fact value) {
     }
 }
 
-/* buf[i, :len(t)] = t, buf[:, 0:n] = x: a sequence from its own start (head known, no offset
- * from a start) written from column 0 of the positions (the last index): each column holds the
- * value of its own position, as before. Token ids whose head is counted from an end start
- * there too: a suffix (ids[-max_len:], a window cut on the left: the tokens the buffer then
- * holds from column 0) or a joined ctx + cont (marked so only that tails compare,
- * align_concat); ids[1:] does not. (Other values counted from an end, a per-row list of mask
- * values, say, are not known to be about the tokens' positions.) */
-static bool copied_to_start(Interp *in, TSNode target, const Fact *value) {
-    uint32_t n = ts_node_named_child_count(target);
-    bool ids_suffix = value->head.end && value->kinds == FK_IDS && value->obj == FO_NONE;
-    if (n < 2 || !value->head.sym || (!ids_suffix && (value->head.end || value->head.c != 0)))
-        return false;
-    TSNode pos = parse_unparen(parse_named_child(target, n - 1)), parts[3];
-    if (!parse_is(pos, "slice")) return false;
-    parse_slice_parts(pos, parts);
-    long start;
-    return ts_node_is_null(parts[2]) &&
-           (ts_node_is_null(parts[0]) || (interp_int_literal(in, parts[0], &start) && start == 0));
-}
-
 /* An index that picks positions by a condition on them (x == pad, ~m, (a < b) & c): a
  * boolean mask, which selects cells without reordering them. */
 static bool boolean_index(Interp *in, TSNode idx) {
@@ -315,7 +295,7 @@ void interp_bind(Interp *in, TSNode target, Fact f) {
         /* labels[:, :-1] = ids[:, 1:]: positions of the target now hold other positions' values;
          * a sequence copied to the start of a row (buf[i, :len(t)] = t) keeps them */
         if (parse_is(target, "subscript") && f.ndim != 0 && (f.kinds || align_known(&f)) &&
-            !copied_to_start(in, target, &f) && !filled_in_place(in, target)) {
+            !joins_store_in_place(in, target, &f) && !filled_in_place(in, target)) {
             TSNode base = parse_field(target, "value");
             bool found = false;
             Fact b = parse_is(base, "identifier") || parse_is(base, "attribute")

@@ -1165,6 +1165,9 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
             return ids;
         }
         if (off == 1) return one_sequence_batch(in, a, x);
+        if (x.obj == FO_NONE && x.kinds == FK_IDS && x.ndim == 2 && x.ax[0] == AX_ITEM &&
+            x.ax[1] == AX_POS)
+            x.ax[0] = AX_BATCH; /* torch.tensor(rows): a list of rows of ids is a batch */
         return x;
     case OP_PASS: /* np.clip(p, eps, 1), p.clamp(min=eps): a floor (facts_classprob.c) */
         return classprob_clipped(in, t->name, args_node(in, a, "min", "a_min", off), x);

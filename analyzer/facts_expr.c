@@ -654,40 +654,6 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
 
 /* ---------- operators ---------- */
 
-/* [fill] * count (or count * [fill]): a list of one value repeated. */
-static bool list_repeat(Interp *in, TSNode n, TSNode *fill, TSNode *count) {
-    n = parse_unparen(n);
-    if (!parse_is(n, "binary_operator") || !parse_text_eq(in->src, parse_field(n, "operator"), "*"))
-        return false;
-    TSNode list = parse_unparen(parse_field(n, "left"));
-    *count = parse_field(n, "right");
-    if (!parse_is(list, "list")) {
-        list = parse_unparen(*count);
-        *count = parse_field(n, "left");
-    }
-    if (!parse_is(list, "list") || ts_node_named_child_count(list) != 1) return false;
-    *fill = parse_named_child(list, 0);
-    return true;
-}
-
-/* [v] * n with v a literal integer: a run of v (its value in *value). */
-static bool repeat_run(Interp *in, TSNode n, long *value) {
-    TSNode fill, count;
-    return list_repeat(in, n, &fill, &count) && interp_int_literal(in, fill, value);
-}
-
-/* [pad_id] * (n - len(x)) or [0] * k: a run of pads as long as some length (a literal count
- * and negative fills such as -100, which mask labels, are not). */
-static bool pad_run(Interp *in, TSNode n) {
-    TSNode fill, count;
-    long v;
-    if (!list_repeat(in, n, &fill, &count) || interp_int_literal(in, count, &v)) return false;
-    if (interp_int_literal(in, fill, &v)) return v >= 0;
-    if (!parse_is(fill, "identifier") && !parse_is(fill, "attribute")) return false;
-    Fact f = interp_eval(in, fill); /* a name: reading it again has no effect */
-    return (f.kinds & FK_IDS) || ((f.flags & FF_CONST) && f.num >= 0);
-}
-
 static Fact eval_binop(Interp *in, TSNode node) {
     TSNode left = parse_field(node, "left"), right = parse_field(node, "right");
     Fact l = interp_eval(in, left);
@@ -695,23 +661,8 @@ static Fact eval_binop(Interp *in, TSNode node) {
     size_t oplen;
     const char *op = parse_text(in->src, parse_field(node, "operator"), &oplen);
     bool plus = oplen == 1 && op[0] == '+';
-    long fl, fr;
-    if (plus && repeat_run(in, left, &fl) && repeat_run(in, right, &fr) && fl + fr == 1 &&
-        fl * fr == 0) { /* [1] * len(e) + [0] * (L - len(e)): an attention mask by hand */
-        Fact m = fact_of(FK_MASK, FF_PADDED, node);
-        fact_set_axes(&m, 1, (AxisKind[]){AX_POS});
-        return m;
-    }
-    bool pad_left = plus && pad_run(in, left), pad_right = plus && !pad_left && pad_run(in, right);
-    if (pad_left || pad_right) {
-        /* ids + [pad_id] * (max_len - len(ids)): the sequence, padded to a batch's length */
-        Fact seq = pad_left ? r : l;
-        if (seq.obj != FO_NONE) return interp_binop(in, node, '+', l, r);
-        seq.flags |= FF_PADDED;
-        align_clear(&seq);
-        rows_forget(&seq);
-        return seq;
-    }
+    Fact joined; /* a list joined to a run of one constant (facts_runs.c) */
+    if (plus && runs_join(in, node, l, r, &joined)) return joined;
     Fact res = interp_binop(in, node, oplen == 1 ? op[0] : 0, l, r);
     rows_forget(&res); /* lens * 2: a list repeated or a tensor scaled (facts_rows.c) */
     return res;
@@ -725,6 +676,7 @@ static Fact binop_ids_and_numbers(Interp *in, TSNode node, char c, Fact l, Fact 
         /* ctx_ids + cont_ids: one sequence of both (facts_align.c); [bos_id] + ids is the
          * sequence's positions too, not a list of items */
         Fact f = align_concat(l, r);
+        joins_note(in, &l, &r); /* where r starts in it (facts_joins.c) */
         f.prompt_rows = l.prompt_rows || prompts_vary(in, node);
         const Fact *seq = l.ndim >= 1 && l.ax[0] == AX_POS ? &l : &r;
         if (seq->ndim >= 1 && seq->ax[0] == AX_POS) {

@@ -155,4 +155,5 @@ void funcs_free(Interp *in) {
     branch_free_memo(&in->leaf_defs);
     branch_free_memo(&in->stops_at);
     array_free(&in->cutret_stops);
+    joins_free(in);
 }

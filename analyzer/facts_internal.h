@@ -359,6 +359,7 @@ typedef struct Interp {
     struct CondMemo unassigned; /* facts_prompts.c: (body, name) ids -> 1 not assigned before */
     Array(struct CutretStop) cutret_stops;  /* facts_cutret.c: each def's, an end after them */
     Array(struct ScopeWrites) scope_writes; /* facts_branch.c: each scope's assignments */
+    Array(struct JoinNote) join_notes;      /* facts_joins.c: where b starts in each a + b */
     /* facts_rows.c: the list literal evaluated last (its node's id) and its elements as a
      * tuple, for torch.cat([a, b]) */
     const void *rows_list_id;
@@ -796,6 +797,20 @@ void mask_combine(char op, Fact *l, Fact *r);
 Fact cutret_of(Interp *in, TSNode def);
 /* def is small and calls none of its module's functions: it may run one call past the bound. */
 bool cutret_leaf(Interp *in, TSNode def);
+
+/* ---- facts_runs.c: a list joined to a run of one constant ([fill] * n) ---- */
+/* n is [fill] * count (or count * [fill]): its parts. */
+bool runs_repeat(Interp *in, TSNode n, TSNode *fill, TSNode *count);
+/* l + r (node) with a run on one side: *out the joined list (the sequence's positions kept on
+ * the side away from the run) and true; false when it is no such join. */
+bool runs_join(Interp *in, TSNode node, Fact l, Fact r, Fact *out);
+
+/* ---- facts_joins.c: where the second part of a + b starts; region stores in place ---- */
+void joins_note(Interp *in, const Fact *a, const Fact *b); /* a + b of two sequences */
+void joins_free(Interp *in);
+/* target (buf[..., s:e]) = value: value starts at the position column s stands for (a
+ * sequence copied to column 0 from its own start, or to the column its start is at) */
+bool joins_store_in_place(Interp *in, TSNode target, const Fact *value);
 
 /* ---- facts_prompts.c: prompts that differ from row to row (LL106) ---- */
 /* join is prompt + continuation (a binary_operator): does its prompt part take a new value in

@@ -358,9 +358,11 @@ Fact fact_join(Arena *arena, Fact a, Fact b) {
     r.recurrent = a.recurrent && b.recurrent && a.op == b.op && a.op_dim == b.op_dim;
     r.bare_lm = a.bare_lm && b.bare_lm;
     r.batch_first = a.batch_first && b.batch_first;
-    /* A position is known after a join only when both paths agree on it (facts_align.c). */
-    if (!align_pos_eq(a.head, b.head)) r.head = (FactPos){0, 0, false};
-    if (!align_pos_eq(a.tail, b.tail)) r.tail = (FactPos){0, 0, false};
+    /* A position is known after a join only when both paths agree on it (facts_align.c); an
+     * empty list ([] before the loop appending rows) holds no position to disagree on. */
+    if (a_list0 && !b_list0) r.head = b.head, r.tail = b.tail;
+    if (!align_pos_eq(r.head, b.head) && !b_list0) r.head = (FactPos){0, 0, false};
+    if (!align_pos_eq(r.tail, b.tail) && !b_list0) r.tail = (FactPos){0, 0, false};
     pad_join(&r, &a, &b); /* LL111/LL112 (facts_padval.c) */
     return r;
 }
