@@ -20,6 +20,8 @@
  * - a loss times a non-constant is FF_SCALED (a sum, no longer a mean), and FF_COUNT when the
  *   factor was such an N (the sum with the off-by-one);
  * - loss.backward() makes it FF_TRAINED: a training objective, whatever it is compared with. */
+#include <stdio.h>
+
 #include "facts_svc.h"
 
 /* A string literal: an f-string whose template adds text around a value, or joins several
@@ -383,6 +385,30 @@ static bool same_function(TSNode s, TSNode n) {
            ts_node_end_byte(n) <= ts_node_end_byte(f);
 }
 
+/* The labels under key of a batch returned at ret, beside its input ids under ids_key: do they
+ * hold the pad id at the pads? Reported (at the entry, or at ret for a dict filled key by
+ * key) when they do. */
+static bool batch_labels_pads_kept(Interp *in, TSNode ret, const Fact *batch, const char *key,
+                                   const char *ids_key) {
+    /* {"input_ids": ids, "labels": ids.clone()}: the labels are the batch's own ids */
+    const Fact *labels = fact_field(batch, key, strlen(key));
+    TSNode at = dict_entry(in, batch->origin, key), ids = dict_entry(in, batch->origin, ids_key);
+    /* a dict filled key by key (out["labels"].append(row) in a loop, then {k: torch.tensor(v)
+     * for k, v in out.items()}): no entry to point at, the batch returned here is reported */
+    bool literal = !ts_node_is_null(at) && !ts_node_is_null(ids);
+    if (!literal) at = ret;
+    /* or they are such ids with -100 written over the rows' starts only (the prompts) */
+    bool own = literal && parse_same_text(in->src, peel_copies(at), peel_copies(ids)) &&
+               regions_pads_as_targets(labels);
+    /* or labels padded on their own with the pad id (pad_sequence(..., padding_value=pad_id),
+     * rows copied into torch.full((B, T), pad_id)): their pads hold it as the ids' do */
+    bool padded_with_id = labels->obj == FO_NONE && labels->fill_pad && labels->fill &&
+                          labels->fill_cov == REG_PREFIX && labels->pad_what == PW_IDS;
+    if (!own && !labels->prefix_ignored && !padded_with_id) return false;
+    svc_emit(in, EV_PADS_IN_LOSS, PADS_BATCH_RETURNED, at, *labels, fact_unknown(), AX_UNK);
+    return true;
+}
+
 /* A batch a function builds and returns for a model's forward (a dataset's item, a collate
  * function's batch): a mapping with Hugging Face's keywords input_ids and labels, which its
  * consumer hands to model(**batch) or a Trainer, whose loss ignores only -100. Labels that still
@@ -397,22 +423,18 @@ void labels_batch_returned(Interp *in, TSNode ret, Fact batch) {
         return;
     }
     if (batch.obj != FO_DICT) return;
-    /* {"input_ids": ids, "labels": ids.clone()}: the labels are the batch's own ids */
-    const Fact *labels = fact_field(&batch, "labels", 6);
-    TSNode at = dict_entry(in, batch.origin, "labels"),
-           ids = dict_entry(in, batch.origin, "input_ids");
-    if (!labels || !fact_field(&batch, "input_ids", 9)) return;
-    /* a dict filled key by key (out["labels"].append(row) in a loop, then {k: torch.tensor(v)
-     * for k, v in out.items()}): no entry to point at, the batch returned here is reported */
-    bool literal = !ts_node_is_null(at) && !ts_node_is_null(ids);
-    if (!literal) at = ret;
-    /* or they are such ids with -100 written over the rows' starts only (the prompts) */
-    bool own = literal && parse_same_text(in->src, peel_copies(at), peel_copies(ids)) &&
-               regions_pads_as_targets(labels);
-    /* or labels padded on their own with the pad id (pad_sequence(..., padding_value=pad_id),
-     * rows copied into torch.full((B, T), pad_id)): their pads hold it as the ids' do */
-    bool padded_with_id = labels->obj == FO_NONE && labels->fill_pad && labels->fill &&
-                          labels->fill_cov == REG_PREFIX && labels->pad_what == PW_IDS;
-    if (!own && !labels->prefix_ignored && !padded_with_id) return;
-    svc_emit(in, EV_PADS_IN_LOSS, PADS_BATCH_RETURNED, at, *labels, fact_unknown(), AX_UNK);
+    /* each labels key with its input ids: "labels" and "input_ids", or a pair of a preference
+     * batch ("chosen_labels" and "chosen_input_ids", one forward per side) */
+    for (int i = 0; i < batch.nelems; i++) {
+        const char *key = batch.keys[i];
+        size_t len = key ? strlen(key) : 0;
+        if (len < 6 || len > 48 || strcmp(key + len - 6, "labels")) continue;
+        size_t pre = len - 6;
+        if (pre && key[pre - 1] != '_') continue;
+        char ids_key[64];
+        snprintf(ids_key, sizeof ids_key, "%.*sinput_ids", (int)pre, key);
+        if (fact_field(&batch, ids_key, strlen(ids_key)) &&
+            batch_labels_pads_kept(in, ret, &batch, key, ids_key))
+            return; /* one finding per batch */
+    }
 }

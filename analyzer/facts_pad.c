@@ -88,12 +88,6 @@ static const char *callee_name(Interp *in, TSNode fn, size_t *len) {
     return parse_text(in->src, fn, len);
 }
 
-static bool name_in(const char *s, size_t len, const char *const *list) {
-    for (; *list; list++)
-        if (strlen(*list) == len && !memcmp(s, *list, len)) return true;
-    return false;
-}
-
 typedef struct CallArgs {
     TSNode pos[4];
     int npos;
@@ -138,19 +132,6 @@ static bool dim_arg(Interp *in, const CallArgs *a, int pos, long *d) {
 /* Is dim the position axis of a mask of ids ([batch, seq], or one row [seq])? It is the last. */
 static bool along_positions(PadVal v, long d) {
     return d == -1 || d == ((v.pad & PAD_ROW) ? 0 : 1);
-}
-
-/* An identifier or attribute named as the pad id is by convention (an argument pad_id), or
- * an attribute of a tokenizer or config that holds it (tokenizer.pad_token_id). */
-static bool pad_id_name(Interp *in, TSNode n) {
-    n = parse_unparen(n);
-    if (parse_is(n, "attribute")) n = parse_field(n, "attribute");
-    if (!parse_is(n, "identifier")) return false;
-    static const char *const names[] = {"pad_token_id", "pad_id",    "pad_idx", "pad_token_idx",
-                                        "padding_idx",  "pad_index", NULL};
-    size_t len;
-    const char *s = parse_text(in->src, n, &len);
-    return name_in(s, len, names);
 }
 
 /* ---------- reads at positions (the sink) ---------- */
@@ -237,8 +218,8 @@ static bool one_row_start_test_above(Interp *in, TSNode n) {
         TSNode op = ts_node_child(cond, 1), a = parse_named_child(cond, 0),
                b = parse_named_child(cond, 1);
         if (!text_is(in, op, "==") && !text_is(in, op, "!=")) continue;
-        if ((one_row_first(in, a) && pad_id_name(in, b)) ||
-            (one_row_first(in, b) && pad_id_name(in, a)))
+        if ((one_row_first(in, a) && padid_name(in, b)) ||
+            (one_row_first(in, b) && padid_name(in, a)))
             return true;
     }
     return false;
@@ -457,7 +438,7 @@ static PadVal attribute_val(Interp *in, TSNode n, Fact *r) {
     PadVal o = take(in, object);
     size_t len;
     const char *attr = parse_text(in->src, parse_field(n, "attribute"), &len);
-    if (pad_id_name(in, n)) return padval(PW_PADID, 0, 0, 0); /* tokenizer.pad_token_id */
+    if (padid_name(in, n)) return padval(PW_PADID, 0, 0, 0); /* tokenizer.pad_token_id */
     if (!o.what) return padval_of(r); /* read from a binding, or nothing known */
     return member_val(o, attr, len);
 }
@@ -471,21 +452,12 @@ static PadVal negated(PadVal m) {
     return padval(PW_NONE, 0, 0, 0);
 }
 
-/* A negative integer constant (-100, IGNORE_INDEX = -100): no token id, a label sentinel. */
-static bool sentinel(Interp *in, TSNode n) {
-    long v;
-    if (int_lit(in, n, &v)) return v < 0;
-    if (!parse_is(parse_unparen(n), "identifier")) return false;
-    Fact f = svc_lookup(in, parse_unparen(n));
-    return (f.flags & FF_CONST) && f.num < 0;
-}
-
 /* ids[:-n] = -100, ids[k:] = -100: a negative sentinel written through one slice with a bound,
  * the first axis only. */
 bool pad_sentinel_over_rows(Interp *in, TSNode target, TSNode value) {
     target = parse_unparen(target);
     if (!parse_is(target, "subscript") || ts_node_named_child_count(target) != 2 ||
-        ts_node_is_null(value) || !sentinel(in, value))
+        ts_node_is_null(value) || !padid_sentinel(in, value))
         return false;
     TSNode ix = parse_unparen(parse_field(target, "subscript")), parts[3];
     if (!parse_is(ix, "slice")) return false;
@@ -496,7 +468,7 @@ bool pad_sentinel_over_rows(Interp *in, TSNode target, TSNode value) {
 bool pad_sentinel_over_start(Interp *in, TSNode target, TSNode value) {
     target = parse_unparen(target);
     if (!parse_is(target, "subscript") || ts_node_named_child_count(target) != 3 ||
-        ts_node_is_null(value) || !sentinel(in, value))
+        ts_node_is_null(value) || !padid_sentinel(in, value))
         return false;
     TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
     if (!parse_is(pos, "slice")) return false;
@@ -510,7 +482,7 @@ bool pad_sentinel_over_start(Interp *in, TSNode target, TSNode value) {
 bool pad_sentinel_block(Interp *in, TSNode n) {
     for (int depth = 0; depth < 8; depth++) {
         n = parse_unparen(n);
-        if (sentinel(in, n)) return true;
+        if (padid_sentinel(in, n)) return true;
         if (parse_is(n, "list") || parse_is(n, "tuple")) {
             uint32_t k = ts_node_named_child_count(n);
             for (uint32_t i = 0; i < k; i++)
@@ -533,7 +505,7 @@ bool pad_sentinel_block(Interp *in, TSNode n) {
         if (!parse_is(args, "argument_list")) return false;
         uint32_t k = ts_node_named_child_count(args);
         if (text_is(in, name, "full") || text_is(in, name, "full_like"))
-            return k >= 2 && sentinel(in, parse_named_child(args, 1));
+            return k >= 2 && padid_sentinel(in, parse_named_child(args, 1));
         if (text_is(in, name, "tensor") || text_is(in, name, "as_tensor") ||
             text_is(in, name, "array") || text_is(in, name, "LongTensor")) {
             n = k ? parse_named_child(args, 0) : (TSNode){0};
@@ -548,9 +520,9 @@ bool pad_sentinel_block(Interp *in, TSNode n) {
 /* ids == pad_id, mask == 0, ids.ne(pad_id): a mask of the pads or of the real tokens. */
 static PadVal compare_val(Interp *in, PadVal a, TSNode bn, PadVal b, bool eq) {
     long lit;
-    if (a.what == PW_IDS && (b.what == PW_PADID || pad_id_name(in, bn)))
+    if (a.what == PW_IDS && (b.what == PW_PADID || padid_name(in, bn)))
         return padval(eq ? PW_PADMASK : PW_REALMASK, a.pad, a.nd, 0);
-    if (a.what == PW_IDS && sentinel(in, bn)) /* labels != -100 (facts_mask.c) */
+    if (a.what == PW_IDS && padid_sentinel(in, bn)) /* labels != -100 (facts_mask.c) */
         return padval(eq ? PW_DROPMASK : PW_KEEPMASK, a.pad, a.nd, 0);
     if ((a.what == PW_REALMASK || a.what == PW_PADMASK) && int_lit(in, bn, &lit) &&
         (lit == 0 || lit == 1)) {
@@ -564,7 +536,7 @@ static PadVal compare_val(Interp *in, PadVal a, TSNode bn, PadVal b, bool eq) {
 bool pad_sentinel_over_pads(Interp *in, TSNode target, TSNode value) {
     target = parse_unparen(target);
     if (!parse_is(target, "subscript") || ts_node_named_child_count(target) != 2 ||
-        ts_node_is_null(value) || !sentinel(in, value))
+        ts_node_is_null(value) || !padid_sentinel(in, value))
         return false;
     return svc_eval(in, parse_field(target, "subscript")).pad_what == PW_PADMASK;
 }
@@ -588,13 +560,13 @@ static bool ids_named(Interp *in, TSNode value) {
 /* labels == -100 where nothing else is known of labels: a tensor compared with a negative
  * sentinel (no token id is negative) holds targets some of which a loss ignores. */
 static bool sentinel_compared(Interp *in, TSNode value, TSNode other) {
-    return sentinel(in, other) && ids_named(in, value);
+    return padid_sentinel(in, other) && ids_named(in, value);
 }
 
 /* labels != tok.pad_token_id where labels are token ids of a batch whose padding is not known
  * (made by code we cannot see): a mask of the real tokens, pads on no known side. */
 static bool pad_compared(Interp *in, TSNode value, PadVal v, TSNode other, PadVal o) {
-    if (o.what != PW_PADID && !pad_id_name(in, other)) return false;
+    if (o.what != PW_PADID && !padid_name(in, other)) return false;
     if (v.what || !ids_named(in, value)) return false;
     bool found;
     return (svc_lookup_key(in, parse_unparen(value), &found).kinds & FK_IDS) != 0;
@@ -663,7 +635,7 @@ static PadVal comparison_val(Interp *in, TSNode n, uint16_t *made, PadVal *opera
 static void hand_padded_with_pad_id(Interp *in, TSNode n, TSNode run, Fact *r) {
     TSNode list = parse_unparen(parse_field(parse_unparen(run), "left"));
     TSNode elem = parse_named_child(list, 0);
-    if (r->obj != FO_NONE || take(in, elem).what != PW_PADID) return;
+    if (r->obj != FO_NONE || !padid_held(in, elem, take(in, elem))) return;
     r->fill = regions_key(in, elem);
     r->fill_pad = true;
     r->fill_cov = REG_PREFIX;
@@ -1144,7 +1116,7 @@ static bool sentinel_after(TSNode node) {
  * loss they are for, or labels != -100, counts every pad. */
 static void keyed_labels_padded(Interp *in, TSNode call, TSNode fill, const Fact *r) {
     TSNode v = keyguard_labels_fill(in, call, fill);
-    if (ts_node_is_null(v) || !pad_id_name(in, v)) return;
+    if (ts_node_is_null(v) || !padid_name(in, v)) return;
     TSNode loop = parse_enclosing(call, (const char *const[]){"for_statement", NULL});
     if (sentinel_after(loop)) return;
     svc_emit(in, EV_PADS_IN_LOSS, PADS_KEYED_LABELS, call, *r, fact_unknown(), AX_UNK);
@@ -1160,7 +1132,7 @@ static void padded_with_pad_id(Interp *in, TSNode call, const CallArgs *a, Fact 
     if (ts_node_is_null(fill) || r->obj != FO_NONE || !(r->flags & FF_PADDED) ||
         (!ts_node_is_null(side) && side_literal(in, side) != PAD_END))
         return;
-    if (take(in, fill).what != PW_PADID) {
+    if (!padid_held(in, fill, take(in, fill))) {
         keyed_labels_padded(in, call, fill, r);
         return;
     }
@@ -1231,7 +1203,7 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
                    : a.npos > 1                               ? argv[1]
                                                               : padval(PW_NONE, 0, 0, 0);
         /* the pad id, or a name that is one by convention (a parameter pad_token_id) */
-        r->fill_pad = v.what == PW_PADID || (!ts_node_is_null(fill) && pad_id_name(in, fill));
+        r->fill_pad = !ts_node_is_null(fill) && padid_held(in, fill, v);
         /* labels so made keep their pads under labels != -100: the flaw is built here */
         if (r->fill_pad && r->obj == FO_NONE && !r->made_event) svc_mask_made(in, n, r);
     }

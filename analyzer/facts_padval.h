@@ -47,6 +47,11 @@ static inline bool padval_row_runs(const Fact *f) {
  * "post" (padding: its argument's node, null when absent). */
 PadVal padkeras_ids(Interp *in, TSNode padding);
 
+/* facts_padid.c: what holds the pad id, what holds a label sentinel (-100). */
+bool padid_name(Interp *in, TSNode n);
+bool padid_sentinel(Interp *in, TSNode n);
+bool padid_held(Interp *in, TSNode n, PadVal v);
+
 /* facts_padmemo.c: node id -> what it held; a record taken is dropped. */
 void padmemo_put(Interp *in, const void *id, PadVal v);
 bool padmemo_take(Interp *in, const void *id, PadVal *v);

@@ -1,0 +1,39 @@
+/* What holds the pad token id, and what holds a label sentinel (a negative constant that no
+ * token id is): the two values a padded batch's labels are told apart by (facts_pad.c). */
+#include <string.h>
+
+#include "facts_padval.h"
+#include "facts_svc.h"
+#include "parse.h"
+
+/* An identifier or attribute named as the pad id is by convention (an argument pad_id), or
+ * an attribute of a tokenizer or config that holds it (tokenizer.pad_token_id). */
+bool padid_name(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    if (parse_is(n, "attribute")) n = parse_field(n, "attribute");
+    if (!parse_is(n, "identifier")) return false;
+    static const char *const names[] = {"pad_token_id", "pad_id",    "pad_idx", "pad_token_idx",
+                                        "padding_idx",  "pad_index", NULL};
+    size_t len;
+    const char *s = parse_text(in->src, n, &len);
+    for (const char *const *name = names; *name; name++)
+        if (strlen(*name) == len && !memcmp(s, *name, len)) return true;
+    return false;
+}
+
+/* A negative integer constant (-100, IGNORE_INDEX = -100): no token id, a label sentinel. */
+bool padid_sentinel(Interp *in, TSNode n) {
+    long v;
+    if (!ts_node_is_null(n) && svc_int_literal(in, n, &v)) return v < 0;
+    if (!parse_is(parse_unparen(n), "identifier")) return false;
+    Fact f = svc_lookup(in, parse_unparen(n));
+    return (f.flags & FF_CONST) && f.num < 0;
+}
+
+/* Does n (whose padding value is v) hold the pad id: its value traced to one
+ * (tokenizer.pad_token_id), or a name that is one by convention (a collate's parameter
+ * pad_token_id, bound by a partial or a caller in another file) holding no sentinel
+ * (pad_id=-100 pads with what a loss ignores)? */
+bool padid_held(Interp *in, TSNode n, PadVal v) {
+    return v.what == PW_PADID || (padid_name(in, n) && !padid_sentinel(in, n));
+}
