@@ -381,6 +381,11 @@ typedef struct FactEvent {
      * EV_LOG: the logs were weighted by the very probabilities they are the log of (p * log p,
      * an entropy term) */
     bool cancelled;
+    /* EV_SELECT: PICK_SHARED when the scores take new values in each iteration (or call) of
+     * the loop around the pick while the ids and positions they are picked at do not: every
+     * candidate (a temperature, a checkpoint, a model) is scored on the same targets, so a mean
+     * of the picks counts as many for each; PICK_PER_ROW when the ids vary too; 0: unknown */
+    uint8_t ids_shared;
     /* A call of this file whose callee, in another file of the project (project.c), did this
      * at node; null: node is in this file. */
     TSNode site;
@@ -393,6 +398,8 @@ typedef struct FactEvent {
      * pairs the same two sequences with the shift, where this one has none. */
     TSNode peer;
 } FactEvent;
+
+enum { PICK_SHARED = 1, PICK_PER_ROW = 2 }; /* FactEvent.ids_shared */
 
 typedef Array(FactEvent) FactEventList;
 

@@ -114,6 +114,25 @@ static TSNode argument_of(Interp *in, TSNode call_args, TSNode param, int place)
     return (TSNode){0};
 }
 
+TSNode byuse_caller_argument(Interp *in, TSNode name) {
+    int d = in->call_depth - 1, place;
+    size_t len;
+    if (d < 0 || !in->frame->called || !parse_is(name, "identifier") ||
+        ts_node_is_null(in->call_sites[d]) || in->call_sites[d].tree != name.tree)
+        return (TSNode){0};
+    TSNode def = in->call_stack[d], call = in->call_sites[d];
+    const char *text = parse_text(in->src, name, &len);
+    if (!parse_is(def, "function_definition") || !parse_is(call, "call") ||
+        ts_node_is_null(parameter(in->src, def, text, len, &place)) ||
+        assigns(in->src, parse_field(def, "body"), name, 0))
+        return (TSNode){0};
+    /* obj.method(x): the object is its first parameter, self */
+    bool bound_self = parse_is(parse_parent(parse_parent(def)), "class_definition") &&
+                      parse_is(parse_field(call, "function"), "attribute");
+    if (bound_self && place-- == 0) return (TSNode){0};
+    return argument_of(in, parse_field(call, "arguments"), name, place);
+}
+
 /* batch.attention_mask: a field of an object a name holds (its text is its key, as self.x's). */
 static bool field_of_name(TSNode n) {
     return parse_is(n, "attribute") &&

@@ -824,6 +824,15 @@ void prompts_picked(Fact *scores, const Fact *ids);
 bool prompts_fill_vary(Interp *in, TSNode call, TSNode template);
 /* An f-string: does an interpolation before its last take a new value per row? */
 bool prompts_fstring_vary(Interp *in, TSNode string);
+/* Does a name in expr take a new value in each iteration of the innermost loop around at (in
+ * its function; none: in each call its caller makes from a loop, or with an argument that the
+ * loop around that call varies)? */
+bool prompts_expr_varies(Interp *in, TSNode expr, TSNode at);
+
+/* ---- facts_shared.c: picks at ids every candidate of a loop shares (LL107) ---- */
+/* The pick at node (a subscript or a gather call) made event index (1-based): notes in it
+ * whether its ids stay while its scores vary with the loop around it (FactEvent.ids_shared). */
+void shared_pick_note(Interp *in, TSNode node, uint16_t index);
 
 /* ---- facts_promptlp.c: the positions a loop adds up of a prompt's served log-probs ---- */
 /* stmt is acc += V, V picked per step from a per-position list aligned with joined ids:
@@ -839,6 +848,9 @@ void byuse_hand_back(Interp *in, TSNode def, TSNode call_args, bool bound_self, 
 /* A copy of the running frame's bindings, its parameters as the call bound them (before its
  * body runs). */
 Env byuse_params(Interp *in);
+/* name is a parameter of the function the running call (of this file) entered, which its body
+ * never assigns: the argument that call gave it (null: none the code names). */
+TSNode byuse_caller_argument(Interp *in, TSNode name);
 /* After the body ran: did a callee tell it more of a parameter (a mask built from it before
  * the call that hands it to the model)? Then its env is set for a run again from the top,
  * params with what was told (params is taken, or freed). */

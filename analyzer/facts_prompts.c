@@ -58,7 +58,7 @@ static bool loop_variable(const Source *src, TSNode loop, TSNode id) {
     return !ts_node_is_null(last) && binds(src, parse_field(last, "left"), id);
 }
 
-static bool expr_varies(Interp *in, TSNode expr, TSNode loop, int depth);
+static bool expr_varies(Interp *in, TSNode expr, TSNode loop, int depth, bool args);
 
 /* The body of the function n is in (null: module level). */
 static TSNode function_body(TSNode n) {
@@ -92,8 +92,10 @@ static TSNode assigned_before(Interp *in, TSNode body, TSNode id) {
 }
 
 /* Does a name in expr take a new value in each iteration of the loop (null loop: in each call
- * its caller makes from a loop)? Field names (x.attr) and keywords (f(k=v)) are no names. */
-static bool expr_varies(Interp *in, TSNode expr, TSNode loop, int depth) {
+ * its caller makes from a loop; with args, also when the argument the running call gave a
+ * parameter takes a new value in each iteration of the loop around that call)? Field names
+ * (x.attr) and keywords (f(k=v)) are no names. */
+static bool expr_varies(Interp *in, TSNode expr, TSNode loop, int depth, bool args) {
     if (depth > VARY_DEPTH || ts_node_is_null(expr)) return false;
     if (parse_is(expr, "identifier")) {
         TSNode body;
@@ -101,6 +103,10 @@ static bool expr_varies(Interp *in, TSNode expr, TSNode loop, int depth) {
             bool found;
             Fact f = svc_lookup_key(in, expr, &found);
             if (found && (f.flags & FF_LOOPVAR)) return true;
+            TSNode arg = args ? byuse_caller_argument(in, expr) : (TSNode){0};
+            TSNode outer = ts_node_is_null(arg) ? arg : enclosing_loop(arg);
+            if (!ts_node_is_null(outer) && expr_varies(in, arg, outer, depth + 1, false))
+                return true;
             body = function_body(expr);
         } else if (loop_variable(in->src, loop, expr)) {
             return true;
@@ -111,13 +117,14 @@ static bool expr_varies(Interp *in, TSNode expr, TSNode loop, int depth) {
         }
         if (ts_node_is_null(body)) return false;
         TSNode rhs = assigned_before(in, body, expr);
-        return !ts_node_is_null(rhs) && expr_varies(in, rhs, loop, depth + 1);
+        return !ts_node_is_null(rhs) && expr_varies(in, rhs, loop, depth + 1, args);
     }
-    if (parse_is(expr, "attribute")) return expr_varies(in, parse_field(expr, "object"), loop, depth);
+    if (parse_is(expr, "attribute"))
+        return expr_varies(in, parse_field(expr, "object"), loop, depth, args);
     for (uint32_t i = 0, n = ts_node_named_child_count(expr); i < n; i++) {
         TSNode c = parse_named_child(expr, i);
         if (parse_is(c, "keyword_argument")) c = parse_field(c, "value");
-        if (expr_varies(in, c, loop, depth)) return true;
+        if (expr_varies(in, c, loop, depth, args)) return true;
     }
     return false;
 }
@@ -136,13 +143,17 @@ static bool joined_again(Interp *in, TSNode scope, TSNode join, TSNode prompt, i
     return false;
 }
 
+bool prompts_expr_varies(Interp *in, TSNode expr, TSNode at) {
+    return expr_varies(in, expr, enclosing_loop(at), 0, true);
+}
+
 bool prompts_vary(Interp *in, TSNode join) {
     TSNode prompt = parse_unparen(parse_field(join, "left"));
     if (ts_node_is_null(prompt)) return false;
     TSNode loop = enclosing_loop(join);
     TSNode scope = ts_node_is_null(loop) ? function_body(join) : loop;
     if (parse_is(prompt, "identifier") && joined_again(in, scope, join, prompt, 0)) return false;
-    return expr_varies(in, prompt, loop, 0);
+    return expr_varies(in, prompt, loop, 0, false);
 }
 
 void prompts_picked(Fact *scores, const Fact *ids) {
@@ -201,7 +212,7 @@ bool prompts_fill_vary(Interp *in, TSNode call, TSNode template) {
     }
     TSNode loop = enclosing_loop(call);
     for (int f = 0; f + 1 < nfields; f++)
-        if (expr_varies(in, fields[f], loop, 0)) return true;
+        if (expr_varies(in, fields[f], loop, 0, false)) return true;
     return false;
 }
 
@@ -218,6 +229,6 @@ bool prompts_fstring_vary(Interp *in, TSNode string) {
     }
     TSNode loop = enclosing_loop(string);
     for (int f = 0; f + 1 < n; f++)
-        if (expr_varies(in, parts[f], loop, 0)) return true;
+        if (expr_varies(in, parts[f], loop, 0, false)) return true;
     return false;
 }

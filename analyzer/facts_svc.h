@@ -27,6 +27,7 @@ static inline bool svc_handed_in(const Interp *in, TSNode node, unsigned kinds, 
 static inline uint16_t svc_emit_pick(Interp *in, TSNode node, Fact x, Fact ids, AxisKind axis) {
     in->last_event = 0; /* (none emitted: none made them) */
     svc_emit(in, EV_SELECT, 0, node, x, ids, axis);
+    shared_pick_note(in, node, in->last_event);
     return svc_handed_in(in, node, FK_RAW, 0) ? 0 : in->last_event;
 }
 /* The code at node built what mask m (or labels) covers: records the EV_MASK_MADE and notes it

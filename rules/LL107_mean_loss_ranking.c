@@ -85,7 +85,9 @@ typedef enum { LOSS_OK, LOSS_MEAN_WITH_PROMPT, LOSS_MEAN_OF_CANDIDATE, LOSS_TIME
 
 /* The mean over positions (EV_AGGREGATE) that made f, a candidate's score: token log-probs
  * picked at its ids, averaged over a span whose length the code does not fix (x[-n - 1:-1]
- * with n = len(cont); x[-2:-1] is one token for every candidate). NULL: none. */
+ * with n = len(cont); x[-2:-1] is one token for every candidate), nor the loop's candidates
+ * share (scores that vary picked at ids that do not, with no mask or cut after: one count for
+ * every temperature of a grid, every model scored on one set). NULL: none. */
 static const FactEvent *mean_of_lengths(const Facts *facts, const Fact *f) {
     if (f->obj != FO_NONE || (f->kinds & ~FK_LOGPROB) || !(f->flags & FF_AGGREGATED)) return NULL;
     const FactEvent *a = facts_event(facts, f->agg_event);
@@ -93,7 +95,10 @@ static const FactEvent *mean_of_lengths(const Facts *facts, const Fact *f) {
     const Fact *x = &a->in;
     if (!(x->kinds & FK_LOGPROB) || !(x->flags & FF_SELECTED) || a->axis == AX_ITEM) return NULL;
     bool fixed = x->head.sym && x->head.sym == x->tail.sym && x->head.end == x->tail.end;
-    return fixed ? NULL : a;
+    const FactEvent *pick = facts_event(facts, x->made_event);
+    bool shared = pick && pick->kind == EV_SELECT && pick->ids_shared == PICK_SHARED &&
+                  !(x->flags & (FF_MASKED | FF_SLICED));
+    return fixed || shared ? NULL : a;
 }
 
 /* pick: the ranking chooses among values (argmin, sorted, a comparison), not a metric of their
@@ -368,7 +373,9 @@ const Rule rule_LL107 = {
             "writes itself and ranks beside the sum (acc_norm next to acc; the same loss times\n"
             "its count of targets ranked too), the loss times the number of candidate tokens or\n"
             "reduction=\"sum\" (the summed NLL), texts with no prompt joined to them, `-loss * (n -\n"
-            "1)`, and an encoder-decoder's loss over its own label sequence.",
+            "1)`, an encoder-decoder's loss over its own label sequence, and a mean over\n"
+            "targets every candidate shares (a temperature grid, or models ranked by their mean\n"
+            "NLL on one evaluation set: `nll(logits / t, labels) for t in grid`).",
     .why =
         "`model(ids, labels=ids).loss` is the mean of -log Pr(ids[t] | ids[<t]) over t = 1..N-1:\n"
         "the labels are shifted inside the model, and every position not set to -100 counts.\n"
