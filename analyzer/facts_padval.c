@@ -37,6 +37,9 @@ void pad_join(Fact *r, const Fact *a, const Fact *b) {
     /* the same for ones over a span of the rows: the rows not written mark nothing */
     if (x.what == PW_ZEROS && y.what == PW_SPANMASK) x = y;
     if (y.what == PW_ZEROS && x.what == PW_SPANMASK) y = x;
+    /* and for ones over each row's tokens (m[i, :len(row)] = 1): a mask of the real tokens */
+    if (x.what == PW_ZEROS && y.what == PW_REALMASK) x = y;
+    if (y.what == PW_ZEROS && x.what == PW_REALMASK) y = x;
     /* a count of real tokens of rows that may start with pads, on one path (the other's index
      * is none this domain knows, `mask.shape[-1] - 1`): a read at it on that path still lands
      * in the pads */

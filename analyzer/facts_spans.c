@@ -353,10 +353,28 @@ static bool start_after_pads(Interp *in, TSNode target, TSNode start, const Fact
     return shape && row_copied_at(in, target, start);
 }
 
+/* target = value is m[i, :len(ids)] = 1: ones over each row's tokens from column 0, as a
+ * padded batch's attention mask marks the rows copied to its start (ids[i, :len(ids)] = ids):
+ * a mask of the real tokens, the pads after them. */
+static bool ones_over_row(Interp *in, TSNode target, TSNode value) {
+    if (!is_one(in, value) || ts_node_named_child_count(target) != 3) return false;
+    TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
+    if (!parse_is(pos, "slice")) return false;
+    parse_slice_parts(pos, parts);
+    long start = 0;
+    return (ts_node_is_null(parts[0]) || (int_lit(in, parts[0], &start) && start == 0)) &&
+           ts_node_is_null(parts[2]) && !ts_node_is_null(parts[1]) &&
+           spans_row_length(in, parse_unparen(parts[1]));
+}
+
 static PadVal written_mask(Interp *in, TSNode target, const Fact *held, TSNode value, Fact *buf) {
     int shift;
     uint8_t early = 0; /* a row's runs that mark the prompt's last tokens too (spans_runs) */
     TSNode start;
+    if (buf->pad_what == PW_ZEROS && ones_over_row(in, target, value)) {
+        if (!(buf->kinds & ~FK_NUM) && buf->obj == FO_NONE) buf->kinds = FK_MASK;
+        return padval(PW_REALMASK, PAD_END, 2, 0);
+    }
     if (ones_to_end(in, target, value, &start) && start_after_pads(in, target, start, buf)) {
         /* m[i, W - len(s):] = 1: ones over a row's tokens ending at the last column, the mask
          * of the real tokens of a batch padded on the left (as ids[i, W - len(s):] = s is) */
