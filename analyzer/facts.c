@@ -1164,9 +1164,11 @@ static Env bind_params(Interp *in, TSNode def, TSNode call_args, const Args *giv
         size_t len;
         const char *pname = parse_text(in->src, name, &len);
         Fact f = keyword_fact(in, call_args, given, pname, len);
+        bool leading = false; /* bound by a partial's positional: the caller's go after it */
+        if (f.bottom) f = partial_arg(closure, def, pname, len, &leading);
         if (f.bottom && k < npos) f = pos[k];
         if (f.bottom && given && given->has_splat) f = hf_splat_param(in, &given->splat, name);
-        k++;
+        k += !leading;
         int d = in->call_depth - 1, np = d >= 0 ? in->call_npos[d] : FACTS_MAX_PARAMS;
         if (!f.bottom && align_known(&f) && np < FACTS_MAX_PARAMS) { /* as the call gave it */
             in->call_pos[d][np][0] = f.head, in->call_pos[d][np][1] = f.tail;

@@ -87,7 +87,8 @@ static Fact partial_of(Interp *in, const Args *a, TSNode node) {
         c.op_dim = (int8_t)dim;
         return c;
     }
-    bool callable = f.obj == FO_MODULE || f.obj == FO_CALLABLE || f.obj == FO_FUNC;
+    if (f.obj == FO_FUNC) return partial_bind(in, f, a); /* the project's: with what it binds */
+    bool callable = f.obj == FO_MODULE || f.obj == FO_CALLABLE;
     return callable ? f : fact_unknown();
 }
 

@@ -143,7 +143,7 @@ void funcs_bind_captured(Interp *in, Env *env, TSNode def, const Fact *closure) 
     }
     if (!closure || closure->obj != FO_FUNC || !ts_node_eq(closure->def, def)) return;
     for (int i = 0; i < closure->nelems; i++)
-        if (closure->keys[i])
+        if (closure->keys[i] && closure->keys[i][0] != '=' && closure->keys[i][0] != '#')
             env_set(in, env, closure->keys[i], strlen(closure->keys[i]), closure->elems[i]);
 }
 

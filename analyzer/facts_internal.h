@@ -588,6 +588,10 @@ Fact funcs_bound_method(Interp *in, TSNode def, Fact obj);
 const Fact *funcs_bound_self(const Fact *f);
 void funcs_free(Interp *in);
 
+/* facts_partial.c: functools.partial's bound arguments, carried in the function's closure. */
+Fact partial_bind(Interp *in, Fact f, const Args *a);
+Fact partial_arg(const Fact *closure, TSNode def, const char *name, size_t len, bool *leading);
+
 /* ---- what calls, attributes and iteration do (facts_call.c, facts_attr.c, facts_hf.c,
  * facts_names.c, facts_iter.c; the rest of that side is in facts_xfer.h) ---- */
 Fact calls_eval(Interp *in, TSNode call);

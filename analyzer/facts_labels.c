@@ -405,7 +405,11 @@ static bool batch_labels_pads_kept(Interp *in, TSNode ret, const Fact *batch, co
     bool padded_with_id = labels->obj == FO_NONE && labels->fill_pad && labels->fill &&
                           labels->fill_cov == REG_PREFIX && labels->pad_what == PW_IDS;
     if (!own && !labels->prefix_ignored && !padded_with_id) return false;
-    svc_emit(in, EV_PADS_IN_LOSS, PADS_BATCH_RETURNED, at, *labels, fact_unknown(), AX_UNK);
+    /* the pad id traced into the labels' pads is evidence, whatever told them labels: also
+     * in another file's collate run for this one's loader (lint_sites.c drops weak events) */
+    Fact found = *labels;
+    if (padded_with_id) found.flags &= ~FF_WEAK;
+    svc_emit(in, EV_PADS_IN_LOSS, PADS_BATCH_RETURNED, at, found, fact_unknown(), AX_UNK);
     return true;
 }
 
@@ -416,7 +420,7 @@ static bool batch_labels_pads_kept(Interp *in, TSNode ret, const Fact *batch, co
  * is where the labels are built, the consumer being often code we never see (and a batch built
  * by a callee is the callee's to report). */
 void labels_batch_returned(Interp *in, TSNode ret, Fact batch) {
-    if (batch.records || in->mod || !same_function(ret, batch.origin)) return;
+    if (batch.records || !same_function(ret, batch.origin)) return;
     /* enc["labels"] = enc["input_ids"].copy() of a padded encoding, nothing written over since */
     if (batch.obj == FO_ENCODING && batch.fill_pad) {
         svc_emit(in, EV_PADS_IN_LOSS, PADS_BATCH_RETURNED, ret, batch, fact_unknown(), AX_UNK);

@@ -635,7 +635,7 @@ static PadVal comparison_val(Interp *in, TSNode n, uint16_t *made, PadVal *opera
 static void hand_padded_with_pad_id(Interp *in, TSNode n, TSNode run, Fact *r) {
     TSNode list = parse_unparen(parse_field(parse_unparen(run), "left"));
     TSNode elem = parse_named_child(list, 0);
-    if (r->obj != FO_NONE || !padid_held(in, elem, take(in, elem))) return;
+    if (r->obj != FO_NONE || take(in, elem).what != PW_PADID) return;
     r->fill = regions_key(in, elem);
     r->fill_pad = true;
     r->fill_cov = REG_PREFIX;
@@ -1132,7 +1132,7 @@ static void padded_with_pad_id(Interp *in, TSNode call, const CallArgs *a, Fact 
     if (ts_node_is_null(fill) || r->obj != FO_NONE || !(r->flags & FF_PADDED) ||
         (!ts_node_is_null(side) && side_literal(in, side) != PAD_END))
         return;
-    if (!padid_held(in, fill, take(in, fill))) {
+    if (take(in, fill).what != PW_PADID) {
         keyed_labels_padded(in, call, fill, r);
         return;
     }
@@ -1202,8 +1202,8 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         PadVal v = !ts_node_is_null(kw(in, &a, "fill_value")) ? take(in, fill)
                    : a.npos > 1                               ? argv[1]
                                                               : padval(PW_NONE, 0, 0, 0);
-        /* the pad id, or a name that is one by convention (a parameter pad_token_id) */
-        r->fill_pad = !ts_node_is_null(fill) && padid_held(in, fill, v);
+        /* the pad id, traced (also into a parameter, through functools.partial or a caller) */
+        r->fill_pad = v.what == PW_PADID;
         /* labels so made keep their pads under labels != -100: the flaw is built here */
         if (r->fill_pad && r->obj == FO_NONE && !r->made_event) svc_mask_made(in, n, r);
     }

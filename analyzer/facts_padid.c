@@ -29,11 +29,3 @@ bool padid_sentinel(Interp *in, TSNode n) {
     Fact f = svc_lookup(in, parse_unparen(n));
     return (f.flags & FF_CONST) && f.num < 0;
 }
-
-/* Does n (whose padding value is v) hold the pad id: its value traced to one
- * (tokenizer.pad_token_id), or a name that is one by convention (a collate's parameter
- * pad_token_id, bound by a partial or a caller in another file) holding no sentinel
- * (pad_id=-100 pads with what a loss ignores)? */
-bool padid_held(Interp *in, TSNode n, PadVal v) {
-    return v.what == PW_PADID || (padid_name(in, n) && !padid_sentinel(in, n));
-}

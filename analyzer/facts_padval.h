@@ -50,7 +50,6 @@ PadVal padkeras_ids(Interp *in, TSNode padding);
 /* facts_padid.c: what holds the pad id, what holds a label sentinel (-100). */
 bool padid_name(Interp *in, TSNode n);
 bool padid_sentinel(Interp *in, TSNode n);
-bool padid_held(Interp *in, TSNode n, PadVal v);
 
 /* facts_padmemo.c: node id -> what it held; a record taken is dropped. */
 void padmemo_put(Interp *in, const void *id, PadVal v);
