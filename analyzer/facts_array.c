@@ -1130,14 +1130,17 @@ static bool zero_fill(Interp *in, TSNode n) {
 
 /* torch.where(m, lp, 0): lp where m holds and 0 elsewhere, as lp * m is, whatever else m is
  * known as (a loop's `alive` rows, made of ones and comparisons): a mask of the token scores,
- * judged as a multiply is (facts_mask.c). A zero fill adds nothing to a sum, nor changes lp's
- * layout. */
+ * judged as a multiply is (facts_mask.c). torch.where(done, 0, lp) is lp * ~done. A zero fill
+ * adds nothing to a sum, nor changes lp's layout. */
 static bool where_zero_fill(Interp *in, const Args *a, Fact *r) {
-    if (a->npos != 3 || !zero_fill(in, a->pos[2])) return false;
-    Fact scores = a->posf[1], cond = a->posf[0];
+    if (a->npos != 3) return false;
+    bool kept_where_false = zero_fill(in, a->pos[1]);
+    if (!kept_where_false && !zero_fill(in, a->pos[2])) return false;
+    Fact scores = a->posf[kept_where_false ? 2 : 1], cond = a->posf[0];
     if (scores.obj != FO_NONE || !(scores.kinds & FK_SCORES) || cond.obj != FO_NONE ||
         (cond.kinds & (FK_SCORES | FK_IDS | FK_LOSS)))
         return false;
+    if (kept_where_false && !pad_mask_negated(&cond)) return false;
     *r = scores;
     if (mask_multiply(r, &cond)) r->flags |= FF_MASKED;
     return true;

@@ -746,6 +746,8 @@ bool pad_sentinel_block(Interp *in, TSNode n);
 void pad_combined_in_place(Fact *now, const char *op);
 /* lst.append(row): a list of rows each padded by hand is a padded batch, as [row for ...] is. */
 void pad_rows_appended(Fact *list);
+/* m, a mask, made its complement (~m): false when what m marks is known and has no other. */
+bool pad_mask_negated(Fact *m);
 void pad_free(Interp *in);
 /* facts_padval.c: the padding domain of a join / of a value stored under a name that made its
  * own fact / of element i of n unpacked from f (a model output's tuple). */

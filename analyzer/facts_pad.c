@@ -452,6 +452,14 @@ static PadVal negated(PadVal m) {
     return padval(PW_NONE, 0, 0, 0);
 }
 
+bool pad_mask_negated(Fact *m) {
+    PadVal v = padval_of(m);
+    if (!v.what) return true; /* nothing known of what m marks: nor of ~m */
+    v = negated(v);
+    padval_store(m, v);
+    return v.what != PW_NONE;
+}
+
 /* ids[:-n] = -100, ids[k:] = -100: a negative sentinel written through one slice with a bound,
  * the first axis only. */
 bool pad_sentinel_over_rows(Interp *in, TSNode target, TSNode value) {
