@@ -12,14 +12,8 @@ static TSNode plain_param(TSNode def, int i) {
     TSNode params = parse_field(def, "parameters");
     uint32_t n = ts_node_is_null(params) ? 0 : ts_node_named_child_count(params);
     for (uint32_t j = 0; j < n; j++) {
-        TSNode p = parse_named_child(params, j), name = p;
-        if (parse_is(p, "default_parameter") || parse_is(p, "typed_default_parameter"))
-            name = parse_field(p, "name");
-        else if (parse_is(p, "typed_parameter"))
-            name = parse_named_child(p, 0);
-        else if (!parse_is(p, "identifier"))
-            return (TSNode){0}; /* *args, **kw, / or *: the rest is no leading position */
-        if (!parse_is(name, "identifier")) return (TSNode){0};
+        TSNode name = parse_param_name(parse_named_child(params, j));
+        if (ts_node_is_null(name)) return name; /* *args, **kw, / or *: no leading position */
         if ((int)j == i) return name;
     }
     return (TSNode){0};

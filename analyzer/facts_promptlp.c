@@ -79,12 +79,8 @@ static bool parameter_of_function(Interp *in, TSNode name) {
         TSNode p = parse_named_child(params, i);
         if (parse_is(p, "comment")) continue;
         if (k++ == 0 && method) continue;
-        TSNode id = p;
-        if (parse_is(p, "default_parameter") || parse_is(p, "typed_default_parameter"))
-            id = parse_field(p, "name");
-        else if (parse_is(p, "typed_parameter"))
-            id = parse_named_child(p, 0);
-        if (parse_is(id, "identifier") && parse_same_text(in->src, id, name)) return true;
+        TSNode id = parse_param_name(p);
+        if (!ts_node_is_null(id) && parse_same_text(in->src, id, name)) return true;
     }
     return false;
 }

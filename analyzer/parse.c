@@ -286,6 +286,17 @@ TSNode parse_enclosing(TSNode n, const char *const *types) {
     return found;
 }
 
+TSNode parse_param_name(TSNode p) {
+    TSNode id = p;
+    if (parse_is(p, "default_parameter") || parse_is(p, "typed_default_parameter"))
+        id = parse_field(p, "name");
+    else if (parse_is(p, "typed_parameter"))
+        id = parse_named_child(p, 0);
+    else if (!parse_is(p, "identifier"))
+        return (TSNode){0};
+    return parse_is(id, "identifier") ? id : (TSNode){0};
+}
+
 TSNode parse_unparen(TSNode n) {
     while (parse_is(n, "parenthesized_expression") && ts_node_named_child_count(n) == 1)
         n = parse_named_child(n, 0);

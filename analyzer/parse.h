@@ -60,6 +60,9 @@ void parse_slice_parts(TSNode slice, TSNode parts[3]);
 TSNode parse_enclosing(TSNode n, const char *const *types);
 /* The node with parentheses stripped. */
 TSNode parse_unparen(TSNode n);
+/* The name of parameter p of a def (plain, typed or defaulted: an identifier); null for *args,
+ * **kwargs, the separators and anything else. */
+TSNode parse_param_name(TSNode p);
 
 /* The named children of a node, in order, in O(1) each. Loops over ts_node_named_child(n, i)
  * are quadratic: tree-sitter walks the children before i on every call, which takes minutes
