@@ -130,11 +130,23 @@ static Fact onnx_batch_outputs(Interp *in, const Applied *s) {
     return r;
 }
 
+/* The "last_hidden_state" output of a model exported with Hugging Face's names: a vector at
+ * each position of each sequence fed, [batch, seq, hidden], of no kind the facts track. */
+static Fact hidden_states(Interp *in, const Applied *s, const Args *feed) {
+    Fact h = fact_of(0, 0, s->node);
+    h.ndim = 3;
+    h.ax[0] = AX_BATCH;
+    h.ax[1] = AX_POS;
+    h.ax[2] = AX_UNK;
+    h.batch_first = true;
+    return hf_output_part(hf_model_output(in, s->recv, feed, s->node), h);
+}
+
 /* session.run(["logits", ...], feed) of an ONNX Runtime session: a list of its outputs in the
  * order named. The one named "logits" is what the exported model's forward returns under that
- * name (Hugging Face's exports keep it), run on the feed (its "input_ids", when known); the
- * others, and outputs not named by a literal list (None: all of them, in the graph's order),
- * are unknown. */
+ * name (Hugging Face's exports keep it), run on the feed (its "input_ids", when known), and so is
+ * its "last_hidden_state"; the others, and outputs not named by a literal list (None: all of them,
+ * in the graph's order), are unknown. */
 static Fact onnx_run(Interp *in, const Applied *s) {
     TSNode names = parse_unparen(args_node(in, s->a, "output_names", NULL, 0));
     if (!parse_is(names, "list") && !parse_is(names, "tuple")) return onnx_batch_outputs(in, s);
@@ -150,6 +162,10 @@ static Fact onnx_run(Interp *in, const Applied *s) {
         size_t len;
         const char *key = svc_string_key(in, parse_named_child(names, i), &len);
         outs[i] = fact_unknown();
+        if (key && len == 17 && !memcmp(key, "last_hidden_state", 17)) {
+            outs[i] = hidden_states(in, s, &feed); /* its padding: facts_padonnx.c */
+            any = true;
+        }
         if (!key || len != 6 || memcmp(key, "logits", 6)) continue;
         outs[i] = hf_output_logits(hf_model_output(in, s->recv, &feed, s->node));
         any = true;

@@ -1283,6 +1283,12 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         return padval(PW_NONE, 0, 0, 0);
     }
     if (op == OP_KERAS_PAD) return padkeras_ids(in, kw(in, &a, "padding"));
+    if (op == OP_ONNX_RUN) { /* its outputs' padding, item by item (facts_padonnx.c) */
+        TSNode names = kw(in, &a, "output_names"), feed = kw(in, &a, "input_feed");
+        padonnx_outputs(in, ts_node_is_null(names) && a.npos ? a.pos[0] : names,
+                        ts_node_is_null(feed) && a.npos > 1 ? a.pos[1] : feed, r);
+        return padval(PW_NONE, 0, 0, 0);
+    }
     if (op == OP_CAT) return joined_ids(in, &a);
     if (op == OP_ARANGE || op == OP_RANGE) { /* arange(1, T + 1): c, the first value */
         long start;

@@ -47,6 +47,10 @@ static inline bool padval_row_runs(const Fact *f) {
  * "post" (padding: its argument's node, null when absent). */
 PadVal padkeras_ids(Interp *in, TSNode padding);
 
+/* facts_padonnx.c: session.run(names, feed)'s outputs r, padded as the feed's token ids where
+ * they hold a vector at each position. */
+void padonnx_outputs(Interp *in, TSNode names, TSNode feed, Fact *r);
+
 /* facts_padid.c: what holds the pad id, what holds a label sentinel (-100). */
 bool padid_name(Interp *in, TSNode n);
 bool padid_sentinel(Interp *in, TSNode n);
