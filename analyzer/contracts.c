@@ -204,6 +204,7 @@ const char *contracts_op_name(unsigned op) {
         N(NARROW),
         N(CHUNK),
         N(SPLIT),
+        N(UNBIND),
         N(ROLL),
         N(ARANGE),
         N(NONZERO),

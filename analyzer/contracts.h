@@ -67,6 +67,7 @@ typedef enum {
     OP_ROLL,                /* roll(shifts, dims): positions move by shifts */
     OP_CHUNK,               /* chunk(n, dim): n pieces; along the batch each is the same kind */
     OP_SPLIT,               /* split(size, dim): pieces of one size, as many as it makes */
+    OP_UNBIND,              /* unbind(dim): the slices along dim, as a tuple */
     OP_ARANGE,              /* arange/range of a tensor library: integer positions */
     OP_NONZERO,             /* nonzero/argwhere/flatnonzero: the positions a mask keeps */
     OP_SIZE,                /* size(dim) / np.size: a length, of positions a token count */
@@ -196,7 +197,7 @@ typedef enum {
     X(TRANSPOSE)                                                                                   \
     X(PERMUTE)                                                                                     \
     X(EINSUM) X(REARRANGE) X(NARROW) X(ITEM) X(STACK) X(CAT) X(ROLL) X(CHUNK) X(SPLIT) X(SIZE)     \
-        X(NUMEL)
+        X(UNBIND) X(NUMEL)
 /* array_apply AT_VALUES */
 #define OPS_VALUES(X)                                                                              \
     X(FULL)                                                                                        \

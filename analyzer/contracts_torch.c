@@ -30,6 +30,7 @@ const Contract contracts_torch[] = {
     {"narrow", LIB_TORCH, FORM_ARRAY, OP_NARROW, 0, -1},
     {"chunk", LIB_TORCH, FORM_ARRAY, OP_CHUNK, 1, -1},
     {"split", LIB_TORCH, FORM_ARRAY, OP_SPLIT, 1, -1},
+    {"unbind", LIB_TORCH, FORM_ARRAY, OP_UNBIND, 0, -1},
     {"cat", LIB_TORCH, FORM_ARRAY, OP_CAT, 0, -1},
     {"vstack", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY, OP_STACK, -1, -1},
     {"item", 0, FORM_TENSOR, OP_ITEM, -1, -1},

@@ -1085,6 +1085,9 @@ static Fact array_layout(Interp *in, TSNode node, const Contract *t, Fact x, con
         return chunks(in, node, x, a, off, dim);
     case OP_SPLIT:
         return split_pieces(in, node, x, a, off, dim);
+    case OP_UNBIND: /* x.unbind(0): its rows, a sequence as x itself is (indexed, iterated,
+                       extended into a list); along another axis, not followed */
+        return dim == FACT_NO_DIM || dim == 0 ? x : fact_unknown();
         OPS_BUT_LAYOUT(OP_CASE) /* another family's (xfer_apply routes by the lists) */
         return fact_unknown();
     }

@@ -491,16 +491,32 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
 
 /* obj(x) of a torch module of the project that embeds x and returns a head over the same
  * vocabulary (facts_torchlm.c), given one argument of known rank: x is token ids, and the output
- * a language model's scores over the vocabulary at each of x's positions. Whether the model is
- * causal is not known (a masked LM's logits at t are about token t): no alignment is claimed.
- * Otherwise r, what its forward returned. */
+ * a language model's scores over the vocabulary at each of x's positions ([T, B, V] when a
+ * recurrent layer runs time-major), alone or first of the tuple the forward returns. Whether the
+ * model is causal is not known (a masked LM's logits at t are about token t): no alignment is
+ * claimed. Otherwise r, what its forward returned. */
 static Fact embedding_lm_output(Interp *in, TSNode call, Fact obj, const Args *a, Fact r) {
+    /* integers of any kind (ids, a vocabulary's indices: vocab.stoi[w]) are what an embedding
+     * looks up */
     if (a->npos != 1 || a->nkw || a->has_splat || a->posf[0].ndim == 0 ||
-        (a->posf[0].kinds && a->posf[0].kinds != FK_IDS) || !torchlm_embeds_input(in, obj.def))
+        (a->posf[0].kinds & ~(FK_IDS | FK_INDEX)))
         return r;
+    TorchLm lm = torchlm_read(in, obj.def);
+    if (!lm.found || lm.layout == TORCHLM_LAYOUT_UNKNOWN) return r;
     Args ids = *a;
     ids.posf[0].kinds = FK_IDS;
-    return hf_output_logits(hf_model_output(in, fact_object(FO_MODEL, FF_MLM, call), &ids, call));
+    Fact logits =
+        hf_output_logits(hf_model_output(in, fact_object(FO_MODEL, FF_MLM, call), &ids, call));
+    if (lm.layout == TORCHLM_TIME_MAJOR && logits.ndim == 3)
+        fact_set_axes(&logits, 3, (AxisKind[]){AX_POS, AX_BATCH, AX_VOCAB});
+    if (!lm.returned) return logits;
+    Fact t = fact_object(FO_TUPLE, 0, call);
+    t.elems = arena_alloc(in->arena, (size_t)lm.returned * sizeof(Fact));
+    t.elems[0] = logits;
+    for (int i = 1; i < lm.returned; i++)
+        t.elems[i] = fact_unknown();
+    t.nelems = lm.returned;
+    return t;
 }
 
 /* obj.fn(x) where obj.fn holds an object that is called (*called: it was one of those). */

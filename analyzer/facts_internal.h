@@ -497,9 +497,21 @@ enum { TYPES_MAX_OVERRIDES = 8 };
 TSNode types_forwarded(Interp *in, TSNode def);
 
 /* ---- facts_torchlm.c: torch language models of the project, known by their layers ---- */
-/* Does the nn.Module class cls embed its forward's input (self.e = nn.Embedding(V, d)) and
- * return a head over the same V (self.h = nn.Linear(d, V)) on every return? */
-bool torchlm_embeds_input(Interp *in, TSNode cls);
+typedef enum {
+    TORCHLM_BATCH_FIRST,   /* [B, T, V] on [B, T] ids */
+    TORCHLM_TIME_MAJOR,    /* [T, B, V] on [T, B] ids: a recurrent layer without batch_first */
+    TORCHLM_LAYOUT_UNKNOWN /* a batch_first the code computes, axes moved after a time-major layer */
+} TorchLmLayout;
+
+typedef struct {
+    bool found;   /* the class embeds its forward's input (self.e = nn.Embedding(V, d)) and
+                     returns a head over the same V (self.h = nn.Linear(d, V)) on every return */
+    int returned; /* 0: the head's scores themselves; n: an n-tuple, the scores first */
+    TorchLmLayout layout;
+} TorchLm;
+
+/* What the nn.Module class cls is, as a language model of its layers. */
+TorchLm torchlm_read(Interp *in, TSNode cls);
 
 /* ---- facts_callee.c: a call's row read from its text ---- */
 /* A call as its contract row reads it, found without evaluating anything. */

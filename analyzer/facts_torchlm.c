@@ -1,9 +1,11 @@
 /* Torch language models of the project, known by their layers: an nn.Module whose __init__ sets
  * self.e = nn.Embedding(V, d) and self.h = nn.Linear(d, V), and whose forward feeds its input to
- * self.e and returns self.h(...): a head over the vocabulary the input was looked up in. Its
- * output on token ids is a score per position and vocabulary entry, [B, T, V] on [B, T], as the
- * flax form (facts_call_op.c embeds_input). A head over anything else (a classifier's classes,
- * a Linear of another width) says nothing. */
+ * self.e and returns self.h(...) (alone, or first of a tuple: `return self.h(out), hidden`): a
+ * head over the vocabulary the input was looked up in. Its output on token ids is a score per
+ * position and vocabulary entry, [B, T, V] on [B, T], as the flax form (facts_call_op.c
+ * embeds_input); time-major [T, B, V] when a recurrent layer between runs without batch_first
+ * (nn.LSTM / GRU / RNN read [T, B, d] by default). A head over anything else (a classifier's
+ * classes, a Linear of another width) says nothing. */
 #define _GNU_SOURCE
 #include <string.h>
 
@@ -15,8 +17,18 @@ typedef struct {
     TSNode name[TORCHLM_MAX_FIELDS];  /* the attribute of `self.name = Layer(...)` */
     TSNode width[TORCHLM_MAX_FIELDS]; /* V of Embedding(V, d), out of Linear(d, out) */
     Op op[TORCHLM_MAX_FIELDS];
+    TorchLmLayout layout[TORCHLM_MAX_FIELDS]; /* a recurrent layer's: by its batch_first */
     int n;
 } Layers;
+
+/* What the forward's scan found. */
+typedef struct {
+    int embedded;      /* the layer of Layers that embeds the input alone; -1: none */
+    int heads, others; /* returns of a head over the embedding's width / of anything else */
+    int returned;      /* the heads' returns: 0 the scores, n an n-tuple of them first; -1 none */
+    bool time_major, batch_first, layout_unknown; /* of the recurrent layers run */
+    bool transposed; /* some call moves axes (transpose, permute, swapaxes, movedim) */
+} Scan;
 
 /* The argument at position pos, or keyword kw, of the argument list args. */
 static TSNode arg_at(Interp *in, TSNode args, int pos, const char *kw) {
@@ -34,13 +46,35 @@ static TSNode arg_at(Interp *in, TSNode args, int pos, const char *kw) {
     return (TSNode){0};
 }
 
-/* self.name = nn.Embedding(V, d) / nn.Linear(d, V) anywhere under n (not in nested defs). */
+/* nn.LSTM(..., batch_first=...): time-major without it or with a literal False; a value the
+ * code computes says nothing. */
+static TorchLmLayout recurrent_layout(Interp *in, TSNode args) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(args); i++)
+        if (parse_is(parse_named_child(args, i), "dictionary_splat") ||
+            parse_is(parse_named_child(args, i), "list_splat"))
+            return TORCHLM_LAYOUT_UNKNOWN;
+    TSNode v = parse_unparen(arg_at(in, args, 4, "batch_first"));
+    if (ts_node_is_null(v) || parse_is(v, "false")) return TORCHLM_TIME_MAJOR;
+    return parse_is(v, "true") ? TORCHLM_BATCH_FIRST : TORCHLM_LAYOUT_UNKNOWN;
+}
+
+/* self.name = nn.Embedding(V, d) / nn.Linear(d, V) / nn.LSTM(...) anywhere under n (not in
+ * nested defs). */
 static void collect_layers(Interp *in, TSNode n, Layers *l, int depth) {
     if (ts_node_is_null(n) || depth > BOUND_MAX_NESTING || l->n == TORCHLM_MAX_FIELDS) return;
     if (depth > 0 && (parse_is(n, "function_definition") || parse_is(n, "class_definition")))
         return;
     TSNode left = parse_field(n, "left"), right = parse_unparen(parse_field(n, "right"));
     Callee c;
+    if (parse_is(n, "assignment") && parse_is(left, "attribute") &&
+        svc_text_eq(in, parse_field(left, "object"), "self") && parse_is(right, "call") &&
+        callee_row(in, right, &c) && c.row->op == OP_RECURRENT_SEQ) {
+        l->name[l->n] = parse_field(left, "attribute");
+        l->width[l->n] = (TSNode){0};
+        l->layout[l->n] = recurrent_layout(in, c.args);
+        l->op[l->n++] = OP_RECURRENT_SEQ;
+        return;
+    }
     if (parse_is(n, "assignment") && parse_is(left, "attribute") &&
         svc_text_eq(in, parse_field(left, "object"), "self") && parse_is(right, "call") &&
         callee_row(in, right, &c) && (c.row->op == OP_EMBED || c.row->op == OP_LINEAR_CLASS)) {
@@ -98,51 +132,96 @@ static bool merges_positions(Interp *in, TSNode n) {
     return false;
 }
 
-/* Under the forward's body n: does an embedding layer run on x alone (*embedded), and does every
- * return give a head over that embedding's width (*heads, *others count the returns)? */
-static void scan_forward(Interp *in, TSNode n, TSNode x, const Layers *l, int *embedded, int *heads,
-                         int *others, int depth) {
+/* Calls that move axes: a time-major layer's [T, B, d] may leave the forward as [B, T, V]. */
+static const char *const movers[] = {"transpose", "permute", "swapaxes", "swapdims",
+                                     "movedim",   "t",       NULL};
+
+static bool moves_axes(Interp *in, TSNode n) {
+    if (parse_is(n, "attribute") && svc_text_eq(in, parse_field(n, "attribute"), "T")) return true;
+    if (!parse_is(n, "call")) return false;
+    TSNode fn = parse_field(n, "function");
+    TSNode name = parse_is(fn, "attribute") ? parse_field(fn, "attribute") : fn;
+    for (const char *const *m = movers; *m; m++)
+        if (svc_text_eq(in, name, *m)) return true;
+    return false;
+}
+
+/* return v: a head over the embedding's width, alone or first of a tuple (its length then). */
+static void scan_return(Interp *in, TSNode v, const Layers *l, Scan *s) {
+    int len = 0;
+    if (parse_is(v, "expression_list") || parse_is(v, "tuple")) {
+        len = (int)ts_node_named_child_count(v);
+        v = len ? parse_unparen(parse_named_child(v, 0)) : v;
+    }
+    int h = layer_called(in, l, v, OP_LINEAR_CLASS);
+    if (h >= 0 && s->embedded >= 0 &&
+        parse_same_text(in->src, l->width[h], l->width[s->embedded]) &&
+        (s->returned < 0 || s->returned == len)) {
+        s->heads++;
+        s->returned = len;
+    } else {
+        s->others++;
+    }
+}
+
+/* Under the forward's body n: does an embedding layer run on x alone, does every return give a
+ * head over that embedding's width, and which recurrent layers run between? */
+static void scan_forward(Interp *in, TSNode n, TSNode x, const Layers *l, Scan *s, int depth) {
     if (ts_node_is_null(n) || depth > BOUND_MAX_NESTING) return;
     if (parse_is(n, "function_definition") || parse_is(n, "class_definition") ||
         parse_is(n, "lambda"))
         return;
-    if (merges_positions(in, n)) (*others)++;
+    if (merges_positions(in, n)) s->others++;
+    if (moves_axes(in, n)) s->transposed = true;
     int e = layer_called(in, l, n, OP_EMBED);
     if (e >= 0) {
         TSNode args = parse_field(n, "arguments");
         if (ts_node_named_child_count(args) == 1 &&
             parse_same_text(in->src, parse_named_child(args, 0), x))
-            *embedded = e;
+            s->embedded = e;
+    }
+    int r = layer_called(in, l, n, OP_RECURRENT_SEQ);
+    if (r >= 0) {
+        s->time_major |= l->layout[r] == TORCHLM_TIME_MAJOR;
+        s->batch_first |= l->layout[r] == TORCHLM_BATCH_FIRST;
+        s->layout_unknown |= l->layout[r] == TORCHLM_LAYOUT_UNKNOWN;
     }
     if (parse_is(n, "return_statement")) { /* its value may embed x itself: scan it first */
         TSNode v = ts_node_named_child_count(n) ? parse_unparen(parse_named_child(n, 0)) : n;
-        if (!ts_node_eq(v, n)) scan_forward(in, v, x, l, embedded, heads, others, depth + 1);
-        int h = layer_called(in, l, v, OP_LINEAR_CLASS);
-        if (h >= 0 && *embedded >= 0 && parse_same_text(in->src, l->width[h], l->width[*embedded]))
-            (*heads)++;
-        else
-            (*others)++;
+        if (!ts_node_eq(v, n)) scan_forward(in, v, x, l, s, depth + 1);
+        scan_return(in, v, l, s);
         return;
     }
     ParseKids k;
     parse_kids_begin(&k, n);
     for (TSNode c; parse_kids_next(&k, &c);)
-        scan_forward(in, c, x, l, embedded, heads, others, depth + 1);
+        scan_forward(in, c, x, l, s, depth + 1);
     parse_kids_end(&k);
 }
 
-bool torchlm_embeds_input(Interp *in, TSNode cls) {
-    if (ts_node_is_null(cls)) return false;
+TorchLm torchlm_read(Interp *in, TSNode cls) {
+    TorchLm lm = {0};
+    if (ts_node_is_null(cls)) return lm;
     TSNode init = svc_find_method(in, cls, "__init__", 8),
            fwd = svc_find_method(in, cls, "forward", 7);
-    if (ts_node_is_null(init) || ts_node_is_null(fwd)) return false;
+    if (ts_node_is_null(init) || ts_node_is_null(fwd)) return lm;
     TSNode params = parse_field(fwd, "parameters");
-    if (ts_node_is_null(params) || ts_node_named_child_count(params) < 2) return false;
-    TSNode x = parse_named_child(params, 1);
-    if (!parse_is(x, "identifier")) return false;
+    if (ts_node_is_null(params) || ts_node_named_child_count(params) < 2) return lm;
+    TSNode x = parse_param_name(parse_named_child(params, 1));
+    if (ts_node_is_null(x)) return lm;
     Layers l = {0};
+    ProjectCtx module;
+    project_enter(in, cls, (TSNode){0}, &module); /* its layers' names are its module's */
     collect_layers(in, parse_field(init, "body"), &l, 0);
-    int embedded = -1, heads = 0, others = 0;
-    scan_forward(in, parse_field(fwd, "body"), x, &l, &embedded, &heads, &others, 0);
-    return heads > 0 && others == 0;
+    project_leave(in, &module);
+    Scan s = {.embedded = -1, .returned = -1};
+    scan_forward(in, parse_field(fwd, "body"), x, &l, &s, 0);
+    lm.found = s.heads > 0 && s.others == 0;
+    lm.returned = s.returned;
+    /* time-major layers mixed with batch-first ones, or axes moved after one: no layout */
+    lm.layout = s.layout_unknown || (s.time_major && (s.batch_first || s.transposed))
+                    ? TORCHLM_LAYOUT_UNKNOWN
+                : s.time_major ? TORCHLM_TIME_MAJOR
+                               : TORCHLM_BATCH_FIRST;
+    return lm;
 }
