@@ -240,6 +240,15 @@ static void emit_flaw(RuleContext *ctx, TSNode at, const FactEvent *e, int flaw,
                    "Gemma) n is one more than the continuation's tokens, so the prompt's last "
                    "token is scored as the continuation's",
                    agg, where);
+    else if (flaw == MFLAW_TAIL_PAST) /* prompt tokens, not pads: no recipe counts them */
+        rules_emit(ctx, at, NULL,
+                   "cut to the continuation's own count (lp[-n:]): the last n token scores are "
+                   "its n tokens, shifted (scores of ids[1:]) or not",
+                   "token log-probs of prompt + continuation are %s over more positions at their "
+                   "end than the continuation has tokens%s: the cut is the continuation's token "
+                   "count plus a constant, and the scores' last n positions are already its n "
+                   "tokens, so the prompt's last token is scored as the continuation's",
+                   agg, where);
     else if (flaw == MFLAW_ROWS_UNWRITTEN) /* prompt tokens of some rows: no recipe */
         rules_emit(ctx, at, NULL,
                    "give the per-row list as many rows as the mask: repeat it for every "
@@ -526,6 +535,7 @@ static void check(RuleContext *ctx) {
                               f->mask_flaw == MFLAW_LAGS_WINDOW || f->mask_flaw == MFLAW_SPAN_OFF ||
                               f->mask_flaw == MFLAW_SPAN_LAGS || f->mask_flaw == MFLAW_SPECIALS ||
                               f->mask_flaw == MFLAW_TAIL_SPECIALS ||
+                              f->mask_flaw == MFLAW_TAIL_PAST ||
                               f->mask_flaw == MFLAW_ROWS_UNWRITTEN ||
                               f->mask_flaw == MFLAW_ROW_START || f->mask_flaw == MFLAW_SPAN_EARLY ||
                               f->mask_flaw == MFLAW_PREFIX_SPECIALS;
