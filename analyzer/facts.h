@@ -293,8 +293,11 @@ enum {
        continuation (range(n_ctx - 1, len(ids))): the context's last token is added
        (facts_promptlp.c) */
     MFLAW_CONTEXT_LAST,
+    /* the scores of a joined sequence are cut to their last n + k (lp[-(n + 1):]) where n
+       counts the part that ends the sequence (len(cont)): k tokens before it are in */
+    MFLAW_TAIL_PAST,
 };
-_Static_assert(MFLAW_CONTEXT_LAST < 32, "Fact.mask_flaw holds 5 bits");
+_Static_assert(MFLAW_TAIL_PAST < 32, "Fact.mask_flaw holds 5 bits");
 enum { SP_UNKNOWN = 0, SP_ADDED, SP_BARE }; /* Fact.specials */
 
 enum { FACT_NO_DIM = 127 };

@@ -316,6 +316,43 @@ static bool tail_at_count_with_specials(const Fact *scores, Term t) {
            t.base && t.neg && t.c == 0 && t.specials == SP_ADDED && !counted_part_ends_it;
 }
 
+/* Token scores (or the ids they are picked at) of a joined sequence cut to their last n + k
+ * (lp[-(n + 1):], lp[-n - 1:]), n a count of the part that ends the sequence (len(cont) of
+ * ids = ctx + cont): the cut is measured in that part's tokens, and the k positions before it
+ * are the tokens before the part, the prompt's last. The scores' end is the sequence's last
+ * token whether they are shifted (of ids[1:]) or not, so the count alone says where the part
+ * starts. */
+static bool tail_past_counted_part(Interp *in, const Fact *scores, TSNode start) {
+    bool token_scores = (scores->kinds & (FK_LOGPROB | FK_LOSS)) && !(scores->kinds & FK_RAW) &&
+                        (scores->flags & (FF_SELECTED | FF_PERTOKEN));
+    if (!(token_scores || scores->kinds == FK_IDS) || scores->obj != FO_NONE ||
+        !(scores->flags & FF_JOINED) || !scores->tail.sym)
+        return false;
+    start = parse_unparen(start);
+    TSNode op = parse_field(start, "operator"), count = {0};
+    long k = 0;
+    if (parse_is(start, "unary_operator") && parse_text_eq(in->src, op, "-")) {
+        TSNode sum = parse_unparen(parse_field(start, "argument")); /* -(n + k) */
+        if (!parse_is(sum, "binary_operator") ||
+            !parse_text_eq(in->src, parse_field(sum, "operator"), "+") ||
+            !svc_int_literal(in, parse_field(sum, "right"), &k))
+            return false;
+        count = parse_field(sum, "left");
+    } else if (parse_is(start, "binary_operator") && parse_text_eq(in->src, op, "-")) {
+        TSNode neg = parse_unparen(parse_field(start, "left")); /* -n - k */
+        if (!parse_is(neg, "unary_operator") ||
+            !parse_text_eq(in->src, parse_field(neg, "operator"), "-") ||
+            !svc_int_literal(in, parse_field(start, "right"), &k))
+            return false;
+        count = parse_field(neg, "argument");
+    } else {
+        return false;
+    }
+    if (k < 1 || k > 2) return false;
+    Fact n = svc_eval(in, count);
+    return is_length(&n) && align_pos_eq(counted_end(&n), scores->tail);
+}
+
 /* x[s:e] (no step) on the position axis. */
 void align_slice(Interp *in, Fact *r, const Fact *value, TSNode slice) {
     TSNode parts[3];
@@ -331,6 +368,7 @@ void align_slice(Interp *in, Fact *r, const Fact *value, TSNode slice) {
         head = pos_of(value, t);
         if (cut_at_other_count(value, t, head)) r->mask_flaw = MFLAW_SPECIALS;
         if (tail_at_count_with_specials(value, t)) r->mask_flaw = MFLAW_TAIL_SPECIALS;
+        if (tail_past_counted_part(in, value, parts[0])) r->mask_flaw = MFLAW_TAIL_PAST;
     }
     if (!ts_node_is_null(parts[1])) {
         Fact f = svc_eval(in, parts[1]);
@@ -383,7 +421,8 @@ void align_selected(Fact *r, const Fact *scores, const Fact *ids) {
     r->head = ids->head;
     r->tail = ids->tail;
     r->specials = ids->specials;
-    if (ids->mask_flaw == MFLAW_SPECIALS || ids->mask_flaw == MFLAW_TAIL_SPECIALS)
+    if (ids->mask_flaw == MFLAW_SPECIALS || ids->mask_flaw == MFLAW_TAIL_SPECIALS ||
+        ids->mask_flaw == MFLAW_TAIL_PAST)
         r->mask_flaw = ids->mask_flaw; /* picked at a cut */
 }
 

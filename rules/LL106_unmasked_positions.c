@@ -98,14 +98,14 @@ static bool emit_span_flaw(RuleContext *ctx, TSNode at, int flaw, const char *ag
     }
     if (flaw == MFLAW_SPAN_EARLY) { /* a prompt token, not pads: no recipe counts it */
         rules_emit(ctx, at, NULL,
-                   "make the runs as long as the parts: [0] * len(prompt) + [1] * len(cont) for a "
-                   "mask of tokens, or [0] * (len(prompt) - 1) + [1] * len(cont) for one of the "
-                   "scores' positions",
-                   "token log-probs are %s under a span mask built per row as runs of 0 and 1 "
-                   "whose ones start before the continuation: the run of 0 is shorter than the "
-                   "prompt, the run of 1 longer than the continuation%s. Taken at the positions "
-                   "of the tokens scored, it marks the prompt's last token as the continuation's "
-                   "first, so that token's log-prob is counted",
+                   "start the ones at the prompt's token count in a mask of tokens ([0] * "
+                   "len(prompt) + [1] * len(cont), m[i, :len(prompt)] = 0), one earlier only in "
+                   "a mask of the scores' positions",
+                   "token log-probs are %s under a span mask built per row whose ones start "
+                   "before the continuation, at a column counted in tokens (a run of 0 shorter "
+                   "than the prompt, zeros up to the prompt's count minus one)%s. Taken at the "
+                   "positions of the tokens scored, it marks the prompt's last token as the "
+                   "continuation's first, so that token's log-prob is counted",
                    agg, where);
         return true;
     }
@@ -239,6 +239,15 @@ static void emit_flaw(RuleContext *ctx, TSNode at, const FactEvent *e, int flaw,
                    "special tokens: where the tokenizer puts a BOS first (Llama, Mistral, "
                    "Gemma) n is one more than the continuation's tokens, so the prompt's last "
                    "token is scored as the continuation's",
+                   agg, where);
+    else if (flaw == MFLAW_TAIL_PAST) /* prompt tokens, not pads: no recipe counts them */
+        rules_emit(ctx, at, NULL,
+                   "cut to the continuation's own count (lp[-n:]): the last n token scores are "
+                   "its n tokens, shifted (scores of ids[1:]) or not",
+                   "token log-probs of prompt + continuation are %s over more positions at their "
+                   "end than the continuation has tokens%s: the cut is the continuation's token "
+                   "count plus a constant, and the scores' last n positions are already its n "
+                   "tokens, so the prompt's last token is scored as the continuation's",
                    agg, where);
     else if (flaw == MFLAW_ROWS_UNWRITTEN) /* prompt tokens of some rows: no recipe */
         rules_emit(ctx, at, NULL,
@@ -526,6 +535,7 @@ static void check(RuleContext *ctx) {
                               f->mask_flaw == MFLAW_LAGS_WINDOW || f->mask_flaw == MFLAW_SPAN_OFF ||
                               f->mask_flaw == MFLAW_SPAN_LAGS || f->mask_flaw == MFLAW_SPECIALS ||
                               f->mask_flaw == MFLAW_TAIL_SPECIALS ||
+                              f->mask_flaw == MFLAW_TAIL_PAST ||
                               f->mask_flaw == MFLAW_ROWS_UNWRITTEN ||
                               f->mask_flaw == MFLAW_ROW_START || f->mask_flaw == MFLAW_SPAN_EARLY ||
                               f->mask_flaw == MFLAW_PREFIX_SPECIALS;
