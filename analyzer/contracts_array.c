@@ -56,6 +56,9 @@ const Contract contracts_array[] = {
     /* the same values */
     {"abs", ARR | LIB_BUILTINS, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
     {"clip", ARR, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1, .keeps = PK_INDEX},
+    /* maximum(count, 1): the same count but for empty rows, a floor as clip's (facts_classprob.c
+     * passes the operand beside a number, nothing of two arrays' element-wise maximum) */
+    {"maximum", ARR, FORM_FUNC, OP_PASS, -1, -1, .keeps = PK_INDEX},
     {"nan_to_num", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY | FORM_MODULE, OP_PASS, -1, -1},
     {"asarray", LIB_TORCH | LIB_NUMPY | LIB_JAX, FORM_ARRAY | FORM_MODULE, OP_TO_TENSOR, -1, -1,
      .keeps = PK_ALL},

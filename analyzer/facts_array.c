@@ -1175,7 +1175,7 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
             x.ax[1] == AX_POS)
             x.ax[0] = AX_BATCH; /* torch.tensor(rows): a list of rows of ids is a batch */
         return x;
-    case OP_PASS: /* np.clip(p, eps, 1), p.clamp(min=eps): a floor (facts_classprob.c) */
+    case OP_PASS: /* np.clip(p, eps, 1), p.clamp(min=eps), np.maximum(n, 1): facts_classprob.c */
         return classprob_clipped(in, t->name, args_node(in, a, "min", "a_min", off), x);
     case OP_WHERE: {
         Fact cond = args_fact(in, a, "condition", 0); /* x.where(cond, other) */

@@ -26,7 +26,11 @@ static bool positive_bound(Interp *in, TSNode n) {
 }
 
 Fact classprob_clipped(Interp *in, const char *row, TSNode lower, Fact x) {
-    bool floor = !strcmp(row, "clip") || !strcmp(row, "clamp") || !strcmp(row, "clamp_min");
+    /* maximum(x, y) of two arrays is neither: their element-wise maximum */
+    bool maximum = !strcmp(row, "maximum");
+    if (maximum && !positive_bound(in, lower)) return fact_unknown();
+    bool floor =
+        maximum || !strcmp(row, "clip") || !strcmp(row, "clamp") || !strcmp(row, "clamp_min");
     if (floor && positive_bound(in, lower)) x.floored = true;
     return x;
 }

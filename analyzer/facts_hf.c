@@ -67,6 +67,24 @@ static bool loss_unread(Interp *in, TSNode call) {
     return !ts_node_is_null(scope) && only_other_fields(in, scope, name, name);
 }
 
+/* Does an encoder-decoder called at call score one candidate per iteration as its target: its
+ * labels= (argument k) a tokenizer's encoding of text (as long as the text is) that takes a new
+ * value with the loop around the call (or with the caller's loop, for a helper), and nothing
+ * it is given besides (the source, its mask, its encoder's outputs) does? Its loss, HF's mean
+ * over the labels' tokens, is then a mean over each candidate's own tokens after one shared
+ * source, as a causal LM's with the prompt at -100. A target every iteration shares (a
+ * question scored after each passage) is no candidate, nor are pairs of source and target. */
+static bool target_per_candidate(Interp *in, const Args *a, int k, TSNode call) {
+    TSNode labels = a->kw_val[k], args = parse_field(call, "arguments");
+    if (a->kwf[k].specials == SP_UNKNOWN || !prompts_expr_varies(in, labels, call)) return false;
+    for (uint32_t i = 0, n = ts_node_named_child_count(args); i < n; i++) {
+        TSNode arg = parse_named_child(args, i);
+        if (parse_is(arg, "keyword_argument")) arg = parse_field(arg, "value");
+        if (!ts_node_eq(arg, labels) && prompts_expr_varies(in, arg, call)) return false;
+    }
+    return true;
+}
+
 Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     /* FF_WEAK: a model known by its name only; what its output holds by position is weak too */
     unsigned flags = model.flags & (FF_SEQ2SEQ | FF_NOTLM | FF_WEAK);
@@ -100,6 +118,8 @@ Fact hf_model_output(Interp *in, Fact model, const Args *a, TSNode node) {
     if (k >= 0 && (flags & FF_LABELS) && !(flags & FF_SEQ2SEQ))
         flags |=
             labels_model_flags(in, a->kwf[k], a->kw_val[k], args_node(in, a, "input_ids", NULL, 0));
+    else if (k >= 0 && (flags & FF_LABELS) && target_per_candidate(in, a, k, node))
+        flags |= FF_JOINED;
     Fact out = fact_object(FO_OUTPUT, flags, node);
     out.choices = model.choices;
     out.pooled = model.pooled;

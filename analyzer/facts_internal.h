@@ -879,8 +879,9 @@ TSNode byuse_caller_argument(Interp *in, TSNode name);
 bool byuse_again(Interp *in, Env *params);
 
 /* ---- facts_classprob.c: floored probabilities and one class's per row (LL103) ---- */
-/* np.clip(x, eps, 1), x.clamp(min=eps) (row: the contract's name, lower: its lower bound's
- * argument): x floored when the bound is positive. */
+/* np.clip(x, eps, 1), x.clamp(min=eps), np.maximum(x, eps) (row: the contract's name, lower:
+ * its lower bound's argument): x floored when the bound is positive; maximum with no positive
+ * bound beside x (two arrays) tells nothing. */
 Fact classprob_clipped(Interp *in, const char *row, TSNode lower, Fact x);
 /* scores c other at node (scores_right: scores are the right operand): floored by + eps, and
  * by nothing else (p * w, p - q may reach 0). */

@@ -216,7 +216,8 @@ static void report(RuleContext *ctx, const FactEvent *e, const Fact *f, LossUse 
     if (use == LOSS_MEAN_OF_CANDIDATE) {
         rules_emit(ctx, e->node, &mean_candidate_nll,
                    "rank by the summed NLL of the candidate tokens: multiply the loss by their "
-                   "number (labels != -100 after the shift), or sum a reduction='none' loss",
+                   "number (the labels not -100, after the shift for a causal LM), or sum a "
+                   "reduction='none' loss",
                    "candidates ranked by an implicit mean token NLL%s: a labels= loss (or a "
                    "cross-entropy's default reduction='mean') averages over each candidate's "
                    "own tokens, so it is log Pr(candidate | prompt) divided by the candidate's "
@@ -361,7 +362,8 @@ const Rule rule_LL107 = {
             "it is shows in the message: over prompt + candidate when the labels are the unmasked\n"
             "input ids (also written by hand: per-token NLL summed under a mask of the pads only\n"
             "and divided by the count of real tokens), over the candidate's own tokens when the\n"
-            "prompt's labels are -100 (still log Pr divided by the candidate's length). Also\n"
+            "prompt's labels are -100 (still log Pr divided by the candidate's length), or when\n"
+            "an encoder-decoder is given one source and each candidate as its labels=. Also\n"
             "flags rankings by such a loss multiplied by the sequence length N as if it were the\n"
             "summed NLL, and candidates of different lengths ranked by the mean log-probability\n"
             "of their own tokens written by hand (`token_lp.mean()` over a span the code does not\n"
@@ -373,9 +375,11 @@ const Rule rule_LL107 = {
             "writes itself and ranks beside the sum (acc_norm next to acc; the same loss times\n"
             "its count of targets ranked too), the loss times the number of candidate tokens or\n"
             "reduction=\"sum\" (the summed NLL), texts with no prompt joined to them, `-loss * (n -\n"
-            "1)`, an encoder-decoder's loss over its own label sequence, and a mean over\n"
-            "targets every candidate shares (a temperature grid, or models ranked by their mean\n"
-            "NLL on one evaluation set: `nll(logits / t, labels) for t in grid`).",
+            "1)`, an encoder-decoder's loss on a target every candidate shares (passages ranked\n"
+            "by the loss of the question after each) or on pairs of a source and a target each\n"
+            "its own, and a mean over targets every candidate shares (a temperature grid, or\n"
+            "models ranked by their mean NLL on one evaluation set: `nll(logits / t, labels)\n"
+            "for t in grid`).",
     .why =
         "`model(ids, labels=ids).loss` is the mean of -log Pr(ids[t] | ids[<t]) over t = 1..N-1:\n"
         "the labels are shifted inside the model, and every position not set to -100 counts.\n"
