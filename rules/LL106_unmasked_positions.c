@@ -3,6 +3,7 @@
  * threshold. */
 #include <string.h>
 
+#include "LL106_window_rereads.h"
 #include "rules.h"
 
 /* ---- its verifier recipes (verify.h): what flagged code computes, for the counterexample ---- */
@@ -492,6 +493,19 @@ static void check_served(RuleContext *ctx, size_t i) {
                "Pr(context) that differs from request to request");
 }
 
+/* A whole window's token scores summed in a loop whose windows overlap (LL106_window_rereads.c):
+ * a document's total, no ranking of candidates, so no recipe. */
+static void emit_window_rereads(RuleContext *ctx, const FactEvent *e) {
+    rules_emit(ctx, e->node, NULL,
+               "score only the tokens no earlier window scored: target_ids[:, :-trg_len] = -100 "
+               "(trg_len = end - prev_end), or sum the window's last trg_len scores",
+               "token scores of a whole window are summed and the sum is kept across a loop whose "
+               "windows are longer than its step: each window re-reads the end of the one before "
+               "as context, so those tokens are scored again by every window that holds them and "
+               "enter the total several times, and a total over the document's tokens (or a "
+               "count of the new ones) no longer matches it");
+}
+
 static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
         const FactEvent *e = &ctx->facts->events.items[i];
@@ -515,6 +529,10 @@ static void check(RuleContext *ctx) {
                        "every position, pads included: each sequence's mean is divided by the "
                        "batch's padded length, so it depends on how much padding its batch gave "
                        "it");
+            continue;
+        }
+        if (!mean && token_logprobs(f) && ll106_window_rereads(ctx->src, e->node, f)) {
+            emit_window_rereads(ctx, e);
             continue;
         }
         if (!mean && own_prompts_summed(f)) {
