@@ -794,7 +794,12 @@ const Rule rule_LL106 = {
         "labels, n counted with another setting of the special tokens than the labels' ids,\n"
         "leaves the prompt's last label (or drops the continuation's first).\n"
         "Where the mask or labels were built wrong in another analysed file than the sum\n"
-        "(a collate, a dataset), the finding is reported there, naming the sum.",
+        "(a collate, a dataset), the finding is reported there, naming the sum.\n"
+        "Strided (sliding-window) perplexity is flagged when a loop whose windows are longer\n"
+        "than its step (ids[:, begin:begin + max_length], begin stepping by stride) adds up\n"
+        "the token scores of each whole window: the context a window re-reads is scored\n"
+        "again in every window that holds it (the recipe writes -100 over it:\n"
+        "target_ids[:, :-trg_len] = -100).",
     .why =
         "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
         "batch the pad positions have log-probabilities too (often large negative, sometimes\n"

@@ -7,11 +7,42 @@
 
 #include <string.h>
 
-/* The for statement around n inside its function (null: none). */
+/* The loop around n inside its function (null: none). */
 static TSNode enclosing_loop(TSNode n) {
-    TSNode up = parse_enclosing(n, (const char *const[]){"for_statement", "function_definition",
-                                                         "lambda", NULL});
-    return parse_is(up, "for_statement") ? up : (TSNode){0};
+    TSNode up = parse_enclosing(n, (const char *const[]){"for_statement", "while_statement",
+                                                         "function_definition", "lambda", NULL});
+    return parse_is(up, "for_statement") || parse_is(up, "while_statement") ? up : (TSNode){0};
+}
+
+/* The which-th name v the loop may advance by step: `for v in range(a, b, step)` (or
+ * tqdm(range(...))), or in a while loop each statement `v += step` of its body. */
+static bool loop_stride(const Source *src, TSNode loop, int which, TSNode *v, TSNode *step) {
+    if (parse_is(loop, "while_statement")) {
+        TSNode body = parse_field(loop, "body");
+        for (uint32_t i = 0, k = ts_node_named_child_count(body); i < k; i++) {
+            TSNode st = ts_node_named_child(body, i);
+            TSNode a = parse_is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
+            if (!parse_is(a, "augmented_assignment") ||
+                !parse_text_eq(src, parse_field(a, "operator"), "+=") ||
+                !parse_is(parse_field(a, "left"), "identifier") || which-- > 0)
+                continue;
+            *v = parse_field(a, "left"), *step = parse_field(a, "right");
+            return true;
+        }
+        return false;
+    }
+    if (which > 0) return false;
+    *v = parse_field(loop, "left");
+    TSNode it = parse_field(loop, "right");
+    if (!parse_is(*v, "identifier") || !parse_is(it, "call")) return false;
+    TSNode first = parse_named_child(parse_field(it, "arguments"), 0);
+    if (parse_is(first, "call")) it = first; /* tqdm(range(...)) */
+    if (!parse_is(it, "call") || !parse_text_eq(src, parse_field(it, "function"), "range"))
+        return false;
+    TSNode args = parse_field(it, "arguments");
+    if (ts_node_is_null(args) || ts_node_named_child_count(args) != 3) return false;
+    *step = ts_node_named_child(args, 2);
+    return true;
 }
 
 /* The names held in a small set, by their text. */
@@ -37,15 +68,14 @@ static bool names_add_under(const Source *src, Names *s, TSNode n) {
     bool added = false;
     for (uint32_t i = 0, k = ts_node_named_child_count(n); i < k; i++) {
         TSNode c = ts_node_named_child(n, i);
-        if (parse_is(n, "attribute") && i > 0) break;       /* obj.name: obj only */
+        if (parse_is(n, "attribute") && i > 0) break;            /* obj.name: obj only */
         if (parse_is(n, "keyword_argument") && i == 0) continue; /* name=value: value only */
         added |= names_add_under(src, s, c);
     }
     return added;
 }
 
-/* The assignments of the loop's body, in order (plain `a = b` with one name or subscript on the
- * left), collected in a walk. */
+/* The assignments of the loop's body, in order, collected in a walk. */
 typedef struct Assigns {
     TSNode items[128];
     size_t len;
@@ -68,7 +98,8 @@ static void depends_on(const Source *src, const Assigns *as, TSNode n, Names *s,
     for (bool grew = true; grew;) {
         grew = false;
         for (size_t i = 0; i < as->len; i++) {
-            TSNode left = parse_field(as->items[i], "left"), right = parse_field(as->items[i], "right");
+            TSNode left = parse_field(as->items[i], "left"),
+                   right = parse_field(as->items[i], "right");
             if (ts_node_is_null(right)) continue;
             if (parse_is(left, "subscript")) {
                 TSNode obj = parse_field(left, "value");
@@ -97,8 +128,8 @@ static TSNode assigned_once(const Source *src, const Assigns *as, TSNode name) {
 
 /* Does e (or the value of the name e is, in the body) hold v + len, len spelled otherwise than
  * the loop's step? Then window v:e is longer than the step: consecutive windows overlap. */
-static bool longer_than_step(const Source *src, const Assigns *as, TSNode e, TSNode v,
-                             TSNode step, int depth) {
+static bool longer_than_step(const Source *src, const Assigns *as, TSNode e, TSNode v, TSNode step,
+                             int depth) {
     if (depth > 3 || ts_node_is_null(e)) return false;
     e = parse_unparen(e);
     if (parse_is(e, "identifier")) {
@@ -106,7 +137,8 @@ static bool longer_than_step(const Source *src, const Assigns *as, TSNode e, TSN
         return !ts_node_is_null(val) && longer_than_step(src, as, val, v, step, depth + 1);
     }
     if (parse_is(e, "binary_operator")) {
-        TSNode a = parse_unparen(parse_field(e, "left")), b = parse_unparen(parse_field(e, "right"));
+        TSNode a = parse_unparen(parse_field(e, "left")),
+               b = parse_unparen(parse_field(e, "right"));
         TSNode op = parse_field(e, "operator");
         if (parse_text_eq(src, op, "+")) {
             if (parse_is(a, "identifier") && parse_same_text(src, a, v))
@@ -172,21 +204,11 @@ static bool accumulated(const Source *src, TSNode loop, TSNode n) {
 
 bool ll106_window_rereads(const Source *src, TSNode sum, const Fact *f) {
     if (f->flags & (FF_MASKED | FF_SLICED | FF_PADDED)) return false;
-    TSNode loop = enclosing_loop(sum);
-    if (ts_node_is_null(loop)) return false;
-    TSNode v = parse_field(loop, "left"), it = parse_field(loop, "right");
-    if (!parse_is(it, "call")) return false;
-    TSNode first = parse_named_child(parse_field(it, "arguments"), 0);
-    if (parse_is(first, "call")) it = first; /* tqdm(range(...)) */
-    if (!parse_is(v, "identifier") || !parse_is(it, "call") ||
-        !parse_text_eq(src, parse_field(it, "function"), "range"))
-        return false;
-    TSNode args = parse_field(it, "arguments");
-    if (ts_node_is_null(args) || ts_node_named_child_count(args) != 3) return false;
-    TSNode step = ts_node_named_child(args, 2);
-    if (!accumulated(src, loop, sum)) return false;
+    TSNode loop = enclosing_loop(sum), v, step;
+    if (ts_node_is_null(loop) || !accumulated(src, loop, sum)) return false;
     TSNode fn = parse_field(sum, "function"); /* lp[:, -n:].sum(): the window's last n only */
-    if (parse_is(fn, "attribute") && parse_is(parse_unparen(parse_field(fn, "object")), "subscript"))
+    if (parse_is(fn, "attribute") &&
+        parse_is(parse_unparen(parse_field(fn, "object")), "subscript"))
         return false;
     Assigns as = {.len = 0};
     collect_assigns(parse_field(loop, "body"), &as);
@@ -194,5 +216,8 @@ bool ll106_window_rereads(const Source *src, TSNode sum, const Fact *f) {
     bool sentinel = false;
     /* the value summed: the call's receiver (x.sum()) or its first argument (torch.sum(x)) */
     depends_on(src, &as, sum, &s, &sentinel);
-    return !sentinel && overlapping_window(src, &as, &s, v, step);
+    if (sentinel) return false;
+    for (int which = 0; loop_stride(src, loop, which, &v, &step); which++)
+        if (overlapping_window(src, &as, &s, v, step)) return true;
+    return false;
 }
