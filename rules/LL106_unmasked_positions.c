@@ -3,6 +3,7 @@
  * threshold. */
 #include <string.h>
 
+#include "LL106_window_rereads.h"
 #include "rules.h"
 
 /* ---- its verifier recipes (verify.h): what flagged code computes, for the counterexample ---- */
@@ -501,6 +502,19 @@ static void check_served(RuleContext *ctx, size_t i) {
                "Pr(context) that differs from request to request");
 }
 
+/* A whole window's token scores summed in a loop whose windows overlap (LL106_window_rereads.c):
+ * a document's total, no ranking of candidates, so no recipe. */
+static void emit_window_rereads(RuleContext *ctx, const FactEvent *e) {
+    rules_emit(ctx, e->node, NULL,
+               "score only the tokens no earlier window scored: target_ids[:, :-trg_len] = -100 "
+               "(trg_len = end - prev_end), or sum the window's last trg_len scores",
+               "token scores of a whole window are summed and the sum is kept across a loop whose "
+               "windows are longer than its step: each window re-reads the end of the one before "
+               "as context, so those tokens are scored again by every window that holds them and "
+               "enter the total several times, and a total over the document's tokens (or a "
+               "count of the new ones) no longer matches it");
+}
+
 static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
         const FactEvent *e = &ctx->facts->events.items[i];
@@ -524,6 +538,10 @@ static void check(RuleContext *ctx) {
                        "every position, pads included: each sequence's mean is divided by the "
                        "batch's padded length, so it depends on how much padding its batch gave "
                        "it");
+            continue;
+        }
+        if (!mean && token_logprobs(f) && ll106_window_rereads(ctx->src, e->node, f)) {
+            emit_window_rereads(ctx, e);
             continue;
         }
         if (!mean && own_prompts_summed(f)) {
@@ -786,7 +804,12 @@ const Rule rule_LL106 = {
         "labels, n counted with another setting of the special tokens than the labels' ids,\n"
         "leaves the prompt's last label (or drops the continuation's first).\n"
         "Where the mask or labels were built wrong in another analysed file than the sum\n"
-        "(a collate, a dataset), the finding is reported there, naming the sum.",
+        "(a collate, a dataset), the finding is reported there, naming the sum.\n"
+        "Strided (sliding-window) perplexity is flagged when a loop whose windows are longer\n"
+        "than its step (ids[:, begin:begin + max_length], begin stepping by stride) adds up\n"
+        "the token scores of each whole window: the context a window re-reads is scored\n"
+        "again in every window that holds it (the recipe writes -100 over it:\n"
+        "target_ids[:, :-trg_len] = -100).",
     .why =
         "log Pr(y|x) sums log Pr(y_t | x, y_<t) over the continuation's tokens only. In a padded\n"
         "batch the pad positions have log-probabilities too (often large negative, sometimes\n"
