@@ -829,8 +829,8 @@ int cli_check(int argc, char **argv) {
         free_options(&o);
         return rc < 0 ? 0 : rc;
     }
-    Settings s = {.o = &o, .resolver = config_resolver_new(), .dirs = dircache_new()};
-    s.cwd = realpath(".", NULL);
+    Settings s = {.o = &o, .dirs = dircache_new(), .cwd = realpath(".", NULL)};
+    s.resolver = config_resolver_new(s.dirs);
     s.reals = realdir_new(s.cwd);
     if (!s.cwd) s.cwd = util_xstrdup("/");
     char *root = project_root(s.cwd);

@@ -1,9 +1,11 @@
 #define _DEFAULT_SOURCE /* realpath */
 #include "config.h"
 #include "config_contracts.h"
+#include "dircache.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -518,10 +520,45 @@ typedef struct ResolvedDir {
 
 struct ConfigResolver {
     Array(ResolvedDir) dirs;
+    uint32_t *slots; /* open addressing over dirs by dir: index + 1, 0 empty (a walk asks of
+                        every directory it enters, thousands) */
+    size_t nslots;
+    struct DirCache *listings; /* answers whether a configuration file is there (NULL: stat) */
 };
 
-ConfigResolver *config_resolver_new(void) {
-    return util_xcalloc(1, sizeof(ConfigResolver));
+ConfigResolver *config_resolver_new(struct DirCache *listings) {
+    ConfigResolver *r = util_xcalloc(1, sizeof(ConfigResolver));
+    r->listings = listings;
+    return r;
+}
+
+/* The slot of dir: its resolution's, or the empty one. */
+static uint32_t *resolved_slot(const ConfigResolver *r, const char *dir) {
+    size_t s = util_hash(UTIL_HASH_SEED, dir, SIZE_MAX) & (r->nslots - 1);
+    while (r->slots[s] && strcmp(r->dirs.items[r->slots[s] - 1].dir, dir))
+        s = (s + 1) & (r->nslots - 1);
+    return &r->slots[s];
+}
+
+static void add_resolved(ConfigResolver *r, ResolvedDir rd) {
+    if ((r->dirs.len + 1) * 2 > r->nslots) {
+        free(r->slots);
+        r->nslots = r->nslots ? r->nslots * 2 : 64;
+        r->slots = util_xcalloc(r->nslots, sizeof *r->slots);
+        for (size_t i = 0; i < r->dirs.len; i++)
+            *resolved_slot(r, r->dirs.items[i].dir) = (uint32_t)i + 1;
+    }
+    uint32_t *slot = resolved_slot(r, rd.dir);
+    array_push(&r->dirs, rd);
+    if (!*slot) *slot = (uint32_t)r->dirs.len; /* (else resolved meanwhile: the first stands) */
+}
+
+/* Is a regular file at path (following a link)? The directory's listing says, most often. */
+static bool config_file_at(const ConfigResolver *r, const char *path) {
+    DirCacheKind kind = r->listings ? dircache_kind(r->listings, path) : DIRCACHE_OTHER;
+    if (kind != DIRCACHE_OTHER) return kind == DIRCACHE_FILE;
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* A path under the working directory is shown relative to it, as the user would type it. */
@@ -538,17 +575,16 @@ static const char *const NAMES[] = {".logitlint.toml", "logitlint.toml", "pyproj
 const Config *config_resolve(ConfigResolver *r, const char *dir, bool *error, char *err,
                              size_t errlen) {
     *error = false;
-    for (size_t i = 0; i < r->dirs.len; i++)
-        if (!strcmp(r->dirs.items[i].dir, dir)) {
-            *error = r->dirs.items[i].error;
-            if (*error) snprintf(err, errlen, "(reported above)");
-            return r->dirs.items[i].cfg;
-        }
+    uint32_t at = r->nslots ? *resolved_slot(r, dir) : 0;
+    if (at) {
+        *error = r->dirs.items[at - 1].error;
+        if (*error) snprintf(err, errlen, "(reported above)");
+        return r->dirs.items[at - 1].cfg;
+    }
     ResolvedDir rd = {util_xstrdup(dir), NULL, false, false};
     for (const char *const *n = NAMES; *n && !rd.cfg && !rd.error; n++) {
         char *path = util_xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", *n);
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+        if (config_file_at(r, path)) {
             Config *cfg = util_xmalloc(sizeof *cfg);
             ConfigStatus s = config_load(cfg, display_path(path), false, err, errlen);
             if (s == CONFIG_OK)
@@ -571,7 +607,7 @@ const Config *config_resolve(ConfigResolver *r, const char *dir, bool *error, ch
         free(parent);
     }
     *error = rd.error;
-    array_push(&r->dirs, rd);
+    add_resolved(r, rd);
     return rd.cfg;
 }
 
@@ -585,6 +621,7 @@ void config_resolver_free(ConfigResolver *r) {
         free(r->dirs.items[i].dir);
     }
     array_free(&r->dirs);
+    free(r->slots);
     free(r);
 }
 

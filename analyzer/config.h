@@ -45,7 +45,10 @@ void config_free(Config *cfg);
 /* The nearest configuration for files in absolute directory `dir`, cached per directory.
  * NULL: none. Errors are reported once, through `error`. */
 typedef struct ConfigResolver ConfigResolver;
-ConfigResolver *config_resolver_new(void);
+/* listings: the run's directory listings (dircache.h), which answer whether a configuration
+ * file is in a directory (NULL: a stat per name and directory). */
+struct DirCache;
+ConfigResolver *config_resolver_new(struct DirCache *listings);
 const Config *config_resolve(ConfigResolver *r, const char *dir, bool *error, char *err,
                              size_t errlen);
 void config_resolver_free(ConfigResolver *r);

@@ -5,7 +5,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +30,7 @@ struct DirCache {
     pthread_mutex_t lock;
     Listing **slots; /* open addressing by dir, grown at half full */
     size_t nslots, n;
+    char *cwd; /* the working directory (NULL: unknown): a relative dir is keyed below it */
 };
 
 static uint32_t hash_dir(const char *s, size_t n) {
@@ -37,6 +40,7 @@ static uint32_t hash_dir(const char *s, size_t n) {
 DirCache *dircache_new(void) {
     DirCache *d = util_xcalloc(1, sizeof *d);
     pthread_mutex_init(&d->lock, NULL);
+    d->cwd = getcwd(NULL, 0);
     return d;
 }
 
@@ -53,6 +57,7 @@ void dircache_free(DirCache *d) {
     for (size_t i = 0; i < d->nslots; i++)
         if (d->slots[i]) listing_free(d->slots[i]);
     free(d->slots);
+    free(d->cwd);
     pthread_mutex_destroy(&d->lock);
     free(d);
 }
@@ -140,9 +145,26 @@ static const Listing *keep(DirCache *d, Listing *l) {
     return known;
 }
 
+/* The name dir (its first *n bytes) is kept under: a relative one below the working directory,
+ * in buf (of DIRCACHE_KEY_MAX bytes), so that the walk's listings of the directories it was given
+ * (absolute, or as the user typed them) answer the imports' questions (relative to the working
+ * directory) and the configuration's (absolute), each directory listed once. */
+enum { DIRCACHE_KEY_MAX = 4096 };
+static const char *key_of(const DirCache *d, const char *dir, size_t *n, char *buf) {
+    if (dir[0] == '/' || !d->cwd) return dir;
+    bool here = *n == 1 && dir[0] == '.';
+    int len = here ? snprintf(buf, DIRCACHE_KEY_MAX, "%s", d->cwd)
+                   : snprintf(buf, DIRCACHE_KEY_MAX, "%s/%.*s", d->cwd, (int)*n, dir);
+    if (len < 0 || len >= DIRCACHE_KEY_MAX) return dir; /* (too long: kept as given) */
+    *n = (size_t)len;
+    return buf;
+}
+
 /* The listing of dir (its first n bytes), read once per run (outside the lock: another thread
  * may be quicker, and its listing then stands). */
 static const Listing *listing_of(DirCache *d, const char *dir, size_t n) {
+    char buf[DIRCACHE_KEY_MAX];
+    dir = key_of(d, dir, &n, buf);
     uint32_t h = hash_dir(dir, n);
     pthread_mutex_lock(&d->lock);
     Listing *known = d->nslots ? *slot_of(d, dir, n, h) : NULL;
@@ -155,9 +177,12 @@ static const Listing *listing_of(DirCache *d, const char *dir, size_t n) {
 }
 
 void dircache_put(DirCache *d, const char *dir, const DirCacheName *names, size_t n) {
+    char buf[DIRCACHE_KEY_MAX];
+    size_t len = strlen(dir);
+    dir = key_of(d, dir, &len, buf);
     Listing *l = util_xcalloc(1, sizeof *l);
-    l->dir = util_xstrdup(dir);
-    l->hash = hash_dir(dir, SIZE_MAX);
+    l->dir = util_xstrndup(dir, len);
+    l->hash = hash_dir(l->dir, SIZE_MAX);
     l->self = DIRCACHE_DIR;
     for (size_t i = 0; i < n; i++)
         array_push(&l->names, ((Entry){util_xstrdup(names[i].name), kind_of(names[i].d_type)}));

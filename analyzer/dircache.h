@@ -7,7 +7,10 @@
  * listing lacks is never opened. Kinds a listing cannot tell (a symbolic link, a file system
  * that gives no type) are left to the caller's own stat. Like the run's other memos it is not
  * revalidated within the run; the listings the run's directory walk read are given to it
- * (dircache_put), so that a directory is listed once per run. Thread-safe. */
+ * (dircache_put), so that a directory is listed once per run, however its path is spelled: a
+ * relative path is taken from the working directory the cache was made in (the walk's paths are
+ * as the user typed them, the imports' relative to the working directory, the configuration's
+ * absolute). Thread-safe. */
 #ifndef LOGITLINT_DIRCACHE_H
 #define LOGITLINT_DIRCACHE_H
 

@@ -3,6 +3,7 @@
 #include "tempdir.h"
 
 #include "config.h"
+#include "dircache.h"
 #include "harness.h"
 
 static ConfigStatus parse(const char *name, const char *text, Config *cfg, char *err) {
@@ -148,6 +149,42 @@ START_TEST(cli_nearest_config_wins) {
     r = run_in(dir, sel);
     ck_assert_int_eq(r.status, 1);
     harness_run_free(&r);
+    tmp_remove(dir);
+}
+END_TEST
+
+/* The resolver answers from the run's directory listings as from stat: the nearest directory
+ * with a configuration (a pyproject.toml without [tool.logitlint] is none), one resolution per
+ * directory however often asked; a configuration named like a directory is not one. */
+START_TEST(resolver_reads_listings) {
+    char *dir = tmp_dir();
+    tmp_write(dir, "logitlint.toml", "select = [\"LL101\"]\n");
+    tmp_write(dir, "a/pyproject.toml", "[tool.black]\nline-length = 99\n");
+    tmp_write(dir, "a/b/c/x.py", "x = 1\n");
+    tmp_write(dir, "d/.logitlint.toml/x", "");
+    tmp_write(dir, "e/.logitlint.toml", "ignore = [\"LL101\"]\n");
+    for (int listed = 0; listed < 2; listed++) {
+        DirCache *listings = dircache_new();
+        ConfigResolver *r = config_resolver_new(listed ? listings : NULL);
+        bool error;
+        char err[600];
+        const Config *top = NULL;
+        const char *subs[] = {"", "/a", "/a/b/c", "/a/b", "/d", "/a/b/c", ""};
+        for (size_t i = 0; i < sizeof subs / sizeof *subs; i++) {
+            char *sub = util_xasprintf("%s%s", dir, subs[i]);
+            const Config *c = config_resolve(r, sub, &error, err, sizeof err);
+            ck_assert(c && !error);
+            if (!top) top = c;
+            ck_assert_ptr_eq(c, top); /* the root's, every time */
+            free(sub);
+        }
+        char *e = util_xasprintf("%s/e", dir);
+        const Config *own = config_resolve(r, e, &error, err, sizeof err);
+        ck_assert(own && own != top && !error);
+        free(e);
+        config_resolver_free(r);
+        dircache_free(listings);
+    }
     tmp_remove(dir);
 }
 END_TEST
@@ -309,6 +346,7 @@ int main(void) {
     tcase_add_test(tc, cli_nearest_config_wins);
     tcase_add_test(tc, cli_bad_config_exits_2);
     tcase_add_test(tc, cli_per_file_ignores_and_excludes);
+    tcase_add_test(tc, resolver_reads_listings);
     tcase_add_test(tc, cli_output_format_precedence);
     tcase_add_test(tc, cli_selection_and_exclusion_options);
     suite_add_tcase(s, tc);
