@@ -1292,6 +1292,15 @@ static Fact eval_string(Interp *in, TSNode n) {
     return text;
 }
 
+/* b.input_ids, rollout.tokens read twice: one sequence, of an object nothing is known of or
+ * one built by arguments not seen (`rollout: Rollout`, whose fields no call gave). */
+static void same_sequence_each_read(Interp *in, Fact *r, const Fact *obj, TSNode attribute) {
+    bool unseen = fact_knows_nothing(obj) || obj->obj == FO_INSTANCE;
+    bool unknown_seq = !r->kinds && r->ndim != 0 && !r->bottom && !align_known(r);
+    if (unseen && r->obj == FO_NONE && ((r->kinds & (FK_IDS | FK_MASK)) || unknown_seq))
+        align_fresh_text(in, r, attribute, obj->origin);
+}
+
 Fact interp_eval(Interp *in, TSNode n) {
     if (ts_node_is_null(n) || !bounds_spend(in->budget)) return fact_unknown();
     if (in->expr_depth >= FACTS_MAX_EXPR_DEPTH) {
@@ -1313,8 +1322,7 @@ Fact interp_eval(Interp *in, TSNode n) {
             size_t len;
             const char *attr = parse_text(in->src, parse_field(n, "attribute"), &len);
             r = attr_get(in, obj, n, attr, len);
-            if (fact_knows_nothing(&obj) && (r.kinds & (FK_IDS | FK_MASK)) && r.obj == FO_NONE)
-                align_fresh_text(in, &r, n, obj.origin); /* b.input_ids read twice: one */
+            same_sequence_each_read(in, &r, &obj, n);
         }
         break;
     }
