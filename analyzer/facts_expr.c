@@ -76,29 +76,13 @@ static void slice_bounds(Interp *in, TSNode slice, bool *drops_last, bool *drops
     }
 }
 
-/* d[key] = value inside `for key in ("chosen", "rejected"):` (the loop's target, over a tuple or
- * list of string literals): the keys d gets; a null node when key is no such variable. */
-TSNode interp_loop_keys(Interp *in, TSNode key) {
-    key = parse_unparen(key);
-    if (!parse_is(key, "identifier")) return (TSNode){0};
-    for (TSNode p = parse_parent(key); !ts_node_is_null(p); p = parse_parent(p)) {
-        if (parse_is(p, "function_definition") || parse_is(p, "class_definition")) break;
-        if (!parse_is(p, "for_statement") || !parse_same_text(in->src, parse_field(p, "left"), key))
-            continue;
-        TSNode keys = parse_unparen(parse_field(p, "right"));
-        if (!parse_is(keys, "tuple") && !parse_is(keys, "list")) return (TSNode){0};
-        uint32_t n = ts_node_named_child_count(keys);
-        size_t len;
-        for (uint32_t i = 0; i < n; i++)
-            if (!interp_string_key(in, parse_named_child(keys, i), &len)) return (TSNode){0};
-        return n && n <= 8 ? keys : (TSNode){0};
-    }
-    return (TSNode){0};
-}
-
 static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
     if (nix != 1) return fact_unknown();
-    if (value.obj == FO_DICT && ix[0].kind != IX_STRING) { /* by_q[qid]: what any key's group holds */
+    if (value.obj == FO_DICT && ix[0].kind != IX_STRING) {
+        bool spelled; /* it[side] in `for side in ("chosen", "rejected")` (facts_loopkeys.c) */
+        Fact r = loopkeys_read(in, value, ix[0].node, &spelled);
+        if (spelled) return r;
+        /* by_q[qid]: what any key's group holds */
         const Fact *group = fact_field(&value, FACT_ANY_KEY, sizeof FACT_ANY_KEY - 1);
         if (group) return *group;
     }
