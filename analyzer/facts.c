@@ -182,7 +182,7 @@ static void put_field(Interp *in, const char *oname, size_t olen, Fact obj, cons
 
 /* obj.field = value on an object of a class of this file, d["key"] = value on a dict: the
  * object (or dict) holds the new value under that name; d[k] = value with k the variable of a
- * loop over string literals, under each of them. */
+ * loop over string literals (or a key spelled from it, facts_loopkeys.c), under each of them. */
 static void set_field(Interp *in, TSNode target, Fact value) {
     bool attr = parse_is(target, "attribute");
     TSNode object = parse_field(target, attr ? "object" : "value");
@@ -192,10 +192,11 @@ static void set_field(Interp *in, TSNode target, Fact value) {
     Binding *b = env_find(in, &in->frame->env, oname, olen);
     const char *key = attr ? parse_text(in->src, parse_field(target, "attribute"), &alen)
                            : interp_string_key(in, parse_field(target, "subscript"), &alen);
-    TSNode keys =
-        !attr && !key ? interp_loop_keys(in, parse_field(target, "subscript")) : (TSNode){0};
-    if (!b || (!key && ts_node_is_null(keys)) ||
-        (!attr && ts_node_named_child_count(target) != 2)) /* d["a", 1] */
+    const char *keys[8]; /* out[f"{side}_ids"] in `for side in (...)`: each spelling */
+    size_t lens[8];
+    int nkeys =
+        !attr && !key ? loopkeys_spell(in, parse_field(target, "subscript"), keys, lens, 8) : 0;
+    if (!b || (!key && !nkeys) || (!attr && ts_node_named_child_count(target) != 2)) /* d["a", 1] */
         return;
     Fact obj = b->fact;
     /* rec = {} (a dict literal of plain data), then rec["ts"] = ...: a dict from here on */
@@ -211,10 +212,9 @@ static void set_field(Interp *in, TSNode target, Fact value) {
     /* only keys the dict does not hold yet: `for k in keys: enc[k] = enc[k].to(device)` gives
      * each key its own value, which one evaluation with k unknown does not tell */
     if (fact_knows_nothing(&value)) return;
-    for (uint32_t i = 0; i < ts_node_named_child_count(keys); i++) {
-        key = interp_string_key(in, parse_named_child(keys, i), &alen);
-        if (fact_field(&obj, key, alen)) continue;
-        put_field(in, oname, olen, obj, key, alen, value);
+    for (int i = 0; i < nkeys; i++) {
+        if (fact_field(&obj, keys[i], lens[i])) continue;
+        put_field(in, oname, olen, obj, keys[i], lens[i], value);
         obj = env_find(in, &in->frame->env, oname, olen)->fact;
     }
 }

@@ -76,29 +76,13 @@ static void slice_bounds(Interp *in, TSNode slice, bool *drops_last, bool *drops
     }
 }
 
-/* d[key] = value inside `for key in ("chosen", "rejected"):` (the loop's target, over a tuple or
- * list of string literals): the keys d gets; a null node when key is no such variable. */
-TSNode interp_loop_keys(Interp *in, TSNode key) {
-    key = parse_unparen(key);
-    if (!parse_is(key, "identifier")) return (TSNode){0};
-    for (TSNode p = parse_parent(key); !ts_node_is_null(p); p = parse_parent(p)) {
-        if (parse_is(p, "function_definition") || parse_is(p, "class_definition")) break;
-        if (!parse_is(p, "for_statement") || !parse_same_text(in->src, parse_field(p, "left"), key))
-            continue;
-        TSNode keys = parse_unparen(parse_field(p, "right"));
-        if (!parse_is(keys, "tuple") && !parse_is(keys, "list")) return (TSNode){0};
-        uint32_t n = ts_node_named_child_count(keys);
-        size_t len;
-        for (uint32_t i = 0; i < n; i++)
-            if (!interp_string_key(in, parse_named_child(keys, i), &len)) return (TSNode){0};
-        return n && n <= 8 ? keys : (TSNode){0};
-    }
-    return (TSNode){0};
-}
-
 static Fact index_object(Interp *in, Fact value, const Index *ix, int nix) {
     if (nix != 1) return fact_unknown();
-    if (value.obj == FO_DICT && ix[0].kind != IX_STRING) { /* by_q[qid]: what any key's group holds */
+    if (value.obj == FO_DICT && ix[0].kind != IX_STRING) {
+        bool spelled; /* it[side] in `for side in ("chosen", "rejected")` (facts_loopkeys.c) */
+        Fact r = loopkeys_read(in, value, ix[0].node, &spelled);
+        if (spelled) return r;
+        /* by_q[qid]: what any key's group holds */
         const Fact *group = fact_field(&value, FACT_ANY_KEY, sizeof FACT_ANY_KEY - 1);
         if (group) return *group;
     }
@@ -1292,6 +1276,15 @@ static Fact eval_string(Interp *in, TSNode n) {
     return text;
 }
 
+/* b.input_ids, rollout.tokens read twice: one sequence, of an object nothing is known of or
+ * one built by arguments not seen (`rollout: Rollout`, whose fields no call gave). */
+static void same_sequence_each_read(Interp *in, Fact *r, const Fact *obj, TSNode attribute) {
+    bool unseen = fact_knows_nothing(obj) || obj->obj == FO_INSTANCE;
+    bool unknown_seq = !r->kinds && r->ndim != 0 && !r->bottom && !align_known(r);
+    if (unseen && r->obj == FO_NONE && ((r->kinds & (FK_IDS | FK_MASK)) || unknown_seq))
+        align_fresh_text(in, r, attribute, obj->origin);
+}
+
 Fact interp_eval(Interp *in, TSNode n) {
     if (ts_node_is_null(n) || !bounds_spend(in->budget)) return fact_unknown();
     if (in->expr_depth >= FACTS_MAX_EXPR_DEPTH) {
@@ -1313,8 +1306,7 @@ Fact interp_eval(Interp *in, TSNode n) {
             size_t len;
             const char *attr = parse_text(in->src, parse_field(n, "attribute"), &len);
             r = attr_get(in, obj, n, attr, len);
-            if (fact_knows_nothing(&obj) && (r.kinds & (FK_IDS | FK_MASK)) && r.obj == FO_NONE)
-                align_fresh_text(in, &r, n, obj.origin); /* b.input_ids read twice: one */
+            same_sequence_each_read(in, &r, &obj, n);
         }
         break;
     }

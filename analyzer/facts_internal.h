@@ -827,6 +827,15 @@ bool runs_repeat(Interp *in, TSNode n, TSNode *fill, TSNode *count);
  * the side away from the run) and true; false when it is no such join. */
 bool runs_join(Interp *in, TSNode node, Fact l, Fact r, Fact *out);
 
+/* ---- facts_loopkeys.c: dict keys spelled from a loop over string literals ---- */
+/* key (side, f"{side}_labels", side + "_ids") with side the variable of an enclosing
+ * `for side in ("chosen", "rejected")`: its spelling for each literal, into keys / lens (at
+ * most max); the count, 0 when the key is no such expression. */
+int loopkeys_spell(Interp *in, TSNode key, const char **keys, size_t *lens, int max);
+/* dict[key] read with such a key: what the dict holds under every spelling, joined (*found);
+ * *found false when the key is none such. */
+Fact loopkeys_read(Interp *in, Fact dict, TSNode key, bool *found);
+
 /* ---- facts_joins.c: where the second part of a + b starts; region stores in place ---- */
 void joins_note(Interp *in, const Fact *a, const Fact *b); /* a + b of two sequences */
 void joins_free(Interp *in);

@@ -36,9 +36,6 @@ void interp_cancel_aggregate(Interp *in, const Fact *sum);
 bool interp_text_eq(Interp *in, TSNode n, const char *s);
 /* The text of a plain string literal ("logits", 'probs'), NULL for anything else. */
 const char *interp_string_key(Interp *in, TSNode node, size_t *len);
-/* key, the variable of an enclosing `for key in ("a", "b"):`: that tuple or list of string
- * literals (at most 8); a null node otherwise. */
-TSNode interp_loop_keys(Interp *in, TSNode key);
 /* The method of that name of a class of this file (or of its bases in this file); null if
  * none. */
 TSNode interp_find_method(Interp *in, TSNode cls, const char *name, size_t len);

@@ -27,10 +27,22 @@ bool runs_repeat(Interp *in, TSNode n, TSNode *fill, TSNode *count) {
     return true;
 }
 
-/* [v] * n with v a literal integer: a run of v (its value in *value). */
+/* The integer a run repeats: a literal, or a name of one known on every path (IGNORE = -100
+ * at the top of a module, read from another). */
+static bool fill_value(Interp *in, TSNode fill, long *value) {
+    if (svc_int_literal(in, fill, value)) return true;
+    fill = parse_unparen(fill);
+    if (!parse_is(fill, "identifier") && !parse_is(fill, "attribute")) return false;
+    Fact f = svc_eval(in, fill); /* a name: reading it again has no effect */
+    if (!(f.flags & FF_CONST) || (f.kinds & ~FK_NUM) || f.obj != FO_NONE) return false;
+    *value = f.num;
+    return true;
+}
+
+/* [v] * n with v a known integer: a run of v (its value in *value). */
 static bool repeat_run(Interp *in, TSNode n, long *value) {
     TSNode fill, count;
-    return runs_repeat(in, n, &fill, &count) && svc_int_literal(in, fill, value);
+    return runs_repeat(in, n, &fill, &count) && fill_value(in, fill, value);
 }
 
 /* [pad_id] * (n - len(x)) or [0] * k: a run of pads as long as some length (a literal count
@@ -54,7 +66,7 @@ static bool literal_run(Interp *in, TSNode n, TSNode *count, long *len, bool *se
     *count = (TSNode){0};
     *len = -1;
     if (runs_repeat(in, n, &fill, count)) {
-        if (!svc_int_literal(in, fill, &v)) return false;
+        if (!fill_value(in, fill, &v)) return false;
         if (!svc_int_literal(in, *count, len)) *len = -1;
         *sentinel = v < 0;
         return true;
