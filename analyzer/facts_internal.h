@@ -683,10 +683,6 @@ enum { PAD_FROM_ROW = 16 };
 /* Fact.pad of a span mask: it marks the prompt's last tokens as well as the continuation's
  * ([0] * (len(prompt) - 1) + [1] * (len(cont) + 1); facts_spans.c) */
 enum { PAD_SPAN_EARLY = 32 };
-/* Fact.pad of a span mask made of a mask of the real tokens whose rows' starts were zeroed up
- * to a count of each row's prompt (m = attention_mask.clone(); m[i, :len(prompt) - 1] = 0;
- * facts_spans.c) */
-enum { PAD_REAL_FROM = 64 };
 typedef enum {
     PW_NONE,
     PW_TOKENIZER, /* a tokenizer; pad: the side it pads on */

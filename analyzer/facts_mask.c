@@ -85,8 +85,6 @@ static bool span_off(Fact *scores, const Fact *mask) {
     marked.tail = align_shift(mask->tail, mask->pad_c);
     int d = align_delta(scores, &marked);
     if (d == FACT_NO_ALIGN || (d == 0 && !(mask->pad & PAD_SPAN_EARLY))) return false;
-    /* ones that start early taken one behind the scores start at the continuation there */
-    if (d > 0 && (mask->pad & PAD_SPAN_EARLY)) return false;
     /* aligned, a span that marks the prompt's last tokens too (facts_spans.c) counts them */
     if (d == 0)
         cover_flaw(scores, mask, MFLAW_SPAN_EARLY); /* the runs, as they were built */

@@ -37,12 +37,6 @@ void pad_join(Fact *r, const Fact *a, const Fact *b) {
     /* the same for ones over a span of the rows: the rows not written mark nothing */
     if (x.what == PW_ZEROS && y.what == PW_SPANMASK) x = y;
     if (y.what == PW_ZEROS && x.what == PW_SPANMASK) y = x;
-    /* a mask of the real tokens before a loop, each row's prompt zeroed in it (facts_spans.c):
-     * the rows not written are those of a loop with no pass */
-    bool x_real = x.what == PW_REALMASK || x.what == PW_MASKPART;
-    bool y_real = y.what == PW_REALMASK || y.what == PW_MASKPART;
-    if (x_real && y.what == PW_SPANMASK && (y.pad & PAD_REAL_FROM)) x = y;
-    if (y_real && x.what == PW_SPANMASK && (x.pad & PAD_REAL_FROM)) y = x;
     /* and for ones over each row's tokens (m[i, :len(row)] = 1): a mask of the real tokens */
     if (x.what == PW_ZEROS && y.what == PW_REALMASK) x = y;
     if (y.what == PW_ZEROS && x.what == PW_REALMASK) y = x;

@@ -418,50 +418,8 @@ static bool zeros_over_start(Interp *in, TSNode target, TSNode value) {
     return ts_node_is_null(parts[0]) && !ts_node_is_null(parts[1]) && ts_node_is_null(parts[2]);
 }
 
-/* target = value is m[i, :c - k] = 0 (1 <= k <= 2) where c counts each row's prompt (a
- * count of token ids that were not joined, counted from the row's first token): zeros up to k
- * tokens before the row's continuation starts. *k: that k. */
-static bool zeros_before_prompt_end(Interp *in, TSNode target, TSNode value, long *k) {
-    long zero;
-    value = parse_unparen(value);
-    bool is_zero = (int_lit(in, value, &zero) && zero == 0) || text_is(in, value, "0.0") ||
-                   text_is(in, value, "False");
-    if (!is_zero || ts_node_named_child_count(target) != 3) return false;
-    TSNode rows = parse_unparen(parse_named_child(target, 1));
-    TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
-    if (parse_is(rows, "slice") || !parse_is(pos, "slice")) return false;
-    parse_slice_parts(pos, parts);
-    TSNode stop = parse_unparen(parts[1]);
-    if (!ts_node_is_null(parts[0]) || !ts_node_is_null(parts[2]) ||
-        !parse_is(stop, "binary_operator") || !text_is(in, parse_field(stop, "operator"), "-") ||
-        !int_lit(in, parse_field(stop, "right"), k) || *k < 1 || *k > 2)
-        return false;
-    return start_from_row(in, parse_unparen(parse_field(stop, "left")));
-}
-
-/* m = attention_mask.clone(); m[i, :len(prompt) - 1] = 0: the real tokens from the prompt's
- * last on. Its columns are the mask's: of the tokens themselves (head 0), the ones start one
- * token before the continuation (PAD_SPAN_EARLY); of the scores of tokens 1..T-1 (head 1), at
- * the continuation's first. Unknown columns: left as it was. */
-static bool zeros_to_prompt_end(Interp *in, TSNode target, TSNode container, Fact buf,
-                                TSNode value) {
-    long k;
-    bool real = buf.pad_what == PW_REALMASK || buf.pad_what == PW_MASKPART ||
-                (buf.pad_what == PW_SPANMASK && (buf.pad & PAD_REAL_FROM)); /* a loop's next pass */
-    if (!real || !buf.head.sym || buf.head.end || !zeros_before_prompt_end(in, target, value, &k))
-        return false;
-    uint8_t early = k > buf.head.c ? PAD_SPAN_EARLY : 0;
-    padval_store(&buf, padval(PW_SPANMASK, PAD_FROM_ROW | PAD_REAL_FROM | early, 0, 0));
-    svc_mask_made(in, parse_parent(target), &buf);
-    svc_bind(in, container, buf);
-    return true;
-}
-
 void spans_assigned(Interp *in, TSNode target, TSNode container, Fact buf, const Fact *held,
                     TSNode value) {
-    /* (any other write leaves a part of a real mask as it was) */
-    if (zeros_to_prompt_end(in, target, container, buf, value) || buf.pad_what == PW_MASKPART)
-        return;
     if (buf.pad_what == PW_REALMASK) {
         /* m = attention_mask.clone(); m[:, :k] = 0: the real tokens from k on, a span of tokens
          * as (arange(T) >= k) & attention_mask is; any other write leaves it as it was */

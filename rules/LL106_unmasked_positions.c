@@ -99,14 +99,14 @@ static bool emit_span_flaw(RuleContext *ctx, TSNode at, int flaw, const char *ag
     }
     if (flaw == MFLAW_SPAN_EARLY) { /* a prompt token, not pads: no recipe counts it */
         rules_emit(ctx, at, NULL,
-                   "start the ones at the prompt's token count in a mask of tokens ([0] * "
-                   "len(prompt) + [1] * len(cont), m[i, :len(prompt)] = 0), one earlier only in "
-                   "a mask of the scores' positions",
-                   "token log-probs are %s under a span mask built per row whose ones start "
-                   "before the continuation, at a column counted in tokens (a run of 0 shorter "
-                   "than the prompt, zeros up to the prompt's count minus one)%s. Taken at the "
-                   "positions of the tokens scored, it marks the prompt's last token as the "
-                   "continuation's first, so that token's log-prob is counted",
+                   "make the runs as long as the parts: [0] * len(prompt) + [1] * len(cont) for a "
+                   "mask of tokens, or [0] * (len(prompt) - 1) + [1] * len(cont) for one of the "
+                   "scores' positions",
+                   "token log-probs are %s under a span mask built per row as runs of 0 and 1 "
+                   "whose ones start before the continuation: the run of 0 is shorter than the "
+                   "prompt, the run of 1 longer than the continuation%s. Taken at the positions "
+                   "of the tokens scored, it marks the prompt's last token as the continuation's "
+                   "first, so that token's log-prob is counted",
                    agg, where);
         return true;
     }
