@@ -243,21 +243,40 @@ static Fact from_pretrained(const char *qual, TSNode node) {
     return m;
 }
 
+/* list(x), tuple(x), sorted(x): a list of x's elements */
+static bool list_call(Interp *in, TSNode n) {
+    if (!parse_is(n, "call")) return false;
+    TSNode fn = parse_field(n, "function"), args = parse_field(n, "arguments");
+    if (!parse_is(fn, "identifier") || ts_node_is_null(args) ||
+        ts_node_named_child_count(args) != 1)
+        return false;
+    size_t flen;
+    const char *fname = parse_text(in->src, fn, &flen);
+    const Contract *row = contracts_func(arena_strndup(in->arena, fname, flen));
+    return row && (row->op == OP_LIST || row->op == OP_SORTED);
+}
+
+/* An expression that is a list of texts by its form: list(x), a list comprehension, a
+ * non-empty list literal. */
+static bool texts_list(Interp *in, TSNode n) {
+    n = parse_unparen(n);
+    return list_call(in, n) || parse_is(n, "list_comprehension") ||
+           (parse_is(n, "list") && ts_node_named_child_count(n) >= 1);
+}
+
 static bool texts_batch(Interp *in, const Args *a) {
     int k = args_kw(in, a, "text");
     TSNode n = k >= 0 ? a->kw_val[k] : a->npos >= 1 ? a->pos[0] : (TSNode){0};
     Fact f = k >= 0 ? a->kwf[k] : a->npos >= 1 ? a->posf[0] : fact_unknown();
     if (ts_node_is_null(n)) return false;
     n = parse_unparen(n);
-    while (parse_is(n, "call")) { /* list(texts), tuple(texts), sorted(texts): still the texts */
-        TSNode fn = parse_field(n, "function"), args = parse_field(n, "arguments");
-        if (!parse_is(fn, "identifier") || ts_node_is_null(args) ||
-            ts_node_named_child_count(args) != 1)
-            break;
-        size_t flen;
-        const char *fname = parse_text(in->src, fn, &flen);
-        const Contract *row = contracts_func(arena_strndup(in->arena, fname, flen));
-        if (!row || (row->op != OP_LIST && row->op != OP_SORTED)) break; /* the same elements */
+    /* list(chosen) + list(rejected): two lists joined, each of one text at least, so two texts
+     * at least (a str + str is one text, and no list) */
+    if (parse_is(n, "binary_operator") && parse_text_eq(in->src, parse_field(n, "operator"), "+") &&
+        texts_list(in, parse_field(n, "left")) && texts_list(in, parse_field(n, "right")))
+        return true;
+    while (list_call(in, n)) { /* list(texts), tuple(texts), sorted(texts): still the texts */
+        TSNode args = parse_field(n, "arguments");
         n = parse_unparen(parse_named_child(args, 0));
     }
     if (parse_is(n, "list") || parse_is(n, "tuple")) return ts_node_named_child_count(n) >= 2;
