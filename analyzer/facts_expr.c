@@ -856,6 +856,8 @@ Fact interp_binop(Interp *in, TSNode node, char c, Fact l, Fact r) {
         /* x - max(x) (or x - logsumexp(x)): exp() of it cannot overflow */
         Fact f = l;
         if (!(f.kinds & FK_SCORES)) f.kinds = FK_NUM;
+        /* lp - max(lp): shifted log-probs are scores like logits (a logsumexp by hand follows) */
+        if (f.kinds == FK_LOGPROB && (r.kinds & FK_MAXV)) f.kinds = FK_RAW;
         f.flags |= FF_STABLE;
         return f;
     }
