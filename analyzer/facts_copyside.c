@@ -7,6 +7,8 @@
  * shapes would not match) or an end at the buffer's width (buf[i, L - len(r):L] = r, L the
  * width it was made with). The row and its positions are read from either spelling of the
  * store, buf[i, a:b] or buf[i][a:b] (and jax's buf.at[i, a:b]). */
+#include <string.h>
+
 #include "facts_svc.h"
 
 int copyside_indices(TSNode target, TSNode *ix, int max) {
@@ -46,9 +48,26 @@ static TSNode function_of(TSNode n) {
     return n;
 }
 
+/* x of zeros_like(x) (ones_like, full_like, empty_like): a buffer of x's shape; null if the
+ * call is no such call. */
+static TSNode shape_source(Interp *in, TSNode call) {
+    TSNode fn = parse_field(call, "function");
+    if (parse_is(fn, "attribute")) fn = parse_field(fn, "attribute");
+    size_t len;
+    const char *name = parse_is(fn, "identifier") ? parse_text(in->src, fn, &len) : "";
+    static const char *const like[] = {"zeros_like", "ones_like", "full_like", "empty_like"};
+    TSNode args = parse_field(call, "arguments");
+    for (size_t i = 0; i < sizeof like / sizeof *like; i++)
+        if (strlen(like[i]) == len && !memcmp(name, like[i], len) &&
+            ts_node_named_child_count(args) >= 1)
+            return parse_unparen(parse_named_child(args, 0));
+    return (TSNode){0};
+}
+
 /* Is the bound the width the buffer was made with, in the same function: the last size of the
- * shape its making call was given (torch.full((B, L), pad_id): L)? */
-bool copyside_at_width(Interp *in, TSNode bound, const Fact *buf) {
+ * shape its making call was given (torch.full((B, L), pad_id): L), or of the buffer whose shape
+ * it copied (torch.zeros_like(ids) of such ids; depth: copies still followed)? */
+static bool at_width(Interp *in, TSNode bound, const Fact *buf, int depth) {
     TSNode call = buf->origin;
     if (ts_node_is_null(call)) return false;
     /* the name it was bound to (a name that says what it holds is where its kind came from):
@@ -62,10 +81,20 @@ bool copyside_at_width(Interp *in, TSNode bound, const Fact *buf) {
     if (!parse_is(args, "argument_list") ||
         !ts_node_eq(function_of(call), function_of(bound)))
         return false;
+    TSNode source = shape_source(in, call);
+    if (!ts_node_is_null(source)) {
+        Fact shaped = svc_eval(in, source);
+        return depth > 0 && !ts_node_eq(shaped.origin, buf->origin) &&
+               at_width(in, bound, &shaped, depth - 1);
+    }
     TSNode shape = parse_unparen(parse_named_child(args, 0));
     uint32_t n = ts_node_named_child_count(shape);
     if (!(parse_is(shape, "tuple") || parse_is(shape, "list")) || n < 2) return false;
     return regions_key(in, parse_named_child(shape, n - 1)) == regions_key(in, bound);
+}
+
+bool copyside_at_width(Interp *in, TSNode bound, const Fact *buf) {
+    return at_width(in, bound, buf, 2);
 }
 
 uint8_t copyside_of(Interp *in, TSNode pos, bool one_row, const Fact *buf, const Fact *held) {

@@ -785,6 +785,10 @@ bool spans_row_length(Interp *in, TSNode n);
  * row's first token (PW_ROWPOS: where its continuation starts, when ids is a prompt); PW_NONE
  * for anything else. */
 struct PadVal spans_row_count(Interp *in, TSNode call, const Fact *r);
+/* min/max (op) of a row's counts of tokens, or of one and numbers: still such a count (args,
+ * argv: the call's n positional arguments and their values) */
+struct PadVal spans_clamped_count(Interp *in, unsigned op, const TSNode *args,
+                                  const struct PadVal *argv, int n);
 /* counts.append(len(ids)) inside a loop (x: the value appended): the list grows one row's count
  * of tokens per pass, as [len(s) for s in seqs] holds them (PW_ROWLENS). */
 void spans_count_appended(Interp *in, const Fact *x, Fact *list);

@@ -1231,6 +1231,9 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         param_sides_back(in, fn, &a);
         return padval_of(r);
     }
+    /* min(len(r), len(ids) - 1): a count of the row's tokens still (facts_spans.c) */
+    PadVal clamped = spans_clamped_count(in, op, a.pos, argv, a.nkw ? 0 : a.npos);
+    if (clamped.what) return clamped;
     if (r->obj == FO_TOKENIZER) {
         uint8_t side = side_literal(in, kw(in, &a, "padding_side"));
         /* GPT2TokenizerFast.from_pretrained(name): its class's side (facts_hf.c) */

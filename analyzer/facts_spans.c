@@ -156,6 +156,24 @@ PadVal spans_row_count(Interp *in, TSNode call, const Fact *r) {
     return count ? padval(PW_ROWPOS, 0, 0, 0) : padval(PW_NONE, 0, 0, 0);
 }
 
+/* min(len(resp), len(ids) - 1), max(len(p), 1): a count clamped by other counts of the row's
+ * tokens (or by a number) still counts from the row's first token. The offsets of the counts
+ * clamped differ in general: none is kept. args, argv: the call's n arguments, their values. */
+PadVal spans_clamped_count(Interp *in, unsigned op, const TSNode *args, const PadVal *argv,
+                           int n) {
+    PadVal none = padval(PW_NONE, 0, 0, 0);
+    if ((op != OP_MIN && op != OP_MAX) || n < 2) return none;
+    bool any = false;
+    long k;
+    for (int i = 0; i < n; i++) {
+        if (argv[i].what == PW_ROWPOS)
+            any = true;
+        else if (!int_lit(in, args[i], &k))
+            return none;
+    }
+    return any ? padval(PW_ROWPOS, 0, 0, 0) : none;
+}
+
 /* A number counting one sequence's token ids (len(ids), facts_lengths.c), appended once per
  * pass of a loop: the list holds each row's count, as the comprehension's (row_lengths). A list
  * that already held something else is no such list. */
