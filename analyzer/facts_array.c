@@ -2,6 +2,7 @@
  * array rows) do to a tensor's facts: normalising, reducing, selecting, reshaping, losses. */
 #include <ctype.h>
 
+#include "facts_padval.h"
 #include "facts_xfer.h"
 
 /* Numbers written in the code: 2.0, -1, [0, 1, 2], np.linspace(-1, 0, 10), np.array([...]). */
@@ -1199,6 +1200,11 @@ static Fact array_values(Interp *in, TSNode node, const Contract *t, Fact x, con
             (!(x.kinds & FK_NUM) || mask_is_select_index(in, node)))
             mask_ids_filled(in, args_node(in, a, "mask", NULL, off), value);
         if (fact_knows_nothing(&x)) return fact_unknown(); /* (FORM_UNKNOWN: only the above) */
+        /* ids.masked_fill(attention_mask == 0, -100): the sentinel over the pads only, as
+         * labels[mask == 0] = -100 (facts_labels.c) */
+        if ((x.kinds & FK_IDS) && (!(x.flags & FF_MASKED) || x.pads_ignored))
+            x.pads_ignored =
+                padid_filled_over_pads(in, &x, &m, args_node(in, a, "mask", NULL, off), value);
         if (mask_fill(in, &x, &m, value)) x.flags |= FF_MASKED;
         return x;
     }

@@ -29,3 +29,25 @@ bool padid_sentinel(Interp *in, TSNode n) {
     Fact f = svc_lookup(in, parse_unparen(n));
     return (f.flags & FF_CONST) && f.num < 0;
 }
+
+/* ids.masked_fill(m, -100) with m the pads of the same columns: attention_mask == 0 (a whole
+ * mask), or a cut of it compared with 0 where ids are cut alike (ids[:, 1:] against
+ * attention_mask[:, 1:] == 0; a mask one position off drops a real token and keeps a pad). */
+bool padid_filled_over_pads(Interp *in, const Fact *ids, const Fact *mask, TSNode mask_node,
+                            TSNode value) {
+    if (ts_node_is_null(value) || !padid_sentinel(in, value)) return false;
+    if (mask->pad_what == PW_PADMASK) return true;
+    mask_node = parse_unparen(mask_node);
+    if (!parse_is(mask_node, "comparison_operator") || ts_node_child_count(mask_node) != 3)
+        return false;
+    size_t len;
+    const char *op = parse_text(in->src, ts_node_child(mask_node, 1), &len);
+    long lit;
+    TSNode part = parse_named_child(mask_node, 0), rhs = parse_named_child(mask_node, 1);
+    if (len != 2 || !svc_int_literal(in, rhs, &lit) ||
+        !((!memcmp(op, "==", 2) && lit == 0) || (!memcmp(op, "!=", 2) && lit == 1)))
+        return false;
+    Fact m = svc_eval(in, part);
+    return m.pad_what == PW_MASKPART && m.head.sym && align_pos_eq(m.head, ids->head) &&
+           align_pos_eq(m.tail, ids->tail);
+}

@@ -54,6 +54,8 @@ void padonnx_outputs(Interp *in, TSNode names, TSNode feed, Fact *r);
 /* facts_padid.c: what holds the pad id, what holds a label sentinel (-100). */
 bool padid_name(Interp *in, TSNode n);
 bool padid_sentinel(Interp *in, TSNode n);
+bool padid_filled_over_pads(Interp *in, const Fact *ids, const Fact *mask, TSNode mask_node,
+                            TSNode value);
 
 /* facts_padmemo.c: node id -> what it held; a record taken is dropped. */
 void padmemo_put(Interp *in, const void *id, PadVal v);
