@@ -251,6 +251,7 @@ const char *contracts_op_name(unsigned op) {
         N(CHAT_TEMPLATE),
         N(PAD_BATCH),
         N(COLLATOR),
+        N(INPUTS_COLLATOR),
         N(MLM_COLLATOR),
         N(DATALOADER),
         N(TOKENIZER),

@@ -93,6 +93,9 @@ typedef enum {
     OP_RECURRENT_SEQ,       /* nn.LSTM / GRU / RNN(...): a callable whose output is (output,
                                final state), output [steps, batch, hidden] (batch_first=True:
                                [batch, steps, hidden]) or one sequence's [steps, hidden] */
+    OP_SCALAR_HEAD,         /* nn.Linear(h, 1): a callable whose output is one value per row (a
+                               reward, a value), scores over nothing; what the code made of
+                               its input, so no model's output */
     OP_DROPOUT_CLASS,       /* nn.Dropout(p): a callable whose output is its input, its layout
                                kept (zeroed entries at training time only) */
     OP_EMBED,               /* flax nn.Embed / torch nn.Embedding(V, d): a callable that looks up
@@ -113,7 +116,10 @@ typedef enum {
     OP_ENCODE_PLUS,       /* encode_plus / batch_encode_plus: an encoding (ids, mask) */
     OP_CHAT_TEMPLATE,     /* apply_chat_template: ids of the turns joined (tokenize=True) */
     OP_PAD_BATCH,         /* tokenizer.pad(...): a padded encoding */
-    OP_COLLATOR,          /* DataCollatorWithPadding(...): a callable padding a batch */
+    OP_COLLATOR,          /* DataCollatorForSeq2Seq(...): a callable padding a batch, its
+                             labels too (with -100) */
+    OP_INPUTS_COLLATOR,   /* DataCollatorWithPadding(...): a callable padding a batch's model
+                             inputs; its labels are the dataset's, one per example as a rule */
     OP_MLM_COLLATOR,      /* DataCollatorForLanguageModeling: a collator when mlm=False */
     OP_DATALOADER,        /* DataLoader(ds, collate_fn=f): iterating yields f's batches */
     OP_HF_LAST = OP_DATALOADER,
@@ -211,6 +217,7 @@ typedef enum {
 #define OPS_MODULES(X)                                                                             \
     X(KERAS_CE_CLASS)                                                                              \
     X(LINEAR_CLASS)                                                                                \
+    X(SCALAR_HEAD)                                                                                 \
     X(RECURRENT_CELL)                                                                              \
     X(RECURRENT_SEQ)                                                                               \
     X(DROPOUT_CLASS)                                                                               \
@@ -223,7 +230,7 @@ typedef enum {
     X(FROM_PRETRAINED)                                                                             \
     X(GENERATE)                                                                                    \
     X(TRANSITION_SCORES) X(ENCODE) X(ENCODE_PLUS) X(CHAT_TEMPLATE) X(PAD_BATCH) X(DATALOADER)
-#define OPS_COLLATORS(X) X(COLLATOR) X(MLM_COLLATOR)
+#define OPS_COLLATORS(X) X(COLLATOR) X(INPUTS_COLLATOR) X(MLM_COLLATOR)
 /* builtins_apply's, applied by keras_apply (facts_keras.c) */
 #define OPS_KERAS(X)                                                                               \
     X(KERAS_MODEL) X(KERAS_COMPILE) X(DATASET) X(DATASET_STEP) X(KERAS_RUN) X(KERAS_PAD)

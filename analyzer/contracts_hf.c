@@ -47,7 +47,7 @@ const Contract contracts_hf[] = {
     {"MultipleChoiceModelOutput", LIB_ANY, FORM_FUNC, OP_DICT, -1, -1},
     {"CausalLMOutput", LIB_ANY, FORM_FUNC, OP_DICT, -1, -1},
     {"CausalLMOutputWithPast", LIB_ANY, FORM_FUNC, OP_DICT, -1, -1},
-    {"DataCollatorWithPadding", LIB_ANY, FORM_FUNC, OP_COLLATOR, -1, -1},
+    {"DataCollatorWithPadding", LIB_ANY, FORM_FUNC, OP_INPUTS_COLLATOR, -1, -1},
     {"DataCollatorForSeq2Seq", LIB_ANY, FORM_FUNC, OP_COLLATOR, -1, -1},
     {"DataCollatorForCompletionOnlyLM", LIB_ANY, FORM_FUNC, OP_COLLATOR, -1, -1},
     {"DataCollatorForLanguageModeling", LIB_ANY, FORM_FUNC, OP_MLM_COLLATOR, -1, -1},
@@ -164,6 +164,8 @@ const AttrContract contracts_hf_attrs[] = {
     {"input_ids", AR_ENCODING, AY_VALUE, FK_IDS, .keep = FF_PADDED | FF_JOINED, BATCH_POS,
      .per = AP_PER_TEXT, PAD_IDS},
     /* a collator's labels are -100 at the pads */
+    /* a batch DataCollatorWithPadding made: labels as the dataset's items hold them */
+    {"labels", AR_ENCODING, AY_NOTHING, .when = FF_NOTLM},
     {"labels", AR_ENCODING, AY_VALUE, FK_IDS, .keep = FF_PADDED | FF_JOINED | FF_MASKED, BATCH_POS,
      .per = AP_PER_TEXT},
     {"attention_mask", AR_ENCODING, AY_VALUE, FK_MASK, .keep = FF_PADDED | FF_JOINED, BATCH_POS,

@@ -475,6 +475,7 @@ static Fact call_method(Interp *in, TSNode call, TSNode recv_node, Fact recv, co
          * call): the same positions, in the same order (facts_align.c); y.reshape(-1) is one
          * axis of them, which y.split(n) cuts into pieces */
         Op op = tensor_row ? (Op)tensor_row->op : OP_NONE;
+        if (op == OP_PASS && recv.ndim >= 1) return recv; /* h.float(): h's layout, as it was */
         if (align_known(&recv) && (op == OP_RESHAPE || op == OP_FLATTEN || op == OP_SPLIT)) {
             Fact r = apply_method(in, call, tensor_row, recv_node, recv, &a);
             if (r.ndim >= 1 && !r.kinds && align_known(&r)) return r;
@@ -580,7 +581,7 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
         if (called) return r;
     }
     recv = named ? obj : interp_eval(in, recv_node);
-    in->call_loopvar |= recv.flags & (FF_LOOPVAR | FF_STEPVAR);
+    in->call_loopvar |= recv.flags & (FF_LOOPVAR | FF_STEPVAR | FF_OPAQUE);
     if (recv.kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
     if (recv.obj == FO_MODULE) {
         args_read(in, parse_field(call, "arguments"), &a);

@@ -386,9 +386,10 @@ static unsigned beam_search(Interp *in, const Args *a) {
 }
 
 /* A tokenizer's padded batch (tokenizer.pad, a data collator): input_ids, attention_mask. A
- * collator's (labels_masked) also has labels, -100 at the pads. */
-Fact hf_padded_batch(TSNode node, bool labels_masked) {
-    Fact e = fact_object(FO_ENCODING, FF_PADDED | (labels_masked ? FF_MASKED : 0), node);
+ * collator's also has labels: labels FF_MASKED, -100 at the pads; FF_NOTLM, the dataset's
+ * (DataCollatorWithPadding pads the model's inputs only). */
+Fact hf_padded_batch(TSNode node, unsigned labels) {
+    Fact e = fact_object(FO_ENCODING, FF_PADDED | (labels & (FF_MASKED | FF_NOTLM)), node);
     align_fresh(&e, node);
     return e;
 }
@@ -636,15 +637,16 @@ Fact hf_apply(Interp *in, const Applied *s) {
         return ids;
     }
     case OP_PAD_BATCH:
-        return hf_padded_batch(node, false);
+        return hf_padded_batch(node, 0);
     case OP_COLLATOR:
-    case OP_MLM_COLLATOR: { /* DataCollatorWithPadding(tok): calling it pads, as tokenizer.pad */
+    case OP_INPUTS_COLLATOR:
+    case OP_MLM_COLLATOR: { /* DataCollatorForSeq2Seq(tok): calling it pads, as tokenizer.pad */
         /* DataCollatorForLanguageModeling masks tokens for a masked LM unless mlm=False */
         int mlm = args_kw(in, a, "mlm");
         if (t->op == OP_MLM_COLLATOR &&
             (mlm < 0 || !parse_is(parse_unparen(a->kw_val[mlm]), "false")))
             return fact_unknown();
-        Fact c = fact_object(FO_CALLABLE, 0, node);
+        Fact c = fact_object(FO_CALLABLE, t->op == OP_INPUTS_COLLATOR ? FF_NOTLM : 0, node);
         c.op = OP_COLLATOR;
         return c;
     }
@@ -657,7 +659,7 @@ Fact hf_apply(Interp *in, const Applied *s) {
         if (ts_node_is_null(def))
             def = bound_method(in, args_node(in, a, "collate_fn", NULL, -1), &f);
         if (f.obj == FO_CALLABLE && f.op == OP_COLLATOR)
-            batch = hf_padded_batch(node, true);
+            batch = hf_padded_batch(node, FF_MASKED | (f.flags & FF_NOTLM));
         else if (f.obj == FO_FUNC || f.obj == FO_INSTANCE) {
             /* it is called with a list of the dataset's items: a function, or an object of a
              * class of the project (a collator) whose __call__ (or the method handed,

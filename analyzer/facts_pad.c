@@ -1255,7 +1255,7 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
         /* of an unknown side too: its attention_mask is still one of the real tokens */
         return (r->flags & FF_PADDED) ? padval(PW_ENCODING, side, 0, 0) : padval(PW_NONE, 0, 0, 0);
     }
-    if (r->obj == FO_CALLABLE && (op == OP_COLLATOR || op == OP_MLM_COLLATOR)) {
+    if (r->obj == FO_CALLABLE && (op == OP_COLLATOR || op == OP_INPUTS_COLLATOR || op == OP_MLM_COLLATOR)) {
         /* DataCollatorWithPadding(tokenizer): it pads as the tokenizer does */
         uint8_t side = tokenizer_arg(in, &a, argv);
         return side ? padval(PW_TOKENIZER, side, 0, 0) : padval(PW_NONE, 0, 0, 0);

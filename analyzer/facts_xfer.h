@@ -89,7 +89,7 @@ Fact hf_loss_made(Interp *in, Fact out, TSNode call);
 Fact hf_encoding(Interp *in, const Args *a, TSNode node);
 /* tok(texts): its encoding, or what a KerasNLP causal LM preprocessor makes (x, y, weights) */
 Fact hf_tokenizer_call(Interp *in, Fact tok, const Args *a, TSNode node);
-Fact hf_padded_batch(TSNode node, bool labels_masked);
+Fact hf_padded_batch(TSNode node, unsigned labels);
 /* tok(prompt + answer, return_tensors="pt"): text with return_tensors goes to a tokenizer. */
 bool hf_called_like_tokenizer(Interp *in, const Args *a);
 bool hf_looks_like_model_call(Interp *in, const Args *a);
