@@ -93,9 +93,6 @@ typedef enum {
     OP_RECURRENT_SEQ,       /* nn.LSTM / GRU / RNN(...): a callable whose output is (output,
                                final state), output [steps, batch, hidden] (batch_first=True:
                                [batch, steps, hidden]) or one sequence's [steps, hidden] */
-    OP_SCALAR_HEAD,         /* nn.Linear(h, 1): a callable whose output is one value per row (a
-                               reward, a value), scores over nothing; what the code made of
-                               its input, so no model's output */
     OP_DROPOUT_CLASS,       /* nn.Dropout(p): a callable whose output is its input, its layout
                                kept (zeroed entries at training time only) */
     OP_EMBED,               /* flax nn.Embed / torch nn.Embedding(V, d): a callable that looks up
@@ -217,7 +214,6 @@ typedef enum {
 #define OPS_MODULES(X)                                                                             \
     X(KERAS_CE_CLASS)                                                                              \
     X(LINEAR_CLASS)                                                                                \
-    X(SCALAR_HEAD)                                                                                 \
     X(RECURRENT_CELL)                                                                              \
     X(RECURRENT_SEQ)                                                                               \
     X(DROPOUT_CLASS)                                                                               \

@@ -1318,10 +1318,10 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
         TSNode w = dense ? args_node(in, a, "units", "features", 0)
                          : args_node(in, a, "out_features", NULL, 1);
         long width;
+        if (!ts_node_is_null(w) && svc_int_literal(in, w, &width) && width == 1)
+            return fact_unknown();
         Fact c = fact_object(FO_CALLABLE, 0, node);
         c.op = OP_LINEAR_CLASS;
-        if (!ts_node_is_null(w) && svc_int_literal(in, w, &width) && width == 1)
-            c.op = OP_SCALAR_HEAD;
         return c;
     }
     case OP_RECURRENT_CELL:
@@ -1371,7 +1371,6 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
         c.op_dim = (int8_t)args_dim(in, a, 0);
         return c;
     }
-    case OP_SCALAR_HEAD: /* no row's: a Linear's width makes it (above) */
         OPS_BUT_LOSSES(OP_CASE) /* another family's (xfer_apply routes by the lists) */
         return fact_unknown();
     }
@@ -1453,12 +1452,6 @@ Fact array_callable(Interp *in, TSNode node, Fact c, const Args *a) {
     case OP_RECURRENT_CELL:
     case OP_RECURRENT_SEQ:
         return recurrent_apply(in, node, c, &x);
-    case OP_SCALAR_HEAD: { /* v_head(h): values of no kind, which no name makes scores */
-        Fact r = fact_unknown();
-        r.flags |= FF_OPAQUE | (x.flags & (FF_LOOPVAR | FF_STEPVAR));
-        pad_carry(&r, &x);
-        return r;
-    }
     case OP_DROPOUT_CLASS: /* dropout(h): h, as it was */
         return x;
     case OP_EMBED: /* vectors of the ids: nothing the rules look at */

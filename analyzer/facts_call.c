@@ -581,7 +581,7 @@ static Fact eval_method_call(Interp *in, TSNode call, TSNode fn) {
         if (called) return r;
     }
     recv = named ? obj : interp_eval(in, recv_node);
-    in->call_loopvar |= recv.flags & (FF_LOOPVAR | FF_STEPVAR | FF_OPAQUE);
+    in->call_loopvar |= recv.flags & (FF_LOOPVAR | FF_STEPVAR);
     if (recv.kinds & FK_SCORES) in->call_loopvar |= FF_OPAQUE;
     if (recv.obj == FO_MODULE) {
         args_read(in, parse_field(call, "arguments"), &a);
@@ -729,6 +729,15 @@ static bool holds_tokenizer(Interp *in, TSNode fn) {
     return !ts_node_is_null(scope) && reads_tokenizer_of(in, scope, fn, 0);
 }
 
+/* An object that holds a model it loaded (self.lm = AutoModel.from_pretrained(name)): its
+ * forward's result is what it made of that model's output, which the facts follow; when they
+ * know nothing of it (a reward head's value at the last token), it is no model's output. */
+static bool holds_loaded_model(const Fact *obj) {
+    for (int i = 0; i < obj->nelems; i++)
+        if (obj->elems[i].obj == FO_MODEL && !(obj->elems[i].flags & FF_WEAK)) return true;
+    return false;
+}
+
 /* fn(...) where fn holds f. */
 static Fact call_value(Interp *in, TSNode call, TSNode fn, Fact f) {
     Args a;
@@ -746,7 +755,8 @@ static Fact call_value(Interp *in, TSNode call, TSNode fn, Fact f) {
          * layer of another library): its output, as a model's; values a head read off a
          * padded batch's hidden states (pad_what) are no such thing */
         Fact r = call_instance(in, call, f, "forward", 7, &a);
-        if (fact_knows_nothing(&r) && !r.pad_what && hf_looks_like_model_call(in, &a))
+        if (fact_knows_nothing(&r) && !r.pad_what && !holds_loaded_model(&f) &&
+            hf_looks_like_model_call(in, &a))
             return model_call(in, fact_object(FO_MODEL, 0, call), &a, call);
         return embedding_lm_output(in, call, f, &a, r);
     }
