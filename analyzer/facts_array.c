@@ -1318,7 +1318,10 @@ static Fact array_losses(Interp *in, TSNode node, const Contract *t, Fact x, con
         TSNode w = dense ? args_node(in, a, "units", "features", 0)
                          : args_node(in, a, "out_features", NULL, 1);
         long width;
-        if (!ts_node_is_null(w) && svc_int_literal(in, w, &width) && width == 1)
+        Fact wf = args_fact(in, a, dense ? "units" : "out_features", dense ? 0 : 1);
+        if (dense && wf.bottom) wf = args_fact(in, a, "features", 0);
+        bool one = (wf.flags & FF_CONST) && wf.num == 1; /* a width held in a name: n_out = 1 */
+        if (!ts_node_is_null(w) && ((svc_int_literal(in, w, &width) && width == 1) || one))
             return fact_unknown();
         Fact c = fact_object(FO_CALLABLE, 0, node);
         c.op = OP_LINEAR_CLASS;

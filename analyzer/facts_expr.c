@@ -619,6 +619,7 @@ static Fact subscript_value(Interp *in, TSNode node, Fact value, Index *ix, int 
          * x[..., None] of anything ends in an axis of size one (a gather's index) */
         Fact r = fact_unknown();
         if (value.obj == FO_NONE && ix[nix - 1].kind == IX_NONE) r.ax_last = AX_ONE;
+        features_subscript(in, node, &value, &r); /* hidden[:, 0]: [batch, hidden] */
         if (value.obj != FO_NONE || !align_known(&value)) return r;
         r.head = value.head;
         r.tail = value.tail;

@@ -531,6 +531,11 @@ TSNode callee_operand(const Callee *c, uint32_t k);
  * function's: pos + 1, after its x), or given as keyword (NULL: none)? */
 bool callee_reads_at(Interp *in, const Callee *c, TSNode arg, int pos, const char *keyword);
 
+/* ---- facts_features.c: features of known layout (hidden states) ---- */
+/* value[...] (node) of features of known rank indexed by integer literals and slices: r gets
+ * the axes left (hidden[:, 0] is [batch, hidden]). */
+void features_subscript(Interp *in, TSNode node, const Fact *value, Fact *r);
+
 /* ---- facts_use.c: evidence from use ---- */
 /* Raw logits over a vocabulary when the scope of target (a name bound to value, a value nothing
  * is known of) normalises that name over its last axis; else a fact that knows nothing. */
