@@ -16,6 +16,8 @@
  *   it removes a prompt, not the pads after a short row (facts_pad.c tells such masks);
  * - it bounds positions by each row's length one further than the scores' tokens (arange(T) <
  *   lengths against scores of tokens 1..T-1): the first pad after a shorter row is counted;
+ *   and any such bound counts from column 0: on a batch padded on the left that is where the
+ *   pads are (arange(T) < lengths - 1 keeps them and drops the rows' last tokens);
  * - masked_fill writes a constant that is not 0 into the positions it masks: a sum then adds
  *   that constant once per masked position, a different number of times per row;
  * - its polarity is inverted: scores times a mask of the pads or of the ignored labels
@@ -129,8 +131,10 @@ static bool prefix_miscounted(Fact *scores, const Fact *mask) {
  * after its pads, so the mask sits as many columns early as the row has pads, over the
  * prompt's last tokens (or pads) and short of the continuation's end. Sets the flaw. */
 static bool from_row_start(Fact *scores, const Fact *mask) {
-    if (!(mask->pad & PAD_FROM_ROW) || !(scores->flags & FF_PADDED) || scores->pad != PAD_START)
-        return false;
+    /* a length bound (arange(T) < lengths) counts from column 0, a row's first token only on
+     * the right: on the left it keeps the pads and the first real tokens, not the last */
+    bool from_row = (mask->pad & PAD_FROM_ROW) || mask->pad_what == PW_LENMASK;
+    if (!from_row || !(scores->flags & FF_PADDED) || scores->pad != PAD_START) return false;
     cover_flaw(scores, mask, MFLAW_ROW_START);
     return true;
 }

@@ -1346,7 +1346,9 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
 /* A mask whose cover the operator at n builds (arange(T) >= k, tail & real, [0] * len(p) + [1] *
  * len(c)): a tail or a span of ones that neither operand (a, b) was. */
 static bool cover_built(PadVal v, PadVal a, PadVal b) {
-    if (v.what != PW_TAILMASK && v.what != PW_EARLYTAIL && v.what != PW_SPANMASK) return false;
+    if (v.what != PW_TAILMASK && v.what != PW_EARLYTAIL && v.what != PW_SPANMASK &&
+        v.what != PW_LENMASK)
+        return false;
     return memcmp(&a, &v, sizeof v) && memcmp(&b, &v, sizeof v);
 }
 
