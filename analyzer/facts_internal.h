@@ -500,7 +500,8 @@ TSNode types_forwarded(Interp *in, TSNode def);
 typedef enum {
     TORCHLM_BATCH_FIRST,   /* [B, T, V] on [B, T] ids */
     TORCHLM_TIME_MAJOR,    /* [T, B, V] on [T, B] ids: a recurrent layer without batch_first */
-    TORCHLM_LAYOUT_UNKNOWN /* a batch_first the code computes, axes moved after a time-major layer */
+    TORCHLM_LAYOUT_UNKNOWN /* a batch_first the code computes, axes moved after a time-major layer
+                            */
 } TorchLmLayout;
 
 typedef struct {
@@ -512,6 +513,11 @@ typedef struct {
 
 /* What the nn.Module class cls is, as a language model of its layers. */
 TorchLm torchlm_read(Interp *in, TSNode cls);
+
+/* ---- facts_keraslm.c: keras language models, known by their layers ---- */
+/* keras.Model(inputs, outputs) at call: are outputs a Dense(V) head over a forward recurrent
+ * layer over Embedding(V, d)(inputs), a causal LM of the ids it is given? */
+bool keraslm_causal(Interp *in, TSNode call, TSNode inputs, TSNode outputs);
 
 /* ---- facts_callee.c: a call's row read from its text ---- */
 /* A call as its contract row reads it, found without evaluating anything. */

@@ -6,8 +6,16 @@
 /* keras.Model(inputs, outputs): the model computes outputs from inputs, so what it does is
  * what the layer that made outputs does, known when that layer ended in a softmax (Dense(n,
  * activation="softmax")(x)) or was a linear head's raw scores. Several outputs (a list, a
- * dict) or anything else: nothing known. */
-static Fact keras_model(Interp *in, const Args *a) {
+ * dict) or anything else: nothing known. A causal LM by its layers (facts_keraslm.c) is a
+ * model whose call on token ids gives its logits, as mlx_lm's. */
+static Fact keras_model(Interp *in, const Applied *s) {
+    const Args *a = s->a;
+    if (keraslm_causal(in, s->node, args_node(in, a, "inputs", NULL, 0),
+                       args_node(in, a, "outputs", NULL, 1))) {
+        Fact lm = fact_object(FO_MODEL, 0, s->node); /* model(ids) is its logits [B, T, V] */
+        lm.causal = lm.bare_lm = true;
+        return lm;
+    }
     Fact out = args_fact(in, a, "outputs", 1);
     if (out.bottom || out.obj != FO_NONE || (out.flags & FF_WEAK)) return fact_unknown();
     bool probs = out.kinds == FK_PROB && (out.flags & FF_SOFTMAX);
@@ -78,7 +86,7 @@ static Fact keras_run(Interp *in, const Applied *s) {
 Fact keras_apply(Interp *in, const Applied *s) {
     switch ((Op)s->row->op) {
     case OP_KERAS_MODEL:
-        return keras_model(in, s->a);
+        return keras_model(in, s);
     case OP_KERAS_COMPILE:
         return keras_compile(in, s);
     case OP_DATASET:
