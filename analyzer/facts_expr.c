@@ -1241,6 +1241,17 @@ static Fact eval_comprehension(Interp *in, TSNode node) {
 
 /* ---------- dispatch ---------- */
 
+/* yes if c else no: the branches that can be taken, joined; 1.0 if m else 0.0 is float(m)
+ * (facts_truth.c). */
+static Fact eval_conditional(Interp *in, TSNode n) {
+    Fact cond = interp_eval(in, parse_named_child(n, 1));
+    int truth = paths_truth(in, parse_named_child(n, 1)); /* only what can be taken */
+    if (truth == -1 && truth_as_number(in, n, &cond)) return cond;
+    Fact yes = truth ? interp_eval(in, parse_named_child(n, 0)) : fact_bottom();
+    Fact no = truth != 1 ? interp_eval(in, parse_named_child(n, 2)) : fact_bottom();
+    return fact_join(in->arena, yes, no);
+}
+
 /* None, True/False and numbers: values a condition can be decided on (facts_paths.c); an
  * integer that fits is known on every path (FF_CONST). `r` is the unknown to start from. */
 static Fact eval_constant(Interp *in, TSNode n, Fact r) {
@@ -1336,14 +1347,9 @@ Fact interp_eval(Interp *in, TSNode n) {
         r = c ? interp_eval(in, parse_named_child(n, c - 1)) : fact_unknown();
         break;
     }
-    case SYM_CONDITIONAL_EXPRESSION: {
-        interp_eval(in, parse_named_child(n, 1));
-        int truth = paths_truth(in, parse_named_child(n, 1)); /* only what can be taken */
-        Fact yes = truth ? interp_eval(in, parse_named_child(n, 0)) : fact_bottom();
-        Fact no = truth != 1 ? interp_eval(in, parse_named_child(n, 2)) : fact_bottom();
-        r = fact_join(in->arena, yes, no);
+    case SYM_CONDITIONAL_EXPRESSION:
+        r = eval_conditional(in, n);
         break;
-    }
     case SYM_BOOLEAN_OPERATOR:
         r = fact_join(in->arena, interp_eval(in, parse_field(n, "left")),
                       interp_eval(in, parse_field(n, "right")));

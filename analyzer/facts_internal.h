@@ -785,6 +785,11 @@ void pad_unpack(Fact *elem, const Fact *f, int i, int n);
  * a key ending in "labels", decided by the body's tests on the key; null when undecided. */
 TSNode keyguard_labels_fill(Interp *in, TSNode call, TSNode fill);
 
+/* ---- facts_truth.c: a number picked by a condition ---- */
+/* `1.0 if c else 0.0` (cond_expr) is c's truth, as float(c) is: cond (c's fact) becomes the
+ * value, and true is returned, when c is a mask or a comparison of unknown kind. */
+bool truth_as_number(Interp *in, TSNode cond_expr, Fact *cond);
+
 /* ---- facts_spans.c: masks written over spans of rows, and the counts that bound them ---- */
 /* [len(s) for s in seqs], [len(s) - len(c) for ...]: each row's count of tokens (PW_ROWLENS)
  * or a position counted from its first token (PW_ROWPOS); PW_NONE for anything else. list: the

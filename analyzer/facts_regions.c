@@ -354,6 +354,20 @@ static TSNode alias_value(Interp *in, const Accesses *acc, TSNode n) {
 
 static TSNode target_source(Interp *in, const Accesses *acc, TSNode t, uint32_t *ignore);
 
+/* The operand whose values a call gives on: a method's receiver under a new axis, a reshape or
+ * a cast (y.long(), y.unsqueeze(-1)); a function's first argument made a tensor or cast with
+ * its values kept (tf.constant(y), torch.as_tensor(y), tf.cast(y, tf.int32)). Null for any
+ * other call. */
+static TSNode same_values_of(Interp *in, TSNode call) {
+    Callee c;
+    if (!callee_row(in, call, &c)) return (TSNode){0};
+    unsigned op = c.row->op;
+    if (!ts_node_is_null(c.recv))
+        return op == OP_UNSQUEEZE || op == OP_RESHAPE || op == OP_PASS ? c.recv : (TSNode){0};
+    bool kept = (op == OP_PASS || op == OP_TO_TENSOR) && (c.row->keeps & PK_ALL);
+    return kept ? call_posarg(call, 0) : (TSNode){0};
+}
+
 /* y[keep] with keep = (y != v), or the comparison written in place: the rows whose target is
  * not v, as a loss with ignore_index=v keeps them; v's key, 0 when the index is no such mask
  * of the same target y. */
@@ -372,23 +386,20 @@ static uint32_t mask_kept(Interp *in, const Accesses *acc, TSNode sub) {
 }
 
 /* The subscript of a buffer a target comes from: itself, or through a name the body bound to
- * it earlier (target = buf[:, t]), a new axis (y[:, None], y.unsqueeze(-1)), a cast (y.long())
- * or the rows a mask of it keeps (y[y != pad]: *ignore, pad's key, is what that drops); null
- * when it comes from anything else. */
+ * it earlier (target = buf[:, t]), a new axis (y[:, None], y.unsqueeze(-1)), a cast (y.long(),
+ * tf.constant(y): same_values_of) or the rows a mask of it keeps (y[y != pad]: *ignore, pad's key,
+ * is what that drops); null when it comes from anything else. */
 static TSNode target_source(Interp *in, const Accesses *acc, TSNode t, uint32_t *ignore) {
     for (int depth = 0; depth < 8; depth++) {
         t = parse_unparen(t);
-        if (parse_is(t, "identifier")) { /* the subscript last assigned to that name */
+        if (parse_is(t, "identifier")) { /* the subscript (or call) last assigned to it */
             t = alias_value(in, acc, t);
-            if (!parse_is(t, "subscript")) return (TSNode){0};
+            if (!parse_is(t, "subscript") && !parse_is(t, "call")) return (TSNode){0};
             continue;
         }
-        Callee c;
         if (parse_is(t, "call")) {
-            if (!callee_row(in, t, &c) || ts_node_is_null(c.recv) ||
-                (c.row->op != OP_UNSQUEEZE && c.row->op != OP_RESHAPE && c.row->op != OP_PASS))
-                return (TSNode){0};
-            t = c.recv;
+            t = same_values_of(in, t);
+            if (ts_node_is_null(t)) return (TSNode){0};
             continue;
         }
         if (!parse_is(t, "subscript")) return (TSNode){0};
@@ -496,7 +507,9 @@ static void add_alias(Interp *in, Accesses *acc, TSNode target, TSNode value) {
     size_t len;
     const char *t = parse_text(in->src, target, &len);
     struct Alias al = {text_key(t, len), parse_unparen(value)};
-    if (!parse_is(al.sub, "subscript") && !parse_is(al.sub, "comparison_operator"))
+    /* a call is followed to what it reads when a loss is given the name (target_source) */
+    if (!parse_is(al.sub, "subscript") && !parse_is(al.sub, "comparison_operator") &&
+        !parse_is(al.sub, "call"))
         al.sub = (TSNode){0};
     array_push(&acc->aliases, al);
 }

@@ -229,16 +229,17 @@ const Rule rule_LL112 = {
     .summary = "A loss target read from a buffer position before the loop writes it",
     .what = "Flags a loss (cross_entropy, nll_loss, a CrossEntropyLoss / NLLLoss object) inside a\n"
             "loop whose target is read from a buffer at the loop's position - tokens[:, cur_pos],\n"
-            "or a slice ending there, directly or through a name, a new axis or a cast - and a\n"
-            "selection (x.gather(-1, idx), take_along_dim / take_along_axis) whose index is read\n"
-            "so, when the buffer was filled (torch.full(..., pad_id), torch.zeros) and the same\n"
-            "iteration writes that position only later in program order. A fill the loss ignores\n"
-            "(ignore_index=pad_id, or -100 with the default) makes each log-prob 0; any other fill\n"
-            "is scored as if it were the token. Silent when the write comes first and when that\n"
-            "position was written before the loop (the whole buffer, or the prefix the loop runs\n"
-            "over). Also flags a recurrence run the wrong way: a loop forward over t (range, step\n"
-            "1) that writes such a buffer at t and reads it at t + 1 (GAE's advantages[:, t + 1]),\n"
-            "a position only a later iteration writes, so the read always holds the fill.",
+            "or a slice ending there, directly or through a name, a new axis, a cast or a tensor\n"
+            "made of it (tf.constant(y), torch.as_tensor(y)) - and a selection (x.gather(-1, idx),\n"
+            "take_along_dim / take_along_axis) whose index is read so, when the buffer was filled\n"
+            "(torch.full(..., pad_id), torch.zeros) and the same iteration writes that position\n"
+            "only later in program order. A fill the loss ignores (ignore_index=pad_id, or -100\n"
+            "with the default) makes each log-prob 0; any other fill is scored as if it were the\n"
+            "token. Silent when the write comes first and when that position was written before the\n"
+            "loop (the whole buffer, or the prefix the loop runs over). Also flags a recurrence run\n"
+            "the wrong way: a loop forward over t (range, step 1) that writes such a buffer at t\n"
+            "and reads it at t + 1 (GAE's advantages[:, t + 1]), a position only a later iteration\n"
+            "writes, so the read always holds the fill.",
     .why =
         "A generation loop that pre-fills its token buffer with pad_id and computes the sampled\n"
         "token's log-prob with cross_entropy(logits, tokens[:, cur_pos], ignore_index=pad_id)\n"
