@@ -94,8 +94,10 @@ const HfClassName contracts_hf_class_names[] = {
 
 /* GPT-2's checkpoints load GPT2TokenizerFast and set no padding side: the class default,
  * "right", holds (openai-community/ is their organisation since 2024; the bare ids still
- * resolve). No other family is listed: a Llama or Gemma tokenizer pads on the left, and a
- * checkpoint's own config may set either side. */
+ * resolve). EleutherAI's GPT-Neo (GPT2Tokenizer) and GPT-NeoX / Pythia (GPTNeoXTokenizerFast)
+ * checkpoints set none either; a trailing '*' matches every size and variant of a family
+ * (pythia-410m, pythia-1b-deduped). No other family is listed: a Llama or Gemma tokenizer
+ * pads on the left, and a checkpoint's own config may set either side. */
 const char *const contracts_hf_right_padded_checkpoints[] = {
     "gpt2",
     "gpt2-medium",
@@ -107,6 +109,9 @@ const char *const contracts_hf_right_padded_checkpoints[] = {
     "openai-community/gpt2-large",
     "openai-community/gpt2-xl",
     "distilbert/distilgpt2",
+    "EleutherAI/gpt-neo-*",
+    "EleutherAI/gpt-neox-20b",
+    "EleutherAI/pythia-*",
     NULL,
 };
 

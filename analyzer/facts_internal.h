@@ -750,6 +750,9 @@ typedef enum {
     /* a string naming a checkpoint whose tokenizer pads on a known side unless told ("gpt2";
      * pad: which): from_pretrained of it loads a tokenizer of that side */
     PW_CHECKPOINT,
+    /* keyword arguments for keras's pad_sequences held as a dict (dict(padding="post")), handed
+     * over as **kw; pad: the side their padding= names */
+    PW_KERASKW,
 } PadWhat;
 /* After interp_eval(n) computed *r: what n holds in the padding domain, and reads at pads. */
 void pad_expr(Interp *in, TSNode n, Fact *r);

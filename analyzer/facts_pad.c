@@ -71,13 +71,18 @@ static uint8_t side_literal(Interp *in, TSNode n) {
     return v.what == PW_SIDE ? v.pad : 0;
 }
 
-/* "gpt2": a checkpoint whose tokenizer pads on the right unless told (contracts_hf.c). */
+/* "gpt2": a checkpoint whose tokenizer pads on the right unless told (contracts_hf.c; an
+ * entry ending in '*' names a family by its prefix). */
 static bool checkpoint_pads_right(Interp *in, TSNode n) {
     if (ts_node_end_byte(n) - ts_node_start_byte(n) > 64) return false; /* no checkpoint id */
     size_t len;
     const char *s = svc_string_key(in, n, &len);
-    for (const char *const *c = contracts_hf_right_padded_checkpoints; s && *c; c++)
-        if (strlen(*c) == len && !memcmp(s, *c, len)) return true;
+    for (const char *const *c = contracts_hf_right_padded_checkpoints; s && *c; c++) {
+        size_t clen = strlen(*c);
+        bool family = (*c)[clen - 1] == '*';
+        if (family ? len >= clen && !memcmp(s, *c, clen - 1) : clen == len && !memcmp(s, *c, len))
+            return true;
+    }
     return false;
 }
 
@@ -1285,7 +1290,9 @@ static PadVal call_val(Interp *in, TSNode n, Fact *r) {
             return padval(PW_OUTPUT, input.pad, (r->flags & FF_NOTLM) ? 2 : 3, 0);
         return padval(PW_NONE, 0, 0, 0);
     }
-    if (op == OP_KERAS_PAD) return padkeras_ids(in, kw(in, &a, "padding"));
+    if (op == OP_KERAS_PAD)
+        return padkeras_ids(in, kw(in, &a, "padding"), !ts_node_is_null(a.splat),
+                            take(in, a.splat));
     if (op == OP_ONNX_RUN) { /* its outputs' padding, item by item (facts_padonnx.c) */
         TSNode names = kw(in, &a, "output_names"), feed = kw(in, &a, "input_feed");
         padonnx_outputs(in, ts_node_is_null(names) && a.npos ? a.pos[0] : names,
@@ -1361,6 +1368,7 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
     case SYM_CALL:
         v = call_val(in, n, r);
         if (!v.what) v = spans_row_count(in, n, r); /* len(prompt_ids) (facts_spans.c) */
+        if (!v.what) v = padkeras_kwargs(in, n);     /* dict(padding="post"), for **kw */
         break;
     case SYM_SUBSCRIPT:
         if (!regions_written_read(in, n)) {
@@ -1403,6 +1411,10 @@ void pad_expr(Interp *in, TSNode n, Fact *r) {
         v = rows_to_batch(take(in, parse_field(n, "body")));
         /* [len(s) for s in seqs]: each row's count, not one (facts_spans.c) */
         if (!v.what || v.what == PW_ROWPOS) v = spans_row_counts(in, n, r);
+        break;
+    case SYM_DICTIONARY: /* {"padding": "post"}: keras's keyword arguments, for **kw */
+        v = padkeras_kwargs(in, n);
+        if (!v.what) v = padval_of(r);
         break;
     case SYM_DICTIONARY_COMPREHENSION:
         if (r->obj == FO_ENCODING) {

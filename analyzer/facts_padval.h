@@ -44,8 +44,12 @@ static inline bool padval_row_runs(const Fact *f) {
 }
 
 /* facts_padkeras.c: keras pad_sequences(padding=p) token ids, padded at the start unless p is
- * "post" (padding: its argument's node, null when absent). */
-PadVal padkeras_ids(Interp *in, TSNode padding);
+ * "post" (padding: its argument's node, null when absent; splat: the call has **kw, kwargs:
+ * what kw holds). */
+PadVal padkeras_ids(Interp *in, TSNode padding, bool splat, PadVal kwargs);
+/* dict(maxlen=n, padding="post"), {"padding": "pre"}: keyword arguments for pad_sequences,
+ * PW_KERASKW of the side they pad on; nothing else. */
+PadVal padkeras_kwargs(Interp *in, TSNode n);
 
 /* facts_padonnx.c: session.run(names, feed)'s outputs r, padded as the feed's token ids where
  * they hold a vector at each position. */
