@@ -389,6 +389,12 @@ typedef struct FactEvent {
      * candidate (a temperature, a checkpoint, a model) is scored on the same targets, so a mean
      * of the picks counts as many for each; PICK_PER_ROW when the ids vary too; 0: unknown */
     uint8_t ids_shared;
+    /* EV_AGGREGATE: every axis of a padded batch reduced (x.sum() of [B, T]): one number of
+     * all its rows (a training loss, a corpus's total), no row's score */
+    bool over_rows;
+    /* EV_AGGREGATE AGG_SUM: divided by the count of the real tokens (facts_mask.c
+     * mask_divided): a mean, reported as one */
+    bool divided;
     /* A call of this file whose callee, in another file of the project (project.c), did this
      * at node; null: node is in this file. */
     TSNode site;

@@ -91,6 +91,8 @@ Fact array_reduce(Interp *in, TSNode node, Fact x, int dim, bool keepdim, Op op)
                                        : AGG_SUM,
                      node, x, fact_unknown(), axis);
         if (op != OP_PROD && op != OP_CUMPROD) r.agg_event = in->last_event;
+        if (r.agg_event && all && (x.flags & FF_PADDED) && x.ndim != 1)
+            in->facts->events.items[r.agg_event - 1].over_rows = true;
         r.flags = (r.flags | FF_AGGREGATED) & ~(FF_STEPVAR | FF_LOOPVAR);
         if (op == OP_CUMSUM || op == OP_CUMPROD) return r;
     } else if (axis == AX_VOCAB) {

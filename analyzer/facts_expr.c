@@ -711,7 +711,10 @@ static Fact binop_ids_and_numbers(Interp *in, TSNode node, char c, Fact l, Fact 
     if (c == '/') f.flags |= l.flags & FF_EXP; /* exp(x) / exp(x).max(): already inf */
     /* text + text (prompt + candidate): nothing else adds two values of unknown kind that a
      * tokenizer then reads */
-    if (c == '+' && !f.kinds && l.obj == FO_NONE && r.obj == FO_NONE) f.flags |= FF_JOINED;
+    if (c == '+' && !f.kinds && l.obj == FO_NONE && r.obj == FO_NONE) {
+        f.flags |= FF_JOINED;
+        f.prompt_rows = prompts_text_vary(in, node); /* (facts_prompts.c) */
+    }
     /* "Q: %s\nA: %s" % (q, a): a template filled with values, as str.format */
     if (c == '%' && labels_literal_text(&l) && !r.kinds) f.flags |= FF_JOINED;
     return f;

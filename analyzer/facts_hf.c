@@ -394,6 +394,19 @@ Fact hf_padded_batch(TSNode node, unsigned labels) {
     return e;
 }
 
+/* tokenizer.pad(features): the batch holds the features' ids, padded: rows of prompt +
+ * continuation (lists joined before, {"input_ids": [p + a for ...]}) stay so, with their own
+ * prompts where each row had its own. */
+static Fact padded_features(Interp *in, const Args *a, TSNode node) {
+    Fact batch = hf_padded_batch(node, 0);
+    Fact feats = args_fact(in, a, "encoded_inputs", 0);
+    if (feats.obj != FO_DICT && feats.obj != FO_ENCODING) return batch;
+    Fact ids = feats.obj == FO_DICT ? dict_value(&feats, "input_ids") : feats;
+    batch.flags |= ids.flags & FF_JOINED;
+    batch.prompt_rows = (ids.flags & FF_JOINED) && ids.prompt_rows;
+    return batch;
+}
+
 /* generate(output_scores=True).scores: a tuple with one [batch, vocab] tensor per step; a beam
  * search's are log-softmaxed (processed log-probs), a greedy or sampling search's are logits. */
 Fact hf_stepwise_scores(TSNode origin, bool log_probs) {
@@ -658,7 +671,7 @@ Fact hf_apply(Interp *in, const Applied *s) {
         return ids;
     }
     case OP_PAD_BATCH:
-        return hf_padded_batch(node, 0);
+        return padded_features(in, a, node);
     case OP_COLLATOR:
     case OP_INPUTS_COLLATOR:
     case OP_MLM_COLLATOR: { /* DataCollatorForSeq2Seq(tok): calling it pads, as tokenizer.pad */

@@ -866,6 +866,9 @@ bool joins_store_in_place(Interp *in, TSNode target, const Fact *value);
 /* join is prompt + continuation (a binary_operator): does its prompt part take a new value in
  * each iteration of the loop that makes the rows? */
 bool prompts_vary(Interp *in, TSNode join);
+/* join is text + text: do both parts take a new value in each iteration (a row's own context
+ * and continuation; text + tok.eos_token, prompt + candidate are no such rows)? */
+bool prompts_text_vary(Interp *in, TSNode join);
 /* scores picked at the tokens ids (a gather, an index): selected, of the ids' rows (padded,
  * joined, of their own prompts) */
 void prompts_picked(Fact *scores, const Fact *ids);

@@ -299,6 +299,7 @@ bool mask_divided(Interp *in, TSNode node, const Fact *sum, const Fact *count, F
     /* a mean over every real position, the prompt's among them: masked of the pads only */
     scores.flags &= ~FF_MASKED;
     scores.mask_flaw = MFLAW_PROMPT;
+    in->facts->events.items[sum->agg_event - 1].divided = true;
     svc_emit(in, EV_AGGREGATE, AGG_MEAN, node, scores, *count, e->axis);
     return false;
 }

@@ -1495,6 +1495,6 @@ void pad_assigned(Interp *in, TSNode target, TSNode value, const Fact *held) {
             buf.fill_cov = now.fill_cov, buf.fill_end = now.fill_end;
     }
     if (buf.pad_what == PW_ZEROS || buf.pad_what == PW_TAILMASK || buf.pad_what == PW_SPANMASK ||
-        buf.pad_what == PW_REALMASK)
+        buf.pad_what == PW_REALMASK || buf.pad_what == PW_MASKPART)
         spans_assigned(in, target, container, buf, held, value); /* facts_spans.c */
 }

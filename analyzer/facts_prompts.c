@@ -156,6 +156,12 @@ bool prompts_vary(Interp *in, TSNode join) {
     return expr_varies(in, prompt, loop, 0, false);
 }
 
+bool prompts_text_vary(Interp *in, TSNode join) {
+    TSNode cont = parse_unparen(parse_field(join, "right"));
+    return !ts_node_is_null(cont) && prompts_vary(in, join) &&
+           expr_varies(in, cont, enclosing_loop(join), 0, false);
+}
+
 void prompts_picked(Fact *scores, const Fact *ids) {
     scores->flags |= FF_SELECTED | (ids->flags & (FF_PADDED | FF_JOINED));
     scores->prompt_rows |= ids->prompt_rows;

@@ -420,7 +420,8 @@ static PadVal written_mask(Interp *in, TSNode target, const Fact *held, TSNode v
     return padval(PW_SPANMASK, PAD_FROM_ROW | early, 0, shift); /* a row's length bounds it */
 }
 
-/* target = value is m[:, :k] = 0 (False, 0.0): zeros over the start of every row, up to k. */
+/* target = value is m[:, :k] = 0 (False, 0.0): zeros over the start of every row, up to k; or
+ * m[i, :k_i] = 0, row i's start (a loop over the rows, each with its prompt's count). */
 static bool zeros_over_start(Interp *in, TSNode target, TSNode value) {
     long zero;
     value = parse_unparen(value);
@@ -429,18 +430,22 @@ static bool zeros_over_start(Interp *in, TSNode target, TSNode value) {
     if (!is_zero || ts_node_named_child_count(target) != 3) return false;
     TSNode rows = parse_unparen(parse_named_child(target, 1));
     TSNode pos = parse_unparen(parse_named_child(target, 2)), parts[3];
-    if (!parse_is(rows, "slice") || !parse_is(pos, "slice")) return false;
-    parse_slice_parts(rows, parts);
-    if (!ts_node_is_null(parts[0]) || !ts_node_is_null(parts[1])) return false; /* [:, ...] */
+    if (!parse_is(pos, "slice")) return false;
+    if (!parse_is(rows, "identifier")) { /* [:, ...] */
+        if (!parse_is(rows, "slice")) return false;
+        parse_slice_parts(rows, parts);
+        if (!ts_node_is_null(parts[0]) || !ts_node_is_null(parts[1])) return false;
+    }
     parse_slice_parts(pos, parts);
     return ts_node_is_null(parts[0]) && !ts_node_is_null(parts[1]) && ts_node_is_null(parts[2]);
 }
 
 void spans_assigned(Interp *in, TSNode target, TSNode container, Fact buf, const Fact *held,
                     TSNode value) {
-    if (buf.pad_what == PW_REALMASK) {
+    if (buf.pad_what == PW_REALMASK || buf.pad_what == PW_MASKPART) {
         /* m = attention_mask.clone(); m[:, :k] = 0: the real tokens from k on, a span of tokens
-         * as (arange(T) >= k) & attention_mask is; any other write leaves it as it was */
+         * as (arange(T) >= k) & attention_mask is (of attention_mask[:, 1:] too: the span of
+         * those columns); any other write leaves it as it was */
         if (!zeros_over_start(in, target, value)) return;
         padval_store(&buf, padval(PW_SPANMASK, 0, 0, 0));
         svc_mask_made(in, parse_parent(target), &buf);

@@ -431,9 +431,12 @@ static void check_threshold(RuleContext *ctx, const FactEvent *e) {
 
 /* A per-sequence sum of token log-probs of rows of prompt + continuation whose prompts differ
  * from row to row (facts_prompts.c), the prompt's positions still in (no mask on an unpadded
- * batch, or a mask of the pads only). Left to the pads' finding when the pads are in too. */
-static bool own_prompts_summed(const Fact *f) {
-    if (!token_logprobs(f) || !(f->kinds & FK_LOGPROB) || !(f->flags & FF_JOINED) ||
+ * batch, or a mask of the pads only). Left to the pads' finding when the pads are in too. A
+ * total of every row's tokens (a training loss, a corpus perplexity) scores no row; a sum
+ * divided by the count of the real tokens is reported as the mean it is. */
+static bool own_prompts_summed(const FactEvent *e) {
+    const Fact *f = &e->in;
+    if (e->over_rows || e->divided || !token_logprobs(f) || !(f->kinds & FK_LOGPROB) || !(f->flags & FF_JOINED) ||
         !f->prompt_rows || (f->flags & FF_SLICED) || f->mask_flaw)
         return false;
     return (f->flags & FF_MASKED) ? f->prompt_in : !(f->flags & FF_PADDED);
@@ -460,7 +463,7 @@ static bool own_prompts_emitted(RuleContext *ctx, size_t i) {
     for (size_t j = 0; j < i; j++) {
         const FactEvent *o = &ctx->facts->events.items[j];
         if (o->kind == EV_AGGREGATE && o->op == AGG_SUM && ts_node_eq(o->node, e->node) &&
-            own_prompts_summed(&o->in))
+            own_prompts_summed(o))
             return true;
     }
     return false;
@@ -544,7 +547,7 @@ static void check(RuleContext *ctx) {
             emit_window_rereads(ctx, e);
             continue;
         }
-        if (!mean && own_prompts_summed(f)) {
+        if (!mean && own_prompts_summed(e)) {
             if (!own_prompts_emitted(ctx, i)) emit_own_prompts(ctx, e);
             continue;
         }
@@ -772,7 +775,12 @@ const Rule rule_LL106 = {
         "row's score holds its own log Pr(prompt). A prompt made before the loop over its\n"
         "candidates (or in an outer loop, its candidates in the inner one) is shared.\n"
         "Texts so made count too: a template filled per row (TEMPLATE.format(passage=p,\n"
-        "query=q), an f-string) whose fields before the last come from the row.\n"
+        "query=q), an f-string) whose fields before the last come from the row, or text\n"
+        "joined with + whose both parts do ([c + x for c, x in pairs]; d + tok.eos_token is\n"
+        "one text). Rows padded by tokenizer.pad({\"input_ids\": [p + a, ...]}) stay such rows.\n"
+        "A total over every row of a padded batch (x.sum(): a training loss, a corpus\n"
+        "perplexity) scores no row, and the attention mask with each row's prompt zeroed\n"
+        "(m[i, :n_i] = 0 in a loop over the rows) masks the prompt.\n"
         "A served prompt's per-position log-probs (vLLM's prompt_logprobs: entry p is the\n"
         "log-prob of the prompt's token p given those before it, entry 0 None) of context ids\n"
         "+ continuation ids, added up in a loop over positions from 0 or 1 (range(1,\n"
