@@ -11,6 +11,18 @@ static bool is_property(Interp *in, TSNode def) {
            svc_decorated_with(in, decorated, "property");
 }
 
+/* Does the module of the class cls (another file's, for an object one of its functions made)
+ * define a function named attr? Looking runs nothing: the caller's summary still holds. */
+static bool module_names_function(Interp *in, TSNode cls, const char *attr, size_t len) {
+    bool left_home = in->left_home;
+    ProjectCtx module;
+    project_enter(in, cls, (TSNode){0}, &module);
+    bool found = funcs_find(in, attr, len) != NULL;
+    project_leave(in, &module);
+    in->left_home = left_home;
+    return found;
+}
+
 /* The receiver kind of the attribute rows (contracts.h) a value is; AR_COUNT: no rows. */
 static AttrRecv recv_of(const Fact *obj) {
     switch ((FactObject)obj->obj) {
@@ -125,10 +137,18 @@ static Fact attr_of(Interp *in, Fact obj, TSNode attr_node, const char *attr, si
         const Fact *v = fact_field(&obj, attr, len);
         if (v) return *v;
         /* sample.total: a @property method runs on the object (looked for only when some
-         * function of the file has that name: most attributes are no method) */
-        TSNode m =
-            funcs_find(in, attr, len) ? svc_find_method(in, obj.def, attr, len) : (TSNode){0};
-        if (is_property(in, m)) return svc_call_user(in, m, (TSNode){0}, NULL, &obj);
+         * function of the class's module has that name: most attributes are no method); what
+         * it does there is this read's doing, as a call's is (lint_sites.c) */
+        TSNode m = module_names_function(in, obj.def, attr, len)
+                       ? svc_find_method(in, obj.def, attr, len)
+                       : (TSNode){0};
+        if (is_property(in, m)) {
+            TSNode outer = in->runs_at;
+            in->runs_at = attr_node;
+            Fact r = svc_call_user(in, m, (TSNode){0}, NULL, &obj);
+            in->runs_at = outer;
+            return r;
+        }
         if (!ts_node_is_null(m)) return funcs_bound_method(in, m, obj); /* jit(self.step) */
         break; /* set elsewhere (by its methods): the name is the evidence left */
     }

@@ -31,6 +31,11 @@ static bool same_place(const DiagList *list, const Diagnostic *d) {
     return false;
 }
 
+/* What a site names: a call's function, or a @property read (obj.best), all of it. */
+static TSNode site_callee(TSNode site) {
+    return parse_is(site, "call") ? parse_field(site, "function") : site;
+}
+
 /* An event of the call `site` that ran code of the file `path` (NULL: none). */
 static const FactEvent *ran_in(const Facts *facts, const Source *src, TSNode site,
                                const char *path) {
@@ -68,11 +73,11 @@ typedef Array(SiteFindings) SiteFindingsList;
  * `cross_entropy(logits, targets)` called once with unshifted pairs). */
 static bool kept_right_elsewhere(const Facts *facts, const Source *src,
                                  const SiteFindingsList *sites, TSNode site, const Diagnostic *d) {
-    TSNode fn = parse_field(site, "function");
+    TSNode fn = site_callee(site);
     for (size_t i = 0; i < sites->len; i++) {
         const SiteFindings *o = &sites->items[i];
         if (ts_node_eq(o->site, site) || o->site.tree != site.tree ||
-            !parse_same_text(src, parse_field(o->site, "function"), fn) ||
+            !parse_same_text(src, site_callee(o->site), fn) ||
             !ran_in(facts, src, o->site, d->filename) || same_place(&o->found, d))
             continue;
         return true;
@@ -222,7 +227,7 @@ static TSNode def_named(const Source *src, TSNode root, const char *name, size_t
  * this call's values is then the call's to pass, not the function's to change. */
 static bool leaves_int_default(const Facts *facts, const Source *src, TSNode site,
                                const char *path) {
-    const FactEvent *e = ran_in(facts, src, site, path);
+    const FactEvent *e = parse_is(site, "call") ? ran_in(facts, src, site, path) : NULL;
     if (!e) return false;
     const Source *there = source_of(src, e->node.tree);
     TSNode fn = parse_field(site, "function");
@@ -274,7 +279,7 @@ static bool axis_left_default(const Facts *facts, const Source *src, TSNode site
 static void report_at_site(const Facts *facts, const Source *src, TSNode site, bool shared,
                            Diagnostic *d, DiagList *out) {
     size_t flen, before = out->len;
-    const char *fn = parse_text(src, parse_field(site, "function"), &flen);
+    const char *fn = parse_text(src, site_callee(site), &flen);
     RuleContext ctx = {.facts = facts, .src = src, .rule = d->rule, .out = out};
     rules_emit(&ctx, site, d->recipe, d->help,
                "%s (in `%.*s`, at %s:%d:%d, with the arguments of this call)", d->message,

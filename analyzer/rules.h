@@ -83,6 +83,11 @@ const FactEvent *rules_made_apart(const RuleContext *ctx, TSNode at, uint16_t ma
  * its operand holding them. */
 bool rules_made_used_only_by(const RuleContext *ctx, uint16_t made,
                              bool (*flawed)(const FactEvent *e, const Fact *f));
+/* The mean of token log-probs over prompt + continuation (an EV_AGGREGATE AGG_MEAN of
+ * MFLAW_PROMPT: a masked sum over the pads only divided by the count of real tokens) that the
+ * ranking `rank` picks a candidate by (argmax, sorted, max, ...; no comparison, no metric of
+ * an order); NULL: none. LL107 reports it, LL106 leaves it. */
+const FactEvent *rules_prompt_mean_picked(const Facts *facts, const FactEvent *rank);
 /* The finding last emitted is verified on the value computed at node (the sum or the ranking
  * of the values it flags where they were made), when node is this file's code. */
 void rules_verify_at(RuleContext *ctx, TSNode node);

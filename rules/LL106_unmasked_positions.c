@@ -518,6 +518,16 @@ static void emit_window_rereads(RuleContext *ctx, const FactEvent *e) {
                "count of the new ones) no longer matches it");
 }
 
+/* Does a ranking pick candidates by this mean over prompt + continuation? Then it is the
+ * ranking's flaw (LL107), as ranking by the same mean of token NLLs is. */
+static bool mean_picked(const Facts *facts, const FactEvent *mean) {
+    for (size_t i = 0; i < facts->events.len; i++) {
+        const FactEvent *m = rules_prompt_mean_picked(facts, &facts->events.items[i]);
+        if (m && ts_node_eq(m->node, mean->node)) return true;
+    }
+    return false;
+}
+
 static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
         const FactEvent *e = &ctx->facts->events.items[i];
@@ -566,6 +576,7 @@ static void check(RuleContext *ctx) {
         int row = facts_origin_row(ctx->facts, f);
         char where[640] = "";
         if (row > 0) snprintf(where, sizeof where, " (log-probs from line %d)", row);
+        if (f->mask_flaw == MFLAW_PROMPT && mean_picked(ctx->facts, e)) continue; /* LL107 */
         const FactEvent *built = rules_made_apart(ctx, e->node, f->made_event, EV_MASK_MADE);
         if (f->mask_flaw && built) {
             char at[512];
@@ -738,7 +749,8 @@ const Rule rule_LL106 = {
         "lp.sum(-1) / loss_mask.sum(-1), or the joined batch's attention_mask[:, 1:] and its\n"
         "sum) is a mean over the prompt's positions as well, since a mask of the pads keeps the\n"
         "prompt. (The same mean of per-token NLL is a mean token loss, a perplexity: LL107\n"
-        "flags it where candidates are ranked by it.) A loss that reduces its targets "
+        "flags it where candidates are ranked by it, and so it does this mean of log-probs\n"
+        "where a ranking picks candidates by it.) A loss that reduces its targets "
         "(cross_entropy,\n"
         "CrossEntropyLoss or a Hugging Face labels= loss, reduction not \"none\") is flagged\n"
         "when the targets are a buffer filled with the tokenizer's pad id, rows copied to the\n"

@@ -52,8 +52,23 @@ static const VerifyRecipe mean_candidate_nll = {
     .harm = VERIFY_HARM_FLIP,
     .min_steps = 1,
 };
-static const VerifyRecipe *const recipes[] = {&mean_token_nll, &mean_cont_log_probs,
-                                              &mean_candidate_nll, NULL};
+static const VerifyRecipe mean_log_probs_with_prompt = {
+    .name = "mean-log-probs-with-prompt",
+    .rule = "LL107",
+    .summary = "mean log-prob over prompt + continuation (a masked sum over the pads only "
+               "divided by the count of real tokens), highest picked",
+    .score_label = "mean log-prob incl. prompt",
+    .transform = VERIFY_TERM_LOG_PROB,
+    .aggregate = VERIFY_AGG_MEAN,
+    .shift = VERIFY_SHIFT_CAUSAL,
+    .mask = VERIFY_MASK_WITH_PROMPT,
+    .precision = VERIFY_FLOAT64,
+    .lower_is_better = false,
+    .harm = VERIFY_HARM_FLIP,
+    .min_steps = 1,
+};
+static const VerifyRecipe *const recipes[] = {
+    &mean_token_nll, &mean_cont_log_probs, &mean_candidate_nll, &mean_log_probs_with_prompt, NULL};
 
 /* A comparison ranks values only with an ordering operator and no constant operand:
  * `if loss < best_loss` picks a candidate, `if loss > 10` is a threshold, `loss is None` a
@@ -275,6 +290,37 @@ static void report_mean_of_lengths(RuleContext *ctx, const FactEvent *e, const F
                "lengths differ: %s", why);
 }
 
+/* Candidates ranked by the mean of their token log-probs over prompt + continuation (the
+ * masked sum over the pads only divided by the count of real tokens: the same mean as a
+ * hand-written mean token NLL's, by its sign). Where another file's code took that mean, the
+ * finding goes there. */
+static void report_prompt_mean(RuleContext *ctx, const FactEvent *e, const FactEvent *mean) {
+    static const char help[] = "mask the prompt too (labels = -100 or a completion mask) and rank "
+                               "by the masked sum of the continuation's token log-probs";
+    static const char why[] = "the prompt's log-probs are averaged in and each candidate's "
+                              "length changes the weights, so this is not log Pr(candidate | "
+                              "prompt)";
+    if (mean->node.tree != e->node.tree) {
+        char at[512];
+        rules_where(ctx, e->node, at, sizeof at);
+        rules_emit(ctx, mean->node, &mean_log_probs_with_prompt, help,
+                   "the mean log-prob of prompt + candidate is taken here (a sum under a mask "
+                   "of the pads only, divided by the count of real tokens) and candidates are "
+                   "ranked by it at %s: %s",
+                   at, why);
+        rules_verify_at(ctx, e->node);
+        return;
+    }
+    int row = facts_origin_row(ctx->facts, &e->in);
+    char where[48] = "";
+    if (row > 0) snprintf(where, sizeof where, " (log-probs from line %d)", row);
+    rules_emit(ctx, e->node, &mean_log_probs_with_prompt, help,
+               "candidates ranked by a mean log-prob over prompt + candidate%s (a sum under a "
+               "mask of the pads only, divided by the count of real tokens): %s",
+               where, why);
+    rules_verify_at(ctx, mean->node); /* the scores, not the order the ranking returns */
+}
+
 static void check(RuleContext *ctx) {
     for (size_t i = 0; i < ctx->facts->events.len; i++) {
         const FactEvent *e = &ctx->facts->events.items[i];
@@ -291,6 +337,12 @@ static void check(RuleContext *ctx) {
             if (use != LOSS_OK) f = &f->elems[0];
         }
         if (use == LOSS_MEAN_OF_CANDIDATE && loss_sum_ranked_too(ctx->facts, f)) use = LOSS_OK;
+        const FactEvent *prompt_mean =
+            use == LOSS_OK && f == &e->in ? rules_prompt_mean_picked(ctx->facts, e) : NULL;
+        if (prompt_mean) {
+            report_prompt_mean(ctx, e, prompt_mean);
+            continue;
+        }
         if (use == LOSS_OK) {
             const FactEvent *mean = mean_of_lengths(ctx->facts, f);
             if (mean && !sum_ranked_too(ctx->facts, mean) && !best_value_only(ctx->src, e->node))
@@ -360,8 +412,9 @@ const Rule rule_LL107 = {
             "`nn.CrossEntropyLoss` with the default reduction=\"mean\", or the loss a model\n"
             "called with its targets returns (nanoGPT's `logits, loss = model(x, y)`). Which mean\n"
             "it is shows in the message: over prompt + candidate when the labels are the unmasked\n"
-            "input ids (also written by hand: per-token NLL summed under a mask of the pads only\n"
-            "and divided by the count of real tokens), over the candidate's own tokens when the\n"
+            "input ids (also written by hand: per-token NLL, or token log-probs, summed under a\n"
+            "mask of the pads only and divided by the count of real tokens), over the\n"
+            "candidate's own tokens when the\n"
             "prompt's labels are -100 (still log Pr divided by the candidate's length), or when\n"
             "an encoder-decoder is given one source and each candidate as its labels=. Also\n"
             "flags rankings by such a loss multiplied by the sequence length N as if it were the\n"

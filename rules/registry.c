@@ -113,6 +113,26 @@ bool rules_made_used_only_by(const RuleContext *ctx, uint16_t made,
     return true;
 }
 
+/* The ranked values remember the sum (Fact.agg_event); the mean is the division around it. */
+const FactEvent *rules_prompt_mean_picked(const Facts *facts, const FactEvent *rank) {
+    if (rank->kind != EV_RANK || rank->op == RANK_METRIC ||
+        parse_is(rank->node, "comparison_operator"))
+        return NULL;
+    const FactEvent *sum = facts_event(facts, rank->in.agg_event);
+    if (!sum || sum->kind != EV_AGGREGATE || sum->op != AGG_SUM || ts_node_is_null(sum->node))
+        return NULL;
+    const FactEventList *all = facts->numbered ? facts->numbered : &facts->events;
+    for (size_t i = 0; i < all->len; i++) {
+        const FactEvent *m = &all->items[i];
+        if (m->kind == EV_AGGREGATE && m->op == AGG_MEAN && m->in.mask_flaw == MFLAW_PROMPT &&
+            m->node.tree == sum->node.tree &&
+            ts_node_start_byte(m->node) <= ts_node_start_byte(sum->node) &&
+            ts_node_end_byte(sum->node) <= ts_node_end_byte(m->node))
+            return m;
+    }
+    return NULL;
+}
+
 void rules_verify_at(RuleContext *ctx, TSNode node) {
     Diagnostic *d = ctx->out->len ? &ctx->out->items[ctx->out->len - 1] : NULL;
     if (!d || d->rule != ctx->rule || !d->site.src || source_of(ctx->src, node.tree) != ctx->src)
