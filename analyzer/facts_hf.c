@@ -540,37 +540,6 @@ static TSNode bound_method(Interp *in, TSNode n, Fact *self) {
     return def;
 }
 
-/* One field of a dataset item as a collate receives it: the counts of its tokens (len(ctx))
- * and what a row's mask of runs marks ([0] * len(prompt) + [1] * len(cont)) as they are; of
- * the rest (its ids, its labels), cut and padded by the collate and judged as the collate shows
- * them, only the positions they stand at (labels = [-100] * len(p) + r at the positions of
- * ids = p + r), which a collate keeps when it stacks or pads rows; a record of such fields (the
- * chosen and the rejected side of a pair) field by field. */
-/* what an item's ids say of their positions (tokens overwritten by a mask id, a shift, an
- * encoder-decoder's or a masked LM's targets) */
-#define ITEM_POSITION_FLAGS (FF_MASKED | FF_SHIFTED | FF_SEQ2SEQ | FF_MLM | FF_NOTLM)
-static Fact item_field(Interp *in, const Fact *f, int depth) {
-    bool count = f->obj == FO_NONE && f->kinds == FK_INDEX && f->ndim == 0 && (f->flags & FF_COUNT);
-    if (count || padval_row_runs(f)) return *f;
-    bool record = depth ? f->obj == FO_DICT || f->obj == FO_TUPLE : fact_is_record(f);
-    if (record && !f->records && depth < 2) {
-        Fact r = *f;
-        r.elems = arena_alloc(in->arena, sizeof(Fact) * (size_t)f->nelems);
-        for (int i = 0; i < f->nelems; i++)
-            r.elems[i] = item_field(in, &f->elems[i], depth + 1);
-        return r;
-    }
-    Fact r = fact_unknown();
-    if (f->obj == FO_NONE && (f->kinds & FK_IDS)) {
-        r = fact_of(FK_IDS, f->flags & ITEM_POSITION_FLAGS, f->origin);
-        r.ndim = f->ndim;
-        memcpy(r.ax, f->ax, sizeof r.ax);
-        r.head = f->head;
-        r.tail = f->tail;
-    }
-    return r;
-}
-
 /* The items a loader draws from dataset ds, as a list of them: a list of records built here is
  * its own; an object of a class of the project gives what its __getitem__ returns, run on the
  * object as built at an index nothing is known of. */
@@ -583,7 +552,17 @@ static Fact dataset_items(Interp *in, Fact ds) {
     index.posf[0] = fact_unknown();
     Fact item = svc_call_user(in, get, (TSNode){0}, &index, &ds);
     if (!fact_is_record(&item) || item.records) return fact_unknown();
-    item = item_field(in, &item, 0);
+    /* of one item's fields, only the counts of its tokens (len(ctx)) and what a row's mask
+     * of runs marks ([0] * len(prompt) + [1] * len(cont)) are taken: the rest (its ids, its
+     * labels) are cut and padded by the collate, judged as the collate shows them */
+    Fact *fields = arena_alloc(in->arena, sizeof(Fact) * (size_t)item.nelems);
+    for (int i = 0; i < item.nelems; i++) {
+        const Fact *f = &item.elems[i];
+        bool count =
+            f->obj == FO_NONE && f->kinds == FK_INDEX && f->ndim == 0 && (f->flags & FF_COUNT);
+        fields[i] = count || padval_row_runs(f) ? *f : fact_unknown();
+    }
+    item.elems = fields;
     item.records = true;
     return item;
 }
